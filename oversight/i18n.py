@@ -1,0 +1,54 @@
+"""Translations: every user-facing string lives in ``oversight/locales/<lang>.json``.
+
+zh-CN is the default because that is what the team reads; English is for
+visitors and for the developers' own checks.
+"""
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+_LOCALE_FILES = {"zh": "zh-CN.json", "en": "en.json"}
+_LOCALE_DIR = Path(__file__).with_name("locales")
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    return json.loads((_LOCALE_DIR / _LOCALE_FILES[lang]).read_text(encoding="utf-8"))
+
+
+def normalise_language(value: str | None) -> str:
+    value = (value or "").strip().lower()
+    if value.startswith("en"):
+        return "en"
+    return DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
+    """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``params``.
+
+    A missing key raises: a silent fallback would show a leader a raw key.
+    """
+    text = catalog(normalise_language(lang))[key]
+    return text.format(**params) if params else text
+
+
+def choice_label(choices: dict[str, str], code: str, lang: str) -> str:
+    """The display label of an enumeration code: the contract's Chinese label, or the English text."""
+    if normalise_language(lang) == "zh":
+        return choices.get(code, code)
+    return catalog("en").get(f"code.{code}", code.replace("_", " "))
+
+
+def quarter_label(quarter: object, lang: str) -> str:
+    """``2020年第1季度`` / ``2020 Q1`` for a ``filters.Quarter``."""
+    return t("quarter.label", lang, year=quarter.year, quarter=quarter.quarter)  # type: ignore[attr-defined]
+
+
+def period_label(start: object, end: object, lang: str) -> str:
+    if start == end:
+        return t("period.single", lang, start=quarter_label(start, lang))
+    return t("period.range", lang, start=quarter_label(start, lang), end=quarter_label(end, lang))

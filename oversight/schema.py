@@ -1,0 +1,138 @@
+"""The data contract: six tables, their columns, types, Chinese headers and allowed values.
+
+Everything that reads or writes the office's spreadsheets goes through these
+definitions, so the Chinese header a clerk types and the identifier a query
+uses are tied together in one place.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Column kinds understood by ``oversight.ingest``.
+TEXT, SLUG, INT, DATE, BOOL, ENUM, UNIT, REF = "text", "slug", "int", "date", "bool", "enum", "unit", "ref"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    zh: str
+    kind: str
+    required: bool = True
+    unique: bool = False
+    choices: dict[str, str] = field(default_factory=dict)  # code -> Chinese label
+    aliases: tuple[str, ...] = ()  # further header spellings seen in real ledgers
+    minimum: int | None = None
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    zh: str
+    columns: tuple[Column, ...]
+
+    @property
+    def key(self) -> Column:
+        return self.columns[0]
+
+    def column(self, name: str) -> Column:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        raise KeyError(name)
+
+    @property
+    def file_name(self) -> str:
+        return f"{self.name}.xlsx"
+
+
+CATEGORIES = {
+    "primary_responsibility": "主体责任落实",
+    "conduct": "作风建设",
+    "integrity": "廉洁风险",
+    "decision_procedure": "决策程序",
+    "democratic_centralism": "民主集中制",
+    "meeting_discipline": "会风会纪",
+    "other": "其他",
+}
+MEETING_KINDS = {"party_group": "党组(党委)会议", "office": "办公会议", "topical": "专题会议", "other": "其他"}
+ISSUE_SOURCES = {
+    "consultation": "定期会商",
+    "attended_meeting": "列席会议",
+    "daily": "日常监督",
+    "special_study": "专题研究",
+    "other": "其他",
+}
+ISSUE_STATUSES = {"open": "未整改", "in_progress": "整改中", "rectified": "已整改"}
+SUGGESTION_STATUSES = {"proposed": "已提出", "adopted": "已采纳", "implemented": "已落实"}
+REMINDER_FORMS = {"written": "书面提醒", "in_person": "面对面提醒", "meeting": "会议提醒"}
+ACTIVITY_KINDS = {
+    "consultation": "定期会商",
+    "special_study": "专题研究",
+    "notification": "工作通报",
+    "secondment": "抽调参与办案",
+}
+PARTY_ORGS = {"党组": "党组", "党委": "党委"}
+
+UNITS = Table("units", "监督单位", (
+    Column("unit_id", "单位编码", SLUG, unique=True),
+    Column("name_zh", "单位名称", TEXT, unique=True),
+    Column("name_en", "英文名称", TEXT),
+    Column("short_names", "简称", TEXT, required=False),
+    Column("party_org", "党组织类型", ENUM, choices=PARTY_ORGS),
+))
+
+MEETINGS = Table("meetings", "会议", (
+    Column("meeting_id", "会议编号", TEXT, unique=True),
+    Column("unit", "单位", UNIT),
+    Column("date", "会议日期", DATE),
+    Column("kind", "会议类型", ENUM, choices=MEETING_KINDS),
+    Column("duration_min", "时长(分钟)", INT, minimum=0, aliases=("会议时长", "时长")),
+    Column("agenda_items", "议题数", INT, minimum=0, aliases=("议题数量",)),
+    Column("agenda_prereviewed", "议题提前报送审核", BOOL),
+    Column("attended_by_team", "纪检监察组列席", BOOL, aliases=("列席",)),
+    Column("merged", "合并召开", BOOL),
+    Column("notes", "备注", TEXT, required=False),
+))
+
+ISSUES = Table("issues", "问题", (
+    Column("issue_id", "问题编号", TEXT, unique=True),
+    Column("unit", "单位", UNIT),
+    Column("date_raised", "发现日期", DATE, aliases=("指出日期",)),
+    Column("source", "问题来源", ENUM, choices=ISSUE_SOURCES),
+    Column("category", "问题类别", ENUM, choices=CATEGORIES),
+    Column("description", "问题描述", TEXT),
+    Column("status", "整改状态", ENUM, choices=ISSUE_STATUSES),
+    Column("due_date", "整改期限", DATE, required=False),
+    Column("rectified_date", "整改完成日期", DATE, required=False),
+))
+
+SUGGESTIONS = Table("suggestions", "意见建议", (
+    Column("suggestion_id", "建议编号", TEXT, unique=True),
+    Column("unit", "单位", UNIT),
+    Column("date_made", "提出日期", DATE),
+    Column("issue_id", "关联问题编号", REF, required=False),
+    Column("category", "类别", ENUM, choices=CATEGORIES, aliases=("建议类别",)),
+    Column("content", "建议内容", TEXT),
+    Column("status", "采纳状态", ENUM, choices=SUGGESTION_STATUSES),
+))
+
+REMINDERS = Table("reminders", "日常提醒", (
+    Column("reminder_id", "提醒编号", TEXT, unique=True),
+    Column("unit", "单位", UNIT),
+    Column("date", "提醒日期", DATE),
+    Column("form", "提醒方式", ENUM, choices=REMINDER_FORMS),
+    Column("subject", "提醒事项", TEXT),
+))
+
+ACTIVITIES = Table("activities", "工作活动", (
+    Column("activity_id", "活动编号", TEXT, unique=True),
+    Column("unit", "单位", UNIT),
+    Column("date", "活动日期", DATE),
+    Column("kind", "活动类型", ENUM, choices=ACTIVITY_KINDS),
+    Column("notes", "备注", TEXT, required=False),
+))
+
+TABLES: dict[str, Table] = {t.name: t for t in (UNITS, MEETINGS, ISSUES, SUGGESTIONS, REMINDERS, ACTIVITIES)}
+# Units first: every other table's ``unit`` column is resolved against it;
+# issues before suggestions, whose ``issue_id`` must point at a known issue.
+LOAD_ORDER = ("units", "meetings", "issues", "suggestions", "reminders", "activities")

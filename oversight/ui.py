@@ -1,0 +1,196 @@
+"""Shared Streamlit pieces: page setup, the filter sidebar, the nav, KPI cards and chart cards.
+
+The only module that imports streamlit. The filter lives in a non-widget
+session key, so it survives moving between pages, and is mirrored into the
+URL so a leader can bookmark or send a view.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from oversight import charts, filters, i18n, ingest, queries, store
+from oversight.filters import DataSpan, Filter, Quarter
+from oversight.kpis import Kpi
+
+FILTER_KEY = "oversight.filter"
+LANG_KEY = "oversight.lang"
+IGNORED_KEY = "oversight.ignored_url_values"
+# (script path, label key): drawn by hand because the automatic nav cannot be translated.
+NAVIGATION = (("app.py", "nav.overview"),)
+LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page script needs after ``setup_page``: language, filter, and the data."""
+
+    lang: str
+    filter: Filter
+    span: DataSpan
+    folder: str
+    fingerprint: str
+    units: pd.DataFrame
+
+    def query(self, name: str, filter_: Filter | None = None) -> pd.DataFrame:
+        return _cached_query(self.folder, self.fingerprint, name, filter_ or self.filter)
+
+    def t(self, key: str, **params: object) -> str:
+        return i18n.t(key, self.lang, **params)
+
+
+# ---------------------------------------------------------------- data, cached per data fingerprint
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _open_store(folder: str, fingerprint: str) -> duckdb.DuckDBPyConnection:
+    # fingerprint is part of the key: a replaced file gives a new connection, never stale data
+    return store.open_folder(Path(folder))
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached_query(folder: str, fingerprint: str, name: str, filter_: Filter) -> pd.DataFrame:
+    return queries.run(_open_store(folder, fingerprint), name, filter_)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _cached_span(folder: str, fingerprint: str) -> tuple[DataSpan, pd.DataFrame]:
+    connection = _open_store(folder, fingerprint)
+    return queries.data_span(connection), queries.run(connection, "units")
+
+
+# ---------------------------------------------------------------- page setup
+
+def _first_query_value(name: str) -> str | None:
+    values = st.query_params.get_all(name)
+    return values[0] if values else None
+
+
+def _init_session(span: DataSpan) -> None:
+    """On a session's first run, take language and filter from the URL."""
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = i18n.normalise_language(_first_query_value("lang"))
+    if FILTER_KEY not in st.session_state:
+        url = {name: st.query_params.get_all(name) for name in ("unit", "from", "to")}
+        st.session_state[FILTER_KEY], st.session_state[IGNORED_KEY] = filters.from_query_params(url, span)
+
+
+def _show_data_error(error: ingest.ValidationError) -> None:
+    lang = i18n.normalise_language(_first_query_value("lang"))
+    st.error(i18n.t("app.data_error", lang))
+    st.code(error.render(lang), language=None)
+    st.stop()
+
+
+def setup_page(page_title_key: str) -> Page:
+    """Page config, data, the filter sidebar and nav; every page script starts here."""
+    st.set_page_config(page_title=i18n.t("app.title"), layout="wide", initial_sidebar_state="expanded")
+    folder = str(store.data_dir())
+    fingerprint = store.fingerprint(Path(folder))
+    try:
+        span, units = _cached_span(folder, fingerprint)
+    except ingest.ValidationError as error:
+        _show_data_error(error)
+    _init_session(span)
+    _sidebar(span, units)
+    lang, filter_ = st.session_state[LANG_KEY], st.session_state[FILTER_KEY]
+    st.query_params.from_dict({**filter_.to_query_params(), "lang": lang})
+    page = Page(lang, filter_, span, folder, fingerprint, units)
+    _page_header(page, page_title_key)
+    return page
+
+
+# ---------------------------------------------------------------- sidebar
+
+def _set_filter(filter_: Filter) -> None:
+    st.session_state[FILTER_KEY] = filter_
+
+
+def _on_language_change() -> None:
+    st.session_state[LANG_KEY] = st.session_state["widget.lang"]
+
+
+def _on_units_change() -> None:
+    _set_filter(st.session_state[FILTER_KEY].with_units(st.session_state["widget.units"]))
+
+
+def _on_quarters_change() -> None:
+    start, end = (Quarter.parse(text) for text in st.session_state["widget.quarters"])
+    _set_filter(Filter(st.session_state[FILTER_KEY].units, start, end))
+
+
+def _on_reset(span: DataSpan) -> None:
+    _set_filter(span.default_filter())
+
+
+def _sidebar(span: DataSpan, units: pd.DataFrame) -> None:
+    lang, filter_ = st.session_state[LANG_KEY], st.session_state[FILTER_KEY]
+    names = dict(zip(units["unit_id"], units["name_zh"] if lang == "zh" else units["name_en"]))
+    quarter_options = [str(q) for q in span.quarters]
+    by_text = {str(q): q for q in span.quarters}
+    # Widgets are set from the non-widget keys on every run: that is what carries them across pages.
+    st.session_state["widget.lang"] = lang
+    st.session_state["widget.units"] = list(filter_.units)
+    st.session_state["widget.quarters"] = (str(filter_.start), str(filter_.end))
+    with st.sidebar:
+        st.radio(i18n.t("sidebar.language", lang), list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get,
+                 key="widget.lang", horizontal=True, on_change=_on_language_change)
+        st.subheader(i18n.t("sidebar.filters", lang))
+        st.multiselect(i18n.t("sidebar.units", lang), list(span.unit_ids), format_func=lambda u: names.get(u, u),
+                       key="widget.units", placeholder=i18n.t("sidebar.units_placeholder", lang),
+                       on_change=_on_units_change)
+        st.select_slider(i18n.t("sidebar.quarters", lang), options=quarter_options, key="widget.quarters",
+                         format_func=lambda text: i18n.quarter_label(by_text[text], lang), on_change=_on_quarters_change)
+        st.button(i18n.t("sidebar.reset", lang), key="widget.reset", on_click=_on_reset, args=(span,),
+                  use_container_width=True)
+        st.divider()
+        st.caption(i18n.t("nav.heading", lang))
+        query_params = {**filter_.to_query_params(), "lang": lang}
+        for script, label_key in NAVIGATION:
+            st.page_link(script, label=i18n.t(label_key, lang), query_params=query_params)
+
+
+def _page_header(page: Page, title_key: str) -> None:
+    st.title(page.t(title_key) if title_key != "app.title" else page.t("app.title"))
+    if page.filter.units:
+        names = dict(zip(page.units["unit_id"], page.units["name_zh" if page.lang == "zh" else "name_en"]))
+        scope = ("、" if page.lang == "zh" else ", ").join(names[u] for u in page.filter.units)
+    else:
+        scope = page.t("app.all_units", count=len(page.span.unit_ids))
+    st.caption(page.t("app.caption", units=scope, period=i18n.period_label(page.filter.start, page.filter.end, page.lang),
+                      data_date=page.span.last_day.isoformat() if page.span.last_day else "—"))
+    ignored = st.session_state.get(IGNORED_KEY)
+    if ignored:
+        st.warning(page.t("app.url_ignored", values=", ".join(ignored)))
+
+
+# ---------------------------------------------------------------- cards
+
+def kpi_row(cards: list[Kpi]) -> None:
+    for column, card in zip(st.columns(len(cards)), cards):
+        column.metric(card.label, card.display, card.delta, delta_color=card.delta_color, help=card.help,
+                      border=True)
+
+
+def chart_card(page: Page, spec: charts.ChartSpec) -> None:
+    """One chart in a bordered card, or a translated "no data" note where the selection has nothing."""
+    frame = page.query(spec.query)
+    with st.container(border=True):
+        if charts.is_empty(frame, spec.value_columns):
+            st.markdown(f"**{spec.title(page.lang)}**")
+            st.info(f"{page.t('empty.no_data')}。{page.t('empty.hint')}" if page.lang == "zh"
+                    else f"{page.t('empty.no_data')}. {page.t('empty.hint')}")
+            return
+        figure = spec.build(frame, page.lang)
+        st.plotly_chart(figure, theme=None, key=f"chart.{spec.key}",
+                        config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+
+
+def chart_grid(page: Page, specs: tuple[charts.ChartSpec, ...], columns: int = 2) -> None:
+    for start in range(0, len(specs), columns):
+        for column, spec in zip(st.columns(columns), specs[start:start + columns]):
+            with column:
+                chart_card(page, spec)

@@ -1,0 +1,41 @@
+-- Meetings per quarter of the range beside the same quarter a year earlier; quarters without meetings show 0.
+-- Parameters: $units (empty = all), $q_from, $q_to.
+-- Output: quarter_key, year, quarter, meetings, avg_duration_min, merged, prereviewed,
+--         attended, prev_meetings, prev_avg_duration_min.
+with quarter_series as (
+    select (i // 4) * 10 + i % 4 + 1 as quarter_key
+    from range(($q_from // 10) * 4 + $q_from % 10 - 1, ($q_to // 10) * 4 + $q_to % 10) as t(i)
+),
+
+per_quarter as (
+    select
+        quarter_key(date) as quarter_key,
+        count(*) as meetings,
+        avg(duration_min) as avg_duration_min,
+        count(*) filter (where merged) as merged,
+        count(*) filter (where agenda_prereviewed) as prereviewed,
+        count(*) filter (where attended_by_team) as attended
+    from meetings
+    where in_units(unit, $units) and in_quarters(date, $q_from - 10, $q_to)
+    group by all
+),
+
+final as (
+    select
+        quarter_series.quarter_key,
+        quarter_series.quarter_key // 10 as year,
+        quarter_series.quarter_key % 10 as quarter,
+        coalesce(current.meetings, 0) as meetings,
+        current.avg_duration_min,
+        coalesce(current.merged, 0) as merged,
+        coalesce(current.prereviewed, 0) as prereviewed,
+        coalesce(current.attended, 0) as attended,
+        coalesce(previous.meetings, 0) as prev_meetings,
+        previous.avg_duration_min as prev_avg_duration_min
+    from quarter_series
+    left join per_quarter as current on current.quarter_key = quarter_series.quarter_key
+    left join per_quarter as previous on previous.quarter_key = quarter_series.quarter_key - 10
+)
+
+select * from final
+order by quarter_key
