@@ -30,14 +30,15 @@ SEQUENCE = ["#B3261E", "#1F5AA6", "#E3A21A", "#2E7D32", "#6A4C93", "#00838F", "#
 TEMPLATE = go.layout.Template(
     layout=go.Layout(
         font=dict(family=FONT_FAMILY, size=14, color="#1F2933"),
-        title=dict(font=dict(size=18, color="#1F2933"), x=0.01, xanchor="left"),
+        # title on the first line of the top margin, legend on the second: long titles never run into it
+        title=dict(font=dict(size=18, color="#1F2933"), x=0.01, xanchor="left", y=0.98, yanchor="top"),
         paper_bgcolor="#FFFFFF",
         plot_bgcolor="#FFFFFF",
         colorway=SEQUENCE,
-        margin=dict(l=20, r=20, t=60, b=40),
+        margin=dict(l=20, r=20, t=90, b=40),
         xaxis=dict(gridcolor="#E4E7EB", linecolor="#9AA5B1", zerolinecolor="#CBD2D9", automargin=True),
         yaxis=dict(gridcolor="#E4E7EB", linecolor="#9AA5B1", zerolinecolor="#CBD2D9", automargin=True),
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="right", x=1.0),
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0.0),
         hoverlabel=dict(font=dict(family=FONT_FAMILY)),
         separators=".,",
     )
@@ -80,17 +81,18 @@ def quarter_labels(frame: pd.DataFrame, lang: str) -> list[str]:
 def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     """This period's meetings beside the same quarter a year earlier, with the change in percent on top."""
     labels = quarter_labels(frame, lang)
+    previous = frame["prev_meetings"].astype("float64")  # unknown (before the records begin) is NaN: no bar
     previous_labels = [str(Quarter(int(y) - 1, int(q))) for y, q in zip(frame["year"], frame["quarter"])]
     figure = go.Figure()
-    figure.add_bar(x=labels, y=frame["prev_meetings"], name=i18n.t("series.meetings_prev", lang),
-                   marker_color=COLOURS["muted"], text=frame["prev_meetings"], textposition="outside",
+    figure.add_bar(x=labels, y=previous, name=i18n.t("series.meetings_prev", lang),
+                   marker_color=COLOURS["muted"], text=previous, textposition="outside",
                    customdata=previous_labels, hovertemplate="%{customdata}: %{y}<extra></extra>")
     figure.add_bar(x=labels, y=frame["meetings"], name=i18n.t("series.meetings", lang),
                    marker_color=COLOURS["primary"], text=frame["meetings"], textposition="outside",
                    hovertemplate="%{x}: %{y}<extra></extra>")
-    top = max(frame["prev_meetings"].max(), frame["meetings"].max(), 1)
-    for label, now, before in zip(labels, frame["meetings"], frame["prev_meetings"]):
-        if before:
+    top = max(previous.fillna(0).max(), frame["meetings"].max(), 1)
+    for label, now, before in zip(labels, frame["meetings"], previous):
+        if before > 0:  # False for zero and for unknown (NaN)
             change = (now - before) / before * 100
             figure.add_annotation(x=label, y=top * 1.16, text=f"{change:+.1f}%", showarrow=False,
                                   font=dict(color=COLOURS["green"] if change < 0 else COLOURS["primary"], size=13))

@@ -94,9 +94,8 @@ class Filter:
         return replace(self, units=tuple(units))
 
     def to_query_params(self) -> dict[str, list[str] | str]:
-        params: dict[str, list[str] | str] = {"from": str(self.start), "to": str(self.end)}
-        if self.units:
-            params["unit"] = list(self.units)
+        params: dict[str, list[str] | str] = {"unit": list(self.units)} if self.units else {}
+        params.update({"from": str(self.start), "to": str(self.end)})
         return params
 
 

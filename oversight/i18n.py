@@ -1,7 +1,9 @@
-"""Translations: every user-facing string lives in ``oversight/locales/<lang>.json``.
+"""Translations: every user-facing string lives in ``oversight/locales/<lang>/<area>.json``.
 
 zh-CN is the default because that is what the team reads; English is for
-visitors and for the developers' own checks.
+visitors and for the developers' own checks. One file per area of the
+product (dashboard, errors, export, data …) keeps edits apart; a key defined
+in two files of one language is an error.
 """
 from __future__ import annotations
 
@@ -11,13 +13,19 @@ from pathlib import Path
 
 LANGUAGES = ("zh", "en")
 DEFAULT_LANGUAGE = "zh"
-_LOCALE_FILES = {"zh": "zh-CN.json", "en": "en.json"}
+_LOCALE_FOLDERS = {"zh": "zh-CN", "en": "en"}
 _LOCALE_DIR = Path(__file__).with_name("locales")
 
 
 @cache
 def catalog(lang: str) -> dict[str, str]:
-    return json.loads((_LOCALE_DIR / _LOCALE_FILES[lang]).read_text(encoding="utf-8"))
+    merged: dict[str, str] = {}
+    for path in sorted((_LOCALE_DIR / _LOCALE_FOLDERS[lang]).glob("*.json")):
+        for key, text in json.loads(path.read_text(encoding="utf-8")).items():
+            if key in merged:
+                raise ValueError(f"translation key {key!r} is defined twice ({path.name})")
+            merged[key] = text
+    return merged
 
 
 def normalise_language(value: str | None) -> str:

@@ -20,6 +20,9 @@ from oversight.kpis import Kpi
 FILTER_KEY = "oversight.filter"
 LANG_KEY = "oversight.lang"
 IGNORED_KEY = "oversight.ignored_url_values"
+# A range select_slider only stays a range when built with value=(a, b), which cannot be combined with
+# setting its state; so it is rebuilt under a new key whenever the filter changes from elsewhere.
+QUARTER_WIDGET_VERSION = "oversight.quarter_widget_version"
 # (script path, label key): drawn by hand because the automatic nav cannot be translated.
 NAVIGATION = (("app.py", "nav.overview"),)
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
@@ -105,8 +108,11 @@ def setup_page(page_title_key: str) -> Page:
 
 # ---------------------------------------------------------------- sidebar
 
-def _set_filter(filter_: Filter) -> None:
+def _set_filter(filter_: Filter, *, from_quarter_widget: bool = False) -> None:
+    previous = st.session_state.get(FILTER_KEY)
     st.session_state[FILTER_KEY] = filter_
+    if not from_quarter_widget and previous is not None and (previous.start, previous.end) != (filter_.start, filter_.end):
+        st.session_state[QUARTER_WIDGET_VERSION] = st.session_state.get(QUARTER_WIDGET_VERSION, 0) + 1
 
 
 def _on_language_change() -> None:
@@ -117,9 +123,13 @@ def _on_units_change() -> None:
     _set_filter(st.session_state[FILTER_KEY].with_units(st.session_state["widget.units"]))
 
 
+def _quarter_widget_key() -> str:
+    return f"widget.quarters.{st.session_state.get(QUARTER_WIDGET_VERSION, 0)}"
+
+
 def _on_quarters_change() -> None:
-    start, end = (Quarter.parse(text) for text in st.session_state["widget.quarters"])
-    _set_filter(Filter(st.session_state[FILTER_KEY].units, start, end))
+    start, end = (Quarter.parse(text) for text in st.session_state[_quarter_widget_key()])
+    _set_filter(Filter(st.session_state[FILTER_KEY].units, start, end), from_quarter_widget=True)
 
 
 def _on_reset(span: DataSpan) -> None:
@@ -134,7 +144,6 @@ def _sidebar(span: DataSpan, units: pd.DataFrame) -> None:
     # Widgets are set from the non-widget keys on every run: that is what carries them across pages.
     st.session_state["widget.lang"] = lang
     st.session_state["widget.units"] = list(filter_.units)
-    st.session_state["widget.quarters"] = (str(filter_.start), str(filter_.end))
     with st.sidebar:
         st.radio(i18n.t("sidebar.language", lang), list(LANGUAGE_NAMES), format_func=LANGUAGE_NAMES.get,
                  key="widget.lang", horizontal=True, on_change=_on_language_change)
@@ -142,8 +151,8 @@ def _sidebar(span: DataSpan, units: pd.DataFrame) -> None:
         st.multiselect(i18n.t("sidebar.units", lang), list(span.unit_ids), format_func=lambda u: names.get(u, u),
                        key="widget.units", placeholder=i18n.t("sidebar.units_placeholder", lang),
                        on_change=_on_units_change)
-        st.select_slider(i18n.t("sidebar.quarters", lang), options=quarter_options, key="widget.quarters",
-                         format_func=lambda text: i18n.quarter_label(by_text[text], lang), on_change=_on_quarters_change)
+        st.select_slider(i18n.t("sidebar.quarters", lang), options=quarter_options, key=_quarter_widget_key(),
+                         value=(str(filter_.start), str(filter_.end)), format_func=lambda text: i18n.quarter_label(by_text[text], lang), on_change=_on_quarters_change)
         st.button(i18n.t("sidebar.reset", lang), key="widget.reset", on_click=_on_reset, args=(span,),
                   use_container_width=True)
         st.divider()

@@ -1,8 +1,13 @@
--- Meetings per quarter of the range beside the same quarter a year earlier; quarters without meetings show 0.
+-- Meetings per quarter of the range beside the same quarter a year earlier; quarters without meetings show 0,
+-- and a year-earlier quarter before the first meeting on record is null (unknown, not zero).
 -- Parameters: $units (empty = all), $q_from, $q_to.
 -- Output: quarter_key, year, quarter, meetings, avg_duration_min, merged, prereviewed,
 --         attended, prev_meetings, prev_avg_duration_min.
-with quarter_series as (
+with first_on_record as (
+    select min(quarter_key(date)) as quarter_key from meetings
+),
+
+quarter_series as (
     select (i // 4) * 10 + i % 4 + 1 as quarter_key
     from range(($q_from // 10) * 4 + $q_from % 10 - 1, ($q_to // 10) * 4 + $q_to % 10) as t(i)
 ),
@@ -30,9 +35,11 @@ final as (
         coalesce(current.merged, 0) as merged,
         coalesce(current.prereviewed, 0) as prereviewed,
         coalesce(current.attended, 0) as attended,
-        coalesce(previous.meetings, 0) as prev_meetings,
+        case when quarter_series.quarter_key - 10 >= first_on_record.quarter_key
+            then coalesce(previous.meetings, 0) end as prev_meetings,
         previous.avg_duration_min as prev_avg_duration_min
     from quarter_series
+    cross join first_on_record
     left join per_quarter as current on current.quarter_key = quarter_series.quarter_key
     left join per_quarter as previous on previous.quarter_key = quarter_series.quarter_key - 10
 )

@@ -1,0 +1,58 @@
+# Oversight (派驻监督工作看板) — the two commands: `make run` and `make test`.
+# Both work on a fresh Debian machine as root: they install what is missing and nothing that is there.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+# Debian packages: Chromium renders chart images (kaleido) and runs the browser tests (Playwright);
+# Noto CJK makes Chinese render as glyphs in server-side images; poppler-utils turns PDFs into text and pictures.
+SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: run test bench system sample clean help
+
+help:
+	@echo "make run    — install everything and start the dashboard on http://localhost:$(PORT)"
+	@echo "make test   — install what the tests need and run the whole suite (browser tests included)"
+	@echo "make bench  — benchmarks against baselines run in the same command"
+	@echo "make sample — regenerate the sample data in data/"
+
+system:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamp files: reinstall only when a requirements file changes.
+$(VENV)/.runtime-installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime-installed
+
+run: system $(VENV)/.runtime-installed
+	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
+
+test: system $(VENV)/.dev-installed
+	$(BIN)/python -m pytest
+
+bench: system $(VENV)/.dev-installed
+	$(BIN)/python -m bench
+
+sample: $(VENV)/.runtime-installed
+	$(BIN)/python -m oversight sample --out data
+
+clean:
+	rm -rf $(VENV) test-output .pytest_cache

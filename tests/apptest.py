@@ -1,0 +1,52 @@
+"""Helpers for AppTest runs of the pages."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_page(script: str = "app.py", query: dict[str, str | list[str]] | None = None, timeout: float = 60) -> AppTest:
+    at = AppTest.from_file(str(ROOT / script), default_timeout=timeout)
+    for name, value in (query or {}).items():
+        at.query_params[name] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def decode_typed_arrays(node):
+    """Plotly 6+ sends numeric arrays as {"dtype", "bdata"} (base64); turn them back into lists."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(node, dict):
+        if set(node) >= {"dtype", "bdata"}:
+            values = np.frombuffer(base64.b64decode(node["bdata"]), dtype=np.dtype(node["dtype"]))
+            if "shape" in node:
+                values = values.reshape([int(n) for n in str(node["shape"]).split(",")])
+            return values.tolist()
+        return {key: decode_typed_arrays(value) for key, value in node.items()}
+    if isinstance(node, list):
+        return [decode_typed_arrays(value) for value in node]
+    return node
+
+
+def figures(at: AppTest) -> list[dict]:
+    import json
+
+    return [decode_typed_arrays(json.loads(chart.proto.spec)) for chart in at.get("plotly_chart")]
+
+
+def figure_titled(at: AppTest, title: str) -> dict:
+    for figure in figures(at):
+        if figure["layout"]["title"]["text"] == title:
+            return figure
+    raise AssertionError(f"no chart titled {title!r}; have {[f['layout']['title']['text'] for f in figures(at)]}")

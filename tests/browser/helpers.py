@@ -1,0 +1,20 @@
+"""Waiting for a Streamlit page the way a person would: until its charts are drawn."""
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+
+def wait_for_charts(page: Page, count: int, timeout: float = 60_000) -> None:
+    """Every chart's SVG main layer is present, and Streamlit has stopped running the script."""
+    charts = page.locator(".js-plotly-plot .main-svg")
+    expect(charts.nth(count * 2 - 1) if count else charts).to_be_attached(timeout=timeout)
+    expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0, timeout=timeout)
+
+
+def metric_value(page: Page, label: str) -> str:
+    card = page.locator("[data-testid='stMetric']").filter(has=page.get_by_text(label, exact=True))
+    return card.locator("[data-testid='stMetricValue']").inner_text().strip()
+
+
+def assert_no_exception(page: Page) -> None:
+    expect(page.locator("[data-testid='stException']")).to_have_count(0)

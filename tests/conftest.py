@@ -1,0 +1,33 @@
+"""Shared fixtures: the sample data in DuckDB, and the default filter (2020, all units)."""
+from __future__ import annotations
+
+import pytest
+
+from oversight import queries, store
+from oversight.filters import DataSpan, Filter
+
+
+@pytest.fixture(scope="session")
+def frames():
+    return store.read_folder(store.SAMPLE_DATA_DIR)
+
+
+@pytest.fixture(scope="session")
+def connection(frames):
+    return store.connect(frames)
+
+
+@pytest.fixture(scope="session")
+def span(connection) -> DataSpan:
+    return queries.data_span(connection)
+
+
+@pytest.fixture(scope="session")
+def default_filter(span) -> Filter:
+    return span.default_filter()
+
+
+@pytest.fixture(autouse=True)
+def _sample_data_dir(monkeypatch):
+    """Every test reads the sample data unless it points OVERSIGHT_DATA_DIR elsewhere itself."""
+    monkeypatch.delenv("OVERSIGHT_DATA_DIR", raising=False)

@@ -1,0 +1,92 @@
+"""The Overview page under AppTest: default figures, filters, language, URL parameters, empty selections."""
+from __future__ import annotations
+
+import shutil
+
+from tests.apptest import figure_titled, figures, metrics, run_page
+
+
+def test_default_view_shows_the_article_figures():
+    at = run_page()
+    assert metrics(at) == {"会商单位": "9家", "指出问题": "16个", "意见建议": "19条", "专题研究": "17次",
+                           "整改率": "56.3%", "会议数量": "232次"}
+    assert [m.delta for m in at.metric] == ["+28.6%", "+45.5%", "+46.2%", "+70.0%", "-7.4个百分点", "-32.0%"]
+    assert len(figures(at)) == 4
+    by_unit = figure_titled(at, "各单位指出问题与意见建议")
+    issues = next(trace for trace in by_unit["data"] if trace["name"] == "指出问题")
+    assert sum(issues["x"]) == 16
+    assert "全部9家综合监督单位" in at.caption[0].value
+    assert dict(at.query_params) == {"from": ["2020Q1"], "to": ["2020Q4"], "lang": ["zh"]} or \
+        at.query_params["from"] == "2020Q1"
+
+
+def test_a_unit_filter_changes_every_number_and_chart():
+    at = run_page()
+    at.multiselect(key="widget.units").set_value(["gov_office"]).run()
+    assert not at.exception
+    assert metrics(at)["指出问题"] == "3个"
+    assert metrics(at)["意见建议"] == "3条"
+    assert metrics(at)["会商单位"] == "1家"
+    by_unit = figure_titled(at, "各单位指出问题与意见建议")
+    assert all(list(trace["y"]) == ["省政府办公厅"] for trace in by_unit["data"])
+    meetings = figure_titled(at, "各季度会议数量（与上年同期对比）")
+    assert sum(meetings["data"][1]["y"]) < 232
+    assert "省政府办公厅" in at.caption[0].value
+
+
+def test_a_quarter_filter_changes_the_figures():
+    at = run_page()
+    at.select_slider(key="widget.quarters.0").set_value(("2020Q1", "2020Q1")).run()
+    assert not at.exception
+    assert metrics(at)["会议数量"] == "60次"
+    meetings = figure_titled(at, "各季度会议数量（与上年同期对比）")
+    assert list(meetings["data"][1]["y"]) == [60]
+    assert list(meetings["data"][0]["y"]) == [87]
+
+
+def test_english():
+    at = run_page()
+    at.radio(key="widget.lang").set_value("en").run()
+    assert not at.exception
+    assert metrics(at) == {"Units consulted": "9", "Issues raised": "16", "Suggestions": "19",
+                           "Special studies": "17", "Rectification rate": "56.3%", "Meetings": "232"}
+    assert figure_titled(at, "Issues by category")
+    assert at.title[0].value == "Supervision Dashboard"
+
+
+def test_url_parameters_set_the_view():
+    at = run_page(query={"unit": ["research", "petitions"], "from": "2019Q1", "to": "2019Q4", "lang": "en"})
+    assert at.multiselect(key="widget.units").value == ["research", "petitions"]
+    assert metrics(at)["Issues raised"] == "2"  # research 1 + petitions 1 in 2019
+    assert at.select_slider(key="widget.quarters.0").value == ("2019Q1", "2019Q4")
+    assert "Research Office of the Provincial Government" in at.caption[0].value
+
+
+def test_nonsense_in_the_url_is_ignored_with_a_warning():
+    at = run_page(query={"unit": "atlantis", "from": "2020Q9"})
+    assert metrics(at)["指出问题"] == "16个"
+    assert "unit=atlantis" in at.warning[0].value and "from=2020Q9" in at.warning[0].value
+
+
+def test_an_empty_selection_says_so_instead_of_drawing_empty_charts():
+    at = run_page(query={"unit": "counsellors", "from": "2019Q1", "to": "2019Q1"})
+    assert metrics(at)["指出问题"] == "0个"
+    notes = [info.value for info in at.info]
+    assert any("当前筛选条件下暂无数据" in note for note in notes)
+    # the meetings chart still has the quarter with meetings; the empty ones are replaced by the note
+    assert len(figures(at)) + len(notes) == 4
+
+
+def test_a_broken_data_folder_shows_every_problem_not_a_traceback(tmp_path, monkeypatch):
+    from oversight import store
+
+    shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+    (tmp_path / "data" / "units.xlsx").write_bytes(b"not a spreadsheet")
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path / "data"))
+    from streamlit.testing.v1 import AppTest
+    from tests.apptest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    assert not at.exception
+    assert "数据文件有误" in at.error[0].value
+    assert "units.xlsx" in at.code[0].value

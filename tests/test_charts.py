@@ -1,0 +1,51 @@
+"""Figure builders: the right numbers, the explicit template's colours, both languages."""
+from __future__ import annotations
+
+import pandas as pd
+
+from oversight import charts, queries
+
+
+def _figure(connection, filter_, spec_key, lang="zh"):
+    spec = next(s for s in charts.OVERVIEW_CHARTS if s.key == spec_key)
+    return spec.build(queries.run(connection, spec.query, filter_), lang)
+
+
+def test_every_overview_figure_carries_the_explicit_template(connection, default_filter):
+    for spec in charts.OVERVIEW_CHARTS:
+        figure = spec.build(queries.run(connection, spec.query, default_filter), "zh")
+        assert figure.layout.template.layout.paper_bgcolor == "#FFFFFF", spec.key
+        assert "Noto Sans CJK SC" in figure.layout.template.layout.font.family, spec.key
+        assert figure.layout.title.text == spec.title("zh")
+
+
+def test_by_unit_figure_holds_issue_counts_and_unit_ids_for_clicks(connection, default_filter):
+    figure = _figure(connection, default_filter, "issues_suggestions_by_unit")
+    issues = next(trace for trace in figure.data if trace.name == "指出问题")
+    assert sum(issues.x) == 16
+    assert issues.marker.color == charts.COLOURS["primary"]
+    assert "gov_office" in list(issues.customdata)
+    assert "省政府办公厅" in list(issues.y)
+
+
+def test_by_unit_figure_in_english_uses_english_names(connection, default_filter):
+    figure = _figure(connection, default_filter, "issues_suggestions_by_unit", "en")
+    assert "General Office of the Provincial Government" in list(figure.data[0].y)
+    assert figure.layout.title.text == "Issues and suggestions by unit"
+
+
+def test_meetings_figure_annotates_the_change_per_quarter(connection, default_filter):
+    figure = _figure(connection, default_filter, "meetings_by_quarter")
+    assert [a.text for a in figure.layout.annotations] == ["-31.0%", "-36.4%", "-31.0%", "-30.1%"]
+    assert list(figure.data[1].y) == [60, 49, 58, 65]
+
+
+def test_category_and_form_figures_use_chinese_labels(connection, default_filter):
+    assert "决策程序" in list(_figure(connection, default_filter, "issues_by_category").data[0].y)
+    assert list(_figure(connection, default_filter, "reminders_by_form").data[0].labels) == ["书面提醒", "面对面提醒", "会议提醒"]
+
+
+def test_is_empty_for_no_rows_or_only_zeros():
+    assert charts.is_empty(pd.DataFrame({"issues": []}), ("issues",))
+    assert charts.is_empty(pd.DataFrame({"issues": [0, 0]}), ("issues",))
+    assert not charts.is_empty(pd.DataFrame({"issues": [0, 1]}), ("issues",))

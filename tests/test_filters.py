@@ -1,0 +1,48 @@
+"""The shared filter: quarters, the year-earlier span, SQL parameters and the URL form."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from oversight import filters
+from oversight.filters import Filter, Quarter
+
+Q = Quarter.parse
+
+
+def test_quarter_parsing_arithmetic_and_days():
+    assert Q("2020q3") == Quarter(2020, 3)
+    assert Q("2020Q1").shift(-1) == Q("2019Q4")
+    assert Q("2019Q4").shift(1) == Q("2020Q1")
+    assert Q("2020Q1").last_day == date(2020, 3, 31)
+    assert Q("2020Q4").last_day == date(2020, 12, 31)
+    assert Q("2020Q2").key == 20202
+    with pytest.raises(ValueError):
+        Q("2020Q5")
+
+
+def test_previous_year_and_params():
+    filter_ = Filter(("gov_office",), Q("2020Q2"), Q("2020Q3"))
+    assert filter_.previous_year() == Filter(("gov_office",), Q("2019Q2"), Q("2019Q3"))
+    assert filter_.sql_params() == {"units": ["gov_office"], "q_from": 20202, "q_to": 20203,
+                                    "period_start": date(2020, 4, 1), "period_end": date(2020, 9, 30)}
+
+
+def test_a_range_that_ends_before_it_starts_is_refused():
+    with pytest.raises(ValueError):
+        Filter((), Q("2020Q3"), Q("2020Q1"))
+
+
+def test_url_round_trip(span):
+    filter_ = Filter(("research", "petitions"), Q("2019Q2"), Q("2020Q1"))
+    parsed, ignored = filters.from_query_params(filter_.to_query_params(), span)
+    assert parsed == filter_ and ignored == []
+
+
+def test_url_with_nonsense_falls_back_and_says_what_it_ignored(span):
+    parsed, ignored = filters.from_query_params({"unit": ["nowhere", "research"], "from": "yesterday"}, span)
+    assert parsed == Filter(("research",), Q("2020Q1"), Q("2020Q4"))
+    assert ignored == ["unit=nowhere", "from=yesterday"]
+    parsed, ignored = filters.from_query_params({"from": "2020Q4", "to": "2020Q1"}, span)
+    assert parsed == span.default_filter() and ignored == ["from=2020Q4&to=2020Q1"]

@@ -1,0 +1,50 @@
+"""The DuckDB store: typed tables from the data folder, a fingerprint that notices edits."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from oversight import ingest, store
+
+
+def test_tables_are_typed_by_the_contract(connection):
+    types = dict(connection.execute("select column_name, data_type from information_schema.columns "
+                                    "where table_name = 'meetings'").fetchall())
+    assert types["date"] == "DATE"
+    assert types["duration_min"] == "BIGINT"
+    assert types["merged"] == "BOOLEAN"
+    assert types["unit"] == "VARCHAR"
+
+
+def test_units_are_stored_as_ids_although_the_files_hold_chinese_names(connection):
+    units = {row[0] for row in connection.execute("select distinct unit from issues").fetchall()}
+    assert units <= {"gov_office", "research", "offices_admin", "petitions", "counsellors",
+                     "foreign_affairs", "data_admin", "beijing_office", "chronicles"}
+
+
+def test_fingerprint_changes_when_a_file_changes(tmp_path):
+    shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+    folder = tmp_path / "data"
+    before = store.fingerprint(folder)
+    target = folder / "issues.xlsx"
+    stat = target.stat()
+    os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert store.fingerprint(folder) != before
+
+
+def test_data_dir_follows_the_environment(monkeypatch, tmp_path):
+    assert store.data_dir() == store.SAMPLE_DATA_DIR
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path))
+    assert store.data_dir() == tmp_path
+
+
+def test_a_missing_table_file_is_reported_by_name(tmp_path):
+    shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+    (tmp_path / "data" / "reminders.xlsx").unlink()
+    with pytest.raises(ingest.ValidationError) as raised:
+        store.read_folder(tmp_path / "data")
+    assert [p.message_key for p in raised.value.problems] == ["error.file_missing"]
+    assert "reminders.xlsx" in raised.value.render("zh")
+    assert "日常提醒" in raised.value.render("zh")
