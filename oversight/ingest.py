@@ -1,40 +1,86 @@
 """Read one spreadsheet, find its header, normalise every cell, and report every problem.
 
 Real ledgers (台账) are kept by hand: a title row above the header, blank
-rows, a 合计 row at the bottom, headers in Chinese or English with stray
-spaces and full-width brackets. All of that is accepted; a value that breaks
-the contract is reported with file, sheet, Excel row and column, never dropped.
+rows, a 合计 row at the bottom, notes under the table, headers in Chinese or
+English with stray spaces, line breaks and full-width brackets, dates typed
+six different ways. All of that is accepted; a value that breaks the contract
+is reported with file, sheet, Excel row and column, never dropped or guessed.
+
+The file itself is checked before any parser sees it (size, signature,
+encryption, zip-bomb bounds), because the uploads come from outside.
 """
 from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import unicodedata
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable, Union
 
 import pandas as pd
+import python_calamine
 
 from oversight import i18n
-from oversight.schema import BOOL, DATE, ENUM, INT, REF, SLUG, TEXT, UNIT, Column, Table
+from oversight.schema import BOOL, DATE, ENUM, INT, REF, SLUG, TABLES, TEXT, UNIT, Column, Table
 
 HEADER_SEARCH_ROWS = 15
-_TOTAL_MARKERS = ("合计", "小计", "总计", "total")
-_NOTE_PREFIXES = ("注", "说明", "备注", "填表", "note")
-_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "t"}
-_FALSE = {"否", "n", "no", "false", "0", "×", "✗", "✘", "x", "f"}
+DEFAULT_MAX_UPLOAD_MB = 20
+DEFAULT_MAX_INFLATED_MB = 200
+# A real xlsx deflates its XML 5–30×; a zip bomb, thousands of times.
+MAX_INFLATE_RATIO = 100
+MAX_ARCHIVE_MEMBERS = 10_000
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
+
+_TOTAL_MARKERS = ("合计", "小计", "总计", "累计", "total", "subtotal")
+_NOTE_PREFIXES = ("注", "说明", "备注", "填表", "填报", "制表", "审核", "联系人", "附", "note")
+_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "t", "对"}
+_FALSE = {"否", "n", "no", "false", "0", "×", "✗", "✘", "x", "f", "错"}
 _EXCEL_EPOCH = date(1899, 12, 30)
 _DATE_PATTERNS = (
-    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
-    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
-    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?: \d{1,2}:\d{2}(?::\d{2})?)?$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})\.?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),  # 20200305, as some systems export it
 )
-_QUARTER_ONLY = re.compile(r"^\d{4}(?:q[1-4]|年?第?[一二三四1-4]季度?)$", re.IGNORECASE)
+_QUARTER_ONLY = re.compile(r"^\d{4}(?:年度?)?[-_/.]?(?:q[1-4]|第?[一二三四1-4]季度?)$", re.IGNORECASE)
+_MONTH_ONLY = re.compile(r"^\d{4}(?:年\d{1,2}月?|[-/.]\d{1,2})$")
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+_INT_WITH_UNIT = re.compile(r"^([+-]?\d+(?:\.0*)?)(?:分钟|分|min|mins|minutes|个|项|条|次|件)?$")
+_HEADER_NOISE = re.compile(r"[\s_\-()\[\]{}*※:：]+")
+_FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+# English header spellings beyond the identifiers themselves (which match with
+# underscores ignored: "Meeting ID" is meeting_id). They belong in the
+# contract's ``aliases``; kept here until schema.py carries them.
+ENGLISH_HEADERS: dict[tuple[str, str], tuple[str, ...]] = {
+    ("units", "unit_id"): ("Unit code", "Code"),
+    ("units", "name_zh"): ("Chinese name", "Name (Chinese)", "Unit name", "Name"),
+    ("units", "name_en"): ("English name", "Name (English)"),
+    ("units", "short_names"): ("Short name", "Short names", "Abbreviation"),
+    ("units", "party_org"): ("Party organisation", "Party organization", "Party org"),
+    ("meetings", "kind"): ("Type", "Meeting type", "Kind of meeting"),
+    ("meetings", "duration_min"): ("Duration", "Duration (minutes)", "Minutes", "Length (min)"),
+    ("meetings", "agenda_prereviewed"): ("Agenda reviewed in advance", "Prereviewed", "Pre-reviewed"),
+    ("meetings", "attended_by_team"): ("Attended", "Team attended", "Attended by the team"),
+    ("meetings", "merged"): ("Merged meeting",),
+    ("meetings", "date"): ("Meeting date",),
+    ("issues", "date_raised"): ("Date", "Raised", "Raised on"),
+    ("issues", "due_date"): ("Due", "Deadline"),
+    ("issues", "rectified_date"): ("Rectified", "Rectified on", "Date rectified"),
+    ("issues", "source"): ("Issue source",),
+    ("suggestions", "date_made"): ("Date", "Made on"),
+    ("suggestions", "issue_id"): ("Linked issue", "Related issue", "Linked issue ID"),
+    ("suggestions", "content"): ("Suggestion",),
+    ("reminders", "form"): ("Reminder form", "Type"),
+    ("activities", "kind"): ("Type", "Activity type"),
+}
 
 
 @dataclass(frozen=True)
@@ -46,17 +92,36 @@ class Problem:
     params: dict[str, Any] = field(default_factory=dict)
     sheet: str | None = None
     row: int | None = None
-    column: str | None = None
+    column: str | None = None  # the header as written in the file
+    column_letter: str | None = None  # Excel's column letter, e.g. "E"
+    field: str | None = None  # the contract's column name, for machines
 
-    def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    def location(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         where = [self.file]
         if self.sheet:
             where.append(i18n.t("where.sheet", lang, sheet=self.sheet))
         if self.row is not None:
             where.append(i18n.t("where.row", lang, row=self.row))
-        if self.column:
+        if self.column and self.column_letter:
+            where.append(i18n.t("where.column_letter", lang, letter=self.column_letter, column=self.column))
+        elif self.column:
             where.append(i18n.t("where.column", lang, column=self.column))
-        return f"{' · '.join(where)}: {i18n.t(self.message_key, lang, **self.params)}"
+        return " · ".join(where)
+
+    def message(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        return i18n.t(self.message_key, lang, **self.params)
+
+    def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        return f"{self.location(lang)}: {self.message(lang)}"
+
+    def as_dict(self, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
+        return {
+            "file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column,
+            "column_letter": self.column_letter, "field": self.field, "key": self.message_key,
+            "params": {k: v if isinstance(v, (int, float, str, bool)) or v is None else str(v)
+                       for k, v in self.params.items()},
+            "message": self.message(lang),
+        }
 
 
 class ValidationError(Exception):
@@ -70,86 +135,319 @@ class ValidationError(Exception):
         return "\n".join(p.render(lang) for p in self.problems)
 
 
+@dataclass(frozen=True)
+class Upload:
+    """A file that arrived as bytes (a browser upload), not as a path on disk."""
+
+    name: str
+    data: bytes
+
+
+Source = Union[Path, Upload]
+
+
+def source_name(source: Source) -> str:
+    return source.name if isinstance(source, Upload) else Path(source).name
+
+
 def normalise_header(text: object) -> str:
-    """Header text reduced to what matters: NFKC (full-width → ASCII), no whitespace, lower case."""
+    """Text reduced to what matters for matching: NFKC (full-width → ASCII), lower case, no whitespace."""
     folded = unicodedata.normalize("NFKC", "" if text is None else str(text))
     return re.sub(r"\s+", "", folded).lower()
+
+
+def header_key(text: object) -> str:
+    """A header cell reduced further: brackets, underscores, hyphens, ``*`` required-marks and colons go too.
+
+    So ``时长（分钟）``, ``时长\\n(分钟)``, ``*时长(分钟)：`` and ``Duration (min)`` / ``duration_min`` match.
+    """
+    folded = unicodedata.normalize("NFKC", "" if text is None else str(text))
+    return _HEADER_NOISE.sub("", folded).lower()
 
 
 def _header_lookup(table: Table) -> dict[str, Column]:
     lookup: dict[str, Column] = {}
     for column in table.columns:
-        for spelling in (column.name, column.zh, *column.aliases):
-            lookup[normalise_header(spelling)] = column
+        spellings = (column.name, column.zh, *column.aliases, *ENGLISH_HEADERS.get((table.name, column.name), ()))
+        for spelling in spellings:
+            lookup.setdefault(header_key(spelling), column)
     return lookup
 
 
 def _is_blank(value: object) -> bool:
     if value is None:
         return True
+    if isinstance(value, str):
+        return not value.strip()
     if isinstance(value, float) and value != value:  # NaN
         return True
-    if value is pd.NaT:
-        return True
-    return isinstance(value, str) and not value.strip()
+    return value is pd.NaT
+
+
+def column_letter(index: int) -> str:
+    """Excel's name for a 0-based column index: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+# ---------------------------------------------------------------- limits
+
+def _env_megabytes(name: str, default: float) -> float:
+    try:
+        return float(os.environ.get(name) or default)
+    except ValueError:
+        return default
+
+
+def max_upload_bytes() -> int:
+    """The largest file accepted: ``OVERSIGHT_MAX_UPLOAD_MB`` (default 20 MB)."""
+    return int(_env_megabytes("OVERSIGHT_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024)
+
+
+def max_inflated_bytes() -> int:
+    """The most a workbook's zip may inflate to: ``OVERSIGHT_MAX_INFLATED_MB`` (default 200 MB)."""
+    return int(_env_megabytes("OVERSIGHT_MAX_INFLATED_MB", DEFAULT_MAX_INFLATED_MB) * 1024 * 1024)
 
 
 # ---------------------------------------------------------------- raw reading
 
-def read_raw_sheets(path: Path) -> dict[str, list[list[object]]]:
-    """Every sheet of a workbook (or the one table of a CSV) as rows of raw cell values."""
-    suffix = path.suffix.lower()
-    if suffix == ".csv":
-        return {"": _read_csv_rows(path)}
-    frames = pd.read_excel(path, sheet_name=None, header=None, engine="calamine")
-    return {name: frame.astype(object).values.tolist() for name, frame in frames.items()}
+Sheets = dict[str, list[list[object]]]
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")
+_TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
 
 
-def _read_csv_rows(path: Path) -> list[list[object]]:
-    raw = path.read_bytes()
-    # What Chinese Excel writes is GB18030 (GBK); everything else is UTF-8, often with a BOM.
-    for encoding in ("utf-8-sig", "gb18030"):
+class _FileRefused(Exception):
+    def __init__(self, key: str, **params: Any):
+        self.key, self.params = key, params
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}"
+
+
+def load_sheets(source: Source) -> Sheets:
+    """Every sheet of a workbook (or the one table of a CSV) as rows of raw cell values.
+
+    Row ``i`` of a sheet is Excel row ``i + 1``: leading blank rows are kept.
+    Raises ``ValidationError`` for a file that must not or cannot be opened.
+    """
+    name = source_name(source)
+    try:
+        return _load_sheets(source)
+    except _FileRefused as refused:
+        raise ValidationError([Problem(file=name, message_key=refused.key, params=refused.params)]) from None
+
+
+def _load_sheets(source: Source) -> Sheets:
+    limit = max_upload_bytes()
+    # The size is checked before the bytes are read, so an oversized file costs nothing.
+    size = len(source.data) if isinstance(source, Upload) else Path(source).stat().st_size
+    if size > limit:
+        raise _FileRefused("error.file_too_large", size_mb=_mb(size), limit_mb=_mb(limit))
+    if size == 0:
+        raise _FileRefused("error.file_empty")
+    data = source.data if isinstance(source, Upload) else Path(source).read_bytes()
+    suffix = Path(source_name(source)).suffix.lower()
+    if data.startswith(_CFB_MAGIC):
+        # An encrypted .xlsx is an OLE compound file holding an "EncryptedPackage" stream.
+        if "EncryptedPackage".encode("utf-16-le") in data or suffix in (".xlsx", ".xlsm"):
+            raise _FileRefused("error.encrypted")
+        return _read_workbook(data)
+    if data.startswith(_ZIP_MAGIC):
+        _check_archive(data)
+        return _read_workbook(data)
+    if suffix in _TEXT_SUFFIXES:
+        return {"": _read_text_rows(data)}
+    raise _FileRefused("error.not_a_spreadsheet")
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse a zip that inflates beyond the bound, measured by inflating it (headers can lie)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise _FileRefused("error.workbook_corrupt") from None
+    names = {member.filename for member in members}
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names and "content.xml" not in names:
+        raise _FileRefused("error.not_a_spreadsheet")
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise _FileRefused("error.archive_too_large", limit_mb=_mb(max_inflated_bytes()))
+    bound = max_inflated_bytes()
+    declared = sum(member.file_size for member in members)
+    if declared > bound:
+        raise _FileRefused("error.archive_too_large", limit_mb=_mb(bound))
+    total = 0
+    for member in members:
+        inflated = 0
         try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
+            with archive.open(member) as stream:
+                while chunk := stream.read(1 << 20):
+                    inflated += len(chunk)
+                    if total + inflated > bound or (
+                            inflated > (1 << 20) and inflated > MAX_INFLATE_RATIO * max(member.compress_size, 1)):
+                        raise _FileRefused("error.archive_too_large", limit_mb=_mb(bound))
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+            raise _FileRefused("error.workbook_corrupt") from None
+        total += inflated
+
+
+def _read_workbook(data: bytes) -> Sheets:
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets: Sheets = {}
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+            _fill_merged_cells(rows, sheet.merged_cell_ranges or ())
+            sheets[name] = rows
+        return sheets
+    except python_calamine.PasswordError:
+        raise _FileRefused("error.encrypted") from None
+    except Exception as error:  # calamine's messages say little to a clerk; keep the kind for support
+        if "password" in str(error).lower() or "encrypt" in str(error).lower():
+            raise _FileRefused("error.encrypted") from None
+        raise _FileRefused("error.workbook_corrupt") from None
+
+
+def _fill_merged_cells(rows: list[list[object]], ranges: Iterable[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """A unit name merged over several rows belongs to each of them, as the clerk meant."""
+    for (top, left), (bottom, right) in ranges:
+        if top >= len(rows) or left >= len(rows[top]):
             continue
-    else:  # pragma: no cover - gb18030 decodes any byte string
-        raise ValueError("undecodable")
-    return [list(row) for row in csv.reader(io.StringIO(text))]
+        value = rows[top][left]
+        for index in range(top, min(bottom, len(rows) - 1) + 1):
+            row = rows[index]
+            if len(row) <= right:
+                row.extend([""] * (right + 1 - len(row)))
+            for position in range(left, right + 1):
+                if _is_blank(row[position]):
+                    row[position] = value
+
+
+def _decode_text(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")  # Excel's "Unicode text" export
+    if b"\x00" in raw[:4096]:
+        raise _FileRefused("error.not_a_spreadsheet")  # binary, whatever its name says
+    # What Chinese Excel writes is GB18030 (GBK); everything else is UTF-8, often with a BOM.
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise _FileRefused("error.csv_encoding") from None
+
+
+def _read_text_rows(raw: bytes) -> list[list[object]]:
+    text = _decode_text(raw)
+    sample_lines = [line for line in text[:8192].splitlines() if line.strip()][:10]
+    delimiter = max((",", "\t", ";"), key=lambda d: sum(line.count(d) for line in sample_lines))
+    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+
+
+def read_raw_sheets(path: Path) -> Sheets:
+    """Kept for callers that read a path; see ``load_sheets``."""
+    return load_sheets(Path(path))
 
 
 # ---------------------------------------------------------------- header detection
 
 @dataclass
-class _HeaderMatch:
+class HeaderMatch:
     row_index: int
     columns: dict[int, Column]  # sheet column index -> contract column
+    labels: dict[int, str]  # sheet column index -> header text as written
 
 
-def find_header(rows: list[list[object]], table: Table) -> _HeaderMatch | None:
+_HeaderMatch = HeaderMatch  # the earlier private name
+
+
+def find_header(rows: list[list[object]], table: Table) -> HeaderMatch | None:
     """The row among the first few whose cells name the most of the table's columns."""
     lookup = _header_lookup(table)
-    best: _HeaderMatch | None = None
+    best: HeaderMatch | None = None
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         matched: dict[int, Column] = {}
+        labels: dict[int, str] = {}
         for position, cell in enumerate(row):
-            column = lookup.get(normalise_header(cell))
+            if _is_blank(cell):
+                continue
+            column = lookup.get(header_key(cell))
             if column is not None and column not in matched.values():
                 matched[position] = column
+                labels[position] = re.sub(r"\s+", " ", str(cell)).strip()
         if matched and (best is None or len(matched) > len(best.columns)):
-            best = _HeaderMatch(index, matched)
+            best = HeaderMatch(index, matched, labels)
     return best
 
 
-def _is_total_or_note(row: list[object]) -> bool:
-    filled = [str(v).strip() for v in row if not _is_blank(v)]
-    if not filled:
-        return False
-    first = filled[0].lower().replace(" ", "")
-    if any(first.startswith(marker) for marker in _TOTAL_MARKERS):
+def _sheet_score(rows: list[list[object]], table: Table) -> tuple[int, HeaderMatch | None]:
+    header = find_header(rows, table)
+    if header is None:
+        return 0, None
+    has_key = table.key in header.columns.values()
+    required = [c for c in table.columns if c.required]
+    found_required = sum(1 for c in header.columns.values() if c.required)
+    # A sheet is this table's if its header names the key column, or most required columns:
+    # units, dates and 备注 are shared by every table and prove nothing alone.
+    if len(header.columns) >= 2 and (has_key or found_required * 2 > len(required)):
+        return len(header.columns) * 2 + has_key, header
+    return 0, header
+
+
+def match_sheets(sheets: Sheets, table: Table | None = None) -> dict[str, list[str]]:
+    """Which sheets hold which table: ``{table name: [sheet, ...]}``, each sheet matched by its header.
+
+    With ``table`` given, only that table is looked for; if no sheet qualifies,
+    the sheet whose header comes closest is returned, so the report can say
+    which columns are missing.
+    """
+    candidates = [table] if table is not None else [TABLES[name] for name in TABLES]
+    found: dict[str, list[str]] = {}
+    closest: tuple[int, str] | None = None
+    for sheet, rows in sheets.items():
+        scores = [(_sheet_score(rows, t), t) for t in candidates]
+        (score, header), best = max(scores, key=lambda item: item[0][0])
+        if score:
+            found.setdefault(best.name, []).append(sheet)
+        elif table is not None and header is not None and (closest is None or len(header.columns) > closest[0]):
+            closest = (len(header.columns), sheet)
+    if table is not None and not found and closest is not None:
+        found[table.name] = [closest[1]]
+    return found
+
+
+def detect_table(source: Source) -> Table | None:
+    """The table a file holds, judged by its header; ``None`` when no sheet looks like any table.
+
+    With several tables in one workbook, the first in load order is returned;
+    use ``match_sheets(load_sheets(source))`` to see them all.
+    """
+    found = match_sheets(load_sheets(source))
+    for name in TABLES:
+        if name in found:
+            return TABLES[name]
+    return None
+
+
+def _is_total_or_note(row: list[object], first: str) -> bool:
+    folded = header_key(first)
+    if folded.startswith(_TOTAL_MARKERS):
         return True
-    return len(filled) == 1 and any(first.startswith(p) for p in _NOTE_PREFIXES)
+    if not folded.startswith(_NOTE_PREFIXES):
+        return False
+    # Notes under a table sit in one cell, or in one cell merged across the row.
+    return len({_as_text(v) for v in row if not _is_blank(v)}) == 1
 
 
 # ---------------------------------------------------------------- cell parsing
@@ -160,34 +458,56 @@ class _CellError(Exception):
 
 
 def _as_text(value: object) -> str:
+    if isinstance(value, str):
+        text = value.strip()
+        # Our own exports prefix formula-like text with an apostrophe; take it off again.
+        if text.startswith("'") and text[1:2] and text[1:].startswith(_FORMULA_PREFIXES):
+            return text[1:]
+        return text
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, (datetime, pd.Timestamp)):
-        return value.date().isoformat()
-    return unicodedata.normalize("NFKC", str(value)).strip() if not isinstance(value, str) else value.strip()
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def _checked_date(day: date, shown: object) -> date:
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise _CellError("error.date_out_of_range", value=_as_text(shown), earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
+    return day
 
 
 def parse_date(value: object) -> date:
     if isinstance(value, (pd.Timestamp, datetime)):
-        return value.date()
+        return _checked_date(value.date(), value)
     if isinstance(value, date):
-        return value
+        return _checked_date(value, value)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        # Excel serial day numbers, as a sheet stored with a General format yields them.
+        if float(value).is_integer() and 19000101 <= value <= 21001231:
+            return _parse_date_text(str(int(value)))  # 20200305 typed as a number
+        # Excel serial day numbers, as a cell with the General format holds them.
         if 1 <= value < 2958466 and float(value).is_integer():
-            return _EXCEL_EPOCH + timedelta(days=int(value))
-        raise _CellError("error.date_invalid", value=value)
-    text = unicodedata.normalize("NFKC", str(value)).strip()
-    if _QUARTER_ONLY.match(text.replace(" ", "")):
+            return _checked_date(_EXCEL_EPOCH + timedelta(days=int(value)), value)
+        raise _CellError("error.date_invalid", value=_as_text(value))
+    return _parse_date_text(unicodedata.normalize("NFKC", str(value)).strip())
+
+
+def _parse_date_text(text: str) -> date:
+    compact = text.replace(" ", "")
+    if _QUARTER_ONLY.match(compact):
         raise _CellError("error.date_quarter_only", value=text)
-    if text.isdigit() and 20000 <= int(text) <= 80000:
-        return _EXCEL_EPOCH + timedelta(days=int(text))
+    if _MONTH_ONLY.match(compact):
+        raise _CellError("error.date_month_only", value=text)
+    if compact.isdigit() and 20000 <= int(compact) <= 80000:
+        return _EXCEL_EPOCH + timedelta(days=int(compact))
     for pattern in _DATE_PATTERNS:
-        match = pattern.match(text)
+        match = pattern.match(compact if "年" in compact else text)
         if match:
             year, month, day = (int(g) for g in match.groups())
             try:
-                return date(year, month, day)
+                return _checked_date(date(year, month, day), text)
             except ValueError:
                 raise _CellError("error.date_impossible", value=text) from None
     raise _CellError("error.date_invalid", value=text)
@@ -208,28 +528,34 @@ def parse_bool(value: object) -> bool:
 
 def parse_int(value: object, column: Column) -> int:
     if isinstance(value, bool):
-        raise _CellError("error.int_invalid", value=value)
-    try:
-        number = float(value) if not isinstance(value, str) else float(value.strip().replace(",", ""))
-    except (TypeError, ValueError):
-        raise _CellError("error.int_invalid", value=_as_text(value)) from None
+        raise _CellError("error.int_invalid", value=str(value))
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        match = _INT_WITH_UNIT.match(normalise_header(value).replace(",", ""))
+        if not match:
+            raise _CellError("error.int_invalid", value=_as_text(value))
+        number = float(match.group(1))
     if not number.is_integer():
         raise _CellError("error.int_invalid", value=_as_text(value))
     if column.minimum is not None and number < column.minimum:
+        if column.minimum == 0:
+            raise _CellError("error.int_negative", value=int(number))
         raise _CellError("error.int_below_minimum", value=int(number), minimum=column.minimum)
     return int(number)
 
 
 def _choice_lookup(choices: dict[str, str]) -> dict[str, str]:
+    english = i18n.catalog("en")
     lookup = {}
     for code, label in choices.items():
-        lookup[normalise_header(code)] = code
-        lookup[normalise_header(label)] = code
+        for spelling in (code, label, english.get(f"code.{code}")):
+            if spelling:
+                lookup.setdefault(header_key(spelling), code)
         # "党组(党委)会议" is also written "党组会议" or "党委会议".
-        for variant in re.findall(r"^(.*)\((.*)\)(.*)$", unicodedata.normalize("NFKC", label)):
-            head, alternative, tail = variant
-            lookup[normalise_header(head + tail)] = code
-            lookup[normalise_header(alternative + tail)] = code
+        for head, alternative, tail in re.findall(r"^(.*)\((.*)\)(.*)$", unicodedata.normalize("NFKC", label)):
+            lookup.setdefault(header_key(head + tail), code)
+            lookup.setdefault(header_key(alternative + tail), code)
     return lookup
 
 
@@ -244,10 +570,11 @@ class UnitResolver:
         lookup: dict[str, str] = {}
         for row in units.itertuples(index=False):
             names = [row.unit_id, row.name_zh, row.name_en]
-            names += re.split(r"[;；,，、]", row.short_names or "")
+            short = row.short_names if isinstance(row.short_names, str) else ""
+            names += re.split(r"[;；,，、/]", short)
             for name in names:
-                if name and str(name).strip():
-                    lookup[normalise_header(name)] = row.unit_id
+                if isinstance(name, str) and name.strip():
+                    lookup.setdefault(normalise_header(name), row.unit_id)
         return cls(lookup)
 
     def resolve(self, value: object) -> str:
@@ -267,133 +594,250 @@ class Context:
     issue_ids: frozenset[str] = frozenset()
 
 
-def _parse_cell(value: object, column: Column, context: Context, choices: dict[str, str]) -> object:
+def _cell_parser(column: Column, context: Context) -> Callable[[object], object]:
     kind = column.kind
     if kind == TEXT:
-        return _as_text(value)
+        return _as_text
     if kind == SLUG:
-        text = _as_text(value)
-        if not _SLUG.match(text):
-            raise _CellError("error.slug_invalid", value=text)
-        return text
+        def parse_slug(value: object) -> str:
+            text = _as_text(value)
+            if not _SLUG.match(text):
+                raise _CellError("error.slug_invalid", value=text)
+            return text
+        return parse_slug
     if kind == INT:
-        return parse_int(value, column)
+        return lambda value: parse_int(value, column)
     if kind == DATE:
-        return parse_date(value)
+        return parse_date
     if kind == BOOL:
-        return parse_bool(value)
+        return parse_bool
     if kind == ENUM:
-        code = choices.get(normalise_header(value))
-        if code is None:
-            allowed = "、".join(f"{c}/{label}" for c, label in column.choices.items())
-            raise _CellError("error.enum_invalid", value=_as_text(value), allowed=allowed)
-        return code
+        choices = _choice_lookup(column.choices)
+        allowed = "、".join(column.choices.values())
+
+        def parse_choice(value: object) -> str:
+            code = choices.get(header_key(value))
+            if code is None:
+                raise _CellError("error.enum_invalid", value=_as_text(value), allowed=allowed)
+            return code
+        return parse_choice
     if kind == UNIT:
-        if context.units is None:
-            raise _CellError("error.unit_unknown", value=_as_text(value))
-        return context.units.resolve(value)
+        def parse_unit(value: object) -> str:
+            if context.units is None:
+                raise _CellError("error.unit_unknown", value=_as_text(value))
+            return context.units.resolve(value)
+        return parse_unit
     if kind == REF:
-        text = _as_text(value)
-        if text not in context.issue_ids:
-            raise _CellError("error.ref_unknown", value=text)
-        return text
+        def parse_ref(value: object) -> str:
+            text = _as_text(value)
+            if text not in context.issue_ids:
+                raise _CellError("error.ref_unknown", value=text)
+            return text
+        return parse_ref
     raise AssertionError(f"unknown column kind {kind}")  # a contract bug, not user input
 
 
-def _problem(file: str, sheet: str, key: str, row: int | None = None, column: str | None = None, **params: Any) -> Problem:
-    return Problem(file=file, sheet=sheet or None, row=row, column=column, message_key=key, params=params)
+# Kinds with few distinct values: parse each distinct value once (a 100k-row ledger has 9 units).
+_CACHED_KINDS = (DATE, BOOL, ENUM, UNIT, REF, SLUG)
 
 
-def parse_rows(rows: list[list[object]], table: Table, context: Context, file: str, sheet: str) -> tuple[pd.DataFrame, list[Problem]]:
-    """Normalise one sheet's rows into the table's columns, collecting every problem."""
+@dataclass
+class TableRead:
+    """A table's rows read from one file, and where each row came from."""
+
+    table: Table
+    frame: pd.DataFrame
+    origins: list[tuple[str, int]]  # (sheet, Excel row) per frame row
+    sheets: list[str]
+    file: str
+
+
+def _problem(file: str, sheet: str, key: str, row: int | None = None, column: str | None = None,
+             letter: str | None = None, field_name: str | None = None, **params: Any) -> Problem:
+    return Problem(file=file, sheet=sheet or None, row=row, column=column, column_letter=letter,
+                   field=field_name, message_key=key, params=params)
+
+
+def _data_rows(rows: list[list[object]], header: HeaderMatch, table: Table) -> list[int]:
+    """Indexes of the rows under the header that hold data: not blank, not a total, not a note.
+
+    Only a row's first filled cell is looked at for that, to keep 100k-row files fast.
+    """
+    key_position = next((p for p, c in header.columns.items() if c is table.key), None)
+    header_keys = {header_key(v) for v in header.labels.values()}
+    kept: list[int] = []
+    for index in range(header.row_index + 1, len(rows)):
+        row = rows[index]
+        first = next((v for v in row if not _is_blank(v)), None)
+        if first is None:
+            continue
+        if isinstance(first, str):
+            if _is_total_or_note(row, first):
+                continue
+            if header_key(first) in header_keys and {header_key(v) for v in row if not _is_blank(v)} <= header_keys:
+                continue  # the header repeated, as printed ledgers do on every page
+        kept.append(index)
+    # Text under the table in one cell (a source line, a date of filing) is a note, not a row missing its values.
+    while kept and key_position is not None:
+        row = rows[kept[-1]]
+        filled = {_as_text(v) for v in row if not _is_blank(v)}
+        key_blank = key_position >= len(row) or _is_blank(row[key_position])
+        if key_blank and len(filled) == 1:
+            kept.pop()
+        else:
+            break
+    return kept
+
+
+def parse_sheet(rows: list[list[object]], table: Table, context: Context, file: str,
+                sheet: str) -> tuple[pd.DataFrame, list[int], list[Problem]]:
+    """Normalise one sheet's rows into the table's columns: (frame, Excel row per frame row, problems)."""
     header = find_header(rows, table)
-    if header is None or not rows:
+    if header is None:
         key = "error.sheet_empty" if not any(any(not _is_blank(v) for v in r) for r in rows) else "error.no_header"
-        return pd.DataFrame(), [_problem(file, sheet, key, table=table.zh)]
+        return pd.DataFrame(), [], [_problem(file, sheet, key, table=table.zh)]
     problems: list[Problem] = []
     found = {c.name for c in header.columns.values()}
     missing = [c for c in table.columns if c.required and c.name not in found]
     for column in missing:
-        problems.append(_problem(file, sheet, "error.column_missing", row=header.row_index + 1, column=column.zh, name=column.name))
+        problems.append(_problem(file, sheet, "error.column_missing", row=header.row_index + 1, column=column.zh,
+                                 field_name=column.name, name=column.zh, english=column.name))
     if missing:
-        return pd.DataFrame(), problems
+        return pd.DataFrame(), [], problems
 
-    choice_maps = {c.name: _choice_lookup(c.choices) for c in table.columns if c.kind == ENUM}
-    records: list[dict[str, object]] = []
-    excel_rows: list[int] = []
-    for index in range(header.row_index + 1, len(rows)):
-        row = rows[index]
-        if all(_is_blank(v) for v in row) or _is_total_or_note(row):
-            continue
-        excel_row = index + 1
-        record: dict[str, object] = {c.name: None for c in table.columns}
-        for position, column in header.columns.items():
+    indexes = _data_rows(rows, header, table)
+    excel_rows = [index + 1 for index in indexes]
+    columns: dict[str, list[object]] = {c.name: [None] * len(indexes) for c in table.columns}
+    for position, column in header.columns.items():
+        parse = _cell_parser(column, context)
+        cache: dict[tuple[type, object], tuple[bool, Any]] | None = {} if column.kind in _CACHED_KINDS else None
+        values = columns[column.name]
+        label, letter = header.labels[position], column_letter(position)
+        for slot, index in enumerate(indexes):
+            row = rows[index]
             value = row[position] if position < len(row) else None
             if _is_blank(value):
                 if column.required:
-                    problems.append(_problem(file, sheet, "error.value_missing", excel_row, column.zh))
+                    problems.append(_problem(file, sheet, "error.value_missing", excel_rows[slot], label, letter,
+                                             column.name))
                 continue
             try:
-                record[column.name] = _parse_cell(value, column, context, choice_maps.get(column.name, {}))
+                if cache is None:
+                    values[slot] = parse(value)
+                else:
+                    cache_key = (type(value), value)
+                    outcome = cache.get(cache_key)
+                    if outcome is None:
+                        try:
+                            outcome = (True, parse(value))
+                        except _CellError as error:
+                            outcome = (False, error)
+                        cache[cache_key] = outcome
+                    if not outcome[0]:
+                        raise outcome[1]
+                    values[slot] = outcome[1]
             except _CellError as error:
-                problems.append(_problem(file, sheet, error.key, excel_row, column.zh, **error.params))
-        records.append(record)
-        excel_rows.append(excel_row)
-
-    frame = pd.DataFrame.from_records(records, columns=[c.name for c in table.columns])
-    problems += _check_unique(frame, excel_rows, table, file, sheet)
-    problems += _check_row_rules(frame, excel_rows, table, file, sheet)
-    if not records and not problems:
-        problems.append(_problem(file, sheet, "error.sheet_empty", table=table.zh))
-    return frame, problems
+                problems.append(_problem(file, sheet, error.key, excel_rows[slot], label, letter, column.name,
+                                         **error.params))
+    frame = pd.DataFrame(columns, columns=[c.name for c in table.columns])
+    labels = {c.name: (header.labels[p], column_letter(p)) for p, c in header.columns.items()}
+    problems += _check_row_rules(frame, excel_rows, table, labels, file, sheet)
+    return frame, excel_rows, problems
 
 
-def _check_unique(frame: pd.DataFrame, excel_rows: list[int], table: Table, file: str, sheet: str) -> Iterable[Problem]:
+def parse_rows(rows: list[list[object]], table: Table, context: Context, file: str,
+               sheet: str) -> tuple[pd.DataFrame, list[Problem]]:
+    """One sheet on its own (the earlier entry point), with the whole-table checks too."""
+    read, problems = read_sheets({sheet: rows}, [sheet], table, context, file)
+    return read.frame, problems
+
+
+def check_table(read: TableRead) -> list[Problem]:
+    """Whole-table rules: not empty, and unique columns unique across every sheet read."""
+    table, frame = read.table, read.frame
+    if frame.empty:
+        return [_problem(read.file, read.sheets[0] if read.sheets else "", "error.sheet_empty", table=table.zh)]
+    problems = []
     for column in table.columns:
-        if not column.unique or frame.empty:
+        if not column.unique:
             continue
-        first_seen: dict[object, int] = {}
-        for value, excel_row in zip(frame[column.name], excel_rows):
-            if value is None:
+        first_seen: dict[object, tuple[str, int]] = {}
+        for value, (sheet, excel_row) in zip(frame[column.name], read.origins):
+            if value is None or value != value:
                 continue
             if value in first_seen:
-                yield _problem(file, sheet, "error.duplicate", excel_row, column.zh, value=value, first_row=first_seen[value])
+                first_sheet, first_row = first_seen[value]
+                key = "error.duplicate" if first_sheet == sheet else "error.duplicate_other_sheet"
+                problems.append(_problem(read.file, sheet, key, excel_row, column.zh, None, column.name,
+                                         value=value, first_row=first_row, first_sheet=first_sheet))
             else:
-                first_seen[value] = excel_row
+                first_seen[value] = (sheet, excel_row)
+    return problems
 
 
-def _check_row_rules(frame: pd.DataFrame, excel_rows: list[int], table: Table, file: str, sheet: str) -> Iterable[Problem]:
+def _check_row_rules(frame: pd.DataFrame, excel_rows: list[int], table: Table, labels: dict[str, tuple[str, str]],
+                     file: str, sheet: str) -> Iterable[Problem]:
     """Rules that involve two cells of a row."""
     if table.name != "issues" or frame.empty:
         return
-    for raised, done, status, excel_row in zip(frame["date_raised"], frame["rectified_date"], frame["status"], excel_rows):
+    label, letter = labels.get("rectified_date", (table.column("rectified_date").zh, None))
+    for raised, done, status, excel_row in zip(frame["date_raised"], frame["rectified_date"], frame["status"],
+                                               excel_rows):
         if raised is not None and done is not None and done < raised:
-            yield _problem(file, sheet, "error.rectified_before_raised", excel_row, table.column("rectified_date").zh)
+            yield _problem(file, sheet, "error.rectified_before_raised", excel_row, label, letter, "rectified_date",
+                           raised=raised.isoformat(), rectified=done.isoformat())
         if status == "rectified" and done is None:
-            yield _problem(file, sheet, "error.rectified_without_date", excel_row, table.column("rectified_date").zh)
+            yield _problem(file, sheet, "error.rectified_without_date", excel_row, label, letter, "rectified_date")
+
+
+def read_sheets(sheets: Sheets, sheet_names: list[str], table: Table, context: Context,
+                file: str) -> tuple[TableRead, list[Problem]]:
+    """The table from the named sheets of one file, concatenated (a ledger may keep one sheet per year)."""
+    frames, origins, problems = [], [], []
+    for sheet in sheet_names:
+        frame, excel_rows, sheet_problems = parse_sheet(sheets[sheet], table, context, file, sheet)
+        problems += sheet_problems
+        if excel_rows:
+            frames.append(frame)
+            origins += [(sheet, row) for row in excel_rows]
+    if frames:
+        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    else:
+        frame = pd.DataFrame({c.name: [] for c in table.columns})
+    read = TableRead(table, frame, origins, list(sheet_names), file)
+    if not any(p.message_key in ("error.column_missing", "error.no_header") for p in problems):
+        problems += check_table(read)
+    return read, problems
+
+
+def read_source(source: Source, table: Table, context: Context | None = None) -> TableRead:
+    """The table's rows from one file (path or upload); raises ``ValidationError`` listing every problem."""
+    context = context or Context()
+    file = source_name(source)
+    sheets = load_sheets(source)
+    if not any(any(not _is_blank(v) for v in row) for rows in sheets.values() for row in rows):
+        raise ValidationError([_problem(file, "", "error.sheet_empty", table=table.zh)])
+    found = match_sheets(sheets, table).get(table.name)
+    if not found:
+        raise ValidationError([_no_table_problem(sheets, table, file)])
+    read, problems = read_sheets(sheets, found, table, context, file)
+    if problems:
+        raise ValidationError(problems)
+    return read
+
+
+def _no_table_problem(sheets: Sheets, table: Table, file: str) -> Problem:
+    other = match_sheets(sheets)
+    if other:
+        name = next(iter(other))
+        return _problem(file, other[name][0], "error.table_mismatch", table=table.zh, found=TABLES[name].zh)
+    return _problem(file, "", "error.no_header", table=table.zh)
 
 
 def read_table(path: Path, table: Table, context: Context | None = None) -> pd.DataFrame:
     """The table's rows from ``path``, typed and normalised; raises ``ValidationError`` listing every problem.
 
-    In a workbook with several sheets, the sheet whose header names most of
-    the table's columns is taken.
+    In a workbook with several sheets, every sheet whose header is this
+    table's is read, and their rows are taken together.
     """
-    context = context or Context()
-    file = path.name
-    try:
-        sheets = read_raw_sheets(path)
-    except Exception as error:  # the reader's own message says little to a clerk
-        raise ValidationError([_problem(file, "", "error.not_a_spreadsheet", detail=type(error).__name__)]) from error
-    ranked = sorted(
-        sheets.items(),
-        key=lambda item: len((find_header(item[1], table) or _HeaderMatch(0, {})).columns),
-        reverse=True,
-    )
-    if not ranked:
-        raise ValidationError([_problem(file, "", "error.sheet_empty", table=table.zh)])
-    sheet, rows = ranked[0]
-    frame, problems = parse_rows(rows, table, context, file, sheet)
-    if problems:
-        raise ValidationError(problems)
-    return frame
+    return read_source(Path(path), table, context).frame
