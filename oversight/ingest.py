@@ -641,6 +641,9 @@ def _cell_parser(column: Column, context: Context) -> Callable[[object], object]
 _CACHED_KINDS = (DATE, BOOL, ENUM, UNIT, REF, SLUG)
 
 
+ColumnLabels = dict[str, tuple[str, str]]  # contract column -> (header as written, Excel column letter)
+
+
 @dataclass
 class TableRead:
     """A table's rows read from one file, and where each row came from."""
@@ -650,6 +653,14 @@ class TableRead:
     origins: list[tuple[str, int]]  # (sheet, Excel row) per frame row
     sheets: list[str]
     file: str
+    labels: dict[str, ColumnLabels] = field(default_factory=dict)  # sheet -> where each column sits
+
+    def locate(self, position: int, column: str) -> dict[str, Any]:
+        """Problem fields naming the cell of ``column`` in frame row ``position``."""
+        sheet, row = self.origins[position]
+        label, letter = self.labels.get(sheet, {}).get(column, (self.table.column(column).zh, None))
+        return {"file": self.file, "sheet": sheet or None, "row": row, "column": label, "column_letter": letter,
+                "field": column}
 
 
 def _problem(file: str, sheet: str, key: str, row: int | None = None, column: str | None = None,
@@ -690,12 +701,15 @@ def _data_rows(rows: list[list[object]], header: HeaderMatch, table: Table) -> l
 
 
 def parse_sheet(rows: list[list[object]], table: Table, context: Context, file: str,
-                sheet: str) -> tuple[pd.DataFrame, list[int], list[Problem]]:
-    """Normalise one sheet's rows into the table's columns: (frame, Excel row per frame row, problems)."""
+                sheet: str) -> tuple[pd.DataFrame, list[int], list[Problem], ColumnLabels]:
+    """Normalise one sheet's rows into the table's columns.
+
+    Returns the frame, the Excel row of each frame row, the problems, and where each column sits.
+    """
     header = find_header(rows, table)
     if header is None:
         key = "error.sheet_empty" if not any(any(not _is_blank(v) for v in r) for r in rows) else "error.no_header"
-        return pd.DataFrame(), [], [_problem(file, sheet, key, table=table.zh)]
+        return pd.DataFrame(), [], [_problem(file, sheet, key, table=table.zh)], {}
     problems: list[Problem] = []
     found = {c.name for c in header.columns.values()}
     missing = [c for c in table.columns if c.required and c.name not in found]
@@ -703,7 +717,7 @@ def parse_sheet(rows: list[list[object]], table: Table, context: Context, file: 
         problems.append(_problem(file, sheet, "error.column_missing", row=header.row_index + 1, column=column.zh,
                                  field_name=column.name, name=column.zh, english=column.name))
     if missing:
-        return pd.DataFrame(), [], problems
+        return pd.DataFrame(), [], problems, {}
 
     indexes = _data_rows(rows, header, table)
     excel_rows = [index + 1 for index in indexes]
@@ -742,7 +756,7 @@ def parse_sheet(rows: list[list[object]], table: Table, context: Context, file: 
     frame = pd.DataFrame(columns, columns=[c.name for c in table.columns])
     labels = {c.name: (header.labels[p], column_letter(p)) for p, c in header.columns.items()}
     problems += _check_row_rules(frame, excel_rows, table, labels, file, sheet)
-    return frame, excel_rows, problems
+    return frame, excel_rows, problems, labels
 
 
 def parse_rows(rows: list[list[object]], table: Table, context: Context, file: str,
@@ -762,14 +776,14 @@ def check_table(read: TableRead) -> list[Problem]:
         if not column.unique:
             continue
         first_seen: dict[object, tuple[str, int]] = {}
-        for value, (sheet, excel_row) in zip(frame[column.name], read.origins):
+        for position, (value, (sheet, excel_row)) in enumerate(zip(frame[column.name], read.origins)):
             if value is None or value != value:
                 continue
             if value in first_seen:
                 first_sheet, first_row = first_seen[value]
                 key = "error.duplicate" if first_sheet == sheet else "error.duplicate_other_sheet"
-                problems.append(_problem(read.file, sheet, key, excel_row, column.zh, None, column.name,
-                                         value=value, first_row=first_row, first_sheet=first_sheet))
+                problems.append(Problem(message_key=key, **read.locate(position, column.name),
+                                        params={"value": value, "first_row": first_row, "first_sheet": first_sheet}))
             else:
                 first_seen[value] = (sheet, excel_row)
     return problems
@@ -793,9 +807,9 @@ def _check_row_rules(frame: pd.DataFrame, excel_rows: list[int], table: Table, l
 def read_sheets(sheets: Sheets, sheet_names: list[str], table: Table, context: Context,
                 file: str) -> tuple[TableRead, list[Problem]]:
     """The table from the named sheets of one file, concatenated (a ledger may keep one sheet per year)."""
-    frames, origins, problems = [], [], []
+    frames, origins, problems, labels = [], [], [], {}
     for sheet in sheet_names:
-        frame, excel_rows, sheet_problems = parse_sheet(sheets[sheet], table, context, file, sheet)
+        frame, excel_rows, sheet_problems, labels[sheet] = parse_sheet(sheets[sheet], table, context, file, sheet)
         problems += sheet_problems
         if excel_rows:
             frames.append(frame)
@@ -804,10 +818,28 @@ def read_sheets(sheets: Sheets, sheet_names: list[str], table: Table, context: C
         frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     else:
         frame = pd.DataFrame({c.name: [] for c in table.columns})
-    read = TableRead(table, frame, origins, list(sheet_names), file)
+    read = TableRead(table, frame, origins, list(sheet_names), file, labels)
     if not any(p.message_key in ("error.column_missing", "error.no_header") for p in problems):
         problems += check_table(read)
     return read, problems
+
+
+def locate_tables(sheets: Sheets, file: str, table: Table | None = None) -> tuple[dict[str, list[str]], list[Problem]]:
+    """Which sheets of one file hold which table, or the problem that says why none does."""
+    if not any(any(not _is_blank(v) for v in row) for rows in sheets.values() for row in rows):
+        if table is None:
+            return {}, [_problem(file, "", "error.file_blank")]
+        return {}, [_problem(file, "", "error.sheet_empty", table=table.zh)]
+    found = match_sheets(sheets, table)
+    if found:
+        return found, []
+    if table is None:
+        return {}, [_problem(file, "", "error.no_table_detected")]
+    other = match_sheets(sheets)
+    if other:
+        name = next(iter(other))
+        return {}, [_problem(file, other[name][0], "error.table_mismatch", table=table.zh, found=TABLES[name].zh)]
+    return {}, [_problem(file, "", "error.no_header", table=table.zh)]
 
 
 def read_source(source: Source, table: Table, context: Context | None = None) -> TableRead:
@@ -815,23 +847,13 @@ def read_source(source: Source, table: Table, context: Context | None = None) ->
     context = context or Context()
     file = source_name(source)
     sheets = load_sheets(source)
-    if not any(any(not _is_blank(v) for v in row) for rows in sheets.values() for row in rows):
-        raise ValidationError([_problem(file, "", "error.sheet_empty", table=table.zh)])
-    found = match_sheets(sheets, table).get(table.name)
-    if not found:
-        raise ValidationError([_no_table_problem(sheets, table, file)])
-    read, problems = read_sheets(sheets, found, table, context, file)
+    found, problems = locate_tables(sheets, file, table)
+    if problems:
+        raise ValidationError(problems)
+    read, problems = read_sheets(sheets, found[table.name], table, context, file)
     if problems:
         raise ValidationError(problems)
     return read
-
-
-def _no_table_problem(sheets: Sheets, table: Table, file: str) -> Problem:
-    other = match_sheets(sheets)
-    if other:
-        name = next(iter(other))
-        return _problem(file, other[name][0], "error.table_mismatch", table=table.zh, found=TABLES[name].zh)
-    return _problem(file, "", "error.no_header", table=table.zh)
 
 
 def read_table(path: Path, table: Table, context: Context | None = None) -> pd.DataFrame:

@@ -1,0 +1,489 @@
+"""Apply a validated import to the data folder safely, keep every previous version, and undo.
+
+The order of an import is the point of this module:
+
+1. ``plan_import`` reads the files against the current data (units and issue
+   ids come from the folder, or from the same batch), works out the would-be
+   tables and their diff, writes the would-be folder into a temporary
+   directory and validates it whole with ``store.read_folder``. Nothing in the
+   data folder is touched.
+2. ``apply_import`` checks that the folder has not changed since the plan,
+   copies the previous files into ``.history/<timestamp>-<tables>/`` with a
+   manifest, writes each new file beside its target and renames it into
+   place, and validates the folder again. If any step fails, the previous
+   bytes are put back and the history entry removed: the folder is exactly
+   as it was.
+
+``undo_last`` restores the newest import that has not been undone, through
+the same steps, and is itself recorded.
+"""
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import pandas as pd
+
+from oversight import i18n, ingest, store, workbook
+from oversight.ingest import Problem, Source, ValidationError
+from oversight.schema import LOAD_ORDER, TABLES, Table
+
+MODES = ("replace", "append")
+HISTORY_DIR = ".history"
+MANIFEST = "manifest.json"
+_TABLE_SUFFIXES = (".xlsx", ".csv")
+
+
+# ---------------------------------------------------------------- the plan
+
+@dataclass(frozen=True)
+class TableChange:
+    """What an import does to one table: counts and the ids added, changed and removed."""
+
+    table: str
+    sources: tuple[str, ...]
+    mode: str
+    rows_in_file: int
+    rows_before: int
+    rows_after: int
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"table": self.table, "sources": list(self.sources), "mode": self.mode,
+                "rows_in_file": self.rows_in_file, "rows_before": self.rows_before, "rows_after": self.rows_after,
+                "added": list(self.added), "changed": list(self.changed), "removed": list(self.removed)}
+
+
+@dataclass
+class ImportPlan:
+    """Everything an import would do, worked out without touching the data folder."""
+
+    folder: Path
+    mode: str
+    sources: tuple[str, ...]
+    changes: dict[str, TableChange] = field(default_factory=dict)
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # the would-be tables that change
+    files: dict[str, bytes] = field(default_factory=dict)  # table -> bytes of its new <table>.xlsx
+    problems: list[Problem] = field(default_factory=list)
+    folder_state: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.changes)
+
+    def as_dict(self, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
+        return {"ok": self.ok, "mode": self.mode, "sources": list(self.sources),
+                "tables": [change.as_dict() for change in self.changes.values()],
+                "problems": [problem.as_dict(lang) for problem in self.problems]}
+
+
+def current_user() -> str:
+    """Who is importing: ``OVERSIGHT_USER`` (the dashboard sets it per login), else the OS user."""
+    try:
+        return os.environ.get("OVERSIGHT_USER") or getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, as in some containers
+        return "unknown"
+
+
+def _as_list(sources: Source | Sequence[Source]) -> list[Source]:
+    return [sources] if isinstance(sources, (Path, str, ingest.Upload)) else list(sources)
+
+
+def load_current(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """The folder's tables as far as they load; unlike ``store.read_folder`` one bad table spoils no other."""
+    frames: dict[str, pd.DataFrame] = {}
+    problems: list[Problem] = []
+    context = ingest.Context()
+    for name in LOAD_ORDER:
+        path = store.table_path(folder, TABLES[name])
+        if path.exists():
+            try:
+                frames[name] = ingest.read_table(path, TABLES[name], context)
+            except ValidationError as error:
+                problems += error.problems
+        if name == "units" and "units" in frames:
+            context.units = ingest.UnitResolver.from_units(frames["units"])
+        elif name == "issues" and "issues" in frames:
+            context.issue_ids = frozenset(frames["issues"]["issue_id"])
+    return frames, problems
+
+
+@dataclass
+class _Incoming:
+    source: str
+    sheets: ingest.Sheets
+    sheet_names: list[str]
+
+
+def _collect_incoming(sources: list[Source], table: Table | None) -> tuple[dict[str, _Incoming], list[Problem]]:
+    """Each table of the batch and the file (and sheets) it comes from."""
+    incoming: dict[str, _Incoming] = {}
+    problems: list[Problem] = []
+    for source in sources:
+        name = ingest.source_name(source)
+        try:
+            sheets = ingest.load_sheets(source)
+        except ValidationError as error:
+            problems += error.problems
+            continue
+        found, located = ingest.locate_tables(sheets, name, table)
+        problems += located
+        for table_name, sheet_names in found.items():
+            if table_name in incoming:
+                problems.append(Problem(file=name, message_key="error.table_in_two_sources", params={
+                    "table": TABLES[table_name].zh, "first": incoming[table_name].source, "second": name}))
+                continue
+            incoming[table_name] = _Incoming(name, sheets, sheet_names)
+    return incoming, problems
+
+
+def plan_import(sources: Source | Sequence[Source], table: str | None = None, mode: str = "replace",
+                folder: Path | None = None) -> ImportPlan:
+    """Check files against the current data and work out the import, without writing anything.
+
+    ``sources`` are paths or ``ingest.Upload``s; ``table`` names the table when
+    it should not be detected from the headers. The plan's ``problems`` list
+    everything wrong at once; ``changes`` says what would happen to each table.
+    """
+    folder = Path(folder or store.data_dir())
+    source_list = _as_list(sources)
+    plan = ImportPlan(folder=folder, mode=mode, sources=tuple(ingest.source_name(s) for s in source_list))
+    if mode not in MODES:
+        plan.problems.append(Problem(file="", message_key="error.mode_invalid", params={"mode": mode}))
+        return plan
+    plan.folder_state = folder_state(folder)
+    current, _ = load_current(folder)  # a broken table that is not replaced is caught by the whole-folder check
+    incoming, plan.problems = _collect_incoming(source_list, TABLES[table] if table else None)
+
+    after = dict(current)
+    context = ingest.Context()
+    for name in LOAD_ORDER:
+        if name in incoming:
+            plan.problems += _plan_table(plan, TABLES[name], incoming[name], current.get(name), after, context)
+        if name == "units" and "units" in after:
+            context.units = ingest.UnitResolver.from_units(after["units"])
+        elif name == "issues" and "issues" in after:
+            context.issue_ids = frozenset(after["issues"]["issue_id"])
+    if plan.problems or not plan.changes:
+        return plan
+    units = after.get("units")
+    plan.files = {name: workbook.table_xlsx_bytes(TABLES[name], plan.frames[name], units) for name in plan.changes}
+    plan.problems += _validate_would_be_folder(folder, {name: (TABLES[name].file_name, data)
+                                                        for name, data in plan.files.items()})
+    return plan
+
+
+def _plan_table(plan: ImportPlan, table: Table, incoming: _Incoming, before: pd.DataFrame | None,
+                after: dict[str, pd.DataFrame], context: ingest.Context) -> list[Problem]:
+    read, problems = ingest.read_sheets(incoming.sheets, incoming.sheet_names, table, context, incoming.source)
+    if problems:
+        return problems
+    frame = read.frame
+    if plan.mode == "append" and before is not None:
+        key = table.key.name
+        present = set(before[key])
+        problems = [Problem(message_key="error.append_duplicate", params={"value": value}, **read.locate(i, key))
+                    for i, value in enumerate(frame[key]) if value in present]
+        if problems:
+            return problems
+        frame = pd.concat([before, frame], ignore_index=True)
+    after[table.name] = frame
+    plan.frames[table.name] = frame
+    added, changed, removed = diff_ids(table, before, frame)
+    plan.changes[table.name] = TableChange(
+        table=table.name, sources=(incoming.source,), mode=plan.mode, rows_in_file=len(read.frame),
+        rows_before=0 if before is None else len(before), rows_after=len(frame),
+        added=added, changed=changed, removed=removed)
+    return []
+
+
+def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
+    values = frame.astype(object)
+    return values.where(values.notna(), "").astype(str)
+
+
+def diff_ids(table: Table, before: pd.DataFrame | None, after: pd.DataFrame) -> tuple[tuple[str, ...], ...]:
+    """Ids added, changed (any value differs) and removed, going from ``before`` to ``after``."""
+    key = table.key.name
+    if before is None or before.empty:
+        return tuple(after[key]), (), ()
+    old = _comparable(before).set_index(key)
+    new = _comparable(after).set_index(key)
+    added = tuple(new.index[~new.index.isin(old.index)])
+    removed = tuple(old.index[~old.index.isin(new.index)])
+    common = new.index[new.index.isin(old.index)]
+    differs = (new.loc[common] != old.loc[common, new.columns]).any(axis=1)
+    return added, tuple(common[differs.to_numpy()]), removed
+
+
+def _validate_would_be_folder(folder: Path, writes: dict[str, tuple[str, bytes] | None]) -> list[Problem]:
+    """The whole folder as it would be after the writes, validated in a temporary copy."""
+    with tempfile.TemporaryDirectory(prefix="oversight-check-") as scratch:
+        target = Path(scratch)
+        for name in LOAD_ORDER:
+            if name in writes:
+                continue
+            for path in _table_files(folder, name):
+                shutil.copyfile(path, target / path.name)
+        for name, write in writes.items():
+            if write is not None:
+                (target / write[0]).write_bytes(write[1])
+        try:
+            store.read_folder(target)
+        except ValidationError as error:
+            return [Problem(file="", message_key="error.folder_would_break"), *error.problems]
+    return []
+
+
+# ---------------------------------------------------------------- the folder's state and history
+
+def _table_files(folder: Path, name: str) -> list[Path]:
+    return [folder / f"{name}{suffix}" for suffix in _TABLE_SUFFIXES if (folder / f"{name}{suffix}").exists()]
+
+
+def folder_state(folder: Path) -> str:
+    """A digest of every table file's bytes: any change to the data between plan and apply shows."""
+    digest = hashlib.sha256()
+    for name in LOAD_ORDER:
+        for path in _table_files(folder, name):
+            digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One recorded change to the data folder, and the files as they were before it."""
+
+    id: str
+    path: Path
+    action: str  # "import" or "undo"
+    user: str
+    at: str
+    sources: tuple[str, ...]
+    mode: str
+    tables: dict[str, dict[str, Any]]  # table -> files_before, file_after, rows_before, rows_after
+    undoes: str | None = None
+
+    @classmethod
+    def load(cls, path: Path) -> "HistoryEntry":
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+        return cls(id=path.name, path=path, action=manifest["action"], user=manifest["user"], at=manifest["at"],
+                   sources=tuple(manifest.get("sources", ())), mode=manifest.get("mode", ""),
+                   tables=manifest["tables"], undoes=manifest.get("undoes"))
+
+
+def list_history(folder: Path | None = None) -> list[HistoryEntry]:
+    """Every recorded import and undo, oldest first."""
+    root = Path(folder or store.data_dir()) / HISTORY_DIR
+    if not root.is_dir():
+        return []
+    entries = []
+    for path in sorted(root.iterdir()):
+        if path.is_dir() and not path.name.startswith(".") and (path / MANIFEST).exists():
+            entries.append(HistoryEntry.load(path))
+    return entries
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def keep_previous(folder: Path, manifest: dict[str, Any]) -> Path:
+    """Copy the files the change will replace into a new ``.history`` entry, manifest included.
+
+    Built under a dot-name and renamed, so a half-written entry is never listed.
+    """
+    root = folder / HISTORY_DIR
+    root.mkdir(exist_ok=True)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    final = root / f"{stamp}-{'+'.join(manifest['tables'])}"
+    building = Path(tempfile.mkdtemp(dir=root, prefix=".building-"))
+    try:
+        for name, info in manifest["tables"].items():
+            for file_name in info["files_before"]:
+                shutil.copyfile(folder / file_name, building / file_name)
+        (building / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.rename(building, final)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return final
+
+
+def write_beside(folder: Path, file_name: str, data: bytes) -> Path:
+    """The new file's bytes, flushed to disk next to its target under a temporary name."""
+    target = folder / file_name
+    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644  # mkstemp's 0600 would hide it from others
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{file_name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, mode)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return Path(temporary)
+
+
+def rename_into_place(temporary: Path, target: Path) -> None:
+    """Atomic on one file system: a reader sees the old file or the new one, never half of one."""
+    os.replace(temporary, target)
+
+
+def verify_folder(folder: Path) -> None:
+    """The folder as written must load; anything else is rolled back."""
+    store.read_folder(folder)
+
+
+def _restore(folder: Path, entry: Path, manifest: dict[str, Any]) -> None:
+    """Put the entry's files back and remove what the change added: the folder as it was before."""
+    for name, info in manifest["tables"].items():
+        before = set(info["files_before"])
+        for path in _table_files(folder, name):
+            if path.name not in before:
+                path.unlink()
+        for file_name in before:
+            kept = (entry / file_name).read_bytes()
+            target = folder / file_name
+            if not target.exists() or target.read_bytes() != kept:  # leave untouched files untouched
+                workbook.atomic_write_bytes(target, kept)
+
+
+def _commit(folder: Path, writes: dict[str, tuple[str, bytes] | None], manifest: dict[str, Any],
+            state: str | None) -> HistoryEntry:
+    """Keep the previous version, write the new files, verify; on any failure restore and forget the entry."""
+    if state is not None and folder_state(folder) != state:
+        raise ValidationError([Problem(file="", message_key="error.stale_data")])
+    history_existed = (folder / HISTORY_DIR).exists()
+    for name in writes:
+        manifest["tables"][name]["files_before"] = [p.name for p in _table_files(folder, name)]
+    try:
+        entry = keep_previous(folder, manifest)
+    except BaseException:
+        if not history_existed:
+            shutil.rmtree(folder / HISTORY_DIR, ignore_errors=True)
+        raise
+    temporaries: list[Path] = []
+    try:
+        staged = []
+        for name, write in writes.items():
+            if write is not None:
+                temporaries.append(write_beside(folder, write[0], write[1]))
+                staged.append((temporaries[-1], folder / write[0]))
+        for temporary, target in staged:
+            rename_into_place(temporary, target)
+        for name, write in writes.items():
+            keep = write[0] if write is not None else None
+            for path in _table_files(folder, name):
+                if path.name != keep:
+                    path.unlink()  # an older <table>.csv now superseded; its bytes are in the entry
+        verify_folder(folder)
+    except BaseException:
+        for temporary in temporaries:
+            temporary.unlink(missing_ok=True)
+        _restore(folder, entry, manifest)
+        shutil.rmtree(entry)
+        if not history_existed:
+            shutil.rmtree(folder / HISTORY_DIR, ignore_errors=True)
+        raise
+    return HistoryEntry.load(entry)
+
+
+def _manifest(action: str, user: str | None, sources: Iterable[str], mode: str,
+              tables: dict[str, dict[str, Any]], undoes: str | None = None) -> dict[str, Any]:
+    return {"action": action, "user": user or current_user(),
+            "at": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+            "sources": list(sources), "mode": mode, "undoes": undoes, "tables": tables}
+
+
+def apply_import(plan: ImportPlan, user: str | None = None) -> HistoryEntry:
+    """Write a checked plan into its folder; raises ``ValidationError`` if the plan has problems or is stale."""
+    if not plan.ok:
+        raise ValidationError(plan.problems or [Problem(file="", message_key="error.no_table_detected")])
+    tables = {name: {"table_zh": TABLES[name].zh, "rows_before": change.rows_before,
+                     "rows_after": change.rows_after, "added": len(change.added), "changed": len(change.changed),
+                     "removed": len(change.removed), "file_after": TABLES[name].file_name,
+                     "sha256_after": hashlib.sha256(plan.files[name]).hexdigest()}
+              for name, change in plan.changes.items()}
+    manifest = _manifest("import", user, plan.sources, plan.mode, tables)
+    writes = {name: (TABLES[name].file_name, plan.files[name]) for name in plan.changes}
+    return _commit(plan.folder, writes, manifest, plan.folder_state)
+
+
+def import_files(sources: Source | Sequence[Source], table: str | None = None, mode: str = "replace",
+                 folder: Path | None = None, user: str | None = None) -> HistoryEntry:
+    """Check and apply in one call (the CLI's ``import``); raises ``ValidationError`` listing every problem."""
+    plan = plan_import(sources, table, mode, folder)
+    if not plan.ok:
+        raise ValidationError(plan.problems or [Problem(file=", ".join(plan.sources),
+                                                        message_key="error.no_table_detected")])
+    return apply_import(plan, user)
+
+
+def undo_last(folder: Path | None = None, user: str | None = None) -> HistoryEntry:
+    """Restore the files as they were before the newest import not yet undone; the undo is recorded too."""
+    folder = Path(folder or store.data_dir())
+    entries = list_history(folder)
+    undone = {entry.undoes for entry in entries if entry.action == "undo"}
+    target = next((e for e in reversed(entries) if e.action == "import" and e.id not in undone), None)
+    if target is None:
+        raise ValidationError([Problem(file="", message_key="error.nothing_to_undo")])
+    writes: dict[str, tuple[str, bytes] | None] = {}
+    for name, info in target.tables.items():
+        kept = info["files_before"]
+        # A table kept as both .xlsx and .csv before is restored with the file the store reads.
+        chosen = next((f for suffix in _TABLE_SUFFIXES for f in kept if f == f"{name}{suffix}"), None)
+        writes[name] = (chosen, (target.path / chosen).read_bytes()) if chosen else None
+    problems = _validate_would_be_folder(folder, writes)
+    if problems:
+        raise ValidationError(problems)
+    current, _ = load_current(folder)
+    tables = {name: {"table_zh": TABLES[name].zh,
+                     "rows_before": len(current[name]) if name in current else 0,
+                     "rows_after": info["rows_before"],
+                     "file_after": writes[name][0] if writes[name] else None}
+              for name, info in target.tables.items()}
+    manifest = _manifest("undo", user, target.sources, target.mode, tables, undoes=target.id)
+    return _commit(folder, writes, manifest, None)
+
+
+# ---------------------------------------------------------------- reports
+
+def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """A readable report of a plan: each table's change, then every problem."""
+    lines = []
+    for change in plan.changes.values():
+        lines.append(i18n.t("data.report.table", lang, table=i18n.t(f"data.table.{change.table}", lang),
+                            sources="、".join(change.sources) if lang == "zh" else ", ".join(change.sources),
+                            mode=i18n.t(f"data.mode.{change.mode}", lang), rows=change.rows_in_file,
+                            before=change.rows_before, after=change.rows_after, added=len(change.added),
+                            changed=len(change.changed), removed=len(change.removed)))
+    if plan.problems:
+        lines.append(i18n.t("data.report.failed", lang, count=len(plan.problems)))
+        lines += [f"  - {problem.render(lang)}" if problem.file else f"  - {problem.message(lang)}"
+                  for problem in plan.problems]
+    else:
+        lines.append(i18n.t("data.report.ok", lang))
+    return "\n".join(lines)
+
+
+def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    tables = "；".join(
+        i18n.t("data.history.table", lang, table=i18n.t(f"data.table.{name}", lang),
+               before=info.get("rows_before"), after=info.get("rows_after"))
+        for name, info in entry.tables.items())
+    return i18n.t(f"data.history.{entry.action}", lang, id=entry.id, at=entry.at, user=entry.user,
+                  sources=", ".join(entry.sources), mode=i18n.t(f"data.mode.{entry.mode}", lang) if entry.mode in MODES
+                  else entry.mode, tables=tables, undoes=entry.undoes or "")
