@@ -1,0 +1,141 @@
+"""One call builds the briefing pack for a filter and language: PPTX, DOCX, PDF and a ZIP of charts and data.
+
+It reads through a DuckDB connection or any ``run_query(name, filter)``
+callable (the pages pass their cached one), renders each chart once, and
+reports progress through ``progress(fraction, message)``, because rendering
+takes a few seconds and a leader should see it move.
+"""
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from typing import Callable, Sequence, Union
+
+import duckdb
+import pandas as pd
+from PIL import Image
+
+from oversight import charts, export, i18n, kpis, queries
+from oversight.briefing_docx import docx_bytes
+from oversight.briefing_html import report_html
+from oversight.briefing_pdf import html_to_pdf
+from oversight.briefing_pptx import pptx_bytes
+from oversight.briefing_report import ChartSection, Report
+from oversight.briefing_takeaways import takeaway
+from oversight.export_data import chart_data_table, table_csv_bytes, table_xlsx_bytes
+from oversight.export_names import ExportContext
+from oversight.filters import Filter
+from oversight.summary import QueryRunner, gather_figures, summary_paragraphs
+
+Progress = Callable[[float, str], None]
+QuerySource = Union[duckdb.DuckDBPyConnection, QueryRunner]
+FORMATS = ("pptx", "docx", "pdf", "zip")
+MIME_TYPES = {
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "zip": "application/zip",
+}
+# Share of the progress bar each stage takes: the chart images and the PDF print are the slow parts.
+_CHARTS_END, _PPTX_END, _DOCX_END, _PDF_END = 0.55, 0.62, 0.68, 0.95
+
+
+@dataclass(frozen=True)
+class BriefingPack:
+    report: Report
+    files: dict[str, bytes] = field(default_factory=dict)  # format → bytes
+    file_names: dict[str, str] = field(default_factory=dict)  # format → file name
+
+    def mime(self, file_format: str) -> str:
+        return MIME_TYPES[file_format]
+
+
+def as_query_runner(source: QuerySource) -> QueryRunner:
+    if isinstance(source, duckdb.DuckDBPyConnection):
+        return lambda name, filter_: queries.run(source, name, filter_)
+    return source
+
+
+def load_context(run_query: QueryRunner, filter_: Filter, lang: str) -> ExportContext:
+    """Unit names and the data date: ``units`` and ``data_span`` ignore the filter's parameters."""
+    units = run_query("units", filter_)
+    last_day = run_query("data_span", filter_).iloc[0]["last_day"]
+    return ExportContext.build(lang, filter_, units, None if pd.isna(last_day) else pd.Timestamp(last_day).date())
+
+
+def _noop(fraction: float, message: str) -> None:
+    return None
+
+
+def _render_section(spec: charts.ChartSpec, frame: pd.DataFrame, context: ExportContext) -> ChartSection:
+    title = spec.title(context.lang)
+    png, size = None, (export.EXPORT_WIDTH * export.EXPORT_SCALE, export.EXPORT_HEIGHT * export.EXPORT_SCALE)
+    if not charts.is_empty(frame, spec.value_columns):
+        png = export.figure_png(export.with_subtitle(spec.build(frame, context.lang), context.subtitle()))
+        size = Image.open(io.BytesIO(png)).size
+    return ChartSection(spec, title, frame, takeaway(spec, frame, context.lang), png, size,
+                        context.chart_file_stem(spec.key, title))
+
+
+def collect_report(run_query: QueryRunner, filter_: Filter, lang: str,
+                   specs: Sequence[charts.ChartSpec] = charts.OVERVIEW_CHARTS, progress: Progress = _noop) -> Report:
+    """Everything the documents say, with each chart rendered once (the slow part)."""
+    lang = i18n.normalise_language(lang)
+    progress(0.0, i18n.t("export.progress.queries", lang))
+    context = load_context(run_query, filter_, lang)
+    figures = gather_figures(run_query, filter_)
+    previous = filter_.previous_year()
+    cards = kpis.overview_kpis(figures.current, figures.previous, lang,
+                               i18n.period_label(previous.start, previous.end, lang))
+    sections = []
+    for index, spec in enumerate(specs):
+        progress(0.05 + (_CHARTS_END - 0.05) * index / max(len(specs), 1),
+                 i18n.t("export.progress.chart", lang, index=index + 1, count=len(specs), title=spec.title(lang)))
+        sections.append(_render_section(spec, run_query(spec.query, filter_), context))
+    return Report(context, i18n.t("app.team", lang), cards, summary_paragraphs(figures, lang), sections,
+                  run_query("open_issues", filter_))
+
+
+def charts_zip_bytes(report: Report) -> bytes:
+    """Each chart's PNG (where it has data) with its data as CSV and XLSX, plus the open-issue list."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for section in report.sections:
+            if section.png is not None:
+                archive.writestr(f"{section.file_stem}.png", section.png)
+            table = chart_data_table(section.frame, report.lang)
+            archive.writestr(f"{section.file_stem}.csv", table_csv_bytes(table))
+            archive.writestr(f"{section.file_stem}.xlsx", table_xlsx_bytes(table, section.title))
+        stem = report.context.file_stem(report.t("export.file.open_issues"))
+        issues = chart_data_table(report.open_issues, report.lang)
+        archive.writestr(f"{stem}.csv", table_csv_bytes(issues))
+        archive.writestr(f"{stem}.xlsx", table_xlsx_bytes(issues, report.t("export.file.open_issues")))
+    return buffer.getvalue()
+
+
+def build_briefing_pack(source: QuerySource, filter_: Filter, lang: str,
+                        specs: Sequence[charts.ChartSpec] = charts.OVERVIEW_CHARTS,
+                        progress: Progress | None = None, formats: Sequence[str] = FORMATS) -> BriefingPack:
+    """The pack for ``filter_`` in ``lang``; raises ``export.ImageRendererMissing`` (before any work) without Chromium."""
+    progress = progress or _noop
+    lang = i18n.normalise_language(lang)
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise ValueError(f"unknown briefing formats: {sorted(unknown)}")
+    export.require_browser()  # fail fast, with the message that says how to install it
+    report = collect_report(as_query_runner(source), filter_, lang, specs, progress)
+    files: dict[str, bytes] = {}
+    stages = (("pptx", _PPTX_END, lambda: pptx_bytes(report)), ("docx", _DOCX_END, lambda: docx_bytes(report)),
+              ("pdf", _PDF_END, lambda: html_to_pdf(report_html(report))), ("zip", 1.0, lambda: charts_zip_bytes(report)))
+    done = _CHARTS_END
+    for file_format, end, build in stages:
+        if file_format in formats:
+            progress(done, i18n.t(f"export.progress.{file_format}", lang))
+            files[file_format] = build()
+        done = end
+    progress(1.0, i18n.t("export.progress.done", lang))
+    stem = report.context.file_stem(i18n.t("export.file.briefing", lang))
+    stems = {fmt: f"{stem}.{fmt}" if fmt != "zip" else f"{report.context.file_stem(i18n.t('export.file.charts', lang))}.zip"
+             for fmt in files}
+    return BriefingPack(report, files, stems)
