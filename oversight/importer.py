@@ -472,15 +472,14 @@ def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
                             changed=len(change.changed), removed=len(change.removed)))
     if plan.problems:
         lines.append(i18n.t("data.report.failed", lang, count=len(plan.problems)))
-        lines += [f"  - {problem.render(lang)}" if problem.file else f"  - {problem.message(lang)}"
-                  for problem in plan.problems]
+        lines += [f"  - {problem.render(lang)}" for problem in plan.problems]
     else:
         lines.append(i18n.t("data.report.ok", lang))
     return "\n".join(lines)
 
 
 def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-    tables = "；".join(
+    tables = ("；" if i18n.normalise_language(lang) == "zh" else "; ").join(
         i18n.t("data.history.table", lang, table=i18n.t(f"data.table.{name}", lang),
                before=info.get("rows_before"), after=info.get("rows_after"))
         for name, info in entry.tables.items())

@@ -97,7 +97,7 @@ class Problem:
     field: str | None = None  # the contract's column name, for machines
 
     def location(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-        where = [self.file]
+        where = [self.file] if self.file else []
         if self.sheet:
             where.append(i18n.t("where.sheet", lang, sheet=self.sheet))
         if self.row is not None:
@@ -109,10 +109,11 @@ class Problem:
         return " · ".join(where)
 
     def message(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-        return i18n.t(self.message_key, lang, **self.params)
+        return i18n.t(self.message_key, lang, **{k: _translated_param(k, v, lang) for k, v in self.params.items()})
 
     def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-        return f"{self.location(lang)}: {self.message(lang)}"
+        where = self.location(lang)
+        return f"{where}: {self.message(lang)}" if where else self.message(lang)
 
     def as_dict(self, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
         return {
@@ -122,6 +123,15 @@ class Problem:
                        for k, v in self.params.items()},
             "message": self.message(lang),
         }
+
+
+def _translated_param(name: str, value: Any, lang: str) -> Any:
+    """Table names travel as their Chinese names (as store.py passes them) and are shown in the reader's language."""
+    if name in ("table", "found") and isinstance(value, str):
+        table = TABLES.get(value) or next((t for t in TABLES.values() if t.zh == value), None)
+        if table is not None:
+            return i18n.t(f"data.table.{table.name}", lang)
+    return value
 
 
 class ValidationError(Exception):
@@ -256,10 +266,16 @@ def _load_sheets(source: Source) -> Sheets:
     data = source.data if isinstance(source, Upload) else Path(source).read_bytes()
     suffix = Path(source_name(source)).suffix.lower()
     if data.startswith(_CFB_MAGIC):
-        # An encrypted .xlsx is an OLE compound file holding an "EncryptedPackage" stream.
-        if "EncryptedPackage".encode("utf-16-le") in data or suffix in (".xlsx", ".xlsm"):
+        # An encrypted .xlsx is an OLE compound file holding an "EncryptedPackage" stream;
+        # an unencrypted OLE file is a legacy .xls, which calamine reads.
+        if "EncryptedPackage".encode("utf-16-le") in data:
             raise _FileRefused("error.encrypted")
-        return _read_workbook(data)
+        try:
+            return _read_workbook(data)
+        except _FileRefused:
+            if suffix in (".xlsx", ".xlsm"):
+                raise _FileRefused("error.encrypted") from None
+            raise
     if data.startswith(_ZIP_MAGIC):
         _check_archive(data)
         return _read_workbook(data)
