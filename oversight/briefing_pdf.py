@@ -9,6 +9,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from oversight.briefing_pdf_text import fix_cjk_text_mapping
 from oversight.export import require_browser
 
 PRINT_TIMEOUT_SECONDS = 120
@@ -35,4 +36,4 @@ def html_to_pdf(html: str, browser: str | None = None) -> bytes:
         if not target.is_file() or target.stat().st_size == 0:
             detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
             raise PdfRenderFailed(f"chromium exited {result.returncode}: {' | '.join(detail)}")
-        return target.read_bytes()
+        return fix_cjk_text_mapping(target.read_bytes())
