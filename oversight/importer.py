@@ -99,23 +99,52 @@ def _as_list(sources: Source | Sequence[Source]) -> list[Source]:
     return [sources] if isinstance(sources, (Path, str, ingest.Upload)) else list(sources)
 
 
-def load_current(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """The folder's tables as far as they load; unlike ``store.read_folder`` one bad table spoils no other."""
+def _read_folder_leniently(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, bool], list[Problem]]:
+    """Every table of the folder as far as it reads, whether it read cleanly, and all problems.
+
+    Like ``store.read_folder`` (accepts and refuses the same folders), but a table
+    with a bad row still gives its other rows to the tables after it, so one
+    missing unit is reported once per row that uses it, not again as every
+    suggestion's "unknown issue".
+    """
     frames: dict[str, pd.DataFrame] = {}
+    clean: dict[str, bool] = {}
     problems: list[Problem] = []
     context = ingest.Context()
     for name in LOAD_ORDER:
-        path = store.table_path(folder, TABLES[name])
-        if path.exists():
-            try:
-                frames[name] = ingest.read_table(path, TABLES[name], context)
-            except ValidationError as error:
-                problems += error.problems
-        if name == "units" and "units" in frames:
-            context.units = ingest.UnitResolver.from_units(frames["units"])
-        elif name == "issues" and "issues" in frames:
-            context.issue_ids = frozenset(frames["issues"]["issue_id"])
-    return frames, problems
+        table = TABLES[name]
+        path = store.table_path(folder, table)
+        if not path.exists():
+            problems.append(Problem(file=path.name, message_key="error.file_missing", params={"table": table.zh}))
+            continue
+        try:
+            sheets = ingest.load_sheets(path, checked=False)
+        except ValidationError as error:
+            problems += error.problems
+            continue
+        found, located = ingest.locate_tables(sheets, path.name, table)
+        problems += located
+        if not found:
+            continue
+        read, table_problems = ingest.read_sheets(sheets, found[name], table, context, path.name)
+        problems += table_problems
+        frames[name], clean[name] = read.frame, not table_problems
+        if name == "units" and not read.frame.empty:
+            context.units = ingest.UnitResolver.from_units(read.frame[read.frame["unit_id"].notna()])
+        elif name == "issues" and not read.frame.empty:
+            context.issue_ids = frozenset(read.frame["issue_id"].dropna())
+    return frames, clean, problems
+
+
+def load_current(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """The folder's tables that read cleanly; unlike ``store.read_folder`` one bad table spoils no other."""
+    frames, clean, problems = _read_folder_leniently(folder)
+    return {name: frame for name, frame in frames.items() if clean[name]}, problems
+
+
+def folder_problems(folder: Path) -> list[Problem]:
+    """Everything that keeps the folder from loading; empty when ``store.read_folder`` would accept it."""
+    return _read_folder_leniently(folder)[2]
 
 
 @dataclass
@@ -238,11 +267,8 @@ def _validate_would_be_folder(folder: Path, writes: dict[str, tuple[str, bytes] 
         for name, write in writes.items():
             if write is not None:
                 (target / write[0]).write_bytes(write[1])
-        try:
-            store.read_folder(target)
-        except ValidationError as error:
-            return [Problem(file="", message_key="error.folder_would_break"), *error.problems]
-    return []
+        problems = folder_problems(target)
+    return [Problem(file="", message_key="error.folder_would_break"), *problems] if problems else []
 
 
 # ---------------------------------------------------------------- the folder's state and history

@@ -242,24 +242,26 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}"
 
 
-def load_sheets(source: Source) -> Sheets:
+def load_sheets(source: Source, checked: bool = True) -> Sheets:
     """Every sheet of a workbook (or the one table of a CSV) as rows of raw cell values.
 
     Row ``i`` of a sheet is Excel row ``i + 1``: leading blank rows are kept.
     Raises ``ValidationError`` for a file that must not or cannot be opened.
+    ``checked=False`` skips the size and zip-bomb bounds, for the data folder's
+    own files, which only the importer (which checks) writes.
     """
     name = source_name(source)
     try:
-        return _load_sheets(source)
+        return _load_sheets(source, checked)
     except _FileRefused as refused:
         raise ValidationError([Problem(file=name, message_key=refused.key, params=refused.params)]) from None
 
 
-def _load_sheets(source: Source) -> Sheets:
+def _load_sheets(source: Source, checked: bool) -> Sheets:
     limit = max_upload_bytes()
     # The size is checked before the bytes are read, so an oversized file costs nothing.
     size = len(source.data) if isinstance(source, Upload) else Path(source).stat().st_size
-    if size > limit:
+    if checked and size > limit:
         raise _FileRefused("error.file_too_large", size_mb=_mb(size), limit_mb=_mb(limit))
     if size == 0:
         raise _FileRefused("error.file_empty")
@@ -277,7 +279,8 @@ def _load_sheets(source: Source) -> Sheets:
                 raise _FileRefused("error.encrypted") from None
             raise
     if data.startswith(_ZIP_MAGIC):
-        _check_archive(data)
+        if checked:
+            _check_archive(data)
         return _read_workbook(data)
     if suffix in _TEXT_SUFFIXES:
         return {"": _read_text_rows(data)}
@@ -373,7 +376,7 @@ def _read_text_rows(raw: bytes) -> list[list[object]]:
 
 def read_raw_sheets(path: Path) -> Sheets:
     """Kept for callers that read a path; see ``load_sheets``."""
-    return load_sheets(Path(path))
+    return load_sheets(Path(path), checked=False)
 
 
 # ---------------------------------------------------------------- header detection
@@ -424,23 +427,23 @@ def _sheet_score(rows: list[list[object]], table: Table) -> tuple[int, HeaderMat
 def match_sheets(sheets: Sheets, table: Table | None = None) -> dict[str, list[str]]:
     """Which sheets hold which table: ``{table name: [sheet, ...]}``, each sheet matched by its header.
 
-    With ``table`` given, only that table is looked for; if no sheet qualifies,
-    the sheet whose header comes closest is returned, so the report can say
-    which columns are missing.
+    With ``table`` given, only that table is looked for.
     """
     candidates = [table] if table is not None else [TABLES[name] for name in TABLES]
     found: dict[str, list[str]] = {}
-    closest: tuple[int, str] | None = None
     for sheet, rows in sheets.items():
-        scores = [(_sheet_score(rows, t), t) for t in candidates]
-        (score, header), best = max(scores, key=lambda item: item[0][0])
+        scores = [(_sheet_score(rows, t)[0], t) for t in candidates]
+        score, best = max(scores, key=lambda item: item[0])
         if score:
             found.setdefault(best.name, []).append(sheet)
-        elif table is not None and header is not None and (closest is None or len(header.columns) > closest[0]):
-            closest = (len(header.columns), sheet)
-    if table is not None and not found and closest is not None:
-        found[table.name] = [closest[1]]
     return found
+
+
+def _closest_sheet(sheets: Sheets, table: Table) -> str | None:
+    """The sheet whose header names most of the table's columns, though too few to qualify."""
+    counts = [(len(header.columns), sheet) for sheet, rows in sheets.items()
+              if (header := find_header(rows, table)) is not None]
+    return max(counts)[1] if counts else None
 
 
 def detect_table(source: Source) -> Table | None:
@@ -855,14 +858,17 @@ def locate_tables(sheets: Sheets, file: str, table: Table | None = None) -> tupl
     if other:
         name = next(iter(other))
         return {}, [_problem(file, other[name][0], "error.table_mismatch", table=table.zh, found=TABLES[name].zh)]
+    closest = _closest_sheet(sheets, table)
+    if closest is not None:
+        return {table.name: [closest]}, []  # read it, so the report names the missing columns
     return {}, [_problem(file, "", "error.no_header", table=table.zh)]
 
 
-def read_source(source: Source, table: Table, context: Context | None = None) -> TableRead:
+def read_source(source: Source, table: Table, context: Context | None = None, checked: bool = True) -> TableRead:
     """The table's rows from one file (path or upload); raises ``ValidationError`` listing every problem."""
     context = context or Context()
     file = source_name(source)
-    sheets = load_sheets(source)
+    sheets = load_sheets(source, checked)
     found, problems = locate_tables(sheets, file, table)
     if problems:
         raise ValidationError(problems)
@@ -878,4 +884,4 @@ def read_table(path: Path, table: Table, context: Context | None = None) -> pd.D
     In a workbook with several sheets, every sheet whose header is this
     table's is read, and their rows are taken together.
     """
-    return read_source(Path(path), table, context).frame
+    return read_source(Path(path), table, context, checked=False).frame

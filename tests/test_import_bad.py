@@ -1,0 +1,62 @@
+"""Every bad file of the corpus is refused with its exact problems, and the data folder is left byte for byte."""
+from __future__ import annotations
+
+import pytest
+
+from oversight import importer
+from oversight.ingest import ValidationError
+from tests.bad_files import CORPUS, hash_tree, seeded_data_copy
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    return seeded_data_copy(tmp_path_factory.mktemp("seed") / "data")
+
+
+@pytest.fixture
+def data_folder(seeded, tmp_path):
+    import shutil
+
+    return shutil.copytree(seeded, tmp_path / "data")
+
+
+def test_the_corpus_is_large_enough_and_names_are_unique():
+    assert len(CORPUS) >= 30
+    assert len({case.name for case in CORPUS}) == len(CORPUS)
+
+
+@pytest.mark.parametrize("case", CORPUS, ids=lambda case: case.name)
+def test_bad_file_is_refused_with_exact_problems_and_nothing_changes(case, data_folder, tmp_path, monkeypatch):
+    for name, value in case.env.items():
+        monkeypatch.setenv(name, value)
+    paths = case.build(tmp_path / "incoming")
+    before = hash_tree(data_folder)
+    assert any(name.startswith(".history/") for name in before)
+
+    with pytest.raises(ValidationError) as raised:
+        importer.import_files(paths, table=case.table, mode=case.mode, folder=data_folder, user="test")
+
+    problems = raised.value.problems
+    assert sorted(((p.message_key, p.row, p.column_letter) for p in problems), key=repr) == case.expected_problems()
+    for problem in problems:
+        if problem.column_letter:
+            assert problem.column and problem.field  # the header as written, and the contract's name
+        if problem.message_key != "error.folder_would_break":
+            assert problem.file  # every problem names its file
+    for lang in ("zh", "en"):
+        report = raised.value.render(lang)
+        assert report and "{" not in report  # every placeholder filled
+    if case.name != "units_replacement_drops_a_unit_in_use":
+        assert {p.file for p in problems} <= {p.name for p in paths}
+    assert hash_tree(data_folder) == before
+
+
+def test_problems_read_in_both_languages_name_file_sheet_row_and_column(data_folder, tmp_path):
+    case = next(c for c in CORPUS if c.name == "negative_duration")
+    paths = case.build(tmp_path / "incoming")
+    plan = importer.plan_import(paths, table="meetings", folder=data_folder)
+    [problem] = plan.problems
+    assert problem.render("zh") == ("meetings.xlsx · 工作表“会议” · 第2行 · E列“时长(分钟)”: "
+                                    "-30 不能为负数，应为 0 或正整数")
+    assert problem.render("en") == ("meetings.xlsx · sheet '会议' · row 2 · column E '时长(分钟)': "
+                                    "-30 cannot be negative; expected 0 or a positive whole number")
