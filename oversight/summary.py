@@ -94,6 +94,9 @@ def code_label(choices: Mapping[str, str], code: str, lang: str) -> str:
 
 def _consultation(figures: Figures, lang: str) -> str:
     now, before = figures.current, figures.previous
+    if not (now["units_consulted"] or now["issues"] or now["suggestions"]):
+        # "consulted 0 units, raised 0 issues" reads like a fault; say plainly that nothing was recorded.
+        return i18n.t("export.summary.consultation_none", lang, opening=opening(figures.filter, lang))
     text = i18n.t("export.summary.consultation", lang, opening=opening(figures.filter, lang),
                   units=count(now["units_consulted"], "units", lang), issues=count(now["issues"], "issues", lang),
                   suggestions=count(now["suggestions"], "suggestions", lang))

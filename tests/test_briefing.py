@@ -1,0 +1,214 @@
+"""The briefing pack and the written summary: open every file and read back what a leader would see."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from pptx import Presentation
+from pypdf import PdfReader
+
+from oversight import briefing, briefing_takeaways, charts, export, i18n, kpis, queries, summary
+from oversight.briefing_pdf_text import normalised_cmap, ordinary_text
+from oversight.filters import Filter, Quarter
+
+TITLES = {"zh": "2020年度派驻监督工作情况", "en": "Stationed supervision: 2020"}
+FIGURES = {  # the article's figures for the default view, as each language writes them
+    "zh": ["9家综合监督单位", "指出问题16个", "提出意见建议19条", "专题研究工作17次"],
+    "en": ["9 units", "raised 16 issues", "made 19 suggestions", "17 sessions of special study"],
+}
+
+
+@pytest.fixture(scope="module", params=["zh", "en"])
+def pack(request, connection, default_filter):
+    steps: list[tuple[float, str]] = []
+    built = briefing.build_briefing_pack(connection, default_filter, request.param,
+                                         progress=lambda fraction, message: steps.append((fraction, message)))
+    return request.param, built, steps
+
+
+def _run(connection):
+    return lambda name, filter_: queries.run(connection, name, filter_)
+
+
+def test_progress_moves_forward_and_speaks_the_language(pack):
+    lang, _, steps = pack
+    fractions = [fraction for fraction, _ in steps]
+    assert fractions[0] == 0.0 and fractions[-1] == 1.0 and fractions == sorted(fractions)
+    assert steps[-1][1] == i18n.t("export.progress.done", lang)
+    assert sum("4" in message for _, message in steps) >= 4  # "chart 1 of 4" … "chart 4 of 4"
+
+
+def test_file_names(pack):
+    lang, built, _ = pack
+    stem = "派驻监督工作简报_2020Q1-2020Q4" if lang == "zh" else "supervision_briefing_2020Q1-2020Q4"
+    assert built.file_names["pptx"] == f"{stem}.pptx" and built.file_names["pdf"] == f"{stem}.pdf"
+    assert built.file_names["zip"].endswith("_2020Q1-2020Q4.zip")
+    assert set(built.files) == {"pptx", "docx", "pdf", "zip"}
+
+
+def test_pptx_is_16_9_with_title_figures_and_one_slide_per_chart(pack):
+    lang, built, _ = pack
+    deck = Presentation(io.BytesIO(built.files["pptx"]))
+    assert abs(deck.slide_width / deck.slide_height - 16 / 9) < 0.001
+    titles = [slide.shapes.title.text for slide in deck.slides]
+    assert titles == [TITLES[lang], i18n.t("export.briefing.key_figures", lang),
+                      *(spec.title(lang) for spec in charts.OVERVIEW_CHARTS)]
+    title_text = " ".join(shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame)
+    assert i18n.t("app.team", lang) in title_text
+    figures_text = " ".join(shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame)
+    for display in (["9家", "16个", "19条", "17次", "56.3%", "232次"] if lang == "zh" else ["9", "16", "19", "17", "56.3%", "232"]):
+        assert display in figures_text
+    assert "-32.0%" in figures_text  # meetings 同比, as the Overview card shows it
+    for slide in list(deck.slides)[2:]:
+        pictures = [shape for shape in slide.shapes if shape.shape_type == 13]
+        assert len(pictures) == 1
+        assert abs(pictures[0].width / pictures[0].height - 16 / 9) < 0.01
+
+
+def test_pptx_runs_name_an_east_asian_font(pack):
+    _, built, _ = pack
+    deck = Presentation(io.BytesIO(built.files["pptx"]))
+    run = deck.slides[0].shapes.title.text_frame.paragraphs[0].runs[0]
+    assert run._r.rPr.find(qn("a:ea")).get("typeface") == "Microsoft YaHei"
+
+
+def test_docx_says_the_figures_and_carries_charts_and_open_issues(pack):
+    lang, built, _ = pack
+    document = Document(io.BytesIO(built.files["docx"]))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert TITLES[lang] in text
+    for phrase in FIGURES[lang]:
+        assert phrase in text
+    for number in ("16", "19", "9", "17"):
+        assert re.search(rf"(?<!\d){number}(?!\d)", text)
+    assert ("今年以来" in text) == (lang == "zh")
+    assert len(document.inline_shapes) == len(charts.OVERVIEW_CHARTS)
+    captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
+    assert captions[0] == i18n.t("export.briefing.figure_caption", lang, number=1, title=charts.OVERVIEW_CHARTS[0].title(lang))
+    open_issues = document.tables[-1]
+    assert len(open_issues.rows) == 1 + 7  # 16 issues, 9 rectified by the end of 2020
+    assert ("省人民政府外事办公室" if lang == "zh" else "Foreign Affairs Office of the Provincial Government") in \
+        open_issues.rows[1].cells[1].text
+    fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsia")) == "SimSun"
+
+
+def test_pdf_has_the_title_and_copies_as_ordinary_characters(pack):
+    lang, built, _ = pack
+    reader = PdfReader(io.BytesIO(built.files["pdf"]))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert TITLES[lang] in text
+    assert charts.OVERVIEW_CHARTS[0].title(lang) in text
+    assert len(reader.pages) >= 3
+    assert not re.search("[\u2e80-\u2fdf]", text), "Kangxi radicals instead of 工, 见 …: copy and search would fail"
+    if lang == "zh":
+        assert "工作概况" in text and "意见建议19条" in text
+
+
+def test_zip_holds_each_charts_png_csv_xlsx_and_the_open_issues(pack):
+    lang, built, _ = pack
+    archive = zipfile.ZipFile(io.BytesIO(built.files["zip"]))
+    context = built.report.context
+    expected = {f"{context.chart_file_stem(spec.key, spec.title(lang))}.{ext}"
+                for spec in charts.OVERVIEW_CHARTS for ext in ("png", "csv", "xlsx")}
+    open_issues = context.file_stem(i18n.t("export.file.open_issues", lang))
+    assert set(archive.namelist()) == expected | {f"{open_issues}.csv", f"{open_issues}.xlsx"}
+    if lang == "zh":
+        assert "问题与建议_按单位_2020Q1-2020Q4.png" in archive.namelist()
+
+
+def test_each_chart_is_rendered_once_and_shared(pack):
+    _, built, _ = pack
+    archive = zipfile.ZipFile(io.BytesIO(built.files["zip"]))
+    deck = Presentation(io.BytesIO(built.files["pptx"]))
+    slide_images = [shape.image.blob for slide in list(deck.slides)[2:] for shape in slide.shapes if shape.shape_type == 13]
+    zipped = [archive.read(f"{section.file_stem}.png") for section in built.report.sections]
+    assert slide_images == zipped == [section.png for section in built.report.sections]
+
+
+def test_render_count(connection, default_filter, monkeypatch):
+    calls = []
+    original = export.figure_png
+    monkeypatch.setattr(export, "figure_png", lambda figure: calls.append(1) or original(figure))
+    briefing.build_briefing_pack(_run(connection), default_filter, "en", specs=charts.OVERVIEW_CHARTS[:2],
+                                 formats=("pptx", "docx", "zip"))
+    assert len(calls) == 2
+
+
+def test_chart_list_is_a_parameter_and_empty_charts_do_not_break_it(connection):
+    # 省信访局 had no reminders in 2020 Q2–Q3: that chart has no image, its slide says so.
+    filter_ = Filter(("petitions",), Quarter(2020, 2), Quarter(2020, 3))
+    built = briefing.build_briefing_pack(connection, filter_, "zh", formats=("pptx", "zip"))
+    assert set(built.files) == {"pptx", "zip"}
+    deck = Presentation(io.BytesIO(built.files["pptx"]))
+    assert len(deck.slides) == 2 + len(charts.OVERVIEW_CHARTS)
+    reminders_slide = deck.slides[2 + 3]
+    assert not [shape for shape in reminders_slide.shapes if shape.shape_type == 13]
+    assert any(i18n.t("export.takeaway.no_data", "zh") in shape.text_frame.text
+               for shape in reminders_slide.shapes if shape.has_text_frame)
+    names = zipfile.ZipFile(io.BytesIO(built.files["zip"])).namelist()
+    assert "日常提醒_按方式_省信访局_2020Q2-2020Q3.csv" in names
+    assert "日常提醒_按方式_省信访局_2020Q2-2020Q3.png" not in names
+
+
+def test_without_a_browser_the_pack_explains_before_doing_any_work(connection, default_filter, monkeypatch, tmp_path):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "missing"))
+    steps = []
+    with pytest.raises(export.ImageRendererMissing):
+        briefing.build_briefing_pack(connection, default_filter, "en", progress=lambda f, m: steps.append(f))
+    assert steps == []
+
+
+# ---------------------------------------------------------------- the written summary
+
+def test_summary_agrees_with_the_overview_cards(connection, default_filter):
+    figures = summary.gather_figures(_run(connection), default_filter)
+    cards = {card.key: card for card in kpis.overview_kpis(figures.current, figures.previous, "zh", "2019")}
+    zh = summary.summary_paragraphs(figures, "zh")
+    assert zh[0].startswith("今年以来，驻省政府办公厅纪检监察组与9家综合监督单位党组(党委)开展定期会商")
+    assert "指出问题16个，提出意见建议19条" in zh[0]
+    assert f"整改率{cards['rectification_rate'].display}" in zh[0]
+    assert "专题研究工作17次" in zh[1]
+    assert f"会议数量同比下降{cards['meetings'].delta.lstrip('-')}" in zh[2]
+    minutes_now = kpis.round_half_up(figures.current["avg_duration_min"], 1)
+    minutes_before = kpis.round_half_up(figures.previous["avg_duration_min"], 1)
+    assert f"平均时长{minutes_now}分钟，缩短{minutes_before - minutes_now}分钟" in zh[2]
+    en = " ".join(summary.summary_paragraphs(figures, "en"))
+    assert en.startswith("In 2020, the team held regular consultations with the party groups of 9 units")
+    assert "32.0% fewer than a year earlier" in en
+
+
+def test_summary_names_a_partial_period_instead_of_this_year(connection):
+    filter_ = Filter((), Quarter(2020, 2), Quarter(2020, 3))
+    zh = summary.written_summary(_run(connection), filter_, "zh")
+    assert zh[0].startswith("2020年第2季度至2020年第3季度，") and "今年以来" not in "".join(zh)
+    en = summary.written_summary(_run(connection), Filter(("petitions",), Quarter(2020, 2), Quarter(2020, 3)), "en")
+    assert en[0].startswith("From 2020 Q2 to 2020 Q3, ") and "1 unit under supervision" in en[0]
+    assert "raised 1 issue and made 1 suggestion" in en[0]
+    quiet = summary.written_summary(_run(connection), Filter(("petitions",), Quarter(2020, 3), Quarter(2020, 3)), "en")
+    assert quiet[0] == "In 2020 Q3, no consultations, issues or suggestions were recorded."
+
+
+def test_takeaways_read_the_data_and_fall_back_for_new_charts(connection, default_filter, monkeypatch):
+    frames = {spec.key: queries.run(connection, spec.query, default_filter) for spec in charts.OVERVIEW_CHARTS}
+    by_key = {spec.key: spec for spec in charts.OVERVIEW_CHARTS}
+    assert briefing_takeaways.takeaway(by_key["issues_suggestions_by_unit"], frames["issues_suggestions_by_unit"], "zh") \
+        == "省政府办公厅指出问题最多（3个）；共指出问题16个，提出意见建议19条。"
+    assert "每个季度均少于上年同期" in briefing_takeaways.takeaway(by_key["meetings_by_quarter"],
+                                                                  frames["meetings_by_quarter"], "zh")
+    monkeypatch.setattr(briefing_takeaways, "_TAKEAWAYS", {})
+    assert briefing_takeaways.takeaway(by_key["issues_by_category"], frames["issues_by_category"], "en") \
+        == "Issues by category: 16 in total."
+
+
+def test_pdf_text_map_turns_radicals_into_ordinary_characters():
+    assert ordinary_text("⼯作 意⻅ ⼾籍") == "工作 意见 户籍"
+    cmap = (b"begincodespacerange\n<00> <FF>\nendcodespacerange\n1 beginbfchar\n<19> <2F2F>\nendbfchar\n"
+            b"1 beginbfrange\n<20> <21> <2EC5>\nendbfrange\nendcmap")
+    fixed = normalised_cmap(cmap)
+    assert b"<19> <5DE5>" in fixed and b"<20> <89C1>" in fixed and b"endcmap" in fixed
+    assert normalised_cmap(b"begincodespacerange\nendcodespacerange\n1 beginbfchar\n<01> <0020>\nendbfchar\nendcmap") is None
