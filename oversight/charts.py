@@ -45,11 +45,11 @@ TEMPLATE = go.layout.Template(
 )
 
 
-def _unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
+def unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
     return list(frame["name_zh"] if lang == "zh" else frame["name_en"])
 
 
-def _base_layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:
+def base_layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:
     figure.update_layout(template=TEMPLATE, title=dict(text=title), **layout)
     return figure
 
@@ -57,7 +57,7 @@ def _base_layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:
 def make_issues_suggestions_by_unit_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Grouped horizontal bars, one row per unit; ``customdata`` holds the unit id for click-to-filter."""
     ordered = frame.iloc[::-1]  # plotly draws the first row at the bottom; the table is sorted most first
-    names = _unit_names(ordered, lang)
+    names = unit_names(ordered, lang)
     figure = go.Figure()
     # Horizontal groups stack their first trace lowest: add suggestions first so issues sit on top.
     for column, colour in (("suggestions", COLOURS["secondary"]), ("issues", COLOURS["primary"])):
@@ -66,7 +66,7 @@ def make_issues_suggestions_by_unit_figure(frame: pd.DataFrame, lang: str) -> go
             marker_color=colour, text=ordered[column], textposition="outside", cliponaxis=False,
             customdata=ordered["unit_id"], hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>",
         )
-    return _base_layout(
+    return base_layout(
         figure, i18n.t("chart.issues_suggestions_by_unit", lang),
         barmode="group", height=max(360, 60 + 46 * len(frame)),
         xaxis=dict(title=i18n.t("axis.count", lang), dtick=1 if frame[["issues", "suggestions"]].max().max() <= 10 else None),
@@ -96,7 +96,7 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
             change = (now - before) / before * 100
             figure.add_annotation(x=label, y=top * 1.16, text=f"{change:+.1f}%", showarrow=False,
                                   font=dict(color=COLOURS["green"] if change < 0 else COLOURS["primary"], size=13))
-    return _base_layout(
+    return base_layout(
         figure, i18n.t("chart.meetings_by_quarter", lang), barmode="group", height=420,
         yaxis=dict(title=i18n.t("axis.meetings", lang), range=[0, top * 1.25]),
         xaxis=dict(title=None, type="category"),
@@ -111,7 +111,7 @@ def make_issues_by_category_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
         text=ordered["issues"], textposition="outside", cliponaxis=False,
         customdata=ordered["category"], hovertemplate="%{y}: %{x}<extra></extra>",
     ))
-    return _base_layout(
+    return base_layout(
         figure, i18n.t("chart.issues_by_category", lang), height=max(320, 80 + 40 * len(frame)),
         xaxis=dict(title=i18n.t("axis.count", lang), dtick=1 if frame["issues"].max() <= 10 else None),
         yaxis=dict(title=None), showlegend=False,
@@ -128,7 +128,7 @@ def make_reminders_by_form_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     ))
     total = int(frame["reminders"].sum())
     figure.add_annotation(text=f"{total}", x=0.5, y=0.5, showarrow=False, font=dict(size=28, color=COLOURS["primary"]))
-    return _base_layout(figure, i18n.t("chart.reminders_by_form", lang), height=380, showlegend=False)
+    return base_layout(figure, i18n.t("chart.reminders_by_form", lang), height=380, showlegend=False)
 
 
 def is_empty(frame: pd.DataFrame, value_columns: tuple[str, ...]) -> bool:
@@ -144,6 +144,8 @@ class ChartSpec:
     query: str
     build: Callable[[pd.DataFrame, str], go.Figure]
     value_columns: tuple[str, ...]
+    # True where the bars carry unit ids in customdata: clicking one narrows the dashboard to that unit
+    selects_unit: bool = False
 
     def title(self, lang: str) -> str:
         return i18n.t(f"chart.{self.key}", lang)
@@ -151,7 +153,7 @@ class ChartSpec:
 
 OVERVIEW_CHARTS = (
     ChartSpec("issues_suggestions_by_unit", "issues_suggestions_by_unit", make_issues_suggestions_by_unit_figure,
-              ("issues", "suggestions")),
+              ("issues", "suggestions"), selects_unit=True),
     ChartSpec("meetings_by_quarter", "meetings_by_quarter", make_meetings_by_quarter_figure, ("meetings", "prev_meetings")),
     ChartSpec("issues_by_category", "issues_by_category", make_issues_by_category_figure, ("issues",)),
     ChartSpec("reminders_by_form", "reminders_by_form", make_reminders_by_form_figure, ("reminders",)),

@@ -80,6 +80,11 @@ class Filter:
         """The same span a year earlier: what 同比 compares with."""
         return replace(self, start=self.start.shift(-4), end=self.end.shift(-4))
 
+    def previous_span(self) -> "Filter":
+        """The span of the same length just before this one: what 环比 compares with."""
+        length = len(self.quarters)
+        return replace(self, start=self.start.shift(-length), end=self.end.shift(-length))
+
     def sql_params(self) -> dict[str, object]:
         """Every parameter a query file may use; ``oversight.queries`` binds those it names."""
         return {
@@ -141,8 +146,13 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
         bounds[name] = fallback
         if values:
             try:
-                bounds[name] = Quarter.parse(values[0])
+                quarter = Quarter.parse(values[0])
             except ValueError:
+                quarter = None
+            # a quarter outside the data could not be shown on the quarter slider either
+            if quarter in span.quarters:
+                bounds[name] = quarter
+            else:
                 ignored.append(f"{name}={values[0]}")
     start, end = bounds["from"], bounds["to"]
     if end < start:

@@ -44,6 +44,24 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def code_label(code: str, lang: str) -> str:
+    """The label of any enumeration code of the contract (statuses, forms, kinds …)."""
+    from oversight import schema  # the contract holds the Chinese labels
+
+    merged: dict[str, str] = {}
+    for choices in (schema.ISSUE_STATUSES, schema.SUGGESTION_STATUSES, schema.REMINDER_FORMS, schema.ACTIVITY_KINDS,
+                    schema.ISSUE_SOURCES, schema.CATEGORIES, schema.MEETING_KINDS):
+        merged.update(choices)
+    return choice_label(merged, code, lang)
+
+
+def label(key: str, lang: str) -> str:
+    """A series or column name: ``code:<code>`` names an enumeration value, anything else is a translation key."""
+    if key.startswith("code:"):
+        return code_label(key.removeprefix("code:"), lang)
+    return t(key, lang)
+
+
 def choice_label(choices: dict[str, str], code: str, lang: str) -> str:
     """The display label of an enumeration code: the contract's Chinese label, or the English text."""
     if normalise_language(lang) == "zh":

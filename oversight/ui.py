@@ -6,6 +6,7 @@ URL so a leader can bookmark or send a view.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +24,16 @@ IGNORED_KEY = "oversight.ignored_url_values"
 # A range select_slider only stays a range when built with value=(a, b), which cannot be combined with
 # setting its state; so it is rebuilt under a new key whenever the filter changes from elsewhere.
 QUARTER_WIDGET_VERSION = "oversight.quarter_widget_version"
+SELECTION_VERSION = "oversight.selection_version"
 # (script path, label key): drawn by hand because the automatic nav cannot be translated.
-NAVIGATION = (("app.py", "nav.overview"),)
+NAVIGATION = (
+    ("app.py", "nav.overview"),
+    ("pages/01_meetings.py", "nav.meetings"),
+    ("pages/02_issues.py", "nav.issues"),
+    ("pages/03_suggestions.py", "nav.suggestions"),
+    ("pages/04_reminders.py", "nav.reminders"),
+    ("pages/05_unit_profile.py", "nav.unit_profile"),
+)
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
 
@@ -42,8 +51,20 @@ class Page:
     def query(self, name: str, filter_: Filter | None = None) -> pd.DataFrame:
         return _cached_query(self.folder, self.fingerprint, name, filter_ or self.filter)
 
+    def query_with(self, name: str, **extra: object) -> pd.DataFrame:
+        """A query with parameters beyond the filter (e.g. ``limit``), all bound, never spliced into SQL."""
+        return _cached_query(self.folder, self.fingerprint, name, self.filter, tuple(sorted(extra.items())))
+
     def t(self, key: str, **params: object) -> str:
         return i18n.t(key, self.lang, **params)
+
+    def period(self, filter_: Filter | None = None) -> str:
+        filter_ = filter_ or self.filter
+        return i18n.period_label(filter_.start, filter_.end, self.lang)
+
+    def unit_name(self, unit_id: str) -> str:
+        row = self.units.loc[self.units["unit_id"] == unit_id].iloc[0]
+        return row["name_zh"] if self.lang == "zh" else row["name_en"]
 
 
 # ---------------------------------------------------------------- data, cached per data fingerprint
@@ -55,8 +76,9 @@ def _open_store(folder: str, fingerprint: str) -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def _cached_query(folder: str, fingerprint: str, name: str, filter_: Filter) -> pd.DataFrame:
-    return queries.run(_open_store(folder, fingerprint), name, filter_)
+def _cached_query(folder: str, fingerprint: str, name: str, filter_: Filter,
+                  extra: tuple[tuple[str, object], ...] = ()) -> pd.DataFrame:
+    return queries.run(_open_store(folder, fingerprint), name, filter_, **dict(extra))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -154,7 +176,7 @@ def _sidebar(span: DataSpan, units: pd.DataFrame) -> None:
         st.select_slider(i18n.t("sidebar.quarters", lang), options=quarter_options, key=_quarter_widget_key(),
                          value=(str(filter_.start), str(filter_.end)), format_func=lambda text: i18n.quarter_label(by_text[text], lang), on_change=_on_quarters_change)
         st.button(i18n.t("sidebar.reset", lang), key="widget.reset", on_click=_on_reset, args=(span,),
-                  use_container_width=True)
+                  width="stretch")
         st.divider()
         st.caption(i18n.t("nav.heading", lang))
         query_params = {**filter_.to_query_params(), "lang": lang}
@@ -174,6 +196,24 @@ def _page_header(page: Page, title_key: str) -> None:
     ignored = st.session_state.get(IGNORED_KEY)
     if ignored:
         st.warning(page.t("app.url_ignored", values=", ".join(ignored)))
+    if page.filter.units:
+        st.button(page.t("filter.clear_units", units=scope), key="widget.clear_units", icon=":material/close:",
+                  on_click=_clear_units, type="secondary")
+
+
+def _clear_units() -> None:
+    _set_filter(st.session_state[FILTER_KEY].with_units(()))
+
+
+def _narrow_to_clicked_unit(chart_key: str) -> None:
+    """A click on a unit's bar narrows the whole dashboard to that unit (the chip above clears it)."""
+    points = st.session_state[chart_key].selection.points
+    unit_ids = [point.get("customdata") for point in points if point.get("customdata")]
+    if unit_ids:
+        unit_id = unit_ids[0][0] if isinstance(unit_ids[0], list) else unit_ids[0]
+        _set_filter(st.session_state[FILTER_KEY].with_units([unit_id]))
+        # a fresh chart key drops the stale selection highlight from the redrawn chart
+        st.session_state[SELECTION_VERSION] = st.session_state.get(SELECTION_VERSION, 0) + 1
 
 
 # ---------------------------------------------------------------- cards
@@ -182,6 +222,8 @@ def kpi_row(cards: list[Kpi]) -> None:
     for column, card in zip(st.columns(len(cards)), cards):
         column.metric(card.label, card.display, card.delta, delta_color=card.delta_color, help=card.help,
                       border=True)
+        if card.secondary:
+            column.caption(card.secondary)
 
 
 def chart_card(page: Page, spec: charts.ChartSpec) -> None:
@@ -194,8 +236,14 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
                     else f"{page.t('empty.no_data')}. {page.t('empty.hint')}")
             return
         figure = spec.build(frame, page.lang)
-        st.plotly_chart(figure, theme=None, key=f"chart.{spec.key}",
-                        config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+        config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+        if spec.selects_unit:
+            key = f"chart.{spec.key}.{st.session_state.get(SELECTION_VERSION, 0)}"
+            st.plotly_chart(figure, theme=None, key=key, config=config, selection_mode="points",
+                            on_select=functools.partial(_narrow_to_clicked_unit, key))
+            st.caption(page.t("chart.click_hint"))
+        else:
+            st.plotly_chart(figure, theme=None, key=f"chart.{spec.key}", config=config)
 
 
 def chart_grid(page: Page, specs: tuple[charts.ChartSpec, ...], columns: int = 2) -> None:
@@ -203,3 +251,49 @@ def chart_grid(page: Page, specs: tuple[charts.ChartSpec, ...], columns: int = 2
         for column, spec in zip(st.columns(columns), specs[start:start + columns]):
             with column:
                 chart_card(page, spec)
+
+
+def table_card(page: Page, title_key: str, frame: pd.DataFrame, *, search_key: str | None = None,
+               height: int | None = None, empty_key: str = "empty.no_rows") -> None:
+    """A sortable table (click a header) under a title; with ``search_key``, a search box filters its rows."""
+    from oversight import tables
+
+    with st.container(border=True):
+        st.markdown(f"**{page.t(title_key)}**")
+        if search_key:
+            text = st.text_input(page.t("table.search"), key=search_key, placeholder=page.t("table.search_hint"))
+            frame = tables.search(frame, text)
+        if frame.empty:
+            st.info(page.t(empty_key))
+            return
+        st.caption(page.t("table.row_count", count=len(frame)))
+        st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto")
+
+
+def figure_card(page: Page, key: str, figure) -> None:
+    """A figure built on the page (not from a ChartSpec), in the same bordered card."""
+    with st.container(border=True):
+        st.plotly_chart(figure, theme=None, key=f"chart.{key}",
+                        config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+
+
+def _on_profile_unit_change(widget_key: str) -> None:
+    _set_filter(st.session_state[FILTER_KEY].with_units([st.session_state[widget_key]]))
+
+
+def unit_picker(page: Page) -> str:
+    """Pick one unit for the profile: the filter's first unit, else the first unit listed.
+
+    Picking one makes it the dashboard's unit filter (so it follows to other pages and into the URL);
+    merely opening the page narrows nothing.
+    """
+    options = list(page.span.unit_ids)
+    current = page.filter.units[0] if page.filter.units else options[0]
+    key = f"widget.profile_unit.{current}"  # rebuilt when the filter changes elsewhere
+    st.selectbox(page.t("profile.pick_unit"), options, index=options.index(current), format_func=page.unit_name,
+                 key=key, on_change=_on_profile_unit_change, args=(key,))
+    return current
+
+
+def section(page: Page, title_key: str) -> None:
+    st.subheader(page.t(title_key))

@@ -9,11 +9,15 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def run_page(script: str = "app.py", query: dict[str, str | list[str]] | None = None, timeout: float = 60) -> AppTest:
-    at = AppTest.from_file(str(ROOT / script), default_timeout=timeout)
+    """Run a page as a user arrives at it: the app's entry point first (it defines the pages), then the page."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     for name, value in (query or {}).items():
         at.query_params[name] = value
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    if script != "app.py":
+        at.switch_page(script).run()
+        assert not at.exception, [e.value for e in at.exception]
     return at
 
 

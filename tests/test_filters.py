@@ -46,3 +46,14 @@ def test_url_with_nonsense_falls_back_and_says_what_it_ignored(span):
     assert ignored == ["unit=nowhere", "from=yesterday"]
     parsed, ignored = filters.from_query_params({"from": "2020Q4", "to": "2020Q1"}, span)
     assert parsed == span.default_filter() and ignored == ["from=2020Q4&to=2020Q1"]
+
+
+def test_url_quarters_outside_the_data_are_ignored(span):
+    parsed, ignored = filters.from_query_params({"from": "2018Q1", "to": "2021Q2"}, span)
+    assert parsed == span.default_filter()
+    assert ignored == ["from=2018Q1", "to=2021Q2"]
+
+
+def test_previous_span_is_the_same_length_just_before():
+    assert Filter((), Q("2020Q2"), Q("2020Q2")).previous_span() == Filter((), Q("2020Q1"), Q("2020Q1"))
+    assert Filter((), Q("2020Q1"), Q("2020Q3")).previous_span() == Filter((), Q("2019Q2"), Q("2019Q4"))

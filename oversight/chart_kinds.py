@@ -1,0 +1,120 @@
+"""Generic figure builders the analysis pages share: bars per unit, per category, per quarter, donuts,
+lines and a heatmap. Each takes a query's DataFrame and the language and returns a ``go.Figure``
+carrying ``charts.TEMPLATE``.
+"""
+from __future__ import annotations
+
+from typing import Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from oversight import i18n
+from oversight.charts import COLOURS, SEQUENCE, base_layout, quarter_labels, unit_names
+
+# (column, translation key of its series name, colour)
+Series = tuple[str, str, str]
+
+
+def _small_integer_ticks(maximum: float) -> dict:
+    return {"dtick": 1} if maximum <= 10 else {}
+
+
+def unit_bars(frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, stacked: bool) -> go.Figure:
+    """Horizontal bars, one row per unit (first row of the frame on top); ``customdata`` holds the unit id."""
+    ordered = frame.iloc[::-1]
+    names = unit_names(ordered, lang)
+    figure = go.Figure()
+    for column, label_key, colour in (series if stacked else reversed(series)):
+        figure.add_bar(
+            y=names, x=ordered[column], orientation="h", name=i18n.label(label_key, lang), marker_color=colour,
+            text=ordered[column].where(ordered[column] > 0), textposition="inside" if stacked else "outside",
+            cliponaxis=False, customdata=ordered["unit_id"], hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>",
+        )
+    total = frame[[c for c, _, _ in series]].sum(axis=1).max() if stacked else frame[[c for c, _, _ in series]].max().max()
+    return base_layout(
+        figure, i18n.t(title_key, lang), barmode="stack" if stacked else "group",
+        height=max(340, 110 + (34 if stacked else 24 * len(series)) * len(frame)),
+        xaxis=dict(title=i18n.t("axis.count", lang), **_small_integer_ticks(total)), yaxis=dict(title=None),
+        legend=dict(traceorder="normal" if stacked else "reversed"), clickmode="event+select",
+    )
+
+
+def code_bars(frame: pd.DataFrame, lang: str, title_key: str, code_column: str, value_column: str,
+              choices: dict[str, str], colour: str = COLOURS["primary"]) -> go.Figure:
+    """Horizontal bars per enumeration code (category, source …), labelled in the user's language."""
+    ordered = frame.iloc[::-1]
+    labels = [i18n.choice_label(choices, code, lang) for code in ordered[code_column]]
+    figure = go.Figure(go.Bar(
+        y=labels, x=ordered[value_column], orientation="h", marker_color=colour, text=ordered[value_column],
+        textposition="outside", cliponaxis=False, customdata=ordered[code_column],
+        hovertemplate="%{y}: %{x}<extra></extra>",
+    ))
+    return base_layout(
+        figure, i18n.t(title_key, lang), height=max(300, 90 + 40 * len(frame)), showlegend=False,
+        xaxis=dict(title=i18n.t("axis.count", lang), **_small_integer_ticks(frame[value_column].max())),
+        yaxis=dict(title=None),
+    )
+
+
+def donut(frame: pd.DataFrame, lang: str, title_key: str, code_column: str, value_column: str,
+          label_of) -> go.Figure:
+    """A donut with the total in the middle; ``label_of(code, lang)`` names each slice."""
+    labels = [label_of(code, lang) for code in frame[code_column]]
+    figure = go.Figure(go.Pie(
+        labels=labels, values=frame[value_column], hole=0.5, sort=False, direction="clockwise",
+        marker=dict(colors=SEQUENCE[: len(frame)]), textposition="outside",
+        texttemplate="%{label}<br>%{value}（%{percent}）" if lang == "zh" else "%{label}<br>%{value} (%{percent})",
+        hovertemplate="%{label}: %{value}<extra></extra>",
+    ))
+    figure.add_annotation(text=f"{int(frame[value_column].sum())}", x=0.5, y=0.5, showarrow=False,
+                          font=dict(size=28, color=COLOURS["primary"]))
+    return base_layout(figure, i18n.t(title_key, lang), height=380, showlegend=False)
+
+
+def quarter_bars(frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, stacked: bool = True) -> go.Figure:
+    labels = quarter_labels(frame, lang)
+    figure = go.Figure()
+    for column, label_key, colour in series:
+        figure.add_bar(x=labels, y=frame[column], name=i18n.label(label_key, lang), marker_color=colour,
+                       text=frame[column].where(frame[column] > 0), textposition="inside" if stacked else "outside",
+                       hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>")
+    return base_layout(
+        figure, i18n.t(title_key, lang), barmode="stack" if stacked else "group", height=400,
+        xaxis=dict(title=None, type="category"), yaxis=dict(title=i18n.t("axis.count", lang)),
+    )
+
+
+def quarter_lines(frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, axis_key: str,
+                  percent: bool = False, dashed: Sequence[str] = ()) -> go.Figure:
+    """One line per series over the quarters; columns in ``dashed`` are drawn dashed (the year before)."""
+    labels = quarter_labels(frame, lang)
+    figure = go.Figure()
+    suffix = "%" if percent else ""
+    for column, label_key, colour in series:
+        values = frame[column].astype("float64").round(1)
+        figure.add_scatter(
+            x=labels, y=values, name=i18n.label(label_key, lang), mode="lines+markers+text",
+            line=dict(color=colour, width=3, dash="dash" if column in dashed else "solid"), marker=dict(size=8),
+            text=[f"{v:.0f}{suffix}" if v == v else "" for v in values], textposition="top center",
+            hovertemplate=f"%{{x}}: %{{y:.1f}}{suffix}<extra>%{{fullData.name}}</extra>",
+        )
+    return base_layout(
+        figure, i18n.t(title_key, lang), height=400, xaxis=dict(title=None, type="category"),
+        yaxis=dict(title=i18n.t(axis_key, lang), rangemode="tozero", **({"range": [0, 105]} if percent else {})),
+    )
+
+
+def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_column: str) -> go.Figure:
+    """Units down, quarters across, the count in every cell (the units sheet's order, first on top)."""
+    table = frame.pivot_table(index=["ordinal", "unit_id", "name_zh", "name_en"], columns="quarter_key",
+                              values=value_column, aggfunc="sum").sort_index(level="ordinal", ascending=False)
+    names = list(table.index.get_level_values("name_zh" if lang == "zh" else "name_en"))
+    columns = [i18n.t("quarter.short", lang, year=k // 10, quarter=k % 10) for k in table.columns]
+    figure = go.Figure(go.Heatmap(
+        z=table.to_numpy(), x=columns, y=names, colorscale=[[0, "#FFF5F4"], [1, COLOURS["primary"]]],
+        text=table.to_numpy(), texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
+        colorbar=dict(title=dict(text=i18n.t("axis.meetings", lang))),
+    ))
+    return base_layout(figure, i18n.t(title_key, lang), height=max(340, 110 + 34 * len(names)),
+                       xaxis=dict(title=None, type="category", side="bottom"), yaxis=dict(title=None))

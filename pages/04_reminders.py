@@ -1,0 +1,14 @@
+"""Reminders and consultations (日常提醒与会商): reminders by form, the joint work with each unit, and gaps."""
+from oversight import kpis, page_charts, tables, ui
+
+page = ui.setup_page("nav.reminders")
+year_earlier = page.filter.previous_year()
+ui.kpi_row(kpis.reminder_kpis(
+    page.query("reminder_totals").iloc[0],
+    page.query("reminder_totals", year_earlier).iloc[0],
+    page.lang, page.period(year_earlier),
+))
+ui.chart_grid(page, page_charts.REMINDER_CHARTS)
+ui.table_card(page, "table.units_without_consultation",
+              tables.present(page.query("units_without_consultation"), tables.NO_CONSULTATION_COLUMNS, page.lang),
+              empty_key="empty.all_units_consulted")

@@ -1,0 +1,11 @@
+-- Suggestions made in the filter that follow an issue, against those that stand alone.
+-- Parameters: $units (empty = all), $q_from, $q_to.  Output: link ('linked' or 'standalone'), suggestions.
+with final as (
+    select case when issue_id is null then 'standalone' else 'linked' end as link, count(*) as suggestions
+    from suggestions
+    where in_units(unit, $units) and in_quarters(date_made, $q_from, $q_to)
+    group by all
+)
+
+select * from final
+order by link

@@ -1,0 +1,28 @@
+-- Suggestions made in the filter per unit and adoption status; every unit in scope appears, zeros included.
+-- Parameters: $units (empty = all), $q_from, $q_to.
+-- Output: unit_id, name_zh, name_en, proposed, adopted, implemented, suggestions (most first).
+with unit_scope as (
+    select unit_id, name_zh, name_en from units where in_units(unit_id, $units)
+),
+
+scoped as (
+    select unit, status from suggestions
+    where in_units(unit, $units) and in_quarters(date_made, $q_from, $q_to)
+),
+
+final as (
+    select
+        unit_scope.unit_id,
+        unit_scope.name_zh,
+        unit_scope.name_en,
+        count(scoped.status) filter (where scoped.status = 'proposed') as proposed,
+        count(scoped.status) filter (where scoped.status = 'adopted') as adopted,
+        count(scoped.status) filter (where scoped.status = 'implemented') as implemented,
+        count(scoped.status) as suggestions
+    from unit_scope
+    left join scoped on scoped.unit = unit_scope.unit_id
+    group by all
+)
+
+select * from final
+order by suggestions desc, unit_id

@@ -1,0 +1,23 @@
+-- The suggestions made in the filter, one row each, with unit names and the linked issue's description.
+-- Parameters: $units (empty = all), $q_from, $q_to.
+-- Output: suggestion_id, unit_id, name_zh, name_en, date_made, category, content, status, issue_id, issue_description.
+with final as (
+    select
+        suggestions.suggestion_id,
+        suggestions.unit as unit_id,
+        units.name_zh,
+        units.name_en,
+        suggestions.date_made,
+        suggestions.category,
+        suggestions.content,
+        suggestions.status,
+        suggestions.issue_id,
+        issues.description as issue_description
+    from suggestions
+    join units on units.unit_id = suggestions.unit
+    left join issues on issues.issue_id = suggestions.issue_id
+    where in_units(suggestions.unit, $units) and in_quarters(suggestions.date_made, $q_from, $q_to)
+)
+
+select * from final
+order by date_made desc, suggestion_id

@@ -1,0 +1,205 @@
+"""Every analysis page under AppTest: default figures against values recomputed with pandas from the sample,
+a unit filter, a quarter filter, English, and the empty case."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests.apptest import figure_titled, figures, metrics, run_page
+
+MEETINGS, ISSUES, SUGGESTIONS, REMINDERS, PROFILE = (
+    "pages/01_meetings.py", "pages/02_issues.py", "pages/03_suggestions.py", "pages/04_reminders.py",
+    "pages/05_unit_profile.py")
+END_2020 = date(2020, 12, 31)
+
+
+def _in_2020(frame, column):
+    return frame[frame[column].map(lambda d: d.year) == 2020]
+
+
+def _percent(part, whole):
+    from oversight.kpis import round_half_up
+
+    return f"{round_half_up(part / whole * 100, 1)}%"
+
+
+def _captions(at):
+    return [caption.value for caption in at.caption]
+
+
+# ---------------------------------------------------------------- meeting supervision
+
+def test_meetings_page_default(frames):
+    meetings = _in_2020(frames["meetings"], "date")
+    at = run_page(MEETINGS)
+    shown = metrics(at)
+    assert shown["会议数量"] == f"{len(meetings)}次" == "232次"
+    assert shown["平均会议时长"] == f"{meetings['duration_min'].mean():.1f}分钟"
+    assert shown["合并召开占比"] == _percent(meetings["merged"].sum(), len(meetings))
+    assert shown["议题提前审核占比"] == _percent(meetings["agenda_prereviewed"].sum(), len(meetings))
+    assert shown["列席占比"] == _percent(meetings["attended_by_team"].sum(), len(meetings))
+    assert at.metric[0].delta == "-32.0%"
+    assert any(c.startswith("环比 -32.0%") for c in _captions(at))
+    heatmap = figure_titled(at, "各单位各季度会议数量")
+    assert sum(map(sum, heatmap["data"][0]["z"])) == 232
+    assert len(heatmap["data"][0]["y"]) == 9
+    shares = figure_titled(at, "议题提前审核、纪检监察组列席、合并召开占比")
+    assert len(shares["data"]) == 3
+    ranking = at.dataframe[0].value
+    assert len(ranking) == 9
+    assert ranking.iloc[0]["单位"] == "省政府办公厅"  # 30 → 14 meetings, the biggest cut
+    assert list(ranking["增减（%）"]) == sorted(ranking["增减（%）"])
+
+
+def test_meetings_page_one_quarter_compares_with_the_quarter_before():
+    at = run_page(MEETINGS, {"from": "2020Q2", "to": "2020Q2"})
+    assert metrics(at)["会议数量"] == "49次"
+    assert at.metric[0].delta == "-36.4%"  # against 2019 Q2: 77
+    assert any(c.startswith("环比 -18.3%") for c in _captions(at))  # against 2020 Q1: 60
+
+
+def test_meetings_page_for_one_unit_in_english(frames):
+    meetings = _in_2020(frames["meetings"], "date")
+    at = run_page(MEETINGS, {"unit": "gov_office", "lang": "en"})
+    assert metrics(at)["Meetings"] == str((meetings["unit"] == "gov_office").sum()) == "14"
+    assert len(at.dataframe[0].value) == 1
+    assert figure_titled(at, "Meetings per unit and quarter")["data"][0]["y"] == ["General Office of the Provincial Government"]
+
+
+# ---------------------------------------------------------------- issues and rectification
+
+def test_issues_page_default(frames):
+    issues = _in_2020(frames["issues"], "date_raised")
+    rectified = issues[(issues["status"] == "rectified") & (issues["rectified_date"].map(lambda d: d is not None and d <= END_2020))]
+    overdue_at_end = issues[issues["due_date"].map(lambda d: d < END_2020) & ~issues.index.isin(rectified.index)]
+    at = run_page(ISSUES)
+    shown = metrics(at)
+    assert shown["指出问题"] == "16个"
+    assert shown["已整改"] == f"{len(rectified)}个" == "9个"
+    assert shown["整改率"] == "56.3%"
+    assert shown["逾期未整改"] == f"{len(overdue_at_end)}个"
+    days = [(r.rectified_date - r.date_raised).days for r in rectified.itertuples()]
+    import statistics
+
+    assert shown["整改用时中位数"] == f"{statistics.median(days):.0f}天"
+    status = figure_titled(at, "各单位问题整改状态")
+    assert sum(sum(trace["x"]) for trace in status["data"]) == 16
+    assert sum(figure_titled(at, "问题来源")["data"][0]["x"]) == 16
+    overdue_table, issue_table = at.dataframe[0].value, at.dataframe[1].value
+    assert len(issue_table) == 16
+    assert set(overdue_table["问题编号"]) >= set(overdue_at_end["issue_id"])
+
+
+def test_issues_search_narrows_the_table():
+    at = run_page(ISSUES)
+    at.text_input(key="widget.issue_search").input("廉洁").run()
+    table = at.dataframe[-1].value
+    assert 0 < len(table) < 16
+    assert all("廉洁" in " ".join(map(str, row)) for row in table.itertuples(index=False))
+
+
+def test_issues_page_empty_selection_says_so():
+    at = run_page(ISSUES, {"unit": "counsellors", "from": "2019Q1", "to": "2019Q4"})
+    assert metrics(at)["指出问题"] == "0个"
+    assert any("当前筛选条件下暂无数据" in info.value for info in at.info)
+    assert any("暂无记录" in info.value for info in at.info)
+    assert figures(at) == [] or all(f["layout"]["title"]["text"] != "问题来源" for f in figures(at))
+
+
+def test_issues_page_in_english_labels_categories():
+    at = run_page(ISSUES, {"lang": "en"})
+    assert metrics(at)["Issues raised"] == "16"
+    assert "Decision procedure" in set(at.dataframe[1].value["Category"])
+
+
+# ---------------------------------------------------------------- suggestions
+
+def test_suggestions_page_default(frames):
+    suggestions = _in_2020(frames["suggestions"], "date_made")
+    adopted = suggestions["status"].isin(["adopted", "implemented"]).sum()
+    at = run_page(SUGGESTIONS)
+    shown = metrics(at)
+    assert shown["意见建议"] == "19条"
+    assert shown["采纳率"] == _percent(adopted, 19)
+    assert shown["针对问题提出占比"] == _percent(suggestions["issue_id"].notna().sum(), 19)
+    by_unit = figure_titled(at, "各单位意见建议及采纳情况")
+    assert sum(sum(trace["x"]) for trace in by_unit["data"]) == 19
+    assert sum(figure_titled(at, "意见建议采纳状态")["data"][0]["values"]) == 19
+    assert len(at.dataframe[0].value) == 19
+
+
+def test_suggestions_page_quarter_filter(frames):
+    suggestions = frames["suggestions"]
+    in_q3 = suggestions["date_made"].map(lambda d: d.year == 2020 and 7 <= d.month <= 9).sum()
+    at = run_page(SUGGESTIONS, {"from": "2020Q3", "to": "2020Q3"})
+    assert metrics(at)["意见建议"] == f"{in_q3}条"
+
+
+# ---------------------------------------------------------------- reminders and consultations
+
+def test_reminders_page_default(frames):
+    reminders = _in_2020(frames["reminders"], "date")
+    activities = _in_2020(frames["activities"], "date")
+    at = run_page(REMINDERS)
+    shown = metrics(at)
+    assert shown["日常提醒"] == f"{len(reminders)}次"
+    assert shown["定期会商"] == f"{(activities['kind'] == 'consultation').sum()}次"
+    assert shown["会商单位"] == "9家"
+    assert shown["专题研究"] == "17次"
+    by_quarter = figure_titled(at, "各季度日常提醒（按方式）")
+    assert sum(sum(trace["y"]) for trace in by_quarter["data"]) == len(reminders)
+    assert any("各单位均已开展定期会商" in info.value for info in at.info)
+
+
+def test_reminders_page_lists_units_without_consultation_in_2019():
+    at = run_page(REMINDERS, {"from": "2019Q1", "to": "2019Q4"})
+    assert set(at.dataframe[0].value["单位"]) == {"省政府参事室", "省地方志编纂委员会办公室"}
+    assert metrics(at)["会商单位"] == "7家"
+
+
+# ---------------------------------------------------------------- unit profile
+
+def test_unit_profile_defaults_to_the_first_unit_without_narrowing_the_dashboard(frames):
+    at = run_page(PROFILE)
+    shown = metrics(at)
+    assert shown["指出问题"] == "3"  # 省政府办公厅 raised 3 of the 16
+    assert "全部单位平均 1.8" in _captions(at)  # 16 issues over 9 units
+    assert "unit" not in at.query_params
+    assert figure_titled(at, "本单位与全部单位平均对比")["data"][0]["name"] == "省政府办公厅"
+
+
+def test_unit_profile_follows_the_url_and_picking_a_unit_narrows_the_dashboard():
+    at = run_page(PROFILE, {"unit": "petitions"})
+    assert figure_titled(at, "本单位与全部单位平均对比")["data"][0]["name"] == "省信访局"
+    at.selectbox(key="widget.profile_unit.petitions").set_value("research").run()
+    assert not at.exception
+    assert at.query_params["unit"] == "research" or at.query_params.get_all("unit") == ["research"]
+    assert figure_titled(at, "本单位与全部单位平均对比")["data"][0]["name"] == "省政府研究室"
+
+
+@pytest.mark.parametrize("script", [MEETINGS, ISSUES, SUGGESTIONS, REMINDERS, PROFILE])
+def test_every_page_runs_in_english_without_chinese_chart_titles(script):
+    at = run_page(script, {"lang": "en"})
+    for figure in figures(at):
+        title = figure["layout"]["title"]["text"]
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in title), title
+
+
+def test_the_filter_follows_the_user_from_page_to_page():
+    at = run_page("app.py")
+    at.multiselect(key="widget.units").set_value(["data_admin"]).run()
+    at.switch_page(ISSUES).run()
+    assert at.multiselect(key="widget.units").value == ["data_admin"]
+    assert metrics(at)["指出问题"] == "2个"
+
+
+def test_search_matches_every_word_and_tolerates_empty_cells():
+    import pandas as pd
+
+    from oversight import tables
+
+    frame = pd.DataFrame({"a": ["廉洁风险", "作风建设", None], "b": ["Integrity", None, "Conduct risk"]})
+    assert list(tables.search(frame, "廉洁").index) == [0]
+    assert list(tables.search(frame, "RISK conduct").index) == [2]
+    assert len(tables.search(frame, "  ")) == 3
