@@ -1,0 +1,381 @@
+"""Applying imports: replace, append, the preview diff, history, undo, failures at each step, templates, the CLI."""
+from __future__ import annotations
+
+import getpass
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from oversight import importer, ingest, store, templates, workbook
+from oversight.__main__ import main
+from oversight.ingest import ValidationError
+from oversight.schema import TABLES
+from tests.bad_files import HEADERS, hash_tree, issue, meeting, suggestion, write_xlsx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def data_folder(tmp_path, monkeypatch):
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    monkeypatch.setenv("OVERSIGHT_USER", "王秘书")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def sample_frames():
+    return store.read_folder(store.SAMPLE_DATA_DIR)
+
+
+def export(table: str, frame: pd.DataFrame, units: pd.DataFrame, path: Path) -> Path:
+    """The table as the dashboard exports it: Chinese headers, labels, unit names."""
+    path.write_bytes(workbook.table_xlsx_bytes(TABLES[table], frame, units))
+    return path
+
+
+def table_files(folder: Path) -> dict[str, str]:
+    return {k: v for k, v in hash_tree(folder).items() if not k.startswith(".history")}
+
+
+def new_meetings(tmp_path: Path, *ids: str) -> Path:
+    return write_xlsx(tmp_path / "new_meetings.xlsx", {"会议": [HEADERS["meetings"], *[meeting(i) for i in ids]]})
+
+
+# ---------------------------------------------------------------- replace, append, preview
+
+def test_checking_writes_nothing(data_folder, tmp_path):
+    before = hash_tree(data_folder)
+    plan = importer.plan_import(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
+    assert plan.ok
+    assert hash_tree(data_folder) == before
+
+
+def test_replace_previews_rows_added_changed_and_removed(data_folder, tmp_path, sample_frames):
+    frame = sample_frames["meetings"].copy()
+    removed, changed = frame["meeting_id"].iloc[0], frame["meeting_id"].iloc[1]
+    frame.loc[1, "duration_min"] = 999
+    frame = frame.iloc[1:]
+    extra = frame.iloc[[0]].assign(meeting_id="HY2021-0001")
+    frame = pd.concat([frame, extra], ignore_index=True)
+    path = export("meetings", frame, sample_frames["units"], tmp_path / "meetings.xlsx")
+
+    plan = importer.plan_import(path, table="meetings", folder=data_folder)
+    change = plan.changes["meetings"]
+    assert (change.added, change.changed, change.removed) == (("HY2021-0001",), (changed,), (removed,))
+    assert (change.rows_before, change.rows_after) == (573, 573)
+    assert "新增 1、修改 1、删除 1" in importer.render_plan(plan, "zh")
+
+    importer.apply_import(plan)
+    meetings = store.read_folder(data_folder)["meetings"].set_index("meeting_id")
+    assert removed not in meetings.index and "HY2021-0001" in meetings.index
+    assert meetings.loc[changed, "duration_min"] == 999
+
+
+def test_append_adds_rows_and_keeps_every_existing_row(data_folder, tmp_path, sample_frames):
+    plan = importer.plan_import(new_meetings(tmp_path, "HY2021-0001", "HY2021-0002"), table="meetings",
+                                mode="append", folder=data_folder)
+    assert plan.changes["meetings"].added == ("HY2021-0001", "HY2021-0002")
+    assert plan.changes["meetings"].changed == plan.changes["meetings"].removed == ()
+    importer.apply_import(plan)
+    meetings = store.read_folder(data_folder)["meetings"]
+    assert len(meetings) == len(sample_frames["meetings"]) + 2
+    pd.testing.assert_frame_equal(meetings.head(len(sample_frames["meetings"])), sample_frames["meetings"])
+
+
+def test_an_unknown_mode_is_refused(data_folder, tmp_path):
+    plan = importer.plan_import(new_meetings(tmp_path, "HY2021-0001"), mode="merge", folder=data_folder)
+    assert [p.message_key for p in plan.problems] == ["error.mode_invalid"]
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_each_sample_file_is_detected_as_its_table(table):
+    assert ingest.detect_table(store.SAMPLE_DATA_DIR / f"{table}.xlsx") is TABLES[table]
+
+
+# ---------------------------------------------------------------- round trip
+
+def test_round_trip_export_then_import_gives_identical_tables(data_folder, tmp_path, sample_frames):
+    exported = [export(name, frame, sample_frames["units"], tmp_path / f"{name}.xlsx")
+                for name, frame in sample_frames.items()]
+    plan = importer.plan_import(exported, folder=data_folder)
+    assert plan.problems == []
+    assert all(not (c.added or c.changed or c.removed) for c in plan.changes.values())
+    importer.apply_import(plan)
+    after = store.read_folder(data_folder)
+    for name, frame in sample_frames.items():
+        pd.testing.assert_frame_equal(after[name], frame)
+
+
+# ---------------------------------------------------------------- history and undo
+
+def test_history_keeps_the_previous_version_with_a_manifest(data_folder, tmp_path):
+    previous = (data_folder / "meetings.xlsx").read_bytes()
+    entry = importer.import_files(new_meetings(tmp_path, "HY2021-0001"), table="meetings", mode="append",
+                                  folder=data_folder)
+    assert entry.path.parent == data_folder / ".history"
+    assert entry.id.endswith("-meetings")
+    assert (entry.path / "meetings.xlsx").read_bytes() == previous
+    manifest = json.loads((entry.path / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["action"] == "import" and manifest["user"] == "王秘书" and manifest["mode"] == "append"
+    assert manifest["sources"] == ["new_meetings.xlsx"]
+    assert datetime.fromisoformat(manifest["at"]).year >= 2024
+    info = manifest["tables"]["meetings"]
+    assert (info["rows_before"], info["rows_after"], info["added"]) == (573, 574, 1)
+    assert info["files_before"] == ["meetings.xlsx"]
+    assert [e.id for e in importer.list_history(data_folder)] == [entry.id]
+
+
+def test_the_user_defaults_to_the_os_user(monkeypatch):
+    monkeypatch.delenv("OVERSIGHT_USER", raising=False)
+    assert importer.current_user() == getpass.getuser()
+
+
+def test_undo_restores_the_previous_bytes_and_is_recorded(data_folder, tmp_path):
+    before = table_files(data_folder)
+    imported = importer.import_files(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
+    assert table_files(data_folder) != before
+    undone = importer.undo_last(data_folder, user="李组长")
+    assert table_files(data_folder) == before
+    assert (undone.action, undone.undoes, undone.user) == ("undo", imported.id, "李组长")
+    assert [e.action for e in importer.list_history(data_folder)] == ["import", "undo"]
+    with pytest.raises(ValidationError) as raised:
+        importer.undo_last(data_folder)
+    assert [p.message_key for p in raised.value.problems] == ["error.nothing_to_undo"]
+
+
+def test_undo_walks_back_one_import_at_a_time(data_folder, tmp_path):
+    original = table_files(data_folder)
+    importer.import_files(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
+    after_first = table_files(data_folder)
+    issues = write_xlsx(tmp_path / "issues.xlsx", {"问题": [HEADERS["issues"], issue()]})
+    importer.import_files(issues, mode="append", folder=data_folder)
+    importer.undo_last(data_folder)
+    assert table_files(data_folder) == after_first
+    importer.undo_last(data_folder)
+    assert table_files(data_folder) == original
+
+
+def test_a_table_kept_as_csv_is_replaced_by_xlsx_and_undo_brings_the_csv_back(data_folder, tmp_path, sample_frames):
+    office = workbook.to_office_values(TABLES["reminders"], sample_frames["reminders"], sample_frames["units"])
+    (data_folder / "reminders.xlsx").unlink()
+    office.to_csv(data_folder / "reminders.csv", index=False, encoding="gb18030")
+    store.read_folder(data_folder)
+    before = table_files(data_folder)
+    source = export("reminders", sample_frames["reminders"], sample_frames["units"], tmp_path / "reminders.xlsx")
+    importer.import_files(source, folder=data_folder)
+    assert (data_folder / "reminders.xlsx").exists() and not (data_folder / "reminders.csv").exists()
+    importer.undo_last(data_folder)
+    assert table_files(data_folder) == before
+
+
+def test_a_plan_made_stale_by_another_import_is_refused(data_folder, tmp_path):
+    plan = importer.plan_import(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
+    importer.import_files(write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]}), mode="append",
+                          folder=data_folder)
+    before = hash_tree(data_folder)
+    with pytest.raises(ValidationError) as raised:
+        importer.apply_import(plan)
+    assert [p.message_key for p in raised.value.problems] == ["error.stale_data"]
+    assert hash_tree(data_folder) == before
+
+
+# ---------------------------------------------------------------- a failure at any step changes nothing
+
+def _fail(*args, **kwargs):
+    raise OSError("injected failure")
+
+
+def _fail_on_call(original, call: int):
+    calls = []
+
+    def wrapper(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == call:
+            raise OSError("injected failure")
+        return original(*args, **kwargs)
+    return wrapper
+
+
+STEPS = {
+    "keeping_history": lambda m: m.setattr(importer, "keep_previous", _fail),
+    "copying_into_history": lambda m: m.setattr(importer.shutil, "copyfile", _fail_on_call(shutil.copyfile, 2)),
+    "writing_the_manifest": lambda m: m.setattr(importer.json, "dumps", _fail),
+    "writing_beside_first_file": lambda m: m.setattr(importer, "write_beside", _fail),
+    "writing_beside_second_file": lambda m: m.setattr(importer, "write_beside",
+                                                      _fail_on_call(importer.write_beside, 2)),
+    "renaming_first_file": lambda m: m.setattr(importer, "rename_into_place", _fail),
+    "renaming_second_file": lambda m: m.setattr(importer, "rename_into_place",
+                                                _fail_on_call(importer.rename_into_place, 2)),
+    "verifying_the_written_folder": lambda m: m.setattr(importer, "verify_folder", _fail),
+}
+
+
+@pytest.mark.parametrize("with_history", [False, True], ids=["first_import", "later_import"])
+@pytest.mark.parametrize("step", STEPS, ids=str)
+def test_a_failure_at_any_step_of_an_import_leaves_the_folder_byte_for_byte(step, with_history, data_folder,
+                                                                            tmp_path, monkeypatch):
+    if with_history:
+        importer.import_files(store.SAMPLE_DATA_DIR / "reminders.xlsx", folder=data_folder)
+    batch = [new_meetings(tmp_path, "HY2021-0001"),
+             write_xlsx(tmp_path / "issues.xlsx", {"问题": [HEADERS["issues"], issue()]})]
+    plan = importer.plan_import(batch, mode="append", folder=data_folder)
+    assert plan.ok
+    before = hash_tree(data_folder)
+    names_before = sorted(p.name for p in data_folder.rglob("*"))
+    STEPS[step](monkeypatch)
+    with pytest.raises(OSError, match="injected"):
+        importer.apply_import(plan)
+    assert hash_tree(data_folder) == before
+    assert sorted(p.name for p in data_folder.rglob("*")) == names_before  # no temporary or empty folder left
+    monkeypatch.undo()
+    importer.apply_import(plan)  # and the same plan still goes through afterwards
+    assert len(store.read_folder(data_folder)["meetings"]) == 574
+
+
+@pytest.mark.parametrize("step", ["keeping_history", "renaming_first_file", "verifying_the_written_folder"])
+def test_a_failure_during_undo_leaves_the_folder_byte_for_byte(step, data_folder, tmp_path, monkeypatch):
+    importer.import_files(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
+    before = hash_tree(data_folder)
+    STEPS[step](monkeypatch)
+    with pytest.raises(OSError, match="injected"):
+        importer.undo_last(data_folder)
+    assert hash_tree(data_folder) == before
+
+
+def test_the_folder_is_validated_before_anything_is_replaced(data_folder, tmp_path, monkeypatch):
+    """A would-be folder that does not load is refused at the plan, before the write steps run."""
+    units = store.read_folder(data_folder)["units"]
+    path = export("units", units[units["unit_id"] != "research"], units, tmp_path / "units.xlsx")
+    monkeypatch.setattr(importer, "keep_previous", _fail)  # never reached
+    plan = importer.plan_import(path, folder=data_folder)
+    assert plan.problems[0].message_key == "error.folder_would_break"
+    with pytest.raises(ValidationError):
+        importer.apply_import(plan)
+
+
+# ---------------------------------------------------------------- templates
+
+VALID_ROWS = {
+    "units": ["audit", "省审计厅", "Provincial Audit Office", "审计厅", "党组"],
+    "meetings": meeting(),
+    "issues": issue(),
+    "suggestions": suggestion(),
+    "reminders": ["TX2021-001", "省政府研究室", date(2021, 2, 1), "书面提醒", "节日期间作风提醒"],
+    "activities": ["HD2021-001", "省政府研究室", date(2021, 2, 1), "专题研究", None],
+}
+
+
+@pytest.mark.parametrize("table", sorted(TABLES))
+def test_a_template_filled_with_valid_rows_imports_cleanly(table, data_folder, tmp_path, sample_frames):
+    path = templates.write_template(tmp_path / f"{table}模板.xlsx", TABLES[table], sample_frames["units"])
+    book = openpyxl.load_workbook(path)
+    sheet = book[TABLES[table].zh]
+    for column, value in enumerate(VALID_ROWS[table], start=1):
+        sheet.cell(2, column, value)
+    book.save(path)
+    plan = importer.plan_import(path, mode="append", folder=data_folder)
+    assert plan.problems == [] and list(plan.changes) == [table]
+    assert plan.changes[table].added == (VALID_ROWS[table][0],)
+    importer.apply_import(plan)
+
+
+def test_a_template_has_header_comments_and_drop_downs(tmp_path, sample_frames):
+    path = templates.write_template(tmp_path / "t.xlsx", TABLES["meetings"], sample_frames["units"], lang="zh")
+    book = openpyxl.load_workbook(path)
+    sheet, options = book["会议"], book.worksheets[1]
+    assert [c.value for c in sheet[1]] == HEADERS["meetings"]
+    assert all(cell.comment is not None for cell in sheet[1])
+    assert "必填" in sheet["E1"].comment.text and "不小于 0" in sheet["E1"].comment.text
+    assert "党组(党委)会议、办公会议" in sheet["D1"].comment.text
+    assert options.sheet_state == "hidden"
+    validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
+    assert {k: validations[k].type for k in ("B2", "C2", "D2", "E2", "G2")} == {
+        "B2": "list", "C2": "date", "D2": "list", "E2": "whole", "G2": "list"}
+    unit_range = validations["B2"].formula1.split("!")[1].replace("$", "")
+    unit_names = [c.value for row in options[unit_range] for c in row]
+    assert unit_names == list(sample_frames["units"]["name_zh"])
+    bool_range = validations["G2"].formula1.split("!")[1].replace("$", "")
+    assert [c.value for row in options[bool_range] for c in row] == ["是", "否"]
+
+
+def test_an_empty_template_is_not_mistaken_for_data(tmp_path, data_folder):
+    path = templates.write_template(tmp_path / "t.xlsx", TABLES["issues"])
+    plan = importer.plan_import(path, folder=data_folder)
+    assert [p.message_key for p in plan.problems] == ["error.sheet_empty"]
+
+
+# ---------------------------------------------------------------- the command line
+
+def test_cli_validate_a_clean_file_exits_0(data_folder, capsys):
+    assert main(["validate", str(store.SAMPLE_DATA_DIR / "issues.xlsx")]) == 0
+    assert "检查通过" in capsys.readouterr().out
+
+
+def test_cli_validate_a_bad_file_exits_1_and_names_the_cell(data_folder, tmp_path, capsys):
+    path = new_meetings(tmp_path, "HY2021-0001", "HY2021-0001")
+    assert main(["validate", str(path), "--table", "meetings", "--lang", "en"]) == 1
+    out = capsys.readouterr().out
+    assert "1 problem(s) found" in out and "row 3 · column A '会议编号'" in out
+
+
+def test_cli_validate_json_is_machine_readable(data_folder, tmp_path, capsys):
+    path = new_meetings(tmp_path, "HY2021-0001")
+    assert main(["validate", str(path), "--json", "--mode", "append"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is True and report["tables"][0]["added"] == ["HY2021-0001"]
+    bad = write_xlsx(tmp_path / "bad.xlsx", {"会议": [HEADERS["meetings"], meeting(duration=-1)]})
+    assert main(["validate", str(bad), "--json", "--lang", "en"]) == 1
+    [problem] = json.loads(capsys.readouterr().out)["problems"]
+    assert (problem["key"], problem["row"], problem["column_letter"], problem["field"]) == (
+        "error.int_negative", 2, "E", "duration_min")
+    assert problem["message"].startswith("-1 cannot be negative")
+
+
+def test_cli_import_history_undo(data_folder, tmp_path, capsys):
+    before = table_files(data_folder)
+    assert main(["import", str(new_meetings(tmp_path, "HY2021-0001")), "--table", "meetings",
+                 "--mode", "append"]) == 0
+    assert "已导入" in capsys.readouterr().out
+    assert main(["history", "--lang", "en"]) == 0
+    assert "王秘书 imported new_meetings.xlsx (append): Meetings 573 rows → 574" in capsys.readouterr().out
+    assert main(["undo"]) == 0
+    assert table_files(data_folder) == before
+    assert main(["undo"]) == 1
+    assert "没有可以撤销的导入" in capsys.readouterr().err
+
+
+def test_cli_import_refuses_a_bad_file_and_writes_nothing(data_folder, tmp_path, capsys):
+    before = hash_tree(data_folder)
+    bad = write_xlsx(tmp_path / "bad.xlsx", {"会议": [HEADERS["meetings"], meeting(unit="省外的单位")]})
+    assert main(["import", str(bad), "--table", "meetings", "--mode", "append"]) == 1
+    assert "不是已登记的监督单位" in capsys.readouterr().out
+    assert hash_tree(data_folder) == before
+
+
+def test_cli_template(data_folder, tmp_path, capsys):
+    out = tmp_path / "会议模板.xlsx"
+    assert main(["template", "--table", "meetings", "--out", str(out)]) == 0
+    assert openpyxl.load_workbook(out)["会议"]["A1"].value == "会议编号"
+
+
+def test_cli_sample_still_writes_the_sample(tmp_path, capsys):
+    assert main(["sample", "--out", str(tmp_path / "sample")]) == 0
+    assert sorted(p.name for p in (tmp_path / "sample").iterdir()) == sorted(f"{t}.xlsx" for t in TABLES)
+
+
+def test_cli_runs_as_a_module_and_honours_the_data_dir(data_folder, tmp_path):
+    bad = write_xlsx(tmp_path / "bad.xlsx", {"会议": [HEADERS["meetings"], meeting(day="2021Q1")]})
+    env = {**os.environ, "OVERSIGHT_DATA_DIR": str(data_folder)}
+    done = subprocess.run([sys.executable, "-m", "oversight", "validate", str(bad), "--lang", "en"], cwd=ROOT,
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "gives only a quarter" in done.stdout
