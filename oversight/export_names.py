@@ -81,7 +81,8 @@ class ExportContext:
 
     def subtitle(self) -> str:
         """The line under an exported chart's title: who, when, and how fresh the data is."""
-        return self.t("export.subtitle", scope=self.scope(), period=self.period(), data_date=self.data_date_text())
+        text = self.t("export.subtitle", scope=self.scope(), period=self.period(), data_date=self.data_date_text())
+        return text[:1].upper() + text[1:]  # "all 9 units …" starts a line here: capitalise it (no effect on Chinese)
 
     def _scope_code(self) -> str:
         if not self.filter.units:
