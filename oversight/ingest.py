@@ -41,6 +41,7 @@ _TOTAL_MARKERS = ("合计", "小计", "总计", "累计", "total", "subtotal")
 _NOTE_PREFIXES = ("注", "说明", "备注", "填表", "填报", "制表", "审核", "联系人", "附", "note")
 _TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "t", "对"}
 _FALSE = {"否", "n", "no", "false", "0", "×", "✗", "✘", "x", "f", "错"}
+_ROW_MARKERS = _TOTAL_MARKERS + _NOTE_PREFIXES
 _EXCEL_EPOCH = date(1899, 12, 30)
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
@@ -459,8 +460,7 @@ def detect_table(source: Source) -> Table | None:
     return None
 
 
-def _is_total_or_note(row: list[object], first: str) -> bool:
-    folded = header_key(first)
+def _is_total_or_note(row: list[object], folded: str) -> bool:
     if folded.startswith(_TOTAL_MARKERS):
         return True
     if not folded.startswith(_NOTE_PREFIXES):
@@ -702,9 +702,10 @@ def _data_rows(rows: list[list[object]], header: HeaderMatch, table: Table) -> l
         if first is None:
             continue
         if isinstance(first, str):
-            if _is_total_or_note(row, first):
+            folded = header_key(first)
+            if folded.startswith(_ROW_MARKERS) and _is_total_or_note(row, folded):
                 continue
-            if header_key(first) in header_keys and {header_key(v) for v in row if not _is_blank(v)} <= header_keys:
+            if folded in header_keys and {header_key(v) for v in row if not _is_blank(v)} <= header_keys:
                 continue  # the header repeated, as printed ledgers do on every page
         kept.append(index)
     # Text under the table in one cell (a source line, a date of filing) is a note, not a row missing its values.
@@ -717,6 +718,57 @@ def _data_rows(rows: list[list[object]], header: HeaderMatch, table: Table) -> l
         else:
             break
     return kept
+
+
+_BLANK = object()
+
+
+def _parse_column(rows: list[list[object]], indexes: list[int], excel_rows: list[int], position: int,
+                  column: Column, values: list[object], context: Context,
+                  where: tuple[str, str, str, str]) -> list[Problem]:
+    """Fill ``values`` with one column's parsed cells; the hot loop of a 100k-row import.
+
+    Every outcome (value, blank or error) is cached per distinct cell value for the
+    kinds with few distinct values, so a column of nine unit names is parsed nine times.
+    """
+    file, sheet, label, letter = where
+    parse = _cell_parser(column, context)
+    cached = column.kind in _CACHED_KINDS
+    cache: dict[tuple[type, object], object] = {}
+    problems: list[Problem] = []
+    for slot, index in enumerate(indexes):
+        row = rows[index]
+        value = row[position] if position < len(row) else None
+        if cached:
+            cache_key = (value.__class__, value)
+            outcome = cache.get(cache_key)
+            if outcome is None:
+                if _is_blank(value):
+                    outcome = _BLANK
+                else:
+                    try:
+                        outcome = (parse(value),)
+                    except _CellError as error:
+                        outcome = error
+                cache[cache_key] = outcome
+        elif value is None or value == "" or (value.__class__ is str and value.isspace()) or (
+                value.__class__ is float and value != value):
+            outcome = _BLANK
+        else:
+            try:
+                outcome = (parse(value),)
+            except _CellError as error:
+                outcome = error
+        if outcome.__class__ is tuple:
+            values[slot] = outcome[0]
+        elif outcome is _BLANK:
+            if column.required:
+                problems.append(_problem(file, sheet, "error.value_missing", excel_rows[slot], label, letter,
+                                         column.name))
+        else:
+            problems.append(_problem(file, sheet, outcome.key, excel_rows[slot], label, letter, column.name,
+                                     **outcome.params))
+    return problems
 
 
 def parse_sheet(rows: list[list[object]], table: Table, context: Context, file: str,
@@ -742,36 +794,8 @@ def parse_sheet(rows: list[list[object]], table: Table, context: Context, file: 
     excel_rows = [index + 1 for index in indexes]
     columns: dict[str, list[object]] = {c.name: [None] * len(indexes) for c in table.columns}
     for position, column in header.columns.items():
-        parse = _cell_parser(column, context)
-        cache: dict[tuple[type, object], tuple[bool, Any]] | None = {} if column.kind in _CACHED_KINDS else None
-        values = columns[column.name]
-        label, letter = header.labels[position], column_letter(position)
-        for slot, index in enumerate(indexes):
-            row = rows[index]
-            value = row[position] if position < len(row) else None
-            if _is_blank(value):
-                if column.required:
-                    problems.append(_problem(file, sheet, "error.value_missing", excel_rows[slot], label, letter,
-                                             column.name))
-                continue
-            try:
-                if cache is None:
-                    values[slot] = parse(value)
-                else:
-                    cache_key = (type(value), value)
-                    outcome = cache.get(cache_key)
-                    if outcome is None:
-                        try:
-                            outcome = (True, parse(value))
-                        except _CellError as error:
-                            outcome = (False, error)
-                        cache[cache_key] = outcome
-                    if not outcome[0]:
-                        raise outcome[1]
-                    values[slot] = outcome[1]
-            except _CellError as error:
-                problems.append(_problem(file, sheet, error.key, excel_rows[slot], label, letter, column.name,
-                                         **error.params))
+        problems += _parse_column(rows, indexes, excel_rows, position, column, columns[column.name], context,
+                                  (file, sheet, header.labels[position], column_letter(position)))
     frame = pd.DataFrame(columns, columns=[c.name for c in table.columns])
     labels = {c.name: (header.labels[p], column_letter(p)) for p, c in header.columns.items()}
     problems += _check_row_rules(frame, excel_rows, table, labels, file, sheet)
