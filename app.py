@@ -10,3 +10,4 @@ ui.kpi_row(kpis.overview_kpis(
     i18n.period_label(previous.start, previous.end, page.lang),
 ))
 ui.chart_grid(page, charts.OVERVIEW_CHARTS)
+ui.briefing_panel(page, charts.OVERVIEW_CHARTS, "overview", "briefing.build_overview")

@@ -29,7 +29,7 @@ def unit_bars(frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[S
         figure.add_bar(
             y=names, x=ordered[column], orientation="h", name=i18n.label(label_key, lang), marker_color=colour,
             text=ordered[column].where(ordered[column] > 0), textposition="inside" if stacked else "outside",
-            cliponaxis=False, customdata=ordered["unit_id"], hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>",
+            textangle=0, insidetextanchor="middle", cliponaxis=False, customdata=ordered["unit_id"], hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>",
         )
     total = frame[[c for c, _, _ in series]].sum(axis=1).max() if stacked else frame[[c for c, _, _ in series]].max().max()
     return base_layout(
@@ -78,6 +78,7 @@ def quarter_bars(frame: pd.DataFrame, lang: str, title_key: str, series: Sequenc
     for column, label_key, colour in series:
         figure.add_bar(x=labels, y=frame[column], name=i18n.label(label_key, lang), marker_color=colour,
                        text=frame[column].where(frame[column] > 0), textposition="inside" if stacked else "outside",
+                       textangle=0,
                        hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>")
     return base_layout(
         figure, i18n.t(title_key, lang), barmode="stack" if stacked else "group", height=400,
@@ -91,10 +92,12 @@ def quarter_lines(frame: pd.DataFrame, lang: str, title_key: str, series: Sequen
     labels = quarter_labels(frame, lang)
     figure = go.Figure()
     suffix = "%" if percent else ""
+    # with more than two lines the value labels collide; the hover still gives every value
+    mode = "lines+markers+text" if len(series) <= 2 else "lines+markers"
     for column, label_key, colour in series:
         values = frame[column].astype("float64").round(1)
         figure.add_scatter(
-            x=labels, y=values, name=i18n.label(label_key, lang), mode="lines+markers+text",
+            x=labels, y=values, name=i18n.label(label_key, lang), mode=mode,
             line=dict(color=colour, width=3, dash="dash" if column in dashed else "solid"), marker=dict(size=8),
             text=[f"{v:.0f}{suffix}" if v == v else "" for v in values], textposition="top center",
             hovertemplate=f"%{{x}}: %{{y:.1f}}{suffix}<extra>%{{fullData.name}}</extra>",
@@ -114,7 +117,7 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
     figure = go.Figure(go.Heatmap(
         z=table.to_numpy(), x=columns, y=names, colorscale=[[0, "#FFF5F4"], [1, COLOURS["primary"]]],
         text=table.to_numpy(), texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
-        colorbar=dict(title=dict(text=i18n.t("axis.meetings", lang))),
+        showscale=False,  # every cell carries its number; a colour bar would only take width from the grid
     ))
     return base_layout(figure, i18n.t(title_key, lang), height=max(340, 110 + 34 * len(names)),
                        xaxis=dict(title=None, type="category", side="bottom"), yaxis=dict(title=None))

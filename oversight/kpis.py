@@ -90,8 +90,9 @@ class Comparison:
         return Kpi(key, i18n.t(f"kpi.{key}", self.lang), now, format_number(now, "unit.percent", self.lang, 1),
                    signed(_difference(now, before), _points(self.lang)), colour, self.help)
 
-    def average(self, key: str, column: str, unit_key: str, colour: str = "off", digits: int = 1) -> Kpi:
+    def average(self, key: str, column: str, unit_key: str, colour: str = "off", digits: int = 0) -> Kpi:
         now, before = self.current[column], self.previous_year[column]
+        # the card shows whole units (a card is narrow); the change keeps one decimal
         return Kpi(key, i18n.t(f"kpi.{key}", self.lang), now, format_number(now, unit_key, self.lang, digits),
                    signed(_difference(now, before), i18n.t(unit_key, self.lang, value="")), colour,
                    self.help)

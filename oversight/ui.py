@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from oversight import charts, filters, i18n, ingest, queries, store
+from oversight import briefing, charts, export, filters, i18n, ingest, queries, store
 from oversight.filters import DataSpan, Filter, Quarter
 from oversight.kpis import Kpi
 
@@ -33,6 +33,7 @@ NAVIGATION = (
     ("pages/03_suggestions.py", "nav.suggestions"),
     ("pages/04_reminders.py", "nav.reminders"),
     ("pages/05_unit_profile.py", "nav.unit_profile"),
+    ("pages/06_briefing.py", "nav.briefing"),
 )
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
@@ -61,6 +62,10 @@ class Page:
     def period(self, filter_: Filter | None = None) -> str:
         filter_ = filter_ or self.filter
         return i18n.period_label(filter_.start, filter_.end, self.lang)
+
+    @property
+    def export_context(self) -> export.ExportContext:
+        return export.ExportContext.build(self.lang, self.filter, self.units, self.span.last_day)
 
     def unit_name(self, unit_id: str) -> str:
         row = self.units.loc[self.units["unit_id"] == unit_id].iloc[0]
@@ -236,7 +241,9 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
                     else f"{page.t('empty.no_data')}. {page.t('empty.hint')}")
             return
         figure = spec.build(frame, page.lang)
-        config = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+        context = page.export_context
+        # the modebar's camera saves under the same name and scale as the PNG button below
+        config = {**export.chart_plotly_config(spec, figure, context), "displaylogo": False}
         if spec.selects_unit:
             key = f"chart.{spec.key}.{st.session_state.get(SELECTION_VERSION, 0)}"
             st.plotly_chart(figure, theme=None, key=key, config=config, selection_mode="points",
@@ -244,6 +251,23 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
             st.caption(page.t("chart.click_hint"))
         else:
             st.plotly_chart(figure, theme=None, key=f"chart.{spec.key}", config=config)
+        _download_row(page, spec, export.chart_downloads(spec, frame, figure, context))
+
+
+def _download_row(page: Page, spec: charts.ChartSpec, downloads: list[export.ChartDownload]) -> None:
+    """PNG, SVG, CSV and XLSX buttons; without a browser the image buttons give way to how to install one."""
+    has_browser = export.find_browser() is not None
+    columns = st.columns(len(downloads))
+    for column, download in zip(columns, downloads):
+        if download.needs_browser and not has_browser:
+            continue
+        # data=callable: an image is rendered only when someone clicks, not on every rerun
+        column.download_button(page.t(f"download.{download.kind}"), data=download.make, file_name=download.file_name,
+                               mime=download.mime, key=f"download.{spec.key}.{download.kind}", on_click="ignore",
+                               icon=":material/download:", width="stretch",
+                               help=page.t("download.help", file_name=download.file_name))
+    if not has_browser:
+        st.caption(export.ImageRendererMissing().message(page.lang))
 
 
 def chart_grid(page: Page, specs: tuple[charts.ChartSpec, ...], columns: int = 2) -> None:
@@ -297,3 +321,44 @@ def unit_picker(page: Page) -> str:
 
 def section(page: Page, title_key: str) -> None:
     st.subheader(page.t(title_key))
+
+
+def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, build_label_key: str) -> None:
+    """Build the briefing pack for the current filter, with a progress bar, then offer its four files."""
+    if export.find_browser() is None:
+        st.warning(export.ImageRendererMissing().message(page.lang))
+        return
+    state_key = f"oversight.briefing.{key}"
+    if st.button(page.t(build_label_key), key=f"widget.build_{key}", type="primary", icon=":material/slideshow:",
+                 disabled=not specs):
+        bar = st.progress(0.0, text=page.t("export.progress.queries"))
+        pack = briefing.build_briefing_pack(page.query, page.filter, page.lang, specs,
+                                            progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message))
+        st.session_state[state_key] = (page.filter, page.lang, tuple(s.key for s in specs), pack)
+    stored = st.session_state.get(state_key)
+    if not stored:
+        return
+    built_for, built_lang, built_specs, pack = stored
+    if (built_for, built_lang, built_specs) != (page.filter, page.lang, tuple(s.key for s in specs)):
+        st.info(page.t("briefing.stale"))
+        return
+    st.success(page.t("briefing.ready", period=page.period()))
+    for column, file_format in zip(st.columns(len(pack.files)), pack.files):
+        column.download_button(page.t(f"briefing.{file_format}"), data=pack.files[file_format],
+                               file_name=pack.file_names[file_format], mime=pack.mime(file_format),
+                               key=f"download.{key}.{file_format}", on_click="ignore", icon=":material/download:",
+                               width="stretch")
+
+
+def chart_choice(page: Page, specs: tuple[charts.ChartSpec, ...]) -> tuple[charts.ChartSpec, ...]:
+    """Which charts go into the pack: all by default, by their translated titles."""
+    by_key = {spec.key: spec for spec in specs}
+    chosen = st.multiselect(page.t("briefing.charts"), list(by_key), default=list(by_key),
+                            format_func=lambda k: by_key[k].title(page.lang), key=f"widget.briefing_charts.{page.lang}")
+    if not chosen:
+        st.warning(page.t("briefing.none_selected"))
+    return tuple(by_key[k] for k in chosen)
+
+
+def text(page: Page, key: str, **params: object) -> None:
+    st.markdown(page.t(key, **params))

@@ -35,9 +35,9 @@ def test_meetings_page_default(frames):
     at = run_page(MEETINGS)
     shown = metrics(at)
     assert shown["会议数量"] == f"{len(meetings)}次" == "232次"
-    assert shown["平均会议时长"] == f"{meetings['duration_min'].mean():.1f}分钟"
+    assert shown["平均会议时长"] == f"{round(meetings['duration_min'].mean())}分钟"
     assert shown["合并召开占比"] == _percent(meetings["merged"].sum(), len(meetings))
-    assert shown["议题提前审核占比"] == _percent(meetings["agenda_prereviewed"].sum(), len(meetings))
+    assert shown["提前审核占比"] == _percent(meetings["agenda_prereviewed"].sum(), len(meetings))
     assert shown["列席占比"] == _percent(meetings["attended_by_team"].sum(), len(meetings))
     assert at.metric[0].delta == "-32.0%"
     assert any(c.startswith("环比 -32.0%") for c in _captions(at))

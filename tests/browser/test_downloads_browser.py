@@ -1,0 +1,61 @@
+"""Downloads in a real browser: a chart's PNG and CSV, and the briefing pack's slides and PDF, checked as files."""
+from __future__ import annotations
+
+import io
+
+import pytest
+from playwright.sync_api import expect
+
+from oversight import page_charts
+from tests.browser.helpers import wait_for_charts
+
+pytestmark = pytest.mark.browser
+
+
+def _download(page, button_name: str, nth: int = 0):
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name=button_name).nth(nth).click()
+    download = info.value
+    return download.suggested_filename, open(download.path(), "rb").read()
+
+
+def test_a_charts_png_and_csv_download(page, server_url, output_dir):
+    from PIL import Image
+
+    page.goto(server_url)
+    wait_for_charts(page, 4)
+    name, data = _download(page, "PNG 图片")
+    assert name == "问题与建议_按单位_2020Q1-2020Q4.png"
+    image = Image.open(io.BytesIO(data)).convert("RGB")
+    assert image.width == 2560  # 1280 px at scale 2: a 16:9 slide's width
+    colours = image.getcolors(maxcolors=1 << 20)
+    assert colours is not None and len(colours) > 50  # not monochrome
+    assert any(rgb == (0xB3, 0x26, 0x1E) for _, rgb in colours)  # the template's red bars, not black
+    (output_dir / name).write_bytes(data)
+
+    name, data = _download(page, "CSV 数据")
+    assert name.endswith("2020Q1-2020Q4.csv")
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read Chinese correctly
+    text = data.decode("utf-8-sig")
+    assert "省政府办公厅" in text
+
+
+def test_the_briefing_pack_downloads(page, server_url, output_dir):
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    page.goto(f"{server_url}/briefing")
+    expect(page.get_by_role("button", name="生成简报材料")).to_be_visible(timeout=60_000)
+    page.get_by_role("button", name="生成简报材料").click()
+    expect(page.get_by_text("简报材料已生成")).to_be_visible(timeout=180_000)
+
+    name, data = _download(page, "PPT 演示文稿")
+    assert name.endswith(".pptx")
+    slides = Presentation(io.BytesIO(data)).slides
+    assert len(slides) == 2 + len(page_charts.all_charts())  # title, key figures, one per chart
+    (output_dir / name).write_bytes(data)
+
+    name, data = _download(page, "PDF 报告")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert "派驻监督工作情况" in text and "指出问题16个" in text.replace(" ", "")
+    (output_dir / "briefing.pdf").write_bytes(data)

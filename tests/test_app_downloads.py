@@ -1,0 +1,51 @@
+"""Downloads in the app (AppTest): every chart card offers PNG/SVG/CSV/XLSX under names that say what and when;
+the briefing page builds the pack; without a browser the image buttons explain how to get one."""
+from __future__ import annotations
+
+from oversight import export
+from tests.apptest import run_page
+
+
+def _help_texts(at):
+    return [button.proto.help for button in at.download_button]
+
+
+def test_every_overview_chart_offers_four_downloads_named_by_chart_and_filter():
+    at = run_page()
+    labels = [button.proto.label for button in at.download_button]
+    assert labels.count("PNG 图片") == 4 and labels.count("CSV 数据") == 4 and labels.count("Excel 数据") == 4
+    assert "下载：问题与建议_按单位_2020Q1-2020Q4.png" in _help_texts(at)
+    assert all(button.proto.ignore_rerun for button in at.download_button)
+
+
+def test_file_names_follow_the_filter_and_language():
+    at = run_page(query={"unit": "petitions", "from": "2020Q2", "to": "2020Q4", "lang": "en"})
+    by_unit = [text for text in _help_texts(at) if text.endswith(".csv") and "issues_suggestions_by_unit" in text]
+    assert by_unit == ["Download issues_suggestions_by_unit_Provincial_Bureau_of_Letters_and_Calls_2020Q2-2020Q4.csv"]
+
+
+def test_briefing_page_builds_the_four_files():
+    at = run_page("pages/06_briefing.py")
+    at.button(key="widget.build_full").click().run()
+    assert not at.exception
+    assert "简报材料已生成" in at.success[0].value
+    names = [button.proto.label for button in at.download_button]
+    assert names == ["PPT 演示文稿", "Word 报告", "PDF 报告", "图表及数据（ZIP）"]
+
+
+def test_changing_the_filter_marks_a_built_pack_as_stale():
+    at = run_page("pages/06_briefing.py")
+    at.button(key="widget.build_full").click().run()
+    at.multiselect(key="widget.units").set_value(["research"]).run()
+    assert "筛选条件或语言已改变" in at.info[0].value
+    assert len(at.download_button) == 0
+
+
+def test_without_a_browser_images_explain_and_data_downloads_remain(monkeypatch):
+    monkeypatch.setattr(export, "find_browser", lambda: None)
+    at = run_page()
+    labels = [button.proto.label for button in at.download_button]
+    assert "PNG 图片" not in labels and "SVG" not in labels
+    assert labels.count("CSV 数据") == 4 and labels.count("Excel 数据") == 4
+    assert any("apt-get install chromium" in caption.value for caption in at.caption)
+    assert any("apt-get install chromium" in warning.value for warning in at.warning)  # the pack button's place
