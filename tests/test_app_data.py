@@ -1,0 +1,97 @@
+"""The Data page under AppTest: upload → check → import → the dashboard shows it → undo; bad files change nothing."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+from datetime import date
+
+import pandas as pd
+import pytest
+
+from oversight import store, workbook
+from oversight.schema import TABLES
+from tests.apptest import metrics, run_page
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    shutil.copytree(store.SAMPLE_DATA_DIR, folder, ignore=shutil.ignore_patterns(".cache", ".history"))
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    return folder
+
+
+def _hashes(folder):
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".cache" not in p.parts}
+
+
+def _new_issue(issue_id="WT2020-900", unit="research"):
+    return pd.DataFrame([{
+        "issue_id": issue_id, "unit": unit, "date_raised": date(2020, 11, 2), "source": "daily",
+        "category": "conduct", "description": "新发现的作风问题", "status": "open",
+        "due_date": date(2021, 2, 1), "rectified_date": None}])
+
+
+def _issues_file(frame):
+    return workbook.table_xlsx_bytes(TABLES["issues"], frame, store.read_folder(store.SAMPLE_DATA_DIR)["units"])
+
+
+def test_a_valid_append_is_checked_previewed_imported_shown_and_undone(data_dir):
+    at = run_page("pages/07_data.py")
+    at.file_uploader(key="widget.uploads").set_value(("新增问题.xlsx", _issues_file(_new_issue()), XLSX)).run()
+    at.selectbox(key="widget.import_table").set_value("issues").run()
+    at.radio(key="widget.import_mode").set_value("append").run()
+    at.button(key="widget.import_check").click().run()
+    assert not at.exception
+    assert "新增 1" in at.markdown[0].value and "27 行 → 导入后 28 行" in at.markdown[0].value
+    assert at.success[0].value == "检查通过，可以导入。"
+    at.button(key="widget.import_apply").click().run()
+    assert "已导入" in at.success[-1].value
+
+    overview = run_page()
+    assert metrics(overview)["指出问题"] == "17个"  # picked up without a restart
+
+    data_page = run_page("pages/07_data.py")
+    assert any("新增问题.xlsx" in m.value for m in data_page.markdown)
+    data_page.button(key="widget.undo").click().run()
+    assert "已撤销" in data_page.success[-1].value
+    assert metrics(run_page())["指出问题"] == "16个"
+
+
+def test_a_bad_file_is_refused_with_every_problem_located_and_nothing_written(data_dir):
+    before = _hashes(data_dir)
+    bad = pd.concat([_new_issue("WT2020-901", "atlantis"), _new_issue("WT2020-901", "research")])
+    at = run_page("pages/07_data.py")
+    at.file_uploader(key="widget.uploads").set_value(("问题清单.xlsx", _issues_file(bad), XLSX)).run()
+    at.radio(key="widget.import_mode").set_value("append").run()
+    at.button(key="widget.import_check").click().run()
+    assert not at.exception
+    assert "未导入任何数据" in at.error[0].value
+    problems = at.dataframe[0].value
+    assert set(problems["文件"]) == {"问题清单.xlsx"}
+    messages = " ".join(problems["问题"])
+    assert "atlantis" in messages and "重复" in messages
+    assert 2 in set(problems["行"]) and 3 in set(problems["行"])
+    assert not any(button.key == "widget.import_apply" for button in at.button)
+    assert _hashes(data_dir) == before
+
+
+def test_a_file_that_is_not_a_spreadsheet_is_refused_in_english(data_dir):
+    before = _hashes(data_dir)
+    at = run_page("pages/07_data.py", {"lang": "en"})
+    at.file_uploader(key="widget.uploads").set_value(("notes.xlsx", b"just some text", XLSX)).run()
+    at.button(key="widget.import_check").click().run()
+    assert "nothing was imported" in at.error[0].value.lower() or "no data was imported" in at.error[0].value.lower()
+    assert "notes.xlsx" in set(at.dataframe[0].value["File"])
+    assert _hashes(data_dir) == before
+
+
+def test_current_data_and_templates_are_offered_for_every_table(data_dir):
+    at = run_page("pages/07_data.py")
+    labels = [button.proto.label for button in at.download_button]
+    assert labels.count("问题：当前数据") == 1 or any(label.endswith("：当前数据") for label in labels)
+    assert sum(label.endswith("：填报模板") for label in labels) == 6
+    assert sum(label.endswith("：当前数据") for label in labels) == 6
