@@ -83,6 +83,7 @@ def quarter_bars(frame: pd.DataFrame, lang: str, title_key: str, series: Sequenc
     return base_layout(
         figure, i18n.t(title_key, lang), barmode="stack" if stacked else "group", height=400,
         xaxis=dict(title=None, type="category"), yaxis=dict(title=i18n.t("axis.count", lang)),
+        legend=dict(traceorder="normal"),  # stacked bars would otherwise list the series backwards
     )
 
 

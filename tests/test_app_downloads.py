@@ -13,7 +13,7 @@ def _help_texts(at):
 def test_every_overview_chart_offers_four_downloads_named_by_chart_and_filter():
     at = run_page()
     labels = [button.proto.label for button in at.download_button]
-    assert labels.count("PNG 图片") == 4 and labels.count("CSV 数据") == 4 and labels.count("Excel 数据") == 4
+    assert labels.count("PNG") == 4 and labels.count("CSV") == 4 and labels.count("Excel") == 4
     assert "下载：问题与建议_按单位_2020Q1-2020Q4.png" in _help_texts(at)
     assert all(button.proto.ignore_rerun for button in at.download_button)
 
@@ -45,7 +45,7 @@ def test_without_a_browser_images_explain_and_data_downloads_remain(monkeypatch)
     monkeypatch.setattr(export, "find_browser", lambda: None)
     at = run_page()
     labels = [button.proto.label for button in at.download_button]
-    assert "PNG 图片" not in labels and "SVG" not in labels
-    assert labels.count("CSV 数据") == 4 and labels.count("Excel 数据") == 4
+    assert "PNG" not in labels and "SVG" not in labels
+    assert labels.count("CSV") == 4 and labels.count("Excel") == 4
     assert any("apt-get install chromium" in caption.value for caption in at.caption)
     assert any("apt-get install chromium" in warning.value for warning in at.warning)  # the pack button's place

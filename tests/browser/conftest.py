@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -87,6 +86,6 @@ def page(browser):
 
 @pytest.fixture(scope="session")
 def output_dir() -> Path:
-    shutil.rmtree(OUTPUT, ignore_errors=True)
+    # not wiped: running one browser test file must not delete the other files' screenshots
     OUTPUT.mkdir(parents=True, exist_ok=True)
     return OUTPUT
