@@ -1,6 +1,7 @@
 """The command line, on the same code as the Data page.
 
     python -m oversight sample --out data
+    python -m oversight sample --scale N --out DIR [--csv]
     python -m oversight validate FILE... [--table T] [--mode replace|append] [--json] [--lang zh|en]
     python -m oversight import FILE... [--table T] [--mode replace|append]
     python -m oversight history
@@ -29,13 +30,25 @@ def _language_option(parser: argparse.ArgumentParser) -> None:
 def _add_sample(commands) -> None:
     sample = commands.add_parser("sample", help="write the deterministic sample data")
     sample.add_argument("--out", type=Path, default=Path("data"), help="folder to write into (default: data)")
+    sample.add_argument("--scale", type=int, metavar="N",
+                        help="instead of the 9-unit sample, N meetings over ~500 units and 12 quarters (load tests)")
+    sample.add_argument("--csv", action="store_true", help="with --scale: write CSV instead of xlsx")
     sample.set_defaults(run=_run_sample)
 
 
 def _run_sample(args: argparse.Namespace) -> int:
-    from oversight import sample as sample_data
+    if args.scale is not None:
+        from oversight import scale
 
-    for path in sample_data.write(args.out):
+        if args.scale < 1:
+            print("--scale needs at least 1 meeting", file=sys.stderr)
+            return 2
+        written = scale.write(args.out, args.scale, csv=args.csv)
+    else:
+        from oversight import sample as sample_data
+
+        written = sample_data.write(args.out)
+    for path in written:
         print(path)
     return 0
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from oversight import ingest
+from oversight import cache, ingest
 from oversight.schema import BOOL, DATE, INT, LOAD_ORDER, TABLES, Table
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -42,8 +42,18 @@ def fingerprint(folder: Path) -> str:
 
 
 def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
-    """Every table of the folder, validated against each other; raises ``ValidationError`` with all problems."""
-    frames: dict[str, pd.DataFrame] = {}
+    """Every table of the folder, validated against each other; raises ``ValidationError`` with all problems.
+
+    A table whose file (and the files it is checked against) is unchanged since
+    it last validated comes from the Parquet cache in ``<folder>/.cache``.
+    """
+    return _load_folder(Path(folder))
+
+
+def _load_folder(folder: Path, prefer_paths: bool = False) -> dict[str, pd.DataFrame | Path]:
+    """Each table as a frame, or (``prefer_paths``) as the path of its fresh Parquet cache file where one is."""
+    loaded: dict[str, pd.DataFrame | Path] = {}
+    keys: dict[str, str] = {}
     problems: list[ingest.Problem] = []
     context = ingest.Context()
     for name in LOAD_ORDER:
@@ -52,18 +62,37 @@ def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
         if not path.exists():
             problems.append(ingest.Problem(file=path.name, message_key="error.file_missing", params={"table": table.zh}))
             continue
-        try:
-            frames[name] = ingest.read_table(path, table, context)
-        except ingest.ValidationError as error:
-            problems += error.problems
-            continue
+        source: pd.DataFrame | Path | None = None
+        key = None
+        if all(dependency in keys for dependency in cache.DEPENDENCIES[name]):
+            key = cache.table_key(name, cache.FileKey.of(path), keys)
+            if prefer_paths and not _needed_as_context(name):
+                source = cache.usable_path(folder, name, key)
+            if source is None:
+                source = cache.load(folder, name, key)
+        if source is None:
+            try:
+                source = ingest.read_table(path, table, context)
+            except ingest.ValidationError as error:
+                problems += error.problems
+                continue
+            if key is not None:
+                cache.store(folder, name, key, source)
+        loaded[name] = source
+        if key is not None:
+            keys[name] = key
         if name == "units":
-            context.units = ingest.UnitResolver.from_units(frames[name])
+            context.units = ingest.UnitResolver.from_units(source)
         elif name == "issues":
-            context.issue_ids = frozenset(frames[name]["issue_id"])
+            context.issue_ids = frozenset(source["issue_id"])
     if problems:
         raise ingest.ValidationError(problems)
-    return frames
+    return loaded
+
+
+def _needed_as_context(name: str) -> bool:
+    # units and issues are what later tables are checked against, so they are read whatever else happens.
+    return name in ("units", "issues")
 
 
 def _select_typed(table: Table) -> str:
@@ -80,17 +109,32 @@ MACROS = (
 )
 
 
-def connect(frames: dict[str, pd.DataFrame]) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with one typed table per frame, and the shared filter macros."""
+def connect(frames: dict[str, pd.DataFrame | Path]) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with one typed table per frame (or Parquet file), and the shared filter macros."""
     connection = duckdb.connect(":memory:")
     for macro in MACROS:
         connection.execute(macro)
-    for name, frame in frames.items():
-        connection.register("incoming", frame)
+    for name, source in frames.items():
+        if isinstance(source, Path):
+            # DuckDB reads the Parquet straight into its own columns: no pandas copy, a fraction of the memory.
+            connection.execute(f'create table "{name}" as select {_select_typed(TABLES[name])} '
+                               f'from read_parquet($path)', {"path": str(source)})
+            continue
+        connection.register("incoming", source)
         connection.execute(f'create table "{name}" as select {_select_typed(TABLES[name])} from incoming')
         connection.unregister("incoming")
     return connection
 
 
 def open_folder(folder: Path | None = None) -> duckdb.DuckDBPyConnection:
-    return connect(read_folder(folder or data_dir()))
+    """The folder's tables in DuckDB; fresh Parquet cache files are loaded by DuckDB itself."""
+    folder = Path(folder or data_dir())
+    sources = _load_folder(folder, prefer_paths=True)
+    try:
+        return connect(sources)
+    except duckdb.Error:
+        # A cache file went bad between the check and the read: drop those and parse the spreadsheets.
+        for source in sources.values():
+            if isinstance(source, Path):
+                cache.discard(source)
+        return connect(_load_folder(folder))

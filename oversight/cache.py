@@ -1,0 +1,149 @@
+"""A columnar copy of each validated table beside the data, so a start does not parse the spreadsheets again.
+
+``<data>/.cache/<table>.<key>.parquet`` holds the frame ``ingest.read_table``
+returned for one exact input. The key is a hash of everything that decides
+that frame:
+
+- the file's name, size, modification time and the SHA-256 of its bytes
+  (hashing 40 MB takes a tenth of a second; parsing it, many seconds);
+- the keys of the tables it is checked against (every table names units;
+  suggestions name issues), so editing ``units.xlsx`` re-reads the rest;
+- the source of the contract, the reader and this module, so a new version
+  of the code never serves a frame the old one parsed.
+
+Only frames that passed validation are written; a file with problems is
+parsed (and reported) every time. Files are written beside their final name
+and renamed, so a reader sees a whole file or none; a cache file that cannot
+be read is ignored and rebuilt; a folder that cannot be written to (read-only,
+full disk) only means the next start parses again.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+CACHE_DIR_NAME = ".cache"
+FORMAT_VERSION = "1"
+# Every non-units table resolves its unit column against units; suggestions check issue_id against issues.
+DEPENDENCIES: dict[str, tuple[str, ...]] = {
+    "units": (),
+    "meetings": ("units",),
+    "issues": ("units",),
+    "suggestions": ("units", "issues"),
+    "reminders": ("units",),
+    "activities": ("units",),
+}
+_HASH_CHUNK = 1 << 20
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FileKey:
+    """What identifies one input file's content: name, size, modification time and a hash of its bytes."""
+
+    name: str
+    size: int
+    mtime_ns: int
+    sha256: str
+
+    @classmethod
+    def of(cls, path: Path) -> "FileKey":
+        stat = path.stat()
+        digest = hashlib.sha256()
+        with path.open("rb") as stream:
+            while chunk := stream.read(_HASH_CHUNK):
+                digest.update(chunk)
+        return cls(path.name, stat.st_size, stat.st_mtime_ns, digest.hexdigest())
+
+
+@cache
+def code_version() -> str:
+    """A hash of the code that turns a file into a frame: a changed reader invalidates every entry."""
+    from oversight import i18n, ingest, schema
+
+    digest = hashlib.sha256(FORMAT_VERSION.encode())
+    for module in (schema, ingest):
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    # Enum cells are also matched against their English labels.
+    english = i18n.catalog("en")
+    digest.update(repr(sorted((k, v) for k, v in english.items() if k.startswith("code."))).encode())
+    pa_version = pa.__version__.split(".")[0]
+    digest.update(f"pandas {pd.__version__} pyarrow {pa_version}".encode())
+    return digest.hexdigest()
+
+
+def table_key(table: str, file: FileKey, dependencies: dict[str, str]) -> str:
+    """The cache key of ``table`` read from ``file``, given the keys of the tables it is checked against."""
+    parts = [code_version(), table, file.name, str(file.size), str(file.mtime_ns), file.sha256]
+    parts += [f"{name}={dependencies[name]}" for name in DEPENDENCIES[table]]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def cache_dir(folder: Path) -> Path:
+    return Path(folder) / CACHE_DIR_NAME
+
+
+def cache_path(folder: Path, table: str, key: str) -> Path:
+    return cache_dir(folder) / f"{table}.{key}.parquet"
+
+
+def load(folder: Path, table: str, key: str) -> pd.DataFrame | None:
+    """The cached frame, or ``None`` when there is none or it cannot be read (it is then removed)."""
+    path = cache_path(folder, table, key)
+    if not path.is_file():
+        return None
+    try:
+        return pq.read_table(path).to_pandas()
+    except Exception as error:  # a truncated or foreign file: never fatal, the spreadsheet is the truth
+        log.warning("ignoring unreadable cache file %s: %s", path, error)
+        discard(path)
+        return None
+
+
+def usable_path(folder: Path, table: str, key: str) -> Path | None:
+    """The cache file for ``key`` if one is there (for readers that open Parquet themselves)."""
+    path = cache_path(folder, table, key)
+    return path if path.is_file() else None
+
+
+def store(folder: Path, table: str, key: str, frame: pd.DataFrame) -> Path | None:
+    """Write the frame atomically and drop the table's older entries; ``None`` when the folder is not writable."""
+    directory = cache_dir(folder)
+    path = cache_path(folder, table, key)
+    temporary = None
+    try:
+        directory.mkdir(exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{table}.", suffix=".tmp")
+        os.close(handle)
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), temporary)
+        os.chmod(temporary, 0o644)  # mkstemp makes 0600; the cache is as readable as the data beside it
+        os.replace(temporary, path)
+        temporary = None
+    except Exception as error:  # read-only folder, full disk, an odd frame: the dashboard goes on without
+        log.warning("could not write cache file %s: %s", path, error)
+        return None
+    finally:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+    for old in directory.glob(f"{table}.*.parquet"):
+        if old != path:
+            discard(old)
+    return path
+
+
+def discard(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass
