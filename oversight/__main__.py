@@ -3,13 +3,23 @@
     python -m oversight sample --out data
     python -m oversight sample --scale N --out DIR [--csv]
     python -m oversight validate FILE... [--table T] [--mode replace|append] [--json] [--lang zh|en]
-    python -m oversight import FILE... [--table T] [--mode replace|append]
+    python -m oversight import FILE... [--table T] [--mode replace|append] [--user ADMIN [--password-stdin]]
     python -m oversight history
-    python -m oversight undo
+    python -m oversight undo [--user ADMIN [--password-stdin]]
     python -m oversight template --table T --out FILE
+    python -m oversight user add USERNAME --role admin|leader|unit [--unit U ...] [--email E]
+                                 [--password-stdin | --no-password]
+    python -m oversight user passwd USERNAME [--password-stdin]
+    python -m oversight user remove USERNAME
+    python -m oversight user list
 
-Every command but ``sample`` works on ``OVERSIGHT_DATA_DIR`` (default: the
-sample data). Exit status: 0 done, 1 the input has problems.
+Every command but ``sample`` and ``user`` works on ``OVERSIGHT_DATA_DIR``
+(default: the sample data). Once the users file (``OVERSIGHT_USERS_FILE``)
+holds accounts, ``import`` and ``undo`` need an admin's ``--user`` and
+password; imports, undos and account changes go to the audit log. Passwords
+are read from a prompt or, with ``--password-stdin``, from the first line of
+standard input, never from the command line. Exit status: 0 done, 1 the input
+has problems, 3 refused (sign-in failed, not an admin, unreadable users file).
 """
 from __future__ import annotations
 
@@ -80,19 +90,23 @@ def _add_import(commands) -> None:
     command.add_argument("--table", choices=sorted(TABLES), help="the table the file holds (default: detect)")
     command.add_argument("--mode", choices=("replace", "append"), default="replace")
     _language_option(command)
+    _admin_options(command)
     command.set_defaults(run=_run_import)
 
 
 def _run_import(args: argparse.Namespace) -> int:
     from oversight import importer
 
+    account = _admin_for_data_change(args, "import")
+    if account is None:
+        return REFUSED
     plan = importer.plan_import(args.files, table=args.table, mode=args.mode)
     print(importer.render_plan(plan, args.lang))
     if not plan.ok:
         return 1
-    entry = importer.apply_import(plan)
+    entry = importer.apply_import(plan, user=account.username)
     print(i18n.t("data.report.imported", args.lang, id=entry.id))
-    return 0
+    return _audit_data_change("import", account, entry)
 
 
 def _add_history(commands) -> None:
@@ -115,19 +129,23 @@ def _run_history(args: argparse.Namespace) -> int:
 def _add_undo(commands) -> None:
     command = commands.add_parser("undo", help="restore the data as it was before the latest import")
     _language_option(command)
+    _admin_options(command)
     command.set_defaults(run=_run_undo)
 
 
 def _run_undo(args: argparse.Namespace) -> int:
     from oversight import importer, ingest
 
+    account = _admin_for_data_change(args, "undo")
+    if account is None:
+        return REFUSED
     try:
-        entry = importer.undo_last()
+        entry = importer.undo_last(user=account.username)
     except ingest.ValidationError as error:
         print(error.render(args.lang).strip(), file=sys.stderr)
         return 1
     print(i18n.t("data.report.undone", args.lang, id=entry.id, undoes=entry.undoes))
-    return 0
+    return _audit_data_change("undo", account, entry)
 
 
 def _add_template(commands) -> None:
@@ -147,10 +165,187 @@ def _run_template(args: argparse.Namespace) -> int:
     return 0
 
 
+# ---------------------------------------------------------------- accounts: who may change the data, and `user`
+
+REFUSED = 3
+
+
+def _admin_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", metavar="USERNAME", help="an admin account (needed once accounts are configured)")
+    parser.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+
+
+def _read_password(args: argparse.Namespace, confirm: bool = False) -> str:
+    if getattr(args, "password_stdin", False):
+        return sys.stdin.readline().rstrip("\r\n")
+    import getpass
+
+    password = getpass.getpass(i18n.t("auth.cli.password_prompt", args.lang))
+    if confirm and getpass.getpass(i18n.t("auth.cli.password_confirm", args.lang)) != password:
+        raise ValueError(i18n.t("auth.cli.password_mismatch", args.lang))
+    return password
+
+
+def _admin_for_data_change(args: argparse.Namespace, command: str):
+    """The account that may import or undo: the local user while no accounts exist, else a signed-in admin.
+
+    None (after saying why on stderr) when refused.
+    """
+    from oversight import accounts, audit
+
+    try:
+        path = accounts.users_file()
+        users = accounts.load_users(path)
+    except accounts.AccountError as error:
+        print(error.render(args.lang), file=sys.stderr)
+        return None
+    if not users:
+        return accounts.local_account()
+    if not args.user:
+        audit.record(audit.REFUSED, details={"reason": "sign_in_required", "command": command, "via": "cli"})
+        print(i18n.t("auth.cli.import_refused", args.lang), file=sys.stderr)
+        return None
+    try:
+        password = _read_password(args)
+    except (ValueError, EOFError, KeyboardInterrupt):
+        return None
+    result = accounts.sign_in(args.user, password, path=path)
+    if not result.ok:
+        print(result.message(args.lang), file=sys.stderr)
+        return None
+    if not accounts.can_import(result.account):
+        audit.record(audit.REFUSED, account=result.account,
+                     details={"reason": "forbidden_action", "command": command, "via": "cli"})
+        print(i18n.t("auth.cli.not_admin", args.lang, username=result.account.username), file=sys.stderr)
+        return None
+    return result.account
+
+
+def _audit_data_change(action: str, account, entry) -> int:
+    from oversight import audit
+
+    tables = {name: {"rows_before": info.get("rows_before"), "rows_after": info.get("rows_after")}
+              for name, info in entry.tables.items()}
+    try:
+        audit.record(action, account=account, details={"entry": entry.id, "sources": list(entry.sources),
+                                                        "mode": entry.mode, "undoes": entry.undoes,
+                                                        "tables": tables, "via": "cli"})
+    except audit.AuditError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _add_user(commands) -> None:
+    user = commands.add_parser("user", help="manage the dashboard's accounts (the users file)")
+    actions = user.add_subparsers(dest="user_command", required=True)
+    add = actions.add_parser("add", help="create an account")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, help="admin, leader or unit")
+    add.add_argument("--unit", action="append", default=[], metavar="UNIT_ID",
+                     help="a unit the account may read (unit role; repeat for several)")
+    add.add_argument("--email", help="the address single sign-on (OIDC) reports for this person")
+    secret = add.add_mutually_exclusive_group()
+    secret.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    secret.add_argument("--no-password", action="store_true", help="no password: signs in through OIDC only")
+    add.set_defaults(run=_run_user_add)
+    passwd = actions.add_parser("passwd", help="set an account's password")
+    passwd.add_argument("username")
+    passwd.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    passwd.set_defaults(run=_run_user_passwd)
+    remove = actions.add_parser("remove", help="delete an account")
+    remove.add_argument("username")
+    remove.set_defaults(run=_run_user_remove)
+    listing = actions.add_parser("list", help="list the accounts (name, role, units, e-mail)")
+    listing.set_defaults(run=_run_user_list)
+    for parser in (add, passwd, remove, listing):
+        _language_option(parser)
+
+
+def _known_unit_ids() -> list[str] | None:
+    """The unit ids of the current data, or None if its units table cannot be read."""
+    from oversight import importer, store
+
+    try:
+        current, _ = importer.load_current(store.data_dir())
+    except Exception:  # an unreadable data folder must not stop account management; ids are then checked for form only
+        return None
+    units = current.get("units")
+    return None if units is None else [str(unit) for unit in units["unit_id"]]
+
+
+def _user_command(args: argparse.Namespace, change) -> int:
+    from oversight import accounts, audit
+
+    try:
+        message, action, details = change(accounts)
+    except accounts.AccountError as error:
+        print(error.render(args.lang), file=sys.stderr)
+        return 1
+    except (ValueError, EOFError, KeyboardInterrupt) as error:
+        print(str(error), file=sys.stderr)
+        return 1
+    print(message)
+    try:
+        audit.record(action, account=accounts.local_account().username, details={**details, "via": "cli"})
+    except audit.AuditError as error:
+        print(error, file=sys.stderr)
+        return 1
+    return 0
+
+
+def _run_user_add(args: argparse.Namespace) -> int:
+    def change(accounts):
+        password = None if args.no_password else _read_password(args, confirm=True)
+        account = accounts.add_user(args.username, password, args.role, args.unit, args.email,
+                                    known_units=_known_unit_ids())
+        return (i18n.t("auth.cli.user_added", args.lang, username=account.username, role=account.role),
+                "user_added", {"username": account.username, "role": account.role, "units": list(account.units),
+                               "email": account.email})
+    return _user_command(args, change)
+
+
+def _run_user_passwd(args: argparse.Namespace) -> int:
+    def change(accounts):
+        username = accounts.normalise_username(args.username)
+        if username not in accounts.load_users():
+            raise accounts.AccountError("auth.error.no_such_user", username=username)
+        accounts.set_password(username, _read_password(args, confirm=True))
+        return (i18n.t("auth.cli.password_changed", args.lang, username=username), "password_changed",
+                {"username": username})
+    return _user_command(args, change)
+
+
+def _run_user_remove(args: argparse.Namespace) -> int:
+    def change(accounts):
+        username = accounts.normalise_username(args.username)
+        accounts.remove_user(username)
+        return i18n.t("auth.cli.user_removed", args.lang, username=username), "user_removed", {"username": username}
+    return _user_command(args, change)
+
+
+def _run_user_list(args: argparse.Namespace) -> int:
+    from oversight import accounts
+
+    try:
+        path = accounts.users_file()
+        users = accounts.list_users(path)
+    except accounts.AccountError as error:
+        print(error.render(args.lang), file=sys.stderr)
+        return 1
+    if not users:
+        print(i18n.t("auth.cli.no_users", args.lang, path=path))
+    for account in users:
+        print(i18n.t("auth.cli.user_line", args.lang, username=account.username, role=account.role,
+                     units=",".join(account.units) or "-", email=account.email or "-"))
+    return 0
+
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m oversight", description="Oversight (派驻监督工作看板) tools")
     commands = parser.add_subparsers(dest="command", required=True)
-    for add in (_add_sample, _add_validate, _add_import, _add_history, _add_undo, _add_template):
+    for add in (_add_sample, _add_validate, _add_import, _add_history, _add_undo, _add_template, _add_user):
         add(commands)
     return parser
 
