@@ -105,7 +105,10 @@ def _select_typed(table: Table) -> str:
 MACROS = (
     "create macro quarter_key(day) as year(day) * 10 + quarter(day)",
     "create macro in_units(unit_id, units) as (len(units) = 0 or list_contains(units, unit_id))",
-    "create macro in_quarters(day, q_from, q_to) as quarter_key(day) between q_from and q_to",
+    # The same test as quarter_key(day) between q_from and q_to, written as a date range: DuckDB compares the
+    # column with two constants instead of computing a quarter per row (about 15% of the Overview at 1M rows).
+    "create macro in_quarters(day, q_from, q_to) as day >= make_date(q_from // 10, (q_from % 10) * 3 - 2, 1) "
+    "and day < cast(make_date(q_to // 10, (q_to % 10) * 3 - 2, 1) + interval 3 month as date)",
 )
 
 
