@@ -1,0 +1,392 @@
+"""Accounts: the users file, validation, passwords, throttling, OIDC mapping, local mode, permissions."""
+from __future__ import annotations
+
+import json
+import os
+import stat
+import tomllib
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+
+from oversight import accounts, audit, i18n
+from oversight.accounts import Account, AccountError, Throttle, ThrottlePolicy
+
+UNITS = ["gov_office", "research", "petitions"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path, monkeypatch):
+    """Users file and audit log under tmp_path; a cheap argon2 so the tests stay quick."""
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(tmp_path / "conf" / "users.toml"))
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(tmp_path / "conf" / "audit.jsonl"))
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    monkeypatch.setattr(accounts, "_dummy_hash", None)
+    return tmp_path
+
+
+@pytest.fixture
+def users(private_home) -> Path:
+    path = accounts.users_file()
+    accounts.add_user("Boss", "admin-pass-1", "admin", email="Boss@Example.org")
+    accounts.add_user("lead", "leader-pass-1", "leader")
+    accounts.add_user("clerk", "clerk-pass-1", "unit", ["research"], known_units=UNITS)
+    return path
+
+
+class Clock:
+    def __init__(self, now: float = 1_000_000.0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def error_key(call, *args, **kwargs) -> str:
+    with pytest.raises(AccountError) as caught:
+        call(*args, **kwargs)
+    for lang in ("zh", "en"):
+        assert caught.value.render(lang)  # every error has a sentence in both languages
+    return caught.value.key
+
+
+# ---------------------------------------------------------------- the users file
+
+def test_added_users_round_trip_and_authenticate(users):
+    assert [(a.username, a.role, a.units, a.email) for a in accounts.list_users()] == [
+        ("boss", "admin", (), "boss@example.org"), ("clerk", "unit", ("research",), None),
+        ("lead", "leader", (), None)]
+    assert accounts.authenticate("boss", "admin-pass-1") == Account("boss", "admin", (), "boss@example.org")
+    assert accounts.authenticate("  BOSS ", "admin-pass-1").username == "boss"
+    clerk = accounts.authenticate("clerk", "clerk-pass-1")
+    assert clerk.scope.allowed_units == ("research",)
+
+
+def test_the_file_is_private_toml_with_argon2_hashes_and_no_password(users):
+    text = users.read_text(encoding="utf-8")
+    assert stat.S_IMODE(users.stat().st_mode) == 0o600
+    document = tomllib.loads(text)
+    assert set(document["users"]) == {"boss", "lead", "clerk"}
+    assert all(entry["password_hash"].startswith("$argon2id$") for entry in document["users"].values())
+    assert "admin-pass-1" not in text and "clerk-pass-1" not in text
+    assert [p.name for p in users.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_the_default_hasher_is_argon2id_with_rfc9106_parameters():
+    import argon2
+
+    assert PasswordHasher().type is argon2.Type.ID
+    assert PasswordHasher().memory_cost >= 65536
+
+
+def test_wrong_unknown_and_empty_passwords_fail_alike(users):
+    assert accounts.authenticate("boss", "admin-pass-2") is None
+    assert accounts.authenticate("nobody", "admin-pass-1") is None
+    assert accounts.authenticate("boss", "") is None
+    assert accounts.authenticate("", "") is None
+    assert accounts.authenticate("boss", "x" * 5000) is None
+
+
+def test_validation_errors(users):
+    assert error_key(accounts.add_user, "x1", "good-pass-1", "chief") == "auth.error.unknown_role"
+    assert error_key(accounts.add_user, "x1", "good-pass-1", "unit", []) == "auth.error.unit_account_without_units"
+    assert error_key(accounts.add_user, "x1", "good-pass-1", "unit", ["nowhere"],
+                     known_units=UNITS) == "auth.error.unknown_units"
+    assert error_key(accounts.add_user, "x1", "good-pass-1", "unit", ["Not A Slug"]) == "auth.error.unknown_units"
+    assert error_key(accounts.add_user, "x1", "good-pass-1", "leader", ["research"]) == \
+        "auth.error.units_only_for_unit_role"
+    assert error_key(accounts.add_user, "x1", "", "leader") == "auth.error.password_empty"
+    assert error_key(accounts.add_user, "x1", None, "leader") == "auth.error.password_empty"
+    assert error_key(accounts.add_user, "x1", "7-chars", "leader") == "auth.error.password_short"
+    assert error_key(accounts.add_user, "x1", "aaaaaaaaaa", "leader") == "auth.error.password_weak"
+    assert error_key(accounts.add_user, "longname1", "LongName1", "leader") == "auth.error.password_weak"
+    assert error_key(accounts.add_user, "CLERK", "good-pass-1", "leader") == "auth.error.duplicate_username"
+    assert error_key(accounts.add_user, "x1", "good-pass-1", "leader",
+                     email="boss@EXAMPLE.org") == "auth.error.duplicate_email"
+    assert error_key(accounts.add_user, "x1", "good-pass-1", "leader", email="not-mail") == "auth.error.bad_email"
+    assert error_key(accounts.add_user, "bad name", "good-pass-1", "leader") == "auth.error.bad_username"
+    assert error_key(accounts.add_user, "-dash", "good-pass-1", "leader") == "auth.error.bad_username"
+    assert len(accounts.list_users()) == 3  # nothing refused was written
+
+
+def test_error_messages_are_translated():
+    error = AccountError("auth.error.password_short", min=8)
+    assert error.render("zh") == "密码太短：至少需要 8 个字符"
+    assert error.render("en") == "the password is too short: at least 8 characters"
+
+
+def test_eight_characters_is_enough(private_home):
+    assert accounts.add_user("x1", "8-chars!", "leader").role == "leader"
+
+
+def test_set_password_and_remove_user(users):
+    accounts.set_password("lead", "new-leader-pass")
+    assert accounts.authenticate("lead", "leader-pass-1") is None
+    assert accounts.authenticate("lead", "new-leader-pass").role == "leader"
+    assert error_key(accounts.set_password, "lead", "short") == "auth.error.password_short"
+    assert error_key(accounts.set_password, "ghost", "good-pass-1") == "auth.error.no_such_user"
+    accounts.remove_user("lead")
+    assert accounts.authenticate("lead", "new-leader-pass") is None
+    assert [a.username for a in accounts.list_users()] == ["boss", "clerk"]
+    assert error_key(accounts.remove_user, "lead") == "auth.error.no_such_user"
+
+
+def test_an_oidc_only_account_has_no_password(users):
+    account = accounts.add_user("sso", None, "leader", email="sso@example.org")
+    assert account.email == "sso@example.org"
+    assert "password_hash" not in tomllib.loads(users.read_text(encoding="utf-8"))["users"]["sso"]
+    assert accounts.authenticate("sso", "") is None
+
+
+def test_an_outdated_hash_is_upgraded_on_sign_in(users, monkeypatch):
+    old_hash = tomllib.loads(users.read_text(encoding="utf-8"))["users"]["lead"]["password_hash"]
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1))
+    assert accounts.authenticate("lead", "leader-pass-1").username == "lead"
+    new_hash = tomllib.loads(users.read_text(encoding="utf-8"))["users"]["lead"]["password_hash"]
+    assert new_hash != old_hash and "m=2048,t=2" in new_hash
+    assert accounts.authenticate("lead", "leader-pass-1").username == "lead"
+
+
+def test_a_failed_write_leaves_the_file_as_it_was(users, monkeypatch):
+    before = users.read_bytes()
+
+    def broken_replace(source, target):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError):
+        accounts.add_user("x1", "good-pass-1", "leader")
+    assert users.read_bytes() == before
+    assert [p.name for p in users.parent.iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_names_and_emails_are_escaped_in_the_file(private_home):
+    accounts.add_user("o.brien@gov", "good-pass-1", "leader", email="o'brien+x@gov.example")
+    assert accounts.list_users()[0].email == "o'brien+x@gov.example"
+    assert accounts._toml_string('a"b\\c\n\x7f中') == '"a\\"b\\\\c\\u000a\\u007f中"'
+    assert tomllib.loads("v = " + accounts._toml_string('a"b\\c\n\x7f中'))["v"] == 'a"b\\c\n\x7f中'
+
+
+def test_a_damaged_users_file_is_an_error_not_an_empty_list(private_home):
+    path = accounts.users_file()
+    path.parent.mkdir(parents=True)
+    for text in ("[users\n", '[users.x]\nrole = "chief"\n', '[users.x]\nrole = "unit"\nunits = []\n',
+                 '[users."Upper"]\nrole = "leader"\n', 'users = 3\n'):
+        path.write_text(text, encoding="utf-8")
+        assert error_key(accounts.load_users, path) == "auth.error.users_file_invalid"
+        assert accounts.auth_mode(path, {}) == "accounts"  # fail closed: never local mode by accident
+        assert error_key(accounts.authenticate, "x", "whatever-1") == "auth.error.users_file_invalid"
+
+
+def test_default_users_file_is_in_the_config_folder_not_the_repository(tmp_path, monkeypatch):
+    monkeypatch.delenv("OVERSIGHT_USERS_FILE")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    assert accounts.users_file() == tmp_path / "xdg" / "oversight" / "users.toml"
+    monkeypatch.delenv("XDG_CONFIG_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert accounts.users_file() == tmp_path / "home" / ".config" / "oversight" / "users.toml"
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(ROOT / "users.toml"))
+    assert error_key(accounts.users_file) == "auth.error.users_file_in_repo"
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(ROOT / "data" / ".." / "conf" / "users.toml"))
+    assert error_key(accounts.users_file) == "auth.error.users_file_in_repo"
+
+
+# ---------------------------------------------------------------- mode, OIDC, client address
+
+def test_auth_mode(private_home, users):
+    empty = private_home / "empty.toml"
+    empty.write_text("# nobody yet\n", encoding="utf-8")
+    assert accounts.auth_mode(private_home / "absent.toml", {}) == "local"
+    assert accounts.auth_mode(empty, None) == "local"
+    assert accounts.auth_mode(users, {}) == "accounts"
+    oidc = {"auth": {"redirect_uri": "https://x/oauth2callback", "cookie_secret": "s", "client_id": "c"}}
+    assert accounts.auth_mode(users, oidc) == "oidc"
+    assert accounts.auth_mode(private_home / "absent.toml", oidc) == "oidc"
+    assert accounts.auth_mode(users, {"auth": {}}) == "accounts"
+
+
+def test_secrets_that_raise_do_not_mean_oidc(users):
+    class NoSecretsFile:
+        def get(self, key, default=None):
+            raise FileNotFoundError("no secrets.toml")
+
+        def __len__(self):
+            return 1
+
+    assert accounts.oidc_configured(NoSecretsFile()) is False
+
+
+def test_account_for_email(users):
+    records = accounts.load_users(users)
+    assert accounts.account_for_email("BOSS@example.org ", records) == Account("boss", "admin", (),
+                                                                               "boss@example.org", "oidc")
+    assert accounts.account_for_email("stranger@example.org", records) is None
+    assert accounts.account_for_email(None, records) is None
+    assert accounts.account_for_email("", records) is None
+    assert accounts.account_for_email("boss@example.org", records, email_verified=False) is None
+    assert accounts.account_for_email("boss@example.org", records, email_verified=True).role == "admin"
+    twice = [accounts.UserRecord("a", "leader", email="same@x.org"), accounts.UserRecord("b", "admin", email="same@x.org")]
+    assert accounts.account_for_email("same@x.org", twice) is None
+    unit = accounts.UserRecord("u", "unit", ("research",), "u@x.org")
+    assert accounts.account_for_email("u@x.org", [unit]).scope.allowed_units == ("research",)
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1", "[::1]", " 127.0.0.1 "])
+def test_local_clients(address):
+    assert accounts.is_local_client(address)
+
+
+@pytest.mark.parametrize("address", [None, "", "localhost", "garbage", "10.0.0.5", "192.168.1.20", "0.0.0.0", "::",
+                                     "::ffff:10.0.0.5", "8.8.8.8", "fe80::1%eth0", "2001:db8::1", "128.0.0.1"])
+def test_other_clients(address):
+    assert not accounts.is_local_client(address)
+
+
+def test_a_loopback_peer_relaying_for_a_proxy_is_not_local():
+    assert accounts.is_local_request("127.0.0.1", {"Host": "localhost:8501"})
+    assert not accounts.is_local_request("127.0.0.1", {"X-Forwarded-For": "203.0.113.9"})
+    assert not accounts.is_local_request("::1", {"forwarded": "for=203.0.113.9"})
+    assert not accounts.is_local_request("10.0.0.5", {})
+
+
+def test_permissions_by_role():
+    matrix = {role: (accounts.can_import(Account("x", role)), accounts.can_download(Account("x", role)),
+                     accounts.can_view_audit(Account("x", role))) for role in accounts.ROLES}
+    assert matrix == {"admin": (True, True, True), "leader": (False, True, False), "unit": (False, False, False)}
+    assert not accounts.can_import(None) and not accounts.can_download(None) and not accounts.can_view_audit(None)
+    local = accounts.local_account("someone")
+    assert (local.role, local.source, local.scope.unrestricted) == ("admin", "local", True)
+
+
+# ---------------------------------------------------------------- throttling (pure)
+
+def test_five_failures_lock_for_a_growing_delay():
+    policy = ThrottlePolicy(max_failures=5, window_s=900, base_delay_s=30, max_delay_s=3600)
+    state, now = {}, 0.0
+    for _ in range(4):
+        state = accounts.record_failure(state, "user:a", now, policy)
+        assert accounts.retry_after(state, "user:a", now, policy) == 0
+        now += 1
+    state = accounts.record_failure(state, "user:a", now, policy)
+    assert accounts.retry_after(state, "user:a", now, policy) == 30
+    assert accounts.retry_after(state, "user:a", now + 10, policy) == 20
+    assert accounts.retry_after(state, "user:b", now, policy) == 0
+    now += 30
+    assert accounts.retry_after(state, "user:a", now, policy) == 0
+    delays = []
+    for _ in range(4):  # each failure still within the window locks again, twice as long
+        state = accounts.record_failure(state, "user:a", now, policy)
+        delays.append(accounts.retry_after(state, "user:a", now, policy))
+        now += delays[-1]
+    assert delays == [60, 120, 240, 480]
+    for _ in range(5):
+        state = accounts.record_failure(state, "user:a", now, policy)
+    assert accounts.retry_after(state, "user:a", now, policy) == 3600  # capped
+
+
+def test_a_quiet_window_forgives_and_success_clears():
+    policy = ThrottlePolicy(max_failures=3, window_s=100, base_delay_s=10, max_delay_s=1000)
+    state = {}
+    for t in (0, 1, 2):
+        state = accounts.record_failure(state, "user:a", t, policy)
+    assert accounts.retry_after(state, "user:a", 2, policy) == 10
+    state = accounts.record_failure(state, "user:a", 500, policy)  # long after: counts as the first again
+    assert accounts.retry_after(state, "user:a", 500, policy) == 0
+    assert state["user:a"]["lockouts"] == 0 and len(state["user:a"]["failures"]) == 1
+    assert accounts.forget_stale(state, 700, policy) == {}
+    assert accounts.record_success(state, "user:a") == {}
+
+
+def test_failures_spread_over_more_than_the_window_never_lock():
+    policy = ThrottlePolicy(max_failures=5, window_s=60, base_delay_s=30)
+    state = {}
+    for minute in range(20):
+        state = accounts.record_failure(state, "user:a", minute * 61.0, policy)
+        assert accounts.retry_after(state, "user:a", minute * 61.0, policy) == 0
+
+
+# ---------------------------------------------------------------- throttling and sign-in, with the file
+
+def test_throttle_state_is_kept_in_a_private_file(private_home):
+    clock = Clock()
+    path = private_home / "conf" / "login-throttle.json"
+    first = Throttle(path, clock)
+    for _ in range(5):
+        first.failure("someone")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert set(json.loads(path.read_text())) == {"user:someone"}
+    assert Throttle(path, clock).retry_after("someone") == 30  # another process sees it
+    clock.advance(31)
+    assert Throttle(path, clock).retry_after("someone") == 0
+
+
+def test_throttle_works_in_memory_when_the_file_cannot_be_written(private_home, monkeypatch):
+    def read_only(path, text):
+        raise PermissionError(13, "Read-only file system")
+
+    monkeypatch.setattr(accounts, "write_private", read_only)
+    throttle = Throttle(private_home / "conf" / "login-throttle.json", Clock())
+    for _ in range(5):
+        throttle.failure("someone")
+    assert throttle.retry_after("someone") == 30
+    assert not (private_home / "conf" / "login-throttle.json").exists()
+    memory_only = Throttle(None, Clock())
+    for _ in range(5):
+        memory_only.failure("someone")
+    assert memory_only.retry_after("someone") == 30
+
+
+def test_a_damaged_throttle_file_does_not_lock_everyone_out(private_home):
+    path = private_home / "conf" / "login-throttle.json"
+    path.parent.mkdir(parents=True)
+    path.write_text("{not json", encoding="utf-8")
+    throttle = Throttle(path, Clock())
+    assert throttle.retry_after("someone") == 0
+    throttle.failure("someone")
+    assert json.loads(path.read_text())["user:someone"]["failures"]
+
+
+def test_sign_in_throttles_then_lets_the_right_password_in(users):
+    clock = Clock()
+    throttle = Throttle(accounts.throttle_file(users), clock)
+    outcomes = [accounts.sign_in("lead", "wrong-pass", "10.0.0.5", throttle=throttle).outcome for _ in range(5)]
+    assert outcomes == ["invalid"] * 4 + ["throttled"]
+    refused = accounts.sign_in("lead", "leader-pass-1", "10.0.0.5", throttle=throttle)
+    assert (refused.outcome, refused.account, refused.retry_after) == ("throttled", None, 30)
+    assert refused.message("zh") == "登录失败次数过多，请约 1 分钟后再试"
+    assert refused.message("en") == "Too many failed sign-ins: try again in about 1 minute(s)"
+    other = accounts.sign_in("boss", "admin-pass-1", "10.0.0.6", throttle=throttle)
+    assert other.ok  # another user is not held back by lead's failures
+    clock.advance(30)
+    done = accounts.sign_in("LEAD", "leader-pass-1", "10.0.0.5", throttle=throttle)
+    assert done.ok and done.account.role == "leader" and done.message("en") == "Welcome, lead"
+    assert throttle.retry_after("lead") == 0
+    assert accounts.sign_in("lead", "wrong-pass", "10.0.0.5", throttle=throttle).outcome == "invalid"
+
+    lines = audit.read_audit()
+    assert [e["action"] for e in lines] == ["sign_in_failed"] * 5 + ["refused", "sign_in", "sign_in", "sign_in_failed"]
+    assert lines[5]["details"] == {"reason": "throttled", "retry_after_s": 30}
+    assert lines[5]["account"] == "lead" and lines[5]["address"] == "10.0.0.5"
+    assert lines[6]["account"] == "boss" and lines[6]["role"] == "admin"
+    assert lines[4]["details"] == {"throttled_for_s": 30}
+
+
+def test_many_names_from_one_address_are_throttled(users):
+    throttle = Throttle(accounts.throttle_file(users), Clock())
+    for n in range(20):
+        result = accounts.sign_in(f"guess{n}", "wrong-pass", "203.0.113.9", throttle=throttle)
+    assert result.outcome == "throttled"
+    assert accounts.sign_in("boss", "admin-pass-1", "203.0.113.9", throttle=throttle).outcome == "throttled"
+    assert accounts.sign_in("boss", "admin-pass-1", "203.0.113.10", throttle=throttle).ok
+
+
+def test_invalid_message_does_not_say_which_part_was_wrong(users):
+    throttle = Throttle(None, Clock())
+    unknown = accounts.sign_in("nobody", "admin-pass-1", throttle=throttle)
+    wrong = accounts.sign_in("boss", "not-it-at-all", throttle=throttle)
+    assert unknown.message("zh") == wrong.message("zh") == i18n.t("auth.login.invalid", "zh")

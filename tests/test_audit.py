@@ -1,0 +1,153 @@
+"""The audit log: one whole JSON line per event, appended and flushed; reading filters and survives damage."""
+from __future__ import annotations
+
+import json
+import stat
+import threading
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from oversight import audit
+from oversight.accounts import NO_UNIT, Account
+from oversight.filters import Filter, Quarter
+
+T0 = datetime(2021, 3, 1, 8, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture(autouse=True)
+def private_paths(tmp_path, monkeypatch):
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(tmp_path / "conf" / "users.toml"))
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(tmp_path / "logs" / "audit.jsonl"))
+    return tmp_path
+
+
+def at(minutes: int):
+    return lambda: T0 + timedelta(minutes=minutes)
+
+
+def test_a_line_has_who_what_when_where(private_paths):
+    clerk = Account("clerk", "unit", ("research",))
+    entry = audit.record("download", account=clerk, address="10.0.0.5", clock=at(0),
+                         details={"file": "会议趋势.png", "filter": {"units": ["research"], "from": "2020Q1"}})
+    path = private_paths / "logs" / "audit.jsonl"
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1
+    assert json.loads(lines[0]) == entry == {
+        "at": "2021-03-01T08:00:00.000+00:00", "action": "download", "account": "clerk", "role": "unit",
+        "source": "password", "address": "10.0.0.5",
+        "details": {"file": "会议趋势.png", "filter": {"units": ["research"], "from": "2020Q1"}}}
+    assert "会议趋势" in lines[0]  # readable for a Chinese admin with `tail`
+
+
+def test_times_are_utc_whatever_the_clock_zone(private_paths):
+    beijing = timezone(timedelta(hours=8))
+    entry = audit.record("sign_out", account="lead", clock=lambda: datetime(2021, 3, 1, 16, 0, tzinfo=beijing))
+    assert entry["at"] == "2021-03-01T08:00:00.000+00:00"
+    assert audit.record("sign_out", account="lead")["at"].endswith("+00:00")
+
+
+def test_unknown_actions_are_refused(private_paths):
+    with pytest.raises(ValueError):
+        audit.record("peeked", account="lead")
+    assert not (private_paths / "logs" / "audit.jsonl").exists()
+
+
+def test_appending_keeps_what_was_there(private_paths):
+    path = private_paths / "logs" / "audit.jsonl"
+    path.parent.mkdir()
+    path.write_bytes(b'{"at":"2020-01-01T00:00:00+00:00","action":"import","account":"old"}\n')
+    audit.record("undo", account="boss", clock=at(1))
+    assert path.read_bytes().startswith(b'{"at":"2020-01-01T00:00:00+00:00","action":"import","account":"old"}\n')
+    assert [e["account"] for e in audit.read_audit()] == ["old", "boss"]
+
+
+def test_a_newline_in_a_name_cannot_forge_a_line(private_paths):
+    forged = 'x"}\n{"at":"2021-03-01T08:00:00+00:00","action":"sign_in","account":"boss","role":"admin"}'
+    audit.record("sign_in_failed", account=forged, address="10.0.0.5\r\n", clock=at(0))
+    path = private_paths / "logs" / "audit.jsonl"
+    assert len(path.read_bytes().splitlines()) == 1
+    entries = audit.read_audit()
+    assert [(e["action"], e["account"]) for e in entries] == [("sign_in_failed", forged)]
+
+
+def test_threads_write_whole_lines(private_paths):
+    def write(worker: int) -> None:
+        for n in range(50):
+            audit.record("download", account=f"user{worker}", details={"n": n, "pad": "会" * 300})
+
+    threads = [threading.Thread(target=write, args=(w,)) for w in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    entries = audit.read_audit()
+    assert entries.skipped == 0 and len(entries) == 400
+    assert sorted((e["account"], e["details"]["n"]) for e in entries) == \
+        sorted((f"user{w}", n) for w in range(8) for n in range(50))
+
+
+def test_read_audit_filters(private_paths):
+    audit.record("sign_in", account=Account("boss", "admin"), clock=at(0))
+    audit.record("import", account=Account("boss", "admin"), clock=at(10), details={"entry": "x"})
+    audit.record("download", account=Account("lead", "leader"), clock=at(20))
+    audit.record("sign_out", account=Account("lead", "leader"), clock=at(30))
+    assert [e["action"] for e in audit.read_audit(account="boss")] == ["sign_in", "import"]
+    assert [e["account"] for e in audit.read_audit(action="download")] == ["lead"]
+    assert [e["action"] for e in audit.read_audit(since=T0 + timedelta(minutes=10))] == ["import", "download",
+                                                                                         "sign_out"]
+    # until is exclusive; naive times and ISO text are read as UTC
+    assert [e["action"] for e in audit.read_audit(since=datetime(2021, 3, 1, 8, 5),
+                                                  until="2021-03-01T08:20:00Z")] == ["import"]
+    assert audit.read_audit(account="lead", action="import") == []
+    beijing = timezone(timedelta(hours=8))
+    assert len(audit.read_audit(until=datetime(2021, 3, 1, 16, 15, tzinfo=beijing))) == 2
+
+
+def test_damaged_lines_are_skipped_and_counted(private_paths):
+    audit.record("sign_in", account="boss", clock=at(0))
+    path = private_paths / "logs" / "audit.jsonl"
+    with open(path, "ab") as stream:
+        stream.write(b"not json at all\n")
+        stream.write(b"[1, 2, 3]\n")
+        stream.write(b'{"action": "sign_in", "account": "no time"}\n')
+        stream.write(b'{"at": "yesterday", "action": "sign_in"}\n')
+        stream.write(b'{"at": "2021-03-01T08:00:00+00:00", "action": 7}\n')
+        stream.write(b"\xff\xfe broken bytes\n")
+        stream.write(b"\n")
+    audit.record("sign_out", account="boss", clock=at(5))
+    with open(path, "ab") as stream:
+        stream.write(b'{"at": "2021-03-01T09:00:00+00:00", "action": "dow')  # a write cut short by a crash
+    entries = audit.read_audit()
+    assert [e["action"] for e in entries] == ["sign_in", "sign_out"]
+    assert entries.skipped == 7
+    assert audit.read_audit(account="boss").skipped == 7
+
+
+def test_a_missing_log_reads_as_empty(private_paths):
+    entries = audit.read_audit()
+    assert entries == [] and entries.skipped == 0
+
+
+def test_an_unwritable_log_raises_audit_error(private_paths, monkeypatch):
+    blocked = private_paths / "blocked"
+    blocked.mkdir()
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(blocked))  # a folder where the file should be
+    with pytest.raises(audit.AuditError):
+        audit.record("download", account="lead")
+
+
+def test_default_path_is_beside_the_users_file(private_paths, monkeypatch):
+    monkeypatch.delenv("OVERSIGHT_AUDIT_LOG")
+    assert audit.audit_log_path() == private_paths / "conf" / "audit.jsonl"
+    audit.record("sign_in", account="boss")
+    assert (private_paths / "conf" / "audit.jsonl").exists()
+
+
+def test_describe_filter_says_what_was_received():
+    filter_ = Filter(("research",), Quarter(2020, 1), Quarter(2020, 4))
+    assert audit.describe_filter(filter_) == {"units": ["research"], "nothing": False, "from": "2020Q1",
+                                              "to": "2020Q4"}
+    nothing = filter_.with_units((NO_UNIT,))
+    assert audit.describe_filter(nothing) == {"units": [], "nothing": True, "from": "2020Q1", "to": "2020Q4"}
