@@ -202,7 +202,8 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
     if not users:
         return accounts.local_account()
     if not args.user:
-        audit.record(audit.REFUSED, details={"reason": "sign_in_required", "command": command, "via": "cli"})
+        audit.record(audit.REFUSED, account=accounts.local_account().username,  # the OS user who tried
+                     details={"reason": "sign_in_required", "command": command, "via": "cli"})
         print(i18n.t("auth.cli.import_refused", args.lang), file=sys.stderr)
         return None
     try:

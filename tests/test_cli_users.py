@@ -1,0 +1,235 @@
+"""The CLI's accounts: `user add|passwd|remove|list`, and `import`/`undo` needing an admin once accounts exist."""
+from __future__ import annotations
+
+import getpass
+import io
+import shutil
+import stat
+import tomllib
+
+import pytest
+from argon2 import PasswordHasher
+
+from oversight import accounts, audit, store
+from oversight.__main__ import main
+from tests.bad_files import HEADERS, hash_tree, meeting, write_xlsx
+
+
+@pytest.fixture(autouse=True)
+def private_paths(tmp_path, monkeypatch):
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(tmp_path / "conf" / "users.toml"))
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(tmp_path / "conf" / "audit.jsonl"))
+    monkeypatch.setenv("OVERSIGHT_USER", "王秘书")
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    return tmp_path
+
+
+@pytest.fixture
+def data_folder(tmp_path, monkeypatch):
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    return folder
+
+
+def stdin(monkeypatch, text: str) -> None:
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+
+
+def prompts(monkeypatch, *answers: str) -> list[str]:
+    asked: list[str] = []
+    replies = iter(answers)
+
+    def fake_getpass(prompt: str = "Password: ") -> str:
+        asked.append(prompt)
+        return next(replies)
+
+    monkeypatch.setattr(getpass, "getpass", fake_getpass)
+    return asked
+
+
+def add(monkeypatch, *argv: str, password: str = "good-pass-1") -> int:
+    stdin(monkeypatch, password + "\n")
+    return main(["user", "add", *argv, "--password-stdin"])
+
+
+@pytest.fixture
+def admins(monkeypatch, capsys):
+    assert add(monkeypatch, "boss", "--role", "admin", password="admin-pass-1") == 0
+    assert add(monkeypatch, "lead", "--role", "leader", password="leader-pass-1") == 0
+    capsys.readouterr()
+
+
+def table_files(folder):
+    """The data files themselves (not the history or a cache folder)."""
+    return {name: digest for name, digest in hash_tree(folder).items() if "/" not in name}
+
+
+def new_meetings(tmp_path):
+    return write_xlsx(tmp_path / "new_meetings.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]})
+
+
+# ---------------------------------------------------------------- user add | passwd | remove | list
+
+def test_add_list_passwd_remove(monkeypatch, capsys, private_paths):
+    assert add(monkeypatch, "Boss", "--role", "admin", "--email", "boss@example.org") == 0
+    assert capsys.readouterr().out.strip() == "已新增账号“boss”（admin）"
+    assert add(monkeypatch, "clerk", "--role", "unit", "--unit", "research", "--unit", "petitions",
+               "--lang", "en") == 0
+    assert capsys.readouterr().out.strip() == "account 'clerk' added (unit)"
+    assert main(["user", "list"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["boss\tadmin\t-\tboss@example.org",
+                                                    "clerk\tunit\tresearch,petitions\t-"]
+    users = private_paths / "conf" / "users.toml"
+    assert stat.S_IMODE(users.stat().st_mode) == 0o600
+    assert "good-pass-1" not in users.read_text(encoding="utf-8")
+
+    asked = prompts(monkeypatch, "brand-new-pass", "brand-new-pass")
+    assert main(["user", "passwd", "clerk", "--lang", "en"]) == 0
+    assert asked == ["Password: ", "Password again: "]
+    assert capsys.readouterr().out.strip() == "password of 'clerk' changed"
+    assert accounts.authenticate("clerk", "brand-new-pass").units == ("research", "petitions")
+    assert accounts.authenticate("clerk", "good-pass-1") is None
+
+    assert main(["user", "remove", "clerk"]) == 0
+    assert capsys.readouterr().out.strip() == "已删除账号“clerk”"
+    assert [a.username for a in accounts.list_users()] == ["boss"]
+
+    actions = [(e["action"], e["details"]["username"]) for e in audit.read_audit()]
+    assert actions == [("user_added", "boss"), ("user_added", "clerk"), ("password_changed", "clerk"),
+                       ("user_removed", "clerk")]
+    assert all(e["account"] == "王秘书" and e["details"]["via"] == "cli" for e in audit.read_audit())
+
+
+def test_list_with_no_accounts_says_local_mode(capsys, private_paths):
+    assert main(["user", "list", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("no accounts configured yet (local mode): ")
+    assert not (private_paths / "conf" / "users.toml").exists()
+
+
+def test_the_prompt_asks_twice_and_refuses_a_mismatch(monkeypatch, capsys):
+    prompts(monkeypatch, "good-pass-1", "good-pass-2")
+    assert main(["user", "add", "lead", "--role", "leader", "--lang", "en"]) == 1
+    assert "the two passwords differ" in capsys.readouterr().err
+    assert accounts.list_users() == []
+
+
+def test_a_password_is_never_a_plain_argument(monkeypatch, capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["user", "add", "lead", "--role", "leader", "--password", "good-pass-1"])
+    assert exited.value.code == 2
+    assert accounts.list_users() == []
+
+
+@pytest.mark.parametrize("argv, password, message", [
+    (["x1", "--role", "chief"], "good-pass-1", "unknown role 'chief': choose one of admin, leader, unit"),
+    (["x1", "--role", "unit"], "good-pass-1", "a 'unit' account needs at least one unit (--unit)"),
+    (["x1", "--role", "unit", "--unit", "province_hq"], "good-pass-1", "unknown unit id(s): province_hq"),
+    (["x1", "--role", "leader"], "short", "the password is too short: at least 8 characters"),
+    (["x1", "--role", "leader"], "", "the password must not be empty"),
+])
+def test_add_refuses_with_a_clear_message(monkeypatch, capsys, argv, password, message):
+    assert add(monkeypatch, *argv, "--lang", "en", password=password) == 1
+    assert capsys.readouterr().err.strip() == message
+    assert accounts.list_users() == []
+
+
+def test_unit_ids_are_checked_against_the_data(monkeypatch, capsys, data_folder):
+    assert add(monkeypatch, "clerk", "--role", "unit", "--unit", "research") == 0
+    assert add(monkeypatch, "clerk2", "--role", "unit", "--unit", "research-x") == 1
+    assert "research-x" in capsys.readouterr().err
+
+
+def test_duplicates_and_unknown_users(monkeypatch, capsys, admins):
+    assert add(monkeypatch, "BOSS", "--role", "leader", "--lang", "en") == 1
+    assert capsys.readouterr().err.strip() == "account 'boss' already exists"
+    assert main(["user", "remove", "ghost"]) == 1
+    assert capsys.readouterr().err.strip() == "账号“ghost”不存在"
+    stdin(monkeypatch, "good-pass-1\n")
+    assert main(["user", "passwd", "ghost", "--password-stdin", "--lang", "en"]) == 1
+    assert capsys.readouterr().err.strip() == "there is no account 'ghost'"
+
+
+def test_an_oidc_only_account(monkeypatch, capsys):
+    assert main(["user", "add", "sso", "--role", "leader", "--no-password", "--lang", "en"]) == 1
+    assert capsys.readouterr().err.strip() == "the password must not be empty"
+    assert main(["user", "add", "sso", "--role", "leader", "--no-password", "--email", "SSO@gov.example"]) == 0
+    records = accounts.load_users()
+    assert records["sso"].password_hash is None
+    assert accounts.account_for_email("sso@gov.example", records).role == "leader"
+
+
+def test_a_users_file_inside_the_repository_is_refused(monkeypatch, capsys):
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(store.PROJECT_ROOT / "users.toml"))
+    assert add(monkeypatch, "lead", "--role", "leader", "--lang", "en") == 1
+    assert "inside the code repository" in capsys.readouterr().err
+    assert not (store.PROJECT_ROOT / "users.toml").exists()
+    assert main(["user", "list", "--lang", "en"]) == 1
+
+
+# ---------------------------------------------------------------- import and undo
+
+def test_local_mode_imports_and_undoes_as_before_and_audits(data_folder, tmp_path, capsys):
+    before = table_files(data_folder)
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append"]) == 0
+    assert main(["undo"]) == 0
+    entries = audit.read_audit()
+    assert [(e["action"], e["account"], e["role"], e["source"]) for e in entries] == [
+        ("import", "王秘书", "admin", "local"), ("undo", "王秘书", "admin", "local")]
+    assert entries[0]["details"]["tables"] == {"meetings": {"rows_before": 573, "rows_after": 574}}
+    assert entries[0]["details"]["sources"] == ["new_meetings.xlsx"]
+    assert entries[1]["details"]["undoes"] == entries[0]["details"]["entry"]
+    assert table_files(data_folder) == before
+
+
+def test_with_accounts_import_needs_an_admin(monkeypatch, data_folder, tmp_path, capsys, admins):
+    source = str(new_meetings(tmp_path))
+    before = table_files(data_folder)
+
+    assert main(["import", source, "--table", "meetings", "--mode", "append", "--lang", "en"]) == 3
+    assert "import and undo need an admin account" in capsys.readouterr().err
+
+    stdin(monkeypatch, "admin-pass-2\n")
+    assert main(["import", source, "--table", "meetings", "--mode", "append", "--lang", "en",
+                 "--user", "boss", "--password-stdin"]) == 3
+    assert capsys.readouterr().err.strip() == "Wrong user name or password"
+
+    stdin(monkeypatch, "leader-pass-1\n")
+    assert main(["import", source, "--table", "meetings", "--mode", "append", "--lang", "en",
+                 "--user", "lead", "--password-stdin"]) == 3
+    assert capsys.readouterr().err.strip() == "account 'lead' is not an admin and may not import or undo"
+    assert table_files(data_folder) == before  # nothing refused touched the data
+    assert not (data_folder / ".history").exists()
+
+    prompts(monkeypatch, "admin-pass-1")
+    assert main(["import", source, "--table", "meetings", "--mode", "append", "--user", "boss"]) == 0
+    assert "已导入" in capsys.readouterr().out
+    assert main(["history", "--lang", "en"]) == 0
+    assert "boss imported new_meetings.xlsx (append)" in capsys.readouterr().out
+
+    stdin(monkeypatch, "admin-pass-1\n")
+    assert main(["undo", "--user", "boss", "--password-stdin"]) == 0
+
+    entries = audit.read_audit()[2:]  # after the two user_added lines
+    assert [(e["action"], e["account"]) for e in entries] == [
+        ("refused", "王秘书"), ("sign_in_failed", "boss"), ("sign_in", "lead"), ("refused", "lead"),
+        ("sign_in", "boss"), ("import", "boss"), ("sign_in", "boss"), ("undo", "boss")]
+    assert entries[0]["details"] == {"reason": "sign_in_required", "command": "import", "via": "cli"}
+    assert entries[3]["details"] == {"reason": "forbidden_action", "command": "import", "via": "cli"}
+    assert entries[5]["role"] == "admin" and entries[5]["source"] == "password"
+
+
+def test_the_cli_sign_in_is_throttled_too(monkeypatch, data_folder, capsys, admins):
+    for _ in range(5):
+        stdin(monkeypatch, "wrong-pass\n")
+        assert main(["undo", "--user", "boss", "--password-stdin", "--lang", "en"]) == 3
+    stdin(monkeypatch, "admin-pass-1\n")
+    assert main(["undo", "--user", "boss", "--password-stdin", "--lang", "en"]) == 3
+    assert "Too many failed sign-ins" in capsys.readouterr().err.splitlines()[-1]
+    assert audit.read_audit(action="refused")[-1]["details"]["reason"] == "throttled"
+
+
+def test_the_users_file_written_by_the_cli_is_what_the_app_reads(monkeypatch, admins, private_paths):
+    document = tomllib.loads((private_paths / "conf" / "users.toml").read_text(encoding="utf-8"))
+    assert {name: entry["role"] for name, entry in document["users"].items()} == {"boss": "admin",
+                                                                                   "lead": "leader"}
+    assert accounts.auth_mode(accounts.users_file(), {}) == "accounts"
