@@ -6,6 +6,7 @@ URL so a leader can bookmark or send a view.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from pathlib import Path
@@ -300,6 +301,11 @@ def figure_card(page: Page, key: str, figure) -> None:
     with st.container(border=True):
         st.plotly_chart(figure, theme=None, key=f"chart.{key}",
                         config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+
+
+def for_unit(page: Page, unit_id: str) -> Page:
+    """The same page, its queries narrowed to one unit (the profile's unit) without touching the shared filter."""
+    return dataclasses.replace(page, filter=page.filter.with_units([unit_id]))
 
 
 def _on_profile_unit_change(widget_key: str) -> None:

@@ -3,11 +3,13 @@ from oversight import kpis, page_charts, tables, ui
 
 page = ui.setup_page("nav.unit_profile")
 unit_id = ui.unit_picker(page)
+unit_name = page.unit_name(unit_id)
 beside = page_charts.unit_beside_average(page.query("unit_metrics"), unit_id)
-ui.kpi_row(kpis.unit_profile_kpis(beside, page.lang, page.unit_name(unit_id)))
-ui.figure_card(page, "unit_vs_average", page_charts.make_unit_vs_average_figure(beside, page.lang, page.unit_name(unit_id)))
-ui.chart_grid(page, page_charts.UNIT_PROFILE_CHARTS, columns=1)
-ui.table_card(page, "table.unresolved_issues",
-              tables.present(page.query("unresolved_issues"), tables.UNRESOLVED_COLUMNS, page.lang))
-ui.table_card(page, "table.latest_meetings",
-              tables.present(page.query_with("latest_meetings", limit=10), tables.MEETING_COLUMNS, page.lang))
+ui.kpi_row(kpis.unit_profile_kpis(beside, page.lang, unit_name))
+ui.figure_card(page, "unit_vs_average", page_charts.make_unit_vs_average_figure(beside, page.lang, unit_name))
+unit_page = ui.for_unit(page, unit_id)
+ui.chart_grid(unit_page, page_charts.UNIT_PROFILE_CHARTS, columns=1)
+ui.table_card(unit_page, "table.unresolved_issues",
+              tables.present(unit_page.query("unresolved_issues"), tables.UNRESOLVED_COLUMNS, page.lang))
+ui.table_card(unit_page, "table.latest_meetings",
+              tables.present(unit_page.query_with("latest_meetings", limit=10), tables.MEETING_COLUMNS, page.lang))

@@ -167,6 +167,11 @@ def test_unit_profile_defaults_to_the_first_unit_without_narrowing_the_dashboard
     assert "全部单位平均 1.8" in _captions(at)  # 16 issues over 9 units
     assert "unit" not in at.query_params
     assert figure_titled(at, "本单位与全部单位平均对比")["data"][0]["name"] == "省政府办公厅"
+    trends = figure_titled(at, "各季度工作趋势")
+    meetings = frames["meetings"]
+    gov_office_2020 = ((meetings["unit"] == "gov_office") & meetings["date"].map(lambda d: d.year == 2020)).sum()
+    assert sum(next(t for t in trends["data"] if t["name"] == "会议数量")["y"]) == gov_office_2020 == 14
+    assert len(at.dataframe[1].value) == 10  # latest meetings of this unit
 
 
 def test_unit_profile_follows_the_url_and_picking_a_unit_narrows_the_dashboard():

@@ -6,8 +6,9 @@ from playwright.sync_api import Page, expect
 
 def wait_for_charts(page: Page, count: int, timeout: float = 60_000) -> None:
     """Every chart's SVG main layer is present, and Streamlit has stopped running the script."""
-    charts = page.locator(".js-plotly-plot .main-svg")
-    expect(charts.nth(count * 2 - 1) if count else charts).to_be_attached(timeout=timeout)
+    if count:
+        # each Plotly chart draws two .main-svg layers
+        expect(page.locator(".js-plotly-plot .main-svg").nth(count * 2 - 1)).to_be_attached(timeout=timeout)
     expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0, timeout=timeout)
 
 

@@ -73,3 +73,19 @@ def test_a_sent_link_to_a_page_opens_the_same_view_after_reload(page, server_url
     assert metric_value(page, "Meetings") == "2"
     expect(page).to_have_url(re.compile(r"/meetings\?unit=gov_office&from=2020Q2&to=2020Q2&lang=en"))
     assert_no_exception(page)
+
+
+@pytest.mark.parametrize("path, nav_label, last_text", [
+    ("briefing", "简报导出", "生成简报材料"),
+    ("data", "数据管理", "下载数据与模板"),
+], ids=["briefing", "data"])
+def test_pages_without_charts_open_from_the_nav(page, server_url, output_dir, path, nav_label, last_text):
+    page.goto(server_url)
+    wait_for_charts(page, 4)
+    page.get_by_role("link", name=nav_label).click()
+    expect(page).to_have_url(re.compile(rf"/{path}\?"))
+    expect(page.get_by_text(last_text).last).to_be_visible(timeout=30_000)
+    wait_for_charts(page, 0)  # and the script has finished running
+    expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0)
+    assert_no_exception(page)
+    page.screenshot(path=output_dir / f"page_{path}.png", full_page=True)
