@@ -139,6 +139,27 @@ def can_manage_users(account: Account | None) -> bool:
     return account is not None and account.role == ADMIN
 
 
+# Pages by the name of their file without the number (``pages/07_data.py`` → ``data``); ``overview`` is app.py.
+READ_PAGES = frozenset({"overview", "meetings", "issues", "suggestions", "reminders", "unit_profile"})
+_PAGE_RULES: dict[str, Callable[[Account | None], bool]] = {
+    "data": can_import, "audit": can_view_audit, "users": can_manage_users, "briefing": can_download}
+
+
+def can_open_page(account: Account | None, page: str) -> bool:
+    """Whether the page may render for the account. An admin opens everything; a page this module does not
+    know is closed to everyone else until it is listed (a new page must not open to unit accounts by default)."""
+    if account is None:
+        return False
+    if account.role == ADMIN or page in READ_PAGES:
+        return True
+    rule = _PAGE_RULES.get(page)
+    return rule is not None and rule(account)
+
+
+def role_label(role: str, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    return i18n.t(f"auth.role.{role}", lang)
+
+
 # ---------------------------------------------------------------- scope enforcement
 
 def scoped_units(requested: Iterable[str], scope: Scope) -> tuple[str, ...]:

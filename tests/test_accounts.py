@@ -263,6 +263,17 @@ def test_permissions_by_role():
     assert (local.role, local.source, local.scope.unrestricted) == ("admin", "local", True)
 
 
+def test_pages_by_role():
+    pages = ["overview", "meetings", "issues", "suggestions", "reminders", "unit_profile", "briefing", "data",
+             "audit", "users", "some_new_page"]
+    matrix = {role: [page for page in pages if accounts.can_open_page(Account("x", role, ("research",)), page)]
+              for role in accounts.ROLES}
+    reading = pages[:6]
+    assert matrix == {"admin": pages, "leader": reading + ["briefing"], "unit": reading}
+    assert not any(accounts.can_open_page(None, page) for page in pages)
+    assert [accounts.role_label(r, "zh") for r in accounts.ROLES] == ["管理员", "领导", "单位"]
+
+
 # ---------------------------------------------------------------- throttling (pure)
 
 def test_five_failures_lock_for_a_growing_delay():
