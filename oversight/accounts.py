@@ -636,6 +636,13 @@ def forget_stale(state: Mapping[str, Any], now: float, policy: ThrottlePolicy = 
     return kept
 
 
+def _valid_entry(entry: Any) -> bool:
+    return (isinstance(entry, dict) and isinstance(entry.get("failures", []), list)
+            and all(isinstance(t, (int, float)) for t in entry.get("failures", []))
+            and isinstance(entry.get("locked_until", 0.0), (int, float))
+            and isinstance(entry.get("lockouts", 0), int))
+
+
 def _throttle_keys(username: str | None, address: str | None) -> list[tuple[str, ThrottlePolicy]]:
     keys = []
     if username:
@@ -663,7 +670,8 @@ class Throttle:
             return dict(self._memory)
         try:
             state = json.loads(self.path.read_text(encoding="utf-8"))
-            return state if isinstance(state, dict) else {}
+            return {key: entry for key, entry in state.items() if _valid_entry(entry)} if isinstance(state, dict) \
+                else dict(self._memory)
         except FileNotFoundError:
             return dict(self._memory)
         except (OSError, ValueError):

@@ -360,6 +360,11 @@ def test_a_damaged_throttle_file_does_not_lock_everyone_out(private_home):
     assert throttle.retry_after("someone") == 0
     throttle.failure("someone")
     assert json.loads(path.read_text())["user:someone"]["failures"]
+    path.write_text(json.dumps({"user:someone": {"failures": "many", "locked_until": "soon"}, "user:x": 3,
+                                "user:ok": {"failures": [], "locked_until": 1_000_100.0, "lockouts": 1}}))
+    assert throttle.retry_after("someone") == 0 and throttle.retry_after("ok") == 100
+    throttle.failure("someone")
+    assert set(json.loads(path.read_text())) == {"user:someone", "user:ok"}
 
 
 def test_sign_in_throttles_then_lets_the_right_password_in(users):
