@@ -1,6 +1,6 @@
 """Generic figure builders the analysis pages share: bars per unit, per category, per quarter, donuts,
 lines and a heatmap. Each takes a query's DataFrame and the language and returns a ``go.Figure``
-carrying ``charts.TEMPLATE``.
+carrying ``chart_style.TEMPLATE``.
 """
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight import i18n
-from oversight.charts import COLOURS, SEQUENCE, base_layout, quarter_labels, unit_names
+from oversight.chart_style import COLOURS, SEQUENCE, base_layout, quarter_labels, unit_names
 
 # (column, translation key of its series name, colour)
 Series = tuple[str, str, str]
@@ -58,18 +58,25 @@ def code_bars(frame: pd.DataFrame, lang: str, title_key: str, code_column: str, 
 
 
 def donut(frame: pd.DataFrame, lang: str, title_key: str, code_column: str, value_column: str,
-          label_of) -> go.Figure:
-    """A donut with the total in the middle; ``label_of(code, lang)`` names each slice."""
+          label_of, colours: dict[str, str] | None = None) -> go.Figure:
+    """A donut with the total in the middle; ``label_of(code, lang)`` names each slice.
+
+    ``colours`` (code → colour) keeps a status the same colour here as in the page's other charts.
+    """
     labels = [label_of(code, lang) for code in frame[code_column]]
+    slice_colours = [colours.get(code, COLOURS["muted"]) for code in frame[code_column]] if colours \
+        else SEQUENCE[: len(frame)]
     figure = go.Figure(go.Pie(
         labels=labels, values=frame[value_column], hole=0.5, sort=False, direction="clockwise",
-        marker=dict(colors=SEQUENCE[: len(frame)]), textposition="outside",
+        marker=dict(colors=slice_colours), textposition="outside",
         texttemplate="%{label}<br>%{value}（%{percent}）" if lang == "zh" else "%{label}<br>%{value} (%{percent})",
         hovertemplate="%{label}: %{value}<extra></extra>",
     ))
     figure.add_annotation(text=f"{int(frame[value_column].sum())}", x=0.5, y=0.5, showarrow=False,
                           font=dict(size=28, color=COLOURS["primary"]))
-    return base_layout(figure, i18n.t(title_key, lang), height=380, showlegend=False)
+    # outside labels need room on every side, or the lowest one is cut off
+    return base_layout(figure, i18n.t(title_key, lang), height=400, showlegend=False,
+                       margin=dict(t=90, b=50, l=70, r=70))
 
 
 def quarter_bars(frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, stacked: bool = True) -> go.Figure:

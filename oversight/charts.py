@@ -1,8 +1,7 @@
-"""Pure figure builders: a query's DataFrame in, a ``go.Figure`` out.
+"""The Overview's figures and the ``ChartSpec`` that ties a chart to its query.
 
-Every figure carries the explicit ``TEMPLATE`` below, so what the screen
-shows and what an export renders are the same (streamlit's own plotly
-template has placeholder colours that export as black).
+Builders are pure: a query's DataFrame in, a ``go.Figure`` out, carrying ``chart_style.TEMPLATE``
+(re-exported here with the colours, as the export modules use them).
 """
 from __future__ import annotations
 
@@ -12,70 +11,22 @@ from typing import Callable
 import pandas as pd
 import plotly.graph_objects as go
 
-from oversight import i18n
+from oversight import chart_kinds, i18n
+from oversight.chart_style import (  # noqa: F401  (re-exported for the export modules)
+    COLOURS, FONT_FAMILY, SEQUENCE, TEMPLATE, base_layout, quarter_labels, unit_names,
+)
 from oversight.filters import Quarter
 from oversight.schema import CATEGORIES, REMINDER_FORMS
 
-FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
-# Government-report palette: a deep red for the team's own figures, blues and greys beside it.
-COLOURS = {
-    "primary": "#B3261E",
-    "secondary": "#1F5AA6",
-    "muted": "#9AA5B1",
-    "accent": "#E3A21A",
-    "green": "#2E7D32",
-}
-SEQUENCE = ["#B3261E", "#1F5AA6", "#E3A21A", "#2E7D32", "#6A4C93", "#00838F", "#9AA5B1", "#D4690F"]
-
-TEMPLATE = go.layout.Template(
-    layout=go.Layout(
-        font=dict(family=FONT_FAMILY, size=14, color="#1F2933"),
-        # title on the first line of the top margin, legend on the second: long titles never run into it
-        title=dict(font=dict(size=18, color="#1F2933"), x=0.01, xanchor="left", y=0.98, yanchor="top"),
-        paper_bgcolor="#FFFFFF",
-        plot_bgcolor="#FFFFFF",
-        colorway=SEQUENCE,
-        margin=dict(l=20, r=20, t=90, b=40),
-        xaxis=dict(gridcolor="#E4E7EB", linecolor="#9AA5B1", zerolinecolor="#CBD2D9", automargin=True),
-        yaxis=dict(gridcolor="#E4E7EB", linecolor="#9AA5B1", zerolinecolor="#CBD2D9", automargin=True),
-        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0.0),
-        hoverlabel=dict(font=dict(family=FONT_FAMILY)),
-        separators=".,",
-    )
-)
-
-
-def unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
-    return list(frame["name_zh"] if lang == "zh" else frame["name_en"])
-
-
-def base_layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:
-    figure.update_layout(template=TEMPLATE, title=dict(text=title), **layout)
-    return figure
+FORM_COLOURS = {"written": SEQUENCE[0], "in_person": SEQUENCE[1], "meeting": SEQUENCE[2]}
 
 
 def make_issues_suggestions_by_unit_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    """Grouped horizontal bars, one row per unit; ``customdata`` holds the unit id for click-to-filter."""
-    ordered = frame.iloc[::-1]  # plotly draws the first row at the bottom; the table is sorted most first
-    names = unit_names(ordered, lang)
-    figure = go.Figure()
-    # Horizontal groups stack their first trace lowest: add suggestions first so issues sit on top.
-    for column, colour in (("suggestions", COLOURS["secondary"]), ("issues", COLOURS["primary"])):
-        figure.add_bar(
-            y=names, x=ordered[column], orientation="h", name=i18n.t(f"series.{column}", lang),
-            marker_color=colour, text=ordered[column], textposition="outside", cliponaxis=False,
-            customdata=ordered["unit_id"], hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>",
-        )
-    return base_layout(
-        figure, i18n.t("chart.issues_suggestions_by_unit", lang),
-        barmode="group", height=max(360, 60 + 46 * len(frame)),
-        xaxis=dict(title=i18n.t("axis.count", lang), dtick=1 if frame[["issues", "suggestions"]].max().max() <= 10 else None),
-        yaxis=dict(title=None), clickmode="event+select", legend=dict(traceorder="reversed"),
-    )
-
-
-def quarter_labels(frame: pd.DataFrame, lang: str) -> list[str]:
-    return [i18n.t("quarter.short", lang, year=int(y), quarter=int(q)) for y, q in zip(frame["year"], frame["quarter"])]
+    """Grouped bars per unit, issues beside suggestions; ``customdata`` holds the unit id for click-to-filter."""
+    return chart_kinds.unit_bars(
+        frame, lang, "chart.issues_suggestions_by_unit",
+        [("issues", "series.issues", COLOURS["primary"]), ("suggestions", "series.suggestions", COLOURS["secondary"])],
+        stacked=False)
 
 
 def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
@@ -104,31 +55,12 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
 
 
 def make_issues_by_category_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    ordered = frame.iloc[::-1]
-    labels = [i18n.choice_label(CATEGORIES, code, lang) for code in ordered["category"]]
-    figure = go.Figure(go.Bar(
-        y=labels, x=ordered["issues"], orientation="h", marker_color=COLOURS["primary"],
-        text=ordered["issues"], textposition="outside", cliponaxis=False,
-        customdata=ordered["category"], hovertemplate="%{y}: %{x}<extra></extra>",
-    ))
-    return base_layout(
-        figure, i18n.t("chart.issues_by_category", lang), height=max(320, 80 + 40 * len(frame)),
-        xaxis=dict(title=i18n.t("axis.count", lang), dtick=1 if frame["issues"].max() <= 10 else None),
-        yaxis=dict(title=None), showlegend=False,
-    )
+    return chart_kinds.code_bars(frame, lang, "chart.issues_by_category", "category", "issues", CATEGORIES)
 
 
 def make_reminders_by_form_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    labels = [i18n.choice_label(REMINDER_FORMS, code, lang) for code in frame["form"]]
-    figure = go.Figure(go.Pie(
-        labels=labels, values=frame["reminders"], hole=0.5, sort=False, direction="clockwise",
-        marker=dict(colors=SEQUENCE[: len(frame)]), textposition="outside", insidetextorientation="horizontal",
-        texttemplate="%{label}<br>%{value}（%{percent}）" if lang == "zh" else "%{label}<br>%{value} (%{percent})",
-        hovertemplate="%{label}: %{value}<extra></extra>",
-    ))
-    total = int(frame["reminders"].sum())
-    figure.add_annotation(text=f"{total}", x=0.5, y=0.5, showarrow=False, font=dict(size=28, color=COLOURS["primary"]))
-    return base_layout(figure, i18n.t("chart.reminders_by_form", lang), height=380, showlegend=False)
+    return chart_kinds.donut(frame, lang, "chart.reminders_by_form", "form", "reminders",
+                             lambda code, language: i18n.choice_label(REMINDER_FORMS, code, language), FORM_COLOURS)
 
 
 def is_empty(frame: pd.DataFrame, value_columns: tuple[str, ...]) -> bool:

@@ -9,12 +9,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight import chart_kinds, i18n
-from oversight.charts import COLOURS, OVERVIEW_CHARTS, SEQUENCE, ChartSpec, base_layout, make_meetings_by_quarter_figure
+from oversight.chart_style import COLOURS, SEQUENCE, base_layout
+from oversight.charts import FORM_COLOURS, OVERVIEW_CHARTS, ChartSpec, make_meetings_by_quarter_figure
 from oversight.schema import ACTIVITY_KINDS, CATEGORIES, ISSUE_SOURCES, REMINDER_FORMS, SUGGESTION_STATUSES
 
 STATUS_COLOURS = {"open": COLOURS["primary"], "in_progress": COLOURS["accent"], "rectified": COLOURS["green"]}
-FORM_SERIES = [("written", "code:written", SEQUENCE[0]), ("in_person", "code:in_person", SEQUENCE[1]),
-               ("meeting", "code:meeting", SEQUENCE[2])]
+ADOPTION_COLOURS = {"proposed": COLOURS["muted"], "adopted": COLOURS["secondary"], "implemented": COLOURS["green"]}
+LINK_COLOURS = {"linked": COLOURS["primary"], "standalone": COLOURS["secondary"]}
+FORM_SERIES = [(form, f"code:{form}", colour) for form, colour in FORM_COLOURS.items()]
 ACTIVITY_SERIES = [("consultation", "code:consultation", SEQUENCE[0]),
                    ("special_study", "code:special_study", SEQUENCE[1]),
                    ("notification", "code:notification", SEQUENCE[2]),
@@ -88,8 +90,8 @@ ISSUE_CHARTS = (
 def make_suggestions_by_unit_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     return chart_kinds.unit_bars(
         frame, lang, "chart.suggestions_by_unit",
-        [("implemented", "code:implemented", COLOURS["green"]), ("adopted", "code:adopted", COLOURS["secondary"]),
-         ("proposed", "code:proposed", COLOURS["muted"])], stacked=True)
+        [(status, f"code:{status}", ADOPTION_COLOURS[status]) for status in ("implemented", "adopted", "proposed")],
+        stacked=True)
 
 
 def make_suggestions_by_category_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
@@ -99,12 +101,13 @@ def make_suggestions_by_category_figure(frame: pd.DataFrame, lang: str) -> go.Fi
 
 def make_suggestions_by_status_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     return chart_kinds.donut(frame, lang, "chart.suggestions_by_status", "status", "suggestions",
-                             lambda code, language: i18n.choice_label(SUGGESTION_STATUSES, code, language))
+                             lambda code, language: i18n.choice_label(SUGGESTION_STATUSES, code, language),
+                             ADOPTION_COLOURS)
 
 
 def make_suggestions_by_link_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     return chart_kinds.donut(frame, lang, "chart.suggestions_by_link", "link", "suggestions",
-                             lambda code, language: i18n.t(f"link.{code}", language))
+                             lambda code, language: i18n.t(f"link.{code}", language), LINK_COLOURS)
 
 
 SUGGESTION_CHARTS = (

@@ -1,0 +1,52 @@
+"""How every figure looks: fonts, colours and the explicit Plotly template, plus small layout helpers.
+
+Every figure carries ``TEMPLATE``, so what the screen shows and what an export renders are the same
+(streamlit's own plotly template has placeholder colours that export as black).
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from oversight import i18n
+
+FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+# Government-report palette: a deep red for the team's own figures, blues and greys beside it.
+COLOURS = {
+    "primary": "#B3261E",
+    "secondary": "#1F5AA6",
+    "muted": "#9AA5B1",
+    "accent": "#E3A21A",
+    "green": "#2E7D32",
+}
+SEQUENCE = ["#B3261E", "#1F5AA6", "#E3A21A", "#2E7D32", "#6A4C93", "#00838F", "#9AA5B1", "#D4690F"]
+
+TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        font=dict(family=FONT_FAMILY, size=14, color="#1F2933"),
+        # title on the first line of the top margin, legend on the second: long titles never run into it
+        title=dict(font=dict(size=18, color="#1F2933"), x=0.01, xanchor="left", y=0.98, yanchor="top"),
+        paper_bgcolor="#FFFFFF",
+        plot_bgcolor="#FFFFFF",
+        colorway=SEQUENCE,
+        margin=dict(l=20, r=20, t=90, b=40),
+        xaxis=dict(gridcolor="#E4E7EB", linecolor="#9AA5B1", zerolinecolor="#CBD2D9", automargin=True),
+        yaxis=dict(gridcolor="#E4E7EB", linecolor="#9AA5B1", zerolinecolor="#CBD2D9", automargin=True),
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0.0),
+        hoverlabel=dict(font=dict(family=FONT_FAMILY)),
+        separators=".,",
+    )
+)
+
+
+def unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
+    return list(frame["name_zh"] if lang == "zh" else frame["name_en"])
+
+
+def base_layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:
+    figure.update_layout(template=TEMPLATE, title=dict(text=title), **layout)
+    return figure
+
+
+def quarter_labels(frame: pd.DataFrame, lang: str) -> list[str]:
+    return [i18n.t("quarter.short", lang, year=int(y), quarter=int(q)) for y, q in zip(frame["year"], frame["quarter"])]
