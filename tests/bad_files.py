@@ -90,9 +90,12 @@ def write_bytes(path: Path, data: bytes) -> Path:
 
 
 def hash_tree(folder: Path) -> dict[str, str]:
-    """Every file under ``folder`` (``.history`` included) by relative path and sha256."""
+    """Every data file under ``folder`` (``.history`` included) by relative path and sha256.
+
+    ``.cache`` is left out: it is derived from the data, rebuilt at will, and reading the folder refreshes it.
+    """
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".cache" not in p.relative_to(folder).parts}
 
 
 def seeded_data_copy(destination: Path) -> Path:
