@@ -1,7 +1,7 @@
 """The Overview page (总览): key figures and the four headline charts for the filter in force."""
 from oversight import charts, i18n, kpis, ui
 
-page = ui.setup_page("app.title")
+page = ui.setup_page("overview")
 previous = page.filter.previous_year()
 ui.kpi_row(kpis.overview_kpis(
     page.query("kpi_totals").iloc[0],

@@ -170,12 +170,19 @@ def reminder_kpis(current: Mapping[str, float], previous_year: Mapping[str, floa
     ]
 
 
-def unit_profile_kpis(beside: "object", lang: str, unit_name: str) -> list[Kpi]:
-    """A unit's figures, each with its difference from the average of all units (``unit_beside_average`` rows)."""
+def unit_profile_kpis(beside: "object", lang: str, unit_name: str, with_average: bool = True) -> list[Kpi]:
+    """A unit's figures, each with its difference from the average of all units (``unit_beside_average`` rows).
+
+    ``with_average=False`` for an account that sees one unit only: the average of all units, times
+    their number, would give away the totals it may not see.
+    """
     cards = []
     for row in beside.itertuples(index=False):  # type: ignore[attr-defined]
-        cards.append(Kpi(row.measure, i18n.t(f"measure.{row.measure}", lang), row.unit,
-                         format_number(row.unit, "unit.plain", lang), signed(row.unit - row.average, ""), "off",
+        label, display = i18n.t(f"measure.{row.measure}", lang), format_number(row.unit, "unit.plain", lang)
+        if not with_average:
+            cards.append(Kpi(row.measure, label, row.unit, display, None, "off", unit_name))
+            continue
+        cards.append(Kpi(row.measure, label, row.unit, display, signed(row.unit - row.average, ""), "off",
                          i18n.t("kpi.help_average", lang, unit=unit_name),
                          secondary=i18n.t("kpi.average_is", lang, value=format_number(row.average, "unit.plain", lang, 1))))
     return cards

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from oversight import briefing, charts, export, filters, i18n, ingest, queries, store
+from oversight import accounts, audit, briefing, charts, export, filters, i18n, ingest, queries, store
 from oversight.filters import DataSpan, Filter, Quarter
 from oversight.kpis import Kpi
 
@@ -27,16 +28,21 @@ IGNORED_KEY = "oversight.ignored_url_values"
 QUARTER_WIDGET_VERSION = "oversight.quarter_widget_version"
 SELECTION_VERSION = "oversight.selection_version"
 # (script path, label key): drawn by hand because the automatic nav cannot be translated.
-NAVIGATION = (
-    ("app.py", "nav.overview"),
-    ("pages/01_meetings.py", "nav.meetings"),
-    ("pages/02_issues.py", "nav.issues"),
-    ("pages/03_suggestions.py", "nav.suggestions"),
-    ("pages/04_reminders.py", "nav.reminders"),
-    ("pages/05_unit_profile.py", "nav.unit_profile"),
-    ("pages/06_briefing.py", "nav.briefing"),
-    ("pages/07_data.py", "nav.data"),
+NAVIGATION = (  # (script, page id for the access rules in oversight.accounts)
+    ("app.py", "overview"),
+    ("pages/01_meetings.py", "meetings"),
+    ("pages/02_issues.py", "issues"),
+    ("pages/03_suggestions.py", "suggestions"),
+    ("pages/04_reminders.py", "reminders"),
+    ("pages/05_unit_profile.py", "unit_profile"),
+    ("pages/06_briefing.py", "briefing"),
+    ("pages/07_data.py", "data"),
+    ("pages/08_audit.py", "audit"),
 )
+ACCOUNT_KEY = "oversight.account"
+REFUSAL_LOGGED_KEY = "oversight.refusal_logged"
+# Tests set this to stand in for a browser's address; a browser cannot set a session key that is not a widget.
+TEST_ADDRESS_KEY = "oversight.test_client_address"
 LANGUAGE_NAMES = {"zh": "中文", "en": "English"}
 
 
@@ -50,13 +56,30 @@ class Page:
     folder: str
     fingerprint: str
     units: pd.DataFrame
+    account: accounts.Account
 
     def query(self, name: str, filter_: Filter | None = None) -> pd.DataFrame:
-        return _cached_query(self.folder, self.fingerprint, name, filter_ or self.filter)
+        """Every read goes through here, within the account's unit scope, whatever filter is asked for."""
+        return _cached_query(self.folder, self.fingerprint, name, filter_ or self.filter, (),
+                             self.account.scope.allowed_units)
 
     def query_with(self, name: str, **extra: object) -> pd.DataFrame:
         """A query with parameters beyond the filter (e.g. ``limit``), all bound, never spliced into SQL."""
-        return _cached_query(self.folder, self.fingerprint, name, self.filter, tuple(sorted(extra.items())))
+        return _cached_query(self.folder, self.fingerprint, name, self.filter, tuple(sorted(extra.items())),
+                             self.account.scope.allowed_units)
+
+    @property
+    def scoped_filter(self) -> Filter:
+        """The filter as the queries apply it (a unit account's "all units" is its own units)."""
+        return accounts.scoped_filter(self.filter, self.account.scope)
+
+    @property
+    def sees_all_units(self) -> bool:
+        return self.account.scope.unrestricted
+
+    @property
+    def can_download(self) -> bool:
+        return accounts.can_download(self.account)
 
     def t(self, key: str, **params: object) -> str:
         return i18n.t(key, self.lang, **params)
@@ -84,8 +107,11 @@ def _open_store(folder: str, fingerprint: str) -> duckdb.DuckDBPyConnection:
 
 @st.cache_data(show_spinner=False, max_entries=1024)
 def _cached_query(folder: str, fingerprint: str, name: str, filter_: Filter,
-                  extra: tuple[tuple[str, object], ...] = ()) -> pd.DataFrame:
-    return queries.run(_open_store(folder, fingerprint), name, filter_, **dict(extra))
+                  extra: tuple[tuple[str, object], ...] = (),
+                  allowed_units: tuple[str, ...] | None = None) -> pd.DataFrame:
+    # the scope is part of the cache key: two accounts never share a cached result
+    return accounts.scoped_run(_open_store(folder, fingerprint), name, filter_, accounts.Scope(allowed_units),
+                               **dict(extra))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -117,22 +143,113 @@ def _show_data_error(error: ingest.ValidationError) -> None:
     st.stop()
 
 
-def setup_page(page_title_key: str) -> Page:
-    """Page config, data, the filter sidebar and nav; every page script starts here."""
+def setup_page(page_id: str) -> Page:
+    """Sign-in, page config, data, the filter sidebar and nav; every page script starts here."""
     st.set_page_config(page_title=i18n.t("app.title"), layout="wide", initial_sidebar_state="expanded")
+    account = _signed_in_account(page_id)
     folder = str(store.data_dir())
     fingerprint = store.fingerprint(Path(folder))
     try:
         span, units = _cached_span(folder, fingerprint)
     except ingest.ValidationError as error:
         _show_data_error(error)
+    # a unit account is offered, and can ask the URL for, its own units only
+    span = accounts.scoped_span(span, account.scope)
+    units = accounts.scoped_rows(units, account.scope)
     _init_session(span)
-    _sidebar(span, units)
+    _sidebar(span, units, account)
     lang, filter_ = st.session_state[LANG_KEY], st.session_state[FILTER_KEY]
     st.query_params.from_dict({**filter_.to_query_params(), "lang": lang})
-    page = Page(lang, filter_, span, folder, fingerprint, units)
-    _page_header(page, page_title_key)
+    page = Page(lang, filter_, span, folder, fingerprint, units, account)
+    _page_header(page, f"nav.{page_id}" if page_id != "overview" else "app.title")
     return page
+
+
+# ---------------------------------------------------------------- who is asking
+
+def _client_address() -> str | None:
+    """The browser's own address (not a proxy's guess); None where it cannot be known."""
+    if TEST_ADDRESS_KEY in st.session_state:
+        return st.session_state[TEST_ADDRESS_KEY]
+    from streamlit.runtime import Runtime, exists
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    client = Runtime.instance().get_client(context.session_id) if exists() and context else None
+    # st.context.ip_address hides loopback addresses, so read the peer the websocket came from;
+    # anything but an address string (no client, a test double) is unknown, and unknown is not local
+    remote_ip = getattr(getattr(client, "client_context", None), "remote_ip", None)
+    return remote_ip if isinstance(remote_ip, str) else None
+
+
+def _secrets() -> dict:
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # no secrets file: nothing configured
+        return {}
+
+
+def _refuse(message: str, reason: str, account: accounts.Account | None = None, address: str | None = None) -> None:
+    if not st.session_state.get(REFUSAL_LOGGED_KEY):
+        audit.record("refused", account=account, address=address, details={"reason": reason})
+        st.session_state[REFUSAL_LOGGED_KEY] = True
+    st.error(message)
+    st.stop()
+
+
+def _signed_in_account(page_id: str) -> accounts.Account:
+    """The account this session acts as; draws the sign-in (and stops the page) until there is one."""
+    lang = st.session_state.get(LANG_KEY) or i18n.normalise_language(_first_query_value("lang"))
+    mode = accounts.auth_mode(accounts.users_file(), _secrets())
+    address = _client_address()
+    if mode == accounts.LOCAL:
+        if not accounts.is_local_request(address, dict(st.context.headers or {})):
+            _refuse(i18n.t("auth.local_mode.refused", lang), "non_local_client", address=address)
+        account = accounts.local_account()
+    elif mode == accounts.OIDC:
+        account = _oidc_account(lang, address)
+    else:
+        account = st.session_state.get(ACCOUNT_KEY) or _login_form(lang, address)
+    if not accounts.can_open_page(account, page_id):
+        _refuse(i18n.t("auth.forbidden_page", lang), "forbidden_page", account, address)
+    return account
+
+
+def _login_form(lang: str, address: str | None) -> accounts.Account:
+    st.title(i18n.t("auth.login.title", lang))
+    with st.form("login"):
+        username = st.text_input(i18n.t("auth.login.username", lang), key="widget.login_user")
+        password = st.text_input(i18n.t("auth.login.password", lang), type="password", key="widget.login_password")
+        submitted = st.form_submit_button(i18n.t("auth.login.submit", lang), type="primary")
+    if submitted:
+        result = accounts.sign_in(username, password, address)
+        if result.ok:
+            st.session_state[ACCOUNT_KEY] = result.account
+            st.rerun()
+        st.error(result.message(lang))
+    st.stop()
+
+
+def _oidc_account(lang: str, address: str | None) -> accounts.Account:
+    if not st.user.is_logged_in:
+        st.title(i18n.t("auth.login.title", lang))
+        st.button(i18n.t("auth.oidc.login", lang), on_click=st.login, type="primary")
+        st.stop()
+    account = accounts.account_for_email(st.user.get("email"), accounts.load_users(), st.user.get("email_verified"))
+    if account is None:
+        _refuse(i18n.t("auth.oidc.no_account", lang, email=st.user.get("email")), "no_account_for_email",
+                address=address)
+    if st.session_state.get(ACCOUNT_KEY) != account:  # one sign-in line per session
+        audit.record("sign_in", account=account, address=address, details={"method": "oidc"})
+        st.session_state[ACCOUNT_KEY] = account
+    return account
+
+
+def _sign_out() -> None:
+    account = st.session_state.pop(ACCOUNT_KEY, None)
+    audit.record("sign_out", account=account, address=_client_address())
+    if accounts.auth_mode(accounts.users_file(), _secrets()) == accounts.OIDC:
+        st.logout()
 
 
 # ---------------------------------------------------------------- sidebar
@@ -165,7 +282,16 @@ def _on_reset(span: DataSpan) -> None:
     _set_filter(span.default_filter())
 
 
-def _sidebar(span: DataSpan, units: pd.DataFrame) -> None:
+def _account_box(account: accounts.Account, lang: str) -> None:
+    if account.source == accounts.LOCAL:
+        st.caption(i18n.t("auth.local_mode.banner", lang))
+        return
+    st.caption(i18n.t("auth.signed_in_as", lang, username=account.username,
+                      role=accounts.role_label(account.role, lang)))
+    st.button(i18n.t("auth.logout", lang), key="widget.logout", on_click=_sign_out, icon=":material/logout:")
+
+
+def _sidebar(span: DataSpan, units: pd.DataFrame, account: accounts.Account) -> None:
     lang, filter_ = st.session_state[LANG_KEY], st.session_state[FILTER_KEY]
     names = dict(zip(units["unit_id"], units["name_zh"] if lang == "zh" else units["name_en"]))
     quarter_options = [str(q) for q in span.quarters]
@@ -187,8 +313,11 @@ def _sidebar(span: DataSpan, units: pd.DataFrame) -> None:
         st.divider()
         st.caption(i18n.t("nav.heading", lang))
         query_params = {**filter_.to_query_params(), "lang": lang}
-        for script, label_key in NAVIGATION:
-            st.page_link(script, label=i18n.t(label_key, lang), query_params=query_params)
+        for script, page_id in NAVIGATION:
+            if accounts.can_open_page(account, page_id):
+                st.page_link(script, label=i18n.t(f"nav.{page_id}", lang), query_params=query_params)
+        st.divider()
+        _account_box(account, lang)
 
 
 def _page_header(page: Page, title_key: str) -> None:
@@ -253,7 +382,18 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
             st.caption(page.t("chart.click_hint"))
         else:
             st.plotly_chart(figure, theme=None, key=f"chart.{spec.key}", config=config)
-        _download_row(page, spec, export.chart_downloads(spec, frame, figure, context))
+        if page.can_download:
+            _download_row(page, spec, export.chart_downloads(spec, frame, figure, context))
+
+
+def _audited(page: Page, file_name: str, make):
+    """The bytes of a download, with an audit line saying who took what under which filter."""
+    def make_and_record() -> bytes:
+        data = make() if callable(make) else make
+        audit.record("download", account=page.account, address=_client_address(),
+                     details={"file": file_name, "filter": audit.describe_filter(page.scoped_filter)})
+        return data
+    return make_and_record
 
 
 def _download_row(page: Page, spec: charts.ChartSpec, downloads: list[export.ChartDownload]) -> None:
@@ -263,8 +403,9 @@ def _download_row(page: Page, spec: charts.ChartSpec, downloads: list[export.Cha
     for column, download in zip(columns, downloads):
         if download.needs_browser and not has_browser:
             continue
-        # data=callable: an image is rendered only when someone clicks, not on every rerun
-        column.download_button(page.t(f"download.{download.kind}"), data=download.make, file_name=download.file_name,
+        # data=callable: made (and audited) only when someone clicks, not on every rerun
+        column.download_button(page.t(f"download.{download.kind}"), data=_audited(page, download.file_name, download.make),
+                               file_name=download.file_name,
                                mime=download.mime, key=f"download.{spec.key}.{download.kind}", on_click="ignore",
                                icon=":material/download:", width="stretch",
                                help=page.t("download.help", file_name=download.file_name))
@@ -332,6 +473,8 @@ def section(page: Page, title_key: str) -> None:
 
 def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, build_label_key: str) -> None:
     """Build the briefing pack for the current filter, with a progress bar, then offer its four files."""
+    if not page.can_download:
+        return
     if export.find_browser() is None:
         st.warning(export.ImageRendererMissing().message(page.lang))
         return
@@ -351,7 +494,8 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
         return
     st.success(page.t("briefing.ready", period=page.period()))
     for column, file_format in zip(st.columns(len(pack.files)), pack.files):
-        column.download_button(page.t(f"briefing.{file_format}"), data=pack.files[file_format],
+        column.download_button(page.t(f"briefing.{file_format}"),
+                               data=_audited(page, pack.file_names[file_format], pack.files[file_format]),
                                file_name=pack.file_names[file_format], mime=pack.mime(file_format),
                                key=f"download.{key}.{file_format}", on_click="ignore", icon=":material/download:",
                                width="stretch")
@@ -422,10 +566,13 @@ def import_section(page: Page) -> None:
             st.dataframe(frame.head(50), hide_index=True, width="stretch")
     if st.button(page.t("data.ui.apply"), key="widget.import_apply", type="primary", icon=":material/upload:"):
         try:
-            entry = importer.apply_import(plan)
+            entry = importer.apply_import(plan, user=page.account.username)
         except Exception as error:  # the folder is left as it was; say so in the user's language
             st.error(page.t("data.ui.apply_failed", detail=str(error)))
             return
+        audit.record("import", account=page.account, address=_client_address(),
+                     details={"history": entry.id, "sources": list(entry.sources), "mode": entry.mode,
+                              "tables": {name: info.get("rows_after") for name, info in entry.tables.items()}})
         del st.session_state[_PLAN_KEY]
         st.success(page.t("data.report.imported", id=entry.id))
 
@@ -442,10 +589,12 @@ def history_section(page: Page) -> None:
         st.markdown("- " + importer.render_entry(entry, page.lang))
     if st.button(page.t("data.ui.undo"), key="widget.undo", icon=":material/undo:"):
         try:
-            entry = importer.undo_last(Path(page.folder))
+            entry = importer.undo_last(Path(page.folder), user=page.account.username)
         except Exception as error:
             st.error(page.t("data.ui.apply_failed", detail=str(error)))
             return
+        audit.record("undo", account=page.account, address=_client_address(),
+                     details={"history": entry.id, "undoes": entry.undoes})
         st.success(page.t("data.report.undone", undoes=entry.undoes, id=entry.id))
 
 
@@ -472,3 +621,39 @@ def data_downloads_section(page: Page) -> None:
                               key=f"download.template.{name}", on_click="ignore", icon=":material/edit_note:",
                               width="stretch",
                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+# ---------------------------------------------------------------- audit log (admins)
+
+def audit_section(page: Page) -> None:
+    """The audit log, newest first, filtered by account, action and dates."""
+    entries = audit.read_audit()
+    columns = st.columns(4)
+    names = sorted({e.get("account") or "" for e in entries} - {""})
+    actions = sorted({e["action"] for e in entries})
+    account = columns[0].selectbox(page.t("auth.audit.filter.account"), ["", *names], key="widget.audit_account",
+                                   format_func=lambda n: n or "—")
+    action = columns[1].selectbox(page.t("auth.audit.filter.action"), ["", *actions], key="widget.audit_action",
+                                  format_func=lambda a: page.t(f"auth.audit.action.{a}") if a else "—")
+    since = columns[2].date_input(page.t("auth.audit.filter.since"), value=None, key="widget.audit_since")
+    until = columns[3].date_input(page.t("auth.audit.filter.until"), value=None, key="widget.audit_until")
+    import datetime as _datetime
+
+    shown = audit.read_audit(account=account or None, action=action or None,
+                             since=_datetime.datetime.combine(since, _datetime.time()) if since else None,
+                             until=_datetime.datetime.combine(until, _datetime.time()) + _datetime.timedelta(days=1)
+                             if until else None)
+    if getattr(entries, "skipped", 0):
+        st.warning(page.t("auth.audit.skipped", count=entries.skipped))
+    if not shown:
+        st.info(page.t("auth.audit.empty"))
+        return
+    rows = [{
+        page.t("auth.audit.column.at"): e.get("at"), page.t("auth.audit.column.account"): e.get("account"),
+        page.t("auth.audit.column.role"): accounts.role_label(e["role"], page.lang) if e.get("role") else "",
+        page.t("auth.audit.column.action"): page.t(f"auth.audit.action.{e['action']}"),
+        page.t("auth.audit.column.address"): e.get("address"),
+        page.t("auth.audit.column.details"): json.dumps(e.get("details") or {}, ensure_ascii=False),
+    } for e in reversed(shown)]
+    st.caption(page.t("table.row_count", count=len(rows)))
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

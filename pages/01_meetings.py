@@ -1,7 +1,7 @@
 """Meeting supervision (会议监督): fewer, shorter meetings, merged, reviewed in advance, attended by the team."""
 from oversight import kpis, page_charts, tables, ui
 
-page = ui.setup_page("nav.meetings")
+page = ui.setup_page("meetings")
 year_earlier, span_before = page.filter.previous_year(), page.filter.previous_span()
 ui.kpi_row(kpis.meeting_kpis(
     page.query("meeting_totals").iloc[0],

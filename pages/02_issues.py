@@ -1,7 +1,7 @@
 """Issues and rectification (问题与整改): by unit, category and source; status; overdue; the issues themselves."""
 from oversight import kpis, page_charts, tables, ui
 
-page = ui.setup_page("nav.issues")
+page = ui.setup_page("issues")
 year_earlier = page.filter.previous_year()
 ui.kpi_row(kpis.issue_kpis(
     page.query("rectification_summary").iloc[0],

@@ -1,7 +1,7 @@
 """Suggestions (意见建议): by unit and category, adoption, linked to issues or stand-alone."""
 from oversight import kpis, page_charts, tables, ui
 
-page = ui.setup_page("nav.suggestions")
+page = ui.setup_page("suggestions")
 year_earlier = page.filter.previous_year()
 ui.kpi_row(kpis.suggestion_kpis(
     page.query("suggestion_totals").iloc[0],

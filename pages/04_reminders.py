@@ -1,7 +1,7 @@
 """Reminders and consultations (日常提醒与会商): reminders by form, the joint work with each unit, and gaps."""
 from oversight import kpis, page_charts, tables, ui
 
-page = ui.setup_page("nav.reminders")
+page = ui.setup_page("reminders")
 year_earlier = page.filter.previous_year()
 ui.kpi_row(kpis.reminder_kpis(
     page.query("reminder_totals").iloc[0],

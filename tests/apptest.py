@@ -5,12 +5,19 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from oversight.ui import TEST_ADDRESS_KEY
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_page(script: str = "app.py", query: dict[str, str | list[str]] | None = None, timeout: float = 60) -> AppTest:
-    """Run a page as a user arrives at it: the app's entry point first (it defines the pages), then the page."""
+def run_page(script: str = "app.py", query: dict[str, str | list[str]] | None = None, timeout: float = 60,
+             address: str = "127.0.0.1") -> AppTest:
+    """Run a page as a user arrives at it: the app's entry point first (it defines the pages), then the page.
+
+    AppTest has no browser connection, so ``address`` stands in for the browser's address.
+    """
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    at.session_state[TEST_ADDRESS_KEY] = address
     for name, value in (query or {}).items():
         at.query_params[name] = value
     at.run()

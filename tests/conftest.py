@@ -31,3 +31,10 @@ def default_filter(span) -> Filter:
 def _sample_data_dir(monkeypatch):
     """Every test reads the sample data unless it points OVERSIGHT_DATA_DIR elsewhere itself."""
     monkeypatch.delenv("OVERSIGHT_DATA_DIR", raising=False)
+
+
+@pytest.fixture(autouse=True)
+def _private_accounts(tmp_path, monkeypatch):
+    """No test reads or writes the real users file or audit log: each gets its own (absent = local mode)."""
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(tmp_path / "conf" / "users.toml"))
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(tmp_path / "conf" / "audit.jsonl"))

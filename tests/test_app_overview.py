@@ -84,9 +84,12 @@ def test_a_broken_data_folder_shows_every_problem_not_a_traceback(tmp_path, monk
     (tmp_path / "data" / "units.xlsx").write_bytes(b"not a spreadsheet")
     monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path / "data"))
     from streamlit.testing.v1 import AppTest
+    from oversight.ui import TEST_ADDRESS_KEY
     from tests.apptest import ROOT
 
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state[TEST_ADDRESS_KEY] = "127.0.0.1"
+    at.run()
     assert not at.exception
     assert "数据文件有误" in at.error[0].value
     assert "units.xlsx" in at.code[0].value

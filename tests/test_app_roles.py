@@ -1,0 +1,130 @@
+"""Access control under AppTest: what each role sees on every page, URL tampering, sign-in failures and
+throttling, local mode refusing other machines, and the audit lines each action writes."""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from oversight import accounts
+from tests.apptest import metrics, run_page
+
+PASSWORD = "correct-horse-battery"
+PAGES = ["app.py", "pages/01_meetings.py", "pages/02_issues.py", "pages/03_suggestions.py",
+         "pages/04_reminders.py", "pages/05_unit_profile.py", "pages/06_briefing.py", "pages/07_data.py",
+         "pages/08_audit.py"]
+READING = PAGES[:6]
+# role → the pages it may open (the rest show a refusal)
+ALLOWED = {
+    "admin": set(PAGES),
+    "leader": set(READING) | {"pages/06_briefing.py"},
+    "unit": set(READING),
+}
+
+
+@pytest.fixture
+def users():
+    accounts.add_user("chief", PASSWORD, accounts.ADMIN)
+    accounts.add_user("leader", PASSWORD, accounts.LEADER)
+    accounts.add_user("bangongting", PASSWORD, accounts.UNIT, units=["gov_office"])
+    return Path(os.environ["OVERSIGHT_USERS_FILE"])
+
+
+def _audit_lines():
+    path = Path(os.environ["OVERSIGHT_AUDIT_LOG"])
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def sign_in(username, password=PASSWORD, script="app.py", query=None, address="127.0.0.1"):
+    at = run_page("app.py", query, address=address)
+    assert at.title[0].value == "登录派驻监督工作看板"
+    at.text_input(key="widget.login_user").input(username)
+    at.text_input(key="widget.login_password").input(password)
+    at.button[0].click().run()
+    if script != "app.py" and not at.exception:
+        at.switch_page(script).run()
+    return at
+
+
+@pytest.mark.parametrize("role, username", [("admin", "chief"), ("leader", "leader"), ("unit", "bangongting")])
+def test_role_page_matrix(users, role, username):
+    at = sign_in(username)
+    for script in PAGES:
+        at.switch_page(script).run()
+        assert not at.exception, (script, [e.value for e in at.exception])
+        refused = any("无权访问此页面" in error.value for error in at.error)
+        assert refused == (script not in ALLOWED[role]), (role, script)
+        if not refused:  # the nav lists exactly the pages the role may open
+            assert len(at.get("page_link")) == len(ALLOWED[role]), (role, script)
+
+
+def test_a_unit_account_sees_only_its_own_unit(users):
+    at = sign_in("bangongting")
+    shown = metrics(at)
+    assert shown["指出问题"] == "3个" and shown["意见建议"] == "3条"
+    assert all(value not in ("16个", "19条") for value in shown.values())
+    assert at.multiselect(key="widget.units").options == ["省政府办公厅"]
+    assert len(at.download_button) == 0  # unit accounts read; they do not download
+    at.switch_page("pages/05_unit_profile.py").run()
+    assert "全部单位平均" not in " ".join(caption.value for caption in at.caption)  # would reveal the totals
+
+
+def test_url_tampering_shows_nothing_of_another_unit(users):
+    at = sign_in("bangongting", query={"unit": "research", "from": "2020Q1", "to": "2020Q4"})
+    shown = metrics(at)
+    assert shown["指出问题"] == "3个"  # its own unit, never research's
+    assert "unit=research" in at.warning[0].value
+    for script in READING[1:]:
+        at.switch_page(script).run()
+        frames = [frame.value for frame in at.dataframe]
+        for frame in frames:
+            assert "省政府研究室" not in frame.to_string()
+
+
+def test_a_leader_sees_all_units_and_may_download(users):
+    at = sign_in("leader")
+    assert metrics(at)["指出问题"] == "16个"
+    assert len(at.download_button) == 16
+    assert "当前账号：leader（领导）" in " ".join(caption.value for caption in at.caption)
+
+
+def test_wrong_passwords_are_refused_then_throttled(users):
+    at = sign_in("leader", "wrong-password")
+    assert at.error[0].value == "账号或密码错误"
+    for _ in range(5):
+        at = sign_in("leader", "wrong-password")
+    assert "登录失败次数过多" in at.error[0].value
+    at = sign_in("leader")  # even the right password waits out the lock
+    assert "登录失败次数过多" in at.error[0].value
+    actions = [line["action"] for line in _audit_lines()]
+    assert actions.count("sign_in_failed") == 5 and "refused" in actions
+
+
+def test_sign_in_and_sign_out_are_audited(users):
+    at = sign_in("chief")
+    at.button(key="widget.logout").click().run()
+    assert at.title[0].value == "登录派驻监督工作看板"
+    lines = _audit_lines()
+    assert [(line["action"], line["account"]) for line in lines] == [("sign_in", "chief"), ("sign_out", "chief")]
+
+
+def test_local_mode_serves_this_machine_and_refuses_others():
+    at = run_page(address="127.0.0.1")
+    assert metrics(at)["指出问题"] == "16个"
+    assert any("本机模式" in caption.value for caption in at.caption)
+    at = run_page(address="192.0.2.10")
+    assert "只允许在运行它的计算机上访问" in at.error[0].value
+    assert len(at.metric) == 0
+    refused = [line for line in _audit_lines() if line["action"] == "refused"]
+    assert refused[-1]["details"]["reason"] == "non_local_client" and refused[-1]["address"] == "192.0.2.10"
+
+
+def test_admins_read_the_audit_log(users):
+    sign_in("leader", "wrong-password")
+    at = sign_in("chief", script="pages/08_audit.py")
+    table = at.dataframe[0].value
+    assert list(table["操作"])[:2] == ["登录", "登录失败"]  # newest first
+    at.selectbox(key="widget.audit_action").set_value("sign_in_failed").run()
+    assert list(at.dataframe[0].value["账号"]) == ["leader"]
