@@ -321,10 +321,11 @@ def _sidebar(span: DataSpan, units: pd.DataFrame, account: accounts.Account) -> 
 
 
 def _page_header(page: Page, title_key: str) -> None:
-    st.title(page.t(title_key) if title_key != "app.title" else page.t("app.title"))
-    if page.filter.units:
-        names = dict(zip(page.units["unit_id"], page.units["name_zh" if page.lang == "zh" else "name_en"]))
-        scope = ("、" if page.lang == "zh" else ", ").join(names[u] for u in page.filter.units)
+    st.title(page.t(title_key))
+    names = dict(zip(page.units["unit_id"], page.units["name_zh" if page.lang == "zh" else "name_en"]))
+    shown_units = page.filter.units or (() if page.sees_all_units else tuple(page.span.unit_ids))
+    if shown_units:  # chosen units, or the only units a unit account may see
+        scope = ("、" if page.lang == "zh" else ", ").join(names[u] for u in shown_units if u in names)
     else:
         scope = page.t("app.all_units", count=len(page.span.unit_ids))
     st.caption(page.t("app.caption", units=scope, period=i18n.period_label(page.filter.start, page.filter.end, page.lang),

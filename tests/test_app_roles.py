@@ -66,6 +66,7 @@ def test_a_unit_account_sees_only_its_own_unit(users):
     assert shown["指出问题"] == "3个" and shown["意见建议"] == "3条"
     assert all(value not in ("16个", "19条") for value in shown.values())
     assert at.multiselect(key="widget.units").options == ["省政府办公厅"]
+    assert at.caption[0].value.startswith("数据范围：省政府办公厅；")
     assert len(at.download_button) == 0  # unit accounts read; they do not download
     at.switch_page("pages/05_unit_profile.py").run()
     assert "全部单位平均" not in " ".join(caption.value for caption in at.caption)  # would reveal the totals

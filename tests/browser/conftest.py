@@ -24,9 +24,10 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(data_dir: Path | None = None, script: str = "app.py") -> tuple[subprocess.Popen, str]:
+def start_server(data_dir: Path | None = None, script: str = "app.py",
+                 env_extra: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT), **(env_extra or {})}
     if data_dir is not None:
         env["OVERSIGHT_DATA_DIR"] = str(data_dir)
     process = subprocess.Popen(
@@ -58,8 +59,16 @@ def stop_server(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture(scope="session")
-def server_url():
-    process, url = start_server()
+def audit_log(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("local-mode") / "audit.jsonl"
+
+
+@pytest.fixture(scope="session")
+def server_url(tmp_path_factory, audit_log):
+    """The app in local mode (no accounts file), with its audit log where the tests can read it."""
+    private = tmp_path_factory.mktemp("local-mode-conf")
+    process, url = start_server(env_extra={"OVERSIGHT_USERS_FILE": str(private / "users.toml"),
+                                           "OVERSIGHT_AUDIT_LOG": str(audit_log)})
     yield url
     stop_server(process)
 

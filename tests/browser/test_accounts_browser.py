@@ -1,0 +1,59 @@
+"""Signing in for real: a unit account in the browser sees its own unit's figures and nothing else."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import start_server, stop_server
+from tests.browser.helpers import assert_no_exception, metric_value, wait_for_charts
+
+pytestmark = pytest.mark.browser
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="module")
+def accounts_server(tmp_path_factory):
+    from oversight import accounts
+
+    conf = tmp_path_factory.mktemp("accounts-conf")
+    users = conf / "users.toml"
+    accounts.add_user("bangongting", PASSWORD, accounts.UNIT, units=["gov_office"], path=users)
+    process, url = start_server(env_extra={"OVERSIGHT_USERS_FILE": str(users),
+                                           "OVERSIGHT_AUDIT_LOG": str(conf / "audit.jsonl")})
+    yield url, conf / "audit.jsonl"
+    stop_server(process)
+
+
+def test_a_unit_account_signs_in_and_sees_only_its_unit(page, accounts_server, output_dir):
+    url, audit_log = accounts_server
+    page.goto(f"{url}/?unit=research")  # a tampered link to another unit
+    expect(page.get_by_role("heading", name="登录派驻监督工作看板")).to_be_visible(timeout=60_000)
+    page.get_by_label("账号").fill("bangongting")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    wait_for_charts(page, 4)
+    assert metric_value(page, "指出问题") == "3个"
+    assert metric_value(page, "意见建议") == "3条"
+    # must not happen: the totals of all units, another unit's name, or download buttons
+    expect(page.get_by_text("16个", exact=True)).to_have_count(0)
+    expect(page.locator(".js-plotly-plot").get_by_text("省政府研究室")).to_have_count(0)
+    expect(page.get_by_role("button", name="PNG", exact=True)).to_have_count(0)
+    expect(page.get_by_role("link", name="数据管理")).to_have_count(0)
+    expect(page.get_by_text("当前账号：bangongting（单位）")).to_be_visible()
+    assert_no_exception(page)
+    page.screenshot(path=output_dir / "unit_account_overview.png", full_page=True)
+    assert '"action":"sign_in"' in audit_log.read_text(encoding="utf-8")
+
+
+def test_a_download_is_written_to_the_audit_log(page, server_url, audit_log):
+    page.goto(server_url)
+    wait_for_charts(page, 4)
+    with page.expect_download(timeout=60_000) as info:
+        page.get_by_role("button", name="CSV", exact=True).first.click()
+    name = info.value.suggested_filename
+    info.value.path()
+    expect(page.get_by_text("指出问题").first).to_be_visible()
+    lines = audit_log.read_text(encoding="utf-8")
+    assert '"action":"download"' in lines and name in lines and '"from":"2020Q1"' in lines
