@@ -20,8 +20,25 @@ def _small_integer_ticks(maximum: float) -> dict:
     return {"dtick": 1} if maximum <= 10 else {}
 
 
+MAX_UNIT_ROWS = 30  # beyond this a by-unit chart is unreadable (a province-wide deployment has ~500 units)
+TOP_UNIT_ROWS = 20
+
+
+def top_units(frame: pd.DataFrame, value_columns: Sequence[str]) -> pd.DataFrame:
+    """At most ``MAX_UNIT_ROWS`` rows: the first ``TOP_UNIT_ROWS`` units (the query sorts most first) and one
+    row adding up the rest, so the totals still add up. The rest row has no unit id, so a click on it narrows nothing."""
+    if len(frame) <= MAX_UNIT_ROWS:
+        return frame
+    top, rest = frame.iloc[:TOP_UNIT_ROWS], frame.iloc[TOP_UNIT_ROWS:]
+    others = {column: rest[column].sum() for column in value_columns}
+    others.update({"unit_id": "", "name_zh": i18n.t("chart.other_units", "zh", count=len(rest)),
+                   "name_en": i18n.t("chart.other_units", "en", count=len(rest))})
+    return pd.concat([top, pd.DataFrame([others])], ignore_index=True)
+
+
 def unit_bars(frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, stacked: bool) -> go.Figure:
     """Horizontal bars, one row per unit (first row of the frame on top); ``customdata`` holds the unit id."""
+    frame = top_units(frame, [column for column, _, _ in series])
     ordered = frame.iloc[::-1]
     names = unit_names(ordered, lang)
     figure = go.Figure()
@@ -117,9 +134,17 @@ def quarter_lines(frame: pd.DataFrame, lang: str, title_key: str, series: Sequen
 
 
 def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_column: str) -> go.Figure:
-    """Units down, quarters across, the count in every cell (the units sheet's order, first on top)."""
+    """Units down, quarters across, the count in every cell (the units sheet's order, first on top).
+
+    With more than ``MAX_UNIT_ROWS`` units only those with the most are drawn, and the title says so.
+    """
     table = frame.pivot_table(index=["ordinal", "unit_id", "name_zh", "name_en"], columns="quarter_key",
-                              values=value_column, aggfunc="sum").sort_index(level="ordinal", ascending=False)
+                              values=value_column, aggfunc="sum")
+    title = i18n.t(title_key, lang)
+    if len(table) > MAX_UNIT_ROWS:
+        table = table.loc[table.sum(axis=1).nlargest(MAX_UNIT_ROWS).index]
+        title = i18n.t("chart.top_units_suffix", lang, title=title, count=MAX_UNIT_ROWS)
+    table = table.sort_index(level="ordinal", ascending=False)
     names = list(table.index.get_level_values("name_zh" if lang == "zh" else "name_en"))
     columns = [i18n.t("quarter.short", lang, year=k // 10, quarter=k % 10) for k in table.columns]
     figure = go.Figure(go.Heatmap(
@@ -127,5 +152,5 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
         text=table.to_numpy(), texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
         showscale=False,  # every cell carries its number; a colour bar would only take width from the grid
     ))
-    return base_layout(figure, i18n.t(title_key, lang), height=max(340, 110 + 34 * len(names)),
+    return base_layout(figure, title, height=max(340, 110 + 34 * len(names)),
                        xaxis=dict(title=None, type="category", side="bottom"), yaxis=dict(title=None))

@@ -99,7 +99,8 @@ class Page:
 
 # ---------------------------------------------------------------- data, cached per data fingerprint
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+# One store at a time: after the data change, the old one (≈170 MB at 1M meetings) must not linger.
+@st.cache_resource(show_spinner=False, max_entries=1)
 def _open_store(folder: str, fingerprint: str) -> duckdb.DuckDBPyConnection:
     # fingerprint is part of the key: a replaced file gives a new connection, never stale data
     return store.open_folder(Path(folder))
@@ -345,6 +346,7 @@ def _clear_units() -> None:
 def _narrow_to_clicked_unit(chart_key: str) -> None:
     """A click on a unit's bar narrows the whole dashboard to that unit (the chip above clears it)."""
     points = st.session_state[chart_key].selection.points
+    # the "other units" bar of a long list carries no unit id: a click on it narrows nothing
     unit_ids = [point.get("customdata") for point in points if point.get("customdata")]
     if unit_ids:
         unit_id = unit_ids[0][0] if isinstance(unit_ids[0], list) else unit_ids[0]
@@ -424,6 +426,21 @@ def chart_grid(page: Page, specs: tuple[charts.ChartSpec, ...], columns: int = 2
 def table_card(page: Page, title_key: str, frame: pd.DataFrame, *, search_key: str | None = None,
                height: int | None = None, empty_key: str = "empty.no_rows") -> None:
     """A sortable table (click a header) under a title; with ``search_key``, a search box filters its rows."""
+    if search_key:
+        _searchable_table(page, title_key, frame, search_key, height, empty_key)
+    else:
+        _table(page, title_key, frame, None, height, empty_key)
+
+
+@st.fragment
+def _searchable_table(page: Page, title_key: str, frame: pd.DataFrame, search_key: str, height: int | None,
+                      empty_key: str) -> None:
+    # a fragment: typing in the search box reruns this table only, not every chart above it
+    _table(page, title_key, frame, search_key, height, empty_key)
+
+
+def _table(page: Page, title_key: str, frame: pd.DataFrame, search_key: str | None, height: int | None,
+           empty_key: str) -> None:
     from oversight import tables
 
     with st.container(border=True):
@@ -472,8 +489,12 @@ def section(page: Page, title_key: str) -> None:
     st.subheader(page.t(title_key))
 
 
+@st.fragment
 def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, build_label_key: str) -> None:
-    """Build the briefing pack for the current filter, with a progress bar, then offer its four files."""
+    """Build the briefing pack for the current filter, with a progress bar, then offer its four files.
+
+    A fragment: the build (2–3 s) and its progress bar rerun this panel only, not the charts above it.
+    """
     if not page.can_download:
         return
     if export.find_browser() is None:

@@ -49,3 +49,27 @@ def test_is_empty_for_no_rows_or_only_zeros():
     assert charts.is_empty(pd.DataFrame({"issues": []}), ("issues",))
     assert charts.is_empty(pd.DataFrame({"issues": [0, 0]}), ("issues",))
     assert not charts.is_empty(pd.DataFrame({"issues": [0, 1]}), ("issues",))
+
+
+def test_a_long_unit_list_is_cut_to_the_top_twenty_and_the_rest_still_adds_up():
+    from oversight import chart_kinds
+
+    frame = pd.DataFrame({"unit_id": [f"u{i:03d}" for i in range(500)], "name_zh": [f"单位{i}" for i in range(500)],
+                          "name_en": [f"Unit {i}" for i in range(500)], "issues": [500 - i for i in range(500)],
+                          "suggestions": [1] * 500})
+    figure = charts.make_issues_suggestions_by_unit_figure(frame, "zh")
+    issues = next(trace for trace in figure.data if trace.name == "指出问题")
+    assert len(issues.y) == 21 and issues.y[0] == "其他480家单位"
+    assert sum(issues.x) == frame["issues"].sum()
+    assert list(issues.customdata)[0] == ""  # a click on "other units" narrows nothing
+    assert len(chart_kinds.top_units(frame.head(30), ["issues"])) == 30
+
+
+def test_a_heatmap_of_many_units_draws_the_thirty_with_most_meetings():
+    from oversight import chart_kinds
+
+    rows = [{"unit_id": f"u{i}", "name_zh": f"单位{i}", "name_en": f"Unit {i}", "ordinal": i, "quarter_key": q,
+             "meetings": i} for i in range(100) for q in (20201, 20202)]
+    figure = chart_kinds.unit_quarter_heatmap(pd.DataFrame(rows), "zh", "chart.meetings_by_unit_quarter", "meetings")
+    assert len(figure.data[0].y) == 30 and "单位99" in figure.data[0].y and "单位69" not in figure.data[0].y
+    assert figure.layout.title.text == "各单位各季度会议数量（会议最多的30家）"
