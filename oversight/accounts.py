@@ -23,7 +23,6 @@ import ipaddress
 import json
 import os
 import re
-import tempfile
 import threading
 import time
 import tomllib
@@ -35,7 +34,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from oversight import i18n
+from oversight import atomic, i18n
 
 ADMIN, LEADER, UNIT = "admin", "leader", "unit"
 ROLES = (ADMIN, LEADER, UNIT)
@@ -350,24 +349,9 @@ def render_users(records: Mapping[str, UserRecord]) -> str:
 
 
 def write_private(path: Path, text: str) -> None:
-    """Replace ``path`` atomically: write beside it (mode 0600), flush to disk, rename over it."""
+    """Replace ``path`` atomically, readable by its owner only (it holds password hashes)."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    directory = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    atomic.write_bytes(path, text.encode("utf-8"), mode=0o600)
 
 
 @contextmanager

@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import tempfile
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -30,6 +28,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from oversight import atomic
 
 CACHE_DIR_NAME = ".cache"
 FORMAT_VERSION = "1"
@@ -121,21 +121,15 @@ def store(folder: Path, table: str, key: str, frame: pd.DataFrame) -> Path | Non
     """Write the frame atomically and drop the table's older entries; ``None`` when the folder is not writable."""
     directory = cache_dir(folder)
     path = cache_path(folder, table, key)
-    temporary = None
     try:
         directory.mkdir(exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{table}.", suffix=".tmp")
-        os.close(handle)
-        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), temporary)
-        os.chmod(temporary, 0o644)  # mkstemp makes 0600; the cache is as readable as the data beside it
-        os.replace(temporary, path)
-        temporary = None
+        sink = pa.BufferOutputStream()
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink)
+        # as readable as the data beside it
+        atomic.write_bytes(path, sink.getvalue().to_pybytes(), mode=0o644)
     except Exception as error:  # read-only folder, full disk, an odd frame: the dashboard goes on without
         log.warning("could not write cache file %s: %s", path, error)
         return None
-    finally:
-        if temporary is not None:
-            Path(temporary).unlink(missing_ok=True)
     for old in directory.glob(f"{table}.*.parquet"):
         if old != path:
             discard(old)

@@ -32,7 +32,7 @@ from typing import Any, Iterable, Sequence
 
 import pandas as pd
 
-from oversight import i18n, ingest, store, workbook
+from oversight import atomic, i18n, ingest, store, workbook
 from oversight.ingest import Problem, Source, ValidationError
 from oversight.schema import LOAD_ORDER, TABLES, Table
 
@@ -348,19 +348,7 @@ def keep_previous(folder: Path, manifest: dict[str, Any]) -> Path:
 
 def write_beside(folder: Path, file_name: str, data: bytes) -> Path:
     """The new file's bytes, flushed to disk next to its target under a temporary name."""
-    target = folder / file_name
-    mode = target.stat().st_mode & 0o777 if target.exists() else 0o644  # mkstemp's 0600 would hide it from others
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{file_name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temporary, mode)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return Path(temporary)
+    return atomic.write_beside(folder / file_name, data)
 
 
 def rename_into_place(temporary: Path, target: Path) -> None:

@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 from oversight import chart_kinds, i18n
 from oversight.chart_style import COLOURS, SEQUENCE, base_layout
 from oversight.charts import FORM_COLOURS, OVERVIEW_CHARTS, ChartSpec, make_meetings_by_quarter_figure
-from oversight.schema import ACTIVITY_KINDS, CATEGORIES, ISSUE_SOURCES, REMINDER_FORMS, SUGGESTION_STATUSES
+from oversight.schema import CATEGORIES, ISSUE_SOURCES, SUGGESTION_STATUSES
 
 STATUS_COLOURS = {"open": COLOURS["primary"], "in_progress": COLOURS["accent"], "rectified": COLOURS["green"]}
 ADOPTION_COLOURS = {"proposed": COLOURS["muted"], "adopted": COLOURS["secondary"], "implemented": COLOURS["green"]}

@@ -1,14 +1,13 @@
 """Write a contract table as the office's own kind of workbook: Chinese headers, labels and real dates."""
 from __future__ import annotations
 
-import os
-import tempfile
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
 
+from oversight import atomic
 from oversight.schema import BOOL, DATE, ENUM, UNIT, Table
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -39,19 +38,7 @@ def to_office_values(table: Table, frame: pd.DataFrame, units: pd.DataFrame | No
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:
     """Write beside the target, then rename: a reader sees the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-            stream.flush()
-            os.fsync(stream.fileno())
-        # mkstemp creates 0600; keep the mode the file had, or the usual 0644.
-        os.chmod(temporary, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    atomic.write_bytes(path, data)
 
 
 def table_xlsx_bytes(table: Table, frame: pd.DataFrame, units: pd.DataFrame | None = None,

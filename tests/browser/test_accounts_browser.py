@@ -1,8 +1,6 @@
 """Signing in for real: a unit account in the browser sees its own unit's figures and nothing else."""
 from __future__ import annotations
 
-import re
-
 import pytest
 from playwright.sync_api import expect
 
