@@ -60,6 +60,16 @@ def test_a_valid_append_is_checked_previewed_imported_shown_and_undone(data_dir)
     assert "已撤销" in data_page.success[-1].value
     assert metrics(run_page())["指出问题"] == "16个"
 
+    import json
+    import os
+    from pathlib import Path
+
+    lines = [json.loads(line) for line in Path(os.environ["OVERSIGHT_AUDIT_LOG"]).read_text().splitlines()]
+    imported, undone = [line for line in lines if line["action"] in ("import", "undo")]
+    assert imported["action"] == "import" and imported["details"]["sources"] == ["新增问题.xlsx"]
+    assert imported["details"]["tables"] == {"issues": 28}
+    assert undone["action"] == "undo" and undone["details"]["undoes"] == imported["details"]["history"]
+
 
 def test_a_bad_file_is_refused_with_every_problem_located_and_nothing_written(data_dir):
     before = _hashes(data_dir)

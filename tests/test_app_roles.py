@@ -129,3 +129,28 @@ def test_admins_read_the_audit_log(users):
     assert list(table["操作"])[:2] == ["登录", "登录失败"]  # newest first
     at.selectbox(key="widget.audit_action").set_value("sign_in_failed").run()
     assert list(at.dataframe[0].value["账号"]) == ["leader"]
+
+
+def _oidc_app(user: dict):
+    from streamlit.testing.v1 import AppTest
+
+    from oversight.ui import TEST_ADDRESS_KEY
+    from tests.apptest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state[TEST_ADDRESS_KEY] = "192.0.2.20"  # single sign-on serves other machines too
+    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                          "client_id": "oversight", "client_secret": "y", "server_metadata_url": "https://idp.invalid"}
+    at.user = user
+    return at.run()
+
+
+def test_single_sign_on_maps_the_email_to_the_account(users):
+    accounts.add_user("bgt-sso", None, accounts.UNIT, units=["gov_office"], email="bgt@gov.example")
+    at = _oidc_app({"is_logged_in": False})
+    assert at.button[0].label == "通过单位统一身份认证登录"
+    at = _oidc_app({"is_logged_in": True, "email": "bgt@gov.example", "email_verified": True})
+    assert metrics(at)["指出问题"] == "3个"
+    assert ("sign_in", "bgt-sso") in [(line["action"], line["account"]) for line in _audit_lines()]
+    at = _oidc_app({"is_logged_in": True, "email": "stranger@elsewhere.example", "email_verified": True})
+    assert "未分配看板账号" in at.error[0].value and len(at.metric) == 0
