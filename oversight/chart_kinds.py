@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight import i18n
-from oversight.chart_style import COLOURS, SEQUENCE, base_layout, quarter_labels, unit_names
+from oversight.chart_style import COLOURS, SEQUENCE, base_layout, left_margin_for, quarter_labels, unit_names
 
 # (column, translation key of its series name, colour)
 Series = tuple[str, str, str]
@@ -54,6 +54,7 @@ def unit_bars(frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[S
         height=max(340, 110 + (34 if stacked else 24 * len(series)) * len(frame)),
         xaxis=dict(title=i18n.t("axis.count", lang), **_small_integer_ticks(total)), yaxis=dict(title=None),
         legend=dict(traceorder="normal" if stacked else "reversed"), clickmode="event+select",
+        margin=dict(l=left_margin_for(names), r=40),
     )
 
 
@@ -70,7 +71,7 @@ def code_bars(frame: pd.DataFrame, lang: str, title_key: str, code_column: str, 
     return base_layout(
         figure, i18n.t(title_key, lang), height=max(300, 90 + 40 * len(frame)), showlegend=False,
         xaxis=dict(title=i18n.t("axis.count", lang), **_small_integer_ticks(frame[value_column].max())),
-        yaxis=dict(title=None),
+        yaxis=dict(title=None), margin=dict(l=left_margin_for(labels), r=40),
     )
 
 
@@ -153,4 +154,5 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
         showscale=False,  # every cell carries its number; a colour bar would only take width from the grid
     ))
     return base_layout(figure, title, height=max(340, 110 + 34 * len(names)),
-                       xaxis=dict(title=None, type="category", side="bottom"), yaxis=dict(title=None))
+                       xaxis=dict(title=None, type="category", side="bottom"), yaxis=dict(title=None),
+                       margin=dict(l=left_margin_for(names), b=50))

@@ -36,7 +36,8 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
     previous_labels = [str(Quarter(int(y) - 1, int(q))) for y, q in zip(frame["year"], frame["quarter"])]
     figure = go.Figure()
     figure.add_bar(x=labels, y=previous, name=i18n.t("series.meetings_prev", lang),
-                   marker_color=COLOURS["muted"], text=previous, textposition="outside",
+                   marker_color=COLOURS["muted"], text=[f"{v:.0f}" if v == v else "" for v in previous],
+                   textposition="outside",
                    customdata=previous_labels, hovertemplate="%{customdata}: %{y}<extra></extra>")
     figure.add_bar(x=labels, y=frame["meetings"], name=i18n.t("series.meetings", lang),
                    marker_color=COLOURS["primary"], text=frame["meetings"], textposition="outside",

@@ -402,15 +402,16 @@ def _audited(page: Page, file_name: str, make):
 def _download_row(page: Page, spec: charts.ChartSpec, downloads: list[export.ChartDownload]) -> None:
     """PNG, SVG, CSV and XLSX buttons; without a browser the image buttons give way to how to install one."""
     has_browser = export.find_browser() is not None
-    columns = st.columns(len(downloads))
-    for column, download in zip(columns, downloads):
+    # one popover per chart: the buttons inside are drawn only when it opens, which keeps the page quick
+    row = st.popover(page.t("download.menu"), icon=":material/download:")
+    for download in downloads:
         if download.needs_browser and not has_browser:
             continue
         # data=callable: made (and audited) only when someone clicks, not on every rerun
-        column.download_button(page.t(f"download.{download.kind}"), data=_audited(page, download.file_name, download.make),
+        row.download_button(page.t(f"download.{download.kind}"), data=_audited(page, download.file_name, download.make),
                                file_name=download.file_name,
                                mime=download.mime, key=f"download.{spec.key}.{download.kind}", on_click="ignore",
-                               icon=":material/download:", width="stretch",
+                               icon=":material/download:", width="content",
                                help=page.t("download.help", file_name=download.file_name))
     if not has_browser:
         st.caption(export.ImageRendererMissing().message(page.lang))

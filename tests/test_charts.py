@@ -73,3 +73,12 @@ def test_a_heatmap_of_many_units_draws_the_thirty_with_most_meetings():
     figure = chart_kinds.unit_quarter_heatmap(pd.DataFrame(rows), "zh", "chart.meetings_by_unit_quarter", "meetings")
     assert len(figure.data[0].y) == 30 and "单位99" in figure.data[0].y and "单位69" not in figure.data[0].y
     assert figure.layout.title.text == "各单位各季度会议数量（会议最多的30家）"
+
+
+def test_an_unknown_year_earlier_draws_no_bar_and_no_nan_label(connection):
+    from oversight.filters import Filter, Quarter
+
+    frame = queries.run(connection, "meetings_by_quarter", Filter((), Quarter(2019, 1), Quarter(2019, 4)))
+    figure = charts.make_meetings_by_quarter_figure(frame, "en")
+    assert list(figure.data[0].text) == ["", "", "", ""]
+    assert figure.layout.annotations == ()

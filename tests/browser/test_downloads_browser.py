@@ -12,10 +12,16 @@ from tests.browser.helpers import wait_for_charts
 pytestmark = pytest.mark.browser
 
 
-def _download(page, button_name: str, nth: int = 0, exact: bool = False):
+def _download(page, button_name: str, nth: int = 0, exact: bool = False, menu: bool = False):
+    """Click a download button; a chart's buttons sit in its 下载 popover, which opens first."""
+    if menu:
+        page.get_by_role("button", name="下载").nth(nth).click()
+        nth = 0
     with page.expect_download(timeout=60_000) as info:
         page.get_by_role("button", name=button_name, exact=exact).nth(nth).click()
     download = info.value
+    if menu:
+        page.keyboard.press("Escape")  # close the popover again, as a person would
     return download.suggested_filename, open(download.path(), "rb").read()
 
 
@@ -24,7 +30,7 @@ def test_a_charts_png_and_csv_download(page, server_url, output_dir):
 
     page.goto(server_url)
     wait_for_charts(page, 4)
-    name, data = _download(page, "PNG", exact=True)
+    name, data = _download(page, "PNG", exact=True, menu=True)
     assert name == "问题与建议_按单位_2020Q1-2020Q4.png"
     image = Image.open(io.BytesIO(data)).convert("RGB")
     assert image.width == 2560  # 1280 px at scale 2: a 16:9 slide's width
@@ -33,7 +39,7 @@ def test_a_charts_png_and_csv_download(page, server_url, output_dir):
     assert any(rgb == (0xB3, 0x26, 0x1E) for _, rgb in colours)  # the template's red bars, not black
     (output_dir / name).write_bytes(data)
 
-    name, data = _download(page, "CSV", exact=True)
+    name, data = _download(page, "CSV", exact=True, menu=True)
     assert name.endswith("2020Q1-2020Q4.csv")
     assert data.startswith(b"\xef\xbb\xbf")  # the BOM that makes Excel read Chinese correctly
     text = data.decode("utf-8-sig")
