@@ -7,6 +7,7 @@ is a single queue, so calls are serialised with a lock.
 """
 from __future__ import annotations
 
+import functools
 import os
 import threading
 from dataclasses import dataclass
@@ -130,13 +131,14 @@ def chart_downloads(spec: charts.ChartSpec, frame: pd.DataFrame, figure: go.Figu
     """PNG, SVG, CSV and XLSX of one chart as the card shows it; nothing is rendered until ``make()`` is called."""
     title = spec.title(context.lang)
     stem = context.chart_file_stem(spec.key, title)
-    exported = with_subtitle(figure, context.subtitle())
-    table = chart_data_table(frame, context.lang)
+    # built on the first click, not on every rerun of the page that shows the buttons
+    exported = functools.cache(lambda: with_subtitle(figure, context.subtitle()))
+    table = functools.cache(lambda: chart_data_table(frame, context.lang))
     makers: dict[str, Callable[[], bytes]] = {
-        "png": lambda: figure_png(exported),
-        "svg": lambda: figure_svg(exported),
-        "csv": lambda: table_csv_bytes(table),
-        "xlsx": lambda: table_xlsx_bytes(table, title),
+        "png": lambda: figure_png(exported()),
+        "svg": lambda: figure_svg(exported()),
+        "csv": lambda: table_csv_bytes(table()),
+        "xlsx": lambda: table_xlsx_bytes(table(), title),
     }
     return [ChartDownload(kind, f"{stem}.{kind}", _MIME[kind], make, kind in ("png", "svg"))
             for kind, make in makers.items()]
