@@ -44,15 +44,20 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     return text.format(**params) if params else text
 
 
-def code_label(code: str, lang: str) -> str:
-    """The label of any enumeration code of the contract (statuses, forms, kinds …)."""
+@cache
+def _contract_labels() -> dict[str, str]:
     from oversight import schema  # the contract holds the Chinese labels
 
     merged: dict[str, str] = {}
     for choices in (schema.ISSUE_STATUSES, schema.SUGGESTION_STATUSES, schema.REMINDER_FORMS, schema.ACTIVITY_KINDS,
                     schema.ISSUE_SOURCES, schema.CATEGORIES, schema.MEETING_KINDS):
         merged.update(choices)
-    return choice_label(merged, code, lang)
+    return merged
+
+
+def code_label(code: str, lang: str) -> str:
+    """The label of any enumeration code of the contract (statuses, forms, kinds …)."""
+    return choice_label(_contract_labels(), code, lang)
 
 
 def label(key: str, lang: str) -> str:

@@ -95,10 +95,11 @@ def _needed_as_context(name: str) -> bool:
     return name in ("units", "issues")
 
 
-def _select_typed(table: Table) -> str:
-    # Column names come from the contract, never from user input.
-    parts = [f'cast("{c.name}" as {_SQL_TYPES.get(c.kind, "VARCHAR")}) as "{c.name}"' for c in table.columns]
-    return ", ".join(parts)
+def typed_relation(relation: duckdb.DuckDBPyRelation, table: Table) -> duckdb.DuckDBPyRelation:
+    """The contract's columns cast to their SQL types, built as expressions: no SQL text is assembled."""
+    return relation.select(*(
+        duckdb.ColumnExpression(c.name).cast(duckdb.sqltype(_SQL_TYPES.get(c.kind, "VARCHAR"))).alias(c.name)
+        for c in table.columns))
 
 
 # Every query filters the same way; these macros keep that one definition.
@@ -109,6 +110,9 @@ MACROS = (
     # column with two constants instead of computing a quarter per row (about 15% of the Overview at 1M rows).
     "create macro in_quarters(day, q_from, q_to) as day >= make_date(q_from // 10, (q_from % 10) * 3 - 2, 1) "
     "and day < cast(make_date(q_to // 10, (q_to % 10) * 3 - 2, 1) + interval 3 month as date)",
+    # Every quarter key from q_from to q_to, so per-quarter queries show quarters without records as zero.
+    "create macro quarters_between(q_from, q_to) as table select (i // 4) * 10 + i % 4 + 1 as quarter_key "
+    "from range((q_from // 10) * 4 + q_from % 10 - 1, (q_to // 10) * 4 + q_to % 10) as t(i)",
 )
 
 
@@ -118,14 +122,9 @@ def connect(frames: dict[str, pd.DataFrame | Path]) -> duckdb.DuckDBPyConnection
     for macro in MACROS:
         connection.execute(macro)
     for name, source in frames.items():
-        if isinstance(source, Path):
-            # DuckDB reads the Parquet straight into its own columns: no pandas copy, a fraction of the memory.
-            connection.execute(f'create table "{name}" as select {_select_typed(TABLES[name])} '
-                               f'from read_parquet($path)', {"path": str(source)})
-            continue
-        connection.register("incoming", source)
-        connection.execute(f'create table "{name}" as select {_select_typed(TABLES[name])} from incoming')
-        connection.unregister("incoming")
+        # DuckDB reads a Parquet cache file straight into its own columns: no pandas copy, a fraction of the memory.
+        relation = connection.read_parquet(str(source)) if isinstance(source, Path) else connection.from_df(source)
+        typed_relation(relation, TABLES[name]).create(name)
     return connection
 
 

@@ -88,9 +88,15 @@ class Page:
         filter_ = filter_ or self.filter
         return i18n.period_label(filter_.start, filter_.end, self.lang)
 
-    @property
+    @functools.cached_property
     def export_context(self) -> export.ExportContext:
+        # built once per page run, not once per chart card
         return export.ExportContext.build(self.lang, self.filter, self.units, self.span.last_day)
+
+    def year_on_year(self, name: str) -> tuple[pd.Series, pd.Series, str]:
+        """A one-row query for the filter and for the same span a year earlier (同比), and that span's label."""
+        earlier = self.filter.previous_year()
+        return self.query(name).iloc[0], self.query(name, earlier).iloc[0], self.period(earlier)
 
     def unit_name(self, unit_id: str) -> str:
         row = self.units.loc[self.units["unit_id"] == unit_id].iloc[0]

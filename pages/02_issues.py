@@ -2,12 +2,8 @@
 from oversight import kpis, page_charts, tables, ui
 
 page = ui.setup_page("issues")
-year_earlier = page.filter.previous_year()
-ui.kpi_row(kpis.issue_kpis(
-    page.query("rectification_summary").iloc[0],
-    page.query("rectification_summary", year_earlier).iloc[0],
-    page.lang, page.period(year_earlier),
-))
+current, earlier, earlier_label = page.year_on_year("rectification_summary")
+ui.kpi_row(kpis.issue_kpis(current, earlier, page.lang, earlier_label))
 ui.chart_grid(page, page_charts.ISSUE_CHARTS)
 ui.table_card(page, "table.overdue_issues",
               tables.present(page.query("overdue_issues"), tables.OVERDUE_COLUMNS, page.lang))

@@ -2,12 +2,8 @@
 from oversight import kpis, page_charts, tables, ui
 
 page = ui.setup_page("reminders")
-year_earlier = page.filter.previous_year()
-ui.kpi_row(kpis.reminder_kpis(
-    page.query("reminder_totals").iloc[0],
-    page.query("reminder_totals", year_earlier).iloc[0],
-    page.lang, page.period(year_earlier),
-))
+current, earlier, earlier_label = page.year_on_year("reminder_totals")
+ui.kpi_row(kpis.reminder_kpis(current, earlier, page.lang, earlier_label))
 ui.chart_grid(page, page_charts.REMINDER_CHARTS)
 ui.table_card(page, "table.units_without_consultation",
               tables.present(page.query("units_without_consultation"), tables.NO_CONSULTATION_COLUMNS, page.lang),

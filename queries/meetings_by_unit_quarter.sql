@@ -7,8 +7,7 @@ with unit_scope as (
 ),
 
 quarter_series as (
-    select (i // 4) * 10 + i % 4 + 1 as quarter_key
-    from range(($q_from // 10) * 4 + $q_from % 10 - 1, ($q_to // 10) * 4 + $q_to % 10) as t(i)
+    select quarter_key from quarters_between($q_from, $q_to)
 ),
 
 counts as (

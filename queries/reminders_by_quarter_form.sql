@@ -2,8 +2,7 @@
 -- Parameters: $units (empty = all), $q_from, $q_to.
 -- Output: quarter_key, year, quarter, written, in_person, meeting, reminders.
 with quarter_series as (
-    select (i // 4) * 10 + i % 4 + 1 as quarter_key
-    from range(($q_from // 10) * 4 + $q_from % 10 - 1, ($q_to // 10) * 4 + $q_to % 10) as t(i)
+    select quarter_key from quarters_between($q_from, $q_to)
 ),
 
 scoped as (
