@@ -85,9 +85,8 @@ def collect_report(run_query: QueryRunner, filter_: Filter, lang: str,
     progress(0.0, i18n.t("export.progress.queries", lang))
     context = load_context(run_query, filter_, lang)
     figures = gather_figures(run_query, filter_)
-    previous = filter_.previous_year()
     cards = kpis.overview_kpis(figures.current, figures.previous, lang,
-                               i18n.period_label(previous.start, previous.end, lang))
+                               i18n.span_label(figures.filter.previous_year(), lang))
     sections = []
     for index, spec in enumerate(specs):
         progress(0.05 + (_CHARTS_END - 0.05) * index / max(len(specs), 1),

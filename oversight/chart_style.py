@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight import i18n
+from oversight.filters import Quarter
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 # Government-report palette: a deep red for the team's own figures, blues and greys beside it.
@@ -64,4 +65,18 @@ def base_layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:
 
 
 def quarter_labels(frame: pd.DataFrame, lang: str) -> list[str]:
-    return [i18n.t("quarter.short", lang, year=int(y), quarter=int(q)) for y, q in zip(frame["year"], frame["quarter"])]
+    """``2020Q1`` …, and where the query says a quarter runs only to the data date (``through_day``), that too:
+    ``2020Q3（截至8月14日）``, or ``2020Q4（尚无数据）`` for a quarter that starts after it."""
+    labels = [i18n.t("quarter.short", lang, year=int(y), quarter=int(q)) for y, q in zip(frame["year"], frame["quarter"])]
+    if "through_day" not in frame.columns:
+        return labels
+    marked = []
+    for label, year, quarter, through in zip(labels, frame["year"], frame["quarter"], frame["through_day"]):
+        through = pd.Timestamp(through).date()
+        quarter_of = Quarter(int(year), int(quarter))
+        if through < quarter_of.first_day:
+            label = i18n.t("quarter.no_data_yet", lang, label=label)
+        elif through < quarter_of.last_day:
+            label = i18n.t("quarter.to_date", lang, label=label, **i18n.day_parts(through))
+        marked.append(label)
+    return marked

@@ -62,11 +62,27 @@ def quarter_range(start: Quarter, end: Quarter) -> list[Quarter]:
     return [start.shift(i) for i in range(end.index - start.index + 1)]
 
 
+def same_day_years_earlier(day: date, years: int = 1) -> date:
+    """The same calendar day ``years`` earlier (29 February becomes the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 @dataclass(frozen=True)
 class Filter:
+    """Units (empty = all) and a quarter range; ``cutoff`` is the data date where the range ends after it.
+
+    The as-of date of every figure is ``as_of``: the range's last day, or the cut-off where the data stops
+    earlier (see ``DataSpan.resolve``). A comparison span keeps the same cut-off a year (or a span) earlier,
+    so a year to date is compared with the same dates of the year before.
+    """
+
     units: tuple[str, ...]
     start: Quarter
     end: Quarter
+    cutoff: date | None = None
 
     def __post_init__(self) -> None:
         if self.end < self.start:
@@ -76,27 +92,49 @@ class Filter:
     def quarters(self) -> list[Quarter]:
         return quarter_range(self.start, self.end)
 
+    @property
+    def as_of(self) -> date:
+        """The day every status, age and count is taken at: the range's end, or the data date if earlier."""
+        return min(self.end.last_day, self.cutoff) if self.cutoff else self.end.last_day
+
+    @property
+    def is_to_date(self) -> bool:
+        """True where the range ends after the data date: its figures run to the data date only."""
+        return self.as_of < self.end.last_day
+
     def previous_year(self) -> "Filter":
-        """The same span a year earlier: what 同比 compares with."""
-        return replace(self, start=self.start.shift(-4), end=self.end.shift(-4))
+        """The same span a year earlier, to the same day where this one is cut off: what 同比 compares with."""
+        cutoff = same_day_years_earlier(self.as_of) if self.is_to_date else None
+        return replace(self, start=self.start.shift(-4), end=self.end.shift(-4), cutoff=cutoff)
 
     def previous_span(self) -> "Filter":
-        """The span of the same length just before this one: what 环比 compares with."""
+        """The span of the same length just before this one (cut off as many days in): what 环比 compares with."""
         length = len(self.quarters)
-        return replace(self, start=self.start.shift(-length), end=self.end.shift(-length))
+        start, end = self.start.shift(-length), self.end.shift(-length)
+        cutoff = start.first_day + (self.as_of - self.start.first_day) if self.is_to_date else None
+        return replace(self, start=start, end=end, cutoff=cutoff)
 
     def sql_params(self) -> dict[str, object]:
-        """Every parameter a query file may use; ``oversight.queries`` binds those it names."""
+        """Every parameter a query file may use; ``oversight.queries`` binds those it names.
+
+        ``period_end`` is the as-of date (the range's last day, or the data date where that is earlier);
+        ``prev_end`` is the same day a year earlier, where a per-quarter query puts the year before beside it.
+        """
         return {
             "units": list(self.units),
             "q_from": self.start.key,
             "q_to": self.end.key,
             "period_start": self.start.first_day,
-            "period_end": self.end.last_day,
+            "period_end": self.as_of,
+            "prev_start": same_day_years_earlier(self.start.first_day),
+            "prev_end": same_day_years_earlier(self.as_of),
         }
 
     def with_units(self, units: Iterable[str]) -> "Filter":
         return replace(self, units=tuple(units))
+
+    def without_cutoff(self) -> "Filter":
+        return replace(self, cutoff=None)
 
     def to_query_params(self) -> dict[str, list[str] | str]:
         params: dict[str, list[str] | str] = {"unit": list(self.units)} if self.units else {}
@@ -106,7 +144,11 @@ class Filter:
 
 @dataclass(frozen=True)
 class DataSpan:
-    """What the data holds: the known unit ids (in display order) and the first and last quarter."""
+    """What the data holds: the known unit ids (in display order), the first and last quarter with records,
+    and the data date (``last_day``, the newest date recorded in any ledger).
+
+    The data covers whole quarters from ``first`` (the quarter of the earliest record) to the data date.
+    """
 
     unit_ids: tuple[str, ...]
     first: Quarter
@@ -117,9 +159,52 @@ class DataSpan:
         """The latest year in the data, all units."""
         return Filter((), max(Quarter(self.last.year, 1), self.first), Quarter(self.last.year, 4))
 
+    def resolve(self, filter_: Filter) -> Filter:
+        """The filter with the data date as its cut-off where the range ends after it (a year to date)."""
+        cutoff = self.last_day if self.last_day and self.last_day < filter_.end.last_day else None
+        return replace(filter_, cutoff=cutoff)
+
+    def covers(self, filter_: Filter) -> bool:
+        """True where the data reaches back to the filter's first quarter, so its zeros are real zeros."""
+        return filter_.start >= self.first
+
+    def has_data_in(self, filter_: Filter) -> bool:
+        """False for a range that starts after the data date: nothing in it can be known yet."""
+        return self.last_day is None or filter_.start.first_day <= self.last_day
+
+    def comparable(self, filter_: Filter, earlier: Filter) -> bool:
+        """A comparison of ``filter_`` with ``earlier`` is made only where the data covers all of ``earlier``.
+
+        A span partly before the first records would compare with zeros that are really unknowns
+        (the "+68%" against a year with no records): such a comparison is not made at all.
+        """
+        return self.covers(earlier) and self.has_data_in(filter_)
+
+    def year_earlier(self, filter_: Filter) -> Filter | None:
+        """What 同比 compares ``filter_`` with, or None where the data does not cover it (无可比数据)."""
+        earlier = filter_.previous_year()
+        return earlier if self.comparable(filter_, earlier) else None
+
+    def span_before(self, filter_: Filter) -> Filter | None:
+        """What 环比 compares ``filter_`` with, or None where the data does not cover it (无可比数据)."""
+        earlier = filter_.previous_span()
+        return earlier if self.comparable(filter_, earlier) else None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, object], unit_ids: Sequence[str] = ()) -> "DataSpan":
+        """From a ``data_span`` query row (``first_quarter``, ``last_quarter``, ``last_day``)."""
+        last_day = row.get("last_day")
+        return cls(tuple(unit_ids), Quarter.from_key(int(row["first_quarter"])),  # type: ignore[arg-type]
+                   Quarter.from_key(int(row["last_quarter"])),  # type: ignore[arg-type]
+                   None if last_day is None or last_day != last_day else _as_date(last_day))
+
     @property
     def quarters(self) -> list[Quarter]:
         return quarter_range(self.first, Quarter(self.last.year, 4))
+
+
+def _as_date(value: object) -> date:
+    return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[return-value]
 
 
 def _as_list(value: str | Sequence[str] | None) -> list[str]:

@@ -79,6 +79,21 @@ def quarter_label(quarter: object, lang: str) -> str:
     return t("quarter.label", lang, year=quarter.year, quarter=quarter.quarter)  # type: ignore[attr-defined]
 
 
+def span_label(filter_: object, lang: str) -> str:
+    """A filter's quarters, with ``（截至8月14日）`` where the range runs past the data date (a span to date)."""
+    text = period_label(filter_.start, filter_.end, lang)  # type: ignore[attr-defined]
+    if getattr(filter_, "is_to_date", False):
+        text = t("period.to_date", lang, period=text, **day_parts(filter_.as_of))  # type: ignore[attr-defined]
+    return text
+
+
+def day_parts(day: object) -> dict[str, object]:
+    """The pieces a to-date label needs: ``month``, ``day`` and the English ``month_name``."""
+    import calendar
+
+    return {"month": day.month, "day": day.day, "month_name": calendar.month_abbr[day.month]}  # type: ignore[attr-defined]
+
+
 def period_label(start: object, end: object, lang: str) -> str:
     if start == end:
         return t("period.single", lang, start=quarter_label(start, lang))

@@ -52,5 +52,4 @@ def run(connection: duckdb.DuckDBPyConnection, name: str, filter_: Filter | None
 def data_span(connection: duckdb.DuckDBPyConnection) -> DataSpan:
     row = run(connection, "data_span").iloc[0]
     units = tuple(run(connection, "units")["unit_id"])
-    return DataSpan(units, Quarter.from_key(int(row["first_quarter"])), Quarter.from_key(int(row["last_quarter"])),
-                    pd.Timestamp(row["last_day"]).date())
+    return DataSpan.from_row({**row.to_dict(), "last_day": pd.Timestamp(row["last_day"])}, units)

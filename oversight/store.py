@@ -110,10 +110,54 @@ MACROS = (
     # column with two constants instead of computing a quarter per row (about 15% of the Overview at 1M rows).
     "create macro in_quarters(day, q_from, q_to) as day >= make_date(q_from // 10, (q_from % 10) * 3 - 2, 1) "
     "and day < cast(make_date(q_to // 10, (q_to % 10) * 3 - 2, 1) + interval 3 month as date)",
+    # The filter's own days: from the range's first day to its as-of date (the range's end, or the data date
+    # where that is earlier; a year-earlier span keeps the same cut-off). Every count of a span uses this.
+    "create macro in_period(day, period_start, period_end) as day >= period_start and day <= period_end",
     # Every quarter key from q_from to q_to, so per-quarter queries show quarters without records as zero.
     "create macro quarters_between(q_from, q_to) as table select (i // 4) * 10 + i % 4 + 1 as quarter_key "
     "from range((q_from // 10) * 4 + q_from % 10 - 1, (q_to // 10) * 4 + q_to % 10) as t(i)",
+    # A quarter's last day, and that day capped at the as-of date (a quarter still running is shown to date).
+    "create macro quarter_last_day(quarter_key) as cast(make_date(quarter_key // 10, (quarter_key % 10) * 3 - 2, 1) "
+    "+ interval 3 month - interval 1 day as date)",
+    # Rectification, one vocabulary for every query (README, 口径说明): an issue counts as rectified at a day
+    # only if it was rectified on or before it; it is overdue at a day if its deadline passed before that day
+    # and it was not rectified by then, whenever it was raised; its status at a day follows from the same.
+    "create macro rectified_by(status, rectified_date, day) as "
+    "coalesce(status = 'rectified' and rectified_date <= day, false)",
+    "create macro overdue_at(status, rectified_date, due_date, day) as "
+    "coalesce(due_date < day, false) and not rectified_by(status, rectified_date, day)",
+    "create macro status_at(status, rectified_date, day) as case "
+    "when rectified_by(status, rectified_date, day) then 'rectified' "
+    "when status = 'rectified' then 'in_progress' else status end",
+    # The quarters of the range, each with the day its figures run to (its last day, or the as-of date for a
+    # quarter still running) and whether any of it lies on or before the as-of date: a quarter after the data
+    # date has no figures (null, not zero).
+    "create macro quarter_series(q_from, q_to, period_end) as table select quarter_key, quarter_key // 10 as year, "
+    "quarter_key % 10 as quarter, least(quarter_last_day(quarter_key), period_end) as through_day, "
+    "make_date(quarter_key // 10, (quarter_key % 10) * 3 - 2, 1) <= period_end as recorded "
+    "from quarters_between(q_from, q_to)",
 )
+
+# The dates that say what the ledgers cover: every event date, and the day an issue was rectified.
+# (Due dates are deadlines, not records, so they do not move the data date.)
+_RECORD_DATES = (
+    ("meetings", "date"), ("issues", "date_raised"), ("issues", "rectified_date"),
+    ("suggestions", "date_made"), ("reminders", "date"), ("activities", "date"),
+)
+
+
+def _create_coverage(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
+    """One row, built once: the first and last recorded day. Comparisons are made only where the data
+    reaches (a year before the first record is unknown, not zero); statuses are taken at the last day."""
+    relations = [connection.table(table).select(duckdb.ColumnExpression(column).alias("day"))
+                 for table, column in _RECORD_DATES if table in tables]
+    if not relations:
+        connection.execute("create table coverage as select null::date as first_day, null::date as last_day")
+        return
+    union = relations[0]
+    for relation in relations[1:]:
+        union = union.union(relation)
+    union.aggregate("min(day) as first_day, max(day) as last_day").create("coverage")
 
 
 def connect(frames: dict[str, pd.DataFrame | Path]) -> duckdb.DuckDBPyConnection:
@@ -125,6 +169,7 @@ def connect(frames: dict[str, pd.DataFrame | Path]) -> duckdb.DuckDBPyConnection
         # DuckDB reads a Parquet cache file straight into its own columns: no pandas copy, a fraction of the memory.
         relation = connection.read_parquet(str(source)) if isinstance(source, Path) else connection.from_df(source)
         typed_relation(relation, TABLES[name]).create(name)
+    _create_coverage(connection, set(frames))
     return connection
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from oversight import i18n
 from oversight.export_names import is_whole_year
-from oversight.filters import Filter
+from oversight.filters import DataSpan, Filter
 from oversight.kpis import percent_change, rate, round_half_up
 from oversight.schema import CATEGORIES, REMINDER_FORMS
 
@@ -29,17 +29,21 @@ class Figures:
 
     filter: Filter
     current: Mapping[str, float]
-    previous: Mapping[str, float]
+    previous: Mapping[str, float] | None  # the same span a year earlier; None where the data does not cover it
     meetings: pd.DataFrame  # meetings_by_quarter
     reminders: pd.DataFrame  # reminders_by_form
     categories: pd.DataFrame  # issues_by_category
 
 
 def gather_figures(run_query: QueryRunner, filter_: Filter) -> Figures:
+    # the same rules as the cards: as of the data date, and a year earlier only where the data covers it
+    span = DataSpan.from_row(run_query("data_span", filter_).iloc[0].to_dict())
+    filter_ = span.resolve(filter_)
+    earlier = span.year_earlier(filter_)
     return Figures(
         filter_,
         run_query("kpi_totals", filter_).iloc[0].to_dict(),
-        run_query("kpi_totals", filter_.previous_year()).iloc[0].to_dict(),
+        None if earlier is None else run_query("kpi_totals", earlier).iloc[0].to_dict(),
         run_query("meetings_by_quarter", filter_),
         run_query("reminders_by_form", filter_),
         run_query("issues_by_category", filter_),
@@ -61,12 +65,6 @@ def join_list(items: Sequence[str], lang: str) -> str:
     if len(items) <= 1:
         return "".join(items)
     return i18n.t("export.list.separator", lang).join(items[:-1]) + i18n.t("export.list.last_separator", lang) + items[-1]
-
-
-def one_decimal(value: float) -> str:
-    """Rounded half up to one place, as the KPI cards round, without a trailing ``.0``."""
-    text = str(round_half_up(value, 1))
-    return text[:-2] if text.endswith(".0") else text
 
 
 def date_text(day: date, lang: str) -> str:
@@ -102,9 +100,9 @@ def _consultation(figures: Figures, lang: str) -> str:
                   suggestions=count(now["suggestions"], "suggestions", lang))
     rate_now = rate(now["issues_rectified"], now["issues"])
     if rate_now is not None:
-        text += i18n.t("export.summary.rectification", lang, period_end=date_text(figures.filter.end.last_day, lang),
+        text += i18n.t("export.summary.rectification", lang, period_end=date_text(figures.filter.as_of, lang),
                        rectified=count(now["issues_rectified"], "issues", lang), rate=round_half_up(rate_now, 1))
-        rate_before = rate(before["issues_rectified"], before["issues"])
+        rate_before = None if before is None else rate(before["issues_rectified"], before["issues"])
         if rate_before is not None:
             text += i18n.t("export.summary.rectification_prev", lang, rate=round_half_up(rate_before, 1))
         text += i18n.t("export.summary.sentence_end", lang)
@@ -133,7 +131,9 @@ def _meetings(figures: Figures, lang: str) -> str:
     if not now["meetings"]:
         return i18n.t("export.summary.no_meetings", lang)
     text = i18n.t("export.summary.meetings", lang, meetings=count(now["meetings"], "meetings", lang))
-    change = percent_change(now["meetings"], before["meetings"])
+    if before is None:
+        text += i18n.t("summary.no_comparison", lang)
+    change = None if before is None else percent_change(now["meetings"], before["meetings"])
     if change is not None:
         rounded = round_half_up(change, 1)
         key = "down" if rounded < 0 else "up" if rounded > 0 else "same"
@@ -143,7 +143,7 @@ def _meetings(figures: Figures, lang: str) -> str:
     if minutes_now is not None and not pd.isna(minutes_now):
         shown_now = round_half_up(minutes_now, 1)
         text += i18n.t("export.summary.duration", lang, minutes=count(_plain(shown_now), "minutes", lang))
-        minutes_before = before.get("avg_duration_min")
+        minutes_before = None if before is None else before.get("avg_duration_min")
         if minutes_before is not None and not pd.isna(minutes_before):
             # The difference of the rounded figures, so the reader's own subtraction agrees.
             difference = round_half_up(minutes_before, 1) - shown_now
@@ -153,9 +153,9 @@ def _meetings(figures: Figures, lang: str) -> str:
                                minutes=count(_plain(abs(difference)), "minutes", lang))
     meetings = figures.meetings
     return text + i18n.t("export.summary.meeting_practice", lang,
-                         merged=count(meetings["merged"].sum(), "meetings", lang),
-                         prereviewed=count(meetings["prereviewed"].sum(), "meetings", lang),
-                         attended=count(meetings["attended"].sum(), "meetings", lang))
+                         merged=count(int(meetings["merged"].sum()), "meetings", lang),
+                         prereviewed=count(int(meetings["prereviewed"].sum()), "meetings", lang),
+                         attended=count(int(meetings["attended"].sum()), "meetings", lang))
 
 
 def _plain(value: Decimal) -> Decimal | int:

@@ -85,18 +85,28 @@ class Page:
         return i18n.t(key, self.lang, **params)
 
     def period(self, filter_: Filter | None = None) -> str:
-        filter_ = filter_ or self.filter
-        return i18n.period_label(filter_.start, filter_.end, self.lang)
+        return i18n.span_label(filter_ or self.filter, self.lang)
 
     @functools.cached_property
     def export_context(self) -> export.ExportContext:
         # built once per page run, not once per chart card
         return export.ExportContext.build(self.lang, self.filter, self.units, self.span.last_day)
 
-    def year_on_year(self, name: str) -> tuple[pd.Series, pd.Series, str]:
-        """A one-row query for the filter and for the same span a year earlier (同比), and that span's label."""
+    def year_on_year(self, name: str) -> tuple[pd.Series, pd.Series | None, str]:
+        """A one-row query for the filter and for the same span a year earlier (同比; None where the data
+        does not cover it, shown as 无可比数据), and that span's label."""
         earlier = self.filter.previous_year()
-        return self.query(name).iloc[0], self.query(name, earlier).iloc[0], self.period(earlier)
+        comparable = self.span.year_earlier(self.filter) is not None
+        return self.query(name).iloc[0], self.query(name, earlier).iloc[0] if comparable else None, self.period(earlier)
+
+    def span_before(self, name: str) -> tuple[pd.Series | None, str | None]:
+        """The one-row query for the span just before (环比; None where not covered) and its label; the label is
+        None for a whole calendar year, whose span before is the year before (同比 already says it)."""
+        earlier = self.filter.previous_span()
+        if earlier.start == self.filter.start.shift(-4):
+            return None, None
+        comparable = self.span.span_before(self.filter) is not None
+        return self.query(name, earlier).iloc[0] if comparable else None, self.period(earlier)
 
     def unit_name(self, unit_id: str) -> str:
         row = self.units.loc[self.units["unit_id"] == unit_id].iloc[0]
@@ -167,7 +177,8 @@ def setup_page(page_id: str) -> Page:
     _sidebar(span, units, account)
     lang, filter_ = st.session_state[LANG_KEY], st.session_state[FILTER_KEY]
     st.query_params.from_dict({**filter_.to_query_params(), "lang": lang})
-    page = Page(lang, filter_, span, folder, fingerprint, units, account)
+    # figures are taken as of the data date where the range runs past it (a year to date)
+    page = Page(lang, span.resolve(filter_), span, folder, fingerprint, units, account)
     _page_header(page, f"nav.{page_id}" if page_id != "overview" else "app.title")
     return page
 
@@ -335,7 +346,7 @@ def _page_header(page: Page, title_key: str) -> None:
         scope = ("、" if page.lang == "zh" else ", ").join(names[u] for u in shown_units if u in names)
     else:
         scope = page.t("app.all_units", count=len(page.span.unit_ids))
-    st.caption(page.t("app.caption", units=scope, period=i18n.period_label(page.filter.start, page.filter.end, page.lang),
+    st.caption(page.t("app.caption", units=scope, period=page.period(),
                       data_date=page.span.last_day.isoformat() if page.span.last_day else "—"))
     ignored = st.session_state.get(IGNORED_KEY)
     if ignored:
@@ -363,10 +374,24 @@ def _narrow_to_clicked_unit(chart_key: str) -> None:
 
 # ---------------------------------------------------------------- cards
 
+def _card_rows(count: int, most: int = 5) -> list[int]:
+    """Cards per row: as even as possible and never more than ``most`` (6 → 3+3, 9 → 5+4), so no value is cut."""
+    rows = -(-count // most)
+    base, extra = divmod(count, rows) if rows else (0, 0)
+    return [base + (1 if row < extra else 0) for row in range(rows)]
+
+
 def kpi_row(cards: list[Kpi]) -> None:
+    start = 0
+    for width in _card_rows(len(cards)):
+        _kpi_cards(cards[start:start + width])
+        start += width
+
+
+def _kpi_cards(cards: list[Kpi]) -> None:
     for column, card in zip(st.columns(len(cards)), cards):
         column.metric(card.label, card.display, card.delta, delta_color=card.delta_color, help=card.help,
-                      border=True)
+                      border=True, delta_arrow=card.delta_arrow)
         if card.secondary:
             column.caption(card.secondary)
 

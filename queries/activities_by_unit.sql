@@ -1,5 +1,5 @@
 -- Consultations, special studies, notifications and secondments per unit; every unit in scope, zeros included.
--- Parameters: $units (empty = all), $q_from, $q_to.
+-- Parameters: $units (empty = all), $period_start, $period_end (the as-of date).
 -- Output: unit_id, name_zh, name_en, consultation, special_study, notification, secondment, activities.
 with unit_scope as (
     select unit_id, name_zh, name_en from units where in_units(unit_id, $units)
@@ -7,7 +7,7 @@ with unit_scope as (
 
 scoped as (
     select unit, kind from activities
-    where in_units(unit, $units) and in_quarters(date, $q_from, $q_to)
+    where in_units(unit, $units) and in_period(date, $period_start, $period_end)
 ),
 
 final as (

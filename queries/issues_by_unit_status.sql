@@ -1,5 +1,5 @@
 -- Issues raised in the filter per unit and rectification status at the period's end, for a stacked bar.
--- Parameters: $units (empty = all), $q_from, $q_to, $period_end.
+-- Parameters: $units (empty = all), $period_start, $period_end (the as-of date).
 -- Output: unit_id, name_zh, name_en, open, in_progress, rectified, issues (every unit in scope, zeros included).
 with unit_scope as (
     select unit_id, name_zh, name_en from units where in_units(unit_id, $units)
@@ -8,13 +8,9 @@ with unit_scope as (
 status_at_end as (
     select
         unit,
-        case
-            when status = 'rectified' and rectified_date <= $period_end then 'rectified'
-            when status = 'rectified' then 'in_progress'  -- rectified after the period: still in progress then
-            else status
-        end as status
+        status_at(status, rectified_date, $period_end) as status
     from issues
-    where in_units(unit, $units) and in_quarters(date_raised, $q_from, $q_to)
+    where in_units(unit, $units) and in_period(date_raised, $period_start, $period_end)
 ),
 
 final as (

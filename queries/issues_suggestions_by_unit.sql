@@ -1,5 +1,5 @@
 -- Issues raised and suggestions made per unit; every unit in scope appears, with zeros.
--- Parameters: $units (empty = all), $q_from, $q_to.
+-- Parameters: $units (empty = all), $period_start, $period_end (the as-of date).
 -- Output: unit_id, name_zh, name_en, issues, suggestions (most issues first).
 with unit_scope as (
     select unit_id, name_zh, name_en from units where in_units(unit_id, $units)
@@ -7,13 +7,13 @@ with unit_scope as (
 
 issue_counts as (
     select unit, count(*) as issues from issues
-    where in_quarters(date_raised, $q_from, $q_to)
+    where in_period(date_raised, $period_start, $period_end)
     group by unit
 ),
 
 suggestion_counts as (
     select unit, count(*) as suggestions from suggestions
-    where in_quarters(date_made, $q_from, $q_to)
+    where in_period(date_made, $period_start, $period_end)
     group by unit
 ),
 

@@ -1,5 +1,5 @@
 -- The most recent meetings of the units in scope within the range, newest first.
--- Parameters: $units (empty = all), $q_from, $q_to, $limit.
+-- Parameters: $units (empty = all), $period_start, $period_end (the as-of date), $limit.
 -- Output: meeting_id, unit_id, name_zh, name_en, date, kind, duration_min, agenda_items, agenda_prereviewed,
 --         attended_by_team, merged, notes.
 with final as (
@@ -18,7 +18,7 @@ with final as (
         meetings.notes
     from meetings
     join units on units.unit_id = meetings.unit
-    where in_units(meetings.unit, $units) and in_quarters(meetings.date, $q_from, $q_to)
+    where in_units(meetings.unit, $units) and in_period(meetings.date, $period_start, $period_end)
 )
 
 select * from final

@@ -1,9 +1,9 @@
 -- The meeting-supervision key figures for one filter (run again for 同比 and 环比 spans).
--- Parameters: $units (empty = all), $q_from, $q_to.
+-- Parameters: $units (empty = all), $period_start, $period_end (the as-of date).
 -- Output: meetings, total_minutes, avg_duration_min, merged, prereviewed, attended, agenda_items.
 with scoped as (
     select * from meetings
-    where in_units(unit, $units) and in_quarters(date, $q_from, $q_to)
+    where in_units(unit, $units) and in_period(date, $period_start, $period_end)
 ),
 
 final as (

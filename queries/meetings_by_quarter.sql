@@ -1,17 +1,17 @@
--- Meetings per quarter of the range beside the same quarter a year earlier; quarters without meetings show 0,
--- and a year-earlier quarter before the first meeting on record is null (unknown, not zero).
--- Parameters: $units (empty = all), $q_from, $q_to.
--- Output: quarter_key, year, quarter, meetings, avg_duration_min, merged, prereviewed,
---         attended, prev_meetings, prev_avg_duration_min.
+-- Meetings per quarter of the range beside the same quarter a year earlier (cut at the same day); null after
+-- the data date, and prev_* null where unknown (before the data begins) or already a bar of the range.
+-- Parameters: $units (empty = all), $q_from, $q_to, $period_start, $period_end (the as-of date), $prev_end.
+-- Output: quarter_key, year, quarter, through_day, meetings, avg_duration_min, merged, prereviewed, attended,
+--         prev_meetings, prev_avg_duration_min.
 with first_on_record as (
-    select min(quarter_key(date)) as quarter_key from meetings
+    select quarter_key(first_day) as quarter_key from coverage
 ),
 
-quarter_series as (
-    select quarter_key from quarters_between($q_from, $q_to)
+quarter_rows as (
+    select * from quarter_series($q_from, $q_to, $period_end)
 ),
 
-per_quarter as (
+current_quarters as (
     select
         quarter_key(date) as quarter_key,
         count(*) as meetings,
@@ -20,27 +20,39 @@ per_quarter as (
         count(*) filter (where agenda_prereviewed) as prereviewed,
         count(*) filter (where attended_by_team) as attended
     from meetings
-    where in_units(unit, $units) and in_quarters(date, $q_from - 10, $q_to)
+    where in_units(unit, $units) and in_period(date, $period_start, $period_end)
+    group by all
+),
+
+earlier_quarters as (
+    select quarter_key(date) + 10 as quarter_key, count(*) as meetings, avg(duration_min) as avg_duration_min
+    from meetings
+    where in_units(unit, $units) and date >= make_date($q_from // 10 - 1, ($q_from % 10) * 3 - 2, 1)
+        and date < $period_start and date <= $prev_end
     group by all
 ),
 
 final as (
     select
-        quarter_series.quarter_key,
-        quarter_series.quarter_key // 10 as year,
-        quarter_series.quarter_key % 10 as quarter,
-        coalesce(current.meetings, 0) as meetings,
-        current.avg_duration_min,
-        coalesce(current.merged, 0) as merged,
-        coalesce(current.prereviewed, 0) as prereviewed,
-        coalesce(current.attended, 0) as attended,
-        case when quarter_series.quarter_key - 10 >= first_on_record.quarter_key
-            then coalesce(previous.meetings, 0) end as prev_meetings,
-        previous.avg_duration_min as prev_avg_duration_min
-    from quarter_series
+        quarter_rows.quarter_key,
+        quarter_rows.year,
+        quarter_rows.quarter,
+        quarter_rows.through_day,
+        case when recorded then coalesce(current_quarters.meetings, 0) end as meetings,
+        current_quarters.avg_duration_min,
+        case when recorded then coalesce(current_quarters.merged, 0) end as merged,
+        case when recorded then coalesce(current_quarters.prereviewed, 0) end as prereviewed,
+        case when recorded then coalesce(current_quarters.attended, 0) end as attended,
+        case when recorded and quarter_rows.quarter_key - 10 >= first_on_record.quarter_key
+                  and quarter_rows.quarter_key - 10 < $q_from
+            then coalesce(earlier_quarters.meetings, 0) end as prev_meetings,
+        case when recorded and quarter_rows.quarter_key - 10 >= first_on_record.quarter_key
+                  and quarter_rows.quarter_key - 10 < $q_from
+            then earlier_quarters.avg_duration_min end as prev_avg_duration_min
+    from quarter_rows
     cross join first_on_record
-    left join per_quarter as current on current.quarter_key = quarter_series.quarter_key
-    left join per_quarter as previous on previous.quarter_key = quarter_series.quarter_key - 10
+    left join current_quarters on current_quarters.quarter_key = quarter_rows.quarter_key
+    left join earlier_quarters on earlier_quarters.quarter_key = quarter_rows.quarter_key
 )
 
 select * from final

@@ -1,10 +1,10 @@
--- Issues raised in the filter's span that were not rectified by its last day (整改未到位), oldest first.
--- Parameters: $units (empty = all), $q_from, $q_to, $period_end.
+-- Issues raised in the range that were not rectified by the as-of date ($period_end) (整改未到位), oldest first.
+-- Parameters: $units (empty = all), $period_start, $period_end (the as-of date).
 -- Output: issue_id, unit_id, name_zh, name_en, date_raised, category, description,
---         status (as at $period_end: an issue rectified later was still in progress then), due_date.
+--         status (at the as-of date: an issue rectified later was still in progress then), due_date, overdue.
 with scoped_issues as (
     select * from issues
-    where in_units(unit, $units) and in_quarters(date_raised, $q_from, $q_to)
+    where in_units(unit, $units) and in_period(date_raised, $period_start, $period_end)
 ),
 
 final as (
@@ -16,12 +16,13 @@ final as (
         scoped_issues.date_raised,
         scoped_issues.category,
         scoped_issues.description,
-        case when scoped_issues.status = 'rectified' then 'in_progress' else scoped_issues.status end as status,
-        scoped_issues.due_date
+        status_at(scoped_issues.status, scoped_issues.rectified_date, $period_end) as status,
+        scoped_issues.due_date,
+        overdue_at(scoped_issues.status, scoped_issues.rectified_date, scoped_issues.due_date, $period_end) as overdue
     from scoped_issues
     join units on units.unit_id = scoped_issues.unit
     -- the same test as kpi_totals' issues_rectified, so open + rectified = issues
-    where not (scoped_issues.status = 'rectified' and scoped_issues.rectified_date <= $period_end)
+    where not rectified_by(scoped_issues.status, scoped_issues.rectified_date, $period_end)
 )
 
 select * from final

@@ -1,7 +1,8 @@
--- Issues overdue at the end of the period: due before it and not rectified by then, whenever they were raised.
--- Parameters: $units (empty = all), $period_end.
+-- Issues overdue at the as-of date ($period_end): deadline before it and not rectified by then, whenever raised.
+-- The same definition as rectification_summary's overdue, so the card and this list always agree.
+-- Parameters: $units (empty = all), $period_end (the as-of date).
 -- Output: issue_id, unit_id, name_zh, name_en, date_raised, category, description, status, due_date,
---         days_overdue, age_days (both counted to the period's end).
+--         days_overdue, age_days (both counted to the as-of date).
 with final as (
     select
         issues.issue_id,
@@ -11,8 +12,7 @@ with final as (
         issues.date_raised,
         issues.category,
         issues.description,
-        -- the status it had at the period's end: a later rectification does not count yet
-        case when issues.status = 'rectified' then 'in_progress' else issues.status end as status,
+        status_at(issues.status, issues.rectified_date, $period_end) as status,
         issues.due_date,
         date_diff('day', issues.due_date, $period_end) as days_overdue,
         date_diff('day', issues.date_raised, $period_end) as age_days
@@ -20,8 +20,7 @@ with final as (
     join units on units.unit_id = issues.unit
     where in_units(issues.unit, $units)
         and issues.date_raised <= $period_end
-        and issues.due_date < $period_end
-        and not coalesce(issues.status = 'rectified' and issues.rectified_date <= $period_end, false)
+        and overdue_at(issues.status, issues.rectified_date, issues.due_date, $period_end)
 )
 
 select * from final

@@ -1,9 +1,9 @@
 -- Reminders per form (written, face-to-face, at a meeting), in that order; forms not used are left out.
--- Parameters: $units (empty = all), $q_from, $q_to.  Output: form, reminders.
+-- Parameters: $units (empty = all), $period_start, $period_end (the as-of date).  Output: form, reminders.
 with final as (
     select form, count(*) as reminders
     from reminders
-    where in_units(unit, $units) and in_quarters(date, $q_from, $q_to)
+    where in_units(unit, $units) and in_period(date, $period_start, $period_end)
     group by form
 )
 

@@ -1,9 +1,9 @@
 -- Suggestions made in the filter per category, largest first.
--- Parameters: $units (empty = all), $q_from, $q_to.  Output: category, suggestions.
+-- Parameters: $units (empty = all), $period_start, $period_end (the as-of date).  Output: category, suggestions.
 with final as (
     select category, count(*) as suggestions
     from suggestions
-    where in_units(unit, $units) and in_quarters(date_made, $q_from, $q_to)
+    where in_units(unit, $units) and in_period(date_made, $period_start, $period_end)
     group by category
 )
 

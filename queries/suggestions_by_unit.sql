@@ -1,5 +1,5 @@
 -- Suggestions made in the filter per unit and adoption status; every unit in scope appears, zeros included.
--- Parameters: $units (empty = all), $q_from, $q_to.
+-- Parameters: $units (empty = all), $period_start, $period_end (the as-of date).
 -- Output: unit_id, name_zh, name_en, proposed, adopted, implemented, suggestions (most first).
 with unit_scope as (
     select unit_id, name_zh, name_en from units where in_units(unit_id, $units)
@@ -7,7 +7,7 @@ with unit_scope as (
 
 scoped as (
     select unit, status from suggestions
-    where in_units(unit, $units) and in_quarters(date_made, $q_from, $q_to)
+    where in_units(unit, $units) and in_period(date_made, $period_start, $period_end)
 ),
 
 final as (

@@ -1,5 +1,5 @@
 -- The suggestions made in the filter, one row each, with unit names and the linked issue's description.
--- Parameters: $units (empty = all), $q_from, $q_to.
+-- Parameters: $units (empty = all), $period_start, $period_end (the as-of date).
 -- Output: suggestion_id, unit_id, name_zh, name_en, date_made, category, content, status, issue_id, issue_description.
 with final as (
     select
@@ -16,7 +16,7 @@ with final as (
     from suggestions
     join units on units.unit_id = suggestions.unit
     left join issues on issues.issue_id = suggestions.issue_id
-    where in_units(suggestions.unit, $units) and in_quarters(suggestions.date_made, $q_from, $q_to)
+    where in_units(suggestions.unit, $units) and in_period(suggestions.date_made, $period_start, $period_end)
 )
 
 select * from final

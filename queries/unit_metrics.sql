@@ -1,32 +1,32 @@
 -- Every unit's key figures for the quarter range, so one unit can be set beside the average of all units.
 -- Ignores the unit filter on purpose: the average is always over all units.
--- Parameters: $q_from, $q_to, $period_end.
+-- Parameters: $period_start, $period_end (the as-of date).
 -- Output: unit_id, name_zh, name_en, issues, rectified, suggestions, consultations, special_studies, reminders,
 --         meetings, avg_duration_min.
 with issue_counts as (
     select unit, count(*) as issues,
-           count(*) filter (where status = 'rectified' and rectified_date <= $period_end) as rectified
-    from issues where in_quarters(date_raised, $q_from, $q_to) group by unit
+           count(*) filter (where rectified_by(status, rectified_date, $period_end)) as rectified
+    from issues where in_period(date_raised, $period_start, $period_end) group by unit
 ),
 
 suggestion_counts as (
-    select unit, count(*) as suggestions from suggestions where in_quarters(date_made, $q_from, $q_to) group by unit
+    select unit, count(*) as suggestions from suggestions where in_period(date_made, $period_start, $period_end) group by unit
 ),
 
 activity_counts as (
     select unit,
            count(*) filter (where kind = 'consultation') as consultations,
            count(*) filter (where kind = 'special_study') as special_studies
-    from activities where in_quarters(date, $q_from, $q_to) group by unit
+    from activities where in_period(date, $period_start, $period_end) group by unit
 ),
 
 reminder_counts as (
-    select unit, count(*) as reminders from reminders where in_quarters(date, $q_from, $q_to) group by unit
+    select unit, count(*) as reminders from reminders where in_period(date, $period_start, $period_end) group by unit
 ),
 
 meeting_counts as (
     select unit, count(*) as meetings, avg(duration_min) as avg_duration_min
-    from meetings where in_quarters(date, $q_from, $q_to) group by unit
+    from meetings where in_period(date, $period_start, $period_end) group by unit
 ),
 
 final as (

@@ -1,14 +1,14 @@
 -- Units in scope with no regular consultation (定期会商) in the filter, and when they last had one.
--- Parameters: $units (empty = all), $q_from, $q_to.
+-- Parameters: $units (empty = all), $period_start, $period_end (the as-of date).
 -- Output: unit_id, name_zh, name_en, last_consultation (null when there never was one).
 with consulted as (
     select distinct unit from activities
-    where kind = 'consultation' and in_units(unit, $units) and in_quarters(date, $q_from, $q_to)
+    where kind = 'consultation' and in_units(unit, $units) and in_period(date, $period_start, $period_end)
 ),
 
 last_consultation as (
     select unit, max(date) as last_consultation from activities
-    where kind = 'consultation' and quarter_key(date) <= $q_to
+    where kind = 'consultation' and date <= $period_end
     group by unit
 ),
 

@@ -1,5 +1,5 @@
--- Issues not rectified at the end of the period (raised then or earlier), oldest first.
--- Parameters: $units (empty = all), $period_end.
+-- Issues not rectified at the as-of date ($period_end), raised then or earlier, oldest first.
+-- Parameters: $units (empty = all), $period_end (the as-of date).
 -- Output: issue_id, unit_id, name_zh, name_en, date_raised, category, description, status, due_date,
 --         overdue, age_days.
 with final as (
@@ -11,16 +11,15 @@ with final as (
         issues.date_raised,
         issues.category,
         issues.description,
-        -- the status it had at the period's end: a later rectification does not count yet
-        case when issues.status = 'rectified' then 'in_progress' else issues.status end as status,
+        status_at(issues.status, issues.rectified_date, $period_end) as status,
         issues.due_date,
-        coalesce(issues.due_date < $period_end, false) as overdue,
+        overdue_at(issues.status, issues.rectified_date, issues.due_date, $period_end) as overdue,
         date_diff('day', issues.date_raised, $period_end) as age_days
     from issues
     join units on units.unit_id = issues.unit
     where in_units(issues.unit, $units)
         and issues.date_raised <= $period_end
-        and not coalesce(issues.status = 'rectified' and issues.rectified_date <= $period_end, false)
+        and not rectified_by(issues.status, issues.rectified_date, $period_end)
 )
 
 select * from final

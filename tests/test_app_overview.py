@@ -10,7 +10,8 @@ def test_default_view_shows_the_article_figures():
     at = run_page()
     assert metrics(at) == {"会商单位": "9家", "指出问题": "16个", "意见建议": "19条", "专题研究": "17次",
                            "整改率": "56.3%", "会议数量": "232次"}
-    assert [m.delta for m in at.metric] == ["+28.6%", "+45.5%", "+46.2%", "+70.0%", "-7.4个百分点", "-32.0%"]
+    assert [m.delta for m in at.metric] == ["+2家（+28.6%）", "+5个（+45.5%）", "+6条（+46.2%）", "+7次（+70.0%）",
+                                         "-7.4个百分点", "-109次（-32.0%）"]
     assert len(figures(at)) == 4
     by_unit = figure_titled(at, "各单位指出问题与意见建议")
     issues = next(trace for trace in by_unit["data"] if trace["name"] == "指出问题")

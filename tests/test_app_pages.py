@@ -39,8 +39,9 @@ def test_meetings_page_default(frames):
     assert shown["合并召开占比"] == _percent(meetings["merged"].sum(), len(meetings))
     assert shown["提前审核占比"] == _percent(meetings["agenda_prereviewed"].sum(), len(meetings))
     assert shown["列席占比"] == _percent(meetings["attended_by_team"].sum(), len(meetings))
-    assert at.metric[0].delta == "-32.0%"
-    assert any(c.startswith("环比 -32.0%") for c in _captions(at))
+    assert at.metric[0].delta == "-109次（-32.0%）"
+    # a whole year's span before is the year before: no 环比 line repeating 同比
+    assert not any(c.startswith("环比") for c in _captions(at))
     heatmap = figure_titled(at, "各单位各季度会议数量")
     assert sum(map(sum, heatmap["data"][0]["z"])) == 232
     assert len(heatmap["data"][0]["y"]) == 9
@@ -55,8 +56,8 @@ def test_meetings_page_default(frames):
 def test_meetings_page_one_quarter_compares_with_the_quarter_before():
     at = run_page(MEETINGS, {"from": "2020Q2", "to": "2020Q2"})
     assert metrics(at)["会议数量"] == "49次"
-    assert at.metric[0].delta == "-36.4%"  # against 2019 Q2: 77
-    assert any(c.startswith("环比 -18.3%") for c in _captions(at))  # against 2020 Q1: 60
+    assert at.metric[0].delta == "-28次（-36.4%）"  # against 2019 Q2: 77
+    assert any(c.startswith("环比 -11次（-18.3%）") for c in _captions(at))  # against 2020 Q1: 60
 
 
 def test_meetings_page_for_one_unit_in_english(frames):

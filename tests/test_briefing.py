@@ -173,7 +173,8 @@ def test_summary_agrees_with_the_overview_cards(connection, default_filter):
     assert "指出问题16个，提出意见建议19条" in zh[0]
     assert f"整改率{cards['rectification_rate'].display}" in zh[0]
     assert "专题研究工作17次" in zh[1]
-    assert f"会议数量同比下降{cards['meetings'].delta.lstrip('-')}" in zh[2]
+    assert cards["meetings"].delta == "-109次（-32.0%）"
+    assert "会议数量同比下降32.0%（上年同期341次）" in zh[2]
     minutes_now = kpis.round_half_up(figures.current["avg_duration_min"], 1)
     minutes_before = kpis.round_half_up(figures.previous["avg_duration_min"], 1)
     assert f"平均时长{minutes_now}分钟，缩短{minutes_before - minutes_now}分钟" in zh[2]

@@ -13,8 +13,8 @@ def _cards(connection, filter_, lang):
 def test_default_cards_in_chinese(connection, default_filter):
     cards = _cards(connection, default_filter, "zh")
     assert [c.display for c in cards.values()] == ["9家", "16个", "19条", "17次", "56.3%", "232次"]
-    assert cards["issues"].delta == "+45.5%"  # 16 against 11
-    assert cards["meetings"].delta == "-32.0%"  # 232 against 341
+    assert cards["issues"].delta == "+5个（+45.5%）"  # 16 against 11
+    assert cards["meetings"].delta == "-109次（-32.0%）"  # 232 against 341
     assert cards["meetings"].delta_color == "inverse"  # fewer meetings is the good direction
     assert cards["rectification_rate"].delta == "-7.4个百分点"  # 9/16 against 7/11
 
@@ -23,6 +23,7 @@ def test_default_cards_in_english(connection, default_filter):
     cards = _cards(connection, default_filter, "en")
     assert cards["issues"].label == "Issues raised" and cards["issues"].display == "16"
     assert cards["rectification_rate"].delta == "-7.4 pp"
+    assert cards["issues"].delta == "+5 (+45.5%)"
 
 
 def test_rounding_is_half_up_as_people_round():

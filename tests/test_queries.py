@@ -135,7 +135,7 @@ def test_unit_filter_is_a_bound_parameter_not_sql_text(connection, default_filte
 
 
 def test_a_query_refuses_to_run_without_its_parameters(connection):
-    with pytest.raises(KeyError, match="q_from"):
+    with pytest.raises(KeyError, match="period_start"):
         queries.run(connection, "issues_by_category")
 
 

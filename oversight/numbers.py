@@ -1,0 +1,67 @@
+"""How every figure is rounded and written: half up (9 of 16 is 56.3%, as a leader rounds it), one helper.
+
+Cards, chart labels, tables, the written summary, takeaways and exports all format through here, so the
+same value never reads 31.2 in one place and 31.3 in another.
+"""
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+
+def is_missing(value: object) -> bool:
+    """None, NaN or pandas' NA: a value that is not known (never to be shown as 0 or "NaN")."""
+    if value is None:
+        return True
+    try:
+        return bool(value != value)  # NaN is the one value unequal to itself
+    except TypeError:  # pandas.NA refuses to be a bool
+        return True
+
+
+def round_half_up(value: float, digits: int = 1) -> Decimal:
+    """``round_half_up(56.25) == Decimal("56.3")``; Python's own rounding gives 56.2. Never a negative zero."""
+    rounded = Decimal(str(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded == 0 else rounded
+
+
+def fixed(value: float | None, digits: int = 1, *, grouping: bool = False, missing: str = "") -> str:
+    """``73.25`` → ``"73.3"``; whole numbers when ``digits`` is 0; ``missing`` for an unknown value."""
+    if is_missing(value):
+        return missing
+    rounded = round_half_up(value, digits)  # type: ignore[arg-type]
+    return f"{rounded:,}" if grouping else str(rounded)
+
+
+def plain(value: float, digits: int = 1) -> str:
+    """Rounded half up, without a trailing ``.0`` (``74.0`` → ``74``, ``73.25`` → ``73.3``)."""
+    text = fixed(value, digits)
+    return text[: -(digits + 1)] if digits and text.endswith("." + "0" * digits) else text
+
+
+def signed(value: float | None, digits: int = 1, suffix: str = "") -> str | None:
+    """``+45.5%`` / ``-32.0%`` / ``0.0%`` (no sign on zero, never ``+-0.0``); None for an unknown value."""
+    if is_missing(value):
+        return None
+    rounded = round_half_up(value, digits)  # type: ignore[arg-type]
+    sign = "+" if rounded > 0 else ""
+    return f"{sign}{rounded}{suffix}"
+
+
+def percent_change(now: float | None, before: float | None) -> float | None:
+    """The change in percent; None where the earlier value is unknown or zero (a change from 0 has no percent)."""
+    if is_missing(now) or is_missing(before) or before == 0:
+        return None
+    return (now - before) / before * 100  # type: ignore[operator]
+
+
+def rate(part: float | None, whole: float | None) -> float | None:
+    """``part`` of ``whole`` in percent; None where the whole is zero or unknown."""
+    if is_missing(whole) or not whole:
+        return None
+    return (0 if is_missing(part) else part) / whole * 100  # type: ignore[operator]
+
+
+def shares(values: list[float], digits: int = 1) -> list[str]:
+    """Each value's share of the total, in percent, rounded half up (for donut labels): ``["33.3%", …]``."""
+    total = sum(v for v in values if not is_missing(v))
+    return [f"{round_half_up(v / total * 100, digits)}%" if total and not is_missing(v) else "" for v in values]
