@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from oversight import i18n
 from oversight.chart_style import COLOURS, SEQUENCE, base_layout, left_margin_for, quarter_labels, unit_names
+from oversight.numbers import fixed, is_missing, round_half_up, shares
 
 # (column, translation key of its series name, colour)
 Series = tuple[str, str, str]
@@ -18,6 +19,16 @@ Series = tuple[str, str, str]
 
 def _small_integer_ticks(maximum: float) -> dict:
     return {"dtick": 1} if maximum <= 10 else {}
+
+
+def count_labels(values) -> list[str]:
+    """Bar labels: the count, or nothing for a zero or an unknown value (never "0" squeezed in, never "NaN")."""
+    return ["" if is_missing(value) or value <= 0 else fixed(value, 0) for value in values]
+
+
+def rounded(values, digits: int = 1) -> list[float | None]:
+    """Values rounded half up for the chart's own numbers (hover, axis), so they agree with cards and tables."""
+    return [None if is_missing(value) else float(round_half_up(value, digits)) for value in values]
 
 
 MAX_UNIT_ROWS = 30  # beyond this a by-unit chart is unreadable (a province-wide deployment has ~500 units)
@@ -45,7 +56,7 @@ def unit_bars(frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[S
     for column, label_key, colour in (series if stacked else reversed(series)):
         figure.add_bar(
             y=names, x=ordered[column], orientation="h", name=i18n.label(label_key, lang), marker_color=colour,
-            text=ordered[column].where(ordered[column] > 0), textposition="inside" if stacked else "outside",
+            text=count_labels(ordered[column]), textposition="inside" if stacked else "outside",
             textangle=0, insidetextanchor="middle", cliponaxis=False, customdata=ordered["unit_id"], hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>",
         )
     total = frame[[c for c, _, _ in series]].sum(axis=1).max() if stacked else frame[[c for c, _, _ in series]].max().max()
@@ -64,7 +75,8 @@ def code_bars(frame: pd.DataFrame, lang: str, title_key: str, code_column: str, 
     ordered = frame.iloc[::-1]
     labels = [i18n.choice_label(choices, code, lang) for code in ordered[code_column]]
     figure = go.Figure(go.Bar(
-        y=labels, x=ordered[value_column], orientation="h", marker_color=colour, text=ordered[value_column],
+        y=labels, x=ordered[value_column], orientation="h", marker_color=colour,
+        text=count_labels(ordered[value_column]),
         textposition="outside", cliponaxis=False, customdata=ordered[code_column],
         hovertemplate="%{y}: %{x}<extra></extra>",
     ))
@@ -76,22 +88,26 @@ def code_bars(frame: pd.DataFrame, lang: str, title_key: str, code_column: str, 
 
 
 def donut(frame: pd.DataFrame, lang: str, title_key: str, code_column: str, value_column: str,
-          label_of, colours: dict[str, str] | None = None) -> go.Figure:
-    """A donut with the total in the middle; ``label_of(code, lang)`` names each slice.
+          label_of, colours: dict[str, str] | None = None, *, total_key: str, unit_key: str) -> go.Figure:
+    """A donut with the total in the middle, saying what it counts (提醒总数 42次); ``label_of(code, lang)``
+    names each slice. Shares are the app's own, rounded half up like every other figure (not Plotly's).
 
     ``colours`` (code → colour) keeps a status the same colour here as in the page's other charts.
     """
     labels = [label_of(code, lang) for code in frame[code_column]]
     slice_colours = [colours.get(code, COLOURS["muted"]) for code in frame[code_column]] if colours \
         else SEQUENCE[: len(frame)]
+    values = [int(v) for v in frame[value_column]]
+    texts = [i18n.t("chart.slice_label", lang, label=label, value=value, share=share) if value else ""
+             for label, value, share in zip(labels, values, shares(values))]
     figure = go.Figure(go.Pie(
-        labels=labels, values=frame[value_column], hole=0.5, sort=False, direction="clockwise",
-        marker=dict(colors=slice_colours), textposition="outside",
-        texttemplate="%{label}<br>%{value}（%{percent}）" if lang == "zh" else "%{label}<br>%{value} (%{percent})",
+        labels=labels, values=values, hole=0.5, sort=False, direction="clockwise",
+        marker=dict(colors=slice_colours), textposition="outside", text=texts, textinfo="text",
         hovertemplate="%{label}: %{value}<extra></extra>",
     ))
-    figure.add_annotation(text=f"{int(frame[value_column].sum())}", x=0.5, y=0.5, showarrow=False,
-                          font=dict(size=28, color=COLOURS["primary"]))
+    total = i18n.t(unit_key, lang, value=sum(values))
+    figure.add_annotation(text=f"{i18n.t(total_key, lang)}<br><b>{total}</b>", x=0.5, y=0.5, showarrow=False,
+                          font=dict(size=16, color=COLOURS["primary"]))
     # outside labels need room on every side, or the lowest one is cut off
     return base_layout(figure, i18n.t(title_key, lang), height=400, showlegend=False,
                        margin=dict(t=90, b=50, l=70, r=70))
@@ -102,7 +118,7 @@ def quarter_bars(frame: pd.DataFrame, lang: str, title_key: str, series: Sequenc
     figure = go.Figure()
     for column, label_key, colour in series:
         figure.add_bar(x=labels, y=frame[column], name=i18n.label(label_key, lang), marker_color=colour,
-                       text=frame[column].where(frame[column] > 0), textposition="inside" if stacked else "outside",
+                       text=count_labels(frame[column]), textposition="inside" if stacked else "outside",
                        textangle=0,
                        hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>")
     return base_layout(
@@ -121,12 +137,14 @@ def quarter_lines(frame: pd.DataFrame, lang: str, title_key: str, series: Sequen
     # with more than two lines the value labels collide; the hover still gives every value
     mode = "lines+markers+text" if len(series) <= 2 else "lines+markers"
     for column, label_key, colour in series:
-        values = frame[column].astype("float64").round(1)
+        raw = frame[column].astype("float64")
+        # labels from the raw value, rounded once, half up: 115.46 is "115", not 115.5 and then "116"
         figure.add_scatter(
-            x=labels, y=values, name=i18n.label(label_key, lang), mode=mode,
+            x=labels, y=rounded(raw, 1), name=i18n.label(label_key, lang), mode=mode,
             line=dict(color=colour, width=3, dash="dash" if column in dashed else "solid"), marker=dict(size=8),
-            text=[f"{v:.0f}{suffix}" if v == v else "" for v in values], textposition="top center",
-            hovertemplate=f"%{{x}}: %{{y:.1f}}{suffix}<extra>%{{fullData.name}}</extra>",
+            text=[fixed(v, 1 if percent else 0) + suffix if not is_missing(v) else "" for v in raw],
+            textposition="top center",
+            hovertemplate=f"%{{x}}: %{{y}}{suffix}<extra>%{{fullData.name}}</extra>",
         )
     return base_layout(
         figure, i18n.t(title_key, lang), height=400, xaxis=dict(title=None, type="category"),
@@ -139,18 +157,22 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
 
     With more than ``MAX_UNIT_ROWS`` units only those with the most are drawn, and the title says so.
     """
-    table = frame.pivot_table(index=["ordinal", "unit_id", "name_zh", "name_en"], columns="quarter_key",
-                              values=value_column, aggfunc="sum")
+    # one row per unit and quarter; a quarter after the data date stays unknown (NaN), not 0
+    table = frame.pivot(index=["ordinal", "unit_id", "name_zh", "name_en"], columns="quarter_key",
+                        values=value_column).astype("float64")
     title = i18n.t(title_key, lang)
     if len(table) > MAX_UNIT_ROWS:
         table = table.loc[table.sum(axis=1).nlargest(MAX_UNIT_ROWS).index]
         title = i18n.t("chart.top_units_suffix", lang, title=title, count=MAX_UNIT_ROWS)
     table = table.sort_index(level="ordinal", ascending=False)
     names = list(table.index.get_level_values("name_zh" if lang == "zh" else "name_en"))
-    columns = [i18n.t("quarter.short", lang, year=k // 10, quarter=k % 10) for k in table.columns]
+    quarters = frame.drop_duplicates("quarter_key").set_index("quarter_key").loc[list(table.columns)].reset_index()
+    columns = quarter_labels(quarters.assign(year=quarters["quarter_key"] // 10, quarter=quarters["quarter_key"] % 10),
+                             lang)
     figure = go.Figure(go.Heatmap(
         z=table.to_numpy(), x=columns, y=names, colorscale=[[0, "#FFF5F4"], [1, COLOURS["primary"]]],
-        text=table.to_numpy(), texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
+        text=[[fixed(value, 0) for value in row] for row in table.to_numpy()], texttemplate="%{text}",
+        hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
         showscale=False,  # every cell carries its number; a colour bar would only take width from the grid
     ))
     return base_layout(figure, title, height=max(340, 110 + 34 * len(names)),

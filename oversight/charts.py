@@ -16,6 +16,7 @@ from oversight.chart_style import (  # noqa: F401  (re-exported for the export m
     COLOURS, FONT_FAMILY, SEQUENCE, TEMPLATE, base_layout, quarter_labels, unit_names,
 )
 from oversight.filters import Quarter
+from oversight.numbers import fixed, percent_change, signed
 from oversight.schema import CATEGORIES, REMINDER_FORMS
 
 FORM_COLOURS = {"written": SEQUENCE[0], "in_person": SEQUENCE[1], "meeting": SEQUENCE[2]}
@@ -32,21 +33,23 @@ def make_issues_suggestions_by_unit_figure(frame: pd.DataFrame, lang: str) -> go
 def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     """This period's meetings beside the same quarter a year earlier, with the change in percent on top."""
     labels = quarter_labels(frame, lang)
-    previous = frame["prev_meetings"].astype("float64")  # unknown (before the records begin) is NaN: no bar
+    # unknown (before the records begin, or already a bar of the range) is NaN: no bar, no change label
+    previous = frame["prev_meetings"].astype("float64")
+    meetings = frame["meetings"].astype("float64")  # NaN for a quarter after the data date
     previous_labels = [str(Quarter(int(y) - 1, int(q))) for y, q in zip(frame["year"], frame["quarter"])]
     figure = go.Figure()
-    figure.add_bar(x=labels, y=previous, name=i18n.t("series.meetings_prev", lang),
-                   marker_color=COLOURS["muted"], text=[f"{v:.0f}" if v == v else "" for v in previous],
-                   textposition="outside",
-                   customdata=previous_labels, hovertemplate="%{customdata}: %{y}<extra></extra>")
-    figure.add_bar(x=labels, y=frame["meetings"], name=i18n.t("series.meetings", lang),
-                   marker_color=COLOURS["primary"], text=frame["meetings"], textposition="outside",
+    if previous.notna().any():
+        figure.add_bar(x=labels, y=previous, name=i18n.t("series.meetings_prev", lang),
+                       marker_color=COLOURS["muted"], text=[fixed(v, 0) for v in previous], textposition="outside",
+                       customdata=previous_labels, hovertemplate="%{customdata}: %{y}<extra></extra>")
+    figure.add_bar(x=labels, y=meetings, name=i18n.t("series.meetings", lang),
+                   marker_color=COLOURS["primary"], text=[fixed(v, 0) for v in meetings], textposition="outside",
                    hovertemplate="%{x}: %{y}<extra></extra>")
-    top = max(previous.fillna(0).max(), frame["meetings"].max(), 1)
-    for label, now, before in zip(labels, frame["meetings"], previous):
-        if before > 0:  # False for zero and for unknown (NaN)
-            change = (now - before) / before * 100
-            figure.add_annotation(x=label, y=top * 1.16, text=f"{change:+.1f}%", showarrow=False,
+    top = max(previous.fillna(0).max(), meetings.fillna(0).max(), 1)
+    for label, now, before in zip(labels, meetings, previous):
+        change = percent_change(now, before)  # None for zero and for unknown (NaN)
+        if change is not None:
+            figure.add_annotation(x=label, y=top * 1.16, text=signed(change, 1, "%"), showarrow=False,
                                   font=dict(color=COLOURS["green"] if change < 0 else COLOURS["primary"], size=13))
     return base_layout(
         figure, i18n.t("chart.meetings_by_quarter", lang), barmode="group", height=420,
@@ -61,7 +64,8 @@ def make_issues_by_category_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
 
 def make_reminders_by_form_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     return chart_kinds.donut(frame, lang, "chart.reminders_by_form", "form", "reminders",
-                             lambda code, language: i18n.choice_label(REMINDER_FORMS, code, language), FORM_COLOURS)
+                             lambda code, language: i18n.choice_label(REMINDER_FORMS, code, language), FORM_COLOURS,
+                             total_key="chart.total.reminders", unit_key="unit.times")
 
 
 def is_empty(frame: pd.DataFrame, value_columns: tuple[str, ...]) -> bool:

@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from oversight import chart_kinds, i18n
 from oversight.chart_style import COLOURS, SEQUENCE, base_layout
+from oversight.numbers import plain
 from oversight.charts import FORM_COLOURS, OVERVIEW_CHARTS, ChartSpec, make_meetings_by_quarter_figure
 from oversight.schema import CATEGORIES, ISSUE_SOURCES, SUGGESTION_STATUSES
 
@@ -102,12 +103,13 @@ def make_suggestions_by_category_figure(frame: pd.DataFrame, lang: str) -> go.Fi
 def make_suggestions_by_status_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     return chart_kinds.donut(frame, lang, "chart.suggestions_by_status", "status", "suggestions",
                              lambda code, language: i18n.choice_label(SUGGESTION_STATUSES, code, language),
-                             ADOPTION_COLOURS)
+                             ADOPTION_COLOURS, total_key="chart.total.suggestions", unit_key="unit.items")
 
 
 def make_suggestions_by_link_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     return chart_kinds.donut(frame, lang, "chart.suggestions_by_link", "link", "suggestions",
-                             lambda code, language: i18n.t(f"link.{code}", language), LINK_COLOURS)
+                             lambda code, language: i18n.t(f"link.{code}", language), LINK_COLOURS,
+                             total_key="chart.total.suggestions", unit_key="unit.items")
 
 
 SUGGESTION_CHARTS = (
@@ -168,9 +170,9 @@ def make_unit_vs_average_figure(frame: pd.DataFrame, lang: str, unit_name: str) 
     labels = [i18n.t(f"measure.{m}", lang) for m in frame["measure"]]
     figure = go.Figure()
     figure.add_bar(x=labels, y=frame["unit"], name=unit_name, marker_color=COLOURS["primary"],
-                   text=frame["unit"].round(1), textposition="outside")
-    figure.add_bar(x=labels, y=frame["average"].round(1), name=i18n.t("series.all_unit_average", lang),
-                   marker_color=COLOURS["muted"], text=frame["average"].round(1), textposition="outside")
+                   text=[plain(v, 1) for v in frame["unit"]], textposition="outside")
+    figure.add_bar(x=labels, y=chart_kinds.rounded(frame["average"], 1), name=i18n.t("series.all_unit_average", lang),
+                   marker_color=COLOURS["muted"], text=[plain(v, 1) for v in frame["average"]], textposition="outside")
     top = max(frame["unit"].max(), frame["average"].max(), 1)
     return base_layout(figure, i18n.t("chart.unit_vs_average", lang), barmode="group", height=400,
                        yaxis=dict(title=i18n.t("axis.count", lang), range=[0, top * 1.2]),

@@ -7,13 +7,16 @@ from typing import Sequence
 import pandas as pd
 
 from oversight import i18n
+from oversight.numbers import is_missing, round_half_up
 
 
 @dataclass(frozen=True)
 class TableColumn:
     source: str
     header_key: str
-    kind: str = "text"  # text · unit · code · date · number · percent · bool
+    kind: str = "text"  # text · unit · code · date · number · decimal (one place) · percent · bool
+    # a comparison with an earlier span: where the row's ``comparable`` is false the cell says 无可比数据
+    compares: bool = False
 
 
 def _unit_name(frame: pd.DataFrame, lang: str) -> pd.Series:
@@ -34,10 +37,13 @@ def present(frame: pd.DataFrame, columns: Sequence[TableColumn], lang: str) -> p
             values = frame[column.source].map(lambda v: None if pd.isna(v) else (yes if v else no))
         elif column.kind == "date":
             values = pd.to_datetime(frame[column.source]).dt.date
-        elif column.kind == "percent":
-            values = frame[column.source].astype("float64").round(1)
+        elif column.kind in ("percent", "decimal"):
+            values = frame[column.source].map(lambda v: None if is_missing(v) else float(round_half_up(v, 1)))
         else:
             values = frame[column.source]
+        if column.compares and "comparable" in frame.columns:
+            no_comparison = i18n.t("kpi.no_comparison", lang)
+            values = values.astype(object).where(frame["comparable"].fillna(False).astype(bool), no_comparison)
         shown[header] = values
     return shown.reset_index(drop=True)
 
@@ -56,37 +62,39 @@ def search(frame: pd.DataFrame, text: str) -> pd.DataFrame:
 MEETING_REDUCTION_COLUMNS = (
     TableColumn("name_zh", "column.unit", "unit"),
     TableColumn("meetings", "column.meetings", "number"),
-    TableColumn("prev_meetings", "column.prev_meetings", "number"),
-    TableColumn("change", "column.change", "number"),
-    TableColumn("change_pct", "column.change_pct", "percent"),
-    TableColumn("avg_duration_min", "column.avg_duration", "percent"),
-    TableColumn("prev_avg_duration_min", "column.prev_avg_duration", "percent"),
+    TableColumn("prev_meetings", "column.prev_meetings", "number", compares=True),
+    TableColumn("change", "column.change", "number", compares=True),
+    TableColumn("change_pct", "column.change_pct", "percent", compares=True),
+    TableColumn("avg_duration_min", "column.avg_duration", "decimal"),
+    TableColumn("prev_avg_duration_min", "column.prev_avg_duration", "decimal", compares=True),
     TableColumn("merged", "column.merged", "number"),
     TableColumn("prereviewed", "column.prereviewed", "number"),
 )
 
+# The decisive columns first (status, deadline, days), the long description last: a leader reads the row
+# without scrolling sideways. Status, rectified date and days are all as of the same as-of date.
 ISSUE_COLUMNS = (
     TableColumn("issue_id", "column.issue_id"),
     TableColumn("name_zh", "column.unit", "unit"),
-    TableColumn("date_raised", "column.date_raised", "date"),
-    TableColumn("source", "column.source", "code"),
-    TableColumn("category", "column.category", "code"),
-    TableColumn("description", "column.description"),
     TableColumn("status_at_end", "column.status", "code"),
     TableColumn("due_date", "column.due_date", "date"),
     TableColumn("rectified_date", "column.rectified_date", "date"),
     TableColumn("days_to_rectify", "column.days_to_rectify", "number"),
+    TableColumn("date_raised", "column.date_raised", "date"),
+    TableColumn("category", "column.category", "code"),
+    TableColumn("source", "column.source", "code"),
+    TableColumn("description", "column.description"),
 )
 
 OVERDUE_COLUMNS = (
     TableColumn("issue_id", "column.issue_id"),
     TableColumn("name_zh", "column.unit", "unit"),
-    TableColumn("description", "column.description"),
-    TableColumn("category", "column.category", "code"),
-    TableColumn("date_raised", "column.date_raised", "date"),
-    TableColumn("due_date", "column.due_date", "date"),
     TableColumn("days_overdue", "column.days_overdue", "number"),
+    TableColumn("due_date", "column.due_date", "date"),
     TableColumn("age_days", "column.age_days", "number"),
+    TableColumn("date_raised", "column.date_raised", "date"),
+    TableColumn("category", "column.category", "code"),
+    TableColumn("description", "column.description"),
 )
 
 UNRESOLVED_COLUMNS = (

@@ -1,6 +1,6 @@
 -- Units ranked by how much they cut meetings against the same span a year earlier (biggest cut first).
 -- Parameters: $units (empty = all), $q_from, $period_start, $period_end (the as-of date), $prev_start, $prev_end.
--- Output: unit_id, name_zh, name_en, meetings, prev_meetings, change, change_pct, avg_duration_min,
+-- Output: unit_id, name_zh, name_en, comparable, meetings, prev_meetings, change, change_pct, avg_duration_min,
 --         prev_avg_duration_min, merged, prereviewed.
 with unit_scope as (
     select unit_id, name_zh, name_en from units where in_units(unit_id, $units)
@@ -31,6 +31,7 @@ final as (
         unit_scope.unit_id,
         unit_scope.name_zh,
         unit_scope.name_en,
+        previous_known.known as comparable,
         coalesce(current_span.meetings, 0) as meetings,
         case when known then coalesce(previous_span.meetings, 0) end as prev_meetings,
         case when known then coalesce(current_span.meetings, 0) - coalesce(previous_span.meetings, 0) end as change,

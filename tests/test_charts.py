@@ -80,5 +80,7 @@ def test_an_unknown_year_earlier_draws_no_bar_and_no_nan_label(connection):
 
     frame = queries.run(connection, "meetings_by_quarter", Filter((), Quarter(2019, 1), Quarter(2019, 4)))
     figure = charts.make_meetings_by_quarter_figure(frame, "en")
-    assert list(figure.data[0].text) == ["", "", "", ""]
+    # no year-earlier series at all (2018 is before the data), no change labels, no "nan" anywhere
+    assert [trace.name for trace in figure.data] == ["Meetings"]
+    assert list(figure.data[0].text) == ["87", "77", "84", "93"]
     assert figure.layout.annotations == ()
