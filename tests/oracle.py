@@ -1,0 +1,347 @@
+"""An independent recomputation of every figure, straight from the spreadsheets with pandas.
+
+Nothing here goes through the project's ingest, queries, kpis or schema: the sheets are read with
+``pandas.read_excel`` under their Chinese headers, values are mapped with this module's own small tables,
+and each figure is computed from the definitions written in README's 口径说明 — restated here once:
+
+- **as-of date** = the earlier of the range's last day and the data date (the newest date in any ledger,
+  rectification dates included). Statuses, overdue, ages and every count are taken at it.
+- **in the period**: first day of the first quarter ≤ date ≤ as-of date.
+- **year earlier (同比)**: the same quarters a year earlier, to the same day where the range runs past the data
+  date. Compared only where the data covers it: its first quarter is not before the quarter of the first record
+  (and the range does not start after the data date); otherwise "no comparable data".
+- **rectified by D**: status 已整改 and rectified on or before D. **overdue at D**: deadline before D and not
+  rectified by D, whenever raised. **due**: deadline on or before D. **on time**: due and rectified by the deadline.
+  **late**: rectified by D after the deadline. **not yet due**: deadline after D and not rectified.
+- Rounding: half up, once.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+import pandas as pd
+
+STATUS = {"已整改": "rectified", "整改中": "in_progress", "未整改": "open"}
+ADOPTION = {"已提出": "proposed", "已采纳": "adopted", "已落实": "implemented"}
+FORMS = {"书面提醒": "written", "面对面提醒": "in_person", "会议提醒": "meeting"}
+KINDS = {"定期会商": "consultation", "专题研究": "special_study", "工作通报": "notification",
+         "抽调参与办案": "secondment"}
+YES = {"是": True, "否": False}
+
+
+def half_up(value: float, digits: int = 1) -> Decimal:
+    rounded = Decimal(str(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    return rounded.copy_abs() if rounded == 0 else rounded
+
+
+def quarter_first(year: int, quarter: int) -> date:
+    return date(year, 3 * quarter - 2, 1)
+
+
+def quarter_last(year: int, quarter: int) -> date:
+    return date(year, 3 * quarter, calendar.monthrange(year, 3 * quarter)[1])
+
+
+def shift(year: int, quarter: int, by: int) -> tuple[int, int]:
+    index = year * 4 + quarter - 1 + by
+    return index // 4, index % 4 + 1
+
+
+def year_before(day: date) -> date:
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+@dataclass
+class Ledgers:
+    units: pd.DataFrame
+    meetings: pd.DataFrame
+    issues: pd.DataFrame
+    suggestions: pd.DataFrame
+    reminders: pd.DataFrame
+    activities: pd.DataFrame
+
+    @property
+    def first_day(self) -> date:
+        return min(self._dates())
+
+    @property
+    def data_date(self) -> date:
+        return max(self._dates())
+
+    def _dates(self) -> list[date]:
+        columns = [self.meetings["date"], self.issues["raised"], self.issues["rectified"].dropna(),
+                   self.suggestions["made"], self.reminders["date"], self.activities["date"]]
+        return [d for column in columns for d in column]
+
+
+def _day(value) -> date | None:
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+def read_ledgers(folder: Path) -> Ledgers:
+    def sheet(name: str) -> pd.DataFrame:
+        return pd.read_excel(Path(folder) / f"{name}.xlsx", engine="openpyxl")
+
+    units = sheet("units").rename(columns={"单位编码": "unit_id", "单位名称": "name_zh", "英文名称": "name_en"})
+    unit_of = dict(zip(units["name_zh"], units["unit_id"]))
+    m = sheet("meetings")
+    meetings = pd.DataFrame({
+        "unit": m["单位"].map(unit_of), "date": m["会议日期"].map(_day), "minutes": m["时长(分钟)"].astype(float),
+        "prereviewed": m["议题提前报送审核"].map(YES), "attended": m["纪检监察组列席"].map(YES),
+        "merged": m["合并召开"].map(YES)})
+    i = sheet("issues")
+    issues = pd.DataFrame({
+        "issue_id": i["问题编号"], "unit": i["单位"].map(unit_of), "raised": i["发现日期"].map(_day),
+        "source": i["问题来源"], "category": i["问题类别"], "status": i["整改状态"].map(STATUS),
+        "due": i["整改期限"].map(_day), "rectified": i["整改完成日期"].map(_day)})
+    s = sheet("suggestions")
+    suggestions = pd.DataFrame({
+        "unit": s["单位"].map(unit_of), "made": s["提出日期"].map(_day), "issue_id": s["关联问题编号"],
+        "category": s["类别"], "status": s["采纳状态"].map(ADOPTION)})
+    r = sheet("reminders")
+    reminders = pd.DataFrame({"unit": r["单位"].map(unit_of), "date": r["提醒日期"].map(_day),
+                              "form": r["提醒方式"].map(FORMS)})
+    a = sheet("activities")
+    activities = pd.DataFrame({"unit": a["单位"].map(unit_of), "date": a["活动日期"].map(_day),
+                               "kind": a["活动类型"].map(KINDS)})
+    for frame in (meetings, issues, suggestions, reminders, activities):
+        assert frame.notna().drop(columns=[c for c in ("rectified", "issue_id") if c in frame]).all().all()
+    return Ledgers(units[["unit_id", "name_zh", "name_en"]], meetings, issues, suggestions, reminders, activities)
+
+
+def cut_copy(source: Path, target: Path, day: date) -> None:
+    """The sample as it stood on ``day``: later records gone, later rectifications not yet made."""
+    target.mkdir(parents=True, exist_ok=True)
+    dates = {"meetings": "会议日期", "issues": "发现日期", "suggestions": "提出日期", "reminders": "提醒日期",
+             "activities": "活动日期"}
+    for path in Path(source).glob("*.xlsx"):
+        frame = pd.read_excel(path, engine="openpyxl")
+        column = dates.get(path.stem)
+        if column:
+            frame = frame[pd.to_datetime(frame[column]).dt.date <= day]
+        if path.stem == "issues":
+            later = pd.to_datetime(frame["整改完成日期"]).dt.date > day
+            frame.loc[later, "整改状态"] = "整改中"
+            frame["整改完成日期"] = frame["整改完成日期"].astype(object)
+            frame.loc[later, "整改完成日期"] = None
+        frame.to_excel(target / path.name, index=False)
+
+
+@dataclass
+class View:
+    """The figures of one filter, as the definitions above give them."""
+
+    ledgers: Ledgers
+    units: tuple[str, ...]  # empty = all
+    start: tuple[int, int]
+    end: tuple[int, int]
+    cutoff: date | None = None  # for a year-earlier view: the same day a year before the as-of date
+    _cache: dict = field(default_factory=dict)
+
+    @property
+    def as_of(self) -> date:
+        end = quarter_last(*self.end)
+        limit = self.cutoff if self.cutoff is not None else self.ledgers.data_date
+        return min(end, limit)
+
+    @property
+    def period_start(self) -> date:
+        return quarter_first(*self.start)
+
+    @property
+    def to_date(self) -> bool:
+        return self.as_of < quarter_last(*self.end)
+
+    def year_earlier(self) -> "View | None":
+        first = self.ledgers.first_day
+        earlier_start = shift(*self.start, -4)
+        if quarter_first(*earlier_start) < quarter_first(first.year, (first.month - 1) // 3 + 1):
+            return None
+        if self.period_start > self.ledgers.data_date:
+            return None
+        cutoff = year_before(self.as_of) if self.to_date else quarter_last(*shift(*self.end, -4))
+        return View(self.ledgers, self.units, earlier_start, shift(*self.end, -4), cutoff)
+
+    # ------------------------------------------------------------ rows in scope
+    def scoped(self, frame: pd.DataFrame) -> pd.DataFrame:
+        return frame if not self.units else frame[frame["unit"].isin(self.units)]
+
+    def in_period(self, frame: pd.DataFrame, column: str) -> pd.DataFrame:
+        frame = self.scoped(frame)
+        return frame[(frame[column] >= self.period_start) & (frame[column] <= self.as_of)]
+
+    @property
+    def meetings(self) -> pd.DataFrame:
+        return self.in_period(self.ledgers.meetings, "date")
+
+    @property
+    def issues(self) -> pd.DataFrame:
+        return self.in_period(self.ledgers.issues, "raised")
+
+    @property
+    def suggestions(self) -> pd.DataFrame:
+        return self.in_period(self.ledgers.suggestions, "made")
+
+    @property
+    def reminders(self) -> pd.DataFrame:
+        return self.in_period(self.ledgers.reminders, "date")
+
+    @property
+    def activities(self) -> pd.DataFrame:
+        return self.in_period(self.ledgers.activities, "date")
+
+    # ------------------------------------------------------------ rectification vocabulary
+    def rectified_by(self, issues: pd.DataFrame, day: date) -> pd.Series:
+        return (issues["status"] == "rectified") & issues["rectified"].map(lambda d: d is not None and d <= day)
+
+    def overdue_at(self, issues: pd.DataFrame, day: date) -> pd.Series:
+        return (issues["due"] < day) & ~self.rectified_by(issues, day)
+
+    def status_at(self, issues: pd.DataFrame, day: date) -> pd.Series:
+        rectified = self.rectified_by(issues, day)
+        return issues["status"].where(~rectified, "rectified").where(rectified | (issues["status"] != "rectified"),
+                                                                     "in_progress")
+
+    # ------------------------------------------------------------ figures
+    def totals(self) -> dict[str, float]:
+        issues, day = self.issues, self.as_of
+        rectified = self.rectified_by(issues, day)
+        due = issues["due"] <= day
+        backlog = self.scoped(self.ledgers.issues)
+        backlog = backlog[backlog["raised"] <= day]
+        meetings, activities, suggestions = self.meetings, self.activities, self.suggestions
+        days = [(r - d).days for r, d, ok in zip(issues["rectified"], issues["raised"], rectified) if ok]
+        return {
+            "units_consulted": activities.loc[activities["kind"] == "consultation", "unit"].nunique(),
+            "issues": len(issues),
+            "issues_rectified": int(rectified.sum()),
+            "rectified": int(rectified.sum()),
+            "due": int(due.sum()),
+            "on_time": int((due & rectified & (issues["rectified"].map(lambda d: d or date.max) <= issues["due"])).sum()),
+            "late": int((rectified & (issues["rectified"].map(lambda d: d or date.min) > issues["due"])).sum()),
+            "not_yet_due": int(((issues["due"] > day) & ~rectified).sum()),
+            "overdue": int(self.overdue_at(backlog, day).sum()),
+            "median_days_to_rectify": float(pd.Series(days).median()) if days else None,
+            "suggestions": len(suggestions),
+            "adopted_or_implemented": int(suggestions["status"].isin(["adopted", "implemented"]).sum()),
+            "implemented": int((suggestions["status"] == "implemented").sum()),
+            "linked": int(suggestions["issue_id"].notna().sum()),
+            "special_studies": int((activities["kind"] == "special_study").sum()),
+            "consultations": int((activities["kind"] == "consultation").sum()),
+            "notifications": int((activities["kind"] == "notification").sum()),
+            "secondments": int((activities["kind"] == "secondment").sum()),
+            "reminders": len(self.reminders),
+            "meetings": len(meetings),
+            "avg_duration_min": float(meetings["minutes"].mean()) if len(meetings) else None,
+            "total_minutes": float(meetings["minutes"].sum()),
+            "merged": int(meetings["merged"].sum()),
+            "prereviewed": int(meetings["prereviewed"].sum()),
+            "attended": int(meetings["attended"].sum()),
+        }
+
+    def quarters(self) -> list[tuple[int, int]]:
+        out, current = [], self.start
+        while current <= self.end:
+            out.append(current)
+            current = shift(*current, 1)
+        return out
+
+    def meetings_by_quarter(self) -> list[dict]:
+        """Per quarter: meetings (None after the data date) and the year-earlier count where it is known and not
+        itself a quarter of the range."""
+        first = self.ledgers.first_day
+        first_quarter = (first.year, (first.month - 1) // 3 + 1)
+        rows = []
+        all_meetings = self.scoped(self.ledgers.meetings)
+        for quarter in self.quarters():
+            recorded = quarter_first(*quarter) <= self.as_of
+            current = all_meetings[(all_meetings["date"] >= quarter_first(*quarter))
+                                   & (all_meetings["date"] <= min(quarter_last(*quarter), self.as_of))]
+            earlier_quarter = shift(*quarter, -4)
+            known = recorded and earlier_quarter >= first_quarter and earlier_quarter < self.start
+            earlier = all_meetings[(all_meetings["date"] >= quarter_first(*earlier_quarter))
+                                   & (all_meetings["date"] <= min(quarter_last(*earlier_quarter),
+                                                                  year_before(self.as_of)))]
+            rows.append({"quarter_key": quarter[0] * 10 + quarter[1],
+                         "meetings": len(current) if recorded else None,
+                         "prev_meetings": len(earlier) if known else None,
+                         "through_day": min(quarter_last(*quarter), self.as_of)})
+        return rows
+
+    def per_unit(self, frame: pd.DataFrame, value: str | None = None) -> dict[str, int]:
+        ids = list(self.units) or list(self.ledgers.units["unit_id"])
+        counts = frame.groupby("unit").size() if value is None else frame.groupby("unit")[value].sum()
+        return {unit: int(counts.get(unit, 0)) for unit in ids}
+
+    def overdue_list(self) -> list[tuple[str, int]]:
+        backlog = self.scoped(self.ledgers.issues)
+        backlog = backlog[backlog["raised"] <= self.as_of]
+        overdue = backlog[self.overdue_at(backlog, self.as_of)]
+        return sorted(((row.issue_id, (self.as_of - row.due).days) for row in overdue.itertuples()),
+                      key=lambda pair: (-pair[1], pair[0]))
+
+    def issue_rows(self) -> dict[str, tuple[str, date | None]]:
+        """Each issue of the period: its status and rectified date as of the as-of date."""
+        issues = self.issues
+        rectified = self.rectified_by(issues, self.as_of)
+        status = self.status_at(issues, self.as_of)
+        return {row.issue_id: (s, row.rectified if ok else None)
+                for row, s, ok in zip(issues.itertuples(), status, rectified)}
+
+    def unit_meeting_change(self) -> dict[str, tuple[int, int | None]]:
+        earlier = self.year_earlier()
+        now = self.per_unit(self.meetings)
+        before = earlier.per_unit(earlier.meetings) if earlier else {}
+        return {unit: (count, before.get(unit) if earlier else None) for unit, count in now.items()}
+
+
+# ---------------------------------------------------------------- the cards, written as the definitions say
+
+UNITS_ZH = {"units": "家", "count": "个", "items": "条", "times": "次", "meetings": "次", "hours": "小时"}
+NO_COMPARISON = {"zh": "无可比数据", "en": "no comparable data"}
+
+
+def count_text(value: float, unit: str, lang: str) -> str:
+    number = f"{half_up(value, 0):,}"
+    return f"{number}{UNITS_ZH[unit]}" if lang == "zh" else number
+
+
+def count_delta(now: float, before: float | None, unit: str, lang: str) -> str:
+    if before is None:
+        return NO_COMPARISON[lang]
+    difference = half_up(now - before, 0)
+    if difference == 0:
+        return "持平" if lang == "zh" else "unchanged"
+    absolute = ("+" if difference > 0 else "-") + count_text(abs(difference), unit, lang)
+    if before == 0:
+        return absolute
+    percent = half_up((now - before) / before * 100, 1)
+    percent_text = f"{'+' if percent > 0 else ''}{percent}%"
+    return f"{absolute}（{percent_text}）" if lang == "zh" else f"{absolute} ({percent_text})"
+
+
+def share_text(part: float, whole: float) -> str | None:
+    return None if not whole else f"{half_up(part / whole * 100, 1)}%"
+
+
+def share_delta(now: tuple[float, float], before: tuple[float, float] | None, lang: str) -> str:
+    if before is None or not now[1] or not before[1]:
+        return NO_COMPARISON[lang]
+    points = half_up(now[0] / now[1] * 100 - before[0] / before[1] * 100, 1)
+    suffix = "个百分点" if lang == "zh" else " pp"
+    return f"{'+' if points > 0 else ''}{points}{suffix}"
+
+
+def day_label(day: date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+__all__ = ["View", "Ledgers", "read_ledgers", "cut_copy", "count_delta", "share_delta", "share_text", "count_text",
+           "half_up", "timedelta"]

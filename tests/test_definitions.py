@@ -1,0 +1,425 @@
+"""Every card, chart value, table cell and summary figure against an independent pandas recomputation
+(``tests/oracle.py``) over many filters: single quarters, ranges crossing years, ranges starting before the
+records, ranges ending after the data date (a copy of the sample cut at 2020-08-14), single units, random unit
+sets and empty selections, in both languages.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from oversight import charts, kpis, page_charts, queries, store, summary, tables
+from oversight.filters import Filter, Quarter
+from tests import oracle
+
+SAMPLE = store.SAMPLE_DATA_DIR
+CUT_DAY = date(2020, 8, 14)
+ALL_UNITS = ("gov_office", "research", "offices_admin", "petitions", "counsellors", "foreign_affairs", "data_admin",
+             "beijing_office", "chronicles")
+
+
+@dataclass(frozen=True)
+class Case:
+    folder: str  # "sample" or "cut"
+    units: tuple[str, ...]
+    start: tuple[int, int]
+    end: tuple[int, int]
+    lang: str = "zh"
+
+    def __str__(self) -> str:
+        units = "+".join(self.units) or "all"
+        return f"{self.folder}-{units}-{self.start[0]}Q{self.start[1]}-{self.end[0]}Q{self.end[1]}-{self.lang}"
+
+
+def _cases() -> list[Case]:
+    cases = [Case("sample", (), (2020, 1), (2020, 4)), Case("sample", (), (2020, 1), (2020, 4), "en")]
+    cases += [Case("sample", (), (year, q), (year, q), "zh" if q % 2 else "en") for year in (2019, 2020)
+              for q in range(1, 5)]
+    cases += [Case("sample", (), start, end) for start, end in (
+        ((2019, 1), (2020, 4)), ((2019, 3), (2020, 2)), ((2019, 2), (2019, 3)), ((2019, 1), (2019, 4)),
+        ((2020, 2), (2020, 3)), ((2019, 4), (2020, 1)))]
+    cases += [Case("sample", (unit,), (2020, 1), (2020, 4), "zh" if i % 2 else "en") for i, unit in enumerate(ALL_UNITS)]
+    picker = random.Random(20201231)
+    quarters = [(y, q) for y in (2019, 2020) for q in range(1, 5)]
+    for _ in range(10):
+        units = tuple(sorted(picker.sample(ALL_UNITS, picker.randint(1, 4)), key=ALL_UNITS.index))
+        start, end = sorted(picker.sample(quarters, 2))
+        cases.append(Case("sample", units, start, end, picker.choice(["zh", "en"])))
+    cases += [Case("cut", (), start, end, lang) for start, end, lang in (
+        ((2020, 1), (2020, 4), "zh"), ((2020, 1), (2020, 4), "en"), ((2020, 3), (2020, 3), "zh"),
+        ((2020, 4), (2020, 4), "zh"), ((2020, 1), (2020, 2), "en"), ((2019, 3), (2020, 3), "zh"),
+        ((2019, 1), (2020, 4), "zh"))]
+    cases += [Case("cut", ("petitions",), (2020, 1), (2020, 4)), Case("cut", ("gov_office", "research"), (2020, 3), (2020, 4), "en")]
+    return cases
+
+
+CASES = _cases()
+
+
+def test_there_are_at_least_forty_filters_of_every_kind():
+    assert len(CASES) >= 40
+    assert any(c.folder == "cut" for c in CASES) and any(c.start < (2019, 3) and c.end >= (2020, 1) for c in CASES)
+    assert any(len(c.units) == 1 for c in CASES) and any(c.lang == "en" for c in CASES)
+
+
+@pytest.fixture(scope="module")
+def folders(tmp_path_factory) -> dict[str, Path]:
+    cut = tmp_path_factory.mktemp("cut") / "data"
+    oracle.cut_copy(SAMPLE, cut, CUT_DAY)
+    return {"sample": SAMPLE, "cut": cut}
+
+
+@pytest.fixture(scope="module")
+def worlds(folders):
+    """Per folder: the app's DuckDB store and span, and the oracle's ledgers."""
+    out = {}
+    for name, folder in folders.items():
+        connection = store.open_folder(folder)
+        out[name] = (connection, queries.data_span(connection), oracle.read_ledgers(folder))
+    return out
+
+
+def _setup(worlds, case: Case):
+    connection, span, ledgers = worlds[case.folder]
+    filter_ = span.resolve(Filter(case.units, Quarter(*case.start), Quarter(*case.end)))
+    view = oracle.View(ledgers, case.units, case.start, case.end)
+
+    def run(name: str, f: Filter | None = None, **extra):
+        return queries.run(connection, name, f or filter_, **extra)
+
+    return filter_, span, view, run
+
+
+def _year_on_year(run, span, filter_, name):
+    earlier = span.year_earlier(filter_)
+    return run(name).iloc[0], None if earlier is None else run(name, earlier).iloc[0]
+
+
+def test_the_as_of_date_and_comparability_follow_the_definitions(worlds):
+    for case in CASES:
+        filter_, span, view, _ = _setup(worlds, case)
+        assert filter_.as_of == view.as_of, case
+        assert (span.year_earlier(filter_) is None) == (view.year_earlier() is None), case
+
+
+# ---------------------------------------------------------------- cards
+
+def _expected_counts(view: oracle.View, keys_units: list[tuple[str, str, str]], lang: str) -> dict[str, tuple[str, str]]:
+    now, earlier = view.totals(), view.year_earlier()
+    before = earlier.totals() if earlier else None
+    return {card: (oracle.count_text(now[column], unit, lang),
+                   oracle.count_delta(now[column], before[column] if before else None, unit, lang))
+            for card, column, unit in keys_units}
+
+
+def _expected_shares(view: oracle.View, keys: list[tuple[str, str, str]], lang: str) -> dict[str, tuple[str, str]]:
+    now, earlier = view.totals(), view.year_earlier()
+    before = earlier.totals() if earlier else None
+    return {card: (oracle.share_text(now[part], now[whole]) or "—",
+                   oracle.share_delta((now[part], now[whole]), (before[part], before[whole]) if before else None, lang))
+            for card, part, whole in keys}
+
+
+def _shown(cards: list[kpis.Kpi]) -> dict[str, tuple[str, str]]:
+    return {card.key: (card.display, card.delta) for card in cards}
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_overview_cards(worlds, case):
+    filter_, span, view, run = _setup(worlds, case)
+    current, earlier = _year_on_year(run, span, filter_, "kpi_totals")
+    shown = _shown(kpis.overview_kpis(current, earlier, case.lang, "—"))
+    expected = _expected_counts(view, [("units", "units_consulted", "units"), ("issues", "issues", "count"),
+                                       ("suggestions", "suggestions", "items"),
+                                       ("special_studies", "special_studies", "times"),
+                                       ("meetings", "meetings", "meetings")], case.lang)
+    expected |= _expected_shares(view, [("rectification_rate", "issues_rectified", "issues")], case.lang)
+    assert shown == expected
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_issue_cards(worlds, case):
+    filter_, span, view, run = _setup(worlds, case)
+    current, earlier = _year_on_year(run, span, filter_, "rectification_summary")
+    shown = _shown(kpis.issue_kpis(current, earlier, case.lang, "—"))
+    expected = _expected_counts(view, [(key, key, "count") for key in
+                                       ("issues", "due", "rectified", "late", "overdue", "not_yet_due")], case.lang)
+    expected |= _expected_shares(view, [("rectification_rate", "rectified", "issues"),
+                                        ("on_time_rate", "on_time", "due")], case.lang)
+    median = view.totals()["median_days_to_rectify"]
+    assert shown.pop("median_days_to_rectify")[0] == (
+        "—" if median is None else f"{oracle.half_up(median, 0)}{'天' if case.lang == 'zh' else ' days'}")
+    assert shown == expected
+    # the overdue card counts exactly the rows of the overdue table below it
+    assert int(current["overdue"]) == len(run("overdue_issues")) == len(view.overdue_list())
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_meeting_suggestion_and_reminder_cards(worlds, case):
+    filter_, span, view, run = _setup(worlds, case)
+    current, earlier = _year_on_year(run, span, filter_, "meeting_totals")
+    shown = _shown(kpis.meeting_kpis(current, earlier, None, case.lang, "—", None))
+    expected = _expected_counts(view, [("meetings", "meetings", "meetings")], case.lang)
+    expected |= _expected_shares(view, [("merged_share", "merged", "meetings"), ("prereviewed_share", "prereviewed",
+                                        "meetings"), ("attended_share", "attended", "meetings")], case.lang)
+    for key in ("avg_duration", "total_hours"):
+        shown.pop(key)
+    assert shown == expected
+
+    current, earlier = _year_on_year(run, span, filter_, "suggestion_totals")
+    shown = _shown(kpis.suggestion_kpis(current, earlier, case.lang, "—"))
+    expected = _expected_counts(view, [("suggestions", "suggestions", "items")], case.lang)
+    expected |= _expected_shares(view, [("adoption_rate", "adopted_or_implemented", "suggestions"),
+                                        ("implementation_rate", "implemented", "suggestions"),
+                                        ("linked_share", "linked", "suggestions")], case.lang)
+    assert shown == expected
+
+    current, earlier = _year_on_year(run, span, filter_, "reminder_totals")
+    shown = _shown(kpis.reminder_kpis(current, earlier, case.lang, "—"))
+    expected = _expected_counts(view, [("reminders", "reminders", "times"), ("consultations", "consultations", "times"),
+                                       ("units", "units_consulted", "units"),
+                                       ("special_studies", "special_studies", "times"),
+                                       ("notifications", "notifications", "times"),
+                                       ("secondments", "secondments", "times")], case.lang)
+    assert shown == expected
+
+
+# ---------------------------------------------------------------- charts
+
+def _none_if_missing(value):
+    return None if pd.isna(value) else int(value)
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_meetings_by_quarter_chart(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    frame = run("meetings_by_quarter")
+    got = [{"quarter_key": int(row.quarter_key), "meetings": _none_if_missing(row.meetings),
+            "prev_meetings": _none_if_missing(row.prev_meetings), "through_day": pd.Timestamp(row.through_day).date()}
+           for row in frame.itertuples()]
+    assert got == view.meetings_by_quarter()
+    figure = charts.make_meetings_by_quarter_figure(frame, case.lang)
+    labels = [a.text for a in figure.layout.annotations]
+    expected = []
+    for row in view.meetings_by_quarter():
+        if row["prev_meetings"] and row["meetings"] is not None:
+            change = oracle.half_up((row["meetings"] - row["prev_meetings"]) / row["prev_meetings"] * 100, 1)
+            expected.append(f"{'+' if change > 0 else ''}{change}%")
+    assert labels == expected
+    assert "nan" not in str(figure.to_plotly_json()).lower().replace("nan'", "")  # no "NaN" label anywhere
+    for trace in figure.data:
+        assert all("nan" not in str(text).lower() for text in (trace.text or ()))
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_by_unit_and_breakdown_charts(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    by_unit = run("issues_suggestions_by_unit").set_index("unit_id")
+    assert {u: int(by_unit.loc[u, "issues"]) for u in by_unit.index} == view.per_unit(view.issues)
+    assert {u: int(by_unit.loc[u, "suggestions"]) for u in by_unit.index} == view.per_unit(view.suggestions)
+
+    status = run("issues_by_unit_status").set_index("unit_id")
+    issues = view.issues.assign(at=view.status_at(view.issues, view.as_of))
+    for code in ("open", "in_progress", "rectified"):
+        assert {u: int(status.loc[u, code]) for u in status.index} == view.per_unit(issues[issues["at"] == code]), code
+
+    forms = run("reminders_by_form").set_index("form")["reminders"].to_dict()
+    expected_forms = view.reminders.groupby("form").size().to_dict()
+    assert {k: int(v) for k, v in forms.items() if v} == expected_forms
+
+    per_quarter = run("reminders_by_quarter_form")
+    assert int(per_quarter["reminders"].fillna(0).sum()) == len(view.reminders)
+    activities = run("activities_by_quarter")
+    for kind in ("consultation", "special_study", "notification", "secondment"):
+        assert int(activities[kind].fillna(0).sum()) == int((view.activities["kind"] == kind).sum()), kind
+    heatmap = run("meetings_by_unit_quarter")
+    assert int(heatmap["meetings"].fillna(0).sum()) == len(view.meetings)
+    # a quarter after the data date is unknown (no value), never a row of zeros
+    after = [q for q in view.quarters() if oracle.quarter_first(*q) > view.as_of]
+    assert heatmap.loc[heatmap["quarter_key"].isin([y * 10 + q for y, q in after]), "meetings"].isna().all()
+
+    figure = page_charts.make_meeting_heatmap_figure(heatmap, case.lang) if not heatmap.empty else None
+    if figure is not None:
+        assert all("nan" not in str(cell).lower() for row in figure.data[0].text for cell in row)
+
+
+# ---------------------------------------------------------------- tables
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_issue_tables(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    overdue = run("overdue_issues")
+    assert list(zip(overdue["issue_id"], overdue["days_overdue"].astype(int))) == view.overdue_list()
+
+    in_view = run("issues_in_view")
+    got = {row.issue_id: (row.status_at_end, None if pd.isna(row.rectified_date) else pd.Timestamp(row.rectified_date).date())
+           for row in in_view.itertuples()}
+    assert got == view.issue_rows()
+    # status, rectified date and days in one row are as of the same day
+    shown = tables.present(in_view, tables.ISSUE_COLUMNS, case.lang)
+    assert shown.iloc[:, 2].isin([tables.i18n.code_label(c, case.lang) for c in ("open", "in_progress", "rectified")]).all()
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_meeting_reduction_table(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    frame = run("meeting_reduction_by_unit").set_index("unit_id")
+    for unit, (now, before) in view.unit_meeting_change().items():
+        row = frame.loc[unit]
+        assert int(row["meetings"]) == now, unit
+        assert _none_if_missing(row["prev_meetings"]) == before, unit
+        assert _none_if_missing(row["change"]) == (None if before is None else now - before), unit
+    shown = tables.present(frame.reset_index(), tables.MEETING_REDUCTION_COLUMNS, case.lang)
+    no_comparison = oracle.NO_COMPARISON[case.lang]
+    if view.year_earlier() is None:
+        assert (shown.iloc[:, 2] == no_comparison).all() and (shown.iloc[:, 3] == no_comparison).all()
+    else:
+        assert not (shown.iloc[:, 2] == no_comparison).any()
+
+
+# ---------------------------------------------------------------- the written summary
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_summary_sentences(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    text = " ".join(summary.written_summary(lambda name, f: run(name, f), Filter(case.units, filter_.start, filter_.end),
+                                            case.lang))
+    now = view.totals()
+    earlier = view.year_earlier()
+    if now["meetings"]:
+        if earlier is None:
+            assert ("上年同期无可比数据" if case.lang == "zh" else "no comparable data a year earlier") in text
+        else:
+            before = earlier.totals()["meetings"]
+            if before:
+                change = oracle.half_up(abs(now["meetings"] - before) / before * 100, 1)
+                assert (f"{change}%" in text) == (change != 0), text
+    if now["issues"]:
+        rate = oracle.half_up(now["issues_rectified"] / now["issues"] * 100, 1)
+        assert f"{rate}%" in text
+        day = view.as_of
+        assert (f"{day.year}年{day.month}月{day.day}日" if case.lang == "zh" else f"{day.day} ") in text
+
+
+# ---------------------------------------------------------------- the cases the issue names
+
+def _case_run(worlds, folder, start, end, units=()):
+    return _setup(worlds, Case(folder, units, start, end))
+
+
+def test_a_range_before_the_first_records_is_not_compared(worlds):
+    filter_, span, view, run = _case_run(worlds, "sample", (2019, 1), (2020, 4))
+    current, earlier = _year_on_year(run, span, filter_, "kpi_totals")
+    cards = {c.key: c for c in kpis.overview_kpis(current, earlier, "zh", "2018")}
+    assert cards["meetings"].display == "573次" and cards["meetings"].delta == "无可比数据"
+    assert cards["special_studies"].delta == "无可比数据" and cards["meetings"].delta_arrow == "off"
+    # the 2019 bars are drawn once, as this range's own bars, not again as "a year earlier"
+    frame = run("meetings_by_quarter")
+    assert frame["prev_meetings"].isna().all()
+    figure = charts.make_meetings_by_quarter_figure(frame, "zh")
+    assert len(figure.data) == 1 and figure.layout.annotations == ()
+
+
+def test_a_range_partly_before_the_records_is_not_compared_but_its_quarters_are(worlds):
+    filter_, span, view, run = _case_run(worlds, "sample", (2019, 3), (2020, 2))
+    assert span.year_earlier(filter_) is None
+    frame = run("meetings_by_quarter")
+    # 2020Q1–Q2 against 2019Q1–Q2: 109 against 164 (−33.5%), quarter by quarter on the chart
+    assert frame["meetings"].iloc[2:].sum() == 109 and frame["prev_meetings"].iloc[2:].sum() == 164
+    assert frame["prev_meetings"].iloc[:2].isna().all()
+
+
+def test_the_span_before_a_first_quarter_is_not_compared(worlds):
+    filter_, span, view, run = _case_run(worlds, "sample", (2019, 2), (2019, 3))
+    assert span.span_before(filter_) is None  # 2018Q4–2019Q1 is partly before the records
+    line = kpis.span_change_line(run("meeting_totals").iloc[0], None, "zh", "2018年第4季度至2019年第1季度")
+    assert line.startswith("环比 无可比数据")
+
+
+def test_the_reduction_table_says_no_comparable_data_for_2019(worlds):
+    filter_, span, view, run = _case_run(worlds, "sample", (2019, 1), (2019, 1))
+    shown = tables.present(run("meeting_reduction_by_unit"), tables.MEETING_REDUCTION_COLUMNS, "zh")
+    assert set(shown["上年同期"]) == {"无可比数据"} and set(shown["增减"]) == {"无可比数据"}
+
+
+def test_a_year_to_date_is_taken_at_the_data_date_and_compared_with_the_same_dates(worlds):
+    filter_, span, view, run = _case_run(worlds, "cut", (2020, 1), (2020, 4))
+    assert span.last_day == CUT_DAY and filter_.as_of == CUT_DAY and filter_.is_to_date
+    summary_row = run("rectification_summary").iloc[0]
+    assert int(summary_row["overdue"]) == 3  # three deadlines had passed on 14 August, not eight
+    overdue = run("overdue_issues")
+    # nothing due after the data date is overdue (items due in October are not "53–73 days overdue")
+    assert (pd.to_datetime(overdue["due_date"]).dt.date < CUT_DAY).all() and (overdue["days_overdue"] > 0).all()
+    current, earlier = _year_on_year(run, span, filter_, "kpi_totals")
+    assert earlier is not None
+    change = kpis.percent_change(current["meetings"], earlier["meetings"])
+    assert str(kpis.round_half_up(change, 1)) == "-34.0"  # year to date against the same dates of 2019
+    frame = run("meetings_by_quarter")
+    labels = charts.quarter_labels(frame, "zh")
+    assert labels[2] == "2020Q3（截至8月14日）" and labels[3] == "2020Q4（尚无数据）"
+    assert pd.isna(frame["meetings"].iloc[3])
+
+
+def test_the_overdue_card_and_table_agree_for_a_quarter(worlds):
+    filter_, span, view, run = _case_run(worlds, "sample", (2020, 3), (2020, 3))
+    summary_row = run("rectification_summary").iloc[0]
+    assert int(summary_row["overdue"]) == len(run("overdue_issues"))
+    # every issue of the period is exactly one of: rectified, overdue, not yet due, or due today and open
+    issues = view.issues
+    due_today_open = int(((issues["due"] == view.as_of) & ~view.rectified_by(issues, view.as_of)).sum())
+    assert int(summary_row["issues"]) == int(summary_row["rectified"]) + int(summary_row["overdue_raised"]) \
+        + int(summary_row["not_yet_due"]) + due_today_open
+    # issues not yet due are not failures: 按期整改率 counts only the due ones
+    assert int(summary_row["not_yet_due"]) > 0 and int(summary_row["due"]) < int(summary_row["issues"])
+
+
+def test_status_and_dates_of_an_issue_row_are_as_of_one_day(worlds):
+    filter_, span, view, run = _case_run(worlds, "sample", (2020, 3), (2020, 3))
+    row = run("issues_in_view").set_index("issue_id").loc["WT2020-025"]
+    assert row["status_at_end"] == "in_progress" and pd.isna(row["rectified_date"]) and pd.isna(row["days_to_rectify"])
+
+
+def test_late_rectifications_have_a_figure(worlds):
+    filter_, span, view, run = _case_run(worlds, "sample", (2019, 1), (2020, 4))
+    row = run("rectification_summary").iloc[0]
+    totals = view.totals()
+    assert int(row["late"]) == totals["late"] > 0
+    assert int(row["rectified"]) == int(row["on_time"]) + int(row["late"]) + int(
+        ((view.issues["due"] > view.as_of) & view.rectified_by(view.issues, view.as_of)
+         & (view.issues["rectified"].map(lambda d: d or date.max) <= view.issues["due"])).sum())
+
+
+def test_rounding_is_half_up_once_everywhere(worlds):
+    from oversight.numbers import fixed, signed
+
+    assert fixed(73.25, 1) == "73.3" and fixed(31.25, 1) == "31.3" and fixed(121.25, 1) == "121.3"
+    assert fixed(115.46, 0) == "115" and signed(-0.04, 1, "%") == "0.0%" and signed(-81.25, 1, "%") == "-81.3%"
+    filter_, span, view, run = _case_run(worlds, "sample", (2020, 1), (2020, 4))
+    frame = run("meetings_by_quarter")
+    figure = page_charts.make_meeting_duration_figure(frame, "zh")
+    now = next(trace for trace in figure.data if not trace.line.dash or trace.line.dash == "solid")
+    assert list(now.y)[0] == 73.3  # 73.25 minutes in 2020Q1, rounded half up
+    previous = next(trace for trace in figure.data if trace.line.dash == "dash")
+    assert list(previous.text)[0] == "115"  # 115.46, rounded once
+
+
+def test_zero_counts_have_no_nan_label(worlds):
+    filter_, span, view, run = _case_run(worlds, "sample", (2020, 1), (2020, 2))
+    figure = charts.make_issues_suggestions_by_unit_figure(run("issues_suggestions_by_unit"), "zh")
+    for trace in figure.data:
+        assert all(text == "" or text.isdigit() for text in trace.text), trace.text
+
+
+def test_donut_shares_are_the_apps_own_and_the_centre_says_what_it_counts(worlds):
+    filter_, span, view, run = _case_run(worlds, "sample", (2020, 1), (2020, 4))
+    figure = charts.make_reminders_by_form_figure(run("reminders_by_form"), "zh")
+    total = sum(figure.data[0].values)
+    assert total == 42
+    for text, value in zip(figure.data[0].text, figure.data[0].values):
+        assert f"（{oracle.half_up(value / total * 100, 1)}%）" in text
+    assert figure.layout.annotations[0].text == "提醒总数<br><b>42次</b>"
