@@ -520,7 +520,8 @@ def _parse_date_text(text: str) -> date:
     if _MONTH_ONLY.match(compact):
         raise _CellError("error.date_month_only", value=text)
     if compact.isdigit() and 20000 <= int(compact) <= 80000:
-        return _EXCEL_EPOCH + timedelta(days=int(compact))
+        # an Excel serial day typed as text: the same year-range check as the number 79999 gets
+        return _checked_date(_EXCEL_EPOCH + timedelta(days=int(compact)), text)
     for pattern in _DATE_PATTERNS:
         match = pattern.match(compact if "年" in compact else text)
         if match:

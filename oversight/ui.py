@@ -16,8 +16,8 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from oversight import accounts, audit, briefing, charts, export, filters, i18n, ingest, queries, store
-from oversight.filters import DataSpan, Filter, Quarter
+from oversight import accounts, audit, briefing, charts, export, filters, i18n, ingest, queries, store, summary
+from oversight.filters import DataSpan, Filter, Quarter, same_day_years_earlier
 from oversight.kpis import Kpi
 
 FILTER_KEY = "oversight.filter"
@@ -348,6 +348,10 @@ def _page_header(page: Page, title_key: str) -> None:
         scope = page.t("app.all_units", count=len(page.span.unit_ids))
     st.caption(page.t("app.caption", units=scope, period=page.period(),
                       data_date=page.span.last_day.isoformat() if page.span.last_day else "—"))
+    if page.filter.is_to_date:  # the range runs past the data date: say what the figures are as of
+        earlier = same_day_years_earlier(page.filter.as_of)
+        st.caption(page.t("app.to_date_note", date=summary.date_text(page.filter.as_of, page.lang),
+                          earlier=summary.date_text(earlier, page.lang)))
     ignored = st.session_state.get(IGNORED_KEY)
     if ignored:
         st.warning(page.t("app.url_ignored", values=", ".join(ignored)))

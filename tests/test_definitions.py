@@ -423,3 +423,21 @@ def test_donut_shares_are_the_apps_own_and_the_centre_says_what_it_counts(worlds
     for text, value in zip(figure.data[0].text, figure.data[0].values):
         assert f"（{oracle.half_up(value / total * 100, 1)}%）" in text
     assert figure.layout.annotations[0].text == "提醒总数<br><b>42次</b>"
+
+
+def test_every_card_is_defined_in_the_readme_and_has_a_one_line_help():
+    from oversight import i18n
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    definitions = readme.split("## 口径说明", 1)[1].split("\n## ", 1)[0]
+    row = {"units_consulted": 9, "issues": 16, "issues_rectified": 9, "suggestions": 19, "special_studies": 17,
+           "meetings": 232, "avg_duration_min": 74.0, "total_minutes": 17000, "merged": 1, "prereviewed": 1,
+           "attended": 1, "due": 10, "rectified": 9, "on_time": 5, "late": 4, "overdue": 6, "not_yet_due": 1,
+           "median_days_to_rectify": 60, "adopted_or_implemented": 3, "implemented": 1, "linked": 2,
+           "reminders": 42, "consultations": 11, "notifications": 13, "secondments": 5}
+    cards = (kpis.overview_kpis(row, row, "zh", "x") + kpis.meeting_kpis(row, row, row, "zh", "x", "y")
+             + kpis.issue_kpis(row, row, "zh", "x") + kpis.suggestion_kpis(row, row, "zh", "x")
+             + kpis.reminder_kpis(row, row, "zh", "x"))
+    for card in cards:
+        assert card.label in definitions, card.label
+        assert "\n" not in card.help and card.help.startswith(i18n.t(f"kpi.def.{card.key}", "zh")), card.key

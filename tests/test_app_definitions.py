@@ -1,0 +1,60 @@
+"""The definitions as a leader sees them on the pages (AppTest): no comparison against data that does not exist,
+a year to date taken at the data date, the overdue card and its table in step."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from tests import oracle
+from tests.apptest import metrics, run_page
+
+ISSUES = "pages/02_issues.py"
+MEETINGS = "pages/01_meetings.py"
+
+
+def _deltas(at) -> dict[str, str]:
+    return {m.label: m.delta for m in at.metric}
+
+
+def test_a_range_before_the_records_says_no_comparable_data_on_every_card():
+    at = run_page(query={"from": "2019Q1", "to": "2020Q4"})
+    assert metrics(at)["会议数量"] == "573次"
+    assert set(_deltas(at).values()) == {"无可比数据"}
+    assert all("不在数据范围内" in m.help for m in at.metric)
+
+
+def test_the_meetings_page_has_no_span_before_a_first_quarter():
+    at = run_page(MEETINGS, {"from": "2019Q2", "to": "2019Q3"})
+    assert any(c.value.startswith("环比 无可比数据") for c in at.caption)
+    assert _deltas(at)["会议数量"] == "无可比数据"
+
+
+@pytest.fixture()
+def cut_data(tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    oracle.cut_copy(oracle.Path(__file__).resolve().parent.parent / "data", folder, date(2020, 8, 14))
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    return folder
+
+
+def test_a_year_to_date_is_shown_as_of_the_data_date(cut_data):
+    at = run_page(ISSUES)
+    shown = metrics(at)
+    assert shown["逾期未整改"] == "3个"
+    assert "截至8月14日" in at.caption[0].value
+    assert any("各项数据截至2020年8月14日" in c.value for c in at.caption)
+    overdue_table = at.dataframe[0].value
+    assert len(overdue_table) == 3 and (overdue_table["逾期天数"] > 0).all()
+    view = oracle.View(oracle.read_ledgers(cut_data), (), (2020, 1), (2020, 4))
+    en = run_page(query={"lang": "en"})
+    assert metrics(en)["Meetings"] == str(view.totals()["meetings"])  # 2020 to 14 August
+    assert _deltas(en)["Meetings"].endswith("(-34.0%)")  # against 2019 to 14 August
+
+
+def test_issue_cards_use_the_rectification_vocabulary_in_english():
+    at = run_page(ISSUES, {"from": "2020Q3", "to": "2020Q3", "lang": "en"})
+    labels = [m.label for m in at.metric]
+    assert labels == ["Issues raised", "Due", "Rectified", "Rectification rate", "On-time rate", "Rectified late",
+                      "Overdue", "Not yet due", "Median days to rectify"]
+    assert "whenever raised" in next(m.help for m in at.metric if m.label == "Overdue")
