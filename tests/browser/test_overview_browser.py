@@ -45,3 +45,22 @@ def test_switching_language_writes_it_to_the_url(page, server_url):
     expect(page).to_have_url(re.compile(r"lang=en"))
     # must not happen: Chinese labels left behind on the cards
     expect(page.get_by_text("指出问题", exact=True)).to_have_count(0)
+
+
+def test_a_range_before_the_records_shows_no_comparable_data_not_a_change(page, server_url, output_dir):
+    page.goto(f"{server_url}/?from=2019Q1&to=2020Q4")
+    wait_for_charts(page, 4)
+    assert metric_value(page, "会议数量") == "573次"
+    card = page.locator("[data-testid='stMetric']").filter(has=page.get_by_text("会议数量", exact=True))
+    expect(card.locator("[data-testid='stMetricDelta']")).to_have_text("无可比数据")
+    # must not happen: a percentage change against a year with no records
+    expect(page.locator("[data-testid='stMetricDelta']").filter(has_text="%")).to_have_count(0)
+    assert_no_exception(page)
+    page.screenshot(path=output_dir / "overview_no_comparison.png", full_page=True)
+
+
+def test_the_cards_show_the_absolute_change_beside_the_percent(page, server_url):
+    page.goto(server_url)
+    wait_for_charts(page, 4)
+    card = page.locator("[data-testid='stMetric']").filter(has=page.get_by_text("指出问题", exact=True))
+    expect(card.locator("[data-testid='stMetricDelta']")).to_have_text("+5个（+45.5%）")
