@@ -62,7 +62,7 @@ class Channel:
     name: str
     kind: str
     send: tuple[str, ...] = MESSAGE_KINDS
-    url: str | None = None  # wecom, dingtalk
+    url: str | None = field(default=None, repr=False)  # wecom, dingtalk; the address holds the robot's key
     secret: str | None = field(default=None, repr=False)  # dingtalk 加签 secret ("SEC…")
     host: str | None = None  # email
     port: int | None = None
