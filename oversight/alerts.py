@@ -96,6 +96,20 @@ def scoped_runner(connection: Any, scope: accounts.Scope) -> AlertQueryRunner:
     return lambda name, **params: accounts.scoped_run(connection, name, None, scope, **params)
 
 
+def alerts_for(connection: Any, scope: accounts.Scope, as_of: date, rules: Rules | None = None,
+               units: Sequence[str] = ()) -> Digest:
+    """The alerts an account with ``scope`` may see at ``as_of``: what the Overview's 预警 strip shows.
+
+    ``rules`` default to the settings file's (``alert_settings.load_settings().rules``), so the screen
+    and the pushed digest apply the same thresholds; that call raises ``SettingsError`` for a broken file.
+    """
+    if rules is None:
+        from oversight.alert_settings import load_settings
+
+        rules = load_settings().rules
+    return collect_alerts(scoped_runner(connection, scope), as_of, rules, units)
+
+
 def collect_alerts(run_query: AlertQueryRunner, as_of: date, rules: Rules = Rules(),
                    units: Sequence[str] = ()) -> Digest:
     """The digest at ``as_of`` for ``units`` (empty = every unit the runner's scope allows).

@@ -293,3 +293,13 @@ def test_markdown_escapes_ledger_text_and_keeps_within_the_robot_budget(frames):
     small = alert_text.render_markdown(digest, "zh", max_bytes=700)
     assert len(small.encode("utf-8")) <= 700
     assert small.rstrip().endswith("请在看板中查看。")
+
+
+def test_alerts_for_a_scope_uses_the_settings_files_rules(connection, tmp_path, monkeypatch):
+    """The call the Overview's 预警 strip makes: a scope, an as-of date, the configured thresholds."""
+    settings = tmp_path / "alerts.toml"
+    settings.write_text("[rules.due_soon]\ndays = 0\n[rules.no_consultation]\nenabled = false\n", encoding="utf-8")
+    monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(settings))
+    digest = alerts.alerts_for(connection, accounts.Scope(("data_admin",)), D)
+    assert [(item.rule, item.issue_id) for item in digest.items] == [("due_soon", "WT2020-022")]
+    assert digest.counts() == {"overdue": 0, "due_soon": 1, "meetings_rising": 0}
