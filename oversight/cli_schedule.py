@@ -200,8 +200,7 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
     from oversight.filters import Quarter
 
     if bool(args.start) != bool(args.end):
-        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_quarter", lang, value=args.start or args.end or "")
-                    + " (--from … --to …)")
+        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.from_to_together", lang))
     if args.start:
         bounds = []
         for value in (args.start, args.end):

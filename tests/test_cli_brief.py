@@ -92,7 +92,7 @@ def test_default_period_is_the_latest_complete_year_or_quarter_the_data_reaches(
 
 @pytest.mark.parametrize("argv, message", [
     (["--from", "2020Q5", "--to", "2020Q4"], "季度“2020Q5”无法识别"),
-    (["--from", "2020Q4"], "--from … --to …"),
+    (["--from", "2020Q4"], "--from 与 --to 须同时给出"),
     (["--from", "2020Q4", "--to", "2020Q1"], "结束早于开始"),
     (["--format", "pptx,xls"], "格式“xls”无法识别"),
     (["--unit", "atlantis"], "单位“atlantis”不在数据中"),
