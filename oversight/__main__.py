@@ -12,6 +12,8 @@
     python -m oversight user passwd USERNAME [--password-stdin]
     python -m oversight user remove USERNAME
     python -m oversight user list
+    python -m oversight brief [--from Q --to Q | --period year|quarter] [--unit U ...] [--format LIST] [--out DIR] [--push]
+    python -m oversight alerts [--as-of DATE] [--due-within 30] [--json] [--push]   (see oversight/cli_schedule.py)
 
 Every command but ``sample`` and ``user`` works on ``OVERSIGHT_DATA_DIR``
 (default: the sample data). Once the users file (``OVERSIGHT_USERS_FILE``)
@@ -347,6 +349,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m oversight", description="Oversight (派驻监督工作看板) tools")
     commands = parser.add_subparsers(dest="command", required=True)
     for add in (_add_sample, _add_validate, _add_import, _add_history, _add_undo, _add_template, _add_user):
+        add(commands)
+    from oversight import cli_schedule  # the scheduled commands (issue 17) live in their own module
+
+    for add in (cli_schedule.add_brief, cli_schedule.add_alerts):
         add(commands)
     return parser
 

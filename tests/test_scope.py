@@ -6,6 +6,8 @@ The 2020 totals (16 issues, 19 suggestions) reach leaders, never a unit account.
 """
 from __future__ import annotations
 
+from datetime import date
+
 import pandas as pd
 import pytest
 
@@ -15,7 +17,10 @@ from oversight.accounts import (NO_UNIT, Account, Scope, scoped_filter, scoped_r
 
 UNIT_QUERIES = sorted(name for name in queries.query_names()
                       if "units" in queries.parameter_names(queries.sql_text(name)))
-EXTRA = {"latest_meetings": {"limit": 1000}}
+_AS_OF = {"as_of": date(2020, 11, 8)}  # the alert rules count from a date, not a filter
+EXTRA = {"latest_meetings": {"limit": 1000}, "alert_overdue_issues": _AS_OF,
+         "alert_due_soon_issues": {**_AS_OF, "due_within": 30}, "alert_units_without_consultation": _AS_OF,
+         "alert_meetings_rising": {**_AS_OF, "min_increase": 1}}
 # Columns that name a quarter rather than count something: they stay filled when nothing is selected.
 _KEY_COLUMNS = {"quarter_key", "year", "quarter", "ordinal", "link", "form", "status", "category", "source"}
 
@@ -82,7 +87,7 @@ def test_scoped_span_offers_only_the_allowed_units(span):
 # ---------------------------------------------------------------- the proof against DuckDB
 
 def test_every_unit_query_is_covered():
-    assert len(UNIT_QUERIES) == 29
+    assert len(UNIT_QUERIES) == 33  # 29 for the pages, 4 alert rules
     assert "kpi_totals" in UNIT_QUERIES and "unit_metrics" not in UNIT_QUERIES
 
 

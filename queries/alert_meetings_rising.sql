@@ -1,0 +1,47 @@
+-- Alert rule 会议增多: units whose meetings in the quarter of the as-of date exceed the same quarter a year
+-- earlier by at least $min_increase — only when the data covers that earlier quarter, i.e. the data's first
+-- date (the earliest date in any ledger) falls in that quarter or before it; otherwise there is no comparison.
+-- Parameters: $units (empty = all), $as_of, $min_increase (meetings, >= 1).
+-- Output: unit_id, name_zh, name_en, quarter_key, meetings, prev_meetings, increase.
+with dated as (
+    select date as day from meetings
+    union all select date_raised from issues
+    union all select date_made from suggestions
+    union all select date from reminders
+    union all select date from activities
+),
+
+first_on_record as (
+    select min(quarter_key(day)) as quarter_key from dated
+),
+
+per_unit as (
+    select
+        unit,
+        count(*) filter (where quarter_key(date) = quarter_key($as_of)) as meetings,
+        count(*) filter (where quarter_key(date) = quarter_key($as_of) - 10) as prev_meetings
+    from meetings
+    where in_units(unit, $units)
+        and quarter_key(date) in (quarter_key($as_of), quarter_key($as_of) - 10)
+    group by unit
+),
+
+final as (
+    select
+        units.unit_id,
+        units.name_zh,
+        units.name_en,
+        quarter_key($as_of) as quarter_key,
+        coalesce(per_unit.meetings, 0) as meetings,
+        coalesce(per_unit.prev_meetings, 0) as prev_meetings,
+        coalesce(per_unit.meetings, 0) - coalesce(per_unit.prev_meetings, 0) as increase
+    from units
+    cross join first_on_record
+    left join per_unit on per_unit.unit = units.unit_id
+    where in_units(units.unit_id, $units)
+        and quarter_key($as_of) - 10 >= first_on_record.quarter_key
+        and coalesce(per_unit.meetings, 0) - coalesce(per_unit.prev_meetings, 0) >= $min_increase
+)
+
+select * from final
+order by increase desc, unit_id

@@ -1,0 +1,98 @@
+"""Local stand-ins for the places pushes go: a webhook receiver (企业微信 / 钉钉 robots) and an SMTP server,
+both on 127.0.0.1, started and stopped by the test that uses them."""
+from __future__ import annotations
+
+import json
+import socket
+import threading
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
+
+from aiosmtpd.controller import Controller
+
+
+@dataclass
+class Received:
+    path: str
+    query: dict[str, list[str]]
+    content_type: str
+    body: dict
+
+
+@dataclass
+class RobotReceiver:
+    """Answers POSTs as the robots do; ``replies`` scripts (status, json) per request, then ``{"errcode": 0}``."""
+
+    replies: list[tuple[int, dict]] = field(default_factory=list)
+    requests: list[Received] = field(default_factory=list)
+
+    def __enter__(self) -> "RobotReceiver":
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 (the http.server API)
+                length = int(self.headers.get("Content-Length", 0))
+                raw = self.rfile.read(length)
+                parts = urlsplit(self.path)
+                receiver.requests.append(Received(parts.path, parse_qs(parts.query), self.headers.get("Content-Type", ""),
+                                                  json.loads(raw.decode("utf-8"))))
+                status, reply = receiver.replies.pop(0) if receiver.replies else (200, {"errcode": 0, "errmsg": "ok"})
+                body = json.dumps(reply).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):  # keep the test output clean
+                return None
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def on(self, path: str) -> list[Received]:
+        return [request for request in self.requests if request.path == path]
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(5)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class _Collect:
+    def __init__(self, messages: list) -> None:
+        self.messages = messages
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (the aiosmtpd API)
+        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
+                              message_from_bytes(envelope.content, policy=policy.default)))
+        return "250 OK"
+
+
+@dataclass
+class SmtpReceiver:
+    """An SMTP server (aiosmtpd) keeping every message as (from, recipients, email.message.EmailMessage)."""
+
+    messages: list = field(default_factory=list)
+
+    def __enter__(self) -> "SmtpReceiver":
+        self.port = free_port()
+        self.controller = Controller(_Collect(self.messages), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.controller.stop()

@@ -1,0 +1,305 @@
+"""The alert rules against expectations recomputed with pandas from the ledgers, on the sample data and on
+hand-made cases (due today, due tomorrow, rectified late, a unit never consulted, meetings rising)."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from oversight import accounts, alert_text, alerts, store
+from oversight.alert_settings import Rules
+
+EVERYTHING = accounts.Scope.everything()
+
+
+# ---------------------------------------------------------------- independent expectations (pandas only)
+
+def _not_rectified_by(issues: pd.DataFrame, day: date) -> pd.Series:
+    return issues["rectified_date"].isna() | (issues["rectified_date"] > day)
+
+
+def expected_overdue(frames, day: date) -> set[str]:
+    issues = frames["issues"]
+    return set(issues.loc[(issues["due_date"] < day) & _not_rectified_by(issues, day), "issue_id"])
+
+
+def expected_due_soon(frames, day: date, days: int) -> set[str]:
+    issues = frames["issues"]
+    window = (issues["due_date"] >= day) & (issues["due_date"] <= day + timedelta(days=days))
+    return set(issues.loc[window & _not_rectified_by(issues, day), "issue_id"])
+
+
+def _quarter(day: date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def expected_not_consulted(frames, day: date) -> set[str]:
+    activities = frames["activities"]
+    consulted = {row.unit for row in activities.itertuples()
+                 if row.kind == "consultation" and _quarter(row.date) == _quarter(day)}
+    return set(frames["units"]["unit_id"]) - consulted
+
+
+def expected_rising(frames, day: date, min_increase: int = 1) -> dict[str, tuple[int, int]]:
+    first = min(min(frames[t][c]) for t, c in (("meetings", "date"), ("issues", "date_raised"),
+                                                 ("suggestions", "date_made"), ("reminders", "date"),
+                                                 ("activities", "date")))
+    year, quarter = _quarter(day)
+    if (year - 1, quarter) < _quarter(first):
+        return {}
+    meetings = frames["meetings"]
+    now = meetings[[_quarter(d) == (year, quarter) for d in meetings["date"]]].groupby("unit").size()
+    then = meetings[[_quarter(d) == (year - 1, quarter) for d in meetings["date"]]].groupby("unit").size()
+    result = {}
+    for unit in frames["units"]["unit_id"]:
+        current, earlier = int(now.get(unit, 0)), int(then.get(unit, 0))
+        if current - earlier >= min_increase:
+            result[unit] = (current, earlier)
+    return result
+
+
+def _ids(digest: alerts.Digest, rule: str) -> set[str]:
+    return {item.issue_id if item.issue_id else item.unit_id for item in digest.items if item.rule == rule}
+
+
+def _digest(connection, day: date, rules: Rules = Rules(), scope=EVERYTHING, units=()) -> alerts.Digest:
+    return alerts.collect_alerts(alerts.scoped_runner(connection, scope), day, rules, units)
+
+
+# ---------------------------------------------------------------- the sample data
+
+SAMPLE_DAYS = [date(2019, 3, 31), date(2019, 6, 30), date(2020, 2, 17), date(2020, 5, 31), date(2020, 11, 8),
+               date(2020, 12, 31), date(2021, 3, 16)]
+
+
+@pytest.mark.parametrize("day", SAMPLE_DAYS, ids=str)
+@pytest.mark.parametrize("days", [0, 1, 30, 90])
+def test_issue_rules_on_the_sample_match_pandas(frames, connection, day, days):
+    digest = _digest(connection, day, Rules(due_within_days=days))
+    assert _ids(digest, "overdue") == expected_overdue(frames, day)
+    assert _ids(digest, "due_soon") == expected_due_soon(frames, day, days)
+
+
+@pytest.mark.parametrize("day", SAMPLE_DAYS, ids=str)
+def test_unit_rules_on_the_sample_match_pandas(frames, connection, day):
+    digest = _digest(connection, day)
+    assert _ids(digest, "no_consultation") == expected_not_consulted(frames, day)
+    rising = {item.unit_id: (item.facts["meetings"], item.facts["prev_meetings"])
+              for item in digest.items if item.rule == "meetings_rising"}
+    assert rising == expected_rising(frames, day)
+
+
+def test_sample_figures_on_the_last_day_of_2020(frames, connection):
+    digest = _digest(connection, date(2020, 12, 31))
+    # six 2020 issues were still open at the year's end and past their due date
+    assert sorted(_ids(digest, "overdue")) == ["WT2020-012", "WT2020-013", "WT2020-014", "WT2020-021", "WT2020-022",
+                                              "WT2020-024"]
+    assert digest.counts() == {"overdue": 6, "due_soon": 0, "no_consultation": 8, "meetings_rising": 0}
+    assert _ids(digest, "no_consultation") == set(frames["units"]["unit_id"]) - {"petitions"}  # 19 Dec 2020
+    overdue = {item.issue_id: item.facts["days_overdue"] for item in digest.items if item.rule == "overdue"}
+    assert overdue["WT2020-012"] == (date(2020, 12, 31) - date(2020, 4, 19)).days == 256
+
+
+def test_rules_can_be_switched_off(connection):
+    digest = _digest(connection, date(2020, 12, 31), Rules(overdue=False, no_consultation=False))
+    assert {item.rule for item in digest.items} <= {"due_soon", "meetings_rising"}
+    assert set(digest.counts()) == {"due_soon", "meetings_rising"}
+
+
+# ---------------------------------------------------------------- hand-made cases
+
+D = date(2020, 11, 8)
+
+
+def _issue(issue_id: str, due: date | None, rectified: date | None = None, unit: str = "research",
+           raised: date = date(2020, 9, 1)) -> dict:
+    return {"issue_id": issue_id, "unit": unit, "date_raised": raised, "source": "daily", "category": "conduct",
+            "description": f"测试问题 {issue_id}", "status": "rectified" if rectified else "in_progress",
+            "due_date": due, "rectified_date": rectified}
+
+
+def _with_rows(frames, table: str, rows: list[dict]) -> dict:
+    changed = dict(frames)
+    changed[table] = pd.concat([frames[table], pd.DataFrame(rows)], ignore_index=True)
+    return changed
+
+
+@pytest.fixture(scope="module")
+def made(frames):
+    """The sample plus: issues due today, tomorrow, yesterday; rectified late, on time, never due; a new unit."""
+    cases = [
+        _issue("T-TODAY", D),
+        _issue("T-TOMORROW", D + timedelta(days=1)),
+        _issue("T-YESTERDAY", D - timedelta(days=1)),
+        _issue("T-LATE", D - timedelta(days=10), rectified=D + timedelta(days=5)),  # rectified after its due date
+        _issue("T-ONTIME", D - timedelta(days=10), rectified=D - timedelta(days=20)),
+        _issue("T-RECT-TODAY", D - timedelta(days=3), rectified=D),  # rectified on D itself: not overdue at D
+        _issue("T-NODUE", None),
+        _issue("T-OLD", date(2019, 6, 1), raised=date(2019, 1, 5)),  # raised long before the period: still overdue
+        _issue("T-DAY31", D + timedelta(days=31)),
+    ]
+    changed = _with_rows(frames, "issues", cases)
+    changed = _with_rows(changed, "units", [{"unit_id": "new_unit", "name_zh": "新设单位", "name_en": "New unit",
+                                             "short_names": None, "party_org": "党组"}])
+    return changed, store.connect(changed)
+
+
+def test_due_today_is_due_soon_not_overdue(made):
+    frames, connection = made
+    digest = _digest(connection, D, Rules(due_within_days=0))
+    assert "T-TODAY" in _ids(digest, "due_soon") and "T-TODAY" not in _ids(digest, "overdue")
+    assert "T-TOMORROW" not in _ids(digest, "due_soon")  # outside a zero-day window
+    today = next(item for item in digest.items if item.issue_id == "T-TODAY")
+    assert today.facts["days_left"] == 0
+    assert "今天到期" in alert_text.item_text(today, "zh") and "due today" in alert_text.item_text(today, "en")
+    assert _ids(digest, "due_soon") == expected_due_soon(frames, D, 0)
+
+
+def test_due_tomorrow_needs_a_window_of_one_day(made):
+    frames, connection = made
+    digest = _digest(connection, D, Rules(due_within_days=1))
+    assert {"T-TODAY", "T-TOMORROW"} <= _ids(digest, "due_soon")
+    tomorrow = next(item for item in digest.items if item.issue_id == "T-TOMORROW")
+    assert tomorrow.facts["days_left"] == 1 and "1 day left" in alert_text.item_text(tomorrow, "en")
+    assert "T-DAY31" not in _ids(_digest(connection, D, Rules(due_within_days=30)), "due_soon")
+    assert "T-DAY31" in _ids(_digest(connection, D, Rules(due_within_days=31)), "due_soon")
+
+
+def test_overdue_counts_from_the_day_after_the_due_date(made):
+    frames, connection = made
+    digest = _digest(connection, D)
+    overdue = {item.issue_id: item.facts["days_overdue"] for item in digest.items if item.rule == "overdue"}
+    assert overdue["T-YESTERDAY"] == 1
+    assert "T-OLD" in overdue  # whatever the date raised
+    assert "T-NODUE" not in overdue and "T-ONTIME" not in overdue and "T-RECT-TODAY" not in overdue
+    assert set(overdue) == expected_overdue(frames, D)
+
+
+def test_rectified_late_is_overdue_until_the_day_it_was_rectified(made):
+    frames, connection = made
+    rectified = D + timedelta(days=5)
+    for day, overdue in ((D, True), (rectified - timedelta(days=1), True), (rectified, False),
+                         (rectified + timedelta(days=1), False)):
+        assert ("T-LATE" in _ids(_digest(connection, day), "overdue")) is overdue, day
+        assert ("T-LATE" in expected_overdue(frames, day)) is overdue
+
+
+def test_a_unit_never_consulted_is_named_with_no_last_date(made):
+    frames, connection = made
+    digest = _digest(connection, D)
+    item = next(item for item in digest.items if item.rule == "no_consultation" and item.unit_id == "new_unit")
+    assert item.facts["last_consultation"] is None
+    assert "此前从未会商" in alert_text.item_text(item, "zh")
+    assert _ids(digest, "no_consultation") == expected_not_consulted(frames, D)
+    # a unit consulted in the quarter of the as-of date is not named
+    assert "petitions" not in _ids(_digest(connection, date(2020, 12, 31)), "no_consultation")
+
+
+def _meeting(meeting_id: str, unit: str, day: date) -> dict:
+    return {"meeting_id": meeting_id, "unit": unit, "date": day, "kind": "office", "duration_min": 60,
+            "agenda_items": 2, "agenda_prereviewed": True, "attended_by_team": False, "merged": False, "notes": None}
+
+
+def test_meetings_rising_against_the_same_quarter_a_year_earlier(frames):
+    extra = [_meeting(f"T-M{n:02d}", "counsellors", date(2020, 10, 1) + timedelta(days=n)) for n in range(40)]
+    changed = _with_rows(frames, "meetings", extra)
+    connection = store.connect(changed)
+    expected = expected_rising(changed, D)
+    assert "counsellors" in expected
+    digest = _digest(connection, D)
+    rising = {item.unit_id: (item.facts["meetings"], item.facts["prev_meetings"])
+              for item in digest.items if item.rule == "meetings_rising"}
+    assert rising == expected
+    item = next(item for item in digest.items if item.rule == "meetings_rising")
+    assert item.facts["quarter"] == "2020Q4" and item.facts["increase"] == expected["counsellors"][0] - expected["counsellors"][1]
+    # a threshold above the increase silences it
+    high = Rules(min_increase=item.facts["increase"] + 1)
+    assert not [i for i in _digest(connection, D, high).items if i.rule == "meetings_rising"]
+
+
+def test_no_comparison_before_the_data_begins_unless_any_ledger_reaches_back(frames):
+    # 2019 Q4 against 2018 Q4: the sample begins in January 2019, so there is nothing to compare with
+    day = date(2019, 11, 15)
+    assert not [i for i in _digest(store.connect(frames), day).items if i.rule == "meetings_rising"]
+    assert expected_rising(frames, day) == {}
+    # one reminder dated 2018 Q4 means the data covers that quarter: every unit with meetings is now "up" from 0
+    reminder = {"reminder_id": "T-R1", "unit": "research", "date": date(2018, 10, 15), "form": "written",
+                "subject": "测试"}
+    changed = _with_rows(frames, "reminders", [reminder])
+    digest = _digest(store.connect(changed), day)
+    rising = {item.unit_id: (item.facts["meetings"], item.facts["prev_meetings"])
+              for item in digest.items if item.rule == "meetings_rising"}
+    assert rising == expected_rising(changed, day) and rising
+    assert all(prev == 0 for _, prev in rising.values())
+
+
+# ---------------------------------------------------------------- scope
+
+def test_a_unit_scope_sees_only_its_units_alerts(connection):
+    scope = accounts.Scope(("gov_office",))
+    digest = _digest(connection, D, scope=scope)
+    assert {item.unit_id for item in digest.items} == {"gov_office"}
+    assert digest.unit_order == ("gov_office",)
+    # asking for another unit cannot widen the scope: it selects nothing
+    assert _digest(connection, D, scope=scope, units=("research",)).items == ()
+
+
+def test_units_narrow_an_unrestricted_digest(frames, connection):
+    digest = _digest(connection, date(2020, 12, 31), units=("research", "petitions"))
+    assert {item.unit_id for item in digest.items} == {"research", "petitions"}
+    assert _ids(digest, "overdue") == {"WT2020-013", "WT2020-014"}
+    assert _ids(digest, "no_consultation") == {"research"}  # petitions was consulted on 19 December
+
+
+# ---------------------------------------------------------------- text and JSON
+
+def test_text_groups_by_unit_in_the_units_sheet_order(connection):
+    digest = _digest(connection, D)
+    text = alert_text.render_text(digest, "zh")
+    assert text.startswith("派驻监督预警摘要\n截至 2020年11月8日（2020年第4季度）\n")
+    assert "逾期未整改 5 项 · 30 日内到期 1 项 · 本季度未会商 8 家 · 会议同比增多 0 家" in text
+    units = [unit for unit, _ in digest.by_unit()]
+    order = list(digest.unit_order)
+    assert units == sorted(units, key=order.index)
+    assert text.index("省政府办公厅 (gov_office)") < text.index("省政府研究室 (research)")
+    assert "  - 逾期：WT2020-021 重大事项决策前论证不充分，决策程序不够规范（决策程序，整改期限 2020年11月7日，已逾期 1 天）" in text
+    english = alert_text.render_text(digest, "en")
+    assert "5 overdue · 1 due within 30 days · 8 units not consulted this quarter" in english
+
+
+def test_json_is_plain_data_and_its_fingerprint_follows_the_content(connection):
+    import json
+
+    digest = _digest(connection, D)
+    data = json.loads(json.dumps(digest.as_dict()))
+    assert data["as_of"] == "2020-11-08" and data["quarter"] == "2020Q4"
+    assert data["counts"] == {"overdue": 5, "due_soon": 1, "no_consultation": 8, "meetings_rising": 0}
+    first = data["units"][0]
+    assert first["unit_id"] == "gov_office" and first["alerts"][0]["due_date"] == "2020-10-19"
+    assert digest.fingerprint() == _digest(connection, D).fingerprint()
+    assert digest.fingerprint() != _digest(connection, D + timedelta(days=1)).fingerprint()
+
+
+def test_markdown_escapes_ledger_text_and_keeps_within_the_robot_budget(frames):
+    hostile = _issue("T-MD", D - timedelta(days=2), unit="research")
+    hostile["description"] = "**粗体** [链接](http://x) <font color=\"warning\">红</font>\n# 标题"
+    connection = store.connect(_with_rows(frames, "issues", [hostile]))
+    digest = _digest(connection, D)
+    markdown = alert_text.render_markdown(digest, "zh")
+    line = next(line for line in markdown.splitlines() if "T-MD" in line)
+    assert "\\*\\*粗体\\*\\*" in line and "\\[链接\\](http://x)" in line
+    assert "<font" not in line and "＜font" in line and "\n# 标题" not in markdown
+    small = alert_text.render_markdown(digest, "zh", max_bytes=700)
+    assert len(small.encode("utf-8")) <= 700
+    assert small.rstrip().endswith("请在看板中查看。")
+
+
+def test_alerts_for_a_scope_uses_the_settings_files_rules(connection, tmp_path, monkeypatch):
+    """The call the Overview's 预警 strip makes: a scope, an as-of date, the configured thresholds."""
+    settings = tmp_path / "alerts.toml"
+    settings.write_text("[rules.due_soon]\ndays = 0\n[rules.no_consultation]\nenabled = false\n", encoding="utf-8")
+    monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(settings))
+    digest = alerts.alerts_for(connection, accounts.Scope(("data_admin",)), D)
+    assert [(item.rule, item.issue_id) for item in digest.items] == [("due_soon", "WT2020-022")]
+    assert digest.counts() == {"overdue": 0, "due_soon": 1, "meetings_rising": 0}

@@ -1,0 +1,279 @@
+"""``python -m oversight alerts``: the digest on the terminal and as JSON, pushed once per period to local
+robots, audited, within the scope of the account it runs as; the settings file's rules and errors."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from oversight import accounts, alert_settings, audit
+from oversight.__main__ import main
+from tests.receivers import RobotReceiver
+
+ROOT = Path(__file__).resolve().parent.parent
+AS_OF = "2020-11-08"
+
+
+@pytest.fixture
+def settings_path(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "conf" / "alerts.toml"
+    monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(path))
+    return path
+
+
+def write_settings(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    path.chmod(0o600)
+    return path
+
+
+def robots(receiver: RobotReceiver, extra: str = "") -> str:
+    return f"""{extra}
+[push]
+attempts = 2
+backoff_seconds = 0
+
+[[channels]]
+name = "wecom-group"
+kind = "wecom"
+url = "{receiver.url('/cgi-bin/webhook/send?key=WECOM-KEY')}"
+
+[[channels]]
+name = "dingtalk-group"
+kind = "dingtalk"
+url = "{receiver.url('/robot/send?access_token=DING-TOKEN')}"
+secret = "SECdingtalk-secret"
+send = ["alerts"]
+"""
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    status = main(list(argv))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+# ---------------------------------------------------------------- output
+
+def test_digest_is_grouped_by_unit(settings_path, capsys):
+    status, out, err = run(capsys, "alerts", "--as-of", AS_OF)
+    assert status == 0 and err == ""
+    assert out.startswith("派驻监督预警摘要\n截至 2020年11月8日（2020年第4季度）\n逾期未整改 5 项 · 30 日内到期 1 项")
+    assert out.index("省政府办公厅 (gov_office)\n  - 逾期：WT2020-018") < out.index("省政府研究室 (research)")
+
+
+def test_json_and_due_within(settings_path, capsys):
+    status, out, _ = run(capsys, "alerts", "--as-of", "2020-12-31", "--due-within", "90", "--json")
+    data = json.loads(out)
+    assert status == 0 and data["counts"] == {"overdue": 6, "due_soon": 1, "no_consultation": 8, "meetings_rising": 0}
+    assert data["rules"]["due_within_days"] == 90
+    (due,) = [a for u in data["units"] for a in u["alerts"] if a["rule"] == "due_soon"]
+    assert due["issue_id"] == "WT2020-027" and due["days_left"] == 75
+
+
+def test_rules_come_from_the_settings_file(settings_path, capsys):
+    write_settings(settings_path, "[rules.no_consultation]\nenabled = false\n[rules.due_soon]\ndays = 0\n")
+    status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--json")
+    data = json.loads(out)
+    assert set(data["counts"]) == {"overdue", "due_soon", "meetings_rising"}
+    assert data["rules"]["due_within_days"] == 0 and data["counts"]["due_soon"] == 1  # WT2020-022, due that day
+
+
+def test_bad_input_exits_1_with_a_message_in_the_language(settings_path, capsys):
+    assert run(capsys, "alerts", "--as-of", "2020-13-01")[2].strip() == "日期“2020-13-01”无法识别，请写成 2020-12-31。"
+    status, _, err = run(capsys, "alerts", "--unit", "nowhere", "--lang", "en")
+    assert status == 1 and 'Unit "nowhere" is not in the data' in err
+    write_settings(settings_path, "[rules.due_soon]\ndays = \"thirty\"\n")
+    status, _, err = run(capsys, "alerts")
+    assert status == 1 and "rules.due_soon.days" in err and str(settings_path) in err and "Traceback" not in err
+
+
+def test_a_broken_data_folder_is_reported_not_raised(settings_path, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path / "empty"))
+    (tmp_path / "empty").mkdir()
+    status, _, err = run(capsys, "alerts")
+    assert status == 1 and "units" in err and "Traceback" not in err
+
+
+# ---------------------------------------------------------------- push, once per period
+
+def _audit_pushes() -> list[dict]:
+    return [entry for entry in audit.read_audit() if entry["details"].get("via") == "push"]
+
+
+def test_push_reaches_both_robots_once_per_period(settings_path, capsys):
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver))
+        status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+        assert status == 0
+        assert "已推送\twecom-group\talerts\t2020-11-08/all（第 1 次尝试）" in out
+        wecom, = receiver.on("/cgi-bin/webhook/send")
+        ding, = receiver.on("/robot/send")
+        assert wecom.body["msgtype"] == "markdown" and set(wecom.body["markdown"]) == {"content"}
+        content = wecom.body["markdown"]["content"]
+        assert content.startswith("### 派驻监督预警摘要\n截至 2020年11月8日（2020年第4季度）")
+        assert "**省政府办公厅**\n- **逾期** WT2020-018" in content
+        assert ding.body["markdown"]["title"] == "派驻监督预警摘要" and ding.body["markdown"]["text"] == content
+        assert {"timestamp", "sign", "access_token"} == set(ding.query)
+
+        # the same period again: nothing is sent
+        status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+        assert status == 0 and len(receiver.requests) == 2
+        assert "已跳过\twecom-group\talerts\t2020-11-08/all" in out and "内容有变化" not in out
+        # the data says something else now (a wider window): still not resent, but the message says so
+        status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--due-within", "90", "--push")
+        assert len(receiver.requests) == 2 and "内容有变化" in out
+        # --force sends again; another day is another period
+        run(capsys, "alerts", "--as-of", AS_OF, "--push", "--force")
+        assert len(receiver.requests) == 4
+        run(capsys, "alerts", "--as-of", "2020-11-09", "--push")
+        assert len(receiver.requests) == 6
+
+    entries = _audit_pushes()
+    assert [e["details"]["status"] for e in entries] == ["sending", "sent"] * 6
+    first = entries[1]
+    assert first["action"] == "download" and first["details"]["channel"] == "wecom-group"
+    assert first["details"]["to"].endswith("/cgi-bin/webhook/send") and "WECOM-KEY" not in json.dumps(entries)
+    assert first["details"]["filter"]["counts"]["overdue"] == 5
+    state = json.loads((settings_path.parent / "push-state.json").read_text(encoding="utf-8"))
+    assert len(state) == 4 and (settings_path.parent / "push-state.json").stat().st_mode & 0o077 == 0
+
+
+def test_a_failed_channel_is_retried_alone_on_the_next_run(settings_path, capsys):
+    with RobotReceiver(replies=[(500, {}), (500, {})]) as receiver:  # wecom's two attempts fail; dingtalk is fine
+        write_settings(settings_path, robots(receiver))
+        status, out, err = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+        assert status == 4
+        assert "推送失败\twecom-group\talerts\t2020-11-08/all：2 次尝试均失败，最后一次：HTTP 500" in err
+        assert "已推送\tdingtalk-group" in out
+        status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+        assert status == 0 and "已推送\twecom-group" in out and "已跳过\tdingtalk-group" in out
+        assert [r.path for r in receiver.requests] == ["/cgi-bin/webhook/send"] * 2 + ["/robot/send",
+                                                                                       "/cgi-bin/webhook/send"]
+    failed = [e for e in _audit_pushes() if e["details"]["status"] == "failed"]
+    assert len(failed) == 1 and failed[0]["details"]["attempts"] == 2 and "HTTP 500" in failed[0]["details"]["error"]
+
+
+def test_push_without_channels_says_so(settings_path, capsys):
+    status, _, err = run(capsys, "alerts", "--push")
+    assert status == 1 and "没有接收“alerts”的推送渠道" in err
+
+
+def test_json_output_stays_parseable_when_pushing(settings_path, capsys):
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver))
+        status, out, err = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--json")
+    assert status == 0 and json.loads(out)["as_of"] == AS_OF and "已推送" in err
+
+
+# ---------------------------------------------------------------- scope
+
+@pytest.fixture
+def unit_account():
+    accounts.add_user("bangongting", "a long enough password", "unit", ["gov_office"])
+    accounts.add_user("chief", "another long password", "leader")
+
+
+def test_with_accounts_a_run_must_name_one(settings_path, unit_account, capsys):
+    status, _, err = run(capsys, "alerts")
+    assert status == 3 and "--as" in err
+    status, _, err = run(capsys, "alerts", "--as", "nobody")
+    assert status == 3 and "nobody" in err
+    refused = [e for e in audit.read_audit() if e["action"] == "refused"]
+    assert len(refused) == 2 and {e["details"]["command"] for e in refused} == {"alerts"}
+
+
+def test_a_unit_account_pushes_only_its_units_alerts(settings_path, unit_account, capsys, frames):
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver, 'account = "bangongting"'))
+        status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+        assert status == 0
+        content = receiver.on("/cgi-bin/webhook/send")[0].body["markdown"]["content"]
+    others = [name for unit, name in zip(frames["units"]["unit_id"], frames["units"]["name_zh"]) if unit != "gov_office"]
+    assert "省政府办公厅" in content and not [name for name in others if name in content]
+    assert "逾期未整改 **2** 项" in content
+    # asking for another unit is refused, not widened
+    status, _, err = run(capsys, "alerts", "--as", "bangongting", "--unit", "research")
+    assert status == 1 and "research" in err
+    sent = [e for e in _audit_pushes() if e["details"]["status"] == "sent"]
+    assert {e["account"] for e in sent} == {"bangongting"} and sent[0]["details"]["filter"]["units"] == ["gov_office"]
+
+
+# ---------------------------------------------------------------- the settings file
+
+def _documented_settings() -> str:
+    text = (ROOT / "docs" / "ALERTS.md").read_text(encoding="utf-8")
+    return text.split("```toml\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_documented_example_is_a_valid_settings_file(tmp_path):
+    settings = alert_settings.load_settings(write_settings(tmp_path / "alerts.toml", _documented_settings()))
+    assert settings.account == "chief" and settings.rules.due_within_days == 30
+    assert [(c.name, c.kind, c.send) for c in settings.channels] == [
+        ("办公室工作群", "wecom", ("alerts", "brief")), ("组领导钉钉群", "dingtalk", ("alerts",)),
+        ("简报邮件", "email", ("brief",))]
+    email = settings.channels[2]
+    assert (email.host, email.port, email.security, email.to) == (
+        "smtp.example.gov.cn", 465, "ssl", ("zuzhang@example.gov.cn", "bangongshi@example.gov.cn"))
+    assert settings.state_file == tmp_path / "push-state.json"
+    assert "REPLACE" not in repr(settings)  # secrets stay out of reprs (and so out of tracebacks and logs)
+
+
+def test_an_absent_settings_file_means_every_rule_and_no_channel(tmp_path):
+    settings = alert_settings.load_settings(tmp_path / "none.toml")
+    assert settings.rules.enabled() == ("overdue", "due_soon", "no_consultation", "meetings_rising")
+    assert settings.channels == () and settings.account is None
+
+
+@pytest.mark.parametrize("text, setting", [
+    ("[[channels]]\nkind = \"wecom\"\n", "channels[1].url"),
+    ("[[channels]]\nkind = \"sms\"\nurl = \"https://x\"\n", "channels[1].kind"),
+    ("[[channels]]\nkind = \"email\"\nhost = \"h\"\nsender = \"a@b.c\"\nto = []\n", "channels[1].to"),
+    ("[[channels]]\nkind = \"wecom\"\nurl = \"ftp://x/y\"\n", "channels[1].url"),
+    ("[push]\nattempts = 50\n", "push.attempts"),
+    ("[rules.overdue]\nenabled = \"yes\"\n", "rules.overdue.enabled"),
+    ("[rules.sometimes]\n", "rules.sometimes"),
+    ("lang = \"fr\"\n", "lang"),
+    ("acount = \"chief\"\n", "acount"),
+    ("this is not toml", "-"),
+])
+def test_a_bad_setting_is_named(tmp_path, text, setting):
+    with pytest.raises(alert_settings.SettingsError) as raised:
+        alert_settings.load_settings(write_settings(tmp_path / "alerts.toml", text))
+    assert raised.value.setting == setting
+    assert str(tmp_path / "alerts.toml") in raised.value.render("zh") and "有误" in raised.value.render("zh")
+
+
+def test_the_settings_file_may_not_live_in_the_repository(monkeypatch):
+    monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(ROOT / "alerts.toml"))
+    with pytest.raises(alert_settings.SettingsError) as raised:
+        alert_settings.settings_file()
+    assert "代码仓库" in raised.value.render("zh")
+
+
+def test_git_ignores_the_settings_and_state_files():
+    result = subprocess.run(["git", "check-ignore", "alerts.toml", "push-state.json"], cwd=ROOT,
+                            capture_output=True, text=True)
+    assert result.stdout.split() == ["alerts.toml", "push-state.json"]
+
+
+def test_a_settings_file_others_can_read_draws_a_warning(settings_path, capsys):
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver)).chmod(0o644)
+        status, _, err = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+    assert status == 0 and f"chmod 600 {settings_path}" in err
+
+
+def test_the_command_runs_as_a_fresh_process(settings_path, tmp_path):
+    """Headless, as a timer runs it: a new interpreter, no Streamlit, exit status and output."""
+    env = {**os.environ, "OVERSIGHT_ALERTS_FILE": str(settings_path)}
+    result = subprocess.run([sys.executable, "-m", "oversight", "alerts", "--as-of", AS_OF, "--lang", "en"],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Supervision alerts\nAs of 8 November 2020 (2020 Q4)\n")
+    assert "streamlit" not in result.stderr.lower()

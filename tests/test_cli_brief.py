@@ -1,0 +1,171 @@
+"""``python -m oversight brief``: the same files as the 简报导出 page builds for the same filter (content, not
+timestamps), the default period, exit codes, and the brief pushed to robots and e-mailed as a PDF."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from oversight import accounts, audit, export
+from oversight.__main__ import main
+from oversight.brief_job import default_range
+from oversight.filters import DataSpan, Quarter
+from tests.apptest import run_page
+from tests.receivers import RobotReceiver, SmtpReceiver
+
+# PDFs carry their build time here; zip containers (pptx, docx, the charts zip) carry it in member headers only.
+_PDF_TIMES = re.compile(rb"/(CreationDate|ModDate) \([^)]*\)")
+
+
+def content(file_format: str, data: bytes):
+    """What a file says, without when it was built: a PDF's bytes less its dates; a zip's member names and bytes."""
+    if file_format == "pdf":
+        return _PDF_TIMES.sub(rb"/\1 ()", data)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+@pytest.fixture
+def private_settings(tmp_path, monkeypatch) -> Path:
+    path = tmp_path / "conf" / "alerts.toml"
+    monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(path))
+    return path
+
+
+def _page_pack(query: dict | None = None):
+    at = run_page("pages/06_briefing.py", query=query, timeout=180)
+    at.button(key="widget.build_full").click().run()
+    assert not at.exception
+    built_for, lang, _, pack = at.session_state["oversight.briefing.full"]
+    return built_for, lang, pack
+
+
+@pytest.mark.parametrize("query, argv", [
+    (None, ["--as-of", "2021-01-05"]),  # the page's default view and the brief's default period: 2020
+    ({"unit": "petitions", "from": "2020Q2", "to": "2020Q4", "lang": "en"},
+     ["--unit", "petitions", "--from", "2020Q2", "--to", "2020Q4", "--lang", "en"]),
+], ids=["default", "unit-range-en"])
+def test_brief_writes_what_the_page_builds(private_settings, tmp_path, capsys, query, argv):
+    built_for, lang, page_pack = _page_pack(query)
+    status = main(["brief", *argv, "--out", str(tmp_path / "out")])
+    out = capsys.readouterr().out
+    assert status == 0
+    lines = out.splitlines()
+    assert [line.split("\t")[0] for line in lines] == ["pptx", "docx", "pdf", "zip"]  # one line per file
+    for line in lines:
+        file_format, path, size, period = line.split("\t")
+        data = Path(path).read_bytes()
+        assert Path(path).name == page_pack.file_names[file_format]
+        assert period == (f"{built_for.start}-{built_for.end}")
+        assert content(file_format, data) == content(file_format, page_pack.files[file_format]), file_format
+        assert size.endswith(("KB", "MB"))
+
+
+def test_the_brief_is_audited_like_a_download(private_settings, tmp_path, capsys):
+    assert main(["brief", "--from", "2020Q4", "--to", "2020Q4", "--format", "docx", "--out", str(tmp_path)]) == 0
+    (entry,) = audit.read_audit(action="download")
+    assert entry["details"]["via"] == "cli" and entry["details"]["file"] == ["派驻监督工作简报_2020Q4.docx"]
+    assert entry["details"]["filter"] == {"units": [], "nothing": False, "from": "2020Q4", "to": "2020Q4"}
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".docx"] == ["派驻监督工作简报_2020Q4.docx"]
+
+
+# ---------------------------------------------------------------- the default period
+
+def test_default_period_is_the_latest_complete_year_or_quarter_the_data_reaches(span):
+    assert (span.first, span.last) == (Quarter(2019, 1), Quarter(2020, 4))
+    assert default_range(span, date(2026, 11, 30)) == (Quarter(2020, 1), Quarter(2020, 4))
+    assert default_range(span, date(2026, 11, 30), "quarter") == (Quarter(2020, 4), Quarter(2020, 4))
+    assert default_range(span, date(2020, 8, 15)) == (Quarter(2019, 1), Quarter(2019, 4))  # 2020 is not over
+    assert default_range(span, date(2020, 8, 15), "quarter") == (Quarter(2020, 2), Quarter(2020, 2))
+    assert default_range(span, date(2020, 10, 1), "quarter") == (Quarter(2020, 3), Quarter(2020, 3))  # Q3 just ended
+    assert default_range(span, date(2021, 1, 1)) == (Quarter(2020, 1), Quarter(2020, 4))
+    reaching_on = DataSpan(span.unit_ids, Quarter(2019, 1), Quarter(2021, 1))
+    assert default_range(reaching_on, date(2021, 2, 10), "quarter") == (Quarter(2020, 4), Quarter(2020, 4))
+
+
+# ---------------------------------------------------------------- refusals and bad input (nothing is built)
+
+@pytest.mark.parametrize("argv, message", [
+    (["--from", "2020Q5", "--to", "2020Q4"], "季度“2020Q5”无法识别"),
+    (["--from", "2020Q4"], "--from 与 --to 须同时给出"),
+    (["--from", "2020Q4", "--to", "2020Q1"], "结束早于开始"),
+    (["--format", "pptx,xls"], "格式“xls”无法识别"),
+    (["--unit", "atlantis"], "单位“atlantis”不在数据中"),
+])
+def test_bad_input_exits_1(private_settings, tmp_path, capsys, argv, message):
+    assert main(["brief", *argv, "--out", str(tmp_path)]) == 1
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_unit_account_may_not_export_a_brief(private_settings, tmp_path, capsys):
+    accounts.add_user("bangongting", "a long enough password", "unit", ["gov_office"])
+    assert main(["brief", "--as", "bangongting", "--out", str(tmp_path)]) == 3
+    assert "无权导出简报" in capsys.readouterr().err
+    (refused,) = audit.read_audit(action="refused")
+    assert refused["account"] == "bangongting" and refused["details"]["reason"] == "forbidden_action"
+
+
+def test_without_chromium_the_brief_says_how_to_install_it(private_settings, tmp_path, capsys, monkeypatch):
+    def missing():
+        raise export.ImageRendererMissing()
+
+    monkeypatch.setattr(export, "require_browser", missing)
+    assert main(["brief", "--out", str(tmp_path)]) == 5
+    assert "apt-get install chromium" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- pushed: robots get the summary, e-mail the PDF
+
+def test_the_brief_is_pushed_to_robots_and_mailed_as_a_pdf_once(private_settings, tmp_path, capsys):
+    with RobotReceiver() as robot, SmtpReceiver() as smtp:
+        private_settings.parent.mkdir(parents=True)
+        private_settings.write_text(f"""
+[push]
+backoff_seconds = 0
+[[channels]]
+name = "group"
+kind = "wecom"
+url = "{robot.url('/cgi-bin/webhook/send?key=K')}"
+send = ["brief"]
+[[channels]]
+name = "mail"
+kind = "email"
+host = "127.0.0.1"
+port = {smtp.port}
+security = "none"
+sender = "oversight@example.gov.cn"
+to = ["zuzhang@example.gov.cn"]
+send = ["brief"]
+""", encoding="utf-8")
+        argv = ["brief", "--as-of", "2021-01-05", "--format", "docx", "--out", str(tmp_path / "out"), "--push"]
+        assert main(argv) == 0
+        out = capsys.readouterr().out
+        assert "已推送\tgroup\tbrief\t2020Q1-2020Q4/all" in out and "已推送\tmail\tbrief" in out
+        assert [p.suffix for p in (tmp_path / "out").iterdir()] == [".docx"]  # the PDF was built for the mail only
+
+        markdown = robot.requests[0].body["markdown"]["content"]
+        assert markdown.startswith("### 2020年度派驻监督工作情况\n\n2020年度派驻监督工作情况已生成")
+        assert "指出问题16个，提出意见建议19条" in markdown and markdown.endswith("PDF 已通过邮件发送。")
+
+        ((_, recipients, mail),) = smtp.messages
+        assert recipients == ["zuzhang@example.gov.cn"] and mail["Subject"] == "2020年度派驻监督工作情况"
+        (attachment,) = list(mail.iter_attachments())
+        assert attachment.get_filename() == "派驻监督工作简报_2020Q1-2020Q4.pdf"
+        pdf = PdfReader(io.BytesIO(attachment.get_content()))
+        assert pdf.metadata.title == "2020年度派驻监督工作情况"
+        assert pdf.pages[0].extract_text().startswith("2020年度派驻监督工作情况")
+        assert "指出问题16个" in mail.get_body(("plain",)).get_content()
+
+        # the same quarter range again: built and written, but not sent twice
+        assert main(argv) == 0
+        assert "已跳过\tgroup\tbrief\t2020Q1-2020Q4/all" in capsys.readouterr().out
+        assert len(robot.requests) == 1 and len(smtp.messages) == 1
+    sent = [e for e in audit.read_audit(action="download") if e["details"].get("status") == "sent"]
+    assert {e["details"]["channel"]: e["details"]["file"] for e in sent} == {
+        "group": None, "mail": "派驻监督工作简报_2020Q1-2020Q4.pdf"}

@@ -1,0 +1,43 @@
+"""The alert rules' query files on the sample at 8 November 2020 (the rules themselves, against pandas and
+hand-made cases, are in test_alerts.py): columns, order, and the figures a leader would read that day."""
+from __future__ import annotations
+
+from datetime import date
+
+from oversight import queries
+
+AS_OF = date(2020, 11, 8)
+
+
+def _run(connection, name, **extra):
+    return queries.run(connection, name, None, units=[], as_of=AS_OF, **extra)
+
+
+def test_overdue_issues_oldest_overdue_first(connection):
+    frame = _run(connection, "alert_overdue_issues")
+    assert list(frame.columns) == ["unit_id", "name_zh", "name_en", "issue_id", "date_raised", "category",
+                                   "description", "due_date", "days_overdue"]
+    assert list(frame["issue_id"]) == ["WT2020-012", "WT2020-013", "WT2020-014", "WT2020-018", "WT2020-021"]
+    assert list(frame["days_overdue"]) == [203, 164, 161, 20, 1]
+
+
+def test_due_soon_issues_include_the_due_date_itself(connection):
+    frame = _run(connection, "alert_due_soon_issues", due_within=0)
+    assert list(frame["issue_id"]) == ["WT2020-022"] and list(frame["days_left"]) == [0]
+    assert _run(connection, "alert_due_soon_issues", due_within=38)["issue_id"].tolist() == ["WT2020-022", "WT2020-024"]
+
+
+def test_units_without_consultation_never_consulted_first(connection):
+    frame = _run(connection, "alert_units_without_consultation")
+    assert len(frame) == 8 and set(frame["quarter_key"]) == {20204}
+    assert frame["last_consultation"].is_monotonic_increasing
+    assert "petitions" not in set(frame["unit_id"])  # consulted on 19 December 2020, in the same quarter
+
+
+def test_meetings_rising_is_empty_on_the_sample_where_meetings_fall(connection):
+    frame = _run(connection, "alert_meetings_rising", min_increase=1)
+    assert frame.empty and list(frame.columns) == ["unit_id", "name_zh", "name_en", "quarter_key", "meetings",
+                                                   "prev_meetings", "increase"]
+    # with no threshold every unit shows, and the quarter's total is the sample's 65 against 93 a year earlier
+    everyone = _run(connection, "alert_meetings_rising", min_increase=-1000)
+    assert (everyone["meetings"].sum(), everyone["prev_meetings"].sum()) == (65, 93)
