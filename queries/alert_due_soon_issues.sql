@@ -18,7 +18,8 @@ with final as (
     where in_units(issues.unit, $units)
         and issues.due_date >= $as_of
         and date_diff('day', $as_of, issues.due_date) <= $due_within
-        and (issues.rectified_date is null or issues.rectified_date > $as_of)
+        and issues.date_raised <= $as_of
+        and not rectified_by(issues.status, issues.rectified_date, $as_of)
 )
 
 select * from final

@@ -3,23 +3,17 @@
 -- date (the earliest date in any ledger) falls in that quarter or before it; otherwise there is no comparison.
 -- Parameters: $units (empty = all), $as_of, $min_increase (meetings, >= 1).
 -- Output: unit_id, name_zh, name_en, quarter_key, meetings, prev_meetings, increase.
-with dated as (
-    select date as day from meetings
-    union all select date_raised from issues
-    union all select date_made from suggestions
-    union all select date from reminders
-    union all select date from activities
+with first_on_record as (
+    select quarter_key(first_day) as quarter_key from coverage
 ),
 
-first_on_record as (
-    select min(quarter_key(day)) as quarter_key from dated
-),
-
+-- D's quarter to D, against the same quarter a year earlier to the same day (as the cards compare a span to date)
 per_unit as (
     select
         unit,
-        count(*) filter (where quarter_key(date) = quarter_key($as_of)) as meetings,
-        count(*) filter (where quarter_key(date) = quarter_key($as_of) - 10) as prev_meetings
+        count(*) filter (where quarter_key(date) = quarter_key($as_of) and date <= $as_of) as meetings,
+        count(*) filter (where quarter_key(date) = quarter_key($as_of) - 10
+                         and date <= cast($as_of - interval 1 year as date)) as prev_meetings
     from meetings
     where in_units(unit, $units)
         and quarter_key(date) in (quarter_key($as_of), quarter_key($as_of) - 10)

@@ -16,8 +16,9 @@ with final as (
     from issues
     join units on units.unit_id = issues.unit
     where in_units(issues.unit, $units)
-        and issues.due_date < $as_of
-        and (issues.rectified_date is null or issues.rectified_date > $as_of)
+        and issues.date_raised <= $as_of
+        -- the one definition of overdue (README, 口径说明), the same as the 逾期未整改 card and table
+        and overdue_at(issues.status, issues.rectified_date, issues.due_date, $as_of)
 )
 
 select * from final

@@ -4,7 +4,7 @@
 -- Output: unit_id, name_zh, name_en, quarter_key, last_consultation.
 with consulted as (
     select distinct unit from activities
-    where kind = 'consultation' and in_units(unit, $units) and quarter_key(date) = quarter_key($as_of)
+    where kind = 'consultation' and in_units(unit, $units) and quarter_key(date) = quarter_key($as_of) and date <= $as_of
 ),
 
 earlier as (

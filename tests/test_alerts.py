@@ -36,8 +36,9 @@ def _quarter(day: date) -> tuple[int, int]:
 
 def expected_not_consulted(frames, day: date) -> set[str]:
     activities = frames["activities"]
+    # as of D: a consultation later in D's quarter has not happened yet
     consulted = {row.unit for row in activities.itertuples()
-                 if row.kind == "consultation" and _quarter(row.date) == _quarter(day)}
+                 if row.kind == "consultation" and _quarter(row.date) == _quarter(day) and row.date <= day}
     return set(frames["units"]["unit_id"]) - consulted
 
 
@@ -49,8 +50,10 @@ def expected_rising(frames, day: date, min_increase: int = 1) -> dict[str, tuple
     if (year - 1, quarter) < _quarter(first):
         return {}
     meetings = frames["meetings"]
-    now = meetings[[_quarter(d) == (year, quarter) for d in meetings["date"]]].groupby("unit").size()
-    then = meetings[[_quarter(d) == (year - 1, quarter) for d in meetings["date"]]].groupby("unit").size()
+    # D's quarter to D against the same quarter a year earlier to the same day
+    same_day = day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else day.replace(year=day.year - 1, day=28)
+    now = meetings[[_quarter(d) == (year, quarter) and d <= day for d in meetings["date"]]].groupby("unit").size()
+    then = meetings[[_quarter(d) == (year - 1, quarter) and d <= same_day for d in meetings["date"]]].groupby("unit").size()
     result = {}
     for unit in frames["units"]["unit_id"]:
         current, earlier = int(now.get(unit, 0)), int(then.get(unit, 0))
@@ -258,14 +261,16 @@ def test_text_groups_by_unit_in_the_units_sheet_order(connection):
     digest = _digest(connection, D)
     text = alert_text.render_text(digest, "zh")
     assert text.startswith("派驻监督预警摘要\n截至 2020年11月8日（2020年第4季度）\n")
-    assert "逾期未整改 5 项 · 30 日内到期 1 项 · 本季度未会商 8 家 · 会议同比增多 0 家" in text
+    # as of 8 November: petitions' consultation of 19 December has not happened yet; Q4 to 8 November has more
+    # meetings than Q4 2019 to 8 November at two units
+    assert "逾期未整改 5 项 · 30 日内到期 1 项 · 本季度未会商 9 家 · 会议同比增多 2 家" in text
     units = [unit for unit, _ in digest.by_unit()]
     order = list(digest.unit_order)
     assert units == sorted(units, key=order.index)
     assert text.index("省政府办公厅 (gov_office)") < text.index("省政府研究室 (research)")
     assert "  - 逾期：WT2020-021 重大事项决策前论证不充分，决策程序不够规范（决策程序，整改期限 2020年11月7日，已逾期 1 天）" in text
     english = alert_text.render_text(digest, "en")
-    assert "5 overdue · 1 due within 30 days · 8 units not consulted this quarter" in english
+    assert "5 overdue · 1 due within 30 days · 9 units not consulted this quarter" in english
 
 
 def test_json_is_plain_data_and_its_fingerprint_follows_the_content(connection):
@@ -274,7 +279,7 @@ def test_json_is_plain_data_and_its_fingerprint_follows_the_content(connection):
     digest = _digest(connection, D)
     data = json.loads(json.dumps(digest.as_dict()))
     assert data["as_of"] == "2020-11-08" and data["quarter"] == "2020Q4"
-    assert data["counts"] == {"overdue": 5, "due_soon": 1, "no_consultation": 8, "meetings_rising": 0}
+    assert data["counts"] == {"overdue": 5, "due_soon": 1, "no_consultation": 9, "meetings_rising": 2}
     first = data["units"][0]
     assert first["unit_id"] == "gov_office" and first["alerts"][0]["due_date"] == "2020-10-19"
     assert digest.fingerprint() == _digest(connection, D).fingerprint()

@@ -29,15 +29,22 @@ def test_due_soon_issues_include_the_due_date_itself(connection):
 
 def test_units_without_consultation_never_consulted_first(connection):
     frame = _run(connection, "alert_units_without_consultation")
-    assert len(frame) == 8 and set(frame["quarter_key"]) == {20204}
+    assert len(frame) == 9 and set(frame["quarter_key"]) == {20204}
     assert frame["last_consultation"].is_monotonic_increasing
-    assert "petitions" not in set(frame["unit_id"])  # consulted on 19 December 2020, in the same quarter
+    # as of 8 November, petitions' consultation of 19 December has not happened yet
+    assert "petitions" in set(frame["unit_id"])
+    assert "petitions" not in set(queries.run(connection, "alert_units_without_consultation", None, units=[],
+                                              as_of=date(2020, 12, 31))["unit_id"])
 
 
 def test_meetings_rising_is_empty_on_the_sample_where_meetings_fall(connection):
-    frame = _run(connection, "alert_meetings_rising", min_increase=1)
+    frame = queries.run(connection, "alert_meetings_rising", None, units=[], as_of=date(2020, 12, 31), min_increase=1)
     assert frame.empty and list(frame.columns) == ["unit_id", "name_zh", "name_en", "quarter_key", "meetings",
                                                    "prev_meetings", "increase"]
-    # with no threshold every unit shows, and the quarter's total is the sample's 65 against 93 a year earlier
-    everyone = _run(connection, "alert_meetings_rising", min_increase=-1000)
+    # with no threshold every unit shows, and the whole quarter's total is the sample's 65 against 93 a year earlier
+    everyone = queries.run(connection, "alert_meetings_rising", None, units=[], as_of=date(2020, 12, 31),
+                           min_increase=-1000)
     assert (everyone["meetings"].sum(), everyone["prev_meetings"].sum()) == (65, 93)
+    # on 8 November, Q4 to date against Q4 2019 to 8 November
+    to_date = _run(connection, "alert_meetings_rising", min_increase=-1000)
+    assert to_date["meetings"].sum() < 65 and to_date["prev_meetings"].sum() < 93
