@@ -31,8 +31,9 @@ def _quarter_key(days: pd.Series) -> pd.Series:
 
 
 def _scoped(frame: pd.DataFrame, column: str, filter_: Filter, by_unit: bool = True) -> pd.DataFrame:
-    keys = _quarter_key(frame[column])
-    mask = (keys >= filter_.start.key) & (keys <= filter_.end.key)
+    # the period: its first day to the as-of date (README, 口径说明)
+    days = frame[column]
+    mask = (days >= pd.Timestamp(filter_.start.first_day)) & (days <= pd.Timestamp(filter_.as_of))
     if by_unit and filter_.units:
         mask &= frame["unit"].isin(filter_.units)
     return frame[mask]
@@ -42,7 +43,7 @@ def pandas_kpi_totals(f: dict[str, pd.DataFrame], filter_: Filter) -> pd.DataFra
     activities = _scoped(f["activities"], "date", filter_)
     issues = _scoped(f["issues"], "date_raised", filter_)
     meetings = _scoped(f["meetings"], "date", filter_)
-    period_end = pd.Timestamp(filter_.end.last_day)
+    period_end = pd.Timestamp(filter_.as_of)
     return pd.DataFrame([{
         "units_consulted": activities.loc[activities["kind"] == "consultation", "unit"].nunique(),
         "issues": len(issues),
@@ -68,27 +69,32 @@ def pandas_issues_suggestions_by_unit(f: dict[str, pd.DataFrame], filter_: Filte
 
 def pandas_meetings_by_quarter(f: dict[str, pd.DataFrame], filter_: Filter) -> pd.DataFrame:
     meetings = f["meetings"]
-    keys = _quarter_key(meetings["date"])
-    first_on_record = keys.min()
-    mask = (keys >= filter_.start.key - 10) & (keys <= filter_.end.key)
-    if filter_.units:
-        mask &= meetings["unit"].isin(filter_.units)
-    scoped = meetings[mask].assign(quarter_key=keys[mask])
-    per_quarter = scoped.groupby("quarter_key").agg(
-        meetings=("meeting_id", "size"), avg_duration_min=("duration_min", "mean"), merged=("merged", "sum"),
-        prereviewed=("agenda_prereviewed", "sum"), attended=("attended_by_team", "sum"))
+    first_day = min(f[name][column].min() for name, columns in DATE_COLUMNS.items() for column in columns)
+    first_on_record = _quarter_key(pd.Series([first_day])).iloc[0]
+    period_start, as_of = pd.Timestamp(filter_.start.first_day), pd.Timestamp(filter_.as_of)
+    prev_end = pd.Timestamp(filter_.sql_params()["prev_end"])
+    unit_mask = meetings["unit"].isin(filter_.units) if filter_.units else True
+    current_rows = meetings[unit_mask & (meetings["date"] >= period_start) & (meetings["date"] <= as_of)]
+    earlier_rows = meetings[unit_mask & (meetings["date"] >= period_start - pd.DateOffset(years=1))
+                            & (meetings["date"] < period_start) & (meetings["date"] <= prev_end)]
+    aggregations = dict(meetings=("meeting_id", "size"), avg_duration_min=("duration_min", "mean"),
+                        merged=("merged", "sum"), prereviewed=("agenda_prereviewed", "sum"),
+                        attended=("attended_by_team", "sum"))
+    current = current_rows.groupby(_quarter_key(current_rows["date"])).agg(**aggregations)
+    earlier = earlier_rows.groupby(_quarter_key(earlier_rows["date"]) + 10).agg(**aggregations)
     series = [q.key for q in filter_.quarters]
     out = pd.DataFrame({"quarter_key": series})
     out["year"], out["quarter"] = out["quarter_key"] // 10, out["quarter_key"] % 10
-    current = per_quarter.reindex(series)
-    previous = per_quarter.reindex([key - 10 for key in series])
-    out["meetings"] = current["meetings"].fillna(0).astype("int64").to_numpy()
+    out["through_day"] = [min(q.last_day, filter_.as_of) for q in filter_.quarters]
+    recorded = np.array([q.first_day <= filter_.as_of for q in filter_.quarters])
+    current, earlier = current.reindex(series), earlier.reindex(series)
+    out["meetings"] = np.where(recorded, current["meetings"].fillna(0).to_numpy(), np.nan)
     out["avg_duration_min"] = current["avg_duration_min"].to_numpy()
     for column in ("merged", "prereviewed", "attended"):
-        out[column] = current[column].fillna(0).astype("int64").to_numpy()
-    known = np.array([key - 10 >= first_on_record for key in series])
-    out["prev_meetings"] = np.where(known, previous["meetings"].fillna(0).to_numpy(), np.nan)
-    out["prev_avg_duration_min"] = previous["avg_duration_min"].to_numpy()
+        out[column] = np.where(recorded, current[column].fillna(0).to_numpy(), np.nan)
+    known = recorded & np.array([first_on_record <= key - 10 < filter_.start.key for key in series])
+    out["prev_meetings"] = np.where(known, earlier["meetings"].fillna(0).to_numpy(), np.nan)
+    out["prev_avg_duration_min"] = np.where(known, earlier["avg_duration_min"].to_numpy(), np.nan)
     return out
 
 
@@ -125,9 +131,14 @@ def _same(ours: pd.DataFrame, theirs: pd.DataFrame) -> bool:
         if pd.api.types.is_numeric_dtype(a) or pd.api.types.is_numeric_dtype(b):
             if not np.allclose(a.astype(float), b.astype(float), equal_nan=True):
                 return False
-        elif list(a.astype(str)) != list(b.astype(str)):
+        elif list(a.map(_text)) != list(b.map(_text)):
             return False
     return True
+
+
+def _text(value) -> str:
+    return str(pd.Timestamp(value).date()) if isinstance(value, (pd.Timestamp, np.datetime64)) or hasattr(value, "isoformat") \
+        else str(value)
 
 
 def _total(runs) -> tuple[float, dict[str, float]]:
@@ -145,7 +156,8 @@ def _total(runs) -> tuple[float, dict[str, float]]:
 
 def run(folder: Path) -> dict[str, object]:
     connection = store.open_folder(folder)
-    filter_ = queries.data_span(connection).default_filter()
+    span = queries.data_span(connection)
+    filter_ = span.resolve(span.default_filter())
     frames = store.read_folder(folder)
     for name, columns in DATE_COLUMNS.items():  # the baseline gets proper datetime64 columns, untimed
         for column in columns:
