@@ -10,7 +10,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight import i18n
-from oversight.chart_style import COLOURS, SEQUENCE, base_layout, left_margin_for, quarter_labels, unit_names
+from oversight.chart_style import (
+    COLOURS, SEQUENCE, base_layout, left_margin_for, quarter_labels, short_unit_name, unit_labels,
+)
 from oversight.numbers import fixed, is_missing, round_half_up, shares
 
 # (column, translation key of its series name, colour)
@@ -51,13 +53,14 @@ def unit_bars(frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[S
     """Horizontal bars, one row per unit (first row of the frame on top); ``customdata`` holds the unit id."""
     frame = top_units(frame, [column for column, _, _ in series])
     ordered = frame.iloc[::-1]
-    names = unit_names(ordered, lang)
+    names, full_names = unit_labels(ordered, lang)
     figure = go.Figure()
     for column, label_key, colour in (series if stacked else reversed(series)):
         figure.add_bar(
             y=names, x=ordered[column], orientation="h", name=i18n.label(label_key, lang), marker_color=colour,
             text=count_labels(ordered[column]), textposition="inside" if stacked else "outside",
-            textangle=0, insidetextanchor="middle", cliponaxis=False, customdata=ordered["unit_id"], hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>",
+            textangle=0, insidetextanchor="middle", cliponaxis=False, customdata=ordered["unit_id"],
+            hovertext=full_names, hovertemplate="%{hovertext}: %{x}<extra>%{fullData.name}</extra>",
         )
     total = frame[[c for c, _, _ in series]].sum(axis=1).max() if stacked else frame[[c for c, _, _ in series]].max().max()
     return base_layout(
@@ -165,14 +168,16 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
         table = table.loc[table.sum(axis=1).nlargest(MAX_UNIT_ROWS).index]
         title = i18n.t("chart.top_units_suffix", lang, title=title, count=MAX_UNIT_ROWS)
     table = table.sort_index(level="ordinal", ascending=False)
-    names = list(table.index.get_level_values("name_zh" if lang == "zh" else "name_en"))
+    full_names = list(table.index.get_level_values("name_zh" if lang == "zh" else "name_en"))
+    names = [short_unit_name(name, lang) for name in full_names]
     quarters = frame.drop_duplicates("quarter_key").set_index("quarter_key").loc[list(table.columns)].reset_index()
     columns = quarter_labels(quarters.assign(year=quarters["quarter_key"] // 10, quarter=quarters["quarter_key"] % 10),
                              lang)
     figure = go.Figure(go.Heatmap(
         z=table.to_numpy(), x=columns, y=names, colorscale=[[0, "#FFF5F4"], [1, COLOURS["primary"]]],
         text=[[fixed(value, 0) for value in row] for row in table.to_numpy()], texttemplate="%{text}",
-        hovertemplate="%{y} · %{x}: %{z}<extra></extra>",
+        hovertext=[[name] * len(columns) for name in full_names],
+        hovertemplate="%{hovertext} · %{x}: %{z}<extra></extra>",
         showscale=False,  # every cell carries its number; a colour bar would only take width from the grid
     ))
     return base_layout(figure, title, height=max(340, 110 + 34 * len(names)),

@@ -59,8 +59,61 @@ def unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
     return list(frame["name_zh"] if lang == "zh" else frame["name_en"])
 
 
+# Beside a bar a unit needs a short label: a long English name would take the whole card and shrink the bars to a
+# sliver. The English names of provincial bodies share their wordy parts; dropping them leaves what tells units
+# apart ("General Office", "Petitions Bureau"); the full name stays in the hover.
+_ENGLISH_FILLER = (" of the Provincial Government", " of the Provincial People's Government", "Provincial Government ",
+                   "Provincial People's Government ", "Provincial ", "the ")
+_ENGLISH_WORDS = {"Administration": "Admin.", "Department": "Dept.", "Government": "Gov.", "Commission": "Comm.",
+                  "Committee": "Cttee.", "Management": "Mgmt.", "Office": "Office", "Services": "Services"}
+MAX_LABEL_PX = 224  # 40 % of a by-unit chart's width in a two-column card at 1280 px (≈ 560 px)
+
+
+def short_unit_name(name: str, lang: str, max_px: float = MAX_LABEL_PX) -> str:
+    """A unit's axis label: the wordy parts of an English name dropped, then cut to ``max_px`` with "…"."""
+    text = str(name)
+    if lang != "zh":
+        for filler in _ENGLISH_FILLER:
+            text = text.replace(filler, " ").strip()
+        if label_width(text) > max_px:
+            text = " ".join(_ENGLISH_WORDS.get(word, word) for word in text.replace(" and ", " & ").split())
+    if label_width(text) <= max_px:
+        return text
+    while text and label_width(text + "…") > max_px:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def unit_labels(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
+    """Short axis labels and the full names (for the hover), in the frame's order."""
+    names = unit_names(frame, lang)
+    return [short_unit_name(name, lang) for name in names], names
+
+
+LEGEND_WIDTH_PX = 460  # the narrowest plot a legend row must fit: a two-column card at 1280 px, less margins
+_TITLE_BAND_PX, _LEGEND_ROW_PX = 62, 26
+
+
+def legend_rows(names: list[str], width: float = LEGEND_WIDTH_PX) -> int:
+    """How many rows a horizontal legend of ``names`` takes (symbol and gap ≈ 40 px an item)."""
+    rows, used = 1, 0.0
+    for name in names:
+        item = label_width(name, 13) + 40
+        if used and used + item > width:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
 def base_layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:
     figure.update_layout(template=TEMPLATE, title=dict(text=title), **layout)
+    names = [trace.name for trace in figure.data if trace.name and trace.showlegend is not False]
+    if layout.get("showlegend", True) and len(names) > 1:
+        # the legend sits above the plot and grows upwards: make room for every row under the title,
+        # so an English legend that wraps never runs into the title
+        top = _TITLE_BAND_PX + _LEGEND_ROW_PX * legend_rows(names)
+        if figure.layout.margin.t is None or figure.layout.margin.t < top:
+            figure.update_layout(margin=dict(t=top))
     return figure
 
 

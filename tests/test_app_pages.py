@@ -65,7 +65,8 @@ def test_meetings_page_for_one_unit_in_english(frames):
     at = run_page(MEETINGS, {"unit": "gov_office", "lang": "en"})
     assert metrics(at)["Meetings"] == str((meetings["unit"] == "gov_office").sum()) == "14"
     assert len(at.dataframe[0].value) == 1
-    assert figure_titled(at, "Meetings per unit and quarter")["data"][0]["y"] == ["General Office of the Provincial Government"]
+    heatmap = figure_titled(at, "Meetings per unit and quarter")["data"][0]
+    assert heatmap["y"] == ["General Office"] and heatmap["hovertext"][0][0] == "General Office of the Provincial Government"
 
 
 # ---------------------------------------------------------------- issues and rectification

@@ -30,8 +30,28 @@ def test_by_unit_figure_holds_issue_counts_and_unit_ids_for_clicks(connection, d
 
 def test_by_unit_figure_in_english_uses_english_names(connection, default_filter):
     figure = _figure(connection, default_filter, "issues_suggestions_by_unit", "en")
-    assert "General Office of the Provincial Government" in list(figure.data[0].y)
+    # short names beside the bars (never wider than 40 % of the card), the full name in the hover
+    assert "General Office" in list(figure.data[0].y)
+    assert "General Office of the Provincial Government" in list(figure.data[0].hovertext)
+    from oversight.chart_style import MAX_LABEL_PX
+
+    assert figure.layout.margin.l <= MAX_LABEL_PX + 20
     assert figure.layout.title.text == "Issues and suggestions by unit"
+
+
+def test_a_legend_that_wraps_gets_room_under_the_title():
+    from oversight import chart_style
+
+    assert chart_style.legend_rows(["Issues", "Suggestions"]) == 1
+    assert chart_style.legend_rows(["Consultations", "Special study sessions", "Notifications", "Secondments",
+                                    "Face-to-face reminders"]) >= 2
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    for name in ("Consultations", "Special study sessions", "Notifications", "Secondments"):
+        figure.add_bar(x=[1], y=[1], name=name)
+    chart_style.base_layout(figure, "t")
+    assert figure.layout.margin.t >= 62 + 26 * 2
 
 
 def test_meetings_figure_annotates_the_change_per_quarter(connection, default_filter):
