@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 
 from oversight import i18n
 from oversight.chart_style import (
-    COLOURS, SEQUENCE, base_layout, left_margin_for, quarter_labels, short_unit_name, unit_labels,
+    COLOURS, SEQUENCE, UNIT_LABEL_FONT, base_layout, left_margin_for, quarter_labels, unit_labels,
 )
 from oversight.numbers import fixed, is_missing, round_half_up, shares
 
@@ -66,9 +66,10 @@ def unit_bars(frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[S
     return base_layout(
         figure, i18n.t(title_key, lang), barmode="stack" if stacked else "group",
         height=max(340, 110 + (34 if stacked else 24 * len(series)) * len(frame)),
-        xaxis=dict(title=i18n.t("axis.count", lang), **_small_integer_ticks(total)), yaxis=dict(title=None),
+        xaxis=dict(title=i18n.t("axis.count", lang), **_small_integer_ticks(total)),
+        yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
         legend=dict(traceorder="normal" if stacked else "reversed"), clickmode="event+select",
-        margin=dict(l=left_margin_for(names), r=40),
+        margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), r=40),
     )
 
 
@@ -161,15 +162,16 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
     With more than ``MAX_UNIT_ROWS`` units only those with the most are drawn, and the title says so.
     """
     # one row per unit and quarter; a quarter after the data date stays unknown (NaN), not 0
-    table = frame.pivot(index=["ordinal", "unit_id", "name_zh", "name_en"], columns="quarter_key",
+    frame = frame.assign(short_name_en=frame["short_name_en"].fillna("")) if "short_name_en" in frame else \
+        frame.assign(short_name_en="")
+    table = frame.pivot(index=["ordinal", "unit_id", "name_zh", "name_en", "short_name_en"], columns="quarter_key",
                         values=value_column).astype("float64")
     title = i18n.t(title_key, lang)
     if len(table) > MAX_UNIT_ROWS:
         table = table.loc[table.sum(axis=1).nlargest(MAX_UNIT_ROWS).index]
         title = i18n.t("chart.top_units_suffix", lang, title=title, count=MAX_UNIT_ROWS)
     table = table.sort_index(level="ordinal", ascending=False)
-    full_names = list(table.index.get_level_values("name_zh" if lang == "zh" else "name_en"))
-    names = [short_unit_name(name, lang) for name in full_names]
+    names, full_names = unit_labels(table.index.to_frame(index=False), lang)
     quarters = frame.drop_duplicates("quarter_key").set_index("quarter_key").loc[list(table.columns)].reset_index()
     columns = quarter_labels(quarters.assign(year=quarters["quarter_key"] // 10, quarter=quarters["quarter_key"] % 10),
                              lang)
@@ -181,5 +183,6 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
         showscale=False,  # every cell carries its number; a colour bar would only take width from the grid
     ))
     return base_layout(figure, title, height=max(340, 110 + 34 * len(names)),
-                       xaxis=dict(title=None, type="category", side="bottom"), yaxis=dict(title=None),
-                       margin=dict(l=left_margin_for(names), b=50))
+                       xaxis=dict(title=None, type="category", side="bottom"),
+                       yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
+                       margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), b=50))

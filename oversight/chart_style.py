@@ -36,7 +36,9 @@ TEMPLATE = go.layout.Template(
         margin=dict(l=70, r=30, t=90, b=60),
         xaxis=dict(gridcolor="#E4E7EB", linecolor="#9AA5B1", zerolinecolor="#CBD2D9", automargin=False),
         yaxis=dict(gridcolor="#E4E7EB", linecolor="#9AA5B1", zerolinecolor="#CBD2D9", automargin=False),
-        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0.0),
+        # measured from the card's edge, not the plot's: beside long unit names the plot starts far right,
+        # and a legend held to the plot's width would stack one item per line
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0.02, xref="container"),
         hoverlabel=dict(font=dict(family=FONT_FAMILY)),
         separators=".,",
     )
@@ -66,31 +68,35 @@ _ENGLISH_FILLER = (" of the Provincial Government", " of the Provincial People's
                    "Provincial People's Government ", "Provincial ", "the ")
 _ENGLISH_WORDS = {"Administration": "Admin.", "Department": "Dept.", "Government": "Gov.", "Commission": "Comm.",
                   "Committee": "Cttee.", "Management": "Mgmt.", "Office": "Office", "Services": "Services"}
-MAX_LABEL_PX = 224  # 40 % of a by-unit chart's width in a two-column card at 1280 px (≈ 560 px)
+MAX_LABEL_PX = 170  # 40 % of a chart card's width at 1280 px with the sidebar open (≈ 420 px)
+UNIT_LABEL_FONT = 12  # unit names beside bars are set a little smaller than the rest, to fit that width
 
 
 def short_unit_name(name: str, lang: str, max_px: float = MAX_LABEL_PX) -> str:
     """A unit's axis label: the wordy parts of an English name dropped, then cut to ``max_px`` with "…"."""
-    text = str(name)
+    text, size = str(name), UNIT_LABEL_FONT
     if lang != "zh":
         for filler in _ENGLISH_FILLER:
             text = text.replace(filler, " ").strip()
-        if label_width(text) > max_px:
+        if label_width(text, size) > max_px:
             text = " ".join(_ENGLISH_WORDS.get(word, word) for word in text.replace(" and ", " & ").split())
-    if label_width(text) <= max_px:
+    if label_width(text, size) <= max_px:
         return text
-    while text and label_width(text + "…") > max_px:
+    while text and label_width(text + "…", size) > max_px:
         text = text[:-1]
     return text.rstrip() + "…"
 
 
 def unit_labels(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
-    """Short axis labels and the full names (for the hover), in the frame's order."""
+    """Short axis labels and the full names (for the hover), in the frame's order. In English the units sheet's
+    own short name (英文简称) is used where it has one."""
     names = unit_names(frame, lang)
-    return [short_unit_name(name, lang) for name in names], names
+    own = list(frame["short_name_en"]) if lang != "zh" and "short_name_en" in frame.columns else [None] * len(names)
+    return [short_unit_name(short if isinstance(short, str) and short.strip() else name, lang)
+            for name, short in zip(names, own)], names
 
 
-LEGEND_WIDTH_PX = 460  # the narrowest plot a legend row must fit: a two-column card at 1280 px, less margins
+LEGEND_WIDTH_PX = 380  # a legend row must fit a chart card at 1280 px with the sidebar open
 _TITLE_BAND_PX, _LEGEND_ROW_PX = 62, 26
 
 

@@ -66,6 +66,7 @@ ENGLISH_HEADERS: dict[tuple[str, str], tuple[str, ...]] = {
     ("units", "name_en"): ("English name", "Name (English)"),
     ("units", "short_names"): ("Short name", "Short names", "Abbreviation"),
     ("units", "party_org"): ("Party organisation", "Party organization", "Party org"),
+    ("units", "short_name_en"): ("English short name", "Short name (English)"),
     ("meetings", "kind"): ("Type", "Meeting type", "Kind of meeting"),
     ("meetings", "duration_min"): ("Duration", "Duration (minutes)", "Minutes", "Length (min)"),
     ("meetings", "agenda_prereviewed"): ("Agenda reviewed in advance", "Prereviewed", "Pre-reviewed"),

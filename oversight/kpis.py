@@ -29,6 +29,7 @@ class Kpi:
     help: str
     secondary: str | None = None  # a second comparison shown under the card (环比)
     delta_arrow: str = "auto"  # "off" where the delta is no change or no comparison
+    basis: str | None = None  # what the delta compares with, written beside it (同比 / YoY)
 
     def __post_init__(self) -> None:
         assert self.delta_color in _DELTA_COLOURS, self.delta_color
@@ -78,7 +79,7 @@ class Comparison:
                        "off", self._help(key), delta_arrow="off")
         unchanged = not delta.startswith(("+", "-"))  # signed() and count_change() put a sign on every change
         return Kpi(key, i18n.t(f"kpi.{key}", self.lang), now, display, delta, "off" if unchanged else colour,
-                   self._help(key), delta_arrow="off" if unchanged else "auto")
+                   self._help(key), delta_arrow="off" if unchanged else "auto", basis=i18n.t("kpi.basis_yoy", self.lang))
 
     def count(self, key: str, column: str, unit_key: str, colour: str = "off", digits: int = 0) -> Kpi:
         now = self.current[column]
@@ -139,7 +140,9 @@ def meeting_kpis(current: Mapping[str, float], previous_year: Mapping[str, float
     compare = Comparison(current, previous_year, previous_year_label, lang)
     meetings = compare.count("meetings", "meetings", "unit.meetings", "inverse")
     if previous_span_label is not None:
-        meetings = replace(meetings, secondary=span_change_line(current, previous_span, lang, previous_span_label))
+        # one short line under the card (it must not wrap); which span it is goes into the card's help
+        meetings = replace(meetings, secondary=span_change_line(current, previous_span, lang, previous_span_label),
+                           help=meetings.help + i18n.t("kpi.help_span", lang, period=previous_span_label))
     hours = {**current, "total_hours": current["total_minutes"] / 60}
     hours_before = None if previous_year is None else {**previous_year,
                                                        "total_hours": previous_year["total_minutes"] / 60}
@@ -213,5 +216,5 @@ def unit_profile_kpis(beside: "object", lang: str, unit_name: str, with_average:
         cards.append(Kpi(row.measure, label, row.unit, display, difference, "off",
                          i18n.t("kpi.help_average", lang, unit=unit_name),
                          secondary=i18n.t("kpi.average_is", lang, value=format_number(row.average, "unit.plain", lang, 1)),
-                         delta_arrow="off" if difference == "0.0" else "auto"))
+                         delta_arrow="off" if difference == "0.0" else "auto", basis=i18n.t("kpi.basis_average", lang)))
     return cards

@@ -31,6 +31,7 @@ class SampleUnit:
     short_name: str
     name_en: str
     party_org: str
+    short_name_en: str
     issues: dict[int, int]  # year -> issues raised
     suggestions: dict[int, int]
     special_studies: dict[int, int]
@@ -38,23 +39,23 @@ class SampleUnit:
 
 
 UNITS = (
-    SampleUnit("gov_office", "省政府办公厅", "办公厅", "General Office of the Provincial Government", "党组",
+    SampleUnit("gov_office", "省政府办公厅", "办公厅", "General Office of the Provincial Government", "党组", "General Office",
                {2019: 2, 2020: 3}, {2019: 2, 2020: 3}, {2019: 2, 2020: 3}, {2019: 1, 2020: 2}),
-    SampleUnit("research", "省政府研究室", "研究室", "Research Office of the Provincial Government", "党组",
+    SampleUnit("research", "省政府研究室", "研究室", "Research Office of the Provincial Government", "党组", "Research Office",
                {2019: 1, 2020: 1}, {2019: 1, 2020: 2}, {2019: 1, 2020: 2}, {2019: 1, 2020: 1}),
-    SampleUnit("offices_admin", "省机关事务管理局", "机关事务局", "Provincial Government Offices Administration", "党组",
+    SampleUnit("offices_admin", "省机关事务管理局", "机关事务局", "Provincial Government Offices Administration", "党组", "Offices Admin.",
                {2019: 2, 2020: 2}, {2019: 2, 2020: 2}, {2019: 1, 2020: 2}, {2019: 1, 2020: 1}),
-    SampleUnit("petitions", "省信访局", "信访局", "Provincial Bureau of Letters and Calls", "党组",
+    SampleUnit("petitions", "省信访局", "信访局", "Provincial Bureau of Letters and Calls", "党组", "Petitions Bureau",
                {2019: 1, 2020: 2}, {2019: 1, 2020: 2}, {2019: 1, 2020: 2}, {2019: 1, 2020: 2}),
-    SampleUnit("counsellors", "省政府参事室", "参事室", "Counsellors' Office of the Provincial Government", "党组",
+    SampleUnit("counsellors", "省政府参事室", "参事室", "Counsellors' Office of the Provincial Government", "党组", "Counsellors' Office",
                {2019: 0, 2020: 1}, {2019: 1, 2020: 2}, {2019: 1, 2020: 1}, {2019: 0, 2020: 1}),
-    SampleUnit("foreign_affairs", "省人民政府外事办公室", "外办", "Foreign Affairs Office of the Provincial Government", "党组",
+    SampleUnit("foreign_affairs", "省人民政府外事办公室", "外办", "Foreign Affairs Office of the Provincial Government", "党组", "Foreign Affairs",
                {2019: 1, 2020: 2}, {2019: 2, 2020: 2}, {2019: 1, 2020: 2}, {2019: 1, 2020: 1}),
-    SampleUnit("data_admin", "省政务服务和大数据管理局", "大数据局", "Provincial Government Services and Big Data Administration", "党组",
+    SampleUnit("data_admin", "省政务服务和大数据管理局", "大数据局", "Provincial Government Services and Big Data Administration", "党组", "Big Data Admin.",
                {2019: 2, 2020: 2}, {2019: 2, 2020: 2}, {2019: 1, 2020: 2}, {2019: 1, 2020: 1}),
-    SampleUnit("beijing_office", "省人民政府驻北京办事处", "驻京办", "Beijing Office of the Provincial Government", "党委",
+    SampleUnit("beijing_office", "省人民政府驻北京办事处", "驻京办", "Beijing Office of the Provincial Government", "党委", "Beijing Office",
                {2019: 1, 2020: 2}, {2019: 1, 2020: 2}, {2019: 1, 2020: 2}, {2019: 1, 2020: 1}),
-    SampleUnit("chronicles", "省地方志编纂委员会办公室", "地方志办", "Office of the Provincial Local Chronicles Compilation Committee", "党组",
+    SampleUnit("chronicles", "省地方志编纂委员会办公室", "地方志办", "Office of the Provincial Local Chronicles Compilation Committee", "党组", "Local Chronicles",
                {2019: 1, 2020: 1}, {2019: 1, 2020: 2}, {2019: 1, 2020: 1}, {2019: 0, 2020: 1}),
 )
 
@@ -97,7 +98,7 @@ def _chance(rng: random.Random, probability: float) -> bool:
 
 def make_units() -> pd.DataFrame:
     return pd.DataFrame(
-        [(u.unit_id, u.name_zh, u.name_en, u.short_name, u.party_org) for u in UNITS],
+        [(u.unit_id, u.name_zh, u.name_en, u.short_name, u.party_org, u.short_name_en) for u in UNITS],
         columns=[c.name for c in TABLES["units"].columns],
     )
 

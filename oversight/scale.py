@@ -74,7 +74,7 @@ def make_units() -> pd.DataFrame:
     for city_id, city_zh, city_en in CITIES:
         for dept_id, dept_zh, dept_en in DEPARTMENTS:
             rows.append((f"{city_id}_{dept_id}", city_zh + dept_zh, f"{city_en} {dept_en}", None,
-                         "党委" if dept_id in ("education", "health") else "党组"))
+                         "党委" if dept_id in ("education", "health") else "党组", None))
     return pd.DataFrame(rows, columns=[c.name for c in TABLES["units"].columns])
 
 

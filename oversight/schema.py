@@ -79,6 +79,8 @@ UNITS = Table("units", "监督单位", (
     Column("name_en", "英文名称", TEXT),
     Column("short_names", "简称", TEXT, required=False),
     Column("party_org", "党组织类型", ENUM, choices=PARTY_ORGS),
+    # what an English chart shows beside a bar, where the full name would not fit (optional)
+    Column("short_name_en", "英文简称", TEXT, required=False),
 ))
 
 MEETINGS = Table("meetings", "会议", (

@@ -160,9 +160,16 @@ def _show_data_error(error: ingest.ValidationError) -> None:
     st.stop()
 
 
+@functools.cache
+def _app_css() -> str:
+    return (Path(__file__).with_name("assets") / "app.css").read_text(encoding="utf-8")
+
+
 def setup_page(page_id: str) -> Page:
     """Sign-in, page config, data, the filter sidebar and nav; every page script starts here."""
-    st.set_page_config(page_title=i18n.t("app.title"), layout="wide", initial_sidebar_state="expanded")
+    # "auto": open on a desktop, closed on a phone, where it would cover the page on load
+    st.set_page_config(page_title=i18n.t("app.title"), layout="wide", initial_sidebar_state="auto")
+    st.html(f"<style>{_app_css()}</style>")
     account = _signed_in_account(page_id)
     folder = str(store.data_dir())
     fingerprint = store.fingerprint(Path(folder))
@@ -395,7 +402,7 @@ def kpi_row(cards: list[Kpi]) -> None:
 def _kpi_cards(cards: list[Kpi]) -> None:
     for column, card in zip(st.columns(len(cards)), cards):
         column.metric(card.label, card.display, card.delta, delta_color=card.delta_color, help=card.help,
-                      border=True, delta_arrow=card.delta_arrow)
+                      border=True, delta_arrow=card.delta_arrow, delta_description=card.basis)
         if card.secondary:
             column.caption(card.secondary)
 
@@ -593,8 +600,10 @@ def import_section(page: Page) -> None:
     from oversight.schema import LOAD_ORDER
 
     st.subheader(page.t("data.ui.import_heading"))
+    # the limit the importer enforces, so the box does not promise Streamlit's default 200 MB
     uploads = st.file_uploader(page.t("data.ui.upload"), type=["xlsx", "csv"], accept_multiple_files=True,
-                               key="widget.uploads", help=page.t("data.ui.upload_help"))
+                               key="widget.uploads", help=page.t("data.ui.upload_help"),
+                               max_upload_size=max(1, ingest.max_upload_bytes() // (1024 * 1024)))
     table_options = ["", *LOAD_ORDER]
     columns = st.columns(2)
     table = columns[0].selectbox(page.t("data.ui.table"), table_options, key="widget.import_table",

@@ -1,8 +1,8 @@
 -- Consultations, special studies, notifications and secondments per unit; every unit in scope, zeros included.
 -- Parameters: $units (empty = all), $period_start, $period_end (the as-of date).
--- Output: unit_id, name_zh, name_en, consultation, special_study, notification, secondment, activities.
+-- Output: unit_id, name_zh, name_en, short_name_en, consultation, special_study, notification, secondment, activities.
 with unit_scope as (
-    select unit_id, name_zh, name_en from units where in_units(unit_id, $units)
+    select unit_id, name_zh, name_en, short_name_en from units where in_units(unit_id, $units)
 ),
 
 scoped as (
@@ -15,6 +15,7 @@ final as (
         unit_scope.unit_id,
         unit_scope.name_zh,
         unit_scope.name_en,
+        unit_scope.short_name_en,
         count(scoped.kind) filter (where scoped.kind = 'consultation') as consultation,
         count(scoped.kind) filter (where scoped.kind = 'special_study') as special_study,
         count(scoped.kind) filter (where scoped.kind = 'notification') as notification,

@@ -1,8 +1,8 @@
 -- Issues raised and suggestions made per unit; every unit in scope appears, with zeros.
 -- Parameters: $units (empty = all), $period_start, $period_end (the as-of date).
--- Output: unit_id, name_zh, name_en, issues, suggestions (most issues first).
+-- Output: unit_id, name_zh, name_en, short_name_en, issues, suggestions (most issues first).
 with unit_scope as (
-    select unit_id, name_zh, name_en from units where in_units(unit_id, $units)
+    select unit_id, name_zh, name_en, short_name_en from units where in_units(unit_id, $units)
 ),
 
 issue_counts as (
@@ -22,6 +22,7 @@ final as (
         unit_scope.unit_id,
         unit_scope.name_zh,
         unit_scope.name_en,
+        unit_scope.short_name_en,
         coalesce(issue_counts.issues, 0) as issues,
         coalesce(suggestion_counts.suggestions, 0) as suggestions
     from unit_scope

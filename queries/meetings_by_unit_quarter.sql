@@ -1,10 +1,10 @@
 -- Meetings per unit and quarter for a heatmap: every unit in scope × every quarter of the range, zeros included
 -- (null for a quarter after the data date; through_day is the day a quarter still running is counted to).
 -- Parameters: $units (empty = all), $q_from, $q_to, $period_start, $period_end (the as-of date).
--- Output: unit_id, name_zh, name_en, ordinal, quarter_key, through_day, meetings.
+-- Output: unit_id, name_zh, name_en, short_name_en, ordinal, quarter_key, through_day, meetings.
 with unit_scope as (
     -- the units sheet's own order, so the heatmap rows read as the office lists its units
-    select unit_id, name_zh, name_en, row_number() over () as ordinal from units where in_units(unit_id, $units)
+    select unit_id, name_zh, name_en, short_name_en, row_number() over () as ordinal from units where in_units(unit_id, $units)
 ),
 
 quarter_rows as (
@@ -23,6 +23,7 @@ final as (
         unit_scope.unit_id,
         unit_scope.name_zh,
         unit_scope.name_en,
+        unit_scope.short_name_en,
         unit_scope.ordinal,
         quarter_rows.quarter_key,
         quarter_rows.through_day,

@@ -1,8 +1,8 @@
 -- Reminders per unit and form; every unit in scope appears, zeros included (most reminders first).
 -- Parameters: $units (empty = all), $period_start, $period_end (the as-of date).
--- Output: unit_id, name_zh, name_en, written, in_person, meeting, reminders.
+-- Output: unit_id, name_zh, name_en, short_name_en, written, in_person, meeting, reminders.
 with unit_scope as (
-    select unit_id, name_zh, name_en from units where in_units(unit_id, $units)
+    select unit_id, name_zh, name_en, short_name_en from units where in_units(unit_id, $units)
 ),
 
 scoped as (
@@ -15,6 +15,7 @@ final as (
         unit_scope.unit_id,
         unit_scope.name_zh,
         unit_scope.name_en,
+        unit_scope.short_name_en,
         count(scoped.form) filter (where scoped.form = 'written') as written,
         count(scoped.form) filter (where scoped.form = 'in_person') as in_person,
         count(scoped.form) filter (where scoped.form = 'meeting') as meeting,

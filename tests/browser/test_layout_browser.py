@@ -1,0 +1,90 @@
+"""Every reading page at 1280, 1440 and 390 px, in Chinese and English, measured as drawn:
+no KPI value or label cut, no legend over a chart's title, no bar a sliver, no sideways scroll of the page.
+Screenshots land in test-output/browser/layout/ to be looked at."""
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.helpers import assert_no_exception, wait_for_charts
+
+pytestmark = pytest.mark.browser
+
+WIDTHS = {"desktop": (1280, 800), "wide": (1440, 900), "phone": (390, 844)}
+PAGES = {"": 4, "meetings": 4, "issues": 3, "suggestions": 4, "reminders": 4, "unit_profile": 2}
+
+# What a person would see as broken, measured in the page itself.
+_MEASURE = """() => {
+  const cut = [];
+  for (const el of document.querySelectorAll('[data-testid="stMetricValue"], [data-testid="stMetricLabel"], '
+                                             + '[data-testid="stMetricDelta"]')) {
+    for (const node of [el, ...el.querySelectorAll('*')]) {
+      if (node.scrollWidth > node.clientWidth + 1 && getComputedStyle(node).overflow !== 'visible') {
+        cut.push(el.innerText.trim()); break;
+      }
+    }
+  }
+  const overlaps = [];
+  const slivers = [];
+  for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+    const title = plot.querySelector('.gtitle');
+    const legend = plot.querySelector('.legend');
+    if (title && legend) {
+      const a = title.getBoundingClientRect(), b = legend.getBoundingClientRect();
+      if (a.right > b.left && b.right > a.left && a.bottom > b.top && b.bottom > a.top) overlaps.push(title.textContent);
+    }
+    const area = plot.querySelector('.cartesianlayer .bg, .nsewdrag');
+    const width = area ? area.getBoundingClientRect().width : 0;
+    if (area && plot.querySelector('.barlayer') && width < 120) slivers.push((title && title.textContent) + ': ' + width);
+  }
+  const page = document.querySelector('[data-testid="stMain"]') || document.documentElement;
+  return {cut, overlaps, slivers,
+          sideways: document.documentElement.scrollWidth > window.innerWidth + 1 || page.scrollWidth > page.clientWidth + 1};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("size", list(WIDTHS))
+def test_every_page_reads_right_at_this_width(browser, server_url, output_dir, size, lang):
+    width, height = WIDTHS[size]
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+    page = context.new_page()
+    folder = output_dir / "layout"
+    folder.mkdir(exist_ok=True)
+    problems = {}
+    try:
+        for path, charts in PAGES.items():
+            page.goto(f"{server_url}/{path}?lang={lang}")
+            wait_for_charts(page, charts)
+            assert_no_exception(page)
+            found = page.evaluate(_MEASURE)
+            page.screenshot(path=folder / f"{path or 'overview'}_{size}_{lang}.png", full_page=True)
+            bad = {key: value for key, value in found.items() if value}
+            if bad:
+                problems[path or "overview"] = bad
+        if size == "phone":  # the sidebar starts closed on a phone, and the cards sit two to a row
+            page.goto(f"{server_url}/?lang={lang}")
+            wait_for_charts(page, 4)
+            sidebar = page.locator('section[data-testid="stSidebar"]')
+            assert sidebar.get_attribute("aria-expanded") == "false"
+            tops = [round(box["y"]) for box in (m.bounding_box() for m in page.locator('[data-testid="stMetric"]').all())]
+            assert len(set(tops)) == 3, tops  # six cards, three rows of two
+    finally:
+        context.close()
+    assert problems == {}
+
+
+def test_printing_the_overview_hides_the_controls_and_keeps_the_cards_in_a_row(browser, server_url, output_dir):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(server_url)
+        wait_for_charts(page, 4)
+        page.emulate_media(media="print")
+        assert not page.locator('section[data-testid="stSidebar"]').is_visible()
+        assert page.locator('[data-testid="stPopover"]').first.is_hidden()
+        values = page.locator('[data-testid="stMetricValue"]').all()
+        heights = {round(v.bounding_box()["height"]) for v in values}
+        assert max(heights) < 60, heights  # one line each, never a character per line
+        page.pdf(path=output_dir / "overview_print.pdf")
+    finally:
+        context.close()
