@@ -9,7 +9,7 @@ from typing import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from oversight import i18n
+from oversight import i18n, safe_text
 from oversight.chart_style import COLOURS, SEQUENCE, base_layout, left_margin_for, quarter_labels, unit_names
 
 # (column, translation key of its series name, colour)
@@ -146,7 +146,7 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
         table = table.loc[table.sum(axis=1).nlargest(MAX_UNIT_ROWS).index]
         title = i18n.t("chart.top_units_suffix", lang, title=title, count=MAX_UNIT_ROWS)
     table = table.sort_index(level="ordinal", ascending=False)
-    names = list(table.index.get_level_values("name_zh" if lang == "zh" else "name_en"))
+    names = [safe_text.plotly(name) for name in table.index.get_level_values("name_zh" if lang == "zh" else "name_en")]
     columns = [i18n.t("quarter.short", lang, year=k // 10, quarter=k % 10) for k in table.columns]
     figure = go.Figure(go.Heatmap(
         z=table.to_numpy(), x=columns, y=names, colorscale=[[0, "#FFF5F4"], [1, COLOURS["primary"]]],

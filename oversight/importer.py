@@ -58,11 +58,13 @@ class TableChange:
     added: tuple[str, ...]
     changed: tuple[str, ...]
     removed: tuple[str, ...]
+    skipped: tuple[tuple[str, int], ...] = ()  # (sheet, Excel row) of totals, notes and sign-off lines
 
     def as_dict(self) -> dict[str, Any]:
         return {"table": self.table, "sources": list(self.sources), "mode": self.mode,
                 "rows_in_file": self.rows_in_file, "rows_before": self.rows_before, "rows_after": self.rows_after,
-                "added": list(self.added), "changed": list(self.changed), "removed": list(self.removed)}
+                "added": list(self.added), "changed": list(self.changed), "removed": list(self.removed),
+                "skipped": [{"sheet": sheet, "row": row} for sheet, row in self.skipped]}
 
 
 @dataclass
@@ -233,7 +235,7 @@ def _plan_table(plan: ImportPlan, table: Table, incoming: _Incoming, before: pd.
     plan.changes[table.name] = TableChange(
         table=table.name, sources=(incoming.source,), mode=plan.mode, rows_in_file=len(read.frame),
         rows_before=0 if before is None else len(before), rows_after=len(frame),
-        added=added, changed=changed, removed=removed)
+        added=added, changed=changed, removed=removed, skipped=tuple(read.skipped))
     return []
 
 
@@ -655,12 +657,48 @@ def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
                             mode=i18n.t(f"data.mode.{change.mode}", lang), rows=change.rows_in_file,
                             before=change.rows_before, after=change.rows_after, added=len(change.added),
                             changed=len(change.changed), removed=len(change.removed)))
+    lines += skipped_lines(plan, lang)
     if plan.problems:
         lines.append(i18n.t("data.report.failed", lang, count=len(plan.problems)))
         lines += [f"  - {problem.render(lang)}" for problem in plan.problems]
     else:
         lines.append(i18n.t("data.report.ok", lang))
     return "\n".join(lines)
+
+
+def skipped_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[str]:
+    """One line per table that had rows read as no record (totals, notes, sign-off lines), naming them."""
+    lines = []
+    for change in plan.changes.values():
+        if not change.skipped:
+            continue
+        rows = ", ".join(i18n.t("where.row", lang, row=row) if not sheet else
+                         f"{i18n.t('where.sheet', lang, sheet=ingest.shown_text(sheet))} {i18n.t('where.row', lang, row=row)}"
+                         for sheet, row in change.skipped)
+        lines.append(i18n.t("data.report.skipped", lang, table=i18n.t(f"data.table.{change.table}", lang), rows=rows))
+    return lines
+
+
+def describe_failure(error: BaseException, lang: str = i18n.DEFAULT_LANGUAGE, during_change: bool = True) -> str:
+    """Why an import or undo (``during_change``) or a command did not happen, in the reader's language,
+    without a server path or a traceback (those go to the server's log)."""
+    import errno
+    import logging
+
+    from oversight import audit
+
+    if isinstance(error, ValidationError):
+        detail = error.render(lang)
+    elif isinstance(error, audit.AuditError):
+        detail = i18n.t("error.audit_unwritable", lang)
+    elif isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        detail = i18n.t("error.disk_full", lang)
+    else:
+        log = logging.getLogger(__name__)
+        if log.hasHandlers():  # the server's log keeps the traceback; a bare CLI prints none
+            log.error("import or undo failed", exc_info=error)
+        detail = i18n.t("error.unexpected", lang, kind=type(error).__name__)
+    return i18n.t("data.ui.commit_failed", lang, detail=detail) if during_change else detail
 
 
 def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
