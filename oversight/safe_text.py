@@ -24,12 +24,23 @@ _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
+# GitHub-flavoured Markdown turns bare ``http://…``, ``www.…`` and ``name@host.tld`` into live links even when
+# every punctuation mark is escaped; an invisible word joiner (U+2060) inside the trigger keeps them text.
+_AUTOLINK_TRIGGERS = re.compile(r"(?i)(?<=h)(?=ttps?\\?:)|(?<=f)(?=tps?\\?:)|(?<=w)(?=ww\\?\.)|(?=@)")
+WORD_JOINER = "\u2060"
+
+
 def markdown(value: object) -> str:
-    """``value`` as Markdown that renders exactly its characters: no link, image, formula, heading or HTML."""
+    """``value`` as Markdown that renders exactly its characters: no link, image, formula, heading or HTML.
+
+    The only addition is an invisible word joiner inside ``http``, ``ftp``, ``www`` and before ``@``,
+    so that no bare address becomes a link.
+    """
     text = _CONTROL.sub("", str(value))
     # a line break would let the next line start a block of its own (a heading, a list, a quote)
     text = _LINE_BREAKS.sub(" ", text)
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _AUTOLINK_TRIGGERS.sub(WORD_JOINER, text)
 
 
 def plotly(value: object) -> str:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from oversight import accounts, importer, store
+from oversight import accounts, importer, safe_text, store
 from tests.apptest import run_page
 from tests.bad_files import HEADERS, hash_tree, issue, meeting, write_xlsx
 
@@ -138,7 +138,7 @@ def test_the_sign_in_form_bounds_what_it_accepts():
 
 def test_a_crafted_link_is_shown_as_text_and_the_warning_goes_with_reset():
     at = run_page("app.py", query={"unit": ["[点此重新登录](http://evil.test/login)", "![](http://evil.test/p.png)"]})
-    warning = at.warning[0].value
+    warning = at.warning[0].value.replace(safe_text.WORD_JOINER, "")
     assert r"\[点此重新登录\]\(http\://evil\.test/login\)" in warning
     assert r"\!\[\]\(http\://evil\.test/p\.png\)" in warning
     at.button(key="widget.reset").click().run()
@@ -158,8 +158,8 @@ def test_unit_names_with_markdown_are_escaped_in_the_caption_and_the_chip(data_f
     at = run_page("app.py", query={"unit": "research"})
     assert not at.exception
     escaped = r"\$\$x^2\$\$ \[点我\]\(http\://evil\.test\)"
-    assert escaped in at.caption[0].value
-    assert escaped in at.button(key="widget.clear_units").label
+    assert escaped in at.caption[0].value.replace(safe_text.WORD_JOINER, "")
+    assert escaped in at.button(key="widget.clear_units").label.replace(safe_text.WORD_JOINER, "")
 
 
 def test_each_refused_page_is_logged_once_per_session_with_its_name():

@@ -233,9 +233,11 @@ def test_a_foreign_parquet_file_under_a_valid_name_is_not_trusted(data_folder):
 # ---------------------------------------------------------------- escaping
 
 def test_markdown_escaping_leaves_no_link_image_formula_or_html():
-    text = safe_text.markdown("[点此重新登录](http://evil.test) ![](http://evil.test/a.png) $$x$$ <b>b</b>\n# h")
-    assert text == (r"\[点此重新登录\]\(http\://evil\.test\) \!\[\]\(http\://evil\.test/a\.png\) "
-                    r"\$\$x\$\$ \<b\>b\</b\> \# h")
+    text = safe_text.markdown("[点此重新登录](http://evil.test) ![](http://evil.test/a.png) $$x$$ <b>b</b>\n# h "
+                              "www.evil.test a@evil.test")
+    joiner = safe_text.WORD_JOINER  # invisible: keeps GFM from turning bare addresses into links
+    assert text == (rf"\[点此重新登录\]\(h{joiner}ttp\://evil\.test\) \!\[\]\(h{joiner}ttp\://evil\.test/a\.png\) "
+                    rf"\$\$x\$\$ \<b\>b\</b\> \# h w{joiner}ww\.evil\.test a{joiner}@evil\.test")
 
 
 def test_chart_labels_are_escaped_for_plotly():
