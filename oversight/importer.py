@@ -25,6 +25,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -389,10 +390,23 @@ def _journal_path(folder: Path) -> Path:
     return Path(folder) / JOURNAL
 
 
-def _stray_temporaries(folder: Path) -> list[Path]:
+# A temporary file younger than this may belong to a writer outside the importer (``sample --out data``),
+# which does not take the lock; an import's own are removed at once, through its journal.
+STRAY_AFTER_S = 60.0
+
+
+def _stray_temporaries(folder: Path, min_age_s: float = 0.0) -> list[Path]:
     """Files ``atomic.write_beside`` left beside a table file when its process died before the rename."""
     names = tuple(f".{name}{suffix}." for name in TABLES for suffix in _TABLE_SUFFIXES)
-    return [path for path in Path(folder).glob(".*.tmp") if path.name.startswith(names)]
+    now = time.time()
+    strays = []
+    for path in Path(folder).glob(".*.tmp"):
+        try:
+            if path.name.startswith(names) and now - path.stat().st_mtime >= min_age_s:
+                strays.append(path)
+        except FileNotFoundError:
+            continue  # renamed into place by its writer meanwhile
+    return strays
 
 
 def _stray_building(folder: Path) -> list[Path]:
@@ -403,7 +417,8 @@ def _stray_building(folder: Path) -> list[Path]:
 def needs_recovery(folder: Path) -> bool:
     """Cheap: whether a crashed commit left anything behind (a journal, temporaries, half-built history)."""
     folder = Path(folder)
-    return _journal_path(folder).exists() or bool(_stray_temporaries(folder)) or bool(_stray_building(folder))
+    return (_journal_path(folder).exists() or bool(_stray_temporaries(folder, STRAY_AFTER_S))
+            or bool(_stray_building(folder)))
 
 
 def recover(folder: Path) -> str | None:
@@ -429,7 +444,7 @@ def recover(folder: Path) -> str | None:
             rolled_back = entry_id
         journal_path.unlink(missing_ok=True)
         atomic.sync_directory(folder)
-    for path in _stray_temporaries(folder):
+    for path in _stray_temporaries(folder, STRAY_AFTER_S):
         path.unlink(missing_ok=True)
     for path in _stray_building(folder):
         shutil.rmtree(path, ignore_errors=True)

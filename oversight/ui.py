@@ -301,7 +301,12 @@ def _oidc_account(lang: str, address: str | None) -> accounts.Account:
         st.title(i18n.t("auth.login.title", lang))
         st.button(i18n.t("auth.oidc.login", lang), on_click=st.login, type="primary")
         st.stop()
-    account = accounts.account_for_email(st.user.get("email"), accounts.load_users(), st.user.get("email_verified"))
+    try:
+        users = accounts.load_users()
+    except accounts.AccountError:  # a damaged users file: say so, without its path or content
+        st.error(i18n.t("auth.users_file_broken", lang))
+        st.stop()
+    account = accounts.account_for_email(st.user.get("email"), users, st.user.get("email_verified"))
     if account is None:
         _refuse(i18n.t("auth.oidc.no_account", lang, email=safe_text.markdown(st.user.get("email"))),
                 "no_account_for_email", address=address)

@@ -209,12 +209,18 @@ def test_a_damaged_entry_is_skipped_and_undo_uses_the_last_good_one(damage, data
 
 
 def test_leftovers_of_a_crash_are_cleaned_on_the_next_import(data_folder, tmp_path):
-    (data_folder / ".meetings.xlsx.abc123.tmp").write_bytes(b"half a file")
+    stray = data_folder / ".meetings.xlsx.abc123.tmp"
+    stray.write_bytes(b"half a file")
+    young = data_folder / ".issues.xlsx.def456.tmp"  # another writer's, still being written: left alone
+    young.write_bytes(b"in progress")
+    an_hour_ago = time.time() - 3600
+    os.utime(stray, (an_hour_ago, an_hour_ago))
     (data_folder / ".history").mkdir(exist_ok=True)
     (data_folder / ".history" / ".building-xyz").mkdir()
     (data_folder / ".history" / ".building-xyz" / "meetings.xlsx").write_bytes(b"half a copy")
     importer.import_files(new_meetings(tmp_path), mode="append", folder=data_folder)
-    assert not list(data_folder.glob(".*.tmp")) and not list((data_folder / ".history").glob(".building-*"))
+    assert list(data_folder.glob(".*.tmp")) == [young]
+    assert not list((data_folder / ".history").glob(".building-*"))
 
 
 # ---------------------------------------------------------------- the cache is what its name says
