@@ -431,8 +431,9 @@ def _narrow_to_clicked_unit(chart_key: str) -> None:
 
 def kpi_row(cards: list[Kpi]) -> None:
     for column, card in zip(st.columns(len(cards)), cards):
-        column.metric(card.label, card.display, card.delta, delta_color=card.delta_color, help=card.help,
-                      border=True)
+        # a help text may name a unit (the profile's "compared with the average of …"): data, so escaped
+        column.metric(card.label, card.display, card.delta, delta_color=card.delta_color,
+                      help=safe_text.markdown(card.help), border=True)
         if card.secondary:
             column.caption(card.secondary)
 
