@@ -52,3 +52,22 @@ def plotly(value: object) -> str:
 def plain(value: object) -> str:
     """``value`` without the control characters that Word, slide and image writers refuse."""
     return _CONTROL.sub("", str(value))
+
+
+def printable_frame(frame):
+    """``frame`` with control characters taken out of its text columns (the same frame when there are none).
+
+    The importer refuses such characters, so none should be in the data; this keeps a query result that
+    carries one anyway (a folder written by hand, an older version's file) from breaking the Word writer,
+    the image renderer or the briefing pack far downstream.
+    """
+    cleaned = None
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype != object and str(values.dtype) not in ("string", "str"):
+            continue
+        texts = values.map(lambda v: isinstance(v, str) and _CONTROL.search(v) is not None)
+        if texts.any():
+            cleaned = frame.copy() if cleaned is None else cleaned
+            cleaned[column] = values.map(lambda v: _CONTROL.sub("", v) if isinstance(v, str) else v)
+    return frame if cleaned is None else cleaned

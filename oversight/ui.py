@@ -118,8 +118,9 @@ def _cached_query(folder: str, fingerprint: str, name: str, filter_: Filter,
                   extra: tuple[tuple[str, object], ...] = (),
                   allowed_units: tuple[str, ...] | None = None) -> pd.DataFrame:
     # the scope is part of the cache key: two accounts never share a cached result
-    return accounts.scoped_run(_open_store(folder, fingerprint), name, filter_, accounts.Scope(allowed_units),
-                               **dict(extra))
+    frame = accounts.scoped_run(_open_store(folder, fingerprint), name, filter_, accounts.Scope(allowed_units),
+                                **dict(extra))
+    return safe_text.printable_frame(frame)  # what the screen and every export receive has no control characters
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -284,3 +284,27 @@ def test_stale_plans_and_busy_folders_reach_the_cli_user_as_sentences(data_folde
     assert result.returncode == 1
     assert result.stderr.startswith("another import or undo is in progress (since ")
     assert "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- control characters never reach an export
+
+def test_a_data_folder_file_with_a_control_character_does_not_load_and_says_where(data_folder):
+    from tests.hostile import raw_xlsx_bytes
+
+    units = store.read_folder(data_folder)["units"]
+    rows = [HEADERS["units"], *[[None if v != v else v for v in row] for row in units.itertuples(index=False)]]
+    rows[2][1] = rows[2][1][:2] + "\x0b" + rows[2][1][2:]  # written by hand into the folder, past the importer
+    (data_folder / "units.xlsx").write_bytes(raw_xlsx_bytes({"监督单位": rows}))
+    with pytest.raises(importer.ValidationError) as raised:
+        store.read_folder(data_folder)
+    assert raised.value.problems[0].render("en").startswith(
+        "units.xlsx · sheet '监督单位' · row 3 · column B '单位名称': contains an invisible control character U+000B")
+
+
+def test_query_results_reach_screen_and_exports_without_control_characters():
+    frame = pd.DataFrame({"name_zh": ["研究室\x0b", "办公厅"], "issues": [1, 2]})
+    cleaned = safe_text.printable_frame(frame)
+    assert list(cleaned["name_zh"]) == ["研究室", "办公厅"] and list(cleaned["issues"]) == [1, 2]
+    assert frame["name_zh"][0] == "研究室\x0b"  # the caller's frame is not changed
+    clean = pd.DataFrame({"name_zh": ["办公厅"]})
+    assert safe_text.printable_frame(clean) is clean  # nothing to do, no copy
