@@ -85,9 +85,9 @@ def sheet_extent(xml_bytes: bytes, limit: int = MAX_SHEET_CELLS) -> tuple[int, i
     if len(matches) == elements and b":c " not in xml_bytes and b":c>" not in xml_bytes:
         if not matches:
             return 0, 0
-        rows = max(int(row) for _, row in matches)
-        columns = max(column_number(letters) for letters in {letters for letters, _ in matches})
-        return rows, columns
+        # distinct values first: a 100,000-row sheet has 100,000 row numbers and ten column letters
+        rows = max(map(int, {row for _, row in matches}))
+        return rows, max(column_number(letters) for letters in {letters for letters, _ in matches})
     return _streamed_extent(xml_bytes, limit)
 
 
