@@ -308,3 +308,18 @@ def test_query_results_reach_screen_and_exports_without_control_characters():
     assert frame["name_zh"][0] == "研究室\x0b"  # the caller's frame is not changed
     clean = pd.DataFrame({"name_zh": ["办公厅"]})
     assert safe_text.printable_frame(clean) is clean  # nothing to do, no copy
+
+
+# ---------------------------------------------------------------- the sheet bound's two readers agree
+
+@pytest.mark.parametrize("xml, extent", [
+    (b'<sheetData><row r="1"><c r="A1"/><c r="J1"/></row><row r="7"><c r="C7"/></row></sheetData>', (7, 10)),
+    (b'<x:sheetData xmlns:x="s"><x:row r="3"><x:c r="AB3"/></x:row></x:sheetData>', (3, 28)),  # a prefix
+    (b'<sheetData><row r="5"><c/><c/><c/></row><row><c/></row></sheetData>', (6, 3)),  # no references
+    (b'<sheetData><row r="2"><c s="1" r="XFD1048576"/></row></sheetData>', (1048576, 16384)),  # r not first
+    (b"<sheetData/>", (0, 0)),
+])
+def test_the_sheet_extent_counts_every_cell_as_the_reader_places_it(xml, extent):
+    from oversight import sheet_bounds
+
+    assert sheet_bounds.sheet_extent(xml, limit=10 ** 12) == extent
