@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from oversight import accounts, importer, safe_text, store
-from tests.apptest import run_page
+from tests.apptest import figure_titled, run_page
 from tests.bad_files import HEADERS, hash_tree, issue, meeting, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -148,6 +148,8 @@ def test_a_crafted_link_is_shown_as_text_and_the_warning_goes_with_reset():
 def test_unit_names_with_markdown_are_escaped_in_the_caption_and_the_chip(data_folder):
     units = store.read_folder(data_folder)["units"]
     units.loc[units["unit_id"] == "research", "name_zh"] = "$$x^2$$ [点我](http://evil.test)"
+    units.loc[units["unit_id"] == "gov_office", "name_zh"] = '<a href="http://evil.test">省政府办公厅</a>'
+
     from oversight import workbook
     from oversight.schema import TABLES
 
@@ -160,6 +162,9 @@ def test_unit_names_with_markdown_are_escaped_in_the_caption_and_the_chip(data_f
     escaped = r"\$\$x^2\$\$ \[点我\]\(http\://evil\.test\)"
     assert escaped in at.caption[0].value.replace(safe_text.WORD_JOINER, "")
     assert escaped in at.button(key="widget.clear_units").label.replace(safe_text.WORD_JOINER, "")
+    overview = run_page("app.py")
+    labels = figure_titled(overview, "各单位指出问题与意见建议")["data"][0]["y"]
+    assert '&lt;a href="http://evil.test"&gt;省政府办公厅&lt;/a&gt;' in labels  # Plotly shows it, links nothing
 
 
 def test_each_refused_page_is_logged_once_per_session_with_its_name():
