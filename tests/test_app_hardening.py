@@ -174,3 +174,19 @@ def test_each_refused_page_is_logged_once_per_session_with_its_name():
         at.switch_page(script).run()
     refusals = [line["details"] for line in _audit_lines() if line["action"] == "refused"]
     assert refusals == [{"reason": "forbidden_page", "page": "data"}, {"reason": "forbidden_page", "page": "audit"}]
+
+
+def test_a_dimension_bomb_uploaded_on_the_data_page_is_refused_by_name(data_folder, tmp_path):
+    from tests.hostile import CORPUS
+
+    [bomb] = next(case for case in CORPUS if case.name == "cell_at_the_last_column_and_row").build(tmp_path)
+    before = hash_tree(data_folder)
+    at = run_page("pages/07_data.py")
+    at.file_uploader(key="widget.uploads").set_value(("台账.xlsx", bomb.read_bytes(), XLSX)).run()
+    at.button(key="widget.import_check").click().run()
+    assert not at.exception
+    assert at.error[0].value == "发现 1 个问题，未导入任何数据："
+    problems = at.dataframe[0].value
+    assert list(problems["问题"]) == ["工作表“会议”的内容延伸到 1048576 行 × 16384 列，超过 5,000,000 个单元格的上限；"
+                                     "请删除表格以外远处的内容或格式后另存再导入"]
+    assert hash_tree(data_folder) == before
