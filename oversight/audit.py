@@ -21,8 +21,9 @@ from typing import Any, Callable, Mapping
 SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "sign_in", "sign_in_failed", "sign_out"
 DOWNLOAD, IMPORT, UNDO, REFUSED = "download", "import", "undo", "refused"
 USER_ADDED, USER_REMOVED, PASSWORD_CHANGED = "user_added", "user_removed", "password_changed"
+PUSH = "push"  # a digest or brief sent to a messenger robot or by e-mail (a line before sending, one after)
 ACTIONS = (SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, DOWNLOAD, IMPORT, UNDO, REFUSED,
-           USER_ADDED, USER_REMOVED, PASSWORD_CHANGED)
+           USER_ADDED, USER_REMOVED, PASSWORD_CHANGED, PUSH)
 # Why an action was refused (``details["reason"]``).
 REFUSAL_REASONS = ("non_local_client", "throttled", "forbidden_page", "forbidden_action", "no_account_for_email",
                    "sign_in_required")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from oversight import i18n
+from oversight import i18n, safe_text
 from oversight.filters import Quarter
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -58,7 +58,8 @@ def left_margin_for(labels, font_size: int = 14, minimum: int = 40) -> int:
 
 
 def unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
-    return list(frame["name_zh"] if lang == "zh" else frame["name_en"])
+    # names come from the data: Plotly must show them, not read them as its HTML subset
+    return [safe_text.plotly(name) for name in (frame["name_zh"] if lang == "zh" else frame["name_en"])]
 
 
 # Beside a bar a unit needs a short label: a long English name would take the whole card and shrink the bars to a
@@ -90,10 +91,12 @@ def short_unit_name(name: str, lang: str, max_px: float = MAX_LABEL_PX) -> str:
 def unit_labels(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
     """Short axis labels and the full names (for the hover), in the frame's order. In English the units sheet's
     own short name (英文简称) is used where it has one."""
-    names = unit_names(frame, lang)
+    names = [str(name) for name in (frame["name_zh"] if lang == "zh" else frame["name_en"])]
     own = list(frame["short_name_en"]) if lang != "zh" and "short_name_en" in frame.columns else [None] * len(names)
-    return [short_unit_name(short if isinstance(short, str) and short.strip() else name, lang)
-            for name, short in zip(names, own)], names
+    # shortened first, escaped after: a cut must never fall inside an escape
+    labels = [short_unit_name(short if isinstance(short, str) and short.strip() else name, lang)
+              for name, short in zip(names, own)]
+    return [safe_text.plotly(label) for label in labels], [safe_text.plotly(name) for name in names]
 
 
 LEGEND_WIDTH_PX = 380  # a legend row must fit a chart card at 1280 px with the sidebar open

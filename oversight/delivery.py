@@ -60,9 +60,9 @@ def push_message(message: Message, *, period: str, fingerprint: str, settings: S
                    "channel_kind": channel.kind, "to": where, "lang": lang, "forced": force}
         if message.attachment is not None:
             details["file"] = message.attachment.file_name if channel.kind == "email" else None
-        audit.record(audit.DOWNLOAD, account=account, details={**details, "status": "sending"})
+        audit.record(audit.PUSH, account=account, details={**details, "status": "sending"})
         delivery: Delivery = deliver(channel, message, settings.push, sleep=sleep, clock=clock)
-        audit.record(audit.DOWNLOAD, account=account,
+        audit.record(audit.PUSH, account=account,
                      details={**details, "status": "sent" if delivery.ok else "failed",
                               "attempts": delivery.attempts, "error": delivery.error})
         if delivery.ok:

@@ -137,7 +137,7 @@ def test_push_reaches_both_robots_once_per_period(settings_path, capsys):
     entries = _audit_pushes()
     assert [e["details"]["status"] for e in entries] == ["sending", "sent"] * 6
     first = entries[1]
-    assert first["action"] == "download" and first["details"]["channel"] == "wecom-group"
+    assert first["action"] == "push" and first["details"]["channel"] == "wecom-group"
     assert first["details"]["to"].endswith("/cgi-bin/webhook/send") and "WECOM-KEY" not in json.dumps(entries)
     assert first["details"]["filter"]["counts"]["overdue"] == 5
     state = json.loads((settings_path.parent / "push-state.json").read_text(encoding="utf-8"))
