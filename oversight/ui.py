@@ -452,8 +452,8 @@ def _narrow_to_clicked_unit(chart_key: str) -> None:
 
 # ---------------------------------------------------------------- cards
 
-def _card_rows(count: int, most: int = 5) -> list[int]:
-    """Cards per row: as even as possible and never more than ``most`` (6 → 3+3, 9 → 5+4), so no value is cut."""
+def _card_rows(count: int, most: int = 4) -> list[int]:
+    """Cards per row: as even as possible and never more than ``most`` (6 → 3+3, 9 → 3+3+3), so no value is cut."""
     rows = -(-count // most)
     base, extra = divmod(count, rows) if rows else (0, 0)
     return [base + (1 if row < extra else 0) for row in range(rows)]

@@ -166,6 +166,6 @@ send = ["brief"]
         assert main(argv) == 0
         assert "已跳过\tgroup\tbrief\t2020Q1-2020Q4/all" in capsys.readouterr().out
         assert len(robot.requests) == 1 and len(smtp.messages) == 1
-    sent = [e for e in audit.read_audit(action="download") if e["details"].get("status") == "sent"]
+    sent = [e for e in audit.read_audit(action="push") if e["details"].get("status") == "sent"]
     assert {e["details"]["channel"]: e["details"]["file"] for e in sent} == {
         "group": None, "mail": "派驻监督工作简报_2020Q1-2020Q4.pdf"}

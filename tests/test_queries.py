@@ -79,7 +79,8 @@ def test_by_unit_keeps_a_selected_unit_with_no_issues_as_zero(connection):
     frame = queries.run(connection, "issues_suggestions_by_unit", Filter(("counsellors",), Q("2019Q1"), Q("2019Q4")))
     assert frame.to_dict("records") == [
         {"unit_id": "counsellors", "name_zh": "省政府参事室",
-         "name_en": "Counsellors' Office of the Provincial Government", "issues": 0, "suggestions": 1}]
+         "name_en": "Counsellors' Office of the Provincial Government", "short_name_en": "Counsellors' Office",
+         "issues": 0, "suggestions": 1}]
 
 
 def test_meetings_by_quarter_fall_against_the_same_quarter_a_year_earlier(connection, default_filter):

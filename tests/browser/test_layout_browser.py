@@ -57,7 +57,10 @@ def test_every_page_reads_right_at_this_width(browser, server_url, output_dir, s
             wait_for_charts(page, charts)
             assert_no_exception(page)
             found = page.evaluate(_MEASURE)
-            page.screenshot(path=folder / f"{path or 'overview'}_{size}_{lang}.png", full_page=True)
+            # Streamlit scrolls inside its own container, so a tall window is what shows the whole page
+            page.set_viewport_size({"width": width, "height": 3400})
+            page.screenshot(path=folder / f"{path or 'overview'}_{size}_{lang}.png")
+            page.set_viewport_size({"width": width, "height": height})
             bad = {key: value for key, value in found.items() if value}
             if bad:
                 problems[path or "overview"] = bad
