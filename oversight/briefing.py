@@ -104,7 +104,7 @@ def charts_zip_bytes(report: Report) -> bytes:
         for section in report.sections:
             if section.png is not None:
                 archive.writestr(f"{section.file_stem}.png", section.png)
-            table = chart_data_table(section.frame, report.lang)
+            table = chart_data_table(section.frame, report.lang, section.spec.key)
             archive.writestr(f"{section.file_stem}.csv", table_csv_bytes(table))
             archive.writestr(f"{section.file_stem}.xlsx", table_xlsx_bytes(table, section.title))
         stem = report.context.file_stem(report.t("export.file.open_issues"))

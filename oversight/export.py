@@ -133,7 +133,7 @@ def chart_downloads(spec: charts.ChartSpec, frame: pd.DataFrame, figure: go.Figu
     stem = context.chart_file_stem(spec.key, title)
     # built on the first click, not on every rerun of the page that shows the buttons
     exported = functools.cache(lambda: with_subtitle(figure, context.subtitle()))
-    table = functools.cache(lambda: chart_data_table(frame, context.lang))
+    table = functools.cache(lambda: chart_data_table(frame, context.lang, spec.key))
     makers: dict[str, Callable[[], bytes]] = {
         "png": lambda: figure_png(exported()),
         "svg": lambda: figure_svg(exported()),

@@ -18,6 +18,8 @@ from oversight.filters import Filter
 # Characters Windows forbids in file names, plus control characters.
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 _SPACES = re.compile(r"\s+")
+# Punctuation a unit's or chart's name may carry that makes a file name awkward to type, quote or sort.
+_NAME_PUNCTUATION = re.compile(r"[,，、;；'‘’“”()（）\[\]【】]")
 _MAX_STEM = 120  # leaves room for a folder path within Windows' 260-character limit
 # A 16:9 slide at 1280×720 logical pixels, rendered at 2× for sharp projection; the modebar uses the same.
 EXPORT_WIDTH = 1280
@@ -93,7 +95,7 @@ class ExportContext:
 
     def file_stem(self, what: str) -> str:
         """``问题与建议_按单位_2020Q1-2020Q4``: what it is, whose, which quarters; no extension."""
-        parts = [what, self._scope_code(), period_code(self.filter)]
+        parts = [_NAME_PUNCTUATION.sub("", part) for part in (what, self._scope_code(), period_code(self.filter))]
         return safe_file_name("_".join(part for part in parts if part))
 
     def chart_file_stem(self, chart_key: str, chart_title: str) -> str:
