@@ -26,6 +26,7 @@ from oversight.briefing_takeaways import takeaway
 from oversight.export_data import chart_data_table, table_csv_bytes, table_xlsx_bytes
 from oversight.export_names import ExportContext
 from oversight.filters import Filter
+from oversight.marking import NO_MARKING, Marking
 from oversight.summary import QueryRunner, gather_figures, summary_paragraphs
 
 Progress = Callable[[float, str], None]
@@ -57,44 +58,63 @@ def as_query_runner(source: QuerySource) -> QueryRunner:
     return source
 
 
-def load_context(run_query: QueryRunner, filter_: Filter, lang: str) -> ExportContext:
+def load_context(run_query: QueryRunner, filter_: Filter, lang: str, marking: Marking = NO_MARKING) -> ExportContext:
     """Unit names and the data date: ``units`` and ``data_span`` ignore the filter's parameters."""
     units = run_query("units", filter_)
     last_day = run_query("data_span", filter_).iloc[0]["last_day"]
-    return ExportContext.build(lang, filter_, units, None if pd.isna(last_day) else pd.Timestamp(last_day).date())
+    return ExportContext.build(lang, filter_, units, None if pd.isna(last_day) else pd.Timestamp(last_day).date(),
+                               marking)
 
 
 def _noop(fraction: float, message: str) -> None:
     return None
 
 
-def _render_section(spec: charts.ChartSpec, frame: pd.DataFrame, context: ExportContext) -> ChartSection:
-    title = spec.title(context.lang)
-    png, size = None, (export.EXPORT_WIDTH * export.EXPORT_SCALE, export.EXPORT_HEIGHT * export.EXPORT_SCALE)
-    if not charts.is_empty(frame, spec.value_columns):
-        png = export.figure_png(export.with_subtitle(spec.build(frame, context.lang), context.subtitle()))
-        size = Image.open(io.BytesIO(png)).size
-    return ChartSection(spec, title, frame, takeaway(spec, frame, context.lang), png, size,
-                        context.chart_file_stem(spec.key, title))
+# Figures go to kaleido a few at a time: side by side in its tabs, yet often enough to move the progress bar.
+_RENDER_BATCH = 2 * export.RENDER_TABS
+
+
+def _render_sections(specs: Sequence[charts.ChartSpec], frames: list[pd.DataFrame], context: ExportContext,
+                     progress: Progress) -> list[ChartSection]:
+    """Each chart's picture, rendered once at the size the documents place it, shared by every format."""
+    lang = context.lang
+    drawn = [index for index, (spec, frame) in enumerate(zip(specs, frames))
+             if not charts.is_empty(frame, spec.value_columns)]
+    figures = {index: export.document_figure(specs[index].build(frames[index], lang), context.marking)
+               for index in drawn}
+    pngs: dict[int, bytes] = {}
+    for start in range(0, len(drawn), _RENDER_BATCH):
+        batch = drawn[start:start + _RENDER_BATCH]
+        spec = specs[batch[0]]
+        progress(0.05 + (_CHARTS_END - 0.05) * start / max(len(drawn), 1),
+                 i18n.t("export.progress.chart", lang, index=start + 1, count=len(drawn), title=spec.title(lang)))
+        rendered = export.render_pngs([(figures[index], export.document_size(figures[index])) for index in batch])
+        pngs.update(zip(batch, rendered))
+    sections = []
+    for index, (spec, frame) in enumerate(zip(specs, frames)):
+        png = pngs.get(index)
+        size = Image.open(io.BytesIO(png)).size if png else (export.DOCUMENT_WIDTH, export.DOCUMENT_MIN_HEIGHT)
+        title = spec.title(lang)
+        sections.append(ChartSection(spec, title, frame, takeaway(spec, frame, lang), png, size,
+                                     context.chart_file_stem(spec.key, title)))
+    return sections
 
 
 def collect_report(run_query: QueryRunner, filter_: Filter, lang: str,
-                   specs: Sequence[charts.ChartSpec] = charts.OVERVIEW_CHARTS, progress: Progress = _noop) -> Report:
+                   specs: Sequence[charts.ChartSpec] = charts.OVERVIEW_CHARTS, progress: Progress = _noop,
+                   marking: Marking = NO_MARKING) -> Report:
     """Everything the documents say, with each chart rendered once (the slow part)."""
     lang = i18n.normalise_language(lang)
     progress(0.0, i18n.t("export.progress.queries", lang))
-    context = load_context(run_query, filter_, lang)
+    context = load_context(run_query, filter_, lang, marking)
     figures = gather_figures(run_query, filter_)
     previous = filter_.previous_year()
     cards = kpis.overview_kpis(figures.current, figures.previous, lang,
                                i18n.period_label(previous.start, previous.end, lang))
-    sections = []
-    for index, spec in enumerate(specs):
-        progress(0.05 + (_CHARTS_END - 0.05) * index / max(len(specs), 1),
-                 i18n.t("export.progress.chart", lang, index=index + 1, count=len(specs), title=spec.title(lang)))
-        sections.append(_render_section(spec, run_query(spec.query, filter_), context))
+    frames = [run_query(spec.query, filter_) for spec in specs]
+    sections = _render_sections(specs, frames, context, progress)
     return Report(context, i18n.t("app.team", lang), cards, summary_paragraphs(figures, lang), sections,
-                  run_query("open_issues", filter_))
+                  run_query("open_issues", filter_), run_query("overdue_issues", filter_))
 
 
 def charts_zip_bytes(report: Report) -> bytes:
@@ -116,7 +136,8 @@ def charts_zip_bytes(report: Report) -> bytes:
 
 def build_briefing_pack(source: QuerySource, filter_: Filter, lang: str,
                         specs: Sequence[charts.ChartSpec] = charts.OVERVIEW_CHARTS,
-                        progress: Progress | None = None, formats: Sequence[str] = FORMATS) -> BriefingPack:
+                        progress: Progress | None = None, formats: Sequence[str] = FORMATS,
+                        marking: Marking = NO_MARKING) -> BriefingPack:
     """The pack for ``filter_`` in ``lang``; raises ``export.ImageRendererMissing`` (before any work) without Chromium."""
     progress = progress or _noop
     lang = i18n.normalise_language(lang)
@@ -124,7 +145,7 @@ def build_briefing_pack(source: QuerySource, filter_: Filter, lang: str,
     if unknown:
         raise ValueError(f"unknown briefing formats: {sorted(unknown)}")
     export.require_browser()  # fail fast, with the message that says how to install it
-    report = collect_report(as_query_runner(source), filter_, lang, specs, progress)
+    report = collect_report(as_query_runner(source), filter_, lang, specs, progress, marking)
     files: dict[str, bytes] = {}
     stages = (("pptx", _PPTX_END, lambda: pptx_bytes(report)), ("docx", _DOCX_END, lambda: docx_bytes(report)),
               ("pdf", _PDF_END, lambda: html_to_pdf(report_html(report))), ("zip", 1.0, lambda: charts_zip_bytes(report)))

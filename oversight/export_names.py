@@ -14,6 +14,7 @@ import pandas as pd
 
 from oversight import i18n
 from oversight.filters import Filter
+from oversight.marking import NO_MARKING, Marking
 
 # Characters Windows forbids in file names, plus control characters.
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
@@ -54,13 +55,15 @@ class ExportContext:
     unit_names: Mapping[str, str] = field(default_factory=dict)  # unit id → name in ``lang``
     data_date: date | None = None
     unit_count: int = 0  # how many units "all units" means
+    marking: Marking = NO_MARKING  # the confidentiality marking and the viewer's watermark every export carries
 
     @classmethod
-    def build(cls, lang: str, filter_: Filter, units: pd.DataFrame, data_date: date | None) -> "ExportContext":
+    def build(cls, lang: str, filter_: Filter, units: pd.DataFrame, data_date: date | None,
+              marking: Marking = NO_MARKING) -> "ExportContext":
         """From the ``units`` query's frame, as the pages and the briefing already hold it."""
         name_column = "name_zh" if i18n.normalise_language(lang) == "zh" else "name_en"
         names = dict(zip(units["unit_id"], units[name_column]))
-        return cls(i18n.normalise_language(lang), filter_, names, data_date, len(names))
+        return cls(i18n.normalise_language(lang), filter_, names, data_date, len(names), marking)
 
     def t(self, key: str, **params: object) -> str:
         return i18n.t(key, self.lang, **params)

@@ -169,7 +169,7 @@ def test_summary_agrees_with_the_overview_cards(connection, default_filter):
     figures = summary.gather_figures(_run(connection), default_filter)
     cards = {card.key: card for card in kpis.overview_kpis(figures.current, figures.previous, "zh", "2019")}
     zh = summary.summary_paragraphs(figures, "zh")
-    assert zh[0].startswith("今年以来，驻省政府办公厅纪检监察组与9家综合监督单位党组(党委)开展定期会商")
+    assert zh[0].startswith("今年以来，驻省政府办公厅纪检监察组与9家综合监督单位党组（党委）开展定期会商")
     assert "指出问题16个，提出意见建议19条" in zh[0]
     assert f"整改率{cards['rectification_rate'].display}" in zh[0]
     assert "专题研究工作17次" in zh[1]
