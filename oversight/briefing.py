@@ -71,7 +71,7 @@ def _noop(fraction: float, message: str) -> None:
 
 
 # Figures go to kaleido a few at a time: side by side in its tabs, yet often enough to move the progress bar.
-_RENDER_BATCH = 2 * export.RENDER_TABS
+_RENDER_BATCH = export.RENDER_TABS
 
 
 def _render_sections(specs: Sequence[charts.ChartSpec], frames: list[pd.DataFrame], context: ExportContext,

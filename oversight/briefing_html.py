@@ -2,8 +2,8 @@
 
 The same 工作情况报告 structure as the Word report. Everything from the data is escaped: unit names and
 issue descriptions are free text from the ledgers. Unit names never break across lines (a name cut in
-two, 省政务服务和大数据管/理局, reads as two units). The marking and the watermark are fixed-position
-elements, which Chromium repeats on every printed page.
+two, 省政务服务和大数据管/理局, reads as two units). The watermark is a fixed-position element, which
+Chromium repeats on every printed page; the marking sits in every page's top-right margin box.
 """
 from __future__ import annotations
 
@@ -39,7 +39,6 @@ thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
 .name { white-space: nowrap; }
 .keep-with-next { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
-.marking { position: fixed; top: -12mm; right: 0; color: MARKING; font-size: 10pt; font-weight: bold; }
 .watermark { position: fixed; top: 0; left: 0; width: 100%; height: 100%; z-index: -1; overflow: hidden;
   pointer-events: none; }
 .watermark span { position: absolute; transform: rotate(-30deg); color: WATERMARK; font-size: 20pt;
@@ -50,8 +49,21 @@ _TEXT_WIDTH_CM = 17.8  # A4 less the page's 16 mm margins
 _WATERMARK_SPOTS = ((8, 12), (52, 30), (8, 52), (52, 70), (8, 88))
 
 
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal: quotes, backslashes and line breaks escaped."""
+    return '"' + "".join(f"\\{ord(ch):06x}" if ch in '"\\\n\r<>' else ch for ch in text) + '"'
+
+
+def _page_marks(report: Report) -> str:
+    """The marking in every page's top-right margin box (Chromium 131+ prints ``@page`` margin boxes)."""
+    if not report.marking.label:
+        return ""
+    return (f"@page {{ @top-right {{ content: {_css_string(report.marking.label)}; color: {css_rgba(MARKING_RGB, 1)}; "
+            "font-size: 10pt; font-weight: bold; font-family: " + HTML_FONT_STACK + "; } }\n")
+
+
 def _style(report: Report) -> str:
-    return (_STYLE.replace("FONTS", HTML_FONT_STACK).replace("RED", COLOURS["primary"])
+    return _page_marks(report) + (_STYLE.replace("FONTS", HTML_FONT_STACK).replace("RED", COLOURS["primary"])
             .replace("INDENT", "2em" if report.lang == "zh" else "0")
             .replace("MARKING", css_rgba(MARKING_RGB, 1)).replace("WATERMARK", css_rgba(WATERMARK_RGB, WATERMARK_OPACITY)))
 
@@ -76,8 +88,6 @@ def _table(header: list[str], rows: list[list[str]], widths: list[float], keep: 
 
 def _marks(report: Report) -> str:
     parts = []
-    if report.marking.label:
-        parts.append(f'<div class="marking">{escape(report.marking.label)}</div>')
     if report.marking.watermark:
         spans = "".join(f'<span style="left:{x}%;top:{y}%">{escape(report.marking.watermark)}</span>'
                         for x, y in _WATERMARK_SPOTS)

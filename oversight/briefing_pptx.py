@@ -18,6 +18,7 @@ from pptx.util import Cm, Emu, Inches, Pt
 from oversight.briefing_report import (
     CJK_SANS, LATIN_FONT, ChartSection, Report, column_widths, open_issue_rows, overdue_issue_rows,
 )
+from oversight.chart_style import label_width
 from oversight.charts import COLOURS
 from oversight.marking import MARKING_RGB, WATERMARK_RGB, hex_colour
 
@@ -89,12 +90,19 @@ def _mark(slide, report: Report) -> None:
                   colour=RGBColor.from_string(hex_colour(MARKING_RGB)), bold=True, align=PP_ALIGN.RIGHT)
 
 
+def _title_size(title: str, largest: float = 28, smallest: float = 20) -> float:
+    """28 pt, or smaller for a long (English) title, so that it stays on one line above the red rule."""
+    room = (SLIDE_WIDTH - 2 * MARGIN) / Pt(1) * 0.95  # bold text runs a little wider than the estimate
+    needed = label_width(title, largest)
+    return largest if needed <= room else max(smallest, int(largest * room / needed))
+
+
 def _titled_slide(deck, title: str, report: Report):
     """A "Title Only" slide with its title placed for 16:9 (the default template is laid out for 4:3)."""
     slide = deck.slides.add_slide(deck.slide_layouts[_LAYOUT_TITLE_ONLY])
     heading = slide.shapes.title
     heading.left, heading.top, heading.width, heading.height = MARGIN, Inches(0.3), SLIDE_WIDTH - 2 * MARGIN, Inches(0.8)
-    _set_text(heading.text_frame, [title], 28, _INK, bold=True)
+    _set_text(heading.text_frame, [title], _title_size(title), _INK, bold=True)
     heading.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     rule = slide.shapes.add_shape(1, MARGIN, Inches(1.1), Inches(1.2), Inches(0.06))  # 1 = rectangle: a red accent
     rule.fill.solid()

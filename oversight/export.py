@@ -20,7 +20,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from oversight import charts, i18n, marking as marking_style
-from oversight.chart_style import FONT_FAMILY
+from oversight.chart_style import FONT_FAMILY, left_margin_for
 from oversight.marking import NO_MARKING, Marking
 from oversight.export_data import chart_data_table, table_csv_bytes, table_xlsx_bytes  # noqa: F401  (the UI's one import)
 from oversight.export_names import (  # noqa: F401
@@ -145,18 +145,53 @@ def with_subtitle(figure: go.Figure, text: str, marking: Marking = NO_MARKING) -
 
 
 def document_size(figure: go.Figure) -> tuple[int, int]:
-    """The logical size of a figure's picture in the documents: the placed size, a little taller for long lists."""
-    # the builders size their height for the 1280 px screen: a picture half as wide needs about 0.8 of it
-    own_height = int((figure.layout.height or DOCUMENT_MIN_HEIGHT) * 0.8)
-    return DOCUMENT_WIDTH, min(DOCUMENT_MAX_HEIGHT, max(DOCUMENT_MIN_HEIGHT, own_height))
+    """The logical size of a figure's picture in the documents (``document_figure`` sets it on the figure)."""
+    return int(figure.layout.width), int(figure.layout.height)
+
+
+_LABEL_LINE_CHARS = 30  # an English unit name wraps to two lines of about this many characters
+_LABEL_MARGIN_SHARE = 0.45  # of the picture's width, at most, for the category labels beside horizontal bars
+
+
+def _wrap(label: str) -> str:
+    """A long Latin label on two lines at a space (``<br>``); Chinese names are short enough as they are."""
+    if len(label) <= _LABEL_LINE_CHARS or " " not in label:
+        return label
+    words, first = label.split(" "), ""
+    while words and len(first) + len(words[0]) + 1 <= max(len(label) // 2 + 4, _LABEL_LINE_CHARS // 2):
+        first = f"{first} {words.pop(0)}".strip()
+    return f"{first}<br>{' '.join(words)}" if first and words else label
+
+
+def _wrap_category_labels(figure: go.Figure) -> bool:
+    """Wrap long labels on the y axis (units beside bars, heatmap rows); True if any now takes two lines."""
+    wrapped = False
+    lines: list[str] = []
+    for trace in figure.data:
+        horizontal = trace.type == "heatmap" or (trace.type == "bar" and trace.orientation == "h")
+        if not horizontal or trace.y is None:
+            continue
+        labels = [_wrap(str(label)) for label in trace.y]
+        wrapped = wrapped or any("<br>" in label for label in labels)
+        trace.y = labels
+        lines += [line for label in labels for line in label.split("<br>")]
+    if lines:
+        margin = min(left_margin_for(lines), int(DOCUMENT_WIDTH * _LABEL_MARGIN_SHARE))
+        figure.update_layout(margin=dict(l=margin))
+    return wrapped
 
 
 def document_figure(figure: go.Figure, marking: Marking = NO_MARKING) -> go.Figure:
-    """A copy for a slide or a report page: no title inside the picture (the slide's title or the caption
-    gives it), the top margin the legend needs, and the marking and watermark."""
+    """A copy for a slide or a report page, at the size it is placed (``document_size``): no title inside
+    the picture (the slide's title or the caption gives it), the top margin the legend needs, long unit
+    names on two lines, and the marking and watermark."""
     copied = go.Figure(figure)
     top = max(_DOCUMENT_TOP_MARGIN, _margin(copied, "t", 90) - 40)
     copied.update_layout(title=dict(text=""), margin=dict(t=top))
+    # the builders size their height for the 1280 px screen: a picture half as wide needs about 0.8 of it,
+    # and names on two lines need the most height a slide allows
+    height = DOCUMENT_MAX_HEIGHT if _wrap_category_labels(copied) else int((copied.layout.height or 0) * 0.8)
+    copied.update_layout(width=DOCUMENT_WIDTH, height=min(DOCUMENT_MAX_HEIGHT, max(DOCUMENT_MIN_HEIGHT, height)))
     return add_marking(copied, marking, document_size(copied))
 
 
