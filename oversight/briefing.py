@@ -52,6 +52,20 @@ class BriefingPack:
         return MIME_TYPES[file_format]
 
 
+def chart_groups() -> tuple[tuple[str, tuple[charts.ChartSpec, ...]], ...]:
+    """Every chart once, grouped by the page it is first shown on (the briefing page's chooser), in page order."""
+    from oversight.page_charts import PAGE_CHARTS
+
+    seen: set[str] = set()
+    groups = []
+    for page_id, specs in PAGE_CHARTS.items():
+        fresh = tuple(spec for spec in specs if spec.key not in seen)
+        seen.update(spec.key for spec in fresh)
+        if fresh:
+            groups.append((page_id, fresh))
+    return tuple(groups)
+
+
 def as_query_runner(source: QuerySource) -> QueryRunner:
     if isinstance(source, duckdb.DuckDBPyConnection):
         return lambda name, filter_: queries.run(source, name, filter_)

@@ -111,18 +111,14 @@ class ExportContext:
         return f"{self.chart_file_stem(chart_key, chart_title)}.{extension}"
 
 
-def plotly_config(file_stem: str, width: int | None = None, height: int | None = None) -> dict[str, object]:
-    """``st.plotly_chart(config=...)``: the modebar camera saves under the same name, size and scale as our PNG.
+# The modebar's camera saves a picture in the browser, past the marking, the watermark and the audit log:
+# images leave through the chart's 下载 menu only.
+MODEBAR_WITHOUT_CAMERA = ["toImage"]
 
-    Pass ``export.export_size(figure)`` as width and height for figures taller than a slide.
+
+def plotly_config(file_stem: str, width: int | None = None, height: int | None = None) -> dict[str, object]:
+    """``st.plotly_chart(config=...)``: no camera (see ``MODEBAR_WITHOUT_CAMERA``); the other modebar tools stay.
+
+    ``file_stem``, ``width`` and ``height`` are kept for the signature's callers; the PNG button uses the same.
     """
-    return {
-        "displaylogo": False,
-        "toImageButtonOptions": {
-            "format": "png",
-            "filename": file_stem,
-            "scale": EXPORT_SCALE,
-            "width": width or EXPORT_WIDTH,
-            "height": height or EXPORT_HEIGHT,
-        },
-    }
+    return {"displaylogo": False, "modeBarButtonsToRemove": list(MODEBAR_WITHOUT_CAMERA)}

@@ -73,3 +73,31 @@ def css_rgba(rgb: tuple[int, int, int], alpha: float) -> str:
 
 def hex_colour(rgb: tuple[int, int, int]) -> str:
     return "{:02X}{:02X}{:02X}".format(*rgb)
+
+
+# Where the screen's watermark copies sit (percent of the window): a screenshot of any part carries one.
+_SCREEN_SPOTS = [(left, top) for top in (12, 42, 72) for left in (4, 36, 68)]
+
+
+def screen_overlay_html(marking: Marking) -> str:
+    """The marking (top right) and the watermark (tiled over the window) as HTML for the page: fixed, pale,
+    and transparent to clicks, so they sit over everything without getting in the way. Text is escaped."""
+    from html import escape
+
+    if marking.empty:
+        return ""
+    parts = ["<style>",
+             ".oversight-marking{position:fixed;top:3.7rem;right:1.4rem;z-index:999991;pointer-events:none;",
+             f"color:{css_rgba(MARKING_RGB, 1)};font-weight:600;font-size:0.85rem}}",
+             ".oversight-watermark{position:fixed;top:0;left:0;width:100vw;height:100vh;z-index:999990;",
+             "pointer-events:none;overflow:hidden}",
+             ".oversight-watermark span{position:absolute;transform:rotate(-25deg);white-space:nowrap;",
+             f"user-select:none;font-size:1.1rem;color:{css_rgba(WATERMARK_RGB, WATERMARK_OPACITY)}}}",
+             "</style>"]
+    if marking.watermark:
+        spans = "".join(f'<span style="left:{left}%;top:{top}%">{escape(marking.watermark)}</span>'
+                        for left, top in _SCREEN_SPOTS)
+        parts.append(f'<div class="oversight-watermark" aria-hidden="true">{spans}</div>')
+    if marking.label:
+        parts.append(f'<div class="oversight-marking">{escape(marking.label)}</div>')
+    return "".join(parts)

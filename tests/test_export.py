@@ -135,12 +135,10 @@ def test_safe_file_name_strips_what_windows_forbids():
     assert len(safe_file_name("长" * 500)) <= 120
 
 
-def test_modebar_download_uses_the_same_name_and_scale(by_unit_frame, default_filter, units, span):
+def test_the_modebar_has_no_camera_past_the_marking_and_the_audit(by_unit_frame, default_filter, units, span):
     context = _context("zh", default_filter, units, span)
     config = export.chart_plotly_config(BY_UNIT, BY_UNIT.build(by_unit_frame, "zh"), context)
-    options = config["toImageButtonOptions"]
-    assert options == {"format": "png", "filename": "问题与建议_按单位_2020Q1-2020Q4", "scale": 2,
-                       "width": 1280, "height": 720}
+    assert config["modeBarButtonsToRemove"] == ["toImage"] and "toImageButtonOptions" not in config
 
 
 def test_chart_downloads_cover_png_svg_csv_xlsx(by_unit_frame, default_filter, units, span):

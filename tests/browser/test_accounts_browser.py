@@ -56,3 +56,8 @@ def test_a_download_is_written_to_the_audit_log(page, server_url, audit_log):
     expect(page.get_by_text("指出问题").first).to_be_visible()
     lines = audit_log.read_text(encoding="utf-8")
     assert '"action":"download"' in lines and name in lines and '"from":"2020Q1"' in lines
+    # the screen carries the marking and this viewer's watermark, and the download's audit line the same text
+    expect(page.locator(".oversight-marking")).to_have_text("内部资料 注意保存")
+    watermark = page.locator(".oversight-watermark span").first.inner_text()
+    assert watermark.startswith("本机 20")  # local mode: this computer, then the date and time
+    assert f'"watermark":"{watermark}"' in lines
