@@ -173,8 +173,8 @@ def test_zip_holds_each_charts_png_csv_xlsx_and_the_open_issues(pack):
     context = built.report.context
     expected = {f"{context.chart_file_stem(spec.key, spec.title(lang))}.{ext}"
                 for spec in charts.OVERVIEW_CHARTS for ext in ("png", "csv", "xlsx")}
-    open_issues = context.file_stem(i18n.t("export.file.open_issues", lang))
-    assert set(archive.namelist()) == expected | {f"{open_issues}.csv", f"{open_issues}.xlsx"}
+    lists = {context.file_stem(i18n.t(f"export.file.{key}", lang)) for key in ("open_issues", "overdue_issues")}
+    assert set(archive.namelist()) == expected | {f"{stem}.{ext}" for stem in lists for ext in ("csv", "xlsx")}
     if lang == "zh":
         assert "问题与建议_按单位_2020Q1-2020Q4.png" in archive.namelist()
 

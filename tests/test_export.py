@@ -239,3 +239,12 @@ def test_every_chart_has_a_file_name_of_one_pattern(default_filter, units, span,
     assert context.chart_file_stem("reminders_by_unit", "") == (
         "日常提醒_按单位和方式_省政府参事室_2020Q1-2020Q4" if lang == "zh"
         else "reminders_by_unit_Counsellors_Office_of_the_Provincial_Government_2020Q1-2020Q4")
+
+
+@pytest.mark.parametrize("query", ["open_issues", "overdue_issues"])
+def test_issue_lists_have_translated_headers_and_labels(connection, default_filter, query):
+    for lang in ("zh", "en"):
+        headers = {text for key, text in i18n.catalog(lang).items() if key.startswith("export.column.")}
+        table = export.chart_data_table(queries.run(connection, query, default_filter), lang)
+        assert set(table.columns) <= headers, set(table.columns) - headers
+        assert not {"open", "in_progress", "rectified"} & set(table[i18n.t("export.column.status", lang)])
