@@ -182,6 +182,7 @@ def build_briefing_pack(source: QuerySource, filter_: Filter, lang: str,
         if printing is not None:
             printing.shutdown(wait=True)
     progress(1.0, i18n.t("export.progress.done", lang))
+    files = {file_format: files[file_format] for file_format in FORMATS if file_format in files}  # the buttons' order
     stem = report.context.file_stem(i18n.t("export.file.briefing", lang))
     stems = {fmt: f"{stem}.{fmt}" if fmt != "zip" else f"{report.context.file_stem(i18n.t('export.file.charts', lang))}.zip"
              for fmt in files}

@@ -174,8 +174,8 @@ def setup_page(page_id: str) -> Page:
     st.query_params.from_dict({**filter_.to_query_params(), "lang": lang})
     page = Page(lang, filter_, span, folder, fingerprint, units, account)
     overlay = marking.screen_overlay_html(page.marking)
-    if overlay:  # built from escaped text only (marking.screen_overlay_html)
-        st.markdown(overlay, unsafe_allow_html=True)
+    if overlay:  # built from escaped text only (marking.screen_overlay_html); st.html adds no block of text
+        st.html(overlay)
     _page_header(page, f"nav.{page_id}" if page_id != "overview" else "app.title")
     return page
 
@@ -403,13 +403,16 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
             _download_row(page, spec, export.chart_downloads(spec, frame, figure, context))
 
 
-def _audited(page: Page, file_name: str, make):
-    """The bytes of a download, with an audit line saying who took what under which filter."""
+def _audited(page: Page, file_name: str, make, made_with: marking.Marking | None = None):
+    """The bytes of a download, with an audit line saying who took what under which filter, and the marking
+    and watermark the file carries (``made_with``: a pack built on an earlier run carries that run's)."""
+    made_with = made_with or page.marking
+
     def make_and_record() -> bytes:
         data = make() if callable(make) else make
         audit.record("download", account=page.account, address=_client_address(),
                      details={"file": file_name, "filter": audit.describe_filter(page.scoped_filter),
-                              "marking": page.marking.label, "watermark": page.marking.watermark})
+                              "marking": made_with.label, "watermark": made_with.watermark})
         return data
     return make_and_record
 
@@ -534,7 +537,8 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
     st.success(page.t("briefing.ready", period=page.period()))
     for column, file_format in zip(st.columns(len(pack.files)), pack.files):
         column.download_button(page.t(f"briefing.{file_format}"),
-                               data=_audited(page, pack.file_names[file_format], pack.files[file_format]),
+                               data=_audited(page, pack.file_names[file_format], pack.files[file_format],
+                                             pack.report.marking),
                                file_name=pack.file_names[file_format], mime=pack.mime(file_format),
                                key=f"download.{key}.{file_format}", on_click="ignore", icon=":material/download:",
                                width="stretch")

@@ -71,5 +71,5 @@ def test_briefing_chooser_groups_charts_by_page_with_select_all():
 
 def test_every_page_shows_the_marking_and_the_viewers_watermark():
     at = run_page()
-    overlay = [block.value for block in at.markdown if "oversight-watermark" in block.value]
+    overlay = [block.proto.body for block in at.get("html") if "oversight-watermark" in block.proto.body]
     assert len(overlay) == 1 and "内部资料 注意保存" in overlay[0] and "本机 20" in overlay[0]

@@ -167,3 +167,18 @@ def test_singular_and_missing_comparisons(connection):
     partial = meetings.assign(prev_meetings=[float("nan"), 77, 84, 93])
     assert briefing_takeaways.takeaway(specs["meetings_by_quarter"], partial, "en") == (
         "232 meetings this period; fewer than a year earlier in 3 of the 3 quarters with comparable data.")
+
+
+_HALF_WIDTH_IN_CHINESE = re.compile(r"[\u4e00-\u9fff][(),:;!?]|[(),:;!?][\u4e00-\u9fff]")
+
+
+def test_chinese_text_uses_full_width_punctuation(connection, default_filter):
+    from oversight import summary
+
+    texts = [briefing_takeaways.takeaway(spec, queries.run(connection, spec.query, f), "zh")
+             for spec in page_charts.all_charts() for f in (default_filter, FILTERS["one unit, Q2-Q3 (some charts empty)"])]
+    texts += summary.written_summary(lambda name, filter_: queries.run(connection, name, filter_), default_filter, "zh")
+    texts += [text for key, text in i18n.catalog("zh").items() if key.startswith(("export.", "marking."))]
+    offending = [text for text in texts if _HALF_WIDTH_IN_CHINESE.search(text)]
+    assert not offending, offending  # 党组（党委）, not 党组(党委)
+    assert any("党组（党委）" in text for text in texts)
