@@ -33,7 +33,7 @@ figcaption { font-size: 10pt; color: #52606D; margin-top: 4pt; }
 figcaption b { color: #1F2933; }
 .takeaway { font-size: 10.5pt; margin-top: 2pt; color: #1F2933; text-align: left; }
 table { border-collapse: collapse; width: 100%; font-size: 9.5pt; table-layout: fixed; }
-th, td { border: 1px solid #9AA5B1; padding: 3pt 5pt; vertical-align: top; text-align: left; overflow-wrap: anywhere; }
+th, td { border: 1px solid #9AA5B1; padding: 3pt 5pt; vertical-align: top; text-align: left; overflow-wrap: break-word; }
 th { background: #E8EEF7; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
@@ -110,7 +110,8 @@ def _issues(report: Report, rows_of, heading_key: str, intro_key: str, none_key:
 
 def report_html(report: Report) -> str:
     t = report.t
-    names = [name for name in report.context.unit_names.values() if name]
+    # A Chinese name would break anywhere, so it is kept whole; an English one wraps between its words.
+    names = [name for name in report.context.unit_names.values() if name] if report.lang == "zh" else []
     parts = [
         f"<!DOCTYPE html><html lang=\"{'zh-CN' if report.lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
         f"<title>{escape(report.title)}</title><style>{_style(report)}</style></head><body>",

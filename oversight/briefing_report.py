@@ -27,7 +27,8 @@ _OPEN_ISSUE_COLUMNS = ("name_zh", "name_en", "date_raised", "description", "stat
 _OVERDUE_ISSUE_COLUMNS = ("name_zh", "name_en", "description", "due_date", "days_overdue")
 # What each column needs at 9.5 pt, in cm: a unit name (12 characters) and a date on one line; the
 # description takes what is left, and wraps.
-COLUMN_CM = {"number": 1.2, "unit": 4.6, "date": 2.5, "category": 2.3, "status": 1.9, "days": 1.9}
+COLUMN_CM = {"number": 1.2, "unit": 4.6, "date": 2.5, "category": 2.3, "status": 1.9, "days": 1.9,
+             "status_en": 2.7}  # "Rectification status", "In progress": a word per line at most
 _TABLE_FONT_PT = 9.5
 # For the HTML → PDF print: the fonts Debian's fonts-noto-cjk installs.
 HTML_FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
@@ -114,6 +115,8 @@ def _rows(report: Report, frame: pd.DataFrame, columns: tuple[str, ...]) -> tupl
     rows = [[str(number), *map(_cell_text, values)] for number, values in enumerate(table.itertuples(index=False), 1)]
     other_name = "name_en" if report.lang == "zh" else "name_zh"
     kinds = ["number", *(_column_kind(column) for column in frame.columns if column != other_name)]
+    if report.lang == "en":
+        kinds = [f"{kind}_en" if f"{kind}_en" in COLUMN_CM else kind for kind in kinds]
     return [report.t("export.briefing.row_number"), *map(str, table.columns)], rows, kinds
 
 

@@ -272,3 +272,14 @@ def test_pdf_text_map_turns_radicals_into_ordinary_characters():
     fixed = normalised_cmap(cmap)
     assert b"<19> <5DE5>" in fixed and b"<20> <89C1>" in fixed and b"endcmap" in fixed
     assert normalised_cmap(b"begincodespacerange\nendcodespacerange\n1 beginbfchar\n<01> <0020>\nendbfchar\nendcmap") is None
+
+
+def test_pdf_keeps_chinese_unit_names_whole_and_lets_english_ones_wrap(pack):
+    from oversight.briefing_html import report_html
+
+    lang, built, _ = pack
+    html = report_html(built.report)
+    if lang == "zh":
+        assert '<span class="name">省政务服务和大数据管理局</span>' in html
+    else:  # sixty letters on one line would run into the next column
+        assert 'class="name"' not in html
