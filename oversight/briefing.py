@@ -20,7 +20,7 @@ from PIL import Image
 from oversight import charts, export, i18n, kpis, queries
 from oversight.briefing_docx import docx_bytes
 from oversight.briefing_html import report_html
-from oversight.briefing_pdf import html_to_pdf
+from oversight.briefing_pdf import html_to_pdf, warm_up
 from oversight.briefing_pptx import pptx_bytes
 from oversight.briefing_report import ChartSection, Report
 from oversight.briefing_takeaways import takeaway
@@ -162,6 +162,8 @@ def build_briefing_pack(source: QuerySource, filter_: Filter, lang: str,
     if unknown:
         raise ValueError(f"unknown briefing formats: {sorted(unknown)}")
     export.require_browser()  # fail fast, with the message that says how to install it
+    if "pdf" in formats:
+        warm_up()  # the printing browser starts while the queries run and the charts render
     report = collect_report(as_query_runner(source), filter_, lang, specs, progress, marking)
     files: dict[str, bytes] = {}
     # The PDF is printed by a Chromium of its own (about 2 s, mostly its start): it runs beside the other three.

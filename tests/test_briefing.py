@@ -283,3 +283,20 @@ def test_pdf_keeps_chinese_unit_names_whole_and_lets_english_ones_wrap(pack):
         assert '<span class="name">省政务服务和大数据管理局</span>' in html
     else:  # sixty letters on one line would run into the next column
         assert 'class="name"' not in html
+
+
+def test_pdf_printer_falls_back_to_a_fresh_chromium(monkeypatch):
+    from oversight import briefing_pdf
+
+    html = "<html><head><meta charset='utf-8'></head><body><h1>内部资料 测试</h1></body></html>"
+    assert "内部资料" in PdfReader(io.BytesIO(briefing_pdf.html_to_pdf(html))).pages[0].extract_text()  # the printer
+
+    def broken(self, url):
+        raise RuntimeError("the printing browser died")
+
+    monkeypatch.setattr(briefing_pdf._Printer, "print", broken)
+    cli_calls = []
+    original = briefing_pdf._print_with_cli
+    monkeypatch.setattr(briefing_pdf, "_print_with_cli", lambda *args: cli_calls.append(1) or original(*args))
+    assert "内部资料" in PdfReader(io.BytesIO(briefing_pdf.html_to_pdf(html))).pages[0].extract_text()
+    assert cli_calls == [1]
