@@ -60,6 +60,8 @@ def _prepare_styles(document) -> None:
         if name.startswith("Heading") or name == "Caption":
             # a heading or a caption never ends a page alone: it moves with the paragraph after it
             style.paragraph_format.keep_with_next = True
+    caption = document.styles["Caption"].paragraph_format
+    caption.space_before, caption.space_after = Pt(2), Pt(2)  # close to its picture: two charts fit a page
 
 
 def _no_split_row(row) -> None:
@@ -134,11 +136,12 @@ def _charts(document, report: Report) -> None:
             picture = document.paragraphs[-1]
             picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
             picture.paragraph_format.keep_with_next = True  # the picture, its caption and its reading stay together
+            picture.paragraph_format.space_before = picture.paragraph_format.space_after = Pt(0)
         caption = document.add_paragraph(report.t("export.briefing.figure_caption", number=number, title=section.title),
                                          style="Caption")
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if section.takeaway:
-            _body(document, section.takeaway, report, line_spacing=1.25)
+            _body(document, section.takeaway, report, line_spacing=1.25).paragraph_format.space_after = Pt(8)
 
 
 def _issue_table(document, report: Report, rows_of, heading_key: str, intro_key: str, none_key: str) -> None:

@@ -188,6 +188,8 @@ def document_figure(figure: go.Figure, marking: Marking = NO_MARKING) -> go.Figu
     copied = go.Figure(figure)
     top = max(_DOCUMENT_TOP_MARGIN, _margin(copied, "t", 90) - 40)
     copied.update_layout(title=dict(text=""), margin=dict(t=top))
+    # a bar's value keeps the charts' text size rather than shrinking to the (thinner) bar
+    copied.update_traces(constraintext="none", selector=dict(type="bar"))
     # the builders size their height for the 1280 px screen: a picture half as wide needs about 0.8 of it,
     # and names on two lines need the most height a slide allows
     height = DOCUMENT_MAX_HEIGHT if _wrap_category_labels(copied) else int((copied.layout.height or 0) * 0.8)
