@@ -6,8 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 # Debian packages: Chromium renders chart images (kaleido) and runs the browser tests (Playwright);
-# Noto CJK makes Chinese render as glyphs in server-side images; poppler-utils turns PDFs into text and pictures.
-SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils
+# Noto CJK makes Chinese render as glyphs in server-side images; poppler-utils turns PDFs into text and pictures;
+# LibreOffice Impress and Writer render the briefing's PPTX and DOCX as a reader sees them (the office tests).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils libreoffice-impress libreoffice-writer
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test bench system sample clean help
@@ -23,6 +24,8 @@ system:
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
+	dpkg -s libreoffice-impress >/dev/null 2>&1 || missing="$$missing libreoffice-impress"; \
+	dpkg -s libreoffice-writer >/dev/null 2>&1 || missing="$$missing libreoffice-writer"; \
 	if [ -n "$$missing" ]; then \
 		echo "installing Debian packages:$$missing"; \
 		$(SUDO) apt-get update -qq && \

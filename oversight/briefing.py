@@ -7,6 +7,7 @@ takes a few seconds and a leader should see it move.
 """
 from __future__ import annotations
 
+import concurrent.futures
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -19,13 +20,14 @@ from PIL import Image
 from oversight import charts, export, i18n, kpis, queries
 from oversight.briefing_docx import docx_bytes
 from oversight.briefing_html import report_html
-from oversight.briefing_pdf import html_to_pdf
+from oversight.briefing_pdf import html_to_pdf, warm_up
 from oversight.briefing_pptx import pptx_bytes
 from oversight.briefing_report import ChartSection, Report
 from oversight.briefing_takeaways import takeaway
 from oversight.export_data import chart_data_table, table_csv_bytes, table_xlsx_bytes
 from oversight.export_names import ExportContext
 from oversight.filters import Filter
+from oversight.marking import NO_MARKING, Marking
 from oversight.summary import QueryRunner, gather_figures, summary_paragraphs
 
 Progress = Callable[[float, str], None]
@@ -38,7 +40,7 @@ MIME_TYPES = {
     "zip": "application/zip",
 }
 # Share of the progress bar each stage takes: the chart images and the PDF print are the slow parts.
-_CHARTS_END, _PPTX_END, _DOCX_END, _PDF_END = 0.55, 0.62, 0.68, 0.95
+_CHARTS_END, _PPTX_END, _DOCX_END, _ZIP_END = 0.55, 0.62, 0.68, 0.75
 
 
 @dataclass(frozen=True)
@@ -51,71 +53,107 @@ class BriefingPack:
         return MIME_TYPES[file_format]
 
 
+def chart_groups() -> tuple[tuple[str, tuple[charts.ChartSpec, ...]], ...]:
+    """Every chart once, grouped by the page it is first shown on (the briefing page's chooser), in page order."""
+    from oversight.page_charts import PAGE_CHARTS
+
+    seen: set[str] = set()
+    groups = []
+    for page_id, specs in PAGE_CHARTS.items():
+        fresh = tuple(spec for spec in specs if spec.key not in seen)
+        seen.update(spec.key for spec in fresh)
+        if fresh:
+            groups.append((page_id, fresh))
+    return tuple(groups)
+
+
 def as_query_runner(source: QuerySource) -> QueryRunner:
     if isinstance(source, duckdb.DuckDBPyConnection):
         return lambda name, filter_: queries.run(source, name, filter_)
     return source
 
 
-def load_context(run_query: QueryRunner, filter_: Filter, lang: str) -> ExportContext:
+def load_context(run_query: QueryRunner, filter_: Filter, lang: str, marking: Marking = NO_MARKING) -> ExportContext:
     """Unit names and the data date: ``units`` and ``data_span`` ignore the filter's parameters."""
     units = run_query("units", filter_)
     last_day = run_query("data_span", filter_).iloc[0]["last_day"]
-    return ExportContext.build(lang, filter_, units, None if pd.isna(last_day) else pd.Timestamp(last_day).date())
+    return ExportContext.build(lang, filter_, units, None if pd.isna(last_day) else pd.Timestamp(last_day).date(),
+                               marking)
 
 
 def _noop(fraction: float, message: str) -> None:
     return None
 
 
-def _render_section(spec: charts.ChartSpec, frame: pd.DataFrame, context: ExportContext) -> ChartSection:
-    title = spec.title(context.lang)
-    png, size = None, (export.EXPORT_WIDTH * export.EXPORT_SCALE, export.EXPORT_HEIGHT * export.EXPORT_SCALE)
-    if not charts.is_empty(frame, spec.value_columns):
-        png = export.figure_png(export.with_subtitle(spec.build(frame, context.lang), context.subtitle()))
-        size = Image.open(io.BytesIO(png)).size
-    return ChartSection(spec, title, frame, takeaway(spec, frame, context.lang), png, size,
-                        context.chart_file_stem(spec.key, title))
+# Figures go to kaleido a few at a time: side by side in its tabs, yet often enough to move the progress bar.
+_RENDER_BATCH = export.RENDER_TABS
+
+
+def _render_sections(specs: Sequence[charts.ChartSpec], frames: list[pd.DataFrame], context: ExportContext,
+                     progress: Progress) -> list[ChartSection]:
+    """Each chart's picture, rendered once at the size the documents place it, shared by every format."""
+    lang = context.lang
+    drawn = [index for index, (spec, frame) in enumerate(zip(specs, frames))
+             if not charts.is_empty(frame, spec.value_columns)]
+    figures = {index: export.document_figure(specs[index].build(frames[index], lang), context.marking)
+               for index in drawn}
+    pngs: dict[int, bytes] = {}
+    for start in range(0, len(drawn), _RENDER_BATCH):
+        batch = drawn[start:start + _RENDER_BATCH]
+        spec = specs[batch[0]]
+        progress(0.05 + (_CHARTS_END - 0.05) * start / max(len(drawn), 1),
+                 i18n.t("export.progress.chart", lang, index=start + 1, count=len(drawn), title=spec.title(lang)))
+        rendered = export.render_pngs([(figures[index], export.document_size(figures[index])) for index in batch])
+        pngs.update(zip(batch, rendered))
+    sections = []
+    for index, (spec, frame) in enumerate(zip(specs, frames)):
+        png = pngs.get(index)
+        size = Image.open(io.BytesIO(png)).size if png else (export.DOCUMENT_WIDTH, export.DOCUMENT_MIN_HEIGHT)
+        title = spec.title(lang)
+        sections.append(ChartSection(spec, title, frame, takeaway(spec, frame, lang), png, size,
+                                     context.chart_file_stem(spec.key, title)))
+    return sections
 
 
 def collect_report(run_query: QueryRunner, filter_: Filter, lang: str,
-                   specs: Sequence[charts.ChartSpec] = charts.OVERVIEW_CHARTS, progress: Progress = _noop) -> Report:
+                   specs: Sequence[charts.ChartSpec] = charts.OVERVIEW_CHARTS, progress: Progress = _noop,
+                   marking: Marking = NO_MARKING) -> Report:
     """Everything the documents say, with each chart rendered once (the slow part)."""
     lang = i18n.normalise_language(lang)
     progress(0.0, i18n.t("export.progress.queries", lang))
-    context = load_context(run_query, filter_, lang)
+    context = load_context(run_query, filter_, lang, marking)
     figures = gather_figures(run_query, filter_)
     cards = kpis.overview_kpis(figures.current, figures.previous, lang,
                                i18n.span_label(figures.filter.previous_year(), lang))
-    sections = []
-    for index, spec in enumerate(specs):
-        progress(0.05 + (_CHARTS_END - 0.05) * index / max(len(specs), 1),
-                 i18n.t("export.progress.chart", lang, index=index + 1, count=len(specs), title=spec.title(lang)))
-        sections.append(_render_section(spec, run_query(spec.query, filter_), context))
+    frames = [run_query(spec.query, filter_) for spec in specs]
+    sections = _render_sections(specs, frames, context, progress)
     return Report(context, i18n.t("app.team", lang), cards, summary_paragraphs(figures, lang), sections,
-                  run_query("open_issues", filter_))
+                  run_query("open_issues", filter_), run_query("overdue_issues", filter_))
 
 
 def charts_zip_bytes(report: Report) -> bytes:
-    """Each chart's PNG (where it has data) with its data as CSV and XLSX, plus the open-issue list."""
+    """Each chart's picture (where it has data) with its data as CSV and XLSX, plus the open and overdue issues."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for section in report.sections:
             if section.png is not None:
                 archive.writestr(f"{section.file_stem}.png", section.png)
-            table = chart_data_table(section.frame, report.lang)
+            table = chart_data_table(section.frame, report.lang, section.spec.key)
             archive.writestr(f"{section.file_stem}.csv", table_csv_bytes(table))
             archive.writestr(f"{section.file_stem}.xlsx", table_xlsx_bytes(table, section.title))
-        stem = report.context.file_stem(report.t("export.file.open_issues"))
-        issues = chart_data_table(report.open_issues, report.lang)
-        archive.writestr(f"{stem}.csv", table_csv_bytes(issues))
-        archive.writestr(f"{stem}.xlsx", table_xlsx_bytes(issues, report.t("export.file.open_issues")))
+        for key, frame in (("open_issues", report.open_issues), ("overdue_issues", report.overdue_issues)):
+            name = report.t(f"export.file.{key}")
+            stem = report.context.file_stem(name)
+            issues = chart_data_table(frame, report.lang)
+            archive.writestr(f"{stem}.csv", table_csv_bytes(issues))
+            archive.writestr(f"{stem}.xlsx", table_xlsx_bytes(issues, name))
     return buffer.getvalue()
 
 
 def build_briefing_pack(source: QuerySource, filter_: Filter, lang: str,
                         specs: Sequence[charts.ChartSpec] = charts.OVERVIEW_CHARTS,
-                        progress: Progress | None = None, formats: Sequence[str] = FORMATS) -> BriefingPack:
+                        progress: Progress | None = None, formats: Sequence[str] = FORMATS,
+                        marking: Marking = NO_MARKING) -> BriefingPack:
     """The pack for ``filter_`` in ``lang``; raises ``export.ImageRendererMissing`` (before any work) without Chromium."""
     progress = progress or _noop
     lang = i18n.normalise_language(lang)
@@ -123,17 +161,29 @@ def build_briefing_pack(source: QuerySource, filter_: Filter, lang: str,
     if unknown:
         raise ValueError(f"unknown briefing formats: {sorted(unknown)}")
     export.require_browser()  # fail fast, with the message that says how to install it
-    report = collect_report(as_query_runner(source), filter_, lang, specs, progress)
+    if "pdf" in formats:
+        warm_up()  # the printing browser starts while the queries run and the charts render
+    report = collect_report(as_query_runner(source), filter_, lang, specs, progress, marking)
     files: dict[str, bytes] = {}
-    stages = (("pptx", _PPTX_END, lambda: pptx_bytes(report)), ("docx", _DOCX_END, lambda: docx_bytes(report)),
-              ("pdf", _PDF_END, lambda: html_to_pdf(report_html(report))), ("zip", 1.0, lambda: charts_zip_bytes(report)))
-    done = _CHARTS_END
-    for file_format, end, build in stages:
-        if file_format in formats:
-            progress(done, i18n.t(f"export.progress.{file_format}", lang))
-            files[file_format] = build()
-        done = end
+    # The PDF is printed by a Chromium of its own (about 2 s, mostly its start): it runs beside the other three.
+    printing = None
+    if "pdf" in formats:
+        printing = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="oversight-pdf")
+        pdf = printing.submit(html_to_pdf, report_html(report))
+    try:
+        stages = (("pptx", _PPTX_END, lambda: pptx_bytes(report)), ("docx", _DOCX_END, lambda: docx_bytes(report)),
+                  ("zip", _ZIP_END, lambda: charts_zip_bytes(report)), ("pdf", 1.0, lambda: pdf.result()))
+        done = _CHARTS_END
+        for file_format, end, build in stages:
+            if file_format in formats:
+                progress(done, i18n.t(f"export.progress.{file_format}", lang))
+                files[file_format] = build()
+            done = end
+    finally:
+        if printing is not None:
+            printing.shutdown(wait=True)
     progress(1.0, i18n.t("export.progress.done", lang))
+    files = {file_format: files[file_format] for file_format in FORMATS if file_format in files}  # the buttons' order
     stem = report.context.file_stem(i18n.t("export.file.briefing", lang))
     stems = {fmt: f"{stem}.{fmt}" if fmt != "zip" else f"{report.context.file_stem(i18n.t('export.file.charts', lang))}.zip"
              for fmt in files}

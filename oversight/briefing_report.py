@@ -21,8 +21,15 @@ LATIN_FONT = "Arial"
 CJK_SANS = "Microsoft YaHei"
 CJK_BODY = "SimSun"
 CJK_HEADING = "SimHei"
-# The open-issue table's columns in the documents (the ZIP's CSV has every column).
-_OPEN_ISSUE_COLUMNS = ("name_zh", "name_en", "date_raised", "category", "description", "status")
+# The open- and overdue-issue tables' columns in the documents (the ZIP's CSV has every column).
+# Six columns do not fit 16 cm without cutting unit names or dates: the category stays in the ZIP's table.
+_OPEN_ISSUE_COLUMNS = ("name_zh", "name_en", "date_raised", "description", "status")
+_OVERDUE_ISSUE_COLUMNS = ("name_zh", "name_en", "description", "due_date", "days_overdue")
+# What each column needs at 9.5 pt, in cm: a unit name (12 characters) and a date on one line; the
+# description takes what is left, and wraps.
+COLUMN_CM = {"number": 1.2, "unit": 4.6, "date": 2.5, "category": 2.3, "status": 1.9, "days": 1.9,
+             "status_en": 2.7}  # "Rectification status", "In progress": a word per line at most
+_TABLE_FONT_PT = 9.5
 # For the HTML → PDF print: the fonts Debian's fonts-noto-cjk installs.
 HTML_FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
 
@@ -53,6 +60,11 @@ class Report:
     summary: list[str]
     sections: list[ChartSection]
     open_issues: pd.DataFrame  # the open_issues query's frame
+    overdue_issues: pd.DataFrame  # the overdue_issues query's frame
+
+    @property
+    def marking(self):
+        return self.context.marking
 
     @property
     def lang(self) -> str:
@@ -97,9 +109,42 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def open_issue_rows(report: Report) -> tuple[list[str], list[list[str]]]:
-    """Header and rows (numbered) of the open-issue table in the report's language; DOCX and PDF share it."""
-    frame = report.open_issues[[c for c in _OPEN_ISSUE_COLUMNS if c in report.open_issues]]
+def _rows(report: Report, frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[list[str], list[list[str]], list[str]]:
+    frame = frame[[c for c in columns if c in frame]]
     table = chart_data_table(frame, report.lang)
     rows = [[str(number), *map(_cell_text, values)] for number, values in enumerate(table.itertuples(index=False), 1)]
-    return [report.t("export.briefing.row_number"), *map(str, table.columns)], rows
+    other_name = "name_en" if report.lang == "zh" else "name_zh"
+    kinds = ["number", *(_column_kind(column) for column in frame.columns if column != other_name)]
+    if report.lang == "en":
+        kinds = [f"{kind}_en" if f"{kind}_en" in COLUMN_CM else kind for kind in kinds]
+    return [report.t("export.briefing.row_number"), *map(str, table.columns)], rows, kinds
+
+
+def _column_kind(column: str) -> str:
+    if column.startswith("name_"):
+        return "unit"
+    if column.endswith("date") or column.startswith("date_"):
+        return "date"
+    if column.startswith("days_"):
+        return "days"
+    return column if column in COLUMN_CM else "description"
+
+
+def open_issue_rows(report: Report) -> tuple[list[str], list[list[str]], list[str]]:
+    """Header, rows (numbered) and column kinds of the open-issue table in the report's language."""
+    return _rows(report, report.open_issues, _OPEN_ISSUE_COLUMNS)
+
+
+def overdue_issue_rows(report: Report) -> tuple[list[str], list[list[str]], list[str]]:
+    """Header, rows and column kinds of the overdue-issue table: what is past its due date and still open."""
+    return _rows(report, report.overdue_issues, _OVERDUE_ISSUE_COLUMNS)
+
+
+def column_widths(kinds: list[str], total_cm: float, font_pt: float = _TABLE_FONT_PT) -> list[float]:
+    """Widths in cm that add up to ``total_cm``: each column what its text needs at ``font_pt``, the
+    description what is left (dates narrow, the description wide)."""
+    scale = font_pt / _TABLE_FONT_PT
+    fixed = [COLUMN_CM[kind] * scale if kind in COLUMN_CM else None for kind in kinds]
+    rest = total_cm - sum(width for width in fixed if width is not None)
+    flexible = max(fixed.count(None), 1)
+    return [width if width is not None else rest / flexible for width in fixed]

@@ -14,13 +14,21 @@ import xlsxwriter
 
 from oversight import i18n
 from oversight.filters import Quarter
-from oversight.schema import CATEGORIES, ISSUE_SOURCES, ISSUE_STATUSES, REMINDER_FORMS
+from oversight.kpis import round_half_up
+from oversight.schema import CATEGORIES, ISSUE_SOURCES, ISSUE_STATUSES, REMINDER_FORMS, SUGGESTION_STATUSES
 from oversight.workbook import neutralise_formula
 
 # Columns that hold enumeration codes, and the contract's labels for them.
-_CODE_COLUMNS = {"category": CATEGORIES, "form": REMINDER_FORMS, "status": ISSUE_STATUSES, "source": ISSUE_SOURCES}
-# Identifiers for the machine, not the reader; the unit's name is kept instead.
-_INTERNAL_COLUMNS = ("unit_id", "quarter_key")
+_CODE_COLUMNS = {"category": CATEGORIES, "form": REMINDER_FORMS, "status": ISSUE_STATUSES, "source": ISSUE_SOURCES,
+                 "suggestion_status": SUGGESTION_STATUSES, "suggestion_category": CATEGORIES}
+# A column name means different things in different charts: a suggestion's status is its adoption, not a
+# rectification; its category is the suggestion's. Renamed per chart so header and labels are the right ones.
+_CHART_COLUMNS = {
+    "suggestions_by_status": {"status": "suggestion_status"},
+    "suggestions_by_category": {"category": "suggestion_category"},
+}
+# Identifiers for the machine, not the reader; the unit's name and the quarter's label are kept instead.
+_INTERNAL_COLUMNS = ("unit_id", "quarter_key", "ordinal", "short_name_en", "through_day", "comparable")
 _SHEET_FORBIDDEN = str.maketrans({c: "" for c in "[]:*?/\\"})
 
 
@@ -30,10 +38,25 @@ def _header(column: str, lang: str) -> str:
     return i18n.t(key, lang) if key in i18n.catalog(i18n.normalise_language(lang)) else column
 
 
-def chart_data_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The query's frame as a reader's table: one unit-name column, quarter labels, code labels, headers translated."""
+def _with_chart_columns(frame: pd.DataFrame, chart_key: str | None) -> pd.DataFrame:
+    if chart_key == "meeting_shares_by_quarter":  # the chart draws shares: the table gives them beside the counts
+        from oversight.page_charts import with_meeting_shares
+
+        frame = with_meeting_shares(frame)
+    table = frame.rename(columns=_CHART_COLUMNS.get(chart_key or "", {}))
+    if "quarter_key" in table and not {"year", "quarter"} <= set(table.columns):  # the heatmap's long form
+        table = table.assign(year=table["quarter_key"] // 10, quarter=table["quarter_key"] % 10)
+    return table
+
+
+def chart_data_table(frame: pd.DataFrame, lang: str, chart_key: str | None = None) -> pd.DataFrame:
+    """The query's frame as a reader's table: one unit-name column, quarter labels, code labels, headers translated.
+
+    ``chart_key`` (a ``ChartSpec.key``) says what ambiguous columns mean in that chart.
+    """
     lang = i18n.normalise_language(lang)
-    table = frame.drop(columns=[c for c in _INTERNAL_COLUMNS if c in frame])
+    table = _with_chart_columns(frame, chart_key)
+    table = table.drop(columns=[c for c in _INTERNAL_COLUMNS if c in table])
     own_name, other_name = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
     if own_name in table:
         table = table.drop(columns=[c for c in (other_name,) if c in table]).rename(columns={own_name: "unit"})
@@ -41,13 +64,15 @@ def chart_data_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     if {"year", "quarter"} <= set(table.columns):
         labels = [str(Quarter(int(y), int(q))) for y, q in zip(table["year"], table["quarter"])]
         table = table.drop(columns=["year", "quarter"])
-        table.insert(0, "quarter", labels)
+        table.insert(1 if "unit" in table else 0, "quarter", labels)  # the heatmap reads unit, then quarter
     for column, choices in _CODE_COLUMNS.items():
         if column in table:
             table[column] = [None if pd.isna(code) else i18n.choice_label(choices, code, lang) for code in table[column]]
+    if "link" in table:
+        table["link"] = [i18n.t(f"link.{code}", lang) for code in table["link"]]
     for column in table.columns:
-        if pd.api.types.is_float_dtype(table[column]):
-            table[column] = table[column].round(1)
+        if pd.api.types.is_float_dtype(table[column]):  # rounded as the charts and the KPI cards round
+            table[column] = [None if pd.isna(v) else float(round_half_up(v, 1)) for v in table[column]]
     return table.rename(columns={column: _header(column, lang) for column in table.columns})
 
 

@@ -14,10 +14,13 @@ import pandas as pd
 
 from oversight import i18n
 from oversight.filters import Filter
+from oversight.marking import NO_MARKING, Marking
 
 # Characters Windows forbids in file names, plus control characters.
 _FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 _SPACES = re.compile(r"\s+")
+# Punctuation a unit's or chart's name may carry that makes a file name awkward to type, quote or sort.
+_NAME_PUNCTUATION = re.compile(r"[,，、;；'‘’“”()（）\[\]【】]")
 _MAX_STEM = 120  # leaves room for a folder path within Windows' 260-character limit
 # A 16:9 slide at 1280×720 logical pixels, rendered at 2× for sharp projection; the modebar uses the same.
 EXPORT_WIDTH = 1280
@@ -52,13 +55,15 @@ class ExportContext:
     unit_names: Mapping[str, str] = field(default_factory=dict)  # unit id → name in ``lang``
     data_date: date | None = None
     unit_count: int = 0  # how many units "all units" means
+    marking: Marking = NO_MARKING  # the confidentiality marking and the viewer's watermark every export carries
 
     @classmethod
-    def build(cls, lang: str, filter_: Filter, units: pd.DataFrame, data_date: date | None) -> "ExportContext":
+    def build(cls, lang: str, filter_: Filter, units: pd.DataFrame, data_date: date | None,
+              marking: Marking = NO_MARKING) -> "ExportContext":
         """From the ``units`` query's frame, as the pages and the briefing already hold it."""
         name_column = "name_zh" if i18n.normalise_language(lang) == "zh" else "name_en"
         names = dict(zip(units["unit_id"], units[name_column]))
-        return cls(i18n.normalise_language(lang), filter_, names, data_date, len(names))
+        return cls(i18n.normalise_language(lang), filter_, names, data_date, len(names), marking)
 
     def t(self, key: str, **params: object) -> str:
         return i18n.t(key, self.lang, **params)
@@ -93,7 +98,7 @@ class ExportContext:
 
     def file_stem(self, what: str) -> str:
         """``问题与建议_按单位_2020Q1-2020Q4``: what it is, whose, which quarters; no extension."""
-        parts = [what, self._scope_code(), period_code(self.filter)]
+        parts = [_NAME_PUNCTUATION.sub("", part) for part in (what, self._scope_code(), period_code(self.filter))]
         return safe_file_name("_".join(part for part in parts if part))
 
     def chart_file_stem(self, chart_key: str, chart_title: str) -> str:
@@ -106,18 +111,14 @@ class ExportContext:
         return f"{self.chart_file_stem(chart_key, chart_title)}.{extension}"
 
 
-def plotly_config(file_stem: str, width: int | None = None, height: int | None = None) -> dict[str, object]:
-    """``st.plotly_chart(config=...)``: the modebar camera saves under the same name, size and scale as our PNG.
+# The modebar's camera saves a picture in the browser, past the marking, the watermark and the audit log:
+# images leave through the chart's 下载 menu only.
+MODEBAR_WITHOUT_CAMERA = ["toImage"]
 
-    Pass ``export.export_size(figure)`` as width and height for figures taller than a slide.
+
+def plotly_config(file_stem: str, width: int | None = None, height: int | None = None) -> dict[str, object]:
+    """``st.plotly_chart(config=...)``: no camera (see ``MODEBAR_WITHOUT_CAMERA``); the other modebar tools stay.
+
+    ``file_stem``, ``width`` and ``height`` are kept for the signature's callers; the PNG button uses the same.
     """
-    return {
-        "displaylogo": False,
-        "toImageButtonOptions": {
-            "format": "png",
-            "filename": file_stem,
-            "scale": EXPORT_SCALE,
-            "width": width or EXPORT_WIDTH,
-            "height": height or EXPORT_HEIGHT,
-        },
-    }
+    return {"displaylogo": False, "modeBarButtonsToRemove": list(MODEBAR_WITHOUT_CAMERA)}

@@ -16,7 +16,9 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from oversight import accounts, audit, briefing, charts, export, filters, i18n, ingest, queries, safe_text, store, summary
+from oversight import (
+    accounts, audit, briefing, charts, export, filters, i18n, ingest, marking, queries, safe_text, store, summary,
+)
 from oversight.filters import DataSpan, Filter, Quarter, same_day_years_earlier
 from oversight.kpis import Kpi
 
@@ -89,9 +91,14 @@ class Page:
         return i18n.span_label(filter_ or self.filter, self.lang)
 
     @functools.cached_property
+    def marking(self) -> marking.Marking:
+        """The confidentiality marking and this viewer's watermark (name and time), for the screen and exports."""
+        return marking.for_viewer(self.account.username, self.account.source == accounts.LOCAL, self.lang)
+
+    @functools.cached_property
     def export_context(self) -> export.ExportContext:
         # built once per page run, not once per chart card
-        return export.ExportContext.build(self.lang, self.filter, self.units, self.span.last_day)
+        return export.ExportContext.build(self.lang, self.filter, self.units, self.span.last_day, self.marking)
 
     def year_on_year(self, name: str) -> tuple[pd.Series, pd.Series | None, str]:
         """A one-row query for the filter and for the same span a year earlier (同比; None where the data
@@ -213,6 +220,9 @@ def setup_page(page_id: str) -> Page:
     st.query_params.from_dict({**filter_.to_query_params(), "lang": lang})
     # figures are taken as of the data date where the range runs past it (a year to date)
     page = Page(lang, span.resolve(filter_), span, folder, fingerprint, units, account)
+    overlay = marking.screen_overlay_html(page.marking)
+    if overlay:  # built from escaped text only (marking.screen_overlay_html); st.html adds no block of text
+        st.html(overlay)
     _page_header(page, f"nav.{page_id}" if page_id != "overview" else "app.title")
     return page
 
@@ -487,8 +497,8 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
             return
         figure = spec.build(frame, page.lang)
         context = page.export_context
-        # the modebar's camera saves under the same name and scale as the PNG button below
-        config = {**export.chart_plotly_config(spec, figure, context), "displaylogo": False}
+        # no camera in the modebar: images leave through the 下载 menu, marked and audited
+        config = export.chart_plotly_config(spec, figure, context)
         if spec.selects_unit:
             key = f"chart.{spec.key}.{st.session_state.get(SELECTION_VERSION, 0)}"
             st.plotly_chart(figure, theme=None, key=key, config=config, selection_mode="points",
@@ -500,15 +510,18 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
             _download_row(page, spec, export.chart_downloads(spec, frame, figure, context))
 
 
-def _audited(page: Page, file_name: str, make):
-    """The bytes of a download, with an audit line saying who took what under which filter."""
+def _audited(page: Page, file_name: str, make, made_with: marking.Marking | None = None):
+    """The bytes of a download, with an audit line saying who took what under which filter, and the marking
+    and watermark the file carries (``made_with``: a pack built on an earlier run carries that run's)."""
+    made_with = made_with or page.marking
     # read now: the bytes are made later, on Streamlit's media request, outside this session's context
     address = _client_address()
 
     def make_and_record() -> bytes:
         data = make() if callable(make) else make
         audit.record("download", account=page.account, address=address,
-                     details={"file": file_name, "filter": audit.describe_filter(page.scoped_filter)})
+                     details={"file": file_name, "filter": audit.describe_filter(page.scoped_filter),
+                              "marking": made_with.label, "watermark": made_with.watermark})
         return data
     return make_and_record
 
@@ -574,7 +587,7 @@ def figure_card(page: Page, key: str, figure) -> None:
     """A figure built on the page (not from a ChartSpec), in the same bordered card."""
     with st.container(border=True):
         st.plotly_chart(figure, theme=None, key=f"chart.{key}",
-                        config={"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}})
+                        config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]})
 
 
 def for_unit(page: Page, unit_id: str) -> Page:
@@ -620,7 +633,8 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
                  disabled=not specs):
         bar = st.progress(0.0, text=page.t("export.progress.queries"))
         pack = briefing.build_briefing_pack(page.query, page.filter, page.lang, specs,
-                                            progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message))
+                                            progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message),
+                                            marking=page.marking)
         st.session_state[state_key] = (page.filter, page.lang, tuple(s.key for s in specs), pack)
     stored = st.session_state.get(state_key)
     if not stored:
@@ -632,20 +646,44 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
     st.success(page.t("briefing.ready", period=page.period()))
     for column, file_format in zip(st.columns(len(pack.files)), pack.files):
         column.download_button(page.t(f"briefing.{file_format}"),
-                               data=_audited(page, pack.file_names[file_format], pack.files[file_format]),
+                               data=_audited(page, pack.file_names[file_format], pack.files[file_format],
+                                             pack.report.marking),
                                file_name=pack.file_names[file_format], mime=pack.mime(file_format),
                                key=f"download.{key}.{file_format}", on_click="ignore", icon=":material/download:",
                                width="stretch")
 
 
-def chart_choice(page: Page, specs: tuple[charts.ChartSpec, ...]) -> tuple[charts.ChartSpec, ...]:
-    """Which charts go into the pack: all by default, by their translated titles."""
-    by_key = {spec.key: spec for spec in specs}
-    chosen = st.multiselect(page.t("briefing.charts"), list(by_key), default=list(by_key),
-                            format_func=lambda k: by_key[k].title(page.lang), key=f"widget.briefing_charts.{page.lang}")
+def _on_group_all(all_key: str, choice_key: str, keys: tuple[str, ...]) -> None:
+    st.session_state[choice_key] = list(keys) if st.session_state[all_key] else []
+
+
+def _on_group_choice(all_key: str, choice_key: str, keys: tuple[str, ...]) -> None:
+    st.session_state[all_key] = set(st.session_state[choice_key]) == set(keys)
+
+
+def chart_choice(page: Page, groups: tuple[tuple[str, tuple[charts.ChartSpec, ...]], ...]) -> tuple[charts.ChartSpec, ...]:
+    """Which charts go into the pack, grouped by the page they are on, each group with "select all"; all by default."""
+    st.markdown(f"**{page.t('briefing.charts')}**")
+    chosen: list[charts.ChartSpec] = []
+    cells = [cell for _ in range(0, len(groups), 3) for cell in st.columns(3)]
+    for cell, (page_id, specs) in zip(cells, groups):
+        keys = tuple(spec.key for spec in specs)
+        by_key = {spec.key: spec for spec in specs}
+        all_key, choice_key = f"widget.briefing_all.{page_id}.{page.lang}", f"widget.briefing_charts.{page_id}.{page.lang}"
+        # state set here, not as the widgets' defaults: the callbacks change it, and Streamlit refuses both
+        st.session_state.setdefault(all_key, True)
+        st.session_state.setdefault(choice_key, list(keys))
+        with cell.container(border=True):
+            st.checkbox(page.t("briefing.select_all", page=page.t(f"nav.{page_id}")), key=all_key,
+                        on_change=_on_group_all, args=(all_key, choice_key, keys))
+            picked = st.multiselect(page.t(f"nav.{page_id}"), list(keys), key=choice_key,
+                                    format_func=lambda k, by_key=by_key: by_key[k].title(page.lang),
+                                    label_visibility="collapsed", on_change=_on_group_choice,
+                                    args=(all_key, choice_key, keys))
+        chosen += [by_key[key] for key in picked]
     if not chosen:
         st.warning(page.t("briefing.none_selected"))
-    return tuple(by_key[k] for k in chosen)
+    return tuple(chosen)
 
 
 def text(page: Page, key: str, **params: object) -> None:

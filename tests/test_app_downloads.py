@@ -49,3 +49,27 @@ def test_without_a_browser_images_explain_and_data_downloads_remain(monkeypatch)
     assert labels.count("CSV") == 4 and labels.count("Excel") == 4
     assert any("apt-get install chromium" in caption.value for caption in at.caption)
     assert any("apt-get install chromium" in warning.value for warning in at.warning)  # the pack button's place
+
+
+def test_briefing_chooser_groups_charts_by_page_with_select_all():
+    at = run_page("pages/06_briefing.py")
+    group_titles = [box.label for box in at.checkbox if box.key.startswith("widget.briefing_all.")]
+    assert group_titles == ["总览：全选", "会议监督：全选", "问题与整改：全选", "意见建议：全选", "日常提醒与会商：全选",
+                            "单位画像：全选"]
+    chosen = sum(len(at.multiselect(key=f"widget.briefing_charts.{page}.zh").value)
+                 for page in ("overview", "meetings", "issues", "suggestions", "reminders", "unit_profile"))
+    assert chosen == 18  # every chart once, all chosen by default
+    at.checkbox(key="widget.briefing_all.meetings.zh").uncheck().run()
+    assert at.multiselect(key="widget.briefing_charts.meetings.zh").value == []
+    assert at.multiselect(key="widget.briefing_charts.overview.zh").value  # other groups untouched
+    at.checkbox(key="widget.briefing_all.meetings.zh").check().run()
+    assert len(at.multiselect(key="widget.briefing_charts.meetings.zh").value) == 3
+    at.multiselect(key="widget.briefing_charts.issues.zh").set_value(["issues_by_source"]).run()
+    assert at.checkbox(key="widget.briefing_all.issues.zh").value is False
+    assert not at.exception
+
+
+def test_every_page_shows_the_marking_and_the_viewers_watermark():
+    at = run_page()
+    overlay = [block.proto.body for block in at.get("html") if "oversight-watermark" in block.proto.body]
+    assert len(overlay) == 1 and "内部资料 注意保存" in overlay[0] and "本机 20" in overlay[0]

@@ -1,9 +1,12 @@
 """The briefing pack and the written summary: open every file and read back what a leader would see."""
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
+
+import pandas as pd
 
 import pytest
 from docx import Document
@@ -11,10 +14,11 @@ from docx.oxml.ns import qn
 from pptx import Presentation
 from pypdf import PdfReader
 
-from oversight import briefing, briefing_takeaways, charts, export, i18n, kpis, queries, summary
+from oversight import briefing, briefing_takeaways, charts, export, i18n, kpis, marking, queries, summary
 from oversight.briefing_pdf_text import normalised_cmap, ordinary_text
 from oversight.filters import Filter, Quarter
 
+MARKINGS = {"zh": "内部资料 注意保存", "en": "Internal — handle with care"}
 TITLES = {"zh": "2020年度派驻监督工作情况", "en": "Stationed supervision: 2020"}
 FIGURES = {  # the article's figures for the default view, as each language writes them
     "zh": ["9家综合监督单位", "指出问题16个", "提出意见建议19条", "专题研究工作17次"],
@@ -26,7 +30,8 @@ FIGURES = {  # the article's figures for the default view, as each language writ
 def pack(request, connection, default_filter):
     steps: list[tuple[float, str]] = []
     built = briefing.build_briefing_pack(connection, default_filter, request.param,
-                                         progress=lambda fraction, message: steps.append((fraction, message)))
+                                         progress=lambda fraction, message: steps.append((fraction, message)),
+                                         marking=marking.Marking(MARKINGS[request.param], "chief 2021-01-05 09:30"))
     return request.param, built, steps
 
 
@@ -39,7 +44,8 @@ def test_progress_moves_forward_and_speaks_the_language(pack):
     fractions = [fraction for fraction, _ in steps]
     assert fractions[0] == 0.0 and fractions[-1] == 1.0 and fractions == sorted(fractions)
     assert steps[-1][1] == i18n.t("export.progress.done", lang)
-    assert sum("4" in message for _, message in steps) >= 4  # "chart 1 of 4" … "chart 4 of 4"
+    charts_said = [message for _, message in steps if "1/4" in message or "3/4" in message or "of 4" in message]
+    assert len(charts_said) == 2  # two charts at a time, side by side in kaleido's tabs: "1 of 4", "3 of 4"
 
 
 def test_file_names(pack):
@@ -50,23 +56,54 @@ def test_file_names(pack):
     assert set(built.files) == {"pptx", "docx", "pdf", "zip"}
 
 
-def test_pptx_is_16_9_with_title_figures_and_one_slide_per_chart(pack):
+def _slide_text(slide) -> str:
+    return " ".join(shape.text_frame.text for shape in slide.shapes if shape.has_text_frame)
+
+
+def test_pptx_is_16_9_with_title_figures_charts_issues_and_a_closing_summary(pack):
     lang, built, _ = pack
     deck = Presentation(io.BytesIO(built.files["pptx"]))
     assert abs(deck.slide_width / deck.slide_height - 16 / 9) < 0.001
     titles = [slide.shapes.title.text for slide in deck.slides]
     assert titles == [TITLES[lang], i18n.t("export.briefing.key_figures", lang),
-                      *(spec.title(lang) for spec in charts.OVERVIEW_CHARTS)]
-    title_text = " ".join(shape.text_frame.text for shape in deck.slides[0].shapes if shape.has_text_frame)
-    assert i18n.t("app.team", lang) in title_text
-    figures_text = " ".join(shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame)
+                      *(spec.title(lang) for spec in charts.OVERVIEW_CHARTS),
+                      i18n.t("export.report.open_slide_title", lang, page=1, pages=1),
+                      i18n.t("export.report.overdue_slide_title", lang, page=1, pages=1),
+                      i18n.t("export.report.closing_title", lang)]
+    assert i18n.t("app.team", lang) in _slide_text(deck.slides[0])
+    figures_text = _slide_text(deck.slides[1])
     for display in (["9家", "16个", "19条", "17次", "56.3%", "232次"] if lang == "zh" else ["9", "16", "19", "17", "56.3%", "232"]):
         assert display in figures_text
     assert "-32.0%" in figures_text  # meetings 同比, as the Overview card shows it
-    for slide in list(deck.slides)[2:]:
+    for slide, section in zip(list(deck.slides)[2:6], built.report.sections):
         pictures = [shape for shape in slide.shapes if shape.shape_type == 13]
         assert len(pictures) == 1
-        assert abs(pictures[0].width / pictures[0].height - 16 / 9) < 0.01
+        assert abs(pictures[0].height / pictures[0].width - section.aspect) < 0.01
+        assert section.takeaway in _slide_text(slide)  # the reading beside the chart
+    # the open issues (7 at the end of 2020) and the overdue ones (6) as table slides
+    open_table, overdue_table = (next(shape.table for shape in slide.shapes if shape.has_table)
+                                 for slide in list(deck.slides)[6:8])
+    assert len(open_table.rows) == 1 + 7 and len(overdue_table.rows) == 1 + 6
+    assert built.report.summary[0] in _slide_text(deck.slides[-1])
+    marking = built.report.marking
+    for slide in deck.slides:  # the marking and the watermark on every slide
+        assert marking.label in _slide_text(slide) and marking.watermark in _slide_text(slide)
+    properties = deck.core_properties
+    assert (properties.title, properties.author) == (TITLES[lang], i18n.t("app.team", lang))
+    assert not (properties.keywords or properties.comments or properties.subject or properties.last_modified_by)
+
+
+def test_a_long_list_of_issues_takes_several_slides(pack):
+    _, built, _ = pack
+    from oversight import briefing_pptx
+
+    many = pd.concat([built.report.open_issues] * 3, ignore_index=True)  # 21 rows: 8 + 8 + 5
+    report = dataclasses.replace(built.report, open_issues=many)
+    deck = Presentation(io.BytesIO(briefing_pptx.pptx_bytes(report)))
+    open_titles = [i18n.t("export.report.open_slide_title", built.report.lang, page=n, pages=3) for n in (1, 2, 3)]
+    tables = [next(s.table for s in slide.shapes if s.has_table) for slide in deck.slides
+              if slide.shapes.title.text in open_titles]
+    assert [len(table.rows) - 1 for table in tables] == [8, 8, 5]
 
 
 def test_pptx_runs_name_an_east_asian_font(pack):
@@ -76,7 +113,7 @@ def test_pptx_runs_name_an_east_asian_font(pack):
     assert run._r.rPr.find(qn("a:ea")).get("typeface") == "Microsoft YaHei"
 
 
-def test_docx_says_the_figures_and_carries_charts_and_open_issues(pack):
+def test_docx_is_a_work_report_with_charts_issues_and_placeholders(pack):
     lang, built, _ = pack
     document = Document(io.BytesIO(built.files["docx"]))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
@@ -86,15 +123,32 @@ def test_docx_says_the_figures_and_carries_charts_and_open_issues(pack):
     for number in ("16", "19", "9", "17"):
         assert re.search(rf"(?<!\d){number}(?!\d)", text)
     assert ("今年以来" in text) == (lang == "zh")
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == [i18n.t(f"export.report.{key}", lang)
+                        for key in ("overview", "figures", "details", "problems", "next_steps")]
+    assert i18n.t("export.report.next_steps_placeholder", lang, number=1) in text
+    assert all(document.styles[name].paragraph_format.keep_with_next for name in ("Heading 1", "Heading 2", "Caption"))
     assert len(document.inline_shapes) == len(charts.OVERVIEW_CHARTS)
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert captions[0] == i18n.t("export.briefing.figure_caption", lang, number=1, title=charts.OVERVIEW_CHARTS[0].title(lang))
-    open_issues = document.tables[-1]
+    open_issues, overdue = document.tables[-2], document.tables[-1]
     assert len(open_issues.rows) == 1 + 7  # 16 issues, 9 rectified by the end of 2020
+    assert len(overdue.rows) == 1 + 6
     assert ("省人民政府外事办公室" if lang == "zh" else "Foreign Affairs Office of the Provincial Government") in \
         open_issues.rows[1].cells[1].text
+    widths = [int(column.get(qn("w:w"))) for column in open_issues._tbl.tblGrid.findall(qn("w:gridCol"))]
+    header = [cell.text for cell in open_issues.rows[0].cells]
+    description = header.index(i18n.t("export.column.description", lang))
+    date = header.index(i18n.t("export.column.date_raised", lang))
+    assert widths[description] == max(widths) and widths[date] < widths[description] / 2
     fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert fonts.get(qn("w:eastAsia")) == "SimSun"
+    header_xml = document.sections[0].header._element.xml
+    assert built.report.marking.label in document.sections[0].header.paragraphs[0].text
+    assert built.report.marking.watermark in header_xml and "v:textpath" in header_xml
+    properties = document.core_properties
+    assert (properties.title, properties.author) == (TITLES[lang], i18n.t("app.team", lang))
+    assert not (properties.keywords or properties.comments or properties.subject or properties.last_modified_by)
 
 
 def test_pdf_has_the_title_and_copies_as_ordinary_characters(pack):
@@ -106,7 +160,11 @@ def test_pdf_has_the_title_and_copies_as_ordinary_characters(pack):
     assert len(reader.pages) >= 3
     assert not re.search("[\u2e80-\u2fdf]", text), "Kangxi radicals instead of 工, 见 …: copy and search would fail"
     if lang == "zh":
-        assert "工作概况" in text and "意见建议19条" in text
+        assert "工作概况" in text and "意见建议19条" in text and "党组（党委）" in text
+    for page in reader.pages:  # the marking and the watermark on every printed page
+        page_text = page.extract_text()
+        assert built.report.marking.label in page_text and built.report.marking.watermark in page_text
+    assert reader.metadata.title == TITLES[lang]
 
 
 def test_zip_holds_each_charts_png_csv_xlsx_and_the_open_issues(pack):
@@ -115,8 +173,8 @@ def test_zip_holds_each_charts_png_csv_xlsx_and_the_open_issues(pack):
     context = built.report.context
     expected = {f"{context.chart_file_stem(spec.key, spec.title(lang))}.{ext}"
                 for spec in charts.OVERVIEW_CHARTS for ext in ("png", "csv", "xlsx")}
-    open_issues = context.file_stem(i18n.t("export.file.open_issues", lang))
-    assert set(archive.namelist()) == expected | {f"{open_issues}.csv", f"{open_issues}.xlsx"}
+    lists = {context.file_stem(i18n.t(f"export.file.{key}", lang)) for key in ("open_issues", "overdue_issues")}
+    assert set(archive.namelist()) == expected | {f"{stem}.{ext}" for stem in lists for ext in ("csv", "xlsx")}
     if lang == "zh":
         assert "问题与建议_按单位_2020Q1-2020Q4.png" in archive.namelist()
 
@@ -131,12 +189,14 @@ def test_each_chart_is_rendered_once_and_shared(pack):
 
 
 def test_render_count(connection, default_filter, monkeypatch):
-    calls = []
-    original = export.figure_png
-    monkeypatch.setattr(export, "figure_png", lambda figure: calls.append(1) or original(figure))
+    rendered = []
+    original = export.render_pngs
+    monkeypatch.setattr(export, "render_pngs", lambda figures: rendered.extend(figures) or original(figures))
+    monkeypatch.setattr(export, "figure_png", lambda figure: pytest.fail("a second rendering of a chart"))
     briefing.build_briefing_pack(_run(connection), default_filter, "en", specs=charts.OVERVIEW_CHARTS[:2],
                                  formats=("pptx", "docx", "zip"))
-    assert len(calls) == 2
+    assert len(rendered) == 2
+    assert all(figure.layout.title.text == "" for figure, _ in rendered)  # the slide or caption gives the title
 
 
 def test_chart_list_is_a_parameter_and_empty_charts_do_not_break_it(connection):
@@ -145,7 +205,8 @@ def test_chart_list_is_a_parameter_and_empty_charts_do_not_break_it(connection):
     built = briefing.build_briefing_pack(connection, filter_, "zh", formats=("pptx", "zip"))
     assert set(built.files) == {"pptx", "zip"}
     deck = Presentation(io.BytesIO(built.files["pptx"]))
-    assert len(deck.slides) == 2 + len(charts.OVERVIEW_CHARTS)
+    issue_slides = (len(built.report.open_issues) > 0) + (len(built.report.overdue_issues) > 0)
+    assert len(deck.slides) == 2 + len(charts.OVERVIEW_CHARTS) + issue_slides + 1
     reminders_slide = deck.slides[2 + 3]
     assert not [shape for shape in reminders_slide.shapes if shape.shape_type == 13]
     assert any(i18n.t("export.takeaway.no_data", "zh") in shape.text_frame.text
@@ -169,7 +230,7 @@ def test_summary_agrees_with_the_overview_cards(connection, default_filter):
     figures = summary.gather_figures(_run(connection), default_filter)
     cards = {card.key: card for card in kpis.overview_kpis(figures.current, figures.previous, "zh", "2019")}
     zh = summary.summary_paragraphs(figures, "zh")
-    assert zh[0].startswith("今年以来，驻省政府办公厅纪检监察组与9家综合监督单位党组(党委)开展定期会商")
+    assert zh[0].startswith("今年以来，驻省政府办公厅纪检监察组与9家综合监督单位党组（党委）开展定期会商")
     assert "指出问题16个，提出意见建议19条" in zh[0]
     assert f"整改率{cards['rectification_rate'].display}" in zh[0]
     assert "专题研究工作17次" in zh[1]
@@ -194,16 +255,15 @@ def test_summary_names_a_partial_period_instead_of_this_year(connection):
     assert quiet[0] == "In 2020 Q3, no consultations, issues or suggestions were recorded."
 
 
-def test_takeaways_read_the_data_and_fall_back_for_new_charts(connection, default_filter, monkeypatch):
+def test_takeaways_read_the_data_and_a_new_chart_has_none(connection, default_filter, monkeypatch):
     frames = {spec.key: queries.run(connection, spec.query, default_filter) for spec in charts.OVERVIEW_CHARTS}
     by_key = {spec.key: spec for spec in charts.OVERVIEW_CHARTS}
     assert briefing_takeaways.takeaway(by_key["issues_suggestions_by_unit"], frames["issues_suggestions_by_unit"], "zh") \
         == "省政府办公厅指出问题最多（3个）；共指出问题16个，提出意见建议19条。"
     assert "每个季度均少于上年同期" in briefing_takeaways.takeaway(by_key["meetings_by_quarter"],
                                                                   frames["meetings_by_quarter"], "zh")
-    monkeypatch.setattr(briefing_takeaways, "_TAKEAWAYS", {})
-    assert briefing_takeaways.takeaway(by_key["issues_by_category"], frames["issues_by_category"], "en") \
-        == "Issues by category: 16 in total."
+    monkeypatch.setattr(briefing_takeaways, "TAKEAWAYS", {})
+    assert briefing_takeaways.takeaway(by_key["issues_by_category"], frames["issues_by_category"], "en") is None
 
 
 def test_pdf_text_map_turns_radicals_into_ordinary_characters():
@@ -213,3 +273,31 @@ def test_pdf_text_map_turns_radicals_into_ordinary_characters():
     fixed = normalised_cmap(cmap)
     assert b"<19> <5DE5>" in fixed and b"<20> <89C1>" in fixed and b"endcmap" in fixed
     assert normalised_cmap(b"begincodespacerange\nendcodespacerange\n1 beginbfchar\n<01> <0020>\nendbfchar\nendcmap") is None
+
+
+def test_pdf_keeps_chinese_unit_names_whole_and_lets_english_ones_wrap(pack):
+    from oversight.briefing_html import report_html
+
+    lang, built, _ = pack
+    html = report_html(built.report)
+    if lang == "zh":
+        assert '<span class="name">省政务服务和大数据管理局</span>' in html
+    else:  # sixty letters on one line would run into the next column
+        assert 'class="name"' not in html
+
+
+def test_pdf_printer_falls_back_to_a_fresh_chromium(monkeypatch):
+    from oversight import briefing_pdf
+
+    html = "<html><head><meta charset='utf-8'></head><body><h1>内部资料 测试</h1></body></html>"
+    assert "内部资料" in PdfReader(io.BytesIO(briefing_pdf.html_to_pdf(html))).pages[0].extract_text()  # the printer
+
+    def broken(self, url):
+        raise RuntimeError("the printing browser died")
+
+    monkeypatch.setattr(briefing_pdf._Printer, "print", broken)
+    cli_calls = []
+    original = briefing_pdf._print_with_cli
+    monkeypatch.setattr(briefing_pdf, "_print_with_cli", lambda *args: cli_calls.append(1) or original(*args))
+    assert "内部资料" in PdfReader(io.BytesIO(briefing_pdf.html_to_pdf(html))).pages[0].extract_text()
+    assert cli_calls == [1]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pandas as pd
@@ -88,7 +89,7 @@ def test_quarter_and_code_columns_become_labels(connection, default_filter):
     assert list(meetings["季度"]) == ["2020Q1", "2020Q2", "2020Q3", "2020Q4"]
     assert meetings["会议数量（次）"].sum() == 232
     categories = export.chart_data_table(queries.run(connection, "issues_by_category", default_filter), "en")
-    assert "Decision procedure" in set(categories["Category"])
+    assert "Decision procedure" in set(categories["Issue category"])
 
 
 def _hostile_frame() -> pd.DataFrame:
@@ -134,12 +135,10 @@ def test_safe_file_name_strips_what_windows_forbids():
     assert len(safe_file_name("长" * 500)) <= 120
 
 
-def test_modebar_download_uses_the_same_name_and_scale(by_unit_frame, default_filter, units, span):
+def test_the_modebar_has_no_camera_past_the_marking_and_the_audit(by_unit_frame, default_filter, units, span):
     context = _context("zh", default_filter, units, span)
     config = export.chart_plotly_config(BY_UNIT, BY_UNIT.build(by_unit_frame, "zh"), context)
-    options = config["toImageButtonOptions"]
-    assert options == {"format": "png", "filename": "问题与建议_按单位_2020Q1-2020Q4", "scale": 2,
-                       "width": 1280, "height": 720}
+    assert config["modeBarButtonsToRemove"] == ["toImage"] and "toImageButtonOptions" not in config
 
 
 def test_chart_downloads_cover_png_svg_csv_xlsx(by_unit_frame, default_filter, units, span):
@@ -175,3 +174,77 @@ def test_without_a_browser_images_explain_and_data_still_downloads(no_browser, b
 
 def test_the_error_message_is_translated():
     assert i18n.t("export.error.no_browser", "zh") != i18n.t("export.error.no_browser", "en")
+
+
+# ---------------------------------------------------------------- every chart's data and file name
+
+_CODES = {"open", "in_progress", "rectified", "proposed", "adopted", "implemented", "written", "in_person", "meeting",
+          "consultation", "special_study", "notification", "secondment", "linked", "standalone", "conduct", "integrity",
+          "decision_procedure", "democratic_centralism", "meeting_discipline", "primary_responsibility", "daily",
+          "attended_meeting", "other"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_charts_data_has_labels_and_translated_headers(connection, default_filter, lang):
+    from oversight import page_charts
+
+    headers = {text for key, text in i18n.catalog(lang).items() if key.startswith("export.column.")}
+    for spec in page_charts.all_charts():
+        table = export.chart_data_table(queries.run(connection, spec.query, default_filter), lang, spec.key)
+        assert set(table.columns) <= headers, f"{spec.key}: untranslated headers {set(table.columns) - headers}"
+        assert len(set(table.columns)) == len(table.columns), f"{spec.key}: two columns share a header"
+        cells = {value for column in table.columns if table[column].dtype == object for value in table[column]}
+        assert not cells & _CODES, f"{spec.key}: codes instead of labels: {cells & _CODES}"
+        assert "ordinal" not in table.columns and "unit_id" not in table.columns
+
+
+def test_suggestion_columns_are_named_as_suggestions(connection, default_filter):
+    run = lambda name: queries.run(connection, name, default_filter)  # noqa: E731
+    status = export.chart_data_table(run("suggestions_by_status"), "zh", "suggestions_by_status")
+    assert list(status.columns) == ["意见建议采纳状态", "意见建议（条）"]
+    assert list(status["意见建议采纳状态"]) == ["已提出", "已采纳", "已落实"]
+    category = export.chart_data_table(run("suggestions_by_category"), "zh", "suggestions_by_category")
+    assert list(category.columns) == ["意见建议类别", "意见建议（条）"]
+    reminders = export.chart_data_table(run("reminders_by_quarter_form"), "zh", "reminders_by_quarter_form")
+    assert list(reminders.columns)[:4] == ["季度", "书面提醒（次）", "面对面提醒（次）", "会议提醒（次）"]
+    statuses = export.chart_data_table(run("issues_by_unit_status"), "en", "issues_by_unit_status")
+    assert {"Rectified", "In progress"} <= set(statuses.columns)
+    link = export.chart_data_table(run("suggestions_by_link"), "en", "suggestions_by_link")
+    assert list(link.iloc[:, 0]) == ["Following an issue", "Stand-alone"]
+
+
+def test_heatmap_data_has_its_quarter(connection, default_filter, frames):
+    frame = queries.run(connection, "meetings_by_unit_quarter", default_filter)
+    table = export.chart_data_table(frame, "en", "meetings_by_unit_quarter")
+    assert list(table.columns) == ["Unit", "Quarter", "Meetings"]
+    meetings = frames["meetings"]
+    in_2020 = meetings[pd.to_datetime(meetings["date"]).dt.year == 2020]
+    q3 = in_2020[pd.to_datetime(in_2020["date"]).dt.quarter == 3]
+    expected = int((q3["unit"] == "research").sum())
+    row = table[(table["Unit"] == "Research Office of the Provincial Government") & (table["Quarter"] == "2020Q3")]
+    assert list(row["Meetings"]) == [expected]
+    assert table["Meetings"].sum() == len(in_2020)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_chart_has_a_file_name_of_one_pattern(default_filter, units, span, lang):
+    from oversight import page_charts
+
+    context = _context(lang, Filter(("counsellors",), Quarter(2020, 1), Quarter(2020, 4)), units, span)
+    pattern = r"^[0-9A-Za-z\u4e00-\u9fff]+(_[0-9A-Za-z\u4e00-\u9fff]+)*_2020Q1-2020Q4$"
+    for spec in page_charts.all_charts():
+        assert f"export.file.{spec.key}" in i18n.catalog(lang), f"{spec.key} has no file name of its own"
+        stem = context.chart_file_stem(spec.key, spec.title(lang))
+        assert re.match(pattern, stem), stem
+    assert context.chart_file_stem("reminders_by_unit", "") == (
+        "日常提醒_按单位和方式_省政府参事室_2020Q1-2020Q4" if lang == "zh"
+        else "reminders_by_unit_Counsellors_Office_of_the_Provincial_Government_2020Q1-2020Q4")
+
+
+@pytest.mark.parametrize("query", ["open_issues", "overdue_issues"])
+def test_issue_lists_have_translated_headers_and_labels(connection, default_filter, query):
+    for lang in ("zh", "en"):
+        headers = {text for key, text in i18n.catalog(lang).items() if key.startswith("export.column.")}
+        table = export.chart_data_table(queries.run(connection, query, default_filter), lang)
+        assert set(table.columns) <= headers, set(table.columns) - headers
+        assert not {"open", "in_progress", "rectified"} & set(table[i18n.t("export.column.status", lang)])

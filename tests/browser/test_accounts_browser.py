@@ -58,3 +58,8 @@ def test_a_download_is_written_to_the_audit_log(page, server_url, audit_log):
     assert '"action":"download"' in lines and name in lines and '"from":"2020Q1"' in lines
     download = [line for line in lines.splitlines() if '"action":"download"' in line][-1]
     assert '"address":"127.0.0.1"' in download  # read when the button was drawn, not on the media request
+    # the screen carries the marking and this viewer's watermark, and the download's audit line the same text
+    expect(page.locator(".oversight-marking")).to_have_text("内部资料 注意保存")
+    watermark = page.locator(".oversight-watermark span").first.inner_text()
+    assert watermark.startswith("本机 20")  # local mode: this computer, then the date and time
+    assert f'"watermark":"{watermark}"' in lines

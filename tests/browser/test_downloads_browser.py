@@ -58,7 +58,8 @@ def test_the_briefing_pack_downloads(page, server_url, output_dir):
     name, data = _download(page, "PPT 演示文稿")
     assert name.endswith(".pptx")
     slides = Presentation(io.BytesIO(data)).slides
-    assert len(slides) == 2 + len(page_charts.all_charts())  # title, key figures, one per chart
+    # title, key figures, one per chart, the open and the overdue issues, the closing summary
+    assert len(slides) == 2 + len(page_charts.all_charts()) + 2 + 1
     (output_dir / name).write_bytes(data)
 
     name, data = _download(page, "PDF 报告")

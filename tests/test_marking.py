@@ -1,0 +1,102 @@
+"""The confidentiality marking and the viewer's watermark: configured, on every image a person can take away,
+escaped on the screen; and the pictures made for the documents (placed size, no title, names that fit)."""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+import pytest
+from PIL import Image
+
+from oversight import charts, export, marking, page_charts, queries
+from oversight.export_names import ExportContext
+
+MOMENT = datetime(2021, 1, 5, 9, 30)
+
+
+def test_default_marking_and_watermark_name_the_viewer_and_the_time(monkeypatch):
+    monkeypatch.delenv("OVERSIGHT_MARKING", raising=False)
+    monkeypatch.delenv("OVERSIGHT_WATERMARK", raising=False)
+    assert marking.for_viewer(None, True, "zh", MOMENT) == marking.Marking("内部资料 注意保存", "本机 2021-01-05 09:30")
+    assert marking.for_viewer("chief", False, "en", MOMENT) == marking.Marking("Internal — handle with care",
+                                                                               "chief 2021-01-05 09:30")
+
+
+def test_marking_and_watermark_are_configurable(monkeypatch):
+    monkeypatch.setenv("OVERSIGHT_MARKING", "秘密 ★ 1年")
+    monkeypatch.setenv("OVERSIGHT_WATERMARK", "off")
+    assert marking.for_viewer("chief", False, "en", MOMENT) == marking.Marking("秘密 ★ 1年", "")
+    monkeypatch.setenv("OVERSIGHT_MARKING", "")
+    assert marking.for_viewer("chief", False, "zh", MOMENT).empty
+
+
+def test_the_screen_overlay_escapes_the_names():
+    html = marking.screen_overlay_html(marking.Marking("内部资料", "<script>alert(1)</script> 2021-01-05 09:30"))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "pointer-events:none" in html  # it never takes a click meant for the page
+    assert marking.screen_overlay_html(marking.NO_MARKING) == ""
+
+
+@pytest.fixture(scope="module")
+def frame(connection, default_filter):
+    return queries.run(connection, charts.OVERVIEW_CHARTS[0].query, default_filter)
+
+
+def _context(connection, default_filter, span, lang="zh") -> ExportContext:
+    return ExportContext.build(lang, default_filter, queries.run(connection, "units"), span.last_day,
+                               marking.Marking("内部资料 注意保存", "chief 2021-01-05 09:30"))
+
+
+def _has_red(image: Image.Image) -> bool:
+    return any(r > 150 and g < 90 and b < 90 for _, (r, g, b) in image.getcolors(maxcolors=1 << 20))
+
+
+def test_every_chart_download_carries_the_marking_and_watermark(connection, default_filter, span, frame):
+    spec = charts.OVERVIEW_CHARTS[0]
+    context = _context(connection, default_filter, span)
+    downloads = {d.kind: d for d in export.chart_downloads(spec, frame, spec.build(frame, "zh"), context)}
+    svg = downloads["svg"].make().decode("utf-8")
+    assert "内部资料 注意保存" in svg and svg.count("chief 2021-01-05 09:30") >= 4  # tiled: a crop keeps one
+    png = Image.open(io.BytesIO(downloads["png"].make())).convert("RGB")
+    corner = png.crop((png.width - 260, png.height - 40, png.width, png.height))  # the marking's corner, red text
+    assert _has_red(corner)
+    plain = Image.open(io.BytesIO(export.figure_png(export.with_subtitle(spec.build(frame, "zh"), "x")))).convert("RGB")
+    assert not _has_red(plain.crop((plain.width - 260, plain.height - 40, plain.width, plain.height)))
+
+
+def test_document_pictures_are_sized_for_the_page_without_their_title(connection, default_filter):
+    mark = marking.Marking("内部资料 注意保存", "chief 2021-01-05 09:30")
+    for spec in page_charts.all_charts():
+        frame = queries.run(connection, spec.query, default_filter)
+        for lang in ("zh", "en"):
+            figure = export.document_figure(spec.build(frame, lang), mark)
+            width, height = export.document_size(figure)
+            assert width == export.DOCUMENT_WIDTH
+            assert export.DOCUMENT_MIN_HEIGHT <= height <= export.DOCUMENT_MAX_HEIGHT
+            assert not figure.layout.title.text, f"{spec.key}: the slide or the caption gives the title"
+            texts = [annotation.text for annotation in figure.layout.annotations]
+            assert "内部资料 注意保存" in texts and "chief 2021-01-05 09:30" in texts
+            # the labels beside horizontal bars leave the bars at least half of the picture
+            assert (figure.layout.margin.l or 0) <= export.DOCUMENT_WIDTH * 0.45
+
+
+def test_long_english_unit_names_wrap_onto_two_lines(connection, default_filter):
+    spec = charts.OVERVIEW_CHARTS[0]
+    figure = export.document_figure(spec.build(queries.run(connection, spec.query, default_filter), "en"))
+    labels = list(figure.data[0].y)
+    assert "Provincial Government Services<br>and Big Data Administration" in labels
+    assert all(label.count("<br>") <= 1 for label in labels)
+    assert export.document_size(figure)[1] == export.DOCUMENT_MAX_HEIGHT
+
+
+def test_pictures_print_chart_text_at_ten_points_or_more():
+    """13 px, the charts' smallest text, at the placed width: 16 cm of A4, and 8.2 in of a slide printed on A4."""
+    from oversight import briefing_docx, briefing_pptx
+
+    docx_pt_per_px = briefing_docx._PICTURE_WIDTH.pt / export.DOCUMENT_WIDTH  # noqa: SLF001
+    assert 13 * docx_pt_per_px >= 10
+    slide_height_pt = briefing_pptx._PICTURE_MAX_HEIGHT.pt  # noqa: SLF001
+    slide_width_pt = min(briefing_pptx._PICTURE_MAX_WIDTH.pt,  # noqa: SLF001
+                         slide_height_pt * export.DOCUMENT_WIDTH / export.DOCUMENT_MAX_HEIGHT)
+    a4_landscape_scale = 29.7 / 33.867  # a 13.33 in slide printed across A4
+    assert 13 * slide_width_pt / export.DOCUMENT_WIDTH * a4_landscape_scale >= 10

@@ -1,0 +1,140 @@
+"""The briefing's PPTX and DOCX as a reader sees them: rendered by LibreOffice (as WPS and Office would lay
+them out), each page turned into a picture in ``test-output/office/`` to look at, and read back.
+
+Needs Debian's ``libreoffice-impress`` and ``libreoffice-writer`` (``make system`` installs them).
+"""
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import unicodedata
+from pathlib import Path
+
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+
+from oversight import briefing, i18n, marking, page_charts
+
+pytestmark = pytest.mark.office
+
+OUTPUT = Path(__file__).resolve().parent.parent / "test-output" / "office"
+MARKINGS = {"zh": "内部资料 注意保存", "en": "Internal — handle with care"}
+WATERMARK = "leader1 2021-01-05 09:30"
+
+
+def _soffice() -> str:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    if not found:
+        pytest.fail("LibreOffice is missing: run `make system` (apt-get install libreoffice-impress libreoffice-writer)")
+    return found
+
+
+def _to_pdf(source: Path, profile: Path) -> Path:
+    subprocess.run([_soffice(), "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "pdf",
+                    "--outdir", str(source.parent), str(source)], check=True, capture_output=True, timeout=300)
+    target = source.with_suffix(".pdf")
+    assert target.is_file() and target.stat().st_size > 0, f"LibreOffice made no PDF of {source.name}"
+    return target
+
+
+def _pages_as_pictures(pdf: Path) -> list[Path]:
+    prefix = pdf.with_suffix("")
+    for old in pdf.parent.glob(f"{prefix.name}-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(prefix)], check=True, timeout=300)
+    return sorted(pdf.parent.glob(f"{prefix.name}-*.png"))
+
+
+def _flat(text: str) -> str:
+    """Text as compared: no spaces (LibreOffice spaces out Latin inside Chinese), ligatures and widths folded."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _page_texts(pdf: Path) -> list[str]:
+    # NFKC: the printed text uses ligatures (ﬃ) that are one glyph but three letters
+    return [unicodedata.normalize("NFKC", page.extract_text() or "") for page in PdfReader(pdf).pages]
+
+
+@pytest.fixture(scope="module", params=["zh", "en"])
+def rendered(request, connection, default_filter, tmp_path_factory):
+    lang = request.param
+    pack = briefing.build_briefing_pack(connection, default_filter, lang, page_charts.all_charts(),
+                                        formats=("pptx", "docx", "pdf"),
+                                        marking=marking.Marking(MARKINGS[lang], WATERMARK))
+    folder = OUTPUT / lang
+    folder.mkdir(parents=True, exist_ok=True)
+    profile = tmp_path_factory.mktemp("libreoffice-profile")
+    files = {}
+    for file_format, stem in (("pptx", "slides"), ("docx", "report")):  # one PDF name each
+        source = folder / f"{stem}.{file_format}"
+        source.write_bytes(pack.files[file_format])
+        files[file_format] = _to_pdf(source, profile)
+    printed = folder / "print.pdf"
+    printed.write_bytes(pack.files["pdf"])
+    files["print"] = printed
+    return lang, pack, files
+
+
+def test_every_slide_renders_with_its_marking(rendered):
+    lang, pack, files = rendered
+    slides = len(Presentation(io.BytesIO(pack.files["pptx"])).slides)
+    pictures = _pages_as_pictures(files["pptx"])
+    assert len(pictures) == slides == 2 + 18 + 2 + 1  # title, key figures, 18 charts, 2 issue tables, summary
+    texts = _page_texts(files["pptx"])
+    for number, text in enumerate(texts, start=1):
+        flat = _flat(text)
+        assert _flat(MARKINGS[lang]) in flat, f"slide {number} has no marking"
+        assert _flat(WATERMARK) in flat, f"slide {number} has no watermark"
+    assert _flat(pack.report.sections[0].takeaway) in _flat(texts[2])
+
+
+def _heading_ends_page(text: str, headings: list[str]) -> str | None:
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    body = [line for line in lines if not re.fullmatch(r"(第\s*\d+\s*页|Page\s*\d+)", line)
+            and line not in (MARKINGS["zh"], MARKINGS["en"]) and WATERMARK not in line]
+    last = body[-1] if body else ""
+    return next((heading for heading in headings if last.replace(" ", "") == heading.replace(" ", "")), None)
+
+
+def test_every_report_page_renders_headed_marked_and_without_a_stranded_heading(rendered):
+    lang, pack, files = rendered
+    pictures = _pages_as_pictures(files["docx"])
+    texts = _page_texts(files["docx"])
+    assert len(pictures) == len(texts)
+    assert 8 <= len(texts) <= 16, f"{len(texts)} pages for 18 charts: two charts to a page expected"
+    headings = [i18n.t(f"export.report.{key}", lang) for key in
+                ("overview", "figures", "details", "problems", "next_steps", "open_heading", "overdue_heading",
+                 "analysis_heading")]
+    joined = _flat("".join(texts))
+    for heading in headings:
+        assert _flat(heading) in joined
+    for number, text in enumerate(texts, start=1):
+        assert _flat(MARKINGS[lang]) in _flat(text), f"page {number} has no marking"
+        stranded = _heading_ends_page(text, headings)
+        assert stranded is None, f"page {number} ends with the heading {stranded!r}"
+
+
+@pytest.mark.parametrize("document", ["docx", "print"])
+def test_unit_names_are_never_split_across_lines(rendered, document):
+    """In the printed PDF nowhere; in the Word report within its tables (Word breaks Chinese body text anywhere,
+    as every Chinese document does)."""
+    lang, pack, files = rendered
+    if document == "print":
+        _pages_as_pictures(files["print"])  # to look at beside the LibreOffice pages
+    lines = [line for text in _page_texts(files[document]) for line in text.splitlines()]
+    if document == "docx" and lang == "zh":
+        lines = [line for line in lines if re.search(r"\d{4}-\d{2}-\d{2}", line)]  # the issue tables' rows
+    names = set(pack.report.open_issues["name_zh" if lang == "zh" else "name_en"])
+    assert names
+    words = {word for line in lines for word in re.findall(r"[A-Za-z']+", line)}
+    for name in names:
+        if lang == "en":  # an English name may wrap between its words, never inside one
+            assert set(re.findall(r"[A-Za-z']+", name)) <= words, f"{name} is broken inside a word"
+            continue
+        assert any(name in line for line in lines), f"{name} is broken across lines"
+        if lang == "zh":  # a Chinese name has no spaces: a break inside it leaves a piece at a line's end
+            for cut in range(2, len(name) - 1):
+                assert not any(line.endswith(name[:cut]) for line in lines), f"{name} breaks after {name[:cut]!r}"

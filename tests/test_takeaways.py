@@ -1,0 +1,184 @@
+"""Every chart's one-line reading: its own (no generic sum), and every number in it is the chart's own data.
+
+The expected figures are recomputed here with plain pandas from the same frame the chart is drawn from,
+independently of ``briefing_takeaways``; a shown figure may differ from the exact one only by its rounding.
+"""
+from __future__ import annotations
+
+import re
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+import pytest
+
+from oversight import briefing_takeaways, charts, i18n, page_charts, queries
+from oversight.filters import Filter, Quarter
+
+FILTERS = {
+    "2020, all units": Filter((), Quarter(2020, 1), Quarter(2020, 4)),
+    "2019 H1 (no year earlier)": Filter((), Quarter(2019, 1), Quarter(2019, 2)),
+    "2020 Q4, one quarter": Filter((), Quarter(2020, 4), Quarter(2020, 4)),
+    "one unit, 2020": Filter(("gov_office",), Quarter(2020, 1), Quarter(2020, 4)),
+    "one unit, Q2-Q3 (some charts empty)": Filter(("petitions",), Quarter(2020, 2), Quarter(2020, 3)),
+    "two units, 2020 Q3": Filter(("research", "data_admin"), Quarter(2020, 3), Quarter(2020, 3)),
+    "empty (before the records)": Filter((), Quarter(2017, 1), Quarter(2017, 4)),
+}
+_QUARTER = {"zh": re.compile(r"(\d{4})年第(\d)季度"), "en": re.compile(r"(\d{4}) Q(\d)")}
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _half_up(value: float) -> float:
+    return float(Decimal(str(float(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _share(part: float, whole: float) -> float:
+    return part / whole * 100
+
+
+def _facts(key: str, frame: pd.DataFrame) -> tuple[list[float], list[float]]:
+    """(figures the reading must state, further figures it may state), from the chart's frame."""
+    total = lambda column: float(frame[column].sum())  # noqa: E731
+    if key == "issues_suggestions_by_unit":
+        return [total("issues"), total("suggestions")], [frame["issues"].max()]
+    if key == "meetings_by_quarter":
+        must = [total("meetings")]
+        before = frame["prev_meetings"].fillna(0)
+        if (before > 0).all():
+            must.append(abs(_share(total("meetings") - before.sum(), before.sum())))
+        return must, [float((frame["meetings"] < before).sum())]
+    if key in ("issues_by_category", "issues_by_source", "suggestions_by_category", "reminders_by_form"):
+        value = frame.columns[-1]
+        return [total(value)], [frame[value].max(), _share(frame[value].max(), total(value))]
+    if key == "meeting_duration_by_quarter":
+        held = frame.dropna(subset=["avg_duration_min"])
+        minutes = [_half_up(v) for v in held["avg_duration_min"]]
+        return [minutes[0], minutes[-1]], [abs(minutes[-1] - minutes[0]), *held["prev_avg_duration_min"].dropna()]
+    if key == "meeting_shares_by_quarter":
+        held = frame[frame["meetings"] > 0]
+        overall = [_share(held[c].sum(), held["meetings"].sum()) for c in ("prereviewed", "attended", "merged")]
+        return overall, [_share(p, m) for p, m in zip(held["prereviewed"], held["meetings"])]
+    if key == "meetings_by_unit_quarter":
+        per_unit = frame.groupby("unit_id")["meetings"].sum()
+        per_quarter = frame.groupby("quarter_key")["meetings"].sum()
+        return [per_unit.max()] if len(per_unit) == 1 else [per_unit.max(), per_unit.min()], \
+            [*per_quarter, per_unit.sum()]
+    if key == "issues_by_unit_status":
+        parts = [total("rectified"), total("in_progress"), total("open")]
+        return [sum(parts), *parts, _share(parts[0], sum(parts))], [(frame["open"] + frame["in_progress"]).max()]
+    if key == "suggestions_by_unit":
+        parts = [total("implemented"), total("adopted"), total("proposed")]
+        return [sum(parts), *parts, _share(parts[0] + parts[1], sum(parts))], [frame["proposed"].max()]
+    if key == "suggestions_by_status":
+        counts = dict(zip(frame["status"], frame["suggestions"]))
+        whole = total("suggestions")
+        parts = [counts.get(s, 0) for s in ("implemented", "adopted", "proposed")]
+        return [whole, *parts, *(_share(p, whole) for p in parts), _share(parts[0] + parts[1], whole)], []
+    if key == "suggestions_by_link":
+        counts = dict(zip(frame["link"], frame["suggestions"]))
+        whole = total("suggestions")
+        return [whole, counts.get("linked", 0), counts.get("standalone", 0), _share(counts.get("linked", 0), whole)], []
+    if key in ("reminders_by_quarter_form", "reminders_by_unit"):
+        forms = frame[["written", "in_person", "meeting"]]
+        per_row = forms.sum(axis=1)
+        return [per_row.sum()], [*per_row, *forms.sum(), *(_share(v, per_row.sum()) for v in forms.sum())]
+    if key in ("activities_by_unit", "activities_by_quarter"):
+        kinds = frame[["consultation", "special_study", "notification", "secondment"]]
+        return list(kinds.sum()), [*kinds.sum(axis=1)]
+    if key == "unit_trends":
+        return [total(c) for c in ("meetings", "issues", "suggestions", "reminders")], [frame["meetings"].max()]
+    raise AssertionError(f"no expected figures written for {key}: add them here with the takeaway")
+
+
+def _shown_numbers(text: str, lang: str, frame: pd.DataFrame) -> list[float]:
+    quarters = set(zip(frame["year"], frame["quarter"])) if {"year", "quarter"} <= set(frame.columns) else \
+        {(k // 10, k % 10) for k in frame.get("quarter_key", [])}
+    for year, quarter in _QUARTER[lang].findall(text):
+        assert (int(year), int(quarter)) in quarters, f"{year} Q{quarter} is not a quarter of the chart: {text}"
+    return [float(n) for n in _NUMBER.findall(_QUARTER[lang].sub("", text))]
+
+
+def _matches(shown: float, expected: float) -> bool:
+    return abs(shown - float(expected)) <= 0.05 + 1e-9  # shown with one decimal at most, rounded half up
+
+
+def test_every_chart_has_a_reading_of_its_own():
+    missing = [spec.key for spec in page_charts.all_charts() if spec.key not in briefing_takeaways.TAKEAWAYS]
+    assert not missing, f"charts without a takeaway (write one in briefing_takeaways): {missing}"
+    unknown = charts.ChartSpec("new_chart", "issues_by_category", charts.make_issues_by_category_figure, ("issues",))
+    assert briefing_takeaways.takeaway(unknown, pd.DataFrame({"category": ["conduct"], "issues": [3]}), "zh") is None
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("filter_name", list(FILTERS))
+def test_every_number_in_every_reading_is_the_charts_own(connection, filter_name, lang):
+    filter_ = FILTERS[filter_name]
+    for spec in page_charts.all_charts():
+        frame = queries.run(connection, spec.query, filter_)
+        text = briefing_takeaways.takeaway(spec, frame, lang)
+        assert text and text.endswith("。" if lang == "zh" else ".")
+        assert "合计" not in text and "in total" not in text
+        if charts.is_empty(frame, spec.value_columns):
+            assert text == i18n.t("export.takeaway.no_data", lang) + i18n.t("export.takeaway.end", lang)
+            continue
+        must, may = _facts(spec.key, frame)
+        shown = _shown_numbers(text, lang, frame)
+        for expected in must:
+            assert any(_matches(n, expected) for n in shown), f"{spec.key}: {expected} missing from {text!r}"
+        # small whole numbers are counts of quarters, units or tied names, which the frame's length bounds
+        allowed = [*must, *may, *range(0, len(frame) + 1)]
+        for number in shown:
+            assert any(_matches(number, fact) for fact in allowed), f"{spec.key}: {number} is not the chart's: {text!r}"
+
+
+def test_readings_for_the_article_year(connection, default_filter):
+    frames = {spec.key: queries.run(connection, spec.query, default_filter) for spec in page_charts.all_charts()}
+    specs = {spec.key: spec for spec in page_charts.all_charts()}
+
+    def read(key: str, lang: str) -> str:
+        return briefing_takeaways.takeaway(specs[key], frames[key], lang)
+
+    assert read("issues_suggestions_by_unit", "zh") == "省政府办公厅指出问题最多（3个）；共指出问题16个，提出意见建议19条。"
+    # the issue's examples: none of these is a sum of the first column any more
+    assert read("issues_by_unit_status", "zh").startswith("共指出问题16个，其中已整改9个、整改中7个、未整改0个，整改率56.3%")
+    assert read("suggestions_by_unit", "zh").startswith("共提出意见建议19条，其中已落实7条、已采纳5条、已提出待采纳7条，采纳率63.2%")
+    assert read("reminders_by_quarter_form", "zh").startswith("共开展日常提醒42次")
+    assert read("activities_by_unit", "zh").startswith("共开展定期会商11次、专题研究17次、工作通报13次、抽调参与办案5次")
+    assert "73.3分钟" in read("meeting_duration_by_quarter", "zh") and "72.1分钟" in read("meeting_duration_by_quarter", "zh")
+    assert "295.4" not in read("meeting_duration_by_quarter", "zh")
+    assert read("meeting_shares_by_quarter", "zh").startswith("全期议题提前报送审核的会议占62.1%")
+    # ties are named together, with the English plural right
+    assert "省政务服务和大数据管理局、省地方志编纂委员会办公室（各33次）" in read("meetings_by_unit_quarter", "zh")
+    assert read("suggestions_by_category", "en").startswith(
+        "2 categories tie for the most suggestions, 4 suggestions each (21.1% each): conduct and decision procedure")
+    assert "written and face-to-face lead with 15 reminders each" in read("reminders_by_form", "en")
+    assert read("issues_by_category", "en") == "Most issues concern decision procedure: 4 issues, 25.0% of the 16 issues."
+
+
+def test_singular_and_missing_comparisons(connection):
+    one = Filter(("petitions",), Quarter(2020, 2), Quarter(2020, 3))
+    specs = {spec.key: spec for spec in page_charts.all_charts()}
+    status = briefing_takeaways.takeaway(specs["issues_by_unit_status"], queries.run(connection, "issues_by_unit_status", one), "en")
+    assert status.startswith("Of 1 issue, 1 rectified")
+    meetings = queries.run(connection, "meetings_by_quarter", Filter((), Quarter(2020, 1), Quarter(2020, 4)))
+    unknown = meetings.assign(prev_meetings=float("nan"), prev_avg_duration_min=float("nan"))
+    assert briefing_takeaways.takeaway(specs["meetings_by_quarter"], unknown, "zh") == "本期会议232次；上年同期无可比数据。"
+    assert briefing_takeaways.takeaway(specs["meeting_duration_by_quarter"], unknown, "en").endswith(
+        "; no comparable data for a year earlier.")
+    partial = meetings.assign(prev_meetings=[float("nan"), 77, 84, 93])
+    assert briefing_takeaways.takeaway(specs["meetings_by_quarter"], partial, "en") == (
+        "232 meetings this period; fewer than a year earlier in 3 of the 3 quarters with comparable data.")
+
+
+_HALF_WIDTH_IN_CHINESE = re.compile(r"[\u4e00-\u9fff][(),:;!?]|[(),:;!?][\u4e00-\u9fff]")
+
+
+def test_chinese_text_uses_full_width_punctuation(connection, default_filter):
+    from oversight import summary
+
+    texts = [briefing_takeaways.takeaway(spec, queries.run(connection, spec.query, f), "zh")
+             for spec in page_charts.all_charts() for f in (default_filter, FILTERS["one unit, Q2-Q3 (some charts empty)"])]
+    texts += summary.written_summary(lambda name, filter_: queries.run(connection, name, filter_), default_filter, "zh")
+    texts += [text for key, text in i18n.catalog("zh").items() if key.startswith(("export.", "marking."))]
+    offending = [text for text in texts if _HALF_WIDTH_IN_CHINESE.search(text)]
+    assert not offending, offending  # 党组（党委）, not 党组(党委)
+    assert any("党组（党委）" in text for text in texts)
