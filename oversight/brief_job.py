@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Sequence
 
-from oversight import accounts, atomic, briefing, i18n, page_charts
+from oversight import accounts, atomic, briefing, i18n, marking, page_charts
 from oversight.alert_text import markdown_escape
 from oversight.export_names import period_code
 from oversight.filters import DataSpan, Filter, Quarter
@@ -45,10 +45,15 @@ def query_runner(connection: Any, scope: accounts.Scope):
 
 def build(connection: Any, account: accounts.Account, filter_: Filter, lang: str,
           formats: Sequence[str] = briefing.FORMATS) -> briefing.BriefingPack:
-    """The pack for ``filter_`` as ``account`` sees it; raises ``export.ImageRendererMissing`` without Chromium."""
+    """The pack for ``filter_`` as ``account`` sees it; raises ``export.ImageRendererMissing`` without Chromium.
+
+    Like every export it carries the confidentiality marking and a watermark naming whom it was made for
+    (本机 for the local user) and when.
+    """
     ordered = tuple(fmt for fmt in briefing.FORMATS if fmt in formats)
+    made_for = marking.for_viewer(account.username, account.source == accounts.LOCAL, lang)
     return briefing.build_briefing_pack(query_runner(connection, account.scope), filter_, lang,
-                                        page_charts.all_charts(), formats=ordered)
+                                        page_charts.all_charts(), formats=ordered, marking=made_for)
 
 
 @dataclass(frozen=True)

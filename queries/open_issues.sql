@@ -1,7 +1,7 @@
 -- Issues raised in the range that were not rectified by the as-of date ($period_end) (整改未到位), oldest first.
 -- Parameters: $units (empty = all), $period_start, $period_end (the as-of date).
 -- Output: issue_id, unit_id, name_zh, name_en, date_raised, category, description,
---         status (at the as-of date: an issue rectified later was still in progress then), due_date, overdue.
+--         status (at the as-of date: an issue rectified later was still in progress then), due_date.
 with scoped_issues as (
     select * from issues
     where in_units(unit, $units) and in_period(date_raised, $period_start, $period_end)
@@ -17,8 +17,7 @@ final as (
         scoped_issues.category,
         scoped_issues.description,
         status_at(scoped_issues.status, scoped_issues.rectified_date, $period_end) as status,
-        scoped_issues.due_date,
-        overdue_at(scoped_issues.status, scoped_issues.rectified_date, scoped_issues.due_date, $period_end) as overdue
+        scoped_issues.due_date
     from scoped_issues
     join units on units.unit_id = scoped_issues.unit
     -- the same test as kpi_totals' issues_rectified, so open + rectified = issues

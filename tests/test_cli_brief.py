@@ -50,7 +50,18 @@ def _page_pack(query: dict | None = None):
     ({"unit": "petitions", "from": "2020Q2", "to": "2020Q4", "lang": "en"},
      ["--unit", "petitions", "--from", "2020Q2", "--to", "2020Q4", "--lang", "en"]),
 ], ids=["default", "unit-range-en"])
-def test_brief_writes_what_the_page_builds(private_settings, tmp_path, capsys, query, argv):
+def test_brief_writes_what_the_page_builds(private_settings, tmp_path, capsys, monkeypatch, query, argv):
+    # the watermark names the viewer and the minute: both builds made in the same minute, by the local user
+    import datetime as real
+
+    from oversight import marking
+
+    class FixedClock(real.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return cls(2021, 1, 5, 9, 30)
+
+    monkeypatch.setattr(marking, "datetime", FixedClock)
     built_for, lang, page_pack = _page_pack(query)
     status = main(["brief", *argv, "--out", str(tmp_path / "out")])
     out = capsys.readouterr().out
@@ -159,7 +170,9 @@ send = ["brief"]
         assert attachment.get_filename() == "派驻监督工作简报_2020Q1-2020Q4.pdf"
         pdf = PdfReader(io.BytesIO(attachment.get_content()))
         assert pdf.metadata.title == "2020年度派驻监督工作情况"
-        assert pdf.pages[0].extract_text().startswith("2020年度派驻监督工作情况")
+        first_page = pdf.pages[0].extract_text()
+        # the marking and the watermark (made for this computer's user) lead the page, then the title
+        assert first_page.startswith("内部资料 注意保存\n本机 ") and "2020年度派驻监督工作情况" in first_page
         assert "指出问题16个" in mail.get_body(("plain",)).get_content()
 
         # the same quarter range again: built and written, but not sent twice
