@@ -72,8 +72,10 @@ def measure_folder(browser, label: str, folder: Path, dashboard_path: str, warm_
         if profile:
             from bench.peer import profile as chrome_profile
             _log(f"  {label}: Chrome trace of a warm Overview load …")
-            result["oversight_profile"] = chrome_profile.trace_warm_visit(browser, products[0].url, products[0].probe,
-                                                                          products[0].argument)
+            trace_file = superset.HOME.parent / "peer-traces" / f"oversight-warm-{label}.json"
+            result["oversight_profile"] = chrome_profile.trace_warm_visit(
+                browser, products[0].url, products[0].probe, products[0].argument, save_to=trace_file)
+            result["oversight_profile"]["trace_file"] = str(trace_file.relative_to(superset.ROOT))
     return result
 
 

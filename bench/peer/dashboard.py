@@ -126,10 +126,12 @@ def build(api: SupersetApi, label: str, duckdb_file: Path, year: int, as_of: dat
     })["id"]
     dataset_ids = {}
     for name, source in spec["datasets"].items():
-        body = {"database": database_id, "schema": "main", "table_name": source.get("table", name)}
-        if "sql" in source:
-            body["sql"] = source["sql"]
-        dataset_ids[name] = api.post("/api/v1/dataset/", body)["id"]
+        # Every dataset is a SQL one named after its folder: with SQLite metadata a dataset's table_name is
+        # unique across all databases (Superset's migration that relaxed it does not run on SQLite), so the
+        # second folder's `issues` could not be added as a table. DuckDB plans `select *` away.
+        sql = source.get("sql") or f"select * from {source['table']}"
+        dataset_ids[name] = api.post("/api/v1/dataset/", {"database": database_id, "schema": "main",
+                                                          "table_name": f"{name} ({label})", "sql": sql})["id"]
     for chart in spec["charts"]:
         _mark_temporal(api, dataset_ids[chart["dataset"]], chart["time_column"])
     dashboard_id = api.post("/api/v1/dashboard/", {"dashboard_title": spec["title"], "slug": slug,

@@ -12,6 +12,7 @@ import json
 import re
 import time
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from bench.browser_bench import TIMEOUT_MS
@@ -36,12 +37,14 @@ _KIND_OF_EVENT = {
                 "ResourceFinish", "ResourceReceivedData"},
 }
 _KIND = {name: kind for kind, names in _KIND_OF_EVENT.items() for name in names}
-_LIBRARIES = (("plotly", re.compile(r"/PlotlyChart\.[^/]*\.js")), ("react", re.compile(r"/react(-dom)?\.[^/]*\.js")),
-              ("streamlit (index bundle)", re.compile(r"/index\.[^/]*\.js")))
+_LIBRARIES = (("plotly", re.compile(r"/PlotlyChart\.[^/]*\.js$")),
+              ("react", re.compile(r"/react(-dom)?\.[^/]*\.js$")),
+              ("css-in-js (emotion, styled-components)", re.compile(r"/(emotion-|styled-components)[^/]*\.js$")),
+              ("streamlit (its other chunks)", re.compile(r"/static/js/[^/]*\.js$")))
 
 
-def trace_warm_visit(browser, url: str, probe: str, argument: Any) -> dict[str, Any]:
-    """Visit once to warm the browser cache, then trace a second visit in a new tab."""
+def trace_warm_visit(browser, url: str, probe: str, argument: Any, save_to: Path | None = None) -> dict[str, Any]:
+    """Visit once to warm the browser cache, then trace a second visit in a new tab (saved for DevTools)."""
     context = browser.new_context(viewport={"width": 1500, "height": 1300}, locale="zh-CN")
     try:
         for traced in (False, True):
@@ -52,7 +55,12 @@ def trace_warm_visit(browser, url: str, probe: str, argument: Any) -> dict[str, 
             page.goto(url, wait_until="commit")
             page.wait_for_function(probe, arg=argument, polling="raf", timeout=TIMEOUT_MS)
             seconds = time.perf_counter() - started
-            trace = json.loads(browser.stop_tracing()) if traced else None
+            if traced:
+                raw = browser.stop_tracing()
+                trace = json.loads(raw)
+                if save_to is not None:
+                    save_to.parent.mkdir(parents=True, exist_ok=True)
+                    save_to.write_bytes(raw)
             page.close()
         summary = summarise(trace["traceEvents"] if isinstance(trace, dict) else trace)
         summary["visit_s"] = seconds
@@ -97,12 +105,13 @@ def _by_kind(events: list[dict], thread: tuple[int, int]) -> dict[str, float]:
     return {kind: round(ms, 1) for kind, ms in sorted(totals.items())}
 
 
-def _by_library(events: list[dict]) -> dict[str, float]:
-    """Sampled JavaScript time (ms) by the script file of the deepest frame that has one."""
+def _by_library(events: list[dict], pid: int) -> dict[str, float]:
+    """Sampled time (ms) of the page's renderer by the script file of the deepest frame that has one;
+    "program" is the renderer's own native work (style, layout, paint), as V8's profiler names it."""
     nodes: dict[tuple[int, int], dict] = {}
     samples: list[tuple[tuple[int, int], float]] = []
     for event in events:
-        if event.get("name") != "ProfileChunk":
+        if event.get("name") != "ProfileChunk" or event["pid"] != pid:
             continue
         data = event["args"]["data"]
         profile = data.get("cpuProfile", {})
@@ -118,7 +127,7 @@ def _by_library(events: list[dict]) -> dict[str, float]:
         while node is not None:
             frame = node["callFrame"]
             if frame.get("url"):
-                label = next((name for name, pattern in _LIBRARIES if pattern.search(frame["url"])), "other scripts")
+                label = next((name for name, pattern in _LIBRARIES if pattern.search(frame["url"])), "other")
                 break
             if frame.get("functionName") in ("(idle)", "(program)", "(garbage collector)", "(root)"):
                 label = frame["functionName"].strip("()")
@@ -130,4 +139,4 @@ def _by_library(events: list[dict]) -> dict[str, float]:
 
 def summarise(events: list[dict]) -> dict[str, Any]:
     thread = _main_thread(events)
-    return {"main_thread_ms": _by_kind(events, thread), "javascript_ms": _by_library(events)}
+    return {"main_thread_ms": _by_kind(events, thread), "javascript_ms": _by_library(events, thread[0])}
