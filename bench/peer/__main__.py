@@ -71,11 +71,13 @@ def measure_folder(browser, label: str, folder: Path, dashboard_path: str, warm_
         result.update(settle_s=settle, load_before=load_before, load_after=_load())
         if profile:
             from bench.peer import profile as chrome_profile
-            _log(f"  {label}: Chrome trace of a warm Overview load …")
-            trace_file = superset.HOME.parent / "peer-traces" / f"oversight-warm-{label}.json"
-            result["oversight_profile"] = chrome_profile.trace_warm_visit(
-                browser, products[0].url, products[0].probe, products[0].argument, save_to=trace_file)
-            result["oversight_profile"]["trace_file"] = str(trace_file.relative_to(superset.ROOT))
+            result["profile"] = {}
+            for product in products:
+                _log(f"  {label}: Chrome trace of a warm {product.name} load …")
+                trace_file = superset.HOME.parent / "peer-traces" / f"{product.name}-warm-{label}.json"
+                result["profile"][product.name] = chrome_profile.trace_warm_visit(
+                    browser, product.url, product.probe, product.argument, save_to=trace_file)
+                result["profile"][product.name]["trace_file"] = str(trace_file.relative_to(superset.ROOT))
     return result
 
 
@@ -157,10 +159,10 @@ def main(argv: list[str] | None = None) -> int:
     result_rows = rows(raw)
     print(table(result_rows))
     for label, result in raw.items():
-        if "oversight_profile" in result:
-            profile = result["oversight_profile"]
-            print(f"\nOversight, warm Overview load ({label}), main thread ms: {profile['main_thread_ms']}")
-            print(f"JavaScript by library, sampled ms: {profile['javascript_ms']}")
+        for name, profile in result.get("profile", {}).items():
+            print(f"\n{name}, a warm load traced ({label}, {profile['visit_s']:.2f} s), main thread ms: "
+                  f"{profile['main_thread_ms']}")
+            print(f"  sampled time by script, ms: {profile['javascript_ms']}")
     write_results({
         "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
