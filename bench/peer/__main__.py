@@ -57,7 +57,7 @@ def build_dashboards(folders: dict[str, Path]) -> dict[str, str]:
 
 def measure_folder(browser, label: str, folder: Path, dashboard_path: str, warm_runs: int,
                    profile: bool) -> dict[str, Any]:
-    superset.drop_results_cache()
+    superset.drop_caches()
     with Server("app.py", folder) as oversight, superset.Gunicorn() as peer:
         settle = {"oversight_s": measure.wait_until_idle(oversight.process.pid),
                   "superset_s": measure.wait_until_idle(peer.process.pid)}

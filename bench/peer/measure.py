@@ -5,7 +5,7 @@ canvas), every key figure shows its value (st.metric; Superset's big number), an
 (no spinner). Polled every animation frame, timed from navigation to drawn. "Warm" is bench/browser_bench.py's:
 a new tab in a browser that has been there before (static files cached), the server having answered the
 same view already; for Superset that includes its results cache. A first visit is from a browser profile
-with nothing cached, to a server that has just started and settled, with Superset's results cache emptied.
+with nothing cached, to a server that has just started and settled, with Superset's caches (results, metadata) emptied.
 
 Bytes on a first visit: every HTTP response's encodedDataLength (the bytes on the wire, compressed as sent,
 headers included) plus every WebSocket frame's payload, as Chromium's DevTools protocol reports them.

@@ -85,9 +85,10 @@ def initialise(log=print) -> None:
     INITIALISED.write_text("ok\n")
 
 
-def drop_results_cache() -> None:
-    """A first visit after start computes its queries, as Oversight's does: no results left from a last run."""
-    shutil.rmtree(HOME / "cache" / "data", ignore_errors=True)
+def drop_caches() -> None:
+    """A first visit after start computes its queries and reads its dashboard's metadata, as Oversight's
+    does: no results or metadata responses left on disk from a last run."""
+    shutil.rmtree(HOME / "cache", ignore_errors=True)
 
 
 class Gunicorn:
