@@ -1,6 +1,6 @@
 """``make bench-peer``: Oversight's Overview against the same dashboard in Apache Superset 6.1, side by side.
 
-    python -m bench.peer [--meetings 1000000] [--warm-runs 9] [--no-profile]
+    python -m bench.peer [--meetings 1000000] [--warm-runs 9] [--no-profile] [--only sample|scale]
 
 Superset runs from its own virtualenv under test-output/superset-peer/ (``make bench-peer`` installs it),
 with SQLite metadata and the data folder as a read-only DuckDB file; the dashboard is built through its
