@@ -119,14 +119,20 @@ def test_results_file_keeps_the_other_benchmarks_keys(tmp_path, monkeypatch):
 
 def test_ratio_rows_compare_oversight_to_superset():
     raw = {"sample": {
-        "oversight": {"warm_median_s": 1.5, "first_visit_s": 3.0, "first_visit_traffic": {"bytes": 2_000_000}},
-        "superset": {"warm_median_s": 3.0, "first_visit_s": 4.0, "first_visit_traffic": {"bytes": 4_000_000}},
+        "oversight": {"warm_median_s": 1.5, "first_visit_s": 3.0, "first_visit_traffic": {"bytes": 2_000_000},
+                      "warm_cpu_median_s": {"total": 0.5}},
+        "superset": {"warm_median_s": 3.0, "first_visit_s": 4.0, "first_visit_traffic": {"bytes": 4_000_000},
+                     "warm_cpu_median_s": {"total": 2.0}},
     }}
     rows = peer_main.rows(raw)
     assert [(r["measure"], r["ratio"], r["met"]) for r in rows] == [
         ("sample, warm median", 0.5, True), ("sample, first visit after start", 0.75, False),
+        ("sample, CPU per warm visit (browser + server)", 0.25, None),
         ("sample, bytes on a first visit", 0.5, True)]
-    assert "| sample, warm median | 1.50 s | 3.00 s | 0.50× | ≤ 0.6× | yes |" in peer_main.table(rows)
+    text = peer_main.table(rows)
+    assert "| sample, warm median | 1.50 s | 3.00 s | 0.50× | ≤ 0.6× | yes |" in text
+    assert "| sample, first visit after start | 3.00 s | 4.00 s | 0.75× | ≤ 0.6× | MISSED |" in text
+    assert "| sample, CPU per warm visit (browser + server) | 0.50 s | 2.00 s | 0.25× |  |  |" in text
 
 
 def test_profile_counts_self_time_by_kind_of_work():

@@ -7,6 +7,10 @@ a new tab in a browser that has been there before (static files cached), the ser
 same view already; for Superset that includes its results cache. A first visit is from a browser profile
 with nothing cached, to a server that has just started and settled, with Superset's caches (results, metadata) emptied.
 
+The CPU a visit costs, which the other work on a shared machine disturbs far less than the time: Chromium's
+CPU time (all its processes, from the DevTools protocol's SystemInfo) plus the server's (its process and
+workers, from /proc), from navigation to drawn.
+
 Bytes on a first visit: every HTTP response's encodedDataLength (the bytes on the wire, compressed as sent,
 headers included) plus every WebSocket frame's payload, as Chromium's DevTools protocol reports them.
 """
@@ -52,8 +56,9 @@ class PageFailed(RuntimeError):
 class Product:
     """One dashboard to time: its URL, its probe for "drawn" and the probe's argument."""
 
-    def __init__(self, name: str, url: str, probe: str, argument: Any):
+    def __init__(self, name: str, url: str, probe: str, argument: Any, server_pid: int):
         self.name, self.url, self.probe, self.argument = name, url, probe, argument
+        self.server_pid = server_pid  # the server process; its workers are found under it
         self.context = None
 
     def new_context(self, browser) -> None:
@@ -100,19 +105,23 @@ class _Traffic:
                 "websocket_compressed": self.websocket_compressed}
 
 
-def timed_visit(product: Product, count_bytes: bool = False) -> dict[str, Any]:
+def timed_visit(product: Product, browser_session, count_bytes: bool = False) -> dict[str, Any]:
     """Open the dashboard in a new tab of the product's browser context; seconds until drawn."""
     page = product.context.new_page()
     try:
         traffic = _Traffic(page) if count_bytes else None
+        browser_before = _browser_cpu(browser_session)
+        server_before = _cpu_seconds(product.server_pid)
         started = time.perf_counter()
         page.goto(product.url, wait_until="commit")
         outcome = page.wait_for_function(product.probe, arg=product.argument, polling="raf",
                                          timeout=TIMEOUT_MS).json_value()
         seconds = time.perf_counter() - started
+        server_cpu = _cpu_seconds(product.server_pid) - server_before
+        browser_cpu = _browser_cpu_since(browser_session, browser_before)
         if outcome == "exception":
             raise PageFailed(f"{product.name}: the page shows an error at {product.url}")
-        result: dict[str, Any] = {"seconds": seconds}
+        result: dict[str, Any] = {"seconds": seconds, "browser_cpu_s": browser_cpu, "server_cpu_s": server_cpu}
         if traffic is not None:
             page.wait_for_timeout(500)  # responses still arriving after the last chart drew are part of the visit
             result.update(traffic.summary())
@@ -124,22 +133,30 @@ def timed_visit(product: Product, count_bytes: bool = False) -> dict[str, Any]:
 def compare(browser, products: list[Product], warm_runs: int, log=print) -> dict[str, dict[str, Any]]:
     """First visits (fresh profile, each product in turn), then ``warm_runs`` rounds alternating the order."""
     results: dict[str, dict[str, Any]] = {}
+    browser_session = browser.new_browser_cdp_session()
     for product in products:
         product.new_context(browser)
-        first = timed_visit(product, count_bytes=True)
-        results[product.name] = {"first_visit_s": first.pop("seconds"), "first_visit_traffic": first, "warm_s": []}
+        first = timed_visit(product, browser_session, count_bytes=True)
+        results[product.name] = {"first_visit_s": first.pop("seconds"),
+                                 "first_visit_cpu": {key: first.pop(key) for key in _CPU_KEYS},
+                                 "first_visit_traffic": first, "warm_s": [], "warm_cpu": []}
         log(f"    {product.name}: first visit {results[product.name]['first_visit_s']:.2f} s, "
             f"{first['bytes'] / 1e6:.2f} MB")
     for round_number in range(warm_runs):
         order = products if round_number % 2 == 0 else list(reversed(products))
         for product in order:
-            results[product.name]["warm_s"].append(timed_visit(product)["seconds"])
+            visit = timed_visit(product, browser_session)
+            results[product.name]["warm_s"].append(visit["seconds"])
+            results[product.name]["warm_cpu"].append({key: visit[key] for key in _CPU_KEYS})
     for product in products:
-        warm = results[product.name]["warm_s"]
-        results[product.name].update(warm_median_s=statistics.median(warm), warm_min_s=min(warm),
-                                     warm_max_s=max(warm))
-        log(f"    {product.name}: warm median {results[product.name]['warm_median_s']:.2f} s "
-            f"(min {min(warm):.2f}, max {max(warm):.2f})")
+        result = results[product.name]
+        warm = result["warm_s"]
+        result.update(warm_median_s=statistics.median(warm), warm_min_s=min(warm), warm_max_s=max(warm))
+        result["warm_cpu_median_s"] = {key: statistics.median(run[key] for run in result["warm_cpu"])
+                                       for key in _CPU_KEYS}
+        result["warm_cpu_median_s"]["total"] = statistics.median(sum(run.values()) for run in result["warm_cpu"])
+        log(f"    {product.name}: warm median {result['warm_median_s']:.2f} s (min {min(warm):.2f}, "
+            f"max {max(warm):.2f}); CPU per warm visit {result['warm_cpu_median_s']['total']:.2f} s")
         product.close()
     return results
 
@@ -148,6 +165,19 @@ def launch(playwright):
     if not Path(CHROMIUM).exists():
         raise FileNotFoundError(f"{CHROMIUM} is missing: `make bench-peer` installs Debian's chromium")
     return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+
+_CPU_KEYS = ("browser_cpu_s", "server_cpu_s")
+
+
+def _browser_cpu(session) -> dict[int, float]:
+    """CPU seconds so far of each of Chromium's processes (browser, renderers, GPU, network), by process id."""
+    return {process["id"]: process["cpuTime"] for process in session.send("SystemInfo.getProcessInfo")["processInfo"]}
+
+
+def _browser_cpu_since(session, before: dict[int, float]) -> float:
+    # per process, so that a renderer of an earlier tab exiting meanwhile takes nothing away
+    return sum(cpu - before.get(pid, 0.0) for pid, cpu in _browser_cpu(session).items())
 
 
 def _cpu_seconds(pid: int) -> float:
