@@ -156,7 +156,9 @@ def compare(browser, products: list[Product], warm_runs: int, log=print) -> dict
                                        for key in _CPU_KEYS}
         result["warm_cpu_median_s"]["total"] = statistics.median(sum(run.values()) for run in result["warm_cpu"])
         log(f"    {product.name}: warm median {result['warm_median_s']:.2f} s (min {min(warm):.2f}, "
-            f"max {max(warm):.2f}); CPU per warm visit {result['warm_cpu_median_s']['total']:.2f} s")
+            f"max {max(warm):.2f}); CPU per warm visit {result['warm_cpu_median_s']['total']:.2f} s "
+            f"(browser {result['warm_cpu_median_s']['browser_cpu_s']:.2f}, "
+            f"server {result['warm_cpu_median_s']['server_cpu_s']:.2f})")
         product.close()
     return results
 
