@@ -29,8 +29,5 @@ CACHE_CONFIG = {
 # viewer with Gamma's rights (the datasource grant is added by bench.peer.superset after `superset init`).
 PUBLIC_ROLE_LIKE = "Gamma"
 
-# Loopback only, no one else on the machine: no telemetry, no example data, no thumbnails.
-SUPERSET_LOAD_EXAMPLES = False
-FEATURE_FLAGS = {"THUMBNAILS": False}
-SQLLAB_CTAS_NO_LIMIT = True
+# Warnings and errors only: a log line per request would cost the peer time Oversight's server does not spend.
 LOG_LEVEL = "WARNING"
