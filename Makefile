@@ -11,12 +11,13 @@ PORT ?= 8501
 SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils libreoffice-impress libreoffice-writer
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench system sample clean help
+.PHONY: run test bench bench-peer system sample clean help
 
 help:
 	@echo "make run    — install everything and start the dashboard on http://localhost:$(PORT)"
 	@echo "make test   — install what the tests need and run the whole suite (browser tests included)"
 	@echo "make bench  — benchmarks against baselines run in the same command"
+	@echo "make bench-peer — the Overview against the same dashboard in Apache Superset 6.1 (installs it under test-output/)"
 	@echo "make sample — regenerate the sample data in data/"
 
 system:
@@ -53,6 +54,18 @@ test: system $(VENV)/.dev-installed
 
 bench: system $(VENV)/.dev-installed
 	$(BIN)/python -m bench
+
+# The peer benchmark: Apache Superset in its own virtualenv under test-output/ (not part of `make test`).
+PEER_VENV := test-output/superset-peer/venv
+$(PEER_VENV)/.installed: bench/peer/requirements.txt bench/peer/constraints.txt
+	rm -rf $(PEER_VENV)
+	$(PYTHON) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(PEER_VENV)/bin/python -m pip install --quiet -r bench/peer/requirements.txt -c bench/peer/constraints.txt
+	touch $@
+
+bench-peer: system $(VENV)/.dev-installed $(PEER_VENV)/.installed
+	$(BIN)/python -m bench.peer
 
 sample: $(VENV)/.runtime-installed
 	$(BIN)/python -m oversight sample --out data
