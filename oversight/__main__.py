@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -96,19 +97,26 @@ def _add_import(commands) -> None:
     command.set_defaults(run=_run_import)
 
 
+# A second import started at the same moment waits this long for the first, then is checked against its result.
+CLI_LOCK_TIMEOUT_S = 120.0
+
+
 def _run_import(args: argparse.Namespace) -> int:
-    from oversight import importer
+    from oversight import importer, store
 
     account = _admin_for_data_change(args, "import")
     if account is None:
         return REFUSED
-    plan = importer.plan_import(args.files, table=args.table, mode=args.mode)
-    print(importer.render_plan(plan, args.lang))
-    if not plan.ok:
-        return 1
-    entry = importer.apply_import(plan, user=account.username)
+    # plan and apply under the folder's lock: no other import can slip in between the check and the write
+    with importer.exclusive(store.data_dir(), CLI_LOCK_TIMEOUT_S):
+        plan = importer.plan_import(args.files, table=args.table, mode=args.mode)
+        print(importer.render_plan(plan, args.lang))
+        if not plan.ok:
+            return 1
+        entry = importer.apply_import(plan, user=account.username,
+                                      before_commit=lambda entry: _audit_data_change("import", account, entry))
     print(i18n.t("data.report.imported", args.lang, id=entry.id))
-    return _audit_data_change("import", account, entry)
+    return 0
 
 
 def _add_history(commands) -> None:
@@ -118,13 +126,16 @@ def _add_history(commands) -> None:
 
 
 def _run_history(args: argparse.Namespace) -> int:
-    from oversight import importer
+    from oversight import importer, store
 
+    importer.recover_if_interrupted(store.data_dir())
     entries = importer.list_history()
     if not entries:
         print(i18n.t("data.history.empty", args.lang))
     for entry in entries:
         print(importer.render_entry(entry, args.lang))
+    if entries.damaged:
+        print(i18n.t("data.history.damaged", args.lang, ids=", ".join(entries.damaged)), file=sys.stderr)
     return 0
 
 
@@ -142,12 +153,13 @@ def _run_undo(args: argparse.Namespace) -> int:
     if account is None:
         return REFUSED
     try:
-        entry = importer.undo_last(user=account.username)
+        entry = importer.undo_last(user=account.username,
+                                   before_commit=lambda entry: _audit_data_change("undo", account, entry))
     except ingest.ValidationError as error:
         print(error.render(args.lang).strip(), file=sys.stderr)
         return 1
     print(i18n.t("data.report.undone", args.lang, id=entry.id, undoes=entry.undoes))
-    return _audit_data_change("undo", account, entry)
+    return 0
 
 
 def _add_template(commands) -> None:
@@ -196,8 +208,7 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
     from oversight import accounts, audit
 
     try:
-        path = accounts.users_file()
-        users = accounts.load_users(path)
+        path, users = accounts.accounts_for_cli()
     except accounts.AccountError as error:
         print(error.render(args.lang), file=sys.stderr)
         return None
@@ -224,19 +235,16 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
     return result.account
 
 
-def _audit_data_change(action: str, account, entry) -> int:
-    from oversight import audit
+def _audit_data_change(action: str, account, entry) -> None:
+    """The audit line of an import or undo, written before its first file is replaced; raises ``AuditError``
+    (and the change is rolled back) when it cannot be written."""
+    from oversight import audit, importer
 
     tables = {name: {"rows_before": info.get("rows_before"), "rows_after": info.get("rows_after")}
               for name, info in entry.tables.items()}
-    try:
-        audit.record(action, account=account, details={"entry": entry.id, "sources": list(entry.sources),
-                                                        "mode": entry.mode, "undoes": entry.undoes,
-                                                        "tables": tables, "via": "cli"})
-    except audit.AuditError as error:
-        print(error, file=sys.stderr)
-        return 1
-    return 0
+    audit.record(action, account=account, details={"entry": entry.id, "sources": list(entry.sources),
+                                                    "mode": entry.mode, "undoes": entry.undoes,
+                                                    "tables": tables, "via": "cli", "os_user": importer.os_user()})
 
 
 def _add_user(commands) -> None:
@@ -359,7 +367,28 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except Exception as error:  # noqa: BLE001 — every failure becomes a sentence, never a traceback
+        if os.environ.get("OVERSIGHT_DEBUG"):
+            raise
+        return _report_failure(error, getattr(args, "lang", i18n.DEFAULT_LANGUAGE))
+    except KeyboardInterrupt:
+        return 130
+
+
+def _report_failure(error: Exception, lang: str) -> int:
+    """The sentence for a command that failed: a refused input (1), a refusal (3), anything else (2)."""
+    from oversight import accounts, importer, ingest
+
+    if isinstance(error, ingest.ValidationError):
+        print(error.render(lang).strip(), file=sys.stderr)
+        return 1
+    if isinstance(error, accounts.AccountError):
+        print(error.render(lang), file=sys.stderr)
+        return REFUSED
+    print(importer.describe_failure(error, lang, during_change=False), file=sys.stderr)
+    return 2
 
 
 if __name__ == "__main__":

@@ -18,7 +18,6 @@ Nothing here imports streamlit: ``oversight/ui.py`` calls these functions.
 """
 from __future__ import annotations
 
-import fcntl
 import ipaddress
 import json
 import os
@@ -34,13 +33,15 @@ from typing import Any, Callable, Iterable, Iterator, Mapping
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from oversight import atomic, i18n
+from oversight import atomic, i18n, locking
 
 ADMIN, LEADER, UNIT = "admin", "leader", "unit"
 ROLES = (ADMIN, LEADER, UNIT)
 LOCAL, ACCOUNTS, OIDC = "local", "accounts", "oidc"
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024  # argon2 copes with more; a megabyte "password" is an attack, not a user
+MAX_USERNAME_LENGTH = 64  # as _USERNAME allows; anything longer is logged cut short
+MAX_THROTTLE_ENTRIES = 10_000  # names and addresses remembered; a flood of made-up names must not grow the file
 
 # Unit ids are slugs (``ingest._SLUG``), so a string starting with NUL can never be one: as the only element of
 # ``$units`` it makes ``in_units`` false for every row, where an empty list would mean "all units".
@@ -60,8 +61,6 @@ _FILE_HEADER = (
 # Default argon2id parameters (RFC 9106 low-memory profile); tests swap in a cheaper hasher.
 _hasher = PasswordHasher()
 _dummy_hash: str | None = None
-_file_locks: dict[Path, threading.Lock] = {}
-_file_locks_guard = threading.Lock()
 
 
 class AccountError(ValueError):
@@ -260,12 +259,51 @@ def users_file() -> Path:
     return path
 
 
+def os_default_users_file() -> Path:
+    """The users file's default place for the OS account running this process, from the password database:
+    neither ``$HOME`` nor ``$XDG_CONFIG_HOME`` moves it."""
+    import pwd
+
+    try:
+        home = Path(pwd.getpwuid(os.getuid()).pw_dir)
+    except KeyError:  # no passwd entry (some containers): the environment is all there is
+        home = Path.home()
+    return home / ".config" / "oversight" / "users.toml"
+
+
+def accounts_for_cli() -> tuple[Path, dict[str, UserRecord]]:
+    """The users file the CLI signs in against, and its accounts (none: local trust).
+
+    The environment may move the accounts file, not switch accounts off: when the configured file
+    (``OVERSIGHT_USERS_FILE``) has no accounts — missing, empty — but the OS account's default file does,
+    that one is used. So pointing the variable at a missing file does not make the CLI trust its caller.
+    """
+    configured = users_file()
+    users = load_users(configured)
+    if users:
+        return configured, users
+    default = os_default_users_file()
+    if default.resolve() != configured.resolve() and default.exists():
+        fallback = load_users(default)
+        if fallback:
+            return default, fallback
+    return configured, users
+
+
 def throttle_file(users_path: Path | None = None) -> Path:
     return Path(users_path or users_file()).with_name("login-throttle.json")
 
 
 def normalise_username(username: str) -> str:
     return (username or "").strip().lower()
+
+
+def loggable_username(username: str | None) -> str:
+    """The name as the audit log and the throttle file keep it: normalised, control characters spelled out,
+    at most ``MAX_USERNAME_LENGTH`` characters (a 5 MB "name" is written as its start and a mark)."""
+    name = normalise_username((username or "")[:MAX_USERNAME_LENGTH * 4])
+    name = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", lambda m: f"\\x{ord(m.group()):02x}", name)
+    return name if len(name) <= MAX_USERNAME_LENGTH else name[:MAX_USERNAME_LENGTH] + "…"
 
 
 def normalise_email(email: str | None) -> str | None:
@@ -356,19 +394,14 @@ def write_private(path: Path, text: str) -> None:
 
 @contextmanager
 def _locked(path: Path) -> Iterator[None]:
-    """One writer at a time: a thread lock for this process, ``flock`` on ``<file>.lock`` for the others."""
+    """One writer at a time: ``flock`` on ``<file>.lock`` (``oversight.locking``), across threads and processes."""
     path = Path(path)
-    with _file_locks_guard:
-        thread_lock = _file_locks.setdefault(path.resolve(), threading.Lock())
-    with thread_lock:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(path.with_name(path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-            yield
-        finally:
-            fcntl.flock(descriptor, fcntl.LOCK_UN)
-            os.close(descriptor)
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with locking.held(path.with_name(path.name + ".lock"), timeout=USERS_LOCK_TIMEOUT_S, purpose="users"):
+        yield
+
+
+USERS_LOCK_TIMEOUT_S = 30.0
 
 
 def _check_password(password: str | None, username: str) -> None:
@@ -451,6 +484,41 @@ def remove_user(username: str, *, path: Path | None = None) -> None:
             raise AccountError("auth.error.no_such_user", username=username)
         del records[username]
         write_private(path, render_users(records))
+
+
+_users_by_stat: dict[Path, tuple[tuple[int, int, int], dict[str, UserRecord]]] = {}
+_users_by_stat_guard = threading.Lock()
+
+
+def _users_cached(path: Path) -> dict[str, UserRecord]:
+    """``load_users``, parsed again only when the file's inode, size or modification time changes."""
+    try:
+        status = path.stat()
+        key = (status.st_ino, status.st_size, status.st_mtime_ns)
+    except FileNotFoundError:
+        return {}
+    with _users_by_stat_guard:
+        cached = _users_by_stat.get(path)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    records = load_users(path)
+    with _users_by_stat_guard:
+        _users_by_stat[path] = (key, records)
+    return records
+
+
+def account_fingerprint(username: str, path: Path | None = None) -> str | None:
+    """A digest of the account's entry in the users file (role, units, e-mail, password hash); None if absent.
+
+    A session keeps the fingerprint it signed in with; any change to the entry (removed, demoted, new
+    password) changes it, and the session ends. Cheap: the file is parsed again only when it changed.
+    """
+    import hashlib
+
+    record = _users_cached(Path(path or users_file())).get(normalise_username(username))
+    if record is None:
+        return None
+    return hashlib.sha256(repr(record).encode("utf-8")).hexdigest()
 
 
 def list_users(path: Path | None = None) -> list[Account]:
@@ -549,15 +617,79 @@ def is_local_client(address: str | None) -> bool:
     return ip.is_loopback
 
 
-_PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip", "x-forwarded-host")
+# Headers a proxy, CDN or load balancer adds for the client behind it. Behind any of them every visitor would
+# look local, so local mode refuses a request that carries one (and any X-Forwarded-*/X-Original-* at all).
+_PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip", "x-forwarded-host", "x-forwarded-proto", "via",
+                  "cf-connecting-ip", "true-client-ip", "x-client-ip", "x-original-forwarded-for",
+                  "x-cluster-client-ip", "fastly-client-ip", "x-originating-ip", "forwarded-for", "x-proxyuser-ip",
+                  "client-ip", "x-azure-clientip", "x-appengine-user-ip")
+_PROXY_HEADER_PREFIXES = ("x-forwarded-", "x-original-")
+LOOPBACK_NAMES = ("localhost",)
 
 
-def is_local_request(address: str | None, headers: Mapping[str, str] | None = None) -> bool:
-    """A loopback peer that is not a reverse proxy relaying someone else (no forwarding headers)."""
+def _loopback_host(host: str) -> bool:
+    """``localhost`` or a loopback address (``127.0.0.1``, ``::1``): a name no other machine's page can own."""
+    host = host.strip().lower().rstrip(".")
+    return host in LOOPBACK_NAMES or is_local_client(host)
+
+
+def _split_host(value: str) -> tuple[str, int | None] | None:
+    """``host[:port]`` as sent in ``Host`` (``[::1]:8501`` for IPv6); None if malformed."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(f"//{value.strip()}")
+        port = parts.port
+    except ValueError:
+        return None
+    if not parts.hostname or parts.username or parts.password or parts.path or parts.query or parts.fragment:
+        return None
+    return parts.hostname, port
+
+
+def is_loopback_host_header(host: str | None, port: int | None = None) -> bool:
+    """The ``Host`` a browser sends for this machine: a loopback name, and the server's port when it has one.
+
+    A DNS-rebinding page sends its own name (``rebind.attacker.test``) to 127.0.0.1: refused here.
+    """
+    if not host:
+        return False
+    split = _split_host(host)
+    if split is None or not _loopback_host(split[0]):
+        return False
+    return port is None or split[1] is None or split[1] == int(port)
+
+
+def is_loopback_origin(origin: str | None, port: int | None = None) -> bool:
+    """The websocket's ``Origin``: absent (not a browser), or an http(s) page on a loopback name and our port."""
+    from urllib.parse import urlsplit
+
+    if origin is None:
+        return True
+    try:
+        parts = urlsplit(origin.strip())
+        origin_port = parts.port
+    except ValueError:
+        return False
+    if parts.scheme not in ("http", "https") or not parts.hostname or not _loopback_host(parts.hostname):
+        return False
+    return port is None or origin_port is None or origin_port == int(port)
+
+
+def is_local_request(address: str | None, headers: Mapping[str, str] | None = None, port: int | None = None) -> bool:
+    """A loopback peer, asked for by a loopback name from a loopback page, with no proxy relaying someone else.
+
+    ``headers`` are the websocket request's (``st.context.headers``); without any (a test double, a caller
+    that has none) only the peer address and forwarding headers are checked.
+    """
     if not is_local_client(address):
         return False
-    names = {name.lower() for name in (headers or {})}
-    return not names.intersection(_PROXY_HEADERS)
+    lowered = {str(name).lower(): value for name, value in (headers or {}).items()}
+    if set(lowered).intersection(_PROXY_HEADERS) or any(name.startswith(_PROXY_HEADER_PREFIXES) for name in lowered):
+        return False
+    if not lowered:
+        return True
+    return is_loopback_host_header(lowered.get("host"), port) and is_loopback_origin(lowered.get("origin"), port)
 
 
 # ---------------------------------------------------------------- throttling
@@ -610,13 +742,19 @@ def record_success(state: Mapping[str, Any], key: str) -> dict[str, Any]:
     return {k: v for k, v in state.items() if k != key}
 
 
-def forget_stale(state: Mapping[str, Any], now: float, policy: ThrottlePolicy = USER_POLICY) -> dict[str, Any]:
-    """The state without keys that have nothing left to remember (keeps the file small)."""
+def forget_stale(state: Mapping[str, Any], now: float, policy: ThrottlePolicy = USER_POLICY,
+                 limit: int = MAX_THROTTLE_ENTRIES) -> dict[str, Any]:
+    """The state without keys that have nothing left to remember, and at most ``limit`` keys: those locked
+    out longest and most recently failing are kept (a flood of made-up names cannot grow the file)."""
     kept = {}
     for key, entry in state.items():
         pruned = _prune(entry, now, ADDRESS_POLICY if key.startswith("addr:") else policy)
         if pruned["failures"] or pruned["locked_until"] > now or pruned["lockouts"]:
             kept[key] = pruned
+    if len(kept) > limit:
+        ranked = sorted(kept, key=lambda k: (kept[k]["locked_until"], max(kept[k]["failures"], default=0.0)),
+                        reverse=True)
+        kept = {key: kept[key] for key in ranked[:limit]}
     return kept
 
 
@@ -737,7 +875,9 @@ def sign_in(username: str, password: str, address: str | None = None, *, path: P
 
     path = Path(path or users_file())
     throttle = throttle or Throttle(throttle_file(path))
-    name = normalise_username(username)
+    # whatever was typed (or sent past the form's limit) is logged and counted as a short, printable name
+    name = loggable_username(username)
+    password = (password or "")[:MAX_PASSWORD_LENGTH + 1]  # one over the limit still fails as too long
     wait = throttle.retry_after(name, address)
     if wait > 0:
         audit.record("refused", account=name or None, address=address, path=audit_path,

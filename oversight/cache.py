@@ -12,7 +12,10 @@ that frame:
   of the code never serves a frame the old one parsed.
 
 Only frames that passed validation are written; a file with problems is
-parsed (and reported) every time. Files are written beside their final name
+parsed (and reported) every time. Beside each Parquet file, ``<name>.check``
+records its row count and the SHA-256 of its bytes; a cache file is used only
+when both match, so a valid-looking Parquet file that is not what its name
+says (copied over, restored from elsewhere, cut short) is rebuilt, not shown. Files are written beside their final name
 and renamed, so a reader sees a whole file or none; a cache file that cannot
 be read is ignored and rebuilt; a folder that cannot be written to (read-only,
 full disk) only means the next start parses again.
@@ -20,6 +23,7 @@ full disk) only means the next start parses again.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 from dataclasses import dataclass
 from functools import cache
@@ -98,23 +102,56 @@ def cache_path(folder: Path, table: str, key: str) -> Path:
     return cache_dir(folder) / f"{table}.{key}.parquet"
 
 
+def check_path(path: Path) -> Path:
+    """The file beside a cache file that records its row count and content hash."""
+    return path.with_name(path.name + ".check")
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _verified(path: Path) -> bool:
+    """The cache file is the one written for its name: same bytes (hash) and as many rows as recorded."""
+    try:
+        recorded = json.loads(check_path(path).read_text(encoding="utf-8"))
+        return (isinstance(recorded, dict) and recorded.get("sha256") == _digest(path)
+                and recorded.get("rows") == pq.read_metadata(path).num_rows)
+    except Exception:  # missing, unreadable or foreign: not verified
+        return False
+
+
 def load(folder: Path, table: str, key: str) -> pd.DataFrame | None:
-    """The cached frame, or ``None`` when there is none or it cannot be read (it is then removed)."""
+    """The cached frame, or ``None`` when there is none, it is not verified, or cannot be read (then removed)."""
     path = cache_path(folder, table, key)
     if not path.is_file():
         return None
+    if not _verified(path):
+        log.warning("ignoring cache file %s: its rows or hash differ from what was recorded", path)
+        discard(path)
+        return None
     try:
-        return pq.read_table(path).to_pandas()
+        frame = pq.read_table(path).to_pandas()
     except Exception as error:  # a truncated or foreign file: never fatal, the spreadsheet is the truth
         log.warning("ignoring unreadable cache file %s: %s", path, error)
         discard(path)
         return None
+    return frame
 
 
 def usable_path(folder: Path, table: str, key: str) -> Path | None:
-    """The cache file for ``key`` if one is there (for readers that open Parquet themselves)."""
+    """The cache file for ``key`` if one is there and verified (for readers that open Parquet themselves)."""
     path = cache_path(folder, table, key)
-    return path if path.is_file() else None
+    if not path.is_file():
+        return None
+    if not _verified(path):
+        discard(path)
+        return None
+    return path
 
 
 def store(folder: Path, table: str, key: str, frame: pd.DataFrame) -> Path | None:
@@ -125,10 +162,14 @@ def store(folder: Path, table: str, key: str, frame: pd.DataFrame) -> Path | Non
         directory.mkdir(exist_ok=True)
         sink = pa.BufferOutputStream()
         pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink)
-        # as readable as the data beside it
-        atomic.write_bytes(path, sink.getvalue().to_pybytes(), mode=0o644)
+        data = sink.getvalue().to_pybytes()
+        # as readable as the data beside it; the check first, so a file never stands without one
+        record = {"rows": len(frame), "sha256": hashlib.sha256(data).hexdigest()}
+        atomic.write_bytes(check_path(path), json.dumps(record).encode("utf-8"), mode=0o644)
+        atomic.write_bytes(path, data, mode=0o644)
     except Exception as error:  # read-only folder, full disk, an odd frame: the dashboard goes on without
         log.warning("could not write cache file %s: %s", path, error)
+        discard(path)  # a check written without its file (or the reverse) is never left to be trusted
         return None
     for old in directory.glob(f"{table}.*.parquet"):
         if old != path:
@@ -137,7 +178,8 @@ def store(folder: Path, table: str, key: str, frame: pd.DataFrame) -> Path | Non
 
 
 def discard(path: Path) -> None:
-    try:
-        path.unlink(missing_ok=True)
-    except OSError:
-        pass
+    for victim in (path, check_path(path)):
+        try:
+            victim.unlink(missing_ok=True)
+        except OSError:
+            pass

@@ -9,7 +9,7 @@ from typing import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from oversight import i18n
+from oversight import i18n, safe_text
 from oversight.chart_style import COLOURS, SEQUENCE, base_layout, left_margin_for, quarter_labels, unit_names
 from oversight.numbers import fixed, is_missing, round_half_up, shares
 
@@ -165,7 +165,7 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
         table = table.loc[table.sum(axis=1).nlargest(MAX_UNIT_ROWS).index]
         title = i18n.t("chart.top_units_suffix", lang, title=title, count=MAX_UNIT_ROWS)
     table = table.sort_index(level="ordinal", ascending=False)
-    names = list(table.index.get_level_values("name_zh" if lang == "zh" else "name_en"))
+    names = [safe_text.plotly(name) for name in table.index.get_level_values("name_zh" if lang == "zh" else "name_en")]
     quarters = frame.drop_duplicates("quarter_key").set_index("quarter_key").loc[list(table.columns)].reset_index()
     columns = quarter_labels(quarters.assign(year=quarters["quarter_key"] // 10, quarter=quarters["quarter_key"] % 10),
                              lang)

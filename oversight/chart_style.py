@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from oversight import i18n
+from oversight import i18n, safe_text
 from oversight.filters import Quarter
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -56,7 +56,8 @@ def left_margin_for(labels, font_size: int = 14, minimum: int = 40) -> int:
 
 
 def unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
-    return list(frame["name_zh"] if lang == "zh" else frame["name_en"])
+    # names come from the data: Plotly must show them, not read them as its HTML subset
+    return [safe_text.plotly(name) for name in (frame["name_zh"] if lang == "zh" else frame["name_en"])]
 
 
 def base_layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:

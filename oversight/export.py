@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from oversight import charts, i18n
+from oversight import charts, i18n, safe_text
 from oversight.export_data import chart_data_table, table_csv_bytes, table_xlsx_bytes  # noqa: F401  (the UI's one import)
 from oversight.export_names import (  # noqa: F401
     EXPORT_HEIGHT, EXPORT_SCALE, EXPORT_WIDTH, ExportContext, plotly_config, safe_file_name,
@@ -105,7 +105,7 @@ def with_subtitle(figure: go.Figure, text: str) -> go.Figure:
     template_top = copied.layout.template.layout.margin.t if copied.layout.template else None
     top = (copied.layout.margin.t or template_top or 80) + _SUBTITLE_LINE_PX
     copied.update_layout(
-        title=dict(subtitle=dict(text=text, font=dict(size=13, color="#52606D"))),
+        title=dict(subtitle=dict(text=safe_text.plotly(text), font=dict(size=13, color="#52606D"))),
         margin=dict(t=top),
     )
     return copied

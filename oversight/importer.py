@@ -25,14 +25,16 @@ import json
 import os
 import shutil
 import tempfile
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 import pandas as pd
 
-from oversight import atomic, i18n, ingest, store, workbook
+from oversight import atomic, i18n, ingest, locking, store, workbook
 from oversight.ingest import Problem, Source, ValidationError
 from oversight.schema import LOAD_ORDER, TABLES, Table
 
@@ -57,11 +59,13 @@ class TableChange:
     added: tuple[str, ...]
     changed: tuple[str, ...]
     removed: tuple[str, ...]
+    skipped: tuple[tuple[str, int], ...] = ()  # (sheet, Excel row) of totals, notes and sign-off lines
 
     def as_dict(self) -> dict[str, Any]:
         return {"table": self.table, "sources": list(self.sources), "mode": self.mode,
                 "rows_in_file": self.rows_in_file, "rows_before": self.rows_before, "rows_after": self.rows_after,
-                "added": list(self.added), "changed": list(self.changed), "removed": list(self.removed)}
+                "added": list(self.added), "changed": list(self.changed), "removed": list(self.removed),
+                "skipped": [{"sheet": sheet, "row": row} for sheet, row in self.skipped]}
 
 
 @dataclass
@@ -88,7 +92,7 @@ class ImportPlan:
 
 
 def current_user() -> str:
-    """Who is importing: ``OVERSIGHT_USER`` (the dashboard sets it per login), else the OS user."""
+    """Who is importing: ``OVERSIGHT_USER``, else the OS user (which the history records beside it anyway)."""
     try:
         return os.environ.get("OVERSIGHT_USER") or getpass.getuser()
     except (KeyError, OSError):  # no passwd entry, as in some containers
@@ -232,7 +236,7 @@ def _plan_table(plan: ImportPlan, table: Table, incoming: _Incoming, before: pd.
     plan.changes[table.name] = TableChange(
         table=table.name, sources=(incoming.source,), mode=plan.mode, rows_in_file=len(read.frame),
         rows_before=0 if before is None else len(before), rows_after=len(frame),
-        added=added, changed=changed, removed=removed)
+        added=added, changed=changed, removed=removed, skipped=tuple(read.skipped))
     return []
 
 
@@ -299,24 +303,54 @@ class HistoryEntry:
     mode: str
     tables: dict[str, dict[str, Any]]  # table -> files_before, file_after, rows_before, rows_after
     undoes: str | None = None
+    os_user: str | None = None  # the operating-system account that ran it, beside the name ``user`` claims
 
     @classmethod
     def load(cls, path: Path) -> "HistoryEntry":
-        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
-        return cls(id=path.name, path=path, action=manifest["action"], user=manifest["user"], at=manifest["at"],
-                   sources=tuple(manifest.get("sources", ())), mode=manifest.get("mode", ""),
-                   tables=manifest["tables"], undoes=manifest.get("undoes"))
+        """The entry in ``path``; ``DamagedEntry`` if its manifest is missing, not JSON or lacks a key."""
+        try:
+            manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+            tables = manifest["tables"]
+            if manifest["action"] not in ("import", "undo") or not isinstance(tables, dict) or not all(
+                    name in TABLES and isinstance(info, dict) and isinstance(info.get("files_before", []), list)
+                    for name, info in tables.items()):
+                raise ValueError("unexpected manifest")
+            return cls(id=path.name, path=path, action=manifest["action"], user=str(manifest["user"]),
+                       at=str(manifest["at"]), sources=tuple(str(s) for s in manifest.get("sources", ())),
+                       mode=str(manifest.get("mode", "")), tables=tables, undoes=manifest.get("undoes"),
+                       os_user=manifest.get("os_user"))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            raise DamagedEntry(path.name, type(error).__name__) from None
 
 
-def list_history(folder: Path | None = None) -> list[HistoryEntry]:
-    """Every recorded import and undo, oldest first."""
+class DamagedEntry(Exception):
+    """A history entry whose manifest cannot be read: listed as damaged, skipped by undo."""
+
+    def __init__(self, entry_id: str, reason: str):
+        super().__init__(f"{entry_id}: {reason}")
+        self.entry_id, self.reason = entry_id, reason
+
+
+class History(list):
+    """Readable entries, oldest first, with ``damaged``: the ids of entries whose manifest is broken."""
+
+    damaged: tuple[str, ...] = ()
+
+
+def list_history(folder: Path | None = None) -> History:
+    """Every recorded import and undo, oldest first; a damaged entry is skipped and named in ``.damaged``."""
     root = Path(folder or store.data_dir()) / HISTORY_DIR
+    entries = History()
     if not root.is_dir():
-        return []
-    entries = []
+        return entries
+    damaged = []
     for path in sorted(root.iterdir()):
-        if path.is_dir() and not path.name.startswith(".") and (path / MANIFEST).exists():
-            entries.append(HistoryEntry.load(path))
+        if path.is_dir() and not path.name.startswith("."):
+            try:
+                entries.append(HistoryEntry.load(path))
+            except DamagedEntry as error:
+                damaged.append(error.entry_id)
+    entries.damaged = tuple(damaged)
     return entries
 
 
@@ -324,18 +358,152 @@ def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def keep_previous(folder: Path, manifest: dict[str, Any]) -> Path:
+# ---------------------------------------------------------------- the commit: one writer, all or nothing
+
+LOCK_FILE = ".oversight.lock"
+JOURNAL = ".commit-journal.json"
+DEFAULT_LOCK_TIMEOUT_S = 10.0
+
+
+@contextmanager
+def exclusive(folder: Path, timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> Iterator[None]:
+    """The folder's write lock, with an interrupted commit rolled back first; ``ValidationError`` if busy.
+
+    Every change to the data folder (import, undo, recovery) happens inside this block, in every process.
+    Re-entrant in one thread, so the CLI can hold it around plan and apply.
+    """
+    folder = Path(folder)
+    acquired = False
+    try:
+        with locking.held(folder / LOCK_FILE, timeout=timeout, purpose="import"):
+            acquired = True
+            recover(folder)
+            yield
+    except locking.LockBusy as busy:
+        if acquired:
+            raise
+        raise ValidationError([Problem(file="", message_key="error.import_busy",
+                                       params={"since": busy.holder.get("since", "?")})]) from None
+
+
+def _journal_path(folder: Path) -> Path:
+    return Path(folder) / JOURNAL
+
+
+# A temporary file younger than this may belong to a writer outside the importer (``sample --out data``),
+# which does not take the lock; an import's own are removed at once, through its journal.
+STRAY_AFTER_S = 60.0
+
+
+def _stray_temporaries(folder: Path, min_age_s: float = 0.0) -> list[Path]:
+    """Files ``atomic.write_beside`` left beside a table file when its process died before the rename."""
+    names = tuple(f".{name}{suffix}." for name in TABLES for suffix in _TABLE_SUFFIXES)
+    now = time.time()
+    strays = []
+    for path in Path(folder).glob(".*.tmp"):
+        try:
+            if path.name.startswith(names) and now - path.stat().st_mtime >= min_age_s:
+                strays.append(path)
+        except FileNotFoundError:
+            continue  # renamed into place by its writer meanwhile
+    return strays
+
+
+def _stray_building(folder: Path) -> list[Path]:
+    root = Path(folder) / HISTORY_DIR
+    return sorted(root.glob(".building-*")) if root.is_dir() else []
+
+
+def needs_recovery(folder: Path) -> bool:
+    """Cheap: whether a crashed commit left anything behind (a journal, temporaries, half-built history)."""
+    folder = Path(folder)
+    return (_journal_path(folder).exists() or bool(_stray_temporaries(folder, STRAY_AFTER_S))
+            or bool(_stray_building(folder)))
+
+
+def recover(folder: Path) -> str | None:
+    """Undo what an interrupted commit left; call under ``exclusive``. Returns the rolled-back entry's id, if any.
+
+    The journal is written before the first file is replaced and removed once the
+    new folder has been verified, so a journal found here means the commit never
+    finished: the files it replaced are put back from its history entry, and the
+    entry (an import that never happened) goes.
+    """
+    folder = Path(folder)
+    journal_path = _journal_path(folder)
+    rolled_back = None
+    if journal_path.exists():
+        try:
+            journal = json.loads(journal_path.read_text(encoding="utf-8"))
+            entry_id, tables = journal["entry"], journal["tables"]
+            history_existed = bool(journal.get("history_existed", True))
+        except (OSError, ValueError, KeyError, TypeError):
+            journal = None
+        if journal is not None:
+            _roll_back(folder, entry_id, tables, history_existed)
+            rolled_back = entry_id
+        journal_path.unlink(missing_ok=True)
+        atomic.sync_directory(folder)
+    for path in _stray_temporaries(folder, STRAY_AFTER_S):
+        path.unlink(missing_ok=True)
+    for path in _stray_building(folder):
+        shutil.rmtree(path, ignore_errors=True)
+    return rolled_back
+
+
+def recover_if_interrupted(folder: Path, timeout: float = 0.0) -> str | None:
+    """At start-up: roll back a crashed commit if there is one and no other process is committing right now."""
+    folder = Path(folder)
+    if not needs_recovery(folder):
+        return None
+    try:
+        with locking.held(folder / LOCK_FILE, timeout=timeout, purpose="recovery"):
+            return recover(folder)
+    except locking.LockBusy:
+        return None  # a commit in progress: its journal is alive, not left over
+    except OSError:
+        return None  # a read-only folder: nothing can be repaired from here
+
+
+def _roll_back(folder: Path, entry_id: str, tables: dict[str, list[str]], history_existed: bool) -> None:
+    """The folder as before the commit: files back from the entry, files the commit added removed, entry gone."""
+    entry = folder / HISTORY_DIR / entry_id
+    if (entry / MANIFEST).exists():  # the entry is complete: files may have been replaced since
+        for name, files_before in tables.items():
+            before = set(files_before)
+            for path in _table_files(folder, name):
+                if path.name not in before:
+                    path.unlink()
+            for file_name in before:
+                kept = (entry / file_name).read_bytes()
+                target = folder / file_name
+                if not target.exists() or target.read_bytes() != kept:  # leave untouched files untouched
+                    workbook.atomic_write_bytes(target, kept)
+    shutil.rmtree(entry, ignore_errors=True)
+    for path in _stray_temporaries(folder):
+        path.unlink(missing_ok=True)
+    for path in _stray_building(folder):
+        shutil.rmtree(path, ignore_errors=True)
+    if not history_existed:
+        shutil.rmtree(folder / HISTORY_DIR, ignore_errors=True)
+
+
+def _entry_name(manifest: dict[str, Any]) -> str:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    return f"{stamp}-{'+'.join(manifest['tables'])}"
+
+
+def keep_previous(folder: Path, manifest: dict[str, Any], name: str | None = None) -> Path:
     """Copy the files the change will replace into a new ``.history`` entry, manifest included.
 
     Built under a dot-name and renamed, so a half-written entry is never listed.
     """
     root = folder / HISTORY_DIR
     root.mkdir(exist_ok=True)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
-    final = root / f"{stamp}-{'+'.join(manifest['tables'])}"
+    final = root / (name or _entry_name(manifest))
     building = Path(tempfile.mkdtemp(dir=root, prefix=".building-"))
     try:
-        for name, info in manifest["tables"].items():
+        for info in manifest["tables"].values():
             for file_name in info["files_before"]:
                 shutil.copyfile(folder / file_name, building / file_name)
         (building / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -361,69 +529,74 @@ def verify_folder(folder: Path) -> None:
     store.read_folder(folder)
 
 
-def _restore(folder: Path, entry: Path, manifest: dict[str, Any]) -> None:
-    """Put the entry's files back and remove what the change added: the folder as it was before."""
-    for name, info in manifest["tables"].items():
-        before = set(info["files_before"])
-        for path in _table_files(folder, name):
-            if path.name not in before:
-                path.unlink()
-        for file_name in before:
-            kept = (entry / file_name).read_bytes()
-            target = folder / file_name
-            if not target.exists() or target.read_bytes() != kept:  # leave untouched files untouched
-                workbook.atomic_write_bytes(target, kept)
+BeforeCommit = Callable[["HistoryEntry"], None]
 
 
 def _commit(folder: Path, writes: dict[str, tuple[str, bytes] | None], manifest: dict[str, Any],
-            state: str | None) -> HistoryEntry:
-    """Keep the previous version, write the new files, verify; on any failure restore and forget the entry."""
-    if state is not None and folder_state(folder) != state:
-        raise ValidationError([Problem(file="", message_key="error.stale_data")])
-    history_existed = (folder / HISTORY_DIR).exists()
-    for name in writes:
-        manifest["tables"][name]["files_before"] = [p.name for p in _table_files(folder, name)]
+            state: str | None, before_commit: BeforeCommit | None = None) -> HistoryEntry:
+    """Keep the previous version, write the new files, verify: all of it, or (on any failure or crash) none.
+
+    Under the folder's lock. The journal names the history entry before any file is
+    replaced; ``before_commit`` (the audit line) runs once everything is staged and
+    before the first rename, so an action that cannot be recorded does not happen.
+    Removing the journal is the moment the change counts.
+    """
+    with exclusive(folder):
+        if state is not None and folder_state(folder) != state:
+            raise ValidationError([Problem(file="", message_key="error.stale_data")])
+        history_existed = (folder / HISTORY_DIR).exists()
+        for name in writes:
+            manifest["tables"][name]["files_before"] = [p.name for p in _table_files(folder, name)]
+        entry_id = _entry_name(manifest)
+        tables = {name: manifest["tables"][name]["files_before"] for name in writes}
+        journal = {"entry": entry_id, "tables": tables, "history_existed": history_existed}
+        atomic.write_bytes(_journal_path(folder), json.dumps(journal, ensure_ascii=False).encode("utf-8"))
+        try:
+            entry_path = keep_previous(folder, manifest, entry_id)
+            entry = HistoryEntry.load(entry_path)
+            staged = [(write_beside(folder, write[0], write[1]), folder / write[0])
+                      for write in writes.values() if write is not None]
+            if before_commit is not None:
+                before_commit(entry)
+            for temporary, target in staged:
+                rename_into_place(temporary, target)
+            for name, write in writes.items():
+                keep = write[0] if write is not None else None
+                for path in _table_files(folder, name):
+                    if path.name != keep:
+                        path.unlink()  # an older <table>.csv now superseded; its bytes are in the entry
+            verify_folder(folder)
+            _journal_path(folder).unlink()
+            atomic.sync_directory(folder)
+        except BaseException:
+            _roll_back(folder, entry_id, tables, history_existed)
+            _journal_path(folder).unlink(missing_ok=True)
+            raise
+    return entry
+
+
+def os_user() -> str:
+    """The operating-system account running this process: recorded beside whatever name is claimed."""
     try:
-        entry = keep_previous(folder, manifest)
-    except BaseException:
-        if not history_existed:
-            shutil.rmtree(folder / HISTORY_DIR, ignore_errors=True)
-        raise
-    temporaries: list[Path] = []
-    try:
-        staged = []
-        for name, write in writes.items():
-            if write is not None:
-                temporaries.append(write_beside(folder, write[0], write[1]))
-                staged.append((temporaries[-1], folder / write[0]))
-        for temporary, target in staged:
-            rename_into_place(temporary, target)
-        for name, write in writes.items():
-            keep = write[0] if write is not None else None
-            for path in _table_files(folder, name):
-                if path.name != keep:
-                    path.unlink()  # an older <table>.csv now superseded; its bytes are in the entry
-        verify_folder(folder)
-    except BaseException:
-        for temporary in temporaries:
-            temporary.unlink(missing_ok=True)
-        _restore(folder, entry, manifest)
-        shutil.rmtree(entry)
-        if not history_existed:
-            shutil.rmtree(folder / HISTORY_DIR, ignore_errors=True)
-        raise
-    return HistoryEntry.load(entry)
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, as in some containers
+        return "unknown"
 
 
 def _manifest(action: str, user: str | None, sources: Iterable[str], mode: str,
               tables: dict[str, dict[str, Any]], undoes: str | None = None) -> dict[str, Any]:
-    return {"action": action, "user": user or current_user(),
+    return {"action": action, "user": user or current_user(), "os_user": os_user(),
             "at": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
             "sources": list(sources), "mode": mode, "undoes": undoes, "tables": tables}
 
 
-def apply_import(plan: ImportPlan, user: str | None = None) -> HistoryEntry:
-    """Write a checked plan into its folder; raises ``ValidationError`` if the plan has problems or is stale."""
+def apply_import(plan: ImportPlan, user: str | None = None,
+                 before_commit: BeforeCommit | None = None) -> HistoryEntry:
+    """Write a checked plan into its folder; raises ``ValidationError`` if the plan has problems or is stale.
+
+    ``before_commit(entry)`` (the audit line) runs after the files are staged, before the first is replaced;
+    if it raises, nothing is changed.
+    """
     if not plan.ok:
         raise ValidationError(plan.problems or [Problem(file="", message_key="error.no_table_detected")])
     tables = {name: {"table_zh": TABLES[name].zh, "rows_before": change.rows_before,
@@ -433,44 +606,59 @@ def apply_import(plan: ImportPlan, user: str | None = None) -> HistoryEntry:
               for name, change in plan.changes.items()}
     manifest = _manifest("import", user, plan.sources, plan.mode, tables)
     writes = {name: (TABLES[name].file_name, plan.files[name]) for name in plan.changes}
-    return _commit(plan.folder, writes, manifest, plan.folder_state)
+    return _commit(plan.folder, writes, manifest, plan.folder_state, before_commit)
 
 
 def import_files(sources: Source | Sequence[Source], table: str | None = None, mode: str = "replace",
-                 folder: Path | None = None, user: str | None = None) -> HistoryEntry:
-    """Check and apply in one call (the CLI's ``import``); raises ``ValidationError`` listing every problem."""
-    plan = plan_import(sources, table, mode, folder)
-    if not plan.ok:
-        raise ValidationError(plan.problems or [Problem(file=", ".join(plan.sources),
-                                                        message_key="error.no_table_detected")])
-    return apply_import(plan, user)
+                 folder: Path | None = None, user: str | None = None, before_commit: BeforeCommit | None = None,
+                 lock_timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> HistoryEntry:
+    """Check and apply in one call (the CLI's ``import``); raises ``ValidationError`` listing every problem.
 
-
-def undo_last(folder: Path | None = None, user: str | None = None) -> HistoryEntry:
-    """Restore the files as they were before the newest import not yet undone; the undo is recorded too."""
+    Plan and apply happen under the folder's lock, so a second import started at the same moment waits
+    (up to ``lock_timeout``) and is then checked against the data the first one wrote.
+    """
     folder = Path(folder or store.data_dir())
-    entries = list_history(folder)
-    undone = {entry.undoes for entry in entries if entry.action == "undo"}
-    target = next((e for e in reversed(entries) if e.action == "import" and e.id not in undone), None)
-    if target is None:
-        raise ValidationError([Problem(file="", message_key="error.nothing_to_undo")])
-    writes: dict[str, tuple[str, bytes] | None] = {}
-    for name, info in target.tables.items():
-        kept = info["files_before"]
-        # A table kept as both .xlsx and .csv before is restored with the file the store reads.
-        chosen = next((f for suffix in _TABLE_SUFFIXES for f in kept if f == f"{name}{suffix}"), None)
-        writes[name] = (chosen, (target.path / chosen).read_bytes()) if chosen else None
-    problems = _validate_would_be_folder(folder, writes)
-    if problems:
-        raise ValidationError(problems)
-    current, _ = load_current(folder)
-    tables = {name: {"table_zh": TABLES[name].zh,
-                     "rows_before": len(current[name]) if name in current else 0,
-                     "rows_after": info["rows_before"],
-                     "file_after": writes[name][0] if writes[name] else None}
-              for name, info in target.tables.items()}
-    manifest = _manifest("undo", user, target.sources, target.mode, tables, undoes=target.id)
-    return _commit(folder, writes, manifest, None)
+    with exclusive(folder, lock_timeout):
+        plan = plan_import(sources, table, mode, folder)
+        if not plan.ok:
+            raise ValidationError(plan.problems or [Problem(file=", ".join(plan.sources),
+                                                            message_key="error.no_table_detected")])
+        return apply_import(plan, user, before_commit)
+
+
+def undo_last(folder: Path | None = None, user: str | None = None,
+              before_commit: BeforeCommit | None = None) -> HistoryEntry:
+    """Restore the files as they were before the newest import not yet undone; the undo is recorded too.
+
+    A damaged history entry is skipped: the newest readable import is undone.
+    """
+    folder = Path(folder or store.data_dir())
+    with exclusive(folder):
+        entries = list_history(folder)
+        undone = {entry.undoes for entry in entries if entry.action == "undo"}
+        target = next((e for e in reversed(entries) if e.action == "import" and e.id not in undone), None)
+        if target is None:
+            raise ValidationError([Problem(file="", message_key="error.nothing_to_undo")])
+        writes: dict[str, tuple[str, bytes] | None] = {}
+        for name, info in target.tables.items():
+            kept = info["files_before"]
+            # A table kept as both .xlsx and .csv before is restored with the file the store reads.
+            chosen = next((f for suffix in _TABLE_SUFFIXES for f in kept if f == f"{name}{suffix}"), None)
+            if chosen and not (target.path / chosen).is_file():
+                raise ValidationError([Problem(file=target.id, message_key="error.history_entry_incomplete",
+                                               params={"entry": target.id, "file": chosen})])
+            writes[name] = (chosen, (target.path / chosen).read_bytes()) if chosen else None
+        problems = _validate_would_be_folder(folder, writes)
+        if problems:
+            raise ValidationError(problems)
+        current, _ = load_current(folder)
+        tables = {name: {"table_zh": TABLES[name].zh,
+                         "rows_before": len(current[name]) if name in current else 0,
+                         "rows_after": info.get("rows_before"),
+                         "file_after": writes[name][0] if writes[name] else None}
+                  for name, info in target.tables.items()}
+        manifest = _manifest("undo", user, target.sources, target.mode, tables, undoes=target.id)
+        return _commit(folder, writes, manifest, None, before_commit)
 
 
 # ---------------------------------------------------------------- reports
@@ -484,6 +672,7 @@ def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
                             mode=i18n.t(f"data.mode.{change.mode}", lang), rows=change.rows_in_file,
                             before=change.rows_before, after=change.rows_after, added=len(change.added),
                             changed=len(change.changed), removed=len(change.removed)))
+    lines += skipped_lines(plan, lang)
     if plan.problems:
         lines.append(i18n.t("data.report.failed", lang, count=len(plan.problems)))
         lines += [f"  - {problem.render(lang)}" for problem in plan.problems]
@@ -492,11 +681,48 @@ def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     return "\n".join(lines)
 
 
+def skipped_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[str]:
+    """One line per table that had rows read as no record (totals, notes, sign-off lines), naming them."""
+    lines = []
+    for change in plan.changes.values():
+        if not change.skipped:
+            continue
+        rows = ", ".join(i18n.t("where.row", lang, row=row) if not sheet else
+                         f"{i18n.t('where.sheet', lang, sheet=ingest.shown_text(sheet))} {i18n.t('where.row', lang, row=row)}"
+                         for sheet, row in change.skipped)
+        lines.append(i18n.t("data.report.skipped", lang, table=i18n.t(f"data.table.{change.table}", lang), rows=rows))
+    return lines
+
+
+def describe_failure(error: BaseException, lang: str = i18n.DEFAULT_LANGUAGE, during_change: bool = True) -> str:
+    """Why an import or undo (``during_change``) or a command did not happen, in the reader's language,
+    without a server path or a traceback (those go to the server's log)."""
+    import errno
+    import logging
+
+    from oversight import audit
+
+    if isinstance(error, ValidationError):
+        detail = error.render(lang)
+    elif isinstance(error, audit.AuditError):
+        detail = i18n.t("error.audit_unwritable", lang)
+    elif isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        detail = i18n.t("error.disk_full", lang)
+    else:
+        log = logging.getLogger(__name__)
+        if log.hasHandlers():  # the server's log keeps the traceback; a bare CLI prints none
+            log.error("import or undo failed", exc_info=error)
+        detail = i18n.t("error.unexpected", lang, kind=type(error).__name__)
+    return i18n.t("data.ui.commit_failed", lang, detail=detail) if during_change else detail
+
+
 def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     tables = ("；" if i18n.normalise_language(lang) == "zh" else "; ").join(
         i18n.t("data.history.table", lang, table=i18n.t(f"data.table.{name}", lang),
                before=info.get("rows_before"), after=info.get("rows_after"))
         for name, info in entry.tables.items())
-    return i18n.t(f"data.history.{entry.action}", lang, id=entry.id, at=entry.at, user=entry.user,
+    user = entry.user if not entry.os_user or entry.os_user == entry.user else i18n.t(
+        "data.history.user_and_os_user", lang, user=entry.user, os_user=entry.os_user)
+    return i18n.t(f"data.history.{entry.action}", lang, id=entry.id, at=entry.at, user=user,
                   sources=", ".join(entry.sources), mode=i18n.t(f"data.mode.{entry.mode}", lang) if entry.mode in MODES
                   else entry.mode, tables=tables, undoes=entry.undoes or "")

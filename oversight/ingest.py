@@ -26,7 +26,7 @@ from typing import Any, Callable, Iterable, Union
 import pandas as pd
 import python_calamine
 
-from oversight import i18n
+from oversight import i18n, sheet_bounds
 from oversight.schema import BOOL, DATE, ENUM, INT, REF, SLUG, TABLES, TEXT, UNIT, Column, Table
 
 HEADER_SEARCH_ROWS = 15
@@ -98,19 +98,21 @@ class Problem:
     field: str | None = None  # the contract's column name, for machines
 
     def location(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-        where = [self.file] if self.file else []
+        where = [shown_text(self.file)] if self.file else []
         if self.sheet:
-            where.append(i18n.t("where.sheet", lang, sheet=self.sheet))
+            where.append(i18n.t("where.sheet", lang, sheet=shown_text(self.sheet)))
         if self.row is not None:
             where.append(i18n.t("where.row", lang, row=self.row))
         if self.column and self.column_letter:
-            where.append(i18n.t("where.column_letter", lang, letter=self.column_letter, column=self.column))
+            where.append(i18n.t("where.column_letter", lang, letter=self.column_letter,
+                                column=shown_text(self.column)))
         elif self.column:
-            where.append(i18n.t("where.column", lang, column=self.column))
+            where.append(i18n.t("where.column", lang, column=shown_text(self.column)))
         return " · ".join(where)
 
     def message(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-        return i18n.t(self.message_key, lang, **{k: _translated_param(k, v, lang) for k, v in self.params.items()})
+        return i18n.t(self.message_key, lang, **{k: shown_text(_translated_param(k, v, lang))
+                                                 for k, v in self.params.items()})
 
     def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         where = self.location(lang)
@@ -124,6 +126,20 @@ class Problem:
                        for k, v in self.params.items()},
             "message": self.message(lang),
         }
+
+
+_SHOWN_LIMIT = 200
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+def shown_text(value: Any) -> Any:
+    """Text from a file as a report may show it: control characters spelled out (an ESC must not reach a
+    terminal, a NUL not a log), and a 30,000-character cell cut to its start."""
+    if not isinstance(value, str):
+        return value
+    text = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                            else f"\\u{ord(m.group()):04x}", value)
+    return text if len(text) <= _SHOWN_LIMIT else text[:_SHOWN_LIMIT] + "…"
 
 
 def _translated_param(name: str, value: Any, lang: str) -> Any:
@@ -261,12 +277,12 @@ def load_sheets(source: Source, checked: bool = True) -> Sheets:
 def _load_sheets(source: Source, checked: bool) -> Sheets:
     limit = max_upload_bytes()
     # The size is checked before the bytes are read, so an oversized file costs nothing.
-    size = len(source.data) if isinstance(source, Upload) else Path(source).stat().st_size
+    size = len(source.data) if isinstance(source, Upload) else _file_size(Path(source))
     if checked and size > limit:
         raise _FileRefused("error.file_too_large", size_mb=_mb(size), limit_mb=_mb(limit))
     if size == 0:
         raise _FileRefused("error.file_empty")
-    data = source.data if isinstance(source, Upload) else Path(source).read_bytes()
+    data = source.data if isinstance(source, Upload) else _file_bytes(Path(source))
     suffix = Path(source_name(source)).suffix.lower()
     if data.startswith(_CFB_MAGIC):
         # An encrypted .xlsx is an OLE compound file holding an "EncryptedPackage" stream;
@@ -282,10 +298,58 @@ def _load_sheets(source: Source, checked: bool) -> Sheets:
     if data.startswith(_ZIP_MAGIC):
         if checked:
             _check_archive(data)
+        _check_sheet_sizes(data)
         return _read_workbook(data)
     if suffix in _TEXT_SUFFIXES:
         return {"": _read_text_rows(data)}
     raise _FileRefused("error.not_a_spreadsheet")
+
+
+def _check_sheet_sizes(data: bytes) -> None:
+    """Refuse a sheet whose cells would make the reader build a grid past the bound (see ``sheet_bounds``).
+
+    Also the place where workbook kinds this check cannot look into (.xlsb, .ods) are refused: calamine
+    would materialise them first.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError):
+        raise _FileRefused("error.workbook_corrupt") from None
+    if "xl/workbook.xml" not in names:
+        if "xl/workbook.bin" in names or "content.xml" in names:
+            raise _FileRefused("error.format_unsupported")
+        raise _FileRefused("error.not_a_spreadsheet")
+    try:
+        sheet_bounds.check_workbook(archive)
+    except sheet_bounds.SheetTooLarge as large:
+        raise _FileRefused("error.sheet_too_large", sheet=large.sheet, rows=large.rows, columns=large.columns,
+                           max_cells=f"{sheet_bounds.MAX_SHEET_CELLS:,}") from None
+    except (sheet_bounds.SheetUnreadable, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,
+            RuntimeError, ValueError):
+        raise _FileRefused("error.workbook_corrupt") from None
+
+
+def _file_size(path: Path) -> int:
+    """The size of a regular file; a missing path, a folder or a device is refused by name, not by traceback."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise _FileRefused("error.file_not_found", path=str(path)) from None
+    except OSError:
+        raise _FileRefused("error.file_unreadable", path=str(path)) from None
+    if path.is_dir():
+        raise _FileRefused("error.file_is_folder", path=str(path))
+    if not path.is_file():  # a FIFO or a device would block or never end
+        raise _FileRefused("error.file_unreadable", path=str(path))
+    return status.st_size
+
+
+def _file_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        raise _FileRefused("error.file_unreadable", path=str(path)) from None
 
 
 def _check_archive(data: bytes) -> None:
@@ -338,10 +402,15 @@ def _read_workbook(data: bytes) -> Sheets:
 
 
 def _fill_merged_cells(rows: list[list[object]], ranges: Iterable[tuple[tuple[int, int], tuple[int, int]]]) -> None:
-    """A unit name merged over several rows belongs to each of them, as the clerk meant."""
+    """A unit name merged over several rows belongs to each of them, as the clerk meant.
+
+    A merged range is clipped to the sheet's cells: a range declared as A1:XFD1048576 must not grow the grid.
+    """
+    width = max((len(row) for row in rows), default=0)
     for (top, left), (bottom, right) in ranges:
         if top >= len(rows) or left >= len(rows[top]):
             continue
+        right = min(right, width - 1)
         value = rows[top][left]
         for index in range(top, min(bottom, len(rows) - 1) + 1):
             row = rows[index]
@@ -354,7 +423,10 @@ def _fill_merged_cells(rows: list[list[object]], ranges: Iterable[tuple[tuple[in
 
 def _decode_text(raw: bytes) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")  # Excel's "Unicode text" export
+        try:
+            return raw.decode("utf-16")  # Excel's "Unicode text" export
+        except UnicodeDecodeError:  # an odd number of bytes: cut off, or not UTF-16 at all
+            raise _FileRefused("error.csv_encoding") from None
     if b"\x00" in raw[:4096]:
         raise _FileRefused("error.not_a_spreadsheet")  # binary, whatever its name says
     # What Chinese Excel writes is GB18030 (GBK); everything else is UTF-8, often with a BOM.
@@ -368,11 +440,28 @@ def _decode_text(raw: bytes) -> str:
         raise _FileRefused("error.csv_encoding") from None
 
 
+# A cell of a ledger is a sentence or a paragraph; csv's own limit (128 KiB) would raise mid-file.
+MAX_CSV_FIELD_CHARS = 32_768
+MAX_CSV_COLUMNS = 1_000
+
+
 def _read_text_rows(raw: bytes) -> list[list[object]]:
     text = _decode_text(raw)
     sample_lines = [line for line in text[:8192].splitlines() if line.strip()][:10]
     delimiter = max((",", "\t", ";"), key=lambda d: sum(line.count(d) for line in sample_lines))
-    return [list(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    rows: list[list[object]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            if len(row) > MAX_CSV_COLUMNS:
+                raise _FileRefused("error.csv_too_many_columns", row=reader.line_num, columns=len(row),
+                                   limit=MAX_CSV_COLUMNS)
+            if any(len(cell) > MAX_CSV_FIELD_CHARS for cell in row):
+                raise _FileRefused("error.csv_field_too_long", row=reader.line_num, limit=MAX_CSV_FIELD_CHARS)
+            rows.append(row)
+    except csv.Error:  # a quote never closed swallows the rest of the file into one field
+        raise _FileRefused("error.csv_field_too_long", row=reader.line_num, limit=MAX_CSV_FIELD_CHARS) from None
+    return rows
 
 
 def read_raw_sheets(path: Path) -> Sheets:
@@ -598,7 +687,8 @@ class UnitResolver:
         return cls(lookup)
 
     def resolve(self, value: object) -> str:
-        unit_id = self.lookup.get(normalise_header(value))
+        # _as_text takes off the apostrophe our exports put before text a spreadsheet would run as a formula
+        unit_id = self.lookup.get(normalise_header(_as_text(value)))
         if unit_id is None:
             raise _CellError("error.unit_unknown", value=_as_text(value))
         return unit_id
@@ -614,10 +704,29 @@ class Context:
     issue_ids: frozenset[str] = frozenset()
 
 
+# Invisible control characters (C0 but tab and line breaks, DEL, C1, and the XML non-characters) break the
+# Word and slide writers and the image renderer later, far from the cell that brought them: refuse them here.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def control_character(text: str) -> str | None:
+    """The first forbidden control character of ``text`` as ``U+000B``; None when there is none."""
+    found = _CONTROL_CHARACTERS.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def parse_text(value: object) -> str:
+    text = _as_text(value)
+    code = control_character(text)
+    if code is not None:
+        raise _CellError("error.control_character", code=code)
+    return text
+
+
 def _cell_parser(column: Column, context: Context) -> Callable[[object], object]:
     kind = column.kind
     if kind == TEXT:
-        return _as_text
+        return parse_text
     if kind == SLUG:
         def parse_slug(value: object) -> str:
             text = _as_text(value)
@@ -674,6 +783,7 @@ class TableRead:
     sheets: list[str]
     file: str
     labels: dict[str, ColumnLabels] = field(default_factory=dict)  # sheet -> where each column sits
+    skipped: list[tuple[str, int]] = field(default_factory=list)  # (sheet, Excel row) read as no record
 
     def locate(self, position: int, column: str) -> dict[str, Any]:
         """Problem fields naming the cell of ``column`` in frame row ``position``."""
@@ -689,14 +799,42 @@ def _problem(file: str, sheet: str, key: str, row: int | None = None, column: st
                    field=field_name, message_key=key, params=params)
 
 
-def _data_rows(rows: list[list[object]], header: HeaderMatch, table: Table) -> list[int]:
-    """Indexes of the rows under the header that hold data: not blank, not a total, not a note.
+# Sign-off lines under a ledger: who filled it in, who checked it, the stamp, the date of filing.
+_FOOTER_WORDS = ("盖章", "签字", "签名", "签章", "负责人", "填报人", "填表人", "制表人", "审核人", "经办人", "联系人",
+                 "联系电话", "填报日期", "填表日期", "制表日期", "报送日期", "preparedby", "approvedby", "reviewedby",
+                 "signature")
+_FOOTER_PREFIXES = _NOTE_PREFIXES + ("日期", "date", "remark", "stamp", "signed")
 
-    Only a row's first filled cell is looked at for that, to keep 100k-row files fast.
+
+def _is_footer_text(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    folded = header_key(value)
+    return folded.startswith(_FOOTER_PREFIXES) or any(word in folded for word in _FOOTER_WORDS)
+
+
+def _is_footer_row(row: list[object], key_position: int) -> bool:
+    """A row under the last record that is a sign-off line, not a record: no id, and a sign-off word or one text.
+
+    The key (id) cell decides: a record has an id there, a footer has nothing or its own words.
+    """
+    key = row[key_position] if key_position < len(row) else None
+    if not (_is_blank(key) or _is_footer_text(key)):
+        return False
+    filled = [v for v in row if not _is_blank(v)]
+    return len({_as_text(v) for v in filled}) == 1 or any(_is_footer_text(v) for v in filled)
+
+
+def _data_rows(rows: list[list[object]], header: HeaderMatch, table: Table) -> tuple[list[int], list[int]]:
+    """Indexes of the rows under the header that hold data, and of the non-blank rows skipped as no record.
+
+    Skipped: totals, notes, the header repeated on each printed page, and the sign-off lines under the
+    last record. Only a row's first filled cell is looked at inside the table, to keep 100k-row files fast.
     """
     key_position = next((p for p, c in header.columns.items() if c is table.key), None)
     header_keys = {header_key(v) for v in header.labels.values()}
     kept: list[int] = []
+    skipped: list[int] = []
     for index in range(header.row_index + 1, len(rows)):
         row = rows[index]
         first = next((v for v in row if not _is_blank(v)), None)
@@ -705,20 +843,16 @@ def _data_rows(rows: list[list[object]], header: HeaderMatch, table: Table) -> l
         if isinstance(first, str):
             folded = header_key(first)
             if folded.startswith(_ROW_MARKERS) and _is_total_or_note(row, folded):
+                skipped.append(index)
                 continue
             if folded in header_keys and {header_key(v) for v in row if not _is_blank(v)} <= header_keys:
+                skipped.append(index)
                 continue  # the header repeated, as printed ledgers do on every page
         kept.append(index)
-    # Text under the table in one cell (a source line, a date of filing) is a note, not a row missing its values.
-    while kept and key_position is not None:
-        row = rows[kept[-1]]
-        filled = {_as_text(v) for v in row if not _is_blank(v)}
-        key_blank = key_position >= len(row) or _is_blank(row[key_position])
-        if key_blank and len(filled) == 1:
-            kept.pop()
-        else:
-            break
-    return kept
+    # Under the last record: sign-off lines, a date of filing, a stamp, a source line — not rows missing values.
+    while kept and key_position is not None and _is_footer_row(rows[kept[-1]], key_position):
+        skipped.append(kept.pop())
+    return kept, sorted(skipped)
 
 
 _BLANK = object()
@@ -778,10 +912,16 @@ def parse_sheet(rows: list[list[object]], table: Table, context: Context, file: 
 
     Returns the frame, the Excel row of each frame row, the problems, and where each column sits.
     """
+    return _parse_sheet(rows, table, context, file, sheet)[:4]
+
+
+def _parse_sheet(rows: list[list[object]], table: Table, context: Context, file: str,
+                 sheet: str) -> tuple[pd.DataFrame, list[int], list[Problem], ColumnLabels, list[int]]:
+    """``parse_sheet``, and the Excel rows skipped as totals, notes, repeated headers or sign-off lines."""
     header = find_header(rows, table)
     if header is None:
         key = "error.sheet_empty" if not any(any(not _is_blank(v) for v in r) for r in rows) else "error.no_header"
-        return pd.DataFrame(), [], [_problem(file, sheet, key, table=table.zh)], {}
+        return pd.DataFrame(), [], [_problem(file, sheet, key, table=table.zh)], {}, []
     problems: list[Problem] = []
     found = {c.name for c in header.columns.values()}
     missing = [c for c in table.columns if c.required and c.name not in found]
@@ -789,9 +929,9 @@ def parse_sheet(rows: list[list[object]], table: Table, context: Context, file: 
         problems.append(_problem(file, sheet, "error.column_missing", row=header.row_index + 1, column=column.zh,
                                  field_name=column.name, name=column.zh, english=column.name))
     if missing:
-        return pd.DataFrame(), [], problems, {}
+        return pd.DataFrame(), [], problems, {}, []
 
-    indexes = _data_rows(rows, header, table)
+    indexes, skipped = _data_rows(rows, header, table)
     excel_rows = [index + 1 for index in indexes]
     columns: dict[str, list[object]] = {c.name: [None] * len(indexes) for c in table.columns}
     for position, column in header.columns.items():
@@ -800,7 +940,7 @@ def parse_sheet(rows: list[list[object]], table: Table, context: Context, file: 
     frame = pd.DataFrame(columns, columns=[c.name for c in table.columns])
     labels = {c.name: (header.labels[p], column_letter(p)) for p, c in header.columns.items()}
     problems += _check_row_rules(frame, excel_rows, table, labels, file, sheet)
-    return frame, excel_rows, problems, labels
+    return frame, excel_rows, problems, labels, [index + 1 for index in skipped]
 
 
 def parse_rows(rows: list[list[object]], table: Table, context: Context, file: str,
@@ -851,10 +991,12 @@ def _check_row_rules(frame: pd.DataFrame, excel_rows: list[int], table: Table, l
 def read_sheets(sheets: Sheets, sheet_names: list[str], table: Table, context: Context,
                 file: str) -> tuple[TableRead, list[Problem]]:
     """The table from the named sheets of one file, concatenated (a ledger may keep one sheet per year)."""
-    frames, origins, problems, labels = [], [], [], {}
+    frames, origins, problems, labels, skipped = [], [], [], {}, []
     for sheet in sheet_names:
-        frame, excel_rows, sheet_problems, labels[sheet] = parse_sheet(sheets[sheet], table, context, file, sheet)
+        frame, excel_rows, sheet_problems, labels[sheet], skipped_rows = _parse_sheet(sheets[sheet], table, context,
+                                                                                    file, sheet)
         problems += sheet_problems
+        skipped += [(sheet, row) for row in skipped_rows]
         if excel_rows:
             frames.append(frame)
             origins += [(sheet, row) for row in excel_rows]
@@ -862,7 +1004,7 @@ def read_sheets(sheets: Sheets, sheet_names: list[str], table: Table, context: C
         frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
     else:
         frame = pd.DataFrame({c.name: [] for c in table.columns})
-    read = TableRead(table, frame, origins, list(sheet_names), file, labels)
+    read = TableRead(table, frame, origins, list(sheet_names), file, labels, skipped)
     if not any(p.message_key in ("error.column_missing", "error.no_header") for p in problems):
         problems += check_table(read)
     return read, problems

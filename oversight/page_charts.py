@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from oversight import chart_kinds, i18n
+from oversight import chart_kinds, i18n, safe_text
 from oversight.chart_style import COLOURS, SEQUENCE, base_layout
 from oversight.numbers import plain
 from oversight.charts import FORM_COLOURS, OVERVIEW_CHARTS, ChartSpec, make_meetings_by_quarter_figure
@@ -169,7 +169,7 @@ def unit_beside_average(metrics: pd.DataFrame, unit_id: str) -> pd.DataFrame:
 def make_unit_vs_average_figure(frame: pd.DataFrame, lang: str, unit_name: str) -> go.Figure:
     labels = [i18n.t(f"measure.{m}", lang) for m in frame["measure"]]
     figure = go.Figure()
-    figure.add_bar(x=labels, y=frame["unit"], name=unit_name, marker_color=COLOURS["primary"],
+    figure.add_bar(x=labels, y=frame["unit"], name=safe_text.plotly(unit_name), marker_color=COLOURS["primary"],
                    text=[plain(v, 1) for v in frame["unit"]], textposition="outside")
     figure.add_bar(x=labels, y=chart_kinds.rounded(frame["average"], 1), name=i18n.t("series.all_unit_average", lang),
                    marker_color=COLOURS["muted"], text=[plain(v, 1) for v in frame["average"]], textposition="outside")

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from oversight import accounts, audit, briefing, charts, export, filters, i18n, ingest, queries, store, summary
+from oversight import accounts, audit, briefing, charts, export, filters, i18n, ingest, queries, safe_text, store, summary
 from oversight.filters import DataSpan, Filter, Quarter, same_day_years_earlier
 from oversight.kpis import Kpi
 
@@ -40,6 +40,7 @@ NAVIGATION = (  # (script, page id for the access rules in oversight.accounts)
     ("pages/08_audit.py", "audit"),
 )
 ACCOUNT_KEY = "oversight.account"
+ACCOUNT_FINGERPRINT_KEY = "oversight.account_fingerprint"
 REFUSAL_LOGGED_KEY = "oversight.refusal_logged"
 # Tests set this to stand in for a browser's address; a browser cannot set a session key that is not a widget.
 TEST_ADDRESS_KEY = "oversight.test_client_address"
@@ -127,8 +128,9 @@ def _cached_query(folder: str, fingerprint: str, name: str, filter_: Filter,
                   extra: tuple[tuple[str, object], ...] = (),
                   allowed_units: tuple[str, ...] | None = None) -> pd.DataFrame:
     # the scope is part of the cache key: two accounts never share a cached result
-    return accounts.scoped_run(_open_store(folder, fingerprint), name, filter_, accounts.Scope(allowed_units),
-                               **dict(extra))
+    frame = accounts.scoped_run(_open_store(folder, fingerprint), name, filter_, accounts.Scope(allowed_units),
+                                **dict(extra))
+    return safe_text.printable_frame(frame)  # what the screen and every export receive has no control characters
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -160,15 +162,40 @@ def _show_data_error(error: ingest.ValidationError) -> None:
     st.stop()
 
 
+def _recover_interrupted_import(folder: Path, account: accounts.Account) -> None:
+    """A commit that crashed half-way is rolled back before anyone reads the folder (once; cheap otherwise)."""
+    from oversight import importer
+
+    rolled_back = importer.recover_if_interrupted(folder)
+    if rolled_back:
+        lang = st.session_state.get(LANG_KEY) or i18n.normalise_language(_first_query_value("lang"))
+        st.warning(i18n.t("data.ui.recovered", lang, id=rolled_back))
+
+
+def _repair_page(folder: str, account: accounts.Account, error: ingest.ValidationError) -> None:
+    """The Data page for an admin when the folder does not load: the problems, then import and undo to repair."""
+    lang = i18n.normalise_language(st.session_state.get(LANG_KEY) or _first_query_value("lang"))
+    st.title(i18n.t("nav.data", lang))
+    st.error(i18n.t("data.ui.broken_folder", lang))
+    st.code(error.render(lang), language=None)
+    page = Page(lang, None, None, folder, "", pd.DataFrame(columns=["unit_id", "name_zh", "name_en"]), account)
+    import_section(page)
+    history_section(page)
+    st.stop()
+
+
 def setup_page(page_id: str) -> Page:
     """Sign-in, page config, data, the filter sidebar and nav; every page script starts here."""
     st.set_page_config(page_title=i18n.t("app.title"), layout="wide", initial_sidebar_state="expanded")
     account = _signed_in_account(page_id)
     folder = str(store.data_dir())
+    _recover_interrupted_import(Path(folder), account)
     fingerprint = store.fingerprint(Path(folder))
     try:
         span, units = _cached_span(folder, fingerprint)
     except ingest.ValidationError as error:
+        if page_id == "data" and accounts.can_import(account):
+            _repair_page(folder, account, error)  # undo or import to repair; stops the page
         _show_data_error(error)
     # a unit account is offered, and can ask the URL for, its own units only
     span = accounts.scoped_span(span, account.scope)
@@ -207,10 +234,15 @@ def _secrets() -> dict:
         return {}
 
 
-def _refuse(message: str, reason: str, account: accounts.Account | None = None, address: str | None = None) -> None:
-    if not st.session_state.get(REFUSAL_LOGGED_KEY):
-        audit.record("refused", account=account, address=address, details={"reason": reason})
-        st.session_state[REFUSAL_LOGGED_KEY] = True
+def _refuse(message: str, reason: str, account: accounts.Account | None = None, address: str | None = None,
+            page: str | None = None) -> None:
+    # one line per kind of refusal and page in a session: a reload loop must not flood the log
+    logged = st.session_state.setdefault(REFUSAL_LOGGED_KEY, set())
+    if not isinstance(logged, set):
+        logged = st.session_state[REFUSAL_LOGGED_KEY] = set()
+    if (reason, page) not in logged:
+        audit.record("refused", account=account, address=address, details={"reason": reason, "page": page})
+        logged.add((reason, page))
     st.error(message)
     st.stop()
 
@@ -221,30 +253,58 @@ def _signed_in_account(page_id: str) -> accounts.Account:
     mode = accounts.auth_mode(accounts.users_file(), _secrets())
     address = _client_address()
     if mode == accounts.LOCAL:
-        if not accounts.is_local_request(address, dict(st.context.headers or {})):
-            _refuse(i18n.t("auth.local_mode.refused", lang), "non_local_client", address=address)
+        # a loopback peer, a loopback Host and Origin (no DNS rebinding), and no proxy relaying someone else
+        if not accounts.is_local_request(address, dict(st.context.headers or {}), st.get_option("server.port")):
+            _refuse(i18n.t("auth.local_mode.refused", lang), "non_local_client", address=address, page=page_id)
         account = accounts.local_account()
     elif mode == accounts.OIDC:
         account = _oidc_account(lang, address)
     else:
-        account = st.session_state.get(ACCOUNT_KEY) or _login_form(lang, address)
+        account = _current_password_account(lang, address) or _login_form(lang, address)
     if not accounts.can_open_page(account, page_id):
-        _refuse(i18n.t("auth.forbidden_page", lang), "forbidden_page", account, address)
+        _refuse(i18n.t("auth.forbidden_page", lang), "forbidden_page", account, address, page=page_id)
     return account
+
+
+def _current_password_account(lang: str, address: str | None) -> accounts.Account | None:
+    """The session's account if the users file still holds it unchanged; a removed, demoted or re-keyed
+    account ends its session here, on the next click, not at the next sign-in."""
+    account = st.session_state.get(ACCOUNT_KEY)
+    if account is None:
+        return None
+    try:
+        current = accounts.account_fingerprint(account.username)
+    except accounts.AccountError:
+        current = None  # a users file that cannot be read keeps nobody signed in
+    if current is not None and current == st.session_state.get(ACCOUNT_FINGERPRINT_KEY):
+        return account
+    st.session_state.pop(ACCOUNT_KEY, None)
+    st.session_state.pop(ACCOUNT_FINGERPRINT_KEY, None)
+    audit.record("sign_out", account=account, address=address, details={"reason": "account_changed"})
+    st.warning(i18n.t("auth.session_ended", lang))
+    return None
 
 
 def _login_form(lang: str, address: str | None) -> accounts.Account:
     st.title(i18n.t("auth.login.title", lang))
     with st.form("login"):
-        username = st.text_input(i18n.t("auth.login.username", lang), key="widget.login_user")
-        password = st.text_input(i18n.t("auth.login.password", lang), type="password", key="widget.login_password")
+        # the browser bounds what it sends; accounts.sign_in bounds it again for a client that does not
+        username = st.text_input(i18n.t("auth.login.username", lang), key="widget.login_user",
+                                 max_chars=accounts.MAX_USERNAME_LENGTH)
+        password = st.text_input(i18n.t("auth.login.password", lang), type="password", key="widget.login_password",
+                                 max_chars=accounts.MAX_PASSWORD_LENGTH)
         submitted = st.form_submit_button(i18n.t("auth.login.submit", lang), type="primary")
     if submitted:
-        result = accounts.sign_in(username, password, address)
+        try:
+            result = accounts.sign_in(username, password, address)
+        except accounts.AccountError:  # a damaged users file: say so, without its path or content
+            st.error(i18n.t("auth.users_file_broken", lang))
+            st.stop()
         if result.ok:
             st.session_state[ACCOUNT_KEY] = result.account
+            st.session_state[ACCOUNT_FINGERPRINT_KEY] = accounts.account_fingerprint(result.account.username)
             st.rerun()
-        st.error(result.message(lang))
+        st.error(safe_text.markdown(result.message(lang)))
     st.stop()
 
 
@@ -253,10 +313,15 @@ def _oidc_account(lang: str, address: str | None) -> accounts.Account:
         st.title(i18n.t("auth.login.title", lang))
         st.button(i18n.t("auth.oidc.login", lang), on_click=st.login, type="primary")
         st.stop()
-    account = accounts.account_for_email(st.user.get("email"), accounts.load_users(), st.user.get("email_verified"))
+    try:
+        users = accounts.load_users()
+    except accounts.AccountError:  # a damaged users file: say so, without its path or content
+        st.error(i18n.t("auth.users_file_broken", lang))
+        st.stop()
+    account = accounts.account_for_email(st.user.get("email"), users, st.user.get("email_verified"))
     if account is None:
-        _refuse(i18n.t("auth.oidc.no_account", lang, email=st.user.get("email")), "no_account_for_email",
-                address=address)
+        _refuse(i18n.t("auth.oidc.no_account", lang, email=safe_text.markdown(st.user.get("email"))),
+                "no_account_for_email", address=address)
     if st.session_state.get(ACCOUNT_KEY) != account:  # one sign-in line per session
         audit.record("sign_in", account=account, address=address, details={"method": "oidc"})
         st.session_state[ACCOUNT_KEY] = account
@@ -298,6 +363,7 @@ def _on_quarters_change() -> None:
 
 def _on_reset(span: DataSpan) -> None:
     _set_filter(span.default_filter())
+    st.session_state[IGNORED_KEY] = ()  # the default view has nothing from the URL left to warn about
 
 
 def _account_box(account: accounts.Account, lang: str) -> None:
@@ -343,7 +409,8 @@ def _page_header(page: Page, title_key: str) -> None:
     names = dict(zip(page.units["unit_id"], page.units["name_zh" if page.lang == "zh" else "name_en"]))
     shown_units = page.filter.units or (() if page.sees_all_units else tuple(page.span.unit_ids))
     if shown_units:  # chosen units, or the only units a unit account may see
-        scope = ("、" if page.lang == "zh" else ", ").join(names[u] for u in shown_units if u in names)
+        scope = ("、" if page.lang == "zh" else ", ").join(safe_text.markdown(names[u]) for u in shown_units
+                                                         if u in names)
     else:
         scope = page.t("app.all_units", count=len(page.span.unit_ids))
     st.caption(page.t("app.caption", units=scope, period=page.period(),
@@ -354,7 +421,7 @@ def _page_header(page: Page, title_key: str) -> None:
                           earlier=summary.date_text(earlier, page.lang)))
     ignored = st.session_state.get(IGNORED_KEY)
     if ignored:
-        st.warning(page.t("app.url_ignored", values=", ".join(ignored)))
+        st.warning(page.t("app.url_ignored", values=", ".join(safe_text.markdown(value) for value in ignored)))
     if page.filter.units:
         st.button(page.t("filter.clear_units", units=scope), key="widget.clear_units", icon=":material/close:",
                   on_click=_clear_units, type="secondary")
@@ -394,8 +461,9 @@ def kpi_row(cards: list[Kpi]) -> None:
 
 def _kpi_cards(cards: list[Kpi]) -> None:
     for column, card in zip(st.columns(len(cards)), cards):
-        column.metric(card.label, card.display, card.delta, delta_color=card.delta_color, help=card.help,
-                      border=True, delta_arrow=card.delta_arrow)
+        # a help text may name a unit (the profile's "compared with the average of …"): data, so escaped
+        column.metric(card.label, card.display, card.delta, delta_color=card.delta_color,
+                      help=safe_text.markdown(card.help), border=True, delta_arrow=card.delta_arrow)
         if card.secondary:
             column.caption(card.secondary)
 
@@ -426,9 +494,12 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
 
 def _audited(page: Page, file_name: str, make):
     """The bytes of a download, with an audit line saying who took what under which filter."""
+    # read now: the bytes are made later, on Streamlit's media request, outside this session's context
+    address = _client_address()
+
     def make_and_record() -> bytes:
         data = make() if callable(make) else make
-        audit.record("download", account=page.account, address=_client_address(),
+        audit.record("download", account=page.account, address=address,
                      details={"file": file_name, "filter": audit.describe_filter(page.scoped_filter)})
         return data
     return make_and_record
@@ -570,7 +641,7 @@ def chart_choice(page: Page, specs: tuple[charts.ChartSpec, ...]) -> tuple[chart
 
 
 def text(page: Page, key: str, **params: object) -> None:
-    st.markdown(page.t(key, **params))
+    st.markdown(page.t(key, **{name: safe_text.markdown(value) for name, value in params.items()}))
 
 
 # ---------------------------------------------------------------- data management (数据管理)
@@ -609,9 +680,12 @@ def import_section(page: Page) -> None:
         return
     for change in plan.changes.values():
         st.markdown("- " + page.t("data.report.table", table=page.t(f"data.table.{change.table}"),
-                                  sources="、".join(change.sources), mode=page.t(f"data.mode.{change.mode}"),
+                                  sources="、".join(safe_text.markdown(source) for source in change.sources),
+                                  mode=page.t(f"data.mode.{change.mode}"),
                                   rows=change.rows_in_file, before=change.rows_before, after=change.rows_after,
                                   added=len(change.added), changed=len(change.changed), removed=len(change.removed)))
+    for line in importer.skipped_lines(plan, page.lang):
+        st.caption(safe_text.markdown(line))
     if plan.problems:
         st.error(page.t("data.report.failed", count=len(plan.problems)))
         st.dataframe(_problem_rows(plan.problems, page.lang), hide_index=True, width="stretch")
@@ -623,14 +697,17 @@ def import_section(page: Page) -> None:
         with st.expander(page.t("data.ui.preview", table=page.t(f"data.table.{name}"), rows=len(frame))):
             st.dataframe(frame.head(50), hide_index=True, width="stretch")
     if st.button(page.t("data.ui.apply"), key="widget.import_apply", type="primary", icon=":material/upload:"):
+        address = _client_address()
+
+        def record(entry) -> None:  # before the first file is replaced: no audit line, no import
+            audit.record("import", account=page.account, address=address,
+                         details={"history": entry.id, "sources": list(entry.sources), "mode": entry.mode,
+                                  "tables": {name: info.get("rows_after") for name, info in entry.tables.items()}})
         try:
-            entry = importer.apply_import(plan, user=page.account.username)
+            entry = importer.apply_import(plan, user=page.account.username, before_commit=record)
         except Exception as error:  # the folder is left as it was; say so in the user's language
-            st.error(page.t("data.ui.apply_failed", detail=str(error)))
+            st.error(_commit_failure(page, error))
             return
-        audit.record("import", account=page.account, address=_client_address(),
-                     details={"history": entry.id, "sources": list(entry.sources), "mode": entry.mode,
-                              "tables": {name: info.get("rows_after") for name, info in entry.tables.items()}})
         del st.session_state[_PLAN_KEY]
         st.success(page.t("data.report.imported", id=entry.id))
 
@@ -640,20 +717,32 @@ def history_section(page: Page) -> None:
 
     st.subheader(page.t("data.ui.history_heading"))
     entries = importer.list_history(Path(page.folder))
+    if entries.damaged:
+        st.warning(safe_text.markdown(page.t("data.history.damaged", ids=", ".join(entries.damaged))))
     if not entries:
         st.caption(page.t("data.history.empty"))
         return
     for entry in reversed(entries[-10:]):
-        st.markdown("- " + importer.render_entry(entry, page.lang))
+        st.markdown("- " + safe_text.markdown(importer.render_entry(entry, page.lang)))
     if st.button(page.t("data.ui.undo"), key="widget.undo", icon=":material/undo:"):
+        address = _client_address()
+
+        def record(entry) -> None:  # before the first file is restored: no audit line, no undo
+            audit.record("undo", account=page.account, address=address,
+                         details={"history": entry.id, "undoes": entry.undoes})
         try:
-            entry = importer.undo_last(Path(page.folder), user=page.account.username)
+            entry = importer.undo_last(Path(page.folder), user=page.account.username, before_commit=record)
         except Exception as error:
-            st.error(page.t("data.ui.apply_failed", detail=str(error)))
+            st.error(_commit_failure(page, error))
             return
-        audit.record("undo", account=page.account, address=_client_address(),
-                     details={"history": entry.id, "undoes": entry.undoes})
         st.success(page.t("data.report.undone", undoes=entry.undoes, id=entry.id))
+
+
+def _commit_failure(page: Page, error: Exception) -> str:
+    """What to tell an admin whose import or undo did not happen: the reason in their language, no server path."""
+    from oversight import importer
+
+    return safe_text.markdown(importer.describe_failure(error, page.lang))
 
 
 def data_downloads_section(page: Page) -> None:

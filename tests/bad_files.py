@@ -93,9 +93,11 @@ def hash_tree(folder: Path) -> dict[str, str]:
     """Every data file under ``folder`` (``.history`` included) by relative path and sha256.
 
     ``.cache`` is left out: it is derived from the data, rebuilt at will, and reading the folder refreshes it.
+    So is the write lock's file (``importer.LOCK_FILE``): it holds no data, only a note of the last holder.
     """
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and ".cache" not in p.relative_to(folder).parts}
+            for p in sorted(folder.rglob("*")) if p.is_file() and ".cache" not in p.relative_to(folder).parts
+            and p.name != importer.LOCK_FILE}
 
 
 def seeded_data_copy(destination: Path) -> Path:

@@ -55,7 +55,8 @@ def test_a_valid_append_is_checked_previewed_imported_shown_and_undone(data_dir)
     assert metrics(overview)["指出问题"] == "17个"  # picked up without a restart
 
     data_page = run_page("pages/07_data.py")
-    assert any("新增问题.xlsx" in m.value for m in data_page.markdown)
+    # the file name is shown as Markdown-escaped text (a name like [x](url) must not become a link)
+    assert any(r"新增问题\.xlsx" in m.value for m in data_page.markdown)
     data_page.button(key="widget.undo").click().run()
     assert "已撤销" in data_page.success[-1].value
     assert metrics(run_page())["指出问题"] == "16个"

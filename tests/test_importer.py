@@ -230,12 +230,14 @@ def test_a_failure_at_any_step_of_an_import_leaves_the_folder_byte_for_byte(step
     plan = importer.plan_import(batch, mode="append", folder=data_folder)
     assert plan.ok
     before = hash_tree(data_folder)
-    names_before = sorted(p.name for p in data_folder.rglob("*") if ".cache" not in p.parts)
+    names_before = sorted(p.name for p in data_folder.rglob("*") if ".cache" not in p.parts
+                          and p.name != importer.LOCK_FILE)
     STEPS[step](monkeypatch)
     with pytest.raises(OSError, match="injected"):
         importer.apply_import(plan)
     assert hash_tree(data_folder) == before
-    assert sorted(p.name for p in data_folder.rglob("*") if ".cache" not in p.parts) == names_before  # no leftovers
+    assert sorted(p.name for p in data_folder.rglob("*")  # no leftovers
+                  if ".cache" not in p.parts and p.name != importer.LOCK_FILE) == names_before
     monkeypatch.undo()
     importer.apply_import(plan)  # and the same plan still goes through afterwards
     assert len(store.read_folder(data_folder)["meetings"]) == 574
@@ -346,7 +348,9 @@ def test_cli_import_history_undo(data_folder, tmp_path, capsys):
                  "--mode", "append"]) == 0
     assert "已导入" in capsys.readouterr().out
     assert main(["history", "--lang", "en"]) == 0
-    assert "王秘书 imported new_meetings.xlsx (append): Meetings 573 rows → 574" in capsys.readouterr().out
+    # the claimed name (OVERSIGHT_USER) is shown with the OS account that ran the command
+    assert (f"王秘书 (OS user {getpass.getuser()}) imported new_meetings.xlsx (append): Meetings 573 rows → 574"
+            in capsys.readouterr().out)
     assert main(["undo"]) == 0
     assert table_files(data_folder) == before
     assert main(["undo"]) == 1

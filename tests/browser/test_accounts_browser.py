@@ -56,3 +56,5 @@ def test_a_download_is_written_to_the_audit_log(page, server_url, audit_log):
     expect(page.get_by_text("指出问题").first).to_be_visible()
     lines = audit_log.read_text(encoding="utf-8")
     assert '"action":"download"' in lines and name in lines and '"from":"2020Q1"' in lines
+    download = [line for line in lines.splitlines() if '"action":"download"' in line][-1]
+    assert '"address":"127.0.0.1"' in download  # read when the button was drawn, not on the media request

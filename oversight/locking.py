@@ -1,0 +1,104 @@
+"""One writer at a time, across threads, processes and (on a shared POSIX file system) replicas.
+
+``held(path)`` takes an exclusive ``flock`` on ``path`` for the duration of a
+``with`` block. The kernel ties the lock to the open file, so a holder that
+dies (killed, crashed, power cut of its container) releases it at once: there
+is no stale lock to clean up and no pid file to trust. A second taker waits up
+to ``timeout`` seconds, then gets ``LockBusy``, which names what holds the lock
+and since when, so the caller can say "another import is running" instead of
+hanging.
+
+The lock file itself stays (deleting it while another process waits on it
+would let two holders in); its content is only a note about the last holder,
+for people reading the folder.
+
+Used around the data folder's plan-check-write (``importer``) and the users
+file (``accounts``).
+"""
+from __future__ import annotations
+
+import errno
+import fcntl
+import json
+import os
+import socket
+import threading
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+DEFAULT_TIMEOUT_S = 30.0
+_POLL_S = 0.05
+# Locks this thread already holds, by path, with their depth: a nested ``held`` on the same path passes through
+# (``flock`` on a second descriptor would wait for the first one, that is, for itself).
+_held_here = threading.local()
+
+
+class LockBusy(TimeoutError):
+    """The lock was not free within the timeout; ``holder`` is the note the holder left (may be empty)."""
+
+    def __init__(self, path: Path, holder: dict):
+        self.path, self.holder = path, holder
+        super().__init__(f"{path} is held by {holder or 'another process'}")
+
+
+def _read_note(descriptor: int) -> dict:
+    try:
+        raw = os.pread(descriptor, 4096, 0)
+        note = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+        return note if isinstance(note, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def _write_note(descriptor: int, purpose: str) -> None:
+    note = {"pid": os.getpid(), "host": socket.gethostname(), "purpose": purpose,
+            "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    try:
+        os.ftruncate(descriptor, 0)
+        os.pwrite(descriptor, json.dumps(note).encode("utf-8"), 0)
+    except OSError:
+        pass  # the note is for people; a full disk must not stop the lock itself
+
+
+@contextmanager
+def held(path: Path, timeout: float = DEFAULT_TIMEOUT_S, purpose: str = "") -> Iterator[None]:
+    """Hold the exclusive lock on ``path`` (created if missing) inside the block; ``LockBusy`` after ``timeout``.
+
+    ``timeout=0`` tries once. Re-entrant within one thread: an inner ``held`` on a lock the thread holds passes.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = str(path.resolve())
+    depth: dict[str, int] = _held_here.__dict__.setdefault("depth", {})
+    if depth.get(key):
+        depth[key] += 1
+        try:
+            yield
+        finally:
+            depth[key] -= 1
+        return
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        deadline = time.monotonic() + max(timeout, 0.0)
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except OSError as error:
+                if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise LockBusy(path, _read_note(descriptor)) from None
+                time.sleep(_POLL_S)
+        _write_note(descriptor, purpose)
+        depth[key] = 1
+        try:
+            yield
+        finally:
+            depth.pop(key, None)
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)  # closing releases the lock too, should unlocking have failed

@@ -1,0 +1,73 @@
+"""Text from users and data, made inert for the two places that would otherwise interpret it.
+
+- ``markdown``: Streamlit renders captions, warnings, button labels and
+  ``st.markdown`` as Markdown with extensions: ``[text](url)`` becomes a link,
+  ``![](url)`` fetches an image, ``$$…$$`` typesets, ``:red[…]`` colours. A
+  unit name or a URL parameter must show as the characters it is.
+- ``plotly``: Plotly draws labels, legends and titles through a small HTML
+  subset (``<a href>``, ``<b>``, ``<br>``, ``<span style>``) and decodes
+  entities; a unit name ``<a href=…>`` would be a live link in the chart and
+  in every exported image.
+
+Every place where such text meets Markdown or a figure calls one of these, so
+there is one definition of "escaped" to test.
+"""
+from __future__ import annotations
+
+import re
+
+# The ASCII punctuation that starts Markdown syntax (links, images, emphasis, code, HTML, headings, lists),
+# plus what Streamlit adds on top ($ for LaTeX, : for directives and icons, ~ strikethrough, | tables).
+# Characters that mean something only at the start of a line (=, ') need nothing: line breaks are removed.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|$~:])")
+_LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+# GitHub-flavoured Markdown turns bare ``http://…``, ``www.…`` and ``name@host.tld`` into live links even when
+# every punctuation mark is escaped; an invisible word joiner (U+2060) inside the trigger keeps them text.
+_AUTOLINK_TRIGGERS = re.compile(r"(?i)(?<=h)(?=ttps?\\?:)|(?<=f)(?=tps?\\?:)|(?<=w)(?=ww\\?\.)|(?=@)")
+WORD_JOINER = "\u2060"
+
+
+def markdown(value: object) -> str:
+    """``value`` as Markdown that renders exactly its characters: no link, image, formula, heading or HTML.
+
+    The only addition is an invisible word joiner inside ``http``, ``ftp``, ``www`` and before ``@``,
+    so that no bare address becomes a link.
+    """
+    text = _CONTROL.sub("", str(value))
+    # a line break would let the next line start a block of its own (a heading, a list, a quote)
+    text = _LINE_BREAKS.sub(" ", text)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return _AUTOLINK_TRIGGERS.sub(WORD_JOINER, text)
+
+
+def plotly(value: object) -> str:
+    """``value`` as a Plotly label that shows its characters: no tag, no entity is interpreted."""
+    text = _CONTROL.sub("", str(value))
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def plain(value: object) -> str:
+    """``value`` without the control characters that Word, slide and image writers refuse."""
+    return _CONTROL.sub("", str(value))
+
+
+def printable_frame(frame):
+    """``frame`` with control characters taken out of its text columns (the same frame when there are none).
+
+    The importer refuses such characters, so none should be in the data; this keeps a query result that
+    carries one anyway (a folder written by hand, an older version's file) from breaking the Word writer,
+    the image renderer or the briefing pack far downstream.
+    """
+    cleaned = None
+    for column in frame.columns:
+        values = frame[column]
+        if values.dtype != object and str(values.dtype) not in ("string", "str"):
+            continue
+        texts = values.map(lambda v: isinstance(v, str) and _CONTROL.search(v) is not None)
+        if texts.any():
+            cleaned = frame.copy() if cleaned is None else cleaned
+            cleaned[column] = values.map(lambda v: _CONTROL.sub("", v) if isinstance(v, str) else v)
+    return frame if cleaned is None else cleaned

@@ -1,0 +1,192 @@
+"""The hardening as a user meets it in the app (AppTest): a broken or crashed data folder, accounts changed under
+an open session, a damaged users file, crafted links, refusals in the audit log."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from oversight import accounts, importer, safe_text, store
+from tests.apptest import figure_titled, run_page
+from tests.bad_files import HEADERS, hash_tree, issue, meeting, write_xlsx
+
+ROOT = Path(__file__).resolve().parent.parent
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def data_folder(tmp_path, monkeypatch):
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    return folder
+
+
+def _audit_lines() -> list[dict]:
+    path = Path(os.environ["OVERSIGHT_AUDIT_LOG"])
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()] if path.exists() else []
+
+
+def sign_in(username: str, password: str = PASSWORD):
+    at = run_page("app.py")
+    at.text_input(key="widget.login_user").input(username)
+    at.text_input(key="widget.login_password").input(password)
+    at.button[0].click().run()
+    return at
+
+
+def test_the_data_page_opens_on_a_broken_folder_and_an_import_repairs_it(data_folder, tmp_path):
+    (data_folder / "issues.xlsx").write_bytes(b"a file damaged by hand")  # the folder no longer loads
+
+    overview = run_page("app.py")
+    assert overview.error[0].value.startswith("数据文件有误")  # the reading pages say so and stop
+
+    at = run_page("pages/07_data.py")
+    assert at.error[0].value.startswith("数据文件夹当前无法加载")
+    assert "issues.xlsx" in at.code[0].value
+    at.file_uploader(key="widget.uploads").set_value(
+        ("issues.xlsx", (store.SAMPLE_DATA_DIR / "issues.xlsx").read_bytes(), XLSX)).run()
+    at.selectbox(key="widget.import_table").set_value("issues").run()
+    at.button(key="widget.import_check").click().run()
+    assert at.success[0].value == "检查通过，可以导入。"
+    at.button(key="widget.import_apply").click().run()
+    assert not at.exception
+    assert "已导入" in at.success[-1].value
+    assert store.read_folder(data_folder)["issues"].equals(store.read_folder(store.SAMPLE_DATA_DIR)["issues"])
+    assert run_page("app.py").metric[1].value == "16个"  # the dashboard reads again
+
+
+def test_the_data_page_on_a_broken_folder_offers_undo(data_folder, tmp_path):
+    importer.import_files(write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
+                          mode="append", folder=data_folder)
+    (data_folder / "issues.xlsx").write_bytes(b"a file damaged by hand")
+    at = run_page("pages/07_data.py")
+    at.button(key="widget.undo").click().run()
+    assert not at.exception
+    # undo refuses to write a folder that would still not load, and says why in the user's language
+    assert at.error[-1].value.startswith("导入未完成，数据未作任何改动")
+    assert len(importer.list_history(data_folder)) == 1
+
+
+def test_a_crashed_import_is_rolled_back_when_the_app_opens(data_folder, tmp_path):
+    before = hash_tree(data_folder)
+    files = [write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
+             write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]})]
+    script = ("import os, sys\nfrom pathlib import Path\nfrom oversight import importer\n"
+              "calls = []\noriginal = importer.rename_into_place\n"
+              "def dying(*a):\n    calls.append(1)\n    if len(calls) == 2: os._exit(137)\n    original(*a)\n"
+              "importer.rename_into_place = dying\n"
+              "importer.import_files([Path(p) for p in sys.argv[1:]], mode='append')\n")
+    crashed = subprocess.run([sys.executable, "-c", script, *map(str, files)], cwd=ROOT, capture_output=True,
+                             env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    assert crashed.returncode == 137
+    at = run_page("app.py")
+    assert "已自动恢复到导入之前的数据" in at.warning[0].value
+    assert at.metric[1].value == "16个"  # the figures of the folder as it was
+    assert hash_tree(data_folder) == before
+
+
+def test_a_removed_account_loses_its_open_session_on_the_next_click():
+    accounts.add_user("chief", PASSWORD, accounts.ADMIN)  # another account: the app stays in accounts mode
+    accounts.add_user("leader", PASSWORD, accounts.LEADER)
+    at = sign_in("leader")
+    assert at.metric, "signed in and reading"
+    accounts.remove_user("leader")
+    at.run()
+    assert at.title[0].value == "登录派驻监督工作看板"
+    assert not at.metric
+    assert "已被管理员更改或删除" in at.warning[0].value
+    assert _audit_lines()[-1]["details"] == {"reason": "account_changed"}
+
+
+def test_a_demoted_account_loses_the_pages_of_its_old_role():
+    accounts.add_user("chief", PASSWORD, accounts.ADMIN)
+    at = sign_in("chief")
+    at.switch_page("pages/07_data.py").run()
+    assert not at.error
+    accounts.remove_user("chief")
+    accounts.add_user("chief", PASSWORD, accounts.LEADER)  # same name, lesser role
+    at.run()
+    assert at.title[0].value == "登录派驻监督工作看板"
+
+
+def test_a_damaged_users_file_shows_a_sentence_not_its_content():
+    path = Path(os.environ["OVERSIGHT_USERS_FILE"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text('[users."chief"]\nrole = "admin"\npassword_hash = "$argon2id$secret-ish"\n[broken', "utf-8")
+    at = run_page("app.py")
+    at.text_input(key="widget.login_user").input("chief")
+    at.text_input(key="widget.login_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == ["账号配置文件已损坏，暂时无法登录。请联系管理员。"]
+    shown = " ".join(str(element.value) for element in at.main if hasattr(element, "value"))
+    assert str(path) not in shown and "argon2" not in shown
+
+
+def test_the_sign_in_form_bounds_what_it_accepts():
+    accounts.add_user("chief", PASSWORD, accounts.ADMIN)
+    at = run_page("app.py")
+    assert at.text_input(key="widget.login_user").max_chars == accounts.MAX_USERNAME_LENGTH
+    assert at.text_input(key="widget.login_password").max_chars == accounts.MAX_PASSWORD_LENGTH
+
+
+def test_a_crafted_link_is_shown_as_text_and_the_warning_goes_with_reset():
+    at = run_page("app.py", query={"unit": ["[点此重新登录](http://evil.test/login)", "![](http://evil.test/p.png)"]})
+    warning = at.warning[0].value.replace(safe_text.WORD_JOINER, "")
+    assert r"\[点此重新登录\]\(http\://evil\.test/login\)" in warning
+    assert r"\!\[\]\(http\://evil\.test/p\.png\)" in warning
+    at.button(key="widget.reset").click().run()
+    assert not at.warning
+
+
+def test_unit_names_with_markdown_are_escaped_in_the_caption_and_the_chip(data_folder):
+    units = store.read_folder(data_folder)["units"]
+    units.loc[units["unit_id"] == "research", "name_zh"] = "$$x^2$$ [点我](http://evil.test)"
+    units.loc[units["unit_id"] == "gov_office", "name_zh"] = '<a href="http://evil.test">省政府办公厅</a>'
+
+    from oversight import workbook
+    from oversight.schema import TABLES
+
+    (data_folder / "units.xlsx").write_bytes(workbook.table_xlsx_bytes(TABLES["units"], units))
+    for name in ("meetings", "issues", "suggestions", "reminders", "activities"):  # they name units by id too
+        frame = store.read_folder(store.SAMPLE_DATA_DIR)[name]
+        (data_folder / f"{name}.xlsx").write_bytes(workbook.table_xlsx_bytes(TABLES[name], frame, None))
+    at = run_page("app.py", query={"unit": "research"})
+    assert not at.exception
+    escaped = r"\$\$x^2\$\$ \[点我\]\(http\://evil\.test\)"
+    assert escaped in at.caption[0].value.replace(safe_text.WORD_JOINER, "")
+    assert escaped in at.button(key="widget.clear_units").label.replace(safe_text.WORD_JOINER, "")
+    overview = run_page("app.py")
+    labels = figure_titled(overview, "各单位指出问题与意见建议")["data"][0]["y"]
+    assert '&lt;a href="http://evil.test"&gt;省政府办公厅&lt;/a&gt;' in labels  # Plotly shows it, links nothing
+
+
+def test_each_refused_page_is_logged_once_per_session_with_its_name():
+    accounts.add_user("bangongting", PASSWORD, accounts.UNIT, units=["gov_office"])
+    at = sign_in("bangongting")
+    for script in ("pages/07_data.py", "pages/08_audit.py", "pages/07_data.py"):
+        at.switch_page(script).run()
+    refusals = [line["details"] for line in _audit_lines() if line["action"] == "refused"]
+    assert refusals == [{"reason": "forbidden_page", "page": "data"}, {"reason": "forbidden_page", "page": "audit"}]
+
+
+def test_a_dimension_bomb_uploaded_on_the_data_page_is_refused_by_name(data_folder, tmp_path):
+    from tests.hostile import CORPUS
+
+    [bomb] = next(case for case in CORPUS if case.name == "cell_at_the_last_column_and_row").build(tmp_path)
+    before = hash_tree(data_folder)
+    at = run_page("pages/07_data.py")
+    at.file_uploader(key="widget.uploads").set_value(("台账.xlsx", bomb.read_bytes(), XLSX)).run()
+    at.button(key="widget.import_check").click().run()
+    assert not at.exception
+    assert at.error[0].value == "发现 1 个问题，未导入任何数据："
+    problems = at.dataframe[0].value
+    assert list(problems["问题"]) == ["工作表“会议”的内容延伸到 1048576 行 × 16384 列，超过 5,000,000 个单元格的上限；"
+                                     "请删除表格以外远处的内容或格式后另存再导入"]
+    assert hash_tree(data_folder) == before

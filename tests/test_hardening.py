@@ -1,0 +1,325 @@
+"""The hardening of issue 13, piece by piece: the lock, local mode's Host/Origin check, bounded sign-in names,
+audit before action, damaged history, cache checks, escaping, and the CLI's failures as sentences."""
+from __future__ import annotations
+
+import errno
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from oversight import accounts, atomic, audit, cache, chart_style, importer, locking, safe_text, store
+from oversight.__main__ import main
+from tests.bad_files import HEADERS, hash_tree, meeting, write_xlsx
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def data_folder(tmp_path, monkeypatch):
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    return folder
+
+
+def new_meetings(tmp_path: Path) -> Path:
+    return write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]})
+
+
+# ---------------------------------------------------------------- the lock
+
+def test_a_second_taker_waits_then_is_told_who_holds_the_lock(tmp_path):
+    path = tmp_path / "x.lock"
+    with locking.held(path, purpose="import"):
+        outcome = {}
+
+        def other():
+            try:
+                with locking.held(path, timeout=0.2):
+                    outcome["got"] = True
+            except locking.LockBusy as busy:
+                outcome["busy"] = busy.holder
+
+        thread = threading.Thread(target=other)
+        thread.start()
+        thread.join()
+    assert "got" not in outcome
+    assert outcome["busy"]["pid"] == os.getpid() and outcome["busy"]["purpose"] == "import"
+    with locking.held(path, timeout=0):  # free again once released
+        pass
+
+
+def test_the_lock_is_reentrant_in_one_thread(tmp_path):
+    with locking.held(tmp_path / "x.lock"):
+        with locking.held(tmp_path / "x.lock", timeout=0):
+            pass
+
+
+def test_a_holder_that_dies_releases_the_lock(tmp_path):
+    path = tmp_path / "x.lock"
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time\nfrom oversight import locking\n"
+        f"with locking.held({str(path)!r}):\n    print('held', flush=True)\n    time.sleep(600)\n")],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
+    assert holder.stdout.readline().strip() == "held"
+    with pytest.raises(locking.LockBusy):
+        with locking.held(path, timeout=0):
+            pass
+    holder.send_signal(signal.SIGKILL)
+    holder.wait(timeout=30)
+    with locking.held(path, timeout=5):  # the kernel let go with the process
+        pass
+
+
+def test_a_busy_data_folder_refuses_with_a_sentence(data_folder, tmp_path):
+    with locking.held(data_folder / importer.LOCK_FILE):
+        done = {}
+        thread = threading.Thread(target=lambda: done.setdefault("result", _import_in_thread(tmp_path)))
+        thread.start()
+        thread.join()
+    assert done["result"].startswith("another import or undo is in progress (since ")
+
+
+def _import_in_thread(tmp_path: Path) -> str:
+    try:
+        with importer.exclusive(Path(os.environ["OVERSIGHT_DATA_DIR"]), timeout=0.1):
+            return "entered"
+    except importer.ValidationError as error:
+        return error.render("en")
+
+
+# ---------------------------------------------------------------- local mode: Host, Origin, proxies
+
+@pytest.mark.parametrize("headers, port, expected", [
+    ({}, None, True),  # no headers known (a test double): the peer address decides
+    ({"Host": "localhost:8501", "Origin": "http://localhost:8501"}, 8501, True),
+    ({"Host": "127.0.0.1:8501", "Origin": "http://127.0.0.1:8501"}, 8501, True),
+    ({"Host": "[::1]:8501", "Origin": "http://[::1]:8501"}, 8501, True),
+    ({"Host": "localhost:8501"}, 8501, True),  # no Origin: not a browser page
+    ({"Host": "rebind.attacker.test:8501", "Origin": "http://rebind.attacker.test:8501"}, 8501, False),
+    ({"Host": "localhost:8501", "Origin": "http://rebind.attacker.test:8501"}, 8501, False),
+    ({"Host": "localhost:9999", "Origin": "http://localhost:9999"}, 8501, False),
+    ({"Host": "127.0.0.1.nip.io:8501"}, 8501, False),
+    ({"Host": "localhost.attacker.test:8501"}, 8501, False),
+    ({"Host": "user@localhost:8501"}, 8501, False),
+    ({"Origin": "http://localhost:8501"}, 8501, False),  # a browser always sends Host
+    ({"Host": "localhost:8501", "Origin": "null"}, 8501, False),
+    ({"Host": "localhost:8501", "Origin": "file://"}, 8501, False),
+])
+def test_local_mode_checks_host_and_origin(headers, port, expected):
+    assert accounts.is_local_request("127.0.0.1", headers, port) is expected
+
+
+@pytest.mark.parametrize("header", ["Via", "X-Forwarded-Proto", "CF-Connecting-IP", "True-Client-IP", "X-Client-IP",
+                                    "X-Original-Forwarded-For", "X-Forwarded-For", "Forwarded", "X-Real-IP",
+                                    "X-Forwarded-Port", "X-Original-URL", "Fastly-Client-IP"])
+def test_local_mode_refuses_any_forwarding_header(header):
+    headers = {"Host": "localhost:8501", "Origin": "http://localhost:8501", header: "203.0.113.9"}
+    assert not accounts.is_local_request("127.0.0.1", headers, 8501)
+
+
+# ---------------------------------------------------------------- sign-in floods
+
+def test_a_five_megabyte_name_is_logged_and_counted_bounded(tmp_path):
+    accounts.add_user("chief", "correct-horse-battery", accounts.ADMIN)
+    name = "\x1b[2J" + "a" * (5 * 1024 * 1024)
+    for _ in range(8):  # past the lock-out, so throttled tries are logged too
+        accounts.sign_in(name, "wrong", "127.0.0.1")
+    lines = audit.read_audit()
+    assert len(lines) == 8 and {line["action"] for line in lines} == {"sign_in_failed", "refused"}
+    assert all(line["account"] == "\\x1b[2j" + "a" * 57 + "…" for line in lines)
+    assert Path(os.environ["OVERSIGHT_AUDIT_LOG"]).stat().st_size < 8 * 1024
+    assert accounts.throttle_file().stat().st_size < 2 * 1024
+
+
+def test_the_throttle_file_keeps_at_most_its_limit_of_names():
+    state = {}
+    for i in range(50):
+        state = accounts.record_failure(state, f"user:n{i}", now=1000.0 + i)
+    kept = accounts.forget_stale(state, now=1100.0, limit=10)
+    assert sorted(kept) == sorted(f"user:n{i}" for i in range(40, 50))  # the most recent ten
+
+
+# ---------------------------------------------------------------- an action that cannot be audited does not happen
+
+def test_an_import_whose_audit_line_cannot_be_written_changes_nothing(data_folder, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", "/dev/full")  # every write: ENOSPC, as on a full disk
+    before = hash_tree(data_folder)
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append",
+                 "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert err.strip() == ("the audit log cannot be written; so that every action is recorded, "
+                           "this one was not carried out")
+    assert hash_tree(data_folder) == before
+    assert importer.list_history(data_folder) == []
+
+
+def test_a_full_disk_while_writing_the_data_is_a_sentence_and_changes_nothing(data_folder, tmp_path, monkeypatch,
+                                                                               capsys):
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(data_folder / "meetings.xlsx"))
+
+    before = hash_tree(data_folder)
+    monkeypatch.setattr(importer, "write_beside", full)
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append",
+                 "--lang", "en"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.strip() == "the disk is full; nothing was written and the data is unchanged"
+    assert str(data_folder) not in captured.err and "Traceback" not in captured.err
+    assert hash_tree(data_folder) == before
+    assert [line["action"] for line in audit.read_audit()] == []  # the audit line comes after staging
+
+
+# ---------------------------------------------------------------- history that is damaged
+
+def _two_imports(data_folder: Path, tmp_path: Path) -> list[importer.HistoryEntry]:
+    importer.import_files(new_meetings(tmp_path), mode="append", folder=data_folder)
+    importer.import_files(write_xlsx(tmp_path / "more.xlsx", {"会议": [HEADERS["meetings"],
+                                                                       meeting("HY2021-0002")]}),
+                          mode="append", folder=data_folder)
+    return importer.list_history(data_folder)
+
+
+@pytest.mark.parametrize("damage", [b"{not json", b'{"action": "import"}', b"", None])
+def test_a_damaged_entry_is_skipped_and_undo_uses_the_last_good_one(damage, data_folder, tmp_path, capsys):
+    first, second = _two_imports(data_folder, tmp_path)
+    manifest = second.path / importer.MANIFEST
+    if damage is None:
+        manifest.unlink()
+    else:
+        manifest.write_bytes(damage)
+    history = importer.list_history(data_folder)
+    assert [entry.id for entry in history] == [first.id] and history.damaged == (second.id,)
+    assert main(["history", "--lang", "en"]) == 0
+    err = capsys.readouterr().err.strip()
+    assert err == (f"history entries {second.id} are damaged (their manifest cannot be read) and were skipped; "
+                   "undo uses the intact entries")
+    undone = importer.undo_last(data_folder)
+    assert undone.undoes == first.id
+
+
+def test_leftovers_of_a_crash_are_cleaned_on_the_next_import(data_folder, tmp_path):
+    stray = data_folder / ".meetings.xlsx.abc123.tmp"
+    stray.write_bytes(b"half a file")
+    young = data_folder / ".issues.xlsx.def456.tmp"  # another writer's, still being written: left alone
+    young.write_bytes(b"in progress")
+    an_hour_ago = time.time() - 3600
+    os.utime(stray, (an_hour_ago, an_hour_ago))
+    (data_folder / ".history").mkdir(exist_ok=True)
+    (data_folder / ".history" / ".building-xyz").mkdir()
+    (data_folder / ".history" / ".building-xyz" / "meetings.xlsx").write_bytes(b"half a copy")
+    importer.import_files(new_meetings(tmp_path), mode="append", folder=data_folder)
+    assert list(data_folder.glob(".*.tmp")) == [young]
+    assert not list((data_folder / ".history").glob(".building-*"))
+
+
+# ---------------------------------------------------------------- the cache is what its name says
+
+def test_a_foreign_parquet_file_under_a_valid_name_is_not_trusted(data_folder):
+    store.read_folder(data_folder)
+    [path] = (data_folder / cache.CACHE_DIR_NAME).glob("meetings.*.parquet")
+    ten = store.read_folder(data_folder)["meetings"].head(10)
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(ten, preserve_index=False), sink)
+    atomic.write_bytes(path, sink.getvalue().to_pybytes())  # valid Parquet, the right name, 10 rows
+    assert len(store.read_folder(data_folder)["meetings"]) == 573
+    assert store.open_folder(data_folder).execute("select count(*) from meetings").fetchone()[0] == 573
+
+
+# ---------------------------------------------------------------- escaping
+
+def test_markdown_escaping_leaves_no_link_image_formula_or_html():
+    text = safe_text.markdown("[点此重新登录](http://evil.test) ![](http://evil.test/a.png) $$x$$ <b>b</b>\n# h "
+                              "www.evil.test a@evil.test")
+    joiner = safe_text.WORD_JOINER  # invisible: keeps GFM from turning bare addresses into links
+    assert text == (rf"\[点此重新登录\]\(h{joiner}ttp\://evil\.test\) \!\[\]\(h{joiner}ttp\://evil\.test/a\.png\) "
+                    rf"\$\$x\$\$ \<b\>b\</b\> \# h w{joiner}ww\.evil\.test a{joiner}@evil\.test")
+
+
+def test_chart_labels_are_escaped_for_plotly():
+    frame = pd.DataFrame({"name_zh": ['<a href="http://evil.test">研究室</a>', "A&B"], "name_en": ["x", "y"]})
+    assert chart_style.unit_names(frame, "zh") == ['&lt;a href="http://evil.test"&gt;研究室&lt;/a&gt;', "A&amp;B"]
+
+
+# ---------------------------------------------------------------- the CLI: sentences, and who it trusts
+
+def test_the_cli_does_not_fall_back_to_local_trust_when_the_variable_points_elsewhere(data_folder, tmp_path,
+                                                                                       monkeypatch, capsys):
+    home_users = tmp_path / "home" / ".config" / "oversight" / "users.toml"
+    accounts.add_user("chief", "correct-horse-battery", accounts.ADMIN, path=home_users)
+    monkeypatch.setattr(accounts, "os_default_users_file", lambda: home_users)
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(tmp_path / "nowhere" / "users.toml"))  # a missing file
+    before = hash_tree(data_folder)
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append",
+                 "--lang", "en"]) == 3
+    assert "import and undo need an admin account" in capsys.readouterr().err
+    assert hash_tree(data_folder) == before
+
+
+def test_history_records_the_os_user_beside_the_claimed_one(data_folder, tmp_path, monkeypatch):
+    import getpass
+
+    monkeypatch.setenv("OVERSIGHT_USER", "someone-else")
+    entry = importer.import_files(new_meetings(tmp_path), mode="append", folder=data_folder)
+    assert (entry.user, entry.os_user) == ("someone-else", getpass.getuser())
+    manifest = json.loads((entry.path / importer.MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["os_user"] == getpass.getuser()
+
+
+def test_stale_plans_and_busy_folders_reach_the_cli_user_as_sentences(data_folder, tmp_path, capsys):
+    with locking.held(data_folder / importer.LOCK_FILE):
+        result = subprocess.run([sys.executable, "-m", "oversight", "undo", "--lang", "en"], cwd=ROOT,
+                                env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
+                                timeout=120)
+    assert result.returncode == 1
+    assert result.stderr.startswith("another import or undo is in progress (since ")
+    assert "Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------- control characters never reach an export
+
+def test_a_data_folder_file_with_a_control_character_does_not_load_and_says_where(data_folder):
+    from tests.hostile import raw_xlsx_bytes
+
+    units = store.read_folder(data_folder)["units"]
+    rows = [HEADERS["units"], *[[None if v != v else v for v in row] for row in units.itertuples(index=False)]]
+    rows[2][1] = rows[2][1][:2] + "\x0b" + rows[2][1][2:]  # written by hand into the folder, past the importer
+    (data_folder / "units.xlsx").write_bytes(raw_xlsx_bytes({"监督单位": rows}))
+    with pytest.raises(importer.ValidationError) as raised:
+        store.read_folder(data_folder)
+    assert raised.value.problems[0].render("en").startswith(
+        "units.xlsx · sheet '监督单位' · row 3 · column B '单位名称': contains an invisible control character U+000B")
+
+
+def test_query_results_reach_screen_and_exports_without_control_characters():
+    frame = pd.DataFrame({"name_zh": ["研究室\x0b", "办公厅"], "issues": [1, 2]})
+    cleaned = safe_text.printable_frame(frame)
+    assert list(cleaned["name_zh"]) == ["研究室", "办公厅"] and list(cleaned["issues"]) == [1, 2]
+    assert frame["name_zh"][0] == "研究室\x0b"  # the caller's frame is not changed
+    clean = pd.DataFrame({"name_zh": ["办公厅"]})
+    assert safe_text.printable_frame(clean) is clean  # nothing to do, no copy
+
+
+# ---------------------------------------------------------------- the sheet bound's two readers agree
+
+@pytest.mark.parametrize("xml, extent", [
+    (b'<sheetData><row r="1"><c r="A1"/><c r="J1"/></row><row r="7"><c r="C7"/></row></sheetData>', (7, 10)),
+    (b'<x:sheetData xmlns:x="s"><x:row r="3"><x:c r="AB3"/></x:row></x:sheetData>', (3, 28)),  # a prefix
+    (b'<sheetData><row r="5"><c/><c/><c/></row><row><c/></row></sheetData>', (6, 3)),  # no references
+    (b'<sheetData><row r="2"><c s="1" r="XFD1048576"/></row></sheetData>', (1048576, 16384)),  # r not first
+    (b"<sheetData/>", (0, 0)),
+])
+def test_the_sheet_extent_counts_every_cell_as_the_reader_places_it(xml, extent):
+    from oversight import sheet_bounds
+
+    assert sheet_bounds.sheet_extent(xml, limit=10 ** 12) == extent
