@@ -139,7 +139,22 @@ def route_cookie(cookies: list[dict]) -> str | None:
     return next((c["value"] for c in cookies if c["name"] == "oversight_route"), None)
 
 
-async def leader_session(browser, the_cluster: Cluster, log: SessionLog, deadline: float, timeline: Timeline,
+@dataclass
+class Clock:
+    """The load's two minutes start once every session is signed in (signing 50 in is not the test)."""
+
+    signed_in: int = 0
+    started: asyncio.Event = field(default_factory=asyncio.Event)
+    deadline: float = 0.0
+
+    def arrived(self) -> None:
+        self.signed_in += 1
+        if self.signed_in == SESSIONS:
+            self.deadline = time.monotonic() + SECONDS
+            self.started.set()
+
+
+async def leader_session(browser, the_cluster: Cluster, log: SessionLog, clock: Clock, timeline: Timeline,
                          before: dict, after: dict) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     context.set_default_timeout(WAIT_MS)
@@ -150,7 +165,9 @@ async def leader_session(browser, the_cluster: Cluster, log: SessionLog, deadlin
         await settled(page)
         log.signed_in = True
         log.replica = the_cluster.replica_of_route(route_cookie(await context.cookies()))
-        while time.monotonic() < deadline:
+        clock.arrived()
+        await asyncio.wait_for(clock.started.wait(), timeout=WAIT_MS / 1000 * 3)
+        while time.monotonic() < clock.deadline:
             start_index = 1 - start_index
             start = STARTS[start_index]
             began = time.monotonic()
@@ -173,6 +190,8 @@ async def leader_session(browser, the_cluster: Cluster, log: SessionLog, deadlin
                 log.errors.append(f"address {page.url} is not this session's filter {key}")
             log.errors += await errors_shown(page)
     except Exception as error:  # a timeout or a closed page: counted as an error of this session
+        if not log.signed_in:
+            clock.arrived()  # the others do not wait for a session that failed
         log.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")
         try:
             REPORT.parent.mkdir(parents=True, exist_ok=True)
@@ -267,21 +286,23 @@ async def soak(the_cluster: Cluster, tmp: Path) -> dict:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         importer_admin = await admin_on_replica(browser, the_cluster, avoid=None)
         undo_admin = await admin_on_replica(browser, the_cluster, avoid=importer_admin[2])
-        deadline = time.monotonic() + SECONDS
-        sessions = [asyncio.create_task(leader_session(browser, the_cluster, log, deadline, timeline, before, after))
+        clock = Clock()
+        sessions = [asyncio.create_task(leader_session(browser, the_cluster, log, clock, timeline, before, after))
                     for log in logs]
 
         async def admins() -> None:
+            await asyncio.wait_for(clock.started.wait(), timeout=WAIT_MS / 1000 * 3)
             await asyncio.sleep(SECONDS / 3)
             await import_through(importer_admin[1], file)
             timeline.imported_at = time.monotonic()
-            await asyncio.sleep(max(deadline - SECONDS / 3 - time.monotonic(), 1))
+            await asyncio.sleep(max(clock.deadline - SECONDS / 3 - time.monotonic(), 1))
             await undo_through(undo_admin[1])
             timeline.undone_at = time.monotonic()
             assert the_cluster.replica_of_route(route_cookie(await undo_admin[0].cookies())) == undo_admin[2]
 
         async def sample_rss() -> None:
-            while time.monotonic() < deadline:
+            await asyncio.wait_for(clock.started.wait(), timeout=WAIT_MS / 1000 * 3)
+            while time.monotonic() < clock.deadline:
                 for port, size in replica_rss_mb(the_cluster).items():
                     rss_peak[port] = max(rss_peak.get(port, 0.0), size)
                 await asyncio.sleep(2)
