@@ -397,7 +397,7 @@ STRAY_AFTER_S = 60.0
 
 def _stray_temporaries(folder: Path, min_age_s: float = 0.0) -> list[Path]:
     """Files ``atomic.write_beside`` left beside a table file when its process died before the rename."""
-    names = tuple(f".{name}{suffix}." for name in TABLES for suffix in _TABLE_SUFFIXES)
+    names = (*(f".{name}{suffix}." for name in TABLES for suffix in _TABLE_SUFFIXES), f".{JOURNAL}.")
     now = time.time()
     strays = []
     for path in Path(folder).glob(".*.tmp"):
