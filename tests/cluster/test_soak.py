@@ -20,6 +20,7 @@ import shutil
 import signal
 import statistics
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -327,10 +328,16 @@ async def soak(the_cluster: Cluster, tmp: Path) -> dict:
     }
 
 
+def run_async(coroutine):
+    """Run on a thread of its own: the browser tests' sync Playwright keeps an event loop on the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_many_sessions_change_filters_while_an_import_and_an_undo_land_on_different_replicas(running_cluster,
                                                                                              tmp_path):
     original_meetings = hashlib.sha256((running_cluster.data / "meetings.xlsx").read_bytes()).hexdigest()
-    report = asyncio.run(soak(running_cluster, tmp_path))
+    report = run_async(soak(running_cluster, tmp_path))
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     print("\nsoak:", json.dumps(report, ensure_ascii=False))
@@ -358,7 +365,7 @@ def test_many_sessions_change_filters_while_an_import_and_an_undo_land_on_differ
 
 
 def test_a_replica_killed_mid_session_loses_nothing_and_new_sessions_go_to_the_others(running_cluster):
-    asyncio.run(_kill_one(running_cluster))
+    run_async(_kill_one(running_cluster))
 
 
 async def _kill_one(the_cluster: Cluster) -> None:
