@@ -11,7 +11,7 @@ PORT ?= 8501
 SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils libreoffice-impress libreoffice-writer
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench bench-peer system sample clean help
+.PHONY: run test bench bench-peer system system-cluster sample clean help cluster cluster-stop soak
 
 help:
 	@echo "make run    — install everything and start the dashboard on http://localhost:$(PORT)"
@@ -19,6 +19,8 @@ help:
 	@echo "make bench  — benchmarks against baselines run in the same command"
 	@echo "make bench-peer — the Overview against the same dashboard in Apache Superset 6.1 (installs it under test-output/)"
 	@echo "make sample — regenerate the sample data in data/"
+	@echo "make cluster — N=$(N) replicas behind nginx on http://127.0.0.1:$(CLUSTER_PORT) (accounts required); make cluster-stop"
+	@echo "make soak   — the full cluster soak (SOAK_SESSIONS sessions for SOAK_SECONDS s) and the import race"
 
 system:
 	@missing=""; \
@@ -32,6 +34,14 @@ system:
 		$(SUDO) apt-get update -qq && \
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
+
+# nginx only for the cluster (make cluster, make soak, and the cluster tests in make test): a check of its own,
+# so make run never installs a web server it does not use.
+system-cluster:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+		echo "installing Debian packages: nginx"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nginx; }
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,7 +59,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 run: system $(VENV)/.runtime-installed
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
 
-test: system $(VENV)/.dev-installed
+test: system system-cluster $(VENV)/.dev-installed
 	$(BIN)/python -m pytest
 
 bench: system $(VENV)/.dev-installed
@@ -66,6 +76,27 @@ $(PEER_VENV)/.installed: bench/peer/requirements.txt bench/peer/constraints.txt
 
 bench-peer: system $(VENV)/.dev-installed $(PEER_VENV)/.installed
 	$(BIN)/python -m bench.peer
+
+# ---------------------------------------------------------------- the cluster (docs/DEPLOY.md)
+# N replicas on REPLICA_PORT, REPLICA_PORT+1, ... and nginx on CLUSTER_PORT, all on 127.0.0.1; pid files,
+# logs and the rendered nginx.conf in CLUSTER_DIR. Serving several people needs accounts: local mode refuses
+# every proxied request (create one with `python -m oversight user add NAME --role admin` first).
+N ?= 3
+CLUSTER_PORT ?= 8600
+REPLICA_PORT ?= 8611
+CLUSTER_DIR ?= test-output/cluster
+SOAK_SESSIONS ?= 50
+SOAK_SECONDS ?= 120
+
+cluster: system system-cluster $(VENV)/.runtime-installed
+	$(BIN)/python -m deploy.cluster start --replicas $(N) --port $(CLUSTER_PORT) --replica-port $(REPLICA_PORT) \
+		--run-dir $(CLUSTER_DIR)
+
+cluster-stop:
+	$(BIN)/python -m deploy.cluster stop --run-dir $(CLUSTER_DIR)
+
+soak: system system-cluster $(VENV)/.dev-installed
+	CLUSTER_SESSIONS=$(SOAK_SESSIONS) CLUSTER_SECONDS=$(SOAK_SECONDS) $(BIN)/python -m pytest -q -m cluster tests/cluster
 
 sample: $(VENV)/.runtime-installed
 	$(BIN)/python -m oversight sample --out data

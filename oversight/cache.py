@@ -19,6 +19,15 @@ says (copied over, restored from elsewhere, cut short) is rebuilt, not shown. Fi
 and renamed, so a reader sees a whole file or none; a cache file that cannot
 be read is ignored and rebuilt; a folder that cannot be written to (read-only,
 full disk) only means the next start parses again.
+
+Several processes (replicas behind nginx, the CLI) share one folder: a cache
+file is written by one process at a time, under ``.cache/.write.lock``
+(``oversight.locking``). A process that finds the lock taken does not wait: it
+goes on with the frame it has just parsed and leaves the writing to the holder.
+The holder writes only when no verified file for the key is there yet, so a key
+is written once, not once per replica. Readers take no lock: they see a whole
+file or none (renames), verify it against its check, and a file removed under
+them (an older entry dropped after an import) is parsed again, never shown wrong.
 """
 from __future__ import annotations
 
@@ -33,9 +42,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from oversight import atomic
+from oversight import atomic, locking
 
 CACHE_DIR_NAME = ".cache"
+WRITE_LOCK = ".write.lock"
 FORMAT_VERSION = "1"
 # Every non-units table resolves its unit column against units; suggestions check issue_id against issues.
 DEPENDENCIES: dict[str, tuple[str, ...]] = {
@@ -160,6 +170,19 @@ def store(folder: Path, table: str, key: str, frame: pd.DataFrame) -> Path | Non
     path = cache_path(folder, table, key)
     try:
         directory.mkdir(exist_ok=True)
+        with locking.held(directory / WRITE_LOCK, timeout=0, purpose="cache"):
+            return _store_locked(directory, table, path, frame)
+    except locking.LockBusy:
+        return None  # another process is writing the cache now; this one has its frame and goes on
+    except OSError as error:  # the lock file cannot be made: a read-only folder
+        log.warning("could not write cache file %s: %s", path, error)
+        return None
+
+
+def _store_locked(directory: Path, table: str, path: Path, frame: pd.DataFrame) -> Path | None:
+    if path.is_file() and _verified(path):
+        return path  # another process wrote this very key a moment ago
+    try:
         sink = pa.BufferOutputStream()
         pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink)
         data = sink.getvalue().to_pybytes()

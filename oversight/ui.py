@@ -230,7 +230,15 @@ def setup_page(page_id: str) -> Page:
 # ---------------------------------------------------------------- who is asking
 
 def _client_address() -> str | None:
-    """The browser's own address (not a proxy's guess); None where it cannot be known."""
+    """The browser's address: the websocket's peer, or, when that peer is a trusted proxy
+    (``OVERSIGHT_TRUSTED_PROXIES``), the client the proxy names (``oversight.client_address``)."""
+    from oversight import client_address
+
+    return client_address.client_address(_peer_address(), dict(st.context.headers or {}))
+
+
+def _peer_address() -> str | None:
+    """The address the websocket came from (a proxy's, behind one); None where it cannot be known."""
     if TEST_ADDRESS_KEY in st.session_state:
         return st.session_state[TEST_ADDRESS_KEY]
     from streamlit.runtime import Runtime, exists
@@ -271,7 +279,8 @@ def _signed_in_account(page_id: str) -> accounts.Account:
     address = _client_address()
     if mode == accounts.LOCAL:
         # a loopback peer, a loopback Host and Origin (no DNS rebinding), and no proxy relaying someone else
-        if not accounts.is_local_request(address, dict(st.context.headers or {}), st.get_option("server.port")):
+        if not accounts.is_local_request(_peer_address(), dict(st.context.headers or {}),
+                                         st.get_option("server.port")):
             _refuse(i18n.t("auth.local_mode.refused", lang), "non_local_client", address=address, page=page_id)
         account = accounts.local_account()
     elif mode == accounts.OIDC:

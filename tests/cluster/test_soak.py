@@ -1,0 +1,419 @@
+"""Many leaders at once on 3 replicas behind nginx, while an import lands through one replica and an undo
+through another; then a replica killed with SIGKILL.
+
+Bounded Playwright sessions (one Chromium, one context each, so each has its own route cookie and Streamlit
+session) sign in, open the Overview for their own unit and keep moving the range's start one quarter back and
+forth. After every change the session waits until the page has finished and reads 会议数量; it must equal an
+independent pandas count (``tests/oracle.py`` reads the spreadsheets) for the session's own unit and range,
+before or after the import — and exactly "after" for a change begun once the import was confirmed, exactly
+"before" once the undo was. ``CLUSTER_SESSIONS`` and ``CLUSTER_SECONDS`` set the load (``make test``: 6 for 30 s;
+``make soak``: 50 for 120 s). The figures are printed and written to ``test-output/cluster/soak.json``.
+"""
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from oversight import importer, store
+from tests import oracle
+from tests.bad_files import HEADERS, meeting, write_xlsx
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.cluster.conftest import PASSWORD, ROOT, Cluster
+
+pytestmark = [pytest.mark.cluster, pytest.mark.browser]
+
+SESSIONS = int(os.environ.get("CLUSTER_SESSIONS", 6))
+SECONDS = float(os.environ.get("CLUSTER_SECONDS", 30))
+UNITS = ("gov_office", "research", "offices_admin", "petitions", "counsellors", "foreign_affairs", "data_admin",
+         "beijing_office", "chronicles")
+# the range's start moves between these; the end stays at 2020Q4
+STARTS = ("2020Q1", "2019Q4")
+IMPORTED_UNITS = {"research": "省政府研究室", "petitions": "省信访局"}
+IMPORTED_PER_UNIT = 4
+WAIT_MS = 120_000
+REPORT = ROOT / "test-output" / "cluster" / "soak.json"
+
+
+# ---------------------------------------------------------------- the recomputation
+
+
+def _quarter_start(text: str) -> date:
+    return oracle.quarter_first(int(text[:4]), int(text[-1]))
+
+
+def meetings_expected(folder: Path) -> dict[tuple[str, str], int]:
+    """会议数量 for every (unit, start quarter) to 2020Q4, counted with pandas from the spreadsheets."""
+    ledgers = oracle.read_ledgers(folder)
+    end = min(date(2020, 12, 31), ledgers.data_date)
+    meetings = ledgers.meetings
+    return {(unit, start): int(((meetings["unit"] == unit) & (meetings["date"] >= _quarter_start(start))
+                                & (meetings["date"] <= end)).sum())
+            for unit in UNITS for start in STARTS}
+
+
+def import_file(path: Path) -> Path:
+    """Meetings in 2020Q2 for two units: inside both ranges, before the data date (which therefore stays)."""
+    rows = [meeting(f"HY2020-SOAK{unit[:3].upper()}{i}", unit=name, day=date(2020, 5, 10 + i))
+            for unit, name in IMPORTED_UNITS.items() for i in range(IMPORTED_PER_UNIT)]
+    return write_xlsx(path, {"会议": [HEADERS["meetings"], *rows]})
+
+
+# ---------------------------------------------------------------- one browser session
+
+
+@dataclass
+class Timeline:
+    """When the import and the undo were confirmed on screen (monotonic seconds); None until then."""
+
+    imported_at: float | None = None
+    undone_at: float | None = None
+
+
+@dataclass
+class SessionLog:
+    index: int
+    unit: str
+    replica: int | None = None
+    changes: list[float] = field(default_factory=list)  # seconds per filter change
+    errors: list[str] = field(default_factory=list)
+    signed_in: bool = False
+
+
+async def sign_in(page, url: str, username: str = "leader") -> None:
+    await page.goto(url)
+    await page.get_by_label("账号").fill(username)
+    await page.get_by_label("密码").fill(PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+
+
+async def settled(page) -> None:
+    """Streamlit has finished the run: no running indicator, no element left stale."""
+    from playwright.async_api import expect
+
+    await expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0, timeout=WAIT_MS)
+    await expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=WAIT_MS)
+
+
+async def meetings_card(page) -> str:
+    card = page.locator("[data-testid='stMetric']").filter(has=page.get_by_text("会议数量", exact=True))
+    return (await card.locator("[data-testid='stMetricValue']").inner_text(timeout=WAIT_MS)).strip()
+
+
+async def shown_figure(page, allowed: set[str], began: float) -> str:
+    """The card once the run is over and it shows an allowed value, or what it still shows after WAIT_MS.
+
+    The old card stays on screen for a moment after the address changes (the run has begun, its new value
+    has not arrived yet), so one read could see the previous filter's figure. Nothing reruns the page by
+    itself, so a figure that is really stale stays wrong and is reported after the wait.
+    """
+    while True:
+        await settled(page)
+        value = await meetings_card(page)
+        if value in allowed or time.monotonic() - began > WAIT_MS / 1000:
+            return value
+        await asyncio.sleep(0.05)
+
+
+async def errors_shown(page) -> list[str]:
+    shown = []
+    for selector in ("[data-testid='stException']", "[data-testid='stAlertContentError']",
+                     "[data-testid='stAlertContentWarning']"):
+        for text in await page.locator(selector).all_inner_texts():
+            shown.append(text.strip()[:200])
+    return shown
+
+
+def route_cookie(cookies: list[dict]) -> str | None:
+    return next((c["value"] for c in cookies if c["name"] == "oversight_route"), None)
+
+
+@dataclass
+class Clock:
+    """The load's two minutes start once every session is signed in (signing 50 in is not the test)."""
+
+    signed_in: int = 0
+    started: asyncio.Event = field(default_factory=asyncio.Event)
+    deadline: float = 0.0
+
+    def arrived(self) -> None:
+        self.signed_in += 1
+        if self.signed_in == SESSIONS:
+            self.deadline = time.monotonic() + SECONDS
+            self.started.set()
+
+
+async def leader_session(browser, the_cluster: Cluster, log: SessionLog, clock: Clock, timeline: Timeline,
+                         before: dict, after: dict) -> None:
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
+    context.set_default_timeout(WAIT_MS)
+    page = await context.new_page()
+    try:
+        start_index = log.index % 2
+        await sign_in(page, f"{the_cluster.url}/?unit={log.unit}&from={STARTS[start_index]}&to=2020Q4")
+        await settled(page)
+        log.signed_in = True
+        log.replica = the_cluster.replica_of_route(route_cookie(await context.cookies()))
+        clock.arrived()
+        await asyncio.wait_for(clock.started.wait(), timeout=WAIT_MS / 1000 * 3)
+        while time.monotonic() < clock.deadline:
+            start_index = 1 - start_index
+            start = STARTS[start_index]
+            began = time.monotonic()
+            slider = page.get_by_role("slider").first
+            await slider.focus()
+            await page.keyboard.press("ArrowLeft" if start == "2019Q4" else "ArrowRight")
+            key = (log.unit, start)
+            allowed = {before[key], after[key]}
+            if timeline.undone_at is not None and began > timeline.undone_at:
+                allowed = {before[key]}
+            elif timeline.imported_at is not None and began > timeline.imported_at and timeline.undone_at is None:
+                allowed = {after[key]}
+            await page.wait_for_url(re.compile(rf"from={start}"), timeout=WAIT_MS)
+            value = await shown_figure(page, {f"{n}次" for n in allowed}, began)
+            log.changes.append(time.monotonic() - began)
+            if value not in {f"{n}次" for n in allowed}:
+                log.errors.append(f"{key}: shown {value}, expected one of {sorted(allowed)}")
+            # must not happen: another session's unit or range in this session's address
+            if f"unit={log.unit}" not in page.url or page.url.count("unit=") != 1 or f"from={start}" not in page.url:
+                log.errors.append(f"address {page.url} is not this session's filter {key}")
+            log.errors += await errors_shown(page)
+    except Exception as error:  # a timeout or a closed page: counted as an error of this session
+        if not log.signed_in:
+            clock.arrived()  # the others do not wait for a session that failed
+        log.errors.append(f"{type(error).__name__}: {str(error).splitlines()[0][:200]}")
+        try:
+            REPORT.parent.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=REPORT.with_name(f"session-{log.index}-error.png"), full_page=True)
+        except Exception:
+            pass  # the page itself may be gone; the error above is what counts
+    finally:
+        await context.close()
+
+
+# ---------------------------------------------------------------- the admins
+
+
+async def admin_on_replica(browser, the_cluster: Cluster, avoid: int | None) -> tuple:
+    """An admin on the Data page, on a replica other than ``avoid`` (new contexts until the route says so)."""
+    for _ in range(12):
+        context = await browser.new_context(viewport={"width": 1400, "height": 1400}, locale="zh-CN")
+        context.set_default_timeout(WAIT_MS)
+        page = await context.new_page()
+        await page.goto(f"{the_cluster.url}/data")
+        replica = the_cluster.replica_of_route(route_cookie(await context.cookies()))
+        if replica is not None and replica != avoid:
+            await page.get_by_label("账号").fill("chief")
+            await page.get_by_label("密码").fill(PASSWORD)
+            await page.get_by_role("button", name="登录").click()
+            await settled(page)
+            return context, page, replica
+        await context.close()
+    raise AssertionError("nginx put 12 new browsers on the same replica: the routes are not spread")
+
+
+async def import_through(page, file: Path) -> None:
+    from playwright.async_api import expect
+
+    await page.get_by_text("追加", exact=True).click()
+    await settled(page)
+    await page.locator("input[type='file']").set_input_files(str(file))
+    check = page.get_by_role("button", name="检查文件")
+    await expect(check).to_be_enabled(timeout=WAIT_MS)  # the upload has reached the replica
+    await check.click()
+    await expect(page.get_by_text("检查通过，可以导入。")).to_be_visible(timeout=WAIT_MS)
+    await page.get_by_role("button", name="确认导入").click()
+    await expect(page.get_by_text(re.compile("^已导入"))).to_be_visible(timeout=WAIT_MS)
+
+
+async def undo_through(page) -> None:
+    """Opened before the import, the page shows no undo yet: load it again (a new session, on the same replica
+    by its route cookie), sign in, undo."""
+    from playwright.async_api import expect
+
+    await page.reload()
+    await page.get_by_label("账号").fill("chief")
+    await page.get_by_label("密码").fill(PASSWORD)
+    await page.get_by_role("button", name="登录").click()
+    await settled(page)
+    await page.get_by_role("button", name="撤销最近一次导入").click()
+    await expect(page.get_by_text(re.compile("^已撤销"))).to_be_visible(timeout=WAIT_MS)
+
+
+# ---------------------------------------------------------------- the run
+
+
+def replica_rss_mb(the_cluster: Cluster) -> dict[str, float]:
+    sizes = {}
+    for port in the_cluster.plan.replica_ports:
+        try:
+            pid = int(the_cluster.plan.pid_file(port).read_text())
+            status = Path(f"/proc/{pid}/status").read_text()
+        except (OSError, ValueError):
+            continue
+        kilobytes = int(re.search(r"VmRSS:\s+(\d+)", status).group(1))
+        sizes[str(port)] = round(kilobytes / 1024, 1)
+    return sizes
+
+
+async def soak(the_cluster: Cluster, tmp: Path) -> dict:
+    from playwright.async_api import async_playwright
+
+    before = meetings_expected(the_cluster.pristine)
+    file = import_file(tmp / "追加会议.xlsx")
+    after_folder = tmp / "after"
+    shutil.copytree(the_cluster.pristine, after_folder)
+    plan = importer.plan_import(file, "meetings", "append", after_folder)
+    assert plan.ok
+    importer.apply_import(plan, user="oracle")
+    after = meetings_expected(after_folder)
+    assert sum(after.values()) > sum(before.values())  # the import changes figures sessions show
+    timeline = Timeline()
+    logs = [SessionLog(i, UNITS[i % len(UNITS)]) for i in range(SESSIONS)]
+    rss_peak: dict[str, float] = {}
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        importer_admin = await admin_on_replica(browser, the_cluster, avoid=None)
+        undo_admin = await admin_on_replica(browser, the_cluster, avoid=importer_admin[2])
+        clock = Clock()
+        sessions = [asyncio.create_task(leader_session(browser, the_cluster, log, clock, timeline, before, after))
+                    for log in logs]
+
+        async def admins() -> None:
+            await asyncio.wait_for(clock.started.wait(), timeout=WAIT_MS / 1000 * 3)
+            await asyncio.sleep(SECONDS / 3)
+            await import_through(importer_admin[1], file)
+            timeline.imported_at = time.monotonic()
+            await asyncio.sleep(max(clock.deadline - SECONDS / 3 - time.monotonic(), 1))
+            await undo_through(undo_admin[1])
+            timeline.undone_at = time.monotonic()
+            assert the_cluster.replica_of_route(route_cookie(await undo_admin[0].cookies())) == undo_admin[2]
+
+        async def sample_rss() -> None:
+            await asyncio.wait_for(clock.started.wait(), timeout=WAIT_MS / 1000 * 3)
+            while time.monotonic() < clock.deadline:
+                for port, size in replica_rss_mb(the_cluster).items():
+                    rss_peak[port] = max(rss_peak.get(port, 0.0), size)
+                await asyncio.sleep(2)
+
+        await asyncio.gather(admins(), sample_rss(), *sessions)
+        for context, _, _ in (importer_admin, undo_admin):
+            await context.close()
+        await browser.close()
+    changes = [t for log in logs for t in log.changes]
+    return {
+        "sessions": SESSIONS, "seconds": SECONDS,
+        "sessions_held": sum(1 for log in logs if log.signed_in and not log.errors),
+        "sessions_per_replica": {str(port): sum(1 for log in logs if log.replica == port)
+                                 for port in the_cluster.plan.replica_ports},
+        "import_replica": importer_admin[2], "undo_replica": undo_admin[2],
+        "filter_changes": len(changes),
+        "p50_s": round(statistics.median(changes), 3) if changes else None,
+        "p95_s": round(statistics.quantiles(changes, n=20)[-1], 3) if len(changes) >= 20 else None,
+        "max_s": round(max(changes), 3) if changes else None,
+        "replica_rss_peak_mb": rss_peak,
+        "errors": {log.index: log.errors for log in logs if log.errors},
+    }
+
+
+def run_async(coroutine):
+    """Run on a thread of its own: the browser tests' sync Playwright keeps an event loop on the main thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+def test_many_sessions_change_filters_while_an_import_and_an_undo_land_on_different_replicas(running_cluster,
+                                                                                             tmp_path):
+    original_meetings = hashlib.sha256((running_cluster.data / "meetings.xlsx").read_bytes()).hexdigest()
+    report = run_async(soak(running_cluster, tmp_path))
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    print("\nsoak:", json.dumps(report, ensure_ascii=False))
+    assert report["errors"] == {}
+    assert report["sessions_held"] == SESSIONS
+    assert report["import_replica"] != report["undo_replica"]
+    assert report["filter_changes"] >= SESSIONS  # every session changed its filter at least once
+    assert sum(1 for n in report["sessions_per_replica"].values() if n) >= 2 or SESSIONS < 4  # spread by nginx
+
+    # the data folder ends valid, as it started, with the import and its undo in its history
+    store.read_folder(running_cluster.data)
+    assert hashlib.sha256((running_cluster.data / "meetings.xlsx").read_bytes()).hexdigest() == original_meetings
+    history = importer.list_history(running_cluster.data)
+    assert len(history) == 2 and not history.damaged
+
+    # the audit log: every line whole and once; one sign-in per session; the import and the undo once each;
+    # the address is the browser's (127.0.0.1), read from nginx's headers, not nginx's own (127.0.0.2)
+    lines = running_cluster.audit_log.read_text(encoding="utf-8").splitlines()
+    entries = [json.loads(line) for line in lines]
+    assert len(set(lines)) == len(lines)
+    sign_ins = [e for e in entries if e["action"] == "sign_in"]
+    assert len([e for e in sign_ins if e["account"] == "leader"]) == SESSIONS
+    assert [e["action"] for e in entries if e["action"] in ("import", "undo")] == ["import", "undo"]
+    assert {e["address"] for e in entries} == {"127.0.0.1"}
+
+
+def test_a_replica_killed_mid_session_loses_nothing_and_new_sessions_go_to_the_others(running_cluster):
+    run_async(_kill_one(running_cluster))
+
+
+async def _kill_one(the_cluster: Cluster) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        # sessions until one is on each replica (or a bounded number of tries)
+        held: dict[int, tuple] = {}
+        for _ in range(15):
+            context = await browser.new_context(locale="zh-CN")
+            page = await context.new_page()
+            await sign_in(page, f"{the_cluster.url}/?unit=research&from=2020Q1&to=2020Q4")
+            await settled(page)
+            replica = the_cluster.replica_of_route(route_cookie(await context.cookies()))
+            if replica in held:
+                await context.close()
+            else:
+                held[replica] = (context, page)
+            if len(held) == len(the_cluster.plan.replica_ports):
+                break
+        victim = sorted(held)[0]
+        audit_before = the_cluster.audit_log.read_bytes()
+        victim_pid = int(the_cluster.plan.pid_file(victim).read_text())
+        os.kill(victim_pid, signal.SIGKILL)
+        # new sessions: every one is served, by another replica, with the right figures
+        expected = meetings_expected(the_cluster.pristine)[("research", "2020Q1")]
+        for _ in range(6):
+            context = await browser.new_context(locale="zh-CN")
+            page = await context.new_page()
+            await sign_in(page, f"{the_cluster.url}/?unit=research&from=2020Q1&to=2020Q4")
+            await settled(page)
+            assert await meetings_card(page) == f"{expected}次"
+            assert await errors_shown(page) == []
+            assert the_cluster.replica_of_route(route_cookie(await context.cookies())) != victim
+            await context.close()
+        # the sessions on the survivors go on as they were
+        for replica, (context, page) in held.items():
+            if replica != victim:
+                await page.get_by_role("slider").first.focus()
+                await page.keyboard.press("ArrowLeft")
+                await page.wait_for_url(re.compile("from=2019Q4"), timeout=WAIT_MS)
+                await settled(page)
+                assert await meetings_card(page) == f"{meetings_expected(the_cluster.pristine)[('research', '2019Q4')]}次"
+        await browser.close()
+    # nothing written is lost: the audit log only grew, every line whole; the data folder loads with its history
+    audit_after = the_cluster.audit_log.read_bytes()
+    assert audit_after.startswith(audit_before)
+    assert all(json.loads(line) for line in audit_after.decode("utf-8").splitlines())
+    store.read_folder(the_cluster.data)
+    assert not importer.list_history(the_cluster.data).damaged
