@@ -36,9 +36,7 @@ TEMPLATE = go.layout.Template(
         margin=dict(l=70, r=30, t=90, b=60),
         xaxis=dict(gridcolor="#E4E7EB", linecolor="#9AA5B1", zerolinecolor="#CBD2D9", automargin=False),
         yaxis=dict(gridcolor="#E4E7EB", linecolor="#9AA5B1", zerolinecolor="#CBD2D9", automargin=False),
-        # measured from the card's edge, not the plot's: beside long unit names the plot starts far right,
-        # and a legend held to the plot's width would stack one item per line
-        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0.02, xref="container"),
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0.0),
         hoverlabel=dict(font=dict(family=FONT_FAMILY)),
         separators=".,",
     )
@@ -99,15 +97,15 @@ def unit_labels(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
     return [safe_text.plotly(label) for label in labels], [safe_text.plotly(name) for name in names]
 
 
-LEGEND_WIDTH_PX = 380  # a legend row must fit a chart card at 1280 px with the sidebar open
+CARD_WIDTH_PX = 320  # the narrowest chart card a legend must fit: a phone (390 px) less the page's padding
 _TITLE_BAND_PX, _LEGEND_ROW_PX = 62, 26
 
 
-def legend_rows(names: list[str], width: float = LEGEND_WIDTH_PX) -> int:
-    """How many rows a horizontal legend of ``names`` takes (symbol and gap ≈ 40 px an item)."""
+def legend_rows(names: list[str], width: float = CARD_WIDTH_PX) -> int:
+    """How many rows a horizontal legend of ``names`` takes (symbol and gap ≈ 46 px an item), erring on more."""
     rows, used = 1, 0.0
     for name in names:
-        item = label_width(name, 13) + 40
+        item = label_width(name, 14) + 46
         if used and used + item > width:
             rows, used = rows + 1, 0.0
         used += item
@@ -118,9 +116,11 @@ def base_layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:
     figure.update_layout(template=TEMPLATE, title=dict(text=title), **layout)
     names = [trace.name for trace in figure.data if trace.name and trace.showlegend is not False]
     if layout.get("showlegend", True) and len(names) > 1:
-        # the legend sits above the plot and grows upwards: make room for every row under the title,
-        # so an English legend that wraps never runs into the title
-        top = _TITLE_BAND_PX + _LEGEND_ROW_PX * legend_rows(names)
+        # the legend sits above the plot, as wide as the plot (beside long unit names, much narrower than the
+        # card), and grows upwards: make room for every row it can take under the title
+        margin = figure.layout.margin
+        plot_width = max(120, CARD_WIDTH_PX - (margin.l or 70) - (margin.r or 30))
+        top = _TITLE_BAND_PX + _LEGEND_ROW_PX * legend_rows(names, plot_width)
         if figure.layout.margin.t is None or figure.layout.margin.t < top:
             figure.update_layout(margin=dict(t=top))
     return figure

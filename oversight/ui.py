@@ -471,21 +471,9 @@ def _narrow_to_clicked_unit(chart_key: str) -> None:
 
 # ---------------------------------------------------------------- cards
 
-def _card_rows(count: int, most: int = 4) -> list[int]:
-    """Cards per row: as even as possible and never more than ``most`` (6 → 3+3, 9 → 3+3+3), so no value is cut."""
-    rows = -(-count // most)
-    base, extra = divmod(count, rows) if rows else (0, 0)
-    return [base + (1 if row < extra else 0) for row in range(rows)]
-
-
 def kpi_row(cards: list[Kpi]) -> None:
-    start = 0
-    for width in _card_rows(len(cards)):
-        _kpi_cards(cards[start:start + width])
-        start += width
-
-
-def _kpi_cards(cards: list[Kpi]) -> None:
+    # One row of columns; assets/app.css wraps five or more cards three to a row (two on a phone), so no value
+    # is cut and a phone shows a compact grid.
     for column, card in zip(st.columns(len(cards)), cards):
         # a help text may name a unit (the profile's "compared with the average of …"): data, so escaped
         column.metric(card.label, card.display, card.delta, delta_color=card.delta_color,
