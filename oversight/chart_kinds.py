@@ -9,7 +9,7 @@ from typing import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from oversight import i18n, safe_text
+from oversight import i18n
 from oversight.chart_style import (
     COLOURS, SEQUENCE, UNIT_LABEL_FONT, base_layout, left_margin_for, quarter_labels, unit_labels,
 )

@@ -71,10 +71,8 @@ class Comparison:
         return i18n.t("kpi.help_line", self.lang, definition=definition, basis=basis)
 
     def _card(self, key: str, now: float | None, display: str, delta: str | None, colour: str) -> Kpi:
-        if self.previous_year is None:
-            return Kpi(key, i18n.t(f"kpi.{key}", self.lang), now, display, i18n.t("kpi.no_comparison", self.lang),
-                       "off", self._help(key), delta_arrow="off")
-        if delta is None:  # the earlier value exists but gives no figure (a rate of nothing)
+        # no change to show: the earlier span is not covered by the data, or gives no figure (a rate of nothing)
+        if delta is None:
             return Kpi(key, i18n.t(f"kpi.{key}", self.lang), now, display, i18n.t("kpi.no_comparison", self.lang),
                        "off", self._help(key), delta_arrow="off")
         unchanged = not delta.startswith(("+", "-"))  # signed() and count_change() put a sign on every change

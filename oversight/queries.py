@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from oversight.filters import DataSpan, Filter, Quarter
+from oversight.filters import DataSpan, Filter
 
 QUERY_DIR = Path(__file__).resolve().parent.parent / "queries"
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")

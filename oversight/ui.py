@@ -103,18 +103,18 @@ class Page:
     def year_on_year(self, name: str) -> tuple[pd.Series, pd.Series | None, str]:
         """A one-row query for the filter and for the same span a year earlier (同比; None where the data
         does not cover it, shown as 无可比数据), and that span's label."""
-        earlier = self.filter.previous_year()
-        comparable = self.span.year_earlier(self.filter) is not None
-        return self.query(name).iloc[0], self.query(name, earlier).iloc[0] if comparable else None, self.period(earlier)
+        earlier = self.span.year_earlier(self.filter)  # None where the data does not cover it
+        label = self.period(self.filter.previous_year())
+        return self.query(name).iloc[0], None if earlier is None else self.query(name, earlier).iloc[0], label
 
     def span_before(self, name: str) -> tuple[pd.Series | None, str | None]:
         """The one-row query for the span just before (环比; None where not covered) and its label; the label is
         None for a whole calendar year, whose span before is the year before (同比 already says it)."""
-        earlier = self.filter.previous_span()
-        if earlier.start == self.filter.start.shift(-4):
+        before = self.filter.previous_span()
+        if before.start == self.filter.start.shift(-4):
             return None, None
-        comparable = self.span.span_before(self.filter) is not None
-        return self.query(name, earlier).iloc[0] if comparable else None, self.period(earlier)
+        earlier = self.span.span_before(self.filter)  # None where the data does not cover it
+        return None if earlier is None else self.query(name, earlier).iloc[0], self.period(before)
 
     def unit_name(self, unit_id: str) -> str:
         row = self.units.loc[self.units["unit_id"] == unit_id].iloc[0]

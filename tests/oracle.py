@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -344,4 +344,4 @@ def day_label(day: date) -> str:
 
 
 __all__ = ["View", "Ledgers", "read_ledgers", "cut_copy", "count_delta", "share_delta", "share_text", "count_text",
-           "half_up", "timedelta"]
+           "half_up"]
