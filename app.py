@@ -1,5 +1,6 @@
 """The Overview page (总览): key figures and the four headline charts for the filter in force."""
-from oversight import charts, kpis, ui
+from oversight import charts, ui
+from oversight.present import kpis
 
 page = ui.setup_page("overview")
 current, earlier, earlier_label = page.year_on_year("kpi_totals")

@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 from bench.server import Server
-from oversight import charts, store
+from oversight import charts
+from oversight.data import store
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -12,7 +12,8 @@ import shutil
 import time
 from pathlib import Path
 
-from oversight import cache, scale, store
+from oversight.data import cache, store
+from oversight.devdata import scale
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DATA = ROOT / "test-output" / "bench-data"

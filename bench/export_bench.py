@@ -12,7 +12,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # runnable from the project folder without installing
 
-from oversight import briefing, charts, export, marking, page_charts, queries, store  # noqa: E402
+from oversight import briefing, charts, export
+from oversight.charts import catalog
+from oversight.data import queries, store  # noqa: E402
+from oversight.export import marking
 
 WARM_RUNS = 5
 PACK_RUNS = 3  # the median of three: the machine is shared, one run can land on a busy moment
@@ -39,7 +42,7 @@ def run() -> dict[str, float]:
     figure = export.with_subtitle(spec.build(queries.run(connection, spec.query, filter_), "zh"), "bench")
     results = {"png_cold_s": _seconds(lambda: export.figure_png(figure))}  # first call starts kaleido's Chromium
     results["png_warm_median_s"] = statistics.median(_seconds(lambda: export.figure_png(figure)) for _ in range(WARM_RUNS))
-    full = page_charts.all_charts()
+    full = catalog.all_charts()
     for lang in ("zh", "en"):
         results[f"pack_{lang}_s"] = statistics.median(_pack(connection, filter_, lang, charts.OVERVIEW_CHARTS)
                                                       for _ in range(PACK_RUNS))

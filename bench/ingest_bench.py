@@ -15,8 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from bench.data import drop_cache
-from oversight import ingest, store
-from oversight.schema import TABLES
+from oversight import ingest
+from oversight.contract.schema import TABLES
+from oversight.data import store
 
 OURS_RUNS = 3
 HIT_RUNS = 5

@@ -15,8 +15,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from oversight import charts, queries, store
-from oversight.filters import Filter
+from oversight import charts
+from oversight.data import queries, store
+from oversight.data.filters import Filter
 
 RUNS = 7
 OVERVIEW_QUERIES = ("kpi_totals", "kpi_totals_previous", *(spec.query for spec in charts.OVERVIEW_CHARTS))

@@ -38,7 +38,7 @@ _PLACEHOLDER = re.compile(r"@[A-Z_]+@")
 
 
 def _t(key: str, **params) -> str:
-    from oversight import i18n
+    from oversight.core import i18n
 
     return i18n.t(key, os.environ.get("OVERSIGHT_LANG", "zh"), **params)
 
@@ -281,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name} {pid}")
             return 0 if up else 1
         else:
-            from oversight import accounts
+            from oversight.auth import accounts
 
             if accounts.auth_mode(accounts.users_file(), {}) == accounts.LOCAL:
                 print(_t("cluster.local_mode_warning"), file=sys.stderr)

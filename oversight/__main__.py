@@ -13,7 +13,7 @@
     python -m oversight user remove USERNAME
     python -m oversight user list
     python -m oversight brief [--from Q --to Q | --period year|quarter] [--unit U ...] [--format LIST] [--out DIR] [--push]
-    python -m oversight alerts [--as-of DATE] [--due-within 30] [--json] [--push]   (see oversight/cli_schedule.py)
+    python -m oversight alerts [--as-of DATE] [--due-within 30] [--json] [--push]   (see oversight/schedule.py)
 
 Every command but ``sample`` and ``user`` works on ``OVERSIGHT_DATA_DIR``
 (default: the sample data). Once the users file (``OVERSIGHT_USERS_FILE``)
@@ -27,12 +27,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from pathlib import Path
 
-from oversight import i18n
-from oversight.schema import TABLES
+from oversight import config
+from oversight.contract.schema import TABLES
+from oversight.core import i18n
 
 
 def _language_option(parser: argparse.ArgumentParser) -> None:
@@ -51,14 +51,14 @@ def _add_sample(commands) -> None:
 
 def _run_sample(args: argparse.Namespace) -> int:
     if args.scale is not None:
-        from oversight import scale
+        from oversight.devdata import scale
 
         if args.scale < 1:
             print("--scale needs at least 1 meeting", file=sys.stderr)
             return 2
         written = scale.write(args.out, args.scale, csv=args.csv)
     else:
-        from oversight import sample as sample_data
+        from oversight.devdata import sample as sample_data
 
         written = sample_data.write(args.out)
     for path in written:
@@ -77,7 +77,7 @@ def _add_validate(commands) -> None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from oversight import importer
+    from oversight.ingest import importer
 
     plan = importer.plan_import(args.files, table=args.table, mode=args.mode)
     if args.json:
@@ -102,7 +102,8 @@ CLI_LOCK_TIMEOUT_S = 120.0
 
 
 def _run_import(args: argparse.Namespace) -> int:
-    from oversight import importer, store
+    from oversight.data import store
+    from oversight.ingest import importer
 
     account = _admin_for_data_change(args, "import")
     if account is None:
@@ -126,7 +127,8 @@ def _add_history(commands) -> None:
 
 
 def _run_history(args: argparse.Namespace) -> int:
-    from oversight import importer, store
+    from oversight.data import store
+    from oversight.ingest import importer
 
     importer.recover_if_interrupted(store.data_dir())
     entries = importer.list_history()
@@ -147,7 +149,8 @@ def _add_undo(commands) -> None:
 
 
 def _run_undo(args: argparse.Namespace) -> int:
-    from oversight import importer, ingest
+    from oversight import ingest
+    from oversight.ingest import importer
 
     account = _admin_for_data_change(args, "undo")
     if account is None:
@@ -171,7 +174,8 @@ def _add_template(commands) -> None:
 
 
 def _run_template(args: argparse.Namespace) -> int:
-    from oversight import importer, store, templates
+    from oversight.data import store
+    from oversight.ingest import importer, templates
 
     current, _ = importer.load_current(store.data_dir())
     path = templates.write_template(args.out, TABLES[args.table], current.get("units"), args.lang)
@@ -205,7 +209,7 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
 
     None (after saying why on stderr) when refused.
     """
-    from oversight import accounts, audit
+    from oversight.auth import accounts, audit
 
     try:
         path, users = accounts.accounts_for_cli()
@@ -238,7 +242,8 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
 def _audit_data_change(action: str, account, entry) -> None:
     """The audit line of an import or undo, written before its first file is replaced; raises ``AuditError``
     (and the change is rolled back) when it cannot be written."""
-    from oversight import audit, importer
+    from oversight.auth import audit
+    from oversight.ingest import importer
 
     tables = {name: {"rows_before": info.get("rows_before"), "rows_after": info.get("rows_after")}
               for name, info in entry.tables.items()}
@@ -275,7 +280,8 @@ def _add_user(commands) -> None:
 
 def _known_unit_ids() -> list[str] | None:
     """The unit ids of the current data, or None if its units table cannot be read."""
-    from oversight import importer, store
+    from oversight.data import store
+    from oversight.ingest import importer
 
     try:
         current, _ = importer.load_current(store.data_dir())
@@ -286,7 +292,7 @@ def _known_unit_ids() -> list[str] | None:
 
 
 def _user_command(args: argparse.Namespace, change) -> int:
-    from oversight import accounts, audit
+    from oversight.auth import accounts, audit
 
     try:
         message, action, details = change(accounts)
@@ -336,7 +342,7 @@ def _run_user_remove(args: argparse.Namespace) -> int:
 
 
 def _run_user_list(args: argparse.Namespace) -> int:
-    from oversight import accounts
+    from oversight.auth import accounts
 
     try:
         path = accounts.users_file()
@@ -358,9 +364,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True)
     for add in (_add_sample, _add_validate, _add_import, _add_history, _add_undo, _add_template, _add_user):
         add(commands)
-    from oversight import cli_schedule  # the scheduled commands (issue 17) live in their own module
+    from oversight.cli import (
+        schedule,  # the scheduled commands (issue 17) live in their own module
+    )
 
-    for add in (cli_schedule.add_brief, cli_schedule.add_alerts):
+    for add in (schedule.add_brief, schedule.add_alerts):
         add(commands)
     return parser
 
@@ -370,7 +378,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except Exception as error:  # noqa: BLE001 — every failure becomes a sentence, never a traceback
-        if os.environ.get("OVERSIGHT_DEBUG"):
+        if config.setting("OVERSIGHT_DEBUG"):
             raise
         return _report_failure(error, getattr(args, "lang", i18n.DEFAULT_LANGUAGE))
     except KeyboardInterrupt:
@@ -379,7 +387,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _report_failure(error: Exception, lang: str) -> int:
     """The sentence for a command that failed: a refused input (1), a refusal (3), anything else (2)."""
-    from oversight import accounts, importer, ingest
+    from oversight import ingest
+    from oversight.auth import accounts
+    from oversight.ingest import importer
 
     if isinstance(error, ingest.ValidationError):
         print(error.render(lang).strip(), file=sys.stderr)

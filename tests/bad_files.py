@@ -18,8 +18,9 @@ from typing import Callable
 
 import openpyxl
 
-from oversight import importer, store
-from oversight.schema import TABLES
+from oversight.contract.schema import TABLES
+from oversight.data import store
+from oversight.ingest import importer
 
 Expected = tuple[str, "int | None", "str | None"]
 

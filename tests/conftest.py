@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from oversight import queries, store
-from oversight.filters import DataSpan, Filter
+from oversight.data import queries, store
+from oversight.data.filters import DataSpan, Filter
 
 
 @pytest.fixture(scope="session")

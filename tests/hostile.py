@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from tests.bad_files import HEADERS, issue, meeting, write_bytes, write_csv, xlsx_bytes
+from tests.bad_files import HEADERS, issue, meeting, write_bytes, xlsx_bytes
 
 FAILED = "{count} problem(s) found; nothing was imported:"
 
@@ -155,8 +155,8 @@ def _footer_lines(folder: Path) -> list[Path]:
 
 def _formula_unit(folder: Path) -> list[Path]:
     """A unit named ``=新单位`` and a meeting of it, as the exporter writes both: ``'=新单位`` in every cell."""
-    from oversight import workbook
-    from oversight.schema import TABLES
+    from oversight.contract.schema import TABLES
+    from oversight.ingest import workbook
     from tests.bad_files import unit_rows
 
     units = [HEADERS["units"], *unit_rows(), ["new_unit", workbook.neutralise_formula("=新单位"), "New unit", None,

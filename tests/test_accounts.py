@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from oversight import accounts, audit, i18n
-from oversight.accounts import Account, AccountError, Throttle, ThrottlePolicy
+from oversight.auth import accounts, audit
+from oversight.auth.accounts import Account, AccountError, Throttle, ThrottlePolicy
+from oversight.core import i18n
 
 UNITS = ["gov_office", "research", "petitions"]
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,8 +7,11 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from oversight import accounts, alert_text, alerts, store
-from oversight.alert_settings import Rules
+from oversight import alerts
+from oversight.alerts import digest_text
+from oversight.alerts.configuration import Rules
+from oversight.auth import accounts
+from oversight.data import store
 
 EVERYTHING = accounts.Scope.everything()
 
@@ -155,7 +158,7 @@ def test_due_today_is_due_soon_not_overdue(made):
     assert "T-TOMORROW" not in _ids(digest, "due_soon")  # outside a zero-day window
     today = next(item for item in digest.items if item.issue_id == "T-TODAY")
     assert today.facts["days_left"] == 0
-    assert "今天到期" in alert_text.item_text(today, "zh") and "due today" in alert_text.item_text(today, "en")
+    assert "今天到期" in digest_text.item_text(today, "zh") and "due today" in digest_text.item_text(today, "en")
     assert _ids(digest, "due_soon") == expected_due_soon(frames, D, 0)
 
 
@@ -164,7 +167,7 @@ def test_due_tomorrow_needs_a_window_of_one_day(made):
     digest = _digest(connection, D, Rules(due_within_days=1))
     assert {"T-TODAY", "T-TOMORROW"} <= _ids(digest, "due_soon")
     tomorrow = next(item for item in digest.items if item.issue_id == "T-TOMORROW")
-    assert tomorrow.facts["days_left"] == 1 and "1 day left" in alert_text.item_text(tomorrow, "en")
+    assert tomorrow.facts["days_left"] == 1 and "1 day left" in digest_text.item_text(tomorrow, "en")
     assert "T-DAY31" not in _ids(_digest(connection, D, Rules(due_within_days=30)), "due_soon")
     assert "T-DAY31" in _ids(_digest(connection, D, Rules(due_within_days=31)), "due_soon")
 
@@ -193,7 +196,7 @@ def test_a_unit_never_consulted_is_named_with_no_last_date(made):
     digest = _digest(connection, D)
     item = next(item for item in digest.items if item.rule == "no_consultation" and item.unit_id == "new_unit")
     assert item.facts["last_consultation"] is None
-    assert "此前从未会商" in alert_text.item_text(item, "zh")
+    assert "此前从未会商" in digest_text.item_text(item, "zh")
     assert _ids(digest, "no_consultation") == expected_not_consulted(frames, D)
     # a unit consulted in the quarter of the as-of date is not named
     assert "petitions" not in _ids(_digest(connection, date(2020, 12, 31)), "no_consultation")
@@ -259,7 +262,7 @@ def test_units_narrow_an_unrestricted_digest(frames, connection):
 
 def test_text_groups_by_unit_in_the_units_sheet_order(connection):
     digest = _digest(connection, D)
-    text = alert_text.render_text(digest, "zh")
+    text = digest_text.render_text(digest, "zh")
     assert text.startswith("派驻监督预警摘要\n截至 2020年11月8日（2020年第4季度）\n")
     # as of 8 November: petitions' consultation of 19 December has not happened yet; Q4 to 8 November has more
     # meetings than Q4 2019 to 8 November at two units
@@ -269,7 +272,7 @@ def test_text_groups_by_unit_in_the_units_sheet_order(connection):
     assert units == sorted(units, key=order.index)
     assert text.index("省政府办公厅 (gov_office)") < text.index("省政府研究室 (research)")
     assert "  - 逾期：WT2020-021 重大事项决策前论证不充分，决策程序不够规范（决策程序，整改期限 2020年11月7日，已逾期 1 天）" in text
-    english = alert_text.render_text(digest, "en")
+    english = digest_text.render_text(digest, "en")
     assert "5 overdue · 1 due within 30 days · 9 units not consulted this quarter" in english
 
 
@@ -291,11 +294,11 @@ def test_markdown_escapes_ledger_text_and_keeps_within_the_robot_budget(frames):
     hostile["description"] = "**粗体** [链接](http://x) <font color=\"warning\">红</font>\n# 标题"
     connection = store.connect(_with_rows(frames, "issues", [hostile]))
     digest = _digest(connection, D)
-    markdown = alert_text.render_markdown(digest, "zh")
+    markdown = digest_text.render_markdown(digest, "zh")
     line = next(line for line in markdown.splitlines() if "T-MD" in line)
     assert "\\*\\*粗体\\*\\*" in line and "\\[链接\\](http://x)" in line
     assert "<font" not in line and "＜font" in line and "\n# 标题" not in markdown
-    small = alert_text.render_markdown(digest, "zh", max_bytes=700)
+    small = digest_text.render_markdown(digest, "zh", max_bytes=700)
     assert len(small.encode("utf-8")) <= 700
     assert small.rstrip().endswith("请在看板中查看。")
 

@@ -8,8 +8,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from oversight import store, workbook
-from oversight.schema import TABLES
+from oversight.contract.schema import TABLES
+from oversight.data import store
+from oversight.ingest import workbook
 from tests.apptest import metrics, run_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

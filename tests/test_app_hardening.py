@@ -11,7 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from oversight import accounts, importer, safe_text, store
+from oversight.auth import accounts
+from oversight.core import safe_text
+from oversight.data import store
+from oversight.ingest import importer
 from tests.apptest import figure_titled, run_page
 from tests.bad_files import HEADERS, hash_tree, issue, meeting, write_xlsx
 
@@ -77,7 +80,7 @@ def test_a_crashed_import_is_rolled_back_when_the_app_opens(data_folder, tmp_pat
     before = hash_tree(data_folder)
     files = [write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
              write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]})]
-    script = ("import os, sys\nfrom pathlib import Path\nfrom oversight import importer\n"
+    script = ("import os, sys\nfrom pathlib import Path\nfrom oversight.ingest import importer\n"
               "calls = []\noriginal = importer.rename_into_place\n"
               "def dying(*a):\n    calls.append(1)\n    if len(calls) == 2: os._exit(137)\n    original(*a)\n"
               "importer.rename_into_place = dying\n"
@@ -150,8 +153,8 @@ def test_unit_names_with_markdown_are_escaped_in_the_caption_and_the_chip(data_f
     units.loc[units["unit_id"] == "research", "name_zh"] = "$$x^2$$ [点我](http://evil.test)"
     units.loc[units["unit_id"] == "gov_office", "name_zh"] = '<a href="http://evil.test">省政府办公厅</a>'
 
-    from oversight import workbook
-    from oversight.schema import TABLES
+    from oversight.contract.schema import TABLES
+    from oversight.ingest import workbook
 
     (data_folder / "units.xlsx").write_bytes(workbook.table_xlsx_bytes(TABLES["units"], units))
     for name in ("meetings", "issues", "suggestions", "reminders", "activities"):  # they name units by id too

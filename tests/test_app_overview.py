@@ -79,12 +79,13 @@ def test_an_empty_selection_says_so_instead_of_drawing_empty_charts():
 
 
 def test_a_broken_data_folder_shows_every_problem_not_a_traceback(tmp_path, monkeypatch):
-    from oversight import store
+    from oversight.data import store
 
     shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
     (tmp_path / "data" / "units.xlsx").write_bytes(b"not a spreadsheet")
     monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path / "data"))
     from streamlit.testing.v1 import AppTest
+
     from oversight.ui import TEST_ADDRESS_KEY
     from tests.apptest import ROOT
 

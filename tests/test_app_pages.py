@@ -19,7 +19,7 @@ def _in_2020(frame, column):
 
 
 def _percent(part, whole):
-    from oversight.kpis import round_half_up
+    from oversight.present.kpis import round_half_up
 
     return f"{round_half_up(part / whole * 100, 1)}%"
 
@@ -204,7 +204,7 @@ def test_the_filter_follows_the_user_from_page_to_page():
 def test_search_matches_every_word_and_tolerates_empty_cells():
     import pandas as pd
 
-    from oversight import tables
+    from oversight.present import tables
 
     frame = pd.DataFrame({"a": ["廉洁风险", "作风建设", None], "b": ["Integrity", None, "Conduct risk"]})
     assert list(tables.search(frame, "廉洁").index) == [0]

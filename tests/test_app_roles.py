@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from oversight import accounts
+from oversight.auth import accounts
 from tests.apptest import metrics, run_page
 
 PASSWORD = "correct-horse-battery"

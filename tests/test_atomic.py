@@ -6,7 +6,7 @@ import stat
 
 import pytest
 
-from oversight import atomic
+from oversight.core import atomic
 
 
 def test_write_replaces_and_keeps_the_mode(tmp_path):

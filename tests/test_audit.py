@@ -8,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from oversight import audit
-from oversight.accounts import NO_UNIT, Account
-from oversight.filters import Filter, Quarter
+from oversight.auth import audit
+from oversight.auth.accounts import NO_UNIT, Account
+from oversight.data.filters import Filter, Quarter
 
 T0 = datetime(2021, 3, 1, 8, 0, tzinfo=timezone.utc)
 

@@ -10,7 +10,8 @@ import pytest
 
 from bench.peer import __main__ as peer_main
 from bench.peer import dashboard, duckdb_file, profile
-from oversight import charts, store
+from oversight import charts
+from oversight.data import store
 
 YEAR, AS_OF = 2020, date(2020, 12, 31)
 

@@ -7,16 +7,20 @@ import re
 import zipfile
 
 import pandas as pd
-
 import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from pptx import Presentation
 from pypdf import PdfReader
 
-from oversight import briefing, briefing_takeaways, charts, export, i18n, kpis, marking, queries, summary
-from oversight.briefing_pdf_text import normalised_cmap, ordinary_text
-from oversight.filters import Filter, Quarter
+from oversight import briefing, charts, export
+from oversight.briefing import takeaways
+from oversight.briefing.pdf_text import normalised_cmap, ordinary_text
+from oversight.core import i18n
+from oversight.data import queries
+from oversight.data.filters import Filter, Quarter
+from oversight.export import marking
+from oversight.present import kpis, summary
 
 MARKINGS = {"zh": "内部资料 注意保存", "en": "Internal — handle with care"}
 TITLES = {"zh": "2020年度派驻监督工作情况", "en": "Stationed supervision: 2020"}
@@ -95,11 +99,11 @@ def test_pptx_is_16_9_with_title_figures_charts_issues_and_a_closing_summary(pac
 
 def test_a_long_list_of_issues_takes_several_slides(pack):
     _, built, _ = pack
-    from oversight import briefing_pptx
+    from oversight.briefing import pptx_deck
 
     many = pd.concat([built.report.open_issues] * 3, ignore_index=True)  # 21 rows: 8 + 8 + 5
     report = dataclasses.replace(built.report, open_issues=many)
-    deck = Presentation(io.BytesIO(briefing_pptx.pptx_bytes(report)))
+    deck = Presentation(io.BytesIO(pptx_deck.pptx_bytes(report)))
     open_titles = [i18n.t("export.report.open_slide_title", built.report.lang, page=n, pages=3) for n in (1, 2, 3)]
     tables = [next(s.table for s in slide.shapes if s.has_table) for slide in deck.slides
               if slide.shapes.title.text in open_titles]
@@ -258,12 +262,12 @@ def test_summary_names_a_partial_period_instead_of_this_year(connection):
 def test_takeaways_read_the_data_and_a_new_chart_has_none(connection, default_filter, monkeypatch):
     frames = {spec.key: queries.run(connection, spec.query, default_filter) for spec in charts.OVERVIEW_CHARTS}
     by_key = {spec.key: spec for spec in charts.OVERVIEW_CHARTS}
-    assert briefing_takeaways.takeaway(by_key["issues_suggestions_by_unit"], frames["issues_suggestions_by_unit"], "zh") \
+    assert takeaways.takeaway(by_key["issues_suggestions_by_unit"], frames["issues_suggestions_by_unit"], "zh") \
         == "省政府办公厅指出问题最多（3个）；共指出问题16个，提出意见建议19条。"
-    assert "每个季度均少于上年同期" in briefing_takeaways.takeaway(by_key["meetings_by_quarter"],
+    assert "每个季度均少于上年同期" in takeaways.takeaway(by_key["meetings_by_quarter"],
                                                                   frames["meetings_by_quarter"], "zh")
-    monkeypatch.setattr(briefing_takeaways, "TAKEAWAYS", {})
-    assert briefing_takeaways.takeaway(by_key["issues_by_category"], frames["issues_by_category"], "en") is None
+    monkeypatch.setattr(takeaways, "TAKEAWAYS", {})
+    assert takeaways.takeaway(by_key["issues_by_category"], frames["issues_by_category"], "en") is None
 
 
 def test_pdf_text_map_turns_radicals_into_ordinary_characters():
@@ -276,7 +280,7 @@ def test_pdf_text_map_turns_radicals_into_ordinary_characters():
 
 
 def test_pdf_keeps_chinese_unit_names_whole_and_lets_english_ones_wrap(pack):
-    from oversight.briefing_html import report_html
+    from oversight.briefing.html_report import report_html
 
     lang, built, _ = pack
     html = report_html(built.report)
@@ -287,17 +291,17 @@ def test_pdf_keeps_chinese_unit_names_whole_and_lets_english_ones_wrap(pack):
 
 
 def test_pdf_printer_falls_back_to_a_fresh_chromium(monkeypatch):
-    from oversight import briefing_pdf
+    from oversight.briefing import pdf_print
 
     html = "<html><head><meta charset='utf-8'></head><body><h1>内部资料 测试</h1></body></html>"
-    assert "内部资料" in PdfReader(io.BytesIO(briefing_pdf.html_to_pdf(html))).pages[0].extract_text()  # the printer
+    assert "内部资料" in PdfReader(io.BytesIO(pdf_print.html_to_pdf(html))).pages[0].extract_text()  # the printer
 
     def broken(self, url):
         raise RuntimeError("the printing browser died")
 
-    monkeypatch.setattr(briefing_pdf._Printer, "print", broken)
+    monkeypatch.setattr(pdf_print._Printer, "print", broken)
     cli_calls = []
-    original = briefing_pdf._print_with_cli
-    monkeypatch.setattr(briefing_pdf, "_print_with_cli", lambda *args: cli_calls.append(1) or original(*args))
-    assert "内部资料" in PdfReader(io.BytesIO(briefing_pdf.html_to_pdf(html))).pages[0].extract_text()
+    original = pdf_print._print_with_cli
+    monkeypatch.setattr(pdf_print, "_print_with_cli", lambda *args: cli_calls.append(1) or original(*args))
+    assert "内部资料" in PdfReader(io.BytesIO(pdf_print.html_to_pdf(html))).pages[0].extract_text()
     assert cli_calls == [1]

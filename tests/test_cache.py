@@ -8,8 +8,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from oversight import cache, ingest, scale, store
-from oversight.schema import LOAD_ORDER
+from oversight import ingest
+from oversight.contract.schema import LOAD_ORDER
+from oversight.data import cache, store
+from oversight.devdata import scale
 
 
 @pytest.fixture

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from oversight import charts, queries
+from oversight import charts
+from oversight.data import queries
 
 
 def _figure(connection, filter_, spec_key, lang="zh"):
@@ -33,24 +34,24 @@ def test_by_unit_figure_in_english_uses_english_names(connection, default_filter
     # short names beside the bars (never wider than 40 % of the card), the full name in the hover
     assert "General Office" in list(figure.data[0].y)
     assert "General Office of the Provincial Government" in list(figure.data[0].hovertext)
-    from oversight.chart_style import MAX_LABEL_PX
+    from oversight.charts.style import MAX_LABEL_PX
 
     assert figure.layout.margin.l <= MAX_LABEL_PX + 20
     assert figure.layout.title.text == "Issues and suggestions by unit"
 
 
 def test_a_legend_that_wraps_gets_room_under_the_title():
-    from oversight import chart_style
+    from oversight.charts import style
 
-    assert chart_style.legend_rows(["Issues", "Suggestions"]) == 1
-    assert chart_style.legend_rows(["Consultations", "Special study sessions", "Notifications", "Secondments",
+    assert style.legend_rows(["Issues", "Suggestions"]) == 1
+    assert style.legend_rows(["Consultations", "Special study sessions", "Notifications", "Secondments",
                                     "Face-to-face reminders"]) >= 2
     import plotly.graph_objects as go
 
     figure = go.Figure()
     for name in ("Consultations", "Special study sessions", "Notifications", "Secondments"):
         figure.add_bar(x=[1], y=[1], name=name)
-    chart_style.base_layout(figure, "t")
+    style.base_layout(figure, "t")
     assert figure.layout.margin.t >= 62 + 26 * 2
 
 
@@ -72,7 +73,7 @@ def test_is_empty_for_no_rows_or_only_zeros():
 
 
 def test_a_long_unit_list_is_cut_to_the_top_twenty_and_the_rest_still_adds_up():
-    from oversight import chart_kinds
+    from oversight.charts import kinds
 
     frame = pd.DataFrame({"unit_id": [f"u{i:03d}" for i in range(500)], "name_zh": [f"单位{i}" for i in range(500)],
                           "name_en": [f"Unit {i}" for i in range(500)], "issues": [500 - i for i in range(500)],
@@ -82,21 +83,21 @@ def test_a_long_unit_list_is_cut_to_the_top_twenty_and_the_rest_still_adds_up():
     assert len(issues.y) == 21 and issues.y[0] == "其他480家单位"
     assert sum(issues.x) == frame["issues"].sum()
     assert list(issues.customdata)[0] == ""  # a click on "other units" narrows nothing
-    assert len(chart_kinds.top_units(frame.head(30), ["issues"])) == 30
+    assert len(kinds.top_units(frame.head(30), ["issues"])) == 30
 
 
 def test_a_heatmap_of_many_units_draws_the_thirty_with_most_meetings():
-    from oversight import chart_kinds
+    from oversight.charts import kinds
 
     rows = [{"unit_id": f"u{i}", "name_zh": f"单位{i}", "name_en": f"Unit {i}", "ordinal": i, "quarter_key": q,
              "meetings": i} for i in range(100) for q in (20201, 20202)]
-    figure = chart_kinds.unit_quarter_heatmap(pd.DataFrame(rows), "zh", "chart.meetings_by_unit_quarter", "meetings")
+    figure = kinds.unit_quarter_heatmap(pd.DataFrame(rows), "zh", "chart.meetings_by_unit_quarter", "meetings")
     assert len(figure.data[0].y) == 30 and "单位99" in figure.data[0].y and "单位69" not in figure.data[0].y
     assert figure.layout.title.text == "各单位各季度会议数量（会议最多的30家）"
 
 
 def test_an_unknown_year_earlier_draws_no_bar_and_no_nan_label(connection):
-    from oversight.filters import Filter, Quarter
+    from oversight.data.filters import Filter, Quarter
 
     frame = queries.run(connection, "meetings_by_quarter", Filter((), Quarter(2019, 1), Quarter(2019, 4)))
     figure = charts.make_meetings_by_quarter_figure(frame, "en")

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from oversight import accounts, alert_settings, audit
 from oversight.__main__ import main
+from oversight.alerts import configuration
+from oversight.auth import accounts, audit
 from tests.receivers import RobotReceiver
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -212,7 +213,7 @@ def _documented_settings() -> str:
 
 
 def test_the_documented_example_is_a_valid_settings_file(tmp_path):
-    settings = alert_settings.load_settings(write_settings(tmp_path / "alerts.toml", _documented_settings()))
+    settings = configuration.load_settings(write_settings(tmp_path / "alerts.toml", _documented_settings()))
     assert settings.account == "chief" and settings.rules.due_within_days == 30
     assert [(c.name, c.kind, c.send) for c in settings.channels] == [
         ("办公室工作群", "wecom", ("alerts", "brief")), ("组领导钉钉群", "dingtalk", ("alerts",)),
@@ -225,7 +226,7 @@ def test_the_documented_example_is_a_valid_settings_file(tmp_path):
 
 
 def test_an_absent_settings_file_means_every_rule_and_no_channel(tmp_path):
-    settings = alert_settings.load_settings(tmp_path / "none.toml")
+    settings = configuration.load_settings(tmp_path / "none.toml")
     assert settings.rules.enabled() == ("overdue", "due_soon", "no_consultation", "meetings_rising")
     assert settings.channels == () and settings.account is None
 
@@ -243,16 +244,16 @@ def test_an_absent_settings_file_means_every_rule_and_no_channel(tmp_path):
     ("this is not toml", "-"),
 ])
 def test_a_bad_setting_is_named(tmp_path, text, setting):
-    with pytest.raises(alert_settings.SettingsError) as raised:
-        alert_settings.load_settings(write_settings(tmp_path / "alerts.toml", text))
+    with pytest.raises(configuration.SettingsError) as raised:
+        configuration.load_settings(write_settings(tmp_path / "alerts.toml", text))
     assert raised.value.setting == setting
     assert str(tmp_path / "alerts.toml") in raised.value.render("zh") and "有误" in raised.value.render("zh")
 
 
 def test_the_settings_file_may_not_live_in_the_repository(monkeypatch):
     monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(ROOT / "alerts.toml"))
-    with pytest.raises(alert_settings.SettingsError) as raised:
-        alert_settings.settings_file()
+    with pytest.raises(configuration.SettingsError) as raised:
+        configuration.settings_file()
     assert "代码仓库" in raised.value.render("zh")
 
 

@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from oversight import accounts, audit, export
+from oversight import export
 from oversight.__main__ import main
-from oversight.brief_job import default_range
-from oversight.filters import DataSpan, Quarter
+from oversight.auth import accounts, audit
+from oversight.data.filters import DataSpan, Quarter
+from oversight.push.brief_job import default_range
 from tests.apptest import run_page
 from tests.receivers import RobotReceiver, SmtpReceiver
 
@@ -54,7 +55,7 @@ def test_brief_writes_what_the_page_builds(private_settings, tmp_path, capsys, m
     # the watermark names the viewer and the minute: both builds made in the same minute, by the local user
     import datetime as real
 
-    from oversight import marking
+    from oversight.export import marking
 
     class FixedClock(real.datetime):
         @classmethod

@@ -10,8 +10,10 @@ import tomllib
 import pytest
 from argon2 import PasswordHasher
 
-from oversight import accounts, audit, store
+from oversight import config
 from oversight.__main__ import main
+from oversight.auth import accounts, audit
+from oversight.data import store
 from tests.bad_files import HEADERS, hash_tree, meeting, write_xlsx
 
 
@@ -159,10 +161,10 @@ def test_an_oidc_only_account(monkeypatch, capsys):
 
 
 def test_a_users_file_inside_the_repository_is_refused(monkeypatch, capsys):
-    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(store.PROJECT_ROOT / "users.toml"))
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(config.PROJECT_ROOT / "users.toml"))
     assert add(monkeypatch, "lead", "--role", "leader", "--lang", "en") == 1
     assert "inside the code repository" in capsys.readouterr().err
-    assert not (store.PROJECT_ROOT / "users.toml").exists()
+    assert not (config.PROJECT_ROOT / "users.toml").exists()
     assert main(["user", "list", "--lang", "en"]) == 1
 
 

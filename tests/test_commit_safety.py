@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from oversight import importer, store
+from oversight.data import store
+from oversight.ingest import importer
 from tests.bad_files import HEADERS, hash_tree, issue, meeting, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,7 +27,7 @@ TRIES = 20
 _WORKER = textwrap.dedent("""
     import contextlib, io, json, os, sys
     from pathlib import Path
-    from oversight import importer
+    from oversight.ingest import importer
     from oversight.__main__ import main
     plans = {}
     print("ready", flush=True)
@@ -132,7 +133,7 @@ def test_two_page_imports_checked_before_either_applies_never_both_succeed(worke
 _CRASH = textwrap.dedent("""
     import os, sys
     from pathlib import Path
-    from oversight import importer
+    from oversight.ingest import importer
     step, count = sys.argv[1], int(sys.argv[2])
     calls = []
 

@@ -13,8 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from oversight import charts, kpis, page_charts, queries, store, summary, tables
-from oversight.filters import Filter, Quarter
+from oversight import charts
+from oversight.charts import catalog
+from oversight.data import queries, store
+from oversight.data.filters import Filter, Quarter
+from oversight.present import kpis, summary, tables
 from tests import oracle
 
 SAMPLE = store.SAMPLE_DATA_DIR
@@ -243,7 +246,7 @@ def test_by_unit_and_breakdown_charts(worlds, case):
     after = [q for q in view.quarters() if oracle.quarter_first(*q) > view.as_of]
     assert heatmap.loc[heatmap["quarter_key"].isin([y * 10 + q for y, q in after]), "meetings"].isna().all()
 
-    figure = page_charts.make_meeting_heatmap_figure(heatmap, case.lang) if not heatmap.empty else None
+    figure = catalog.make_meeting_heatmap_figure(heatmap, case.lang) if not heatmap.empty else None
     if figure is not None:
         assert all("nan" not in str(cell).lower() for row in figure.data[0].text for cell in row)
 
@@ -395,13 +398,13 @@ def test_late_rectifications_have_a_figure(worlds):
 
 
 def test_rounding_is_half_up_once_everywhere(worlds):
-    from oversight.numbers import fixed, signed
+    from oversight.core.numbers import fixed, signed
 
     assert fixed(73.25, 1) == "73.3" and fixed(31.25, 1) == "31.3" and fixed(121.25, 1) == "121.3"
     assert fixed(115.46, 0) == "115" and signed(-0.04, 1, "%") == "0.0%" and signed(-81.25, 1, "%") == "-81.3%"
     filter_, span, view, run = _case_run(worlds, "sample", (2020, 1), (2020, 4))
     frame = run("meetings_by_quarter")
-    figure = page_charts.make_meeting_duration_figure(frame, "zh")
+    figure = catalog.make_meeting_duration_figure(frame, "zh")
     now = next(trace for trace in figure.data if not trace.line.dash or trace.line.dash == "solid")
     assert list(now.y)[0] == 73.3  # 73.25 minutes in 2020Q1, rounded half up
     previous = next(trace for trace in figure.data if trace.line.dash == "dash")
@@ -426,7 +429,7 @@ def test_donut_shares_are_the_apps_own_and_the_centre_says_what_it_counts(worlds
 
 
 def test_every_card_is_defined_in_the_readme_and_has_a_one_line_help():
-    from oversight import i18n
+    from oversight.core import i18n
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     definitions = readme.split("## 口径说明", 1)[1].split("\n## ", 1)[0]

@@ -9,9 +9,11 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from oversight import charts, export, i18n, queries
-from oversight.export_names import ExportContext, safe_file_name
-from oversight.filters import Filter, Quarter
+from oversight import charts, export
+from oversight.core import i18n
+from oversight.data import queries
+from oversight.data.filters import Filter, Quarter
+from oversight.export.names import ExportContext, safe_file_name
 
 BY_UNIT = charts.OVERVIEW_CHARTS[0]
 RED = (0xB3, 0x26, 0x1E)
@@ -186,10 +188,10 @@ _CODES = {"open", "in_progress", "rectified", "proposed", "adopted", "implemente
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_charts_data_has_labels_and_translated_headers(connection, default_filter, lang):
-    from oversight import page_charts
+    from oversight.charts import catalog
 
     headers = {text for key, text in i18n.catalog(lang).items() if key.startswith("export.column.")}
-    for spec in page_charts.all_charts():
+    for spec in catalog.all_charts():
         table = export.chart_data_table(queries.run(connection, spec.query, default_filter), lang, spec.key)
         assert set(table.columns) <= headers, f"{spec.key}: untranslated headers {set(table.columns) - headers}"
         assert len(set(table.columns)) == len(table.columns), f"{spec.key}: two columns share a header"
@@ -228,11 +230,11 @@ def test_heatmap_data_has_its_quarter(connection, default_filter, frames):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_chart_has_a_file_name_of_one_pattern(default_filter, units, span, lang):
-    from oversight import page_charts
+    from oversight.charts import catalog
 
     context = _context(lang, Filter(("counsellors",), Quarter(2020, 1), Quarter(2020, 4)), units, span)
     pattern = r"^[0-9A-Za-z\u4e00-\u9fff]+(_[0-9A-Za-z\u4e00-\u9fff]+)*_2020Q1-2020Q4$"
-    for spec in page_charts.all_charts():
+    for spec in catalog.all_charts():
         assert f"export.file.{spec.key}" in i18n.catalog(lang), f"{spec.key} has no file name of its own"
         stem = context.chart_file_stem(spec.key, spec.title(lang))
         assert re.match(pattern, stem), stem

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from oversight import filters
-from oversight.filters import Filter, Quarter
+from oversight.data import filters
+from oversight.data.filters import Filter, Quarter
 
 Q = Quarter.parse
 

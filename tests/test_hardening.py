@@ -18,8 +18,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from oversight import accounts, atomic, audit, cache, chart_style, importer, locking, safe_text, store
 from oversight.__main__ import main
+from oversight.auth import accounts, audit
+from oversight.charts import style
+from oversight.core import atomic, locking, safe_text
+from oversight.data import cache, store
+from oversight.ingest import importer
 from tests.bad_files import HEADERS, hash_tree, meeting, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -68,7 +72,7 @@ def test_the_lock_is_reentrant_in_one_thread(tmp_path):
 def test_a_holder_that_dies_releases_the_lock(tmp_path):
     path = tmp_path / "x.lock"
     holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time\nfrom oversight import locking\n"
+        "import sys, time\nfrom oversight.core import locking\n"
         f"with locking.held({str(path)!r}):\n    print('held', flush=True)\n    time.sleep(600)\n")],
         cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
     assert holder.stdout.readline().strip() == "held"
@@ -248,7 +252,7 @@ def test_markdown_escaping_leaves_no_link_image_formula_or_html():
 
 def test_chart_labels_are_escaped_for_plotly():
     frame = pd.DataFrame({"name_zh": ['<a href="http://evil.test">研究室</a>', "A&B"], "name_en": ["x", "y"]})
-    assert chart_style.unit_names(frame, "zh") == ['&lt;a href="http://evil.test"&gt;研究室&lt;/a&gt;', "A&amp;B"]
+    assert style.unit_names(frame, "zh") == ['&lt;a href="http://evil.test"&gt;研究室&lt;/a&gt;', "A&amp;B"]
 
 
 # ---------------------------------------------------------------- the CLI: sentences, and who it trusts
@@ -320,6 +324,6 @@ def test_query_results_reach_screen_and_exports_without_control_characters():
     (b"<sheetData/>", (0, 0)),
 ])
 def test_the_sheet_extent_counts_every_cell_as_the_reader_places_it(xml, extent):
-    from oversight import sheet_bounds
+    from oversight.ingest import sheet_bounds
 
     assert sheet_bounds.sheet_extent(xml, limit=10 ** 12) == extent

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from oversight import store
+from oversight.data import store
 from tests.bad_files import hash_tree, seeded_data_copy
 from tests.hostile import CORPUS
 

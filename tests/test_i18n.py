@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from oversight import i18n
+from oversight.core import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 _LITERAL_KEY = re.compile(r"""(?:\bt|i18n\.t|page\.t)\(\s*f?["']([a-z_]+\.[a-z_.{}]+)["']""")

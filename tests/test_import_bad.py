@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from oversight import importer
-from oversight.ingest import ValidationError
+from oversight.ingest import ValidationError, importer
 from tests.bad_files import CORPUS, hash_tree, seeded_data_copy
 
 

@@ -7,8 +7,10 @@ from datetime import date, datetime
 import openpyxl
 import pytest
 
-from oversight import importer, ingest, store, workbook
-from oversight.schema import TABLES
+from oversight import ingest
+from oversight.contract.schema import TABLES
+from oversight.data import store
+from oversight.ingest import importer, workbook
 from tests.bad_files import HEADERS, issue, meeting, suggestion, write_csv, write_xlsx
 
 MEETINGS, ISSUES = TABLES["meetings"], TABLES["issues"]

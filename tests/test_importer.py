@@ -14,10 +14,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from oversight import importer, ingest, store, templates, workbook
+from oversight import ingest
 from oversight.__main__ import main
-from oversight.ingest import ValidationError
-from oversight.schema import TABLES
+from oversight.contract.schema import TABLES
+from oversight.data import store
+from oversight.ingest import ValidationError, importer, templates, workbook
 from tests.bad_files import HEADERS, hash_tree, issue, meeting, suggestion, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent

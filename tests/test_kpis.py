@@ -1,7 +1,8 @@
 """The KPI cards: values, units and the change against a year earlier."""
 from __future__ import annotations
 
-from oversight import kpis, queries
+from oversight.data import queries
+from oversight.present import kpis
 
 
 def _cards(connection, filter_, lang):

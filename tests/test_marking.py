@@ -8,8 +8,11 @@ from datetime import datetime
 import pytest
 from PIL import Image
 
-from oversight import charts, export, marking, page_charts, queries
-from oversight.export_names import ExportContext
+from oversight import charts, export
+from oversight.charts import catalog
+from oversight.data import queries
+from oversight.export import marking
+from oversight.export.names import ExportContext
 
 MOMENT = datetime(2021, 1, 5, 9, 30)
 
@@ -66,7 +69,7 @@ def test_every_chart_download_carries_the_marking_and_watermark(connection, defa
 
 def test_document_pictures_are_sized_for_the_page_without_their_title(connection, default_filter):
     mark = marking.Marking("内部资料 注意保存", "chief 2021-01-05 09:30")
-    for spec in page_charts.all_charts():
+    for spec in catalog.all_charts():
         frame = queries.run(connection, spec.query, default_filter)
         for lang in ("zh", "en"):
             figure = export.document_figure(spec.build(frame, lang), mark)
@@ -86,7 +89,7 @@ def test_long_english_unit_names_wrap_onto_two_lines(connection, default_filter)
     with_short = export.document_figure(spec.build(frame, "en"))
     assert "Big Data Admin." in list(with_short.data[0].y)  # the units sheet's own English short name
     # without one, the name is shortened to fit beside the bars, the full name kept for the hover
-    from oversight.chart_style import MAX_LABEL_PX, UNIT_LABEL_FONT, label_width
+    from oversight.charts.style import MAX_LABEL_PX, UNIT_LABEL_FONT, label_width
 
     figure = export.document_figure(spec.build(frame.drop(columns=["short_name_en"]), "en"))
     labels = list(figure.data[0].y)
@@ -98,12 +101,12 @@ def test_long_english_unit_names_wrap_onto_two_lines(connection, default_filter)
 
 def test_pictures_print_chart_text_at_ten_points_or_more():
     """13 px, the charts' smallest text, at the placed width: 16 cm of A4, and 8.2 in of a slide printed on A4."""
-    from oversight import briefing_docx, briefing_pptx
+    from oversight.briefing import docx_report, pptx_deck
 
-    docx_pt_per_px = briefing_docx._PICTURE_WIDTH.pt / export.DOCUMENT_WIDTH  # noqa: SLF001
+    docx_pt_per_px = docx_report._PICTURE_WIDTH.pt / export.DOCUMENT_WIDTH  # noqa: SLF001
     assert 13 * docx_pt_per_px >= 10
-    slide_height_pt = briefing_pptx._PICTURE_MAX_HEIGHT.pt  # noqa: SLF001
-    slide_width_pt = min(briefing_pptx._PICTURE_MAX_WIDTH.pt,  # noqa: SLF001
+    slide_height_pt = pptx_deck._PICTURE_MAX_HEIGHT.pt  # noqa: SLF001
+    slide_width_pt = min(pptx_deck._PICTURE_MAX_WIDTH.pt,  # noqa: SLF001
                          slide_height_pt * export.DOCUMENT_WIDTH / export.DOCUMENT_MAX_HEIGHT)
     a4_landscape_scale = 29.7 / 33.867  # a 13.33 in slide printed across A4
     assert 13 * slide_width_pt / export.DOCUMENT_WIDTH * a4_landscape_scale >= 10

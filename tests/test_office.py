@@ -16,7 +16,10 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from oversight import briefing, i18n, marking, page_charts
+from oversight import briefing
+from oversight.charts import catalog
+from oversight.core import i18n
+from oversight.export import marking
 
 pytestmark = pytest.mark.office
 
@@ -61,7 +64,7 @@ def _page_texts(pdf: Path) -> list[str]:
 @pytest.fixture(scope="module", params=["zh", "en"])
 def rendered(request, connection, default_filter, tmp_path_factory):
     lang = request.param
-    pack = briefing.build_briefing_pack(connection, default_filter, lang, page_charts.all_charts(),
+    pack = briefing.build_briefing_pack(connection, default_filter, lang, catalog.all_charts(),
                                         formats=("pptx", "docx", "pdf"),
                                         marking=marking.Marking(MARKINGS[lang], WATERMARK))
     folder = OUTPUT / lang

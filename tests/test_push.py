@@ -9,7 +9,7 @@ import logging
 from urllib.parse import quote_plus
 
 from oversight import push
-from oversight.alert_settings import Channel, PushOptions
+from oversight.alerts.configuration import Channel, PushOptions
 from tests.receivers import RobotReceiver, SmtpReceiver, free_port
 
 MESSAGE = push.Message("alerts", "派驻监督预警摘要", "### 派驻监督预警摘要\n- **逾期** WT2020-012", "派驻监督预警摘要\n逾期 1 项\n")

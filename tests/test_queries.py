@@ -6,8 +6,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from oversight import queries
-from oversight.filters import Filter, Quarter
+from oversight.data import queries
+from oversight.data.filters import Filter, Quarter
 
 Q = Quarter.parse
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from oversight import queries
+from oversight.data import queries
 
 AS_OF = date(2020, 11, 8)
 

@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from oversight import queries
-from oversight.filters import Filter, Quarter
+from oversight.data import queries
+from oversight.data.filters import Filter, Quarter
 
 Q = Quarter.parse
 END_2020 = date(2020, 12, 31)

@@ -5,8 +5,9 @@ import hashlib
 
 import pandas as pd
 
-from oversight import sample, store
-from oversight.schema import LOAD_ORDER, TABLES
+from oversight.contract.schema import LOAD_ORDER, TABLES
+from oversight.data import store
+from oversight.devdata import sample
 
 
 def test_regenerating_the_sample_reproduces_the_committed_files_byte_for_byte(tmp_path):

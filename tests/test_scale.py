@@ -6,9 +6,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from oversight import scale, store
 from oversight.__main__ import main
-from oversight.schema import TABLES
+from oversight.contract.schema import TABLES
+from oversight.data import store
+from oversight.devdata import scale
 
 MEETINGS = 2_000
 

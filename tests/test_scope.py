@@ -11,9 +11,18 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from oversight import queries
-from oversight.accounts import (NO_UNIT, Account, Scope, scoped_filter, scoped_rows, scoped_run, scoped_span,
-                                scoped_units, selects_nothing)
+from oversight.auth.accounts import (
+    NO_UNIT,
+    Account,
+    Scope,
+    scoped_filter,
+    scoped_rows,
+    scoped_run,
+    scoped_span,
+    scoped_units,
+    selects_nothing,
+)
+from oversight.data import queries
 
 UNIT_QUERIES = sorted(name for name in queries.query_names()
                       if "units" in queries.parameter_names(queries.sql_text(name)))

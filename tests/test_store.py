@@ -6,7 +6,8 @@ import shutil
 
 import pytest
 
-from oversight import ingest, store
+from oversight import ingest
+from oversight.data import store
 
 
 def test_tables_are_typed_by_the_contract(connection):

@@ -11,8 +11,12 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 import pytest
 
-from oversight import briefing_takeaways, charts, i18n, page_charts, queries
-from oversight.filters import Filter, Quarter
+from oversight import charts
+from oversight.briefing import takeaways
+from oversight.charts import catalog
+from oversight.core import i18n
+from oversight.data import queries
+from oversight.data.filters import Filter, Quarter
 
 FILTERS = {
     "2020, all units": Filter((), Quarter(2020, 1), Quarter(2020, 4)),
@@ -102,19 +106,19 @@ def _matches(shown: float, expected: float) -> bool:
 
 
 def test_every_chart_has_a_reading_of_its_own():
-    missing = [spec.key for spec in page_charts.all_charts() if spec.key not in briefing_takeaways.TAKEAWAYS]
+    missing = [spec.key for spec in catalog.all_charts() if spec.key not in takeaways.TAKEAWAYS]
     assert not missing, f"charts without a takeaway (write one in briefing_takeaways): {missing}"
     unknown = charts.ChartSpec("new_chart", "issues_by_category", charts.make_issues_by_category_figure, ("issues",))
-    assert briefing_takeaways.takeaway(unknown, pd.DataFrame({"category": ["conduct"], "issues": [3]}), "zh") is None
+    assert takeaways.takeaway(unknown, pd.DataFrame({"category": ["conduct"], "issues": [3]}), "zh") is None
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("filter_name", list(FILTERS))
 def test_every_number_in_every_reading_is_the_charts_own(connection, filter_name, lang):
     filter_ = FILTERS[filter_name]
-    for spec in page_charts.all_charts():
+    for spec in catalog.all_charts():
         frame = queries.run(connection, spec.query, filter_)
-        text = briefing_takeaways.takeaway(spec, frame, lang)
+        text = takeaways.takeaway(spec, frame, lang)
         assert text and text.endswith("。" if lang == "zh" else ".")
         assert "合计" not in text and "in total" not in text
         if charts.is_empty(frame, spec.value_columns):
@@ -131,11 +135,11 @@ def test_every_number_in_every_reading_is_the_charts_own(connection, filter_name
 
 
 def test_readings_for_the_article_year(connection, default_filter):
-    frames = {spec.key: queries.run(connection, spec.query, default_filter) for spec in page_charts.all_charts()}
-    specs = {spec.key: spec for spec in page_charts.all_charts()}
+    frames = {spec.key: queries.run(connection, spec.query, default_filter) for spec in catalog.all_charts()}
+    specs = {spec.key: spec for spec in catalog.all_charts()}
 
     def read(key: str, lang: str) -> str:
-        return briefing_takeaways.takeaway(specs[key], frames[key], lang)
+        return takeaways.takeaway(specs[key], frames[key], lang)
 
     assert read("issues_suggestions_by_unit", "zh") == "省政府办公厅指出问题最多（3个）；共指出问题16个，提出意见建议19条。"
     # the issue's examples: none of these is a sum of the first column any more
@@ -156,16 +160,16 @@ def test_readings_for_the_article_year(connection, default_filter):
 
 def test_singular_and_missing_comparisons(connection):
     one = Filter(("petitions",), Quarter(2020, 2), Quarter(2020, 3))
-    specs = {spec.key: spec for spec in page_charts.all_charts()}
-    status = briefing_takeaways.takeaway(specs["issues_by_unit_status"], queries.run(connection, "issues_by_unit_status", one), "en")
+    specs = {spec.key: spec for spec in catalog.all_charts()}
+    status = takeaways.takeaway(specs["issues_by_unit_status"], queries.run(connection, "issues_by_unit_status", one), "en")
     assert status.startswith("Of 1 issue, 1 rectified")
     meetings = queries.run(connection, "meetings_by_quarter", Filter((), Quarter(2020, 1), Quarter(2020, 4)))
     unknown = meetings.assign(prev_meetings=float("nan"), prev_avg_duration_min=float("nan"))
-    assert briefing_takeaways.takeaway(specs["meetings_by_quarter"], unknown, "zh") == "本期会议232次；上年同期无可比数据。"
-    assert briefing_takeaways.takeaway(specs["meeting_duration_by_quarter"], unknown, "en").endswith(
+    assert takeaways.takeaway(specs["meetings_by_quarter"], unknown, "zh") == "本期会议232次；上年同期无可比数据。"
+    assert takeaways.takeaway(specs["meeting_duration_by_quarter"], unknown, "en").endswith(
         "; no comparable data for a year earlier.")
     partial = meetings.assign(prev_meetings=[float("nan"), 77, 84, 93])
-    assert briefing_takeaways.takeaway(specs["meetings_by_quarter"], partial, "en") == (
+    assert takeaways.takeaway(specs["meetings_by_quarter"], partial, "en") == (
         "232 meetings this period; fewer than a year earlier in 3 of the 3 quarters with comparable data.")
 
 
@@ -173,10 +177,10 @@ _HALF_WIDTH_IN_CHINESE = re.compile(r"[\u4e00-\u9fff][(),:;!?]|[(),:;!?][\u4e00-
 
 
 def test_chinese_text_uses_full_width_punctuation(connection, default_filter):
-    from oversight import summary
+    from oversight.present import summary
 
-    texts = [briefing_takeaways.takeaway(spec, queries.run(connection, spec.query, f), "zh")
-             for spec in page_charts.all_charts() for f in (default_filter, FILTERS["one unit, Q2-Q3 (some charts empty)"])]
+    texts = [takeaways.takeaway(spec, queries.run(connection, spec.query, f), "zh")
+             for spec in catalog.all_charts() for f in (default_filter, FILTERS["one unit, Q2-Q3 (some charts empty)"])]
     texts += summary.written_summary(lambda name, filter_: queries.run(connection, name, filter_), default_filter, "zh")
     texts += [text for key, text in i18n.catalog("zh").items() if key.startswith(("export.", "marking."))]
     offending = [text for text in texts if _HALF_WIDTH_IN_CHINESE.search(text)]

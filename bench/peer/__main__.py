@@ -23,7 +23,7 @@ from bench import data
 from bench.peer import dashboard, duckdb_file, measure, superset
 from bench.peer.api import SupersetApi
 from bench.server import Server
-from oversight import store
+from oversight.data import store
 
 RESULTS = Path(__file__).resolve().parents[1] / "results.json"
 WARM_RUNS = 9

@@ -10,8 +10,8 @@ import os
 from datetime import date
 from pathlib import Path
 
-from oversight import store
-from oversight.schema import LOAD_ORDER
+from oversight.contract.schema import LOAD_ORDER
+from oversight.data import store
 
 # The oldest storage format DuckDB 1.x reads: Superset's extra pins duckdb<2, the project runs 2.x.
 STORAGE_VERSION = "v1.0.0"

@@ -23,7 +23,12 @@ from pathlib import Path
 from typing import Any
 
 from bench.browser_bench import _DRAWN as PLOTLY_CHARTS_DRAWN
-from bench.browser_bench import CHROMIUM, CHROMIUM_ARGS, OVERVIEW_CHART_COUNT, TIMEOUT_MS
+from bench.browser_bench import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    OVERVIEW_CHART_COUNT,
+    TIMEOUT_MS,
+)
 
 KEY_FIGURES = 6
 SUPERSET_CHARTS = OVERVIEW_CHART_COUNT + KEY_FIGURES

@@ -13,7 +13,7 @@ PASSWORD = "correct-horse-battery"
 
 @pytest.fixture(scope="module")
 def accounts_server(tmp_path_factory):
-    from oversight import accounts
+    from oversight.auth import accounts
 
     conf = tmp_path_factory.mktemp("accounts-conf")
     users = conf / "users.toml"

@@ -6,7 +6,7 @@ import io
 import pytest
 from playwright.sync_api import expect
 
-from oversight import page_charts
+from oversight.charts import catalog
 from tests.browser.helpers import wait_for_charts
 
 pytestmark = pytest.mark.browser
@@ -59,7 +59,7 @@ def test_the_briefing_pack_downloads(page, server_url, output_dir):
     assert name.endswith(".pptx")
     slides = Presentation(io.BytesIO(data)).slides
     # title, key figures, one per chart, the open and the overdue issues, the closing summary
-    assert len(slides) == 2 + len(page_charts.all_charts()) + 2 + 1
+    assert len(slides) == 2 + len(catalog.all_charts()) + 2 + 1
     (output_dir / name).write_bytes(data)
 
     name, data = _download(page, "PDF 报告")

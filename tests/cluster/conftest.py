@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from deploy import cluster
-from oversight import accounts, store
+from oversight.auth import accounts
+from oversight.data import store
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "correct-horse-battery"

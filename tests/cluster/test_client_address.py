@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from oversight import accounts
-from oversight.client_address import client_address, parse_networks
+from oversight.auth import accounts
+from oversight.auth.client_address import client_address, parse_networks
 
 LOOPBACK = parse_networks("127.0.0.1")
 

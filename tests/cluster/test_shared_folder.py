@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from oversight import cache, store
+from oversight.data import cache, store
 
 SPAWN = multiprocessing.get_context("spawn")
 PROCESSES = 6
@@ -43,7 +43,7 @@ FILLER = "会议监督" * 600  # ~7 KB a line: longer than a pipe's atomic write
 
 
 def _append_audit_lines(barrier, queue, log_path: str, writer: int) -> None:
-    from oversight import audit
+    from oversight.auth import audit
 
     barrier.wait()
     for sequence in range(LINES_PER_PROCESS):
@@ -73,7 +73,7 @@ def test_audit_lines_from_many_processes_are_all_there_once_and_whole(tmp_path):
 # ---------------------------------------------------------------- the users file
 
 def _add_users(barrier, queue, users_path: str, writer: int) -> None:
-    from oversight import accounts
+    from oversight.auth import accounts
 
     barrier.wait()
     for number in range(3):
@@ -82,7 +82,7 @@ def _add_users(barrier, queue, users_path: str, writer: int) -> None:
 
 
 def test_accounts_added_from_many_processes_at_once_are_all_kept(tmp_path):
-    from oversight import accounts
+    from oversight.auth import accounts
 
     users_path = tmp_path / "conf" / "users.toml"
     _run_all(_add_users, [(str(users_path), writer) for writer in range(PROCESSES)])
@@ -123,7 +123,7 @@ def test_replicas_starting_together_on_a_cold_cache_all_read_the_data_and_leave_
 
 def _replace_meetings_back_and_forth(barrier, queue, folder: str, versions: list[str], times: int) -> None:
     """What an import and an undo do to the folder: the table file replaced by rename, again and again."""
-    from oversight import atomic
+    from oversight.core import atomic
 
     barrier.wait()
     target = Path(folder) / "meetings.xlsx"
@@ -172,7 +172,7 @@ def _run_all_mixed(folder: Path, versions: list[str]) -> list:
 
 def _write_meetings(path: Path, frame: pd.DataFrame) -> None:
     """The meetings table with its English headers (the contract accepts them), as an office would save it."""
-    from oversight.schema import TABLES
+    from oversight.contract.schema import TABLES
 
     columns = [c.name for c in TABLES["meetings"].columns]
     out = frame[columns].copy()

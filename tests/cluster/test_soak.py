@@ -27,7 +27,8 @@ from pathlib import Path
 
 import pytest
 
-from oversight import importer, store
+from oversight.data import store
+from oversight.ingest import importer
 from tests import oracle
 from tests.bad_files import HEADERS, meeting, write_xlsx
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -369,7 +370,7 @@ def test_a_replica_killed_mid_session_loses_nothing_and_new_sessions_go_to_the_o
 
 
 async def _kill_one(the_cluster: Cluster) -> None:
-    from playwright.async_api import async_playwright, expect
+    from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

@@ -1,0 +1,158 @@
+"""The alert rules (预警): what is overdue, due soon, missing or rising at an as-of date.
+
+Each rule is one ``queries/alert_*.sql`` with bound parameters; this module runs the enabled
+ones and turns their rows into ``AlertItem``s grouped by unit. The CLI digest, the pushes and
+the Overview's 预警 strip all call ``collect_alerts``, so they agree.
+
+The definitions (README, 口径说明), at as-of date D:
+
+- 逾期 overdue: due date < D and not rectified by D (no rectified date, or one after D),
+  whatever the date raised;
+- 即将到期 due soon: not rectified by D and D <= due date <= D + N days;
+- 未会商: a unit in scope with no 定期会商 in D's quarter;
+- 会议增多: a unit's meetings in D's quarter exceed those of the same quarter a year earlier,
+  compared only when the data (its earliest date in any ledger) covers that earlier quarter.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable, Sequence
+
+import pandas as pd
+
+from oversight.alerts.configuration import Rules
+from oversight.auth import accounts
+from oversight.core import i18n
+from oversight.data.filters import Quarter
+
+# run_query(name, **params) -> DataFrame, already confined to an account's scope (see ``scoped_runner``).
+AlertQueryRunner = Callable[..., pd.DataFrame]
+RULES = ("overdue", "due_soon", "no_consultation", "meetings_rising")
+_QUERIES = {"overdue": "alert_overdue_issues", "due_soon": "alert_due_soon_issues",
+            "no_consultation": "alert_units_without_consultation", "meetings_rising": "alert_meetings_rising"}
+
+
+@dataclass(frozen=True)
+class AlertItem:
+    """One alert: the rule that fired, the unit, and the facts the message states."""
+
+    rule: str
+    unit_id: str
+    unit_name_zh: str
+    unit_name_en: str
+    issue_id: str | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+
+    def unit_name(self, lang: str) -> str:
+        return self.unit_name_zh if i18n.normalise_language(lang) == "zh" else self.unit_name_en
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "unit_id": self.unit_id, "issue_id": self.issue_id,
+                **{key: _plain(value) for key, value in self.facts.items()}}
+
+
+@dataclass(frozen=True)
+class Digest:
+    """Every alert at ``as_of`` within a scope, in the units sheet's order, each unit's items by rule."""
+
+    as_of: date
+    rules: Rules
+    items: tuple[AlertItem, ...]
+    unit_order: tuple[str, ...] = ()
+
+    @property
+    def quarter(self) -> Quarter:
+        return Quarter.of(self.as_of)
+
+    def counts(self) -> dict[str, int]:
+        return {rule: sum(item.rule == rule for item in self.items) for rule in self.rules.enabled()}
+
+    def by_unit(self) -> list[tuple[str, list[AlertItem]]]:
+        """``[(unit_id, items), …]`` for units with at least one alert."""
+        position = {unit: index for index, unit in enumerate(self.unit_order)}
+        units = sorted({item.unit_id for item in self.items}, key=lambda unit: (position.get(unit, len(position)), unit))
+        return [(unit, sorted((i for i in self.items if i.unit_id == unit), key=lambda i: RULES.index(i.rule)))
+                for unit in units]
+
+    def as_dict(self) -> dict[str, Any]:
+        """The digest as JSON-ready data (the ``--json`` output)."""
+        return {"as_of": self.as_of.isoformat(), "quarter": str(self.quarter),
+                "rules": {"enabled": list(self.rules.enabled()), "due_within_days": self.rules.due_within_days,
+                          "min_increase": self.rules.min_increase},
+                "counts": self.counts(),
+                "units": [{"unit_id": unit, "name_zh": items[0].unit_name_zh, "name_en": items[0].unit_name_en,
+                           "alerts": [item.as_dict() for item in items]} for unit, items in self.by_unit()]}
+
+    def fingerprint(self) -> str:
+        """Changes whenever what the digest says changes: the record of what was sent keeps it."""
+        text = json.dumps(self.as_dict(), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def scoped_runner(connection: Any, scope: accounts.Scope) -> AlertQueryRunner:
+    """Rule queries on ``connection`` confined to ``scope``: a digest never holds another unit's data."""
+    return lambda name, **params: accounts.scoped_run(connection, name, None, scope, **params)
+
+
+def alerts_for(connection: Any, scope: accounts.Scope, as_of: date, rules: Rules | None = None,
+               units: Sequence[str] = ()) -> Digest:
+    """The alerts an account with ``scope`` may see at ``as_of``: what the Overview's 预警 strip shows.
+
+    ``rules`` default to the settings file's (``alert_settings.load_settings().rules``), so the screen
+    and the pushed digest apply the same thresholds; that call raises ``SettingsError`` for a broken file.
+    """
+    if rules is None:
+        from oversight.alerts.configuration import load_settings
+
+        rules = load_settings().rules
+    return collect_alerts(scoped_runner(connection, scope), as_of, rules, units)
+
+
+def collect_alerts(run_query: AlertQueryRunner, as_of: date, rules: Rules = Rules(),
+                   units: Sequence[str] = ()) -> Digest:
+    """The digest at ``as_of`` for ``units`` (empty = every unit the runner's scope allows).
+
+    ``run_query(name, **params)`` runs ``queries/<name>.sql``; pass ``scoped_runner(connection, scope)``
+    (or the UI's cached equivalent) so the account's scope applies.
+    """
+    if rules.due_within_days < 0:
+        raise ValueError("due_within_days must not be negative")
+    params = {"overdue": {}, "due_soon": {"due_within": int(rules.due_within_days)}, "no_consultation": {},
+              "meetings_rising": {"min_increase": int(rules.min_increase)}}
+    items: list[AlertItem] = []
+    for rule in rules.enabled():
+        frame = run_query(_QUERIES[rule], units=list(units), as_of=as_of, **params[rule])
+        items += [_item(rule, row) for row in frame.to_dict("records")]
+    order = tuple(run_query("units")["unit_id"])
+    return Digest(as_of, rules, tuple(items), order)
+
+
+_FACTS = {
+    "overdue": ("date_raised", "category", "description", "due_date", "days_overdue"),
+    "due_soon": ("date_raised", "category", "description", "due_date", "days_left"),
+    "no_consultation": ("quarter_key", "last_consultation"),
+    "meetings_rising": ("quarter_key", "meetings", "prev_meetings", "increase"),
+}
+
+
+def _item(rule: str, row: dict[str, Any]) -> AlertItem:
+    facts = {key: _plain(row[key]) for key in _FACTS[rule]}
+    if "quarter_key" in facts:
+        facts["quarter"] = str(Quarter.from_key(int(facts.pop("quarter_key"))))
+    return AlertItem(rule, row["unit_id"], row["name_zh"], row["name_en"], row.get("issue_id"), facts)
+
+
+def _plain(value: Any) -> Any:
+    """Dates as ISO text, numpy numbers as Python ones, missing as None: what JSON and the state file hold."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if hasattr(value, "item"):
+        return value.item()
+    return value

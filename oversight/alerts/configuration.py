@@ -1,0 +1,251 @@
+"""The alerts settings file: which rules run, whose scope they run in, and where pushes go.
+
+One TOML file, ``OVERSIGHT_ALERTS_FILE`` or ``alerts.toml`` in the config folder beside the
+users file (``~/.config/oversight/``). It holds webhook keys, robot secrets and an SMTP
+password, so, like the users file, it must live outside the repository (git also ignores the
+name) and should be readable by its owner only. An absent file means: every rule on, the
+default thresholds, no channels. docs/ALERTS.md shows a complete example.
+"""
+from __future__ import annotations
+
+import stat
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+from urllib.parse import urlsplit
+
+from oversight import config
+from oversight.auth import accounts
+from oversight.core import i18n
+
+CHANNEL_KINDS = ("wecom", "dingtalk", "email")
+MESSAGE_KINDS = ("alerts", "brief")
+EMAIL_SECURITY = ("ssl", "starttls", "none")
+MAX_ATTEMPTS = 10  # a push retried more often than this is hammering a service that said no
+
+
+class SettingsError(ValueError):
+    """The settings file cannot be used; ``render`` names the file and the setting in the user's language."""
+
+    def __init__(self, path: Path, setting: str, detail: str) -> None:
+        super().__init__(f"{path}: {setting}: {detail}")
+        self.path, self.setting, self.detail = path, setting, detail
+
+    def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        return i18n.t("alerts.settings.invalid", lang, path=self.path, setting=self.setting, detail=self.detail)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Which alert rules run and their thresholds (the definitions themselves are the ``queries/alert_*.sql``)."""
+
+    overdue: bool = True
+    due_soon: bool = True
+    due_within_days: int = 30
+    no_consultation: bool = True
+    meetings_rising: bool = True
+    min_increase: int = 1
+
+    def with_due_within(self, days: int | None) -> "Rules":
+        return self if days is None else replace(self, due_within_days=days)
+
+    def enabled(self) -> tuple[str, ...]:
+        return tuple(rule for rule in ("overdue", "due_soon", "no_consultation", "meetings_rising")
+                     if getattr(self, rule))
+
+
+@dataclass(frozen=True)
+class Channel:
+    """One place a digest or a brief goes: a 企业微信 or 钉钉 group robot, or a list of e-mail addresses."""
+
+    name: str
+    kind: str
+    send: tuple[str, ...] = MESSAGE_KINDS
+    url: str | None = field(default=None, repr=False)  # wecom, dingtalk; the address holds the robot's key
+    secret: str | None = field(default=None, repr=False)  # dingtalk 加签 secret ("SEC…")
+    host: str | None = None  # email
+    port: int | None = None
+    security: str = "ssl"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    sender: str | None = None
+    to: tuple[str, ...] = ()
+
+    def wants(self, message_kind: str) -> bool:
+        return message_kind in self.send
+
+
+@dataclass(frozen=True)
+class PushOptions:
+    attempts: int = 3
+    backoff_seconds: float = 2.0  # doubled after each failed attempt
+    timeout_seconds: float = 10.0
+    state_file: Path | None = None  # None: push-state.json beside the settings file
+
+
+@dataclass(frozen=True)
+class Settings:
+    path: Path
+    account: str | None = None  # the account whose unit scope digests and briefs are built in
+    lang: str = i18n.DEFAULT_LANGUAGE
+    rules: Rules = Rules()
+    push: PushOptions = PushOptions()
+    channels: tuple[Channel, ...] = ()
+
+    @property
+    def state_file(self) -> Path:
+        return self.push.state_file or self.path.with_name("push-state.json")
+
+    def channels_for(self, message_kind: str) -> tuple[Channel, ...]:
+        return tuple(channel for channel in self.channels if channel.wants(message_kind))
+
+
+def settings_file() -> Path:
+    """``OVERSIGHT_ALERTS_FILE``, else ``alerts.toml`` in the config folder; never inside the repository."""
+    path = Path(config.setting("OVERSIGHT_ALERTS_FILE") or config.config_dir() / "alerts.toml").expanduser()
+    if path.resolve().is_relative_to(config.PROJECT_ROOT):
+        raise SettingsError(path, "OVERSIGHT_ALERTS_FILE", i18n.t("alerts.settings.in_repo", i18n.DEFAULT_LANGUAGE))
+    return path
+
+
+def readable_by_others(path: Path) -> bool:
+    """True when group or others may read the file: its webhook keys and passwords would be theirs too."""
+    try:
+        return bool(path.stat().st_mode & (stat.S_IRGRP | stat.S_IROTH))
+    except OSError:
+        return False
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    """The settings in ``path`` (default: ``settings_file()``); an absent file gives the defaults."""
+    path = Path(path or settings_file())
+    try:
+        document = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Settings(path)
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise SettingsError(path, "-", str(error)) from error
+    return _Parser(path).settings(document)
+
+
+class _Parser:
+    """Reads each setting with its type checked, naming it (``channels[2].url``) when it is wrong."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, setting: str, detail: str) -> SettingsError:
+        return SettingsError(self.path, setting, detail)
+
+    def table(self, document: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
+        value = document.get(key, {})
+        if not isinstance(value, dict):
+            raise self.fail(where, "not a table")
+        return value
+
+    def value(self, table: Mapping[str, Any], key: str, where: str, kind: type | tuple[type, ...], default: Any) -> Any:
+        value = table.get(key, default)
+        if value is default:
+            return value
+        # TOML booleans are ints to Python: a boolean is only accepted where a boolean is asked for
+        if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
+            raise self.fail(f"{where}.{key}" if where else key, f"expected {_kind_name(kind)}, got {value!r}")
+        if not isinstance(value, kind):
+            raise self.fail(f"{where}.{key}" if where else key, f"expected {_kind_name(kind)}, got {value!r}")
+        return value
+
+    def whole(self, table: Mapping[str, Any], key: str, where: str, default: int, low: int, high: int) -> int:
+        value = self.value(table, key, where, int, default)
+        if not low <= value <= high:
+            raise self.fail(f"{where}.{key}", f"must be between {low} and {high}, got {value}")
+        return value
+
+    def settings(self, document: Mapping[str, Any]) -> Settings:
+        known = {"account", "lang", "rules", "push", "channels"}
+        unknown = sorted(set(document) - known)
+        if unknown:
+            raise self.fail(unknown[0], "unknown setting")
+        account = self.value(document, "account", "", str, None)
+        lang = self.value(document, "lang", "", str, i18n.DEFAULT_LANGUAGE)
+        if lang not in i18n.LANGUAGES:
+            raise self.fail("lang", f"one of {', '.join(i18n.LANGUAGES)}")
+        channels = document.get("channels", [])
+        if not isinstance(channels, list):
+            raise self.fail("channels", "expected [[channels]] tables")
+        parsed = tuple(self.channel(entry, f"channels[{index}]") for index, entry in enumerate(channels, start=1))
+        names = [channel.name for channel in parsed]
+        duplicate = next((name for name in names if names.count(name) > 1), None)
+        if duplicate is not None:
+            raise self.fail("channels", f"two channels are called {duplicate!r}")
+        return Settings(self.path, accounts.normalise_username(account) or None, lang, self.rules(document),
+                        self.push(document), parsed)
+
+    def rules(self, document: Mapping[str, Any]) -> Rules:
+        rules = self.table(document, "rules", "rules")
+        unknown = sorted(set(rules) - {"overdue", "due_soon", "no_consultation", "meetings_rising"})
+        if unknown:
+            raise self.fail(f"rules.{unknown[0]}", "unknown rule")
+        tables = {name: self.table(rules, name, f"rules.{name}") for name in
+                  ("overdue", "due_soon", "no_consultation", "meetings_rising")}
+        enabled = {name: self.value(table, "enabled", f"rules.{name}", bool, True) for name, table in tables.items()}
+        return Rules(enabled["overdue"], enabled["due_soon"],
+                     self.whole(tables["due_soon"], "days", "rules.due_soon", 30, 0, 366),
+                     enabled["no_consultation"], enabled["meetings_rising"],
+                     self.whole(tables["meetings_rising"], "min_increase", "rules.meetings_rising", 1, 1, 100_000))
+
+    def push(self, document: Mapping[str, Any]) -> PushOptions:
+        push = self.table(document, "push", "push")
+        state_file = self.value(push, "state_file", "push", str, None)
+        backoff = self.value(push, "backoff_seconds", "push", (int, float), 2.0)
+        timeout = self.value(push, "timeout_seconds", "push", (int, float), 10.0)
+        if not 0 <= backoff <= 600:
+            raise self.fail("push.backoff_seconds", "must be between 0 and 600")
+        if not 0 < timeout <= 300:
+            raise self.fail("push.timeout_seconds", "must be more than 0 and at most 300")
+        return PushOptions(self.whole(push, "attempts", "push", 3, 1, MAX_ATTEMPTS), float(backoff), float(timeout),
+                           None if state_file is None else Path(state_file).expanduser())
+
+    def channel(self, entry: Any, where: str) -> Channel:
+        if not isinstance(entry, dict):
+            raise self.fail(where, "not a table")
+        kind = self.value(entry, "kind", where, str, None)
+        if kind not in CHANNEL_KINDS:
+            raise self.fail(f"{where}.kind", f"one of {', '.join(CHANNEL_KINDS)}")
+        name = self.value(entry, "name", where, str, None) or where
+        send = self.value(entry, "send", where, list, list(MESSAGE_KINDS))
+        if not send or any(item not in MESSAGE_KINDS for item in send):
+            raise self.fail(f"{where}.send", f"a list of {', '.join(MESSAGE_KINDS)}")
+        text = {key: self.value(entry, key, where, str, None)
+                for key in ("url", "secret", "host", "security", "username", "password", "sender")}
+        if kind in ("wecom", "dingtalk"):
+            url = text["url"]
+            if not url or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+                raise self.fail(f"{where}.url", "the robot's webhook address (https://…)")
+            return Channel(name, kind, tuple(send), url=url, secret=text["secret"] if kind == "dingtalk" else None)
+        return self.email_channel(entry, where, name, tuple(send), text)
+
+    def email_channel(self, entry: Mapping[str, Any], where: str, name: str, send: tuple[str, ...],
+                      text: Mapping[str, str | None]) -> Channel:
+        security = text["security"] or "ssl"
+        if security not in EMAIL_SECURITY:
+            raise self.fail(f"{where}.security", f"one of {', '.join(EMAIL_SECURITY)}")
+        if not text["host"]:
+            raise self.fail(f"{where}.host", "the SMTP server's name")
+        default_port = {"ssl": 465, "starttls": 587, "none": 25}[security]
+        port = self.whole(entry, "port", where, default_port, 1, 65535)
+        to = self.value(entry, "to", where, list, [])
+        if not to or not all(isinstance(address, str) and "@" in address for address in to):
+            raise self.fail(f"{where}.to", "a list of e-mail addresses")
+        if not text["sender"] or "@" not in text["sender"]:
+            raise self.fail(f"{where}.sender", "the From address")
+        if bool(text["username"]) != bool(text["password"]):
+            raise self.fail(f"{where}.password", "username and password go together")
+        return Channel(name, "email", send, host=text["host"], port=port, security=security,
+                       username=text["username"], password=text["password"], sender=text["sender"], to=tuple(to))
+
+
+def _kind_name(kind: type | tuple[type, ...]) -> str:
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    names = {bool: "true/false", int: "a whole number", float: "a number", str: "text", list: "a list"}
+    return " or ".join(names.get(k, k.__name__) for k in kinds)

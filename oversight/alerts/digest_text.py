@@ -1,0 +1,128 @@
+"""A digest in words: the terminal's list grouped by unit, the robots' markdown and the e-mail's text.
+
+Every sentence comes from ``locales/<lang>/alerts.json``. Data text (an issue's description, a
+unit's name) is escaped before it goes into markdown, so a ``*`` or ``[link](…)`` typed into a
+ledger is shown, not obeyed, in a 企业微信 or 钉钉 group.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from oversight.alerts import AlertItem, Digest
+from oversight.core import i18n
+from oversight.data.filters import Quarter
+from oversight.present.summary import date_text
+
+# 企业微信 caps a markdown message at 4096 bytes of UTF-8; the same budget keeps 钉钉 messages readable on a phone.
+ROBOT_MAX_BYTES = 4000
+DESCRIPTION_CHARS = 40  # enough to recognise an issue; the dashboard has the rest
+# Inline markdown that a one-line list item can trigger: emphasis, code, links, strikethrough. Line-start
+# syntax (#, >, -, 1.) cannot occur because the text is flattened onto a line that starts with "- ".
+_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]~])")
+# Robots render HTML tags (企业微信's <font>); a backslash does not stop a tag, so angle brackets become
+# their full-width forms, which read the same to a person.
+_ANGLE_BRACKETS = str.maketrans({"<": "＜", ">": "＞"})
+
+
+def markdown_escape(text: object) -> str:
+    """``text`` safe inside a markdown message: inline markdown punctuation is backslash-escaped, angle
+    brackets become full-width, and line breaks become spaces (a break would end the list item)."""
+    flat = " ".join(str(text).split()).translate(_ANGLE_BRACKETS)
+    return _MARKDOWN_ACTIVE.sub(r"\\\1", flat)
+
+
+def shortened(text: object, limit: int = DESCRIPTION_CHARS) -> str:
+    flat = " ".join(str(text or "").split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
+def _day(iso: str | None, lang: str) -> str:
+    return date_text(date.fromisoformat(iso), lang) if iso else "—"
+
+
+def title(digest: Digest, lang: str) -> str:
+    return i18n.t("alerts.digest.title", lang)
+
+
+def as_of_line(digest: Digest, lang: str) -> str:
+    return i18n.t("alerts.digest.as_of", lang, date=date_text(digest.as_of, lang),
+                  quarter=i18n.quarter_label(digest.quarter, lang))
+
+
+def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
+    counts = digest.counts()
+    if not counts:
+        return i18n.t("alerts.digest.no_rules", lang)
+    mark = "**" if bold else ""
+    parts = [i18n.t(f"alerts.count.{rule}", lang, n=f"{mark}{n}{mark}", days=digest.rules.due_within_days)
+             for rule, n in counts.items()]
+    return i18n.t("alerts.digest.separator", lang).join(parts)
+
+
+def item_text(item: AlertItem, lang: str, description: str | None = None) -> str:
+    """One alert as a sentence; ``description`` replaces the issue's own (shortened, escaped for markdown)."""
+    facts = item.facts
+    if item.rule in ("overdue", "due_soon"):
+        text = facts.get("description") if description is None else description
+        days = facts.get("days_overdue", facts.get("days_left"))
+        key = "alerts.item.due_today" if item.rule == "due_soon" and days == 0 else f"alerts.item.{item.rule}"
+        return i18n.t(key, lang, issue=item.issue_id, description=text, due=_day(facts.get("due_date"), lang),
+                      days=i18n.t(f"alerts.days.{'one' if days == 1 else 'other'}", lang, n=days),
+                      category=i18n.code_label(str(facts.get("category")), lang))
+    if item.rule == "no_consultation":
+        quarter = i18n.quarter_label(Quarter.parse(facts["quarter"]), lang)
+        if facts.get("last_consultation"):
+            return i18n.t("alerts.item.no_consultation", lang, quarter=quarter,
+                          last=_day(facts["last_consultation"], lang))
+        return i18n.t("alerts.item.never_consulted", lang, quarter=quarter)
+    quarter = Quarter.parse(facts["quarter"])
+    return i18n.t("alerts.item.meetings_rising", lang, quarter=i18n.quarter_label(quarter, lang),
+                  earlier=i18n.quarter_label(quarter.shift(-4), lang), meetings=facts["meetings"],
+                  prev=facts["prev_meetings"], increase=facts["increase"])
+
+
+def render_text(digest: Digest, lang: str) -> str:
+    """The readable list grouped by unit: the terminal's output and the e-mail's body."""
+    lines = [title(digest, lang), as_of_line(digest, lang), counts_line(digest, lang), ""]
+    groups = digest.by_unit()
+    if not groups:
+        lines.append(i18n.t("alerts.digest.none", lang))
+    for unit_id, items in groups:
+        lines.append(f"{items[0].unit_name(lang)} ({unit_id})")
+        lines += ["  - " + i18n.t("alerts.digest.line", lang, rule=i18n.t(f"alerts.rule.{item.rule}", lang),
+                                          text=item_text(item, lang)) for item in items]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _markdown_item(item: AlertItem, lang: str) -> str:
+    description = markdown_escape(shortened(item.facts.get("description"))) if "description" in item.facts else None
+    rule = i18n.t(f"alerts.rule.{item.rule}", lang)
+    return f"- **{rule}** {item_text(item, lang, description)}"
+
+
+def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES) -> str:
+    """The robots' message: heading, counts, then unit by unit until the byte budget is spent.
+
+    Units that no longer fit are counted in a last line that sends the reader to the dashboard.
+    """
+    head = [f"### {title(digest, lang)}", as_of_line(digest, lang), "", f"> {counts_line(digest, lang, bold=True)}", ""]
+    groups = digest.by_unit()
+    if not groups:
+        return "\n".join(head + [i18n.t("alerts.digest.none", lang)])
+    body: list[str] = []
+    reserve = len(i18n.t("alerts.digest.more", lang, units=len(groups), items=len(digest.items)).encode("utf-8")) + 8
+    size = len("\n".join(head).encode("utf-8")) + reserve
+    shown_items = 0
+    for shown_units, (unit_id, items) in enumerate(groups):
+        block = [f"**{markdown_escape(items[0].unit_name(lang))}**", *(_markdown_item(i, lang) for i in items), ""]
+        block_size = len("\n".join(block).encode("utf-8")) + 1
+        if size + block_size > max_bytes:
+            body.append(i18n.t("alerts.digest.more", lang, units=len(groups) - shown_units,
+                               items=len(digest.items) - shown_items))
+            break
+        body += block
+        size += block_size
+        shown_items += len(items)
+    return "\n".join(head + body).rstrip()

@@ -1,0 +1,152 @@
+"""The audit log: one JSON line per sign-in, failure, sign-out, download, import, undo or refusal.
+
+Append-only: each line is written with a single ``write`` on a descriptor
+opened with ``O_APPEND``, then flushed to disk (``fsync``) before the action's
+caller goes on; a thread lock and ``flock`` keep lines from different threads
+and processes whole. Nothing ever rewrites the file. Reading skips (and counts)
+a line that is not a JSON object, so one damaged line never hides the rest.
+
+Path: ``OVERSIGHT_AUDIT_LOG``, else ``audit.jsonl`` beside the users file.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from oversight import config
+
+SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "sign_in", "sign_in_failed", "sign_out"
+DOWNLOAD, IMPORT, UNDO, REFUSED = "download", "import", "undo", "refused"
+USER_ADDED, USER_REMOVED, PASSWORD_CHANGED = "user_added", "user_removed", "password_changed"
+PUSH = "push"  # a digest or brief sent to a messenger robot or by e-mail (a line before sending, one after)
+ACTIONS = (SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, DOWNLOAD, IMPORT, UNDO, REFUSED,
+           USER_ADDED, USER_REMOVED, PASSWORD_CHANGED, PUSH)
+# Why an action was refused (``details["reason"]``).
+REFUSAL_REASONS = ("non_local_client", "throttled", "forbidden_page", "forbidden_action", "no_account_for_email",
+                   "sign_in_required")
+
+_write_lock = threading.Lock()
+
+
+class AuditError(OSError):
+    """The audit line could not be written; the action it records should not go ahead."""
+
+
+def audit_log_path() -> Path:
+    from oversight.auth import accounts
+
+    configured = config.setting("OVERSIGHT_AUDIT_LOG")
+    if configured:
+        return Path(configured).expanduser()
+    return accounts.users_file().with_name("audit.jsonl")
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def describe_filter(filter_: Any) -> dict[str, Any]:
+    """What a download covered, in the URL's terms: ``{"units": [...], "from": "2020Q1", "to": "2020Q4"}``.
+
+    Pass the *scoped* filter, so the line says what the person actually received
+    (a unit account's "all units" is its own units).
+    """
+    from oversight.auth.accounts import NO_UNIT
+
+    return {"units": [u for u in filter_.units if u != NO_UNIT], "nothing": NO_UNIT in filter_.units,
+            "from": str(filter_.start), "to": str(filter_.end)}
+
+
+def make_entry(action: str, *, account: Any = None, role: str | None = None, address: str | None = None,
+               details: Mapping[str, Any] | None = None, at: datetime | None = None) -> dict[str, Any]:
+    """One audit line as a dict. ``account`` is an ``accounts.Account`` (its role is taken too) or a name."""
+    if action not in ACTIONS:
+        raise ValueError(f"unknown audit action {action!r}")
+    username = getattr(account, "username", account)
+    role = role or getattr(account, "role", None)
+    at = (at or _now()).astimezone(timezone.utc)
+    return {"at": at.isoformat(timespec="milliseconds"), "action": action,
+            "account": None if username is None else str(username), "role": role,
+            "source": getattr(account, "source", None), "address": address, "details": dict(details or {})}
+
+
+def record(action: str, *, account: Any = None, role: str | None = None, address: str | None = None,
+           details: Mapping[str, Any] | None = None, path: Path | None = None,
+           clock: Callable[[], datetime] | None = None) -> dict[str, Any]:
+    """Append one line and flush it to disk; returns the entry. Raises ``AuditError`` if it cannot be written."""
+    entry = make_entry(action, account=account, role=role, address=address, details=details,
+                       at=(clock or _now)())
+    # json escapes every control character, so a newline in a name cannot split the line.
+    line = (json.dumps(entry, ensure_ascii=False, default=str, separators=(",", ":")) + "\n").encode("utf-8")
+    path = Path(path or audit_log_path())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with _write_lock:
+            descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX)
+                written = os.write(descriptor, line)
+                if written != len(line):
+                    raise AuditError(f"audit log: wrote {written} of {len(line)} bytes to {path}")
+                os.fsync(descriptor)
+            finally:
+                os.close(descriptor)  # closing releases the flock
+    except AuditError:
+        raise
+    except OSError as error:
+        raise AuditError(f"audit log {path}: {error}") from error
+    return entry
+
+
+class AuditEntries(list):
+    """The entries read (oldest first), with ``skipped``: how many lines were not readable entries."""
+
+    skipped: int = 0
+
+
+def _as_utc(moment: datetime | str | None) -> datetime | None:
+    if moment is None:
+        return None
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)  # a time without a zone is taken as UTC, as the log writes
+    return moment.astimezone(timezone.utc)
+
+
+def read_audit(path: Path | None = None, account: str | None = None, action: str | None = None,
+               since: datetime | str | None = None, until: datetime | str | None = None) -> AuditEntries:
+    """The log's entries, oldest first, those matching every filter given: ``account`` and ``action`` exactly,
+    ``since <= at < until``. A missing log is empty; a malformed line is skipped and counted in ``.skipped``."""
+    path = Path(path or audit_log_path())
+    since, until = _as_utc(since), _as_utc(until)
+    entries = AuditEntries()
+    try:
+        stream = open(path, "rb")
+    except FileNotFoundError:
+        return entries
+    with stream:
+        for raw in stream:
+            if not raw.strip():
+                continue
+            try:
+                entry = json.loads(raw)
+                at = _as_utc(entry["at"]) if isinstance(entry, dict) and isinstance(entry.get("at"), str) else None
+            except (ValueError, TypeError):
+                at = None
+            if at is None or not isinstance(entry.get("action"), str):
+                entries.skipped += 1
+                continue
+            if account is not None and entry.get("account") != account:
+                continue
+            if action is not None and entry["action"] != action:
+                continue
+            if (since is not None and at < since) or (until is not None and at >= until):
+                continue
+            entries.append(entry)
+    return entries

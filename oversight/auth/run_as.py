@@ -1,0 +1,45 @@
+"""Whose scope a headless command (``brief``, ``alerts``) reads the data in.
+
+Without accounts (local mode) it is the local user, who sees everything, as on screen. Once the
+users file holds accounts, the command must name one (``--as`` or ``account`` in the alerts
+settings file) and reads only what that account may read: a digest for a unit's group runs as
+that unit's account and can hold nothing of another unit. Naming an account chooses a scope; it
+is not a sign-in (whoever can run the command on the server can read the data folder anyway), so
+no password is asked, which is what lets a timer run it.
+"""
+from __future__ import annotations
+
+from oversight.auth import accounts, audit
+
+
+class RunAsRefused(Exception):
+    """The command may not run as asked; ``key``/``params`` are the message for the user."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        super().__init__(key)
+        self.key, self.params = key, params
+
+
+def account_for(username: str | None, command: str) -> accounts.Account:
+    """The account to run as; raises ``accounts.AccountError`` (unreadable users file) or ``RunAsRefused``."""
+    path = accounts.users_file()
+    users = accounts.load_users(path)
+    if not users and username is None:
+        return accounts.local_account()
+    if username is None:
+        _refuse(accounts.local_account().username, "sign_in_required", command)
+        raise RunAsRefused("alerts.cli.account_missing")
+    record = users.get(accounts.normalise_username(username))
+    if record is None:
+        _refuse(accounts.local_account().username, "sign_in_required", command, asked_for=username)
+        raise RunAsRefused("alerts.cli.account_unknown", username=username, path=path)
+    account = record.account(source="cli")
+    if command == "brief" and not accounts.can_download(account):
+        _refuse(account, "forbidden_action", command)
+        raise RunAsRefused("alerts.cli.brief_forbidden", username=account.username,
+                           role=accounts.role_label(account.role))
+    return account
+
+
+def _refuse(account: object, reason: str, command: str, **details: object) -> None:
+    audit.record(audit.REFUSED, account=account, details={"reason": reason, "command": command, "via": "cli", **details})

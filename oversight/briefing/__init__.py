@@ -1,0 +1,197 @@
+"""One call builds the briefing pack for a filter and language: PPTX, DOCX, PDF and a ZIP of charts and data.
+
+It reads through a DuckDB connection or any ``run_query(name, filter)``
+callable (the pages pass their cached one), renders each chart once, and
+reports progress through ``progress(fraction, message)``, because rendering
+takes a few seconds and a leader should see it move.
+"""
+from __future__ import annotations
+
+import concurrent.futures
+import io
+import zipfile
+from dataclasses import dataclass, field
+from typing import Callable, Sequence, Union
+
+import duckdb
+import pandas as pd
+from PIL import Image
+
+from oversight import charts, export
+from oversight.briefing.docx_report import docx_bytes
+from oversight.briefing.html_report import report_html
+from oversight.briefing.pdf_print import html_to_pdf, warm_up
+from oversight.briefing.pptx_deck import pptx_bytes
+from oversight.briefing.report import ChartSection, Report
+from oversight.briefing.takeaways import takeaway
+from oversight.core import i18n
+from oversight.data import queries
+from oversight.data.filters import Filter
+from oversight.export.data_files import (
+    chart_data_table,
+    table_csv_bytes,
+    table_xlsx_bytes,
+)
+from oversight.export.marking import NO_MARKING, Marking
+from oversight.export.names import ExportContext
+from oversight.present import kpis
+from oversight.present.summary import QueryRunner, gather_figures, summary_paragraphs
+
+Progress = Callable[[float, str], None]
+QuerySource = Union[duckdb.DuckDBPyConnection, QueryRunner]
+FORMATS = ("pptx", "docx", "pdf", "zip")
+MIME_TYPES = {
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "zip": "application/zip",
+}
+# Share of the progress bar each stage takes: the chart images and the PDF print are the slow parts.
+_CHARTS_END, _PPTX_END, _DOCX_END, _ZIP_END = 0.55, 0.62, 0.68, 0.75
+
+
+@dataclass(frozen=True)
+class BriefingPack:
+    report: Report
+    files: dict[str, bytes] = field(default_factory=dict)  # format → bytes
+    file_names: dict[str, str] = field(default_factory=dict)  # format → file name
+
+    def mime(self, file_format: str) -> str:
+        return MIME_TYPES[file_format]
+
+
+def chart_groups() -> tuple[tuple[str, tuple[charts.ChartSpec, ...]], ...]:
+    """Every chart once, grouped by the page it is first shown on (the briefing page's chooser), in page order."""
+    from oversight.charts.catalog import PAGE_CHARTS
+
+    seen: set[str] = set()
+    groups = []
+    for page_id, specs in PAGE_CHARTS.items():
+        fresh = tuple(spec for spec in specs if spec.key not in seen)
+        seen.update(spec.key for spec in fresh)
+        if fresh:
+            groups.append((page_id, fresh))
+    return tuple(groups)
+
+
+def as_query_runner(source: QuerySource) -> QueryRunner:
+    if isinstance(source, duckdb.DuckDBPyConnection):
+        return lambda name, filter_: queries.run(source, name, filter_)
+    return source
+
+
+def load_context(run_query: QueryRunner, filter_: Filter, lang: str, marking: Marking = NO_MARKING) -> ExportContext:
+    """Unit names and the data date: ``units`` and ``data_span`` ignore the filter's parameters."""
+    units = run_query("units", filter_)
+    last_day = run_query("data_span", filter_).iloc[0]["last_day"]
+    return ExportContext.build(lang, filter_, units, None if pd.isna(last_day) else pd.Timestamp(last_day).date(),
+                               marking)
+
+
+def _noop(fraction: float, message: str) -> None:
+    return None
+
+
+# Figures go to kaleido a few at a time: side by side in its tabs, yet often enough to move the progress bar.
+_RENDER_BATCH = export.RENDER_TABS
+
+
+def _render_sections(specs: Sequence[charts.ChartSpec], frames: list[pd.DataFrame], context: ExportContext,
+                     progress: Progress) -> list[ChartSection]:
+    """Each chart's picture, rendered once at the size the documents place it, shared by every format."""
+    lang = context.lang
+    drawn = [index for index, (spec, frame) in enumerate(zip(specs, frames))
+             if not charts.is_empty(frame, spec.value_columns)]
+    figures = {index: export.document_figure(specs[index].build(frames[index], lang), context.marking)
+               for index in drawn}
+    pngs: dict[int, bytes] = {}
+    for start in range(0, len(drawn), _RENDER_BATCH):
+        batch = drawn[start:start + _RENDER_BATCH]
+        spec = specs[batch[0]]
+        progress(0.05 + (_CHARTS_END - 0.05) * start / max(len(drawn), 1),
+                 i18n.t("export.progress.chart", lang, index=start + 1, count=len(drawn), title=spec.title(lang)))
+        rendered = export.render_pngs([(figures[index], export.document_size(figures[index])) for index in batch])
+        pngs.update(zip(batch, rendered))
+    sections = []
+    for index, (spec, frame) in enumerate(zip(specs, frames)):
+        png = pngs.get(index)
+        size = Image.open(io.BytesIO(png)).size if png else (export.DOCUMENT_WIDTH, export.DOCUMENT_MIN_HEIGHT)
+        title = spec.title(lang)
+        sections.append(ChartSection(spec, title, frame, takeaway(spec, frame, lang), png, size,
+                                     context.chart_file_stem(spec.key, title)))
+    return sections
+
+
+def collect_report(run_query: QueryRunner, filter_: Filter, lang: str,
+                   specs: Sequence[charts.ChartSpec] = charts.OVERVIEW_CHARTS, progress: Progress = _noop,
+                   marking: Marking = NO_MARKING) -> Report:
+    """Everything the documents say, with each chart rendered once (the slow part)."""
+    lang = i18n.normalise_language(lang)
+    progress(0.0, i18n.t("export.progress.queries", lang))
+    context = load_context(run_query, filter_, lang, marking)
+    figures = gather_figures(run_query, filter_)
+    cards = kpis.overview_kpis(figures.current, figures.previous, lang,
+                               i18n.span_label(figures.filter.previous_year(), lang))
+    frames = [run_query(spec.query, filter_) for spec in specs]
+    sections = _render_sections(specs, frames, context, progress)
+    return Report(context, i18n.t("app.team", lang), cards, summary_paragraphs(figures, lang), sections,
+                  run_query("open_issues", filter_), run_query("overdue_issues", filter_))
+
+
+def charts_zip_bytes(report: Report) -> bytes:
+    """Each chart's picture (where it has data) with its data as CSV and XLSX, plus the open and overdue issues."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for section in report.sections:
+            if section.png is not None:
+                archive.writestr(f"{section.file_stem}.png", section.png)
+            table = chart_data_table(section.frame, report.lang, section.spec.key)
+            archive.writestr(f"{section.file_stem}.csv", table_csv_bytes(table))
+            archive.writestr(f"{section.file_stem}.xlsx", table_xlsx_bytes(table, section.title))
+        for key, frame in (("open_issues", report.open_issues), ("overdue_issues", report.overdue_issues)):
+            name = report.t(f"export.file.{key}")
+            stem = report.context.file_stem(name)
+            issues = chart_data_table(frame, report.lang)
+            archive.writestr(f"{stem}.csv", table_csv_bytes(issues))
+            archive.writestr(f"{stem}.xlsx", table_xlsx_bytes(issues, name))
+    return buffer.getvalue()
+
+
+def build_briefing_pack(source: QuerySource, filter_: Filter, lang: str,
+                        specs: Sequence[charts.ChartSpec] = charts.OVERVIEW_CHARTS,
+                        progress: Progress | None = None, formats: Sequence[str] = FORMATS,
+                        marking: Marking = NO_MARKING) -> BriefingPack:
+    """The pack for ``filter_`` in ``lang``; raises ``export.ImageRendererMissing`` (before any work) without Chromium."""
+    progress = progress or _noop
+    lang = i18n.normalise_language(lang)
+    unknown = set(formats) - set(FORMATS)
+    if unknown:
+        raise ValueError(f"unknown briefing formats: {sorted(unknown)}")
+    export.require_browser()  # fail fast, with the message that says how to install it
+    if "pdf" in formats:
+        warm_up()  # the printing browser starts while the queries run and the charts render
+    report = collect_report(as_query_runner(source), filter_, lang, specs, progress, marking)
+    files: dict[str, bytes] = {}
+    # The PDF is printed by a Chromium of its own (about 2 s, mostly its start): it runs beside the other three.
+    printing = None
+    if "pdf" in formats:
+        printing = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="oversight-pdf")
+        pdf = printing.submit(html_to_pdf, report_html(report))
+    try:
+        stages = (("pptx", _PPTX_END, lambda: pptx_bytes(report)), ("docx", _DOCX_END, lambda: docx_bytes(report)),
+                  ("zip", _ZIP_END, lambda: charts_zip_bytes(report)), ("pdf", 1.0, lambda: pdf.result()))
+        done = _CHARTS_END
+        for file_format, end, build in stages:
+            if file_format in formats:
+                progress(done, i18n.t(f"export.progress.{file_format}", lang))
+                files[file_format] = build()
+            done = end
+    finally:
+        if printing is not None:
+            printing.shutdown(wait=True)
+    progress(1.0, i18n.t("export.progress.done", lang))
+    files = {file_format: files[file_format] for file_format in FORMATS if file_format in files}  # the buttons' order
+    stem = report.context.file_stem(i18n.t("export.file.briefing", lang))
+    stems = {fmt: f"{stem}.{fmt}" if fmt != "zip" else f"{report.context.file_stem(i18n.t('export.file.charts', lang))}.zip"
+             for fmt in files}
+    return BriefingPack(report, files, stems)

@@ -1,0 +1,263 @@
+"""The briefing as a Word report in the shape of a 工作情况报告: 概况, 主要数据, 分项情况, 存在问题, 下一步工作.
+
+The office finishes it by hand: the 存在问题 and 下一步工作 sections carry marked placeholders. Every page has
+the confidentiality marking in its header and the viewer's watermark behind the text; headings and captions
+stay with what follows them, and table columns are as wide as what they hold.
+"""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from xml.sax.saxutils import quoteattr
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from oversight.briefing.report import (
+    CJK_BODY,
+    CJK_HEADING,
+    LATIN_FONT,
+    Report,
+    column_widths,
+    open_issue_rows,
+    overdue_issue_rows,
+)
+from oversight.charts import COLOURS
+from oversight.export.marking import MARKING_RGB, WATERMARK_RGB, hex_colour
+from oversight.present.summary import count
+
+_RED = RGBColor.from_string(COLOURS["primary"].lstrip("#"))
+_GREY = RGBColor.from_string("52606D")
+_PAGE_WIDTH, _PAGE_HEIGHT, _SIDE_MARGIN = Cm(21), Cm(29.7), Cm(2.5)  # A4, what Chinese offices print on
+_TOP_BOTTOM_MARGIN = Cm(2.0)  # two charts with their captions and readings fit a page
+_TEXT_WIDTH_CM = 16.0
+_PICTURE_WIDTH = Cm(_TEXT_WIDTH_CM)  # the images are rendered for this width (export.DOCUMENT_WIDTH)
+
+
+def _set_fonts(style_or_run_element, east_asian: str) -> None:
+    """Name the Latin and the East Asian typeface; Word ignores ``font.name`` for Chinese characters."""
+    properties = style_or_run_element.get_or_add_rPr()
+    fonts = properties.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        properties.insert(0, fonts)
+    for theme_attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme_attribute), None)  # a theme font would override the names below
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), east_asian)
+
+
+def _prepare_styles(document) -> None:
+    normal = document.styles["Normal"]
+    normal.font.size = Pt(11)
+    _set_fonts(normal.element, CJK_BODY)
+    for name, size in (("Title", 22), ("Heading 1", 15), ("Heading 2", 12.5), ("Caption", 10)):
+        style = document.styles[name]
+        style.font.size = Pt(size)
+        style.font.color.rgb = _RED if name == "Title" else RGBColor(0x1F, 0x29, 0x33)
+        style.font.italic = False
+        _set_fonts(style.element, CJK_HEADING if name != "Caption" else CJK_BODY)
+        if name.startswith("Heading") or name == "Caption":
+            # a heading or a caption never ends a page alone: it moves with the paragraph after it
+            style.paragraph_format.keep_with_next = True
+    caption = document.styles["Caption"].paragraph_format
+    caption.space_before, caption.space_after = Pt(2), Pt(2)  # close to its picture: two charts fit a page
+
+
+def _no_split_row(row) -> None:
+    properties = row._tr.get_or_add_trPr()  # noqa: SLF001
+    properties.append(OxmlElement("w:cantSplit"))
+
+
+def _repeat_header(row) -> None:
+    properties = row._tr.get_or_add_trPr()  # noqa: SLF001
+    properties.append(OxmlElement("w:tblHeader"))
+
+
+def _table(document, header: list[str], rows: list[list[str]], widths_cm: list[float]) -> None:
+    """A grid table whose columns are ``widths_cm`` wide (Word and LibreOffice read the grid, not autofit)."""
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = document.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for grid_column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_cm):  # noqa: SLF001
+        grid_column.set(qn("w:w"), str(int(Cm(width).twips)))
+    for cell, text in zip(table.rows[0].cells, header):
+        cell.text = ""
+        cell.paragraphs[0].add_run(text).bold = True
+    _repeat_header(table.rows[0])
+    for values in rows:
+        row = table.add_row()
+        _no_split_row(row)
+        for cell, text in zip(row.cells, values):
+            cell.text = text
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_cm):
+            cell.width = Cm(width)
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.space_after = Pt(0)
+                for run in paragraph.runs:
+                    run.font.size = Pt(9.5)
+
+
+def _body(document, text: str, report: Report, line_spacing: float = 1.5):
+    paragraph = document.add_paragraph(text)
+    paragraph.paragraph_format.first_line_indent = Pt(22) if report.lang == "zh" else None
+    paragraph.paragraph_format.line_spacing = line_spacing
+    return paragraph
+
+
+def _placeholder(document, text: str) -> None:
+    """A line the office replaces: grey and bracketed, so it cannot go out unnoticed."""
+    paragraph = document.add_paragraph()
+    run = paragraph.add_run(text)
+    run.font.color.rgb = _GREY
+    run.font.highlight_color = 7  # WD_COLOR_INDEX.YELLOW: as Word users mark a gap to fill
+
+
+def _overview(document, report: Report) -> None:
+    document.add_heading(report.t("export.report.overview"), level=1)
+    for paragraph_text in report.summary:
+        _body(document, paragraph_text, report)
+
+
+def _key_figures(document, report: Report) -> None:
+    document.add_heading(report.t("export.report.figures"), level=1)
+    header = [report.t(f"export.briefing.{k}_column") for k in ("kpi", "value", "change")]
+    rows = [[kpi.label, kpi.display, kpi.delta or report.t("kpi.delta_none")] for kpi in report.kpis]
+    _table(document, header, rows, [7.0, 4.5, 4.5])
+
+
+def _charts(document, report: Report) -> None:
+    document.add_heading(report.t("export.report.details"), level=1)
+    for number, section in enumerate(report.sections, start=1):
+        if section.png is not None:
+            document.add_picture(io.BytesIO(section.png), width=_PICTURE_WIDTH)
+            picture = document.paragraphs[-1]
+            picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            picture.paragraph_format.keep_with_next = True  # the picture, its caption and its reading stay together
+            picture.paragraph_format.space_before = picture.paragraph_format.space_after = Pt(0)
+        caption = document.add_paragraph(report.t("export.briefing.figure_caption", number=number, title=section.title),
+                                         style="Caption")
+        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if section.takeaway:
+            _body(document, section.takeaway, report, line_spacing=1.25).paragraph_format.space_after = Pt(8)
+
+
+def _issue_table(document, report: Report, rows_of, heading_key: str, intro_key: str, none_key: str) -> None:
+    document.add_heading(report.t(heading_key), level=2)
+    header, rows, kinds = rows_of(report)
+    if not rows:
+        document.add_paragraph(report.t(none_key))
+        return
+    intro = document.add_paragraph(report.t(intro_key, period_end=report.period_end.isoformat(),
+                                            count=count(len(rows), "issues", report.lang)))
+    intro.paragraph_format.keep_with_next = True
+    _table(document, header, rows, column_widths(kinds, _TEXT_WIDTH_CM))
+
+
+def _problems(document, report: Report) -> None:
+    document.add_heading(report.t("export.report.problems"), level=1)
+    _issue_table(document, report, open_issue_rows, "export.report.open_heading", "export.briefing.open_issues_intro",
+                 "export.briefing.no_open_issues")
+    _issue_table(document, report, overdue_issue_rows, "export.report.overdue_heading",
+                 "export.report.overdue_intro", "export.report.no_overdue")
+    document.add_heading(report.t("export.report.analysis_heading"), level=2)
+    _placeholder(document, report.t("export.report.problems_placeholder"))
+
+
+def _next_steps(document, report: Report) -> None:
+    document.add_heading(report.t("export.report.next_steps"), level=1)
+    for number in range(1, 4):
+        _placeholder(document, report.t("export.report.next_steps_placeholder", number=number))
+
+
+def _field(paragraph, instruction: str) -> None:
+    """A Word field (the page number), which Word and LibreOffice fill in when they lay the page out."""
+    run = paragraph.add_run()
+    for tag, text in (("w:fldChar", "begin"), ("w:instrText", instruction), ("w:fldChar", "end")):
+        element = OxmlElement(tag)
+        if tag == "w:fldChar":
+            element.set(qn("w:fldCharType"), text)
+        else:
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        run._r.append(element)  # noqa: SLF001
+
+
+def _watermark_run(text: str) -> str:
+    """Word's own watermark: a VML WordArt shape in the header, diagonal, pale, behind the text on every page."""
+    return (
+        '<w:r xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+        'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office">'
+        '<w:pict><v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+        'path="m@7,l@8,m@5,21600l@6,21600e"><v:path textpathok="t" o:connecttype="custom"/>'
+        '<v:textpath on="t" fitshape="t"/></v:shapetype>'
+        '<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136" '
+        'style="position:absolute;margin-left:0;margin-top:0;width:440pt;height:44pt;rotation:315;'
+        'z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;'
+        'mso-position-vertical:center;mso-position-vertical-relative:margin" o:allowincell="f" '
+        f'fillcolor="#{hex_colour(WATERMARK_RGB)}" stroked="f"><v:fill opacity=".3"/>'
+        f'<v:textpath style="font-family:&quot;{CJK_BODY}&quot;;font-size:1pt" string={quoteattr(text)}/>'
+        '</v:shape></w:pict></w:r>'
+    )
+
+
+def _header_and_footer(section, report: Report) -> None:
+    header = section.header.paragraphs[0]
+    header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if report.marking.label:
+        run = header.add_run(report.marking.label)
+        run.font.size, run.font.bold = Pt(10), True
+        run.font.color.rgb = RGBColor.from_string(hex_colour(MARKING_RGB))
+    if report.marking.watermark:
+        header._p.append(parse_xml(_watermark_run(report.marking.watermark)))  # noqa: SLF001
+    footer = section.footer.paragraphs[0]
+    footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    footer.add_run(report.t("export.report.page_before"))
+    _field(footer, "PAGE")
+    footer.add_run(report.t("export.report.page_after"))
+
+
+def _properties(document, report: Report) -> None:
+    """Only what the first page shows: its title and the team; nothing of the data, nobody's name."""
+    properties = document.core_properties
+    properties.title, properties.author, properties.last_modified_by = report.title, report.team, ""
+    properties.subject = properties.keywords = properties.comments = properties.category = ""
+    properties.content_status = properties.identifier = properties.version = properties.language = ""
+    properties.revision = 1
+    properties.created = properties.modified = datetime(2021, 1, 1)  # no build time (a file is the same file)
+    properties.last_printed = datetime(2021, 1, 1)
+
+
+def docx_bytes(report: Report) -> bytes:
+    document = Document()
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = _PAGE_WIDTH, _PAGE_HEIGHT
+    section.left_margin = section.right_margin = _SIDE_MARGIN
+    section.top_margin = section.bottom_margin = _TOP_BOTTOM_MARGIN
+    _prepare_styles(document)
+    _properties(document, report)
+    _header_and_footer(section, report)
+    document.add_paragraph(report.title, style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    meta = document.add_paragraph()
+    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for number, line in enumerate([report.team, *report.meta_lines()]):
+        if number:
+            meta.add_run().add_break()
+        meta.add_run(line).font.color.rgb = _GREY
+    _overview(document, report)
+    _key_figures(document, report)
+    _charts(document, report)
+    _problems(document, report)
+    _next_steps(document, report)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()

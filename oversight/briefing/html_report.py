@@ -1,0 +1,158 @@
+"""The report as one self-contained HTML page (images inlined), which Chromium prints to the PDF.
+
+The same 工作情况报告 structure as the Word report. Everything from the data is escaped: unit names and
+issue descriptions are free text from the ledgers. Unit names never break across lines (a name cut in
+two, 省政务服务和大数据管/理局, reads as two units). The watermark is a fixed-position element, which
+Chromium repeats on every printed page; the marking sits in every page's top-right margin box.
+"""
+from __future__ import annotations
+
+import base64
+import re
+from html import escape
+
+from oversight.briefing.report import (
+    HTML_FONT_STACK,
+    Report,
+    column_widths,
+    open_issue_rows,
+    overdue_issue_rows,
+)
+from oversight.charts import COLOURS
+from oversight.export.marking import (
+    MARKING_RGB,
+    WATERMARK_OPACITY,
+    WATERMARK_RGB,
+    css_rgba,
+)
+from oversight.present.summary import count
+
+_STYLE = """
+@page { size: A4; margin: 18mm 16mm 18mm 16mm; }
+* { box-sizing: border-box; }
+body { font-family: FONTS; color: #1F2933; font-size: 11pt; line-height: 1.6; margin: 0; }
+h1 { color: RED; font-size: 21pt; text-align: center; margin: 0 0 6pt; }
+.meta { text-align: center; color: #52606D; font-size: 10pt; margin-bottom: 16pt; }
+h2 { font-size: 14pt; border-left: 4pt solid RED; padding-left: 6pt; margin: 18pt 0 8pt; }
+h3 { font-size: 12pt; margin: 12pt 0 6pt; }
+h2, h3 { break-after: avoid; page-break-after: avoid; }
+p.body { text-indent: INDENT; margin: 0 0 6pt; text-align: justify; }
+p.placeholder { color: #52606D; background: #FFF3BF; margin: 0 0 6pt; }
+figure { margin: 10pt 0 14pt; break-inside: avoid; page-break-inside: avoid; text-align: center; }
+figure img { width: 16cm; max-width: 100%; height: auto; border: 1px solid #E4E7EB; }
+figcaption { font-size: 10pt; color: #52606D; margin-top: 4pt; }
+figcaption b { color: #1F2933; }
+.takeaway { font-size: 10.5pt; margin-top: 2pt; color: #1F2933; text-align: left; }
+table { border-collapse: collapse; width: 100%; font-size: 9.5pt; table-layout: fixed; }
+th, td { border: 1px solid #9AA5B1; padding: 3pt 5pt; vertical-align: top; text-align: left; overflow-wrap: break-word; }
+th { background: #E8EEF7; }
+thead { display: table-header-group; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+.name { white-space: nowrap; }
+.keep-with-next { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
+.watermark { position: fixed; top: 0; left: 0; width: 100%; height: 100%; z-index: -1; overflow: hidden;
+  pointer-events: none; }
+.watermark span { position: absolute; transform: rotate(-30deg); color: WATERMARK; font-size: 20pt;
+  white-space: nowrap; }
+"""
+_TEXT_WIDTH_CM = 17.8  # A4 less the page's 16 mm margins
+# Where the watermark's copies sit on the printed page (percent of the text area): a crop still carries one.
+_WATERMARK_SPOTS = ((8, 12), (52, 30), (8, 52), (52, 70), (8, 88))
+
+
+def _css_string(text: str) -> str:
+    """``text`` as a CSS string literal: quotes, backslashes and line breaks escaped."""
+    return '"' + "".join(f"\\{ord(ch):06x}" if ch in '"\\\n\r<>' else ch for ch in text) + '"'
+
+
+def _page_marks(report: Report) -> str:
+    """The marking in every page's top-right margin box (Chromium 131+ prints ``@page`` margin boxes)."""
+    if not report.marking.label:
+        return ""
+    return (f"@page {{ @top-right {{ content: {_css_string(report.marking.label)}; color: {css_rgba(MARKING_RGB, 1)}; "
+            "font-size: 10pt; font-weight: bold; font-family: " + HTML_FONT_STACK + "; } }\n")
+
+
+def _style(report: Report) -> str:
+    return _page_marks(report) + (_STYLE.replace("FONTS", HTML_FONT_STACK).replace("RED", COLOURS["primary"])
+            .replace("INDENT", "2em" if report.lang == "zh" else "0")
+            .replace("MARKING", css_rgba(MARKING_RGB, 1)).replace("WATERMARK", css_rgba(WATERMARK_RGB, WATERMARK_OPACITY)))
+
+
+def _with_names_kept(text: str, names: list[str]) -> str:
+    """``text`` escaped, each unit name in it wrapped so that the line never breaks inside the name."""
+    escaped = escape(text)
+    if not names:
+        return escaped
+    pattern = re.compile("|".join(re.escape(escape(name)) for name in sorted(names, key=len, reverse=True)))
+    return pattern.sub(lambda match: f'<span class="name">{match.group(0)}</span>', escaped)
+
+
+def _table(header: list[str], rows: list[list[str]], widths: list[float], keep: list[str]) -> str:
+    """Columns as wide as ``widths`` (percent); cells are escaped, unit names kept whole."""
+    columns = "".join(f'<col style="width:{width:.1f}%">' for width in widths)
+    head = "".join(f"<th>{escape(text)}</th>" for text in header)
+    body = "".join("<tr>" + "".join(f"<td>{_with_names_kept(text, keep)}</td>" for text in row) + "</tr>"
+                   for row in rows)
+    return f"<table><colgroup>{columns}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _marks(report: Report) -> str:
+    parts = []
+    if report.marking.watermark:
+        spans = "".join(f'<span style="left:{x}%;top:{y}%">{escape(report.marking.watermark)}</span>'
+                        for x, y in _WATERMARK_SPOTS)
+        parts.append(f'<div class="watermark" aria-hidden="true">{spans}</div>')
+    return "".join(parts)
+
+
+def _issues(report: Report, rows_of, heading_key: str, intro_key: str, none_key: str, names: list[str]) -> list[str]:
+    header, rows, kinds = rows_of(report)
+    t = report.t
+    intro = (t(intro_key, period_end=report.period_end.isoformat(), count=count(len(rows), "issues", report.lang))
+             if rows else t(none_key))
+    # the heading and its first line stay with the table rather than end a page alone
+    parts = [f'<div class="keep-with-next"><h3>{escape(t(heading_key))}</h3><p>{escape(intro)}</p></div>']
+    if rows:
+        widths = column_widths(kinds, _TEXT_WIDTH_CM)
+        parts.append(_table(header, rows, [width / _TEXT_WIDTH_CM * 100 for width in widths], names))
+    return parts
+
+
+def report_html(report: Report) -> str:
+    t = report.t
+    # A Chinese name would break anywhere, so it is kept whole; an English one wraps between its words.
+    names = [name for name in report.context.unit_names.values() if name] if report.lang == "zh" else []
+    parts = [
+        f"<!DOCTYPE html><html lang=\"{'zh-CN' if report.lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
+        f"<title>{escape(report.title)}</title><style>{_style(report)}</style></head><body>",
+        _marks(report),
+        f"<h1>{escape(report.title)}</h1>",
+        "<div class=\"meta\">" + "<br>".join(_with_names_kept(line, names)
+                                               for line in [report.team, *report.meta_lines()]) + "</div>",
+        f"<h2>{escape(t('export.report.overview'))}</h2>",
+        *(f"<p class=\"body\">{_with_names_kept(paragraph, names)}</p>" for paragraph in report.summary),
+        f"<h2>{escape(t('export.report.figures'))}</h2>",
+        _table([t(f"export.briefing.{k}_column") for k in ("kpi", "value", "change")],
+               [[k.label, k.display, k.delta or t("kpi.delta_none")] for k in report.kpis], [44, 28, 28], []),
+        f"<h2>{escape(t('export.report.details'))}</h2>",
+    ]
+    for number, section in enumerate(report.sections, start=1):
+        image = ""
+        if section.png is not None:
+            image = f"<img alt=\"{escape(section.title)}\" src=\"data:image/png;base64,{base64.b64encode(section.png).decode()}\">"
+        caption = escape(t("export.briefing.figure_caption", number=number, title=section.title))
+        reading = f"<div class=\"takeaway\">{_with_names_kept(section.takeaway, names)}</div>" if section.takeaway else ""
+        parts.append(f"<figure>{image}<figcaption><b>{caption}</b>{reading}</figcaption></figure>")
+    parts.append(f"<h2>{escape(t('export.report.problems'))}</h2>")
+    parts += _issues(report, open_issue_rows, "export.report.open_heading", "export.briefing.open_issues_intro",
+                     "export.briefing.no_open_issues", names)
+    parts += _issues(report, overdue_issue_rows, "export.report.overdue_heading", "export.report.overdue_intro",
+                     "export.report.no_overdue", names)
+    parts.append(f"<h3>{escape(t('export.report.analysis_heading'))}</h3>"
+                 f"<p class=\"placeholder\">{escape(t('export.report.problems_placeholder'))}</p>")
+    parts.append(f"<h2>{escape(t('export.report.next_steps'))}</h2>")
+    parts += [f"<p class=\"placeholder\">{escape(t('export.report.next_steps_placeholder', number=n))}</p>"
+              for n in range(1, 4)]
+    parts.append("</body></html>")
+    return "\n".join(parts)

@@ -1,0 +1,229 @@
+"""The briefing as 16:9 slides: title, key figures, one slide per chart with its reading beside it, the issues
+not yet rectified and the overdue ones (table slides, paginated), and a closing summary.
+
+Every slide carries the confidentiality marking (top right) and the viewer's watermark behind its content.
+"""
+from __future__ import annotations
+
+import io
+from datetime import datetime
+
+from lxml import etree
+from pptx import Presentation
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
+from pptx.oxml.ns import qn
+from pptx.util import Cm, Emu, Inches, Pt
+
+from oversight.briefing.report import (
+    CJK_SANS,
+    LATIN_FONT,
+    ChartSection,
+    Report,
+    column_widths,
+    open_issue_rows,
+    overdue_issue_rows,
+)
+from oversight.charts import COLOURS
+from oversight.charts.style import label_width
+from oversight.export.marking import MARKING_RGB, WATERMARK_RGB, hex_colour
+
+SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
+MARGIN = Inches(0.5)
+_RED = RGBColor.from_string(COLOURS["primary"].lstrip("#"))
+_INK = RGBColor.from_string("1F2933")
+_GREY = RGBColor.from_string("52606D")
+_LAYOUT_TITLE, _LAYOUT_TITLE_ONLY = 0, 5
+# The chart's picture on the left, at most this big (the images are rendered for it: 13 px text ≥ 11.7 pt),
+# its reading in a panel on the right.
+_PICTURE_TOP, _PICTURE_MAX_WIDTH, _PICTURE_MAX_HEIGHT = Inches(1.35), Inches(8.4), Inches(5.5)
+_PANEL_GAP = Inches(0.3)
+ISSUE_ROWS_PER_SLIDE = 8
+
+
+def _style_run(run, size: float, colour: RGBColor = _INK, bold: bool = False) -> None:
+    font = run.font
+    font.size, font.bold = Pt(size), bold
+    font.color.rgb = colour
+    font.name = LATIN_FONT
+    # python-pptx only sets the Latin typeface; without an East Asian one PowerPoint may pick a font without Chinese.
+    properties = run._r.get_or_add_rPr()  # noqa: SLF001
+    east_asian = properties.find(qn("a:ea"))
+    if east_asian is None:
+        east_asian = etree.SubElement(properties, qn("a:ea"))
+        properties.find(qn("a:latin")).addnext(east_asian)
+    east_asian.set("typeface", CJK_SANS)
+
+
+def _set_text(frame, lines: list[str], size: float, colour: RGBColor = _INK, bold: bool = False,
+              align: PP_ALIGN = PP_ALIGN.LEFT) -> None:
+    frame.clear()
+    frame.word_wrap = True
+    for number, line in enumerate(lines):
+        paragraph = frame.paragraphs[0] if number == 0 else frame.add_paragraph()
+        paragraph.alignment = align
+        run = paragraph.add_run()
+        run.text = line
+        _style_run(run, size, colour, bold)
+
+
+def _text_box(slide, left: Emu, top: Emu, width: Emu, height: Emu, lines: list[str], size: float, **style):
+    box = slide.shapes.add_textbox(left, top, width, height)
+    box.text_frame.vertical_anchor = MSO_ANCHOR.TOP
+    _set_text(box.text_frame, lines, size, **style)
+    return box
+
+
+def _send_to_back(slide, shape) -> None:
+    tree = slide.shapes._spTree  # noqa: SLF001
+    tree.remove(shape._element)  # noqa: SLF001
+    tree.insert(2, shape._element)  # after the group's own properties: drawn first, behind everything  # noqa: SLF001
+
+
+def _mark(slide, report: Report) -> None:
+    """The marking in the top-right corner; the watermark, pale and diagonal, behind the slide's content."""
+    marking = report.marking
+    if marking.watermark:
+        for left, top in ((Inches(1.2), Inches(2.2)), (Inches(7.4), Inches(4.6))):
+            box = slide.shapes.add_textbox(left, top, Inches(5.2), Inches(0.6))
+            box.rotation = -25
+            _set_text(box.text_frame, [marking.watermark], 24, RGBColor.from_string(hex_colour(WATERMARK_RGB)))
+            colour = box.text_frame.paragraphs[0].runs[0]._r.rPr.find(qn("a:solidFill"))[0]  # noqa: SLF001
+            etree.SubElement(colour, qn("a:alpha")).set("val", "45000")  # 45% opaque: light, yet a copy shows it
+            _send_to_back(slide, box)
+    if marking.label:
+        _text_box(slide, SLIDE_WIDTH - MARGIN - Inches(4), Inches(0.08), Inches(4), Inches(0.3), [marking.label], 12,
+                  colour=RGBColor.from_string(hex_colour(MARKING_RGB)), bold=True, align=PP_ALIGN.RIGHT)
+
+
+def _title_size(title: str, largest: float = 28, smallest: float = 20) -> float:
+    """28 pt, or smaller for a long (English) title, so that it stays on one line above the red rule."""
+    room = (SLIDE_WIDTH - 2 * MARGIN) / Pt(1) * 0.95  # bold text runs a little wider than the estimate
+    needed = label_width(title, largest)
+    return largest if needed <= room else max(smallest, int(largest * room / needed))
+
+
+def _titled_slide(deck, title: str, report: Report):
+    """A "Title Only" slide with its title placed for 16:9 (the default template is laid out for 4:3)."""
+    slide = deck.slides.add_slide(deck.slide_layouts[_LAYOUT_TITLE_ONLY])
+    heading = slide.shapes.title
+    heading.left, heading.top, heading.width, heading.height = MARGIN, Inches(0.3), SLIDE_WIDTH - 2 * MARGIN, Inches(0.8)
+    _set_text(heading.text_frame, [title], _title_size(title), _INK, bold=True)
+    heading.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
+    rule = slide.shapes.add_shape(1, MARGIN, Inches(1.1), Inches(1.2), Inches(0.06))  # 1 = rectangle: a red accent
+    rule.fill.solid()
+    rule.fill.fore_color.rgb = _RED
+    rule.line.fill.background()
+    _text_box(slide, MARGIN, SLIDE_HEIGHT - Inches(0.45), SLIDE_WIDTH - 2 * MARGIN, Inches(0.3), [report.footer()], 10,
+              colour=_GREY)
+    _mark(slide, report)
+    return slide
+
+
+def _title_slide(deck, report: Report) -> None:
+    slide = deck.slides.add_slide(deck.slide_layouts[_LAYOUT_TITLE])
+    title, subtitle = slide.shapes.title, slide.placeholders[1]
+    title.left, title.top, title.width, title.height = Inches(1), Inches(2.0), SLIDE_WIDTH - Inches(2), Inches(1.5)
+    _set_text(title.text_frame, [report.title], 40, _RED, bold=True, align=PP_ALIGN.CENTER)
+    subtitle.left, subtitle.top, subtitle.width, subtitle.height = Inches(1), Inches(3.8), SLIDE_WIDTH - Inches(2), Inches(2.2)
+    _set_text(subtitle.text_frame, [report.team, *report.meta_lines()], 18, _GREY, align=PP_ALIGN.CENTER)
+    _mark(slide, report)
+
+
+def _key_figures_slide(deck, report: Report) -> None:
+    slide = _titled_slide(deck, report.t("export.briefing.key_figures"), report)
+    columns, gap = 3, Inches(0.3)
+    width = (SLIDE_WIDTH - 2 * MARGIN - gap * (columns - 1)) // columns
+    height = Inches(2.3)
+    for index, kpi in enumerate(report.kpis):
+        left = MARGIN + (width + gap) * (index % columns)
+        top = Inches(1.5) + (height + gap) * (index // columns)
+        card = slide.shapes.add_shape(1, left, top, width, height)
+        card.fill.solid()
+        card.fill.fore_color.rgb = RGBColor.from_string("F5F7FA")
+        card.line.color.rgb = RGBColor.from_string("CBD2D9")
+        delta = report.t("kpi.delta_yoy", delta=kpi.delta) if kpi.delta else report.t("kpi.delta_none")
+        _text_box(slide, left + Inches(0.2), top + Inches(0.2), width - Inches(0.4), Inches(0.5), [kpi.label], 18,
+                  colour=_GREY)
+        _text_box(slide, left + Inches(0.2), top + Inches(0.75), width - Inches(0.4), Inches(0.9), [kpi.display], 40,
+                  colour=_RED, bold=True)
+        _text_box(slide, left + Inches(0.2), top + Inches(1.7), width - Inches(0.4), Inches(0.4), [delta], 16)
+
+
+def _chart_slide(deck, report: Report, section: ChartSection) -> None:
+    slide = _titled_slide(deck, section.title, report)
+    picture_width = _PICTURE_MAX_WIDTH
+    if section.png is not None:
+        # Fit the picture in its box, keeping the image's own aspect ratio; no title inside it (the slide has one).
+        picture_width = min(_PICTURE_MAX_WIDTH, int(_PICTURE_MAX_HEIGHT / section.aspect))
+        slide.shapes.add_picture(io.BytesIO(section.png), MARGIN, _PICTURE_TOP, picture_width,
+                                 int(picture_width * section.aspect))
+    panel_left = MARGIN + picture_width + _PANEL_GAP
+    panel = slide.shapes.add_shape(1, panel_left, _PICTURE_TOP, SLIDE_WIDTH - MARGIN - panel_left, Inches(5.5))
+    panel.fill.solid()
+    panel.fill.fore_color.rgb = RGBColor.from_string("F5F7FA")
+    panel.line.fill.background()
+    accent = slide.shapes.add_shape(1, panel_left, _PICTURE_TOP, Inches(0.06), Inches(5.5))
+    accent.fill.solid()
+    accent.fill.fore_color.rgb = _RED
+    accent.line.fill.background()
+    _text_box(slide, panel_left + Inches(0.25), _PICTURE_TOP + Inches(0.2), SLIDE_WIDTH - MARGIN - panel_left - Inches(0.4),
+              Inches(5.1), [section.takeaway or ""], 18, colour=_INK)
+
+
+def _issue_slides(deck, report: Report, rows_of, title_key: str) -> None:
+    """The issues as table slides, ``ISSUE_ROWS_PER_SLIDE`` rows each: none when there are none."""
+    header, rows, kinds = rows_of(report)
+    pages = [rows[start:start + ISSUE_ROWS_PER_SLIDE] for start in range(0, len(rows), ISSUE_ROWS_PER_SLIDE)]
+    width = SLIDE_WIDTH - 2 * MARGIN
+    widths = [Cm(cm) for cm in column_widths(kinds, width / Cm(1), font_pt=12)]
+    for number, page in enumerate(pages, start=1):
+        slide = _titled_slide(deck, report.t(title_key, page=number, pages=len(pages)), report)
+        shape = slide.shapes.add_table(len(page) + 1, len(header), MARGIN, Inches(1.35), width, Inches(0.4) * (len(page) + 1))
+        table = shape.table
+        for position, column_width in enumerate(widths):
+            table.columns[position].width = int(column_width)
+        for row_number, values in enumerate([header, *page]):
+            for position, text in enumerate(values):
+                cell = table.cell(row_number, position)
+                _set_text(cell.text_frame, [text], 12, _INK, bold=row_number == 0)
+                cell.margin_top = cell.margin_bottom = Inches(0.04)
+                if row_number == 0:
+                    cell.fill.solid()
+                    cell.fill.fore_color.rgb = RGBColor.from_string("E8EEF7")
+                else:
+                    cell.fill.background()
+
+
+def _closing_slide(deck, report: Report) -> None:
+    slide = _titled_slide(deck, report.t("export.report.closing_title"), report)
+    box = _text_box(slide, MARGIN, Inches(1.4), SLIDE_WIDTH - 2 * MARGIN, Inches(5.4), report.summary, 17, colour=_INK)
+    for paragraph in box.text_frame.paragraphs:
+        paragraph.space_after = Pt(12)
+        paragraph.line_spacing = 1.15
+
+
+def _properties(deck, report: Report) -> None:
+    """Only what the title slide shows: its title and the team; nothing of the data, nobody's name."""
+    properties = deck.core_properties
+    properties.title, properties.author, properties.last_modified_by = report.title, report.team, ""
+    properties.subject = properties.keywords = properties.comments = properties.category = ""
+    properties.content_status = properties.identifier = properties.version = properties.language = ""
+    properties.revision = 1
+    properties.created = properties.modified = properties.last_printed = datetime(2021, 1, 1)
+
+
+def pptx_bytes(report: Report) -> bytes:
+    deck = Presentation()
+    deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
+    _properties(deck, report)
+    _title_slide(deck, report)
+    _key_figures_slide(deck, report)
+    for section in report.sections:
+        _chart_slide(deck, report, section)
+    _issue_slides(deck, report, open_issue_rows, "export.report.open_slide_title")
+    _issue_slides(deck, report, overdue_issue_rows, "export.report.overdue_slide_title")
+    _closing_slide(deck, report)
+    buffer = io.BytesIO()
+    deck.save(buffer)
+    return buffer.getvalue()

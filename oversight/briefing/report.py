@@ -1,0 +1,150 @@
+"""The briefing's content, gathered once and laid out by each format (PPTX, DOCX, PDF, ZIP).
+
+Keeping content apart from layout means the three documents say the same
+thing, and each chart image is rendered once and reused by all of them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from oversight import charts
+from oversight.export.data_files import chart_data_table
+from oversight.export.names import ExportContext, is_whole_year
+from oversight.present.kpis import Kpi
+
+# Fonts the documents ask for. Word and PowerPoint on the team's Windows PCs have these;
+# elsewhere (LibreOffice, WPS on Linux) fontconfig substitutes Noto Sans CJK.
+LATIN_FONT = "Arial"
+CJK_SANS = "Microsoft YaHei"
+CJK_BODY = "SimSun"
+CJK_HEADING = "SimHei"
+# The open- and overdue-issue tables' columns in the documents (the ZIP's CSV has every column).
+# Six columns do not fit 16 cm without cutting unit names or dates: the category stays in the ZIP's table.
+_OPEN_ISSUE_COLUMNS = ("name_zh", "name_en", "date_raised", "description", "status")
+_OVERDUE_ISSUE_COLUMNS = ("name_zh", "name_en", "description", "due_date", "days_overdue")
+# What each column needs at 9.5 pt, in cm: a unit name (12 characters) and a date on one line; the
+# description takes what is left, and wraps.
+COLUMN_CM = {"number": 1.2, "unit": 4.6, "date": 2.5, "category": 2.3, "status": 1.9, "days": 1.9,
+             "status_en": 2.7}  # "Rectification status", "In progress": a word per line at most
+_TABLE_FONT_PT = 9.5
+# For the HTML → PDF print: the fonts Debian's fonts-noto-cjk installs.
+HTML_FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
+
+
+@dataclass(frozen=True)
+class ChartSection:
+    """One chart of the briefing: its spec, data, one-line reading and (unless empty) its rendered PNG."""
+
+    spec: charts.ChartSpec
+    title: str
+    frame: pd.DataFrame
+    takeaway: str
+    png: bytes | None  # None where the selection has no data for this chart
+    pixel_size: tuple[int, int]  # of the PNG, for laying it out at the right aspect ratio
+    file_stem: str
+
+    @property
+    def aspect(self) -> float:
+        width, height = self.pixel_size
+        return height / width if width else 9 / 16
+
+
+@dataclass(frozen=True)
+class Report:
+    context: ExportContext
+    team: str
+    kpis: list[Kpi]
+    summary: list[str]
+    sections: list[ChartSection]
+    open_issues: pd.DataFrame  # the open_issues query's frame
+    overdue_issues: pd.DataFrame  # the overdue_issues query's frame
+
+    @property
+    def marking(self):
+        return self.context.marking
+
+    @property
+    def lang(self) -> str:
+        return self.context.lang
+
+    def t(self, key: str, **params: object) -> str:
+        return self.context.t(key, **params)
+
+    @property
+    def period_name(self) -> str:
+        """``2020年度`` for a whole year, else the quarter range: what the title says."""
+        filter_ = self.context.filter
+        if is_whole_year(filter_):
+            return self.t("export.briefing.year_period", year=filter_.start.year)
+        return self.context.period()
+
+    @property
+    def title(self) -> str:
+        return self.t("export.briefing.title", period=self.period_name)
+
+    @property
+    def period_end(self) -> date:
+        return self.context.filter.end.last_day
+
+    def footer(self) -> str:
+        return self.t("export.briefing.footer", team=self.team, period=self.context.period(),
+                      data_date=self.context.data_date_text())
+
+    def meta_lines(self) -> list[str]:
+        return [
+            self.t("export.briefing.scope", scope=self.context.scope()),
+            self.t("export.briefing.period", period=self.context.period()),
+            self.t("export.briefing.data_date", data_date=self.context.data_date_text()),
+        ]
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+        return ""
+    if isinstance(value, (pd.Timestamp, date)):
+        return value.strftime("%Y-%m-%d")
+    return str(value)
+
+
+def _rows(report: Report, frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[list[str], list[list[str]], list[str]]:
+    frame = frame[[c for c in columns if c in frame]]
+    table = chart_data_table(frame, report.lang)
+    rows = [[str(number), *map(_cell_text, values)] for number, values in enumerate(table.itertuples(index=False), 1)]
+    other_name = "name_en" if report.lang == "zh" else "name_zh"
+    kinds = ["number", *(_column_kind(column) for column in frame.columns if column != other_name)]
+    if report.lang == "en":
+        kinds = [f"{kind}_en" if f"{kind}_en" in COLUMN_CM else kind for kind in kinds]
+    return [report.t("export.briefing.row_number"), *map(str, table.columns)], rows, kinds
+
+
+def _column_kind(column: str) -> str:
+    if column.startswith("name_"):
+        return "unit"
+    if column.endswith("date") or column.startswith("date_"):
+        return "date"
+    if column.startswith("days_"):
+        return "days"
+    return column if column in COLUMN_CM else "description"
+
+
+def open_issue_rows(report: Report) -> tuple[list[str], list[list[str]], list[str]]:
+    """Header, rows (numbered) and column kinds of the open-issue table in the report's language."""
+    return _rows(report, report.open_issues, _OPEN_ISSUE_COLUMNS)
+
+
+def overdue_issue_rows(report: Report) -> tuple[list[str], list[list[str]], list[str]]:
+    """Header, rows and column kinds of the overdue-issue table: what is past its due date and still open."""
+    return _rows(report, report.overdue_issues, _OVERDUE_ISSUE_COLUMNS)
+
+
+def column_widths(kinds: list[str], total_cm: float, font_pt: float = _TABLE_FONT_PT) -> list[float]:
+    """Widths in cm that add up to ``total_cm``: each column what its text needs at ``font_pt``, the
+    description what is left (dates narrow, the description wide)."""
+    scale = font_pt / _TABLE_FONT_PT
+    fixed = [COLUMN_CM[kind] * scale if kind in COLUMN_CM else None for kind in kinds]
+    rest = total_cm - sum(width for width in fixed if width is not None)
+    flexible = max(fixed.count(None), 1)
+    return [width if width is not None else rest / flexible for width in fixed]

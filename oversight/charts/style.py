@@ -1,0 +1,144 @@
+"""How every figure looks: fonts, colours and the explicit Plotly template, plus small layout helpers.
+
+Every figure carries ``TEMPLATE``, so what the screen shows and what an export renders are the same
+(streamlit's own plotly template has placeholder colours that export as black).
+"""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from oversight.core import i18n, safe_text
+from oversight.data.filters import Quarter
+
+FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
+# Government-report palette: a deep red for the team's own figures, blues and greys beside it.
+COLOURS = {
+    "primary": "#B3261E",
+    "secondary": "#1F5AA6",
+    "muted": "#9AA5B1",
+    "accent": "#E3A21A",
+    "green": "#2E7D32",
+}
+SEQUENCE = ["#B3261E", "#1F5AA6", "#E3A21A", "#2E7D32", "#6A4C93", "#00838F", "#9AA5B1", "#D4690F"]
+
+TEMPLATE = go.layout.Template(
+    layout=go.Layout(
+        font=dict(family=FONT_FAMILY, size=14, color="#1F2933"),
+        # title on the first line of the top margin, legend on the second: long titles never run into it
+        title=dict(font=dict(size=18, color="#1F2933"), x=0.01, xanchor="left", y=0.98, yanchor="top"),
+        paper_bgcolor="#FFFFFF",
+        plot_bgcolor="#FFFFFF",
+        colorway=SEQUENCE,
+        # Fixed margins, not automargin: automargin makes Plotly lay every chart out several times
+        # (about 0.1 s of drawing on the Overview, measured with make bench); charts with long
+        # category labels set their left margin from the labels instead (see left_margin_for).
+        margin=dict(l=70, r=30, t=90, b=60),
+        xaxis=dict(gridcolor="#E4E7EB", linecolor="#9AA5B1", zerolinecolor="#CBD2D9", automargin=False),
+        yaxis=dict(gridcolor="#E4E7EB", linecolor="#9AA5B1", zerolinecolor="#CBD2D9", automargin=False),
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0.0),
+        hoverlabel=dict(font=dict(family=FONT_FAMILY)),
+        separators=".,",
+    )
+)
+
+
+def label_width(text: str, font_size: int = 14) -> float:
+    """Roughly how wide ``text`` is drawn, in px: a CJK or full-width character is about a square, others about half."""
+    import unicodedata
+
+    return sum(font_size * (1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.58) for ch in str(text))
+
+
+def left_margin_for(labels, font_size: int = 14, minimum: int = 40) -> int:
+    """A left margin that fits the longest category label beside a horizontal bar chart."""
+    return max(minimum, int(max((label_width(label, font_size) for label in labels), default=0)) + 20)
+
+
+def unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
+    # names come from the data: Plotly must show them, not read them as its HTML subset
+    return [safe_text.plotly(name) for name in (frame["name_zh"] if lang == "zh" else frame["name_en"])]
+
+
+# Beside a bar a unit needs a short label: a long English name would take the whole card and shrink the bars to a
+# sliver. The English names of provincial bodies share their wordy parts; dropping them leaves what tells units
+# apart ("General Office", "Petitions Bureau"); the full name stays in the hover.
+_ENGLISH_FILLER = (" of the Provincial Government", " of the Provincial People's Government", "Provincial Government ",
+                   "Provincial People's Government ", "Provincial ", "the ")
+_ENGLISH_WORDS = {"Administration": "Admin.", "Department": "Dept.", "Government": "Gov.", "Commission": "Comm.",
+                  "Committee": "Cttee.", "Management": "Mgmt.", "Office": "Office", "Services": "Services"}
+MAX_LABEL_PX = 170  # 40 % of a chart card's width at 1280 px with the sidebar open (≈ 420 px)
+UNIT_LABEL_FONT = 12  # unit names beside bars are set a little smaller than the rest, to fit that width
+
+
+def short_unit_name(name: str, lang: str, max_px: float = MAX_LABEL_PX) -> str:
+    """A unit's axis label: the wordy parts of an English name dropped, then cut to ``max_px`` with "…"."""
+    text, size = str(name), UNIT_LABEL_FONT
+    if lang != "zh":
+        for filler in _ENGLISH_FILLER:
+            text = text.replace(filler, " ").strip()
+        if label_width(text, size) > max_px:
+            text = " ".join(_ENGLISH_WORDS.get(word, word) for word in text.replace(" and ", " & ").split())
+    if label_width(text, size) <= max_px:
+        return text
+    while text and label_width(text + "…", size) > max_px:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def unit_labels(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
+    """Short axis labels and the full names (for the hover), in the frame's order. In English the units sheet's
+    own short name (英文简称) is used where it has one."""
+    names = [str(name) for name in (frame["name_zh"] if lang == "zh" else frame["name_en"])]
+    own = list(frame["short_name_en"]) if lang != "zh" and "short_name_en" in frame.columns else [None] * len(names)
+    # shortened first, escaped after: a cut must never fall inside an escape
+    labels = [short_unit_name(short if isinstance(short, str) and short.strip() else name, lang)
+              for name, short in zip(names, own)]
+    return [safe_text.plotly(label) for label in labels], [safe_text.plotly(name) for name in names]
+
+
+CARD_WIDTH_PX = 320  # the narrowest chart card a legend must fit: a phone (390 px) less the page's padding
+_TITLE_BAND_PX, _LEGEND_ROW_PX = 62, 26
+
+
+def legend_rows(names: list[str], width: float = CARD_WIDTH_PX) -> int:
+    """How many rows a horizontal legend of ``names`` takes (symbol and gap ≈ 46 px an item), erring on more."""
+    rows, used = 1, 0.0
+    for name in names:
+        item = label_width(name, 14) + 46
+        if used and used + item > width:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows
+
+
+def base_layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:
+    figure.update_layout(template=TEMPLATE, title=dict(text=title), **layout)
+    names = [trace.name for trace in figure.data if trace.name and trace.showlegend is not False]
+    if layout.get("showlegend", True) and len(names) > 1:
+        # the legend sits above the plot, as wide as the plot (beside long unit names, much narrower than the
+        # card), and grows upwards: make room for every row it can take under the title
+        margin = figure.layout.margin
+        plot_width = max(120, CARD_WIDTH_PX - (margin.l or 70) - (margin.r or 30))
+        top = _TITLE_BAND_PX + _LEGEND_ROW_PX * legend_rows(names, plot_width)
+        if figure.layout.margin.t is None or figure.layout.margin.t < top:
+            figure.update_layout(margin=dict(t=top))
+    return figure
+
+
+def quarter_labels(frame: pd.DataFrame, lang: str) -> list[str]:
+    """``2020Q1`` …, and where the query says a quarter runs only to the data date (``through_day``), that too:
+    ``2020Q3（截至8月14日）``, or ``2020Q4（尚无数据）`` for a quarter that starts after it."""
+    labels = [i18n.t("quarter.short", lang, year=int(y), quarter=int(q)) for y, q in zip(frame["year"], frame["quarter"])]
+    if "through_day" not in frame.columns:
+        return labels
+    marked = []
+    for label, year, quarter, through in zip(labels, frame["year"], frame["quarter"], frame["through_day"]):
+        through = pd.Timestamp(through).date()
+        quarter_of = Quarter(int(year), int(quarter))
+        if through < quarter_of.first_day:
+            label = i18n.t("quarter.no_data_yet", lang, label=label)
+        elif through < quarter_of.last_day:
+            label = i18n.t("quarter.to_date", lang, label=label, **i18n.day_parts(through))
+        marked.append(label)
+    return marked

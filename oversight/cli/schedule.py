@@ -1,0 +1,264 @@
+"""The scheduled commands: ``brief`` (the briefing pack, headless) and ``alerts`` (the 预警 digest).
+
+    python -m oversight brief [--from 2020Q1 --to 2020Q4 | --period year|quarter] [--as-of DATE]
+                              [--unit ID ...] [--lang zh|en] [--format pptx,docx,pdf,zip] [--out DIR]
+                              [--push [--force]] [--as USERNAME] [--settings FILE]
+    python -m oversight alerts [--as-of DATE] [--due-within 30] [--unit ID ...] [--json] [--lang zh|en]
+                               [--push [--force]] [--as USERNAME] [--settings FILE]
+
+Exit status: 0 done; 1 the input, the data or the settings have a problem; 2 bad usage;
+3 refused (no such account, or it may not do this); 4 at least one push failed after its
+retries (the others went out; the next run retries only what failed); 5 no Chromium to
+render the charts. docs/ALERTS.md has the settings file and timer examples.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from datetime import date
+from pathlib import Path
+
+from oversight.core import i18n
+
+OK, INPUT_PROBLEM, REFUSED, PUSH_FAILED, NO_RENDERER = 0, 1, 3, 4, 5
+
+
+class _Stop(Exception):
+    """End the command with ``status`` after printing ``message`` on stderr."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def _common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help="language (default: the settings file's, else zh)")
+    parser.add_argument("--unit", action="append", default=[], metavar="UNIT_ID",
+                        help="only this unit (repeat for several; default: every unit the account may read)")
+    parser.add_argument("--as", dest="run_as", metavar="USERNAME",
+                        help="the account whose scope to read in (needed once accounts are configured)")
+    parser.add_argument("--settings", type=Path, metavar="FILE",
+                        help="the alerts settings file (default: OVERSIGHT_ALERTS_FILE or ~/.config/oversight/alerts.toml)")
+    parser.add_argument("--push", action="store_true", help="send to the channels of the settings file")
+    parser.add_argument("--force", action="store_true", help="with --push: send again what was already sent")
+    parser.add_argument("--as-of", dest="as_of", metavar="DATE", help="the date to count from (default: today)")
+
+
+def add_brief(commands) -> None:
+    command = commands.add_parser("brief", help="build the briefing pack (PPTX, DOCX, PDF, ZIP) without a browser")
+    command.add_argument("--from", dest="start", metavar="QUARTER", help="first quarter, e.g. 2020Q1 (with --to)")
+    command.add_argument("--to", dest="end", metavar="QUARTER", help="last quarter, e.g. 2020Q4 (with --from)")
+    command.add_argument("--period", choices=("year", "quarter"), default="year",
+                         help="without --from/--to: the latest complete year (default) or quarter")
+    command.add_argument("--format", dest="formats", action="append", metavar="LIST",
+                         help="pptx,docx,pdf,zip (default: all four)")
+    command.add_argument("--out", type=Path, default=Path("."), metavar="DIR", help="folder to write into (default: .)")
+    _common_options(command)
+    command.set_defaults(run=run_brief)
+
+
+def add_alerts(commands) -> None:
+    command = commands.add_parser("alerts", help="the alert digest: overdue, due soon, not consulted, more meetings")
+    command.add_argument("--due-within", dest="due_within", type=int, metavar="DAYS",
+                         help="days ahead for 'due soon' (default: the settings file's, else 30)")
+    command.add_argument("--json", action="store_true", help="machine-readable output")
+    _common_options(command)
+    command.set_defaults(run=run_alerts)
+
+
+# ---------------------------------------------------------------- shared steps
+
+def _setup(args: argparse.Namespace, command: str):
+    """Settings, language, account and the data, or ``_Stop`` saying which of them is wrong."""
+    from oversight import ingest
+    from oversight.alerts import configuration
+    from oversight.auth import accounts, run_as
+    from oversight.data import store
+
+    try:
+        settings = configuration.load_settings(args.settings)
+    except configuration.SettingsError as error:
+        raise _Stop(INPUT_PROBLEM, error.render(args.lang or i18n.DEFAULT_LANGUAGE)) from None
+    lang = args.lang or settings.lang
+    try:
+        account = run_as.account_for(args.run_as or settings.account, command)
+    except accounts.AccountError as error:
+        raise _Stop(REFUSED, error.render(lang)) from None
+    except run_as.RunAsRefused as refused:
+        raise _Stop(REFUSED, i18n.t(refused.key, lang, **refused.params)) from None
+    try:
+        connection = store.open_folder()
+    except ingest.ValidationError as error:
+        raise _Stop(INPUT_PROBLEM, error.render(lang).strip()) from None
+    return settings, lang, account, connection
+
+
+def _as_of(args: argparse.Namespace, lang: str) -> date:
+    if not args.as_of:
+        return date.today()
+    try:
+        return date.fromisoformat(args.as_of.strip())
+    except ValueError:
+        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_date", lang, value=args.as_of)) from None
+
+
+def _units(args: argparse.Namespace, connection, account, lang: str) -> tuple[str, ...]:
+    """The --unit values, each checked against the data and the account's scope (never silently widened)."""
+    from oversight.data import queries
+
+    known = set(queries.run(connection, "units")["unit_id"])
+    for unit in args.unit:
+        if unit not in known or not account.scope.allows(unit):
+            raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_unit", lang, unit=unit, username=account.username))
+    return tuple(dict.fromkeys(args.unit))
+
+
+def _warn_if_readable(settings, lang: str) -> None:
+    from oversight.alerts import configuration
+
+    if settings.channels and configuration.readable_by_others(settings.path):
+        print(i18n.t("alerts.cli.settings_readable", lang, path=settings.path), file=sys.stderr)
+
+
+def _push(message, *, period: str, fingerprint: str, settings, account, lang: str, force: bool,
+          audit_details: dict, out) -> int:
+    from oversight.auth import audit
+    from oversight.push import delivery
+
+    if not settings.channels_for(message.kind):
+        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.no_channels", lang, path=settings.path, kind=message.kind))
+    _warn_if_readable(settings, lang)
+    try:
+        outcomes = delivery.push_message(message, period=period, fingerprint=fingerprint, settings=settings,
+                                         account=account, lang=lang, audit_details=audit_details, force=force)
+    except audit.AuditError as error:  # no audit line, no push
+        raise _Stop(INPUT_PROBLEM, str(error)) from None
+    for outcome in outcomes:
+        print(outcome.line(message.kind, period, lang), file=sys.stderr if outcome.status == "failed" else out)
+    return PUSH_FAILED if any(outcome.status == "failed" for outcome in outcomes) else OK
+
+
+def _run(command, args: argparse.Namespace) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        return command(args)
+    except _Stop as stop:
+        print(stop.message, file=sys.stderr)
+        return stop.status
+
+
+# ---------------------------------------------------------------- alerts
+
+def run_alerts(args: argparse.Namespace) -> int:
+    return _run(_alerts, args)
+
+
+def _alerts(args: argparse.Namespace) -> int:
+    from oversight import alerts
+    from oversight.alerts import digest_text
+    from oversight.push import Message
+
+    settings, lang, account, connection = _setup(args, "alerts")
+    as_of = _as_of(args, lang)
+    units = _units(args, connection, account, lang)
+    if args.due_within is not None and not 0 <= args.due_within <= 366:
+        raise _Stop(INPUT_PROBLEM, "--due-within: 0 … 366")
+    rules = settings.rules.with_due_within(args.due_within)
+    digest = alerts.collect_alerts(alerts.scoped_runner(connection, account.scope), as_of, rules, units)
+    if args.json:
+        print(json.dumps(digest.as_dict(), ensure_ascii=False, indent=1))
+    else:
+        print(digest_text.render_text(digest, lang), end="")
+    if not args.push:
+        return OK
+    message = Message("alerts", digest_text.title(digest, lang), digest_text.render_markdown(digest, lang),
+                      digest_text.render_text(digest, lang))
+    scope = {"units": list(units) or (list(account.scope.allowed_units) if not account.scope.unrestricted else []),
+             "as_of": as_of.isoformat(), "counts": digest.counts()}
+    return _push(message, period=f"{as_of.isoformat()}/{'+'.join(units) or 'all'}", fingerprint=digest.fingerprint(),
+                 settings=settings, account=account, lang=lang, force=args.force, audit_details={"filter": scope},
+                 out=sys.stderr if args.json else sys.stdout)
+
+
+# ---------------------------------------------------------------- brief
+
+def run_brief(args: argparse.Namespace) -> int:
+    return _run(_brief, args)
+
+
+def _formats(args: argparse.Namespace, lang: str) -> tuple[str, ...]:
+    from oversight import briefing
+
+    if not args.formats:
+        return briefing.FORMATS
+    chosen = [item.strip().lower() for value in args.formats for item in value.split(",") if item.strip()]
+    for item in chosen:
+        if item not in briefing.FORMATS:
+            raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_formats", lang, value=item))
+    return tuple(fmt for fmt in briefing.FORMATS if fmt in chosen)
+
+
+def _brief_range(args: argparse.Namespace, connection, lang: str):
+    from oversight.data import queries
+    from oversight.data.filters import Quarter
+    from oversight.push import brief_job
+
+    if bool(args.start) != bool(args.end):
+        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.from_to_together", lang))
+    if args.start:
+        bounds = []
+        for value in (args.start, args.end):
+            try:
+                bounds.append(Quarter.parse(value))
+            except ValueError:
+                raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_quarter", lang, value=value)) from None
+        if bounds[1] < bounds[0]:
+            raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_range", lang, start=bounds[0], end=bounds[1]))
+        return tuple(bounds)
+    try:
+        span = queries.data_span(connection)
+    except (TypeError, ValueError):  # no dated record: the span's quarters are null
+        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.no_data", lang)) from None
+    return brief_job.default_range(span, _as_of(args, lang), args.period)
+
+
+def _brief(args: argparse.Namespace) -> int:
+    from oversight import export
+    from oversight.auth import audit
+    from oversight.auth.accounts import scoped_filter
+    from oversight.data.filters import Filter
+    from oversight.export.names import period_code
+    from oversight.push import brief_job
+
+    settings, lang, account, connection = _setup(args, "brief")
+    formats = _formats(args, lang)
+    units = _units(args, connection, account, lang)
+    start, end = _brief_range(args, connection, lang)
+    filter_ = Filter(units, start, end)
+    emailed = args.push and any(channel.kind == "email" for channel in settings.channels_for("brief"))
+    try:
+        pack = brief_job.build(connection, account, filter_, lang,
+                               tuple(dict.fromkeys(formats + (("pdf",) if emailed else ()))))
+    except export.ImageRendererMissing as missing:
+        raise _Stop(NO_RENDERER, missing.message(lang)) from None
+    scoped = audit.describe_filter(scoped_filter(filter_, account.scope))
+    try:  # as on the page: the audit line is written before the files are handed over
+        audit.record(audit.DOWNLOAD, account=account, details={
+            "file": [pack.file_names[fmt] for fmt in formats if fmt in pack.file_names], "filter": scoped,
+            "via": "cli", "out": str(args.out)})
+    except audit.AuditError as error:
+        raise _Stop(INPUT_PROBLEM, str(error)) from None
+    try:
+        written = brief_job.write(pack, args.out, formats)
+    except OSError as error:
+        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.write_failed", lang, path=args.out, detail=error)) from None
+    for file in written:
+        print(file.line(period_code(filter_), lang))
+    if not args.push:
+        return OK
+    message = brief_job.message(connection, account, filter_, lang, pack, emailed=emailed)
+    return _push(message, period=brief_job.period_key(filter_), fingerprint=brief_job.fingerprint(message),
+                 settings=settings, account=account, lang=lang, force=args.force, audit_details={"filter": scoped},
+                 out=sys.stdout)

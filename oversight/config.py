@@ -1,0 +1,33 @@
+"""Where things are and how the deployment configures them: every path and environment variable in one place.
+
+Settings are read when asked for, not at import: a test or a long-running server that changes one
+(``monkeypatch.setenv``, a new ``OVERSIGHT_DATA_DIR``) sees the new value on the next call. No other module
+reads ``os.environ``; each variable is documented in README's configuration section.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+PROJECT_ROOT = PACKAGE_DIR.parent
+SAMPLE_DATA_DIR = PROJECT_ROOT / "data"
+QUERY_DIR = PROJECT_ROOT / "queries"
+LOCALE_DIR = PACKAGE_DIR / "locales"
+ASSET_DIR = PACKAGE_DIR / "ui" / "assets"
+
+
+def setting(name: str, default: str | None = None) -> str | None:
+    """An environment variable, or ``default`` when it is unset or empty."""
+    return os.environ.get(name) or default
+
+
+def data_dir() -> Path:
+    """The folder of spreadsheets the dashboard reads (OVERSIGHT_DATA_DIR; the sample data by default)."""
+    return Path(setting("OVERSIGHT_DATA_DIR") or SAMPLE_DATA_DIR)
+
+
+def config_dir() -> Path:
+    """The user's configuration folder for Oversight ($XDG_CONFIG_HOME/oversight, ~/.config/oversight)."""
+    return Path(setting("XDG_CONFIG_HOME") or str(Path.home() / ".config")) / "oversight"

@@ -1,0 +1,101 @@
+"""Translations: every user-facing string lives in ``oversight/locales/<lang>/<area>.json``.
+
+zh-CN is the default because that is what the team reads; English is for
+visitors and for the developers' own checks. One file per area of the
+product (dashboard, errors, export, data …) keeps edits apart; a key defined
+in two files of one language is an error.
+"""
+from __future__ import annotations
+
+import json
+from functools import cache
+
+from oversight import config
+
+LANGUAGES = ("zh", "en")
+DEFAULT_LANGUAGE = "zh"
+_LOCALE_FOLDERS = {"zh": "zh-CN", "en": "en"}
+_LOCALE_DIR = config.LOCALE_DIR
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    merged: dict[str, str] = {}
+    for path in sorted((_LOCALE_DIR / _LOCALE_FOLDERS[lang]).glob("*.json")):
+        for key, text in json.loads(path.read_text(encoding="utf-8")).items():
+            if key in merged:
+                raise ValueError(f"translation key {key!r} is defined twice ({path.name})")
+            merged[key] = text
+    return merged
+
+
+def normalise_language(value: str | None) -> str:
+    value = (value or "").strip().lower()
+    if value.startswith("en"):
+        return "en"
+    return DEFAULT_LANGUAGE
+
+
+def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
+    """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``params``.
+
+    A missing key raises: a silent fallback would show a leader a raw key.
+    """
+    text = catalog(normalise_language(lang))[key]
+    return text.format(**params) if params else text
+
+
+@cache
+def _contract_labels() -> dict[str, str]:
+    from oversight.contract import schema  # the contract holds the Chinese labels
+
+    merged: dict[str, str] = {}
+    for choices in (schema.ISSUE_STATUSES, schema.SUGGESTION_STATUSES, schema.REMINDER_FORMS, schema.ACTIVITY_KINDS,
+                    schema.ISSUE_SOURCES, schema.CATEGORIES, schema.MEETING_KINDS):
+        merged.update(choices)
+    return merged
+
+
+def code_label(code: str, lang: str) -> str:
+    """The label of any enumeration code of the contract (statuses, forms, kinds …)."""
+    return choice_label(_contract_labels(), code, lang)
+
+
+def label(key: str, lang: str) -> str:
+    """A series or column name: ``code:<code>`` names an enumeration value, anything else is a translation key."""
+    if key.startswith("code:"):
+        return code_label(key.removeprefix("code:"), lang)
+    return t(key, lang)
+
+
+def choice_label(choices: dict[str, str], code: str, lang: str) -> str:
+    """The display label of an enumeration code: the contract's Chinese label, or the English text."""
+    if normalise_language(lang) == "zh":
+        return choices.get(code, code)
+    return catalog("en").get(f"code.{code}", code.replace("_", " "))
+
+
+def quarter_label(quarter: object, lang: str) -> str:
+    """``2020年第1季度`` / ``2020 Q1`` for a ``filters.Quarter``."""
+    return t("quarter.label", lang, year=quarter.year, quarter=quarter.quarter)  # type: ignore[attr-defined]
+
+
+def span_label(filter_: object, lang: str) -> str:
+    """A filter's quarters, with ``（截至8月14日）`` where the range runs past the data date (a span to date)."""
+    text = period_label(filter_.start, filter_.end, lang)  # type: ignore[attr-defined]
+    if getattr(filter_, "is_to_date", False):
+        text = t("period.to_date", lang, period=text, **day_parts(filter_.as_of))  # type: ignore[attr-defined]
+    return text
+
+
+def day_parts(day: object) -> dict[str, object]:
+    """The pieces a to-date label needs: ``month``, ``day`` and the English ``month_name``."""
+    import calendar
+
+    return {"month": day.month, "day": day.day, "month_name": calendar.month_abbr[day.month]}  # type: ignore[attr-defined]
+
+
+def period_label(start: object, end: object, lang: str) -> str:
+    if start == end:
+        return t("period.single", lang, start=quarter_label(start, lang))
+    return t("period.range", lang, start=quarter_label(start, lang), end=quarter_label(end, lang))

@@ -1,0 +1,210 @@
+"""A columnar copy of each validated table beside the data, so a start does not parse the spreadsheets again.
+
+``<data>/.cache/<table>.<key>.parquet`` holds the frame ``ingest.read_table``
+returned for one exact input. The key is a hash of everything that decides
+that frame:
+
+- the file's name, size, modification time and the SHA-256 of its bytes
+  (hashing 40 MB takes a tenth of a second; parsing it, many seconds);
+- the keys of the tables it is checked against (every table names units;
+  suggestions name issues), so editing ``units.xlsx`` re-reads the rest;
+- the source of the contract, the reader and this module, so a new version
+  of the code never serves a frame the old one parsed.
+
+Only frames that passed validation are written; a file with problems is
+parsed (and reported) every time. Beside each Parquet file, ``<name>.check``
+records its row count and the SHA-256 of its bytes; a cache file is used only
+when both match, so a valid-looking Parquet file that is not what its name
+says (copied over, restored from elsewhere, cut short) is rebuilt, not shown. Files are written beside their final name
+and renamed, so a reader sees a whole file or none; a cache file that cannot
+be read is ignored and rebuilt; a folder that cannot be written to (read-only,
+full disk) only means the next start parses again.
+
+Several processes (replicas behind nginx, the CLI) share one folder: a cache
+file is written by one process at a time, under ``.cache/.write.lock``
+(``oversight.locking``). A process that finds the lock taken does not wait: it
+goes on with the frame it has just parsed and leaves the writing to the holder.
+The holder writes only when no verified file for the key is there yet, so a key
+is written once, not once per replica. Readers take no lock: they see a whole
+file or none (renames), verify it against its check, and a file removed under
+them (an older entry dropped after an import) is parsed again, never shown wrong.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from oversight.core import atomic, locking
+
+CACHE_DIR_NAME = ".cache"
+WRITE_LOCK = ".write.lock"
+FORMAT_VERSION = "1"
+# Every non-units table resolves its unit column against units; suggestions check issue_id against issues.
+DEPENDENCIES: dict[str, tuple[str, ...]] = {
+    "units": (),
+    "meetings": ("units",),
+    "issues": ("units",),
+    "suggestions": ("units", "issues"),
+    "reminders": ("units",),
+    "activities": ("units",),
+}
+_HASH_CHUNK = 1 << 20
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FileKey:
+    """What identifies one input file's content: name, size, modification time and a hash of its bytes."""
+
+    name: str
+    size: int
+    mtime_ns: int
+    sha256: str
+
+    @classmethod
+    def of(cls, path: Path) -> "FileKey":
+        stat = path.stat()
+        digest = hashlib.sha256()
+        with path.open("rb") as stream:
+            while chunk := stream.read(_HASH_CHUNK):
+                digest.update(chunk)
+        return cls(path.name, stat.st_size, stat.st_mtime_ns, digest.hexdigest())
+
+
+@cache
+def code_version() -> str:
+    """A hash of the code that turns a file into a frame: a changed reader invalidates every entry."""
+    from oversight import ingest
+    from oversight.contract import schema
+    from oversight.core import i18n
+
+    digest = hashlib.sha256(FORMAT_VERSION.encode())
+    for module in (schema, ingest):
+        digest.update(Path(module.__file__).read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    # Enum cells are also matched against their English labels.
+    english = i18n.catalog("en")
+    digest.update(repr(sorted((k, v) for k, v in english.items() if k.startswith("code."))).encode())
+    pa_version = pa.__version__.split(".")[0]
+    digest.update(f"pandas {pd.__version__} pyarrow {pa_version}".encode())
+    return digest.hexdigest()
+
+
+def table_key(table: str, file: FileKey, dependencies: dict[str, str]) -> str:
+    """The cache key of ``table`` read from ``file``, given the keys of the tables it is checked against."""
+    parts = [code_version(), table, file.name, str(file.size), str(file.mtime_ns), file.sha256]
+    parts += [f"{name}={dependencies[name]}" for name in DEPENDENCIES[table]]
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+
+
+def cache_dir(folder: Path) -> Path:
+    return Path(folder) / CACHE_DIR_NAME
+
+
+def cache_path(folder: Path, table: str, key: str) -> Path:
+    return cache_dir(folder) / f"{table}.{key}.parquet"
+
+
+def check_path(path: Path) -> Path:
+    """The file beside a cache file that records its row count and content hash."""
+    return path.with_name(path.name + ".check")
+
+
+def _digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(_HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _verified(path: Path) -> bool:
+    """The cache file is the one written for its name: same bytes (hash) and as many rows as recorded."""
+    try:
+        recorded = json.loads(check_path(path).read_text(encoding="utf-8"))
+        return (isinstance(recorded, dict) and recorded.get("sha256") == _digest(path)
+                and recorded.get("rows") == pq.read_metadata(path).num_rows)
+    except Exception:  # missing, unreadable or foreign: not verified
+        return False
+
+
+def load(folder: Path, table: str, key: str) -> pd.DataFrame | None:
+    """The cached frame, or ``None`` when there is none, it is not verified, or cannot be read (then removed)."""
+    path = cache_path(folder, table, key)
+    if not path.is_file():
+        return None
+    if not _verified(path):
+        log.warning("ignoring cache file %s: its rows or hash differ from what was recorded", path)
+        discard(path)
+        return None
+    try:
+        frame = pq.read_table(path).to_pandas()
+    except Exception as error:  # a truncated or foreign file: never fatal, the spreadsheet is the truth
+        log.warning("ignoring unreadable cache file %s: %s", path, error)
+        discard(path)
+        return None
+    return frame
+
+
+def usable_path(folder: Path, table: str, key: str) -> Path | None:
+    """The cache file for ``key`` if one is there and verified (for readers that open Parquet themselves)."""
+    path = cache_path(folder, table, key)
+    if not path.is_file():
+        return None
+    if not _verified(path):
+        discard(path)
+        return None
+    return path
+
+
+def store(folder: Path, table: str, key: str, frame: pd.DataFrame) -> Path | None:
+    """Write the frame atomically and drop the table's older entries; ``None`` when the folder is not writable."""
+    directory = cache_dir(folder)
+    path = cache_path(folder, table, key)
+    try:
+        directory.mkdir(exist_ok=True)
+        with locking.held(directory / WRITE_LOCK, timeout=0, purpose="cache"):
+            return _store_locked(directory, table, path, frame)
+    except locking.LockBusy:
+        return None  # another process is writing the cache now; this one has its frame and goes on
+    except OSError as error:  # the lock file cannot be made: a read-only folder
+        log.warning("could not write cache file %s: %s", path, error)
+        return None
+
+
+def _store_locked(directory: Path, table: str, path: Path, frame: pd.DataFrame) -> Path | None:
+    if path.is_file() and _verified(path):
+        return path  # another process wrote this very key a moment ago
+    try:
+        sink = pa.BufferOutputStream()
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), sink)
+        data = sink.getvalue().to_pybytes()
+        # as readable as the data beside it; the check first, so a file never stands without one
+        record = {"rows": len(frame), "sha256": hashlib.sha256(data).hexdigest()}
+        atomic.write_bytes(check_path(path), json.dumps(record).encode("utf-8"), mode=0o644)
+        atomic.write_bytes(path, data, mode=0o644)
+    except Exception as error:  # read-only folder, full disk, an odd frame: the dashboard goes on without
+        log.warning("could not write cache file %s: %s", path, error)
+        discard(path)  # a check written without its file (or the reverse) is never left to be trusted
+        return None
+    for old in directory.glob(f"{table}.*.parquet"):
+        if old != path:
+            discard(old)
+    return path
+
+
+def discard(path: Path) -> None:
+    for victim in (path, check_path(path)):
+        try:
+            victim.unlink(missing_ok=True)
+        except OSError:
+            pass

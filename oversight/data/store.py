@@ -1,0 +1,186 @@
+"""DuckDB tables built from the data folder, one per table of the contract."""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from oversight import config, ingest
+from oversight.contract.schema import BOOL, DATE, INT, LOAD_ORDER, TABLES, Table
+from oversight.data import cache
+
+SAMPLE_DATA_DIR = config.SAMPLE_DATA_DIR
+_SQL_TYPES = {INT: "BIGINT", DATE: "DATE", BOOL: "BOOLEAN"}
+
+
+def data_dir() -> Path:
+    """The folder the dashboard reads: ``OVERSIGHT_DATA_DIR`` or the sample data."""
+    return config.data_dir()
+
+
+def table_path(folder: Path, table: Table) -> Path:
+    """The table's file in ``folder``: ``<name>.xlsx``, or ``<name>.csv`` where that is what the office keeps."""
+    for suffix in (".xlsx", ".csv"):
+        candidate = folder / f"{table.name}{suffix}"
+        if candidate.exists():
+            return candidate
+    return folder / table.file_name
+
+
+def fingerprint(folder: Path) -> str:
+    """Changes whenever any table file is replaced or edited, so caches keyed on it are never stale."""
+    digest = hashlib.sha256()
+    for name in LOAD_ORDER:
+        path = table_path(folder, TABLES[name])
+        if path.exists():
+            stat = path.stat()
+            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    return digest.hexdigest()[:16]
+
+
+def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
+    """Every table of the folder, validated against each other; raises ``ValidationError`` with all problems.
+
+    A table whose file (and the files it is checked against) is unchanged since
+    it last validated comes from the Parquet cache in ``<folder>/.cache``.
+    """
+    return _load_folder(Path(folder))
+
+
+def _load_folder(folder: Path, prefer_paths: bool = False) -> dict[str, pd.DataFrame | Path]:
+    """Each table as a frame, or (``prefer_paths``) as the path of its fresh Parquet cache file where one is."""
+    loaded: dict[str, pd.DataFrame | Path] = {}
+    keys: dict[str, str] = {}
+    problems: list[ingest.Problem] = []
+    context = ingest.Context()
+    for name in LOAD_ORDER:
+        table = TABLES[name]
+        path = table_path(folder, table)
+        if not path.exists():
+            problems.append(ingest.Problem(file=path.name, message_key="error.file_missing", params={"table": table.zh}))
+            continue
+        source: pd.DataFrame | Path | None = None
+        key = None
+        if all(dependency in keys for dependency in cache.DEPENDENCIES[name]):
+            key = cache.table_key(name, cache.FileKey.of(path), keys)
+            if prefer_paths and not _needed_as_context(name):
+                source = cache.usable_path(folder, name, key)
+            if source is None:
+                source = cache.load(folder, name, key)
+        if source is None:
+            try:
+                source = ingest.read_table(path, table, context)
+            except ingest.ValidationError as error:
+                problems += error.problems
+                continue
+            if key is not None:
+                cache.store(folder, name, key, source)
+        loaded[name] = source
+        if key is not None:
+            keys[name] = key
+        if name == "units":
+            context.units = ingest.UnitResolver.from_units(source)
+        elif name == "issues":
+            context.issue_ids = frozenset(source["issue_id"])
+    if problems:
+        raise ingest.ValidationError(problems)
+    return loaded
+
+
+def _needed_as_context(name: str) -> bool:
+    # units and issues are what later tables are checked against, so they are read whatever else happens.
+    return name in ("units", "issues")
+
+
+def typed_relation(relation: duckdb.DuckDBPyRelation, table: Table) -> duckdb.DuckDBPyRelation:
+    """The contract's columns cast to their SQL types, built as expressions: no SQL text is assembled."""
+    return relation.select(*(
+        duckdb.ColumnExpression(c.name).cast(duckdb.sqltype(_SQL_TYPES.get(c.kind, "VARCHAR"))).alias(c.name)
+        for c in table.columns))
+
+
+# Every query filters the same way; these macros keep that one definition.
+MACROS = (
+    "create macro quarter_key(day) as year(day) * 10 + quarter(day)",
+    "create macro in_units(unit_id, units) as (len(units) = 0 or list_contains(units, unit_id))",
+    # The same test as quarter_key(day) between q_from and q_to, written as a date range: DuckDB compares the
+    # column with two constants instead of computing a quarter per row (about 15% of the Overview at 1M rows).
+    "create macro in_quarters(day, q_from, q_to) as day >= make_date(q_from // 10, (q_from % 10) * 3 - 2, 1) "
+    "and day < cast(make_date(q_to // 10, (q_to % 10) * 3 - 2, 1) + interval 3 month as date)",
+    # The filter's own days: from the range's first day to its as-of date (the range's end, or the data date
+    # where that is earlier; a year-earlier span keeps the same cut-off). Every count of a span uses this.
+    "create macro in_period(day, period_start, period_end) as day >= period_start and day <= period_end",
+    # Every quarter key from q_from to q_to, so per-quarter queries show quarters without records as zero.
+    "create macro quarters_between(q_from, q_to) as table select (i // 4) * 10 + i % 4 + 1 as quarter_key "
+    "from range((q_from // 10) * 4 + q_from % 10 - 1, (q_to // 10) * 4 + q_to % 10) as t(i)",
+    # A quarter's last day, and that day capped at the as-of date (a quarter still running is shown to date).
+    "create macro quarter_last_day(quarter_key) as cast(make_date(quarter_key // 10, (quarter_key % 10) * 3 - 2, 1) "
+    "+ interval 3 month - interval 1 day as date)",
+    # Rectification, one vocabulary for every query (README, 口径说明): an issue counts as rectified at a day
+    # only if it was rectified on or before it; it is overdue at a day if its deadline passed before that day
+    # and it was not rectified by then, whenever it was raised; its status at a day follows from the same.
+    "create macro rectified_by(status, rectified_date, day) as "
+    "coalesce(status = 'rectified' and rectified_date <= day, false)",
+    "create macro overdue_at(status, rectified_date, due_date, day) as "
+    "coalesce(due_date < day, false) and not rectified_by(status, rectified_date, day)",
+    "create macro status_at(status, rectified_date, day) as case "
+    "when rectified_by(status, rectified_date, day) then 'rectified' "
+    "when status = 'rectified' then 'in_progress' else status end",
+    # The quarters of the range, each with the day its figures run to (its last day, or the as-of date for a
+    # quarter still running) and whether any of it lies on or before the as-of date: a quarter after the data
+    # date has no figures (null, not zero).
+    "create macro quarter_series(q_from, q_to, period_end) as table select quarter_key, quarter_key // 10 as year, "
+    "quarter_key % 10 as quarter, least(quarter_last_day(quarter_key), period_end) as through_day, "
+    "make_date(quarter_key // 10, (quarter_key % 10) * 3 - 2, 1) <= period_end as recorded "
+    "from quarters_between(q_from, q_to)",
+)
+
+# The dates that say what the ledgers cover: every event date, and the day an issue was rectified.
+# (Due dates are deadlines, not records, so they do not move the data date.)
+_RECORD_DATES = (
+    ("meetings", "date"), ("issues", "date_raised"), ("issues", "rectified_date"),
+    ("suggestions", "date_made"), ("reminders", "date"), ("activities", "date"),
+)
+
+
+def _create_coverage(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
+    """One row, built once: the first and last recorded day. Comparisons are made only where the data
+    reaches (a year before the first record is unknown, not zero); statuses are taken at the last day."""
+    relations = [connection.table(table).select(duckdb.ColumnExpression(column).alias("day"))
+                 for table, column in _RECORD_DATES if table in tables]
+    if not relations:
+        connection.execute("create table coverage as select null::date as first_day, null::date as last_day")
+        return
+    union = relations[0]
+    for relation in relations[1:]:
+        union = union.union(relation)
+    union.aggregate("min(day) as first_day, max(day) as last_day").create("coverage")
+
+
+def connect(frames: dict[str, pd.DataFrame | Path]) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with one typed table per frame (or Parquet file), and the shared filter macros."""
+    connection = duckdb.connect(":memory:")
+    for macro in MACROS:
+        connection.execute(macro)
+    for name, source in frames.items():
+        # DuckDB reads a Parquet cache file straight into its own columns: no pandas copy, a fraction of the memory.
+        relation = connection.read_parquet(str(source)) if isinstance(source, Path) else connection.from_df(source)
+        typed_relation(relation, TABLES[name]).create(name)
+    _create_coverage(connection, set(frames))
+    return connection
+
+
+def open_folder(folder: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """The folder's tables in DuckDB; fresh Parquet cache files are loaded by DuckDB itself."""
+    folder = Path(folder or data_dir())
+    sources = _load_folder(folder, prefer_paths=True)
+    try:
+        return connect(sources)
+    except duckdb.Error:
+        # A cache file went bad between the check and the read: drop those and parse the spreadsheets.
+        for source in sources.values():
+            if isinstance(source, Path):
+                cache.discard(source)
+        return connect(_load_folder(folder))

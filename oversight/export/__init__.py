@@ -1,0 +1,277 @@
+"""Per-chart downloads: the screen's figure as PNG/SVG, plus (re-exported) its data and file names.
+
+Images come from kaleido driving Debian's Chromium. Starting Chromium costs
+about 2–3 s, a render after that about 0.3 s, so one kaleido server runs per
+process, started on first use and shared by every session; kaleido's server
+is a single queue, so calls are serialised with a lock.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+
+from oversight import charts, config
+from oversight.charts.style import FONT_FAMILY, left_margin_for
+from oversight.core import i18n, safe_text
+from oversight.export import marking as marking_style
+from oversight.export.data_files import (  # noqa: F401  (the UI's one import)
+    chart_data_table,
+    table_csv_bytes,
+    table_xlsx_bytes,
+)
+from oversight.export.marking import NO_MARKING, Marking
+from oversight.export.names import (  # noqa: F401
+    EXPORT_HEIGHT,
+    EXPORT_SCALE,
+    EXPORT_WIDTH,
+    ExportContext,
+    plotly_config,
+    safe_file_name,
+)
+
+# The subtitle takes a line under the title; the legend, on the line below, moves down by as much.
+_SUBTITLE_LINE_PX = 30
+# Images inside the briefing's documents are rendered at the size they are placed, so that the charts'
+# smallest text (13 px) prints at 10 pt or more: 580 logical px across 16 cm of A4 is 0.78 pt per px,
+# and on a 16:9 slide the picture is placed 8.2 in or more wide (10 pt when the slide is printed on A4).
+DOCUMENT_WIDTH = 580
+# 360 px is 9.9 cm on A4: two charts with captions to a page; taller would shrink the text when fitted to a slide.
+DOCUMENT_MIN_HEIGHT, DOCUMENT_MAX_HEIGHT = 360, 440
+_DOCUMENT_TOP_MARGIN = 50  # no title in a document's picture (the slide or caption says it): the legend's line only
+# Kaleido renders this many figures at once (one browser tab each); two cores make more pointless.
+RENDER_TABS = 2
+
+# The server sends these headers with every request; its per-call kopts are ignored and warn, so keep them empty.
+pio.defaults.headers = {}
+
+_render_lock = threading.Lock()
+
+
+class ImageRendererMissing(RuntimeError):
+    """No Chromium to render images with; ``message(lang)`` tells the user how to install one."""
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail or "no Chromium browser found for image export")
+
+    def message(self, lang: str) -> str:
+        return i18n.t("export.error.no_browser", lang)
+
+
+def find_browser() -> str | None:
+    """The Chromium kaleido would start (``BROWSER_PATH`` first, then the PATH), if it really is there."""
+    # choreographer is kaleido's own browser finder: asking it means we agree with what kaleido will launch.
+    from choreographer.browsers.chromium import Chromium
+
+    path = Chromium.find_browser(skip_local=False)
+    if path and Path(path).is_file() and os.access(path, os.X_OK):
+        return str(path)
+    return None
+
+
+def require_browser() -> str:
+    path = find_browser()
+    if path is None:
+        raise ImageRendererMissing(f"BROWSER_PATH={config.setting('BROWSER_PATH', '')!r}, no chromium on PATH")
+    return path
+
+
+def _ensure_server() -> None:
+    """Start kaleido's process-wide server, or restart it if its thread has died (a crashed browser)."""
+    import kaleido
+
+    server = kaleido._global_server  # noqa: SLF001 — the only way to see whether the server thread still lives
+    thread = getattr(server, "_thread", None)
+    if server.is_running() and thread is not None and not thread.is_alive():
+        kaleido.stop_sync_server(silence_warnings=True)
+    if not server.is_running():
+        # mathjax=False: no formulas in our charts, and the default would fetch MathJax from a CDN.
+        kaleido.start_sync_server(n=RENDER_TABS, mathjax=False, silence_warnings=True)
+
+
+def export_size(figure: go.Figure) -> tuple[int, int]:
+    """Logical width and height: a 16:9 slide, taller only where the figure itself needs more room."""
+    own_height = figure.layout.height or 0
+    return EXPORT_WIDTH, max(EXPORT_HEIGHT, int(own_height))
+
+
+def render_image(figure: go.Figure, image_format: str = "png", scale: float = EXPORT_SCALE) -> bytes:
+    """The figure as PNG or SVG bytes, at the export size; raises ``ImageRendererMissing`` without Chromium."""
+    # Checked on every call, not just at server start: a server whose browser cannot start would hang the queue.
+    require_browser()
+    width, height = export_size(figure)
+    with _render_lock:
+        _ensure_server()
+        return pio.to_image(figure, format=image_format, width=width, height=height, scale=scale)
+
+
+def figure_png(figure: go.Figure) -> bytes:
+    return render_image(figure, "png")
+
+
+def render_pngs(figures: Sequence[tuple[go.Figure, tuple[int, int]]], scale: float = EXPORT_SCALE) -> list[bytes]:
+    """Several figures (each with its logical width and height) as PNGs, rendered side by side in kaleido's tabs."""
+    if not figures:
+        return []
+    import kaleido
+
+    require_browser()
+    with tempfile.TemporaryDirectory(prefix="oversight-png-") as folder, _render_lock:
+        _ensure_server()
+        paths = [Path(folder, f"{number}.png") for number in range(len(figures))]
+        kaleido.write_fig_from_object_sync(
+            [{"fig": figure, "path": path, "opts": {"format": "png", "width": width, "height": height, "scale": scale}}
+             for (figure, (width, height)), path in zip(figures, paths)], cancel_on_error=True)
+        return [path.read_bytes() for path in paths]
+
+
+def figure_svg(figure: go.Figure) -> bytes:
+    # SVG is vector: scale would only change the declared size, so keep it at logical pixels.
+    return render_image(figure, "svg", scale=1)
+
+
+def _margin(figure: go.Figure, side: str, default: int) -> int:
+    own = getattr(figure.layout.margin, side)
+    template = figure.layout.template.layout.margin if figure.layout.template else None
+    return int(own if own is not None else (getattr(template, side, None) if template else None) or default)
+
+
+def with_subtitle(figure: go.Figure, text: str, marking: Marking = NO_MARKING) -> go.Figure:
+    """A copy of the figure with ``text`` as a subtitle under the title, and the marking and watermark;
+    the screen's figure is not touched."""
+    copied = go.Figure(figure)  # a deep copy: layout changes below stay on the copy
+    copied.update_layout(
+        title=dict(subtitle=dict(text=safe_text.plotly(text), font=dict(size=13, color="#52606D"))),
+        margin=dict(t=_margin(copied, "t", 80) + _SUBTITLE_LINE_PX),
+    )
+    return add_marking(copied, marking, export_size(copied))
+
+
+def document_size(figure: go.Figure) -> tuple[int, int]:
+    """The logical size of a figure's picture in the documents (``document_figure`` sets it on the figure)."""
+    return int(figure.layout.width), int(figure.layout.height)
+
+
+_LABEL_LINE_CHARS = 30  # an English unit name wraps to two lines of about this many characters
+_LABEL_MARGIN_SHARE = 0.45  # of the picture's width, at most, for the category labels beside horizontal bars
+
+
+def _wrap(label: str) -> str:
+    """A long Latin label on two lines at a space (``<br>``); Chinese names are short enough as they are."""
+    if len(label) <= _LABEL_LINE_CHARS or " " not in label:
+        return label
+    words, first = label.split(" "), ""
+    while words and len(first) + len(words[0]) + 1 <= max(len(label) // 2 + 4, _LABEL_LINE_CHARS // 2):
+        first = f"{first} {words.pop(0)}".strip()
+    return f"{first}<br>{' '.join(words)}" if first and words else label
+
+
+def _wrap_category_labels(figure: go.Figure) -> bool:
+    """Wrap long labels on the y axis (units beside bars, heatmap rows); True if any now takes two lines."""
+    wrapped = False
+    lines: list[str] = []
+    for trace in figure.data:
+        horizontal = trace.type == "heatmap" or (trace.type == "bar" and trace.orientation == "h")
+        if not horizontal or trace.y is None:
+            continue
+        labels = [_wrap(str(label)) for label in trace.y]
+        wrapped = wrapped or any("<br>" in label for label in labels)
+        trace.y = labels
+        lines += [line for label in labels for line in label.split("<br>")]
+    if lines:
+        margin = min(left_margin_for(lines), int(DOCUMENT_WIDTH * _LABEL_MARGIN_SHARE))
+        figure.update_layout(margin=dict(l=margin))
+    return wrapped
+
+
+def document_figure(figure: go.Figure, marking: Marking = NO_MARKING) -> go.Figure:
+    """A copy for a slide or a report page, at the size it is placed (``document_size``): no title inside
+    the picture (the slide's title or the caption gives it), the top margin the legend needs, long unit
+    names on two lines, and the marking and watermark."""
+    copied = go.Figure(figure)
+    top = max(_DOCUMENT_TOP_MARGIN, _margin(copied, "t", 90) - 40)
+    copied.update_layout(title=dict(text=""), margin=dict(t=top))
+    # a bar's value keeps the charts' text size rather than shrinking to the (thinner) bar
+    copied.update_traces(constraintext="none", selector=dict(type="bar"))
+    # the builders size their height for the 1280 px screen: a picture half as wide needs about 0.8 of it,
+    # and names on two lines need the most height a slide allows
+    height = DOCUMENT_MAX_HEIGHT if _wrap_category_labels(copied) else int((copied.layout.height or 0) * 0.8)
+    copied.update_layout(width=DOCUMENT_WIDTH, height=min(DOCUMENT_MAX_HEIGHT, max(DOCUMENT_MIN_HEIGHT, height)))
+    return add_marking(copied, marking, document_size(copied))
+
+
+# One copy of the watermark per tile of about this size (px) of the plot: a crop of any part still carries one.
+_WATERMARK_TILE = (340, 230)
+
+
+def _watermark_spots(figure: go.Figure, size: tuple[int, int]) -> list[tuple[float, float]]:
+    width, height = size
+    plot_width = width - _margin(figure, "l", 70) - _margin(figure, "r", 30)
+    plot_height = height - _margin(figure, "t", 90) - _margin(figure, "b", 60)
+    columns, rows = max(1, plot_width // _WATERMARK_TILE[0]), max(1, plot_height // _WATERMARK_TILE[1])
+    return [((column + 0.5) / columns, (row + 0.5) / rows) for column in range(columns) for row in range(rows)]
+
+
+def add_marking(figure: go.Figure, marking: Marking, size: tuple[int, int]) -> go.Figure:
+    """The marking in the bottom-right corner and a light diagonal watermark over the plot (in place)."""
+    if marking.label:
+        _, height = size
+        top, bottom = _margin(figure, "t", 90), _margin(figure, "b", 60)
+        plot_height = max(height - top - bottom, 1)
+        figure.add_annotation(
+            text=marking.label, xref="paper", yref="paper", x=1, xanchor="right", y=-(bottom - 4) / plot_height,
+            yanchor="bottom", showarrow=False, font=dict(family=FONT_FAMILY, size=13,
+                                                         color="#" + marking_style.hex_colour(marking_style.MARKING_RGB)))
+    if marking.watermark:
+        colour = marking_style.css_rgba(marking_style.WATERMARK_RGB, marking_style.WATERMARK_OPACITY + 0.1)
+        for x, y in _watermark_spots(figure, size):
+            figure.add_annotation(text=marking.watermark, xref="paper", yref="paper", x=x, y=y, showarrow=False,
+                                  textangle=-25, font=dict(family=FONT_FAMILY, size=18, color=colour))
+    return figure
+
+
+@dataclass(frozen=True)
+class ChartDownload:
+    """One download of a chart card: its file name, MIME type, and a callable that makes the bytes on demand."""
+
+    kind: str  # "png", "svg", "csv", "xlsx"
+    file_name: str
+    mime: str
+    make: Callable[[], bytes]
+    needs_browser: bool  # images need Chromium; the data downloads never do
+
+
+_MIME = {"png": "image/png", "svg": "image/svg+xml", "csv": "text/csv",
+         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def chart_downloads(spec: charts.ChartSpec, frame: pd.DataFrame, figure: go.Figure,
+                    context: ExportContext) -> list[ChartDownload]:
+    """PNG, SVG, CSV and XLSX of one chart as the card shows it; nothing is rendered until ``make()`` is called."""
+    title = spec.title(context.lang)
+    stem = context.chart_file_stem(spec.key, title)
+    # built on the first click, not on every rerun of the page that shows the buttons
+    exported = functools.cache(lambda: with_subtitle(figure, context.subtitle(), context.marking))
+    table = functools.cache(lambda: chart_data_table(frame, context.lang, spec.key))
+    makers: dict[str, Callable[[], bytes]] = {
+        "png": lambda: figure_png(exported()),
+        "svg": lambda: figure_svg(exported()),
+        "csv": lambda: table_csv_bytes(table()),
+        "xlsx": lambda: table_xlsx_bytes(table(), title),
+    }
+    return [ChartDownload(kind, f"{stem}.{kind}", _MIME[kind], make, kind in ("png", "svg"))
+            for kind, make in makers.items()]
+
+
+def chart_plotly_config(spec: charts.ChartSpec, figure: go.Figure, context: ExportContext) -> dict[str, object]:
+    """The ``config=`` for ``st.plotly_chart``: the modebar's PNG gets our file name, size and scale."""
+    width, height = export_size(figure)
+    return plotly_config(context.chart_file_stem(spec.key, spec.title(context.lang)), width, height)

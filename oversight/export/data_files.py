@@ -1,0 +1,132 @@
+"""A chart's data as the office reads it: human headers, labels instead of codes, CSV with BOM and XLSX.
+
+Every text cell that a spreadsheet would run as a formula (``=``, ``+``,
+``-``, ``@``, tab, CR at the start) is neutralised: unit names and issue
+descriptions come from ledgers anyone can edit.
+"""
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+
+import pandas as pd
+import xlsxwriter
+
+from oversight.contract.schema import (
+    CATEGORIES,
+    ISSUE_SOURCES,
+    ISSUE_STATUSES,
+    REMINDER_FORMS,
+    SUGGESTION_STATUSES,
+)
+from oversight.core import i18n
+from oversight.data.filters import Quarter
+from oversight.ingest.workbook import neutralise_formula
+from oversight.present.kpis import round_half_up
+
+# Columns that hold enumeration codes, and the contract's labels for them.
+_CODE_COLUMNS = {"category": CATEGORIES, "form": REMINDER_FORMS, "status": ISSUE_STATUSES, "source": ISSUE_SOURCES,
+                 "suggestion_status": SUGGESTION_STATUSES, "suggestion_category": CATEGORIES}
+# A column name means different things in different charts: a suggestion's status is its adoption, not a
+# rectification; its category is the suggestion's. Renamed per chart so header and labels are the right ones.
+_CHART_COLUMNS = {
+    "suggestions_by_status": {"status": "suggestion_status"},
+    "suggestions_by_category": {"category": "suggestion_category"},
+}
+# Identifiers for the machine, not the reader; the unit's name and the quarter's label are kept instead.
+_INTERNAL_COLUMNS = ("unit_id", "quarter_key", "ordinal", "short_name_en", "through_day", "comparable")
+_SHEET_FORBIDDEN = str.maketrans({c: "" for c in "[]:*?/\\"})
+
+
+def _header(column: str, lang: str) -> str:
+    key = f"export.column.{column}"
+    # A column a later chart adds without a translation keeps its own name rather than breaking the download.
+    return i18n.t(key, lang) if key in i18n.catalog(i18n.normalise_language(lang)) else column
+
+
+def _with_chart_columns(frame: pd.DataFrame, chart_key: str | None) -> pd.DataFrame:
+    if chart_key == "meeting_shares_by_quarter":  # the chart draws shares: the table gives them beside the counts
+        from oversight.charts.catalog import with_meeting_shares
+
+        frame = with_meeting_shares(frame)
+    table = frame.rename(columns=_CHART_COLUMNS.get(chart_key or "", {}))
+    if "quarter_key" in table and not {"year", "quarter"} <= set(table.columns):  # the heatmap's long form
+        table = table.assign(year=table["quarter_key"] // 10, quarter=table["quarter_key"] % 10)
+    return table
+
+
+def chart_data_table(frame: pd.DataFrame, lang: str, chart_key: str | None = None) -> pd.DataFrame:
+    """The query's frame as a reader's table: one unit-name column, quarter labels, code labels, headers translated.
+
+    ``chart_key`` (a ``ChartSpec.key``) says what ambiguous columns mean in that chart.
+    """
+    lang = i18n.normalise_language(lang)
+    table = _with_chart_columns(frame, chart_key)
+    table = table.drop(columns=[c for c in _INTERNAL_COLUMNS if c in table])
+    own_name, other_name = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
+    if own_name in table:
+        table = table.drop(columns=[c for c in (other_name,) if c in table]).rename(columns={own_name: "unit"})
+        table.insert(0, "unit", table.pop("unit"))
+    if {"year", "quarter"} <= set(table.columns):
+        labels = [str(Quarter(int(y), int(q))) for y, q in zip(table["year"], table["quarter"])]
+        table = table.drop(columns=["year", "quarter"])
+        table.insert(1 if "unit" in table else 0, "quarter", labels)  # the heatmap reads unit, then quarter
+    for column, choices in _CODE_COLUMNS.items():
+        if column in table:
+            table[column] = [None if pd.isna(code) else i18n.choice_label(choices, code, lang) for code in table[column]]
+    if "link" in table:
+        table["link"] = [i18n.t(f"link.{code}", lang) for code in table["link"]]
+    for column in table.columns:
+        if pd.api.types.is_float_dtype(table[column]):  # rounded as the charts and the KPI cards round
+            table[column] = [None if pd.isna(v) else float(round_half_up(v, 1)) for v in table[column]]
+    return table.rename(columns={column: _header(column, lang) for column in table.columns})
+
+
+def _neutralised(table: pd.DataFrame) -> pd.DataFrame:
+    safe = table.rename(columns={c: neutralise_formula(str(c)) for c in table.columns})
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(neutralise_formula)
+    return safe
+
+
+def table_csv_bytes(table: pd.DataFrame) -> bytes:
+    """UTF-8 with a byte-order mark, which is what makes Excel on Windows read Chinese correctly."""
+    return _neutralised(table).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+
+
+def _sheet_name(title: str) -> str:
+    return (title.translate(_SHEET_FORBIDDEN).strip("'") or "Sheet1")[:31]
+
+
+def table_xlsx_bytes(table: pd.DataFrame, sheet_title: str = "data") -> bytes:
+    """The table as one sheet; text is always written as text, so no cell can become a formula."""
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+                                        "strings_to_numbers": False, "remove_timezone": True})
+    # A fixed creation time: the same data gives the same bytes.
+    book.set_properties({"title": sheet_title, "created": datetime(2021, 1, 1)})
+    sheet = book.add_worksheet(_sheet_name(sheet_title))
+    header_format = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    for position, column in enumerate(table.columns):
+        header = str(neutralise_formula(str(column)))
+        sheet.write_string(0, position, header, header_format)
+        longest = max([len(header), *(len(str(v)) for v in table[column].head(200))])
+        sheet.set_column(position, position, min(60, max(10, longest * 2 if not str(column).isascii() else longest + 2)))
+    for row_number, row in enumerate(table.itertuples(index=False), start=1):
+        for position, value in enumerate(row):
+            if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+                continue
+            if isinstance(value, (datetime, date, pd.Timestamp)):
+                moment = pd.Timestamp(value).to_pydatetime()
+                sheet.write_datetime(row_number, position, moment, date_format)
+            elif isinstance(value, bool):
+                sheet.write_boolean(row_number, position, value)
+            elif isinstance(value, (int, float)) or pd.api.types.is_number(value):
+                sheet.write_number(row_number, position, float(value))
+            else:
+                sheet.write_string(row_number, position, str(neutralise_formula(str(value))))
+    sheet.freeze_panes(1, 0)
+    book.close()
+    return buffer.getvalue()

@@ -1,0 +1,124 @@
+"""What an export says about itself: file names, the subtitle line, and the modebar's download options.
+
+A leader forwards these files; the name alone should say which chart it is
+and which units and quarters it covers, and open on any Windows desktop.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Mapping
+
+import pandas as pd
+
+from oversight.core import i18n
+from oversight.data.filters import Filter
+from oversight.export.marking import NO_MARKING, Marking
+
+# Characters Windows forbids in file names, plus control characters.
+_FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+_SPACES = re.compile(r"\s+")
+# Punctuation a unit's or chart's name may carry that makes a file name awkward to type, quote or sort.
+_NAME_PUNCTUATION = re.compile(r"[,，、;；'‘’“”()（）\[\]【】]")
+_MAX_STEM = 120  # leaves room for a folder path within Windows' 260-character limit
+# A 16:9 slide at 1280×720 logical pixels, rendered at 2× for sharp projection; the modebar uses the same.
+EXPORT_WIDTH = 1280
+EXPORT_HEIGHT = 720
+EXPORT_SCALE = 2
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+
+
+def safe_file_name(stem: str) -> str:
+    """A file name stem (no extension) made safe for Windows and every other file system; spaces become ``_``."""
+    cleaned = _SPACES.sub("_", _FORBIDDEN.sub("", stem)).strip("._ ")
+    cleaned = cleaned[:_MAX_STEM].rstrip("._ ") or "export"
+    # Windows also refuses names ending in a dot or space (stripped above) and device names such as CON.
+    return f"{cleaned}_" if cleaned.upper() in _RESERVED else cleaned
+
+
+def period_code(filter_: Filter) -> str:
+    """``2020Q1-2020Q4``, or ``2020Q3`` for a single quarter: short, sortable, the same in both languages."""
+    return str(filter_.start) if filter_.start == filter_.end else f"{filter_.start}-{filter_.end}"
+
+
+def is_whole_year(filter_: Filter) -> bool:
+    return filter_.start.year == filter_.end.year and filter_.start.quarter == 1 and filter_.end.quarter == 4
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """The filter, language and data date an export is made for, with the unit names to describe it."""
+
+    lang: str
+    filter: Filter
+    unit_names: Mapping[str, str] = field(default_factory=dict)  # unit id → name in ``lang``
+    data_date: date | None = None
+    unit_count: int = 0  # how many units "all units" means
+    marking: Marking = NO_MARKING  # the confidentiality marking and the viewer's watermark every export carries
+
+    @classmethod
+    def build(cls, lang: str, filter_: Filter, units: pd.DataFrame, data_date: date | None,
+              marking: Marking = NO_MARKING) -> "ExportContext":
+        """From the ``units`` query's frame, as the pages and the briefing already hold it."""
+        name_column = "name_zh" if i18n.normalise_language(lang) == "zh" else "name_en"
+        names = dict(zip(units["unit_id"], units[name_column]))
+        return cls(i18n.normalise_language(lang), filter_, names, data_date, len(names), marking)
+
+    def t(self, key: str, **params: object) -> str:
+        return i18n.t(key, self.lang, **params)
+
+    @property
+    def selected_names(self) -> list[str]:
+        return [self.unit_names.get(unit, unit) for unit in self.filter.units]
+
+    def scope(self) -> str:
+        """``全部9家综合监督单位`` or the selected units' names."""
+        if not self.filter.units:
+            return self.t("export.scope.all_units", count=self.unit_count or len(self.unit_names))
+        return self.t("export.scope.separator").join(self.selected_names)
+
+    def period(self) -> str:
+        return i18n.period_label(self.filter.start, self.filter.end, self.lang)
+
+    def data_date_text(self) -> str:
+        return self.data_date.isoformat() if self.data_date else "—"
+
+    def subtitle(self) -> str:
+        """The line under an exported chart's title: who, when, and how fresh the data is."""
+        text = self.t("export.subtitle", scope=self.scope(), period=self.period(), data_date=self.data_date_text())
+        return text[:1].upper() + text[1:]  # "all 9 units …" starts a line here: capitalise it (no effect on Chinese)
+
+    def _scope_code(self) -> str:
+        if not self.filter.units:
+            return ""
+        if len(self.filter.units) == 1:
+            return self.selected_names[0]
+        return self.t("export.file.units_count", count=len(self.filter.units))
+
+    def file_stem(self, what: str) -> str:
+        """``问题与建议_按单位_2020Q1-2020Q4``: what it is, whose, which quarters; no extension."""
+        parts = [_NAME_PUNCTUATION.sub("", part) for part in (what, self._scope_code(), period_code(self.filter))]
+        return safe_file_name("_".join(part for part in parts if part))
+
+    def chart_file_stem(self, chart_key: str, chart_title: str) -> str:
+        key = f"export.file.{chart_key}"
+        # A chart added later without its own short name still gets a readable one: its title.
+        what = self.t(key) if key in i18n.catalog(self.lang) else chart_title
+        return self.file_stem(what)
+
+    def chart_file_name(self, chart_key: str, chart_title: str, extension: str) -> str:
+        return f"{self.chart_file_stem(chart_key, chart_title)}.{extension}"
+
+
+# The modebar's camera saves a picture in the browser, past the marking, the watermark and the audit log:
+# images leave through the chart's 下载 menu only.
+MODEBAR_WITHOUT_CAMERA = ["toImage"]
+
+
+def plotly_config(file_stem: str, width: int | None = None, height: int | None = None) -> dict[str, object]:
+    """``st.plotly_chart(config=...)``: no camera (see ``MODEBAR_WITHOUT_CAMERA``); the other modebar tools stay.
+
+    ``file_stem``, ``width`` and ``height`` are kept for the signature's callers; the PNG button uses the same.
+    """
+    return {"displaylogo": False, "modeBarButtonsToRemove": list(MODEBAR_WITHOUT_CAMERA)}

@@ -1,0 +1,78 @@
+"""Write a contract table as the office's own kind of workbook: Chinese headers, labels and real dates."""
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import xlsxwriter
+
+from oversight.contract.schema import BOOL, DATE, ENUM, UNIT, Table
+from oversight.core import atomic
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_formula(value: object) -> object:
+    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def to_office_values(table: Table, frame: pd.DataFrame, units: pd.DataFrame | None) -> pd.DataFrame:
+    """Codes → Chinese labels, unit ids → Chinese names, booleans → 是/否: how clerks write them."""
+    names = dict(zip(units["unit_id"], units["name_zh"])) if units is not None else {}
+    office = pd.DataFrame(index=frame.index)
+    for column in table.columns:
+        values = frame[column.name].astype(object)
+        if column.kind == ENUM:
+            values = values.map(lambda v, c=column: c.choices.get(v, v) if v is not None else None)
+        elif column.kind == UNIT:
+            values = values.map(lambda v: names.get(v, v) if v is not None else None)
+        elif column.kind == BOOL:
+            values = values.map(lambda v: None if v is None or v != v else ("是" if v else "否"))
+        office[column.zh] = values
+    return office
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write beside the target, then rename: a reader sees the old file or the new one, never half of one."""
+    atomic.write_bytes(path, data)
+
+
+def table_xlsx_bytes(table: Table, frame: pd.DataFrame, units: pd.DataFrame | None = None,
+                     created: datetime | None = None) -> bytes:
+    """The table as an .xlsx file's bytes; ``created`` fixes the timestamp so output is reproducible."""
+    import io
+
+    office = to_office_values(table, frame, units)
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "remove_timezone": True, "strings_to_formulas": False})
+    book.set_properties({"title": table.zh, "created": created or datetime(2021, 1, 1)})
+    sheet = book.add_worksheet(table.zh)
+    header_format = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
+    date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    for position, column in enumerate(table.columns):
+        sheet.write_string(0, position, column.zh, header_format)
+        width = 12 if column.kind in (DATE, BOOL, ENUM) else 16
+        sheet.set_column(position, position, max(width, len(column.zh) * 2 + 2))
+    for row_number, row in enumerate(office.itertuples(index=False), start=1):
+        for position, (column, value) in enumerate(zip(table.columns, row)):
+            if value is None or (isinstance(value, float) and value != value):
+                continue
+            if column.kind == DATE:
+                moment = value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time())
+                sheet.write_datetime(row_number, position, moment, date_format)
+            elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                sheet.write_number(row_number, position, value)
+            else:
+                sheet.write_string(row_number, position, str(neutralise_formula(value)))
+    sheet.freeze_panes(1, 0)
+    book.close()
+    return buffer.getvalue()
+
+
+def write_table(path: Path, table: Table, frame: pd.DataFrame, units: pd.DataFrame | None = None,
+                created: datetime | None = None) -> None:
+    atomic_write_bytes(path, table_xlsx_bytes(table, frame, units, created))

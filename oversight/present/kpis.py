@@ -1,0 +1,224 @@
+"""The key-figure cards: values and their change against the same span a year earlier (同比),
+and on the meeting page also against the span just before (环比).
+
+A comparison is made only where the data covers the earlier span (``DataSpan.year_earlier``): the callers
+pass ``None`` for it otherwise, and the card says 无可比数据 instead of a change against zeros that are
+really unknowns. Counts show the absolute change beside the percentage (``+5个（+45.5%）``), and only the
+absolute change from zero (``+6个``); shares show percentage points. Every figure rounds half up
+(``oversight.numbers``). Each card's help text is its one-line definition from README's 口径说明.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Mapping
+
+from oversight.core import i18n
+from oversight.core.numbers import (  # noqa: F401 (re-exported)
+    is_missing,
+    percent_change,
+    rate,
+    round_half_up,
+    signed,
+)
+
+_DELTA_COLOURS = ("normal", "inverse", "off")
+
+
+@dataclass(frozen=True)
+class Kpi:
+    key: str
+    label: str
+    value: float | None
+    display: str
+    delta: str | None  # the change, or 无可比数据 / "no comparable data" (then delta_arrow is "off")
+    delta_color: str  # "normal": up is good; "inverse": down is good (fewer meetings); "off": neither
+    help: str
+    secondary: str | None = None  # a second comparison shown under the card (环比)
+    delta_arrow: str = "auto"  # "off" where the delta is no change or no comparison
+    basis: str | None = None  # what the delta compares with, written beside it (同比 / YoY)
+
+    def __post_init__(self) -> None:
+        assert self.delta_color in _DELTA_COLOURS, self.delta_color
+
+
+def format_number(value: float | None, unit_key: str, lang: str, digits: int = 0) -> str:
+    if is_missing(value):
+        return "—"
+    return i18n.t(unit_key, lang, value=f"{round_half_up(value, digits):,}")  # type: ignore[arg-type]
+
+
+def count_change(now: float, before: float, unit_key: str, lang: str, digits: int = 0) -> str:
+    """``+5个（+45.5%）``; from zero only ``+6个``; ``-109次（-32.0%）``; no change: 持平."""
+    difference = round_half_up(now - before, digits)
+    if difference == 0:
+        return i18n.t("kpi.unchanged", lang)
+    absolute = ("+" if difference > 0 else "-") + i18n.t(unit_key, lang, value=f"{abs(difference):,}")
+    percent = signed(percent_change(now, before), 1, "%")
+    return absolute if percent is None else i18n.t("kpi.change_both", lang, absolute=absolute, percent=percent)
+
+
+def _points(lang: str) -> str:
+    return i18n.t("kpi.points", lang)
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The figures of the span in view and of the span a year earlier (``None``: not covered by the data)."""
+
+    current: Mapping[str, float]
+    previous_year: Mapping[str, float] | None
+    previous_year_label: str
+    lang: str
+
+    def _help(self, key: str) -> str:
+        definition = i18n.t(f"kpi.def.{key}", self.lang)
+        basis = (i18n.t("kpi.help", self.lang, period=self.previous_year_label) if self.previous_year is not None
+                 else i18n.t("kpi.help_none", self.lang, period=self.previous_year_label))
+        return i18n.t("kpi.help_line", self.lang, definition=definition, basis=basis)
+
+    def _card(self, key: str, now: float | None, display: str, delta: str | None, colour: str) -> Kpi:
+        # no change to show: the earlier span is not covered by the data, or gives no figure (a rate of nothing)
+        if delta is None:
+            return Kpi(key, i18n.t(f"kpi.{key}", self.lang), now, display, i18n.t("kpi.no_comparison", self.lang),
+                       "off", self._help(key), delta_arrow="off")
+        unchanged = not delta.startswith(("+", "-"))  # signed() and count_change() put a sign on every change
+        return Kpi(key, i18n.t(f"kpi.{key}", self.lang), now, display, delta, "off" if unchanged else colour,
+                   self._help(key), delta_arrow="off" if unchanged else "auto", basis=i18n.t("kpi.basis_yoy", self.lang))
+
+    def count(self, key: str, column: str, unit_key: str, colour: str = "off", digits: int = 0) -> Kpi:
+        now = self.current[column]
+        delta = None
+        if self.previous_year is not None and not is_missing(now) and not is_missing(self.previous_year[column]):
+            delta = count_change(now, self.previous_year[column], unit_key, self.lang, digits)
+        return self._card(key, now, format_number(now, unit_key, self.lang, digits), delta, colour)
+
+    def share(self, key: str, part: str, whole: str, colour: str = "normal") -> Kpi:
+        now = rate(self.current[part], self.current[whole])
+        delta = None
+        if self.previous_year is not None:
+            before = rate(self.previous_year[part], self.previous_year[whole])
+            if now is not None and before is not None:
+                delta = signed(now - before, 1, _points(self.lang))
+        return self._card(key, now, format_number(now, "unit.percent", self.lang, 1), delta, colour)
+
+    def average(self, key: str, column: str, unit_key: str, colour: str = "off", digits: int = 0) -> Kpi:
+        now = self.current[column]
+        delta = None
+        if self.previous_year is not None and not is_missing(now) and not is_missing(self.previous_year[column]):
+            # the card shows whole units (a card is narrow); the change keeps one decimal
+            delta = signed(now - self.previous_year[column], 1, i18n.t(unit_key, self.lang, value=""))
+        return self._card(key, now, format_number(now, unit_key, self.lang, digits), delta, colour)
+
+
+def overview_kpis(current: Mapping[str, float], previous: Mapping[str, float] | None, lang: str,
+                  previous_period: str) -> list[Kpi]:
+    """The six Overview cards from one ``kpi_totals`` row and the row of the year before (None: not comparable)."""
+    compare = Comparison(current, previous, previous_period, lang)
+    return [
+        compare.count("units", "units_consulted", "unit.units"),
+        compare.count("issues", "issues", "unit.count"),
+        compare.count("suggestions", "suggestions", "unit.items"),
+        compare.count("special_studies", "special_studies", "unit.times", "normal"),
+        compare.share("rectification_rate", "issues_rectified", "issues"),
+        compare.count("meetings", "meetings", "unit.meetings", "inverse"),
+    ]
+
+
+def span_change_line(current: Mapping[str, float], previous_span: Mapping[str, float] | None, lang: str,
+                     previous_span_label: str) -> str:
+    """The 环比 line under the meetings card: the change against the span just before, or 无可比数据."""
+    if previous_span is None:
+        delta = i18n.t("kpi.no_comparison", lang)
+    else:
+        delta = count_change(current["meetings"], previous_span["meetings"], "unit.meetings", lang)
+    return i18n.t("kpi.delta_span", lang, delta=delta, period=previous_span_label)
+
+
+def meeting_kpis(current: Mapping[str, float], previous_year: Mapping[str, float] | None,
+                 previous_span: Mapping[str, float] | None, lang: str, previous_year_label: str,
+                 previous_span_label: str | None) -> list[Kpi]:
+    """The meeting-supervision cards (``meeting_totals`` rows): fewer, shorter, merged, reviewed, attended.
+
+    ``previous_span_label`` None: the span before is the year before (a whole year), so no 环比 line repeats 同比.
+    """
+    compare = Comparison(current, previous_year, previous_year_label, lang)
+    meetings = compare.count("meetings", "meetings", "unit.meetings", "inverse")
+    if previous_span_label is not None:
+        # one short line under the card (it must not wrap); which span it is goes into the card's help
+        meetings = replace(meetings, secondary=span_change_line(current, previous_span, lang, previous_span_label),
+                           help=meetings.help + i18n.t("kpi.help_span", lang, period=previous_span_label))
+    hours = {**current, "total_hours": current["total_minutes"] / 60}
+    hours_before = None if previous_year is None else {**previous_year,
+                                                       "total_hours": previous_year["total_minutes"] / 60}
+    return [
+        meetings,
+        compare.average("avg_duration", "avg_duration_min", "unit.minutes", "inverse"),
+        Comparison(hours, hours_before, previous_year_label, lang).count("total_hours", "total_hours", "unit.hours",
+                                                                         "inverse"),
+        compare.share("merged_share", "merged", "meetings"),
+        compare.share("prereviewed_share", "prereviewed", "meetings"),
+        compare.share("attended_share", "attended", "meetings"),
+    ]
+
+
+def issue_kpis(current: Mapping[str, float], previous_year: Mapping[str, float] | None, lang: str,
+               previous_year_label: str) -> list[Kpi]:
+    """Issues and rectification (``rectification_summary`` rows), in the office's vocabulary (口径说明)."""
+    compare = Comparison(current, previous_year, previous_year_label, lang)
+    return [
+        compare.count("issues", "issues", "unit.count"),
+        compare.count("due", "due", "unit.count"),
+        compare.count("rectified", "rectified", "unit.count", "normal"),
+        compare.share("rectification_rate", "rectified", "issues"),
+        compare.share("on_time_rate", "on_time", "due"),
+        compare.count("late", "late", "unit.count", "inverse"),
+        compare.count("overdue", "overdue", "unit.count", "inverse"),
+        compare.count("not_yet_due", "not_yet_due", "unit.count"),
+        compare.average("median_days_to_rectify", "median_days_to_rectify", "unit.days", "inverse", digits=0),
+    ]
+
+
+def suggestion_kpis(current: Mapping[str, float], previous_year: Mapping[str, float] | None, lang: str,
+                    previous_year_label: str) -> list[Kpi]:
+    """Suggestions (``suggestion_totals`` rows): how many, how many adopted or implemented, how many follow an issue."""
+    compare = Comparison(current, previous_year, previous_year_label, lang)
+    return [
+        compare.count("suggestions", "suggestions", "unit.items"),
+        compare.share("adoption_rate", "adopted_or_implemented", "suggestions"),
+        compare.share("implementation_rate", "implemented", "suggestions"),
+        compare.share("linked_share", "linked", "suggestions", "off"),
+    ]
+
+
+def reminder_kpis(current: Mapping[str, float], previous_year: Mapping[str, float] | None, lang: str,
+                  previous_year_label: str) -> list[Kpi]:
+    """Reminders and the joint work with the units (``reminder_totals`` rows)."""
+    compare = Comparison(current, previous_year, previous_year_label, lang)
+    return [
+        compare.count("reminders", "reminders", "unit.times", "normal"),
+        compare.count("consultations", "consultations", "unit.times", "normal"),
+        compare.count("units", "units_consulted", "unit.units", "normal"),
+        compare.count("special_studies", "special_studies", "unit.times", "normal"),
+        compare.count("notifications", "notifications", "unit.times"),
+        compare.count("secondments", "secondments", "unit.times"),
+    ]
+
+
+def unit_profile_kpis(beside: "object", lang: str, unit_name: str, with_average: bool = True) -> list[Kpi]:
+    """A unit's figures, each with its difference from the average of all units (``unit_beside_average`` rows).
+
+    ``with_average=False`` for an account that sees one unit only: the average of all units, times
+    their number, would give away the totals it may not see.
+    """
+    cards = []
+    for row in beside.itertuples(index=False):  # type: ignore[attr-defined]
+        label, display = i18n.t(f"measure.{row.measure}", lang), format_number(row.unit, "unit.plain", lang)
+        if not with_average:
+            cards.append(Kpi(row.measure, label, row.unit, display, None, "off", unit_name))
+            continue
+        difference = signed(row.unit - row.average, 1)
+        cards.append(Kpi(row.measure, label, row.unit, display, difference, "off",
+                         i18n.t("kpi.help_average", lang, unit=unit_name),
+                         secondary=i18n.t("kpi.average_is", lang, value=format_number(row.average, "unit.plain", lang, 1)),
+                         delta_arrow="off" if difference == "0.0" else "auto", basis=i18n.t("kpi.basis_average", lang)))
+    return cards

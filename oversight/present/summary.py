@@ -1,0 +1,173 @@
+"""The written summary: sentences in the register of the team's own reports, generated from the figures.
+
+The numbers are the Overview's own (``kpi_totals`` for the filter and for the
+year before, rounded as ``kpis`` rounds them), so what the report says and
+what the dashboard shows always agree.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Callable, Mapping, Sequence
+
+import pandas as pd
+
+from oversight.contract.schema import CATEGORIES, REMINDER_FORMS
+from oversight.core import i18n
+from oversight.data.filters import DataSpan, Filter
+from oversight.export.names import is_whole_year
+from oversight.present.kpis import percent_change, rate, round_half_up
+
+QueryRunner = Callable[[str, Filter], pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Everything the summary and the briefing's key-figure slide read, fetched once."""
+
+    filter: Filter
+    current: Mapping[str, float]
+    previous: Mapping[str, float] | None  # the same span a year earlier; None where the data does not cover it
+    meetings: pd.DataFrame  # meetings_by_quarter
+    reminders: pd.DataFrame  # reminders_by_form
+    categories: pd.DataFrame  # issues_by_category
+
+
+def gather_figures(run_query: QueryRunner, filter_: Filter) -> Figures:
+    # the same rules as the cards: as of the data date, and a year earlier only where the data covers it
+    span = DataSpan.from_row(run_query("data_span", filter_).iloc[0].to_dict())
+    filter_ = span.resolve(filter_)
+    earlier = span.year_earlier(filter_)
+    return Figures(
+        filter_,
+        run_query("kpi_totals", filter_).iloc[0].to_dict(),
+        None if earlier is None else run_query("kpi_totals", earlier).iloc[0].to_dict(),
+        run_query("meetings_by_quarter", filter_),
+        run_query("reminders_by_form", filter_),
+        run_query("issues_by_category", filter_),
+    )
+
+
+# ---------------------------------------------------------------- wording helpers, shared with the takeaways
+
+def count(n: float | int | Decimal, noun: str, lang: str) -> str:
+    """``16个`` / ``16 issues``: the number with its measure word or (singular or plural) noun."""
+    number = int(n) if float(n) == int(n) else n
+    form = "one" if number == 1 else "other"
+    return i18n.t(f"export.count.{noun}.{form}", lang, n=number)
+
+
+def join_list(items: Sequence[str], lang: str) -> str:
+    """``a、b、c`` / ``a, b and c``."""
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return i18n.t("export.list.separator", lang).join(items[:-1]) + i18n.t("export.list.last_separator", lang) + items[-1]
+
+
+def date_text(day: date, lang: str) -> str:
+    if i18n.normalise_language(lang) == "zh":
+        return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+
+
+def opening(filter_: Filter, lang: str) -> str:
+    """``今年以来，`` only for a whole calendar year, as the source article writes; otherwise the quarters."""
+    if is_whole_year(filter_):
+        return i18n.t("export.summary.opening_year", lang, year=filter_.start.year)
+    start = i18n.quarter_label(filter_.start, lang)
+    if filter_.start == filter_.end:
+        return i18n.t("export.summary.opening_single", lang, start=start)
+    return i18n.t("export.summary.opening_range", lang, start=start, end=i18n.quarter_label(filter_.end, lang))
+
+
+def code_label(choices: Mapping[str, str], code: str, lang: str) -> str:
+    label = i18n.choice_label(dict(choices), code, lang)
+    return label if i18n.normalise_language(lang) == "zh" else label.lower()
+
+
+# ---------------------------------------------------------------- the three paragraphs, one per mechanism
+
+def _consultation(figures: Figures, lang: str) -> str:
+    now, before = figures.current, figures.previous
+    if not (now["units_consulted"] or now["issues"] or now["suggestions"]):
+        # "consulted 0 units, raised 0 issues" reads like a fault; say plainly that nothing was recorded.
+        return i18n.t("export.summary.consultation_none", lang, opening=opening(figures.filter, lang))
+    text = i18n.t("export.summary.consultation", lang, opening=opening(figures.filter, lang),
+                  units=count(now["units_consulted"], "units", lang), issues=count(now["issues"], "issues", lang),
+                  suggestions=count(now["suggestions"], "suggestions", lang))
+    rate_now = rate(now["issues_rectified"], now["issues"])
+    if rate_now is not None:
+        text += i18n.t("export.summary.rectification", lang, period_end=date_text(figures.filter.as_of, lang),
+                       rectified=count(now["issues_rectified"], "issues", lang), rate=round_half_up(rate_now, 1))
+        rate_before = None if before is None else rate(before["issues_rectified"], before["issues"])
+        if rate_before is not None:
+            text += i18n.t("export.summary.rectification_prev", lang, rate=round_half_up(rate_before, 1))
+        text += i18n.t("export.summary.sentence_end", lang)
+    categories = figures.categories
+    if not categories.empty and categories["issues"].max() > 0:
+        top = categories.iloc[0]  # the query sorts most issues first
+        text += i18n.t("export.summary.top_category", lang, category=code_label(CATEGORIES, top["category"], lang),
+                       count=count(top["issues"], "issues", lang))
+    return text
+
+
+def _collaboration(figures: Figures, lang: str) -> str:
+    text = i18n.t("export.summary.studies", lang, studies=count(figures.current["special_studies"], "times", lang))
+    reminders = figures.reminders
+    total = int(reminders["reminders"].sum()) if not reminders.empty else 0
+    if total:
+        forms = [i18n.t("export.summary.reminder_form", lang, label=code_label(REMINDER_FORMS, form, lang), n=int(n))
+                 for form, n in zip(reminders["form"], reminders["reminders"])]
+        text += i18n.t("export.summary.reminders", lang, forms=i18n.t("export.list.separator", lang).join(forms),
+                       total=count(total, "reminders", lang))
+    return text + i18n.t("export.summary.sentence_end", lang)
+
+
+def _meetings(figures: Figures, lang: str) -> str:
+    now, before = figures.current, figures.previous
+    if not now["meetings"]:
+        return i18n.t("export.summary.no_meetings", lang)
+    text = i18n.t("export.summary.meetings", lang, meetings=count(now["meetings"], "meetings", lang))
+    if before is None:
+        text += i18n.t("summary.no_comparison", lang)
+    change = None if before is None else percent_change(now["meetings"], before["meetings"])
+    if change is not None:
+        rounded = round_half_up(change, 1)
+        key = "down" if rounded < 0 else "up" if rounded > 0 else "same"
+        text += i18n.t(f"export.summary.meetings_{key}", lang, percent=abs(rounded),
+                       previous=count(before["meetings"], "meetings", lang))
+    minutes_now = now.get("avg_duration_min")
+    if minutes_now is not None and not pd.isna(minutes_now):
+        shown_now = round_half_up(minutes_now, 1)
+        text += i18n.t("export.summary.duration", lang, minutes=count(_plain(shown_now), "minutes", lang))
+        minutes_before = None if before is None else before.get("avg_duration_min")
+        if minutes_before is not None and not pd.isna(minutes_before):
+            # The difference of the rounded figures, so the reader's own subtraction agrees.
+            difference = round_half_up(minutes_before, 1) - shown_now
+            if difference:
+                key = "shorter" if difference > 0 else "longer"
+                text += i18n.t(f"export.summary.duration_{key}", lang,
+                               minutes=count(_plain(abs(difference)), "minutes", lang))
+    meetings = figures.meetings
+    return text + i18n.t("export.summary.meeting_practice", lang,
+                         merged=count(int(meetings["merged"].sum()), "meetings", lang),
+                         prereviewed=count(int(meetings["prereviewed"].sum()), "meetings", lang),
+                         attended=count(int(meetings["attended"].sum()), "meetings", lang))
+
+
+def _plain(value: Decimal) -> Decimal | int:
+    return int(value) if value == int(value) else value
+
+
+def summary_paragraphs(figures: Figures, lang: str) -> list[str]:
+    """Three paragraphs: consultation (issues, suggestions), collaboration (studies, reminders), meetings."""
+    lang = i18n.normalise_language(lang)
+    return [_consultation(figures, lang), _collaboration(figures, lang), _meetings(figures, lang)]
+
+
+def written_summary(run_query: QueryRunner, filter_: Filter, lang: str) -> list[str]:
+    """The report's opening paragraphs for the filter; ``run_query(name, filter)`` returns a query's frame."""
+    return summary_paragraphs(gather_figures(run_query, filter_), lang)

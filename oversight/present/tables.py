@@ -1,0 +1,136 @@
+"""Tables for people: query rows with translated headers, unit names and enumeration labels, and a search."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import pandas as pd
+
+from oversight.core import i18n
+from oversight.core.numbers import is_missing, round_half_up
+
+
+@dataclass(frozen=True)
+class TableColumn:
+    source: str
+    header_key: str
+    kind: str = "text"  # text · unit · code · date · number · decimal (one place) · percent · bool
+    # a comparison with an earlier span: where the row's ``comparable`` is false the cell says 无可比数据
+    compares: bool = False
+
+
+def _unit_name(frame: pd.DataFrame, lang: str) -> pd.Series:
+    return frame["name_zh"] if lang == "zh" else frame["name_en"]
+
+
+def present(frame: pd.DataFrame, columns: Sequence[TableColumn], lang: str) -> pd.DataFrame:
+    """The frame as a person reads it: headers in ``lang``, unit names, labels instead of codes."""
+    shown = pd.DataFrame(index=frame.index)
+    for column in columns:
+        header = i18n.t(column.header_key, lang)
+        if column.kind == "unit":
+            values = _unit_name(frame, lang)
+        elif column.kind == "code":
+            values = frame[column.source].map(lambda code: None if pd.isna(code) else i18n.code_label(code, lang))
+        elif column.kind == "bool":
+            yes, no = i18n.t("value.yes", lang), i18n.t("value.no", lang)
+            values = frame[column.source].map(lambda v: None if pd.isna(v) else (yes if v else no))
+        elif column.kind == "date":
+            values = pd.to_datetime(frame[column.source]).dt.date
+        elif column.kind in ("percent", "decimal"):
+            values = frame[column.source].map(lambda v: None if is_missing(v) else float(round_half_up(v, 1)))
+        else:
+            values = frame[column.source]
+        if column.compares and "comparable" in frame.columns:
+            no_comparison = i18n.t("kpi.no_comparison", lang)
+            values = values.astype(object).where(frame["comparable"].fillna(False).astype(bool), no_comparison)
+        shown[header] = values
+    return shown.reset_index(drop=True)
+
+
+def search(frame: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Rows where any cell contains every word of ``text`` (case-insensitive); plain matching, never SQL."""
+    words = [word.casefold() for word in (text or "").split()]
+    if not words or frame.empty:
+        return frame
+    cells = frame.map(lambda value: "" if pd.isna(value) else str(value))
+    haystack = cells.apply(lambda row: " ".join(row).casefold(), axis=1)
+    mask = haystack.map(lambda cell: all(word in cell for word in words))
+    return frame[mask]
+
+
+MEETING_REDUCTION_COLUMNS = (
+    TableColumn("name_zh", "column.unit", "unit"),
+    TableColumn("meetings", "column.meetings", "number"),
+    TableColumn("prev_meetings", "column.prev_meetings", "number", compares=True),
+    TableColumn("change", "column.change", "number", compares=True),
+    TableColumn("change_pct", "column.change_pct", "percent", compares=True),
+    TableColumn("avg_duration_min", "column.avg_duration", "decimal"),
+    TableColumn("prev_avg_duration_min", "column.prev_avg_duration", "decimal", compares=True),
+    TableColumn("merged", "column.merged", "number"),
+    TableColumn("prereviewed", "column.prereviewed", "number"),
+)
+
+# The decisive columns first (status, deadline, days), the long description last: a leader reads the row
+# without scrolling sideways. Status, rectified date and days are all as of the same as-of date.
+ISSUE_COLUMNS = (
+    TableColumn("issue_id", "column.issue_id"),
+    TableColumn("name_zh", "column.unit", "unit"),
+    TableColumn("status_at_end", "column.status", "code"),
+    TableColumn("due_date", "column.due_date", "date"),
+    TableColumn("rectified_date", "column.rectified_date", "date"),
+    TableColumn("days_to_rectify", "column.days_to_rectify", "number"),
+    TableColumn("date_raised", "column.date_raised", "date"),
+    TableColumn("category", "column.category", "code"),
+    TableColumn("source", "column.source", "code"),
+    TableColumn("description", "column.description"),
+)
+
+OVERDUE_COLUMNS = (
+    TableColumn("issue_id", "column.issue_id"),
+    TableColumn("name_zh", "column.unit", "unit"),
+    TableColumn("days_overdue", "column.days_overdue", "number"),
+    TableColumn("due_date", "column.due_date", "date"),
+    TableColumn("age_days", "column.age_days", "number"),
+    TableColumn("date_raised", "column.date_raised", "date"),
+    TableColumn("category", "column.category", "code"),
+    TableColumn("description", "column.description"),
+)
+
+UNRESOLVED_COLUMNS = (
+    TableColumn("issue_id", "column.issue_id"),
+    TableColumn("description", "column.description"),
+    TableColumn("category", "column.category", "code"),
+    TableColumn("status", "column.status", "code"),
+    TableColumn("date_raised", "column.date_raised", "date"),
+    TableColumn("due_date", "column.due_date", "date"),
+    TableColumn("overdue", "column.overdue", "bool"),
+    TableColumn("age_days", "column.age_days", "number"),
+)
+
+SUGGESTION_COLUMNS = (
+    TableColumn("suggestion_id", "column.suggestion_id"),
+    TableColumn("name_zh", "column.unit", "unit"),
+    TableColumn("date_made", "column.date_made", "date"),
+    TableColumn("category", "column.category", "code"),
+    TableColumn("content", "column.content"),
+    TableColumn("status", "column.adoption", "code"),
+    TableColumn("issue_id", "column.linked_issue"),
+    TableColumn("issue_description", "column.linked_issue_description"),
+)
+
+MEETING_COLUMNS = (
+    TableColumn("date", "column.date", "date"),
+    TableColumn("meeting_id", "column.meeting_id"),
+    TableColumn("kind", "column.kind", "code"),
+    TableColumn("duration_min", "column.duration", "number"),
+    TableColumn("agenda_items", "column.agenda_items", "number"),
+    TableColumn("agenda_prereviewed", "column.prereviewed", "bool"),
+    TableColumn("attended_by_team", "column.attended", "bool"),
+    TableColumn("merged", "column.merged", "bool"),
+)
+
+NO_CONSULTATION_COLUMNS = (
+    TableColumn("name_zh", "column.unit", "unit"),
+    TableColumn("last_consultation", "column.last_consultation", "date"),
+)

@@ -1,0 +1,193 @@
+"""Sending a message to a 企业微信 group robot, a 钉钉 custom robot or by e-mail, with bounded retries.
+
+The formats are the services' documented ones:
+
+- 企业微信 group robot: POST ``{"msgtype": "markdown", "markdown": {"content": …}}`` (at most 4096
+  bytes) to the webhook address; the reply is ``{"errcode": 0, "errmsg": "ok"}``.
+- 钉钉 custom robot: POST ``{"msgtype": "markdown", "markdown": {"title": …, "text": …}}``; with 加签
+  the address carries ``&timestamp=<ms>&sign=<urlencode(base64(HMAC-SHA256(key=secret,
+  msg="<timestamp>\\n<secret>")))>``, signed afresh for every attempt (钉钉 refuses a timestamp more
+  than an hour off). The reply is ``{"errcode": 0, "errmsg": "ok"}``.
+- E-mail: SMTP (implicit TLS, STARTTLS or plain), the text as the body, the PDF as an attachment.
+
+Only the standard library: nothing to install on the server that runs the timer. Webhook keys and
+secrets never reach the log: addresses are logged without their query string.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import logging
+import smtplib
+import ssl
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from typing import Callable
+from urllib.parse import quote_plus, urlsplit
+
+from oversight.alerts.configuration import Channel, PushOptions
+
+log = logging.getLogger("oversight.push")
+WECOM_MAX_BYTES = 4096
+
+
+class PushError(RuntimeError):
+    """One attempt failed; the message says how, without the secret parts of the address."""
+
+
+@dataclass(frozen=True)
+class Attachment:
+    file_name: str
+    data: bytes
+    mime: str = "application/pdf"
+
+
+@dataclass(frozen=True)
+class Message:
+    """What one push says: ``markdown`` for the robots, ``text`` (and the attachment) for e-mail."""
+
+    kind: str  # "alerts" or "brief"
+    title: str
+    markdown: str
+    text: str
+    attachment: Attachment | None = None
+
+
+@dataclass(frozen=True)
+class Delivery:
+    channel: str
+    ok: bool
+    attempts: int
+    error: str | None = None
+
+
+# ---------------------------------------------------------------- payloads
+
+def wecom_payload(message: Message) -> dict:
+    content = message.markdown
+    if len(content.encode("utf-8")) > WECOM_MAX_BYTES:  # the digest keeps within budget; this is the last guard
+        content = content.encode("utf-8")[: WECOM_MAX_BYTES - 3].decode("utf-8", "ignore") + "…"
+    return {"msgtype": "markdown", "markdown": {"content": content}}
+
+
+def dingtalk_payload(message: Message) -> dict:
+    # the title is what the conversation list shows; the text is the message itself
+    return {"msgtype": "markdown", "markdown": {"title": message.title, "text": message.markdown}}
+
+
+def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
+    """钉钉's 加签: base64 of HMAC-SHA256 keyed with the secret over ``"<timestamp>\\n<secret>"`` (not URL-encoded)."""
+    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode("utf-8"), hashlib.sha256).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def dingtalk_signed_url(url: str, secret: str, timestamp_ms: int) -> str:
+    separator = "&" if urlsplit(url).query else "?"
+    return f"{url}{separator}timestamp={timestamp_ms}&sign={quote_plus(dingtalk_sign(secret, timestamp_ms))}"
+
+
+def redacted(url: str) -> str:
+    """The address without its query (the webhook key, the signature): what may be logged and audited."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+
+
+# ---------------------------------------------------------------- transports (one attempt each)
+
+def post_json(url: str, payload: dict, timeout: float) -> dict:
+    """POST the payload; the robot's reply, which must say ``errcode`` 0."""
+    body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+    request = urllib.request.Request(url, data=body, method="POST",
+                                     headers={"Content-Type": "application/json; charset=utf-8"})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            raw = response.read(65536)
+    except urllib.error.HTTPError as error:
+        raise PushError(f"HTTP {error.code} from {redacted(url)}") from None
+    except (urllib.error.URLError, OSError) as error:
+        reason = getattr(error, "reason", error)
+        raise PushError(f"{redacted(url)}: {reason}") from None
+    try:
+        reply = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise PushError(f"{redacted(url)} did not answer with JSON") from None
+    if not isinstance(reply, dict) or reply.get("errcode") != 0:
+        detail = reply.get("errmsg") if isinstance(reply, dict) else reply
+        code = reply.get("errcode") if isinstance(reply, dict) else None
+        raise PushError(f"{redacted(url)} refused the message: errcode {code}, {detail}")
+    return reply
+
+
+def send_wecom(channel: Channel, message: Message, timeout: float, clock: Callable[[], float] = time.time) -> None:
+    post_json(channel.url or "", wecom_payload(message), timeout)
+
+
+def send_dingtalk(channel: Channel, message: Message, timeout: float, clock: Callable[[], float] = time.time) -> None:
+    url = channel.url or ""
+    if channel.secret:
+        url = dingtalk_signed_url(url, channel.secret, int(clock() * 1000))
+    post_json(url, dingtalk_payload(message), timeout)
+
+
+def email_message(channel: Channel, message: Message) -> EmailMessage:
+    mail = EmailMessage()
+    mail["Subject"] = message.title
+    mail["From"] = channel.sender
+    mail["To"] = ", ".join(channel.to)
+    mail["Date"] = formatdate(localtime=True)
+    mail["Message-ID"] = make_msgid(domain=(channel.sender or "oversight").rpartition("@")[2] or None)
+    mail.set_content(message.text)
+    if message.attachment is not None:
+        maintype, _, subtype = message.attachment.mime.partition("/")
+        # a Chinese file name travels RFC 2231-encoded, which Outlook, Foxmail and webmail all read
+        mail.add_attachment(message.attachment.data, maintype=maintype, subtype=subtype,
+                            filename=message.attachment.file_name)
+    return mail
+
+
+def send_email(channel: Channel, message: Message, timeout: float, clock: Callable[[], float] = time.time) -> None:
+    mail = email_message(channel, message)
+    try:
+        if channel.security == "ssl":
+            client = smtplib.SMTP_SSL(channel.host or "", channel.port or 465, timeout=timeout,
+                                      context=ssl.create_default_context())
+        else:
+            client = smtplib.SMTP(channel.host or "", channel.port or 25, timeout=timeout)
+        with client:
+            if channel.security == "starttls":
+                client.starttls(context=ssl.create_default_context())
+            if channel.username:
+                client.login(channel.username, channel.password or "")
+            client.send_message(mail)
+    except (smtplib.SMTPException, OSError) as error:
+        raise PushError(f"smtp {channel.host}:{channel.port}: {error}") from None
+
+
+SENDERS: dict[str, Callable[..., None]] = {"wecom": send_wecom, "dingtalk": send_dingtalk, "email": send_email}
+
+
+def deliver(channel: Channel, message: Message, options: PushOptions,
+            sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.time) -> Delivery:
+    """Send, retrying up to ``options.attempts`` times with a doubling pause; every failure is logged."""
+    pause = options.backoff_seconds
+    error: str | None = None
+    for attempt in range(1, options.attempts + 1):
+        try:
+            SENDERS[channel.kind](channel, message, options.timeout_seconds, clock)
+        except PushError as failure:
+            error = str(failure)
+            log.warning("push %s to %s (%s): attempt %d of %d failed: %s", message.kind, channel.name, channel.kind,
+                        attempt, options.attempts, error)
+            if attempt < options.attempts:
+                sleep(pause)
+                pause *= 2
+            continue
+        log.info("push %s to %s (%s): sent on attempt %d", message.kind, channel.name, channel.kind, attempt)
+        return Delivery(channel.name, True, attempt)
+    return Delivery(channel.name, False, options.attempts, error)

@@ -1,0 +1,120 @@
+"""The briefing pack without a browser session: the same builder as the 简报导出 page, for a timer.
+
+``build`` calls ``briefing.build_briefing_pack`` exactly as the page does — every chart of
+``catalog.all_charts()``, the filter as given, queries confined to the account's scope —
+so the files are the ones a leader would download for the same filter.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, Sequence
+
+from oversight import briefing
+from oversight.alerts.digest_text import markdown_escape
+from oversight.auth import accounts
+from oversight.charts import catalog
+from oversight.core import atomic, i18n
+from oversight.data.filters import DataSpan, Filter, Quarter
+from oversight.export import marking
+from oversight.export.names import period_code
+from oversight.present.summary import gather_figures, summary_paragraphs
+from oversight.push import Attachment, Message
+
+PERIODS = ("year", "quarter")
+
+
+def default_range(span: DataSpan, as_of: date, period: str = "year") -> tuple[Quarter, Quarter]:
+    """The latest complete year (or quarter) at ``as_of`` that the data reaches.
+
+    A period is complete once its last day has passed. When the data stops earlier (the sample ends
+    in 2020), the data's latest year (or quarter) is taken instead, which is what the page opens on.
+    """
+    if period not in PERIODS:
+        raise ValueError(f"period must be one of {PERIODS}")
+    if period == "quarter":
+        quarter = min(Quarter.of(as_of).shift(-1), span.last)
+        quarter = max(quarter, span.first)
+        return quarter, quarter
+    year = min(as_of.year - 1, span.last.year)
+    return max(Quarter(year, 1), span.first), max(Quarter(year, 4), span.first)
+
+
+def query_runner(connection: Any, scope: accounts.Scope):
+    """``run_query(name, filter)`` within ``scope``: what the pages' ``page.query`` does, without the cache."""
+    return lambda name, filter_: accounts.scoped_run(connection, name, filter_, scope)
+
+
+def build(connection: Any, account: accounts.Account, filter_: Filter, lang: str,
+          formats: Sequence[str] = briefing.FORMATS) -> briefing.BriefingPack:
+    """The pack for ``filter_`` as ``account`` sees it; raises ``export.ImageRendererMissing`` without Chromium.
+
+    Like every export it carries the confidentiality marking and a watermark naming whom it was made for
+    (本机 for the local user) and when.
+    """
+    ordered = tuple(fmt for fmt in briefing.FORMATS if fmt in formats)
+    made_for = marking.for_viewer(account.username, account.source == accounts.LOCAL, lang)
+    return briefing.build_briefing_pack(query_runner(connection, account.scope), filter_, lang,
+                                        catalog.all_charts(), formats=ordered, marking=made_for)
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    file_format: str
+    path: Path
+    size: int
+
+    def line(self, period: str, lang: str) -> str:
+        return i18n.t("alerts.cli.file_written", lang, format=self.file_format, path=self.path,
+                      size=human_size(self.size), period=period)
+
+
+def write(pack: briefing.BriefingPack, folder: Path, formats: Sequence[str]) -> list[WrittenFile]:
+    """Each requested file into ``folder``, atomically (a reader never sees half a PDF)."""
+    folder = Path(folder)
+    written = []
+    for file_format in briefing.FORMATS:
+        if file_format in formats and file_format in pack.files:
+            path = folder / pack.file_names[file_format]
+            atomic.write_bytes(path, pack.files[file_format])
+            written.append(WrittenFile(file_format, path, len(pack.files[file_format])))
+    return written
+
+
+def human_size(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} KB"
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def fingerprint(pushed: Message) -> str:
+    """Of what the message says, not of the files' bytes, which carry build timestamps."""
+    return hashlib.sha256(f"{pushed.title}\n{pushed.markdown}\n{pushed.text}".encode("utf-8")).hexdigest()[:16]
+
+
+def message(connection: Any, account: accounts.Account, filter_: Filter, lang: str,
+            pack: briefing.BriefingPack, emailed: bool = False) -> Message:
+    """The brief as pushed: its summary for the robots, and for e-mail the same text with the PDF attached.
+
+    ``emailed``: an e-mail channel takes the brief, so the robots' message can say where the PDF went.
+    """
+    paragraphs = summary_paragraphs(gather_figures(query_runner(connection, account.scope), filter_), lang)
+    title = pack.report.title
+    period = i18n.period_label(filter_.start, filter_.end, lang)
+    ready = i18n.t("alerts.brief.ready", lang, title=title, period=period)
+    markdown = "\n\n".join([f"### {markdown_escape(title)}", ready, *map(markdown_escape, paragraphs)])
+    if emailed and "pdf" in pack.files:
+        markdown += "\n\n" + i18n.t("alerts.brief.attached", lang)
+    text = i18n.t("alerts.email.brief_body", lang, period=period, summary="\n\n".join(paragraphs))
+    attachment = Attachment(pack.file_names["pdf"], pack.files["pdf"]) if "pdf" in pack.files else None
+    return Message("brief", title, markdown, text, attachment)
+
+
+def period_key(filter_: Filter) -> str:
+    """What the record of sent briefs calls the pack: its quarters and units."""
+    units = "+".join(filter_.units) if filter_.units else "all"
+    return f"{period_code(filter_)}/{units}"

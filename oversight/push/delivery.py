@@ -1,0 +1,74 @@
+"""One message to every channel that takes it: skip what was already sent, push, audit, record.
+
+Each push is audited as a ``download`` with ``via: push`` — data leaving the dashboard, as a
+download is — once before the first attempt (``status: sending``: the audit line exists before
+the data leaves, as for a download on screen) and once with the outcome (``sent`` or
+``failed``, with the attempts and the last error). A push whose first audit line cannot be
+written is not sent.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping
+
+from oversight.alerts.configuration import Settings
+from oversight.auth import audit
+from oversight.auth.accounts import Account
+from oversight.core import i18n
+from oversight.push import Delivery, Message, deliver, redacted
+from oversight.push.sent_log import SentLog, entry_key
+
+
+@dataclass(frozen=True)
+class Outcome:
+    channel: str
+    status: str  # "sent", "skipped", "failed"
+    attempts: int = 0
+    error: str | None = None
+    sent_at: str | None = None
+    changed: bool = False  # skipped, but what would be sent now differs from what was sent
+
+    def line(self, kind: str, period: str, lang: str) -> str:
+        params = {"channel": self.channel, "kind": kind, "period": period}
+        if self.status == "sent":
+            return i18n.t("alerts.cli.pushed", lang, attempts=self.attempts, **params)
+        if self.status == "skipped":
+            key = "alerts.cli.skipped_changed" if self.changed else "alerts.cli.skipped"
+            return i18n.t(key, lang, sent_at=self.sent_at, **params)
+        return i18n.t("alerts.cli.push_failed", lang, attempts=self.attempts, error=self.error, **params)
+
+
+def push_message(message: Message, *, period: str, fingerprint: str, settings: Settings, account: Account,
+                 lang: str, audit_details: Mapping[str, Any], force: bool = False,
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.time) -> list[Outcome]:
+    """Push ``message`` to each channel of ``settings`` that takes its kind; one outcome per channel.
+
+    ``period`` names what the message covers (``2020-11-08`` for a digest, ``2020Q1-2020Q4`` for a brief);
+    with ``fingerprint`` (of the content) it decides whether this exact message went out already.
+    """
+    sent_log = SentLog(settings.state_file)
+    outcomes = []
+    for channel in settings.channels_for(message.kind):
+        key = entry_key(channel.name, message.kind, period, account.username, lang)
+        previous = sent_log.lookup(key)
+        if previous is not None and not force:
+            outcomes.append(Outcome(channel.name, "skipped", sent_at=previous.get("sent_at"),
+                                    changed=previous.get("fingerprint") != fingerprint))
+            continue
+        where = redacted(channel.url) if channel.url else f"smtp://{channel.host}:{channel.port} → {', '.join(channel.to)}"
+        details = {**audit_details, "via": "push", "kind": message.kind, "period": period, "channel": channel.name,
+                   "channel_kind": channel.kind, "to": where, "lang": lang, "forced": force}
+        if message.attachment is not None:
+            details["file"] = message.attachment.file_name if channel.kind == "email" else None
+        audit.record(audit.PUSH, account=account, details={**details, "status": "sending"})
+        delivery: Delivery = deliver(channel, message, settings.push, sleep=sleep, clock=clock)
+        audit.record(audit.PUSH, account=account,
+                     details={**details, "status": "sent" if delivery.ok else "failed",
+                              "attempts": delivery.attempts, "error": delivery.error})
+        if delivery.ok:
+            entry = sent_log.record(key, fingerprint, delivery.attempts)
+            outcomes.append(Outcome(channel.name, "sent", delivery.attempts, sent_at=entry["sent_at"]))
+        else:
+            outcomes.append(Outcome(channel.name, "failed", delivery.attempts, delivery.error))
+    return outcomes

@@ -1,0 +1,62 @@
+"""The record of what was pushed: one entry per channel, message kind, period, account and language.
+
+It makes a scheduled command safe to run twice: a digest or brief already sent for a period is
+not sent again unless asked (``--force``). Only successful pushes are recorded, so a channel that
+failed is tried again by the next run. Read-modify-write holds ``flock`` on ``<file>.lock``, and
+the file is replaced atomically, so two timers firing together neither lose nor tear an entry.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterator
+
+from oversight.core import atomic
+
+
+def entry_key(channel: str, kind: str, period: str, account: str, lang: str) -> str:
+    return json.dumps([channel, kind, period, account, lang], ensure_ascii=False)
+
+
+class SentLog:
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+
+    @contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(descriptor)  # closing releases the flock
+
+    def _read(self) -> dict[str, Any]:
+        try:
+            document = json.loads(self.path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return {}
+        except (OSError, ValueError):
+            # A damaged record must not stop the alerts; the worst case is one digest sent twice.
+            return {}
+        return document if isinstance(document, dict) else {}
+
+    def lookup(self, key: str) -> dict[str, Any] | None:
+        with self._locked():
+            entry = self._read().get(key)
+        return entry if isinstance(entry, dict) else None
+
+    def record(self, key: str, fingerprint: str, attempts: int, at: datetime | None = None) -> dict[str, Any]:
+        entry = {"sent_at": (at or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
+                 "fingerprint": fingerprint, "attempts": attempts}
+        with self._locked():
+            document = self._read()
+            document[key] = entry
+            text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+            atomic.write_bytes(self.path, text.encode("utf-8"), mode=0o600)
+        return entry
