@@ -281,9 +281,9 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name} {pid}")
             return 0 if up else 1
         else:
-            from oversight.auth import accounts
+            from oversight.auth import accounts, access_mode, roles
 
-            if accounts.auth_mode(accounts.users_file(), {}) == accounts.LOCAL:
+            if access_mode.auth_mode(accounts.users_file(), {}) == roles.LOCAL:
                 print(_t("cluster.local_mode_warning"), file=sys.stderr)
             for name, pid in start(plan).items():
                 print(_t("cluster.started", name=name, pid=pid))

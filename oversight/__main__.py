@@ -209,17 +209,17 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
 
     None (after saying why on stderr) when refused.
     """
-    from oversight.auth import accounts, audit
+    from oversight.auth import accounts, audit, login, roles
 
     try:
         path, users = accounts.accounts_for_cli()
-    except accounts.AccountError as error:
+    except roles.AccountError as error:
         print(error.render(args.lang), file=sys.stderr)
         return None
     if not users:
-        return accounts.local_account()
+        return roles.local_account()
     if not args.user:
-        audit.record(audit.REFUSED, account=accounts.local_account().username,  # the OS user who tried
+        audit.record(audit.REFUSED, account=roles.local_account().username,  # the OS user who tried
                      details={"reason": "sign_in_required", "command": command, "via": "cli"})
         print(i18n.t("auth.cli.import_refused", args.lang), file=sys.stderr)
         return None
@@ -227,11 +227,11 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
         password = _read_password(args)
     except (ValueError, EOFError, KeyboardInterrupt):
         return None
-    result = accounts.sign_in(args.user, password, path=path)
+    result = login.sign_in(args.user, password, path=path)
     if not result.ok:
         print(result.message(args.lang), file=sys.stderr)
         return None
-    if not accounts.can_import(result.account):
+    if not roles.can_import(result.account):
         audit.record(audit.REFUSED, account=result.account,
                      details={"reason": "forbidden_action", "command": command, "via": "cli"})
         print(i18n.t("auth.cli.not_admin", args.lang, username=result.account.username), file=sys.stderr)
@@ -292,11 +292,11 @@ def _known_unit_ids() -> list[str] | None:
 
 
 def _user_command(args: argparse.Namespace, change) -> int:
-    from oversight.auth import accounts, audit
+    from oversight.auth import accounts, audit, roles
 
     try:
         message, action, details = change(accounts)
-    except accounts.AccountError as error:
+    except roles.AccountError as error:
         print(error.render(args.lang), file=sys.stderr)
         return 1
     except (ValueError, EOFError, KeyboardInterrupt) as error:
@@ -304,7 +304,7 @@ def _user_command(args: argparse.Namespace, change) -> int:
         return 1
     print(message)
     try:
-        audit.record(action, account=accounts.local_account().username, details={**details, "via": "cli"})
+        audit.record(action, account=roles.local_account().username, details={**details, "via": "cli"})
     except audit.AuditError as error:
         print(error, file=sys.stderr)
         return 1
@@ -342,12 +342,12 @@ def _run_user_remove(args: argparse.Namespace) -> int:
 
 
 def _run_user_list(args: argparse.Namespace) -> int:
-    from oversight.auth import accounts
+    from oversight.auth import accounts, roles
 
     try:
         path = accounts.users_file()
         users = accounts.list_users(path)
-    except accounts.AccountError as error:
+    except roles.AccountError as error:
         print(error.render(args.lang), file=sys.stderr)
         return 1
     if not users:
@@ -388,13 +388,13 @@ def main(argv: list[str] | None = None) -> int:
 def _report_failure(error: Exception, lang: str) -> int:
     """The sentence for a command that failed: a refused input (1), a refusal (3), anything else (2)."""
     from oversight import ingest
-    from oversight.auth import accounts
+    from oversight.auth import roles
     from oversight.ingest import importer
 
     if isinstance(error, ingest.ValidationError):
         print(error.render(lang).strip(), file=sys.stderr)
         return 1
-    if isinstance(error, accounts.AccountError):
+    if isinstance(error, roles.AccountError):
         print(error.render(lang), file=sys.stderr)
         return REFUSED
     print(importer.describe_failure(error, lang, during_change=False), file=sys.stderr)

@@ -31,3 +31,18 @@ def data_dir() -> Path:
 def config_dir() -> Path:
     """The user's configuration folder for Oversight ($XDG_CONFIG_HOME/oversight, ~/.config/oversight)."""
     return Path(setting("XDG_CONFIG_HOME") or str(Path.home() / ".config")) / "oversight"
+
+
+def os_user() -> str:
+    """The operating-system account running this process: recorded beside whatever name is claimed."""
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, as in some containers
+        return "unknown"
+
+
+def claimed_user() -> str:
+    """Who is at work in local mode and in the CLI: ``OVERSIGHT_USER``, else the operating-system account."""
+    return setting("OVERSIGHT_USER") or os_user()

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from oversight.auth import accounts, audit
-from oversight.auth.accounts import Account, AccountError, Throttle, ThrottlePolicy
+from oversight.auth import accounts, audit, access_mode, login, roles, throttle
+from oversight.auth.roles import Account, AccountError
+from oversight.auth.throttle import Throttle, ThrottlePolicy
 from oversight.core import i18n
 
 UNITS = ["gov_office", "research", "petitions"]
@@ -180,7 +181,7 @@ def test_a_damaged_users_file_is_an_error_not_an_empty_list(private_home):
                  '[users."Upper"]\nrole = "leader"\n', 'users = 3\n'):
         path.write_text(text, encoding="utf-8")
         assert error_key(accounts.load_users, path) == "auth.error.users_file_invalid"
-        assert accounts.auth_mode(path, {}) == "accounts"  # fail closed: never local mode by accident
+        assert access_mode.auth_mode(path, {}) == "accounts"  # fail closed: never local mode by accident
         assert error_key(accounts.authenticate, "x", "whatever-1") == "auth.error.users_file_invalid"
 
 
@@ -202,13 +203,13 @@ def test_default_users_file_is_in_the_config_folder_not_the_repository(tmp_path,
 def test_auth_mode(private_home, users):
     empty = private_home / "empty.toml"
     empty.write_text("# nobody yet\n", encoding="utf-8")
-    assert accounts.auth_mode(private_home / "absent.toml", {}) == "local"
-    assert accounts.auth_mode(empty, None) == "local"
-    assert accounts.auth_mode(users, {}) == "accounts"
+    assert access_mode.auth_mode(private_home / "absent.toml", {}) == "local"
+    assert access_mode.auth_mode(empty, None) == "local"
+    assert access_mode.auth_mode(users, {}) == "accounts"
     oidc = {"auth": {"redirect_uri": "https://x/oauth2callback", "cookie_secret": "s", "client_id": "c"}}
-    assert accounts.auth_mode(users, oidc) == "oidc"
-    assert accounts.auth_mode(private_home / "absent.toml", oidc) == "oidc"
-    assert accounts.auth_mode(users, {"auth": {}}) == "accounts"
+    assert access_mode.auth_mode(users, oidc) == "oidc"
+    assert access_mode.auth_mode(private_home / "absent.toml", oidc) == "oidc"
+    assert access_mode.auth_mode(users, {"auth": {}}) == "accounts"
 
 
 def test_secrets_that_raise_do_not_mean_oidc(users):
@@ -219,7 +220,7 @@ def test_secrets_that_raise_do_not_mean_oidc(users):
         def __len__(self):
             return 1
 
-    assert accounts.oidc_configured(NoSecretsFile()) is False
+    assert access_mode.oidc_configured(NoSecretsFile()) is False
 
 
 def test_account_for_email(users):
@@ -239,40 +240,40 @@ def test_account_for_email(users):
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1", "[::1]", " 127.0.0.1 "])
 def test_local_clients(address):
-    assert accounts.is_local_client(address)
+    assert access_mode.is_local_client(address)
 
 
 @pytest.mark.parametrize("address", [None, "", "localhost", "garbage", "10.0.0.5", "192.168.1.20", "0.0.0.0", "::",
                                      "::ffff:10.0.0.5", "8.8.8.8", "fe80::1%eth0", "2001:db8::1", "128.0.0.1"])
 def test_other_clients(address):
-    assert not accounts.is_local_client(address)
+    assert not access_mode.is_local_client(address)
 
 
 def test_a_loopback_peer_relaying_for_a_proxy_is_not_local():
-    assert accounts.is_local_request("127.0.0.1", {"Host": "localhost:8501"})
-    assert not accounts.is_local_request("127.0.0.1", {"X-Forwarded-For": "203.0.113.9"})
-    assert not accounts.is_local_request("::1", {"forwarded": "for=203.0.113.9"})
-    assert not accounts.is_local_request("10.0.0.5", {})
+    assert access_mode.is_local_request("127.0.0.1", {"Host": "localhost:8501"})
+    assert not access_mode.is_local_request("127.0.0.1", {"X-Forwarded-For": "203.0.113.9"})
+    assert not access_mode.is_local_request("::1", {"forwarded": "for=203.0.113.9"})
+    assert not access_mode.is_local_request("10.0.0.5", {})
 
 
 def test_permissions_by_role():
-    matrix = {role: (accounts.can_import(Account("x", role)), accounts.can_download(Account("x", role)),
-                     accounts.can_view_audit(Account("x", role))) for role in accounts.ROLES}
+    matrix = {role: (roles.can_import(Account("x", role)), roles.can_download(Account("x", role)),
+                     roles.can_view_audit(Account("x", role))) for role in roles.ROLES}
     assert matrix == {"admin": (True, True, True), "leader": (False, True, False), "unit": (False, False, False)}
-    assert not accounts.can_import(None) and not accounts.can_download(None) and not accounts.can_view_audit(None)
-    local = accounts.local_account("someone")
+    assert not roles.can_import(None) and not roles.can_download(None) and not roles.can_view_audit(None)
+    local = roles.local_account("someone")
     assert (local.role, local.source, local.scope.unrestricted) == ("admin", "local", True)
 
 
 def test_pages_by_role():
     pages = ["overview", "meetings", "issues", "suggestions", "reminders", "unit_profile", "briefing", "data",
              "audit", "users", "some_new_page"]
-    matrix = {role: [page for page in pages if accounts.can_open_page(Account("x", role, ("research",)), page)]
-              for role in accounts.ROLES}
+    matrix = {role: [page for page in pages if roles.can_open_page(Account("x", role, ("research",)), page)]
+              for role in roles.ROLES}
     reading = pages[:6]
     assert matrix == {"admin": pages, "leader": reading + ["briefing"], "unit": reading}
-    assert not any(accounts.can_open_page(None, page) for page in pages)
-    assert [accounts.role_label(r, "zh") for r in accounts.ROLES] == ["管理员", "领导", "单位"]
+    assert not any(roles.can_open_page(None, page) for page in pages)
+    assert [roles.role_label(r, "zh") for r in roles.ROLES] == ["管理员", "领导", "单位"]
 
 
 # ---------------------------------------------------------------- throttling (pure)
@@ -281,45 +282,45 @@ def test_five_failures_lock_for_a_growing_delay():
     policy = ThrottlePolicy(max_failures=5, window_s=900, base_delay_s=30, max_delay_s=3600)
     state, now = {}, 0.0
     for _ in range(4):
-        state = accounts.record_failure(state, "user:a", now, policy)
-        assert accounts.retry_after(state, "user:a", now, policy) == 0
+        state = throttle.record_failure(state, "user:a", now, policy)
+        assert throttle.retry_after(state, "user:a", now, policy) == 0
         now += 1
-    state = accounts.record_failure(state, "user:a", now, policy)
-    assert accounts.retry_after(state, "user:a", now, policy) == 30
-    assert accounts.retry_after(state, "user:a", now + 10, policy) == 20
-    assert accounts.retry_after(state, "user:b", now, policy) == 0
+    state = throttle.record_failure(state, "user:a", now, policy)
+    assert throttle.retry_after(state, "user:a", now, policy) == 30
+    assert throttle.retry_after(state, "user:a", now + 10, policy) == 20
+    assert throttle.retry_after(state, "user:b", now, policy) == 0
     now += 30
-    assert accounts.retry_after(state, "user:a", now, policy) == 0
+    assert throttle.retry_after(state, "user:a", now, policy) == 0
     delays = []
     for _ in range(4):  # each failure still within the window locks again, twice as long
-        state = accounts.record_failure(state, "user:a", now, policy)
-        delays.append(accounts.retry_after(state, "user:a", now, policy))
+        state = throttle.record_failure(state, "user:a", now, policy)
+        delays.append(throttle.retry_after(state, "user:a", now, policy))
         now += delays[-1]
     assert delays == [60, 120, 240, 480]
     for _ in range(5):
-        state = accounts.record_failure(state, "user:a", now, policy)
-    assert accounts.retry_after(state, "user:a", now, policy) == 3600  # capped
+        state = throttle.record_failure(state, "user:a", now, policy)
+    assert throttle.retry_after(state, "user:a", now, policy) == 3600  # capped
 
 
 def test_a_quiet_window_forgives_and_success_clears():
     policy = ThrottlePolicy(max_failures=3, window_s=100, base_delay_s=10, max_delay_s=1000)
     state = {}
     for t in (0, 1, 2):
-        state = accounts.record_failure(state, "user:a", t, policy)
-    assert accounts.retry_after(state, "user:a", 2, policy) == 10
-    state = accounts.record_failure(state, "user:a", 500, policy)  # long after: counts as the first again
-    assert accounts.retry_after(state, "user:a", 500, policy) == 0
+        state = throttle.record_failure(state, "user:a", t, policy)
+    assert throttle.retry_after(state, "user:a", 2, policy) == 10
+    state = throttle.record_failure(state, "user:a", 500, policy)  # long after: counts as the first again
+    assert throttle.retry_after(state, "user:a", 500, policy) == 0
     assert state["user:a"]["lockouts"] == 0 and len(state["user:a"]["failures"]) == 1
-    assert accounts.forget_stale(state, 700, policy) == {}
-    assert accounts.record_success(state, "user:a") == {}
+    assert throttle.forget_stale(state, 700, policy) == {}
+    assert throttle.record_success(state, "user:a") == {}
 
 
 def test_failures_spread_over_more_than_the_window_never_lock():
     policy = ThrottlePolicy(max_failures=5, window_s=60, base_delay_s=30)
     state = {}
     for minute in range(20):
-        state = accounts.record_failure(state, "user:a", minute * 61.0, policy)
-        assert accounts.retry_after(state, "user:a", minute * 61.0, policy) == 0
+        state = throttle.record_failure(state, "user:a", minute * 61.0, policy)
+        assert throttle.retry_after(state, "user:a", minute * 61.0, policy) == 0
 
 
 # ---------------------------------------------------------------- throttling and sign-in, with the file
@@ -370,20 +371,20 @@ def test_a_damaged_throttle_file_does_not_lock_everyone_out(private_home):
 
 def test_sign_in_throttles_then_lets_the_right_password_in(users):
     clock = Clock()
-    throttle = Throttle(accounts.throttle_file(users), clock)
-    outcomes = [accounts.sign_in("lead", "wrong-pass", "10.0.0.5", throttle=throttle).outcome for _ in range(5)]
+    gate = Throttle(throttle.throttle_file(users), clock)
+    outcomes = [login.sign_in("lead", "wrong-pass", "10.0.0.5", throttle=gate).outcome for _ in range(5)]
     assert outcomes == ["invalid"] * 4 + ["throttled"]
-    refused = accounts.sign_in("lead", "leader-pass-1", "10.0.0.5", throttle=throttle)
+    refused = login.sign_in("lead", "leader-pass-1", "10.0.0.5", throttle=gate)
     assert (refused.outcome, refused.account, refused.retry_after) == ("throttled", None, 30)
     assert refused.message("zh") == "登录失败次数过多，请约 1 分钟后再试"
     assert refused.message("en") == "Too many failed sign-ins: try again in about 1 minute(s)"
-    other = accounts.sign_in("boss", "admin-pass-1", "10.0.0.6", throttle=throttle)
+    other = login.sign_in("boss", "admin-pass-1", "10.0.0.6", throttle=gate)
     assert other.ok  # another user is not held back by lead's failures
     clock.advance(30)
-    done = accounts.sign_in("LEAD", "leader-pass-1", "10.0.0.5", throttle=throttle)
+    done = login.sign_in("LEAD", "leader-pass-1", "10.0.0.5", throttle=gate)
     assert done.ok and done.account.role == "leader" and done.message("en") == "Welcome, lead"
-    assert throttle.retry_after("lead") == 0
-    assert accounts.sign_in("lead", "wrong-pass", "10.0.0.5", throttle=throttle).outcome == "invalid"
+    assert gate.retry_after("lead") == 0
+    assert login.sign_in("lead", "wrong-pass", "10.0.0.5", throttle=gate).outcome == "invalid"
 
     lines = audit.read_audit()
     assert [e["action"] for e in lines] == ["sign_in_failed"] * 5 + ["refused", "sign_in", "sign_in", "sign_in_failed"]
@@ -394,16 +395,16 @@ def test_sign_in_throttles_then_lets_the_right_password_in(users):
 
 
 def test_many_names_from_one_address_are_throttled(users):
-    throttle = Throttle(accounts.throttle_file(users), Clock())
+    gate = Throttle(throttle.throttle_file(users), Clock())
     for n in range(20):
-        result = accounts.sign_in(f"guess{n}", "wrong-pass", "203.0.113.9", throttle=throttle)
+        result = login.sign_in(f"guess{n}", "wrong-pass", "203.0.113.9", throttle=gate)
     assert result.outcome == "throttled"
-    assert accounts.sign_in("boss", "admin-pass-1", "203.0.113.9", throttle=throttle).outcome == "throttled"
-    assert accounts.sign_in("boss", "admin-pass-1", "203.0.113.10", throttle=throttle).ok
+    assert login.sign_in("boss", "admin-pass-1", "203.0.113.9", throttle=gate).outcome == "throttled"
+    assert login.sign_in("boss", "admin-pass-1", "203.0.113.10", throttle=gate).ok
 
 
 def test_invalid_message_does_not_say_which_part_was_wrong(users):
     throttle = Throttle(None, Clock())
-    unknown = accounts.sign_in("nobody", "admin-pass-1", throttle=throttle)
-    wrong = accounts.sign_in("boss", "not-it-at-all", throttle=throttle)
+    unknown = login.sign_in("nobody", "admin-pass-1", throttle=throttle)
+    wrong = login.sign_in("boss", "not-it-at-all", throttle=throttle)
     assert unknown.message("zh") == wrong.message("zh") == i18n.t("auth.login.invalid", "zh")

@@ -10,10 +10,10 @@ import pytest
 from oversight import alerts
 from oversight.alerts import digest_text
 from oversight.alerts.configuration import Rules
-from oversight.auth import accounts
+from oversight.auth import unit_scope
 from oversight.data import store
 
-EVERYTHING = accounts.Scope.everything()
+EVERYTHING = unit_scope.Scope.everything()
 
 
 # ---------------------------------------------------------------- independent expectations (pandas only)
@@ -243,7 +243,7 @@ def test_no_comparison_before_the_data_begins_unless_any_ledger_reaches_back(fra
 # ---------------------------------------------------------------- scope
 
 def test_a_unit_scope_sees_only_its_units_alerts(connection):
-    scope = accounts.Scope(("gov_office",))
+    scope = unit_scope.Scope(("gov_office",))
     digest = _digest(connection, D, scope=scope)
     assert {item.unit_id for item in digest.items} == {"gov_office"}
     assert digest.unit_order == ("gov_office",)
@@ -308,6 +308,6 @@ def test_alerts_for_a_scope_uses_the_settings_files_rules(connection, tmp_path, 
     settings = tmp_path / "alerts.toml"
     settings.write_text("[rules.due_soon]\ndays = 0\n[rules.no_consultation]\nenabled = false\n", encoding="utf-8")
     monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(settings))
-    digest = alerts.alerts_for(connection, accounts.Scope(("data_admin",)), D)
+    digest = alerts.alerts_for(connection, unit_scope.Scope(("data_admin",)), D)
     assert [(item.rule, item.issue_id) for item in digest.items] == [("due_soon", "WT2020-022")]
     assert digest.counts() == {"overdue": 0, "due_soon": 1, "meetings_rising": 0}

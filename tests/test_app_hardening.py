@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from oversight.auth import accounts
+from oversight.auth import accounts, roles
 from oversight.core import safe_text
 from oversight.data import store
 from oversight.ingest import importer
@@ -95,8 +95,8 @@ def test_a_crashed_import_is_rolled_back_when_the_app_opens(data_folder, tmp_pat
 
 
 def test_a_removed_account_loses_its_open_session_on_the_next_click():
-    accounts.add_user("chief", PASSWORD, accounts.ADMIN)  # another account: the app stays in accounts mode
-    accounts.add_user("leader", PASSWORD, accounts.LEADER)
+    accounts.add_user("chief", PASSWORD, roles.ADMIN)  # another account: the app stays in accounts mode
+    accounts.add_user("leader", PASSWORD, roles.LEADER)
     at = sign_in("leader")
     assert at.metric, "signed in and reading"
     accounts.remove_user("leader")
@@ -108,12 +108,12 @@ def test_a_removed_account_loses_its_open_session_on_the_next_click():
 
 
 def test_a_demoted_account_loses_the_pages_of_its_old_role():
-    accounts.add_user("chief", PASSWORD, accounts.ADMIN)
+    accounts.add_user("chief", PASSWORD, roles.ADMIN)
     at = sign_in("chief")
     at.switch_page("pages/07_data.py").run()
     assert not at.error
     accounts.remove_user("chief")
-    accounts.add_user("chief", PASSWORD, accounts.LEADER)  # same name, lesser role
+    accounts.add_user("chief", PASSWORD, roles.LEADER)  # same name, lesser role
     at.run()
     assert at.title[0].value == "登录派驻监督工作看板"
 
@@ -133,7 +133,7 @@ def test_a_damaged_users_file_shows_a_sentence_not_its_content():
 
 
 def test_the_sign_in_form_bounds_what_it_accepts():
-    accounts.add_user("chief", PASSWORD, accounts.ADMIN)
+    accounts.add_user("chief", PASSWORD, roles.ADMIN)
     at = run_page("app.py")
     assert at.text_input(key="widget.login_user").max_chars == accounts.MAX_USERNAME_LENGTH
     assert at.text_input(key="widget.login_password").max_chars == accounts.MAX_PASSWORD_LENGTH
@@ -173,7 +173,7 @@ def test_unit_names_with_markdown_are_escaped_in_the_caption_and_the_chip(data_f
 
 
 def test_each_refused_page_is_logged_once_per_session_with_its_name():
-    accounts.add_user("bangongting", PASSWORD, accounts.UNIT, units=["gov_office"])
+    accounts.add_user("bangongting", PASSWORD, roles.UNIT, units=["gov_office"])
     at = sign_in("bangongting")
     for script in ("pages/07_data.py", "pages/08_audit.py", "pages/07_data.py"):
         at.switch_page(script).run()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from oversight.auth import accounts
+from oversight.auth import accounts, roles
 from tests.apptest import metrics, run_page
 
 PASSWORD = "correct-horse-battery"
@@ -26,9 +26,9 @@ ALLOWED = {
 
 @pytest.fixture
 def users():
-    accounts.add_user("chief", PASSWORD, accounts.ADMIN)
-    accounts.add_user("leader", PASSWORD, accounts.LEADER)
-    accounts.add_user("bangongting", PASSWORD, accounts.UNIT, units=["gov_office"])
+    accounts.add_user("chief", PASSWORD, roles.ADMIN)
+    accounts.add_user("leader", PASSWORD, roles.LEADER)
+    accounts.add_user("bangongting", PASSWORD, roles.UNIT, units=["gov_office"])
     return Path(os.environ["OVERSIGHT_USERS_FILE"])
 
 
@@ -146,7 +146,7 @@ def _oidc_app(user: dict):
 
 
 def test_single_sign_on_maps_the_email_to_the_account(users):
-    accounts.add_user("bgt-sso", None, accounts.UNIT, units=["gov_office"], email="bgt@gov.example")
+    accounts.add_user("bgt-sso", None, roles.UNIT, units=["gov_office"], email="bgt@gov.example")
     at = _oidc_app({"is_logged_in": False})
     assert at.button[0].label == "通过单位统一身份认证登录"
     at = _oidc_app({"is_logged_in": True, "email": "bgt@gov.example", "email_verified": True})

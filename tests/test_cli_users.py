@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 
 from oversight import config
 from oversight.__main__ import main
-from oversight.auth import accounts, audit
+from oversight.auth import accounts, audit, access_mode
 from oversight.data import store
 from tests.bad_files import HEADERS, hash_tree, meeting, write_xlsx
 
@@ -234,4 +234,4 @@ def test_the_users_file_written_by_the_cli_is_what_the_app_reads(monkeypatch, ad
     document = tomllib.loads((private_paths / "conf" / "users.toml").read_text(encoding="utf-8"))
     assert {name: entry["role"] for name, entry in document["users"].items()} == {"boss": "admin",
                                                                                    "lead": "leader"}
-    assert accounts.auth_mode(accounts.users_file(), {}) == "accounts"
+    assert access_mode.auth_mode(accounts.users_file(), {}) == "accounts"

@@ -19,7 +19,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from oversight.__main__ import main
-from oversight.auth import accounts, audit
+from oversight.auth import accounts, audit, access_mode, login, roles, throttle
 from oversight.charts import style
 from oversight.core import atomic, locking, safe_text
 from oversight.data import cache, store
@@ -121,7 +121,7 @@ def _import_in_thread(tmp_path: Path) -> str:
     ({"Host": "localhost:8501", "Origin": "file://"}, 8501, False),
 ])
 def test_local_mode_checks_host_and_origin(headers, port, expected):
-    assert accounts.is_local_request("127.0.0.1", headers, port) is expected
+    assert access_mode.is_local_request("127.0.0.1", headers, port) is expected
 
 
 @pytest.mark.parametrize("header", ["Via", "X-Forwarded-Proto", "CF-Connecting-IP", "True-Client-IP", "X-Client-IP",
@@ -129,28 +129,28 @@ def test_local_mode_checks_host_and_origin(headers, port, expected):
                                     "X-Forwarded-Port", "X-Original-URL", "Fastly-Client-IP"])
 def test_local_mode_refuses_any_forwarding_header(header):
     headers = {"Host": "localhost:8501", "Origin": "http://localhost:8501", header: "203.0.113.9"}
-    assert not accounts.is_local_request("127.0.0.1", headers, 8501)
+    assert not access_mode.is_local_request("127.0.0.1", headers, 8501)
 
 
 # ---------------------------------------------------------------- sign-in floods
 
 def test_a_five_megabyte_name_is_logged_and_counted_bounded(tmp_path):
-    accounts.add_user("chief", "correct-horse-battery", accounts.ADMIN)
+    accounts.add_user("chief", "correct-horse-battery", roles.ADMIN)
     name = "\x1b[2J" + "a" * (5 * 1024 * 1024)
     for _ in range(8):  # past the lock-out, so throttled tries are logged too
-        accounts.sign_in(name, "wrong", "127.0.0.1")
+        login.sign_in(name, "wrong", "127.0.0.1")
     lines = audit.read_audit()
     assert len(lines) == 8 and {line["action"] for line in lines} == {"sign_in_failed", "refused"}
     assert all(line["account"] == "\\x1b[2j" + "a" * 57 + "…" for line in lines)
     assert Path(os.environ["OVERSIGHT_AUDIT_LOG"]).stat().st_size < 8 * 1024
-    assert accounts.throttle_file().stat().st_size < 2 * 1024
+    assert throttle.throttle_file().stat().st_size < 2 * 1024
 
 
 def test_the_throttle_file_keeps_at_most_its_limit_of_names():
     state = {}
     for i in range(50):
-        state = accounts.record_failure(state, f"user:n{i}", now=1000.0 + i)
-    kept = accounts.forget_stale(state, now=1100.0, limit=10)
+        state = throttle.record_failure(state, f"user:n{i}", now=1000.0 + i)
+    kept = throttle.forget_stale(state, now=1100.0, limit=10)
     assert sorted(kept) == sorted(f"user:n{i}" for i in range(40, 50))  # the most recent ten
 
 
@@ -260,7 +260,7 @@ def test_chart_labels_are_escaped_for_plotly():
 def test_the_cli_does_not_fall_back_to_local_trust_when_the_variable_points_elsewhere(data_folder, tmp_path,
                                                                                        monkeypatch, capsys):
     home_users = tmp_path / "home" / ".config" / "oversight" / "users.toml"
-    accounts.add_user("chief", "correct-horse-battery", accounts.ADMIN, path=home_users)
+    accounts.add_user("chief", "correct-horse-battery", roles.ADMIN, path=home_users)
     monkeypatch.setattr(accounts, "os_default_users_file", lambda: home_users)
     monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(tmp_path / "nowhere" / "users.toml"))  # a missing file
     before = hash_tree(data_folder)

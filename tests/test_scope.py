@@ -11,17 +11,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from oversight.auth.accounts import (
-    NO_UNIT,
-    Account,
-    Scope,
-    scoped_filter,
-    scoped_rows,
-    scoped_run,
-    scoped_span,
-    scoped_units,
-    selects_nothing,
-)
+from oversight.auth.unit_scope import NO_UNIT, Scope, scoped_filter, scoped_rows, scoped_span, scoped_units, selects_nothing
+from oversight.auth.roles import Account
+from oversight.data.scoped import scoped_run
 from oversight.data import queries
 
 UNIT_QUERIES = sorted(name for name in queries.query_names()

@@ -24,7 +24,8 @@ from typing import Any, Callable, Sequence
 import pandas as pd
 
 from oversight.alerts.configuration import Rules
-from oversight.auth import accounts
+from oversight.auth import unit_scope
+from oversight.data import scoped
 from oversight.core import i18n
 from oversight.data.filters import Quarter
 
@@ -92,12 +93,12 @@ class Digest:
         return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def scoped_runner(connection: Any, scope: accounts.Scope) -> AlertQueryRunner:
+def scoped_runner(connection: Any, scope: unit_scope.Scope) -> AlertQueryRunner:
     """Rule queries on ``connection`` confined to ``scope``: a digest never holds another unit's data."""
-    return lambda name, **params: accounts.scoped_run(connection, name, None, scope, **params)
+    return lambda name, **params: scoped.scoped_run(connection, name, None, scope, **params)
 
 
-def alerts_for(connection: Any, scope: accounts.Scope, as_of: date, rules: Rules | None = None,
+def alerts_for(connection: Any, scope: unit_scope.Scope, as_of: date, rules: Rules | None = None,
                units: Sequence[str] = ()) -> Digest:
     """The alerts an account with ``scope`` may see at ``as_of``: what the Overview's 预警 strip shows.
 

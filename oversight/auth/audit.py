@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from oversight import config
+from oversight.auth import accounts
+from oversight.auth.unit_scope import NO_UNIT
 
 SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "sign_in", "sign_in_failed", "sign_out"
 DOWNLOAD, IMPORT, UNDO, REFUSED = "download", "import", "undo", "refused"
@@ -38,8 +40,6 @@ class AuditError(OSError):
 
 
 def audit_log_path() -> Path:
-    from oversight.auth import accounts
-
     configured = config.setting("OVERSIGHT_AUDIT_LOG")
     if configured:
         return Path(configured).expanduser()
@@ -56,15 +56,13 @@ def describe_filter(filter_: Any) -> dict[str, Any]:
     Pass the *scoped* filter, so the line says what the person actually received
     (a unit account's "all units" is its own units).
     """
-    from oversight.auth.accounts import NO_UNIT
-
     return {"units": [u for u in filter_.units if u != NO_UNIT], "nothing": NO_UNIT in filter_.units,
             "from": str(filter_.start), "to": str(filter_.end)}
 
 
 def make_entry(action: str, *, account: Any = None, role: str | None = None, address: str | None = None,
                details: Mapping[str, Any] | None = None, at: datetime | None = None) -> dict[str, Any]:
-    """One audit line as a dict. ``account`` is an ``accounts.Account`` (its role is taken too) or a name."""
+    """One audit line as a dict. ``account`` is an ``roles.Account`` (its role is taken too) or a name."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     username = getattr(account, "username", account)

@@ -9,7 +9,7 @@ no password is asked, which is what lets a timer run it.
 """
 from __future__ import annotations
 
-from oversight.auth import accounts, audit
+from oversight.auth import accounts, audit, roles
 
 
 class RunAsRefused(Exception):
@@ -20,24 +20,24 @@ class RunAsRefused(Exception):
         self.key, self.params = key, params
 
 
-def account_for(username: str | None, command: str) -> accounts.Account:
-    """The account to run as; raises ``accounts.AccountError`` (unreadable users file) or ``RunAsRefused``."""
+def account_for(username: str | None, command: str) -> roles.Account:
+    """The account to run as; raises ``roles.AccountError`` (unreadable users file) or ``RunAsRefused``."""
     path = accounts.users_file()
     users = accounts.load_users(path)
     if not users and username is None:
-        return accounts.local_account()
+        return roles.local_account()
     if username is None:
-        _refuse(accounts.local_account().username, "sign_in_required", command)
+        _refuse(roles.local_account().username, "sign_in_required", command)
         raise RunAsRefused("alerts.cli.account_missing")
     record = users.get(accounts.normalise_username(username))
     if record is None:
-        _refuse(accounts.local_account().username, "sign_in_required", command, asked_for=username)
+        _refuse(roles.local_account().username, "sign_in_required", command, asked_for=username)
         raise RunAsRefused("alerts.cli.account_unknown", username=username, path=path)
     account = record.account(source="cli")
-    if command == "brief" and not accounts.can_download(account):
+    if command == "brief" and not roles.can_download(account):
         _refuse(account, "forbidden_action", command)
         raise RunAsRefused("alerts.cli.brief_forbidden", username=account.username,
-                           role=accounts.role_label(account.role))
+                           role=roles.role_label(account.role))
     return account
 
 

@@ -74,7 +74,7 @@ def _setup(args: argparse.Namespace, command: str):
     """Settings, language, account and the data, or ``_Stop`` saying which of them is wrong."""
     from oversight import ingest
     from oversight.alerts import configuration
-    from oversight.auth import accounts, run_as
+    from oversight.auth import run_as, roles
     from oversight.data import store
 
     try:
@@ -84,7 +84,7 @@ def _setup(args: argparse.Namespace, command: str):
     lang = args.lang or settings.lang
     try:
         account = run_as.account_for(args.run_as or settings.account, command)
-    except accounts.AccountError as error:
+    except roles.AccountError as error:
         raise _Stop(REFUSED, error.render(lang)) from None
     except run_as.RunAsRefused as refused:
         raise _Stop(REFUSED, i18n.t(refused.key, lang, **refused.params)) from None
@@ -227,7 +227,7 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
 def _brief(args: argparse.Namespace) -> int:
     from oversight import export
     from oversight.auth import audit
-    from oversight.auth.accounts import scoped_filter
+    from oversight.auth.unit_scope import scoped_filter
     from oversight.data.filters import Filter
     from oversight.export.names import period_code
     from oversight.push import brief_job

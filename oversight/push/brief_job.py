@@ -14,7 +14,8 @@ from typing import Any, Sequence
 
 from oversight import briefing
 from oversight.alerts.digest_text import markdown_escape
-from oversight.auth import accounts
+from oversight.auth import roles, unit_scope
+from oversight.data import scoped
 from oversight.charts import catalog
 from oversight.core import atomic, i18n
 from oversight.data.filters import DataSpan, Filter, Quarter
@@ -42,12 +43,12 @@ def default_range(span: DataSpan, as_of: date, period: str = "year") -> tuple[Qu
     return max(Quarter(year, 1), span.first), max(Quarter(year, 4), span.first)
 
 
-def query_runner(connection: Any, scope: accounts.Scope):
+def query_runner(connection: Any, scope: unit_scope.Scope):
     """``run_query(name, filter)`` within ``scope``: what the pages' ``page.query`` does, without the cache."""
-    return lambda name, filter_: accounts.scoped_run(connection, name, filter_, scope)
+    return lambda name, filter_: scoped.scoped_run(connection, name, filter_, scope)
 
 
-def build(connection: Any, account: accounts.Account, filter_: Filter, lang: str,
+def build(connection: Any, account: roles.Account, filter_: Filter, lang: str,
           formats: Sequence[str] = briefing.FORMATS) -> briefing.BriefingPack:
     """The pack for ``filter_`` as ``account`` sees it; raises ``export.ImageRendererMissing`` without Chromium.
 
@@ -55,7 +56,7 @@ def build(connection: Any, account: accounts.Account, filter_: Filter, lang: str
     (本机 for the local user) and when.
     """
     ordered = tuple(fmt for fmt in briefing.FORMATS if fmt in formats)
-    made_for = marking.for_viewer(account.username, account.source == accounts.LOCAL, lang)
+    made_for = marking.for_viewer(account.username, account.source == roles.LOCAL, lang)
     return briefing.build_briefing_pack(query_runner(connection, account.scope), filter_, lang,
                                         catalog.all_charts(), formats=ordered, marking=made_for)
 
@@ -96,7 +97,7 @@ def fingerprint(pushed: Message) -> str:
     return hashlib.sha256(f"{pushed.title}\n{pushed.markdown}\n{pushed.text}".encode("utf-8")).hexdigest()[:16]
 
 
-def message(connection: Any, account: accounts.Account, filter_: Filter, lang: str,
+def message(connection: Any, account: roles.Account, filter_: Filter, lang: str,
             pack: briefing.BriefingPack, emailed: bool = False) -> Message:
     """The brief as pushed: its summary for the robots, and for e-mail the same text with the PDF attached.
 

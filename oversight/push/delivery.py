@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping
 
 from oversight.alerts.configuration import Settings
 from oversight.auth import audit
-from oversight.auth.accounts import Account
+from oversight.auth.roles import Account
 from oversight.core import i18n
 from oversight.push import Delivery, Message, deliver, redacted
 from oversight.push.sent_log import SentLog, entry_key

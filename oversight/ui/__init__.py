@@ -17,7 +17,8 @@ import pandas as pd
 import streamlit as st
 
 from oversight import briefing, charts, config, export, ingest
-from oversight.auth import accounts, audit
+from oversight.auth import accounts, audit, access_mode, login, roles, unit_scope
+from oversight.data import scoped
 from oversight.core import i18n, safe_text
 from oversight.data import filters, queries, store
 from oversight.data.filters import DataSpan, Filter, Quarter, same_day_years_earlier
@@ -62,7 +63,7 @@ class Page:
     folder: str
     fingerprint: str
     units: pd.DataFrame
-    account: accounts.Account
+    account: roles.Account
 
     def query(self, name: str, filter_: Filter | None = None) -> pd.DataFrame:
         """Every read goes through here, within the account's unit scope, whatever filter is asked for."""
@@ -77,7 +78,7 @@ class Page:
     @property
     def scoped_filter(self) -> Filter:
         """The filter as the queries apply it (a unit account's "all units" is its own units)."""
-        return accounts.scoped_filter(self.filter, self.account.scope)
+        return unit_scope.scoped_filter(self.filter, self.account.scope)
 
     @property
     def sees_all_units(self) -> bool:
@@ -85,7 +86,7 @@ class Page:
 
     @property
     def can_download(self) -> bool:
-        return accounts.can_download(self.account)
+        return roles.can_download(self.account)
 
     def t(self, key: str, **params: object) -> str:
         return i18n.t(key, self.lang, **params)
@@ -96,7 +97,7 @@ class Page:
     @functools.cached_property
     def marking(self) -> marking.Marking:
         """The confidentiality marking and this viewer's watermark (name and time), for the screen and exports."""
-        return marking.for_viewer(self.account.username, self.account.source == accounts.LOCAL, self.lang)
+        return marking.for_viewer(self.account.username, self.account.source == roles.LOCAL, self.lang)
 
     @functools.cached_property
     def export_context(self) -> export.ExportContext:
@@ -138,7 +139,7 @@ def _cached_query(folder: str, fingerprint: str, name: str, filter_: Filter,
                   extra: tuple[tuple[str, object], ...] = (),
                   allowed_units: tuple[str, ...] | None = None) -> pd.DataFrame:
     # the scope is part of the cache key: two accounts never share a cached result
-    frame = accounts.scoped_run(_open_store(folder, fingerprint), name, filter_, accounts.Scope(allowed_units),
+    frame = scoped.scoped_run(_open_store(folder, fingerprint), name, filter_, unit_scope.Scope(allowed_units),
                                 **dict(extra))
     return safe_text.printable_frame(frame)  # what the screen and every export receive has no control characters
 
@@ -177,7 +178,7 @@ def _app_css() -> str:
     return (config.ASSET_DIR / "app.css").read_text(encoding="utf-8")
 
 
-def _recover_interrupted_import(folder: Path, account: accounts.Account) -> None:
+def _recover_interrupted_import(folder: Path, account: roles.Account) -> None:
     """A commit that crashed half-way is rolled back before anyone reads the folder (once; cheap otherwise)."""
     from oversight.ingest import importer
 
@@ -187,7 +188,7 @@ def _recover_interrupted_import(folder: Path, account: accounts.Account) -> None
         st.warning(i18n.t("data.ui.recovered", lang, id=rolled_back))
 
 
-def _repair_page(folder: str, account: accounts.Account, error: ingest.ValidationError) -> None:
+def _repair_page(folder: str, account: roles.Account, error: ingest.ValidationError) -> None:
     """The Data page for an admin when the folder does not load: the problems, then import and undo to repair."""
     lang = i18n.normalise_language(st.session_state.get(LANG_KEY) or _first_query_value("lang"))
     st.title(i18n.t("nav.data", lang))
@@ -211,12 +212,12 @@ def setup_page(page_id: str) -> Page:
     try:
         span, units = _cached_span(folder, fingerprint)
     except ingest.ValidationError as error:
-        if page_id == "data" and accounts.can_import(account):
+        if page_id == "data" and roles.can_import(account):
             _repair_page(folder, account, error)  # undo or import to repair; stops the page
         _show_data_error(error)
     # a unit account is offered, and can ask the URL for, its own units only
-    span = accounts.scoped_span(span, account.scope)
-    units = accounts.scoped_rows(units, account.scope)
+    span = unit_scope.scoped_span(span, account.scope)
+    units = unit_scope.scoped_rows(units, account.scope)
     _init_session(span)
     _sidebar(span, units, account)
     lang, filter_ = st.session_state[LANG_KEY], st.session_state[FILTER_KEY]
@@ -262,7 +263,7 @@ def _secrets() -> dict:
         return {}
 
 
-def _refuse(message: str, reason: str, account: accounts.Account | None = None, address: str | None = None,
+def _refuse(message: str, reason: str, account: roles.Account | None = None, address: str | None = None,
             page: str | None = None) -> None:
     # one line per kind of refusal and page in a session: a reload loop must not flood the log
     logged = st.session_state.setdefault(REFUSAL_LOGGED_KEY, set())
@@ -275,27 +276,27 @@ def _refuse(message: str, reason: str, account: accounts.Account | None = None, 
     st.stop()
 
 
-def _signed_in_account(page_id: str) -> accounts.Account:
+def _signed_in_account(page_id: str) -> roles.Account:
     """The account this session acts as; draws the sign-in (and stops the page) until there is one."""
     lang = st.session_state.get(LANG_KEY) or i18n.normalise_language(_first_query_value("lang"))
-    mode = accounts.auth_mode(accounts.users_file(), _secrets())
+    mode = access_mode.auth_mode(accounts.users_file(), _secrets())
     address = _client_address()
-    if mode == accounts.LOCAL:
+    if mode == roles.LOCAL:
         # a loopback peer, a loopback Host and Origin (no DNS rebinding), and no proxy relaying someone else
-        if not accounts.is_local_request(_peer_address(), dict(st.context.headers or {}),
+        if not access_mode.is_local_request(_peer_address(), dict(st.context.headers or {}),
                                          st.get_option("server.port")):
             _refuse(i18n.t("auth.local_mode.refused", lang), "non_local_client", address=address, page=page_id)
-        account = accounts.local_account()
-    elif mode == accounts.OIDC:
+        account = roles.local_account()
+    elif mode == roles.OIDC:
         account = _oidc_account(lang, address)
     else:
         account = _current_password_account(lang, address) or _login_form(lang, address)
-    if not accounts.can_open_page(account, page_id):
+    if not roles.can_open_page(account, page_id):
         _refuse(i18n.t("auth.forbidden_page", lang), "forbidden_page", account, address, page=page_id)
     return account
 
 
-def _current_password_account(lang: str, address: str | None) -> accounts.Account | None:
+def _current_password_account(lang: str, address: str | None) -> roles.Account | None:
     """The session's account if the users file still holds it unchanged; a removed, demoted or re-keyed
     account ends its session here, on the next click, not at the next sign-in."""
     account = st.session_state.get(ACCOUNT_KEY)
@@ -303,7 +304,7 @@ def _current_password_account(lang: str, address: str | None) -> accounts.Accoun
         return None
     try:
         current = accounts.account_fingerprint(account.username)
-    except accounts.AccountError:
+    except roles.AccountError:
         current = None  # a users file that cannot be read keeps nobody signed in
     if current is not None and current == st.session_state.get(ACCOUNT_FINGERPRINT_KEY):
         return account
@@ -314,10 +315,10 @@ def _current_password_account(lang: str, address: str | None) -> accounts.Accoun
     return None
 
 
-def _login_form(lang: str, address: str | None) -> accounts.Account:
+def _login_form(lang: str, address: str | None) -> roles.Account:
     st.title(i18n.t("auth.login.title", lang))
     with st.form("login"):
-        # the browser bounds what it sends; accounts.sign_in bounds it again for a client that does not
+        # the browser bounds what it sends; login.sign_in bounds it again for a client that does not
         username = st.text_input(i18n.t("auth.login.username", lang), key="widget.login_user",
                                  max_chars=accounts.MAX_USERNAME_LENGTH)
         password = st.text_input(i18n.t("auth.login.password", lang), type="password", key="widget.login_password",
@@ -325,8 +326,8 @@ def _login_form(lang: str, address: str | None) -> accounts.Account:
         submitted = st.form_submit_button(i18n.t("auth.login.submit", lang), type="primary")
     if submitted:
         try:
-            result = accounts.sign_in(username, password, address)
-        except accounts.AccountError:  # a damaged users file: say so, without its path or content
+            result = login.sign_in(username, password, address)
+        except roles.AccountError:  # a damaged users file: say so, without its path or content
             st.error(i18n.t("auth.users_file_broken", lang))
             st.stop()
         if result.ok:
@@ -337,14 +338,14 @@ def _login_form(lang: str, address: str | None) -> accounts.Account:
     st.stop()
 
 
-def _oidc_account(lang: str, address: str | None) -> accounts.Account:
+def _oidc_account(lang: str, address: str | None) -> roles.Account:
     if not st.user.is_logged_in:
         st.title(i18n.t("auth.login.title", lang))
         st.button(i18n.t("auth.oidc.login", lang), on_click=st.login, type="primary")
         st.stop()
     try:
         users = accounts.load_users()
-    except accounts.AccountError:  # a damaged users file: say so, without its path or content
+    except roles.AccountError:  # a damaged users file: say so, without its path or content
         st.error(i18n.t("auth.users_file_broken", lang))
         st.stop()
     account = accounts.account_for_email(st.user.get("email"), users, st.user.get("email_verified"))
@@ -360,7 +361,7 @@ def _oidc_account(lang: str, address: str | None) -> accounts.Account:
 def _sign_out() -> None:
     account = st.session_state.pop(ACCOUNT_KEY, None)
     audit.record("sign_out", account=account, address=_client_address())
-    if accounts.auth_mode(accounts.users_file(), _secrets()) == accounts.OIDC:
+    if access_mode.auth_mode(accounts.users_file(), _secrets()) == roles.OIDC:
         st.logout()
 
 
@@ -395,16 +396,16 @@ def _on_reset(span: DataSpan) -> None:
     st.session_state[IGNORED_KEY] = ()  # the default view has nothing from the URL left to warn about
 
 
-def _account_box(account: accounts.Account, lang: str) -> None:
-    if account.source == accounts.LOCAL:
+def _account_box(account: roles.Account, lang: str) -> None:
+    if account.source == roles.LOCAL:
         st.caption(i18n.t("auth.local_mode.banner", lang))
         return
     st.caption(i18n.t("auth.signed_in_as", lang, username=account.username,
-                      role=accounts.role_label(account.role, lang)))
+                      role=roles.role_label(account.role, lang)))
     st.button(i18n.t("auth.logout", lang), key="widget.logout", on_click=_sign_out, icon=":material/logout:")
 
 
-def _sidebar(span: DataSpan, units: pd.DataFrame, account: accounts.Account) -> None:
+def _sidebar(span: DataSpan, units: pd.DataFrame, account: roles.Account) -> None:
     lang, filter_ = st.session_state[LANG_KEY], st.session_state[FILTER_KEY]
     names = dict(zip(units["unit_id"], units["name_zh"] if lang == "zh" else units["name_en"]))
     quarter_options = [str(q) for q in span.quarters]
@@ -427,7 +428,7 @@ def _sidebar(span: DataSpan, units: pd.DataFrame, account: accounts.Account) -> 
         st.caption(i18n.t("nav.heading", lang))
         query_params = {**filter_.to_query_params(), "lang": lang}
         for script, page_id in NAVIGATION:
-            if accounts.can_open_page(account, page_id):
+            if roles.can_open_page(account, page_id):
                 st.page_link(script, label=i18n.t(f"nav.{page_id}", lang), query_params=query_params)
         st.divider()
         _account_box(account, lang)
@@ -846,7 +847,7 @@ def audit_section(page: Page) -> None:
         return
     rows = [{
         page.t("auth.audit.column.at"): e.get("at"), page.t("auth.audit.column.account"): e.get("account"),
-        page.t("auth.audit.column.role"): accounts.role_label(e["role"], page.lang) if e.get("role") else "",
+        page.t("auth.audit.column.role"): roles.role_label(e["role"], page.lang) if e.get("role") else "",
         page.t("auth.audit.column.action"): page.t(f"auth.audit.action.{e['action']}"),
         page.t("auth.audit.column.address"): e.get("address"),
         page.t("auth.audit.column.details"): json.dumps(e.get("details") or {}, ensure_ascii=False),

@@ -13,11 +13,11 @@ PASSWORD = "correct-horse-battery"
 
 @pytest.fixture(scope="module")
 def accounts_server(tmp_path_factory):
-    from oversight.auth import accounts
+    from oversight.auth import accounts, roles
 
     conf = tmp_path_factory.mktemp("accounts-conf")
     users = conf / "users.toml"
-    accounts.add_user("bangongting", PASSWORD, accounts.UNIT, units=["gov_office"], path=users)
+    accounts.add_user("bangongting", PASSWORD, roles.UNIT, units=["gov_office"], path=users)
     process, url = start_server(env_extra={"OVERSIGHT_USERS_FILE": str(users),
                                            "OVERSIGHT_AUDIT_LOG": str(conf / "audit.jsonl")})
     yield url, conf / "audit.jsonl"

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from deploy import cluster
-from oversight.auth import accounts
+from oversight.auth import accounts, roles
 from oversight.data import store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,8 +75,8 @@ def running_cluster(tmp_path_factory):
     pristine = Path(shutil.copytree(data, base / "pristine"))
     conf = base / "conf"
     users = conf / "users.toml"
-    accounts.add_user("leader", PASSWORD, accounts.LEADER, path=users)
-    accounts.add_user("chief", PASSWORD, accounts.ADMIN, path=users)
+    accounts.add_user("leader", PASSWORD, roles.LEADER, path=users)
+    accounts.add_user("chief", PASSWORD, roles.ADMIN, path=users)
     audit_log = conf / "audit.jsonl"
     ports = _free_ports(REPLICAS + 1)
     run_dir = ROOT / "test-output" / "cluster" / f"run-{os.getpid()}"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from oversight.auth import accounts
+from oversight.auth import access_mode
 from oversight.auth.client_address import client_address, parse_networks
 
 LOOPBACK = parse_networks("127.0.0.1")
@@ -52,4 +52,4 @@ def test_local_mode_still_refuses_a_request_relayed_by_a_trusted_proxy(monkeypat
     """Trusting nginx for the address does not make the people behind it local."""
     monkeypatch.setenv("OVERSIGHT_TRUSTED_PROXIES", "127.0.0.1")
     headers = {"Host": "127.0.0.1:8600", "X-Forwarded-For": "127.0.0.1", "X-Real-IP": "127.0.0.1"}
-    assert not accounts.is_local_request("127.0.0.1", headers, 8600)
+    assert not access_mode.is_local_request("127.0.0.1", headers, 8600)
