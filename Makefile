@@ -11,11 +11,14 @@ PORT ?= 8501
 SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils libreoffice-impress libreoffice-writer
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run test bench bench-peer system system-cluster sample clean help cluster cluster-stop soak
+.PHONY: run test test-fast check format bench bench-peer system system-cluster sample clean help cluster cluster-stop soak
 
 help:
 	@echo "make run    — install everything and start the dashboard on http://localhost:$(PORT)"
-	@echo "make test   — install what the tests need and run the whole suite (browser tests included)"
+	@echo "make test   — install what the tests need, run make check, then the whole suite (browser tests included)"
+	@echo "make test-fast — the quick loop: no browser, no AppTest, nothing marked slow (under a minute)"
+	@echo "make check  — ruff format --check, ruff check, mypy and the import layers (lint-imports)"
+	@echo "make format — ruff format and ruff check --fix, in place"
 	@echo "make bench  — benchmarks against baselines run in the same command"
 	@echo "make bench-peer — the Overview against the same dashboard in Apache Superset 6.1 (installs it under test-output/)"
 	@echo "make sample — regenerate the sample data in data/"
@@ -59,8 +62,24 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 run: system $(VENV)/.runtime-installed
 	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
 
-test: system system-cluster $(VENV)/.dev-installed
+test: system system-cluster $(VENV)/.dev-installed check
 	$(BIN)/python -m pytest
+
+# The quick loop while you work: unit tests only (markers in pyproject.toml; tests/conftest.py marks by folder and name).
+test-fast: $(VENV)/.dev-installed
+	$(BIN)/python -m pytest -q -m "not browser and not apptest and not slow and not office and not cluster"
+
+# What a reviewer would check by eye, checked by tools: the format, lint rules, types and the layers of docs/ARCHITECTURE.md.
+CHECKED := oversight tests bench deploy app.py pages
+check: $(VENV)/.dev-installed
+	$(BIN)/ruff format --check $(CHECKED)
+	$(BIN)/ruff check $(CHECKED)
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+format: $(VENV)/.dev-installed
+	$(BIN)/ruff format $(CHECKED)
+	$(BIN)/ruff check --fix $(CHECKED)
 
 bench: system $(VENV)/.dev-installed
 	$(BIN)/python -m bench

@@ -23,6 +23,11 @@ def setting(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name) or default
 
 
+def setting_as_set(name: str) -> str | None:
+    """An environment variable as it is set, empty included (an empty marking means "no marking"); None if unset."""
+    return os.environ.get(name)
+
+
 def data_dir() -> Path:
     """The folder of spreadsheets the dashboard reads (OVERSIGHT_DATA_DIR; the sample data by default)."""
     return Path(setting("OVERSIGHT_DATA_DIR") or SAMPLE_DATA_DIR)

@@ -1,6 +1,8 @@
 """Shared fixtures: the sample data in DuckDB, and the default filter (2020, all units)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from oversight.data import queries, store
@@ -38,3 +40,20 @@ def _private_accounts(tmp_path, monkeypatch):
     """No test reads or writes the real users file or audit log: each gets its own (absent = local mode)."""
     monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(tmp_path / "conf" / "users.toml"))
     monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(tmp_path / "conf" / "audit.jsonl"))
+
+
+_TESTS = Path(__file__).resolve().parent
+
+
+def pytest_collection_modifyitems(items):
+    """Markers from where a test lives, so a new test file is in the right group without remembering to mark it:
+    tests/browser/ → browser, tests/cluster/ → cluster, tests/test_app_*.py → apptest (make test-fast leaves them out)."""
+    for item in items:
+        path = Path(str(item.fspath)).resolve()
+        folder = path.parent.relative_to(_TESTS).parts[:1] if path.is_relative_to(_TESTS) else ()
+        if folder == ("browser",):
+            item.add_marker(pytest.mark.browser)
+        elif folder == ("cluster",):
+            item.add_marker(pytest.mark.cluster)
+        if path.name.startswith("test_app_"):
+            item.add_marker(pytest.mark.apptest)

@@ -25,8 +25,8 @@ import pandas as pd
 
 from oversight.alerts.configuration import Rules
 from oversight.auth import unit_scope
-from oversight.data import scoped
 from oversight.core import i18n
+from oversight.data import scoped
 from oversight.data.filters import Quarter
 
 # run_query(name, **params) -> DataFrame, already confined to an account's scope (see ``scoped_runner``).

@@ -76,9 +76,9 @@ def item_text(item: AlertItem, lang: str, description: str | None = None) -> str
             return i18n.t("alerts.item.no_consultation", lang, quarter=quarter,
                           last=_day(facts["last_consultation"], lang))
         return i18n.t("alerts.item.never_consulted", lang, quarter=quarter)
-    quarter = Quarter.parse(facts["quarter"])
-    return i18n.t("alerts.item.meetings_rising", lang, quarter=i18n.quarter_label(quarter, lang),
-                  earlier=i18n.quarter_label(quarter.shift(-4), lang), meetings=facts["meetings"],
+    rising_in = Quarter.parse(facts["quarter"])
+    return i18n.t("alerts.item.meetings_rising", lang, quarter=i18n.quarter_label(rising_in, lang),
+                  earlier=i18n.quarter_label(rising_in.shift(-4), lang), meetings=facts["meetings"],
                   prev=facts["prev_meetings"], increase=facts["increase"])
 
 

@@ -5,8 +5,9 @@ import ipaddress
 from pathlib import Path
 from typing import Any, Mapping
 
-from oversight.auth.accounts import AccountError, load_users
-from oversight.auth.roles import ACCOUNTS, LOCAL, OIDC
+from oversight.auth.accounts import load_users
+from oversight.auth.roles import ACCOUNTS, LOCAL, OIDC, AccountError
+
 
 def oidc_configured(secrets: Mapping[str, Any] | None) -> bool:
     """``[auth]`` in ``.streamlit/secrets.toml`` with something in it: ``st.login`` is the way in."""

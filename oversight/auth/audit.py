@@ -101,7 +101,7 @@ def record(action: str, *, account: Any = None, role: str | None = None, address
     return entry
 
 
-class AuditEntries(list):
+class AuditEntries(list[dict[str, Any]]):
     """The entries read (oldest first), with ``skipped``: how many lines were not readable entries."""
 
     skipped: int = 0

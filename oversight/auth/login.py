@@ -10,6 +10,7 @@ from oversight.auth.roles import Account
 from oversight.auth.throttle import Throttle, throttle_file
 from oversight.core import i18n
 
+
 @dataclass(frozen=True)
 class SignIn:
     """The outcome of a sign-in attempt: ``ok``, ``invalid`` or ``throttled`` (then ``retry_after`` seconds)."""

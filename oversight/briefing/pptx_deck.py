@@ -13,7 +13,7 @@ from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
-from pptx.util import Cm, Emu, Inches, Pt
+from pptx.util import Cm, Inches, Pt
 
 from oversight.briefing.report import (
     CJK_SANS,
@@ -67,7 +67,7 @@ def _set_text(frame, lines: list[str], size: float, colour: RGBColor = _INK, bol
         _style_run(run, size, colour, bold)
 
 
-def _text_box(slide, left: Emu, top: Emu, width: Emu, height: Emu, lines: list[str], size: float, **style):
+def _text_box(slide, left: int, top: int, width: int, height: int, lines: list[str], size: float, **style):
     box = slide.shapes.add_textbox(left, top, width, height)
     box.text_frame.vertical_anchor = MSO_ANCHOR.TOP
     _set_text(box.text_frame, lines, size, **style)
@@ -152,7 +152,7 @@ def _key_figures_slide(deck, report: Report) -> None:
 
 def _chart_slide(deck, report: Report, section: ChartSection) -> None:
     slide = _titled_slide(deck, section.title, report)
-    picture_width = _PICTURE_MAX_WIDTH
+    picture_width: int = _PICTURE_MAX_WIDTH
     if section.png is not None:
         # Fit the picture in its box, keeping the image's own aspect ratio; no title inside it (the slide has one).
         picture_width = min(_PICTURE_MAX_WIDTH, int(_PICTURE_MAX_HEIGHT / section.aspect))

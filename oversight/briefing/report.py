@@ -12,7 +12,7 @@ import pandas as pd
 
 from oversight import charts
 from oversight.export.data_files import chart_data_table
-from oversight.export.names import ExportContext, is_whole_year
+from oversight.export.names import ExportContext
 from oversight.present.kpis import Kpi
 
 # Fonts the documents ask for. Word and PowerPoint on the team's Windows PCs have these;
@@ -41,7 +41,7 @@ class ChartSection:
     spec: charts.ChartSpec
     title: str
     frame: pd.DataFrame
-    takeaway: str
+    takeaway: str | None  # None: the chart has no reading of its own (or no data)
     png: bytes | None  # None where the selection has no data for this chart
     pixel_size: tuple[int, int]  # of the PNG, for laying it out at the right aspect ratio
     file_stem: str
@@ -77,7 +77,7 @@ class Report:
     def period_name(self) -> str:
         """``2020年度`` for a whole year, else the quarter range: what the title says."""
         filter_ = self.context.filter
-        if is_whole_year(filter_):
+        if filter_.is_whole_year:
             return self.t("export.briefing.year_period", year=filter_.start.year)
         return self.context.period()
 

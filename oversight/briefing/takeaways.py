@@ -7,12 +7,12 @@ chart without its own reading gets none, and ``tests/test_takeaways.py`` fails u
 
 Each reading takes the frame the chart is drawn from (never a second query), so the words and the picture
 agree. A comparison value the data does not cover (NaN) reads "no comparable data", never as a zero.
-Numbers are rounded half up (``kpis.round_half_up``), as the KPI cards round them.
+Numbers are rounded half up (``numbers.round_half_up``), as the KPI cards round them.
 """
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Mapping, Sequence, TypeVar
 
 import pandas as pd
 
@@ -24,8 +24,8 @@ from oversight.contract.schema import (
     SUGGESTION_STATUSES,
 )
 from oversight.core import i18n
+from oversight.core.numbers import round_half_up
 from oversight.data.filters import Quarter
-from oversight.present.kpis import round_half_up
 from oversight.present.summary import code_label, count, join_list
 
 MOST_NAMED = 3  # beyond this many tied names, the line says how many tie instead of listing them all
@@ -36,6 +36,9 @@ _ACTIVITY_KINDS = ("consultation", "special_study", "notification", "secondment"
 
 def _t(key: str, lang: str, **params: object) -> str:
     return i18n.t(f"export.takeaway.{key}", lang, **params)
+
+
+Number = TypeVar("Number", float, Decimal)  # counts and means (float), or shares already rounded (Decimal)
 
 
 def percent(part: float, whole: float) -> Decimal:
@@ -64,7 +67,7 @@ def _each(text: str, tied: bool, lang: str) -> str:
     return _t("each", lang, count=text) if tied else text
 
 
-def _extremes(values: Sequence[float], labels: Sequence[str]) -> tuple[list[str], list[str], float, float]:
+def _extremes(values: Sequence[Number], labels: Sequence[str]) -> tuple[list[str], list[str], Number, Number]:
     """Labels at the highest and at the lowest value (ties kept together, in the frame's order), and the values."""
     values = list(values)
     top, bottom = max(values), min(values)

@@ -43,7 +43,7 @@ TEMPLATE = go.layout.Template(
 )
 
 
-def label_width(text: str, font_size: int = 14) -> float:
+def label_width(text: str, font_size: float = 14) -> float:
     """Roughly how wide ``text`` is drawn, in px: a CJK or full-width character is about a square, others about half."""
     import unicodedata
 

@@ -27,7 +27,7 @@ import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 DEFAULT_TIMEOUT_S = 30.0
 _POLL_S = 0.05
@@ -39,12 +39,12 @@ _held_here = threading.local()
 class LockBusy(TimeoutError):
     """The lock was not free within the timeout; ``holder`` is the note the holder left (may be empty)."""
 
-    def __init__(self, path: Path, holder: dict):
+    def __init__(self, path: Path, holder: dict[str, Any]):
         self.path, self.holder = path, holder
         super().__init__(f"{path} is held by {holder or 'another process'}")
 
 
-def _read_note(descriptor: int) -> dict:
+def _read_note(descriptor: int) -> dict[str, Any]:
     try:
         raw = os.pread(descriptor, 4096, 0)
         note = json.loads(raw.decode("utf-8")) if raw.strip() else {}

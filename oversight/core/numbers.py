@@ -5,6 +5,7 @@ same value never reads 31.2 in one place and 31.3 in another.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
 
@@ -18,7 +19,7 @@ def is_missing(value: object) -> bool:
         return True
 
 
-def round_half_up(value: float, digits: int = 1) -> Decimal:
+def round_half_up(value: float | Decimal, digits: int = 1) -> Decimal:
     """``round_half_up(56.25) == Decimal("56.3")``; Python's own rounding gives 56.2. Never a negative zero."""
     rounded = Decimal(str(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     return rounded.copy_abs() if rounded == 0 else rounded
@@ -61,7 +62,7 @@ def rate(part: float | None, whole: float | None) -> float | None:
     return (0 if is_missing(part) else part) / whole * 100  # type: ignore[operator]
 
 
-def shares(values: list[float], digits: int = 1) -> list[str]:
+def shares(values: Sequence[float], digits: int = 1) -> list[str]:
     """Each value's share of the total, in percent, rounded half up (for donut labels): ``["33.3%", …]``."""
     total = sum(v for v in values if not is_missing(v))
     return [f"{round_half_up(v / total * 100, digits)}%" if total and not is_missing(v) else "" for v in values]

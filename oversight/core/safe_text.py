@@ -15,6 +15,10 @@ there is one definition of "escaped" to test.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas is imported by the callers; this module stays light
+    import pandas as pd
 
 # The ASCII punctuation that starts Markdown syntax (links, images, emphasis, code, HTML, headings, lists),
 # plus what Streamlit adds on top ($ for LaTeX, : for directives and icons, ~ strikethrough, | tables).
@@ -54,7 +58,7 @@ def plain(value: object) -> str:
     return _CONTROL.sub("", str(value))
 
 
-def printable_frame(frame):
+def printable_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` with control characters taken out of its text columns (the same frame when there are none).
 
     The importer refuses such characters, so none should be in the data; this keeps a query result that

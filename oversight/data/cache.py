@@ -89,7 +89,7 @@ def code_version() -> str:
 
     digest = hashlib.sha256(FORMAT_VERSION.encode())
     for module in (schema, ingest):
-        digest.update(Path(module.__file__).read_bytes())
+        digest.update(Path(str(module.__file__)).read_bytes())
     digest.update(Path(__file__).read_bytes())
     # Enum cells are also matched against their English labels.
     english = i18n.catalog("en")

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Mapping, Sequence, cast
 
 _QUARTER_TEXT = re.compile(r"^\s*(\d{4})\s*[Qq]\s*([1-4])\s*$")
 
@@ -96,6 +96,11 @@ class Filter:
     def as_of(self) -> date:
         """The day every status, age and count is taken at: the range's end, or the data date if earlier."""
         return min(self.end.last_day, self.cutoff) if self.cutoff else self.end.last_day
+
+    @property
+    def is_whole_year(self) -> bool:
+        """One calendar year, Q1 to Q4: the title says 2020年 rather than a range of quarters."""
+        return self.start.year == self.end.year and self.start.quarter == 1 and self.end.quarter == 4
 
     @property
     def is_to_date(self) -> bool:
@@ -194,8 +199,8 @@ class DataSpan:
     def from_row(cls, row: Mapping[str, object], unit_ids: Sequence[str] = ()) -> "DataSpan":
         """From a ``data_span`` query row (``first_quarter``, ``last_quarter``, ``last_day``)."""
         last_day = row.get("last_day")
-        return cls(tuple(unit_ids), Quarter.from_key(int(row["first_quarter"])),  # type: ignore[arg-type]
-                   Quarter.from_key(int(row["last_quarter"])),  # type: ignore[arg-type]
+        return cls(tuple(unit_ids), Quarter.from_key(int(cast(int, row["first_quarter"]))),
+                   Quarter.from_key(int(cast(int, row["last_quarter"]))),
                    None if last_day is None or last_day != last_day else _as_date(last_day))
 
     @property

@@ -1,7 +1,7 @@
 """Queries within an account's unit scope: what the pages run instead of ``queries.run``."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable, cast
 
 from oversight.auth.unit_scope import SCOPE_FREE_QUERIES, Scope, scoped_rows, scoped_units
 from oversight.data import queries
@@ -19,7 +19,7 @@ def scoped_run(connection: Any, name: str, filter_: Any, scope: Scope, **extra: 
     must not reach a unit account by accident.
     """
     needed = queries.parameter_names(queries.sql_text(name))
-    requested = extra.pop("units", None)
+    requested = cast("Iterable[str] | None", extra.pop("units", None))
     if "units" in needed:
         if requested is None:
             requested = filter_.units if filter_ is not None else ()

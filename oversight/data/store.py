@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from typing import cast
 
 import duckdb
 import pandas as pd
@@ -83,7 +84,7 @@ def _load_folder(folder: Path, prefer_paths: bool = False) -> dict[str, pd.DataF
         if name == "units":
             context.units = ingest.UnitResolver.from_units(source)
         elif name == "issues":
-            context.issue_ids = frozenset(source["issue_id"])
+            context.issue_ids = frozenset(cast(pd.DataFrame, source)["issue_id"])
     if problems:
         raise ingest.ValidationError(problems)
     return loaded

@@ -143,7 +143,7 @@ def make_meetings(rng: np.random.Generator, unit_ids: np.ndarray, count: int) ->
         "agenda_prereviewed": prereviewed,
         "attended_by_team": attended,
         "merged": merged,
-        "notes": np.where(merged, MERGED_NOTE, None),
+        "notes": np.where(merged, MERGED_NOTE, None),  # type: ignore[call-overload]  # object column, None = blank
     })
 
 
@@ -159,7 +159,7 @@ def make_issues(rng: np.random.Generator, unit_ids: np.ndarray, count: int) -> p
     finished = days + rng.integers(20, 131, size=count).astype("timedelta64[D]")
     done = (finished <= np.datetime64(LAST_DAY)) & (rng.random(count) < 0.85)
     status = np.where(done, "rectified", _choice(rng, ["open", "in_progress", "in_progress"], count)).astype(object)
-    rectified = np.where(done, _as_dates(finished), None)
+    rectified = np.where(done, _as_dates(finished), None)  # type: ignore[call-overload]  # None = not yet
     return pd.DataFrame({
         "issue_id": _numbered("WT", days, 6),
         "unit": _unit_picks(rng, unit_ids, count),

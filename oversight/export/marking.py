@@ -40,7 +40,7 @@ NO_MARKING = Marking()
 
 
 def marking_label(lang: str) -> str:
-    configured = config.setting("OVERSIGHT_MARKING")
+    configured = config.setting_as_set("OVERSIGHT_MARKING")
     if configured is not None:
         return configured.strip()
     return i18n.t("marking.default", lang)

@@ -42,10 +42,6 @@ def period_code(filter_: Filter) -> str:
     return str(filter_.start) if filter_.start == filter_.end else f"{filter_.start}-{filter_.end}"
 
 
-def is_whole_year(filter_: Filter) -> bool:
-    return filter_.start.year == filter_.end.year and filter_.start.quarter == 1 and filter_.end.quarter == 4
-
-
 @dataclass(frozen=True)
 class ExportContext:
     """The filter, language and data date an export is made for, with the unit names to describe it."""

@@ -17,7 +17,6 @@ import pandas as pd
 from oversight.contract.schema import CATEGORIES, REMINDER_FORMS
 from oversight.core import i18n
 from oversight.data.filters import DataSpan, Filter
-from oversight.export.names import is_whole_year
 from oversight.present.kpis import percent_change, rate, round_half_up
 
 QueryRunner = Callable[[str, Filter], pd.DataFrame]
@@ -75,7 +74,7 @@ def date_text(day: date, lang: str) -> str:
 
 def opening(filter_: Filter, lang: str) -> str:
     """``今年以来，`` only for a whole calendar year, as the source article writes; otherwise the quarters."""
-    if is_whole_year(filter_):
+    if filter_.is_whole_year:
         return i18n.t("export.summary.opening_year", lang, year=filter_.start.year)
     start = i18n.quarter_label(filter_.start, lang)
     if filter_.start == filter_.end:
@@ -134,7 +133,7 @@ def _meetings(figures: Figures, lang: str) -> str:
     if before is None:
         text += i18n.t("summary.no_comparison", lang)
     change = None if before is None else percent_change(now["meetings"], before["meetings"])
-    if change is not None:
+    if change is not None and before is not None:
         rounded = round_half_up(change, 1)
         key = "down" if rounded < 0 else "up" if rounded > 0 else "same"
         text += i18n.t(f"export.summary.meetings_{key}", lang, percent=abs(rounded),

@@ -154,6 +154,7 @@ def email_message(channel: Channel, message: Message) -> EmailMessage:
 def send_email(channel: Channel, message: Message, timeout: float, clock: Callable[[], float] = time.time) -> None:
     mail = email_message(channel, message)
     try:
+        client: smtplib.SMTP
         if channel.security == "ssl":
             client = smtplib.SMTP_SSL(channel.host or "", channel.port or 465, timeout=timeout,
                                       context=ssl.create_default_context())

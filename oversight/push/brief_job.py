@@ -15,9 +15,9 @@ from typing import Any, Sequence
 from oversight import briefing
 from oversight.alerts.digest_text import markdown_escape
 from oversight.auth import roles, unit_scope
-from oversight.data import scoped
 from oversight.charts import catalog
 from oversight.core import atomic, i18n
+from oversight.data import scoped
 from oversight.data.filters import DataSpan, Filter, Quarter
 from oversight.export import marking
 from oversight.export.names import period_code

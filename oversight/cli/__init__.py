@@ -1,0 +1,1 @@
+"""The command line: python -m oversight (data, users, sample, brief, alerts)."""

@@ -1,0 +1,1 @@
+"""Answers to what a leader reads: key-figure cards, tables and the written summary."""
