@@ -43,11 +43,14 @@ def _private_accounts(tmp_path, monkeypatch):
 
 
 _TESTS = Path(__file__).resolve().parent
+# fixtures that build a briefing pack or render it: a test that uses one is slow, wherever it lives
+_SLOW_FIXTURES = frozenset({"pack", "rendered"})
 
 
 def pytest_collection_modifyitems(items):
     """Markers from where a test lives, so a new test file is in the right group without remembering to mark it:
-    tests/browser/ → browser, tests/cluster/ → cluster, tests/test_app_*.py → apptest (make test-fast leaves them out)."""
+    tests/browser/ → browser, tests/cluster/ → cluster, tests/test_app_*.py → apptest, a test using a fixture that
+    builds a briefing pack → slow (make test-fast leaves them all out)."""
     for item in items:
         path = Path(str(item.fspath)).resolve()
         folder = path.parent.relative_to(_TESTS).parts[:1] if path.is_relative_to(_TESTS) else ()
@@ -57,3 +60,5 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.cluster)
         if path.name.startswith("test_app_"):
             item.add_marker(pytest.mark.apptest)
+        if _SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)

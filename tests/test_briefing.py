@@ -192,6 +192,7 @@ def test_each_chart_is_rendered_once_and_shared(pack):
     assert slide_images == zipped == [section.png for section in built.report.sections]
 
 
+@pytest.mark.slow
 def test_render_count(connection, default_filter, monkeypatch):
     rendered = []
     original = export.render_pngs
@@ -203,6 +204,7 @@ def test_render_count(connection, default_filter, monkeypatch):
     assert all(figure.layout.title.text == "" for figure, _ in rendered)  # the slide or caption gives the title
 
 
+@pytest.mark.slow
 def test_chart_list_is_a_parameter_and_empty_charts_do_not_break_it(connection):
     # 省信访局 had no reminders in 2020 Q2–Q3: that chart has no image, its slide says so.
     filter_ = Filter(("petitions",), Quarter(2020, 2), Quarter(2020, 3))
@@ -290,6 +292,7 @@ def test_pdf_keeps_chinese_unit_names_whole_and_lets_english_ones_wrap(pack):
         assert 'class="name"' not in html
 
 
+@pytest.mark.slow
 def test_pdf_printer_falls_back_to_a_fresh_chromium(monkeypatch):
     from oversight.briefing import pdf_print
 

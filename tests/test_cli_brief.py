@@ -19,6 +19,8 @@ from oversight.push.brief_job import default_range
 from tests.apptest import run_page
 from tests.receivers import RobotReceiver, SmtpReceiver
 
+pytestmark = pytest.mark.slow  # every test builds a briefing pack through the CLI
+
 # PDFs carry their build time here; zip containers (pptx, docx, the charts zip) carry it in member headers only.
 _PDF_TIMES = re.compile(rb"/(CreationDate|ModDate) \([^)]*\)")
 

@@ -21,6 +21,8 @@ from oversight.data import store
 from oversight.ingest import importer
 from tests.bad_files import HEADERS, hash_tree, issue, meeting, write_xlsx
 
+pytestmark = pytest.mark.slow  # imports killed and raced in child processes
+
 ROOT = Path(__file__).resolve().parent.parent
 TRIES = 20
 

@@ -134,6 +134,7 @@ def test_local_mode_refuses_any_forwarding_header(header):
 
 # ---------------------------------------------------------------- sign-in floods
 
+@pytest.mark.slow
 def test_a_five_megabyte_name_is_logged_and_counted_bounded(tmp_path):
     accounts.add_user("chief", "correct-horse-battery", roles.ADMIN)
     name = "\x1b[2J" + "a" * (5 * 1024 * 1024)
@@ -194,6 +195,7 @@ def _two_imports(data_folder: Path, tmp_path: Path) -> list[importer.HistoryEntr
     return importer.list_history(data_folder)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", [b"{not json", b'{"action": "import"}', b"", None])
 def test_a_damaged_entry_is_skipped_and_undo_uses_the_last_good_one(damage, data_folder, tmp_path, capsys):
     first, second = _two_imports(data_folder, tmp_path)
@@ -280,6 +282,7 @@ def test_history_records_the_os_user_beside_the_claimed_one(data_folder, tmp_pat
     assert manifest["os_user"] == getpass.getuser()
 
 
+@pytest.mark.slow
 def test_stale_plans_and_busy_folders_reach_the_cli_user_as_sentences(data_folder, tmp_path, capsys):
     with locking.held(data_folder / importer.LOCK_FILE):
         result = subprocess.run([sys.executable, "-m", "oversight", "undo", "--lang", "en"], cwd=ROOT,

@@ -58,6 +58,7 @@ def test_the_corpus_names_are_unique_and_cover_each_class():
     assert len({case.name for case in CORPUS}) == len(CORPUS) >= 15
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", CORPUS, ids=lambda case: case.name)
 def test_hostile_input_gets_its_exact_sentence_within_bounds(case, seeded, tmp_path):
     data = shutil.copytree(seeded, tmp_path / "data")

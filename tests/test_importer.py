@@ -220,6 +220,7 @@ STEPS = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("with_history", [False, True], ids=["first_import", "later_import"])
 @pytest.mark.parametrize("step", STEPS, ids=str)
 def test_a_failure_at_any_step_of_an_import_leaves_the_folder_byte_for_byte(step, with_history, data_folder,

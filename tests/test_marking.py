@@ -54,6 +54,7 @@ def _has_red(image: Image.Image) -> bool:
     return any(r > 150 and g < 90 and b < 90 for _, (r, g, b) in image.getcolors(maxcolors=1 << 20))
 
 
+@pytest.mark.slow
 def test_every_chart_download_carries_the_marking_and_watermark(connection, default_filter, span, frame):
     spec = charts.OVERVIEW_CHARTS[0]
     context = _context(connection, default_filter, span)
@@ -67,6 +68,7 @@ def test_every_chart_download_carries_the_marking_and_watermark(connection, defa
     assert not _has_red(plain.crop((plain.width - 260, plain.height - 40, plain.width, plain.height)))
 
 
+@pytest.mark.slow
 def test_document_pictures_are_sized_for_the_page_without_their_title(connection, default_filter):
     mark = marking.Marking("内部资料 注意保存", "chief 2021-01-05 09:30")
     for spec in catalog.all_charts():
@@ -83,6 +85,7 @@ def test_document_pictures_are_sized_for_the_page_without_their_title(connection
             assert (figure.layout.margin.l or 0) <= export.DOCUMENT_WIDTH * 0.45
 
 
+@pytest.mark.slow
 def test_long_english_unit_names_wrap_onto_two_lines(connection, default_filter):
     spec = charts.OVERVIEW_CHARTS[0]
     frame = queries.run(connection, spec.query, default_filter)
