@@ -113,7 +113,7 @@ class Account:
 def local_account(username: str | None = None) -> Account:
     """Who uses the app in local mode: the person at this machine, with every right."""
     if username is None:
-        from oversight.ingest.importer import (
+        from oversight.ingest.import_history import (
             current_user,  # the OS user, as the import history records it
         )
 
