@@ -77,13 +77,13 @@ def _add_validate(commands) -> None:
 
 
 def _run_validate(args: argparse.Namespace) -> int:
-    from oversight.ingest import importer
+    from oversight.ingest import import_plan, import_report
 
-    plan = importer.plan_import(args.files, table=args.table, mode=args.mode)
+    plan = import_plan.plan_import(args.files, table=args.table, mode=args.mode)
     if args.json:
         print(json.dumps(plan.as_dict(args.lang), ensure_ascii=False, indent=1, default=str))
     else:
-        print(importer.render_plan(plan, args.lang))
+        print(import_report.render_plan(plan, args.lang))
     return 0 if plan.ok else 1
 
 
@@ -103,19 +103,19 @@ CLI_LOCK_TIMEOUT_S = 120.0
 
 def _run_import(args: argparse.Namespace) -> int:
     from oversight.data import store
-    from oversight.ingest import importer
+    from oversight.ingest import commit, folder_lock, import_plan, import_report
 
     account = _admin_for_data_change(args, "import")
     if account is None:
         return REFUSED
     # plan and apply under the folder's lock: no other import can slip in between the check and the write
-    with importer.exclusive(store.data_dir(), CLI_LOCK_TIMEOUT_S):
-        plan = importer.plan_import(args.files, table=args.table, mode=args.mode)
-        print(importer.render_plan(plan, args.lang))
+    with folder_lock.exclusive(store.data_dir(), CLI_LOCK_TIMEOUT_S):
+        plan = import_plan.plan_import(args.files, table=args.table, mode=args.mode)
+        print(import_report.render_plan(plan, args.lang))
         if not plan.ok:
             return 1
-        entry = importer.apply_import(plan, user=account.username,
-                                      before_commit=lambda entry: _audit_data_change("import", account, entry))
+        entry = commit.apply_import(plan, user=account.username,
+                                    before_commit=lambda entry: _audit_data_change("import", account, entry))
     print(i18n.t("data.report.imported", args.lang, id=entry.id))
     return 0
 
@@ -128,14 +128,14 @@ def _add_history(commands) -> None:
 
 def _run_history(args: argparse.Namespace) -> int:
     from oversight.data import store
-    from oversight.ingest import importer
+    from oversight.ingest import folder_lock, import_history, import_report
 
-    importer.recover_if_interrupted(store.data_dir())
-    entries = importer.list_history()
+    folder_lock.recover_if_interrupted(store.data_dir())
+    entries = import_history.list_history()
     if not entries:
         print(i18n.t("data.history.empty", args.lang))
     for entry in entries:
-        print(importer.render_entry(entry, args.lang))
+        print(import_report.render_entry(entry, args.lang))
     if entries.damaged:
         print(i18n.t("data.history.damaged", args.lang, ids=", ".join(entries.damaged)), file=sys.stderr)
     return 0
@@ -150,14 +150,14 @@ def _add_undo(commands) -> None:
 
 def _run_undo(args: argparse.Namespace) -> int:
     from oversight import ingest
-    from oversight.ingest import importer
+    from oversight.ingest import commit
 
     account = _admin_for_data_change(args, "undo")
     if account is None:
         return REFUSED
     try:
-        entry = importer.undo_last(user=account.username,
-                                   before_commit=lambda entry: _audit_data_change("undo", account, entry))
+        entry = commit.undo_last(user=account.username,
+                                 before_commit=lambda entry: _audit_data_change("undo", account, entry))
     except ingest.ValidationError as error:
         print(error.render(args.lang).strip(), file=sys.stderr)
         return 1
@@ -175,9 +175,9 @@ def _add_template(commands) -> None:
 
 def _run_template(args: argparse.Namespace) -> int:
     from oversight.data import store
-    from oversight.ingest import importer, templates
+    from oversight.ingest import import_plan, templates
 
-    current, _ = importer.load_current(store.data_dir())
+    current, _ = import_plan.load_current(store.data_dir())
     path = templates.write_template(args.out, TABLES[args.table], current.get("units"), args.lang)
     print(i18n.t("data.report.template_written", args.lang, path=path))
     return 0
@@ -243,13 +243,12 @@ def _audit_data_change(action: str, account, entry) -> None:
     """The audit line of an import or undo, written before its first file is replaced; raises ``AuditError``
     (and the change is rolled back) when it cannot be written."""
     from oversight.auth import audit
-    from oversight.ingest import importer
 
     tables = {name: {"rows_before": info.get("rows_before"), "rows_after": info.get("rows_after")}
               for name, info in entry.tables.items()}
     audit.record(action, account=account, details={"entry": entry.id, "sources": list(entry.sources),
-                                                    "mode": entry.mode, "undoes": entry.undoes,
-                                                    "tables": tables, "via": "cli", "os_user": importer.os_user()})
+                                                    "mode": entry.mode, "undoes": entry.undoes, "tables": tables,
+                                                    "via": "cli", "os_user": config.os_user()})
 
 
 def _add_user(commands) -> None:
@@ -281,10 +280,10 @@ def _add_user(commands) -> None:
 def _known_unit_ids() -> list[str] | None:
     """The unit ids of the current data, or None if its units table cannot be read."""
     from oversight.data import store
-    from oversight.ingest import importer
+    from oversight.ingest import import_plan
 
     try:
-        current, _ = importer.load_current(store.data_dir())
+        current, _ = import_plan.load_current(store.data_dir())
     except Exception:  # an unreadable data folder must not stop account management; ids are then checked for form only
         return None
     units = current.get("units")
@@ -389,7 +388,7 @@ def _report_failure(error: Exception, lang: str) -> int:
     """The sentence for a command that failed: a refused input (1), a refusal (3), anything else (2)."""
     from oversight import ingest
     from oversight.auth import roles
-    from oversight.ingest import importer
+    from oversight.ingest import import_report
 
     if isinstance(error, ingest.ValidationError):
         print(error.render(lang).strip(), file=sys.stderr)
@@ -397,7 +396,7 @@ def _report_failure(error: Exception, lang: str) -> int:
     if isinstance(error, roles.AccountError):
         print(error.render(lang), file=sys.stderr)
         return REFUSED
-    print(importer.describe_failure(error, lang, during_change=False), file=sys.stderr)
+    print(import_report.describe_failure(error, lang, during_change=False), file=sys.stderr)
     return 2
 
 

@@ -20,7 +20,7 @@ import openpyxl
 
 from oversight.contract.schema import TABLES
 from oversight.data import store
-from oversight.ingest import importer
+from oversight.ingest import commit, folder_lock
 
 Expected = tuple[str, "int | None", "str | None"]
 
@@ -94,18 +94,18 @@ def hash_tree(folder: Path) -> dict[str, str]:
     """Every data file under ``folder`` (``.history`` included) by relative path and sha256.
 
     ``.cache`` is left out: it is derived from the data, rebuilt at will, and reading the folder refreshes it.
-    So is the write lock's file (``importer.LOCK_FILE``): it holds no data, only a note of the last holder.
+    So is the write lock's file (``folder_lock.LOCK_FILE``): it holds no data, only a note of the last holder.
     """
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file() and ".cache" not in p.relative_to(folder).parts
-            and p.name != importer.LOCK_FILE}
+            and p.name != folder_lock.LOCK_FILE}
 
 
 def seeded_data_copy(destination: Path) -> Path:
     """A copy of the sample data with one import already in ``.history``, so history is hashed too."""
     shutil.copytree(store.SAMPLE_DATA_DIR, destination)
-    importer.import_files(store.SAMPLE_DATA_DIR / "reminders.xlsx", table="reminders", folder=destination,
-                          user="fixture")
+    commit.import_files(store.SAMPLE_DATA_DIR / "reminders.xlsx", table="reminders", folder=destination,
+                        user="fixture")
     return destination
 
 

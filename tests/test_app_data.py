@@ -37,7 +37,8 @@ def _new_issue(issue_id="WT2020-900", unit="research"):
 
 
 def _issues_file(frame):
-    return workbook.table_xlsx_bytes(TABLES["issues"], frame, store.read_folder(store.SAMPLE_DATA_DIR)["units"])
+    units = store.read_folder(store.SAMPLE_DATA_DIR)["units"]
+    return workbook.ledger_xlsx_bytes(TABLES["issues"], frame, units)
 
 
 def test_a_valid_append_is_checked_previewed_imported_shown_and_undone(data_dir):

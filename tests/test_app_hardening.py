@@ -14,7 +14,7 @@ import pytest
 from oversight.auth import accounts, roles
 from oversight.core import safe_text
 from oversight.data import store
-from oversight.ingest import importer
+from oversight.ingest import commit, import_history
 from tests.apptest import figure_titled, run_page
 from tests.bad_files import HEADERS, hash_tree, issue, meeting, write_xlsx
 
@@ -65,26 +65,26 @@ def test_the_data_page_opens_on_a_broken_folder_and_an_import_repairs_it(data_fo
 
 
 def test_the_data_page_on_a_broken_folder_offers_undo(data_folder, tmp_path):
-    importer.import_files(write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
-                          mode="append", folder=data_folder)
+    commit.import_files(write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
+                        mode="append", folder=data_folder)
     (data_folder / "issues.xlsx").write_bytes(b"a file damaged by hand")
     at = run_page("pages/07_data.py")
     at.button(key="widget.undo").click().run()
     assert not at.exception
     # undo refuses to write a folder that would still not load, and says why in the user's language
     assert at.error[-1].value.startswith("导入未完成，数据未作任何改动")
-    assert len(importer.list_history(data_folder)) == 1
+    assert len(import_history.list_history(data_folder)) == 1
 
 
 def test_a_crashed_import_is_rolled_back_when_the_app_opens(data_folder, tmp_path):
     before = hash_tree(data_folder)
     files = [write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
              write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]})]
-    script = ("import os, sys\nfrom pathlib import Path\nfrom oversight.ingest import importer\n"
-              "calls = []\noriginal = importer.rename_into_place\n"
+    script = ("import os, sys\nfrom pathlib import Path\nfrom oversight.ingest import commit\n"
+              "calls = []\noriginal = commit.rename_into_place\n"
               "def dying(*a):\n    calls.append(1)\n    if len(calls) == 2: os._exit(137)\n    original(*a)\n"
-              "importer.rename_into_place = dying\n"
-              "importer.import_files([Path(p) for p in sys.argv[1:]], mode='append')\n")
+              "commit.rename_into_place = dying\n"
+              "commit.import_files([Path(p) for p in sys.argv[1:]], mode='append')\n")
     crashed = subprocess.run([sys.executable, "-c", script, *map(str, files)], cwd=ROOT, capture_output=True,
                              env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
     assert crashed.returncode == 137
@@ -156,10 +156,10 @@ def test_unit_names_with_markdown_are_escaped_in_the_caption_and_the_chip(data_f
     from oversight.contract.schema import TABLES
     from oversight.ingest import workbook
 
-    (data_folder / "units.xlsx").write_bytes(workbook.table_xlsx_bytes(TABLES["units"], units))
+    (data_folder / "units.xlsx").write_bytes(workbook.ledger_xlsx_bytes(TABLES["units"], units))
     for name in ("meetings", "issues", "suggestions", "reminders", "activities"):  # they name units by id too
         frame = store.read_folder(store.SAMPLE_DATA_DIR)[name]
-        (data_folder / f"{name}.xlsx").write_bytes(workbook.table_xlsx_bytes(TABLES[name], frame, None))
+        (data_folder / f"{name}.xlsx").write_bytes(workbook.ledger_xlsx_bytes(TABLES[name], frame, None))
     at = run_page("app.py", query={"unit": "research"})
     assert not at.exception
     escaped = r"\$\$x^2\$\$ \[点我\]\(http\://evil\.test\)"

@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pytest
 
+from oversight import ingest
 from oversight.data import store
-from oversight.ingest import importer
+from oversight.ingest import commit, folder_lock, import_history
 from tests.bad_files import HEADERS, hash_tree, issue, meeting, write_xlsx
 
 pytestmark = pytest.mark.slow  # imports killed and raced in child processes
@@ -29,7 +30,8 @@ TRIES = 20
 _WORKER = textwrap.dedent("""
     import contextlib, io, json, os, sys
     from pathlib import Path
-    from oversight.ingest import importer
+    from oversight import ingest
+    from oversight.ingest import commit, import_plan
     from oversight.__main__ import main
     plans = {}
     print("ready", flush=True)
@@ -41,14 +43,14 @@ _WORKER = textwrap.dedent("""
             if order["do"] == "cli":
                 code = main(["import", order["file"], "--table", "meetings", "--mode", "append", "--lang", "en"])
             elif order["do"] == "plan":
-                plans[order["folder"]] = importer.plan_import(Path(order["file"]), "meetings", "append",
-                                                              Path(order["folder"]))
+                plans[order["folder"]] = import_plan.plan_import(Path(order["file"]), "meetings", "append",
+                                                                 Path(order["folder"]))
                 code = 0 if plans[order["folder"]].ok else 1
             else:
                 try:
-                    importer.apply_import(plans.pop(order["folder"]), user="page")
+                    commit.apply_import(plans.pop(order["folder"]), user="page")
                     code = 0
-                except importer.ValidationError as error:
+                except ingest.ValidationError as error:
                     print(error.render("en"), file=sys.stderr)
                     code = 1
         print(json.dumps({"code": code, "out": out.getvalue(), "err": err.getvalue()}), flush=True)
@@ -105,7 +107,7 @@ def test_two_cli_imports_at_the_same_moment_both_land(workers, tmp_path):
         ids = _meeting_ids(folder)
         assert {f"HY2021-{who}{i:03d}" for who in "AB" for i in range(3)} <= ids, f"try {attempt} lost rows"
         assert len(ids) == 573 + 6
-        assert len(importer.list_history(folder)) == 2
+        assert len(import_history.list_history(folder)) == 2
 
 
 def test_two_page_imports_checked_before_either_applies_never_both_succeed(workers, tmp_path):
@@ -135,7 +137,7 @@ def test_two_page_imports_checked_before_either_applies_never_both_succeed(worke
 _CRASH = textwrap.dedent("""
     import os, sys
     from pathlib import Path
-    from oversight.ingest import importer
+    from oversight.ingest import commit, import_plan
     step, count = sys.argv[1], int(sys.argv[2])
     calls = []
 
@@ -151,19 +153,19 @@ _CRASH = textwrap.dedent("""
         hook = dying(lambda entry: None)
     else:
         hook = None
-        setattr(importer, step, dying(getattr(importer, step)))
+        setattr(commit, step, dying(getattr(commit, step)))
     folder = Path(os.environ["OVERSIGHT_DATA_DIR"])
-    plan = importer.plan_import([Path(p) for p in sys.argv[3:]], mode="append", folder=folder)
+    plan = import_plan.plan_import([Path(p) for p in sys.argv[3:]], mode="append", folder=folder)
     assert plan.ok, plan.problems
-    importer.apply_import(plan, user="crash", before_commit=hook)
+    commit.apply_import(plan, user="crash", before_commit=hook)
     print("committed")
 """)
 
 # (function that dies, on which call): every step between the journal and the commit point
 CRASH_POINTS = [
     ("keep_previous", 1),       # journal written, history entry being built
-    ("write_beside", 1),        # history entry in place, first new file being staged
-    ("write_beside", 2),        # first staged, second being staged
+    ("stage_file", 1),          # history entry in place, first new file being staged
+    ("stage_file", 2),          # first staged, second being staged
     ("before_commit", 1),       # both staged, the audit line being written
     ("rename_into_place", 1),   # about to replace the first table's file
     ("rename_into_place", 2),   # first table replaced, second not: a mixed folder
@@ -180,22 +182,22 @@ def _crash_in_child(step: str, count: int, folder: Path, files: list[Path]) -> s
 @pytest.mark.parametrize("step,count", CRASH_POINTS, ids=[f"{s}#{c}" for s, c in CRASH_POINTS])
 def test_a_crash_at_any_step_of_a_multi_table_commit_is_rolled_back_at_start_up(step, count, tmp_path):
     folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
-    importer.import_files(store.SAMPLE_DATA_DIR / "reminders.xlsx", folder=folder)  # history exists already
+    commit.import_files(store.SAMPLE_DATA_DIR / "reminders.xlsx", folder=folder)  # history exists already
     files = [write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
              write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]})]
     before = hash_tree(folder)
-    history_before = [entry.id for entry in importer.list_history(folder)]
+    history_before = [entry.id for entry in import_history.list_history(folder)]
 
     crashed = _crash_in_child(step, count, folder, files)
     assert crashed.returncode == 137, crashed.stderr
-    assert importer.needs_recovery(folder)
+    assert folder_lock.needs_recovery(folder)
 
-    assert importer.recover_if_interrupted(folder) is not None or step == "keep_previous"
+    assert folder_lock.recover_if_interrupted(folder) is not None or step == "keep_previous"
     assert hash_tree(folder) == before
-    assert not importer.needs_recovery(folder)
-    assert [entry.id for entry in importer.list_history(folder)] == history_before  # no import that never was
+    assert not folder_lock.needs_recovery(folder)
+    assert [entry.id for entry in import_history.list_history(folder)] == history_before  # no import that never was
     assert len(store.read_folder(folder)["meetings"]) == 573
-    importer.import_files(files, mode="append", folder=folder)  # and the next import goes through
+    commit.import_files(files, mode="append", folder=folder)  # and the next import goes through
     assert len(store.read_folder(folder)["meetings"]) == 574
 
 
@@ -204,7 +206,7 @@ def test_a_crash_after_the_commit_point_keeps_the_import(tmp_path):
     files = [write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]})]
     crashed = _crash_in_child("verify_folder", 2, folder, files)  # never called twice: runs to the end
     assert crashed.stdout.strip() == "committed"
-    assert not importer.needs_recovery(folder)
+    assert not folder_lock.needs_recovery(folder)
     assert len(store.read_folder(folder)["meetings"]) == 574
 
 
@@ -214,8 +216,8 @@ def test_the_next_import_also_rolls_back_what_a_crash_left(tmp_path):
              write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]})]
     before = hash_tree(folder)
     assert _crash_in_child("rename_into_place", 2, folder, files).returncode == 137
-    with pytest.raises(importer.ValidationError):  # a refused import still repairs the folder first
-        importer.import_files([write_xlsx(tmp_path / "bad.xlsx", {"会议": [HEADERS["meetings"],
+    with pytest.raises(ingest.ValidationError):  # a refused import still repairs the folder first
+        commit.import_files([write_xlsx(tmp_path / "bad.xlsx", {"会议": [HEADERS["meetings"],
                                                                            meeting(kind="茶话会")]})],
                               mode="append", folder=folder)
     assert hash_tree(folder) == before

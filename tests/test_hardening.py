@@ -18,12 +18,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from oversight import ingest
 from oversight.__main__ import main
 from oversight.auth import accounts, audit, access_mode, login, roles, throttle
 from oversight.charts import style
 from oversight.core import atomic, locking, safe_text
 from oversight.data import cache, store
-from oversight.ingest import importer
+from oversight.ingest import commit, folder_lock, import_history
 from tests.bad_files import HEADERS, hash_tree, meeting, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,7 +87,7 @@ def test_a_holder_that_dies_releases_the_lock(tmp_path):
 
 
 def test_a_busy_data_folder_refuses_with_a_sentence(data_folder, tmp_path):
-    with locking.held(data_folder / importer.LOCK_FILE):
+    with locking.held(data_folder / folder_lock.LOCK_FILE):
         done = {}
         thread = threading.Thread(target=lambda: done.setdefault("result", _import_in_thread(tmp_path)))
         thread.start()
@@ -96,9 +97,9 @@ def test_a_busy_data_folder_refuses_with_a_sentence(data_folder, tmp_path):
 
 def _import_in_thread(tmp_path: Path) -> str:
     try:
-        with importer.exclusive(Path(os.environ["OVERSIGHT_DATA_DIR"]), timeout=0.1):
+        with folder_lock.exclusive(Path(os.environ["OVERSIGHT_DATA_DIR"]), timeout=0.1):
             return "entered"
-    except importer.ValidationError as error:
+    except ingest.ValidationError as error:
         return error.render("en")
 
 
@@ -166,7 +167,7 @@ def test_an_import_whose_audit_line_cannot_be_written_changes_nothing(data_folde
     assert err.strip() == ("the audit log cannot be written; so that every action is recorded, "
                            "this one was not carried out")
     assert hash_tree(data_folder) == before
-    assert importer.list_history(data_folder) == []
+    assert import_history.list_history(data_folder) == []
 
 
 def test_a_full_disk_while_writing_the_data_is_a_sentence_and_changes_nothing(data_folder, tmp_path, monkeypatch,
@@ -175,7 +176,7 @@ def test_a_full_disk_while_writing_the_data_is_a_sentence_and_changes_nothing(da
         raise OSError(errno.ENOSPC, "No space left on device", str(data_folder / "meetings.xlsx"))
 
     before = hash_tree(data_folder)
-    monkeypatch.setattr(importer, "write_beside", full)
+    monkeypatch.setattr(commit, "stage_file", full)
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append",
                  "--lang", "en"]) == 2
     captured = capsys.readouterr()
@@ -187,30 +188,30 @@ def test_a_full_disk_while_writing_the_data_is_a_sentence_and_changes_nothing(da
 
 # ---------------------------------------------------------------- history that is damaged
 
-def _two_imports(data_folder: Path, tmp_path: Path) -> list[importer.HistoryEntry]:
-    importer.import_files(new_meetings(tmp_path), mode="append", folder=data_folder)
-    importer.import_files(write_xlsx(tmp_path / "more.xlsx", {"会议": [HEADERS["meetings"],
-                                                                       meeting("HY2021-0002")]}),
-                          mode="append", folder=data_folder)
-    return importer.list_history(data_folder)
+def _two_imports(data_folder: Path, tmp_path: Path) -> list[import_history.HistoryEntry]:
+    commit.import_files(new_meetings(tmp_path), mode="append", folder=data_folder)
+    commit.import_files(write_xlsx(tmp_path / "more.xlsx", {"会议": [HEADERS["meetings"],
+                                                                     meeting("HY2021-0002")]}),
+                        mode="append", folder=data_folder)
+    return import_history.list_history(data_folder)
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("damage", [b"{not json", b'{"action": "import"}', b"", None])
 def test_a_damaged_entry_is_skipped_and_undo_uses_the_last_good_one(damage, data_folder, tmp_path, capsys):
     first, second = _two_imports(data_folder, tmp_path)
-    manifest = second.path / importer.MANIFEST
+    manifest = second.path / import_history.MANIFEST
     if damage is None:
         manifest.unlink()
     else:
         manifest.write_bytes(damage)
-    history = importer.list_history(data_folder)
+    history = import_history.list_history(data_folder)
     assert [entry.id for entry in history] == [first.id] and history.damaged == (second.id,)
     assert main(["history", "--lang", "en"]) == 0
     err = capsys.readouterr().err.strip()
     assert err == (f"history entries {second.id} are damaged (their manifest cannot be read) and were skipped; "
                    "undo uses the intact entries")
-    undone = importer.undo_last(data_folder)
+    undone = commit.undo_last(data_folder)
     assert undone.undoes == first.id
 
 
@@ -224,7 +225,7 @@ def test_leftovers_of_a_crash_are_cleaned_on_the_next_import(data_folder, tmp_pa
     (data_folder / ".history").mkdir(exist_ok=True)
     (data_folder / ".history" / ".building-xyz").mkdir()
     (data_folder / ".history" / ".building-xyz" / "meetings.xlsx").write_bytes(b"half a copy")
-    importer.import_files(new_meetings(tmp_path), mode="append", folder=data_folder)
+    commit.import_files(new_meetings(tmp_path), mode="append", folder=data_folder)
     assert list(data_folder.glob(".*.tmp")) == [young]
     assert not list((data_folder / ".history").glob(".building-*"))
 
@@ -276,15 +277,15 @@ def test_history_records_the_os_user_beside_the_claimed_one(data_folder, tmp_pat
     import getpass
 
     monkeypatch.setenv("OVERSIGHT_USER", "someone-else")
-    entry = importer.import_files(new_meetings(tmp_path), mode="append", folder=data_folder)
+    entry = commit.import_files(new_meetings(tmp_path), mode="append", folder=data_folder)
     assert (entry.user, entry.os_user) == ("someone-else", getpass.getuser())
-    manifest = json.loads((entry.path / importer.MANIFEST).read_text(encoding="utf-8"))
+    manifest = json.loads((entry.path / import_history.MANIFEST).read_text(encoding="utf-8"))
     assert manifest["os_user"] == getpass.getuser()
 
 
 @pytest.mark.slow
 def test_stale_plans_and_busy_folders_reach_the_cli_user_as_sentences(data_folder, tmp_path, capsys):
-    with locking.held(data_folder / importer.LOCK_FILE):
+    with locking.held(data_folder / folder_lock.LOCK_FILE):
         result = subprocess.run([sys.executable, "-m", "oversight", "undo", "--lang", "en"], cwd=ROOT,
                                 env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
                                 timeout=120)
@@ -302,7 +303,7 @@ def test_a_data_folder_file_with_a_control_character_does_not_load_and_says_wher
     rows = [HEADERS["units"], *[[None if v != v else v for v in row] for row in units.itertuples(index=False)]]
     rows[2][1] = rows[2][1][:2] + "\x0b" + rows[2][1][2:]  # written by hand into the folder, past the importer
     (data_folder / "units.xlsx").write_bytes(raw_xlsx_bytes({"监督单位": rows}))
-    with pytest.raises(importer.ValidationError) as raised:
+    with pytest.raises(ingest.ValidationError) as raised:
         store.read_folder(data_folder)
     assert raised.value.problems[0].render("en").startswith(
         "units.xlsx · sheet '监督单位' · row 3 · column B '单位名称': contains an invisible control character U+000B")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from oversight.ingest import ValidationError, importer
+from oversight.ingest import ValidationError, commit, import_plan
 from tests.bad_files import CORPUS, hash_tree, seeded_data_copy
 
 
@@ -33,7 +33,7 @@ def test_bad_file_is_refused_with_exact_problems_and_nothing_changes(case, data_
     assert any(name.startswith(".history/") for name in before)
 
     with pytest.raises(ValidationError) as raised:
-        importer.import_files(paths, table=case.table, mode=case.mode, folder=data_folder, user="test")
+        commit.import_files(paths, table=case.table, mode=case.mode, folder=data_folder, user="test")
 
     problems = raised.value.problems
     assert sorted(((p.message_key, p.row, p.column_letter) for p in problems), key=repr) == case.expected_problems()
@@ -53,7 +53,7 @@ def test_bad_file_is_refused_with_exact_problems_and_nothing_changes(case, data_
 def test_problems_read_in_both_languages_name_file_sheet_row_and_column(data_folder, tmp_path):
     case = next(c for c in CORPUS if c.name == "negative_duration")
     paths = case.build(tmp_path / "incoming")
-    plan = importer.plan_import(paths, table="meetings", folder=data_folder)
+    plan = import_plan.plan_import(paths, table="meetings", folder=data_folder)
     [problem] = plan.problems
     assert problem.render("zh") == ("meetings.xlsx · 工作表“会议” · 第2行 · E列“时长(分钟)”: "
                                     "-30 不能为负数，应为 0 或正整数")

@@ -10,7 +10,7 @@ import pytest
 from oversight import ingest
 from oversight.contract.schema import TABLES
 from oversight.data import store
-from oversight.ingest import importer, workbook
+from oversight.ingest import commit, import_plan, workbook
 from tests.bad_files import HEADERS, issue, meeting, suggestion, write_csv, write_xlsx
 
 MEETINGS, ISSUES = TABLES["meetings"], TABLES["issues"]
@@ -188,7 +188,7 @@ def test_text_our_export_protected_from_formulas_comes_back_as_written(tmp_path,
     frame.loc[0, "description"] = "=HYPERLINK(\"x\")-会议过多"
     units = store.read_folder(store.SAMPLE_DATA_DIR)["units"]
     path = tmp_path / "issues.xlsx"
-    path.write_bytes(workbook.table_xlsx_bytes(ISSUES, frame, units))
+    path.write_bytes(workbook.ledger_xlsx_bytes(ISSUES, frame, units))
     assert read(path, context, ISSUES).frame["description"].tolist() == ["=HYPERLINK(\"x\")-会议过多"]
 
 
@@ -215,7 +215,7 @@ def test_several_sheets_each_matched_to_its_table_by_header(tmp_path, data_folde
     })
     assert ingest.detect_table(path) is ISSUES  # the first in load order
     assert ingest.match_sheets(ingest.load_sheets(path)) == {"suggestions": ["建议"], "issues": ["问题"]}
-    plan = importer.plan_import(path, mode="append", folder=data_folder)
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
     assert plan.problems == []
     assert {name: change.added for name, change in plan.changes.items()} == {
         "issues": ("WT2021-001",), "suggestions": ("JY2021-001",)}
@@ -235,8 +235,8 @@ def test_units_and_issue_ids_may_come_from_the_same_batch(tmp_path, data_folder)
              write_xlsx(tmp_path / "issues.xlsx", {"问题": [HEADERS["issues"], issue(unit="审计厅")]}),
              write_csv(tmp_path / "suggestions.csv", [HEADERS["suggestions"],
                                                       suggestion(unit="省审计厅", issue_id="WT2021-001")])]
-    plan = importer.plan_import(files, mode="append", folder=data_folder)
+    plan = import_plan.plan_import(files, mode="append", folder=data_folder)
     assert [p.render("en") for p in plan.problems] == []
     assert plan.frames["issues"]["unit"].iloc[-1] == "audit"
-    importer.apply_import(plan, user="test")
+    commit.apply_import(plan, user="test")
     assert store.read_folder(data_folder)["suggestions"]["unit"].iloc[-1] == "audit"

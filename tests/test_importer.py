@@ -14,11 +14,20 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from oversight import ingest
+from oversight import config, ingest
 from oversight.__main__ import main
 from oversight.contract.schema import TABLES
 from oversight.data import store
-from oversight.ingest import ValidationError, importer, templates, workbook
+from oversight.ingest import (
+    ValidationError,
+    commit,
+    folder_lock,
+    import_history,
+    import_plan,
+    import_report,
+    templates,
+    workbook,
+)
 from tests.bad_files import HEADERS, hash_tree, issue, meeting, suggestion, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +48,7 @@ def sample_frames():
 
 def export(table: str, frame: pd.DataFrame, units: pd.DataFrame, path: Path) -> Path:
     """The table as the dashboard exports it: Chinese headers, labels, unit names."""
-    path.write_bytes(workbook.table_xlsx_bytes(TABLES[table], frame, units))
+    path.write_bytes(workbook.ledger_xlsx_bytes(TABLES[table], frame, units))
     return path
 
 
@@ -55,7 +64,7 @@ def new_meetings(tmp_path: Path, *ids: str) -> Path:
 
 def test_checking_writes_nothing(data_folder, tmp_path):
     before = hash_tree(data_folder)
-    plan = importer.plan_import(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
+    plan = import_plan.plan_import(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
     assert plan.ok
     assert hash_tree(data_folder) == before
 
@@ -69,31 +78,31 @@ def test_replace_previews_rows_added_changed_and_removed(data_folder, tmp_path, 
     frame = pd.concat([frame, extra], ignore_index=True)
     path = export("meetings", frame, sample_frames["units"], tmp_path / "meetings.xlsx")
 
-    plan = importer.plan_import(path, table="meetings", folder=data_folder)
+    plan = import_plan.plan_import(path, table="meetings", folder=data_folder)
     change = plan.changes["meetings"]
     assert (change.added, change.changed, change.removed) == (("HY2021-0001",), (changed,), (removed,))
     assert (change.rows_before, change.rows_after) == (573, 573)
-    assert "新增 1、修改 1、删除 1" in importer.render_plan(plan, "zh")
+    assert "新增 1、修改 1、删除 1" in import_report.render_plan(plan, "zh")
 
-    importer.apply_import(plan)
+    commit.apply_import(plan)
     meetings = store.read_folder(data_folder)["meetings"].set_index("meeting_id")
     assert removed not in meetings.index and "HY2021-0001" in meetings.index
     assert meetings.loc[changed, "duration_min"] == 999
 
 
 def test_append_adds_rows_and_keeps_every_existing_row(data_folder, tmp_path, sample_frames):
-    plan = importer.plan_import(new_meetings(tmp_path, "HY2021-0001", "HY2021-0002"), table="meetings",
-                                mode="append", folder=data_folder)
+    plan = import_plan.plan_import(new_meetings(tmp_path, "HY2021-0001", "HY2021-0002"), table="meetings",
+                                   mode="append", folder=data_folder)
     assert plan.changes["meetings"].added == ("HY2021-0001", "HY2021-0002")
     assert plan.changes["meetings"].changed == plan.changes["meetings"].removed == ()
-    importer.apply_import(plan)
+    commit.apply_import(plan)
     meetings = store.read_folder(data_folder)["meetings"]
     assert len(meetings) == len(sample_frames["meetings"]) + 2
     pd.testing.assert_frame_equal(meetings.head(len(sample_frames["meetings"])), sample_frames["meetings"])
 
 
 def test_an_unknown_mode_is_refused(data_folder, tmp_path):
-    plan = importer.plan_import(new_meetings(tmp_path, "HY2021-0001"), mode="merge", folder=data_folder)
+    plan = import_plan.plan_import(new_meetings(tmp_path, "HY2021-0001"), mode="merge", folder=data_folder)
     assert [p.message_key for p in plan.problems] == ["error.mode_invalid"]
 
 
@@ -107,10 +116,10 @@ def test_each_sample_file_is_detected_as_its_table(table):
 def test_round_trip_export_then_import_gives_identical_tables(data_folder, tmp_path, sample_frames):
     exported = [export(name, frame, sample_frames["units"], tmp_path / f"{name}.xlsx")
                 for name, frame in sample_frames.items()]
-    plan = importer.plan_import(exported, folder=data_folder)
+    plan = import_plan.plan_import(exported, folder=data_folder)
     assert plan.problems == []
     assert all(not (c.added or c.changed or c.removed) for c in plan.changes.values())
-    importer.apply_import(plan)
+    commit.apply_import(plan)
     after = store.read_folder(data_folder)
     for name, frame in sample_frames.items():
         pd.testing.assert_frame_equal(after[name], frame)
@@ -120,8 +129,8 @@ def test_round_trip_export_then_import_gives_identical_tables(data_folder, tmp_p
 
 def test_history_keeps_the_previous_version_with_a_manifest(data_folder, tmp_path):
     previous = (data_folder / "meetings.xlsx").read_bytes()
-    entry = importer.import_files(new_meetings(tmp_path, "HY2021-0001"), table="meetings", mode="append",
-                                  folder=data_folder)
+    entry = commit.import_files(new_meetings(tmp_path, "HY2021-0001"), table="meetings", mode="append",
+                                folder=data_folder)
     assert entry.path.parent == data_folder / ".history"
     assert entry.id.endswith("-meetings")
     assert (entry.path / "meetings.xlsx").read_bytes() == previous
@@ -132,36 +141,36 @@ def test_history_keeps_the_previous_version_with_a_manifest(data_folder, tmp_pat
     info = manifest["tables"]["meetings"]
     assert (info["rows_before"], info["rows_after"], info["added"]) == (573, 574, 1)
     assert info["files_before"] == ["meetings.xlsx"]
-    assert [e.id for e in importer.list_history(data_folder)] == [entry.id]
+    assert [e.id for e in import_history.list_history(data_folder)] == [entry.id]
 
 
 def test_the_user_defaults_to_the_os_user(monkeypatch):
     monkeypatch.delenv("OVERSIGHT_USER", raising=False)
-    assert importer.current_user() == getpass.getuser()
+    assert config.claimed_user() == getpass.getuser()
 
 
 def test_undo_restores_the_previous_bytes_and_is_recorded(data_folder, tmp_path):
     before = table_files(data_folder)
-    imported = importer.import_files(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
+    imported = commit.import_files(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
     assert table_files(data_folder) != before
-    undone = importer.undo_last(data_folder, user="李组长")
+    undone = commit.undo_last(data_folder, user="李组长")
     assert table_files(data_folder) == before
     assert (undone.action, undone.undoes, undone.user) == ("undo", imported.id, "李组长")
-    assert [e.action for e in importer.list_history(data_folder)] == ["import", "undo"]
+    assert [e.action for e in import_history.list_history(data_folder)] == ["import", "undo"]
     with pytest.raises(ValidationError) as raised:
-        importer.undo_last(data_folder)
+        commit.undo_last(data_folder)
     assert [p.message_key for p in raised.value.problems] == ["error.nothing_to_undo"]
 
 
 def test_undo_walks_back_one_import_at_a_time(data_folder, tmp_path):
     original = table_files(data_folder)
-    importer.import_files(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
+    commit.import_files(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
     after_first = table_files(data_folder)
     issues = write_xlsx(tmp_path / "issues.xlsx", {"问题": [HEADERS["issues"], issue()]})
-    importer.import_files(issues, mode="append", folder=data_folder)
-    importer.undo_last(data_folder)
+    commit.import_files(issues, mode="append", folder=data_folder)
+    commit.undo_last(data_folder)
     assert table_files(data_folder) == after_first
-    importer.undo_last(data_folder)
+    commit.undo_last(data_folder)
     assert table_files(data_folder) == original
 
 
@@ -172,19 +181,19 @@ def test_a_table_kept_as_csv_is_replaced_by_xlsx_and_undo_brings_the_csv_back(da
     store.read_folder(data_folder)
     before = table_files(data_folder)
     source = export("reminders", sample_frames["reminders"], sample_frames["units"], tmp_path / "reminders.xlsx")
-    importer.import_files(source, folder=data_folder)
+    commit.import_files(source, folder=data_folder)
     assert (data_folder / "reminders.xlsx").exists() and not (data_folder / "reminders.csv").exists()
-    importer.undo_last(data_folder)
+    commit.undo_last(data_folder)
     assert table_files(data_folder) == before
 
 
 def test_a_plan_made_stale_by_another_import_is_refused(data_folder, tmp_path):
-    plan = importer.plan_import(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
-    importer.import_files(write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]}), mode="append",
-                          folder=data_folder)
+    plan = import_plan.plan_import(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
+    commit.import_files(write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]}), mode="append",
+                        folder=data_folder)
     before = hash_tree(data_folder)
     with pytest.raises(ValidationError) as raised:
-        importer.apply_import(plan)
+        commit.apply_import(plan)
     assert [p.message_key for p in raised.value.problems] == ["error.stale_data"]
     assert hash_tree(data_folder) == before
 
@@ -207,16 +216,17 @@ def _fail_on_call(original, call: int):
 
 
 STEPS = {
-    "keeping_history": lambda m: m.setattr(importer, "keep_previous", _fail),
-    "copying_into_history": lambda m: m.setattr(importer.shutil, "copyfile", _fail_on_call(shutil.copyfile, 2)),
-    "writing_the_manifest": lambda m: m.setattr(importer.json, "dumps", _fail),
-    "writing_beside_first_file": lambda m: m.setattr(importer, "write_beside", _fail),
-    "writing_beside_second_file": lambda m: m.setattr(importer, "write_beside",
-                                                      _fail_on_call(importer.write_beside, 2)),
-    "renaming_first_file": lambda m: m.setattr(importer, "rename_into_place", _fail),
-    "renaming_second_file": lambda m: m.setattr(importer, "rename_into_place",
-                                                _fail_on_call(importer.rename_into_place, 2)),
-    "verifying_the_written_folder": lambda m: m.setattr(importer, "verify_folder", _fail),
+    "keeping_history": lambda m: m.setattr(commit, "keep_previous", _fail),
+    "copying_into_history": lambda m: m.setattr(import_history.shutil, "copyfile",
+                                                _fail_on_call(shutil.copyfile, 2)),
+    "writing_the_manifest": lambda m: m.setattr(import_history.json, "dumps", _fail),
+    "writing_beside_first_file": lambda m: m.setattr(commit, "stage_file", _fail),
+    "writing_beside_second_file": lambda m: m.setattr(commit, "stage_file",
+                                                      _fail_on_call(commit.stage_file, 2)),
+    "renaming_first_file": lambda m: m.setattr(commit, "rename_into_place", _fail),
+    "renaming_second_file": lambda m: m.setattr(commit, "rename_into_place",
+                                                _fail_on_call(commit.rename_into_place, 2)),
+    "verifying_the_written_folder": lambda m: m.setattr(commit, "verify_folder", _fail),
 }
 
 
@@ -226,32 +236,32 @@ STEPS = {
 def test_a_failure_at_any_step_of_an_import_leaves_the_folder_byte_for_byte(step, with_history, data_folder,
                                                                             tmp_path, monkeypatch):
     if with_history:
-        importer.import_files(store.SAMPLE_DATA_DIR / "reminders.xlsx", folder=data_folder)
+        commit.import_files(store.SAMPLE_DATA_DIR / "reminders.xlsx", folder=data_folder)
     batch = [new_meetings(tmp_path, "HY2021-0001"),
              write_xlsx(tmp_path / "issues.xlsx", {"问题": [HEADERS["issues"], issue()]})]
-    plan = importer.plan_import(batch, mode="append", folder=data_folder)
+    plan = import_plan.plan_import(batch, mode="append", folder=data_folder)
     assert plan.ok
     before = hash_tree(data_folder)
     names_before = sorted(p.name for p in data_folder.rglob("*") if ".cache" not in p.parts
-                          and p.name != importer.LOCK_FILE)
+                          and p.name != folder_lock.LOCK_FILE)
     STEPS[step](monkeypatch)
     with pytest.raises(OSError, match="injected"):
-        importer.apply_import(plan)
+        commit.apply_import(plan)
     assert hash_tree(data_folder) == before
     assert sorted(p.name for p in data_folder.rglob("*")  # no leftovers
-                  if ".cache" not in p.parts and p.name != importer.LOCK_FILE) == names_before
+                  if ".cache" not in p.parts and p.name != folder_lock.LOCK_FILE) == names_before
     monkeypatch.undo()
-    importer.apply_import(plan)  # and the same plan still goes through afterwards
+    commit.apply_import(plan)  # and the same plan still goes through afterwards
     assert len(store.read_folder(data_folder)["meetings"]) == 574
 
 
 @pytest.mark.parametrize("step", ["keeping_history", "renaming_first_file", "verifying_the_written_folder"])
 def test_a_failure_during_undo_leaves_the_folder_byte_for_byte(step, data_folder, tmp_path, monkeypatch):
-    importer.import_files(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
+    commit.import_files(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
     before = hash_tree(data_folder)
     STEPS[step](monkeypatch)
     with pytest.raises(OSError, match="injected"):
-        importer.undo_last(data_folder)
+        commit.undo_last(data_folder)
     assert hash_tree(data_folder) == before
 
 
@@ -259,11 +269,11 @@ def test_the_folder_is_validated_before_anything_is_replaced(data_folder, tmp_pa
     """A would-be folder that does not load is refused at the plan, before the write steps run."""
     units = store.read_folder(data_folder)["units"]
     path = export("units", units[units["unit_id"] != "research"], units, tmp_path / "units.xlsx")
-    monkeypatch.setattr(importer, "keep_previous", _fail)  # never reached
-    plan = importer.plan_import(path, folder=data_folder)
+    monkeypatch.setattr(commit, "keep_previous", _fail)  # never reached
+    plan = import_plan.plan_import(path, folder=data_folder)
     assert plan.problems[0].message_key == "error.folder_would_break"
     with pytest.raises(ValidationError):
-        importer.apply_import(plan)
+        commit.apply_import(plan)
 
 
 # ---------------------------------------------------------------- templates
@@ -286,10 +296,10 @@ def test_a_template_filled_with_valid_rows_imports_cleanly(table, data_folder, t
     for column, value in enumerate(VALID_ROWS[table], start=1):
         sheet.cell(2, column, value)
     book.save(path)
-    plan = importer.plan_import(path, mode="append", folder=data_folder)
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
     assert plan.problems == [] and list(plan.changes) == [table]
     assert plan.changes[table].added == (VALID_ROWS[table][0],)
-    importer.apply_import(plan)
+    commit.apply_import(plan)
 
 
 def test_a_template_has_header_comments_and_drop_downs(tmp_path, sample_frames):
@@ -313,7 +323,7 @@ def test_a_template_has_header_comments_and_drop_downs(tmp_path, sample_frames):
 
 def test_an_empty_template_is_not_mistaken_for_data(tmp_path, data_folder):
     path = templates.write_template(tmp_path / "t.xlsx", TABLES["issues"])
-    plan = importer.plan_import(path, folder=data_folder)
+    plan = import_plan.plan_import(path, folder=data_folder)
     assert [p.message_key for p in plan.problems] == ["error.sheet_empty"]
 
 

@@ -66,7 +66,7 @@ def test_a_scope_with_no_units_selects_nothing_rather_than_everything():
 
 
 def test_the_sentinel_can_never_be_a_unit_id():
-    from oversight.ingest import _SLUG
+    from oversight.ingest.cells import _SLUG
 
     assert not _SLUG.match(NO_UNIT)
     assert NO_UNIT != "" and NO_UNIT.strip() != ""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
-# Unit ids are slugs (``ingest._SLUG``), so a string starting with NUL can never be one: as the only element of
+# Unit ids are slugs (``ingest.cells._SLUG``), so a string starting with NUL can never be one: as the only element of
 # ``$units`` it makes ``in_units`` false for every row, where an empty list would mean "all units".
 NO_UNIT = "\x00none"
 # Queries without ``$units`` whose result says nothing about any unit's records.

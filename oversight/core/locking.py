@@ -12,7 +12,7 @@ The lock file itself stays (deleting it while another process waits on it
 would let two holders in); its content is only a note about the last holder,
 for people reading the folder.
 
-Used around the data folder's plan-check-write (``importer``) and the users
+Used around the data folder's plan-check-write (``ingest.folder_lock``) and the users
 file (``accounts``).
 """
 from __future__ import annotations

@@ -15,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
-from oversight import ingest
 from oversight.contract.schema import (
     BOOL,
     DATE,
@@ -28,8 +27,10 @@ from oversight.contract.schema import (
     Column,
     Table,
 )
-from oversight.core import i18n
+from oversight.core import atomic, i18n
 from oversight.ingest import workbook
+from oversight.ingest.cell_text import column_letter
+from oversight.ingest.cells import EARLIEST_YEAR, LATEST_YEAR
 
 TEMPLATE_ROWS = 2000  # rows that carry the validation; more can be added by copying a row
 _FIXED_CREATED = datetime(2021, 1, 1)  # a fixed timestamp keeps the bytes reproducible
@@ -87,7 +88,7 @@ def template_xlsx_bytes(table: Table, units: pd.DataFrame | None = None,
             options.write_string(0, options_column, f"{column.zh}·{i18n.t('data.template.sheet_options', lang)}")
             for index, value in enumerate(values, start=1):
                 options.write_string(index, options_column, str(workbook.neutralise_formula(value)))
-            letter = ingest.column_letter(options_column)
+            letter = column_letter(options_column)
             source = f"='{options.get_name()}'!${letter}$2:${letter}${len(values) + 1}"
             sheet.data_validation(1, position, last, position, {
                 "validate": "list", "source": source, "error_title": error_title,
@@ -95,8 +96,8 @@ def template_xlsx_bytes(table: Table, units: pd.DataFrame | None = None,
             options_column += 1
         elif column.kind == DATE:
             sheet.data_validation(1, position, last, position, {
-                "validate": "date", "criteria": "between", "minimum": date(ingest.EARLIEST_YEAR, 1, 1),
-                "maximum": date(ingest.LATEST_YEAR, 12, 31), "error_title": error_title,
+                "validate": "date", "criteria": "between", "minimum": date(EARLIEST_YEAR, 1, 1),
+                "maximum": date(LATEST_YEAR, 12, 31), "error_title": error_title,
                 "error_message": i18n.t("data.template.error_date", lang)})
         elif column.kind == INT:
             sheet.data_validation(1, position, last, position, {
@@ -110,5 +111,5 @@ def template_xlsx_bytes(table: Table, units: pd.DataFrame | None = None,
 
 def write_template(path: Path, table: Table, units: pd.DataFrame | None = None,
                    lang: str = i18n.DEFAULT_LANGUAGE) -> Path:
-    workbook.atomic_write_bytes(Path(path), template_xlsx_bytes(table, units, lang))
+    atomic.write_bytes(Path(path), template_xlsx_bytes(table, units, lang))
     return Path(path)

@@ -9,8 +9,7 @@ import xlsxwriter
 
 from oversight.contract.schema import BOOL, DATE, ENUM, UNIT, Table
 from oversight.core import atomic
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from oversight.ingest.cell_text import FORMULA_PREFIXES
 
 
 def neutralise_formula(value: object) -> object:
@@ -36,14 +35,13 @@ def to_office_values(table: Table, frame: pd.DataFrame, units: pd.DataFrame | No
     return office
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename: a reader sees the old file or the new one, never half of one."""
-    atomic.write_bytes(path, data)
+def ledger_xlsx_bytes(table: Table, frame: pd.DataFrame, units: pd.DataFrame | None = None,
+                      created: datetime | None = None) -> bytes:
+    """A contract table as the data folder keeps it, the bytes of an .xlsx ledger in the office's own words.
 
-
-def table_xlsx_bytes(table: Table, frame: pd.DataFrame, units: pd.DataFrame | None = None,
-                     created: datetime | None = None) -> bytes:
-    """The table as an .xlsx file's bytes; ``created`` fixes the timestamp so output is reproducible."""
+    (Unlike ``export.data_files.table_xlsx_bytes``, which writes any frame, headers as given, for a download.)
+    ``created`` fixes the timestamp so output is reproducible.
+    """
     import io
 
     office = to_office_values(table, frame, units)
@@ -75,4 +73,5 @@ def table_xlsx_bytes(table: Table, frame: pd.DataFrame, units: pd.DataFrame | No
 
 def write_table(path: Path, table: Table, frame: pd.DataFrame, units: pd.DataFrame | None = None,
                 created: datetime | None = None) -> None:
-    atomic_write_bytes(path, table_xlsx_bytes(table, frame, units, created))
+    """Replace ``path`` atomically with the table as a ledger workbook."""
+    atomic.write_bytes(path, ledger_xlsx_bytes(table, frame, units, created))

@@ -180,9 +180,9 @@ def _app_css() -> str:
 
 def _recover_interrupted_import(folder: Path, account: roles.Account) -> None:
     """A commit that crashed half-way is rolled back before anyone reads the folder (once; cheap otherwise)."""
-    from oversight.ingest import importer
+    from oversight.ingest import folder_lock
 
-    rolled_back = importer.recover_if_interrupted(folder)
+    rolled_back = folder_lock.recover_if_interrupted(folder)
     if rolled_back:
         lang = st.session_state.get(LANG_KEY) or i18n.normalise_language(_first_query_value("lang"))
         st.warning(i18n.t("data.ui.recovered", lang, id=rolled_back))
@@ -709,7 +709,7 @@ def import_section(page: Page) -> None:
     """Upload → check (validation report and preview, nothing written) → import (atomic, with history)."""
     from oversight import ingest
     from oversight.contract.schema import LOAD_ORDER
-    from oversight.ingest import importer
+    from oversight.ingest import commit, import_plan, import_report
 
     st.subheader(page.t("data.ui.import_heading"))
     # the limit the importer enforces, so the box does not promise Streamlit's default 200 MB
@@ -720,11 +720,11 @@ def import_section(page: Page) -> None:
     columns = st.columns(2)
     table = columns[0].selectbox(page.t("data.ui.table"), table_options, key="widget.import_table",
                                  format_func=lambda n: page.t("data.ui.detect") if not n else page.t(f"data.table.{n}"))
-    mode = columns[1].radio(page.t("data.ui.mode"), list(importer.MODES), key="widget.import_mode", horizontal=True,
-                            format_func=lambda m: page.t(f"data.mode.{m}"))
+    mode = columns[1].radio(page.t("data.ui.mode"), list(import_plan.MODES), key="widget.import_mode",
+                            horizontal=True, format_func=lambda m: page.t(f"data.mode.{m}"))
     if st.button(page.t("data.ui.check"), key="widget.import_check", disabled=not uploads, icon=":material/fact_check:"):
         sources = [ingest.Upload(upload.name, upload.getvalue()) for upload in uploads]
-        st.session_state[_PLAN_KEY] = importer.plan_import(sources, table or None, mode, Path(page.folder))
+        st.session_state[_PLAN_KEY] = import_plan.plan_import(sources, table or None, mode, Path(page.folder))
     plan = st.session_state.get(_PLAN_KEY)
     if plan is None:
         return
@@ -734,7 +734,7 @@ def import_section(page: Page) -> None:
                                   mode=page.t(f"data.mode.{change.mode}"),
                                   rows=change.rows_in_file, before=change.rows_before, after=change.rows_after,
                                   added=len(change.added), changed=len(change.changed), removed=len(change.removed)))
-    for line in importer.skipped_lines(plan, page.lang):
+    for line in import_report.skipped_lines(plan, page.lang):
         st.caption(safe_text.markdown(line))
     if plan.problems:
         st.error(page.t("data.report.failed", count=len(plan.problems)))
@@ -754,7 +754,7 @@ def import_section(page: Page) -> None:
                          details={"history": entry.id, "sources": list(entry.sources), "mode": entry.mode,
                                   "tables": {name: info.get("rows_after") for name, info in entry.tables.items()}})
         try:
-            entry = importer.apply_import(plan, user=page.account.username, before_commit=record)
+            entry = commit.apply_import(plan, user=page.account.username, before_commit=record)
         except Exception as error:  # the folder is left as it was; say so in the user's language
             st.error(_commit_failure(page, error))
             return
@@ -763,17 +763,17 @@ def import_section(page: Page) -> None:
 
 
 def history_section(page: Page) -> None:
-    from oversight.ingest import importer
+    from oversight.ingest import commit, import_history, import_report
 
     st.subheader(page.t("data.ui.history_heading"))
-    entries = importer.list_history(Path(page.folder))
+    entries = import_history.list_history(Path(page.folder))
     if entries.damaged:
         st.warning(safe_text.markdown(page.t("data.history.damaged", ids=", ".join(entries.damaged))))
     if not entries:
         st.caption(page.t("data.history.empty"))
         return
     for entry in reversed(entries[-10:]):
-        st.markdown("- " + safe_text.markdown(importer.render_entry(entry, page.lang)))
+        st.markdown("- " + safe_text.markdown(import_report.render_entry(entry, page.lang)))
     if st.button(page.t("data.ui.undo"), key="widget.undo", icon=":material/undo:"):
         address = _client_address()
 
@@ -781,7 +781,7 @@ def history_section(page: Page) -> None:
             audit.record("undo", account=page.account, address=address,
                          details={"history": entry.id, "undoes": entry.undoes})
         try:
-            entry = importer.undo_last(Path(page.folder), user=page.account.username, before_commit=record)
+            entry = commit.undo_last(Path(page.folder), user=page.account.username, before_commit=record)
         except Exception as error:
             st.error(_commit_failure(page, error))
             return
@@ -790,9 +790,9 @@ def history_section(page: Page) -> None:
 
 def _commit_failure(page: Page, error: Exception) -> str:
     """What to tell an admin whose import or undo did not happen: the reason in their language, no server path."""
-    from oversight.ingest import importer
+    from oversight.ingest import import_report
 
-    return safe_text.markdown(importer.describe_failure(error, page.lang))
+    return safe_text.markdown(import_report.describe_failure(error, page.lang))
 
 
 def data_downloads_section(page: Page) -> None:
@@ -806,8 +806,8 @@ def data_downloads_section(page: Page) -> None:
         table = TABLES[name]
         label = page.t(f"data.table.{name}")
         left, right = st.columns(2)
-        current = lambda table=table: workbook.table_xlsx_bytes(table, connection.cursor().table(table.name).df(),
-                                                                 page.units)
+        current = lambda table=table: workbook.ledger_xlsx_bytes(table, connection.cursor().table(table.name).df(),
+                                                                  page.units)
         left.download_button(page.t("data.ui.download_current", table=label), data=current,
                              file_name=f"{table.zh}_{page.span.last_day}.xlsx", key=f"download.current.{name}",
                              on_click="ignore", icon=":material/table:", width="stretch",

@@ -28,7 +28,7 @@ from pathlib import Path
 import pytest
 
 from oversight.data import store
-from oversight.ingest import importer
+from oversight.ingest import commit, import_history, import_plan
 from tests import oracle
 from tests.bad_files import HEADERS, meeting, write_xlsx
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -276,9 +276,9 @@ async def soak(the_cluster: Cluster, tmp: Path) -> dict:
     file = import_file(tmp / "追加会议.xlsx")
     after_folder = tmp / "after"
     shutil.copytree(the_cluster.pristine, after_folder)
-    plan = importer.plan_import(file, "meetings", "append", after_folder)
+    plan = import_plan.plan_import(file, "meetings", "append", after_folder)
     assert plan.ok
-    importer.apply_import(plan, user="oracle")
+    commit.apply_import(plan, user="oracle")
     after = meetings_expected(after_folder)
     assert sum(after.values()) > sum(before.values())  # the import changes figures sessions show
     timeline = Timeline()
@@ -351,7 +351,7 @@ def test_many_sessions_change_filters_while_an_import_and_an_undo_land_on_differ
     # the data folder ends valid, as it started, with the import and its undo in its history
     store.read_folder(running_cluster.data)
     assert hashlib.sha256((running_cluster.data / "meetings.xlsx").read_bytes()).hexdigest() == original_meetings
-    history = importer.list_history(running_cluster.data)
+    history = import_history.list_history(running_cluster.data)
     assert len(history) == 2 and not history.damaged
 
     # the audit log: every line whole and once; one sign-in per session; the import and the undo once each;
@@ -417,4 +417,4 @@ async def _kill_one(the_cluster: Cluster) -> None:
     assert audit_after.startswith(audit_before)
     assert all(json.loads(line) for line in audit_after.decode("utf-8").splitlines())
     store.read_folder(the_cluster.data)
-    assert not importer.list_history(the_cluster.data).damaged
+    assert not import_history.list_history(the_cluster.data).damaged

@@ -1,0 +1,68 @@
+"""What a raw cell says, before any column's rules: blank or not, its text, its folded form for matching.
+
+Shared by every stage that looks at cells (the file reader filling merged cells, the header finder, the row
+classifier, the cell parsers), so that "blank" and "the same header" mean one thing everywhere.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+import pandas as pd
+
+# What a spreadsheet runs as a formula when a cell starts with it (our exports prefix such text with "'").
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_HEADER_NOISE = re.compile(r"[\s_\-()\[\]{}*※:：]+")
+
+
+def is_blank(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, str):
+        return not value.strip()
+    if isinstance(value, float) and value != value:  # NaN
+        return True
+    return value is pd.NaT
+
+
+def as_text(value: object) -> str:
+    """A cell as the text a clerk sees: trimmed, whole numbers without ".0", dates in ISO form."""
+    if isinstance(value, str):
+        text = value.strip()
+        # Our own exports prefix formula-like text with an apostrophe; take it off again.
+        if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_PREFIXES):
+            return text[1:]
+        return text
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    return unicodedata.normalize("NFKC", str(value)).strip()
+
+
+def normalise_header(text: object) -> str:
+    """Text reduced to what matters for matching: NFKC (full-width → ASCII), lower case, no whitespace."""
+    folded = unicodedata.normalize("NFKC", "" if text is None else str(text))
+    return re.sub(r"\s+", "", folded).lower()
+
+
+def header_key(text: object) -> str:
+    """A header cell reduced further: brackets, underscores, hyphens, ``*`` required-marks and colons go too.
+
+    So ``时长（分钟）``, ``时长\\n(分钟)``, ``*时长(分钟)：`` and ``Duration (min)`` / ``duration_min`` match.
+    """
+    folded = unicodedata.normalize("NFKC", "" if text is None else str(text))
+    return _HEADER_NOISE.sub("", folded).lower()
+
+
+def column_letter(index: int) -> str:
+    """Excel's name for a 0-based column index: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters

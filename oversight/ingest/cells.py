@@ -1,0 +1,229 @@
+"""One cell's value as its column's kind: dates typed six ways, 是/否, counts with units, codes, unit names.
+
+A value that breaks the contract raises ``CellError`` (a message key and its parameters); the sheet reader
+turns it into a ``Problem`` at the cell's row and column. ``Context`` carries what a cell is checked
+against beyond its own text: the known units and issue ids.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Callable
+
+import pandas as pd
+
+from oversight.contract.schema import BOOL, DATE, ENUM, INT, REF, SLUG, TEXT, UNIT, Column
+from oversight.core import i18n
+from oversight.ingest.cell_text import as_text, header_key, normalise_header
+
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
+_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "t", "对"}
+_FALSE = {"否", "n", "no", "false", "0", "×", "✗", "✘", "x", "f", "错"}
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?: \d{1,2}:\d{2}(?::\d{2})?)?$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})\.?$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),  # 20200305, as some systems export it
+)
+_QUARTER_ONLY = re.compile(r"^\d{4}(?:年度?)?[-_/.]?(?:q[1-4]|第?[一二三四1-4]季度?)$", re.IGNORECASE)
+_MONTH_ONLY = re.compile(r"^\d{4}(?:年\d{1,2}月?|[-/.]\d{1,2})$")
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+_INT_WITH_UNIT = re.compile(r"^([+-]?\d+(?:\.0*)?)(?:分钟|分|min|mins|minutes|个|项|条|次|件)?$")
+
+
+class CellError(Exception):
+    """A cell that breaks its column's rule: the message key and its parameters, located by the caller."""
+
+    def __init__(self, key: str, **params: Any):
+        self.key, self.params = key, params
+
+
+def _checked_date(day: date, shown: object) -> date:
+    if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+        raise CellError("error.date_out_of_range", value=as_text(shown), earliest=EARLIEST_YEAR, latest=LATEST_YEAR)
+    return day
+
+
+def parse_date(value: object) -> date:
+    if isinstance(value, (pd.Timestamp, datetime)):
+        return _checked_date(value.date(), value)
+    if isinstance(value, date):
+        return _checked_date(value, value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if float(value).is_integer() and 19000101 <= value <= 21001231:
+            return _parse_date_text(str(int(value)))  # 20200305 typed as a number
+        # Excel serial day numbers, as a cell with the General format holds them.
+        if 1 <= value < 2958466 and float(value).is_integer():
+            return _checked_date(_EXCEL_EPOCH + timedelta(days=int(value)), value)
+        raise CellError("error.date_invalid", value=as_text(value))
+    return _parse_date_text(unicodedata.normalize("NFKC", str(value)).strip())
+
+
+def _parse_date_text(text: str) -> date:
+    compact = text.replace(" ", "")
+    if _QUARTER_ONLY.match(compact):
+        raise CellError("error.date_quarter_only", value=text)
+    if _MONTH_ONLY.match(compact):
+        raise CellError("error.date_month_only", value=text)
+    if compact.isdigit() and 20000 <= int(compact) <= 80000:
+        # an Excel serial day typed as text: the same year-range check as the number 79999 gets
+        return _checked_date(_EXCEL_EPOCH + timedelta(days=int(compact)), text)
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(compact if "年" in compact else text)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            try:
+                return _checked_date(date(year, month, day), text)
+            except ValueError:
+                raise CellError("error.date_impossible", value=text) from None
+    raise CellError("error.date_invalid", value=text)
+
+
+def parse_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)) and value in (0, 1):
+        return bool(value)
+    text = normalise_header(value)
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise CellError("error.bool_invalid", value=as_text(value))
+
+
+def parse_int(value: object, column: Column) -> int:
+    if isinstance(value, bool):
+        raise CellError("error.int_invalid", value=str(value))
+    if isinstance(value, (int, float)):
+        number = float(value)
+    else:
+        match = _INT_WITH_UNIT.match(normalise_header(value).replace(",", ""))
+        if not match:
+            raise CellError("error.int_invalid", value=as_text(value))
+        number = float(match.group(1))
+    if not number.is_integer():
+        raise CellError("error.int_invalid", value=as_text(value))
+    if column.minimum is not None and number < column.minimum:
+        if column.minimum == 0:
+            raise CellError("error.int_negative", value=int(number))
+        raise CellError("error.int_below_minimum", value=int(number), minimum=column.minimum)
+    return int(number)
+
+
+def _choice_lookup(choices: dict[str, str]) -> dict[str, str]:
+    english = i18n.catalog("en")
+    lookup = {}
+    for code, label in choices.items():
+        for spelling in (code, label, english.get(f"code.{code}")):
+            if spelling:
+                lookup.setdefault(header_key(spelling), code)
+        # "党组(党委)会议" is also written "党组会议" or "党委会议".
+        for head, alternative, tail in re.findall(r"^(.*)\((.*)\)(.*)$", unicodedata.normalize("NFKC", label)):
+            lookup.setdefault(header_key(head + tail), code)
+            lookup.setdefault(header_key(alternative + tail), code)
+    return lookup
+
+
+@dataclass
+class UnitResolver:
+    """Maps a unit's id, Chinese name or short name to its id."""
+
+    lookup: dict[str, str]
+
+    @classmethod
+    def from_units(cls, units: pd.DataFrame) -> "UnitResolver":
+        lookup: dict[str, str] = {}
+        for row in units.itertuples(index=False):
+            names = [row.unit_id, row.name_zh, row.name_en]
+            short = row.short_names if isinstance(row.short_names, str) else ""
+            names += re.split(r"[;；,，、/]", short)
+            for name in names:
+                if isinstance(name, str) and name.strip():
+                    lookup.setdefault(normalise_header(name), row.unit_id)
+        return cls(lookup)
+
+    def resolve(self, value: object) -> str:
+        # as_text takes off the apostrophe our exports put before text a spreadsheet would run as a formula
+        unit_id = self.lookup.get(normalise_header(as_text(value)))
+        if unit_id is None:
+            raise CellError("error.unit_unknown", value=as_text(value))
+        return unit_id
+
+
+@dataclass
+class Context:
+    """What a table's cells are checked against: the known units and issue ids."""
+
+    units: UnitResolver | None = None
+    issue_ids: frozenset[str] = frozenset()
+
+
+# Invisible control characters (C0 but tab and line breaks, DEL, C1, and the XML non-characters) break the
+# Word and slide writers and the image renderer later, far from the cell that brought them: refuse them here.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def control_character(text: str) -> str | None:
+    """The first forbidden control character of ``text`` as ``U+000B``; None when there is none."""
+    found = _CONTROL_CHARACTERS.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
+def parse_text(value: object) -> str:
+    text = as_text(value)
+    code = control_character(text)
+    if code is not None:
+        raise CellError("error.control_character", code=code)
+    return text
+
+
+def cell_parser(column: Column, context: Context) -> Callable[[object], object]:
+    kind = column.kind
+    if kind == TEXT:
+        return parse_text
+    if kind == SLUG:
+        def parse_slug(value: object) -> str:
+            text = as_text(value)
+            if not _SLUG.match(text):
+                raise CellError("error.slug_invalid", value=text)
+            return text
+        return parse_slug
+    if kind == INT:
+        return lambda value: parse_int(value, column)
+    if kind == DATE:
+        return parse_date
+    if kind == BOOL:
+        return parse_bool
+    if kind == ENUM:
+        choices = _choice_lookup(column.choices)
+        allowed = "、".join(column.choices.values())
+
+        def parse_choice(value: object) -> str:
+            code = choices.get(header_key(value))
+            if code is None:
+                raise CellError("error.enum_invalid", value=as_text(value), allowed=allowed)
+            return code
+        return parse_choice
+    if kind == UNIT:
+        def parse_unit(value: object) -> str:
+            if context.units is None:
+                raise CellError("error.unit_unknown", value=as_text(value))
+            return context.units.resolve(value)
+        return parse_unit
+    if kind == REF:
+        def parse_ref(value: object) -> str:
+            text = as_text(value)
+            if text not in context.issue_ids:
+                raise CellError("error.ref_unknown", value=text)
+            return text
+        return parse_ref
+    raise AssertionError(f"unknown column kind {kind}")  # a contract bug, not user input
+
+
+# Kinds with few distinct values: parse each distinct value once (a 100k-row ledger has 9 units).
+CACHED_KINDS = (DATE, BOOL, ENUM, UNIT, REF, SLUG)

@@ -1,0 +1,168 @@
+"""Change the data folder all or nothing: keep the previous version, write the new files, verify, or put it all back.
+
+The order is the point of this module. Under the folder's lock, ``apply_import`` checks that the folder
+has not changed since the plan, copies the previous files into a history entry with a manifest, stages
+each new file beside its target and renames it into place, and validates the folder as the dashboard
+loads it. If any step fails (or the process dies; see ``folder_lock``), the previous bytes are put back and
+the entry removed: the folder is exactly as it was.
+
+``undo_last`` restores the newest import that has not been undone, through the same steps, and is itself
+recorded. Each step is a module-level function so that tests can make it fail.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from oversight import config
+from oversight.contract.schema import TABLES
+from oversight.core import atomic
+from oversight.data import store
+from oversight.ingest.files import Source
+from oversight.ingest.folder_lock import DEFAULT_LOCK_TIMEOUT_S, exclusive, journal_path, roll_back
+from oversight.ingest.import_history import (
+    HISTORY_DIR,
+    HistoryEntry,
+    entry_name,
+    keep_previous,
+    list_history,
+    new_manifest,
+)
+from oversight.ingest.import_plan import ImportPlan, load_current, plan_import, validate_would_be_folder
+from oversight.ingest.problems import Problem, ValidationError
+from oversight.ingest.table_files import TABLE_SUFFIXES, folder_state, table_files
+
+
+def stage_file(folder: Path, file_name: str, data: bytes) -> Path:
+    """The new file's bytes, flushed to disk next to its target in ``folder`` under a temporary name."""
+    return atomic.write_beside(folder / file_name, data)
+
+
+def rename_into_place(temporary: Path, target: Path) -> None:
+    """Atomic on one file system: a reader sees the old file or the new one, never half of one."""
+    os.replace(temporary, target)
+
+
+def verify_folder(folder: Path) -> None:
+    """The folder as written must load; anything else is rolled back."""
+    store.read_folder(folder)
+
+
+BeforeCommit = Callable[[HistoryEntry], None]
+
+
+def commit_changes(folder: Path, writes: dict[str, tuple[str, bytes] | None], manifest: dict[str, Any],
+                   state: str | None, before_commit: BeforeCommit | None = None) -> HistoryEntry:
+    """Keep the previous version, write the new files, verify: all of it, or (on any failure or crash) none.
+
+    Under the folder's lock. The journal names the history entry before any file is
+    replaced; ``before_commit`` (the audit line) runs once everything is staged and
+    before the first rename, so an action that cannot be recorded does not happen.
+    Removing the journal is the moment the change counts.
+    """
+    with exclusive(folder):
+        if state is not None and folder_state(folder) != state:
+            raise ValidationError([Problem(file="", message_key="error.stale_data")])
+        history_existed = (folder / HISTORY_DIR).exists()
+        for name in writes:
+            manifest["tables"][name]["files_before"] = [p.name for p in table_files(folder, name)]
+        entry_id = entry_name(manifest)
+        tables = {name: manifest["tables"][name]["files_before"] for name in writes}
+        journal = {"entry": entry_id, "tables": tables, "history_existed": history_existed}
+        atomic.write_bytes(journal_path(folder), json.dumps(journal, ensure_ascii=False).encode("utf-8"))
+        try:
+            entry_path = keep_previous(folder, manifest, entry_id)
+            entry = HistoryEntry.load(entry_path)
+            staged = [(stage_file(folder, write[0], write[1]), folder / write[0])
+                      for write in writes.values() if write is not None]
+            if before_commit is not None:
+                before_commit(entry)
+            for temporary, target in staged:
+                rename_into_place(temporary, target)
+            for name, write in writes.items():
+                keep = write[0] if write is not None else None
+                for path in table_files(folder, name):
+                    if path.name != keep:
+                        path.unlink()  # an older <table>.csv now superseded; its bytes are in the entry
+            verify_folder(folder)
+            journal_path(folder).unlink()
+            atomic.sync_directory(folder)
+        except BaseException:
+            roll_back(folder, entry_id, tables, history_existed)
+            journal_path(folder).unlink(missing_ok=True)
+            raise
+    return entry
+
+
+def apply_import(plan: ImportPlan, user: str | None = None,
+                 before_commit: BeforeCommit | None = None) -> HistoryEntry:
+    """Write a checked plan into its folder; raises ``ValidationError`` if the plan has problems or is stale.
+
+    ``before_commit(entry)`` (the audit line) runs after the files are staged, before the first is replaced;
+    if it raises, nothing is changed.
+    """
+    if not plan.ok:
+        raise ValidationError(plan.problems or [Problem(file="", message_key="error.no_table_detected")])
+    tables = {name: {"table_zh": TABLES[name].zh, "rows_before": change.rows_before,
+                     "rows_after": change.rows_after, "added": len(change.added), "changed": len(change.changed),
+                     "removed": len(change.removed), "file_after": TABLES[name].file_name,
+                     "sha256_after": hashlib.sha256(plan.files[name]).hexdigest()}
+              for name, change in plan.changes.items()}
+    manifest = new_manifest("import", user, plan.sources, plan.mode, tables)
+    writes = {name: (TABLES[name].file_name, plan.files[name]) for name in plan.changes}
+    return commit_changes(plan.folder, writes, manifest, plan.folder_state, before_commit)
+
+
+def import_files(sources: Source | Sequence[Source], table: str | None = None, mode: str = "replace",
+                 folder: Path | None = None, user: str | None = None, before_commit: BeforeCommit | None = None,
+                 lock_timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> HistoryEntry:
+    """Check and apply in one call (the CLI's ``import``); raises ``ValidationError`` listing every problem.
+
+    Plan and apply happen under the folder's lock, so a second import started at the same moment waits
+    (up to ``lock_timeout``) and is then checked against the data the first one wrote.
+    """
+    folder = Path(folder or config.data_dir())
+    with exclusive(folder, lock_timeout):
+        plan = plan_import(sources, table, mode, folder)
+        if not plan.ok:
+            raise ValidationError(plan.problems or [Problem(file=", ".join(plan.sources),
+                                                            message_key="error.no_table_detected")])
+        return apply_import(plan, user, before_commit)
+
+
+def undo_last(folder: Path | None = None, user: str | None = None,
+              before_commit: BeforeCommit | None = None) -> HistoryEntry:
+    """Restore the files as they were before the newest import not yet undone; the undo is recorded too.
+
+    A damaged history entry is skipped: the newest readable import is undone.
+    """
+    folder = Path(folder or config.data_dir())
+    with exclusive(folder):
+        entries = list_history(folder)
+        undone = {entry.undoes for entry in entries if entry.action == "undo"}
+        target = next((e for e in reversed(entries) if e.action == "import" and e.id not in undone), None)
+        if target is None:
+            raise ValidationError([Problem(file="", message_key="error.nothing_to_undo")])
+        writes: dict[str, tuple[str, bytes] | None] = {}
+        for name, info in target.tables.items():
+            kept = info["files_before"]
+            # A table kept as both .xlsx and .csv before is restored with the file the store reads.
+            chosen = next((f for suffix in TABLE_SUFFIXES for f in kept if f == f"{name}{suffix}"), None)
+            if chosen and not (target.path / chosen).is_file():
+                raise ValidationError([Problem(file=target.id, message_key="error.history_entry_incomplete",
+                                               params={"entry": target.id, "file": chosen})])
+            writes[name] = (chosen, (target.path / chosen).read_bytes()) if chosen else None
+        problems = validate_would_be_folder(folder, writes)
+        if problems:
+            raise ValidationError(problems)
+        current, _ = load_current(folder)
+        tables = {name: {"table_zh": TABLES[name].zh,
+                         "rows_before": len(current[name]) if name in current else 0,
+                         "rows_after": info.get("rows_before"),
+                         "file_after": writes[name][0] if writes[name] else None}
+                  for name, info in target.tables.items()}
+        manifest = new_manifest("undo", user, target.sources, target.mode, tables, undoes=target.id)
+        return commit_changes(folder, writes, manifest, None, before_commit)

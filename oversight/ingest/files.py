@@ -1,0 +1,284 @@
+"""A file as rows of raw cells, every sheet of it, checked before any parser sees it.
+
+The uploads come from outside: size, signature, encryption and zip-bomb bounds are checked first
+(``sheet_bounds`` bounds each sheet's grid), then calamine reads workbooks and the csv module reads
+text tables in the encodings Chinese offices write. A file that must not or cannot be opened raises
+``ValidationError`` naming the file; nothing here knows about tables or columns.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Union
+
+import python_calamine
+
+from oversight import config
+from oversight.ingest import sheet_bounds
+from oversight.ingest.cell_text import is_blank
+from oversight.ingest.problems import Problem, ValidationError
+
+DEFAULT_MAX_UPLOAD_MB = 20
+DEFAULT_MAX_INFLATED_MB = 200
+# A real xlsx deflates its XML 5–30×; a zip bomb, thousands of times.
+MAX_INFLATE_RATIO = 100
+MAX_ARCHIVE_MEMBERS = 10_000
+# A cell of a ledger is a sentence or a paragraph; csv's own limit (128 KiB) would raise mid-file.
+MAX_CSV_FIELD_CHARS = 32_768
+MAX_CSV_COLUMNS = 1_000
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file that arrived as bytes (a browser upload), not as a path on disk."""
+
+    name: str
+    data: bytes
+
+
+Source = Union[Path, Upload]
+
+
+def source_name(source: Source) -> str:
+    return source.name if isinstance(source, Upload) else Path(source).name
+
+
+# ---------------------------------------------------------------- limits
+
+def _env_megabytes(name: str, default: float) -> float:
+    try:
+        return float(config.setting(name) or default)
+    except ValueError:
+        return default
+
+
+def max_upload_bytes() -> int:
+    """The largest file accepted: ``OVERSIGHT_MAX_UPLOAD_MB`` (default 20 MB)."""
+    return int(_env_megabytes("OVERSIGHT_MAX_UPLOAD_MB", DEFAULT_MAX_UPLOAD_MB) * 1024 * 1024)
+
+
+def max_inflated_bytes() -> int:
+    """The most a workbook's zip may inflate to: ``OVERSIGHT_MAX_INFLATED_MB`` (default 200 MB)."""
+    return int(_env_megabytes("OVERSIGHT_MAX_INFLATED_MB", DEFAULT_MAX_INFLATED_MB) * 1024 * 1024)
+
+
+# ---------------------------------------------------------------- raw reading
+
+Sheets = dict[str, list[list[object]]]
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+
+
+class _FileRefused(Exception):
+    def __init__(self, key: str, **params: Any):
+        self.key, self.params = key, params
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}"
+
+
+def load_sheets(source: Source, checked: bool = True) -> Sheets:
+    """Every sheet of a workbook (or the one table of a CSV) as rows of raw cell values.
+
+    Row ``i`` of a sheet is Excel row ``i + 1``: leading blank rows are kept.
+    Raises ``ValidationError`` for a file that must not or cannot be opened.
+    ``checked=False`` skips the size and zip-bomb bounds, for the data folder's
+    own files, which only the importer (which checks) writes.
+    """
+    name = source_name(source)
+    try:
+        return _load_sheets(source, checked)
+    except _FileRefused as refused:
+        raise ValidationError([Problem(file=name, message_key=refused.key, params=refused.params)]) from None
+
+
+def _load_sheets(source: Source, checked: bool) -> Sheets:
+    limit = max_upload_bytes()
+    # The size is checked before the bytes are read, so an oversized file costs nothing.
+    size = len(source.data) if isinstance(source, Upload) else _file_size(Path(source))
+    if checked and size > limit:
+        raise _FileRefused("error.file_too_large", size_mb=_mb(size), limit_mb=_mb(limit))
+    if size == 0:
+        raise _FileRefused("error.file_empty")
+    data = source.data if isinstance(source, Upload) else _file_bytes(Path(source))
+    suffix = Path(source_name(source)).suffix.lower()
+    if data.startswith(_CFB_MAGIC):
+        # An encrypted .xlsx is an OLE compound file holding an "EncryptedPackage" stream;
+        # an unencrypted OLE file is a legacy .xls, which calamine reads.
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise _FileRefused("error.encrypted")
+        try:
+            return _read_workbook(data)
+        except _FileRefused:
+            if suffix in (".xlsx", ".xlsm"):
+                raise _FileRefused("error.encrypted") from None
+            raise
+    if data.startswith(_ZIP_MAGIC):
+        if checked:
+            _check_archive(data)
+        _check_sheet_sizes(data)
+        return _read_workbook(data)
+    if suffix in _TEXT_SUFFIXES:
+        return {"": _read_text_rows(data)}
+    raise _FileRefused("error.not_a_spreadsheet")
+
+
+def _check_sheet_sizes(data: bytes) -> None:
+    """Refuse a sheet whose cells would make the reader build a grid past the bound (see ``sheet_bounds``).
+
+    Also the place where workbook kinds this check cannot look into (.xlsb, .ods) are refused: calamine
+    would materialise them first.
+    """
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = set(archive.namelist())
+    except (zipfile.BadZipFile, ValueError):
+        raise _FileRefused("error.workbook_corrupt") from None
+    if "xl/workbook.xml" not in names:
+        if "xl/workbook.bin" in names or "content.xml" in names:
+            raise _FileRefused("error.format_unsupported")
+        raise _FileRefused("error.not_a_spreadsheet")
+    try:
+        sheet_bounds.check_workbook(archive)
+    except sheet_bounds.SheetTooLarge as large:
+        raise _FileRefused("error.sheet_too_large", sheet=large.sheet, rows=large.rows, columns=large.columns,
+                           max_cells=f"{sheet_bounds.MAX_SHEET_CELLS:,}") from None
+    except (sheet_bounds.SheetUnreadable, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,
+            RuntimeError, ValueError):
+        raise _FileRefused("error.workbook_corrupt") from None
+
+
+def _file_size(path: Path) -> int:
+    """The size of a regular file; a missing path, a folder or a device is refused by name, not by traceback."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise _FileRefused("error.file_not_found", path=str(path)) from None
+    except OSError:
+        raise _FileRefused("error.file_unreadable", path=str(path)) from None
+    if path.is_dir():
+        raise _FileRefused("error.file_is_folder", path=str(path))
+    if not path.is_file():  # a FIFO or a device would block or never end
+        raise _FileRefused("error.file_unreadable", path=str(path))
+    return status.st_size
+
+
+def _file_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        raise _FileRefused("error.file_unreadable", path=str(path)) from None
+
+
+def _check_archive(data: bytes) -> None:
+    """Refuse a zip that inflates beyond the bound, measured by inflating it (headers can lie)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        members = archive.infolist()
+    except (zipfile.BadZipFile, ValueError):
+        raise _FileRefused("error.workbook_corrupt") from None
+    names = {member.filename for member in members}
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names and "content.xml" not in names:
+        raise _FileRefused("error.not_a_spreadsheet")
+    if len(members) > MAX_ARCHIVE_MEMBERS:
+        raise _FileRefused("error.archive_too_large", limit_mb=_mb(max_inflated_bytes()))
+    bound = max_inflated_bytes()
+    declared = sum(member.file_size for member in members)
+    if declared > bound:
+        raise _FileRefused("error.archive_too_large", limit_mb=_mb(bound))
+    total = 0
+    for member in members:
+        inflated = 0
+        try:
+            with archive.open(member) as stream:
+                while chunk := stream.read(1 << 20):
+                    inflated += len(chunk)
+                    if total + inflated > bound or (
+                            inflated > (1 << 20) and inflated > MAX_INFLATE_RATIO * max(member.compress_size, 1)):
+                        raise _FileRefused("error.archive_too_large", limit_mb=_mb(bound))
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
+            raise _FileRefused("error.workbook_corrupt") from None
+        total += inflated
+
+
+def _read_workbook(data: bytes) -> Sheets:
+    try:
+        book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets: Sheets = {}
+        for name in book.sheet_names:
+            sheet = book.get_sheet_by_name(name)
+            rows = sheet.to_python(skip_empty_area=False)
+            _fill_merged_cells(rows, sheet.merged_cell_ranges or ())
+            sheets[name] = rows
+        return sheets
+    except python_calamine.PasswordError:
+        raise _FileRefused("error.encrypted") from None
+    except Exception as error:  # calamine's messages say little to a clerk; keep the kind for support
+        if "password" in str(error).lower() or "encrypt" in str(error).lower():
+            raise _FileRefused("error.encrypted") from None
+        raise _FileRefused("error.workbook_corrupt") from None
+
+
+def _fill_merged_cells(rows: list[list[object]], ranges: Iterable[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """A unit name merged over several rows belongs to each of them, as the clerk meant.
+
+    A merged range is clipped to the sheet's cells: a range declared as A1:XFD1048576 must not grow the grid.
+    """
+    width = max((len(row) for row in rows), default=0)
+    for (top, left), (bottom, right) in ranges:
+        if top >= len(rows) or left >= len(rows[top]):
+            continue
+        right = min(right, width - 1)
+        value = rows[top][left]
+        for index in range(top, min(bottom, len(rows) - 1) + 1):
+            row = rows[index]
+            if len(row) <= right:
+                row.extend([""] * (right + 1 - len(row)))
+            for position in range(left, right + 1):
+                if is_blank(row[position]):
+                    row[position] = value
+
+
+def _decode_text(raw: bytes) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16")  # Excel's "Unicode text" export
+        except UnicodeDecodeError:  # an odd number of bytes: cut off, or not UTF-16 at all
+            raise _FileRefused("error.csv_encoding") from None
+    if b"\x00" in raw[:4096]:
+        raise _FileRefused("error.not_a_spreadsheet")  # binary, whatever its name says
+    # What Chinese Excel writes is GB18030 (GBK); everything else is UTF-8, often with a BOM.
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        raise _FileRefused("error.csv_encoding") from None
+
+
+def _read_text_rows(raw: bytes) -> list[list[object]]:
+    text = _decode_text(raw)
+    sample_lines = [line for line in text[:8192].splitlines() if line.strip()][:10]
+    delimiter = max((",", "\t", ";"), key=lambda d: sum(line.count(d) for line in sample_lines))
+    rows: list[list[object]] = []
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        for row in reader:
+            if len(row) > MAX_CSV_COLUMNS:
+                raise _FileRefused("error.csv_too_many_columns", row=reader.line_num, columns=len(row),
+                                   limit=MAX_CSV_COLUMNS)
+            if any(len(cell) > MAX_CSV_FIELD_CHARS for cell in row):
+                raise _FileRefused("error.csv_field_too_long", row=reader.line_num, limit=MAX_CSV_FIELD_CHARS)
+            rows.append(row)
+    except csv.Error:  # a quote never closed swallows the rest of the file into one field
+        raise _FileRefused("error.csv_field_too_long", row=reader.line_num, limit=MAX_CSV_FIELD_CHARS) from None
+    return rows

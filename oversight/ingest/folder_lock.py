@@ -1,0 +1,149 @@
+"""One writer at a time in the data folder, and a crashed change put back before the next one starts.
+
+Every change (import, undo, recovery) happens inside ``exclusive``, in every process. A commit writes a
+journal naming its history entry before it replaces any file and removes it once the new folder has been
+verified: a journal found later means the commit never finished, and ``recover`` puts the replaced files
+back from the entry.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from oversight.contract.schema import TABLES
+from oversight.core import atomic, locking
+from oversight.ingest.import_history import HISTORY_DIR, MANIFEST
+from oversight.ingest.problems import Problem, ValidationError
+from oversight.ingest.table_files import TABLE_SUFFIXES, table_files
+
+LOCK_FILE = ".oversight.lock"
+JOURNAL = ".commit-journal.json"
+DEFAULT_LOCK_TIMEOUT_S = 10.0
+
+
+@contextmanager
+def exclusive(folder: Path, timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> Iterator[None]:
+    """The folder's write lock, with an interrupted commit rolled back first; ``ValidationError`` if busy.
+
+    Every change to the data folder (import, undo, recovery) happens inside this block, in every process.
+    Re-entrant in one thread, so the CLI can hold it around plan and apply.
+    """
+    folder = Path(folder)
+    acquired = False
+    try:
+        with locking.held(folder / LOCK_FILE, timeout=timeout, purpose="import"):
+            acquired = True
+            recover(folder)
+            yield
+    except locking.LockBusy as busy:
+        if acquired:
+            raise
+        raise ValidationError([Problem(file="", message_key="error.import_busy",
+                                       params={"since": busy.holder.get("since", "?")})]) from None
+
+
+def journal_path(folder: Path) -> Path:
+    """Where a commit in progress names its history entry; its presence means the commit has not finished."""
+    return Path(folder) / JOURNAL
+
+
+# A temporary file younger than this may belong to a writer outside the importer (``sample --out data``),
+# which does not take the lock; an import's own are removed at once, through its journal.
+STRAY_AFTER_S = 60.0
+
+
+def _stray_temporaries(folder: Path, min_age_s: float = 0.0) -> list[Path]:
+    """Files ``atomic.write_beside`` left beside a table file when its process died before the rename."""
+    names = (*(f".{name}{suffix}." for name in TABLES for suffix in TABLE_SUFFIXES), f".{JOURNAL}.")
+    now = time.time()
+    strays = []
+    for path in Path(folder).glob(".*.tmp"):
+        try:
+            if path.name.startswith(names) and now - path.stat().st_mtime >= min_age_s:
+                strays.append(path)
+        except FileNotFoundError:
+            continue  # renamed into place by its writer meanwhile
+    return strays
+
+
+def _stray_building(folder: Path) -> list[Path]:
+    root = Path(folder) / HISTORY_DIR
+    return sorted(root.glob(".building-*")) if root.is_dir() else []
+
+
+def needs_recovery(folder: Path) -> bool:
+    """Cheap: whether a crashed commit left anything behind (a journal, temporaries, half-built history)."""
+    folder = Path(folder)
+    return (journal_path(folder).exists() or bool(_stray_temporaries(folder, STRAY_AFTER_S))
+            or bool(_stray_building(folder)))
+
+
+def recover(folder: Path) -> str | None:
+    """Undo what an interrupted commit left; call under ``exclusive``. Returns the rolled-back entry's id, if any.
+
+    The journal is written before the first file is replaced and removed once the
+    new folder has been verified, so a journal found here means the commit never
+    finished: the files it replaced are put back from its history entry, and the
+    entry (an import that never happened) goes.
+    """
+    folder = Path(folder)
+    journal_file = journal_path(folder)
+    rolled_back = None
+    if journal_file.exists():
+        try:
+            journal = json.loads(journal_file.read_text(encoding="utf-8"))
+            entry_id, tables = journal["entry"], journal["tables"]
+            history_existed = bool(journal.get("history_existed", True))
+        except (OSError, ValueError, KeyError, TypeError):
+            journal = None
+        if journal is not None:
+            roll_back(folder, entry_id, tables, history_existed)
+            rolled_back = entry_id
+        journal_file.unlink(missing_ok=True)
+        atomic.sync_directory(folder)
+    for path in _stray_temporaries(folder, STRAY_AFTER_S):
+        path.unlink(missing_ok=True)
+    for path in _stray_building(folder):
+        shutil.rmtree(path, ignore_errors=True)
+    return rolled_back
+
+
+def recover_if_interrupted(folder: Path, timeout: float = 0.0) -> str | None:
+    """At start-up: roll back a crashed commit if there is one and no other process is committing right now."""
+    folder = Path(folder)
+    if not needs_recovery(folder):
+        return None
+    try:
+        with locking.held(folder / LOCK_FILE, timeout=timeout, purpose="recovery"):
+            return recover(folder)
+    except locking.LockBusy:
+        return None  # a commit in progress: its journal is alive, not left over
+    except OSError:
+        return None  # a read-only folder: nothing can be repaired from here
+
+
+def roll_back(folder: Path, entry_id: str, tables: dict[str, list[str]], history_existed: bool) -> None:
+    """The folder as before the commit: files back from the entry, files the commit added removed, entry gone."""
+    entry = folder / HISTORY_DIR / entry_id
+    if (entry / MANIFEST).exists():  # the entry is complete: files may have been replaced since
+        for name, files_before in tables.items():
+            before = set(files_before)
+            for path in table_files(folder, name):
+                if path.name not in before:
+                    path.unlink()
+            for file_name in before:
+                kept = (entry / file_name).read_bytes()
+                target = folder / file_name
+                if not target.exists() or target.read_bytes() != kept:  # leave untouched files untouched
+                    atomic.write_bytes(target, kept)
+    shutil.rmtree(entry, ignore_errors=True)
+    for path in _stray_temporaries(folder):
+        path.unlink(missing_ok=True)
+    for path in _stray_building(folder):
+        shutil.rmtree(path, ignore_errors=True)
+    if not history_existed:
+        shutil.rmtree(folder / HISTORY_DIR, ignore_errors=True)

@@ -1,0 +1,122 @@
+"""Which sheet holds which table, and in which row its header is: the contract's headers found in the cells.
+
+A ledger's header sits under a title or two, in Chinese or English, with stray spaces, line breaks and
+full-width brackets; every spelling the contract lists (a column's identifier, its Chinese name and its
+aliases) matches after ``header_key`` folds the noise away.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from oversight.contract.schema import TABLES, Column, Table
+from oversight.ingest.cell_text import header_key, is_blank
+from oversight.ingest.files import Sheets, Source, load_sheets
+from oversight.ingest.problems import Problem, problem_in_sheet
+
+HEADER_SEARCH_ROWS = 15
+
+
+def _header_lookup(table: Table) -> dict[str, Column]:
+    lookup: dict[str, Column] = {}
+    for column in table.columns:
+        for spelling in (column.name, column.zh, *column.aliases):
+            lookup.setdefault(header_key(spelling), column)
+    return lookup
+
+
+@dataclass
+class HeaderMatch:
+    row_index: int
+    columns: dict[int, Column]  # sheet column index -> contract column
+    labels: dict[int, str]  # sheet column index -> header text as written
+
+
+def find_header(rows: list[list[object]], table: Table) -> HeaderMatch | None:
+    """The row among the first few whose cells name the most of the table's columns."""
+    lookup = _header_lookup(table)
+    best: HeaderMatch | None = None
+    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        matched: dict[int, Column] = {}
+        labels: dict[int, str] = {}
+        for position, cell in enumerate(row):
+            if is_blank(cell):
+                continue
+            column = lookup.get(header_key(cell))
+            if column is not None and column not in matched.values():
+                matched[position] = column
+                labels[position] = re.sub(r"\s+", " ", str(cell)).strip()
+        if matched and (best is None or len(matched) > len(best.columns)):
+            best = HeaderMatch(index, matched, labels)
+    return best
+
+
+def _sheet_score(rows: list[list[object]], table: Table) -> tuple[int, HeaderMatch | None]:
+    header = find_header(rows, table)
+    if header is None:
+        return 0, None
+    has_key = table.key in header.columns.values()
+    required = [c for c in table.columns if c.required]
+    found_required = sum(1 for c in header.columns.values() if c.required)
+    # A sheet is this table's if its header names the key column, or most required columns:
+    # units, dates and 备注 are shared by every table and prove nothing alone.
+    if len(header.columns) >= 2 and (has_key or found_required * 2 > len(required)):
+        return len(header.columns) * 2 + has_key, header
+    return 0, header
+
+
+def match_sheets(sheets: Sheets, table: Table | None = None) -> dict[str, list[str]]:
+    """Which sheets hold which table: ``{table name: [sheet, ...]}``, each sheet matched by its header.
+
+    With ``table`` given, only that table is looked for.
+    """
+    candidates = [table] if table is not None else [TABLES[name] for name in TABLES]
+    found: dict[str, list[str]] = {}
+    for sheet, rows in sheets.items():
+        scores = [(_sheet_score(rows, t)[0], t) for t in candidates]
+        score, best = max(scores, key=lambda item: item[0])
+        if score:
+            found.setdefault(best.name, []).append(sheet)
+    return found
+
+
+def _closest_sheet(sheets: Sheets, table: Table) -> str | None:
+    """The sheet whose header names most of the table's columns, though too few to qualify."""
+    counts = [(len(header.columns), sheet) for sheet, rows in sheets.items()
+              if (header := find_header(rows, table)) is not None]
+    return max(counts)[1] if counts else None
+
+
+def detect_table(source: Source) -> Table | None:
+    """The table a file holds, judged by its header; ``None`` when no sheet looks like any table.
+
+    With several tables in one workbook, the first in load order is returned;
+    use ``match_sheets(load_sheets(source))`` to see them all.
+    """
+    found = match_sheets(load_sheets(source))
+    for name in TABLES:
+        if name in found:
+            return TABLES[name]
+    return None
+
+
+def locate_tables(sheets: Sheets, file: str, table: Table | None = None) -> tuple[dict[str, list[str]], list[Problem]]:
+    """Which sheets of one file hold which table, or the problem that says why none does."""
+    if not any(any(not is_blank(v) for v in row) for rows in sheets.values() for row in rows):
+        if table is None:
+            return {}, [problem_in_sheet(file, "", "error.file_blank")]
+        return {}, [problem_in_sheet(file, "", "error.sheet_empty", table=table.zh)]
+    found = match_sheets(sheets, table)
+    if found:
+        return found, []
+    if table is None:
+        return {}, [problem_in_sheet(file, "", "error.no_table_detected")]
+    other = match_sheets(sheets)
+    if other:
+        name = next(iter(other))
+        return {}, [problem_in_sheet(file, other[name][0], "error.table_mismatch", table=table.zh,
+                                     found=TABLES[name].zh)]
+    closest = _closest_sheet(sheets, table)
+    if closest is not None:
+        return {table.name: [closest]}, []  # read it, so the report names the missing columns
+    return {}, [problem_in_sheet(file, "", "error.no_header", table=table.zh)]

@@ -1,0 +1,121 @@
+"""Every change to the data folder is kept: the files as they were before it, and a manifest saying who and what.
+
+An entry is a folder ``.history/<timestamp>-<tables>/`` holding the replaced files and ``manifest.json``.
+It is built under a dot-name and renamed, so a half-written entry is never listed; a damaged one is
+named, not fatal.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable
+
+from oversight import config
+from oversight.contract.schema import TABLES
+
+HISTORY_DIR = ".history"
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One recorded change to the data folder, and the files as they were before it."""
+
+    id: str
+    path: Path
+    action: str  # "import" or "undo"
+    user: str
+    at: str
+    sources: tuple[str, ...]
+    mode: str
+    tables: dict[str, dict[str, Any]]  # table -> files_before, file_after, rows_before, rows_after
+    undoes: str | None = None
+    os_user: str | None = None  # the operating-system account that ran it, beside the name ``user`` claims
+
+    @classmethod
+    def load(cls, path: Path) -> "HistoryEntry":
+        """The entry in ``path``; ``DamagedEntry`` if its manifest is missing, not JSON or lacks a key."""
+        try:
+            manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+            tables = manifest["tables"]
+            if manifest["action"] not in ("import", "undo") or not isinstance(tables, dict) or not all(
+                    name in TABLES and isinstance(info, dict) and isinstance(info.get("files_before", []), list)
+                    for name, info in tables.items()):
+                raise ValueError("unexpected manifest")
+            return cls(id=path.name, path=path, action=manifest["action"], user=str(manifest["user"]),
+                       at=str(manifest["at"]), sources=tuple(str(s) for s in manifest.get("sources", ())),
+                       mode=str(manifest.get("mode", "")), tables=tables, undoes=manifest.get("undoes"),
+                       os_user=manifest.get("os_user"))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
+            raise DamagedEntry(path.name, type(error).__name__) from None
+
+
+class DamagedEntry(Exception):
+    """A history entry whose manifest cannot be read: listed as damaged, skipped by undo."""
+
+    def __init__(self, entry_id: str, reason: str):
+        super().__init__(f"{entry_id}: {reason}")
+        self.entry_id, self.reason = entry_id, reason
+
+
+class History(list):
+    """Readable entries, oldest first, with ``damaged``: the ids of entries whose manifest is broken."""
+
+    damaged: tuple[str, ...] = ()
+
+
+def list_history(folder: Path | None = None) -> History:
+    """Every recorded import and undo, oldest first; a damaged entry is skipped and named in ``.damaged``."""
+    root = Path(folder or config.data_dir()) / HISTORY_DIR
+    entries = History()
+    if not root.is_dir():
+        return entries
+    damaged = []
+    for path in sorted(root.iterdir()):
+        if path.is_dir() and not path.name.startswith("."):
+            try:
+                entries.append(HistoryEntry.load(path))
+            except DamagedEntry as error:
+                damaged.append(error.entry_id)
+    entries.damaged = tuple(damaged)
+    return entries
+
+
+def entry_name(manifest: dict[str, Any]) -> str:
+    """A new entry's folder name: sorts by time, and says which tables changed."""
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    return f"{stamp}-{'+'.join(manifest['tables'])}"
+
+
+def keep_previous(folder: Path, manifest: dict[str, Any], name: str | None = None) -> Path:
+    """Copy the files the change will replace into a new ``.history`` entry, manifest included.
+
+    Built under a dot-name and renamed, so a half-written entry is never listed.
+    """
+    root = folder / HISTORY_DIR
+    root.mkdir(exist_ok=True)
+    final = root / (name or entry_name(manifest))
+    building = Path(tempfile.mkdtemp(dir=root, prefix=".building-"))
+    try:
+        for info in manifest["tables"].values():
+            for file_name in info["files_before"]:
+                shutil.copyfile(folder / file_name, building / file_name)
+        (building / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+        os.rename(building, final)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    return final
+
+
+def new_manifest(action: str, user: str | None, sources: Iterable[str], mode: str,
+                 tables: dict[str, dict[str, Any]], undoes: str | None = None) -> dict[str, Any]:
+    """What an entry's ``manifest.json`` says: the action, who (as claimed and as the OS knows them), when, what."""
+    return {"action": action, "user": user or config.claimed_user(), "os_user": config.os_user(),
+            "at": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
+            "sources": list(sources), "mode": mode, "undoes": undoes, "tables": tables}

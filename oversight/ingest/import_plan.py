@@ -1,0 +1,251 @@
+"""What an import would do, worked out and checked whole without touching the data folder.
+
+``plan_import`` reads the files against the current data (units and issue ids come from the folder, or
+from the same batch), works out the would-be tables and their diff, writes the would-be folder into a
+temporary directory and validates it there as the store will load it. The plan lists every problem at
+once; ``commit.apply_import`` writes a plan that has none.
+"""
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import pandas as pd
+
+from oversight import config
+from oversight.contract.schema import LOAD_ORDER, TABLES, Table
+from oversight.core import i18n
+from oversight.data import store
+from oversight.ingest import workbook
+from oversight.ingest.cells import Context, UnitResolver
+from oversight.ingest.files import Sheets, Source, Upload, load_sheets, source_name
+from oversight.ingest.headers import locate_tables
+from oversight.ingest.problems import Problem, ValidationError
+from oversight.ingest.sheets import read_sheets
+from oversight.ingest.table_files import folder_state, table_files
+
+MODES = ("replace", "append")
+
+
+@dataclass(frozen=True)
+class TableChange:
+    """What an import does to one table: counts and the ids added, changed and removed."""
+
+    table: str
+    sources: tuple[str, ...]
+    mode: str
+    rows_in_file: int
+    rows_before: int
+    rows_after: int
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    skipped: tuple[tuple[str, int], ...] = ()  # (sheet, Excel row) of totals, notes and sign-off lines
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"table": self.table, "sources": list(self.sources), "mode": self.mode,
+                "rows_in_file": self.rows_in_file, "rows_before": self.rows_before, "rows_after": self.rows_after,
+                "added": list(self.added), "changed": list(self.changed), "removed": list(self.removed),
+                "skipped": [{"sheet": sheet, "row": row} for sheet, row in self.skipped]}
+
+
+@dataclass
+class ImportPlan:
+    """Everything an import would do, worked out without touching the data folder."""
+
+    folder: Path
+    mode: str
+    sources: tuple[str, ...]
+    changes: dict[str, TableChange] = field(default_factory=dict)
+    frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # the would-be tables that change
+    files: dict[str, bytes] = field(default_factory=dict)  # table -> bytes of its new <table>.xlsx
+    problems: list[Problem] = field(default_factory=list)
+    folder_state: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.changes)
+
+    def as_dict(self, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
+        return {"ok": self.ok, "mode": self.mode, "sources": list(self.sources),
+                "tables": [change.as_dict() for change in self.changes.values()],
+                "problems": [problem.as_dict(lang) for problem in self.problems]}
+
+
+def _as_list(sources: Source | Sequence[Source]) -> list[Source]:
+    return [sources] if isinstance(sources, (Path, str, Upload)) else list(sources)
+
+
+def _read_folder_leniently(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, bool], list[Problem]]:
+    """Every table of the folder as far as it reads, whether it read cleanly, and all problems.
+
+    Like ``store.read_folder`` (accepts and refuses the same folders), but a table
+    with a bad row still gives its other rows to the tables after it, so one
+    missing unit is reported once per row that uses it, not again as every
+    suggestion's "unknown issue".
+    """
+    frames: dict[str, pd.DataFrame] = {}
+    clean: dict[str, bool] = {}
+    problems: list[Problem] = []
+    context = Context()
+    for name in LOAD_ORDER:
+        table = TABLES[name]
+        path = store.table_path(folder, table)
+        if not path.exists():
+            problems.append(Problem(file=path.name, message_key="error.file_missing", params={"table": table.zh}))
+            continue
+        try:
+            sheets = load_sheets(path, checked=False)
+        except ValidationError as error:
+            problems += error.problems
+            continue
+        found, located = locate_tables(sheets, path.name, table)
+        problems += located
+        if not found:
+            continue
+        read, table_problems = read_sheets(sheets, found[name], table, context, path.name)
+        problems += table_problems
+        frames[name], clean[name] = read.frame, not table_problems
+        if name == "units" and not read.frame.empty:
+            context.units = UnitResolver.from_units(read.frame[read.frame["unit_id"].notna()])
+        elif name == "issues" and not read.frame.empty:
+            context.issue_ids = frozenset(read.frame["issue_id"].dropna())
+    return frames, clean, problems
+
+
+def load_current(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
+    """The folder's tables that read cleanly; unlike ``store.read_folder`` one bad table spoils no other."""
+    frames, clean, problems = _read_folder_leniently(folder)
+    return {name: frame for name, frame in frames.items() if clean[name]}, problems
+
+
+def folder_problems(folder: Path) -> list[Problem]:
+    """Everything that keeps the folder from loading; empty when ``store.read_folder`` would accept it."""
+    return _read_folder_leniently(folder)[2]
+
+
+@dataclass
+class _Incoming:
+    source: str
+    sheets: Sheets
+    sheet_names: list[str]
+
+
+def _collect_incoming(sources: list[Source], table: Table | None) -> tuple[dict[str, _Incoming], list[Problem]]:
+    """Each table of the batch and the file (and sheets) it comes from."""
+    incoming: dict[str, _Incoming] = {}
+    problems: list[Problem] = []
+    for source in sources:
+        name = source_name(source)
+        try:
+            sheets = load_sheets(source)
+        except ValidationError as error:
+            problems += error.problems
+            continue
+        found, located = locate_tables(sheets, name, table)
+        problems += located
+        for table_name, sheet_names in found.items():
+            if table_name in incoming:
+                problems.append(Problem(file=name, message_key="error.table_in_two_sources", params={
+                    "table": TABLES[table_name].zh, "first": incoming[table_name].source, "second": name}))
+                continue
+            incoming[table_name] = _Incoming(name, sheets, sheet_names)
+    return incoming, problems
+
+
+def plan_import(sources: Source | Sequence[Source], table: str | None = None, mode: str = "replace",
+                folder: Path | None = None) -> ImportPlan:
+    """Check files against the current data and work out the import, without writing anything.
+
+    ``sources`` are paths or ``Upload``s; ``table`` names the table when
+    it should not be detected from the headers. The plan's ``problems`` list
+    everything wrong at once; ``changes`` says what would happen to each table.
+    """
+    folder = Path(folder or config.data_dir())
+    source_list = _as_list(sources)
+    plan = ImportPlan(folder=folder, mode=mode, sources=tuple(source_name(s) for s in source_list))
+    if mode not in MODES:
+        plan.problems.append(Problem(file="", message_key="error.mode_invalid", params={"mode": mode}))
+        return plan
+    plan.folder_state = folder_state(folder)
+    current, _ = load_current(folder)  # a broken table that is not replaced is caught by the whole-folder check
+    incoming, plan.problems = _collect_incoming(source_list, TABLES[table] if table else None)
+
+    after = dict(current)
+    context = Context()
+    for name in LOAD_ORDER:
+        if name in incoming:
+            plan.problems += _plan_table(plan, TABLES[name], incoming[name], current.get(name), after, context)
+        if name == "units" and "units" in after:
+            context.units = UnitResolver.from_units(after["units"])
+        elif name == "issues" and "issues" in after:
+            context.issue_ids = frozenset(after["issues"]["issue_id"])
+    if plan.problems or not plan.changes:
+        return plan
+    units = after.get("units")
+    plan.files = {name: workbook.ledger_xlsx_bytes(TABLES[name], plan.frames[name], units) for name in plan.changes}
+    plan.problems += validate_would_be_folder(folder, {name: (TABLES[name].file_name, data)
+                                                        for name, data in plan.files.items()})
+    return plan
+
+
+def _plan_table(plan: ImportPlan, table: Table, incoming: _Incoming, before: pd.DataFrame | None,
+                after: dict[str, pd.DataFrame], context: Context) -> list[Problem]:
+    read, problems = read_sheets(incoming.sheets, incoming.sheet_names, table, context, incoming.source)
+    if problems:
+        return problems
+    frame = read.frame
+    if plan.mode == "append" and before is not None:
+        key = table.key.name
+        present = set(before[key])
+        problems = [Problem(message_key="error.append_duplicate", params={"value": value}, **read.locate(i, key))
+                    for i, value in enumerate(frame[key]) if value in present]
+        if problems:
+            return problems
+        frame = pd.concat([before, frame], ignore_index=True)
+    after[table.name] = frame
+    plan.frames[table.name] = frame
+    added, changed, removed = diff_ids(table, before, frame)
+    plan.changes[table.name] = TableChange(
+        table=table.name, sources=(incoming.source,), mode=plan.mode, rows_in_file=len(read.frame),
+        rows_before=0 if before is None else len(before), rows_after=len(frame),
+        added=added, changed=changed, removed=removed, skipped=tuple(read.skipped))
+    return []
+
+
+def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
+    values = frame.astype(object)
+    return values.where(values.notna(), "").astype(str)
+
+
+def diff_ids(table: Table, before: pd.DataFrame | None, after: pd.DataFrame) -> tuple[tuple[str, ...], ...]:
+    """Ids added, changed (any value differs) and removed, going from ``before`` to ``after``."""
+    key = table.key.name
+    if before is None or before.empty:
+        return tuple(after[key]), (), ()
+    old = _comparable(before).set_index(key)
+    new = _comparable(after).set_index(key)
+    added = tuple(new.index[~new.index.isin(old.index)])
+    removed = tuple(old.index[~old.index.isin(new.index)])
+    common = new.index[new.index.isin(old.index)]
+    differs = (new.loc[common] != old.loc[common, new.columns]).any(axis=1)
+    return added, tuple(common[differs.to_numpy()]), removed
+
+
+def validate_would_be_folder(folder: Path, writes: dict[str, tuple[str, bytes] | None]) -> list[Problem]:
+    """The whole folder as it would be after the writes, validated in a temporary copy."""
+    with tempfile.TemporaryDirectory(prefix="oversight-check-") as scratch:
+        target = Path(scratch)
+        for name in LOAD_ORDER:
+            if name in writes:
+                continue
+            for path in table_files(folder, name):
+                shutil.copyfile(path, target / path.name)
+        for name, write in writes.items():
+            if write is not None:
+                (target / write[0]).write_bytes(write[1])
+        problems = folder_problems(target)
+    return [Problem(file="", message_key="error.folder_would_break"), *problems] if problems else []

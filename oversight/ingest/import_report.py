@@ -1,0 +1,77 @@
+"""An import, an undo or a failure told to the person who did it, in their language.
+
+The plan's report (each table's change, the rows read as no record, every problem), a history entry as
+one line, and why a change did not happen, without a server path or a traceback.
+"""
+from __future__ import annotations
+
+from oversight.core import i18n
+from oversight.ingest.import_history import HistoryEntry
+from oversight.ingest.import_plan import MODES, ImportPlan
+from oversight.ingest.problems import ValidationError, shown_text
+
+
+def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """A readable report of a plan: each table's change, then every problem."""
+    lines = []
+    for change in plan.changes.values():
+        lines.append(i18n.t("data.report.table", lang, table=i18n.t(f"data.table.{change.table}", lang),
+                            sources="、".join(change.sources) if lang == "zh" else ", ".join(change.sources),
+                            mode=i18n.t(f"data.mode.{change.mode}", lang), rows=change.rows_in_file,
+                            before=change.rows_before, after=change.rows_after, added=len(change.added),
+                            changed=len(change.changed), removed=len(change.removed)))
+    lines += skipped_lines(plan, lang)
+    if plan.problems:
+        lines.append(i18n.t("data.report.failed", lang, count=len(plan.problems)))
+        lines += [f"  - {problem.render(lang)}" for problem in plan.problems]
+    else:
+        lines.append(i18n.t("data.report.ok", lang))
+    return "\n".join(lines)
+
+
+def skipped_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[str]:
+    """One line per table that had rows read as no record (totals, notes, sign-off lines), naming them."""
+    lines = []
+    for change in plan.changes.values():
+        if not change.skipped:
+            continue
+        rows = ", ".join(i18n.t("where.row", lang, row=row) if not sheet else
+                         f"{i18n.t('where.sheet', lang, sheet=shown_text(sheet))} {i18n.t('where.row', lang, row=row)}"
+                         for sheet, row in change.skipped)
+        lines.append(i18n.t("data.report.skipped", lang, table=i18n.t(f"data.table.{change.table}", lang), rows=rows))
+    return lines
+
+
+def describe_failure(error: BaseException, lang: str = i18n.DEFAULT_LANGUAGE, during_change: bool = True) -> str:
+    """Why an import or undo (``during_change``) or a command did not happen, in the reader's language,
+    without a server path or a traceback (those go to the server's log)."""
+    import errno
+    import logging
+
+    from oversight.auth import audit
+
+    if isinstance(error, ValidationError):
+        detail = error.render(lang)
+    elif isinstance(error, audit.AuditError):
+        detail = i18n.t("error.audit_unwritable", lang)
+    elif isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
+        detail = i18n.t("error.disk_full", lang)
+    else:
+        log = logging.getLogger(__name__)
+        if log.hasHandlers():  # the server's log keeps the traceback; a bare CLI prints none
+            log.error("import or undo failed", exc_info=error)
+        detail = i18n.t("error.unexpected", lang, kind=type(error).__name__)
+    return i18n.t("data.ui.commit_failed", lang, detail=detail) if during_change else detail
+
+
+def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """A history entry as one line: what was done when, by whom, from which files, to which tables."""
+    tables = ("；" if i18n.normalise_language(lang) == "zh" else "; ").join(
+        i18n.t("data.history.table", lang, table=i18n.t(f"data.table.{name}", lang),
+               before=info.get("rows_before"), after=info.get("rows_after"))
+        for name, info in entry.tables.items())
+    user = entry.user if not entry.os_user or entry.os_user == entry.user else i18n.t(
+        "data.history.user_and_os_user", lang, user=entry.user, os_user=entry.os_user)
+    return i18n.t(f"data.history.{entry.action}", lang, id=entry.id, at=entry.at, user=user,
+                  sources=", ".join(entry.sources), mode=i18n.t(f"data.mode.{entry.mode}", lang) if entry.mode in MODES
+                  else entry.mode, tables=tables, undoes=entry.undoes or "")

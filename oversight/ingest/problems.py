@@ -1,0 +1,94 @@
+"""What goes wrong with an input file, located as the user would find it in Excel, in the user's language."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from oversight.contract.schema import TABLES
+from oversight.core import i18n
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an input file, located as the user would find it in Excel."""
+
+    file: str
+    message_key: str
+    params: dict[str, Any] = field(default_factory=dict)
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None  # the header as written in the file
+    column_letter: str | None = None  # Excel's column letter, e.g. "E"
+    field: str | None = None  # the contract's column name, for machines
+
+    def location(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        where = [shown_text(self.file)] if self.file else []
+        if self.sheet:
+            where.append(i18n.t("where.sheet", lang, sheet=shown_text(self.sheet)))
+        if self.row is not None:
+            where.append(i18n.t("where.row", lang, row=self.row))
+        if self.column and self.column_letter:
+            where.append(i18n.t("where.column_letter", lang, letter=self.column_letter,
+                                column=shown_text(self.column)))
+        elif self.column:
+            where.append(i18n.t("where.column", lang, column=shown_text(self.column)))
+        return " · ".join(where)
+
+    def message(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        return i18n.t(self.message_key, lang, **{k: shown_text(_translated_param(k, v, lang))
+                                                 for k, v in self.params.items()})
+
+    def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        where = self.location(lang)
+        return f"{where}: {self.message(lang)}" if where else self.message(lang)
+
+    def as_dict(self, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
+        return {
+            "file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column,
+            "column_letter": self.column_letter, "field": self.field, "key": self.message_key,
+            "params": {k: v if isinstance(v, (int, float, str, bool)) or v is None else str(v)
+                       for k, v in self.params.items()},
+            "message": self.message(lang),
+        }
+
+
+def problem_in_sheet(file: str, sheet: str, key: str, row: int | None = None, column: str | None = None,
+                     letter: str | None = None, field_name: str | None = None, **params: Any) -> Problem:
+    """A problem at a place in a sheet; ``sheet`` is "" for a CSV, which has none."""
+    return Problem(file=file, sheet=sheet or None, row=row, column=column, column_letter=letter,
+                   field=field_name, message_key=key, params=params)
+
+
+_SHOWN_LIMIT = 200
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+
+
+def shown_text(value: Any) -> Any:
+    """Text from a file as a report may show it: control characters spelled out (an ESC must not reach a
+    terminal, a NUL not a log), and a 30,000-character cell cut to its start."""
+    if not isinstance(value, str):
+        return value
+    text = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                            else f"\\u{ord(m.group()):04x}", value)
+    return text if len(text) <= _SHOWN_LIMIT else text[:_SHOWN_LIMIT] + "…"
+
+
+def _translated_param(name: str, value: Any, lang: str) -> Any:
+    """Table names travel as their Chinese names (as store.py passes them) and are shown in the reader's language."""
+    if name in ("table", "found") and isinstance(value, str):
+        table = TABLES.get(value) or next((t for t in TABLES.values() if t.zh == value), None)
+        if table is not None:
+            return i18n.t(f"data.table.{table.name}", lang)
+    return value
+
+
+class ValidationError(Exception):
+    """Raised with every problem found, so the user can fix the file in one pass."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("\n".join(p.render("en") for p in problems))
+
+    def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        return "\n".join(p.render(lang) for p in self.problems)

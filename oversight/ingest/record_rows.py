@@ -1,0 +1,80 @@
+"""Which rows under a header are records: totals, notes, repeated headers and sign-off lines are not.
+
+A hand-kept ledger (台账) ends in a 合计 row, a note or two and the lines where it is signed and stamped,
+and a printed one repeats its header on every page. Those rows are skipped and named in the import's
+report; every other non-blank row is a record, checked cell by cell, never dropped.
+"""
+from __future__ import annotations
+
+from oversight.contract.schema import Table
+from oversight.ingest.cell_text import as_text, header_key, is_blank
+from oversight.ingest.headers import HeaderMatch
+
+_TOTAL_MARKERS = ("合计", "小计", "总计", "累计", "total", "subtotal")
+_NOTE_PREFIXES = ("注", "说明", "备注", "填表", "填报", "制表", "审核", "联系人", "附", "note")
+_ROW_MARKERS = _TOTAL_MARKERS + _NOTE_PREFIXES
+
+
+def _is_total_or_note(row: list[object], folded: str) -> bool:
+    if folded.startswith(_TOTAL_MARKERS):
+        return True
+    if not folded.startswith(_NOTE_PREFIXES):
+        return False
+    # Notes under a table sit in one cell, or in one cell merged across the row.
+    return len({as_text(v) for v in row if not is_blank(v)}) == 1
+
+
+# Sign-off lines under a ledger: who filled it in, who checked it, the stamp, the date of filing.
+_FOOTER_WORDS = ("盖章", "签字", "签名", "签章", "负责人", "填报人", "填表人", "制表人", "审核人", "经办人", "联系人",
+                 "联系电话", "填报日期", "填表日期", "制表日期", "报送日期", "preparedby", "approvedby", "reviewedby",
+                 "signature")
+_FOOTER_PREFIXES = _NOTE_PREFIXES + ("日期", "date", "remark", "stamp", "signed")
+
+
+def _is_footer_text(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    folded = header_key(value)
+    return folded.startswith(_FOOTER_PREFIXES) or any(word in folded for word in _FOOTER_WORDS)
+
+
+def _is_footer_row(row: list[object], key_position: int) -> bool:
+    """A row under the last record that is a sign-off line, not a record: no id, and a sign-off word or one text.
+
+    The key (id) cell decides: a record has an id there, a footer has nothing or its own words.
+    """
+    key = row[key_position] if key_position < len(row) else None
+    if not (is_blank(key) or _is_footer_text(key)):
+        return False
+    filled = [v for v in row if not is_blank(v)]
+    return len({as_text(v) for v in filled}) == 1 or any(_is_footer_text(v) for v in filled)
+
+
+def record_rows(rows: list[list[object]], header: HeaderMatch, table: Table) -> tuple[list[int], list[int]]:
+    """Indexes of the rows under the header that hold data, and of the non-blank rows skipped as no record.
+
+    Skipped: totals, notes, the header repeated on each printed page, and the sign-off lines under the
+    last record. Only a row's first filled cell is looked at inside the table, to keep 100k-row files fast.
+    """
+    key_position = next((p for p, c in header.columns.items() if c is table.key), None)
+    header_keys = {header_key(v) for v in header.labels.values()}
+    kept: list[int] = []
+    skipped: list[int] = []
+    for index in range(header.row_index + 1, len(rows)):
+        row = rows[index]
+        first = next((v for v in row if not is_blank(v)), None)
+        if first is None:
+            continue
+        if isinstance(first, str):
+            folded = header_key(first)
+            if folded.startswith(_ROW_MARKERS) and _is_total_or_note(row, folded):
+                skipped.append(index)
+                continue
+            if folded in header_keys and {header_key(v) for v in row if not is_blank(v)} <= header_keys:
+                skipped.append(index)
+                continue  # the header repeated, as printed ledgers do on every page
+        kept.append(index)
+    # Under the last record: sign-off lines, a date of filing, a stamp, a source line — not rows missing values.
+    while kept and key_position is not None and _is_footer_row(rows[kept[-1]], key_position):
+        skipped.append(kept.pop())
+    return kept, sorted(skipped)
