@@ -16,6 +16,7 @@ from pathlib import Path
 from bench.server import Server
 from oversight import charts
 from oversight.data import store
+from oversight.ingest import checked_folder
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -125,7 +126,7 @@ def run(big_folder: Path, log=print) -> dict[str, object]:
             log("  browser: Overview, scale data …")
             with Server("app.py", big_folder) as server:
                 results["overview_big"] = visits(browser, server.url, OVERVIEW_CHART_COUNT)
-                names = list(store.read_folder(big_folder)["units"]["name_zh"])
+                names = list(checked_folder.read_folder(big_folder)["units"]["name_zh"])
                 results["filter_change_big"] = filter_changes(browser, server.url, OVERVIEW_CHART_COUNT, names)
                 results["server_big"] = server.memory_mb()
         finally:

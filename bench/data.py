@@ -12,8 +12,8 @@ import shutil
 import time
 from pathlib import Path
 
-from oversight.data import cache, store
 from oversight.devdata import scale
+from oversight.ingest import checked_folder, table_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DATA = ROOT / "test-output" / "bench-data"
@@ -28,7 +28,7 @@ def scale_folder(meetings: int, seed: int = scale.SEED, log=print) -> Path:
     """The folder for ``meetings`` meetings, written (and its cache primed) on first use."""
     folder = BENCH_DATA / f"scale-{meetings}-seed{seed}-{_generator_version()}"
     if (folder / READY).exists():
-        store.read_folder(folder)  # a hit in well under a second; re-primes if the reader's code changed
+        checked_folder.read_folder(folder)  # a hit in well under a second; re-primes if the reader's code changed
         return folder
     for stale in BENCH_DATA.glob(f"scale-{meetings}-seed{seed}-*"):
         shutil.rmtree(stale, ignore_errors=True)
@@ -37,11 +37,11 @@ def scale_folder(meetings: int, seed: int = scale.SEED, log=print) -> Path:
     scale.write(folder, meetings, seed)
     written = time.perf_counter() - started
     started = time.perf_counter()
-    store.read_folder(folder)  # validates and primes the Parquet cache
+    checked_folder.read_folder(folder)  # validates and primes the Parquet cache
     log(f"  written in {written:.1f} s, validated and cached in {time.perf_counter() - started:.1f} s")
     (folder / READY).write_text(f"{meetings}\n")
     return folder
 
 
 def drop_cache(folder: Path) -> None:
-    shutil.rmtree(cache.cache_dir(folder), ignore_errors=True)
+    shutil.rmtree(table_cache.cache_dir(folder), ignore_errors=True)

@@ -14,7 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # runnable from
 
 from oversight import briefing, charts, export
 from oversight.charts import catalog
-from oversight.data import queries, store  # noqa: E402
+from oversight.data import queries, store
 from oversight.export import marking
 
 WARM_RUNS = 5

@@ -18,6 +18,7 @@ from bench.data import drop_cache
 from oversight import ingest
 from oversight.contract.schema import TABLES
 from oversight.data import store
+from oversight.ingest import checked_folder
 
 OURS_RUNS = 3
 HIT_RUNS = 5
@@ -31,7 +32,7 @@ def _seconds(action) -> float:
 
 def run(folder: Path, big_folder: Path | None = None) -> dict[str, object]:
     path = folder / "meetings.xlsx"
-    units = store.read_folder(folder)["units"]
+    units = checked_folder.read_folder(folder)["units"]
     context = ingest.Context(units=ingest.UnitResolver.from_units(units))
     rows = len(ingest.read_table(path, TABLES["meetings"], context))
     ours = statistics.median(_seconds(lambda: ingest.read_table(path, TABLES["meetings"], context))
@@ -39,8 +40,8 @@ def run(folder: Path, big_folder: Path | None = None) -> dict[str, object]:
     openpyxl = _seconds(lambda: pd.read_excel(path, engine="openpyxl"))  # ~20 s: once
     calamine = _seconds(lambda: pd.read_excel(path, engine="calamine"))
     drop_cache(folder)
-    cold = _seconds(lambda: store.read_folder(folder))  # parses every table and writes the cache
-    hit = statistics.median(_seconds(lambda: store.read_folder(folder)) for _ in range(HIT_RUNS))
+    cold = _seconds(lambda: checked_folder.read_folder(folder))  # parses every table and writes the cache
+    hit = statistics.median(_seconds(lambda: checked_folder.read_folder(folder)) for _ in range(HIT_RUNS))
     to_duckdb = statistics.median(_seconds(lambda: store.open_folder(folder)) for _ in range(HIT_RUNS))
     results = {"rows": rows, "file_mb": path.stat().st_size / 1e6, "ours_s": ours, "openpyxl_s": openpyxl,
                "pandas_calamine_s": calamine, "folder_cold_s": cold, "folder_hit_s": hit,

@@ -18,6 +18,7 @@ import pandas as pd
 from oversight import charts
 from oversight.data import queries, store
 from oversight.data.filters import Filter
+from oversight.ingest import checked_folder
 
 RUNS = 7
 OVERVIEW_QUERIES = ("kpi_totals", "kpi_totals_previous", *(spec.query for spec in charts.OVERVIEW_CHARTS))
@@ -159,7 +160,7 @@ def run(folder: Path) -> dict[str, object]:
     connection = store.open_folder(folder)
     span = queries.data_span(connection)
     filter_ = span.resolve(span.default_filter())
-    frames = store.read_folder(folder)
+    frames = checked_folder.read_folder(folder)
     for name, columns in DATE_COLUMNS.items():  # the baseline gets proper datetime64 columns, untimed
         for column in columns:
             frames[name][column] = pd.to_datetime(frames[name][column])

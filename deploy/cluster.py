@@ -281,7 +281,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{name} {pid}")
             return 0 if up else 1
         else:
-            from oversight.auth import accounts, access_mode, roles
+            from oversight.auth import access_mode, accounts, roles
 
             if access_mode.auth_mode(accounts.users_file(), {}) == roles.LOCAL:
                 print(_t("cluster.local_mode_warning"), file=sys.stderr)

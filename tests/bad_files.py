@@ -20,7 +20,7 @@ import openpyxl
 
 from oversight.contract.schema import TABLES
 from oversight.data import store
-from oversight.ingest import commit, folder_lock
+from oversight.ingest import checked_folder, commit, folder_lock
 
 Expected = tuple[str, "int | None", "str | None"]
 
@@ -46,7 +46,7 @@ def suggestion(suggestion_id="JY2021-001", unit="省政府研究室", made=date(
 
 def unit_rows() -> list[list]:
     """The sample units as the office writes them."""
-    frame = store.read_folder(store.SAMPLE_DATA_DIR)["units"]
+    frame = checked_folder.read_folder(store.SAMPLE_DATA_DIR)["units"]
     return [[None if isinstance(v, float) and v != v else v for v in row] for row in frame.itertuples(index=False)]
 
 
@@ -168,7 +168,7 @@ def _plain_zip(folder: Path) -> Path:
 
 def _folder_would_break() -> list[Expected]:
     """Dropping a unit that other tables still use: each such row of each table, column B (单位)."""
-    frames = store.read_folder(store.SAMPLE_DATA_DIR)
+    frames = checked_folder.read_folder(store.SAMPLE_DATA_DIR)
     expected: list[Expected] = [("error.folder_would_break", None, None)]
     for name in ("meetings", "issues", "suggestions", "reminders", "activities"):
         rows = [i + 2 for i, unit in enumerate(frames[name]["unit"]) if unit == "chronicles"]

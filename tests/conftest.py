@@ -7,11 +7,12 @@ import pytest
 
 from oversight.data import queries, store
 from oversight.data.filters import DataSpan, Filter
+from oversight.ingest import checked_folder
 
 
 @pytest.fixture(scope="session")
 def frames():
-    return store.read_folder(store.SAMPLE_DATA_DIR)
+    return checked_folder.read_folder(store.SAMPLE_DATA_DIR)
 
 
 @pytest.fixture(scope="session")

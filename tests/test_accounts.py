@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from argon2 import PasswordHasher
 
-from oversight.auth import accounts, audit, access_mode, login, roles, throttle
+from oversight.auth import access_mode, accounts, audit, login, roles, throttle
 from oversight.auth.roles import Account, AccountError
 from oversight.auth.throttle import Throttle, ThrottlePolicy
 from oversight.core import i18n

@@ -10,7 +10,7 @@ import pytest
 
 from oversight.contract.schema import TABLES
 from oversight.data import store
-from oversight.ingest import workbook
+from oversight.ingest import checked_folder, workbook
 from tests.apptest import metrics, run_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,7 +37,7 @@ def _new_issue(issue_id="WT2020-900", unit="research"):
 
 
 def _issues_file(frame):
-    units = store.read_folder(store.SAMPLE_DATA_DIR)["units"]
+    units = checked_folder.read_folder(store.SAMPLE_DATA_DIR)["units"]
     return workbook.ledger_xlsx_bytes(TABLES["issues"], frame, units)
 
 

@@ -14,7 +14,7 @@ import pytest
 from oversight.auth import accounts, roles
 from oversight.core import safe_text
 from oversight.data import store
-from oversight.ingest import commit, import_history
+from oversight.ingest import checked_folder, commit, import_history
 from tests.apptest import figure_titled, run_page
 from tests.bad_files import HEADERS, hash_tree, issue, meeting, write_xlsx
 
@@ -60,7 +60,7 @@ def test_the_data_page_opens_on_a_broken_folder_and_an_import_repairs_it(data_fo
     at.button(key="widget.import_apply").click().run()
     assert not at.exception
     assert "已导入" in at.success[-1].value
-    assert store.read_folder(data_folder)["issues"].equals(store.read_folder(store.SAMPLE_DATA_DIR)["issues"])
+    assert checked_folder.read_folder(data_folder)["issues"].equals(checked_folder.read_folder(store.SAMPLE_DATA_DIR)["issues"])
     assert run_page("app.py").metric[1].value == "16个"  # the dashboard reads again
 
 
@@ -149,7 +149,7 @@ def test_a_crafted_link_is_shown_as_text_and_the_warning_goes_with_reset():
 
 
 def test_unit_names_with_markdown_are_escaped_in_the_caption_and_the_chip(data_folder):
-    units = store.read_folder(data_folder)["units"]
+    units = checked_folder.read_folder(data_folder)["units"]
     units.loc[units["unit_id"] == "research", "name_zh"] = "$$x^2$$ [点我](http://evil.test)"
     units.loc[units["unit_id"] == "gov_office", "name_zh"] = '<a href="http://evil.test">省政府办公厅</a>'
 
@@ -158,7 +158,7 @@ def test_unit_names_with_markdown_are_escaped_in_the_caption_and_the_chip(data_f
 
     (data_folder / "units.xlsx").write_bytes(workbook.ledger_xlsx_bytes(TABLES["units"], units))
     for name in ("meetings", "issues", "suggestions", "reminders", "activities"):  # they name units by id too
-        frame = store.read_folder(store.SAMPLE_DATA_DIR)[name]
+        frame = checked_folder.read_folder(store.SAMPLE_DATA_DIR)[name]
         (data_folder / f"{name}.xlsx").write_bytes(workbook.ledger_xlsx_bytes(TABLES[name], frame, None))
     at = run_page("app.py", query={"unit": "research"})
     assert not at.exception

@@ -9,8 +9,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from oversight.auth import audit
-from oversight.auth.unit_scope import NO_UNIT
 from oversight.auth.roles import Account
+from oversight.auth.unit_scope import NO_UNIT
 from oversight.data.filters import Filter, Quarter
 
 T0 = datetime(2021, 3, 1, 8, 0, tzinfo=timezone.utc)

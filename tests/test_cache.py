@@ -10,8 +10,9 @@ import pytest
 
 from oversight import ingest
 from oversight.contract.schema import LOAD_ORDER
-from oversight.data import cache, store
+from oversight.data import store
 from oversight.devdata import scale
+from oversight.ingest import checked_folder, sheets, table_cache
 
 
 @pytest.fixture
@@ -29,12 +30,12 @@ def parsed(monkeypatch) -> list[str]:
         calls.append(table.name)
         return real(path, table, context)
 
-    monkeypatch.setattr(ingest, "read_table", counting)
+    monkeypatch.setattr(sheets, "read_table", counting)
     return calls
 
 
 def cache_files(folder: Path) -> list[str]:
-    directory = folder / cache.CACHE_DIR_NAME
+    directory = folder / table_cache.CACHE_DIR_NAME
     return sorted(p.name.split(".")[0] for p in directory.glob("*.parquet")) if directory.is_dir() else []
 
 
@@ -43,10 +44,10 @@ def all_rows(connection, table: str) -> pd.DataFrame:
 
 
 def test_second_read_is_a_hit_with_identical_frames(folder, parsed):
-    first = store.read_folder(folder)
+    first = checked_folder.read_folder(folder)
     assert parsed == list(LOAD_ORDER)
     assert cache_files(folder) == sorted(LOAD_ORDER)
-    second = store.read_folder(folder)
+    second = checked_folder.read_folder(folder)
     assert parsed == list(LOAD_ORDER)  # nothing parsed again
     for name in LOAD_ORDER:
         pd.testing.assert_frame_equal(second[name], first[name], check_exact=True)
@@ -55,7 +56,7 @@ def test_second_read_is_a_hit_with_identical_frames(folder, parsed):
 
 
 def test_duckdb_from_the_cache_holds_what_the_frames_hold(folder, parsed):
-    from_frames = store.connect(store.read_folder(folder))
+    from_frames = store.connect(checked_folder.read_folder(folder))
     from_cache = store.open_folder(folder)
     assert parsed == list(LOAD_ORDER)
     for name in LOAD_ORDER:
@@ -64,16 +65,16 @@ def test_duckdb_from_the_cache_holds_what_the_frames_hold(folder, parsed):
 
 
 def test_a_touched_file_is_read_again_with_what_depends_on_it(folder, parsed):
-    store.read_folder(folder)
+    checked_folder.read_folder(folder)
     parsed.clear()
     path = folder / "meetings.xlsx"
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000_000))
-    store.read_folder(folder)
+    checked_folder.read_folder(folder)
     assert parsed == ["meetings"]
     parsed.clear()
     units = folder / "units.xlsx"
     os.utime(units, ns=(units.stat().st_atime_ns, units.stat().st_mtime_ns + 1_000_000_000))
-    store.read_folder(folder)
+    checked_folder.read_folder(folder)
     assert parsed == list(LOAD_ORDER)  # every table's units are checked against units
     assert cache_files(folder) == sorted(LOAD_ORDER)  # older entries are dropped, not piled up
 
@@ -81,7 +82,7 @@ def test_a_touched_file_is_read_again_with_what_depends_on_it(folder, parsed):
 def test_a_changed_file_is_never_served_stale_even_with_the_same_size_and_time(tmp_path, parsed):
     folder = tmp_path / "scale"
     scale.write(folder, 300, csv=True)
-    before = store.read_folder(folder)["reminders"]
+    before = checked_folder.read_folder(folder)["reminders"]
     path = folder / "reminders.csv"
     stat = path.stat()
     text = path.read_text(encoding="utf-8-sig")
@@ -96,30 +97,30 @@ def test_a_changed_file_is_never_served_stale_even_with_the_same_size_and_time(t
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # …and the same modification time
     assert path.stat().st_size == stat.st_size and path.stat().st_mtime_ns == stat.st_mtime_ns
     parsed.clear()
-    after = store.read_folder(folder)["reminders"]
+    after = checked_folder.read_folder(folder)["reminders"]
     assert parsed == ["reminders"]  # only the content hash tells
     assert after["date"].iloc[0] == moved != before["date"].iloc[0]
 
 
 def test_key_covers_content_hash_dependencies_and_code(folder):
     path = folder / "meetings.xlsx"
-    key = cache.FileKey.of(path)
+    key = table_cache.FileKey.of(path)
     assert key.sha256 == __import__("hashlib").sha256(path.read_bytes()).hexdigest()
-    base = cache.table_key("meetings", key, {"units": "u1"})
-    assert cache.table_key("meetings", cache.FileKey(key.name, key.size, key.mtime_ns, "0" * 64), {"units": "u1"}) != base
-    assert cache.table_key("meetings", key, {"units": "u2"}) != base
-    assert cache.table_key("meetings", cache.FileKey(key.name, key.size, key.mtime_ns + 1, key.sha256),
+    base = table_cache.table_key("meetings", key, {"units": "u1"})
+    assert table_cache.table_key("meetings", table_cache.FileKey(key.name, key.size, key.mtime_ns, "0" * 64), {"units": "u1"}) != base
+    assert table_cache.table_key("meetings", key, {"units": "u2"}) != base
+    assert table_cache.table_key("meetings", table_cache.FileKey(key.name, key.size, key.mtime_ns + 1, key.sha256),
                            {"units": "u1"}) != base
-    assert cache.table_key("meetings", key, {"units": "u1"}) == base
+    assert table_cache.table_key("meetings", key, {"units": "u1"}) == base
 
 
 @pytest.mark.parametrize("damage", [b"", b"not parquet at all", b"PAR1" + b"\0" * 64])
 def test_a_corrupt_cache_file_is_ignored_and_rebuilt(folder, parsed, damage):
-    expected = store.read_folder(folder)
-    target = next((folder / cache.CACHE_DIR_NAME).glob("meetings.*.parquet"))
+    expected = checked_folder.read_folder(folder)
+    target = next((folder / table_cache.CACHE_DIR_NAME).glob("meetings.*.parquet"))
     target.write_bytes(damage)
     parsed.clear()
-    again = store.read_folder(folder)
+    again = checked_folder.read_folder(folder)
     assert parsed == ["meetings"]
     pd.testing.assert_frame_equal(again["meetings"], expected["meetings"])
     assert target.stat().st_size > 1000  # rebuilt whole
@@ -129,9 +130,9 @@ def test_a_corrupt_cache_file_is_ignored_and_rebuilt(folder, parsed, damage):
 
 
 def test_a_folder_that_cannot_hold_a_cache_still_loads(folder, parsed):
-    (folder / cache.CACHE_DIR_NAME).write_text("a file where the cache folder would go")
-    first = store.read_folder(folder)
-    second = store.read_folder(folder)
+    (folder / table_cache.CACHE_DIR_NAME).write_text("a file where the cache folder would go")
+    first = checked_folder.read_folder(folder)
+    second = checked_folder.read_folder(folder)
     assert parsed == list(LOAD_ORDER) * 2  # parsed each time, never fatal
     pd.testing.assert_frame_equal(first["meetings"], second["meetings"])
     assert store.open_folder(folder).execute("select count(*) from units").fetchone()[0] == 9
@@ -141,21 +142,21 @@ def test_a_failed_write_leaves_no_partial_file(folder, monkeypatch):
     def refuse(*args, **kwargs):
         raise PermissionError("read-only file system")
 
-    monkeypatch.setattr(cache.pq, "write_table", refuse)
-    frames = store.read_folder(folder)
+    monkeypatch.setattr(table_cache.pq, "write_table", refuse)
+    frames = checked_folder.read_folder(folder)
     assert len(frames["meetings"]) == 573
     # only the writers' lock file (it holds no data, and is never deleted: see oversight.locking)
-    assert [p.name for p in (folder / cache.CACHE_DIR_NAME).iterdir()] in ([], [cache.WRITE_LOCK])
+    assert [p.name for p in (folder / table_cache.CACHE_DIR_NAME).iterdir()] in ([], [table_cache.WRITE_LOCK])
 
 
 def test_problems_are_still_all_reported_and_nothing_bad_is_cached(folder):
-    store.read_folder(folder)
+    checked_folder.read_folder(folder)
     (folder / "reminders.xlsx").unlink()
     (folder / "activities.xlsx").write_bytes(b"not a workbook")
     with pytest.raises(ingest.ValidationError) as raised:
-        store.read_folder(folder)
+        checked_folder.read_folder(folder)
     keys = sorted(p.message_key for p in raised.value.problems)
     assert keys == ["error.file_missing", "error.not_a_spreadsheet"]
     assert "activities" in cache_files(folder)  # the old entry stays, under a key the bad file does not match
     with pytest.raises(ingest.ValidationError):
-        store.read_folder(folder)
+        checked_folder.read_folder(folder)

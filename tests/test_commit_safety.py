@@ -19,7 +19,7 @@ import pytest
 
 from oversight import ingest
 from oversight.data import store
-from oversight.ingest import commit, folder_lock, import_history
+from oversight.ingest import checked_folder, commit, folder_lock, import_history
 from tests.bad_files import HEADERS, hash_tree, issue, meeting, write_xlsx
 
 pytestmark = pytest.mark.slow  # imports killed and raced in child processes
@@ -93,7 +93,7 @@ def _batches(tmp: Path) -> list[Path]:
 
 
 def _meeting_ids(folder: Path) -> set[str]:
-    return set(store.read_folder(folder)["meetings"]["meeting_id"])
+    return set(checked_folder.read_folder(folder)["meetings"]["meeting_id"])
 
 
 def test_two_cli_imports_at_the_same_moment_both_land(workers, tmp_path):
@@ -196,9 +196,9 @@ def test_a_crash_at_any_step_of_a_multi_table_commit_is_rolled_back_at_start_up(
     assert hash_tree(folder) == before
     assert not folder_lock.needs_recovery(folder)
     assert [entry.id for entry in import_history.list_history(folder)] == history_before  # no import that never was
-    assert len(store.read_folder(folder)["meetings"]) == 573
+    assert len(checked_folder.read_folder(folder)["meetings"]) == 573
     commit.import_files(files, mode="append", folder=folder)  # and the next import goes through
-    assert len(store.read_folder(folder)["meetings"]) == 574
+    assert len(checked_folder.read_folder(folder)["meetings"]) == 574
 
 
 def test_a_crash_after_the_commit_point_keeps_the_import(tmp_path):
@@ -207,7 +207,7 @@ def test_a_crash_after_the_commit_point_keeps_the_import(tmp_path):
     crashed = _crash_in_child("verify_folder", 2, folder, files)  # never called twice: runs to the end
     assert crashed.stdout.strip() == "committed"
     assert not folder_lock.needs_recovery(folder)
-    assert len(store.read_folder(folder)["meetings"]) == 574
+    assert len(checked_folder.read_folder(folder)["meetings"]) == 574
 
 
 def test_the_next_import_also_rolls_back_what_a_crash_left(tmp_path):

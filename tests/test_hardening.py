@@ -20,11 +20,11 @@ import pytest
 
 from oversight import ingest
 from oversight.__main__ import main
-from oversight.auth import accounts, audit, access_mode, login, roles, throttle
+from oversight.auth import access_mode, accounts, audit, login, roles, throttle
 from oversight.charts import style
 from oversight.core import atomic, locking, safe_text
-from oversight.data import cache, store
-from oversight.ingest import commit, folder_lock, import_history
+from oversight.data import store
+from oversight.ingest import checked_folder, commit, folder_lock, import_history, table_cache
 from tests.bad_files import HEADERS, hash_tree, meeting, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -233,13 +233,13 @@ def test_leftovers_of_a_crash_are_cleaned_on_the_next_import(data_folder, tmp_pa
 # ---------------------------------------------------------------- the cache is what its name says
 
 def test_a_foreign_parquet_file_under_a_valid_name_is_not_trusted(data_folder):
-    store.read_folder(data_folder)
-    [path] = (data_folder / cache.CACHE_DIR_NAME).glob("meetings.*.parquet")
-    ten = store.read_folder(data_folder)["meetings"].head(10)
+    checked_folder.read_folder(data_folder)
+    [path] = (data_folder / table_cache.CACHE_DIR_NAME).glob("meetings.*.parquet")
+    ten = checked_folder.read_folder(data_folder)["meetings"].head(10)
     sink = pa.BufferOutputStream()
     pq.write_table(pa.Table.from_pandas(ten, preserve_index=False), sink)
     atomic.write_bytes(path, sink.getvalue().to_pybytes())  # valid Parquet, the right name, 10 rows
-    assert len(store.read_folder(data_folder)["meetings"]) == 573
+    assert len(checked_folder.read_folder(data_folder)["meetings"]) == 573
     assert store.open_folder(data_folder).execute("select count(*) from meetings").fetchone()[0] == 573
 
 
@@ -299,12 +299,12 @@ def test_stale_plans_and_busy_folders_reach_the_cli_user_as_sentences(data_folde
 def test_a_data_folder_file_with_a_control_character_does_not_load_and_says_where(data_folder):
     from tests.hostile import raw_xlsx_bytes
 
-    units = store.read_folder(data_folder)["units"]
+    units = checked_folder.read_folder(data_folder)["units"]
     rows = [HEADERS["units"], *[[None if v != v else v for v in row] for row in units.itertuples(index=False)]]
     rows[2][1] = rows[2][1][:2] + "\x0b" + rows[2][1][2:]  # written by hand into the folder, past the importer
     (data_folder / "units.xlsx").write_bytes(raw_xlsx_bytes({"监督单位": rows}))
     with pytest.raises(ingest.ValidationError) as raised:
-        store.read_folder(data_folder)
+        checked_folder.read_folder(data_folder)
     assert raised.value.problems[0].render("en").startswith(
         "units.xlsx · sheet '监督单位' · row 3 · column B '单位名称': contains an invisible control character U+000B")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from oversight.data import store
+from oversight.ingest import checked_folder
 from tests.bad_files import hash_tree, seeded_data_copy
 from tests.hostile import CORPUS
 
@@ -74,7 +74,7 @@ def test_hostile_input_gets_its_exact_sentence_within_bounds(case, seeded, tmp_p
     assert _matches(case.expected(case.stderr, files), result.stderr), result.stderr
     if case.changes_folder:
         assert hash_tree(data) != before
-        store.read_folder(data)  # and what was written loads
+        checked_folder.read_folder(data)  # and what was written loads
     else:
         assert hash_tree(data) == before
     print(f"{case.name}: {elapsed:.2f} s")

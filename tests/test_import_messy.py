@@ -10,7 +10,7 @@ import pytest
 from oversight import ingest
 from oversight.contract.schema import TABLES
 from oversight.data import store
-from oversight.ingest import commit, import_plan, workbook
+from oversight.ingest import checked_folder, commit, import_plan, workbook
 from tests.bad_files import HEADERS, issue, meeting, suggestion, write_csv, write_xlsx
 
 MEETINGS, ISSUES = TABLES["meetings"], TABLES["issues"]
@@ -21,7 +21,7 @@ EXPECTED_MEETING = {"meeting_id": "HY2021-0001", "unit": "research", "date": dat
 
 @pytest.fixture(scope="module")
 def context() -> ingest.Context:
-    frames = store.read_folder(store.SAMPLE_DATA_DIR)
+    frames = checked_folder.read_folder(store.SAMPLE_DATA_DIR)
     return ingest.Context(units=ingest.UnitResolver.from_units(frames["units"]),
                           issue_ids=frozenset(frames["issues"]["issue_id"]))
 
@@ -186,7 +186,7 @@ def test_a_unit_merged_over_several_rows_belongs_to_each(tmp_path, context):
 def test_text_our_export_protected_from_formulas_comes_back_as_written(tmp_path, context):
     frame = ingest.read_source(store.SAMPLE_DATA_DIR / "issues.xlsx", ISSUES, context).frame.head(1).copy()
     frame.loc[0, "description"] = "=HYPERLINK(\"x\")-会议过多"
-    units = store.read_folder(store.SAMPLE_DATA_DIR)["units"]
+    units = checked_folder.read_folder(store.SAMPLE_DATA_DIR)["units"]
     path = tmp_path / "issues.xlsx"
     path.write_bytes(workbook.ledger_xlsx_bytes(ISSUES, frame, units))
     assert read(path, context, ISSUES).frame["description"].tolist() == ["=HYPERLINK(\"x\")-会议过多"]
@@ -239,4 +239,4 @@ def test_units_and_issue_ids_may_come_from_the_same_batch(tmp_path, data_folder)
     assert [p.render("en") for p in plan.problems] == []
     assert plan.frames["issues"]["unit"].iloc[-1] == "audit"
     commit.apply_import(plan, user="test")
-    assert store.read_folder(data_folder)["suggestions"]["unit"].iloc[-1] == "audit"
+    assert checked_folder.read_folder(data_folder)["suggestions"]["unit"].iloc[-1] == "audit"

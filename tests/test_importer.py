@@ -20,6 +20,7 @@ from oversight.contract.schema import TABLES
 from oversight.data import store
 from oversight.ingest import (
     ValidationError,
+    checked_folder,
     commit,
     folder_lock,
     import_history,
@@ -43,7 +44,7 @@ def data_folder(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module")
 def sample_frames():
-    return store.read_folder(store.SAMPLE_DATA_DIR)
+    return checked_folder.read_folder(store.SAMPLE_DATA_DIR)
 
 
 def export(table: str, frame: pd.DataFrame, units: pd.DataFrame, path: Path) -> Path:
@@ -85,7 +86,7 @@ def test_replace_previews_rows_added_changed_and_removed(data_folder, tmp_path, 
     assert "新增 1、修改 1、删除 1" in import_report.render_plan(plan, "zh")
 
     commit.apply_import(plan)
-    meetings = store.read_folder(data_folder)["meetings"].set_index("meeting_id")
+    meetings = checked_folder.read_folder(data_folder)["meetings"].set_index("meeting_id")
     assert removed not in meetings.index and "HY2021-0001" in meetings.index
     assert meetings.loc[changed, "duration_min"] == 999
 
@@ -96,7 +97,7 @@ def test_append_adds_rows_and_keeps_every_existing_row(data_folder, tmp_path, sa
     assert plan.changes["meetings"].added == ("HY2021-0001", "HY2021-0002")
     assert plan.changes["meetings"].changed == plan.changes["meetings"].removed == ()
     commit.apply_import(plan)
-    meetings = store.read_folder(data_folder)["meetings"]
+    meetings = checked_folder.read_folder(data_folder)["meetings"]
     assert len(meetings) == len(sample_frames["meetings"]) + 2
     pd.testing.assert_frame_equal(meetings.head(len(sample_frames["meetings"])), sample_frames["meetings"])
 
@@ -120,7 +121,7 @@ def test_round_trip_export_then_import_gives_identical_tables(data_folder, tmp_p
     assert plan.problems == []
     assert all(not (c.added or c.changed or c.removed) for c in plan.changes.values())
     commit.apply_import(plan)
-    after = store.read_folder(data_folder)
+    after = checked_folder.read_folder(data_folder)
     for name, frame in sample_frames.items():
         pd.testing.assert_frame_equal(after[name], frame)
 
@@ -178,7 +179,7 @@ def test_a_table_kept_as_csv_is_replaced_by_xlsx_and_undo_brings_the_csv_back(da
     office = workbook.to_office_values(TABLES["reminders"], sample_frames["reminders"], sample_frames["units"])
     (data_folder / "reminders.xlsx").unlink()
     office.to_csv(data_folder / "reminders.csv", index=False, encoding="gb18030")
-    store.read_folder(data_folder)
+    checked_folder.read_folder(data_folder)
     before = table_files(data_folder)
     source = export("reminders", sample_frames["reminders"], sample_frames["units"], tmp_path / "reminders.xlsx")
     commit.import_files(source, folder=data_folder)
@@ -252,7 +253,7 @@ def test_a_failure_at_any_step_of_an_import_leaves_the_folder_byte_for_byte(step
                   if ".cache" not in p.parts and p.name != folder_lock.LOCK_FILE) == names_before
     monkeypatch.undo()
     commit.apply_import(plan)  # and the same plan still goes through afterwards
-    assert len(store.read_folder(data_folder)["meetings"]) == 574
+    assert len(checked_folder.read_folder(data_folder)["meetings"]) == 574
 
 
 @pytest.mark.parametrize("step", ["keeping_history", "renaming_first_file", "verifying_the_written_folder"])
@@ -267,7 +268,7 @@ def test_a_failure_during_undo_leaves_the_folder_byte_for_byte(step, data_folder
 
 def test_the_folder_is_validated_before_anything_is_replaced(data_folder, tmp_path, monkeypatch):
     """A would-be folder that does not load is refused at the plan, before the write steps run."""
-    units = store.read_folder(data_folder)["units"]
+    units = checked_folder.read_folder(data_folder)["units"]
     path = export("units", units[units["unit_id"] != "research"], units, tmp_path / "units.xlsx")
     monkeypatch.setattr(commit, "keep_previous", _fail)  # never reached
     plan = import_plan.plan_import(path, folder=data_folder)

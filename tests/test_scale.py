@@ -8,8 +8,8 @@ import pytest
 
 from oversight.__main__ import main
 from oversight.contract.schema import TABLES
-from oversight.data import store
 from oversight.devdata import scale
+from oversight.ingest import checked_folder
 
 MEETINGS = 2_000
 
@@ -59,7 +59,7 @@ def test_meetings_get_fewer_and_shorter_each_year(tables):
 
 def test_the_written_folder_validates_and_reads_back_as_built(folder, tables):
     assert sorted(p.name for p in folder.iterdir() if p.is_file()) == sorted(f"{t}.xlsx" for t in TABLES)
-    frames = store.read_folder(folder)
+    frames = checked_folder.read_folder(folder)
     for name, frame in tables.items():
         read = frames[name]
         assert len(read) == len(frame), name
@@ -89,7 +89,7 @@ def test_the_same_seed_gives_the_same_data_and_another_seed_does_not(tables):
 def test_csv_folder_reads_the_same_as_xlsx(tmp_path, folder):
     written = scale.write(tmp_path, MEETINGS, csv=True)
     assert sorted(p.name for p in written) == sorted(f"{t}.csv" for t in TABLES)
-    from_csv, from_xlsx = store.read_folder(tmp_path), store.read_folder(folder)
+    from_csv, from_xlsx = checked_folder.read_folder(tmp_path), checked_folder.read_folder(folder)
     for name in TABLES:
         pd.testing.assert_frame_equal(from_csv[name], from_xlsx[name], check_dtype=False)
 
@@ -98,5 +98,5 @@ def test_cli_writes_a_scale_folder(tmp_path, capsys):
     assert main(["sample", "--scale", "300", "--out", str(tmp_path)]) == 0
     printed = capsys.readouterr().out.split()
     assert sorted(Path(p).name for p in printed) == sorted(f"{t}.xlsx" for t in TABLES)
-    assert len(store.read_folder(tmp_path)["meetings"]) == 300
+    assert len(checked_folder.read_folder(tmp_path)["meetings"]) == 300
     assert main(["sample", "--scale", "0", "--out", str(tmp_path)]) == 2

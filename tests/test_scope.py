@@ -11,10 +11,18 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from oversight.auth.unit_scope import NO_UNIT, Scope, scoped_filter, scoped_rows, scoped_span, scoped_units, selects_nothing
 from oversight.auth.roles import Account
-from oversight.data.scoped import scoped_run
+from oversight.auth.unit_scope import (
+    NO_UNIT,
+    Scope,
+    scoped_filter,
+    scoped_rows,
+    scoped_span,
+    scoped_units,
+    selects_nothing,
+)
 from oversight.data import queries
+from oversight.data.scoped import scoped_run
 
 UNIT_QUERIES = sorted(name for name in queries.query_names()
                       if "units" in queries.parameter_names(queries.sql_text(name)))

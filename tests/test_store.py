@@ -8,6 +8,7 @@ import pytest
 
 from oversight import ingest
 from oversight.data import store
+from oversight.ingest import checked_folder, table_files
 
 
 def test_tables_are_typed_by_the_contract(connection):
@@ -28,11 +29,11 @@ def test_units_are_stored_as_ids_although_the_files_hold_chinese_names(connectio
 def test_fingerprint_changes_when_a_file_changes(tmp_path):
     shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
     folder = tmp_path / "data"
-    before = store.fingerprint(folder)
+    before = table_files.fingerprint(folder)
     target = folder / "issues.xlsx"
     stat = target.stat()
     os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
-    assert store.fingerprint(folder) != before
+    assert table_files.fingerprint(folder) != before
 
 
 def test_data_dir_follows_the_environment(monkeypatch, tmp_path):
@@ -45,7 +46,7 @@ def test_a_missing_table_file_is_reported_by_name(tmp_path):
     shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
     (tmp_path / "data" / "reminders.xlsx").unlink()
     with pytest.raises(ingest.ValidationError) as raised:
-        store.read_folder(tmp_path / "data")
+        checked_folder.read_folder(tmp_path / "data")
     assert [p.message_key for p in raised.value.problems] == ["error.file_missing"]
     assert "reminders.xlsx" in raised.value.render("zh")
     assert "日常提醒" in raised.value.render("zh")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from oversight.contract.schema import LOAD_ORDER
 from oversight.data import store
+from oversight.ingest import table_files
 
 # The oldest storage format DuckDB 1.x reads: Superset's extra pins duckdb<2, the project runs 2.x.
 STORAGE_VERSION = "v1.0.0"
@@ -23,7 +24,7 @@ def export(folder: Path, target_dir: Path) -> tuple[Path, date]:
     connection = store.open_folder(folder)
     try:
         last_day = connection.execute("select last_day from coverage").fetchall()[0][0]
-        target = target_dir / f"{store.fingerprint(folder)}.duckdb"
+        target = target_dir / f"{table_files.fingerprint(folder)}.duckdb"
         if target.exists():
             return target, last_day
         partial = target.with_suffix(".partial")

@@ -74,7 +74,7 @@ def _setup(args: argparse.Namespace, command: str):
     """Settings, language, account and the data, or ``_Stop`` saying which of them is wrong."""
     from oversight import ingest
     from oversight.alerts import configuration
-    from oversight.auth import run_as, roles
+    from oversight.auth import roles, run_as
     from oversight.data import store
 
     try:

@@ -1,16 +1,15 @@
 """DuckDB tables built from the data folder, one per table of the contract."""
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
-from typing import cast
 
 import duckdb
 import pandas as pd
 
-from oversight import config, ingest
-from oversight.contract.schema import BOOL, DATE, INT, LOAD_ORDER, TABLES, Table
-from oversight.data import cache
+from oversight import config
+from oversight.contract.schema import BOOL, DATE, INT, TABLES, Table
+from oversight.ingest import table_cache
+from oversight.ingest.checked_folder import load_folder
 
 SAMPLE_DATA_DIR = config.SAMPLE_DATA_DIR
 _SQL_TYPES = {INT: "BIGINT", DATE: "DATE", BOOL: "BOOLEAN"}
@@ -19,80 +18,6 @@ _SQL_TYPES = {INT: "BIGINT", DATE: "DATE", BOOL: "BOOLEAN"}
 def data_dir() -> Path:
     """The folder the dashboard reads: ``OVERSIGHT_DATA_DIR`` or the sample data."""
     return config.data_dir()
-
-
-def table_path(folder: Path, table: Table) -> Path:
-    """The table's file in ``folder``: ``<name>.xlsx``, or ``<name>.csv`` where that is what the office keeps."""
-    for suffix in (".xlsx", ".csv"):
-        candidate = folder / f"{table.name}{suffix}"
-        if candidate.exists():
-            return candidate
-    return folder / table.file_name
-
-
-def fingerprint(folder: Path) -> str:
-    """Changes whenever any table file is replaced or edited, so caches keyed on it are never stale."""
-    digest = hashlib.sha256()
-    for name in LOAD_ORDER:
-        path = table_path(folder, TABLES[name])
-        if path.exists():
-            stat = path.stat()
-            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
-    return digest.hexdigest()[:16]
-
-
-def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
-    """Every table of the folder, validated against each other; raises ``ValidationError`` with all problems.
-
-    A table whose file (and the files it is checked against) is unchanged since
-    it last validated comes from the Parquet cache in ``<folder>/.cache``.
-    """
-    return _load_folder(Path(folder))
-
-
-def _load_folder(folder: Path, prefer_paths: bool = False) -> dict[str, pd.DataFrame | Path]:
-    """Each table as a frame, or (``prefer_paths``) as the path of its fresh Parquet cache file where one is."""
-    loaded: dict[str, pd.DataFrame | Path] = {}
-    keys: dict[str, str] = {}
-    problems: list[ingest.Problem] = []
-    context = ingest.Context()
-    for name in LOAD_ORDER:
-        table = TABLES[name]
-        path = table_path(folder, table)
-        if not path.exists():
-            problems.append(ingest.Problem(file=path.name, message_key="error.file_missing", params={"table": table.zh}))
-            continue
-        source: pd.DataFrame | Path | None = None
-        key = None
-        if all(dependency in keys for dependency in cache.DEPENDENCIES[name]):
-            key = cache.table_key(name, cache.FileKey.of(path), keys)
-            if prefer_paths and not _needed_as_context(name):
-                source = cache.usable_path(folder, name, key)
-            if source is None:
-                source = cache.load(folder, name, key)
-        if source is None:
-            try:
-                source = ingest.read_table(path, table, context)
-            except ingest.ValidationError as error:
-                problems += error.problems
-                continue
-            if key is not None:
-                cache.store(folder, name, key, source)
-        loaded[name] = source
-        if key is not None:
-            keys[name] = key
-        if name == "units":
-            context.units = ingest.UnitResolver.from_units(source)
-        elif name == "issues":
-            context.issue_ids = frozenset(cast(pd.DataFrame, source)["issue_id"])
-    if problems:
-        raise ingest.ValidationError(problems)
-    return loaded
-
-
-def _needed_as_context(name: str) -> bool:
-    # units and issues are what later tables are checked against, so they are read whatever else happens.
-    return name in ("units", "issues")
 
 
 def typed_relation(relation: duckdb.DuckDBPyRelation, table: Table) -> duckdb.DuckDBPyRelation:
@@ -176,12 +101,12 @@ def connect(frames: dict[str, pd.DataFrame | Path]) -> duckdb.DuckDBPyConnection
 def open_folder(folder: Path | None = None) -> duckdb.DuckDBPyConnection:
     """The folder's tables in DuckDB; fresh Parquet cache files are loaded by DuckDB itself."""
     folder = Path(folder or data_dir())
-    sources = _load_folder(folder, prefer_paths=True)
+    sources = load_folder(folder, prefer_paths=True)
     try:
         return connect(sources)
     except duckdb.Error:
         # A cache file went bad between the check and the read: drop those and parse the spreadsheets.
         for source in sources.values():
             if isinstance(source, Path):
-                cache.discard(source)
-        return connect(_load_folder(folder))
+                table_cache.discard(source)
+        return connect(load_folder(folder))

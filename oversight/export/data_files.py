@@ -20,9 +20,9 @@ from oversight.contract.schema import (
     SUGGESTION_STATUSES,
 )
 from oversight.core import i18n
+from oversight.core.numbers import round_half_up
 from oversight.data.filters import Quarter
 from oversight.ingest.workbook import neutralise_formula
-from oversight.core.numbers import round_half_up
 
 # Columns that hold enumeration codes, and the contract's labels for them.
 _CODE_COLUMNS = {"category": CATEGORIES, "form": REMINDER_FORMS, "status": ISSUE_STATUSES, "source": ISSUE_SOURCES,

@@ -20,7 +20,7 @@ from typing import Any, Callable, Sequence
 from oversight import config
 from oversight.contract.schema import TABLES
 from oversight.core import atomic
-from oversight.data import store
+from oversight.ingest import checked_folder
 from oversight.ingest.files import Source
 from oversight.ingest.folder_lock import DEFAULT_LOCK_TIMEOUT_S, exclusive, journal_path, roll_back
 from oversight.ingest.import_history import (
@@ -48,7 +48,7 @@ def rename_into_place(temporary: Path, target: Path) -> None:
 
 def verify_folder(folder: Path) -> None:
     """The folder as written must load; anything else is rolled back."""
-    store.read_folder(folder)
+    checked_folder.read_folder(folder)
 
 
 BeforeCommit = Callable[[HistoryEntry], None]

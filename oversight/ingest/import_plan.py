@@ -18,14 +18,13 @@ import pandas as pd
 from oversight import config
 from oversight.contract.schema import LOAD_ORDER, TABLES, Table
 from oversight.core import i18n
-from oversight.data import store
 from oversight.ingest import workbook
 from oversight.ingest.cells import Context, UnitResolver
 from oversight.ingest.files import Sheets, Source, Upload, load_sheets, source_name
 from oversight.ingest.headers import locate_tables
 from oversight.ingest.problems import Problem, ValidationError
 from oversight.ingest.sheets import read_sheets
-from oversight.ingest.table_files import folder_state, table_files
+from oversight.ingest.table_files import folder_state, table_files, table_path
 
 MODES = ("replace", "append")
 
@@ -82,7 +81,7 @@ def _as_list(sources: Source | Sequence[Source]) -> list[Source]:
 def _read_folder_leniently(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[str, bool], list[Problem]]:
     """Every table of the folder as far as it reads, whether it read cleanly, and all problems.
 
-    Like ``store.read_folder`` (accepts and refuses the same folders), but a table
+    Like ``checked_folder.read_folder`` (accepts and refuses the same folders), but a table
     with a bad row still gives its other rows to the tables after it, so one
     missing unit is reported once per row that uses it, not again as every
     suggestion's "unknown issue".
@@ -93,7 +92,7 @@ def _read_folder_leniently(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[
     context = Context()
     for name in LOAD_ORDER:
         table = TABLES[name]
-        path = store.table_path(folder, table)
+        path = table_path(folder, table)
         if not path.exists():
             problems.append(Problem(file=path.name, message_key="error.file_missing", params={"table": table.zh}))
             continue
@@ -117,13 +116,13 @@ def _read_folder_leniently(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[
 
 
 def load_current(folder: Path) -> tuple[dict[str, pd.DataFrame], list[Problem]]:
-    """The folder's tables that read cleanly; unlike ``store.read_folder`` one bad table spoils no other."""
+    """The folder's tables that read cleanly; unlike ``checked_folder.read_folder`` one bad table spoils no other."""
     frames, clean, problems = _read_folder_leniently(folder)
     return {name: frame for name, frame in frames.items() if clean[name]}, problems
 
 
 def folder_problems(folder: Path) -> list[Problem]:
-    """Everything that keeps the folder from loading; empty when ``store.read_folder`` would accept it."""
+    """Everything that keeps the folder from loading; empty when ``checked_folder.read_folder`` would accept it."""
     return _read_folder_leniently(folder)[2]
 
 

@@ -75,7 +75,7 @@ def shown_text(value: Any) -> Any:
 
 
 def _translated_param(name: str, value: Any, lang: str) -> Any:
-    """Table names travel as their Chinese names (as store.py passes them) and are shown in the reader's language."""
+    """Table names travel as their Chinese names (as checked_folder.py passes them) and are shown in the reader's language."""
     if name in ("table", "found") and isinstance(value, str):
         table = TABLES.get(value) or next((t for t in TABLES.values() if t.zh == value), None)
         if table is not None:

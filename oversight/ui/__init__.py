@@ -17,12 +17,12 @@ import pandas as pd
 import streamlit as st
 
 from oversight import briefing, charts, config, export, ingest
-from oversight.auth import accounts, audit, access_mode, login, roles, unit_scope
-from oversight.data import scoped
+from oversight.auth import access_mode, accounts, audit, login, roles, unit_scope
 from oversight.core import i18n, safe_text
-from oversight.data import filters, queries, store
+from oversight.data import filters, queries, scoped, store
 from oversight.data.filters import DataSpan, Filter, Quarter, same_day_years_earlier
 from oversight.export import marking
+from oversight.ingest import table_files
 from oversight.present import summary
 from oversight.present.kpis import Kpi
 
@@ -208,7 +208,7 @@ def setup_page(page_id: str) -> Page:
     account = _signed_in_account(page_id)
     folder = str(store.data_dir())
     _recover_interrupted_import(Path(folder), account)
-    fingerprint = store.fingerprint(Path(folder))
+    fingerprint = table_files.fingerprint(Path(folder))
     try:
         span, units = _cached_span(folder, fingerprint)
     except ingest.ValidationError as error:

@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from oversight.data import cache, store
+from oversight.data import store
+from oversight.ingest import checked_folder, table_cache
 
 SPAWN = multiprocessing.get_context("spawn")
 PROCESSES = 6
@@ -105,7 +106,7 @@ def _open_the_folder(barrier, queue, folder: str, rounds: int) -> None:
 
 
 def _expected_counts(folder: Path) -> dict[str, int]:
-    return {name: len(frame) for name, frame in store.read_folder(folder).items()}
+    return {name: len(frame) for name, frame in checked_folder.read_folder(folder).items()}
 
 
 def test_replicas_starting_together_on_a_cold_cache_all_read_the_data_and_leave_verified_files(tmp_path):
@@ -113,11 +114,11 @@ def test_replicas_starting_together_on_a_cold_cache_all_read_the_data_and_leave_
     expected = _expected_counts(Path(shutil.copytree(folder, tmp_path / "reference")))
     results = _run_all(_open_the_folder, [(str(folder), 3)] * PROCESSES)
     assert all(counts == expected for result in results for counts in result)
-    parquet = sorted((folder / cache.CACHE_DIR_NAME).glob("*.parquet"))
+    parquet = sorted((folder / table_cache.CACHE_DIR_NAME).glob("*.parquet"))
     assert len(parquet) == 6  # one entry per table: written once, not once per process
-    assert all(cache._verified(path) for path in parquet)
-    for name, frame in store.read_folder(folder).items():  # what the cache now serves is what the files hold
-        reference = store.read_folder(tmp_path / "reference")[name]
+    assert all(table_cache._verified(path) for path in parquet)
+    for name, frame in checked_folder.read_folder(folder).items():  # what the cache now serves is what the files hold
+        reference = checked_folder.read_folder(tmp_path / "reference")[name]
         pd.testing.assert_frame_equal(frame.reset_index(drop=True), reference.reset_index(drop=True))
 
 
@@ -138,7 +139,7 @@ def test_readers_see_one_version_or_the_other_while_a_table_is_replaced_under_th
     # the other version: the sample's meetings without the last 40 rows
     smaller = tmp_path / "smaller"
     shutil.copytree(folder, smaller)
-    meetings = store.read_folder(folder)["meetings"]
+    meetings = checked_folder.read_folder(folder)["meetings"]
     _write_meetings(smaller / "meetings.xlsx", meetings.iloc[:-40])
     after = _expected_counts(smaller)
     assert after["meetings"] == before["meetings"] - 40
@@ -152,7 +153,7 @@ def test_readers_see_one_version_or_the_other_while_a_table_is_replaced_under_th
     # the folder ends valid, and its cache verified and matching the file now there
     final = _expected_counts(folder)
     assert final["meetings"] in (before["meetings"], after["meetings"])
-    assert all(cache._verified(path) for path in (folder / cache.CACHE_DIR_NAME).glob("*.parquet"))
+    assert all(table_cache._verified(path) for path in (folder / table_cache.CACHE_DIR_NAME).glob("*.parquet"))
 
 
 def _run_all_mixed(folder: Path, versions: list[str]) -> list:

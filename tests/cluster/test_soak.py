@@ -27,8 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from oversight.data import store
-from oversight.ingest import commit, import_history, import_plan
+from oversight.ingest import checked_folder, commit, import_history, import_plan
 from tests import oracle
 from tests.bad_files import HEADERS, meeting, write_xlsx
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
@@ -349,7 +348,7 @@ def test_many_sessions_change_filters_while_an_import_and_an_undo_land_on_differ
     assert sum(1 for n in report["sessions_per_replica"].values() if n) >= 2 or SESSIONS < 4  # spread by nginx
 
     # the data folder ends valid, as it started, with the import and its undo in its history
-    store.read_folder(running_cluster.data)
+    checked_folder.read_folder(running_cluster.data)
     assert hashlib.sha256((running_cluster.data / "meetings.xlsx").read_bytes()).hexdigest() == original_meetings
     history = import_history.list_history(running_cluster.data)
     assert len(history) == 2 and not history.damaged
@@ -416,5 +415,5 @@ async def _kill_one(the_cluster: Cluster) -> None:
     audit_after = the_cluster.audit_log.read_bytes()
     assert audit_after.startswith(audit_before)
     assert all(json.loads(line) for line in audit_after.decode("utf-8").splitlines())
-    store.read_folder(the_cluster.data)
+    checked_folder.read_folder(the_cluster.data)
     assert not import_history.list_history(the_cluster.data).damaged

@@ -83,14 +83,14 @@ class FileKey:
 @cache
 def code_version() -> str:
     """A hash of the code that turns a file into a frame: a changed reader invalidates every entry."""
-    from oversight import ingest
     from oversight.contract import schema
     from oversight.core import i18n
 
     digest = hashlib.sha256(FORMAT_VERSION.encode())
-    for module in (schema, ingest):
-        digest.update(Path(str(module.__file__)).read_bytes())
-    digest.update(Path(__file__).read_bytes())
+    # the contract and every module of this package (files, headers, cells, sheets, this cache): the reader
+    # is spread over several of them, so a change to any one must invalidate the cache
+    for path in (Path(str(schema.__file__)), *sorted(Path(__file__).parent.glob("*.py"))):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     # Enum cells are also matched against their English labels.
     english = i18n.catalog("en")
     digest.update(repr(sorted((k, v) for k, v in english.items() if k.startswith("code."))).encode())

@@ -1,0 +1,72 @@
+"""The data folder read whole: every table, each checked against the tables before it, from the cache where fresh.
+
+This is the one place that knows which table is checked against which: ``units`` gives the unit names every
+other table resolves, ``issues`` the ids suggestions refer to (``table_cache.DEPENDENCIES`` keys the cache the
+same way). The store, an import's check of the would-be folder and the CLI all read a folder through here.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import cast
+
+import pandas as pd
+
+from oversight.contract.schema import LOAD_ORDER, TABLES
+from oversight.ingest import sheets, table_cache
+from oversight.ingest.cells import Context, UnitResolver
+from oversight.ingest.problems import Problem, ValidationError
+from oversight.ingest.table_files import table_path
+
+
+def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
+    """Every table of the folder, validated against each other; raises ``ValidationError`` with all problems.
+
+    A table whose file (and the files it is checked against) is unchanged since
+    it last validated comes from the Parquet cache in ``<folder>/.cache``.
+    """
+    return cast(dict[str, pd.DataFrame], load_folder(Path(folder)))
+
+
+def load_folder(folder: Path, prefer_paths: bool = False) -> dict[str, pd.DataFrame | Path]:
+    """Each table as a frame, or (``prefer_paths``) as the path of its fresh Parquet cache file where one is."""
+    loaded: dict[str, pd.DataFrame | Path] = {}
+    keys: dict[str, str] = {}
+    problems: list[Problem] = []
+    context = Context()
+    for name in LOAD_ORDER:
+        table = TABLES[name]
+        path = table_path(folder, table)
+        if not path.exists():
+            problems.append(Problem(file=path.name, message_key="error.file_missing", params={"table": table.zh}))
+            continue
+        source: pd.DataFrame | Path | None = None
+        key = None
+        if all(dependency in keys for dependency in table_cache.DEPENDENCIES[name]):
+            key = table_cache.table_key(name, table_cache.FileKey.of(path), keys)
+            if prefer_paths and not _needed_as_context(name):
+                source = table_cache.usable_path(folder, name, key)
+            if source is None:
+                source = table_cache.load(folder, name, key)
+        if source is None:
+            try:
+                source = sheets.read_table(path, table, context)
+            except ValidationError as error:
+                problems += error.problems
+                continue
+            if key is not None:
+                table_cache.store(folder, name, key, source)
+        loaded[name] = source
+        if key is not None:
+            keys[name] = key
+        if name == "units":
+            context.units = UnitResolver.from_units(source)
+        elif name == "issues":
+            context.issue_ids = frozenset(cast(pd.DataFrame, source)["issue_id"])
+    if problems:
+        raise ValidationError(problems)
+    return loaded
+
+
+def _needed_as_context(name: str) -> bool:
+    # units and issues are what later tables are checked against, so they are read whatever else happens.
+    return name in ("units", "issues")
