@@ -11,7 +11,7 @@ Tables are written as the office keeps them (Chinese headers, labels, unit
 names, 是/否, real dates) with xlsxwriter's ``constant_memory`` mode, which
 streams rows to disk; a table with more rows than a worksheet holds
 (1,048,575 under the header) is written as UTF-8 CSV instead, which
-``store.table_path`` reads the same way.
+``table_files.table_path`` reads the same way.
 """
 from __future__ import annotations
 
@@ -331,7 +331,7 @@ def write(out: Path, meetings: int, seed: int = SEED, csv: bool = False) -> list
         as_csv = csv or len(frame) > XLSX_MAX_DATA_ROWS
         path = out / f"{name}{'.csv' if as_csv else '.xlsx'}"
         other = out / f"{name}{'.xlsx' if as_csv else '.csv'}"
-        other.unlink(missing_ok=True)  # store.table_path prefers .xlsx: never leave a stale twin behind
+        other.unlink(missing_ok=True)  # table_files.table_path prefers .xlsx: never leave a stale twin behind
         columns = office_columns(table, frame, tables["units"])
         if as_csv:
             _write_csv(path, table, columns)
