@@ -1,7 +1,8 @@
 """One writer at a time, across threads, processes and (on a shared POSIX file system) replicas.
 
 ``held(path)`` takes an exclusive ``flock`` on ``path`` for the duration of a
-``with`` block. The kernel ties the lock to the open file, so a holder that
+``with`` block; ``shared(path)`` the shared one readers take, so that a reader never sees a change half made
+(several readers at once, none while the writer holds it). The kernel ties the lock to the open file, so a holder that
 dies (killed, crashed, power cut of its container) releases it at once: there
 is no stale lock to clean up and no pid file to trust. A second taker waits up
 to ``timeout`` seconds, then gets ``LockBusy``, which names what holds the lock
@@ -102,3 +103,45 @@ def held(path: Path, timeout: float = DEFAULT_TIMEOUT_S, purpose: str = "") -> I
             fcntl.flock(descriptor, fcntl.LOCK_UN)
     finally:
         os.close(descriptor)  # closing releases the lock too, should unlocking have failed
+
+
+@contextmanager
+def shared(path: Path, timeout: float = DEFAULT_TIMEOUT_S) -> Iterator[None]:
+    """Hold the shared lock on ``path`` inside the block: wait while a writer holds ``held(path)``.
+
+    Passes through when this thread already holds the lock (a writer re-reading what it wrote) and when the
+    lock file neither exists nor can be made (a read-only folder: nothing can write there either).
+    ``LockBusy`` after ``timeout``.
+    """
+    path = Path(path)
+    key = str(path.resolve())
+    depth: dict[str, int] = _held_here.__dict__.setdefault("depth", {})
+    if depth.get(key):
+        yield
+        return
+    try:
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError:
+        try:
+            descriptor = os.open(path, os.O_RDONLY)
+        except OSError:
+            yield  # no lock file and no right to make one: no writer can be at work here
+            return
+    try:
+        deadline = time.monotonic() + max(timeout, 0.0)
+        while True:
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                break
+            except OSError as error:
+                if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise LockBusy(path, _read_note(descriptor)) from None
+                time.sleep(_POLL_S)
+        try:
+            yield
+        finally:
+            fcntl.flock(descriptor, fcntl.LOCK_UN)
+    finally:
+        os.close(descriptor)

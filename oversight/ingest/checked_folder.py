@@ -12,10 +12,16 @@ from typing import cast
 import pandas as pd
 
 from oversight.contract.schema import LOAD_ORDER, TABLES
+from oversight.core import locking
 from oversight.ingest import sheets, table_cache
+from oversight.ingest.folder_lock import LOCK_FILE
 from oversight.ingest.cells import Context, UnitResolver
 from oversight.ingest.problems import Problem, ValidationError
 from oversight.ingest.table_files import table_path
+
+# How long a reader waits for an import to finish before saying the data is being updated: longer than any
+# import's check and commit of the largest folder the contract allows.
+READ_WAIT_S = 120.0
 
 
 def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
@@ -28,7 +34,20 @@ def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
 
 
 def load_folder(folder: Path, prefer_paths: bool = False) -> dict[str, pd.DataFrame | Path]:
-    """Each table as a frame, or (``prefer_paths``) as the path of its fresh Parquet cache file where one is."""
+    """Each table as a frame, or (``prefer_paths``) as the path of its fresh Parquet cache file where one is.
+
+    Read under the folder's shared lock: an import replacing several tables holds the exclusive one from its
+    check to its last rename, so a reader (another session, another replica) sees all of it or none of it.
+    """
+    try:
+        with locking.shared(Path(folder) / LOCK_FILE, timeout=READ_WAIT_S):
+            return _load_tables(Path(folder), prefer_paths)
+    except locking.LockBusy as busy:
+        raise ValidationError([Problem(file="", message_key="error.data_updating",
+                                       params={"since": busy.holder.get("since", "?")})]) from None
+
+
+def _load_tables(folder: Path, prefer_paths: bool) -> dict[str, pd.DataFrame | Path]:
     loaded: dict[str, pd.DataFrame | Path] = {}
     keys: dict[str, str] = {}
     problems: list[Problem] = []
