@@ -117,7 +117,7 @@ def parse_int(value: object, column: Column) -> int:
 
 def _choice_lookup(choices: dict[str, str]) -> dict[str, str]:
     english = i18n.catalog("en")
-    lookup = {}
+    lookup: dict[str, str] = {}
     for code, label in choices.items():
         for spelling in (code, label, english.get(f"code.{code}")):
             if spelling:

@@ -14,8 +14,8 @@ import pandas as pd
 from oversight.contract.schema import LOAD_ORDER, TABLES
 from oversight.core import locking
 from oversight.ingest import sheets, table_cache
-from oversight.ingest.folder_lock import LOCK_FILE
 from oversight.ingest.cells import Context, UnitResolver
+from oversight.ingest.folder_lock import LOCK_FILE
 from oversight.ingest.problems import Problem, ValidationError
 from oversight.ingest.table_files import table_path
 

@@ -112,7 +112,8 @@ def apply_import(plan: ImportPlan, user: str | None = None,
                      "sha256_after": hashlib.sha256(plan.files[name]).hexdigest()}
               for name, change in plan.changes.items()}
     manifest = new_manifest("import", user, plan.sources, plan.mode, tables)
-    writes = {name: (TABLES[name].file_name, plan.files[name]) for name in plan.changes}
+    writes: dict[str, tuple[str, bytes] | None] = {name: (TABLES[name].file_name, plan.files[name])
+                                                   for name in plan.changes}
     return commit_changes(plan.folder, writes, manifest, plan.folder_state, before_commit)
 
 
@@ -162,7 +163,12 @@ def undo_last(folder: Path | None = None, user: str | None = None,
         tables = {name: {"table_zh": TABLES[name].zh,
                          "rows_before": len(current[name]) if name in current else 0,
                          "rows_after": info.get("rows_before"),
-                         "file_after": writes[name][0] if writes[name] else None}
+                         "file_after": _file_name(writes[name])}
                   for name, info in target.tables.items()}
         manifest = new_manifest("undo", user, target.sources, target.mode, tables, undoes=target.id)
         return commit_changes(folder, writes, manifest, None, before_commit)
+
+
+def _file_name(write: tuple[str, bytes] | None) -> str | None:
+    """The file a table is written to, or None where the table is removed."""
+    return write[0] if write else None

@@ -214,7 +214,7 @@ def _read_workbook(data: bytes) -> Sheets:
         sheets: Sheets = {}
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
-            rows = sheet.to_python(skip_empty_area=False)
+            rows: list[list[object]] = sheet.to_python(skip_empty_area=False)  # type: ignore[assignment]
             _fill_merged_cells(rows, sheet.merged_cell_ranges or ())
             sheets[name] = rows
         return sheets
@@ -278,7 +278,7 @@ def _read_text_rows(raw: bytes) -> list[list[object]]:
                                    limit=MAX_CSV_COLUMNS)
             if any(len(cell) > MAX_CSV_FIELD_CHARS for cell in row):
                 raise _FileRefused("error.csv_field_too_long", row=reader.line_num, limit=MAX_CSV_FIELD_CHARS)
-            rows.append(row)
+            rows.append(list[object](row))
     except csv.Error:  # a quote never closed swallows the rest of the file into one field
         raise _FileRefused("error.csv_field_too_long", row=reader.line_num, limit=MAX_CSV_FIELD_CHARS) from None
     return rows

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, cast
 
 import pandas as pd
 
@@ -89,8 +89,9 @@ def _parse_column(rows: list[list[object]], indexes: list[int], excel_rows: list
                 problems.append(problem_in_sheet(file, sheet, "error.value_missing", excel_rows[slot], label,
                                                  letter, column.name))
         else:
-            problems.append(problem_in_sheet(file, sheet, outcome.key, excel_rows[slot], label, letter,
-                                             column.name, **outcome.params))
+            refused = cast(CellError, outcome)  # neither a value nor a blank: what the parser refused
+            problems.append(problem_in_sheet(file, sheet, refused.key, excel_rows[slot], label, letter,
+                                             column.name, **refused.params))
     return problems
 
 
