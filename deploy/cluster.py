@@ -85,8 +85,7 @@ def layout(run_dir: Path, replicas: int = 3, port: int = 8600, replica_port: int
 def render(plan: Layout, template: str | None = None) -> str:
     """The nginx.conf for ``plan``; raises if the template names a placeholder this code does not fill."""
     text = template if template is not None else TEMPLATE.read_text(encoding="utf-8")
-    servers = "\n".join(f"        server {plan.host}:{port} max_fails=1 fail_timeout=10s;"
-                        for port in plan.replica_ports)
+    servers = "\n".join(f"        server {plan.host}:{port} max_fails=0;" for port in plan.replica_ports)
     values = {
         "@RUN_DIR@": str(plan.run_dir),
         "@LISTEN@": f"{plan.host}:{plan.port}",

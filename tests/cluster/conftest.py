@@ -7,6 +7,7 @@ replicas really read it from the proxy's headers (with one address for both, the
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import socket
 from dataclasses import dataclass
@@ -51,6 +52,34 @@ class Cluster:
     @property
     def access_log(self) -> Path:
         return self.plan.run_dir / "access.log"
+
+    def diagnosis(self, routes: dict[str, str | None], last: int = 40) -> str:
+        """What nginx and the replicas logged, for a failure message: each browser's requests (name → route
+        cookie; the upstream column shows a request passed on to another replica), nginx's errors and the
+        tail of each replica's log."""
+        def lines(path: Path) -> list[str]:
+            try:
+                return path.read_text(encoding="utf-8", errors="replace").splitlines()
+            except OSError as error:
+                return [f"({path.name} unreadable: {error})"]
+
+        def telling(line: str) -> bool:
+            """Not one of the page's many script and font loads, unless it failed or moved."""
+            moved = ", " in line.split("upstream=", 1)[-1].split(" rt=", 1)[0]
+            failed = re.search(r'" [45]\d\d ', line) is not None
+            return moved or failed or not re.search(r'"GET /(static/|favicon)', line)
+
+        parts = []
+        access = lines(self.access_log)
+        for name, route in routes.items():
+            mine = [line for line in access if route and f"route={route} " in line and telling(line)]
+            parts += [f"--- nginx access log, {name} (route={route}), static files left out: "
+                      f"last {last} of {len(mine)} requests", *mine[-last:]]
+        errors = [line for line in lines(self.plan.run_dir / "error.log") if "buffered to a temporary file" not in line]
+        parts += [f"--- nginx error log: last {last} of {len(errors)} lines (buffering notices left out)", *errors[-last:]]
+        for port in self.plan.replica_ports:
+            parts += [f"--- replica {port} log: last {last // 2} lines", *lines(self.plan.run_dir / f"replica-{port}.log")[-last // 2:]]
+        return "\n".join(parts)
 
     def replica_of_route(self, route: str) -> int | None:
         """The replica port that served the route's last request (the last address nginx tried)."""
