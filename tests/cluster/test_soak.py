@@ -448,3 +448,19 @@ async def _kill_one(the_cluster: Cluster) -> None:
     assert all(json.loads(line) for line in audit_after.decode("utf-8").splitlines())
     checked_folder.read_folder(the_cluster.data)
     assert not import_history.list_history(the_cluster.data).damaged
+
+
+def test_nginx_compresses_what_the_browser_downloads_first(running_cluster):
+    """A first visit's JavaScript reaches the browser gzipped (Streamlit itself sends it as it is)."""
+    import gzip
+    import urllib.request
+
+    page = urllib.request.urlopen(f"{running_cluster.url}/", timeout=30).read().decode("utf-8")
+    script = re.search(r'src="(\./)?(static/js/[^"]+\.js)"', page)
+    assert script, "the page names no script"
+    request = urllib.request.Request(f"{running_cluster.url}/{script.group(2)}", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.headers.get("Content-Encoding") == "gzip"
+        sent = response.read()
+    plain = gzip.decompress(sent)
+    assert len(plain) > 100_000 and len(sent) < 0.4 * len(plain)
