@@ -36,6 +36,19 @@ def normalise_language(value: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
+def localized_column(base: str, lang: str) -> str:
+    """The column holding ``base`` in ``lang``: ``name`` → ``name_zh`` / ``name_en`` (the units sheet's pairs).
+
+    The one place that picks a language's column; a column a language lacks (``short_name_zh``) is simply absent.
+    """
+    return f"{base}_{normalise_language(lang)}"
+
+
+def other_language(lang: str) -> str:
+    """The language ``lang`` is not (a bilingual table shows one name column and drops the other's)."""
+    return next(other for other in LANGUAGES if other != normalise_language(lang))
+
+
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``params``.
 

@@ -1,2 +1,52 @@
-"""The Streamlit layer (being split by job: see the next commit)."""
-from oversight.ui.page import *  # noqa: F403
+"""The Streamlit layer: the only package that imports streamlit. Page scripts (app.py, pages/*) use the names below.
+
+    session         the keys that carry language, filter and account across pages; the URL's values
+    page            ``Page`` (what a page script holds) and the data it reads, cached per data fingerprint
+    setup           ``setup_page``: sign-in, page config, data, session, sidebar, the page header
+    sign_in         password form, OIDC, refusal, sign-out, the client's address
+    sidebar         language, the unit and quarter filter, the nav, the URL that mirrors them
+    cards           key figures, chart cards and their audited downloads, tables, the unit picker
+    briefing_panel  the briefing pack: chart choice, build with progress, the four files
+    data_page       import, history and undo, downloads of the data and templates
+    audit_page      the audit log
+"""
+from oversight.ui.audit_page import audit_section
+from oversight.ui.briefing_panel import briefing_panel, chart_choice
+from oversight.ui.cards import (
+    chart_card,
+    chart_grid,
+    figure_card,
+    for_unit,
+    kpi_row,
+    table_card,
+    text,
+    unit_picker,
+)
+from oversight.ui.data_page import (
+    data_downloads_section,
+    history_section,
+    import_section,
+)
+from oversight.ui.page import Page
+from oversight.ui.session import TEST_ADDRESS_KEY
+from oversight.ui.setup import setup_page
+
+__all__ = [
+    "TEST_ADDRESS_KEY",
+    "Page",
+    "audit_section",
+    "briefing_panel",
+    "chart_card",
+    "chart_choice",
+    "chart_grid",
+    "data_downloads_section",
+    "figure_card",
+    "for_unit",
+    "history_section",
+    "import_section",
+    "kpi_row",
+    "setup_page",
+    "table_card",
+    "text",
+    "unit_picker",
+]
