@@ -11,7 +11,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from oversight import config
-from oversight.__main__ import main
+from oversight.cli.main import main
 from oversight.auth import accounts, audit, access_mode
 from oversight.data import store
 from tests.bad_files import HEADERS, hash_tree, meeting, write_xlsx
