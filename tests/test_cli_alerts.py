@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from oversight.__main__ import main
+from oversight.cli.main import main
 from oversight.alerts import configuration
 from oversight.auth import accounts, audit
 from tests.receivers import RobotReceiver

@@ -12,7 +12,7 @@ import pytest
 from pypdf import PdfReader
 
 from oversight import export
-from oversight.__main__ import main
+from oversight.cli.main import main
 from oversight.auth import accounts, audit
 from oversight.data.filters import DataSpan, Quarter
 from oversight.push.brief_job import default_range

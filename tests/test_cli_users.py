@@ -11,8 +11,8 @@ import pytest
 from argon2 import PasswordHasher
 
 from oversight import config
-from oversight.__main__ import main
 from oversight.auth import access_mode, accounts, audit
+from oversight.cli.main import main
 from oversight.data import store
 from tests.bad_files import HEADERS, hash_tree, meeting, write_xlsx
 

@@ -48,7 +48,7 @@ class AlertItem:
     facts: dict[str, Any] = field(default_factory=dict)
 
     def unit_name(self, lang: str) -> str:
-        return self.unit_name_zh if i18n.normalise_language(lang) == "zh" else self.unit_name_en
+        return getattr(self, i18n.localized_column("unit_name", lang))
 
     def as_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "unit_id": self.unit_id, "issue_id": self.issue_id,

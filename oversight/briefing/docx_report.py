@@ -108,7 +108,9 @@ def _table(document, header: list[str], rows: list[list[str]], widths_cm: list[f
 
 def _body(document, text: str, report: Report, line_spacing: float = 1.5):
     paragraph = document.add_paragraph(text)
-    paragraph.paragraph_format.first_line_indent = Pt(22) if report.lang == "zh" else None
+    # a Chinese paragraph opens two characters in (首行缩进), at the 11 pt body size; an English one does not
+    indent_chars = int(report.t("export.report.first_line_indent_chars"))
+    paragraph.paragraph_format.first_line_indent = Pt(11 * indent_chars) if indent_chars else None
     paragraph.paragraph_format.line_spacing = line_spacing
     return paragraph
 

@@ -75,8 +75,13 @@ def _page_marks(report: Report) -> str:
 
 def _style(report: Report) -> str:
     return _page_marks(report) + (_STYLE.replace("FONTS", HTML_FONT_STACK).replace("RED", COLOURS["primary"])
-            .replace("INDENT", "2em" if report.lang == "zh" else "0")
+            .replace("INDENT", _first_line_indent(report))
             .replace("MARKING", css_rgba(MARKING_RGB, 1)).replace("WATERMARK", css_rgba(WATERMARK_RGB, WATERMARK_OPACITY)))
+
+
+def _first_line_indent(report: Report) -> str:
+    indent_chars = int(report.t("export.report.first_line_indent_chars"))
+    return f"{indent_chars}em" if indent_chars else "0"
 
 
 def _with_names_kept(text: str, names: list[str]) -> str:
@@ -122,9 +127,10 @@ def _issues(report: Report, rows_of, heading_key: str, intro_key: str, none_key:
 def report_html(report: Report) -> str:
     t = report.t
     # A Chinese name would break anywhere, so it is kept whole; an English one wraps between its words.
-    names = [name for name in report.context.unit_names.values() if name] if report.lang == "zh" else []
+    names = ([name for name in report.context.unit_names.values() if name]
+             if report.t("export.report.keep_unit_names_whole") == "yes" else [])
     parts = [
-        f"<!DOCTYPE html><html lang=\"{'zh-CN' if report.lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">",
+        f"<!DOCTYPE html><html lang=\"{t('export.report.html_lang')}\"><head><meta charset=\"utf-8\">",
         f"<title>{escape(report.title)}</title><style>{_style(report)}</style></head><body>",
         _marks(report),
         f"<h1>{escape(report.title)}</h1>",

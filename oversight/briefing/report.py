@@ -11,6 +11,7 @@ from datetime import date
 import pandas as pd
 
 from oversight import charts
+from oversight.core import i18n
 from oversight.export.data_files import chart_data_table
 from oversight.export.names import ExportContext
 from oversight.present.kpis import Kpi
@@ -113,10 +114,11 @@ def _rows(report: Report, frame: pd.DataFrame, columns: tuple[str, ...]) -> tupl
     frame = frame[[c for c in columns if c in frame]]
     table = chart_data_table(frame, report.lang)
     rows = [[str(number), *map(_cell_text, values)] for number, values in enumerate(table.itertuples(index=False), 1)]
-    other_name = "name_en" if report.lang == "zh" else "name_zh"
+    other_name = i18n.localized_column("name", i18n.other_language(report.lang))
     kinds = ["number", *(_column_kind(column) for column in frame.columns if column != other_name)]
-    if report.lang == "en":
-        kinds = [f"{kind}_en" if f"{kind}_en" in COLUMN_CM else kind for kind in kinds]
+    # a language whose words need wider columns has its own widths (``status_en``)
+    kinds = [i18n.localized_column(kind, report.lang) if i18n.localized_column(kind, report.lang) in COLUMN_CM
+             else kind for kind in kinds]
     return [report.t("export.briefing.row_number"), *map(str, table.columns)], rows, kinds
 
 

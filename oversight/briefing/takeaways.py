@@ -26,7 +26,7 @@ from oversight.contract.schema import (
 from oversight.core import i18n
 from oversight.core.numbers import round_half_up
 from oversight.data.filters import Quarter
-from oversight.present.summary import code_label, count, join_list
+from oversight.present.summary import code_label_in_sentence, count, join_list
 
 MOST_NAMED = 3  # beyond this many tied names, the line says how many tie instead of listing them all
 _ACTIVITY_KINDS = ("consultation", "special_study", "notification", "secondment")
@@ -80,7 +80,7 @@ def _quarter_names(frame: pd.DataFrame, lang: str) -> list[str]:
 
 
 def _unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
-    return list(frame["name_zh" if lang == "zh" else "name_en"])
+    return list(frame[i18n.localized_column("name", lang)])
 
 
 def _leading(values: Sequence[float], labels: Sequence[str], noun: str, lang: str, key: str) -> str:
@@ -132,12 +132,12 @@ def _meetings_by_quarter(frame: pd.DataFrame, lang: str) -> str:
 
 
 def _issues_by_category(frame: pd.DataFrame, lang: str) -> str:
-    labels = [code_label(CATEGORIES, code, lang) for code in frame["category"]]
+    labels = [code_label_in_sentence(CATEGORIES, code, lang) for code in frame["category"]]
     return _leading(frame["issues"], labels, "issues", lang, "issue_category")
 
 
 def _reminders_by_form(frame: pd.DataFrame, lang: str) -> str:
-    labels = [code_label(REMINDER_FORMS, code, lang) for code in frame["form"]]
+    labels = [code_label_in_sentence(REMINDER_FORMS, code, lang) for code in frame["form"]]
     return _leading(frame["reminders"], labels, "reminders", lang, "reminder_form")
 
 
@@ -217,7 +217,7 @@ def _issues_by_unit_status(frame: pd.DataFrame, lang: str) -> str:
 
 
 def _issues_by_source(frame: pd.DataFrame, lang: str) -> str:
-    labels = [code_label(ISSUE_SOURCES, code, lang) for code in frame["source"]]
+    labels = [code_label_in_sentence(ISSUE_SOURCES, code, lang) for code in frame["source"]]
     return _leading(frame["issues"], labels, "issues", lang, "issue_source")
 
 
@@ -238,14 +238,15 @@ def _suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
 
 
 def _suggestions_by_category(frame: pd.DataFrame, lang: str) -> str:
-    labels = [code_label(CATEGORIES, code, lang) for code in frame["category"]]
+    labels = [code_label_in_sentence(CATEGORIES, code, lang) for code in frame["category"]]
     return _leading(frame["suggestions"], labels, "suggestions", lang, "suggestion_category")
 
 
 def _suggestions_by_status(frame: pd.DataFrame, lang: str) -> str:
     counts = dict(zip(frame["status"], frame["suggestions"]))
     total = frame["suggestions"].sum()
-    parts = [_t("status_part", lang, label=code_label(SUGGESTION_STATUSES, status, lang), n=int(counts.get(status, 0)),
+    parts = [_t("status_part", lang, label=code_label_in_sentence(SUGGESTION_STATUSES, status, lang),
+                n=int(counts.get(status, 0)),
                 count=count(counts.get(status, 0), "suggestions", lang), share=percent(counts.get(status, 0), total))
              for status in ("implemented", "adopted", "proposed")]
     return _t("adoption_status", lang, total=count(total, "suggestions", lang), parts=join_list(parts, lang),
@@ -267,7 +268,7 @@ _FORMS = ("written", "in_person", "meeting")
 
 
 def _form_totals(frame: pd.DataFrame, lang: str) -> str:
-    labels = [code_label(REMINDER_FORMS, form, lang) for form in _FORMS]
+    labels = [code_label_in_sentence(REMINDER_FORMS, form, lang) for form in _FORMS]
     return _leading([frame[form].sum() for form in _FORMS], labels, "reminders", lang, "forms_leading")
 
 

@@ -57,7 +57,7 @@ def left_margin_for(labels, font_size: int = 14, minimum: int = 40) -> int:
 
 def unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
     # names come from the data: Plotly must show them, not read them as its HTML subset
-    return [safe_text.plotly(name) for name in (frame["name_zh"] if lang == "zh" else frame["name_en"])]
+    return [safe_text.plotly(name) for name in frame[i18n.localized_column("name", lang)]]
 
 
 # Beside a bar a unit needs a short label: a long English name would take the whole card and shrink the bars to a
@@ -67,6 +67,18 @@ _ENGLISH_FILLER = (" of the Provincial Government", " of the Provincial People's
                    "Provincial People's Government ", "Provincial ", "the ")
 _ENGLISH_WORDS = {"Administration": "Admin.", "Department": "Dept.", "Government": "Gov.", "Commission": "Comm.",
                   "Committee": "Cttee.", "Management": "Mgmt.", "Office": "Office", "Services": "Services"}
+
+
+def _shorten_english(text: str, size: float, max_px: float) -> str:
+    for filler in _ENGLISH_FILLER:
+        text = text.replace(filler, " ").strip()
+    if label_width(text, size) > max_px:
+        text = " ".join(_ENGLISH_WORDS.get(word, word) for word in text.replace(" and ", " & ").split())
+    return text
+
+
+# How a language's unit names lose their wordy parts before being cut; a Chinese name has none to lose.
+_SHORTEN_WORDS = {"en": _shorten_english}
 MAX_LABEL_PX = 170  # 40 % of a chart card's width at 1280 px with the sidebar open (≈ 420 px)
 UNIT_LABEL_FONT = 12  # unit names beside bars are set a little smaller than the rest, to fit that width
 
@@ -74,11 +86,9 @@ UNIT_LABEL_FONT = 12  # unit names beside bars are set a little smaller than the
 def short_unit_name(name: str, lang: str, max_px: float = MAX_LABEL_PX) -> str:
     """A unit's axis label: the wordy parts of an English name dropped, then cut to ``max_px`` with "…"."""
     text, size = str(name), UNIT_LABEL_FONT
-    if lang != "zh":
-        for filler in _ENGLISH_FILLER:
-            text = text.replace(filler, " ").strip()
-        if label_width(text, size) > max_px:
-            text = " ".join(_ENGLISH_WORDS.get(word, word) for word in text.replace(" and ", " & ").split())
+    shorten = _SHORTEN_WORDS.get(i18n.normalise_language(lang))
+    if shorten:
+        text = shorten(text, size, max_px)
     if label_width(text, size) <= max_px:
         return text
     while text and label_width(text + "…", size) > max_px:
@@ -89,8 +99,9 @@ def short_unit_name(name: str, lang: str, max_px: float = MAX_LABEL_PX) -> str:
 def unit_labels(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
     """Short axis labels and the full names (for the hover), in the frame's order. In English the units sheet's
     own short name (英文简称) is used where it has one."""
-    names = [str(name) for name in (frame["name_zh"] if lang == "zh" else frame["name_en"])]
-    own = list(frame["short_name_en"]) if lang != "zh" and "short_name_en" in frame.columns else [None] * len(names)
+    names = [str(name) for name in frame[i18n.localized_column("name", lang)]]
+    short_column = i18n.localized_column("short_name", lang)  # only English has one (英文简称)
+    own = list(frame[short_column]) if short_column in frame.columns else [None] * len(names)
     # shortened first, escaped after: a cut must never fall inside an escape
     labels = [short_unit_name(short if isinstance(short, str) and short.strip() else name, lang)
               for name, short in zip(names, own)]

@@ -12,8 +12,11 @@ from functools import cache
 
 from oversight import config
 
-LANGUAGES = ("zh", "en")
+LANGUAGES = ("zh", "en")  # the one list of languages: the sidebar, the CLI's --lang and the locale folders
 DEFAULT_LANGUAGE = "zh"
+# The contract (oversight/contract/schema.py) holds its codes' Chinese labels; every other language has its
+# labels in its locale files, as ``code.<code>``.
+CONTRACT_LANGUAGE = "zh"
 _LOCALE_FOLDERS = {"zh": "zh-CN", "en": "en"}
 _LOCALE_DIR = config.LOCALE_DIR
 
@@ -34,6 +37,19 @@ def normalise_language(value: str | None) -> str:
     if value.startswith("en"):
         return "en"
     return DEFAULT_LANGUAGE
+
+
+def localized_column(base: str, lang: str) -> str:
+    """The column holding ``base`` in ``lang``: ``name`` → ``name_zh`` / ``name_en`` (the units sheet's pairs).
+
+    The one place that picks a language's column; a column a language lacks (``short_name_zh``) is simply absent.
+    """
+    return f"{base}_{normalise_language(lang)}"
+
+
+def other_language(lang: str) -> str:
+    """The language ``lang`` is not (a bilingual table shows one name column and drops the other's)."""
+    return next(other for other in LANGUAGES if other != normalise_language(lang))
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
@@ -70,7 +86,7 @@ def label(key: str, lang: str) -> str:
 
 def choice_label(choices: dict[str, str], code: str, lang: str) -> str:
     """The display label of an enumeration code: the contract's Chinese label, or the English text."""
-    if normalise_language(lang) == "zh":
+    if normalise_language(lang) == CONTRACT_LANGUAGE:
         return choices.get(code, code)
     return catalog("en").get(f"code.{code}", code.replace("_", " "))
 

@@ -63,7 +63,7 @@ def chart_data_table(frame: pd.DataFrame, lang: str, chart_key: str | None = Non
     lang = i18n.normalise_language(lang)
     table = _with_chart_columns(frame, chart_key)
     table = table.drop(columns=[c for c in _INTERNAL_COLUMNS if c in table])
-    own_name, other_name = ("name_zh", "name_en") if lang == "zh" else ("name_en", "name_zh")
+    own_name, other_name = i18n.localized_column("name", lang), i18n.localized_column("name", i18n.other_language(lang))
     if own_name in table:
         table = table.drop(columns=[c for c in (other_name,) if c in table]).rename(columns={own_name: "unit"})
         table.insert(0, "unit", table.pop("unit"))

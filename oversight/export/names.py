@@ -57,8 +57,7 @@ class ExportContext:
     def build(cls, lang: str, filter_: Filter, units: pd.DataFrame, data_date: date | None,
               marking: Marking = NO_MARKING) -> "ExportContext":
         """From the ``units`` query's frame, as the pages and the briefing already hold it."""
-        name_column = "name_zh" if i18n.normalise_language(lang) == "zh" else "name_en"
-        names = dict(zip(units["unit_id"], units[name_column]))
+        names = dict(zip(units["unit_id"], units[i18n.localized_column("name", lang)]))
         return cls(i18n.normalise_language(lang), filter_, names, data_date, len(names), marking)
 
     def t(self, key: str, **params: object) -> str:

@@ -16,7 +16,7 @@ def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     lines = []
     for change in plan.changes.values():
         lines.append(i18n.t("data.report.table", lang, table=i18n.t(f"data.table.{change.table}", lang),
-                            sources="、".join(change.sources) if lang == "zh" else ", ".join(change.sources),
+                            sources=i18n.t("export.list.separator", lang).join(change.sources),
                             mode=i18n.t(f"data.mode.{change.mode}", lang), rows=change.rows_in_file,
                             before=change.rows_before, after=change.rows_after, added=len(change.added),
                             changed=len(change.changed), removed=len(change.removed)))
@@ -66,7 +66,7 @@ def describe_failure(error: BaseException, lang: str = i18n.DEFAULT_LANGUAGE, du
 
 def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     """A history entry as one line: what was done when, by whom, from which files, to which tables."""
-    tables = ("；" if i18n.normalise_language(lang) == "zh" else "; ").join(
+    tables = i18n.t("export.clause.separator", lang).join(
         i18n.t("data.history.table", lang, table=i18n.t(f"data.table.{name}", lang),
                before=info.get("rows_before"), after=info.get("rows_after"))
         for name, info in entry.tables.items())

@@ -67,9 +67,9 @@ def join_list(items: Sequence[str], lang: str) -> str:
 
 
 def date_text(day: date, lang: str) -> str:
-    if i18n.normalise_language(lang) == "zh":
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+    """``2024年8月14日`` / ``14 August 2024``."""
+    return i18n.t("export.date.long", lang, year=day.year, month=day.month, day=day.day,
+                  month_name=calendar.month_name[day.month])
 
 
 def opening(filter_: Filter, lang: str) -> str:
@@ -82,9 +82,10 @@ def opening(filter_: Filter, lang: str) -> str:
     return i18n.t("export.summary.opening_range", lang, start=start, end=i18n.quarter_label(filter_.end, lang))
 
 
-def code_label(choices: Mapping[str, str], code: str, lang: str) -> str:
-    label = i18n.choice_label(dict(choices), code, lang)
-    return label if i18n.normalise_language(lang) == "zh" else label.lower()
+def code_label_in_sentence(choices: Mapping[str, str], code: str, lang: str) -> str:
+    """An enumeration code's label as a sentence uses it: ``整改中`` / ``in progress`` (``i18n.code_label`` gives
+    the label that stands alone, as in a table cell: ``In progress``). Lower case changes no Chinese character."""
+    return i18n.choice_label(dict(choices), code, lang).lower()
 
 
 # ---------------------------------------------------------------- the three paragraphs, one per mechanism
@@ -108,7 +109,8 @@ def _consultation(figures: Figures, lang: str) -> str:
     categories = figures.categories
     if not categories.empty and categories["issues"].max() > 0:
         top = categories.iloc[0]  # the query sorts most issues first
-        text += i18n.t("export.summary.top_category", lang, category=code_label(CATEGORIES, top["category"], lang),
+        text += i18n.t("export.summary.top_category", lang,
+                       category=code_label_in_sentence(CATEGORIES, top["category"], lang),
                        count=count(top["issues"], "issues", lang))
     return text
 
@@ -118,7 +120,8 @@ def _collaboration(figures: Figures, lang: str) -> str:
     reminders = figures.reminders
     total = int(reminders["reminders"].sum()) if not reminders.empty else 0
     if total:
-        forms = [i18n.t("export.summary.reminder_form", lang, label=code_label(REMINDER_FORMS, form, lang), n=int(n))
+        forms = [i18n.t("export.summary.reminder_form", lang, label=code_label_in_sentence(REMINDER_FORMS, form, lang),
+                        n=int(n))
                  for form, n in zip(reminders["form"], reminders["reminders"])]
         text += i18n.t("export.summary.reminders", lang, forms=i18n.t("export.list.separator", lang).join(forms),
                        total=count(total, "reminders", lang))

@@ -20,7 +20,7 @@ class TableColumn:
 
 
 def _unit_name(frame: pd.DataFrame, lang: str) -> pd.Series:
-    return frame["name_zh"] if lang == "zh" else frame["name_en"]
+    return frame[i18n.localized_column("name", lang)]
 
 
 def present(frame: pd.DataFrame, columns: Sequence[TableColumn], lang: str) -> pd.DataFrame:

@@ -17,7 +17,6 @@ import struct
 import threading
 import time
 import urllib.request
-from pathlib import Path
 
 import pytest
 

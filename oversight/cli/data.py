@@ -1,0 +1,177 @@
+"""The data commands, on the same code as the Data page: ``validate``, ``import``, ``history``, ``undo``,
+``template``. ``import`` and ``undo`` need an admin once accounts exist, and write an audit line first."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from oversight import config
+from oversight.cli import options
+from oversight.contract.schema import TABLES
+from oversight.core import i18n
+
+
+def add_validate(commands) -> None:
+    validate = commands.add_parser("validate", help="check files against the current data; write nothing")
+    validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    validate.add_argument("--table", choices=sorted(TABLES), help="the table the file holds (default: detect)")
+    validate.add_argument("--mode", choices=("replace", "append"), default="replace")
+    validate.add_argument("--json", action="store_true", help="machine-readable output")
+    options.language_option(validate)
+    validate.set_defaults(run=_run_validate)
+
+
+def _run_validate(args: argparse.Namespace) -> int:
+    from oversight.ingest import import_plan, import_report
+
+    plan = import_plan.plan_import(args.files, table=args.table, mode=args.mode)
+    if args.json:
+        print(json.dumps(plan.as_dict(args.lang), ensure_ascii=False, indent=1, default=str))
+    else:
+        print(import_report.render_plan(plan, args.lang))
+    return 0 if plan.ok else 1
+
+
+def add_import(commands) -> None:
+    command = commands.add_parser("import", help="import files into the data folder (previous version kept)")
+    command.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    command.add_argument("--table", choices=sorted(TABLES), help="the table the file holds (default: detect)")
+    command.add_argument("--mode", choices=("replace", "append"), default="replace")
+    options.language_option(command)
+    options.admin_options(command)
+    command.set_defaults(run=_run_import)
+
+
+# A second import started at the same moment waits this long for the first, then is checked against its result.
+CLI_LOCK_TIMEOUT_S = 120.0
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    from oversight.data import store
+    from oversight.ingest import commit, folder_lock, import_plan, import_report
+
+    account = _admin_for_data_change(args, "import")
+    if account is None:
+        return options.REFUSED
+    # plan and apply under the folder's lock: no other import can slip in between the check and the write
+    with folder_lock.exclusive(store.data_dir(), CLI_LOCK_TIMEOUT_S):
+        plan = import_plan.plan_import(args.files, table=args.table, mode=args.mode)
+        print(import_report.render_plan(plan, args.lang))
+        if not plan.ok:
+            return 1
+        entry = commit.apply_import(plan, user=account.username,
+                                      before_commit=lambda entry: _audit_data_change("import", account, entry))
+    print(i18n.t("data.report.imported", args.lang, id=entry.id))
+    return 0
+
+
+def add_history(commands) -> None:
+    command = commands.add_parser("history", help="list recorded imports and undos")
+    options.language_option(command)
+    command.set_defaults(run=_run_history)
+
+
+def _run_history(args: argparse.Namespace) -> int:
+    from oversight.data import store
+    from oversight.ingest import folder_lock, import_history, import_report
+
+    folder_lock.recover_if_interrupted(store.data_dir())
+    entries = import_history.list_history()
+    if not entries:
+        print(i18n.t("data.history.empty", args.lang))
+    for entry in entries:
+        print(import_report.render_entry(entry, args.lang))
+    if entries.damaged:
+        print(i18n.t("data.history.damaged", args.lang, ids=", ".join(entries.damaged)), file=sys.stderr)
+    return 0
+
+
+def add_undo(commands) -> None:
+    command = commands.add_parser("undo", help="restore the data as it was before the latest import")
+    options.language_option(command)
+    options.admin_options(command)
+    command.set_defaults(run=_run_undo)
+
+
+def _run_undo(args: argparse.Namespace) -> int:
+    from oversight import ingest
+    from oversight.ingest import commit
+
+    account = _admin_for_data_change(args, "undo")
+    if account is None:
+        return options.REFUSED
+    try:
+        entry = commit.undo_last(user=account.username,
+                                   before_commit=lambda entry: _audit_data_change("undo", account, entry))
+    except ingest.ValidationError as error:
+        print(error.render(args.lang).strip(), file=sys.stderr)
+        return 1
+    print(i18n.t("data.report.undone", args.lang, id=entry.id, undoes=entry.undoes))
+    return 0
+
+
+def add_template(commands) -> None:
+    command = commands.add_parser("template", help="write a fill-in .xlsx template for a table")
+    command.add_argument("--table", choices=sorted(TABLES), required=True)
+    command.add_argument("--out", type=Path, required=True, metavar="FILE")
+    options.language_option(command)
+    command.set_defaults(run=_run_template)
+
+
+def _run_template(args: argparse.Namespace) -> int:
+    from oversight.data import store
+    from oversight.ingest import templates, import_plan
+
+    current, _ = import_plan.load_current(store.data_dir())
+    path = templates.write_template(args.out, TABLES[args.table], current.get("units"), args.lang)
+    print(i18n.t("data.report.template_written", args.lang, path=path))
+    return 0
+
+
+def _admin_for_data_change(args: argparse.Namespace, command: str):
+    """The account that may import or undo: the local user while no accounts exist, else a signed-in admin.
+
+    None (after saying why on stderr) when refused.
+    """
+    from oversight.auth import accounts, audit, login, roles
+
+    try:
+        path, users = accounts.accounts_for_cli()
+    except roles.AccountError as error:
+        print(error.render(args.lang), file=sys.stderr)
+        return None
+    if not users:
+        return roles.local_account()
+    if not args.user:
+        audit.record(audit.REFUSED, account=roles.local_account().username,  # the OS user who tried
+                     details={"reason": "sign_in_required", "command": command, "via": "cli"})
+        print(i18n.t("auth.cli.import_refused", args.lang), file=sys.stderr)
+        return None
+    try:
+        password = options.read_password(args)
+    except (ValueError, EOFError, KeyboardInterrupt):
+        return None
+    result = login.sign_in(args.user, password, path=path)
+    if not result.ok:
+        print(result.message(args.lang), file=sys.stderr)
+        return None
+    if not roles.can_import(result.account):
+        audit.record(audit.REFUSED, account=result.account,
+                     details={"reason": "forbidden_action", "command": command, "via": "cli"})
+        print(i18n.t("auth.cli.not_admin", args.lang, username=result.account.username), file=sys.stderr)
+        return None
+    return result.account
+
+
+def _audit_data_change(action: str, account, entry) -> None:
+    """The audit line of an import or undo, written before its first file is replaced; raises ``AuditError``
+    (and the change is rolled back) when it cannot be written."""
+    from oversight.auth import audit
+
+    tables = {name: {"rows_before": info.get("rows_before"), "rows_after": info.get("rows_after")}
+              for name, info in entry.tables.items()}
+    audit.record(action, account=account, details={"entry": entry.id, "sources": list(entry.sources),
+                                                    "mode": entry.mode, "undoes": entry.undoes,
+                                                    "tables": tables, "via": "cli", "os_user": config.os_user()})

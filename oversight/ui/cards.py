@@ -1,0 +1,172 @@
+"""The cards a page is made of: key figures, chart cards with their audited download menu, tables, the unit
+picker; and a click on a unit's bar narrowing the dashboard to it."""
+from __future__ import annotations
+
+import dataclasses
+import functools
+
+import pandas as pd
+import streamlit as st
+
+from oversight import charts, export
+from oversight.auth import audit
+from oversight.core import safe_text
+from oversight.export import marking
+from oversight.present.kpis import Kpi
+from oversight.ui import session, sign_in
+from oversight.ui.page import Page
+
+
+def kpi_row(cards: list[Kpi]) -> None:
+    # One row of columns; assets/app.css wraps five or more cards three to a row (two on a phone), so no value
+    # is cut and a phone shows a compact grid.
+    for column, card in zip(st.columns(len(cards)), cards):
+        # a help text may name a unit (the profile's "compared with the average of …"): data, so escaped
+        column.metric(card.label, card.display, card.delta, delta_color=card.delta_color,
+                      help=safe_text.markdown(card.help), border=True, delta_arrow=card.delta_arrow,
+                      delta_description=card.basis)
+        if card.secondary:
+            column.caption(card.secondary)
+
+
+def chart_card(page: Page, spec: charts.ChartSpec) -> None:
+    """One chart in a bordered card, or a translated "no data" note where the selection has nothing."""
+    frame = page.query(spec.query)
+    with st.container(border=True):
+        if charts.is_empty(frame, spec.value_columns):
+            st.markdown(f"**{spec.title(page.lang)}**")
+            st.info(page.t("empty.no_data_with_hint", no_data=page.t("empty.no_data"), hint=page.t("empty.hint")))
+            return
+        figure = spec.build(frame, page.lang)
+        context = page.export_context
+        # no camera in the modebar: images leave through the 下载 menu, marked and audited
+        config = export.chart_plotly_config(spec, figure, context)
+        if spec.selects_unit:
+            key = f"chart.{spec.key}.{st.session_state.get(session.SELECTION_VERSION, 0)}"
+            st.plotly_chart(figure, theme=None, key=key, config=config, selection_mode="points",
+                            on_select=functools.partial(_narrow_to_clicked_unit, key))
+            st.caption(page.t("chart.click_hint"))
+        else:
+            st.plotly_chart(figure, theme=None, key=f"chart.{spec.key}", config=config)
+        if page.can_download:
+            _download_row(page, spec, export.chart_downloads(spec, frame, figure, context))
+
+
+def audited(page: Page, file_name: str, make, made_with: marking.Marking | None = None):
+    """The bytes of a download, with an audit line saying who took what under which filter, and the marking
+    and watermark the file carries (``made_with``: a pack built on an earlier run carries that run's)."""
+    made_with = made_with or page.marking
+    # read now: the bytes are made later, on Streamlit's media request, outside this session's context
+    address = sign_in.client_address()
+
+    def make_and_record() -> bytes:
+        data = make() if callable(make) else make
+        audit.record("download", account=page.account, address=address,
+                     details={"file": file_name, "filter": audit.describe_filter(page.scoped_filter),
+                              "marking": made_with.label, "watermark": made_with.watermark})
+        return data
+    return make_and_record
+
+
+def _download_row(page: Page, spec: charts.ChartSpec, downloads: list[export.ChartDownload]) -> None:
+    """PNG, SVG, CSV and XLSX buttons; without a browser the image buttons give way to how to install one."""
+    has_browser = export.find_browser() is not None
+    # one popover per chart: the buttons inside are drawn only when it opens, which keeps the page quick
+    row = st.popover(page.t("download.menu"), icon=":material/download:")
+    for download in downloads:
+        if download.needs_browser and not has_browser:
+            continue
+        # data=callable: made (and audited) only when someone clicks, not on every rerun
+        row.download_button(page.t(f"download.{download.kind}"), data=audited(page, download.file_name, download.make),
+                               file_name=download.file_name,
+                               mime=download.mime, key=f"download.{spec.key}.{download.kind}", on_click="ignore",
+                               icon=":material/download:", width="content",
+                               help=page.t("download.help", file_name=download.file_name))
+    if not has_browser:
+        st.caption(export.ImageRendererMissing().message(page.lang))
+
+
+def chart_grid(page: Page, specs: tuple[charts.ChartSpec, ...], columns: int = 2) -> None:
+    for start in range(0, len(specs), columns):
+        for column, spec in zip(st.columns(columns), specs[start:start + columns]):
+            with column:
+                chart_card(page, spec)
+
+
+def table_card(page: Page, title_key: str, frame: pd.DataFrame, *, search_key: str | None = None,
+               height: int | None = None, empty_key: str = "empty.no_rows") -> None:
+    """A sortable table (click a header) under a title; with ``search_key``, a search box filters its rows."""
+    if search_key:
+        _searchable_table(page, title_key, frame, search_key, height, empty_key)
+    else:
+        _table(page, title_key, frame, None, height, empty_key)
+
+
+@st.fragment
+def _searchable_table(page: Page, title_key: str, frame: pd.DataFrame, search_key: str, height: int | None,
+                      empty_key: str) -> None:
+    # a fragment: typing in the search box reruns this table only, not every chart above it
+    _table(page, title_key, frame, search_key, height, empty_key)
+
+
+def _table(page: Page, title_key: str, frame: pd.DataFrame, search_key: str | None, height: int | None,
+           empty_key: str) -> None:
+    from oversight.present import tables
+
+    with st.container(border=True):
+        st.markdown(f"**{page.t(title_key)}**")
+        if search_key:
+            text = st.text_input(page.t("table.search"), key=search_key, placeholder=page.t("table.search_hint"))
+            frame = tables.search(frame, text)
+        if frame.empty:
+            st.info(page.t(empty_key))
+            return
+        st.caption(page.t("table.row_count", count=len(frame)))
+        st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto")
+
+
+def figure_card(page: Page, key: str, figure) -> None:
+    """A figure built on the page (not from a ChartSpec), in the same bordered card."""
+    with st.container(border=True):
+        st.plotly_chart(figure, theme=None, key=f"chart.{key}",
+                        config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]})
+
+
+def for_unit(page: Page, unit_id: str) -> Page:
+    """The same page, its queries narrowed to one unit (the profile's unit) without touching the shared filter."""
+    return dataclasses.replace(page, filter=page.filter.with_units([unit_id]))
+
+
+def _on_profile_unit_change(widget_key: str) -> None:
+    session.set_filter(st.session_state[session.FILTER_KEY].with_units([st.session_state[widget_key]]))
+
+
+def unit_picker(page: Page) -> str:
+    """Pick one unit for the profile: the filter's first unit, else the first unit listed.
+
+    Picking one makes it the dashboard's unit filter (so it follows to other pages and into the URL);
+    merely opening the page narrows nothing.
+    """
+    options = list(page.span.unit_ids)
+    current = page.filter.units[0] if page.filter.units else options[0]
+    key = f"widget.profile_unit.{current}"  # rebuilt when the filter changes elsewhere
+    st.selectbox(page.t("profile.pick_unit"), options, index=options.index(current), format_func=page.unit_name,
+                 key=key, on_change=_on_profile_unit_change, args=(key,))
+    return current
+
+
+def text(page: Page, key: str, **params: object) -> None:
+    st.markdown(page.t(key, **{name: safe_text.markdown(value) for name, value in params.items()}))
+
+
+def _narrow_to_clicked_unit(chart_key: str) -> None:
+    """A click on a unit's bar narrows the whole dashboard to that unit (the chip above clears it)."""
+    points = st.session_state[chart_key].selection.points
+    # the "other units" bar of a long list carries no unit id: a click on it narrows nothing
+    unit_ids = [point.get("customdata") for point in points if point.get("customdata")]
+    if unit_ids:
+        unit_id = unit_ids[0][0] if isinstance(unit_ids[0], list) else unit_ids[0]
+        session.set_filter(st.session_state[session.FILTER_KEY].with_units([unit_id]))
+        # a fresh chart key drops the stale selection highlight from the redrawn chart
+        st.session_state[session.SELECTION_VERSION] = st.session_state.get(session.SELECTION_VERSION, 0) + 1
+

@@ -1,0 +1,140 @@
+"""The Data page (数据管理): upload → check → import (atomic, with history), the history with undo, and the
+current data and empty templates as .xlsx."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from oversight.auth import audit
+from oversight.core import i18n, safe_text
+from oversight.ui import sign_in
+from oversight.ui.page import Page, open_store
+
+_PLAN_KEY = "oversight.import_plan"
+
+
+def _problem_rows(problems, lang: str) -> pd.DataFrame:
+    return pd.DataFrame([{
+        i18n.t("data.ui.col_file", lang): p.file, i18n.t("data.ui.col_sheet", lang): p.sheet or "",
+        i18n.t("data.ui.col_row", lang): p.row, i18n.t("data.ui.col_column", lang):
+            f"{p.column_letter} {p.column}" if p.column_letter else (p.column or ""),
+        i18n.t("data.ui.col_problem", lang): p.message(lang),
+    } for p in problems])
+
+
+def import_section(page: Page) -> None:
+    """Upload → check (validation report and preview, nothing written) → import (atomic, with history)."""
+    from oversight import ingest
+    from oversight.contract.schema import LOAD_ORDER
+    from oversight.ingest import commit, import_plan, import_report
+
+    st.subheader(page.t("data.ui.import_heading"))
+    # the limit the importer enforces, so the box does not promise Streamlit's default 200 MB
+    uploads = st.file_uploader(page.t("data.ui.upload"), type=["xlsx", "csv"], accept_multiple_files=True,
+                               key="widget.uploads", help=page.t("data.ui.upload_help"),
+                               max_upload_size=max(1, ingest.max_upload_bytes() // (1024 * 1024)))
+    table_options = ["", *LOAD_ORDER]
+    columns = st.columns(2)
+    table = columns[0].selectbox(page.t("data.ui.table"), table_options, key="widget.import_table",
+                                 format_func=lambda n: page.t("data.ui.detect") if not n else page.t(f"data.table.{n}"))
+    mode = columns[1].radio(page.t("data.ui.mode"), list(import_plan.MODES), key="widget.import_mode", horizontal=True,
+                            format_func=lambda m: page.t(f"data.mode.{m}"))
+    if st.button(page.t("data.ui.check"), key="widget.import_check", disabled=not uploads, icon=":material/fact_check:"):
+        sources = [ingest.Upload(upload.name, upload.getvalue()) for upload in uploads]
+        st.session_state[_PLAN_KEY] = import_plan.plan_import(sources, table or None, mode, Path(page.folder))
+    plan = st.session_state.get(_PLAN_KEY)
+    if plan is None:
+        return
+    for change in plan.changes.values():
+        st.markdown("- " + page.t("data.report.table", table=page.t(f"data.table.{change.table}"),
+                                  sources="、".join(safe_text.markdown(source) for source in change.sources),
+                                  mode=page.t(f"data.mode.{change.mode}"),
+                                  rows=change.rows_in_file, before=change.rows_before, after=change.rows_after,
+                                  added=len(change.added), changed=len(change.changed), removed=len(change.removed)))
+    for line in import_report.skipped_lines(plan, page.lang):
+        st.caption(safe_text.markdown(line))
+    if plan.problems:
+        st.error(page.t("data.report.failed", count=len(plan.problems)))
+        st.dataframe(_problem_rows(plan.problems, page.lang), hide_index=True, width="stretch")
+        return
+    if not plan.ok:
+        return
+    st.success(page.t("data.report.ok"))
+    for name, frame in plan.frames.items():
+        with st.expander(page.t("data.ui.preview", table=page.t(f"data.table.{name}"), rows=len(frame))):
+            st.dataframe(frame.head(50), hide_index=True, width="stretch")
+    if st.button(page.t("data.ui.apply"), key="widget.import_apply", type="primary", icon=":material/upload:"):
+        address = sign_in.client_address()
+
+        def record(entry) -> None:  # before the first file is replaced: no audit line, no import
+            audit.record("import", account=page.account, address=address,
+                         details={"history": entry.id, "sources": list(entry.sources), "mode": entry.mode,
+                                  "tables": {name: info.get("rows_after") for name, info in entry.tables.items()}})
+        try:
+            entry = commit.apply_import(plan, user=page.account.username, before_commit=record)
+        except Exception as error:  # the folder is left as it was; say so in the user's language
+            st.error(_commit_failure(page, error))
+            return
+        del st.session_state[_PLAN_KEY]
+        st.success(page.t("data.report.imported", id=entry.id))
+
+
+def history_section(page: Page) -> None:
+    from oversight.ingest import commit, import_history, import_report
+
+    st.subheader(page.t("data.ui.history_heading"))
+    entries = import_history.list_history(Path(page.folder))
+    if entries.damaged:
+        st.warning(safe_text.markdown(page.t("data.history.damaged", ids=", ".join(entries.damaged))))
+    if not entries:
+        st.caption(page.t("data.history.empty"))
+        return
+    for entry in reversed(entries[-10:]):
+        st.markdown("- " + safe_text.markdown(import_report.render_entry(entry, page.lang)))
+    if st.button(page.t("data.ui.undo"), key="widget.undo", icon=":material/undo:"):
+        address = sign_in.client_address()
+
+        def record(entry) -> None:  # before the first file is restored: no audit line, no undo
+            audit.record("undo", account=page.account, address=address,
+                         details={"history": entry.id, "undoes": entry.undoes})
+        try:
+            entry = commit.undo_last(Path(page.folder), user=page.account.username, before_commit=record)
+        except Exception as error:
+            st.error(_commit_failure(page, error))
+            return
+        st.success(page.t("data.report.undone", undoes=entry.undoes, id=entry.id))
+
+
+def _commit_failure(page: Page, error: Exception) -> str:
+    """What to tell an admin whose import or undo did not happen: the reason in their language, no server path."""
+    from oversight.ingest import import_report
+
+    return safe_text.markdown(import_report.describe_failure(error, page.lang))
+
+
+def data_downloads_section(page: Page) -> None:
+    """The current data of every table, and an empty template with drop-down lists, as .xlsx."""
+    from oversight.contract.schema import LOAD_ORDER, TABLES
+    from oversight.ingest import templates, workbook
+
+    st.subheader(page.t("data.ui.downloads_heading"))
+    connection = open_store(page.folder, page.fingerprint)
+    for name in LOAD_ORDER:
+        table = TABLES[name]
+        label = page.t(f"data.table.{name}")
+        left, right = st.columns(2)
+        current = lambda table=table: workbook.table_xlsx_bytes(table, connection.cursor().table(table.name).df(),
+                                                                 page.units)
+        left.download_button(page.t("data.ui.download_current", table=label), data=current,
+                             file_name=f"{table.zh}_{page.span.last_day}.xlsx", key=f"download.current.{name}",
+                             on_click="ignore", icon=":material/table:", width="stretch",
+                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        right.download_button(page.t("data.ui.download_template", table=label),
+                              data=lambda table=table: templates.template_xlsx_bytes(table, page.units, page.lang),
+                              file_name=f"{table.zh}_{page.t('data.ui.template_suffix')}.xlsx",
+                              key=f"download.template.{name}", on_click="ignore", icon=":material/edit_note:",
+                              width="stretch",
+                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+

@@ -1,0 +1,114 @@
+"""What a page script holds after ``setup_page`` (``Page``), and the data it reads, cached per data fingerprint."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from oversight import export
+from oversight.auth import roles, unit_scope
+from oversight.core import i18n, safe_text
+from oversight.data import queries, scoped, store
+from oversight.data.filters import DataSpan, Filter
+from oversight.export import marking
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page script needs after ``setup_page``: language, filter, and the data."""
+
+    lang: str
+    filter: Filter
+    span: DataSpan
+    folder: str
+    fingerprint: str
+    units: pd.DataFrame
+    account: roles.Account
+
+    def query(self, name: str, filter_: Filter | None = None) -> pd.DataFrame:
+        """Every read goes through here, within the account's unit scope, whatever filter is asked for."""
+        return cached_query(self.folder, self.fingerprint, name, filter_ or self.filter, (),
+                             self.account.scope.allowed_units)
+
+    def query_with(self, name: str, **extra: object) -> pd.DataFrame:
+        """A query with parameters beyond the filter (e.g. ``limit``), all bound, never spliced into SQL."""
+        return cached_query(self.folder, self.fingerprint, name, self.filter, tuple(sorted(extra.items())),
+                             self.account.scope.allowed_units)
+
+    @property
+    def scoped_filter(self) -> Filter:
+        """The filter as the queries apply it (a unit account's "all units" is its own units)."""
+        return unit_scope.scoped_filter(self.filter, self.account.scope)
+
+    @property
+    def sees_all_units(self) -> bool:
+        return self.account.scope.unrestricted
+
+    @property
+    def can_download(self) -> bool:
+        return roles.can_download(self.account)
+
+    def t(self, key: str, **params: object) -> str:
+        return i18n.t(key, self.lang, **params)
+
+    def period(self, filter_: Filter | None = None) -> str:
+        return i18n.span_label(filter_ or self.filter, self.lang)
+
+    @functools.cached_property
+    def marking(self) -> marking.Marking:
+        """The confidentiality marking and this viewer's watermark (name and time), for the screen and exports."""
+        return marking.for_viewer(self.account.username, self.account.source == roles.LOCAL, self.lang)
+
+    @functools.cached_property
+    def export_context(self) -> export.ExportContext:
+        # built once per page run, not once per chart card
+        return export.ExportContext.build(self.lang, self.filter, self.units, self.span.last_day, self.marking)
+
+    def year_on_year(self, name: str) -> tuple[pd.Series, pd.Series | None, str]:
+        """A one-row query for the filter and for the same span a year earlier (同比; None where the data
+        does not cover it, shown as 无可比数据), and that span's label."""
+        earlier = self.span.year_earlier(self.filter)  # None where the data does not cover it
+        label = self.period(self.filter.previous_year())
+        return self.query(name).iloc[0], None if earlier is None else self.query(name, earlier).iloc[0], label
+
+    def span_before(self, name: str) -> tuple[pd.Series | None, str | None]:
+        """The one-row query for the span just before (环比; None where not covered) and its label; the label is
+        None for a whole calendar year, whose span before is the year before (同比 already says it)."""
+        before = self.filter.previous_span()
+        if before.start == self.filter.start.shift(-4):
+            return None, None
+        earlier = self.span.span_before(self.filter)  # None where the data does not cover it
+        return None if earlier is None else self.query(name, earlier).iloc[0], self.period(before)
+
+    def unit_name(self, unit_id: str) -> str:
+        row = self.units.loc[self.units["unit_id"] == unit_id].iloc[0]
+        return row[i18n.localized_column("name", self.lang)]
+
+
+# ---------------------------------------------------------------- data, cached per data fingerprint
+
+# One store at a time: after the data change, the old one (≈170 MB at 1M meetings) must not linger.
+@st.cache_resource(show_spinner=False, max_entries=1)
+def open_store(folder: str, fingerprint: str) -> duckdb.DuckDBPyConnection:
+    # fingerprint is part of the key: a replaced file gives a new connection, never stale data
+    return store.open_folder(Path(folder))
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def cached_query(folder: str, fingerprint: str, name: str, filter_: Filter,
+                 extra: tuple[tuple[str, object], ...] = (),
+                 allowed_units: tuple[str, ...] | None = None) -> pd.DataFrame:
+    # the scope is part of the cache key: two accounts never share a cached result
+    frame = scoped.scoped_run(open_store(folder, fingerprint), name, filter_, unit_scope.Scope(allowed_units),
+                              **dict(extra))
+    return safe_text.printable_frame(frame)  # what the screen and every export receive has no control characters
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_span(folder: str, fingerprint: str) -> tuple[DataSpan, pd.DataFrame]:
+    connection = open_store(folder, fingerprint)
+    return queries.data_span(connection), queries.run(connection, "units")

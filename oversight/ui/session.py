@@ -1,0 +1,41 @@
+"""The session's state: the keys that carry language, filter and account across pages, and the URL's values.
+
+The filter lives in a non-widget session key, so it survives moving between pages; widgets are set from these
+keys on every run. Every module of the package reads and writes the state through the names here.
+"""
+from __future__ import annotations
+
+import streamlit as st
+
+from oversight.core import i18n
+from oversight.data.filters import Filter
+
+FILTER_KEY = "oversight.filter"
+LANG_KEY = "oversight.lang"
+IGNORED_KEY = "oversight.ignored_url_values"
+# A range select_slider only stays a range when built with value=(a, b), which cannot be combined with
+# setting its state; so it is rebuilt under a new key whenever the filter changes from elsewhere.
+QUARTER_WIDGET_VERSION = "oversight.quarter_widget_version"
+SELECTION_VERSION = "oversight.selection_version"
+ACCOUNT_KEY = "oversight.account"
+ACCOUNT_FINGERPRINT_KEY = "oversight.account_fingerprint"
+REFUSAL_LOGGED_KEY = "oversight.refusal_logged"
+# Tests set this to stand in for a browser's address; a browser cannot set a session key that is not a widget.
+TEST_ADDRESS_KEY = "oversight.test_client_address"
+
+
+def first_query_value(name: str) -> str | None:
+    values = st.query_params.get_all(name)
+    return values[0] if values else None
+
+
+def session_language() -> str:
+    """The session's language, or, before the session has one (sign-in, a data error), the URL's."""
+    return i18n.normalise_language(st.session_state.get(LANG_KEY) or first_query_value("lang"))
+
+
+def set_filter(filter_: Filter, *, from_quarter_widget: bool = False) -> None:
+    previous = st.session_state.get(FILTER_KEY)
+    st.session_state[FILTER_KEY] = filter_
+    if not from_quarter_widget and previous is not None and (previous.start, previous.end) != (filter_.start, filter_.end):
+        st.session_state[QUARTER_WIDGET_VERSION] = st.session_state.get(QUARTER_WIDGET_VERSION, 0) + 1

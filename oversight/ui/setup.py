@@ -1,0 +1,121 @@
+"""``setup_page``: what every page script starts with — sign-in, page config, data, session, sidebar, header."""
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from oversight import config, ingest
+from oversight.auth import roles, unit_scope
+from oversight.core import i18n, safe_text
+from oversight.data import filters, store
+from oversight.ingest import table_files
+from oversight.data.filters import DataSpan, same_day_years_earlier
+from oversight.export import marking
+from oversight.present import summary
+from oversight.ui import data_page, session, sidebar, sign_in
+from oversight.ui.page import Page, cached_span
+
+
+def _init_session(span: DataSpan) -> None:
+    """On a session's first run, take language and filter from the URL."""
+    if session.LANG_KEY not in st.session_state:
+        st.session_state[session.LANG_KEY] = i18n.normalise_language(session.first_query_value("lang"))
+    if session.FILTER_KEY not in st.session_state:
+        url = {name: st.query_params.get_all(name) for name in ("unit", "from", "to")}
+        st.session_state[session.FILTER_KEY], st.session_state[session.IGNORED_KEY] = filters.from_query_params(url, span)
+
+
+def _show_data_error(error: ingest.ValidationError) -> None:
+    lang = i18n.normalise_language(session.first_query_value("lang"))
+    st.error(i18n.t("app.data_error", lang))
+    st.code(error.render(lang), language=None)
+    st.stop()
+
+
+@functools.cache
+def _app_css() -> str:
+    return (config.ASSET_DIR / "app.css").read_text(encoding="utf-8")
+
+
+def _recover_interrupted_import(folder: Path, account: roles.Account) -> None:
+    """A commit that crashed half-way is rolled back before anyone reads the folder (once; cheap otherwise)."""
+    from oversight.ingest import folder_lock
+
+    rolled_back = folder_lock.recover_if_interrupted(folder)
+    if rolled_back:
+        lang = session.session_language()
+        st.warning(i18n.t("data.ui.recovered", lang, id=rolled_back))
+
+
+def _repair_page(folder: str, account: roles.Account, error: ingest.ValidationError) -> None:
+    """The Data page for an admin when the folder does not load: the problems, then import and undo to repair."""
+    lang = session.session_language()
+    st.title(i18n.t("nav.data", lang))
+    st.error(i18n.t("data.ui.broken_folder", lang))
+    st.code(error.render(lang), language=None)
+    page = Page(lang, None, None, folder, "", pd.DataFrame(columns=["unit_id", "name_zh", "name_en"]), account)
+    data_page.import_section(page)
+    data_page.history_section(page)
+    st.stop()
+
+
+def setup_page(page_id: str) -> Page:
+    """Sign-in, page config, data, the filter sidebar and nav; every page script starts here."""
+    # "auto": open on a desktop, closed on a phone, where it would cover the page on load
+    st.set_page_config(page_title=i18n.t("app.title"), layout="wide", initial_sidebar_state="auto")
+    st.html(f"<style>{_app_css()}</style>")
+    account = sign_in.signed_in_account(page_id)
+    folder = str(store.data_dir())
+    _recover_interrupted_import(Path(folder), account)
+    fingerprint = table_files.fingerprint(Path(folder))
+    try:
+        span, units = cached_span(folder, fingerprint)
+    except ingest.ValidationError as error:
+        if page_id == "data" and roles.can_import(account):
+            _repair_page(folder, account, error)  # undo or import to repair; stops the page
+        _show_data_error(error)
+    # a unit account is offered, and can ask the URL for, its own units only
+    span = unit_scope.scoped_span(span, account.scope)
+    units = unit_scope.scoped_rows(units, account.scope)
+    _init_session(span)
+    sidebar.sidebar(span, units, account)
+    lang, filter_ = st.session_state[session.LANG_KEY], st.session_state[session.FILTER_KEY]
+    sidebar.sync_url(lang, filter_)
+    # figures are taken as of the data date where the range runs past it (a year to date)
+    page = Page(lang, span.resolve(filter_), span, folder, fingerprint, units, account)
+    overlay = marking.screen_overlay_html(page.marking)
+    if overlay:  # built from escaped text only (marking.screen_overlay_html); st.html adds no block of text
+        st.html(overlay)
+    _page_header(page, f"nav.{page_id}" if page_id != "overview" else "app.title")
+    return page
+
+
+def _page_header(page: Page, title_key: str) -> None:
+    st.title(page.t(title_key))
+    names = dict(zip(page.units["unit_id"], page.units[i18n.localized_column("name", page.lang)]))
+    shown_units = page.filter.units or (() if page.sees_all_units else tuple(page.span.unit_ids))
+    if shown_units:  # chosen units, or the only units a unit account may see
+        scope = page.t("export.list.separator").join(safe_text.markdown(names[u]) for u in shown_units
+                                                     if u in names)
+    else:
+        scope = page.t("app.all_units", count=len(page.span.unit_ids))
+    st.caption(page.t("app.caption", units=scope, period=page.period(),
+                      data_date=page.span.last_day.isoformat() if page.span.last_day else "—"))
+    if page.filter.is_to_date:  # the range runs past the data date: say what the figures are as of
+        earlier = same_day_years_earlier(page.filter.as_of)
+        st.caption(page.t("app.to_date_note", date=summary.date_text(page.filter.as_of, page.lang),
+                          earlier=summary.date_text(earlier, page.lang)))
+    ignored = st.session_state.get(session.IGNORED_KEY)
+    if ignored:
+        st.warning(page.t("app.url_ignored", values=", ".join(safe_text.markdown(value) for value in ignored)))
+    if page.filter.units:
+        st.button(page.t("filter.clear_units", units=scope), key="widget.clear_units", icon=":material/close:",
+                  on_click=_clear_units, type="secondary")
+
+
+def _clear_units() -> None:
+    session.set_filter(st.session_state[session.FILTER_KEY].with_units(()))
+

@@ -1,0 +1,98 @@
+"""The sidebar: language, the unit and quarter filter, the nav, the account box; and the URL that mirrors them,
+so a leader can bookmark or send a view."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from oversight.auth import roles
+from oversight.core import i18n
+from oversight.data.filters import DataSpan, Filter, Quarter
+from oversight.ui import session, sign_in
+
+# (script, page id for the access rules in oversight.auth.roles): drawn by hand because the automatic nav
+# cannot be translated.
+NAVIGATION = (
+    ("app.py", "overview"),
+    ("pages/01_meetings.py", "meetings"),
+    ("pages/02_issues.py", "issues"),
+    ("pages/03_suggestions.py", "suggestions"),
+    ("pages/04_reminders.py", "reminders"),
+    ("pages/05_unit_profile.py", "unit_profile"),
+    ("pages/06_briefing.py", "briefing"),
+    ("pages/07_data.py", "data"),
+    ("pages/08_audit.py", "audit"),
+)
+
+
+def sync_url(lang: str, filter_: Filter) -> None:
+    """The URL says the view on screen: units, quarters and language."""
+    st.query_params.from_dict({**filter_.to_query_params(), "lang": lang})
+
+
+def _language_name(lang: str) -> str:
+    return i18n.t("sidebar.language_name", lang)
+
+
+def _on_language_change() -> None:
+    st.session_state[session.LANG_KEY] = st.session_state["widget.lang"]
+
+
+def _on_units_change() -> None:
+    session.set_filter(st.session_state[session.FILTER_KEY].with_units(st.session_state["widget.units"]))
+
+
+def _quarter_widget_key() -> str:
+    return f"widget.quarters.{st.session_state.get(session.QUARTER_WIDGET_VERSION, 0)}"
+
+
+def _on_quarters_change() -> None:
+    start, end = (Quarter.parse(text) for text in st.session_state[_quarter_widget_key()])
+    session.set_filter(Filter(st.session_state[session.FILTER_KEY].units, start, end), from_quarter_widget=True)
+
+
+def _on_reset(span: DataSpan) -> None:
+    session.set_filter(span.default_filter())
+    st.session_state[session.IGNORED_KEY] = ()  # the default view has nothing from the URL left to warn about
+
+
+def _account_box(account: roles.Account, lang: str) -> None:
+    if account.source == roles.LOCAL:
+        st.caption(i18n.t("auth.local_mode.banner", lang))
+        return
+    st.caption(i18n.t("auth.signed_in_as", lang, username=account.username,
+                      role=roles.role_label(account.role, lang)))
+    st.button(i18n.t("auth.logout", lang), key="widget.logout", on_click=sign_in.sign_out, icon=":material/logout:")
+
+
+def sidebar(span: DataSpan, units: pd.DataFrame, account: roles.Account) -> None:
+    lang, filter_ = st.session_state[session.LANG_KEY], st.session_state[session.FILTER_KEY]
+    names = dict(zip(units["unit_id"], units[i18n.localized_column("name", lang)]))
+    quarter_options = [str(q) for q in span.quarters]
+    by_text = {str(q): q for q in span.quarters}
+    # Widgets are set from the non-widget keys on every run: that is what carries them across pages.
+    st.session_state["widget.lang"] = lang
+    st.session_state["widget.units"] = list(filter_.units)
+    with st.sidebar:
+        # each language offered in its own name
+        st.radio(i18n.t("sidebar.language", lang), list(i18n.LANGUAGES), format_func=_language_name,
+                 key="widget.lang", horizontal=True, on_change=_on_language_change)
+        st.subheader(i18n.t("sidebar.filters", lang))
+        st.multiselect(i18n.t("sidebar.units", lang), list(span.unit_ids), format_func=lambda u: names.get(u, u),
+                       key="widget.units", placeholder=i18n.t("sidebar.units_placeholder", lang),
+                       on_change=_on_units_change)
+        st.select_slider(i18n.t("sidebar.quarters", lang), options=quarter_options, key=_quarter_widget_key(),
+                         value=(str(filter_.start), str(filter_.end)),
+                         format_func=lambda text: i18n.quarter_label(by_text[text], lang),
+                         on_change=_on_quarters_change)
+        st.button(i18n.t("sidebar.reset", lang), key="widget.reset", on_click=_on_reset, args=(span,),
+                  width="stretch")
+        st.divider()
+        st.caption(i18n.t("nav.heading", lang))
+        query_params = {**filter_.to_query_params(), "lang": lang}
+        for script, page_id in NAVIGATION:
+            if roles.can_open_page(account, page_id):
+                st.page_link(script, label=i18n.t(f"nav.{page_id}", lang), query_params=query_params)
+        st.divider()
+        _account_box(account, lang)
+

@@ -1,0 +1,142 @@
+"""Who is asking: the sign-in (password form or OIDC), the refusal of a page or a client, sign-out, and the
+browser's address every audit line carries."""
+from __future__ import annotations
+
+import streamlit as st
+
+from oversight.auth import access_mode, accounts, audit, login, roles
+from oversight.core import i18n, safe_text
+from oversight.ui import session
+
+
+def client_address() -> str | None:
+    """The browser's address: the websocket's peer, or, when that peer is a trusted proxy
+    (``OVERSIGHT_TRUSTED_PROXIES``), the client the proxy names (``oversight.client_address``)."""
+    from oversight.auth import client_address as addresses
+
+    return addresses.client_address(_peer_address(), dict(st.context.headers or {}))
+
+
+def _peer_address() -> str | None:
+    """The address the websocket came from (a proxy's, behind one); None where it cannot be known."""
+    if session.TEST_ADDRESS_KEY in st.session_state:
+        return st.session_state[session.TEST_ADDRESS_KEY]
+    from streamlit.runtime import Runtime, exists
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    client = Runtime.instance().get_client(context.session_id) if exists() and context else None
+    # st.context.ip_address hides loopback addresses, so read the peer the websocket came from;
+    # anything but an address string (no client, a test double) is unknown, and unknown is not local
+    remote_ip = getattr(getattr(client, "client_context", None), "remote_ip", None)
+    return remote_ip if isinstance(remote_ip, str) else None
+
+
+def _secrets() -> dict:
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # no secrets file: nothing configured
+        return {}
+
+
+def _refuse(message: str, reason: str, account: roles.Account | None = None, address: str | None = None,
+            page: str | None = None) -> None:
+    # one line per kind of refusal and page in a session: a reload loop must not flood the log
+    logged = st.session_state.setdefault(session.REFUSAL_LOGGED_KEY, set())
+    if not isinstance(logged, set):
+        logged = st.session_state[session.REFUSAL_LOGGED_KEY] = set()
+    if (reason, page) not in logged:
+        audit.record("refused", account=account, address=address, details={"reason": reason, "page": page})
+        logged.add((reason, page))
+    st.error(message)
+    st.stop()
+
+
+def signed_in_account(page_id: str) -> roles.Account:
+    """The account this session acts as; draws the sign-in (and stops the page) until there is one."""
+    lang = session.session_language()
+    mode = access_mode.auth_mode(accounts.users_file(), _secrets())
+    address = client_address()
+    if mode == roles.LOCAL:
+        # a loopback peer, a loopback Host and Origin (no DNS rebinding), and no proxy relaying someone else
+        if not access_mode.is_local_request(_peer_address(), dict(st.context.headers or {}),
+                                         st.get_option("server.port")):
+            _refuse(i18n.t("auth.local_mode.refused", lang), "non_local_client", address=address, page=page_id)
+        account = roles.local_account()
+    elif mode == roles.OIDC:
+        account = _oidc_account(lang, address)
+    else:
+        account = _current_password_account(lang, address) or _login_form(lang, address)
+    if not roles.can_open_page(account, page_id):
+        _refuse(i18n.t("auth.forbidden_page", lang), "forbidden_page", account, address, page=page_id)
+    return account
+
+
+def _current_password_account(lang: str, address: str | None) -> roles.Account | None:
+    """The session's account if the users file still holds it unchanged; a removed, demoted or re-keyed
+    account ends its session here, on the next click, not at the next sign-in."""
+    account = st.session_state.get(session.ACCOUNT_KEY)
+    if account is None:
+        return None
+    try:
+        current = accounts.account_fingerprint(account.username)
+    except roles.AccountError:
+        current = None  # a users file that cannot be read keeps nobody signed in
+    if current is not None and current == st.session_state.get(session.ACCOUNT_FINGERPRINT_KEY):
+        return account
+    st.session_state.pop(session.ACCOUNT_KEY, None)
+    st.session_state.pop(session.ACCOUNT_FINGERPRINT_KEY, None)
+    audit.record("sign_out", account=account, address=address, details={"reason": "account_changed"})
+    st.warning(i18n.t("auth.session_ended", lang))
+    return None
+
+
+def _login_form(lang: str, address: str | None) -> roles.Account:
+    st.title(i18n.t("auth.login.title", lang))
+    with st.form("login"):
+        # the browser bounds what it sends; login.sign_in bounds it again for a client that does not
+        username = st.text_input(i18n.t("auth.login.username", lang), key="widget.login_user",
+                                 max_chars=accounts.MAX_USERNAME_LENGTH)
+        password = st.text_input(i18n.t("auth.login.password", lang), type="password", key="widget.login_password",
+                                 max_chars=accounts.MAX_PASSWORD_LENGTH)
+        submitted = st.form_submit_button(i18n.t("auth.login.submit", lang), type="primary")
+    if submitted:
+        try:
+            result = login.sign_in(username, password, address)
+        except roles.AccountError:  # a damaged users file: say so, without its path or content
+            st.error(i18n.t("auth.users_file_broken", lang))
+            st.stop()
+        if result.ok:
+            st.session_state[session.ACCOUNT_KEY] = result.account
+            st.session_state[session.ACCOUNT_FINGERPRINT_KEY] = accounts.account_fingerprint(result.account.username)
+            st.rerun()
+        st.error(safe_text.markdown(result.message(lang)))
+    st.stop()
+
+
+def _oidc_account(lang: str, address: str | None) -> roles.Account:
+    if not st.user.is_logged_in:
+        st.title(i18n.t("auth.login.title", lang))
+        st.button(i18n.t("auth.oidc.login", lang), on_click=st.login, type="primary")
+        st.stop()
+    try:
+        users = accounts.load_users()
+    except roles.AccountError:  # a damaged users file: say so, without its path or content
+        st.error(i18n.t("auth.users_file_broken", lang))
+        st.stop()
+    account = accounts.account_for_email(st.user.get("email"), users, st.user.get("email_verified"))
+    if account is None:
+        _refuse(i18n.t("auth.oidc.no_account", lang, email=safe_text.markdown(st.user.get("email"))),
+                "no_account_for_email", address=address)
+    if st.session_state.get(session.ACCOUNT_KEY) != account:  # one sign-in line per session
+        audit.record("sign_in", account=account, address=address, details={"method": "oidc"})
+        st.session_state[session.ACCOUNT_KEY] = account
+    return account
+
+
+def sign_out() -> None:
+    account = st.session_state.pop(session.ACCOUNT_KEY, None)
+    audit.record("sign_out", account=account, address=client_address())
+    if access_mode.auth_mode(accounts.users_file(), _secrets()) == roles.OIDC:
+        st.logout()
+
