@@ -37,7 +37,7 @@ from oversight.export.names import ExportContext
 from oversight.present import kpis
 from oversight.present.summary import QueryRunner, gather_figures, summary_paragraphs
 
-Progress = Callable[[float, str], None]
+Progress = Callable[[float, str], object]  # what it returns is ignored (a progress bar returns itself)
 QuerySource = Union[duckdb.DuckDBPyConnection, QueryRunner]
 FORMATS = ("pptx", "docx", "pdf", "zip")
 MIME_TYPES = {

@@ -154,7 +154,7 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
     except (ValueError, EOFError, KeyboardInterrupt):
         return None
     result = login.sign_in(args.user, password, path=path)
-    if not result.ok:
+    if not result.ok or result.account is None:
         print(result.message(args.lang), file=sys.stderr)
         return None
     if not roles.can_import(result.account):

@@ -10,7 +10,7 @@ absolute change from zero (``+6个``); shares show percentage points. Every figu
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Mapping
+from typing import Literal, Mapping
 
 from oversight.core import i18n
 from oversight.core.numbers import (  # noqa: F401 (re-exported)
@@ -21,6 +21,7 @@ from oversight.core.numbers import (  # noqa: F401 (re-exported)
     signed,
 )
 
+DeltaColour = Literal["normal", "inverse", "off"]
 _DELTA_COLOURS = ("normal", "inverse", "off")
 
 
@@ -31,10 +32,10 @@ class Kpi:
     value: float | None
     display: str
     delta: str | None  # the change, or 无可比数据 / "no comparable data" (then delta_arrow is "off")
-    delta_color: str  # "normal": up is good; "inverse": down is good (fewer meetings); "off": neither
+    delta_color: DeltaColour  # "normal": up is good; "inverse": down is good (fewer meetings); "off": neither
     help: str
     secondary: str | None = None  # a second comparison shown under the card (环比)
-    delta_arrow: str = "auto"  # "off" where the delta is no change or no comparison
+    delta_arrow: Literal["auto", "off"] = "auto"  # "off" where the delta is no change or no comparison
     basis: str | None = None  # what the delta compares with, written beside it (同比 / YoY)
 
     def __post_init__(self) -> None:
@@ -76,7 +77,7 @@ class Comparison:
                  else i18n.t("kpi.help_none", self.lang, period=self.previous_year_label))
         return i18n.t("kpi.help_line", self.lang, definition=definition, basis=basis)
 
-    def _card(self, key: str, now: float | None, display: str, delta: str | None, colour: str) -> Kpi:
+    def _card(self, key: str, now: float | None, display: str, delta: str | None, colour: DeltaColour) -> Kpi:
         # no change to show: the earlier span is not covered by the data, or gives no figure (a rate of nothing)
         if delta is None:
             return Kpi(key, i18n.t(f"kpi.{key}", self.lang), now, display, i18n.t("kpi.no_comparison", self.lang),
@@ -85,14 +86,14 @@ class Comparison:
         return Kpi(key, i18n.t(f"kpi.{key}", self.lang), now, display, delta, "off" if unchanged else colour,
                    self._help(key), delta_arrow="off" if unchanged else "auto", basis=i18n.t("kpi.basis_yoy", self.lang))
 
-    def count(self, key: str, column: str, unit_key: str, colour: str = "off", digits: int = 0) -> Kpi:
+    def count(self, key: str, column: str, unit_key: str, colour: DeltaColour = "off", digits: int = 0) -> Kpi:
         now = self.current[column]
         delta = None
         if self.previous_year is not None and not is_missing(now) and not is_missing(self.previous_year[column]):
             delta = count_change(now, self.previous_year[column], unit_key, self.lang, digits)
         return self._card(key, now, format_number(now, unit_key, self.lang, digits), delta, colour)
 
-    def share(self, key: str, part: str, whole: str, colour: str = "normal") -> Kpi:
+    def share(self, key: str, part: str, whole: str, colour: DeltaColour = "normal") -> Kpi:
         now = rate(self.current[part], self.current[whole])
         delta = None
         if self.previous_year is not None:
@@ -101,7 +102,7 @@ class Comparison:
                 delta = signed(now - before, 1, _points(self.lang))
         return self._card(key, now, format_number(now, "unit.percent", self.lang, 1), delta, colour)
 
-    def average(self, key: str, column: str, unit_key: str, colour: str = "off", digits: int = 0) -> Kpi:
+    def average(self, key: str, column: str, unit_key: str, colour: DeltaColour = "off", digits: int = 0) -> Kpi:
         now = self.current[column]
         delta = None
         if self.previous_year is not None and not is_missing(now) and not is_missing(self.previous_year[column]):

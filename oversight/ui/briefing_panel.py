@@ -67,7 +67,7 @@ def chart_choice(page: Page, groups: tuple[tuple[str, tuple[charts.ChartSpec, ..
         with cell.container(border=True):
             st.checkbox(page.t("briefing.select_all", page=page.t(f"nav.{page_id}")), key=all_key,
                         on_change=_on_group_all, args=(all_key, choice_key, keys))
-            picked = st.multiselect(page.t(f"nav.{page_id}"), list(keys), key=choice_key,
+            picked = st.multiselect(page.t(f"nav.{page_id}"), list(keys), key=choice_key,  # type: ignore[call-overload]
                                     format_func=lambda k, by_key=by_key: by_key[k].title(page.lang),
                                     label_visibility="collapsed", on_change=_on_group_choice,
                                     args=(all_key, choice_key, keys))

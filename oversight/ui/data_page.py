@@ -116,7 +116,7 @@ def _commit_failure(page: Page, error: Exception) -> str:
 
 def data_downloads_section(page: Page) -> None:
     """The current data of every table, and an empty template with drop-down lists, as .xlsx."""
-    from oversight.contract.schema import LOAD_ORDER, TABLES
+    from oversight.contract.schema import LOAD_ORDER, TABLES, Table
     from oversight.ingest import templates, workbook
 
     st.subheader(page.t("data.ui.downloads_heading"))
@@ -125,14 +125,19 @@ def data_downloads_section(page: Page) -> None:
         table = TABLES[name]
         label = page.t(f"data.table.{name}")
         left, right = st.columns(2)
-        current = lambda table=table: workbook.table_xlsx_bytes(table, connection.cursor().table(table.name).df(),
-                                                                 page.units)
+        # made when clicked, not on every run of the page
+        def current(table: Table = table) -> bytes:
+            return workbook.ledger_xlsx_bytes(table, connection.cursor().table(table.name).df(), page.units)
+
+        def template(table: Table = table) -> bytes:
+            return templates.template_xlsx_bytes(table, page.units, page.lang)
+
         left.download_button(page.t("data.ui.download_current", table=label), data=current,
                              file_name=f"{table.zh}_{page.span.last_day}.xlsx", key=f"download.current.{name}",
                              on_click="ignore", icon=":material/table:", width="stretch",
                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
         right.download_button(page.t("data.ui.download_template", table=label),
-                              data=lambda table=table: templates.template_xlsx_bytes(table, page.units, page.lang),
+                              data=template,
                               file_name=f"{table.zh}_{page.t('data.ui.template_suffix')}.xlsx",
                               key=f"download.template.{name}", on_click="ignore", icon=":material/edit_note:",
                               width="stretch",

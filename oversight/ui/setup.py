@@ -56,7 +56,9 @@ def _repair_page(folder: str, account: roles.Account, error: ingest.ValidationEr
     st.title(i18n.t("nav.data", lang))
     st.error(i18n.t("data.ui.broken_folder", lang))
     st.code(error.render(lang), language=None)
-    page = Page(lang, None, None, folder, "", pd.DataFrame(columns=["unit_id", "name_zh", "name_en"]), account)
+    # the repair page reads no data: no filter and no span, only the import section that can mend the folder
+    page = Page(lang, None, None, folder, "", pd.DataFrame(columns=["unit_id", "name_zh", "name_en"]),  # type: ignore[arg-type]
+                account)
     data_page.import_section(page)
     data_page.history_section(page)
     st.stop()

@@ -2,6 +2,8 @@
 browser's address every audit line carries."""
 from __future__ import annotations
 
+from typing import NoReturn
+
 import streamlit as st
 
 from oversight.auth import access_mode, accounts, audit, login, roles
@@ -40,7 +42,7 @@ def _secrets() -> dict:
 
 
 def _refuse(message: str, reason: str, account: roles.Account | None = None, address: str | None = None,
-            page: str | None = None) -> None:
+            page: str | None = None) -> NoReturn:
     # one line per kind of refusal and page in a session: a reload loop must not flood the log
     logged = st.session_state.setdefault(session.REFUSAL_LOGGED_KEY, set())
     if not isinstance(logged, set):
@@ -50,6 +52,7 @@ def _refuse(message: str, reason: str, account: roles.Account | None = None, add
         logged.add((reason, page))
     st.error(message)
     st.stop()
+    raise AssertionError("st.stop() returned")  # for the type checker: a refusal never goes on
 
 
 def signed_in_account(page_id: str) -> roles.Account:
@@ -106,7 +109,7 @@ def _login_form(lang: str, address: str | None) -> roles.Account:
         except roles.AccountError:  # a damaged users file: say so, without its path or content
             st.error(i18n.t("auth.users_file_broken", lang))
             st.stop()
-        if result.ok:
+        if result.ok and result.account is not None:
             st.session_state[session.ACCOUNT_KEY] = result.account
             st.session_state[session.ACCOUNT_FINGERPRINT_KEY] = accounts.account_fingerprint(result.account.username)
             st.rerun()
@@ -124,7 +127,9 @@ def _oidc_account(lang: str, address: str | None) -> roles.Account:
     except roles.AccountError:  # a damaged users file: say so, without its path or content
         st.error(i18n.t("auth.users_file_broken", lang))
         st.stop()
-    account = accounts.account_for_email(st.user.get("email"), users, st.user.get("email_verified"))
+    email, verified = st.user.get("email"), st.user.get("email_verified")
+    account = accounts.account_for_email(email if isinstance(email, str) else None, users,
+                                         verified if isinstance(verified, bool) else None)
     if account is None:
         _refuse(i18n.t("auth.oidc.no_account", lang, email=safe_text.markdown(st.user.get("email"))),
                 "no_account_for_email", address=address)
