@@ -82,7 +82,9 @@ def table(rows: list[dict[str, Any]]) -> str:
         met = "" if row["met"] is None else ("yes" if row["met"] else "MISSED")
         lines.append((row["measure"], _number(row["value"], row["unit"]), baseline, ratio, row["target"], met))
     widths = [max(len(str(line[i])) for line in [header, *lines]) for i in range(len(header))]
-    render = lambda line: " | ".join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip()
+    def render(line: tuple[Any, ...] | list[Any]) -> str:
+        return " | ".join(str(cell).ljust(width) for cell, width in zip(line, widths)).rstrip()
+
     note = ("ratio: baseline ÷ ours (times faster) for (1), (2) and the PNG; ours ÷ baseline for the browser pages, "
             "memory and the full briefing pack, whose targets are upper bounds")
     return "\n".join([render(header), "-+-".join("-" * w for w in widths), *map(render, lines), note])

@@ -69,7 +69,7 @@ def _ids(digest: alerts.Digest, rule: str) -> set[str]:
     return {item.issue_id if item.issue_id else item.unit_id for item in digest.items if item.rule == rule}
 
 
-def _digest(connection, day: date, rules: Rules = Rules(), scope=EVERYTHING, units=()) -> alerts.Digest:
+def _digest(connection, day: date, rules: Rules = alerts.DEFAULT_RULES, scope=EVERYTHING, units=()) -> alerts.Digest:
     return alerts.collect_alerts(alerts.scoped_runner(connection, scope), day, rules, units)
 
 

@@ -110,7 +110,9 @@ def _met(met: bool | None) -> str:
 def table(rows: list[dict[str, Any]]) -> str:
     lines = ["| | Oversight | Superset 6.1 | ratio | target | met |", "| --- | --- | --- | --- | --- | --- |"]
     for row in rows:
-        number = (lambda v: f"{v:.2f} {row['unit']}")
+        def number(value: float, row: dict[str, Any] = row) -> str:
+            return f"{value:.2f} {row['unit']}"
+
         lines.append(f"| {row['measure']} | {number(row['oversight'])} | {number(row['superset'])} | "
                      f"{row['ratio']:.2f}× | {row['target']} | {_met(row['met'])} |")
     lines.append("ratio: Oversight ÷ Superset (lower is better for Oversight)")

@@ -29,7 +29,9 @@ def _metric(label: str, sql: str) -> dict[str, Any]:
 
 def chart_params(chart: dict[str, Any], dataset_id: int, year: int, as_of: date) -> dict[str, Any]:
     """The chart's form data: its own params, its metric(s), its WHERE clause and the year as a time range."""
-    fill = lambda sql: sql.replace("{as_of}", as_of.isoformat())
+    def fill(sql: str) -> str:
+        return sql.replace("{as_of}", as_of.isoformat())
+
     time_range = f"{year}-01-01 : {year + 1}-01-01"
     filters = [{"clause": "WHERE", "expressionType": "SIMPLE", "operator": "TEMPORAL_RANGE",
                 "subject": chart["time_column"], "comparator": time_range}]

@@ -112,7 +112,10 @@ def alerts_for(connection: Any, scope: unit_scope.Scope, as_of: date, rules: Rul
     return collect_alerts(scoped_runner(connection, scope), as_of, rules, units)
 
 
-def collect_alerts(run_query: AlertQueryRunner, as_of: date, rules: Rules = Rules(),
+DEFAULT_RULES = Rules()  # the settings file's defaults, when a caller has no settings of its own
+
+
+def collect_alerts(run_query: AlertQueryRunner, as_of: date, rules: Rules = DEFAULT_RULES,
                    units: Sequence[str] = ()) -> Digest:
     """The digest at ``as_of`` for ``units`` (empty = every unit the runner's scope allows).
 

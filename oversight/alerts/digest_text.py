@@ -115,7 +115,7 @@ def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES)
     reserve = len(i18n.t("alerts.digest.more", lang, units=len(groups), items=len(digest.items)).encode("utf-8")) + 8
     size = len("\n".join(head).encode("utf-8")) + reserve
     shown_items = 0
-    for shown_units, (unit_id, items) in enumerate(groups):
+    for shown_units, (_unit_id, items) in enumerate(groups):
         block = [f"**{markdown_escape(items[0].unit_name(lang))}**", *(_markdown_item(i, lang) for i in items), ""]
         block_size = len("\n".join(block).encode("utf-8")) + 1
         if size + block_size > max_bytes:

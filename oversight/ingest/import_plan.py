@@ -243,7 +243,7 @@ def validate_would_be_folder(folder: Path, writes: dict[str, tuple[str, bytes] |
                 continue
             for path in table_files(folder, name):
                 shutil.copyfile(path, target / path.name)
-        for name, write in writes.items():
+        for write in writes.values():
             if write is not None:
                 (target / write[0]).write_bytes(write[1])
         problems = folder_problems(target)

@@ -34,7 +34,7 @@ def present(frame: pd.DataFrame, columns: Sequence[TableColumn], lang: str) -> p
             values = frame[column.source].map(lambda code: None if pd.isna(code) else i18n.code_label(code, lang))
         elif column.kind == "bool":
             yes, no = i18n.t("value.yes", lang), i18n.t("value.no", lang)
-            values = frame[column.source].map(lambda v: None if pd.isna(v) else (yes if v else no))
+            values = frame[column.source].map(lambda v, yes=yes, no=no: None if pd.isna(v) else (yes if v else no))
         elif column.kind == "date":
             values = pd.to_datetime(frame[column.source]).dt.date
         elif column.kind in ("percent", "decimal"):

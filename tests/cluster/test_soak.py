@@ -434,7 +434,7 @@ async def _kill_one(the_cluster: Cluster) -> None:
             assert the_cluster.replica_of_route(route_cookie(await context.cookies())) != victim
             await context.close()
         # the sessions on the survivors go on as they were
-        for replica, (context, page) in held.items():
+        for replica, (_context, page) in held.items():
             if replica != victim:
                 await page.get_by_role("slider").first.focus()
                 await page.keyboard.press("ArrowLeft")
