@@ -1,15 +1,14 @@
 """Per-chart downloads: the screen's figure as PNG/SVG, plus (re-exported) its data and file names.
 
 Images come from kaleido driving Debian's Chromium. Starting Chromium costs
-about 2–3 s, a render after that about 0.3 s, so one kaleido server runs per
-process, started on first use and shared by every session; kaleido's server
-is a single queue, so calls are serialised with a lock.
+about 2–3 s, a render after that about 0.2 s, so one browser (``image_server``)
+runs per process, started on first use and shared by every session; its tabs
+take figures from any thread, side by side.
 """
 from __future__ import annotations
 
 import functools
 import os
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,12 +16,12 @@ from typing import Callable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
-import plotly.io as pio
 
 from oversight import charts, config
 from oversight.charts.style import FONT_FAMILY, left_margin_for
 from oversight.core import i18n, safe_text
 from oversight.export import marking as marking_style
+from oversight.export.image_server import ImageServer
 from oversight.export.data_files import (  # noqa: F401  (the UI's one import)
     chart_data_table,
     table_csv_bytes,
@@ -50,10 +49,8 @@ _DOCUMENT_TOP_MARGIN = 50  # no title in a document's picture (the slide or capt
 # Kaleido renders this many figures at once (one browser tab each); two cores make more pointless.
 RENDER_TABS = 2
 
-# The server sends these headers with every request; its per-call kopts are ignored and warn, so keep them empty.
-pio.defaults.headers = {}
-
-_render_lock = threading.Lock()
+_server: ImageServer | None = None
+_server_lock = threading.Lock()
 
 
 class ImageRendererMissing(RuntimeError):
@@ -84,17 +81,36 @@ def require_browser() -> str:
     return path
 
 
-def _ensure_server() -> None:
-    """Start kaleido's process-wide server, or restart it if its thread has died (a crashed browser)."""
-    import kaleido
+def _image_server() -> ImageServer:
+    """The process's image server: started on first use, and afresh if its browser has gone (a crash)."""
+    global _server
+    with _server_lock:
+        if _server is not None and not _server.is_alive():
+            _server.close()
+            _server = None
+        if _server is None:
+            _server = ImageServer(RENDER_TABS)
+        return _server
 
-    server = kaleido._global_server  # noqa: SLF001 — the only way to see whether the server thread still lives
-    thread = getattr(server, "_thread", None)
-    if server.is_running() and thread is not None and not thread.is_alive():
-        kaleido.stop_sync_server(silence_warnings=True)
-    if not server.is_running():
-        # mathjax=False: no formulas in our charts, and the default would fetch MathJax from a CDN.
-        kaleido.start_sync_server(n=RENDER_TABS, mathjax=False, silence_warnings=True)
+
+def _forget_server(server: ImageServer) -> None:
+    global _server
+    with _server_lock:
+        if _server is server:
+            _server = None
+    server.close()
+
+
+def _render(figures: Sequence[tuple[go.Figure, dict[str, object]]]) -> list[bytes]:
+    # Checked on every call, not just at server start: a server whose browser cannot start would hang.
+    require_browser()
+    server = _image_server()
+    try:
+        return server.render(figures)
+    except Exception:
+        # a failed render may leave its tab half drawn: the next call gets a fresh browser
+        _forget_server(server)
+        raise
 
 
 def export_size(figure: go.Figure) -> tuple[int, int]:
@@ -105,12 +121,8 @@ def export_size(figure: go.Figure) -> tuple[int, int]:
 
 def render_image(figure: go.Figure, image_format: str = "png", scale: float = EXPORT_SCALE) -> bytes:
     """The figure as PNG or SVG bytes, at the export size; raises ``ImageRendererMissing`` without Chromium."""
-    # Checked on every call, not just at server start: a server whose browser cannot start would hang the queue.
-    require_browser()
     width, height = export_size(figure)
-    with _render_lock:
-        _ensure_server()
-        return pio.to_image(figure, format=image_format, width=width, height=height, scale=scale)
+    return _render([(figure, {"format": image_format, "width": width, "height": height, "scale": scale})])[0]
 
 
 def figure_png(figure: go.Figure) -> bytes:
@@ -118,19 +130,11 @@ def figure_png(figure: go.Figure) -> bytes:
 
 
 def render_pngs(figures: Sequence[tuple[go.Figure, tuple[int, int]]], scale: float = EXPORT_SCALE) -> list[bytes]:
-    """Several figures (each with its logical width and height) as PNGs, rendered side by side in kaleido's tabs."""
+    """Several figures (each with its logical width and height) as PNGs, rendered side by side in the tabs."""
     if not figures:
         return []
-    import kaleido
-
-    require_browser()
-    with tempfile.TemporaryDirectory(prefix="oversight-png-") as folder, _render_lock:
-        _ensure_server()
-        paths = [Path(folder, f"{number}.png") for number in range(len(figures))]
-        kaleido.write_fig_from_object_sync(
-            [{"fig": figure, "path": path, "opts": {"format": "png", "width": width, "height": height, "scale": scale}}
-             for (figure, (width, height)), path in zip(figures, paths)], cancel_on_error=True)
-        return [path.read_bytes() for path in paths]
+    return _render([(figure, {"format": "png", "width": width, "height": height, "scale": scale})
+                    for figure, (width, height) in figures])
 
 
 def figure_svg(figure: go.Figure) -> bytes:
