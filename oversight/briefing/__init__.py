@@ -229,10 +229,7 @@ def build_briefing_pack(source: QuerySource, filter_: Filter, lang: str,
     export.require_browser()  # fail fast, with the message that says how to install it
     if "pdf" in formats:
         warm_up()  # the printing browser starts while the queries run and the charts render
-    data_entries: list[ZipEntries] = []
-    report = collect_report(as_query_runner(source), filter_, lang, specs, progress, marking,
-                            while_drawing=(lambda draft: data_entries.extend(_chart_data_entries(draft)))
-                            if "zip" in formats else None)
+    report = collect_report(as_query_runner(source), filter_, lang, specs, progress, marking)
     files: dict[str, bytes] = {}
     # The PDF is printed by a Chromium of its own (about 2 s, mostly its start): it runs beside the other three.
     printing = None
@@ -241,7 +238,7 @@ def build_briefing_pack(source: QuerySource, filter_: Filter, lang: str,
         pdf = printing.submit(html_to_pdf, report_html(report))
     try:
         stages = (("pptx", _PPTX_END, lambda: pptx_bytes(report)), ("docx", _DOCX_END, lambda: docx_bytes(report)),
-                  ("zip", _ZIP_END, lambda: charts_zip_bytes(report, data_entries)), ("pdf", 1.0, lambda: pdf.result()))
+                  ("zip", _ZIP_END, lambda: charts_zip_bytes(report)), ("pdf", 1.0, lambda: pdf.result()))
         done = _CHARTS_END
         for file_format, end, build in stages:
             if file_format in formats:
