@@ -123,7 +123,8 @@ class _ChartDrawing:
 
     def pngs(self, progress: Progress) -> dict[int, bytes]:
         """Each drawn chart's PNG by its index in the specs, reporting progress as each batch is awaited."""
-        lang, count, pngs = self._lang, len(self._drawn), {}
+        lang, count = self._lang, len(self._drawn)
+        pngs: dict[int, bytes] = {}
         for number, (batch, rendering) in enumerate(self._batches):
             start = number * _RENDER_BATCH
             progress(0.05 + (_CHARTS_END - 0.05) * start / max(count, 1),
@@ -152,12 +153,9 @@ def _with_picture(section: ChartSection, png: bytes | None) -> ChartSection:
 
 def collect_report(run_query: QueryRunner, filter_: Filter, lang: str,
                    specs: Sequence[charts.ChartSpec] = charts.OVERVIEW_CHARTS, progress: Progress = _noop,
-                   marking: Marking = NO_MARKING,
-                   while_drawing: Callable[[Report], None] | None = None) -> Report:
-    """Everything the documents say, with each chart rendered once (the slow part).
-
-    ``while_drawing`` gets the report without its pictures while the browser draws them: work that needs
-    no picture (the ZIP's data files) is done then, instead of after."""
+                   marking: Marking = NO_MARKING) -> Report:
+    """Everything the documents say, with each chart rendered once (the slow part): what needs no picture
+    (the summary, the takeaways, the issues) is gathered while the browser draws."""
     lang = i18n.normalise_language(lang)
     progress(0.0, i18n.t("export.progress.queries", lang))
     context = load_context(run_query, filter_, lang, marking)
@@ -170,8 +168,6 @@ def collect_report(run_query: QueryRunner, filter_: Filter, lang: str,
         draft = Report(context, i18n.t("app.team", lang), cards, summary_paragraphs(figures, lang),
                        [_section_without_picture(spec, frame, context) for spec, frame in zip(specs, frames)],
                        run_query("open_issues", filter_), run_query("overdue_issues", filter_))
-        if while_drawing is not None:
-            while_drawing(draft)
         pngs = drawing.pngs(progress)
     finally:
         drawing.close()
@@ -183,7 +179,7 @@ ZipEntries = list[tuple[str, bytes]]
 
 
 def _chart_data_entries(report: Report) -> list[ZipEntries]:
-    """Each chart's data as CSV and XLSX, then the open and overdue issues: the ZIP's files that need no picture."""
+    """Each chart's data as CSV and XLSX, then the open and overdue issues: the ZIP's files beside the pictures."""
     entries: list[ZipEntries] = []
     for section in report.sections:
         table = chart_data_table(section.frame, report.lang, section.spec.key)
@@ -198,11 +194,9 @@ def _chart_data_entries(report: Report) -> list[ZipEntries]:
     return [*entries, issue_files]
 
 
-def charts_zip_bytes(report: Report, data_entries: list[ZipEntries] | None = None) -> bytes:
-    """Each chart's picture (where it has data) with its data as CSV and XLSX, plus the open and overdue issues.
-
-    ``data_entries``: ``_chart_data_entries(report)``, if made already (while the charts were drawn)."""
-    *chart_files, issue_files = data_entries if data_entries is not None else _chart_data_entries(report)
+def charts_zip_bytes(report: Report) -> bytes:
+    """Each chart's picture (where it has data) with its data as CSV and XLSX, plus the open and overdue issues."""
+    *chart_files, issue_files = _chart_data_entries(report)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for section, files in zip(report.sections, chart_files):

@@ -21,12 +21,12 @@ from oversight import charts, config
 from oversight.charts.style import FONT_FAMILY, left_margin_for
 from oversight.core import i18n, safe_text
 from oversight.export import marking as marking_style
-from oversight.export.image_server import ImageServer
 from oversight.export.data_files import (  # noqa: F401  (the UI's one import)
     chart_data_table,
     table_csv_bytes,
     table_xlsx_bytes,
 )
+from oversight.export.image_server import ImageServer
 from oversight.export.marking import NO_MARKING, Marking
 from oversight.export.names import (  # noqa: F401
     EXPORT_HEIGHT,

@@ -16,8 +16,9 @@ from __future__ import annotations
 import asyncio
 import atexit
 import threading
+from collections.abc import Sequence
 from concurrent.futures import Future
-from typing import Any, Sequence
+from typing import Any
 
 import kaleido
 
