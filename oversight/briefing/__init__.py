@@ -100,37 +100,51 @@ _BATCHES_IN_FLIGHT = 2
 
 
 class _ChartDrawing:
-    """The charts' pictures on their way: each batch of figures goes to the browser as soon as it is built,
-    so that Chromium draws while Python builds the next batch and gathers everything that needs no picture."""
+    """The charts' pictures on their way: each batch of figures goes to the browser as soon as its data is
+    read and its figures built, so that Chromium draws while Python reads and builds the next batch and then
+    gathers everything that needs no picture."""
 
-    def __init__(self, specs: Sequence[charts.ChartSpec], frames: list[pd.DataFrame], context: ExportContext) -> None:
+    def __init__(self, run_query: QueryRunner, filter_: Filter, specs: Sequence[charts.ChartSpec],
+                 context: ExportContext) -> None:
         self._specs, self._lang = specs, context.lang
-        self._drawn = [index for index, (spec, frame) in enumerate(zip(specs, frames))
-                       if not charts.is_empty(frame, spec.value_columns)]
+        self.frames: list[pd.DataFrame] = []
+        self._drawn: list[int] = []
         self._pool = concurrent.futures.ThreadPoolExecutor(_BATCHES_IN_FLIGHT, thread_name_prefix="oversight-charts")
         self._batches: list[tuple[list[int], concurrent.futures.Future]] = []
         try:
-            for start in range(0, len(self._drawn), _RENDER_BATCH):
-                batch = self._drawn[start:start + _RENDER_BATCH]
-                # rendered once, at the size the documents place it, and shared by every format
-                figures = [export.document_figure(specs[index].build(frames[index], self._lang), context.marking)
-                           for index in batch]
-                self._batches.append((batch, self._pool.submit(
-                    export.render_pngs, [(figure, export.document_size(figure)) for figure in figures])))
+            batch: list[int] = []
+            for index, spec in enumerate(specs):
+                frame = run_query(spec.query, filter_)
+                self.frames.append(frame)
+                if not charts.is_empty(frame, spec.value_columns):
+                    batch.append(index)
+                if len(batch) == _RENDER_BATCH or (batch and index == len(specs) - 1):
+                    self._send(batch, context)
+                    batch = []
         except BaseException:
             self.close()
             raise
+
+    def _send(self, batch: list[int], context: ExportContext) -> None:
+        # rendered once, at the size the documents place it, and shared by every format; the figure is the
+        # briefing's own, so it is laid out for the page in place rather than copied
+        figures = [export.document_figure(self._specs[index].build(self.frames[index], self._lang), context.marking,
+                                          copy=False) for index in batch]
+        self._drawn += batch
+        self._batches.append((batch, self._pool.submit(
+            export.render_pngs, [(figure, export.document_size(figure)) for figure in figures])))
 
     def pngs(self, progress: Progress) -> dict[int, bytes]:
         """Each drawn chart's PNG by its index in the specs, reporting progress as each batch is awaited."""
         lang, count = self._lang, len(self._drawn)
         pngs: dict[int, bytes] = {}
-        for number, (batch, rendering) in enumerate(self._batches):
-            start = number * _RENDER_BATCH
+        start = 0
+        for batch, rendering in self._batches:
             progress(0.05 + (_CHARTS_END - 0.05) * start / max(count, 1),
                      i18n.t("export.progress.chart", lang, index=start + 1, count=count,
                             title=self._specs[batch[0]].title(lang)))
             pngs.update(zip(batch, rendering.result()))
+            start += len(batch)
         return pngs
 
     def close(self) -> None:
@@ -159,8 +173,8 @@ def collect_report(run_query: QueryRunner, filter_: Filter, lang: str,
     lang = i18n.normalise_language(lang)
     progress(0.0, i18n.t("export.progress.queries", lang))
     context = load_context(run_query, filter_, lang, marking)
-    frames = [run_query(spec.query, filter_) for spec in specs]
-    drawing = _ChartDrawing(specs, frames, context)
+    drawing = _ChartDrawing(run_query, filter_, specs, context)
+    frames = drawing.frames
     try:
         figures = gather_figures(run_query, filter_)
         cards = kpis.overview_kpis(figures.current, figures.previous, lang,

@@ -196,11 +196,12 @@ def _wrap_category_labels(figure: go.Figure) -> bool:
     return wrapped
 
 
-def document_figure(figure: go.Figure, marking: Marking = NO_MARKING) -> go.Figure:
+def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool = True) -> go.Figure:
     """A copy for a slide or a report page, at the size it is placed (``document_size``): no title inside
     the picture (the slide's title or the caption gives it), the top margin the legend needs, long unit
-    names on two lines, and the marking and watermark."""
-    copied = go.Figure(figure)
+    names on two lines, and the marking and watermark. ``copy=False`` changes ``figure`` itself instead,
+    for a figure built for the documents alone (the deep copy is a third of the time otherwise)."""
+    copied = go.Figure(figure) if copy else figure
     top = max(_DOCUMENT_TOP_MARGIN, _margin(copied, "t", 90) - 40)
     copied.update_layout(title=dict(text=""), margin=dict(t=top))
     # a bar's value keeps the charts' text size rather than shrinking to the (thinner) bar
@@ -226,19 +227,23 @@ def _watermark_spots(figure: go.Figure, size: tuple[int, int]) -> list[tuple[flo
 
 def add_marking(figure: go.Figure, marking: Marking, size: tuple[int, int]) -> go.Figure:
     """The marking in the bottom-right corner and a light diagonal watermark over the plot (in place)."""
+    added: list[dict[str, object]] = []
     if marking.label:
         _, height = size
         top, bottom = _margin(figure, "t", 90), _margin(figure, "b", 60)
         plot_height = max(height - top - bottom, 1)
-        figure.add_annotation(
+        added.append(dict(
             text=marking.label, xref="paper", yref="paper", x=1, xanchor="right", y=-(bottom - 4) / plot_height,
             yanchor="bottom", showarrow=False, font=dict(family=FONT_FAMILY, size=13,
-                                                         color="#" + marking_style.hex_colour(marking_style.MARKING_RGB)))
+                                                         color="#" + marking_style.hex_colour(marking_style.MARKING_RGB))))
     if marking.watermark:
         colour = marking_style.css_rgba(marking_style.WATERMARK_RGB, marking_style.WATERMARK_OPACITY + 0.1)
-        for x, y in _watermark_spots(figure, size):
-            figure.add_annotation(text=marking.watermark, xref="paper", yref="paper", x=x, y=y, showarrow=False,
-                                  textangle=-25, font=dict(family=FONT_FAMILY, size=18, color=colour))
+        added += [dict(text=marking.watermark, xref="paper", yref="paper", x=x, y=y, showarrow=False,
+                       textangle=-25, font=dict(family=FONT_FAMILY, size=18, color=colour))
+                  for x, y in _watermark_spots(figure, size)]
+    if added:
+        # one assignment, in add_annotation's order: each add_annotation call validates the whole list again
+        figure.layout.annotations = (*figure.layout.annotations, *added)
     return figure
 
 
