@@ -308,3 +308,42 @@ def test_pdf_printer_falls_back_to_a_fresh_chromium(monkeypatch):
     monkeypatch.setattr(pdf_print, "_print_with_cli", lambda *args: cli_calls.append(1) or original(*args))
     assert "内部资料" in PdfReader(io.BytesIO(pdf_print.html_to_pdf(html))).pages[0].extract_text()
     assert cli_calls == [1]
+
+
+@pytest.mark.slow
+def test_pdf_text_fix_appends_to_the_printed_file(tmp_path):
+    from oversight.briefing import pdf_print, pdf_text
+
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><meta charset='utf-8'></head><body><p>工作概况 意见建议 户籍</p></body></html>",
+                    encoding="utf-8")
+    pdf_print.warm_up()
+    printed = pdf_print._printer.print(page.as_uri())
+    fixed = pdf_text.fix_cjk_text_mapping(printed)
+    printed_text = PdfReader(io.BytesIO(printed)).pages[0].extract_text()
+    fixed_text = PdfReader(io.BytesIO(fixed)).pages[0].extract_text()
+    assert "工作概况" in fixed_text and not re.search("[\u2e80-\u2fdf]", fixed_text)
+    assert fixed_text == ordinary_text(printed_text)
+    assert fixed != printed and fixed.startswith(printed)  # an update appended: Chromium's bytes are kept as they are
+    assert pdf_text.fix_cjk_text_mapping(fixed) == fixed  # nothing left to fix
+
+
+@pytest.mark.slow
+def test_kept_tabs_draw_what_a_fresh_tab_draws(connection, default_filter, monkeypatch):
+    from oversight.export import image_server
+
+    monkeypatch.setattr(image_server, "RELOAD_EVERY", 3)  # a reload among the renders below, too
+    sized = []
+    for spec in charts.OVERVIEW_CHARTS:
+        figure = export.document_figure(spec.build(queries.run(connection, spec.query, default_filter), "zh"))
+        width, height = export.document_size(figure)
+        sized.append((figure, {"format": "png", "width": width, "height": height, "scale": export.EXPORT_SCALE}))
+    server = image_server.ImageServer(1)  # one tab: the images below are drawn in this order, in the same page
+    try:
+        first = server.render(sized[:1])[0]  # in a page just loaded
+        again = [server.render([item])[0] for item in [*sized[1:], sized[0], *sized[1:], sized[0]]]
+    finally:
+        server.close()
+    assert first.startswith(b"\x89PNG") and again[len(sized) - 1] == first and again[-1] == first
+    assert again[:len(sized) - 1] == again[len(sized):-1]  # the other charts, drawn twice, alike too
+    assert len(set(again)) == len(sized)

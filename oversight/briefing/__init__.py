@@ -8,6 +8,7 @@ takes a few seconds and a leader should see it move.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import io
 import zipfile
 from dataclasses import dataclass, field
@@ -94,66 +95,132 @@ def _noop(fraction: float, message: str) -> None:
 
 # Figures go to kaleido a few at a time: side by side in its tabs, yet often enough to move the progress bar.
 _RENDER_BATCH = export.RENDER_TABS
+# Batches waiting for the browser at once: one in its tabs, the next ready the moment a tab frees up.
+_BATCHES_IN_FLIGHT = 2
 
 
-def _render_sections(specs: Sequence[charts.ChartSpec], frames: list[pd.DataFrame], context: ExportContext,
-                     progress: Progress) -> list[ChartSection]:
-    """Each chart's picture, rendered once at the size the documents place it, shared by every format."""
-    lang = context.lang
-    drawn = [index for index, (spec, frame) in enumerate(zip(specs, frames))
-             if not charts.is_empty(frame, spec.value_columns)]
-    figures = {index: export.document_figure(specs[index].build(frames[index], lang), context.marking)
-               for index in drawn}
-    pngs: dict[int, bytes] = {}
-    for start in range(0, len(drawn), _RENDER_BATCH):
-        batch = drawn[start:start + _RENDER_BATCH]
-        spec = specs[batch[0]]
-        progress(0.05 + (_CHARTS_END - 0.05) * start / max(len(drawn), 1),
-                 i18n.t("export.progress.chart", lang, index=start + 1, count=len(drawn), title=spec.title(lang)))
-        rendered = export.render_pngs([(figures[index], export.document_size(figures[index])) for index in batch])
-        pngs.update(zip(batch, rendered))
-    sections = []
-    for index, (spec, frame) in enumerate(zip(specs, frames)):
-        png = pngs.get(index)
-        size = Image.open(io.BytesIO(png)).size if png else (export.DOCUMENT_WIDTH, export.DOCUMENT_MIN_HEIGHT)
-        title = spec.title(lang)
-        sections.append(ChartSection(spec, title, frame, takeaway(spec, frame, lang), png, size,
-                                     context.chart_file_stem(spec.key, title)))
-    return sections
+class _ChartDrawing:
+    """The charts' pictures on their way: each batch of figures goes to the browser as soon as its data is
+    read and its figures built, so that Chromium draws while Python reads and builds the next batch and then
+    gathers everything that needs no picture."""
+
+    def __init__(self, run_query: QueryRunner, filter_: Filter, specs: Sequence[charts.ChartSpec],
+                 context: ExportContext) -> None:
+        self._specs, self._lang = specs, context.lang
+        self.frames: list[pd.DataFrame] = []
+        self._drawn: list[int] = []
+        self._pool = concurrent.futures.ThreadPoolExecutor(_BATCHES_IN_FLIGHT, thread_name_prefix="oversight-charts")
+        self._batches: list[tuple[list[int], concurrent.futures.Future]] = []
+        try:
+            batch: list[int] = []
+            for index, spec in enumerate(specs):
+                frame = run_query(spec.query, filter_)
+                self.frames.append(frame)
+                if not charts.is_empty(frame, spec.value_columns):
+                    batch.append(index)
+                if len(batch) == _RENDER_BATCH or (batch and index == len(specs) - 1):
+                    self._send(batch, context)
+                    batch = []
+        except BaseException:
+            self.close()
+            raise
+
+    def _send(self, batch: list[int], context: ExportContext) -> None:
+        # rendered once, at the size the documents place it, and shared by every format; the figure is the
+        # briefing's own, so it is laid out for the page in place rather than copied
+        figures = [export.document_figure(self._specs[index].build(self.frames[index], self._lang), context.marking,
+                                          copy=False) for index in batch]
+        self._drawn += batch
+        self._batches.append((batch, self._pool.submit(
+            export.render_pngs, [(figure, export.document_size(figure)) for figure in figures])))
+
+    def pngs(self, progress: Progress) -> dict[int, bytes]:
+        """Each drawn chart's PNG by its index in the specs, reporting progress as each batch is awaited."""
+        lang, count = self._lang, len(self._drawn)
+        pngs: dict[int, bytes] = {}
+        start = 0
+        for batch, rendering in self._batches:
+            progress(0.05 + (_CHARTS_END - 0.05) * start / max(count, 1),
+                     i18n.t("export.progress.chart", lang, index=start + 1, count=count,
+                            title=self._specs[batch[0]].title(lang)))
+            pngs.update(zip(batch, rendering.result()))
+            start += len(batch)
+        return pngs
+
+    def close(self) -> None:
+        for _, rendering in self._batches:
+            rendering.cancel()  # after an error: batches not yet started are not drawn for nothing
+        self._pool.shutdown(wait=True)
+
+
+def _section_without_picture(spec: charts.ChartSpec, frame: pd.DataFrame, context: ExportContext) -> ChartSection:
+    title = spec.title(context.lang)
+    return ChartSection(spec, title, frame, takeaway(spec, frame, context.lang), None,
+                        (export.DOCUMENT_WIDTH, export.DOCUMENT_MIN_HEIGHT), context.chart_file_stem(spec.key, title))
+
+
+def _with_picture(section: ChartSection, png: bytes | None) -> ChartSection:
+    if png is None:
+        return section  # no data for this chart in the selection: its slide and paragraph say so
+    return dataclasses.replace(section, png=png, pixel_size=Image.open(io.BytesIO(png)).size)
 
 
 def collect_report(run_query: QueryRunner, filter_: Filter, lang: str,
                    specs: Sequence[charts.ChartSpec] = charts.OVERVIEW_CHARTS, progress: Progress = _noop,
                    marking: Marking = NO_MARKING) -> Report:
-    """Everything the documents say, with each chart rendered once (the slow part)."""
+    """Everything the documents say, with each chart rendered once (the slow part): what needs no picture
+    (the summary, the takeaways, the issues) is gathered while the browser draws."""
     lang = i18n.normalise_language(lang)
     progress(0.0, i18n.t("export.progress.queries", lang))
     context = load_context(run_query, filter_, lang, marking)
-    figures = gather_figures(run_query, filter_)
-    cards = kpis.overview_kpis(figures.current, figures.previous, lang,
-                               i18n.span_label(figures.filter.previous_year(), lang))
-    frames = [run_query(spec.query, filter_) for spec in specs]
-    sections = _render_sections(specs, frames, context, progress)
-    return Report(context, i18n.t("app.team", lang), cards, summary_paragraphs(figures, lang), sections,
-                  run_query("open_issues", filter_), run_query("overdue_issues", filter_))
+    drawing = _ChartDrawing(run_query, filter_, specs, context)
+    frames = drawing.frames
+    try:
+        figures = gather_figures(run_query, filter_)
+        cards = kpis.overview_kpis(figures.current, figures.previous, lang,
+                                   i18n.span_label(figures.filter.previous_year(), lang))
+        draft = Report(context, i18n.t("app.team", lang), cards, summary_paragraphs(figures, lang),
+                       [_section_without_picture(spec, frame, context) for spec, frame in zip(specs, frames)],
+                       run_query("open_issues", filter_), run_query("overdue_issues", filter_))
+        pngs = drawing.pngs(progress)
+    finally:
+        drawing.close()
+    return dataclasses.replace(draft, sections=[_with_picture(section, pngs.get(index))
+                                                for index, section in enumerate(draft.sections)])
+
+
+ZipEntries = list[tuple[str, bytes]]
+
+
+def _chart_data_entries(report: Report) -> list[ZipEntries]:
+    """Each chart's data as CSV and XLSX, then the open and overdue issues: the ZIP's files beside the pictures."""
+    entries: list[ZipEntries] = []
+    for section in report.sections:
+        table = chart_data_table(section.frame, report.lang, section.spec.key)
+        entries.append([(f"{section.file_stem}.csv", table_csv_bytes(table)),
+                        (f"{section.file_stem}.xlsx", table_xlsx_bytes(table, section.title))])
+    issue_files: ZipEntries = []
+    for key, frame in (("open_issues", report.open_issues), ("overdue_issues", report.overdue_issues)):
+        name = report.t(f"export.file.{key}")
+        stem = report.context.file_stem(name)
+        issues = chart_data_table(frame, report.lang)
+        issue_files += [(f"{stem}.csv", table_csv_bytes(issues)), (f"{stem}.xlsx", table_xlsx_bytes(issues, name))]
+    return [*entries, issue_files]
 
 
 def charts_zip_bytes(report: Report) -> bytes:
     """Each chart's picture (where it has data) with its data as CSV and XLSX, plus the open and overdue issues."""
+    *chart_files, issue_files = _chart_data_entries(report)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for section in report.sections:
+        for section, files in zip(report.sections, chart_files):
             if section.png is not None:
-                archive.writestr(f"{section.file_stem}.png", section.png)
-            table = chart_data_table(section.frame, report.lang, section.spec.key)
-            archive.writestr(f"{section.file_stem}.csv", table_csv_bytes(table))
-            archive.writestr(f"{section.file_stem}.xlsx", table_xlsx_bytes(table, section.title))
-        for key, frame in (("open_issues", report.open_issues), ("overdue_issues", report.overdue_issues)):
-            name = report.t(f"export.file.{key}")
-            stem = report.context.file_stem(name)
-            issues = chart_data_table(frame, report.lang)
-            archive.writestr(f"{stem}.csv", table_csv_bytes(issues))
-            archive.writestr(f"{stem}.xlsx", table_xlsx_bytes(issues, name))
+                # a PNG is deflated already: compressing it again costs time and saves nothing
+                archive.writestr(f"{section.file_stem}.png", section.png, compress_type=zipfile.ZIP_STORED)
+            for name, content in files:
+                archive.writestr(name, content)
+        for name, content in issue_files:
+            archive.writestr(name, content)
     return buffer.getvalue()
 
 
