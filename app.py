@@ -1,4 +1,5 @@
 """The Overview page (总览): key figures and the four headline charts for the filter in force."""
+
 from oversight import charts, ui
 from oversight.present import kpis
 

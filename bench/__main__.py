@@ -5,6 +5,7 @@
 Scale folders are generated once under ``test-output/bench-data/`` and reused
 while their parameters (and the generator) are unchanged.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,7 @@ import os
 import platform
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import data, report
@@ -40,23 +41,27 @@ def main(argv: list[str] | None = None) -> int:
     if "queries" not in args.skip:
         log("(1) Overview queries …")
         from bench import queries_bench
+
         raw["queries"] = queries_bench.run(big)
     if "ingest" not in args.skip:
         log("(2) ingest and cache …")
         from bench import ingest_bench
+
         raw["ingest"] = ingest_bench.run(small, big)
     if "browser" not in args.skip:
         log("(3) browser and (5) server memory …")
         from bench import browser_bench
+
         raw["browser"] = browser_bench.run(big, log=log)
     if "export" not in args.skip:
         log("(4) export …")
         from bench import export_bench
+
         raw["export"] = export_bench.run()
     rows = report.rows(raw, args.meetings)
     print(report.table(rows))
     document = {
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
         "parameters": {"meetings": args.meetings, "ingest_rows": args.ingest_rows, "skipped": args.skip},
         "seconds": round(time.perf_counter() - started, 1),
@@ -74,8 +79,10 @@ def main(argv: list[str] | None = None) -> int:
     partial = RESULTS.with_suffix(".json.partial")
     partial.write_text(json.dumps(document, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8")
     os.replace(partial, RESULTS)
-    log(f"wrote {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS} "
-        f"in {document['seconds']} s")
+    log(
+        f"wrote {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS} "
+        f"in {document['seconds']} s"
+    )
     return 0
 
 

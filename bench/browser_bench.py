@@ -7,6 +7,7 @@ query results cached) and the browser has the static files cached: each timed
 visit is a new tab, so a new Streamlit session, as when a leader opens the link. A filter change is timed
 from the click on a unit in the sidebar to every chart showing new data.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -19,8 +20,15 @@ from oversight.data import store
 from oversight.ingest import checked_folder
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 WARM_RUNS = 5
 FILTER_CHANGES = 3
 TIMEOUT_MS = 120_000
@@ -82,8 +90,13 @@ def visits(browser, url: str, charts_expected: int) -> dict[str, float]:
             fresh.append(_visit(context, url, charts_expected))
         finally:
             context.close()
-    return {"first_visit_s": first, "warm_median_s": statistics.median(warm), "warm_min_s": min(warm),
-            "warm_max_s": max(warm), "fresh_profile_s": min(fresh)}
+    return {
+        "first_visit_s": first,
+        "warm_median_s": statistics.median(warm),
+        "warm_min_s": min(warm),
+        "warm_max_s": max(warm),
+        "fresh_profile_s": min(fresh),
+    }
 
 
 def filter_changes(browser, url: str, charts_expected: int, unit_names: list[str]) -> dict[str, float]:

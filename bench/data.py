@@ -5,6 +5,7 @@ named by meetings, seed and a hash of the generator's source, so editing
 ``oversight/scale.py`` makes a fresh folder and an unchanged one is reused.
 Each folder's Parquet cache is primed once, so a server started on it is warm.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -8,6 +8,7 @@ The stages are the pack's progress messages, each timed until the next: the firs
 covers reading each chart's data, building its figure and sending it to the browser batch by batch, and
 gathering the summary while the browser draws; "Rendering chart k" is then the wait for that batch.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,8 +37,9 @@ def _seconds(action) -> float:
 def _pack(connection, filter_, lang: str, specs, marks: list | None = None) -> float:
     started = time.perf_counter()
     progress = (lambda _fraction, message: marks.append((message, time.perf_counter()))) if marks is not None else None
-    briefing.build_briefing_pack(connection, filter_, lang, specs, progress=progress,
-                                 marking=marking.for_viewer("bench", False, lang))
+    briefing.build_briefing_pack(
+        connection, filter_, lang, specs, progress=progress, marking=marking.for_viewer("bench", False, lang)
+    )
     return time.perf_counter() - started
 
 
@@ -48,13 +50,17 @@ def run() -> dict[str, float]:
     spec = charts.OVERVIEW_CHARTS[0]
     figure = export.with_subtitle(spec.build(queries.run(connection, spec.query, filter_), "zh"), "bench")
     results = {"png_cold_s": _seconds(lambda: export.figure_png(figure))}  # first call starts kaleido's Chromium
-    results["png_warm_median_s"] = statistics.median(_seconds(lambda: export.figure_png(figure)) for _ in range(WARM_RUNS))
+    results["png_warm_median_s"] = statistics.median(
+        _seconds(lambda: export.figure_png(figure)) for _ in range(WARM_RUNS)
+    )
     full = catalog.all_charts()
     _pack(connection, filter_, "zh", charts.OVERVIEW_CHARTS)  # starts the PDF printer, as a server's first pack does
     for lang in ("zh", "en"):
         # the two packs take turns, so that a busy moment of the machine falls on both alike
-        runs = [(_pack(connection, filter_, lang, charts.OVERVIEW_CHARTS), _pack(connection, filter_, lang, full))
-                for _ in range(PACK_RUNS)]
+        runs = [
+            (_pack(connection, filter_, lang, charts.OVERVIEW_CHARTS), _pack(connection, filter_, lang, full))
+            for _ in range(PACK_RUNS)
+        ]
         results[f"pack_{lang}_s"] = statistics.median(four for four, _ in runs)
         results[f"pack_full_{lang}_s"] = statistics.median(every for _, every in runs)
     results["full_charts"] = float(len(full))

@@ -6,6 +6,7 @@ on a cold start. The baseline is ``pandas.read_excel(engine="openpyxl")``,
 which only loads the cells. Then a whole folder: a Parquet cache hit against
 the cold read of the same folder.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -35,19 +36,28 @@ def run(folder: Path, big_folder: Path | None = None) -> dict[str, object]:
     units = checked_folder.read_folder(folder)["units"]
     context = ingest.Context(units=ingest.UnitResolver.from_units(units))
     rows = len(ingest.read_table(path, TABLES["meetings"], context))
-    ours = statistics.median(_seconds(lambda: ingest.read_table(path, TABLES["meetings"], context))
-                             for _ in range(OURS_RUNS))
+    ours = statistics.median(
+        _seconds(lambda: ingest.read_table(path, TABLES["meetings"], context)) for _ in range(OURS_RUNS)
+    )
     openpyxl = _seconds(lambda: pd.read_excel(path, engine="openpyxl"))  # ~20 s: once
     calamine = _seconds(lambda: pd.read_excel(path, engine="calamine"))
     drop_cache(folder)
     cold = _seconds(lambda: checked_folder.read_folder(folder))  # parses every table and writes the cache
     hit = statistics.median(_seconds(lambda: checked_folder.read_folder(folder)) for _ in range(HIT_RUNS))
     to_duckdb = statistics.median(_seconds(lambda: store.open_folder(folder)) for _ in range(HIT_RUNS))
-    results = {"rows": rows, "file_mb": path.stat().st_size / 1e6, "ours_s": ours, "openpyxl_s": openpyxl,
-               "pandas_calamine_s": calamine, "folder_cold_s": cold, "folder_hit_s": hit,
-               "folder_hit_to_duckdb_s": to_duckdb}
+    results = {
+        "rows": rows,
+        "file_mb": path.stat().st_size / 1e6,
+        "ours_s": ours,
+        "openpyxl_s": openpyxl,
+        "pandas_calamine_s": calamine,
+        "folder_cold_s": cold,
+        "folder_hit_s": hit,
+        "folder_hit_to_duckdb_s": to_duckdb,
+    }
     if big_folder is not None:
         # the server's start at 1M rows: hashes the files, DuckDB loads the Parquet itself
         results["big_folder_hit_to_duckdb_s"] = statistics.median(
-            _seconds(lambda: store.open_folder(big_folder)) for _ in range(3))
+            _seconds(lambda: store.open_folder(big_folder)) for _ in range(3)
+        )
     return results

@@ -6,6 +6,7 @@ memory (DuckDB tables; pandas frames with datetime64 dates), compute the
 quarter keys per query as the SQL does, and return the same numbers, which
 is checked before anything is timed.
 """
+
 from __future__ import annotations
 
 import statistics
@@ -22,11 +23,17 @@ from oversight.ingest import checked_folder
 
 RUNS = 7
 OVERVIEW_QUERIES = ("kpi_totals", "kpi_totals_previous", *(spec.query for spec in charts.OVERVIEW_CHARTS))
-DATE_COLUMNS = {"meetings": ("date",), "issues": ("date_raised", "rectified_date"), "suggestions": ("date_made",),
-                "reminders": ("date",), "activities": ("date",)}
+DATE_COLUMNS = {
+    "meetings": ("date",),
+    "issues": ("date_raised", "rectified_date"),
+    "suggestions": ("date_made",),
+    "reminders": ("date",),
+    "activities": ("date",),
+}
 
 
 # ---------------------------------------------------------------- pandas, one function per .sql file
+
 
 def _quarter_key(days: pd.Series) -> pd.Series:
     return days.dt.year * 10 + days.dt.quarter
@@ -46,15 +53,21 @@ def pandas_kpi_totals(f: dict[str, pd.DataFrame], filter_: Filter) -> pd.DataFra
     issues = _scoped(f["issues"], "date_raised", filter_)
     meetings = _scoped(f["meetings"], "date", filter_)
     period_end = pd.Timestamp(filter_.as_of)
-    return pd.DataFrame([{
-        "units_consulted": activities.loc[activities["kind"] == "consultation", "unit"].nunique(),
-        "issues": len(issues),
-        "issues_rectified": int(((issues["status"] == "rectified") & (issues["rectified_date"] <= period_end)).sum()),
-        "suggestions": len(_scoped(f["suggestions"], "date_made", filter_)),
-        "special_studies": int((activities["kind"] == "special_study").sum()),
-        "meetings": len(meetings),
-        "avg_duration_min": meetings["duration_min"].mean(),
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "units_consulted": activities.loc[activities["kind"] == "consultation", "unit"].nunique(),
+                "issues": len(issues),
+                "issues_rectified": int(
+                    ((issues["status"] == "rectified") & (issues["rectified_date"] <= period_end)).sum()
+                ),
+                "suggestions": len(_scoped(f["suggestions"], "date_made", filter_)),
+                "special_studies": int((activities["kind"] == "special_study").sum()),
+                "meetings": len(meetings),
+                "avg_duration_min": meetings["duration_min"].mean(),
+            }
+        ]
+    )
 
 
 def pandas_issues_suggestions_by_unit(f: dict[str, pd.DataFrame], filter_: Filter) -> pd.DataFrame:
@@ -62,8 +75,9 @@ def pandas_issues_suggestions_by_unit(f: dict[str, pd.DataFrame], filter_: Filte
     if filter_.units:
         units = units[units["unit_id"].isin(filter_.units)]
     issues = _scoped(f["issues"], "date_raised", filter_, by_unit=False).groupby("unit").size().rename("issues")
-    suggestions = _scoped(f["suggestions"], "date_made", filter_, by_unit=False).groupby("unit").size().rename(
-        "suggestions")
+    suggestions = (
+        _scoped(f["suggestions"], "date_made", filter_, by_unit=False).groupby("unit").size().rename("suggestions")
+    )
     out = units.join(issues, on="unit_id").join(suggestions, on="unit_id")
     out[["issues", "suggestions"]] = out[["issues", "suggestions"]].fillna(0).astype("int64")
     return out.sort_values(["issues", "suggestions", "unit_id"], ascending=[False, False, True]).reset_index(drop=True)
@@ -77,11 +91,19 @@ def pandas_meetings_by_quarter(f: dict[str, pd.DataFrame], filter_: Filter) -> p
     prev_end = pd.Timestamp(filter_.sql_params()["prev_end"])
     unit_mask = meetings["unit"].isin(filter_.units) if filter_.units else True
     current_rows = meetings[unit_mask & (meetings["date"] >= period_start) & (meetings["date"] <= as_of)]
-    earlier_rows = meetings[unit_mask & (meetings["date"] >= period_start - pd.DateOffset(years=1))
-                            & (meetings["date"] < period_start) & (meetings["date"] <= prev_end)]
-    aggregations = dict(meetings=("meeting_id", "size"), avg_duration_min=("duration_min", "mean"),
-                        merged=("merged", "sum"), prereviewed=("agenda_prereviewed", "sum"),
-                        attended=("attended_by_team", "sum"))
+    earlier_rows = meetings[
+        unit_mask
+        & (meetings["date"] >= period_start - pd.DateOffset(years=1))
+        & (meetings["date"] < period_start)
+        & (meetings["date"] <= prev_end)
+    ]
+    aggregations = dict(
+        meetings=("meeting_id", "size"),
+        avg_duration_min=("duration_min", "mean"),
+        merged=("merged", "sum"),
+        prereviewed=("agenda_prereviewed", "sum"),
+        attended=("attended_by_team", "sum"),
+    )
     current = current_rows.groupby(_quarter_key(current_rows["date"])).agg(**aggregations)
     earlier = earlier_rows.groupby(_quarter_key(earlier_rows["date"]) + 10).agg(**aggregations)
     series = [q.key for q in filter_.quarters]
@@ -121,8 +143,11 @@ PANDAS = {
 
 
 def _plan(filter_: Filter) -> list[tuple[str, Filter]]:
-    return [("kpi_totals", filter_), ("kpi_totals", filter_.previous_year()),
-            *((spec.query, filter_) for spec in charts.OVERVIEW_CHARTS)]
+    return [
+        ("kpi_totals", filter_),
+        ("kpi_totals", filter_.previous_year()),
+        *((spec.query, filter_) for spec in charts.OVERVIEW_CHARTS),
+    ]
 
 
 def _same(ours: pd.DataFrame, theirs: pd.DataFrame) -> bool:
@@ -139,8 +164,11 @@ def _same(ours: pd.DataFrame, theirs: pd.DataFrame) -> bool:
 
 
 def _text(value) -> str:
-    return str(pd.Timestamp(value).date()) if isinstance(value, (pd.Timestamp, np.datetime64)) or hasattr(value, "isoformat") \
+    return (
+        str(pd.Timestamp(value).date())
+        if isinstance(value, (pd.Timestamp, np.datetime64)) or hasattr(value, "isoformat")
         else str(value)
+    )
 
 
 def _total(runs) -> tuple[float, dict[str, float]]:
@@ -167,10 +195,18 @@ def run(folder: Path) -> dict[str, object]:
     plan = _plan(filter_)
     labels = [f"{name}{' (year before)' if i == 1 else ''}" for i, (name, _) in enumerate(plan)]
     same = all(_same(queries.run(connection, name, f), PANDAS[name](frames, f)) for name, f in plan)
-    duck_total, duck_each = _total([(label, lambda n=name, f=f: queries.run(connection, n, f))
-                                    for label, (name, f) in zip(labels, plan)])
-    pandas_total, pandas_each = _total([(label, lambda n=name, f=f: PANDAS[n](frames, f))
-                                        for label, (name, f) in zip(labels, plan)])
-    return {"rows": {name: len(frame) for name, frame in frames.items()}, "same_results": same,
-            "duckdb_s": duck_total, "pandas_s": pandas_total, "duckdb_each_s": duck_each, "pandas_each_s": pandas_each,
-            "threads": connection.execute("select current_setting('threads')").fetchone()[0]}
+    duck_total, duck_each = _total(
+        [(label, lambda n=name, f=f: queries.run(connection, n, f)) for label, (name, f) in zip(labels, plan)]
+    )
+    pandas_total, pandas_each = _total(
+        [(label, lambda n=name, f=f: PANDAS[n](frames, f)) for label, (name, f) in zip(labels, plan)]
+    )
+    return {
+        "rows": {name: len(frame) for name, frame in frames.items()},
+        "same_results": same,
+        "duckdb_s": duck_total,
+        "pandas_s": pandas_total,
+        "duckdb_each_s": duck_each,
+        "pandas_each_s": pandas_each,
+        "threads": connection.execute("select current_setting('threads')").fetchone()[0],
+    }

@@ -14,6 +14,7 @@ The replicas share the data folder, the accounts file and the audit log of the e
 (``OVERSIGHT_DATA_DIR``, ``OVERSIGHT_USERS_FILE``, ``OVERSIGHT_AUDIT_LOG``); ``OVERSIGHT_TRUSTED_PROXIES`` defaults to
 the address nginx connects from, so the audit log records the browser's address, not nginx's.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -162,10 +163,28 @@ def start_replica(plan: Layout, port: int) -> subprocess.Popen:
     log = plan.run_dir / f"replica-{port}.log"
     with open(log, "ab") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
-             "--server.address", plan.host, "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-            start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.port",
+                str(port),
+                "--server.address",
+                plan.host,
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     plan.pid_file(port).write_text(f"{process.pid}\n")
     return process
 
@@ -181,8 +200,13 @@ def start_nginx(plan: Layout) -> subprocess.Popen:
         raise ClusterError(_t("cluster.bad_config", detail=(checked.stderr or checked.stdout).strip()))
     log = plan.run_dir / "nginx.out"
     with open(log, "ab") as output:
-        process = subprocess.Popen([*command, "-g", "daemon off;"], stdout=output, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, start_new_session=True)
+        process = subprocess.Popen(
+            [*command, "-g", "daemon off;"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     _wait_healthy(plan.url, process, plan.run_dir / "error.log")
     return process
 

@@ -1,4 +1,5 @@
 """``python -m oversight``: the command line (oversight/cli/main.py says what it does)."""
+
 import sys
 
 from oversight.cli.main import main

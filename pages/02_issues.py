@@ -1,4 +1,5 @@
 """Issues and rectification (问题与整改): by unit, category and source; status; overdue; the issues themselves."""
+
 from oversight import ui
 from oversight.charts import catalog
 from oversight.present import kpis, tables
@@ -7,8 +8,12 @@ page = ui.setup_page("issues")
 current, earlier, earlier_label = page.year_on_year("rectification_summary")
 ui.kpi_row(kpis.issue_kpis(current, earlier, page.lang, earlier_label))
 ui.chart_grid(page, catalog.ISSUE_CHARTS)
-ui.table_card(page, "table.overdue_issues",
-              tables.present(page.query("overdue_issues"), tables.OVERDUE_COLUMNS, page.lang))
-ui.table_card(page, "table.issues_in_view",
-              tables.present(page.query("issues_in_view"), tables.ISSUE_COLUMNS, page.lang),
-              search_key="widget.issue_search")
+ui.table_card(
+    page, "table.overdue_issues", tables.present(page.query("overdue_issues"), tables.OVERDUE_COLUMNS, page.lang)
+)
+ui.table_card(
+    page,
+    "table.issues_in_view",
+    tables.present(page.query("issues_in_view"), tables.ISSUE_COLUMNS, page.lang),
+    search_key="widget.issue_search",
+)

@@ -1,4 +1,5 @@
 """Reminders and consultations (日常提醒与会商): reminders by form, the joint work with each unit, and gaps."""
+
 from oversight import ui
 from oversight.charts import catalog
 from oversight.present import kpis, tables
@@ -7,6 +8,9 @@ page = ui.setup_page("reminders")
 current, earlier, earlier_label = page.year_on_year("reminder_totals")
 ui.kpi_row(kpis.reminder_kpis(current, earlier, page.lang, earlier_label))
 ui.chart_grid(page, catalog.REMINDER_CHARTS)
-ui.table_card(page, "table.units_without_consultation",
-              tables.present(page.query("units_without_consultation"), tables.NO_CONSULTATION_COLUMNS, page.lang),
-              empty_key="empty.all_units_consulted")
+ui.table_card(
+    page,
+    "table.units_without_consultation",
+    tables.present(page.query("units_without_consultation"), tables.NO_CONSULTATION_COLUMNS, page.lang),
+    empty_key="empty.all_units_consulted",
+)

@@ -1,4 +1,5 @@
 """Unit profile (单位画像): one unit's figures beside the average of all units, its trends, open issues, meetings."""
+
 from oversight import ui
 from oversight.charts import catalog
 from oversight.present import kpis, tables
@@ -12,7 +13,13 @@ if page.sees_all_units:  # a unit account must not be able to work the totals ou
     ui.figure_card(page, "unit_vs_average", catalog.make_unit_vs_average_figure(beside, page.lang, unit_name))
 unit_page = ui.for_unit(page, unit_id)
 ui.chart_grid(unit_page, catalog.UNIT_PROFILE_CHARTS, columns=1)
-ui.table_card(unit_page, "table.unresolved_issues",
-              tables.present(unit_page.query("unresolved_issues"), tables.UNRESOLVED_COLUMNS, page.lang))
-ui.table_card(unit_page, "table.latest_meetings",
-              tables.present(unit_page.query_with("latest_meetings", limit=10), tables.MEETING_COLUMNS, page.lang))
+ui.table_card(
+    unit_page,
+    "table.unresolved_issues",
+    tables.present(unit_page.query("unresolved_issues"), tables.UNRESOLVED_COLUMNS, page.lang),
+)
+ui.table_card(
+    unit_page,
+    "table.latest_meetings",
+    tables.present(unit_page.query_with("latest_meetings", limit=10), tables.MEETING_COLUMNS, page.lang),
+)

@@ -1,4 +1,5 @@
 """Briefing pack (简报导出): slides, a Word report, a PDF and a ZIP of every chart for the current filter."""
+
 from oversight import briefing, ui
 
 page = ui.setup_page("briefing")

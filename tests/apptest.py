@@ -1,4 +1,5 @@
 """Helpers for AppTest runs of the pages."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,8 +11,12 @@ from oversight.ui import TEST_ADDRESS_KEY
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_page(script: str = "app.py", query: dict[str, str | list[str]] | None = None, timeout: float = 60,
-             address: str = "127.0.0.1") -> AppTest:
+def run_page(
+    script: str = "app.py",
+    query: dict[str, str | list[str]] | None = None,
+    timeout: float = 60,
+    address: str = "127.0.0.1",
+) -> AppTest:
     """Run a page as a user arrives at it: the app's entry point first (it defines the pages), then the page.
 
     AppTest has no browser connection, so ``address`` stands in for the browser's address.

@@ -4,6 +4,7 @@ Every case writes its file(s) into a folder and names the problems expected
 as ``(message key, Excel row, Excel column letter)``; the import is run
 against a copy of the sample data and must change nothing.
 """
+
 from __future__ import annotations
 
 import csv
@@ -11,10 +12,10 @@ import hashlib
 import io
 import shutil
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 import openpyxl
 
@@ -29,18 +30,44 @@ Expected = tuple[str, "int | None", "str | None"]
 HEADERS = {name: [c.zh for c in table.columns] for name, table in TABLES.items()}
 
 
-def meeting(meeting_id="HY2021-0001", unit="省政府研究室", day=date(2021, 1, 5), kind="办公会议", duration=60,
-            items=3, prereviewed="是", attended="否", merged="否", notes=None) -> list:
+def meeting(
+    meeting_id="HY2021-0001",
+    unit="省政府研究室",
+    day=date(2021, 1, 5),
+    kind="办公会议",
+    duration=60,
+    items=3,
+    prereviewed="是",
+    attended="否",
+    merged="否",
+    notes=None,
+) -> list:
     return [meeting_id, unit, day, kind, duration, items, prereviewed, attended, merged, notes]
 
 
-def issue(issue_id="WT2021-001", unit="省政府研究室", raised=date(2021, 1, 5), source="定期会商", category="作风建设",
-          description="会议过多", status="整改中", due=date(2021, 3, 31), rectified=None) -> list:
+def issue(
+    issue_id="WT2021-001",
+    unit="省政府研究室",
+    raised=date(2021, 1, 5),
+    source="定期会商",
+    category="作风建设",
+    description="会议过多",
+    status="整改中",
+    due=date(2021, 3, 31),
+    rectified=None,
+) -> list:
     return [issue_id, unit, raised, source, category, description, status, due, rectified]
 
 
-def suggestion(suggestion_id="JY2021-001", unit="省政府研究室", made=date(2021, 1, 6), issue_id="WT2019-001",
-               category="作风建设", content="建议精简会议", status="已提出") -> list:
+def suggestion(
+    suggestion_id="JY2021-001",
+    unit="省政府研究室",
+    made=date(2021, 1, 6),
+    issue_id="WT2019-001",
+    category="作风建设",
+    content="建议精简会议",
+    status="已提出",
+) -> list:
     return [suggestion_id, unit, made, issue_id, category, content, status]
 
 
@@ -78,7 +105,8 @@ def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
 def write_csv(path: Path, rows: list[list], encoding: str = "utf-8", delimiter: str = ",") -> Path:
     buffer = io.StringIO()
     csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n").writerows(
-        [["" if v is None else (v.isoformat() if isinstance(v, date) else v) for v in row] for row in rows])
+        [["" if v is None else (v.isoformat() if isinstance(v, date) else v) for v in row] for row in rows]
+    )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(buffer.getvalue().encode(encoding))
     return path
@@ -96,20 +124,22 @@ def hash_tree(folder: Path) -> dict[str, str]:
     ``.cache`` is left out: it is derived from the data, rebuilt at will, and reading the folder refreshes it.
     So is the write lock's file (``folder_lock.LOCK_FILE``): it holds no data, only a note of the last holder.
     """
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and ".cache" not in p.relative_to(folder).parts
-            and p.name != folder_lock.LOCK_FILE}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".cache" not in p.relative_to(folder).parts and p.name != folder_lock.LOCK_FILE
+    }
 
 
 def seeded_data_copy(destination: Path) -> Path:
     """A copy of the sample data with one import already in ``.history``, so history is hashed too."""
     shutil.copytree(store.SAMPLE_DATA_DIR, destination)
-    commit.import_files(store.SAMPLE_DATA_DIR / "reminders.xlsx", table="reminders", folder=destination,
-                        user="fixture")
+    commit.import_files(store.SAMPLE_DATA_DIR / "reminders.xlsx", table="reminders", folder=destination, user="fixture")
     return destination
 
 
 # ---------------------------------------------------------------- the cases
+
 
 @dataclass(frozen=True)
 class BadFile:
@@ -178,107 +208,273 @@ def _folder_would_break() -> list[Expected]:
 
 CORPUS: list[BadFile] = [
     # -- the file itself
-    BadFile("pdf_named_xlsx", _one(lambda d: write_bytes(d / "report.xlsx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj")),
-            [("error.not_a_spreadsheet", None, None)], table="meetings"),
-    BadFile("binary_named_csv", _one(lambda d: write_bytes(d / "photo.csv", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" * 20)),
-            [("error.not_a_spreadsheet", None, None)], table="meetings"),
-    BadFile("word_document_suffix", _one(lambda d: write_bytes(d / "notes.docx", "会议编号,单位\n".encode())),
-            [("error.not_a_spreadsheet", None, None)], table="meetings"),
+    BadFile(
+        "pdf_named_xlsx",
+        _one(lambda d: write_bytes(d / "report.xlsx", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj")),
+        [("error.not_a_spreadsheet", None, None)],
+        table="meetings",
+    ),
+    BadFile(
+        "binary_named_csv",
+        _one(lambda d: write_bytes(d / "photo.csv", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" * 20)),
+        [("error.not_a_spreadsheet", None, None)],
+        table="meetings",
+    ),
+    BadFile(
+        "word_document_suffix",
+        _one(lambda d: write_bytes(d / "notes.docx", "会议编号,单位\n".encode())),
+        [("error.not_a_spreadsheet", None, None)],
+        table="meetings",
+    ),
     BadFile("zip_without_workbook", _one(_plain_zip), [("error.not_a_spreadsheet", None, None)], table="meetings"),
-    BadFile("truncated_xlsx", _one(lambda d: write_bytes(d / "cut.xlsx", _valid_meetings_xlsx()[:1500])),
-            [("error.workbook_corrupt", None, None)], table="meetings"),
+    BadFile(
+        "truncated_xlsx",
+        _one(lambda d: write_bytes(d / "cut.xlsx", _valid_meetings_xlsx()[:1500])),
+        [("error.workbook_corrupt", None, None)],
+        table="meetings",
+    ),
     BadFile("encrypted_xlsx", _one(_encrypted), [("error.encrypted", None, None)], table="meetings"),
     BadFile("ole_file_named_xlsx", _one(_ole_named_xlsx), [("error.encrypted", None, None)], table="meetings"),
-    BadFile("zero_bytes", _one(lambda d: write_bytes(d / "empty.xlsx", b"")), [("error.file_empty", None, None)],
-            table="meetings"),
-    BadFile("over_default_size_limit", _one(lambda d: write_bytes(d / "huge.csv", b"a" * (21 * 1024 * 1024))),
-            [("error.file_too_large", None, None)], table="meetings"),
-    BadFile("over_configured_size_limit", _meetings(*[meeting(f"HY2021-{i:04d}") for i in range(1, 200)]),
-            [("error.file_too_large", None, None)], table="meetings", env={"OVERSIGHT_MAX_UPLOAD_MB": "0.001"}),
+    BadFile(
+        "zero_bytes",
+        _one(lambda d: write_bytes(d / "empty.xlsx", b"")),
+        [("error.file_empty", None, None)],
+        table="meetings",
+    ),
+    BadFile(
+        "over_default_size_limit",
+        _one(lambda d: write_bytes(d / "huge.csv", b"a" * (21 * 1024 * 1024))),
+        [("error.file_too_large", None, None)],
+        table="meetings",
+    ),
+    BadFile(
+        "over_configured_size_limit",
+        _meetings(*[meeting(f"HY2021-{i:04d}") for i in range(1, 200)]),
+        [("error.file_too_large", None, None)],
+        table="meetings",
+        env={"OVERSIGHT_MAX_UPLOAD_MB": "0.001"},
+    ),
     BadFile("zip_bomb_ratio", _one(_zip_bomb), [("error.archive_too_large", None, None)], table="meetings"),
-    BadFile("zip_inflates_over_configured_bound", _meetings(meeting()),
-            [("error.archive_too_large", None, None)], table="meetings", env={"OVERSIGHT_MAX_INFLATED_MB": "0.001"}),
-    BadFile("csv_undecodable", _one(lambda d: write_bytes(d / "bad.csv", "会议编号,单位\n".encode() + b"\x80\x80\xff\n")),
-            [("error.csv_encoding", None, None)], table="meetings"),
+    BadFile(
+        "zip_inflates_over_configured_bound",
+        _meetings(meeting()),
+        [("error.archive_too_large", None, None)],
+        table="meetings",
+        env={"OVERSIGHT_MAX_INFLATED_MB": "0.001"},
+    ),
+    BadFile(
+        "csv_undecodable",
+        _one(lambda d: write_bytes(d / "bad.csv", "会议编号,单位\n".encode() + b"\x80\x80\xff\n")),
+        [("error.csv_encoding", None, None)],
+        table="meetings",
+    ),
     # -- sheets and headers
-    BadFile("blank_workbook_undetected", _one(lambda d: write_xlsx(d / "blank.xlsx", {"Sheet1": []})),
-            [("error.file_blank", None, None)]),
-    BadFile("blank_workbook_for_table", _one(lambda d: write_xlsx(d / "blank.xlsx", {"Sheet1": [[], [None]]})),
-            [("error.sheet_empty", None, None)], table="meetings"),
+    BadFile(
+        "blank_workbook_undetected",
+        _one(lambda d: write_xlsx(d / "blank.xlsx", {"Sheet1": []})),
+        [("error.file_blank", None, None)],
+    ),
+    BadFile(
+        "blank_workbook_for_table",
+        _one(lambda d: write_xlsx(d / "blank.xlsx", {"Sheet1": [[], [None]]})),
+        [("error.sheet_empty", None, None)],
+        table="meetings",
+    ),
     BadFile("header_without_rows", _meetings(), [("error.sheet_empty", None, None)], table="meetings"),
-    BadFile("header_title_and_totals_only", _one(lambda d: write_xlsx(d / "m.xlsx", {"会议": [
-        ["2021年会议台账"], HEADERS["meetings"], ["合计", None, None, None, 0]]})),
-        [("error.sheet_empty", None, None)], table="meetings"),
-    BadFile("no_header", _one(lambda d: write_xlsx(d / "list.xlsx", {"Sheet1": [["甲", "乙"], [1, 2]]})),
-            [("error.no_header", None, None)], table="meetings"),
+    BadFile(
+        "header_title_and_totals_only",
+        _one(
+            lambda d: write_xlsx(
+                d / "m.xlsx", {"会议": [["2021年会议台账"], HEADERS["meetings"], ["合计", None, None, None, 0]]}
+            )
+        ),
+        [("error.sheet_empty", None, None)],
+        table="meetings",
+    ),
+    BadFile(
+        "no_header",
+        _one(lambda d: write_xlsx(d / "list.xlsx", {"Sheet1": [["甲", "乙"], [1, 2]]})),
+        [("error.no_header", None, None)],
+        table="meetings",
+    ),
     BadFile("wrong_table_chosen", _issues(issue()), [("error.table_mismatch", None, None)], table="meetings"),
-    BadFile("nothing_detectable", _one(lambda d: write_csv(d / "people.csv", [["姓名", "电话"], ["张三", "123"]])),
-            [("error.no_table_detected", None, None)]),
-    BadFile("missing_required_columns", _meetings(
-        meeting()[:4] + meeting()[5:8], header=HEADERS["meetings"][:4] + HEADERS["meetings"][5:8]),
-        [("error.column_missing", 1, None), ("error.column_missing", 1, None)], table="meetings"),
-    BadFile("same_table_twice_in_batch", lambda d: [
-        write_xlsx(d / "a.xlsx", {"问题": [HEADERS["issues"], issue()]}),
-        write_xlsx(d / "b.xlsx", {"问题": [HEADERS["issues"], issue("WT2021-002")]})],
-        [("error.table_in_two_sources", None, None)]),
+    BadFile(
+        "nothing_detectable",
+        _one(lambda d: write_csv(d / "people.csv", [["姓名", "电话"], ["张三", "123"]])),
+        [("error.no_table_detected", None, None)],
+    ),
+    BadFile(
+        "missing_required_columns",
+        _meetings(meeting()[:4] + meeting()[5:8], header=HEADERS["meetings"][:4] + HEADERS["meetings"][5:8]),
+        [("error.column_missing", 1, None), ("error.column_missing", 1, None)],
+        table="meetings",
+    ),
+    BadFile(
+        "same_table_twice_in_batch",
+        lambda d: [
+            write_xlsx(d / "a.xlsx", {"问题": [HEADERS["issues"], issue()]}),
+            write_xlsx(d / "b.xlsx", {"问题": [HEADERS["issues"], issue("WT2021-002")]}),
+        ],
+        [("error.table_in_two_sources", None, None)],
+    ),
     # -- ids
-    BadFile("duplicate_ids", _meetings(meeting("HY2021-0001"), meeting("HY2021-0002"), meeting("HY2021-0001")),
-            [("error.duplicate", 4, "A")], table="meetings"),
-    BadFile("duplicate_ids_across_sheets", _one(lambda d: write_xlsx(d / "m.xlsx", {
-        "2021上半年": [HEADERS["meetings"], meeting("HY2021-0001")],
-        "2021下半年": [HEADERS["meetings"], meeting("HY2021-0002"), meeting("HY2021-0001")]})),
-        [("error.duplicate_other_sheet", 3, "A")], table="meetings"),
-    BadFile("append_id_already_present", _meetings(meeting("HY2021-0001"), meeting("HY2019-0002")),
-            [("error.append_duplicate", 3, "A")], table="meetings", mode="append"),
-    BadFile("unit_slug_with_spaces", _one(lambda d: write_xlsx(d / "units.xlsx", {"监督单位": [
-        HEADERS["units"], *[["Gov Office" if i == 0 else v for i, v in enumerate(r)] if r[0] == "gov_office" else r
-                            for r in unit_rows()]]})),
-        [("error.slug_invalid", 2, "A")], table="units"),
+    BadFile(
+        "duplicate_ids",
+        _meetings(meeting("HY2021-0001"), meeting("HY2021-0002"), meeting("HY2021-0001")),
+        [("error.duplicate", 4, "A")],
+        table="meetings",
+    ),
+    BadFile(
+        "duplicate_ids_across_sheets",
+        _one(
+            lambda d: write_xlsx(
+                d / "m.xlsx",
+                {
+                    "2021上半年": [HEADERS["meetings"], meeting("HY2021-0001")],
+                    "2021下半年": [HEADERS["meetings"], meeting("HY2021-0002"), meeting("HY2021-0001")],
+                },
+            )
+        ),
+        [("error.duplicate_other_sheet", 3, "A")],
+        table="meetings",
+    ),
+    BadFile(
+        "append_id_already_present",
+        _meetings(meeting("HY2021-0001"), meeting("HY2019-0002")),
+        [("error.append_duplicate", 3, "A")],
+        table="meetings",
+        mode="append",
+    ),
+    BadFile(
+        "unit_slug_with_spaces",
+        _one(
+            lambda d: write_xlsx(
+                d / "units.xlsx",
+                {
+                    "监督单位": [
+                        HEADERS["units"],
+                        *[
+                            ["Gov Office" if i == 0 else v for i, v in enumerate(r)] if r[0] == "gov_office" else r
+                            for r in unit_rows()
+                        ],
+                    ]
+                },
+            )
+        ),
+        [("error.slug_invalid", 2, "A")],
+        table="units",
+    ),
     # -- cells
     BadFile("unknown_unit", _meetings(meeting(unit="省教育厅")), [("error.unit_unknown", 2, "B")], table="meetings"),
-    BadFile("impossible_date", _meetings(meeting(day="2021-02-30")), [("error.date_impossible", 2, "C")],
-            table="meetings"),
-    BadFile("quarter_only_dates", _meetings(meeting("HY2021-0001", day="2021Q1"),
-                                            meeting("HY2021-0002", day="2021年第一季度")),
-            [("error.date_quarter_only", 2, "C"), ("error.date_quarter_only", 3, "C")], table="meetings"),
-    BadFile("month_only_date", _meetings(meeting(day="2021年3月")), [("error.date_month_only", 2, "C")],
-            table="meetings"),
-    BadFile("date_far_out_of_range", _meetings(meeting(day=5)), [("error.date_out_of_range", 2, "C")],
-            table="meetings"),
+    BadFile(
+        "impossible_date", _meetings(meeting(day="2021-02-30")), [("error.date_impossible", 2, "C")], table="meetings"
+    ),
+    BadFile(
+        "quarter_only_dates",
+        _meetings(meeting("HY2021-0001", day="2021Q1"), meeting("HY2021-0002", day="2021年第一季度")),
+        [("error.date_quarter_only", 2, "C"), ("error.date_quarter_only", 3, "C")],
+        table="meetings",
+    ),
+    BadFile(
+        "month_only_date", _meetings(meeting(day="2021年3月")), [("error.date_month_only", 2, "C")], table="meetings"
+    ),
+    BadFile(
+        "date_far_out_of_range", _meetings(meeting(day=5)), [("error.date_out_of_range", 2, "C")], table="meetings"
+    ),
     BadFile("not_a_date", _meetings(meeting(day="下周一")), [("error.date_invalid", 2, "C")], table="meetings"),
-    BadFile("negative_duration", _meetings(meeting(duration=-30)), [("error.int_negative", 2, "E")],
-            table="meetings"),
-    BadFile("fractional_agenda_items", _meetings(meeting(items="3.5")), [("error.int_invalid", 2, "F")],
-            table="meetings"),
+    BadFile("negative_duration", _meetings(meeting(duration=-30)), [("error.int_negative", 2, "E")], table="meetings"),
+    BadFile(
+        "fractional_agenda_items", _meetings(meeting(items="3.5")), [("error.int_invalid", 2, "F")], table="meetings"
+    ),
     BadFile("not_a_boolean", _meetings(meeting(merged="可能")), [("error.bool_invalid", 2, "I")], table="meetings"),
-    BadFile("unknown_meeting_kind", _meetings(meeting(kind="茶话会")), [("error.enum_invalid", 2, "D")],
-            table="meetings"),
-    BadFile("required_value_empty", _meetings(meeting(unit=None)), [("error.value_missing", 2, "B")],
-            table="meetings"),
-    BadFile("suggestion_links_missing_issue", _one(lambda d: write_xlsx(d / "s.xlsx", {"意见建议": [
-        HEADERS["suggestions"], suggestion(issue_id="WT2099-999")]})),
-        [("error.ref_unknown", 2, "D")], table="suggestions", mode="append"),
-    BadFile("rectified_before_raised", _issues(issue(status="已整改", rectified=date(2020, 12, 1))),
-            [("error.rectified_before_raised", 2, "I")], table="issues", mode="append"),
-    BadFile("rectified_without_date", _issues(issue(status="已整改")),
-            [("error.rectified_without_date", 2, "I")], table="issues", mode="append"),
-    BadFile("rows_numbered_after_title_and_blank_rows", _one(lambda d: write_xlsx(d / "m.xlsx", {"会议": [
-        [], ["2021年会议台账"], [], HEADERS["meetings"], meeting("HY2021-0001"), [],
-        meeting("HY2021-0002", duration="很长")]})),
-        [("error.int_invalid", 7, "E")], table="meetings"),
-    BadFile("csv_rows_numbered_as_excel_shows_them", _one(lambda d: write_csv(d / "m.csv", [
-        ["会议台账"], HEADERS["meetings"], meeting("HY2021-0001"), [], meeting("HY2021-0002", kind="座谈")],
-        encoding="gb18030")),
-        [("error.enum_invalid", 5, "D")], table="meetings"),
-    BadFile("every_problem_at_once", _meetings(
-        meeting("HY2021-0001", unit="不存在的单位", duration=-5),
-        meeting("HY2021-0002", day="2021Q2", attended="也许"),
-        meeting("HY2021-0001", kind=None)),
-        [("error.unit_unknown", 2, "B"), ("error.int_negative", 2, "E"), ("error.date_quarter_only", 3, "C"),
-         ("error.bool_invalid", 3, "H"), ("error.value_missing", 4, "D"), ("error.duplicate", 4, "A")],
-        table="meetings"),
+    BadFile(
+        "unknown_meeting_kind", _meetings(meeting(kind="茶话会")), [("error.enum_invalid", 2, "D")], table="meetings"
+    ),
+    BadFile("required_value_empty", _meetings(meeting(unit=None)), [("error.value_missing", 2, "B")], table="meetings"),
+    BadFile(
+        "suggestion_links_missing_issue",
+        _one(
+            lambda d: write_xlsx(
+                d / "s.xlsx", {"意见建议": [HEADERS["suggestions"], suggestion(issue_id="WT2099-999")]}
+            )
+        ),
+        [("error.ref_unknown", 2, "D")],
+        table="suggestions",
+        mode="append",
+    ),
+    BadFile(
+        "rectified_before_raised",
+        _issues(issue(status="已整改", rectified=date(2020, 12, 1))),
+        [("error.rectified_before_raised", 2, "I")],
+        table="issues",
+        mode="append",
+    ),
+    BadFile(
+        "rectified_without_date",
+        _issues(issue(status="已整改")),
+        [("error.rectified_without_date", 2, "I")],
+        table="issues",
+        mode="append",
+    ),
+    BadFile(
+        "rows_numbered_after_title_and_blank_rows",
+        _one(
+            lambda d: write_xlsx(
+                d / "m.xlsx",
+                {
+                    "会议": [
+                        [],
+                        ["2021年会议台账"],
+                        [],
+                        HEADERS["meetings"],
+                        meeting("HY2021-0001"),
+                        [],
+                        meeting("HY2021-0002", duration="很长"),
+                    ]
+                },
+            )
+        ),
+        [("error.int_invalid", 7, "E")],
+        table="meetings",
+    ),
+    BadFile(
+        "csv_rows_numbered_as_excel_shows_them",
+        _one(
+            lambda d: write_csv(
+                d / "m.csv",
+                [["会议台账"], HEADERS["meetings"], meeting("HY2021-0001"), [], meeting("HY2021-0002", kind="座谈")],
+                encoding="gb18030",
+            )
+        ),
+        [("error.enum_invalid", 5, "D")],
+        table="meetings",
+    ),
+    BadFile(
+        "every_problem_at_once",
+        _meetings(
+            meeting("HY2021-0001", unit="不存在的单位", duration=-5),
+            meeting("HY2021-0002", day="2021Q2", attended="也许"),
+            meeting("HY2021-0001", kind=None),
+        ),
+        [
+            ("error.unit_unknown", 2, "B"),
+            ("error.int_negative", 2, "E"),
+            ("error.date_quarter_only", 3, "C"),
+            ("error.bool_invalid", 3, "H"),
+            ("error.value_missing", 4, "D"),
+            ("error.duplicate", 4, "A"),
+        ],
+        table="meetings",
+    ),
     # -- the folder as a whole
-    BadFile("units_replacement_drops_a_unit_in_use", _one(lambda d: write_xlsx(d / "units.xlsx", {"监督单位": [
-        HEADERS["units"], *[r for r in unit_rows() if r[0] != "chronicles"]]})),
-        _folder_would_break, table="units"),
+    BadFile(
+        "units_replacement_drops_a_unit_in_use",
+        _one(
+            lambda d: write_xlsx(
+                d / "units.xlsx", {"监督单位": [HEADERS["units"], *[r for r in unit_rows() if r[0] != "chronicles"]]}
+            )
+        ),
+        _folder_would_break,
+        table="units",
+    ),
 ]

@@ -1,4 +1,5 @@
 """Shared fixtures: the sample data in DuckDB, and the default filter (2020, all units)."""
+
 from __future__ import annotations
 
 from pathlib import Path

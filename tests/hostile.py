@@ -8,14 +8,15 @@ file. Every case is run as the CLI in a subprocess under a memory limit and a
 time bound (``tests/test_hostile.py``): the exact lines, no traceback, and the
 data folder byte for byte as it was.
 """
+
 from __future__ import annotations
 
 import io
 import re
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from tests.bad_files import HEADERS, issue, meeting, write_bytes, xlsx_bytes
 
@@ -54,15 +55,18 @@ def _far_cell(reference: str, row: int) -> Callable[[Path], list[Path]]:
 
 def _cells_without_reference(folder: Path) -> list[Path]:
     """A row at the bottom of the grid with 20 cells that carry no ``r``: placed by counting, as calamine does."""
-    cells = '<row r="1048576">' + "<c t=\"inlineStr\"><is><t>x</t></is></c>" * 20 + "</row>"
+    cells = '<row r="1048576">' + '<c t="inlineStr"><is><t>x</t></is></c>' * 20 + "</row>"
     return [write_bytes(folder / "norefs.xlsx", patched_sheet(_meetings_xlsx(), lambda x: _add_cells(x, cells)))]
 
 
 def _merged_everything(folder: Path) -> list[Path]:
     """A merge declared over the whole grid: must not grow the rows read."""
+
     def change(xml: str) -> str:
-        return xml.replace("</sheetData>", '</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/>'
-                                           "</mergeCells>")
+        return xml.replace(
+            "</sheetData>", '</sheetData><mergeCells count="1"><mergeCell ref="A1:XFD1048576"/></mergeCells>'
+        )
+
     return [write_bytes(folder / "merged.xlsx", patched_sheet(_meetings_xlsx(), change))]
 
 
@@ -133,23 +137,34 @@ def raw_xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
 
 
 def _control_in_text(folder: Path) -> list[Path]:
-    return [write_bytes(folder / "issues.xlsx", raw_xlsx_bytes({"问题": [
-        HEADERS["issues"], issue(description="会议过多\x0b精简")]}))]
+    return [
+        write_bytes(
+            folder / "issues.xlsx", raw_xlsx_bytes({"问题": [HEADERS["issues"], issue(description="会议过多\x0b精简")]})
+        )
+    ]
 
 
 def _escape_in_names(folder: Path) -> list[Path]:
     """A terminal escape (clear screen) and a bell in a value: the report spells them out, the terminal stays."""
-    return [write_bytes(folder / "escape.xlsx", raw_xlsx_bytes(
-        {"会议": [HEADERS["meetings"], meeting(kind="茶话会\x1b[2J\x07")]}))]
+    return [
+        write_bytes(
+            folder / "escape.xlsx", raw_xlsx_bytes({"会议": [HEADERS["meetings"], meeting(kind="茶话会\x1b[2J\x07")]})
+        )
+    ]
 
 
 def _footer_lines(folder: Path) -> list[Path]:
     """A real ledger's bottom: a total, then sign-off lines with text in several columns, a date in the date column."""
-    rows = [["2021年会议台账"], HEADERS["meetings"], meeting("HY2021-0001"), meeting("HY2021-0002"),
-            ["合计", None, None, None, 120],
-            ["填报人：张三", None, "审核人：李四", None, "单位负责人：王五"],
-            [None, "（单位盖章）", "2021年1月5日"],
-            ["填报日期：", None, "2021-01-06"]]
+    rows = [
+        ["2021年会议台账"],
+        HEADERS["meetings"],
+        meeting("HY2021-0001"),
+        meeting("HY2021-0002"),
+        ["合计", None, None, None, 120],
+        ["填报人：张三", None, "审核人：李四", None, "单位负责人：王五"],
+        [None, "（单位盖章）", "2021年1月5日"],
+        ["填报日期：", None, "2021-01-06"],
+    ]
     return [write_bytes(folder / "ledger.xlsx", xlsx_bytes({"会议": rows}))]
 
 
@@ -159,12 +174,17 @@ def _formula_unit(folder: Path) -> list[Path]:
     from oversight.ingest import workbook
     from tests.bad_files import unit_rows
 
-    units = [HEADERS["units"], *unit_rows(), ["new_unit", workbook.neutralise_formula("=新单位"), "New unit", None,
-                                              "党组"]]
+    units = [
+        HEADERS["units"],
+        *unit_rows(),
+        ["new_unit", workbook.neutralise_formula("=新单位"), "New unit", None, "党组"],
+    ]
     meetings = [HEADERS["meetings"], meeting("HY2021-0001", unit=workbook.neutralise_formula("=新单位"))]
     assert TABLES["units"].columns[1].name == "name_zh"
-    return [write_bytes(folder / "units.xlsx", xlsx_bytes({"监督单位": units})),
-            write_bytes(folder / "meetings.xlsx", xlsx_bytes({"会议": meetings}))]
+    return [
+        write_bytes(folder / "units.xlsx", xlsx_bytes({"监督单位": units})),
+        write_bytes(folder / "meetings.xlsx", xlsx_bytes({"会议": meetings})),
+    ]
 
 
 @dataclass(frozen=True)
@@ -179,8 +199,11 @@ class Hostile:
     changes_folder: bool = False
 
     def expected(self, lines: list[str], files: list[Path]) -> list[str]:
-        names = {"file": files[0].name if files else "", "path": str(files[0]) if files else "",
-                 "entry": "{entry}"}  # the history entry's id is made at run time: matched as any word
+        names = {
+            "file": files[0].name if files else "",
+            "path": str(files[0]) if files else "",
+            "entry": "{entry}",
+        }  # the history entry's id is made at run time: matched as any word
         return [line.format_map(names) for line in lines]
 
 
@@ -188,76 +211,190 @@ _MEETINGS = ["--table", "meetings", "--lang", "en"]
 
 CORPUS: list[Hostile] = [
     # -- sheets whose grid would be far larger than their file
-    Hostile("cell_at_the_last_column_and_row", _far_cell("XFD1048576", 1048576), _MEETINGS, 1, [
-        FAILED.format(count=1),
-        "  - {file}: sheet '会议' reaches 1048576 rows × 16384 columns, more than the limit of 5,000,000 cells; "
-        "delete the content or formatting far outside the table, save, and import again"]),
-    Hostile("one_cell_at_CV1048576", _far_cell("CV1048576", 1048576), _MEETINGS, 1, [
-        FAILED.format(count=1),
-        "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 5,000,000 cells; "
-        "delete the content or formatting far outside the table, save, and import again"]),
-    Hostile("cells_without_references_at_the_bottom", _cells_without_reference, _MEETINGS, 1, [
-        FAILED.format(count=1),
-        "  - {file}: sheet '会议' reaches 1048576 rows × 10 columns, more than the limit of 5,000,000 cells; "
-        "delete the content or formatting far outside the table, save, and import again"]),
-    Hostile("declared_dimension_only", _declared_only, [*_MEETINGS, "--mode", "append"], 0, [
-        "Meetings (from {file}, append): 1 rows in the file; 573 rows now → 574 after; "
-        "1 added, 0 changed, 0 removed",
-        "Check passed: ready to import.", "Imported. The previous version is kept as {entry}; run undo to restore it."],
-        changes_folder=True),
-    Hostile("merge_over_the_whole_grid", _merged_everything, [*_MEETINGS, "--mode", "append"], 0, [
-        "Meetings (from {file}, append): 1 rows in the file; 573 rows now → 574 after; "
-        "1 added, 0 changed, 0 removed",
-        "Check passed: ready to import.", "Imported. The previous version is kept as {entry}; run undo to restore it."],
-        changes_folder=True),
-    Hostile("binary_workbook", _xlsb_like, _MEETINGS, 1, [
-        FAILED.format(count=1),
-        "  - {file}: this kind of workbook (.xlsb, .ods) is not supported; save it as .xlsx in Excel or WPS "
-        "and upload that"]),
+    Hostile(
+        "cell_at_the_last_column_and_row",
+        _far_cell("XFD1048576", 1048576),
+        _MEETINGS,
+        1,
+        [
+            FAILED.format(count=1),
+            "  - {file}: sheet '会议' reaches 1048576 rows × 16384 columns, more than the limit of 5,000,000 cells; "
+            "delete the content or formatting far outside the table, save, and import again",
+        ],
+    ),
+    Hostile(
+        "one_cell_at_CV1048576",
+        _far_cell("CV1048576", 1048576),
+        _MEETINGS,
+        1,
+        [
+            FAILED.format(count=1),
+            "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 5,000,000 cells; "
+            "delete the content or formatting far outside the table, save, and import again",
+        ],
+    ),
+    Hostile(
+        "cells_without_references_at_the_bottom",
+        _cells_without_reference,
+        _MEETINGS,
+        1,
+        [
+            FAILED.format(count=1),
+            "  - {file}: sheet '会议' reaches 1048576 rows × 10 columns, more than the limit of 5,000,000 cells; "
+            "delete the content or formatting far outside the table, save, and import again",
+        ],
+    ),
+    Hostile(
+        "declared_dimension_only",
+        _declared_only,
+        [*_MEETINGS, "--mode", "append"],
+        0,
+        [
+            "Meetings (from {file}, append): 1 rows in the file; 573 rows now → 574 after; "
+            "1 added, 0 changed, 0 removed",
+            "Check passed: ready to import.",
+            "Imported. The previous version is kept as {entry}; run undo to restore it.",
+        ],
+        changes_folder=True,
+    ),
+    Hostile(
+        "merge_over_the_whole_grid",
+        _merged_everything,
+        [*_MEETINGS, "--mode", "append"],
+        0,
+        [
+            "Meetings (from {file}, append): 1 rows in the file; 573 rows now → 574 after; "
+            "1 added, 0 changed, 0 removed",
+            "Check passed: ready to import.",
+            "Imported. The previous version is kept as {entry}; run undo to restore it.",
+        ],
+        changes_folder=True,
+    ),
+    Hostile(
+        "binary_workbook",
+        _xlsb_like,
+        _MEETINGS,
+        1,
+        [
+            FAILED.format(count=1),
+            "  - {file}: this kind of workbook (.xlsb, .ods) is not supported; save it as .xlsx in Excel or WPS "
+            "and upload that",
+        ],
+    ),
     # -- text files
-    Hostile("csv_field_of_200k_characters", _long_field, _MEETINGS, 1, [
-        FAILED.format(count=1),
-        "  - {file}: a cell near row 2 is longer than 32768 characters (or a quote is never closed) "
-        "and cannot be read"]),
-    Hostile("csv_with_5000_columns", _wide_csv, _MEETINGS, 1, [
-        FAILED.format(count=1), "  - {file}: row 2 has 5010 columns, more than the limit of 1000"]),
-    Hostile("odd_length_utf16", _odd_utf16, _MEETINGS, 1, [
-        FAILED.format(count=1),
-        "  - {file}: the CSV file's text encoding is not recognised; save it as UTF-8 or GB18030 (GBK)"]),
-    Hostile("nul_after_the_first_4kb", _nul_after_4k, _MEETINGS, 1, [
-        FAILED.format(count=1),
-        "  - {file} · row 61 · column J '备注': contains an invisible control character U+0000; delete it and "
-        "import again (it often comes with text copied from web pages or other systems)"]),
+    Hostile(
+        "csv_field_of_200k_characters",
+        _long_field,
+        _MEETINGS,
+        1,
+        [
+            FAILED.format(count=1),
+            "  - {file}: a cell near row 2 is longer than 32768 characters (or a quote is never closed) "
+            "and cannot be read",
+        ],
+    ),
+    Hostile(
+        "csv_with_5000_columns",
+        _wide_csv,
+        _MEETINGS,
+        1,
+        [FAILED.format(count=1), "  - {file}: row 2 has 5010 columns, more than the limit of 1000"],
+    ),
+    Hostile(
+        "odd_length_utf16",
+        _odd_utf16,
+        _MEETINGS,
+        1,
+        [
+            FAILED.format(count=1),
+            "  - {file}: the CSV file's text encoding is not recognised; save it as UTF-8 or GB18030 (GBK)",
+        ],
+    ),
+    Hostile(
+        "nul_after_the_first_4kb",
+        _nul_after_4k,
+        _MEETINGS,
+        1,
+        [
+            FAILED.format(count=1),
+            "  - {file} · row 61 · column J '备注': contains an invisible control character U+0000; delete it and "
+            "import again (it often comes with text copied from web pages or other systems)",
+        ],
+    ),
     # -- control characters and escapes in cells and names
-    Hostile("vertical_tab_in_a_description", _control_in_text, ["--table", "issues", "--mode", "append",
-                                                               "--lang", "en"], 1, [
-        FAILED.format(count=1),
-        "  - {file} · sheet '问题' · row 2 · column F '问题描述': contains an invisible control character U+000B; "
-        "delete it and import again (it often comes with text copied from web pages or other systems)"]),
-    Hostile("bell_in_an_enumeration", _escape_in_names, _MEETINGS, 1, [
-        FAILED.format(count=1),
-        "  - {file} · sheet '会议' · row 2 · column D '会议类型': '茶话会\\x1b[2J\\x07' is not an allowed value; expected "
-        "one of: 党组(党委)会议、办公会议、专题会议、其他"]),
+    Hostile(
+        "vertical_tab_in_a_description",
+        _control_in_text,
+        ["--table", "issues", "--mode", "append", "--lang", "en"],
+        1,
+        [
+            FAILED.format(count=1),
+            "  - {file} · sheet '问题' · row 2 · column F '问题描述': contains an invisible control character U+000B; "
+            "delete it and import again (it often comes with text copied from web pages or other systems)",
+        ],
+    ),
+    Hostile(
+        "bell_in_an_enumeration",
+        _escape_in_names,
+        _MEETINGS,
+        1,
+        [
+            FAILED.format(count=1),
+            "  - {file} · sheet '会议' · row 2 · column D '会议类型': '茶话会\\x1b[2J\\x07' is not an allowed value; expected "
+            "one of: 党组(党委)会议、办公会议、专题会议、其他",
+        ],
+    ),
     # -- paths that are not files
-    Hostile("a_missing_file", lambda d: [d / "不存在.xlsx"], _MEETINGS, 1, [
-        FAILED.format(count=1), "  - {file}: file '{path}' not found"], command="validate"),
-    Hostile("a_folder_passed_as_a_file", lambda d: [(d / "a-folder.xlsx").mkdir(parents=True) or
-                                                    d / "a-folder.xlsx"], _MEETINGS, 1, [
-        FAILED.format(count=1), "  - {file}: '{path}' is a folder, not a file; name the spreadsheet to check"],
-        command="validate"),
-    Hostile("dev_zero_as_a_file", lambda d: [Path("/dev/zero")], _MEETINGS, 1, [
-        FAILED.format(count=1), "  - zero: file '/dev/zero' cannot be read (no permission, or not a regular file)"],
-        command="validate"),
+    Hostile(
+        "a_missing_file",
+        lambda d: [d / "不存在.xlsx"],
+        _MEETINGS,
+        1,
+        [FAILED.format(count=1), "  - {file}: file '{path}' not found"],
+        command="validate",
+    ),
+    Hostile(
+        "a_folder_passed_as_a_file",
+        lambda d: [(d / "a-folder.xlsx").mkdir(parents=True) or d / "a-folder.xlsx"],
+        _MEETINGS,
+        1,
+        [FAILED.format(count=1), "  - {file}: '{path}' is a folder, not a file; name the spreadsheet to check"],
+        command="validate",
+    ),
+    Hostile(
+        "dev_zero_as_a_file",
+        lambda d: [Path("/dev/zero")],
+        _MEETINGS,
+        1,
+        [FAILED.format(count=1), "  - zero: file '/dev/zero' cannot be read (no permission, or not a regular file)"],
+        command="validate",
+    ),
     # -- what real ledgers carry, accepted
-    Hostile("sign_off_lines_under_the_table", _footer_lines, [*_MEETINGS, "--mode", "append"], 0, [
-        "Meetings (from {file}, append): 2 rows in the file; 573 rows now → 575 after; "
-        "2 added, 0 changed, 0 removed",
-        "Meetings: rows skipped as no record (totals, notes, repeated headers, sign-off lines): "
-        "sheet '会议' row 5, sheet '会议' row 6, sheet '会议' row 7, sheet '会议' row 8",
-        "Check passed: ready to import."], command="validate"),
-    Hostile("unit_name_written_with_an_apostrophe", _formula_unit, ["--lang", "en"], 0, [
-        "Units (from units.xlsx, replace): 10 rows in the file; 9 rows now → 10 after; 1 added, 0 changed, 0 removed",
-        "Meetings (from meetings.xlsx, replace): 1 rows in the file; 573 rows now → 1 after; "
-        "1 added, 0 changed, 573 removed",
-        "Check passed: ready to import."], command="validate"),
+    Hostile(
+        "sign_off_lines_under_the_table",
+        _footer_lines,
+        [*_MEETINGS, "--mode", "append"],
+        0,
+        [
+            "Meetings (from {file}, append): 2 rows in the file; 573 rows now → 575 after; "
+            "2 added, 0 changed, 0 removed",
+            "Meetings: rows skipped as no record (totals, notes, repeated headers, sign-off lines): "
+            "sheet '会议' row 5, sheet '会议' row 6, sheet '会议' row 7, sheet '会议' row 8",
+            "Check passed: ready to import.",
+        ],
+        command="validate",
+    ),
+    Hostile(
+        "unit_name_written_with_an_apostrophe",
+        _formula_unit,
+        ["--lang", "en"],
+        0,
+        [
+            "Units (from units.xlsx, replace): 10 rows in the file; 9 rows now → 10 after; 1 added, 0 changed, 0 removed",
+            "Meetings (from meetings.xlsx, replace): 1 rows in the file; 573 rows now → 1 after; "
+            "1 added, 0 changed, 573 removed",
+            "Check passed: ready to import.",
+        ],
+        command="validate",
+    ),
 ]

@@ -15,6 +15,7 @@ and each figure is computed from the definitions written in README's 口径说�
   **late**: rectified by D after the deadline. **not yet due**: deadline after D and not rectified.
 - Rounding: half up, once.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -28,8 +29,12 @@ import pandas as pd
 STATUS = {"已整改": "rectified", "整改中": "in_progress", "未整改": "open"}
 ADOPTION = {"已提出": "proposed", "已采纳": "adopted", "已落实": "implemented"}
 FORMS = {"书面提醒": "written", "面对面提醒": "in_person", "会议提醒": "meeting"}
-KINDS = {"定期会商": "consultation", "专题研究": "special_study", "工作通报": "notification",
-         "抽调参与办案": "secondment"}
+KINDS = {
+    "定期会商": "consultation",
+    "专题研究": "special_study",
+    "工作通报": "notification",
+    "抽调参与办案": "secondment",
+}
 YES = {"是": True, "否": False}
 
 
@@ -76,8 +81,14 @@ class Ledgers:
         return max(self._dates())
 
     def _dates(self) -> list[date]:
-        columns = [self.meetings["date"], self.issues["raised"], self.issues["rectified"].dropna(),
-                   self.suggestions["made"], self.reminders["date"], self.activities["date"]]
+        columns = [
+            self.meetings["date"],
+            self.issues["raised"],
+            self.issues["rectified"].dropna(),
+            self.suggestions["made"],
+            self.reminders["date"],
+            self.activities["date"],
+        ]
         return [d for column in columns for d in column]
 
 
@@ -92,25 +103,47 @@ def read_ledgers(folder: Path) -> Ledgers:
     units = sheet("units").rename(columns={"单位编码": "unit_id", "单位名称": "name_zh", "英文名称": "name_en"})
     unit_of = dict(zip(units["name_zh"], units["unit_id"]))
     m = sheet("meetings")
-    meetings = pd.DataFrame({
-        "unit": m["单位"].map(unit_of), "date": m["会议日期"].map(_day), "minutes": m["时长(分钟)"].astype(float),
-        "prereviewed": m["议题提前报送审核"].map(YES), "attended": m["纪检监察组列席"].map(YES),
-        "merged": m["合并召开"].map(YES)})
+    meetings = pd.DataFrame(
+        {
+            "unit": m["单位"].map(unit_of),
+            "date": m["会议日期"].map(_day),
+            "minutes": m["时长(分钟)"].astype(float),
+            "prereviewed": m["议题提前报送审核"].map(YES),
+            "attended": m["纪检监察组列席"].map(YES),
+            "merged": m["合并召开"].map(YES),
+        }
+    )
     i = sheet("issues")
-    issues = pd.DataFrame({
-        "issue_id": i["问题编号"], "unit": i["单位"].map(unit_of), "raised": i["发现日期"].map(_day),
-        "source": i["问题来源"], "category": i["问题类别"], "status": i["整改状态"].map(STATUS),
-        "due": i["整改期限"].map(_day), "rectified": i["整改完成日期"].map(_day)})
+    issues = pd.DataFrame(
+        {
+            "issue_id": i["问题编号"],
+            "unit": i["单位"].map(unit_of),
+            "raised": i["发现日期"].map(_day),
+            "source": i["问题来源"],
+            "category": i["问题类别"],
+            "status": i["整改状态"].map(STATUS),
+            "due": i["整改期限"].map(_day),
+            "rectified": i["整改完成日期"].map(_day),
+        }
+    )
     s = sheet("suggestions")
-    suggestions = pd.DataFrame({
-        "unit": s["单位"].map(unit_of), "made": s["提出日期"].map(_day), "issue_id": s["关联问题编号"],
-        "category": s["类别"], "status": s["采纳状态"].map(ADOPTION)})
+    suggestions = pd.DataFrame(
+        {
+            "unit": s["单位"].map(unit_of),
+            "made": s["提出日期"].map(_day),
+            "issue_id": s["关联问题编号"],
+            "category": s["类别"],
+            "status": s["采纳状态"].map(ADOPTION),
+        }
+    )
     r = sheet("reminders")
-    reminders = pd.DataFrame({"unit": r["单位"].map(unit_of), "date": r["提醒日期"].map(_day),
-                              "form": r["提醒方式"].map(FORMS)})
+    reminders = pd.DataFrame(
+        {"unit": r["单位"].map(unit_of), "date": r["提醒日期"].map(_day), "form": r["提醒方式"].map(FORMS)}
+    )
     a = sheet("activities")
-    activities = pd.DataFrame({"unit": a["单位"].map(unit_of), "date": a["活动日期"].map(_day),
-                               "kind": a["活动类型"].map(KINDS)})
+    activities = pd.DataFrame(
+        {"unit": a["单位"].map(unit_of), "date": a["活动日期"].map(_day), "kind": a["活动类型"].map(KINDS)}
+    )
     for frame in (meetings, issues, suggestions, reminders, activities):
         assert frame.notna().drop(columns=[c for c in ("rectified", "issue_id") if c in frame]).all().all()
     return Ledgers(units[["unit_id", "name_zh", "name_en"]], meetings, issues, suggestions, reminders, activities)
@@ -119,8 +152,13 @@ def read_ledgers(folder: Path) -> Ledgers:
 def cut_copy(source: Path, target: Path, day: date) -> None:
     """The sample as it stood on ``day``: later records gone, later rectifications not yet made."""
     target.mkdir(parents=True, exist_ok=True)
-    dates = {"meetings": "会议日期", "issues": "发现日期", "suggestions": "提出日期", "reminders": "提醒日期",
-             "activities": "活动日期"}
+    dates = {
+        "meetings": "会议日期",
+        "issues": "发现日期",
+        "suggestions": "提出日期",
+        "reminders": "提醒日期",
+        "activities": "活动日期",
+    }
     for path in Path(source).glob("*.xlsx"):
         frame = pd.read_excel(path, engine="openpyxl")
         column = dates.get(path.stem)
@@ -159,7 +197,7 @@ class View:
     def to_date(self) -> bool:
         return self.as_of < quarter_last(*self.end)
 
-    def year_earlier(self) -> "View | None":
+    def year_earlier(self) -> View | None:
         first = self.ledgers.first_day
         earlier_start = shift(*self.start, -4)
         if quarter_first(*earlier_start) < quarter_first(first.year, (first.month - 1) // 3 + 1):
@@ -206,8 +244,11 @@ class View:
 
     def status_at(self, issues: pd.DataFrame, day: date) -> pd.Series:
         rectified = self.rectified_by(issues, day)
-        return issues["status"].where(~rectified, "rectified").where(rectified | (issues["status"] != "rectified"),
-                                                                     "in_progress")
+        return (
+            issues["status"]
+            .where(~rectified, "rectified")
+            .where(rectified | (issues["status"] != "rectified"), "in_progress")
+        )
 
     # ------------------------------------------------------------ figures
     def totals(self) -> dict[str, float]:
@@ -224,7 +265,9 @@ class View:
             "issues_rectified": int(rectified.sum()),
             "rectified": int(rectified.sum()),
             "due": int(due.sum()),
-            "on_time": int((due & rectified & (issues["rectified"].map(lambda d: d or date.max) <= issues["due"])).sum()),
+            "on_time": int(
+                (due & rectified & (issues["rectified"].map(lambda d: d or date.max) <= issues["due"])).sum()
+            ),
             "late": int((rectified & (issues["rectified"].map(lambda d: d or date.min) > issues["due"])).sum()),
             "not_yet_due": int(((issues["due"] > day) & ~rectified).sum()),
             "overdue": int(self.overdue_at(backlog, day).sum()),
@@ -262,17 +305,24 @@ class View:
         all_meetings = self.scoped(self.ledgers.meetings)
         for quarter in self.quarters():
             recorded = quarter_first(*quarter) <= self.as_of
-            current = all_meetings[(all_meetings["date"] >= quarter_first(*quarter))
-                                   & (all_meetings["date"] <= min(quarter_last(*quarter), self.as_of))]
+            current = all_meetings[
+                (all_meetings["date"] >= quarter_first(*quarter))
+                & (all_meetings["date"] <= min(quarter_last(*quarter), self.as_of))
+            ]
             earlier_quarter = shift(*quarter, -4)
             known = recorded and earlier_quarter >= first_quarter and earlier_quarter < self.start
-            earlier = all_meetings[(all_meetings["date"] >= quarter_first(*earlier_quarter))
-                                   & (all_meetings["date"] <= min(quarter_last(*earlier_quarter),
-                                                                  year_before(self.as_of)))]
-            rows.append({"quarter_key": quarter[0] * 10 + quarter[1],
-                         "meetings": len(current) if recorded else None,
-                         "prev_meetings": len(earlier) if known else None,
-                         "through_day": min(quarter_last(*quarter), self.as_of)})
+            earlier = all_meetings[
+                (all_meetings["date"] >= quarter_first(*earlier_quarter))
+                & (all_meetings["date"] <= min(quarter_last(*earlier_quarter), year_before(self.as_of)))
+            ]
+            rows.append(
+                {
+                    "quarter_key": quarter[0] * 10 + quarter[1],
+                    "meetings": len(current) if recorded else None,
+                    "prev_meetings": len(earlier) if known else None,
+                    "through_day": min(quarter_last(*quarter), self.as_of),
+                }
+            )
         return rows
 
     def per_unit(self, frame: pd.DataFrame, value: str | None = None) -> dict[str, int]:
@@ -284,16 +334,20 @@ class View:
         backlog = self.scoped(self.ledgers.issues)
         backlog = backlog[backlog["raised"] <= self.as_of]
         overdue = backlog[self.overdue_at(backlog, self.as_of)]
-        return sorted(((row.issue_id, (self.as_of - row.due).days) for row in overdue.itertuples()),
-                      key=lambda pair: (-pair[1], pair[0]))
+        return sorted(
+            ((row.issue_id, (self.as_of - row.due).days) for row in overdue.itertuples()),
+            key=lambda pair: (-pair[1], pair[0]),
+        )
 
     def issue_rows(self) -> dict[str, tuple[str, date | None]]:
         """Each issue of the period: its status and rectified date as of the as-of date."""
         issues = self.issues
         rectified = self.rectified_by(issues, self.as_of)
         status = self.status_at(issues, self.as_of)
-        return {row.issue_id: (s, row.rectified if ok else None)
-                for row, s, ok in zip(issues.itertuples(), status, rectified)}
+        return {
+            row.issue_id: (s, row.rectified if ok else None)
+            for row, s, ok in zip(issues.itertuples(), status, rectified)
+        }
 
     def unit_meeting_change(self) -> dict[str, tuple[int, int | None]]:
         earlier = self.year_earlier()
@@ -343,5 +397,14 @@ def day_label(day: date) -> str:
     return f"{day.month}月{day.day}日"
 
 
-__all__ = ["View", "Ledgers", "read_ledgers", "cut_copy", "count_delta", "share_delta", "share_text", "count_text",
-           "half_up"]
+__all__ = [
+    "View",
+    "Ledgers",
+    "read_ledgers",
+    "cut_copy",
+    "count_delta",
+    "share_delta",
+    "share_text",
+    "count_text",
+    "half_up",
+]

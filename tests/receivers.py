@@ -1,5 +1,6 @@
 """Local stand-ins for the places pushes go: a webhook receiver (企业微信 / 钉钉 robots) and an SMTP server,
 both on 127.0.0.1, started and stopped by the test that uses them."""
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,7 @@ class RobotReceiver:
     replies: list[tuple[int, dict]] = field(default_factory=list)
     requests: list[Received] = field(default_factory=list)
 
-    def __enter__(self) -> "RobotReceiver":
+    def __enter__(self) -> RobotReceiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -36,8 +37,14 @@ class RobotReceiver:
                 length = int(self.headers.get("Content-Length", 0))
                 raw = self.rfile.read(length)
                 parts = urlsplit(self.path)
-                receiver.requests.append(Received(parts.path, parse_qs(parts.query), self.headers.get("Content-Type", ""),
-                                                  json.loads(raw.decode("utf-8"))))
+                receiver.requests.append(
+                    Received(
+                        parts.path,
+                        parse_qs(parts.query),
+                        self.headers.get("Content-Type", ""),
+                        json.loads(raw.decode("utf-8")),
+                    )
+                )
                 status, reply = receiver.replies.pop(0) if receiver.replies else (200, {"errcode": 0, "errmsg": "ok"})
                 body = json.dumps(reply).encode()
                 self.send_response(status)
@@ -77,8 +84,9 @@ class _Collect:
         self.messages = messages
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (the aiosmtpd API)
-        self.messages.append((envelope.mail_from, list(envelope.rcpt_tos),
-                              message_from_bytes(envelope.content, policy=policy.default)))
+        self.messages.append(
+            (envelope.mail_from, list(envelope.rcpt_tos), message_from_bytes(envelope.content, policy=policy.default))
+        )
         return "250 OK"
 
 
@@ -88,7 +96,7 @@ class SmtpReceiver:
 
     messages: list = field(default_factory=list)
 
-    def __enter__(self) -> "SmtpReceiver":
+    def __enter__(self) -> SmtpReceiver:
         self.port = free_port()
         self.controller = Controller(_Collect(self.messages), hostname="127.0.0.1", port=self.port)
         self.controller.start()

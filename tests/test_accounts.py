@@ -1,4 +1,5 @@
 """Accounts: the users file, validation, passwords, throttling, OIDC mapping, local mode, permissions."""
+
 from __future__ import annotations
 
 import json
@@ -59,10 +60,13 @@ def error_key(call, *args, **kwargs) -> str:
 
 # ---------------------------------------------------------------- the users file
 
+
 def test_added_users_round_trip_and_authenticate(users):
     assert [(a.username, a.role, a.units, a.email) for a in accounts.list_users()] == [
-        ("boss", "admin", (), "boss@example.org"), ("clerk", "unit", ("research",), None),
-        ("lead", "leader", (), None)]
+        ("boss", "admin", (), "boss@example.org"),
+        ("clerk", "unit", ("research",), None),
+        ("lead", "leader", (), None),
+    ]
     assert accounts.authenticate("boss", "admin-pass-1") == Account("boss", "admin", (), "boss@example.org")
     assert accounts.authenticate("  BOSS ", "admin-pass-1").username == "boss"
     clerk = accounts.authenticate("clerk", "clerk-pass-1")
@@ -97,19 +101,25 @@ def test_wrong_unknown_and_empty_passwords_fail_alike(users):
 def test_validation_errors(users):
     assert error_key(accounts.add_user, "x1", "good-pass-1", "chief") == "auth.error.unknown_role"
     assert error_key(accounts.add_user, "x1", "good-pass-1", "unit", []) == "auth.error.unit_account_without_units"
-    assert error_key(accounts.add_user, "x1", "good-pass-1", "unit", ["nowhere"],
-                     known_units=UNITS) == "auth.error.unknown_units"
+    assert (
+        error_key(accounts.add_user, "x1", "good-pass-1", "unit", ["nowhere"], known_units=UNITS)
+        == "auth.error.unknown_units"
+    )
     assert error_key(accounts.add_user, "x1", "good-pass-1", "unit", ["Not A Slug"]) == "auth.error.unknown_units"
-    assert error_key(accounts.add_user, "x1", "good-pass-1", "leader", ["research"]) == \
-        "auth.error.units_only_for_unit_role"
+    assert (
+        error_key(accounts.add_user, "x1", "good-pass-1", "leader", ["research"])
+        == "auth.error.units_only_for_unit_role"
+    )
     assert error_key(accounts.add_user, "x1", "", "leader") == "auth.error.password_empty"
     assert error_key(accounts.add_user, "x1", None, "leader") == "auth.error.password_empty"
     assert error_key(accounts.add_user, "x1", "7-chars", "leader") == "auth.error.password_short"
     assert error_key(accounts.add_user, "x1", "aaaaaaaaaa", "leader") == "auth.error.password_weak"
     assert error_key(accounts.add_user, "longname1", "LongName1", "leader") == "auth.error.password_weak"
     assert error_key(accounts.add_user, "CLERK", "good-pass-1", "leader") == "auth.error.duplicate_username"
-    assert error_key(accounts.add_user, "x1", "good-pass-1", "leader",
-                     email="boss@EXAMPLE.org") == "auth.error.duplicate_email"
+    assert (
+        error_key(accounts.add_user, "x1", "good-pass-1", "leader", email="boss@EXAMPLE.org")
+        == "auth.error.duplicate_email"
+    )
     assert error_key(accounts.add_user, "x1", "good-pass-1", "leader", email="not-mail") == "auth.error.bad_email"
     assert error_key(accounts.add_user, "bad name", "good-pass-1", "leader") == "auth.error.bad_username"
     assert error_key(accounts.add_user, "-dash", "good-pass-1", "leader") == "auth.error.bad_username"
@@ -177,8 +187,13 @@ def test_names_and_emails_are_escaped_in_the_file(private_home):
 def test_a_damaged_users_file_is_an_error_not_an_empty_list(private_home):
     path = accounts.users_file()
     path.parent.mkdir(parents=True)
-    for text in ("[users\n", '[users.x]\nrole = "chief"\n', '[users.x]\nrole = "unit"\nunits = []\n',
-                 '[users."Upper"]\nrole = "leader"\n', 'users = 3\n'):
+    for text in (
+        "[users\n",
+        '[users.x]\nrole = "chief"\n',
+        '[users.x]\nrole = "unit"\nunits = []\n',
+        '[users."Upper"]\nrole = "leader"\n',
+        "users = 3\n",
+    ):
         path.write_text(text, encoding="utf-8")
         assert error_key(accounts.load_users, path) == "auth.error.users_file_invalid"
         assert access_mode.auth_mode(path, {}) == "accounts"  # fail closed: never local mode by accident
@@ -199,6 +214,7 @@ def test_default_users_file_is_in_the_config_folder_not_the_repository(tmp_path,
 
 
 # ---------------------------------------------------------------- mode, OIDC, client address
+
 
 def test_auth_mode(private_home, users):
     empty = private_home / "empty.toml"
@@ -225,14 +241,18 @@ def test_secrets_that_raise_do_not_mean_oidc(users):
 
 def test_account_for_email(users):
     records = accounts.load_users(users)
-    assert accounts.account_for_email("BOSS@example.org ", records) == Account("boss", "admin", (),
-                                                                               "boss@example.org", "oidc")
+    assert accounts.account_for_email("BOSS@example.org ", records) == Account(
+        "boss", "admin", (), "boss@example.org", "oidc"
+    )
     assert accounts.account_for_email("stranger@example.org", records) is None
     assert accounts.account_for_email(None, records) is None
     assert accounts.account_for_email("", records) is None
     assert accounts.account_for_email("boss@example.org", records, email_verified=False) is None
     assert accounts.account_for_email("boss@example.org", records, email_verified=True).role == "admin"
-    twice = [accounts.UserRecord("a", "leader", email="same@x.org"), accounts.UserRecord("b", "admin", email="same@x.org")]
+    twice = [
+        accounts.UserRecord("a", "leader", email="same@x.org"),
+        accounts.UserRecord("b", "admin", email="same@x.org"),
+    ]
     assert accounts.account_for_email("same@x.org", twice) is None
     unit = accounts.UserRecord("u", "unit", ("research",), "u@x.org")
     assert accounts.account_for_email("u@x.org", [unit]).scope.allowed_units == ("research",)
@@ -243,8 +263,24 @@ def test_local_clients(address):
     assert access_mode.is_local_client(address)
 
 
-@pytest.mark.parametrize("address", [None, "", "localhost", "garbage", "10.0.0.5", "192.168.1.20", "0.0.0.0", "::",
-                                     "::ffff:10.0.0.5", "8.8.8.8", "fe80::1%eth0", "2001:db8::1", "128.0.0.1"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        None,
+        "",
+        "localhost",
+        "garbage",
+        "10.0.0.5",
+        "192.168.1.20",
+        "0.0.0.0",
+        "::",
+        "::ffff:10.0.0.5",
+        "8.8.8.8",
+        "fe80::1%eth0",
+        "2001:db8::1",
+        "128.0.0.1",
+    ],
+)
 def test_other_clients(address):
     assert not access_mode.is_local_client(address)
 
@@ -257,8 +293,14 @@ def test_a_loopback_peer_relaying_for_a_proxy_is_not_local():
 
 
 def test_permissions_by_role():
-    matrix = {role: (roles.can_import(Account("x", role)), roles.can_download(Account("x", role)),
-                     roles.can_view_audit(Account("x", role))) for role in roles.ROLES}
+    matrix = {
+        role: (
+            roles.can_import(Account("x", role)),
+            roles.can_download(Account("x", role)),
+            roles.can_view_audit(Account("x", role)),
+        )
+        for role in roles.ROLES
+    }
     assert matrix == {"admin": (True, True, True), "leader": (False, True, False), "unit": (False, False, False)}
     assert not roles.can_import(None) and not roles.can_download(None) and not roles.can_view_audit(None)
     local = roles.local_account("someone")
@@ -266,10 +308,23 @@ def test_permissions_by_role():
 
 
 def test_pages_by_role():
-    pages = ["overview", "meetings", "issues", "suggestions", "reminders", "unit_profile", "briefing", "data",
-             "audit", "users", "some_new_page"]
-    matrix = {role: [page for page in pages if roles.can_open_page(Account("x", role, ("research",)), page)]
-              for role in roles.ROLES}
+    pages = [
+        "overview",
+        "meetings",
+        "issues",
+        "suggestions",
+        "reminders",
+        "unit_profile",
+        "briefing",
+        "data",
+        "audit",
+        "users",
+        "some_new_page",
+    ]
+    matrix = {
+        role: [page for page in pages if roles.can_open_page(Account("x", role, ("research",)), page)]
+        for role in roles.ROLES
+    }
     reading = pages[:6]
     assert matrix == {"admin": pages, "leader": reading + ["briefing"], "unit": reading}
     assert not any(roles.can_open_page(None, page) for page in pages)
@@ -277,6 +332,7 @@ def test_pages_by_role():
 
 
 # ---------------------------------------------------------------- throttling (pure)
+
 
 def test_five_failures_lock_for_a_growing_delay():
     policy = ThrottlePolicy(max_failures=5, window_s=900, base_delay_s=30, max_delay_s=3600)
@@ -325,6 +381,7 @@ def test_failures_spread_over_more_than_the_window_never_lock():
 
 # ---------------------------------------------------------------- throttling and sign-in, with the file
 
+
 def test_throttle_state_is_kept_in_a_private_file(private_home):
     clock = Clock()
     path = private_home / "conf" / "login-throttle.json"
@@ -362,8 +419,15 @@ def test_a_damaged_throttle_file_does_not_lock_everyone_out(private_home):
     assert throttle.retry_after("someone") == 0
     throttle.failure("someone")
     assert json.loads(path.read_text())["user:someone"]["failures"]
-    path.write_text(json.dumps({"user:someone": {"failures": "many", "locked_until": "soon"}, "user:x": 3,
-                                "user:ok": {"failures": [], "locked_until": 1_000_100.0, "lockouts": 1}}))
+    path.write_text(
+        json.dumps(
+            {
+                "user:someone": {"failures": "many", "locked_until": "soon"},
+                "user:x": 3,
+                "user:ok": {"failures": [], "locked_until": 1_000_100.0, "lockouts": 1},
+            }
+        )
+    )
     assert throttle.retry_after("someone") == 0 and throttle.retry_after("ok") == 100
     throttle.failure("someone")
     assert set(json.loads(path.read_text())) == {"user:someone", "user:ok"}

@@ -1,5 +1,6 @@
 """The alert rules against expectations recomputed with pandas from the ledgers, on the sample data and on
 hand-made cases (due today, due tomorrow, rectified late, a unit never consulted, meetings rising)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -17,6 +18,7 @@ EVERYTHING = unit_scope.Scope.everything()
 
 
 # ---------------------------------------------------------------- independent expectations (pandas only)
+
 
 def _not_rectified_by(issues: pd.DataFrame, day: date) -> pd.Series:
     return issues["rectified_date"].isna() | (issues["rectified_date"] > day)
@@ -40,23 +42,39 @@ def _quarter(day: date) -> tuple[int, int]:
 def expected_not_consulted(frames, day: date) -> set[str]:
     activities = frames["activities"]
     # as of D: a consultation later in D's quarter has not happened yet
-    consulted = {row.unit for row in activities.itertuples()
-                 if row.kind == "consultation" and _quarter(row.date) == _quarter(day) and row.date <= day}
+    consulted = {
+        row.unit
+        for row in activities.itertuples()
+        if row.kind == "consultation" and _quarter(row.date) == _quarter(day) and row.date <= day
+    }
     return set(frames["units"]["unit_id"]) - consulted
 
 
 def expected_rising(frames, day: date, min_increase: int = 1) -> dict[str, tuple[int, int]]:
-    first = min(min(frames[t][c]) for t, c in (("meetings", "date"), ("issues", "date_raised"),
-                                                 ("suggestions", "date_made"), ("reminders", "date"),
-                                                 ("activities", "date")))
+    first = min(
+        min(frames[t][c])
+        for t, c in (
+            ("meetings", "date"),
+            ("issues", "date_raised"),
+            ("suggestions", "date_made"),
+            ("reminders", "date"),
+            ("activities", "date"),
+        )
+    )
     year, quarter = _quarter(day)
     if (year - 1, quarter) < _quarter(first):
         return {}
     meetings = frames["meetings"]
     # D's quarter to D against the same quarter a year earlier to the same day
-    same_day = day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else day.replace(year=day.year - 1, day=28)
+    same_day = (
+        day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else day.replace(year=day.year - 1, day=28)
+    )
     now = meetings[[_quarter(d) == (year, quarter) and d <= day for d in meetings["date"]]].groupby("unit").size()
-    then = meetings[[_quarter(d) == (year - 1, quarter) and d <= same_day for d in meetings["date"]]].groupby("unit").size()
+    then = (
+        meetings[[_quarter(d) == (year - 1, quarter) and d <= same_day for d in meetings["date"]]]
+        .groupby("unit")
+        .size()
+    )
     result = {}
     for unit in frames["units"]["unit_id"]:
         current, earlier = int(now.get(unit, 0)), int(then.get(unit, 0))
@@ -75,8 +93,15 @@ def _digest(connection, day: date, rules: Rules = alerts.DEFAULT_RULES, scope=EV
 
 # ---------------------------------------------------------------- the sample data
 
-SAMPLE_DAYS = [date(2019, 3, 31), date(2019, 6, 30), date(2020, 2, 17), date(2020, 5, 31), date(2020, 11, 8),
-               date(2020, 12, 31), date(2021, 3, 16)]
+SAMPLE_DAYS = [
+    date(2019, 3, 31),
+    date(2019, 6, 30),
+    date(2020, 2, 17),
+    date(2020, 5, 31),
+    date(2020, 11, 8),
+    date(2020, 12, 31),
+    date(2021, 3, 16),
+]
 
 
 @pytest.mark.parametrize("day", SAMPLE_DAYS, ids=str)
@@ -91,16 +116,25 @@ def test_issue_rules_on_the_sample_match_pandas(frames, connection, day, days):
 def test_unit_rules_on_the_sample_match_pandas(frames, connection, day):
     digest = _digest(connection, day)
     assert _ids(digest, "no_consultation") == expected_not_consulted(frames, day)
-    rising = {item.unit_id: (item.facts["meetings"], item.facts["prev_meetings"])
-              for item in digest.items if item.rule == "meetings_rising"}
+    rising = {
+        item.unit_id: (item.facts["meetings"], item.facts["prev_meetings"])
+        for item in digest.items
+        if item.rule == "meetings_rising"
+    }
     assert rising == expected_rising(frames, day)
 
 
 def test_sample_figures_on_the_last_day_of_2020(frames, connection):
     digest = _digest(connection, date(2020, 12, 31))
     # six 2020 issues were still open at the year's end and past their due date
-    assert sorted(_ids(digest, "overdue")) == ["WT2020-012", "WT2020-013", "WT2020-014", "WT2020-021", "WT2020-022",
-                                              "WT2020-024"]
+    assert sorted(_ids(digest, "overdue")) == [
+        "WT2020-012",
+        "WT2020-013",
+        "WT2020-014",
+        "WT2020-021",
+        "WT2020-022",
+        "WT2020-024",
+    ]
     assert digest.counts() == {"overdue": 6, "due_soon": 0, "no_consultation": 8, "meetings_rising": 0}
     assert _ids(digest, "no_consultation") == set(frames["units"]["unit_id"]) - {"petitions"}  # 19 Dec 2020
     overdue = {item.issue_id: item.facts["days_overdue"] for item in digest.items if item.rule == "overdue"}
@@ -118,11 +152,24 @@ def test_rules_can_be_switched_off(connection):
 D = date(2020, 11, 8)
 
 
-def _issue(issue_id: str, due: date | None, rectified: date | None = None, unit: str = "research",
-           raised: date = date(2020, 9, 1)) -> dict:
-    return {"issue_id": issue_id, "unit": unit, "date_raised": raised, "source": "daily", "category": "conduct",
-            "description": f"测试问题 {issue_id}", "status": "rectified" if rectified else "in_progress",
-            "due_date": due, "rectified_date": rectified}
+def _issue(
+    issue_id: str,
+    due: date | None,
+    rectified: date | None = None,
+    unit: str = "research",
+    raised: date = date(2020, 9, 1),
+) -> dict:
+    return {
+        "issue_id": issue_id,
+        "unit": unit,
+        "date_raised": raised,
+        "source": "daily",
+        "category": "conduct",
+        "description": f"测试问题 {issue_id}",
+        "status": "rectified" if rectified else "in_progress",
+        "due_date": due,
+        "rectified_date": rectified,
+    }
 
 
 def _with_rows(frames, table: str, rows: list[dict]) -> dict:
@@ -146,8 +193,19 @@ def made(frames):
         _issue("T-DAY31", D + timedelta(days=31)),
     ]
     changed = _with_rows(frames, "issues", cases)
-    changed = _with_rows(changed, "units", [{"unit_id": "new_unit", "name_zh": "新设单位", "name_en": "New unit",
-                                             "short_names": None, "party_org": "党组"}])
+    changed = _with_rows(
+        changed,
+        "units",
+        [
+            {
+                "unit_id": "new_unit",
+                "name_zh": "新设单位",
+                "name_en": "New unit",
+                "short_names": None,
+                "party_org": "党组",
+            }
+        ],
+    )
     return changed, store.connect(changed)
 
 
@@ -185,8 +243,12 @@ def test_overdue_counts_from_the_day_after_the_due_date(made):
 def test_rectified_late_is_overdue_until_the_day_it_was_rectified(made):
     frames, connection = made
     rectified = D + timedelta(days=5)
-    for day, overdue in ((D, True), (rectified - timedelta(days=1), True), (rectified, False),
-                         (rectified + timedelta(days=1), False)):
+    for day, overdue in (
+        (D, True),
+        (rectified - timedelta(days=1), True),
+        (rectified, False),
+        (rectified + timedelta(days=1), False),
+    ):
         assert ("T-LATE" in _ids(_digest(connection, day), "overdue")) is overdue, day
         assert ("T-LATE" in expected_overdue(frames, day)) is overdue
 
@@ -203,8 +265,18 @@ def test_a_unit_never_consulted_is_named_with_no_last_date(made):
 
 
 def _meeting(meeting_id: str, unit: str, day: date) -> dict:
-    return {"meeting_id": meeting_id, "unit": unit, "date": day, "kind": "office", "duration_min": 60,
-            "agenda_items": 2, "agenda_prereviewed": True, "attended_by_team": False, "merged": False, "notes": None}
+    return {
+        "meeting_id": meeting_id,
+        "unit": unit,
+        "date": day,
+        "kind": "office",
+        "duration_min": 60,
+        "agenda_items": 2,
+        "agenda_prereviewed": True,
+        "attended_by_team": False,
+        "merged": False,
+        "notes": None,
+    }
 
 
 def test_meetings_rising_against_the_same_quarter_a_year_earlier(frames):
@@ -214,11 +286,17 @@ def test_meetings_rising_against_the_same_quarter_a_year_earlier(frames):
     expected = expected_rising(changed, D)
     assert "counsellors" in expected
     digest = _digest(connection, D)
-    rising = {item.unit_id: (item.facts["meetings"], item.facts["prev_meetings"])
-              for item in digest.items if item.rule == "meetings_rising"}
+    rising = {
+        item.unit_id: (item.facts["meetings"], item.facts["prev_meetings"])
+        for item in digest.items
+        if item.rule == "meetings_rising"
+    }
     assert rising == expected
     item = next(item for item in digest.items if item.rule == "meetings_rising")
-    assert item.facts["quarter"] == "2020Q4" and item.facts["increase"] == expected["counsellors"][0] - expected["counsellors"][1]
+    assert (
+        item.facts["quarter"] == "2020Q4"
+        and item.facts["increase"] == expected["counsellors"][0] - expected["counsellors"][1]
+    )
     # a threshold above the increase silences it
     high = Rules(min_increase=item.facts["increase"] + 1)
     assert not [i for i in _digest(connection, D, high).items if i.rule == "meetings_rising"]
@@ -230,17 +308,26 @@ def test_no_comparison_before_the_data_begins_unless_any_ledger_reaches_back(fra
     assert not [i for i in _digest(store.connect(frames), day).items if i.rule == "meetings_rising"]
     assert expected_rising(frames, day) == {}
     # one reminder dated 2018 Q4 means the data covers that quarter: every unit with meetings is now "up" from 0
-    reminder = {"reminder_id": "T-R1", "unit": "research", "date": date(2018, 10, 15), "form": "written",
-                "subject": "测试"}
+    reminder = {
+        "reminder_id": "T-R1",
+        "unit": "research",
+        "date": date(2018, 10, 15),
+        "form": "written",
+        "subject": "测试",
+    }
     changed = _with_rows(frames, "reminders", [reminder])
     digest = _digest(store.connect(changed), day)
-    rising = {item.unit_id: (item.facts["meetings"], item.facts["prev_meetings"])
-              for item in digest.items if item.rule == "meetings_rising"}
+    rising = {
+        item.unit_id: (item.facts["meetings"], item.facts["prev_meetings"])
+        for item in digest.items
+        if item.rule == "meetings_rising"
+    }
     assert rising == expected_rising(changed, day) and rising
     assert all(prev == 0 for _, prev in rising.values())
 
 
 # ---------------------------------------------------------------- scope
+
 
 def test_a_unit_scope_sees_only_its_units_alerts(connection):
     scope = unit_scope.Scope(("gov_office",))
@@ -260,6 +347,7 @@ def test_units_narrow_an_unrestricted_digest(frames, connection):
 
 # ---------------------------------------------------------------- text and JSON
 
+
 def test_text_groups_by_unit_in_the_units_sheet_order(connection):
     digest = _digest(connection, D)
     text = digest_text.render_text(digest, "zh")
@@ -271,7 +359,10 @@ def test_text_groups_by_unit_in_the_units_sheet_order(connection):
     order = list(digest.unit_order)
     assert units == sorted(units, key=order.index)
     assert text.index("省政府办公厅 (gov_office)") < text.index("省政府研究室 (research)")
-    assert "  - 逾期：WT2020-021 重大事项决策前论证不充分，决策程序不够规范（决策程序，整改期限 2020年11月7日，已逾期 1 天）" in text
+    assert (
+        "  - 逾期：WT2020-021 重大事项决策前论证不充分，决策程序不够规范（决策程序，整改期限 2020年11月7日，已逾期 1 天）"
+        in text
+    )
     english = digest_text.render_text(digest, "en")
     assert "5 overdue · 1 due within 30 days · 9 units not consulted this quarter" in english
 
@@ -291,7 +382,7 @@ def test_json_is_plain_data_and_its_fingerprint_follows_the_content(connection):
 
 def test_markdown_escapes_ledger_text_and_keeps_within_the_robot_budget(frames):
     hostile = _issue("T-MD", D - timedelta(days=2), unit="research")
-    hostile["description"] = "**粗体** [链接](http://x) <font color=\"warning\">红</font>\n# 标题"
+    hostile["description"] = '**粗体** [链接](http://x) <font color="warning">红</font>\n# 标题'
     connection = store.connect(_with_rows(frames, "issues", [hostile]))
     digest = _digest(connection, D)
     markdown = digest_text.render_markdown(digest, "zh")

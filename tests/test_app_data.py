@@ -1,4 +1,5 @@
 """The Data page under AppTest: upload → check → import → the dashboard shows it → undo; bad files change nothing."""
+
 from __future__ import annotations
 
 import hashlib
@@ -25,15 +26,29 @@ def data_dir(tmp_path, monkeypatch):
 
 
 def _hashes(folder):
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and ".cache" not in p.parts}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and ".cache" not in p.parts
+    }
 
 
 def _new_issue(issue_id="WT2020-900", unit="research"):
-    return pd.DataFrame([{
-        "issue_id": issue_id, "unit": unit, "date_raised": date(2020, 11, 2), "source": "daily",
-        "category": "conduct", "description": "新发现的作风问题", "status": "open",
-        "due_date": date(2021, 2, 1), "rectified_date": None}])
+    return pd.DataFrame(
+        [
+            {
+                "issue_id": issue_id,
+                "unit": unit,
+                "date_raised": date(2020, 11, 2),
+                "source": "daily",
+                "category": "conduct",
+                "description": "新发现的作风问题",
+                "status": "open",
+                "due_date": date(2021, 2, 1),
+                "rectified_date": None,
+            }
+        ]
+    )
 
 
 def _issues_file(frame):

@@ -1,5 +1,6 @@
 """The definitions as a leader sees them on the pages (AppTest): no comparison against data that does not exist,
 a year to date taken at the data date, the overdue card and its table in step."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -55,6 +56,15 @@ def test_a_year_to_date_is_shown_as_of_the_data_date(cut_data):
 def test_issue_cards_use_the_rectification_vocabulary_in_english():
     at = run_page(ISSUES, {"from": "2020Q3", "to": "2020Q3", "lang": "en"})
     labels = [m.label for m in at.metric]
-    assert labels == ["Issues raised", "Due", "Rectified", "Rectification rate", "On-time rate", "Rectified late",
-                      "Overdue", "Not yet due", "Median days to rectify"]
+    assert labels == [
+        "Issues raised",
+        "Due",
+        "Rectified",
+        "Rectification rate",
+        "On-time rate",
+        "Rectified late",
+        "Overdue",
+        "Not yet due",
+        "Median days to rectify",
+    ]
     assert "whenever raised" in next(m.help for m in at.metric if m.label == "Overdue")

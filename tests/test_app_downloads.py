@@ -1,5 +1,6 @@
 """Downloads in the app (AppTest): every chart card offers PNG/SVG/CSV/XLSX under names that say what and when;
 the briefing page builds the pack; without a browser the image buttons explain how to get one."""
+
 from __future__ import annotations
 
 from oversight import export
@@ -54,10 +55,18 @@ def test_without_a_browser_images_explain_and_data_downloads_remain(monkeypatch)
 def test_briefing_chooser_groups_charts_by_page_with_select_all():
     at = run_page("pages/06_briefing.py")
     group_titles = [box.label for box in at.checkbox if box.key.startswith("widget.briefing_all.")]
-    assert group_titles == ["总览：全选", "会议监督：全选", "问题与整改：全选", "意见建议：全选", "日常提醒与会商：全选",
-                            "单位画像：全选"]
-    chosen = sum(len(at.multiselect(key=f"widget.briefing_charts.{page}.zh").value)
-                 for page in ("overview", "meetings", "issues", "suggestions", "reminders", "unit_profile"))
+    assert group_titles == [
+        "总览：全选",
+        "会议监督：全选",
+        "问题与整改：全选",
+        "意见建议：全选",
+        "日常提醒与会商：全选",
+        "单位画像：全选",
+    ]
+    chosen = sum(
+        len(at.multiselect(key=f"widget.briefing_charts.{page}.zh").value)
+        for page in ("overview", "meetings", "issues", "suggestions", "reminders", "unit_profile")
+    )
     assert chosen == 18  # every chart once, all chosen by default
     at.checkbox(key="widget.briefing_all.meetings.zh").uncheck().run()
     assert at.multiselect(key="widget.briefing_charts.meetings.zh").value == []

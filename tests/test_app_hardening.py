@@ -1,5 +1,6 @@
 """The hardening as a user meets it in the app (AppTest): a broken or crashed data folder, accounts changed under
 an open session, a damaged users file, crafted links, refusals in the audit log."""
+
 from __future__ import annotations
 
 import json
@@ -53,20 +54,26 @@ def test_the_data_page_opens_on_a_broken_folder_and_an_import_repairs_it(data_fo
     assert at.error[0].value.startswith("数据文件夹当前无法加载")
     assert "issues.xlsx" in at.code[0].value
     at.file_uploader(key="widget.uploads").set_value(
-        ("issues.xlsx", (store.SAMPLE_DATA_DIR / "issues.xlsx").read_bytes(), XLSX)).run()
+        ("issues.xlsx", (store.SAMPLE_DATA_DIR / "issues.xlsx").read_bytes(), XLSX)
+    ).run()
     at.selectbox(key="widget.import_table").set_value("issues").run()
     at.button(key="widget.import_check").click().run()
     assert at.success[0].value == "检查通过，可以导入。"
     at.button(key="widget.import_apply").click().run()
     assert not at.exception
     assert "已导入" in at.success[-1].value
-    assert checked_folder.read_folder(data_folder)["issues"].equals(checked_folder.read_folder(store.SAMPLE_DATA_DIR)["issues"])
+    assert checked_folder.read_folder(data_folder)["issues"].equals(
+        checked_folder.read_folder(store.SAMPLE_DATA_DIR)["issues"]
+    )
     assert run_page("app.py").metric[1].value == "16个"  # the dashboard reads again
 
 
 def test_the_data_page_on_a_broken_folder_offers_undo(data_folder, tmp_path):
-    commit.import_files(write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
-                        mode="append", folder=data_folder)
+    commit.import_files(
+        write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
+        mode="append",
+        folder=data_folder,
+    )
     (data_folder / "issues.xlsx").write_bytes(b"a file damaged by hand")
     at = run_page("pages/07_data.py")
     at.button(key="widget.undo").click().run()
@@ -78,15 +85,24 @@ def test_the_data_page_on_a_broken_folder_offers_undo(data_folder, tmp_path):
 
 def test_a_crashed_import_is_rolled_back_when_the_app_opens(data_folder, tmp_path):
     before = hash_tree(data_folder)
-    files = [write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
-             write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]})]
-    script = ("import os, sys\nfrom pathlib import Path\nfrom oversight.ingest import commit\n"
-              "calls = []\noriginal = commit.rename_into_place\n"
-              "def dying(*a):\n    calls.append(1)\n    if len(calls) == 2: os._exit(137)\n    original(*a)\n"
-              "commit.rename_into_place = dying\n"
-              "commit.import_files([Path(p) for p in sys.argv[1:]], mode='append')\n")
-    crashed = subprocess.run([sys.executable, "-c", script, *map(str, files)], cwd=ROOT, capture_output=True,
-                             env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=120)
+    files = [
+        write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
+        write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]}),
+    ]
+    script = (
+        "import os, sys\nfrom pathlib import Path\nfrom oversight.ingest import commit\n"
+        "calls = []\noriginal = commit.rename_into_place\n"
+        "def dying(*a):\n    calls.append(1)\n    if len(calls) == 2: os._exit(137)\n    original(*a)\n"
+        "commit.rename_into_place = dying\n"
+        "commit.import_files([Path(p) for p in sys.argv[1:]], mode='append')\n"
+    )
+    crashed = subprocess.run(
+        [sys.executable, "-c", script, *map(str, files)],
+        cwd=ROOT,
+        capture_output=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=120,
+    )
     assert crashed.returncode == 137
     at = run_page("app.py")
     assert "已自动恢复到导入之前的数据" in at.warning[0].value
@@ -192,6 +208,8 @@ def test_a_dimension_bomb_uploaded_on_the_data_page_is_refused_by_name(data_fold
     assert not at.exception
     assert at.error[0].value == "发现 1 个问题，未导入任何数据："
     problems = at.dataframe[0].value
-    assert list(problems["问题"]) == ["工作表“会议”的内容延伸到 1048576 行 × 16384 列，超过 5,000,000 个单元格的上限；"
-                                     "请删除表格以外远处的内容或格式后另存再导入"]
+    assert list(problems["问题"]) == [
+        "工作表“会议”的内容延伸到 1048576 行 × 16384 列，超过 5,000,000 个单元格的上限；"
+        "请删除表格以外远处的内容或格式后另存再导入"
+    ]
     assert hash_tree(data_folder) == before

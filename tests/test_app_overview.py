@@ -1,4 +1,5 @@
 """The Overview page under AppTest: default figures, filters, language, URL parameters, empty selections."""
+
 from __future__ import annotations
 
 import shutil
@@ -8,17 +9,31 @@ from tests.apptest import figure_titled, figures, metrics, run_page
 
 def test_default_view_shows_the_article_figures():
     at = run_page()
-    assert metrics(at) == {"会商单位": "9家", "指出问题": "16个", "意见建议": "19条", "专题研究": "17次",
-                           "整改率": "56.3%", "会议数量": "232次"}
-    assert [m.delta for m in at.metric] == ["+2家（+28.6%）", "+5个（+45.5%）", "+6条（+46.2%）", "+7次（+70.0%）",
-                                         "-7.4个百分点", "-109次（-32.0%）"]
+    assert metrics(at) == {
+        "会商单位": "9家",
+        "指出问题": "16个",
+        "意见建议": "19条",
+        "专题研究": "17次",
+        "整改率": "56.3%",
+        "会议数量": "232次",
+    }
+    assert [m.delta for m in at.metric] == [
+        "+2家（+28.6%）",
+        "+5个（+45.5%）",
+        "+6条（+46.2%）",
+        "+7次（+70.0%）",
+        "-7.4个百分点",
+        "-109次（-32.0%）",
+    ]
     assert len(figures(at)) == 4
     by_unit = figure_titled(at, "各单位指出问题与意见建议")
     issues = next(trace for trace in by_unit["data"] if trace["name"] == "指出问题")
     assert sum(issues["x"]) == 16
     assert "全部9家综合监督单位" in at.caption[0].value
-    assert dict(at.query_params) == {"from": ["2020Q1"], "to": ["2020Q4"], "lang": ["zh"]} or \
-        at.query_params["from"] == "2020Q1"
+    assert (
+        dict(at.query_params) == {"from": ["2020Q1"], "to": ["2020Q4"], "lang": ["zh"]}
+        or at.query_params["from"] == "2020Q1"
+    )
 
 
 def test_a_unit_filter_changes_every_number_and_chart():
@@ -49,8 +64,14 @@ def test_english():
     at = run_page()
     at.radio(key="widget.lang").set_value("en").run()
     assert not at.exception
-    assert metrics(at) == {"Units consulted": "9", "Issues raised": "16", "Suggestions": "19",
-                           "Special studies": "17", "Rectification rate": "56.3%", "Meetings": "232"}
+    assert metrics(at) == {
+        "Units consulted": "9",
+        "Issues raised": "16",
+        "Suggestions": "19",
+        "Special studies": "17",
+        "Rectification rate": "56.3%",
+        "Meetings": "232",
+    }
     assert figure_titled(at, "Issues by category")
     assert at.title[0].value == "Supervision Dashboard"
 

@@ -1,5 +1,6 @@
 """Every analysis page under AppTest: default figures against values recomputed with pandas from the sample,
 a unit filter, a quarter filter, English, and the empty case."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -9,8 +10,12 @@ import pytest
 from tests.apptest import figure_titled, figures, metrics, run_page
 
 MEETINGS, ISSUES, SUGGESTIONS, REMINDERS, PROFILE = (
-    "pages/01_meetings.py", "pages/02_issues.py", "pages/03_suggestions.py", "pages/04_reminders.py",
-    "pages/05_unit_profile.py")
+    "pages/01_meetings.py",
+    "pages/02_issues.py",
+    "pages/03_suggestions.py",
+    "pages/04_reminders.py",
+    "pages/05_unit_profile.py",
+)
 END_2020 = date(2020, 12, 31)
 
 
@@ -29,6 +34,7 @@ def _captions(at):
 
 
 # ---------------------------------------------------------------- meeting supervision
+
 
 def test_meetings_page_default(frames):
     meetings = _in_2020(frames["meetings"], "date")
@@ -66,14 +72,20 @@ def test_meetings_page_for_one_unit_in_english(frames):
     assert metrics(at)["Meetings"] == str((meetings["unit"] == "gov_office").sum()) == "14"
     assert len(at.dataframe[0].value) == 1
     heatmap = figure_titled(at, "Meetings per unit and quarter")["data"][0]
-    assert heatmap["y"] == ["General Office"] and heatmap["hovertext"][0][0] == "General Office of the Provincial Government"
+    assert (
+        heatmap["y"] == ["General Office"]
+        and heatmap["hovertext"][0][0] == "General Office of the Provincial Government"
+    )
 
 
 # ---------------------------------------------------------------- issues and rectification
 
+
 def test_issues_page_default(frames):
     issues = _in_2020(frames["issues"], "date_raised")
-    rectified = issues[(issues["status"] == "rectified") & (issues["rectified_date"].map(lambda d: d is not None and d <= END_2020))]
+    rectified = issues[
+        (issues["status"] == "rectified") & (issues["rectified_date"].map(lambda d: d is not None and d <= END_2020))
+    ]
     overdue_at_end = issues[issues["due_date"].map(lambda d: d < END_2020) & ~issues.index.isin(rectified.index)]
     at = run_page(ISSUES)
     shown = metrics(at)
@@ -117,6 +129,7 @@ def test_issues_page_in_english_labels_categories():
 
 # ---------------------------------------------------------------- suggestions
 
+
 def test_suggestions_page_default(frames):
     suggestions = _in_2020(frames["suggestions"], "date_made")
     adopted = suggestions["status"].isin(["adopted", "implemented"]).sum()
@@ -140,6 +153,7 @@ def test_suggestions_page_quarter_filter(frames):
 
 # ---------------------------------------------------------------- reminders and consultations
 
+
 def test_reminders_page_default(frames):
     reminders = _in_2020(frames["reminders"], "date")
     activities = _in_2020(frames["activities"], "date")
@@ -161,6 +175,7 @@ def test_reminders_page_lists_units_without_consultation_in_2019():
 
 
 # ---------------------------------------------------------------- unit profile
+
 
 def test_unit_profile_defaults_to_the_first_unit_without_narrowing_the_dashboard(frames):
     at = run_page(PROFILE)

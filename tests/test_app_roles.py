@@ -1,5 +1,6 @@
 """Access control under AppTest: what each role sees on every page, URL tampering, sign-in failures and
 throttling, local mode refusing other machines, and the audit lines each action writes."""
+
 from __future__ import annotations
 
 import json
@@ -12,9 +13,17 @@ from oversight.auth import accounts, roles
 from tests.apptest import metrics, run_page
 
 PASSWORD = "correct-horse-battery"
-PAGES = ["app.py", "pages/01_meetings.py", "pages/02_issues.py", "pages/03_suggestions.py",
-         "pages/04_reminders.py", "pages/05_unit_profile.py", "pages/06_briefing.py", "pages/07_data.py",
-         "pages/08_audit.py"]
+PAGES = [
+    "app.py",
+    "pages/01_meetings.py",
+    "pages/02_issues.py",
+    "pages/03_suggestions.py",
+    "pages/04_reminders.py",
+    "pages/05_unit_profile.py",
+    "pages/06_briefing.py",
+    "pages/07_data.py",
+    "pages/08_audit.py",
+]
 READING = PAGES[:6]
 # role → the pages it may open (the rest show a refusal)
 ALLOWED = {
@@ -139,8 +148,13 @@ def _oidc_app(user: dict):
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     at.session_state[TEST_ADDRESS_KEY] = "192.0.2.20"  # single sign-on serves other machines too
-    at.secrets["auth"] = {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
-                          "client_id": "oversight", "client_secret": "y", "server_metadata_url": "https://idp.invalid"}
+    at.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "oversight",
+        "client_secret": "y",
+        "server_metadata_url": "https://idp.invalid",
+    }
     at.user = user
     return at.run()
 

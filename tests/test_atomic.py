@@ -1,4 +1,5 @@
 """Atomic writes: the old file or the new one, never half of one; modes kept; nothing left behind on failure."""
+
 from __future__ import annotations
 
 import os

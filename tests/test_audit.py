@@ -1,10 +1,11 @@
 """The audit log: one whole JSON line per event, appended and flushed; reading filters and survives damage."""
+
 from __future__ import annotations
 
 import json
 import stat
 import threading
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -13,7 +14,7 @@ from oversight.auth.roles import Account
 from oversight.auth.unit_scope import NO_UNIT
 from oversight.data.filters import Filter, Quarter
 
-T0 = datetime(2021, 3, 1, 8, 0, tzinfo=timezone.utc)
+T0 = datetime(2021, 3, 1, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
@@ -29,16 +30,30 @@ def at(minutes: int):
 
 def test_a_line_has_who_what_when_where(private_paths):
     clerk = Account("clerk", "unit", ("research",))
-    entry = audit.record("download", account=clerk, address="10.0.0.5", clock=at(0),
-                         details={"file": "会议趋势.png", "filter": {"units": ["research"], "from": "2020Q1"}})
+    entry = audit.record(
+        "download",
+        account=clerk,
+        address="10.0.0.5",
+        clock=at(0),
+        details={"file": "会议趋势.png", "filter": {"units": ["research"], "from": "2020Q1"}},
+    )
     path = private_paths / "logs" / "audit.jsonl"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     lines = path.read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1
-    assert json.loads(lines[0]) == entry == {
-        "at": "2021-03-01T08:00:00.000+00:00", "action": "download", "account": "clerk", "role": "unit",
-        "source": "password", "address": "10.0.0.5",
-        "details": {"file": "会议趋势.png", "filter": {"units": ["research"], "from": "2020Q1"}}}
+    assert (
+        json.loads(lines[0])
+        == entry
+        == {
+            "at": "2021-03-01T08:00:00.000+00:00",
+            "action": "download",
+            "account": "clerk",
+            "role": "unit",
+            "source": "password",
+            "address": "10.0.0.5",
+            "details": {"file": "会议趋势.png", "filter": {"units": ["research"], "from": "2020Q1"}},
+        }
+    )
     assert "会议趋势" in lines[0]  # readable for a Chinese admin with `tail`
 
 
@@ -85,8 +100,9 @@ def test_threads_write_whole_lines(private_paths):
         thread.join()
     entries = audit.read_audit()
     assert entries.skipped == 0 and len(entries) == 400
-    assert sorted((e["account"], e["details"]["n"]) for e in entries) == \
-        sorted((f"user{w}", n) for w in range(8) for n in range(50))
+    assert sorted((e["account"], e["details"]["n"]) for e in entries) == sorted(
+        (f"user{w}", n) for w in range(8) for n in range(50)
+    )
 
 
 def test_read_audit_filters(private_paths):
@@ -96,11 +112,15 @@ def test_read_audit_filters(private_paths):
     audit.record("sign_out", account=Account("lead", "leader"), clock=at(30))
     assert [e["action"] for e in audit.read_audit(account="boss")] == ["sign_in", "import"]
     assert [e["account"] for e in audit.read_audit(action="download")] == ["lead"]
-    assert [e["action"] for e in audit.read_audit(since=T0 + timedelta(minutes=10))] == ["import", "download",
-                                                                                         "sign_out"]
+    assert [e["action"] for e in audit.read_audit(since=T0 + timedelta(minutes=10))] == [
+        "import",
+        "download",
+        "sign_out",
+    ]
     # until is exclusive; naive times and ISO text are read as UTC
-    assert [e["action"] for e in audit.read_audit(since=datetime(2021, 3, 1, 8, 5),
-                                                  until="2021-03-01T08:20:00Z")] == ["import"]
+    assert [e["action"] for e in audit.read_audit(since=datetime(2021, 3, 1, 8, 5), until="2021-03-01T08:20:00Z")] == [
+        "import"
+    ]
     assert audit.read_audit(account="lead", action="import") == []
     beijing = timezone(timedelta(hours=8))
     assert len(audit.read_audit(until=datetime(2021, 3, 1, 16, 15, tzinfo=beijing))) == 2
@@ -148,7 +168,6 @@ def test_default_path_is_beside_the_users_file(private_paths, monkeypatch):
 
 def test_describe_filter_says_what_was_received():
     filter_ = Filter(("research",), Quarter(2020, 1), Quarter(2020, 4))
-    assert audit.describe_filter(filter_) == {"units": ["research"], "nothing": False, "from": "2020Q1",
-                                              "to": "2020Q4"}
+    assert audit.describe_filter(filter_) == {"units": ["research"], "nothing": False, "from": "2020Q1", "to": "2020Q4"}
     nothing = filter_.with_units((NO_UNIT,))
     assert audit.describe_filter(nothing) == {"units": [], "nothing": True, "from": "2020Q1", "to": "2020Q4"}

@@ -1,5 +1,6 @@
 """The peer benchmark's own logic (bench/peer), without Superset: the dashboard it builds asks the same
 questions as the Overview and gets the sample's known figures; its layout, its results file and its profile."""
+
 from __future__ import annotations
 
 import json
@@ -45,9 +46,16 @@ def _value(connection, chart, metric_sql, group_by: str | None = None):
     return rows if group_by else rows[0][0]
 
 
-@pytest.mark.parametrize("key, expected", [
-    ("units_consulted", 9), ("issues", 16), ("suggestions", 19), ("special_studies", 17), ("meetings", 232),
-])
+@pytest.mark.parametrize(
+    "key, expected",
+    [
+        ("units_consulted", 9),
+        ("issues", 16),
+        ("suggestions", 19),
+        ("special_studies", 17),
+        ("meetings", 232),
+    ],
+)
 def test_big_numbers_are_the_samples_key_figures(peer_file, key, expected):
     chart = _chart(key)
     metric = dashboard.chart_params(chart, 1, YEAR, AS_OF)["metric"]["sqlExpression"]
@@ -75,8 +83,9 @@ def test_meetings_per_quarter_and_a_year_earlier(peer_file):
     assert params["time_grain_sqla"] == "P3M" and params["time_compare"] == ["1 year ago"]
     rows = _value(peer_file, chart, "count(*)", group_by="quarter(date)")
     assert [count for _, count in rows] == [60, 49, 58, 65]
-    earlier = peer_file.execute("select quarter(date), count(*) from meetings where year(date) = 2019 "
-                                "group by all order by 1").fetchall()
+    earlier = peer_file.execute(
+        "select quarter(date), count(*) from meetings where year(date) = 2019 group by all order by 1"
+    ).fetchall()
     assert [count for _, count in earlier] == [87, 77, 84, 93]
 
 
@@ -85,16 +94,22 @@ def test_every_chart_filters_to_the_year_on_its_own_date_column():
         params = dashboard.chart_params(chart, 7, YEAR, AS_OF)
         assert params["datasource"] == "7__table"
         (time_filter,) = [f for f in params["adhoc_filters"] if f.get("operator") == "TEMPORAL_RANGE"]
-        assert time_filter == {"clause": "WHERE", "expressionType": "SIMPLE", "operator": "TEMPORAL_RANGE",
-                               "subject": chart["time_column"], "comparator": "2020-01-01 : 2021-01-01"}
+        assert time_filter == {
+            "clause": "WHERE",
+            "expressionType": "SIMPLE",
+            "operator": "TEMPORAL_RANGE",
+            "subject": chart["time_column"],
+            "comparator": "2020-01-01 : 2021-01-01",
+        }
 
 
 def test_the_dashboard_has_the_overviews_six_figures_and_four_charts():
     spec = dashboard.definition()
     kinds = [chart["viz_type"] for chart in spec["charts"]]
     assert kinds.count("big_number_total") == 6
-    assert {chart["key"] for chart in spec["charts"] if chart["viz_type"] != "big_number_total"} \
-        == {chart.key for chart in charts.OVERVIEW_CHARTS}
+    assert {chart["key"] for chart in spec["charts"] if chart["viz_type"] != "big_number_total"} == {
+        chart.key for chart in charts.OVERVIEW_CHARTS
+    }
 
 
 def test_layout_rows_share_the_twelve_columns_and_name_every_chart_once():
@@ -119,17 +134,29 @@ def test_results_file_keeps_the_other_benchmarks_keys(tmp_path, monkeypatch):
 
 
 def test_ratio_rows_compare_oversight_to_superset():
-    raw = {"sample": {
-        "oversight": {"warm_median_s": 1.5, "first_visit_s": 3.0, "first_visit_traffic": {"bytes": 2_000_000},
-                      "warm_cpu_median_s": {"total": 0.5}},
-        "superset": {"warm_median_s": 3.0, "first_visit_s": 4.0, "first_visit_traffic": {"bytes": 4_000_000},
-                     "warm_cpu_median_s": {"total": 2.0}},
-    }}
+    raw = {
+        "sample": {
+            "oversight": {
+                "warm_median_s": 1.5,
+                "first_visit_s": 3.0,
+                "first_visit_traffic": {"bytes": 2_000_000},
+                "warm_cpu_median_s": {"total": 0.5},
+            },
+            "superset": {
+                "warm_median_s": 3.0,
+                "first_visit_s": 4.0,
+                "first_visit_traffic": {"bytes": 4_000_000},
+                "warm_cpu_median_s": {"total": 2.0},
+            },
+        }
+    }
     rows = peer_main.rows(raw)
     assert [(r["measure"], r["ratio"], r["met"]) for r in rows] == [
-        ("sample, warm median", 0.5, True), ("sample, first visit after start", 0.75, False),
+        ("sample, warm median", 0.5, True),
+        ("sample, first visit after start", 0.75, False),
         ("sample, CPU per warm visit (browser + server)", 0.25, None),
-        ("sample, bytes on a first visit", 0.5, True)]
+        ("sample, bytes on a first visit", 0.5, True),
+    ]
     text = peer_main.table(rows)
     assert "| sample, warm median | 1.50 s | 3.00 s | 0.50× | ≤ 0.6× | yes |" in text
     assert "| sample, first visit after start | 3.00 s | 4.00 s | 0.75× | ≤ 0.6× | MISSED |" in text
@@ -142,9 +169,14 @@ def test_profile_counts_self_time_by_kind_of_work():
         {"ph": "M", "name": "thread_name", "args": {"name": "CrRendererMain"}, **thread},
         {"ph": "X", "name": "RunTask", "ts": 0, "dur": 10_000, **thread},
         {"ph": "X", "name": "FunctionCall", "ts": 1_000, "dur": 6_000, **thread},
-        {"ph": "X", "name": "Layout", "ts": 2_000, "dur": 2_000, **thread},   # a forced layout inside script
+        {"ph": "X", "name": "Layout", "ts": 2_000, "dur": 2_000, **thread},  # a forced layout inside script
         {"ph": "X", "name": "V8.ParseLazy", "ts": 5_000, "dur": 1_000, **thread},  # unnamed: its parent's kind
         {"ph": "X", "name": "Paint", "ts": 8_000, "dur": 1_000, **thread},
     ]
     assert profile.summarise(events)["main_thread_ms"] == {
-        "other": 3.0, "painting": 1.0, "rendering": 2.0, "scripting": 4.0, "total": 10.0}
+        "other": 3.0,
+        "painting": 1.0,
+        "rendering": 2.0,
+        "scripting": 4.0,
+        "total": 10.0,
+    }

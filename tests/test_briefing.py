@@ -1,4 +1,5 @@
 """The briefing pack and the written summary: open every file and read back what a leader would see."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -33,9 +34,13 @@ FIGURES = {  # the article's figures for the default view, as each language writ
 @pytest.fixture(scope="module", params=["zh", "en"])
 def pack(request, connection, default_filter):
     steps: list[tuple[float, str]] = []
-    built = briefing.build_briefing_pack(connection, default_filter, request.param,
-                                         progress=lambda fraction, message: steps.append((fraction, message)),
-                                         marking=marking.Marking(MARKINGS[request.param], "chief 2021-01-05 09:30"))
+    built = briefing.build_briefing_pack(
+        connection,
+        default_filter,
+        request.param,
+        progress=lambda fraction, message: steps.append((fraction, message)),
+        marking=marking.Marking(MARKINGS[request.param], "chief 2021-01-05 09:30"),
+    )
     return request.param, built, steps
 
 
@@ -69,14 +74,19 @@ def test_pptx_is_16_9_with_title_figures_charts_issues_and_a_closing_summary(pac
     deck = Presentation(io.BytesIO(built.files["pptx"]))
     assert abs(deck.slide_width / deck.slide_height - 16 / 9) < 0.001
     titles = [slide.shapes.title.text for slide in deck.slides]
-    assert titles == [TITLES[lang], i18n.t("export.briefing.key_figures", lang),
-                      *(spec.title(lang) for spec in charts.OVERVIEW_CHARTS),
-                      i18n.t("export.report.open_slide_title", lang, page=1, pages=1),
-                      i18n.t("export.report.overdue_slide_title", lang, page=1, pages=1),
-                      i18n.t("export.report.closing_title", lang)]
+    assert titles == [
+        TITLES[lang],
+        i18n.t("export.briefing.key_figures", lang),
+        *(spec.title(lang) for spec in charts.OVERVIEW_CHARTS),
+        i18n.t("export.report.open_slide_title", lang, page=1, pages=1),
+        i18n.t("export.report.overdue_slide_title", lang, page=1, pages=1),
+        i18n.t("export.report.closing_title", lang),
+    ]
     assert i18n.t("app.team", lang) in _slide_text(deck.slides[0])
     figures_text = _slide_text(deck.slides[1])
-    for display in (["9家", "16个", "19条", "17次", "56.3%", "232次"] if lang == "zh" else ["9", "16", "19", "17", "56.3%", "232"]):
+    for display in (
+        ["9家", "16个", "19条", "17次", "56.3%", "232次"] if lang == "zh" else ["9", "16", "19", "17", "56.3%", "232"]
+    ):
         assert display in figures_text
     assert "-32.0%" in figures_text  # meetings 同比, as the Overview card shows it
     for slide, section in zip(list(deck.slides)[2:6], built.report.sections):
@@ -85,8 +95,9 @@ def test_pptx_is_16_9_with_title_figures_charts_issues_and_a_closing_summary(pac
         assert abs(pictures[0].height / pictures[0].width - section.aspect) < 0.01
         assert section.takeaway in _slide_text(slide)  # the reading beside the chart
     # the open issues (7 at the end of 2020) and the overdue ones (6) as table slides
-    open_table, overdue_table = (next(shape.table for shape in slide.shapes if shape.has_table)
-                                 for slide in list(deck.slides)[6:8])
+    open_table, overdue_table = (
+        next(shape.table for shape in slide.shapes if shape.has_table) for slide in list(deck.slides)[6:8]
+    )
     assert len(open_table.rows) == 1 + 7 and len(overdue_table.rows) == 1 + 6
     assert built.report.summary[0] in _slide_text(deck.slides[-1])
     marking = built.report.marking
@@ -105,8 +116,11 @@ def test_a_long_list_of_issues_takes_several_slides(pack):
     report = dataclasses.replace(built.report, open_issues=many)
     deck = Presentation(io.BytesIO(pptx_deck.pptx_bytes(report)))
     open_titles = [i18n.t("export.report.open_slide_title", built.report.lang, page=n, pages=3) for n in (1, 2, 3)]
-    tables = [next(s.table for s in slide.shapes if s.has_table) for slide in deck.slides
-              if slide.shapes.title.text in open_titles]
+    tables = [
+        next(s.table for s in slide.shapes if s.has_table)
+        for slide in deck.slides
+        if slide.shapes.title.text in open_titles
+    ]
     assert [len(table.rows) - 1 for table in tables] == [8, 8, 5]
 
 
@@ -128,18 +142,22 @@ def test_docx_is_a_work_report_with_charts_issues_and_placeholders(pack):
         assert re.search(rf"(?<!\d){number}(?!\d)", text)
     assert ("今年以来" in text) == (lang == "zh")
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings == [i18n.t(f"export.report.{key}", lang)
-                        for key in ("overview", "figures", "details", "problems", "next_steps")]
+    assert headings == [
+        i18n.t(f"export.report.{key}", lang) for key in ("overview", "figures", "details", "problems", "next_steps")
+    ]
     assert i18n.t("export.report.next_steps_placeholder", lang, number=1) in text
     assert all(document.styles[name].paragraph_format.keep_with_next for name in ("Heading 1", "Heading 2", "Caption"))
     assert len(document.inline_shapes) == len(charts.OVERVIEW_CHARTS)
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
-    assert captions[0] == i18n.t("export.briefing.figure_caption", lang, number=1, title=charts.OVERVIEW_CHARTS[0].title(lang))
+    assert captions[0] == i18n.t(
+        "export.briefing.figure_caption", lang, number=1, title=charts.OVERVIEW_CHARTS[0].title(lang)
+    )
     open_issues, overdue = document.tables[-2], document.tables[-1]
     assert len(open_issues.rows) == 1 + 7  # 16 issues, 9 rectified by the end of 2020
     assert len(overdue.rows) == 1 + 6
-    assert ("省人民政府外事办公室" if lang == "zh" else "Foreign Affairs Office of the Provincial Government") in \
-        open_issues.rows[1].cells[1].text
+    assert (
+        "省人民政府外事办公室" if lang == "zh" else "Foreign Affairs Office of the Provincial Government"
+    ) in open_issues.rows[1].cells[1].text
     widths = [int(column.get(qn("w:w"))) for column in open_issues._tbl.tblGrid.findall(qn("w:gridCol"))]
     header = [cell.text for cell in open_issues.rows[0].cells]
     description = header.index(i18n.t("export.column.description", lang))
@@ -175,8 +193,11 @@ def test_zip_holds_each_charts_png_csv_xlsx_and_the_open_issues(pack):
     lang, built, _ = pack
     archive = zipfile.ZipFile(io.BytesIO(built.files["zip"]))
     context = built.report.context
-    expected = {f"{context.chart_file_stem(spec.key, spec.title(lang))}.{ext}"
-                for spec in charts.OVERVIEW_CHARTS for ext in ("png", "csv", "xlsx")}
+    expected = {
+        f"{context.chart_file_stem(spec.key, spec.title(lang))}.{ext}"
+        for spec in charts.OVERVIEW_CHARTS
+        for ext in ("png", "csv", "xlsx")
+    }
     lists = {context.file_stem(i18n.t(f"export.file.{key}", lang)) for key in ("open_issues", "overdue_issues")}
     assert set(archive.namelist()) == expected | {f"{stem}.{ext}" for stem in lists for ext in ("csv", "xlsx")}
     if lang == "zh":
@@ -187,7 +208,9 @@ def test_each_chart_is_rendered_once_and_shared(pack):
     _, built, _ = pack
     archive = zipfile.ZipFile(io.BytesIO(built.files["zip"]))
     deck = Presentation(io.BytesIO(built.files["pptx"]))
-    slide_images = [shape.image.blob for slide in list(deck.slides)[2:] for shape in slide.shapes if shape.shape_type == 13]
+    slide_images = [
+        shape.image.blob for slide in list(deck.slides)[2:] for shape in slide.shapes if shape.shape_type == 13
+    ]
     zipped = [archive.read(f"{section.file_stem}.png") for section in built.report.sections]
     assert slide_images == zipped == [section.png for section in built.report.sections]
 
@@ -198,8 +221,9 @@ def test_render_count(connection, default_filter, monkeypatch):
     original = export.render_pngs
     monkeypatch.setattr(export, "render_pngs", lambda figures: rendered.extend(figures) or original(figures))
     monkeypatch.setattr(export, "figure_png", lambda figure: pytest.fail("a second rendering of a chart"))
-    briefing.build_briefing_pack(_run(connection), default_filter, "en", specs=charts.OVERVIEW_CHARTS[:2],
-                                 formats=("pptx", "docx", "zip"))
+    briefing.build_briefing_pack(
+        _run(connection), default_filter, "en", specs=charts.OVERVIEW_CHARTS[:2], formats=("pptx", "docx", "zip")
+    )
     assert len(rendered) == 2
     assert all(figure.layout.title.text == "" for figure, _ in rendered)  # the slide or caption gives the title
 
@@ -215,8 +239,11 @@ def test_chart_list_is_a_parameter_and_empty_charts_do_not_break_it(connection):
     assert len(deck.slides) == 2 + len(charts.OVERVIEW_CHARTS) + issue_slides + 1
     reminders_slide = deck.slides[2 + 3]
     assert not [shape for shape in reminders_slide.shapes if shape.shape_type == 13]
-    assert any(i18n.t("export.takeaway.no_data", "zh") in shape.text_frame.text
-               for shape in reminders_slide.shapes if shape.has_text_frame)
+    assert any(
+        i18n.t("export.takeaway.no_data", "zh") in shape.text_frame.text
+        for shape in reminders_slide.shapes
+        if shape.has_text_frame
+    )
     names = zipfile.ZipFile(io.BytesIO(built.files["zip"])).namelist()
     assert "日常提醒_按方式_省信访局_2020Q2-2020Q3.csv" in names
     assert "日常提醒_按方式_省信访局_2020Q2-2020Q3.png" not in names
@@ -231,6 +258,7 @@ def test_without_a_browser_the_pack_explains_before_doing_any_work(connection, d
 
 
 # ---------------------------------------------------------------- the written summary
+
 
 def test_summary_agrees_with_the_overview_cards(connection, default_filter):
     figures = summary.gather_figures(_run(connection), default_filter)
@@ -264,21 +292,29 @@ def test_summary_names_a_partial_period_instead_of_this_year(connection):
 def test_takeaways_read_the_data_and_a_new_chart_has_none(connection, default_filter, monkeypatch):
     frames = {spec.key: queries.run(connection, spec.query, default_filter) for spec in charts.OVERVIEW_CHARTS}
     by_key = {spec.key: spec for spec in charts.OVERVIEW_CHARTS}
-    assert takeaways.takeaway(by_key["issues_suggestions_by_unit"], frames["issues_suggestions_by_unit"], "zh") \
+    assert (
+        takeaways.takeaway(by_key["issues_suggestions_by_unit"], frames["issues_suggestions_by_unit"], "zh")
         == "省政府办公厅指出问题最多（3个）；共指出问题16个，提出意见建议19条。"
-    assert "每个季度均少于上年同期" in takeaways.takeaway(by_key["meetings_by_quarter"],
-                                                                  frames["meetings_by_quarter"], "zh")
+    )
+    assert "每个季度均少于上年同期" in takeaways.takeaway(
+        by_key["meetings_by_quarter"], frames["meetings_by_quarter"], "zh"
+    )
     monkeypatch.setattr(takeaways, "TAKEAWAYS", {})
     assert takeaways.takeaway(by_key["issues_by_category"], frames["issues_by_category"], "en") is None
 
 
 def test_pdf_text_map_turns_radicals_into_ordinary_characters():
     assert ordinary_text("⼯作 意⻅ ⼾籍") == "工作 意见 户籍"
-    cmap = (b"begincodespacerange\n<00> <FF>\nendcodespacerange\n1 beginbfchar\n<19> <2F2F>\nendbfchar\n"
-            b"1 beginbfrange\n<20> <21> <2EC5>\nendbfrange\nendcmap")
+    cmap = (
+        b"begincodespacerange\n<00> <FF>\nendcodespacerange\n1 beginbfchar\n<19> <2F2F>\nendbfchar\n"
+        b"1 beginbfrange\n<20> <21> <2EC5>\nendbfrange\nendcmap"
+    )
     fixed = normalised_cmap(cmap)
     assert b"<19> <5DE5>" in fixed and b"<20> <89C1>" in fixed and b"endcmap" in fixed
-    assert normalised_cmap(b"begincodespacerange\nendcodespacerange\n1 beginbfchar\n<01> <0020>\nendbfchar\nendcmap") is None
+    assert (
+        normalised_cmap(b"begincodespacerange\nendcodespacerange\n1 beginbfchar\n<01> <0020>\nendbfchar\nendcmap")
+        is None
+    )
 
 
 def test_pdf_keeps_chinese_unit_names_whole_and_lets_english_ones_wrap(pack):
@@ -315,8 +351,9 @@ def test_pdf_text_fix_appends_to_the_printed_file(tmp_path):
     from oversight.briefing import pdf_print, pdf_text
 
     page = tmp_path / "page.html"
-    page.write_text("<html><head><meta charset='utf-8'></head><body><p>工作概况 意见建议 户籍</p></body></html>",
-                    encoding="utf-8")
+    page.write_text(
+        "<html><head><meta charset='utf-8'></head><body><p>工作概况 意见建议 户籍</p></body></html>", encoding="utf-8"
+    )
     pdf_print.warm_up()
     printed = pdf_print._printer.print(page.as_uri())
     fixed = pdf_text.fix_cjk_text_mapping(printed)
@@ -345,5 +382,5 @@ def test_kept_tabs_draw_what_a_fresh_tab_draws(connection, default_filter, monke
     finally:
         server.close()
     assert first.startswith(b"\x89PNG") and again[len(sized) - 1] == first and again[-1] == first
-    assert again[:len(sized) - 1] == again[len(sized):-1]  # the other charts, drawn twice, alike too
+    assert again[: len(sized) - 1] == again[len(sized) : -1]  # the other charts, drawn twice, alike too
     assert len(set(again)) == len(sized)

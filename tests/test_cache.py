@@ -1,4 +1,5 @@
 """The Parquet cache beside the data: hits, never stale, corrupt entries ignored, unwritable folders tolerated."""
+
 from __future__ import annotations
 
 import os
@@ -107,10 +108,19 @@ def test_key_covers_content_hash_dependencies_and_code(folder):
     key = table_cache.FileKey.of(path)
     assert key.sha256 == __import__("hashlib").sha256(path.read_bytes()).hexdigest()
     base = table_cache.table_key("meetings", key, {"units": "u1"})
-    assert table_cache.table_key("meetings", table_cache.FileKey(key.name, key.size, key.mtime_ns, "0" * 64), {"units": "u1"}) != base
+    assert (
+        table_cache.table_key(
+            "meetings", table_cache.FileKey(key.name, key.size, key.mtime_ns, "0" * 64), {"units": "u1"}
+        )
+        != base
+    )
     assert table_cache.table_key("meetings", key, {"units": "u2"}) != base
-    assert table_cache.table_key("meetings", table_cache.FileKey(key.name, key.size, key.mtime_ns + 1, key.sha256),
-                           {"units": "u1"}) != base
+    assert (
+        table_cache.table_key(
+            "meetings", table_cache.FileKey(key.name, key.size, key.mtime_ns + 1, key.sha256), {"units": "u1"}
+        )
+        != base
+    )
     assert table_cache.table_key("meetings", key, {"units": "u1"}) == base
 
 

@@ -1,4 +1,5 @@
 """Figure builders: the right numbers, the explicit template's colours, both languages."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -44,8 +45,12 @@ def test_a_legend_that_wraps_gets_room_under_the_title():
     from oversight.charts import style
 
     assert style.legend_rows(["Issues", "Suggestions"]) == 1
-    assert style.legend_rows(["Consultations", "Special study sessions", "Notifications", "Secondments",
-                                    "Face-to-face reminders"]) >= 2
+    assert (
+        style.legend_rows(
+            ["Consultations", "Special study sessions", "Notifications", "Secondments", "Face-to-face reminders"]
+        )
+        >= 2
+    )
     import plotly.graph_objects as go
 
     figure = go.Figure()
@@ -63,7 +68,11 @@ def test_meetings_figure_annotates_the_change_per_quarter(connection, default_fi
 
 def test_category_and_form_figures_use_chinese_labels(connection, default_filter):
     assert "决策程序" in list(_figure(connection, default_filter, "issues_by_category").data[0].y)
-    assert list(_figure(connection, default_filter, "reminders_by_form").data[0].labels) == ["书面提醒", "面对面提醒", "会议提醒"]
+    assert list(_figure(connection, default_filter, "reminders_by_form").data[0].labels) == [
+        "书面提醒",
+        "面对面提醒",
+        "会议提醒",
+    ]
 
 
 def test_is_empty_for_no_rows_or_only_zeros():
@@ -75,9 +84,15 @@ def test_is_empty_for_no_rows_or_only_zeros():
 def test_a_long_unit_list_is_cut_to_the_top_twenty_and_the_rest_still_adds_up():
     from oversight.charts import kinds
 
-    frame = pd.DataFrame({"unit_id": [f"u{i:03d}" for i in range(500)], "name_zh": [f"单位{i}" for i in range(500)],
-                          "name_en": [f"Unit {i}" for i in range(500)], "issues": [500 - i for i in range(500)],
-                          "suggestions": [1] * 500})
+    frame = pd.DataFrame(
+        {
+            "unit_id": [f"u{i:03d}" for i in range(500)],
+            "name_zh": [f"单位{i}" for i in range(500)],
+            "name_en": [f"Unit {i}" for i in range(500)],
+            "issues": [500 - i for i in range(500)],
+            "suggestions": [1] * 500,
+        }
+    )
     figure = charts.make_issues_suggestions_by_unit_figure(frame, "zh")
     issues = next(trace for trace in figure.data if trace.name == "指出问题")
     assert len(issues.y) == 21 and issues.y[0] == "其他480家单位"
@@ -89,8 +104,18 @@ def test_a_long_unit_list_is_cut_to_the_top_twenty_and_the_rest_still_adds_up():
 def test_a_heatmap_of_many_units_draws_the_thirty_with_most_meetings():
     from oversight.charts import kinds
 
-    rows = [{"unit_id": f"u{i}", "name_zh": f"单位{i}", "name_en": f"Unit {i}", "ordinal": i, "quarter_key": q,
-             "meetings": i} for i in range(100) for q in (20201, 20202)]
+    rows = [
+        {
+            "unit_id": f"u{i}",
+            "name_zh": f"单位{i}",
+            "name_en": f"Unit {i}",
+            "ordinal": i,
+            "quarter_key": q,
+            "meetings": i,
+        }
+        for i in range(100)
+        for q in (20201, 20202)
+    ]
     figure = kinds.unit_quarter_heatmap(pd.DataFrame(rows), "zh", "chart.meetings_by_unit_quarter", "meetings")
     assert len(figure.data[0].y) == 30 and "单位99" in figure.data[0].y and "单位69" not in figure.data[0].y
     assert figure.layout.title.text == "各单位各季度会议数量（会议最多的30家）"

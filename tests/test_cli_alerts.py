@@ -1,5 +1,6 @@
 """``python -m oversight alerts``: the digest on the terminal and as JSON, pushed once per period to local
 robots, audited, within the scope of the account it runs as; the settings file's rules and errors."""
+
 from __future__ import annotations
 
 import json
@@ -10,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from oversight.cli.main import main
 from oversight.alerts import configuration
 from oversight.auth import accounts, audit
+from oversight.cli.main import main
 from tests.receivers import RobotReceiver
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,12 +43,12 @@ backoff_seconds = 0
 [[channels]]
 name = "wecom-group"
 kind = "wecom"
-url = "{receiver.url('/cgi-bin/webhook/send?key=WECOM-KEY')}"
+url = "{receiver.url("/cgi-bin/webhook/send?key=WECOM-KEY")}"
 
 [[channels]]
 name = "dingtalk-group"
 kind = "dingtalk"
-url = "{receiver.url('/robot/send?access_token=DING-TOKEN')}"
+url = "{receiver.url("/robot/send?access_token=DING-TOKEN")}"
 secret = "SECdingtalk-secret"
 send = ["alerts"]
 """
@@ -60,6 +61,7 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 
 
 # ---------------------------------------------------------------- output
+
 
 def test_digest_is_grouped_by_unit(settings_path, capsys):
     status, out, err = run(capsys, "alerts", "--as-of", AS_OF)
@@ -89,7 +91,7 @@ def test_bad_input_exits_1_with_a_message_in_the_language(settings_path, capsys)
     assert run(capsys, "alerts", "--as-of", "2020-13-01")[2].strip() == "日期“2020-13-01”无法识别，请写成 2020-12-31。"
     status, _, err = run(capsys, "alerts", "--unit", "nowhere", "--lang", "en")
     assert status == 1 and 'Unit "nowhere" is not in the data' in err
-    write_settings(settings_path, "[rules.due_soon]\ndays = \"thirty\"\n")
+    write_settings(settings_path, '[rules.due_soon]\ndays = "thirty"\n')
     status, _, err = run(capsys, "alerts")
     assert status == 1 and "rules.due_soon.days" in err and str(settings_path) in err and "Traceback" not in err
 
@@ -103,6 +105,7 @@ def test_a_broken_data_folder_is_reported_not_raised(settings_path, tmp_path, mo
 
 # ---------------------------------------------------------------- push, once per period
 
+
 def _audit_pushes() -> list[dict]:
     return [entry for entry in audit.read_audit() if entry["details"].get("via") == "push"]
 
@@ -113,8 +116,8 @@ def test_push_reaches_both_robots_once_per_period(settings_path, capsys):
         status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--push")
         assert status == 0
         assert "已推送\twecom-group\talerts\t2020-11-08/all（第 1 次尝试）" in out
-        wecom, = receiver.on("/cgi-bin/webhook/send")
-        ding, = receiver.on("/robot/send")
+        (wecom,) = receiver.on("/cgi-bin/webhook/send")
+        (ding,) = receiver.on("/robot/send")
         assert wecom.body["msgtype"] == "markdown" and set(wecom.body["markdown"]) == {"content"}
         content = wecom.body["markdown"]["content"]
         assert content.startswith("### 派驻监督预警摘要\n截至 2020年11月8日（2020年第4季度）")
@@ -154,8 +157,10 @@ def test_a_failed_channel_is_retried_alone_on_the_next_run(settings_path, capsys
         assert "已推送\tdingtalk-group" in out
         status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--push")
         assert status == 0 and "已推送\twecom-group" in out and "已跳过\tdingtalk-group" in out
-        assert [r.path for r in receiver.requests] == ["/cgi-bin/webhook/send"] * 2 + ["/robot/send",
-                                                                                       "/cgi-bin/webhook/send"]
+        assert [r.path for r in receiver.requests] == ["/cgi-bin/webhook/send"] * 2 + [
+            "/robot/send",
+            "/cgi-bin/webhook/send",
+        ]
     failed = [e for e in _audit_pushes() if e["details"]["status"] == "failed"]
     assert len(failed) == 1 and failed[0]["details"]["attempts"] == 2 and "HTTP 500" in failed[0]["details"]["error"]
 
@@ -173,6 +178,7 @@ def test_json_output_stays_parseable_when_pushing(settings_path, capsys):
 
 
 # ---------------------------------------------------------------- scope
+
 
 @pytest.fixture
 def unit_account():
@@ -195,7 +201,9 @@ def test_a_unit_account_pushes_only_its_units_alerts(settings_path, unit_account
         status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--push")
         assert status == 0
         content = receiver.on("/cgi-bin/webhook/send")[0].body["markdown"]["content"]
-    others = [name for unit, name in zip(frames["units"]["unit_id"], frames["units"]["name_zh"]) if unit != "gov_office"]
+    others = [
+        name for unit, name in zip(frames["units"]["unit_id"], frames["units"]["name_zh"]) if unit != "gov_office"
+    ]
     assert "省政府办公厅" in content and not [name for name in others if name in content]
     assert "逾期未整改 **2** 项" in content
     # asking for another unit is refused, not widened
@@ -207,6 +215,7 @@ def test_a_unit_account_pushes_only_its_units_alerts(settings_path, unit_account
 
 # ---------------------------------------------------------------- the settings file
 
+
 def _documented_settings() -> str:
     text = (ROOT / "docs" / "ALERTS.md").read_text(encoding="utf-8")
     return text.split("```toml\n", 1)[1].split("```", 1)[0]
@@ -216,11 +225,17 @@ def test_the_documented_example_is_a_valid_settings_file(tmp_path):
     settings = configuration.load_settings(write_settings(tmp_path / "alerts.toml", _documented_settings()))
     assert settings.account == "chief" and settings.rules.due_within_days == 30
     assert [(c.name, c.kind, c.send) for c in settings.channels] == [
-        ("办公室工作群", "wecom", ("alerts", "brief")), ("组领导钉钉群", "dingtalk", ("alerts",)),
-        ("简报邮件", "email", ("brief",))]
+        ("办公室工作群", "wecom", ("alerts", "brief")),
+        ("组领导钉钉群", "dingtalk", ("alerts",)),
+        ("简报邮件", "email", ("brief",)),
+    ]
     email = settings.channels[2]
     assert (email.host, email.port, email.security, email.to) == (
-        "smtp.example.gov.cn", 465, "ssl", ("zuzhang@example.gov.cn", "bangongshi@example.gov.cn"))
+        "smtp.example.gov.cn",
+        465,
+        "ssl",
+        ("zuzhang@example.gov.cn", "bangongshi@example.gov.cn"),
+    )
     assert settings.state_file == tmp_path / "push-state.json"
     assert "REPLACE" not in repr(settings)  # secrets stay out of reprs (and so out of tracebacks and logs)
 
@@ -231,18 +246,21 @@ def test_an_absent_settings_file_means_every_rule_and_no_channel(tmp_path):
     assert settings.channels == () and settings.account is None
 
 
-@pytest.mark.parametrize("text, setting", [
-    ("[[channels]]\nkind = \"wecom\"\n", "channels[1].url"),
-    ("[[channels]]\nkind = \"sms\"\nurl = \"https://x\"\n", "channels[1].kind"),
-    ("[[channels]]\nkind = \"email\"\nhost = \"h\"\nsender = \"a@b.c\"\nto = []\n", "channels[1].to"),
-    ("[[channels]]\nkind = \"wecom\"\nurl = \"ftp://x/y\"\n", "channels[1].url"),
-    ("[push]\nattempts = 50\n", "push.attempts"),
-    ("[rules.overdue]\nenabled = \"yes\"\n", "rules.overdue.enabled"),
-    ("[rules.sometimes]\n", "rules.sometimes"),
-    ("lang = \"fr\"\n", "lang"),
-    ("acount = \"chief\"\n", "acount"),
-    ("this is not toml", "-"),
-])
+@pytest.mark.parametrize(
+    "text, setting",
+    [
+        ('[[channels]]\nkind = "wecom"\n', "channels[1].url"),
+        ('[[channels]]\nkind = "sms"\nurl = "https://x"\n', "channels[1].kind"),
+        ('[[channels]]\nkind = "email"\nhost = "h"\nsender = "a@b.c"\nto = []\n', "channels[1].to"),
+        ('[[channels]]\nkind = "wecom"\nurl = "ftp://x/y"\n', "channels[1].url"),
+        ("[push]\nattempts = 50\n", "push.attempts"),
+        ('[rules.overdue]\nenabled = "yes"\n', "rules.overdue.enabled"),
+        ("[rules.sometimes]\n", "rules.sometimes"),
+        ('lang = "fr"\n', "lang"),
+        ('acount = "chief"\n', "acount"),
+        ("this is not toml", "-"),
+    ],
+)
 def test_a_bad_setting_is_named(tmp_path, text, setting):
     with pytest.raises(configuration.SettingsError) as raised:
         configuration.load_settings(write_settings(tmp_path / "alerts.toml", text))
@@ -258,8 +276,9 @@ def test_the_settings_file_may_not_live_in_the_repository(monkeypatch):
 
 
 def test_git_ignores_the_settings_and_state_files():
-    result = subprocess.run(["git", "check-ignore", "alerts.toml", "push-state.json"], cwd=ROOT,
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        ["git", "check-ignore", "alerts.toml", "push-state.json"], cwd=ROOT, capture_output=True, text=True
+    )
     assert result.stdout.split() == ["alerts.toml", "push-state.json"]
 
 
@@ -273,8 +292,14 @@ def test_a_settings_file_others_can_read_draws_a_warning(settings_path, capsys):
 def test_the_command_runs_as_a_fresh_process(settings_path, tmp_path):
     """Headless, as a timer runs it: a new interpreter, no Streamlit, exit status and output."""
     env = {**os.environ, "OVERSIGHT_ALERTS_FILE": str(settings_path)}
-    result = subprocess.run([sys.executable, "-m", "oversight", "alerts", "--as-of", AS_OF, "--lang", "en"],
-                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "oversight", "alerts", "--as-of", AS_OF, "--lang", "en"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Supervision alerts\nAs of 8 November 2020 (2020 Q4)\n")
     assert "streamlit" not in result.stderr.lower()

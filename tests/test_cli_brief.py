@@ -1,5 +1,6 @@
 """``python -m oversight brief``: the same files as the 简报导出 page builds for the same filter (content, not
 timestamps), the default period, exit codes, and the brief pushed to robots and e-mailed as a PDF."""
+
 from __future__ import annotations
 
 import io
@@ -12,8 +13,8 @@ import pytest
 from pypdf import PdfReader
 
 from oversight import export
-from oversight.cli.main import main
 from oversight.auth import accounts, audit
+from oversight.cli.main import main
 from oversight.data.filters import DataSpan, Quarter
 from oversight.push.brief_job import default_range
 from tests.apptest import run_page
@@ -48,11 +49,17 @@ def _page_pack(query: dict | None = None):
     return built_for, lang, pack
 
 
-@pytest.mark.parametrize("query, argv", [
-    (None, ["--as-of", "2021-01-05"]),  # the page's default view and the brief's default period: 2020
-    ({"unit": "petitions", "from": "2020Q2", "to": "2020Q4", "lang": "en"},
-     ["--unit", "petitions", "--from", "2020Q2", "--to", "2020Q4", "--lang", "en"]),
-], ids=["default", "unit-range-en"])
+@pytest.mark.parametrize(
+    "query, argv",
+    [
+        (None, ["--as-of", "2021-01-05"]),  # the page's default view and the brief's default period: 2020
+        (
+            {"unit": "petitions", "from": "2020Q2", "to": "2020Q4", "lang": "en"},
+            ["--unit", "petitions", "--from", "2020Q2", "--to", "2020Q4", "--lang", "en"],
+        ),
+    ],
+    ids=["default", "unit-range-en"],
+)
 def test_brief_writes_what_the_page_builds(private_settings, tmp_path, capsys, monkeypatch, query, argv):
     # the watermark names the viewer and the minute: both builds made in the same minute, by the local user
     import datetime as real
@@ -90,6 +97,7 @@ def test_the_brief_is_audited_like_a_download(private_settings, tmp_path, capsys
 
 # ---------------------------------------------------------------- the default period
 
+
 def test_default_period_is_the_latest_complete_year_or_quarter_the_data_reaches(span):
     assert (span.first, span.last) == (Quarter(2019, 1), Quarter(2020, 4))
     assert default_range(span, date(2026, 11, 30)) == (Quarter(2020, 1), Quarter(2020, 4))
@@ -104,13 +112,17 @@ def test_default_period_is_the_latest_complete_year_or_quarter_the_data_reaches(
 
 # ---------------------------------------------------------------- refusals and bad input (nothing is built)
 
-@pytest.mark.parametrize("argv, message", [
-    (["--from", "2020Q5", "--to", "2020Q4"], "季度“2020Q5”无法识别"),
-    (["--from", "2020Q4"], "--from 与 --to 须同时给出"),
-    (["--from", "2020Q4", "--to", "2020Q1"], "结束早于开始"),
-    (["--format", "pptx,xls"], "格式“xls”无法识别"),
-    (["--unit", "atlantis"], "单位“atlantis”不在数据中"),
-])
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["--from", "2020Q5", "--to", "2020Q4"], "季度“2020Q5”无法识别"),
+        (["--from", "2020Q4"], "--from 与 --to 须同时给出"),
+        (["--from", "2020Q4", "--to", "2020Q1"], "结束早于开始"),
+        (["--format", "pptx,xls"], "格式“xls”无法识别"),
+        (["--unit", "atlantis"], "单位“atlantis”不在数据中"),
+    ],
+)
 def test_bad_input_exits_1(private_settings, tmp_path, capsys, argv, message):
     assert main(["brief", *argv, "--out", str(tmp_path)]) == 1
     assert message in capsys.readouterr().err
@@ -136,16 +148,18 @@ def test_without_chromium_the_brief_says_how_to_install_it(private_settings, tmp
 
 # ---------------------------------------------------------------- pushed: robots get the summary, e-mail the PDF
 
+
 def test_the_brief_is_pushed_to_robots_and_mailed_as_a_pdf_once(private_settings, tmp_path, capsys):
     with RobotReceiver() as robot, SmtpReceiver() as smtp:
         private_settings.parent.mkdir(parents=True)
-        private_settings.write_text(f"""
+        private_settings.write_text(
+            f"""
 [push]
 backoff_seconds = 0
 [[channels]]
 name = "group"
 kind = "wecom"
-url = "{robot.url('/cgi-bin/webhook/send?key=K')}"
+url = "{robot.url("/cgi-bin/webhook/send?key=K")}"
 send = ["brief"]
 [[channels]]
 name = "mail"
@@ -156,7 +170,9 @@ security = "none"
 sender = "oversight@example.gov.cn"
 to = ["zuzhang@example.gov.cn"]
 send = ["brief"]
-""", encoding="utf-8")
+""",
+            encoding="utf-8",
+        )
         argv = ["brief", "--as-of", "2021-01-05", "--format", "docx", "--out", str(tmp_path / "out"), "--push"]
         assert main(argv) == 0
         out = capsys.readouterr().out
@@ -184,4 +200,6 @@ send = ["brief"]
         assert len(robot.requests) == 1 and len(smtp.messages) == 1
     sent = [e for e in audit.read_audit(action="push") if e["details"].get("status") == "sent"]
     assert {e["details"]["channel"]: e["details"]["file"] for e in sent} == {
-        "group": None, "mail": "派驻监督工作简报_2020Q1-2020Q4.pdf"}
+        "group": None,
+        "mail": "派驻监督工作简报_2020Q1-2020Q4.pdf",
+    }

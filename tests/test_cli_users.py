@@ -1,4 +1,5 @@
 """The CLI's accounts: `user add|passwd|remove|list`, and `import`/`undo` needing an admin once accounts exist."""
+
 from __future__ import annotations
 
 import getpass
@@ -72,15 +73,17 @@ def new_meetings(tmp_path):
 
 # ---------------------------------------------------------------- user add | passwd | remove | list
 
+
 def test_add_list_passwd_remove(monkeypatch, capsys, private_paths):
     assert add(monkeypatch, "Boss", "--role", "admin", "--email", "boss@example.org") == 0
     assert capsys.readouterr().out.strip() == "已新增账号“boss”（admin）"
-    assert add(monkeypatch, "clerk", "--role", "unit", "--unit", "research", "--unit", "petitions",
-               "--lang", "en") == 0
+    assert add(monkeypatch, "clerk", "--role", "unit", "--unit", "research", "--unit", "petitions", "--lang", "en") == 0
     assert capsys.readouterr().out.strip() == "account 'clerk' added (unit)"
     assert main(["user", "list"]) == 0
-    assert capsys.readouterr().out.splitlines() == ["boss\tadmin\t-\tboss@example.org",
-                                                    "clerk\tunit\tresearch,petitions\t-"]
+    assert capsys.readouterr().out.splitlines() == [
+        "boss\tadmin\t-\tboss@example.org",
+        "clerk\tunit\tresearch,petitions\t-",
+    ]
     users = private_paths / "conf" / "users.toml"
     assert stat.S_IMODE(users.stat().st_mode) == 0o600
     assert "good-pass-1" not in users.read_text(encoding="utf-8")
@@ -97,8 +100,12 @@ def test_add_list_passwd_remove(monkeypatch, capsys, private_paths):
     assert [a.username for a in accounts.list_users()] == ["boss"]
 
     actions = [(e["action"], e["details"]["username"]) for e in audit.read_audit()]
-    assert actions == [("user_added", "boss"), ("user_added", "clerk"), ("password_changed", "clerk"),
-                       ("user_removed", "clerk")]
+    assert actions == [
+        ("user_added", "boss"),
+        ("user_added", "clerk"),
+        ("password_changed", "clerk"),
+        ("user_removed", "clerk"),
+    ]
     assert all(e["account"] == "王秘书" and e["details"]["via"] == "cli" for e in audit.read_audit())
 
 
@@ -122,13 +129,16 @@ def test_a_password_is_never_a_plain_argument(monkeypatch, capsys):
     assert accounts.list_users() == []
 
 
-@pytest.mark.parametrize("argv, password, message", [
-    (["x1", "--role", "chief"], "good-pass-1", "unknown role 'chief': choose one of admin, leader, unit"),
-    (["x1", "--role", "unit"], "good-pass-1", "a 'unit' account needs at least one unit (--unit)"),
-    (["x1", "--role", "unit", "--unit", "province_hq"], "good-pass-1", "unknown unit id(s): province_hq"),
-    (["x1", "--role", "leader"], "short", "the password is too short: at least 8 characters"),
-    (["x1", "--role", "leader"], "", "the password must not be empty"),
-])
+@pytest.mark.parametrize(
+    "argv, password, message",
+    [
+        (["x1", "--role", "chief"], "good-pass-1", "unknown role 'chief': choose one of admin, leader, unit"),
+        (["x1", "--role", "unit"], "good-pass-1", "a 'unit' account needs at least one unit (--unit)"),
+        (["x1", "--role", "unit", "--unit", "province_hq"], "good-pass-1", "unknown unit id(s): province_hq"),
+        (["x1", "--role", "leader"], "short", "the password is too short: at least 8 characters"),
+        (["x1", "--role", "leader"], "", "the password must not be empty"),
+    ],
+)
 def test_add_refuses_with_a_clear_message(monkeypatch, capsys, argv, password, message):
     assert add(monkeypatch, *argv, "--lang", "en", password=password) == 1
     assert capsys.readouterr().err.strip() == message
@@ -170,13 +180,16 @@ def test_a_users_file_inside_the_repository_is_refused(monkeypatch, capsys):
 
 # ---------------------------------------------------------------- import and undo
 
+
 def test_local_mode_imports_and_undoes_as_before_and_audits(data_folder, tmp_path, capsys):
     before = table_files(data_folder)
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append"]) == 0
     assert main(["undo"]) == 0
     entries = audit.read_audit()
     assert [(e["action"], e["account"], e["role"], e["source"]) for e in entries] == [
-        ("import", "王秘书", "admin", "local"), ("undo", "王秘书", "admin", "local")]
+        ("import", "王秘书", "admin", "local"),
+        ("undo", "王秘书", "admin", "local"),
+    ]
     assert entries[0]["details"]["tables"] == {"meetings": {"rows_before": 573, "rows_after": 574}}
     assert entries[0]["details"]["sources"] == ["new_meetings.xlsx"]
     assert entries[1]["details"]["undoes"] == entries[0]["details"]["entry"]
@@ -191,13 +204,45 @@ def test_with_accounts_import_needs_an_admin(monkeypatch, data_folder, tmp_path,
     assert "import and undo need an admin account" in capsys.readouterr().err
 
     stdin(monkeypatch, "admin-pass-2\n")
-    assert main(["import", source, "--table", "meetings", "--mode", "append", "--lang", "en",
-                 "--user", "boss", "--password-stdin"]) == 3
+    assert (
+        main(
+            [
+                "import",
+                source,
+                "--table",
+                "meetings",
+                "--mode",
+                "append",
+                "--lang",
+                "en",
+                "--user",
+                "boss",
+                "--password-stdin",
+            ]
+        )
+        == 3
+    )
     assert capsys.readouterr().err.strip() == "Wrong user name or password"
 
     stdin(monkeypatch, "leader-pass-1\n")
-    assert main(["import", source, "--table", "meetings", "--mode", "append", "--lang", "en",
-                 "--user", "lead", "--password-stdin"]) == 3
+    assert (
+        main(
+            [
+                "import",
+                source,
+                "--table",
+                "meetings",
+                "--mode",
+                "append",
+                "--lang",
+                "en",
+                "--user",
+                "lead",
+                "--password-stdin",
+            ]
+        )
+        == 3
+    )
     assert capsys.readouterr().err.strip() == "account 'lead' is not an admin and may not import or undo"
     assert table_files(data_folder) == before  # nothing refused touched the data
     assert not (data_folder / ".history").exists()
@@ -213,8 +258,15 @@ def test_with_accounts_import_needs_an_admin(monkeypatch, data_folder, tmp_path,
 
     entries = audit.read_audit()[2:]  # after the two user_added lines
     assert [(e["action"], e["account"]) for e in entries] == [
-        ("refused", "王秘书"), ("sign_in_failed", "boss"), ("sign_in", "lead"), ("refused", "lead"),
-        ("sign_in", "boss"), ("import", "boss"), ("sign_in", "boss"), ("undo", "boss")]
+        ("refused", "王秘书"),
+        ("sign_in_failed", "boss"),
+        ("sign_in", "lead"),
+        ("refused", "lead"),
+        ("sign_in", "boss"),
+        ("import", "boss"),
+        ("sign_in", "boss"),
+        ("undo", "boss"),
+    ]
     assert entries[0]["details"] == {"reason": "sign_in_required", "command": "import", "via": "cli"}
     assert entries[3]["details"] == {"reason": "forbidden_action", "command": "import", "via": "cli"}
     assert entries[5]["role"] == "admin" and entries[5]["source"] == "password"
@@ -232,6 +284,5 @@ def test_the_cli_sign_in_is_throttled_too(monkeypatch, data_folder, capsys, admi
 
 def test_the_users_file_written_by_the_cli_is_what_the_app_reads(monkeypatch, admins, private_paths):
     document = tomllib.loads((private_paths / "conf" / "users.toml").read_text(encoding="utf-8"))
-    assert {name: entry["role"] for name, entry in document["users"].items()} == {"boss": "admin",
-                                                                                   "lead": "leader"}
+    assert {name: entry["role"] for name, entry in document["users"].items()} == {"boss": "admin", "lead": "leader"}
     assert access_mode.auth_mode(accounts.users_file(), {}) == "accounts"

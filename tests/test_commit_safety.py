@@ -5,6 +5,7 @@ each told to import at the same instant, 20 times; the crashes run the commit in
 a child process that dies (``os._exit``, as a kill would) at one step, after
 which start-up recovery must leave the folder byte for byte as it was.
 """
+
 from __future__ import annotations
 
 import json
@@ -59,10 +60,15 @@ _WORKER = textwrap.dedent("""
 
 class Worker:
     def __init__(self, tmp: Path):
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "OVERSIGHT_USERS_FILE": str(tmp / "users.toml"),
-               "OVERSIGHT_AUDIT_LOG": str(tmp / "audit.jsonl")}
-        self.process = subprocess.Popen([sys.executable, "-c", _WORKER], cwd=ROOT, env=env, text=True,
-                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "OVERSIGHT_USERS_FILE": str(tmp / "users.toml"),
+            "OVERSIGHT_AUDIT_LOG": str(tmp / "audit.jsonl"),
+        }
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", _WORKER], cwd=ROOT, env=env, text=True, stdin=subprocess.PIPE, stdout=subprocess.PIPE
+        )
         assert self.process.stdout.readline().strip() == "ready"
 
     def send(self, **order) -> None:
@@ -87,9 +93,12 @@ def workers(tmp_path_factory):
 
 
 def _batches(tmp: Path) -> list[Path]:
-    return [write_xlsx(tmp / f"{who}.xlsx", {"会议": [HEADERS["meetings"],
-                                                    *[meeting(f"HY2021-{who}{i:03d}") for i in range(3)]]})
-            for who in ("A", "B")]
+    return [
+        write_xlsx(
+            tmp / f"{who}.xlsx", {"会议": [HEADERS["meetings"], *[meeting(f"HY2021-{who}{i:03d}") for i in range(3)]]}
+        )
+        for who in ("A", "B")
+    ]
 
 
 def _meeting_ids(folder: Path) -> set[str]:
@@ -124,8 +133,9 @@ def test_two_page_imports_checked_before_either_applies_never_both_succeed(worke
         codes = sorted(r["code"] for r in results)
         assert codes == [0, 1], results
         refused = next(r for r in results if r["code"] == 1)
-        assert refused["err"].strip() == ("the data changed after it was checked (perhaps another import); "
-                                          "check again before importing")
+        assert refused["err"].strip() == (
+            "the data changed after it was checked (perhaps another import); check again before importing"
+        )
         winner = "A" if results[0]["code"] == 0 else "B"
         ids = _meeting_ids(folder)
         assert {f"HY2021-{winner}{i:03d}" for i in range(3)} <= ids  # what was reported imported is there
@@ -163,28 +173,36 @@ _CRASH = textwrap.dedent("""
 
 # (function that dies, on which call): every step between the journal and the commit point
 CRASH_POINTS = [
-    ("keep_previous", 1),       # journal written, history entry being built
-    ("stage_file", 1),          # history entry in place, first new file being staged
-    ("stage_file", 2),          # first staged, second being staged
-    ("before_commit", 1),       # both staged, the audit line being written
-    ("rename_into_place", 1),   # about to replace the first table's file
-    ("rename_into_place", 2),   # first table replaced, second not: a mixed folder
-    ("verify_folder", 1),       # both replaced, not yet verified, journal still there
+    ("keep_previous", 1),  # journal written, history entry being built
+    ("stage_file", 1),  # history entry in place, first new file being staged
+    ("stage_file", 2),  # first staged, second being staged
+    ("before_commit", 1),  # both staged, the audit line being written
+    ("rename_into_place", 1),  # about to replace the first table's file
+    ("rename_into_place", 2),  # first table replaced, second not: a mixed folder
+    ("verify_folder", 1),  # both replaced, not yet verified, journal still there
 ]
 
 
 def _crash_in_child(step: str, count: int, folder: Path, files: list[Path]) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OVERSIGHT_DATA_DIR": str(folder)}
-    return subprocess.run([sys.executable, "-c", _CRASH, step, str(count), *map(str, files)], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-c", _CRASH, step, str(count), *map(str, files)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.mark.parametrize("step,count", CRASH_POINTS, ids=[f"{s}#{c}" for s, c in CRASH_POINTS])
 def test_a_crash_at_any_step_of_a_multi_table_commit_is_rolled_back_at_start_up(step, count, tmp_path):
     folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
     commit.import_files(store.SAMPLE_DATA_DIR / "reminders.xlsx", folder=folder)  # history exists already
-    files = [write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
-             write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]})]
+    files = [
+        write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
+        write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]}),
+    ]
     before = hash_tree(folder)
     history_before = [entry.id for entry in import_history.list_history(folder)]
 
@@ -212,12 +230,16 @@ def test_a_crash_after_the_commit_point_keeps_the_import(tmp_path):
 
 def test_the_next_import_also_rolls_back_what_a_crash_left(tmp_path):
     folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
-    files = [write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
-             write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]})]
+    files = [
+        write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
+        write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]}),
+    ]
     before = hash_tree(folder)
     assert _crash_in_child("rename_into_place", 2, folder, files).returncode == 137
     with pytest.raises(ingest.ValidationError):  # a refused import still repairs the folder first
-        commit.import_files([write_xlsx(tmp_path / "bad.xlsx", {"会议": [HEADERS["meetings"],
-                                                                           meeting(kind="茶话会")]})],
-                              mode="append", folder=folder)
+        commit.import_files(
+            [write_xlsx(tmp_path / "bad.xlsx", {"会议": [HEADERS["meetings"], meeting(kind="茶话会")]})],
+            mode="append",
+            folder=folder,
+        )
     assert hash_tree(folder) == before

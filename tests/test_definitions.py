@@ -3,6 +3,7 @@
 records, ranges ending after the data date (a copy of the sample cut at 2020-08-14), single units, random unit
 sets and empty selections, in both languages.
 """
+
 from __future__ import annotations
 
 import random
@@ -22,8 +23,17 @@ from tests import oracle
 
 SAMPLE = store.SAMPLE_DATA_DIR
 CUT_DAY = date(2020, 8, 14)
-ALL_UNITS = ("gov_office", "research", "offices_admin", "petitions", "counsellors", "foreign_affairs", "data_admin",
-             "beijing_office", "chronicles")
+ALL_UNITS = (
+    "gov_office",
+    "research",
+    "offices_admin",
+    "petitions",
+    "counsellors",
+    "foreign_affairs",
+    "data_admin",
+    "beijing_office",
+    "chronicles",
+)
 
 
 @dataclass(frozen=True)
@@ -41,23 +51,45 @@ class Case:
 
 def _cases() -> list[Case]:
     cases = [Case("sample", (), (2020, 1), (2020, 4)), Case("sample", (), (2020, 1), (2020, 4), "en")]
-    cases += [Case("sample", (), (year, q), (year, q), "zh" if q % 2 else "en") for year in (2019, 2020)
-              for q in range(1, 5)]
-    cases += [Case("sample", (), start, end) for start, end in (
-        ((2019, 1), (2020, 4)), ((2019, 3), (2020, 2)), ((2019, 2), (2019, 3)), ((2019, 1), (2019, 4)),
-        ((2020, 2), (2020, 3)), ((2019, 4), (2020, 1)))]
-    cases += [Case("sample", (unit,), (2020, 1), (2020, 4), "zh" if i % 2 else "en") for i, unit in enumerate(ALL_UNITS)]
+    cases += [
+        Case("sample", (), (year, q), (year, q), "zh" if q % 2 else "en") for year in (2019, 2020) for q in range(1, 5)
+    ]
+    cases += [
+        Case("sample", (), start, end)
+        for start, end in (
+            ((2019, 1), (2020, 4)),
+            ((2019, 3), (2020, 2)),
+            ((2019, 2), (2019, 3)),
+            ((2019, 1), (2019, 4)),
+            ((2020, 2), (2020, 3)),
+            ((2019, 4), (2020, 1)),
+        )
+    ]
+    cases += [
+        Case("sample", (unit,), (2020, 1), (2020, 4), "zh" if i % 2 else "en") for i, unit in enumerate(ALL_UNITS)
+    ]
     picker = random.Random(20201231)
     quarters = [(y, q) for y in (2019, 2020) for q in range(1, 5)]
     for _ in range(10):
         units = tuple(sorted(picker.sample(ALL_UNITS, picker.randint(1, 4)), key=ALL_UNITS.index))
         start, end = sorted(picker.sample(quarters, 2))
         cases.append(Case("sample", units, start, end, picker.choice(["zh", "en"])))
-    cases += [Case("cut", (), start, end, lang) for start, end, lang in (
-        ((2020, 1), (2020, 4), "zh"), ((2020, 1), (2020, 4), "en"), ((2020, 3), (2020, 3), "zh"),
-        ((2020, 4), (2020, 4), "zh"), ((2020, 1), (2020, 2), "en"), ((2019, 3), (2020, 3), "zh"),
-        ((2019, 1), (2020, 4), "zh"))]
-    cases += [Case("cut", ("petitions",), (2020, 1), (2020, 4)), Case("cut", ("gov_office", "research"), (2020, 3), (2020, 4), "en")]
+    cases += [
+        Case("cut", (), start, end, lang)
+        for start, end, lang in (
+            ((2020, 1), (2020, 4), "zh"),
+            ((2020, 1), (2020, 4), "en"),
+            ((2020, 3), (2020, 3), "zh"),
+            ((2020, 4), (2020, 4), "zh"),
+            ((2020, 1), (2020, 2), "en"),
+            ((2019, 3), (2020, 3), "zh"),
+            ((2019, 1), (2020, 4), "zh"),
+        )
+    ]
+    cases += [
+        Case("cut", ("petitions",), (2020, 1), (2020, 4)),
+        Case("cut", ("gov_office", "research"), (2020, 3), (2020, 4), "en"),
+    ]
     return cases
 
 
@@ -65,16 +97,24 @@ ALL_CASES = _cases()
 # make test-fast keeps one of each kind (whole year, single quarters, ranges reaching before the data, cut data);
 # the single units after the first two and the random mixes run in make test only.
 _QUICK_UNITS = ALL_UNITS[:2]
-CASES = [pytest.param(case, id=str(case), marks=pytest.mark.slow
-                      if len(case.units) > 1 or (len(case.units) == 1 and case.folder == "sample"
-                                                  and case.units[0] not in _QUICK_UNITS) else ())
-         for case in ALL_CASES]
+CASES = [
+    pytest.param(
+        case,
+        id=str(case),
+        marks=pytest.mark.slow
+        if len(case.units) > 1
+        or (len(case.units) == 1 and case.folder == "sample" and case.units[0] not in _QUICK_UNITS)
+        else (),
+    )
+    for case in ALL_CASES
+]
 
 
 def test_there_are_at_least_forty_filters_of_every_kind():
     assert len(ALL_CASES) >= 40
-    assert any(c.folder == "cut" for c in ALL_CASES) and any(c.start < (2019, 3) and c.end >= (2020, 1)
-                                                            for c in ALL_CASES)
+    assert any(c.folder == "cut" for c in ALL_CASES) and any(
+        c.start < (2019, 3) and c.end >= (2020, 1) for c in ALL_CASES
+    )
     assert any(len(c.units) == 1 for c in ALL_CASES) and any(c.lang == "en" for c in ALL_CASES)
 
 
@@ -120,20 +160,31 @@ def test_the_as_of_date_and_comparability_follow_the_definitions(worlds):
 
 # ---------------------------------------------------------------- cards
 
-def _expected_counts(view: oracle.View, keys_units: list[tuple[str, str, str]], lang: str) -> dict[str, tuple[str, str]]:
+
+def _expected_counts(
+    view: oracle.View, keys_units: list[tuple[str, str, str]], lang: str
+) -> dict[str, tuple[str, str]]:
     now, earlier = view.totals(), view.year_earlier()
     before = earlier.totals() if earlier else None
-    return {card: (oracle.count_text(now[column], unit, lang),
-                   oracle.count_delta(now[column], before[column] if before else None, unit, lang))
-            for card, column, unit in keys_units}
+    return {
+        card: (
+            oracle.count_text(now[column], unit, lang),
+            oracle.count_delta(now[column], before[column] if before else None, unit, lang),
+        )
+        for card, column, unit in keys_units
+    }
 
 
 def _expected_shares(view: oracle.View, keys: list[tuple[str, str, str]], lang: str) -> dict[str, tuple[str, str]]:
     now, earlier = view.totals(), view.year_earlier()
     before = earlier.totals() if earlier else None
-    return {card: (oracle.share_text(now[part], now[whole]) or "—",
-                   oracle.share_delta((now[part], now[whole]), (before[part], before[whole]) if before else None, lang))
-            for card, part, whole in keys}
+    return {
+        card: (
+            oracle.share_text(now[part], now[whole]) or "—",
+            oracle.share_delta((now[part], now[whole]), (before[part], before[whole]) if before else None, lang),
+        )
+        for card, part, whole in keys
+    }
 
 
 def _shown(cards: list[kpis.Kpi]) -> dict[str, tuple[str, str]]:
@@ -145,10 +196,17 @@ def test_overview_cards(worlds, case):
     filter_, span, view, run = _setup(worlds, case)
     current, earlier = _year_on_year(run, span, filter_, "kpi_totals")
     shown = _shown(kpis.overview_kpis(current, earlier, case.lang, "—"))
-    expected = _expected_counts(view, [("units", "units_consulted", "units"), ("issues", "issues", "count"),
-                                       ("suggestions", "suggestions", "items"),
-                                       ("special_studies", "special_studies", "times"),
-                                       ("meetings", "meetings", "meetings")], case.lang)
+    expected = _expected_counts(
+        view,
+        [
+            ("units", "units_consulted", "units"),
+            ("issues", "issues", "count"),
+            ("suggestions", "suggestions", "items"),
+            ("special_studies", "special_studies", "times"),
+            ("meetings", "meetings", "meetings"),
+        ],
+        case.lang,
+    )
     expected |= _expected_shares(view, [("rectification_rate", "issues_rectified", "issues")], case.lang)
     assert shown == expected
 
@@ -158,13 +216,18 @@ def test_issue_cards(worlds, case):
     filter_, span, view, run = _setup(worlds, case)
     current, earlier = _year_on_year(run, span, filter_, "rectification_summary")
     shown = _shown(kpis.issue_kpis(current, earlier, case.lang, "—"))
-    expected = _expected_counts(view, [(key, key, "count") for key in
-                                       ("issues", "due", "rectified", "late", "overdue", "not_yet_due")], case.lang)
-    expected |= _expected_shares(view, [("rectification_rate", "rectified", "issues"),
-                                        ("on_time_rate", "on_time", "due")], case.lang)
+    expected = _expected_counts(
+        view,
+        [(key, key, "count") for key in ("issues", "due", "rectified", "late", "overdue", "not_yet_due")],
+        case.lang,
+    )
+    expected |= _expected_shares(
+        view, [("rectification_rate", "rectified", "issues"), ("on_time_rate", "on_time", "due")], case.lang
+    )
     median = view.totals()["median_days_to_rectify"]
     assert shown.pop("median_days_to_rectify")[0] == (
-        "—" if median is None else f"{oracle.half_up(median, 0)}{'天' if case.lang == 'zh' else ' days'}")
+        "—" if median is None else f"{oracle.half_up(median, 0)}{'天' if case.lang == 'zh' else ' days'}"
+    )
     assert shown == expected
     # the overdue card counts exactly the rows of the overdue table below it
     assert int(current["overdue"]) == len(run("overdue_issues")) == len(view.overdue_list())
@@ -176,8 +239,15 @@ def test_meeting_suggestion_and_reminder_cards(worlds, case):
     current, earlier = _year_on_year(run, span, filter_, "meeting_totals")
     shown = _shown(kpis.meeting_kpis(current, earlier, None, case.lang, "—", None))
     expected = _expected_counts(view, [("meetings", "meetings", "meetings")], case.lang)
-    expected |= _expected_shares(view, [("merged_share", "merged", "meetings"), ("prereviewed_share", "prereviewed",
-                                        "meetings"), ("attended_share", "attended", "meetings")], case.lang)
+    expected |= _expected_shares(
+        view,
+        [
+            ("merged_share", "merged", "meetings"),
+            ("prereviewed_share", "prereviewed", "meetings"),
+            ("attended_share", "attended", "meetings"),
+        ],
+        case.lang,
+    )
     for key in ("avg_duration", "total_hours"):
         shown.pop(key)
     assert shown == expected
@@ -185,22 +255,36 @@ def test_meeting_suggestion_and_reminder_cards(worlds, case):
     current, earlier = _year_on_year(run, span, filter_, "suggestion_totals")
     shown = _shown(kpis.suggestion_kpis(current, earlier, case.lang, "—"))
     expected = _expected_counts(view, [("suggestions", "suggestions", "items")], case.lang)
-    expected |= _expected_shares(view, [("adoption_rate", "adopted_or_implemented", "suggestions"),
-                                        ("implementation_rate", "implemented", "suggestions"),
-                                        ("linked_share", "linked", "suggestions")], case.lang)
+    expected |= _expected_shares(
+        view,
+        [
+            ("adoption_rate", "adopted_or_implemented", "suggestions"),
+            ("implementation_rate", "implemented", "suggestions"),
+            ("linked_share", "linked", "suggestions"),
+        ],
+        case.lang,
+    )
     assert shown == expected
 
     current, earlier = _year_on_year(run, span, filter_, "reminder_totals")
     shown = _shown(kpis.reminder_kpis(current, earlier, case.lang, "—"))
-    expected = _expected_counts(view, [("reminders", "reminders", "times"), ("consultations", "consultations", "times"),
-                                       ("units", "units_consulted", "units"),
-                                       ("special_studies", "special_studies", "times"),
-                                       ("notifications", "notifications", "times"),
-                                       ("secondments", "secondments", "times")], case.lang)
+    expected = _expected_counts(
+        view,
+        [
+            ("reminders", "reminders", "times"),
+            ("consultations", "consultations", "times"),
+            ("units", "units_consulted", "units"),
+            ("special_studies", "special_studies", "times"),
+            ("notifications", "notifications", "times"),
+            ("secondments", "secondments", "times"),
+        ],
+        case.lang,
+    )
     assert shown == expected
 
 
 # ---------------------------------------------------------------- charts
+
 
 def _none_if_missing(value):
     return None if pd.isna(value) else int(value)
@@ -210,9 +294,15 @@ def _none_if_missing(value):
 def test_meetings_by_quarter_chart(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     frame = run("meetings_by_quarter")
-    got = [{"quarter_key": int(row.quarter_key), "meetings": _none_if_missing(row.meetings),
-            "prev_meetings": _none_if_missing(row.prev_meetings), "through_day": pd.Timestamp(row.through_day).date()}
-           for row in frame.itertuples()]
+    got = [
+        {
+            "quarter_key": int(row.quarter_key),
+            "meetings": _none_if_missing(row.meetings),
+            "prev_meetings": _none_if_missing(row.prev_meetings),
+            "through_day": pd.Timestamp(row.through_day).date(),
+        }
+        for row in frame.itertuples()
+    ]
     assert got == view.meetings_by_quarter()
     figure = charts.make_meetings_by_quarter_figure(frame, case.lang)
     labels = [a.text for a in figure.layout.annotations]
@@ -261,6 +351,7 @@ def test_by_unit_and_breakdown_charts(worlds, case):
 
 # ---------------------------------------------------------------- tables
 
+
 @pytest.mark.parametrize("case", CASES)
 def test_issue_tables(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
@@ -268,12 +359,21 @@ def test_issue_tables(worlds, case):
     assert list(zip(overdue["issue_id"], overdue["days_overdue"].astype(int))) == view.overdue_list()
 
     in_view = run("issues_in_view")
-    got = {row.issue_id: (row.status_at_end, None if pd.isna(row.rectified_date) else pd.Timestamp(row.rectified_date).date())
-           for row in in_view.itertuples()}
+    got = {
+        row.issue_id: (
+            row.status_at_end,
+            None if pd.isna(row.rectified_date) else pd.Timestamp(row.rectified_date).date(),
+        )
+        for row in in_view.itertuples()
+    }
     assert got == view.issue_rows()
     # status, rectified date and days in one row are as of the same day
     shown = tables.present(in_view, tables.ISSUE_COLUMNS, case.lang)
-    assert shown.iloc[:, 2].isin([tables.i18n.code_label(c, case.lang) for c in ("open", "in_progress", "rectified")]).all()
+    assert (
+        shown.iloc[:, 2]
+        .isin([tables.i18n.code_label(c, case.lang) for c in ("open", "in_progress", "rectified")])
+        .all()
+    )
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -295,11 +395,13 @@ def test_meeting_reduction_table(worlds, case):
 
 # ---------------------------------------------------------------- the written summary
 
+
 @pytest.mark.parametrize("case", CASES)
 def test_summary_sentences(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
-    text = " ".join(summary.written_summary(lambda name, f: run(name, f), Filter(case.units, filter_.start, filter_.end),
-                                            case.lang))
+    text = " ".join(
+        summary.written_summary(lambda name, f: run(name, f), Filter(case.units, filter_.start, filter_.end), case.lang)
+    )
     now = view.totals()
     earlier = view.year_earlier()
     if now["meetings"]:
@@ -318,6 +420,7 @@ def test_summary_sentences(worlds, case):
 
 
 # ---------------------------------------------------------------- the cases the issue names
+
 
 def _case_run(worlds, folder, start, end, units=()):
     return _setup(worlds, Case(folder, units, start, end))
@@ -383,8 +486,13 @@ def test_the_overdue_card_and_table_agree_for_a_quarter(worlds):
     # every issue of the period is exactly one of: rectified, overdue, not yet due, or due today and open
     issues = view.issues
     due_today_open = int(((issues["due"] == view.as_of) & ~view.rectified_by(issues, view.as_of)).sum())
-    assert int(summary_row["issues"]) == int(summary_row["rectified"]) + int(summary_row["overdue_raised"]) \
-        + int(summary_row["not_yet_due"]) + due_today_open
+    assert (
+        int(summary_row["issues"])
+        == int(summary_row["rectified"])
+        + int(summary_row["overdue_raised"])
+        + int(summary_row["not_yet_due"])
+        + due_today_open
+    )
     # issues not yet due are not failures: 按期整改率 counts only the due ones
     assert int(summary_row["not_yet_due"]) > 0 and int(summary_row["due"]) < int(summary_row["issues"])
 
@@ -401,8 +509,12 @@ def test_late_rectifications_have_a_figure(worlds):
     totals = view.totals()
     assert int(row["late"]) == totals["late"] > 0
     assert int(row["rectified"]) == int(row["on_time"]) + int(row["late"]) + int(
-        ((view.issues["due"] > view.as_of) & view.rectified_by(view.issues, view.as_of)
-         & (view.issues["rectified"].map(lambda d: d or date.max) <= view.issues["due"])).sum())
+        (
+            (view.issues["due"] > view.as_of)
+            & view.rectified_by(view.issues, view.as_of)
+            & (view.issues["rectified"].map(lambda d: d or date.max) <= view.issues["due"])
+        ).sum()
+    )
 
 
 def test_rounding_is_half_up_once_everywhere(worlds):
@@ -441,14 +553,40 @@ def test_every_card_is_defined_in_the_readme_and_has_a_one_line_help():
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     definitions = readme.split("## 口径说明", 1)[1].split("\n## ", 1)[0]
-    row = {"units_consulted": 9, "issues": 16, "issues_rectified": 9, "suggestions": 19, "special_studies": 17,
-           "meetings": 232, "avg_duration_min": 74.0, "total_minutes": 17000, "merged": 1, "prereviewed": 1,
-           "attended": 1, "due": 10, "rectified": 9, "on_time": 5, "late": 4, "overdue": 6, "not_yet_due": 1,
-           "median_days_to_rectify": 60, "adopted_or_implemented": 3, "implemented": 1, "linked": 2,
-           "reminders": 42, "consultations": 11, "notifications": 13, "secondments": 5}
-    cards = (kpis.overview_kpis(row, row, "zh", "x") + kpis.meeting_kpis(row, row, row, "zh", "x", "y")
-             + kpis.issue_kpis(row, row, "zh", "x") + kpis.suggestion_kpis(row, row, "zh", "x")
-             + kpis.reminder_kpis(row, row, "zh", "x"))
+    row = {
+        "units_consulted": 9,
+        "issues": 16,
+        "issues_rectified": 9,
+        "suggestions": 19,
+        "special_studies": 17,
+        "meetings": 232,
+        "avg_duration_min": 74.0,
+        "total_minutes": 17000,
+        "merged": 1,
+        "prereviewed": 1,
+        "attended": 1,
+        "due": 10,
+        "rectified": 9,
+        "on_time": 5,
+        "late": 4,
+        "overdue": 6,
+        "not_yet_due": 1,
+        "median_days_to_rectify": 60,
+        "adopted_or_implemented": 3,
+        "implemented": 1,
+        "linked": 2,
+        "reminders": 42,
+        "consultations": 11,
+        "notifications": 13,
+        "secondments": 5,
+    }
+    cards = (
+        kpis.overview_kpis(row, row, "zh", "x")
+        + kpis.meeting_kpis(row, row, row, "zh", "x", "y")
+        + kpis.issue_kpis(row, row, "zh", "x")
+        + kpis.suggestion_kpis(row, row, "zh", "x")
+        + kpis.reminder_kpis(row, row, "zh", "x")
+    )
     for card in cards:
         assert card.label in definitions, card.label
         assert "\n" not in card.help and card.help.startswith(i18n.t(f"kpi.def.{card.key}", "zh")), card.key

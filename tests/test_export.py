@@ -1,4 +1,5 @@
 """Per-chart exports: images that look like the screen, data that opens in Excel safely, names that say what they are."""
+
 from __future__ import annotations
 
 import io
@@ -66,16 +67,21 @@ def test_subtitle_is_added_to_a_copy_only(by_unit_frame):
 
 def test_svg_carries_the_chinese_title_and_subtitle(by_unit_frame, default_filter, units, span):
     context = _context("zh", default_filter, units, span)
-    svg = export.figure_svg(export.with_subtitle(BY_UNIT.build(by_unit_frame, "zh"), context.subtitle())).decode("utf-8")
+    svg = export.figure_svg(export.with_subtitle(BY_UNIT.build(by_unit_frame, "zh"), context.subtitle())).decode(
+        "utf-8"
+    )
     assert svg.lstrip().startswith("<svg")
     assert "各单位指出问题与意见建议" in svg
     assert "全部9家综合监督单位" in svg and "数据截至 2020-12-31" in svg
 
 
-@pytest.mark.parametrize("lang, unit, issues, suggestions", [
-    ("zh", "单位", "指出问题（个）", "意见建议（条）"),
-    ("en", "Unit", "Issues raised", "Suggestions"),
-])
+@pytest.mark.parametrize(
+    "lang, unit, issues, suggestions",
+    [
+        ("zh", "单位", "指出问题（个）", "意见建议（条）"),
+        ("en", "Unit", "Issues raised", "Suggestions"),
+    ],
+)
 def test_csv_has_a_bom_and_round_trips(by_unit_frame, lang, unit, issues, suggestions):
     data = export.table_csv_bytes(export.chart_data_table(by_unit_frame, lang))
     assert data.startswith(b"\xef\xbb\xbf")
@@ -99,8 +105,11 @@ def _hostile_frame() -> pd.DataFrame:
 
 
 def test_formulas_are_neutralised_in_csv():
-    table = pd.read_csv(io.BytesIO(export.table_csv_bytes(export.chart_data_table(_hostile_frame(), "zh"))),
-                        encoding="utf-8-sig", keep_default_na=False)
+    table = pd.read_csv(
+        io.BytesIO(export.table_csv_bytes(export.chart_data_table(_hostile_frame(), "zh"))),
+        encoding="utf-8-sig",
+        keep_default_na=False,
+    )
     assert list(table["单位"]) == ["'" + text for text in FORMULAS]
     assert list(table["指出问题（个）"]) == [1, -2, 3, 4, 5, 6]  # numbers, even negative ones, stay numbers
 
@@ -123,7 +132,9 @@ def test_file_names_say_chart_and_filter(default_filter, units, span):
     assert en.chart_file_name(BY_UNIT.key, BY_UNIT.title("en"), "png") == "issues_suggestions_by_unit_2020Q1-2020Q4.png"
     one_unit = _context("zh", Filter(("petitions",), Quarter(2020, 3), Quarter(2020, 3)), units, span)
     assert one_unit.chart_file_name("issues_by_category", "x", "csv") == "问题数量_按类别_省信访局_2020Q3.csv"
-    three = _context("en", Filter(("petitions", "research", "chronicles"), Quarter(2020, 1), Quarter(2020, 2)), units, span)
+    three = _context(
+        "en", Filter(("petitions", "research", "chronicles"), Quarter(2020, 1), Quarter(2020, 2)), units, span
+    )
     assert three.chart_file_stem("meetings_by_quarter", "x") == "meetings_by_quarter_3_units_2020Q1-2020Q2"
     # A chart without its own short name is named after its title.
     assert zh.chart_file_stem("not_in_catalog", "新图表 / 试验") == "新图表_试验_2020Q1-2020Q4"
@@ -146,7 +157,12 @@ def test_the_modebar_has_no_camera_past_the_marking_and_the_audit(by_unit_frame,
 def test_chart_downloads_cover_png_svg_csv_xlsx(by_unit_frame, default_filter, units, span):
     context = _context("en", default_filter, units, span)
     downloads = export.chart_downloads(BY_UNIT, by_unit_frame, BY_UNIT.build(by_unit_frame, "en"), context)
-    assert [(d.kind, d.needs_browser) for d in downloads] == [("png", True), ("svg", True), ("csv", False), ("xlsx", False)]
+    assert [(d.kind, d.needs_browser) for d in downloads] == [
+        ("png", True),
+        ("svg", True),
+        ("csv", False),
+        ("xlsx", False),
+    ]
     assert downloads[2].file_name == "issues_suggestions_by_unit_2020Q1-2020Q4.csv"
     assert downloads[0].make().startswith(b"\x89PNG")
 
@@ -156,12 +172,14 @@ def no_browser(monkeypatch, tmp_path):
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-such-chromium"))
 
 
-def test_without_a_browser_images_explain_and_data_still_downloads(no_browser, by_unit_frame, default_filter, units,
-                                                                   span):
+def test_without_a_browser_images_explain_and_data_still_downloads(
+    no_browser, by_unit_frame, default_filter, units, span
+):
     assert export.find_browser() is None
     context = _context("zh", default_filter, units, span)
-    downloads = {d.kind: d for d in export.chart_downloads(BY_UNIT, by_unit_frame, BY_UNIT.build(by_unit_frame, "zh"),
-                                                           context)}
+    downloads = {
+        d.kind: d for d in export.chart_downloads(BY_UNIT, by_unit_frame, BY_UNIT.build(by_unit_frame, "zh"), context)
+    }
     with pytest.raises(export.ImageRendererMissing) as raised:
         downloads["png"].make()
     for lang in ("zh", "en"):
@@ -180,10 +198,32 @@ def test_the_error_message_is_translated():
 
 # ---------------------------------------------------------------- every chart's data and file name
 
-_CODES = {"open", "in_progress", "rectified", "proposed", "adopted", "implemented", "written", "in_person", "meeting",
-          "consultation", "special_study", "notification", "secondment", "linked", "standalone", "conduct", "integrity",
-          "decision_procedure", "democratic_centralism", "meeting_discipline", "primary_responsibility", "daily",
-          "attended_meeting", "other"}
+_CODES = {
+    "open",
+    "in_progress",
+    "rectified",
+    "proposed",
+    "adopted",
+    "implemented",
+    "written",
+    "in_person",
+    "meeting",
+    "consultation",
+    "special_study",
+    "notification",
+    "secondment",
+    "linked",
+    "standalone",
+    "conduct",
+    "integrity",
+    "decision_procedure",
+    "democratic_centralism",
+    "meeting_discipline",
+    "primary_responsibility",
+    "daily",
+    "attended_meeting",
+    "other",
+}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -239,8 +279,10 @@ def test_every_chart_has_a_file_name_of_one_pattern(default_filter, units, span,
         stem = context.chart_file_stem(spec.key, spec.title(lang))
         assert re.match(pattern, stem), stem
     assert context.chart_file_stem("reminders_by_unit", "") == (
-        "日常提醒_按单位和方式_省政府参事室_2020Q1-2020Q4" if lang == "zh"
-        else "reminders_by_unit_Counsellors_Office_of_the_Provincial_Government_2020Q1-2020Q4")
+        "日常提醒_按单位和方式_省政府参事室_2020Q1-2020Q4"
+        if lang == "zh"
+        else "reminders_by_unit_Counsellors_Office_of_the_Provincial_Government_2020Q1-2020Q4"
+    )
 
 
 @pytest.mark.parametrize("query", ["open_issues", "overdue_issues"])

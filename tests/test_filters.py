@@ -1,4 +1,5 @@
 """The shared filter: quarters, the year-earlier span, SQL parameters and the URL form."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -25,9 +26,15 @@ def test_quarter_parsing_arithmetic_and_days():
 def test_previous_year_and_params():
     filter_ = Filter(("gov_office",), Q("2020Q2"), Q("2020Q3"))
     assert filter_.previous_year() == Filter(("gov_office",), Q("2019Q2"), Q("2019Q3"))
-    assert filter_.sql_params() == {"units": ["gov_office"], "q_from": 20202, "q_to": 20203,
-                                    "period_start": date(2020, 4, 1), "period_end": date(2020, 9, 30),
-                                    "prev_start": date(2019, 4, 1), "prev_end": date(2019, 9, 30)}
+    assert filter_.sql_params() == {
+        "units": ["gov_office"],
+        "q_from": 20202,
+        "q_to": 20203,
+        "period_start": date(2020, 4, 1),
+        "period_end": date(2020, 9, 30),
+        "prev_start": date(2019, 4, 1),
+        "prev_end": date(2019, 9, 30),
+    }
 
 
 def test_a_range_that_ends_before_it_starts_is_refused():

@@ -88,4 +88,3 @@ def test_a_reader_that_waits_too_long_is_told_the_data_is_being_updated(before_a
     assert isinstance(error, ValidationError)
     assert [p.message_key for p in error.problems] == ["error.data_updating"]
     assert "数据正在更新" in error.render("zh") and "being updated" in error.render("en")
-

@@ -1,5 +1,6 @@
 """The hardening of issue 13, piece by piece: the lock, local mode's Host/Origin check, bounded sign-in names,
 audit before action, damaged history, cache checks, escaping, and the CLI's failures as sentences."""
+
 from __future__ import annotations
 
 import errno
@@ -43,6 +44,7 @@ def new_meetings(tmp_path: Path) -> Path:
 
 # ---------------------------------------------------------------- the lock
 
+
 def test_a_second_taker_waits_then_is_told_who_holds_the_lock(tmp_path):
     path = tmp_path / "x.lock"
     with locking.held(path, purpose="import"):
@@ -72,10 +74,20 @@ def test_the_lock_is_reentrant_in_one_thread(tmp_path):
 
 def test_a_holder_that_dies_releases_the_lock(tmp_path):
     path = tmp_path / "x.lock"
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sys, time\nfrom oversight.core import locking\n"
-        f"with locking.held({str(path)!r}):\n    print('held', flush=True)\n    time.sleep(600)\n")],
-        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys, time\nfrom oversight.core import locking\n"
+                f"with locking.held({str(path)!r}):\n    print('held', flush=True)\n    time.sleep(600)\n"
+            ),
+        ],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "held"
     with pytest.raises(locking.LockBusy):
         with locking.held(path, timeout=0):
@@ -105,35 +117,54 @@ def _import_in_thread(tmp_path: Path) -> str:
 
 # ---------------------------------------------------------------- local mode: Host, Origin, proxies
 
-@pytest.mark.parametrize("headers, port, expected", [
-    ({}, None, True),  # no headers known (a test double): the peer address decides
-    ({"Host": "localhost:8501", "Origin": "http://localhost:8501"}, 8501, True),
-    ({"Host": "127.0.0.1:8501", "Origin": "http://127.0.0.1:8501"}, 8501, True),
-    ({"Host": "[::1]:8501", "Origin": "http://[::1]:8501"}, 8501, True),
-    ({"Host": "localhost:8501"}, 8501, True),  # no Origin: not a browser page
-    ({"Host": "rebind.attacker.test:8501", "Origin": "http://rebind.attacker.test:8501"}, 8501, False),
-    ({"Host": "localhost:8501", "Origin": "http://rebind.attacker.test:8501"}, 8501, False),
-    ({"Host": "localhost:9999", "Origin": "http://localhost:9999"}, 8501, False),
-    ({"Host": "127.0.0.1.nip.io:8501"}, 8501, False),
-    ({"Host": "localhost.attacker.test:8501"}, 8501, False),
-    ({"Host": "user@localhost:8501"}, 8501, False),
-    ({"Origin": "http://localhost:8501"}, 8501, False),  # a browser always sends Host
-    ({"Host": "localhost:8501", "Origin": "null"}, 8501, False),
-    ({"Host": "localhost:8501", "Origin": "file://"}, 8501, False),
-])
+
+@pytest.mark.parametrize(
+    "headers, port, expected",
+    [
+        ({}, None, True),  # no headers known (a test double): the peer address decides
+        ({"Host": "localhost:8501", "Origin": "http://localhost:8501"}, 8501, True),
+        ({"Host": "127.0.0.1:8501", "Origin": "http://127.0.0.1:8501"}, 8501, True),
+        ({"Host": "[::1]:8501", "Origin": "http://[::1]:8501"}, 8501, True),
+        ({"Host": "localhost:8501"}, 8501, True),  # no Origin: not a browser page
+        ({"Host": "rebind.attacker.test:8501", "Origin": "http://rebind.attacker.test:8501"}, 8501, False),
+        ({"Host": "localhost:8501", "Origin": "http://rebind.attacker.test:8501"}, 8501, False),
+        ({"Host": "localhost:9999", "Origin": "http://localhost:9999"}, 8501, False),
+        ({"Host": "127.0.0.1.nip.io:8501"}, 8501, False),
+        ({"Host": "localhost.attacker.test:8501"}, 8501, False),
+        ({"Host": "user@localhost:8501"}, 8501, False),
+        ({"Origin": "http://localhost:8501"}, 8501, False),  # a browser always sends Host
+        ({"Host": "localhost:8501", "Origin": "null"}, 8501, False),
+        ({"Host": "localhost:8501", "Origin": "file://"}, 8501, False),
+    ],
+)
 def test_local_mode_checks_host_and_origin(headers, port, expected):
     assert access_mode.is_local_request("127.0.0.1", headers, port) is expected
 
 
-@pytest.mark.parametrize("header", ["Via", "X-Forwarded-Proto", "CF-Connecting-IP", "True-Client-IP", "X-Client-IP",
-                                    "X-Original-Forwarded-For", "X-Forwarded-For", "Forwarded", "X-Real-IP",
-                                    "X-Forwarded-Port", "X-Original-URL", "Fastly-Client-IP"])
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Via",
+        "X-Forwarded-Proto",
+        "CF-Connecting-IP",
+        "True-Client-IP",
+        "X-Client-IP",
+        "X-Original-Forwarded-For",
+        "X-Forwarded-For",
+        "Forwarded",
+        "X-Real-IP",
+        "X-Forwarded-Port",
+        "X-Original-URL",
+        "Fastly-Client-IP",
+    ],
+)
 def test_local_mode_refuses_any_forwarding_header(header):
     headers = {"Host": "localhost:8501", "Origin": "http://localhost:8501", header: "203.0.113.9"}
     assert not access_mode.is_local_request("127.0.0.1", headers, 8501)
 
 
 # ---------------------------------------------------------------- sign-in floods
+
 
 @pytest.mark.slow
 def test_a_five_megabyte_name_is_logged_and_counted_bounded(tmp_path):
@@ -158,27 +189,28 @@ def test_the_throttle_file_keeps_at_most_its_limit_of_names():
 
 # ---------------------------------------------------------------- an action that cannot be audited does not happen
 
+
 def test_an_import_whose_audit_line_cannot_be_written_changes_nothing(data_folder, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", "/dev/full")  # every write: ENOSPC, as on a full disk
     before = hash_tree(data_folder)
-    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append",
-                 "--lang", "en"]) == 2
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 2
     err = capsys.readouterr().err
-    assert err.strip() == ("the audit log cannot be written; so that every action is recorded, "
-                           "this one was not carried out")
+    assert err.strip() == (
+        "the audit log cannot be written; so that every action is recorded, this one was not carried out"
+    )
     assert hash_tree(data_folder) == before
     assert import_history.list_history(data_folder) == []
 
 
-def test_a_full_disk_while_writing_the_data_is_a_sentence_and_changes_nothing(data_folder, tmp_path, monkeypatch,
-                                                                               capsys):
+def test_a_full_disk_while_writing_the_data_is_a_sentence_and_changes_nothing(
+    data_folder, tmp_path, monkeypatch, capsys
+):
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(data_folder / "meetings.xlsx"))
 
     before = hash_tree(data_folder)
     monkeypatch.setattr(commit, "stage_file", full)
-    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append",
-                 "--lang", "en"]) == 2
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 2
     captured = capsys.readouterr()
     assert captured.err.strip() == "the disk is full; nothing was written and the data is unchanged"
     assert str(data_folder) not in captured.err and "Traceback" not in captured.err
@@ -188,11 +220,14 @@ def test_a_full_disk_while_writing_the_data_is_a_sentence_and_changes_nothing(da
 
 # ---------------------------------------------------------------- history that is damaged
 
+
 def _two_imports(data_folder: Path, tmp_path: Path) -> list[import_history.HistoryEntry]:
     commit.import_files(new_meetings(tmp_path), mode="append", folder=data_folder)
-    commit.import_files(write_xlsx(tmp_path / "more.xlsx", {"会议": [HEADERS["meetings"],
-                                                                     meeting("HY2021-0002")]}),
-                        mode="append", folder=data_folder)
+    commit.import_files(
+        write_xlsx(tmp_path / "more.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0002")]}),
+        mode="append",
+        folder=data_folder,
+    )
     return import_history.list_history(data_folder)
 
 
@@ -209,8 +244,10 @@ def test_a_damaged_entry_is_skipped_and_undo_uses_the_last_good_one(damage, data
     assert [entry.id for entry in history] == [first.id] and history.damaged == (second.id,)
     assert main(["history", "--lang", "en"]) == 0
     err = capsys.readouterr().err.strip()
-    assert err == (f"history entries {second.id} are damaged (their manifest cannot be read) and were skipped; "
-                   "undo uses the intact entries")
+    assert err == (
+        f"history entries {second.id} are damaged (their manifest cannot be read) and were skipped; "
+        "undo uses the intact entries"
+    )
     undone = commit.undo_last(data_folder)
     assert undone.undoes == first.id
 
@@ -232,6 +269,7 @@ def test_leftovers_of_a_crash_are_cleaned_on_the_next_import(data_folder, tmp_pa
 
 # ---------------------------------------------------------------- the cache is what its name says
 
+
 def test_a_foreign_parquet_file_under_a_valid_name_is_not_trusted(data_folder):
     checked_folder.read_folder(data_folder)
     [path] = (data_folder / table_cache.CACHE_DIR_NAME).glob("meetings.*.parquet")
@@ -245,12 +283,16 @@ def test_a_foreign_parquet_file_under_a_valid_name_is_not_trusted(data_folder):
 
 # ---------------------------------------------------------------- escaping
 
+
 def test_markdown_escaping_leaves_no_link_image_formula_or_html():
-    text = safe_text.markdown("[点此重新登录](http://evil.test) ![](http://evil.test/a.png) $$x$$ <b>b</b>\n# h "
-                              "www.evil.test a@evil.test")
+    text = safe_text.markdown(
+        "[点此重新登录](http://evil.test) ![](http://evil.test/a.png) $$x$$ <b>b</b>\n# h www.evil.test a@evil.test"
+    )
     joiner = safe_text.WORD_JOINER  # invisible: keeps GFM from turning bare addresses into links
-    assert text == (rf"\[点此重新登录\]\(h{joiner}ttp\://evil\.test\) \!\[\]\(h{joiner}ttp\://evil\.test/a\.png\) "
-                    rf"\$\$x\$\$ \<b\>b\</b\> \# h w{joiner}ww\.evil\.test a{joiner}@evil\.test")
+    assert text == (
+        rf"\[点此重新登录\]\(h{joiner}ttp\://evil\.test\) \!\[\]\(h{joiner}ttp\://evil\.test/a\.png\) "
+        rf"\$\$x\$\$ \<b\>b\</b\> \# h w{joiner}ww\.evil\.test a{joiner}@evil\.test"
+    )
 
 
 def test_chart_labels_are_escaped_for_plotly():
@@ -260,15 +302,16 @@ def test_chart_labels_are_escaped_for_plotly():
 
 # ---------------------------------------------------------------- the CLI: sentences, and who it trusts
 
-def test_the_cli_does_not_fall_back_to_local_trust_when_the_variable_points_elsewhere(data_folder, tmp_path,
-                                                                                       monkeypatch, capsys):
+
+def test_the_cli_does_not_fall_back_to_local_trust_when_the_variable_points_elsewhere(
+    data_folder, tmp_path, monkeypatch, capsys
+):
     home_users = tmp_path / "home" / ".config" / "oversight" / "users.toml"
     accounts.add_user("chief", "correct-horse-battery", roles.ADMIN, path=home_users)
     monkeypatch.setattr(accounts, "os_default_users_file", lambda: home_users)
     monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(tmp_path / "nowhere" / "users.toml"))  # a missing file
     before = hash_tree(data_folder)
-    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append",
-                 "--lang", "en"]) == 3
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 3
     assert "import and undo need an admin account" in capsys.readouterr().err
     assert hash_tree(data_folder) == before
 
@@ -286,15 +329,21 @@ def test_history_records_the_os_user_beside_the_claimed_one(data_folder, tmp_pat
 @pytest.mark.slow
 def test_stale_plans_and_busy_folders_reach_the_cli_user_as_sentences(data_folder, tmp_path, capsys):
     with locking.held(data_folder / folder_lock.LOCK_FILE):
-        result = subprocess.run([sys.executable, "-m", "oversight", "undo", "--lang", "en"], cwd=ROOT,
-                                env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True,
-                                timeout=120)
+        result = subprocess.run(
+            [sys.executable, "-m", "oversight", "undo", "--lang", "en"],
+            cwd=ROOT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
     assert result.returncode == 1
     assert result.stderr.startswith("another import or undo is in progress (since ")
     assert "Traceback" not in result.stderr
 
 
 # ---------------------------------------------------------------- control characters never reach an export
+
 
 def test_a_data_folder_file_with_a_control_character_does_not_load_and_says_where(data_folder):
     from tests.hostile import raw_xlsx_bytes
@@ -305,8 +354,13 @@ def test_a_data_folder_file_with_a_control_character_does_not_load_and_says_wher
     (data_folder / "units.xlsx").write_bytes(raw_xlsx_bytes({"监督单位": rows}))
     with pytest.raises(ingest.ValidationError) as raised:
         checked_folder.read_folder(data_folder)
-    assert raised.value.problems[0].render("en").startswith(
-        "units.xlsx · sheet '监督单位' · row 3 · column B '单位名称': contains an invisible control character U+000B")
+    assert (
+        raised.value.problems[0]
+        .render("en")
+        .startswith(
+            "units.xlsx · sheet '监督单位' · row 3 · column B '单位名称': contains an invisible control character U+000B"
+        )
+    )
 
 
 def test_query_results_reach_screen_and_exports_without_control_characters():
@@ -320,14 +374,18 @@ def test_query_results_reach_screen_and_exports_without_control_characters():
 
 # ---------------------------------------------------------------- the sheet bound's two readers agree
 
-@pytest.mark.parametrize("xml, extent", [
-    (b'<sheetData><row r="1"><c r="A1"/><c r="J1"/></row><row r="7"><c r="C7"/></row></sheetData>', (7, 10)),
-    (b'<x:sheetData xmlns:x="s"><x:row r="3"><x:c r="AB3"/></x:row></x:sheetData>', (3, 28)),  # a prefix
-    (b'<sheetData><row r="5"><c/><c/><c/></row><row><c/></row></sheetData>', (6, 3)),  # no references
-    (b'<sheetData><row r="2"><c s="1" r="XFD1048576"/></row></sheetData>', (1048576, 16384)),  # r not first
-    (b"<sheetData/>", (0, 0)),
-])
+
+@pytest.mark.parametrize(
+    "xml, extent",
+    [
+        (b'<sheetData><row r="1"><c r="A1"/><c r="J1"/></row><row r="7"><c r="C7"/></row></sheetData>', (7, 10)),
+        (b'<x:sheetData xmlns:x="s"><x:row r="3"><x:c r="AB3"/></x:row></x:sheetData>', (3, 28)),  # a prefix
+        (b'<sheetData><row r="5"><c/><c/><c/></row><row><c/></row></sheetData>', (6, 3)),  # no references
+        (b'<sheetData><row r="2"><c s="1" r="XFD1048576"/></row></sheetData>', (1048576, 16384)),  # r not first
+        (b"<sheetData/>", (0, 0)),
+    ],
+)
 def test_the_sheet_extent_counts_every_cell_as_the_reader_places_it(xml, extent):
     from oversight.ingest import sheet_bounds
 
-    assert sheet_bounds.sheet_extent(xml, limit=10 ** 12) == extent
+    assert sheet_bounds.sheet_extent(xml, limit=10**12) == extent

@@ -4,6 +4,7 @@ Each case asserts the exact lines printed, the exit status, that no traceback
 appears, and that the data folder is byte for byte as it was (or, for the
 inputs a real ledger carries, that the import went through and the folder loads).
 """
+
 from __future__ import annotations
 
 import re
@@ -33,20 +34,34 @@ def _limit_memory() -> None:
 def run_cli(args: list[str], data: Path, conf: Path) -> subprocess.CompletedProcess:
     # jemalloc (pyarrow's default pool) reserves address space by the gigabyte without using it, and aborts
     # under RLIMIT_AS; the system allocator counts what is really used, which is what the limit is about.
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT), "ARROW_DEFAULT_MEMORY_POOL": "system",
-           "OVERSIGHT_DATA_DIR": str(data),
-           "OVERSIGHT_USERS_FILE": str(conf / "users.toml"), "OVERSIGHT_AUDIT_LOG": str(conf / "audit.jsonl"),
-           "HOME": str(conf), "OVERSIGHT_USER": "hostile-test"}
-    return subprocess.run([sys.executable, "-m", "oversight", *args], cwd=ROOT, env=env, capture_output=True,
-                          text=True, timeout=TIME_LIMIT_S, preexec_fn=_limit_memory)
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "PYTHONPATH": str(ROOT),
+        "ARROW_DEFAULT_MEMORY_POOL": "system",
+        "OVERSIGHT_DATA_DIR": str(data),
+        "OVERSIGHT_USERS_FILE": str(conf / "users.toml"),
+        "OVERSIGHT_AUDIT_LOG": str(conf / "audit.jsonl"),
+        "HOME": str(conf),
+        "OVERSIGHT_USER": "hostile-test",
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "oversight", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=TIME_LIMIT_S,
+        preexec_fn=_limit_memory,
+    )
 
 
 def _matches(expected: list[str], printed: str) -> bool:
     lines = printed.splitlines()
     if len(lines) != len(expected):
         return False
-    return all(re.fullmatch(re.escape(want).replace(re.escape("{entry}"), r"\S+"), got)
-               for want, got in zip(expected, lines))
+    return all(
+        re.fullmatch(re.escape(want).replace(re.escape("{entry}"), r"\S+"), got) for want, got in zip(expected, lines)
+    )
 
 
 @pytest.fixture(scope="module")
@@ -84,9 +99,12 @@ def test_the_bombs_would_not_fit_the_limit_without_the_bound(tmp_path):
     """The memory limit is a real one: the reader asked directly for the far cell fails under it."""
     case = next(c for c in CORPUS if c.name == "one_cell_at_CV1048576")
     [path] = case.build(tmp_path)
-    probe = ("import python_calamine, sys\n"
-             "book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])\n"
-             "book.get_sheet_by_name(book.sheet_names[0]).to_python()\n")
-    result = subprocess.run([sys.executable, "-c", probe, str(path)], capture_output=True, timeout=TIME_LIMIT_S,
-                            preexec_fn=_limit_memory)
+    probe = (
+        "import python_calamine, sys\n"
+        "book = python_calamine.CalamineWorkbook.from_path(sys.argv[1])\n"
+        "book.get_sheet_by_name(book.sheet_names[0]).to_python()\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(path)], capture_output=True, timeout=TIME_LIMIT_S, preexec_fn=_limit_memory
+    )
     assert result.returncode != 0  # killed by the limit (abort) or a MemoryError

@@ -1,4 +1,5 @@
 """Translations: both languages complete, every key the code uses exists."""
+
 from __future__ import annotations
 
 import re

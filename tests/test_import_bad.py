@@ -1,4 +1,5 @@
 """Every bad file of the corpus is refused with its exact problems, and the data folder is left byte for byte."""
+
 from __future__ import annotations
 
 import pytest
@@ -55,7 +56,10 @@ def test_problems_read_in_both_languages_name_file_sheet_row_and_column(data_fol
     paths = case.build(tmp_path / "incoming")
     plan = import_plan.plan_import(paths, table="meetings", folder=data_folder)
     [problem] = plan.problems
-    assert problem.render("zh") == ("meetings.xlsx · 工作表“会议” · 第2行 · E列“时长(分钟)”: "
-                                    "-30 不能为负数，应为 0 或正整数")
-    assert problem.render("en") == ("meetings.xlsx · sheet '会议' · row 2 · column E '时长(分钟)': "
-                                    "-30 cannot be negative; expected 0 or a positive whole number")
+    assert problem.render("zh") == (
+        "meetings.xlsx · 工作表“会议” · 第2行 · E列“时长(分钟)”: -30 不能为负数，应为 0 或正整数"
+    )
+    assert problem.render("en") == (
+        "meetings.xlsx · sheet '会议' · row 2 · column E '时长(分钟)': "
+        "-30 cannot be negative; expected 0 or a positive whole number"
+    )

@@ -1,4 +1,5 @@
 """Messy but valid ledgers, as the office really keeps them, are accepted and read to the right rows."""
+
 from __future__ import annotations
 
 import shutil
@@ -14,16 +15,26 @@ from oversight.ingest import checked_folder, commit, import_plan, workbook
 from tests.bad_files import HEADERS, issue, meeting, suggestion, write_csv, write_xlsx
 
 MEETINGS, ISSUES = TABLES["meetings"], TABLES["issues"]
-EXPECTED_MEETING = {"meeting_id": "HY2021-0001", "unit": "research", "date": date(2021, 1, 5), "kind": "office",
-                    "duration_min": 60, "agenda_items": 3, "agenda_prereviewed": True, "attended_by_team": False,
-                    "merged": False, "notes": None}
+EXPECTED_MEETING = {
+    "meeting_id": "HY2021-0001",
+    "unit": "research",
+    "date": date(2021, 1, 5),
+    "kind": "office",
+    "duration_min": 60,
+    "agenda_items": 3,
+    "agenda_prereviewed": True,
+    "attended_by_team": False,
+    "merged": False,
+    "notes": None,
+}
 
 
 @pytest.fixture(scope="module")
 def context() -> ingest.Context:
     frames = checked_folder.read_folder(store.SAMPLE_DATA_DIR)
-    return ingest.Context(units=ingest.UnitResolver.from_units(frames["units"]),
-                          issue_ids=frozenset(frames["issues"]["issue_id"]))
+    return ingest.Context(
+        units=ingest.UnitResolver.from_units(frames["units"]), issue_ids=frozenset(frames["issues"]["issue_id"])
+    )
 
 
 @pytest.fixture
@@ -32,8 +43,10 @@ def data_folder(tmp_path):
 
 
 def records(frame) -> list[dict]:
-    return [{k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
-            for row in frame.to_dict("records")]
+    return [
+        {k: (None if isinstance(v, float) and v != v else v) for k, v in row.items()}
+        for row in frame.to_dict("records")
+    ]
 
 
 def expected_meeting(**changes) -> dict:
@@ -46,10 +59,20 @@ def read(path, context, table=MEETINGS) -> ingest.TableRead:
 
 # ---------------------------------------------------------------- around the table
 
+
 def test_title_rows_above_the_header(tmp_path, context):
     path = tmp_path / "m.xlsx"
-    write_xlsx(path, {"会议": [["2021年度会议台账"], ["填报单位：省政府研究室", None, None, None, None, "2021年4月"],
-                              HEADERS["meetings"], meeting()]})
+    write_xlsx(
+        path,
+        {
+            "会议": [
+                ["2021年度会议台账"],
+                ["填报单位：省政府研究室", None, None, None, None, "2021年4月"],
+                HEADERS["meetings"],
+                meeting(),
+            ]
+        },
+    )
     book = openpyxl.load_workbook(path)
     book["会议"].merge_cells("A1:J1")  # titles are merged across the table
     book.save(path)
@@ -59,24 +82,46 @@ def test_title_rows_above_the_header(tmp_path, context):
 
 
 def test_blank_rows_before_and_between_the_rows_keep_excel_row_numbers(tmp_path, context):
-    path = write_xlsx(tmp_path / "m.xlsx", {"会议": [[], [], HEADERS["meetings"], [], meeting("HY2021-0001"),
-                                                    [None, None], [], meeting("HY2021-0002")]})
+    path = write_xlsx(
+        tmp_path / "m.xlsx",
+        {"会议": [[], [], HEADERS["meetings"], [], meeting("HY2021-0001"), [None, None], [], meeting("HY2021-0002")]},
+    )
     result = read(path, context)
     assert list(result.frame["meeting_id"]) == ["HY2021-0001", "HY2021-0002"]
     assert result.origins == [("会议", 5), ("会议", 8)]
 
 
 def test_total_and_subtotal_rows_are_not_data(tmp_path, context):
-    path = write_xlsx(tmp_path / "m.xlsx", {"会议": [
-        HEADERS["meetings"], meeting("HY2021-0001"), ["小计", None, None, None, 60, 3],
-        meeting("HY2021-0002"), ["合 计", None, None, None, 120, 6], [None, "总计", None, None, 120]]})
+    path = write_xlsx(
+        tmp_path / "m.xlsx",
+        {
+            "会议": [
+                HEADERS["meetings"],
+                meeting("HY2021-0001"),
+                ["小计", None, None, None, 60, 3],
+                meeting("HY2021-0002"),
+                ["合 计", None, None, None, 120, 6],
+                [None, "总计", None, None, 120],
+            ]
+        },
+    )
     assert list(read(path, context).frame["meeting_id"]) == ["HY2021-0001", "HY2021-0002"]
 
 
 def test_notes_under_the_table_are_not_data(tmp_path, context):
-    path = write_xlsx(tmp_path / "m.xlsx", {"会议": [
-        HEADERS["meetings"], meeting(), [], ["注：时长按实际会议记录填写。"], ["填表人：张三    审核人：李四"],
-        [None, None, "数据截至2021年3月31日"]]})
+    path = write_xlsx(
+        tmp_path / "m.xlsx",
+        {
+            "会议": [
+                HEADERS["meetings"],
+                meeting(),
+                [],
+                ["注：时长按实际会议记录填写。"],
+                ["填表人：张三    审核人：李四"],
+                [None, None, "数据截至2021年3月31日"],
+            ]
+        },
+    )
     book = openpyxl.load_workbook(path)
     book["会议"].merge_cells("A5:J5")  # a note merged across the row is still one note
     book.save(path)
@@ -84,13 +129,17 @@ def test_notes_under_the_table_are_not_data(tmp_path, context):
 
 
 def test_a_header_repeated_on_each_printed_page_is_skipped(tmp_path, context):
-    path = write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001"),
-                                                    HEADERS["meetings"], meeting("HY2021-0002")]})
+    path = write_xlsx(
+        tmp_path / "m.xlsx",
+        {"会议": [HEADERS["meetings"], meeting("HY2021-0001"), HEADERS["meetings"], meeting("HY2021-0002")]},
+    )
     assert list(read(path, context).frame["meeting_id"]) == ["HY2021-0001", "HY2021-0002"]
 
 
 def test_a_serial_number_column_and_unknown_columns_are_ignored(tmp_path, context):
-    path = write_xlsx(tmp_path / "m.xlsx", {"会议": [["序号", *HEADERS["meetings"], "经办人"], [1, *meeting(), "王五"]]})
+    path = write_xlsx(
+        tmp_path / "m.xlsx", {"会议": [["序号", *HEADERS["meetings"], "经办人"], [1, *meeting(), "王五"]]}
+    )
     assert records(read(path, context).frame) == [expected_meeting()]
 
 
@@ -100,12 +149,40 @@ HEADER_VARIANTS = {
     "spaces": {"会议编号": "会 议 编 号", "单位": " 单位 "},
     "full_width_brackets": {"时长(分钟)": "时长（分钟）"},
     "line_break_in_cell": {"时长(分钟)": "时长\n（分钟）", "议题提前报送审核": "议题提前\n报送审核"},
-    "english": dict(zip(HEADERS["meetings"], ["Meeting ID", "Unit", "Date", "Type", "Duration (min)",
-                                              "Agenda items", "Agenda pre-reviewed", "Attended by team",
-                                              "Merged", "Notes"])),
-    "identifiers_mixed_case": dict(zip(HEADERS["meetings"], ["MEETING_ID", "Unit", "DATE", "Kind", "Duration_Min",
-                                                             "agenda_ITEMS", "Agenda_Prereviewed",
-                                                             "attended_by_team", "Merged", "notes"])),
+    "english": dict(
+        zip(
+            HEADERS["meetings"],
+            [
+                "Meeting ID",
+                "Unit",
+                "Date",
+                "Type",
+                "Duration (min)",
+                "Agenda items",
+                "Agenda pre-reviewed",
+                "Attended by team",
+                "Merged",
+                "Notes",
+            ],
+        )
+    ),
+    "identifiers_mixed_case": dict(
+        zip(
+            HEADERS["meetings"],
+            [
+                "MEETING_ID",
+                "Unit",
+                "DATE",
+                "Kind",
+                "Duration_Min",
+                "agenda_ITEMS",
+                "Agenda_Prereviewed",
+                "attended_by_team",
+                "Merged",
+                "notes",
+            ],
+        )
+    ),
     "required_marks_and_colons": {"会议编号": "*会议编号", "单位": "※单位：", "会议日期": "会议日期:"},
     "aliases": {"时长(分钟)": "会议时长", "议题数": "议题数量", "纪检监察组列席": "列席"},
 }
@@ -141,16 +218,30 @@ def test_dates_in_every_accepted_form(form, tmp_path, context):
 
 
 def test_units_by_id_full_name_short_name_and_stray_spaces(tmp_path, context):
-    spellings = ["research", "省政府研究室", "研究室", " 研究室 ", "省政府\u3000研究室", "RESEARCH",
-                 "Research Office of the Provincial Government"]
+    spellings = [
+        "research",
+        "省政府研究室",
+        "研究室",
+        " 研究室 ",
+        "省政府\u3000研究室",
+        "RESEARCH",
+        "Research Office of the Provincial Government",
+    ]
     rows = [meeting(f"HY2021-{i:04d}", unit=unit) for i, unit in enumerate(spellings, start=1)]
     path = write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], *rows]})
     assert read(path, context).frame["unit"].tolist() == ["research"] * len(spellings)
 
 
 def test_enumerations_by_code_chinese_label_or_english_label(tmp_path, context):
-    kinds = {"office": "office", "办公会议": "office", "党组会议": "party_group", "党委会议": "party_group",
-             "党组（党委）会议": "party_group", "Office meeting": "office", " TOPICAL ": "topical"}
+    kinds = {
+        "office": "office",
+        "办公会议": "office",
+        "党组会议": "party_group",
+        "党委会议": "party_group",
+        "党组（党委）会议": "party_group",
+        "Office meeting": "office",
+        " TOPICAL ": "topical",
+    }
     rows = [meeting(f"HY2021-{i:04d}", kind=kind) for i, kind in enumerate(kinds, start=1)]
     path = write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], *rows]})
     assert read(path, context).frame["kind"].tolist() == list(kinds.values())
@@ -166,17 +257,33 @@ def test_booleans_in_every_accepted_form(tmp_path, context):
 
 
 def test_counts_written_with_their_unit(tmp_path, context):
-    path = write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting(duration="90分钟", items="3项"),
-                                                    meeting("HY2021-0002", duration="45.0", items=" 2 ")]})
+    path = write_xlsx(
+        tmp_path / "m.xlsx",
+        {
+            "会议": [
+                HEADERS["meetings"],
+                meeting(duration="90分钟", items="3项"),
+                meeting("HY2021-0002", duration="45.0", items=" 2 "),
+            ]
+        },
+    )
     frame = read(path, context).frame
     assert frame["duration_min"].tolist() == [90, 45]
     assert frame["agenda_items"].tolist() == [3, 2]
 
 
 def test_a_unit_merged_over_several_rows_belongs_to_each(tmp_path, context):
-    path = write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001"),
-                                                    meeting("HY2021-0002", unit=None),
-                                                    meeting("HY2021-0003", unit=None)]})
+    path = write_xlsx(
+        tmp_path / "m.xlsx",
+        {
+            "会议": [
+                HEADERS["meetings"],
+                meeting("HY2021-0001"),
+                meeting("HY2021-0002", unit=None),
+                meeting("HY2021-0003", unit=None),
+            ]
+        },
+    )
     book = openpyxl.load_workbook(path)
     book["会议"].merge_cells("B2:B4")
     book.save(path)
@@ -185,14 +292,15 @@ def test_a_unit_merged_over_several_rows_belongs_to_each(tmp_path, context):
 
 def test_text_our_export_protected_from_formulas_comes_back_as_written(tmp_path, context):
     frame = ingest.read_source(store.SAMPLE_DATA_DIR / "issues.xlsx", ISSUES, context).frame.head(1).copy()
-    frame.loc[0, "description"] = "=HYPERLINK(\"x\")-会议过多"
+    frame.loc[0, "description"] = '=HYPERLINK("x")-会议过多'
     units = checked_folder.read_folder(store.SAMPLE_DATA_DIR)["units"]
     path = tmp_path / "issues.xlsx"
     path.write_bytes(workbook.ledger_xlsx_bytes(ISSUES, frame, units))
-    assert read(path, context, ISSUES).frame["description"].tolist() == ["=HYPERLINK(\"x\")-会议过多"]
+    assert read(path, context, ISSUES).frame["description"].tolist() == ['=HYPERLINK("x")-会议过多']
 
 
 # ---------------------------------------------------------------- files
+
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16"])
 def test_csv_in_the_encodings_chinese_excel_writes(encoding, tmp_path, context):
@@ -208,22 +316,32 @@ def test_an_upload_given_as_bytes_reads_like_a_file(tmp_path, context):
 
 
 def test_several_sheets_each_matched_to_its_table_by_header(tmp_path, data_folder):
-    path = write_xlsx(tmp_path / "台账.xlsx", {
-        "填表说明": [["填表说明"], ["1. 日期请填写具体日期。"]],
-        "建议": [HEADERS["suggestions"], suggestion(issue_id="WT2021-001")],  # links to the issue two sheets on
-        "问题": [["2021年问题清单"], HEADERS["issues"], issue()],
-    })
+    path = write_xlsx(
+        tmp_path / "台账.xlsx",
+        {
+            "填表说明": [["填表说明"], ["1. 日期请填写具体日期。"]],
+            "建议": [HEADERS["suggestions"], suggestion(issue_id="WT2021-001")],  # links to the issue two sheets on
+            "问题": [["2021年问题清单"], HEADERS["issues"], issue()],
+        },
+    )
     assert ingest.detect_table(path) is ISSUES  # the first in load order
     assert ingest.match_sheets(ingest.load_sheets(path)) == {"suggestions": ["建议"], "issues": ["问题"]}
     plan = import_plan.plan_import(path, mode="append", folder=data_folder)
     assert plan.problems == []
     assert {name: change.added for name, change in plan.changes.items()} == {
-        "issues": ("WT2021-001",), "suggestions": ("JY2021-001",)}
+        "issues": ("WT2021-001",),
+        "suggestions": ("JY2021-001",),
+    }
 
 
 def test_one_table_kept_over_several_sheets_is_read_whole(tmp_path, context):
-    path = write_xlsx(tmp_path / "m.xlsx", {"一季度": [HEADERS["meetings"], meeting("HY2021-0001")],
-                                            "二季度": [["二季度会议"], HEADERS["meetings"], meeting("HY2021-0002")]})
+    path = write_xlsx(
+        tmp_path / "m.xlsx",
+        {
+            "一季度": [HEADERS["meetings"], meeting("HY2021-0001")],
+            "二季度": [["二季度会议"], HEADERS["meetings"], meeting("HY2021-0002")],
+        },
+    )
     result = read(path, context)
     assert list(result.frame["meeting_id"]) == ["HY2021-0001", "HY2021-0002"]
     assert result.origins == [("一季度", 2), ("二季度", 3)]
@@ -231,10 +349,13 @@ def test_one_table_kept_over_several_sheets_is_read_whole(tmp_path, context):
 
 def test_units_and_issue_ids_may_come_from_the_same_batch(tmp_path, data_folder):
     units_rows = [["audit", "省审计厅", "Provincial Audit Office", "审计厅", "党组"]]  # appended to the nine
-    files = [write_xlsx(tmp_path / "units.xlsx", {"监督单位": [HEADERS["units"], *units_rows]}),
-             write_xlsx(tmp_path / "issues.xlsx", {"问题": [HEADERS["issues"], issue(unit="审计厅")]}),
-             write_csv(tmp_path / "suggestions.csv", [HEADERS["suggestions"],
-                                                      suggestion(unit="省审计厅", issue_id="WT2021-001")])]
+    files = [
+        write_xlsx(tmp_path / "units.xlsx", {"监督单位": [HEADERS["units"], *units_rows]}),
+        write_xlsx(tmp_path / "issues.xlsx", {"问题": [HEADERS["issues"], issue(unit="审计厅")]}),
+        write_csv(
+            tmp_path / "suggestions.csv", [HEADERS["suggestions"], suggestion(unit="省审计厅", issue_id="WT2021-001")]
+        ),
+    ]
     plan = import_plan.plan_import(files, mode="append", folder=data_folder)
     assert [p.render("en") for p in plan.problems] == []
     assert plan.frames["issues"]["unit"].iloc[-1] == "audit"

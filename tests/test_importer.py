@@ -1,4 +1,5 @@
 """Applying imports: replace, append, the preview diff, history, undo, failures at each step, templates, the CLI."""
+
 from __future__ import annotations
 
 import getpass
@@ -63,6 +64,7 @@ def new_meetings(tmp_path: Path, *ids: str) -> Path:
 
 # ---------------------------------------------------------------- replace, append, preview
 
+
 def test_checking_writes_nothing(data_folder, tmp_path):
     before = hash_tree(data_folder)
     plan = import_plan.plan_import(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
@@ -92,8 +94,9 @@ def test_replace_previews_rows_added_changed_and_removed(data_folder, tmp_path, 
 
 
 def test_append_adds_rows_and_keeps_every_existing_row(data_folder, tmp_path, sample_frames):
-    plan = import_plan.plan_import(new_meetings(tmp_path, "HY2021-0001", "HY2021-0002"), table="meetings",
-                                   mode="append", folder=data_folder)
+    plan = import_plan.plan_import(
+        new_meetings(tmp_path, "HY2021-0001", "HY2021-0002"), table="meetings", mode="append", folder=data_folder
+    )
     assert plan.changes["meetings"].added == ("HY2021-0001", "HY2021-0002")
     assert plan.changes["meetings"].changed == plan.changes["meetings"].removed == ()
     commit.apply_import(plan)
@@ -114,9 +117,11 @@ def test_each_sample_file_is_detected_as_its_table(table):
 
 # ---------------------------------------------------------------- round trip
 
+
 def test_round_trip_export_then_import_gives_identical_tables(data_folder, tmp_path, sample_frames):
-    exported = [export(name, frame, sample_frames["units"], tmp_path / f"{name}.xlsx")
-                for name, frame in sample_frames.items()]
+    exported = [
+        export(name, frame, sample_frames["units"], tmp_path / f"{name}.xlsx") for name, frame in sample_frames.items()
+    ]
     plan = import_plan.plan_import(exported, folder=data_folder)
     assert plan.problems == []
     assert all(not (c.added or c.changed or c.removed) for c in plan.changes.values())
@@ -128,10 +133,12 @@ def test_round_trip_export_then_import_gives_identical_tables(data_folder, tmp_p
 
 # ---------------------------------------------------------------- history and undo
 
+
 def test_history_keeps_the_previous_version_with_a_manifest(data_folder, tmp_path):
     previous = (data_folder / "meetings.xlsx").read_bytes()
-    entry = commit.import_files(new_meetings(tmp_path, "HY2021-0001"), table="meetings", mode="append",
-                                folder=data_folder)
+    entry = commit.import_files(
+        new_meetings(tmp_path, "HY2021-0001"), table="meetings", mode="append", folder=data_folder
+    )
     assert entry.path.parent == data_folder / ".history"
     assert entry.id.endswith("-meetings")
     assert (entry.path / "meetings.xlsx").read_bytes() == previous
@@ -190,8 +197,9 @@ def test_a_table_kept_as_csv_is_replaced_by_xlsx_and_undo_brings_the_csv_back(da
 
 def test_a_plan_made_stale_by_another_import_is_refused(data_folder, tmp_path):
     plan = import_plan.plan_import(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
-    commit.import_files(write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]}), mode="append",
-                        folder=data_folder)
+    commit.import_files(
+        write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]}), mode="append", folder=data_folder
+    )
     before = hash_tree(data_folder)
     with pytest.raises(ValidationError) as raised:
         commit.apply_import(plan)
@@ -200,6 +208,7 @@ def test_a_plan_made_stale_by_another_import_is_refused(data_folder, tmp_path):
 
 
 # ---------------------------------------------------------------- a failure at any step changes nothing
+
 
 def _fail(*args, **kwargs):
     raise OSError("injected failure")
@@ -213,20 +222,20 @@ def _fail_on_call(original, call: int):
         if len(calls) == call:
             raise OSError("injected failure")
         return original(*args, **kwargs)
+
     return wrapper
 
 
 STEPS = {
     "keeping_history": lambda m: m.setattr(commit, "keep_previous", _fail),
-    "copying_into_history": lambda m: m.setattr(import_history.shutil, "copyfile",
-                                                _fail_on_call(shutil.copyfile, 2)),
+    "copying_into_history": lambda m: m.setattr(import_history.shutil, "copyfile", _fail_on_call(shutil.copyfile, 2)),
     "writing_the_manifest": lambda m: m.setattr(import_history.json, "dumps", _fail),
     "writing_beside_first_file": lambda m: m.setattr(commit, "stage_file", _fail),
-    "writing_beside_second_file": lambda m: m.setattr(commit, "stage_file",
-                                                      _fail_on_call(commit.stage_file, 2)),
+    "writing_beside_second_file": lambda m: m.setattr(commit, "stage_file", _fail_on_call(commit.stage_file, 2)),
     "renaming_first_file": lambda m: m.setattr(commit, "rename_into_place", _fail),
-    "renaming_second_file": lambda m: m.setattr(commit, "rename_into_place",
-                                                _fail_on_call(commit.rename_into_place, 2)),
+    "renaming_second_file": lambda m: m.setattr(
+        commit, "rename_into_place", _fail_on_call(commit.rename_into_place, 2)
+    ),
     "verifying_the_written_folder": lambda m: m.setattr(commit, "verify_folder", _fail),
 }
 
@@ -234,23 +243,33 @@ STEPS = {
 @pytest.mark.slow
 @pytest.mark.parametrize("with_history", [False, True], ids=["first_import", "later_import"])
 @pytest.mark.parametrize("step", STEPS, ids=str)
-def test_a_failure_at_any_step_of_an_import_leaves_the_folder_byte_for_byte(step, with_history, data_folder,
-                                                                            tmp_path, monkeypatch):
+def test_a_failure_at_any_step_of_an_import_leaves_the_folder_byte_for_byte(
+    step, with_history, data_folder, tmp_path, monkeypatch
+):
     if with_history:
         commit.import_files(store.SAMPLE_DATA_DIR / "reminders.xlsx", folder=data_folder)
-    batch = [new_meetings(tmp_path, "HY2021-0001"),
-             write_xlsx(tmp_path / "issues.xlsx", {"问题": [HEADERS["issues"], issue()]})]
+    batch = [
+        new_meetings(tmp_path, "HY2021-0001"),
+        write_xlsx(tmp_path / "issues.xlsx", {"问题": [HEADERS["issues"], issue()]}),
+    ]
     plan = import_plan.plan_import(batch, mode="append", folder=data_folder)
     assert plan.ok
     before = hash_tree(data_folder)
-    names_before = sorted(p.name for p in data_folder.rglob("*") if ".cache" not in p.parts
-                          and p.name != folder_lock.LOCK_FILE)
+    names_before = sorted(
+        p.name for p in data_folder.rglob("*") if ".cache" not in p.parts and p.name != folder_lock.LOCK_FILE
+    )
     STEPS[step](monkeypatch)
     with pytest.raises(OSError, match="injected"):
         commit.apply_import(plan)
     assert hash_tree(data_folder) == before
-    assert sorted(p.name for p in data_folder.rglob("*")  # no leftovers
-                  if ".cache" not in p.parts and p.name != folder_lock.LOCK_FILE) == names_before
+    assert (
+        sorted(
+            p.name
+            for p in data_folder.rglob("*")  # no leftovers
+            if ".cache" not in p.parts and p.name != folder_lock.LOCK_FILE
+        )
+        == names_before
+    )
     monkeypatch.undo()
     commit.apply_import(plan)  # and the same plan still goes through afterwards
     assert len(checked_folder.read_folder(data_folder)["meetings"]) == 574
@@ -314,7 +333,12 @@ def test_a_template_has_header_comments_and_drop_downs(tmp_path, sample_frames):
     assert options.sheet_state == "hidden"
     validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
     assert {k: validations[k].type for k in ("B2", "C2", "D2", "E2", "G2")} == {
-        "B2": "list", "C2": "date", "D2": "list", "E2": "whole", "G2": "list"}
+        "B2": "list",
+        "C2": "date",
+        "D2": "list",
+        "E2": "whole",
+        "G2": "list",
+    }
     unit_range = validations["B2"].formula1.split("!")[1].replace("$", "")
     unit_names = [c.value for row in options[unit_range] for c in row]
     assert unit_names == list(sample_frames["units"]["name_zh"])
@@ -329,6 +353,7 @@ def test_an_empty_template_is_not_mistaken_for_data(tmp_path, data_folder):
 
 
 # ---------------------------------------------------------------- the command line
+
 
 def test_cli_validate_a_clean_file_exits_0(data_folder, capsys):
     assert main(["validate", str(store.SAMPLE_DATA_DIR / "issues.xlsx")]) == 0
@@ -351,19 +376,24 @@ def test_cli_validate_json_is_machine_readable(data_folder, tmp_path, capsys):
     assert main(["validate", str(bad), "--json", "--lang", "en"]) == 1
     [problem] = json.loads(capsys.readouterr().out)["problems"]
     assert (problem["key"], problem["row"], problem["column_letter"], problem["field"]) == (
-        "error.int_negative", 2, "E", "duration_min")
+        "error.int_negative",
+        2,
+        "E",
+        "duration_min",
+    )
     assert problem["message"].startswith("-1 cannot be negative")
 
 
 def test_cli_import_history_undo(data_folder, tmp_path, capsys):
     before = table_files(data_folder)
-    assert main(["import", str(new_meetings(tmp_path, "HY2021-0001")), "--table", "meetings",
-                 "--mode", "append"]) == 0
+    assert main(["import", str(new_meetings(tmp_path, "HY2021-0001")), "--table", "meetings", "--mode", "append"]) == 0
     assert "已导入" in capsys.readouterr().out
     assert main(["history", "--lang", "en"]) == 0
     # the claimed name (OVERSIGHT_USER) is shown with the OS account that ran the command
-    assert (f"王秘书 (OS user {getpass.getuser()}) imported new_meetings.xlsx (append): Meetings 573 rows → 574"
-            in capsys.readouterr().out)
+    assert (
+        f"王秘书 (OS user {getpass.getuser()}) imported new_meetings.xlsx (append): Meetings 573 rows → 574"
+        in capsys.readouterr().out
+    )
     assert main(["undo"]) == 0
     assert table_files(data_folder) == before
     assert main(["undo"]) == 1
@@ -392,7 +422,13 @@ def test_cli_sample_still_writes_the_sample(tmp_path, capsys):
 def test_cli_runs_as_a_module_and_honours_the_data_dir(data_folder, tmp_path):
     bad = write_xlsx(tmp_path / "bad.xlsx", {"会议": [HEADERS["meetings"], meeting(day="2021Q1")]})
     env = {**os.environ, "OVERSIGHT_DATA_DIR": str(data_folder)}
-    done = subprocess.run([sys.executable, "-m", "oversight", "validate", str(bad), "--lang", "en"], cwd=ROOT,
-                          env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "oversight", "validate", str(bad), "--lang", "en"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 1
     assert "gives only a quarter" in done.stdout

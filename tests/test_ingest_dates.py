@@ -1,4 +1,5 @@
 """A date typed as text and the same date as a number go through one year-range check."""
+
 from __future__ import annotations
 
 from datetime import date

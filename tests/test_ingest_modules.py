@@ -1,4 +1,5 @@
 """The ingest package's shape: reading a spreadsheet needs no data layer, and every header spelling is one column's."""
+
 from __future__ import annotations
 
 import subprocess
@@ -17,8 +18,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_reading_a_spreadsheet_does_not_load_the_data_layer():
     """The facade is the reading half; the import half (which validates through ``store``) is imported by module."""
-    script = ("import sys, oversight.ingest\n"
-              "print(sorted(m for m in sys.modules if m.startswith(('oversight.data', 'duckdb', 'streamlit'))))")
+    script = (
+        "import sys, oversight.ingest\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('oversight.data', 'duckdb', 'streamlit'))))"
+    )
     loaded = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
     assert loaded.stdout.strip() == "[]"
 
@@ -38,7 +41,19 @@ def test_every_header_spelling_names_one_column_of_its_table(table):
 
 
 def test_english_aliases_from_the_contract_find_the_header():
-    rows = [["Meeting ID", "Unit", "Meeting date", "Type", "Duration (minutes)", "Agenda items",
-             "Pre-reviewed", "Team attended", "Merged meeting", "Notes"]]
+    rows = [
+        [
+            "Meeting ID",
+            "Unit",
+            "Meeting date",
+            "Type",
+            "Duration (minutes)",
+            "Agenda items",
+            "Pre-reviewed",
+            "Team attended",
+            "Merged meeting",
+            "Notes",
+        ]
+    ]
     header = find_header(rows, TABLES["meetings"])
     assert [column.name for column in header.columns.values()] == [c.name for c in TABLES["meetings"].columns]

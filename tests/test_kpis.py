@@ -1,4 +1,5 @@
 """The KPI cards: values, units and the change against a year earlier."""
+
 from __future__ import annotations
 
 from oversight.data import queries

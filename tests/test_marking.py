@@ -1,5 +1,6 @@
 """The confidentiality marking and the viewer's watermark: configured, on every image a person can take away,
 escaped on the screen; and the pictures made for the documents (placed size, no title, names that fit)."""
+
 from __future__ import annotations
 
 import io
@@ -21,8 +22,9 @@ def test_default_marking_and_watermark_name_the_viewer_and_the_time(monkeypatch)
     monkeypatch.delenv("OVERSIGHT_MARKING", raising=False)
     monkeypatch.delenv("OVERSIGHT_WATERMARK", raising=False)
     assert marking.for_viewer(None, True, "zh", MOMENT) == marking.Marking("内部资料 注意保存", "本机 2021-01-05 09:30")
-    assert marking.for_viewer("chief", False, "en", MOMENT) == marking.Marking("Internal — handle with care",
-                                                                               "chief 2021-01-05 09:30")
+    assert marking.for_viewer("chief", False, "en", MOMENT) == marking.Marking(
+        "Internal — handle with care", "chief 2021-01-05 09:30"
+    )
 
 
 def test_marking_and_watermark_are_configurable(monkeypatch):
@@ -46,8 +48,13 @@ def frame(connection, default_filter):
 
 
 def _context(connection, default_filter, span, lang="zh") -> ExportContext:
-    return ExportContext.build(lang, default_filter, queries.run(connection, "units"), span.last_day,
-                               marking.Marking("内部资料 注意保存", "chief 2021-01-05 09:30"))
+    return ExportContext.build(
+        lang,
+        default_filter,
+        queries.run(connection, "units"),
+        span.last_day,
+        marking.Marking("内部资料 注意保存", "chief 2021-01-05 09:30"),
+    )
 
 
 def _has_red(image: Image.Image) -> bool:
@@ -97,8 +104,11 @@ def test_long_english_unit_names_wrap_onto_two_lines(connection, default_filter)
     figure = export.document_figure(spec.build(frame.drop(columns=["short_name_en"]), "en"))
     labels = list(figure.data[0].y)
     assert all(label.count("<br>") <= 1 for label in labels)
-    assert all(label_width(part, UNIT_LABEL_FONT) <= MAX_LABEL_PX + 8 for label in labels
-               for part in label.replace("&amp;", "&").split("<br>"))
+    assert all(
+        label_width(part, UNIT_LABEL_FONT) <= MAX_LABEL_PX + 8
+        for label in labels
+        for part in label.replace("&amp;", "&").split("<br>")
+    )
     assert "Provincial Government Services and Big Data Administration" in list(figure.data[0].hovertext)
 
 
@@ -109,7 +119,9 @@ def test_pictures_print_chart_text_at_ten_points_or_more():
     docx_pt_per_px = docx_report._PICTURE_WIDTH.pt / export.DOCUMENT_WIDTH  # noqa: SLF001
     assert 13 * docx_pt_per_px >= 10
     slide_height_pt = pptx_deck._PICTURE_MAX_HEIGHT.pt  # noqa: SLF001
-    slide_width_pt = min(pptx_deck._PICTURE_MAX_WIDTH.pt,  # noqa: SLF001
-                         slide_height_pt * export.DOCUMENT_WIDTH / export.DOCUMENT_MAX_HEIGHT)
+    slide_width_pt = min(
+        pptx_deck._PICTURE_MAX_WIDTH.pt,  # noqa: SLF001
+        slide_height_pt * export.DOCUMENT_WIDTH / export.DOCUMENT_MAX_HEIGHT,
+    )
     a4_landscape_scale = 29.7 / 33.867  # a 13.33 in slide printed across A4
     assert 13 * slide_width_pt / export.DOCUMENT_WIDTH * a4_landscape_scale >= 10

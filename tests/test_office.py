@@ -3,6 +3,7 @@ them out), each page turned into a picture in ``test-output/office/`` to look at
 
 Needs Debian's ``libreoffice-impress`` and ``libreoffice-writer`` (``make system`` installs them).
 """
+
 from __future__ import annotations
 
 import io
@@ -31,13 +32,28 @@ WATERMARK = "leader1 2021-01-05 09:30"
 def _soffice() -> str:
     found = shutil.which("soffice") or shutil.which("libreoffice")
     if not found:
-        pytest.fail("LibreOffice is missing: run `make system` (apt-get install libreoffice-impress libreoffice-writer)")
+        pytest.fail(
+            "LibreOffice is missing: run `make system` (apt-get install libreoffice-impress libreoffice-writer)"
+        )
     return found
 
 
 def _to_pdf(source: Path, profile: Path) -> Path:
-    subprocess.run([_soffice(), "--headless", f"-env:UserInstallation={profile.as_uri()}", "--convert-to", "pdf",
-                    "--outdir", str(source.parent), str(source)], check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        [
+            _soffice(),
+            "--headless",
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(source.parent),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     target = source.with_suffix(".pdf")
     assert target.is_file() and target.stat().st_size > 0, f"LibreOffice made no PDF of {source.name}"
     return target
@@ -64,9 +80,14 @@ def _page_texts(pdf: Path) -> list[str]:
 @pytest.fixture(scope="module", params=["zh", "en"])
 def rendered(request, connection, default_filter, tmp_path_factory):
     lang = request.param
-    pack = briefing.build_briefing_pack(connection, default_filter, lang, catalog.all_charts(),
-                                        formats=("pptx", "docx", "pdf"),
-                                        marking=marking.Marking(MARKINGS[lang], WATERMARK))
+    pack = briefing.build_briefing_pack(
+        connection,
+        default_filter,
+        lang,
+        catalog.all_charts(),
+        formats=("pptx", "docx", "pdf"),
+        marking=marking.Marking(MARKINGS[lang], WATERMARK),
+    )
     folder = OUTPUT / lang
     folder.mkdir(parents=True, exist_ok=True)
     profile = tmp_path_factory.mktemp("libreoffice-profile")
@@ -96,8 +117,13 @@ def test_every_slide_renders_with_its_marking(rendered):
 
 def _heading_ends_page(text: str, headings: list[str]) -> str | None:
     lines = [line.strip() for line in text.splitlines() if line.strip()]
-    body = [line for line in lines if not re.fullmatch(r"(第\s*\d+\s*页|Page\s*\d+)", line)
-            and line not in (MARKINGS["zh"], MARKINGS["en"]) and WATERMARK not in line]
+    body = [
+        line
+        for line in lines
+        if not re.fullmatch(r"(第\s*\d+\s*页|Page\s*\d+)", line)
+        and line not in (MARKINGS["zh"], MARKINGS["en"])
+        and WATERMARK not in line
+    ]
     last = body[-1] if body else ""
     return next((heading for heading in headings if last.replace(" ", "") == heading.replace(" ", "")), None)
 
@@ -108,9 +134,19 @@ def test_every_report_page_renders_headed_marked_and_without_a_stranded_heading(
     texts = _page_texts(files["docx"])
     assert len(pictures) == len(texts)
     assert 8 <= len(texts) <= 16, f"{len(texts)} pages for 18 charts: two charts to a page expected"
-    headings = [i18n.t(f"export.report.{key}", lang) for key in
-                ("overview", "figures", "details", "problems", "next_steps", "open_heading", "overdue_heading",
-                 "analysis_heading")]
+    headings = [
+        i18n.t(f"export.report.{key}", lang)
+        for key in (
+            "overview",
+            "figures",
+            "details",
+            "problems",
+            "next_steps",
+            "open_heading",
+            "overdue_heading",
+            "analysis_heading",
+        )
+    ]
     joined = _flat("".join(texts))
     for heading in headings:
         assert _flat(heading) in joined

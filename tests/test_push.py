@@ -1,5 +1,6 @@
 """Pushes reach a local webhook receiver in the 企业微信 and 钉钉 robots' formats (with 钉钉's signature) and a
 local SMTP server; failures are retried a bounded number of times and logged without the webhook's secrets."""
+
 from __future__ import annotations
 
 import base64
@@ -12,14 +13,19 @@ from oversight import push
 from oversight.alerts.configuration import Channel, PushOptions
 from tests.receivers import RobotReceiver, SmtpReceiver, free_port
 
-MESSAGE = push.Message("alerts", "派驻监督预警摘要", "### 派驻监督预警摘要\n- **逾期** WT2020-012", "派驻监督预警摘要\n逾期 1 项\n")
+MESSAGE = push.Message(
+    "alerts", "派驻监督预警摘要", "### 派驻监督预警摘要\n- **逾期** WT2020-012", "派驻监督预警摘要\n逾期 1 项\n"
+)
 FAST = PushOptions(attempts=3, backoff_seconds=1.0, timeout_seconds=5)
 NOW = 1_606_800_000.123  # a fixed clock: 2020-12-01 05:20:00.123 UTC
 
 
 def test_dingtalk_signature_matches_a_published_test_vector():
     # the vector from the dingding crate's own test (timestamp 1700000000000, secret "secret")
-    assert quote_plus(push.dingtalk_sign("secret", 1700000000000)) == "OuzzJR5%2BxZ4%2FEYwqtNt6sMYZQMTa%2FHEGvc9miJe7XzY%3D"
+    assert (
+        quote_plus(push.dingtalk_sign("secret", 1700000000000))
+        == "OuzzJR5%2BxZ4%2FEYwqtNt6sMYZQMTa%2FHEGvc9miJe7XzY%3D"
+    )
 
 
 def test_wecom_robot_receives_a_markdown_message():
@@ -80,8 +86,9 @@ def test_attempts_are_bounded_and_each_failure_is_logged_without_the_key(caplog)
 
 def test_an_unreachable_robot_is_a_failure_not_an_exception():
     channel = Channel("群", "wecom", url=f"http://127.0.0.1:{free_port()}/send?key=K")
-    delivery = push.deliver(channel, MESSAGE, PushOptions(attempts=2, backoff_seconds=0, timeout_seconds=2),
-                            sleep=lambda s: None)
+    delivery = push.deliver(
+        channel, MESSAGE, PushOptions(attempts=2, backoff_seconds=0, timeout_seconds=2), sleep=lambda s: None
+    )
     assert not delivery.ok and delivery.attempts == 2 and "127.0.0.1" in delivery.error
 
 
@@ -93,11 +100,23 @@ def test_an_oversized_markdown_is_cut_to_the_wecom_limit():
 
 def test_email_carries_the_text_and_the_attachment_under_its_chinese_name():
     data = b"%PDF-1.4\n% test\n"
-    message = push.Message("brief", "2020年度派驻监督工作情况", "", "附件为简报。\n",
-                           push.Attachment("派驻监督工作简报_2020Q1-2020Q4.pdf", data))
+    message = push.Message(
+        "brief",
+        "2020年度派驻监督工作情况",
+        "",
+        "附件为简报。\n",
+        push.Attachment("派驻监督工作简报_2020Q1-2020Q4.pdf", data),
+    )
     with SmtpReceiver() as smtp:
-        channel = Channel("邮件", "email", host="127.0.0.1", port=smtp.port, security="none",
-                          sender="oversight@example.gov.cn", to=("leader@example.gov.cn", "office@example.gov.cn"))
+        channel = Channel(
+            "邮件",
+            "email",
+            host="127.0.0.1",
+            port=smtp.port,
+            security="none",
+            sender="oversight@example.gov.cn",
+            to=("leader@example.gov.cn", "office@example.gov.cn"),
+        )
         delivery = push.deliver(channel, message, FAST, sleep=lambda s: None)
     assert delivery.ok
     ((sender, recipients, mail),) = smtp.messages
@@ -110,10 +129,18 @@ def test_email_carries_the_text_and_the_attachment_under_its_chinese_name():
 
 
 def test_an_smtp_server_that_is_not_there_is_retried_then_reported():
-    channel = Channel("邮件", "email", host="127.0.0.1", port=free_port(), security="none",
-                      sender="a@example.gov.cn", to=("b@example.gov.cn",))
+    channel = Channel(
+        "邮件",
+        "email",
+        host="127.0.0.1",
+        port=free_port(),
+        security="none",
+        sender="a@example.gov.cn",
+        to=("b@example.gov.cn",),
+    )
     pauses: list[float] = []
-    delivery = push.deliver(channel, MESSAGE, PushOptions(attempts=2, backoff_seconds=0.5, timeout_seconds=2),
-                            sleep=pauses.append)
+    delivery = push.deliver(
+        channel, MESSAGE, PushOptions(attempts=2, backoff_seconds=0.5, timeout_seconds=2), sleep=pauses.append
+    )
     assert not delivery.ok and delivery.attempts == 2 and pauses == [0.5]
     assert delivery.error.startswith("smtp 127.0.0.1:")

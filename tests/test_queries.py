@@ -1,4 +1,5 @@
 """Every query file against the figures the sample data must reproduce, and against pandas recomputations."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -51,7 +52,13 @@ def test_kpi_totals_reproduce_the_article_for_2020(connection, default_filter):
 
 def test_kpi_totals_a_year_earlier(connection, default_filter):
     row = queries.run(connection, "kpi_totals", default_filter.previous_year()).iloc[0]
-    assert (row["units_consulted"], row["issues"], row["suggestions"], row["special_studies"], row["meetings"]) == (7, 11, 13, 10, 341)
+    assert (row["units_consulted"], row["issues"], row["suggestions"], row["special_studies"], row["meetings"]) == (
+        7,
+        11,
+        13,
+        10,
+        341,
+    )
 
 
 def test_kpi_totals_match_pandas_for_one_unit_and_one_quarter(connection, frames):
@@ -78,9 +85,15 @@ def test_issues_suggestions_by_unit_lists_every_unit_and_adds_up(connection, def
 def test_by_unit_keeps_a_selected_unit_with_no_issues_as_zero(connection):
     frame = queries.run(connection, "issues_suggestions_by_unit", Filter(("counsellors",), Q("2019Q1"), Q("2019Q4")))
     assert frame.to_dict("records") == [
-        {"unit_id": "counsellors", "name_zh": "省政府参事室",
-         "name_en": "Counsellors' Office of the Provincial Government", "short_name_en": "Counsellors' Office",
-         "issues": 0, "suggestions": 1}]
+        {
+            "unit_id": "counsellors",
+            "name_zh": "省政府参事室",
+            "name_en": "Counsellors' Office of the Provincial Government",
+            "short_name_en": "Counsellors' Office",
+            "issues": 0,
+            "suggestions": 1,
+        }
+    ]
 
 
 def test_meetings_by_quarter_fall_against_the_same_quarter_a_year_earlier(connection, default_filter):

@@ -1,4 +1,5 @@
 """The analysis pages' query files against the sample's 2020 figures; every query file runs and is covered."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -70,12 +71,16 @@ def test_rectification_summary_and_open_issues_agree(connection, default_filter,
     done = issues[(issues["status"] == "rectified") & issues["date_raised"].map(lambda d: d.year == 2020)]
     import statistics
 
-    assert summary["median_days_to_rectify"] == statistics.median((r.rectified_date - r.date_raised).days for r in done.itertuples())
+    assert summary["median_days_to_rectify"] == statistics.median(
+        (r.rectified_date - r.date_raised).days for r in done.itertuples()
+    )
 
 
 def test_overdue_issues_match_pandas_whenever_raised(connection, default_filter, frames):
     issues = frames["issues"]
-    rectified_by_end = (issues["status"] == "rectified") & issues["rectified_date"].map(lambda d: d is not None and d <= END_2020)
+    rectified_by_end = (issues["status"] == "rectified") & issues["rectified_date"].map(
+        lambda d: d is not None and d <= END_2020
+    )
     expected = issues[issues["due_date"].map(lambda d: d < END_2020) & ~rectified_by_end]
     frame = _run(connection, "overdue_issues", default_filter)
     assert set(frame["issue_id"]) == set(expected["issue_id"])
@@ -86,7 +91,9 @@ def test_overdue_issues_match_pandas_whenever_raised(connection, default_filter,
 def test_unresolved_issues_include_older_backlog(connection, frames):
     frame = _run(connection, "unresolved_issues", Filter((), Q("2020Q4"), Q("2020Q4")))
     issues = frames["issues"]
-    rectified_by_end = (issues["status"] == "rectified") & issues["rectified_date"].map(lambda d: d is not None and d <= END_2020)
+    rectified_by_end = (issues["status"] == "rectified") & issues["rectified_date"].map(
+        lambda d: d is not None and d <= END_2020
+    )
     assert set(frame["issue_id"]) == set(issues.loc[~rectified_by_end, "issue_id"])
 
 

@@ -1,4 +1,5 @@
 """The sample data: deterministic, committed up to date, and telling the article's story."""
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,15 @@ def test_the_sample_files_use_the_chinese_headers_as_the_office_would():
 def test_the_nine_units_are_the_ones_the_issue_names():
     units = sample.make_units()
     assert list(units["unit_id"]) == [
-        "gov_office", "research", "offices_admin", "petitions", "counsellors",
-        "foreign_affairs", "data_admin", "beijing_office", "chronicles",
+        "gov_office",
+        "research",
+        "offices_admin",
+        "petitions",
+        "counsellors",
+        "foreign_affairs",
+        "data_admin",
+        "beijing_office",
+        "chronicles",
     ]
     assert dict(zip(units["unit_id"], units["short_names"]))["beijing_office"] == "驻京办"
 

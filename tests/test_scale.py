@@ -1,4 +1,5 @@
 """The scale generator: sizes, units, quarters, validity under the contract, determinism, the CLI."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -28,7 +29,13 @@ def folder(tmp_path_factory) -> Path:
 
 def test_row_counts_follow_the_meetings(tables):
     assert {name: len(frame) for name, frame in tables.items()} == {
-        "units": 504, "meetings": 2_000, "issues": 100, "suggestions": 100, "reminders": 200, "activities": 200}
+        "units": 504,
+        "meetings": 2_000,
+        "issues": 100,
+        "suggestions": 100,
+        "reminders": 200,
+        "activities": 200,
+    }
     assert scale.row_counts(1_000_000)["issues"] == 50_000
 
 
@@ -41,8 +48,12 @@ def test_about_five_hundred_distinct_units(tables):
 
 
 def test_twelve_quarters_2018_to_2020(tables):
-    for name, column in (("meetings", "date"), ("issues", "date_raised"), ("reminders", "date"),
-                         ("activities", "date")):
+    for name, column in (
+        ("meetings", "date"),
+        ("issues", "date_raised"),
+        ("reminders", "date"),
+        ("activities", "date"),
+    ):
         days = pd.to_datetime(tables[name][column])
         quarters = sorted(set(zip(days.dt.year, days.dt.quarter)))
         assert quarters == [(year, quarter) for year in (2018, 2019, 2020) for quarter in (1, 2, 3, 4)], name
@@ -50,8 +61,9 @@ def test_twelve_quarters_2018_to_2020(tables):
 
 def test_meetings_get_fewer_and_shorter_each_year(tables):
     meetings = tables["meetings"].assign(year=lambda f: pd.to_datetime(f["date"]).dt.year)
-    by_year = meetings.groupby("year").agg(count=("meeting_id", "size"), minutes=("duration_min", "mean"),
-                                           merged=("merged", "mean"))
+    by_year = meetings.groupby("year").agg(
+        count=("meeting_id", "size"), minutes=("duration_min", "mean"), merged=("merged", "mean")
+    )
     assert by_year["count"].is_monotonic_decreasing
     assert by_year["minutes"].is_monotonic_decreasing
     assert by_year["merged"].is_monotonic_increasing

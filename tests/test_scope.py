@@ -4,6 +4,7 @@ Every query file that binds ``$units`` is run for each unit account asking for
 another unit (a tampered ``?unit=``): no row of another unit, no count above zero.
 The 2020 totals (16 issues, 19 suggestions) reach leaders, never a unit account.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -24,12 +25,17 @@ from oversight.auth.unit_scope import (
 from oversight.data import queries
 from oversight.data.scoped import scoped_run
 
-UNIT_QUERIES = sorted(name for name in queries.query_names()
-                      if "units" in queries.parameter_names(queries.sql_text(name)))
+UNIT_QUERIES = sorted(
+    name for name in queries.query_names() if "units" in queries.parameter_names(queries.sql_text(name))
+)
 _AS_OF = {"as_of": date(2020, 11, 8)}  # the alert rules count from a date, not a filter
-EXTRA = {"latest_meetings": {"limit": 1000}, "alert_overdue_issues": _AS_OF,
-         "alert_due_soon_issues": {**_AS_OF, "due_within": 30}, "alert_units_without_consultation": _AS_OF,
-         "alert_meetings_rising": {**_AS_OF, "min_increase": 1}}
+EXTRA = {
+    "latest_meetings": {"limit": 1000},
+    "alert_overdue_issues": _AS_OF,
+    "alert_due_soon_issues": {**_AS_OF, "due_within": 30},
+    "alert_units_without_consultation": _AS_OF,
+    "alert_meetings_rising": {**_AS_OF, "min_increase": 1},
+}
 # Columns that name a quarter rather than count something: they stay filled when nothing is selected.
 _KEY_COLUMNS = {"quarter_key", "year", "quarter", "ordinal", "link", "form", "status", "category", "source"}
 
@@ -49,6 +55,7 @@ def _counts(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- the rule, value by value
+
 
 def test_leader_and_admin_get_the_request_as_is():
     for role in ("leader", "admin"):
@@ -95,6 +102,7 @@ def test_scoped_span_offers_only_the_allowed_units(span):
 
 # ---------------------------------------------------------------- the proof against DuckDB
 
+
 def test_every_unit_query_is_covered():
     assert len(UNIT_QUERIES) == 33  # 29 for the pages, 4 alert rules
     assert "kpi_totals" in UNIT_QUERIES and "unit_metrics" not in UNIT_QUERIES
@@ -108,7 +116,7 @@ def test_unit_account_asking_for_another_unit_reads_nothing(connection, default_
         if "unit_id" in frame.columns:
             assert frame.empty, (name, own, other)
         counts = _counts(frame)
-        assert ((counts.fillna(0) == 0).all().all()), (name, own, other, counts.to_dict())
+        assert (counts.fillna(0) == 0).all().all(), (name, own, other, counts.to_dict())
         # the same bytes a direct run for no unit at all gives: nothing of `other` got through
         nothing = queries.run(connection, name, default_filter.with_units((NO_UNIT,)), **EXTRA.get(name, {}))
         pd.testing.assert_frame_equal(frame, nothing)
@@ -125,8 +133,9 @@ def test_unit_account_reads_exactly_its_own_unit(connection, default_filter, uni
 
 
 def test_extra_units_cannot_widen_the_scope(connection, default_filter):
-    frame = scoped_run(connection, "issues_in_view", default_filter, unit_account("research").scope,
-                       units=["gov_office", "petitions"])
+    frame = scoped_run(
+        connection, "issues_in_view", default_filter, unit_account("research").scope, units=["gov_office", "petitions"]
+    )
     assert frame.empty
     frame = scoped_run(connection, "issues_in_view", default_filter, unit_account("research").scope, units=[])
     assert set(frame["unit_id"]) == {"research"}
@@ -134,14 +143,16 @@ def test_extra_units_cannot_widen_the_scope(connection, default_filter):
 
 def test_a_multi_unit_account_sees_only_the_allowed_part_of_a_request(connection, default_filter):
     account = unit_account("research", "petitions")
-    frame = scoped_run(connection, "issues_suggestions_by_unit", default_filter.with_units(("petitions", "gov_office")),
-                       account.scope)
+    frame = scoped_run(
+        connection, "issues_suggestions_by_unit", default_filter.with_units(("petitions", "gov_office")), account.scope
+    )
     assert list(frame["unit_id"]) == ["petitions"]
     both = scoped_run(connection, "issues_suggestions_by_unit", default_filter, account.scope)
     assert set(both["unit_id"]) == {"research", "petitions"}
 
 
 # ---------------------------------------------------------------- the 16 / 19 totals
+
 
 def test_leaders_see_the_2020_totals(connection, default_filter):
     for role in ("leader", "admin"):
@@ -171,6 +182,7 @@ def test_no_unit_account_ever_sees_the_16_and_19_totals(connection, default_filt
 
 
 # ---------------------------------------------------------------- queries without $units
+
 
 def test_unit_metrics_and_units_are_cut_to_the_scope(connection, default_filter):
     scope = unit_account("research").scope

@@ -1,4 +1,5 @@
 """The DuckDB store: typed tables from the data folder, a fingerprint that notices edits."""
+
 from __future__ import annotations
 
 import os
@@ -12,8 +13,11 @@ from oversight.ingest import checked_folder, table_files
 
 
 def test_tables_are_typed_by_the_contract(connection):
-    types = dict(connection.execute("select column_name, data_type from information_schema.columns "
-                                    "where table_name = 'meetings'").fetchall())
+    types = dict(
+        connection.execute(
+            "select column_name, data_type from information_schema.columns where table_name = 'meetings'"
+        ).fetchall()
+    )
     assert types["date"] == "DATE"
     assert types["duration_min"] == "BIGINT"
     assert types["merged"] == "BOOLEAN"
@@ -22,8 +26,17 @@ def test_tables_are_typed_by_the_contract(connection):
 
 def test_units_are_stored_as_ids_although_the_files_hold_chinese_names(connection):
     units = {row[0] for row in connection.execute("select distinct unit from issues").fetchall()}
-    assert units <= {"gov_office", "research", "offices_admin", "petitions", "counsellors",
-                     "foreign_affairs", "data_admin", "beijing_office", "chronicles"}
+    assert units <= {
+        "gov_office",
+        "research",
+        "offices_admin",
+        "petitions",
+        "counsellors",
+        "foreign_affairs",
+        "data_admin",
+        "beijing_office",
+        "chronicles",
+    }
 
 
 def test_fingerprint_changes_when_a_file_changes(tmp_path):

@@ -3,6 +3,7 @@
 The expected figures are recomputed here with plain pandas from the same frame the chart is drawn from,
 independently of ``briefing_takeaways``; a shown figure may differ from the exact one only by its rounding.
 """
+
 from __future__ import annotations
 
 import re
@@ -64,8 +65,10 @@ def _facts(key: str, frame: pd.DataFrame) -> tuple[list[float], list[float]]:
     if key == "meetings_by_unit_quarter":
         per_unit = frame.groupby("unit_id")["meetings"].sum()
         per_quarter = frame.groupby("quarter_key")["meetings"].sum()
-        return [per_unit.max()] if len(per_unit) == 1 else [per_unit.max(), per_unit.min()], \
-            [*per_quarter, per_unit.sum()]
+        return [per_unit.max()] if len(per_unit) == 1 else [per_unit.max(), per_unit.min()], [
+            *per_quarter,
+            per_unit.sum(),
+        ]
     if key == "issues_by_unit_status":
         parts = [total("rectified"), total("in_progress"), total("open")]
         return [sum(parts), *parts, _share(parts[0], sum(parts))], [(frame["open"] + frame["in_progress"]).max()]
@@ -94,8 +97,11 @@ def _facts(key: str, frame: pd.DataFrame) -> tuple[list[float], list[float]]:
 
 
 def _shown_numbers(text: str, lang: str, frame: pd.DataFrame) -> list[float]:
-    quarters = set(zip(frame["year"], frame["quarter"])) if {"year", "quarter"} <= set(frame.columns) else \
-        {(k // 10, k % 10) for k in frame.get("quarter_key", [])}
+    quarters = (
+        set(zip(frame["year"], frame["quarter"]))
+        if {"year", "quarter"} <= set(frame.columns)
+        else {(k // 10, k % 10) for k in frame.get("quarter_key", [])}
+    )
     for year, quarter in _QUARTER[lang].findall(text):
         assert (int(year), int(quarter)) in quarters, f"{year} Q{quarter} is not a quarter of the chart: {text}"
     return [float(n) for n in _NUMBER.findall(_QUARTER[lang].sub("", text))]
@@ -141,36 +147,54 @@ def test_readings_for_the_article_year(connection, default_filter):
     def read(key: str, lang: str) -> str:
         return takeaways.takeaway(specs[key], frames[key], lang)
 
-    assert read("issues_suggestions_by_unit", "zh") == "省政府办公厅指出问题最多（3个）；共指出问题16个，提出意见建议19条。"
+    assert (
+        read("issues_suggestions_by_unit", "zh")
+        == "省政府办公厅指出问题最多（3个）；共指出问题16个，提出意见建议19条。"
+    )
     # the issue's examples: none of these is a sum of the first column any more
-    assert read("issues_by_unit_status", "zh").startswith("共指出问题16个，其中已整改9个、整改中7个、未整改0个，整改率56.3%")
-    assert read("suggestions_by_unit", "zh").startswith("共提出意见建议19条，其中已落实7条、已采纳5条、已提出待采纳7条，采纳率63.2%")
+    assert read("issues_by_unit_status", "zh").startswith(
+        "共指出问题16个，其中已整改9个、整改中7个、未整改0个，整改率56.3%"
+    )
+    assert read("suggestions_by_unit", "zh").startswith(
+        "共提出意见建议19条，其中已落实7条、已采纳5条、已提出待采纳7条，采纳率63.2%"
+    )
     assert read("reminders_by_quarter_form", "zh").startswith("共开展日常提醒42次")
-    assert read("activities_by_unit", "zh").startswith("共开展定期会商11次、专题研究17次、工作通报13次、抽调参与办案5次")
-    assert "73.3分钟" in read("meeting_duration_by_quarter", "zh") and "72.1分钟" in read("meeting_duration_by_quarter", "zh")
+    assert read("activities_by_unit", "zh").startswith(
+        "共开展定期会商11次、专题研究17次、工作通报13次、抽调参与办案5次"
+    )
+    assert "73.3分钟" in read("meeting_duration_by_quarter", "zh") and "72.1分钟" in read(
+        "meeting_duration_by_quarter", "zh"
+    )
     assert "295.4" not in read("meeting_duration_by_quarter", "zh")
     assert read("meeting_shares_by_quarter", "zh").startswith("全期议题提前报送审核的会议占62.1%")
     # ties are named together, with the English plural right
     assert "省政务服务和大数据管理局、省地方志编纂委员会办公室（各33次）" in read("meetings_by_unit_quarter", "zh")
     assert read("suggestions_by_category", "en").startswith(
-        "2 categories tie for the most suggestions, 4 suggestions each (21.1% each): conduct and decision procedure")
+        "2 categories tie for the most suggestions, 4 suggestions each (21.1% each): conduct and decision procedure"
+    )
     assert "written and face-to-face lead with 15 reminders each" in read("reminders_by_form", "en")
-    assert read("issues_by_category", "en") == "Most issues concern decision procedure: 4 issues, 25.0% of the 16 issues."
+    assert (
+        read("issues_by_category", "en") == "Most issues concern decision procedure: 4 issues, 25.0% of the 16 issues."
+    )
 
 
 def test_singular_and_missing_comparisons(connection):
     one = Filter(("petitions",), Quarter(2020, 2), Quarter(2020, 3))
     specs = {spec.key: spec for spec in catalog.all_charts()}
-    status = takeaways.takeaway(specs["issues_by_unit_status"], queries.run(connection, "issues_by_unit_status", one), "en")
+    status = takeaways.takeaway(
+        specs["issues_by_unit_status"], queries.run(connection, "issues_by_unit_status", one), "en"
+    )
     assert status.startswith("Of 1 issue, 1 rectified")
     meetings = queries.run(connection, "meetings_by_quarter", Filter((), Quarter(2020, 1), Quarter(2020, 4)))
     unknown = meetings.assign(prev_meetings=float("nan"), prev_avg_duration_min=float("nan"))
     assert takeaways.takeaway(specs["meetings_by_quarter"], unknown, "zh") == "本期会议232次；上年同期无可比数据。"
     assert takeaways.takeaway(specs["meeting_duration_by_quarter"], unknown, "en").endswith(
-        "; no comparable data for a year earlier.")
+        "; no comparable data for a year earlier."
+    )
     partial = meetings.assign(prev_meetings=[float("nan"), 77, 84, 93])
     assert takeaways.takeaway(specs["meetings_by_quarter"], partial, "en") == (
-        "232 meetings this period; fewer than a year earlier in 3 of the 3 quarters with comparable data.")
+        "232 meetings this period; fewer than a year earlier in 3 of the 3 quarters with comparable data."
+    )
 
 
 _HALF_WIDTH_IN_CHINESE = re.compile(r"[\u4e00-\u9fff][(),:;!?]|[(),:;!?][\u4e00-\u9fff]")
@@ -179,8 +203,11 @@ _HALF_WIDTH_IN_CHINESE = re.compile(r"[\u4e00-\u9fff][(),:;!?]|[(),:;!?][\u4e00-
 def test_chinese_text_uses_full_width_punctuation(connection, default_filter):
     from oversight.present import summary
 
-    texts = [takeaways.takeaway(spec, queries.run(connection, spec.query, f), "zh")
-             for spec in catalog.all_charts() for f in (default_filter, FILTERS["one unit, Q2-Q3 (some charts empty)"])]
+    texts = [
+        takeaways.takeaway(spec, queries.run(connection, spec.query, f), "zh")
+        for spec in catalog.all_charts()
+        for f in (default_filter, FILTERS["one unit, Q2-Q3 (some charts empty)"])
+    ]
     texts += summary.written_summary(lambda name, filter_: queries.run(connection, name, filter_), default_filter, "zh")
     texts += [text for key, text in i18n.catalog("zh").items() if key.startswith(("export.", "marking."))]
     offending = [text for text in texts if _HALF_WIDTH_IN_CHINESE.search(text)]

@@ -7,6 +7,7 @@ with SQLite metadata and the data folder as a read-only DuckDB file; the dashboa
 REST API from bench/peer/dashboard.json. Both products are timed in one browser, alternating, for the
 sample data and the scale folder. Rows go into bench/results.json under "peer" (the other keys are kept).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -15,7 +16,7 @@ import os
 import platform
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -51,34 +52,46 @@ def build_dashboards(folders: dict[str, Path]) -> dict[str, str]:
     with superset.Gunicorn() as server:
         api = SupersetApi(server.url, superset.ADMIN, superset.admin_password())
         # the year Oversight shows by default: the latest in the data, to its data date (its as-of date)
-        return {label: dashboard.build(api, label, path, last_day.year, last_day, log=_log)
-                for label, (path, last_day) in exports.items()}
+        return {
+            label: dashboard.build(api, label, path, last_day.year, last_day, log=_log)
+            for label, (path, last_day) in exports.items()
+        }
 
 
-def measure_folder(browser, label: str, folder: Path, dashboard_path: str, warm_runs: int,
-                   profile: bool) -> dict[str, Any]:
+def measure_folder(
+    browser, label: str, folder: Path, dashboard_path: str, warm_runs: int, profile: bool
+) -> dict[str, Any]:
     superset.drop_caches()
     with Server("app.py", folder) as oversight, superset.Gunicorn() as peer:
-        settle = {"oversight_s": measure.wait_until_idle(oversight.process.pid),
-                  "superset_s": measure.wait_until_idle(peer.process.pid)}
+        settle = {
+            "oversight_s": measure.wait_until_idle(oversight.process.pid),
+            "superset_s": measure.wait_until_idle(peer.process.pid),
+        }
         products = [
-            measure.Product("oversight", oversight.url, measure.OVERSIGHT_DRAWN,
-                            {"charts": measure.OVERVIEW_CHART_COUNT, "figures": measure.KEY_FIGURES},
-                            oversight.process.pid),
-            measure.Product("superset", peer.url + dashboard_path, measure.SUPERSET_DRAWN, measure.SUPERSET_CHARTS,
-                            peer.process.pid),
+            measure.Product(
+                "oversight",
+                oversight.url,
+                measure.OVERSIGHT_DRAWN,
+                {"charts": measure.OVERVIEW_CHART_COUNT, "figures": measure.KEY_FIGURES},
+                oversight.process.pid,
+            ),
+            measure.Product(
+                "superset", peer.url + dashboard_path, measure.SUPERSET_DRAWN, measure.SUPERSET_CHARTS, peer.process.pid
+            ),
         ]
         load_before = _load()
         result: dict[str, Any] = measure.compare(browser, products, warm_runs, log=_log)
         result.update(settle_s=settle, load_before=load_before, load_after=_load())
         if profile:
             from bench.peer import profile as chrome_profile
+
             result["profile"] = {}
             for product in products:
                 _log(f"  {label}: Chrome trace of a warm {product.name} load …")
                 trace_file = superset.HOME.parent / "peer-traces" / f"{product.name}-warm-{label}.json"
                 result["profile"][product.name] = chrome_profile.trace_warm_visit(
-                    browser, product.url, product.probe, product.argument, save_to=trace_file)
+                    browser, product.url, product.probe, product.argument, save_to=trace_file
+                )
                 result["profile"][product.name]["trace_file"] = str(trace_file.relative_to(superset.ROOT))
     return result
 
@@ -89,17 +102,43 @@ def rows(raw: dict[str, Any]) -> list[dict[str, Any]]:
         ours, peer = result["oversight"], result["superset"]
         for name, key in (("warm median", "warm_median_s"), ("first visit after start", "first_visit_s")):
             ratio = ours[key] / peer[key]
-            out.append({"measure": f"{label}, {name}", "oversight": ours[key], "superset": peer[key], "unit": "s",
-                        "ratio": ratio, "target": f"≤ {TIME_TARGET}×", "met": ratio <= TIME_TARGET})
+            out.append(
+                {
+                    "measure": f"{label}, {name}",
+                    "oversight": ours[key],
+                    "superset": peer[key],
+                    "unit": "s",
+                    "ratio": ratio,
+                    "target": f"≤ {TIME_TARGET}×",
+                    "met": ratio <= TIME_TARGET,
+                }
+            )
         if "warm_cpu_median_s" in ours:
             cpu_ours, cpu_peer = ours["warm_cpu_median_s"]["total"], peer["warm_cpu_median_s"]["total"]
-            out.append({"measure": f"{label}, CPU per warm visit (browser + server)", "oversight": cpu_ours,
-                        "superset": cpu_peer, "unit": "s", "ratio": cpu_ours / cpu_peer, "target": "", "met": None})
+            out.append(
+                {
+                    "measure": f"{label}, CPU per warm visit (browser + server)",
+                    "oversight": cpu_ours,
+                    "superset": cpu_peer,
+                    "unit": "s",
+                    "ratio": cpu_ours / cpu_peer,
+                    "target": "",
+                    "met": None,
+                }
+            )
         ours_bytes, peer_bytes = ours["first_visit_traffic"]["bytes"], peer["first_visit_traffic"]["bytes"]
         ratio = ours_bytes / peer_bytes
-        out.append({"measure": f"{label}, bytes on a first visit", "oversight": ours_bytes / 1e6,
-                    "superset": peer_bytes / 1e6, "unit": "MB", "ratio": ratio, "target": f"≤ {BYTES_TARGET:g}×",
-                    "met": ratio <= BYTES_TARGET})
+        out.append(
+            {
+                "measure": f"{label}, bytes on a first visit",
+                "oversight": ours_bytes / 1e6,
+                "superset": peer_bytes / 1e6,
+                "unit": "MB",
+                "ratio": ratio,
+                "target": f"≤ {BYTES_TARGET:g}×",
+                "met": ratio <= BYTES_TARGET,
+            }
+        )
     return out
 
 
@@ -110,11 +149,14 @@ def _met(met: bool | None) -> str:
 def table(rows: list[dict[str, Any]]) -> str:
     lines = ["| | Oversight | Superset 6.1 | ratio | target | met |", "| --- | --- | --- | --- | --- | --- |"]
     for row in rows:
+
         def number(value: float, row: dict[str, Any] = row) -> str:
             return f"{value:.2f} {row['unit']}"
 
-        lines.append(f"| {row['measure']} | {number(row['oversight'])} | {number(row['superset'])} | "
-                     f"{row['ratio']:.2f}× | {row['target']} | {_met(row['met'])} |")
+        lines.append(
+            f"| {row['measure']} | {number(row['oversight'])} | {number(row['superset'])} | "
+            f"{row['ratio']:.2f}× | {row['target']} | {_met(row['met'])} |"
+        )
     lines.append("ratio: Oversight ÷ Superset (lower is better for Oversight)")
     return "\n".join(lines)
 
@@ -163,8 +205,14 @@ def main(argv: list[str] | None = None) -> int:
         try:
             for label, folder in folders.items():
                 _log(f"  {label}: Oversight and Superset, first visit then {args.warm_runs} warm visits each …")
-                raw[label] = measure_folder(browser, label, folder, paths[label], args.warm_runs,
-                                            profile=not args.no_profile and label == "sample")
+                raw[label] = measure_folder(
+                    browser,
+                    label,
+                    folder,
+                    paths[label],
+                    args.warm_runs,
+                    profile=not args.no_profile and label == "sample",
+                )
             browser_version = browser.version
         finally:
             browser.close()
@@ -172,20 +220,34 @@ def main(argv: list[str] | None = None) -> int:
     print(table(result_rows))
     for label, result in raw.items():
         for name, profile in result.get("profile", {}).items():
-            print(f"\n{name}, a warm load traced ({label}, {profile['visit_s']:.2f} s), main thread ms: "
-                  f"{profile['main_thread_ms']}")
+            print(
+                f"\n{name}, a warm load traced ({label}, {profile['visit_s']:.2f} s), main thread ms: "
+                f"{profile['main_thread_ms']}"
+            )
             print(f"  sampled time by script, ms: {profile['javascript_ms']}")
-    write_results({
-        "when": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "chromium": browser_version, "load_at_start": load_at_start, "load_at_end": _load()},
-        "parameters": {"meetings": args.meetings, "warm_runs": args.warm_runs, "superset_workers": superset.WORKERS,
-                       "superset_threads": superset.THREADS},
-        "seconds": round(time.perf_counter() - started, 1),
-        "rows": result_rows,
-        "raw": raw,
-    })
-    _log(f"wrote the \"peer\" rows into {RESULTS} in {time.perf_counter() - started:.0f} s")
+    write_results(
+        {
+            "when": datetime.now(UTC).isoformat(timespec="seconds"),
+            "machine": {
+                "cpus": os.cpu_count(),
+                "python": platform.python_version(),
+                "platform": platform.platform(),
+                "chromium": browser_version,
+                "load_at_start": load_at_start,
+                "load_at_end": _load(),
+            },
+            "parameters": {
+                "meetings": args.meetings,
+                "warm_runs": args.warm_runs,
+                "superset_workers": superset.WORKERS,
+                "superset_threads": superset.THREADS,
+            },
+            "seconds": round(time.perf_counter() - started, 1),
+            "rows": result_rows,
+            "raw": raw,
+        }
+    )
+    _log(f'wrote the "peer" rows into {RESULTS} in {time.perf_counter() - started:.0f} s')
     return 0
 
 

@@ -4,6 +4,7 @@ Signs in through the login form, as the UI does, and sends the session cookie an
 write. (A JWT from /api/v1/security/login is not enough here: with a Public role configured, Superset
 takes a JWT caller for the anonymous user when it sets a new object's owners, and fails with a 500.)
 """
+
 from __future__ import annotations
 
 import http.cookiejar
@@ -30,8 +31,9 @@ class SupersetApi:
         if not form_token:
             raise ApiError("the login page carries no csrf_token")
         form = urllib.parse.urlencode({"username": username, "password": password, "csrf_token": form_token[1]})
-        with self._opener.open(urllib.request.Request(self.base_url + "/login/", data=form.encode(),
-                                                      headers=self._headers), timeout=60) as response:
+        with self._opener.open(
+            urllib.request.Request(self.base_url + "/login/", data=form.encode(), headers=self._headers), timeout=60
+        ) as response:
             if "/login" in urllib.parse.urlparse(response.url).path:
                 raise ApiError(f"signing in as {username} failed")
         self._headers["X-CSRFToken"] = self.get("/api/v1/security/csrf_token/")["result"]
@@ -44,7 +46,9 @@ class SupersetApi:
             with self._opener.open(request, timeout=300) as response:
                 payload = response.read()
         except urllib.error.HTTPError as error:
-            raise ApiError(f"{method} {path}: HTTP {error.code}: {error.read().decode(errors='replace')[:2000]}") from None
+            raise ApiError(
+                f"{method} {path}: HTTP {error.code}: {error.read().decode(errors='replace')[:2000]}"
+            ) from None
         return json.loads(payload) if payload else None
 
     def get(self, path: str) -> Any:

@@ -4,6 +4,7 @@ One DuckDB database per data folder (read-only through duckdb-engine), its datas
 dashboard laid out like the Overview: six big numbers, then two rows of two charts. A dashboard already
 built from the same definition, data file and year is reused; anything else of that name is rebuilt.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -23,22 +24,40 @@ def definition() -> dict[str, Any]:
 
 
 def _metric(label: str, sql: str) -> dict[str, Any]:
-    return {"expressionType": "SQL", "sqlExpression": sql, "label": label, "hasCustomLabel": True,
-            "optionName": f"metric_{hashlib.sha1(label.encode()).hexdigest()[:10]}"}
+    return {
+        "expressionType": "SQL",
+        "sqlExpression": sql,
+        "label": label,
+        "hasCustomLabel": True,
+        "optionName": f"metric_{hashlib.sha1(label.encode()).hexdigest()[:10]}",
+    }
 
 
 def chart_params(chart: dict[str, Any], dataset_id: int, year: int, as_of: date) -> dict[str, Any]:
     """The chart's form data: its own params, its metric(s), its WHERE clause and the year as a time range."""
+
     def fill(sql: str) -> str:
         return sql.replace("{as_of}", as_of.isoformat())
 
     time_range = f"{year}-01-01 : {year + 1}-01-01"
-    filters = [{"clause": "WHERE", "expressionType": "SIMPLE", "operator": "TEMPORAL_RANGE",
-                "subject": chart["time_column"], "comparator": time_range}]
+    filters = [
+        {
+            "clause": "WHERE",
+            "expressionType": "SIMPLE",
+            "operator": "TEMPORAL_RANGE",
+            "subject": chart["time_column"],
+            "comparator": time_range,
+        }
+    ]
     if chart.get("where"):
         filters.append({"clause": "WHERE", "expressionType": "SQL", "sqlExpression": fill(chart["where"])})
-    params = {"viz_type": chart["viz_type"], "datasource": f"{dataset_id}__table", "adhoc_filters": filters,
-              "time_range": time_range, **chart.get("params", {})}
+    params = {
+        "viz_type": chart["viz_type"],
+        "datasource": f"{dataset_id}__table",
+        "adhoc_filters": filters,
+        "time_range": time_range,
+        **chart.get("params", {}),
+    }
     if "metric" in chart:
         params["metric"] = _metric(chart["name"], fill(chart["metric"]))
     if "metrics" in chart:
@@ -63,19 +82,30 @@ def position_json(spec: dict[str, Any], chart_ids: dict[str, int]) -> dict[str, 
             chart_id = f"CHART-{key}"
             children.append(chart_id)
             position[chart_id] = {
-                "id": chart_id, "type": "CHART", "children": [], "parents": ["ROOT_ID", "GRID_ID", row_id],
+                "id": chart_id,
+                "type": "CHART",
+                "children": [],
+                "parents": ["ROOT_ID", "GRID_ID", row_id],
                 "meta": {"chartId": chart_ids[key], "width": width, "height": row["height"], "sliceName": names[key]},
             }
-        position[row_id] = {"id": row_id, "type": "ROW", "children": children, "parents": ["ROOT_ID", "GRID_ID"],
-                            "meta": {"background": "BACKGROUND_TRANSPARENT"}}
+        position[row_id] = {
+            "id": row_id,
+            "type": "ROW",
+            "children": children,
+            "parents": ["ROOT_ID", "GRID_ID"],
+            "meta": {"background": "BACKGROUND_TRANSPARENT"},
+        }
         position["GRID_ID"]["children"].append(row_id)
     return position
 
 
 def _signature(spec: dict[str, Any], duckdb_file: Path, year: int, as_of: date) -> str:
     stat = duckdb_file.stat()
-    text = json.dumps([spec, str(duckdb_file), stat.st_size, stat.st_mtime_ns, year, as_of.isoformat()],
-                      sort_keys=True, ensure_ascii=False)
+    text = json.dumps(
+        [spec, str(duckdb_file), stat.st_size, stat.st_mtime_ns, year, as_of.isoformat()],
+        sort_keys=True,
+        ensure_ascii=False,
+    )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -102,8 +132,9 @@ def _mark_temporal(api: SupersetApi, dataset_id: int, column_name: str) -> None:
     if all(column["is_dttm"] for column in columns if column["column_name"] == column_name):
         return
     keep = ("id", "column_name", "type", "is_dttm", "groupby", "filterable", "expression", "verbose_name")
-    payload = [{key: column.get(key) for key in keep if column.get(key) is not None or key == "is_dttm"}
-               for column in columns]
+    payload = [
+        {key: column.get(key) for key in keep if column.get(key) is not None or key == "is_dttm"} for column in columns
+    ]
     for column in payload:
         if column["column_name"] == column_name:
             column["is_dttm"] = True
@@ -122,34 +153,57 @@ def build(api: SupersetApi, label: str, duckdb_file: Path, year: int, as_of: dat
             return f"/superset/dashboard/{slug}/"
     log(f"  Superset: building dashboard {slug} through the REST API …")
     _remove(api, database_name, slug)
-    database_id = api.post("/api/v1/database/", {
-        "database_name": database_name, "sqlalchemy_uri": f"duckdb:///{duckdb_file}", "expose_in_sqllab": False,
-        "extra": json.dumps({"engine_params": {"connect_args": {"read_only": True}}}),
-    })["id"]
+    database_id = api.post(
+        "/api/v1/database/",
+        {
+            "database_name": database_name,
+            "sqlalchemy_uri": f"duckdb:///{duckdb_file}",
+            "expose_in_sqllab": False,
+            "extra": json.dumps({"engine_params": {"connect_args": {"read_only": True}}}),
+        },
+    )["id"]
     dataset_ids = {}
     for name, source in spec["datasets"].items():
         # Every dataset is a SQL one named after its folder: with SQLite metadata a dataset's table_name is
         # unique across all databases (Superset's migration that relaxed it does not run on SQLite), so the
         # second folder's `issues` could not be added as a table. DuckDB plans `select *` away.
         sql = source.get("sql") or f"select * from {source['table']}"
-        dataset_ids[name] = api.post("/api/v1/dataset/", {"database": database_id, "schema": "main",
-                                                          "table_name": f"{name} ({label})", "sql": sql})["id"]
+        dataset_ids[name] = api.post(
+            "/api/v1/dataset/",
+            {"database": database_id, "schema": "main", "table_name": f"{name} ({label})", "sql": sql},
+        )["id"]
     for chart in spec["charts"]:
         _mark_temporal(api, dataset_ids[chart["dataset"]], chart["time_column"])
-    dashboard_id = api.post("/api/v1/dashboard/", {"dashboard_title": spec["title"], "slug": slug,
-                                                   "published": True})["id"]
+    dashboard_id = api.post("/api/v1/dashboard/", {"dashboard_title": spec["title"], "slug": slug, "published": True})[
+        "id"
+    ]
     chart_ids = {}
     for chart in spec["charts"]:
         params = chart_params(chart, dataset_ids[chart["dataset"]], year, as_of)
-        chart_ids[chart["key"]] = api.post("/api/v1/chart/", {
-            "slice_name": chart["name"], "viz_type": chart["viz_type"], "datasource_id": dataset_ids[chart["dataset"]],
-            "datasource_type": "table", "params": json.dumps(params, ensure_ascii=False), "dashboards": [dashboard_id],
-        })["id"]
-    metadata = {"refresh_frequency": 0, "color_scheme": "supersetColors",
-                "native_filter_configuration": [], "expanded_slices": {}, "timed_refresh_immune_slices": []}
-    api.put(f"/api/v1/dashboard/{dashboard_id}", {
-        "position_json": json.dumps(position_json(spec, chart_ids), ensure_ascii=False),
-        "json_metadata": json.dumps(metadata, ensure_ascii=False),
-        "css": _css(signature),
-    })
+        chart_ids[chart["key"]] = api.post(
+            "/api/v1/chart/",
+            {
+                "slice_name": chart["name"],
+                "viz_type": chart["viz_type"],
+                "datasource_id": dataset_ids[chart["dataset"]],
+                "datasource_type": "table",
+                "params": json.dumps(params, ensure_ascii=False),
+                "dashboards": [dashboard_id],
+            },
+        )["id"]
+    metadata = {
+        "refresh_frequency": 0,
+        "color_scheme": "supersetColors",
+        "native_filter_configuration": [],
+        "expanded_slices": {},
+        "timed_refresh_immune_slices": [],
+    }
+    api.put(
+        f"/api/v1/dashboard/{dashboard_id}",
+        {
+            "position_json": json.dumps(position_json(spec, chart_ids), ensure_ascii=False),
+            "json_metadata": json.dumps(metadata, ensure_ascii=False),
+            "css": _css(signature),
+        },
+    )
     return f"/superset/dashboard/{slug}/"

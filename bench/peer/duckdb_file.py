@@ -4,6 +4,7 @@
 coverage row); its tables are copied into a file in a storage format the DuckDB in Superset's virtualenv
 (1.x, as its duckdb extra requires) can open read-only.
 """
+
 from __future__ import annotations
 
 import os

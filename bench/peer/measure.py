@@ -14,6 +14,7 @@ workers, from /proc), from navigation to drawn.
 Bytes on a first visit: every HTTP response's encodedDataLength (the bytes on the wire, compressed as sent,
 headers included) plus every WebSocket frame's payload, as Chromium's DevTools protocol reports them.
 """
+
 from __future__ import annotations
 
 import os
@@ -33,13 +34,16 @@ from bench.browser_bench import (
 KEY_FIGURES = 6
 SUPERSET_CHARTS = OVERVIEW_CHART_COUNT + KEY_FIGURES
 
-OVERSIGHT_DRAWN = """(arg) => {
+OVERSIGHT_DRAWN = (
+    """(arg) => {
   const charts = (%s)(arg.charts);
   if (charts !== true) return charts;
   if (document.querySelector("[data-testid='stSpinner']")) return false;
   const figures = [...document.querySelectorAll("[data-testid='stMetricValue']")];
   return figures.length >= arg.figures && figures.every(f => f.textContent.trim() !== "");
-}""" % PLOTLY_CHARTS_DRAWN
+}"""
+    % PLOTLY_CHARTS_DRAWN
+)
 
 SUPERSET_DRAWN = """(expected) => {
   const charts = [...document.querySelectorAll("[data-test='chart-container']")];
@@ -105,9 +109,13 @@ class _Traffic:
         self.websocket_compressed = "permessage-deflate" in headers.get("sec-websocket-extensions", "")
 
     def summary(self) -> dict[str, Any]:
-        return {"bytes": self.http_bytes + self.websocket_bytes, "http_bytes": self.http_bytes,
-                "websocket_bytes": self.websocket_bytes, "requests": self.requests,
-                "websocket_compressed": self.websocket_compressed}
+        return {
+            "bytes": self.http_bytes + self.websocket_bytes,
+            "http_bytes": self.http_bytes,
+            "websocket_bytes": self.websocket_bytes,
+            "requests": self.requests,
+            "websocket_compressed": self.websocket_compressed,
+        }
 
 
 def timed_visit(product: Product, browser_session, count_bytes: bool = False) -> dict[str, Any]:
@@ -119,8 +127,9 @@ def timed_visit(product: Product, browser_session, count_bytes: bool = False) ->
         server_before = _cpu_seconds(product.server_pid)
         started = time.perf_counter()
         page.goto(product.url, wait_until="commit")
-        outcome = page.wait_for_function(product.probe, arg=product.argument, polling="raf",
-                                         timeout=TIMEOUT_MS).json_value()
+        outcome = page.wait_for_function(
+            product.probe, arg=product.argument, polling="raf", timeout=TIMEOUT_MS
+        ).json_value()
         seconds = time.perf_counter() - started
         server_cpu = _cpu_seconds(product.server_pid) - server_before
         browser_cpu = _browser_cpu_since(browser_session, browser_before)
@@ -142,11 +151,17 @@ def compare(browser, products: list[Product], warm_runs: int, log=print) -> dict
     for product in products:
         product.new_context(browser)
         first = timed_visit(product, browser_session, count_bytes=True)
-        results[product.name] = {"first_visit_s": first.pop("seconds"),
-                                 "first_visit_cpu": {key: first.pop(key) for key in _CPU_KEYS},
-                                 "first_visit_traffic": first, "warm_s": [], "warm_cpu": []}
-        log(f"    {product.name}: first visit {results[product.name]['first_visit_s']:.2f} s, "
-            f"{first['bytes'] / 1e6:.2f} MB")
+        results[product.name] = {
+            "first_visit_s": first.pop("seconds"),
+            "first_visit_cpu": {key: first.pop(key) for key in _CPU_KEYS},
+            "first_visit_traffic": first,
+            "warm_s": [],
+            "warm_cpu": [],
+        }
+        log(
+            f"    {product.name}: first visit {results[product.name]['first_visit_s']:.2f} s, "
+            f"{first['bytes'] / 1e6:.2f} MB"
+        )
     for round_number in range(warm_runs):
         order = products if round_number % 2 == 0 else list(reversed(products))
         for product in order:
@@ -157,13 +172,16 @@ def compare(browser, products: list[Product], warm_runs: int, log=print) -> dict
         result = results[product.name]
         warm = result["warm_s"]
         result.update(warm_median_s=statistics.median(warm), warm_min_s=min(warm), warm_max_s=max(warm))
-        result["warm_cpu_median_s"] = {key: statistics.median(run[key] for run in result["warm_cpu"])
-                                       for key in _CPU_KEYS}
+        result["warm_cpu_median_s"] = {
+            key: statistics.median(run[key] for run in result["warm_cpu"]) for key in _CPU_KEYS
+        }
         result["warm_cpu_median_s"]["total"] = statistics.median(sum(run.values()) for run in result["warm_cpu"])
-        log(f"    {product.name}: warm median {result['warm_median_s']:.2f} s (min {min(warm):.2f}, "
+        log(
+            f"    {product.name}: warm median {result['warm_median_s']:.2f} s (min {min(warm):.2f}, "
             f"max {max(warm):.2f}); CPU per warm visit {result['warm_cpu_median_s']['total']:.2f} s "
             f"(browser {result['warm_cpu_median_s']['browser_cpu_s']:.2f}, "
-            f"server {result['warm_cpu_median_s']['server_cpu_s']:.2f})")
+            f"server {result['warm_cpu_median_s']['server_cpu_s']:.2f})"
+        )
         product.close()
     return results
 

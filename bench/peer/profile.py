@@ -6,6 +6,7 @@ Two splits of the same trace, from navigation to drawn:
 - by whose JavaScript, from the V8 sampling profiler in the trace: each sample's time goes to the script file
   of the deepest frame that has one (Streamlit ships Plotly in PlotlyChart.*.js and React in react-dom.*.js).
 """
+
 from __future__ import annotations
 
 import json
@@ -17,30 +18,90 @@ from typing import Any
 
 from bench.browser_bench import TIMEOUT_MS
 
-CATEGORIES = ["devtools.timeline", "disabled-by-default-devtools.timeline", "v8.execute", "v8",
-              "disabled-by-default-v8.cpu_profiler", "blink", "loading", "toplevel"]
+CATEGORIES = [
+    "devtools.timeline",
+    "disabled-by-default-devtools.timeline",
+    "v8.execute",
+    "v8",
+    "disabled-by-default-v8.cpu_profiler",
+    "blink",
+    "loading",
+    "toplevel",
+]
 
 _KIND_OF_EVENT = {
-    "scripting": {"EvaluateScript", "v8.compile", "v8.compileModule", "v8.evaluateModule", "FunctionCall",
-                  "TimerFire", "FireAnimationFrame", "EventDispatch", "RunMicrotasks", "V8.Execute", "v8.run",
-                  "XHRReadyStateChange", "XHRLoad", "FireIdleCallback", "MinorGC", "MajorGC", "V8.GC_SCAVENGER",
-                  "V8.GC_MARK_COMPACTOR", "BlinkGC.AtomicPhase", "v8.produceCache", "v8.produceModuleCache",
-                  "V8.DeoptimizeCode", "CpuProfiler::StartProfiling", "V8.CompileCode", "V8.StackGuard",
-                  "WebSocketReceiveHandshakeResponse", "v8.callFunction"},
-    "rendering": {"Layout", "UpdateLayoutTree", "RecalculateStyles", "HitTest", "PrePaint", "Layerize",
-                  "UpdateLayer", "UpdateLayerTree", "IntersectionObserverController::computeIntersections",
-                  "ScheduleStyleRecalculation", "InvalidateLayout", "LocalFrameView::RunPostLifecycleSteps",
-                  "UpdateLifecycle", "Document::updateStyle"},
-    "painting": {"Paint", "PaintImage", "CompositeLayers", "Commit", "RasterTask", "Decode Image",
-                 "ImageDecodeTask", "PaintSetup", "Layerize"},
-    "loading": {"ParseHTML", "ParseAuthorStyleSheet", "ResourceSendRequest", "ResourceReceiveResponse",
-                "ResourceFinish", "ResourceReceivedData"},
+    "scripting": {
+        "EvaluateScript",
+        "v8.compile",
+        "v8.compileModule",
+        "v8.evaluateModule",
+        "FunctionCall",
+        "TimerFire",
+        "FireAnimationFrame",
+        "EventDispatch",
+        "RunMicrotasks",
+        "V8.Execute",
+        "v8.run",
+        "XHRReadyStateChange",
+        "XHRLoad",
+        "FireIdleCallback",
+        "MinorGC",
+        "MajorGC",
+        "V8.GC_SCAVENGER",
+        "V8.GC_MARK_COMPACTOR",
+        "BlinkGC.AtomicPhase",
+        "v8.produceCache",
+        "v8.produceModuleCache",
+        "V8.DeoptimizeCode",
+        "CpuProfiler::StartProfiling",
+        "V8.CompileCode",
+        "V8.StackGuard",
+        "WebSocketReceiveHandshakeResponse",
+        "v8.callFunction",
+    },
+    "rendering": {
+        "Layout",
+        "UpdateLayoutTree",
+        "RecalculateStyles",
+        "HitTest",
+        "PrePaint",
+        "Layerize",
+        "UpdateLayer",
+        "UpdateLayerTree",
+        "IntersectionObserverController::computeIntersections",
+        "ScheduleStyleRecalculation",
+        "InvalidateLayout",
+        "LocalFrameView::RunPostLifecycleSteps",
+        "UpdateLifecycle",
+        "Document::updateStyle",
+    },
+    "painting": {
+        "Paint",
+        "PaintImage",
+        "CompositeLayers",
+        "Commit",
+        "RasterTask",
+        "Decode Image",
+        "ImageDecodeTask",
+        "PaintSetup",
+        "Layerize",
+    },
+    "loading": {
+        "ParseHTML",
+        "ParseAuthorStyleSheet",
+        "ResourceSendRequest",
+        "ResourceReceiveResponse",
+        "ResourceFinish",
+        "ResourceReceivedData",
+    },
 }
 _KIND = {name: kind for kind, names in _KIND_OF_EVENT.items() for name in names}
-_LIBRARIES = (("plotly", re.compile(r"/PlotlyChart\.[^/]*\.js$")),
-              ("react", re.compile(r"/react(-dom)?\.[^/]*\.js$")),
-              ("css-in-js (emotion, styled-components)", re.compile(r"/(emotion-|styled-components)[^/]*\.js$")),
-              ("streamlit (its other chunks)", re.compile(r"/static/js/[^/]*\.js$")))
+_LIBRARIES = (
+    ("plotly", re.compile(r"/PlotlyChart\.[^/]*\.js$")),
+    ("react", re.compile(r"/react(-dom)?\.[^/]*\.js$")),
+    ("css-in-js (emotion, styled-components)", re.compile(r"/(emotion-|styled-components)[^/]*\.js$")),
+    ("streamlit (its other chunks)", re.compile(r"/static/js/[^/]*\.js$")),
+)
 
 
 def trace_warm_visit(browser, url: str, probe: str, argument: Any, save_to: Path | None = None) -> dict[str, Any]:
@@ -70,8 +131,11 @@ def trace_warm_visit(browser, url: str, probe: str, argument: Any, save_to: Path
 
 
 def _main_thread(events: list[dict]) -> tuple[int, int]:
-    names = {(e["pid"], e["tid"]) for e in events
-             if e.get("ph") == "M" and e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"}
+    names = {
+        (e["pid"], e["tid"])
+        for e in events
+        if e.get("ph") == "M" and e.get("name") == "thread_name" and e["args"].get("name") == "CrRendererMain"
+    }
     busy: dict[tuple[int, int], float] = defaultdict(float)
     for event in events:
         if event.get("ph") == "X" and (event["pid"], event["tid"]) in names:
@@ -81,8 +145,10 @@ def _main_thread(events: list[dict]) -> tuple[int, int]:
 
 def _by_kind(events: list[dict], thread: tuple[int, int]) -> dict[str, float]:
     """Self time (ms) of each event on the thread, by the kind its name says; nested events are subtracted."""
-    spans = sorted((e for e in events if e.get("ph") == "X" and (e["pid"], e["tid"]) == thread and "dur" in e),
-                   key=lambda e: (e["ts"], -e["dur"]))
+    spans = sorted(
+        (e for e in events if e.get("ph") == "X" and (e["pid"], e["tid"]) == thread and "dur" in e),
+        key=lambda e: (e["ts"], -e["dur"]),
+    )
     totals: dict[str, float] = defaultdict(float)
     stack: list[list] = []  # [end, kind, self time]
 
@@ -94,8 +160,9 @@ def _by_kind(events: list[dict], thread: tuple[int, int]) -> dict[str, float]:
         while stack and stack[-1][0] <= start:
             close(stack.pop())
         parent_kind = stack[-1][1] if stack else "other"
-        kind = _KIND.get(event["name"], parent_kind if event["name"] not in ("RunTask", "ThreadControllerImpl::RunTask")
-                         else "other")
+        kind = _KIND.get(
+            event["name"], parent_kind if event["name"] not in ("RunTask", "ThreadControllerImpl::RunTask") else "other"
+        )
         if stack:
             stack[-1][2] -= event["dur"]
         stack.append([end, kind, event["dur"]])

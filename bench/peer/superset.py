@@ -4,6 +4,7 @@ The virtualenv is made by ``make bench-peer`` (bench/peer/requirements.txt with 
 The secret key and the bench account's password are generated here on first use and kept in the home
 folder (git-ignored, mode 600), never in the repository.
 """
+
 from __future__ import annotations
 
 import os
@@ -45,14 +46,23 @@ def admin_password() -> str:
 
 
 def environment() -> dict[str, str]:
-    return {**os.environ, "SUPERSET_CONFIG_PATH": str(HERE / "superset_config.py"), "FLASK_APP": "superset",
-            "OVERSIGHT_PEER_HOME": str(HOME),
-            "SUPERSET_SECRET_KEY": _private(HOME / "secret_key", lambda: secrets.token_urlsafe(48))}
+    return {
+        **os.environ,
+        "SUPERSET_CONFIG_PATH": str(HERE / "superset_config.py"),
+        "FLASK_APP": "superset",
+        "OVERSIGHT_PEER_HOME": str(HOME),
+        "SUPERSET_SECRET_KEY": _private(HOME / "secret_key", lambda: secrets.token_urlsafe(48)),
+    }
 
 
 def _run(*args: str, log=print) -> None:
-    completed = subprocess.run([str(VENV / "bin" / args[0]), *args[1:]], cwd=HOME, env=environment(),
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    completed = subprocess.run(
+        [str(VENV / "bin" / args[0]), *args[1:]],
+        cwd=HOME,
+        env=environment(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     if completed.returncode != 0:
         raise RuntimeError(f"{' '.join(args)} failed:\n{completed.stdout.decode(errors='replace')[-4000:]}")
 
@@ -78,8 +88,22 @@ def initialise(log=print) -> None:
         return
     log("  Superset: initialising its metadata (SQLite) …")
     _run("superset", "db", "upgrade", log=log)
-    _run("superset", "fab", "create-admin", "--username", ADMIN, "--firstname", "Bench", "--lastname", "Peer",
-         "--email", "bench@localhost", "--password", admin_password(), log=log)
+    _run(
+        "superset",
+        "fab",
+        "create-admin",
+        "--username",
+        ADMIN,
+        "--firstname",
+        "Bench",
+        "--lastname",
+        "Peer",
+        "--email",
+        "bench@localhost",
+        "--password",
+        admin_password(),
+        log=log,
+    )
     _run("superset", "init", log=log)
     _run("python", "-c", _GRANT_PUBLIC, log=log)
     INITIALISED.write_text("ok\n")
@@ -101,12 +125,30 @@ class Gunicorn:
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [str(VENV / "bin" / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", str(WORKERS),
-             "--worker-class", "gthread", "--threads", str(THREADS), "--timeout", "300",
-             "--limit-request-line", "0", "--limit-request-field_size", "0",
-             "--no-control-socket",  # gunicorn 27 would otherwise share one socket in ~/.gunicorn between servers
-             "superset.app:create_app()"],
-            cwd=HOME, env=environment(), stdout=self.log, stderr=subprocess.STDOUT)
+            [
+                str(VENV / "bin" / "gunicorn"),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(WORKERS),
+                "--worker-class",
+                "gthread",
+                "--threads",
+                str(THREADS),
+                "--timeout",
+                "300",
+                "--limit-request-line",
+                "0",
+                "--limit-request-field_size",
+                "0",
+                "--no-control-socket",  # gunicorn 27 would otherwise share one socket in ~/.gunicorn between servers
+                "superset.app:create_app()",
+            ],
+            cwd=HOME,
+            env=environment(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+        )
         self._wait_healthy()
 
     def _wait_healthy(self, timeout: float = 180) -> None:
@@ -137,7 +179,7 @@ class Gunicorn:
                 self.process.wait()
         self.log.close()
 
-    def __enter__(self) -> "Gunicorn":
+    def __enter__(self) -> Gunicorn:
         return self
 
     def __exit__(self, *exc) -> None:

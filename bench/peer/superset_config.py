@@ -3,6 +3,7 @@
 Everything machine-specific comes from the environment that ``bench.peer.superset`` sets:
 the secret is generated on first run and kept under test-output/, never in the repository.
 """
+
 import os
 
 _HOME = os.environ["OVERSIGHT_PEER_HOME"]

@@ -13,13 +13,15 @@ The definitions (README, 口径说明), at as-of date D:
 - 会议增多: a unit's meetings in D's quarter exceed those of the same quarter a year earlier,
   compared only when the data (its earliest date in any ledger) covers that earlier quarter.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Callable, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -32,8 +34,12 @@ from oversight.data.filters import Quarter
 # run_query(name, **params) -> DataFrame, already confined to an account's scope (see ``scoped_runner``).
 AlertQueryRunner = Callable[..., pd.DataFrame]
 RULES = ("overdue", "due_soon", "no_consultation", "meetings_rising")
-_QUERIES = {"overdue": "alert_overdue_issues", "due_soon": "alert_due_soon_issues",
-            "no_consultation": "alert_units_without_consultation", "meetings_rising": "alert_meetings_rising"}
+_QUERIES = {
+    "overdue": "alert_overdue_issues",
+    "due_soon": "alert_due_soon_issues",
+    "no_consultation": "alert_units_without_consultation",
+    "meetings_rising": "alert_meetings_rising",
+}
 
 
 @dataclass(frozen=True)
@@ -51,8 +57,12 @@ class AlertItem:
         return getattr(self, i18n.localized_column("unit_name", lang))
 
     def as_dict(self) -> dict[str, Any]:
-        return {"rule": self.rule, "unit_id": self.unit_id, "issue_id": self.issue_id,
-                **{key: _plain(value) for key, value in self.facts.items()}}
+        return {
+            "rule": self.rule,
+            "unit_id": self.unit_id,
+            "issue_id": self.issue_id,
+            **{key: _plain(value) for key, value in self.facts.items()},
+        }
 
 
 @dataclass(frozen=True)
@@ -74,18 +84,35 @@ class Digest:
     def by_unit(self) -> list[tuple[str, list[AlertItem]]]:
         """``[(unit_id, items), …]`` for units with at least one alert."""
         position = {unit: index for index, unit in enumerate(self.unit_order)}
-        units = sorted({item.unit_id for item in self.items}, key=lambda unit: (position.get(unit, len(position)), unit))
-        return [(unit, sorted((i for i in self.items if i.unit_id == unit), key=lambda i: RULES.index(i.rule)))
-                for unit in units]
+        units = sorted(
+            {item.unit_id for item in self.items}, key=lambda unit: (position.get(unit, len(position)), unit)
+        )
+        return [
+            (unit, sorted((i for i in self.items if i.unit_id == unit), key=lambda i: RULES.index(i.rule)))
+            for unit in units
+        ]
 
     def as_dict(self) -> dict[str, Any]:
         """The digest as JSON-ready data (the ``--json`` output)."""
-        return {"as_of": self.as_of.isoformat(), "quarter": str(self.quarter),
-                "rules": {"enabled": list(self.rules.enabled()), "due_within_days": self.rules.due_within_days,
-                          "min_increase": self.rules.min_increase},
-                "counts": self.counts(),
-                "units": [{"unit_id": unit, "name_zh": items[0].unit_name_zh, "name_en": items[0].unit_name_en,
-                           "alerts": [item.as_dict() for item in items]} for unit, items in self.by_unit()]}
+        return {
+            "as_of": self.as_of.isoformat(),
+            "quarter": str(self.quarter),
+            "rules": {
+                "enabled": list(self.rules.enabled()),
+                "due_within_days": self.rules.due_within_days,
+                "min_increase": self.rules.min_increase,
+            },
+            "counts": self.counts(),
+            "units": [
+                {
+                    "unit_id": unit,
+                    "name_zh": items[0].unit_name_zh,
+                    "name_en": items[0].unit_name_en,
+                    "alerts": [item.as_dict() for item in items],
+                }
+                for unit, items in self.by_unit()
+            ],
+        }
 
     def fingerprint(self) -> str:
         """Changes whenever what the digest says changes: the record of what was sent keeps it."""
@@ -98,8 +125,9 @@ def scoped_runner(connection: Any, scope: unit_scope.Scope) -> AlertQueryRunner:
     return lambda name, **params: scoped.scoped_run(connection, name, None, scope, **params)
 
 
-def alerts_for(connection: Any, scope: unit_scope.Scope, as_of: date, rules: Rules | None = None,
-               units: Sequence[str] = ()) -> Digest:
+def alerts_for(
+    connection: Any, scope: unit_scope.Scope, as_of: date, rules: Rules | None = None, units: Sequence[str] = ()
+) -> Digest:
     """The alerts an account with ``scope`` may see at ``as_of``: what the Overview's 预警 strip shows.
 
     ``rules`` default to the settings file's (``alert_settings.load_settings().rules``), so the screen
@@ -115,8 +143,9 @@ def alerts_for(connection: Any, scope: unit_scope.Scope, as_of: date, rules: Rul
 DEFAULT_RULES = Rules()  # the settings file's defaults, when a caller has no settings of its own
 
 
-def collect_alerts(run_query: AlertQueryRunner, as_of: date, rules: Rules = DEFAULT_RULES,
-                   units: Sequence[str] = ()) -> Digest:
+def collect_alerts(
+    run_query: AlertQueryRunner, as_of: date, rules: Rules = DEFAULT_RULES, units: Sequence[str] = ()
+) -> Digest:
     """The digest at ``as_of`` for ``units`` (empty = every unit the runner's scope allows).
 
     ``run_query(name, **params)`` runs ``queries/<name>.sql``; pass ``scoped_runner(connection, scope)``
@@ -124,8 +153,12 @@ def collect_alerts(run_query: AlertQueryRunner, as_of: date, rules: Rules = DEFA
     """
     if rules.due_within_days < 0:
         raise ValueError("due_within_days must not be negative")
-    params = {"overdue": {}, "due_soon": {"due_within": int(rules.due_within_days)}, "no_consultation": {},
-              "meetings_rising": {"min_increase": int(rules.min_increase)}}
+    params = {
+        "overdue": {},
+        "due_soon": {"due_within": int(rules.due_within_days)},
+        "no_consultation": {},
+        "meetings_rising": {"min_increase": int(rules.min_increase)},
+    }
     items: list[AlertItem] = []
     for rule in rules.enabled():
         frame = run_query(_QUERIES[rule], units=list(units), as_of=as_of, **params[rule])

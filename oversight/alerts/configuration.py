@@ -6,13 +6,15 @@ password, so, like the users file, it must live outside the repository (git also
 name) and should be readable by its owner only. An absent file means: every rule on, the
 default thresholds, no channels. docs/ALERTS.md shows a complete example.
 """
+
 from __future__ import annotations
 
 import stat
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from oversight import config
@@ -47,12 +49,13 @@ class Rules:
     meetings_rising: bool = True
     min_increase: int = 1
 
-    def with_due_within(self, days: int | None) -> "Rules":
+    def with_due_within(self, days: int | None) -> Rules:
         return self if days is None else replace(self, due_within_days=days)
 
     def enabled(self) -> tuple[str, ...]:
-        return tuple(rule for rule in ("overdue", "due_soon", "no_consultation", "meetings_rising")
-                     if getattr(self, rule))
+        return tuple(
+            rule for rule in ("overdue", "due_soon", "no_consultation", "meetings_rising") if getattr(self, rule)
+        )
 
 
 @dataclass(frozen=True)
@@ -178,21 +181,33 @@ class _Parser:
         duplicate = next((name for name in names if names.count(name) > 1), None)
         if duplicate is not None:
             raise self.fail("channels", f"two channels are called {duplicate!r}")
-        return Settings(self.path, accounts.normalise_username(account) or None, lang, self.rules(document),
-                        self.push(document), parsed)
+        return Settings(
+            self.path,
+            accounts.normalise_username(account) or None,
+            lang,
+            self.rules(document),
+            self.push(document),
+            parsed,
+        )
 
     def rules(self, document: Mapping[str, Any]) -> Rules:
         rules = self.table(document, "rules", "rules")
         unknown = sorted(set(rules) - {"overdue", "due_soon", "no_consultation", "meetings_rising"})
         if unknown:
             raise self.fail(f"rules.{unknown[0]}", "unknown rule")
-        tables = {name: self.table(rules, name, f"rules.{name}") for name in
-                  ("overdue", "due_soon", "no_consultation", "meetings_rising")}
+        tables = {
+            name: self.table(rules, name, f"rules.{name}")
+            for name in ("overdue", "due_soon", "no_consultation", "meetings_rising")
+        }
         enabled = {name: self.value(table, "enabled", f"rules.{name}", bool, True) for name, table in tables.items()}
-        return Rules(enabled["overdue"], enabled["due_soon"],
-                     self.whole(tables["due_soon"], "days", "rules.due_soon", 30, 0, 366),
-                     enabled["no_consultation"], enabled["meetings_rising"],
-                     self.whole(tables["meetings_rising"], "min_increase", "rules.meetings_rising", 1, 1, 100_000))
+        return Rules(
+            enabled["overdue"],
+            enabled["due_soon"],
+            self.whole(tables["due_soon"], "days", "rules.due_soon", 30, 0, 366),
+            enabled["no_consultation"],
+            enabled["meetings_rising"],
+            self.whole(tables["meetings_rising"], "min_increase", "rules.meetings_rising", 1, 1, 100_000),
+        )
 
     def push(self, document: Mapping[str, Any]) -> PushOptions:
         push = self.table(document, "push", "push")
@@ -203,8 +218,12 @@ class _Parser:
             raise self.fail("push.backoff_seconds", "must be between 0 and 600")
         if not 0 < timeout <= 300:
             raise self.fail("push.timeout_seconds", "must be more than 0 and at most 300")
-        return PushOptions(self.whole(push, "attempts", "push", 3, 1, MAX_ATTEMPTS), float(backoff), float(timeout),
-                           None if state_file is None else Path(state_file).expanduser())
+        return PushOptions(
+            self.whole(push, "attempts", "push", 3, 1, MAX_ATTEMPTS),
+            float(backoff),
+            float(timeout),
+            None if state_file is None else Path(state_file).expanduser(),
+        )
 
     def channel(self, entry: Any, where: str) -> Channel:
         if not isinstance(entry, dict):
@@ -216,8 +235,10 @@ class _Parser:
         send = self.value(entry, "send", where, list, list(MESSAGE_KINDS))
         if not send or any(item not in MESSAGE_KINDS for item in send):
             raise self.fail(f"{where}.send", f"a list of {', '.join(MESSAGE_KINDS)}")
-        text = {key: self.value(entry, key, where, str, None)
-                for key in ("url", "secret", "host", "security", "username", "password", "sender")}
+        text = {
+            key: self.value(entry, key, where, str, None)
+            for key in ("url", "secret", "host", "security", "username", "password", "sender")
+        }
         if kind in ("wecom", "dingtalk"):
             url = text["url"]
             if not url or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
@@ -225,8 +246,9 @@ class _Parser:
             return Channel(name, kind, tuple(send), url=url, secret=text["secret"] if kind == "dingtalk" else None)
         return self.email_channel(entry, where, name, tuple(send), text)
 
-    def email_channel(self, entry: Mapping[str, Any], where: str, name: str, send: tuple[str, ...],
-                      text: Mapping[str, str | None]) -> Channel:
+    def email_channel(
+        self, entry: Mapping[str, Any], where: str, name: str, send: tuple[str, ...], text: Mapping[str, str | None]
+    ) -> Channel:
         security = text["security"] or "ssl"
         if security not in EMAIL_SECURITY:
             raise self.fail(f"{where}.security", f"one of {', '.join(EMAIL_SECURITY)}")
@@ -241,8 +263,18 @@ class _Parser:
             raise self.fail(f"{where}.sender", "the From address")
         if bool(text["username"]) != bool(text["password"]):
             raise self.fail(f"{where}.password", "username and password go together")
-        return Channel(name, "email", send, host=text["host"], port=port, security=security,
-                       username=text["username"], password=text["password"], sender=text["sender"], to=tuple(to))
+        return Channel(
+            name,
+            "email",
+            send,
+            host=text["host"],
+            port=port,
+            security=security,
+            username=text["username"],
+            password=text["password"],
+            sender=text["sender"],
+            to=tuple(to),
+        )
 
 
 def _kind_name(kind: type | tuple[type, ...]) -> str:

@@ -4,6 +4,7 @@ Every sentence comes from ``locales/<lang>/alerts.json``. Data text (an issue's 
 unit's name) is escaped before it goes into markdown, so a ``*`` or ``[link](…)`` typed into a
 ledger is shown, not obeyed, in a 企业微信 or 钉钉 group.
 """
+
 from __future__ import annotations
 
 import re
@@ -46,8 +47,12 @@ def title(digest: Digest, lang: str) -> str:
 
 
 def as_of_line(digest: Digest, lang: str) -> str:
-    return i18n.t("alerts.digest.as_of", lang, date=date_text(digest.as_of, lang),
-                  quarter=i18n.quarter_label(digest.quarter, lang))
+    return i18n.t(
+        "alerts.digest.as_of",
+        lang,
+        date=date_text(digest.as_of, lang),
+        quarter=i18n.quarter_label(digest.quarter, lang),
+    )
 
 
 def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
@@ -55,8 +60,10 @@ def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
     if not counts:
         return i18n.t("alerts.digest.no_rules", lang)
     mark = "**" if bold else ""
-    parts = [i18n.t(f"alerts.count.{rule}", lang, n=f"{mark}{n}{mark}", days=digest.rules.due_within_days)
-             for rule, n in counts.items()]
+    parts = [
+        i18n.t(f"alerts.count.{rule}", lang, n=f"{mark}{n}{mark}", days=digest.rules.due_within_days)
+        for rule, n in counts.items()
+    ]
     return i18n.t("alerts.digest.separator", lang).join(parts)
 
 
@@ -67,19 +74,32 @@ def item_text(item: AlertItem, lang: str, description: str | None = None) -> str
         text = facts.get("description") if description is None else description
         days = facts.get("days_overdue", facts.get("days_left"))
         key = "alerts.item.due_today" if item.rule == "due_soon" and days == 0 else f"alerts.item.{item.rule}"
-        return i18n.t(key, lang, issue=item.issue_id, description=text, due=_day(facts.get("due_date"), lang),
-                      days=i18n.t(f"alerts.days.{'one' if days == 1 else 'other'}", lang, n=days),
-                      category=i18n.code_label(str(facts.get("category")), lang))
+        return i18n.t(
+            key,
+            lang,
+            issue=item.issue_id,
+            description=text,
+            due=_day(facts.get("due_date"), lang),
+            days=i18n.t(f"alerts.days.{'one' if days == 1 else 'other'}", lang, n=days),
+            category=i18n.code_label(str(facts.get("category")), lang),
+        )
     if item.rule == "no_consultation":
         quarter = i18n.quarter_label(Quarter.parse(facts["quarter"]), lang)
         if facts.get("last_consultation"):
-            return i18n.t("alerts.item.no_consultation", lang, quarter=quarter,
-                          last=_day(facts["last_consultation"], lang))
+            return i18n.t(
+                "alerts.item.no_consultation", lang, quarter=quarter, last=_day(facts["last_consultation"], lang)
+            )
         return i18n.t("alerts.item.never_consulted", lang, quarter=quarter)
     rising_in = Quarter.parse(facts["quarter"])
-    return i18n.t("alerts.item.meetings_rising", lang, quarter=i18n.quarter_label(rising_in, lang),
-                  earlier=i18n.quarter_label(rising_in.shift(-4), lang), meetings=facts["meetings"],
-                  prev=facts["prev_meetings"], increase=facts["increase"])
+    return i18n.t(
+        "alerts.item.meetings_rising",
+        lang,
+        quarter=i18n.quarter_label(rising_in, lang),
+        earlier=i18n.quarter_label(rising_in.shift(-4), lang),
+        meetings=facts["meetings"],
+        prev=facts["prev_meetings"],
+        increase=facts["increase"],
+    )
 
 
 def render_text(digest: Digest, lang: str) -> str:
@@ -90,8 +110,13 @@ def render_text(digest: Digest, lang: str) -> str:
         lines.append(i18n.t("alerts.digest.none", lang))
     for unit_id, items in groups:
         lines.append(f"{items[0].unit_name(lang)} ({unit_id})")
-        lines += ["  - " + i18n.t("alerts.digest.line", lang, rule=i18n.t(f"alerts.rule.{item.rule}", lang),
-                                          text=item_text(item, lang)) for item in items]
+        lines += [
+            "  - "
+            + i18n.t(
+                "alerts.digest.line", lang, rule=i18n.t(f"alerts.rule.{item.rule}", lang), text=item_text(item, lang)
+            )
+            for item in items
+        ]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
 
@@ -119,8 +144,11 @@ def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES)
         block = [f"**{markdown_escape(items[0].unit_name(lang))}**", *(_markdown_item(i, lang) for i in items), ""]
         block_size = len("\n".join(block).encode("utf-8")) + 1
         if size + block_size > max_bytes:
-            body.append(i18n.t("alerts.digest.more", lang, units=len(groups) - shown_units,
-                               items=len(digest.items) - shown_items))
+            body.append(
+                i18n.t(
+                    "alerts.digest.more", lang, units=len(groups) - shown_units, items=len(digest.items) - shown_items
+                )
+            )
             break
         body += block
         size += block_size

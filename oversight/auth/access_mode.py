@@ -1,9 +1,11 @@
 """How the app decides its mode (local, accounts, OIDC) and whether a request really comes from this machine."""
+
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from oversight.auth.accounts import load_users
 from oversight.auth.roles import ACCOUNTS, LOCAL, OIDC, AccountError
@@ -39,7 +41,7 @@ def is_local_client(address: str | None) -> bool:
         return False
     text = address.strip()
     if text.startswith("[") and "]" in text:
-        text = text[1:text.index("]")]
+        text = text[1 : text.index("]")]
     text = text.split("%", 1)[0]  # an IPv6 zone id
     try:
         ip = ipaddress.ip_address(text)
@@ -52,10 +54,26 @@ def is_local_client(address: str | None) -> bool:
 
 # Headers a proxy, CDN or load balancer adds for the client behind it. Behind any of them every visitor would
 # look local, so local mode refuses a request that carries one (and any X-Forwarded-*/X-Original-* at all).
-_PROXY_HEADERS = ("forwarded", "x-forwarded-for", "x-real-ip", "x-forwarded-host", "x-forwarded-proto", "via",
-                  "cf-connecting-ip", "true-client-ip", "x-client-ip", "x-original-forwarded-for",
-                  "x-cluster-client-ip", "fastly-client-ip", "x-originating-ip", "forwarded-for", "x-proxyuser-ip",
-                  "client-ip", "x-azure-clientip", "x-appengine-user-ip")
+_PROXY_HEADERS = (
+    "forwarded",
+    "x-forwarded-for",
+    "x-real-ip",
+    "x-forwarded-host",
+    "x-forwarded-proto",
+    "via",
+    "cf-connecting-ip",
+    "true-client-ip",
+    "x-client-ip",
+    "x-original-forwarded-for",
+    "x-cluster-client-ip",
+    "fastly-client-ip",
+    "x-originating-ip",
+    "forwarded-for",
+    "x-proxyuser-ip",
+    "client-ip",
+    "x-azure-clientip",
+    "x-appengine-user-ip",
+)
 _PROXY_HEADER_PREFIXES = ("x-forwarded-", "x-original-")
 LOOPBACK_NAMES = ("localhost",)
 

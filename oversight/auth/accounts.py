@@ -5,16 +5,18 @@ table per user. Writes go to a file beside it, are flushed to disk and renamed i
 lock, so a crash or a second writer never leaves half a file. Roles are ``oversight.auth.roles``; the unit scope
 ``oversight.auth.unit_scope``; sign-in ``oversight.auth.login``.
 """
+
 from __future__ import annotations
 
 import os
 import re
 import threading
 import tomllib
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -38,7 +40,6 @@ _FILE_HEADER = (
 # Default argon2id parameters (RFC 9106 low-memory profile); tests swap in a cheaper hasher.
 _hasher = PasswordHasher()
 _dummy_hash: str | None = None
-
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,7 @@ def normalise_username(username: str) -> str:
 def loggable_username(username: str | None) -> str:
     """The name as the audit log and the throttle file keep it: normalised, control characters spelled out,
     at most ``MAX_USERNAME_LENGTH`` characters (a 5 MB "name" is written as its start and a mark)."""
-    name = normalise_username((username or "")[:MAX_USERNAME_LENGTH * 4])
+    name = normalise_username((username or "")[: MAX_USERNAME_LENGTH * 4])
     name = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", lambda m: f"\\x{ord(m.group()):02x}", name)
     return name if len(name) <= MAX_USERNAME_LENGTH else name[:MAX_USERNAME_LENGTH] + "…"
 
@@ -176,8 +177,11 @@ def render_users(records: Mapping[str, UserRecord]) -> str:
     parts = [_FILE_HEADER]
     for username in sorted(records):
         record = records[username]
-        lines = [f"[users.{_toml_string(username)}]", f"role = {_toml_string(record.role)}",
-                 "units = [" + ", ".join(_toml_string(u) for u in record.units) + "]"]
+        lines = [
+            f"[users.{_toml_string(username)}]",
+            f"role = {_toml_string(record.role)}",
+            "units = [" + ", ".join(_toml_string(u) for u in record.units) + "]",
+        ]
         if record.email:
             lines.append(f"email = {_toml_string(record.email)}")
         if record.password_hash:
@@ -230,8 +234,16 @@ def _check_units(role: str, units: Iterable[str], known_units: Iterable[str] | N
     return units
 
 
-def add_user(username: str, password: str | None, role: str, units: Iterable[str] = (), email: str | None = None,
-             *, path: Path | None = None, known_units: Iterable[str] | None = None) -> Account:
+def add_user(
+    username: str,
+    password: str | None,
+    role: str,
+    units: Iterable[str] = (),
+    email: str | None = None,
+    *,
+    path: Path | None = None,
+    known_units: Iterable[str] | None = None,
+) -> Account:
     """Create an account. ``password`` None is allowed only with an e-mail (sign-in through OIDC only).
 
     ``known_units``: the unit ids of the data; a unit account naming any other id is refused.
@@ -357,8 +369,11 @@ def authenticate(username: str, password: str, *, path: Path | None = None) -> A
     return record.account()
 
 
-def account_for_email(email: str | None, users: Mapping[str, UserRecord] | Iterable[UserRecord | Account],
-                      email_verified: bool | None = None) -> Account | None:
+def account_for_email(
+    email: str | None,
+    users: Mapping[str, UserRecord] | Iterable[UserRecord | Account],
+    email_verified: bool | None = None,
+) -> Account | None:
     """The account an OIDC sign-in (``st.user.email``) maps to, by the users file's ``email``; None if none.
 
     An identity provider that says the address is not verified gets no account.

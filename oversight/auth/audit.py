@@ -8,15 +8,17 @@ a line that is not a JSON object, so one damaged line never hides the rest.
 
 Path: ``OVERSIGHT_AUDIT_LOG``, else ``audit.jsonl`` beside the users file.
 """
+
 from __future__ import annotations
 
 import fcntl
 import json
 import os
 import threading
-from datetime import datetime, timezone
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from oversight import config
 from oversight.auth import accounts
@@ -26,11 +28,28 @@ SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "sign_in", "sign_in_failed", "sign_out"
 DOWNLOAD, IMPORT, UNDO, REFUSED = "download", "import", "undo", "refused"
 USER_ADDED, USER_REMOVED, PASSWORD_CHANGED = "user_added", "user_removed", "password_changed"
 PUSH = "push"  # a digest or brief sent to a messenger robot or by e-mail (a line before sending, one after)
-ACTIONS = (SIGN_IN, SIGN_IN_FAILED, SIGN_OUT, DOWNLOAD, IMPORT, UNDO, REFUSED,
-           USER_ADDED, USER_REMOVED, PASSWORD_CHANGED, PUSH)
+ACTIONS = (
+    SIGN_IN,
+    SIGN_IN_FAILED,
+    SIGN_OUT,
+    DOWNLOAD,
+    IMPORT,
+    UNDO,
+    REFUSED,
+    USER_ADDED,
+    USER_REMOVED,
+    PASSWORD_CHANGED,
+    PUSH,
+)
 # Why an action was refused (``details["reason"]``).
-REFUSAL_REASONS = ("non_local_client", "throttled", "forbidden_page", "forbidden_action", "no_account_for_email",
-                   "sign_in_required")
+REFUSAL_REASONS = (
+    "non_local_client",
+    "throttled",
+    "forbidden_page",
+    "forbidden_action",
+    "no_account_for_email",
+    "sign_in_required",
+)
 
 _write_lock = threading.Lock()
 
@@ -47,7 +66,7 @@ def audit_log_path() -> Path:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def describe_filter(filter_: Any) -> dict[str, Any]:
@@ -56,29 +75,52 @@ def describe_filter(filter_: Any) -> dict[str, Any]:
     Pass the *scoped* filter, so the line says what the person actually received
     (a unit account's "all units" is its own units).
     """
-    return {"units": [u for u in filter_.units if u != NO_UNIT], "nothing": NO_UNIT in filter_.units,
-            "from": str(filter_.start), "to": str(filter_.end)}
+    return {
+        "units": [u for u in filter_.units if u != NO_UNIT],
+        "nothing": NO_UNIT in filter_.units,
+        "from": str(filter_.start),
+        "to": str(filter_.end),
+    }
 
 
-def make_entry(action: str, *, account: Any = None, role: str | None = None, address: str | None = None,
-               details: Mapping[str, Any] | None = None, at: datetime | None = None) -> dict[str, Any]:
+def make_entry(
+    action: str,
+    *,
+    account: Any = None,
+    role: str | None = None,
+    address: str | None = None,
+    details: Mapping[str, Any] | None = None,
+    at: datetime | None = None,
+) -> dict[str, Any]:
     """One audit line as a dict. ``account`` is an ``roles.Account`` (its role is taken too) or a name."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
     username = getattr(account, "username", account)
     role = role or getattr(account, "role", None)
-    at = (at or _now()).astimezone(timezone.utc)
-    return {"at": at.isoformat(timespec="milliseconds"), "action": action,
-            "account": None if username is None else str(username), "role": role,
-            "source": getattr(account, "source", None), "address": address, "details": dict(details or {})}
+    at = (at or _now()).astimezone(UTC)
+    return {
+        "at": at.isoformat(timespec="milliseconds"),
+        "action": action,
+        "account": None if username is None else str(username),
+        "role": role,
+        "source": getattr(account, "source", None),
+        "address": address,
+        "details": dict(details or {}),
+    }
 
 
-def record(action: str, *, account: Any = None, role: str | None = None, address: str | None = None,
-           details: Mapping[str, Any] | None = None, path: Path | None = None,
-           clock: Callable[[], datetime] | None = None) -> dict[str, Any]:
+def record(
+    action: str,
+    *,
+    account: Any = None,
+    role: str | None = None,
+    address: str | None = None,
+    details: Mapping[str, Any] | None = None,
+    path: Path | None = None,
+    clock: Callable[[], datetime] | None = None,
+) -> dict[str, Any]:
     """Append one line and flush it to disk; returns the entry. Raises ``AuditError`` if it cannot be written."""
-    entry = make_entry(action, account=account, role=role, address=address, details=details,
-                       at=(clock or _now)())
+    entry = make_entry(action, account=account, role=role, address=address, details=details, at=(clock or _now)())
     # json escapes every control character, so a newline in a name cannot split the line.
     line = (json.dumps(entry, ensure_ascii=False, default=str, separators=(",", ":")) + "\n").encode("utf-8")
     path = Path(path or audit_log_path())
@@ -113,12 +155,17 @@ def _as_utc(moment: datetime | str | None) -> datetime | None:
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment.replace("Z", "+00:00"))
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)  # a time without a zone is taken as UTC, as the log writes
-    return moment.astimezone(timezone.utc)
+        moment = moment.replace(tzinfo=UTC)  # a time without a zone is taken as UTC, as the log writes
+    return moment.astimezone(UTC)
 
 
-def read_audit(path: Path | None = None, account: str | None = None, action: str | None = None,
-               since: datetime | str | None = None, until: datetime | str | None = None) -> AuditEntries:
+def read_audit(
+    path: Path | None = None,
+    account: str | None = None,
+    action: str | None = None,
+    since: datetime | str | None = None,
+    until: datetime | str | None = None,
+) -> AuditEntries:
     """The log's entries, oldest first, those matching every filter given: ``account`` and ``action`` exactly,
     ``since <= at < until``. A missing log is empty; a malformed line is skipped and counted in ``.skipped``."""
     path = Path(path or audit_log_path())

@@ -17,11 +17,12 @@ itself and prove nothing). Without that header, ``X-Real-IP`` is taken.
 Local mode never uses this: it refuses any request that carries a forwarding
 header (``accounts.is_local_request``), trusted proxy or not.
 """
+
 from __future__ import annotations
 
 import ipaddress
 import logging
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from oversight import config
 
@@ -67,8 +68,9 @@ def is_trusted(address: str | None, networks: Iterable[Network]) -> bool:
     return parsed is not None and any(parsed.version == n.version and parsed in n for n in networks)
 
 
-def client_address(peer: str | None, headers: Mapping[str, str] | None,
-                   networks: Iterable[Network] | None = None) -> str | None:
+def client_address(
+    peer: str | None, headers: Mapping[str, str] | None, networks: Iterable[Network] | None = None
+) -> str | None:
     """The client's address: the peer's own, unless the peer is a trusted proxy that says whom it relays."""
     networks = tuple(trusted_proxies() if networks is None else networks)
     if not networks or not is_trusted(peer, networks):

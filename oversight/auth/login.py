@@ -1,4 +1,5 @@
 """Sign-in with a password, as the login form calls it: throttled, and audited whatever the outcome."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,8 +32,15 @@ class SignIn:
         return i18n.t("auth.login.welcome", lang, username=self.account.username if self.account else "")
 
 
-def sign_in(username: str, password: str, address: str | None = None, *, path: Path | None = None,
-            throttle: Throttle | None = None, audit_path: Path | None = None) -> SignIn:
+def sign_in(
+    username: str,
+    password: str,
+    address: str | None = None,
+    *,
+    path: Path | None = None,
+    throttle: Throttle | None = None,
+    audit_path: Path | None = None,
+) -> SignIn:
     """Check a password with throttling, and write the audit line (sign-in, failure or refusal).
 
     A throttled attempt is refused before the password is looked at, and does not itself count as a failure.
@@ -41,17 +49,27 @@ def sign_in(username: str, password: str, address: str | None = None, *, path: P
     throttle = throttle or Throttle(throttle_file(path))
     # whatever was typed (or sent past the form's limit) is logged and counted as a short, printable name
     name = loggable_username(username)
-    password = (password or "")[:MAX_PASSWORD_LENGTH + 1]  # one over the limit still fails as too long
+    password = (password or "")[: MAX_PASSWORD_LENGTH + 1]  # one over the limit still fails as too long
     wait = throttle.retry_after(name, address)
     if wait > 0:
-        audit.record("refused", account=name or None, address=address, path=audit_path,
-                     details={"reason": "throttled", "retry_after_s": round(wait)})
+        audit.record(
+            "refused",
+            account=name or None,
+            address=address,
+            path=audit_path,
+            details={"reason": "throttled", "retry_after_s": round(wait)},
+        )
         return SignIn("throttled", retry_after=wait)
     account = authenticate(name, password, path=path)
     if account is None:
         wait = throttle.failure(name, address)
-        audit.record("sign_in_failed", account=name or None, address=address, path=audit_path,
-                     details={"throttled_for_s": round(wait)} if wait else None)
+        audit.record(
+            "sign_in_failed",
+            account=name or None,
+            address=address,
+            path=audit_path,
+            details={"throttled_for_s": round(wait)} if wait else None,
+        )
         return SignIn("throttled", retry_after=wait) if wait > 0 else SignIn("invalid")
     throttle.success(name, address)
     audit.record("sign_in", account=account, address=address, path=audit_path, details={"method": "password"})

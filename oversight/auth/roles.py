@@ -3,10 +3,11 @@
 Three roles: ``admin`` (everything, manages data), ``leader`` (reads every unit, downloads) and ``unit`` (reads
 only the units assigned to the account). Where an account comes from (users file, OIDC, local mode) is ``source``.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from oversight import config
 from oversight.auth.unit_scope import Scope
@@ -44,7 +45,6 @@ class Account:
         return Scope(tuple(self.units)) if self.role == UNIT else Scope.everything()
 
 
-
 def local_account(username: str | None = None) -> Account:
     """Who uses the app in local mode: the person at this machine, with every right."""
     return Account(username=username or config.claimed_user(), role=ADMIN, source=LOCAL)
@@ -71,7 +71,11 @@ def can_manage_users(account: Account | None) -> bool:
 # Pages by the name of their file without the number (``pages/07_data.py`` → ``data``); ``overview`` is app.py.
 READ_PAGES = frozenset({"overview", "meetings", "issues", "suggestions", "reminders", "unit_profile"})
 _PAGE_RULES: dict[str, Callable[[Account | None], bool]] = {
-    "data": can_import, "audit": can_view_audit, "users": can_manage_users, "briefing": can_download}
+    "data": can_import,
+    "audit": can_view_audit,
+    "users": can_manage_users,
+    "briefing": can_download,
+}
 
 
 def can_open_page(account: Account | None, page: str) -> bool:

@@ -7,6 +7,7 @@ that unit's account and can hold nothing of another unit. Naming an account choo
 is not a sign-in (whoever can run the command on the server can read the data folder anyway), so
 no password is asked, which is what lets a timer run it.
 """
+
 from __future__ import annotations
 
 from oversight.auth import accounts, audit, roles
@@ -36,10 +37,11 @@ def account_for(username: str | None, command: str) -> roles.Account:
     account = record.account(source="cli")
     if command == "brief" and not roles.can_download(account):
         _refuse(account, "forbidden_action", command)
-        raise RunAsRefused("alerts.cli.brief_forbidden", username=account.username,
-                           role=roles.role_label(account.role))
+        raise RunAsRefused("alerts.cli.brief_forbidden", username=account.username, role=roles.role_label(account.role))
     return account
 
 
 def _refuse(account: object, reason: str, command: str, **details: object) -> None:
-    audit.record(audit.REFUSED, account=account, details={"reason": reason, "command": command, "via": "cli", **details})
+    audit.record(
+        audit.REFUSED, account=account, details={"reason": reason, "command": command, "via": "cli", **details}
+    )

@@ -1,13 +1,15 @@
 """Sign-in throttling: failure counts per user name and per client address, kept in a small file beside the users file."""
+
 from __future__ import annotations
 
 import json
 import threading
 import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any
 
 from oversight.auth import accounts
 
@@ -16,7 +18,6 @@ MAX_THROTTLE_ENTRIES = 10_000  # names and addresses remembered; a flood of made
 
 def throttle_file(users_path: Path | None = None) -> Path:
     return Path(users_path or accounts.users_file()).with_name("login-throttle.json")
-
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,9 @@ def retry_after(state: Mapping[str, Any], key: str, now: float, policy: Throttle
     return max(0.0, float(entry.get("locked_until", 0.0)) - now)
 
 
-def record_failure(state: Mapping[str, Any], key: str, now: float,
-                   policy: ThrottlePolicy = USER_POLICY) -> dict[str, Any]:
+def record_failure(
+    state: Mapping[str, Any], key: str, now: float, policy: ThrottlePolicy = USER_POLICY
+) -> dict[str, Any]:
     """A new state with one more failure for ``key`` (and a lock-out if that makes too many)."""
     entry = _prune(state.get(key), now, policy)
     entry["failures"].append(now)
@@ -67,8 +69,9 @@ def record_success(state: Mapping[str, Any], key: str) -> dict[str, Any]:
     return {k: v for k, v in state.items() if k != key}
 
 
-def forget_stale(state: Mapping[str, Any], now: float, policy: ThrottlePolicy = USER_POLICY,
-                 limit: int = MAX_THROTTLE_ENTRIES) -> dict[str, Any]:
+def forget_stale(
+    state: Mapping[str, Any], now: float, policy: ThrottlePolicy = USER_POLICY, limit: int = MAX_THROTTLE_ENTRIES
+) -> dict[str, Any]:
     """The state without keys that have nothing left to remember, and at most ``limit`` keys: those locked
     out longest and most recently failing are kept (a flood of made-up names cannot grow the file)."""
     kept = {}
@@ -77,17 +80,21 @@ def forget_stale(state: Mapping[str, Any], now: float, policy: ThrottlePolicy = 
         if pruned["failures"] or pruned["locked_until"] > now or pruned["lockouts"]:
             kept[key] = pruned
     if len(kept) > limit:
-        ranked = sorted(kept, key=lambda k: (kept[k]["locked_until"], max(kept[k]["failures"], default=0.0)),
-                        reverse=True)
+        ranked = sorted(
+            kept, key=lambda k: (kept[k]["locked_until"], max(kept[k]["failures"], default=0.0)), reverse=True
+        )
         kept = {key: kept[key] for key in ranked[:limit]}
     return kept
 
 
 def _valid_entry(entry: Any) -> bool:
-    return (isinstance(entry, dict) and isinstance(entry.get("failures", []), list)
-            and all(isinstance(t, (int, float)) for t in entry.get("failures", []))
-            and isinstance(entry.get("locked_until", 0.0), (int, float))
-            and isinstance(entry.get("lockouts", 0), int))
+    return (
+        isinstance(entry, dict)
+        and isinstance(entry.get("failures", []), list)
+        and all(isinstance(t, (int, float)) for t in entry.get("failures", []))
+        and isinstance(entry.get("locked_until", 0.0), (int, float))
+        and isinstance(entry.get("lockouts", 0), int)
+    )
 
 
 def _throttle_keys(username: str | None, address: str | None) -> list[tuple[str, ThrottlePolicy]]:
@@ -117,8 +124,11 @@ class Throttle:
             return dict(self._memory)
         try:
             state = json.loads(self.path.read_text(encoding="utf-8"))
-            return {key: entry for key, entry in state.items() if _valid_entry(entry)} if isinstance(state, dict) \
+            return (
+                {key: entry for key, entry in state.items() if _valid_entry(entry)}
+                if isinstance(state, dict)
                 else dict(self._memory)
+            )
         except FileNotFoundError:
             return dict(self._memory)
         except (OSError, ValueError):
@@ -145,8 +155,9 @@ class Throttle:
     def retry_after(self, username: str | None, address: str | None = None) -> float:
         now = self.clock()
         state = self._load()
-        return max([retry_after(state, key, now, policy) for key, policy in _throttle_keys(username, address)],
-                   default=0.0)
+        return max(
+            [retry_after(state, key, now, policy) for key, policy in _throttle_keys(username, address)], default=0.0
+        )
 
     def failure(self, username: str | None, address: str | None = None) -> float:
         """Count a failed attempt; returns the seconds the user must now wait (0 if none)."""
@@ -156,8 +167,9 @@ class Throttle:
                 state = record_failure(state, key, now, policy)
             state = forget_stale(state, now)
             self._save(state)
-        return max([retry_after(state, key, now, policy) for key, policy in _throttle_keys(username, address)],
-                   default=0.0)
+        return max(
+            [retry_after(state, key, now, policy) for key, policy in _throttle_keys(username, address)], default=0.0
+        )
 
     def success(self, username: str | None, address: str | None = None) -> None:
         """A right password clears the user name's count (not the address's: one account's success

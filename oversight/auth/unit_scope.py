@@ -4,10 +4,12 @@ An empty unit list means "all units" to the SQL, so a unit account whose request
 the ``NO_UNIT`` sentinel, which matches no row. ``oversight.data.scoped.scoped_run`` applies this to queries.
 The one part of ``oversight.auth`` that the data layer may import.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from typing import Any, Iterable
+from typing import Any
 
 # Unit ids are slugs (``ingest.cells._SLUG``), so a string starting with NUL can never be one: as the only element of
 # ``$units`` it makes ``in_units`` false for every row, where an empty list would mean "all units".
@@ -23,7 +25,7 @@ class Scope:
     allowed_units: tuple[str, ...] | None
 
     @classmethod
-    def everything(cls) -> "Scope":
+    def everything(cls) -> Scope:
         return cls(None)
 
     @property

@@ -5,14 +5,15 @@ callable (the pages pass their cached one), renders each chart once, and
 reports progress through ``progress(fraction, message)``, because rendering
 takes a few seconds and a leader should see it move.
 """
+
 from __future__ import annotations
 
 import concurrent.futures
 import dataclasses
 import io
 import zipfile
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Callable, Sequence, Union
 
 import duckdb
 import pandas as pd
@@ -39,7 +40,7 @@ from oversight.present import kpis
 from oversight.present.summary import QueryRunner, gather_figures, summary_paragraphs
 
 Progress = Callable[[float, str], object]  # what it returns is ignored (a progress bar returns itself)
-QuerySource = Union[duckdb.DuckDBPyConnection, QueryRunner]
+QuerySource = duckdb.DuckDBPyConnection | QueryRunner
 FORMATS = ("pptx", "docx", "pdf", "zip")
 MIME_TYPES = {
     "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
@@ -85,8 +86,9 @@ def load_context(run_query: QueryRunner, filter_: Filter, lang: str, marking: Ma
     """Unit names and the data date: ``units`` and ``data_span`` ignore the filter's parameters."""
     units = run_query("units", filter_)
     last_day = run_query("data_span", filter_).iloc[0]["last_day"]
-    return ExportContext.build(lang, filter_, units, None if pd.isna(last_day) else pd.Timestamp(last_day).date(),
-                               marking)
+    return ExportContext.build(
+        lang, filter_, units, None if pd.isna(last_day) else pd.Timestamp(last_day).date(), marking
+    )
 
 
 def _noop(fraction: float, message: str) -> None:
@@ -104,8 +106,9 @@ class _ChartDrawing:
     read and its figures built, so that Chromium draws while Python reads and builds the next batch and then
     gathers everything that needs no picture."""
 
-    def __init__(self, run_query: QueryRunner, filter_: Filter, specs: Sequence[charts.ChartSpec],
-                 context: ExportContext) -> None:
+    def __init__(
+        self, run_query: QueryRunner, filter_: Filter, specs: Sequence[charts.ChartSpec], context: ExportContext
+    ) -> None:
         self._specs, self._lang = specs, context.lang
         self.frames: list[pd.DataFrame] = []
         self._drawn: list[int] = []
@@ -128,11 +131,19 @@ class _ChartDrawing:
     def _send(self, batch: list[int], context: ExportContext) -> None:
         # rendered once, at the size the documents place it, and shared by every format; the figure is the
         # briefing's own, so it is laid out for the page in place rather than copied
-        figures = [export.document_figure(self._specs[index].build(self.frames[index], self._lang), context.marking,
-                                          copy=False) for index in batch]
+        figures = [
+            export.document_figure(
+                self._specs[index].build(self.frames[index], self._lang), context.marking, copy=False
+            )
+            for index in batch
+        ]
         self._drawn += batch
-        self._batches.append((batch, self._pool.submit(
-            export.render_pngs, [(figure, export.document_size(figure)) for figure in figures])))
+        self._batches.append(
+            (
+                batch,
+                self._pool.submit(export.render_pngs, [(figure, export.document_size(figure)) for figure in figures]),
+            )
+        )
 
     def pngs(self, progress: Progress) -> dict[int, bytes]:
         """Each drawn chart's PNG by its index in the specs, reporting progress as each batch is awaited."""
@@ -140,9 +151,12 @@ class _ChartDrawing:
         pngs: dict[int, bytes] = {}
         start = 0
         for batch, rendering in self._batches:
-            progress(0.05 + (_CHARTS_END - 0.05) * start / max(count, 1),
-                     i18n.t("export.progress.chart", lang, index=start + 1, count=count,
-                            title=self._specs[batch[0]].title(lang)))
+            progress(
+                0.05 + (_CHARTS_END - 0.05) * start / max(count, 1),
+                i18n.t(
+                    "export.progress.chart", lang, index=start + 1, count=count, title=self._specs[batch[0]].title(lang)
+                ),
+            )
             pngs.update(zip(batch, rendering.result()))
             start += len(batch)
         return pngs
@@ -155,8 +169,15 @@ class _ChartDrawing:
 
 def _section_without_picture(spec: charts.ChartSpec, frame: pd.DataFrame, context: ExportContext) -> ChartSection:
     title = spec.title(context.lang)
-    return ChartSection(spec, title, frame, takeaway(spec, frame, context.lang), None,
-                        (export.DOCUMENT_WIDTH, export.DOCUMENT_MIN_HEIGHT), context.chart_file_stem(spec.key, title))
+    return ChartSection(
+        spec,
+        title,
+        frame,
+        takeaway(spec, frame, context.lang),
+        None,
+        (export.DOCUMENT_WIDTH, export.DOCUMENT_MIN_HEIGHT),
+        context.chart_file_stem(spec.key, title),
+    )
 
 
 def _with_picture(section: ChartSection, png: bytes | None) -> ChartSection:
@@ -165,9 +186,14 @@ def _with_picture(section: ChartSection, png: bytes | None) -> ChartSection:
     return dataclasses.replace(section, png=png, pixel_size=Image.open(io.BytesIO(png)).size)
 
 
-def collect_report(run_query: QueryRunner, filter_: Filter, lang: str,
-                   specs: Sequence[charts.ChartSpec] = charts.OVERVIEW_CHARTS, progress: Progress = _noop,
-                   marking: Marking = NO_MARKING) -> Report:
+def collect_report(
+    run_query: QueryRunner,
+    filter_: Filter,
+    lang: str,
+    specs: Sequence[charts.ChartSpec] = charts.OVERVIEW_CHARTS,
+    progress: Progress = _noop,
+    marking: Marking = NO_MARKING,
+) -> Report:
     """Everything the documents say, with each chart rendered once (the slow part): what needs no picture
     (the summary, the takeaways, the issues) is gathered while the browser draws."""
     lang = i18n.normalise_language(lang)
@@ -177,16 +203,24 @@ def collect_report(run_query: QueryRunner, filter_: Filter, lang: str,
     frames = drawing.frames
     try:
         figures = gather_figures(run_query, filter_)
-        cards = kpis.overview_kpis(figures.current, figures.previous, lang,
-                                   i18n.span_label(figures.filter.previous_year(), lang))
-        draft = Report(context, i18n.t("app.team", lang), cards, summary_paragraphs(figures, lang),
-                       [_section_without_picture(spec, frame, context) for spec, frame in zip(specs, frames)],
-                       run_query("open_issues", filter_), run_query("overdue_issues", filter_))
+        cards = kpis.overview_kpis(
+            figures.current, figures.previous, lang, i18n.span_label(figures.filter.previous_year(), lang)
+        )
+        draft = Report(
+            context,
+            i18n.t("app.team", lang),
+            cards,
+            summary_paragraphs(figures, lang),
+            [_section_without_picture(spec, frame, context) for spec, frame in zip(specs, frames)],
+            run_query("open_issues", filter_),
+            run_query("overdue_issues", filter_),
+        )
         pngs = drawing.pngs(progress)
     finally:
         drawing.close()
-    return dataclasses.replace(draft, sections=[_with_picture(section, pngs.get(index))
-                                                for index, section in enumerate(draft.sections)])
+    return dataclasses.replace(
+        draft, sections=[_with_picture(section, pngs.get(index)) for index, section in enumerate(draft.sections)]
+    )
 
 
 ZipEntries = list[tuple[str, bytes]]
@@ -197,8 +231,12 @@ def _chart_data_entries(report: Report) -> list[ZipEntries]:
     entries: list[ZipEntries] = []
     for section in report.sections:
         table = chart_data_table(section.frame, report.lang, section.spec.key)
-        entries.append([(f"{section.file_stem}.csv", table_csv_bytes(table)),
-                        (f"{section.file_stem}.xlsx", table_xlsx_bytes(table, section.title))])
+        entries.append(
+            [
+                (f"{section.file_stem}.csv", table_csv_bytes(table)),
+                (f"{section.file_stem}.xlsx", table_xlsx_bytes(table, section.title)),
+            ]
+        )
     issue_files: ZipEntries = []
     for key, frame in (("open_issues", report.open_issues), ("overdue_issues", report.overdue_issues)):
         name = report.t(f"export.file.{key}")
@@ -224,10 +262,15 @@ def charts_zip_bytes(report: Report) -> bytes:
     return buffer.getvalue()
 
 
-def build_briefing_pack(source: QuerySource, filter_: Filter, lang: str,
-                        specs: Sequence[charts.ChartSpec] = charts.OVERVIEW_CHARTS,
-                        progress: Progress | None = None, formats: Sequence[str] = FORMATS,
-                        marking: Marking = NO_MARKING) -> BriefingPack:
+def build_briefing_pack(
+    source: QuerySource,
+    filter_: Filter,
+    lang: str,
+    specs: Sequence[charts.ChartSpec] = charts.OVERVIEW_CHARTS,
+    progress: Progress | None = None,
+    formats: Sequence[str] = FORMATS,
+    marking: Marking = NO_MARKING,
+) -> BriefingPack:
     """The pack for ``filter_`` in ``lang``; raises ``export.ImageRendererMissing`` (before any work) without Chromium."""
     progress = progress or _noop
     lang = i18n.normalise_language(lang)
@@ -245,8 +288,12 @@ def build_briefing_pack(source: QuerySource, filter_: Filter, lang: str,
         printing = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="oversight-pdf")
         pdf = printing.submit(html_to_pdf, report_html(report))
     try:
-        stages = (("pptx", _PPTX_END, lambda: pptx_bytes(report)), ("docx", _DOCX_END, lambda: docx_bytes(report)),
-                  ("zip", _ZIP_END, lambda: charts_zip_bytes(report)), ("pdf", 1.0, lambda: pdf.result()))
+        stages = (
+            ("pptx", _PPTX_END, lambda: pptx_bytes(report)),
+            ("docx", _DOCX_END, lambda: docx_bytes(report)),
+            ("zip", _ZIP_END, lambda: charts_zip_bytes(report)),
+            ("pdf", 1.0, lambda: pdf.result()),
+        )
         done = _CHARTS_END
         for file_format, end, build in stages:
             if file_format in formats:
@@ -259,6 +306,8 @@ def build_briefing_pack(source: QuerySource, filter_: Filter, lang: str,
     progress(1.0, i18n.t("export.progress.done", lang))
     files = {file_format: files[file_format] for file_format in FORMATS if file_format in files}  # the buttons' order
     stem = report.context.file_stem(i18n.t("export.file.briefing", lang))
-    stems = {fmt: f"{stem}.{fmt}" if fmt != "zip" else f"{report.context.file_stem(i18n.t('export.file.charts', lang))}.zip"
-             for fmt in files}
+    stems = {
+        fmt: f"{stem}.{fmt}" if fmt != "zip" else f"{report.context.file_stem(i18n.t('export.file.charts', lang))}.zip"
+        for fmt in files
+    }
     return BriefingPack(report, files, stems)

@@ -4,6 +4,7 @@ The office finishes it by hand: the 存在问题 and 下一步工作 sections ca
 the confidentiality marking in its header and the viewer's watermark behind the text; headings and captions
 stay with what follows them, and table columns are as wide as what they hold.
 """
+
 from __future__ import annotations
 
 import io
@@ -145,8 +146,9 @@ def _charts(document, report: Report) -> None:
             picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
             picture.paragraph_format.keep_with_next = True  # the picture, its caption and its reading stay together
             picture.paragraph_format.space_before = picture.paragraph_format.space_after = Pt(0)
-        caption = document.add_paragraph(report.t("export.briefing.figure_caption", number=number, title=section.title),
-                                         style="Caption")
+        caption = document.add_paragraph(
+            report.t("export.briefing.figure_caption", number=number, title=section.title), style="Caption"
+        )
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if section.takeaway:
             _body(document, section.takeaway, report, line_spacing=1.25).paragraph_format.space_after = Pt(8)
@@ -158,18 +160,31 @@ def _issue_table(document, report: Report, rows_of, heading_key: str, intro_key:
     if not rows:
         document.add_paragraph(report.t(none_key))
         return
-    intro = document.add_paragraph(report.t(intro_key, period_end=report.period_end.isoformat(),
-                                            count=count(len(rows), "issues", report.lang)))
+    intro = document.add_paragraph(
+        report.t(intro_key, period_end=report.period_end.isoformat(), count=count(len(rows), "issues", report.lang))
+    )
     intro.paragraph_format.keep_with_next = True
     _table(document, header, rows, column_widths(kinds, _TEXT_WIDTH_CM))
 
 
 def _problems(document, report: Report) -> None:
     document.add_heading(report.t("export.report.problems"), level=1)
-    _issue_table(document, report, open_issue_rows, "export.report.open_heading", "export.briefing.open_issues_intro",
-                 "export.briefing.no_open_issues")
-    _issue_table(document, report, overdue_issue_rows, "export.report.overdue_heading",
-                 "export.report.overdue_intro", "export.report.no_overdue")
+    _issue_table(
+        document,
+        report,
+        open_issue_rows,
+        "export.report.open_heading",
+        "export.briefing.open_issues_intro",
+        "export.briefing.no_open_issues",
+    )
+    _issue_table(
+        document,
+        report,
+        overdue_issue_rows,
+        "export.report.overdue_heading",
+        "export.report.overdue_intro",
+        "export.report.no_overdue",
+    )
     document.add_heading(report.t("export.report.analysis_heading"), level=2)
     _placeholder(document, report.t("export.report.problems_placeholder"))
 
@@ -203,11 +218,11 @@ def _watermark_run(text: str) -> str:
         '<v:textpath on="t" fitshape="t"/></v:shapetype>'
         '<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s2049" type="#_x0000_t136" '
         'style="position:absolute;margin-left:0;margin-top:0;width:440pt;height:44pt;rotation:315;'
-        'z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;'
+        "z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;"
         'mso-position-vertical:center;mso-position-vertical-relative:margin" o:allowincell="f" '
         f'fillcolor="#{hex_colour(WATERMARK_RGB)}" stroked="f"><v:fill opacity=".3"/>'
         f'<v:textpath style="font-family:&quot;{CJK_BODY}&quot;;font-size:1pt" string={quoteattr(text)}/>'
-        '</v:shape></w:pict></w:r>'
+        "</v:shape></w:pict></w:r>"
     )
 
 

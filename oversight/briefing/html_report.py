@@ -5,6 +5,7 @@ issue descriptions are free text from the ledgers. Unit names never break across
 two, 省政务服务和大数据管/理局, reads as two units). The watermark is a fixed-position element, which
 Chromium repeats on every printed page; the marking sits in every page's top-right margin box.
 """
+
 from __future__ import annotations
 
 import base64
@@ -69,14 +70,20 @@ def _page_marks(report: Report) -> str:
     """The marking in every page's top-right margin box (Chromium 131+ prints ``@page`` margin boxes)."""
     if not report.marking.label:
         return ""
-    return (f"@page {{ @top-right {{ content: {_css_string(report.marking.label)}; color: {css_rgba(MARKING_RGB, 1)}; "
-            "font-size: 10pt; font-weight: bold; font-family: " + HTML_FONT_STACK + "; } }\n")
+    return (
+        f"@page {{ @top-right {{ content: {_css_string(report.marking.label)}; color: {css_rgba(MARKING_RGB, 1)}; "
+        "font-size: 10pt; font-weight: bold; font-family: " + HTML_FONT_STACK + "; } }\n"
+    )
 
 
 def _style(report: Report) -> str:
-    return _page_marks(report) + (_STYLE.replace("FONTS", HTML_FONT_STACK).replace("RED", COLOURS["primary"])
-            .replace("INDENT", _first_line_indent(report))
-            .replace("MARKING", css_rgba(MARKING_RGB, 1)).replace("WATERMARK", css_rgba(WATERMARK_RGB, WATERMARK_OPACITY)))
+    return _page_marks(report) + (
+        _STYLE.replace("FONTS", HTML_FONT_STACK)
+        .replace("RED", COLOURS["primary"])
+        .replace("INDENT", _first_line_indent(report))
+        .replace("MARKING", css_rgba(MARKING_RGB, 1))
+        .replace("WATERMARK", css_rgba(WATERMARK_RGB, WATERMARK_OPACITY))
+    )
 
 
 def _first_line_indent(report: Report) -> str:
@@ -97,16 +104,18 @@ def _table(header: list[str], rows: list[list[str]], widths: list[float], keep: 
     """Columns as wide as ``widths`` (percent); cells are escaped, unit names kept whole."""
     columns = "".join(f'<col style="width:{width:.1f}%">' for width in widths)
     head = "".join(f"<th>{escape(text)}</th>" for text in header)
-    body = "".join("<tr>" + "".join(f"<td>{_with_names_kept(text, keep)}</td>" for text in row) + "</tr>"
-                   for row in rows)
+    body = "".join(
+        "<tr>" + "".join(f"<td>{_with_names_kept(text, keep)}</td>" for text in row) + "</tr>" for row in rows
+    )
     return f"<table><colgroup>{columns}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
 def _marks(report: Report) -> str:
     parts = []
     if report.marking.watermark:
-        spans = "".join(f'<span style="left:{x}%;top:{y}%">{escape(report.marking.watermark)}</span>'
-                        for x, y in _WATERMARK_SPOTS)
+        spans = "".join(
+            f'<span style="left:{x}%;top:{y}%">{escape(report.marking.watermark)}</span>' for x, y in _WATERMARK_SPOTS
+        )
         parts.append(f'<div class="watermark" aria-hidden="true">{spans}</div>')
     return "".join(parts)
 
@@ -114,8 +123,11 @@ def _marks(report: Report) -> str:
 def _issues(report: Report, rows_of, heading_key: str, intro_key: str, none_key: str, names: list[str]) -> list[str]:
     header, rows, kinds = rows_of(report)
     t = report.t
-    intro = (t(intro_key, period_end=report.period_end.isoformat(), count=count(len(rows), "issues", report.lang))
-             if rows else t(none_key))
+    intro = (
+        t(intro_key, period_end=report.period_end.isoformat(), count=count(len(rows), "issues", report.lang))
+        if rows
+        else t(none_key)
+    )
     # the heading and its first line stay with the table rather than end a page alone
     parts = [f'<div class="keep-with-next"><h3>{escape(t(heading_key))}</h3><p>{escape(intro)}</p></div>']
     if rows:
@@ -127,38 +139,61 @@ def _issues(report: Report, rows_of, heading_key: str, intro_key: str, none_key:
 def report_html(report: Report) -> str:
     t = report.t
     # A Chinese name would break anywhere, so it is kept whole; an English one wraps between its words.
-    names = ([name for name in report.context.unit_names.values() if name]
-             if report.t("export.report.keep_unit_names_whole") == "yes" else [])
+    names = (
+        [name for name in report.context.unit_names.values() if name]
+        if report.t("export.report.keep_unit_names_whole") == "yes"
+        else []
+    )
     parts = [
-        f"<!DOCTYPE html><html lang=\"{t('export.report.html_lang')}\"><head><meta charset=\"utf-8\">",
+        f'<!DOCTYPE html><html lang="{t("export.report.html_lang")}"><head><meta charset="utf-8">',
         f"<title>{escape(report.title)}</title><style>{_style(report)}</style></head><body>",
         _marks(report),
         f"<h1>{escape(report.title)}</h1>",
-        "<div class=\"meta\">" + "<br>".join(_with_names_kept(line, names)
-                                               for line in [report.team, *report.meta_lines()]) + "</div>",
+        '<div class="meta">'
+        + "<br>".join(_with_names_kept(line, names) for line in [report.team, *report.meta_lines()])
+        + "</div>",
         f"<h2>{escape(t('export.report.overview'))}</h2>",
-        *(f"<p class=\"body\">{_with_names_kept(paragraph, names)}</p>" for paragraph in report.summary),
+        *(f'<p class="body">{_with_names_kept(paragraph, names)}</p>' for paragraph in report.summary),
         f"<h2>{escape(t('export.report.figures'))}</h2>",
-        _table([t(f"export.briefing.{k}_column") for k in ("kpi", "value", "change")],
-               [[k.label, k.display, k.delta or t("kpi.delta_none")] for k in report.kpis], [44, 28, 28], []),
+        _table(
+            [t(f"export.briefing.{k}_column") for k in ("kpi", "value", "change")],
+            [[k.label, k.display, k.delta or t("kpi.delta_none")] for k in report.kpis],
+            [44, 28, 28],
+            [],
+        ),
         f"<h2>{escape(t('export.report.details'))}</h2>",
     ]
     for number, section in enumerate(report.sections, start=1):
         image = ""
         if section.png is not None:
-            image = f"<img alt=\"{escape(section.title)}\" src=\"data:image/png;base64,{base64.b64encode(section.png).decode()}\">"
+            image = f'<img alt="{escape(section.title)}" src="data:image/png;base64,{base64.b64encode(section.png).decode()}">'
         caption = escape(t("export.briefing.figure_caption", number=number, title=section.title))
-        reading = f"<div class=\"takeaway\">{_with_names_kept(section.takeaway, names)}</div>" if section.takeaway else ""
+        reading = f'<div class="takeaway">{_with_names_kept(section.takeaway, names)}</div>' if section.takeaway else ""
         parts.append(f"<figure>{image}<figcaption><b>{caption}</b>{reading}</figcaption></figure>")
     parts.append(f"<h2>{escape(t('export.report.problems'))}</h2>")
-    parts += _issues(report, open_issue_rows, "export.report.open_heading", "export.briefing.open_issues_intro",
-                     "export.briefing.no_open_issues", names)
-    parts += _issues(report, overdue_issue_rows, "export.report.overdue_heading", "export.report.overdue_intro",
-                     "export.report.no_overdue", names)
-    parts.append(f"<h3>{escape(t('export.report.analysis_heading'))}</h3>"
-                 f"<p class=\"placeholder\">{escape(t('export.report.problems_placeholder'))}</p>")
+    parts += _issues(
+        report,
+        open_issue_rows,
+        "export.report.open_heading",
+        "export.briefing.open_issues_intro",
+        "export.briefing.no_open_issues",
+        names,
+    )
+    parts += _issues(
+        report,
+        overdue_issue_rows,
+        "export.report.overdue_heading",
+        "export.report.overdue_intro",
+        "export.report.no_overdue",
+        names,
+    )
+    parts.append(
+        f"<h3>{escape(t('export.report.analysis_heading'))}</h3>"
+        f'<p class="placeholder">{escape(t("export.report.problems_placeholder"))}</p>'
+    )
     parts.append(f"<h2>{escape(t('export.report.next_steps'))}</h2>")
-    parts += [f"<p class=\"placeholder\">{escape(t('export.report.next_steps_placeholder', number=n))}</p>"
-              for n in range(1, 4)]
+    parts += [
+        f'<p class="placeholder">{escape(t("export.report.next_steps_placeholder", number=n))}</p>' for n in range(1, 4)
+    ]
     parts.append("</body></html>")
     return "\n".join(parts)

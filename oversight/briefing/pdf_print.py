@@ -6,6 +6,7 @@ of starting a browser. ``warm_up()`` starts it in the background while the chart
 browser is busy in its thread and has no print API, so this is a second one. If the printer cannot be used,
 a short-lived ``chromium --print-to-pdf`` does the job, as before.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -87,11 +88,21 @@ def _forget_printer() -> None:
 def _print_with_cli(source: Path, folder: Path, browser: str) -> bytes:
     target, profile = folder / "report.pdf", folder / "profile"
     command = [
-        browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--no-default-browser-check",
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--no-first-run",
+        "--no-default-browser-check",
         # No network at all: nothing in the page needs it, and the machine may have none.
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--disable-extensions", f"--user-data-dir={profile}",
-        f"--print-to-pdf={target}", "--no-pdf-header-footer", source.as_uri(),
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--disable-extensions",
+        f"--user-data-dir={profile}",
+        f"--print-to-pdf={target}",
+        "--no-pdf-header-footer",
+        source.as_uri(),
     ]
     result = subprocess.run(command, capture_output=True, timeout=PRINT_TIMEOUT_SECONDS, check=False)
     if not target.is_file() or target.stat().st_size == 0:

@@ -6,6 +6,7 @@ that uses it, so copying 工作 out of the PDF gives ⼯作, which looks the sam
 but matches no search. Rewriting each font's ToUnicode map from radical to
 ordinary character fixes copy, search and text extraction.
 """
+
 from __future__ import annotations
 
 import io
@@ -13,8 +14,8 @@ import logging
 import re
 import unicodedata
 import zlib
+from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Iterator
 
 # Kangxi Radicals and CJK Radicals Supplement: the blocks whose glyphs Noto shares with ordinary characters.
 _RADICALS = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
@@ -39,6 +40,8 @@ _ORDINARY = {radical: ordinary for radical, ordinary in zip(_SAME_GLYPH_PAIRS[::
 def ordinary_text(text: str) -> str:
     """``text`` with every radical replaced by the ordinary character it looks like."""
     return _RADICALS.sub(lambda match: _ORDINARY.get(match.group(), unicodedata.normalize("NFKC", match.group())), text)
+
+
 _BFCHAR = re.compile(rb"beginbfchar(.*?)endbfchar", re.S)
 _BFRANGE = re.compile(rb"beginbfrange(.*?)endbfrange", re.S)
 _HEX = re.compile(rb"<([0-9A-Fa-f]+)>")
@@ -79,10 +82,12 @@ def normalised_cmap(cmap: bytes) -> bytes | None:
     if not any(_RADICALS.search(text) for _, text in pairs):
         return None
     entries = [f"<{source.decode()}> <{_encode(ordinary_text(text))}>" for source, text in pairs]
-    blocks = "\n".join(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar"
-                       for chunk in (entries[i:i + _BLOCK] for i in range(0, len(entries), _BLOCK)))
+    blocks = "\n".join(
+        f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar"
+        for chunk in (entries[i : i + _BLOCK] for i in range(0, len(entries), _BLOCK))
+    )
     head = cmap[: cmap.find(b"endcodespacerange") + len(b"endcodespacerange")]
-    tail = cmap[cmap.find(b"endcmap"):]
+    tail = cmap[cmap.find(b"endcmap") :]
     return head + b"\n" + blocks.encode() + b"\n" + tail
 
 
@@ -154,12 +159,16 @@ def _append_update(pdf: bytes, streams: dict[tuple[int, int], bytes], trailer) -
     for (number, generation), cmap in sorted(streams.items()):
         compressed = zlib.compress(cmap)
         offsets.append((number, generation, len(body)))
-        body += (f"{number} {generation} obj\n<</Filter /FlateDecode /Length {len(compressed)}>>\nstream\n".encode()
-                 + compressed + b"\nendstream\nendobj\n")
+        body += (
+            f"{number} {generation} obj\n<</Filter /FlateDecode /Length {len(compressed)}>>\nstream\n".encode()
+            + compressed
+            + b"\nendstream\nendobj\n"
+        )
     xref_at = len(body)
     # one subsection per object; each entry is exactly 20 bytes, as the format requires
-    body += b"xref\n" + b"".join(f"{number} 1\n{offset:010d} {generation:05d} n \n".encode()
-                                 for number, generation, offset in offsets)
+    body += b"xref\n" + b"".join(
+        f"{number} 1\n{offset:010d} {generation:05d} n \n".encode() for number, generation, offset in offsets
+    )
     entries = [f"/Size {trailer['/Size']}", f"/Root {_reference(trailer, '/Root')}"]
     if (info := _reference(trailer, "/Info")) is not None:
         entries.append(f"/Info {info}")

@@ -3,6 +3,7 @@ not yet rectified and the overdue ones (table slides, paginated), and a closing 
 
 Every slide carries the confidentiality marking (top right) and the viewer's watermark behind its content.
 """
+
 from __future__ import annotations
 
 import io
@@ -55,8 +56,9 @@ def _style_run(run, size: float, colour: RGBColor = _INK, bold: bool = False) ->
     east_asian.set("typeface", CJK_SANS)
 
 
-def _set_text(frame, lines: list[str], size: float, colour: RGBColor = _INK, bold: bool = False,
-              align: PP_ALIGN = PP_ALIGN.LEFT) -> None:
+def _set_text(
+    frame, lines: list[str], size: float, colour: RGBColor = _INK, bold: bool = False, align: PP_ALIGN = PP_ALIGN.LEFT
+) -> None:
     frame.clear()
     frame.word_wrap = True
     for number, line in enumerate(lines):
@@ -92,8 +94,18 @@ def _mark(slide, report: Report) -> None:
             etree.SubElement(colour, qn("a:alpha")).set("val", "45000")  # 45% opaque: light, yet a copy shows it
             _send_to_back(slide, box)
     if marking.label:
-        _text_box(slide, SLIDE_WIDTH - MARGIN - Inches(4), Inches(0.08), Inches(4), Inches(0.3), [marking.label], 12,
-                  colour=RGBColor.from_string(hex_colour(MARKING_RGB)), bold=True, align=PP_ALIGN.RIGHT)
+        _text_box(
+            slide,
+            SLIDE_WIDTH - MARGIN - Inches(4),
+            Inches(0.08),
+            Inches(4),
+            Inches(0.3),
+            [marking.label],
+            12,
+            colour=RGBColor.from_string(hex_colour(MARKING_RGB)),
+            bold=True,
+            align=PP_ALIGN.RIGHT,
+        )
 
 
 def _title_size(title: str, largest: float = 28, smallest: float = 20) -> float:
@@ -107,15 +119,28 @@ def _titled_slide(deck, title: str, report: Report):
     """A "Title Only" slide with its title placed for 16:9 (the default template is laid out for 4:3)."""
     slide = deck.slides.add_slide(deck.slide_layouts[_LAYOUT_TITLE_ONLY])
     heading = slide.shapes.title
-    heading.left, heading.top, heading.width, heading.height = MARGIN, Inches(0.3), SLIDE_WIDTH - 2 * MARGIN, Inches(0.8)
+    heading.left, heading.top, heading.width, heading.height = (
+        MARGIN,
+        Inches(0.3),
+        SLIDE_WIDTH - 2 * MARGIN,
+        Inches(0.8),
+    )
     _set_text(heading.text_frame, [title], _title_size(title), _INK, bold=True)
     heading.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
     rule = slide.shapes.add_shape(1, MARGIN, Inches(1.1), Inches(1.2), Inches(0.06))  # 1 = rectangle: a red accent
     rule.fill.solid()
     rule.fill.fore_color.rgb = _RED
     rule.line.fill.background()
-    _text_box(slide, MARGIN, SLIDE_HEIGHT - Inches(0.45), SLIDE_WIDTH - 2 * MARGIN, Inches(0.3), [report.footer()], 10,
-              colour=_GREY)
+    _text_box(
+        slide,
+        MARGIN,
+        SLIDE_HEIGHT - Inches(0.45),
+        SLIDE_WIDTH - 2 * MARGIN,
+        Inches(0.3),
+        [report.footer()],
+        10,
+        colour=_GREY,
+    )
     _mark(slide, report)
     return slide
 
@@ -125,7 +150,12 @@ def _title_slide(deck, report: Report) -> None:
     title, subtitle = slide.shapes.title, slide.placeholders[1]
     title.left, title.top, title.width, title.height = Inches(1), Inches(2.0), SLIDE_WIDTH - Inches(2), Inches(1.5)
     _set_text(title.text_frame, [report.title], 40, _RED, bold=True, align=PP_ALIGN.CENTER)
-    subtitle.left, subtitle.top, subtitle.width, subtitle.height = Inches(1), Inches(3.8), SLIDE_WIDTH - Inches(2), Inches(2.2)
+    subtitle.left, subtitle.top, subtitle.width, subtitle.height = (
+        Inches(1),
+        Inches(3.8),
+        SLIDE_WIDTH - Inches(2),
+        Inches(2.2),
+    )
     _set_text(subtitle.text_frame, [report.team, *report.meta_lines()], 18, _GREY, align=PP_ALIGN.CENTER)
     _mark(slide, report)
 
@@ -143,10 +173,27 @@ def _key_figures_slide(deck, report: Report) -> None:
         card.fill.fore_color.rgb = RGBColor.from_string("F5F7FA")
         card.line.color.rgb = RGBColor.from_string("CBD2D9")
         delta = report.t("kpi.delta_yoy", delta=kpi.delta) if kpi.delta else report.t("kpi.delta_none")
-        _text_box(slide, left + Inches(0.2), top + Inches(0.2), width - Inches(0.4), Inches(0.5), [kpi.label], 18,
-                  colour=_GREY)
-        _text_box(slide, left + Inches(0.2), top + Inches(0.75), width - Inches(0.4), Inches(0.9), [kpi.display], 40,
-                  colour=_RED, bold=True)
+        _text_box(
+            slide,
+            left + Inches(0.2),
+            top + Inches(0.2),
+            width - Inches(0.4),
+            Inches(0.5),
+            [kpi.label],
+            18,
+            colour=_GREY,
+        )
+        _text_box(
+            slide,
+            left + Inches(0.2),
+            top + Inches(0.75),
+            width - Inches(0.4),
+            Inches(0.9),
+            [kpi.display],
+            40,
+            colour=_RED,
+            bold=True,
+        )
         _text_box(slide, left + Inches(0.2), top + Inches(1.7), width - Inches(0.4), Inches(0.4), [delta], 16)
 
 
@@ -156,8 +203,9 @@ def _chart_slide(deck, report: Report, section: ChartSection) -> None:
     if section.png is not None:
         # Fit the picture in its box, keeping the image's own aspect ratio; no title inside it (the slide has one).
         picture_width = min(_PICTURE_MAX_WIDTH, int(_PICTURE_MAX_HEIGHT / section.aspect))
-        slide.shapes.add_picture(io.BytesIO(section.png), MARGIN, _PICTURE_TOP, picture_width,
-                                 int(picture_width * section.aspect))
+        slide.shapes.add_picture(
+            io.BytesIO(section.png), MARGIN, _PICTURE_TOP, picture_width, int(picture_width * section.aspect)
+        )
     panel_left = MARGIN + picture_width + _PANEL_GAP
     panel = slide.shapes.add_shape(1, panel_left, _PICTURE_TOP, SLIDE_WIDTH - MARGIN - panel_left, Inches(5.5))
     panel.fill.solid()
@@ -167,19 +215,29 @@ def _chart_slide(deck, report: Report, section: ChartSection) -> None:
     accent.fill.solid()
     accent.fill.fore_color.rgb = _RED
     accent.line.fill.background()
-    _text_box(slide, panel_left + Inches(0.25), _PICTURE_TOP + Inches(0.2), SLIDE_WIDTH - MARGIN - panel_left - Inches(0.4),
-              Inches(5.1), [section.takeaway or ""], 18, colour=_INK)
+    _text_box(
+        slide,
+        panel_left + Inches(0.25),
+        _PICTURE_TOP + Inches(0.2),
+        SLIDE_WIDTH - MARGIN - panel_left - Inches(0.4),
+        Inches(5.1),
+        [section.takeaway or ""],
+        18,
+        colour=_INK,
+    )
 
 
 def _issue_slides(deck, report: Report, rows_of, title_key: str) -> None:
     """The issues as table slides, ``ISSUE_ROWS_PER_SLIDE`` rows each: none when there are none."""
     header, rows, kinds = rows_of(report)
-    pages = [rows[start:start + ISSUE_ROWS_PER_SLIDE] for start in range(0, len(rows), ISSUE_ROWS_PER_SLIDE)]
+    pages = [rows[start : start + ISSUE_ROWS_PER_SLIDE] for start in range(0, len(rows), ISSUE_ROWS_PER_SLIDE)]
     width = SLIDE_WIDTH - 2 * MARGIN
     widths = [Cm(cm) for cm in column_widths(kinds, width / Cm(1), font_pt=12)]
     for number, page in enumerate(pages, start=1):
         slide = _titled_slide(deck, report.t(title_key, page=number, pages=len(pages)), report)
-        shape = slide.shapes.add_table(len(page) + 1, len(header), MARGIN, Inches(1.35), width, Inches(0.4) * (len(page) + 1))
+        shape = slide.shapes.add_table(
+            len(page) + 1, len(header), MARGIN, Inches(1.35), width, Inches(0.4) * (len(page) + 1)
+        )
         table = shape.table
         for position, column_width in enumerate(widths):
             table.columns[position].width = int(column_width)

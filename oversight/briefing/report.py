@@ -3,6 +3,7 @@
 Keeping content apart from layout means the three documents say the same
 thing, and each chart image is rendered once and reused by all of them.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,8 +29,15 @@ _OPEN_ISSUE_COLUMNS = ("name_zh", "name_en", "date_raised", "description", "stat
 _OVERDUE_ISSUE_COLUMNS = ("name_zh", "name_en", "description", "due_date", "days_overdue")
 # What each column needs at 9.5 pt, in cm: a unit name (12 characters) and a date on one line; the
 # description takes what is left, and wraps.
-COLUMN_CM = {"number": 1.2, "unit": 4.6, "date": 2.5, "category": 2.3, "status": 1.9, "days": 1.9,
-             "status_en": 2.7}  # "Rectification status", "In progress": a word per line at most
+COLUMN_CM = {
+    "number": 1.2,
+    "unit": 4.6,
+    "date": 2.5,
+    "category": 2.3,
+    "status": 1.9,
+    "days": 1.9,
+    "status_en": 2.7,
+}  # "Rectification status", "In progress": a word per line at most
 _TABLE_FONT_PT = 9.5
 # For the HTML → PDF print: the fonts Debian's fonts-noto-cjk installs.
 HTML_FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
@@ -91,8 +99,12 @@ class Report:
         return self.context.filter.end.last_day
 
     def footer(self) -> str:
-        return self.t("export.briefing.footer", team=self.team, period=self.context.period(),
-                      data_date=self.context.data_date_text())
+        return self.t(
+            "export.briefing.footer",
+            team=self.team,
+            period=self.context.period(),
+            data_date=self.context.data_date_text(),
+        )
 
     def meta_lines(self) -> list[str]:
         return [
@@ -110,15 +122,19 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _rows(report: Report, frame: pd.DataFrame, columns: tuple[str, ...]) -> tuple[list[str], list[list[str]], list[str]]:
+def _rows(
+    report: Report, frame: pd.DataFrame, columns: tuple[str, ...]
+) -> tuple[list[str], list[list[str]], list[str]]:
     frame = frame[[c for c in columns if c in frame]]
     table = chart_data_table(frame, report.lang)
     rows = [[str(number), *map(_cell_text, values)] for number, values in enumerate(table.itertuples(index=False), 1)]
     other_name = i18n.localized_column("name", i18n.other_language(report.lang))
     kinds = ["number", *(_column_kind(column) for column in frame.columns if column != other_name)]
     # a language whose words need wider columns has its own widths (``status_en``)
-    kinds = [i18n.localized_column(kind, report.lang) if i18n.localized_column(kind, report.lang) in COLUMN_CM
-             else kind for kind in kinds]
+    kinds = [
+        i18n.localized_column(kind, report.lang) if i18n.localized_column(kind, report.lang) in COLUMN_CM else kind
+        for kind in kinds
+    ]
     return [report.t("export.briefing.row_number"), *map(str, table.columns)], rows, kinds
 
 

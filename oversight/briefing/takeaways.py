@@ -9,10 +9,12 @@ Each reading takes the frame the chart is drawn from (never a second query), so 
 agree. A comparison value the data does not cover (NaN) reads "no comparable data", never as a zero.
 Numbers are rounded half up (``numbers.round_half_up``), as the KPI cards round them.
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Callable, Mapping, Sequence, TypeVar
+from typing import TypeVar
 
 import pandas as pd
 
@@ -33,6 +35,7 @@ _ACTIVITY_KINDS = ("consultation", "special_study", "notification", "secondment"
 
 
 # ---------------------------------------------------------------- wording helpers
+
 
 def _t(key: str, lang: str, **params: object) -> str:
     return i18n.t(f"export.takeaway.{key}", lang, **params)
@@ -58,8 +61,9 @@ def _names(names: Sequence[str], lang: str, what: str = "items") -> str:
     """``A、B`` or, for a long tie, ``A、B、C等5家单位`` — the reader still learns how many share the place."""
     if len(names) <= MOST_NAMED:
         return join_list(names, lang)
-    return _t(f"and_more_{what}", lang, names=i18n.t("export.list.separator", lang).join(names[:MOST_NAMED]),
-              count=len(names))
+    return _t(
+        f"and_more_{what}", lang, names=i18n.t("export.list.separator", lang).join(names[:MOST_NAMED]), count=len(names)
+    )
 
 
 def _each(text: str, tied: bool, lang: str) -> str:
@@ -71,8 +75,12 @@ def _extremes(values: Sequence[Number], labels: Sequence[str]) -> tuple[list[str
     """Labels at the highest and at the lowest value (ties kept together, in the frame's order), and the values."""
     values = list(values)
     top, bottom = max(values), min(values)
-    return ([label for label, v in zip(labels, values) if v == top],
-            [label for label, v in zip(labels, values) if v == bottom], top, bottom)
+    return (
+        [label for label, v in zip(labels, values) if v == top],
+        [label for label, v in zip(labels, values) if v == bottom],
+        top,
+        bottom,
+    )
 
 
 def _quarter_names(frame: pd.DataFrame, lang: str) -> list[str]:
@@ -84,20 +92,31 @@ def _unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
 
 
 def _leading(values: Sequence[float], labels: Sequence[str], noun: str, lang: str, key: str) -> str:
-    """"X leads with n (s% of the total)", or "k tie with n each" — for categories, sources, forms."""
+    """ "X leads with n (s% of the total)", or "k tie with n each" — for categories, sources, forms."""
     total = sum(values)
     leaders, _, top, _ = _extremes(values, labels)
     if top == total:  # one category holds everything: a share of 100% would read oddly
         return _t(f"{key}_all", lang, names=leaders[0], total=count(total, noun, lang))
     tied = len(leaders) > 1
-    return _t(key + ("_tie" if tied else ""), lang, names=_names(leaders, lang), tied=len(leaders),
-              count=_each(count(top, noun, lang), tied, lang), share=percent(top, total), total=count(total, noun, lang))
+    return _t(
+        key + ("_tie" if tied else ""),
+        lang,
+        names=_names(leaders, lang),
+        tied=len(leaders),
+        count=_each(count(top, noun, lang), tied, lang),
+        share=percent(top, total),
+        total=count(total, noun, lang),
+    )
 
 
 # ---------------------------------------------------------------- Overview
 
+
 def _issues_suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
-    issues, suggestions = count(frame["issues"].sum(), "issues", lang), count(frame["suggestions"].sum(), "suggestions", lang)
+    issues, suggestions = (
+        count(frame["issues"].sum(), "issues", lang),
+        count(frame["suggestions"].sum(), "suggestions", lang),
+    )
     names = _unit_names(frame, lang)
     if len(frame) == 1:
         return _t("unit_issues_suggestions_one", lang, unit=names[0], issues=issues, suggestions=suggestions)
@@ -105,9 +124,15 @@ def _issues_suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
     if top == 0:
         return _t("unit_issues_suggestions_no_issues", lang, suggestions=suggestions)
     tied = len(leaders) > 1
-    return _t("unit_issues_suggestions" + ("_tie" if tied else ""), lang, units=_names(leaders, lang, "units"),
-              tied=len(leaders), count=_each(count(top, "issues", lang), tied, lang), issues=issues,
-              suggestions=suggestions)
+    return _t(
+        "unit_issues_suggestions" + ("_tie" if tied else ""),
+        lang,
+        units=_names(leaders, lang, "units"),
+        tied=len(leaders),
+        count=_each(count(top, "issues", lang), tied, lang),
+        issues=issues,
+        suggestions=suggestions,
+    )
 
 
 def _meetings_by_quarter(frame: pd.DataFrame, lang: str) -> str:
@@ -118,8 +143,13 @@ def _meetings_by_quarter(frame: pd.DataFrame, lang: str) -> str:
         return _t("meetings_no_comparison", lang, meetings=meetings)
     fewer = int((comparable["meetings"] < comparable["prev_meetings"]).sum())
     if len(comparable) < len(frame):
-        return _t("meetings_partial", lang, meetings=meetings, fewer=fewer,
-                  comparable=count(len(comparable), "quarters", lang))
+        return _t(
+            "meetings_partial",
+            lang,
+            meetings=meetings,
+            fewer=fewer,
+            comparable=count(len(comparable), "quarters", lang),
+        )
     now, before = frame["meetings"].sum(), comparable["prev_meetings"].sum()
     change = percent(now - before, before)
     if len(frame) > 1 and fewer == len(frame):
@@ -143,6 +173,7 @@ def _reminders_by_form(frame: pd.DataFrame, lang: str) -> str:
 
 # ---------------------------------------------------------------- meeting supervision
 
+
 def _meeting_duration_by_quarter(frame: pd.DataFrame, lang: str) -> str:
     held = frame[frame["avg_duration_min"].notna()]
     names = _quarter_names(held, lang)
@@ -152,13 +183,21 @@ def _meeting_duration_by_quarter(frame: pd.DataFrame, lang: str) -> str:
         text = _t("duration_one", lang, quarter=names[0], minutes=_minutes(minutes[0], lang))
         if comparable.empty:
             return text + _t("duration_no_comparison", lang)
-        return text + _t("duration_one_before", lang, minutes=_minutes(comparable["prev_avg_duration_min"].iloc[0], lang))
+        return text + _t(
+            "duration_one_before", lang, minutes=_minutes(comparable["prev_avg_duration_min"].iloc[0], lang)
+        )
     # the difference of the rounded figures, so the reader's own subtraction agrees
     difference = minutes[-1] - minutes[0]
     direction = "shorter" if difference < 0 else "longer" if difference > 0 else "same"
-    text = _t(f"duration_trend_{direction}", lang, first=names[0], last=names[-1],
-              first_minutes=_minutes(minutes[0], lang), last_minutes=_minutes(minutes[-1], lang),
-              difference=_minutes(abs(difference), lang))
+    text = _t(
+        f"duration_trend_{direction}",
+        lang,
+        first=names[0],
+        last=names[-1],
+        first_minutes=_minutes(minutes[0], lang),
+        last_minutes=_minutes(minutes[-1], lang),
+        difference=_minutes(abs(difference), lang),
+    )
     if comparable.empty:
         return text + _t("duration_no_comparison", lang)
     shorter = int((comparable["avg_duration_min"] < comparable["prev_avg_duration_min"]).sum())
@@ -178,8 +217,14 @@ def _meeting_shares_by_quarter(frame: pd.DataFrame, lang: str) -> str:
     highest, lowest, top, bottom = _extremes(quarterly, _quarter_names(held, lang))
     if top == bottom:
         return text + _t("shares_prereviewed_even", lang, share=top)
-    return text + _t("shares_prereviewed_range", lang, highest=_names(highest, lang), top=top,
-                     lowest=_names(lowest, lang), bottom=bottom)
+    return text + _t(
+        "shares_prereviewed_range",
+        lang,
+        highest=_names(highest, lang),
+        top=top,
+        lowest=_names(lowest, lang),
+        bottom=bottom,
+    )
 
 
 def _quarter_key_name(key: int, lang: str) -> str:
@@ -192,27 +237,48 @@ def _meetings_by_unit_quarter(frame: pd.DataFrame, lang: str) -> str:
     if len(per_unit) == 1:
         per_quarter = frame.groupby("quarter_key", sort=True)["meetings"].sum()
         busiest, _, top, _ = _extremes(per_quarter, [_quarter_key_name(k, lang) for k in per_quarter.index])
-        return _t("heatmap_one_unit", lang, unit=names[0], meetings=count(per_quarter.sum(), "meetings", lang),
-                  quarters=_names(busiest, lang), count=_each(count(top, "meetings", lang), len(busiest) > 1, lang))
+        return _t(
+            "heatmap_one_unit",
+            lang,
+            unit=names[0],
+            meetings=count(per_quarter.sum(), "meetings", lang),
+            quarters=_names(busiest, lang),
+            count=_each(count(top, "meetings", lang), len(busiest) > 1, lang),
+        )
     most, fewest, top, bottom = _extremes(per_unit["meetings"], names)
-    return _t("heatmap_units", lang, most=_names(most, lang, "units"),
-              top=_each(count(top, "meetings", lang), len(most) > 1, lang), fewest=_names(fewest, lang, "units"),
-              bottom=_each(count(bottom, "meetings", lang), len(fewest) > 1, lang))
+    return _t(
+        "heatmap_units",
+        lang,
+        most=_names(most, lang, "units"),
+        top=_each(count(top, "meetings", lang), len(most) > 1, lang),
+        fewest=_names(fewest, lang, "units"),
+        bottom=_each(count(bottom, "meetings", lang), len(fewest) > 1, lang),
+    )
 
 
 # ---------------------------------------------------------------- issues and rectification
 
+
 def _issues_by_unit_status(frame: pd.DataFrame, lang: str) -> str:
     parts = {column: int(frame[column].sum()) for column in ("rectified", "in_progress", "open")}
     total = sum(parts.values())
-    text = _t("status_counts", lang, total=count(total, "issues", lang), rate=percent(parts["rectified"], total),
-              **{name: count(n, "issues", lang) for name, n in parts.items()},
-              **{f"{name}_n": n for name, n in parts.items()})
+    text = _t(
+        "status_counts",
+        lang,
+        total=count(total, "issues", lang),
+        rate=percent(parts["rectified"], total),
+        **{name: count(n, "issues", lang) for name, n in parts.items()},
+        **{f"{name}_n": n for name, n in parts.items()},
+    )
     pending = frame["open"] + frame["in_progress"]
     leaders, _, top, _ = _extremes(pending, _unit_names(frame, lang))
     if len(frame) > 1 and top > 0 and len(leaders) <= MOST_NAMED:  # "most" says nothing when most units share it
-        text += _t("status_most_pending", lang, units=_names(leaders, lang, "units"),
-                   count=_each(count(top, "issues", lang), len(leaders) > 1, lang))
+        text += _t(
+            "status_most_pending",
+            lang,
+            units=_names(leaders, lang, "units"),
+            count=_each(count(top, "issues", lang), len(leaders) > 1, lang),
+        )
     return text
 
 
@@ -223,17 +289,26 @@ def _issues_by_source(frame: pd.DataFrame, lang: str) -> str:
 
 # ---------------------------------------------------------------- suggestions
 
+
 def _suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
     parts = {column: int(frame[column].sum()) for column in ("implemented", "adopted", "proposed")}
     total = sum(parts.values())
-    text = _t("adoption_counts", lang, total=count(total, "suggestions", lang),
-              rate=percent(parts["adopted"] + parts["implemented"], total),
-              **{name: count(n, "suggestions", lang) for name, n in parts.items()},
-              **{f"{name}_n": n for name, n in parts.items()})
+    text = _t(
+        "adoption_counts",
+        lang,
+        total=count(total, "suggestions", lang),
+        rate=percent(parts["adopted"] + parts["implemented"], total),
+        **{name: count(n, "suggestions", lang) for name, n in parts.items()},
+        **{f"{name}_n": n for name, n in parts.items()},
+    )
     leaders, _, top, _ = _extremes(frame["proposed"], _unit_names(frame, lang))
     if len(frame) > 1 and top > 0 and len(leaders) <= MOST_NAMED:
-        text += _t("adoption_most_waiting", lang, units=_names(leaders, lang, "units"),
-                   count=_each(count(top, "suggestions", lang), len(leaders) > 1, lang))
+        text += _t(
+            "adoption_most_waiting",
+            lang,
+            units=_names(leaders, lang, "units"),
+            count=_each(count(top, "suggestions", lang), len(leaders) > 1, lang),
+        )
     return text
 
 
@@ -245,21 +320,40 @@ def _suggestions_by_category(frame: pd.DataFrame, lang: str) -> str:
 def _suggestions_by_status(frame: pd.DataFrame, lang: str) -> str:
     counts = dict(zip(frame["status"], frame["suggestions"]))
     total = frame["suggestions"].sum()
-    parts = [_t("status_part", lang, label=code_label_in_sentence(SUGGESTION_STATUSES, status, lang),
-                n=int(counts.get(status, 0)),
-                count=count(counts.get(status, 0), "suggestions", lang), share=percent(counts.get(status, 0), total))
-             for status in ("implemented", "adopted", "proposed")]
-    return _t("adoption_status", lang, total=count(total, "suggestions", lang), parts=join_list(parts, lang),
-              rate=percent(counts.get("adopted", 0) + counts.get("implemented", 0), total))
+    parts = [
+        _t(
+            "status_part",
+            lang,
+            label=code_label_in_sentence(SUGGESTION_STATUSES, status, lang),
+            n=int(counts.get(status, 0)),
+            count=count(counts.get(status, 0), "suggestions", lang),
+            share=percent(counts.get(status, 0), total),
+        )
+        for status in ("implemented", "adopted", "proposed")
+    ]
+    return _t(
+        "adoption_status",
+        lang,
+        total=count(total, "suggestions", lang),
+        parts=join_list(parts, lang),
+        rate=percent(counts.get("adopted", 0) + counts.get("implemented", 0), total),
+    )
 
 
 def _suggestions_by_link(frame: pd.DataFrame, lang: str) -> str:
     counts = dict(zip(frame["link"], frame["suggestions"]))
     total = frame["suggestions"].sum()
     linked, standalone = int(counts.get("linked", 0)), int(counts.get("standalone", 0))
-    return _t("link_counts", lang, total=count(total, "suggestions", lang), linked=count(linked, "suggestions", lang),
-              linked_n=linked, share=percent(linked, total), standalone=count(standalone, "suggestions", lang),
-              standalone_n=standalone)
+    return _t(
+        "link_counts",
+        lang,
+        total=count(total, "suggestions", lang),
+        linked=count(linked, "suggestions", lang),
+        linked_n=linked,
+        share=percent(linked, total),
+        standalone=count(standalone, "suggestions", lang),
+        standalone_n=standalone,
+    )
 
 
 # ---------------------------------------------------------------- reminders and consultations
@@ -278,9 +372,15 @@ def _reminders_by_quarter_form(frame: pd.DataFrame, lang: str) -> str:
     if len(frame) == 1:
         return _t("reminders_total", lang, total=total) + _form_totals(frame, lang)
     most, fewest, top, bottom = _extremes(per_quarter, _quarter_names(frame, lang))
-    return _t("reminders_quarters", lang, total=total, most=_names(most, lang),
-              top=_each(count(top, "reminders", lang), len(most) > 1, lang), fewest=_names(fewest, lang),
-              bottom=_each(count(bottom, "reminders", lang), len(fewest) > 1, lang)) + _form_totals(frame, lang)
+    return _t(
+        "reminders_quarters",
+        lang,
+        total=total,
+        most=_names(most, lang),
+        top=_each(count(top, "reminders", lang), len(most) > 1, lang),
+        fewest=_names(fewest, lang),
+        bottom=_each(count(bottom, "reminders", lang), len(fewest) > 1, lang),
+    ) + _form_totals(frame, lang)
 
 
 def _reminders_by_unit(frame: pd.DataFrame, lang: str) -> str:
@@ -290,8 +390,13 @@ def _reminders_by_unit(frame: pd.DataFrame, lang: str) -> str:
     if len(frame) == 1:
         return _t("reminders_one_unit", lang, unit=names[0], total=total) + _form_totals(frame, lang)
     most, _, top, _ = _extremes(per_unit, names)
-    text = _t("reminders_units", lang, total=total, units=_names(most, lang, "units"),
-              count=_each(count(top, "reminders", lang), len(most) > 1, lang))
+    text = _t(
+        "reminders_units",
+        lang,
+        total=total,
+        units=_names(most, lang, "units"),
+        count=_each(count(top, "reminders", lang), len(most) > 1, lang),
+    )
     silent = [name for name, n in zip(names, per_unit) if n == 0]
     if silent:
         text += _t("reminders_units_none", lang, units=_names(silent, lang, "units"))
@@ -318,22 +423,35 @@ def _activities_by_quarter(frame: pd.DataFrame, lang: str) -> str:
     if len(frame) == 1:
         return text
     most, _, top, _ = _extremes(frame[list(_ACTIVITY_KINDS)].sum(axis=1), _quarter_names(frame, lang))
-    return text + _t("activities_busiest", lang, quarters=_names(most, lang),
-                     count=_each(count(top, "activities", lang), len(most) > 1, lang))
+    return text + _t(
+        "activities_busiest",
+        lang,
+        quarters=_names(most, lang),
+        count=_each(count(top, "activities", lang), len(most) > 1, lang),
+    )
 
 
 # ---------------------------------------------------------------- unit profile
 
+
 def _unit_trends(frame: pd.DataFrame, lang: str) -> str:
-    text = _t("trend_totals", lang, meetings=count(frame["meetings"].sum(), "meetings", lang),
-              issues=count(frame["issues"].sum(), "issues", lang),
-              suggestions=count(frame["suggestions"].sum(), "suggestions", lang),
-              reminders=count(frame["reminders"].sum(), "reminders", lang))
+    text = _t(
+        "trend_totals",
+        lang,
+        meetings=count(frame["meetings"].sum(), "meetings", lang),
+        issues=count(frame["issues"].sum(), "issues", lang),
+        suggestions=count(frame["suggestions"].sum(), "suggestions", lang),
+        reminders=count(frame["reminders"].sum(), "reminders", lang),
+    )
     if len(frame) < 2 or frame["meetings"].max() == 0:
         return text
     most, _, top, _ = _extremes(frame["meetings"], _quarter_names(frame, lang))
-    return text + _t("trend_busiest", lang, quarters=_names(most, lang),
-                     count=_each(count(top, "meetings", lang), len(most) > 1, lang))
+    return text + _t(
+        "trend_busiest",
+        lang,
+        quarters=_names(most, lang),
+        count=_each(count(top, "meetings", lang), len(most) > 1, lang),
+    )
 
 
 TAKEAWAYS: Mapping[str, Callable[[pd.DataFrame, str], str]] = {

@@ -3,10 +3,11 @@
 Builders are pure: a query's DataFrame in, a ``go.Figure`` out, carrying ``chart_style.TEMPLATE``
 (re-exported here with the colours, as the export modules use them).
 """
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -32,9 +33,12 @@ FORM_COLOURS = {"written": SEQUENCE[0], "in_person": SEQUENCE[1], "meeting": SEQ
 def make_issues_suggestions_by_unit_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     """Grouped bars per unit, issues beside suggestions; ``customdata`` holds the unit id for click-to-filter."""
     return kinds.unit_bars(
-        frame, lang, "chart.issues_suggestions_by_unit",
+        frame,
+        lang,
+        "chart.issues_suggestions_by_unit",
         [("issues", "series.issues", COLOURS["primary"]), ("suggestions", "series.suggestions", COLOURS["secondary"])],
-        stacked=False)
+        stacked=False,
+    )
 
 
 def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
@@ -46,20 +50,41 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
     previous_labels = [str(Quarter(int(y) - 1, int(q))) for y, q in zip(frame["year"], frame["quarter"])]
     figure = go.Figure()
     if previous.notna().any():
-        figure.add_bar(x=labels, y=previous, name=i18n.t("series.meetings_prev", lang),
-                       marker_color=COLOURS["muted"], text=[fixed(v, 0) for v in previous], textposition="outside",
-                       customdata=previous_labels, hovertemplate="%{customdata}: %{y}<extra></extra>")
-    figure.add_bar(x=labels, y=meetings, name=i18n.t("series.meetings", lang),
-                   marker_color=COLOURS["primary"], text=[fixed(v, 0) for v in meetings], textposition="outside",
-                   hovertemplate="%{x}: %{y}<extra></extra>")
+        figure.add_bar(
+            x=labels,
+            y=previous,
+            name=i18n.t("series.meetings_prev", lang),
+            marker_color=COLOURS["muted"],
+            text=[fixed(v, 0) for v in previous],
+            textposition="outside",
+            customdata=previous_labels,
+            hovertemplate="%{customdata}: %{y}<extra></extra>",
+        )
+    figure.add_bar(
+        x=labels,
+        y=meetings,
+        name=i18n.t("series.meetings", lang),
+        marker_color=COLOURS["primary"],
+        text=[fixed(v, 0) for v in meetings],
+        textposition="outside",
+        hovertemplate="%{x}: %{y}<extra></extra>",
+    )
     top = max(previous.fillna(0).max(), meetings.fillna(0).max(), 1)
     for label, now, before in zip(labels, meetings, previous):
         change = percent_change(now, before)  # None for zero and for unknown (NaN)
         if change is not None:
-            figure.add_annotation(x=label, y=top * 1.16, text=signed(change, 1, "%"), showarrow=False,
-                                  font=dict(color=COLOURS["green"] if change < 0 else COLOURS["primary"], size=13))
+            figure.add_annotation(
+                x=label,
+                y=top * 1.16,
+                text=signed(change, 1, "%"),
+                showarrow=False,
+                font=dict(color=COLOURS["green"] if change < 0 else COLOURS["primary"], size=13),
+            )
     return base_layout(
-        figure, i18n.t("chart.meetings_by_quarter", lang), barmode="group", height=420,
+        figure,
+        i18n.t("chart.meetings_by_quarter", lang),
+        barmode="group",
+        height=420,
         yaxis=dict(title=i18n.t("axis.meetings", lang), range=[0, top * 1.25]),
         xaxis=dict(title=None, type="category"),
     )
@@ -70,9 +95,17 @@ def make_issues_by_category_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
 
 
 def make_reminders_by_form_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    return kinds.donut(frame, lang, "chart.reminders_by_form", "form", "reminders",
-                             lambda code, language: i18n.choice_label(REMINDER_FORMS, code, language), FORM_COLOURS,
-                             total_key="chart.total.reminders", unit_key="unit.times")
+    return kinds.donut(
+        frame,
+        lang,
+        "chart.reminders_by_form",
+        "form",
+        "reminders",
+        lambda code, language: i18n.choice_label(REMINDER_FORMS, code, language),
+        FORM_COLOURS,
+        total_key="chart.total.reminders",
+        unit_key="unit.times",
+    )
 
 
 def is_empty(frame: pd.DataFrame, value_columns: tuple[str, ...]) -> bool:
@@ -96,9 +129,16 @@ class ChartSpec:
 
 
 OVERVIEW_CHARTS = (
-    ChartSpec("issues_suggestions_by_unit", "issues_suggestions_by_unit", make_issues_suggestions_by_unit_figure,
-              ("issues", "suggestions"), selects_unit=True),
-    ChartSpec("meetings_by_quarter", "meetings_by_quarter", make_meetings_by_quarter_figure, ("meetings", "prev_meetings")),
+    ChartSpec(
+        "issues_suggestions_by_unit",
+        "issues_suggestions_by_unit",
+        make_issues_suggestions_by_unit_figure,
+        ("issues", "suggestions"),
+        selects_unit=True,
+    ),
+    ChartSpec(
+        "meetings_by_quarter", "meetings_by_quarter", make_meetings_by_quarter_figure, ("meetings", "prev_meetings")
+    ),
     ChartSpec("issues_by_category", "issues_by_category", make_issues_by_category_figure, ("issues",)),
     ChartSpec("reminders_by_form", "reminders_by_form", make_reminders_by_form_figure, ("reminders",)),
 )

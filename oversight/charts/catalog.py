@@ -3,6 +3,7 @@
 The Overview's own charts stay in ``charts.OVERVIEW_CHARTS``; ``ALL_CHARTS`` lists every chart
 once, in page order, for the briefing pack.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -24,20 +25,29 @@ STATUS_COLOURS = {"open": COLOURS["primary"], "in_progress": COLOURS["accent"], 
 ADOPTION_COLOURS = {"proposed": COLOURS["muted"], "adopted": COLOURS["secondary"], "implemented": COLOURS["green"]}
 LINK_COLOURS = {"linked": COLOURS["primary"], "standalone": COLOURS["secondary"]}
 FORM_SERIES = [(form, f"code:{form}", colour) for form, colour in FORM_COLOURS.items()]
-ACTIVITY_SERIES = [("consultation", "code:consultation", SEQUENCE[0]),
-                   ("special_study", "code:special_study", SEQUENCE[1]),
-                   ("notification", "code:notification", SEQUENCE[2]),
-                   ("secondment", "code:secondment", SEQUENCE[3])]
+ACTIVITY_SERIES = [
+    ("consultation", "code:consultation", SEQUENCE[0]),
+    ("special_study", "code:special_study", SEQUENCE[1]),
+    ("notification", "code:notification", SEQUENCE[2]),
+    ("secondment", "code:secondment", SEQUENCE[3]),
+]
 
 
 # ---------------------------------------------------------------- meeting supervision
 
+
 def make_meeting_duration_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     return kinds.quarter_lines(
-        frame, lang, "chart.meeting_duration_by_quarter",
-        [("avg_duration_min", "series.avg_duration", COLOURS["primary"]),
-         ("prev_avg_duration_min", "series.avg_duration_prev", COLOURS["muted"])],
-        axis_key="axis.minutes", dashed=("prev_avg_duration_min",))
+        frame,
+        lang,
+        "chart.meeting_duration_by_quarter",
+        [
+            ("avg_duration_min", "series.avg_duration", COLOURS["primary"]),
+            ("prev_avg_duration_min", "series.avg_duration_prev", COLOURS["muted"]),
+        ],
+        axis_key="axis.minutes",
+        dashed=("prev_avg_duration_min",),
+    )
 
 
 def with_meeting_shares(frame: pd.DataFrame) -> pd.DataFrame:
@@ -51,11 +61,17 @@ def with_meeting_shares(frame: pd.DataFrame) -> pd.DataFrame:
 
 def make_meeting_shares_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     return kinds.quarter_lines(
-        with_meeting_shares(frame), lang, "chart.meeting_shares_by_quarter",
-        [("prereviewed_pct", "series.prereviewed_share", COLOURS["primary"]),
-         ("attended_pct", "series.attended_share", COLOURS["secondary"]),
-         ("merged_pct", "series.merged_share", COLOURS["accent"])],
-        axis_key="axis.percent", percent=True)
+        with_meeting_shares(frame),
+        lang,
+        "chart.meeting_shares_by_quarter",
+        [
+            ("prereviewed_pct", "series.prereviewed_share", COLOURS["primary"]),
+            ("attended_pct", "series.attended_share", COLOURS["secondary"]),
+            ("merged_pct", "series.merged_share", COLOURS["accent"]),
+        ],
+        axis_key="axis.percent",
+        percent=True,
+    )
 
 
 def make_meeting_heatmap_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
@@ -63,8 +79,12 @@ def make_meeting_heatmap_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
 
 
 MEETING_CHARTS = (
-    ChartSpec("meetings_by_quarter", "meetings_by_quarter", make_meetings_by_quarter_figure, ("meetings", "prev_meetings")),
-    ChartSpec("meeting_duration_by_quarter", "meetings_by_quarter", make_meeting_duration_figure, ("avg_duration_min",)),
+    ChartSpec(
+        "meetings_by_quarter", "meetings_by_quarter", make_meetings_by_quarter_figure, ("meetings", "prev_meetings")
+    ),
+    ChartSpec(
+        "meeting_duration_by_quarter", "meetings_by_quarter", make_meeting_duration_figure, ("avg_duration_min",)
+    ),
     ChartSpec("meeting_shares_by_quarter", "meetings_by_quarter", make_meeting_shares_figure, ("meetings",)),
     ChartSpec("meetings_by_unit_quarter", "meetings_by_unit_quarter", make_meeting_heatmap_figure, ("meetings",)),
 )
@@ -72,21 +92,31 @@ MEETING_CHARTS = (
 
 # ---------------------------------------------------------------- issues and rectification
 
+
 def make_issues_by_unit_status_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     return kinds.unit_bars(
-        frame, lang, "chart.issues_by_unit_status",
+        frame,
+        lang,
+        "chart.issues_by_unit_status",
         [(status, f"code:{status}", STATUS_COLOURS[status]) for status in ("rectified", "in_progress", "open")],
-        stacked=True)
+        stacked=True,
+    )
 
 
 def make_issues_by_source_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    return kinds.code_bars(frame, lang, "chart.issues_by_source", "source", "issues", ISSUE_SOURCES,
-                                 COLOURS["secondary"])
+    return kinds.code_bars(
+        frame, lang, "chart.issues_by_source", "source", "issues", ISSUE_SOURCES, COLOURS["secondary"]
+    )
 
 
 ISSUE_CHARTS = (
-    ChartSpec("issues_by_unit_status", "issues_by_unit_status", make_issues_by_unit_status_figure,
-              ("open", "in_progress", "rectified"), selects_unit=True),
+    ChartSpec(
+        "issues_by_unit_status",
+        "issues_by_unit_status",
+        make_issues_by_unit_status_figure,
+        ("open", "in_progress", "rectified"),
+        selects_unit=True,
+    ),
     next(spec for spec in OVERVIEW_CHARTS if spec.key == "issues_by_category"),
     ChartSpec("issues_by_source", "issues_by_source", make_issues_by_source_figure, ("issues",)),
 )
@@ -94,40 +124,69 @@ ISSUE_CHARTS = (
 
 # ---------------------------------------------------------------- suggestions
 
+
 def make_suggestions_by_unit_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     return kinds.unit_bars(
-        frame, lang, "chart.suggestions_by_unit",
+        frame,
+        lang,
+        "chart.suggestions_by_unit",
         [(status, f"code:{status}", ADOPTION_COLOURS[status]) for status in ("implemented", "adopted", "proposed")],
-        stacked=True)
+        stacked=True,
+    )
 
 
 def make_suggestions_by_category_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    return kinds.code_bars(frame, lang, "chart.suggestions_by_category", "category", "suggestions", CATEGORIES,
-                                 COLOURS["secondary"])
+    return kinds.code_bars(
+        frame, lang, "chart.suggestions_by_category", "category", "suggestions", CATEGORIES, COLOURS["secondary"]
+    )
 
 
 def make_suggestions_by_status_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    return kinds.donut(frame, lang, "chart.suggestions_by_status", "status", "suggestions",
-                             lambda code, language: i18n.choice_label(SUGGESTION_STATUSES, code, language),
-                             ADOPTION_COLOURS, total_key="chart.total.suggestions", unit_key="unit.items")
+    return kinds.donut(
+        frame,
+        lang,
+        "chart.suggestions_by_status",
+        "status",
+        "suggestions",
+        lambda code, language: i18n.choice_label(SUGGESTION_STATUSES, code, language),
+        ADOPTION_COLOURS,
+        total_key="chart.total.suggestions",
+        unit_key="unit.items",
+    )
 
 
 def make_suggestions_by_link_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    return kinds.donut(frame, lang, "chart.suggestions_by_link", "link", "suggestions",
-                             lambda code, language: i18n.t(f"link.{code}", language), LINK_COLOURS,
-                             total_key="chart.total.suggestions", unit_key="unit.items")
+    return kinds.donut(
+        frame,
+        lang,
+        "chart.suggestions_by_link",
+        "link",
+        "suggestions",
+        lambda code, language: i18n.t(f"link.{code}", language),
+        LINK_COLOURS,
+        total_key="chart.total.suggestions",
+        unit_key="unit.items",
+    )
 
 
 SUGGESTION_CHARTS = (
-    ChartSpec("suggestions_by_unit", "suggestions_by_unit", make_suggestions_by_unit_figure,
-              ("proposed", "adopted", "implemented"), selects_unit=True),
-    ChartSpec("suggestions_by_category", "suggestions_by_category", make_suggestions_by_category_figure, ("suggestions",)),
+    ChartSpec(
+        "suggestions_by_unit",
+        "suggestions_by_unit",
+        make_suggestions_by_unit_figure,
+        ("proposed", "adopted", "implemented"),
+        selects_unit=True,
+    ),
+    ChartSpec(
+        "suggestions_by_category", "suggestions_by_category", make_suggestions_by_category_figure, ("suggestions",)
+    ),
     ChartSpec("suggestions_by_status", "suggestions_by_status", make_suggestions_by_status_figure, ("suggestions",)),
     ChartSpec("suggestions_by_link", "suggestions_by_link", make_suggestions_by_link_figure, ("suggestions",)),
 )
 
 
 # ---------------------------------------------------------------- reminders and consultations
+
 
 def make_reminders_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     return kinds.quarter_bars(frame, lang, "chart.reminders_by_quarter_form", FORM_SERIES)
@@ -146,14 +205,32 @@ def make_activities_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figu
 
 
 REMINDER_CHARTS = (
-    ChartSpec("reminders_by_quarter_form", "reminders_by_quarter_form", make_reminders_by_quarter_figure,
-              ("written", "in_person", "meeting")),
-    ChartSpec("reminders_by_unit", "reminders_by_unit", make_reminders_by_unit_figure,
-              ("written", "in_person", "meeting"), selects_unit=True),
-    ChartSpec("activities_by_unit", "activities_by_unit", make_activities_by_unit_figure,
-              ("consultation", "special_study", "notification", "secondment"), selects_unit=True),
-    ChartSpec("activities_by_quarter", "activities_by_quarter", make_activities_by_quarter_figure,
-              ("consultation", "special_study", "notification", "secondment")),
+    ChartSpec(
+        "reminders_by_quarter_form",
+        "reminders_by_quarter_form",
+        make_reminders_by_quarter_figure,
+        ("written", "in_person", "meeting"),
+    ),
+    ChartSpec(
+        "reminders_by_unit",
+        "reminders_by_unit",
+        make_reminders_by_unit_figure,
+        ("written", "in_person", "meeting"),
+        selects_unit=True,
+    ),
+    ChartSpec(
+        "activities_by_unit",
+        "activities_by_unit",
+        make_activities_by_unit_figure,
+        ("consultation", "special_study", "notification", "secondment"),
+        selects_unit=True,
+    ),
+    ChartSpec(
+        "activities_by_quarter",
+        "activities_by_quarter",
+        make_activities_by_quarter_figure,
+        ("consultation", "special_study", "notification", "secondment"),
+    ),
 )
 
 
@@ -165,36 +242,64 @@ PROFILE_MEASURES = ("issues", "suggestions", "consultations", "special_studies",
 def unit_beside_average(metrics: pd.DataFrame, unit_id: str) -> pd.DataFrame:
     """One row per measure: the unit's value and the average over all units (``unit_metrics`` rows)."""
     unit = metrics.loc[metrics["unit_id"] == unit_id].iloc[0]
-    return pd.DataFrame({
-        "measure": list(PROFILE_MEASURES),
-        "unit": [float(unit[m]) for m in PROFILE_MEASURES],
-        "average": [float(metrics[m].mean()) for m in PROFILE_MEASURES],
-    })
+    return pd.DataFrame(
+        {
+            "measure": list(PROFILE_MEASURES),
+            "unit": [float(unit[m]) for m in PROFILE_MEASURES],
+            "average": [float(metrics[m].mean()) for m in PROFILE_MEASURES],
+        }
+    )
 
 
 def make_unit_vs_average_figure(frame: pd.DataFrame, lang: str, unit_name: str) -> go.Figure:
     labels = [i18n.t(f"measure.{m}", lang) for m in frame["measure"]]
     figure = go.Figure()
-    figure.add_bar(x=labels, y=frame["unit"], name=safe_text.plotly(unit_name), marker_color=COLOURS["primary"],
-                   text=[plain(v, 1) for v in frame["unit"]], textposition="outside")
-    figure.add_bar(x=labels, y=kinds.rounded(frame["average"], 1), name=i18n.t("series.all_unit_average", lang),
-                   marker_color=COLOURS["muted"], text=[plain(v, 1) for v in frame["average"]], textposition="outside")
+    figure.add_bar(
+        x=labels,
+        y=frame["unit"],
+        name=safe_text.plotly(unit_name),
+        marker_color=COLOURS["primary"],
+        text=[plain(v, 1) for v in frame["unit"]],
+        textposition="outside",
+    )
+    figure.add_bar(
+        x=labels,
+        y=kinds.rounded(frame["average"], 1),
+        name=i18n.t("series.all_unit_average", lang),
+        marker_color=COLOURS["muted"],
+        text=[plain(v, 1) for v in frame["average"]],
+        textposition="outside",
+    )
     top = max(frame["unit"].max(), frame["average"].max(), 1)
-    return base_layout(figure, i18n.t("chart.unit_vs_average", lang), barmode="group", height=400,
-                       yaxis=dict(title=i18n.t("axis.count", lang), range=[0, top * 1.2]),
-                       xaxis=dict(title=None, type="category"))
+    return base_layout(
+        figure,
+        i18n.t("chart.unit_vs_average", lang),
+        barmode="group",
+        height=400,
+        yaxis=dict(title=i18n.t("axis.count", lang), range=[0, top * 1.2]),
+        xaxis=dict(title=None, type="category"),
+    )
 
 
 def make_unit_trends_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     return kinds.quarter_lines(
-        frame, lang, "chart.unit_trends",
-        [("meetings", "series.meetings", COLOURS["primary"]), ("reminders", "series.reminders", COLOURS["accent"]),
-         ("issues", "series.issues", COLOURS["secondary"]), ("suggestions", "series.suggestions", COLOURS["green"])],
-        axis_key="axis.count")
+        frame,
+        lang,
+        "chart.unit_trends",
+        [
+            ("meetings", "series.meetings", COLOURS["primary"]),
+            ("reminders", "series.reminders", COLOURS["accent"]),
+            ("issues", "series.issues", COLOURS["secondary"]),
+            ("suggestions", "series.suggestions", COLOURS["green"]),
+        ],
+        axis_key="axis.count",
+    )
 
 
 UNIT_PROFILE_CHARTS = (
-    ChartSpec("unit_trends", "trends_by_quarter", make_unit_trends_figure, ("meetings", "issues", "suggestions", "reminders")),
+    ChartSpec(
+        "unit_trends", "trends_by_quarter", make_unit_trends_figure, ("meetings", "issues", "suggestions", "reminders")
+    ),
 )
 
 PAGE_CHARTS = {

@@ -2,9 +2,10 @@
 lines and a heatmap. Each takes a query's DataFrame and the language and returns a ``go.Figure``
 carrying ``chart_style.TEMPLATE``.
 """
+
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -50,8 +51,13 @@ def top_units(frame: pd.DataFrame, value_columns: Sequence[str]) -> pd.DataFrame
         return frame
     top, rest = frame.iloc[:TOP_UNIT_ROWS], frame.iloc[TOP_UNIT_ROWS:]
     others = {column: rest[column].sum() for column in value_columns}
-    others.update({"unit_id": "", "name_zh": i18n.t("chart.other_units", "zh", count=len(rest)),
-                   "name_en": i18n.t("chart.other_units", "en", count=len(rest))})
+    others.update(
+        {
+            "unit_id": "",
+            "name_zh": i18n.t("chart.other_units", "zh", count=len(rest)),
+            "name_en": i18n.t("chart.other_units", "en", count=len(rest)),
+        }
+    )
     return pd.concat([top, pd.DataFrame([others])], ignore_index=True)
 
 
@@ -61,85 +67,165 @@ def unit_bars(frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[S
     ordered = frame.iloc[::-1]
     names, full_names = unit_labels(ordered, lang)
     figure = go.Figure()
-    for column, label_key, colour in (series if stacked else reversed(series)):
+    for column, label_key, colour in series if stacked else reversed(series):
         figure.add_bar(
-            y=names, x=ordered[column], orientation="h", name=i18n.label(label_key, lang), marker_color=colour,
-            text=count_labels(ordered[column]), textposition="inside" if stacked else "outside",
-            textangle=0, insidetextanchor="middle", cliponaxis=False, customdata=ordered["unit_id"],
-            hovertext=full_names, hovertemplate="%{hovertext}: %{x}<extra>%{fullData.name}</extra>",
+            y=names,
+            x=ordered[column],
+            orientation="h",
+            name=i18n.label(label_key, lang),
+            marker_color=colour,
+            text=count_labels(ordered[column]),
+            textposition="inside" if stacked else "outside",
+            textangle=0,
+            insidetextanchor="middle",
+            cliponaxis=False,
+            customdata=ordered["unit_id"],
+            hovertext=full_names,
+            hovertemplate="%{hovertext}: %{x}<extra>%{fullData.name}</extra>",
         )
-    total = frame[[c for c, _, _ in series]].sum(axis=1).max() if stacked else frame[[c for c, _, _ in series]].max().max()
+    total = (
+        frame[[c for c, _, _ in series]].sum(axis=1).max() if stacked else frame[[c for c, _, _ in series]].max().max()
+    )
     return base_layout(
-        figure, i18n.t(title_key, lang), barmode="stack" if stacked else "group",
+        figure,
+        i18n.t(title_key, lang),
+        barmode="stack" if stacked else "group",
         height=max(340, 110 + (34 if stacked else 24 * len(series)) * len(frame)),
         xaxis=dict(title=i18n.t("axis.count", lang), **_small_integer_ticks(total)),
         yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
-        legend=dict(traceorder="normal" if stacked else "reversed"), clickmode="event+select",
+        legend=dict(traceorder="normal" if stacked else "reversed"),
+        clickmode="event+select",
         margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), r=40),
     )
 
 
-def code_bars(frame: pd.DataFrame, lang: str, title_key: str, code_column: str, value_column: str,
-              choices: dict[str, str], colour: str = COLOURS["primary"]) -> go.Figure:
+def code_bars(
+    frame: pd.DataFrame,
+    lang: str,
+    title_key: str,
+    code_column: str,
+    value_column: str,
+    choices: dict[str, str],
+    colour: str = COLOURS["primary"],
+) -> go.Figure:
     """Horizontal bars per enumeration code (category, source …), labelled in the user's language."""
     ordered = frame.iloc[::-1]
     labels = [i18n.choice_label(choices, code, lang) for code in ordered[code_column]]
-    figure = go.Figure(go.Bar(
-        y=labels, x=ordered[value_column], orientation="h", marker_color=colour,
-        text=count_labels(ordered[value_column]),
-        textposition="outside", cliponaxis=False, customdata=ordered[code_column],
-        hovertemplate="%{y}: %{x}<extra></extra>",
-    ))
+    figure = go.Figure(
+        go.Bar(
+            y=labels,
+            x=ordered[value_column],
+            orientation="h",
+            marker_color=colour,
+            text=count_labels(ordered[value_column]),
+            textposition="outside",
+            cliponaxis=False,
+            customdata=ordered[code_column],
+            hovertemplate="%{y}: %{x}<extra></extra>",
+        )
+    )
     return base_layout(
-        figure, i18n.t(title_key, lang), height=max(300, 90 + 40 * len(frame)), showlegend=False,
+        figure,
+        i18n.t(title_key, lang),
+        height=max(300, 90 + 40 * len(frame)),
+        showlegend=False,
         xaxis=dict(title=i18n.t("axis.count", lang), **_small_integer_ticks(frame[value_column].max())),
-        yaxis=dict(title=None), margin=dict(l=left_margin_for(labels), r=40),
+        yaxis=dict(title=None),
+        margin=dict(l=left_margin_for(labels), r=40),
     )
 
 
-def donut(frame: pd.DataFrame, lang: str, title_key: str, code_column: str, value_column: str,
-          label_of, colours: dict[str, str] | None = None, *, total_key: str, unit_key: str) -> go.Figure:
+def donut(
+    frame: pd.DataFrame,
+    lang: str,
+    title_key: str,
+    code_column: str,
+    value_column: str,
+    label_of,
+    colours: dict[str, str] | None = None,
+    *,
+    total_key: str,
+    unit_key: str,
+) -> go.Figure:
     """A donut with the total in the middle, saying what it counts (提醒总数 42次); ``label_of(code, lang)``
     names each slice. Shares are the app's own, rounded half up like every other figure (not Plotly's).
 
     ``colours`` (code → colour) keeps a status the same colour here as in the page's other charts.
     """
     labels = [label_of(code, lang) for code in frame[code_column]]
-    slice_colours = [colours.get(code, COLOURS["muted"]) for code in frame[code_column]] if colours \
-        else SEQUENCE[: len(frame)]
+    slice_colours = (
+        [colours.get(code, COLOURS["muted"]) for code in frame[code_column]] if colours else SEQUENCE[: len(frame)]
+    )
     values = [int(v) for v in frame[value_column]]
-    texts = [i18n.t("chart.slice_label", lang, label=label, value=value, share=share) if value else ""
-             for label, value, share in zip(labels, values, shares(values))]
-    figure = go.Figure(go.Pie(
-        labels=labels, values=values, hole=0.5, sort=False, direction="clockwise",
-        marker=dict(colors=slice_colours), textposition="outside", text=texts, textinfo="text",
-        hovertemplate="%{label}: %{value}<extra></extra>",
-    ))
+    texts = [
+        i18n.t("chart.slice_label", lang, label=label, value=value, share=share) if value else ""
+        for label, value, share in zip(labels, values, shares(values))
+    ]
+    figure = go.Figure(
+        go.Pie(
+            labels=labels,
+            values=values,
+            hole=0.5,
+            sort=False,
+            direction="clockwise",
+            marker=dict(colors=slice_colours),
+            textposition="outside",
+            text=texts,
+            textinfo="text",
+            hovertemplate="%{label}: %{value}<extra></extra>",
+        )
+    )
     total = i18n.t(unit_key, lang, value=sum(values))
-    figure.add_annotation(text=f"{i18n.t(total_key, lang)}<br><b>{total}</b>", x=0.5, y=0.5, showarrow=False,
-                          font=dict(size=16, color=COLOURS["primary"]))
+    figure.add_annotation(
+        text=f"{i18n.t(total_key, lang)}<br><b>{total}</b>",
+        x=0.5,
+        y=0.5,
+        showarrow=False,
+        font=dict(size=16, color=COLOURS["primary"]),
+    )
     # outside labels need room on every side, or the lowest one is cut off
-    return base_layout(figure, i18n.t(title_key, lang), height=400, showlegend=False,
-                       margin=dict(t=90, b=50, l=70, r=70))
+    return base_layout(
+        figure, i18n.t(title_key, lang), height=400, showlegend=False, margin=dict(t=90, b=50, l=70, r=70)
+    )
 
 
-def quarter_bars(frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, stacked: bool = True) -> go.Figure:
+def quarter_bars(
+    frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, stacked: bool = True
+) -> go.Figure:
     labels = quarter_labels(frame, lang)
     figure = go.Figure()
     for column, label_key, colour in series:
-        figure.add_bar(x=labels, y=frame[column], name=i18n.label(label_key, lang), marker_color=colour,
-                       text=count_labels(frame[column]), textposition="inside" if stacked else "outside",
-                       textangle=0,
-                       hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>")
+        figure.add_bar(
+            x=labels,
+            y=frame[column],
+            name=i18n.label(label_key, lang),
+            marker_color=colour,
+            text=count_labels(frame[column]),
+            textposition="inside" if stacked else "outside",
+            textangle=0,
+            hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>",
+        )
     return base_layout(
-        figure, i18n.t(title_key, lang), barmode="stack" if stacked else "group", height=400,
-        xaxis=dict(title=None, type="category"), yaxis=dict(title=i18n.t("axis.count", lang)),
+        figure,
+        i18n.t(title_key, lang),
+        barmode="stack" if stacked else "group",
+        height=400,
+        xaxis=dict(title=None, type="category"),
+        yaxis=dict(title=i18n.t("axis.count", lang)),
         legend=dict(traceorder="normal"),  # stacked bars would otherwise list the series backwards
     )
 
 
-def quarter_lines(frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, axis_key: str,
-                  percent: bool = False, dashed: Sequence[str] = ()) -> go.Figure:
+def quarter_lines(
+    frame: pd.DataFrame,
+    lang: str,
+    title_key: str,
+    series: Sequence[Series],
+    *,
+    axis_key: str,
+    percent: bool = False,
+    dashed: Sequence[str] = (),
+) -> go.Figure:
     """One line per series over the quarters; columns in ``dashed`` are drawn dashed (the year before)."""
     labels = quarter_labels(frame, lang)
     figure = go.Figure()
@@ -150,14 +236,21 @@ def quarter_lines(frame: pd.DataFrame, lang: str, title_key: str, series: Sequen
         raw = frame[column].astype("float64")
         # labels from the raw value, rounded once, half up: 115.46 is "115", not 115.5 and then "116"
         figure.add_scatter(
-            x=labels, y=rounded(raw, 1), name=i18n.label(label_key, lang), mode=mode,
-            line=dict(color=colour, width=3, dash="dash" if column in dashed else "solid"), marker=dict(size=8),
+            x=labels,
+            y=rounded(raw, 1),
+            name=i18n.label(label_key, lang),
+            mode=mode,
+            line=dict(color=colour, width=3, dash="dash" if column in dashed else "solid"),
+            marker=dict(size=8),
             text=[fixed(v, 1 if percent else 0) + suffix if not is_missing(v) else "" for v in raw],
             textposition="top center",
             hovertemplate=f"%{{x}}: %{{y}}{suffix}<extra>%{{fullData.name}}</extra>",
         )
     return base_layout(
-        figure, i18n.t(title_key, lang), height=400, xaxis=dict(title=None, type="category"),
+        figure,
+        i18n.t(title_key, lang),
+        height=400,
+        xaxis=dict(title=None, type="category"),
         yaxis=dict(title=i18n.t(axis_key, lang), rangemode="tozero", **({"range": [0, 105]} if percent else {})),
     )
 
@@ -168,10 +261,14 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
     With more than ``MAX_UNIT_ROWS`` units only those with the most are drawn, and the title says so.
     """
     # one row per unit and quarter; a quarter after the data date stays unknown (NaN), not 0
-    frame = frame.assign(short_name_en=frame["short_name_en"].fillna("")) if "short_name_en" in frame else \
-        frame.assign(short_name_en="")
-    table = frame.pivot(index=["ordinal", "unit_id", "name_zh", "name_en", "short_name_en"], columns="quarter_key",
-                        values=value_column).astype("float64")
+    frame = (
+        frame.assign(short_name_en=frame["short_name_en"].fillna(""))
+        if "short_name_en" in frame
+        else frame.assign(short_name_en="")
+    )
+    table = frame.pivot(
+        index=["ordinal", "unit_id", "name_zh", "name_en", "short_name_en"], columns="quarter_key", values=value_column
+    ).astype("float64")
     title = i18n.t(title_key, lang)
     if len(table) > MAX_UNIT_ROWS:
         table = table.loc[table.sum(axis=1).nlargest(MAX_UNIT_ROWS).index]
@@ -179,16 +276,27 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
     table = table.sort_index(level="ordinal", ascending=False)
     names, full_names = unit_labels(table.index.to_frame(index=False), lang)
     quarters = frame.drop_duplicates("quarter_key").set_index("quarter_key").loc[list(table.columns)].reset_index()
-    columns = quarter_labels(quarters.assign(year=quarters["quarter_key"] // 10, quarter=quarters["quarter_key"] % 10),
-                             lang)
-    figure = go.Figure(go.Heatmap(
-        z=table.to_numpy(), x=columns, y=names, colorscale=[[0, "#FFF5F4"], [1, COLOURS["primary"]]],
-        text=[[fixed(value, 0) for value in row] for row in table.to_numpy()], texttemplate="%{text}",
-        hovertext=[[name] * len(columns) for name in full_names],
-        hovertemplate="%{hovertext} · %{x}: %{z}<extra></extra>",
-        showscale=False,  # every cell carries its number; a colour bar would only take width from the grid
-    ))
-    return base_layout(figure, title, height=max(340, 110 + 34 * len(names)),
-                       xaxis=dict(title=None, type="category", side="bottom"),
-                       yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
-                       margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), b=50))
+    columns = quarter_labels(
+        quarters.assign(year=quarters["quarter_key"] // 10, quarter=quarters["quarter_key"] % 10), lang
+    )
+    figure = go.Figure(
+        go.Heatmap(
+            z=table.to_numpy(),
+            x=columns,
+            y=names,
+            colorscale=[[0, "#FFF5F4"], [1, COLOURS["primary"]]],
+            text=[[fixed(value, 0) for value in row] for row in table.to_numpy()],
+            texttemplate="%{text}",
+            hovertext=[[name] * len(columns) for name in full_names],
+            hovertemplate="%{hovertext} · %{x}: %{z}<extra></extra>",
+            showscale=False,  # every cell carries its number; a colour bar would only take width from the grid
+        )
+    )
+    return base_layout(
+        figure,
+        title,
+        height=max(340, 110 + 34 * len(names)),
+        xaxis=dict(title=None, type="category", side="bottom"),
+        yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
+        margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), b=50),
+    )

@@ -3,6 +3,7 @@
 Every figure carries ``TEMPLATE``, so what the screen shows and what an export renders are the same
 (streamlit's own plotly template has placeholder colours that export as black).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -63,10 +64,24 @@ def unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
 # Beside a bar a unit needs a short label: a long English name would take the whole card and shrink the bars to a
 # sliver. The English names of provincial bodies share their wordy parts; dropping them leaves what tells units
 # apart ("General Office", "Petitions Bureau"); the full name stays in the hover.
-_ENGLISH_FILLER = (" of the Provincial Government", " of the Provincial People's Government", "Provincial Government ",
-                   "Provincial People's Government ", "Provincial ", "the ")
-_ENGLISH_WORDS = {"Administration": "Admin.", "Department": "Dept.", "Government": "Gov.", "Commission": "Comm.",
-                  "Committee": "Cttee.", "Management": "Mgmt.", "Office": "Office", "Services": "Services"}
+_ENGLISH_FILLER = (
+    " of the Provincial Government",
+    " of the Provincial People's Government",
+    "Provincial Government ",
+    "Provincial People's Government ",
+    "Provincial ",
+    "the ",
+)
+_ENGLISH_WORDS = {
+    "Administration": "Admin.",
+    "Department": "Dept.",
+    "Government": "Gov.",
+    "Commission": "Comm.",
+    "Committee": "Cttee.",
+    "Management": "Mgmt.",
+    "Office": "Office",
+    "Services": "Services",
+}
 
 
 def _shorten_english(text: str, size: float, max_px: float) -> str:
@@ -103,8 +118,10 @@ def unit_labels(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
     short_column = i18n.localized_column("short_name", lang)  # only English has one (英文简称)
     own = list(frame[short_column]) if short_column in frame.columns else [None] * len(names)
     # shortened first, escaped after: a cut must never fall inside an escape
-    labels = [short_unit_name(short if isinstance(short, str) and short.strip() else name, lang)
-              for name, short in zip(names, own)]
+    labels = [
+        short_unit_name(short if isinstance(short, str) and short.strip() else name, lang)
+        for name, short in zip(names, own)
+    ]
     return [safe_text.plotly(label) for label in labels], [safe_text.plotly(name) for name in names]
 
 
@@ -140,7 +157,9 @@ def base_layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:
 def quarter_labels(frame: pd.DataFrame, lang: str) -> list[str]:
     """``2020Q1`` …, and where the query says a quarter runs only to the data date (``through_day``), that too:
     ``2020Q3（截至8月14日）``, or ``2020Q4（尚无数据）`` for a quarter that starts after it."""
-    labels = [i18n.t("quarter.short", lang, year=int(y), quarter=int(q)) for y, q in zip(frame["year"], frame["quarter"])]
+    labels = [
+        i18n.t("quarter.short", lang, year=int(y), quarter=int(q)) for y, q in zip(frame["year"], frame["quarter"])
+    ]
     if "through_day" not in frame.columns:
         return labels
     marked = []

@@ -1,5 +1,6 @@
 """The data commands, on the same code as the Data page: ``validate``, ``import``, ``history``, ``undo``,
 ``template``. ``import`` and ``undo`` need an admin once accounts exist, and write an audit line first."""
+
 from __future__ import annotations
 
 import argparse
@@ -61,8 +62,9 @@ def _run_import(args: argparse.Namespace) -> int:
         print(import_report.render_plan(plan, args.lang))
         if not plan.ok:
             return 1
-        entry = commit.apply_import(plan, user=account.username,
-                                      before_commit=lambda entry: _audit_data_change("import", account, entry))
+        entry = commit.apply_import(
+            plan, user=account.username, before_commit=lambda entry: _audit_data_change("import", account, entry)
+        )
     print(i18n.t("data.report.imported", args.lang, id=entry.id))
     return 0
 
@@ -103,8 +105,9 @@ def _run_undo(args: argparse.Namespace) -> int:
     if account is None:
         return options.REFUSED
     try:
-        entry = commit.undo_last(user=account.username,
-                                   before_commit=lambda entry: _audit_data_change("undo", account, entry))
+        entry = commit.undo_last(
+            user=account.username, before_commit=lambda entry: _audit_data_change("undo", account, entry)
+        )
     except ingest.ValidationError as error:
         print(error.render(args.lang).strip(), file=sys.stderr)
         return 1
@@ -122,7 +125,7 @@ def add_template(commands) -> None:
 
 def _run_template(args: argparse.Namespace) -> int:
     from oversight.data import store
-    from oversight.ingest import templates, import_plan
+    from oversight.ingest import import_plan, templates
 
     current, _ = import_plan.load_current(store.data_dir())
     path = templates.write_template(args.out, TABLES[args.table], current.get("units"), args.lang)
@@ -145,8 +148,11 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
     if not users:
         return roles.local_account()
     if not args.user:
-        audit.record(audit.REFUSED, account=roles.local_account().username,  # the OS user who tried
-                     details={"reason": "sign_in_required", "command": command, "via": "cli"})
+        audit.record(
+            audit.REFUSED,
+            account=roles.local_account().username,  # the OS user who tried
+            details={"reason": "sign_in_required", "command": command, "via": "cli"},
+        )
         print(i18n.t("auth.cli.import_refused", args.lang), file=sys.stderr)
         return None
     try:
@@ -158,8 +164,11 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
         print(result.message(args.lang), file=sys.stderr)
         return None
     if not roles.can_import(result.account):
-        audit.record(audit.REFUSED, account=result.account,
-                     details={"reason": "forbidden_action", "command": command, "via": "cli"})
+        audit.record(
+            audit.REFUSED,
+            account=result.account,
+            details={"reason": "forbidden_action", "command": command, "via": "cli"},
+        )
         print(i18n.t("auth.cli.not_admin", args.lang, username=result.account.username), file=sys.stderr)
         return None
     return result.account
@@ -170,8 +179,20 @@ def _audit_data_change(action: str, account, entry) -> None:
     (and the change is rolled back) when it cannot be written."""
     from oversight.auth import audit
 
-    tables = {name: {"rows_before": info.get("rows_before"), "rows_after": info.get("rows_after")}
-              for name, info in entry.tables.items()}
-    audit.record(action, account=account, details={"entry": entry.id, "sources": list(entry.sources),
-                                                    "mode": entry.mode, "undoes": entry.undoes,
-                                                    "tables": tables, "via": "cli", "os_user": config.os_user()})
+    tables = {
+        name: {"rows_before": info.get("rows_before"), "rows_after": info.get("rows_after")}
+        for name, info in entry.tables.items()
+    }
+    audit.record(
+        action,
+        account=account,
+        details={
+            "entry": entry.id,
+            "sources": list(entry.sources),
+            "mode": entry.mode,
+            "undoes": entry.undoes,
+            "tables": tables,
+            "via": "cli",
+            "os_user": config.os_user(),
+        },
+    )

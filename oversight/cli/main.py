@@ -23,6 +23,7 @@ are read from a prompt or, with ``--password-stdin``, from the first line of
 standard input, never from the command line. Exit status: 0 done, 1 the input
 has problems, 3 refused (sign-in failed, not an admin, unreadable users file).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,8 +37,17 @@ from oversight.core import i18n
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m oversight", description="Oversight (派驻监督工作看板) tools")
     commands = parser.add_subparsers(dest="command", required=True)
-    for add in (sample.add_sample, data.add_validate, data.add_import, data.add_history, data.add_undo,
-                data.add_template, users.add_user, schedule.add_brief, schedule.add_alerts):
+    for add in (
+        sample.add_sample,
+        data.add_validate,
+        data.add_import,
+        data.add_history,
+        data.add_undo,
+        data.add_template,
+        users.add_user,
+        schedule.add_brief,
+        schedule.add_alerts,
+    ):
         add(commands)
     return parser
 

@@ -1,5 +1,6 @@
 """What several commands share: the language option, the admin's sign-in options, the password prompt, and the
 exit statuses."""
+
 from __future__ import annotations
 
 import argparse
@@ -11,8 +12,12 @@ REFUSED = 3  # exit status: sign-in failed, not an admin, unreadable users file
 
 
 def language_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=i18n.LANGUAGES, default=i18n.DEFAULT_LANGUAGE,
-                        help=f"language of the report (default: {i18n.DEFAULT_LANGUAGE})")
+    parser.add_argument(
+        "--lang",
+        choices=i18n.LANGUAGES,
+        default=i18n.DEFAULT_LANGUAGE,
+        help=f"language of the report (default: {i18n.DEFAULT_LANGUAGE})",
+    )
 
 
 def admin_options(parser: argparse.ArgumentParser) -> None:

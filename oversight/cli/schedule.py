@@ -11,6 +11,7 @@ Exit status: 0 done; 1 the input, the data or the settings have a problem; 2 bad
 retries (the others went out; the next run retries only what failed); 5 no Chromium to
 render the charts. docs/ALERTS.md has the settings file and timer examples.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,12 +36,25 @@ class _Stop(Exception):
 
 def _common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help="language (default: the settings file's, else zh)")
-    parser.add_argument("--unit", action="append", default=[], metavar="UNIT_ID",
-                        help="only this unit (repeat for several; default: every unit the account may read)")
-    parser.add_argument("--as", dest="run_as", metavar="USERNAME",
-                        help="the account whose scope to read in (needed once accounts are configured)")
-    parser.add_argument("--settings", type=Path, metavar="FILE",
-                        help="the alerts settings file (default: OVERSIGHT_ALERTS_FILE or ~/.config/oversight/alerts.toml)")
+    parser.add_argument(
+        "--unit",
+        action="append",
+        default=[],
+        metavar="UNIT_ID",
+        help="only this unit (repeat for several; default: every unit the account may read)",
+    )
+    parser.add_argument(
+        "--as",
+        dest="run_as",
+        metavar="USERNAME",
+        help="the account whose scope to read in (needed once accounts are configured)",
+    )
+    parser.add_argument(
+        "--settings",
+        type=Path,
+        metavar="FILE",
+        help="the alerts settings file (default: OVERSIGHT_ALERTS_FILE or ~/.config/oversight/alerts.toml)",
+    )
     parser.add_argument("--push", action="store_true", help="send to the channels of the settings file")
     parser.add_argument("--force", action="store_true", help="with --push: send again what was already sent")
     parser.add_argument("--as-of", dest="as_of", metavar="DATE", help="the date to count from (default: today)")
@@ -50,10 +64,15 @@ def add_brief(commands) -> None:
     command = commands.add_parser("brief", help="build the briefing pack (PPTX, DOCX, PDF, ZIP) without a browser")
     command.add_argument("--from", dest="start", metavar="QUARTER", help="first quarter, e.g. 2020Q1 (with --to)")
     command.add_argument("--to", dest="end", metavar="QUARTER", help="last quarter, e.g. 2020Q4 (with --from)")
-    command.add_argument("--period", choices=("year", "quarter"), default="year",
-                         help="without --from/--to: the latest complete year (default) or quarter")
-    command.add_argument("--format", dest="formats", action="append", metavar="LIST",
-                         help="pptx,docx,pdf,zip (default: all four)")
+    command.add_argument(
+        "--period",
+        choices=("year", "quarter"),
+        default="year",
+        help="without --from/--to: the latest complete year (default) or quarter",
+    )
+    command.add_argument(
+        "--format", dest="formats", action="append", metavar="LIST", help="pptx,docx,pdf,zip (default: all four)"
+    )
     command.add_argument("--out", type=Path, default=Path("."), metavar="DIR", help="folder to write into (default: .)")
     _common_options(command)
     command.set_defaults(run=run_brief)
@@ -61,14 +80,20 @@ def add_brief(commands) -> None:
 
 def add_alerts(commands) -> None:
     command = commands.add_parser("alerts", help="the alert digest: overdue, due soon, not consulted, more meetings")
-    command.add_argument("--due-within", dest="due_within", type=int, metavar="DAYS",
-                         help="days ahead for 'due soon' (default: the settings file's, else 30)")
+    command.add_argument(
+        "--due-within",
+        dest="due_within",
+        type=int,
+        metavar="DAYS",
+        help="days ahead for 'due soon' (default: the settings file's, else 30)",
+    )
     command.add_argument("--json", action="store_true", help="machine-readable output")
     _common_options(command)
     command.set_defaults(run=run_alerts)
 
 
 # ---------------------------------------------------------------- shared steps
+
 
 def _setup(args: argparse.Namespace, command: str):
     """Settings, language, account and the data, or ``_Stop`` saying which of them is wrong."""
@@ -122,8 +147,9 @@ def _warn_if_readable(settings, lang: str) -> None:
         print(i18n.t("alerts.cli.settings_readable", lang, path=settings.path), file=sys.stderr)
 
 
-def _push(message, *, period: str, fingerprint: str, settings, account, lang: str, force: bool,
-          audit_details: dict, out) -> int:
+def _push(
+    message, *, period: str, fingerprint: str, settings, account, lang: str, force: bool, audit_details: dict, out
+) -> int:
     from oversight.auth import audit
     from oversight.push import delivery
 
@@ -131,8 +157,16 @@ def _push(message, *, period: str, fingerprint: str, settings, account, lang: st
         raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.no_channels", lang, path=settings.path, kind=message.kind))
     _warn_if_readable(settings, lang)
     try:
-        outcomes = delivery.push_message(message, period=period, fingerprint=fingerprint, settings=settings,
-                                         account=account, lang=lang, audit_details=audit_details, force=force)
+        outcomes = delivery.push_message(
+            message,
+            period=period,
+            fingerprint=fingerprint,
+            settings=settings,
+            account=account,
+            lang=lang,
+            audit_details=audit_details,
+            force=force,
+        )
     except audit.AuditError as error:  # no audit line, no push
         raise _Stop(INPUT_PROBLEM, str(error)) from None
     for outcome in outcomes:
@@ -150,6 +184,7 @@ def _run(command, args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------- alerts
+
 
 def run_alerts(args: argparse.Namespace) -> int:
     return _run(_alerts, args)
@@ -173,16 +208,32 @@ def _alerts(args: argparse.Namespace) -> int:
         print(digest_text.render_text(digest, lang), end="")
     if not args.push:
         return OK
-    message = Message("alerts", digest_text.title(digest, lang), digest_text.render_markdown(digest, lang),
-                      digest_text.render_text(digest, lang))
-    scope = {"units": list(units) or (list(account.scope.allowed_units) if not account.scope.unrestricted else []),
-             "as_of": as_of.isoformat(), "counts": digest.counts()}
-    return _push(message, period=f"{as_of.isoformat()}/{'+'.join(units) or 'all'}", fingerprint=digest.fingerprint(),
-                 settings=settings, account=account, lang=lang, force=args.force, audit_details={"filter": scope},
-                 out=sys.stderr if args.json else sys.stdout)
+    message = Message(
+        "alerts",
+        digest_text.title(digest, lang),
+        digest_text.render_markdown(digest, lang),
+        digest_text.render_text(digest, lang),
+    )
+    scope = {
+        "units": list(units) or (list(account.scope.allowed_units) if not account.scope.unrestricted else []),
+        "as_of": as_of.isoformat(),
+        "counts": digest.counts(),
+    }
+    return _push(
+        message,
+        period=f"{as_of.isoformat()}/{'+'.join(units) or 'all'}",
+        fingerprint=digest.fingerprint(),
+        settings=settings,
+        account=account,
+        lang=lang,
+        force=args.force,
+        audit_details={"filter": scope},
+        out=sys.stderr if args.json else sys.stdout,
+    )
 
 
 # ---------------------------------------------------------------- brief
+
 
 def run_brief(args: argparse.Namespace) -> int:
     return _run(_brief, args)
@@ -239,15 +290,23 @@ def _brief(args: argparse.Namespace) -> int:
     filter_ = Filter(units, start, end)
     emailed = args.push and any(channel.kind == "email" for channel in settings.channels_for("brief"))
     try:
-        pack = brief_job.build(connection, account, filter_, lang,
-                               tuple(dict.fromkeys(formats + (("pdf",) if emailed else ()))))
+        pack = brief_job.build(
+            connection, account, filter_, lang, tuple(dict.fromkeys(formats + (("pdf",) if emailed else ())))
+        )
     except export.ImageRendererMissing as missing:
         raise _Stop(NO_RENDERER, missing.message(lang)) from None
     scoped = audit.describe_filter(scoped_filter(filter_, account.scope))
     try:  # as on the page: the audit line is written before the files are handed over
-        audit.record(audit.DOWNLOAD, account=account, details={
-            "file": [pack.file_names[fmt] for fmt in formats if fmt in pack.file_names], "filter": scoped,
-            "via": "cli", "out": str(args.out)})
+        audit.record(
+            audit.DOWNLOAD,
+            account=account,
+            details={
+                "file": [pack.file_names[fmt] for fmt in formats if fmt in pack.file_names],
+                "filter": scoped,
+                "via": "cli",
+                "out": str(args.out),
+            },
+        )
     except audit.AuditError as error:
         raise _Stop(INPUT_PROBLEM, str(error)) from None
     try:
@@ -259,6 +318,14 @@ def _brief(args: argparse.Namespace) -> int:
     if not args.push:
         return OK
     message = brief_job.message(connection, account, filter_, lang, pack, emailed=emailed)
-    return _push(message, period=brief_job.period_key(filter_), fingerprint=brief_job.fingerprint(message),
-                 settings=settings, account=account, lang=lang, force=args.force, audit_details={"filter": scoped},
-                 out=sys.stdout)
+    return _push(
+        message,
+        period=brief_job.period_key(filter_),
+        fingerprint=brief_job.fingerprint(message),
+        settings=settings,
+        account=account,
+        lang=lang,
+        force=args.force,
+        audit_details={"filter": scoped},
+        out=sys.stdout,
+    )

@@ -1,4 +1,5 @@
 """``user add|passwd|remove|list``: the dashboard's accounts (the users file), each change in the audit log."""
+
 from __future__ import annotations
 
 import argparse
@@ -14,8 +15,13 @@ def add_user(commands) -> None:
     add = actions.add_parser("add", help="create an account")
     add.add_argument("username")
     add.add_argument("--role", required=True, help="admin, leader or unit")
-    add.add_argument("--unit", action="append", default=[], metavar="UNIT_ID",
-                     help="a unit the account may read (unit role; repeat for several)")
+    add.add_argument(
+        "--unit",
+        action="append",
+        default=[],
+        metavar="UNIT_ID",
+        help="a unit the account may read (unit role; repeat for several)",
+    )
     add.add_argument("--email", help="the address single sign-on (OIDC) reports for this person")
     secret = add.add_mutually_exclusive_group()
     secret.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
@@ -70,11 +76,15 @@ def _user_command(args: argparse.Namespace, change) -> int:
 def _run_user_add(args: argparse.Namespace) -> int:
     def change(accounts):
         password = None if args.no_password else options.read_password(args, confirm=True)
-        account = accounts.add_user(args.username, password, args.role, args.unit, args.email,
-                                    known_units=_known_unit_ids())
-        return (i18n.t("auth.cli.user_added", args.lang, username=account.username, role=account.role),
-                "user_added", {"username": account.username, "role": account.role, "units": list(account.units),
-                               "email": account.email})
+        account = accounts.add_user(
+            args.username, password, args.role, args.unit, args.email, known_units=_known_unit_ids()
+        )
+        return (
+            i18n.t("auth.cli.user_added", args.lang, username=account.username, role=account.role),
+            "user_added",
+            {"username": account.username, "role": account.role, "units": list(account.units), "email": account.email},
+        )
+
     return _user_command(args, change)
 
 
@@ -84,8 +94,12 @@ def _run_user_passwd(args: argparse.Namespace) -> int:
         if username not in accounts.load_users():
             raise accounts.AccountError("auth.error.no_such_user", username=username)
         accounts.set_password(username, options.read_password(args, confirm=True))
-        return (i18n.t("auth.cli.password_changed", args.lang, username=username), "password_changed",
-                {"username": username})
+        return (
+            i18n.t("auth.cli.password_changed", args.lang, username=username),
+            "password_changed",
+            {"username": username},
+        )
+
     return _user_command(args, change)
 
 
@@ -94,6 +108,7 @@ def _run_user_remove(args: argparse.Namespace) -> int:
         username = accounts.normalise_username(args.username)
         accounts.remove_user(username)
         return i18n.t("auth.cli.user_removed", args.lang, username=username), "user_removed", {"username": username}
+
     return _user_command(args, change)
 
 
@@ -109,6 +124,14 @@ def _run_user_list(args: argparse.Namespace) -> int:
     if not users:
         print(i18n.t("auth.cli.no_users", args.lang, path=path))
     for account in users:
-        print(i18n.t("auth.cli.user_line", args.lang, username=account.username, role=account.role,
-                     units=",".join(account.units) or "-", email=account.email or "-"))
+        print(
+            i18n.t(
+                "auth.cli.user_line",
+                args.lang,
+                username=account.username,
+                role=account.role,
+                units=",".join(account.units) or "-",
+                email=account.email or "-",
+            )
+        )
     return 0

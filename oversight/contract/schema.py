@@ -4,6 +4,7 @@ Everything that reads or writes the office's spreadsheets goes through these
 definitions, so the Chinese header a clerk types and the identifier a query
 uses are tied together in one place.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -75,75 +76,128 @@ ACTIVITY_KINDS = {
 }
 PARTY_ORGS = {"党组": "党组", "党委": "党委"}
 
-UNITS = Table("units", "监督单位", (
-    Column("unit_id", "单位编码", SLUG, unique=True, aliases=("Unit code", "Code")),
-    Column("name_zh", "单位名称", TEXT, unique=True,
-           aliases=("Chinese name", "Name (Chinese)", "Unit name", "Name")),
-    Column("name_en", "英文名称", TEXT, aliases=("English name", "Name (English)")),
-    Column("short_names", "简称", TEXT, required=False,
-           aliases=("Short name", "Short names", "Abbreviation")),
-    Column("party_org", "党组织类型", ENUM, choices=PARTY_ORGS,
-           aliases=("Party organisation", "Party organization", "Party org")),
-    # what an English chart shows beside a bar, where the full name would not fit (optional)
-    Column("short_name_en", "英文简称", TEXT, required=False,
-           aliases=("English short name", "Short name (English)")),
-))
+UNITS = Table(
+    "units",
+    "监督单位",
+    (
+        Column("unit_id", "单位编码", SLUG, unique=True, aliases=("Unit code", "Code")),
+        Column(
+            "name_zh", "单位名称", TEXT, unique=True, aliases=("Chinese name", "Name (Chinese)", "Unit name", "Name")
+        ),
+        Column("name_en", "英文名称", TEXT, aliases=("English name", "Name (English)")),
+        Column("short_names", "简称", TEXT, required=False, aliases=("Short name", "Short names", "Abbreviation")),
+        Column(
+            "party_org",
+            "党组织类型",
+            ENUM,
+            choices=PARTY_ORGS,
+            aliases=("Party organisation", "Party organization", "Party org"),
+        ),
+        # what an English chart shows beside a bar, where the full name would not fit (optional)
+        Column(
+            "short_name_en", "英文简称", TEXT, required=False, aliases=("English short name", "Short name (English)")
+        ),
+    ),
+)
 
-MEETINGS = Table("meetings", "会议", (
-    Column("meeting_id", "会议编号", TEXT, unique=True),
-    Column("unit", "单位", UNIT),
-    Column("date", "会议日期", DATE, aliases=("Meeting date",)),
-    Column("kind", "会议类型", ENUM, choices=MEETING_KINDS, aliases=("Type", "Meeting type", "Kind of meeting")),
-    Column("duration_min", "时长(分钟)", INT, minimum=0,
-           aliases=("会议时长", "时长", "Duration", "Duration (minutes)", "Minutes", "Length (min)")),
-    Column("agenda_items", "议题数", INT, minimum=0, aliases=("议题数量",)),
-    Column("agenda_prereviewed", "议题提前报送审核", BOOL,
-           aliases=("Agenda reviewed in advance", "Prereviewed", "Pre-reviewed")),
-    Column("attended_by_team", "纪检监察组列席", BOOL,
-           aliases=("列席", "Attended", "Team attended", "Attended by the team")),
-    Column("merged", "合并召开", BOOL, aliases=("Merged meeting",)),
-    Column("notes", "备注", TEXT, required=False),
-))
+MEETINGS = Table(
+    "meetings",
+    "会议",
+    (
+        Column("meeting_id", "会议编号", TEXT, unique=True),
+        Column("unit", "单位", UNIT),
+        Column("date", "会议日期", DATE, aliases=("Meeting date",)),
+        Column("kind", "会议类型", ENUM, choices=MEETING_KINDS, aliases=("Type", "Meeting type", "Kind of meeting")),
+        Column(
+            "duration_min",
+            "时长(分钟)",
+            INT,
+            minimum=0,
+            aliases=("会议时长", "时长", "Duration", "Duration (minutes)", "Minutes", "Length (min)"),
+        ),
+        Column("agenda_items", "议题数", INT, minimum=0, aliases=("议题数量",)),
+        Column(
+            "agenda_prereviewed",
+            "议题提前报送审核",
+            BOOL,
+            aliases=("Agenda reviewed in advance", "Prereviewed", "Pre-reviewed"),
+        ),
+        Column(
+            "attended_by_team",
+            "纪检监察组列席",
+            BOOL,
+            aliases=("列席", "Attended", "Team attended", "Attended by the team"),
+        ),
+        Column("merged", "合并召开", BOOL, aliases=("Merged meeting",)),
+        Column("notes", "备注", TEXT, required=False),
+    ),
+)
 
-ISSUES = Table("issues", "问题", (
-    Column("issue_id", "问题编号", TEXT, unique=True),
-    Column("unit", "单位", UNIT),
-    Column("date_raised", "发现日期", DATE, aliases=("指出日期", "Date", "Raised", "Raised on")),
-    Column("source", "问题来源", ENUM, choices=ISSUE_SOURCES, aliases=("Issue source",)),
-    Column("category", "问题类别", ENUM, choices=CATEGORIES),
-    Column("description", "问题描述", TEXT),
-    Column("status", "整改状态", ENUM, choices=ISSUE_STATUSES),
-    Column("due_date", "整改期限", DATE, required=False, aliases=("Due", "Deadline")),
-    Column("rectified_date", "整改完成日期", DATE, required=False,
-           aliases=("Rectified", "Rectified on", "Date rectified")),
-))
+ISSUES = Table(
+    "issues",
+    "问题",
+    (
+        Column("issue_id", "问题编号", TEXT, unique=True),
+        Column("unit", "单位", UNIT),
+        Column("date_raised", "发现日期", DATE, aliases=("指出日期", "Date", "Raised", "Raised on")),
+        Column("source", "问题来源", ENUM, choices=ISSUE_SOURCES, aliases=("Issue source",)),
+        Column("category", "问题类别", ENUM, choices=CATEGORIES),
+        Column("description", "问题描述", TEXT),
+        Column("status", "整改状态", ENUM, choices=ISSUE_STATUSES),
+        Column("due_date", "整改期限", DATE, required=False, aliases=("Due", "Deadline")),
+        Column(
+            "rectified_date",
+            "整改完成日期",
+            DATE,
+            required=False,
+            aliases=("Rectified", "Rectified on", "Date rectified"),
+        ),
+    ),
+)
 
-SUGGESTIONS = Table("suggestions", "意见建议", (
-    Column("suggestion_id", "建议编号", TEXT, unique=True),
-    Column("unit", "单位", UNIT),
-    Column("date_made", "提出日期", DATE, aliases=("Date", "Made on")),
-    Column("issue_id", "关联问题编号", REF, required=False,
-           aliases=("Linked issue", "Related issue", "Linked issue ID")),
-    Column("category", "类别", ENUM, choices=CATEGORIES, aliases=("建议类别",)),
-    Column("content", "建议内容", TEXT, aliases=("Suggestion",)),
-    Column("status", "采纳状态", ENUM, choices=SUGGESTION_STATUSES),
-))
+SUGGESTIONS = Table(
+    "suggestions",
+    "意见建议",
+    (
+        Column("suggestion_id", "建议编号", TEXT, unique=True),
+        Column("unit", "单位", UNIT),
+        Column("date_made", "提出日期", DATE, aliases=("Date", "Made on")),
+        Column(
+            "issue_id",
+            "关联问题编号",
+            REF,
+            required=False,
+            aliases=("Linked issue", "Related issue", "Linked issue ID"),
+        ),
+        Column("category", "类别", ENUM, choices=CATEGORIES, aliases=("建议类别",)),
+        Column("content", "建议内容", TEXT, aliases=("Suggestion",)),
+        Column("status", "采纳状态", ENUM, choices=SUGGESTION_STATUSES),
+    ),
+)
 
-REMINDERS = Table("reminders", "日常提醒", (
-    Column("reminder_id", "提醒编号", TEXT, unique=True),
-    Column("unit", "单位", UNIT),
-    Column("date", "提醒日期", DATE),
-    Column("form", "提醒方式", ENUM, choices=REMINDER_FORMS, aliases=("Reminder form", "Type")),
-    Column("subject", "提醒事项", TEXT),
-))
+REMINDERS = Table(
+    "reminders",
+    "日常提醒",
+    (
+        Column("reminder_id", "提醒编号", TEXT, unique=True),
+        Column("unit", "单位", UNIT),
+        Column("date", "提醒日期", DATE),
+        Column("form", "提醒方式", ENUM, choices=REMINDER_FORMS, aliases=("Reminder form", "Type")),
+        Column("subject", "提醒事项", TEXT),
+    ),
+)
 
-ACTIVITIES = Table("activities", "工作活动", (
-    Column("activity_id", "活动编号", TEXT, unique=True),
-    Column("unit", "单位", UNIT),
-    Column("date", "活动日期", DATE),
-    Column("kind", "活动类型", ENUM, choices=ACTIVITY_KINDS, aliases=("Type", "Activity type")),
-    Column("notes", "备注", TEXT, required=False),
-))
+ACTIVITIES = Table(
+    "activities",
+    "工作活动",
+    (
+        Column("activity_id", "活动编号", TEXT, unique=True),
+        Column("unit", "单位", UNIT),
+        Column("date", "活动日期", DATE),
+        Column("kind", "活动类型", ENUM, choices=ACTIVITY_KINDS, aliases=("Type", "Activity type")),
+        Column("notes", "备注", TEXT, required=False),
+    ),
+)
 
 TABLES: dict[str, Table] = {t.name: t for t in (UNITS, MEETINGS, ISSUES, SUGGESTIONS, REMINDERS, ACTIVITIES)}
 # Units first: every other table's ``unit`` column is resolved against it;

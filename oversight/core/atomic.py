@@ -3,6 +3,7 @@
 A reader (or a crash) sees the old file or the new one, never half of one. Every module that
 replaces a file — data imports, the sample, accounts, the Parquet cache — goes through here.
 """
+
 from __future__ import annotations
 
 import os

@@ -5,6 +5,7 @@ visitors and for the developers' own checks. One file per area of the
 product (dashboard, errors, export, data …) keeps edits apart; a key defined
 in two files of one language is an error.
 """
+
 from __future__ import annotations
 
 import json
@@ -66,8 +67,15 @@ def _contract_labels() -> dict[str, str]:
     from oversight.contract import schema  # the contract holds the Chinese labels
 
     merged: dict[str, str] = {}
-    for choices in (schema.ISSUE_STATUSES, schema.SUGGESTION_STATUSES, schema.REMINDER_FORMS, schema.ACTIVITY_KINDS,
-                    schema.ISSUE_SOURCES, schema.CATEGORIES, schema.MEETING_KINDS):
+    for choices in (
+        schema.ISSUE_STATUSES,
+        schema.SUGGESTION_STATUSES,
+        schema.REMINDER_FORMS,
+        schema.ACTIVITY_KINDS,
+        schema.ISSUE_SOURCES,
+        schema.CATEGORIES,
+        schema.MEETING_KINDS,
+    ):
         merged.update(choices)
     return merged
 

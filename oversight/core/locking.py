@@ -16,6 +16,7 @@ for people reading the folder.
 Used around the data folder's plan-check-write (``ingest.folder_lock``) and the users
 file (``accounts``).
 """
+
 from __future__ import annotations
 
 import errno
@@ -25,10 +26,11 @@ import os
 import socket
 import threading
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 DEFAULT_TIMEOUT_S = 30.0
 _POLL_S = 0.05
@@ -55,8 +57,12 @@ def _read_note(descriptor: int) -> dict[str, Any]:
 
 
 def _write_note(descriptor: int, purpose: str) -> None:
-    note = {"pid": os.getpid(), "host": socket.gethostname(), "purpose": purpose,
-            "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+    note = {
+        "pid": os.getpid(),
+        "host": socket.gethostname(),
+        "purpose": purpose,
+        "since": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
     try:
         os.ftruncate(descriptor, 0)
         os.pwrite(descriptor, json.dumps(note).encode("utf-8"), 0)

@@ -3,6 +3,7 @@
 Cards, chart labels, tables, the written summary, takeaways and exports all format through here, so the
 same value never reads 31.2 in one place and 31.3 in another.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence

@@ -12,6 +12,7 @@
 Every place where such text meets Markdown or a figure calls one of these, so
 there is one definition of "escaped" to test.
 """
+
 from __future__ import annotations
 
 import re

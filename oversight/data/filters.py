@@ -3,12 +3,14 @@
 It turns into bound SQL parameters for the queries and into URL query
 parameters (``?unit=…&from=2020Q1&to=2020Q4&lang=en``) for bookmarks.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import Iterable, Mapping, Sequence, cast
+from typing import cast
 
 _QUARTER_TEXT = re.compile(r"^\s*(\d{4})\s*[Qq]\s*([1-4])\s*$")
 
@@ -19,18 +21,18 @@ class Quarter:
     quarter: int
 
     @classmethod
-    def parse(cls, text: str) -> "Quarter":
+    def parse(cls, text: str) -> Quarter:
         match = _QUARTER_TEXT.match(text or "")
         if not match:
             raise ValueError(f"not a quarter: {text!r}")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod
-    def from_key(cls, key: int) -> "Quarter":
+    def from_key(cls, key: int) -> Quarter:
         return cls(key // 10, key % 10)
 
     @classmethod
-    def of(cls, day: date) -> "Quarter":
+    def of(cls, day: date) -> Quarter:
         return cls(day.year, (day.month - 1) // 3 + 1)
 
     @property
@@ -45,7 +47,7 @@ class Quarter:
     def __str__(self) -> str:
         return f"{self.year}Q{self.quarter}"
 
-    def shift(self, quarters: int) -> "Quarter":
+    def shift(self, quarters: int) -> Quarter:
         index = self.index + quarters
         return Quarter(index // 4, index % 4 + 1)
 
@@ -107,12 +109,12 @@ class Filter:
         """True where the range ends after the data date: its figures run to the data date only."""
         return self.as_of < self.end.last_day
 
-    def previous_year(self) -> "Filter":
+    def previous_year(self) -> Filter:
         """The same span a year earlier, to the same day where this one is cut off: what 同比 compares with."""
         cutoff = same_day_years_earlier(self.as_of) if self.is_to_date else None
         return replace(self, start=self.start.shift(-4), end=self.end.shift(-4), cutoff=cutoff)
 
-    def previous_span(self) -> "Filter":
+    def previous_span(self) -> Filter:
         """The span of the same length just before this one (cut off as many days in): what 环比 compares with."""
         length = len(self.quarters)
         start, end = self.start.shift(-length), self.end.shift(-length)
@@ -135,10 +137,10 @@ class Filter:
             "prev_end": same_day_years_earlier(self.as_of),
         }
 
-    def with_units(self, units: Iterable[str]) -> "Filter":
+    def with_units(self, units: Iterable[str]) -> Filter:
         return replace(self, units=tuple(units))
 
-    def without_cutoff(self) -> "Filter":
+    def without_cutoff(self) -> Filter:
         return replace(self, cutoff=None)
 
     def to_query_params(self) -> dict[str, list[str] | str]:
@@ -196,12 +198,15 @@ class DataSpan:
         return earlier if self.comparable(filter_, earlier) else None
 
     @classmethod
-    def from_row(cls, row: Mapping[str, object], unit_ids: Sequence[str] = ()) -> "DataSpan":
+    def from_row(cls, row: Mapping[str, object], unit_ids: Sequence[str] = ()) -> DataSpan:
         """From a ``data_span`` query row (``first_quarter``, ``last_quarter``, ``last_day``)."""
         last_day = row.get("last_day")
-        return cls(tuple(unit_ids), Quarter.from_key(int(cast(int, row["first_quarter"]))),
-                   Quarter.from_key(int(cast(int, row["last_quarter"]))),
-                   None if last_day is None or last_day != last_day else _as_date(last_day))
+        return cls(
+            tuple(unit_ids),
+            Quarter.from_key(int(cast(int, row["first_quarter"]))),
+            Quarter.from_key(int(cast(int, row["last_quarter"]))),
+            None if last_day is None or last_day != last_day else _as_date(last_day),
+        )
 
     @property
     def quarters(self) -> list[Quarter]:

@@ -4,6 +4,7 @@ Each file is one SELECT named after what it returns. The parameters a file
 uses (``$units``, ``$q_from`` …) are read from its text and bound from the
 filter; user text never becomes SQL.
 """
+
 from __future__ import annotations
 
 import re
@@ -34,7 +35,9 @@ def query_names() -> list[str]:
     return sorted(path.stem for path in QUERY_DIR.glob("*.sql"))
 
 
-def run(connection: duckdb.DuckDBPyConnection, name: str, filter_: Filter | None = None, **extra: object) -> pd.DataFrame:
+def run(
+    connection: duckdb.DuckDBPyConnection, name: str, filter_: Filter | None = None, **extra: object
+) -> pd.DataFrame:
     """The result of ``queries/<name>.sql`` for the filter, as a DataFrame."""
     sql = sql_text(name)
     available = {**(filter_.sql_params() if filter_ else {}), **extra}

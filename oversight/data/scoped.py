@@ -1,7 +1,9 @@
 """Queries within an account's unit scope: what the pages run instead of ``queries.run``."""
+
 from __future__ import annotations
 
-from typing import Any, Iterable, cast
+from collections.abc import Iterable
+from typing import Any, cast
 
 from oversight.auth.unit_scope import SCOPE_FREE_QUERIES, Scope, scoped_rows, scoped_units
 from oversight.data import queries

@@ -1,4 +1,5 @@
 """DuckDB tables built from the data folder, one per table of the contract."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,9 +23,12 @@ def data_dir() -> Path:
 
 def typed_relation(relation: duckdb.DuckDBPyRelation, table: Table) -> duckdb.DuckDBPyRelation:
     """The contract's columns cast to their SQL types, built as expressions: no SQL text is assembled."""
-    return relation.select(*(
-        duckdb.ColumnExpression(c.name).cast(duckdb.sqltype(_SQL_TYPES.get(c.kind, "VARCHAR"))).alias(c.name)
-        for c in table.columns))
+    return relation.select(
+        *(
+            duckdb.ColumnExpression(c.name).cast(duckdb.sqltype(_SQL_TYPES.get(c.kind, "VARCHAR"))).alias(c.name)
+            for c in table.columns
+        )
+    )
 
 
 # Every query filters the same way; these macros keep that one definition.
@@ -66,16 +70,23 @@ MACROS = (
 # The dates that say what the ledgers cover: every event date, and the day an issue was rectified.
 # (Due dates are deadlines, not records, so they do not move the data date.)
 _RECORD_DATES = (
-    ("meetings", "date"), ("issues", "date_raised"), ("issues", "rectified_date"),
-    ("suggestions", "date_made"), ("reminders", "date"), ("activities", "date"),
+    ("meetings", "date"),
+    ("issues", "date_raised"),
+    ("issues", "rectified_date"),
+    ("suggestions", "date_made"),
+    ("reminders", "date"),
+    ("activities", "date"),
 )
 
 
 def _create_coverage(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
     """One row, built once: the first and last recorded day. Comparisons are made only where the data
     reaches (a year before the first record is unknown, not zero); statuses are taken at the last day."""
-    relations = [connection.table(table).select(duckdb.ColumnExpression(column).alias("day"))
-                 for table, column in _RECORD_DATES if table in tables]
+    relations = [
+        connection.table(table).select(duckdb.ColumnExpression(column).alias("day"))
+        for table, column in _RECORD_DATES
+        if table in tables
+    ]
     if not relations:
         connection.execute("create table coverage as select null::date as first_day, null::date as last_day")
         return

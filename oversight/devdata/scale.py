@@ -13,6 +13,7 @@ streams rows to disk; a table with more rows than a worksheet holds
 (1,048,575 under the header) is written as UTF-8 CSV instead, which
 ``table_files.table_path`` reads the same way.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -47,45 +48,83 @@ CREATED = datetime(2021, 1, 4, 9, 0, 0)
 
 # 14 cities × 36 departments = 504 units, each with a distinct Chinese and English name.
 CITIES = (
-    ("changsha", "长沙市", "Changsha"), ("zhuzhou", "株洲市", "Zhuzhou"), ("xiangtan", "湘潭市", "Xiangtan"),
-    ("hengyang", "衡阳市", "Hengyang"), ("shaoyang", "邵阳市", "Shaoyang"), ("yueyang", "岳阳市", "Yueyang"),
-    ("changde", "常德市", "Changde"), ("zhangjiajie", "张家界市", "Zhangjiajie"), ("yiyang", "益阳市", "Yiyang"),
-    ("chenzhou", "郴州市", "Chenzhou"), ("yongzhou", "永州市", "Yongzhou"), ("huaihua", "怀化市", "Huaihua"),
-    ("loudi", "娄底市", "Loudi"), ("xiangxi", "湘西州", "Xiangxi"),
+    ("changsha", "长沙市", "Changsha"),
+    ("zhuzhou", "株洲市", "Zhuzhou"),
+    ("xiangtan", "湘潭市", "Xiangtan"),
+    ("hengyang", "衡阳市", "Hengyang"),
+    ("shaoyang", "邵阳市", "Shaoyang"),
+    ("yueyang", "岳阳市", "Yueyang"),
+    ("changde", "常德市", "Changde"),
+    ("zhangjiajie", "张家界市", "Zhangjiajie"),
+    ("yiyang", "益阳市", "Yiyang"),
+    ("chenzhou", "郴州市", "Chenzhou"),
+    ("yongzhou", "永州市", "Yongzhou"),
+    ("huaihua", "怀化市", "Huaihua"),
+    ("loudi", "娄底市", "Loudi"),
+    ("xiangxi", "湘西州", "Xiangxi"),
 )
 DEPARTMENTS = (
-    ("finance", "财政局", "Finance Bureau"), ("education", "教育局", "Education Bureau"),
-    ("health", "卫生健康委", "Health Commission"), ("transport", "交通运输局", "Transport Bureau"),
-    ("water", "水利局", "Water Resources Bureau"), ("agriculture", "农业农村局", "Agriculture Bureau"),
-    ("commerce", "商务局", "Commerce Bureau"), ("culture", "文化旅游局", "Culture and Tourism Bureau"),
-    ("audit", "审计局", "Audit Bureau"), ("statistics", "统计局", "Statistics Bureau"),
-    ("civil", "民政局", "Civil Affairs Bureau"), ("justice", "司法局", "Justice Bureau"),
-    ("hr", "人力资源社会保障局", "Human Resources Bureau"), ("resources", "自然资源局", "Natural Resources Bureau"),
-    ("ecology", "生态环境局", "Ecology and Environment Bureau"), ("housing", "住房城乡建设局", "Housing Bureau"),
-    ("market", "市场监管局", "Market Regulation Bureau"), ("emergency", "应急管理局", "Emergency Management Bureau"),
-    ("forestry", "林业局", "Forestry Bureau"), ("sports", "体育局", "Sports Bureau"),
-    ("veterans", "退役军人事务局", "Veterans Affairs Bureau"), ("medical", "医疗保障局", "Medical Security Bureau"),
-    ("petitions", "信访局", "Letters and Calls Bureau"), ("data", "政务服务和大数据局", "Big Data Bureau"),
+    ("finance", "财政局", "Finance Bureau"),
+    ("education", "教育局", "Education Bureau"),
+    ("health", "卫生健康委", "Health Commission"),
+    ("transport", "交通运输局", "Transport Bureau"),
+    ("water", "水利局", "Water Resources Bureau"),
+    ("agriculture", "农业农村局", "Agriculture Bureau"),
+    ("commerce", "商务局", "Commerce Bureau"),
+    ("culture", "文化旅游局", "Culture and Tourism Bureau"),
+    ("audit", "审计局", "Audit Bureau"),
+    ("statistics", "统计局", "Statistics Bureau"),
+    ("civil", "民政局", "Civil Affairs Bureau"),
+    ("justice", "司法局", "Justice Bureau"),
+    ("hr", "人力资源社会保障局", "Human Resources Bureau"),
+    ("resources", "自然资源局", "Natural Resources Bureau"),
+    ("ecology", "生态环境局", "Ecology and Environment Bureau"),
+    ("housing", "住房城乡建设局", "Housing Bureau"),
+    ("market", "市场监管局", "Market Regulation Bureau"),
+    ("emergency", "应急管理局", "Emergency Management Bureau"),
+    ("forestry", "林业局", "Forestry Bureau"),
+    ("sports", "体育局", "Sports Bureau"),
+    ("veterans", "退役军人事务局", "Veterans Affairs Bureau"),
+    ("medical", "医疗保障局", "Medical Security Bureau"),
+    ("petitions", "信访局", "Letters and Calls Bureau"),
+    ("data", "政务服务和大数据局", "Big Data Bureau"),
     ("development", "发展和改革委", "Development and Reform Commission"),
-    ("industry", "工业和信息化局", "Industry and IT Bureau"), ("science", "科技局", "Science and Technology Bureau"),
+    ("industry", "工业和信息化局", "Industry and IT Bureau"),
+    ("science", "科技局", "Science and Technology Bureau"),
     ("ethnic", "民族宗教事务委", "Ethnic and Religious Affairs Commission"),
-    ("assets", "国资委", "State Assets Commission"), ("tax", "税务局", "Taxation Bureau"),
-    ("grain", "粮食和物资储备局", "Grain Reserves Bureau"), ("archives", "档案馆", "Archives"),
-    ("chronicles", "地方志办", "Local Chronicles Office"), ("office", "政府办", "General Office"),
-    ("research", "政策研究室", "Policy Research Office"), ("admin", "机关事务局", "Offices Administration"),
+    ("assets", "国资委", "State Assets Commission"),
+    ("tax", "税务局", "Taxation Bureau"),
+    ("grain", "粮食和物资储备局", "Grain Reserves Bureau"),
+    ("archives", "档案馆", "Archives"),
+    ("chronicles", "地方志办", "Local Chronicles Office"),
+    ("office", "政府办", "General Office"),
+    ("research", "政策研究室", "Policy Research Office"),
+    ("admin", "机关事务局", "Offices Administration"),
 )
 NUMBER_OF_UNITS = len(CITIES) * len(DEPARTMENTS)
 MERGED_NOTE = "与同类会议合并召开"
-ACTIVITY_NOTES = {"consultation": "与单位党组(党委)联席会商", "special_study": "与机关纪委专题研究",
-                  "notification": "通报派驻监督工作情况", "secondment": "抽调单位纪检干部参与办案"}
+ACTIVITY_NOTES = {
+    "consultation": "与单位党组(党委)联席会商",
+    "special_study": "与机关纪委专题研究",
+    "notification": "通报派驻监督工作情况",
+    "secondment": "抽调单位纪检干部参与办案",
+}
 
 
 def make_units() -> pd.DataFrame:
     rows = []
     for city_id, city_zh, city_en in CITIES:
         for dept_id, dept_zh, dept_en in DEPARTMENTS:
-            rows.append((f"{city_id}_{dept_id}", city_zh + dept_zh, f"{city_en} {dept_en}", None,
-                         "党委" if dept_id in ("education", "health") else "党组", None))
+            rows.append(
+                (
+                    f"{city_id}_{dept_id}",
+                    city_zh + dept_zh,
+                    f"{city_en} {dept_en}",
+                    None,
+                    "党委" if dept_id in ("education", "health") else "党组",
+                    None,
+                )
+            )
     return pd.DataFrame(rows, columns=[c.name for c in TABLES["units"].columns])
 
 
@@ -112,8 +151,9 @@ def _numbered(prefix: str, days: np.ndarray, width: int) -> np.ndarray:
     return np.char.add(np.char.add(np.char.add(prefix, years.astype(str)), "-"), numbers).astype(object)
 
 
-def _choice(rng: np.random.Generator, codes: dict[str, str] | list[str], count: int,
-            weights: tuple[float, ...] | None = None) -> np.ndarray:
+def _choice(
+    rng: np.random.Generator, codes: dict[str, str] | list[str], count: int, weights: tuple[float, ...] | None = None
+) -> np.ndarray:
     options = np.array(list(codes), dtype=object)
     p = None if weights is None else np.asarray(weights, dtype=float) / sum(weights)
     return options[rng.choice(len(options), size=count, p=p)]
@@ -133,18 +173,20 @@ def make_meetings(rng: np.random.Generator, unit_ids: np.ndarray, count: int) ->
     prereviewed = rng.random(count) < np.where(party_group, 0.45, 0.2) + 0.2 * year
     attended = rng.random(count) < np.where(party_group, 0.3, 0.05) + 0.15 * year
     merged = rng.random(count) < 0.05 + 0.1 * year
-    return pd.DataFrame({
-        "meeting_id": _numbered("HY", days, 7),
-        "unit": _unit_picks(rng, unit_ids, count),
-        "date": _as_dates(days),
-        "kind": kind,
-        "duration_min": duration.astype(np.int64),
-        "agenda_items": rng.integers(1, 11, size=count),
-        "agenda_prereviewed": prereviewed,
-        "attended_by_team": attended,
-        "merged": merged,
-        "notes": np.where(merged, MERGED_NOTE, None),  # type: ignore[call-overload]  # object column, None = blank
-    })
+    return pd.DataFrame(
+        {
+            "meeting_id": _numbered("HY", days, 7),
+            "unit": _unit_picks(rng, unit_ids, count),
+            "date": _as_dates(days),
+            "kind": kind,
+            "duration_min": duration.astype(np.int64),
+            "agenda_items": rng.integers(1, 11, size=count),
+            "agenda_prereviewed": prereviewed,
+            "attended_by_team": attended,
+            "merged": merged,
+            "notes": np.where(merged, MERGED_NOTE, None),  # type: ignore[call-overload]  # object column, None = blank
+        }
+    )
 
 
 def make_issues(rng: np.random.Generator, unit_ids: np.ndarray, count: int) -> pd.DataFrame:
@@ -160,27 +202,29 @@ def make_issues(rng: np.random.Generator, unit_ids: np.ndarray, count: int) -> p
     done = (finished <= np.datetime64(LAST_DAY)) & (rng.random(count) < 0.85)
     status = np.where(done, "rectified", _choice(rng, ["open", "in_progress", "in_progress"], count)).astype(object)
     rectified = np.where(done, _as_dates(finished), None)  # type: ignore[call-overload]  # None = not yet
-    return pd.DataFrame({
-        "issue_id": _numbered("WT", days, 6),
-        "unit": _unit_picks(rng, unit_ids, count),
-        "date_raised": _as_dates(days),
-        "source": _choice(rng, ISSUE_SOURCES, count, (4, 3, 2, 2, 1)),
-        "category": category,
-        "description": description,
-        "status": status,
-        "due_date": _as_dates(days + np.timedelta64(90, "D")),
-        "rectified_date": rectified,
-    })
+    return pd.DataFrame(
+        {
+            "issue_id": _numbered("WT", days, 6),
+            "unit": _unit_picks(rng, unit_ids, count),
+            "date_raised": _as_dates(days),
+            "source": _choice(rng, ISSUE_SOURCES, count, (4, 3, 2, 2, 1)),
+            "category": category,
+            "description": description,
+            "status": status,
+            "due_date": _as_dates(days + np.timedelta64(90, "D")),
+            "rectified_date": rectified,
+        }
+    )
 
 
-def make_suggestions(rng: np.random.Generator, unit_ids: np.ndarray, issues: pd.DataFrame,
-                     count: int) -> pd.DataFrame:
+def make_suggestions(rng: np.random.Generator, unit_ids: np.ndarray, issues: pd.DataFrame, count: int) -> pd.DataFrame:
     """Most suggestions follow an issue (same unit and category, a few days later); the rest stand alone."""
     linked = min(len(issues), int(count * 0.6))
     chosen = np.sort(rng.choice(len(issues), size=linked, replace=False)) if linked else np.array([], dtype=int)
     issue_days = pd.to_datetime(issues["date_raised"].to_numpy()[chosen]).to_numpy().astype("datetime64[D]")
-    linked_days = np.minimum(issue_days + rng.integers(0, 11, size=linked).astype("timedelta64[D]"),
-                             np.datetime64(LAST_DAY))
+    linked_days = np.minimum(
+        issue_days + rng.integers(0, 11, size=linked).astype("timedelta64[D]"), np.datetime64(LAST_DAY)
+    )
     alone = count - linked
     days = np.concatenate([linked_days, _days(rng, alone)])
     unit = np.concatenate([issues["unit"].to_numpy()[chosen], _unit_picks(rng, unit_ids, alone)])
@@ -188,45 +232,56 @@ def make_suggestions(rng: np.random.Generator, unit_ids: np.ndarray, issues: pd.
     category = np.concatenate([issues["category"].to_numpy()[chosen], _choice(rng, CATEGORIES, alone)])
     order = np.argsort(days, kind="stable")
     days, unit, issue_id, category = days[order], unit[order], issue_id[order], category[order]
-    return pd.DataFrame({
-        "suggestion_id": _numbered("JY", days, 6),
-        "unit": unit,
-        "date_made": _as_dates(days),
-        "issue_id": issue_id,
-        "category": category,
-        "content": pd.Series(category).map(SUGGESTION_TEXT).to_numpy(dtype=object),
-        "status": _choice(rng, SUGGESTION_STATUSES, count, (3, 4, 3)),
-    })
+    return pd.DataFrame(
+        {
+            "suggestion_id": _numbered("JY", days, 6),
+            "unit": unit,
+            "date_made": _as_dates(days),
+            "issue_id": issue_id,
+            "category": category,
+            "content": pd.Series(category).map(SUGGESTION_TEXT).to_numpy(dtype=object),
+            "status": _choice(rng, SUGGESTION_STATUSES, count, (3, 4, 3)),
+        }
+    )
 
 
 def make_reminders(rng: np.random.Generator, unit_ids: np.ndarray, count: int) -> pd.DataFrame:
     days = _days(rng, count, (0.8, 1.0, 1.2))
-    return pd.DataFrame({
-        "reminder_id": _numbered("TX", days, 6),
-        "unit": _unit_picks(rng, unit_ids, count),
-        "date": _as_dates(days),
-        "form": _choice(rng, REMINDER_FORMS, count, (3, 4, 3)),
-        "subject": _choice(rng, REMINDER_TEXT, count),
-    })
+    return pd.DataFrame(
+        {
+            "reminder_id": _numbered("TX", days, 6),
+            "unit": _unit_picks(rng, unit_ids, count),
+            "date": _as_dates(days),
+            "form": _choice(rng, REMINDER_FORMS, count, (3, 4, 3)),
+            "subject": _choice(rng, REMINDER_TEXT, count),
+        }
+    )
 
 
 def make_activities(rng: np.random.Generator, unit_ids: np.ndarray, count: int) -> pd.DataFrame:
     days = _days(rng, count)
     kind = _choice(rng, ACTIVITY_KINDS, count, (3, 4, 2, 1))
-    return pd.DataFrame({
-        "activity_id": _numbered("HD", days, 6),
-        "unit": _unit_picks(rng, unit_ids, count),
-        "date": _as_dates(days),
-        "kind": kind,
-        "notes": pd.Series(kind).map(ACTIVITY_NOTES).to_numpy(dtype=object),
-    })
+    return pd.DataFrame(
+        {
+            "activity_id": _numbered("HD", days, 6),
+            "unit": _unit_picks(rng, unit_ids, count),
+            "date": _as_dates(days),
+            "kind": kind,
+            "notes": pd.Series(kind).map(ACTIVITY_NOTES).to_numpy(dtype=object),
+        }
+    )
 
 
 def row_counts(meetings: int) -> dict[str, int]:
     """How many rows each table gets for ``meetings`` meetings."""
-    return {"units": NUMBER_OF_UNITS, "meetings": meetings, "issues": max(1, meetings // 20),
-            "suggestions": max(1, meetings // 20), "reminders": max(1, meetings // 10),
-            "activities": max(1, meetings // 10)}
+    return {
+        "units": NUMBER_OF_UNITS,
+        "meetings": meetings,
+        "issues": max(1, meetings // 20),
+        "suggestions": max(1, meetings // 20),
+        "reminders": max(1, meetings // 10),
+        "activities": max(1, meetings // 10),
+    }
 
 
 def build(meetings: int, seed: int = SEED) -> dict[str, pd.DataFrame]:
@@ -251,6 +306,7 @@ def build(meetings: int, seed: int = SEED) -> dict[str, pd.DataFrame]:
 
 # ---------------------------------------------------------------- writing, a column at a time
 
+
 def office_columns(table: Table, frame: pd.DataFrame, units: pd.DataFrame) -> list[np.ndarray]:
     """Each column as clerks write it (labels, unit names, 是/否), converted with one vectorised map per column."""
     names = dict(zip(units["unit_id"], units["name_zh"]))
@@ -269,8 +325,10 @@ def office_columns(table: Table, frame: pd.DataFrame, units: pd.DataFrame) -> li
 
 def _write_xlsx(path: Path, table: Table, columns: list[np.ndarray], rows: int) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
-    book = xlsxwriter.Workbook(str(temporary), {"constant_memory": True, "strings_to_formulas": False,
-                                                "strings_to_numbers": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        str(temporary),
+        {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
+    )
     book.set_properties({"title": table.zh, "created": CREATED})
     sheet = book.add_worksheet(table.zh)
     header_format = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1})
@@ -285,8 +343,9 @@ def _write_xlsx(path: Path, table: Table, columns: list[np.ndarray], rows: int) 
             serial = np.full(rows, np.nan)
             present = pd.notna(values)
             if present.any():
-                serial[present] = (pd.to_datetime(values[present]).to_numpy().astype("datetime64[D]")
-                                   - np.datetime64("1899-12-30")).astype(np.int64)
+                serial[present] = (
+                    pd.to_datetime(values[present]).to_numpy().astype("datetime64[D]") - np.datetime64("1899-12-30")
+                ).astype(np.int64)
             writers.append(("date", serial))
         elif column.kind == INT:
             writers.append(("number", values))

@@ -5,14 +5,15 @@ about 2–3 s, a render after that about 0.2 s, so one browser (``image_server``
 runs per process, started on first use and shared by every session; its tabs
 take figures from any thread, side by side.
 """
+
 from __future__ import annotations
 
 import functools
 import os
 import threading
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -133,8 +134,12 @@ def render_pngs(figures: Sequence[tuple[go.Figure, tuple[int, int]]], scale: flo
     """Several figures (each with its logical width and height) as PNGs, rendered side by side in the tabs."""
     if not figures:
         return []
-    return _render([(figure, {"format": "png", "width": width, "height": height, "scale": scale})
-                    for figure, (width, height) in figures])
+    return _render(
+        [
+            (figure, {"format": "png", "width": width, "height": height, "scale": scale})
+            for figure, (width, height) in figures
+        ]
+    )
 
 
 def figure_svg(figure: go.Figure) -> bytes:
@@ -232,15 +237,34 @@ def add_marking(figure: go.Figure, marking: Marking, size: tuple[int, int]) -> g
         _, height = size
         top, bottom = _margin(figure, "t", 90), _margin(figure, "b", 60)
         plot_height = max(height - top - bottom, 1)
-        added.append(dict(
-            text=marking.label, xref="paper", yref="paper", x=1, xanchor="right", y=-(bottom - 4) / plot_height,
-            yanchor="bottom", showarrow=False, font=dict(family=FONT_FAMILY, size=13,
-                                                         color="#" + marking_style.hex_colour(marking_style.MARKING_RGB))))
+        added.append(
+            dict(
+                text=marking.label,
+                xref="paper",
+                yref="paper",
+                x=1,
+                xanchor="right",
+                y=-(bottom - 4) / plot_height,
+                yanchor="bottom",
+                showarrow=False,
+                font=dict(family=FONT_FAMILY, size=13, color="#" + marking_style.hex_colour(marking_style.MARKING_RGB)),
+            )
+        )
     if marking.watermark:
         colour = marking_style.css_rgba(marking_style.WATERMARK_RGB, marking_style.WATERMARK_OPACITY + 0.1)
-        added += [dict(text=marking.watermark, xref="paper", yref="paper", x=x, y=y, showarrow=False,
-                       textangle=-25, font=dict(family=FONT_FAMILY, size=18, color=colour))
-                  for x, y in _watermark_spots(figure, size)]
+        added += [
+            dict(
+                text=marking.watermark,
+                xref="paper",
+                yref="paper",
+                x=x,
+                y=y,
+                showarrow=False,
+                textangle=-25,
+                font=dict(family=FONT_FAMILY, size=18, color=colour),
+            )
+            for x, y in _watermark_spots(figure, size)
+        ]
     if added:
         # one assignment, in add_annotation's order: each add_annotation call validates the whole list again
         figure.layout.annotations = (*figure.layout.annotations, *added)
@@ -258,12 +282,17 @@ class ChartDownload:
     needs_browser: bool  # images need Chromium; the data downloads never do
 
 
-_MIME = {"png": "image/png", "svg": "image/svg+xml", "csv": "text/csv",
-         "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+_MIME = {
+    "png": "image/png",
+    "svg": "image/svg+xml",
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
-def chart_downloads(spec: charts.ChartSpec, frame: pd.DataFrame, figure: go.Figure,
-                    context: ExportContext) -> list[ChartDownload]:
+def chart_downloads(
+    spec: charts.ChartSpec, frame: pd.DataFrame, figure: go.Figure, context: ExportContext
+) -> list[ChartDownload]:
     """PNG, SVG, CSV and XLSX of one chart as the card shows it; nothing is rendered until ``make()`` is called."""
     title = spec.title(context.lang)
     stem = context.chart_file_stem(spec.key, title)
@@ -276,8 +305,10 @@ def chart_downloads(spec: charts.ChartSpec, frame: pd.DataFrame, figure: go.Figu
         "csv": lambda: table_csv_bytes(table()),
         "xlsx": lambda: table_xlsx_bytes(table(), title),
     }
-    return [ChartDownload(kind, f"{stem}.{kind}", _MIME[kind], make, kind in ("png", "svg"))
-            for kind, make in makers.items()]
+    return [
+        ChartDownload(kind, f"{stem}.{kind}", _MIME[kind], make, kind in ("png", "svg"))
+        for kind, make in makers.items()
+    ]
 
 
 def chart_plotly_config(spec: charts.ChartSpec, figure: go.Figure, context: ExportContext) -> dict[str, object]:

@@ -4,6 +4,7 @@ Every text cell that a spreadsheet would run as a formula (``=``, ``+``,
 ``-``, ``@``, tab, CR at the start) is neutralised: unit names and issue
 descriptions come from ledgers anyone can edit.
 """
+
 from __future__ import annotations
 
 import io
@@ -25,8 +26,14 @@ from oversight.data.filters import Quarter
 from oversight.ingest.workbook import neutralise_formula
 
 # Columns that hold enumeration codes, and the contract's labels for them.
-_CODE_COLUMNS = {"category": CATEGORIES, "form": REMINDER_FORMS, "status": ISSUE_STATUSES, "source": ISSUE_SOURCES,
-                 "suggestion_status": SUGGESTION_STATUSES, "suggestion_category": CATEGORIES}
+_CODE_COLUMNS = {
+    "category": CATEGORIES,
+    "form": REMINDER_FORMS,
+    "status": ISSUE_STATUSES,
+    "source": ISSUE_SOURCES,
+    "suggestion_status": SUGGESTION_STATUSES,
+    "suggestion_category": CATEGORIES,
+}
 # A column name means different things in different charts: a suggestion's status is its adoption, not a
 # rectification; its category is the suggestion's. Renamed per chart so header and labels are the right ones.
 _CHART_COLUMNS = {
@@ -73,7 +80,9 @@ def chart_data_table(frame: pd.DataFrame, lang: str, chart_key: str | None = Non
         table.insert(1 if "unit" in table else 0, "quarter", labels)  # the heatmap reads unit, then quarter
     for column, choices in _CODE_COLUMNS.items():
         if column in table:
-            table[column] = [None if pd.isna(code) else i18n.choice_label(choices, code, lang) for code in table[column]]
+            table[column] = [
+                None if pd.isna(code) else i18n.choice_label(choices, code, lang) for code in table[column]
+            ]
     if "link" in table:
         table["link"] = [i18n.t(f"link.{code}", lang) for code in table["link"]]
     for column in table.columns:
@@ -102,8 +111,16 @@ def _sheet_name(title: str) -> str:
 def table_xlsx_bytes(table: pd.DataFrame, sheet_title: str = "data") -> bytes:
     """The table as one sheet; text is always written as text, so no cell can become a formula."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-                                        "strings_to_numbers": False, "remove_timezone": True})
+    book = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "remove_timezone": True,
+        },
+    )
     # A fixed creation time: the same data gives the same bytes.
     book.set_properties({"title": sheet_title, "created": datetime(2021, 1, 1)})
     sheet = book.add_worksheet(_sheet_name(sheet_title))
@@ -113,7 +130,9 @@ def table_xlsx_bytes(table: pd.DataFrame, sheet_title: str = "data") -> bytes:
         header = str(neutralise_formula(str(column)))
         sheet.write_string(0, position, header, header_format)
         longest = max([len(header), *(len(str(v)) for v in table[column].head(200))])
-        sheet.set_column(position, position, min(60, max(10, longest * 2 if not str(column).isascii() else longest + 2)))
+        sheet.set_column(
+            position, position, min(60, max(10, longest * 2 if not str(column).isascii() else longest + 2))
+        )
     for row_number, row in enumerate(table.itertuples(index=False), start=1):
         for position, value in enumerate(row):
             if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:

@@ -11,6 +11,7 @@ byte those of a fresh tab (tests/test_briefing.py checks it).
 The browser runs in a thread with its own event loop; any thread may call ``render``, and figures from several
 calls share the tabs (a queue in kaleido), so no lock is needed around a render.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -73,8 +74,9 @@ class ImageServer:
         """Each ``(figure, opts)`` as image bytes (opts: format, width, height, scale), rendered side by side."""
 
         async def render_all() -> list[bytes]:
-            return list(await asyncio.gather(*(self._kaleido.calc_fig(figure, opts=dict(opts))
-                                              for figure, opts in figures)))
+            return list(
+                await asyncio.gather(*(self._kaleido.calc_fig(figure, opts=dict(opts)) for figure, opts in figures))
+            )
 
         return self._call(render_all(), timeout)
 

@@ -9,6 +9,7 @@ Configuration (environment):
   empty = no marking.
 - ``OVERSIGHT_WATERMARK``: ``off`` (or ``0``, ``no``, ``false``) leaves the watermark out; on by default.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -62,8 +63,12 @@ def for_viewer(username: str | None, local_mode: bool, lang: str, moment: dateti
     moment = moment or datetime.now()
     watermark = ""
     if watermark_enabled():
-        watermark = i18n.t("marking.watermark", lang, viewer=viewer_name(username, local_mode, lang),
-                           time=moment.strftime("%Y-%m-%d %H:%M"))
+        watermark = i18n.t(
+            "marking.watermark",
+            lang,
+            viewer=viewer_name(username, local_mode, lang),
+            time=moment.strftime("%Y-%m-%d %H:%M"),
+        )
     return Marking(marking_label(lang), watermark)
 
 
@@ -86,17 +91,20 @@ def screen_overlay_html(marking: Marking) -> str:
 
     if marking.empty:
         return ""
-    parts = ["<style>",
-             ".oversight-marking{position:fixed;top:3.7rem;right:1.4rem;z-index:999991;pointer-events:none;",
-             f"color:{css_rgba(MARKING_RGB, 1)};font-weight:600;font-size:0.85rem}}",
-             ".oversight-watermark{position:fixed;top:0;left:0;width:100vw;height:100vh;z-index:999990;",
-             "pointer-events:none;overflow:hidden}",
-             ".oversight-watermark span{position:absolute;transform:rotate(-25deg);white-space:nowrap;",
-             f"user-select:none;font-size:1.1rem;color:{css_rgba(WATERMARK_RGB, WATERMARK_OPACITY)}}}",
-             "</style>"]
+    parts = [
+        "<style>",
+        ".oversight-marking{position:fixed;top:3.7rem;right:1.4rem;z-index:999991;pointer-events:none;",
+        f"color:{css_rgba(MARKING_RGB, 1)};font-weight:600;font-size:0.85rem}}",
+        ".oversight-watermark{position:fixed;top:0;left:0;width:100vw;height:100vh;z-index:999990;",
+        "pointer-events:none;overflow:hidden}",
+        ".oversight-watermark span{position:absolute;transform:rotate(-25deg);white-space:nowrap;",
+        f"user-select:none;font-size:1.1rem;color:{css_rgba(WATERMARK_RGB, WATERMARK_OPACITY)}}}",
+        "</style>",
+    ]
     if marking.watermark:
-        spans = "".join(f'<span style="left:{left}%;top:{top}%">{escape(marking.watermark)}</span>'
-                        for left, top in _SCREEN_SPOTS)
+        spans = "".join(
+            f'<span style="left:{left}%;top:{top}%">{escape(marking.watermark)}</span>' for left, top in _SCREEN_SPOTS
+        )
         parts.append(f'<div class="oversight-watermark" aria-hidden="true">{spans}</div>')
     if marking.label:
         parts.append(f'<div class="oversight-marking">{escape(marking.label)}</div>')

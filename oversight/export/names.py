@@ -3,12 +3,13 @@
 A leader forwards these files; the name alone should say which chart it is
 and which units and quarters it covers, and open on any Windows desktop.
 """
+
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Mapping
 
 import pandas as pd
 
@@ -54,8 +55,9 @@ class ExportContext:
     marking: Marking = NO_MARKING  # the confidentiality marking and the viewer's watermark every export carries
 
     @classmethod
-    def build(cls, lang: str, filter_: Filter, units: pd.DataFrame, data_date: date | None,
-              marking: Marking = NO_MARKING) -> "ExportContext":
+    def build(
+        cls, lang: str, filter_: Filter, units: pd.DataFrame, data_date: date | None, marking: Marking = NO_MARKING
+    ) -> ExportContext:
         """From the ``units`` query's frame, as the pages and the briefing already hold it."""
         names = dict(zip(units["unit_id"], units[i18n.localized_column("name", lang)]))
         return cls(i18n.normalise_language(lang), filter_, names, data_date, len(names), marking)

@@ -25,6 +25,7 @@ The names exported here are the reading half, what the data layer and the pages 
 it validates the would-be folder with the data layer's ``store``, as the dashboard will load it, and
 re-exporting it here would make reading a spreadsheet import the data layer (and ``store`` imports this).
 """
+
 from __future__ import annotations
 
 from oversight.ingest.cells import Context, UnitResolver

@@ -3,6 +3,7 @@
 Shared by every stage that looks at cells (the file reader filling merged cells, the header finder, the row
 classifier, the cell parsers), so that "blank" and "the same header" mean one thing everywhere.
 """
+
 from __future__ import annotations
 
 import re

@@ -4,13 +4,15 @@ A value that breaks the contract raises ``CellError`` (a message key and its par
 turns it into a ``Problem`` at the cell's row and column. ``Context`` carries what a cell is checked
 against beyond its own text: the known units and issue ids.
 """
+
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any, Callable
+from typing import Any
 
 import pandas as pd
 
@@ -136,7 +138,7 @@ class UnitResolver:
     lookup: dict[str, str]
 
     @classmethod
-    def from_units(cls, units: pd.DataFrame) -> "UnitResolver":
+    def from_units(cls, units: pd.DataFrame) -> UnitResolver:
         lookup: dict[str, str] = {}
         for row in units.itertuples(index=False):
             names = [row.unit_id, row.name_zh, row.name_en]
@@ -187,11 +189,13 @@ def cell_parser(column: Column, context: Context) -> Callable[[object], object]:
     if kind == TEXT:
         return parse_text
     if kind == SLUG:
+
         def parse_slug(value: object) -> str:
             text = as_text(value)
             if not _SLUG.match(text):
                 raise CellError("error.slug_invalid", value=text)
             return text
+
         return parse_slug
     if kind == INT:
         return lambda value: parse_int(value, column)
@@ -208,19 +212,24 @@ def cell_parser(column: Column, context: Context) -> Callable[[object], object]:
             if code is None:
                 raise CellError("error.enum_invalid", value=as_text(value), allowed=allowed)
             return code
+
         return parse_choice
     if kind == UNIT:
+
         def parse_unit(value: object) -> str:
             if context.units is None:
                 raise CellError("error.unit_unknown", value=as_text(value))
             return context.units.resolve(value)
+
         return parse_unit
     if kind == REF:
+
         def parse_ref(value: object) -> str:
             text = as_text(value)
             if text not in context.issue_ids:
                 raise CellError("error.ref_unknown", value=text)
             return text
+
         return parse_ref
     raise AssertionError(f"unknown column kind {kind}")  # a contract bug, not user input
 

@@ -4,6 +4,7 @@ This is the one place that knows which table is checked against which: ``units``
 other table resolves, ``issues`` the ids suggestions refer to (``table_cache.DEPENDENCIES`` keys the cache the
 same way). The store, an import's check of the would-be folder and the CLI all read a folder through here.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,8 +44,9 @@ def load_folder(folder: Path, prefer_paths: bool = False) -> dict[str, pd.DataFr
         with locking.shared(Path(folder) / LOCK_FILE, timeout=READ_WAIT_S):
             return _load_tables(Path(folder), prefer_paths)
     except locking.LockBusy as busy:
-        raise ValidationError([Problem(file="", message_key="error.data_updating",
-                                       params={"since": busy.holder.get("since", "?")})]) from None
+        raise ValidationError(
+            [Problem(file="", message_key="error.data_updating", params={"since": busy.holder.get("since", "?")})]
+        ) from None
 
 
 def _load_tables(folder: Path, prefer_paths: bool) -> dict[str, pd.DataFrame | Path]:

@@ -9,13 +9,15 @@ the entry removed: the folder is exactly as it was.
 ``undo_last`` restores the newest import that has not been undone, through the same steps, and is itself
 recorded. Each step is a module-level function so that tests can make it fail.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from oversight import config
 from oversight.contract.schema import TABLES
@@ -54,8 +56,13 @@ def verify_folder(folder: Path) -> None:
 BeforeCommit = Callable[[HistoryEntry], None]
 
 
-def commit_changes(folder: Path, writes: dict[str, tuple[str, bytes] | None], manifest: dict[str, Any],
-                   state: str | None, before_commit: BeforeCommit | None = None) -> HistoryEntry:
+def commit_changes(
+    folder: Path,
+    writes: dict[str, tuple[str, bytes] | None],
+    manifest: dict[str, Any],
+    state: str | None,
+    before_commit: BeforeCommit | None = None,
+) -> HistoryEntry:
     """Keep the previous version, write the new files, verify: all of it, or (on any failure or crash) none.
 
     Under the folder's lock. The journal names the history entry before any file is
@@ -76,8 +83,11 @@ def commit_changes(folder: Path, writes: dict[str, tuple[str, bytes] | None], ma
         try:
             entry_path = keep_previous(folder, manifest, entry_id)
             entry = HistoryEntry.load(entry_path)
-            staged = [(stage_file(folder, write[0], write[1]), folder / write[0])
-                      for write in writes.values() if write is not None]
+            staged = [
+                (stage_file(folder, write[0], write[1]), folder / write[0])
+                for write in writes.values()
+                if write is not None
+            ]
             if before_commit is not None:
                 before_commit(entry)
             for temporary, target in staged:
@@ -97,8 +107,7 @@ def commit_changes(folder: Path, writes: dict[str, tuple[str, bytes] | None], ma
     return entry
 
 
-def apply_import(plan: ImportPlan, user: str | None = None,
-                 before_commit: BeforeCommit | None = None) -> HistoryEntry:
+def apply_import(plan: ImportPlan, user: str | None = None, before_commit: BeforeCommit | None = None) -> HistoryEntry:
     """Write a checked plan into its folder; raises ``ValidationError`` if the plan has problems or is stale.
 
     ``before_commit(entry)`` (the audit line) runs after the files are staged, before the first is replaced;
@@ -106,20 +115,35 @@ def apply_import(plan: ImportPlan, user: str | None = None,
     """
     if not plan.ok:
         raise ValidationError(plan.problems or [Problem(file="", message_key="error.no_table_detected")])
-    tables = {name: {"table_zh": TABLES[name].zh, "rows_before": change.rows_before,
-                     "rows_after": change.rows_after, "added": len(change.added), "changed": len(change.changed),
-                     "removed": len(change.removed), "file_after": TABLES[name].file_name,
-                     "sha256_after": hashlib.sha256(plan.files[name]).hexdigest()}
-              for name, change in plan.changes.items()}
+    tables = {
+        name: {
+            "table_zh": TABLES[name].zh,
+            "rows_before": change.rows_before,
+            "rows_after": change.rows_after,
+            "added": len(change.added),
+            "changed": len(change.changed),
+            "removed": len(change.removed),
+            "file_after": TABLES[name].file_name,
+            "sha256_after": hashlib.sha256(plan.files[name]).hexdigest(),
+        }
+        for name, change in plan.changes.items()
+    }
     manifest = new_manifest("import", user, plan.sources, plan.mode, tables)
-    writes: dict[str, tuple[str, bytes] | None] = {name: (TABLES[name].file_name, plan.files[name])
-                                                   for name in plan.changes}
+    writes: dict[str, tuple[str, bytes] | None] = {
+        name: (TABLES[name].file_name, plan.files[name]) for name in plan.changes
+    }
     return commit_changes(plan.folder, writes, manifest, plan.folder_state, before_commit)
 
 
-def import_files(sources: Source | Sequence[Source], table: str | None = None, mode: str = "replace",
-                 folder: Path | None = None, user: str | None = None, before_commit: BeforeCommit | None = None,
-                 lock_timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> HistoryEntry:
+def import_files(
+    sources: Source | Sequence[Source],
+    table: str | None = None,
+    mode: str = "replace",
+    folder: Path | None = None,
+    user: str | None = None,
+    before_commit: BeforeCommit | None = None,
+    lock_timeout: float = DEFAULT_LOCK_TIMEOUT_S,
+) -> HistoryEntry:
     """Check and apply in one call (the CLI's ``import``); raises ``ValidationError`` listing every problem.
 
     Plan and apply happen under the folder's lock, so a second import started at the same moment waits
@@ -129,13 +153,15 @@ def import_files(sources: Source | Sequence[Source], table: str | None = None, m
     with exclusive(folder, lock_timeout):
         plan = plan_import(sources, table, mode, folder)
         if not plan.ok:
-            raise ValidationError(plan.problems or [Problem(file=", ".join(plan.sources),
-                                                            message_key="error.no_table_detected")])
+            raise ValidationError(
+                plan.problems or [Problem(file=", ".join(plan.sources), message_key="error.no_table_detected")]
+            )
         return apply_import(plan, user, before_commit)
 
 
-def undo_last(folder: Path | None = None, user: str | None = None,
-              before_commit: BeforeCommit | None = None) -> HistoryEntry:
+def undo_last(
+    folder: Path | None = None, user: str | None = None, before_commit: BeforeCommit | None = None
+) -> HistoryEntry:
     """Restore the files as they were before the newest import not yet undone; the undo is recorded too.
 
     A damaged history entry is skipped: the newest readable import is undone.
@@ -153,18 +179,29 @@ def undo_last(folder: Path | None = None, user: str | None = None,
             # A table kept as both .xlsx and .csv before is restored with the file the store reads.
             chosen = next((f for suffix in TABLE_SUFFIXES for f in kept if f == f"{name}{suffix}"), None)
             if chosen and not (target.path / chosen).is_file():
-                raise ValidationError([Problem(file=target.id, message_key="error.history_entry_incomplete",
-                                               params={"entry": target.id, "file": chosen})])
+                raise ValidationError(
+                    [
+                        Problem(
+                            file=target.id,
+                            message_key="error.history_entry_incomplete",
+                            params={"entry": target.id, "file": chosen},
+                        )
+                    ]
+                )
             writes[name] = (chosen, (target.path / chosen).read_bytes()) if chosen else None
         problems = validate_would_be_folder(folder, writes)
         if problems:
             raise ValidationError(problems)
         current, _ = load_current(folder)
-        tables = {name: {"table_zh": TABLES[name].zh,
-                         "rows_before": len(current[name]) if name in current else 0,
-                         "rows_after": info.get("rows_before"),
-                         "file_after": _file_name(writes[name])}
-                  for name, info in target.tables.items()}
+        tables = {
+            name: {
+                "table_zh": TABLES[name].zh,
+                "rows_before": len(current[name]) if name in current else 0,
+                "rows_after": info.get("rows_before"),
+                "file_after": _file_name(writes[name]),
+            }
+            for name, info in target.tables.items()
+        }
         manifest = new_manifest("undo", user, target.sources, target.mode, tables, undoes=target.id)
         return commit_changes(folder, writes, manifest, None, before_commit)
 

@@ -5,15 +5,17 @@ The uploads come from outside: size, signature, encryption and zip-bomb bounds a
 text tables in the encodings Chinese offices write. A file that must not or cannot be opened raises
 ``ValidationError`` naming the file; nothing here knows about tables or columns.
 """
+
 from __future__ import annotations
 
 import csv
 import io
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Union
+from typing import Any
 
 import python_calamine
 
@@ -40,7 +42,7 @@ class Upload:
     data: bytes
 
 
-Source = Union[Path, Upload]
+Source = Path | Upload
 
 
 def source_name(source: Source) -> str:
@@ -48,6 +50,7 @@ def source_name(source: Source) -> str:
 
 
 # ---------------------------------------------------------------- limits
+
 
 def _env_megabytes(name: str, default: float) -> float:
     try:
@@ -148,10 +151,22 @@ def _check_sheet_sizes(data: bytes) -> None:
     try:
         sheet_bounds.check_workbook(archive)
     except sheet_bounds.SheetTooLarge as large:
-        raise _FileRefused("error.sheet_too_large", sheet=large.sheet, rows=large.rows, columns=large.columns,
-                           max_cells=f"{sheet_bounds.MAX_SHEET_CELLS:,}") from None
-    except (sheet_bounds.SheetUnreadable, zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError,
-            RuntimeError, ValueError):
+        raise _FileRefused(
+            "error.sheet_too_large",
+            sheet=large.sheet,
+            rows=large.rows,
+            columns=large.columns,
+            max_cells=f"{sheet_bounds.MAX_SHEET_CELLS:,}",
+        ) from None
+    except (
+        sheet_bounds.SheetUnreadable,
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+    ):
         raise _FileRefused("error.workbook_corrupt") from None
 
 
@@ -201,7 +216,8 @@ def _check_archive(data: bytes) -> None:
                 while chunk := stream.read(1 << 20):
                     inflated += len(chunk)
                     if total + inflated > bound or (
-                            inflated > (1 << 20) and inflated > MAX_INFLATE_RATIO * max(member.compress_size, 1)):
+                        inflated > (1 << 20) and inflated > MAX_INFLATE_RATIO * max(member.compress_size, 1)
+                    ):
                         raise _FileRefused("error.archive_too_large", limit_mb=_mb(bound))
         except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError):
             raise _FileRefused("error.workbook_corrupt") from None
@@ -274,8 +290,9 @@ def _read_text_rows(raw: bytes) -> list[list[object]]:
     try:
         for row in reader:
             if len(row) > MAX_CSV_COLUMNS:
-                raise _FileRefused("error.csv_too_many_columns", row=reader.line_num, columns=len(row),
-                                   limit=MAX_CSV_COLUMNS)
+                raise _FileRefused(
+                    "error.csv_too_many_columns", row=reader.line_num, columns=len(row), limit=MAX_CSV_COLUMNS
+                )
             if any(len(cell) > MAX_CSV_FIELD_CHARS for cell in row):
                 raise _FileRefused("error.csv_field_too_long", row=reader.line_num, limit=MAX_CSV_FIELD_CHARS)
             rows.append(list[object](row))

@@ -5,14 +5,15 @@ journal naming its history entry before it replaces any file and removes it once
 verified: a journal found later means the commit never finished, and ``recover`` puts the replaced files
 back from the entry.
 """
+
 from __future__ import annotations
 
 import json
 import shutil
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from oversight.contract.schema import TABLES
 from oversight.core import atomic, locking
@@ -42,8 +43,9 @@ def exclusive(folder: Path, timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> Iterator
     except locking.LockBusy as busy:
         if acquired:
             raise
-        raise ValidationError([Problem(file="", message_key="error.import_busy",
-                                       params={"since": busy.holder.get("since", "?")})]) from None
+        raise ValidationError(
+            [Problem(file="", message_key="error.import_busy", params={"since": busy.holder.get("since", "?")})]
+        ) from None
 
 
 def journal_path(folder: Path) -> Path:
@@ -78,8 +80,11 @@ def _stray_building(folder: Path) -> list[Path]:
 def needs_recovery(folder: Path) -> bool:
     """Cheap: whether a crashed commit left anything behind (a journal, temporaries, half-built history)."""
     folder = Path(folder)
-    return (journal_path(folder).exists() or bool(_stray_temporaries(folder, STRAY_AFTER_S))
-            or bool(_stray_building(folder)))
+    return (
+        journal_path(folder).exists()
+        or bool(_stray_temporaries(folder, STRAY_AFTER_S))
+        or bool(_stray_building(folder))
+    )
 
 
 def recover(folder: Path) -> str | None:

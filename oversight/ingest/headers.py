@@ -4,6 +4,7 @@ A ledger's header sits under a title or two, in Chinese or English, with stray s
 full-width brackets; every spelling the contract lists (a column's identifier, its Chinese name and its
 aliases) matches after ``header_key`` folds the noise away.
 """
+
 from __future__ import annotations
 
 import re
@@ -82,8 +83,11 @@ def match_sheets(sheets: Sheets, table: Table | None = None) -> dict[str, list[s
 
 def _closest_sheet(sheets: Sheets, table: Table) -> str | None:
     """The sheet whose header names most of the table's columns, though too few to qualify."""
-    counts = [(len(header.columns), sheet) for sheet, rows in sheets.items()
-              if (header := find_header(rows, table)) is not None]
+    counts = [
+        (len(header.columns), sheet)
+        for sheet, rows in sheets.items()
+        if (header := find_header(rows, table)) is not None
+    ]
     return max(counts)[1] if counts else None
 
 
@@ -114,8 +118,9 @@ def locate_tables(sheets: Sheets, file: str, table: Table | None = None) -> tupl
     other = match_sheets(sheets)
     if other:
         name = next(iter(other))
-        return {}, [problem_in_sheet(file, other[name][0], "error.table_mismatch", table=table.zh,
-                                     found=TABLES[name].zh)]
+        return {}, [
+            problem_in_sheet(file, other[name][0], "error.table_mismatch", table=table.zh, found=TABLES[name].zh)
+        ]
     closest = _closest_sheet(sheets, table)
     if closest is not None:
         return {table.name: [closest]}, []  # read it, so the report names the missing columns

@@ -4,16 +4,18 @@ An entry is a folder ``.history/<timestamp>-<tables>/`` holding the replaced fil
 It is built under a dot-name and renamed, so a half-written entry is never listed; a damaged one is
 named, not fatal.
 """
+
 from __future__ import annotations
 
 import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from oversight import config
 from oversight.contract.schema import TABLES
@@ -38,19 +40,32 @@ class HistoryEntry:
     os_user: str | None = None  # the operating-system account that ran it, beside the name ``user`` claims
 
     @classmethod
-    def load(cls, path: Path) -> "HistoryEntry":
+    def load(cls, path: Path) -> HistoryEntry:
         """The entry in ``path``; ``DamagedEntry`` if its manifest is missing, not JSON or lacks a key."""
         try:
             manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
             tables = manifest["tables"]
-            if manifest["action"] not in ("import", "undo") or not isinstance(tables, dict) or not all(
+            if (
+                manifest["action"] not in ("import", "undo")
+                or not isinstance(tables, dict)
+                or not all(
                     name in TABLES and isinstance(info, dict) and isinstance(info.get("files_before", []), list)
-                    for name, info in tables.items()):
+                    for name, info in tables.items()
+                )
+            ):
                 raise ValueError("unexpected manifest")
-            return cls(id=path.name, path=path, action=manifest["action"], user=str(manifest["user"]),
-                       at=str(manifest["at"]), sources=tuple(str(s) for s in manifest.get("sources", ())),
-                       mode=str(manifest.get("mode", "")), tables=tables, undoes=manifest.get("undoes"),
-                       os_user=manifest.get("os_user"))
+            return cls(
+                id=path.name,
+                path=path,
+                action=manifest["action"],
+                user=str(manifest["user"]),
+                at=str(manifest["at"]),
+                sources=tuple(str(s) for s in manifest.get("sources", ())),
+                mode=str(manifest.get("mode", "")),
+                tables=tables,
+                undoes=manifest.get("undoes"),
+                os_user=manifest.get("os_user"),
+            )
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
             raise DamagedEntry(path.name, type(error).__name__) from None
 
@@ -113,9 +128,22 @@ def keep_previous(folder: Path, manifest: dict[str, Any], name: str | None = Non
     return final
 
 
-def new_manifest(action: str, user: str | None, sources: Iterable[str], mode: str,
-                 tables: dict[str, dict[str, Any]], undoes: str | None = None) -> dict[str, Any]:
+def new_manifest(
+    action: str,
+    user: str | None,
+    sources: Iterable[str],
+    mode: str,
+    tables: dict[str, dict[str, Any]],
+    undoes: str | None = None,
+) -> dict[str, Any]:
     """What an entry's ``manifest.json`` says: the action, who (as claimed and as the OS knows them), when, what."""
-    return {"action": action, "user": user or config.claimed_user(), "os_user": config.os_user(),
-            "at": datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds"),
-            "sources": list(sources), "mode": mode, "undoes": undoes, "tables": tables}
+    return {
+        "action": action,
+        "user": user or config.claimed_user(),
+        "os_user": config.os_user(),
+        "at": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
+        "sources": list(sources),
+        "mode": mode,
+        "undoes": undoes,
+        "tables": tables,
+    }

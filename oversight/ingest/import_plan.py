@@ -5,13 +5,15 @@ from the same batch), works out the would-be tables and their diff, writes the w
 temporary directory and validates it there as the store will load it. The plan lists every problem at
 once; ``commit.apply_import`` writes a plan that has none.
 """
+
 from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import pandas as pd
 
@@ -45,10 +47,18 @@ class TableChange:
     skipped: tuple[tuple[str, int], ...] = ()  # (sheet, Excel row) of totals, notes and sign-off lines
 
     def as_dict(self) -> dict[str, Any]:
-        return {"table": self.table, "sources": list(self.sources), "mode": self.mode,
-                "rows_in_file": self.rows_in_file, "rows_before": self.rows_before, "rows_after": self.rows_after,
-                "added": list(self.added), "changed": list(self.changed), "removed": list(self.removed),
-                "skipped": [{"sheet": sheet, "row": row} for sheet, row in self.skipped]}
+        return {
+            "table": self.table,
+            "sources": list(self.sources),
+            "mode": self.mode,
+            "rows_in_file": self.rows_in_file,
+            "rows_before": self.rows_before,
+            "rows_after": self.rows_after,
+            "added": list(self.added),
+            "changed": list(self.changed),
+            "removed": list(self.removed),
+            "skipped": [{"sheet": sheet, "row": row} for sheet, row in self.skipped],
+        }
 
 
 @dataclass
@@ -69,9 +79,13 @@ class ImportPlan:
         return not self.problems and bool(self.changes)
 
     def as_dict(self, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
-        return {"ok": self.ok, "mode": self.mode, "sources": list(self.sources),
-                "tables": [change.as_dict() for change in self.changes.values()],
-                "problems": [problem.as_dict(lang) for problem in self.problems]}
+        return {
+            "ok": self.ok,
+            "mode": self.mode,
+            "sources": list(self.sources),
+            "tables": [change.as_dict() for change in self.changes.values()],
+            "problems": [problem.as_dict(lang) for problem in self.problems],
+        }
 
 
 def _as_list(sources: Source | Sequence[Source]) -> list[Source]:
@@ -148,15 +162,21 @@ def _collect_incoming(sources: list[Source], table: Table | None) -> tuple[dict[
         problems += located
         for table_name, sheet_names in found.items():
             if table_name in incoming:
-                problems.append(Problem(file=name, message_key="error.table_in_two_sources", params={
-                    "table": TABLES[table_name].zh, "first": incoming[table_name].source, "second": name}))
+                problems.append(
+                    Problem(
+                        file=name,
+                        message_key="error.table_in_two_sources",
+                        params={"table": TABLES[table_name].zh, "first": incoming[table_name].source, "second": name},
+                    )
+                )
                 continue
             incoming[table_name] = _Incoming(name, sheets, sheet_names)
     return incoming, problems
 
 
-def plan_import(sources: Source | Sequence[Source], table: str | None = None, mode: str = "replace",
-                folder: Path | None = None) -> ImportPlan:
+def plan_import(
+    sources: Source | Sequence[Source], table: str | None = None, mode: str = "replace", folder: Path | None = None
+) -> ImportPlan:
     """Check files against the current data and work out the import, without writing anything.
 
     ``sources`` are paths or ``Upload``s; ``table`` names the table when
@@ -186,13 +206,20 @@ def plan_import(sources: Source | Sequence[Source], table: str | None = None, mo
         return plan
     units = after.get("units")
     plan.files = {name: workbook.ledger_xlsx_bytes(TABLES[name], plan.frames[name], units) for name in plan.changes}
-    plan.problems += validate_would_be_folder(folder, {name: (TABLES[name].file_name, data)
-                                                        for name, data in plan.files.items()})
+    plan.problems += validate_would_be_folder(
+        folder, {name: (TABLES[name].file_name, data) for name, data in plan.files.items()}
+    )
     return plan
 
 
-def _plan_table(plan: ImportPlan, table: Table, incoming: _Incoming, before: pd.DataFrame | None,
-                after: dict[str, pd.DataFrame], context: Context) -> list[Problem]:
+def _plan_table(
+    plan: ImportPlan,
+    table: Table,
+    incoming: _Incoming,
+    before: pd.DataFrame | None,
+    after: dict[str, pd.DataFrame],
+    context: Context,
+) -> list[Problem]:
     read, problems = read_sheets(incoming.sheets, incoming.sheet_names, table, context, incoming.source)
     if problems:
         return problems
@@ -200,8 +227,11 @@ def _plan_table(plan: ImportPlan, table: Table, incoming: _Incoming, before: pd.
     if plan.mode == "append" and before is not None:
         key = table.key.name
         present = set(before[key])
-        problems = [Problem(message_key="error.append_duplicate", params={"value": value}, **read.locate(i, key))
-                    for i, value in enumerate(frame[key]) if value in present]
+        problems = [
+            Problem(message_key="error.append_duplicate", params={"value": value}, **read.locate(i, key))
+            for i, value in enumerate(frame[key])
+            if value in present
+        ]
         if problems:
             return problems
         frame = pd.concat([before, frame], ignore_index=True)
@@ -209,9 +239,17 @@ def _plan_table(plan: ImportPlan, table: Table, incoming: _Incoming, before: pd.
     plan.frames[table.name] = frame
     added, changed, removed = diff_ids(table, before, frame)
     plan.changes[table.name] = TableChange(
-        table=table.name, sources=(incoming.source,), mode=plan.mode, rows_in_file=len(read.frame),
-        rows_before=0 if before is None else len(before), rows_after=len(frame),
-        added=added, changed=changed, removed=removed, skipped=tuple(read.skipped))
+        table=table.name,
+        sources=(incoming.source,),
+        mode=plan.mode,
+        rows_in_file=len(read.frame),
+        rows_before=0 if before is None else len(before),
+        rows_after=len(frame),
+        added=added,
+        changed=changed,
+        removed=removed,
+        skipped=tuple(read.skipped),
+    )
     return []
 
 

@@ -3,6 +3,7 @@
 The plan's report (each table's change, the rows read as no record, every problem), a history entry as
 one line, and why a change did not happen, without a server path or a traceback.
 """
+
 from __future__ import annotations
 
 from oversight.core import i18n
@@ -15,11 +16,21 @@ def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     """A readable report of a plan: each table's change, then every problem."""
     lines = []
     for change in plan.changes.values():
-        lines.append(i18n.t("data.report.table", lang, table=i18n.t(f"data.table.{change.table}", lang),
-                            sources=i18n.t("export.list.separator", lang).join(change.sources),
-                            mode=i18n.t(f"data.mode.{change.mode}", lang), rows=change.rows_in_file,
-                            before=change.rows_before, after=change.rows_after, added=len(change.added),
-                            changed=len(change.changed), removed=len(change.removed)))
+        lines.append(
+            i18n.t(
+                "data.report.table",
+                lang,
+                table=i18n.t(f"data.table.{change.table}", lang),
+                sources=i18n.t("export.list.separator", lang).join(change.sources),
+                mode=i18n.t(f"data.mode.{change.mode}", lang),
+                rows=change.rows_in_file,
+                before=change.rows_before,
+                after=change.rows_after,
+                added=len(change.added),
+                changed=len(change.changed),
+                removed=len(change.removed),
+            )
+        )
     lines += skipped_lines(plan, lang)
     if plan.problems:
         lines.append(i18n.t("data.report.failed", lang, count=len(plan.problems)))
@@ -35,9 +46,12 @@ def skipped_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[s
     for change in plan.changes.values():
         if not change.skipped:
             continue
-        rows = ", ".join(i18n.t("where.row", lang, row=row) if not sheet else
-                         f"{i18n.t('where.sheet', lang, sheet=shown_text(sheet))} {i18n.t('where.row', lang, row=row)}"
-                         for sheet, row in change.skipped)
+        rows = ", ".join(
+            i18n.t("where.row", lang, row=row)
+            if not sheet
+            else f"{i18n.t('where.sheet', lang, sheet=shown_text(sheet))} {i18n.t('where.row', lang, row=row)}"
+            for sheet, row in change.skipped
+        )
         lines.append(i18n.t("data.report.skipped", lang, table=i18n.t(f"data.table.{change.table}", lang), rows=rows))
     return lines
 
@@ -67,11 +81,28 @@ def describe_failure(error: BaseException, lang: str = i18n.DEFAULT_LANGUAGE, du
 def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     """A history entry as one line: what was done when, by whom, from which files, to which tables."""
     tables = i18n.t("export.clause.separator", lang).join(
-        i18n.t("data.history.table", lang, table=i18n.t(f"data.table.{name}", lang),
-               before=info.get("rows_before"), after=info.get("rows_after"))
-        for name, info in entry.tables.items())
-    user = entry.user if not entry.os_user or entry.os_user == entry.user else i18n.t(
-        "data.history.user_and_os_user", lang, user=entry.user, os_user=entry.os_user)
-    return i18n.t(f"data.history.{entry.action}", lang, id=entry.id, at=entry.at, user=user,
-                  sources=", ".join(entry.sources), mode=i18n.t(f"data.mode.{entry.mode}", lang) if entry.mode in MODES
-                  else entry.mode, tables=tables, undoes=entry.undoes or "")
+        i18n.t(
+            "data.history.table",
+            lang,
+            table=i18n.t(f"data.table.{name}", lang),
+            before=info.get("rows_before"),
+            after=info.get("rows_after"),
+        )
+        for name, info in entry.tables.items()
+    )
+    user = (
+        entry.user
+        if not entry.os_user or entry.os_user == entry.user
+        else i18n.t("data.history.user_and_os_user", lang, user=entry.user, os_user=entry.os_user)
+    )
+    return i18n.t(
+        f"data.history.{entry.action}",
+        lang,
+        id=entry.id,
+        at=entry.at,
+        user=user,
+        sources=", ".join(entry.sources),
+        mode=i18n.t(f"data.mode.{entry.mode}", lang) if entry.mode in MODES else entry.mode,
+        tables=tables,
+        undoes=entry.undoes or "",
+    )

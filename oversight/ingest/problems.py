@@ -1,4 +1,5 @@
 """What goes wrong with an input file, located as the user would find it in Excel, in the user's language."""
+
 from __future__ import annotations
 
 import re
@@ -29,15 +30,15 @@ class Problem:
         if self.row is not None:
             where.append(i18n.t("where.row", lang, row=self.row))
         if self.column and self.column_letter:
-            where.append(i18n.t("where.column_letter", lang, letter=self.column_letter,
-                                column=shown_text(self.column)))
+            where.append(i18n.t("where.column_letter", lang, letter=self.column_letter, column=shown_text(self.column)))
         elif self.column:
             where.append(i18n.t("where.column", lang, column=shown_text(self.column)))
         return " · ".join(where)
 
     def message(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-        return i18n.t(self.message_key, lang, **{k: shown_text(_translated_param(k, v, lang))
-                                                 for k, v in self.params.items()})
+        return i18n.t(
+            self.message_key, lang, **{k: shown_text(_translated_param(k, v, lang)) for k, v in self.params.items()}
+        )
 
     def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         where = self.location(lang)
@@ -45,19 +46,41 @@ class Problem:
 
     def as_dict(self, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
         return {
-            "file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column,
-            "column_letter": self.column_letter, "field": self.field, "key": self.message_key,
-            "params": {k: v if isinstance(v, (int, float, str, bool)) or v is None else str(v)
-                       for k, v in self.params.items()},
+            "file": self.file,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "column_letter": self.column_letter,
+            "field": self.field,
+            "key": self.message_key,
+            "params": {
+                k: v if isinstance(v, (int, float, str, bool)) or v is None else str(v) for k, v in self.params.items()
+            },
             "message": self.message(lang),
         }
 
 
-def problem_in_sheet(file: str, sheet: str, key: str, row: int | None = None, column: str | None = None,
-                     letter: str | None = None, field_name: str | None = None, **params: Any) -> Problem:
+def problem_in_sheet(
+    file: str,
+    sheet: str,
+    key: str,
+    row: int | None = None,
+    column: str | None = None,
+    letter: str | None = None,
+    field_name: str | None = None,
+    **params: Any,
+) -> Problem:
     """A problem at a place in a sheet; ``sheet`` is "" for a CSV, which has none."""
-    return Problem(file=file, sheet=sheet or None, row=row, column=column, column_letter=letter,
-                   field=field_name, message_key=key, params=params)
+    return Problem(
+        file=file,
+        sheet=sheet or None,
+        row=row,
+        column=column,
+        column_letter=letter,
+        field=field_name,
+        message_key=key,
+        params=params,
+    )
 
 
 _SHOWN_LIMIT = 200
@@ -69,8 +92,9 @@ def shown_text(value: Any) -> Any:
     terminal, a NUL not a log), and a 30,000-character cell cut to its start."""
     if not isinstance(value, str):
         return value
-    text = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
-                            else f"\\u{ord(m.group()):04x}", value)
+    text = _UNPRINTABLE.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", value
+    )
     return text if len(text) <= _SHOWN_LIMIT else text[:_SHOWN_LIMIT] + "…"
 
 

@@ -4,6 +4,7 @@ A hand-kept ledger (台账) ends in a 合计 row, a note or two and the lines wh
 and a printed one repeats its header on every page. Those rows are skipped and named in the import's
 report; every other non-blank row is a record, checked cell by cell, never dropped.
 """
+
 from __future__ import annotations
 
 from oversight.contract.schema import Table
@@ -25,9 +26,28 @@ def _is_total_or_note(row: list[object], folded: str) -> bool:
 
 
 # Sign-off lines under a ledger: who filled it in, who checked it, the stamp, the date of filing.
-_FOOTER_WORDS = ("盖章", "签字", "签名", "签章", "负责人", "填报人", "填表人", "制表人", "审核人", "经办人", "联系人",
-                 "联系电话", "填报日期", "填表日期", "制表日期", "报送日期", "preparedby", "approvedby", "reviewedby",
-                 "signature")
+_FOOTER_WORDS = (
+    "盖章",
+    "签字",
+    "签名",
+    "签章",
+    "负责人",
+    "填报人",
+    "填表人",
+    "制表人",
+    "审核人",
+    "经办人",
+    "联系人",
+    "联系电话",
+    "填报日期",
+    "填表日期",
+    "制表日期",
+    "报送日期",
+    "preparedby",
+    "approvedby",
+    "reviewedby",
+    "signature",
+)
 _FOOTER_PREFIXES = _NOTE_PREFIXES + ("日期", "date", "remark", "stamp", "signed")
 
 

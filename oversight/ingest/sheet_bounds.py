@@ -13,6 +13,7 @@ third of a second for 100,000 rows × 10 columns); files whose cells lack an
 ``r`` attribute or carry a namespace prefix take a streaming parse that stops
 as soon as the bound is passed.
 """
+
 from __future__ import annotations
 
 import posixpath

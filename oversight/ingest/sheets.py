@@ -4,11 +4,13 @@
 ``read_sheets``); every problem of every sheet is collected before ``ValidationError`` is raised, so the
 user can fix the file in one pass.
 """
+
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, cast
+from typing import Any, cast
 
 import pandas as pd
 
@@ -39,16 +41,29 @@ class TableRead:
         """Problem fields naming the cell of ``column`` in frame row ``position``."""
         sheet, row = self.origins[position]
         label, letter = self.labels.get(sheet, {}).get(column, (self.table.column(column).zh, None))
-        return {"file": self.file, "sheet": sheet or None, "row": row, "column": label, "column_letter": letter,
-                "field": column}
+        return {
+            "file": self.file,
+            "sheet": sheet or None,
+            "row": row,
+            "column": label,
+            "column_letter": letter,
+            "field": column,
+        }
 
 
 _BLANK = object()
 
 
-def _parse_column(rows: list[list[object]], indexes: list[int], excel_rows: list[int], position: int,
-                  column: Column, values: list[object], context: Context,
-                  where: tuple[str, str, str, str]) -> list[Problem]:
+def _parse_column(
+    rows: list[list[object]],
+    indexes: list[int],
+    excel_rows: list[int],
+    position: int,
+    column: Column,
+    values: list[object],
+    context: Context,
+    where: tuple[str, str, str, str],
+) -> list[Problem]:
     """Fill ``values`` with one column's parsed cells; the hot loop of a 100k-row import.
 
     Every outcome (value, blank or error) is cached per distinct cell value for the
@@ -74,8 +89,12 @@ def _parse_column(rows: list[list[object]], indexes: list[int], excel_rows: list
                     except CellError as error:
                         outcome = error
                 cache[cache_key] = outcome
-        elif value is None or value == "" or (value.__class__ is str and value.isspace()) or (
-                value.__class__ is float and value != value):
+        elif (
+            value is None
+            or value == ""
+            or (value.__class__ is str and value.isspace())
+            or (value.__class__ is float and value != value)
+        ):
             outcome = _BLANK
         else:
             try:
@@ -86,17 +105,22 @@ def _parse_column(rows: list[list[object]], indexes: list[int], excel_rows: list
             values[slot] = outcome[0]
         elif outcome is _BLANK:
             if column.required:
-                problems.append(problem_in_sheet(file, sheet, "error.value_missing", excel_rows[slot], label,
-                                                 letter, column.name))
+                problems.append(
+                    problem_in_sheet(file, sheet, "error.value_missing", excel_rows[slot], label, letter, column.name)
+                )
         else:
             refused = cast(CellError, outcome)  # neither a value nor a blank: what the parser refused
-            problems.append(problem_in_sheet(file, sheet, refused.key, excel_rows[slot], label, letter,
-                                             column.name, **refused.params))
+            problems.append(
+                problem_in_sheet(
+                    file, sheet, refused.key, excel_rows[slot], label, letter, column.name, **refused.params
+                )
+            )
     return problems
 
 
-def parse_sheet(rows: list[list[object]], table: Table, context: Context, file: str,
-                sheet: str) -> tuple[pd.DataFrame, list[int], list[Problem], ColumnLabels, list[int]]:
+def parse_sheet(
+    rows: list[list[object]], table: Table, context: Context, file: str, sheet: str
+) -> tuple[pd.DataFrame, list[int], list[Problem], ColumnLabels, list[int]]:
     """Normalise one sheet's rows into the table's columns.
 
     Returns the frame, the Excel row of each frame row, the problems, where each column sits, and the
@@ -110,9 +134,18 @@ def parse_sheet(rows: list[list[object]], table: Table, context: Context, file: 
     found = {c.name for c in header.columns.values()}
     missing = [c for c in table.columns if c.required and c.name not in found]
     for column in missing:
-        problems.append(problem_in_sheet(file, sheet, "error.column_missing", row=header.row_index + 1,
-                                         column=column.zh, field_name=column.name, name=column.zh,
-                                         english=column.name))
+        problems.append(
+            problem_in_sheet(
+                file,
+                sheet,
+                "error.column_missing",
+                row=header.row_index + 1,
+                column=column.zh,
+                field_name=column.name,
+                name=column.zh,
+                english=column.name,
+            )
+        )
     if missing:
         return pd.DataFrame(), [], problems, {}, []
 
@@ -120,8 +153,16 @@ def parse_sheet(rows: list[list[object]], table: Table, context: Context, file: 
     excel_rows = [index + 1 for index in indexes]
     columns: dict[str, list[object]] = {c.name: [None] * len(indexes) for c in table.columns}
     for position, column in header.columns.items():
-        problems += _parse_column(rows, indexes, excel_rows, position, column, columns[column.name], context,
-                                  (file, sheet, header.labels[position], column_letter(position)))
+        problems += _parse_column(
+            rows,
+            indexes,
+            excel_rows,
+            position,
+            column,
+            columns[column.name],
+            context,
+            (file, sheet, header.labels[position], column_letter(position)),
+        )
     frame = pd.DataFrame(columns, columns=[c.name for c in table.columns])
     labels = {c.name: (header.labels[p], column_letter(p)) for p, c in header.columns.items()}
     problems += _check_row_rules(frame, excel_rows, table, labels, file, sheet)
@@ -132,8 +173,7 @@ def check_table(read: TableRead) -> list[Problem]:
     """Whole-table rules: not empty, and unique columns unique across every sheet read."""
     table, frame = read.table, read.frame
     if frame.empty:
-        return [problem_in_sheet(read.file, read.sheets[0] if read.sheets else "", "error.sheet_empty",
-                                 table=table.zh)]
+        return [problem_in_sheet(read.file, read.sheets[0] if read.sheets else "", "error.sheet_empty", table=table.zh)]
     problems = []
     for column in table.columns:
         if not column.unique:
@@ -145,36 +185,55 @@ def check_table(read: TableRead) -> list[Problem]:
             if value in first_seen:
                 first_sheet, first_row = first_seen[value]
                 key = "error.duplicate" if first_sheet == sheet else "error.duplicate_other_sheet"
-                problems.append(Problem(message_key=key, **read.locate(position, column.name),
-                                        params={"value": value, "first_row": first_row, "first_sheet": first_sheet}))
+                problems.append(
+                    Problem(
+                        message_key=key,
+                        **read.locate(position, column.name),
+                        params={"value": value, "first_row": first_row, "first_sheet": first_sheet},
+                    )
+                )
             else:
                 first_seen[value] = (sheet, excel_row)
     return problems
 
 
-def _check_row_rules(frame: pd.DataFrame, excel_rows: list[int], table: Table, labels: dict[str, tuple[str, str]],
-                     file: str, sheet: str) -> Iterable[Problem]:
+def _check_row_rules(
+    frame: pd.DataFrame, excel_rows: list[int], table: Table, labels: dict[str, tuple[str, str]], file: str, sheet: str
+) -> Iterable[Problem]:
     """Rules that involve two cells of a row."""
     if table.name != "issues" or frame.empty:
         return
     label, letter = labels.get("rectified_date", (table.column("rectified_date").zh, None))
-    for raised, done, status, excel_row in zip(frame["date_raised"], frame["rectified_date"], frame["status"],
-                                               excel_rows):
+    for raised, done, status, excel_row in zip(
+        frame["date_raised"], frame["rectified_date"], frame["status"], excel_rows
+    ):
         if raised is not None and done is not None and done < raised:
-            yield problem_in_sheet(file, sheet, "error.rectified_before_raised", excel_row, label, letter,
-                                   "rectified_date", raised=raised.isoformat(), rectified=done.isoformat())
+            yield problem_in_sheet(
+                file,
+                sheet,
+                "error.rectified_before_raised",
+                excel_row,
+                label,
+                letter,
+                "rectified_date",
+                raised=raised.isoformat(),
+                rectified=done.isoformat(),
+            )
         if status == "rectified" and done is None:
-            yield problem_in_sheet(file, sheet, "error.rectified_without_date", excel_row, label, letter,
-                                   "rectified_date")
+            yield problem_in_sheet(
+                file, sheet, "error.rectified_without_date", excel_row, label, letter, "rectified_date"
+            )
 
 
-def read_sheets(sheets: Sheets, sheet_names: list[str], table: Table, context: Context,
-                file: str) -> tuple[TableRead, list[Problem]]:
+def read_sheets(
+    sheets: Sheets, sheet_names: list[str], table: Table, context: Context, file: str
+) -> tuple[TableRead, list[Problem]]:
     """The table from the named sheets of one file, concatenated (a ledger may keep one sheet per year)."""
     frames, origins, problems, labels, skipped = [], [], [], {}, []
     for sheet in sheet_names:
-        frame, excel_rows, sheet_problems, labels[sheet], skipped_rows = parse_sheet(sheets[sheet], table, context,
-                                                                                   file, sheet)
+        frame, excel_rows, sheet_problems, labels[sheet], skipped_rows = parse_sheet(
+            sheets[sheet], table, context, file, sheet
+        )
         problems += sheet_problems
         skipped += [(sheet, row) for row in skipped_rows]
         if excel_rows:

@@ -29,6 +29,7 @@ is written once, not once per replica. Readers take no lock: they see a whole
 file or none (renames), verify it against its check, and a file removed under
 them (an older entry dropped after an import) is parsed again, never shown wrong.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -71,7 +72,7 @@ class FileKey:
     sha256: str
 
     @classmethod
-    def of(cls, path: Path) -> "FileKey":
+    def of(cls, path: Path) -> FileKey:
         stat = path.stat()
         digest = hashlib.sha256()
         with path.open("rb") as stream:
@@ -131,8 +132,11 @@ def _verified(path: Path) -> bool:
     """The cache file is the one written for its name: same bytes (hash) and as many rows as recorded."""
     try:
         recorded = json.loads(check_path(path).read_text(encoding="utf-8"))
-        return (isinstance(recorded, dict) and recorded.get("sha256") == _digest(path)
-                and recorded.get("rows") == pq.read_metadata(path).num_rows)
+        return (
+            isinstance(recorded, dict)
+            and recorded.get("sha256") == _digest(path)
+            and recorded.get("rows") == pq.read_metadata(path).num_rows
+        )
     except Exception:  # missing, unreadable or foreign: not verified
         return False
 

@@ -1,4 +1,5 @@
 """The data folder's table files: which are there, the one the store reads, and digests that change when they do."""
+
 from __future__ import annotations
 
 import hashlib

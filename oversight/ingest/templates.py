@@ -6,6 +6,7 @@ units, enumerations and 是/否, a date range for dates, whole numbers for
 counts. The lists live on a hidden sheet because an inline list is limited to
 255 characters, which nine unit names exceed.
 """
+
 from __future__ import annotations
 
 import io
@@ -62,8 +63,7 @@ def _list_values(column: Column, units: pd.DataFrame | None) -> list[str] | None
     return None
 
 
-def template_xlsx_bytes(table: Table, units: pd.DataFrame | None = None,
-                        lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
+def template_xlsx_bytes(table: Table, units: pd.DataFrame | None = None, lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
     """The template's bytes; ``units`` (the current units table) feeds the unit drop-down."""
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
@@ -72,16 +72,21 @@ def template_xlsx_bytes(table: Table, units: pd.DataFrame | None = None,
     options = book.add_worksheet(i18n.t("data.template.sheet_options", lang))
     header_format = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
     required_format = book.add_format({"bold": True, "bg_color": "#FCE8D5", "border": 1, "text_wrap": True})
-    formats = {DATE: book.add_format({"num_format": "yyyy-mm-dd"}), TEXT: book.add_format({"num_format": "@"}),
-               SLUG: book.add_format({"num_format": "@"}), REF: book.add_format({"num_format": "@"})}
+    formats = {
+        DATE: book.add_format({"num_format": "yyyy-mm-dd"}),
+        TEXT: book.add_format({"num_format": "@"}),
+        SLUG: book.add_format({"num_format": "@"}),
+        REF: book.add_format({"num_format": "@"}),
+    }
     error_title = i18n.t("data.template.error_title", lang)
     last = TEMPLATE_ROWS
     options_column = 0
     for position, column in enumerate(table.columns):
         sheet.write_string(0, position, column.zh, required_format if column.required else header_format)
         sheet.write_comment(0, position, _describe(column, lang), {"x_scale": 2.2, "y_scale": 1.6})
-        sheet.set_column(position, position, 14 if column.kind in (DATE, BOOL, ENUM, INT) else 20,
-                         formats.get(column.kind))
+        sheet.set_column(
+            position, position, 14 if column.kind in (DATE, BOOL, ENUM, INT) else 20, formats.get(column.kind)
+        )
         values = _list_values(column, units)
         if values:
             # The options sheet's own header must not look like a table's header to the detector.
@@ -90,26 +95,56 @@ def template_xlsx_bytes(table: Table, units: pd.DataFrame | None = None,
                 options.write_string(index, options_column, str(workbook.neutralise_formula(value)))
             letter = column_letter(options_column)
             source = f"='{options.get_name()}'!${letter}$2:${letter}${len(values) + 1}"
-            sheet.data_validation(1, position, last, position, {
-                "validate": "list", "source": source, "error_title": error_title,
-                "error_message": i18n.t("data.template.error_list", lang)})
+            sheet.data_validation(
+                1,
+                position,
+                last,
+                position,
+                {
+                    "validate": "list",
+                    "source": source,
+                    "error_title": error_title,
+                    "error_message": i18n.t("data.template.error_list", lang),
+                },
+            )
             options_column += 1
         elif column.kind == DATE:
-            sheet.data_validation(1, position, last, position, {
-                "validate": "date", "criteria": "between", "minimum": date(EARLIEST_YEAR, 1, 1),
-                "maximum": date(LATEST_YEAR, 12, 31), "error_title": error_title,
-                "error_message": i18n.t("data.template.error_date", lang)})
+            sheet.data_validation(
+                1,
+                position,
+                last,
+                position,
+                {
+                    "validate": "date",
+                    "criteria": "between",
+                    "minimum": date(EARLIEST_YEAR, 1, 1),
+                    "maximum": date(LATEST_YEAR, 12, 31),
+                    "error_title": error_title,
+                    "error_message": i18n.t("data.template.error_date", lang),
+                },
+            )
         elif column.kind == INT:
-            sheet.data_validation(1, position, last, position, {
-                "validate": "integer", "criteria": ">=", "value": column.minimum if column.minimum is not None
-                else -(2 ** 31), "error_title": error_title, "error_message": i18n.t("data.template.error_int", lang)})
+            sheet.data_validation(
+                1,
+                position,
+                last,
+                position,
+                {
+                    "validate": "integer",
+                    "criteria": ">=",
+                    "value": column.minimum if column.minimum is not None else -(2**31),
+                    "error_title": error_title,
+                    "error_message": i18n.t("data.template.error_int", lang),
+                },
+            )
     sheet.freeze_panes(1, 0)
     options.hide()
     book.close()
     return buffer.getvalue()
 
 
-def write_template(path: Path, table: Table, units: pd.DataFrame | None = None,
-                   lang: str = i18n.DEFAULT_LANGUAGE) -> Path:
+def write_template(
+    path: Path, table: Table, units: pd.DataFrame | None = None, lang: str = i18n.DEFAULT_LANGUAGE
+) -> Path:
     atomic.write_bytes(Path(path), template_xlsx_bytes(table, units, lang))
     return Path(path)

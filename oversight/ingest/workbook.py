@@ -1,4 +1,5 @@
 """Write a contract table as the office's own kind of workbook: Chinese headers, labels and real dates."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -35,8 +36,9 @@ def to_office_values(table: Table, frame: pd.DataFrame, units: pd.DataFrame | No
     return office
 
 
-def ledger_xlsx_bytes(table: Table, frame: pd.DataFrame, units: pd.DataFrame | None = None,
-                      created: datetime | None = None) -> bytes:
+def ledger_xlsx_bytes(
+    table: Table, frame: pd.DataFrame, units: pd.DataFrame | None = None, created: datetime | None = None
+) -> bytes:
     """A contract table as the data folder keeps it, the bytes of an .xlsx ledger in the office's own words.
 
     (Unlike ``export.data_files.table_xlsx_bytes``, which writes any frame, headers as given, for a download.)
@@ -71,7 +73,8 @@ def ledger_xlsx_bytes(table: Table, frame: pd.DataFrame, units: pd.DataFrame | N
     return buffer.getvalue()
 
 
-def write_table(path: Path, table: Table, frame: pd.DataFrame, units: pd.DataFrame | None = None,
-                created: datetime | None = None) -> None:
+def write_table(
+    path: Path, table: Table, frame: pd.DataFrame, units: pd.DataFrame | None = None, created: datetime | None = None
+) -> None:
     """Replace ``path`` atomically with the table as a ledger workbook."""
     atomic.write_bytes(path, ledger_xlsx_bytes(table, frame, units, created))

@@ -7,10 +7,12 @@ really unknowns. Counts show the absolute change beside the percentage (``+5个�
 absolute change from zero (``+6个``); shares show percentage points. Every figure rounds half up
 (``oversight.numbers``). Each card's help text is its one-line definition from README's 口径说明.
 """
+
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Literal, Mapping
+from typing import Literal
 
 from oversight.core import i18n
 from oversight.core.numbers import (  # noqa: F401 (re-exported)
@@ -73,18 +75,38 @@ class Comparison:
 
     def _help(self, key: str) -> str:
         definition = i18n.t(f"kpi.def.{key}", self.lang)
-        basis = (i18n.t("kpi.help", self.lang, period=self.previous_year_label) if self.previous_year is not None
-                 else i18n.t("kpi.help_none", self.lang, period=self.previous_year_label))
+        basis = (
+            i18n.t("kpi.help", self.lang, period=self.previous_year_label)
+            if self.previous_year is not None
+            else i18n.t("kpi.help_none", self.lang, period=self.previous_year_label)
+        )
         return i18n.t("kpi.help_line", self.lang, definition=definition, basis=basis)
 
     def _card(self, key: str, now: float | None, display: str, delta: str | None, colour: DeltaColour) -> Kpi:
         # no change to show: the earlier span is not covered by the data, or gives no figure (a rate of nothing)
         if delta is None:
-            return Kpi(key, i18n.t(f"kpi.{key}", self.lang), now, display, i18n.t("kpi.no_comparison", self.lang),
-                       "off", self._help(key), delta_arrow="off")
+            return Kpi(
+                key,
+                i18n.t(f"kpi.{key}", self.lang),
+                now,
+                display,
+                i18n.t("kpi.no_comparison", self.lang),
+                "off",
+                self._help(key),
+                delta_arrow="off",
+            )
         unchanged = not delta.startswith(("+", "-"))  # signed() and count_change() put a sign on every change
-        return Kpi(key, i18n.t(f"kpi.{key}", self.lang), now, display, delta, "off" if unchanged else colour,
-                   self._help(key), delta_arrow="off" if unchanged else "auto", basis=i18n.t("kpi.basis_yoy", self.lang))
+        return Kpi(
+            key,
+            i18n.t(f"kpi.{key}", self.lang),
+            now,
+            display,
+            delta,
+            "off" if unchanged else colour,
+            self._help(key),
+            delta_arrow="off" if unchanged else "auto",
+            basis=i18n.t("kpi.basis_yoy", self.lang),
+        )
 
     def count(self, key: str, column: str, unit_key: str, colour: DeltaColour = "off", digits: int = 0) -> Kpi:
         now = self.current[column]
@@ -111,8 +133,9 @@ class Comparison:
         return self._card(key, now, format_number(now, unit_key, self.lang, digits), delta, colour)
 
 
-def overview_kpis(current: Mapping[str, float], previous: Mapping[str, float] | None, lang: str,
-                  previous_period: str) -> list[Kpi]:
+def overview_kpis(
+    current: Mapping[str, float], previous: Mapping[str, float] | None, lang: str, previous_period: str
+) -> list[Kpi]:
     """The six Overview cards from one ``kpi_totals`` row and the row of the year before (None: not comparable)."""
     compare = Comparison(current, previous, previous_period, lang)
     return [
@@ -125,8 +148,9 @@ def overview_kpis(current: Mapping[str, float], previous: Mapping[str, float] | 
     ]
 
 
-def span_change_line(current: Mapping[str, float], previous_span: Mapping[str, float] | None, lang: str,
-                     previous_span_label: str) -> str:
+def span_change_line(
+    current: Mapping[str, float], previous_span: Mapping[str, float] | None, lang: str, previous_span_label: str
+) -> str:
     """The 环比 line under the meetings card: the change against the span just before, or 无可比数据."""
     if previous_span is None:
         delta = i18n.t("kpi.no_comparison", lang)
@@ -135,9 +159,14 @@ def span_change_line(current: Mapping[str, float], previous_span: Mapping[str, f
     return i18n.t("kpi.delta_span", lang, delta=delta, period=previous_span_label)
 
 
-def meeting_kpis(current: Mapping[str, float], previous_year: Mapping[str, float] | None,
-                 previous_span: Mapping[str, float] | None, lang: str, previous_year_label: str,
-                 previous_span_label: str | None) -> list[Kpi]:
+def meeting_kpis(
+    current: Mapping[str, float],
+    previous_year: Mapping[str, float] | None,
+    previous_span: Mapping[str, float] | None,
+    lang: str,
+    previous_year_label: str,
+    previous_span_label: str | None,
+) -> list[Kpi]:
     """The meeting-supervision cards (``meeting_totals`` rows): fewer, shorter, merged, reviewed, attended.
 
     ``previous_span_label`` None: the span before is the year before (a whole year), so no 环比 line repeats 同比.
@@ -146,24 +175,30 @@ def meeting_kpis(current: Mapping[str, float], previous_year: Mapping[str, float
     meetings = compare.count("meetings", "meetings", "unit.meetings", "inverse")
     if previous_span_label is not None:
         # one short line under the card (it must not wrap); which span it is goes into the card's help
-        meetings = replace(meetings, secondary=span_change_line(current, previous_span, lang, previous_span_label),
-                           help=meetings.help + i18n.t("kpi.help_span", lang, period=previous_span_label))
+        meetings = replace(
+            meetings,
+            secondary=span_change_line(current, previous_span, lang, previous_span_label),
+            help=meetings.help + i18n.t("kpi.help_span", lang, period=previous_span_label),
+        )
     hours = {**current, "total_hours": current["total_minutes"] / 60}
-    hours_before = None if previous_year is None else {**previous_year,
-                                                       "total_hours": previous_year["total_minutes"] / 60}
+    hours_before = (
+        None if previous_year is None else {**previous_year, "total_hours": previous_year["total_minutes"] / 60}
+    )
     return [
         meetings,
         compare.average("avg_duration", "avg_duration_min", "unit.minutes", "inverse"),
-        Comparison(hours, hours_before, previous_year_label, lang).count("total_hours", "total_hours", "unit.hours",
-                                                                         "inverse"),
+        Comparison(hours, hours_before, previous_year_label, lang).count(
+            "total_hours", "total_hours", "unit.hours", "inverse"
+        ),
         compare.share("merged_share", "merged", "meetings"),
         compare.share("prereviewed_share", "prereviewed", "meetings"),
         compare.share("attended_share", "attended", "meetings"),
     ]
 
 
-def issue_kpis(current: Mapping[str, float], previous_year: Mapping[str, float] | None, lang: str,
-               previous_year_label: str) -> list[Kpi]:
+def issue_kpis(
+    current: Mapping[str, float], previous_year: Mapping[str, float] | None, lang: str, previous_year_label: str
+) -> list[Kpi]:
     """Issues and rectification (``rectification_summary`` rows), in the office's vocabulary (口径说明)."""
     compare = Comparison(current, previous_year, previous_year_label, lang)
     return [
@@ -179,8 +214,9 @@ def issue_kpis(current: Mapping[str, float], previous_year: Mapping[str, float] 
     ]
 
 
-def suggestion_kpis(current: Mapping[str, float], previous_year: Mapping[str, float] | None, lang: str,
-                    previous_year_label: str) -> list[Kpi]:
+def suggestion_kpis(
+    current: Mapping[str, float], previous_year: Mapping[str, float] | None, lang: str, previous_year_label: str
+) -> list[Kpi]:
     """Suggestions (``suggestion_totals`` rows): how many, how many adopted or implemented, how many follow an issue."""
     compare = Comparison(current, previous_year, previous_year_label, lang)
     return [
@@ -191,8 +227,9 @@ def suggestion_kpis(current: Mapping[str, float], previous_year: Mapping[str, fl
     ]
 
 
-def reminder_kpis(current: Mapping[str, float], previous_year: Mapping[str, float] | None, lang: str,
-                  previous_year_label: str) -> list[Kpi]:
+def reminder_kpis(
+    current: Mapping[str, float], previous_year: Mapping[str, float] | None, lang: str, previous_year_label: str
+) -> list[Kpi]:
     """Reminders and the joint work with the units (``reminder_totals`` rows)."""
     compare = Comparison(current, previous_year, previous_year_label, lang)
     return [
@@ -205,7 +242,7 @@ def reminder_kpis(current: Mapping[str, float], previous_year: Mapping[str, floa
     ]
 
 
-def unit_profile_kpis(beside: "object", lang: str, unit_name: str, with_average: bool = True) -> list[Kpi]:
+def unit_profile_kpis(beside: object, lang: str, unit_name: str, with_average: bool = True) -> list[Kpi]:
     """A unit's figures, each with its difference from the average of all units (``unit_beside_average`` rows).
 
     ``with_average=False`` for an account that sees one unit only: the average of all units, times
@@ -218,8 +255,18 @@ def unit_profile_kpis(beside: "object", lang: str, unit_name: str, with_average:
             cards.append(Kpi(row.measure, label, row.unit, display, None, "off", unit_name))
             continue
         difference = signed(row.unit - row.average, 1)
-        cards.append(Kpi(row.measure, label, row.unit, display, difference, "off",
-                         i18n.t("kpi.help_average", lang, unit=unit_name),
-                         secondary=i18n.t("kpi.average_is", lang, value=format_number(row.average, "unit.plain", lang, 1)),
-                         delta_arrow="off" if difference == "0.0" else "auto", basis=i18n.t("kpi.basis_average", lang)))
+        cards.append(
+            Kpi(
+                row.measure,
+                label,
+                row.unit,
+                display,
+                difference,
+                "off",
+                i18n.t("kpi.help_average", lang, unit=unit_name),
+                secondary=i18n.t("kpi.average_is", lang, value=format_number(row.average, "unit.plain", lang, 1)),
+                delta_arrow="off" if difference == "0.0" else "auto",
+                basis=i18n.t("kpi.basis_average", lang),
+            )
+        )
     return cards

@@ -4,13 +4,14 @@ The numbers are the Overview's own (``kpi_totals`` for the filter and for the
 year before, rounded as ``kpis`` rounds them), so what the report says and
 what the dashboard shows always agree.
 """
+
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from typing import Callable, Mapping, Sequence
 
 import pandas as pd
 
@@ -51,6 +52,7 @@ def gather_figures(run_query: QueryRunner, filter_: Filter) -> Figures:
 
 # ---------------------------------------------------------------- wording helpers, shared with the takeaways
 
+
 def count(n: float | int | Decimal, noun: str, lang: str) -> str:
     """``16个`` / ``16 issues``: the number with its measure word or (singular or plural) noun."""
     number = int(n) if float(n) == int(n) else n
@@ -63,13 +65,16 @@ def join_list(items: Sequence[str], lang: str) -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return i18n.t("export.list.separator", lang).join(items[:-1]) + i18n.t("export.list.last_separator", lang) + items[-1]
+    return (
+        i18n.t("export.list.separator", lang).join(items[:-1]) + i18n.t("export.list.last_separator", lang) + items[-1]
+    )
 
 
 def date_text(day: date, lang: str) -> str:
     """``2024年8月14日`` / ``14 August 2024``."""
-    return i18n.t("export.date.long", lang, year=day.year, month=day.month, day=day.day,
-                  month_name=calendar.month_name[day.month])
+    return i18n.t(
+        "export.date.long", lang, year=day.year, month=day.month, day=day.day, month_name=calendar.month_name[day.month]
+    )
 
 
 def opening(filter_: Filter, lang: str) -> str:
@@ -90,18 +95,29 @@ def code_label_in_sentence(choices: Mapping[str, str], code: str, lang: str) -> 
 
 # ---------------------------------------------------------------- the three paragraphs, one per mechanism
 
+
 def _consultation(figures: Figures, lang: str) -> str:
     now, before = figures.current, figures.previous
     if not (now["units_consulted"] or now["issues"] or now["suggestions"]):
         # "consulted 0 units, raised 0 issues" reads like a fault; say plainly that nothing was recorded.
         return i18n.t("export.summary.consultation_none", lang, opening=opening(figures.filter, lang))
-    text = i18n.t("export.summary.consultation", lang, opening=opening(figures.filter, lang),
-                  units=count(now["units_consulted"], "units", lang), issues=count(now["issues"], "issues", lang),
-                  suggestions=count(now["suggestions"], "suggestions", lang))
+    text = i18n.t(
+        "export.summary.consultation",
+        lang,
+        opening=opening(figures.filter, lang),
+        units=count(now["units_consulted"], "units", lang),
+        issues=count(now["issues"], "issues", lang),
+        suggestions=count(now["suggestions"], "suggestions", lang),
+    )
     rate_now = rate(now["issues_rectified"], now["issues"])
     if rate_now is not None:
-        text += i18n.t("export.summary.rectification", lang, period_end=date_text(figures.filter.as_of, lang),
-                       rectified=count(now["issues_rectified"], "issues", lang), rate=round_half_up(rate_now, 1))
+        text += i18n.t(
+            "export.summary.rectification",
+            lang,
+            period_end=date_text(figures.filter.as_of, lang),
+            rectified=count(now["issues_rectified"], "issues", lang),
+            rate=round_half_up(rate_now, 1),
+        )
         rate_before = None if before is None else rate(before["issues_rectified"], before["issues"])
         if rate_before is not None:
             text += i18n.t("export.summary.rectification_prev", lang, rate=round_half_up(rate_before, 1))
@@ -109,9 +125,12 @@ def _consultation(figures: Figures, lang: str) -> str:
     categories = figures.categories
     if not categories.empty and categories["issues"].max() > 0:
         top = categories.iloc[0]  # the query sorts most issues first
-        text += i18n.t("export.summary.top_category", lang,
-                       category=code_label_in_sentence(CATEGORIES, top["category"], lang),
-                       count=count(top["issues"], "issues", lang))
+        text += i18n.t(
+            "export.summary.top_category",
+            lang,
+            category=code_label_in_sentence(CATEGORIES, top["category"], lang),
+            count=count(top["issues"], "issues", lang),
+        )
     return text
 
 
@@ -120,11 +139,18 @@ def _collaboration(figures: Figures, lang: str) -> str:
     reminders = figures.reminders
     total = int(reminders["reminders"].sum()) if not reminders.empty else 0
     if total:
-        forms = [i18n.t("export.summary.reminder_form", lang, label=code_label_in_sentence(REMINDER_FORMS, form, lang),
-                        n=int(n))
-                 for form, n in zip(reminders["form"], reminders["reminders"])]
-        text += i18n.t("export.summary.reminders", lang, forms=i18n.t("export.list.separator", lang).join(forms),
-                       total=count(total, "reminders", lang))
+        forms = [
+            i18n.t(
+                "export.summary.reminder_form", lang, label=code_label_in_sentence(REMINDER_FORMS, form, lang), n=int(n)
+            )
+            for form, n in zip(reminders["form"], reminders["reminders"])
+        ]
+        text += i18n.t(
+            "export.summary.reminders",
+            lang,
+            forms=i18n.t("export.list.separator", lang).join(forms),
+            total=count(total, "reminders", lang),
+        )
     return text + i18n.t("export.summary.sentence_end", lang)
 
 
@@ -139,8 +165,12 @@ def _meetings(figures: Figures, lang: str) -> str:
     if change is not None and before is not None:
         rounded = round_half_up(change, 1)
         key = "down" if rounded < 0 else "up" if rounded > 0 else "same"
-        text += i18n.t(f"export.summary.meetings_{key}", lang, percent=abs(rounded),
-                       previous=count(before["meetings"], "meetings", lang))
+        text += i18n.t(
+            f"export.summary.meetings_{key}",
+            lang,
+            percent=abs(rounded),
+            previous=count(before["meetings"], "meetings", lang),
+        )
     minutes_now = now.get("avg_duration_min")
     if minutes_now is not None and not pd.isna(minutes_now):
         shown_now = round_half_up(minutes_now, 1)
@@ -151,13 +181,17 @@ def _meetings(figures: Figures, lang: str) -> str:
             difference = round_half_up(minutes_before, 1) - shown_now
             if difference:
                 key = "shorter" if difference > 0 else "longer"
-                text += i18n.t(f"export.summary.duration_{key}", lang,
-                               minutes=count(_plain(abs(difference)), "minutes", lang))
+                text += i18n.t(
+                    f"export.summary.duration_{key}", lang, minutes=count(_plain(abs(difference)), "minutes", lang)
+                )
     meetings = figures.meetings
-    return text + i18n.t("export.summary.meeting_practice", lang,
-                         merged=count(int(meetings["merged"].sum()), "meetings", lang),
-                         prereviewed=count(int(meetings["prereviewed"].sum()), "meetings", lang),
-                         attended=count(int(meetings["attended"].sum()), "meetings", lang))
+    return text + i18n.t(
+        "export.summary.meeting_practice",
+        lang,
+        merged=count(int(meetings["merged"].sum()), "meetings", lang),
+        prereviewed=count(int(meetings["prereviewed"].sum()), "meetings", lang),
+        attended=count(int(meetings["attended"].sum()), "meetings", lang),
+    )
 
 
 def _plain(value: Decimal) -> Decimal | int:

@@ -1,8 +1,9 @@
 """Tables for people: query rows with translated headers, unit names and enumeration labels, and a search."""
+
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import pandas as pd
 

@@ -13,6 +13,7 @@ The formats are the services' documented ones:
 Only the standard library: nothing to install on the server that runs the timer. Webhook keys and
 secrets never reach the log: addresses are logged without their query string.
 """
+
 from __future__ import annotations
 
 import base64
@@ -25,10 +26,10 @@ import ssl
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from typing import Callable
 from urllib.parse import quote_plus, urlsplit
 
 from oversight.alerts.configuration import Channel, PushOptions
@@ -69,6 +70,7 @@ class Delivery:
 
 # ---------------------------------------------------------------- payloads
 
+
 def wecom_payload(message: Message) -> dict:
     content = message.markdown
     if len(content.encode("utf-8")) > WECOM_MAX_BYTES:  # the digest keeps within budget; this is the last guard
@@ -83,7 +85,7 @@ def dingtalk_payload(message: Message) -> dict:
 
 def dingtalk_sign(secret: str, timestamp_ms: int) -> str:
     """钉钉's 加签: base64 of HMAC-SHA256 keyed with the secret over ``"<timestamp>\\n<secret>"`` (not URL-encoded)."""
-    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode("utf-8"), hashlib.sha256).digest()
+    digest = hmac.new(secret.encode("utf-8"), f"{timestamp_ms}\n{secret}".encode(), hashlib.sha256).digest()
     return base64.b64encode(digest).decode("ascii")
 
 
@@ -100,11 +102,13 @@ def redacted(url: str) -> str:
 
 # ---------------------------------------------------------------- transports (one attempt each)
 
+
 def post_json(url: str, payload: dict, timeout: float) -> dict:
     """POST the payload; the robot's reply, which must say ``errcode`` 0."""
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-    request = urllib.request.Request(url, data=body, method="POST",
-                                     headers={"Content-Type": "application/json; charset=utf-8"})
+    request = urllib.request.Request(
+        url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             raw = response.read(65536)
@@ -146,8 +150,9 @@ def email_message(channel: Channel, message: Message) -> EmailMessage:
     if message.attachment is not None:
         maintype, _, subtype = message.attachment.mime.partition("/")
         # a Chinese file name travels RFC 2231-encoded, which Outlook, Foxmail and webmail all read
-        mail.add_attachment(message.attachment.data, maintype=maintype, subtype=subtype,
-                            filename=message.attachment.file_name)
+        mail.add_attachment(
+            message.attachment.data, maintype=maintype, subtype=subtype, filename=message.attachment.file_name
+        )
     return mail
 
 
@@ -156,8 +161,9 @@ def send_email(channel: Channel, message: Message, timeout: float, clock: Callab
     try:
         client: smtplib.SMTP
         if channel.security == "ssl":
-            client = smtplib.SMTP_SSL(channel.host or "", channel.port or 465, timeout=timeout,
-                                      context=ssl.create_default_context())
+            client = smtplib.SMTP_SSL(
+                channel.host or "", channel.port or 465, timeout=timeout, context=ssl.create_default_context()
+            )
         else:
             client = smtplib.SMTP(channel.host or "", channel.port or 25, timeout=timeout)
         with client:
@@ -173,8 +179,13 @@ def send_email(channel: Channel, message: Message, timeout: float, clock: Callab
 SENDERS: dict[str, Callable[..., None]] = {"wecom": send_wecom, "dingtalk": send_dingtalk, "email": send_email}
 
 
-def deliver(channel: Channel, message: Message, options: PushOptions,
-            sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.time) -> Delivery:
+def deliver(
+    channel: Channel,
+    message: Message,
+    options: PushOptions,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.time,
+) -> Delivery:
     """Send, retrying up to ``options.attempts`` times with a doubling pause; every failure is logged."""
     pause = options.backoff_seconds
     error: str | None = None
@@ -183,8 +194,15 @@ def deliver(channel: Channel, message: Message, options: PushOptions,
             SENDERS[channel.kind](channel, message, options.timeout_seconds, clock)
         except PushError as failure:
             error = str(failure)
-            log.warning("push %s to %s (%s): attempt %d of %d failed: %s", message.kind, channel.name, channel.kind,
-                        attempt, options.attempts, error)
+            log.warning(
+                "push %s to %s (%s): attempt %d of %d failed: %s",
+                message.kind,
+                channel.name,
+                channel.kind,
+                attempt,
+                options.attempts,
+                error,
+            )
             if attempt < options.attempts:
                 sleep(pause)
                 pause *= 2

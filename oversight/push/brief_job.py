@@ -4,13 +4,15 @@
 ``catalog.all_charts()``, the filter as given, queries confined to the account's scope —
 so the files are the ones a leader would download for the same filter.
 """
+
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from oversight import briefing
 from oversight.alerts.digest_text import markdown_escape
@@ -48,8 +50,9 @@ def query_runner(connection: Any, scope: unit_scope.Scope):
     return lambda name, filter_: scoped.scoped_run(connection, name, filter_, scope)
 
 
-def build(connection: Any, account: roles.Account, filter_: Filter, lang: str,
-          formats: Sequence[str] = briefing.FORMATS) -> briefing.BriefingPack:
+def build(
+    connection: Any, account: roles.Account, filter_: Filter, lang: str, formats: Sequence[str] = briefing.FORMATS
+) -> briefing.BriefingPack:
     """The pack for ``filter_`` as ``account`` sees it; raises ``export.ImageRendererMissing`` without Chromium.
 
     Like every export it carries the confidentiality marking and a watermark naming whom it was made for
@@ -57,8 +60,9 @@ def build(connection: Any, account: roles.Account, filter_: Filter, lang: str,
     """
     ordered = tuple(fmt for fmt in briefing.FORMATS if fmt in formats)
     made_for = marking.for_viewer(account.username, account.source == roles.LOCAL, lang)
-    return briefing.build_briefing_pack(query_runner(connection, account.scope), filter_, lang,
-                                        catalog.all_charts(), formats=ordered, marking=made_for)
+    return briefing.build_briefing_pack(
+        query_runner(connection, account.scope), filter_, lang, catalog.all_charts(), formats=ordered, marking=made_for
+    )
 
 
 @dataclass(frozen=True)
@@ -68,8 +72,14 @@ class WrittenFile:
     size: int
 
     def line(self, period: str, lang: str) -> str:
-        return i18n.t("alerts.cli.file_written", lang, format=self.file_format, path=self.path,
-                      size=human_size(self.size), period=period)
+        return i18n.t(
+            "alerts.cli.file_written",
+            lang,
+            format=self.file_format,
+            path=self.path,
+            size=human_size(self.size),
+            period=period,
+        )
 
 
 def write(pack: briefing.BriefingPack, folder: Path, formats: Sequence[str]) -> list[WrittenFile]:
@@ -94,11 +104,17 @@ def human_size(size: int) -> str:
 
 def fingerprint(pushed: Message) -> str:
     """Of what the message says, not of the files' bytes, which carry build timestamps."""
-    return hashlib.sha256(f"{pushed.title}\n{pushed.markdown}\n{pushed.text}".encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(f"{pushed.title}\n{pushed.markdown}\n{pushed.text}".encode()).hexdigest()[:16]
 
 
-def message(connection: Any, account: roles.Account, filter_: Filter, lang: str,
-            pack: briefing.BriefingPack, emailed: bool = False) -> Message:
+def message(
+    connection: Any,
+    account: roles.Account,
+    filter_: Filter,
+    lang: str,
+    pack: briefing.BriefingPack,
+    emailed: bool = False,
+) -> Message:
     """The brief as pushed: its summary for the robots, and for e-mail the same text with the PDF attached.
 
     ``emailed``: an e-mail channel takes the brief, so the robots' message can say where the PDF went.

@@ -6,11 +6,13 @@ the data leaves, as for a download on screen) and once with the outcome (``sent`
 ``failed``, with the attempts and the last error). A push whose first audit line cannot be
 written is not sent.
 """
+
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from oversight.alerts.configuration import Settings
 from oversight.auth import audit
@@ -39,9 +41,19 @@ class Outcome:
         return i18n.t("alerts.cli.push_failed", lang, attempts=self.attempts, error=self.error, **params)
 
 
-def push_message(message: Message, *, period: str, fingerprint: str, settings: Settings, account: Account,
-                 lang: str, audit_details: Mapping[str, Any], force: bool = False,
-                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.time) -> list[Outcome]:
+def push_message(
+    message: Message,
+    *,
+    period: str,
+    fingerprint: str,
+    settings: Settings,
+    account: Account,
+    lang: str,
+    audit_details: Mapping[str, Any],
+    force: bool = False,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.time,
+) -> list[Outcome]:
     """Push ``message`` to each channel of ``settings`` that takes its kind; one outcome per channel.
 
     ``period`` names what the message covers (``2020-11-08`` for a digest, ``2020Q1-2020Q4`` for a brief);
@@ -53,19 +65,43 @@ def push_message(message: Message, *, period: str, fingerprint: str, settings: S
         key = entry_key(channel.name, message.kind, period, account.username, lang)
         previous = sent_log.lookup(key)
         if previous is not None and not force:
-            outcomes.append(Outcome(channel.name, "skipped", sent_at=previous.get("sent_at"),
-                                    changed=previous.get("fingerprint") != fingerprint))
+            outcomes.append(
+                Outcome(
+                    channel.name,
+                    "skipped",
+                    sent_at=previous.get("sent_at"),
+                    changed=previous.get("fingerprint") != fingerprint,
+                )
+            )
             continue
-        where = redacted(channel.url) if channel.url else f"smtp://{channel.host}:{channel.port} → {', '.join(channel.to)}"
-        details = {**audit_details, "via": "push", "kind": message.kind, "period": period, "channel": channel.name,
-                   "channel_kind": channel.kind, "to": where, "lang": lang, "forced": force}
+        where = (
+            redacted(channel.url) if channel.url else f"smtp://{channel.host}:{channel.port} → {', '.join(channel.to)}"
+        )
+        details = {
+            **audit_details,
+            "via": "push",
+            "kind": message.kind,
+            "period": period,
+            "channel": channel.name,
+            "channel_kind": channel.kind,
+            "to": where,
+            "lang": lang,
+            "forced": force,
+        }
         if message.attachment is not None:
             details["file"] = message.attachment.file_name if channel.kind == "email" else None
         audit.record(audit.PUSH, account=account, details={**details, "status": "sending"})
         delivery: Delivery = deliver(channel, message, settings.push, sleep=sleep, clock=clock)
-        audit.record(audit.PUSH, account=account,
-                     details={**details, "status": "sent" if delivery.ok else "failed",
-                              "attempts": delivery.attempts, "error": delivery.error})
+        audit.record(
+            audit.PUSH,
+            account=account,
+            details={
+                **details,
+                "status": "sent" if delivery.ok else "failed",
+                "attempts": delivery.attempts,
+                "error": delivery.error,
+            },
+        )
         if delivery.ok:
             entry = sent_log.record(key, fingerprint, delivery.attempts)
             outcomes.append(Outcome(channel.name, "sent", delivery.attempts, sent_at=entry["sent_at"]))

@@ -5,15 +5,17 @@ not sent again unless asked (``--force``). Only successful pushes are recorded, 
 failed is tried again by the next run. Read-modify-write holds ``flock`` on ``<file>.lock``, and
 the file is replaced atomically, so two timers firing together neither lose nor tear an entry.
 """
+
 from __future__ import annotations
 
 import fcntl
 import json
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from oversight.core import atomic
 
@@ -52,8 +54,11 @@ class SentLog:
         return entry if isinstance(entry, dict) else None
 
     def record(self, key: str, fingerprint: str, attempts: int, at: datetime | None = None) -> dict[str, Any]:
-        entry = {"sent_at": (at or datetime.now(timezone.utc)).isoformat(timespec="seconds"),
-                 "fingerprint": fingerprint, "attempts": attempts}
+        entry = {
+            "sent_at": (at or datetime.now(UTC)).isoformat(timespec="seconds"),
+            "fingerprint": fingerprint,
+            "attempts": attempts,
+        }
         with self._locked():
             document = self._read()
             document[key] = entry

@@ -1,15 +1,16 @@
 """The Streamlit layer: the only package that imports streamlit. Page scripts (app.py, pages/*) use the names below.
 
-    session         the keys that carry language, filter and account across pages; the URL's values
-    page            ``Page`` (what a page script holds) and the data it reads, cached per data fingerprint
-    setup           ``setup_page``: sign-in, page config, data, session, sidebar, the page header
-    sign_in         password form, OIDC, refusal, sign-out, the client's address
-    sidebar         language, the unit and quarter filter, the nav, the URL that mirrors them
-    cards           key figures, chart cards and their audited downloads, tables, the unit picker
-    briefing_panel  the briefing pack: chart choice, build with progress, the four files
-    data_page       import, history and undo, downloads of the data and templates
-    audit_page      the audit log
+session         the keys that carry language, filter and account across pages; the URL's values
+page            ``Page`` (what a page script holds) and the data it reads, cached per data fingerprint
+setup           ``setup_page``: sign-in, page config, data, session, sidebar, the page header
+sign_in         password form, OIDC, refusal, sign-out, the client's address
+sidebar         language, the unit and quarter filter, the nav, the URL that mirrors them
+cards           key figures, chart cards and their audited downloads, tables, the unit picker
+briefing_panel  the briefing pack: chart choice, build with progress, the four files
+data_page       import, history and undo, downloads of the data and templates
+audit_page      the audit log
 """
+
 from oversight.ui.audit_page import audit_section
 from oversight.ui.briefing_panel import briefing_panel, chart_choice
 from oversight.ui.cards import (

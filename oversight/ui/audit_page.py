@@ -1,4 +1,5 @@
 """The audit log page (审计日志, admins): who signed in, downloaded, imported or was refused, newest first."""
+
 from __future__ import annotations
 
 import datetime
@@ -17,28 +18,38 @@ def audit_section(page: Page) -> None:
     columns = st.columns(4)
     names = sorted({e.get("account") or "" for e in entries} - {""})
     actions = sorted({e["action"] for e in entries})
-    account = columns[0].selectbox(page.t("auth.audit.filter.account"), ["", *names], key="widget.audit_account",
-                                   format_func=lambda n: n or "—")
-    action = columns[1].selectbox(page.t("auth.audit.filter.action"), ["", *actions], key="widget.audit_action",
-                                  format_func=lambda a: page.t(f"auth.audit.action.{a}") if a else "—")
+    account = columns[0].selectbox(
+        page.t("auth.audit.filter.account"), ["", *names], key="widget.audit_account", format_func=lambda n: n or "—"
+    )
+    action = columns[1].selectbox(
+        page.t("auth.audit.filter.action"),
+        ["", *actions],
+        key="widget.audit_action",
+        format_func=lambda a: page.t(f"auth.audit.action.{a}") if a else "—",
+    )
     since = columns[2].date_input(page.t("auth.audit.filter.since"), value=None, key="widget.audit_since")
     until = columns[3].date_input(page.t("auth.audit.filter.until"), value=None, key="widget.audit_until")
-    shown = audit.read_audit(account=account or None, action=action or None,
-                             since=datetime.datetime.combine(since, datetime.time()) if since else None,
-                             until=datetime.datetime.combine(until, datetime.time()) + datetime.timedelta(days=1)
-                             if until else None)
+    shown = audit.read_audit(
+        account=account or None,
+        action=action or None,
+        since=datetime.datetime.combine(since, datetime.time()) if since else None,
+        until=datetime.datetime.combine(until, datetime.time()) + datetime.timedelta(days=1) if until else None,
+    )
     if getattr(entries, "skipped", 0):
         st.warning(page.t("auth.audit.skipped", count=entries.skipped))
     if not shown:
         st.info(page.t("auth.audit.empty"))
         return
-    rows = [{
-        page.t("auth.audit.column.at"): e.get("at"), page.t("auth.audit.column.account"): e.get("account"),
-        page.t("auth.audit.column.role"): roles.role_label(e["role"], page.lang) if e.get("role") else "",
-        page.t("auth.audit.column.action"): page.t(f"auth.audit.action.{e['action']}"),
-        page.t("auth.audit.column.address"): e.get("address"),
-        page.t("auth.audit.column.details"): json.dumps(e.get("details") or {}, ensure_ascii=False),
-    } for e in reversed(shown)]
+    rows = [
+        {
+            page.t("auth.audit.column.at"): e.get("at"),
+            page.t("auth.audit.column.account"): e.get("account"),
+            page.t("auth.audit.column.role"): roles.role_label(e["role"], page.lang) if e.get("role") else "",
+            page.t("auth.audit.column.action"): page.t(f"auth.audit.action.{e['action']}"),
+            page.t("auth.audit.column.address"): e.get("address"),
+            page.t("auth.audit.column.details"): json.dumps(e.get("details") or {}, ensure_ascii=False),
+        }
+        for e in reversed(shown)
+    ]
     st.caption(page.t("table.row_count", count=len(rows)))
     st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
-

@@ -1,4 +1,5 @@
 """The briefing pack panel: which charts go in, the build with its progress bar, and the four audited files."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -20,12 +21,22 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
         st.warning(export.ImageRendererMissing().message(page.lang))
         return
     state_key = f"oversight.briefing.{key}"
-    if st.button(page.t(build_label_key), key=f"widget.build_{key}", type="primary", icon=":material/slideshow:",
-                 disabled=not specs):
+    if st.button(
+        page.t(build_label_key),
+        key=f"widget.build_{key}",
+        type="primary",
+        icon=":material/slideshow:",
+        disabled=not specs,
+    ):
         bar = st.progress(0.0, text=page.t("export.progress.queries"))
-        pack = briefing.build_briefing_pack(page.query, page.filter, page.lang, specs,
-                                            progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message),
-                                            marking=page.marking)
+        pack = briefing.build_briefing_pack(
+            page.query,
+            page.filter,
+            page.lang,
+            specs,
+            progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message),
+            marking=page.marking,
+        )
         st.session_state[state_key] = (page.filter, page.lang, tuple(s.key for s in specs), pack)
     stored = st.session_state.get(state_key)
     if not stored:
@@ -36,12 +47,16 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
         return
     st.success(page.t("briefing.ready", period=page.period()))
     for column, file_format in zip(st.columns(len(pack.files)), pack.files):
-        column.download_button(page.t(f"briefing.{file_format}"),
-                               data=audited(page, pack.file_names[file_format], pack.files[file_format],
-                                             pack.report.marking),
-                               file_name=pack.file_names[file_format], mime=pack.mime(file_format),
-                               key=f"download.{key}.{file_format}", on_click="ignore", icon=":material/download:",
-                               width="stretch")
+        column.download_button(
+            page.t(f"briefing.{file_format}"),
+            data=audited(page, pack.file_names[file_format], pack.files[file_format], pack.report.marking),
+            file_name=pack.file_names[file_format],
+            mime=pack.mime(file_format),
+            key=f"download.{key}.{file_format}",
+            on_click="ignore",
+            icon=":material/download:",
+            width="stretch",
+        )
 
 
 def _on_group_all(all_key: str, choice_key: str, keys: tuple[str, ...]) -> None:
@@ -52,7 +67,9 @@ def _on_group_choice(all_key: str, choice_key: str, keys: tuple[str, ...]) -> No
     st.session_state[all_key] = set(st.session_state[choice_key]) == set(keys)
 
 
-def chart_choice(page: Page, groups: tuple[tuple[str, tuple[charts.ChartSpec, ...]], ...]) -> tuple[charts.ChartSpec, ...]:
+def chart_choice(
+    page: Page, groups: tuple[tuple[str, tuple[charts.ChartSpec, ...]], ...]
+) -> tuple[charts.ChartSpec, ...]:
     """Which charts go into the pack, grouped by the page they are on, each group with "select all"; all by default."""
     st.markdown(f"**{page.t('briefing.charts')}**")
     chosen: list[charts.ChartSpec] = []
@@ -60,17 +77,29 @@ def chart_choice(page: Page, groups: tuple[tuple[str, tuple[charts.ChartSpec, ..
     for cell, (page_id, specs) in zip(cells, groups):
         keys = tuple(spec.key for spec in specs)
         by_key = {spec.key: spec for spec in specs}
-        all_key, choice_key = f"widget.briefing_all.{page_id}.{page.lang}", f"widget.briefing_charts.{page_id}.{page.lang}"
+        all_key, choice_key = (
+            f"widget.briefing_all.{page_id}.{page.lang}",
+            f"widget.briefing_charts.{page_id}.{page.lang}",
+        )
         # state set here, not as the widgets' defaults: the callbacks change it, and Streamlit refuses both
         st.session_state.setdefault(all_key, True)
         st.session_state.setdefault(choice_key, list(keys))
         with cell.container(border=True):
-            st.checkbox(page.t("briefing.select_all", page=page.t(f"nav.{page_id}")), key=all_key,
-                        on_change=_on_group_all, args=(all_key, choice_key, keys))
-            picked = st.multiselect(page.t(f"nav.{page_id}"), list(keys), key=choice_key,  # type: ignore[call-overload]
-                                    format_func=lambda k, by_key=by_key: by_key[k].title(page.lang),
-                                    label_visibility="collapsed", on_change=_on_group_choice,
-                                    args=(all_key, choice_key, keys))
+            st.checkbox(
+                page.t("briefing.select_all", page=page.t(f"nav.{page_id}")),
+                key=all_key,
+                on_change=_on_group_all,
+                args=(all_key, choice_key, keys),
+            )
+            picked = st.multiselect(
+                page.t(f"nav.{page_id}"),
+                list(keys),
+                key=choice_key,  # type: ignore[call-overload]
+                format_func=lambda k, by_key=by_key: by_key[k].title(page.lang),
+                label_visibility="collapsed",
+                on_change=_on_group_choice,
+                args=(all_key, choice_key, keys),
+            )
         chosen += [by_key[key] for key in picked]
     if not chosen:
         st.warning(page.t("briefing.none_selected"))

@@ -1,5 +1,6 @@
 """The cards a page is made of: key figures, chart cards with their audited download menu, tables, the unit
 picker; and a click on a unit's bar narrowing the dashboard to it."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,9 +23,16 @@ def kpi_row(cards: list[Kpi]) -> None:
     # is cut and a phone shows a compact grid.
     for column, card in zip(st.columns(len(cards)), cards):
         # a help text may name a unit (the profile's "compared with the average of …"): data, so escaped
-        column.metric(card.label, card.display, card.delta, delta_color=card.delta_color,
-                      help=safe_text.markdown(card.help), border=True, delta_arrow=card.delta_arrow,
-                      delta_description=card.basis)
+        column.metric(
+            card.label,
+            card.display,
+            card.delta,
+            delta_color=card.delta_color,
+            help=safe_text.markdown(card.help),
+            border=True,
+            delta_arrow=card.delta_arrow,
+            delta_description=card.basis,
+        )
         if card.secondary:
             column.caption(card.secondary)
 
@@ -43,8 +51,14 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
         config = export.chart_plotly_config(spec, figure, context)
         if spec.selects_unit:
             key = f"chart.{spec.key}.{st.session_state.get(session.SELECTION_VERSION, 0)}"
-            st.plotly_chart(figure, theme=None, key=key, config=config, selection_mode="points",
-                            on_select=functools.partial(_narrow_to_clicked_unit, key))
+            st.plotly_chart(
+                figure,
+                theme=None,
+                key=key,
+                config=config,
+                selection_mode="points",
+                on_select=functools.partial(_narrow_to_clicked_unit, key),
+            )
             st.caption(page.t("chart.click_hint"))
         else:
             st.plotly_chart(figure, theme=None, key=f"chart.{spec.key}", config=config)
@@ -61,10 +75,19 @@ def audited(page: Page, file_name: str, make, made_with: marking.Marking | None 
 
     def make_and_record() -> bytes:
         data = make() if callable(make) else make
-        audit.record("download", account=page.account, address=address,
-                     details={"file": file_name, "filter": audit.describe_filter(page.scoped_filter),
-                              "marking": made_with.label, "watermark": made_with.watermark})
+        audit.record(
+            "download",
+            account=page.account,
+            address=address,
+            details={
+                "file": file_name,
+                "filter": audit.describe_filter(page.scoped_filter),
+                "marking": made_with.label,
+                "watermark": made_with.watermark,
+            },
+        )
         return data
+
     return make_and_record
 
 
@@ -77,24 +100,37 @@ def _download_row(page: Page, spec: charts.ChartSpec, downloads: list[export.Cha
         if download.needs_browser and not has_browser:
             continue
         # data=callable: made (and audited) only when someone clicks, not on every rerun
-        row.download_button(page.t(f"download.{download.kind}"), data=audited(page, download.file_name, download.make),
-                               file_name=download.file_name,
-                               mime=download.mime, key=f"download.{spec.key}.{download.kind}", on_click="ignore",
-                               icon=":material/download:", width="content",
-                               help=page.t("download.help", file_name=download.file_name))
+        row.download_button(
+            page.t(f"download.{download.kind}"),
+            data=audited(page, download.file_name, download.make),
+            file_name=download.file_name,
+            mime=download.mime,
+            key=f"download.{spec.key}.{download.kind}",
+            on_click="ignore",
+            icon=":material/download:",
+            width="content",
+            help=page.t("download.help", file_name=download.file_name),
+        )
     if not has_browser:
         st.caption(export.ImageRendererMissing().message(page.lang))
 
 
 def chart_grid(page: Page, specs: tuple[charts.ChartSpec, ...], columns: int = 2) -> None:
     for start in range(0, len(specs), columns):
-        for column, spec in zip(st.columns(columns), specs[start:start + columns]):
+        for column, spec in zip(st.columns(columns), specs[start : start + columns]):
             with column:
                 chart_card(page, spec)
 
 
-def table_card(page: Page, title_key: str, frame: pd.DataFrame, *, search_key: str | None = None,
-               height: int | None = None, empty_key: str = "empty.no_rows") -> None:
+def table_card(
+    page: Page,
+    title_key: str,
+    frame: pd.DataFrame,
+    *,
+    search_key: str | None = None,
+    height: int | None = None,
+    empty_key: str = "empty.no_rows",
+) -> None:
     """A sortable table (click a header) under a title; with ``search_key``, a search box filters its rows."""
     if search_key:
         _searchable_table(page, title_key, frame, search_key, height, empty_key)
@@ -103,14 +139,16 @@ def table_card(page: Page, title_key: str, frame: pd.DataFrame, *, search_key: s
 
 
 @st.fragment
-def _searchable_table(page: Page, title_key: str, frame: pd.DataFrame, search_key: str, height: int | None,
-                      empty_key: str) -> None:
+def _searchable_table(
+    page: Page, title_key: str, frame: pd.DataFrame, search_key: str, height: int | None, empty_key: str
+) -> None:
     # a fragment: typing in the search box reruns this table only, not every chart above it
     _table(page, title_key, frame, search_key, height, empty_key)
 
 
-def _table(page: Page, title_key: str, frame: pd.DataFrame, search_key: str | None, height: int | None,
-           empty_key: str) -> None:
+def _table(
+    page: Page, title_key: str, frame: pd.DataFrame, search_key: str | None, height: int | None, empty_key: str
+) -> None:
     from oversight.present import tables
 
     with st.container(border=True):
@@ -128,8 +166,9 @@ def _table(page: Page, title_key: str, frame: pd.DataFrame, search_key: str | No
 def figure_card(page: Page, key: str, figure) -> None:
     """A figure built on the page (not from a ChartSpec), in the same bordered card."""
     with st.container(border=True):
-        st.plotly_chart(figure, theme=None, key=f"chart.{key}",
-                        config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]})
+        st.plotly_chart(
+            figure, theme=None, key=f"chart.{key}", config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}
+        )
 
 
 def for_unit(page: Page, unit_id: str) -> Page:
@@ -150,8 +189,15 @@ def unit_picker(page: Page) -> str:
     options = list(page.span.unit_ids)
     current = page.filter.units[0] if page.filter.units else options[0]
     key = f"widget.profile_unit.{current}"  # rebuilt when the filter changes elsewhere
-    st.selectbox(page.t("profile.pick_unit"), options, index=options.index(current), format_func=page.unit_name,
-                 key=key, on_change=_on_profile_unit_change, args=(key,))
+    st.selectbox(
+        page.t("profile.pick_unit"),
+        options,
+        index=options.index(current),
+        format_func=page.unit_name,
+        key=key,
+        on_change=_on_profile_unit_change,
+        args=(key,),
+    )
     return current
 
 
@@ -169,4 +215,3 @@ def _narrow_to_clicked_unit(chart_key: str) -> None:
         session.set_filter(st.session_state[session.FILTER_KEY].with_units([unit_id]))
         # a fresh chart key drops the stale selection highlight from the redrawn chart
         st.session_state[session.SELECTION_VERSION] = st.session_state.get(session.SELECTION_VERSION, 0) + 1
-

@@ -1,5 +1,6 @@
 """The Data page (数据管理): upload → check → import (atomic, with history), the history with undo, and the
 current data and empty templates as .xlsx."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,12 +17,20 @@ _PLAN_KEY = "oversight.import_plan"
 
 
 def _problem_rows(problems, lang: str) -> pd.DataFrame:
-    return pd.DataFrame([{
-        i18n.t("data.ui.col_file", lang): p.file, i18n.t("data.ui.col_sheet", lang): p.sheet or "",
-        i18n.t("data.ui.col_row", lang): p.row, i18n.t("data.ui.col_column", lang):
-            f"{p.column_letter} {p.column}" if p.column_letter else (p.column or ""),
-        i18n.t("data.ui.col_problem", lang): p.message(lang),
-    } for p in problems])
+    return pd.DataFrame(
+        [
+            {
+                i18n.t("data.ui.col_file", lang): p.file,
+                i18n.t("data.ui.col_sheet", lang): p.sheet or "",
+                i18n.t("data.ui.col_row", lang): p.row,
+                i18n.t("data.ui.col_column", lang): f"{p.column_letter} {p.column}"
+                if p.column_letter
+                else (p.column or ""),
+                i18n.t("data.ui.col_problem", lang): p.message(lang),
+            }
+            for p in problems
+        ]
+    )
 
 
 def import_section(page: Page) -> None:
@@ -32,27 +41,53 @@ def import_section(page: Page) -> None:
 
     st.subheader(page.t("data.ui.import_heading"))
     # the limit the importer enforces, so the box does not promise Streamlit's default 200 MB
-    uploads = st.file_uploader(page.t("data.ui.upload"), type=["xlsx", "csv"], accept_multiple_files=True,
-                               key="widget.uploads", help=page.t("data.ui.upload_help"),
-                               max_upload_size=max(1, ingest.max_upload_bytes() // (1024 * 1024)))
+    uploads = st.file_uploader(
+        page.t("data.ui.upload"),
+        type=["xlsx", "csv"],
+        accept_multiple_files=True,
+        key="widget.uploads",
+        help=page.t("data.ui.upload_help"),
+        max_upload_size=max(1, ingest.max_upload_bytes() // (1024 * 1024)),
+    )
     table_options = ["", *LOAD_ORDER]
     columns = st.columns(2)
-    table = columns[0].selectbox(page.t("data.ui.table"), table_options, key="widget.import_table",
-                                 format_func=lambda n: page.t("data.ui.detect") if not n else page.t(f"data.table.{n}"))
-    mode = columns[1].radio(page.t("data.ui.mode"), list(import_plan.MODES), key="widget.import_mode", horizontal=True,
-                            format_func=lambda m: page.t(f"data.mode.{m}"))
-    if st.button(page.t("data.ui.check"), key="widget.import_check", disabled=not uploads, icon=":material/fact_check:"):
+    table = columns[0].selectbox(
+        page.t("data.ui.table"),
+        table_options,
+        key="widget.import_table",
+        format_func=lambda n: page.t("data.ui.detect") if not n else page.t(f"data.table.{n}"),
+    )
+    mode = columns[1].radio(
+        page.t("data.ui.mode"),
+        list(import_plan.MODES),
+        key="widget.import_mode",
+        horizontal=True,
+        format_func=lambda m: page.t(f"data.mode.{m}"),
+    )
+    if st.button(
+        page.t("data.ui.check"), key="widget.import_check", disabled=not uploads, icon=":material/fact_check:"
+    ):
         sources = [ingest.Upload(upload.name, upload.getvalue()) for upload in uploads]
         st.session_state[_PLAN_KEY] = import_plan.plan_import(sources, table or None, mode, Path(page.folder))
     plan = st.session_state.get(_PLAN_KEY)
     if plan is None:
         return
     for change in plan.changes.values():
-        st.markdown("- " + page.t("data.report.table", table=page.t(f"data.table.{change.table}"),
-                                  sources="、".join(safe_text.markdown(source) for source in change.sources),
-                                  mode=page.t(f"data.mode.{change.mode}"),
-                                  rows=change.rows_in_file, before=change.rows_before, after=change.rows_after,
-                                  added=len(change.added), changed=len(change.changed), removed=len(change.removed)))
+        st.markdown(
+            "- "
+            + page.t(
+                "data.report.table",
+                table=page.t(f"data.table.{change.table}"),
+                sources="、".join(safe_text.markdown(source) for source in change.sources),
+                mode=page.t(f"data.mode.{change.mode}"),
+                rows=change.rows_in_file,
+                before=change.rows_before,
+                after=change.rows_after,
+                added=len(change.added),
+                changed=len(change.changed),
+                removed=len(change.removed),
+            )
+        )
     for line in import_report.skipped_lines(plan, page.lang):
         st.caption(safe_text.markdown(line))
     if plan.problems:
@@ -69,9 +104,18 @@ def import_section(page: Page) -> None:
         address = sign_in.client_address()
 
         def record(entry) -> None:  # before the first file is replaced: no audit line, no import
-            audit.record("import", account=page.account, address=address,
-                         details={"history": entry.id, "sources": list(entry.sources), "mode": entry.mode,
-                                  "tables": {name: info.get("rows_after") for name, info in entry.tables.items()}})
+            audit.record(
+                "import",
+                account=page.account,
+                address=address,
+                details={
+                    "history": entry.id,
+                    "sources": list(entry.sources),
+                    "mode": entry.mode,
+                    "tables": {name: info.get("rows_after") for name, info in entry.tables.items()},
+                },
+            )
+
         try:
             entry = commit.apply_import(plan, user=page.account.username, before_commit=record)
         except Exception as error:  # the folder is left as it was; say so in the user's language
@@ -97,8 +141,10 @@ def history_section(page: Page) -> None:
         address = sign_in.client_address()
 
         def record(entry) -> None:  # before the first file is restored: no audit line, no undo
-            audit.record("undo", account=page.account, address=address,
-                         details={"history": entry.id, "undoes": entry.undoes})
+            audit.record(
+                "undo", account=page.account, address=address, details={"history": entry.id, "undoes": entry.undoes}
+            )
+
         try:
             entry = commit.undo_last(Path(page.folder), user=page.account.username, before_commit=record)
         except Exception as error:
@@ -125,6 +171,7 @@ def data_downloads_section(page: Page) -> None:
         table = TABLES[name]
         label = page.t(f"data.table.{name}")
         left, right = st.columns(2)
+
         # made when clicked, not on every run of the page
         def current(table: Table = table) -> bytes:
             return workbook.ledger_xlsx_bytes(table, connection.cursor().table(table.name).df(), page.units)
@@ -132,14 +179,23 @@ def data_downloads_section(page: Page) -> None:
         def template(table: Table = table) -> bytes:
             return templates.template_xlsx_bytes(table, page.units, page.lang)
 
-        left.download_button(page.t("data.ui.download_current", table=label), data=current,
-                             file_name=f"{table.zh}_{page.span.last_day}.xlsx", key=f"download.current.{name}",
-                             on_click="ignore", icon=":material/table:", width="stretch",
-                             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        right.download_button(page.t("data.ui.download_template", table=label),
-                              data=template,
-                              file_name=f"{table.zh}_{page.t('data.ui.template_suffix')}.xlsx",
-                              key=f"download.template.{name}", on_click="ignore", icon=":material/edit_note:",
-                              width="stretch",
-                              mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-
+        left.download_button(
+            page.t("data.ui.download_current", table=label),
+            data=current,
+            file_name=f"{table.zh}_{page.span.last_day}.xlsx",
+            key=f"download.current.{name}",
+            on_click="ignore",
+            icon=":material/table:",
+            width="stretch",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        right.download_button(
+            page.t("data.ui.download_template", table=label),
+            data=template,
+            file_name=f"{table.zh}_{page.t('data.ui.template_suffix')}.xlsx",
+            key=f"download.template.{name}",
+            on_click="ignore",
+            icon=":material/edit_note:",
+            width="stretch",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )

@@ -1,4 +1,5 @@
 """What a page script holds after ``setup_page`` (``Page``), and the data it reads, cached per data fingerprint."""
+
 from __future__ import annotations
 
 import functools
@@ -31,13 +32,20 @@ class Page:
 
     def query(self, name: str, filter_: Filter | None = None) -> pd.DataFrame:
         """Every read goes through here, within the account's unit scope, whatever filter is asked for."""
-        return cached_query(self.folder, self.fingerprint, name, filter_ or self.filter, (),
-                             self.account.scope.allowed_units)
+        return cached_query(
+            self.folder, self.fingerprint, name, filter_ or self.filter, (), self.account.scope.allowed_units
+        )
 
     def query_with(self, name: str, **extra: object) -> pd.DataFrame:
         """A query with parameters beyond the filter (e.g. ``limit``), all bound, never spliced into SQL."""
-        return cached_query(self.folder, self.fingerprint, name, self.filter, tuple(sorted(extra.items())),
-                             self.account.scope.allowed_units)
+        return cached_query(
+            self.folder,
+            self.fingerprint,
+            name,
+            self.filter,
+            tuple(sorted(extra.items())),
+            self.account.scope.allowed_units,
+        )
 
     @property
     def scoped_filter(self) -> Filter:
@@ -91,6 +99,7 @@ class Page:
 
 # ---------------------------------------------------------------- data, cached per data fingerprint
 
+
 # One store at a time: after the data change, the old one (≈170 MB at 1M meetings) must not linger.
 @st.cache_resource(show_spinner=False, max_entries=1)
 def open_store(folder: str, fingerprint: str) -> duckdb.DuckDBPyConnection:
@@ -99,12 +108,18 @@ def open_store(folder: str, fingerprint: str) -> duckdb.DuckDBPyConnection:
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)
-def cached_query(folder: str, fingerprint: str, name: str, filter_: Filter,
-                 extra: tuple[tuple[str, object], ...] = (),
-                 allowed_units: tuple[str, ...] | None = None) -> pd.DataFrame:
+def cached_query(
+    folder: str,
+    fingerprint: str,
+    name: str,
+    filter_: Filter,
+    extra: tuple[tuple[str, object], ...] = (),
+    allowed_units: tuple[str, ...] | None = None,
+) -> pd.DataFrame:
     # the scope is part of the cache key: two accounts never share a cached result
-    frame = scoped.scoped_run(open_store(folder, fingerprint), name, filter_, unit_scope.Scope(allowed_units),
-                              **dict(extra))
+    frame = scoped.scoped_run(
+        open_store(folder, fingerprint), name, filter_, unit_scope.Scope(allowed_units), **dict(extra)
+    )
     return safe_text.printable_frame(frame)  # what the screen and every export receive has no control characters
 
 

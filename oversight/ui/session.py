@@ -3,6 +3,7 @@
 The filter lives in a non-widget session key, so it survives moving between pages; widgets are set from these
 keys on every run. Every module of the package reads and writes the state through the names here.
 """
+
 from __future__ import annotations
 
 import streamlit as st
@@ -37,5 +38,9 @@ def session_language() -> str:
 def set_filter(filter_: Filter, *, from_quarter_widget: bool = False) -> None:
     previous = st.session_state.get(FILTER_KEY)
     st.session_state[FILTER_KEY] = filter_
-    if not from_quarter_widget and previous is not None and (previous.start, previous.end) != (filter_.start, filter_.end):
+    if (
+        not from_quarter_widget
+        and previous is not None
+        and (previous.start, previous.end) != (filter_.start, filter_.end)
+    ):
         st.session_state[QUARTER_WIDGET_VERSION] = st.session_state.get(QUARTER_WIDGET_VERSION, 0) + 1

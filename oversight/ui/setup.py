@@ -1,4 +1,5 @@
 """``setup_page``: what every page script starts with — sign-in, page config, data, session, sidebar, header."""
+
 from __future__ import annotations
 
 import functools
@@ -11,9 +12,9 @@ from oversight import config, ingest
 from oversight.auth import roles, unit_scope
 from oversight.core import i18n, safe_text
 from oversight.data import filters, store
-from oversight.ingest import table_files
 from oversight.data.filters import DataSpan, same_day_years_earlier
 from oversight.export import marking
+from oversight.ingest import table_files
 from oversight.present import summary
 from oversight.ui import data_page, session, sidebar, sign_in
 from oversight.ui.page import Page, cached_span
@@ -25,7 +26,9 @@ def _init_session(span: DataSpan) -> None:
         st.session_state[session.LANG_KEY] = i18n.normalise_language(session.first_query_value("lang"))
     if session.FILTER_KEY not in st.session_state:
         url = {name: st.query_params.get_all(name) for name in ("unit", "from", "to")}
-        st.session_state[session.FILTER_KEY], st.session_state[session.IGNORED_KEY] = filters.from_query_params(url, span)
+        st.session_state[session.FILTER_KEY], st.session_state[session.IGNORED_KEY] = filters.from_query_params(
+            url, span
+        )
 
 
 def _show_data_error(error: ingest.ValidationError) -> None:
@@ -57,8 +60,8 @@ def _repair_page(folder: str, account: roles.Account, error: ingest.ValidationEr
     st.error(i18n.t("data.ui.broken_folder", lang))
     st.code(error.render(lang), language=None)
     # the repair page reads no data: no filter and no span, only the import section that can mend the folder
-    page = Page(lang, None, None, folder, "", pd.DataFrame(columns=["unit_id", "name_zh", "name_en"]),  # type: ignore[arg-type]
-                account)
+    no_units = pd.DataFrame(columns=["unit_id", "name_zh", "name_en"])
+    page = Page(lang, None, None, folder, "", no_units, account)  # type: ignore[arg-type]
     data_page.import_section(page)
     data_page.history_section(page)
     st.stop()
@@ -100,24 +103,38 @@ def _page_header(page: Page, title_key: str) -> None:
     names = dict(zip(page.units["unit_id"], page.units[i18n.localized_column("name", page.lang)]))
     shown_units = page.filter.units or (() if page.sees_all_units else tuple(page.span.unit_ids))
     if shown_units:  # chosen units, or the only units a unit account may see
-        scope = page.t("export.list.separator").join(safe_text.markdown(names[u]) for u in shown_units
-                                                     if u in names)
+        scope = page.t("export.list.separator").join(safe_text.markdown(names[u]) for u in shown_units if u in names)
     else:
         scope = page.t("app.all_units", count=len(page.span.unit_ids))
-    st.caption(page.t("app.caption", units=scope, period=page.period(),
-                      data_date=page.span.last_day.isoformat() if page.span.last_day else "—"))
+    st.caption(
+        page.t(
+            "app.caption",
+            units=scope,
+            period=page.period(),
+            data_date=page.span.last_day.isoformat() if page.span.last_day else "—",
+        )
+    )
     if page.filter.is_to_date:  # the range runs past the data date: say what the figures are as of
         earlier = same_day_years_earlier(page.filter.as_of)
-        st.caption(page.t("app.to_date_note", date=summary.date_text(page.filter.as_of, page.lang),
-                          earlier=summary.date_text(earlier, page.lang)))
+        st.caption(
+            page.t(
+                "app.to_date_note",
+                date=summary.date_text(page.filter.as_of, page.lang),
+                earlier=summary.date_text(earlier, page.lang),
+            )
+        )
     ignored = st.session_state.get(session.IGNORED_KEY)
     if ignored:
         st.warning(page.t("app.url_ignored", values=", ".join(safe_text.markdown(value) for value in ignored)))
     if page.filter.units:
-        st.button(page.t("filter.clear_units", units=scope), key="widget.clear_units", icon=":material/close:",
-                  on_click=_clear_units, type="secondary")
+        st.button(
+            page.t("filter.clear_units", units=scope),
+            key="widget.clear_units",
+            icon=":material/close:",
+            on_click=_clear_units,
+            type="secondary",
+        )
 
 
 def _clear_units() -> None:
     session.set_filter(st.session_state[session.FILTER_KEY].with_units(()))
-

@@ -1,5 +1,6 @@
 """The sidebar: language, the unit and quarter filter, the nav, the account box; and the URL that mirrors them,
 so a leader can bookmark or send a view."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -60,8 +61,7 @@ def _account_box(account: roles.Account, lang: str) -> None:
     if account.source == roles.LOCAL:
         st.caption(i18n.t("auth.local_mode.banner", lang))
         return
-    st.caption(i18n.t("auth.signed_in_as", lang, username=account.username,
-                      role=roles.role_label(account.role, lang)))
+    st.caption(i18n.t("auth.signed_in_as", lang, username=account.username, role=roles.role_label(account.role, lang)))
     st.button(i18n.t("auth.logout", lang), key="widget.logout", on_click=sign_in.sign_out, icon=":material/logout:")
 
 
@@ -75,18 +75,32 @@ def sidebar(span: DataSpan, units: pd.DataFrame, account: roles.Account) -> None
     st.session_state["widget.units"] = list(filter_.units)
     with st.sidebar:
         # each language offered in its own name
-        st.radio(i18n.t("sidebar.language", lang), list(i18n.LANGUAGES), format_func=_language_name,
-                 key="widget.lang", horizontal=True, on_change=_on_language_change)
+        st.radio(
+            i18n.t("sidebar.language", lang),
+            list(i18n.LANGUAGES),
+            format_func=_language_name,
+            key="widget.lang",
+            horizontal=True,
+            on_change=_on_language_change,
+        )
         st.subheader(i18n.t("sidebar.filters", lang))
-        st.multiselect(i18n.t("sidebar.units", lang), list(span.unit_ids), format_func=lambda u: names.get(u, u),
-                       key="widget.units", placeholder=i18n.t("sidebar.units_placeholder", lang),
-                       on_change=_on_units_change)
-        st.select_slider(i18n.t("sidebar.quarters", lang), options=quarter_options, key=_quarter_widget_key(),
-                         value=(str(filter_.start), str(filter_.end)),
-                         format_func=lambda text: i18n.quarter_label(by_text[text], lang),
-                         on_change=_on_quarters_change)
-        st.button(i18n.t("sidebar.reset", lang), key="widget.reset", on_click=_on_reset, args=(span,),
-                  width="stretch")
+        st.multiselect(
+            i18n.t("sidebar.units", lang),
+            list(span.unit_ids),
+            format_func=lambda u: names.get(u, u),
+            key="widget.units",
+            placeholder=i18n.t("sidebar.units_placeholder", lang),
+            on_change=_on_units_change,
+        )
+        st.select_slider(
+            i18n.t("sidebar.quarters", lang),
+            options=quarter_options,
+            key=_quarter_widget_key(),
+            value=(str(filter_.start), str(filter_.end)),
+            format_func=lambda text: i18n.quarter_label(by_text[text], lang),
+            on_change=_on_quarters_change,
+        )
+        st.button(i18n.t("sidebar.reset", lang), key="widget.reset", on_click=_on_reset, args=(span,), width="stretch")
         st.divider()
         st.caption(i18n.t("nav.heading", lang))
         query_params = {**filter_.to_query_params(), "lang": lang}
@@ -95,4 +109,3 @@ def sidebar(span: DataSpan, units: pd.DataFrame, account: roles.Account) -> None
                 st.page_link(script, label=i18n.t(f"nav.{page_id}", lang), query_params=query_params)
         st.divider()
         _account_box(account, lang)
-

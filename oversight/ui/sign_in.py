@@ -1,5 +1,6 @@
 """Who is asking: the sign-in (password form or OIDC), the refusal of a page or a client, sign-out, and the
 browser's address every audit line carries."""
+
 from __future__ import annotations
 
 from typing import NoReturn
@@ -41,8 +42,9 @@ def _secrets() -> dict:
         return {}
 
 
-def _refuse(message: str, reason: str, account: roles.Account | None = None, address: str | None = None,
-            page: str | None = None) -> NoReturn:
+def _refuse(
+    message: str, reason: str, account: roles.Account | None = None, address: str | None = None, page: str | None = None
+) -> NoReturn:
     # one line per kind of refusal and page in a session: a reload loop must not flood the log
     logged = st.session_state.setdefault(session.REFUSAL_LOGGED_KEY, set())
     if not isinstance(logged, set):
@@ -62,8 +64,9 @@ def signed_in_account(page_id: str) -> roles.Account:
     address = client_address()
     if mode == roles.LOCAL:
         # a loopback peer, a loopback Host and Origin (no DNS rebinding), and no proxy relaying someone else
-        if not access_mode.is_local_request(_peer_address(), dict(st.context.headers or {}),
-                                         st.get_option("server.port")):
+        if not access_mode.is_local_request(
+            _peer_address(), dict(st.context.headers or {}), st.get_option("server.port")
+        ):
             _refuse(i18n.t("auth.local_mode.refused", lang), "non_local_client", address=address, page=page_id)
         account = roles.local_account()
     elif mode == roles.OIDC:
@@ -98,10 +101,15 @@ def _login_form(lang: str, address: str | None) -> roles.Account:
     st.title(i18n.t("auth.login.title", lang))
     with st.form("login"):
         # the browser bounds what it sends; login.sign_in bounds it again for a client that does not
-        username = st.text_input(i18n.t("auth.login.username", lang), key="widget.login_user",
-                                 max_chars=accounts.MAX_USERNAME_LENGTH)
-        password = st.text_input(i18n.t("auth.login.password", lang), type="password", key="widget.login_password",
-                                 max_chars=accounts.MAX_PASSWORD_LENGTH)
+        username = st.text_input(
+            i18n.t("auth.login.username", lang), key="widget.login_user", max_chars=accounts.MAX_USERNAME_LENGTH
+        )
+        password = st.text_input(
+            i18n.t("auth.login.password", lang),
+            type="password",
+            key="widget.login_password",
+            max_chars=accounts.MAX_PASSWORD_LENGTH,
+        )
         submitted = st.form_submit_button(i18n.t("auth.login.submit", lang), type="primary")
     if submitted:
         try:
@@ -128,11 +136,15 @@ def _oidc_account(lang: str, address: str | None) -> roles.Account:
         st.error(i18n.t("auth.users_file_broken", lang))
         st.stop()
     email, verified = st.user.get("email"), st.user.get("email_verified")
-    account = accounts.account_for_email(email if isinstance(email, str) else None, users,
-                                         verified if isinstance(verified, bool) else None)
+    account = accounts.account_for_email(
+        email if isinstance(email, str) else None, users, verified if isinstance(verified, bool) else None
+    )
     if account is None:
-        _refuse(i18n.t("auth.oidc.no_account", lang, email=safe_text.markdown(st.user.get("email"))),
-                "no_account_for_email", address=address)
+        _refuse(
+            i18n.t("auth.oidc.no_account", lang, email=safe_text.markdown(st.user.get("email"))),
+            "no_account_for_email",
+            address=address,
+        )
     if st.session_state.get(session.ACCOUNT_KEY) != account:  # one sign-in line per session
         audit.record("sign_in", account=account, address=address, details={"method": "oidc"})
         st.session_state[session.ACCOUNT_KEY] = account
@@ -144,4 +156,3 @@ def sign_out() -> None:
     audit.record("sign_out", account=account, address=client_address())
     if access_mode.auth_mode(accounts.users_file(), _secrets()) == roles.OIDC:
         st.logout()
-

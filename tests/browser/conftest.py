@@ -1,4 +1,5 @@
 """A real Streamlit server and Debian's Chromium driven by Playwright, for the browser tests."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "browser"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
 
 
 def _free_port() -> int:
@@ -24,16 +32,33 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def start_server(data_dir: Path | None = None, script: str = "app.py",
-                 env_extra: dict[str, str] | None = None) -> tuple[subprocess.Popen, str]:
+def start_server(
+    data_dir: Path | None = None, script: str = "app.py", env_extra: dict[str, str] | None = None
+) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(env_extra or {})}
     if data_dir is not None:
         env["OVERSIGHT_DATA_DIR"] = str(data_dir)
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            script,
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -67,8 +92,9 @@ def audit_log(tmp_path_factory) -> Path:
 def server_url(tmp_path_factory, audit_log):
     """The app in local mode (no accounts file), with its audit log where the tests can read it."""
     private = tmp_path_factory.mktemp("local-mode-conf")
-    process, url = start_server(env_extra={"OVERSIGHT_USERS_FILE": str(private / "users.toml"),
-                                           "OVERSIGHT_AUDIT_LOG": str(audit_log)})
+    process, url = start_server(
+        env_extra={"OVERSIGHT_USERS_FILE": str(private / "users.toml"), "OVERSIGHT_AUDIT_LOG": str(audit_log)}
+    )
     yield url
     stop_server(process)
 
@@ -76,7 +102,9 @@ def server_url(tmp_path_factory, audit_log):
 @pytest.fixture(scope="session")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs Debian's chromium; run it, or apt-get install chromium")
+        pytest.fail(
+            f"{CHROMIUM} is missing: `make test` installs Debian's chromium; run it, or apt-get install chromium"
+        )
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

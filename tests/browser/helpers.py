@@ -1,4 +1,5 @@
 """Waiting for a Streamlit page the way a person would: until its charts are drawn."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect

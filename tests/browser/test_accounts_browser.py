@@ -1,4 +1,5 @@
 """Signing in for real: a unit account in the browser sees its own unit's figures and nothing else."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,8 +19,9 @@ def accounts_server(tmp_path_factory):
     conf = tmp_path_factory.mktemp("accounts-conf")
     users = conf / "users.toml"
     accounts.add_user("bangongting", PASSWORD, roles.UNIT, units=["gov_office"], path=users)
-    process, url = start_server(env_extra={"OVERSIGHT_USERS_FILE": str(users),
-                                           "OVERSIGHT_AUDIT_LOG": str(conf / "audit.jsonl")})
+    process, url = start_server(
+        env_extra={"OVERSIGHT_USERS_FILE": str(users), "OVERSIGHT_AUDIT_LOG": str(conf / "audit.jsonl")}
+    )
     yield url, conf / "audit.jsonl"
     stop_server(process)
 

@@ -1,6 +1,7 @@
 """The pushed digest as a group member reads it: the exact markdown a local 企业微信 receiver got from
 ``alerts --push``, drawn with the markdown the robots support (headings, quotes, bold, lists, backslash
 escapes), checked for stray markup, and saved as test-output/browser/alert_digest.png (README's picture)."""
+
 from __future__ import annotations
 
 import html
@@ -42,24 +43,30 @@ def robot_markdown_html(markdown: str) -> str:
             parts.append(f"<p>{_inline(line)}</p>")
     if in_list:
         parts.append("</ul>")
-    style = ("body{background:#ededed;font-family:'Noto Sans CJK SC',sans-serif;margin:0;padding:24px}"
-             ".robot{font-size:13px;color:#888;margin:0 0 6px 60px}"
-             ".row{display:flex;gap:12px;align-items:flex-start}"
-             ".avatar{width:44px;height:44px;border-radius:6px;background:#2f7de1;color:#fff;font-weight:bold;"
-             "display:flex;align-items:center;justify-content:center}"
-             ".bubble{background:#fff;border-radius:6px;padding:14px 18px;width:620px;font-size:14px;line-height:1.6;"
-             "color:#222}h3{margin:0 0 6px;font-size:17px}p{margin:4px 0}ul{margin:2px 0 10px;padding-left:20px}"
-             "blockquote{margin:8px 0;padding:4px 10px;border-left:3px solid #c8c8c8;color:#555}")
-    return (f"<!doctype html><html><head><meta charset='utf-8'><style>{style}</style></head><body>"
-            f"<div class='robot'>预警机器人</div><div class='row'><div class='avatar'>预</div>"
-            f"<div class='bubble' id='bubble'>{''.join(parts)}</div></div></body></html>")
+    style = (
+        "body{background:#ededed;font-family:'Noto Sans CJK SC',sans-serif;margin:0;padding:24px}"
+        ".robot{font-size:13px;color:#888;margin:0 0 6px 60px}"
+        ".row{display:flex;gap:12px;align-items:flex-start}"
+        ".avatar{width:44px;height:44px;border-radius:6px;background:#2f7de1;color:#fff;font-weight:bold;"
+        "display:flex;align-items:center;justify-content:center}"
+        ".bubble{background:#fff;border-radius:6px;padding:14px 18px;width:620px;font-size:14px;line-height:1.6;"
+        "color:#222}h3{margin:0 0 6px;font-size:17px}p{margin:4px 0}ul{margin:2px 0 10px;padding-left:20px}"
+        "blockquote{margin:8px 0;padding:4px 10px;border-left:3px solid #c8c8c8;color:#555}"
+    )
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><style>{style}</style></head><body>"
+        f"<div class='robot'>预警机器人</div><div class='row'><div class='avatar'>预</div>"
+        f"<div class='bubble' id='bubble'>{''.join(parts)}</div></div></body></html>"
+    )
 
 
 def test_the_pushed_digest_reads_cleanly(page, output_dir, tmp_path, monkeypatch, capsys):
     settings = tmp_path / "alerts.toml"
     with RobotReceiver() as receiver:
-        settings.write_text(f'[[channels]]\nkind = "wecom"\nname = "group"\n'
-                            f'url = "{receiver.url("/cgi-bin/webhook/send?key=K")}"\n', encoding="utf-8")
+        settings.write_text(
+            f'[[channels]]\nkind = "wecom"\nname = "group"\nurl = "{receiver.url("/cgi-bin/webhook/send?key=K")}"\n',
+            encoding="utf-8",
+        )
         monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(settings))
         assert main(["alerts", "--as-of", "2020-11-08", "--push"]) == 0
     capsys.readouterr()

@@ -1,4 +1,5 @@
 """Downloads in a real browser: a chart's PNG and CSV, and the briefing pack's slides and PDF, checked as files."""
+
 from __future__ import annotations
 
 import io

@@ -1,5 +1,6 @@
 """On a real server: a DNS-rebinding page and a relayed request are refused in local mode; a crafted link shows
 as plain text, with no link to click and no image fetched."""
+
 from __future__ import annotations
 
 import json
@@ -19,7 +20,8 @@ REFUSAL = "本看板运行在本机模式（未配置账号），只允许在运
 def rebinding_browser(browser):
     """Chromium that resolves an attacker's name to this machine, as DNS rebinding makes a victim's browser do."""
     launched = browser.browser_type.launch(
-        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP rebind.attacker.test 127.0.0.1"])
+        executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP rebind.attacker.test 127.0.0.1"]
+    )
     yield launched
     launched.close()
 
@@ -64,8 +66,10 @@ def test_a_request_relayed_by_a_proxy_is_refused(browser, server_url):
 
 def test_a_crafted_link_shows_plain_text(page, server_url, output_dir):
     fetched = []
-    page.on("request", lambda request: fetched.append(request.url)
-            if urlsplit(request.url).hostname == "evil.test" else None)
+    page.on(
+        "request",
+        lambda request: fetched.append(request.url) if urlsplit(request.url).hostname == "evil.test" else None,
+    )
     phishing, image = "[点此重新登录](http://evil.test/login)", "![](http://evil.test/p.png)"
     page.goto(f"{server_url}/?unit={quote(phishing)}&unit={quote(image)}&unit={quote('$$x^2$$')}")
     wait_for_charts(page, 4)

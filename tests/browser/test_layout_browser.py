@@ -1,6 +1,7 @@
 """Every reading page at 1280, 1440 and 390 px, in Chinese and English, measured as drawn:
 no KPI value or label cut, no legend over a chart's title, no bar a sliver, no sideways scroll of the page.
 Screenshots land in test-output/browser/layout/ to be looked at."""
+
 from __future__ import annotations
 
 import pytest
@@ -71,7 +72,9 @@ def test_every_page_reads_right_at_this_width(browser, server_url, output_dir, s
             wait_for_charts(page, 4)
             box = page.locator('section[data-testid="stSidebar"]').bounding_box()
             assert box is None or box["x"] + box["width"] <= 1 or box["width"] < 5, box  # off-screen, not over the page
-            tops = [round(box["y"]) for box in (m.bounding_box() for m in page.locator('[data-testid="stMetric"]').all())]
+            tops = [
+                round(box["y"]) for box in (m.bounding_box() for m in page.locator('[data-testid="stMetric"]').all())
+            ]
             assert len(set(tops)) == 3, tops  # six cards, three rows of two
     finally:
         context.close()

@@ -1,4 +1,5 @@
 """The Overview in a real browser: charts drawn, known numbers, filters in the URL, reload keeps the view."""
+
 from __future__ import annotations
 
 import re

@@ -1,5 +1,6 @@
 """Every page in a real browser: charts drawn, a known number, click-to-narrow, the view surviving a reload;
 a screenshot of each page lands in test-output/browser/."""
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,9 @@ PAGES = [
 
 
 @pytest.mark.parametrize("path, nav_label, chart_count, label, value", PAGES, ids=[p[0] for p in PAGES])
-def test_each_page_draws_its_charts_and_a_known_number(page, server_url, output_dir, path, nav_label, chart_count,
-                                                       label, value):
+def test_each_page_draws_its_charts_and_a_known_number(
+    page, server_url, output_dir, path, nav_label, chart_count, label, value
+):
     page.goto(server_url)
     wait_for_charts(page, 4)
     # arrive the way a leader does: through the translated nav, which carries the filter in its link
@@ -75,10 +77,14 @@ def test_a_sent_link_to_a_page_opens_the_same_view_after_reload(page, server_url
     assert_no_exception(page)
 
 
-@pytest.mark.parametrize("path, nav_label, last_text", [
-    ("briefing", "简报导出", "生成简报材料"),
-    ("data", "数据管理", "下载数据与模板"),
-], ids=["briefing", "data"])
+@pytest.mark.parametrize(
+    "path, nav_label, last_text",
+    [
+        ("briefing", "简报导出", "生成简报材料"),
+        ("data", "数据管理", "下载数据与模板"),
+    ],
+    ids=["briefing", "data"],
+)
 def test_pages_without_charts_open_from_the_nav(page, server_url, output_dir, path, nav_label, last_text):
     page.goto(server_url)
     wait_for_charts(page, 4)

@@ -4,6 +4,7 @@ nginx connects to the replicas from 127.0.0.2 (``proxy_bind``) while the browser
 127.0.0.1, and the replicas trust only 127.0.0.2: so the audit log shows the browser's address only if the
 replicas really read it from the proxy's headers (with one address for both, the test could not tell).
 """
+
 from __future__ import annotations
 
 import os
@@ -57,6 +58,7 @@ class Cluster:
         """What nginx and the replicas logged, for a failure message: each browser's requests (name → route
         cookie; the upstream column shows a request passed on to another replica), nginx's errors and the
         tail of each replica's log."""
+
         def lines(path: Path) -> list[str]:
             try:
                 return path.read_text(encoding="utf-8", errors="replace").splitlines()
@@ -73,12 +75,21 @@ class Cluster:
         access = lines(self.access_log)
         for name, route in routes.items():
             mine = [line for line in access if route and f"route={route} " in line and telling(line)]
-            parts += [f"--- nginx access log, {name} (route={route}), static files left out: "
-                      f"last {last} of {len(mine)} requests", *mine[-last:]]
+            parts += [
+                f"--- nginx access log, {name} (route={route}), static files left out: "
+                f"last {last} of {len(mine)} requests",
+                *mine[-last:],
+            ]
         errors = [line for line in lines(self.plan.run_dir / "error.log") if "buffered to a temporary file" not in line]
-        parts += [f"--- nginx error log: last {last} of {len(errors)} lines (buffering notices left out)", *errors[-last:]]
+        parts += [
+            f"--- nginx error log: last {last} of {len(errors)} lines (buffering notices left out)",
+            *errors[-last:],
+        ]
         for port in self.plan.replica_ports:
-            parts += [f"--- replica {port} log: last {last // 2} lines", *lines(self.plan.run_dir / f"replica-{port}.log")[-last // 2:]]
+            parts += [
+                f"--- replica {port} log: last {last // 2} lines",
+                *lines(self.plan.run_dir / f"replica-{port}.log")[-last // 2 :],
+            ]
         return "\n".join(parts)
 
     def replica_of_route(self, route: str) -> int | None:
@@ -110,10 +121,18 @@ def running_cluster(tmp_path_factory):
     ports = _free_ports(REPLICAS + 1)
     run_dir = ROOT / "test-output" / "cluster" / f"run-{os.getpid()}"
     shutil.rmtree(run_dir, ignore_errors=True)
-    plan = cluster.Layout(run_dir=run_dir, port=ports[0], replica_ports=tuple(ports[1:]), proxy_source=PROXY_SOURCE,
-                          extra_env={"OVERSIGHT_DATA_DIR": str(data), "OVERSIGHT_USERS_FILE": str(users),
-                                     "OVERSIGHT_AUDIT_LOG": str(audit_log),
-                                     "OVERSIGHT_TRUSTED_PROXIES": PROXY_SOURCE})
+    plan = cluster.Layout(
+        run_dir=run_dir,
+        port=ports[0],
+        replica_ports=tuple(ports[1:]),
+        proxy_source=PROXY_SOURCE,
+        extra_env={
+            "OVERSIGHT_DATA_DIR": str(data),
+            "OVERSIGHT_USERS_FILE": str(users),
+            "OVERSIGHT_AUDIT_LOG": str(audit_log),
+            "OVERSIGHT_TRUSTED_PROXIES": PROXY_SOURCE,
+        },
+    )
     cluster.start(plan)
     try:
         yield Cluster(plan, data, audit_log, pristine)

@@ -1,4 +1,5 @@
 """The client behind the proxy: believed from the proxy's headers only when the peer is a trusted proxy."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,30 +10,33 @@ from oversight.auth.client_address import client_address, parse_networks
 LOOPBACK = parse_networks("127.0.0.1")
 
 
-@pytest.mark.parametrize("peer, headers, trusted, expected", [
-    # nobody trusted (the default): the headers are anyone's to write, the peer is the client
-    ("127.0.0.1", {"X-Forwarded-For": "203.0.113.9", "X-Real-IP": "203.0.113.9"}, "", "127.0.0.1"),
-    # the peer is the trusted nginx: the address it appended is the client
-    ("127.0.0.1", {"X-Forwarded-For": "203.0.113.9", "X-Real-IP": "203.0.113.9"}, "127.0.0.1", "203.0.113.9"),
-    # a client that forges the header: nginx appends the real peer, which is right-most and wins
-    ("127.0.0.1", {"x-forwarded-for": "10.9.9.9, 198.51.100.7"}, "127.0.0.1", "198.51.100.7"),
-    # two proxies (a load balancer at 10.0.0.2, then nginx): walk left past the trusted hops
-    ("127.0.0.1", {"X-Forwarded-For": "198.51.100.7, 10.0.0.2"}, "127.0.0.1, 10.0.0.0/8", "198.51.100.7"),
-    # a peer that is not the proxy sends the headers itself: ignored
-    ("192.0.2.44", {"X-Forwarded-For": "127.0.0.1", "X-Real-IP": "127.0.0.1"}, "127.0.0.1", "192.0.2.44"),
-    # only X-Real-IP
-    ("127.0.0.1", {"X-Real-IP": "198.51.100.7"}, "127.0.0.1", "198.51.100.7"),
-    # the proxy sends nothing: the peer
-    ("127.0.0.1", {}, "127.0.0.1", "127.0.0.1"),
-    # IPv6, with ports and brackets
-    ("::1", {"X-Forwarded-For": "[2001:db8::5]:51234"}, "::1", "2001:db8::5"),
-    ("127.0.0.1", {"X-Forwarded-For": "198.51.100.7:40000"}, "127.0.0.1", "198.51.100.7"),
-    # garbage in the chain names nobody: keep the address known
-    ("127.0.0.1", {"X-Forwarded-For": "<script>, 198.51.100.7"}, "127.0.0.1", "198.51.100.7"),
-    ("127.0.0.1", {"X-Forwarded-For": "198.51.100.7, not-an-address"}, "127.0.0.1", "127.0.0.1"),
-    # no peer known (a test double): nothing to trust
-    (None, {"X-Forwarded-For": "198.51.100.7"}, "127.0.0.1", None),
-])
+@pytest.mark.parametrize(
+    "peer, headers, trusted, expected",
+    [
+        # nobody trusted (the default): the headers are anyone's to write, the peer is the client
+        ("127.0.0.1", {"X-Forwarded-For": "203.0.113.9", "X-Real-IP": "203.0.113.9"}, "", "127.0.0.1"),
+        # the peer is the trusted nginx: the address it appended is the client
+        ("127.0.0.1", {"X-Forwarded-For": "203.0.113.9", "X-Real-IP": "203.0.113.9"}, "127.0.0.1", "203.0.113.9"),
+        # a client that forges the header: nginx appends the real peer, which is right-most and wins
+        ("127.0.0.1", {"x-forwarded-for": "10.9.9.9, 198.51.100.7"}, "127.0.0.1", "198.51.100.7"),
+        # two proxies (a load balancer at 10.0.0.2, then nginx): walk left past the trusted hops
+        ("127.0.0.1", {"X-Forwarded-For": "198.51.100.7, 10.0.0.2"}, "127.0.0.1, 10.0.0.0/8", "198.51.100.7"),
+        # a peer that is not the proxy sends the headers itself: ignored
+        ("192.0.2.44", {"X-Forwarded-For": "127.0.0.1", "X-Real-IP": "127.0.0.1"}, "127.0.0.1", "192.0.2.44"),
+        # only X-Real-IP
+        ("127.0.0.1", {"X-Real-IP": "198.51.100.7"}, "127.0.0.1", "198.51.100.7"),
+        # the proxy sends nothing: the peer
+        ("127.0.0.1", {}, "127.0.0.1", "127.0.0.1"),
+        # IPv6, with ports and brackets
+        ("::1", {"X-Forwarded-For": "[2001:db8::5]:51234"}, "::1", "2001:db8::5"),
+        ("127.0.0.1", {"X-Forwarded-For": "198.51.100.7:40000"}, "127.0.0.1", "198.51.100.7"),
+        # garbage in the chain names nobody: keep the address known
+        ("127.0.0.1", {"X-Forwarded-For": "<script>, 198.51.100.7"}, "127.0.0.1", "198.51.100.7"),
+        ("127.0.0.1", {"X-Forwarded-For": "198.51.100.7, not-an-address"}, "127.0.0.1", "127.0.0.1"),
+        # no peer known (a test double): nothing to trust
+        (None, {"X-Forwarded-For": "198.51.100.7"}, "127.0.0.1", None),
+    ],
+)
 def test_the_client_address(peer, headers, trusted, expected):
     assert client_address(peer, headers, parse_networks(trusted)) == expected
 

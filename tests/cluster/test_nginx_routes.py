@@ -9,6 +9,7 @@ replica was closing, the request failed, nginx passed it to another replica and 
 the rotation for 10 s, and the leader's upload landed on a replica without the session (400) and never
 arrived.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -72,7 +73,7 @@ class StandInReplica:
                     lines = head.decode("latin-1").split("\r\n")
                     path = lines[0].split(" ")[1]
                     headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
-                    pending = pending[int(headers.get("content-length", 0)):]
+                    pending = pending[int(headers.get("content-length", 0)) :]
                     idle = answered_at is not None and time.monotonic() - answered_at >= self.idle_s
                     if idle or path in self.reset_once:
                         self.reset_once.discard(path)
@@ -82,9 +83,14 @@ class StandInReplica:
                         return
                     body = str(self.port).encode()
                     closing = headers.get("connection", "").lower() == "close"
-                    connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
-                                       + str(len(body)).encode() + b"\r\nConnection: "
-                                       + (b"close" if closing else b"keep-alive") + b"\r\n\r\n" + body)
+                    connection.sendall(
+                        b"HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+                        + str(len(body)).encode()
+                        + b"\r\nConnection: "
+                        + (b"close" if closing else b"keep-alive")
+                        + b"\r\n\r\n"
+                        + body
+                    )
                     answered_at = time.monotonic()
                     if closing:
                         return
@@ -123,8 +129,11 @@ class Proxy:
 
     def moved(self) -> list[str]:
         """Access-log lines of requests nginx passed on from one replica to another."""
-        return [line for line in self.log("access.log").splitlines()
-                if ", " in line.split("upstream=", 1)[1].split(" rt=", 1)[0]]
+        return [
+            line
+            for line in self.log("access.log").splitlines()
+            if ", " in line.split("upstream=", 1)[1].split(" rt=", 1)[0]
+        ]
 
 
 @pytest.fixture

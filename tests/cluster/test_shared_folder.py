@@ -6,6 +6,7 @@ barrier, and checks the shared file afterwards line by line or byte by byte.
 The import race itself (two CLI imports at the same instant, 20 times) is
 ``tests/test_commit_safety.py``; it is not repeated here.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,9 @@ def _run_all(target, arguments: list[tuple]) -> list:
 # ---------------------------------------------------------------- the audit log
 
 LINES_PER_PROCESS = 400
-FILLER = "会议监督" * 600  # ~7 KB a line: longer than a pipe's atomic write, so only O_APPEND + one write keeps it whole
+FILLER = (
+    "会议监督" * 600
+)  # ~7 KB a line: longer than a pipe's atomic write, so only O_APPEND + one write keeps it whole
 
 
 def _append_audit_lines(barrier, queue, log_path: str, writer: int) -> None:
@@ -48,8 +51,13 @@ def _append_audit_lines(barrier, queue, log_path: str, writer: int) -> None:
 
     barrier.wait()
     for sequence in range(LINES_PER_PROCESS):
-        audit.record("download", account=f"writer{writer}", address="10.0.0.1",
-                     details={"writer": writer, "sequence": sequence, "filler": FILLER}, path=Path(log_path))
+        audit.record(
+            "download",
+            account=f"writer{writer}",
+            address="10.0.0.1",
+            details={"writer": writer, "sequence": sequence, "filler": FILLER},
+            path=Path(log_path),
+        )
     queue.put(writer)
 
 
@@ -73,6 +81,7 @@ def test_audit_lines_from_many_processes_are_all_there_once_and_whole(tmp_path):
 
 # ---------------------------------------------------------------- the users file
 
+
 def _add_users(barrier, queue, users_path: str, writer: int) -> None:
     from oversight.auth import accounts
 
@@ -94,13 +103,18 @@ def test_accounts_added_from_many_processes_at_once_are_all_kept(tmp_path):
 
 # ---------------------------------------------------------------- the Parquet cache
 
+
 def _open_the_folder(barrier, queue, folder: str, rounds: int) -> None:
     barrier.wait()
     counts = []
     for _ in range(rounds):
         connection = store.open_folder(Path(folder))
-        counts.append({name: connection.execute(f"select count(*) from {name}").fetchone()[0]
-                       for name in ("units", "meetings", "issues", "suggestions", "reminders", "activities")})
+        counts.append(
+            {
+                name: connection.execute(f"select count(*) from {name}").fetchone()[0]
+                for name in ("units", "meetings", "issues", "suggestions", "reminders", "activities")
+            }
+        )
         connection.close()
     queue.put(counts)
 
@@ -148,8 +162,9 @@ def test_readers_see_one_version_or_the_other_while_a_table_is_replaced_under_th
     results = _run_all_mixed(folder, [str(v) for v in versions])
     seen = {counts["meetings"] for result in results if isinstance(result, list) for counts in result}
     assert seen <= {before["meetings"], after["meetings"]}, seen
-    assert all(counts["issues"] == before["issues"] for result in results if isinstance(result, list)
-               for counts in result)
+    assert all(
+        counts["issues"] == before["issues"] for result in results if isinstance(result, list) for counts in result
+    )
     # the folder ends valid, and its cache verified and matching the file now there
     final = _expected_counts(folder)
     assert final["meetings"] in (before["meetings"], after["meetings"])
@@ -159,9 +174,12 @@ def test_readers_see_one_version_or_the_other_while_a_table_is_replaced_under_th
 def _run_all_mixed(folder: Path, versions: list[str]) -> list:
     barrier = SPAWN.Barrier(PROCESSES)
     queue = SPAWN.Queue()
-    processes = [SPAWN.Process(target=_replace_meetings_back_and_forth, args=(barrier, queue, str(folder), versions, 30))]
-    processes += [SPAWN.Process(target=_open_the_folder, args=(barrier, queue, str(folder), 6))
-                  for _ in range(PROCESSES - 1)]
+    processes = [
+        SPAWN.Process(target=_replace_meetings_back_and_forth, args=(barrier, queue, str(folder), versions, 30))
+    ]
+    processes += [
+        SPAWN.Process(target=_open_the_folder, args=(barrier, queue, str(folder), 6)) for _ in range(PROCESSES - 1)
+    ]
     for process in processes:
         process.start()
     results = [queue.get(timeout=600) for _ in processes]

@@ -9,6 +9,7 @@ before or after the import — and exactly "after" for a change begun once the i
 "before" once the undo was. ``CLUSTER_SESSIONS`` and ``CLUSTER_SECONDS`` set the load (``make test``: 6 for 30 s;
 ``make soak``: 50 for 120 s). The figures are printed and written to ``test-output/cluster/soak.json``.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -37,8 +38,17 @@ pytestmark = [pytest.mark.cluster, pytest.mark.browser]
 
 SESSIONS = int(os.environ.get("CLUSTER_SESSIONS", 6))
 SECONDS = float(os.environ.get("CLUSTER_SECONDS", 30))
-UNITS = ("gov_office", "research", "offices_admin", "petitions", "counsellors", "foreign_affairs", "data_admin",
-         "beijing_office", "chronicles")
+UNITS = (
+    "gov_office",
+    "research",
+    "offices_admin",
+    "petitions",
+    "counsellors",
+    "foreign_affairs",
+    "data_admin",
+    "beijing_office",
+    "chronicles",
+)
 # the range's start moves between these; the end stays at 2020Q4
 STARTS = ("2020Q1", "2019Q4")
 IMPORTED_UNITS = {"research": "省政府研究室", "petitions": "省信访局"}
@@ -59,15 +69,22 @@ def meetings_expected(folder: Path) -> dict[tuple[str, str], int]:
     ledgers = oracle.read_ledgers(folder)
     end = min(date(2020, 12, 31), ledgers.data_date)
     meetings = ledgers.meetings
-    return {(unit, start): int(((meetings["unit"] == unit) & (meetings["date"] >= _quarter_start(start))
-                                & (meetings["date"] <= end)).sum())
-            for unit in UNITS for start in STARTS}
+    return {
+        (unit, start): int(
+            ((meetings["unit"] == unit) & (meetings["date"] >= _quarter_start(start)) & (meetings["date"] <= end)).sum()
+        )
+        for unit in UNITS
+        for start in STARTS
+    }
 
 
 def import_file(path: Path) -> Path:
     """Meetings in 2020Q2 for two units: inside both ranges, before the data date (which therefore stays)."""
-    rows = [meeting(f"HY2020-SOAK{unit[:3].upper()}{i}", unit=name, day=date(2020, 5, 10 + i))
-            for unit, name in IMPORTED_UNITS.items() for i in range(IMPORTED_PER_UNIT)]
+    rows = [
+        meeting(f"HY2020-SOAK{unit[:3].upper()}{i}", unit=name, day=date(2020, 5, 10 + i))
+        for unit, name in IMPORTED_UNITS.items()
+        for i in range(IMPORTED_PER_UNIT)
+    ]
     return write_xlsx(path, {"会议": [HEADERS["meetings"], *rows]})
 
 
@@ -130,8 +147,11 @@ async def shown_figure(page, allowed: set[str], began: float) -> str:
 
 async def errors_shown(page) -> list[str]:
     shown = []
-    for selector in ("[data-testid='stException']", "[data-testid='stAlertContentError']",
-                     "[data-testid='stAlertContentWarning']"):
+    for selector in (
+        "[data-testid='stException']",
+        "[data-testid='stAlertContentError']",
+        "[data-testid='stAlertContentWarning']",
+    ):
         for text in await page.locator(selector).all_inner_texts():
             shown.append(text.strip()[:200])
     return shown
@@ -156,8 +176,9 @@ class Clock:
             self.started.set()
 
 
-async def leader_session(browser, the_cluster: Cluster, log: SessionLog, clock: Clock, timeline: Timeline,
-                         before: dict, after: dict) -> None:
+async def leader_session(
+    browser, the_cluster: Cluster, log: SessionLog, clock: Clock, timeline: Timeline, before: dict, after: dict
+) -> None:
     context = await browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     context.set_default_timeout(WAIT_MS)
     page = await context.new_page()
@@ -264,14 +285,22 @@ async def admin_failure(the_cluster: Cluster, step: str, admins: dict[str, tuple
         routes[f"{name}, session on replica {replica}"] = route_cookie(await context.cookies())
         try:
             texts = await page.locator("[data-testid='stFileUploader']").all_inner_texts()
-            on_screen.append(f"{name}: uploader {' | '.join(t.replace(chr(10), ' ') for t in texts)!r}; "
-                             f"messages {await errors_shown(page)}")
+            on_screen.append(
+                f"{name}: uploader {' | '.join(t.replace(chr(10), ' ') for t in texts)!r}; "
+                f"messages {await errors_shown(page)}"
+            )
             REPORT.parent.mkdir(parents=True, exist_ok=True)
             await page.screenshot(path=REPORT.with_name(f"{name.replace(' ', '-')}-error.png"), full_page=True)
         except Exception as unreadable:  # a closed page: say so, the logs below still tell
             on_screen.append(f"{name}: page unreadable ({type(unreadable).__name__})")
-    return "\n".join([f"{step} failed: {type(error).__name__}: {str(error).splitlines()[0][:300]}",
-                      "on screen:", *on_screen, the_cluster.diagnosis(routes)])
+    return "\n".join(
+        [
+            f"{step} failed: {type(error).__name__}: {str(error).splitlines()[0][:300]}",
+            "on screen:",
+            *on_screen,
+            the_cluster.diagnosis(routes),
+        ]
+    )
 
 
 # ---------------------------------------------------------------- the run
@@ -310,8 +339,10 @@ async def soak(the_cluster: Cluster, tmp: Path) -> dict:
         importer_admin = await admin_on_replica(browser, the_cluster, avoid=None)
         undo_admin = await admin_on_replica(browser, the_cluster, avoid=importer_admin[2])
         clock = Clock()
-        sessions = [asyncio.create_task(leader_session(browser, the_cluster, log, clock, timeline, before, after))
-                    for log in logs]
+        sessions = [
+            asyncio.create_task(leader_session(browser, the_cluster, log, clock, timeline, before, after))
+            for log in logs
+        ]
 
         async def admins() -> None:
             await asyncio.wait_for(clock.started.wait(), timeout=WAIT_MS / 1000 * 3)
@@ -343,19 +374,23 @@ async def soak(the_cluster: Cluster, tmp: Path) -> dict:
         await browser.close()
     changes = [t for log in logs for t in log.changes]
     return {
-        "sessions": SESSIONS, "seconds": SECONDS,
+        "sessions": SESSIONS,
+        "seconds": SECONDS,
         "sessions_held": sum(1 for log in logs if log.signed_in and not log.errors),
-        "sessions_per_replica": {str(port): sum(1 for log in logs if log.replica == port)
-                                 for port in the_cluster.plan.replica_ports},
-        "import_replica": importer_admin[2], "undo_replica": undo_admin[2],
+        "sessions_per_replica": {
+            str(port): sum(1 for log in logs if log.replica == port) for port in the_cluster.plan.replica_ports
+        },
+        "import_replica": importer_admin[2],
+        "undo_replica": undo_admin[2],
         "filter_changes": len(changes),
         "p50_s": round(statistics.median(changes), 3) if changes else None,
         "p95_s": round(statistics.quantiles(changes, n=20)[-1], 3) if len(changes) >= 20 else None,
         "max_s": round(max(changes), 3) if changes else None,
         "replica_rss_peak_mb": rss_peak,
         "errors": {log.index: log.errors for log in logs if log.errors},
-        "routes_with_errors": {f"session {log.index} on replica {log.replica}": log.route
-                               for log in logs if log.errors},
+        "routes_with_errors": {
+            f"session {log.index} on replica {log.replica}": log.route for log in logs if log.errors
+        },
     }
 
 
@@ -365,8 +400,7 @@ def run_async(coroutine):
         return pool.submit(asyncio.run, coroutine).result()
 
 
-def test_many_sessions_change_filters_while_an_import_and_an_undo_land_on_different_replicas(running_cluster,
-                                                                                             tmp_path):
+def test_many_sessions_change_filters_while_an_import_and_an_undo_land_on_different_replicas(running_cluster, tmp_path):
     original_meetings = hashlib.sha256((running_cluster.data / "meetings.xlsx").read_bytes()).hexdigest()
     report = run_async(soak(running_cluster, tmp_path))
     REPORT.parent.mkdir(parents=True, exist_ok=True)
@@ -440,7 +474,9 @@ async def _kill_one(the_cluster: Cluster) -> None:
                 await page.keyboard.press("ArrowLeft")
                 await page.wait_for_url(re.compile("from=2019Q4"), timeout=WAIT_MS)
                 await settled(page)
-                assert await meetings_card(page) == f"{meetings_expected(the_cluster.pristine)[('research', '2019Q4')]}次"
+                assert (
+                    await meetings_card(page) == f"{meetings_expected(the_cluster.pristine)[('research', '2019Q4')]}次"
+                )
         await browser.close()
     # nothing written is lost: the audit log only grew, every line whole; the data folder loads with its history
     audit_after = the_cluster.audit_log.read_bytes()
