@@ -67,7 +67,7 @@ test: system system-cluster $(VENV)/.dev-installed check
 
 # The quick loop while you work: unit tests only (markers in pyproject.toml; tests/conftest.py marks by folder and name).
 test-fast: $(VENV)/.dev-installed
-	$(BIN)/python -m pytest -q -m "not browser and not apptest and not slow and not office and not cluster"
+	$(BIN)/python -m pytest -q -n auto -m "not browser and not apptest and not slow and not office and not cluster"
 
 # What a reviewer would check by eye, checked by tools: the format, lint rules, types and the layers of docs/ARCHITECTURE.md.
 CHECKED := oversight tests bench deploy app.py pages
