@@ -31,6 +31,32 @@ def default_filter(span) -> Filter:
     return span.default_filter()
 
 
+# The briefing pack the document tests read, as the 简报导出 page builds it for the default view with every chart
+# ticked: built once per language for the whole session (tests/test_briefing.py reads its files,
+# tests/test_office.py renders them with LibreOffice).
+BRIEFING_MARKINGS = {"zh": "内部资料 注意保存", "en": "Internal — handle with care"}
+BRIEFING_WATERMARK = "leader1 2021-01-05 09:30"
+
+
+@pytest.fixture(scope="session", params=["zh", "en"])
+def briefing_pack(request, connection, default_filter):
+    """(lang, the built pack, the progress steps it reported) for every chart of every page, all four formats."""
+    from oversight import briefing
+    from oversight.charts import catalog
+    from oversight.export import marking
+
+    steps: list[tuple[float, str]] = []
+    built = briefing.build_briefing_pack(
+        connection,
+        default_filter,
+        request.param,
+        catalog.all_charts(),
+        progress=lambda fraction, message: steps.append((fraction, message)),
+        marking=marking.Marking(BRIEFING_MARKINGS[request.param], BRIEFING_WATERMARK),
+    )
+    return request.param, built, steps
+
+
 @pytest.fixture(autouse=True)
 def _sample_data_dir(monkeypatch):
     """Every test reads the sample data unless it points OVERSIGHT_DATA_DIR elsewhere itself."""
@@ -46,7 +72,7 @@ def _private_accounts(tmp_path, monkeypatch):
 
 _TESTS = Path(__file__).resolve().parent
 # fixtures that build a briefing pack or render it: a test that uses one is slow, wherever it lives
-_SLOW_FIXTURES = frozenset({"pack", "rendered"})
+_SLOW_FIXTURES = frozenset({"briefing_pack", "pack", "rendered"})
 
 
 def pytest_collection_modifyitems(items):

@@ -3,6 +3,8 @@ the briefing page builds the pack; without a browser the image buttons explain h
 
 from __future__ import annotations
 
+import io
+
 from oversight import export
 from tests.apptest import run_page
 
@@ -34,7 +36,13 @@ def test_briefing_page_builds_the_four_files():
     assert names == ["PPT 演示文稿", "Word 报告", "PDF 报告", "图表及数据（ZIP）"]
 
 
-def test_changing_the_filter_marks_a_built_pack_as_stale():
+def test_changing_the_filter_marks_a_built_pack_as_stale(monkeypatch):
+    # only the staleness is under test: the charts are not drawn, each gets the same small picture
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (160, 90), "white").save(picture, format="PNG")
+    monkeypatch.setattr(export, "render_pngs", lambda figures, *args, **kwargs: [picture.getvalue()] * len(figures))
     at = run_page("pages/06_briefing.py")
     at.button(key="widget.build_full").click().run()
     at.multiselect(key="widget.units").set_value(["research"]).run()

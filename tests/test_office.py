@@ -17,16 +17,14 @@ import pytest
 from pptx import Presentation
 from pypdf import PdfReader
 
-from oversight import briefing
-from oversight.charts import catalog
 from oversight.core import i18n
-from oversight.export import marking
+from tests.conftest import BRIEFING_WATERMARK
 
 pytestmark = pytest.mark.office
 
 OUTPUT = Path(__file__).resolve().parent.parent / "test-output" / "office"
 MARKINGS = {"zh": "内部资料 注意保存", "en": "Internal — handle with care"}
-WATERMARK = "leader1 2021-01-05 09:30"
+WATERMARK = BRIEFING_WATERMARK  # what the session pack is marked with (tests/conftest.py)
 
 
 def _soffice() -> str:
@@ -77,17 +75,9 @@ def _page_texts(pdf: Path) -> list[str]:
     return [unicodedata.normalize("NFKC", page.extract_text() or "") for page in PdfReader(pdf).pages]
 
 
-@pytest.fixture(scope="module", params=["zh", "en"])
-def rendered(request, connection, default_filter, tmp_path_factory):
-    lang = request.param
-    pack = briefing.build_briefing_pack(
-        connection,
-        default_filter,
-        lang,
-        catalog.all_charts(),
-        formats=("pptx", "docx", "pdf"),
-        marking=marking.Marking(MARKINGS[lang], WATERMARK),
-    )
+@pytest.fixture(scope="module")
+def rendered(briefing_pack, tmp_path_factory):
+    lang, pack, _ = briefing_pack  # the session's pack, in each language: every chart, marked with BRIEFING_WATERMARK
     folder = OUTPUT / lang
     folder.mkdir(parents=True, exist_ok=True)
     profile = tmp_path_factory.mktemp("libreoffice-profile")
