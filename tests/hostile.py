@@ -20,7 +20,7 @@ from pathlib import Path
 
 from tests.bad_files import HEADERS, issue, meeting, write_bytes, xlsx_bytes
 
-FAILED = "{count} problem(s) found; nothing was imported:"
+FAILED_ONE = "1 problem found; nothing was imported:"
 
 
 def _meetings_xlsx(*rows: list) -> bytes:
@@ -217,7 +217,7 @@ CORPUS: list[Hostile] = [
         _MEETINGS,
         1,
         [
-            FAILED.format(count=1),
+            FAILED_ONE,
             "  - {file}: sheet '会议' reaches 1048576 rows × 16384 columns, more than the limit of 5,000,000 cells; "
             "delete the content or formatting far outside the table, save, and import again",
         ],
@@ -228,7 +228,7 @@ CORPUS: list[Hostile] = [
         _MEETINGS,
         1,
         [
-            FAILED.format(count=1),
+            FAILED_ONE,
             "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 5,000,000 cells; "
             "delete the content or formatting far outside the table, save, and import again",
         ],
@@ -239,7 +239,7 @@ CORPUS: list[Hostile] = [
         _MEETINGS,
         1,
         [
-            FAILED.format(count=1),
+            FAILED_ONE,
             "  - {file}: sheet '会议' reaches 1048576 rows × 10 columns, more than the limit of 5,000,000 cells; "
             "delete the content or formatting far outside the table, save, and import again",
         ],
@@ -276,7 +276,7 @@ CORPUS: list[Hostile] = [
         _MEETINGS,
         1,
         [
-            FAILED.format(count=1),
+            FAILED_ONE,
             "  - {file}: this kind of workbook (.xlsb, .ods) is not supported; save it as .xlsx in Excel or WPS "
             "and upload that",
         ],
@@ -288,7 +288,7 @@ CORPUS: list[Hostile] = [
         _MEETINGS,
         1,
         [
-            FAILED.format(count=1),
+            FAILED_ONE,
             "  - {file}: a cell near row 2 is longer than 32768 characters (or a quote is never closed) "
             "and cannot be read",
         ],
@@ -298,7 +298,7 @@ CORPUS: list[Hostile] = [
         _wide_csv,
         _MEETINGS,
         1,
-        [FAILED.format(count=1), "  - {file}: row 2 has 5010 columns, more than the limit of 1000"],
+        [FAILED_ONE, "  - {file}: row 2 has 5010 columns, more than the limit of 1000"],
     ),
     Hostile(
         "odd_length_utf16",
@@ -306,7 +306,7 @@ CORPUS: list[Hostile] = [
         _MEETINGS,
         1,
         [
-            FAILED.format(count=1),
+            FAILED_ONE,
             "  - {file}: the CSV file's text encoding is not recognised; save it as UTF-8 or GB18030 (GBK)",
         ],
     ),
@@ -316,7 +316,7 @@ CORPUS: list[Hostile] = [
         _MEETINGS,
         1,
         [
-            FAILED.format(count=1),
+            FAILED_ONE,
             "  - {file} · row 61 · column J '备注': contains an invisible control character U+0000; delete it and "
             "import again (it often comes with text copied from web pages or other systems)",
         ],
@@ -328,7 +328,7 @@ CORPUS: list[Hostile] = [
         ["--table", "issues", "--mode", "append", "--lang", "en"],
         1,
         [
-            FAILED.format(count=1),
+            FAILED_ONE,
             "  - {file} · sheet '问题' · row 2 · column F '问题描述': contains an invisible control character U+000B; "
             "delete it and import again (it often comes with text copied from web pages or other systems)",
         ],
@@ -339,7 +339,7 @@ CORPUS: list[Hostile] = [
         _MEETINGS,
         1,
         [
-            FAILED.format(count=1),
+            FAILED_ONE,
             "  - {file} · sheet '会议' · row 2 · column D '会议类型': '茶话会\\x1b[2J\\x07' is not an allowed value; expected "
             "one of: 党组(党委)会议、办公会议、专题会议、其他",
         ],
@@ -350,7 +350,7 @@ CORPUS: list[Hostile] = [
         lambda d: [d / "不存在.xlsx"],
         _MEETINGS,
         1,
-        [FAILED.format(count=1), "  - {file}: file '{path}' not found"],
+        [FAILED_ONE, "  - {file}: file '{path}' not found"],
         command="validate",
     ),
     Hostile(
@@ -358,7 +358,7 @@ CORPUS: list[Hostile] = [
         lambda d: [(d / "a-folder.xlsx").mkdir(parents=True) or d / "a-folder.xlsx"],
         _MEETINGS,
         1,
-        [FAILED.format(count=1), "  - {file}: '{path}' is a folder, not a file; name the spreadsheet to check"],
+        [FAILED_ONE, "  - {file}: '{path}' is a folder, not a file; name the spreadsheet to check"],
         command="validate",
     ),
     Hostile(
@@ -366,7 +366,7 @@ CORPUS: list[Hostile] = [
         lambda d: [Path("/dev/zero")],
         _MEETINGS,
         1,
-        [FAILED.format(count=1), "  - zero: file '/dev/zero' cannot be read (no permission, or not a regular file)"],
+        [FAILED_ONE, "  - zero: file '/dev/zero' cannot be read (no permission, or not a regular file)"],
         command="validate",
     ),
     # -- what real ledgers carry, accepted

@@ -56,9 +56,11 @@ def other_language(lang: str) -> str:
 def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``params``.
 
-    A missing key raises: a silent fallback would show a leader a raw key.
+    A missing key raises: a silent fallback would show a leader a raw key. With ``count=1``, ``key.one`` is used
+    where the language has one ("1 row", not "1 rows"); Chinese needs none.
     """
-    text = catalog(normalise_language(lang))[key]
+    texts = catalog(normalise_language(lang))
+    text = texts.get(f"{key}.one", texts[key]) if params.get("count") == 1 else texts[key]
     return text.format(**params) if params else text
 
 
