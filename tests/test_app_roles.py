@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -136,6 +137,9 @@ def test_admins_read_the_audit_log(users):
     at = sign_in("chief", script="pages/08_audit.py")
     table = at.dataframe[0].value
     assert list(table["操作"])[:2] == ["登录", "登录失败"]  # newest first
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", at) for at in table["时间（北京时间）"])
+    shown = table.to_string()
+    assert "None" not in shown and "{" not in shown
     at.selectbox(key="widget.audit_action").set_value("sign_in_failed").run()
     assert list(at.dataframe[0].value["账号"]) == ["leader"]
 

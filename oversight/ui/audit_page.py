@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import datetime
-import json
 
-import pandas as pd
 import streamlit as st
 
-from oversight.auth import audit, roles
+from oversight.auth import audit
+from oversight.present import audit_rows
 from oversight.ui.page import Page
 
 
@@ -40,16 +39,6 @@ def audit_section(page: Page) -> None:
     if not shown:
         st.info(page.t("auth.audit.empty"))
         return
-    rows = [
-        {
-            page.t("auth.audit.column.at"): e.get("at"),
-            page.t("auth.audit.column.account"): e.get("account"),
-            page.t("auth.audit.column.role"): roles.role_label(e["role"], page.lang) if e.get("role") else "",
-            page.t("auth.audit.column.action"): page.t(f"auth.audit.action.{e['action']}"),
-            page.t("auth.audit.column.address"): e.get("address"),
-            page.t("auth.audit.column.details"): json.dumps(e.get("details") or {}, ensure_ascii=False),
-        }
-        for e in reversed(shown)
-    ]
-    st.caption(page.t("table.row_count", count=len(rows)))
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    table = audit_rows.audit_table(reversed(shown), page.lang)
+    st.caption(page.t("table.row_count", count=len(table)) + " · " + page.t("auth.audit.time_zone"))
+    st.dataframe(table, hide_index=True, width="stretch")

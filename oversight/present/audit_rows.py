@@ -1,0 +1,61 @@
+"""The audit log as an admin reads it: Beijing time to the second, "—" where nothing was recorded, details as
+words rather than JSON."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from oversight.auth import roles
+from oversight.core import i18n
+
+TEAM_TIME_ZONE = ZoneInfo("Asia/Shanghai")  # the log is written in UTC; the team reads Beijing time
+NOTHING = "—"
+
+
+def local_time(at: str | None) -> str:
+    """``2021-01-05T01:30:12.345+00:00`` → ``2021-01-05 09:30:12`` (Beijing time); unreadable text as it is."""
+    if not at:
+        return NOTHING
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    if moment.tzinfo is None:
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone(TEAM_TIME_ZONE).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, Mapping):
+        return ", ".join(f"{key} {_value(item)}" for key, item in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(_value(item) for item in value)
+    return NOTHING if value is None else str(value)
+
+
+def details_text(details: Mapping[str, Any] | None) -> str:
+    """``{"reason": "throttled", "retry_after_s": 30}`` → ``reason: throttled; retry_after_s: 30``."""
+    if not details:
+        return NOTHING
+    return "; ".join(f"{key}: {_value(value)}" for key, value in details.items())
+
+
+def audit_table(entries: Iterable[Mapping[str, Any]], lang: str) -> pd.DataFrame:
+    """The entries as the audit page's table, in the order given, with headers in ``lang``."""
+    rows = [
+        {
+            i18n.t("auth.audit.column.at", lang): local_time(entry.get("at")),
+            i18n.t("auth.audit.column.account", lang): entry.get("account") or NOTHING,
+            i18n.t("auth.audit.column.role", lang): roles.role_label(entry["role"], lang) if entry.get("role") else "",
+            i18n.t("auth.audit.column.action", lang): i18n.t(f"auth.audit.action.{entry['action']}", lang),
+            i18n.t("auth.audit.column.address", lang): entry.get("address") or NOTHING,
+            i18n.t("auth.audit.column.details", lang): details_text(entry.get("details")),
+        }
+        for entry in entries
+    ]
+    return pd.DataFrame(rows)
