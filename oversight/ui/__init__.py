@@ -14,6 +14,7 @@ audit_page      the audit log
 from oversight.ui.audit_page import audit_section
 from oversight.ui.briefing_panel import briefing_panel, chart_choice
 from oversight.ui.cards import (
+    alert_strip,
     chart_card,
     chart_grid,
     figure_card,
@@ -35,6 +36,7 @@ from oversight.ui.setup import setup_page
 __all__ = [
     "TEST_ADDRESS_KEY",
     "Page",
+    "alert_strip",
     "audit_section",
     "briefing_panel",
     "chart_card",

@@ -215,3 +215,34 @@ def _narrow_to_clicked_unit(chart_key: str) -> None:
         session.set_filter(st.session_state[session.FILTER_KEY].with_units([unit_id]))
         # a fresh chart key drops the stale selection highlight from the redrawn chart
         st.session_state[session.SELECTION_VERSION] = st.session_state.get(session.SELECTION_VERSION, 0) + 1
+
+
+def alert_strip(page: Page) -> None:
+    """The 预警 strip under the key figures: the digest's rules at the page's as-of date, for the page's units."""
+    from oversight import alerts
+    from oversight.alerts.configuration import SettingsError, load_settings
+    from oversight.alerts.strip import AlertStrip
+    from oversight.ui.page import open_store
+
+    try:
+        rules = load_settings().rules
+    except SettingsError as error:  # the strip still shows, with the default thresholds, and says why
+        rules = alerts.DEFAULT_RULES
+        st.caption(safe_text.markdown(error.render(page.lang)))
+    digest = alerts.alerts_for(
+        open_store(page.folder, page.fingerprint), page.account.scope, page.filter.as_of, rules, page.filter.units
+    )
+    strip = AlertStrip(digest)
+    with st.container(border=True, key="alert_strip"):
+        parts = strip.parts(page.lang) if not strip.empty else [page.t("alerts.strip.none")]
+        st.markdown(
+            f"**{safe_text.markdown(strip.heading(page.lang))}**　"
+            + " · ".join(safe_text.markdown(part) for part in parts)
+        )
+        if strip.overdue or strip.due_soon:
+            st.page_link(
+                "pages/02_issues.py",
+                label=page.t("alerts.strip.open_list"),
+                icon=":material/list:",
+                query_params={**page.filter.to_query_params(), "lang": page.lang},
+            )

@@ -1,0 +1,78 @@
+"""The Overview's 预警 strip: what is overdue at the page's as-of date, the oldest of it, what falls due soon and
+which units had no regular consultation this quarter, in one line a leader reads before the charts.
+
+The same rules, queries and thresholds as the pushed digest (``oversight.alerts``), taken at the page's as-of
+date, so the strip's overdue count is the Issues page's 逾期未整改 card.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from oversight.alerts import AlertItem, Digest
+from oversight.core import i18n
+
+
+DESCRIPTION_CHARS = 24  # the oldest item's description on one line; the issue list has it whole
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= DESCRIPTION_CHARS else text[: DESCRIPTION_CHARS - 1] + "…"
+
+
+@dataclass(frozen=True)
+class AlertStrip:
+    digest: Digest
+
+    def _items(self, rule: str) -> list[AlertItem]:
+        return [item for item in self.digest.items if item.rule == rule]
+
+    @property
+    def overdue(self) -> list[AlertItem]:
+        """Overdue at the as-of date, longest overdue first (then by issue id, as the overdue table sorts)."""
+        return sorted(self._items("overdue"), key=lambda i: (-int(i.facts["days_overdue"]), i.issue_id or ""))
+
+    @property
+    def due_soon(self) -> list[AlertItem]:
+        return self._items("due_soon")
+
+    @property
+    def without_consultation(self) -> list[AlertItem]:
+        return self._items("no_consultation")
+
+    @property
+    def empty(self) -> bool:
+        return not (self.overdue or self.due_soon or self.without_consultation)
+
+    def parts(self, lang: str) -> list[str]:
+        """The strip's phrases in ``lang``, plain text (the UI escapes them): only the rules that are switched on."""
+        enabled = set(self.digest.rules.enabled())
+        parts = []
+        if "overdue" in enabled:
+            parts.append(i18n.t("alerts.strip.overdue", lang, count=len(self.overdue)))
+            if self.overdue:
+                oldest = self.overdue[0]
+                parts.append(
+                    i18n.t(
+                        "alerts.strip.oldest",
+                        lang,
+                        unit=oldest.unit_name(lang),
+                        description=_shortened(str(oldest.facts["description"])),
+                        count=int(oldest.facts["days_overdue"]),
+                    )
+                )
+        if "due_soon" in enabled:
+            parts.append(
+                i18n.t(
+                    "alerts.strip.due_soon",
+                    lang,
+                    count=len(self.due_soon),
+                    days=self.digest.rules.due_within_days,
+                )
+            )
+        if "no_consultation" in enabled:
+            parts.append(i18n.t("alerts.strip.no_consultation", lang, count=len(self.without_consultation)))
+        return parts
+
+    def heading(self, lang: str) -> str:
+        return i18n.t("alerts.strip.heading", lang, year=self.digest.as_of.year, **i18n.day_parts(self.digest.as_of))

@@ -1,0 +1,85 @@
+"""The Overview's 预警 strip, recomputed with pandas from the spreadsheets for many filters: the overdue count
+and the oldest item (as the Issues page's 逾期未整改), what falls due within 30 days, the units without a
+regular consultation this quarter; and the strip on the page in both languages."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from oversight import alerts
+from oversight.alerts.configuration import Rules
+from oversight.alerts.strip import AlertStrip
+from oversight.auth.unit_scope import Scope
+from oversight.data import store
+from oversight.data.filters import Filter, Quarter
+from tests import oracle
+from tests.apptest import run_page
+
+CASES = [
+    ((), (2020, 1), (2020, 4)),
+    ((), (2019, 1), (2019, 4)),
+    ((), (2020, 2), (2020, 2)),
+    (("foreign_affairs",), (2020, 1), (2020, 4)),
+    (("research", "petitions"), (2019, 3), (2020, 2)),
+    (("counsellors",), (2019, 1), (2019, 1)),
+]
+
+
+@pytest.fixture(scope="module")
+def ledgers():
+    return oracle.read_ledgers(store.SAMPLE_DATA_DIR)
+
+
+def _strip(connection, span, units, start, end) -> AlertStrip:
+    filter_ = span.resolve(Filter(units, Quarter(*start), Quarter(*end)))
+    return AlertStrip(alerts.alerts_for(connection, Scope.everything(), filter_.as_of, alerts.DEFAULT_RULES, units))
+
+
+@pytest.mark.parametrize("units, start, end", CASES, ids=str)
+def test_the_strip_says_what_the_spreadsheets_say(connection, span, ledgers, units, start, end):
+    strip = _strip(connection, span, units, start, end)
+    view = oracle.View(ledgers, units, start, end)
+    day = view.as_of
+    assert strip.digest.as_of == day
+    assert [(i.issue_id, int(i.facts["days_overdue"])) for i in strip.overdue] == view.overdue_list()
+
+    issues = view.scoped(ledgers.issues)
+    open_then = issues[(issues["raised"] <= day) & ~view.rectified_by(issues, day)]
+    soon = open_then[(open_then["due"] >= day) & (open_then["due"] <= day + timedelta(days=30))]
+    assert sorted(i.issue_id for i in strip.due_soon) == sorted(soon["issue_id"])
+
+    first = oracle.quarter_first(day.year, (day.month - 1) // 3 + 1)  # the as-of date's quarter
+    activities = ledgers.activities
+    consulted = set(
+        activities[
+            (activities["kind"] == "consultation") & (activities["date"] >= first) & (activities["date"] <= day)
+        ]["unit"]
+    )
+    in_scope = list(units) or list(ledgers.units["unit_id"])
+    assert sorted(i.unit_id for i in strip.without_consultation) == sorted(set(in_scope) - consulted)
+
+
+def test_the_default_view_reads_like_the_issues_page(connection, span):
+    strip = _strip(connection, span, (), (2020, 1), (2020, 4))
+    zh, en = " · ".join(strip.parts("zh")), " · ".join(strip.parts("en"))
+    assert strip.heading("zh") == "预警（截至2020年12月31日）" and strip.heading("en") == "Alerts (as of Dec 31, 2020)"
+    assert zh.startswith("逾期未整改 6个 · 逾期最久：省人民政府外事办公室“") and "（256天）" in zh
+    assert en.startswith("6 overdue · longest overdue: Foreign Affairs Office of the Provincial Government, “")
+    assert "30天内到期 0个" in zh and "0 due within 30 days" in en
+
+
+def test_rules_switched_off_are_not_shown(connection, span):
+    rules = Rules(overdue=True, due_soon=False, no_consultation=False, meetings_rising=False)
+    filter_ = span.resolve(span.default_filter())
+    strip = AlertStrip(alerts.alerts_for(connection, Scope.everything(), filter_.as_of, rules, ()))
+    assert strip.parts("zh")[0] == "逾期未整改 6个" and not any("到期" in p or "会商" in p for p in strip.parts("zh"))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_overview_shows_the_strip_with_a_link_to_the_list(lang):
+    at = run_page(query={"lang": lang})
+    texts = [block.value for block in at.markdown]
+    strip = next(text for text in texts if "预警" in text or "Alerts" in text)
+    assert ("逾期未整改 6个" in strip) if lang == "zh" else ("6 overdue" in strip)
