@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from oversight.alerts import AlertItem, Digest
 from oversight.core import i18n
 
-
 DESCRIPTION_CHARS = 24  # the oldest item's description on one line; the issue list has it whole
 
 
