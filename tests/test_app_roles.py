@@ -67,7 +67,7 @@ def test_role_page_matrix(users, role, username):
         refused = any("无权访问此页面" in error.value for error in at.error)
         assert refused == (script not in ALLOWED[role]), (role, script)
         if not refused:  # the nav lists exactly the pages the role may open
-            assert len(at.get("page_link")) == len(ALLOWED[role]), (role, script)
+            assert len(at.sidebar.get("page_link")) == len(ALLOWED[role]), (role, script)
 
 
 def test_a_unit_account_sees_only_its_own_unit(users):

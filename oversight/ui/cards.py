@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from oversight import charts, export
-from oversight.auth import audit
+from oversight.auth import audit, roles
 from oversight.core import safe_text
 from oversight.export import marking
 from oversight.present.kpis import Kpi
@@ -239,7 +239,7 @@ def alert_strip(page: Page) -> None:
             f"**{safe_text.markdown(strip.heading(page.lang))}**　"
             + " · ".join(safe_text.markdown(part) for part in parts)
         )
-        if strip.overdue or strip.due_soon:
+        if (strip.overdue or strip.due_soon) and roles.can_open_page(page.account, "issues"):
             st.page_link(
                 "pages/02_issues.py",
                 label=page.t("alerts.strip.open_list"),
