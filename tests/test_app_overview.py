@@ -116,3 +116,10 @@ def test_a_broken_data_folder_shows_every_problem_not_a_traceback(tmp_path, monk
     assert not at.exception
     assert "数据文件有误" in at.error[0].value
     assert "units.xlsx" in at.code[0].value
+
+
+def test_the_copy_link_holds_this_view():
+    at = run_page(query={"unit": ["research", "petitions"], "from": "2019Q1", "to": "2019Q4", "lang": "en"})
+    links = [block.value for block in at.code]
+    assert len(links) == 1
+    assert links[0].endswith("?unit=research&unit=petitions&from=2019Q1&to=2019Q4&lang=en")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -98,6 +99,19 @@ def setup_page(page_id: str) -> Page:
     return page
 
 
+def view_link(base: str | None, page: Page) -> str:
+    """The address of this view: the page's own address with the filter and language (what the URL holds)."""
+    query = urlencode({**page.filter.to_query_params(), "lang": page.lang}, doseq=True)
+    return f"{(base or '').split('?', 1)[0]}?{query}"
+
+
+def _copy_link(page: Page) -> None:
+    # A code block carries Streamlit's own copy button: one click puts the link on the clipboard, no script of ours.
+    with st.popover(page.t("app.copy_link"), icon=":material/link:"):
+        st.code(view_link(st.context.url, page), language=None, wrap_lines=True)
+        st.caption(page.t("app.copy_link_hint"))
+
+
 def _page_header(page: Page, title_key: str) -> None:
     st.title(page.t(title_key))
     names = dict(zip(page.units["unit_id"], page.units[i18n.localized_column("name", page.lang)]))
@@ -123,6 +137,7 @@ def _page_header(page: Page, title_key: str) -> None:
                 earlier=summary.date_text(earlier, page.lang),
             )
         )
+    _copy_link(page)
     ignored = st.session_state.get(session.IGNORED_KEY)
     if ignored:
         st.warning(page.t("app.url_ignored", values=", ".join(safe_text.markdown(value) for value in ignored)))
