@@ -70,6 +70,21 @@ def _write_note(descriptor: int, purpose: str) -> None:
         pass  # the note is for people; a full disk must not stop the lock itself
 
 
+def _take(descriptor: int, mode: int, path: Path, timeout: float) -> None:
+    """``flock`` in ``mode`` (exclusive or shared), polling until ``timeout``; then ``LockBusy`` naming the holder."""
+    deadline = time.monotonic() + max(timeout, 0.0)
+    while True:
+        try:
+            fcntl.flock(descriptor, mode | fcntl.LOCK_NB)
+            return
+        except OSError as error:
+            if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
+                raise
+            if time.monotonic() >= deadline:
+                raise LockBusy(path, _read_note(descriptor)) from None
+            time.sleep(_POLL_S)
+
+
 @contextmanager
 def held(path: Path, timeout: float = DEFAULT_TIMEOUT_S, purpose: str = "") -> Iterator[None]:
     """Hold the exclusive lock on ``path`` (created if missing) inside the block; ``LockBusy`` after ``timeout``.
@@ -89,17 +104,7 @@ def held(path: Path, timeout: float = DEFAULT_TIMEOUT_S, purpose: str = "") -> I
         return
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        deadline = time.monotonic() + max(timeout, 0.0)
-        while True:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except OSError as error:
-                if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise LockBusy(path, _read_note(descriptor)) from None
-                time.sleep(_POLL_S)
+        _take(descriptor, fcntl.LOCK_EX, path, timeout)
         _write_note(descriptor, purpose)
         depth[key] = 1
         try:
@@ -134,17 +139,7 @@ def shared(path: Path, timeout: float = DEFAULT_TIMEOUT_S) -> Iterator[None]:
             yield  # no lock file and no right to make one: no writer can be at work here
             return
     try:
-        deadline = time.monotonic() + max(timeout, 0.0)
-        while True:
-            try:
-                fcntl.flock(descriptor, fcntl.LOCK_SH | fcntl.LOCK_NB)
-                break
-            except OSError as error:
-                if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
-                    raise
-                if time.monotonic() >= deadline:
-                    raise LockBusy(path, _read_note(descriptor)) from None
-                time.sleep(_POLL_S)
+        _take(descriptor, fcntl.LOCK_SH, path, timeout)
         try:
             yield
         finally:

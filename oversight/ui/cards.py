@@ -222,17 +222,17 @@ def alert_strip(page: Page) -> None:
     from oversight import alerts
     from oversight.alerts.configuration import SettingsError, load_settings
     from oversight.alerts.strip import AlertStrip
-    from oversight.ui.page import open_store
+    from oversight.ui.page import cached_alerts
 
     try:
         rules = load_settings().rules
     except SettingsError as error:  # the strip still shows, with the default thresholds, and says why
         rules = alerts.DEFAULT_RULES
         st.caption(safe_text.markdown(error.render(page.lang)))
-    digest = alerts.alerts_for(
-        open_store(page.folder, page.fingerprint), page.account.scope, page.filter.as_of, rules, page.filter.units
+    scope = page.account.scope.allowed_units
+    strip = AlertStrip(
+        cached_alerts(page.folder, page.fingerprint, page.filter.as_of, tuple(page.filter.units), scope, rules)
     )
-    strip = AlertStrip(digest)
     with st.container(border=True, key="alert_strip"):
         parts = strip.parts(page.lang) if not strip.empty else [page.t("alerts.strip.none")]
         st.markdown(
@@ -244,5 +244,5 @@ def alert_strip(page: Page) -> None:
                 "pages/02_issues.py",
                 label=page.t("alerts.strip.open_list"),
                 icon=":material/list:",
-                query_params={**page.filter.to_query_params(), "lang": page.lang},
+                query_params=session.view_params(page.filter, page.lang),
             )

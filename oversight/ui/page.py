@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import streamlit as st
 
-from oversight import export
+from oversight import alerts, export
+from oversight.alerts import Digest
+from oversight.alerts.configuration import Rules
 from oversight.auth import roles, unit_scope
 from oversight.core import i18n, safe_text
 from oversight.data import queries, scoped, store
@@ -121,6 +124,20 @@ def cached_query(
         open_store(folder, fingerprint), name, filter_, unit_scope.Scope(allowed_units), **dict(extra)
     )
     return safe_text.printable_frame(frame)  # what the screen and every export receive has no control characters
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def cached_alerts(
+    folder: str,
+    fingerprint: str,
+    as_of: date,
+    units: tuple[str, ...],
+    allowed_units: tuple[str, ...] | None,
+    rules: Rules,
+) -> Digest:
+    """The 预警 digest, computed once per data version, as-of date, units, scope and rules (not on every rerun)."""
+    connection = open_store(folder, fingerprint)
+    return alerts.alerts_for(connection, unit_scope.Scope(allowed_units), as_of, rules, units)
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -44,3 +44,8 @@ def set_filter(filter_: Filter, *, from_quarter_widget: bool = False) -> None:
         and (previous.start, previous.end) != (filter_.start, filter_.end)
     ):
         st.session_state[QUARTER_WIDGET_VERSION] = st.session_state.get(QUARTER_WIDGET_VERSION, 0) + 1
+
+
+def view_params(filter_: Filter, lang: str) -> dict[str, list[str] | str]:
+    """The URL parameters of a view: its filter and language (the address bar, the nav, links to a view)."""
+    return {**filter_.to_query_params(), "lang": lang}

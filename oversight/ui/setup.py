@@ -101,7 +101,7 @@ def setup_page(page_id: str) -> Page:
 
 def view_link(base: str | None, page: Page) -> str:
     """The address of this view: the page's own address with the filter and language (what the URL holds)."""
-    query = urlencode({**page.filter.to_query_params(), "lang": page.lang}, doseq=True)
+    query = urlencode(session.view_params(page.filter, page.lang), doseq=True)
     return f"{(base or '').split('?', 1)[0]}?{query}"
 
 

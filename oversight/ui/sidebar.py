@@ -28,7 +28,7 @@ NAVIGATION = (
 
 def sync_url(lang: str, filter_: Filter) -> None:
     """The URL says the view on screen: units, quarters and language."""
-    st.query_params.from_dict({**filter_.to_query_params(), "lang": lang})
+    st.query_params.from_dict(session.view_params(filter_, lang))
 
 
 def _language_name(lang: str) -> str:
@@ -103,7 +103,7 @@ def sidebar(span: DataSpan, units: pd.DataFrame, account: roles.Account) -> None
         st.button(i18n.t("sidebar.reset", lang), key="widget.reset", on_click=_on_reset, args=(span,), width="stretch")
         st.divider()
         st.caption(i18n.t("nav.heading", lang))
-        query_params = {**filter_.to_query_params(), "lang": lang}
+        query_params = session.view_params(filter_, lang)
         for script, page_id in NAVIGATION:
             if roles.can_open_page(account, page_id):
                 st.page_link(script, label=i18n.t(f"nav.{page_id}", lang), query_params=query_params)
