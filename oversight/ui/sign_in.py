@@ -3,8 +3,6 @@ browser's address every audit line carries."""
 
 from __future__ import annotations
 
-from typing import NoReturn
-
 import streamlit as st
 
 from oversight.auth import access_mode, accounts, audit, login, roles
@@ -44,7 +42,7 @@ def _secrets() -> dict:
 
 def _refuse(
     message: str, reason: str, account: roles.Account | None = None, address: str | None = None, page: str | None = None
-) -> NoReturn:
+) -> None:
     # one line per kind of refusal and page in a session: a reload loop must not flood the log
     logged = st.session_state.setdefault(session.REFUSAL_LOGGED_KEY, set())
     if not isinstance(logged, set):
@@ -54,7 +52,6 @@ def _refuse(
         logged.add((reason, page))
     st.error(message)
     st.stop()
-    raise AssertionError("st.stop() returned")  # for the type checker: a refusal never goes on
 
 
 def signed_in_account(page_id: str) -> roles.Account:
@@ -148,7 +145,7 @@ def _oidc_account(lang: str, address: str | None) -> roles.Account:
     if st.session_state.get(session.ACCOUNT_KEY) != account:  # one sign-in line per session
         audit.record("sign_in", account=account, address=address, details={"method": "oidc"})
         st.session_state[session.ACCOUNT_KEY] = account
-    return account
+    return account  # type: ignore[return-value]  # None only where _refuse has stopped the run
 
 
 def sign_out() -> None:
