@@ -5,8 +5,8 @@ Bounded Playwright sessions (one Chromium, one context each, so each has its own
 session) sign in, open the Overview for their own unit and keep moving the range's start one quarter back and
 forth. After every change the session waits until the page has finished and reads 会议数量; it must equal an
 independent pandas count (``tests/oracle.py`` reads the spreadsheets) for the session's own unit and range,
-before or after the import — and exactly "after" for a change begun once the import was confirmed, exactly
-"before" once the undo was. ``CLUSTER_SESSIONS`` and ``CLUSTER_SECONDS`` set the load (``make test``: 6 for 30 s;
+before or after the import — and exactly "after" for a change begun once the import was confirmed and read
+before the undo was begun, exactly "before" for one begun once the undo was confirmed (``Timeline.allowed``). ``CLUSTER_SESSIONS`` and ``CLUSTER_SECONDS`` set the load (``make test``: 6 for 30 s;
 ``make soak``: 50 for 120 s). The figures are printed and written to ``test-output/cluster/soak.json``.
 """
 
@@ -93,10 +93,31 @@ def import_file(path: Path) -> Path:
 
 @dataclass
 class Timeline:
-    """When the import and the undo were confirmed on screen (monotonic seconds); None until then."""
+    """When the import and the undo were begun (the admin's click) and confirmed on screen (monotonic seconds);
+    None until then. The data changes somewhere between a click and its confirmation."""
 
+    import_begun_at: float | None = None
     imported_at: float | None = None
+    undo_begun_at: float | None = None
     undone_at: float | None = None
+
+    def allowed(self, before: int, after: int, began: float, now: float) -> set[int]:
+        """The figures a run begun at ``began`` and read at ``now`` may truly show: the data's states between.
+
+        "before" holds until the import's confirmation and again from the undo's click; "after" from the
+        import's click until the undo's confirmation. A run begun after the import was confirmed that reads
+        its data once the undo has begun may rightly show "before" again (on a loaded machine a run can take
+        longer than the gap between the two)."""
+        figures = set()
+        import_done_before_start = self.imported_at is not None and began > self.imported_at
+        undo_begun_by_read = self.undo_begun_at is not None and now > self.undo_begun_at
+        if not import_done_before_start or undo_begun_by_read:
+            figures.add(before)
+        import_begun_by_read = self.import_begun_at is not None and now > self.import_begun_at
+        undo_done_before_start = self.undone_at is not None and began > self.undone_at
+        if import_begun_by_read and not undo_done_before_start:
+            figures.add(after)
+        return figures
 
 
 @dataclass
@@ -130,8 +151,9 @@ async def meetings_card(page) -> str:
     return (await card.locator("[data-testid='stMetricValue']").inner_text(timeout=WAIT_MS)).strip()
 
 
-async def shown_figure(page, allowed: set[str], began: float) -> str:
-    """The card once the run is over and it shows an allowed value, or what it still shows after WAIT_MS.
+async def shown_figure(page, allowed, began: float) -> tuple[str, set[str]]:
+    """The card once the run is over and it shows an allowed value, or what it still shows after WAIT_MS; with
+    the values allowed when it was read (``allowed(now)`` gives them as the figures the card may show).
 
     The old card stays on screen for a moment after the address changes (the run has begun, its new value
     has not arrived yet), so one read could see the previous filter's figure. Nothing reruns the page by
@@ -140,8 +162,9 @@ async def shown_figure(page, allowed: set[str], began: float) -> str:
     while True:
         await settled(page)
         value = await meetings_card(page)
-        if value in allowed or time.monotonic() - began > WAIT_MS / 1000:
-            return value
+        now = time.monotonic()
+        if value in allowed(now) or now - began > WAIT_MS / 1000:
+            return value, allowed(now)
         await asyncio.sleep(0.05)
 
 
@@ -199,16 +222,15 @@ async def leader_session(
             await slider.focus()
             await page.keyboard.press("ArrowLeft" if start == "2019Q4" else "ArrowRight")
             key = (log.unit, start)
-            allowed = {before[key], after[key]}
-            if timeline.undone_at is not None and began > timeline.undone_at:
-                allowed = {before[key]}
-            elif timeline.imported_at is not None and began > timeline.imported_at and timeline.undone_at is None:
-                allowed = {after[key]}
+
+            def allowed(now: float, key=key, began=began) -> set[str]:
+                return {f"{n}次" for n in timeline.allowed(before[key], after[key], began, now)}
+
             await page.wait_for_url(re.compile(rf"from={start}"), timeout=WAIT_MS)
-            value = await shown_figure(page, {f"{n}次" for n in allowed}, began)
+            value, expected = await shown_figure(page, allowed, began)
             log.changes.append(time.monotonic() - began)
-            if value not in {f"{n}次" for n in allowed}:
-                log.errors.append(f"{key}: shown {value}, expected one of {sorted(allowed)}")
+            if value not in expected:
+                log.errors.append(f"{key}: shown {value}, expected one of {sorted(expected)}")
             # must not happen: another session's unit or range in this session's address
             if f"unit={log.unit}" not in page.url or page.url.count("unit=") != 1 or f"from={start}" not in page.url:
                 log.errors.append(f"address {page.url} is not this session's filter {key}")
@@ -247,7 +269,7 @@ async def admin_on_replica(browser, the_cluster: Cluster, avoid: int | None) -> 
     raise AssertionError("nginx put 12 new browsers on the same replica: the routes are not spread")
 
 
-async def import_through(page, file: Path) -> None:
+async def import_through(page, file: Path, timeline: Timeline) -> None:
     from playwright.async_api import expect
 
     await page.get_by_text("追加", exact=True).click()
@@ -257,11 +279,12 @@ async def import_through(page, file: Path) -> None:
     await expect(check).to_be_enabled(timeout=WAIT_MS)  # the upload has reached the replica
     await check.click()
     await expect(page.get_by_text("检查通过，可以导入。")).to_be_visible(timeout=WAIT_MS)
+    timeline.import_begun_at = time.monotonic()
     await page.get_by_role("button", name="确认导入").click()
     await expect(page.get_by_text(re.compile("^已导入"))).to_be_visible(timeout=WAIT_MS)
 
 
-async def undo_through(page) -> None:
+async def undo_through(page, timeline: Timeline) -> None:
     """Opened before the import, the page shows no undo yet: load it again (a new session, on the same replica
     by its route cookie), sign in, undo."""
     from playwright.async_api import expect
@@ -271,6 +294,7 @@ async def undo_through(page) -> None:
     await page.get_by_label("密码").fill(PASSWORD)
     await page.get_by_role("button", name="登录").click()
     await settled(page)
+    timeline.undo_begun_at = time.monotonic()
     await page.get_by_role("button", name="撤销最近一次导入").click()
     await expect(page.get_by_text(re.compile("^已撤销"))).to_be_visible(timeout=WAIT_MS)
 
@@ -349,13 +373,13 @@ async def soak(the_cluster: Cluster, tmp: Path) -> dict:
             await asyncio.sleep(SECONDS / 3)
             both = {"importing admin": importer_admin, "undoing admin": undo_admin}
             try:
-                await import_through(importer_admin[1], file)
+                await import_through(importer_admin[1], file, timeline)
             except Exception as error:  # never retried: an upload that does not arrive is the defect itself
                 raise AssertionError(await admin_failure(the_cluster, "the import", both, error)) from error
             timeline.imported_at = time.monotonic()
             await asyncio.sleep(max(clock.deadline - SECONDS / 3 - time.monotonic(), 1))
             try:
-                await undo_through(undo_admin[1])
+                await undo_through(undo_admin[1], timeline)
             except Exception as error:
                 raise AssertionError(await admin_failure(the_cluster, "the undo", both, error)) from error
             timeline.undone_at = time.monotonic()
@@ -500,3 +524,17 @@ def test_nginx_compresses_what_the_browser_downloads_first(running_cluster):
         sent = response.read()
     plain = gzip.decompress(sent)
     assert len(plain) > 100_000 and len(sent) < 0.4 * len(plain)
+
+
+def test_the_figures_a_change_may_show_follow_the_data_states_it_overlaps():
+    timeline = Timeline()
+    assert timeline.allowed(44, 48, began=1, now=2) == {44}  # nothing begun yet
+    timeline.import_begun_at = 10
+    assert timeline.allowed(44, 48, began=9, now=11) == {44, 48}  # the import lands while the run reads
+    timeline.imported_at = 12
+    assert timeline.allowed(44, 48, began=13, now=14) == {48}  # begun once the import was confirmed
+    timeline.undo_begun_at = 20
+    assert timeline.allowed(44, 48, began=13, now=19) == {48}  # read before the undo was begun
+    assert timeline.allowed(44, 48, began=18, now=21) == {44, 48}  # the undo lands while the run waits
+    timeline.undone_at = 22
+    assert timeline.allowed(44, 48, began=23, now=24) == {44}  # begun once the undo was confirmed
