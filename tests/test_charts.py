@@ -129,4 +129,4 @@ def test_an_unknown_year_earlier_draws_no_bar_and_no_nan_label(connection):
     # no year-earlier series at all (2018 is before the data), no change labels, no "nan" anywhere
     assert [trace.name for trace in figure.data] == ["Meetings"]
     assert list(figure.data[0].text) == ["87", "77", "84", "93"]
-    assert figure.layout.annotations == ()
+    assert [note.text for note in figure.layout.annotations] == ["No comparable data a year earlier"]

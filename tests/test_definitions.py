@@ -307,10 +307,16 @@ def test_meetings_by_quarter_chart(worlds, case):
     figure = charts.make_meetings_by_quarter_figure(frame, case.lang)
     labels = [a.text for a in figure.layout.annotations]
     expected = []
-    for row in view.meetings_by_quarter():
+    rows = view.meetings_by_quarter()
+    some_compared = any(row["prev_meetings"] is not None for row in rows)
+    if not some_compared and any(row["meetings"] is not None for row in rows):
+        expected.append({"zh": "上年同期无可比数据", "en": "No comparable data a year earlier"}[case.lang])
+    for row in rows:
         if row["prev_meetings"] and row["meetings"] is not None:
             change = oracle.half_up((row["meetings"] - row["prev_meetings"]) / row["prev_meetings"] * 100, 1)
             expected.append(f"{'+' if change > 0 else ''}{change}%")
+        elif row["prev_meetings"] is None and row["meetings"] is not None and some_compared:
+            expected.append({"zh": "无可比", "en": "n/a"}[case.lang])
     assert labels == expected
     assert "nan" not in str(figure.to_plotly_json()).lower().replace("nan'", "")  # no "NaN" label anywhere
     for trace in figure.data:
@@ -436,7 +442,8 @@ def test_a_range_before_the_first_records_is_not_compared(worlds):
     frame = run("meetings_by_quarter")
     assert frame["prev_meetings"].isna().all()
     figure = charts.make_meetings_by_quarter_figure(frame, "zh")
-    assert len(figure.data) == 1 and figure.layout.annotations == ()
+    assert len(figure.data) == 1  # and the chart says why there is no year-earlier bar
+    assert [note.text for note in figure.layout.annotations] == ["上年同期无可比数据"]
 
 
 def test_a_range_partly_before_the_records_is_not_compared_but_its_quarters_are(worlds):
@@ -446,6 +453,9 @@ def test_a_range_partly_before_the_records_is_not_compared_but_its_quarters_are(
     # 2020Q1–Q2 against 2019Q1–Q2: 109 against 164 (−33.5%), quarter by quarter on the chart
     assert frame["meetings"].iloc[2:].sum() == 109 and frame["prev_meetings"].iloc[2:].sum() == 164
     assert frame["prev_meetings"].iloc[:2].isna().all()
+    # 2019Q3–Q4 have no year-earlier bar: each says 无可比 where the others show their change
+    notes = [note.text for note in charts.make_meetings_by_quarter_figure(frame, "zh").layout.annotations]
+    assert notes[:2] == ["无可比", "无可比"] and all(note.endswith("%") for note in notes[2:]) and len(notes) == 4
 
 
 def test_the_span_before_a_first_quarter_is_not_compared(worlds):

@@ -28,7 +28,7 @@ from oversight.briefing.report import ChartSection, Report
 from oversight.briefing.takeaways import takeaway
 from oversight.core import i18n
 from oversight.data import queries
-from oversight.data.filters import Filter
+from oversight.data.filters import DataSpan, Filter
 from oversight.export.data_files import (
     chart_data_table,
     table_csv_bytes,
@@ -198,6 +198,9 @@ def collect_report(
     (the summary, the takeaways, the issues) is gathered while the browser draws."""
     lang = i18n.normalise_language(lang)
     progress(0.0, i18n.t("export.progress.queries", lang))
+    # as of the data date wherever the range runs past it, as the pages do (they pass a filter resolved already):
+    # a brief from the command line asks for a whole year, and its charts and lists must agree with its summary
+    filter_ = DataSpan.from_row(run_query("data_span", filter_).iloc[0].to_dict()).resolve(filter_)
     context = load_context(run_query, filter_, lang, marking)
     drawing = _ChartDrawing(run_query, filter_, specs, context)
     frames = drawing.frames

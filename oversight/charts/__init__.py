@@ -70,7 +70,21 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
         hovertemplate="%{x}: %{y}<extra></extra>",
     )
     top = max(previous.fillna(0).max(), meetings.fillna(0).max(), 1)
-    for label, now, before in zip(labels, meetings, previous):
+    # a recorded quarter with no year-earlier figure says so (无可比数据), rather than simply lacking a bar
+    uncompared = meetings.notna() & previous.isna()
+    if uncompared.any() and previous.isna().all():
+        figure.add_annotation(
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=1,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            text=i18n.t("chart.note.no_comparison", lang),
+            font=dict(color=COLOURS["muted_text"], size=12),
+        )
+    for label, now, before, unknown in zip(labels, meetings, previous, uncompared):
         change = percent_change(now, before)  # None for zero and for unknown (NaN)
         if change is not None:
             figure.add_annotation(
@@ -79,6 +93,14 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
                 text=signed(change, 1, "%"),
                 showarrow=False,
                 font=dict(color=COLOURS["green"] if change < 0 else COLOURS["primary"], size=13),
+            )
+        elif unknown and previous.notna().any():
+            figure.add_annotation(
+                x=label,
+                y=top * 1.16,
+                text=i18n.t("chart.note.no_comparison_short", lang),
+                showarrow=False,
+                font=dict(color=COLOURS["muted_text"], size=11),
             )
     return base_layout(
         figure,

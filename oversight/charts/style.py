@@ -20,6 +20,7 @@ COLOURS = {
     "muted": "#9AA5B1",
     "accent": "#E3A21A",
     "green": "#2E7D32",
+    "muted_text": "#52606D",  # notes such as 无可比数据: quieter than the data, still readable
 }
 SEQUENCE = ["#B3261E", "#1F5AA6", "#E3A21A", "#2E7D32", "#6A4C93", "#00838F", "#9AA5B1", "#D4690F"]
 
