@@ -303,3 +303,42 @@ def test_the_command_runs_as_a_fresh_process(settings_path, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Supervision alerts\nAs of 8 November 2020 (2020 Q4)\n")
     assert "streamlit" not in result.stderr.lower()
+
+
+def test_a_settings_file_named_on_the_command_line_may_not_live_in_the_repository(settings_path, capsys):
+    status, out, err = run(capsys, "alerts", "--settings", str(ROOT / "docs" / "alerts.toml"))
+    assert status == 1 and out == "" and "代码仓库" in err and "--settings" in err
+
+
+def test_push_without_channels_fails_before_printing_the_digest(settings_path, capsys):
+    status, out, err = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+    assert status == 1 and out == "" and "没有接收“alerts”的推送渠道" in err
+
+
+def test_two_runs_started_together_send_once(settings_path, capsys, monkeypatch):
+    import threading
+    import time
+
+    from oversight.push import delivery
+
+    slow = delivery.deliver
+
+    def deliver_slowly(*args, **kwargs):
+        time.sleep(0.3)  # both runs have looked up what was sent before either has recorded anything
+        return slow(*args, **kwargs)
+
+    monkeypatch.setattr(delivery, "deliver", deliver_slowly)
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver))
+        statuses = []
+        runs = [
+            threading.Thread(target=lambda: statuses.append(main(["alerts", "--as-of", AS_OF, "--push"])))
+            for _ in range(2)
+        ]
+        for thread in runs:
+            thread.start()
+        for thread in runs:
+            thread.join(60)
+        assert statuses == [0, 0]
+        assert sorted(r.path for r in receiver.requests) == ["/cgi-bin/webhook/send", "/robot/send"]
+    capsys.readouterr()

@@ -107,8 +107,15 @@ class Settings:
 def settings_file() -> Path:
     """``OVERSIGHT_ALERTS_FILE``, else ``alerts.toml`` in the config folder; never inside the repository."""
     path = Path(config.setting("OVERSIGHT_ALERTS_FILE") or config.config_dir() / "alerts.toml").expanduser()
+    return outside_repository(path, "OVERSIGHT_ALERTS_FILE")
+
+
+def outside_repository(path: Path, origin: str) -> Path:
+    """``path``, unless it lies inside the repository, where a secret would be one ``git add`` from being shared;
+    ``origin`` names where the path came from (the variable or the command-line option) in the error."""
+    path = Path(path).expanduser()
     if path.resolve().is_relative_to(config.PROJECT_ROOT):
-        raise SettingsError(path, "OVERSIGHT_ALERTS_FILE", i18n.t("alerts.settings.in_repo", i18n.DEFAULT_LANGUAGE))
+        raise SettingsError(path, origin, i18n.t("alerts.settings.in_repo", i18n.DEFAULT_LANGUAGE))
     return path
 
 

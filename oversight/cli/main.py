@@ -13,7 +13,7 @@
     python -m oversight user remove USERNAME
     python -m oversight user list
     python -m oversight brief [--from Q --to Q | --period year|quarter] [--unit U ...] [--format LIST] [--out DIR] [--push]
-    python -m oversight alerts [--as-of DATE] [--due-within 30] [--json] [--push]   (see oversight/schedule.py)
+    python -m oversight alerts [--as-of DATE] [--due-within 30] [--json] [--push]   (see oversight/cli/schedule.py)
 
 Every command but ``sample`` and ``user`` works on ``OVERSIGHT_DATA_DIR``
 (default: the sample data). Once the users file (``OVERSIGHT_USERS_FILE``)

@@ -103,7 +103,8 @@ def _setup(args: argparse.Namespace, command: str):
     from oversight.data import store
 
     try:
-        settings = configuration.load_settings(args.settings)
+        path = configuration.outside_repository(args.settings, "--settings") if args.settings else None
+        settings = configuration.load_settings(path)
     except configuration.SettingsError as error:
         raise _Stop(INPUT_PROBLEM, error.render(args.lang or i18n.DEFAULT_LANGUAGE)) from None
     lang = args.lang or settings.lang
@@ -201,6 +202,8 @@ def _alerts(args: argparse.Namespace) -> int:
     if args.due_within is not None and not 0 <= args.due_within <= 366:
         raise _Stop(INPUT_PROBLEM, "--due-within: 0 … 366")
     rules = settings.rules.with_due_within(args.due_within)
+    if args.push and not settings.channels_for("alerts"):  # say so before the digest, not after it
+        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.no_channels", lang, path=settings.path, kind="alerts"))
     digest = alerts.collect_alerts(alerts.scoped_runner(connection, account.scope), as_of, rules, units)
     if args.json:
         print(json.dumps(digest.as_dict(), ensure_ascii=False, indent=1))

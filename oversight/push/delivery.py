@@ -60,51 +60,55 @@ def push_message(
     with ``fingerprint`` (of the content) it decides whether this exact message went out already.
     """
     sent_log = SentLog(settings.state_file)
-    outcomes = []
-    for channel in settings.channels_for(message.kind):
-        key = entry_key(channel.name, message.kind, period, account.username, lang)
-        previous = sent_log.lookup(key)
-        if previous is not None and not force:
-            outcomes.append(
-                Outcome(
-                    channel.name,
-                    "skipped",
-                    sent_at=previous.get("sent_at"),
-                    changed=previous.get("fingerprint") != fingerprint,
+    # the whole run under one lock: two runs started together must not both find nothing sent and both send
+    with sent_log.sending():
+        outcomes = []
+        for channel in settings.channels_for(message.kind):
+            key = entry_key(channel.name, message.kind, period, account.username, lang)
+            previous = sent_log.lookup(key)
+            if previous is not None and not force:
+                outcomes.append(
+                    Outcome(
+                        channel.name,
+                        "skipped",
+                        sent_at=previous.get("sent_at"),
+                        changed=previous.get("fingerprint") != fingerprint,
+                    )
                 )
+                continue
+            where = (
+                redacted(channel.url)
+                if channel.url
+                else f"smtp://{channel.host}:{channel.port} → {', '.join(channel.to)}"
             )
-            continue
-        where = (
-            redacted(channel.url) if channel.url else f"smtp://{channel.host}:{channel.port} → {', '.join(channel.to)}"
-        )
-        details = {
-            **audit_details,
-            "via": "push",
-            "kind": message.kind,
-            "period": period,
-            "channel": channel.name,
-            "channel_kind": channel.kind,
-            "to": where,
-            "lang": lang,
-            "forced": force,
-        }
-        if message.attachment is not None:
-            details["file"] = message.attachment.file_name if channel.kind == "email" else None
-        audit.record(audit.PUSH, account=account, details={**details, "status": "sending"})
-        delivery: Delivery = deliver(channel, message, settings.push, sleep=sleep, clock=clock)
-        audit.record(
-            audit.PUSH,
-            account=account,
-            details={
-                **details,
-                "status": "sent" if delivery.ok else "failed",
-                "attempts": delivery.attempts,
-                "error": delivery.error,
-            },
-        )
-        if delivery.ok:
-            entry = sent_log.record(key, fingerprint, delivery.attempts)
-            outcomes.append(Outcome(channel.name, "sent", delivery.attempts, sent_at=entry["sent_at"]))
-        else:
-            outcomes.append(Outcome(channel.name, "failed", delivery.attempts, delivery.error))
-    return outcomes
+            details = {
+                **audit_details,
+                "via": "push",
+                "kind": message.kind,
+                "period": period,
+                "channel": channel.name,
+                "channel_kind": channel.kind,
+                "to": where,
+                "lang": lang,
+                "forced": force,
+            }
+            if message.attachment is not None:
+                details["file"] = message.attachment.file_name if channel.kind == "email" else None
+            audit.record(audit.PUSH, account=account, details={**details, "status": "sending"})
+            delivery: Delivery = deliver(channel, message, settings.push, sleep=sleep, clock=clock)
+            audit.record(
+                audit.PUSH,
+                account=account,
+                details={
+                    **details,
+                    "status": "sent" if delivery.ok else "failed",
+                    "attempts": delivery.attempts,
+                    "error": delivery.error,
+                },
+            )
+            if delivery.ok:
+                entry = sent_log.record(key, fingerprint, delivery.attempts)
+                outcomes.append(Outcome(channel.name, "sent", delivery.attempts, sent_at=entry["sent_at"]))
+            else:
+                outcomes.append(Outcome(channel.name, "failed", delivery.attempts, delivery.error))
+        return outcomes

@@ -3,7 +3,8 @@
 It makes a scheduled command safe to run twice: a digest or brief already sent for a period is
 not sent again unless asked (``--force``). Only successful pushes are recorded, so a channel that
 failed is tried again by the next run. Read-modify-write holds ``flock`` on ``<file>.lock``, and
-the file is replaced atomically, so two timers firing together neither lose nor tear an entry.
+the file is replaced atomically, so two timers firing together neither lose nor tear an entry; and a
+whole run holds ``<file>.sending.lock``, so the second of them sends nothing the first has sent.
 """
 
 from __future__ import annotations
@@ -47,6 +48,18 @@ class SentLog:
             # A damaged record must not stop the alerts; the worst case is one digest sent twice.
             return {}
         return document if isinstance(document, dict) else {}
+
+    @contextmanager
+    def sending(self) -> Iterator[None]:
+        """Held by a run from its first look-up to its last record: a second run started at the same moment (two
+        cron lines, a timer and a hand) waits, then finds what the first sent, instead of sending it again."""
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        descriptor = os.open(self.path.with_name(self.path.name + ".sending.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(descriptor)
 
     def lookup(self, key: str) -> dict[str, Any] | None:
         with self._locked():
