@@ -22,7 +22,7 @@ from PIL import Image
 from oversight import charts, export
 from oversight.briefing.docx_report import docx_bytes
 from oversight.briefing.html_report import report_html
-from oversight.briefing.pdf_print import html_to_pdf, warm_up
+from oversight.briefing.pdf_print import html_to_pdf_with_images, warm_up
 from oversight.briefing.pptx_deck import pptx_bytes
 from oversight.briefing.report import ChartSection, Report
 from oversight.briefing.takeaways import takeaway
@@ -289,7 +289,12 @@ def build_briefing_pack(
     printing = None
     if "pdf" in formats:
         printing = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="oversight-pdf")
-        pdf = printing.submit(html_to_pdf, report_html(report))
+        pdf = printing.submit(
+            html_to_pdf_with_images,
+            report_html(report, placeholders=True),
+            [section.png for section in report.sections if section.png is not None],
+            lambda: report_html(report),
+        )
     try:
         stages = (
             ("pptx", _PPTX_END, lambda: pptx_bytes(report)),

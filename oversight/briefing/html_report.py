@@ -12,6 +12,7 @@ import base64
 import re
 from html import escape
 
+from oversight.briefing import pdf_images
 from oversight.briefing.report import (
     HTML_FONT_STACK,
     Report,
@@ -136,7 +137,9 @@ def _issues(report: Report, rows_of, heading_key: str, intro_key: str, none_key:
     return parts
 
 
-def report_html(report: Report) -> str:
+def report_html(report: Report, placeholders: bool = False) -> str:
+    """The report's page; with ``placeholders``, each chart is a placeholder of the chart's proportions, numbered
+    in order, for ``pdf_images.place_images`` to fill in after printing."""
     t = report.t
     # A Chinese name would break anywhere, so it is kept whole; an English one wraps between its words.
     names = (
@@ -163,10 +166,19 @@ def report_html(report: Report) -> str:
         ),
         f"<h2>{escape(t('export.report.details'))}</h2>",
     ]
+    pictures = 0
     for number, section in enumerate(report.sections, start=1):
         image = ""
         if section.png is not None:
-            image = f'<img alt="{escape(section.title)}" src="data:image/png;base64,{base64.b64encode(section.png).decode()}">'
+            if placeholders:
+                width, height = section.pixel_size
+                source = pdf_images.placeholder_uri(pictures)
+                # the height the chart's own pixels would give inside the 1 px border (figure img's CSS)
+                proportions = f' style="height: calc((16cm - 2px) * {height} / {width} + 2px)"'
+            else:
+                source, proportions = f"data:image/png;base64,{base64.b64encode(section.png).decode()}", ""
+            image = f'<img alt="{escape(section.title)}"{proportions} src="{source}">'
+            pictures += 1
         caption = escape(t("export.briefing.figure_caption", number=number, title=section.title))
         reading = f'<div class="takeaway">{_with_names_kept(section.takeaway, names)}</div>' if section.takeaway else ""
         parts.append(f"<figure>{image}<figcaption><b>{caption}</b>{reading}</figcaption></figure>")

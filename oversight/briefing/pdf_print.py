@@ -11,17 +11,21 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import logging
 import subprocess
 import tempfile
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from pathlib import Path
 
+from oversight.briefing import pdf_images
 from oversight.briefing.pdf_text import fix_cjk_text_mapping
 from oversight.export import require_browser
 
 PRINT_TIMEOUT_SECONDS = 120
+_PREPARING_THREADS = 2  # the charts' pixels are prepared on the other core while Chromium prints
 # What Chromium's --print-to-pdf does, as DevTools parameters: the page's own @page size and margins, no header.
 _PRINT_PARAMETERS = {"printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False}
 _log = logging.getLogger(__name__)
@@ -111,17 +115,36 @@ def _print_with_cli(source: Path, folder: Path, browser: str) -> bytes:
     return target.read_bytes()
 
 
-def html_to_pdf(html: str, browser: str | None = None) -> bytes:
-    """Print ``html`` (self-contained: images inlined) to A4 PDF bytes; raises ``ImageRendererMissing`` without Chromium."""
-    browser = browser or require_browser()
+def _print(html: str, browser: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="oversight-pdf-") as folder:
         source = Path(folder, "report.html")
         source.write_text(html, encoding="utf-8")
         try:
             warm_up()
-            printed = _printer.print(source.as_uri())  # type: ignore[union-attr]
+            return _printer.print(source.as_uri())  # type: ignore[union-attr]
         except Exception as error:  # noqa: BLE001 — a dead or stuck printer must not cost the user the PDF
             _log.warning("PDF printer unavailable (%r); printing with a fresh Chromium", error)
             _forget_printer()
-            printed = _print_with_cli(source, Path(folder), browser)
-        return fix_cjk_text_mapping(printed)
+            return _print_with_cli(source, Path(folder), browser)
+
+
+def html_to_pdf(html: str, browser: str | None = None) -> bytes:
+    """Print ``html`` (self-contained: images inlined) to A4 PDF bytes; raises ``ImageRendererMissing`` without Chromium."""
+    return fix_cjk_text_mapping(_print(html, browser or require_browser()))
+
+
+def html_to_pdf_with_images(
+    with_placeholders: str, pngs: Sequence[bytes], inlined: Callable[[], str], browser: str | None = None
+) -> bytes:
+    """The PDF of a page printed from ``with_placeholders`` (numbered placeholders where ``pngs`` go), with the
+    PNGs placed afterwards as they are (``pdf_images``), so that Chromium does not encode them again. If a
+    placeholder went missing, the page ``inlined()`` (the pictures inlined) is printed instead."""
+    browser = browser or require_browser()
+    with concurrent.futures.ThreadPoolExecutor(_PREPARING_THREADS, thread_name_prefix="oversight-pdf-images") as pool:
+        prepared = [pool.submit(pdf_images.prepare, png) for png in pngs]  # while Chromium prints
+        printed = _print(with_placeholders, browser)
+        placed = pdf_images.place_images(printed, [image.result() for image in prepared])
+    if placed is None:
+        _log.warning("PDF placeholders not found as printed; printing the page with its pictures inlined")
+        placed = _print(inlined(), browser)
+    return fix_cjk_text_mapping(placed)

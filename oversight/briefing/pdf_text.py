@@ -10,12 +10,11 @@ ordinary character fixes copy, search and text extraction.
 from __future__ import annotations
 
 import io
-import logging
 import re
 import unicodedata
 import zlib
-from collections.abc import Iterator
-from contextlib import contextmanager
+
+from oversight.briefing.pdf_update import IndirectObject, append_update, quiet_pypdf
 
 # Kangxi Radicals and CJK Radicals Supplement: the blocks whose glyphs Noto shares with ordinary characters.
 _RADICALS = re.compile("[\u2e80-\u2eff\u2f00-\u2fdf]")
@@ -91,18 +90,6 @@ def normalised_cmap(cmap: bytes) -> bytes | None:
     return head + b"\n" + blocks.encode() + b"\n" + tail
 
 
-@contextmanager
-def _quiet_pypdf() -> Iterator[None]:
-    """pypdf warns that Chromium's trailer undercounts its objects; harmless, and not the user's concern."""
-    logger = logging.getLogger("pypdf")
-    level = logger.level
-    logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        logger.setLevel(level)
-
-
 def fix_cjk_text_mapping(pdf: bytes) -> bytes:
     """The PDF with every font's ToUnicode map normalised; unchanged if pypdf is not installed.
 
@@ -113,67 +100,32 @@ def fix_cjk_text_mapping(pdf: bytes) -> bytes:
         from pypdf import PdfReader
     except ImportError:  # the fix improves copy and search; the PDF reads the same without it
         return pdf
-    with _quiet_pypdf():
+    with quiet_pypdf():
         reader = PdfReader(io.BytesIO(pdf))
         fixed = _fixed_cmaps(pdf, reader)
-        return _append_update(pdf, fixed, reader.trailer) if fixed else pdf
+        return append_update(
+            pdf, {key: (b"/Filter /FlateDecode", zlib.compress(cmap)) for key, cmap in fixed.items()}, reader.trailer
+        )
 
 
 # Chromium writes each font's map as an object of its own, referenced from the font's dictionary.
 _TO_UNICODE = re.compile(rb"/ToUnicode\s+(\d+)\s+(\d+)\s+R")
 
 
-def _fixed_cmaps(pdf: bytes, reader) -> dict[tuple[int, int], bytes]:  # noqa: ANN001 — a pypdf PdfReader
+def _fixed_cmaps(pdf: bytes, reader) -> dict[IndirectObject, bytes]:  # noqa: ANN001 — a pypdf PdfReader
     """(object number, generation) → the normalised CMap, for each ToUnicode stream that has radicals.
 
     The references are found in the file's bytes rather than by walking pages and fonts: reading the
     page tree of a tagged PDF with pypdf cost more than the rest of the fix."""
-    from pypdf.generic import IndirectObject, StreamObject
+    from pypdf.generic import IndirectObject as PdfReference
+    from pypdf.generic import StreamObject
 
-    fixed: dict[tuple[int, int], bytes] = {}
+    fixed: dict[IndirectObject, bytes] = {}
     for key in dict.fromkeys((int(number), int(generation)) for number, generation in _TO_UNICODE.findall(pdf)):
-        stream = IndirectObject(*key, reader).get_object()
+        stream = PdfReference(*key, reader).get_object()
         if not isinstance(stream, StreamObject):
             continue  # the bytes of an image or a font that happened to read like a reference
         cmap = normalised_cmap(stream.get_data())
         if cmap is not None:
-            fixed[key] = cmap
+            fixed[IndirectObject(*key)] = cmap
     return fixed
-
-
-_STARTXREF = re.compile(rb"startxref\s+(\d+)\s+%%EOF\s*$")
-
-
-def _reference(trailer, key: str) -> str | None:  # noqa: ANN001 — a pypdf trailer dictionary
-    value = trailer.raw_get(key) if key in trailer else None
-    return None if value is None else f"{value.idnum} {value.generation} R"
-
-
-def _append_update(pdf: bytes, streams: dict[tuple[int, int], bytes], trailer) -> bytes:  # noqa: ANN001
-    """``pdf`` with ``streams`` replacing the objects of those numbers, as an incremental update."""
-    previous = _STARTXREF.search(pdf[-64:])
-    if previous is None:
-        raise ValueError("PDF without a final startxref")
-    body = bytearray(pdf if pdf.endswith(b"\n") else pdf + b"\n")
-    offsets: list[tuple[int, int, int]] = []
-    for (number, generation), cmap in sorted(streams.items()):
-        compressed = zlib.compress(cmap)
-        offsets.append((number, generation, len(body)))
-        body += (
-            f"{number} {generation} obj\n<</Filter /FlateDecode /Length {len(compressed)}>>\nstream\n".encode()
-            + compressed
-            + b"\nendstream\nendobj\n"
-        )
-    xref_at = len(body)
-    # one subsection per object; each entry is exactly 20 bytes, as the format requires
-    body += b"xref\n" + b"".join(
-        f"{number} 1\n{offset:010d} {generation:05d} n \n".encode() for number, generation, offset in offsets
-    )
-    entries = [f"/Size {trailer['/Size']}", f"/Root {_reference(trailer, '/Root')}"]
-    if (info := _reference(trailer, "/Info")) is not None:
-        entries.append(f"/Info {info}")
-    if "/ID" in trailer:
-        entries.append("/ID [" + " ".join(f"<{bytes(part).hex()}>" for part in trailer["/ID"]) + "]")
-    entries.append(f"/Prev {int(previous.group(1))}")
-    body += f"trailer\n<<{' '.join(entries)}>>\nstartxref\n{xref_at}\n%%EOF\n".encode()
-    return bytes(body)
