@@ -30,14 +30,18 @@ class SentLog:
         self.path = Path(path)
 
     @contextmanager
-    def _locked(self) -> Iterator[None]:
+    def _flocked(self, suffix: str) -> Iterator[None]:
+        """``flock`` held on ``<file><suffix>`` for the block; a holder that dies releases it."""
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        descriptor = os.open(self.path.with_name(self.path.name + suffix), os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX)
             yield
         finally:
             os.close(descriptor)  # closing releases the flock
+
+    def _locked(self):  # noqa: ANN202 — a context manager
+        return self._flocked(".lock")
 
     def _read(self) -> dict[str, Any]:
         try:
@@ -49,17 +53,10 @@ class SentLog:
             return {}
         return document if isinstance(document, dict) else {}
 
-    @contextmanager
-    def sending(self) -> Iterator[None]:
+    def sending(self):  # noqa: ANN201 — a context manager
         """Held by a run from its first look-up to its last record: a second run started at the same moment (two
         cron lines, a timer and a hand) waits, then finds what the first sent, instead of sending it again."""
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        descriptor = os.open(self.path.with_name(self.path.name + ".sending.lock"), os.O_RDWR | os.O_CREAT, 0o600)
-        try:
-            fcntl.flock(descriptor, fcntl.LOCK_EX)
-            yield
-        finally:
-            os.close(descriptor)
+        return self._flocked(".sending.lock")
 
     def lookup(self, key: str) -> dict[str, Any] | None:
         with self._locked():
