@@ -82,13 +82,11 @@ def as_query_runner(source: QuerySource) -> QueryRunner:
     return source
 
 
-def load_context(run_query: QueryRunner, filter_: Filter, lang: str, marking: Marking = NO_MARKING) -> ExportContext:
-    """Unit names and the data date: ``units`` and ``data_span`` ignore the filter's parameters."""
-    units = run_query("units", filter_)
-    last_day = run_query("data_span", filter_).iloc[0]["last_day"]
-    return ExportContext.build(
-        lang, filter_, units, None if pd.isna(last_day) else pd.Timestamp(last_day).date(), marking
-    )
+def load_context(
+    run_query: QueryRunner, filter_: Filter, span: DataSpan, lang: str, marking: Marking = NO_MARKING
+) -> ExportContext:
+    """Unit names (``units`` ignores the filter's parameters) and the data date of ``span``."""
+    return ExportContext.build(lang, filter_, run_query("units", filter_), span.last_day, marking)
 
 
 def _noop(fraction: float, message: str) -> None:
@@ -200,8 +198,9 @@ def collect_report(
     progress(0.0, i18n.t("export.progress.queries", lang))
     # as of the data date wherever the range runs past it, as the pages do (they pass a filter resolved already):
     # a brief from the command line asks for a whole year, and its charts and lists must agree with its summary
-    filter_ = DataSpan.from_row(run_query("data_span", filter_).iloc[0].to_dict()).resolve(filter_)
-    context = load_context(run_query, filter_, lang, marking)
+    span = DataSpan.from_row(run_query("data_span", filter_).iloc[0].to_dict())
+    filter_ = span.resolve(filter_)
+    context = load_context(run_query, filter_, span, lang, marking)
     drawing = _ChartDrawing(run_query, filter_, specs, context)
     frames = drawing.frames
     try:
