@@ -53,6 +53,27 @@ def _far_cell(reference: str, row: int) -> Callable[[Path], list[Path]]:
     return lambda d: [write_bytes(d / "far.xlsx", patched_sheet(_meetings_xlsx(), lambda x: _add_cells(x, cell)))]
 
 
+def _spelled_cell(name: str, tag: str) -> Callable[[Path], list[Path]]:
+    """One cell at CV1048576 in a spelling other than ``<c r=…``: the audit's bypass of the old bound."""
+    cell = f'<row r="1048576">{tag}</row>'
+    return lambda d: [write_bytes(d / name, patched_sheet(_meetings_xlsx(), lambda x: _add_cells(x, cell)))]
+
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_SPELLINGS = {
+    "newline": '<c\nr="CV1048576" t="inlineStr"><is><t>x</t></is></c>',
+    "tab": '<c\tr="CV1048576" t="inlineStr"><is><t>x</t></is></c>',
+    "carriage_return": '<c\rr="CV1048576" t="inlineStr"><is><t>x</t></is></c>',
+    "namespace_prefix": f'<x:c xmlns:x="{_MAIN_NS}" r="CV1048576" t="inlineStr"><x:is><x:t>x</x:t></x:is></x:c>',
+}
+
+
+def _empty_formatted_far_cell(folder: Path) -> list[Path]:
+    """A formatted cell with no value at XFD1048576, as a stray format leaves: no grid, so it imports."""
+    cell = '<row r="1048576"><c s="1" r="XFD1048576"/></row>'
+    return [write_bytes(folder / "formatted.xlsx", patched_sheet(_meetings_xlsx(), lambda x: _add_cells(x, cell)))]
+
+
 def _cells_without_reference(folder: Path) -> list[Path]:
     """A row at the bottom of the grid with 20 cells that carry no ``r``: placed by counting, as calamine does."""
     cells = '<row r="1048576">' + '<c t="inlineStr"><is><t>x</t></is></c>' * 20 + "</row>"
@@ -232,6 +253,33 @@ CORPUS: list[Hostile] = [
             "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 5,000,000 cells; "
             "delete the content or formatting far outside the table, save, and import again",
         ],
+    ),
+    *(
+        Hostile(
+            f"cell_at_CV1048576_written_with_{spelling}",
+            _spelled_cell(f"{spelling}.xlsx", tag),
+            _MEETINGS,
+            1,
+            [
+                FAILED_ONE,
+                "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 5,000,000 "
+                "cells; delete the content or formatting far outside the table, save, and import again",
+            ],
+        )
+        for spelling, tag in _SPELLINGS.items()
+    ),
+    Hostile(
+        "empty_formatted_cell_at_the_last_column_and_row",
+        _empty_formatted_far_cell,
+        [*_MEETINGS, "--mode", "append"],
+        0,
+        [
+            "Meetings (from {file}, append): 1 rows in the file; 573 rows now → 574 after; "
+            "1 added, 0 changed, 0 removed",
+            "Check passed: ready to import.",
+            "Imported. The previous version is kept as {entry}; run undo to restore it.",
+        ],
+        changes_folder=True,
     ),
     Hostile(
         "cells_without_references_at_the_bottom",

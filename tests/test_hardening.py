@@ -378,14 +378,49 @@ def test_query_results_reach_screen_and_exports_without_control_characters():
 @pytest.mark.parametrize(
     "xml, extent",
     [
-        (b'<sheetData><row r="1"><c r="A1"/><c r="J1"/></row><row r="7"><c r="C7"/></row></sheetData>', (7, 10)),
-        (b'<x:sheetData xmlns:x="s"><x:row r="3"><x:c r="AB3"/></x:row></x:sheetData>', (3, 28)),  # a prefix
-        (b'<sheetData><row r="5"><c/><c/><c/></row><row><c/></row></sheetData>', (6, 3)),  # no references
-        (b'<sheetData><row r="2"><c s="1" r="XFD1048576"/></row></sheetData>', (1048576, 16384)),  # r not first
+        (
+            b'<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="J1" t="s"><v>0</v></c></row>'
+            b'<row r="7"><c r="C7"><v>1</v></c></row></sheetData>',
+            (7, 10),
+        ),
+        (b'<x:sheetData xmlns:x="s"><x:row r="3"><x:c r="AB3"><x:v>1</x:v></x:c></x:row></x:sheetData>', (3, 28)),
+        (b'<sheetData><row r="5"><c/><c/><c><v>1</v></c></row><row><c><v>1</v></c></row></sheetData>', (6, 3)),  # no r
+        (b'<sheetData><row r="2"><c s="1" r="XFD1048576"><v>1</v></c></row></sheetData>', (1048576, 16384)),
+        # an empty formatted cell far out: the reader skips it (it builds its grid from cells with a value), so do we
+        (
+            b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c s="1" r="XFD1048576"/></row></sheetData>',
+            (1, 1),
+        ),
+        (b'<sheetData><row r="1"><c r="B1"><v>1</v></c><c r="XFD1"><f>1+1</f></c></row></sheetData>', (1, 2)),
+        # whitespace anywhere XML allows it, and attributes in any order: the audit's bypass
+        (b'<sheetData><row r="9"><c\nr="XFD1048576"><v>1</v></c></row></sheetData>', (1048576, 16384)),
+        (b'<sheetData><row r="9"><c\tr="XFD1048576"><v>1</v></c></row></sheetData>', (1048576, 16384)),
+        (b'<sheetData><row r="9"><c\rr="XFD1048576"><v>1</v></c></row></sheetData>', (1048576, 16384)),
+        (b'<sheetData><row r="9"><c r = "CV1048576" ><is><t>x</t></is></c></row></sheetData>', (1048576, 100)),
+        (b"<sheetData><row r='9'><c r='CV1048576'><v>1</v></c></row></sheetData>", (1048576, 100)),
+        (b'<sheetData><row><c r="&#67;V1048576"><v>1</v></c></row></sheetData>', (1048576, 100)),  # an entity
+        (
+            b'<x:sheetData xmlns:x="s"><x:row><x:c r="CV1048576"><x:v>1</x:v></x:c></x:row></x:sheetData>',
+            (1048576, 100),
+        ),
+        (b'<sheetData><row r="1"><c r="A1" r="XFD1"><v>1</v></c></row></sheetData>', None),  # not XML: refused
+        # a reference past Excel's grid is measured, not dropped (the bound then refuses it)
+        (b'<sheetData><row><c r="A99999999"><v>1</v></c></row></sheetData>', (99999999, 1)),
+        # a declared dimension that understates the cells does not decide
+        (
+            b'<worksheet><dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+            b'<row r="1048576"><c\n r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>',
+            (1048576, 16384),
+        ),
         (b"<sheetData/>", (0, 0)),
     ],
 )
 def test_the_sheet_extent_counts_every_cell_as_the_reader_places_it(xml, extent):
     from oversight.ingest import sheet_bounds
 
+    if extent is None:
+        with pytest.raises(sheet_bounds.SheetUnreadable):
+            sheet_bounds.sheet_extent(xml, limit=10**12)
+        return
     assert sheet_bounds.sheet_extent(xml, limit=10**12) == extent
+    assert sheet_bounds.streamed_extent(xml, limit=10**12) == extent  # the fast path agrees with the parse
