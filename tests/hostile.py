@@ -74,6 +74,13 @@ def _empty_formatted_far_cell(folder: Path) -> list[Path]:
     return [write_bytes(folder / "formatted.xlsx", patched_sheet(_meetings_xlsx(), lambda x: _add_cells(x, cell)))]
 
 
+def _legacy_xls(name: str, **bomb) -> Callable[[Path], list[Path]]:
+    """A legacy .xls of one meeting, with ``bomb`` (a far cell, a declared dimension) on its sheet."""
+    from tests.legacy_xls import xls_bytes
+
+    return lambda d: [write_bytes(d / name, xls_bytes({"会议": [HEADERS["meetings"], meeting()]}, **bomb))]
+
+
 def _cells_without_reference(folder: Path) -> list[Path]:
     """A row at the bottom of the grid with 20 cells that carry no ``r``: placed by counting, as calamine does."""
     cells = '<row r="1048576">' + '<c t="inlineStr"><is><t>x</t></is></c>' * 20 + "</row>"
@@ -317,6 +324,52 @@ CORPUS: list[Hostile] = [
             "Imported. The previous version is kept as {entry}; run undo to restore it.",
         ],
         changes_folder=True,
+    ),
+    # -- legacy .xls: calamine reserves the declared dimension, then builds the grid of the cells
+    Hostile(
+        "legacy_xls_with_a_cell_at_the_last_row",
+        _legacy_xls("far.xls", cells=[(65535, 255, "x")]),
+        _MEETINGS,
+        1,
+        [
+            FAILED_ONE,
+            "  - {file}: sheet '会议' reaches 65536 rows × 256 columns, more than the limit of 5,000,000 cells; "
+            "delete the content or formatting far outside the table, save, and import again",
+        ],
+    ),
+    Hostile(
+        "legacy_xls_with_a_cell_at_column_65536_under_a_small_dimension",
+        _legacy_xls("wide.xls", dimension=(2, 10), cells=[(100, 65535, 1)]),
+        _MEETINGS,
+        1,
+        [
+            FAILED_ONE,
+            "  - {file}: sheet '会议' reaches 101 rows × 65536 columns, more than the limit of 5,000,000 cells; "
+            "delete the content or formatting far outside the table, save, and import again",
+        ],
+    ),
+    Hostile(
+        "legacy_xls_declaring_two_billion_rows",
+        _legacy_xls("declared.xls", dimension=(2**31, 10)),
+        _MEETINGS,
+        1,
+        [
+            FAILED_ONE,
+            "  - {file}: sheet '会议' reaches 2147483648 rows × 10 columns, more than the limit of 5,000,000 "
+            "cells; delete the content or formatting far outside the table, save, and import again",
+        ],
+    ),
+    Hostile(
+        "legacy_xls_of_one_meeting",
+        _legacy_xls("meeting.xls"),
+        [*_MEETINGS, "--mode", "append"],
+        0,
+        [
+            "Meetings (from {file}, append): 1 rows in the file; 573 rows now → 574 after; "
+            "1 added, 0 changed, 0 removed",
+            "Check passed: ready to import.",
+        ],
+        command="validate",
     ),
     Hostile(
         "binary_workbook",

@@ -424,3 +424,33 @@ def test_the_sheet_extent_counts_every_cell_as_the_reader_places_it(xml, extent)
         return
     assert sheet_bounds.sheet_extent(xml, limit=10**12) == extent
     assert sheet_bounds.streamed_extent(xml, limit=10**12) == extent  # the fast path agrees with the parse
+
+
+# ---------------------------------------------------------------- the legacy .xls bound
+
+
+def test_the_legacy_bound_skips_formatting_only_cells_and_embedded_charts_as_calamine_does():
+    import io
+
+    import python_calamine
+
+    from oversight.ingest import legacy_sheet_bounds
+    from tests import legacy_xls
+
+    # a BLANK far out (formatting, no value) under an honest dimension: no grid, so no refusal
+    data = legacy_xls.xls_bytes({"S": [["a", 1]]}, dimension=(1, 2), cells=[(65535, 255, None)])
+    legacy_sheet_bounds.check_legacy_workbook(data)
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    assert book.get_sheet_by_name("S").to_python() == [["a", 1.0]]
+
+    # a chart substream inside the sheet carries cell-like records that calamine skips: so does the bound
+    chart = legacy_xls._bof(0x0020) + legacy_xls._cell(65535, 255, 1.0) + legacy_xls._record(0x000A, b"")
+    stream = legacy_xls.workbook_stream({"S": [["a", 1]]})
+    stream = stream[:-4] + chart + stream[-4:]  # before the sheet's EOF
+    legacy_sheet_bounds.check_legacy_workbook(legacy_xls.compound_file(stream))
+
+    # the same cell outside the chart is refused, by sheet name
+    far = legacy_xls.xls_bytes({"台账": [["a", 1]]}, dimension=(1, 2), cells=[(65535, 255, 1.0)])
+    with pytest.raises(legacy_sheet_bounds.SheetTooLarge) as refused:
+        legacy_sheet_bounds.check_legacy_workbook(far)
+    assert (refused.value.sheet, refused.value.rows, refused.value.columns) == ("台账", 65536, 256)
