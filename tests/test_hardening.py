@@ -218,6 +218,78 @@ def test_a_full_disk_while_writing_the_data_is_a_sentence_and_changes_nothing(
     assert [line["action"] for line in audit.read_audit()] == []  # the audit line comes after staging
 
 
+_AFTER_THE_AUDIT_LINE = {
+    "renaming_the_first_file": ("rename_into_place", 1),
+    "renaming_the_second_file": ("rename_into_place", 2),
+    "verifying_the_written_folder": ("verify_folder", 1),
+}
+
+
+def _fail_at(name: str, call: int):
+    real, calls = getattr(commit, name), []
+
+    def wrapper(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == call:
+            raise OSError(errno.EIO, "injected fault")
+        return real(*args, **kwargs)
+
+    return wrapper
+
+
+@pytest.mark.parametrize("step", _AFTER_THE_AUDIT_LINE, ids=str)
+def test_an_import_rolled_back_after_its_audit_line_gets_a_rolled_back_line(step, data_folder, tmp_path, monkeypatch):
+    from tests.bad_files import issue
+
+    batch = [
+        str(new_meetings(tmp_path)),
+        str(write_xlsx(tmp_path / "issues.xlsx", {"问题": [HEADERS["issues"], issue()]})),
+    ]
+    before = hash_tree(data_folder)
+    monkeypatch.setattr(commit, _AFTER_THE_AUDIT_LINE[step][0], _fail_at(*_AFTER_THE_AUDIT_LINE[step]))
+    assert main(["import", *batch, "--mode", "append", "--lang", "en"]) == 2
+    assert hash_tree(data_folder) == before
+    lines = audit.read_audit()
+    assert [line["action"] for line in lines] == ["import", "import_rolled_back"]
+    assert lines[1]["details"] == {
+        "entry": lines[0]["details"]["entry"],
+        "history": lines[0]["details"]["entry"],
+        "error": "OSError",
+    }
+    assert lines[1]["account"] == lines[0]["account"]
+
+
+def test_an_undo_rolled_back_after_its_audit_line_gets_a_rolled_back_line(data_folder, tmp_path, monkeypatch):
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append"]) == 0
+    before = hash_tree(data_folder)
+    monkeypatch.setattr(commit, "verify_folder", _fail_at("verify_folder", 1))
+    assert main(["undo", "--lang", "en"]) == 2
+    assert hash_tree(data_folder) == before
+    lines = audit.read_audit()
+    assert [line["action"] for line in lines] == ["import", "undo", "undo_rolled_back"]
+    assert lines[2]["details"]["entry"] == lines[1]["details"]["entry"]
+
+
+def test_a_rollback_whose_line_cannot_be_written_still_reports_the_first_failure(
+    data_folder, tmp_path, monkeypatch, capsys
+):
+    real_record, written = audit.record, []
+
+    def record_once(action, **kwargs):  # the audit line goes in; the disk is full by the rollback's line
+        if written:
+            raise audit.AuditError("audit log: no space left on device")
+        written.append(action)
+        return real_record(action, **kwargs)
+
+    monkeypatch.setattr(audit, "record", record_once)
+    monkeypatch.setattr(commit, "verify_folder", _fail_at("verify_folder", 1))
+    before = hash_tree(data_folder)
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+    assert hash_tree(data_folder) == before
+    assert [line["action"] for line in audit.read_audit()] == ["import"]
+
+
 # ---------------------------------------------------------------- history that is damaged
 
 
@@ -303,17 +375,81 @@ def test_chart_labels_are_escaped_for_plotly():
 # ---------------------------------------------------------------- the CLI: sentences, and who it trusts
 
 
-def test_the_cli_does_not_fall_back_to_local_trust_when_the_variable_points_elsewhere(
+def test_a_named_users_file_that_is_missing_is_refused_not_taken_as_no_accounts(
+    data_folder, tmp_path, monkeypatch, capsys
+):
+    missing = tmp_path / "nowhere" / "users.toml"  # e.g. /etc/oversight/users.toml moved or mistyped
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(missing))
+    before = hash_tree(data_folder)
+    for command in (["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append"], ["undo"]):
+        assert main([*command, "--lang", "en"]) == 3
+        assert capsys.readouterr().err.startswith(f"the users file {missing} (OVERSIGHT_USERS_FILE) does not exist;")
+    assert hash_tree(data_folder) == before
+    refusals = [(e["action"], e["details"]["reason"], e["details"]["command"]) for e in audit.read_audit()]
+    assert refusals == [("refused", "users_file_missing", "import"), ("refused", "users_file_missing", "undo")]
+    # the headless commands too: a brief or a digest is not run with the local user's full scope
+    assert main(["alerts", "--lang", "en"]) == 3
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_the_cli_falls_back_to_the_os_accounts_file_when_the_named_one_is_empty(
     data_folder, tmp_path, monkeypatch, capsys
 ):
     home_users = tmp_path / "home" / ".config" / "oversight" / "users.toml"
     accounts.add_user("chief", "correct-horse-battery", roles.ADMIN, path=home_users)
     monkeypatch.setattr(accounts, "os_default_users_file", lambda: home_users)
-    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(tmp_path / "nowhere" / "users.toml"))  # a missing file
+    empty = tmp_path / "elsewhere" / "users.toml"
+    empty.parent.mkdir()
+    empty.touch()
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(empty))
     before = hash_tree(data_folder)
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 3
     assert "import and undo need an admin account" in capsys.readouterr().err
     assert hash_tree(data_folder) == before
+
+
+def test_a_folder_changed_by_an_account_stays_guarded_when_the_variable_points_at_no_accounts(
+    data_folder, tmp_path, monkeypatch, capsys
+):
+    from argon2 import PasswordHasher
+
+    from oversight.auth import accounts_marker
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    users = Path(os.environ["OVERSIGHT_USERS_FILE"])
+    accounts.add_user("chief", "correct-horse-battery", roles.ADMIN, path=users)
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("correct-horse-battery\n"))
+    source = str(new_meetings(tmp_path))
+    assert not (data_folder / accounts_marker.MARKER).exists()
+    args = ["import", source, "--table", "meetings", "--mode", "append", "--lang", "en"]
+    assert main([*args, "--user", "chief", "--password-stdin"]) == 0
+    marker = json.loads((data_folder / accounts_marker.MARKER).read_text(encoding="utf-8"))
+    assert marker["users_file"] == str(users.resolve())
+    capsys.readouterr()
+
+    empty = tmp_path / "elsewhere" / "users.toml"  # exists, no accounts: local mode on a fresh folder
+    empty.parent.mkdir()
+    empty.touch()
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(empty))
+    before = hash_tree(data_folder)
+    for command in (args, ["undo", "--lang", "en"]):
+        assert main(command) == 3
+        err = capsys.readouterr().err
+        assert err.startswith(
+            f"this data folder has been changed by a signed-in account before (users file {users.resolve()}), "
+            f"but the users file {empty} has no accounts;"
+        )
+        assert str(data_folder / accounts_marker.MARKER) in err
+    assert hash_tree(data_folder) == before
+    refused = [e for e in audit.read_audit() if e["action"] == "refused"]
+    assert [(e["details"]["reason"], e["details"]["command"]) for e in refused] == [
+        ("accounts_required", "import"),
+        ("accounts_required", "undo"),
+    ]
+    # a fresh folder with the same empty file is local mode, as before
+    fresh = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "fresh")
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(fresh))
+    assert main(args) == 0
 
 
 def test_history_records_the_os_user_beside_the_claimed_one(data_folder, tmp_path, monkeypatch):
