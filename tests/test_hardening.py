@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -590,3 +591,48 @@ def test_the_legacy_bound_skips_formatting_only_cells_and_embedded_charts_as_cal
     with pytest.raises(legacy_sheet_bounds.SheetTooLarge) as refused:
         legacy_sheet_bounds.check_legacy_workbook(far)
     assert (refused.value.sheet, refused.value.rows, refused.value.columns) == ("台账", 65536, 256)
+
+
+# ---------------------------------------------------------------- the configuration the app runs with
+
+
+def _run_command() -> list[str]:
+    """The command ``make run`` starts (``make -n`` prints without running; the installs before it are skipped)."""
+    printed = subprocess.run(["make", "-s", "-n", "run"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    line = next(line for line in printed.stdout.splitlines() if " -m streamlit run app.py" in line)
+    return line.split()
+
+
+def _effective_config(flags: list[str]) -> str:
+    """Streamlit's own reading of .streamlit/config.toml and the flags, as the server would apply them."""
+    shown = subprocess.run(
+        [sys.executable, "-m", "streamlit", "config", "show", *flags],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")},
+    )
+    assert shown.returncode == 0, shown.stderr
+    return shown.stdout
+
+
+def _option(config_text: str, section: str, name: str) -> object:
+    import tomllib
+
+    # from the first section on, the options set are TOML and the defaults comments (a prose header comes first)
+    sections = config_text[config_text.index("\n[") :]
+    return tomllib.loads(sections)[section][name]
+
+
+def test_make_run_serves_local_mode_with_streamlits_host_check_and_no_error_details():
+    command = _run_command()
+    flags = command[command.index("app.py") + 1 :]
+    shown = _effective_config(flags)
+    assert _option(shown, "server", "allowedHosts") == ["localhost", "127.0.0.1", "::1"]
+    assert _option(shown, "client", "showErrorDetails") == "none"
+
+
+def test_every_way_the_app_is_started_keeps_tracebacks_from_the_browser():
+    # the repository's config alone (a systemd unit, the cluster, a container start streamlit without make's flags)
+    assert _option(_effective_config([]), "client", "showErrorDetails") == "none"
