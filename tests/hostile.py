@@ -196,6 +196,24 @@ def _footer_lines(folder: Path) -> list[Path]:
     return [write_bytes(folder / "ledger.xlsx", xlsx_bytes({"会议": rows}))]
 
 
+_SIGN_OFF = [
+    ["填报人：", "张三", "审核人：李四"],
+    [None, "（单位盖章）", "2021年1月5日"],
+]
+
+
+def _undated_record_at_the_bottom(folder: Path) -> list[Path]:
+    """A last row with no id and a note starting 日期 (日期待定): a record missing its id, not a sign-off line."""
+    rows = [HEADERS["meetings"], meeting("HY2021-0001"), meeting(None, notes="日期待定")]
+    return [write_bytes(folder / "ledger.xlsx", xlsx_bytes({"会议": rows}))]
+
+
+def _bad_row_above_the_footer(folder: Path) -> list[Path]:
+    """A record with a bad value right above real sign-off lines: still refused, at its own row."""
+    rows = [HEADERS["meetings"], meeting("HY2021-0001"), meeting("HY2021-0002", duration="一小时"), *_SIGN_OFF]
+    return [write_bytes(folder / "ledger.xlsx", xlsx_bytes({"会议": rows}))]
+
+
 def _formula_unit(folder: Path) -> list[Path]:
     """A unit named ``=新单位`` and a meeting of it, as the exporter writes both: ``'=新单位`` in every cell."""
     from oversight.contract.schema import TABLES
@@ -483,6 +501,22 @@ CORPUS: list[Hostile] = [
             "sheet '会议' row 5, sheet '会议' row 6, sheet '会议' row 7, sheet '会议' row 8",
             "Check passed: ready to import.",
         ],
+        command="validate",
+    ),
+    Hostile(
+        "a_last_row_without_an_id_noting_a_date_to_come_is_a_record",
+        _undated_record_at_the_bottom,
+        [*_MEETINGS, "--mode", "append"],
+        1,
+        [FAILED_ONE, "  - {file} · sheet '会议' · row 3 · column A '会议编号': a required value is empty"],
+        command="validate",
+    ),
+    Hostile(
+        "a_bad_row_above_sign_off_lines_is_refused_at_its_row",
+        _bad_row_above_the_footer,
+        [*_MEETINGS, "--mode", "append"],
+        1,
+        [FAILED_ONE, "  - {file} · sheet '会议' · row 3 · column E '时长(分钟)': '一小时' should be a whole number"],
         command="validate",
     ),
     Hostile(

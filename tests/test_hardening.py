@@ -635,3 +635,29 @@ def test_make_run_serves_local_mode_with_streamlits_host_check_and_no_error_deta
 def test_every_way_the_app_is_started_keeps_tracebacks_from_the_browser():
     # the repository's config alone (a systemd unit, the cluster, a container start streamlit without make's flags)
     assert _option(_effective_config([]), "client", "showErrorDetails") == "none"
+
+
+# ---------------------------------------------------------------- sign-off lines under a ledger
+
+
+@pytest.mark.parametrize(
+    "row, footer",
+    [
+        (["填报人：张三", None, "审核人：李四", None, "单位负责人：王五"], True),
+        (["填报人：", "张三", "审核人：", "李四"], True),  # a label, then its value in the next cell
+        ([None, "（单位盖章）", "2021年1月5日"], True),
+        (["填报日期：", None, "2021-01-06"], True),
+        ([None, None, "日期：2021-01-06"], True),
+        (["日期", None, "2021/1/6"], True),
+        ([None, "以上数据截至2021年底"], True),  # one remark alone
+        # a record, not a sign-off line: an id, or a record's values beside a word that starts like one
+        (["HY2021-0009", "省政府研究室", None, None, None, None, None, None, None, "日期待定"], False),
+        ([None, "省政府研究室", "2021-01-05", "办公会议", 60, 3, "是", "否", "否", "日期待定"], False),
+        ([None, "省政府研究室", "填报人：张三"], False),
+        ([None, "日期待定", 60], False),
+    ],
+)
+def test_a_sign_off_line_has_no_id_and_only_sign_off_words(row, footer):
+    from oversight.ingest import record_rows
+
+    assert record_rows._is_footer_row(row, key_position=0) is footer
