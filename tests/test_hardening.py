@@ -392,6 +392,17 @@ def test_a_named_users_file_that_is_missing_is_refused_not_taken_as_no_accounts(
     assert "does not exist" in capsys.readouterr().err
 
 
+def test_a_missing_users_file_is_refused_even_where_the_refusal_cannot_be_logged(
+    data_folder, tmp_path, monkeypatch, capsys
+):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(blocked / "users.toml"))  # its folder cannot even exist
+    monkeypatch.delenv("OVERSIGHT_AUDIT_LOG")  # so the log's default place, beside it, cannot either
+    assert main(["undo", "--lang", "en"]) == 3
+    assert capsys.readouterr().err.startswith(f"the users file {blocked / 'users.toml'} (OVERSIGHT_USERS_FILE)")
+
+
 def test_the_cli_falls_back_to_the_os_accounts_file_when_the_named_one_is_empty(
     data_folder, tmp_path, monkeypatch, capsys
 ):

@@ -28,7 +28,10 @@ def account_for(username: str | None, command: str) -> roles.Account:
     try:
         path, users = accounts.accounts_for_cli(config.data_dir())
     except roles.AccountError as error:  # a named users file missing, or emptied under a guarded folder
-        _refuse(roles.local_account().username, error.key.rsplit(".", 1)[-1], command)
+        try:
+            _refuse(roles.local_account().username, error.key.rsplit(".", 1)[-1], command)
+        except audit.AuditError:
+            pass  # refused all the same; the log's default place is beside the users file that may be missing
         raise
     if not users and username is None:
         return roles.local_account()

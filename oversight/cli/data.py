@@ -149,13 +149,17 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
     try:
         path, users = accounts.accounts_for_cli(store.data_dir())
     except roles.AccountError as error:
-        # a missing or emptied users file on a guarded folder: refused, and the refusal is kept
-        audit.record(
-            audit.REFUSED,
-            account=roles.local_account().username,
-            details={"reason": error.key.rsplit(".", 1)[-1], "command": command, "via": "cli", **error.params},
-        )
+        # a missing or emptied users file on a guarded folder: refused, and the refusal is kept where it can be
+        # (the log's default place is beside the users file, which may be the thing that is missing)
         print(error.render(args.lang), file=sys.stderr)
+        try:
+            audit.record(
+                audit.REFUSED,
+                account=roles.local_account().username,
+                details={"reason": error.key.rsplit(".", 1)[-1], "command": command, "via": "cli", **error.params},
+            )
+        except audit.AuditError:
+            pass
         return None
     if not users:
         return roles.local_account(), None
