@@ -74,6 +74,25 @@ def _empty_formatted_far_cell(folder: Path) -> list[Path]:
     return [write_bytes(folder / "formatted.xlsx", patched_sheet(_meetings_xlsx(), lambda x: _add_cells(x, cell)))]
 
 
+def _sheet_part_elsewhere(target: str, member: str) -> Callable[[Path], list[Path]]:
+    """The sheet's relationship names ``target`` and its part, with the far cell, is stored as ``member``."""
+
+    def build(folder: Path) -> list[Path]:
+        cell = '<row r="1048576"><c r="CV1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+        source = zipfile.ZipFile(io.BytesIO(patched_sheet(_meetings_xlsx(), lambda x: _add_cells(x, cell))))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for info in source.infolist():
+                content = source.read(info.filename)
+                if info.filename == "xl/_rels/workbook.xml.rels":
+                    content = content.replace(b"worksheets/sheet1.xml", target.encode())
+                name = member if info.filename == "xl/worksheets/sheet1.xml" else info.filename
+                archive.writestr(name, content)
+        return [write_bytes(folder / "elsewhere.xlsx", out.getvalue())]
+
+    return build
+
+
 def _legacy_xls(name: str, **bomb) -> Callable[[Path], list[Path]]:
     """A legacy .xls of one meeting, with ``bomb`` (a far cell, a declared dimension) on its sheet."""
     from tests.legacy_xls import xls_bytes
@@ -292,6 +311,23 @@ CORPUS: list[Hostile] = [
             ],
         )
         for spelling, tag in _SPELLINGS.items()
+    ),
+    *(
+        Hostile(
+            f"sheet_part_named_{label}",
+            _sheet_part_elsewhere(target, member),
+            _MEETINGS,
+            1,
+            [
+                FAILED_ONE,
+                "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 5,000,000 "
+                "cells; delete the content or formatting far outside the table, save, and import again",
+            ],
+        )
+        for label, target, member in (
+            ("in_another_case", "worksheets/SHEET1.xml", "xl/worksheets/sheet1.xml"),
+            ("without_xml", "worksheets/data", "xl/worksheets/data"),
+        )
     ),
     Hostile(
         "empty_formatted_cell_at_the_last_column_and_row",

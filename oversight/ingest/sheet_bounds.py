@@ -172,12 +172,30 @@ def streamed_extent(xml_bytes: bytes, limit: int = MAX_SHEET_CELLS) -> tuple[int
 
 
 def check_workbook(archive: zipfile.ZipFile, limit: int = MAX_SHEET_CELLS) -> None:
-    """Raise ``SheetTooLarge`` for the first sheet whose grid would pass ``limit`` cells (or Excel's grid)."""
+    """Raise ``SheetTooLarge`` for the first sheet whose grid would pass ``limit`` cells (or Excel's grid).
+
+    The sheets the workbook lists are measured by name, their parts found as calamine finds them (a
+    target's case may differ from the member's). Then every other part that holds a ``sheetData`` is
+    measured too, named by its path: what the reader opens must not depend on agreeing with it about
+    relationships, so a part this function did not expect to be a sheet cannot slip past the bound.
+    """
+    members = {info.filename: info for info in archive.infolist()}
+    by_lower_case = {name.lower(): name for name in members}
+    measured: set[str] = set()
     for name, member in sheet_parts(archive):
-        try:
-            xml_bytes = archive.read(member)
-        except KeyError:
+        actual = member if member in members else by_lower_case.get(member.lower())
+        if actual is None or actual in measured:
             continue  # a sheet the workbook names but does not hold: calamine reports that itself
-        rows, columns = sheet_extent(xml_bytes, limit)
-        if rows * columns > limit or rows > EXCEL_MAX_ROWS or columns > EXCEL_MAX_COLUMNS:
-            raise SheetTooLarge(name, rows, columns)
+        measured.add(actual)
+        _check_extent(name, archive.read(actual), limit)
+    for member in members:
+        if member not in measured:
+            xml_bytes = archive.read(member)
+            if b"sheetData" in xml_bytes:
+                _check_extent(member, xml_bytes, limit)
+
+
+def _check_extent(name: str, xml_bytes: bytes, limit: int) -> None:
+    rows, columns = sheet_extent(xml_bytes, limit)
+    if rows * columns > limit or rows > EXCEL_MAX_ROWS or columns > EXCEL_MAX_COLUMNS:
+        raise SheetTooLarge(name, rows, columns)
