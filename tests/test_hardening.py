@@ -560,6 +560,8 @@ def test_query_results_reach_screen_and_exports_without_control_characters():
             (1048576, 16384),
         ),
         (b"<sheetData/>", (0, 0)),
+        # UTF-16, which expat reads (calamine 0.9 does not, a later one may)
+        ('<sheetData><row r="9"><c r="CV1048576"><v>1</v></c></row></sheetData>'.encode("utf-16"), (1048576, 100)),
     ],
 )
 def test_the_sheet_extent_counts_every_cell_as_the_reader_places_it(xml, extent):

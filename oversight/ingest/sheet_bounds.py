@@ -47,6 +47,8 @@ _CANONICAL_CELL = re.compile(
     rb'<c r="([A-Z]{1,3})([0-9]{1,7})"(?: (?:s|t|cm|vm|ph)="[^"<>&]*")*'
     rb'(/>|>(?:<f(?: [a-z]+="[^"<>]*")*(?:/>|>[^<]*</f>))?</c>|>)'
 )
+# A part holding cells, in the encodings XML allows and expat reads.
+_SHEET_DATA = tuple("sheetData".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -101,8 +103,9 @@ def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
 
 def sheet_extent(xml_bytes: bytes, limit: int = MAX_SHEET_CELLS) -> tuple[int, int]:
     """(rows, columns) of the grid from A1 to the farthest cell with a value; stops early past ``limit`` cells."""
-    # no DTD (its entities could expand to cells), comment or CDATA, and no prefixed tags
-    if b"<!" not in xml_bytes and not _PREFIXED_CELL_TAG.search(xml_bytes):
+    # ASCII-compatible (UTF-16 has NULs: the regular expressions would see no tags), no DTD (its entities could
+    # expand to cells), comment or CDATA, and no prefixed tags
+    if b"\x00" not in xml_bytes[:1024] and b"<!" not in xml_bytes and not _PREFIXED_CELL_TAG.search(xml_bytes):
         canonical = _CANONICAL_CELL.findall(xml_bytes)
         if len(canonical) == len(_ANY_CELL_TAG.findall(xml_bytes)):
             valued = [(letters, row) for letters, row, ending in canonical if ending == b">"]
@@ -191,7 +194,7 @@ def check_workbook(archive: zipfile.ZipFile, limit: int = MAX_SHEET_CELLS) -> No
     for member in members:
         if member not in measured:
             xml_bytes = archive.read(member)
-            if b"sheetData" in xml_bytes:
+            if any(marker in xml_bytes for marker in _SHEET_DATA):
                 _check_extent(member, xml_bytes, limit)
 
 
