@@ -59,8 +59,13 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime-installed
 
+# Local mode answers only to this machine's names: Streamlit's own Host check (server.allowedHosts) refuses a
+# DNS-rebinding page's name at the websocket, before our check in oversight/auth/access_mode.py sees it.
+LOCAL_HOSTS := localhost 127.0.0.1 ::1
+RUN_FLAGS = --server.port $(PORT) $(foreach host,$(LOCAL_HOSTS),--server.allowedHosts $(host))
+
 run: system $(VENV)/.runtime-installed
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m streamlit run app.py $(RUN_FLAGS)
 
 test: system system-cluster $(VENV)/.dev-installed check
 	$(BIN)/python -m pytest

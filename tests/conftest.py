@@ -64,9 +64,15 @@ def _sample_data_dir(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _private_accounts(tmp_path, monkeypatch):
-    """No test reads or writes the real users file or audit log: each gets its own (absent = local mode)."""
-    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(tmp_path / "conf" / "users.toml"))
+def _private_accounts(tmp_path, tmp_path_factory, monkeypatch):
+    """No test reads or writes the real users file or audit log: each gets its own, empty (local mode).
+
+    The file exists because the CLI refuses a named users file that is missing (``accounts.accounts_for_cli``);
+    it lives outside ``tmp_path``, which tests expect to find as they left it.
+    """
+    users = tmp_path_factory.mktemp("accounts") / "users.toml"
+    users.touch()
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(users))
     monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(tmp_path / "conf" / "audit.jsonl"))
 
 

@@ -53,6 +53,53 @@ def _far_cell(reference: str, row: int) -> Callable[[Path], list[Path]]:
     return lambda d: [write_bytes(d / "far.xlsx", patched_sheet(_meetings_xlsx(), lambda x: _add_cells(x, cell)))]
 
 
+def _spelled_cell(name: str, tag: str) -> Callable[[Path], list[Path]]:
+    """One cell at CV1048576 in a spelling other than ``<c r=…``: the audit's bypass of the old bound."""
+    cell = f'<row r="1048576">{tag}</row>'
+    return lambda d: [write_bytes(d / name, patched_sheet(_meetings_xlsx(), lambda x: _add_cells(x, cell)))]
+
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_SPELLINGS = {
+    "newline": '<c\nr="CV1048576" t="inlineStr"><is><t>x</t></is></c>',
+    "tab": '<c\tr="CV1048576" t="inlineStr"><is><t>x</t></is></c>',
+    "carriage_return": '<c\rr="CV1048576" t="inlineStr"><is><t>x</t></is></c>',
+    "namespace_prefix": f'<x:c xmlns:x="{_MAIN_NS}" r="CV1048576" t="inlineStr"><x:is><x:t>x</x:t></x:is></x:c>',
+}
+
+
+def _empty_formatted_far_cell(folder: Path) -> list[Path]:
+    """A formatted cell with no value at XFD1048576, as a stray format leaves: no grid, so it imports."""
+    cell = '<row r="1048576"><c s="1" r="XFD1048576"/></row>'
+    return [write_bytes(folder / "formatted.xlsx", patched_sheet(_meetings_xlsx(), lambda x: _add_cells(x, cell)))]
+
+
+def _sheet_part_elsewhere(target: str, member: str) -> Callable[[Path], list[Path]]:
+    """The sheet's relationship names ``target`` and its part, with the far cell, is stored as ``member``."""
+
+    def build(folder: Path) -> list[Path]:
+        cell = '<row r="1048576"><c r="CV1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+        source = zipfile.ZipFile(io.BytesIO(patched_sheet(_meetings_xlsx(), lambda x: _add_cells(x, cell))))
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+            for info in source.infolist():
+                content = source.read(info.filename)
+                if info.filename == "xl/_rels/workbook.xml.rels":
+                    content = content.replace(b"worksheets/sheet1.xml", target.encode())
+                name = member if info.filename == "xl/worksheets/sheet1.xml" else info.filename
+                archive.writestr(name, content)
+        return [write_bytes(folder / "elsewhere.xlsx", out.getvalue())]
+
+    return build
+
+
+def _legacy_xls(name: str, **bomb) -> Callable[[Path], list[Path]]:
+    """A legacy .xls of one meeting, with ``bomb`` (a far cell, a declared dimension) on its sheet."""
+    from tests.legacy_xls import xls_bytes
+
+    return lambda d: [write_bytes(d / name, xls_bytes({"会议": [HEADERS["meetings"], meeting()]}, **bomb))]
+
+
 def _cells_without_reference(folder: Path) -> list[Path]:
     """A row at the bottom of the grid with 20 cells that carry no ``r``: placed by counting, as calamine does."""
     cells = '<row r="1048576">' + '<c t="inlineStr"><is><t>x</t></is></c>' * 20 + "</row>"
@@ -168,6 +215,24 @@ def _footer_lines(folder: Path) -> list[Path]:
     return [write_bytes(folder / "ledger.xlsx", xlsx_bytes({"会议": rows}))]
 
 
+_SIGN_OFF = [
+    ["填报人：", "张三", "审核人：李四"],
+    [None, "（单位盖章）", "2021年1月5日"],
+]
+
+
+def _undated_record_at_the_bottom(folder: Path) -> list[Path]:
+    """A last row with no id and a note starting 日期 (日期待定): a record missing its id, not a sign-off line."""
+    rows = [HEADERS["meetings"], meeting("HY2021-0001"), meeting(None, notes="日期待定")]
+    return [write_bytes(folder / "ledger.xlsx", xlsx_bytes({"会议": rows}))]
+
+
+def _bad_row_above_the_footer(folder: Path) -> list[Path]:
+    """A record with a bad value right above real sign-off lines: still refused, at its own row."""
+    rows = [HEADERS["meetings"], meeting("HY2021-0001"), meeting("HY2021-0002", duration="一小时"), *_SIGN_OFF]
+    return [write_bytes(folder / "ledger.xlsx", xlsx_bytes({"会议": rows}))]
+
+
 def _formula_unit(folder: Path) -> list[Path]:
     """A unit named ``=新单位`` and a meeting of it, as the exporter writes both: ``'=新单位`` in every cell."""
     from oversight.contract.schema import TABLES
@@ -233,6 +298,50 @@ CORPUS: list[Hostile] = [
             "delete the content or formatting far outside the table, save, and import again",
         ],
     ),
+    *(
+        Hostile(
+            f"cell_at_CV1048576_written_with_{spelling}",
+            _spelled_cell(f"{spelling}.xlsx", tag),
+            _MEETINGS,
+            1,
+            [
+                FAILED_ONE,
+                "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 5,000,000 "
+                "cells; delete the content or formatting far outside the table, save, and import again",
+            ],
+        )
+        for spelling, tag in _SPELLINGS.items()
+    ),
+    *(
+        Hostile(
+            f"sheet_part_named_{label}",
+            _sheet_part_elsewhere(target, member),
+            _MEETINGS,
+            1,
+            [
+                FAILED_ONE,
+                "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 5,000,000 "
+                "cells; delete the content or formatting far outside the table, save, and import again",
+            ],
+        )
+        for label, target, member in (
+            ("in_another_case", "worksheets/SHEET1.xml", "xl/worksheets/sheet1.xml"),
+            ("without_xml", "worksheets/data", "xl/worksheets/data"),
+        )
+    ),
+    Hostile(
+        "empty_formatted_cell_at_the_last_column_and_row",
+        _empty_formatted_far_cell,
+        [*_MEETINGS, "--mode", "append"],
+        0,
+        [
+            "Meetings (from {file}, append): 1 rows in the file; 573 rows now → 574 after; "
+            "1 added, 0 changed, 0 removed",
+            "Check passed: ready to import.",
+            "Imported. The previous version is kept as {entry}; run undo to restore it.",
+        ],
+        changes_folder=True,
+    ),
     Hostile(
         "cells_without_references_at_the_bottom",
         _cells_without_reference,
@@ -269,6 +378,52 @@ CORPUS: list[Hostile] = [
             "Imported. The previous version is kept as {entry}; run undo to restore it.",
         ],
         changes_folder=True,
+    ),
+    # -- legacy .xls: calamine reserves the declared dimension, then builds the grid of the cells
+    Hostile(
+        "legacy_xls_with_a_cell_at_the_last_row",
+        _legacy_xls("far.xls", cells=[(65535, 255, "x")]),
+        _MEETINGS,
+        1,
+        [
+            FAILED_ONE,
+            "  - {file}: sheet '会议' reaches 65536 rows × 256 columns, more than the limit of 5,000,000 cells; "
+            "delete the content or formatting far outside the table, save, and import again",
+        ],
+    ),
+    Hostile(
+        "legacy_xls_with_a_cell_at_column_65536_under_a_small_dimension",
+        _legacy_xls("wide.xls", dimension=(2, 10), cells=[(100, 65535, 1)]),
+        _MEETINGS,
+        1,
+        [
+            FAILED_ONE,
+            "  - {file}: sheet '会议' reaches 101 rows × 65536 columns, more than the limit of 5,000,000 cells; "
+            "delete the content or formatting far outside the table, save, and import again",
+        ],
+    ),
+    Hostile(
+        "legacy_xls_declaring_two_billion_rows",
+        _legacy_xls("declared.xls", dimension=(2**31, 10)),
+        _MEETINGS,
+        1,
+        [
+            FAILED_ONE,
+            "  - {file}: sheet '会议' reaches 2147483648 rows × 10 columns, more than the limit of 5,000,000 "
+            "cells; delete the content or formatting far outside the table, save, and import again",
+        ],
+    ),
+    Hostile(
+        "legacy_xls_of_one_meeting",
+        _legacy_xls("meeting.xls"),
+        [*_MEETINGS, "--mode", "append"],
+        0,
+        [
+            "Meetings (from {file}, append): 1 rows in the file; 573 rows now → 574 after; "
+            "1 added, 0 changed, 0 removed",
+            "Check passed: ready to import.",
+        ],
+        command="validate",
     ),
     Hostile(
         "binary_workbook",
@@ -382,6 +537,22 @@ CORPUS: list[Hostile] = [
             "sheet '会议' row 5, sheet '会议' row 6, sheet '会议' row 7, sheet '会议' row 8",
             "Check passed: ready to import.",
         ],
+        command="validate",
+    ),
+    Hostile(
+        "a_last_row_without_an_id_noting_a_date_to_come_is_a_record",
+        _undated_record_at_the_bottom,
+        [*_MEETINGS, "--mode", "append"],
+        1,
+        [FAILED_ONE, "  - {file} · sheet '会议' · row 3 · column A '会议编号': a required value is empty"],
+        command="validate",
+    ),
+    Hostile(
+        "a_bad_row_above_sign_off_lines_is_refused_at_its_row",
+        _bad_row_above_the_footer,
+        [*_MEETINGS, "--mode", "append"],
+        1,
+        [FAILED_ONE, "  - {file} · sheet '会议' · row 3 · column E '时长(分钟)': '一小时' should be a whole number"],
         command="validate",
     ),
     Hostile(

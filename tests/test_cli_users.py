@@ -182,6 +182,9 @@ def test_a_users_file_inside_the_repository_is_refused(monkeypatch, capsys):
 
 
 def test_local_mode_imports_and_undoes_as_before_and_audits(data_folder, tmp_path, capsys):
+    # local mode: a users file with no accounts (a named file that is missing is refused: test_hardening)
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "users.toml").touch()
     before = table_files(data_folder)
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append"]) == 0
     assert main(["undo"]) == 0

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from oversight import ingest
+from oversight.auth import audit
 from oversight.data import store
 from oversight.ingest import checked_folder, commit, folder_lock, import_history
 from tests.bad_files import HEADERS, hash_tree, issue, meeting, write_xlsx
@@ -60,6 +61,7 @@ _WORKER = textwrap.dedent("""
 
 class Worker:
     def __init__(self, tmp: Path):
+        (tmp / "users.toml").touch()  # no accounts: local mode (a named users file that is missing is refused)
         env = {
             **os.environ,
             "PYTHONPATH": str(ROOT),
@@ -159,10 +161,14 @@ _CRASH = textwrap.dedent("""
             return original(*args, **kwargs)
         return wrapper
 
+    def audit_line(entry):
+        from oversight.auth import audit
+        audit.record("import", account="crash", details={"entry": entry.id})
+
     if step == "before_commit":
-        hook = dying(lambda entry: None)
+        hook = dying(audit_line)
     else:
-        hook = None
+        hook = audit_line
         setattr(commit, step, dying(getattr(commit, step)))
     folder = Path(os.environ["OVERSIGHT_DATA_DIR"])
     plan = import_plan.plan_import([Path(p) for p in sys.argv[3:]], mode="append", folder=folder)
@@ -212,6 +218,12 @@ def test_a_crash_at_any_step_of_a_multi_table_commit_is_rolled_back_at_start_up(
 
     assert folder_lock.recover_if_interrupted(folder) is not None or step == "keep_previous"
     assert hash_tree(folder) == before
+    # an import whose audit line was written before the crash is paired with its rollback, same entry id
+    lines = [(line["action"], line["details"]["entry"]) for line in audit.read_audit()]
+    if step in ("rename_into_place", "verify_folder"):
+        assert [action for action, _ in lines] == ["import", "import_rolled_back"] and lines[0][1] == lines[1][1]
+    else:
+        assert lines == []
     assert not folder_lock.needs_recovery(folder)
     assert [entry.id for entry in import_history.list_history(folder)] == history_before  # no import that never was
     assert len(checked_folder.read_folder(folder)["meetings"]) == 573

@@ -218,6 +218,78 @@ def test_a_full_disk_while_writing_the_data_is_a_sentence_and_changes_nothing(
     assert [line["action"] for line in audit.read_audit()] == []  # the audit line comes after staging
 
 
+_AFTER_THE_AUDIT_LINE = {
+    "renaming_the_first_file": ("rename_into_place", 1),
+    "renaming_the_second_file": ("rename_into_place", 2),
+    "verifying_the_written_folder": ("verify_folder", 1),
+}
+
+
+def _fail_at(name: str, call: int):
+    real, calls = getattr(commit, name), []
+
+    def wrapper(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == call:
+            raise OSError(errno.EIO, "injected fault")
+        return real(*args, **kwargs)
+
+    return wrapper
+
+
+@pytest.mark.parametrize("step", _AFTER_THE_AUDIT_LINE, ids=str)
+def test_an_import_rolled_back_after_its_audit_line_gets_a_rolled_back_line(step, data_folder, tmp_path, monkeypatch):
+    from tests.bad_files import issue
+
+    batch = [
+        str(new_meetings(tmp_path)),
+        str(write_xlsx(tmp_path / "issues.xlsx", {"问题": [HEADERS["issues"], issue()]})),
+    ]
+    before = hash_tree(data_folder)
+    monkeypatch.setattr(commit, _AFTER_THE_AUDIT_LINE[step][0], _fail_at(*_AFTER_THE_AUDIT_LINE[step]))
+    assert main(["import", *batch, "--mode", "append", "--lang", "en"]) == 2
+    assert hash_tree(data_folder) == before
+    lines = audit.read_audit()
+    assert [line["action"] for line in lines] == ["import", "import_rolled_back"]
+    assert lines[1]["details"] == {
+        "entry": lines[0]["details"]["entry"],
+        "history": lines[0]["details"]["entry"],
+        "error": "OSError",
+    }
+    assert lines[1]["account"] == lines[0]["account"]
+
+
+def test_an_undo_rolled_back_after_its_audit_line_gets_a_rolled_back_line(data_folder, tmp_path, monkeypatch):
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append"]) == 0
+    before = hash_tree(data_folder)
+    monkeypatch.setattr(commit, "verify_folder", _fail_at("verify_folder", 1))
+    assert main(["undo", "--lang", "en"]) == 2
+    assert hash_tree(data_folder) == before
+    lines = audit.read_audit()
+    assert [line["action"] for line in lines] == ["import", "undo", "undo_rolled_back"]
+    assert lines[2]["details"]["entry"] == lines[1]["details"]["entry"]
+
+
+def test_a_rollback_whose_line_cannot_be_written_still_reports_the_first_failure(
+    data_folder, tmp_path, monkeypatch, capsys
+):
+    real_record, written = audit.record, []
+
+    def record_once(action, **kwargs):  # the audit line goes in; the disk is full by the rollback's line
+        if written:
+            raise audit.AuditError("audit log: no space left on device")
+        written.append(action)
+        return real_record(action, **kwargs)
+
+    monkeypatch.setattr(audit, "record", record_once)
+    monkeypatch.setattr(commit, "verify_folder", _fail_at("verify_folder", 1))
+    before = hash_tree(data_folder)
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+    assert hash_tree(data_folder) == before
+    assert [line["action"] for line in audit.read_audit()] == ["import"]
+
+
 # ---------------------------------------------------------------- history that is damaged
 
 
@@ -303,17 +375,92 @@ def test_chart_labels_are_escaped_for_plotly():
 # ---------------------------------------------------------------- the CLI: sentences, and who it trusts
 
 
-def test_the_cli_does_not_fall_back_to_local_trust_when_the_variable_points_elsewhere(
+def test_a_named_users_file_that_is_missing_is_refused_not_taken_as_no_accounts(
+    data_folder, tmp_path, monkeypatch, capsys
+):
+    missing = tmp_path / "nowhere" / "users.toml"  # e.g. /etc/oversight/users.toml moved or mistyped
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(missing))
+    before = hash_tree(data_folder)
+    for command in (["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append"], ["undo"]):
+        assert main([*command, "--lang", "en"]) == 3
+        assert capsys.readouterr().err.startswith(f"the users file {missing} (OVERSIGHT_USERS_FILE) does not exist;")
+    assert hash_tree(data_folder) == before
+    refusals = [(e["action"], e["details"]["reason"], e["details"]["command"]) for e in audit.read_audit()]
+    assert refusals == [("refused", "users_file_missing", "import"), ("refused", "users_file_missing", "undo")]
+    # the headless commands too: a brief or a digest is not run with the local user's full scope
+    assert main(["alerts", "--lang", "en"]) == 3
+    assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_missing_users_file_is_refused_even_where_the_refusal_cannot_be_logged(
+    data_folder, tmp_path, monkeypatch, capsys
+):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(blocked / "users.toml"))  # its folder cannot even exist
+    monkeypatch.delenv("OVERSIGHT_AUDIT_LOG")  # so the log's default place, beside it, cannot either
+    assert main(["undo", "--lang", "en"]) == 3
+    assert capsys.readouterr().err.startswith(f"the users file {blocked / 'users.toml'} (OVERSIGHT_USERS_FILE)")
+
+
+def test_the_cli_falls_back_to_the_os_accounts_file_when_the_named_one_is_empty(
     data_folder, tmp_path, monkeypatch, capsys
 ):
     home_users = tmp_path / "home" / ".config" / "oversight" / "users.toml"
     accounts.add_user("chief", "correct-horse-battery", roles.ADMIN, path=home_users)
     monkeypatch.setattr(accounts, "os_default_users_file", lambda: home_users)
-    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(tmp_path / "nowhere" / "users.toml"))  # a missing file
+    empty = tmp_path / "elsewhere" / "users.toml"
+    empty.parent.mkdir()
+    empty.touch()
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(empty))
     before = hash_tree(data_folder)
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 3
     assert "import and undo need an admin account" in capsys.readouterr().err
     assert hash_tree(data_folder) == before
+
+
+def test_a_folder_changed_by_an_account_stays_guarded_when_the_variable_points_at_no_accounts(
+    data_folder, tmp_path, monkeypatch, capsys
+):
+    from argon2 import PasswordHasher
+
+    from oversight.auth import accounts_marker
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    users = Path(os.environ["OVERSIGHT_USERS_FILE"])
+    accounts.add_user("chief", "correct-horse-battery", roles.ADMIN, path=users)
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("correct-horse-battery\n"))
+    source = str(new_meetings(tmp_path))
+    assert not (data_folder / accounts_marker.MARKER).exists()
+    args = ["import", source, "--table", "meetings", "--mode", "append", "--lang", "en"]
+    assert main([*args, "--user", "chief", "--password-stdin"]) == 0
+    marker = json.loads((data_folder / accounts_marker.MARKER).read_text(encoding="utf-8"))
+    assert marker["users_file"] == str(users.resolve())
+    capsys.readouterr()
+
+    empty = tmp_path / "elsewhere" / "users.toml"  # exists, no accounts: local mode on a fresh folder
+    empty.parent.mkdir()
+    empty.touch()
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(empty))
+    before = hash_tree(data_folder)
+    for command in (args, ["undo", "--lang", "en"]):
+        assert main(command) == 3
+        err = capsys.readouterr().err
+        assert err.startswith(
+            f"this data folder has been changed by a signed-in account before (users file {users.resolve()}), "
+            f"but the users file {empty} has no accounts;"
+        )
+        assert str(data_folder / accounts_marker.MARKER) in err
+    assert hash_tree(data_folder) == before
+    refused = [e for e in audit.read_audit() if e["action"] == "refused"]
+    assert [(e["details"]["reason"], e["details"]["command"]) for e in refused] == [
+        ("accounts_required", "import"),
+        ("accounts_required", "undo"),
+    ]
+    # a fresh folder with the same empty file is local mode, as before
+    fresh = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "fresh")
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(fresh))
+    assert main(args) == 0
 
 
 def test_history_records_the_os_user_beside_the_claimed_one(data_folder, tmp_path, monkeypatch):
@@ -378,14 +525,152 @@ def test_query_results_reach_screen_and_exports_without_control_characters():
 @pytest.mark.parametrize(
     "xml, extent",
     [
-        (b'<sheetData><row r="1"><c r="A1"/><c r="J1"/></row><row r="7"><c r="C7"/></row></sheetData>', (7, 10)),
-        (b'<x:sheetData xmlns:x="s"><x:row r="3"><x:c r="AB3"/></x:row></x:sheetData>', (3, 28)),  # a prefix
-        (b'<sheetData><row r="5"><c/><c/><c/></row><row><c/></row></sheetData>', (6, 3)),  # no references
-        (b'<sheetData><row r="2"><c s="1" r="XFD1048576"/></row></sheetData>', (1048576, 16384)),  # r not first
+        (
+            b'<sheetData><row r="1"><c r="A1"><v>1</v></c><c r="J1" t="s"><v>0</v></c></row>'
+            b'<row r="7"><c r="C7"><v>1</v></c></row></sheetData>',
+            (7, 10),
+        ),
+        (b'<x:sheetData xmlns:x="s"><x:row r="3"><x:c r="AB3"><x:v>1</x:v></x:c></x:row></x:sheetData>', (3, 28)),
+        (b'<sheetData><row r="5"><c/><c/><c><v>1</v></c></row><row><c><v>1</v></c></row></sheetData>', (6, 3)),  # no r
+        (b'<sheetData><row r="2"><c s="1" r="XFD1048576"><v>1</v></c></row></sheetData>', (1048576, 16384)),
+        # an empty formatted cell far out: the reader skips it (it builds its grid from cells with a value), so do we
+        (
+            b'<sheetData><row r="1"><c r="A1"><v>1</v></c></row><row r="2"><c s="1" r="XFD1048576"/></row></sheetData>',
+            (1, 1),
+        ),
+        (b'<sheetData><row r="1"><c r="B1"><v>1</v></c><c r="XFD1"><f>1+1</f></c></row></sheetData>', (1, 2)),
+        # whitespace anywhere XML allows it, and attributes in any order: the audit's bypass
+        (b'<sheetData><row r="9"><c\nr="XFD1048576"><v>1</v></c></row></sheetData>', (1048576, 16384)),
+        (b'<sheetData><row r="9"><c\tr="XFD1048576"><v>1</v></c></row></sheetData>', (1048576, 16384)),
+        (b'<sheetData><row r="9"><c\rr="XFD1048576"><v>1</v></c></row></sheetData>', (1048576, 16384)),
+        (b'<sheetData><row r="9"><c r = "CV1048576" ><is><t>x</t></is></c></row></sheetData>', (1048576, 100)),
+        (b"<sheetData><row r='9'><c r='CV1048576'><v>1</v></c></row></sheetData>", (1048576, 100)),
+        (b'<sheetData><row><c r="&#67;V1048576"><v>1</v></c></row></sheetData>', (1048576, 100)),  # an entity
+        (
+            b'<x:sheetData xmlns:x="s"><x:row><x:c r="CV1048576"><x:v>1</x:v></x:c></x:row></x:sheetData>',
+            (1048576, 100),
+        ),
+        (b'<sheetData><row r="1"><c r="A1" r="XFD1"><v>1</v></c></row></sheetData>', None),  # not XML: refused
+        # a reference past Excel's grid is measured, not dropped (the bound then refuses it)
+        (b'<sheetData><row><c r="A99999999"><v>1</v></c></row></sheetData>', (99999999, 1)),
+        # a declared dimension that understates the cells does not decide
+        (
+            b'<worksheet><dimension ref="A1:B2"/><sheetData><row r="1"><c r="A1"><v>1</v></c></row>'
+            b'<row r="1048576"><c\n r="XFD1048576"><v>1</v></c></row></sheetData></worksheet>',
+            (1048576, 16384),
+        ),
         (b"<sheetData/>", (0, 0)),
+        # UTF-16, which expat reads (calamine 0.9 does not, a later one may)
+        ('<sheetData><row r="9"><c r="CV1048576"><v>1</v></c></row></sheetData>'.encode("utf-16"), (1048576, 100)),
     ],
 )
 def test_the_sheet_extent_counts_every_cell_as_the_reader_places_it(xml, extent):
     from oversight.ingest import sheet_bounds
 
+    if extent is None:
+        with pytest.raises(sheet_bounds.SheetUnreadable):
+            sheet_bounds.sheet_extent(xml, limit=10**12)
+        return
     assert sheet_bounds.sheet_extent(xml, limit=10**12) == extent
+    assert sheet_bounds.streamed_extent(xml, limit=10**12) == extent  # the fast path agrees with the parse
+
+
+# ---------------------------------------------------------------- the legacy .xls bound
+
+
+def test_the_legacy_bound_skips_formatting_only_cells_and_embedded_charts_as_calamine_does():
+    import io
+
+    import python_calamine
+
+    from oversight.ingest import legacy_sheet_bounds
+    from tests import legacy_xls
+
+    # a BLANK far out (formatting, no value) under an honest dimension: no grid, so no refusal
+    data = legacy_xls.xls_bytes({"S": [["a", 1]]}, dimension=(1, 2), cells=[(65535, 255, None)])
+    legacy_sheet_bounds.check_legacy_workbook(data)
+    book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    assert book.get_sheet_by_name("S").to_python() == [["a", 1.0]]
+
+    # a chart substream inside the sheet carries cell-like records that calamine skips: so does the bound
+    chart = legacy_xls._bof(0x0020) + legacy_xls._cell(65535, 255, 1.0) + legacy_xls._record(0x000A, b"")
+    stream = legacy_xls.workbook_stream({"S": [["a", 1]]})
+    stream = stream[:-4] + chart + stream[-4:]  # before the sheet's EOF
+    legacy_sheet_bounds.check_legacy_workbook(legacy_xls.compound_file(stream))
+
+    # the same cell outside the chart is refused, by sheet name
+    far = legacy_xls.xls_bytes({"台账": [["a", 1]]}, dimension=(1, 2), cells=[(65535, 255, 1.0)])
+    with pytest.raises(legacy_sheet_bounds.SheetTooLarge) as refused:
+        legacy_sheet_bounds.check_legacy_workbook(far)
+    assert (refused.value.sheet, refused.value.rows, refused.value.columns) == ("台账", 65536, 256)
+
+
+# ---------------------------------------------------------------- the configuration the app runs with
+
+
+def _run_command() -> list[str]:
+    """The command ``make run`` starts (``make -n`` prints without running; the installs before it are skipped)."""
+    printed = subprocess.run(["make", "-s", "-n", "run"], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    line = next(line for line in printed.stdout.splitlines() if " -m streamlit run app.py" in line)
+    return line.split()
+
+
+def _effective_config(flags: list[str]) -> str:
+    """Streamlit's own reading of .streamlit/config.toml and the flags, as the server would apply them."""
+    shown = subprocess.run(
+        [sys.executable, "-m", "streamlit", "config", "show", *flags],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")},
+    )
+    assert shown.returncode == 0, shown.stderr
+    return shown.stdout
+
+
+def _option(config_text: str, section: str, name: str) -> object:
+    import tomllib
+
+    # from the first section on, the options set are TOML and the defaults comments (a prose header comes first)
+    sections = config_text[config_text.index("\n[") :]
+    return tomllib.loads(sections)[section][name]
+
+
+def test_make_run_serves_local_mode_with_streamlits_host_check_and_no_error_details():
+    command = _run_command()
+    flags = command[command.index("app.py") + 1 :]
+    shown = _effective_config(flags)
+    assert _option(shown, "server", "allowedHosts") == ["localhost", "127.0.0.1", "::1"]
+    assert _option(shown, "client", "showErrorDetails") == "none"
+
+
+def test_every_way_the_app_is_started_keeps_tracebacks_from_the_browser():
+    # the repository's config alone (a systemd unit, the cluster, a container start streamlit without make's flags)
+    assert _option(_effective_config([]), "client", "showErrorDetails") == "none"
+
+
+# ---------------------------------------------------------------- sign-off lines under a ledger
+
+
+@pytest.mark.parametrize(
+    "row, footer",
+    [
+        (["填报人：张三", None, "审核人：李四", None, "单位负责人：王五"], True),
+        (["填报人：", "张三", "审核人：", "李四"], True),  # a label, then its value in the next cell
+        ([None, "（单位盖章）", "2021年1月5日"], True),
+        (["填报日期：", None, "2021-01-06"], True),
+        ([None, None, "日期：2021-01-06"], True),
+        (["日期", None, "2021/1/6"], True),
+        ([None, "以上数据截至2021年底"], True),  # one remark alone
+        # a record, not a sign-off line: an id, or a record's values beside a word that starts like one
+        (["HY2021-0009", "省政府研究室", None, None, None, None, None, None, None, "日期待定"], False),
+        ([None, "省政府研究室", "2021-01-05", "办公会议", 60, 3, "是", "否", "否", "日期待定"], False),
+        ([None, "省政府研究室", "填报人：张三"], False),
+        ([None, "日期待定", 60], False),
+    ],
+)
+def test_a_sign_off_line_has_no_id_and_only_sign_off_words(row, footer):
+    from oversight.ingest import record_rows
+
+    assert record_rows._is_footer_row(row, key_position=0) is footer

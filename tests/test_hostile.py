@@ -32,6 +32,8 @@ def _limit_memory() -> None:
 
 
 def run_cli(args: list[str], data: Path, conf: Path) -> subprocess.CompletedProcess:
+    conf.mkdir(parents=True, exist_ok=True)
+    (conf / "users.toml").touch()  # no accounts: local mode (a named users file that is missing is refused)
     # jemalloc (pyarrow's default pool) reserves address space by the gigabyte without using it, and aborts
     # under RLIMIT_AS; the system allocator counts what is really used, which is what the limit is about.
     env = {

@@ -76,23 +76,42 @@ def os_default_users_file() -> Path:
     return home / ".config" / "oversight" / "users.toml"
 
 
-def accounts_for_cli() -> tuple[Path, dict[str, UserRecord]]:
+def accounts_for_cli(data_dir: Path | None = None) -> tuple[Path, dict[str, UserRecord]]:
     """The users file the CLI signs in against, and its accounts (none: local trust).
 
-    The environment may move the accounts file, not switch accounts off: when the configured file
-    (``OVERSIGHT_USERS_FILE``) has no accounts — missing, empty — but the OS account's default file does,
-    that one is used. So pointing the variable at a missing file does not make the CLI trust its caller.
+    The environment may move the accounts file, not switch accounts off:
+
+    - a users file named by ``OVERSIGHT_USERS_FILE`` that does not exist is an error, never "no accounts"
+      (``auth.error.users_file_missing``): a typo or a moved file must not open the data to its caller;
+    - when the named file has no accounts (empty) but the OS account's default file does, that one is used;
+    - when ``data_dir`` has been changed by a signed-in account before (``accounts_marker``), a users file
+      without accounts is an error too (``auth.error.accounts_required``).
+
+    Local trust is left for an install that never had accounts: the variable unset and the default file
+    absent, or a users file that exists and is empty, on a data folder no account has changed.
     """
+    from oversight.auth import accounts_marker
+
     configured = users_file()
-    users = load_users(configured)
-    if users:
-        return configured, users
-    default = os_default_users_file()
-    if default.resolve() != configured.resolve() and default.exists():
-        fallback = load_users(default)
-        if fallback:
-            return default, fallback
-    return configured, users
+    if config.setting("OVERSIGHT_USERS_FILE") and not configured.exists():
+        raise AccountError("auth.error.users_file_missing", path=configured)
+    path, users = configured, load_users(configured)
+    if not users:
+        default = os_default_users_file()
+        if default.resolve() != configured.resolve() and default.exists():
+            fallback = load_users(default)
+            if fallback:
+                path, users = default, fallback
+    if not users and data_dir is not None:
+        remembered = accounts_marker.remembered_users_file(data_dir)
+        if remembered is not None:
+            raise AccountError(
+                "auth.error.accounts_required",
+                path=configured,
+                remembered=remembered,
+                marker=Path(data_dir) / accounts_marker.MARKER,
+            )
+    return path, users
 
 
 def normalise_username(username: str) -> str:

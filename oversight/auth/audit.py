@@ -28,6 +28,10 @@ SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "sign_in", "sign_in_failed", "sign_out"
 DOWNLOAD, IMPORT, UNDO, REFUSED = "download", "import", "undo", "refused"
 USER_ADDED, USER_REMOVED, PASSWORD_CHANGED = "user_added", "user_removed", "password_changed"
 PUSH = "push"  # a digest or brief sent to a messenger robot or by e-mail (a line before sending, one after)
+# An import or undo whose line was written (before its first file was replaced) but whose commit then failed
+# and was rolled back: the same entry id, so the first line is read as "tried, not done".
+IMPORT_ROLLED_BACK, UNDO_ROLLED_BACK = "import_rolled_back", "undo_rolled_back"
+ROLLED_BACK = {IMPORT: IMPORT_ROLLED_BACK, UNDO: UNDO_ROLLED_BACK}
 ACTIONS = (
     SIGN_IN,
     SIGN_IN_FAILED,
@@ -40,6 +44,8 @@ ACTIONS = (
     USER_REMOVED,
     PASSWORD_CHANGED,
     PUSH,
+    IMPORT_ROLLED_BACK,
+    UNDO_ROLLED_BACK,
 )
 # Why an action was refused (``details["reason"]``).
 REFUSAL_REASONS = (
@@ -56,6 +62,21 @@ _write_lock = threading.Lock()
 
 class AuditError(OSError):
     """The audit line could not be written; the action it records should not go ahead."""
+
+
+def record_rolled_back(action: str, user: str | None, entry_id: str, reason: str) -> None:
+    """Pair an audited import or undo (``action``) with its rollback: ``import_rolled_back``, the same entry id.
+
+    Best effort: the failure may well be the full disk that also refuses this line; the caller reports the
+    original failure, and the history (which keeps no entry for a rolled-back change) tells the truth either way.
+    """
+    rolled_back = ROLLED_BACK.get(action)
+    if rolled_back is None:
+        return
+    try:
+        record(rolled_back, account=user, details={"entry": entry_id, "history": entry_id, "error": reason})
+    except (AuditError, OSError):
+        pass
 
 
 def audit_log_path() -> Path:

@@ -10,6 +10,7 @@ no password is asked, which is what lets a timer run it.
 
 from __future__ import annotations
 
+from oversight import config
 from oversight.auth import accounts, audit, roles
 
 
@@ -22,9 +23,16 @@ class RunAsRefused(Exception):
 
 
 def account_for(username: str | None, command: str) -> roles.Account:
-    """The account to run as; raises ``roles.AccountError`` (unreadable users file) or ``RunAsRefused``."""
-    path = accounts.users_file()
-    users = accounts.load_users(path)
+    """The account to run as; raises ``roles.AccountError`` (unreadable or missing users file, or one without
+    accounts for a folder accounts have guarded: ``accounts.accounts_for_cli``) or ``RunAsRefused``."""
+    try:
+        path, users = accounts.accounts_for_cli(config.data_dir())
+    except roles.AccountError as error:  # a named users file missing, or emptied under a guarded folder
+        try:
+            _refuse(roles.local_account().username, error.key.rsplit(".", 1)[-1], command)
+        except audit.AuditError:
+            pass  # refused all the same; the log's default place is beside the users file that may be missing
+        raise
     if not users and username is None:
         return roles.local_account()
     if username is None:

@@ -53,9 +53,10 @@ def _run_import(args: argparse.Namespace) -> int:
     from oversight.data import store
     from oversight.ingest import commit, folder_lock, import_plan, import_report
 
-    account = _admin_for_data_change(args, "import")
-    if account is None:
+    admin = _admin_for_data_change(args, "import")
+    if admin is None:
         return options.REFUSED
+    account, users_path = admin
     # plan and apply under the folder's lock: no other import can slip in between the check and the write
     with folder_lock.exclusive(store.data_dir(), CLI_LOCK_TIMEOUT_S):
         plan = import_plan.plan_import(args.files, table=args.table, mode=args.mode)
@@ -65,6 +66,7 @@ def _run_import(args: argparse.Namespace) -> int:
         entry = commit.apply_import(
             plan, user=account.username, before_commit=lambda entry: _audit_data_change("import", account, entry)
         )
+    _remember_accounts(users_path)
     print(i18n.t("data.report.imported", args.lang, id=entry.id))
     return 0
 
@@ -101,9 +103,10 @@ def _run_undo(args: argparse.Namespace) -> int:
     from oversight import ingest
     from oversight.ingest import commit
 
-    account = _admin_for_data_change(args, "undo")
-    if account is None:
+    admin = _admin_for_data_change(args, "undo")
+    if admin is None:
         return options.REFUSED
+    account, users_path = admin
     try:
         entry = commit.undo_last(
             user=account.username, before_commit=lambda entry: _audit_data_change("undo", account, entry)
@@ -111,6 +114,7 @@ def _run_undo(args: argparse.Namespace) -> int:
     except ingest.ValidationError as error:
         print(error.render(args.lang).strip(), file=sys.stderr)
         return 1
+    _remember_accounts(users_path)
     print(i18n.t("data.report.undone", args.lang, id=entry.id, undoes=entry.undoes))
     return 0
 
@@ -134,19 +138,31 @@ def _run_template(args: argparse.Namespace) -> int:
 
 
 def _admin_for_data_change(args: argparse.Namespace, command: str):
-    """The account that may import or undo: the local user while no accounts exist, else a signed-in admin.
+    """The account that may import or undo, and the users file it signed in against: the local user (and None)
+    while no accounts exist, else a signed-in admin.
 
-    None (after saying why on stderr) when refused.
+    None (after saying why on stderr, and auditing the refusal) when refused.
     """
     from oversight.auth import accounts, audit, login, roles
+    from oversight.data import store
 
     try:
-        path, users = accounts.accounts_for_cli()
+        path, users = accounts.accounts_for_cli(store.data_dir())
     except roles.AccountError as error:
+        # a missing or emptied users file on a guarded folder: refused, and the refusal is kept where it can be
+        # (the log's default place is beside the users file, which may be the thing that is missing)
         print(error.render(args.lang), file=sys.stderr)
+        try:
+            audit.record(
+                audit.REFUSED,
+                account=roles.local_account().username,
+                details={"reason": error.key.rsplit(".", 1)[-1], "command": command, "via": "cli", **error.params},
+            )
+        except audit.AuditError:
+            pass
         return None
     if not users:
-        return roles.local_account()
+        return roles.local_account(), None
     if not args.user:
         audit.record(
             audit.REFUSED,
@@ -171,7 +187,16 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
         )
         print(i18n.t("auth.cli.not_admin", args.lang, username=result.account.username), file=sys.stderr)
         return None
-    return result.account
+    return result.account, path
+
+
+def _remember_accounts(users_path: Path | None) -> None:
+    """After a signed-in change, the folder remembers that accounts guard it (``auth.accounts_marker``)."""
+    from oversight.auth import accounts_marker
+    from oversight.data import store
+
+    if users_path is not None:
+        accounts_marker.remember_accounts(store.data_dir(), users_path)
 
 
 def _audit_data_change(action: str, account, entry) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from oversight import config
+from oversight.auth import audit
 from oversight.contract.schema import TABLES
 from oversight.core import atomic
 from oversight.ingest import checked_folder
@@ -67,8 +68,9 @@ def commit_changes(
 
     Under the folder's lock. The journal names the history entry before any file is
     replaced; ``before_commit`` (the audit line) runs once everything is staged and
-    before the first rename, so an action that cannot be recorded does not happen.
-    Removing the journal is the moment the change counts.
+    before the first rename, so an action that cannot be recorded does not happen; if
+    the commit then fails, the rollback gets its own line (``import_rolled_back`` /
+    ``undo_rolled_back``, same entry id). Removing the journal is the moment the change counts.
     """
     with exclusive(folder):
         if state is not None and folder_state(folder) != state:
@@ -78,8 +80,16 @@ def commit_changes(
             manifest["tables"][name]["files_before"] = [p.name for p in table_files(folder, name)]
         entry_id = entry_name(manifest)
         tables = {name: manifest["tables"][name]["files_before"] for name in writes}
-        journal = {"entry": entry_id, "tables": tables, "history_existed": history_existed}
+        journal: dict[str, Any] = {
+            "entry": entry_id,
+            "tables": tables,
+            "history_existed": history_existed,
+            "action": manifest["action"],
+            "user": manifest.get("user"),
+            "audited": False,
+        }
         atomic.write_bytes(journal_path(folder), json.dumps(journal, ensure_ascii=False).encode("utf-8"))
+        audited = False  # once ``before_commit`` has written its line, a rollback is recorded too
         try:
             entry_path = keep_previous(folder, manifest, entry_id)
             entry = HistoryEntry.load(entry_path)
@@ -90,6 +100,8 @@ def commit_changes(
             ]
             if before_commit is not None:
                 before_commit(entry)
+                audited = journal["audited"] = True  # so a crash from here on is recorded by ``recover`` too
+                atomic.write_bytes(journal_path(folder), json.dumps(journal, ensure_ascii=False).encode("utf-8"))
             for temporary, target in staged:
                 rename_into_place(temporary, target)
             for name, write in writes.items():
@@ -100,9 +112,11 @@ def commit_changes(
             verify_folder(folder)
             journal_path(folder).unlink()
             atomic.sync_directory(folder)
-        except BaseException:
+        except BaseException as error:
             roll_back(folder, entry_id, tables, history_existed)
             journal_path(folder).unlink(missing_ok=True)
+            if audited:
+                audit.record_rolled_back(manifest["action"], manifest.get("user"), entry_id, type(error).__name__)
             raise
     return entry
 

@@ -1,7 +1,7 @@
 """A file as rows of raw cells, every sheet of it, checked before any parser sees it.
 
 The uploads come from outside: size, signature, encryption and zip-bomb bounds are checked first
-(``sheet_bounds`` bounds each sheet's grid), then calamine reads workbooks and the csv module reads
+(``sheet_bounds`` and, for a legacy .xls, ``legacy_sheet_bounds`` bound each sheet's grid), then calamine reads workbooks and the csv module reads
 text tables in the encodings Chinese offices write. A file that must not or cannot be opened raises
 ``ValidationError`` naming the file; nothing here knows about tables or columns.
 """
@@ -20,7 +20,7 @@ from typing import Any
 import python_calamine
 
 from oversight import config
-from oversight.ingest import sheet_bounds
+from oversight.ingest import legacy_sheet_bounds, sheet_bounds
 from oversight.ingest.cell_text import is_blank
 from oversight.ingest.problems import Problem, ValidationError
 
@@ -117,6 +117,7 @@ def _load_sheets(source: Source, checked: bool) -> Sheets:
         # an unencrypted OLE file is a legacy .xls, which calamine reads.
         if "EncryptedPackage".encode("utf-16-le") in data:
             raise _FileRefused("error.encrypted")
+        _check_legacy_sheet_sizes(data, suffix)
         try:
             return _read_workbook(data)
         except _FileRefused:
@@ -151,13 +152,7 @@ def _check_sheet_sizes(data: bytes) -> None:
     try:
         sheet_bounds.check_workbook(archive)
     except sheet_bounds.SheetTooLarge as large:
-        raise _FileRefused(
-            "error.sheet_too_large",
-            sheet=large.sheet,
-            rows=large.rows,
-            columns=large.columns,
-            max_cells=f"{sheet_bounds.MAX_SHEET_CELLS:,}",
-        ) from None
+        raise _sheet_too_large(large) from None
     except (
         sheet_bounds.SheetUnreadable,
         zipfile.BadZipFile,
@@ -168,6 +163,30 @@ def _check_sheet_sizes(data: bytes) -> None:
         ValueError,
     ):
         raise _FileRefused("error.workbook_corrupt") from None
+
+
+def _check_legacy_sheet_sizes(data: bytes, suffix: str) -> None:
+    """The same bound for a legacy .xls, whose declared dimension calamine also reserves (see ``legacy_sheet_bounds``).
+
+    A compound file that is not a readable workbook is left to calamine's own refusal (for an .xlsx name,
+    that is an encrypted file: Excel's encryption wraps the package in a compound file).
+    """
+    try:
+        legacy_sheet_bounds.check_legacy_workbook(data)
+    except sheet_bounds.SheetTooLarge as large:
+        raise _sheet_too_large(large) from None
+    except sheet_bounds.SheetUnreadable:
+        raise _FileRefused("error.encrypted" if suffix in (".xlsx", ".xlsm") else "error.workbook_corrupt") from None
+
+
+def _sheet_too_large(large: sheet_bounds.SheetTooLarge) -> _FileRefused:
+    return _FileRefused(
+        "error.sheet_too_large",
+        sheet=large.sheet,
+        rows=large.rows,
+        columns=large.columns,
+        max_cells=f"{sheet_bounds.MAX_SHEET_CELLS:,}",
+    )
 
 
 def _file_size(path: Path) -> int:

@@ -93,7 +93,8 @@ def recover(folder: Path) -> str | None:
     The journal is written before the first file is replaced and removed once the
     new folder has been verified, so a journal found here means the commit never
     finished: the files it replaced are put back from its history entry, and the
-    entry (an import that never happened) goes.
+    entry (an import that never happened) goes. If the journal says the change's audit
+    line was written, an ``import_rolled_back`` / ``undo_rolled_back`` line follows it.
     """
     folder = Path(folder)
     journal_file = journal_path(folder)
@@ -108,6 +109,10 @@ def recover(folder: Path) -> str | None:
         if journal is not None:
             roll_back(folder, entry_id, tables, history_existed)
             rolled_back = entry_id
+            if journal.get("audited"):  # its audit line was written: pair it with the rollback
+                from oversight.auth import audit
+
+                audit.record_rolled_back(str(journal.get("action")), journal.get("user"), entry_id, "interrupted")
         journal_file.unlink(missing_ok=True)
         atomic.sync_directory(folder)
     for path in _stray_temporaries(folder, STRAY_AFTER_S):

@@ -7,6 +7,10 @@ report; every other non-blank row is a record, checked cell by cell, never dropp
 
 from __future__ import annotations
 
+import re
+import unicodedata
+from datetime import date
+
 from oversight.contract.schema import Table
 from oversight.ingest.cell_text import as_text, header_key, is_blank
 from oversight.ingest.headers import HeaderMatch
@@ -48,26 +52,54 @@ _FOOTER_WORDS = (
     "reviewedby",
     "signature",
 )
-_FOOTER_PREFIXES = _NOTE_PREFIXES + ("日期", "date", "remark", "stamp", "signed")
+_FOOTER_PREFIXES = _NOTE_PREFIXES + ("remark", "stamp", "signed")
+# 日期 / date opens a sign-off line only as a label: "日期：", "日期 2021年1月5日", "Date" alone; not "日期待定".
+_DATE_LABEL = re.compile(r"(日期|date)\s*([:：]|\d|$)", re.IGNORECASE)
+# The date written beside a sign-off label, as text: 2021-01-06, 2021/1/6, 2021.1.6, 2021年1月6日.
+_DATE_TEXT = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
 
 
 def _is_footer_text(value: object) -> bool:
+    """A sign-off word or label: 填报人：张三, （单位盖章）, 填报日期：, 日期：, Prepared by."""
     if not isinstance(value, str):
         return False
+    if _DATE_LABEL.match(unicodedata.normalize("NFKC", value).strip()):
+        return True
     folded = header_key(value)
     return folded.startswith(_FOOTER_PREFIXES) or any(word in folded for word in _FOOTER_WORDS)
 
 
-def _is_footer_row(row: list[object], key_position: int) -> bool:
-    """A row under the last record that is a sign-off line, not a record: no id, and a sign-off word or one text.
+def _is_date(value: object) -> bool:
+    if isinstance(value, date):
+        return True
+    return isinstance(value, str) and _DATE_TEXT.fullmatch(unicodedata.normalize("NFKC", value).strip()) is not None
 
-    The key (id) cell decides: a record has an id there, a footer has nothing or its own words.
+
+def _is_label(value: object) -> bool:
+    """A sign-off label waiting for its value in the next cell: 填报人：, 审核人:."""
+    return _is_footer_text(value) and str(value).rstrip().endswith((":", "："))
+
+
+def _is_footer_row(row: list[object], key_position: int) -> bool:
+    """A row under the last record that is a sign-off line, not a record.
+
+    A sign-off line has no id (the key cell is empty or holds sign-off words), and either one value alone
+    (a stamp, a remark) or nothing but sign-off words, dates, and the value after a sign-off label
+    (填报人： | 张三). A row with an id, or with values a record would have (a unit, a number) beside a word
+    like 日期待定, is a record: it is checked, and its problems are reported at its row.
     """
     key = row[key_position] if key_position < len(row) else None
     if not (is_blank(key) or _is_footer_text(key)):
         return False
     filled = [v for v in row if not is_blank(v)]
-    return len({as_text(v) for v in filled}) == 1 or any(_is_footer_text(v) for v in filled)
+    if len({as_text(v) for v in filled}) == 1:
+        return True
+    if not any(_is_footer_text(v) for v in filled):
+        return False
+    return all(
+        _is_footer_text(value) or _is_date(value) or (index > 0 and _is_label(filled[index - 1]))
+        for index, value in enumerate(filled)
+    )
 
 
 def record_rows(rows: list[list[object]], header: HeaderMatch, table: Table) -> tuple[list[int], list[int]]:

@@ -1,0 +1,44 @@
+"""The data folder's memory that accounts guard it, so an environment variable cannot switch them off.
+
+Once a data change (an import or an undo from the command line) has been made by a signed-in account,
+the folder holds ``.accounts-required`` naming the users file that account came from. From then on the
+command line refuses to trust its caller on that folder while the users file it is given has no accounts:
+pointing ``OVERSIGHT_USERS_FILE`` at an empty or missing file, or at another folder's, does not open it.
+Removing the marker is a deliberate act on the folder itself, by someone who could change its files anyway.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+from oversight.core import atomic
+
+MARKER = ".accounts-required"
+
+
+def remembered_users_file(data_dir: Path) -> str | None:
+    """The users file a signed-in change of ``data_dir`` came from; None if no such change was ever made.
+
+    A marker that cannot be read still counts: its presence is the fact that matters.
+    """
+    path = Path(data_dir) / MARKER
+    if not path.exists():
+        return None
+    try:
+        return str(json.loads(path.read_text(encoding="utf-8"))["users_file"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return "?"
+
+
+def remember_accounts(data_dir: Path, users_path: Path) -> None:
+    """Mark ``data_dir`` as guarded by the accounts of ``users_path`` (once; an existing marker is kept)."""
+    path = Path(data_dir) / MARKER
+    if path.exists() or not Path(data_dir).is_dir():
+        return
+    text = json.dumps(
+        {"users_file": str(Path(users_path).resolve()), "since": datetime.now(UTC).isoformat()},
+        ensure_ascii=False,
+    )
+    atomic.write_bytes(path, (text + "\n").encode("utf-8"))

@@ -1,0 +1,127 @@
+"""How big each sheet of a legacy .xls really is, found before calamine materialises it.
+
+calamine reads a BIFF sheet into a dense grid as it does an .xlsx, and more: it also reserves room for
+the sheet's declared DIMENSIONS before reading a cell, with the arithmetic of 32-bit counters. A
+crafted file can so ask for 65,536 × 65,536 cells with one cell record, or for billions with one
+DIMENSIONS record, and the server process aborts. This walks the sheet's records as calamine walks
+them (from the offset each BOUNDSHEET gives, skipping embedded chart substreams, up to EOF) and
+measures both: the declared dimension as calamine reserves it, and the farthest cell with a value
+(BLANK and MULBLANK records are formatting only; calamine skips them, and so does the bound).
+
+The compound file is opened with ``olefile``; the records are read with ``struct``. An encrypted
+workbook (a FILEPASS record) is left to calamine, which refuses it as encrypted: its cell records
+cannot be read without the key, and it cannot be materialised either.
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+from collections.abc import Iterator
+
+import olefile
+
+from oversight.ingest.sheet_bounds import MAX_SHEET_CELLS, SheetTooLarge, SheetUnreadable
+
+_BOF, _EOF, _BOUNDSHEET, _DIMENSIONS, _FILEPASS, _MULRK = 0x0809, 0x000A, 0x0085, 0x0200, 0x002F, 0x00BD
+# Cell records that start with row and column (u16 each) and that calamine puts in the grid:
+# NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA.
+_CELLS = frozenset({0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD, 0x0006})
+_U32 = 1 << 32
+
+
+def _records(stream: bytes, start: int) -> Iterator[tuple[int, bytes]]:
+    """``(kind, data)`` from ``start`` on; a record cut short ends the walk (calamine refuses that file)."""
+    position = start
+    while position + 4 <= len(stream):
+        kind, length = struct.unpack_from("<HH", stream, position)
+        data = stream[position + 4 : position + 4 + length]
+        if len(data) < length:
+            return
+        yield kind, data
+        position += 4 + length
+
+
+def _workbook_stream(data: bytes) -> bytes:
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as compound:
+            for name in ("Workbook", "Book"):  # BIFF8, BIFF5
+                if compound.exists(name):
+                    return compound.openstream(name).read()
+    except Exception as error:  # olefile raises many kinds for a damaged container
+        raise SheetUnreadable(str(error)) from None
+    raise SheetUnreadable("no Workbook stream")
+
+
+def _sheet_name(data: bytes, biff8: bool) -> str:
+    if len(data) < 8:
+        return ""
+    length = data[6]
+    if not biff8:
+        return data[7 : 7 + length].decode("latin-1", "replace")
+    if data[7] & 1:
+        return data[8 : 8 + 2 * length].decode("utf-16-le", "replace")
+    return data[8 : 8 + length].decode("latin-1", "replace")
+
+
+def _declared(data: bytes) -> tuple[int, int]:
+    """Rows × columns calamine reserves for a DIMENSIONS record (its u32 arithmetic wraps)."""
+    if len(data) == 14:
+        first_row, last_row, first_column, last_column = struct.unpack_from("<IIHH", data)
+    elif len(data) == 10:
+        first_row, last_row, first_column, last_column = struct.unpack_from("<HHHH", data)
+    else:
+        return 0, 0  # calamine refuses the file
+    if last_row < 1 or last_column < 1:
+        return 1, 1
+    if first_column > 0xFF or last_column < first_column:
+        first_column = 0
+    return (last_row - first_row) % _U32, (last_column - first_column) % _U32
+
+
+def _sheet_extent(stream: bytes, start: int, limit: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(declared rows, columns), (rows, columns) of the grid from A1 to the farthest cell with a value."""
+    declared, rows, columns, depth, seen_bof = (0, 0), 0, 0, 0, False
+    for kind, data in _records(stream, start):
+        if depth:  # inside an embedded chart's substream
+            depth += kind == _BOF
+            depth -= kind == _EOF
+            continue
+        if kind == _BOF:
+            depth, seen_bof = (1, seen_bof) if seen_bof else (0, True)
+        elif kind == _EOF:
+            break
+        elif kind == _DIMENSIONS:
+            declared = _declared(data)
+        elif kind in _CELLS and len(data) >= 4:
+            row, column = struct.unpack_from("<HH", data)
+            rows, columns = max(rows, row + 1), max(columns, column + 1)
+        elif kind == _MULRK and len(data) >= 6:
+            row, first = struct.unpack_from("<HH", data)
+            (last,) = struct.unpack_from("<H", data, len(data) - 2)
+            rows, columns = max(rows, row + 1), max(columns, first + 1, last + 1)
+        if rows * columns > limit:
+            break
+    return declared, (rows, columns)
+
+
+def check_legacy_workbook(data: bytes, limit: int = MAX_SHEET_CELLS) -> None:
+    """Raise ``SheetTooLarge`` for the first sheet whose declared or real grid would pass ``limit`` cells."""
+    stream = _workbook_stream(data)
+    sheets: list[tuple[str, int]] = []
+    biff8 = False
+    for kind, record in _records(stream, 0):
+        if kind == _BOF and len(record) >= 2:
+            biff8 = struct.unpack_from("<H", record)[0] == 0x0600
+        elif kind == _FILEPASS:
+            return  # encrypted: calamine refuses it before it reads a cell
+        elif kind == _BOUNDSHEET and len(record) >= 6:
+            sheets.append((_sheet_name(record, biff8), struct.unpack_from("<I", record)[0]))
+        elif kind == _EOF:
+            break
+    for name, start in sheets:
+        if start >= len(stream):
+            raise SheetUnreadable(f"sheet {name!r} starts past the stream")
+        for rows, columns in _sheet_extent(stream, start, limit):
+            if rows * columns > limit:
+                raise SheetTooLarge(name, rows, columns)
