@@ -479,10 +479,8 @@ class View:
     def per_unit_code(self, frame: pd.DataFrame, column: str, codes: tuple[str, ...]) -> dict[str, dict[str, int]]:
         """Per unit in scope (zeros included): the rows of each code."""
         ids = list(self.units) or list(self.ledgers.units["unit_id"])
-        return {
-            unit: {code: int(((frame["unit"] == unit) & (frame[column] == code)).sum()) for code in codes}
-            for unit in ids
-        }
+        counts = frame.groupby(["unit", column]).size().to_dict()
+        return {unit: {code: int(counts.get((unit, code), 0)) for code in codes} for unit in ids}
 
     @staticmethod
     def per_code(frame: pd.DataFrame, column: str) -> dict[str, int]:
@@ -515,21 +513,26 @@ class View:
 
     def unit_metrics(self) -> dict[str, dict[str, float | None]]:
         """Every unit's figures for the period, whatever units are selected (the profile's all-unit average)."""
-        out = {}
-        for unit in self.ledgers.units["unit_id"]:
-            one = View(self.ledgers, (unit,), self.start, self.end, self.cutoff)
-            issues, activities, meetings = one.issues, one.activities, one.meetings
-            out[unit] = {
-                "issues": len(issues),
-                "rectified": int(one.rectified_by(issues, one.as_of).sum()),
-                "suggestions": len(one.suggestions),
-                "consultations": int((activities["kind"] == "consultation").sum()),
-                "special_studies": int((activities["kind"] == "special_study").sum()),
-                "reminders": len(one.reminders),
-                "meetings": len(meetings),
-                "avg_duration_min": mean(meetings["minutes"]),
+        everyone = View(self.ledgers, (), self.start, self.end, self.cutoff)
+        issues, activities, meetings = everyone.issues, everyone.activities, everyone.meetings
+        rectified = issues[everyone.rectified_by(issues, everyone.as_of)]
+        columns = {
+            "issues": issues.groupby("unit").size(),
+            "rectified": rectified.groupby("unit").size(),
+            "suggestions": everyone.suggestions.groupby("unit").size(),
+            "consultations": activities[activities["kind"] == "consultation"].groupby("unit").size(),
+            "special_studies": activities[activities["kind"] == "special_study"].groupby("unit").size(),
+            "reminders": everyone.reminders.groupby("unit").size(),
+            "meetings": meetings.groupby("unit").size(),
+        }
+        lengths = meetings.groupby("unit")["minutes"].mean()
+        return {
+            unit: {
+                **{name: int(counts.get(unit, 0)) for name, counts in columns.items()},
+                "avg_duration_min": float(lengths[unit]) if unit in lengths.index else None,
             }
-        return out
+            for unit in self.ledgers.units["unit_id"]
+        }
 
     def latest_meetings(self, limit: int) -> list[tuple[str, date, float]]:
         rows = self.meetings.sort_values(["date", "meeting_id"], ascending=[False, False]).head(limit)
@@ -556,19 +559,26 @@ class View:
         """The reduction table, per unit: meetings, the year-earlier count, change, change in percent (None from
         zero), mean lengths now and a year earlier, merged and pre-reviewed meetings."""
         earlier = self.year_earlier()
+        meetings = self.meetings
+        lengths = meetings.groupby("unit")["minutes"].mean()
+        merged = meetings.groupby("unit")["merged"].sum()
+        prereviewed = meetings.groupby("unit")["prereviewed"].sum()
+        earlier_lengths = None if earlier is None else earlier.meetings.groupby("unit")["minutes"].mean()
         out = {}
         for unit, (now, before) in self.unit_meeting_change().items():
-            meetings = self.meetings[self.meetings["unit"] == unit]
-            previous = None if earlier is None else earlier.meetings[earlier.meetings["unit"] == unit]
             out[unit] = {
                 "meetings": now,
                 "prev_meetings": before,
                 "change": None if before is None else now - before,
                 "change_pct": None if not before else (now - before) / before * 100,
-                "avg_duration_min": mean(meetings["minutes"]),
-                "prev_avg_duration_min": None if previous is None else mean(previous["minutes"]),
-                "merged": int(meetings["merged"].sum()),
-                "prereviewed": int(meetings["prereviewed"].sum()),
+                "avg_duration_min": float(lengths[unit]) if unit in lengths.index else None,
+                "prev_avg_duration_min": (
+                    float(earlier_lengths[unit])
+                    if earlier_lengths is not None and unit in earlier_lengths.index
+                    else None
+                ),
+                "merged": int(merged.get(unit, 0)),
+                "prereviewed": int(prereviewed.get(unit, 0)),
             }
         return out
 

@@ -1,0 +1,351 @@
+"""The rest of every analysis page against the independent recomputation (``tests/oracle.py``), value by value,
+over the same filters as ``test_definitions`` (sample, the sample cut at 2020-08-14, and the scale data set):
+
+- meetings: the average-length and total-time cards, the 环比 line, the duration and shares charts' per-quarter
+  values, the heatmap's every cell, the reduction table's every column;
+- issues: by category and by source, days to rectify in the issue table;
+- suggestions: every chart (by unit and status, by category, by status, by link) and the table;
+- reminders: reminders and activities per quarter and per unit, the units with no consultation;
+- unit profile: every unit's figures and the all-unit average, the unit's cards, trends, open issues, meetings.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from oversight.charts import catalog
+from oversight.present import kpis, tables
+from tests import oracle
+from tests.test_definitions import CASES, Worlds, _none_if_missing, _setup, _year_on_year
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory) -> Worlds:
+    return Worlds(tmp_path_factory.mktemp("worlds"))
+
+
+def _value(value) -> float | None:
+    """A query's number as a float, None where it is unknown (NULL / NaN)."""
+    return None if pd.isna(value) else float(value)
+
+
+def _same(got: float | None, expected: float | None) -> bool:
+    if got is None or expected is None:
+        return got is expected
+    return math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _rounded(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else float(oracle.half_up(value, digits))
+
+
+def _day(value):
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+# ---------------------------------------------------------------- meetings page
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_meeting_length_and_time_cards_and_the_span_before(worlds, case):
+    filter_, span, view, run = _setup(worlds, case)
+    current, earlier = _year_on_year(run, span, filter_, "meeting_totals")
+    # 环比 as the page asks for it: no line for four quarters (its span before is the year before)
+    four_quarters = filter_.previous_span().start == filter_.start.shift(-4)
+    before_filter = span.span_before(filter_)
+    before_row = None if four_quarters or before_filter is None else run("meeting_totals", before_filter).iloc[0]
+    cards = {
+        card.key: card
+        for card in kpis.meeting_kpis(current, earlier, before_row, case.lang, "—", None if four_quarters else "P")
+    }
+    now, year_earlier = view.totals(), view.year_earlier()
+    before = year_earlier.totals() if year_earlier else None
+
+    average = cards["avg_duration"]
+    expected_average = (
+        "—" if now["avg_duration_min"] is None else oracle.count_text(now["avg_duration_min"], "minutes", case.lang)
+    )
+    assert (average.display, average.delta) == (
+        expected_average,
+        oracle.average_delta(
+            now["avg_duration_min"], before["avg_duration_min"] if before else None, "minutes", case.lang
+        ),
+    )
+
+    hours = cards["total_hours"]
+    assert (hours.display, hours.delta) == (
+        oracle.count_text(now["total_minutes"] / 60, "hours", case.lang),
+        oracle.count_delta(
+            now["total_minutes"] / 60, before["total_minutes"] / 60 if before else None, "hours", case.lang
+        ),
+    )
+
+    span_before = view.span_before()
+    assert (before_filter is None) == (span_before is None)
+    if four_quarters:
+        assert cards["meetings"].secondary is None
+    else:
+        delta = oracle.count_delta(
+            now["meetings"], span_before.totals()["meetings"] if span_before else None, "meetings", case.lang
+        )
+        assert cards["meetings"].secondary == (f"环比 {delta}" if case.lang == "zh" else f"{delta} vs the span before")
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_meeting_duration_and_shares_per_quarter(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    frame = run("meetings_by_quarter")
+    expected = view.meeting_quarters()
+    assert [int(key) for key in frame["quarter_key"]] == [row["quarter_key"] for row in expected]
+    for row, want in zip(frame.to_dict("records"), expected):
+        for column in ("avg_duration_min", "prev_avg_duration_min", "merged", "prereviewed", "attended"):
+            assert _same(_value(row[column]), want[column]), (row["quarter_key"], column, row[column], want[column])
+
+    # the charts draw these values rounded once, half up; an unknown value is a gap, never 0 or "NaN"
+    bars = view.meetings_by_quarter()
+    duration = catalog.make_meeting_duration_figure(frame, case.lang)
+    assert list(duration.data[0].y) == [_rounded(row["avg_duration_min"]) for row in expected]
+    assert list(duration.data[1].y) == [_rounded(row["prev_avg_duration_min"]) for row in expected]
+    assert list(duration.data[0].text) == [
+        "" if row["avg_duration_min"] is None else str(oracle.half_up(row["avg_duration_min"], 0)) for row in expected
+    ]
+    shares = {trace.name: list(trace.y) for trace in catalog.make_meeting_shares_figure(frame, case.lang).data}
+    for column, trace in zip(("prereviewed", "attended", "merged"), shares.values()):
+        assert trace == [
+            _rounded(want[column] / bar["meetings"] * 100) if bar["meetings"] else None
+            for want, bar in zip(expected, bars)
+        ], column
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_meetings_heatmap_every_cell(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    frame = run("meetings_by_unit_quarter")
+    got = {
+        (row["unit_id"], int(row["quarter_key"])): _none_if_missing(row["meetings"]) for row in frame.to_dict("records")
+    }
+    assert got == view.unit_quarter_meetings()
+    # the units sheet's order, first on top
+    ids = [unit for unit in view.ledgers.units["unit_id"] if not case.units or unit in case.units]
+    assert list(dict.fromkeys(frame["unit_id"])) == ids
+    if 0 < len(ids) <= 30:
+        figure = catalog.make_meeting_heatmap_figure(frame, case.lang)
+        cells = [[got[(unit, q[0] * 10 + q[1])] for q in view.quarters()] for unit in reversed(ids)]
+        assert [list(row) for row in figure.data[0].text] == [
+            ["" if v is None else str(v) for v in row] for row in cells
+        ]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_meeting_reduction_table_every_column(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    frame = run("meeting_reduction_by_unit")
+    expected = view.unit_meeting_reduction()
+    assert set(frame["unit_id"]) == set(expected)
+    for row in frame.to_dict("records"):
+        want = expected[row["unit_id"]]
+        for column, value in want.items():
+            assert _same(_value(row[column]), value), (row["unit_id"], column, row[column], value)
+    # biggest cut first (in percent, a change from zero last), then the change, then the unit id
+    order = sorted(
+        expected,
+        key=lambda u: (
+            expected[u]["change_pct"] is None,
+            expected[u]["change_pct"] or 0,
+            expected[u]["change"] is None,
+            expected[u]["change"] or 0,
+            u,
+        ),
+    )
+    assert list(frame["unit_id"]) == order
+    shown = tables.present(frame, tables.MEETING_REDUCTION_COLUMNS, case.lang)
+    comparable = view.year_earlier() is not None
+
+    def shown_as(cell, value, compares: bool) -> bool:
+        if compares and not comparable:
+            return cell == oracle.NO_COMPARISON[case.lang]
+        return pd.isna(cell) if value is None else _same(float(cell), value)
+
+    for cells, unit in zip(shown.itertuples(index=False), frame["unit_id"]):
+        want = expected[unit]
+        assert shown_as(cells[1], want["meetings"], False), unit
+        assert shown_as(cells[2], want["prev_meetings"], True), unit
+        assert shown_as(cells[3], want["change"], True), unit
+        assert shown_as(cells[4], _rounded(want["change_pct"]), True), unit
+        assert shown_as(cells[5], _rounded(want["avg_duration_min"]), False), unit
+        assert shown_as(cells[6], _rounded(want["prev_avg_duration_min"]), True), unit
+        assert (cells[7], cells[8]) == (want["merged"], want["prereviewed"]), unit
+
+
+# ---------------------------------------------------------------- issues page
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_issues_by_category_and_source(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    for name, column in (("issues_by_category", "category"), ("issues_by_source", "source")):
+        frame = run(name)
+        expected = view.per_code(view.issues, column)
+        assert dict(zip(frame[column], frame["issues"].astype(int))) == expected, name
+        assert list(frame[column]) == sorted(expected, key=lambda code: (-expected[code], code)), name
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_days_to_rectify_in_the_issue_table(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    frame = run("issues_in_view")
+    expected = view.days_to_rectify()
+    assert dict(zip(frame["issue_id"], map(_none_if_missing, frame["days_to_rectify"]))) == expected
+    shown = tables.present(frame, tables.ISSUE_COLUMNS, case.lang)
+    assert [_none_if_missing(v) for v in shown.iloc[:, 5]] == [expected[i] for i in frame["issue_id"]]
+
+
+# ---------------------------------------------------------------- suggestions page
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_suggestion_charts_and_table(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    suggestions = view.suggestions
+
+    by_unit = run("suggestions_by_unit")
+    expected = view.per_unit_code(suggestions, "status", oracle.ADOPTION_CODES)
+    got = {
+        row["unit_id"]: {code: int(row[code]) for code in oracle.ADOPTION_CODES} for row in by_unit.to_dict("records")
+    }
+    assert got == expected
+    assert [int(n) for n in by_unit["suggestions"]] == [sum(expected[u].values()) for u in by_unit["unit_id"]]
+    assert list(by_unit["unit_id"]) == sorted(expected, key=lambda u: (-sum(expected[u].values()), u))
+
+    by_category = run("suggestions_by_category")
+    expected_categories = view.per_code(suggestions, "category")
+    assert dict(zip(by_category["category"], by_category["suggestions"].astype(int))) == expected_categories
+    assert list(by_category["category"]) == sorted(expected_categories, key=lambda c: (-expected_categories[c], c))
+
+    by_status = run("suggestions_by_status")
+    expected_statuses = view.per_code(suggestions, "status")
+    assert list(zip(by_status["status"], by_status["suggestions"].astype(int))) == [
+        (code, expected_statuses[code]) for code in oracle.ADOPTION_CODES if code in expected_statuses
+    ]
+    by_link = run("suggestions_by_link")
+    assert dict(zip(by_link["link"], by_link["suggestions"].astype(int))) == view.suggestion_links()
+    # the donuts' shares are the app's own, half up, of these counts
+    for frame, builder in (
+        (by_status, catalog.make_suggestions_by_status_figure),
+        (by_link, catalog.make_suggestions_by_link_figure),
+    ):
+        if frame.empty:
+            continue
+        pie = builder(frame, case.lang).data[0]
+        total = sum(pie.values)
+        assert total == len(suggestions)
+        for text, value in zip(pie.text, pie.values):
+            assert f"{oracle.half_up(value / total * 100, 1)}%" in text
+
+    table = run("suggestions_in_view")
+    got_rows = [
+        (
+            r.suggestion_id,
+            r.unit_id,
+            _day(r.date_made),
+            r.category,
+            r.status,
+            None if pd.isna(r.issue_id) else r.issue_id,
+        )
+        for r in table.itertuples()
+    ]
+    assert got_rows == view.suggestion_rows()
+
+
+# ---------------------------------------------------------------- reminders page
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_reminders_and_activities_per_quarter(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    for name, frame_of, column, codes in (
+        ("reminders_by_quarter_form", view.ledgers.reminders, "form", oracle.FORM_CODES),
+        ("activities_by_quarter", view.ledgers.activities, "kind", oracle.KIND_CODES),
+    ):
+        frame = run(name)
+        got = [
+            {"quarter_key": int(row["quarter_key"]), **{code: _none_if_missing(row[code]) for code in codes}}
+            for row in frame.to_dict("records")
+        ]
+        assert got == view.by_quarter(frame_of, column, codes), name
+    reminders = run("reminders_by_quarter_form")
+    expected = view.by_quarter(view.ledgers.reminders, "form", oracle.FORM_CODES)
+    assert [_none_if_missing(v) for v in reminders["reminders"]] == [
+        None if row["written"] is None else sum(row[code] for code in oracle.FORM_CODES) for row in expected
+    ]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_reminders_and_activities_by_unit_and_units_not_consulted(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    for name, frame, column, codes, total in (
+        ("reminders_by_unit", view.reminders, "form", oracle.FORM_CODES, "reminders"),
+        ("activities_by_unit", view.activities, "kind", oracle.KIND_CODES, "activities"),
+    ):
+        result = run(name)
+        expected = view.per_unit_code(frame, column, codes)
+        got = {row["unit_id"]: {code: int(row[code]) for code in codes} for row in result.to_dict("records")}
+        assert got == expected, name
+        assert [int(n) for n in result[total]] == [sum(expected[u].values()) for u in result["unit_id"]], name
+        assert list(result["unit_id"]) == sorted(expected, key=lambda u: (-sum(expected[u].values()), u)), name
+
+    missing = run("units_without_consultation")
+    assert [(r.unit_id, _day(r.last_consultation)) for r in missing.itertuples()] == view.units_without_consultation()
+
+
+# ---------------------------------------------------------------- unit profile page
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_unit_profile(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    metrics = run("unit_metrics")
+    expected = view.unit_metrics()
+    assert set(metrics["unit_id"]) == set(expected)
+    for row in metrics.to_dict("records"):
+        for column, value in expected[row["unit_id"]].items():
+            assert _same(_value(row[column]), value), (row["unit_id"], column, row[column], value)
+
+    # the profile's unit: the filter's first, else the first listed; its cards beside the all-unit average
+    unit = case.units[0] if case.units else str(view.ledgers.units["unit_id"].iloc[0])
+    cards = kpis.unit_profile_kpis(catalog.unit_beside_average(metrics, unit), case.lang, "U")
+    for card in cards:
+        mine = expected[unit][card.key]
+        average = sum(figures[card.key] for figures in expected.values()) / len(expected)
+        difference = oracle.half_up(mine - average, 1)
+        assert card.display == f"{oracle.half_up(mine, 0):,}", card.key
+        assert card.delta == f"{'+' if difference > 0 else ''}{difference}", card.key
+        assert str(oracle.half_up(average, 1)) in card.secondary, card.key
+
+    one = oracle.View(view.ledgers, (unit,), case.start, case.end)
+    unit_filter = filter_.with_units([unit])
+    trends = run("trends_by_quarter", unit_filter)
+    got = [
+        {
+            "quarter_key": int(row["quarter_key"]),
+            **{c: _none_if_missing(row[c]) for c in ("meetings", "issues", "suggestions", "reminders")},
+            "avg_duration_min": _value(row["avg_duration_min"]),
+        }
+        for row in trends.to_dict("records")
+    ]
+    want = one.trends()
+    assert [{k: v for k, v in r.items() if k != "avg_duration_min"} for r in got] == [
+        {k: v for k, v in r.items() if k != "avg_duration_min"} for r in want
+    ]
+    assert all(_same(g["avg_duration_min"], w["avg_duration_min"]) for g, w in zip(got, want))
+
+    latest = run("latest_meetings", unit_filter, limit=10)
+    assert [(r.meeting_id, _day(r.date), float(r.duration_min)) for r in latest.itertuples()] == one.latest_meetings(10)
+
+    unresolved = run("unresolved_issues", unit_filter)
+    assert [
+        (r.issue_id, r.status, bool(r.overdue), int(r.age_days)) for r in unresolved.itertuples()
+    ] == one.unresolved()
