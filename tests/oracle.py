@@ -7,6 +7,10 @@ and each figure is computed from the definitions written in README's 口径说�
 - **as-of date** = the earlier of the range's last day and the data date (the newest date in any ledger,
   rectification dates included). Statuses, overdue, ages and every count are taken at it.
 - **in the period**: first day of the first quarter ≤ date ≤ as-of date.
+- **per quarter**: a quarter of the range before the data start's quarter (the quarter of the first record) or
+  starting after the as-of date has no figures (unknown, not zero); a quarter still running counts to the as-of date.
+- **span before (环比)**: the span of the same length just before, cut as many days in for a range to date; compared
+  only where the data wholly covers it, like 同比.
 - **year earlier (同比)**: the same quarters a year earlier, to the same day where the range runs past the data
   date. Compared only where the data covers it: its first quarter is not before the quarter of the first record
   (and the range does not start after the data date); otherwise "no comparable data".
@@ -94,6 +98,11 @@ class Ledgers:
     @property
     def first_day(self) -> date:
         return min(self._dates())
+
+    @property
+    def first_quarter(self) -> tuple[int, int]:
+        """The data start's quarter: before it every figure is unknown, not zero."""
+        return (self.first_day.year, (self.first_day.month - 1) // 3 + 1)
 
     @property
     def data_date(self) -> date:
@@ -317,15 +326,18 @@ class View:
             current = shift(*current, 1)
         return out
 
+    def recorded(self, quarter: tuple[int, int]) -> bool:
+        """A quarter of the range whose figures are known: from the data start's quarter to the as-of date."""
+        return self.ledgers.first_quarter <= quarter and quarter_first(*quarter) <= self.as_of
+
     def meetings_by_quarter(self) -> list[dict]:
-        """Per quarter: meetings (None after the data date) and the year-earlier count where it is known and not
-        itself a quarter of the range."""
-        first = self.ledgers.first_day
-        first_quarter = (first.year, (first.month - 1) // 3 + 1)
+        """Per quarter: meetings (None before the data start and after the data date) and the year-earlier count
+        where it is known and not itself a quarter of the range."""
+        first_quarter = self.ledgers.first_quarter
         rows = []
         all_meetings = self.scoped(self.ledgers.meetings)
         for quarter in self.quarters():
-            recorded = quarter_first(*quarter) <= self.as_of
+            recorded = self.recorded(quarter)
             current = all_meetings[
                 (all_meetings["date"] >= quarter_first(*quarter))
                 & (all_meetings["date"] <= min(quarter_last(*quarter), self.as_of))
@@ -393,11 +405,12 @@ class View:
     def _quarter_rows(
         self, frame: pd.DataFrame, column: str = "date"
     ) -> list[tuple[tuple[int, int], pd.DataFrame | None]]:
-        """Each quarter of the range with its rows in the period (None for a quarter after the as-of date)."""
+        """Each quarter of the range with its rows in the period (None for a quarter whose figures are unknown:
+        before the data start or after the as-of date)."""
         frame = self.in_period(frame, column)
         out = []
         for quarter in self.quarters():
-            if quarter_first(*quarter) > self.as_of:
+            if not self.recorded(quarter):
                 out.append((quarter, None))
                 continue
             out.append(

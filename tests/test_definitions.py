@@ -55,6 +55,7 @@ class Case:
 
 SCALE_EMPTY_UNITS = ("changsha_health", "changsha_commerce")
 QUICK_SCALE_CASE = Case("scale", (), (2020, 1), (2020, 4))
+BEFORE_THE_DATA = Case("scale", (), (2017, 3), (2018, 2), "en")
 
 
 def _cases() -> list[Case]:
@@ -102,7 +103,7 @@ def _cases() -> list[Case]:
         QUICK_SCALE_CASE,  # the latest whole year
         Case("scale", ("changsha_finance",), (2019, 1), (2019, 4), "en"),  # one unit of 504
         Case("scale", (), (2018, 1), (2019, 2)),  # from the data's start: no year earlier to compare with
-        Case("scale", (), (2017, 3), (2018, 2), "en"),  # a range reaching before the data's start
+        BEFORE_THE_DATA,  # a range reaching before the data's start (the brief's --from accepts one)
         # two units with no record at all in 2020Q1 (a year earlier they had some): every figure empty
         Case("scale", SCALE_EMPTY_UNITS, (2020, 1), (2020, 1)),
     ]
@@ -124,6 +125,22 @@ CASES = [
         else (),
     )
     for case in ALL_CASES
+]
+
+# A defect found by these tests and reported, not fixed here (oversight/data/ is issue 15's this session): the
+# quarter_series macro (oversight/data/store.py) takes every quarter up to the as-of date as recorded, so the
+# quarters of a range before the data start are drawn as 0 (meetings, reminders, activities, heatmap cells,
+# trends) where README's 口径说明 says "before it, figures are unknown — not zero". Strict: once it is fixed,
+# these cases pass, the run fails, and the mark is to be removed.
+QUARTERS_BEFORE_THE_DATA_DRAWN_AS_ZERO = pytest.mark.xfail(
+    strict=True,
+    reason="quarter_series (oversight/data/store.py) draws the quarters before the data start as 0, not unknown",
+)
+PER_QUARTER_CASES = [
+    pytest.param(*param.values, id=param.id, marks=(*param.marks, QUARTERS_BEFORE_THE_DATA_DRAWN_AS_ZERO))
+    if param.values[0] == BEFORE_THE_DATA
+    else param
+    for param in CASES
 ]
 
 
@@ -332,7 +349,7 @@ def _none_if_missing(value):
     return None if pd.isna(value) else int(value)
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", PER_QUARTER_CASES)
 def test_meetings_by_quarter_chart(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     frame = run("meetings_by_quarter")

@@ -19,7 +19,7 @@ import pytest
 from oversight.charts import catalog
 from oversight.present import kpis, tables
 from tests import oracle
-from tests.test_definitions import CASES, Worlds, _none_if_missing, _setup, _year_on_year
+from tests.test_definitions import CASES, PER_QUARTER_CASES, Worlds, _none_if_missing, _setup, _year_on_year
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_meeting_length_and_time_cards_and_the_span_before(worlds, case):
         assert cards["meetings"].secondary == (f"环比 {delta}" if case.lang == "zh" else f"{delta} vs the span before")
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", PER_QUARTER_CASES)
 def test_meeting_duration_and_shares_per_quarter(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     frame = run("meetings_by_quarter")
@@ -120,7 +120,7 @@ def test_meeting_duration_and_shares_per_quarter(worlds, case):
         ], column
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", PER_QUARTER_CASES)
 def test_meetings_heatmap_every_cell(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     frame = run("meetings_by_unit_quarter")
@@ -263,7 +263,7 @@ def test_suggestion_charts_and_table(worlds, case):
 # ---------------------------------------------------------------- reminders page
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", PER_QUARTER_CASES)
 def test_reminders_and_activities_per_quarter(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     for name, frame_of, column, codes in (
@@ -314,8 +314,8 @@ def test_unit_profile(worlds, case):
         for column, value in expected[row["unit_id"]].items():
             assert _same(_value(row[column]), value), (row["unit_id"], column, row[column], value)
 
-    # the profile's unit: the filter's first, else the first listed; its cards beside the all-unit average
-    unit = case.units[0] if case.units else str(view.ledgers.units["unit_id"].iloc[0])
+    # the profile's unit and its cards beside the all-unit average
+    unit = _profile_unit(view, case)
     cards = kpis.unit_profile_kpis(catalog.unit_beside_average(metrics, unit), case.lang, "U")
     for card in cards:
         mine = expected[unit][card.key]
@@ -327,7 +327,26 @@ def test_unit_profile(worlds, case):
 
     one = oracle.View(view.ledgers, (unit,), case.start, case.end)
     unit_filter = filter_.with_units([unit])
-    trends = run("trends_by_quarter", unit_filter)
+    latest = run("latest_meetings", unit_filter, limit=10)
+    assert [(r.meeting_id, _day(r.date), float(r.duration_min)) for r in latest.itertuples()] == one.latest_meetings(10)
+
+    unresolved = run("unresolved_issues", unit_filter)
+    assert [
+        (r.issue_id, r.status, bool(r.overdue), int(r.age_days)) for r in unresolved.itertuples()
+    ] == one.unresolved()
+
+
+def _profile_unit(view: oracle.View, case) -> str:
+    """The profile's unit: the filter's first, else the first listed."""
+    return case.units[0] if case.units else str(view.ledgers.units["unit_id"].iloc[0])
+
+
+@pytest.mark.parametrize("case", PER_QUARTER_CASES)
+def test_unit_trends(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    unit = _profile_unit(view, case)
+    one = oracle.View(view.ledgers, (unit,), case.start, case.end)
+    trends = run("trends_by_quarter", filter_.with_units([unit]))
     got = [
         {
             "quarter_key": int(row["quarter_key"]),
@@ -341,11 +360,3 @@ def test_unit_profile(worlds, case):
         {k: v for k, v in r.items() if k != "avg_duration_min"} for r in want
     ]
     assert all(_same(g["avg_duration_min"], w["avg_duration_min"]) for g, w in zip(got, want))
-
-    latest = run("latest_meetings", unit_filter, limit=10)
-    assert [(r.meeting_id, _day(r.date), float(r.duration_min)) for r in latest.itertuples()] == one.latest_meetings(10)
-
-    unresolved = run("unresolved_issues", unit_filter)
-    assert [
-        (r.issue_id, r.status, bool(r.overdue), int(r.age_days)) for r in unresolved.itertuples()
-    ] == one.unresolved()
