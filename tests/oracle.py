@@ -560,6 +560,20 @@ class View:
         ).sort_values(["raised", "issue_id"])
         return [(r.issue_id, r.at, bool(r.late), (self.as_of - r.raised).days) for r in backlog.itertuples()]
 
+    def overdue_rows(self) -> dict[str, tuple[str, int]]:
+        """The overdue table: each overdue issue's status and age (days since raised) at the as-of date."""
+        backlog = self.scoped(self.ledgers.issues)
+        backlog = backlog[(backlog["raised"] <= self.as_of)]
+        backlog = backlog[self.overdue_at(backlog, self.as_of)]
+        status = self.status_at(backlog, self.as_of)
+        return {r.issue_id: (s, (self.as_of - r.raised).days) for r, s in zip(backlog.itertuples(), status)}
+
+    def issue_overdue(self) -> dict[str, int | None]:
+        """For the period's issues: days overdue at the as-of date (None where not overdue)."""
+        issues = self.issues
+        late = self.overdue_at(issues, self.as_of)
+        return {r.issue_id: (self.as_of - r.due).days if ok else None for r, ok in zip(issues.itertuples(), late)}
+
     def days_to_rectify(self) -> dict[str, int | None]:
         """The issue table's 整改用时: rectified date − date raised, for the issues rectified by the as-of date."""
         issues = self.issues

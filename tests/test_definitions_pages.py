@@ -203,6 +203,19 @@ def test_days_to_rectify_in_the_issue_table(worlds, case):
     assert [_none_if_missing(v) for v in shown.iloc[:, 5]] == [expected[i] for i in frame["issue_id"]]
 
 
+@pytest.mark.parametrize("case", CASES)
+def test_overdue_table_and_the_issue_tables_overdue_columns(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    overdue = run("overdue_issues")
+    assert {r.issue_id: (r.status, int(r.age_days)) for r in overdue.itertuples()} == view.overdue_rows()
+    in_view = run("issues_in_view")
+    expected = view.issue_overdue()
+    assert {r.issue_id: _none_if_missing(r.days_overdue) for r in in_view.itertuples()} == expected
+    assert {r.issue_id: bool(r.overdue) for r in in_view.itertuples()} == {
+        i: d is not None for i, d in expected.items()
+    }
+
+
 # ---------------------------------------------------------------- suggestions page
 
 
@@ -296,6 +309,14 @@ def test_reminders_and_activities_by_unit_and_units_not_consulted(worlds, case):
         assert got == expected, name
         assert [int(n) for n in result[total]] == [sum(expected[u].values()) for u in result["unit_id"]], name
         assert list(result["unit_id"]) == sorted(expected, key=lambda u: (-sum(expected[u].values()), u)), name
+        # the chart: at most 30 rows (the first 20 units and one row adding up the rest); every bar adds up
+        builder = (
+            catalog.make_reminders_by_unit_figure if total == "reminders" else catalog.make_activities_by_unit_figure
+        )
+        figure = builder(result, case.lang)
+        for code, trace in zip(codes, figure.data):
+            assert len(trace.x) == (len(expected) if len(expected) <= 30 else 21), name
+            assert sum(trace.x) == sum(counts[code] for counts in expected.values()), (name, code)
 
     missing = run("units_without_consultation")
     assert [(r.unit_id, _day(r.last_consultation)) for r in missing.itertuples()] == view.units_without_consultation()
