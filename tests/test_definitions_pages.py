@@ -19,7 +19,46 @@ import pytest
 from oversight.charts import catalog
 from oversight.present import kpis, tables
 from tests import oracle
-from tests.test_definitions import CASES, PER_QUARTER_CASES, Worlds, _none_if_missing, _setup, _year_on_year
+from tests.test_definitions import (
+    ALL_CASES,
+    CASES,
+    PER_QUARTER_CASES,
+    QUICK_SCALE_CASE,
+    Case,
+    Worlds,
+    _none_if_missing,
+    _setup,
+    _year_on_year,
+)
+
+# make test-fast keeps a few filters of each kind here (the rest run in make test): whole years before and after
+# the data date, a range reaching before the records, a single quarter, a single unit, the cut and scale data.
+QUICK = (
+    Case("sample", (), (2020, 1), (2020, 4)),
+    Case("sample", (), (2019, 1), (2020, 4)),
+    Case("sample", (), (2020, 3), (2020, 3)),
+    Case("sample", ("gov_office",), (2020, 1), (2020, 4), "en"),
+    Case("cut", (), (2020, 1), (2020, 4)),
+    Case("cut", (), (2020, 4), (2020, 4)),
+    QUICK_SCALE_CASE,
+)
+
+
+def _quick_subset(params: list) -> list:
+    return [
+        param
+        if param.values[0] in QUICK
+        else pytest.param(*param.values, id=param.id, marks=(*param.marks, pytest.mark.slow))
+        for param in params
+    ]
+
+
+PAGE_CASES = _quick_subset(CASES)
+PAGE_PER_QUARTER_CASES = _quick_subset(PER_QUARTER_CASES)
+
+
+def test_the_quick_filters_are_among_the_filters():
+    assert set(QUICK) <= set(ALL_CASES)
 
 
 @pytest.fixture(scope="module")
@@ -49,7 +88,7 @@ def _day(value):
 # ---------------------------------------------------------------- meetings page
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", PAGE_CASES)
 def test_meeting_length_and_time_cards_and_the_span_before(worlds, case):
     filter_, span, view, run = _setup(worlds, case)
     current, earlier = _year_on_year(run, span, filter_, "meeting_totals")
@@ -94,7 +133,7 @@ def test_meeting_length_and_time_cards_and_the_span_before(worlds, case):
         assert cards["meetings"].secondary == (f"环比 {delta}" if case.lang == "zh" else f"{delta} vs the span before")
 
 
-@pytest.mark.parametrize("case", PER_QUARTER_CASES)
+@pytest.mark.parametrize("case", PAGE_PER_QUARTER_CASES)
 def test_meeting_duration_and_shares_per_quarter(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     frame = run("meetings_by_quarter")
@@ -120,7 +159,7 @@ def test_meeting_duration_and_shares_per_quarter(worlds, case):
         ], column
 
 
-@pytest.mark.parametrize("case", PER_QUARTER_CASES)
+@pytest.mark.parametrize("case", PAGE_PER_QUARTER_CASES)
 def test_meetings_heatmap_every_cell(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     frame = run("meetings_by_unit_quarter")
@@ -139,7 +178,7 @@ def test_meetings_heatmap_every_cell(worlds, case):
         ]
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", PAGE_CASES)
 def test_meeting_reduction_table_every_column(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     frame = run("meeting_reduction_by_unit")
@@ -183,7 +222,7 @@ def test_meeting_reduction_table_every_column(worlds, case):
 # ---------------------------------------------------------------- issues page
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", PAGE_CASES)
 def test_issues_by_category_and_source(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     for name, column in (("issues_by_category", "category"), ("issues_by_source", "source")):
@@ -193,7 +232,7 @@ def test_issues_by_category_and_source(worlds, case):
         assert list(frame[column]) == sorted(expected, key=lambda code: (-expected[code], code)), name
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", PAGE_CASES)
 def test_days_to_rectify_in_the_issue_table(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     frame = run("issues_in_view")
@@ -203,7 +242,7 @@ def test_days_to_rectify_in_the_issue_table(worlds, case):
     assert [_none_if_missing(v) for v in shown.iloc[:, 5]] == [expected[i] for i in frame["issue_id"]]
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", PAGE_CASES)
 def test_overdue_table_and_the_issue_tables_overdue_columns(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     overdue = run("overdue_issues")
@@ -219,7 +258,7 @@ def test_overdue_table_and_the_issue_tables_overdue_columns(worlds, case):
 # ---------------------------------------------------------------- suggestions page
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", PAGE_CASES)
 def test_suggestion_charts_and_table(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     suggestions = view.suggestions
@@ -276,7 +315,7 @@ def test_suggestion_charts_and_table(worlds, case):
 # ---------------------------------------------------------------- reminders page
 
 
-@pytest.mark.parametrize("case", PER_QUARTER_CASES)
+@pytest.mark.parametrize("case", PAGE_PER_QUARTER_CASES)
 def test_reminders_and_activities_per_quarter(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     for name, frame_of, column, codes in (
@@ -296,7 +335,7 @@ def test_reminders_and_activities_per_quarter(worlds, case):
     ]
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", PAGE_CASES)
 def test_reminders_and_activities_by_unit_and_units_not_consulted(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     for name, frame, column, codes, total in (
@@ -325,7 +364,7 @@ def test_reminders_and_activities_by_unit_and_units_not_consulted(worlds, case):
 # ---------------------------------------------------------------- unit profile page
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", PAGE_CASES)
 def test_unit_profile(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     metrics = run("unit_metrics")
@@ -362,7 +401,7 @@ def _profile_unit(view: oracle.View, case) -> str:
     return case.units[0] if case.units else str(view.ledgers.units["unit_id"].iloc[0])
 
 
-@pytest.mark.parametrize("case", PER_QUARTER_CASES)
+@pytest.mark.parametrize("case", PAGE_PER_QUARTER_CASES)
 def test_unit_trends(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     unit = _profile_unit(view, case)
