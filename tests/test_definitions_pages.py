@@ -17,7 +17,8 @@ import pandas as pd
 import pytest
 
 from oversight.charts import catalog
-from oversight.present import kpis, tables
+from oversight.data.filters import Filter
+from oversight.present import kpis, summary, tables
 from tests import oracle
 from tests.test_definitions import (
     ALL_CASES,
@@ -420,3 +421,89 @@ def test_unit_trends(worlds, case):
         {k: v for k, v in r.items() if k != "avg_duration_min"} for r in want
     ]
     assert all(_same(g["avg_duration_min"], w["avg_duration_min"]) for g, w in zip(got, want))
+
+
+# ---------------------------------------------------------------- the written summary, every figure
+
+
+def _quarter_zh(quarter: tuple[int, int]) -> str:
+    return f"{quarter[0]}年第{quarter[1]}季度"
+
+
+def _plain_number(value) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def _expected_summary_zh(view: oracle.View, case) -> list[str]:
+    """The three paragraphs of the briefing's summary, written from the oracle's figures with the zh wording."""
+    now, earlier = view.totals(), view.year_earlier()
+    before = earlier.totals() if earlier else None
+    if case.start[1] == 1 and case.end == (case.start[0], 4):
+        opening = "今年以来，"
+    elif case.start == case.end:
+        opening = f"{_quarter_zh(case.start)}，"
+    else:
+        opening = f"{_quarter_zh(case.start)}至{_quarter_zh(case.end)}，"
+
+    if not (now["units_consulted"] or now["issues"] or now["suggestions"]):
+        consultation = f"{opening}暂无定期会商、指出问题和意见建议的记录。"
+    else:
+        consultation = (
+            f"{opening}驻省政府办公厅纪检监察组与{now['units_consulted']}家综合监督单位党组（党委）开展定期会商，"
+            f"深入分析各单位政治生态，指出问题{now['issues']}个，提出意见建议{now['suggestions']}条。"
+        )
+        if now["issues"]:
+            day = view.as_of
+            rate = oracle.half_up(now["issues_rectified"] / now["issues"] * 100, 1)
+            consultation += (
+                f"截至{day.year}年{day.month}月{day.day}日，已整改问题{now['issues_rectified']}个，整改率{rate}%"
+            )
+            if before and before["issues"]:
+                consultation += f"（上年同期{oracle.half_up(before['issues_rectified'] / before['issues'] * 100, 1)}%）"
+            consultation += "。"
+            categories = view.per_code(view.issues, "category")
+            top = min(categories, key=lambda code: (-categories[code], code))
+            label = {code: label for label, code in oracle.CATEGORIES.items()}[top]
+            consultation += f"从问题类别看，{label}方面问题最多，共{categories[top]}个。"
+
+    collaboration = f"与综合监督单位机关纪委专题研究工作{now['special_studies']}次"
+    forms = view.per_code(view.reminders, "form")
+    if forms:
+        labels = {code: label for label, code in oracle.FORMS.items()}
+        listed = "、".join(f"{labels[code]}{forms[code]}次" for code in oracle.FORM_CODES if code in forms)
+        collaboration += f"，采取{listed}等方式开展日常提醒{sum(forms.values())}次"
+    collaboration += "。"
+
+    if not now["meetings"]:
+        meetings = "会议监督方面，本期暂无会议记录。"
+    else:
+        meetings = f"会议监督方面，综合监督单位召开会议{now['meetings']}次"
+        if before is None:
+            meetings += "，上年同期无可比数据"
+        elif before["meetings"]:
+            change = oracle.half_up((now["meetings"] - before["meetings"]) / before["meetings"] * 100, 1)
+            if change == 0:
+                meetings += "，会议数量与上年同期持平"
+            else:
+                word = "下降" if change < 0 else "增长"
+                meetings += f"，会议数量同比{word}{abs(change)}%（上年同期{before['meetings']}次）"
+        shown = oracle.half_up(now["avg_duration_min"], 1)
+        meetings += f"；平均时长{_plain_number(shown)}分钟"
+        if before and before["avg_duration_min"] is not None:
+            difference = oracle.half_up(before["avg_duration_min"], 1) - shown
+            if difference:
+                meetings += f"，{'缩短' if difference > 0 else '延长'}{_plain_number(abs(difference))}分钟"
+        meetings += (
+            f"。其中合并召开{now['merged']}次，议题提前报送纪检监察组审核{now['prereviewed']}次，"
+            f"纪检监察组列席{now['attended']}次。"
+        )
+    return [consultation, collaboration, meetings]
+
+
+@pytest.mark.parametrize("case", PAGE_CASES)
+def test_written_summary_every_figure(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    written = summary.written_summary(
+        lambda name, f: run(name, f), Filter(case.units, filter_.start, filter_.end), "zh"
+    )
+    assert written == _expected_summary_zh(view, case)
