@@ -385,6 +385,13 @@ def test_unit_profile(worlds, case):
         assert card.display == f"{oracle.half_up(mine, 0):,}", card.key
         assert card.delta == f"{'+' if difference > 0 else ''}{difference}", card.key
         assert str(oracle.half_up(average, 1)) in card.secondary, card.key
+    # the unit-beside-average chart draws the same two values per measure
+    figure = catalog.make_unit_vs_average_figure(catalog.unit_beside_average(metrics, unit), case.lang, "U")
+    measures = [card.key for card in cards]
+    assert list(figure.data[0].y) == [expected[unit][m] for m in measures]
+    assert list(figure.data[1].y) == [
+        _rounded(sum(figures[m] for figures in expected.values()) / len(expected)) for m in measures
+    ]
 
     one = oracle.View(view.ledgers, (unit,), case.start, case.end)
     unit_filter = filter_.with_units([unit])
