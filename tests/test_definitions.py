@@ -1,7 +1,8 @@
 """Every card, chart value, table cell and summary figure against an independent pandas recomputation
 (``tests/oracle.py``) over many filters: single quarters, ranges crossing years, ranges starting before the
 records, ranges ending after the data date (a copy of the sample cut at 2020-08-14), single units, random unit
-sets and empty selections, in both languages.
+sets and empty selections, in both languages; and the scale data set (504 units) for five filters.
+``tests/test_definitions_pages.py`` checks the rest of every page over the same filters.
 """
 
 from __future__ import annotations
