@@ -7,6 +7,10 @@ and each figure is computed from the definitions written in README's 口径说�
 - **as-of date** = the earlier of the range's last day and the data date (the newest date in any ledger,
   rectification dates included). Statuses, overdue, ages and every count are taken at it.
 - **in the period**: first day of the first quarter ≤ date ≤ as-of date.
+- **per quarter**: a quarter of the range before the data start's quarter (the quarter of the first record) or
+  starting after the as-of date has no figures (unknown, not zero); a quarter still running counts to the as-of date.
+- **span before (环比)**: the span of the same length just before, cut as many days in for a range to date; compared
+  only where the data wholly covers it, like 同比.
 - **year earlier (同比)**: the same quarters a year earlier, to the same day where the range runs past the data
   date. Compared only where the data covers it: its first quarter is not before the quarter of the first record
   (and the range does not start after the data date); otherwise "no comparable data".
@@ -36,6 +40,25 @@ KINDS = {
     "抽调参与办案": "secondment",
 }
 YES = {"是": True, "否": False}
+CATEGORIES = {
+    "主体责任落实": "primary_responsibility",
+    "作风建设": "conduct",
+    "廉洁风险": "integrity",
+    "决策程序": "decision_procedure",
+    "民主集中制": "democratic_centralism",
+    "会风会纪": "meeting_discipline",
+    "其他": "other",
+}
+SOURCES = {
+    "定期会商": "consultation",
+    "列席会议": "attended_meeting",
+    "日常监督": "daily",
+    "专题研究": "special_study",
+    "其他": "other",
+}
+FORM_CODES = tuple(FORMS.values())
+KIND_CODES = tuple(KINDS.values())
+ADOPTION_CODES = tuple(ADOPTION.values())
 
 
 def half_up(value: float, digits: int = 1) -> Decimal:
@@ -77,6 +100,11 @@ class Ledgers:
         return min(self._dates())
 
     @property
+    def first_quarter(self) -> tuple[int, int]:
+        """The data start's quarter: before it every figure is unknown, not zero."""
+        return (self.first_day.year, (self.first_day.month - 1) // 3 + 1)
+
+    @property
     def data_date(self) -> date:
         return max(self._dates())
 
@@ -105,6 +133,7 @@ def read_ledgers(folder: Path) -> Ledgers:
     m = sheet("meetings")
     meetings = pd.DataFrame(
         {
+            "meeting_id": m["会议编号"],
             "unit": m["单位"].map(unit_of),
             "date": m["会议日期"].map(_day),
             "minutes": m["时长(分钟)"].astype(float),
@@ -119,8 +148,8 @@ def read_ledgers(folder: Path) -> Ledgers:
             "issue_id": i["问题编号"],
             "unit": i["单位"].map(unit_of),
             "raised": i["发现日期"].map(_day),
-            "source": i["问题来源"],
-            "category": i["问题类别"],
+            "source": i["问题来源"].map(SOURCES),
+            "category": i["问题类别"].map(CATEGORIES),
             "status": i["整改状态"].map(STATUS),
             "due": i["整改期限"].map(_day),
             "rectified": i["整改完成日期"].map(_day),
@@ -129,10 +158,11 @@ def read_ledgers(folder: Path) -> Ledgers:
     s = sheet("suggestions")
     suggestions = pd.DataFrame(
         {
+            "suggestion_id": s["建议编号"],
             "unit": s["单位"].map(unit_of),
             "made": s["提出日期"].map(_day),
             "issue_id": s["关联问题编号"],
-            "category": s["类别"],
+            "category": s["类别"].map(CATEGORIES),
             "status": s["采纳状态"].map(ADOPTION),
         }
     )
@@ -296,15 +326,18 @@ class View:
             current = shift(*current, 1)
         return out
 
+    def recorded(self, quarter: tuple[int, int]) -> bool:
+        """A quarter of the range whose figures are known: from the data start's quarter to the as-of date."""
+        return self.ledgers.first_quarter <= quarter and quarter_first(*quarter) <= self.as_of
+
     def meetings_by_quarter(self) -> list[dict]:
-        """Per quarter: meetings (None after the data date) and the year-earlier count where it is known and not
-        itself a quarter of the range."""
-        first = self.ledgers.first_day
-        first_quarter = (first.year, (first.month - 1) // 3 + 1)
+        """Per quarter: meetings (None before the data start and after the data date) and the year-earlier count
+        where it is known and not itself a quarter of the range."""
+        first_quarter = self.ledgers.first_quarter
         rows = []
         all_meetings = self.scoped(self.ledgers.meetings)
         for quarter in self.quarters():
-            recorded = quarter_first(*quarter) <= self.as_of
+            recorded = self.recorded(quarter)
             current = all_meetings[
                 (all_meetings["date"] >= quarter_first(*quarter))
                 & (all_meetings["date"] <= min(quarter_last(*quarter), self.as_of))
@@ -355,16 +388,260 @@ class View:
         before = earlier.per_unit(earlier.meetings) if earlier else {}
         return {unit: (count, before.get(unit) if earlier else None) for unit, count in now.items()}
 
+    def span_before(self) -> View | None:
+        """环比: the span of the same length just before, cut as many days in for a range to date; None where
+        the data does not wholly cover it (or the range starts after the data date)."""
+        length = len(self.quarters())
+        start, end = shift(*self.start, -length), shift(*self.end, -length)
+        first = self.ledgers.first_day
+        if quarter_first(*start) < quarter_first(first.year, (first.month - 1) // 3 + 1):
+            return None
+        if self.period_start > self.ledgers.data_date:
+            return None
+        cutoff = quarter_first(*start) + (self.as_of - self.period_start) if self.to_date else quarter_last(*end)
+        return View(self.ledgers, self.units, start, end, cutoff)
+
+    # ------------------------------------------------------------ per quarter
+    def _quarter_rows(
+        self, frame: pd.DataFrame, column: str = "date"
+    ) -> list[tuple[tuple[int, int], pd.DataFrame | None]]:
+        """Each quarter of the range with its rows in the period (None for a quarter whose figures are unknown:
+        before the data start or after the as-of date)."""
+        frame = self.in_period(frame, column)
+        out = []
+        for quarter in self.quarters():
+            if not self.recorded(quarter):
+                out.append((quarter, None))
+                continue
+            out.append(
+                (quarter, frame[(frame[column] >= quarter_first(*quarter)) & (frame[column] <= quarter_last(*quarter))])
+            )
+        return out
+
+    def meeting_quarters(self) -> list[dict]:
+        """The duration and shares charts: per quarter the meetings, their mean length, merged, pre-reviewed and
+        attended counts, and the year-earlier mean length where the year-earlier bar is drawn."""
+        bars = {row["quarter_key"]: row for row in self.meetings_by_quarter()}
+        all_meetings = self.scoped(self.ledgers.meetings)
+        rows = []
+        for quarter, meetings in self._quarter_rows(self.ledgers.meetings):
+            key = quarter[0] * 10 + quarter[1]
+            earlier_quarter = shift(*quarter, -4)
+            earlier = all_meetings[
+                (all_meetings["date"] >= quarter_first(*earlier_quarter))
+                & (all_meetings["date"] <= min(quarter_last(*earlier_quarter), year_before(self.as_of)))
+            ]
+            known = bars[key]["prev_meetings"] is not None
+            rows.append(
+                {
+                    "quarter_key": key,
+                    "avg_duration_min": mean(meetings["minutes"]) if meetings is not None else None,
+                    "merged": None if meetings is None else int(meetings["merged"].sum()),
+                    "prereviewed": None if meetings is None else int(meetings["prereviewed"].sum()),
+                    "attended": None if meetings is None else int(meetings["attended"].sum()),
+                    "prev_avg_duration_min": mean(earlier["minutes"]) if known else None,
+                }
+            )
+        return rows
+
+    def by_quarter(self, frame: pd.DataFrame, column: str, codes: tuple[str, ...]) -> list[dict]:
+        """Per quarter, the rows of each code (reminders by form, activities by kind); None after the as-of date."""
+        return [
+            {
+                "quarter_key": quarter[0] * 10 + quarter[1],
+                **{code: None if rows is None else int((rows[column] == code).sum()) for code in codes},
+            }
+            for quarter, rows in self._quarter_rows(frame)
+        ]
+
+    def trends(self) -> list[dict]:
+        """The unit profile's trend lines: meetings, their mean length, issues, suggestions, reminders per quarter."""
+        ledgers = self.ledgers
+        series = zip(
+            self._quarter_rows(ledgers.meetings),
+            self._quarter_rows(ledgers.issues, "raised"),
+            self._quarter_rows(ledgers.suggestions, "made"),
+            self._quarter_rows(ledgers.reminders),
+        )
+        rows = []
+        for (quarter, meetings), (_, issues), (_, suggestions), (_, reminders) in series:
+            known = meetings is not None
+            rows.append(
+                {
+                    "quarter_key": quarter[0] * 10 + quarter[1],
+                    "meetings": len(meetings) if known else None,
+                    "avg_duration_min": mean(meetings["minutes"]) if known else None,
+                    "issues": len(issues) if known else None,
+                    "suggestions": len(suggestions) if known else None,
+                    "reminders": len(reminders) if known else None,
+                }
+            )
+        return rows
+
+    def unit_quarter_meetings(self) -> dict[tuple[str, int], int | None]:
+        """The heatmap: every unit in scope × every quarter of the range."""
+        ids = list(self.units) or list(self.ledgers.units["unit_id"])
+        out: dict[tuple[str, int], int | None] = {}
+        for quarter, meetings in self._quarter_rows(self.ledgers.meetings):
+            counts = {} if meetings is None else meetings.groupby("unit").size().to_dict()
+            for unit in ids:
+                out[(unit, quarter[0] * 10 + quarter[1])] = None if meetings is None else int(counts.get(unit, 0))
+        return out
+
+    # ------------------------------------------------------------ per unit and per code
+    def per_unit_code(self, frame: pd.DataFrame, column: str, codes: tuple[str, ...]) -> dict[str, dict[str, int]]:
+        """Per unit in scope (zeros included): the rows of each code."""
+        ids = list(self.units) or list(self.ledgers.units["unit_id"])
+        counts = frame.groupby(["unit", column]).size().to_dict()
+        return {unit: {code: int(counts.get((unit, code), 0)) for code in codes} for unit in ids}
+
+    @staticmethod
+    def per_code(frame: pd.DataFrame, column: str) -> dict[str, int]:
+        """Rows per code, codes without rows left out."""
+        return {code: int(count) for code, count in frame.groupby(column).size().items() if count}
+
+    def suggestion_links(self) -> dict[str, int]:
+        linked = int(self.suggestions["issue_id"].notna().sum())
+        counts = {"linked": linked, "standalone": len(self.suggestions) - linked}
+        return {link: count for link, count in counts.items() if count}
+
+    def suggestion_rows(self) -> list[tuple]:
+        """The suggestions table: newest first, then by id."""
+        rows = self.suggestions.sort_values(["made", "suggestion_id"], ascending=[False, True])
+        return [
+            (r.suggestion_id, r.unit, r.made, r.category, r.status, None if pd.isna(r.issue_id) else r.issue_id)
+            for r in rows.itertuples()
+        ]
+
+    def units_without_consultation(self) -> list[tuple[str, date | None]]:
+        """Units in scope with no 定期会商 in the period, and their last one up to the as-of date (None: never);
+        never-consulted first, then the longest ago, then by id."""
+        consulted = set(self.activities.loc[self.activities["kind"] == "consultation", "unit"])
+        history = self.ledgers.activities
+        history = history[(history["kind"] == "consultation") & (history["date"] <= self.as_of)]
+        last = history.groupby("unit")["date"].max().to_dict()
+        ids = list(self.units) or list(self.ledgers.units["unit_id"])
+        rows = [(unit, last.get(unit)) for unit in ids if unit not in consulted]
+        return sorted(rows, key=lambda row: (row[1] is not None, row[1] or date.min, row[0]))
+
+    def unit_metrics(self) -> dict[str, dict[str, float | None]]:
+        """Every unit's figures for the period, whatever units are selected (the profile's all-unit average)."""
+        everyone = View(self.ledgers, (), self.start, self.end, self.cutoff)
+        issues, activities, meetings = everyone.issues, everyone.activities, everyone.meetings
+        rectified = issues[everyone.rectified_by(issues, everyone.as_of)]
+        columns = {
+            "issues": issues.groupby("unit").size(),
+            "rectified": rectified.groupby("unit").size(),
+            "suggestions": everyone.suggestions.groupby("unit").size(),
+            "consultations": activities[activities["kind"] == "consultation"].groupby("unit").size(),
+            "special_studies": activities[activities["kind"] == "special_study"].groupby("unit").size(),
+            "reminders": everyone.reminders.groupby("unit").size(),
+            "meetings": meetings.groupby("unit").size(),
+        }
+        lengths = meetings.groupby("unit")["minutes"].mean()
+        return {
+            unit: {
+                **{name: int(counts.get(unit, 0)) for name, counts in columns.items()},
+                "avg_duration_min": float(lengths[unit]) if unit in lengths.index else None,
+            }
+            for unit in self.ledgers.units["unit_id"]
+        }
+
+    def latest_meetings(self, limit: int) -> list[tuple[str, date, float]]:
+        rows = self.meetings.sort_values(["date", "meeting_id"], ascending=[False, False]).head(limit)
+        return [(r.meeting_id, r.date, r.minutes) for r in rows.itertuples()]
+
+    def unresolved(self) -> list[tuple[str, str, bool, int]]:
+        """Issues raised by the as-of date and not rectified by it, oldest first: status, overdue, age in days."""
+        backlog = self.scoped(self.ledgers.issues)
+        backlog = backlog[(backlog["raised"] <= self.as_of) & ~self.rectified_by(backlog, self.as_of)]
+        backlog = backlog.assign(
+            at=self.status_at(backlog, self.as_of), late=self.overdue_at(backlog, self.as_of)
+        ).sort_values(["raised", "issue_id"])
+        return [(r.issue_id, r.at, bool(r.late), (self.as_of - r.raised).days) for r in backlog.itertuples()]
+
+    def overdue_rows(self) -> dict[str, tuple[str, int]]:
+        """The overdue table: each overdue issue's status and age (days since raised) at the as-of date."""
+        backlog = self.scoped(self.ledgers.issues)
+        backlog = backlog[(backlog["raised"] <= self.as_of)]
+        backlog = backlog[self.overdue_at(backlog, self.as_of)]
+        status = self.status_at(backlog, self.as_of)
+        return {r.issue_id: (s, (self.as_of - r.raised).days) for r, s in zip(backlog.itertuples(), status)}
+
+    def issue_overdue(self) -> dict[str, int | None]:
+        """For the period's issues: days overdue at the as-of date (None where not overdue)."""
+        issues = self.issues
+        late = self.overdue_at(issues, self.as_of)
+        return {r.issue_id: (self.as_of - r.due).days if ok else None for r, ok in zip(issues.itertuples(), late)}
+
+    def days_to_rectify(self) -> dict[str, int | None]:
+        """The issue table's 整改用时: rectified date − date raised, for the issues rectified by the as-of date."""
+        issues = self.issues
+        rectified = self.rectified_by(issues, self.as_of)
+        return {
+            r.issue_id: (r.rectified - r.raised).days if ok else None for r, ok in zip(issues.itertuples(), rectified)
+        }
+
+    def unit_meeting_reduction(self) -> dict[str, dict[str, float | None]]:
+        """The reduction table, per unit: meetings, the year-earlier count, change, change in percent (None from
+        zero), mean lengths now and a year earlier, merged and pre-reviewed meetings."""
+        earlier = self.year_earlier()
+        meetings = self.meetings
+        lengths = meetings.groupby("unit")["minutes"].mean()
+        merged = meetings.groupby("unit")["merged"].sum()
+        prereviewed = meetings.groupby("unit")["prereviewed"].sum()
+        earlier_lengths = None if earlier is None else earlier.meetings.groupby("unit")["minutes"].mean()
+        out = {}
+        for unit, (now, before) in self.unit_meeting_change().items():
+            out[unit] = {
+                "meetings": now,
+                "prev_meetings": before,
+                "change": None if before is None else now - before,
+                "change_pct": None if not before else (now - before) / before * 100,
+                "avg_duration_min": float(lengths[unit]) if unit in lengths.index else None,
+                "prev_avg_duration_min": (
+                    float(earlier_lengths[unit])
+                    if earlier_lengths is not None and unit in earlier_lengths.index
+                    else None
+                ),
+                "merged": int(merged.get(unit, 0)),
+                "prereviewed": int(prereviewed.get(unit, 0)),
+            }
+        return out
+
+
+def mean(values: pd.Series) -> float | None:
+    return float(values.mean()) if len(values) else None
+
 
 # ---------------------------------------------------------------- the cards, written as the definitions say
 
-UNITS_ZH = {"units": "家", "count": "个", "items": "条", "times": "次", "meetings": "次", "hours": "小时"}
+UNITS_ZH = {
+    "units": "家",
+    "count": "个",
+    "items": "条",
+    "times": "次",
+    "meetings": "次",
+    "hours": "小时",
+    "minutes": "分钟",
+    "days": "天",
+}
+UNITS_EN = {"hours": " h", "minutes": " min", "days": " days"}  # English counts are bare numbers
 NO_COMPARISON = {"zh": "无可比数据", "en": "no comparable data"}
 
 
 def count_text(value: float, unit: str, lang: str) -> str:
     number = f"{half_up(value, 0):,}"
-    return f"{number}{UNITS_ZH[unit]}" if lang == "zh" else number
+    return f"{number}{UNITS_ZH[unit]}" if lang == "zh" else f"{number}{UNITS_EN.get(unit, '')}"
+
+
+def average_delta(now: float | None, before: float | None, unit: str, lang: str) -> str:
+    """The change of an average: the difference in its unit, one decimal (``-38.2分钟``)."""
+    if before is None or now is None:
+        return NO_COMPARISON[lang]
+    difference = half_up(now - before, 1)
+    suffix = UNITS_ZH[unit] if lang == "zh" else UNITS_EN[unit]
+    return f"{'+' if difference > 0 else ''}{difference}{suffix}"
 
 
 def count_delta(now: float, before: float | None, unit: str, lang: str) -> str:
@@ -406,5 +683,7 @@ __all__ = [
     "share_delta",
     "share_text",
     "count_text",
+    "average_delta",
     "half_up",
+    "mean",
 ]

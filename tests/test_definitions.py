@@ -1,7 +1,8 @@
 """Every card, chart value, table cell and summary figure against an independent pandas recomputation
 (``tests/oracle.py``) over many filters: single quarters, ranges crossing years, ranges starting before the
 records, ranges ending after the data date (a copy of the sample cut at 2020-08-14), single units, random unit
-sets and empty selections, in both languages.
+sets and empty selections, in both languages; and the scale data set (504 units) for five filters.
+``tests/test_definitions_pages.py`` checks the rest of every page over the same filters.
 """
 
 from __future__ import annotations
@@ -18,11 +19,15 @@ from oversight import charts
 from oversight.charts import catalog
 from oversight.data import queries, store
 from oversight.data.filters import Filter, Quarter
+from oversight.devdata import scale
 from oversight.present import kpis, summary, tables
 from tests import oracle
 
 SAMPLE = store.SAMPLE_DATA_DIR
 CUT_DAY = date(2020, 8, 14)
+# The scale generator's province (504 units, 2018Q1–2020Q4, data date 2020-12-31) at a size that builds and
+# reads in a few seconds: 10,000 meetings, 500 issues and suggestions, 1,000 reminders and activities.
+SCALE_MEETINGS = 10_000
 ALL_UNITS = (
     "gov_office",
     "research",
@@ -38,7 +43,7 @@ ALL_UNITS = (
 
 @dataclass(frozen=True)
 class Case:
-    folder: str  # "sample" or "cut"
+    folder: str  # "sample", "cut" (the sample as it stood on CUT_DAY) or "scale"
     units: tuple[str, ...]
     start: tuple[int, int]
     end: tuple[int, int]
@@ -47,6 +52,11 @@ class Case:
     def __str__(self) -> str:
         units = "+".join(self.units) or "all"
         return f"{self.folder}-{units}-{self.start[0]}Q{self.start[1]}-{self.end[0]}Q{self.end[1]}-{self.lang}"
+
+
+SCALE_EMPTY_UNITS = ("changsha_health", "changsha_commerce")
+QUICK_SCALE_CASE = Case("scale", (), (2020, 1), (2020, 4))
+BEFORE_THE_DATA = Case("scale", (), (2017, 3), (2018, 2), "en")
 
 
 def _cases() -> list[Case]:
@@ -90,6 +100,14 @@ def _cases() -> list[Case]:
         Case("cut", ("petitions",), (2020, 1), (2020, 4)),
         Case("cut", ("gov_office", "research"), (2020, 3), (2020, 4), "en"),
     ]
+    cases += [
+        QUICK_SCALE_CASE,  # the latest whole year
+        Case("scale", ("changsha_finance",), (2019, 1), (2019, 4), "en"),  # one unit of 504
+        Case("scale", (), (2018, 1), (2019, 2)),  # from the data's start: no year earlier to compare with
+        BEFORE_THE_DATA,  # a range reaching before the data's start (the brief's --from accepts one)
+        # two units with no record at all in 2020Q1 (a year earlier they had some): every figure empty
+        Case("scale", SCALE_EMPTY_UNITS, (2020, 1), (2020, 1)),
+    ]
     return cases
 
 
@@ -104,9 +122,26 @@ CASES = [
         marks=pytest.mark.slow
         if len(case.units) > 1
         or (len(case.units) == 1 and case.folder == "sample" and case.units[0] not in _QUICK_UNITS)
+        or (case.folder == "scale" and case != QUICK_SCALE_CASE)
         else (),
     )
     for case in ALL_CASES
+]
+
+# A defect found by these tests and reported, not fixed here (oversight/data/ is issue 15's this session): the
+# quarter_series macro (oversight/data/store.py) takes every quarter up to the as-of date as recorded, so the
+# quarters of a range before the data start are drawn as 0 (meetings, reminders, activities, heatmap cells,
+# trends) where README's 口径说明 says "before it, figures are unknown — not zero". Strict: once it is fixed,
+# these cases pass, the run fails, and the mark is to be removed.
+QUARTERS_BEFORE_THE_DATA_DRAWN_AS_ZERO = pytest.mark.xfail(
+    strict=True,
+    reason="quarter_series (oversight/data/store.py) draws the quarters before the data start as 0, not unknown",
+)
+PER_QUARTER_CASES = [
+    pytest.param(*param.values, id=param.id, marks=(*param.marks, QUARTERS_BEFORE_THE_DATA_DRAWN_AS_ZERO))
+    if param.values[0] == BEFORE_THE_DATA
+    else param
+    for param in CASES
 ]
 
 
@@ -116,23 +151,48 @@ def test_there_are_at_least_forty_filters_of_every_kind():
         c.start < (2019, 3) and c.end >= (2020, 1) for c in ALL_CASES
     )
     assert any(len(c.units) == 1 for c in ALL_CASES) and any(c.lang == "en" for c in ALL_CASES)
+    assert QUICK_SCALE_CASE in ALL_CASES and sum(c.folder == "scale" for c in ALL_CASES) >= 4
 
 
-@pytest.fixture(scope="module")
-def folders(tmp_path_factory) -> dict[str, Path]:
-    cut = tmp_path_factory.mktemp("cut") / "data"
-    oracle.cut_copy(SAMPLE, cut, CUT_DAY)
-    return {"sample": SAMPLE, "cut": cut}
+def test_the_scale_cases_are_what_they_say(worlds):
+    _, span, ledgers = worlds["scale"]
+    assert (span.first, span.last_day, len(ledgers.units)) == (Quarter(2018, 1), date(2020, 12, 31), 504)
+    empty = oracle.View(ledgers, SCALE_EMPTY_UNITS, (2020, 1), (2020, 1))
+    assert not any(value for key, value in empty.totals().items() if key != "median_days_to_rectify")
+    assert empty.year_earlier() is not None and empty.year_earlier().totals()["meetings"] > 0
 
 
-@pytest.fixture(scope="module")
-def worlds(folders):
-    """Per folder: the app's DuckDB store and span, and the oracle's ledgers."""
-    out = {}
-    for name, folder in folders.items():
+class Worlds(dict):
+    """Per folder, built on first use: the app's DuckDB store and span, and the oracle's ledgers."""
+
+    def __init__(self, root: Path) -> None:
+        super().__init__()
+        self.root = root
+
+    def __missing__(self, name: str):
+        folder = self.folder(name)
         connection = store.open_folder(folder)
-        out[name] = (connection, queries.data_span(connection), oracle.read_ledgers(folder))
-    return out
+        world = (connection, queries.data_span(connection), oracle.read_ledgers(folder))
+        self[name] = world
+        return world
+
+    def folder(self, name: str) -> Path:
+        if name == "sample":
+            return SAMPLE
+        target = self.root / name / "data"
+        if not target.exists():
+            if name == "cut":
+                oracle.cut_copy(SAMPLE, target, CUT_DAY)
+            elif name == "scale":
+                scale.write(target, SCALE_MEETINGS)
+            else:
+                raise KeyError(name)
+        return target
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory) -> Worlds:
+    return Worlds(tmp_path_factory.mktemp("worlds"))
 
 
 def _setup(worlds, case: Case):
@@ -290,7 +350,7 @@ def _none_if_missing(value):
     return None if pd.isna(value) else int(value)
 
 
-@pytest.mark.parametrize("case", CASES)
+@pytest.mark.parametrize("case", PER_QUARTER_CASES)
 def test_meetings_by_quarter_chart(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     frame = run("meetings_by_quarter")

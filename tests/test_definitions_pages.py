@@ -1,0 +1,516 @@
+"""The rest of every analysis page against the independent recomputation (``tests/oracle.py``), value by value,
+over the same filters as ``test_definitions`` (sample, the sample cut at 2020-08-14, and the scale data set):
+
+- meetings: the average-length and total-time cards, the 环比 line, the duration and shares charts' per-quarter
+  values, the heatmap's every cell, the reduction table's every column;
+- issues: by category and by source, days to rectify in the issue table;
+- suggestions: every chart (by unit and status, by category, by status, by link) and the table;
+- reminders: reminders and activities per quarter and per unit, the units with no consultation;
+- unit profile: every unit's figures and the all-unit average, the unit's cards, trends, open issues, meetings.
+"""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+import pytest
+
+from oversight.charts import catalog
+from oversight.data.filters import Filter
+from oversight.present import kpis, summary, tables
+from tests import oracle
+from tests.test_definitions import (
+    ALL_CASES,
+    CASES,
+    PER_QUARTER_CASES,
+    QUICK_SCALE_CASE,
+    Case,
+    Worlds,
+    _none_if_missing,
+    _setup,
+    _year_on_year,
+)
+
+# make test-fast keeps a few filters of each kind here (the rest run in make test): whole years before and after
+# the data date, a range reaching before the records, a single quarter, a single unit, the cut and scale data.
+QUICK = (
+    Case("sample", (), (2020, 1), (2020, 4)),
+    Case("sample", (), (2019, 1), (2020, 4)),
+    Case("sample", (), (2020, 3), (2020, 3)),
+    Case("sample", ("gov_office",), (2020, 1), (2020, 4), "en"),
+    Case("cut", (), (2020, 1), (2020, 4)),
+    Case("cut", (), (2020, 4), (2020, 4)),
+    QUICK_SCALE_CASE,
+)
+
+
+def _quick_subset(params: list) -> list:
+    return [
+        param
+        if param.values[0] in QUICK
+        else pytest.param(*param.values, id=param.id, marks=(*param.marks, pytest.mark.slow))
+        for param in params
+    ]
+
+
+PAGE_CASES = _quick_subset(CASES)
+PAGE_PER_QUARTER_CASES = _quick_subset(PER_QUARTER_CASES)
+
+
+def test_the_quick_filters_are_among_the_filters():
+    assert set(QUICK) <= set(ALL_CASES)
+
+
+@pytest.fixture(scope="module")
+def worlds(tmp_path_factory) -> Worlds:
+    return Worlds(tmp_path_factory.mktemp("worlds"))
+
+
+def _value(value) -> float | None:
+    """A query's number as a float, None where it is unknown (NULL / NaN)."""
+    return None if pd.isna(value) else float(value)
+
+
+def _same(got: float | None, expected: float | None) -> bool:
+    if got is None or expected is None:
+        return got is expected
+    return math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-9)
+
+
+def _rounded(value: float | None, digits: int = 1) -> float | None:
+    return None if value is None else float(oracle.half_up(value, digits))
+
+
+def _day(value):
+    return None if pd.isna(value) else pd.Timestamp(value).date()
+
+
+# ---------------------------------------------------------------- meetings page
+
+
+@pytest.mark.parametrize("case", PAGE_CASES)
+def test_meeting_length_and_time_cards_and_the_span_before(worlds, case):
+    filter_, span, view, run = _setup(worlds, case)
+    current, earlier = _year_on_year(run, span, filter_, "meeting_totals")
+    # 环比 as the page asks for it: no line for four quarters (its span before is the year before)
+    four_quarters = filter_.previous_span().start == filter_.start.shift(-4)
+    before_filter = span.span_before(filter_)
+    before_row = None if four_quarters or before_filter is None else run("meeting_totals", before_filter).iloc[0]
+    cards = {
+        card.key: card
+        for card in kpis.meeting_kpis(current, earlier, before_row, case.lang, "—", None if four_quarters else "P")
+    }
+    now, year_earlier = view.totals(), view.year_earlier()
+    before = year_earlier.totals() if year_earlier else None
+
+    average = cards["avg_duration"]
+    expected_average = (
+        "—" if now["avg_duration_min"] is None else oracle.count_text(now["avg_duration_min"], "minutes", case.lang)
+    )
+    assert (average.display, average.delta) == (
+        expected_average,
+        oracle.average_delta(
+            now["avg_duration_min"], before["avg_duration_min"] if before else None, "minutes", case.lang
+        ),
+    )
+
+    hours = cards["total_hours"]
+    assert (hours.display, hours.delta) == (
+        oracle.count_text(now["total_minutes"] / 60, "hours", case.lang),
+        oracle.count_delta(
+            now["total_minutes"] / 60, before["total_minutes"] / 60 if before else None, "hours", case.lang
+        ),
+    )
+
+    span_before = view.span_before()
+    assert (before_filter is None) == (span_before is None)
+    if four_quarters:
+        assert cards["meetings"].secondary is None
+    else:
+        delta = oracle.count_delta(
+            now["meetings"], span_before.totals()["meetings"] if span_before else None, "meetings", case.lang
+        )
+        assert cards["meetings"].secondary == (f"环比 {delta}" if case.lang == "zh" else f"{delta} vs the span before")
+
+
+@pytest.mark.parametrize("case", PAGE_PER_QUARTER_CASES)
+def test_meeting_duration_and_shares_per_quarter(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    frame = run("meetings_by_quarter")
+    expected = view.meeting_quarters()
+    assert [int(key) for key in frame["quarter_key"]] == [row["quarter_key"] for row in expected]
+    for row, want in zip(frame.to_dict("records"), expected):
+        for column in ("avg_duration_min", "prev_avg_duration_min", "merged", "prereviewed", "attended"):
+            assert _same(_value(row[column]), want[column]), (row["quarter_key"], column, row[column], want[column])
+
+    # the charts draw these values rounded once, half up; an unknown value is a gap, never 0 or "NaN"
+    bars = view.meetings_by_quarter()
+    duration = catalog.make_meeting_duration_figure(frame, case.lang)
+    assert list(duration.data[0].y) == [_rounded(row["avg_duration_min"]) for row in expected]
+    assert list(duration.data[1].y) == [_rounded(row["prev_avg_duration_min"]) for row in expected]
+    assert list(duration.data[0].text) == [
+        "" if row["avg_duration_min"] is None else str(oracle.half_up(row["avg_duration_min"], 0)) for row in expected
+    ]
+    shares = {trace.name: list(trace.y) for trace in catalog.make_meeting_shares_figure(frame, case.lang).data}
+    for column, trace in zip(("prereviewed", "attended", "merged"), shares.values()):
+        assert trace == [
+            _rounded(want[column] / bar["meetings"] * 100) if bar["meetings"] else None
+            for want, bar in zip(expected, bars)
+        ], column
+
+
+@pytest.mark.parametrize("case", PAGE_PER_QUARTER_CASES)
+def test_meetings_heatmap_every_cell(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    frame = run("meetings_by_unit_quarter")
+    got = {
+        (row["unit_id"], int(row["quarter_key"])): _none_if_missing(row["meetings"]) for row in frame.to_dict("records")
+    }
+    assert got == view.unit_quarter_meetings()
+    # the units sheet's order, first on top
+    ids = [unit for unit in view.ledgers.units["unit_id"] if not case.units or unit in case.units]
+    assert list(dict.fromkeys(frame["unit_id"])) == ids
+    if 0 < len(ids) <= 30:
+        figure = catalog.make_meeting_heatmap_figure(frame, case.lang)
+        cells = [[got[(unit, q[0] * 10 + q[1])] for q in view.quarters()] for unit in reversed(ids)]
+        assert [list(row) for row in figure.data[0].text] == [
+            ["" if v is None else str(v) for v in row] for row in cells
+        ]
+
+
+@pytest.mark.parametrize("case", PAGE_CASES)
+def test_meeting_reduction_table_every_column(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    frame = run("meeting_reduction_by_unit")
+    expected = view.unit_meeting_reduction()
+    assert set(frame["unit_id"]) == set(expected)
+    for row in frame.to_dict("records"):
+        want = expected[row["unit_id"]]
+        for column, value in want.items():
+            assert _same(_value(row[column]), value), (row["unit_id"], column, row[column], value)
+    # biggest cut first (in percent, a change from zero last), then the change, then the unit id
+    order = sorted(
+        expected,
+        key=lambda u: (
+            expected[u]["change_pct"] is None,
+            expected[u]["change_pct"] or 0,
+            expected[u]["change"] is None,
+            expected[u]["change"] or 0,
+            u,
+        ),
+    )
+    assert list(frame["unit_id"]) == order
+    shown = tables.present(frame, tables.MEETING_REDUCTION_COLUMNS, case.lang)
+    comparable = view.year_earlier() is not None
+
+    def shown_as(cell, value, compares: bool) -> bool:
+        if compares and not comparable:
+            return cell == oracle.NO_COMPARISON[case.lang]
+        return pd.isna(cell) if value is None else _same(float(cell), value)
+
+    for cells, unit in zip(shown.itertuples(index=False), frame["unit_id"]):
+        want = expected[unit]
+        assert shown_as(cells[1], want["meetings"], False), unit
+        assert shown_as(cells[2], want["prev_meetings"], True), unit
+        assert shown_as(cells[3], want["change"], True), unit
+        assert shown_as(cells[4], _rounded(want["change_pct"]), True), unit
+        assert shown_as(cells[5], _rounded(want["avg_duration_min"]), False), unit
+        assert shown_as(cells[6], _rounded(want["prev_avg_duration_min"]), True), unit
+        assert (cells[7], cells[8]) == (want["merged"], want["prereviewed"]), unit
+
+
+# ---------------------------------------------------------------- issues page
+
+
+@pytest.mark.parametrize("case", PAGE_CASES)
+def test_issues_by_category_and_source(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    for name, column in (("issues_by_category", "category"), ("issues_by_source", "source")):
+        frame = run(name)
+        expected = view.per_code(view.issues, column)
+        assert dict(zip(frame[column], frame["issues"].astype(int))) == expected, name
+        assert list(frame[column]) == sorted(expected, key=lambda code: (-expected[code], code)), name
+
+
+@pytest.mark.parametrize("case", PAGE_CASES)
+def test_days_to_rectify_in_the_issue_table(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    frame = run("issues_in_view")
+    expected = view.days_to_rectify()
+    assert dict(zip(frame["issue_id"], map(_none_if_missing, frame["days_to_rectify"]))) == expected
+    shown = tables.present(frame, tables.ISSUE_COLUMNS, case.lang)
+    assert [_none_if_missing(v) for v in shown.iloc[:, 5]] == [expected[i] for i in frame["issue_id"]]
+
+
+@pytest.mark.parametrize("case", PAGE_CASES)
+def test_overdue_table_and_the_issue_tables_overdue_columns(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    overdue = run("overdue_issues")
+    assert {r.issue_id: (r.status, int(r.age_days)) for r in overdue.itertuples()} == view.overdue_rows()
+    in_view = run("issues_in_view")
+    expected = view.issue_overdue()
+    assert {r.issue_id: _none_if_missing(r.days_overdue) for r in in_view.itertuples()} == expected
+    assert {r.issue_id: bool(r.overdue) for r in in_view.itertuples()} == {
+        i: d is not None for i, d in expected.items()
+    }
+
+
+# ---------------------------------------------------------------- suggestions page
+
+
+@pytest.mark.parametrize("case", PAGE_CASES)
+def test_suggestion_charts_and_table(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    suggestions = view.suggestions
+
+    by_unit = run("suggestions_by_unit")
+    expected = view.per_unit_code(suggestions, "status", oracle.ADOPTION_CODES)
+    got = {
+        row["unit_id"]: {code: int(row[code]) for code in oracle.ADOPTION_CODES} for row in by_unit.to_dict("records")
+    }
+    assert got == expected
+    assert [int(n) for n in by_unit["suggestions"]] == [sum(expected[u].values()) for u in by_unit["unit_id"]]
+    assert list(by_unit["unit_id"]) == sorted(expected, key=lambda u: (-sum(expected[u].values()), u))
+
+    by_category = run("suggestions_by_category")
+    expected_categories = view.per_code(suggestions, "category")
+    assert dict(zip(by_category["category"], by_category["suggestions"].astype(int))) == expected_categories
+    assert list(by_category["category"]) == sorted(expected_categories, key=lambda c: (-expected_categories[c], c))
+
+    by_status = run("suggestions_by_status")
+    expected_statuses = view.per_code(suggestions, "status")
+    assert list(zip(by_status["status"], by_status["suggestions"].astype(int))) == [
+        (code, expected_statuses[code]) for code in oracle.ADOPTION_CODES if code in expected_statuses
+    ]
+    by_link = run("suggestions_by_link")
+    assert dict(zip(by_link["link"], by_link["suggestions"].astype(int))) == view.suggestion_links()
+    # the donuts' shares are the app's own, half up, of these counts
+    for frame, builder in (
+        (by_status, catalog.make_suggestions_by_status_figure),
+        (by_link, catalog.make_suggestions_by_link_figure),
+    ):
+        if frame.empty:
+            continue
+        pie = builder(frame, case.lang).data[0]
+        total = sum(pie.values)
+        assert total == len(suggestions)
+        for text, value in zip(pie.text, pie.values):
+            assert f"{oracle.half_up(value / total * 100, 1)}%" in text
+
+    table = run("suggestions_in_view")
+    got_rows = [
+        (
+            r.suggestion_id,
+            r.unit_id,
+            _day(r.date_made),
+            r.category,
+            r.status,
+            None if pd.isna(r.issue_id) else r.issue_id,
+        )
+        for r in table.itertuples()
+    ]
+    assert got_rows == view.suggestion_rows()
+
+
+# ---------------------------------------------------------------- reminders page
+
+
+@pytest.mark.parametrize("case", PAGE_PER_QUARTER_CASES)
+def test_reminders_and_activities_per_quarter(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    for name, frame_of, column, codes in (
+        ("reminders_by_quarter_form", view.ledgers.reminders, "form", oracle.FORM_CODES),
+        ("activities_by_quarter", view.ledgers.activities, "kind", oracle.KIND_CODES),
+    ):
+        frame = run(name)
+        got = [
+            {"quarter_key": int(row["quarter_key"]), **{code: _none_if_missing(row[code]) for code in codes}}
+            for row in frame.to_dict("records")
+        ]
+        assert got == view.by_quarter(frame_of, column, codes), name
+    reminders = run("reminders_by_quarter_form")
+    expected = view.by_quarter(view.ledgers.reminders, "form", oracle.FORM_CODES)
+    assert [_none_if_missing(v) for v in reminders["reminders"]] == [
+        None if row["written"] is None else sum(row[code] for code in oracle.FORM_CODES) for row in expected
+    ]
+
+
+@pytest.mark.parametrize("case", PAGE_CASES)
+def test_reminders_and_activities_by_unit_and_units_not_consulted(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    for name, frame, column, codes, total in (
+        ("reminders_by_unit", view.reminders, "form", oracle.FORM_CODES, "reminders"),
+        ("activities_by_unit", view.activities, "kind", oracle.KIND_CODES, "activities"),
+    ):
+        result = run(name)
+        expected = view.per_unit_code(frame, column, codes)
+        got = {row["unit_id"]: {code: int(row[code]) for code in codes} for row in result.to_dict("records")}
+        assert got == expected, name
+        assert [int(n) for n in result[total]] == [sum(expected[u].values()) for u in result["unit_id"]], name
+        assert list(result["unit_id"]) == sorted(expected, key=lambda u: (-sum(expected[u].values()), u)), name
+        # the chart: at most 30 rows (the first 20 units and one row adding up the rest); every bar adds up
+        builder = (
+            catalog.make_reminders_by_unit_figure if total == "reminders" else catalog.make_activities_by_unit_figure
+        )
+        figure = builder(result, case.lang)
+        for code, trace in zip(codes, figure.data):
+            assert len(trace.x) == (len(expected) if len(expected) <= 30 else 21), name
+            assert sum(trace.x) == sum(counts[code] for counts in expected.values()), (name, code)
+
+    missing = run("units_without_consultation")
+    assert [(r.unit_id, _day(r.last_consultation)) for r in missing.itertuples()] == view.units_without_consultation()
+
+
+# ---------------------------------------------------------------- unit profile page
+
+
+@pytest.mark.parametrize("case", PAGE_CASES)
+def test_unit_profile(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    metrics = run("unit_metrics")
+    expected = view.unit_metrics()
+    assert set(metrics["unit_id"]) == set(expected)
+    for row in metrics.to_dict("records"):
+        for column, value in expected[row["unit_id"]].items():
+            assert _same(_value(row[column]), value), (row["unit_id"], column, row[column], value)
+
+    # the profile's unit and its cards beside the all-unit average
+    unit = _profile_unit(view, case)
+    cards = kpis.unit_profile_kpis(catalog.unit_beside_average(metrics, unit), case.lang, "U")
+    for card in cards:
+        mine = expected[unit][card.key]
+        average = sum(figures[card.key] for figures in expected.values()) / len(expected)
+        difference = oracle.half_up(mine - average, 1)
+        assert card.display == f"{oracle.half_up(mine, 0):,}", card.key
+        assert card.delta == f"{'+' if difference > 0 else ''}{difference}", card.key
+        assert str(oracle.half_up(average, 1)) in card.secondary, card.key
+    # the unit-beside-average chart draws the same two values per measure
+    figure = catalog.make_unit_vs_average_figure(catalog.unit_beside_average(metrics, unit), case.lang, "U")
+    measures = [card.key for card in cards]
+    assert list(figure.data[0].y) == [expected[unit][m] for m in measures]
+    assert list(figure.data[1].y) == [
+        _rounded(sum(figures[m] for figures in expected.values()) / len(expected)) for m in measures
+    ]
+
+    one = oracle.View(view.ledgers, (unit,), case.start, case.end)
+    unit_filter = filter_.with_units([unit])
+    latest = run("latest_meetings", unit_filter, limit=10)
+    assert [(r.meeting_id, _day(r.date), float(r.duration_min)) for r in latest.itertuples()] == one.latest_meetings(10)
+
+    unresolved = run("unresolved_issues", unit_filter)
+    assert [
+        (r.issue_id, r.status, bool(r.overdue), int(r.age_days)) for r in unresolved.itertuples()
+    ] == one.unresolved()
+
+
+def _profile_unit(view: oracle.View, case) -> str:
+    """The profile's unit: the filter's first, else the first listed."""
+    return case.units[0] if case.units else str(view.ledgers.units["unit_id"].iloc[0])
+
+
+@pytest.mark.parametrize("case", PAGE_PER_QUARTER_CASES)
+def test_unit_trends(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    unit = _profile_unit(view, case)
+    one = oracle.View(view.ledgers, (unit,), case.start, case.end)
+    trends = run("trends_by_quarter", filter_.with_units([unit]))
+    got = [
+        {
+            "quarter_key": int(row["quarter_key"]),
+            **{c: _none_if_missing(row[c]) for c in ("meetings", "issues", "suggestions", "reminders")},
+            "avg_duration_min": _value(row["avg_duration_min"]),
+        }
+        for row in trends.to_dict("records")
+    ]
+    want = one.trends()
+    assert [{k: v for k, v in r.items() if k != "avg_duration_min"} for r in got] == [
+        {k: v for k, v in r.items() if k != "avg_duration_min"} for r in want
+    ]
+    assert all(_same(g["avg_duration_min"], w["avg_duration_min"]) for g, w in zip(got, want))
+
+
+# ---------------------------------------------------------------- the written summary, every figure
+
+
+def _quarter_zh(quarter: tuple[int, int]) -> str:
+    return f"{quarter[0]}年第{quarter[1]}季度"
+
+
+def _plain_number(value) -> str:
+    return str(int(value)) if value == int(value) else str(value)
+
+
+def _expected_summary_zh(view: oracle.View, case) -> list[str]:
+    """The three paragraphs of the briefing's summary, written from the oracle's figures with the zh wording."""
+    now, earlier = view.totals(), view.year_earlier()
+    before = earlier.totals() if earlier else None
+    if case.start[1] == 1 and case.end == (case.start[0], 4):
+        opening = "今年以来，"
+    elif case.start == case.end:
+        opening = f"{_quarter_zh(case.start)}，"
+    else:
+        opening = f"{_quarter_zh(case.start)}至{_quarter_zh(case.end)}，"
+
+    if not (now["units_consulted"] or now["issues"] or now["suggestions"]):
+        consultation = f"{opening}暂无定期会商、指出问题和意见建议的记录。"
+    else:
+        consultation = (
+            f"{opening}驻省政府办公厅纪检监察组与{now['units_consulted']}家综合监督单位党组（党委）开展定期会商，"
+            f"深入分析各单位政治生态，指出问题{now['issues']}个，提出意见建议{now['suggestions']}条。"
+        )
+        if now["issues"]:
+            day = view.as_of
+            rate = oracle.half_up(now["issues_rectified"] / now["issues"] * 100, 1)
+            consultation += (
+                f"截至{day.year}年{day.month}月{day.day}日，已整改问题{now['issues_rectified']}个，整改率{rate}%"
+            )
+            if before and before["issues"]:
+                consultation += f"（上年同期{oracle.half_up(before['issues_rectified'] / before['issues'] * 100, 1)}%）"
+            consultation += "。"
+            categories = view.per_code(view.issues, "category")
+            top = min(categories, key=lambda code: (-categories[code], code))
+            label = {code: label for label, code in oracle.CATEGORIES.items()}[top]
+            consultation += f"从问题类别看，{label}方面问题最多，共{categories[top]}个。"
+
+    collaboration = f"与综合监督单位机关纪委专题研究工作{now['special_studies']}次"
+    forms = view.per_code(view.reminders, "form")
+    if forms:
+        labels = {code: label for label, code in oracle.FORMS.items()}
+        listed = "、".join(f"{labels[code]}{forms[code]}次" for code in oracle.FORM_CODES if code in forms)
+        collaboration += f"，采取{listed}等方式开展日常提醒{sum(forms.values())}次"
+    collaboration += "。"
+
+    if not now["meetings"]:
+        meetings = "会议监督方面，本期暂无会议记录。"
+    else:
+        meetings = f"会议监督方面，综合监督单位召开会议{now['meetings']}次"
+        if before is None:
+            meetings += "，上年同期无可比数据"
+        elif before["meetings"]:
+            change = oracle.half_up((now["meetings"] - before["meetings"]) / before["meetings"] * 100, 1)
+            if change == 0:
+                meetings += "，会议数量与上年同期持平"
+            else:
+                word = "下降" if change < 0 else "增长"
+                meetings += f"，会议数量同比{word}{abs(change)}%（上年同期{before['meetings']}次）"
+        shown = oracle.half_up(now["avg_duration_min"], 1)
+        meetings += f"；平均时长{_plain_number(shown)}分钟"
+        if before and before["avg_duration_min"] is not None:
+            difference = oracle.half_up(before["avg_duration_min"], 1) - shown
+            if difference:
+                meetings += f"，{'缩短' if difference > 0 else '延长'}{_plain_number(abs(difference))}分钟"
+        meetings += (
+            f"。其中合并召开{now['merged']}次，议题提前报送纪检监察组审核{now['prereviewed']}次，"
+            f"纪检监察组列席{now['attended']}次。"
+        )
+    return [consultation, collaboration, meetings]
+
+
+@pytest.mark.parametrize("case", PAGE_CASES)
+def test_written_summary_every_figure(worlds, case):
+    filter_, _, view, run = _setup(worlds, case)
+    written = summary.written_summary(
+        lambda name, f: run(name, f), Filter(case.units, filter_.start, filter_.end), "zh"
+    )
+    assert written == _expected_summary_zh(view, case)
