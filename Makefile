@@ -60,7 +60,7 @@ $(VENV)/.dev-installed: requirements.txt requirements-dev.txt | $(BIN)/python
 	touch $@ $(VENV)/.runtime-installed
 
 run: system $(VENV)/.runtime-installed
-	$(BIN)/python -m streamlit run app.py --server.port $(PORT)
+	$(BIN)/python -m oversight.ui.serve --server.port $(PORT)
 
 test: system system-cluster $(VENV)/.dev-installed check
 	$(BIN)/python -m pytest
