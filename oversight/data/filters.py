@@ -167,9 +167,10 @@ def rollup_bounds(params: Mapping[str, object]) -> dict[str, object] | None:
     """The bound values a rolled-up query (queries/rollups/) needs beside a filter's ``sql_params``: the period
     split by ``split_for_rollups``, and the year-before span ``meetings_by_quarter`` compares with (from the
     first day of the range's first quarter a year earlier to the range's start and ``prev_end``).
-    ``None`` where a period cannot be split, so the rows answer."""
+    Nothing (``{}``) for a query without a period (the 预警 rules' ``$as_of``); ``None`` where a period cannot
+    be split, so the rows answer."""
     if "period_start" not in params or "period_end" not in params:
-        return None
+        return {}
     period_start, period_end = cast(date, params["period_start"]), cast(date, params["period_end"])
     q_from = Quarter.from_key(cast(int, params["q_from"])) if "q_from" in params else Quarter.of(period_start)
     earlier_end = min(period_start - timedelta(days=1), cast(date, params.get("prev_end", period_end)))
