@@ -150,11 +150,13 @@ def test_rollups_equal_rows_on_the_sample(connection):
     assert _assert_twins_equal(connection) > 1000
 
 
+@pytest.mark.slow  # ~1,700 query pairs over 500 units; make test runs it, make test-fast leaves it out
 def test_rollups_equal_rows_on_a_scale_folder(scale_store):
     assert queries.data_span(scale_store).last_day == date(2020, 12, 31)
     assert _assert_twins_equal(scale_store) > 1000
 
 
+@pytest.mark.slow
 def test_rollups_equal_rows_where_the_data_date_falls_inside_a_quarter(mid_quarter_store):
     span = queries.data_span(mid_quarter_store)
     assert span.last_day == MID_QUARTER_DATA_DATE
@@ -196,7 +198,9 @@ def _as_of_days(span: DataSpan) -> list[date]:
     return days + [span.first.first_day, span.first.shift(-1).last_day, span.last.shift(2).last_day]
 
 
-@pytest.mark.parametrize("store_fixture", ["connection", "scale_store", "mid_quarter_store"])
+@pytest.mark.parametrize(
+    "store_fixture", ["connection", pytest.param("scale_store", marks=pytest.mark.slow), "mid_quarter_store"]
+)
 def test_the_meetings_rising_rule_from_the_day_rollup_equals_its_rows(request, store_fixture):
     connection = request.getfixturevalue(store_fixture)
     span = queries.data_span(connection)

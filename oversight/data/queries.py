@@ -88,15 +88,16 @@ def _run(
 ) -> pd.DataFrame:
     available = {**(filter_.sql_params() if filter_ else {}), **extra}
     sql = sql_text(name)
+    # the definition's parameters are asked for, whichever text answers
+    missing = parameter_names(sql) - available.keys()
+    if missing:
+        raise KeyError(f"{name}.sql needs parameters {sorted(missing)}")
     rolled = rollup_text(name) if rollups else None
     if rolled is not None and _has_rollups(connection):
         bounds = rollup_bounds(available)
         if bounds is not None:
             sql, available = rolled, {**available, **bounds}
     needed = parameter_names(sql)
-    missing = needed - available.keys()
-    if missing:
-        raise KeyError(f"{name}.sql needs parameters {sorted(missing)}")
     cursor = connection.cursor()  # a cursor per query: the connection is shared across sessions' threads
     try:
         return cursor.execute(sql, {key: available[key] for key in needed}).df()

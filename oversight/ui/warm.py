@@ -22,7 +22,7 @@ _RUNTIME_WAIT_S = 60.0
 _lock = threading.Lock()
 _thread: threading.Thread | None = None
 finished = threading.Event()
-# What the last warm-up built, for the log and the tests: "store", "overview", "alerts", "images".
+# What the warm-up built, for its log line: "store", "overview", "alerts", "images".
 warmed: list[str] = []
 
 
