@@ -65,7 +65,7 @@ LOCAL_HOSTS := localhost 127.0.0.1 ::1
 RUN_FLAGS = --server.port $(PORT) $(foreach host,$(LOCAL_HOSTS),--server.allowedHosts $(host))
 
 run: system $(VENV)/.runtime-installed
-	$(BIN)/python -m streamlit run app.py $(RUN_FLAGS)
+	$(BIN)/python -m oversight.ui.serve $(RUN_FLAGS)
 
 test: system system-cluster $(VENV)/.dev-installed check
 	$(BIN)/python -m pytest

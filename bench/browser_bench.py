@@ -109,6 +109,7 @@ def filter_changes(browser, url: str, charts_expected: int, unit_names: list[str
         units = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']")
         for name in unit_names[:FILTER_CHANGES]:
             units.locator("input").click()
+            units.locator("input").fill(name)  # the list of ~500 units is virtualised: type to bring it into view
             option = page.get_by_role("option", name=name, exact=True)
             option.wait_for(timeout=TIMEOUT_MS)
             page.evaluate(_MARK)

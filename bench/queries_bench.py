@@ -71,7 +71,7 @@ def pandas_kpi_totals(f: dict[str, pd.DataFrame], filter_: Filter) -> pd.DataFra
 
 
 def pandas_issues_suggestions_by_unit(f: dict[str, pd.DataFrame], filter_: Filter) -> pd.DataFrame:
-    units = f["units"][["unit_id", "name_zh", "name_en"]]
+    units = f["units"][["unit_id", "name_zh", "name_en", "short_name_en"]]
     if filter_.units:
         units = units[units["unit_id"].isin(filter_.units)]
     issues = _scoped(f["issues"], "date_raised", filter_, by_unit=False).groupby("unit").size().rename("issues")

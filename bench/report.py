@@ -42,8 +42,8 @@ def rows(raw: dict[str, Any], meetings: int) -> list[dict[str, Any]]:
                 "ms",
                 pandas_ms,
                 "pandas",
-                "≤ 50 ms and ≥ 5× pandas",
-                ms <= 50 and pandas_ms / ms >= 5,
+                "≤ 10 ms and ≥ 20× pandas",  # issue 15
+                ms <= 10 and pandas_ms / ms >= 20,
             )
         )
         if not q["same_results"]:

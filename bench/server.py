@@ -25,13 +25,12 @@ class Server:
         if data_dir is not None:
             env["OVERSIGHT_DATA_DIR"] = str(data_dir)
         self.log = tempfile.TemporaryFile()
+        # the app as `make run` starts it (warmed at start, oversight.ui.serve); any other script as Streamlit does
+        launch = ["-m", "oversight.ui.serve"] if script == "app.py" else ["-m", "streamlit", "run", script]
         self.process = subprocess.Popen(
             [
                 sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                script,
+                *launch,
                 "--server.port",
                 str(self.port),
                 "--server.address",

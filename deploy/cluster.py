@@ -166,9 +166,7 @@ def start_replica(plan: Layout, port: int) -> subprocess.Popen:
             [
                 sys.executable,
                 "-m",
-                "streamlit",
-                "run",
-                "app.py",
+                "oversight.ui.serve",  # streamlit run app.py, with the store and caches warmed at start
                 "--server.port",
                 str(port),
                 "--server.address",
@@ -237,7 +235,7 @@ def running(plan: Layout) -> dict[str, int]:
     found = {}
     for port in plan.replica_ports:
         pid = _read_pid(plan.pid_file(port))
-        if pid and _alive(pid, "streamlit"):
+        if pid and _alive(pid, "oversight.ui.serve"):
             found[f"replica-{port}"] = pid
     pid = _read_pid(plan.nginx_pid_file)
     if pid and _alive(pid, "nginx"):
@@ -247,7 +245,7 @@ def running(plan: Layout) -> dict[str, int]:
 
 def _pid_files(run_dir: Path) -> list[tuple[Path, str]]:
     replicas = sorted(run_dir.glob("replica-*.pid"))
-    return [(run_dir / "nginx.pid", "nginx"), *[(path, "streamlit") for path in replicas]]
+    return [(run_dir / "nginx.pid", "nginx"), *[(path, "oversight.ui.serve") for path in replicas]]
 
 
 def stop(plan: Layout | Path) -> list[str]:

@@ -4,12 +4,14 @@
 -- Output: unit_id, name_zh, name_en, quarter_key, last_consultation.
 with consulted as (
     select distinct unit from activities
-    where kind = 'consultation' and in_units(unit, $units) and quarter_key(date) = quarter_key($as_of) and date <= $as_of
+    -- the quarter of the as-of date, to that date, as a range of days (no quarter computed per row)
+    where kind = 'consultation' and in_units(unit, $units)
+        and date >= make_date(year($as_of), quarter($as_of) * 3 - 2, 1) and date <= $as_of
 ),
 
 earlier as (
     select unit, max(date) as last_consultation from activities
-    where kind = 'consultation' and quarter_key(date) < quarter_key($as_of)
+    where kind = 'consultation' and date < make_date(year($as_of), quarter($as_of) * 3 - 2, 1)
     group by unit
 ),
 

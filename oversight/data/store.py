@@ -67,6 +67,78 @@ MACROS = (
     "from quarters_between(q_from, q_to)",
 )
 
+# Roll-ups (README, Performance): per unit × quarter and per unit × day, the counts and sums the Overview and
+# the pages' cards read, built once when the store opens. A period is answered from the quarter rows for the
+# quarters it holds whole and from the day rows for the days of a quarter it cuts (an as-of date inside a
+# quarter: the data date, or a year-earlier cut-off); ``filters.rollup_bounds`` splits it. So every span gives
+# what the row-level query gives (tests/test_rollups.py runs both). A row exists only where its count is not zero; the dimensions are exactly
+# what the queries group or filter by; sums and counts of durations are kept apart so an average stays exact.
+ROLLUP_TABLES = (
+    # meetings: counts, the minutes and how many meetings recorded minutes (an exact average), the flags, items
+    "create table rollup_meetings_day as select unit, date as day, count(*) as meetings, "
+    "sum(duration_min) as duration_sum, count(duration_min) as durations, count(*) filter (where merged) as merged, "
+    "count(*) filter (where agenda_prereviewed) as prereviewed, count(*) filter (where attended_by_team) as attended, "
+    "sum(agenda_items) as agenda_items from meetings where date is not null group by all order by day",
+    # issues: the day a rectified issue was rectified stays a dimension, so "rectified by the as-of date" is exact
+    "create table rollup_issues_day as select unit, date_raised as day, category, "
+    "case when status = 'rectified' then rectified_date end as rectified_day, count(*) as issues "
+    "from issues where date_raised is not null group by all order by day",
+    "create table rollup_suggestions_day as select unit, date_made as day, status, count(*) as suggestions, "
+    "count(issue_id) as linked from suggestions where date_made is not null group by all order by day",
+    "create table rollup_reminders_day as select unit, date as day, form, count(*) as reminders "
+    "from reminders where date is not null group by all order by day",
+    "create table rollup_activities_day as select unit, date as day, kind, count(*) as activities "
+    "from activities where date is not null group by all order by day",
+    # the quarter roll-ups, summed from the day roll-ups
+    "create table rollup_meetings_quarter as select unit, quarter_key(day) as quarter_key, "
+    "sum(meetings)::bigint as meetings, sum(duration_sum)::bigint as duration_sum, sum(durations)::bigint as durations, "
+    "sum(merged)::bigint as merged, sum(prereviewed)::bigint as prereviewed, sum(attended)::bigint as attended, "
+    "sum(agenda_items)::bigint as agenda_items from rollup_meetings_day group by all order by quarter_key",
+    "create table rollup_issues_quarter as select unit, quarter_key(day) as quarter_key, category, rectified_day, "
+    "sum(issues)::bigint as issues from rollup_issues_day group by all order by quarter_key",
+    "create table rollup_suggestions_quarter as select unit, quarter_key(day) as quarter_key, status, "
+    "sum(suggestions)::bigint as suggestions, sum(linked)::bigint as linked "
+    "from rollup_suggestions_day group by all order by quarter_key",
+    "create table rollup_reminders_quarter as select unit, quarter_key(day) as quarter_key, form, "
+    "sum(reminders)::bigint as reminders from rollup_reminders_day group by all order by quarter_key",
+    "create table rollup_activities_quarter as select unit, quarter_key(day) as quarter_key, kind, "
+    "sum(activities)::bigint as activities from rollup_activities_day group by all order by quarter_key",
+)
+
+# One table macro per ledger: its roll-up rows for the units (empty = all) and a period split by
+# ``filters.rollup_bounds`` (whole quarters whole_from..whole_to, then the days tail_from..tail_to of a quarter
+# cut short), each row with its quarter; what the rolled-up queries (queries/rollups/) read instead of rows.
+# The bounds are bound values, not expressions: DuckDB then prunes the day roll-up (sorted by day) to the tail.
+ROLLED_TABLES = ("meetings", "issues", "suggestions", "reminders", "activities")
+ROLLED_MACROS = (
+    "create macro rolled_meetings(units, whole_from, whole_to, tail_from, tail_to) as table "
+    "select unit, quarter_key, meetings, duration_sum, durations, merged, prereviewed, attended, agenda_items from rollup_meetings_quarter "
+    "where in_units(unit, units) and quarter_key between whole_from and whole_to "
+    "union all select unit, quarter_key(day) as quarter_key, meetings, duration_sum, durations, merged, prereviewed, attended, agenda_items from rollup_meetings_day "
+    "where in_units(unit, units) and day between tail_from and tail_to",
+    "create macro rolled_issues(units, whole_from, whole_to, tail_from, tail_to) as table "
+    "select unit, quarter_key, category, rectified_day, issues from rollup_issues_quarter "
+    "where in_units(unit, units) and quarter_key between whole_from and whole_to "
+    "union all select unit, quarter_key(day) as quarter_key, category, rectified_day, issues from rollup_issues_day "
+    "where in_units(unit, units) and day between tail_from and tail_to",
+    "create macro rolled_suggestions(units, whole_from, whole_to, tail_from, tail_to) as table "
+    "select unit, quarter_key, status, suggestions, linked from rollup_suggestions_quarter "
+    "where in_units(unit, units) and quarter_key between whole_from and whole_to "
+    "union all select unit, quarter_key(day) as quarter_key, status, suggestions, linked from rollup_suggestions_day "
+    "where in_units(unit, units) and day between tail_from and tail_to",
+    "create macro rolled_reminders(units, whole_from, whole_to, tail_from, tail_to) as table "
+    "select unit, quarter_key, form, reminders from rollup_reminders_quarter "
+    "where in_units(unit, units) and quarter_key between whole_from and whole_to "
+    "union all select unit, quarter_key(day) as quarter_key, form, reminders from rollup_reminders_day "
+    "where in_units(unit, units) and day between tail_from and tail_to",
+    "create macro rolled_activities(units, whole_from, whole_to, tail_from, tail_to) as table "
+    "select unit, quarter_key, kind, activities from rollup_activities_quarter "
+    "where in_units(unit, units) and quarter_key between whole_from and whole_to "
+    "union all select unit, quarter_key(day) as quarter_key, kind, activities from rollup_activities_day "
+    "where in_units(unit, units) and day between tail_from and tail_to",
+)
+
+
 # The dates that say what the ledgers cover: every event date, and the day an issue was rectified.
 # (Due dates are deadlines, not records, so they do not move the data date.)
 _RECORD_DATES = (
@@ -96,6 +168,26 @@ def _create_coverage(connection: duckdb.DuckDBPyConnection, tables: set[str]) ->
     union.aggregate("min(day) as first_day, max(day) as last_day").create("coverage")
 
 
+def _create_rollups(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
+    """The roll-ups and the macros that read them, where the store holds every ledger they sum."""
+    if not set(ROLLED_TABLES) <= tables:
+        return  # a partial store (a test's few tables): the queries read rows
+    for statement in (*ROLLUP_TABLES, *ROLLED_MACROS):
+        connection.execute(statement)
+
+
+def has_rollups(connection: duckdb.DuckDBPyConnection) -> bool:
+    """True where ``connect`` built the roll-ups (every ledger was loaded)."""
+    cursor = connection.cursor()
+    try:
+        found = cursor.execute(
+            "select count(*) from duckdb_tables() where table_name = 'rollup_meetings_quarter'"
+        ).fetchone()
+    finally:
+        cursor.close()
+    return bool(found and found[0])
+
+
 def connect(frames: dict[str, pd.DataFrame | Path]) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with one typed table per frame (or Parquet file), and the shared filter macros."""
     connection = duckdb.connect(":memory:")
@@ -106,6 +198,7 @@ def connect(frames: dict[str, pd.DataFrame | Path]) -> duckdb.DuckDBPyConnection
         relation = connection.read_parquet(str(source)) if isinstance(source, Path) else connection.from_df(source)
         typed_relation(relation, TABLES[name]).create(name)
     _create_coverage(connection, set(frames))
+    _create_rollups(connection, set(frames))
     return connection
 
 

@@ -39,6 +39,7 @@ from oversight.contract.schema import (
     Table,
 )
 from oversight.devdata.sample import ISSUE_TEXT, REMINDER_TEXT, SUGGESTION_TEXT
+from oversight.ingest.sheet_bounds import MAX_SHEET_CELLS
 from oversight.ingest.workbook import neutralise_formula
 
 SEED = 2021
@@ -387,7 +388,8 @@ def write(out: Path, meetings: int, seed: int = SEED, csv: bool = False) -> list
     written = []
     for name, frame in tables.items():
         table = TABLES[name]
-        as_csv = csv or len(frame) > XLSX_MAX_DATA_ROWS
+        # a sheet the reader would refuse (Excel's rows, or the cell bound of ingest.sheet_bounds) goes to CSV
+        as_csv = csv or len(frame) > XLSX_MAX_DATA_ROWS or (len(frame) + 1) * len(frame.columns) > MAX_SHEET_CELLS
         path = out / f"{name}{'.csv' if as_csv else '.xlsx'}"
         other = out / f"{name}{'.xlsx' if as_csv else '.csv'}"
         other.unlink(missing_ok=True)  # table_files.table_path prefers .xlsx: never leave a stale twin behind

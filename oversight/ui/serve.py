@@ -1,0 +1,27 @@
+"""``python -m oversight.ui.serve [streamlit options]``: ``streamlit run app.py`` with the warm-up started first.
+
+Streamlit runs a page's script only when a browser opens a session, so nothing in ``app.py`` can prepare the
+server before its first visitor; this launcher starts ``oversight.ui.warm`` in a background thread, then hands
+over to Streamlit's own command line (every ``--server.*`` option works as with ``streamlit run``).
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from oversight.ui import warm
+
+APP = Path(__file__).resolve().parents[2] / "app.py"
+
+
+def main(argv: list[str] | None = None) -> None:
+    from streamlit.web import cli
+
+    warm.start()
+    sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
+    cli.main()
+
+
+if __name__ == "__main__":
+    main()

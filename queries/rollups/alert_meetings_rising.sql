@@ -1,0 +1,48 @@
+-- alert_meetings_rising from the per-day meeting roll-up: the same rows as ../alert_meetings_rising.sql
+-- (tests/test_rollups.py). The two spans are ranges of days (the as-of date's quarter to the as-of date, and the
+-- same days a year earlier), so DuckDB reads only their part of the roll-up, which is sorted by day.
+-- Parameters: $units (empty = all), $as_of, $min_increase (meetings, >= 1).
+-- Output: unit_id, name_zh, name_en, quarter_key, meetings, prev_meetings, increase.
+with first_on_record as (
+    select quarter_key(first_day) as quarter_key from coverage
+),
+
+spans as (
+    select
+        make_date(year($as_of), quarter($as_of) * 3 - 2, 1) as quarter_start,
+        make_date(year($as_of) - 1, quarter($as_of) * 3 - 2, 1) as prev_quarter_start,
+        cast($as_of - interval 1 year as date) as prev_as_of
+),
+
+current_span as (
+    select unit, sum(meetings)::bigint as meetings from rollup_meetings_day, spans
+    where in_units(unit, $units) and day between spans.quarter_start and $as_of
+    group by unit
+),
+
+earlier_span as (
+    select unit, sum(meetings)::bigint as prev_meetings from rollup_meetings_day, spans
+    where in_units(unit, $units) and day between spans.prev_quarter_start and spans.prev_as_of
+    group by unit
+),
+
+final as (
+    select
+        units.unit_id,
+        units.name_zh,
+        units.name_en,
+        quarter_key($as_of) as quarter_key,
+        coalesce(current_span.meetings, 0) as meetings,
+        coalesce(earlier_span.prev_meetings, 0) as prev_meetings,
+        coalesce(current_span.meetings, 0) - coalesce(earlier_span.prev_meetings, 0) as increase
+    from units
+    cross join first_on_record
+    left join current_span on current_span.unit = units.unit_id
+    left join earlier_span on earlier_span.unit = units.unit_id
+    where in_units(units.unit_id, $units)
+        and quarter_key($as_of) - 10 >= first_on_record.quarter_key
+        and coalesce(current_span.meetings, 0) - coalesce(earlier_span.prev_meetings, 0) >= $min_increase
+)
+
+select * from final
+order by increase desc, unit_id
