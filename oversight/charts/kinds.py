@@ -16,6 +16,7 @@ from oversight.charts.style import (
     UNIT_LABEL_FONT,
     base_layout,
     left_margin_for,
+    quarter_axis,
     quarter_labels,
     unit_labels,
 )
@@ -210,7 +211,7 @@ def quarter_bars(
         i18n.t(title_key, lang),
         barmode="stack" if stacked else "group",
         height=400,
-        xaxis=dict(title=None, type="category"),
+        xaxis=quarter_axis(labels),
         yaxis=dict(title=i18n.t("axis.count", lang)),
         legend=dict(traceorder="normal"),  # stacked bars would otherwise list the series backwards
     )
@@ -250,7 +251,7 @@ def quarter_lines(
         figure,
         i18n.t(title_key, lang),
         height=400,
-        xaxis=dict(title=None, type="category"),
+        xaxis=quarter_axis(labels),
         yaxis=dict(title=i18n.t(axis_key, lang), rangemode="tozero", **({"range": [0, 105]} if percent else {})),
     )
 
@@ -296,7 +297,7 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
         figure,
         title,
         height=max(340, 110 + 34 * len(names)),
-        xaxis=dict(title=None, type="category", side="bottom"),
+        xaxis=quarter_axis(columns, side="bottom"),
         yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
         margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), b=50),
     )
