@@ -39,6 +39,7 @@ def make_issues_suggestions_by_unit_figure(frame: pd.DataFrame, lang: str) -> go
         "chart.issues_suggestions_by_unit",
         [("issues", "series.issues", COLOURS["primary"]), ("suggestions", "series.suggestions", COLOURS["secondary"])],
         stacked=False,
+        axis_key="axis.issues_suggestions",
     )
 
 
@@ -94,7 +95,9 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
 
 
 def make_issues_by_category_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    return kinds.code_bars(frame, lang, "chart.issues_by_category", "category", "issues", CATEGORIES)
+    return kinds.code_bars(
+        frame, lang, "chart.issues_by_category", "category", "issues", CATEGORIES, axis_key="axis.issues"
+    )
 
 
 def make_reminders_by_form_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
