@@ -180,14 +180,20 @@ def _on_profile_unit_change(widget_key: str) -> None:
     session.set_filter(st.session_state[session.FILTER_KEY].with_units([st.session_state[widget_key]]))
 
 
+def profile_unit(page: Page) -> str:
+    """The unit the profile shows: the filter's first unit, else the first unit listed (the page's caption
+    names it, not the filter's units)."""
+    return page.filter.units[0] if page.filter.units else page.span.unit_ids[0]
+
+
 def unit_picker(page: Page) -> str:
-    """Pick one unit for the profile: the filter's first unit, else the first unit listed.
+    """Pick one unit for the profile (``profile_unit``).
 
     Picking one makes it the dashboard's unit filter (so it follows to other pages and into the URL);
     merely opening the page narrows nothing.
     """
     options = list(page.span.unit_ids)
-    current = page.filter.units[0] if page.filter.units else options[0]
+    current = profile_unit(page)
     key = f"widget.profile_unit.{current}"  # rebuilt when the filter changes elsewhere
     st.selectbox(
         page.t("profile.pick_unit"),
