@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Mapping
 
 import pandas as pd
 import streamlit as st
@@ -13,12 +14,16 @@ from oversight import charts, export
 from oversight.auth import audit, roles
 from oversight.core import safe_text
 from oversight.export import marking
+from oversight.present import drill
 from oversight.present.kpis import Kpi
-from oversight.ui import session, sign_in
+from oversight.ui import drill_dialog, session, sign_in
 from oversight.ui.page import Page
 
 
-def kpi_row(cards: list[Kpi]) -> None:
+def kpi_row(cards: list[Kpi], page: Page | None = None, lists: Mapping[str, drill.ListBehind] | None = None) -> None:
+    """The key figures; a card named in ``lists`` (``drill.ISSUE_CARDS`` …) has a 查看清单 button under it that
+    opens the list it counts."""
+    lists = lists or {}
     # One row of columns; assets/app.css wraps five or more cards three to a row (two on a phone), so no value
     # is cut and a phone shows a compact grid.
     for column, card in zip(st.columns(len(cards)), cards):
@@ -35,6 +40,18 @@ def kpi_row(cards: list[Kpi]) -> None:
         )
         if card.secondary:
             column.caption(card.secondary)
+        if page is not None and card.key in lists:
+            column.button(
+                page.t("drill.open"),
+                key=f"drill.card.{card.key}",
+                icon=":material/list:",
+                type="tertiary",
+                help=page.t("drill.open_help", what=card.label),
+                on_click=drill_dialog.request,
+                args=(lists[card.key].key,),
+            )
+    if page is not None and lists:
+        drill_dialog.open_if_requested(page, {behind.key for behind in lists.values()})
 
 
 def chart_card(page: Page, spec: charts.ChartSpec) -> None:
@@ -60,6 +77,18 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
                 on_select=functools.partial(_narrow_to_clicked_unit, key),
             )
             st.caption(page.t("chart.click_hint"))
+        elif spec.key in drill.BY_CHART:  # a bar stands for a code: a click opens the list behind it
+            key = f"chart.{spec.key}.{st.session_state.get(session.SELECTION_VERSION, 0)}"
+            st.plotly_chart(
+                figure,
+                theme=None,
+                key=key,
+                config=config,
+                selection_mode="points",
+                on_select=functools.partial(drill_dialog.request_from_click, key, spec.key),
+            )
+            st.caption(page.t("drill.click_hint"))
+            drill_dialog.open_if_requested(page, {spec.key})
         else:
             st.plotly_chart(figure, theme=None, key=f"chart.{spec.key}", config=config)
         if page.can_download:
