@@ -137,6 +137,7 @@ def code_bars(
         showlegend=False,
         xaxis=dict(title=i18n.t(axis_key, lang), **_small_integer_ticks(frame[value_column].max())),
         yaxis=dict(title=None),
+        clickmode="event+select",  # a click on a bar selects it: the page opens the list behind it
         margin=dict(l=left_margin_for(labels), r=40),
     )
 

@@ -65,10 +65,11 @@ def _list_body(page: Page, behind: drill.ListBehind, code: str | None) -> None:
         ("csv", _CSV_MIME, lambda: export.table_csv_bytes(table)),
         ("xlsx", _XLSX_MIME, lambda: export.table_xlsx_bytes(table, title)),
     )
-    for column, (kind, mime, make) in zip(st.columns(len(downloads)), downloads):
+    row = st.container(horizontal=True)  # side by side at the left
+    for kind, mime, make in downloads:
         file_name = f"{stem}.{kind}"
         # data=callable: made (formulas neutralised) and audited only when someone clicks
-        column.download_button(
+        row.download_button(
             page.t(f"download.{kind}"),
             data=audited(page, file_name, make),
             file_name=file_name,
