@@ -252,6 +252,18 @@ def _narrow_to_clicked_unit(chart_key: str) -> None:
         st.session_state[session.SELECTION_VERSION] = st.session_state.get(session.SELECTION_VERSION, 0) + 1
 
 
+def quarter_changes(page: Page) -> None:
+    """What changed since last quarter: the filter's last quarter against the one before, under the 预警 strip."""
+    from oversight.present import changes
+
+    found = changes.quarter_changes(lambda name, filter_: page.query(name, filter_), page.span, page.filter)
+    if found is None:  # the last quarter starts after the data date: nothing to say yet
+        return
+    with st.container(border=True, key="quarter_changes"):
+        lines = "\n".join(f"- {safe_text.markdown(line)}" for line in found.lines(page.lang))
+        st.markdown(f"**{safe_text.markdown(found.heading(page.lang))}**\n\n{lines}")
+
+
 def alert_strip(page: Page) -> None:
     """The 预警 strip under the key figures: the digest's rules at the page's as-of date, for the page's units."""
     from oversight import alerts
