@@ -75,3 +75,17 @@ def test_a_quarter_running_to_the_data_date_is_compared_day_for_day(connection, 
     assert found.now == _expected(ledgers, (), date(2020, 10, 1), date(2020, 11, 15))
     assert found.earlier == _expected(ledgers, (), date(2020, 7, 1), date(2020, 8, 15))
     assert found.heading("zh") == "2020年第4季度（截至11月15日）较上季度"
+
+
+def test_issues_none_of_them_rectified_give_zero_not_an_error(connection, span):
+    """Found by the soak test: where no issue is rectified yet, the rectification dates are all empty, and pandas
+    turned them into a datetime column that cannot be compared with a date."""
+    import pandas as pd
+
+    def run(name, filter_):
+        if name == "issues_in_view":  # two issues, neither rectified by the as-of date
+            return pd.DataFrame({"issue_id": ["A", "B"], "rectified_date": [None, None]})
+        return queries.run(connection, name, filter_)
+
+    found = changes.quarter_changes(run, span, span.default_filter())
+    assert found.now["rectified"] == 0 and found.earlier["rectified"] == 0

@@ -67,8 +67,9 @@ class QuarterChanges:
 def _counts(run: QueryRunner, span: DataSpan, quarter: Filter) -> dict[str, int]:
     totals = run("kpi_totals", quarter).iloc[0]
     since_start = replace(quarter, start=span.first)  # every issue raised up to the quarter's as-of date
-    rectified = pd.to_datetime(run("issues_in_view", since_start)["rectified_date"]).dt.date
-    in_quarter = (rectified >= quarter.start.first_day) & (rectified <= quarter.as_of)
+    # compared as timestamps: an empty result's column has no dates to convert (.dt.date would stay datetime64)
+    rectified = pd.to_datetime(run("issues_in_view", since_start)["rectified_date"])
+    in_quarter = (rectified >= pd.Timestamp(quarter.start.first_day)) & (rectified <= pd.Timestamp(quarter.as_of))
     return {
         "issues": int(totals["issues"]),
         "rectified": int(in_quarter.sum()),
