@@ -2,11 +2,11 @@
 
 from oversight import ui
 from oversight.charts import catalog
-from oversight.present import kpis, tables
+from oversight.present import drill, kpis, tables
 
 page = ui.setup_page("issues")
 current, earlier, earlier_label = page.year_on_year("rectification_summary")
-ui.kpi_row(kpis.issue_kpis(current, earlier, page.lang, earlier_label))
+ui.kpi_row(kpis.issue_kpis(current, earlier, page.lang, earlier_label), page, drill.ISSUE_CARDS)
 ui.chart_grid(page, catalog.ISSUE_CHARTS)
 ui.table_card(
     page, "table.overdue_issues", tables.present(page.query("overdue_issues"), tables.OVERDUE_COLUMNS, page.lang)

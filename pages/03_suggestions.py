@@ -2,11 +2,11 @@
 
 from oversight import ui
 from oversight.charts import catalog
-from oversight.present import kpis, tables
+from oversight.present import drill, kpis, tables
 
 page = ui.setup_page("suggestions")
 current, earlier, earlier_label = page.year_on_year("suggestion_totals")
-ui.kpi_row(kpis.suggestion_kpis(current, earlier, page.lang, earlier_label))
+ui.kpi_row(kpis.suggestion_kpis(current, earlier, page.lang, earlier_label), page, drill.SUGGESTION_CARDS)
 ui.chart_grid(page, catalog.SUGGESTION_CHARTS)
 ui.table_card(
     page,

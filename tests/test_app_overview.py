@@ -123,3 +123,11 @@ def test_the_copy_link_holds_this_view():
     links = [block.value for block in at.code]
     assert len(links) == 1
     assert links[0].endswith("?unit=research&unit=petitions&from=2019Q1&to=2019Q4&lang=en")
+
+
+def test_the_overview_says_what_changed_since_last_quarter():
+    at = run_page()
+    text = next(m.value for m in at.markdown if m.value.startswith("**2020年第4季度较上季度**"))
+    assert text.count("\n- ") == 4 and "- 新指出问题 " in text and "- 会议数量 " in text
+    english = run_page(query={"lang": "en"})
+    assert any(m.value.startswith("**2020 Q4 against the quarter before**") for m in english.markdown)

@@ -180,8 +180,16 @@ def test_reminders_page_lists_units_without_consultation_in_2019():
 def test_unit_profile_defaults_to_the_first_unit_without_narrowing_the_dashboard(frames):
     at = run_page(PROFILE)
     shown = metrics(at)
-    assert shown["指出问题"] == "3"  # 省政府办公厅 raised 3 of the 16
-    assert "全部单位平均 1.8" in _captions(at)  # 16 issues over 9 units
+    # the caption names the unit shown, not 全部9家; the cards carry their units (个, 条, 次)
+    assert at.caption[0].value.startswith("数据范围：省政府办公厅；")
+    assert shown["指出问题"] == "3个"  # 省政府办公厅 raised 3 of the 16
+    suggestions = frames["suggestions"]
+    gov_office_suggestions = (
+        (suggestions["unit"] == "gov_office") & suggestions["date_made"].map(lambda d: d.year == 2020)
+    ).sum()
+    assert shown["意见建议"] == f"{gov_office_suggestions}条" and shown["会议数量"] == "14次"
+    assert "全部单位平均 1.8个" in _captions(at)  # 16 issues over 9 units
+    assert next(m for m in at.metric if m.label == "指出问题").delta == "+1.2个"
     assert "unit" not in at.query_params
     assert figure_titled(at, "本单位与全部单位平均对比")["data"][0]["name"] == "省政府办公厅"
     trends = figure_titled(at, "各季度工作趋势")
@@ -192,8 +200,9 @@ def test_unit_profile_defaults_to_the_first_unit_without_narrowing_the_dashboard
 
 
 def test_unit_profile_follows_the_url_and_picking_a_unit_narrows_the_dashboard():
-    at = run_page(PROFILE, {"unit": "petitions"})
+    at = run_page(PROFILE, {"unit": ["petitions", "research"]})
     assert figure_titled(at, "本单位与全部单位平均对比")["data"][0]["name"] == "省信访局"
+    assert at.caption[0].value.startswith("数据范围：省信访局；")  # the unit shown, not both units of the filter
     at.selectbox(key="widget.profile_unit.petitions").set_value("research").run()
     assert not at.exception
     assert at.query_params["unit"] == "research" or at.query_params.get_all("unit") == ["research"]

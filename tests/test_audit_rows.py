@@ -41,3 +41,36 @@ def test_the_table_reads_in_each_language_without_none_or_json():
     assert "None" not in shown and "{" not in shown and '"' not in shown
     en = audit_rows.audit_table(ENTRIES, "en")
     assert list(en["Action"]) == ["sign-in", "refused"] and list(en["Client address"]) == ["—", "198.51.100.7"]
+
+
+def test_the_dates_filter_means_beijing_days_at_both_edges(tmp_path):
+    """23:30 UTC on 4 January is 07:30 on 5 January in Beijing: it is found under 5 January, not 4 January;
+    15:59 UTC on 5 January (23:59 Beijing) is still 5 January, 16:00 UTC is the 6th."""
+    from datetime import date
+
+    from oversight.auth import audit
+
+    log = tmp_path / "audit.jsonl"
+    moments = [
+        "2021-01-04T15:59:59+00:00",
+        "2021-01-04T23:30:00+00:00",
+        "2021-01-05T15:59:59+00:00",
+        "2021-01-05T16:00:00+00:00",
+    ]
+    log.write_text(
+        "".join(f'{{"at": "{at}", "action": "sign_in", "account": "a{i}"}}\n' for i, at in enumerate(moments))
+    )
+
+    def accounts_on(since, until):
+        start, end = audit_rows.day_range(since, until)
+        return [entry["account"] for entry in audit.read_audit(log, since=start, until=end)]
+
+    assert accounts_on(date(2021, 1, 5), date(2021, 1, 5)) == ["a1", "a2"]
+    assert accounts_on(date(2021, 1, 4), date(2021, 1, 4)) == ["a0"]
+    assert accounts_on(date(2021, 1, 6), None) == ["a3"]
+    assert accounts_on(None, date(2021, 1, 4)) == ["a0"]
+    assert accounts_on(None, None) == ["a0", "a1", "a2", "a3"]
+    # what the filter finds is what the column shows under that day
+    start, end = audit_rows.day_range(date(2021, 1, 5), date(2021, 1, 5))
+    shown = audit_rows.audit_table(audit.read_audit(log, since=start, until=end), "zh")
+    assert list(shown["时间（北京时间）"]) == ["2021-01-05 07:30:00", "2021-01-05 23:59:59"]

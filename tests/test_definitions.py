@@ -545,7 +545,7 @@ def test_a_year_to_date_is_taken_at_the_data_date_and_compared_with_the_same_dat
     assert str(kpis.round_half_up(change, 1)) == "-34.0"  # year to date against the same dates of 2019
     frame = run("meetings_by_quarter")
     labels = charts.quarter_labels(frame, "zh")
-    assert labels[2] == "2020Q3（截至8月14日）" and labels[3] == "2020Q4（尚无数据）"
+    assert labels[2] == "2020年第3季度（截至8月14日）" and labels[3] == "2020年第4季度（尚无数据）"
     assert pd.isna(frame["meetings"].iloc[3])
 
 

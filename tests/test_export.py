@@ -94,7 +94,7 @@ def test_csv_has_a_bom_and_round_trips(by_unit_frame, lang, unit, issues, sugges
 
 def test_quarter_and_code_columns_become_labels(connection, default_filter):
     meetings = export.chart_data_table(queries.run(connection, "meetings_by_quarter", default_filter), "zh")
-    assert list(meetings["季度"]) == ["2020Q1", "2020Q2", "2020Q3", "2020Q4"]
+    assert list(meetings["季度"]) == ["2020年第1季度", "2020年第2季度", "2020年第3季度", "2020年第4季度"]
     assert meetings["会议数量（次）"].sum() == 232
     categories = export.chart_data_table(queries.run(connection, "issues_by_category", default_filter), "en")
     assert "Decision procedure" in set(categories["Issue category"])
@@ -263,7 +263,7 @@ def test_heatmap_data_has_its_quarter(connection, default_filter, frames):
     in_2020 = meetings[pd.to_datetime(meetings["date"]).dt.year == 2020]
     q3 = in_2020[pd.to_datetime(in_2020["date"]).dt.quarter == 3]
     expected = int((q3["unit"] == "research").sum())
-    row = table[(table["Unit"] == "Research Office of the Provincial Government") & (table["Quarter"] == "2020Q3")]
+    row = table[(table["Unit"] == "Research Office of the Provincial Government") & (table["Quarter"] == "2020 Q3")]
     assert list(row["Meetings"]) == [expected]
     assert table["Meetings"].sum() == len(in_2020)
 

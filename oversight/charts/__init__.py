@@ -19,6 +19,7 @@ from oversight.charts.style import (  # noqa: F401  (re-exported for the export 
     SEQUENCE,
     TEMPLATE,
     base_layout,
+    quarter_axis,
     quarter_labels,
     unit_names,
 )
@@ -38,6 +39,7 @@ def make_issues_suggestions_by_unit_figure(frame: pd.DataFrame, lang: str) -> go
         "chart.issues_suggestions_by_unit",
         [("issues", "series.issues", COLOURS["primary"]), ("suggestions", "series.suggestions", COLOURS["secondary"])],
         stacked=False,
+        axis_key="axis.issues_suggestions",
     )
 
 
@@ -47,7 +49,9 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
     # unknown (before the records begin, or already a bar of the range) is NaN: no bar, no change label
     previous = frame["prev_meetings"].astype("float64")
     meetings = frame["meetings"].astype("float64")  # NaN for a quarter after the data date
-    previous_labels = [str(Quarter(int(y) - 1, int(q))) for y, q in zip(frame["year"], frame["quarter"])]
+    previous_labels = [
+        i18n.quarter_label(Quarter(int(y) - 1, int(q)), lang) for y, q in zip(frame["year"], frame["quarter"])
+    ]
     figure = go.Figure()
     if previous.notna().any():
         figure.add_bar(
@@ -108,12 +112,14 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
         barmode="group",
         height=420,
         yaxis=dict(title=i18n.t("axis.meetings", lang), range=[0, top * 1.25]),
-        xaxis=dict(title=None, type="category"),
+        xaxis=quarter_axis(labels),
     )
 
 
 def make_issues_by_category_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    return kinds.code_bars(frame, lang, "chart.issues_by_category", "category", "issues", CATEGORIES)
+    return kinds.code_bars(
+        frame, lang, "chart.issues_by_category", "category", "issues", CATEGORIES, axis_key="axis.issues"
+    )
 
 
 def make_reminders_by_form_figure(frame: pd.DataFrame, lang: str) -> go.Figure:

@@ -100,12 +100,20 @@ def make_issues_by_unit_status_figure(frame: pd.DataFrame, lang: str) -> go.Figu
         "chart.issues_by_unit_status",
         [(status, f"code:{status}", STATUS_COLOURS[status]) for status in ("rectified", "in_progress", "open")],
         stacked=True,
+        axis_key="axis.issues",
     )
 
 
 def make_issues_by_source_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     return kinds.code_bars(
-        frame, lang, "chart.issues_by_source", "source", "issues", ISSUE_SOURCES, COLOURS["secondary"]
+        frame,
+        lang,
+        "chart.issues_by_source",
+        "source",
+        "issues",
+        ISSUE_SOURCES,
+        COLOURS["secondary"],
+        axis_key="axis.issues",
     )
 
 
@@ -132,12 +140,20 @@ def make_suggestions_by_unit_figure(frame: pd.DataFrame, lang: str) -> go.Figure
         "chart.suggestions_by_unit",
         [(status, f"code:{status}", ADOPTION_COLOURS[status]) for status in ("implemented", "adopted", "proposed")],
         stacked=True,
+        axis_key="axis.suggestions",
     )
 
 
 def make_suggestions_by_category_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     return kinds.code_bars(
-        frame, lang, "chart.suggestions_by_category", "category", "suggestions", CATEGORIES, COLOURS["secondary"]
+        frame,
+        lang,
+        "chart.suggestions_by_category",
+        "category",
+        "suggestions",
+        CATEGORIES,
+        COLOURS["secondary"],
+        axis_key="axis.suggestions",
     )
 
 
@@ -189,19 +205,23 @@ SUGGESTION_CHARTS = (
 
 
 def make_reminders_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    return kinds.quarter_bars(frame, lang, "chart.reminders_by_quarter_form", FORM_SERIES)
+    return kinds.quarter_bars(frame, lang, "chart.reminders_by_quarter_form", FORM_SERIES, axis_key="axis.reminders")
 
 
 def make_reminders_by_unit_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    return kinds.unit_bars(frame, lang, "chart.reminders_by_unit", FORM_SERIES, stacked=True)
+    return kinds.unit_bars(frame, lang, "chart.reminders_by_unit", FORM_SERIES, stacked=True, axis_key="axis.reminders")
 
 
 def make_activities_by_unit_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    return kinds.unit_bars(frame, lang, "chart.activities_by_unit", ACTIVITY_SERIES, stacked=True)
+    return kinds.unit_bars(
+        frame, lang, "chart.activities_by_unit", ACTIVITY_SERIES, stacked=True, axis_key="axis.activities"
+    )
 
 
 def make_activities_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    return kinds.quarter_bars(frame, lang, "chart.activities_by_quarter", ACTIVITY_SERIES, stacked=False)
+    return kinds.quarter_bars(
+        frame, lang, "chart.activities_by_quarter", ACTIVITY_SERIES, stacked=False, axis_key="axis.activities"
+    )
 
 
 REMINDER_CHARTS = (
@@ -252,7 +272,8 @@ def unit_beside_average(metrics: pd.DataFrame, unit_id: str) -> pd.DataFrame:
 
 
 def make_unit_vs_average_figure(frame: pd.DataFrame, lang: str, unit_name: str) -> go.Figure:
-    labels = [i18n.t(f"measure.{m}", lang) for m in frame["measure"]]
+    # six measures counted in different units (个, 条, 次): each category names its own, the value axis none
+    labels = [i18n.t(f"measure.axis.{m}", lang) for m in frame["measure"]]
     figure = go.Figure()
     figure.add_bar(
         x=labels,
@@ -276,23 +297,22 @@ def make_unit_vs_average_figure(frame: pd.DataFrame, lang: str, unit_name: str) 
         i18n.t("chart.unit_vs_average", lang),
         barmode="group",
         height=400,
-        yaxis=dict(title=i18n.t("axis.count", lang), range=[0, top * 1.2]),
+        yaxis=dict(title=None, range=[0, top * 1.2]),
         xaxis=dict(title=None, type="category"),
     )
 
 
 def make_unit_trends_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    return kinds.quarter_lines(
+    return kinds.quarter_small_multiples(
         frame,
         lang,
         "chart.unit_trends",
         [
-            ("meetings", "series.meetings", COLOURS["primary"]),
-            ("reminders", "series.reminders", COLOURS["accent"]),
-            ("issues", "series.issues", COLOURS["secondary"]),
-            ("suggestions", "series.suggestions", COLOURS["green"]),
+            ("meetings", "series.meetings", COLOURS["primary"], "axis.meetings"),
+            ("reminders", "series.reminders", COLOURS["accent"], "axis.reminders"),
+            ("issues", "series.issues", COLOURS["secondary"], "axis.issues"),
+            ("suggestions", "series.suggestions", COLOURS["green"], "axis.suggestions"),
         ],
-        axis_key="axis.count",
     )
 
 

@@ -16,6 +16,7 @@ from oversight.charts.style import (
     UNIT_LABEL_FONT,
     base_layout,
     left_margin_for,
+    quarter_axis,
     quarter_labels,
     unit_labels,
 )
@@ -61,8 +62,11 @@ def top_units(frame: pd.DataFrame, value_columns: Sequence[str]) -> pd.DataFrame
     return pd.concat([top, pd.DataFrame([others])], ignore_index=True)
 
 
-def unit_bars(frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, stacked: bool) -> go.Figure:
-    """Horizontal bars, one row per unit (first row of the frame on top); ``customdata`` holds the unit id."""
+def unit_bars(
+    frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, stacked: bool, axis_key: str
+) -> go.Figure:
+    """Horizontal bars, one row per unit (first row of the frame on top); ``customdata`` holds the unit id.
+    ``axis_key`` titles the value axis with what is counted and its unit (问题数（个）), never a bare 数量."""
     frame = top_units(frame, [column for column, _, _ in series])
     ordered = frame.iloc[::-1]
     names, full_names = unit_labels(ordered, lang)
@@ -91,7 +95,7 @@ def unit_bars(frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[S
         i18n.t(title_key, lang),
         barmode="stack" if stacked else "group",
         height=max(340, 110 + (34 if stacked else 24 * len(series)) * len(frame)),
-        xaxis=dict(title=i18n.t("axis.count", lang), **_small_integer_ticks(total)),
+        xaxis=dict(title=i18n.t(axis_key, lang), **_small_integer_ticks(total)),
         yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
         legend=dict(traceorder="normal" if stacked else "reversed"),
         clickmode="event+select",
@@ -107,6 +111,8 @@ def code_bars(
     value_column: str,
     choices: dict[str, str],
     colour: str = COLOURS["primary"],
+    *,
+    axis_key: str,
 ) -> go.Figure:
     """Horizontal bars per enumeration code (category, source …), labelled in the user's language."""
     ordered = frame.iloc[::-1]
@@ -129,8 +135,9 @@ def code_bars(
         i18n.t(title_key, lang),
         height=max(300, 90 + 40 * len(frame)),
         showlegend=False,
-        xaxis=dict(title=i18n.t("axis.count", lang), **_small_integer_ticks(frame[value_column].max())),
+        xaxis=dict(title=i18n.t(axis_key, lang), **_small_integer_ticks(frame[value_column].max())),
         yaxis=dict(title=None),
+        clickmode="event+select",  # a click on a bar selects it: the page opens the list behind it
         margin=dict(l=left_margin_for(labels), r=40),
     )
 
@@ -190,7 +197,7 @@ def donut(
 
 
 def quarter_bars(
-    frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, stacked: bool = True
+    frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, axis_key: str, stacked: bool = True
 ) -> go.Figure:
     labels = quarter_labels(frame, lang)
     figure = go.Figure()
@@ -210,8 +217,8 @@ def quarter_bars(
         i18n.t(title_key, lang),
         barmode="stack" if stacked else "group",
         height=400,
-        xaxis=dict(title=None, type="category"),
-        yaxis=dict(title=i18n.t("axis.count", lang)),
+        xaxis=quarter_axis(labels),
+        yaxis=dict(title=i18n.t(axis_key, lang)),
         legend=dict(traceorder="normal"),  # stacked bars would otherwise list the series backwards
     )
 
@@ -250,8 +257,50 @@ def quarter_lines(
         figure,
         i18n.t(title_key, lang),
         height=400,
-        xaxis=dict(title=None, type="category"),
+        xaxis=quarter_axis(labels),
         yaxis=dict(title=i18n.t(axis_key, lang), rangemode="tozero", **({"range": [0, 105]} if percent else {})),
+    )
+
+
+def quarter_small_multiples(
+    frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[tuple[str, str, str, str]]
+) -> go.Figure:
+    """One small line chart per series, stacked over the same quarters, each on its own scale and titled with
+    what it counts and its unit (``series``: column, series name key, colour, axis title key). On one shared
+    axis a unit's 90 meetings flatten its 3 issues and 4 suggestions into one line along the bottom."""
+    from plotly.subplots import make_subplots
+
+    labels = quarter_labels(frame, lang)
+    figure = make_subplots(
+        rows=len(series),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.09,
+        subplot_titles=[i18n.t(axis_key, lang) for _, _, _, axis_key in series],
+    )
+    for row, (column, label_key, colour, _) in enumerate(series, start=1):
+        raw = frame[column].astype("float64")
+        figure.add_scatter(
+            x=labels,
+            y=rounded(raw, 1),
+            name=i18n.label(label_key, lang),
+            mode="lines+markers+text",
+            line=dict(color=colour, width=3),
+            marker=dict(size=7),
+            text=[fixed(v, 0) if not is_missing(v) else "" for v in raw],
+            textposition="top center",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>",
+            row=row,
+            col=1,
+        )
+        top = max(float(raw.max()) if raw.notna().any() else 0.0, 1.0)
+        figure.update_yaxes(range=[0, top * 1.35], nticks=3, row=row, col=1)  # room above for the value labels
+    figure.update_xaxes(type="category", showticklabels=False)
+    figure.update_xaxes(quarter_axis(labels), showticklabels=True, row=len(series), col=1)
+    figure.update_annotations(font=dict(size=14), x=0.0, xanchor="left")  # each small chart's title, at its left
+    return base_layout(
+        figure, i18n.t(title_key, lang), height=110 + 150 * len(series), showlegend=False, margin=dict(t=80)
     )
 
 
@@ -296,7 +345,7 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
         figure,
         title,
         height=max(340, 110 + 34 * len(names)),
-        xaxis=dict(title=None, type="category", side="bottom"),
+        xaxis=quarter_axis(columns, side="bottom"),
         yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
         margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), b=50),
     )

@@ -156,11 +156,10 @@ def base_layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:
 
 
 def quarter_labels(frame: pd.DataFrame, lang: str) -> list[str]:
-    """``2020Q1`` …, and where the query says a quarter runs only to the data date (``through_day``), that too:
-    ``2020Q3（截至8月14日）``, or ``2020Q4（尚无数据）`` for a quarter that starts after it."""
-    labels = [
-        i18n.t("quarter.short", lang, year=int(y), quarter=int(q)) for y, q in zip(frame["year"], frame["quarter"])
-    ]
+    """``2020年第1季度`` / ``2020 Q1`` … (the one quarter label of each language, ``i18n.quarter_label``), and where
+    the query says a quarter runs only to the data date (``through_day``), that too: ``2020年第3季度（截至8月14日）``,
+    or ``2020年第4季度（尚无数据）`` for a quarter that starts after it."""
+    labels = [i18n.quarter_label(Quarter(int(y), int(q)), lang) for y, q in zip(frame["year"], frame["quarter"])]
     if "through_day" not in frame.columns:
         return labels
     marked = []
@@ -173,3 +172,20 @@ def quarter_labels(frame: pd.DataFrame, lang: str) -> list[str]:
             label = i18n.t("quarter.to_date", lang, label=label, **i18n.day_parts(through))
         marked.append(label)
     return marked
+
+
+# Where a quarter's label may break onto the next line under an axis: after the year in Chinese (2020年 / 第1季度),
+# and before a "to date" remark in either language. Eight quarters then fit side by side in a chart card instead
+# of turning on their side and running off its right edge.
+_AXIS_BREAKS = (("年", "年<br>"), ("（", "<br>（"), (" (", "<br>("))
+
+
+def quarter_axis(labels: list[str], **axis: object) -> dict[str, object]:
+    """An x axis of quarters: the category values stay the labels themselves (hover and clicks read them whole),
+    the ticks show them on two or three short lines."""
+    ticks = []
+    for label in labels:
+        for before, after in _AXIS_BREAKS:
+            label = label.replace(before, after)
+        ticks.append(label)
+    return dict(title=None, type="category", tickmode="array", tickvals=labels, ticktext=ticks, **axis)

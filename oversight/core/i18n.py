@@ -102,7 +102,8 @@ def choice_label(choices: dict[str, str], code: str, lang: str) -> str:
 
 
 def quarter_label(quarter: object, lang: str) -> str:
-    """``2020年第1季度`` / ``2020 Q1`` for a ``filters.Quarter``."""
+    """``2020年第1季度`` / ``2020 Q1`` for a ``filters.Quarter``: the one way each language writes a quarter for a
+    reader (sidebar, chart axes, tables, exports, captions, takeaways); ``2020Q1`` is only for URLs and file names."""
     return t("quarter.label", lang, year=quarter.year, quarter=quarter.quarter)  # type: ignore[attr-defined]
 
 

@@ -75,7 +75,7 @@ def chart_data_table(frame: pd.DataFrame, lang: str, chart_key: str | None = Non
         table = table.drop(columns=[c for c in (other_name,) if c in table]).rename(columns={own_name: "unit"})
         table.insert(0, "unit", table.pop("unit"))
     if {"year", "quarter"} <= set(table.columns):
-        labels = [str(Quarter(int(y), int(q))) for y, q in zip(table["year"], table["quarter"])]
+        labels = [i18n.quarter_label(Quarter(int(y), int(q)), lang) for y, q in zip(table["year"], table["quarter"])]
         table = table.drop(columns=["year", "quarter"])
         table.insert(1 if "unit" in table else 0, "quarter", labels)  # the heatmap reads unit, then quarter
     for column, choices in _CODE_COLUMNS.items():

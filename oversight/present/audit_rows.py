@@ -4,7 +4,7 @@ words rather than JSON."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -28,6 +28,15 @@ def local_time(at: str | None) -> str:
     if moment.tzinfo is None:
         return moment.strftime("%Y-%m-%d %H:%M:%S")
     return moment.astimezone(TEAM_TIME_ZONE).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def day_range(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:
+    """The audit page's 起始/截止 dates as the moments the log is compared with: from Beijing midnight of ``since``
+    to Beijing midnight after ``until``. The column shows Beijing time, so a dates filter must mean Beijing days:
+    an event at 23:30 UTC on 4 January is on 5 January in the column, and is found under 5 January."""
+    start = datetime.combine(since, time(), tzinfo=TEAM_TIME_ZONE) if since else None
+    end = datetime.combine(until + timedelta(days=1), time(), tzinfo=TEAM_TIME_ZONE) if until else None
+    return start, end
 
 
 def _value(value: Any) -> str:

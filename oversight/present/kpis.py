@@ -242,30 +242,44 @@ def reminder_kpis(
     ]
 
 
+# The unit each profile measure is counted in, as the other pages' cards count it: issues 个, suggestions 条,
+# meetings and the rest 次.
+PROFILE_UNITS = {
+    "issues": "unit.count",
+    "suggestions": "unit.items",
+    "consultations": "unit.times",
+    "special_studies": "unit.times",
+    "reminders": "unit.times",
+    "meetings": "unit.meetings",
+}
+
+
 def unit_profile_kpis(beside: object, lang: str, unit_name: str, with_average: bool = True) -> list[Kpi]:
-    """A unit's figures, each with its difference from the average of all units (``unit_beside_average`` rows).
+    """A unit's figures, each with its difference from the average of all units (``unit_beside_average`` rows),
+    value, difference and average in the measure's unit (``3个``, ``+1.2个``, ``全部单位平均 1.8个``).
 
     ``with_average=False`` for an account that sees one unit only: the average of all units, times
     their number, would give away the totals it may not see.
     """
     cards = []
     for row in beside.itertuples(index=False):  # type: ignore[attr-defined]
-        label, display = i18n.t(f"measure.{row.measure}", lang), format_number(row.unit, "unit.plain", lang)
+        unit_key = PROFILE_UNITS[row.measure]
+        label, display = i18n.t(f"measure.{row.measure}", lang), format_number(row.unit, unit_key, lang)
         if not with_average:
             cards.append(Kpi(row.measure, label, row.unit, display, None, "off", unit_name))
             continue
-        difference = signed(row.unit - row.average, 1)
+        gap = row.unit - row.average
         cards.append(
             Kpi(
                 row.measure,
                 label,
                 row.unit,
                 display,
-                difference,
+                signed(gap, 1, i18n.t(unit_key, lang, value="")),
                 "off",
                 i18n.t("kpi.help_average", lang, unit=unit_name),
-                secondary=i18n.t("kpi.average_is", lang, value=format_number(row.average, "unit.plain", lang, 1)),
-                delta_arrow="off" if difference == "0.0" else "auto",
+                secondary=i18n.t("kpi.average_is", lang, value=format_number(row.average, unit_key, lang, 1)),
+                delta_arrow="off" if round_half_up(gap, 1) == 0 else "auto",
                 basis=i18n.t("kpi.basis_average", lang),
             )
         )

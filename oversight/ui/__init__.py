@@ -6,6 +6,7 @@ setup           ``setup_page``: sign-in, page config, data, session, sidebar, th
 sign_in         password form, OIDC, refusal, sign-out, the client's address
 sidebar         language, the unit and quarter filter, the nav, the URL that mirrors them
 cards           key figures, chart cards and their audited downloads, tables, the unit picker
+drill_dialog    from a key figure or a bar to the list behind it, in a dialog with its downloads
 briefing_panel  the briefing pack: chart choice, build with progress, the four files
 data_page       import, history and undo, downloads of the data and templates
 audit_page      the audit log
@@ -20,6 +21,7 @@ from oversight.ui.cards import (
     figure_card,
     for_unit,
     kpi_row,
+    quarter_changes,
     table_card,
     text,
     unit_picker,
@@ -48,6 +50,7 @@ __all__ = [
     "history_section",
     "import_section",
     "kpi_row",
+    "quarter_changes",
     "setup_page",
     "table_card",
     "text",

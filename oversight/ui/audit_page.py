@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
-
 import streamlit as st
 
 from oversight.auth import audit
@@ -28,12 +26,8 @@ def audit_section(page: Page) -> None:
     )
     since = columns[2].date_input(page.t("auth.audit.filter.since"), value=None, key="widget.audit_since")
     until = columns[3].date_input(page.t("auth.audit.filter.until"), value=None, key="widget.audit_until")
-    shown = audit.read_audit(
-        account=account or None,
-        action=action or None,
-        since=datetime.datetime.combine(since, datetime.time()) if since else None,
-        until=datetime.datetime.combine(until, datetime.time()) + datetime.timedelta(days=1) if until else None,
-    )
+    start, end = audit_rows.day_range(since, until)  # Beijing days, as the time column shows them
+    shown = audit.read_audit(account=account or None, action=action or None, since=start, until=end)
     if getattr(entries, "skipped", 0):
         st.warning(page.t("auth.audit.skipped", count=entries.skipped))
     if not shown:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from collections.abc import Mapping
 
 import pandas as pd
 import streamlit as st
@@ -13,12 +14,16 @@ from oversight import charts, export
 from oversight.auth import audit, roles
 from oversight.core import safe_text
 from oversight.export import marking
+from oversight.present import drill
 from oversight.present.kpis import Kpi
-from oversight.ui import session, sign_in
+from oversight.ui import drill_dialog, session, sign_in
 from oversight.ui.page import Page
 
 
-def kpi_row(cards: list[Kpi]) -> None:
+def kpi_row(cards: list[Kpi], page: Page | None = None, lists: Mapping[str, drill.ListBehind] | None = None) -> None:
+    """The key figures; a card named in ``lists`` (``drill.ISSUE_CARDS`` …) has a 查看清单 button under it that
+    opens the list it counts."""
+    lists = lists or {}
     # One row of columns; assets/app.css wraps five or more cards three to a row (two on a phone), so no value
     # is cut and a phone shows a compact grid.
     for column, card in zip(st.columns(len(cards)), cards):
@@ -35,6 +40,18 @@ def kpi_row(cards: list[Kpi]) -> None:
         )
         if card.secondary:
             column.caption(card.secondary)
+        if page is not None and card.key in lists:
+            column.button(
+                page.t("drill.open"),
+                key=f"drill.card.{card.key}",
+                icon=":material/list:",
+                type="tertiary",
+                help=page.t("drill.open_help", what=card.label),
+                on_click=drill_dialog.request,
+                args=(lists[card.key].key,),
+            )
+    if page is not None and lists:
+        drill_dialog.open_if_requested(page, {behind.key for behind in lists.values()})
 
 
 def chart_card(page: Page, spec: charts.ChartSpec) -> None:
@@ -60,6 +77,18 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
                 on_select=functools.partial(_narrow_to_clicked_unit, key),
             )
             st.caption(page.t("chart.click_hint"))
+        elif spec.key in drill.BY_CHART:  # a bar stands for a code: a click opens the list behind it
+            key = f"chart.{spec.key}.{st.session_state.get(session.SELECTION_VERSION, 0)}"
+            st.plotly_chart(
+                figure,
+                theme=None,
+                key=key,
+                config=config,
+                selection_mode="points",
+                on_select=functools.partial(drill_dialog.request_from_click, key, spec.key),
+            )
+            st.caption(page.t("drill.click_hint"))
+            drill_dialog.open_if_requested(page, {spec.key})
         else:
             st.plotly_chart(figure, theme=None, key=f"chart.{spec.key}", config=config)
         if page.can_download:
@@ -180,14 +209,20 @@ def _on_profile_unit_change(widget_key: str) -> None:
     session.set_filter(st.session_state[session.FILTER_KEY].with_units([st.session_state[widget_key]]))
 
 
+def profile_unit(page: Page) -> str:
+    """The unit the profile shows: the filter's first unit, else the first unit listed (the page's caption
+    names it, not the filter's units)."""
+    return page.filter.units[0] if page.filter.units else page.span.unit_ids[0]
+
+
 def unit_picker(page: Page) -> str:
-    """Pick one unit for the profile: the filter's first unit, else the first unit listed.
+    """Pick one unit for the profile (``profile_unit``).
 
     Picking one makes it the dashboard's unit filter (so it follows to other pages and into the URL);
     merely opening the page narrows nothing.
     """
     options = list(page.span.unit_ids)
-    current = page.filter.units[0] if page.filter.units else options[0]
+    current = profile_unit(page)
     key = f"widget.profile_unit.{current}"  # rebuilt when the filter changes elsewhere
     st.selectbox(
         page.t("profile.pick_unit"),
@@ -215,6 +250,18 @@ def _narrow_to_clicked_unit(chart_key: str) -> None:
         session.set_filter(st.session_state[session.FILTER_KEY].with_units([unit_id]))
         # a fresh chart key drops the stale selection highlight from the redrawn chart
         st.session_state[session.SELECTION_VERSION] = st.session_state.get(session.SELECTION_VERSION, 0) + 1
+
+
+def quarter_changes(page: Page) -> None:
+    """What changed since last quarter: the filter's last quarter against the one before, under the 预警 strip."""
+    from oversight.present import changes
+
+    found = changes.quarter_changes(lambda name, filter_: page.query(name, filter_), page.span, page.filter)
+    if found is None:  # the last quarter starts after the data date: nothing to say yet
+        return
+    with st.container(border=True, key="quarter_changes"):
+        lines = "\n".join(f"- {safe_text.markdown(line)}" for line in found.lines(page.lang))
+        st.markdown(f"**{safe_text.markdown(found.heading(page.lang))}**\n\n{lines}")
 
 
 def alert_strip(page: Page) -> None:

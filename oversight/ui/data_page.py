@@ -33,6 +33,20 @@ def _problem_rows(problems, lang: str) -> pd.DataFrame:
     )
 
 
+def _css_string(text: str) -> str:
+    """Text as a CSS string literal: quotes, backslashes, line breaks and ``<`` escaped (it sits in a <style>)."""
+    escaped = "".join(ch if ch.isalnum() or ch in " .,:;()（）、·•-" else f"\\{ord(ch):x} " for ch in text)
+    return f'"{escaped}"'
+
+
+def _uploader_words(page: Page, limit_mb: int) -> str:
+    """The upload box's own words ("Upload", "20MB per file • XLSX, CSV") have no parameter in Streamlit: the
+    box's rules in assets/app.css hide them and write these, in the page's language, in their place."""
+    button = _css_string(page.t("data.ui.upload_button"))
+    limit = _css_string(page.t("data.ui.upload_limit", megabytes=limit_mb))
+    return f"<style>:root{{--oversight-upload-button:{button};--oversight-upload-limit:{limit};}}</style>"
+
+
 def import_section(page: Page) -> None:
     """Upload → check (validation report and preview, nothing written) → import (atomic, with history)."""
     from oversight import ingest
@@ -40,6 +54,8 @@ def import_section(page: Page) -> None:
     from oversight.ingest import commit, import_plan, import_report
 
     st.subheader(page.t("data.ui.import_heading"))
+    limit_mb = max(1, ingest.max_upload_bytes() // (1024 * 1024))
+    st.html(_uploader_words(page, limit_mb))
     # the limit the importer enforces, so the box does not promise Streamlit's default 200 MB
     uploads = st.file_uploader(
         page.t("data.ui.upload"),
@@ -47,7 +63,7 @@ def import_section(page: Page) -> None:
         accept_multiple_files=True,
         key="widget.uploads",
         help=page.t("data.ui.upload_help"),
-        max_upload_size=max(1, ingest.max_upload_bytes() // (1024 * 1024)),
+        max_upload_size=limit_mb,
     )
     table_options = ["", *LOAD_ORDER]
     columns = st.columns(2)

@@ -17,7 +17,7 @@ from oversight.data.filters import DataSpan, same_day_years_earlier
 from oversight.export import marking
 from oversight.ingest import table_files
 from oversight.present import summary
-from oversight.ui import data_page, session, sidebar, sign_in
+from oversight.ui import cards, data_page, session, sidebar, sign_in
 from oversight.ui.page import Page, cached_span
 
 
@@ -95,7 +95,7 @@ def setup_page(page_id: str) -> Page:
     overlay = marking.screen_overlay_html(page.marking)
     if overlay:  # built from escaped text only (marking.screen_overlay_html); st.html adds no block of text
         st.html(overlay)
-    _page_header(page, f"nav.{page_id}" if page_id != "overview" else "app.title")
+    _page_header(page, f"nav.{page_id}" if page_id != "overview" else "app.title", page_id)
     return page
 
 
@@ -112,14 +112,18 @@ def _copy_link(page: Page) -> None:
         st.caption(page.t("app.copy_link_hint"))
 
 
-def _page_header(page: Page, title_key: str) -> None:
-    st.title(page.t(title_key))
+def _unit_names(page: Page, unit_ids: tuple[str, ...]) -> str:
     names = dict(zip(page.units["unit_id"], page.units[i18n.localized_column("name", page.lang)]))
+    return page.t("export.list.separator").join(safe_text.markdown(names[u]) for u in unit_ids if u in names)
+
+
+def _page_header(page: Page, title_key: str, page_id: str) -> None:
+    st.title(page.t(title_key))
     shown_units = page.filter.units or (() if page.sees_all_units else tuple(page.span.unit_ids))
-    if shown_units:  # chosen units, or the only units a unit account may see
-        scope = page.t("export.list.separator").join(safe_text.markdown(names[u]) for u in shown_units if u in names)
-    else:
-        scope = page.t("app.all_units", count=len(page.span.unit_ids))
+    if page_id == "unit_profile":  # one unit's profile, whatever the filter holds: the caption names that unit
+        shown_units = (cards.profile_unit(page),)
+    # chosen units, or the only units a unit account may see
+    scope = _unit_names(page, shown_units) if shown_units else page.t("app.all_units", count=len(page.span.unit_ids))
     st.caption(
         page.t(
             "app.caption",
@@ -143,7 +147,7 @@ def _page_header(page: Page, title_key: str) -> None:
         st.warning(page.t("app.url_ignored", values=", ".join(safe_text.markdown(value) for value in ignored)))
     if page.filter.units:
         st.button(
-            page.t("filter.clear_units", units=scope),
+            page.t("filter.clear_units", units=_unit_names(page, page.filter.units)),
             key="widget.clear_units",
             icon=":material/close:",
             on_click=_clear_units,

@@ -1,0 +1,89 @@
+"""What changed since last quarter: the filter's last quarter against the quarter before, as a short list for
+the Overview (new issues, newly rectified, new suggestions, meetings).
+
+Every number is read from existing queries, nothing is recounted here: issues raised, suggestions made and
+meetings held in a quarter are ``kpi_totals``' own figures for that one quarter; an issue newly rectified is a
+row of ``issues_in_view`` (every issue raised since the data start, as it stood at the quarter's as-of date)
+whose rectification date falls in the quarter. The quarter before is the 环比 span (``DataSpan.span_before``):
+for a quarter running to the data date, the same number of days of the quarter before; None where the data
+does not cover it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import pandas as pd
+
+from oversight.core import i18n
+from oversight.data.filters import DataSpan, Filter
+from oversight.present.kpis import count_change, format_number
+
+QueryRunner = Callable[[str, Filter], pd.DataFrame]
+
+# (key, how its count is written)
+MEASURES = (
+    ("issues", "unit.count"),
+    ("rectified", "unit.count"),
+    ("suggestions", "unit.items"),
+    ("meetings", "unit.meetings"),
+)
+
+
+@dataclass(frozen=True)
+class QuarterChanges:
+    quarter: Filter  # the filter's last quarter, cut at the data date where it runs past it
+    before: Filter | None  # the quarter before, or None where the data does not cover it
+    now: dict[str, int]
+    earlier: dict[str, int] | None
+
+    def lines(self, lang: str) -> list[str]:
+        """``新指出问题 5个（上季度 3个）：+2个（+66.7%）`` …, one per measure."""
+        lines = []
+        for key, unit_key in MEASURES:
+            label, now = i18n.t(f"changes.{key}", lang), format_number(self.now[key], unit_key, lang)
+            if self.earlier is None:
+                lines.append(i18n.t("changes.line_no_before", lang, label=label, now=now))
+                continue
+            before = self.earlier[key]
+            change = count_change(self.now[key], before, unit_key, lang)
+            lines.append(
+                i18n.t(
+                    "changes.line",
+                    lang,
+                    label=label,
+                    now=now,
+                    before=format_number(before, unit_key, lang),
+                    change=change,
+                )
+            )
+        return lines
+
+    def heading(self, lang: str) -> str:
+        return i18n.t("changes.heading", lang, quarter=i18n.span_label(self.quarter, lang))
+
+
+def _counts(run: QueryRunner, span: DataSpan, quarter: Filter) -> dict[str, int]:
+    totals = run("kpi_totals", quarter).iloc[0]
+    since_start = replace(quarter, start=span.first)  # every issue raised up to the quarter's as-of date
+    # compared as timestamps: an empty result's column has no dates to convert (.dt.date would stay datetime64)
+    rectified = pd.to_datetime(run("issues_in_view", since_start)["rectified_date"])
+    in_quarter = (rectified >= pd.Timestamp(quarter.start.first_day)) & (rectified <= pd.Timestamp(quarter.as_of))
+    return {
+        "issues": int(totals["issues"]),
+        "rectified": int(in_quarter.sum()),
+        "suggestions": int(totals["suggestions"]),
+        "meetings": int(totals["meetings"]),
+    }
+
+
+def quarter_changes(run: QueryRunner, span: DataSpan, filter_: Filter) -> QuarterChanges | None:
+    """The filter's last quarter against the one before; None where that quarter starts after the data date."""
+    quarter = span.resolve(Filter(filter_.units, filter_.end, filter_.end))
+    if quarter.end < span.first or not span.has_data_in(quarter):
+        return None
+    before = span.span_before(quarter)
+    return QuarterChanges(
+        quarter, before, _counts(run, span, quarter), None if before is None else _counts(run, span, before)
+    )

@@ -1,0 +1,76 @@
+"""From a figure to the list behind it: which rows a key figure or a bar counts, as a table a person reads.
+
+A list is one of the existing one-row-per-item queries (``issues_in_view``, ``overdue_issues``,
+``suggestions_in_view``), each written with the same period, unit and status definitions as the figures that
+count it (see their SQL headers); a bar narrows it by the code the bar stands for (a category, a source). So
+the list never recomputes a figure: its length is the figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from oversight.core import i18n
+from oversight.present import tables
+
+
+@dataclass(frozen=True)
+class ListBehind:
+    """The list behind a figure: the query whose rows it counts, how they are shown, and for a bar, the column
+    whose code the bar stands for."""
+
+    key: str
+    query: str
+    columns: Sequence[tables.TableColumn]
+    unit_key: str  # how the count is written: 个 (issues), 条 (suggestions)
+    match_column: str | None = None
+
+    def rows(self, frame: pd.DataFrame, code: str | None = None) -> pd.DataFrame:
+        """The query's rows the figure counts: all of them for a key figure, those of ``code`` for a bar."""
+        if self.match_column is None or code is None:
+            return frame
+        return frame[frame[self.match_column] == code]
+
+    def table(self, frame: pd.DataFrame, lang: str, code: str | None = None) -> pd.DataFrame:
+        return tables.present(self.rows(frame, code), self.columns, lang)
+
+    def title(self, lang: str, count: int, code: str | None = None) -> str:
+        """``指出问题（16个）`` / ``指出问题：决策程序（3个）``: what the list is and how many, as the figure says it."""
+        what = i18n.t(f"drill.{self.key}", lang)
+        if code is not None:
+            what = i18n.t("drill.of_code", lang, what=what, code=i18n.code_label(code, lang))
+        return i18n.t("drill.title", lang, what=what, count=i18n.t(self.unit_key, lang, value=count))
+
+    def file_what(self, lang: str, code: str | None = None) -> str:
+        """The "what" of the download's file name: ``问题清单`` or ``问题清单_决策程序``."""
+        what = i18n.t(f"drill.file.{self.key}", lang)
+        return what if code is None else f"{what}_{i18n.code_label(code, lang)}"
+
+
+ISSUES = ListBehind("issues", "issues_in_view", tables.ISSUE_COLUMNS, "unit.count")
+OVERDUE = ListBehind("overdue", "overdue_issues", tables.OVERDUE_COLUMNS, "unit.count")
+SUGGESTIONS = ListBehind("suggestions", "suggestions_in_view", tables.SUGGESTION_COLUMNS, "unit.items")
+
+# Bars that open their list: the chart's key → the list, narrowed by the bar's code (the bar's customdata).
+BY_CHART = {
+    "issues_by_category": ListBehind("issues", "issues_in_view", tables.ISSUE_COLUMNS, "unit.count", "category"),
+    "issues_by_source": ListBehind("issues", "issues_in_view", tables.ISSUE_COLUMNS, "unit.count", "source"),
+    "suggestions_by_category": ListBehind(
+        "suggestions", "suggestions_in_view", tables.SUGGESTION_COLUMNS, "unit.items", "category"
+    ),
+}
+
+# Key figures that open their list: the card's key → the list (the card counts exactly its rows).
+OVERVIEW_CARDS = {"issues": ISSUES, "suggestions": SUGGESTIONS}
+ISSUE_CARDS = {"issues": ISSUES, "overdue": OVERDUE}
+SUGGESTION_CARDS = {"suggestions": SUGGESTIONS}
+
+_BY_KEY = {"issues": ISSUES, "overdue": OVERDUE, "suggestions": SUGGESTIONS}
+
+
+def list_for(source: str) -> ListBehind:
+    """The list a drill request names: a chart's key (a bar) or a list's key (a card)."""
+    return BY_CHART.get(source) or _BY_KEY[source]

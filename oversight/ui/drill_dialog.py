@@ -1,0 +1,81 @@
+"""From a figure to the list behind it, in a dialog: a key figure's 查看清单 button, or a click on a bar that
+stands for a code (a category, a source), asks for the list; the card or chart that asked opens it on the same run.
+
+The request lives in the session for one run only (taken when the dialog opens): closing the dialog and using the
+page does not bring it back.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from oversight import export
+from oversight.present import drill
+from oversight.ui import session
+from oversight.ui.page import Page
+
+REQUEST_KEY = "oversight.drill_request"  # (source, code): a list's key for a card, a chart's key for a bar
+_CSV_MIME = "text/csv"
+_XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def request(source: str, code: str | None = None) -> None:
+    st.session_state[REQUEST_KEY] = (source, code)
+
+
+def request_from_click(widget_key: str, source: str) -> None:
+    """A bar's click (``on_select``): its customdata is the code it stands for."""
+    points = st.session_state[widget_key].selection.points
+    codes = [point.get("customdata") for point in points if point.get("customdata")]
+    if codes:
+        code = codes[0][0] if isinstance(codes[0], list) else codes[0]
+        request(source, str(code))
+        # a fresh chart key drops the selection highlight, and a second click on the same bar asks again
+        st.session_state[session.SELECTION_VERSION] = st.session_state.get(session.SELECTION_VERSION, 0) + 1
+
+
+def open_if_requested(page: Page, sources: set[str] | frozenset[str]) -> None:
+    """Open the requested list if one of ``sources`` asked for it (each card row and chart asks for its own)."""
+    asked = st.session_state.get(REQUEST_KEY)
+    if not asked or asked[0] not in sources:
+        return
+    del st.session_state[REQUEST_KEY]
+    source, code = asked
+    behind = drill.list_for(source)
+    rows = behind.rows(page.query(behind.query), code)
+    # a dialog's title is set when it is made: made per request, titled with what the list is and its count
+    st.dialog(behind.title(page.lang, len(rows), code), width="large")(_list_body)(page, behind, code)
+
+
+def _list_body(page: Page, behind: drill.ListBehind, code: str | None) -> None:
+    from oversight.ui.cards import audited  # the audited download of the chart cards
+
+    context = page.export_context
+    st.caption(context.subtitle())
+    table = behind.table(page.query(behind.query), page.lang, code)
+    if table.empty:
+        st.info(page.t("empty.no_rows"))
+        return
+    st.dataframe(table, hide_index=True, width="stretch")
+    if not page.can_download:
+        return
+    stem = context.file_stem(behind.file_what(page.lang, code))
+    title = behind.title(page.lang, len(table), code)
+    downloads = (
+        ("csv", _CSV_MIME, lambda: export.table_csv_bytes(table)),
+        ("xlsx", _XLSX_MIME, lambda: export.table_xlsx_bytes(table, title)),
+    )
+    row = st.container(horizontal=True)  # side by side at the left
+    for kind, mime, make in downloads:
+        file_name = f"{stem}.{kind}"
+        # data=callable: made (formulas neutralised) and audited only when someone clicks
+        row.download_button(
+            page.t(f"download.{kind}"),
+            data=audited(page, file_name, make),
+            file_name=file_name,
+            mime=mime,
+            key=f"drill.download.{kind}",
+            on_click="ignore",
+            icon=":material/download:",
+            help=page.t("download.help", file_name=file_name),
+        )

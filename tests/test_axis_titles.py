@@ -1,0 +1,80 @@
+"""Every chart's value axis says what it counts and in which unit (问题数（个）, 建议数（条）), never a bare 数量 over
+bars that mix 个 and 条; and 未整改 reads "Not yet rectified" in English wherever it appears."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from oversight.charts import catalog
+from oversight.contract.schema import ISSUE_STATUSES
+from oversight.core import i18n
+from oversight.data import queries
+
+UNIT_IN_TITLE = re.compile(r"（(个|条|次|分钟|%)）")
+# charts whose values are written on them and have no value axis: the donuts, the heatmap
+NO_VALUE_AXIS = {"reminders_by_form", "suggestions_by_status", "suggestions_by_link", "meetings_by_unit_quarter"}
+
+
+def _axis_titles(figure) -> list[str]:
+    layout = figure.to_plotly_json()["layout"]
+    titles = [
+        (axis.get("title") or {}).get("text")
+        for name, axis in layout.items()
+        if re.fullmatch(r"[xy]axis\d*", name) and isinstance(axis, dict)
+    ]
+    # a stack of small charts titles each one above it instead of beside its axis
+    titles += [note.get("text") for note in layout.get("annotations", ()) if note.get("yref") == "paper"]
+    return [title for title in titles if title]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_value_axis_names_what_it_counts(connection, default_filter, lang):
+    for spec in catalog.all_charts():
+        figure = spec.build(queries.run(connection, spec.query, default_filter), lang)
+        titles = _axis_titles(figure)
+        assert "数量" not in titles and "Count" not in titles, spec.key
+        if spec.key in NO_VALUE_AXIS:
+            continue
+        assert titles, f"{spec.key} has no value-axis title"
+        if lang == "zh":
+            assert all(UNIT_IN_TITLE.search(title) for title in titles), f"{spec.key}: {titles}"
+
+
+def test_the_mixed_chart_names_both_units(connection, default_filter):
+    spec = next(spec for spec in catalog.all_charts() if spec.key == "issues_suggestions_by_unit")
+    figure = spec.build(queries.run(connection, spec.query, default_filter), "zh")
+    assert figure.layout.xaxis.title.text == "问题（个）/ 建议（条）"
+
+
+def test_the_unit_profile_comparison_names_each_measures_unit(connection, default_filter):
+    beside = catalog.unit_beside_average(queries.run(connection, "unit_metrics", default_filter), "petitions")
+    figure = catalog.make_unit_vs_average_figure(beside, "zh", "省信访局")
+    assert list(figure.data[0].x) == [i18n.t(f"measure.axis.{measure}", "zh") for measure in beside["measure"]]
+    assert all(UNIT_IN_TITLE.search(label) for label in figure.data[0].x)
+    assert "指出问题（个）" in figure.data[0].x and "意见建议（条）" in figure.data[0].x
+
+
+def test_unit_trends_give_each_measure_its_own_scale_and_unit(connection, default_filter):
+    spec = next(spec for spec in catalog.all_charts() if spec.key == "unit_trends")
+    figure = spec.build(queries.run(connection, spec.query, default_filter.with_units(["gov_office"])), "zh")
+    assert [trace.yaxis for trace in figure.data] == ["y", "y2", "y3", "y4"]  # one small chart each, none hidden
+    assert [note.text for note in figure.layout.annotations] == [
+        "会议数量（次）",
+        "提醒次数（次）",
+        "问题数（个）",
+        "建议数（条）",
+    ]
+    for trace, axis in zip(figure.data, ("yaxis", "yaxis2", "yaxis3", "yaxis4")):
+        # each on its own scale, its highest point just under the top of its own small chart
+        assert figure.layout[axis].range[1] == pytest.approx(max(1, max(trace.y)) * 1.35), trace.name
+
+
+def test_not_rectified_is_not_not_started():
+    assert i18n.choice_label(ISSUE_STATUSES, "open", "en") == "Not yet rectified"
+    assert i18n.t("export.column.open", "en") == "Not yet rectified"
+    for path in Path(i18n.__file__).parent.parent.joinpath("locales", "en").glob("*.json"):
+        assert "not started" not in json.dumps(json.loads(path.read_text("utf-8"))).lower(), path.name

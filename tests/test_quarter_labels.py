@@ -1,0 +1,87 @@
+"""One quarter format per language wherever a leader reads a quarter: 2020年第1季度 in Chinese, 2020 Q1 in English.
+
+``2020Q1`` is the URL's and the file name's form, never a reader's: these tests fail if it reaches a chart (its
+axis, hover or annotations), a chart's data download, a takeaway or the written summary.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pandas as pd
+import pytest
+
+from oversight import charts, export
+from oversight.briefing import takeaways
+from oversight.charts import catalog
+from oversight.core import i18n
+from oversight.data import queries
+from oversight.data.filters import Filter, Quarter
+from oversight.present import summary
+
+MACHINE_FORM = re.compile(r"(?<![\d_-])\d{4}Q[1-4](?![\d_-])")  # 2020Q1, but not inside a file name or URL
+READER_FORM = {"zh": "2019年第3季度", "en": "2019 Q3"}
+# two years: eight quarters on every quarter axis, the widest the sample data gives
+TWO_YEARS = Filter((), Quarter(2019, 1), Quarter(2020, 4))
+
+
+def test_the_one_helper_writes_each_language_its_way():
+    assert i18n.quarter_label(Quarter(2019, 3), "zh") == READER_FORM["zh"]
+    assert i18n.quarter_label(Quarter(2019, 3), "en") == READER_FORM["en"]
+    assert i18n.period_label(Quarter(2020, 1), Quarter(2020, 2), "en").count(" Q") == 2
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_chart_shows_the_machine_form(connection, lang):
+    quarter_charts = 0
+    for spec in catalog.all_charts():
+        frame = queries.run(connection, spec.query, TWO_YEARS)
+        text = json.dumps(spec.build(frame, lang).to_plotly_json(), ensure_ascii=False, default=str)
+        assert not MACHINE_FORM.search(text), f"{spec.key} ({lang}) shows {MACHINE_FORM.search(text).group()}"
+        if READER_FORM[lang] in text:
+            quarter_charts += 1
+    assert quarter_charts >= 7  # every chart over the quarters says them the reader's way
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_quarter_axes_show_every_quarter_whole(connection, lang):
+    """The ticks break a label onto short lines but keep all of it; the categories stay the whole label."""
+    figure = charts.make_meetings_by_quarter_figure(queries.run(connection, "meetings_by_quarter", TWO_YEARS), lang)
+    expected = [i18n.quarter_label(q, lang) for q in TWO_YEARS.quarters]
+    assert len(expected) == 8
+    assert list(figure.layout.xaxis.tickvals) == expected
+    shown = [tick.replace("<br>", "") for tick in figure.layout.xaxis.ticktext]
+    assert shown == expected
+    if lang == "zh":  # eight quarters side by side in a card: two short lines each, not a turned label
+        assert all(
+            tick.split("<br>") == [label[:5], label[5:]] for tick, label in zip(figure.layout.xaxis.ticktext, expected)
+        )
+    assert list(figure.data[-1].x) == expected  # the bars' categories, which hover and clicks read
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_downloads_write_the_reader_form(connection, lang):
+    for spec in catalog.all_charts():
+        frame = queries.run(connection, spec.query, TWO_YEARS)
+        table = export.chart_data_table(frame, lang, spec.key)
+        csv = pd.read_csv(io.BytesIO(export.table_csv_bytes(table)), encoding="utf-8-sig", dtype=str)
+        text = csv.to_csv(index=False)
+        assert not MACHINE_FORM.search(text), f"{spec.key} ({lang}) download"
+    heatmap = export.chart_data_table(queries.run(connection, "meetings_by_unit_quarter", TWO_YEARS), lang)
+    quarter_column = i18n.t("export.column.quarter", lang)
+    assert list(dict.fromkeys(heatmap[quarter_column]))[:2] == [
+        i18n.quarter_label(Quarter(2019, 1), lang),
+        i18n.quarter_label(Quarter(2019, 2), lang),
+    ]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_takeaways_and_summary_write_the_reader_form(connection, lang):
+    texts = summary.written_summary(lambda name, filter_: queries.run(connection, name, filter_), TWO_YEARS, lang)
+    for spec in catalog.all_charts():
+        texts.append(takeaways.takeaway(spec, queries.run(connection, spec.query, TWO_YEARS), lang) or "")
+    joined = "\n".join(texts)
+    assert not MACHINE_FORM.search(joined)
+    assert READER_FORM[lang] in joined or i18n.quarter_label(Quarter(2020, 1), lang) in joined
