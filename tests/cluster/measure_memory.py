@@ -1,13 +1,11 @@
 """How much memory one more session costs a replica, and where it goes.
 
-    .venv/bin/python -m tests.cluster.measure_memory [--sessions 1,5,10,20,30] [--probe]
+    .venv/bin/python -m tests.cluster.measure_memory [--sessions 1,5,10,20,30]
 
 One replica behind nginx, the sample data, accounts. Light clients (light_client.py) join in steps; each
 signs in, opens the Overview for its unit (the soak's units in turn) and moves the range's start back and
 forth twice, then stays connected, as a leader who leaves the tab open. After each step the replica's RSS is
-read from /proc; with ``--probe`` the replica also traces Python's allocations (memory_probe/sitecustomize.py,
-which slows it and adds its own bookkeeping, so the RSS figures are taken from a run without it). Prints and
-writes ``test-output/cluster/memory.json``.
+read from /proc. Prints and writes ``test-output/cluster/memory.json``.
 """
 
 from __future__ import annotations
@@ -15,12 +13,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
 import shutil
-import signal
 import tempfile
-import time
 from pathlib import Path
 
 from deploy import cluster
@@ -31,7 +26,6 @@ from tests.cluster.light_client import LightSession
 from tests.cluster.test_soak import RANGE_LABEL, SIGN_IN_LABELS, STARTS, UNITS
 
 REPORT = ROOT / "test-output" / "cluster" / "memory.json"
-PROBE_DIR = Path(__file__).resolve().parent / "memory_probe"
 
 
 def rss_mb(pid: int) -> float:
@@ -48,26 +42,14 @@ async def one_session(url: str, index: int) -> LightSession:
     return client
 
 
-def probe_report(pid: int, target: Path) -> dict:
-    target.unlink(missing_ok=True)
-    os.kill(pid, signal.SIGUSR1)
-    for _ in range(600):  # a snapshot of a large heap takes a while on a loaded machine
-        if target.exists():
-            return json.loads(target.read_text(encoding="utf-8"))
-        time.sleep(0.5)
-    return {"error": "no probe report within 300 s"}
-
-
-async def measure(url: str, pid: int, steps: list[int], probe: Path | None) -> list[dict]:
+async def measure(url: str, pid: int, steps: list[int]) -> list[dict]:
     rows = []
     clients: list[LightSession] = []
     for total in [0, *steps]:
         while len(clients) < total:
             clients.append(await one_session(url, len(clients)))
         await asyncio.sleep(3)  # let the runs' threads end
-        row: dict = {"sessions": total, "rss_mb": rss_mb(pid)}
-        if probe is not None:
-            row["probe"] = probe_report(pid, probe)
+        row = {"sessions": total, "rss_mb": rss_mb(pid)}
         print(json.dumps(row, ensure_ascii=False), flush=True)
         rows.append(row)
     for client in clients:
@@ -78,7 +60,6 @@ async def measure(url: str, pid: int, steps: list[int], probe: Path | None) -> l
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.cluster.measure_memory")
     parser.add_argument("--sessions", default="1,5,10,20,30")
-    parser.add_argument("--probe", action="store_true")
     arguments = parser.parse_args()
     steps = [int(n) for n in arguments.sessions.split(",")]
     with tempfile.TemporaryDirectory() as scratch:
@@ -93,21 +74,17 @@ def main() -> None:
             "OVERSIGHT_AUDIT_LOG": str(base / "audit.jsonl"),
             "OVERSIGHT_TRUSTED_PROXIES": PROXY_SOURCE,
         }
-        probe = base / "probe.json" if arguments.probe else None
-        if probe is not None:
-            env |= {"OVERSIGHT_MEMORY_PROBE": str(probe), "PYTHONPATH": f"{PROBE_DIR}{os.pathsep}{ROOT}"}
         plan = cluster.Layout(
             run_dir=base / "run", port=ports[0], replica_ports=(ports[1],), proxy_source=PROXY_SOURCE, extra_env=env
         )
         cluster.start(plan)
         try:
             pid = int(plan.pid_file(ports[1]).read_text())
-            rows = asyncio.run(measure(plan.url, pid, steps, probe))
+            rows = asyncio.run(measure(plan.url, pid, steps))
         finally:
             cluster.stop(plan)
     REPORT.parent.mkdir(parents=True, exist_ok=True)
-    name = REPORT.with_name("memory-probe.json") if arguments.probe else REPORT
-    name.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    REPORT.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":
