@@ -1,4 +1,4 @@
-"""How much memory one more session costs a replica, and where it goes.
+"""How much memory one more session costs a replica (RSS, read from /proc).
 
     .venv/bin/python -m tests.cluster.measure_memory [--sessions 1,5,10,20,30]
 
