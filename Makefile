@@ -23,7 +23,7 @@ help:
 	@echo "make bench-peer — the Overview against the same dashboard in Apache Superset 6.1 (installs it under test-output/)"
 	@echo "make sample — regenerate the sample data in data/"
 	@echo "make cluster — N=$(N) replicas behind nginx on http://127.0.0.1:$(CLUSTER_PORT) (accounts required); make cluster-stop"
-	@echo "make soak   — the full cluster soak (SOAK_SESSIONS sessions for SOAK_SECONDS s) and the import race"
+	@echo "make soak   — the full cluster soak (SOAK_SESSIONS sessions, SOAK_BROWSERS of them in Chromium, for SOAK_SECONDS s) and the import race"
 
 system:
 	@missing=""; \
@@ -111,6 +111,7 @@ REPLICA_PORT ?= 8611
 CLUSTER_DIR ?= test-output/cluster
 SOAK_SESSIONS ?= 50
 SOAK_SECONDS ?= 120
+SOAK_BROWSERS ?= 3
 
 cluster: system system-cluster $(VENV)/.runtime-installed
 	$(BIN)/python -m deploy.cluster start --replicas $(N) --port $(CLUSTER_PORT) --replica-port $(REPLICA_PORT) \
@@ -120,7 +121,8 @@ cluster-stop:
 	$(BIN)/python -m deploy.cluster stop --run-dir $(CLUSTER_DIR)
 
 soak: system system-cluster $(VENV)/.dev-installed
-	CLUSTER_SESSIONS=$(SOAK_SESSIONS) CLUSTER_SECONDS=$(SOAK_SECONDS) $(BIN)/python -m pytest -q -m cluster tests/cluster
+	CLUSTER_SESSIONS=$(SOAK_SESSIONS) CLUSTER_SECONDS=$(SOAK_SECONDS) CLUSTER_BROWSERS=$(SOAK_BROWSERS) \
+		$(BIN)/python -m pytest -q -m cluster tests/cluster
 
 sample: $(VENV)/.runtime-installed
 	$(BIN)/python -m oversight sample --out data

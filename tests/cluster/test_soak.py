@@ -1,9 +1,12 @@
 """Many leaders at once on 3 replicas behind nginx, while an import lands through one replica and an undo
 through another; then a replica killed with SIGKILL.
 
-Bounded Playwright sessions (one Chromium, one context each, so each has its own route cookie and Streamlit
-session) sign in, open the Overview for their own unit and keep moving the range's start one quarter back and
-forth. After every change the session waits until the page has finished and reads 会议数量; it must equal an
+A handful of Playwright sessions (one Chromium, one context each, so each has its own route cookie and
+Streamlit session; ``CLUSTER_BROWSERS``, 3 by default) check what only a screen shows: no error drawn, no
+other session's filter in the address bar. The rest, up to ``CLUSTER_SESSIONS``, are light clients
+(``light_client.py``: Streamlit's own websocket protocol, no browser), because fifty Chromium contexts on two
+cores measure Chromium, not the replicas. Every session signs in, opens the Overview for its own unit and
+keeps moving the range's start one quarter back and forth. After every change the session waits until the page has finished and reads 会议数量; it must equal an
 independent pandas count (``tests/oracle.py`` reads the spreadsheets) for the session's own unit and range,
 before or after the import — and exactly "after" for a change begun once the import was confirmed and read
 before the undo was begun, exactly "before" for one begun once the undo was confirmed (``Timeline.allowed``). ``CLUSTER_SESSIONS`` and ``CLUSTER_SECONDS`` set the load (``make test``: 6 for 30 s;
@@ -33,11 +36,13 @@ from tests import oracle
 from tests.bad_files import HEADERS, meeting, write_xlsx
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.cluster.conftest import PASSWORD, ROOT, Cluster
+from tests.cluster.light_client import LightSession
 
 pytestmark = [pytest.mark.cluster, pytest.mark.browser]
 
 SESSIONS = int(os.environ.get("CLUSTER_SESSIONS", 6))
 SECONDS = float(os.environ.get("CLUSTER_SECONDS", 30))
+BROWSERS = min(SESSIONS, int(os.environ.get("CLUSTER_BROWSERS", 3)))  # the rest are light clients
 UNITS = (
     "gov_office",
     "research",
@@ -54,6 +59,10 @@ STARTS = ("2020Q1", "2019Q4")
 IMPORTED_UNITS = {"research": "省政府研究室", "petitions": "省信访局"}
 IMPORTED_PER_UNIT = 4
 WAIT_MS = 120_000
+# what a person reads on the sign-in form and the sidebar (the zh-CN locale files)
+SIGN_IN_LABELS = ("账号", "密码", "登录")
+RANGE_LABEL = "季度范围"
+MEETINGS_LABEL = "会议数量"
 REPORT = ROOT / "test-output" / "cluster" / "soak.json"
 
 
@@ -124,6 +133,7 @@ class Timeline:
 class SessionLog:
     index: int
     unit: str
+    kind: str = "browser"  # or "light" (light_client.py)
     replica: int | None = None
     route: str | None = None
     changes: list[float] = field(default_factory=list)  # seconds per filter change
@@ -248,6 +258,49 @@ async def leader_session(
         await context.close()
 
 
+async def light_session(
+    the_cluster: Cluster, log: SessionLog, clock: Clock, timeline: Timeline, before: dict, after: dict
+) -> None:
+    """The same person as ``leader_session``, through light_client.py: the figure is read from the finished
+    run's own deltas, so no stale card can be read and no wait for one is needed."""
+    start_index = log.index % 2
+    client = LightSession(
+        the_cluster.url, f"unit={log.unit}&from={STARTS[start_index]}&to=2020Q4", timeout=WAIT_MS / 1000
+    )
+    try:
+        await client.open()
+        run = await client.sign_in("leader", PASSWORD, SIGN_IN_LABELS)
+        log.errors += run.errors()
+        log.signed_in = True
+        log.route = client.route
+        log.replica = the_cluster.replica_of_route(log.route)
+        clock.arrived()
+        await asyncio.wait_for(clock.started.wait(), timeout=WAIT_MS / 1000 * 3)
+        while time.monotonic() < clock.deadline:
+            start_index = 1 - start_index
+            start = STARTS[start_index]
+            key = (log.unit, start)
+            began = time.monotonic()
+            run = await client.move_range_start(RANGE_LABEL, -1 if start == "2019Q4" else 1)
+            now = time.monotonic()
+            log.changes.append(now - began)
+            value = run.metric(MEETINGS_LABEL)
+            expected = {f"{n}次" for n in timeline.allowed(before[key], after[key], began, now)}
+            if value not in expected:
+                log.errors.append(f"{key}: shown {value}, expected one of {sorted(expected)}")
+            # must not happen: another session's unit or range in this session's address
+            address = client.query()
+            if address.get("unit") != [log.unit] or address.get("from") != [start]:
+                log.errors.append(f"address ?{client.query_string} is not this session's filter {key}")
+            log.errors += run.errors()
+    except Exception as error:  # a timeout or a closed socket: counted as an error of this session
+        if not log.signed_in:
+            clock.arrived()  # the others do not wait for a session that failed
+        log.errors.append(f"{type(error).__name__}: {(str(error).splitlines() or [''])[0][:200]}")
+    finally:
+        await client.close()
+
+
 # ---------------------------------------------------------------- the admins
 
 
@@ -356,15 +409,20 @@ async def soak(the_cluster: Cluster, tmp: Path) -> dict:
     after = meetings_expected(after_folder)
     assert sum(after.values()) > sum(before.values())  # the import changes figures sessions show
     timeline = Timeline()
-    logs = [SessionLog(i, UNITS[i % len(UNITS)]) for i in range(SESSIONS)]
+    logs = [SessionLog(i, UNITS[i % len(UNITS)], "browser" if i < BROWSERS else "light") for i in range(SESSIONS)]
     rss_peak: dict[str, float] = {}
+    load_peak = [0.0]  # the 1-minute load average's highest sample during the load
     async with async_playwright() as playwright:
         browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         importer_admin = await admin_on_replica(browser, the_cluster, avoid=None)
         undo_admin = await admin_on_replica(browser, the_cluster, avoid=importer_admin[2])
         clock = Clock()
         sessions = [
-            asyncio.create_task(leader_session(browser, the_cluster, log, clock, timeline, before, after))
+            asyncio.create_task(
+                leader_session(browser, the_cluster, log, clock, timeline, before, after)
+                if log.kind == "browser"
+                else light_session(the_cluster, log, clock, timeline, before, after)
+            )
             for log in logs
         ]
 
@@ -390,6 +448,7 @@ async def soak(the_cluster: Cluster, tmp: Path) -> dict:
             while time.monotonic() < clock.deadline:
                 for port, size in replica_rss_mb(the_cluster).items():
                     rss_peak[port] = max(rss_peak.get(port, 0.0), size)
+                load_peak[0] = max(load_peak[0], os.getloadavg()[0])
                 await asyncio.sleep(2)
 
         await asyncio.gather(admins(), sample_rss(), *sessions)
@@ -399,7 +458,11 @@ async def soak(the_cluster: Cluster, tmp: Path) -> dict:
     changes = [t for log in logs for t in log.changes]
     return {
         "sessions": SESSIONS,
+        "browser_sessions": BROWSERS,
+        "light_sessions": SESSIONS - BROWSERS,
         "seconds": SECONDS,
+        "cpus": os.cpu_count(),
+        "load_1min_peak": round(load_peak[0], 2),
         "sessions_held": sum(1 for log in logs if log.signed_in and not log.errors),
         "sessions_per_replica": {
             str(port): sum(1 for log in logs if log.replica == port) for port in the_cluster.plan.replica_ports
@@ -410,11 +473,22 @@ async def soak(the_cluster: Cluster, tmp: Path) -> dict:
         "p50_s": round(statistics.median(changes), 3) if changes else None,
         "p95_s": round(statistics.quantiles(changes, n=20)[-1], 3) if len(changes) >= 20 else None,
         "max_s": round(max(changes), 3) if changes else None,
+        # a light client's time is the replica's (send to finished run); a browser's adds its own drawing
+        **{f"{kind}_{name}": value for kind in ("light", "browser") for name, value in _timings(logs, kind).items()},
         "replica_rss_peak_mb": rss_peak,
         "errors": {log.index: log.errors for log in logs if log.errors},
         "routes_with_errors": {
             f"session {log.index} on replica {log.replica}": log.route for log in logs if log.errors
         },
+    }
+
+
+def _timings(logs: list[SessionLog], kind: str) -> dict[str, float | int | None]:
+    changes = [t for log in logs if log.kind == kind for t in log.changes]
+    return {
+        "changes": len(changes),
+        "p50_s": round(statistics.median(changes), 3) if changes else None,
+        "p95_s": round(statistics.quantiles(changes, n=20)[-1], 3) if len(changes) >= 20 else None,
     }
 
 
