@@ -128,22 +128,6 @@ CASES = [
     for case in ALL_CASES
 ]
 
-# A defect found by these tests and reported, not fixed here (oversight/data/ is issue 15's this session): the
-# quarter_series macro (oversight/data/store.py) takes every quarter up to the as-of date as recorded, so the
-# quarters of a range before the data start are drawn as 0 (meetings, reminders, activities, heatmap cells,
-# trends) where README's 口径说明 says "before it, figures are unknown — not zero". Strict: once it is fixed,
-# these cases pass, the run fails, and the mark is to be removed.
-QUARTERS_BEFORE_THE_DATA_DRAWN_AS_ZERO = pytest.mark.xfail(
-    strict=True,
-    reason="quarter_series (oversight/data/store.py) draws the quarters before the data start as 0, not unknown",
-)
-PER_QUARTER_CASES = [
-    pytest.param(*param.values, id=param.id, marks=(*param.marks, QUARTERS_BEFORE_THE_DATA_DRAWN_AS_ZERO))
-    if param.values[0] == BEFORE_THE_DATA
-    else param
-    for param in CASES
-]
-
 
 def test_there_are_at_least_forty_filters_of_every_kind():
     assert len(ALL_CASES) >= 40
@@ -350,7 +334,7 @@ def _none_if_missing(value):
     return None if pd.isna(value) else int(value)
 
 
-@pytest.mark.parametrize("case", PER_QUARTER_CASES)
+@pytest.mark.parametrize("case", CASES)
 def test_meetings_by_quarter_chart(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     frame = run("meetings_by_quarter")

@@ -17,13 +17,13 @@ import pandas as pd
 import pytest
 
 from oversight.charts import catalog
+from oversight.core import i18n
 from oversight.data.filters import Filter
 from oversight.present import kpis, summary, tables
 from tests import oracle
 from tests.test_definitions import (
     ALL_CASES,
     CASES,
-    PER_QUARTER_CASES,
     QUICK_SCALE_CASE,
     Case,
     Worlds,
@@ -55,7 +55,6 @@ def _quick_subset(params: list) -> list:
 
 
 PAGE_CASES = _quick_subset(CASES)
-PAGE_PER_QUARTER_CASES = _quick_subset(PER_QUARTER_CASES)
 
 
 def test_the_quick_filters_are_among_the_filters():
@@ -134,7 +133,7 @@ def test_meeting_length_and_time_cards_and_the_span_before(worlds, case):
         assert cards["meetings"].secondary == (f"环比 {delta}" if case.lang == "zh" else f"{delta} vs the span before")
 
 
-@pytest.mark.parametrize("case", PAGE_PER_QUARTER_CASES)
+@pytest.mark.parametrize("case", PAGE_CASES)
 def test_meeting_duration_and_shares_per_quarter(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     frame = run("meetings_by_quarter")
@@ -160,7 +159,7 @@ def test_meeting_duration_and_shares_per_quarter(worlds, case):
         ], column
 
 
-@pytest.mark.parametrize("case", PAGE_PER_QUARTER_CASES)
+@pytest.mark.parametrize("case", PAGE_CASES)
 def test_meetings_heatmap_every_cell(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     frame = run("meetings_by_unit_quarter")
@@ -316,7 +315,7 @@ def test_suggestion_charts_and_table(worlds, case):
 # ---------------------------------------------------------------- reminders page
 
 
-@pytest.mark.parametrize("case", PAGE_PER_QUARTER_CASES)
+@pytest.mark.parametrize("case", PAGE_CASES)
 def test_reminders_and_activities_per_quarter(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     for name, frame_of, column, codes in (
@@ -382,9 +381,11 @@ def test_unit_profile(worlds, case):
         mine = expected[unit][card.key]
         average = sum(figures[card.key] for figures in expected.values()) / len(expected)
         difference = oracle.half_up(mine - average, 1)
-        assert card.display == f"{oracle.half_up(mine, 0):,}", card.key
-        assert card.delta == f"{'+' if difference > 0 else ''}{difference}", card.key
-        assert str(oracle.half_up(average, 1)) in card.secondary, card.key
+        # each card carries its measure's unit (3个, 2条, 5次), the difference and the average too
+        unit_key = kpis.PROFILE_UNITS[card.key]
+        assert card.display == i18n.t(unit_key, case.lang, value=f"{oracle.half_up(mine, 0):,}"), card.key
+        assert card.delta == i18n.t(unit_key, case.lang, value=f"{'+' if difference > 0 else ''}{difference}")
+        assert i18n.t(unit_key, case.lang, value=str(oracle.half_up(average, 1))) in card.secondary, card.key
     # the unit-beside-average chart draws the same two values per measure
     figure = catalog.make_unit_vs_average_figure(catalog.unit_beside_average(metrics, unit), case.lang, "U")
     measures = [card.key for card in cards]
@@ -409,7 +410,7 @@ def _profile_unit(view: oracle.View, case) -> str:
     return case.units[0] if case.units else str(view.ledgers.units["unit_id"].iloc[0])
 
 
-@pytest.mark.parametrize("case", PAGE_PER_QUARTER_CASES)
+@pytest.mark.parametrize("case", PAGE_CASES)
 def test_unit_trends(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     unit = _profile_unit(view, case)

@@ -609,9 +609,10 @@ def test_the_legacy_bound_skips_formatting_only_cells_and_embedded_charts_as_cal
 
 
 def _run_command() -> list[str]:
-    """The command ``make run`` starts (``make -n`` prints without running; the installs before it are skipped)."""
+    """The command ``make run`` starts (``make -n`` prints without running; the installs before it are skipped):
+    ``python -m oversight.ui.serve`` hands its options to ``streamlit run app.py`` unchanged."""
     printed = subprocess.run(["make", "-s", "-n", "run"], cwd=ROOT, capture_output=True, text=True, timeout=60)
-    line = next(line for line in printed.stdout.splitlines() if " -m streamlit run app.py" in line)
+    line = next(line for line in printed.stdout.splitlines() if " -m oversight.ui.serve" in line)
     return line.split()
 
 
@@ -639,7 +640,7 @@ def _option(config_text: str, section: str, name: str) -> object:
 
 def test_make_run_serves_local_mode_with_streamlits_host_check_and_no_error_details():
     command = _run_command()
-    flags = command[command.index("app.py") + 1 :]
+    flags = command[command.index("oversight.ui.serve") + 1 :]
     shown = _effective_config(flags)
     assert _option(shown, "server", "allowedHosts") == ["localhost", "127.0.0.1", "::1"]
     assert _option(shown, "client", "showErrorDetails") == "none"

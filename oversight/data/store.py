@@ -60,10 +60,11 @@ MACROS = (
     "when status = 'rectified' then 'in_progress' else status end",
     # The quarters of the range, each with the day its figures run to (its last day, or the as-of date for a
     # quarter still running) and whether any of it lies on or before the as-of date: a quarter after the data
-    # date has no figures (null, not zero).
+    # date, or before the data's first quarter, has no figures (null, not zero: README, 口径说明, "unknown").
     "create macro quarter_series(q_from, q_to, period_end) as table select quarter_key, quarter_key // 10 as year, "
     "quarter_key % 10 as quarter, least(quarter_last_day(quarter_key), period_end) as through_day, "
-    "make_date(quarter_key // 10, (quarter_key % 10) * 3 - 2, 1) <= period_end as recorded "
+    "make_date(quarter_key // 10, (quarter_key % 10) * 3 - 2, 1) <= period_end "
+    "and quarter_key >= (select quarter_key(first_day) from coverage) as recorded "
     "from quarters_between(q_from, q_to)",
 )
 
