@@ -213,3 +213,61 @@ def test_a_dimension_bomb_uploaded_on_the_data_page_is_refused_by_name(data_fold
         "请删除表格以外远处的内容或格式后另存再导入"
     ]
     assert hash_tree(data_folder) == before
+
+
+# ---------------------------------------------------------------- local mode only where no accounts ever were
+
+
+def _refused_for_accounts(at) -> bool:
+    return (
+        len(at.metric) == 0
+        and len(at.error) == 1
+        and at.error[0].value.startswith("本看板未找到本系统的账号文件，因此不能以本机模式打开")
+    )
+
+
+def test_a_users_file_named_but_missing_does_not_open_local_mode(monkeypatch, tmp_path):
+    missing = tmp_path / "moved" / "users.toml"
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(missing))
+    at = run_page("app.py")
+    assert _refused_for_accounts(at)
+    assert str(missing) not in at.error[0].value  # server paths stay in the audit log
+    refused = [line for line in _audit_lines() if line["action"] == "refused"]
+    assert [line["details"]["reason"] for line in refused] == ["accounts_required"]
+    assert str(missing) in refused[0]["details"]["problem"]
+    assert _refused_for_accounts(run_page("pages/07_data.py"))  # the Data page above all
+
+
+def test_an_import_by_a_signed_in_admin_guards_the_folder_against_local_mode(data_folder, tmp_path, monkeypatch):
+    from oversight.auth import accounts_marker
+
+    accounts.add_user("chief", PASSWORD, roles.ADMIN)
+    at = sign_in("chief")
+    at.switch_page("pages/07_data.py").run()
+    upload = write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]})
+    at.file_uploader(key="widget.uploads").set_value(("m.xlsx", upload.read_bytes(), XLSX)).run()
+    at.selectbox(key="widget.import_table").set_value("meetings").run()
+    at.radio(key="widget.import_mode").set_value("append").run()
+    at.button(key="widget.import_check").click().run()
+    at.button(key="widget.import_apply").click().run()
+    assert "已导入" in at.success[-1].value
+    marker = json.loads((data_folder / accounts_marker.MARKER).read_text(encoding="utf-8"))
+    assert marker["users_file"] == str(Path(os.environ["OVERSIGHT_USERS_FILE"]).resolve())
+
+    # the server restarted with the variable pointing at an empty users file: no local mode on this folder
+    empty = tmp_path / "elsewhere" / "users.toml"
+    empty.parent.mkdir()
+    empty.touch()
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(empty))
+    before = hash_tree(data_folder)
+    for page in ("app.py", "pages/07_data.py"):
+        assert _refused_for_accounts(run_page(page))
+    assert hash_tree(data_folder) == before
+
+
+def test_local_mode_on_a_folder_no_account_changed_still_opens(data_folder):
+    from oversight.auth import accounts_marker
+
+    at = run_page("app.py")
+    assert at.metric[1].value == "16个" and not at.error
+    assert not (data_folder / accounts_marker.MARKER).exists()

@@ -114,6 +114,19 @@ def accounts_for_cli(data_dir: Path | None = None) -> tuple[Path, dict[str, User
     return path, users
 
 
+def local_trust_refusal(data_dir: Path) -> AccountError | None:
+    """Why the app may not run in local mode on ``data_dir`` (None: it may), by the command line's rule
+    (``accounts_for_cli``): a named users file that is missing, a folder an account has changed before, or
+    accounts waiting in the OS account's default users file all mean this install has accounts."""
+    try:
+        path, users = accounts_for_cli(data_dir)
+    except AccountError as error:
+        return error
+    if users:
+        return AccountError("auth.error.accounts_required", path=users_file(), remembered=path, marker="-")
+    return None
+
+
 def normalise_username(username: str) -> str:
     return (username or "").strip().lower()
 

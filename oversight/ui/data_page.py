@@ -138,6 +138,7 @@ def import_section(page: Page) -> None:
             st.error(_commit_failure(page, error))
             return
         del st.session_state[_PLAN_KEY]
+        _remember_accounts(page)
         st.success(page.t("data.report.imported", id=entry.id))
 
 
@@ -166,7 +167,17 @@ def history_section(page: Page) -> None:
         except Exception as error:
             st.error(_commit_failure(page, error))
             return
+        _remember_accounts(page)
         st.success(page.t("data.report.undone", undoes=entry.undoes, id=entry.id))
+
+
+def _remember_accounts(page: Page) -> None:
+    """After a change by a signed-in account, the folder remembers that accounts guard it, as after one from
+    the command line (``auth.accounts_marker``): local mode will not open it again by accident."""
+    from oversight.auth import accounts, accounts_marker, roles
+
+    if page.account.source != roles.LOCAL:
+        accounts_marker.remember_accounts(Path(page.folder), accounts.users_file())
 
 
 def _commit_failure(page: Page, error: Exception) -> str:

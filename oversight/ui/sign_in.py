@@ -65,6 +65,7 @@ def signed_in_account(page_id: str) -> roles.Account:
             _peer_address(), dict(st.context.headers or {}), st.get_option("server.port")
         ):
             _refuse(i18n.t("auth.local_mode.refused", lang), "non_local_client", address=address, page=page_id)
+        _refuse_local_trust_on_a_guarded_folder(lang, address, page_id)
         account = roles.local_account()
     elif mode == roles.OIDC:
         account = _oidc_account(lang, address)
@@ -73,6 +74,23 @@ def signed_in_account(page_id: str) -> roles.Account:
     if not roles.can_open_page(account, page_id):
         _refuse(i18n.t("auth.forbidden_page", lang), "forbidden_page", account, address, page=page_id)
     return account
+
+
+def _refuse_local_trust_on_a_guarded_folder(lang: str, address: str | None, page_id: str) -> None:
+    """Local mode only where the install never had accounts (the command line's rule): an environment that
+    points the users file at nothing does not turn a guarded folder into an open one. The reason, with its
+    paths, goes to the audit log for the operator; the screen says what to do without them."""
+    from oversight.data import store
+
+    problem = accounts.local_trust_refusal(store.data_dir())
+    if problem is None:
+        return
+    logged = st.session_state.setdefault(session.REFUSAL_LOGGED_KEY, set())
+    if isinstance(logged, set) and ("accounts_required", page_id) not in logged:
+        audit.record("refused", address=address, details={"reason": "accounts_required", "problem": problem.render("en")})
+        logged.add(("accounts_required", page_id))
+    st.error(i18n.t("auth.local_mode.accounts_required", lang))
+    st.stop()
 
 
 def _current_password_account(lang: str, address: str | None) -> roles.Account | None:
