@@ -87,7 +87,9 @@ def _refuse_local_trust_on_a_guarded_folder(lang: str, address: str | None, page
         return
     logged = st.session_state.setdefault(session.REFUSAL_LOGGED_KEY, set())
     if isinstance(logged, set) and ("accounts_required", page_id) not in logged:
-        audit.record("refused", address=address, details={"reason": "accounts_required", "problem": problem.render("en")})
+        audit.record(
+            "refused", address=address, details={"reason": "accounts_required", "problem": problem.render("en")}
+        )
         logged.add(("accounts_required", page_id))
     st.error(i18n.t("auth.local_mode.accounts_required", lang))
     st.stop()
