@@ -226,15 +226,16 @@ def _refused_for_accounts(at) -> bool:
     )
 
 
-def test_a_users_file_named_but_missing_does_not_open_local_mode(monkeypatch, tmp_path):
-    missing = tmp_path / "moved" / "users.toml"
-    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(missing))
-    at = run_page("app.py")
+def test_accounts_in_the_os_default_file_keep_local_mode_shut(monkeypatch, tmp_path):
+    home_users = tmp_path / "home" / ".config" / "oversight" / "users.toml"
+    accounts.add_user("chief", PASSWORD, roles.ADMIN, path=home_users)
+    monkeypatch.setattr(accounts, "os_default_users_file", lambda: home_users)
+    at = run_page("app.py")  # OVERSIGHT_USERS_FILE names an empty file: without the rule, local mode
     assert _refused_for_accounts(at)
-    assert str(missing) not in at.error[0].value  # server paths stay in the audit log
+    assert str(home_users) not in at.error[0].value  # server paths stay in the audit log
     refused = [line for line in _audit_lines() if line["action"] == "refused"]
     assert [line["details"]["reason"] for line in refused] == ["accounts_required"]
-    assert str(missing) in refused[0]["details"]["problem"]
+    assert str(home_users) in refused[0]["details"]["problem"]
     assert _refused_for_accounts(run_page("pages/07_data.py"))  # the Data page above all
 
 
@@ -265,9 +266,10 @@ def test_an_import_by_a_signed_in_admin_guards_the_folder_against_local_mode(dat
     assert hash_tree(data_folder) == before
 
 
-def test_local_mode_on_a_folder_no_account_changed_still_opens(data_folder):
+def test_local_mode_on_a_folder_no_account_changed_still_opens(data_folder, monkeypatch, tmp_path):
     from oversight.auth import accounts_marker
 
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(tmp_path / "not-yet" / "users.toml"))  # a fresh install
     at = run_page("app.py")
     assert at.metric[1].value == "16个" and not at.error
     assert not (data_folder / accounts_marker.MARKER).exists()

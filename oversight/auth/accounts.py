@@ -115,15 +115,27 @@ def accounts_for_cli(data_dir: Path | None = None) -> tuple[Path, dict[str, User
 
 
 def local_trust_refusal(data_dir: Path) -> AccountError | None:
-    """Why the app may not run in local mode on ``data_dir`` (None: it may), by the command line's rule
-    (``accounts_for_cli``): a named users file that is missing, a folder an account has changed before, or
-    accounts waiting in the OS account's default users file all mean this install has accounts."""
-    try:
-        path, users = accounts_for_cli(data_dir)
-    except AccountError as error:
-        return error
-    if users:
-        return AccountError("auth.error.accounts_required", path=users_file(), remembered=path, marker="-")
+    """Why the app may not serve local mode on ``data_dir`` (None: it may): the folder has been changed by a
+    signed-in account before (``accounts_marker``), or the OS account's default users file holds accounts while
+    the configured one has none. Either way this install has accounts, and the environment pointing the users
+    file at nothing does not open the data. (Unlike the CLI, a named file that is missing alone does not refuse:
+    the app's caller is the operator, and local mode serves only this machine.)"""
+    from oversight.auth import accounts_marker
+
+    configured = users_file()
+    if load_users(configured):
+        return None
+    default = os_default_users_file()
+    if default.resolve() != configured.resolve() and default.exists() and load_users(default):
+        return AccountError("auth.error.accounts_required", path=configured, remembered=default, marker="-")
+    remembered = accounts_marker.remembered_users_file(data_dir)
+    if remembered is not None:
+        return AccountError(
+            "auth.error.accounts_required",
+            path=configured,
+            remembered=remembered,
+            marker=Path(data_dir) / accounts_marker.MARKER,
+        )
     return None
 
 
