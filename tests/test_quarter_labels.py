@@ -45,20 +45,45 @@ def test_no_chart_shows_the_machine_form(connection, lang):
     assert quarter_charts >= 7  # every chart over the quarters says them the reader's way
 
 
+QUARTER_TICKS = {
+    "zh": ["1季度<br>2019年", "2季度", "3季度", "4季度", "1季度<br>2020年", "2季度", "3季度", "4季度"],
+    "en": ["Q1<br>2019", "Q2", "Q3", "Q4", "Q1<br>2020", "Q2", "Q3", "Q4"],
+}
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_quarter_axes_show_every_quarter_whole(connection, lang):
-    """The ticks break a label onto short lines but keep all of it; the categories stay the whole label."""
+def test_quarter_axes_show_short_level_ticks_and_keep_the_whole_labels(connection, lang):
+    """Eight quarters side by side in a card: a short name each and the year under each first quarter, level (a
+    turned two-line label ran into its neighbours); the categories, which hover and clicks read, stay whole."""
     figure = charts.make_meetings_by_quarter_figure(queries.run(connection, "meetings_by_quarter", TWO_YEARS), lang)
     expected = [i18n.quarter_label(q, lang) for q in TWO_YEARS.quarters]
     assert len(expected) == 8
     assert list(figure.layout.xaxis.tickvals) == expected
-    shown = [tick.replace("<br>", "") for tick in figure.layout.xaxis.ticktext]
-    assert shown == expected
-    if lang == "zh":  # eight quarters side by side in a card: two short lines each, not a turned label
-        assert all(
-            tick.split("<br>") == [label[:5], label[5:]] for tick, label in zip(figure.layout.xaxis.ticktext, expected)
-        )
+    assert list(figure.layout.xaxis.ticktext) == QUARTER_TICKS[lang]
+    assert figure.layout.xaxis.tickangle == 0
     assert list(figure.data[-1].x) == expected  # the bars' categories, which hover and clicks read
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_quarter_axis_starts_with_its_year_and_marks_a_quarter_to_date(lang):
+    from datetime import date
+
+    frame = pd.DataFrame({"year": [2020, 2020, 2021], "quarter": [3, 4, 1]})
+    frame["through_day"] = [date(2020, 8, 14), date(2020, 8, 14), date(2020, 8, 14)]
+    labels = charts.style.quarter_labels(frame, lang)
+    ticks = charts.style.quarter_ticks(frame, labels, lang)
+    if lang == "zh":
+        assert ticks == [
+            "3季度<br>2020年<br>（截至8月14日）",
+            "4季度<br>（尚无数据）",
+            "1季度<br>2021年<br>（尚无数据）",
+        ]
+    else:
+        assert ticks == ["Q3<br>2020<br>(to 14 Aug)", "Q4<br>(no data yet)", "Q1<br>2021<br>(no data yet)"]
+    # over more than three years, only the years
+    many = pd.DataFrame({"year": [2017 + i // 4 for i in range(16)], "quarter": [i % 4 + 1 for i in range(16)]})
+    many_ticks = charts.style.quarter_ticks(many, charts.style.quarter_labels(many, lang), lang)
+    assert [t for t in many_ticks if t] == [i18n.t("quarter.tick_year", lang, year=y) for y in range(2017, 2021)]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

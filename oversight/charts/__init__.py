@@ -112,7 +112,7 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
         barmode="group",
         height=420,
         yaxis=dict(title=i18n.t("axis.meetings", lang), range=[0, top * 1.25]),
-        xaxis=quarter_axis(labels),
+        xaxis=quarter_axis(labels, frame, lang),
     )
 
 

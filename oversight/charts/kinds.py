@@ -12,6 +12,7 @@ import plotly.graph_objects as go
 
 from oversight.charts.style import (
     COLOURS,
+    QUARTER_TICK_FONT,
     SEQUENCE,
     UNIT_LABEL_FONT,
     base_layout,
@@ -217,7 +218,7 @@ def quarter_bars(
         i18n.t(title_key, lang),
         barmode="stack" if stacked else "group",
         height=400,
-        xaxis=quarter_axis(labels),
+        xaxis=quarter_axis(labels, frame, lang),
         yaxis=dict(title=i18n.t(axis_key, lang)),
         legend=dict(traceorder="normal"),  # stacked bars would otherwise list the series backwards
     )
@@ -257,7 +258,7 @@ def quarter_lines(
         figure,
         i18n.t(title_key, lang),
         height=400,
-        xaxis=quarter_axis(labels),
+        xaxis=quarter_axis(labels, frame, lang),
         yaxis=dict(title=i18n.t(axis_key, lang), rangemode="tozero", **({"range": [0, 105]} if percent else {})),
     )
 
@@ -297,7 +298,7 @@ def quarter_small_multiples(
         top = max(float(raw.max()) if raw.notna().any() else 0.0, 1.0)
         figure.update_yaxes(range=[0, top * 1.35], nticks=3, row=row, col=1)  # room above for the value labels
     figure.update_xaxes(type="category", showticklabels=False)
-    figure.update_xaxes(quarter_axis(labels), showticklabels=True, row=len(series), col=1)
+    figure.update_xaxes(quarter_axis(labels, frame, lang), showticklabels=True, row=len(series), col=1)
     figure.update_annotations(font=dict(size=14), x=0.0, xanchor="left")  # each small chart's title, at its left
     return base_layout(
         figure, i18n.t(title_key, lang), height=110 + 150 * len(series), showlegend=False, margin=dict(t=80)
@@ -325,9 +326,8 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
     table = table.sort_index(level="ordinal", ascending=False)
     names, full_names = unit_labels(table.index.to_frame(index=False), lang)
     quarters = frame.drop_duplicates("quarter_key").set_index("quarter_key").loc[list(table.columns)].reset_index()
-    columns = quarter_labels(
-        quarters.assign(year=quarters["quarter_key"] // 10, quarter=quarters["quarter_key"] % 10), lang
-    )
+    quarters = quarters.assign(year=quarters["quarter_key"] // 10, quarter=quarters["quarter_key"] % 10)
+    columns = quarter_labels(quarters, lang)
     figure = go.Figure(
         go.Heatmap(
             z=table.to_numpy(),
@@ -345,7 +345,9 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
         figure,
         title,
         height=max(340, 110 + 34 * len(names)),
-        xaxis=quarter_axis(columns, side="bottom"),
+        xaxis=quarter_axis(
+            columns, quarters, lang, side="bottom", tickfont=dict(size=QUARTER_TICK_FONT - 1)
+        ),  # narrow cells
         yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
         margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), b=50),
     )

@@ -174,18 +174,35 @@ def quarter_labels(frame: pd.DataFrame, lang: str) -> list[str]:
     return marked
 
 
-# Where a quarter's label may break onto the next line under an axis: after the year in Chinese (2020年 / 第1季度),
-# and before a "to date" remark in either language. Eight quarters then fit side by side in a chart card instead
-# of turning on their side and running off its right edge.
-_AXIS_BREAKS = (("年", "年<br>"), ("（", "<br>（"), (" (", "<br>("))
+# A quarter axis has room for about 30 px a tick (eight quarters in a half-width card, the heatmap beside unit
+# names); the whole label (2020年第1季度, 30+ px a line even broken after 年) made Plotly turn the ticks on their
+# side, where lines of one label run into the next. So a tick shows the quarter's short name (1季度 / Q1), its
+# year under the first quarter shown and under each first quarter, and a "to date" remark on a line of its own;
+# over more than three years only the years. The categories stay the whole labels: hover and clicks read them.
+_MOST_QUARTERS_NAMED = 12
+QUARTER_TICK_FONT = 11  # "1季度" ≈ 29 px: room between eight quarters in a card, level
 
 
-def quarter_axis(labels: list[str], **axis: object) -> dict[str, object]:
-    """An x axis of quarters: the category values stay the labels themselves (hover and clicks read them whole),
-    the ticks show them on two or three short lines."""
+def quarter_ticks(frame: pd.DataFrame, labels: list[str], lang: str) -> list[str]:
+    """The tick text of each quarter of ``frame`` (``year``, ``quarter``), ``labels`` its whole labels."""
+    quarters = [Quarter(int(y), int(q)) for y, q in zip(frame["year"], frame["quarter"])]
     ticks = []
-    for label in labels:
-        for before, after in _AXIS_BREAKS:
-            label = label.replace(before, after)
-        ticks.append(label)
-    return dict(title=None, type="category", tickmode="array", tickvals=labels, ticktext=ticks, **axis)
+    for index, (quarter, label) in enumerate(zip(quarters, labels)):
+        lines = []
+        if len(quarters) <= _MOST_QUARTERS_NAMED:
+            lines.append(i18n.t(f"quarter.tick.{quarter.quarter}", lang))
+        if index == 0 or quarter.quarter == 1:
+            lines.append(i18n.t("quarter.tick_year", lang, year=quarter.year))
+        remark = label[len(i18n.quarter_label(quarter, lang)) :].strip()
+        if remark:
+            lines.append(remark)
+        ticks.append("<br>".join(lines))
+    return ticks
+
+
+def quarter_axis(labels: list[str], frame: pd.DataFrame, lang: str, **axis: object) -> dict[str, object]:
+    """An x axis of quarters (``frame`` holds their ``year`` and ``quarter``): categories the whole labels, ticks
+    short and level (``quarter_ticks``)."""
+    ticks = quarter_ticks(frame, labels, lang)
+    axis = {"tickfont": dict(size=QUARTER_TICK_FONT), **axis}
+    return dict(title=None, type="category", tickmode="array", tickvals=labels, ticktext=ticks, tickangle=0, **axis)
