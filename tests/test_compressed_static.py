@@ -4,6 +4,7 @@ the ASGI middleware called directly, over a static folder made for the test."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import gzip
 from pathlib import Path
 
@@ -55,7 +56,9 @@ def _request(middleware, path: str, headers: dict[str, str], method: str = "GET"
         "root_path": root_path,
         "headers": [(name.lower().encode(), value.encode()) for name, value in headers.items()],
     }
-    asyncio.run(middleware(app)(scope, receive, send))
+    # in a thread of its own: the browser tests' Playwright keeps an event loop running in this one
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, middleware(app)(scope, receive, send)).result()
     status = sent[0]["status"]
     response_headers = {name.decode(): value.decode() for name, value in sent[0]["headers"]}
     return status, response_headers, b"".join(message.get("body", b"") for message in sent[1:]), bool(passed_on)
