@@ -20,8 +20,11 @@ class Server:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
         self.home = tempfile.TemporaryDirectory(prefix="oversight-bench-")
-        # no users file: the app runs in its local mode (no sign-in), whatever accounts this machine has set up
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "OVERSIGHT_USERS_FILE": str(Path(self.home.name) / "users.toml")}
+        # an empty users file: the app runs in its local mode (no sign-in), whatever accounts this machine has set
+        # up (a users file named but missing is refused, never read as "no accounts")
+        users = Path(self.home.name) / "users.toml"
+        users.touch()
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "OVERSIGHT_USERS_FILE": str(users)}
         if data_dir is not None:
             env["OVERSIGHT_DATA_DIR"] = str(data_dir)
         self.log = tempfile.TemporaryFile()

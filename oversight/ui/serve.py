@@ -1,8 +1,9 @@
 """``python -m oversight.ui.serve [streamlit options]``: ``streamlit run app.py`` with the warm-up started first.
 
 Streamlit runs a page's script only when a browser opens a session, so nothing in ``app.py`` can prepare the
-server before its first visitor; this launcher starts ``oversight.ui.warm`` in a background thread, then hands
-over to Streamlit's own command line (every ``--server.*`` option works as with ``streamlit run``).
+server before its first visitor; this launcher starts ``oversight.ui.warm`` in a background thread and has
+Streamlit's static files gzipped once (``oversight.ui.compressed_static``), then hands over to Streamlit's own
+command line (every ``--server.*`` option works as with ``streamlit run``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from oversight.ui import warm
+from oversight.ui import compressed_static, warm
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -19,6 +20,7 @@ def main(argv: list[str] | None = None) -> None:
     from streamlit.web import cli
 
     warm.start()
+    compressed_static.install()
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
     cli.main()
 

@@ -90,8 +90,9 @@ def audit_log(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def server_url(tmp_path_factory, audit_log):
-    """The app in local mode (no accounts file), with its audit log where the tests can read it."""
+    """The app in local mode (an empty accounts file), with its audit log where the tests can read it."""
     private = tmp_path_factory.mktemp("local-mode-conf")
+    (private / "users.toml").touch()  # a users file named but missing is refused, never read as "no accounts"
     process, url = start_server(
         env_extra={"OVERSIGHT_USERS_FILE": str(private / "users.toml"), "OVERSIGHT_AUDIT_LOG": str(audit_log)}
     )

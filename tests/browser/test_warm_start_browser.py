@@ -6,15 +6,18 @@ browser open; the first visit's are then all hits, so the first leader computes 
 
 from __future__ import annotations
 
+import gzip
 import os
 import re
 import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
+from oversight.ui import compressed_static
 from tests.browser.conftest import ROOT, _free_port, stop_server
 from tests.browser.helpers import assert_no_exception, metric_value, wait_for_charts
 
@@ -34,6 +37,7 @@ def _lookups(url: str) -> dict[tuple[str, str], int]:
 @pytest.fixture
 def fresh_server(tmp_path):
     port = _free_port()
+    (tmp_path / "users.toml").touch()  # local mode: an empty users file (a missing one is refused)
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OVERSIGHT_USERS_FILE": str(tmp_path / "users.toml")}
     env["OVERSIGHT_AUDIT_LOG"] = str(tmp_path / "audit.jsonl")
     process = subprocess.Popen(
@@ -55,8 +59,9 @@ def _wait_until_warmed(url: str, timeout: float = 120) -> dict[tuple[str, str], 
             lookups = _lookups(url)
         except OSError:
             lookups = {}
-        # the Overview's six queries (two key-figure runs, four charts), its span and its 预警 digest
-        if lookups.get(("cached_query", "miss"), 0) >= 6 and lookups.get(("cached_alerts", "miss"), 0) >= 1:
+        # the Overview's ten queries (two key-figure runs, four charts, four for the quarter's changes), its span
+        # and its 预警 digest (computed last)
+        if lookups.get(("cached_query", "miss"), 0) >= 10 and lookups.get(("cached_alerts", "miss"), 0) >= 1:
             return lookups
         time.sleep(0.5)
     raise AssertionError(f"the server did not warm up by itself: {lookups}")
@@ -74,4 +79,54 @@ def test_a_fresh_servers_first_visit_finds_the_overview_already_computed(page, f
     visited = _lookups(fresh_server)
     for name in _WARMED:  # nothing more computed for the first visit: every lookup it made was a hit
         assert visited[(name, "miss")] == warmed[(name, "miss")], (name, warmed, visited)
-    assert visited[("cached_query", "hit")] >= 6 and visited[("cached_span", "hit")] >= 1
+    assert visited[("cached_query", "hit")] >= 10 and visited[("cached_span", "hit")] >= 1
+
+
+def _get(url: str, accept_encoding: str | None) -> tuple[dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Accept-Encoding": accept_encoding} if accept_encoding else {})
+    with urllib.request.urlopen(request, timeout=10) as response:  # urllib never decompresses: the bytes as sent
+        return {name.lower(): value for name, value in response.getheaders()}, response.read()
+
+
+def test_a_server_started_as_make_run_sends_streamlits_javascript_gzipped(page, fresh_server):
+    from streamlit import file_util
+
+    static = Path(file_util.get_static_dir())
+    _wait_until_warmed(fresh_server)
+    # compressed in a background thread at start, in the order of their paths: wait for the last one
+    last = max(
+        candidate.relative_to(static).as_posix()
+        for candidate in (static / compressed_static.HASHED_FOLDER).rglob("*.js")
+        if candidate.stat().st_size >= compressed_static.MINIMUM_SIZE
+    )
+    deadline = time.monotonic() + 120
+    while (headers := _get(f"{fresh_server}/{last}", "gzip")[0]).get("content-encoding") != "gzip":
+        assert time.monotonic() < deadline, headers
+        time.sleep(0.5)
+
+    script = re.search(rb'src="\./(static/js/index\.[\w-]+\.js)"', _get(fresh_server, None)[1])
+    assert script
+    on_disk = (static / script.group(1).decode()).read_bytes()
+    url = f"{fresh_server}/{script.group(1).decode()}"
+    headers, body = _get(url, "gzip, deflate, br, zstd")
+    assert headers["content-encoding"] == "gzip" and gzip.decompress(body) == on_disk
+    assert len(body) < len(on_disk) / 2 and headers["content-length"] == str(len(body))
+    assert headers["vary"] == "Accept-Encoding"
+    assert headers["cache-control"] == "public, immutable, max-age=31536000"  # Streamlit's, for hashed files
+    assert headers["content-type"].startswith(("text/javascript", "application/javascript"))
+    plain_headers, plain_body = _get(url, None)  # a client that does not ask for gzip gets the file as it is
+    assert "content-encoding" not in plain_headers and plain_body == on_disk
+    assert _get(url, "gzip;q=0, identity")[1] == on_disk
+
+    encodings: dict[str, str | None] = {}
+    page.on("response", lambda response: encodings.update({response.url: response.headers.get("content-encoding")}))
+    page.goto(fresh_server)
+    wait_for_charts(page, 4)
+    assert metric_value(page, "指出问题") == "16个"
+    assert_no_exception(page)
+    scripts = {url: encoding for url, encoding in encodings.items() if "/static/js/" in url}
+    # every script the page loaded came gzipped, except those under Streamlit's own gzip minimum (1000 bytes)
+    not_gzipped = [url for url, encoding in scripts.items() if encoding != "gzip"]
+    assert len(scripts) > 20 and len(not_gzipped) < len(scripts) / 2, scripts
+    sizes = {url: (static / url.split("/", 3)[3]).stat().st_size for url in not_gzipped}
+    assert [url for url, size in sizes.items() if size >= compressed_static.MINIMUM_SIZE] == [], sizes
