@@ -15,6 +15,8 @@ def wait_for_charts(page: Page, count: int, timeout: float = 60_000) -> None:
 
 def metric_value(page: Page, label: str) -> str:
     card = page.locator("[data-testid='stMetric']").filter(has=page.get_by_text(label, exact=True))
+    # while a page switch finishes, the last page's card can still stand beside the new one: wait for one
+    expect(card).to_have_count(1, timeout=30_000)
     return card.locator("[data-testid='stMetricValue']").inner_text().strip()
 
 
