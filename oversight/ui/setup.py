@@ -17,7 +17,7 @@ from oversight.data.filters import DataSpan, same_day_years_earlier
 from oversight.export import marking
 from oversight.ingest import table_files
 from oversight.present import summary
-from oversight.ui import cards, data_page, session, sidebar, sign_in
+from oversight.ui import data_page, profile, session, sidebar, sign_in
 from oversight.ui.page import Page, cached_span
 
 
@@ -120,8 +120,8 @@ def _unit_names(page: Page, unit_ids: tuple[str, ...]) -> str:
 def _page_header(page: Page, title_key: str, page_id: str) -> None:
     st.title(page.t(title_key))
     shown_units = page.filter.units or (() if page.sees_all_units else tuple(page.span.unit_ids))
-    if page_id == "unit_profile":  # one unit's profile, whatever the filter holds: the caption names that unit
-        shown_units = (cards.profile_unit(page),)
+    if page_id == "unit_profile":  # the units the profile shows (at most four, or the first): the caption names them
+        shown_units = profile.shown_units(page).shown
     # chosen units, or the only units a unit account may see
     scope = _unit_names(page, shown_units) if shown_units else page.t("app.all_units", count=len(page.span.unit_ids))
     st.caption(
