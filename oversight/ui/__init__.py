@@ -6,6 +6,7 @@ setup           ``setup_page``: sign-in, page config, data, session, sidebar, th
 sign_in         password form, OIDC, refusal, sign-out, the client's address
 sidebar         language, the unit and quarter filter, the nav, the URL that mirrors them
 cards           key figures, chart cards and their audited downloads, tables
+grid            every table on screen (a missing value shows as "—")
 profile         the unit profile: one unit beside the average, or up to four side by side
 drill_dialog    from a key figure or a bar to the list behind it, in a dialog with its downloads
 briefing_panel  the briefing pack: chart choice, build with progress, the four files

@@ -16,7 +16,7 @@ from oversight.core import safe_text
 from oversight.export import marking
 from oversight.present import drill
 from oversight.present.kpis import Kpi
-from oversight.ui import drill_dialog, session, sign_in
+from oversight.ui import drill_dialog, grid, session, sign_in
 from oversight.ui.page import Page
 
 
@@ -189,7 +189,7 @@ def _table(
             st.info(page.t(empty_key))
             return
         st.caption(page.t("table.row_count", count=len(frame)))
-        st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto")
+        grid.data_table(frame, page.lang, height=height)
 
 
 def figure_card(page: Page, key: str, figure) -> None:
