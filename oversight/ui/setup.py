@@ -22,14 +22,30 @@ from oversight.ui.page import Page, cached_span
 
 
 def _init_session(span: DataSpan) -> None:
-    """On a session's first run, take language and filter from the URL."""
+    """On a session's first run, take language and filter from the URL; later, follow the browser's history."""
     if session.LANG_KEY not in st.session_state:
         st.session_state[session.LANG_KEY] = i18n.normalise_language(session.first_query_value("lang"))
     if session.FILTER_KEY not in st.session_state:
-        url = {name: st.query_params.get_all(name) for name in ("unit", "from", "to")}
-        st.session_state[session.FILTER_KEY], st.session_state[session.IGNORED_KEY] = filters.from_query_params(
-            url, span
-        )
+        _filter_from_url(span)
+    else:
+        _follow_history(span)
+
+
+def _filter_from_url(span: DataSpan) -> None:
+    url = {name: st.query_params.get_all(name) for name in ("unit", "from", "to")}
+    filter_, st.session_state[session.IGNORED_KEY] = filters.from_query_params(url, span)
+    session.set_filter(filter_)
+
+
+def _follow_history(span: DataSpan) -> None:
+    """Back (or Forward) in the browser: Streamlit reruns the page with the address of that history entry, which
+    is not the view the app last wrote there. Show that entry's view. A widget's change never gets here: its run
+    starts from the address the app wrote, and its callback has already changed the filter."""
+    written = st.session_state.get(session.URL_WRITTEN_KEY)
+    if written is None or session.url_view() == written:
+        return
+    _filter_from_url(span)
+    st.session_state[session.LANG_KEY] = i18n.normalise_language(session.first_query_value("lang"))
 
 
 def _show_data_error(error: ingest.ValidationError) -> None:

@@ -92,9 +92,9 @@ def audit_log(tmp_path_factory) -> Path:
 def server_url(tmp_path_factory, audit_log):
     """The app in local mode (no accounts file), with its audit log where the tests can read it."""
     private = tmp_path_factory.mktemp("local-mode-conf")
-    process, url = start_server(
-        env_extra={"OVERSIGHT_USERS_FILE": str(private / "users.toml"), "OVERSIGHT_AUDIT_LOG": str(audit_log)}
-    )
+    users = private / "users.toml"
+    users.touch()  # empty, not missing: the app refuses local mode when the users file it is told of is missing
+    process, url = start_server(env_extra={"OVERSIGHT_USERS_FILE": str(users), "OVERSIGHT_AUDIT_LOG": str(audit_log)})
     yield url
     stop_server(process)
 
