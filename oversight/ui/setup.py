@@ -60,6 +60,11 @@ def _app_css() -> str:
     return (config.ASSET_DIR / "app.css").read_text(encoding="utf-8")
 
 
+@functools.cache
+def _scheme_js() -> str:
+    return (config.ASSET_DIR / "scheme.js").read_text(encoding="utf-8")
+
+
 def _recover_interrupted_import(folder: Path, account: roles.Account) -> None:
     """A commit that crashed half-way is rolled back before anyone reads the folder (once; cheap otherwise)."""
     from oversight.ingest import folder_lock
@@ -89,6 +94,8 @@ def setup_page(page_id: str) -> Page:
     # "auto": open on a desktop, closed on a phone, where it would cover the page on load
     st.set_page_config(page_title=i18n.t("app.title"), layout="wide", initial_sidebar_state="auto")
     st.html(f"<style>{_app_css()}</style>")
+    # our own file, no data in it: marks the page light or dark for app.css's chart colours
+    st.html(f"<script>{_scheme_js()}</script>", unsafe_allow_javascript=True)
     account = sign_in.signed_in_account(page_id)
     folder = str(store.data_dir())
     _recover_interrupted_import(Path(folder), account)
