@@ -60,6 +60,7 @@ def _warm_data() -> None:
     from oversight import charts
     from oversight.data import store
     from oversight.ingest import table_files
+    from oversight.present import changes
     from oversight.ui import page
 
     try:
@@ -75,6 +76,10 @@ def _warm_data() -> None:
             asked.append(("kpi_totals", earlier))
         for name, filter_ in asked:
             page.cached_query(folder, fingerprint, name, filter_, (), None)
+        # the "what changed since last quarter" list under the 预警 strip: its two quarters' counts
+        changes.quarter_changes(
+            lambda name, filter_: page.cached_query(folder, fingerprint, name, filter_, (), None), span, view
+        )
         warmed.append("overview")
         _warm_alerts(folder, fingerprint, view)
     except Exception:  # a broken folder, say: the first page reports it in the user's language

@@ -34,6 +34,7 @@ def _lookups(url: str) -> dict[tuple[str, str], int]:
 @pytest.fixture
 def fresh_server(tmp_path):
     port = _free_port()
+    (tmp_path / "users.toml").touch()  # empty, not missing: the app refuses local mode with a missing users file
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OVERSIGHT_USERS_FILE": str(tmp_path / "users.toml")}
     env["OVERSIGHT_AUDIT_LOG"] = str(tmp_path / "audit.jsonl")
     process = subprocess.Popen(
