@@ -16,7 +16,7 @@ from oversight.charts import (
     kinds,
     make_meetings_by_quarter_figure,
 )
-from oversight.charts.style import COLOURS, SEQUENCE, base_layout
+from oversight.charts.style import COLOURS, SEQUENCE, base_layout, quarter_axis, quarter_labels, unit_labels
 from oversight.contract.schema import CATEGORIES, ISSUE_SOURCES, SUGGESTION_STATUSES
 from oversight.core import i18n, safe_text
 from oversight.core.numbers import plain
@@ -314,6 +314,69 @@ def make_unit_trends_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
             ("suggestions", "series.suggestions", COLOURS["green"], "axis.suggestions"),
         ],
     )
+
+
+# Units side by side: one colour per unit. Red stands for issues and grey for a year earlier everywhere else, so
+# neither marks a unit here.
+COMPARED_UNIT_COLOURS = ("#1F5AA6", "#E3A21A", "#2E7D32", "#6A4C93")
+_SMALL_TITLE_PX = 26  # a small chart's title above its plot
+COMPARED_MEASURES = (
+    ("meetings", "axis.meetings"),
+    ("reminders", "axis.reminders"),
+    ("issues", "axis.issues"),
+    ("suggestions", "axis.suggestions"),
+)
+
+
+def make_compared_trends_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
+    """Units side by side (``compare.trends_side_by_side`` rows): one small chart per measure, each on its own
+    scale, one line per unit in the same colour on every small chart; a unit's values are never added to
+    another's."""
+    from plotly.subplots import make_subplots
+
+    units = frame.drop_duplicates("unit_id").sort_values("unit_order")
+    short, full = unit_labels(units, lang)
+    figure = make_subplots(
+        rows=len(COMPARED_MEASURES),
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.09,
+        subplot_titles=[i18n.t(axis_key, lang) for _, axis_key in COMPARED_MEASURES],
+    )
+    labels: list[str] = []
+    rows = frame.iloc[0:0]
+    for row, (column, _) in enumerate(COMPARED_MEASURES, start=1):
+        top = 1.0
+        for index, unit_id in enumerate(units["unit_id"]):
+            rows = frame.loc[frame["unit_id"] == unit_id].sort_values("quarter_key")
+            labels = quarter_labels(rows, lang)
+            raw = rows[column].astype("float64")
+            figure.add_scatter(
+                x=labels,
+                y=kinds.rounded(raw, 1),
+                name=short[index],
+                legendgroup=unit_id,
+                showlegend=row == 1,  # one legend entry per unit, not one per small chart
+                mode="lines+markers",
+                line=dict(color=COMPARED_UNIT_COLOURS[index % len(COMPARED_UNIT_COLOURS)], width=3),
+                marker=dict(size=7),
+                customdata=[full[index]] * len(labels),
+                hovertemplate="%{customdata} · %{x}: %{y}<extra></extra>",
+                row=row,
+                col=1,
+            )
+            if raw.notna().any():
+                top = max(top, float(raw.max()))
+        figure.update_yaxes(range=[0, top * 1.15], nticks=3, row=row, col=1)
+    figure.update_xaxes(type="category", showticklabels=False)
+    figure.update_xaxes(quarter_axis(labels, rows, lang), showticklabels=True, row=len(COMPARED_MEASURES), col=1)
+    figure.update_annotations(font=dict(size=14), x=0.0, xanchor="left")  # each small chart's title, at its left
+    height = 140 + 150 * len(COMPARED_MEASURES)
+    figure = base_layout(figure, i18n.t("chart.compared_trends", lang), height=height)
+    # the legend above the first small chart's title, not on it: a title's height more room at the top
+    top = (figure.layout.margin.t or 90) + _SMALL_TITLE_PX
+    plot_height = height - top - (figure.layout.margin.b or 60)
+    return figure.update_layout(margin=dict(t=top), legend=dict(y=1 + _SMALL_TITLE_PX / plot_height))
 
 
 UNIT_PROFILE_CHARTS = (

@@ -284,3 +284,12 @@ def unit_profile_kpis(beside: object, lang: str, unit_name: str, with_average: b
             )
         )
     return cards
+
+
+def all_unit_averages(beside: object, lang: str) -> list[str]:
+    """Each measure's average over all units (``unit_beside_average`` rows), in its unit: ``指出问题 1.8个`` — said
+    once above units side by side, where each card gives only its gap to it."""
+    return [
+        f"{i18n.t(f'measure.{row.measure}', lang)} {format_number(row.average, PROFILE_UNITS[row.measure], lang, 1)}"
+        for row in beside.itertuples(index=False)  # type: ignore[attr-defined]
+    ]

@@ -60,6 +60,9 @@ def search(frame: pd.DataFrame, text: str) -> pd.DataFrame:
     return frame[mask]
 
 
+# the unit of a row, first, where a table lists several units' rows (the profile's units side by side)
+UNIT_COLUMN = TableColumn("name_zh", "column.unit", "unit")
+
 MEETING_REDUCTION_COLUMNS = (
     TableColumn("name_zh", "column.unit", "unit"),
     TableColumn("meetings", "column.meetings", "number"),

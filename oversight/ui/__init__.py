@@ -5,7 +5,9 @@ page            ``Page`` (what a page script holds) and the data it reads, cache
 setup           ``setup_page``: sign-in, page config, data, session, sidebar, the page header
 sign_in         password form, OIDC, refusal, sign-out, the client's address
 sidebar         language, the unit and quarter filter, the nav, the URL that mirrors them
-cards           key figures, chart cards and their audited downloads, tables, the unit picker
+cards           key figures, chart cards and their audited downloads, tables
+grid            every table on screen (a missing value shows as "—")
+profile         the unit profile: one unit beside the average, or up to four side by side
 drill_dialog    from a key figure or a bar to the list behind it, in a dialog with its downloads
 briefing_panel  the briefing pack: chart choice, build with progress, the four files
 data_page       import, history and undo, downloads of the data and templates
@@ -24,7 +26,6 @@ from oversight.ui.cards import (
     quarter_changes,
     table_card,
     text,
-    unit_picker,
 )
 from oversight.ui.data_page import (
     data_downloads_section,
@@ -32,6 +33,7 @@ from oversight.ui.data_page import (
     import_section,
 )
 from oversight.ui.page import Page
+from oversight.ui.profile import unit_profile
 from oversight.ui.session import TEST_ADDRESS_KEY
 from oversight.ui.setup import setup_page
 
@@ -54,5 +56,5 @@ __all__ = [
     "setup_page",
     "table_card",
     "text",
-    "unit_picker",
+    "unit_profile",
 ]

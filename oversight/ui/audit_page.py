@@ -6,6 +6,7 @@ import streamlit as st
 
 from oversight.auth import audit
 from oversight.present import audit_rows
+from oversight.ui import grid
 from oversight.ui.page import Page
 
 
@@ -35,4 +36,4 @@ def audit_section(page: Page) -> None:
         return
     table = audit_rows.audit_table(reversed(shown), page.lang)
     st.caption(page.t("table.row_count", count=len(table)) + " · " + page.t("auth.audit.time_zone"))
-    st.dataframe(table, hide_index=True, width="stretch")
+    grid.data_table(table, page.lang)

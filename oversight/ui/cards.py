@@ -1,5 +1,5 @@
-"""The cards a page is made of: key figures, chart cards with their audited download menu, tables, the unit
-picker; and a click on a unit's bar narrowing the dashboard to it."""
+"""The cards a page is made of: key figures, chart cards with their audited download menu, tables; and a click
+on a unit's bar narrowing the dashboard to it."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from oversight.core import safe_text
 from oversight.export import marking
 from oversight.present import drill
 from oversight.present.kpis import Kpi
-from oversight.ui import drill_dialog, session, sign_in
+from oversight.ui import drill_dialog, grid, session, sign_in
 from oversight.ui.page import Page
 
 
@@ -189,7 +189,7 @@ def _table(
             st.info(page.t(empty_key))
             return
         st.caption(page.t("table.row_count", count=len(frame)))
-        st.dataframe(frame, hide_index=True, width="stretch", height=height or "auto")
+        grid.data_table(frame, page.lang, height=height)
 
 
 def figure_card(page: Page, key: str, figure) -> None:
@@ -203,37 +203,6 @@ def figure_card(page: Page, key: str, figure) -> None:
 def for_unit(page: Page, unit_id: str) -> Page:
     """The same page, its queries narrowed to one unit (the profile's unit) without touching the shared filter."""
     return dataclasses.replace(page, filter=page.filter.with_units([unit_id]))
-
-
-def _on_profile_unit_change(widget_key: str) -> None:
-    session.set_filter(st.session_state[session.FILTER_KEY].with_units([st.session_state[widget_key]]))
-
-
-def profile_unit(page: Page) -> str:
-    """The unit the profile shows: the filter's first unit, else the first unit listed (the page's caption
-    names it, not the filter's units)."""
-    return page.filter.units[0] if page.filter.units else page.span.unit_ids[0]
-
-
-def unit_picker(page: Page) -> str:
-    """Pick one unit for the profile (``profile_unit``).
-
-    Picking one makes it the dashboard's unit filter (so it follows to other pages and into the URL);
-    merely opening the page narrows nothing.
-    """
-    options = list(page.span.unit_ids)
-    current = profile_unit(page)
-    key = f"widget.profile_unit.{current}"  # rebuilt when the filter changes elsewhere
-    st.selectbox(
-        page.t("profile.pick_unit"),
-        options,
-        index=options.index(current),
-        format_func=page.unit_name,
-        key=key,
-        on_change=_on_profile_unit_change,
-        args=(key,),
-    )
-    return current
 
 
 def text(page: Page, key: str, **params: object) -> None:

@@ -10,7 +10,7 @@ import streamlit as st
 
 from oversight.auth import audit
 from oversight.core import i18n, safe_text
-from oversight.ui import sign_in
+from oversight.ui import grid, sign_in
 from oversight.ui.page import Page, open_store
 
 _PLAN_KEY = "oversight.import_plan"
@@ -108,14 +108,14 @@ def import_section(page: Page) -> None:
         st.caption(safe_text.markdown(line))
     if plan.problems:
         st.error(page.t("data.report.failed", count=len(plan.problems)))
-        st.dataframe(_problem_rows(plan.problems, page.lang), hide_index=True, width="stretch")
+        grid.data_table(_problem_rows(plan.problems, page.lang), page.lang)
         return
     if not plan.ok:
         return
     st.success(page.t("data.report.ok"))
     for name, frame in plan.frames.items():
         with st.expander(page.t("data.ui.preview", table=page.t(f"data.table.{name}"), rows=len(frame))):
-            st.dataframe(frame.head(50), hide_index=True, width="stretch")
+            grid.data_table(frame.head(50), page.lang)
     if st.button(page.t("data.ui.apply"), key="widget.import_apply", type="primary", icon=":material/upload:"):
         address = sign_in.client_address()
 

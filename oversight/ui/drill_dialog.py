@@ -11,7 +11,7 @@ import streamlit as st
 
 from oversight import export
 from oversight.present import drill
-from oversight.ui import session
+from oversight.ui import grid, session
 from oversight.ui.page import Page
 
 REQUEST_KEY = "oversight.drill_request"  # (source, code): a list's key for a card, a chart's key for a bar
@@ -56,7 +56,7 @@ def _list_body(page: Page, behind: drill.ListBehind, code: str | None) -> None:
     if table.empty:
         st.info(page.t("empty.no_rows"))
         return
-    st.dataframe(table, hide_index=True, width="stretch")
+    grid.data_table(table, page.lang)
     if not page.can_download:
         return
     stem = context.file_stem(behind.file_what(page.lang, code))

@@ -21,6 +21,9 @@ SELECTION_VERSION = "oversight.selection_version"
 ACCOUNT_KEY = "oversight.account"
 ACCOUNT_FINGERPRINT_KEY = "oversight.account_fingerprint"
 REFUSAL_LOGGED_KEY = "oversight.refusal_logged"
+# The view the app last wrote to the address bar (``url_view`` form). A run that finds another view there was
+# started by the browser moving in its history (Back, Forward): the app then shows the view the address holds.
+URL_WRITTEN_KEY = "oversight.url_written"
 # Tests set this to stand in for a browser's address; a browser cannot set a session key that is not a widget.
 TEST_ADDRESS_KEY = "oversight.test_client_address"
 
@@ -49,3 +52,22 @@ def set_filter(filter_: Filter, *, from_quarter_widget: bool = False) -> None:
 def view_params(filter_: Filter, lang: str) -> dict[str, list[str] | str]:
     """The URL parameters of a view: its filter and language (the address bar, the nav, links to a view)."""
     return {**filter_.to_query_params(), "lang": lang}
+
+
+VIEW_PARAMS = ("unit", "from", "to", "lang")
+
+
+def url_view() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """The view the address bar holds now, in a form two addresses compare by (the parameters of ``view_params``)."""
+    return tuple((name, tuple(st.query_params.get_all(name))) for name in VIEW_PARAMS)
+
+
+def written_view(filter_: Filter, lang: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """``url_view`` of the address ``view_params`` writes."""
+    params = view_params(filter_, lang)
+
+    def values(name: str) -> tuple[str, ...]:
+        value = params.get(name, [])
+        return tuple(value) if isinstance(value, list) else (value,)
+
+    return tuple((name, values(name)) for name in VIEW_PARAMS)

@@ -17,19 +17,35 @@ from oversight.data.filters import DataSpan, same_day_years_earlier
 from oversight.export import marking
 from oversight.ingest import table_files
 from oversight.present import summary
-from oversight.ui import cards, data_page, session, sidebar, sign_in
+from oversight.ui import data_page, profile, session, sidebar, sign_in
 from oversight.ui.page import Page, cached_span
 
 
 def _init_session(span: DataSpan) -> None:
-    """On a session's first run, take language and filter from the URL."""
+    """On a session's first run, take language and filter from the URL; later, follow the browser's history."""
     if session.LANG_KEY not in st.session_state:
         st.session_state[session.LANG_KEY] = i18n.normalise_language(session.first_query_value("lang"))
     if session.FILTER_KEY not in st.session_state:
-        url = {name: st.query_params.get_all(name) for name in ("unit", "from", "to")}
-        st.session_state[session.FILTER_KEY], st.session_state[session.IGNORED_KEY] = filters.from_query_params(
-            url, span
-        )
+        _filter_from_url(span)
+    else:
+        _follow_history(span)
+
+
+def _filter_from_url(span: DataSpan) -> None:
+    url = {name: st.query_params.get_all(name) for name in ("unit", "from", "to")}
+    filter_, st.session_state[session.IGNORED_KEY] = filters.from_query_params(url, span)
+    session.set_filter(filter_)
+
+
+def _follow_history(span: DataSpan) -> None:
+    """Back (or Forward) in the browser: Streamlit reruns the page with the address of that history entry, which
+    is not the view the app last wrote there. Show that entry's view. A widget's change never gets here: its run
+    starts from the address the app wrote, and its callback has already changed the filter."""
+    written = st.session_state.get(session.URL_WRITTEN_KEY)
+    if written is None or session.url_view() == written:
+        return
+    _filter_from_url(span)
+    st.session_state[session.LANG_KEY] = i18n.normalise_language(session.first_query_value("lang"))
 
 
 def _show_data_error(error: ingest.ValidationError) -> None:
@@ -42,6 +58,11 @@ def _show_data_error(error: ingest.ValidationError) -> None:
 @functools.cache
 def _app_css() -> str:
     return (config.ASSET_DIR / "app.css").read_text(encoding="utf-8")
+
+
+@functools.cache
+def _scheme_js() -> str:
+    return (config.ASSET_DIR / "scheme.js").read_text(encoding="utf-8")
 
 
 def _recover_interrupted_import(folder: Path, account: roles.Account) -> None:
@@ -73,6 +94,8 @@ def setup_page(page_id: str) -> Page:
     # "auto": open on a desktop, closed on a phone, where it would cover the page on load
     st.set_page_config(page_title=i18n.t("app.title"), layout="wide", initial_sidebar_state="auto")
     st.html(f"<style>{_app_css()}</style>")
+    # our own file, no data in it: marks the page light or dark for app.css's chart colours
+    st.html(f"<script>{_scheme_js()}</script>", unsafe_allow_javascript=True)
     account = sign_in.signed_in_account(page_id)
     folder = str(store.data_dir())
     _recover_interrupted_import(Path(folder), account)
@@ -120,8 +143,8 @@ def _unit_names(page: Page, unit_ids: tuple[str, ...]) -> str:
 def _page_header(page: Page, title_key: str, page_id: str) -> None:
     st.title(page.t(title_key))
     shown_units = page.filter.units or (() if page.sees_all_units else tuple(page.span.unit_ids))
-    if page_id == "unit_profile":  # one unit's profile, whatever the filter holds: the caption names that unit
-        shown_units = (cards.profile_unit(page),)
+    if page_id == "unit_profile":  # the units the profile shows (at most four, or the first): the caption names them
+        shown_units = profile.shown_units(page).shown
     # chosen units, or the only units a unit account may see
     scope = _unit_names(page, shown_units) if shown_units else page.t("app.all_units", count=len(page.span.unit_ids))
     st.caption(

@@ -27,8 +27,10 @@ NAVIGATION = (
 
 
 def sync_url(lang: str, filter_: Filter) -> None:
-    """The URL says the view on screen: units, quarters and language."""
+    """The URL says the view on screen: units, quarters and language. Streamlit's page pushes a browser history
+    entry when the address changes, so each filter change is a step Back can undo (``setup._follow_history``)."""
     st.query_params.from_dict(session.view_params(filter_, lang))
+    st.session_state[session.URL_WRITTEN_KEY] = session.written_view(filter_, lang)
 
 
 def _language_name(lang: str) -> str:

@@ -92,10 +92,9 @@ def audit_log(tmp_path_factory) -> Path:
 def server_url(tmp_path_factory, audit_log):
     """The app in local mode (an empty accounts file), with its audit log where the tests can read it."""
     private = tmp_path_factory.mktemp("local-mode-conf")
-    (private / "users.toml").touch()  # a users file named but missing is refused, never read as "no accounts"
-    process, url = start_server(
-        env_extra={"OVERSIGHT_USERS_FILE": str(private / "users.toml"), "OVERSIGHT_AUDIT_LOG": str(audit_log)}
-    )
+    users = private / "users.toml"
+    users.touch()  # empty: local mode
+    process, url = start_server(env_extra={"OVERSIGHT_USERS_FILE": str(users), "OVERSIGHT_AUDIT_LOG": str(audit_log)})
     yield url
     stop_server(process)
 

@@ -76,6 +76,10 @@ def test_every_page_reads_right_at_this_width(browser, server_url, output_dir, s
                 round(box["y"]) for box in (m.bounding_box() for m in page.locator('[data-testid="stMetric"]').all())
             ]
             assert len(set(tops)) == 3, tops  # six cards, three rows of two
+            # a compact grid: the six cards, with the page head above them, fit the first screen
+            cards = [m.bounding_box() for m in page.locator('[data-testid="stMetric"]').all()]
+            assert max(box["y"] + box["height"] for box in cards) <= height, cards
+            assert max(box["height"] for box in cards) < 110, cards
     finally:
         context.close()
     assert problems == {}

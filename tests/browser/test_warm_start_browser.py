@@ -37,7 +37,7 @@ def _lookups(url: str) -> dict[tuple[str, str], int]:
 @pytest.fixture
 def fresh_server(tmp_path):
     port = _free_port()
-    (tmp_path / "users.toml").touch()  # local mode: an empty users file (a missing one is refused)
+    (tmp_path / "users.toml").touch()  # an empty users file: local mode
     env = {**os.environ, "PYTHONPATH": str(ROOT), "OVERSIGHT_USERS_FILE": str(tmp_path / "users.toml")}
     env["OVERSIGHT_AUDIT_LOG"] = str(tmp_path / "audit.jsonl")
     process = subprocess.Popen(

@@ -1,0 +1,21 @@
+"""Every table on screen goes through ``data_table``: one place that says how a table looks."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from oversight.core import i18n
+
+
+def data_table(frame: pd.DataFrame, lang: str, *, height: int | None = None) -> None:
+    """A sortable table as wide as its card. A missing value (the rectified date of an open issue, a meeting
+    without a length) shows as "—", not as Streamlit's grey "None", which reads like a value in English and
+    means nothing in Chinese; the cell keeps its type, so the column still sorts as numbers or dates."""
+    st.dataframe(
+        frame,
+        hide_index=True,
+        width="stretch",
+        height=height or "auto",
+        placeholder=i18n.t("table.missing", lang),
+    )

@@ -1,0 +1,66 @@
+"""The dark theme in a real browser (the system asks for dark: Streamlit's "use system setting"): the page is
+dark, chart words are light, the bars keep their colours' meaning, and the charts lose their white paper."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.helpers import assert_no_exception, wait_for_charts
+
+pytestmark = pytest.mark.browser
+
+_LUMINANCE = """(css) => {
+  const [r, g, b] = css.match(/[0-9.]+/g).slice(0, 3).map(Number).map((v) => v / 255)
+    .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}"""
+
+
+def _luminance(page, css: str) -> float:
+    return page.evaluate(_LUMINANCE, css)
+
+
+@pytest.mark.parametrize("path, charts, name", [("", 4, "overview_dark"), ("issues?lang=en", 3, "issues_dark_en")])
+def test_dark_page_with_light_chart_words(browser, server_url, output_dir, path, charts, name):
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", color_scheme="dark")
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/{path}")
+        wait_for_charts(page, charts)
+        background = page.evaluate("getComputedStyle(document.querySelector('.stApp')).backgroundColor")
+        assert _luminance(page, background) < 0.05, background
+        title = page.locator(".js-plotly-plot .main-svg text.gtitle").first
+        fill = title.evaluate("(node) => getComputedStyle(node).fill")
+        assert _luminance(page, fill) > 0.6, fill  # light words on the dark page
+        paper = page.locator(".js-plotly-plot .main-svg").first.evaluate(
+            "(node) => getComputedStyle(node).backgroundColor"
+        )
+        assert paper in ("rgba(0, 0, 0, 0)", "transparent"), paper  # no white card inside the dark one
+        # red still marks issues: some bar is still red (lifted a little for the dark page, the same hue)
+        fills = page.locator(".js-plotly-plot .barlayer path").evaluate_all(
+            "(nodes) => nodes.map((node) => getComputedStyle(node).fill)"
+        )
+        channels = [[int(v) for v in fill.split("(")[1].split(")")[0].split(",")[:3]] for fill in fills if "(" in fill]
+        assert any(r > 2 * max(g, b) for r, g, b in channels), fills[:5]
+        assert_no_exception(page)
+        page.screenshot(path=output_dir / f"{name}.png", full_page=True)
+    finally:
+        context.close()
+
+
+def test_a_light_system_keeps_the_light_charts(browser, server_url):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", color_scheme="light")
+    page = context.new_page()
+    try:
+        page.goto(server_url)
+        wait_for_charts(page, 4)
+        fill = page.locator(".js-plotly-plot .main-svg text.gtitle").first.evaluate(
+            "(node) => getComputedStyle(node).fill"
+        )
+        assert fill == "rgb(31, 41, 51)", fill  # style.py's ink, untouched
+        paper = page.locator(".js-plotly-plot .main-svg").first.evaluate(
+            "(node) => getComputedStyle(node).backgroundColor"
+        )
+        assert paper == "rgb(255, 255, 255)", paper
+    finally:
+        context.close()

@@ -1,0 +1,134 @@
+"""Units side by side on the unit profile (AppTest): each unit's column of cards holds that unit's own figures,
+recomputed here with pandas from the spreadsheets (tests/oracle.py), never a sum; the trends draw one line per
+unit with that unit's own counts; the URL keeps the chosen units; a fifth unit is refused; a unit account is
+offered nothing to compare."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from oversight.auth import accounts, roles
+from tests import oracle
+from tests.apptest import figure_titled, run_page
+
+PROFILE = "pages/05_unit_profile.py"
+SAMPLE = Path(__file__).resolve().parent.parent / "data"
+# card label → the measure it counts, and the unit a Chinese card writes after the number
+MEASURES = {
+    "zh": {
+        "指出问题": ("issues", "个"),
+        "意见建议": ("suggestions", "条"),
+        "定期会商": ("consultations", "次"),
+        "专题研究": ("special_studies", "次"),
+        "日常提醒": ("reminders", "次"),
+        "会议数量": ("meetings", "次"),
+    },
+    "en": {
+        "Issues": ("issues", ""),
+        "Suggestions": ("suggestions", ""),
+        "Consultations": ("consultations", ""),
+        "Special studies": ("special_studies", ""),
+        "Reminders": ("reminders", ""),
+        "Meetings": ("meetings", ""),
+    },
+}
+
+
+def _column_metrics(at, unit_id: str) -> list:
+    """The cards in one unit's column (the container keyed ``profile_column_<unit>``)."""
+
+    def find(node):
+        for child in getattr(node, "children", {}).values():
+            if str(getattr(getattr(child, "proto", None), "id", "")).endswith(f"-profile_column_{unit_id}"):
+                return child
+            found = find(child)
+            if found is not None:
+                return found
+        return None
+
+    column = find(at.main)
+    assert column is not None, f"no column for {unit_id}"
+    return list(column.get("metric"))
+
+
+def _signed(value: oracle.Decimal) -> str:
+    return f"{'+' if value > 0 else ''}{value}"
+
+
+@pytest.mark.parametrize(
+    "lang, units, start, end",
+    [
+        ("zh", ("petitions", "research", "gov_office"), (2020, 1), (2020, 4)),
+        ("en", ("data_admin", "gov_office"), (2019, 1), (2019, 4)),
+        ("zh", ("foreign_affairs", "research", "petitions", "chronicles"), (2020, 2), (2020, 3)),
+    ],
+)
+def test_each_column_holds_its_own_units_figures(lang, units, start, end):
+    at = run_page(
+        PROFILE,
+        {"unit": list(units), "from": f"{start[0]}Q{start[1]}", "to": f"{end[0]}Q{end[1]}", "lang": lang},
+    )
+    ledgers = oracle.read_ledgers(SAMPLE)
+    everyone = oracle.View(ledgers, (), start, end).unit_metrics()
+    for unit_id in units:
+        cards = _column_metrics(at, unit_id)
+        assert [card.label for card in cards] == list(MEASURES[lang]), unit_id
+        for card in cards:
+            measure, suffix = MEASURES[lang][card.label]
+            mine = everyone[unit_id][measure]
+            average = sum(figures[measure] for figures in everyone.values()) / len(everyone)
+            assert card.value == f"{oracle.half_up(mine, 0):,}{suffix}", (unit_id, measure)
+            assert card.delta == f"{_signed(oracle.half_up(mine - average, 1))}{suffix}", (unit_id, measure)
+
+    # one line per unit, each with that unit's own quarterly counts (not the units added together)
+    title = "各单位各季度工作趋势对比" if lang == "zh" else "Quarterly trends, units side by side"
+    lines = figure_titled(at, title)["data"]
+    assert len(lines) == 4 * len(units)  # four small charts (meetings, reminders, issues, suggestions)
+    for index, unit_id in enumerate(units):
+        trends = oracle.View(ledgers, (unit_id,), start, end).trends()
+        for chart, measure in enumerate(("meetings", "reminders", "issues", "suggestions")):
+            line = lines[chart * len(units) + index]
+            assert line["y"] == [row[measure] for row in trends], (unit_id, measure)
+
+
+def test_the_url_keeps_the_chosen_units_and_a_fifth_is_refused():
+    at = run_page(PROFILE)
+    picker = at.multiselect[0]
+    assert picker.value == ["gov_office"]  # with no unit chosen, the first unit, and the URL narrows nothing
+    assert "unit" not in at.query_params
+    picker.set_value(["gov_office", "petitions"]).run()
+    assert list(at.query_params["unit"]) == ["gov_office", "petitions"]
+    assert at.caption[0].value.startswith("数据范围：省政府办公厅、省信访局；")
+    assert _column_metrics(at, "petitions")[0].value == "2个"
+
+    four = ["gov_office", "petitions", "research", "data_admin"]
+    at.multiselect[0].set_value(four).run()
+    assert list(at.query_params["unit"]) == four
+    at.multiselect[0].set_value([*four, "chronicles"]).run()
+    assert not at.exception
+    assert any("最多并排比较4家单位" in warning.value for warning in at.warning)
+    assert list(at.query_params["unit"]) == four  # refused: the filter keeps its four units
+    assert at.multiselect[0].value == four
+    assert len(at.metric) == 6 * 4
+
+
+def test_more_units_in_the_filter_than_the_profile_compares_are_named():
+    at = run_page(PROFILE, {"unit": ["gov_office", "petitions", "research", "data_admin", "chronicles"]})
+    assert len(at.metric) == 6 * 4
+    assert any("省地方志编纂委员会办公室" in warning.value for warning in at.warning)
+
+
+def test_a_unit_account_has_nothing_to_compare():
+    accounts.add_user("bangongting", "correct-horse-battery", roles.UNIT, units=["gov_office"])
+    at = run_page("app.py", {"unit": ["gov_office", "research"]})
+    at.text_input(key="widget.login_user").input("bangongting")
+    at.text_input(key="widget.login_password").input("correct-horse-battery")
+    at.button[0].click().run()
+    at.switch_page(PROFILE).run()
+    assert not at.exception
+    assert [m for m in at.multiselect if m.key.startswith("widget.profile_units")] == []
+    assert "省政府研究室" not in " ".join(str(element.value) for element in at.caption)
+    assert len(at.metric) == 6  # its own unit's cards only
+    assert figure_titled(at, "各季度工作趋势")
