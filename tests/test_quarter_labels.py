@@ -68,18 +68,24 @@ def test_quarter_axes_show_short_level_ticks_and_keep_the_whole_labels(connectio
 def test_every_quarter_axis_starts_with_its_year_and_marks_a_quarter_to_date(lang):
     from datetime import date
 
-    frame = pd.DataFrame({"year": [2020, 2020, 2021], "quarter": [3, 4, 1]})
-    frame["through_day"] = [date(2020, 8, 14), date(2020, 8, 14), date(2020, 8, 14)]
+    frame = pd.DataFrame({"year": [2020, 2020, 2020, 2020, 2021], "quarter": [1, 2, 3, 4, 1]})
+    frame["through_day"] = [date(2020, 3, 31), date(2020, 6, 30)] + [date(2020, 8, 14)] * 3
     labels = charts.style.quarter_labels(frame, lang)
     ticks = charts.style.quarter_ticks(frame, labels, lang)
     if lang == "zh":
         assert ticks == [
-            "3季度<br>2020年<br>（截至8月14日）",
+            "1季度<br>2020年",
+            "2季度",
+            "3季度<br>（截至8月14日）",
             "4季度<br>（尚无数据）",
             "1季度<br>2021年<br>（尚无数据）",
         ]
     else:
-        assert ticks == ["Q3<br>2020<br>(to 14 Aug)", "Q4<br>(no data yet)", "Q1<br>2021<br>(no data yet)"]
+        assert ticks == ["Q1<br>2020", "Q2", "Q3<br>(to 14 Aug)", "Q4<br>(no data yet)", "Q1<br>2021<br>(no data yet)"]
+    # a year or less: the whole label, on two lines in Chinese
+    year = pd.DataFrame({"year": [2020] * 4, "quarter": [1, 2, 3, 4]})
+    year_ticks = charts.style.quarter_ticks(year, charts.style.quarter_labels(year, lang), lang)
+    assert year_ticks[0] == ("2020年<br>第1季度" if lang == "zh" else "2020 Q1")
     # over more than three years, only the years
     many = pd.DataFrame({"year": [2017 + i // 4 for i in range(16)], "quarter": [i % 4 + 1 for i in range(16)]})
     many_ticks = charts.style.quarter_ticks(many, charts.style.quarter_labels(many, lang), lang)

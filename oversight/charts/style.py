@@ -178,14 +178,23 @@ def quarter_labels(frame: pd.DataFrame, lang: str) -> list[str]:
 # names); the whole label (2020年第1季度, 30+ px a line even broken after 年) made Plotly turn the ticks on their
 # side, where lines of one label run into the next. So a tick shows the quarter's short name (1季度 / Q1), its
 # year under the first quarter shown and under each first quarter, and a "to date" remark on a line of its own;
-# over more than three years only the years. The categories stay the whole labels: hover and clicks read them.
+# over more than three years only the years. Up to four quarters (the default view, a year) have room for the
+# whole label on two lines (2020年 / 第1季度). The categories stay the whole labels: hover and clicks read them.
+_MOST_QUARTERS_WHOLE = 4
 _MOST_QUARTERS_NAMED = 12
+# where a whole label breaks: after the year in Chinese, and before a "to date" remark in either language
+_WHOLE_LABEL_BREAKS = (("年", "年<br>"), ("（", "<br>（"), (" (", "<br>("))
 QUARTER_TICK_FONT = 11  # "1季度" ≈ 29 px: room between eight quarters in a card, level
 
 
 def quarter_ticks(frame: pd.DataFrame, labels: list[str], lang: str) -> list[str]:
     """The tick text of each quarter of ``frame`` (``year``, ``quarter``), ``labels`` its whole labels."""
     quarters = [Quarter(int(y), int(q)) for y, q in zip(frame["year"], frame["quarter"])]
+    if len(quarters) <= _MOST_QUARTERS_WHOLE:
+        ticks = list(labels)
+        for before, after in _WHOLE_LABEL_BREAKS:
+            ticks = [tick.replace(before, after) for tick in ticks]
+        return ticks
     ticks = []
     for index, (quarter, label) in enumerate(zip(quarters, labels)):
         lines = []
@@ -204,5 +213,6 @@ def quarter_axis(labels: list[str], frame: pd.DataFrame, lang: str, **axis: obje
     """An x axis of quarters (``frame`` holds their ``year`` and ``quarter``): categories the whole labels, ticks
     short and level (``quarter_ticks``)."""
     ticks = quarter_ticks(frame, labels, lang)
-    axis = {"tickfont": dict(size=QUARTER_TICK_FONT), **axis}
+    if len(labels) > _MOST_QUARTERS_WHOLE:
+        axis = {"tickfont": dict(size=QUARTER_TICK_FONT), **axis}
     return dict(title=None, type="category", tickmode="array", tickvals=labels, ticktext=ticks, tickangle=0, **axis)
