@@ -90,28 +90,42 @@ def accounts_for_cli(data_dir: Path | None = None) -> tuple[Path, dict[str, User
     Local trust is left for an install that never had accounts: the variable unset and the default file
     absent, or a users file that exists and is empty, on a data folder no account has changed.
     """
-    from oversight.auth import accounts_marker
-
     configured = users_file()
     if config.setting("OVERSIGHT_USERS_FILE") and not configured.exists():
         raise AccountError("auth.error.users_file_missing", path=configured)
     path, users = configured, load_users(configured)
     if not users:
-        default = os_default_users_file()
-        if default.resolve() != configured.resolve() and default.exists():
-            fallback = load_users(default)
-            if fallback:
-                path, users = default, fallback
+        default, fallback = _default_file_accounts(configured)
+        if fallback:
+            path, users = default, fallback
     if not users and data_dir is not None:
-        remembered = accounts_marker.remembered_users_file(data_dir)
-        if remembered is not None:
-            raise AccountError(
-                "auth.error.accounts_required",
-                path=configured,
-                remembered=remembered,
-                marker=Path(data_dir) / accounts_marker.MARKER,
-            )
+        refusal = _guarded_folder_refusal(data_dir, configured)
+        if refusal is not None:
+            raise refusal
     return path, users
+
+
+def _default_file_accounts(configured: Path) -> tuple[Path, dict[str, UserRecord]]:
+    """The OS account's default users file and its accounts, when it is another file than ``configured``."""
+    default = os_default_users_file()
+    if default.resolve() == configured.resolve() or not default.exists():
+        return default, {}
+    return default, load_users(default)
+
+
+def _guarded_folder_refusal(data_dir: Path, configured: Path) -> AccountError | None:
+    """The refusal for a folder a signed-in account has changed (``accounts_marker``), None for any other."""
+    from oversight.auth import accounts_marker
+
+    remembered = accounts_marker.remembered_users_file(data_dir)
+    if remembered is None:
+        return None
+    return AccountError(
+        "auth.error.accounts_required",
+        path=configured,
+        remembered=remembered,
+        marker=Path(data_dir) / accounts_marker.MARKER,
+    )
 
 
 def local_trust_refusal(data_dir: Path) -> AccountError | None:
@@ -120,23 +134,13 @@ def local_trust_refusal(data_dir: Path) -> AccountError | None:
     the configured one has none. Either way this install has accounts, and the environment pointing the users
     file at nothing does not open the data. (Unlike the CLI, a named file that is missing alone does not refuse:
     the app's caller is the operator, and local mode serves only this machine.)"""
-    from oversight.auth import accounts_marker
-
     configured = users_file()
     if load_users(configured):
         return None
-    default = os_default_users_file()
-    if default.resolve() != configured.resolve() and default.exists() and load_users(default):
+    default, fallback = _default_file_accounts(configured)
+    if fallback:
         return AccountError("auth.error.accounts_required", path=configured, remembered=default, marker="-")
-    remembered = accounts_marker.remembered_users_file(data_dir)
-    if remembered is not None:
-        return AccountError(
-            "auth.error.accounts_required",
-            path=configured,
-            remembered=remembered,
-            marker=Path(data_dir) / accounts_marker.MARKER,
-        )
-    return None
+    return _guarded_folder_refusal(data_dir, configured)
 
 
 def normalise_username(username: str) -> str:

@@ -20,6 +20,23 @@ from oversight.ui import drill_dialog, grid, session, sign_in
 from oversight.ui.page import Page
 
 
+def kpi_card(container, card: Kpi) -> None:
+    """One key figure, bordered, with its comparison and, under it, its secondary line."""
+    # a help text may name a unit (the profile's "compared with the average of …"): data, so escaped
+    container.metric(
+        card.label,
+        card.display,
+        card.delta,
+        delta_color=card.delta_color,
+        help=safe_text.markdown(card.help),
+        border=True,
+        delta_arrow=card.delta_arrow,
+        delta_description=card.basis,
+    )
+    if card.secondary:
+        container.caption(card.secondary)
+
+
 def kpi_row(cards: list[Kpi], page: Page | None = None, lists: Mapping[str, drill.ListBehind] | None = None) -> None:
     """The key figures; a card named in ``lists`` (``drill.ISSUE_CARDS`` …) has a 查看清单 button under it that
     opens the list it counts."""
@@ -27,19 +44,7 @@ def kpi_row(cards: list[Kpi], page: Page | None = None, lists: Mapping[str, dril
     # One row of columns; assets/app.css wraps five or more cards three to a row (two on a phone), so no value
     # is cut and a phone shows a compact grid.
     for column, card in zip(st.columns(len(cards)), cards):
-        # a help text may name a unit (the profile's "compared with the average of …"): data, so escaped
-        column.metric(
-            card.label,
-            card.display,
-            card.delta,
-            delta_color=card.delta_color,
-            help=safe_text.markdown(card.help),
-            border=True,
-            delta_arrow=card.delta_arrow,
-            delta_description=card.basis,
-        )
-        if card.secondary:
-            column.caption(card.secondary)
+        kpi_card(column, card)
         if page is not None and card.key in lists:
             column.button(
                 page.t("drill.open"),

@@ -11,7 +11,7 @@ from oversight.charts import catalog
 from oversight.core import safe_text
 from oversight.present import compare, kpis, tables
 from oversight.ui import session
-from oversight.ui.cards import chart_grid, figure_card, for_unit, kpi_row, table_card
+from oversight.ui.cards import chart_grid, figure_card, for_unit, kpi_card, kpi_row, table_card
 from oversight.ui.page import Page
 
 _REFUSED_KEY = "oversight.profile_refused"  # the fifth unit someone tried to add, said once on the next run
@@ -84,28 +84,13 @@ def side_by_side(page: Page, unit_ids: tuple[str, ...]) -> None:
             st.markdown(f"**{safe_text.markdown(unit_name)}**")
             cards = kpis.unit_profile_kpis(beside, page.lang, unit_name, with_average=page.sees_all_units)
             for card in cards:  # stacked: one column per unit, the same measure at the same height in each
-                _card(dataclasses.replace(card, secondary=None))
+                kpi_card(st, dataclasses.replace(card, secondary=None))
     trends = compare.trends_side_by_side(
         lambda unit_id: page.query("trends_by_quarter", page.filter.with_units([unit_id])), unit_ids, page.units
     )
     figure_card(page, "compared_trends", catalog.make_compared_trends_figure(trends, page.lang))
     # the lists of the units shown (not of a fifth the filter also holds), each row naming its unit
     _tables(page, dataclasses.replace(page, filter=page.filter.with_units(unit_ids)), with_unit=True)
-
-
-def _card(card: kpis.Kpi) -> None:
-    st.metric(
-        card.label,
-        card.display,
-        card.delta,
-        delta_color=card.delta_color,
-        help=safe_text.markdown(card.help),
-        border=True,
-        delta_arrow=card.delta_arrow,
-        delta_description=card.basis,
-    )
-    if card.secondary:
-        st.caption(card.secondary)
 
 
 def _tables(page: Page, unit_page: Page, *, with_unit: bool = False) -> None:
