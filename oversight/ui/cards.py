@@ -59,6 +59,16 @@ def kpi_row(cards: list[Kpi], page: Page | None = None, lists: Mapping[str, dril
         drill_dialog.open_if_requested(page, {behind.key for behind in lists.values()})
 
 
+def _click_action(spec: charts.ChartSpec, key: str):  # noqa: ANN202 — (on_select callback, hint key) or None
+    """What a click on a bar does: a unit's bar narrows the dashboard to it; a bar that stands for a code
+    (``drill.BY_CHART``) opens the list behind it; other charts take no clicks."""
+    if spec.selects_unit:
+        return functools.partial(_narrow_to_clicked_unit, key), "chart.click_hint"
+    if spec.key in drill.BY_CHART:
+        return functools.partial(drill_dialog.request_from_click, key, spec.key), "drill.click_hint"
+    return None
+
+
 def chart_card(page: Page, spec: charts.ChartSpec) -> None:
     """One chart in a bordered card, or a translated "no data" note where the selection has nothing."""
     frame = page.query(spec.query)
@@ -71,31 +81,16 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
         context = page.export_context
         # no camera in the modebar: images leave through the 下载 menu, marked and audited
         config = export.chart_plotly_config(spec, figure, context)
-        if spec.selects_unit:
-            key = f"chart.{spec.key}.{st.session_state.get(session.SELECTION_VERSION, 0)}"
-            st.plotly_chart(
-                figure,
-                theme=None,
-                key=key,
-                config=config,
-                selection_mode="points",
-                on_select=functools.partial(_narrow_to_clicked_unit, key),
-            )
-            st.caption(page.t("chart.click_hint"))
-        elif spec.key in drill.BY_CHART:  # a bar stands for a code: a click opens the list behind it
-            key = f"chart.{spec.key}.{st.session_state.get(session.SELECTION_VERSION, 0)}"
-            st.plotly_chart(
-                figure,
-                theme=None,
-                key=key,
-                config=config,
-                selection_mode="points",
-                on_select=functools.partial(drill_dialog.request_from_click, key, spec.key),
-            )
-            st.caption(page.t("drill.click_hint"))
-            drill_dialog.open_if_requested(page, {spec.key})
-        else:
+        key = f"chart.{spec.key}.{st.session_state.get(session.SELECTION_VERSION, 0)}"
+        click = _click_action(spec, key)
+        if click is None:
             st.plotly_chart(figure, theme=None, key=f"chart.{spec.key}", config=config)
+        else:
+            on_select, hint_key = click
+            st.plotly_chart(figure, theme=None, key=key, config=config, selection_mode="points", on_select=on_select)
+            st.caption(page.t(hint_key))
+            if not spec.selects_unit:
+                drill_dialog.open_if_requested(page, {spec.key})
         if page.can_download:
             _download_row(page, spec, export.chart_downloads(spec, frame, figure, context))
 
