@@ -18,7 +18,7 @@ def test_every_overview_figure_carries_the_explicit_template(connection, default
         figure = spec.build(queries.run(connection, spec.query, default_filter), "zh")
         assert figure.layout.template.layout.paper_bgcolor == "#FFFFFF", spec.key
         assert "Noto Sans CJK SC" in figure.layout.template.layout.font.family, spec.key
-        assert figure.layout.title.text == spec.title("zh")
+        assert figure.layout.title.text.replace("<br>", "") == spec.title("zh")  # long ones on two lines
 
 
 def test_by_unit_figure_holds_issue_counts_and_unit_ids_for_clicks(connection, default_filter):
@@ -118,7 +118,7 @@ def test_a_heatmap_of_many_units_draws_the_thirty_with_most_meetings():
     ]
     figure = kinds.unit_quarter_heatmap(pd.DataFrame(rows), "zh", "chart.meetings_by_unit_quarter", "meetings")
     assert len(figure.data[0].y) == 30 and "单位99" in figure.data[0].y and "单位69" not in figure.data[0].y
-    assert figure.layout.title.text == "各单位各季度会议数量（会议最多的30家）"
+    assert figure.layout.title.text.replace("<br>", "") == "各单位各季度会议数量（会议最多的30家）"  # on two lines
 
 
 def test_an_unknown_year_earlier_draws_no_bar_and_no_nan_label(connection):
@@ -130,3 +130,18 @@ def test_an_unknown_year_earlier_draws_no_bar_and_no_nan_label(connection):
     assert [trace.name for trace in figure.data] == ["Meetings"]
     assert list(figure.data[0].text) == ["87", "77", "84", "93"]
     assert [note.text for note in figure.layout.annotations] == ["No comparable data a year earlier"]
+
+
+def test_a_title_too_wide_for_a_phones_chart_card_breaks_at_natural_points():
+    from oversight.charts.style import fitted_title
+
+    assert fitted_title("Issues and suggestions by unit") == "Issues and suggestions by unit"
+    assert fitted_title("各季度会议数量（与上年同期对比）") == "各季度会议数量（与上年同期对比）"
+    # 18 characters at 18 px were cut on a phone (tests/browser/test_layout_browser.py measures it)
+    assert fitted_title("各季度平均会议时长（与上年同期对比）") == "各季度平均会议时长<br>（与上年同期对比）"
+    assert (
+        fitted_title("议题提前审核、纪检监察组列席、合并召开占比") == "议题提前审核、纪检监察组列席、<br>合并召开占比"
+    )
+    assert fitted_title("Average meeting length per quarter vs a year earlier") == (
+        "Average meeting length per quarter<br>vs a year earlier"
+    )

@@ -254,12 +254,15 @@ def quarter_lines(
             textposition="top center",
             hovertemplate=f"%{{x}}: %{{y}}{suffix}<extra>%{{fullData.name}}</extra>",
         )
+    # room above the highest point for its value label (Plotly's own range ends at the point, cutting "115")
+    highest = max((float(frame[column].max()) for column, _, _ in series if frame[column].notna().any()), default=0.0)
+    top = 105.0 if percent else max(highest, 1.0) * 1.15
     return base_layout(
         figure,
         i18n.t(title_key, lang),
         height=400,
         xaxis=quarter_axis(labels, frame, lang),
-        yaxis=dict(title=i18n.t(axis_key, lang), rangemode="tozero", **({"range": [0, 105]} if percent else {})),
+        yaxis=dict(title=i18n.t(axis_key, lang), range=[0, top]),
     )
 
 

@@ -6,6 +6,8 @@ Every figure carries ``TEMPLATE``, so what the screen shows and what an export r
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -141,15 +143,50 @@ def legend_rows(names: list[str], width: float = CARD_WIDTH_PX) -> int:
     return rows
 
 
+TITLE_FONT = 18
+_TITLE_ROOM_PX = 310  # a phone card's chart is ~320 px wide (measured: 18 CJK characters at 18 px are cut)
+_TITLE_LINE_PX = 24
+# where a title may break: before an opening bracket, after a Chinese list comma or comma, at a space
+_TITLE_BREAKS = re.compile(r"(?=（)|(?<=[、，])|(?= )")
+
+
+def _title_width(text: str) -> float:
+    """A title's width at ``TITLE_FONT``: a CJK character a square, Latin about half one (narrower on average
+    than ``label_width``'s axis-label estimate, which must never underestimate)."""
+    import unicodedata
+
+    return sum(TITLE_FONT * (1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5) for ch in text)
+
+
+def fitted_title(title: str) -> str:
+    """The title on as many lines (``<br>``) as a phone's chart card needs — SVG text does not wrap, and what
+    passes the card's edge is cut — broken at natural breaks, each line filled as far as it fits."""
+    if _title_width(title) <= _TITLE_ROOM_PX:
+        return title
+    cuts = [0, *(match.start() for match in _TITLE_BREAKS.finditer(title)), len(title)]
+    pieces = [title[a:b] for a, b in zip(cuts, cuts[1:]) if title[a:b]]
+    lines = [""]
+    for piece in pieces:
+        if lines[-1] and _title_width((lines[-1] + piece).rstrip()) > _TITLE_ROOM_PX:
+            lines.append(piece.lstrip())
+        else:
+            lines[-1] += piece
+    return "<br>".join(line.strip() for line in lines)
+
+
 def base_layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:
+    title = fitted_title(title)
     figure.update_layout(template=TEMPLATE, title=dict(text=title), **layout)
+    extra = _TITLE_LINE_PX * title.count("<br>")  # a second title line pushes the legend and the plot down
+    if extra:
+        figure.update_layout(margin=dict(t=(figure.layout.margin.t or TEMPLATE.layout.margin.t) + extra))
     names = [trace.name for trace in figure.data if trace.name and trace.showlegend is not False]
     if layout.get("showlegend", True) and len(names) > 1:
         # the legend sits above the plot, as wide as the plot (beside long unit names, much narrower than the
         # card), and grows upwards: make room for every row it can take under the title
         margin = figure.layout.margin
         plot_width = max(120, CARD_WIDTH_PX - (margin.l or 70) - (margin.r or 30))
-        top = _TITLE_BAND_PX + _LEGEND_ROW_PX * legend_rows(names, plot_width)
+        top = _TITLE_BAND_PX + extra + _LEGEND_ROW_PX * legend_rows(names, plot_width)
         if figure.layout.margin.t is None or figure.layout.margin.t < top:
             figure.update_layout(margin=dict(t=top))
     return figure
@@ -176,7 +213,8 @@ def quarter_labels(frame: pd.DataFrame, lang: str) -> list[str]:
 
 # A quarter axis has room for about 30 px a tick (eight quarters in a half-width card, the heatmap beside unit
 # names); the whole label (2020年第1季度, 30+ px a line even broken after 年) made Plotly turn the ticks on their
-# side, where lines of one label run into the next. So a tick shows the quarter's short name (1季度 / Q1), its
+# side, where lines of one label run into the next. So a tick shows the quarter's short name (Q1 in either language: "1季度" is 29 px, eight of them still touched in a
+# narrow card and on a phone), its
 # year under the first quarter shown and under each first quarter, and a "to date" remark on a line of its own;
 # over more than three years only the years. Up to four quarters (the default view, a year) have room for the
 # whole label on two lines (2020年 / 第1季度). The categories stay the whole labels: hover and clicks read them.
@@ -184,7 +222,7 @@ _MOST_QUARTERS_WHOLE = 4
 _MOST_QUARTERS_NAMED = 12
 # where a whole label breaks: after the year in Chinese, and before a "to date" remark in either language
 _WHOLE_LABEL_BREAKS = (("年", "年<br>"), ("（", "<br>（"), (" (", "<br>("))
-QUARTER_TICK_FONT = 11  # "1季度" ≈ 29 px: room between eight quarters in a card, level
+QUARTER_TICK_FONT = 11  # "Q1" ≈ 14 px: room between eight quarters in a phone's card, level
 
 
 def quarter_ticks(frame: pd.DataFrame, labels: list[str], lang: str) -> list[str]:

@@ -28,9 +28,14 @@ _MEASURE = """(phone) => {
   }
   const overlaps = [];
   const slivers = [];
+  const titles_cut = [];
   for (const plot of document.querySelectorAll('.js-plotly-plot')) {
     const title = plot.querySelector('.gtitle');
     const legend = plot.querySelector('.legend');
+    const paper = plot.querySelector('.main-svg');
+    // SVG text does not wrap: a title wider than its chart is cut at the card's edge
+    if (title && paper && title.getBoundingClientRect().right > paper.getBoundingClientRect().right + 1)
+      titles_cut.push(title.textContent);
     if (title && legend) {
       const a = title.getBoundingClientRect(), b = legend.getBoundingClientRect();
       if (a.right > b.left && b.right > a.left && a.bottom > b.top && b.bottom > a.top) overlaps.push(title.textContent);
@@ -40,7 +45,7 @@ _MEASURE = """(phone) => {
     if (area && plot.querySelector('.barlayer') && width < 80) slivers.push((title && title.textContent) + ': ' + width);
   }
   const page = document.querySelector('[data-testid="stMain"]') || document.documentElement;
-  return {cut, overlaps, slivers,
+  return {cut, overlaps, slivers, titles_cut,
           sideways: document.documentElement.scrollWidth > window.innerWidth + 1 || page.scrollWidth > page.clientWidth + 1};
 }"""
 
