@@ -179,7 +179,13 @@ def base_layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:
     figure.update_layout(template=TEMPLATE, title=dict(text=title), **layout)
     extra = _TITLE_LINE_PX * title.count("<br>")  # a second title line pushes the legend and the plot down
     if extra:
-        figure.update_layout(margin=dict(t=(figure.layout.margin.t or TEMPLATE.layout.margin.t) + extra))
+        # Plotly sets a title of several lines as far above its anchor as below it: the first line would pass
+        # the top edge; down by the lines added, it starts where a one-line title does
+        height = figure.layout.height or 450
+        figure.update_layout(
+            margin=dict(t=(figure.layout.margin.t or TEMPLATE.layout.margin.t) + extra),
+            title=dict(y=TEMPLATE.layout.title.y - extra / height),
+        )
     names = [trace.name for trace in figure.data if trace.name and trace.showlegend is not False]
     if layout.get("showlegend", True) and len(names) > 1:
         # the legend sits above the plot, as wide as the plot (beside long unit names, much narrower than the
