@@ -61,8 +61,13 @@ def figures(at: AppTest) -> list[dict]:
     return [decode_typed_arrays(json.loads(chart.proto.spec)) for chart in at.get("plotly_chart")]
 
 
+def _unbroken(text: str) -> str:
+    return "".join(text.replace("<br>", " ").split())
+
+
 def figure_titled(at: AppTest, title: str) -> dict:
+    """The chart with this title; a title too wide for a phone's card comes on lines (``<br>``), read whole."""
     for figure in figures(at):
-        if figure["layout"]["title"]["text"] == title:
+        if _unbroken(figure["layout"]["title"]["text"]) == _unbroken(title):
             return figure
     raise AssertionError(f"no chart titled {title!r}; have {[f['layout']['title']['text'] for f in figures(at)]}")
