@@ -349,7 +349,7 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
         title,
         height=max(340, 110 + 34 * len(names)),
         xaxis=quarter_axis(
-            columns, quarters, lang, side="bottom", tickfont=dict(size=QUARTER_TICK_FONT - 1)
+            columns, quarters, lang, side="bottom", short_tick_font=QUARTER_TICK_FONT - 1
         ),  # narrow cells
         yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
         margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), b=50),

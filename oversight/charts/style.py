@@ -26,11 +26,12 @@ COLOURS = {
 }
 SEQUENCE = ["#B3261E", "#1F5AA6", "#E3A21A", "#2E7D32", "#6A4C93", "#00838F", "#9AA5B1", "#D4690F"]
 
+TITLE_FONT = 18
 TEMPLATE = go.layout.Template(
     layout=go.Layout(
         font=dict(family=FONT_FAMILY, size=14, color="#1F2933"),
         # title on the first line of the top margin, legend on the second: long titles never run into it
-        title=dict(font=dict(size=18, color="#1F2933"), x=0.01, xanchor="left", y=0.98, yanchor="top"),
+        title=dict(font=dict(size=TITLE_FONT, color="#1F2933"), x=0.01, xanchor="left", y=0.98, yanchor="top"),
         paper_bgcolor="#FFFFFF",
         plot_bgcolor="#FFFFFF",
         colorway=SEQUENCE,
@@ -47,11 +48,12 @@ TEMPLATE = go.layout.Template(
 )
 
 
-def label_width(text: str, font_size: float = 14) -> float:
-    """Roughly how wide ``text`` is drawn, in px: a CJK or full-width character is about a square, others about half."""
+def label_width(text: str, font_size: float = 14, latin_share: float = 0.58) -> float:
+    """Roughly how wide ``text`` is drawn, in px: a CJK or full-width character is about a square, others
+    ``latin_share`` of one (0.58 errs wide, for axis labels that must never be underestimated)."""
     import unicodedata
 
-    return sum(font_size * (1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.58) for ch in str(text))
+    return sum(font_size * (1.0 if unicodedata.east_asian_width(ch) in "WF" else latin_share) for ch in str(text))
 
 
 def left_margin_for(labels, font_size: int = 14, minimum: int = 40) -> int:
@@ -143,7 +145,6 @@ def legend_rows(names: list[str], width: float = CARD_WIDTH_PX) -> int:
     return rows
 
 
-TITLE_FONT = 18
 _TITLE_ROOM_PX = 310  # a phone card's chart is ~320 px wide (measured: 18 CJK characters at 18 px are cut)
 _TITLE_LINE_PX = 24
 # where a title may break: before an opening bracket, after a Chinese list comma or comma, at a space
@@ -151,11 +152,7 @@ _TITLE_BREAKS = re.compile(r"(?=（)|(?<=[、，])|(?= )")
 
 
 def _title_width(text: str) -> float:
-    """A title's width at ``TITLE_FONT``: a CJK character a square, Latin about half one (narrower on average
-    than ``label_width``'s axis-label estimate, which must never underestimate)."""
-    import unicodedata
-
-    return sum(TITLE_FONT * (1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5) for ch in text)
+    return label_width(text, TITLE_FONT, latin_share=0.5)  # a title's Latin text averages about half a square
 
 
 def fitted_title(title: str) -> str:
@@ -219,11 +216,11 @@ def quarter_labels(frame: pd.DataFrame, lang: str) -> list[str]:
 
 # A quarter axis has room for about 30 px a tick (eight quarters in a half-width card, the heatmap beside unit
 # names); the whole label (2020年第1季度, 30+ px a line even broken after 年) made Plotly turn the ticks on their
-# side, where lines of one label run into the next. So a tick shows the quarter's short name (Q1 in either language: "1季度" is 29 px, eight of them still touched in a
-# narrow card and on a phone), its
-# year under the first quarter shown and under each first quarter, and a "to date" remark on a line of its own;
-# over more than three years only the years. Up to four quarters (the default view, a year) have room for the
-# whole label on two lines (2020年 / 第1季度). The categories stay the whole labels: hover and clicks read them.
+# side, where lines of one label run into the next. So from five quarters on a tick shows the quarter's short
+# name (Q1 in either language: eight "1季度" still touched on a phone), its year under the first quarter shown
+# and under each first quarter, and a "to date" remark on a line of its own; over more than three years only
+# the years. Up to four quarters (the default view, a year) keep the whole label on two lines (2020年 / 第1季度).
+# The categories stay the whole labels: hover and clicks read them.
 _MOST_QUARTERS_WHOLE = 4
 _MOST_QUARTERS_NAMED = 12
 # where a whole label breaks: after the year in Chinese, and before a "to date" remark in either language
@@ -253,10 +250,12 @@ def quarter_ticks(frame: pd.DataFrame, labels: list[str], lang: str) -> list[str
     return ticks
 
 
-def quarter_axis(labels: list[str], frame: pd.DataFrame, lang: str, **axis: object) -> dict[str, object]:
+def quarter_axis(
+    labels: list[str], frame: pd.DataFrame, lang: str, short_tick_font: int = QUARTER_TICK_FONT, **axis: object
+) -> dict[str, object]:
     """An x axis of quarters (``frame`` holds their ``year`` and ``quarter``): categories the whole labels, ticks
-    short and level (``quarter_ticks``)."""
+    level (``quarter_ticks``), short ones in ``short_tick_font``."""
     ticks = quarter_ticks(frame, labels, lang)
     if len(labels) > _MOST_QUARTERS_WHOLE:
-        axis = {"tickfont": dict(size=QUARTER_TICK_FONT), **axis}
+        axis = {"tickfont": dict(size=short_tick_font), **axis}
     return dict(title=None, type="category", tickmode="array", tickvals=labels, ticktext=ticks, tickangle=0, **axis)

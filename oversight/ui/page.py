@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -98,6 +99,11 @@ class Page:
     def unit_name(self, unit_id: str) -> str:
         row = self.units.loc[self.units["unit_id"] == unit_id].iloc[0]
         return row[i18n.localized_column("name", self.lang)]
+
+    def unit_names_text(self, unit_ids: Sequence[str]) -> str:
+        """The units' names in a list for Markdown (escaped: names are data); ids not in the data are left out."""
+        names = dict(zip(self.units["unit_id"], self.units[i18n.localized_column("name", self.lang)]))
+        return self.t("export.list.separator").join(safe_text.markdown(names[u]) for u in unit_ids if u in names)
 
 
 # ---------------------------------------------------------------- data, cached per data fingerprint

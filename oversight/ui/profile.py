@@ -39,8 +39,7 @@ def unit_picker(page: Page, shown: compare.ProfileUnits) -> None:
     if st.session_state.pop(_REFUSED_KEY, False):
         st.warning(page.t("profile.too_many", max=compare.MAX_COMPARED, count=compare.MAX_COMPARED + 1))
     if shown.left_out:  # more units in the filter (sidebar, URL) than the profile compares
-        names = page.t("export.list.separator").join(safe_text.markdown(page.unit_name(u)) for u in shown.left_out)
-        st.warning(page.t("profile.left_out", max=compare.MAX_COMPARED, units=names))
+        st.warning(page.t("profile.left_out", max=compare.MAX_COMPARED, units=page.unit_names_text(shown.left_out)))
     options = list(page.span.unit_ids)
     if len(options) < 2:  # an account that sees one unit has nothing to choose or compare
         return

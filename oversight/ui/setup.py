@@ -32,7 +32,7 @@ def _init_session(span: DataSpan) -> None:
 
 
 def _filter_from_url(span: DataSpan) -> None:
-    url = {name: st.query_params.get_all(name) for name in ("unit", "from", "to")}
+    url = {name: st.query_params.get_all(name) for name in session.VIEW_PARAMS if name != "lang"}
     filter_, st.session_state[session.IGNORED_KEY] = filters.from_query_params(url, span)
     session.set_filter(filter_)
 
@@ -135,18 +135,13 @@ def _copy_link(page: Page) -> None:
         st.caption(page.t("app.copy_link_hint"))
 
 
-def _unit_names(page: Page, unit_ids: tuple[str, ...]) -> str:
-    names = dict(zip(page.units["unit_id"], page.units[i18n.localized_column("name", page.lang)]))
-    return page.t("export.list.separator").join(safe_text.markdown(names[u]) for u in unit_ids if u in names)
-
-
 def _page_header(page: Page, title_key: str, page_id: str) -> None:
     st.title(page.t(title_key))
     shown_units = page.filter.units or (() if page.sees_all_units else tuple(page.span.unit_ids))
     if page_id == "unit_profile":  # the units the profile shows (at most four, or the first): the caption names them
         shown_units = profile.shown_units(page).shown
     # chosen units, or the only units a unit account may see
-    scope = _unit_names(page, shown_units) if shown_units else page.t("app.all_units", count=len(page.span.unit_ids))
+    scope = page.unit_names_text(shown_units) if shown_units else page.t("app.all_units", count=len(page.span.unit_ids))
     st.caption(
         page.t(
             "app.caption",
@@ -170,7 +165,7 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
         st.warning(page.t("app.url_ignored", values=", ".join(safe_text.markdown(value) for value in ignored)))
     if page.filter.units:
         st.button(
-            page.t("filter.clear_units", units=_unit_names(page, page.filter.units)),
+            page.t("filter.clear_units", units=page.unit_names_text(page.filter.units)),
             key="widget.clear_units",
             icon=":material/close:",
             on_click=_clear_units,
