@@ -90,6 +90,18 @@ def test_nonsense_in_the_url_is_ignored_with_a_warning():
     assert "unit=atlantis" in at.warning[0].value and "from=2020Q9" in at.warning[0].value
 
 
+def test_a_link_beyond_the_data_shows_the_nearest_quarters_and_says_they_are_out_of_range():
+    at = run_page(query={"from": "2020Q3", "to": "2021Q2", "lang": "en"})
+    assert at.select_slider(key="widget.quarters.0").value == ("2020Q3", "2020Q4")
+    assert [w.value for w in at.warning] == [
+        "These link quarters fall outside the data (2019 Q1 to 2020 Q4) and were moved to the nearest quarter: to=2021Q2"
+    ]
+    at = run_page(query={"to": "2021Q2"})
+    assert (
+        "超出数据范围（2019年第1季度至2020年第4季度）" in at.warning[0].value and "无法识别" not in at.warning[0].value
+    )
+
+
 def test_an_empty_selection_says_so_instead_of_drawing_empty_charts():
     at = run_page(query={"unit": "counsellors", "from": "2019Q1", "to": "2019Q1"})
     assert metrics(at)["指出问题"] == "0个"

@@ -53,9 +53,9 @@ def test_the_mixed_chart_names_both_units(connection, default_filter):
 def test_the_unit_profile_comparison_names_each_measures_unit(connection, default_filter):
     beside = catalog.unit_beside_average(queries.run(connection, "unit_metrics", default_filter), "petitions")
     figure = catalog.make_unit_vs_average_figure(beside, "zh", "省信访局")
-    assert list(figure.data[0].x) == [i18n.t(f"measure.axis.{measure}", "zh") for measure in beside["measure"]]
-    assert all(UNIT_IN_TITLE.search(label) for label in figure.data[0].x)
-    assert "指出问题（个）" in figure.data[0].x and "意见建议（条）" in figure.data[0].x
+    assert list(figure.data[0].y) == [i18n.t(f"measure.axis.{measure}", "zh") for measure in beside["measure"]]
+    assert all(UNIT_IN_TITLE.search(label) for label in figure.data[0].y)
+    assert "指出问题（个）" in figure.data[0].y and "意见建议（条）" in figure.data[0].y
 
 
 def test_unit_trends_give_each_measure_its_own_scale_and_unit(connection, default_filter):

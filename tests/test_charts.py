@@ -145,3 +145,5 @@ def test_a_title_too_wide_for_a_phones_chart_card_breaks_at_natural_points():
     assert fitted_title("Average meeting length per quarter vs a year earlier") == (
         "Average meeting length per quarter<br>vs a year earlier"
     )
+    # between a title's parts where that takes no more lines, not inside a phrase ("… side by<br>side")
+    assert fitted_title("Quarterly trends, units side by side") == "Quarterly trends,<br>units side by side"

@@ -389,8 +389,8 @@ def test_unit_profile(worlds, case):
     # the unit-beside-average chart draws the same two values per measure
     figure = catalog.make_unit_vs_average_figure(catalog.unit_beside_average(metrics, unit), case.lang, "U")
     measures = [card.key for card in cards]
-    assert list(figure.data[0].y) == [expected[unit][m] for m in measures]
-    assert list(figure.data[1].y) == [
+    assert list(figure.data[0].x) == [expected[unit][m] for m in measures]
+    assert list(figure.data[1].x) == [
         _rounded(sum(figures[m] for figures in expected.values()) / len(expected)) for m in measures
     ]
 

@@ -44,22 +44,32 @@ def test_a_range_that_ends_before_it_starts_is_refused():
 
 def test_url_round_trip(span):
     filter_ = Filter(("research", "petitions"), Q("2019Q2"), Q("2020Q1"))
-    parsed, ignored = filters.from_query_params(filter_.to_query_params(), span)
-    assert parsed == filter_ and ignored == []
+    parsed, notes = filters.from_query_params(filter_.to_query_params(), span)
+    assert parsed == filter_ and not notes
 
 
 def test_url_with_nonsense_falls_back_and_says_what_it_ignored(span):
-    parsed, ignored = filters.from_query_params({"unit": ["nowhere", "research"], "from": "yesterday"}, span)
+    parsed, notes = filters.from_query_params({"unit": ["nowhere", "research"], "from": "yesterday"}, span)
     assert parsed == Filter(("research",), Q("2020Q1"), Q("2020Q4"))
-    assert ignored == ["unit=nowhere", "from=yesterday"]
-    parsed, ignored = filters.from_query_params({"from": "2020Q4", "to": "2020Q1"}, span)
-    assert parsed == span.default_filter() and ignored == ["from=2020Q4&to=2020Q1"]
+    assert notes == filters.UrlNotes(ignored=("unit=nowhere", "from=yesterday"))
+    parsed, notes = filters.from_query_params({"from": "2020Q4", "to": "2020Q1"}, span)
+    assert parsed == span.default_filter() and notes == filters.UrlNotes(ignored=("from=2020Q4&to=2020Q1",))
 
 
-def test_url_quarters_outside_the_data_are_ignored(span):
-    parsed, ignored = filters.from_query_params({"from": "2018Q1", "to": "2021Q2"}, span)
-    assert parsed == span.default_filter()
-    assert ignored == ["from=2018Q1", "to=2021Q2"]
+@pytest.mark.parametrize(
+    ("asked", "shown"),
+    [
+        ({"from": "2018Q1", "to": "2021Q2"}, ("2019Q1", "2020Q4")),  # wider than the data on both sides
+        ({"from": "2020Q2", "to": "2025Q1"}, ("2020Q2", "2020Q4")),  # a link made later, beyond the data date
+        ({"from": "2017Q3", "to": "2019Q2"}, ("2019Q1", "2019Q2")),  # starts before the first records
+        ({"from": "2021Q1", "to": "2021Q4"}, ("2020Q4", "2020Q4")),  # wholly after: the nearest quarter
+    ],
+)
+def test_url_quarters_outside_the_data_move_to_the_nearest_and_say_so(span, asked, shown):
+    parsed, notes = filters.from_query_params(asked, span)
+    assert (str(parsed.start), str(parsed.end)) == shown
+    assert notes.ignored == ()
+    assert notes.moved == tuple(f"{name}={value}" for name, value in asked.items() if value not in shown)
 
 
 def test_previous_span_is_the_same_length_just_before():

@@ -19,6 +19,7 @@ from oversight.charts.style import (  # noqa: F401  (re-exported for the export 
     SEQUENCE,
     TEMPLATE,
     base_layout,
+    count_ticks,
     quarter_axis,
     quarter_labels,
     unit_names,
@@ -111,7 +112,9 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
         i18n.t("chart.meetings_by_quarter", lang),
         barmode="group",
         height=420,
-        yaxis=dict(title=i18n.t("axis.meetings", lang), range=[0, top * 1.25]),
+        yaxis=dict(
+            title=i18n.t("axis.meetings", lang), range=[0, top * 1.25], **count_ticks(top * 1.25, kinds.MOST_TICKS_UP)
+        ),
         xaxis=quarter_axis(labels, frame, lang),
     )
 

@@ -16,7 +16,19 @@ from oversight.charts import (
     kinds,
     make_meetings_by_quarter_figure,
 )
-from oversight.charts.style import COLOURS, SEQUENCE, base_layout, quarter_axis, quarter_labels, unit_labels
+from oversight.charts.style import (
+    CARD_WIDTH_PX,
+    COLOURS,
+    LEGEND_ROW_PX,
+    SEQUENCE,
+    base_layout,
+    count_ticks,
+    left_margin_for,
+    legend_rows,
+    quarter_axis,
+    quarter_labels,
+    unit_labels,
+)
 from oversight.contract.schema import CATEGORIES, ISSUE_SOURCES, SUGGESTION_STATUSES
 from oversight.core import i18n, safe_text
 from oversight.core.numbers import plain
@@ -272,33 +284,36 @@ def unit_beside_average(metrics: pd.DataFrame, unit_id: str) -> pd.DataFrame:
 
 
 def make_unit_vs_average_figure(frame: pd.DataFrame, lang: str, unit_name: str) -> go.Figure:
-    # six measures counted in different units (个, 条, 次): each category names its own, the value axis none
+    """Bars across, one pair per measure (first on top): the measures' names read level at any width, where
+    names along the bottom would turn on their side and run off a phone's card. Six measures counted in
+    different units (个, 条, 次): each names its own, the value axis none."""
     labels = [i18n.t(f"measure.axis.{m}", lang) for m in frame["measure"]]
     figure = go.Figure()
-    figure.add_bar(
-        x=labels,
-        y=frame["unit"],
-        name=safe_text.plotly(unit_name),
-        marker_color=COLOURS["primary"],
-        text=[plain(v, 1) for v in frame["unit"]],
-        textposition="outside",
-    )
-    figure.add_bar(
-        x=labels,
-        y=kinds.rounded(frame["average"], 1),
-        name=i18n.t("series.all_unit_average", lang),
-        marker_color=COLOURS["muted"],
-        text=[plain(v, 1) for v in frame["average"]],
-        textposition="outside",
-    )
+    for column, name, colour in (
+        ("unit", safe_text.plotly(unit_name), COLOURS["primary"]),
+        ("average", i18n.t("series.all_unit_average", lang), COLOURS["muted"]),
+    ):
+        figure.add_bar(
+            y=labels,
+            x=kinds.rounded(frame[column], 1),
+            orientation="h",
+            name=name,
+            marker_color=colour,
+            text=[plain(v, 1) for v in frame[column]],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>",
+        )
     top = max(frame["unit"].max(), frame["average"].max(), 1)
     return base_layout(
         figure,
         i18n.t("chart.unit_vs_average", lang),
         barmode="group",
-        height=400,
-        yaxis=dict(title=None, range=[0, top * 1.2]),
-        xaxis=dict(title=None, type="category"),
+        height=420,
+        xaxis=dict(title=None, range=[0, top * 1.2]),
+        yaxis=dict(title=None, type="category", autorange="reversed"),
+        legend=dict(traceorder="normal"),
+        margin=dict(l=left_margin_for(labels), r=40),
     )
 
 
@@ -319,7 +334,7 @@ def make_unit_trends_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
 # Units side by side: one colour per unit. Red stands for issues and grey for a year earlier everywhere else, so
 # neither marks a unit here.
 COMPARED_UNIT_COLOURS = ("#1F5AA6", "#E3A21A", "#2E7D32", "#6A4C93")
-_SMALL_TITLE_PX = 26  # a small chart's title above its plot
+_QUARTER_TICKS_PX = 48  # the quarters under the last small chart: two lines of ticks
 COMPARED_MEASURES = (
     ("meetings", "axis.meetings"),
     ("reminders", "axis.reminders"),
@@ -367,16 +382,22 @@ def make_compared_trends_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
             )
             if raw.notna().any():
                 top = max(top, float(raw.max()))
-        figure.update_yaxes(range=[0, top * 1.15], nticks=3, row=row, col=1)
+        figure.update_yaxes(range=[0, top * 1.15], **count_ticks(top * 1.15, kinds.MOST_TICKS_SMALL), row=row, col=1)
     figure.update_xaxes(type="category", showticklabels=False)
     figure.update_xaxes(quarter_axis(labels, rows, lang), showticklabels=True, row=len(COMPARED_MEASURES), col=1)
     figure.update_annotations(font=dict(size=14), x=0.0, xanchor="left")  # each small chart's title, at its left
-    height = 140 + 150 * len(COMPARED_MEASURES)
-    figure = base_layout(figure, i18n.t("chart.compared_trends", lang), height=height)
-    # the legend above the first small chart's title, not on it: a title's height more room at the top
-    top = (figure.layout.margin.t or 90) + _SMALL_TITLE_PX
-    plot_height = height - top - (figure.layout.margin.b or 60)
-    return figure.update_layout(margin=dict(t=top), legend=dict(y=1 + _SMALL_TITLE_PX / plot_height))
+    # the legend below the quarters, not between the title and the first small chart: room for the rows it takes
+    # on a phone, where the units' names wrap, is then blank only below the chart on a wide screen, not above it
+    rows = legend_rows(short, CARD_WIDTH_PX - 100)  # the plot's width on a phone, less its margins
+    bottom = _QUARTER_TICKS_PX + LEGEND_ROW_PX * rows + 10
+    height = 80 + 150 * len(COMPARED_MEASURES) + bottom
+    figure = base_layout(figure, i18n.t("chart.compared_trends", lang), height=height, showlegend=False)
+    plot_height = height - (figure.layout.margin.t or 90) - bottom
+    return figure.update_layout(
+        showlegend=True,
+        margin=dict(b=bottom),
+        legend=dict(yanchor="top", y=-_QUARTER_TICKS_PX / plot_height),
+    )
 
 
 UNIT_PROFILE_CHARTS = (

@@ -16,6 +16,7 @@ from oversight.charts.style import (
     SEQUENCE,
     UNIT_LABEL_FONT,
     base_layout,
+    count_ticks,
     left_margin_for,
     quarter_axis,
     quarter_labels,
@@ -27,9 +28,9 @@ from oversight.core.numbers import fixed, is_missing, round_half_up, shares
 # (column, translation key of its series name, colour)
 Series = tuple[str, str, str]
 
-
-def _small_integer_ticks(maximum: float) -> dict:
-    return {"dtick": 1} if maximum <= 10 else {}
+# whole-number ticks on count axes (``count_ticks``): how many fit across a phone's card, up a full-size
+# chart, and up one small chart of a stack
+MOST_TICKS_ACROSS, MOST_TICKS_UP, MOST_TICKS_SMALL = 6, 8, 3
 
 
 def count_labels(values) -> list[str]:
@@ -96,7 +97,7 @@ def unit_bars(
         i18n.t(title_key, lang),
         barmode="stack" if stacked else "group",
         height=max(340, 110 + (34 if stacked else 24 * len(series)) * len(frame)),
-        xaxis=dict(title=i18n.t(axis_key, lang), **_small_integer_ticks(total)),
+        xaxis=dict(title=i18n.t(axis_key, lang), **count_ticks(total, MOST_TICKS_ACROSS)),
         yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
         legend=dict(traceorder="normal" if stacked else "reversed"),
         clickmode="event+select",
@@ -136,7 +137,7 @@ def code_bars(
         i18n.t(title_key, lang),
         height=max(300, 90 + 40 * len(frame)),
         showlegend=False,
-        xaxis=dict(title=i18n.t(axis_key, lang), **_small_integer_ticks(frame[value_column].max())),
+        xaxis=dict(title=i18n.t(axis_key, lang), **count_ticks(frame[value_column].max(), MOST_TICKS_ACROSS)),
         yaxis=dict(title=None),
         clickmode="event+select",  # a click on a bar selects it: the page opens the list behind it
         margin=dict(l=left_margin_for(labels), r=40),
@@ -178,6 +179,7 @@ def donut(
             direction="clockwise",
             marker=dict(colors=slice_colours),
             textposition="outside",
+            automargin=True,  # the labels push the margins out (the pie shrinks) instead of being cut at the card's edge
             text=texts,
             textinfo="text",
             hovertemplate="%{label}: %{value}<extra></extra>",
@@ -201,6 +203,8 @@ def quarter_bars(
     frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, axis_key: str, stacked: bool = True
 ) -> go.Figure:
     labels = quarter_labels(frame, lang)
+    values = frame[[column for column, _, _ in series]]
+    highest = float((values.sum(axis=1) if stacked else values.max(axis=1)).max())
     figure = go.Figure()
     for column, label_key, colour in series:
         figure.add_bar(
@@ -219,7 +223,7 @@ def quarter_bars(
         barmode="stack" if stacked else "group",
         height=400,
         xaxis=quarter_axis(labels, frame, lang),
-        yaxis=dict(title=i18n.t(axis_key, lang)),
+        yaxis=dict(title=i18n.t(axis_key, lang), **count_ticks(highest, MOST_TICKS_UP)),
         legend=dict(traceorder="normal"),  # stacked bars would otherwise list the series backwards
     )
 
@@ -262,7 +266,9 @@ def quarter_lines(
         i18n.t(title_key, lang),
         height=400,
         xaxis=quarter_axis(labels, frame, lang),
-        yaxis=dict(title=i18n.t(axis_key, lang), range=[0, top]),
+        yaxis=dict(
+            title=i18n.t(axis_key, lang), range=[0, top], **({} if percent else count_ticks(top, MOST_TICKS_UP))
+        ),
     )
 
 
@@ -299,7 +305,8 @@ def quarter_small_multiples(
             col=1,
         )
         top = max(float(raw.max()) if raw.notna().any() else 0.0, 1.0)
-        figure.update_yaxes(range=[0, top * 1.35], nticks=3, row=row, col=1)  # room above for the value labels
+        # room above for the value labels
+        figure.update_yaxes(range=[0, top * 1.35], **count_ticks(top * 1.35, MOST_TICKS_SMALL), row=row, col=1)
     figure.update_xaxes(type="category", showticklabels=False)
     figure.update_xaxes(quarter_axis(labels, frame, lang), showticklabels=True, row=len(series), col=1)
     figure.update_annotations(font=dict(size=14), x=0.0, xanchor="left")  # each small chart's title, at its left

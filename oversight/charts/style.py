@@ -6,6 +6,7 @@ Every figure carries ``TEMPLATE``, so what the screen shows and what an export r
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pandas as pd
@@ -31,7 +32,7 @@ TEMPLATE = go.layout.Template(
     layout=go.Layout(
         font=dict(family=FONT_FAMILY, size=14, color="#1F2933"),
         # title on the first line of the top margin, legend on the second: long titles never run into it
-        title=dict(font=dict(size=TITLE_FONT, color="#1F2933"), x=0.01, xanchor="left", y=0.98, yanchor="top"),
+        title=dict(font=dict(size=TITLE_FONT, color="#1F2933"), x=0.01, xanchor="left", yanchor="top"),
         paper_bgcolor="#FFFFFF",
         plot_bgcolor="#FFFFFF",
         colorway=SEQUENCE,
@@ -130,8 +131,19 @@ def unit_labels(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
     return [safe_text.plotly(label) for label in labels], [safe_text.plotly(name) for name in names]
 
 
+def count_ticks(top: float, most: int) -> dict:
+    """Whole-number ticks for an axis of counts, at most ``most`` of them from 0 to ``top``: the smallest step of
+    1, 2, 5, 10, 20, 50 … that fits. Plotly's own choice for a small range is 0.5 or 0.2 (half a meeting)."""
+    step = 1
+    if top == top:  # NaN (nothing known) keeps the step of 1
+        factors = itertools.cycle((2, 2.5, 2))  # 1 → 2 → 5 → 10 → 20 → 50 …
+        while top / step > most:
+            step = round(step * next(factors))
+    return dict(tick0=0, dtick=step)
+
+
 CARD_WIDTH_PX = 320  # the narrowest chart card a legend must fit: a phone (390 px) less the page's padding
-_TITLE_BAND_PX, _LEGEND_ROW_PX = 62, 26
+_TITLE_BAND_PX, LEGEND_ROW_PX = 62, 26
 
 
 def legend_rows(names: list[str], width: float = CARD_WIDTH_PX) -> int:
@@ -147,20 +159,20 @@ def legend_rows(names: list[str], width: float = CARD_WIDTH_PX) -> int:
 
 _TITLE_ROOM_PX = 310  # a phone card's chart is ~320 px wide (measured: 18 CJK characters at 18 px are cut)
 _TITLE_LINE_PX = 24
-# where a title may break: before an opening bracket, after a Chinese list comma or comma, at a space
+_TITLE_TOP_PX = 12  # from the chart's top edge to its title's line box (a CJK font's line box reaches above)
+# where a title may break: before an opening bracket, after a Chinese list comma or comma, at a space; and the
+# breaks between a title's parts (brackets, commas), which read better than a break inside a phrase
 _TITLE_BREAKS = re.compile(r"(?=（)|(?<=[、，])|(?= )")
+_TITLE_PART_BREAKS = re.compile(r"(?=（)|(?<=[、，])|(?<=,)(?= )")
 
 
 def _title_width(text: str) -> float:
     return label_width(text, TITLE_FONT, latin_share=0.5)  # a title's Latin text averages about half a square
 
 
-def fitted_title(title: str) -> str:
-    """The title on as many lines (``<br>``) as a phone's chart card needs — SVG text does not wrap, and what
-    passes the card's edge is cut — broken at natural breaks, each line filled as far as it fits."""
-    if _title_width(title) <= _TITLE_ROOM_PX:
-        return title
-    cuts = [0, *(match.start() for match in _TITLE_BREAKS.finditer(title)), len(title)]
+def _title_lines(title: str, breaks: re.Pattern[str]) -> list[str]:
+    """Each line filled as far as it fits, broken only at ``breaks``."""
+    cuts = [0, *(match.start() for match in breaks.finditer(title)), len(title)]
     pieces = [title[a:b] for a, b in zip(cuts, cuts[1:]) if title[a:b]]
     lines = [""]
     for piece in pieces:
@@ -168,28 +180,40 @@ def fitted_title(title: str) -> str:
             lines.append(piece.lstrip())
         else:
             lines[-1] += piece
-    return "<br>".join(line.strip() for line in lines)
+    return [line.strip() for line in lines]
+
+
+def fitted_title(title: str) -> str:
+    """The title on as many lines (``<br>``) as a phone's chart card needs — SVG text does not wrap, and what
+    passes the card's edge is cut — broken between its parts where that fits in as few lines ("Quarterly
+    trends, / units side by side", not "… units side by / side"), else at any natural break."""
+    if _title_width(title) <= _TITLE_ROOM_PX:
+        return title
+    lines = _title_lines(title, _TITLE_BREAKS)
+    by_parts = _title_lines(title, _TITLE_PART_BREAKS)
+    if len(by_parts) <= len(lines) and all(_title_width(line) <= _TITLE_ROOM_PX for line in by_parts):
+        lines = by_parts
+    return "<br>".join(lines)
 
 
 def base_layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:
     title = fitted_title(title)
     figure.update_layout(template=TEMPLATE, title=dict(text=title), **layout)
     extra = _TITLE_LINE_PX * title.count("<br>")  # a second title line pushes the legend and the plot down
+    # the title's first line the same few pixels below the top on every chart, short or tall (a fraction of the
+    # height put a short chart's title over its top edge); Plotly sets a title of several lines as far above
+    # its anchor as below it, so one of more lines starts lower by the lines added
+    height = figure.layout.height or 450
+    figure.update_layout(title=dict(y=1 - (_TITLE_TOP_PX + extra) / height))
     if extra:
-        # Plotly sets a title of several lines as far above its anchor as below it: the first line would pass
-        # the top edge; down by the lines added, it starts where a one-line title does
-        height = figure.layout.height or 450
-        figure.update_layout(
-            margin=dict(t=(figure.layout.margin.t or TEMPLATE.layout.margin.t) + extra),
-            title=dict(y=TEMPLATE.layout.title.y - extra / height),
-        )
+        figure.update_layout(margin=dict(t=(figure.layout.margin.t or TEMPLATE.layout.margin.t) + extra))
     names = [trace.name for trace in figure.data if trace.name and trace.showlegend is not False]
     if layout.get("showlegend", True) and len(names) > 1:
         # the legend sits above the plot, as wide as the plot (beside long unit names, much narrower than the
         # card), and grows upwards: make room for every row it can take under the title
         margin = figure.layout.margin
         plot_width = max(120, CARD_WIDTH_PX - (margin.l or 70) - (margin.r or 30))
-        top = _TITLE_BAND_PX + extra + _LEGEND_ROW_PX * legend_rows(names, plot_width)
+        top = _TITLE_BAND_PX + extra + LEGEND_ROW_PX * legend_rows(names, plot_width)
         if figure.layout.margin.t is None or figure.layout.margin.t < top:
             figure.update_layout(margin=dict(t=top))
     return figure

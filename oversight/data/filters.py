@@ -261,10 +261,24 @@ def _as_list(value: str | Sequence[str] | None) -> list[str]:
     return list(value)
 
 
-def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan) -> tuple[Filter, list[str]]:
-    """The filter a URL asks for, and the values that made no sense (ignored, so the user can be told)."""
+@dataclass(frozen=True)
+class UrlNotes:
+    """What a URL asked for that the view could not take as it was, to tell the user: ``ignored`` values made
+    no sense (an unknown unit, a quarter that is not one, a range that ends before it starts), ``moved`` quarters
+    lay outside the data and were replaced by the nearest quarter the data has."""
+
+    ignored: tuple[str, ...] = ()
+    moved: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.ignored or self.moved)
+
+
+def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan) -> tuple[Filter, UrlNotes]:
+    """The filter a URL asks for, and what in it was ignored or moved into the data's range (so the user can be told)."""
     default = span.default_filter()
     ignored: list[str] = []
+    moved: list[str] = []
     units = []
     for unit in _as_list(params.get("unit")):
         if unit in span.unit_ids and unit not in units:
@@ -272,21 +286,24 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
         elif unit not in span.unit_ids:
             ignored.append(f"unit={unit}")
     bounds = {}
+    known = span.quarters  # the quarter slider's choices: a quarter outside them could not be shown there
     for name, fallback in (("from", default.start), ("to", default.end)):
         values = _as_list(params.get(name))
         bounds[name] = fallback
-        if values:
-            try:
-                quarter = Quarter.parse(values[0])
-            except ValueError:
-                quarter = None
-            # a quarter outside the data could not be shown on the quarter slider either
-            if quarter in span.quarters:
-                bounds[name] = quarter
-            else:
-                ignored.append(f"{name}={values[0]}")
+        if not values:
+            continue
+        try:
+            quarter = Quarter.parse(values[0])
+        except ValueError:
+            ignored.append(f"{name}={values[0]}")
+            continue
+        if quarter in known:
+            bounds[name] = quarter
+        else:  # a real quarter before the first records or after the data's last year: the nearest one shown
+            bounds[name] = min(max(quarter, known[0]), known[-1])
+            moved.append(f"{name}={values[0]}")
     start, end = bounds["from"], bounds["to"]
     if end < start:
         ignored.append(f"from={start}&to={end}")
         start, end = default.start, default.end
-    return Filter(tuple(units), start, end), ignored
+    return Filter(tuple(units), start, end), UrlNotes(tuple(ignored), tuple(moved))

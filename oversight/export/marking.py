@@ -93,7 +93,12 @@ def screen_overlay_html(marking: Marking) -> str:
         return ""
     parts = [
         "<style>",
-        ".oversight-marking{position:fixed;top:3.7rem;right:1.4rem;z-index:999991;pointer-events:none;",
+        # in the band of Streamlit's header (3.75rem high; app.css gives it the page's background, so the page
+        # scrolls beneath it), left of its menu, as a badge: never drawn over a card
+        ".oversight-marking{position:fixed;top:0.9rem;right:3.8rem;z-index:999991;pointer-events:none;",
+        "background:var(--oversight-page-background,Canvas);border:1px solid currentColor;border-radius:0.3rem;",
+        "padding:0.1rem 0.55rem;",
+        "line-height:1.35rem;white-space:nowrap;",
         f"color:{css_rgba(MARKING_RGB, 1)};font-weight:600;font-size:0.85rem}}",
         ".oversight-watermark{position:fixed;top:0;left:0;width:100vw;height:100vh;z-index:999990;",
         "pointer-events:none;overflow:hidden}",

@@ -100,6 +100,13 @@ class Page:
         row = self.units.loc[self.units["unit_id"] == unit_id].iloc[0]
         return row[i18n.localized_column("name", self.lang)]
 
+    def unit_short_name(self, unit_id: str) -> str:
+        """The unit's name where room is short: the units sheet's own short name in a language that has one
+        (English, 英文简称), else the name."""
+        row = self.units.loc[self.units["unit_id"] == unit_id].iloc[0]
+        short = row.get(i18n.localized_column("short_name", self.lang))
+        return short.strip() if isinstance(short, str) and short.strip() else self.unit_name(unit_id)
+
     def unit_names_text(self, unit_ids: Sequence[str]) -> str:
         """The units' names in a list for Markdown (escaped: names are data); ids not in the data are left out."""
         names = dict(zip(self.units["unit_id"], self.units[i18n.localized_column("name", self.lang)]))

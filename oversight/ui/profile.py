@@ -80,7 +80,14 @@ def side_by_side(page: Page, unit_ids: tuple[str, ...]) -> None:
         unit_name = page.unit_name(unit_id)
         beside = catalog.unit_beside_average(metrics, unit_id)
         with column, st.container(key=f"profile_column_{unit_id}"):
-            st.markdown(f"**{safe_text.markdown(unit_name)}**")
+            # the column's head: a short name, on at most two lines the same height in every column, so each
+            # measure's card sits level with its neighbours; the full name on hover
+            with st.container(key=f"profile_head_{unit_id}"):
+                short = page.unit_short_name(unit_id)
+                st.markdown(
+                    f"**{safe_text.markdown(short)}**",
+                    help=safe_text.markdown(unit_name) if short != unit_name else None,
+                )
             cards = kpis.unit_profile_kpis(beside, page.lang, unit_name, with_average=page.sees_all_units)
             for card in cards:  # stacked: one column per unit, the same measure at the same height in each
                 kpi_card(st, dataclasses.replace(card, secondary=None))

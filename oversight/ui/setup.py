@@ -48,6 +48,24 @@ def _follow_history(span: DataSpan) -> None:
     st.session_state[session.LANG_KEY] = i18n.normalise_language(session.first_query_value("lang"))
 
 
+def _warn_about_the_url(page: Page) -> None:
+    notes = st.session_state.get(session.IGNORED_KEY)
+    if not notes:
+        return
+    if notes.ignored:
+        st.warning(page.t("app.url_ignored", values=", ".join(safe_text.markdown(value) for value in notes.ignored)))
+    if notes.moved:
+        known = page.span.quarters
+        st.warning(
+            page.t(
+                "app.url_out_of_range",
+                values=", ".join(safe_text.markdown(value) for value in notes.moved),
+                first=i18n.quarter_label(known[0], page.lang),
+                last=i18n.quarter_label(known[-1], page.lang),
+            )
+        )
+
+
 def _show_data_error(error: ingest.ValidationError) -> None:
     lang = i18n.normalise_language(session.first_query_value("lang"))
     st.error(i18n.t("app.data_error", lang))
@@ -160,9 +178,7 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
             )
         )
     _copy_link(page)
-    ignored = st.session_state.get(session.IGNORED_KEY)
-    if ignored:
-        st.warning(page.t("app.url_ignored", values=", ".join(safe_text.markdown(value) for value in ignored)))
+    _warn_about_the_url(page)
     if page.filter.units:
         st.button(
             page.t("filter.clear_units", units=page.unit_names_text(page.filter.units)),

@@ -8,7 +8,7 @@ import streamlit as st
 
 from oversight.auth import roles
 from oversight.core import i18n
-from oversight.data.filters import DataSpan, Filter, Quarter
+from oversight.data.filters import DataSpan, Filter, Quarter, UrlNotes
 from oversight.ui import session, sign_in
 
 # (script, page id for the access rules in oversight.auth.roles): drawn by hand because the automatic nav
@@ -56,7 +56,7 @@ def _on_quarters_change() -> None:
 
 def _on_reset(span: DataSpan) -> None:
     session.set_filter(span.default_filter())
-    st.session_state[session.IGNORED_KEY] = ()  # the default view has nothing from the URL left to warn about
+    st.session_state[session.IGNORED_KEY] = UrlNotes()  # the default view has nothing from the URL left to warn about
 
 
 def _account_box(account: roles.Account, lang: str) -> None:

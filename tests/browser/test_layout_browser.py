@@ -11,7 +11,17 @@ from tests.browser.helpers import assert_no_exception, wait_for_charts
 pytestmark = pytest.mark.browser
 
 WIDTHS = {"desktop": (1280, 800), "wide": (1440, 900), "phone": (390, 844)}
-PAGES = {"": 4, "meetings": 4, "issues": 3, "suggestions": 4, "reminders": 4, "unit_profile": 2}
+# screenshot name: (address, charts drawn)
+PAGES = {
+    "overview": ("?", 4),
+    "meetings": ("meetings?", 4),
+    "issues": ("issues?", 3),
+    "suggestions": ("suggestions?", 4),
+    "reminders": ("reminders?", 4),
+    "unit_profile": ("unit_profile?", 2),
+    # four units side by side, with the longest English names: each column's cards level with its neighbours'
+    "unit_compare": ("unit_profile?unit=data_admin&unit=chronicles&unit=foreign_affairs&unit=counsellors&", 1),
+}
 
 # What a person would see as broken, measured in the page itself.
 _MEASURE = """(phone) => {
@@ -29,6 +39,7 @@ _MEASURE = """(phone) => {
   const overlaps = [];
   const slivers = [];
   const titles_cut = [];
+  const labels_cut = [];
   for (const plot of document.querySelectorAll('.js-plotly-plot')) {
     const title = plot.querySelector('.gtitle');
     const legend = plot.querySelector('.legend');
@@ -36,6 +47,13 @@ _MEASURE = """(phone) => {
     // SVG text does not wrap: a title wider than its chart is cut at the card's edge
     if (title && paper && title.getBoundingClientRect().right > paper.getBoundingClientRect().right + 1)
       titles_cut.push(title.textContent);
+    // and so is any other text: a donut's outside label, a tick, a legend entry
+    const edge = paper && paper.getBoundingClientRect();
+    for (const text of (edge ? plot.querySelectorAll('.main-svg text') : [])) {
+      const box = text.getBoundingClientRect();
+      if (box.width && (box.left < edge.left - 1 || box.right > edge.right + 1 || box.top < edge.top - 1 ||
+                        box.bottom > edge.bottom + 1)) labels_cut.push(text.textContent);
+    }
     if (title && legend) {
       const a = title.getBoundingClientRect(), b = legend.getBoundingClientRect();
       if (a.right > b.left && b.right > a.left && a.bottom > b.top && b.bottom > a.top) overlaps.push(title.textContent);
@@ -45,8 +63,27 @@ _MEASURE = """(phone) => {
     if (area && plot.querySelector('.barlayer') && width < 80) slivers.push((title && title.textContent) + ': ' + width);
   }
   const page = document.querySelector('[data-testid="stMain"]') || document.documentElement;
-  return {cut, overlaps, slivers, titles_cut,
+  return {cut, overlaps, slivers, titles_cut, labels_cut,
           sideways: document.documentElement.scrollWidth > window.innerWidth + 1 || page.scrollWidth > page.clientWidth + 1};
+}"""
+
+
+# The marking sits in Streamlit's header band, which must be as opaque as the page, so that what scrolls beneath
+# is covered rather than drawn through; and beside each other, units' columns start their cards level.
+_MARKING_OVER_PAGE = """() => {
+  const marking = document.querySelector('.oversight-marking');
+  const header = document.querySelector('header[data-testid="stHeader"]');
+  if (!marking || !header) return 'missing';
+  const m = marking.getBoundingClientRect(), h = header.getBoundingClientRect();
+  const band = getComputedStyle(header).backgroundColor;
+  const page = getComputedStyle(document.querySelector('.stApp')).backgroundColor;
+  const problems = [];
+  if (m.top < h.top || m.bottom > h.bottom) problems.push('outside the header band');
+  if (band !== page) problems.push('band ' + band + ' is not the page ' + page);
+  const firsts = [...document.querySelectorAll('div[class*="st-key-profile_column_"]')].map(
+    column => Math.round(column.querySelector('[data-testid="stMetric"]').getBoundingClientRect().top));
+  if (new Set(firsts).size > 1 && window.innerWidth > 640) problems.push('columns not level: ' + firsts);
+  return problems.join('; ');
 }"""
 
 
@@ -60,18 +97,23 @@ def test_every_page_reads_right_at_this_width(browser, server_url, output_dir, s
     folder.mkdir(exist_ok=True)
     problems = {}
     try:
-        for path, charts in PAGES.items():
-            page.goto(f"{server_url}/{path}?lang={lang}")
+        for name, (address, charts) in PAGES.items():
+            page.goto(f"{server_url}/{address}lang={lang}")
             wait_for_charts(page, charts)
             assert_no_exception(page)
             found = page.evaluate(_MEASURE, size == "phone")
+            # scrolled down, the page passes beneath the marking, which must stay above it
+            page.mouse.move(width // 2, height // 2)
+            page.mouse.wheel(0, 700)
+            page.wait_for_timeout(300)
+            found["marking_over_page"] = page.evaluate(_MARKING_OVER_PAGE)
             # Streamlit scrolls inside its own container, so a tall window is what shows the whole page
             page.set_viewport_size({"width": width, "height": 3400})
-            page.screenshot(path=folder / f"{path or 'overview'}_{size}_{lang}.png")
+            page.screenshot(path=folder / f"{name}_{size}_{lang}.png")
             page.set_viewport_size({"width": width, "height": height})
             bad = {key: value for key, value in found.items() if value}
             if bad:
-                problems[path or "overview"] = bad
+                problems[name] = bad
         if size == "phone":  # the sidebar starts closed on a phone, and the cards sit two to a row
             page.goto(f"{server_url}/?lang={lang}")
             wait_for_charts(page, 4)

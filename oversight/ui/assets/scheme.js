@@ -8,8 +8,11 @@
   const mark = () => {
     const app = document.querySelector(".stApp");
     if (!app) return;
-    const scheme = getComputedStyle(app).colorScheme.includes("dark") ? "dark" : "light";
+    const style = getComputedStyle(app);
+    const scheme = style.colorScheme.includes("dark") ? "dark" : "light";
     if (root.dataset.oversightScheme !== scheme) root.dataset.oversightScheme = scheme;
+    // the page's own background, for the header band and the marking badge that the page scrolls beneath
+    root.style.setProperty("--oversight-page-background", style.backgroundColor);
   };
   mark();
   if (root.dataset.oversightSchemeWatched) return;
