@@ -85,7 +85,7 @@ def test_every_quarter_axis_starts_with_its_year_and_marks_a_quarter_to_date(lan
     # a year or less: the whole label, on two lines in Chinese
     year = pd.DataFrame({"year": [2020] * 4, "quarter": [1, 2, 3, 4]})
     year_ticks = charts.style.quarter_ticks(year, charts.style.quarter_labels(year, lang), lang)
-    assert year_ticks[0] == ("2020年<br>第1季度" if lang == "zh" else "2020 Q1")
+    assert year_ticks[0] == ("2020年<br>第1季度" if lang == "zh" else "2020<br>Q1")
     # over more than three years, only the years
     many = pd.DataFrame({"year": [2017 + i // 4 for i in range(16)], "quarter": [i % 4 + 1 for i in range(16)]})
     many_ticks = charts.style.quarter_ticks(many, charts.style.quarter_labels(many, lang), lang)

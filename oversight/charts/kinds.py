@@ -30,7 +30,7 @@ Series = tuple[str, str, str]
 
 # whole-number ticks on count axes (``count_ticks``): how many fit across a phone's card, up a full-size
 # chart, and up one small chart of a stack
-MOST_TICKS_ACROSS, MOST_TICKS_UP, MOST_TICKS_SMALL = 6, 8, 3
+MOST_TICKS_ACROSS, MOST_TICKS_UP, MOST_TICKS_SMALL = 6, 5, 3
 
 
 def count_labels(values) -> list[str]:
@@ -96,7 +96,8 @@ def unit_bars(
         figure,
         i18n.t(title_key, lang),
         barmode="stack" if stacked else "group",
-        height=max(340, 110 + (34 if stacked else 24 * len(series)) * len(frame)),
+        height=340,
+        plot_px=(34 if stacked else 24 * len(series)) * len(frame),
         xaxis=dict(title=i18n.t(axis_key, lang), **count_ticks(total, MOST_TICKS_ACROSS)),
         yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
         legend=dict(traceorder="normal" if stacked else "reversed"),
@@ -354,10 +355,10 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
     return base_layout(
         figure,
         title,
-        height=max(340, 110 + 34 * len(names)),
-        xaxis=quarter_axis(
-            columns, quarters, lang, side="bottom", short_tick_font=QUARTER_TICK_FONT - 1
-        ),  # narrow cells
+        height=340,
+        plot_px=34 * len(names),
+        # a cell is narrower than a whole quarter's label beside the units' names: short ticks at any count
+        xaxis=quarter_axis(columns, quarters, lang, side="bottom", short_tick_font=QUARTER_TICK_FONT - 1, most_whole=0),
         yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
         margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), b=50),
     )

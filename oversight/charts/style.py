@@ -196,15 +196,13 @@ def fitted_title(title: str) -> str:
     return "<br>".join(lines)
 
 
-def base_layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:
+def base_layout(figure: go.Figure, title: str, *, plot_px: float = 0, **layout: object) -> go.Figure:
+    """The template, the title fitted to a phone's card, and room above the plot for the title's lines and
+    every row the legend can take; the figure grows taller where that room would leave its plot less than
+    ``plot_px`` (a bar per unit squeezed under a long title and legend on a phone)."""
     title = fitted_title(title)
     figure.update_layout(template=TEMPLATE, title=dict(text=title), **layout)
     extra = _TITLE_LINE_PX * title.count("<br>")  # a second title line pushes the legend and the plot down
-    # the title's first line the same few pixels below the top on every chart, short or tall (a fraction of the
-    # height put a short chart's title over its top edge); Plotly sets a title of several lines as far above
-    # its anchor as below it, so one of more lines starts lower by the lines added
-    height = figure.layout.height or 450
-    figure.update_layout(title=dict(y=1 - (_TITLE_TOP_PX + extra) / height))
     if extra:
         figure.update_layout(margin=dict(t=(figure.layout.margin.t or TEMPLATE.layout.margin.t) + extra))
     names = [trace.name for trace in figure.data if trace.name and trace.showlegend is not False]
@@ -216,7 +214,15 @@ def base_layout(figure: go.Figure, title: str, **layout: object) -> go.Figure:
         top = _TITLE_BAND_PX + extra + LEGEND_ROW_PX * legend_rows(names, plot_width)
         if figure.layout.margin.t is None or figure.layout.margin.t < top:
             figure.update_layout(margin=dict(t=top))
-    return figure
+    margin = figure.layout.margin
+    height = max(
+        figure.layout.height or 450,
+        (margin.t or TEMPLATE.layout.margin.t) + (margin.b or TEMPLATE.layout.margin.b) + plot_px,
+    )
+    # the title's first line the same few pixels below the top on every chart, short or tall (a fraction of the
+    # height put a short chart's title over its top edge); Plotly sets a title of several lines as far above
+    # its anchor as below it, so one of more lines starts lower by the lines added
+    return figure.update_layout(height=height, title=dict(y=1 - (_TITLE_TOP_PX + extra) / height))
 
 
 def quarter_labels(frame: pd.DataFrame, lang: str) -> list[str]:
@@ -247,15 +253,19 @@ def quarter_labels(frame: pd.DataFrame, lang: str) -> list[str]:
 # The categories stay the whole labels: hover and clicks read them.
 _MOST_QUARTERS_WHOLE = 4
 _MOST_QUARTERS_NAMED = 12
-# where a whole label breaks: after the year in Chinese, and before a "to date" remark in either language
-_WHOLE_LABEL_BREAKS = (("年", "年<br>"), ("（", "<br>（"), (" (", "<br>("))
+# where a whole label breaks: after the year (2020年 / 2020, then 第1季度 / Q1: one line of "2020 Q1" is wider
+# than a heatmap's cell on a phone), and before a "to date" remark, in either language
+_WHOLE_LABEL_BREAKS = (("年", "年<br>"), (" Q", "<br>Q"), ("（", "<br>（"), (" (", "<br>("))
 QUARTER_TICK_FONT = 11  # "Q1" ≈ 14 px: room between eight quarters in a phone's card, level
 
 
-def quarter_ticks(frame: pd.DataFrame, labels: list[str], lang: str) -> list[str]:
-    """The tick text of each quarter of ``frame`` (``year``, ``quarter``), ``labels`` its whole labels."""
+def quarter_ticks(
+    frame: pd.DataFrame, labels: list[str], lang: str, most_whole: int = _MOST_QUARTERS_WHOLE
+) -> list[str]:
+    """The tick text of each quarter of ``frame`` (``year``, ``quarter``), ``labels`` its whole labels: whole
+    (on two lines) for up to ``most_whole`` quarters, else short (Q1 … with the year under each first one)."""
     quarters = [Quarter(int(y), int(q)) for y, q in zip(frame["year"], frame["quarter"])]
-    if len(quarters) <= _MOST_QUARTERS_WHOLE:
+    if len(quarters) <= most_whole:
         ticks = list(labels)
         for before, after in _WHOLE_LABEL_BREAKS:
             ticks = [tick.replace(before, after) for tick in ticks]
@@ -275,11 +285,16 @@ def quarter_ticks(frame: pd.DataFrame, labels: list[str], lang: str) -> list[str
 
 
 def quarter_axis(
-    labels: list[str], frame: pd.DataFrame, lang: str, short_tick_font: int = QUARTER_TICK_FONT, **axis: object
+    labels: list[str],
+    frame: pd.DataFrame,
+    lang: str,
+    short_tick_font: int = QUARTER_TICK_FONT,
+    most_whole: int = _MOST_QUARTERS_WHOLE,
+    **axis: object,
 ) -> dict[str, object]:
     """An x axis of quarters (``frame`` holds their ``year`` and ``quarter``): categories the whole labels, ticks
     level (``quarter_ticks``), short ones in ``short_tick_font``."""
-    ticks = quarter_ticks(frame, labels, lang)
-    if len(labels) > _MOST_QUARTERS_WHOLE:
+    ticks = quarter_ticks(frame, labels, lang, most_whole)
+    if len(labels) > most_whole:
         axis = {"tickfont": dict(size=short_tick_font), **axis}
     return dict(title=None, type="category", tickmode="array", tickvals=labels, ticktext=ticks, tickangle=0, **axis)

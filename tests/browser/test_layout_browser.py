@@ -40,6 +40,7 @@ _MEASURE = """(phone) => {
   const slivers = [];
   const titles_cut = [];
   const labels_cut = [];
+  const ticks_overlap = [];
   for (const plot of document.querySelectorAll('.js-plotly-plot')) {
     const title = plot.querySelector('.gtitle');
     const legend = plot.querySelector('.legend');
@@ -54,6 +55,15 @@ _MEASURE = """(phone) => {
       if (box.width && (box.left < edge.left - 1 || box.right > edge.right + 1 || box.top < edge.top - 1 ||
                         box.bottom > edge.bottom + 1)) labels_cut.push(text.textContent);
     }
+    // ticks of one axis side by side, never one over another (whole quarter labels in a phone's heatmap cells)
+    for (const layer of plot.querySelectorAll('.xaxislayer-above, .yaxislayer-above')) {
+      const ticks = [...layer.querySelectorAll('text')].filter(t => t.getBoundingClientRect().width);
+      const clash = ticks.some((t, i) => ticks.slice(i + 1).some(u => {
+        const a = t.getBoundingClientRect(), b = u.getBoundingClientRect();
+        return a.right > b.left + 1 && b.right > a.left + 1 && a.bottom > b.top + 1 && b.bottom > a.top + 1;
+      }));
+      if (clash) ticks_overlap.push((title && title.textContent) + ': ' + ticks.map(t => t.textContent).join(' | '));
+    }
     if (title && legend) {
       const a = title.getBoundingClientRect(), b = legend.getBoundingClientRect();
       if (a.right > b.left && b.right > a.left && a.bottom > b.top && b.bottom > a.top) overlaps.push(title.textContent);
@@ -63,7 +73,7 @@ _MEASURE = """(phone) => {
     if (area && plot.querySelector('.barlayer') && width < 80) slivers.push((title && title.textContent) + ': ' + width);
   }
   const page = document.querySelector('[data-testid="stMain"]') || document.documentElement;
-  return {cut, overlaps, slivers, titles_cut, labels_cut,
+  return {cut, overlaps, slivers, titles_cut, labels_cut, ticks_overlap,
           sideways: document.documentElement.scrollWidth > window.innerWidth + 1 || page.scrollWidth > page.clientWidth + 1};
 }"""
 
