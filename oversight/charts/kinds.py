@@ -30,7 +30,7 @@ Series = tuple[str, str, str]
 
 # whole-number ticks on count axes (``count_ticks``): how many fit across a phone's card, up a full-size
 # chart, and up one small chart of a stack
-MOST_TICKS_ACROSS, MOST_TICKS_UP, MOST_TICKS_SMALL = 6, 5, 3
+MOST_TICKS_ACROSS, MOST_TICKS_UP, MOST_TICKS_SMALL = 6, 6, 3
 
 
 def count_labels(values) -> list[str]:
