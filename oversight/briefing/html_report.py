@@ -170,13 +170,16 @@ def report_html(report: Report, placeholders: bool = False) -> str:
     for number, section in enumerate(report.sections, start=1):
         image = ""
         if section.png is not None:
+            width, height = section.pixel_size
+            # the height the chart's own pixels give inside the 1 px border (figure img's CSS), stated, whether the
+            # picture is a placeholder (pdf_images puts the pixels in after printing) or embedded: Chromium's own
+            # height from the picture's proportions can round a fraction of a pixel otherwise and move every line
+            # below it by one
+            proportions = f' style="height: calc((16cm - 2px) * {height} / {width} + 2px)"'
             if placeholders:
-                width, height = section.pixel_size
                 source = pdf_images.placeholder_uri(pictures)
-                # the height the chart's own pixels would give inside the 1 px border (figure img's CSS)
-                proportions = f' style="height: calc((16cm - 2px) * {height} / {width} + 2px)"'
             else:
-                source, proportions = f"data:image/png;base64,{base64.b64encode(section.png).decode()}", ""
+                source = f"data:image/png;base64,{base64.b64encode(section.png).decode()}"
             image = f'<img alt="{escape(section.title)}"{proportions} src="{source}">'
             pictures += 1
         caption = escape(t("export.briefing.figure_caption", number=number, title=section.title))
