@@ -69,10 +69,36 @@ def test_every_chart_download_carries_the_marking_and_watermark(connection, defa
     svg = downloads["svg"].make().decode("utf-8")
     assert "内部资料 注意保存" in svg and svg.count("chief 2021-01-05 09:30") >= 4  # tiled: a crop keeps one
     png = Image.open(io.BytesIO(downloads["png"].make())).convert("RGB")
-    corner = png.crop((png.width - 260, png.height - 40, png.width, png.height))  # the marking's corner, red text
+    corner = png.crop((0, png.height - 40, 260, png.height))  # the marking's corner, red text
     assert _has_red(corner)
     plain = Image.open(io.BytesIO(export.figure_png(export.with_subtitle(spec.build(frame, "zh"), "x")))).convert("RGB")
-    assert not _has_red(plain.crop((plain.width - 260, plain.height - 40, plain.width, plain.height)))
+    assert not _has_red(plain.crop((0, plain.height - 40, 260, plain.height)))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_marking_keeps_clear_of_the_value_axis_title(connection, default_filter, lang):
+    """In the picture's bottom-right corner the marking ran into the axis title Plotly centres under the plot
+    (问题数（个） under bars pushed right by long unit names): every chart's picture, measured in pixels."""
+    from oversight.charts.style import label_width
+
+    mark = marking.Marking({"zh": "内部资料 注意保存", "en": "Internal — handle with care"}[lang], "")
+    for spec in charts.catalog.all_charts():
+        for figure in (
+            export.document_figure(spec.build(queries.run(connection, spec.query, default_filter), lang), mark),
+            export.with_subtitle(spec.build(queries.run(connection, spec.query, default_filter), lang), "x", mark),
+        ):
+            layout = figure.layout
+            title = layout.xaxis.title.text if layout.xaxis.title else None
+            if not title:
+                continue
+            width = layout.width or export.export_size(figure)[0]
+            left, right = layout.margin.l or 70, layout.margin.r or 30
+            centre = left + (width - left - right) / 2
+            title_box = (centre - label_width(title, 14) / 2, centre + label_width(title, 14) / 2)
+            note = next(a for a in layout.annotations if a.text == mark.label)
+            start = left + note.x * (width - left - right)
+            assert note.xanchor == "left"
+            assert start + label_width(mark.label, 13) < title_box[0], (spec.key, title)
 
 
 @pytest.mark.slow

@@ -231,19 +231,22 @@ def _watermark_spots(figure: go.Figure, size: tuple[int, int]) -> list[tuple[flo
 
 
 def add_marking(figure: go.Figure, marking: Marking, size: tuple[int, int]) -> go.Figure:
-    """The marking in the bottom-right corner and a light diagonal watermark over the plot (in place)."""
+    """The marking in the bottom-left corner and a light diagonal watermark over the plot (in place)."""
     added: list[dict[str, object]] = []
     if marking.label:
-        _, height = size
+        # in the bottom-left corner of the picture, under the category names: in the bottom-right one it ran into
+        # the value axis's title (Issues), which Plotly centres under a plot pushed right by long unit names
+        width, height = size
         top, bottom = _margin(figure, "t", 90), _margin(figure, "b", 60)
+        left, right = _margin(figure, "l", 70), _margin(figure, "r", 30)
         plot_height = max(height - top - bottom, 1)
         added.append(
             dict(
                 text=marking.label,
                 xref="paper",
                 yref="paper",
-                x=1,
-                xanchor="right",
+                x=-(left - 8) / max(width - left - right, 1),
+                xanchor="left",
                 y=-(bottom - 4) / plot_height,
                 yanchor="bottom",
                 showarrow=False,
