@@ -120,10 +120,30 @@ def rows(raw: dict[str, Any], meetings: int) -> list[dict[str, Any]]:
                 ratio=b["overview_sample"]["fresh_profile_s"] / b["one_chart"]["fresh_profile_s"],
             )
         )
-        out.append(_row(f"    first visit after server start, {scale}", b["overview_big"]["first_visit_s"], "s"))
+        out.append(
+            _row(
+                f"    first visit the moment the server answers, {scale} (start-up and a visit)",
+                b["overview_big"]["first_visit_s"],
+                "s",
+            )
+        )
+        if "overview_big_warmed" in b:  # results.json of an earlier bench may lack it
+            first = b["overview_big_warmed"]["first_visit_s"]
+            out.append(
+                _row(
+                    f"    first visit after the warm-up finished, {scale}",
+                    first,
+                    "s",
+                    big,
+                    "warm visit",
+                    "≤ 1.5× a warm visit",  # issue 15
+                    first <= 1.5 * big,
+                    ratio=first / big,
+                )
+            )
         change = b["filter_change_big"]["median_s"]
         out.append(
-            _row(f"    filter change → all charts redrawn, {scale}", change, "s", target="≤ 1 s", met=change <= 1)
+            _row(f"    filter change → all charts redrawn, {scale}", change, "s", target="≤ 0.5 s", met=change <= 0.5)
         )
         server = b["server_big"]
         out.append(
