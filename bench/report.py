@@ -48,6 +48,21 @@ def rows(raw: dict[str, Any], meetings: int) -> list[dict[str, Any]]:
         )
         if not q["same_results"]:
             out[-1]["target"] += " (RESULTS DIFFER)"
+        if "one_unit_duckdb_s" in q:  # results.json of an earlier bench may lack it
+            ms, pandas_ms = q["one_unit_duckdb_s"] * 1000, q["one_unit_pandas_s"] * 1000
+            out.append(
+                _row(
+                    f"    the same six, one unit chosen (a filter change), {scale}",
+                    ms,
+                    "ms",
+                    pandas_ms,
+                    "pandas",
+                    "≤ 10 ms and ≥ 20× pandas",
+                    ms <= 10 and pandas_ms / ms >= 20,
+                )
+            )
+            if not q["one_unit_same_results"]:
+                out[-1]["target"] += " (RESULTS DIFFER)"
     i = raw.get("ingest")
     if i:
         out.append(
