@@ -99,6 +99,18 @@ def visits(browser, url: str, charts_expected: int) -> dict[str, float]:
     }
 
 
+def first_visit_after_warm_up(browser, server: Server, charts_expected: int) -> dict[str, float]:
+    """The first visit to a server that has finished its warm-up (the store, the Overview's caches, the image
+    server): what a leader meets who opens the link a little after the server started. Same kind of visit as
+    ``visits``' first one (a new browser context, so nothing cached), so the two rows differ only in the wait."""
+    warm_up = server.wait_warmed()
+    context, _ = _new_page(browser)
+    try:
+        return {"warm_up_s": warm_up, "first_visit_s": _visit(context, server.url, charts_expected)}
+    finally:
+        context.close()
+
+
 def filter_changes(browser, url: str, charts_expected: int, unit_names: list[str]) -> dict[str, float]:
     """Add one unit after another to the sidebar's unit filter: each is a filter not seen before."""
     context, page = _new_page(browser)
@@ -143,6 +155,9 @@ def run(big_folder: Path, log=print) -> dict[str, object]:
                 names = list(checked_folder.read_folder(big_folder)["units"]["name_zh"])
                 results["filter_change_big"] = filter_changes(browser, server.url, OVERVIEW_CHART_COUNT, names)
                 results["server_big"] = server.memory_mb()
+            log("  browser: Overview, scale data, first visit after the warm-up finished …")
+            with Server("app.py", big_folder) as server:
+                results["overview_big_warmed"] = first_visit_after_warm_up(browser, server, OVERVIEW_CHART_COUNT)
         finally:
             browser.close()
     return results

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -12,6 +13,15 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+# Streamlit's /_stcore/metrics counts each cached function's lookups; the warm-up's are misses (oversight.ui.warm).
+_LOOKUP = re.compile(
+    r'cache_lookups_total\{cache="oversight\.ui\.page\.(\w+)",cache_type="\w+",result="(hit|miss)"\} (\d+)'
+)
+# What the warm-up computes before anyone visits (tests/browser/test_warm_start_browser.py waits for the same): the
+# Overview's ten queries (key figures and the year before, four charts, four for the quarter's changes), then the
+# 预警 digest, computed last.
+_WARMED_QUERIES, _WARMED_DIGESTS = 10, 1
+_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class Server:
@@ -66,6 +76,59 @@ class Server:
                 time.sleep(0.2)
         self.stop()
         raise RuntimeError("streamlit did not start within 60 s")
+
+    def lookups(self) -> dict[tuple[str, str], int]:
+        """The page caches' lookups so far, by (function, "hit" or "miss")."""
+        with urllib.request.urlopen(f"{self.url}/_stcore/metrics", timeout=5) as response:
+            text = response.read().decode()
+        return {(name, result): int(count) for name, result, count in _LOOKUP.findall(text)}
+
+    def wait_warmed(self, timeout: float = 180, quiet_cpu: float = 0.05) -> float:
+        """Seconds from now until the warm-up has finished: its caches are filled (the metrics above) and the
+        server with its child processes (the image server's Chromium) has gone quiet (under ``quiet_cpu`` of a
+        core over half a second), so what is timed next is a visit, not a visit beside the rest of the start."""
+        started = deadline = time.monotonic()
+        deadline += timeout
+        while time.monotonic() < deadline:
+            try:
+                lookups = self.lookups()
+            except OSError:
+                lookups = {}
+            if (
+                lookups.get(("cached_query", "miss"), 0) >= _WARMED_QUERIES
+                and lookups.get(("cached_alerts", "miss"), 0) >= _WARMED_DIGESTS
+            ):
+                break
+            time.sleep(0.2)
+        else:
+            raise RuntimeError(f"the server did not warm up within {timeout:.0f} s: {lookups}")
+        while time.monotonic() < deadline:
+            before = self.cpu_seconds()
+            time.sleep(0.5)
+            if self.cpu_seconds() - before < quiet_cpu * 0.5:
+                return time.monotonic() - started
+        raise RuntimeError(f"the server did not go quiet within {timeout:.0f} s")
+
+    def cpu_seconds(self) -> float:
+        """CPU used so far by the server and every process it started (/proc; children still running)."""
+        children: dict[int, list[int]] = {}
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    parent = int((entry / "stat").read_text().rpartition(")")[2].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue  # a process that ended meanwhile
+                children.setdefault(parent, []).append(int(entry.name))
+        total, pending = 0, [self.process.pid]
+        while pending:
+            pid = pending.pop()
+            pending += children.get(pid, [])
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14 and 15 of proc(5))
+        return total / _TICKS
 
     def output(self) -> str:
         self.log.seek(0)

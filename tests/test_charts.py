@@ -56,7 +56,7 @@ def test_a_legend_that_wraps_gets_room_under_the_title():
     figure = go.Figure()
     for name in ("Consultations", "Special study sessions", "Notifications", "Secondments"):
         figure.add_bar(x=[1], y=[1], name=name)
-    style.base_layout(figure, "t")
+    figure = style.base_layout(figure, "t")  # a new figure, as every builder uses it
     assert figure.layout.margin.t >= 62 + 26 * 2
 
 

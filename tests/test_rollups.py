@@ -2,7 +2,7 @@
 
 Three stores: the sample; a generated scale folder (oversight.devdata.scale, ~500 units, 2018–2020) read as
 the app reads it; and the same scale ledgers cut at a day inside a quarter, so the data date (the as-of date of
-a year to date, and the cut-off a year earlier) falls mid-quarter and the day roll-ups carry the cut quarter.
+a year to date, and the cut-off a year earlier) falls mid-quarter and the cut quarter is read from the rows.
 Filters: whole years, single quarters, ranges across years, before the first record and after the data date,
 all units, one unit, a few units, a unit with no records; each resolved against the data date, with its
 year-earlier and span-before comparisons, and with cut-offs on days inside quarters (29 February too).

@@ -104,7 +104,7 @@ def test_scoped_span_offers_only_the_allowed_units(span):
 
 
 def test_every_unit_query_is_covered():
-    assert len(UNIT_QUERIES) == 33  # 29 for the pages, 4 alert rules
+    assert len(UNIT_QUERIES) == 34  # 30 for the pages, 4 alert rules
     assert "kpi_totals" in UNIT_QUERIES and "unit_metrics" not in UNIT_QUERIES
 
 

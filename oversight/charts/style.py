@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import cast
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -197,32 +198,52 @@ def fitted_title(title: str) -> str:
 
 
 def base_layout(figure: go.Figure, title: str, *, plot_px: float = 0, **layout: object) -> go.Figure:
-    """The template, the title fitted to a phone's card, and room above the plot for the title's lines and
-    every row the legend can take; the figure grows taller where that room would leave its plot less than
-    ``plot_px`` (a bar per unit squeezed under a long title and legend on a phone)."""
+    """A new figure: ``figure``'s traces with the house template, its title (on lines where a phone needs them)
+    and ``layout`` (merged into what the builder set, as ``update_layout`` merges), room made above the plot for
+    the title's lines and every row the legend can take, and the figure taller where that room would leave its
+    plot less than ``plot_px`` (a bar per unit squeezed under a long title and legend on a phone). Use what it
+    returns: ``figure`` itself is left as it was.
+
+    The layout is worked out as plain data and the figure built once from it: Plotly's ``update_layout`` on a
+    built figure walks its validators property by property, building a figure from a dict checks the same in one
+    pass; the Overview's four figures take about 30% less time on every filter change (README, Performance)."""
     title = fitted_title(title)
-    figure.update_layout(template=TEMPLATE, title=dict(text=title), **layout)
+    built = figure.layout.to_plotly_json()  # what the builder set before (annotations, say)
+    built.pop("template", None)  # Plotly's default, which the house template replaces
+    merged = _merged(built, {"title": {"text": title}, **layout})
+    margin = cast(dict, merged.setdefault("margin", {}))
     extra = _TITLE_LINE_PX * title.count("<br>")  # a second title line pushes the legend and the plot down
     if extra:
-        figure.update_layout(margin=dict(t=(figure.layout.margin.t or TEMPLATE.layout.margin.t) + extra))
+        margin["t"] = (margin.get("t") or TEMPLATE.layout.margin.t) + extra
     names = [trace.name for trace in figure.data if trace.name and trace.showlegend is not False]
     if layout.get("showlegend", True) and len(names) > 1:
         # the legend sits above the plot, as wide as the plot (beside long unit names, much narrower than the
         # card), and grows upwards: make room for every row it can take under the title
-        margin = figure.layout.margin
-        plot_width = max(120, CARD_WIDTH_PX - (margin.l or 70) - (margin.r or 30))
+        plot_width = max(120, CARD_WIDTH_PX - (margin.get("l") or 70) - (margin.get("r") or 30))
         top = _TITLE_BAND_PX + extra + LEGEND_ROW_PX * legend_rows(names, plot_width)
-        if figure.layout.margin.t is None or figure.layout.margin.t < top:
-            figure.update_layout(margin=dict(t=top))
-    margin = figure.layout.margin
-    height = max(
-        figure.layout.height or 450,
-        (margin.t or TEMPLATE.layout.margin.t) + (margin.b or TEMPLATE.layout.margin.b) + plot_px,
-    )
+        if margin.get("t") is None or margin["t"] < top:
+            margin["t"] = top
+    top, bottom = margin.get("t") or TEMPLATE.layout.margin.t, margin.get("b") or TEMPLATE.layout.margin.b
+    height = max(cast(float, merged.get("height") or 450), top + bottom + plot_px)
+    merged["height"] = height
     # the title's first line the same few pixels below the top on every chart, short or tall (a fraction of the
     # height put a short chart's title over its top edge); Plotly sets a title of several lines as far above
     # its anchor as below it, so one of more lines starts lower by the lines added
-    return figure.update_layout(height=height, title=dict(y=1 - (_TITLE_TOP_PX + extra) / height))
+    merged["title"]["y"] = 1 - (_TITLE_TOP_PX + extra) / height
+    if not margin:
+        del merged["margin"]
+    return go.Figure(data=figure.data, layout={**merged, "template": TEMPLATE})
+
+
+def _merged(into: dict, changes: dict) -> dict:
+    """``changes`` merged into ``into`` as ``update_layout`` merges: a dict into a dict key by key, anything else
+    (a value, a list) in place of what was there."""
+    for key, value in changes.items():
+        if isinstance(value, dict):
+            _merged(into[key] if isinstance(into.get(key), dict) else into.setdefault(key, {}), value)
+        else:
+            into[key] = value
+    return into
 
 
 def quarter_labels(frame: pd.DataFrame, lang: str) -> list[str]:

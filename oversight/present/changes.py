@@ -2,9 +2,10 @@
 the Overview (new issues, newly rectified, new suggestions, meetings).
 
 Every number is read from existing queries, nothing is recounted here: issues raised, suggestions made and
-meetings held in a quarter are ``kpi_totals``' own figures for that one quarter; an issue newly rectified is a
-row of ``issues_in_view`` (every issue raised since the data start, as it stood at the quarter's as-of date)
-whose rectification date falls in the quarter. The quarter before is the 环比 span (``DataSpan.span_before``):
+meetings held in a quarter are ``kpi_totals``' own figures for that one quarter; issues newly rectified are
+counted by ``issues_rectified_in_span`` (every issue raised since the data start, as it stood at the quarter's
+as-of date, whose rectification date falls in the quarter: one count, where reading the list of every issue cost
+a filter change at 1M meetings about 40 ms). The quarter before is the 环比 span (``DataSpan.span_before``):
 for a quarter running to the data date, the same number of days of the quarter before; None where the data
 does not cover it.
 """
@@ -12,7 +13,7 @@ does not cover it.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -64,15 +65,12 @@ class QuarterChanges:
         return i18n.t("changes.heading", lang, quarter=i18n.span_label(self.quarter, lang))
 
 
-def _counts(run: QueryRunner, span: DataSpan, quarter: Filter) -> dict[str, int]:
+def _counts(run: QueryRunner, quarter: Filter) -> dict[str, int]:
     totals = run("kpi_totals", quarter).iloc[0]
-    since_start = replace(quarter, start=span.first)  # every issue raised up to the quarter's as-of date
-    # compared as timestamps: an empty result's column has no dates to convert (.dt.date would stay datetime64)
-    rectified = pd.to_datetime(run("issues_in_view", since_start)["rectified_date"])
-    in_quarter = (rectified >= pd.Timestamp(quarter.start.first_day)) & (rectified <= pd.Timestamp(quarter.as_of))
+    rectified = run("issues_rectified_in_span", quarter).iloc[0]
     return {
         "issues": int(totals["issues"]),
-        "rectified": int(in_quarter.sum()),
+        "rectified": int(rectified["rectified"]),
         "suggestions": int(totals["suggestions"]),
         "meetings": int(totals["meetings"]),
     }
@@ -84,6 +82,4 @@ def quarter_changes(run: QueryRunner, span: DataSpan, filter_: Filter) -> Quarte
     if quarter.end < span.first or not span.has_data_in(quarter):
         return None
     before = span.span_before(quarter)
-    return QuarterChanges(
-        quarter, before, _counts(run, span, quarter), None if before is None else _counts(run, span, before)
-    )
+    return QuarterChanges(quarter, before, _counts(run, quarter), None if before is None else _counts(run, before))

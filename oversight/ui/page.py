@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -139,7 +140,9 @@ def cached_query(
     return safe_text.printable_frame(frame)  # what the screen and every export receive has no control characters
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+# A resource cache, not a data cache: st.cache_data pickles what it keeps and unpickles it on every hit, and the
+# digest of every unit at 1M meetings holds 8,000 alerts (30 ms each way). A digest is read, never changed.
+@st.cache_resource(show_spinner=False, max_entries=256)
 def cached_alerts(
     folder: str,
     fingerprint: str,
@@ -148,9 +151,22 @@ def cached_alerts(
     allowed_units: tuple[str, ...] | None,
     rules: Rules,
 ) -> Digest:
-    """The 预警 digest, computed once per data version, as-of date, units, scope and rules (not on every rerun)."""
+    """The 预警 digest, computed once per data version, as-of date, units, scope and rules (not on every rerun).
+
+    A selection of units is cut from the digest of every unit in scope (computed once, by the warm-up for the
+    default view), so a change of the unit filter runs no rule query (about 40 ms at 1M meetings)."""
+    if units:
+        return digest_for_units(cached_alerts(folder, fingerprint, as_of, (), allowed_units, rules), units)
     connection = open_store(folder, fingerprint)
     return alerts.alerts_for(connection, unit_scope.Scope(allowed_units), as_of, rules, units)
+
+
+def digest_for_units(digest: Digest, units: Sequence[str]) -> Digest:
+    """``digest`` (of every unit in a scope) cut down to ``units``: what the rules give for those units, since
+    every alert belongs to one unit and is found without looking at other units, and each rule's query orders
+    its rows completely (tests/test_alerts_for_units.py checks it against the rules run for the units)."""
+    chosen = set(units)
+    return dataclasses.replace(digest, items=tuple(item for item in digest.items if item.unit_id in chosen))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

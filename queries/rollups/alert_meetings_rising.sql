@@ -1,28 +1,24 @@
--- alert_meetings_rising from the per-day meeting roll-up: the same rows as ../alert_meetings_rising.sql
--- (tests/test_rollups.py). The two spans are ranges of days (the as-of date's quarter to the as-of date, and the
--- same days a year earlier), so DuckDB reads only their part of the roll-up, which is sorted by day.
+-- alert_meetings_rising read as two ranges of days: the same rows as ../alert_meetings_rising.sql
+-- (tests/test_rollups.py). The spans (the as-of date's quarter to the as-of date, and the same days a year
+-- earlier) are ranges of constant days rather than a quarter computed per row, so DuckDB reads only the row
+-- groups of the meetings (kept in date order) that hold them.
 -- Parameters: $units (empty = all), $as_of, $min_increase (meetings, >= 1).
 -- Output: unit_id, name_zh, name_en, quarter_key, meetings, prev_meetings, increase.
 with first_on_record as (
     select quarter_key(first_day) as quarter_key from coverage
 ),
 
-spans as (
-    select
-        make_date(year($as_of), quarter($as_of) * 3 - 2, 1) as quarter_start,
-        make_date(year($as_of) - 1, quarter($as_of) * 3 - 2, 1) as prev_quarter_start,
-        cast($as_of - interval 1 year as date) as prev_as_of
-),
-
 current_span as (
-    select unit, sum(meetings)::bigint as meetings from rollup_meetings_day, spans
-    where in_units(unit, $units) and day between spans.quarter_start and $as_of
+    select unit, count(*) as meetings from meetings
+    where in_units(unit, $units) and date between make_date(year($as_of), quarter($as_of) * 3 - 2, 1) and $as_of
     group by unit
 ),
 
 earlier_span as (
-    select unit, sum(meetings)::bigint as prev_meetings from rollup_meetings_day, spans
-    where in_units(unit, $units) and day between spans.prev_quarter_start and spans.prev_as_of
+    select unit, count(*) as prev_meetings from meetings
+    where in_units(unit, $units)
+        and date between make_date(year($as_of) - 1, quarter($as_of) * 3 - 2, 1)
+                     and cast($as_of - interval 1 year as date)
     group by unit
 ),
 
