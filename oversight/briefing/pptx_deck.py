@@ -17,6 +17,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Cm, Inches, Pt
 
+from oversight.briefing.office_package import pptx_bytes_of
 from oversight.briefing.report import (
     CJK_SANS,
     LATIN_FONT,
@@ -338,6 +339,4 @@ def pptx_bytes(report: Report) -> bytes:
     _issue_slides(deck, furniture, report, open_issue_rows, "export.report.open_slide_title")
     _issue_slides(deck, furniture, report, overdue_issue_rows, "export.report.overdue_slide_title")
     _closing_slide(deck, furniture, report)
-    buffer = io.BytesIO()
-    deck.save(buffer)
-    return buffer.getvalue()
+    return pptx_bytes_of(deck)
