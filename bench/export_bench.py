@@ -7,6 +7,11 @@ machine's load average before and after (it is shared: a busy moment slows every
 The stages are the pack's progress messages, each timed until the next: the first ("Querying the data…")
 covers reading each chart's data, building its figure and sending it to the browser batch by batch, and
 gathering the summary while the browser draws; "Rendering chart k" is then the wait for that batch.
+
+``pack_per_extra_chart_*`` is what each chart beyond the Overview's four adds to the pack, and
+``pack_render_per_chart_s`` the browser's share of it: the full pack's figures drawn by kaleido alone (its two
+tabs side by side, nothing else running in this process), per chart. On two cores that drawing is a floor
+under the per-chart cost that nothing in the pack's Python can lower.
 """
 
 from __future__ import annotations
@@ -43,6 +48,20 @@ def _pack(connection, filter_, lang: str, specs, marks: list | None = None) -> f
     return time.perf_counter() - started
 
 
+def _render_per_chart(connection, filter_, specs, lang: str) -> float:
+    """Seconds per chart to draw the pack's figures in kaleido alone (median of three)."""
+    mark = marking.for_viewer("bench", False, lang)
+    frames = [(spec, queries.run(connection, spec.query, filter_)) for spec in specs]
+    figures = [
+        export.document_figure(spec.build(frame, lang), mark, copy=False)
+        for spec, frame in frames
+        if not charts.is_empty(frame, spec.value_columns)  # as the pack: a chart without data is not drawn
+    ]
+    drawn = [(figure, export.document_size(figure)) for figure in figures]
+    export.render_pngs(drawn)  # the tabs warm, as in a pack
+    return statistics.median(_seconds(lambda: export.render_pngs(drawn)) for _ in range(PACK_RUNS)) / len(drawn)
+
+
 def run() -> dict[str, float]:
     load_before = os.getloadavg()[0]
     connection = store.open_folder(store.SAMPLE_DATA_DIR)
@@ -64,8 +83,11 @@ def run() -> dict[str, float]:
         results[f"pack_{lang}_s"] = statistics.median(four for four, _ in runs)
         results[f"pack_full_{lang}_s"] = statistics.median(every for _, every in runs)
     results["full_charts"] = float(len(full))
+    extra = len(full) - len(charts.OVERVIEW_CHARTS)
     for lang in ("zh", "en"):
         results[f"pack_full_to_four_{lang}"] = results[f"pack_full_{lang}_s"] / results[f"pack_{lang}_s"]
+        results[f"pack_per_extra_chart_{lang}_s"] = (results[f"pack_full_{lang}_s"] - results[f"pack_{lang}_s"]) / extra
+    results["pack_render_per_chart_s"] = _render_per_chart(connection, filter_, full, "en")
     marks: list[tuple[str, float]] = []
     _pack(connection, filter_, "en", full, marks)  # where the full pack's time goes, by stage
     for (message, at), (_, until) in zip(marks, marks[1:]):
@@ -81,4 +103,4 @@ def _unit(name: str) -> str:
 if __name__ == "__main__":
     figures = run()
     for name, value in figures.items():
-        print(f"{name:60s} {value:6.2f} {_unit(name)}")
+        print(f"{name:60s} {value:6.3f} {_unit(name)}")

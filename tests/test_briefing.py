@@ -212,6 +212,70 @@ def test_each_chart_is_rendered_once_and_shared(pack):
     assert slide_images == zipped == [section.png for section in built.report.sections]
 
 
+def test_every_slide_has_its_own_furniture_with_ids_of_its_own(pack):
+    # drawn once per deck and copied onto each slide: every titled slide still carries the rule, the footer,
+    # the marking and both watermarks, each shape with an id no other shape of its slide has
+    _, built, _ = pack
+    deck = Presentation(io.BytesIO(built.files["pptx"]))
+    marking = built.report.marking
+    footer = built.report.footer()
+    for number, slide in enumerate(deck.slides):
+        ids = [shape.shape_id for shape in slide.shapes]
+        assert len(ids) == len(set(ids)), f"slide {number}: shape ids repeat"
+        texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        assert texts.count(marking.label) == 1 and texts.count(marking.watermark) == 2
+        # the watermarks are drawn first (behind everything), the marking over the content
+        assert [shape.text_frame.text for shape in list(slide.shapes)[:2]] == [marking.watermark] * 2
+        if number == 0:  # the title slide: no rule, no footer
+            assert footer not in texts
+            continue
+        assert texts.count(footer) == 1
+        rules = [shape for shape in slide.shapes if shape.top == 1005840 and shape.height == 54864]  # 1.1 in, 0.06 in
+        assert len(rules) == 1 and rules[0].fill.fore_color.rgb == _hex_rgb(charts.COLOURS["primary"])
+
+
+def _hex_rgb(colour: str):
+    from pptx.dml.color import RGBColor
+
+    return RGBColor.from_string(colour.lstrip("#"))
+
+
+def test_pictures_are_stored_in_the_files_not_deflated_again(pack):
+    # a picture (and an XLSX) is compressed already; everything else is deflated
+    _, built, _ = pack
+    pictures = (".png", ".jpeg")  # the charts, and the deck template's thumbnail
+    for file_format, stored_suffixes in (("pptx", pictures), ("docx", pictures), ("zip", (".png", ".xlsx"))):
+        archive = zipfile.ZipFile(io.BytesIO(built.files[file_format]))
+        assert archive.testzip() is None
+        for info in archive.infolist():
+            expected = zipfile.ZIP_STORED if info.filename.endswith(stored_suffixes) else zipfile.ZIP_DEFLATED
+            assert info.compress_type == expected, (file_format, info.filename)
+    report = zipfile.ZipFile(io.BytesIO(built.files["docx"]))
+    media = sorted(name for name in report.namelist() if name.startswith("word/media/"))
+    assert sorted(report.read(name) for name in media) == sorted(
+        section.png for section in built.report.sections if section.png is not None
+    )
+
+
+def test_pdf_pixels_of_an_opaque_chart_are_its_own_and_transparency_goes_on_white():
+    import zlib
+
+    from PIL import Image
+
+    from oversight.briefing import pdf_images
+
+    opaque = Image.new("RGBA", (2, 1), (10, 20, 30, 255))
+    opaque.putpixel((1, 0), (200, 100, 50, 255))
+    half = Image.new("RGBA", (1, 1), (0, 0, 0, 128))  # half-transparent black on white: mid grey
+    pixels = []
+    for picture in (opaque, half):
+        buffer = io.BytesIO()
+        picture.save(buffer, "PNG")
+        pixels.append(zlib.decompress(pdf_images.prepare(buffer.getvalue()).data))
+    assert pixels[0] == bytes([10, 20, 30, 200, 100, 50])
+    assert pixels[1] == bytes([127, 127, 127])
+
+
 @pytest.mark.slow
 def test_render_count(connection, default_filter, monkeypatch):
     rendered = []

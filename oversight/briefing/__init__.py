@@ -248,19 +248,24 @@ def _chart_data_entries(report: Report) -> list[ZipEntries]:
     return [*entries, issue_files]
 
 
+# Files that are compressed already (a PNG is deflated, an XLSX is a ZIP): deflating them again costs time
+# and saves nothing, so they are stored as they are.
+_STORED_SUFFIXES = (".png", ".xlsx")
+
+
 def charts_zip_bytes(report: Report) -> bytes:
     """Each chart's picture (where it has data) with its data as CSV and XLSX, plus the open and overdue issues."""
     *chart_files, issue_files = _chart_data_entries(report)
+    entries: ZipEntries = []
+    for section, files in zip(report.sections, chart_files):
+        if section.png is not None:
+            entries.append((f"{section.file_stem}.png", section.png))
+        entries += files
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for section, files in zip(report.sections, chart_files):
-            if section.png is not None:
-                # a PNG is deflated already: compressing it again costs time and saves nothing
-                archive.writestr(f"{section.file_stem}.png", section.png, compress_type=zipfile.ZIP_STORED)
-            for name, content in files:
-                archive.writestr(name, content)
-        for name, content in issue_files:
-            archive.writestr(name, content)
+        for name, content in [*entries, *issue_files]:
+            stored = name.endswith(_STORED_SUFFIXES)
+            archive.writestr(name, content, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
     return buffer.getvalue()
 
 

@@ -19,6 +19,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from oversight.briefing.office_package import docx_bytes_of
 from oversight.briefing.report import (
     CJK_BODY,
     CJK_HEADING,
@@ -275,6 +276,4 @@ def docx_bytes(report: Report) -> bytes:
     _charts(document, report)
     _problems(document, report)
     _next_steps(document, report)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
+    return docx_bytes_of(document)

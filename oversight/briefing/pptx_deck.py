@@ -7,6 +7,7 @@ Every slide carries the confidentiality marking (top right) and the viewer's wat
 from __future__ import annotations
 
 import io
+from copy import deepcopy
 from datetime import datetime
 
 from lxml import etree
@@ -16,6 +17,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Cm, Inches, Pt
 
+from oversight.briefing.office_package import pptx_bytes_of
 from oversight.briefing.report import (
     CJK_SANS,
     LATIN_FONT,
@@ -82,30 +84,98 @@ def _send_to_back(slide, shape) -> None:
     tree.insert(2, shape._element)  # after the group's own properties: drawn first, behind everything  # noqa: SLF001
 
 
-def _mark(slide, report: Report) -> None:
-    """The marking in the top-right corner; the watermark, pale and diagonal, behind the slide's content."""
-    marking = report.marking
-    if marking.watermark:
-        for left, top in ((Inches(1.2), Inches(2.2)), (Inches(7.4), Inches(4.6))):
-            box = slide.shapes.add_textbox(left, top, Inches(5.2), Inches(0.6))
-            box.rotation = -25
-            _set_text(box.text_frame, [marking.watermark], 24, RGBColor.from_string(hex_colour(WATERMARK_RGB)))
-            colour = box.text_frame.paragraphs[0].runs[0]._r.rPr.find(qn("a:solidFill"))[0]  # noqa: SLF001
-            etree.SubElement(colour, qn("a:alpha")).set("val", "45000")  # 45% opaque: light, yet a copy shows it
-            _send_to_back(slide, box)
-    if marking.label:
-        _text_box(
-            slide,
-            SLIDE_WIDTH - MARGIN - Inches(4),
-            Inches(0.08),
-            Inches(4),
-            Inches(0.3),
-            [marking.label],
-            12,
-            colour=RGBColor.from_string(hex_colour(MARKING_RGB)),
-            bold=True,
-            align=PP_ALIGN.RIGHT,
-        )
+def _draw_watermark(slide, report: Report) -> list:
+    """The watermark, pale and diagonal, twice behind the slide's content."""
+    boxes: list = []
+    for left, top in ((Inches(1.2), Inches(2.2)), (Inches(7.4), Inches(4.6))):
+        box = slide.shapes.add_textbox(left, top, Inches(5.2), Inches(0.6))
+        box.rotation = -25
+        _set_text(box.text_frame, [report.marking.watermark], 24, RGBColor.from_string(hex_colour(WATERMARK_RGB)))
+        colour = box.text_frame.paragraphs[0].runs[0]._r.rPr.find(qn("a:solidFill"))[0]  # noqa: SLF001
+        etree.SubElement(colour, qn("a:alpha")).set("val", "45000")  # 45% opaque: light, yet a copy shows it
+        _send_to_back(slide, box)
+        boxes.insert(0, box)
+    return boxes  # in the slide's order: the last one sent back comes first
+
+
+def _draw_marking(slide, report: Report) -> list:
+    """The confidentiality marking in the top-right corner."""
+    box = _text_box(
+        slide,
+        SLIDE_WIDTH - MARGIN - Inches(4),
+        Inches(0.08),
+        Inches(4),
+        Inches(0.3),
+        [report.marking.label],
+        12,
+        colour=RGBColor.from_string(hex_colour(MARKING_RGB)),
+        bold=True,
+        align=PP_ALIGN.RIGHT,
+    )
+    return [box]
+
+
+def _draw_rule(slide, report: Report) -> list:
+    """A red accent under the title."""
+    rule = slide.shapes.add_shape(1, MARGIN, Inches(1.1), Inches(1.2), Inches(0.06))  # 1 = rectangle
+    rule.fill.solid()
+    rule.fill.fore_color.rgb = _RED
+    rule.line.fill.background()
+    return [rule]
+
+
+def _draw_footer(slide, report: Report) -> list:
+    """The team, the data date and the filter along the bottom edge."""
+    box = _text_box(
+        slide,
+        MARGIN,
+        SLIDE_HEIGHT - Inches(0.45),
+        SLIDE_WIDTH - 2 * MARGIN,
+        Inches(0.3),
+        [report.footer()],
+        10,
+        colour=_GREY,
+    )
+    return [box]
+
+
+class _Furniture:
+    """What is the same on every slide of one deck: the marking, the watermark (one viewer, one time for the
+    whole pack), the rule under the title and the footer. Each piece is drawn with python-pptx on the first
+    slide that has it, then copied as XML onto the others: python-pptx's own calls cost a few milliseconds a
+    shape (each new shape searches the slide for the highest id), several times the copy. Each slide keeps its
+    own copy, as before, so a slide copied into another deck still carries its marking and watermark."""
+
+    def __init__(self, report: Report) -> None:
+        self._report = report
+        self._drawn: dict[str, list] = {}  # piece → its shapes' XML elements, as drawn on the first slide
+
+    def add(self, slide, *pieces: str) -> None:
+        marking = self._report.marking
+        wanted = {"watermark": bool(marking.watermark), "marking": bool(marking.label), "rule": True, "footer": True}
+        for piece in pieces:
+            if not wanted[piece]:
+                continue
+            if piece in self._drawn:
+                self._copy(slide, piece)
+            else:
+                shapes = _DRAW[piece](slide, self._report)
+                self._drawn[piece] = [deepcopy(shape._element) for shape in shapes]  # noqa: SLF001
+
+    def _copy(self, slide, piece: str) -> None:
+        tree = slide.shapes._spTree  # noqa: SLF001
+        next_id = max(int(value) for value in tree.xpath("//p:cNvPr/@id")) + 1
+        behind = piece == "watermark"
+        for offset, template in enumerate(self._drawn[piece]):
+            element = deepcopy(template)
+            element[0][0].set("id", str(next_id + offset))  # nvSpPr/cNvPr: a shape's id is unique on its slide
+            if behind:
+                tree.insert(2 + offset, element)  # after the group's own properties: drawn first, behind everything
+            else:
+                tree.append(element)
+
+
+_DRAW = {"watermark": _draw_watermark, "marking": _draw_marking, "rule": _draw_rule, "footer": _draw_footer}
 
 
 def _title_size(title: str, largest: float = 28, smallest: float = 20) -> float:
@@ -115,7 +185,7 @@ def _title_size(title: str, largest: float = 28, smallest: float = 20) -> float:
     return largest if needed <= room else max(smallest, int(largest * room / needed))
 
 
-def _titled_slide(deck, title: str, report: Report):
+def _titled_slide(deck, title: str, report: Report, furniture: _Furniture):
     """A "Title Only" slide with its title placed for 16:9 (the default template is laid out for 4:3)."""
     slide = deck.slides.add_slide(deck.slide_layouts[_LAYOUT_TITLE_ONLY])
     heading = slide.shapes.title
@@ -127,25 +197,11 @@ def _titled_slide(deck, title: str, report: Report):
     )
     _set_text(heading.text_frame, [title], _title_size(title), _INK, bold=True)
     heading.text_frame.vertical_anchor = MSO_ANCHOR.MIDDLE
-    rule = slide.shapes.add_shape(1, MARGIN, Inches(1.1), Inches(1.2), Inches(0.06))  # 1 = rectangle: a red accent
-    rule.fill.solid()
-    rule.fill.fore_color.rgb = _RED
-    rule.line.fill.background()
-    _text_box(
-        slide,
-        MARGIN,
-        SLIDE_HEIGHT - Inches(0.45),
-        SLIDE_WIDTH - 2 * MARGIN,
-        Inches(0.3),
-        [report.footer()],
-        10,
-        colour=_GREY,
-    )
-    _mark(slide, report)
+    furniture.add(slide, "rule", "footer", "watermark", "marking")
     return slide
 
 
-def _title_slide(deck, report: Report) -> None:
+def _title_slide(deck, report: Report, furniture: _Furniture) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[_LAYOUT_TITLE])
     title, subtitle = slide.shapes.title, slide.placeholders[1]
     title.left, title.top, title.width, title.height = Inches(1), Inches(2.0), SLIDE_WIDTH - Inches(2), Inches(1.5)
@@ -157,11 +213,11 @@ def _title_slide(deck, report: Report) -> None:
         Inches(2.2),
     )
     _set_text(subtitle.text_frame, [report.team, *report.meta_lines()], 18, _GREY, align=PP_ALIGN.CENTER)
-    _mark(slide, report)
+    furniture.add(slide, "watermark", "marking")
 
 
-def _key_figures_slide(deck, report: Report) -> None:
-    slide = _titled_slide(deck, report.t("export.briefing.key_figures"), report)
+def _key_figures_slide(deck, furniture: _Furniture, report: Report) -> None:
+    slide = _titled_slide(deck, report.t("export.briefing.key_figures"), report, furniture)
     columns, gap = 3, Inches(0.3)
     width = (SLIDE_WIDTH - 2 * MARGIN - gap * (columns - 1)) // columns
     height = Inches(2.3)
@@ -197,8 +253,8 @@ def _key_figures_slide(deck, report: Report) -> None:
         _text_box(slide, left + Inches(0.2), top + Inches(1.7), width - Inches(0.4), Inches(0.4), [delta], 16)
 
 
-def _chart_slide(deck, report: Report, section: ChartSection) -> None:
-    slide = _titled_slide(deck, section.title, report)
+def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSection) -> None:
+    slide = _titled_slide(deck, section.title, report, furniture)
     picture_width: int = _PICTURE_MAX_WIDTH
     if section.png is not None:
         # Fit the picture in its box, keeping the image's own aspect ratio; no title inside it (the slide has one).
@@ -227,14 +283,14 @@ def _chart_slide(deck, report: Report, section: ChartSection) -> None:
     )
 
 
-def _issue_slides(deck, report: Report, rows_of, title_key: str) -> None:
+def _issue_slides(deck, furniture: _Furniture, report: Report, rows_of, title_key: str) -> None:
     """The issues as table slides, ``ISSUE_ROWS_PER_SLIDE`` rows each: none when there are none."""
     header, rows, kinds = rows_of(report)
     pages = [rows[start : start + ISSUE_ROWS_PER_SLIDE] for start in range(0, len(rows), ISSUE_ROWS_PER_SLIDE)]
     width = SLIDE_WIDTH - 2 * MARGIN
     widths = [Cm(cm) for cm in column_widths(kinds, width / Cm(1), font_pt=12)]
     for number, page in enumerate(pages, start=1):
-        slide = _titled_slide(deck, report.t(title_key, page=number, pages=len(pages)), report)
+        slide = _titled_slide(deck, report.t(title_key, page=number, pages=len(pages)), report, furniture)
         shape = slide.shapes.add_table(
             len(page) + 1, len(header), MARGIN, Inches(1.35), width, Inches(0.4) * (len(page) + 1)
         )
@@ -253,8 +309,8 @@ def _issue_slides(deck, report: Report, rows_of, title_key: str) -> None:
                     cell.fill.background()
 
 
-def _closing_slide(deck, report: Report) -> None:
-    slide = _titled_slide(deck, report.t("export.report.closing_title"), report)
+def _closing_slide(deck, furniture: _Furniture, report: Report) -> None:
+    slide = _titled_slide(deck, report.t("export.report.closing_title"), report, furniture)
     box = _text_box(slide, MARGIN, Inches(1.4), SLIDE_WIDTH - 2 * MARGIN, Inches(5.4), report.summary, 17, colour=_INK)
     for paragraph in box.text_frame.paragraphs:
         paragraph.space_after = Pt(12)
@@ -275,13 +331,12 @@ def pptx_bytes(report: Report) -> bytes:
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
     _properties(deck, report)
-    _title_slide(deck, report)
-    _key_figures_slide(deck, report)
+    furniture = _Furniture(report)
+    _title_slide(deck, report, furniture)
+    _key_figures_slide(deck, furniture, report)
     for section in report.sections:
-        _chart_slide(deck, report, section)
-    _issue_slides(deck, report, open_issue_rows, "export.report.open_slide_title")
-    _issue_slides(deck, report, overdue_issue_rows, "export.report.overdue_slide_title")
-    _closing_slide(deck, report)
-    buffer = io.BytesIO()
-    deck.save(buffer)
-    return buffer.getvalue()
+        _chart_slide(deck, furniture, report, section)
+    _issue_slides(deck, furniture, report, open_issue_rows, "export.report.open_slide_title")
+    _issue_slides(deck, furniture, report, overdue_issue_rows, "export.report.overdue_slide_title")
+    _closing_slide(deck, furniture, report)
+    return pptx_bytes_of(deck)
