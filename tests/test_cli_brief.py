@@ -4,7 +4,6 @@ timestamps), the default period, exit codes, and the brief pushed to robots and 
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -22,14 +21,15 @@ from tests.receivers import RobotReceiver, SmtpReceiver
 
 pytestmark = pytest.mark.slow  # every test builds a briefing pack through the CLI
 
-# PDFs carry their build time here; zip containers (pptx, docx, the charts zip) carry it in member headers only.
-_PDF_TIMES = re.compile(rb"/(CreationDate|ModDate) \([^)]*\)")
-
 
 def content(file_format: str, data: bytes):
-    """What a file says, without when it was built: a PDF's bytes less its dates; a zip's member names and bytes."""
+    """What a file says, without when it was built: a PDF's pages — each one's text, and the exact pixels of each
+    picture on it — and its title; a zip's member names and bytes. (Not a PDF's bytes: Chromium's printer writes the
+    same page with or without a redundant clip path from one printing to the next.)"""
     if file_format == "pdf":
-        return _PDF_TIMES.sub(rb"/\1 ()", data)
+        reader = PdfReader(io.BytesIO(data))
+        pages = [(page.extract_text(), [(image.name, image.data) for image in page.images]) for page in reader.pages]
+        return reader.metadata.title if reader.metadata else None, pages
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
 
