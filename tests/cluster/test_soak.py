@@ -156,6 +156,27 @@ async def settled(page) -> None:
     await expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=WAIT_MS)
 
 
+async def rerun_by(page, action) -> None:
+    """Do ``action`` (a click that changes a widget) and wait until the run it asks for has begun and finished.
+
+    ``settled`` alone is not enough after a click: the page shows nothing for the first moments of a run asked
+    for (the server has not begun it yet), so it looks settled. A file picked then is lost: Streamlit's uploader
+    sent the request for the file's upload address while the run began, and never sent the file (seen in 1 soak
+    in 3). So watch the app's run state from before the click until it has said "running"."""
+    await page.evaluate(
+        """() => {
+            const app = document.querySelector("[data-testid='stApp']");
+            window.oversightRunSeen = false;
+            new MutationObserver(() => {
+                if (app.dataset.testScriptState === "running") window.oversightRunSeen = true;
+            }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+        }"""
+    )
+    await action()
+    await page.wait_for_function("() => window.oversightRunSeen", timeout=WAIT_MS)
+    await settled(page)
+
+
 async def meetings_card(page) -> str:
     card = page.locator("[data-testid='stMetric']").filter(has=page.get_by_text("会议数量", exact=True))
     return (await card.locator("[data-testid='stMetricValue']").inner_text(timeout=WAIT_MS)).strip()
@@ -325,9 +346,12 @@ async def admin_on_replica(browser, the_cluster: Cluster, avoid: int | None) -> 
 async def import_through(page, file: Path, timeline: Timeline) -> None:
     from playwright.async_api import expect
 
-    await page.get_by_text("追加", exact=True).click()
-    await settled(page)
+    await rerun_by(page, page.get_by_text("追加", exact=True).click)
+    await expect(page.get_by_role("radio", name="追加")).to_be_checked()
     await page.locator("input[type='file']").set_input_files(str(file))
+    # the page lists the file it took before it sends it: a file not listed was never sent (the wait above), a
+    # file listed and never arriving at the replica (the button stays disabled) is the defect looked for here
+    await expect(page.get_by_test_id("stFileChipName").filter(has_text=file.name)).to_be_visible(timeout=WAIT_MS)
     check = page.get_by_role("button", name="检查文件")
     await expect(check).to_be_enabled(timeout=WAIT_MS)  # the upload has reached the replica
     await check.click()
