@@ -197,11 +197,17 @@ def fitted_title(title: str) -> str:
     return "<br>".join(lines)
 
 
-def base_layout(figure: go.Figure, title: str, *, plot_px: float = 0, **layout: object) -> go.Figure:
+# The least height of any chart's plot: under a title of three lines and a legend of four rows (an English title on
+# a phone's card) the quarters' bars of a 400 px chart had 126 px. Charts of one bar per unit set their own (a bar's
+# thickness each), so a single unit's chart is not a slab.
+MIN_PLOT_PX = 200
+
+
+def base_layout(figure: go.Figure, title: str, *, plot_px: float = MIN_PLOT_PX, **layout: object) -> go.Figure:
     """A new figure: ``figure``'s traces with the house template, its title (on lines where a phone needs them)
     and ``layout`` (merged into what the builder set, as ``update_layout`` merges), room made above the plot for
     the title's lines and every row the legend can take, and the figure taller where that room would leave its
-    plot less than ``plot_px`` (a bar per unit squeezed under a long title and legend on a phone). Use what it
+    plot less than ``plot_px`` (``MIN_PLOT_PX`` unless the builder knows better, as a bar per unit does). Use what it
     returns: ``figure`` itself is left as it was.
 
     The layout is worked out as plain data and the figure built once from it: Plotly's ``update_layout`` on a

@@ -1,0 +1,68 @@
+"""Every chart keeps room for its plot: a long English title (three lines on a phone's card) and a legend of four
+rows once left the quarters' bars of "Consultations, special studies, notifications and secondments per quarter"
+126 px of a 400 px chart. The figure grows instead, under every filter and in both languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from oversight.charts import catalog
+from oversight.charts.style import MIN_PLOT_PX, TEMPLATE
+from oversight.data import queries
+from oversight.data.filters import Filter, Quarter
+
+# one bar (or row of cells) per unit: the builder asks for a bar's thickness per unit instead (34 px, or 24 px
+# for each of a unit's bars side by side), so one unit's chart is not a slab
+PER_UNIT_PX = {
+    "issues_suggestions_by_unit": 48,
+    "issues_by_unit_status": 34,
+    "suggestions_by_unit": 34,
+    "reminders_by_unit": 34,
+    "activities_by_unit": 34,
+    "meetings_by_unit_quarter": 34,
+}
+
+
+def _filters(span):
+    q = Quarter.parse
+    yield span.default_filter()
+    yield Filter(("petitions",), q("2020Q1"), q("2020Q4"))
+    yield Filter(("chronicles", "data_admin"), q("2019Q1"), q("2020Q4"))
+    yield Filter((), span.first, span.first)
+
+
+def _plot_height(figure) -> float:
+    layout = figure.layout
+    top = layout.margin.t if layout.margin.t is not None else TEMPLATE.layout.margin.t
+    bottom = layout.margin.b if layout.margin.b is not None else TEMPLATE.layout.margin.b
+    return (layout.height or 450) - top - bottom
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_plot_keeps_its_room_under_the_title_and_legend(connection, span, lang):
+    looked_at = 0
+    for filter_ in _filters(span):
+        resolved = span.resolve(filter_)
+        for spec in catalog.all_charts():
+            frame = queries.run(connection, spec.query, resolved)
+            figure = spec.build(frame, lang)
+            if not figure.data or spec.key in {"unit_trends", "unit_profile_trends"}:
+                continue  # an empty chart says so in words; the small multiples size each of their own plots
+            units = {
+                label
+                for trace in figure.data
+                for label in list(getattr(trace, "y", None) if getattr(trace, "y", None) is not None else [])
+            }
+            least = PER_UNIT_PX[spec.key] * len(units) if spec.key in PER_UNIT_PX else MIN_PLOT_PX
+            assert _plot_height(figure) >= least, (spec.key, lang, filter_, _plot_height(figure), least)
+            looked_at += 1
+    assert looked_at >= 4 * 15
+
+
+def test_the_long_english_title_and_legend_grow_the_figure(connection, span):
+    spec = next(spec for spec in catalog.all_charts() if spec.key == "activities_by_quarter")
+    frame = queries.run(connection, spec.query, span.default_filter())
+    english, chinese = spec.build(frame, "en"), spec.build(frame, "zh")
+    assert english.layout.title.text.count("<br>") == 2  # three lines on a phone's card
+    assert english.layout.height > chinese.layout.height  # taller, not squeezed
+    assert _plot_height(english) == MIN_PLOT_PX
