@@ -40,6 +40,8 @@ _MEASURE = """(phone) => {
   const slivers = [];
   const titles_cut = [];
   const labels_cut = [];
+  const titles_low = [];
+  const TITLE_TOP_MOST = 16;
   const ticks_overlap = [];
   for (const plot of document.querySelectorAll('.js-plotly-plot')) {
     const title = plot.querySelector('.gtitle');
@@ -48,6 +50,10 @@ _MEASURE = """(phone) => {
     // SVG text does not wrap: a title wider than its chart is cut at the card's edge
     if (title && paper && title.getBoundingClientRect().right > paper.getBoundingClientRect().right + 1)
       titles_cut.push(title.textContent);
+    // a title's first line the same few pixels below its chart's top, of one line or three (a three-line title
+    // once started 36 px lower than its neighbour's)
+    if (title && paper && title.getBoundingClientRect().top - paper.getBoundingClientRect().top > TITLE_TOP_MOST)
+      titles_low.push(title.textContent + ': ' + Math.round(title.getBoundingClientRect().top - paper.getBoundingClientRect().top));
     // and so is any other text: a donut's outside label, a tick, a legend entry
     const edge = paper && paper.getBoundingClientRect();
     for (const text of (edge ? plot.querySelectorAll('.main-svg text') : [])) {
@@ -73,7 +79,7 @@ _MEASURE = """(phone) => {
     if (area && plot.querySelector('.barlayer') && width < 80) slivers.push((title && title.textContent) + ': ' + width);
   }
   const page = document.querySelector('[data-testid="stMain"]') || document.documentElement;
-  return {cut, overlaps, slivers, titles_cut, labels_cut, ticks_overlap,
+  return {cut, overlaps, slivers, titles_cut, labels_cut, titles_low, ticks_overlap,
           sideways: document.documentElement.scrollWidth > window.innerWidth + 1 || page.scrollWidth > page.clientWidth + 1};
 }"""
 
