@@ -119,6 +119,40 @@ def test_document_pictures_are_sized_for_the_page_without_their_title(connection
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_document_pictures_give_the_plot_the_room_the_title_had(connection, default_filter, lang):
+    """The screen keeps room above the plot for the title's lines and the legend rows of a phone's card; a
+    document's picture has no title and is as wide as a desktop card, so that room was a blank band over a
+    squeezed plot (an English three-line title: bars in 38% of the picture). Each legend is drawn
+    above the plot (its box measured in the rendered SVG) and every plot has at least half the picture."""
+    import re
+
+    specs = catalog.all_charts()
+    figures = [
+        export.document_figure(spec.build(queries.run(connection, spec.query, default_filter), lang)) for spec in specs
+    ]
+    # drawn at the size the documents place them (export._render: the public calls draw at the download's size)
+    sizes = [export.document_size(figure) for figure in figures]
+    svgs = [
+        svg.decode()
+        for svg in export._render(
+            [(f, {"format": "svg", "width": w, "height": h, "scale": 1}) for f, (w, h) in zip(figures, sizes)]
+        )
+    ]
+    for spec, figure, svg in zip(specs, figures, svgs):
+        layout = figure.layout
+        plot = layout.height - layout.margin.t - (layout.margin.b if layout.margin.b is not None else 60)
+        assert plot >= layout.height / 2, (spec.key, layout.height, layout.margin.t)
+        legend = re.search(
+            r'<g class="legend"[^>]*transform="translate\([-\d.]+,\s*([-\d.]+)\)">\s*<rect class="bg"[^>]*height="([\d.]+)"',
+            svg,
+        )
+        if legend:
+            # Plotly keeps a legend inside the picture: without room above the plot it moves down over the bars
+            assert float(legend.group(1)) + float(legend.group(2)) <= layout.margin.t + 2, (spec.key, legend.groups())
+
+
+@pytest.mark.slow
 def test_long_english_unit_names_wrap_onto_two_lines(connection, default_filter):
     spec = charts.OVERVIEW_CHARTS[0]
     frame = queries.run(connection, spec.query, default_filter)

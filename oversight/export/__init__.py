@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight import charts, config
-from oversight.charts.style import FONT_FAMILY, left_margin_for
+from oversight.charts.style import FONT_FAMILY, LEGEND_ROW_PX, left_margin_for, legend_rows
 from oversight.core import i18n, safe_text
 from oversight.export import marking as marking_style
 from oversight.export.data_files import (  # noqa: F401  (the UI's one import)
@@ -201,6 +201,26 @@ def _wrap_category_labels(figure: go.Figure) -> bool:
     return wrapped
 
 
+def _document_legend_top(figure: go.Figure) -> int | None:
+    """The top margin a document's picture needs for its legend alone, as many rows as it takes at the picture's
+    width; None where something else sits above the plot (a note, the small charts' titles) or the legend is not
+    there. The screen's margin keeps room for the title's lines and for the rows a phone's card needs: in a
+    document, with no title, that room was a blank band over a squeezed plot (three title lines and four legend
+    rows of an English chart left its bars a third of the picture)."""
+    if figure.layout.showlegend is False or figure.layout.annotations:
+        return None
+    legend = figure.layout.legend
+    if legend.yanchor == "top" or (legend.y is not None and legend.y < 1):
+        return None  # a legend under the plot (the units' comparison)
+    names = [trace.name for trace in figure.data if trace.name and trace.showlegend is not False]
+    if len(names) < 2:
+        return None
+    # the rows estimated for a slightly narrower plot: Plotly's entries run wider than the estimate at this size
+    # (four rows drawn where three were counted, over the bars of the units' activities)
+    plot_width = (DOCUMENT_WIDTH - _margin(figure, "l", 70) - _margin(figure, "r", 30)) * 0.85
+    return _DOCUMENT_TOP_MARGIN + LEGEND_ROW_PX * (legend_rows(names, plot_width) - 1)
+
+
 def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool = True) -> go.Figure:
     """A copy for a slide or a report page, at the size it is placed (``document_size``): no title inside
     the picture (the slide's title or the caption gives it), the top margin the legend needs, long unit
@@ -208,13 +228,20 @@ def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool
     for a figure built for the documents alone (the deep copy is a third of the time otherwise)."""
     copied = go.Figure(figure) if copy else figure
     top = max(_DOCUMENT_TOP_MARGIN, _margin(copied, "t", 90) - 40)
-    copied.update_layout(title=dict(text=""), margin=dict(t=top))
     # a bar's value keeps the charts' text size rather than shrinking to the (thinner) bar
     copied.update_traces(constraintext="none", selector=dict(type="bar"))
     # the builders size their height for the 1280 px screen: a picture half as wide needs about 0.8 of it,
     # and names on two lines need the most height a slide allows
     height = DOCUMENT_MAX_HEIGHT if _wrap_category_labels(copied) else int((copied.layout.height or 0) * 0.8)
-    copied.update_layout(width=DOCUMENT_WIDTH, height=min(DOCUMENT_MAX_HEIGHT, max(DOCUMENT_MIN_HEIGHT, height)))
+    legend_top = _document_legend_top(copied)  # once the names' margin is known: it narrows the legend's row
+    if legend_top is not None:
+        top = min(top, legend_top)
+    copied.update_layout(
+        title=dict(text=""),
+        margin=dict(t=top),
+        width=DOCUMENT_WIDTH,
+        height=min(DOCUMENT_MAX_HEIGHT, max(DOCUMENT_MIN_HEIGHT, height)),
+    )
     return add_marking(copied, marking, document_size(copied))
 
 
