@@ -149,8 +149,12 @@ def figure_svg(figure: go.Figure) -> bytes:
 
 def _margin(figure: go.Figure, side: str, default: int) -> int:
     own = getattr(figure.layout.margin, side)
+    if own is not None:
+        return int(own)
+    # the template only when the figure sets nothing: reading it builds Plotly objects (0.6 ms a call, 160 calls
+    # in a full pack)
     template = figure.layout.template.layout.margin if figure.layout.template else None
-    return int(own if own is not None else (getattr(template, side, None) if template else None) or default)
+    return int((getattr(template, side, None) if template else None) or default)
 
 
 def with_subtitle(figure: go.Figure, text: str, marking: Marking = NO_MARKING) -> go.Figure:
