@@ -41,6 +41,7 @@ _MEASURE = """(phone) => {
   const titles_cut = [];
   const labels_cut = [];
   const titles_low = [];
+  const centre_over_ring = [];
   const TITLE_TOP_MOST = 16;
   const ticks_overlap = [];
   for (const plot of document.querySelectorAll('.js-plotly-plot')) {
@@ -54,6 +55,18 @@ _MEASURE = """(phone) => {
     // once started 36 px lower than its neighbour's)
     if (title && paper && title.getBoundingClientRect().top - paper.getBoundingClientRect().top > TITLE_TOP_MOST)
       titles_low.push(title.textContent + ': ' + Math.round(title.getBoundingClientRect().top - paper.getBoundingClientRect().top));
+    // a donut's words in its hole, never over its ring (意见建议总数 ran over the red slice on a phone)
+    const slices = [...plot.querySelectorAll('.pielayer path.surface')].map(s => s.getBoundingClientRect())
+      .filter(b => b.width);
+    const hole = plot.data && plot.data[0] && plot.data[0].hole;
+    if (slices.length && hole) {
+      const across = Math.max(...slices.map(b => b.right)) - Math.min(...slices.map(b => b.left));
+      for (const note of plot.querySelectorAll('.annotation-text-g')) {
+        const width = note.getBoundingClientRect().width;
+        if (width > across * hole) centre_over_ring.push(
+          (title && title.textContent) + ': ' + Math.round(width) + ' px in a hole of ' + Math.round(across * hole));
+      }
+    }
     // and so is any other text: a donut's outside label, a tick, a legend entry
     const edge = paper && paper.getBoundingClientRect();
     for (const text of (edge ? plot.querySelectorAll('.main-svg text') : [])) {
@@ -79,7 +92,7 @@ _MEASURE = """(phone) => {
     if (area && plot.querySelector('.barlayer') && width < 80) slivers.push((title && title.textContent) + ': ' + width);
   }
   const page = document.querySelector('[data-testid="stMain"]') || document.documentElement;
-  return {cut, overlaps, slivers, titles_cut, labels_cut, titles_low, ticks_overlap,
+  return {cut, overlaps, slivers, titles_cut, labels_cut, titles_low, centre_over_ring, ticks_overlap,
           sideways: document.documentElement.scrollWidth > window.innerWidth + 1 || page.scrollWidth > page.clientWidth + 1};
 }"""
 
