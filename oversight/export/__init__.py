@@ -249,6 +249,7 @@ def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool
     return add_marking(copied, marking, document_size(copied))
 
 
+_MARKING_LINE_PX = 24  # the marking's line (13 px type) and a gap
 # One copy of the watermark per tile of about this size (px) of the plot: a crop of any part still carries one.
 _WATERMARK_TILE = (340, 230)
 
@@ -264,6 +265,10 @@ def _watermark_spots(figure: go.Figure, size: tuple[int, int]) -> list[tuple[flo
 def add_marking(figure: go.Figure, marking: Marking, size: tuple[int, int]) -> go.Figure:
     """The marking in the bottom-left corner and a light diagonal watermark over the plot (in place)."""
     added: list[dict[str, object]] = []
+    if marking.label and any(trace.type == "pie" for trace in figure.data):
+        # a pie's outside labels reach the bottom of the picture (面对面提醒 15（35.7%） over the marking): the
+        # marking gets a line of its own beneath them
+        figure.update_layout(margin=dict(b=_margin(figure, "b", 60) + _MARKING_LINE_PX))
     if marking.label:
         # in the bottom-left corner of the picture, under the category names: in the bottom-right one it ran into
         # the value axis's title (Issues), which Plotly centres under a plot pushed right by long unit names
