@@ -11,6 +11,11 @@ def wait_for_charts(page: Page, count: int, timeout: float = 60_000) -> None:
         # each Plotly chart draws two .main-svg layers
         expect(page.locator(".js-plotly-plot .main-svg").nth(count * 2 - 1)).to_be_attached(timeout=timeout)
     expect(page.locator("[data-testid='stStatusWidget']")).to_have_count(0, timeout=timeout)
+    # the app's own word that no run is going on: the status widget shows only after a run's first moments, and a
+    # widget changed in them may be lost (a unit picked while the Overview's run had not finished stayed unpicked)
+    expect(page.locator("[data-testid='stApp']")).to_have_attribute(
+        "data-test-script-state", "notRunning", timeout=timeout
+    )
 
 
 def metric_value(page: Page, label: str) -> str:
