@@ -118,6 +118,13 @@ def test_document_pictures_are_sized_for_the_page_without_their_title(connection
             assert (figure.layout.margin.l or 0) <= export.DOCUMENT_WIDTH * 0.45
 
 
+def _svgs_as_placed(figures, sizes) -> list[str]:
+    """Each figure as the SVG Plotly draws at its placed size (``export._render``: the public calls draw at the
+    download's size)."""
+    options = [{"format": "svg", "width": width, "height": height, "scale": 1} for width, height in sizes]
+    return [svg.decode() for svg in export._render(list(zip(figures, options)))]
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_document_pictures_give_the_plot_the_room_the_title_had(connection, default_filter, lang):
@@ -131,14 +138,7 @@ def test_document_pictures_give_the_plot_the_room_the_title_had(connection, defa
     figures = [
         export.document_figure(spec.build(queries.run(connection, spec.query, default_filter), lang)) for spec in specs
     ]
-    # drawn at the size the documents place them (export._render: the public calls draw at the download's size)
-    sizes = [export.document_size(figure) for figure in figures]
-    svgs = [
-        svg.decode()
-        for svg in export._render(
-            [(f, {"format": "svg", "width": w, "height": h, "scale": 1}) for f, (w, h) in zip(figures, sizes)]
-        )
-    ]
+    svgs = _svgs_as_placed(figures, [export.document_size(figure) for figure in figures])
     for spec, figure, svg in zip(specs, figures, svgs):
         layout = figure.layout
         plot = layout.height - layout.margin.t - (layout.margin.b if layout.margin.b is not None else 60)
@@ -174,12 +174,7 @@ def test_the_marking_has_a_line_of_its_own_under_a_donuts_labels(connection, def
             export.document_figure(spec.build(frame, lang), mark),
             export.with_subtitle(spec.build(frame, lang), "x", mark),
         ]
-        sizes = [export.document_size(pictures[0]), export.export_size(pictures[1])]
-        # drawn at the size each is placed (the public calls draw at the download's size)
-        for svg in export._render(
-            [(f, {"format": "svg", "width": w, "height": h, "scale": 1}) for f, (w, h) in zip(pictures, sizes)]
-        ):
-            svg = svg.decode()
+        for svg in _svgs_as_placed(pictures, [export.document_size(pictures[0]), export.export_size(pictures[1])]):
             label_bottoms = [
                 float(y) + 13 * 1.3 * (text.count('class="line"') - 1) + 13 * 0.3
                 for y, text in re.findall(

@@ -149,12 +149,12 @@ def code_bars(
 # The hole of a donut, and the width its centre's words may take: on a phone's card the ring, shrunk by the
 # outside labels, is about 160 px across, its hole ~100 px at 0.6; "意见建议总数" and "Suggestions" at 16 px ran
 # over the ring (red words on the red slice) in a hole of 0.5.
-DONUT_HOLE = 0.6
+_DONUT_HOLE = 0.6
 _CENTRE_TEXT_PX = 84
 _CENTRE_FONT, _CENTRE_FONT_LEAST = 16, 13  # 13 px: the charts' smallest text, 10 pt when printed (test_marking)
 
 
-def centre_font_size(word: str) -> int:
+def _centre_font_size(word: str) -> int:
     """The centre's type size: 16 px, smaller where the word would be wider than the hole on a phone."""
     fitting = int(_CENTRE_FONT * _CENTRE_TEXT_PX / max(label_width(word, _CENTRE_FONT), 1))
     return max(_CENTRE_FONT_LEAST, min(_CENTRE_FONT, fitting))
@@ -190,7 +190,7 @@ def donut(
         go.Pie(
             labels=labels,
             values=values,
-            hole=DONUT_HOLE,
+            hole=_DONUT_HOLE,
             sort=False,
             direction="clockwise",
             marker=dict(colors=slice_colours),
@@ -208,7 +208,7 @@ def donut(
         x=0.5,
         y=0.5,
         showarrow=False,
-        font=dict(size=centre_font_size(word), color=COLOURS["primary"]),
+        font=dict(size=_centre_font_size(word), color=COLOURS["primary"]),
     )
     # outside labels need room on every side, or the lowest one is cut off
     return base_layout(

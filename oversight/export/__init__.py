@@ -265,11 +265,11 @@ def _watermark_spots(figure: go.Figure, size: tuple[int, int]) -> list[tuple[flo
 def add_marking(figure: go.Figure, marking: Marking, size: tuple[int, int]) -> go.Figure:
     """The marking in the bottom-left corner and a light diagonal watermark over the plot (in place)."""
     added: list[dict[str, object]] = []
-    if marking.label and any(trace.type == "pie" for trace in figure.data):
-        # a pie's outside labels reach the bottom of the picture (面对面提醒 15（35.7%） over the marking): the
-        # marking gets a line of its own beneath them
-        figure.update_layout(margin=dict(b=_margin(figure, "b", 60) + _MARKING_LINE_PX))
     if marking.label:
+        if any(trace.type == "pie" for trace in figure.data):
+            # a pie's outside labels reach the bottom of the picture (面对面提醒 15（35.7%） over the marking): the
+            # marking gets a line of its own beneath them
+            figure.update_layout(margin=dict(b=_margin(figure, "b", 60) + _MARKING_LINE_PX))
         # in the bottom-left corner of the picture, under the category names: in the bottom-right one it ran into
         # the value axis's title (Issues), which Plotly centres under a plot pushed right by long unit names
         width, height = size
