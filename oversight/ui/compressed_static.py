@@ -24,9 +24,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
+from oversight.ui import streamlit_middleware
 
+if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
@@ -176,21 +176,17 @@ def install() -> CompressedFiles | None:
     if _installed is not None:
         return _installed
     from streamlit import config, file_util
-    from streamlit.web.server.starlette import starlette_app
 
-    build_middleware: Callable[[], list[Any]] | None = getattr(starlette_app, "create_streamlit_middleware", None)
-    if build_middleware is None:
-        log.warning("this Streamlit has no create_streamlit_middleware: its static files stay uncompressed")
-        return None
     files = CompressedFiles(Path(file_util.get_static_dir()))
 
-    def with_compressed_static() -> list[Any]:
+    def middleware() -> Any:
         from starlette.middleware import Middleware
 
         base_url = config.get_option("server.baseUrlPath") or ""
-        return [*build_middleware(), Middleware(CompressedStaticMiddleware, files=files, base_url=base_url)]
+        return Middleware(CompressedStaticMiddleware, files=files, base_url=base_url)
 
-    starlette_app.create_streamlit_middleware = with_compressed_static
+    if not streamlit_middleware.append(middleware, "its static files stay uncompressed"):
+        return None
     files.start()
     _installed = files
     return files

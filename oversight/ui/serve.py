@@ -2,7 +2,8 @@
 
 Streamlit runs a page's script only when a browser opens a session, so nothing in ``app.py`` can prepare the
 server before its first visitor; this launcher starts ``oversight.ui.warm`` in a background thread and has
-Streamlit's static files gzipped once (``oversight.ui.compressed_static``), then hands over to Streamlit's own
+Streamlit's static files gzipped once (``oversight.ui.compressed_static``) and Plotly named in the pages' HTML
+(``oversight.ui.early_plotly``), then hands over to Streamlit's own
 command line (every ``--server.*`` option works as with ``streamlit run``).
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from oversight.ui import compressed_static, warm
+from oversight.ui import compressed_static, early_plotly, warm
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -21,6 +22,7 @@ def main(argv: list[str] | None = None) -> None:
 
     warm.start()
     compressed_static.install()
+    early_plotly.install()
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
     cli.main()
 

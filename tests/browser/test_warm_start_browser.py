@@ -130,3 +130,34 @@ def test_a_server_started_as_make_run_sends_streamlits_javascript_gzipped(page, 
     assert len(scripts) > 20 and len(not_gzipped) < len(scripts) / 2, scripts
     sizes = {url: (static / url.split("/", 3)[3]).stat().st_size for url in not_gzipped}
     assert [url for url, size in sizes.items() if size >= compressed_static.MINIMUM_SIZE] == [], sizes
+
+
+def test_pages_with_charts_load_plotly_with_the_page_and_only_once(page, fresh_server):
+    from streamlit import file_util
+
+    from oversight.ui import early_plotly
+
+    _wait_until_warmed(fresh_server)
+    module = early_plotly.plotly_module(Path(file_util.get_static_dir()))
+    assert module is not None
+    tag = early_plotly.module_tag(module)
+    assert tag in _get(fresh_server, None)[1] and tag in _get(f"{fresh_server}/meetings", None)[1]
+    assert tag not in _get(f"{fresh_server}/data", None)[1]  # a page without charts does not pay for Plotly
+
+    requested: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(fresh_server)
+    wait_for_charts(page, 4)
+    assert metric_value(page, "指出问题") == "16个"
+    assert_no_exception(page)
+    # Streamlit's own import of the module found it loaded: one request, and every chart drawn by it
+    assert [url for url in requested if "/PlotlyChart." in url] == [f"{fresh_server}/{module}"]
+    assert page.locator(".js-plotly-plot .main-svg").count() >= 4
+    page.get_by_role("link", name="会议监督").click()  # Streamlit's own navigation: no new page load
+    wait_for_charts(page, 3)
+    assert_no_exception(page)
+    assert [url for url in requested if "/PlotlyChart." in url] == [f"{fresh_server}/{module}"]
+    assert errors == []
