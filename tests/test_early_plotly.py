@@ -141,8 +141,11 @@ def test_anything_else_passes_through_untouched(what, kwargs):
 def test_install_adds_the_middleware_to_the_app_streamlit_builds(monkeypatch):
     from streamlit.web.server.starlette import starlette_app
 
+    monkeypatch.setattr(early_plotly, "_installed", None)
     monkeypatch.setattr(starlette_app, "create_streamlit_middleware", starlette_app.create_streamlit_middleware)
     module = early_plotly.install()
     assert module is not None and module.startswith("static/js/PlotlyChart.")
+    assert early_plotly.install() == module  # once per process: a second call adds nothing
     stack = starlette_app.create_streamlit_middleware()
     assert stack[-1].cls is EarlyPlotlyMiddleware and stack[-1].kwargs["module"] == module
+    assert [entry.cls for entry in stack].count(EarlyPlotlyMiddleware) == 1

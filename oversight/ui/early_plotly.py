@@ -67,7 +67,7 @@ class EarlyPlotlyMiddleware:
 
     def __init__(self, app: ASGIApp, *, module: str, base_url: str = ""):
         self.app = app
-        self.tag_module = module
+        self.module = module
         self.base_url = base_url
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -100,7 +100,7 @@ class EarlyPlotlyMiddleware:
             body.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
-            page = with_module(b"".join(body), self.tag_module)
+            page = with_module(b"".join(body), self.module)
             start = held.pop("start")
             kept = [
                 (name, value)
@@ -113,8 +113,15 @@ class EarlyPlotlyMiddleware:
         await self.app(scope, receive, rewrite)
 
 
+_installed: str | None = None
+
+
 def install() -> str | None:
-    """Add the middleware to the app Streamlit will build; the module's path, or None where nothing changes."""
+    """Add the middleware to the app Streamlit will build, once per process; the module's path, or None where
+    nothing changes."""
+    global _installed
+    if _installed is not None:
+        return _installed
     from streamlit import config, file_util
 
     module = plotly_module(Path(file_util.get_static_dir()))
@@ -128,4 +135,7 @@ def install() -> str | None:
         base_url = config.get_option("server.baseUrlPath") or ""
         return Middleware(EarlyPlotlyMiddleware, module=module, base_url=base_url)
 
-    return module if streamlit_middleware.append(middleware, "pages load Plotly as Streamlit does") else None
+    if not streamlit_middleware.append(middleware, "pages load Plotly as Streamlit does"):
+        return None
+    _installed = module
+    return module
