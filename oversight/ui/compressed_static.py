@@ -133,14 +133,10 @@ class CompressedStaticMiddleware:
     def __init__(self, app: ASGIApp, *, files: CompressedFiles, base_url: str = ""):
         self.app = app
         self.files = files
-        self.prefix = "/" + base_url.strip("/") if base_url.strip("/") else ""
+        self.base_url = base_url
 
     def _relative_path(self, scope: Scope) -> str | None:
-        path: str = scope.get("path", "")
-        root_path: str = scope.get("root_path", "")
-        for prefix in (root_path, self.prefix):
-            if prefix and (path == prefix or path.startswith(prefix + "/")):
-                path = path[len(prefix) :]
+        path = streamlit_middleware.path_below(scope.get("path", ""), scope.get("root_path", ""), self.base_url)
         return path[1:] if path.startswith(f"/{HASHED_FOLDER}/") else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -52,12 +52,9 @@ def with_module(html: bytes, module: str) -> bytes:
     return html[: entry.end()] + module_tag(module) + html[entry.end() :]
 
 
-def page_name(path: str, base_url: str = "") -> str:
+def page_name(path: str, base_url: str = "", root_path: str = "") -> str:
     """The page a request's path asks for (``/meetings`` → ``meetings``; ``/`` → ``""``), under the base URL."""
-    prefix = "/" + base_url.strip("/") if base_url.strip("/") else ""
-    if prefix and (path == prefix or path.startswith(prefix + "/")):
-        path = path[len(prefix) :]
-    return path.strip("/").split("/")[0]
+    return streamlit_middleware.path_below(path, root_path, base_url).strip("/").split("/")[0]
 
 
 class EarlyPlotlyMiddleware:
@@ -74,14 +71,15 @@ class EarlyPlotlyMiddleware:
         if (
             scope["type"] != "http"
             or scope["method"] != "GET"
-            or page_name(scope.get("path", ""), self.base_url) in CHARTLESS_PAGES
+            or page_name(scope.get("path", ""), self.base_url, scope.get("root_path", "")) in CHARTLESS_PAGES
         ):
             await self.app(scope, receive, send)
             return
-        held: dict[str, Any] = {}
+        start: Message | None = None  # the page's response start, held until its body is changed
         body: list[bytes] = []
 
         async def rewrite(message: Message) -> None:
+            nonlocal start
             if message["type"] == "http.response.start":
                 headers = {name.lower(): value for name, value in message.get("headers", ())}
                 is_page = (
@@ -89,19 +87,18 @@ class EarlyPlotlyMiddleware:
                     and headers.get(b"content-type", b"").startswith(b"text/html")
                     and b"content-encoding" not in headers
                 )
-                if not is_page:
+                if is_page:
+                    start = message
+                else:
                     await send(message)
-                    return
-                held["start"] = message
                 return
-            if "start" not in held or message["type"] != "http.response.body":
+            if start is None or message["type"] != "http.response.body":
                 await send(message)
                 return
             body.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
             page = with_module(b"".join(body), self.module)
-            start = held.pop("start")
             kept = [
                 (name, value)
                 for name, value in start.get("headers", ())

@@ -30,3 +30,13 @@ def append(make: Callable[[], Any], what: str) -> bool:
 
     starlette_app.create_streamlit_middleware = with_ours
     return True
+
+
+def path_below(path: str, root_path: str = "", base_url: str = "") -> str:
+    """A request's path below where the app is mounted (ASGI ``root_path``) and Streamlit's ``server.baseUrlPath``
+    (``/oversight/static/x.js`` → ``/static/x.js``); a prefix counts only as whole path segments."""
+    base = "/" + base_url.strip("/") if base_url.strip("/") else ""
+    for prefix in (root_path, base):
+        if prefix and (path == prefix or path.startswith(prefix + "/")):
+            path = path[len(prefix) :]
+    return path
