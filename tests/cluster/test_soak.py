@@ -156,24 +156,38 @@ async def settled(page) -> None:
     await expect(page.locator("[data-stale='true']")).to_have_count(0, timeout=WAIT_MS)
 
 
+# A run asked for by a click has begun within this long, on the busiest soak seen (under a second there): a click
+# whose run was not seen by then had it come and go unseen (below), and the page is settled for the next step.
+_RUN_SEEN_WITHIN_MS = 15_000
+
+
 async def rerun_by(page, action) -> None:
     """Do ``action`` (a click that changes a widget) and wait until the run it asks for has begun and finished.
 
     ``settled`` alone is not enough after a click: the page shows nothing for the first moments of a run asked
     for (the server has not begun it yet), so it looks settled. A file picked then is lost: Streamlit's uploader
     sent the request for the file's upload address while the run began, and never sent the file (seen in 1 soak
-    in 3). So watch the app's run state from before the click until it has said "running"."""
+    in 3). So watch the app's run state from before the click until it has said "running" — in a mutation's old
+    value too, since a short run can be over before the observer is called. A loaded page's React may also skip
+    drawing "running" at all (seen once in 3 clean-clone runs: no run seen in 120 s): after
+    ``_RUN_SEEN_WITHIN_MS`` the run has long been over, so the page is only waited for to be settled."""
+    from playwright.async_api import TimeoutError as PlaywrightTimeout
+
     await page.evaluate(
         """() => {
             const app = document.querySelector("[data-testid='stApp']");
             window.oversightRunSeen = false;
-            new MutationObserver(() => {
-                if (app.dataset.testScriptState === "running") window.oversightRunSeen = true;
-            }).observe(app, {attributes: true, attributeFilter: ["data-test-script-state"]});
+            new MutationObserver((records) => {
+                if (app.dataset.testScriptState === "running" || records.some(r => r.oldValue === "running"))
+                    window.oversightRunSeen = true;
+            }).observe(app, {attributes: true, attributeOldValue: true, attributeFilter: ["data-test-script-state"]});
         }"""
     )
     await action()
-    await page.wait_for_function("() => window.oversightRunSeen", timeout=WAIT_MS)
+    try:
+        await page.wait_for_function("() => window.oversightRunSeen", timeout=_RUN_SEEN_WITHIN_MS)
+    except PlaywrightTimeout:
+        pass
     await settled(page)
 
 
