@@ -168,25 +168,30 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
             data_date=page.span.last_day.isoformat() if page.span.last_day else "—",
         )
     )
-    if page.filter.is_to_date:  # the range runs past the data date: say what the figures are as of
-        earlier = same_day_years_earlier(page.filter.as_of)
-        st.caption(
-            page.t(
-                "app.to_date_note",
-                date=summary.date_text(page.filter.as_of, page.lang),
-                earlier=summary.date_text(earlier, page.lang),
+    # What comes and goes with the filter sits in containers that are always there (empty ones take no room): the
+    # cards and charts below keep their place in Streamlit's element tree, so while a rerun after 清除单位筛选 runs,
+    # the old card is not left standing faded beside the new one.
+    with st.container():
+        if page.filter.is_to_date:  # the range runs past the data date: say what the figures are as of
+            earlier = same_day_years_earlier(page.filter.as_of)
+            st.caption(
+                page.t(
+                    "app.to_date_note",
+                    date=summary.date_text(page.filter.as_of, page.lang),
+                    earlier=summary.date_text(earlier, page.lang),
+                )
             )
-        )
     _copy_link(page)
-    _warn_about_the_url(page)
-    if page.filter.units:
-        st.button(
-            page.t("filter.clear_units", units=page.unit_names_text(page.filter.units)),
-            key="widget.clear_units",
-            icon=":material/close:",
-            on_click=_clear_units,
-            type="secondary",
-        )
+    with st.container():
+        _warn_about_the_url(page)
+        if page.filter.units:
+            st.button(
+                page.t("filter.clear_units", units=page.unit_names_text(page.filter.units)),
+                key="widget.clear_units",
+                icon=":material/close:",
+                on_click=_clear_units,
+                type="secondary",
+            )
 
 
 def _clear_units() -> None:

@@ -25,5 +25,13 @@ def metric_value(page: Page, label: str) -> str:
     return card.locator("[data-testid='stMetricValue']").inner_text().strip()
 
 
+def expect_metric(page: Page, label: str, value: str, timeout: float = 30_000) -> None:
+    """The card labelled `label` shows `value`, and only one such card stands (a rerun's last card may be faded
+    beside the new one for a moment): waits for both, as a person would look again."""
+    card = page.locator("[data-testid='stMetric']").filter(has=page.get_by_text(label, exact=True))
+    expect(card.locator("[data-testid='stMetricValue']")).to_have_text(value, timeout=timeout)
+    expect(card).to_have_count(1, timeout=timeout)
+
+
 def assert_no_exception(page: Page) -> None:
     expect(page.locator("[data-testid='stException']")).to_have_count(0)
