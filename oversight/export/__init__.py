@@ -165,7 +165,7 @@ def with_subtitle(figure: go.Figure, text: str, marking: Marking = NO_MARKING) -
         title=dict(subtitle=dict(text=safe_text.plotly(text), font=dict(size=13, color="#52606D"))),
         margin=dict(t=_margin(copied, "t", 80) + _SUBTITLE_LINE_PX),
     )
-    return add_marking(copied, marking, export_size(copied))
+    return add_marking(_without_automargin(copied), marking, export_size(copied))
 
 
 def document_size(figure: go.Figure) -> tuple[int, int]:
@@ -246,7 +246,16 @@ def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool
         width=DOCUMENT_WIDTH,
         height=min(DOCUMENT_MAX_HEIGHT, max(DOCUMENT_MIN_HEIGHT, height)),
     )
-    return add_marking(copied, marking, document_size(copied))
+    return add_marking(_without_automargin(copied), marking, document_size(copied))
+
+
+def _without_automargin(figure: go.Figure) -> go.Figure:
+    """A picture has one known size, and the donuts' margins (``charts.kinds``) hold their outside labels at it: the
+    screen's automargin, there for a phone's narrow card, only makes Plotly lay a donut out again and again in the
+    picture (about 60 ms more a picture in kaleido) and pushes the marking in from the edge where it stands on
+    every other chart. In place."""
+    figure.update_traces(automargin=False, selector=dict(type="pie"))
+    return figure
 
 
 _MARKING_LINE_PX = 24  # the marking's line (13 px type) and a gap
