@@ -11,6 +11,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+# A page waits as a person would, longer than Playwright's 5 s: on CI's two cores, shared by two test workers, their
+# servers and browsers, one rerun after a click has taken more than 5 s (a passing check still returns at once).
+expect.set_options(timeout=20_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "browser"
