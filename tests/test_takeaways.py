@@ -70,8 +70,13 @@ def _facts(key: str, frame: pd.DataFrame) -> tuple[list[float], list[float]]:
             per_unit.sum(),
         ]
     if key == "issues_by_unit_status":
-        parts = [total("rectified"), total("in_progress"), total("open")]
-        return [sum(parts), *parts, _share(parts[0], sum(parts))], [(frame["open"] + frame["in_progress"]).max()]
+        rectified, in_progress, still_open = total("rectified"), total("in_progress"), total("open")
+        whole, unfinished = rectified + in_progress + still_open, in_progress + still_open
+        # a status with no issues is not named; the two are named when both have some
+        must = [whole, rectified, _share(rectified, whole)]
+        must += [unfinished] if unfinished else []
+        must += [in_progress, still_open] if in_progress and still_open else []
+        return must, [in_progress, still_open, (frame["open"] + frame["in_progress"]).max()]
     if key == "suggestions_by_unit":
         parts = [total("implemented"), total("adopted"), total("proposed")]
         return [sum(parts), *parts, _share(parts[0] + parts[1], sum(parts))], [frame["proposed"].max()]
@@ -152,8 +157,10 @@ def test_readings_for_the_article_year(connection, default_filter):
         == "省政府办公厅指出问题最多（3个）；共指出问题16个，提出意见建议19条。"
     )
     # the issue's examples: none of these is a sum of the first column any more
-    assert read("issues_by_unit_status", "zh").startswith(
-        "共指出问题16个，其中已整改9个、整改中7个、未整改0个，整改率56.3%"
+    # 逾期未整改 6个 counts issues in progress: the reading never says "未整改0个" beside it
+    assert read("issues_by_unit_status", "zh").startswith("共指出问题16个，已整改9个，整改率56.3%；其余7个正在整改")
+    assert read("issues_by_unit_status", "en").startswith(
+        "Of 16 issues, 9 rectified (rectification rate 56.3%); 7 still in progress"
     )
     assert read("suggestions_by_unit", "zh").startswith(
         "共提出意见建议19条，其中已落实7条、已采纳5条、已提出待采纳7条，采纳率63.2%"
@@ -213,3 +220,27 @@ def test_chinese_text_uses_full_width_punctuation(connection, default_filter):
     offending = [text for text in texts if _HALF_WIDTH_IN_CHINESE.search(text)]
     assert not offending, offending  # 党组（党委）, not 党组(党委)
     assert any("党组（党委）" in text for text in texts)
+
+
+def test_the_status_reading_names_only_statuses_that_have_issues(connection, default_filter):
+    """The sample's issues are all rectified or in progress at a period's end; a frame with issues not yet started
+    (2 at the first unit) reads both statuses, and one with none in progress says only the not-started ones."""
+    spec = next(spec for spec in catalog.all_charts() if spec.key == "issues_by_unit_status")
+    frame = queries.run(connection, spec.query, default_filter)
+    both = frame.copy()
+    both.loc[0, ["open", "issues"]] = [2, both.loc[0, "issues"] + 2]
+    only_open = both.assign(in_progress=0)
+    only_open["issues"] = only_open[["open", "rectified"]].sum(axis=1)
+    assert takeaways.takeaway(spec, both, "zh").startswith(
+        "共指出问题18个，已整改9个，整改率50.0%；尚未整改到位9个，其中整改中7个、未整改2个；"
+    )
+    assert takeaways.takeaway(spec, both, "en").startswith(
+        "Of 18 issues, 9 rectified (rectification rate 50.0%); 9 still to complete: 7 in progress and 2 not yet"
+        " rectified;"
+    )
+    assert takeaways.takeaway(spec, only_open, "zh").startswith(
+        "共指出问题11个，已整改9个，整改率81.8%；其余2个未整改；"
+    )
+    assert takeaways.takeaway(spec, only_open, "en").startswith(
+        "Of 11 issues, 9 rectified (rectification rate 81.8%); 2 not yet rectified;"
+    )

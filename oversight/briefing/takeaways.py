@@ -270,6 +270,20 @@ def _issues_by_unit_status(frame: pd.DataFrame, lang: str) -> str:
         **{name: count(n, "issues", lang) for name, n in parts.items()},
         **{f"{name}_n": n for name, n in parts.items()},
     )
+    # 逾期未整改 on the same page counts issues in progress too: the reading says first how many are not yet
+    # rectified in that sense, then which statuses they are in, and names no status that has none ("未整改0个"
+    # beside 逾期未整改6个 read as if nothing were left)
+    unfinished = parts["open"] + parts["in_progress"]
+    if unfinished:
+        statuses = [name for name in ("in_progress", "open") if parts[name]]
+        text += _t(
+            "status_unfinished_" + ("both" if len(statuses) == 2 else statuses[0]),
+            lang,
+            unfinished=count(unfinished, "issues", lang),
+            unfinished_n=unfinished,
+            **{name: count(n, "issues", lang) for name, n in parts.items()},
+            **{f"{name}_n": n for name, n in parts.items()},
+        )
     pending = frame["open"] + frame["in_progress"]
     leaders, _, top, _ = _extremes(pending, _unit_names(frame, lang))
     if len(frame) > 1 and top > 0 and len(leaders) <= MOST_NAMED:  # "most" says nothing when most units share it
