@@ -17,6 +17,7 @@ import pytest
 
 from oversight import charts
 from oversight.charts import catalog
+from oversight.core import i18n
 from oversight.data import queries, store
 from oversight.data.filters import Filter, Quarter
 from oversight.devdata import scale
@@ -488,6 +489,14 @@ def test_a_range_before_the_first_records_is_not_compared(worlds):
     figure = charts.make_meetings_by_quarter_figure(frame, "zh")
     assert len(figure.data) == 1  # and the chart says why there is no year-earlier bar
     assert [note.text for note in figure.layout.annotations] == ["上年同期无可比数据"]
+    # the average length beside it: no legend entry for a year-earlier line that is not drawn, the same note
+    durations = next(spec for spec in catalog.all_charts() if spec.key == "meeting_duration_by_quarter")
+    frame = run(durations.query)
+    assert frame["prev_avg_duration_min"].isna().all() and frame["avg_duration_min"].notna().all()
+    for lang, note in (("zh", "上年同期无可比数据"), ("en", "No comparable data a year earlier")):
+        figure = durations.build(frame, lang)
+        assert [trace.name for trace in figure.data] == [i18n.t("series.avg_duration", lang)]
+        assert [annotation.text for annotation in figure.layout.annotations] == [note]
 
 
 def test_a_range_partly_before_the_records_is_not_compared_but_its_quarters_are(worlds):

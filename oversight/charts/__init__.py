@@ -78,17 +78,7 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
     # a recorded quarter with no year-earlier figure says so (无可比数据), rather than simply lacking a bar
     uncompared = meetings.notna() & previous.isna()
     if uncompared.any() and previous.isna().all():
-        figure.add_annotation(
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=1,
-            xanchor="left",
-            yanchor="bottom",
-            showarrow=False,
-            text=i18n.t("chart.note.no_comparison", lang),
-            font=dict(color=COLOURS["muted_text"], size=12),
-        )
+        kinds.add_no_comparison_note(figure, lang)
     for label, now, before, unknown in zip(labels, meetings, previous, uncompared):
         change = percent_change(now, before)  # None for zero and for unknown (NaN)
         if change is not None:

@@ -245,6 +245,21 @@ def quarter_bars(
     )
 
 
+def add_no_comparison_note(figure: go.Figure, lang: str) -> None:
+    """上年同期无可比数据 at the plot's top left, where a chart has no year-earlier figure in its whole range."""
+    figure.add_annotation(
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=1,
+        xanchor="left",
+        yanchor="bottom",
+        showarrow=False,
+        text=i18n.t("chart.note.no_comparison", lang),
+        font=dict(color=COLOURS["muted_text"], size=12),
+    )
+
+
 def quarter_lines(
     frame: pd.DataFrame,
     lang: str,
@@ -263,6 +278,11 @@ def quarter_lines(
     mode = "lines+markers+text" if len(series) <= 2 else "lines+markers"
     for column, label_key, colour in series:
         raw = frame[column].astype("float64")
+        if raw.isna().all() and column in dashed and any(frame[c].notna().any() for c, _, _ in series if c != column):
+            # no year-earlier figure anywhere in the range (a range of two years compares within itself): a legend
+            # entry for a line that is not drawn read as if there were one; the note says so, as the bars do
+            add_no_comparison_note(figure, lang)
+            continue
         # labels from the raw value, rounded once, half up: 115.46 is "115", not 115.5 and then "116"
         figure.add_scatter(
             x=labels,
