@@ -53,7 +53,12 @@ def test_url_with_nonsense_falls_back_and_says_what_it_ignored(span):
     assert parsed == Filter(("research",), Q("2020Q1"), Q("2020Q4"))
     assert notes == filters.UrlNotes(ignored=("unit=nowhere", "from=yesterday"))
     parsed, notes = filters.from_query_params({"from": "2020Q4", "to": "2020Q1"}, span)
-    assert parsed == span.default_filter() and notes == filters.UrlNotes(ignored=("from=2020Q4&to=2020Q1",))
+    assert parsed == span.default_filter() and notes == filters.UrlNotes(reversed=("2020Q4", "2020Q1"))
+    # a language that is neither Chinese nor English is named with the rest; en-GB, EN and zh-CN are languages
+    _, notes = filters.from_query_params({"lang": "xx", "unit": "nowhere"}, span)
+    assert notes == filters.UrlNotes(ignored=("lang=xx", "unit=nowhere"))
+    for language in ("en", "EN", "en-GB", "zh", "zh-CN", "ZH_cn"):
+        assert not filters.from_query_params({"lang": language}, span)[1], language
 
 
 @pytest.mark.parametrize(

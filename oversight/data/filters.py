@@ -269,9 +269,16 @@ class UrlNotes:
 
     ignored: tuple[str, ...] = ()
     moved: tuple[str, ...] = ()
+    # a range that ends before it starts (from, to as written): the default range is shown instead
+    reversed: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.ignored or self.moved)
+        return bool(self.ignored or self.moved or self.reversed)
+
+
+# ?lang= is read as English when it starts with en (en, EN, en-GB), else Chinese (i18n.normalise_language): a value
+# that starts with neither shows Chinese, and the page says it was not recognised
+_LANGUAGE = re.compile(r"^(zh|en)", re.IGNORECASE)
 
 
 def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan) -> tuple[Filter, UrlNotes]:
@@ -279,6 +286,9 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
     default = span.default_filter()
     ignored: list[str] = []
     moved: list[str] = []
+    for language in _as_list(params.get("lang"))[:1]:  # the language is read elsewhere; here only whether it is one
+        if not _LANGUAGE.match(language.strip()):
+            ignored.append(f"lang={language}")
     units = []
     for unit in _as_list(params.get("unit")):
         if unit in span.unit_ids and unit not in units:
@@ -303,7 +313,8 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
             bounds[name] = min(max(quarter, known[0]), known[-1])
             moved.append(f"{name}={values[0]}")
     start, end = bounds["from"], bounds["to"]
+    backwards: tuple[str, ...] = ()
     if end < start:
-        ignored.append(f"from={start}&to={end}")
+        backwards = (str(start), str(end))
         start, end = default.start, default.end
-    return Filter(tuple(units), start, end), UrlNotes(tuple(ignored), tuple(moved))
+    return Filter(tuple(units), start, end), UrlNotes(tuple(ignored), tuple(moved), backwards)

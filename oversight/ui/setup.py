@@ -32,7 +32,7 @@ def _init_session(span: DataSpan) -> None:
 
 
 def _filter_from_url(span: DataSpan) -> None:
-    url = {name: st.query_params.get_all(name) for name in session.VIEW_PARAMS if name != "lang"}
+    url = {name: st.query_params.get_all(name) for name in session.VIEW_PARAMS}
     filter_, st.session_state[session.IGNORED_KEY] = filters.from_query_params(url, span)
     session.set_filter(filter_)
 
@@ -53,17 +53,31 @@ def _warn_about_the_url(page: Page) -> None:
     if not notes:
         return
     if notes.ignored:
-        st.warning(page.t("app.url_ignored", values=", ".join(safe_text.markdown(value) for value in notes.ignored)))
+        st.warning(page.t("app.url_ignored", values=_url_values(notes.ignored)))
+    if notes.reversed:
+        start, end = notes.reversed
+        st.warning(page.t("app.url_reversed", values=_url_values((f"from={start}", f"to={end}")), shown=page.period()))
     if notes.moved:
         known = page.span.quarters
         st.warning(
             page.t(
                 "app.url_out_of_range",
-                values=", ".join(safe_text.markdown(value) for value in notes.moved),
+                values=_url_values(notes.moved),
                 first=i18n.quarter_label(known[0], page.lang),
                 last=i18n.quarter_label(known[-1], page.lang),
+                shown=page.period(),
             )
         )
+
+
+_URL_VALUE_CHARS = 60  # a value quoted back from the URL: enough to recognise it, never a screenful
+
+
+def _url_values(values: tuple[str, ...]) -> str:
+    return ", ".join(
+        safe_text.markdown(value if len(value) <= _URL_VALUE_CHARS else value[: _URL_VALUE_CHARS - 1] + "…")
+        for value in values
+    )
 
 
 def _show_data_error(error: ingest.ValidationError) -> None:
