@@ -35,12 +35,40 @@ def test_the_table_reads_in_each_language_without_none_or_json():
     assert list(zh["时间（北京时间）"]) == ["2021-01-05 09:30:12", "2021-01-01 00:00:00"]
     assert list(zh["客户端地址"]) == ["—", "198.51.100.7"] and list(zh["账号"]) == ["chief", "—"]
     assert list(zh["操作"]) == ["登录", "拒绝访问"]
-    assert zh["详情"][0] == "method: password"
-    assert zh["详情"][1] == "reason: throttled; retry_after_s: 30; tables: meetings rows_after 574"
+    assert zh["详情"][0] == "方式：密码"
+    assert zh["详情"][1] == "原因：尝试过多，暂时锁定；可重试等待（秒）：30；各表行数：会议 导入后行数 574"
     shown = zh.to_string()
     assert "None" not in shown and "{" not in shown and '"' not in shown
     en = audit_rows.audit_table(ENTRIES, "en")
     assert list(en["Action"]) == ["sign-in", "refused"] and list(en["Client address"]) == ["—", "198.51.100.7"]
+    assert list(en["Details"]) == [
+        "method: password",
+        "reason: too many attempts, paused; retry after (s): 30; rows per table: Meetings rows after 574",
+    ]
+
+
+def test_a_downloads_details_read_as_words_in_the_pages_language():
+    """The audit page showed "filter: units , nothing False, from 2020Q1, to 2020Q4" on a Chinese page."""
+    download = {
+        "file": "派驻监督工作简报_2020Q1-2020Q4.pdf",
+        "filter": {"units": [], "nothing": False, "from": "2020Q1", "to": "2020Q4"},
+        "marking": "内部资料 注意保存",
+        "watermark": "本机 2026-12-01 23:42",
+    }
+    assert audit_rows.details_text(download, "zh") == (
+        "文件：派驻监督工作简报_2020Q1-2020Q4.pdf；筛选：全部单位，2020年第1季度至2020年第4季度；"
+        "标识：内部资料 注意保存；水印：本机 2026-12-01 23:42"
+    )
+    one_unit = {"filter": {"units": ["gov_office"], "nothing": False, "from": "2020Q3", "to": "2020Q3"}, "forced": True}
+    assert audit_rows.details_text(one_unit, "en") == "filter: gov_office, 2020 Q3; forced: yes"
+    names = {"gov_office": "省政府办公厅", "research": "省政府研究室"}
+    two_units = {"filter": {"units": ["gov_office", "research"], "nothing": False, "from": "2020Q1", "to": "2020Q2"}}
+    assert (
+        audit_rows.details_text(two_units, "zh", names)
+        == "筛选：省政府办公厅、省政府研究室，2020年第1季度至2020年第2季度"
+    )
+    nothing = {"filter": {"units": [], "nothing": True, "from": "2020Q1", "to": "not a quarter"}, "odd_key": "odd"}
+    assert audit_rows.details_text(nothing, "zh") == "筛选：无可见单位，2020年第1季度至not a quarter；odd_key：odd"
 
 
 def test_the_dates_filter_means_beijing_days_at_both_edges(tmp_path):

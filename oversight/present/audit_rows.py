@@ -12,6 +12,7 @@ import pandas as pd
 
 from oversight.auth import roles
 from oversight.core import i18n
+from oversight.data.filters import Quarter
 
 TEAM_TIME_ZONE = ZoneInfo("Asia/Shanghai")  # the log is written in UTC; the team reads Beijing time
 NOTHING = "—"
@@ -39,23 +40,69 @@ def day_range(since: date | None, until: date | None) -> tuple[datetime | None, 
     return start, end
 
 
-def _value(value: Any) -> str:
-    if isinstance(value, Mapping):
-        return ", ".join(f"{key} {_value(item)}" for key, item in value.items())
+def _word(kind: str, name: str, lang: str) -> str:
+    """A detail's name or a known value in ``lang`` (``auth.audit.detail.reason`` → 原因); else as recorded."""
+    return i18n.catalog(i18n.normalise_language(lang)).get(f"auth.audit.{kind}.{name}", name)
+
+
+def _filter_text(covered: Mapping[str, Any], lang: str, unit_names: Mapping[str, str]) -> str:
+    """``audit.describe_filter``'s record in words: the units (all, none visible, or their names; the id of a unit
+    no longer in the data) and the quarters."""
+    units = [unit_names.get(str(unit), str(unit)) for unit in covered.get("units") or ()]
+    if units:
+        scope = i18n.t("auth.audit.separator.unit", lang).join(units)
+    else:
+        scope = i18n.t("auth.audit.filter_none" if covered.get("nothing") else "auth.audit.filter_all", lang)
+    quarters = []
+    for bound in (covered.get("from"), covered.get("to")):
+        try:
+            quarters.append(i18n.quarter_label(Quarter.parse(str(bound)), lang))
+        except ValueError:
+            quarters.append(str(bound) if bound is not None else NOTHING)
+    period = (
+        quarters[0]
+        if quarters[0] == quarters[1]
+        else i18n.t("auth.audit.filter_span", lang, first=quarters[0], last=quarters[1])
+    )
+    return f"{scope}{i18n.t('auth.audit.separator.item', lang)}{period}"
+
+
+def _value(key: str, value: Any, lang: str, unit_names: Mapping[str, str]) -> str:
+    if key == "filter" and isinstance(value, Mapping):
+        return _filter_text(value, lang, unit_names)
+    if isinstance(value, bool):
+        return i18n.t("auth.audit.yes" if value else "auth.audit.no", lang)
+    if isinstance(value, Mapping):  # e.g. the rows of each table after an import
+        return i18n.t("auth.audit.separator.item", lang).join(
+            f"{_word('detail', str(name), lang)} {_value(str(name), item, lang, unit_names)}"
+            for name, item in value.items()
+        )
     if isinstance(value, list | tuple):
-        return ", ".join(_value(item) for item in value)
-    return NOTHING if value is None else str(value)
+        return i18n.t("auth.audit.separator.item", lang).join(_value(key, item, lang, unit_names) for item in value)
+    if value is None:
+        return NOTHING
+    return _word(f"value.{key}", str(value), lang)
 
 
-def details_text(details: Mapping[str, Any] | None) -> str:
-    """``{"reason": "throttled", "retry_after_s": 30}`` → ``reason: throttled; retry_after_s: 30``."""
+def details_text(
+    details: Mapping[str, Any] | None, lang: str = i18n.DEFAULT_LANGUAGE, unit_names: Mapping[str, str] | None = None
+) -> str:
+    """``{"reason": "throttled", "retry_after_s": 30}`` → ``原因：尝试过多，暂时锁定；重试等待（秒）：30`` in words of
+    ``lang``; a name or value without words in the catalog is shown as recorded."""
     if not details:
         return NOTHING
-    return "; ".join(f"{key}: {_value(value)}" for key, value in details.items())
+    colon, separator = i18n.t("auth.audit.separator.name", lang), i18n.t("auth.audit.separator.detail", lang)
+    return separator.join(
+        f"{_word('detail', key, lang)}{colon}{_value(key, value, lang, unit_names or {})}"
+        for key, value in details.items()
+    )
 
 
-def audit_table(entries: Iterable[Mapping[str, Any]], lang: str) -> pd.DataFrame:
-    """The entries as the audit page's table, in the order given, with headers in ``lang``."""
+def audit_table(
+    entries: Iterable[Mapping[str, Any]], lang: str, unit_names: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """The entries as the audit page's table, in the order given, with headers in ``lang``; a download's units by
+    their names in ``unit_names`` (id → name)."""
     rows = [
         {
             i18n.t("auth.audit.column.at", lang): local_time(entry.get("at")),
@@ -63,7 +110,7 @@ def audit_table(entries: Iterable[Mapping[str, Any]], lang: str) -> pd.DataFrame
             i18n.t("auth.audit.column.role", lang): roles.role_label(entry["role"], lang) if entry.get("role") else "",
             i18n.t("auth.audit.column.action", lang): i18n.t(f"auth.audit.action.{entry['action']}", lang),
             i18n.t("auth.audit.column.address", lang): entry.get("address") or NOTHING,
-            i18n.t("auth.audit.column.details", lang): details_text(entry.get("details")),
+            i18n.t("auth.audit.column.details", lang): details_text(entry.get("details"), lang, unit_names),
         }
         for entry in entries
     ]
