@@ -8,7 +8,9 @@ reads ``os.environ``; each variable is documented in README's configuration sect
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = PACKAGE_DIR.parent
@@ -16,6 +18,14 @@ SAMPLE_DATA_DIR = PROJECT_ROOT / "data"
 QUERY_DIR = PROJECT_ROOT / "queries"
 LOCALE_DIR = PACKAGE_DIR / "locales"
 ASSET_DIR = PACKAGE_DIR / "ui" / "assets"
+# The team reads Beijing time whatever zone the server's clock is in: the audit page, the watermark's time and a
+# scheduled digest's "today" all use it (on a UTC host the watermark read 8 hours behind the audit line).
+TEAM_TIME_ZONE = ZoneInfo("Asia/Shanghai")
+
+
+def team_now() -> datetime:
+    """Now, in the team's time zone."""
+    return datetime.now(TEAM_TIME_ZONE)
 
 
 def setting(name: str, default: str | None = None) -> str | None:

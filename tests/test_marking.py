@@ -4,7 +4,7 @@ escaped on the screen; and the pictures made for the documents (placed size, no 
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import UTC, datetime
 
 import pytest
 from PIL import Image
@@ -25,6 +25,29 @@ def test_default_marking_and_watermark_name_the_viewer_and_the_time(monkeypatch)
     assert marking.for_viewer("chief", False, "en", MOMENT) == marking.Marking(
         "Internal — handle with care", "chief 2021-01-05 09:30"
     )
+
+
+def test_the_watermarks_time_is_beijing_time_as_the_audit_lines(monkeypatch):
+    """On a server whose clock zone is UTC the watermark read 15:42 for a download the audit page lists at 23:42."""
+    import time as clock
+    from datetime import timedelta
+
+    from oversight.present import audit_rows
+
+    monkeypatch.setenv("TZ", "UTC")
+    clock.tzset()
+    try:
+        monkeypatch.delenv("OVERSIGHT_WATERMARK", raising=False)
+        before = datetime.now(UTC)
+        shown = marking.for_viewer("chief", False, "zh").watermark
+        after = datetime.now(UTC)
+    finally:
+        monkeypatch.delenv("TZ")
+        clock.tzset()
+    # the audit page's own conversion of the moments around it, to the minute
+    minutes = {audit_rows.local_time((before + timedelta(seconds=s)).isoformat())[:16] for s in (0, 1)}
+    minutes.add(audit_rows.local_time(after.isoformat())[:16])
+    assert shown.removeprefix("chief ") in minutes
 
 
 def test_marking_and_watermark_are_configurable(monkeypatch):

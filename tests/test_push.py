@@ -144,3 +144,16 @@ def test_an_smtp_server_that_is_not_there_is_retried_then_reported():
     )
     assert not delivery.ok and delivery.attempts == 2 and pauses == [0.5]
     assert delivery.error.startswith("smtp 127.0.0.1:")
+
+
+def test_a_scheduled_digest_without_a_date_is_as_of_the_teams_day(monkeypatch):
+    """cron at 07:00 in Beijing is 23:00 the day before in UTC: the digest is as of the team's day, not the host's."""
+    import argparse
+    from datetime import date, datetime
+
+    from oversight import config
+    from oversight.cli import schedule
+
+    monkeypatch.setattr(config, "team_now", lambda: datetime(2021, 1, 5, 7, 0, tzinfo=config.TEAM_TIME_ZONE))
+    assert schedule._as_of(argparse.Namespace(as_of=None), "zh") == date(2021, 1, 5)
+    assert schedule._as_of(argparse.Namespace(as_of="2020-12-31"), "zh") == date(2020, 12, 31)

@@ -21,6 +21,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from oversight import config
 from oversight.core import i18n
 
 OK, INPUT_PROBLEM, REFUSED, PUSH_FAILED, NO_RENDERER = 0, 1, 3, 4, 5
@@ -123,7 +124,7 @@ def _setup(args: argparse.Namespace, command: str):
 
 def _as_of(args: argparse.Namespace, lang: str) -> date:
     if not args.as_of:
-        return date.today()
+        return config.team_now().date()  # the team's day: a run at 07:00 in Beijing is still yesterday in UTC
     try:
         return date.fromisoformat(args.as_of.strip())
     except ValueError:

@@ -59,8 +59,8 @@ def viewer_name(username: str | None, local_mode: bool, lang: str) -> str:
 
 
 def for_viewer(username: str | None, local_mode: bool, lang: str, moment: datetime | None = None) -> Marking:
-    """The marking and watermark for one viewer now (to the minute), as configured."""
-    moment = moment or datetime.now()
+    """The marking and watermark for one viewer now (to the minute, Beijing time as the audit line), as configured."""
+    moment = moment or config.team_now()
     watermark = ""
     if watermark_enabled():
         watermark = i18n.t(

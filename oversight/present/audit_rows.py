@@ -6,15 +6,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pandas as pd
 
+from oversight import config
 from oversight.auth import roles
 from oversight.core import i18n
 from oversight.data.filters import Quarter
 
-TEAM_TIME_ZONE = ZoneInfo("Asia/Shanghai")  # the log is written in UTC; the team reads Beijing time
+TEAM_TIME_ZONE = config.TEAM_TIME_ZONE  # the log is written in UTC; the team reads Beijing time
 NOTHING = "—"
 
 
