@@ -26,12 +26,20 @@ PAGES = {
 # What a person would see as broken, measured in the page itself.
 _MEASURE = """(phone) => {
   const cut = [];
-  // on a phone a label or a change may wrap onto two lines; the value itself is never cut anywhere
-  const parts = phone ? '[data-testid="stMetricValue"]'
-                      : '[data-testid="stMetricValue"], [data-testid="stMetricLabel"], [data-testid="stMetricDelta"]';
+  // on a phone a label or a change may wrap onto two lines; the value itself is never cut anywhere, nor what the
+  // change compares with (同比 was cut to "同…" beside a long change on a 1280 px card)
+  const parts = phone ? '[data-testid="stMetricValue"], [data-testid="stMetricDeltaDescription"]'
+                      : '[data-testid="stMetricValue"], [data-testid="stMetricLabel"], [data-testid="stMetricDelta"], '
+                        + '[data-testid="stMetricDeltaDescription"]';
+  const ellipsed = node => {  // "…" drawn over text that is a fraction of a pixel too wide (scrollWidth rounds it away)
+    if (getComputedStyle(node).textOverflow !== 'ellipsis') return false;
+    const text = document.createRange();
+    text.selectNodeContents(node);
+    return text.getBoundingClientRect().width > node.getBoundingClientRect().width + 0.05;
+  };
   for (const el of document.querySelectorAll(parts)) {
     for (const node of [el, ...el.querySelectorAll('*')]) {
-      if (node.scrollWidth > node.clientWidth + 1 && getComputedStyle(node).overflow !== 'visible') {
+      if ((node.scrollWidth > node.clientWidth + 1 && getComputedStyle(node).overflow !== 'visible') || ellipsed(node)) {
         cut.push(el.innerText.trim()); break;
       }
     }
