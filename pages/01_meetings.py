@@ -9,8 +9,5 @@ current, earlier, earlier_label = page.year_on_year("meeting_totals")
 span_before, span_before_label = page.span_before("meeting_totals")  # 环比: the span of the same length just before
 ui.kpi_row(kpis.meeting_kpis(current, earlier, span_before, page.lang, earlier_label, span_before_label))
 ui.chart_grid(page, catalog.MEETING_CHARTS)
-ui.table_card(
-    page,
-    "table.meeting_reduction",
-    tables.present(page.query("meeting_reduction_by_unit"), tables.MEETING_REDUCTION_COLUMNS, page.lang),
-)
+title_key, ranking = tables.meeting_ranking(page.query("meeting_reduction_by_unit"))
+ui.table_card(page, title_key, tables.present(ranking, tables.MEETING_REDUCTION_COLUMNS, page.lang))

@@ -42,3 +42,27 @@ def test_an_open_issue_has_an_empty_rectified_date_not_the_word_none():
     assert pd.api.types.is_datetime64_any_dtype(issues["整改完成日期"]) or all(
         hasattr(day, "year") for day in issues["整改完成日期"].dropna()
     )
+
+
+def test_the_units_meeting_table_keeps_one_decimal_place_and_says_when_nothing_is_compared():
+    """Seen trying the product: 70 beside 75.7 and -50 beside -42.9 in one column; over two years every row read
+    无可比数据 under 按同比降幅, in no order."""
+    import json
+
+    at = run_page("pages/01_meetings.py", {"from": "2020Q3", "to": "2020Q3"})
+    table = next(table for table in at.dataframe if "平均时长（分钟）" in table.value.columns)
+    formats = {
+        name: config["type_config"]["format"]
+        for name, config in json.loads(table.proto.columns).items()
+        if "type_config" in config
+    }
+    assert formats == {"增减（%）": "%.1f", "平均时长（分钟）": "%.1f", "上年同期平均时长（分钟）": "%.1f"}
+    assert any("各单位精简会议排名（按同比降幅）" in md.value for md in at.markdown)
+    changes = [value for value in table.value["增减（%）"] if value is not None]
+    assert changes == sorted(changes)  # the largest reduction first
+    at = run_page("pages/01_meetings.py", {"from": "2019Q1", "to": "2020Q4"})
+    table = next(table for table in at.dataframe if "平均时长（分钟）" in table.value.columns)
+    assert any("各单位会议情况（本期无上年同期可比，按会议数量排列）" in md.value for md in at.markdown)
+    assert not any("按同比降幅" in md.value for md in at.markdown)
+    meetings = list(table.value["会议数量"])
+    assert meetings == sorted(meetings, reverse=True) and set(table.value["上年同期"]) == {"无可比数据"}

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from oversight.core import i18n
-from oversight.core.numbers import is_missing, round_half_up
+from oversight.core.numbers import fixed, is_missing, round_half_up
 
 
 @dataclass(frozen=True)
@@ -24,9 +24,14 @@ def _unit_name(frame: pd.DataFrame, lang: str) -> pd.Series:
     return frame[i18n.localized_column("name", lang)]
 
 
+# ``present``'s frame names, in its attrs, the columns of numbers shown to one place (75.7 and 70.0, not 70)
+ONE_DECIMAL_PLACE = "one_decimal_place"
+
+
 def present(frame: pd.DataFrame, columns: Sequence[TableColumn], lang: str) -> pd.DataFrame:
     """The frame as a person reads it: headers in ``lang``, unit names, labels instead of codes."""
     shown = pd.DataFrame(index=frame.index)
+    one_place: list[str] = []
     for column in columns:
         header = i18n.t(column.header_key, lang)
         if column.kind == "unit":
@@ -40,13 +45,29 @@ def present(frame: pd.DataFrame, columns: Sequence[TableColumn], lang: str) -> p
             values = pd.to_datetime(frame[column.source]).dt.date
         elif column.kind in ("percent", "decimal"):
             values = frame[column.source].map(lambda v: None if is_missing(v) else float(round_half_up(v, 1)))
+            one_place.append(header)
         else:
             values = frame[column.source]
         if column.compares and "comparable" in frame.columns:
-            no_comparison = i18n.t("kpi.no_comparison", lang)
-            values = values.astype(object).where(frame["comparable"].fillna(False).astype(bool), no_comparison)
+            comparable = frame["comparable"].fillna(False).astype(bool)
+            if not comparable.all():
+                if column.kind in ("percent", "decimal"):  # text beside text: the place written out (70.0)
+                    values = values.map(lambda v: None if v is None else fixed(v, 1))
+                values = values.astype(object).where(comparable, i18n.t("kpi.no_comparison", lang))
         shown[header] = values
-    return shown.reset_index(drop=True)
+    shown = shown.reset_index(drop=True)
+    shown.attrs[ONE_DECIMAL_PLACE] = [h for h in one_place if pd.api.types.is_numeric_dtype(shown[h])]
+    return shown
+
+
+def meeting_ranking(frame: pd.DataFrame) -> tuple[str, pd.DataFrame]:
+    """The title and rows of the units' meeting table: ranked by the reduction against a year earlier (the query's
+    order) where the range has one to compare with; else by meetings, most first, under a title that says there is
+    no comparison (a range of two years listed every row as 无可比数据 under 按同比降幅, in no order at all)."""
+    if frame.empty or frame["comparable"].fillna(False).astype(bool).any():
+        return "table.meeting_reduction", frame
+    ordered = frame.sort_values(["meetings", "unit_id"], ascending=[False, True], kind="stable")
+    return "table.meeting_reduction_uncompared", ordered
 
 
 def search(frame: pd.DataFrame, text: str) -> pd.DataFrame:

@@ -6,16 +6,20 @@ import pandas as pd
 import streamlit as st
 
 from oversight.core import i18n
+from oversight.present import tables
 
 
 def data_table(frame: pd.DataFrame, lang: str, *, height: int | None = None) -> None:
     """A sortable table as wide as its card. A missing value (the rectified date of an open issue, a meeting
     without a length) shows as "—", not as Streamlit's grey "None", which reads like a value in English and
     means nothing in Chinese; the cell keeps its type, so the column still sorts as numbers or dates."""
+    # numbers to one place keep it on every row (70.0 beside 75.7, not 70), still sorting as numbers
+    one_place = [name for name in frame.attrs.get(tables.ONE_DECIMAL_PLACE, ()) if name in frame.columns]
     st.dataframe(
         frame,
         hide_index=True,
         width="stretch",
         height=height or "auto",
         placeholder=i18n.t("table.missing", lang),
+        column_config={name: st.column_config.NumberColumn(format="%.1f") for name in one_place},
     )
