@@ -61,17 +61,12 @@ def _page_pack(query: dict | None = None):
     ids=["default", "unit-range-en"],
 )
 def test_brief_writes_what_the_page_builds(private_settings, tmp_path, capsys, monkeypatch, query, argv):
-    # the watermark names the viewer and the minute: both builds made in the same minute, by the local user
-    import datetime as real
+    # the watermark names the viewer and the minute (the team's clock): both builds made in the same minute
+    from datetime import datetime
 
-    from oversight.export import marking
+    from oversight import config
 
-    class FixedClock(real.datetime):
-        @classmethod
-        def now(cls, tz=None):
-            return cls(2021, 1, 5, 9, 30)
-
-    monkeypatch.setattr(marking, "datetime", FixedClock)
+    monkeypatch.setattr(config, "team_now", lambda: datetime(2021, 1, 5, 9, 30, tzinfo=config.TEAM_TIME_ZONE))
     built_for, lang, page_pack = _page_pack(query)
     status = main(["brief", *argv, "--out", str(tmp_path / "out")])
     out = capsys.readouterr().out
