@@ -11,7 +11,7 @@ import re
 from datetime import date
 
 from oversight.alerts import AlertItem, Digest
-from oversight.core import i18n
+from oversight.core import i18n, safe_text
 from oversight.data.filters import Quarter
 from oversight.present.summary import date_text
 
@@ -31,11 +31,6 @@ def markdown_escape(text: object) -> str:
     brackets become full-width, and line breaks become spaces (a break would end the list item)."""
     flat = " ".join(str(text).split()).translate(_ANGLE_BRACKETS)
     return _MARKDOWN_ACTIVE.sub(r"\\\1", flat)
-
-
-def shortened(text: object, limit: int = DESCRIPTION_CHARS) -> str:
-    flat = " ".join(str(text or "").split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def _day(iso: str | None, lang: str) -> str:
@@ -122,7 +117,11 @@ def render_text(digest: Digest, lang: str) -> str:
 
 
 def _markdown_item(item: AlertItem, lang: str) -> str:
-    description = markdown_escape(shortened(item.facts.get("description"))) if "description" in item.facts else None
+    description = (
+        markdown_escape(safe_text.shortened(item.facts.get("description"), DESCRIPTION_CHARS))
+        if "description" in item.facts
+        else None
+    )
     rule = i18n.t(f"alerts.rule.{item.rule}", lang)
     return f"- **{rule}** {item_text(item, lang, description)}"
 

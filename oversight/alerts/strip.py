@@ -10,13 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from oversight.alerts import AlertItem, Digest
-from oversight.core import i18n
+from oversight.core import i18n, safe_text
 
 DESCRIPTION_CHARS = 24  # the oldest item's description on one line; the issue list has it whole
-
-
-def _shortened(text: str) -> str:
-    return text if len(text) <= DESCRIPTION_CHARS else text[: DESCRIPTION_CHARS - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -56,7 +52,7 @@ class AlertStrip:
                         "alerts.strip.oldest",
                         lang,
                         unit=oldest.unit_name(lang),
-                        description=_shortened(str(oldest.facts["description"])),
+                        description=safe_text.shortened(oldest.facts["description"], DESCRIPTION_CHARS),
                         count=int(oldest.facts["days_overdue"]),
                     )
                 )

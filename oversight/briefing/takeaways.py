@@ -262,13 +262,12 @@ def _meetings_by_unit_quarter(frame: pd.DataFrame, lang: str) -> str:
 def _issues_by_unit_status(frame: pd.DataFrame, lang: str) -> str:
     parts = {column: int(frame[column].sum()) for column in ("rectified", "in_progress", "open")}
     total = sum(parts.values())
-    text = _t(
-        "status_counts",
-        lang,
-        total=count(total, "issues", lang),
-        rate=percent(parts["rectified"], total),
+    counts = {
         **{name: count(n, "issues", lang) for name, n in parts.items()},
         **{f"{name}_n": n for name, n in parts.items()},
+    }
+    text = _t(
+        "status_counts", lang, total=count(total, "issues", lang), rate=percent(parts["rectified"], total), **counts
     )
     # 逾期未整改 on the same page counts issues in progress too: the reading says first how many are not yet
     # rectified in that sense, then which statuses they are in, and names no status that has none ("未整改0个"
@@ -281,8 +280,7 @@ def _issues_by_unit_status(frame: pd.DataFrame, lang: str) -> str:
             lang,
             unfinished=count(unfinished, "issues", lang),
             unfinished_n=unfinished,
-            **{name: count(n, "issues", lang) for name, n in parts.items()},
-            **{f"{name}_n": n for name, n in parts.items()},
+            **counts,
         )
     pending = frame["open"] + frame["in_progress"]
     leaders, _, top, _ = _extremes(pending, _unit_names(frame, lang))

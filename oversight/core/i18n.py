@@ -40,6 +40,12 @@ def normalise_language(value: str | None) -> str:
     return DEFAULT_LANGUAGE
 
 
+def is_language(value: str | None) -> bool:
+    """Whether ``value`` names one of our languages (zh, zh-CN, en, EN, en-GB …) rather than falling back to the
+    default in ``normalise_language``: a link's ``?lang=xx`` shows Chinese and is named as not recognised."""
+    return (value or "").strip().lower().startswith(("zh", "en"))
+
+
 def localized_column(base: str, lang: str) -> str:
     """The column holding ``base`` in ``lang``: ``name`` → ``name_zh`` / ``name_en`` (the units sheet's pairs).
 

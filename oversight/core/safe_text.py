@@ -54,6 +54,13 @@ def plotly(value: object) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def shortened(value: object, limit: int) -> str:
+    """``value`` on one line (each run of white space one space), cut to ``limit`` characters ending in "…": a
+    description or a link's value quoted back whole could fill a screen."""
+    flat = " ".join(str(value or "").split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def plain(value: object) -> str:
     """``value`` without the control characters that Word, slide and image writers refuse."""
     return _CONTROL.sub("", str(value))

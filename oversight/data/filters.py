@@ -12,6 +12,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import cast
 
+from oversight.core import i18n
+
 _QUARTER_TEXT = re.compile(r"^\s*(\d{4})\s*[Qq]\s*([1-4])\s*$")
 
 
@@ -276,18 +278,13 @@ class UrlNotes:
         return bool(self.ignored or self.moved or self.reversed)
 
 
-# ?lang= is read as English when it starts with en (en, EN, en-GB), else Chinese (i18n.normalise_language): a value
-# that starts with neither shows Chinese, and the page says it was not recognised
-_LANGUAGE = re.compile(r"^(zh|en)", re.IGNORECASE)
-
-
 def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan) -> tuple[Filter, UrlNotes]:
     """The filter a URL asks for, and what in it was ignored or moved into the data's range (so the user can be told)."""
     default = span.default_filter()
     ignored: list[str] = []
     moved: list[str] = []
     for language in _as_list(params.get("lang"))[:1]:  # the language is read elsewhere; here only whether it is one
-        if not _LANGUAGE.match(language.strip()):
+        if not i18n.is_language(language):
             ignored.append(f"lang={language}")
     units = []
     for unit in _as_list(params.get("unit")):

@@ -15,6 +15,8 @@ from oversight.core import i18n
 from oversight.data.filters import Quarter
 
 TEAM_TIME_ZONE = config.TEAM_TIME_ZONE  # the log is written in UTC; the team reads Beijing time
+# names a detail holds in words elsewhere: the tables of an import's row counts (data.table.meetings → 会议)
+_NAMES_ELSEWHERE = ("data.table",)
 NOTHING = "—"
 
 
@@ -41,8 +43,13 @@ def day_range(since: date | None, until: date | None) -> tuple[datetime | None, 
 
 
 def _word(kind: str, name: str, lang: str) -> str:
-    """A detail's name or a known value in ``lang`` (``auth.audit.detail.reason`` → 原因); else as recorded."""
-    return i18n.catalog(i18n.normalise_language(lang)).get(f"auth.audit.{kind}.{name}", name)
+    """A detail's name or a known value in ``lang`` (``auth.audit.detail.reason`` → 原因, a table's name as the data
+    page writes it); else as recorded."""
+    catalog = i18n.catalog(i18n.normalise_language(lang))
+    for key in (f"auth.audit.{kind}.{name}", *(f"{prefix}.{name}" for prefix in _NAMES_ELSEWHERE)):
+        if key in catalog:
+            return catalog[key]
+    return name
 
 
 def _filter_text(covered: Mapping[str, Any], lang: str, unit_names: Mapping[str, str]) -> str:
@@ -50,27 +57,27 @@ def _filter_text(covered: Mapping[str, Any], lang: str, unit_names: Mapping[str,
     no longer in the data) and the quarters."""
     units = [unit_names.get(str(unit), str(unit)) for unit in covered.get("units") or ()]
     if units:
-        scope = i18n.t("auth.audit.separator.unit", lang).join(units)
+        scope = i18n.t("export.list.separator", lang).join(units)
     else:
         scope = i18n.t("auth.audit.filter_none" if covered.get("nothing") else "auth.audit.filter_all", lang)
-    quarters = []
-    for bound in (covered.get("from"), covered.get("to")):
-        try:
-            quarters.append(i18n.quarter_label(Quarter.parse(str(bound)), lang))
-        except ValueError:
-            quarters.append(str(bound) if bound is not None else NOTHING)
-    period = (
-        quarters[0]
-        if quarters[0] == quarters[1]
-        else i18n.t("auth.audit.filter_span", lang, first=quarters[0], last=quarters[1])
-    )
+    start, end = (_quarter_text(covered.get(name), lang) for name in ("from", "to"))
+    # as i18n.period_label writes a span, from labels: a bound may be text that is no quarter (a line written by hand)
+    period = start if start == end else i18n.t("period.range", lang, start=start, end=end)
     return f"{scope}{i18n.t('auth.audit.separator.item', lang)}{period}"
+
+
+def _quarter_text(recorded: Any, lang: str) -> str:
+    try:
+        return i18n.quarter_label(Quarter.parse(str(recorded)), lang)
+    except ValueError:
+        return NOTHING if recorded is None else str(recorded)
 
 
 def _value(key: str, value: Any, lang: str, unit_names: Mapping[str, str]) -> str:
     if key == "filter" and isinstance(value, Mapping):
         return _filter_text(value, lang, unit_names)
     if isinstance(value, bool):
+        # lower case in English, inside a sentence (the tables' value.yes is a cell's "Yes")
         return i18n.t("auth.audit.yes" if value else "auth.audit.no", lang)
     if isinstance(value, Mapping):  # e.g. the rows of each table after an import
         return i18n.t("auth.audit.separator.item", lang).join(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from oversight.auth import audit
-from oversight.core import i18n
 from oversight.present import audit_rows
 from oversight.ui import grid
 from oversight.ui.page import Page
@@ -35,7 +34,6 @@ def audit_section(page: Page) -> None:
     if not shown:
         st.info(page.t("auth.audit.empty"))
         return
-    unit_names = dict(zip(page.units["unit_id"], page.units[i18n.localized_column("name", page.lang)]))
-    table = audit_rows.audit_table(reversed(shown), page.lang, unit_names)
+    table = audit_rows.audit_table(reversed(shown), page.lang, page.unit_names())
     st.caption(page.t("table.row_count", count=len(table)) + " · " + page.t("auth.audit.time_zone"))
     grid.data_table(table, page.lang)

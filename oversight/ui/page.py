@@ -108,9 +108,13 @@ class Page:
         short = row.get(i18n.localized_column("short_name", self.lang))
         return short.strip() if isinstance(short, str) and short.strip() else self.unit_name(unit_id)
 
+    def unit_names(self) -> dict[str, str]:
+        """Each unit's id → its name in the page's language."""
+        return dict(zip(self.units["unit_id"], self.units[i18n.localized_column("name", self.lang)]))
+
     def unit_names_text(self, unit_ids: Sequence[str]) -> str:
         """The units' names in a list for Markdown (escaped: names are data); ids not in the data are left out."""
-        names = dict(zip(self.units["unit_id"], self.units[i18n.localized_column("name", self.lang)]))
+        names = self.unit_names()
         return self.t("export.list.separator").join(safe_text.markdown(names[u]) for u in unit_ids if u in names)
 
 

@@ -74,10 +74,7 @@ _URL_VALUE_CHARS = 60  # a value quoted back from the URL: enough to recognise i
 
 
 def _url_values(values: tuple[str, ...]) -> str:
-    return ", ".join(
-        safe_text.markdown(value if len(value) <= _URL_VALUE_CHARS else value[: _URL_VALUE_CHARS - 1] + "…")
-        for value in values
-    )
+    return ", ".join(safe_text.markdown(safe_text.shortened(value, _URL_VALUE_CHARS)) for value in values)
 
 
 def _show_data_error(error: ingest.ValidationError) -> None:
