@@ -39,7 +39,27 @@ def _quarter(day: date) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3 + 1
 
 
+def _record_dates(frames) -> list[date]:
+    """Every recorded day (the data date is the latest; a due date is a deadline, not a record)."""
+    columns = (
+        ("meetings", "date"),
+        ("issues", "date_raised"),
+        ("issues", "rectified_date"),
+        ("suggestions", "date_made"),
+        ("reminders", "date"),
+        ("activities", "date"),
+    )
+    return [d for t, c in columns for d in frames[t][c] if d is not None and not pd.isna(d)]
+
+
+def _quarter_without_records(frames, day: date) -> bool:
+    """D's quarter began after the data date: the quarter rules have nothing to judge (README, 口径说明)."""
+    return max(_record_dates(frames)) < date(day.year, (day.month - 1) // 3 * 3 + 1, 1)
+
+
 def expected_not_consulted(frames, day: date) -> set[str]:
+    if _quarter_without_records(frames, day):
+        return set()
     activities = frames["activities"]
     # as of D: a consultation later in D's quarter has not happened yet
     consulted = {
@@ -62,7 +82,7 @@ def expected_rising(frames, day: date, min_increase: int = 1) -> dict[str, tuple
         )
     )
     year, quarter = _quarter(day)
-    if (year - 1, quarter) < _quarter(first):
+    if (year - 1, quarter) < _quarter(first) or _quarter_without_records(frames, day):
         return {}
     meetings = frames["meetings"]
     # D's quarter to D against the same quarter a year earlier to the same day

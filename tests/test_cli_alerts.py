@@ -96,6 +96,35 @@ def test_bad_input_exits_1_with_a_message_in_the_language(settings_path, capsys)
     assert status == 1 and "rules.due_soon.days" in err and str(settings_path) in err and "Traceback" not in err
 
 
+def test_a_day_past_the_data_date_names_it_and_does_not_judge_a_quarter_without_records(settings_path, capsys):
+    # the sample's data date is 2020-12-31: a digest run in 2021 Q1 has no record of that quarter, so it may not say
+    # that every unit held no consultation in it; overdue issues are still counted from the records
+    status, out, err = run(capsys, "alerts", "--as-of", "2021-02-01")
+    assert status == 0 and err == ""
+    assert out.startswith(
+        "派驻监督预警摘要\n截至 2021年2月1日（2021年第1季度），数据截至 2020年12月31日\n逾期未整改 6 项 · 30 日内到期 0 项\n"
+        "2021年第1季度尚无记录，未判断：未会商、会议增多\n"
+    )
+    assert "未会商：" not in out and "会议增多：" not in out
+    data = json.loads(run(capsys, "alerts", "--as-of", "2021-02-01", "--json", "--lang", "en")[1])
+    assert data["data_date"] == "2020-12-31" and data["not_judged"] == ["no_consultation", "meetings_rising"]
+    assert data["counts"] == {"overdue": 6, "due_soon": 0}
+    text = run(capsys, "alerts", "--as-of", "2021-02-01", "--lang", "en")[1]
+    assert "As of 1 February 2021 (2021 Q1); data recorded up to 31 December 2020\n" in text
+    assert "No records yet for 2021 Q1, so not judged: Not consulted, More meetings\n" in text
+    # within the data's last quarter the rules judge it, and the header has no second date
+    status, out, _ = run(capsys, "alerts", "--as-of", "2020-12-31")
+    assert out.startswith("派驻监督预警摘要\n截至 2020年12月31日（2020年第4季度）\n") and "本季度未会商 8 家" in out
+    assert "未判断" not in out
+
+
+def test_a_day_before_the_records_is_refused(settings_path, capsys):
+    status, out, err = run(capsys, "alerts", "--as-of", "2018-12-31")
+    assert status == 1 and out == ""
+    assert err.strip() == "日期 2018-12-31 早于数据中最早的季度（2019年第1季度），那时的情况无从得知。"
+    assert run(capsys, "alerts", "--as-of", "2019-01-01")[0] == 0
+
+
 def test_a_broken_data_folder_is_reported_not_raised(settings_path, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path / "empty"))
     (tmp_path / "empty").mkdir()

@@ -116,6 +116,13 @@ def test_default_period_is_the_latest_complete_year_or_quarter_the_data_reaches(
         (["--from", "2020Q4", "--to", "2020Q1"], "结束早于开始"),
         (["--format", "pptx,xls"], "格式“xls”无法识别"),
         (["--unit", "atlantis"], "单位“atlantis”不在数据中"),
+        # wholly outside the records (2019 Q1 to the data date 2020-12-31): a brief of "no records" would be false
+        (
+            ["--from", "2030Q1", "--to", "2030Q4"],
+            "2030年第1季度至2030年第4季度不在数据范围内：数据覆盖2019年第1季度至2020年第4季度",
+        ),
+        (["--from", "2021Q1", "--to", "2021Q1"], "（数据截至 2020年12月31日）"),
+        (["--from", "2017Q1", "--to", "2018Q4"], "2017年第1季度至2018年第4季度不在数据范围内"),
     ],
 )
 def test_bad_input_exits_1(private_settings, tmp_path, capsys, argv, message):

@@ -12,6 +12,10 @@ The definitions (README, 口径说明), at as-of date D:
 - 未会商: a unit in scope with no 定期会商 in D's quarter;
 - 会议增多: a unit's meetings in D's quarter exceed those of the same quarter a year earlier,
   compared only when the data (its earliest date in any ledger) covers that earlier quarter.
+
+The two quarter rules judge D's quarter from its records: where the data date falls before that quarter
+began (a digest run today on ledgers not imported since), there is nothing to judge, and a unit is not
+said to have held no consultation; the digest names the rules it could not judge and the data date.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from oversight.data.filters import Quarter
 # run_query(name, **params) -> DataFrame, already confined to an account's scope (see ``scoped_runner``).
 AlertQueryRunner = Callable[..., pd.DataFrame]
 RULES = ("overdue", "due_soon", "no_consultation", "meetings_rising")
+QUARTER_RULES = ("no_consultation", "meetings_rising")  # judged from the records of the as-of date's quarter
 _QUERIES = {
     "overdue": "alert_overdue_issues",
     "due_soon": "alert_due_soon_issues",
@@ -73,13 +78,26 @@ class Digest:
     rules: Rules
     items: tuple[AlertItem, ...]
     unit_order: tuple[str, ...] = ()
+    data_date: date | None = None  # the newest date recorded in any ledger (None: not known to the caller)
 
     @property
     def quarter(self) -> Quarter:
         return Quarter.of(self.as_of)
 
+    @property
+    def not_judged(self) -> tuple[str, ...]:
+        """The enabled quarter rules left unjudged: the data date falls before the as-of date's quarter began."""
+        if self.data_date is None or self.data_date >= self.quarter.first_day:
+            return ()
+        return tuple(rule for rule in self.rules.enabled() if rule in QUARTER_RULES)
+
     def counts(self) -> dict[str, int]:
-        return {rule: sum(item.rule == rule for item in self.items) for rule in self.rules.enabled()}
+        """Alerts per judged rule (a rule left unjudged has no count: zero would say all is well)."""
+        return {
+            rule: sum(item.rule == rule for item in self.items)
+            for rule in self.rules.enabled()
+            if rule not in self.not_judged
+        }
 
     def by_unit(self) -> list[tuple[str, list[AlertItem]]]:
         """``[(unit_id, items), …]`` for units with at least one alert."""
@@ -97,6 +115,8 @@ class Digest:
         return {
             "as_of": self.as_of.isoformat(),
             "quarter": str(self.quarter),
+            "data_date": self.data_date.isoformat() if self.data_date else None,
+            "not_judged": list(self.not_judged),
             "rules": {
                 "enabled": list(self.rules.enabled()),
                 "due_within_days": self.rules.due_within_days,
@@ -159,12 +179,17 @@ def collect_alerts(
         "no_consultation": {},
         "meetings_rising": {"min_increase": int(rules.min_increase)},
     }
+    last_day = run_query("data_span")["last_day"].iloc[0]
+    data_date = None if pd.isna(last_day) else pd.Timestamp(last_day).date()
+    skipped = Digest(as_of, rules, (), data_date=data_date).not_judged
     items: list[AlertItem] = []
     for rule in rules.enabled():
+        if rule in skipped:
+            continue
         frame = run_query(_QUERIES[rule], units=list(units), as_of=as_of, **params[rule])
         items += [_item(rule, row) for row in frame.to_dict("records")]
     order = tuple(run_query("units")["unit_id"])
-    return Digest(as_of, rules, tuple(items), order)
+    return Digest(as_of, rules, tuple(items), order, data_date)
 
 
 _FACTS = {

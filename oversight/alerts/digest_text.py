@@ -42,12 +42,26 @@ def title(digest: Digest, lang: str) -> str:
 
 
 def as_of_line(digest: Digest, lang: str) -> str:
+    """The as-of date and its quarter, and the data date where the records stop before it (a digest run today
+    on ledgers last imported weeks ago says so)."""
+    behind = digest.data_date is not None and digest.data_date < digest.as_of
     return i18n.t(
-        "alerts.digest.as_of",
+        "alerts.digest.as_of_data" if behind else "alerts.digest.as_of",
         lang,
         date=date_text(digest.as_of, lang),
         quarter=i18n.quarter_label(digest.quarter, lang),
+        data_date=date_text(digest.data_date, lang) if digest.data_date else "",
     )
+
+
+def not_judged_lines(digest: Digest, lang: str) -> list[str]:
+    """The rules that could not be judged (no records yet in the as-of date's quarter), as one line, or none."""
+    if not digest.not_judged:
+        return []
+    rules = i18n.t("export.list.separator", lang).join(
+        i18n.t(f"alerts.rule.{rule}", lang) for rule in digest.not_judged
+    )
+    return [i18n.t("alerts.digest.not_judged", lang, quarter=i18n.quarter_label(digest.quarter, lang), rules=rules)]
 
 
 def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
@@ -99,7 +113,13 @@ def item_text(item: AlertItem, lang: str, description: str | None = None) -> str
 
 def render_text(digest: Digest, lang: str) -> str:
     """The readable list grouped by unit: the terminal's output and the e-mail's body."""
-    lines = [title(digest, lang), as_of_line(digest, lang), counts_line(digest, lang), ""]
+    lines = [
+        title(digest, lang),
+        as_of_line(digest, lang),
+        counts_line(digest, lang),
+        *not_judged_lines(digest, lang),
+        "",
+    ]
     groups = digest.by_unit()
     if not groups:
         lines.append(i18n.t("alerts.digest.none", lang))
@@ -131,7 +151,14 @@ def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES)
 
     Units that no longer fit are counted in a last line that sends the reader to the dashboard.
     """
-    head = [f"### {title(digest, lang)}", as_of_line(digest, lang), "", f"> {counts_line(digest, lang, bold=True)}", ""]
+    head = [
+        f"### {title(digest, lang)}",
+        as_of_line(digest, lang),
+        "",
+        f"> {counts_line(digest, lang, bold=True)}",
+        *(f"> {line}" for line in not_judged_lines(digest, lang)),
+        "",
+    ]
     groups = digest.by_unit()
     if not groups:
         return "\n".join(head + [i18n.t("alerts.digest.none", lang)])

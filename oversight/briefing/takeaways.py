@@ -455,9 +455,11 @@ def _unit_trends(frame: pd.DataFrame, lang: str) -> str:
         suggestions=count(frame["suggestions"].sum(), "suggestions", lang),
         reminders=count(frame["reminders"].sum(), "reminders", lang),
     )
-    if len(frame) < 2 or frame["meetings"].max() == 0:
+    # quarters the data does not reach (before its first record, after its data date) have no figure to rank
+    recorded = frame[frame["meetings"].notna()]
+    if len(recorded) < 2 or recorded["meetings"].max() == 0:
         return text
-    most, _, top, _ = _extremes(frame["meetings"], _quarter_names(frame, lang))
+    most, _, top, _ = _extremes(recorded["meetings"], _quarter_names(recorded, lang))
     return text + _t(
         "trend_busiest",
         lang,

@@ -131,6 +131,33 @@ def _as_of(args: argparse.Namespace, lang: str) -> date:
         raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_date", lang, value=args.as_of)) from None
 
 
+def _span(connection, lang: str):
+    """What the data covers, or ``_Stop`` where it holds no dated record."""
+    from oversight.data import queries
+
+    try:
+        return queries.data_span(connection)
+    except (TypeError, ValueError):  # no dated record: the span's quarters are null
+        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.no_data", lang)) from None
+
+
+def _outside_data(span, start, end, lang: str) -> _Stop:
+    from oversight.present.summary import date_text
+
+    return _Stop(
+        INPUT_PROBLEM,
+        i18n.t(
+            "alerts.cli.range_outside_data",
+            lang,
+            start=i18n.quarter_label(start, lang),
+            end=i18n.quarter_label(end, lang),
+            first=i18n.quarter_label(span.first, lang),
+            last=i18n.quarter_label(span.last, lang),
+            data_date=date_text(span.last_day, lang) if span.last_day else "—",
+        ),
+    )
+
+
 def _units(args: argparse.Namespace, connection, account, lang: str) -> tuple[str, ...]:
     """The --unit values, each checked against the data and the account's scope (never silently widened)."""
     from oversight.data import queries
@@ -199,6 +226,12 @@ def _alerts(args: argparse.Namespace) -> int:
 
     settings, lang, account, connection = _setup(args, "alerts")
     as_of = _as_of(args, lang)
+    first = _span(connection, lang).first
+    if as_of < first.first_day:  # before the records begin, no rule has anything to go on
+        raise _Stop(
+            INPUT_PROBLEM,
+            i18n.t("alerts.cli.as_of_before_data", lang, date=as_of.isoformat(), first=i18n.quarter_label(first, lang)),
+        )
     units = _units(args, connection, account, lang)
     if args.due_within is not None and not 0 <= args.due_within <= 366:
         raise _Stop(INPUT_PROBLEM, "--due-within: 0 … 366")
@@ -256,8 +289,7 @@ def _formats(args: argparse.Namespace, lang: str) -> tuple[str, ...]:
 
 
 def _brief_range(args: argparse.Namespace, connection, lang: str):
-    from oversight.data import queries
-    from oversight.data.filters import Quarter
+    from oversight.data.filters import Filter, Quarter
     from oversight.push import brief_job
 
     if bool(args.start) != bool(args.end):
@@ -271,12 +303,14 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
                 raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_quarter", lang, value=value)) from None
         if bounds[1] < bounds[0]:
             raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_range", lang, start=bounds[0], end=bounds[1]))
-        return tuple(bounds)
-    try:
-        span = queries.data_span(connection)
-    except (TypeError, ValueError):  # no dated record: the span's quarters are null
-        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.no_data", lang)) from None
-    return brief_job.default_range(span, _as_of(args, lang), args.period)
+        start, end = bounds
+        span = _span(connection, lang)
+        # a range wholly after the data date or before the first record would be a brief of "no records" for a
+        # time the data says nothing about; a range that overlaps the data is briefed as the pages show it
+        if not span.has_data_in(Filter((), start, end)) or end < span.first:
+            raise _outside_data(span, start, end, lang)
+        return start, end
+    return brief_job.default_range(_span(connection, lang), _as_of(args, lang), args.period)
 
 
 def _brief(args: argparse.Namespace) -> int:
