@@ -55,6 +55,7 @@ def _quick_subset(params: list) -> list:
 
 
 PAGE_CASES = _quick_subset(CASES)
+LAST_SEPARATOR = "、"  # a Chinese list is joined the same way to its end (甲、乙、丙)
 
 
 def test_the_quick_filters_are_among_the_filters():
@@ -474,9 +475,14 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
                 consultation += f"（上年同期{oracle.half_up(before['issues_rectified'] / before['issues'] * 100, 1)}%）"
             consultation += "。"
             categories = view.per_code(view.issues, "category")
-            top = min(categories, key=lambda code: (-categories[code], code))
-            label = {code: label for label, code in oracle.CATEGORIES.items()}[top]
-            consultation += f"从问题类别看，{label}方面问题最多，共{categories[top]}个。"
+            most = max(categories.values())
+            labels = {code: label for label, code in oracle.CATEGORIES.items()}
+            leaders = [labels[code] for code in sorted(categories) if categories[code] == most]  # a tie: all named
+            if len(leaders) == 1:
+                consultation += f"从问题类别看，{leaders[0]}方面问题最多，共{most}个。"
+            else:
+                named = "、".join(leaders[:-1]) + LAST_SEPARATOR + leaders[-1]
+                consultation += f"从问题类别看，{named}方面问题并列最多，各{most}个。"
 
     collaboration = f"与综合监督单位机关纪委专题研究工作{now['special_studies']}次"
     forms = view.per_code(view.reminders, "form")

@@ -124,12 +124,17 @@ def _consultation(figures: Figures, lang: str) -> str:
         text += i18n.t("export.summary.sentence_end", lang)
     categories = figures.categories
     if not categories.empty and categories["issues"].max() > 0:
-        top = categories.iloc[0]  # the query sorts most issues first
+        most = categories["issues"].max()
+        # every category at the top is named: picking one of a tie would read as if it led alone
+        leaders = [
+            code_label_in_sentence(CATEGORIES, code, lang)
+            for code in categories.loc[categories["issues"] == most, "category"]
+        ]
         text += i18n.t(
-            "export.summary.top_category",
+            "export.summary.top_category" if len(leaders) == 1 else "export.summary.top_categories_tie",
             lang,
-            category=code_label_in_sentence(CATEGORIES, top["category"], lang),
-            count=count(top["issues"], "issues", lang),
+            category=join_list(leaders, lang),
+            count=count(most, "issues", lang),
         )
     return text
 
