@@ -47,6 +47,19 @@ def test_a_charts_png_and_csv_download(page, server_url, output_dir):
     assert "省政府办公厅" in text
 
 
+def test_tables_offer_no_export_of_their_own(page, server_url):
+    """Streamlit's table toolbar would download a CSV with no audit line and formula-like cells unescaped
+    (.streamlit/config.toml, client.disableDataExport): only our audited 下载 buttons export."""
+    page.goto(f"{server_url}/issues")
+    table = page.locator('[data-testid="stDataFrame"]').first
+    expect(table).to_be_visible()
+    table.scroll_into_view_if_needed()
+    table.hover()
+    toolbar = page.locator('[data-testid="stElementToolbar"]').first
+    expect(toolbar.get_by_role("button", name="Search")).to_be_visible()  # the toolbar is shown, with its other tools
+    assert page.get_by_role("button", name="Download as CSV").count() == 0
+
+
 def test_the_briefing_pack_downloads(page, server_url, output_dir):
     from pptx import Presentation
     from pypdf import PdfReader
