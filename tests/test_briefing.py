@@ -345,9 +345,29 @@ def test_summary_names_a_partial_period_instead_of_this_year(connection):
     assert zh[0].startswith("2020年第2季度至2020年第3季度，") and "今年以来" not in "".join(zh)
     en = summary.written_summary(_run(connection), Filter(("petitions",), Quarter(2020, 2), Quarter(2020, 3)), "en")
     assert en[0].startswith("From 2020 Q2 to 2020 Q3, ") and "1 unit under supervision" in en[0]
+    # one unit: its party group and its political health, not "the party groups of 1 unit … of each"
+    assert "with the party group of 1 unit under supervision, looked closely at its political health" in en[0]
     assert "raised 1 issue and made 1 suggestion" in en[0]
     quiet = summary.written_summary(_run(connection), Filter(("petitions",), Quarter(2020, 3), Quarter(2020, 3)), "en")
     assert quiet[0] == "In 2020 Q3, no consultations, issues or suggestions were recorded."
+
+
+def test_issue_lists_are_introduced_in_words_for_one_issue_too(connection):
+    """The open and overdue lists' first line: a date as the summary writes it, and a verb that fits one issue."""
+    from oversight.briefing.html_report import report_html
+
+    one_unit = Filter(("gov_office",), Quarter(2020, 1), Quarter(2020, 4))
+    for lang, overdue_line in (
+        ("en", "By 31 December 2020, 1 issue had passed the due date without being rectified:"),
+        ("zh", "截至2020年12月31日，超过整改期限仍未整改到位的问题1个："),
+    ):
+        report = briefing.collect_report(_run(connection), one_unit, lang, [])
+        page = report_html(report)
+        assert overdue_line in page and "2020-12-31，" not in page and "By 2020-12-31" not in page
+    takeaway = takeaways.takeaway(
+        catalog.OVERVIEW_CHARTS[0], queries.run(connection, "issues_suggestions_by_unit", one_unit), "en"
+    )
+    assert takeaway == "For General Office of the Provincial Government: 3 issues raised and 3 suggestions made."
 
 
 def test_takeaways_read_the_data_and_a_new_chart_has_none(connection, default_filter, monkeypatch):

@@ -31,7 +31,7 @@ from oversight.briefing.report import (
 )
 from oversight.charts import COLOURS
 from oversight.export.marking import MARKING_RGB, WATERMARK_RGB, hex_colour
-from oversight.present.summary import count
+from oversight.present.summary import count, date_text
 
 _RED = RGBColor.from_string(COLOURS["primary"].lstrip("#"))
 _GREY = RGBColor.from_string("52606D")
@@ -162,7 +162,11 @@ def _issue_table(document, report: Report, rows_of, heading_key: str, intro_key:
         document.add_paragraph(report.t(none_key))
         return
     intro = document.add_paragraph(
-        report.t(intro_key, period_end=report.period_end.isoformat(), count=count(len(rows), "issues", report.lang))
+        report.t(
+            intro_key,
+            period_end=date_text(report.period_end, report.lang),
+            count=count(len(rows), "issues", report.lang),
+        )
     )
     intro.paragraph_format.keep_with_next = True
     _table(document, header, rows, column_widths(kinds, _TEXT_WIDTH_CM))

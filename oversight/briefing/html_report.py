@@ -27,7 +27,7 @@ from oversight.export.marking import (
     WATERMARK_RGB,
     css_rgba,
 )
-from oversight.present.summary import count
+from oversight.present.summary import count, date_text
 
 _STYLE = """
 @page { size: A4; margin: 18mm 16mm 18mm 16mm; }
@@ -125,7 +125,11 @@ def _issues(report: Report, rows_of, heading_key: str, intro_key: str, none_key:
     header, rows, kinds = rows_of(report)
     t = report.t
     intro = (
-        t(intro_key, period_end=report.period_end.isoformat(), count=count(len(rows), "issues", report.lang))
+        t(
+            intro_key,
+            period_end=date_text(report.period_end, report.lang),
+            count=count(len(rows), "issues", report.lang),
+        )
         if rows
         else t(none_key)
     )

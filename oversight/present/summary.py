@@ -102,7 +102,7 @@ def _consultation(figures: Figures, lang: str) -> str:
         # "consulted 0 units, raised 0 issues" reads like a fault; say plainly that nothing was recorded.
         return i18n.t("export.summary.consultation_none", lang, opening=opening(figures.filter, lang))
     text = i18n.t(
-        "export.summary.consultation",
+        "export.summary.consultation_one" if now["units_consulted"] == 1 else "export.summary.consultation",
         lang,
         opening=opening(figures.filter, lang),
         units=count(now["units_consulted"], "units", lang),
