@@ -28,6 +28,20 @@ def team_now() -> datetime:
     return datetime.now(TEAM_TIME_ZONE)
 
 
+def team_time_text(at: str | None, nothing: str = "—") -> str:
+    """A recorded moment (``2021-01-05T01:30:12.345+00:00``, as the audit log and the import history write it in
+    UTC) as the team reads it: ``2021-01-05 09:30:12``, Beijing time; unreadable text as it is."""
+    if not at:
+        return nothing
+    try:
+        moment = datetime.fromisoformat(at)
+    except ValueError:
+        return at
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(TEAM_TIME_ZONE)
+    return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
 def setting(name: str, default: str | None = None) -> str | None:
     """An environment variable, or ``default`` when it is unset or empty."""
     return os.environ.get(name) or default

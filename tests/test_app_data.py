@@ -74,9 +74,22 @@ def test_a_valid_append_is_checked_previewed_imported_shown_and_undone(data_dir)
     data_page = run_page("pages/07_data.py")
     # the file name is shown as Markdown-escaped text (a name like [x](url) must not become a link)
     assert any(r"新增问题\.xlsx" in m.value for m in data_page.markdown)
+    # the history reads Beijing time, as the audit page does (the manifest keeps UTC)
+    from oversight import config
+    from oversight.core import safe_text
+    from oversight.ingest import import_history
+
+    (entry,) = import_history.list_history(data_dir)
+    shown = safe_text.markdown(config.team_time_text(entry.at))  # Markdown-escaped, as every data text on the page
+    assert any(f" · {shown} · " in m.value for m in data_page.markdown)
+    assert config.team_time_text(entry.at) != entry.at[:19].replace("T", " ")  # not the UTC clock (8 h apart)
     data_page.button(key="widget.undo").click().run()
     assert "已撤销" in data_page.success[-1].value
     assert metrics(run_page())["指出问题"] == "16个"
+    # nothing left to undo: no button that could only fail, and a line that says so
+    after = run_page("pages/07_data.py")
+    assert not [b for b in after.button if b.key == "widget.undo"]
+    assert any(c.value == "没有可以撤销的导入：每次导入都已撤销。" for c in after.caption)
 
     import json
     import os

@@ -182,9 +182,7 @@ def undo_last(
     """
     folder = Path(folder or config.data_dir())
     with exclusive(folder):
-        entries = list_history(folder)
-        undone = {entry.undoes for entry in entries if entry.action == "undo"}
-        target = next((e for e in reversed(entries) if e.action == "import" and e.id not in undone), None)
+        target = list_history(folder).undoable()
         if target is None:
             raise ValidationError([Problem(file="", message_key="error.nothing_to_undo")])
         writes: dict[str, tuple[str, bytes] | None] = {}

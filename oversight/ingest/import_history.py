@@ -83,6 +83,11 @@ class History(list):
 
     damaged: tuple[str, ...] = ()
 
+    def undoable(self) -> HistoryEntry | None:
+        """The import an undo restores the data from: the newest one not undone yet (None: nothing to undo)."""
+        undone = {entry.undoes for entry in self if entry.action == "undo"}
+        return next((e for e in reversed(self) if e.action == "import" and e.id not in undone), None)
+
 
 def list_history(folder: Path | None = None) -> History:
     """Every recorded import and undo, oldest first; a damaged entry is skipped and named in ``.damaged``."""

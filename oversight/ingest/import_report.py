@@ -6,6 +6,7 @@ one line, and why a change did not happen, without a server path or a traceback.
 
 from __future__ import annotations
 
+from oversight import config
 from oversight.core import i18n
 from oversight.ingest.import_history import HistoryEntry
 from oversight.ingest.import_plan import MODES, ImportPlan
@@ -99,7 +100,7 @@ def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         f"data.history.{entry.action}",
         lang,
         id=entry.id,
-        at=entry.at,
+        at=config.team_time_text(entry.at),  # recorded in UTC, read in Beijing time as on the audit page
         user=user,
         sources=", ".join(entry.sources),
         mode=i18n.t(f"data.mode.{entry.mode}", lang) if entry.mode in MODES else entry.mode,

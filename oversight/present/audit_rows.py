@@ -22,15 +22,7 @@ NOTHING = "—"
 
 def local_time(at: str | None) -> str:
     """``2021-01-05T01:30:12.345+00:00`` → ``2021-01-05 09:30:12`` (Beijing time); unreadable text as it is."""
-    if not at:
-        return NOTHING
-    try:
-        moment = datetime.fromisoformat(at)
-    except ValueError:
-        return at
-    if moment.tzinfo is None:
-        return moment.strftime("%Y-%m-%d %H:%M:%S")
-    return moment.astimezone(TEAM_TIME_ZONE).strftime("%Y-%m-%d %H:%M:%S")
+    return config.team_time_text(at, NOTHING)
 
 
 def day_range(since: date | None, until: date | None) -> tuple[datetime | None, datetime | None]:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from oversight import config
 from oversight.auth import audit
 from oversight.core import i18n, safe_text
 from oversight.ui import grid, sign_in
@@ -139,13 +140,18 @@ def import_section(page: Page) -> None:
             return
         del st.session_state[_PLAN_KEY]
         _remember_accounts(page)
-        st.success(page.t("data.report.imported", id=entry.id))
+        st.success(page.t("data.report.imported_here", id=entry.id))
+
+
+_UNDONE_KEY = "data.undone"  # the undo's message, shown after the page reruns with the history as it now is
 
 
 def history_section(page: Page) -> None:
-    from oversight.ingest import commit, import_history, import_report
+    from oversight.ingest import import_history, import_report
 
     st.subheader(page.t("data.ui.history_heading"))
+    if _UNDONE_KEY in st.session_state:
+        st.success(st.session_state.pop(_UNDONE_KEY))
     entries = import_history.list_history(Path(page.folder))
     if entries.damaged:
         st.warning(safe_text.markdown(page.t("data.history.damaged", ids=", ".join(entries.damaged))))
@@ -154,21 +160,45 @@ def history_section(page: Page) -> None:
         return
     for entry in reversed(entries[-10:]):
         st.markdown("- " + safe_text.markdown(import_report.render_entry(entry, page.lang)))
-    if st.button(page.t("data.ui.undo"), key="widget.undo", icon=":material/undo:"):
-        address = sign_in.client_address()
-
-        def record(entry) -> None:  # before the first file is restored: no audit line, no undo
-            audit.record(
-                "undo", account=page.account, address=address, details={"history": entry.id, "undoes": entry.undoes}
+    target = entries.undoable()
+    if target is None:  # every import is undone already: no button that can only fail
+        st.caption(page.t("data.history.nothing_to_undo"))
+        return
+    # undoing replaces the data: the admin sees which import it takes back and confirms it
+    with st.popover(page.t("data.ui.undo"), icon=":material/undo:"):
+        st.markdown(
+            safe_text.markdown(
+                page.t(
+                    "data.ui.undo_confirm",
+                    id=target.id,
+                    at=config.team_time_text(target.at),
+                    sources=", ".join(target.sources),
+                )
             )
+        )
+        confirmed = st.button(page.t("data.ui.undo_apply"), key="widget.undo", type="primary")
+    if confirmed:
+        _undo(page)
 
-        try:
-            entry = commit.undo_last(Path(page.folder), user=page.account.username, before_commit=record)
-        except Exception as error:
-            st.error(_commit_failure(page, error))
-            return
-        _remember_accounts(page)
-        st.success(page.t("data.report.undone", undoes=entry.undoes, id=entry.id))
+
+def _undo(page: Page) -> None:
+    from oversight.ingest import commit
+
+    address = sign_in.client_address()
+
+    def record(entry) -> None:  # before the first file is restored: no audit line, no undo
+        audit.record(
+            "undo", account=page.account, address=address, details={"history": entry.id, "undoes": entry.undoes}
+        )
+
+    try:
+        entry = commit.undo_last(Path(page.folder), user=page.account.username, before_commit=record)
+    except Exception as error:
+        st.error(_commit_failure(page, error))
+        return
+    _remember_accounts(page)
+    st.session_state[_UNDONE_KEY] = page.t("data.report.undone", undoes=entry.undoes, id=entry.id)
+    st.rerun()
 
 
 def _remember_accounts(page: Page) -> None:
