@@ -147,3 +147,27 @@ def test_a_title_too_wide_for_a_phones_chart_card_breaks_at_natural_points():
     )
     # between a title's parts where that takes no more lines, not inside a phrase ("… side by<br>side")
     assert fitted_title("Quarterly trends, units side by side") == "Quarterly trends,<br>units side by side"
+
+
+def test_a_stacked_part_with_nothing_in_view_has_no_legend_entry(connection, default_filter):
+    """未整改 listed in the legend beside no bar reads as "nothing outstanding" next to 逾期未整改 6: a part of a
+    stacked whole is drawn, and listed, only where the view has some."""
+    from oversight.charts import catalog
+
+    spec = next(s for s in catalog.all_charts() if s.key == "issues_by_unit_status")
+    frame = queries.run(connection, spec.query, default_filter)
+    assert frame["open"].sum() == 0 and frame["in_progress"].sum() > 0  # the sample: nothing "not started" in 2020
+    names = [trace.name for trace in spec.build(frame, "zh").data]
+    assert names == ["已整改", "整改中"]
+    with_open = frame.assign(open=[1] + [0] * (len(frame) - 1))
+    assert [trace.name for trace in spec.build(with_open, "en").data] == [
+        "Rectified",
+        "In progress",
+        "Not yet rectified",
+    ]
+    # the stacked quarters drop an empty form alike; an empty frame keeps its parts (the chart says it is empty)
+    reminders = next(s for s in catalog.all_charts() if s.key == "reminders_by_quarter_form")
+    by_quarter = queries.run(connection, reminders.query, default_filter).assign(meeting=0)
+    assert "会议提醒" not in [trace.name for trace in reminders.build(by_quarter, "zh").data]
+    nothing = by_quarter.assign(written=0, in_person=0)
+    assert len(reminders.build(nothing, "zh").data) == 3

@@ -65,6 +65,14 @@ def top_units(frame: pd.DataFrame, value_columns: Sequence[str]) -> pd.DataFrame
     return pd.concat([top, pd.DataFrame([others])], ignore_index=True)
 
 
+def parts_drawn(frame: pd.DataFrame, series: Sequence[Series]) -> list[Series]:
+    """The parts of a stacked whole that have something in the frame: a status or form with no record in view
+    draws no bar, so it gets no legend entry either (未整改 listed beside no bar read as "none outstanding" next to
+    逾期未整改 6). A frame with nothing at all keeps every part (the empty chart says so itself)."""
+    shown = [part for part in series if frame[part[0]].fillna(0).to_numpy().any()]
+    return shown or list(series)
+
+
 def unit_bars(
     frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, stacked: bool, axis_key: str
 ) -> go.Figure:
@@ -74,7 +82,7 @@ def unit_bars(
     ordered = frame.iloc[::-1]
     names, full_names = unit_labels(ordered, lang)
     figure = go.Figure()
-    for column, label_key, colour in series if stacked else reversed(series):
+    for column, label_key, colour in parts_drawn(frame, series) if stacked else reversed(series):
         figure.add_bar(
             y=names,
             x=ordered[column],
@@ -223,7 +231,7 @@ def quarter_bars(
     values = frame[[column for column, _, _ in series]]
     highest = float((values.sum(axis=1) if stacked else values.max(axis=1)).max())
     figure = go.Figure()
-    for column, label_key, colour in series:
+    for column, label_key, colour in parts_drawn(frame, series) if stacked else series:
         figure.add_bar(
             x=labels,
             y=frame[column],
