@@ -12,6 +12,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from pptx import Presentation
+from pptx.util import Inches
 from pypdf import PdfReader
 
 from oversight import briefing, charts, export
@@ -465,3 +466,44 @@ def test_kept_tabs_draw_what_a_fresh_tab_draws(connection, default_filter, monke
     assert first.startswith(b"\x89PNG") and again[len(sized) - 1] == first and again[-1] == first
     assert again[: len(sized) - 1] == again[len(sized) : -1]  # the other charts, drawn twice, alike too
     assert len(set(again)) == len(sized)
+
+
+def test_the_slide_watermark_is_never_cut_into_a_fragment(pack):
+    """Behind a slide's content the watermark is either wholly under a chart's picture (which carries its own) or
+    wholly clear of it, in the reading panel; cards and panels are outlined, not filled, so it reads through
+    them (a filled panel left "np" of "This computer …" showing in the gap beside the picture)."""
+    _, built, _ = pack
+    deck = Presentation(io.BytesIO(built.files["pptx"]))
+    watermark = built.report.marking.watermark
+    for slide in list(deck.slides)[1 : 2 + CHARTS]:
+        marks = [shape for shape in slide.shapes if shape.has_text_frame and shape.text_frame.text == watermark]
+        assert len(marks) == 2
+        boxes = [shape for shape in slide.shapes if shape.shape_type == 1]  # autoshapes: cards, panel, accent
+        # 5: no fill; the title's red rule and the panel's accent bar are thin lines, not boxes
+        assert all(box.fill.type in (None, 5) or min(box.width, box.height) < Inches(0.1) for box in boxes)
+        pictures = [shape for shape in slide.shapes if shape.shape_type == 13]
+        for picture in pictures:
+            right = picture.left + picture.width
+            under, beside = sorted(marks, key=lambda shape: shape.left)
+            assert picture.left <= under.left and under.left + under.width <= right
+            assert picture.top <= under.top and under.top + under.height <= picture.top + picture.height
+            assert beside.left >= right  # in the panel, past the picture's edge
+
+
+def test_issue_table_columns_hold_their_headers_longest_word():
+    """A header word is never broken inside (Rectificatio|n status, Days overdu|e on a slide): a fixed column is
+    widened to its header's longest word in bold, and the description takes what is left."""
+    from oversight.briefing.report import column_widths
+
+    kinds = ["number", "unit", "date", None, "status_en"]
+    header = ["No.", "Unit", "Date raised", "Description", "Rectification status"]
+    for font_pt, total in ((12, 31.0), (9.5, 16.0)):
+        widths = column_widths(kinds, total, font_pt, header)
+        assert abs(sum(widths) - total) < 1e-9
+        # "Rectification" in bold: 13 letters at about 0.6–0.68 em, plus the cell's insets
+        assert widths[4] >= 13 * font_pt * 0.62 / (72 / 2.54) + 0.4
+        assert widths[3] > 3  # the description still has room
+    zh = column_widths(
+        ["number", "unit", "date", None, "status"], 16.0, 9.5, ["序号", "单位", "提出日期", "问题描述", "整改状态"]
+    )
+    assert zh == column_widths(["number", "unit", "date", None, "status"], 16.0, 9.5)  # Chinese headers fit already

@@ -169,7 +169,7 @@ def _issue_table(document, report: Report, rows_of, heading_key: str, intro_key:
         )
     )
     intro.paragraph_format.keep_with_next = True
-    _table(document, header, rows, column_widths(kinds, _TEXT_WIDTH_CM))
+    _table(document, header, rows, column_widths(kinds, _TEXT_WIDTH_CM, header=header))
 
 
 def _problems(document, report: Report) -> None:

@@ -136,7 +136,7 @@ def _issues(report: Report, rows_of, heading_key: str, intro_key: str, none_key:
     # the heading and its first line stay with the table rather than end a page alone
     parts = [f'<div class="keep-with-next"><h3>{escape(t(heading_key))}</h3><p>{escape(intro)}</p></div>']
     if rows:
-        widths = column_widths(kinds, _TEXT_WIDTH_CM)
+        widths = column_widths(kinds, _TEXT_WIDTH_CM, header=header)
         parts.append(_table(header, rows, [width / _TEXT_WIDTH_CM * 100 for width in widths], names))
     return parts
 

@@ -41,6 +41,8 @@ _LAYOUT_TITLE, _LAYOUT_TITLE_ONLY = 0, 5
 # its reading in a panel on the right.
 _PICTURE_TOP, _PICTURE_MAX_WIDTH, _PICTURE_MAX_HEIGHT = Inches(1.35), Inches(8.4), Inches(5.5)
 _PANEL_GAP = Inches(0.3)
+# past the widest picture and its gap, so the second watermark always falls in the reading panel
+_PANEL_WATERMARK_LEFT = MARGIN + _PICTURE_MAX_WIDTH + _PANEL_GAP + Inches(0.15)
 ISSUE_ROWS_PER_SLIDE = 8
 
 
@@ -84,13 +86,24 @@ def _send_to_back(slide, shape) -> None:
     tree.insert(2, shape._element)  # after the group's own properties: drawn first, behind everything  # noqa: SLF001
 
 
+def _outlined_box(slide, left: int, top: int, width: int, height: int, line: str) -> None:
+    """A card or panel: outlined, not filled, so the watermark behind the slide's content reads whole through it
+    (a filled box hid it but for stray fragments in the gaps between boxes)."""
+    box = slide.shapes.add_shape(1, left, top, width, height)
+    box.fill.background()
+    box.line.color.rgb = RGBColor.from_string(line)
+    box.line.width = Pt(0.75)
+
+
 def _draw_watermark(slide, report: Report) -> list:
-    """The watermark, pale and diagonal, twice behind the slide's content."""
+    """The watermark, pale and diagonal, twice behind the slide's content: one where a chart slide's picture
+    lies (which carries its own), one inside its reading panel, so that neither is cut by the picture's edge
+    into a stray fragment ("nputer 2026-12-02")."""
     boxes: list = []
-    for left, top in ((Inches(1.2), Inches(2.2)), (Inches(7.4), Inches(4.6))):
-        box = slide.shapes.add_textbox(left, top, Inches(5.2), Inches(0.6))
+    for left, top in ((Inches(1.2), Inches(2.2)), (_PANEL_WATERMARK_LEFT, Inches(4.3))):
+        box = slide.shapes.add_textbox(left, top, Inches(3.5), Inches(0.6))
         box.rotation = -25
-        _set_text(box.text_frame, [report.marking.watermark], 24, RGBColor.from_string(hex_colour(WATERMARK_RGB)))
+        _set_text(box.text_frame, [report.marking.watermark], 20, RGBColor.from_string(hex_colour(WATERMARK_RGB)))
         colour = box.text_frame.paragraphs[0].runs[0]._r.rPr.find(qn("a:solidFill"))[0]  # noqa: SLF001
         etree.SubElement(colour, qn("a:alpha")).set("val", "45000")  # 45% opaque: light, yet a copy shows it
         _send_to_back(slide, box)
@@ -224,10 +237,7 @@ def _key_figures_slide(deck, furniture: _Furniture, report: Report) -> None:
     for index, kpi in enumerate(report.kpis):
         left = MARGIN + (width + gap) * (index % columns)
         top = Inches(1.5) + (height + gap) * (index // columns)
-        card = slide.shapes.add_shape(1, left, top, width, height)
-        card.fill.solid()
-        card.fill.fore_color.rgb = RGBColor.from_string("F5F7FA")
-        card.line.color.rgb = RGBColor.from_string("CBD2D9")
+        _outlined_box(slide, left, top, width, height, "CBD2D9")
         delta = report.t("kpi.delta_yoy", delta=kpi.delta) if kpi.delta else report.t("kpi.delta_none")
         _text_box(
             slide,
@@ -263,10 +273,7 @@ def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSect
             io.BytesIO(section.png), MARGIN, _PICTURE_TOP, picture_width, int(picture_width * section.aspect)
         )
     panel_left = MARGIN + picture_width + _PANEL_GAP
-    panel = slide.shapes.add_shape(1, panel_left, _PICTURE_TOP, SLIDE_WIDTH - MARGIN - panel_left, Inches(5.5))
-    panel.fill.solid()
-    panel.fill.fore_color.rgb = RGBColor.from_string("F5F7FA")
-    panel.line.fill.background()
+    _outlined_box(slide, panel_left, _PICTURE_TOP, SLIDE_WIDTH - MARGIN - panel_left, Inches(5.5), "D9DEE5")
     accent = slide.shapes.add_shape(1, panel_left, _PICTURE_TOP, Inches(0.06), Inches(5.5))
     accent.fill.solid()
     accent.fill.fore_color.rgb = _RED
@@ -288,7 +295,7 @@ def _issue_slides(deck, furniture: _Furniture, report: Report, rows_of, title_ke
     header, rows, kinds = rows_of(report)
     pages = [rows[start : start + ISSUE_ROWS_PER_SLIDE] for start in range(0, len(rows), ISSUE_ROWS_PER_SLIDE)]
     width = SLIDE_WIDTH - 2 * MARGIN
-    widths = [Cm(cm) for cm in column_widths(kinds, width / Cm(1), font_pt=12)]
+    widths = [Cm(cm) for cm in column_widths(kinds, width / Cm(1), font_pt=12, header=header)]
     for number, page in enumerate(pages, start=1):
         slide = _titled_slide(deck, report.t(title_key, page=number, pages=len(pages)), report, furniture)
         shape = slide.shapes.add_table(

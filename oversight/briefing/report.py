@@ -6,12 +6,15 @@ thing, and each chart image is rendered once and reused by all of them.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import cast
 
 import pandas as pd
 
 from oversight import charts
+from oversight.charts.style import label_width
 from oversight.core import i18n
 from oversight.export.data_files import chart_data_table
 from oversight.export.names import ExportContext
@@ -37,6 +40,9 @@ COLUMN_CM = {
     "status": 1.9,
     "days": 1.9,
     "status_en": 2.7,
+    # an English unit name wraps whatever the width ("General Office / of the Provincial / Government"): narrower
+    # than a Chinese one kept on one line, so the description stays the widest column
+    "unit_en": 3.6,
 }  # "Rectification status", "In progress": a word per line at most
 _TABLE_FONT_PT = 9.5
 # For the HTML → PDF print: the fonts Debian's fonts-noto-cjk installs.
@@ -158,11 +164,27 @@ def overdue_issue_rows(report: Report) -> tuple[list[str], list[list[str]], list
     return _rows(report, report.overdue_issues, _OVERDUE_ISSUE_COLUMNS)
 
 
-def column_widths(kinds: list[str], total_cm: float, font_pt: float = _TABLE_FONT_PT) -> list[float]:
-    """Widths in cm that add up to ``total_cm``: each column what its text needs at ``font_pt``, the
+def column_widths(
+    kinds: list[str], total_cm: float, font_pt: float = _TABLE_FONT_PT, header: Sequence[str] = ()
+) -> list[float]:
+    """Widths in cm that add up to ``total_cm``: each column what its text needs at ``font_pt`` and at least its
+    header's longest word in bold (Rectificatio|n status, Days overdu|e broke inside the word on a slide), the
     description what is left (dates narrow, the description wide)."""
     scale = font_pt / _TABLE_FONT_PT
     fixed = [COLUMN_CM[kind] * scale if kind in COLUMN_CM else None for kind in kinds]
+    for position, title in enumerate(header):
+        if fixed[position] is not None:
+            fixed[position] = max(cast(float, fixed[position]), _longest_word_cm(title, font_pt))
     rest = total_cm - sum(width for width in fixed if width is not None)
     flexible = max(fixed.count(None), 1)
     return [width if width is not None else rest / flexible for width in fixed]
+
+
+_BOLD_LATIN_EM = 0.68  # a bold Latin letter's average width in em, erring wide (DejaVu Sans Bold stands in for Arial)
+_CELL_PADDING_CM = 0.45  # the cell's left and right insets together
+_PT_PER_CM = 72 / 2.54
+
+
+def _longest_word_cm(title: str, font_pt: float) -> float:
+    words = title.split() or [title]
+    return max(label_width(word, font_pt, _BOLD_LATIN_EM) for word in words) / _PT_PER_CM + _CELL_PADDING_CM
