@@ -181,9 +181,12 @@ def test_pdf_has_the_title_and_copies_as_ordinary_characters(pack):
     assert not re.search("[\u2e80-\u2fdf]", text), "Kangxi radicals instead of 工, 见 …: copy and search would fail"
     if lang == "zh":
         assert "工作概况" in text and "意见建议19条" in text and "党组（党委）" in text
-    for page in reader.pages:  # the marking and the watermark on every printed page
+    for number, page in enumerate(reader.pages, start=1):  # the marking and the watermark on every printed page
         page_text = page.extract_text()
         assert built.report.marking.label in page_text and built.report.marking.watermark in page_text
+        # and its number at the foot, as the Word report has it (第 3 页 / Page 3)
+        numbered = i18n.t("export.report.page_before", lang) + str(number) + i18n.t("export.report.page_after", lang)
+        assert numbered.strip() in page_text, number
     assert reader.metadata.title == TITLES[lang]
 
 

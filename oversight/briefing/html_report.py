@@ -54,12 +54,23 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .keep-with-next { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
 .watermark { position: fixed; top: 0; left: 0; width: 100%; height: 100%; z-index: -1; overflow: hidden;
   pointer-events: none; }
-.watermark span { position: absolute; transform: rotate(-30deg); color: WATERMARK; font-size: 20pt;
-  white-space: nowrap; }
+.watermark span { position: absolute; transform: rotate(-30deg); color: WATERMARK;
+  width: 44%; text-align: center; overflow-wrap: anywhere; }
 """
 _TEXT_WIDTH_CM = 17.8  # A4 less the page's 16 mm margins
-# Where the watermark's copies sit on the printed page (percent of the text area): a crop still carries one.
-_WATERMARK_SPOTS = ((8, 12), (52, 30), (8, 52), (52, 70), (8, 88))
+# Where the watermark's copies sit on the printed page (percent of the text area): a crop still carries one. Each
+# is within its half of the page and away from the top and foot, turned, so no copy is cut at the page's edge into
+# a stray "2.0" (its text wraps inside its half rather than run past the edge).
+_WATERMARK_SPOTS = ((3, 10), (53, 28), (3, 46), (53, 64), (3, 80))
+
+
+_WATERMARK_PT, _WATERMARK_FULL_SIZE_CHARS, _WATERMARK_LEAST_PT = 20, 36, 11
+
+
+def _watermark_pt(text: str) -> float:
+    """The watermark's size: 20 pt up to a name and time of 36 characters, smaller for a long account name, so
+    that each copy stays a line or three and, turned, inside its half of the page."""
+    return max(_WATERMARK_LEAST_PT, min(_WATERMARK_PT, _WATERMARK_PT * _WATERMARK_FULL_SIZE_CHARS / max(len(text), 1)))
 
 
 def _css_string(text: str) -> str:
@@ -68,13 +79,19 @@ def _css_string(text: str) -> str:
 
 
 def _page_marks(report: Report) -> str:
-    """The marking in every page's top-right margin box (Chromium 131+ prints ``@page`` margin boxes)."""
-    if not report.marking.label:
-        return ""
-    return (
-        f"@page {{ @top-right {{ content: {_css_string(report.marking.label)}; color: {css_rgba(MARKING_RGB, 1)}; "
-        "font-size: 10pt; font-weight: bold; font-family: " + HTML_FONT_STACK + "; } }\n"
+    """The marking in every page's top-right margin box and the page's number at its foot, as the Word report
+    has them (Chromium 131+ prints ``@page`` margin boxes)."""
+    number = (
+        f"{_css_string(report.t('export.report.page_before'))} counter(page) "
+        f"{_css_string(report.t('export.report.page_after'))}"
     )
+    boxes = f"@bottom-center {{ content: {number}; color: #52606D; font-size: 9pt; font-family: {HTML_FONT_STACK}; }} "
+    if report.marking.label:
+        boxes += (
+            f"@top-right {{ content: {_css_string(report.marking.label)}; color: {css_rgba(MARKING_RGB, 1)}; "
+            f"font-size: 10pt; font-weight: bold; font-family: {HTML_FONT_STACK}; }}"
+        )
+    return f"@page {{ {boxes} }}\n"
 
 
 def _style(report: Report) -> str:
@@ -114,8 +131,10 @@ def _table(header: list[str], rows: list[list[str]], widths: list[float], keep: 
 def _marks(report: Report) -> str:
     parts = []
     if report.marking.watermark:
+        size = _watermark_pt(report.marking.watermark)
         spans = "".join(
-            f'<span style="left:{x}%;top:{y}%">{escape(report.marking.watermark)}</span>' for x, y in _WATERMARK_SPOTS
+            f'<span style="left:{x}%;top:{y}%;font-size:{size}pt">{escape(report.marking.watermark)}</span>'
+            for x, y in _WATERMARK_SPOTS
         )
         parts.append(f'<div class="watermark" aria-hidden="true">{spans}</div>')
     return "".join(parts)

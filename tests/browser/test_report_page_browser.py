@@ -1,0 +1,45 @@
+"""The PDF's page as Chromium lays it out for print: every copy of the watermark lies wholly inside the page's
+text area (a copy running past the edge was cut into a stray "2.0" on every page), however long the name."""
+
+from __future__ import annotations
+
+import pytest
+
+from oversight import briefing
+from oversight.briefing.html_report import report_html
+from oversight.data import queries
+from oversight.data.filters import Filter, Quarter
+from oversight.export import marking
+
+pytestmark = pytest.mark.browser
+
+# A4 less the report's @page margins (16 mm each side, 18 mm top and foot), in CSS pixels
+TEXT_AREA = {"width": round((210 - 32) / 25.4 * 96), "height": round((297 - 36) / 25.4 * 96)}
+
+
+@pytest.mark.parametrize(
+    "viewer, lang",
+    [("bench", "en"), (None, "zh"), (None, "en"), ("an-account-name-long-enough-to-fill-a-line-of-its-own", "en")],
+)
+def test_no_watermark_copy_is_cut_at_the_page_edge(browser, connection, viewer, lang):
+    run = lambda name, filter_: queries.run(connection, name, filter_)  # noqa: E731
+    made_for = marking.for_viewer(viewer, viewer is None, lang)
+    report = briefing.collect_report(run, Filter((), Quarter(2020, 1), Quarter(2020, 4)), lang, [], marking=made_for)
+    context = browser.new_context(viewport=TEXT_AREA)
+    try:
+        page = context.new_page()
+        page.emulate_media(media="print")
+        page.set_content(report_html(report))
+        area, copies = page.evaluate(
+            """() => {
+                const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
+                const mark = document.querySelector('.watermark');
+                return [box(mark), [...mark.querySelectorAll('span')].map(box)];
+            }"""
+        )
+    finally:
+        context.close()
+    assert len(copies) == 5
+    left, top, right, bottom = area
+    for x0, y0, x1, y1 in copies:  # the turned text's bounding box
+        assert left <= x0 and x1 <= right and top <= y0 and y1 <= bottom, (area, (x0, y0, x1, y1))
