@@ -136,3 +136,19 @@ def test_current_data_and_templates_are_offered_for_every_table(data_dir):
     assert labels.count("问题：当前数据") == 1 or any(label.endswith("：当前数据") for label in labels)
     assert sum(label.endswith("：填报模板") for label in labels) == 6
     assert sum(label.endswith("：当前数据") for label in labels) == 6
+
+
+def test_replacing_a_table_says_how_many_existing_rows_it_deletes(data_dir):
+    """The mode the page opens on replaces the table: a file of one row would delete the 27 rows it lacks, and
+    the page says so before anything can be imported (here the suggestions' links refuse it anyway)."""
+    before = _hashes(data_dir)
+    at = run_page("pages/07_data.py")
+    assert at.radio(key="widget.import_mode").value == "replace"
+    assert at.radio(key="widget.import_mode").options == ["替换整表", "追加记录"]  # capitalised words, not codes
+    at.file_uploader(key="widget.uploads").set_value(("问题.xlsx", _issues_file(_new_issue()), XLSX)).run()
+    at.button(key="widget.import_check").click().run()
+    assert not at.exception
+    assert [w.value for w in at.warning if "将删除现有记录" in w.value] == [
+        "问题：导入后将删除现有记录 27 行（替换整表时，文件中没有的记录会被删除；导入后可撤销）。"
+    ]
+    assert _hashes(data_dir) == before

@@ -79,7 +79,8 @@ def import_section(page: Page) -> None:
         list(import_plan.MODES),
         key="widget.import_mode",
         horizontal=True,
-        format_func=lambda m: page.t(f"data.mode.{m}"),
+        format_func=lambda m: page.t(f"data.ui.mode_option.{m}"),
+        help=page.t("data.ui.mode_help"),
     )
     if st.button(
         page.t("data.ui.check"), key="widget.import_check", disabled=not uploads, icon=":material/fact_check:"
@@ -95,7 +96,7 @@ def import_section(page: Page) -> None:
             + page.t(
                 "data.report.table",
                 table=page.t(f"data.table.{change.table}"),
-                sources="、".join(safe_text.markdown(source) for source in change.sources),
+                sources=page.t("export.list.separator").join(safe_text.markdown(source) for source in change.sources),
                 mode=page.t(f"data.mode.{change.mode}"),
                 rows=change.rows_in_file,
                 before=change.rows_before,
@@ -107,6 +108,11 @@ def import_section(page: Page) -> None:
         )
     for line in import_report.skipped_lines(plan, page.lang):
         st.caption(safe_text.markdown(line))
+    for change in plan.changes.values():
+        if change.removed:  # said plainly before the button: replacing keeps only what the file holds
+            st.warning(
+                page.t("data.report.removes", table=page.t(f"data.table.{change.table}"), removed=len(change.removed))
+            )
     if plan.problems:
         st.error(page.t("data.report.failed", count=len(plan.problems)))
         grid.data_table(_problem_rows(plan.problems, page.lang), page.lang)
