@@ -18,15 +18,16 @@ _PLAN_KEY = "oversight.import_plan"
 
 
 def _problem_rows(problems, lang: str) -> pd.DataFrame:
+    # a problem of the whole file has no sheet, row or column: each is shown as "—" alike, not some blank
     return pd.DataFrame(
         [
             {
                 i18n.t("data.ui.col_file", lang): p.file,
-                i18n.t("data.ui.col_sheet", lang): p.sheet or "",
+                i18n.t("data.ui.col_sheet", lang): p.sheet or None,
                 i18n.t("data.ui.col_row", lang): p.row,
                 i18n.t("data.ui.col_column", lang): f"{p.column_letter} {p.column}"
                 if p.column_letter
-                else (p.column or ""),
+                else (p.column or None),
                 i18n.t("data.ui.col_problem", lang): p.message(lang),
             }
             for p in problems
