@@ -360,8 +360,8 @@ async def admin_on_replica(browser, the_cluster: Cluster, avoid: int | None) -> 
 async def import_through(page, file: Path, timeline: Timeline) -> None:
     from playwright.async_api import expect
 
-    await rerun_by(page, page.get_by_text("追加", exact=True).click)
-    await expect(page.get_by_role("radio", name="追加")).to_be_checked()
+    await rerun_by(page, page.get_by_text("追加记录", exact=True).click)
+    await expect(page.get_by_role("radio", name="追加记录")).to_be_checked()
     await page.locator("input[type='file']").set_input_files(str(file))
     # the page lists the file it took before it sends it: a file not listed was never sent (the wait above), a
     # file listed and never arriving at the replica (the button stays disabled) is the defect looked for here
@@ -386,7 +386,8 @@ async def undo_through(page, timeline: Timeline) -> None:
     await page.get_by_role("button", name="登录").click()
     await settled(page)
     timeline.undo_begun_at = time.monotonic()
-    await page.get_by_role("button", name="撤销最近一次导入").click()
+    await page.get_by_role("button", name="撤销最近一次导入").click()  # opens the confirmation, naming the import
+    await page.get_by_role("button", name="确认撤销").click()
     await expect(page.get_by_text(re.compile("^已撤销"))).to_be_visible(timeout=WAIT_MS)
 
 
