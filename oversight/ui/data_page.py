@@ -22,7 +22,7 @@ def _problem_rows(problems, lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         [
             {
-                i18n.t("data.ui.col_file", lang): p.file,
+                i18n.t("data.ui.col_file", lang): p.file or None,
                 i18n.t("data.ui.col_sheet", lang): p.sheet or None,
                 i18n.t("data.ui.col_row", lang): p.row,
                 i18n.t("data.ui.col_column", lang): f"{p.column_letter} {p.column}"
