@@ -422,3 +422,43 @@ def test_alerts_for_a_scope_uses_the_settings_files_rules(connection, tmp_path, 
     digest = alerts.alerts_for(connection, unit_scope.Scope(("data_admin",)), D)
     assert [(item.rule, item.issue_id) for item in digest.items] == [("due_soon", "WT2020-022")]
     assert digest.counts() == {"overdue": 0, "due_soon": 1, "meetings_rising": 0}
+
+
+def test_only_quarter_rules_left_unjudged_say_so_and_not_that_none_is_enabled(connection):
+    from oversight.alerts import digest_text
+
+    quarter_only = Rules(overdue=False, due_soon=False)
+    digest = _digest(connection, date(2021, 1, 5), quarter_only)  # the sample's records stop on 2020-12-31
+    assert digest.not_judged == ("no_consultation", "meetings_rising") and digest.counts() == {}
+    text = digest_text.render_text(digest, "zh")
+    assert "未启用任何预警规则" not in text
+    assert text.startswith(
+        "派驻监督预警摘要\n截至 2021年1月5日（2021年第1季度），数据截至 2020年12月31日\n"
+        "2021年第1季度尚无记录，未判断：未会商、会议增多\n"
+    )
+    assert "No alert rule is enabled" not in digest_text.render_markdown(digest, "en")
+    nothing = Rules(overdue=False, due_soon=False, no_consultation=False, meetings_rising=False)
+    assert "未启用任何预警规则" in digest_text.render_text(_digest(connection, date(2020, 11, 8), nothing), "zh")
+
+
+def test_quarter_rules_count_to_the_data_date_where_the_records_stop_inside_the_quarter():
+    """Records to 2021-01-02, a digest on 2021-02-01: the quarter's rules count it to 2 January (会议增多 then
+    compares the same two days a year earlier); the issue rules take the digest's own day."""
+    asked: dict[str, date] = {}
+
+    def run_query(name, **params):
+        if name == "data_span":
+            return pd.DataFrame([{"last_day": pd.Timestamp(2021, 1, 2)}])
+        if name == "units":
+            return pd.DataFrame({"unit_id": []})
+        asked[name] = params["as_of"]
+        return pd.DataFrame(columns=["unit_id", "name_zh", "name_en"])
+
+    digest = alerts.collect_alerts(run_query, date(2021, 2, 1))
+    assert digest.not_judged == () and digest.data_date == date(2021, 1, 2)
+    assert asked == {
+        "alert_overdue_issues": date(2021, 2, 1),
+        "alert_due_soon_issues": date(2021, 2, 1),
+        "alert_units_without_consultation": date(2021, 1, 2),
+        "alert_meetings_rising": date(2021, 1, 2),
+    }

@@ -83,6 +83,13 @@ def test_a_valid_append_is_checked_previewed_imported_shown_and_undone(data_dir)
     shown = safe_text.markdown(config.team_time_text(entry.at))  # Markdown-escaped, as every data text on the page
     assert any(f" · {shown} · " in m.value for m in data_page.markdown)
     assert config.team_time_text(entry.at) != entry.at[:19].replace("T", " ")  # not the UTC clock (8 h apart)
+    # the confirmation names the import it takes back: its id, Beijing time and file
+    assert any(
+        m.value.startswith("将撤销 " + safe_text.markdown(entry.id))
+        and shown in m.value
+        and r"新增问题\.xlsx" in m.value
+        for m in data_page.markdown
+    )
     data_page.button(key="widget.undo").click().run()
     assert "已撤销" in data_page.success[-1].value
     assert metrics(run_page())["指出问题"] == "16个"
@@ -139,16 +146,24 @@ def test_current_data_and_templates_are_offered_for_every_table(data_dir):
 
 
 def test_replacing_a_table_says_how_many_existing_rows_it_deletes(data_dir):
-    """The mode the page opens on replaces the table: a file of one row would delete the 27 rows it lacks, and
-    the page says so before anything can be imported (here the suggestions' links refuse it anyway)."""
-    before = _hashes(data_dir)
+    """The mode the page opens on replaces the table: a reminders file of one row would delete the other rows, and
+    the page says so before the import button; a check that fails says only that (nothing could be deleted)."""
     at = run_page("pages/07_data.py")
     assert at.radio(key="widget.import_mode").value == "replace"
     assert at.radio(key="widget.import_mode").options == ["替换整表", "追加记录"]  # capitalised words, not codes
-    at.file_uploader(key="widget.uploads").set_value(("问题.xlsx", _issues_file(_new_issue()), XLSX)).run()
+    frames = checked_folder.read_folder(data_dir)
+    one = workbook.ledger_xlsx_bytes(TABLES["reminders"], frames["reminders"].head(1), frames["units"])
+    at.file_uploader(key="widget.uploads").set_value(("日常提醒.xlsx", one, XLSX)).run()
     at.button(key="widget.import_check").click().run()
     assert not at.exception
+    deleted = len(frames["reminders"]) - 1
     assert [w.value for w in at.warning if "将删除现有记录" in w.value] == [
-        "问题：导入后将删除现有记录 27 行（替换整表时，文件中没有的记录会被删除；导入后可撤销）。"
+        f"日常提醒：导入后将删除现有记录 {deleted} 行（替换整表时，文件中没有的记录会被删除；导入后可撤销）。"
     ]
+    assert at.button(key="widget.import_apply")  # the warning stands right above the button
+    # an issues file of one row: the suggestions' links refuse it, and no deletion is announced beside the refusal
+    before = _hashes(data_dir)
+    at.file_uploader(key="widget.uploads").set_value(("问题.xlsx", _issues_file(_new_issue()), XLSX)).run()
+    at.button(key="widget.import_check").click().run()
+    assert at.error and not [w for w in at.warning if "将删除现有记录" in w.value]
     assert _hashes(data_dir) == before

@@ -31,7 +31,7 @@ def test_briefing_page_builds_the_four_files():
     at = run_page("pages/06_briefing.py")
     at.button(key="widget.build_full").click().run()
     assert not at.exception
-    assert at.success[0].value == "简报材料已生成（全部9家综合监督单位，2020年第1季度至2020年第4季度），请下载："
+    assert at.success[0].value == "简报材料已生成（全部9家综合监督单位；2020年第1季度至2020年第4季度），请下载："
     names = [button.proto.label for button in at.download_button]
     assert names == ["PPT 演示文稿", "Word 报告", "PDF 报告", "图表及数据（ZIP）"]
 

@@ -368,6 +368,11 @@ def test_issue_lists_are_introduced_in_words_for_one_issue_too(connection):
         report = briefing.collect_report(_run(connection), one_unit, lang, [])
         page = report_html(report)
         assert overdue_line in page and "2020-12-31，" not in page and "By 2020-12-31" not in page
+        # a range running past the data date: the lists are counted to the data date, and say so (not 30 June 2021)
+        past = briefing.collect_report(
+            _run(connection), Filter(("gov_office",), Quarter(2020, 3), Quarter(2021, 2)), lang, []
+        )
+        assert overdue_line in report_html(past) and ("2021" not in report_html(past).split("</h2>", 3)[-1])
     takeaway = takeaways.takeaway(
         catalog.OVERVIEW_CHARTS[0], queries.run(connection, "issues_suggestions_by_unit", one_unit), "en"
     )

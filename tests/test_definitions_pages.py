@@ -466,7 +466,8 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
     else:
         consultation = (
             f"{opening}驻省政府办公厅纪检监察组与{now['units_consulted']}家综合监督单位党组（党委）开展定期会商，"
-            f"深入分析各单位政治生态，指出问题{now['issues']}个，提出意见建议{now['suggestions']}条。"
+            f"深入分析{'该' if now['units_consulted'] == 1 else '各'}单位政治生态，"
+            f"指出问题{now['issues']}个，提出意见建议{now['suggestions']}条。"
         )
         if now["issues"]:
             day = view.as_of

@@ -182,6 +182,22 @@ def test_undo_walks_back_one_import_at_a_time(data_folder, tmp_path):
     assert table_files(data_folder) == original
 
 
+def test_undo_of_a_confirmed_import_refuses_once_another_import_landed(data_folder, tmp_path):
+    """The page names the import it will undo and the admin confirms that one: if another import lands first (a
+    second admin, the command line), nothing is undone rather than the newer import."""
+    confirmed = commit.import_files(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
+    issues = write_xlsx(tmp_path / "issues.xlsx", {"问题": [HEADERS["issues"], issue()]})
+    newer = commit.import_files(issues, mode="append", folder=data_folder)
+    both = table_files(data_folder)
+    with pytest.raises(ValidationError) as raised:
+        commit.undo_last(data_folder, expected=confirmed.id)
+    assert [(p.message_key, p.params) for p in raised.value.problems] == [
+        ("error.undo_target_changed", {"latest": newer.id})
+    ]
+    assert table_files(data_folder) == both and len(import_history.list_history(data_folder)) == 2
+    assert commit.undo_last(data_folder, expected=newer.id).undoes == newer.id
+
+
 def test_a_table_kept_as_csv_is_replaced_by_xlsx_and_undo_brings_the_csv_back(data_folder, tmp_path, sample_frames):
     office = workbook.to_office_values(TABLES["reminders"], sample_frames["reminders"], sample_frames["units"])
     (data_folder / "reminders.xlsx").unlink()
@@ -391,7 +407,7 @@ def test_cli_import_history_undo(data_folder, tmp_path, capsys):
     assert main(["history", "--lang", "en"]) == 0
     # the claimed name (OVERSIGHT_USER) is shown with the OS account that ran the command
     assert (
-        f"王秘书 (OS user {getpass.getuser()}) imported new_meetings.xlsx (append): Meetings 573 rows → 574"
+        f"王秘书 (OS user {getpass.getuser()}) imported new_meetings.xlsx (rows added): Meetings 573 rows → 574"
         in capsys.readouterr().out
     )
     assert main(["undo"]) == 0

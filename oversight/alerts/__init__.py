@@ -15,7 +15,9 @@ The definitions (README, 口径说明), at as-of date D:
 
 The two quarter rules judge D's quarter from its records: where the data date falls before that quarter
 began (a digest run today on ledgers not imported since), there is nothing to judge, and a unit is not
-said to have held no consultation; the digest names the rules it could not judge and the data date.
+said to have held no consultation; the digest names the rules it could not judge and the data date. Where
+the records stop inside D's quarter, the quarter rules count it to the data date (and 会议增多 the year
+earlier to the same day), and the digest names that date.
 """
 
 from __future__ import annotations
@@ -182,11 +184,15 @@ def collect_alerts(
     last_day = run_query("data_span")["last_day"].iloc[0]
     data_date = None if pd.isna(last_day) else pd.Timestamp(last_day).date()
     skipped = Digest(as_of, rules, (), data_date=data_date).not_judged
+    # the quarter rules count D's quarter to the last recorded day where the records stop before D, so that 会议增多
+    # compares it with the same days a year earlier rather than with more of them
+    recorded_to = min(as_of, data_date) if data_date is not None else as_of
     items: list[AlertItem] = []
     for rule in rules.enabled():
         if rule in skipped:
             continue
-        frame = run_query(_QUERIES[rule], units=list(units), as_of=as_of, **params[rule])
+        day = recorded_to if rule in QUARTER_RULES else as_of
+        frame = run_query(_QUERIES[rule], units=list(units), as_of=day, **params[rule])
         items += [_item(rule, row) for row in frame.to_dict("records")]
     order = tuple(run_query("units")["unit_id"])
     return Digest(as_of, rules, tuple(items), order, data_date)

@@ -66,8 +66,10 @@ def not_judged_lines(digest: Digest, lang: str) -> list[str]:
 
 def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
     counts = digest.counts()
-    if not counts:
+    if not digest.rules.enabled():
         return i18n.t("alerts.digest.no_rules", lang)
+    if not counts:
+        return ""  # every enabled rule was left unjudged: the line after this one says which, and why
     mark = "**" if bold else ""
     parts = [
         i18n.t(f"alerts.count.{rule}", lang, n=f"{mark}{n}{mark}", days=digest.rules.due_within_days)
@@ -113,13 +115,8 @@ def item_text(item: AlertItem, lang: str, description: str | None = None) -> str
 
 def render_text(digest: Digest, lang: str) -> str:
     """The readable list grouped by unit: the terminal's output and the e-mail's body."""
-    lines = [
-        title(digest, lang),
-        as_of_line(digest, lang),
-        counts_line(digest, lang),
-        *not_judged_lines(digest, lang),
-        "",
-    ]
+    head = [title(digest, lang), as_of_line(digest, lang), counts_line(digest, lang), *not_judged_lines(digest, lang)]
+    lines = [*(line for line in head if line), ""]
     groups = digest.by_unit()
     if not groups:
         lines.append(i18n.t("alerts.digest.none", lang))
@@ -155,8 +152,7 @@ def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES)
         f"### {title(digest, lang)}",
         as_of_line(digest, lang),
         "",
-        f"> {counts_line(digest, lang, bold=True)}",
-        *(f"> {line}" for line in not_judged_lines(digest, lang)),
+        *(f"> {line}" for line in (counts_line(digest, lang, bold=True), *not_judged_lines(digest, lang)) if line),
         "",
     ]
     groups = digest.by_unit()

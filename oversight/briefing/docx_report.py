@@ -164,7 +164,7 @@ def _issue_table(document, report: Report, rows_of, heading_key: str, intro_key:
     intro = document.add_paragraph(
         report.t(
             intro_key,
-            period_end=date_text(report.period_end, report.lang),
+            period_end=date_text(report.as_of, report.lang),
             count=count(len(rows), "issues", report.lang),
         )
     )

@@ -21,6 +21,7 @@ from oversight.briefing.report import (
     overdue_issue_rows,
 )
 from oversight.charts import COLOURS
+from oversight.charts.style import label_width
 from oversight.export.marking import (
     MARKING_RGB,
     WATERMARK_OPACITY,
@@ -64,13 +65,15 @@ _TEXT_WIDTH_CM = 17.8  # A4 less the page's 16 mm margins
 _WATERMARK_SPOTS = ((3, 10), (53, 28), (3, 46), (53, 64), (3, 80))
 
 
-_WATERMARK_PT, _WATERMARK_FULL_SIZE_CHARS, _WATERMARK_LEAST_PT = 20, 36, 11
+_WATERMARK_PT, _WATERMARK_FULL_SIZE_EM, _WATERMARK_LEAST_PT = 20, 20, 9
 
 
 def _watermark_pt(text: str) -> float:
-    """The watermark's size: 20 pt up to a name and time of 36 characters, smaller for a long account name, so
-    that each copy stays a line or three and, turned, inside its half of the page."""
-    return max(_WATERMARK_LEAST_PT, min(_WATERMARK_PT, _WATERMARK_PT * _WATERMARK_FULL_SIZE_CHARS / max(len(text), 1)))
+    """The watermark's size: 20 pt up to a name and time about 20 squares wide (a Chinese character is one, a
+    Latin letter about half), smaller for a long account name, so that each copy stays a line or three and,
+    turned, inside its half of the page."""
+    em = label_width(text, 1.0, 0.55)
+    return max(_WATERMARK_LEAST_PT, min(_WATERMARK_PT, _WATERMARK_PT * _WATERMARK_FULL_SIZE_EM / max(em, 1.0)))
 
 
 def _css_string(text: str) -> str:
@@ -146,7 +149,7 @@ def _issues(report: Report, rows_of, heading_key: str, intro_key: str, none_key:
     intro = (
         t(
             intro_key,
-            period_end=date_text(report.period_end, report.lang),
+            period_end=date_text(report.as_of, report.lang),
             count=count(len(rows), "issues", report.lang),
         )
         if rows

@@ -101,8 +101,10 @@ class Report:
         return self.t("export.briefing.title", period=self.period_name)
 
     @property
-    def period_end(self) -> date:
-        return self.context.filter.end.last_day
+    def as_of(self) -> date:
+        """The day the figures and the issue lists are counted to: the range's end, or the data date where that
+        comes first (the lists said 30 June 2021 where the data stop on 31 December 2020)."""
+        return self.context.filter.as_of
 
     def footer(self) -> str:
         return self.t(

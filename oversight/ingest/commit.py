@@ -174,17 +174,25 @@ def import_files(
 
 
 def undo_last(
-    folder: Path | None = None, user: str | None = None, before_commit: BeforeCommit | None = None
+    folder: Path | None = None,
+    user: str | None = None,
+    before_commit: BeforeCommit | None = None,
+    expected: str | None = None,
 ) -> HistoryEntry:
     """Restore the files as they were before the newest import not yet undone; the undo is recorded too.
 
-    A damaged history entry is skipped: the newest readable import is undone.
+    A damaged history entry is skipped: the newest readable import is undone. ``expected`` is the import the
+    person confirmed: if another import landed since (another admin, the CLI), nothing is undone.
     """
     folder = Path(folder or config.data_dir())
     with exclusive(folder):
         target = list_history(folder).undoable()
         if target is None:
             raise ValidationError([Problem(file="", message_key="error.nothing_to_undo")])
+        if expected is not None and target.id != expected:
+            raise ValidationError(
+                [Problem(file="", message_key="error.undo_target_changed", params={"latest": target.id})]
+            )
         writes: dict[str, tuple[str, bytes] | None] = {}
         for name, info in target.tables.items():
             kept = info["files_before"]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import streamlit as st
 
 from oversight import briefing, charts, export
-from oversight.core import safe_text
 from oversight.ui.cards import audited
 from oversight.ui.page import Page
 
@@ -47,7 +46,7 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
         st.info(page.t("briefing.stale"))
         return
     # which units, too: a pack for one unit is not mistaken for the whole team's (names come from the data)
-    st.success(page.t("briefing.ready", scope=safe_text.markdown(pack.report.context.scope()), period=page.period()))
+    st.success(page.t("briefing.ready", scope=page.scope_text(), period=page.period()))
     for column, file_format in zip(st.columns(len(pack.files)), pack.files):
         column.download_button(
             page.t(f"briefing.{file_format}"),

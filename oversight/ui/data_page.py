@@ -109,17 +109,17 @@ def import_section(page: Page) -> None:
         )
     for line in import_report.skipped_lines(plan, page.lang):
         st.caption(safe_text.markdown(line))
-    for change in plan.changes.values():
-        if change.removed:  # said plainly before the button: replacing keeps only what the file holds
-            st.warning(
-                page.t("data.report.removes", table=page.t(f"data.table.{change.table}"), removed=len(change.removed))
-            )
     if plan.problems:
         st.error(page.t("data.report.failed", count=len(plan.problems)))
         grid.data_table(_problem_rows(plan.problems, page.lang), page.lang)
         return
     if not plan.ok:
         return
+    for change in plan.changes.values():
+        if change.removed:  # said plainly before the button: replacing keeps only what the file holds
+            st.warning(
+                page.t("data.report.removes", table=page.t(f"data.table.{change.table}"), removed=len(change.removed))
+            )
     st.success(page.t("data.report.ok"))
     for name, frame in plan.frames.items():
         with st.expander(page.t("data.ui.preview", table=page.t(f"data.table.{name}"), rows=len(frame))):
@@ -179,16 +179,16 @@ def history_section(page: Page) -> None:
                     "data.ui.undo_confirm",
                     id=target.id,
                     at=config.team_time_text(target.at),
-                    sources=", ".join(target.sources),
+                    sources=page.t("export.list.separator").join(target.sources),
                 )
             )
         )
         confirmed = st.button(page.t("data.ui.undo_apply"), key="widget.undo", type="primary")
     if confirmed:
-        _undo(page)
+        _undo(page, target.id)
 
 
-def _undo(page: Page) -> None:
+def _undo(page: Page, confirmed_id: str) -> None:
     from oversight.ingest import commit
 
     address = sign_in.client_address()
@@ -199,7 +199,9 @@ def _undo(page: Page) -> None:
         )
 
     try:
-        entry = commit.undo_last(Path(page.folder), user=page.account.username, before_commit=record)
+        entry = commit.undo_last(
+            Path(page.folder), user=page.account.username, before_commit=record, expected=confirmed_id
+        )
     except Exception as error:
         st.error(_commit_failure(page, error))
         return

@@ -117,6 +117,15 @@ class Page:
         names = self.unit_names()
         return self.t("export.list.separator").join(safe_text.markdown(names[u]) for u in unit_ids if u in names)
 
+    def scope_text(self, shown_units: Sequence[str] | None = None) -> str:
+        """The units in view, in words for Markdown: ``shown_units``, else those chosen, else the only units a unit
+        account may see (named: "all 1 units" would be false), else 全部9家综合监督单位."""
+        if shown_units is None:
+            shown_units = self.filter.units or (() if self.sees_all_units else tuple(self.span.unit_ids))
+        if shown_units:
+            return self.unit_names_text(shown_units)
+        return self.t("app.all_units", count=len(self.span.unit_ids))
+
 
 # ---------------------------------------------------------------- data, cached per data fingerprint
 

@@ -166,11 +166,8 @@ def _copy_link(page: Page) -> None:
 
 def _page_header(page: Page, title_key: str, page_id: str) -> None:
     st.title(page.t(title_key))
-    shown_units = page.filter.units or (() if page.sees_all_units else tuple(page.span.unit_ids))
-    if page_id == "unit_profile":  # the units the profile shows (at most four, or the first): the caption names them
-        shown_units = profile.shown_units(page).shown
-    # chosen units, or the only units a unit account may see
-    scope = page.unit_names_text(shown_units) if shown_units else page.t("app.all_units", count=len(page.span.unit_ids))
+    # the units the profile shows (at most four, or the first): the caption names them
+    scope = page.scope_text(profile.shown_units(page).shown if page_id == "unit_profile" else None)
     st.caption(
         page.t(
             "app.caption",

@@ -19,7 +19,13 @@ TEXT_AREA = {"width": round((210 - 32) / 25.4 * 96), "height": round((297 - 36) 
 
 @pytest.mark.parametrize(
     "viewer, lang",
-    [("bench", "en"), (None, "zh"), (None, "en"), ("an-account-name-long-enough-to-fill-a-line-of-its-own", "en")],
+    [
+        ("bench", "en"),
+        (None, "zh"),
+        (None, "en"),
+        ("an-account-name-long-enough-to-fill-a-line-of-its-own", "en"),
+        ("驻省政府办公厅纪检监察组综合室负责同志" * 3, "zh"),  # Chinese characters are twice as wide
+    ],
 )
 def test_no_watermark_copy_is_cut_at_the_page_edge(browser, connection, viewer, lang):
     run = lambda name, filter_: queries.run(connection, name, filter_)  # noqa: E731
