@@ -78,8 +78,8 @@ def test_the_data_page_on_a_broken_folder_offers_undo(data_folder, tmp_path):
     at = run_page("pages/07_data.py")
     at.button(key="widget.undo").click().run()
     assert not at.exception
-    # undo refuses to write a folder that would still not load, and says why in the user's language
-    assert at.error[-1].value.startswith("导入未完成，数据未作任何改动")
+    # undo refuses to write a folder that would still not load, and says why in the user's language (as an undo)
+    assert at.error[-1].value.startswith("撤销未完成，数据未作任何改动")
     assert len(import_history.list_history(data_folder)) == 1
 
 

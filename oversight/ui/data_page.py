@@ -203,7 +203,7 @@ def _undo(page: Page, confirmed_id: str) -> None:
             Path(page.folder), user=page.account.username, before_commit=record, expected=confirmed_id
         )
     except Exception as error:
-        st.error(_commit_failure(page, error))
+        st.error(_commit_failure(page, error, "undo"))
         return
     _remember_accounts(page)
     st.session_state[_UNDONE_KEY] = page.t("data.report.undone", undoes=entry.undoes, id=entry.id)
@@ -219,11 +219,11 @@ def _remember_accounts(page: Page) -> None:
         accounts_marker.remember_accounts(Path(page.folder), accounts.users_file())
 
 
-def _commit_failure(page: Page, error: Exception) -> str:
+def _commit_failure(page: Page, error: Exception, action: str = "import") -> str:
     """What to tell an admin whose import or undo did not happen: the reason in their language, no server path."""
     from oversight.ingest import import_report
 
-    return safe_text.markdown(import_report.describe_failure(error, page.lang))
+    return safe_text.markdown(import_report.describe_failure(error, page.lang, action=action))
 
 
 def data_downloads_section(page: Page) -> None:
