@@ -72,6 +72,13 @@ class AlertItem:
         }
 
 
+def unjudged_rules(rules: Rules, as_of: date, data_date: date | None) -> tuple[str, ...]:
+    """The enabled quarter rules left unjudged: the data date falls before the as-of date's quarter began."""
+    if data_date is None or data_date >= Quarter.of(as_of).first_day:
+        return ()
+    return tuple(rule for rule in rules.enabled() if rule in QUARTER_RULES)
+
+
 @dataclass(frozen=True)
 class Digest:
     """Every alert at ``as_of`` within a scope, in the units sheet's order, each unit's items by rule."""
@@ -88,10 +95,7 @@ class Digest:
 
     @property
     def not_judged(self) -> tuple[str, ...]:
-        """The enabled quarter rules left unjudged: the data date falls before the as-of date's quarter began."""
-        if self.data_date is None or self.data_date >= self.quarter.first_day:
-            return ()
-        return tuple(rule for rule in self.rules.enabled() if rule in QUARTER_RULES)
+        return unjudged_rules(self.rules, self.as_of, self.data_date)
 
     def counts(self) -> dict[str, int]:
         """Alerts per judged rule (a rule left unjudged has no count: zero would say all is well)."""
@@ -183,7 +187,7 @@ def collect_alerts(
     }
     last_day = run_query("data_span")["last_day"].iloc[0]
     data_date = None if pd.isna(last_day) else pd.Timestamp(last_day).date()
-    skipped = Digest(as_of, rules, (), data_date=data_date).not_judged
+    skipped = unjudged_rules(rules, as_of, data_date)
     # the quarter rules count D's quarter to the last recorded day where the records stop before D, so that 会议增多
     # compares it with the same days a year earlier rather than with more of them
     recorded_to = min(as_of, data_date) if data_date is not None else as_of

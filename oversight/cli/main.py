@@ -76,5 +76,5 @@ def _report_failure(error: Exception, lang: str) -> int:
     if isinstance(error, roles.AccountError):
         print(error.render(lang), file=sys.stderr)
         return options.REFUSED
-    print(import_report.describe_failure(error, lang, during_change=False), file=sys.stderr)
+    print(import_report.describe_failure(error, lang, change=None), file=sys.stderr)
     return 2

@@ -57,11 +57,9 @@ def skipped_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[s
     return lines
 
 
-def describe_failure(
-    error: BaseException, lang: str = i18n.DEFAULT_LANGUAGE, during_change: bool = True, action: str = "import"
-) -> str:
-    """Why an import or undo (``during_change``, ``action`` naming which) or a command did not happen, in the
-    reader's language, without a server path or a traceback (those go to the server's log)."""
+def describe_failure(error: BaseException, lang: str = i18n.DEFAULT_LANGUAGE, change: str | None = "import") -> str:
+    """Why an import or undo (``change``) or a command (``None``) did not happen, in the reader's language,
+    without a server path or a traceback (those go to the server's log)."""
     import errno
     import logging
 
@@ -78,8 +76,9 @@ def describe_failure(
         if log.hasHandlers():  # the server's log keeps the traceback; a bare CLI prints none
             log.error("import or undo failed", exc_info=error)
         detail = i18n.t("error.unexpected", lang, kind=type(error).__name__)
-    key = "data.ui.undo_failed" if action == "undo" else "data.ui.commit_failed"
-    return i18n.t(key, lang, detail=detail) if during_change else detail
+    if change is None:
+        return detail
+    return i18n.t("data.ui.undo_failed" if change == "undo" else "data.ui.commit_failed", lang, detail=detail)
 
 
 def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:

@@ -219,11 +219,11 @@ def _remember_accounts(page: Page) -> None:
         accounts_marker.remember_accounts(Path(page.folder), accounts.users_file())
 
 
-def _commit_failure(page: Page, error: Exception, action: str = "import") -> str:
+def _commit_failure(page: Page, error: Exception, change: str = "import") -> str:
     """What to tell an admin whose import or undo did not happen: the reason in their language, no server path."""
     from oversight.ingest import import_report
 
-    return safe_text.markdown(import_report.describe_failure(error, page.lang, action=action))
+    return safe_text.markdown(import_report.describe_failure(error, page.lang, change))
 
 
 def data_downloads_section(page: Page) -> None:
