@@ -606,8 +606,11 @@ def test_donut_shares_are_the_apps_own_and_the_centre_says_what_it_counts(worlds
     figure = charts.make_reminders_by_form_figure(run("reminders_by_form"), "zh")
     total = sum(figure.data[0].values)
     assert total == 42
-    for text, value in zip(figure.data[0].text, figure.data[0].values):
-        assert f"（{oracle.half_up(value / total * 100, 1)}%）" in text
+    # the slice carries its share, the legend its name, count and share (all the app's own, half up)
+    for text, label, value in zip(figure.data[0].text, figure.data[0].labels, figure.data[0].values):
+        share = f"{oracle.half_up(value / total * 100, 1)}%"
+        assert text == share
+        assert label.endswith(f" {value}（{share}）")
     assert figure.layout.annotations[0].text == "提醒总数<br><b>42次</b>"
 
 

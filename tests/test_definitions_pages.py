@@ -299,8 +299,10 @@ def test_suggestion_charts_and_table(worlds, case):
         pie = builder(frame, case.lang).data[0]
         total = sum(pie.values)
         assert total == len(suggestions)
-        for text, value in zip(pie.text, pie.values):
-            assert f"{oracle.half_up(value / total * 100, 1)}%" in text
+        for text, label, value in zip(pie.text, pie.labels, pie.values):
+            share = f"{oracle.half_up(value / total * 100, 1)}%"
+            assert value > 0 and text == share
+            assert label.endswith(f" {value}（{share}）" if case.lang == "zh" else f" {value} ({share})")
 
     table = run("suggestions_in_view")
     got_rows = [

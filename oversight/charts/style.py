@@ -147,6 +147,19 @@ CARD_WIDTH_PX = 320  # the narrowest chart card a legend must fit: a phone (390 
 _TITLE_BAND_PX, LEGEND_ROW_PX = 62, 26
 
 
+def legend_names(figure: go.Figure) -> list[str]:
+    """What the figure's legend lists: each named trace, and each slice of a pie (a pie lists its labels)."""
+    names: list[str] = []
+    for trace in figure.data:
+        if trace.showlegend is False:
+            continue
+        if trace.type == "pie":
+            names += [str(label) for label in trace.labels or ()]
+        elif trace.name:
+            names.append(trace.name)
+    return names
+
+
 def legend_rows(names: list[str], width: float = CARD_WIDTH_PX) -> int:
     """How many rows a horizontal legend of ``names`` takes (symbol and gap ≈ 46 px an item), erring on more."""
     rows, used = 1, 0.0
@@ -222,7 +235,7 @@ def base_layout(figure: go.Figure, title: str, *, plot_px: float = MIN_PLOT_PX, 
     extra = _TITLE_LINE_PX * title.count("<br>")  # a second title line pushes the legend and the plot down
     if extra:
         margin["t"] = (margin.get("t") or TEMPLATE.layout.margin.t) + extra
-    names = [trace.name for trace in figure.data if trace.name and trace.showlegend is not False]
+    names = legend_names(figure)
     if layout.get("showlegend", True) and len(names) > 1:
         # the legend sits above the plot, as wide as the plot (beside long unit names, much narrower than the
         # card), and grows upwards: make room for every row it can take under the title

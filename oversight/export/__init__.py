@@ -19,7 +19,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight import charts, config
-from oversight.charts.style import FONT_FAMILY, LEGEND_ROW_PX, left_margin_for, legend_rows
+from oversight.charts.style import FONT_FAMILY, LEGEND_ROW_PX, left_margin_for, legend_names, legend_rows
 from oversight.core import i18n, safe_text
 from oversight.export import marking as marking_style
 from oversight.export.data_files import (  # noqa: F401  (the UI's one import)
@@ -216,7 +216,7 @@ def _document_legend_top(figure: go.Figure) -> int | None:
     legend = figure.layout.legend
     if legend.yanchor == "top" or (legend.y is not None and legend.y < 1):
         return None  # a legend under the plot (the units' comparison)
-    names = [trace.name for trace in figure.data if trace.name and trace.showlegend is not False]
+    names = legend_names(figure)
     if len(names) < 2:
         return None
     # the rows estimated for a slightly narrower plot: Plotly's entries run wider than the estimate at this size

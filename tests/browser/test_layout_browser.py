@@ -105,6 +105,14 @@ _MEASURE = """(phone) => {
 }"""
 
 
+# A trace that pushes the margins out (a donut's outside labels did, with automargin) makes Plotly lay its chart out
+# again and again on every draw (six passes, 30–40 ms a draw at a card's width against 4–10 ms): the charts whose
+# layout a trace pushed, by title.
+_PUSHED_MARGINS = """() => [...document.querySelectorAll('.js-plotly-plot')]
+  .filter(plot => Object.keys((plot._fullLayout || {})._pushmargin || {}).some(key => key.endsWith('.automargin')))
+  .map(plot => (plot.querySelector('.gtitle') || {}).textContent)"""
+
+
 # The marking sits in Streamlit's header band, which must be as opaque as the page, so that what scrolls beneath
 # is covered rather than drawn through; and beside each other, units' columns start their cards level.
 _MARKING_OVER_PAGE = """() => {
@@ -139,6 +147,7 @@ def test_every_page_reads_right_at_this_width(browser, server_url, output_dir, s
             wait_for_charts(page, charts)
             assert_no_exception(page)
             found = page.evaluate(_MEASURE, size == "phone")
+            found["laid_out_again"] = page.evaluate(_PUSHED_MARGINS)
             # scrolled down, the page passes beneath the marking, which must stay above it
             page.mouse.move(width // 2, height // 2)
             page.mouse.wheel(0, 700)
