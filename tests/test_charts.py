@@ -172,3 +172,15 @@ def test_a_stacked_part_with_nothing_in_view_has_no_legend_entry(connection, def
     assert "会议提醒" not in [trace.name for trace in reminders.build(by_quarter, "zh").data]
     nothing = by_quarter.assign(written=0, in_person=0)
     assert len(reminders.build(nothing, "zh").data) == 3
+
+
+def test_a_donut_draws_and_lists_only_the_parts_in_view():
+    """A form with no reminder in view draws no slice and gets no legend entry (未整改 listed beside nothing read as
+    "none outstanding"); each slice keeps its form's colour and writes its share, the legend its count and share."""
+    frame = pd.DataFrame({"form": ["written", "in_person", "meeting"], "reminders": [5, 0, 3]})
+    pie = charts.make_reminders_by_form_figure(frame, "en").data[0]
+    assert list(pie.labels) == ["Written 5 (62.5%)", "At a meeting 3 (37.5%)"]
+    assert list(pie.values) == [5, 3]
+    assert list(pie.text) == ["62.5%", "37.5%"]
+    full = charts.make_reminders_by_form_figure(frame.assign(reminders=[5, 1, 3]), "en").data[0]
+    assert list(pie.marker.colors) == [full.marker.colors[0], full.marker.colors[2]]
