@@ -383,6 +383,19 @@ CORPUS: list[BadFile] = [
     ),
     BadFile("not_a_date", _meetings(meeting(day="下周一")), [("error.date_invalid", 2, "C")], table="meetings"),
     BadFile("negative_duration", _meetings(meeting(duration=-30)), [("error.int_negative", 2, "E")], table="meetings"),
+    # past what the store's 64-bit column holds, this number passed the check and then stopped every page loading
+    BadFile(
+        "duration_past_the_store",
+        _meetings(meeting(duration=10**19)),
+        [("error.int_above_maximum", 2, "E")],
+        table="meetings",
+    ),
+    BadFile(
+        "agenda_items_typing_error",
+        _meetings(meeting(items="30000")),
+        [("error.int_above_maximum", 2, "F")],
+        table="meetings",
+    ),
     BadFile(
         "fractional_agenda_items", _meetings(meeting(items="3.5")), [("error.int_invalid", 2, "F")], table="meetings"
     ),

@@ -344,7 +344,7 @@ def test_a_template_has_header_comments_and_drop_downs(tmp_path, sample_frames):
     sheet, options = book["会议"], book.worksheets[1]
     assert [c.value for c in sheet[1]] == HEADERS["meetings"]
     assert all(cell.comment is not None for cell in sheet[1])
-    assert "必填" in sheet["E1"].comment.text and "不小于 0" in sheet["E1"].comment.text
+    assert "必填" in sheet["E1"].comment.text and "0 至 1440" in sheet["E1"].comment.text
     assert "党组(党委)会议、办公会议" in sheet["D1"].comment.text
     assert options.sheet_state == "hidden"
     validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
@@ -355,6 +355,10 @@ def test_a_template_has_header_comments_and_drop_downs(tmp_path, sample_frames):
         "E2": "whole",
         "G2": "list",
     }
+    # Excel refuses a length past the contract's bound as it is typed, as the import would
+    # (no operator written is OOXML's "between")
+    assert validations["E2"].operator in (None, "between")
+    assert (validations["E2"].formula1, validations["E2"].formula2) == ("0", "1440")
     unit_range = validations["B2"].formula1.split("!")[1].replace("$", "")
     unit_names = [c.value for row in options[unit_range] for c in row]
     assert unit_names == list(sample_frames["units"]["name_zh"])

@@ -25,6 +25,9 @@ class Column:
     # (underscores, brackets and case ignored: "Meeting ID" is meeting_id), so only other wordings go here.
     aliases: tuple[str, ...] = ()
     minimum: int | None = None
+    # the most a value can be: beyond it the cell is a typing error, and a number past what the store's 64-bit
+    # columns hold would pass a check and then stop every page from loading
+    maximum: int | None = None
 
 
 @dataclass(frozen=True)
@@ -113,9 +116,10 @@ MEETINGS = Table(
             "时长(分钟)",
             INT,
             minimum=0,
+            maximum=24 * 60,  # a meeting of more than a day is a typing error
             aliases=("会议时长", "时长", "Duration", "Duration (minutes)", "Minutes", "Length (min)"),
         ),
-        Column("agenda_items", "议题数", INT, minimum=0, aliases=("议题数量",)),
+        Column("agenda_items", "议题数", INT, minimum=0, maximum=1000, aliases=("议题数量",)),
         Column(
             "agenda_prereviewed",
             "议题提前报送审核",

@@ -114,6 +114,8 @@ def parse_int(value: object, column: Column) -> int:
         if column.minimum == 0:
             raise CellError("error.int_negative", value=int(number))
         raise CellError("error.int_below_minimum", value=int(number), minimum=column.minimum)
+    if column.maximum is not None and number > column.maximum:
+        raise CellError("error.int_above_maximum", value=as_text(value), maximum=column.maximum)
     return int(number)
 
 

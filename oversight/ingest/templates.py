@@ -41,6 +41,8 @@ def _describe(column: Column, lang: str) -> str:
     """The header comment: name, required or not, and what is accepted."""
     if column.kind == ENUM:
         kind = i18n.t("data.template.kind.enum", lang, allowed="、".join(column.choices.values()))
+    elif column.kind == INT and column.minimum is not None and column.maximum is not None:
+        kind = i18n.t("data.template.kind.int_range", lang, minimum=column.minimum, maximum=column.maximum)
     elif column.kind == INT and column.minimum is not None:
         kind = i18n.t("data.template.kind.int_min", lang, minimum=column.minimum)
     else:
@@ -131,8 +133,9 @@ def template_xlsx_bytes(table: Table, units: pd.DataFrame | None = None, lang: s
                 position,
                 {
                     "validate": "integer",
-                    "criteria": ">=",
-                    "value": column.minimum if column.minimum is not None else -(2**31),
+                    "criteria": "between",
+                    "minimum": column.minimum if column.minimum is not None else -(2**31),
+                    "maximum": column.maximum if column.maximum is not None else 2**31 - 1,
                     "error_title": error_title,
                     "error_message": i18n.t("data.template.error_int", lang),
                 },
