@@ -230,6 +230,7 @@ def data_downloads_section(page: Page) -> None:
     """The current data of every table, and an empty template with drop-down lists, as .xlsx."""
     from oversight.contract.schema import LOAD_ORDER, TABLES, Table
     from oversight.ingest import templates, workbook
+    from oversight.ui.cards import audited
 
     st.subheader(page.t("data.ui.downloads_heading"))
     connection = open_store(page.folder, page.fingerprint)
@@ -245,10 +246,13 @@ def data_downloads_section(page: Page) -> None:
         def template(table: Table = table) -> bytes:
             return templates.template_xlsx_bytes(table, page.units, page.lang)
 
+        # every table's ledger leaves the building whole: audited as every other download (cards.audited)
+        current_name = f"{table.zh}_{page.span.last_day}.xlsx"
+        template_name = f"{table.zh}_{page.t('data.ui.template_suffix')}.xlsx"
         left.download_button(
             page.t("data.ui.download_current", table=label),
-            data=current,
-            file_name=f"{table.zh}_{page.span.last_day}.xlsx",
+            data=audited(page, current_name, current),
+            file_name=current_name,
             key=f"download.current.{name}",
             on_click="ignore",
             icon=":material/table:",
@@ -257,8 +261,8 @@ def data_downloads_section(page: Page) -> None:
         )
         right.download_button(
             page.t("data.ui.download_template", table=label),
-            data=template,
-            file_name=f"{table.zh}_{page.t('data.ui.template_suffix')}.xlsx",
+            data=audited(page, template_name, template),
+            file_name=template_name,
             key=f"download.template.{name}",
             on_click="ignore",
             icon=":material/edit_note:",

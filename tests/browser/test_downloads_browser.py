@@ -80,3 +80,20 @@ def test_the_briefing_pack_downloads(page, server_url, output_dir):
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
     assert "派驻监督工作情况" in text and "指出问题16个" in text.replace(" ", "")
     (output_dir / "briefing.pdf").write_bytes(data)
+
+
+def test_the_data_pages_ledgers_and_templates_are_audited(page, server_url, audit_log):
+    """The 数据 page hands out every table's whole ledger: each download writes its audit line, as every chart's and
+    list's does (it wrote none)."""
+    import json
+
+    page.goto(f"{server_url}/data")
+    before = audit_log.read_text(encoding="utf-8").count("\n") if audit_log.exists() else 0
+    for button in ("监督单位：当前数据", "问题：填报模板"):
+        with page.expect_download(timeout=60_000) as info:
+            page.get_by_role("button", name=button).click()
+        name = info.value.suggested_filename
+        info.value.path()  # the whole file has arrived: the bytes were made, and the line written, on its request
+        lines = [json.loads(line) for line in audit_log.read_text(encoding="utf-8").splitlines()[before:]]
+        assert [line["details"]["file"] for line in lines if line["action"] == "download"][-1] == name, lines
+    assert name.endswith(".xlsx")
