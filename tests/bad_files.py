@@ -364,6 +364,23 @@ CORPUS: list[BadFile] = [
         [("error.slug_invalid", 2, "A")],
         table="units",
     ),
+    # two units sharing a short name: a ledger's 办公厅 went to the first of them, silently
+    BadFile(
+        "unit_short_name_shared",
+        _one(
+            lambda d: write_xlsx(
+                d / "units.xlsx",
+                {
+                    "监督单位": [
+                        HEADERS["units"],
+                        *[r[:3] + ["研究室、办公厅"] + r[4:] if r[0] == "research" else r for r in unit_rows()],
+                    ]
+                },
+            )
+        ),
+        [("error.unit_name_shared", 3, "D")],
+        table="units",
+    ),
     # -- cells
     BadFile("unknown_unit", _meetings(meeting(unit="省教育厅")), [("error.unit_unknown", 2, "B")], table="meetings"),
     BadFile(

@@ -133,6 +133,10 @@ def _choice_lookup(choices: dict[str, str]) -> dict[str, str]:
     return lookup
 
 
+# between a unit's short names in one cell: 办公厅、政府办
+UNIT_NAME_SEPARATORS = re.compile(r"[;；,，、/]")
+
+
 @dataclass
 class UnitResolver:
     """Maps a unit's id, Chinese name or short name to its id."""
@@ -145,7 +149,7 @@ class UnitResolver:
         for row in units.itertuples(index=False):
             names = [row.unit_id, row.name_zh, row.name_en]
             short = row.short_names if isinstance(row.short_names, str) else ""
-            names += re.split(r"[;；,，、/]", short)
+            names += UNIT_NAME_SEPARATORS.split(short)
             for name in names:
                 if isinstance(name, str) and name.strip():
                     lookup.setdefault(normalise_header(name), row.unit_id)

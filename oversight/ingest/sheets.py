@@ -15,8 +15,8 @@ from typing import Any, cast
 import pandas as pd
 
 from oversight.contract.schema import Column, Table
-from oversight.ingest.cell_text import column_letter, is_blank
-from oversight.ingest.cells import CACHED_KINDS, CellError, Context, cell_parser
+from oversight.ingest.cell_text import column_letter, is_blank, normalise_header
+from oversight.ingest.cells import CACHED_KINDS, UNIT_NAME_SEPARATORS, CellError, Context, cell_parser
 from oversight.ingest.files import Sheets, Source, load_sheets, source_name
 from oversight.ingest.headers import find_header, locate_tables
 from oversight.ingest.problems import Problem, ValidationError, problem_in_sheet
@@ -194,6 +194,44 @@ def check_table(read: TableRead) -> list[Problem]:
                 )
             else:
                 first_seen[value] = (sheet, excel_row)
+    if table.name == "units":
+        problems += _names_shared_by_units(read)
+    return problems
+
+
+# The columns of the units sheet a ledger's 单位 cell may name a unit by (cells.UnitResolver reads the same).
+_UNIT_NAME_COLUMNS = ("unit_id", "name_zh", "name_en", "short_names")
+
+
+def _names_shared_by_units(read: TableRead) -> list[Problem]:
+    """Every id, name and short name names one unit only: a short name two units shared sent every ledger row
+    that used it to the first of them, silently (and into that unit's account's view)."""
+    first_named: dict[str, tuple[str, int, str]] = {}  # spelling → (unit id, sheet, Excel row)
+    problems = []
+    for position, (sheet, excel_row) in enumerate(read.origins):
+        unit_id = read.frame["unit_id"].iloc[position]
+        if not isinstance(unit_id, str):
+            continue  # a row without a valid id has its own problem already
+        for column in _UNIT_NAME_COLUMNS:
+            if column not in read.frame.columns:
+                continue
+            cell = read.frame[column].iloc[position]
+            spellings = (
+                UNIT_NAME_SEPARATORS.split(cell) if column == "short_names" and isinstance(cell, str) else [cell]
+            )
+            for spelling in spellings:
+                if not isinstance(spelling, str) or not spelling.strip():
+                    continue
+                key = normalise_header(spelling)
+                owner = first_named.setdefault(key, (unit_id, sheet, excel_row))
+                if owner[0] != unit_id:
+                    problems.append(
+                        Problem(
+                            message_key="error.unit_name_shared",
+                            **read.locate(position, column),
+                            params={"value": spelling.strip(), "first_row": owner[2], "unit": owner[0]},
+                        )
+                    )
     return problems
 
 
