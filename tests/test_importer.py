@@ -436,7 +436,28 @@ def test_cli_template(data_folder, tmp_path, capsys):
 
 def test_cli_sample_still_writes_the_sample(tmp_path, capsys):
     assert main(["sample", "--out", str(tmp_path / "sample")]) == 0
-    assert sorted(p.name for p in (tmp_path / "sample").iterdir()) == sorted(f"{t}.xlsx" for t in TABLES)
+    files = sorted(p.name for p in (tmp_path / "sample").iterdir() if not p.name.startswith("."))  # not the lock
+    assert files == sorted(f"{t}.xlsx" for t in TABLES)
+    assert main(["sample", "--out", str(tmp_path / "sample")]) == 0  # the same bytes again: nothing is lost
+
+
+def test_cli_sample_never_overwrites_the_offices_ledgers_unasked(data_folder, tmp_path, capsys):
+    """`sample` writes into ./data by default, the folder the dashboard reads: ledgers there that differ from the
+    sample (an import has changed them) are kept, the command refused and the files named; --force overwrites."""
+    plan = import_plan.plan_import(
+        write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting()]}), mode="append", folder=data_folder
+    )
+    commit.apply_import(plan)
+    before = hash_tree(data_folder)
+    capsys.readouterr()
+    assert main(["sample", "--out", str(data_folder)]) == 1
+    error = capsys.readouterr().err
+    assert "meetings.xlsx" in error and "--force" in error and "未作任何改动" in error
+    assert hash_tree(data_folder) == before
+    assert main(["sample", "--out", str(data_folder), "--force"]) == 0
+    assert len(checked_folder.read_folder(data_folder)["meetings"]) == len(
+        checked_folder.read_folder(store.SAMPLE_DATA_DIR)["meetings"]
+    )
 
 
 def test_cli_runs_as_a_module_and_honours_the_data_dir(data_folder, tmp_path):

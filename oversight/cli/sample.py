@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import tempfile
 from pathlib import Path
+
+from oversight.core import i18n
 
 
 def add_sample(commands) -> None:
@@ -17,21 +21,74 @@ def add_sample(commands) -> None:
         help="instead of the 9-unit sample, N meetings over ~500 units and 12 quarters (load tests)",
     )
     sample.add_argument("--csv", action="store_true", help="with --scale: write CSV instead of xlsx")
+    sample.add_argument(
+        "--force", action="store_true", help="overwrite ledgers in the folder that differ from what would be written"
+    )
     sample.set_defaults(run=_run_sample)
 
 
 def _run_sample(args: argparse.Namespace) -> int:
+    from oversight.ingest import folder_lock
+
+    if args.scale is not None and args.scale < 1:
+        print(i18n.t("data.cli.sample.scale_too_small"), file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    # written beside the folder first: the office's own ledgers are never overwritten by a sample unasked (the
+    # default folder is the one `make run` and the dashboard read)
+    with tempfile.TemporaryDirectory(prefix=".sample-", dir=args.out) as scratch:
+        written = _write(args, Path(scratch))
+        with folder_lock.exclusive(args.out):
+            differing = _ledgers_replaced(args.out, written)
+            if differing and not args.force:
+                print(
+                    i18n.t("data.cli.sample.would_overwrite", folder=args.out, files="、".join(differing)),
+                    file=sys.stderr,
+                )
+                return 1
+            placed = _place(args.out, written)
+    for path in placed:
+        print(path)
+    return 0
+
+
+def _write(args: argparse.Namespace, folder: Path) -> list[Path]:
     if args.scale is not None:
         from oversight.devdata import scale
 
-        if args.scale < 1:
-            print("--scale needs at least 1 meeting", file=sys.stderr)
-            return 2
-        written = scale.write(args.out, args.scale, csv=args.csv)
-    else:
-        from oversight.devdata import sample as sample_data
+        return scale.write(folder, args.scale, csv=args.csv)
+    from oversight.devdata import sample as sample_data
 
-        written = sample_data.write(args.out)
-    for path in written:
-        print(path)
-    return 0
+    return sample_data.write(folder)
+
+
+def _table_of(path: Path) -> str:
+    return path.stem
+
+
+def _ledgers_replaced(out: Path, written: list[Path]) -> list[str]:
+    """The table files in ``out`` that writing ``written`` would replace or remove with other content."""
+    from oversight.ingest.table_files import table_files
+
+    differing = []
+    for new in written:
+        for old in table_files(out, _table_of(new)):
+            if old.name != new.name or old.read_bytes() != new.read_bytes():
+                differing.append(old.name)
+    return differing
+
+
+def _place(out: Path, written: list[Path]) -> list[Path]:
+    """Each written file moved into ``out`` in one step, and a table's file of the other kind removed (the store
+    prefers .xlsx: a stale twin would be read instead)."""
+    from oversight.ingest.table_files import table_files
+
+    placed = []
+    for new in written:
+        for old in table_files(out, _table_of(new)):
+            if old.name != new.name:
+                old.unlink()
+        target = out / new.name
+        os.replace(new, target)
+        placed.append(target)
+    return placed
