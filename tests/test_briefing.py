@@ -515,3 +515,21 @@ def test_issue_table_columns_hold_their_headers_longest_word():
         ["number", "unit", "date", None, "status"], 16.0, 9.5, ["序号", "单位", "提出日期", "问题描述", "整改状态"]
     )
     assert zh == column_widths(["number", "unit", "date", None, "status"], 16.0, 9.5)  # Chinese headers fit already
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_two_issue_lists_say_which_issues_they_count(connection, lang):
+    """For 省信访局 in 2020 Q4 the report said 截至期末，所指出问题均已整改 and, in the next section, one issue overdue
+    (raised in March, still being rectified): the first list counts the issues raised in the period, the second
+    every issue whenever raised. Each now says so, and the figures are those of the two lists."""
+    span = queries.data_span(connection)
+    filter_ = span.resolve(Filter(("petitions",), Quarter(2020, 4), Quarter(2020, 4)))
+    report = briefing.collect_report(_run(connection), filter_, lang, specs=())
+    assert report.open_issues.empty and len(report.overdue_issues) == 1
+    document = Document(io.BytesIO(briefing.docx_bytes(report)))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    # the first list's all-clear names the period, the second list names its wider scope, beside its one issue
+    assert i18n.t("export.briefing.no_open_issues", lang) in text
+    assert {"zh": "本期", "en": "in the period"}[lang] in i18n.t("export.briefing.no_open_issues", lang)
+    scope = {"zh": "（不论何时指出）1个", "en": "1 issue, whenever raised,"}[lang]
+    assert scope in text, text

@@ -206,7 +206,7 @@ _UNIT_NAME_COLUMNS = ("unit_id", "name_zh", "name_en", "short_names")
 def _names_shared_by_units(read: TableRead) -> list[Problem]:
     """Every id, name and short name names one unit only: a short name two units shared sent every ledger row
     that used it to the first of them, silently (and into that unit's account's view)."""
-    first_named: dict[str, tuple[str, int, str]] = {}  # spelling → (unit id, sheet, Excel row)
+    first_named: dict[str, tuple[str, str, int]] = {}  # spelling → (unit id, sheet, Excel row)
     problems = []
     for position, (sheet, excel_row) in enumerate(read.origins):
         unit_id = read.frame["unit_id"].iloc[position]
