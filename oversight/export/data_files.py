@@ -21,7 +21,7 @@ from oversight.contract.schema import (
     SUGGESTION_STATUSES,
 )
 from oversight.core import i18n
-from oversight.core.numbers import round_half_up
+from oversight.core.numbers import is_missing, round_half_up
 from oversight.data.filters import Quarter
 from oversight.ingest.workbook import neutralise_formula
 
@@ -135,7 +135,7 @@ def table_xlsx_bytes(table: pd.DataFrame, sheet_title: str = "data") -> bytes:
         )
     for row_number, row in enumerate(table.itertuples(index=False), start=1):
         for position, value in enumerate(row):
-            if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
+            if is_missing(value):  # None, NaN, NaT and pandas' NA (an open issue's days to rectify) stay blank
                 continue
             if isinstance(value, (datetime, date, pd.Timestamp)):
                 moment = pd.Timestamp(value).to_pydatetime()

@@ -10,6 +10,7 @@ import xlsxwriter
 
 from oversight.contract.schema import BOOL, DATE, ENUM, UNIT, Table
 from oversight.core import atomic
+from oversight.core.numbers import is_missing
 from oversight.ingest.cell_text import FORMULA_PREFIXES
 
 
@@ -59,7 +60,7 @@ def ledger_xlsx_bytes(
         sheet.set_column(position, position, max(width, len(column.zh) * 2 + 2))
     for row_number, row in enumerate(office.itertuples(index=False), start=1):
         for position, (column, value) in enumerate(zip(table.columns, row)):
-            if value is None or (isinstance(value, float) and value != value):
+            if is_missing(value):  # None, NaN, NaT (an open issue's rectification date) and pandas' NA stay blank
                 continue
             if column.kind == DATE:
                 moment = value if isinstance(value, datetime) else datetime.combine(value, datetime.min.time())
