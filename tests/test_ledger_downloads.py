@@ -36,3 +36,19 @@ def test_a_lists_unknown_values_are_blank_cells_not_the_text_na():
     sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx_bytes(table))).active
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
     assert rows[0][1] == 12 and rows[1][1] is None and rows[1][2] is None
+
+
+def test_a_unit_accounts_lists_and_pictures_name_its_unit_not_all_one_units():
+    """The 查看清单 dialog of a unit account said 全部1家综合监督单位 under a header naming 省信访局: the export context
+    is built from the filter as the queries apply it."""
+    from oversight.auth.roles import Account
+    from oversight.data import queries
+    from oversight.ui.page import Page
+
+    connection = store.open_folder(store.SAMPLE_DATA_DIR)
+    span = queries.data_span(connection)
+    units = queries.run(connection, "units")
+    account = Account("xinfang", "unit", ("petitions",))
+    page = Page("zh", span.default_filter(), span, str(store.SAMPLE_DATA_DIR), "x", units, account)
+    assert page.export_context.scope() == "省信访局"
+    assert "省信访局" in page.export_context.subtitle() and "全部" not in page.export_context.subtitle()

@@ -78,8 +78,9 @@ class Page:
 
     @functools.cached_property
     def export_context(self) -> export.ExportContext:
-        # built once per page run, not once per chart card
-        return export.ExportContext.build(self.lang, self.filter, self.units, self.span.last_day, self.marking)
+        # built once per page run, not once per chart card; with the filter as the queries apply it, so that a unit
+        # account's lists and pictures name its unit, not "all 1 units"
+        return export.ExportContext.build(self.lang, self.scoped_filter, self.units, self.span.last_day, self.marking)
 
     def year_on_year(self, name: str) -> tuple[pd.Series, pd.Series | None, str]:
         """A one-row query for the filter and for the same span a year earlier (同比; None where the data
