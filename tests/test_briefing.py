@@ -362,8 +362,8 @@ def test_issue_lists_are_introduced_in_words_for_one_issue_too(connection):
 
     one_unit = Filter(("gov_office",), Quarter(2020, 1), Quarter(2020, 4))
     for lang, overdue_line in (
-        ("en", "By 31 December 2020, 1 issue had passed the due date without being rectified:"),
-        ("zh", "截至2020年12月31日，超过整改期限仍未整改到位的问题1个："),
+        ("en", "By 31 December 2020, 1 issue, whenever raised, had passed the due date without being rectified:"),
+        ("zh", "截至2020年12月31日，超过整改期限仍未整改到位的问题（不论何时指出）1个："),
     ):
         report = briefing.collect_report(_run(connection), one_unit, lang, [])
         page = report_html(report)

@@ -73,19 +73,32 @@ def test_every_quarter_axis_starts_with_its_year_and_marks_a_quarter_to_date(lan
     labels = charts.style.quarter_labels(frame, lang)
     ticks = charts.style.quarter_ticks(frame, labels, lang)
     if lang == "zh":
+        # a remark takes two short lines: on one, （截至8月14日） ran into the next tick's （尚无数据）
         assert ticks == [
             "Q1<br>2020年",
             "Q2",
-            "Q3<br>（截至8月14日）",
-            "Q4<br>（尚无数据）",
-            "Q1<br>2021年<br>（尚无数据）",
+            "Q3<br>（截至<br>8月14日）",
+            "Q4<br>（尚无<br>数据）",
+            "Q1<br>2021年<br>（尚无<br>数据）",
         ]
     else:
-        assert ticks == ["Q1<br>2020", "Q2", "Q3<br>(to 14 Aug)", "Q4<br>(no data yet)", "Q1<br>2021<br>(no data yet)"]
-    # a year or less: the whole label, on two lines in Chinese
+        assert ticks == [
+            "Q1<br>2020",
+            "Q2",
+            "Q3<br>(to<br>14 Aug)",
+            "Q4<br>(no data<br>yet)",
+            "Q1<br>2021<br>(no data<br>yet)",
+        ]
+    # a year or less: the whole label, on two lines in Chinese, and a remark on two more
     year = pd.DataFrame({"year": [2020] * 4, "quarter": [1, 2, 3, 4]})
     year_ticks = charts.style.quarter_ticks(year, charts.style.quarter_labels(year, lang), lang)
     assert year_ticks[0] == ("2020年<br>第1季度" if lang == "zh" else "2020<br>Q1")
+    cut = charts.style.quarter_ticks(frame.iloc[:4], labels[:4], lang)
+    assert cut[2:] == (
+        ["2020年<br>第3季度<br>（截至<br>8月14日）", "2020年<br>第4季度<br>（尚无<br>数据）"]
+        if lang == "zh"
+        else ["2020<br>Q3<br>(to<br>14 Aug)", "2020<br>Q4<br>(no data<br>yet)"]
+    )
     # over more than three years, only the years
     many = pd.DataFrame({"year": [2017 + i // 4 for i in range(16)], "quarter": [i % 4 + 1 for i in range(16)]})
     many_ticks = charts.style.quarter_ticks(many, charts.style.quarter_labels(many, lang), lang)

@@ -383,7 +383,7 @@ def make_compared_trends_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
             if raw.notna().any():
                 top = max(top, float(raw.max()))
         figure.update_yaxes(range=[0, top * 1.15], **count_ticks(top * 1.15, kinds.MOST_TICKS_SMALL), row=row, col=1)
-    figure.update_xaxes(type="category", showticklabels=False)
+    figure.update_xaxes(type="category", showticklabels=False, range=kinds.line_range(labels))
     figure.update_xaxes(quarter_axis(labels, rows, lang), showticklabels=True, row=len(COMPARED_MEASURES), col=1)
     figure.update_annotations(font=dict(size=14), x=0.0, xanchor="left")  # each small chart's title, at its left
     # the legend below the quarters, not between the title and the first small chart: room for the rows it takes

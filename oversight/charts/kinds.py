@@ -277,6 +277,12 @@ def add_no_comparison_note(figure: go.Figure, lang: str) -> None:
     )
 
 
+def line_range(labels: Sequence[str]) -> list[float]:
+    """A category axis of lines with half a quarter of room at each end: at the edge, the first quarter's label
+    sat under the value axis's 0 (02020年) and the first point on the axis line."""
+    return [-0.5, len(labels) - 0.5]
+
+
 def quarter_lines(
     frame: pd.DataFrame,
     lang: str,
@@ -319,7 +325,7 @@ def quarter_lines(
         figure,
         i18n.t(title_key, lang),
         height=400,
-        xaxis=quarter_axis(labels, frame, lang),
+        xaxis=quarter_axis(labels, frame, lang, range=line_range(labels)),
         yaxis=dict(
             title=i18n.t(axis_key, lang), range=[0, top], **({} if percent else count_ticks(top, MOST_TICKS_UP))
         ),
@@ -361,7 +367,7 @@ def quarter_small_multiples(
         top = max(float(raw.max()) if raw.notna().any() else 0.0, 1.0)
         # room above for the value labels
         figure.update_yaxes(range=[0, top * 1.35], **count_ticks(top * 1.35, MOST_TICKS_SMALL), row=row, col=1)
-    figure.update_xaxes(type="category", showticklabels=False)
+    figure.update_xaxes(type="category", showticklabels=False, range=line_range(labels))
     figure.update_xaxes(quarter_axis(labels, frame, lang), showticklabels=True, row=len(series), col=1)
     figure.update_annotations(font=dict(size=14), x=0.0, xanchor="left")  # each small chart's title, at its left
     return base_layout(

@@ -243,7 +243,10 @@ def base_layout(figure: go.Figure, title: str, *, plot_px: float = MIN_PLOT_PX, 
         top = _TITLE_BAND_PX + extra + LEGEND_ROW_PX * legend_rows(names, plot_width)
         if margin.get("t") is None or margin["t"] < top:
             margin["t"] = top
-    top, bottom = margin.get("t") or TEMPLATE.layout.margin.t, margin.get("b") or TEMPLATE.layout.margin.b
+    bottom = max(margin.get("b") or TEMPLATE.layout.margin.b, _tick_room(cast(dict, merged.get("xaxis") or {})))
+    if bottom != (margin.get("b") or TEMPLATE.layout.margin.b):
+        margin["b"] = bottom
+    top = margin.get("t") or TEMPLATE.layout.margin.t
     height = max(cast(float, merged.get("height") or 450), top + bottom + plot_px)
     merged["height"] = height
     # the title's first line the same few pixels below the top on every chart, short or tall (a fraction of the
@@ -255,6 +258,23 @@ def base_layout(figure: go.Figure, title: str, *, plot_px: float = MIN_PLOT_PX, 
     if not margin:
         del merged["margin"]
     return go.Figure(data=figure.data, layout={**merged, "template": TEMPLATE})
+
+
+_TICK_LINE_EM = 1.3  # Plotly's line height for tick text of several lines
+_TICK_GAP_PX = 14  # from the axis line to the first line of its ticks, and a little under the last
+
+
+def _tick_room(xaxis: dict) -> int:
+    """The bottom margin the x axis's tick text needs, each tick of several lines (2020年 / 第3季度 / （截至 /
+    8月14日）): the template's margin holds two lines, and more were cut off under the plot."""
+    ticks = xaxis.get("ticktext") or ()
+    if not ticks:
+        return 0
+    lines = max(str(tick).count("<br>") + 1 for tick in ticks)
+    size = (xaxis.get("tickfont") or {}).get("size") or TEMPLATE.layout.font.size
+    title = xaxis.get("title")
+    title_room = 24 if title and (title.get("text") if isinstance(title, dict) else True) else 0
+    return int(lines * size * _TICK_LINE_EM) + _TICK_GAP_PX + title_room
 
 
 def _merged(into: dict, changes: dict) -> dict:
@@ -299,6 +319,14 @@ _MOST_QUARTERS_NAMED = 12
 # where a whole label breaks: after the year (2020年 / 2020, then 第1季度 / Q1: one line of "2020 Q1" is wider
 # than a heatmap's cell on a phone), and before a "to date" remark, in either language
 _WHOLE_LABEL_BREAKS = (("年", "年<br>"), (" Q", "<br>Q"), ("（", "<br>（"), (" (", "<br>("))
+# and where a "to date" remark itself breaks: on one line, （截至8月14日） beside the next quarter's （尚无数据） ran
+# together (（截至8月14田无数据）) where a quarter has less than ~100 px, so each takes two short lines
+_REMARK_BREAKS = (
+    ("（截至", "（截至<br>"),
+    ("（尚无", "（尚无<br>"),
+    ("(to ", "(to<br>"),
+    ("(no data yet)", "(no data<br>yet)"),
+)
 QUARTER_TICK_FONT = 11  # "Q1" ≈ 14 px: room between eight quarters in a phone's card, level
 
 
@@ -310,7 +338,7 @@ def quarter_ticks(
     quarters = [Quarter(int(y), int(q)) for y, q in zip(frame["year"], frame["quarter"])]
     if len(quarters) <= most_whole:
         ticks = list(labels)
-        for before, after in _WHOLE_LABEL_BREAKS:
+        for before, after in (*_WHOLE_LABEL_BREAKS, *_REMARK_BREAKS):
             ticks = [tick.replace(before, after) for tick in ticks]
         return ticks
     ticks = []
@@ -321,6 +349,8 @@ def quarter_ticks(
         if index == 0 or quarter.quarter == 1:
             lines.append(i18n.t("quarter.tick_year", lang, year=quarter.year))
         remark = label[len(i18n.quarter_label(quarter, lang)) :].strip()
+        for before, after in _REMARK_BREAKS:
+            remark = remark.replace(before, after)
         if remark:
             lines.append(remark)
         ticks.append("<br>".join(lines))
