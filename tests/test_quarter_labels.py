@@ -129,3 +129,23 @@ def test_takeaways_and_summary_write_the_reader_form(connection, lang):
     joined = "\n".join(texts)
     assert not MACHINE_FORM.search(joined)
     assert READER_FORM[lang] in joined or i18n.quarter_label(Quarter(2020, 1), lang) in joined
+
+
+def test_a_quarter_axis_has_room_for_its_ticks_and_lines_start_clear_of_the_value_axis():
+    """Past the data date a tick takes four lines (2020年 / 第3季度 / （截至 / 8月14日）): the template's bottom
+    margin held two and cut the rest; a line's first quarter sat on the value axis, its label under the 0."""
+    from datetime import date
+
+    frame = pd.DataFrame({"year": [2020] * 4, "quarter": [1, 2, 3, 4], "avg_duration_min": [73.0, 75.0, 71.0, None]})
+    frame["through_day"] = [date(2020, 3, 31), date(2020, 6, 30), date(2020, 8, 14), date(2020, 8, 14)]
+    figure = charts.kinds.quarter_lines(
+        frame,
+        "zh",
+        "chart.meeting_duration_by_quarter",
+        [("avg_duration_min", "series.avg_duration", "#B3261E")],
+        axis_key="axis.minutes",
+    )
+    lines = max(tick.count("<br>") + 1 for tick in figure.layout.xaxis.ticktext)
+    assert lines == 4
+    assert figure.layout.margin.b >= lines * 14 * 1.3
+    assert list(figure.layout.xaxis.range) == [-0.5, 3.5]
