@@ -282,6 +282,11 @@ def test_an_absent_settings_file_means_every_rule_and_no_channel(tmp_path):
         ('[[channels]]\nkind = "sms"\nurl = "https://x"\n', "channels[1].kind"),
         ('[[channels]]\nkind = "email"\nhost = "h"\nsender = "a@b.c"\nto = []\n', "channels[1].to"),
         ('[[channels]]\nkind = "wecom"\nurl = "ftp://x/y"\n', "channels[1].url"),
+        # a line break in the address went into the request and its error printed the key
+        ('[[channels]]\nkind = "wecom"\nurl = "http://127.0.0.1:9/ok?key=K\\r\\nX-Injected: 1"\n', "channels[1].url"),
+        # a state file that cannot be written was found only after the message had gone, so it went again next time
+        ('[push]\nstate_file = "/proc/nope/state.json"\n', "push.state_file"),
+        ('[push]\nstate_file = "/tmp"\n', "push.state_file"),
         ("[push]\nattempts = 50\n", "push.attempts"),
         ('[rules.overdue]\nenabled = "yes"\n', "rules.overdue.enabled"),
         ("[rules.sometimes]\n", "rules.sometimes"),

@@ -225,11 +225,15 @@ class _Parser:
             raise self.fail("push.backoff_seconds", "must be between 0 and 600")
         if not 0 < timeout <= 300:
             raise self.fail("push.timeout_seconds", "must be more than 0 and at most 300")
+        state_path = None if state_file is None else Path(state_file).expanduser()
+        # checked now, not when a message has been sent and its state cannot be kept (it would be sent again)
+        if state_path is not None and (state_path.is_dir() or not state_path.parent.is_dir()):
+            raise self.fail("push.state_file", "a file in an existing folder")
         return PushOptions(
             self.whole(push, "attempts", "push", 3, 1, MAX_ATTEMPTS),
             float(backoff),
             float(timeout),
-            None if state_file is None else Path(state_file).expanduser(),
+            state_path,
         )
 
     def channel(self, entry: Any, where: str) -> Channel:
@@ -248,7 +252,11 @@ class _Parser:
         }
         if kind in ("wecom", "dingtalk"):
             url = text["url"]
-            if not url or urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+            # no space or control character: a line break in it went into the request's first line, and the
+            # error that followed printed the address, the robot's key with it
+            if not url or any(ch.isspace() or not ch.isprintable() for ch in url):
+                raise self.fail(f"{where}.url", "the robot's webhook address (https://…), without spaces")
+            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
                 raise self.fail(f"{where}.url", "the robot's webhook address (https://…)")
             return Channel(name, kind, tuple(send), url=url, secret=text["secret"] if kind == "dingtalk" else None)
         return self.email_channel(entry, where, name, tuple(send), text)

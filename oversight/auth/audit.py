@@ -143,7 +143,9 @@ def record(
     """Append one line and flush it to disk; returns the entry. Raises ``AuditError`` if it cannot be written."""
     entry = make_entry(action, account=account, role=role, address=address, details=details, at=(clock or _now)())
     # json escapes every control character, so a newline in a name cannot split the line.
-    line = (json.dumps(entry, ensure_ascii=False, default=str, separators=(",", ":")) + "\n").encode("utf-8")
+    line = (json.dumps(entry, ensure_ascii=False, default=str, separators=(",", ":")) + "\n").encode(
+        "utf-8", "backslashreplace"
+    )
     path = Path(path or audit_log_path())
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -15,6 +15,8 @@ from typing import cast
 from oversight.core import i18n
 
 _QUARTER_TEXT = re.compile(r"^\s*(\d{4})\s*[Qq]\s*([1-4])\s*$")
+# The years a quarter can be written for: "0000Q1" matched the pattern and then failed as a date (year 0)
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 @dataclass(frozen=True, order=True)
@@ -25,7 +27,7 @@ class Quarter:
     @classmethod
     def parse(cls, text: str) -> Quarter:
         match = _QUARTER_TEXT.match(text or "")
-        if not match:
+        if not match or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
             raise ValueError(f"not a quarter: {text!r}")
         return cls(int(match.group(1)), int(match.group(2)))
 

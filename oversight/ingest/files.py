@@ -46,7 +46,11 @@ Source = Path | Upload
 
 
 def source_name(source: Source) -> str:
-    return source.name if isinstance(source, Upload) else Path(source).name
+    """The file's name as reports, history and the audit log write it. A name that is not UTF-8 (unzipped from
+    a GBK archive, say) reaches Python with stand-ins for its bytes, which no UTF-8 file can hold: each shows as
+    "�" (the history entry failed to be written and the import with it)."""
+    name = source.name if isinstance(source, Upload) else Path(source).name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 # ---------------------------------------------------------------- limits

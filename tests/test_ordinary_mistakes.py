@@ -1,0 +1,58 @@
+"""Ordinary mistakes and odd but legal inputs at the command line: a sentence and an exit code, never a traceback."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from oversight.__main__ import main
+from oversight.auth import audit
+from oversight.data import store
+from oversight.data.filters import Quarter
+from oversight.ingest import commit, import_plan
+from tests.bad_files import HEADERS, meeting, write_xlsx
+
+
+@pytest.fixture
+def data_folder(tmp_path, monkeypatch):
+    import shutil
+
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    return folder
+
+
+@pytest.mark.parametrize("text", ["0000Q1", "1899Q4", "3000Q1"])
+def test_a_quarter_outside_any_sensible_year_is_not_a_quarter(text):
+    with pytest.raises(ValueError):
+        Quarter.parse(text)  # "0000Q1" passed and then failed as a date (year 0), with a traceback
+
+
+def test_brief_from_year_zero_says_so(capsys):
+    assert main(["brief", "--from", "0000Q1", "--to", "2020Q1"]) == 1
+    error = capsys.readouterr().err
+    assert "0000Q1" in error and "Traceback" not in error
+
+
+def test_a_file_whose_name_is_not_utf8_imports(data_folder, tmp_path, monkeypatch):
+    """A file unzipped from a GBK archive keeps bytes in its name that are not UTF-8: the import's history entry
+    could not be written ("处理失败（UnicodeEncodeError）") after its check had passed."""
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    good = write_xlsx(tmp_path / "ok.xlsx", {"会议": [HEADERS["meetings"], meeting()]})
+    odd = Path(os.fsdecode(bytes(tmp_path) + b"/\xff\xfe_meetings.xlsx"))
+    good.rename(odd)
+    plan = import_plan.plan_import(odd, mode="append", folder=data_folder)
+    assert plan.ok
+    entry = commit.apply_import(plan, user="test")
+    assert "��_meetings.xlsx" in json.dumps(
+        entry.as_dict() if hasattr(entry, "as_dict") else str(entry), ensure_ascii=False
+    )
+
+
+def test_an_audit_line_with_a_name_that_is_not_utf8_is_still_utf8(tmp_path):
+    path = tmp_path / "audit.jsonl"
+    audit.record("download", account="a", details={"file": os.fsdecode(b"\xffdir/x.docx")}, path=path)
+    assert json.loads(path.read_bytes().decode("utf-8"))["details"]["file"] == os.fsdecode(b"\xffdir/x.docx")
