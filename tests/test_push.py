@@ -9,6 +9,8 @@ import hmac
 import logging
 from urllib.parse import quote_plus
 
+import pytest
+
 from oversight import push
 from oversight.alerts.configuration import Channel, PushOptions
 from tests.receivers import RobotReceiver, SmtpReceiver, free_port
@@ -157,3 +159,41 @@ def test_a_scheduled_digest_without_a_date_is_as_of_the_teams_day(monkeypatch):
     monkeypatch.setattr(config, "team_now", lambda: datetime(2021, 1, 5, 7, 0, tzinfo=config.TEAM_TIME_ZONE))
     assert schedule._as_of(argparse.Namespace(as_of=None), "zh") == date(2021, 1, 5)
     assert schedule._as_of(argparse.Namespace(as_of="2020-12-31"), "zh") == date(2020, 12, 31)
+
+
+def test_a_robot_that_answers_a_byte_at_a_time_is_given_up_within_the_timeout():
+    """A server sending its reply a byte a second (within every socket timeout) kept a push waiting for hours,
+    and every later run behind the sending lock: the timeout bounds the whole exchange."""
+    import socket
+    import threading
+    import time
+
+    from oversight import push
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    stop = threading.Event()
+
+    def drip() -> None:
+        connection, _ = listener.accept()
+        connection.recv(65536)
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+        while not stop.is_set():
+            try:
+                connection.sendall(b" ")
+            except OSError:
+                break
+            time.sleep(0.2)
+        connection.close()
+
+    threading.Thread(target=drip, daemon=True).start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(push.PushError) as raised:
+            push.post_json(f"http://127.0.0.1:{listener.getsockname()[1]}/send?key=SECRET", {"msgtype": "text"}, 1.0)
+    finally:
+        stop.set()
+        listener.close()
+    assert time.monotonic() - started < 3.0
+    assert "SECRET" not in str(raised.value)

@@ -103,15 +103,29 @@ def redacted(url: str) -> str:
 # ---------------------------------------------------------------- transports (one attempt each)
 
 
+_REPLY_LIMIT = 65536  # a robot's reply is a line of JSON
+
+
 def post_json(url: str, payload: dict, timeout: float) -> dict:
-    """POST the payload; the robot's reply, which must say ``errcode`` 0."""
+    """POST the payload; the robot's reply, which must say ``errcode`` 0. ``timeout`` bounds the whole exchange,
+    not each read: a server sending its reply a byte a second kept a run (and, through the sending lock, every
+    later run) waiting for hours."""
     body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
     request = urllib.request.Request(
         url, data=body, method="POST", headers={"Content-Type": "application/json; charset=utf-8"}
     )
+    deadline = time.monotonic() + timeout
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
-            raw = response.read(65536)
+            chunks: list[bytes] = []
+            while sum(map(len, chunks)) < _REPLY_LIMIT:
+                if time.monotonic() > deadline:
+                    raise PushError(f"{redacted(url)}: no whole reply within {timeout:g} s")
+                chunk = response.read1(4096)
+                if not chunk:
+                    break
+                chunks.append(chunk)
+            raw = b"".join(chunks)[:_REPLY_LIMIT]
     except urllib.error.HTTPError as error:
         raise PushError(f"HTTP {error.code} from {redacted(url)}") from None
     except (urllib.error.URLError, OSError) as error:
