@@ -283,7 +283,7 @@ CORPUS: list[Hostile] = [
         1,
         [
             FAILED_ONE,
-            "  - {file}: sheet '会议' reaches 1048576 rows × 16384 columns, more than the limit of 5,000,000 cells; "
+            "  - {file}: sheet '会议' reaches 1048576 rows × 16384 columns, more than the limit of 2,000,000 cells; "
             "delete the content or formatting far outside the table, save, and import again",
         ],
     ),
@@ -294,7 +294,7 @@ CORPUS: list[Hostile] = [
         1,
         [
             FAILED_ONE,
-            "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 5,000,000 cells; "
+            "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 2,000,000 cells; "
             "delete the content or formatting far outside the table, save, and import again",
         ],
     ),
@@ -306,7 +306,7 @@ CORPUS: list[Hostile] = [
             1,
             [
                 FAILED_ONE,
-                "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 5,000,000 "
+                "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 2,000,000 "
                 "cells; delete the content or formatting far outside the table, save, and import again",
             ],
         )
@@ -320,7 +320,7 @@ CORPUS: list[Hostile] = [
             1,
             [
                 FAILED_ONE,
-                "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 5,000,000 "
+                "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 2,000,000 "
                 "cells; delete the content or formatting far outside the table, save, and import again",
             ],
         )
@@ -349,7 +349,7 @@ CORPUS: list[Hostile] = [
         1,
         [
             FAILED_ONE,
-            "  - {file}: sheet '会议' reaches 1048576 rows × 10 columns, more than the limit of 5,000,000 cells; "
+            "  - {file}: sheet '会议' reaches 1048576 rows × 10 columns, more than the limit of 2,000,000 cells; "
             "delete the content or formatting far outside the table, save, and import again",
         ],
     ),
@@ -387,7 +387,7 @@ CORPUS: list[Hostile] = [
         1,
         [
             FAILED_ONE,
-            "  - {file}: sheet '会议' reaches 65536 rows × 256 columns, more than the limit of 5,000,000 cells; "
+            "  - {file}: sheet '会议' reaches 65536 rows × 256 columns, more than the limit of 2,000,000 cells; "
             "delete the content or formatting far outside the table, save, and import again",
         ],
     ),
@@ -398,7 +398,7 @@ CORPUS: list[Hostile] = [
         1,
         [
             FAILED_ONE,
-            "  - {file}: sheet '会议' reaches 101 rows × 65536 columns, more than the limit of 5,000,000 cells; "
+            "  - {file}: sheet '会议' reaches 101 rows × 65536 columns, more than the limit of 2,000,000 cells; "
             "delete the content or formatting far outside the table, save, and import again",
         ],
     ),
@@ -409,7 +409,7 @@ CORPUS: list[Hostile] = [
         1,
         [
             FAILED_ONE,
-            "  - {file}: sheet '会议' reaches 2147483648 rows × 10 columns, more than the limit of 5,000,000 "
+            "  - {file}: sheet '会议' reaches 2147483648 rows × 10 columns, more than the limit of 2,000,000 "
             "cells; delete the content or formatting far outside the table, save, and import again",
         ],
     ),

@@ -209,7 +209,7 @@ def test_a_dimension_bomb_uploaded_on_the_data_page_is_refused_by_name(data_fold
     assert at.error[0].value == "发现 1 个问题，未导入任何数据："
     problems = at.dataframe[0].value
     assert list(problems["问题"]) == [
-        "工作表“会议”的内容延伸到 1048576 行 × 16384 列，超过 5,000,000 个单元格的上限；"
+        "工作表“会议”的内容延伸到 1048576 行 × 16384 列，超过 2,000,000 个单元格的上限；"
         "请删除表格以外远处的内容或格式后另存再导入"
     ]
     assert hash_tree(data_folder) == before
