@@ -94,8 +94,8 @@ def test_a_link_beyond_the_data_shows_the_nearest_quarters_and_says_they_are_out
     at = run_page(query={"from": "2020Q3", "to": "2021Q2", "lang": "en"})
     assert at.select_slider(key="widget.quarters.0").value == ("2020Q3", "2020Q4")
     assert [w.value for w in at.warning] == [
-        "These link quarters fall outside the data (2019 Q1 to 2020 Q4): to=2021Q2. They were moved to the nearest"
-        " quarter; showing 2020 Q3 to 2020 Q4"
+        "This link quarter falls outside the data (2019 Q1 to 2020 Q4): to=2021Q2. It was moved to the nearest"
+        " quarter; showing 2020 Q3 to 2020 Q4."
     ]
     at = run_page(query={"to": "2021Q2"})
     assert (
@@ -108,7 +108,7 @@ def test_a_link_before_the_records_says_what_it_shows_and_odd_links_are_named_pl
     at = run_page(query={"from": "2018Q1", "to": "2018Q4"})
     assert [w.value for w in at.warning] == [
         "链接中的季度超出数据范围（2019年第1季度至2020年第4季度）：from=2018Q1, to=2018Q4，已改为最近的季度，"
-        "现显示2019年第1季度"
+        "现显示2019年第1季度。"
     ]
     # a range that ends before it starts is not "unrecognised": it says so, and what is shown instead
     at = run_page(query={"from": "2020Q4", "to": "2020Q1", "lang": "en"})
@@ -119,8 +119,11 @@ def test_a_link_before_the_records_says_what_it_shows_and_odd_links_are_named_pl
     # an unknown language is named with the rest; a value of thousands of characters is quoted shortened
     at = run_page(query={"lang": "xx", "unit": "u" * 5000})
     (warning,) = [w.value for w in at.warning]
-    assert warning.startswith("链接中的以下参数无法识别，已忽略：lang=xx, unit=uuu") and warning.endswith("u…")
+    assert warning.startswith("链接中的以下参数无法识别，已忽略：lang=xx, unit=uuu") and warning.endswith("u…。")
     assert len(warning) < 120 and metrics(at)["指出问题"] == "16个"
+    # one value, one parameter: in English the sentence is singular
+    at = run_page(query={"lang": "en", "unit": "nosuchunit"})
+    assert [w.value for w in at.warning] == ["This link parameter was not recognised and was ignored: unit=nosuchunit."]
 
 
 def test_an_empty_selection_says_so_instead_of_drawing_empty_charts():

@@ -53,7 +53,7 @@ def _warn_about_the_url(page: Page) -> None:
     if not notes:
         return
     if notes.ignored:
-        st.warning(page.t("app.url_ignored", values=_url_values(notes.ignored)))
+        st.warning(page.t(_one_or_more("app.url_ignored", notes.ignored), values=_url_values(notes.ignored)))
     if notes.reversed:
         start, end = notes.reversed
         st.warning(page.t("app.url_reversed", values=_url_values((f"from={start}", f"to={end}")), shown=page.period()))
@@ -61,13 +61,18 @@ def _warn_about_the_url(page: Page) -> None:
         known = page.span.quarters
         st.warning(
             page.t(
-                "app.url_out_of_range",
+                _one_or_more("app.url_out_of_range", notes.moved),
                 values=_url_values(notes.moved),
                 first=i18n.quarter_label(known[0], page.lang),
                 last=i18n.quarter_label(known[-1], page.lang),
                 shown=page.period(),
             )
         )
+
+
+def _one_or_more(key: str, values: tuple[str, ...]) -> str:
+    """The sentence for one value (``<key>_one``: "This link parameter was …") or for several."""
+    return f"{key}_one" if len(values) == 1 else key
 
 
 _URL_VALUE_CHARS = 60  # a value quoted back from the URL: enough to recognise it, never a screenful
