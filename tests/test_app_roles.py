@@ -78,6 +78,9 @@ def test_a_unit_account_sees_only_its_own_unit(users):
     assert at.multiselect(key="widget.units").options == ["省政府办公厅"]
     assert at.caption[0].value.startswith("数据范围：省政府办公厅；")
     assert len(at.download_button) == 0  # unit accounts read; they do not download
+    # nor are they promised one under a chart that opens its list
+    hints = " ".join(caption.value for caption in at.caption)
+    assert "点击条形，查看其所统计的清单。" in hints and "可下载" not in hints
     at.switch_page("pages/05_unit_profile.py").run()
     assert "全部单位平均" not in " ".join(caption.value for caption in at.caption)  # would reveal the totals
 
@@ -99,6 +102,7 @@ def test_a_leader_sees_all_units_and_may_download(users):
     assert metrics(at)["指出问题"] == "16个"
     assert len(at.download_button) == 16
     assert "当前账号：leader（领导）" in " ".join(caption.value for caption in at.caption)
+    assert "点击条形，查看其所统计的清单（可下载）。" in " ".join(caption.value for caption in at.caption)
 
 
 def test_wrong_passwords_are_refused_then_throttled(users):

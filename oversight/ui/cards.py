@@ -88,7 +88,8 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
         else:
             on_select, hint_key = click
             st.plotly_chart(figure, theme=None, key=key, config=config, selection_mode="points", on_select=on_select)
-            st.caption(page.t(hint_key))
+            # an account without downloads is not promised one (a unit account's hint said 可下载)
+            st.caption(page.t(hint_key if page.can_download else f"{hint_key}_no_download"))
             if not spec.selects_unit:
                 drill_dialog.open_if_requested(page, {spec.key})
         if page.can_download:
