@@ -176,3 +176,20 @@ def test_single_sign_on_maps_the_email_to_the_account(users):
     assert ("sign_in", "bgt-sso") in [(line["action"], line["account"]) for line in _audit_lines()]
     at = _oidc_app({"is_logged_in": True, "email": "stranger@elsewhere.example", "email_verified": True})
     assert "未分配看板账号" in at.error[0].value and len(at.metric) == 0
+
+
+def test_a_users_file_inside_the_repository_pauses_the_dashboard_with_a_sentence(monkeypatch):
+    """It showed Streamlit's English "This app has encountered an error" page on every page, the traceback's
+    links with it."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.apptest import ROOT as APP_ROOT
+
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(APP_ROOT / "users.toml"))
+    at = AppTest.from_file(str(APP_ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception
+    assert [error.value for error in at.error] == [
+        "账号文件的位置不符合要求（不能放在代码仓库内），看板暂停服务。请管理员按 README 的 Configuration 一节设置 OVERSIGHT_USERS_FILE 后重启。"
+    ]
+    assert not at.metric

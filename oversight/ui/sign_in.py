@@ -3,6 +3,8 @@ browser's address every audit line carries."""
 
 from __future__ import annotations
 
+import logging
+
 import streamlit as st
 
 from oversight.auth import access_mode, accounts, audit, login, roles
@@ -57,7 +59,13 @@ def _refuse(
 def signed_in_account(page_id: str) -> roles.Account:
     """The account this session acts as; draws the sign-in (and stops the page) until there is one."""
     lang = session.session_language()
-    mode = access_mode.auth_mode(accounts.users_file(), _secrets())
+    try:
+        users = accounts.users_file()
+    except roles.AccountError as error:  # set up wrongly (the file inside the repository): say so, not a traceback
+        st.error(i18n.t("auth.users_file_misplaced", lang))  # the path is for the operator's log, not the screen
+        logging.getLogger(__name__).error("users file refused: %s", error.render("en"))
+        st.stop()
+    mode = access_mode.auth_mode(users, _secrets())
     address = client_address()
     if mode == roles.LOCAL:
         # a loopback peer, a loopback Host and Origin (no DNS rebinding), and no proxy relaying someone else
