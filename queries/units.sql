@@ -6,7 +6,7 @@ with final as (
         unit_id,
         name_zh,
         name_en,
-        nullif(trim(regexp_split_to_array(coalesce(short_names, ''), '[;；]')[1]), '') as short_name,
+        nullif(trim(regexp_split_to_array(coalesce(short_names, ''), '[;；、,，/]')[1]), '') as short_name_zh,  -- the first of 简称, the name where room is short
         short_name_en,
         party_org
     from units

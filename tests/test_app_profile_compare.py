@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from oversight.auth import accounts, roles
@@ -72,6 +73,13 @@ def test_each_column_holds_its_own_units_figures(lang, units, start, end):
     )
     ledgers = oracle.read_ledgers(SAMPLE)
     everyone = oracle.View(ledgers, (), start, end).unit_metrics()
+    # each column is headed by the unit's short name (the units sheet's 简称 or 英文简称): 省政务服务和大数据管理局
+    # broke mid-word in a phone's column head
+    heads = [m.value.replace("\\", "") for m in at.markdown if m.value.startswith("**") and m.value.endswith("**")]
+    sheet = pd.read_excel(SAMPLE / "units.xlsx", engine="openpyxl")  # the office's own sheet, not our reading of it
+    shorts = dict(zip(sheet["单位编码"], sheet["简称" if lang == "zh" else "英文简称"]))
+    for unit_id in units:
+        assert f"**{shorts[unit_id].split(';')[0].strip()}**" in heads, (unit_id, heads)
     for unit_id in units:
         cards = _column_metrics(at, unit_id)
         assert [card.label for card in cards] == list(MEASURES[lang]), unit_id

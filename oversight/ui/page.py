@@ -103,8 +103,9 @@ class Page:
         return row[i18n.localized_column("name", self.lang)]
 
     def unit_short_name(self, unit_id: str) -> str:
-        """The unit's name where room is short: the units sheet's own short name in a language that has one
-        (English, 英文简称), else the name."""
+        """The unit's name where room is short: the units sheet's own short name (英文简称 in English, the first of
+        its 简称 in Chinese: 大数据局 for 省政务服务和大数据管理局, which broke mid-word in a phone's column head), else
+        the name."""
         row = self.units.loc[self.units["unit_id"] == unit_id].iloc[0]
         short = row.get(i18n.localized_column("short_name", self.lang))
         return short.strip() if isinstance(short, str) and short.strip() else self.unit_name(unit_id)
