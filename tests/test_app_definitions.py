@@ -47,6 +47,8 @@ def test_a_year_to_date_is_shown_as_of_the_data_date(cut_data):
     assert any("各项数据截至2020年8月14日" in c.value for c in at.caption)
     overdue_table = at.dataframe[0].value
     assert len(overdue_table) == 3 and (overdue_table["逾期天数"] > 0).all()
+    # the table's title names the day it counts to (it said 截至所选期末, read as 12月31日)
+    assert "**逾期未整改问题（截至2020年8月14日）**" in [m.value for m in at.markdown]
     view = oracle.View(oracle.read_ledgers(cut_data), (), (2020, 1), (2020, 4))
     en = run_page(query={"lang": "en"})
     assert metrics(en)["Meetings"] == str(view.totals()["meetings"])  # 2020 to 14 August

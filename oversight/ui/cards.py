@@ -180,9 +180,12 @@ def _table(
     page: Page, title_key: str, frame: pd.DataFrame, search_key: str | None, height: int | None, empty_key: str
 ) -> None:
     from oversight.present import tables
+    from oversight.present.summary import date_text
 
     with st.container(border=True):
-        st.markdown(f"**{page.t(title_key)}**")
+        # a title that counts "as of" names the day (the data date where the range runs past it), not "the end of
+        # the selected period", which read 12月31日 over a list counted to 8月14日
+        st.markdown(f"**{page.t(title_key, as_of=date_text(page.filter.as_of, page.lang))}**")
         if search_key:
             text = st.text_input(page.t("table.search"), key=search_key, placeholder=page.t("table.search_hint"))
             frame = tables.search(frame, text)
