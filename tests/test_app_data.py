@@ -167,3 +167,11 @@ def test_replacing_a_table_says_how_many_existing_rows_it_deletes(data_dir):
     at.button(key="widget.import_check").click().run()
     assert at.error and not [w for w in at.warning if "将删除现有记录" in w.value]
     assert _hashes(data_dir) == before
+
+
+def test_the_data_page_says_its_ledgers_are_whole_whatever_the_filter(data_dir):
+    """Its head said 数据范围：省信访局；2020年第3季度 over full ledgers of every unit."""
+    at = run_page("pages/07_data.py", {"unit": "petitions", "from": "2020Q3", "to": "2020Q3"})
+    heads = [caption.value for caption in at.caption]
+    assert heads[0] == "全部数据，不受筛选条件影响；数据截至 2020-12-31"
+    assert not any(value.startswith("数据范围") for value in heads)

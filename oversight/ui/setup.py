@@ -169,23 +169,26 @@ def _copy_link(page: Page) -> None:
         st.caption(page.t("app.copy_link_hint"))
 
 
+# pages whose content the filter does not cut: the data page's ledgers and templates, the audit log
+_UNFILTERED_PAGES = frozenset({"data", "audit"})
+
+
 def _page_header(page: Page, title_key: str, page_id: str) -> None:
     st.title(page.t(title_key))
-    # the units the profile shows (at most four, or the first): the caption names them
-    scope = page.scope_text(profile.shown_units(page).shown if page_id == "unit_profile" else None)
-    st.caption(
-        page.t(
-            "app.caption",
-            units=scope,
-            period=page.period(),
-            data_date=page.span.last_day.isoformat() if page.span.last_day else "—",
-        )
-    )
+    data_date = page.span.last_day.isoformat() if page.span.last_day else "—"
+    if page_id in _UNFILTERED_PAGES:
+        # the ledgers and the audit log are whole whatever the filter: a scope line (省信访局；2020年第3季度) over the
+        # data page's full ledgers read as if they were cut to it
+        st.caption(page.t("app.caption_unfiltered", data_date=data_date))
+    else:
+        # the units the profile shows (at most four, or the first): the caption names them
+        scope = page.scope_text(profile.shown_units(page).shown if page_id == "unit_profile" else None)
+        st.caption(page.t("app.caption", units=scope, period=page.period(), data_date=data_date))
     # What comes and goes with the filter sits in containers that are always there (empty ones take no room): the
     # cards and charts below keep their place in Streamlit's element tree, so while a rerun after 清除单位筛选 runs,
     # the old card is not left standing faded beside the new one.
     with st.container():
-        if page.filter.is_to_date:  # the range runs past the data date: say what the figures are as of
+        if page.filter.is_to_date and page_id not in _UNFILTERED_PAGES:  # the figures are as of the data date
             earlier = same_day_years_earlier(page.filter.as_of)
             st.caption(
                 page.t(
