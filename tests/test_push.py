@@ -197,3 +197,33 @@ def test_a_robot_that_answers_a_byte_at_a_time_is_given_up_within_the_timeout():
         listener.close()
     assert time.monotonic() - started < 3.0
     assert "SECRET" not in str(raised.value)
+
+
+def test_a_robots_refusal_is_quoted_on_one_line_without_control_characters():
+    """A robot's errmsg reached the terminal as it was: escape sequences, and thousands of characters."""
+    import json as json_module
+    import socket
+    import threading
+
+    from oversight import push
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    body = json_module.dumps({"errcode": 93000, "errmsg": "\x1b]0;pwned\x07 bad\nkey " + "x" * 5000}).encode()
+
+    def answer() -> None:
+        connection, _ = listener.accept()
+        connection.recv(65536)
+        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        connection.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    try:
+        with pytest.raises(push.PushError) as raised:
+            push.post_json(f"http://127.0.0.1:{listener.getsockname()[1]}/send?key=K", {"msgtype": "text"}, 5.0)
+    finally:
+        listener.close()
+    message = str(raised.value)
+    assert "\x1b" not in message and "\x07" not in message and "\n" not in message
+    assert "errcode 93000" in message and len(message) < 400

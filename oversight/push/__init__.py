@@ -33,6 +33,7 @@ from email.utils import formatdate, make_msgid
 from urllib.parse import quote_plus, urlsplit
 
 from oversight.alerts.configuration import Channel, PushOptions
+from oversight.core import safe_text
 
 log = logging.getLogger("oversight.push")
 WECOM_MAX_BYTES = 4096
@@ -138,7 +139,10 @@ def post_json(url: str, payload: dict, timeout: float) -> dict:
     if not isinstance(reply, dict) or reply.get("errcode") != 0:
         detail = reply.get("errmsg") if isinstance(reply, dict) else reply
         code = reply.get("errcode") if isinstance(reply, dict) else None
-        raise PushError(f"{redacted(url)} refused the message: errcode {code}, {detail}")
+        # the robot's own words, on one line and without control characters (an escape sequence reached the
+        # terminal as it was), cut short: they are quoted into logs and the command's output
+        said = safe_text.shortened(safe_text.plain(detail), 200)
+        raise PushError(f"{redacted(url)} refused the message: errcode {code}, {said}")
     return reply
 
 
