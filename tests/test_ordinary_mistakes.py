@@ -56,3 +56,11 @@ def test_an_audit_line_with_a_name_that_is_not_utf8_is_still_utf8(tmp_path):
     path = tmp_path / "audit.jsonl"
     audit.record("download", account="a", details={"file": os.fsdecode(b"\xffdir/x.docx")}, path=path)
     assert json.loads(path.read_bytes().decode("utf-8"))["details"]["file"] == os.fsdecode(b"\xffdir/x.docx")
+
+
+def test_alerts_with_a_settings_file_that_is_not_there_says_so(capsys, tmp_path):
+    """It ran with the defaults, silently, as if no file had been named."""
+    missing = tmp_path / "alerts.toml"
+    assert main(["alerts", "--settings", str(missing)]) == 1
+    error = capsys.readouterr().err
+    assert str(missing) in error and "文件不存在" in error

@@ -27,6 +27,7 @@ has problems, 3 refused (sign-in failed, not an admin, unreadable users file).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from oversight import config
@@ -56,6 +57,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.run(args)
+    except BrokenPipeError:
+        # the reader stopped reading (`history | head -1`): it has what it wanted; nothing more is written
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as error:  # noqa: BLE001 — every failure becomes a sentence, never a traceback
         if config.setting("OVERSIGHT_DEBUG"):
             raise
