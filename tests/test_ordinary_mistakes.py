@@ -64,3 +64,9 @@ def test_alerts_with_a_settings_file_that_is_not_there_says_so(capsys, tmp_path)
     assert main(["alerts", "--settings", str(missing)]) == 1
     error = capsys.readouterr().err
     assert str(missing) in error and "文件不存在" in error
+
+
+def test_brief_with_an_empty_format_list_is_refused(capsys):
+    """`--format ""` wrote nothing, exited 0 and audited a download of no file."""
+    assert main(["brief", "--format", ""]) == 1
+    assert "pptx" in capsys.readouterr().err

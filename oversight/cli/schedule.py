@@ -287,7 +287,7 @@ def _formats(args: argparse.Namespace, lang: str) -> tuple[str, ...]:
     if not args.formats:
         return briefing.FORMATS
     chosen = [item.strip().lower() for value in args.formats for item in value.split(",") if item.strip()]
-    for item in chosen:
+    for item in chosen or [" ".join(args.formats)]:  # --format "" named no format: it wrote nothing and said done
         if item not in briefing.FORMATS:
             raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_formats", lang, value=item))
     return tuple(fmt for fmt in briefing.FORMATS if fmt in chosen)
