@@ -381,6 +381,20 @@ CORPUS: list[BadFile] = [
         [("error.unit_name_shared", 3, "D")],
         table="units",
     ),
+    # a formula saved without its value (a workbook a program wrote): a required cell read "empty", and an
+    # optional one (整改期限) was silently dropped, so the issue could never become overdue
+    BadFile(
+        "formula_without_value_required",
+        _issues(issue(description="=1+1")),
+        [("error.formula_without_value", None, None)],
+        table="issues",
+    ),
+    BadFile(
+        "formula_without_value_optional",
+        _issues(issue(due="=C2+30")),
+        [("error.formula_without_value", None, None)],
+        table="issues",
+    ),
     # -- cells
     BadFile("unknown_unit", _meetings(meeting(unit="省教育厅")), [("error.unit_unknown", 2, "B")], table="meetings"),
     BadFile(

@@ -157,6 +157,8 @@ def _check_sheet_sizes(data: bytes) -> None:
         sheet_bounds.check_workbook(archive)
     except sheet_bounds.SheetTooLarge as large:
         raise _sheet_too_large(large) from None
+    except sheet_bounds.FormulaWithoutValue as formula:
+        raise _FileRefused("error.formula_without_value", sheet=formula.sheet, cell=formula.cell) from None
     except (
         sheet_bounds.SheetUnreadable,
         zipfile.BadZipFile,

@@ -64,6 +64,22 @@ class SheetTooLarge(Exception):
         self.sheet, self.rows, self.columns = sheet, rows, columns
 
 
+class FormulaWithoutValue(Exception):
+    """A cell holds a formula but no value computed from it (a workbook written by a program, never opened in Excel):
+    the reader sees an empty cell, so a required column read "empty" and an optional one (整改期限) was dropped."""
+
+    def __init__(self, sheet: str, cell: str):
+        super().__init__(f"{sheet}!{cell}")
+        self.sheet, self.cell = sheet, cell
+
+
+# A cell with a formula and, after it, no value or an empty one (as openpyxl writes them), in the canonical spelling
+_FORMULA_WITHOUT_VALUE = re.compile(
+    rb'<c r="([A-Z]{1,3}[0-9]{1,7})"(?: (?:s|t|cm|vm|ph)="[^"<>&]*")*>\s*<f(?: [a-z]+="[^"<>]*")*(?:/>|>[^<]*</f>)'
+    rb"\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>"
+)
+
+
 class SheetUnreadable(Exception):
     """The workbook's sheet list or a sheet's XML cannot be parsed."""
 
@@ -204,3 +220,6 @@ def _check_extent(name: str, xml_bytes: bytes, limit: int) -> None:
     rows, columns = sheet_extent(xml_bytes, limit)
     if rows * columns > limit or rows > EXCEL_MAX_ROWS or columns > EXCEL_MAX_COLUMNS:
         raise SheetTooLarge(name, rows, columns)
+    uncomputed = _FORMULA_WITHOUT_VALUE.search(xml_bytes)
+    if uncomputed:
+        raise FormulaWithoutValue(name, uncomputed.group(1).decode("ascii"))
