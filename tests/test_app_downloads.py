@@ -90,3 +90,14 @@ def test_every_page_shows_the_marking_and_the_viewers_watermark():
     at = run_page()
     overlay = [block.proto.body for block in at.get("html") if "oversight-watermark" in block.proto.body]
     assert len(overlay) == 1 and "内部资料 注意保存" in overlay[0] and "本机 20" in overlay[0]
+
+
+def test_every_table_offers_its_rows_as_csv_and_excel():
+    """README said a table's rows leave through its 下载 buttons, but the page tables had none (their toolbar's
+    export is off): the ranking of units, the overdue issues and the lists could not be taken to a report."""
+    at = run_page("pages/02_issues.py")
+    names = [text.removeprefix("下载：") for text in _help_texts(at)]
+    assert "逾期未整改问题_2020Q1-2020Q4.csv" in names and "逾期未整改问题_2020Q1-2020Q4.xlsx" in names
+    meetings = run_page("pages/01_meetings.py", {"lang": "en"})
+    tables = [text for text in _help_texts(meetings) if text.endswith((".csv", ".xlsx")) and "Units" in text]
+    assert len(tables) == 2, _help_texts(meetings)

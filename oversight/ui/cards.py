@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from collections.abc import Mapping
 
 import pandas as pd
@@ -182,10 +183,11 @@ def _table(
     from oversight.present import tables
     from oversight.present.summary import date_text
 
+    title = page.t(title_key, as_of=date_text(page.filter.as_of, page.lang))
     with st.container(border=True):
         # a title that counts "as of" names the day (the data date where the range runs past it), not "the end of
         # the selected period", which read 12月31日 over a list counted to 8月14日
-        st.markdown(f"**{page.t(title_key, as_of=date_text(page.filter.as_of, page.lang))}**")
+        st.markdown(f"**{title}**")
         if search_key:
             text = st.text_input(page.t("table.search"), key=search_key, placeholder=page.t("table.search_hint"))
             frame = tables.search(frame, text)
@@ -194,6 +196,34 @@ def _table(
             return
         st.caption(page.t("table.row_count", count=len(frame)))
         grid.data_table(frame, page.lang, height=height)
+        if page.can_download:
+            _table_downloads(page, title_key, title, frame)
+
+
+_TABLE_MIMES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def _table_downloads(page: Page, title_key: str, title: str, frame: pd.DataFrame) -> None:
+    """The table's rows as shown (labels, the screen's headers; a search narrows them too) as CSV and Excel, in the
+    table's own 下载 menu: the tables' toolbar exports nothing (client.disableDataExport), so this is their way out,
+    escaped and audited like a chart's data."""
+    what = re.split(r"（| \(", title)[0]  # the file says what the table is; the title's (as of …) is in its stem
+    stem = page.export_context.file_stem(what)
+    makers = {"csv": lambda: export.table_csv_bytes(frame), "xlsx": lambda: export.table_xlsx_bytes(frame, what)}
+    menu = st.popover(page.t("download.menu"), icon=":material/download:")
+    for kind, make in makers.items():
+        file_name = f"{stem}.{kind}"
+        menu.download_button(
+            page.t(f"download.{kind}"),
+            data=audited(page, file_name, make),
+            file_name=file_name,
+            mime=_TABLE_MIMES[kind],
+            key=f"table.download.{title_key}.{kind}",
+            on_click="ignore",
+            icon=":material/download:",
+            width="content",
+            help=page.t("download.help", file_name=file_name),
+        )
 
 
 def figure_card(page: Page, key: str, figure) -> None:
