@@ -63,3 +63,15 @@ def test_problems_read_in_both_languages_name_file_sheet_row_and_column(data_fol
         "meetings.xlsx · sheet '会议' · row 2 · column E '时长(分钟)': "
         "-30 cannot be negative; expected 0 or a positive whole number"
     )
+
+
+def test_a_formula_whose_result_is_an_empty_string_is_a_value():
+    """Excel saves =IF(…,"",…) giving "" as t="str" with an empty value: read as an empty cell, never refused as a
+    formula without its value (what a file written by a program, never calculated, is)."""
+    from oversight.ingest import sheet_bounds
+
+    computed = b'<worksheet><sheetData><row r="1"><c r="A1" t="str"><f>IF(B1="","",B1)</f><v></v></c></row></sheetData></worksheet>'
+    sheet_bounds._check_extent("问题", computed, sheet_bounds.MAX_SHEET_CELLS)  # no refusal
+    uncomputed = b'<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f><v></v></c></row></sheetData></worksheet>'
+    with pytest.raises(sheet_bounds.FormulaWithoutValue):
+        sheet_bounds._check_extent("问题", uncomputed, sheet_bounds.MAX_SHEET_CELLS)

@@ -220,6 +220,7 @@ def _check_extent(name: str, xml_bytes: bytes, limit: int) -> None:
     rows, columns = sheet_extent(xml_bytes, limit)
     if rows * columns > limit or rows > EXCEL_MAX_ROWS or columns > EXCEL_MAX_COLUMNS:
         raise SheetTooLarge(name, rows, columns)
-    uncomputed = _FORMULA_WITHOUT_VALUE.search(xml_bytes)
-    if uncomputed:
-        raise FormulaWithoutValue(name, uncomputed.group(1).decode("ascii"))
+    for uncomputed in _FORMULA_WITHOUT_VALUE.finditer(xml_bytes):
+        # a formula whose result is an empty string is saved by Excel as t="str" with an empty value: that is a value
+        if b' t="str"' not in uncomputed.group(0):
+            raise FormulaWithoutValue(name, uncomputed.group(1).decode("ascii"))
