@@ -210,6 +210,7 @@ def donut(
             ),
             textposition="inside",
             insidetextorientation="horizontal",
+            automargin=False,  # nothing outside the ring to make room for: one layout a draw
             text=slice_shares,
             textinfo="text",
             hovertemplate="%{label}<extra></extra>",

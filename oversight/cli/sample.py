@@ -62,17 +62,13 @@ def _write(args: argparse.Namespace, folder: Path) -> list[Path]:
     return sample_data.write(folder)
 
 
-def _table_of(path: Path) -> str:
-    return path.stem
-
-
 def _ledgers_replaced(out: Path, written: list[Path]) -> list[str]:
     """The table files in ``out`` that writing ``written`` would replace or remove with other content."""
     from oversight.ingest.table_files import table_files
 
     differing = []
     for new in written:
-        for old in table_files(out, _table_of(new)):
+        for old in table_files(out, new.stem):
             if old.name != new.name or old.read_bytes() != new.read_bytes():
                 differing.append(old.name)
     return differing
@@ -85,7 +81,7 @@ def _place(out: Path, written: list[Path]) -> list[Path]:
 
     placed = []
     for new in written:
-        for old in table_files(out, _table_of(new)):
+        for old in table_files(out, new.stem):
             if old.name != new.name:
                 old.unlink()
         target = out / new.name

@@ -165,7 +165,7 @@ def with_subtitle(figure: go.Figure, text: str, marking: Marking = NO_MARKING) -
         title=dict(subtitle=dict(text=safe_text.plotly(text), font=dict(size=13, color="#52606D"))),
         margin=dict(t=_margin(copied, "t", 80) + _SUBTITLE_LINE_PX),
     )
-    return add_marking(_without_automargin(copied), marking, export_size(copied))
+    return add_marking(copied, marking, export_size(copied))
 
 
 def document_size(figure: go.Figure) -> tuple[int, int]:
@@ -246,16 +246,7 @@ def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool
         width=DOCUMENT_WIDTH,
         height=min(DOCUMENT_MAX_HEIGHT, max(DOCUMENT_MIN_HEIGHT, height)),
     )
-    return add_marking(_without_automargin(copied), marking, document_size(copied))
-
-
-def _without_automargin(figure: go.Figure) -> go.Figure:
-    """A picture has one known size, and the donuts' margins (``charts.kinds``) hold their outside labels at it: the
-    screen's automargin, there for a phone's narrow card, only makes Plotly lay a donut out again and again in the
-    picture (about 60 ms more a picture in kaleido) and pushes the marking in from the edge where it stands on
-    every other chart. In place."""
-    figure.update_traces(automargin=False, selector=dict(type="pie"))
-    return figure
+    return add_marking(copied, marking, document_size(copied))
 
 
 _MARKING_LINE_PX = 24  # the marking's line (13 px type) and a gap
@@ -276,8 +267,8 @@ def add_marking(figure: go.Figure, marking: Marking, size: tuple[int, int]) -> g
     added: list[dict[str, object]] = []
     if marking.label:
         if any(trace.type == "pie" for trace in figure.data):
-            # a pie's outside labels reach the bottom of the picture (面对面提醒 15（35.7%） over the marking): the
-            # marking gets a line of its own beneath them
+            # a pie has no axis under it and a narrow bottom margin: the marking gets a line of its own beneath the
+            # ring
             figure.update_layout(margin=dict(b=_margin(figure, "b", 60) + _MARKING_LINE_PX))
         # in the bottom-left corner of the picture, under the category names: in the bottom-right one it ran into
         # the value axis's title (Issues), which Plotly centres under a plot pushed right by long unit names

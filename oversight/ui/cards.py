@@ -203,27 +203,31 @@ def _table(
 _TABLE_MIMES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def _table_downloads(page: Page, title_key: str, title: str, frame: pd.DataFrame) -> None:
-    """The table's rows as shown (labels, the screen's headers; a search narrows them too) as CSV and Excel, in the
-    table's own 下载 menu: the tables' toolbar exports nothing (client.disableDataExport), so this is their way out,
-    escaped and audited like a chart's data."""
-    what = re.split(r"（| \(", title)[0]  # the file says what the table is; the title's (as of …) is in its stem
-    stem = page.export_context.file_stem(what)
-    makers = {"csv": lambda: export.table_csv_bytes(frame), "xlsx": lambda: export.table_xlsx_bytes(frame, what)}
-    menu = st.popover(page.t("download.menu"), icon=":material/download:")
+def table_download_buttons(container, page: Page, table: pd.DataFrame, stem: str, sheet_title: str, key: str) -> None:
+    """CSV and Excel buttons in ``container`` for a table as shown (labels, the screen's headers): made, with
+    formulas neutralised, and audited only when someone clicks. A page's tables and the lists behind the figures."""
+    makers = {"csv": lambda: export.table_csv_bytes(table), "xlsx": lambda: export.table_xlsx_bytes(table, sheet_title)}
     for kind, make in makers.items():
         file_name = f"{stem}.{kind}"
-        menu.download_button(
+        container.download_button(
             page.t(f"download.{kind}"),
             data=audited(page, file_name, make),
             file_name=file_name,
             mime=_TABLE_MIMES[kind],
-            key=f"table.download.{title_key}.{kind}",
+            key=f"{key}.{kind}",
             on_click="ignore",
             icon=":material/download:",
             width="content",
             help=page.t("download.help", file_name=file_name),
         )
+
+
+def _table_downloads(page: Page, title_key: str, title: str, frame: pd.DataFrame) -> None:
+    """The table's rows as shown (a search narrows them too) in the table's own 下载 menu: the tables' toolbar
+    exports nothing (client.disableDataExport), so this is their way out, escaped and audited like a chart's data."""
+    what = re.split(r"（| \(", title)[0]  # the file says what the table is; the title's (as of …) is in its stem
+    menu = st.popover(page.t("download.menu"), icon=":material/download:")
+    table_download_buttons(menu, page, frame, page.export_context.file_stem(what), what, f"table.download.{title_key}")
 
 
 def figure_card(page: Page, key: str, figure) -> None:

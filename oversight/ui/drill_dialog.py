@@ -9,14 +9,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from oversight import export
 from oversight.present import drill
 from oversight.ui import grid, session
 from oversight.ui.page import Page
 
 REQUEST_KEY = "oversight.drill_request"  # (source, code): a list's key for a card, a chart's key for a bar
-_CSV_MIME = "text/csv"
-_XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def request(source: str, code: str | None = None) -> None:
@@ -48,7 +45,7 @@ def open_if_requested(page: Page, sources: set[str] | frozenset[str]) -> None:
 
 
 def _list_body(page: Page, behind: drill.ListBehind, code: str | None) -> None:
-    from oversight.ui.cards import audited  # the audited download of the chart cards
+    from oversight.ui.cards import table_download_buttons  # the audited table downloads of the pages
 
     context = page.export_context
     st.caption(context.subtitle())
@@ -61,21 +58,5 @@ def _list_body(page: Page, behind: drill.ListBehind, code: str | None) -> None:
         return
     stem = context.file_stem(behind.file_what(page.lang, code))
     title = behind.title(page.lang, len(table), code)
-    downloads = (
-        ("csv", _CSV_MIME, lambda: export.table_csv_bytes(table)),
-        ("xlsx", _XLSX_MIME, lambda: export.table_xlsx_bytes(table, title)),
-    )
-    row = st.container(horizontal=True)  # side by side at the left
-    for kind, mime, make in downloads:
-        file_name = f"{stem}.{kind}"
-        # data=callable: made (formulas neutralised) and audited only when someone clicks
-        row.download_button(
-            page.t(f"download.{kind}"),
-            data=audited(page, file_name, make),
-            file_name=file_name,
-            mime=mime,
-            key=f"drill.download.{kind}",
-            on_click="ignore",
-            icon=":material/download:",
-            help=page.t("download.help", file_name=file_name),
-        )
+    # side by side at the left
+    table_download_buttons(st.container(horizontal=True), page, table, stem, title, "drill.download")
