@@ -6,6 +6,7 @@ import dataclasses
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -23,6 +24,7 @@ from oversight.core import i18n
 from oversight.data import queries
 from oversight.data.filters import Filter, Quarter
 from oversight.present import kpis, summary
+from tests import oracle
 
 MARKINGS = {"zh": "内部资料 注意保存", "en": "Internal — handle with care"}
 TITLES = {"zh": "2020年度派驻监督工作情况", "en": "Stationed supervision: 2020"}
@@ -519,7 +521,7 @@ def test_issue_table_columns_hold_their_headers_longest_word():
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_two_issue_lists_say_which_issues_they_count(connection, lang):
-    """For 省信访局 in 2020 Q4 the report said 截至期末，所指出问题均已整改 and, in the next section, one issue overdue
+    """For 省信访局 in 2020 Q4 the report said 截至期末，所指出问题均已整改 (of no issue) and, in the next section, one issue overdue
     (raised in March, still being rectified): the first list counts the issues raised in the period, the second
     every issue whenever raised. Each now says so, and the figures are those of the two lists."""
     span = queries.data_span(connection)
@@ -528,8 +530,42 @@ def test_the_two_issue_lists_say_which_issues_they_count(connection, lang):
     assert report.open_issues.empty and len(report.overdue_issues) == 1
     document = Document(io.BytesIO(briefing.docx_bytes(report)))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
-    # the first list's all-clear names the period, the second list names its wider scope, beside its one issue
-    assert i18n.t("export.briefing.no_open_issues", lang) in text
-    assert {"zh": "本期", "en": "in the period"}[lang] in i18n.t("export.briefing.no_open_issues", lang)
+    # the first list says no issue was raised in the period (it said all were rectified, of none), the second
+    # names its wider scope, beside its one issue
+    assert i18n.t("export.briefing.no_issues_raised", lang) in text
+    assert {"zh": "本期", "en": "in the period"}[lang] in i18n.t("export.briefing.no_issues_raised", lang)
     scope = {"zh": "（不论何时指出）1个", "en": "1 issue, whenever raised,"}[lang]
     assert scope in text, text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(
+    ("units", "start", "end"),
+    [
+        (("petitions",), (2020, 3), (2020, 4)),
+        (("petitions",), (2020, 3), (2021, 2)),
+        (("beijing_office",), (2020, 1), (2020, 4)),
+    ],
+)
+def test_an_empty_open_issue_list_says_whether_any_issue_was_raised(connection, lang, units, start, end):
+    """省信访局 raised no issue in 2020 Q3–Q4, and the report's list of issues raised in the period and not yet
+    rectified said 本期所指出问题，截至期末均已整改 — an all-clear over nothing, read aloud as a finding. With no issue
+    raised the report says so; where issues were raised and all rectified it keeps its all-clear. Which applies
+    is recomputed from the spreadsheets."""
+    view = oracle.View(oracle.read_ledgers(Path(__file__).resolve().parent.parent / "data"), units, start, end)
+    raised, open_now = len(view.issues), int((~view.rectified_by(view.issues, view.as_of)).sum())
+    span = queries.data_span(connection)
+    report = briefing.collect_report(
+        _run(connection), span.resolve(Filter(units, Quarter(*start), Quarter(*end))), lang, specs=()
+    )
+    document = Document(io.BytesIO(briefing.docx_bytes(report)))
+    texts = {
+        "docx": "\n".join(paragraph.text for paragraph in document.paragraphs),
+        "html": briefing.report_html(report),
+    }
+    expected = "export.briefing.no_issues_raised" if raised == 0 else "export.briefing.no_open_issues"
+    other = ({"export.briefing.no_issues_raised", "export.briefing.no_open_issues"} - {expected}).pop()
+    assert open_now == 0, (units, start, end)  # the cases chosen have nothing open
+    for name, text in texts.items():
+        assert i18n.t(expected, lang) in text, name
+        assert i18n.t(other, lang) not in text, name

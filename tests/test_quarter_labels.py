@@ -149,3 +149,47 @@ def test_a_quarter_axis_has_room_for_its_ticks_and_lines_start_clear_of_the_valu
     assert lines == 4
     assert figure.layout.margin.b >= lines * 14 * 1.3
     assert list(figure.layout.xaxis.range) == [-0.5, 3.5]
+
+
+def _tick_lines(axis) -> int:
+    return max(str(tick).count("<br>") + 1 for tick in axis.ticktext)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_quarter_axis_past_the_data_date_has_room_for_its_ticks(connection, lang):
+    """The small charts stacked on one set of quarters (各季度工作趋势, the units' comparison) show their ticks on
+    the last chart's axis, not the first: past the data date (2021年 / 第1季度 / （尚无 / 数据）) the margin was
+    sized for two lines and the last two were cut off under the picture, and the comparison's legend sat on them."""
+    from oversight.charts.style import TEMPLATE
+    from oversight.present import compare
+
+    span = queries.data_span(connection)
+    past = span.resolve(Filter(("petitions",), Quarter(2020, 3), Quarter(2021, 2)))
+    figures = {spec.key: spec.build(queries.run(connection, spec.query, past), lang) for spec in catalog.all_charts()}
+    units = queries.run(connection, "units", past)
+    trends = compare.trends_side_by_side(
+        lambda unit_id: queries.run(connection, "trends_by_quarter", past.with_units([unit_id])),
+        ["petitions", "data_admin"],
+        units,
+    )
+    figures["compared_trends"] = catalog.make_compared_trends_figure(trends, lang)
+    checked = []
+    for key, figure in figures.items():
+        layout = figure.layout
+        shown = [
+            layout[name]
+            for name in layout
+            if name.startswith("xaxis") and layout[name].ticktext and layout[name].showticklabels is not False
+        ]
+        for axis in shown:
+            lines = _tick_lines(axis)
+            size = axis.tickfont.size if axis.tickfont and axis.tickfont.size else 14
+            if lines == 4:
+                checked.append(key)
+            bottom = layout.margin.b if layout.margin.b is not None else TEMPLATE.layout.margin.b
+            assert bottom >= lines * size * 1.3, (key, lines, bottom)
+    assert {"unit_trends", "compared_trends", "meetings_by_quarter"} <= set(checked), checked
+    legend, layout = figures["compared_trends"].layout.legend, figures["compared_trends"].layout
+    plot_height = layout.height - (layout.margin.t or TEMPLATE.layout.margin.t) - layout.margin.b
+    below = -legend.y * plot_height  # the legend's top, in px under the plot
+    assert below >= 4 * 14 * 1.3, below

@@ -26,6 +26,7 @@ from oversight.briefing.report import (
     LATIN_FONT,
     Report,
     column_widths,
+    no_open_issues_key,
     open_issue_rows,
     overdue_issue_rows,
 )
@@ -180,7 +181,7 @@ def _problems(document, report: Report) -> None:
         open_issue_rows,
         "export.report.open_heading",
         "export.briefing.open_issues_intro",
-        "export.briefing.no_open_issues",
+        no_open_issues_key(report),
     )
     _issue_table(
         document,

@@ -17,6 +17,7 @@ from oversight.briefing.report import (
     HTML_FONT_STACK,
     Report,
     column_widths,
+    no_open_issues_key,
     open_issue_rows,
     overdue_issue_rows,
 )
@@ -217,7 +218,7 @@ def report_html(report: Report, placeholders: bool = False) -> str:
         open_issue_rows,
         "export.report.open_heading",
         "export.briefing.open_issues_intro",
-        "export.briefing.no_open_issues",
+        no_open_issues_key(report),
         names,
     )
     parts += _issues(

@@ -156,6 +156,13 @@ def _column_kind(column: str) -> str:
     return column if column in COLUMN_CM else "description"
 
 
+def no_open_issues_key(report: Report) -> str:
+    """What the open-issue list says when it is empty: that every issue raised in the period was rectified, or,
+    when none was raised, that (the all-clear over no issue at all read as a finding)."""
+    raised = next((kpi.value for kpi in report.kpis if kpi.key == "issues"), None)
+    return "export.briefing.no_issues_raised" if raised == 0 else "export.briefing.no_open_issues"
+
+
 def open_issue_rows(report: Report) -> tuple[list[str], list[list[str]], list[str]]:
     """Header, rows (numbered) and column kinds of the open-issue table in the report's language."""
     return _rows(report, report.open_issues, _OPEN_ISSUE_COLUMNS)

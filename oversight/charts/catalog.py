@@ -27,6 +27,7 @@ from oversight.charts.style import (
     legend_rows,
     quarter_axis,
     quarter_labels,
+    tick_room,
     unit_labels,
 )
 from oversight.contract.schema import CATEGORIES, ISSUE_SOURCES, SUGGESTION_STATUSES
@@ -334,7 +335,6 @@ def make_unit_trends_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
 # Units side by side: one colour per unit. Red stands for issues and grey for a year earlier everywhere else, so
 # neither marks a unit here.
 COMPARED_UNIT_COLOURS = ("#1F5AA6", "#E3A21A", "#2E7D32", "#6A4C93")
-_QUARTER_TICKS_PX = 48  # the quarters under the last small chart: two lines of ticks
 COMPARED_MEASURES = (
     ("meetings", "axis.meetings"),
     ("reminders", "axis.reminders"),
@@ -384,19 +384,21 @@ def make_compared_trends_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
                 top = max(top, float(raw.max()))
         figure.update_yaxes(range=[0, top * 1.15], **count_ticks(top * 1.15, kinds.MOST_TICKS_SMALL), row=row, col=1)
     figure.update_xaxes(type="category", showticklabels=False, range=kinds.line_range(labels))
-    figure.update_xaxes(quarter_axis(labels, rows, lang), showticklabels=True, row=len(COMPARED_MEASURES), col=1)
+    quarters = quarter_axis(labels, rows, lang)
+    figure.update_xaxes(quarters, showticklabels=True, row=len(COMPARED_MEASURES), col=1)
     figure.update_annotations(font=dict(size=14), x=0.0, xanchor="left")  # each small chart's title, at its left
     # the legend below the quarters, not between the title and the first small chart: room for the rows it takes
     # on a phone, where the units' names wrap, is then blank only below the chart on a wide screen, not above it
     rows = legend_rows(short, CARD_WIDTH_PX - 100)  # the plot's width on a phone, less its margins
-    bottom = _QUARTER_TICKS_PX + LEGEND_ROW_PX * rows + 10
+    ticks_px = tick_room(quarters)  # two lines, or four where a quarter runs past the data date
+    bottom = ticks_px + LEGEND_ROW_PX * rows + 10
     height = 80 + 150 * len(COMPARED_MEASURES) + bottom
     figure = base_layout(figure, i18n.t("chart.compared_trends", lang), height=height, showlegend=False)
     plot_height = height - (figure.layout.margin.t or 90) - bottom
     return figure.update_layout(
         showlegend=True,
         margin=dict(b=bottom),
-        legend=dict(yanchor="top", y=-_QUARTER_TICKS_PX / plot_height),
+        legend=dict(yanchor="top", y=-ticks_px / plot_height),
     )
 
 

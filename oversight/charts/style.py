@@ -243,7 +243,7 @@ def base_layout(figure: go.Figure, title: str, *, plot_px: float = MIN_PLOT_PX, 
         top = _TITLE_BAND_PX + extra + LEGEND_ROW_PX * legend_rows(names, plot_width)
         if margin.get("t") is None or margin["t"] < top:
             margin["t"] = top
-    bottom = max(margin.get("b") or TEMPLATE.layout.margin.b, _tick_room(cast(dict, merged.get("xaxis") or {})))
+    bottom = max(margin.get("b") or TEMPLATE.layout.margin.b, _bottom_tick_room(merged))
     if bottom != (margin.get("b") or TEMPLATE.layout.margin.b):
         margin["b"] = bottom
     top = margin.get("t") or TEMPLATE.layout.margin.t
@@ -264,7 +264,19 @@ _TICK_LINE_EM = 1.3  # Plotly's line height for tick text of several lines
 _TICK_GAP_PX = 14  # from the axis line to the first line of its ticks, and a little under the last
 
 
-def _tick_room(xaxis: dict) -> int:
+def _bottom_tick_room(layout: dict) -> int:
+    """The most tick room any x axis that shows its ticks needs: small charts stacked on one set of quarters show
+    them on the last chart's axis (``xaxis4``), not on ``xaxis``, and their 4-line ticks past the data date were cut
+    off under the picture."""
+    axes = [
+        axis
+        for name, axis in layout.items()
+        if name.startswith("xaxis") and isinstance(axis, dict) and axis.get("showticklabels") is not False
+    ]
+    return max((tick_room(axis) for axis in axes), default=0)
+
+
+def tick_room(xaxis: dict) -> int:
     """The bottom margin the x axis's tick text needs, each tick of several lines (2020年 / 第3季度 / （截至 /
     8月14日）): the template's margin holds two lines, and more were cut off under the plot."""
     ticks = xaxis.get("ticktext") or ()
