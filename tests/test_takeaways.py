@@ -251,3 +251,19 @@ def test_the_status_reading_names_only_statuses_that_have_issues(connection, def
     assert takeaways.takeaway(spec, only_open, "en").startswith(
         "Of 11 issues, 9 rectified (rectification rate 81.8%); 2 not yet rectified;"
     )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_reading_puts_two_asides_back_to_back(connection, lang):
+    """A long tie named its first three and "others (4 units in all) (2 reminders each)": two brackets in a row read
+    as a slip when spoken. Over the filters where the most ties are long, no reading has one aside after another."""
+    span = queries.data_span(connection)
+    back_to_back = re.compile(r"[)）]\s*[(（]")
+    seen = []
+    for units, start, end in (((), (2019, 1), (2019, 1)), ((), (2019, 1), (2020, 4)), ((), (2020, 2), (2020, 2))):
+        filter_ = span.resolve(Filter(units, Quarter(*start), Quarter(*end)))
+        for spec in catalog.all_charts():
+            text = takeaways.takeaway(spec, queries.run(connection, spec.query, filter_), lang) or ""
+            seen.append(text)
+            assert not back_to_back.search(text), (spec.key, text)
+    assert any(i18n.t("export.list.separator", lang) in text for text in seen)  # long lists were read
