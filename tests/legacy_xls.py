@@ -37,13 +37,19 @@ def _cell(row: int, column: int, value: object) -> bytes:
     return _record(0x0203, struct.pack("<HHHd", row, column, 15, float(value)))  # type: ignore[arg-type]
 
 
-def _sheet(rows: list[list], dimension: tuple[int, int] | None, cells: list[tuple[int, int, object]]) -> bytes:
+def _sheet(
+    rows: list[list], dimension: tuple[int, int] | None, cells: list[tuple[int, int, object]], hidden_rows=()
+) -> bytes:
     placed = [(r, c, v) for r, row in enumerate(rows) for c, v in enumerate(row) if v is not None] + cells
     height, width = dimension or (
         max((r for r, _, _ in placed), default=-1) + 1,
         max((c for _, c, _ in placed), default=-1) + 1,
     )
     body = _bof(0x0010) + _record(0x0200, struct.pack("<IIHHH", 0, height, 0, width, 0))
+    # a ROW record whose option flags carry fDyZero (0x20): the row is hidden (Excel row numbers, 1-based)
+    body += b"".join(
+        _record(0x0208, struct.pack("<HHHHHHHH", r - 1, 0, width, 0x0F, 0, 0, 0x0120, 15)) for r in hidden_rows
+    )
     return body + b"".join(_cell(r, c, v) for r, c, v in placed) + _record(0x000A, b"")
 
 
@@ -51,17 +57,21 @@ def workbook_stream(
     sheets: dict[str, list[list]],
     dimension: tuple[int, int] | None = None,
     cells: list[tuple[int, int, object]] | None = None,
+    hidden_rows: dict[str, tuple[int, ...]] | None = None,
+    hidden_sheets: tuple[str, ...] = (),
 ) -> bytes:
-    """The BIFF8 stream: ``dimension`` (rows, columns) declared and ``cells`` added on the first sheet."""
+    """The BIFF8 stream: ``dimension`` (rows, columns) declared and ``cells`` added on the first sheet;
+    ``hidden_rows`` (Excel rows per sheet) and ``hidden_sheets`` hidden as Excel hides them."""
     bodies = [
-        _sheet(rows, dimension if i == 0 else None, cells or [] if i == 0 else [])
-        for i, rows in enumerate(sheets.values())
+        _sheet(rows, dimension if i == 0 else None, cells or [] if i == 0 else [], (hidden_rows or {}).get(name, ()))
+        for i, (name, rows) in enumerate(sheets.items())
     ]
     names = list(sheets)
     globals_size = len(_bof(0x0005)) + sum(len(_record(0x0085, b"\0" * 6 + _unicode(n, 1))) for n in names) + 4
     records, offset = [], globals_size
     for name, body in zip(names, bodies):
-        records.append(_record(0x0085, struct.pack("<IH", offset, 0) + _unicode(name, 1)))
+        state = 1 if name in hidden_sheets else 0  # BOUNDSHEET's hsState: 0 visible, 1 hidden, 2 very hidden
+        records.append(_record(0x0085, struct.pack("<IBB", offset, state, 0) + _unicode(name, 1)))
         offset += len(body)
     return _bof(0x0005) + b"".join(records) + _record(0x000A, b"") + b"".join(bodies)
 
@@ -102,5 +112,7 @@ def xls_bytes(
     sheets: dict[str, list[list]],
     dimension: tuple[int, int] | None = None,
     cells: list[tuple[int, int, object]] | None = None,
+    hidden_rows: dict[str, tuple[int, ...]] | None = None,
+    hidden_sheets: tuple[str, ...] = (),
 ) -> bytes:
-    return compound_file(workbook_stream(sheets, dimension, cells))
+    return compound_file(workbook_stream(sheets, dimension, cells, hidden_rows, hidden_sheets))

@@ -175,3 +175,23 @@ def test_the_data_page_says_its_ledgers_are_whole_whatever_the_filter(data_dir):
     heads = [caption.value for caption in at.caption]
     assert heads[0] == "全部数据，不受筛选条件影响；数据截至 2020-12-31"
     assert not any(value.startswith("数据范围") for value in heads)
+
+
+def test_the_check_warns_of_hidden_rows_it_imports_all_the_same(data_dir):
+    import io
+
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(_issues_file(pd.concat([_new_issue("WT2020-901"), _new_issue()]))))
+    book.active.row_dimensions[3].hidden = True  # the clerk hid WT2020-900 as withdrawn
+    buffer = io.BytesIO()
+    book.save(buffer)
+    at = run_page("pages/07_data.py")
+    at.file_uploader(key="widget.uploads").set_value(("问题清单.xlsx", buffer.getvalue(), XLSX)).run()
+    at.radio(key="widget.import_mode").set_value("append").run()
+    at.button(key="widget.import_check").click().run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        r"问题清单\.xlsx · 工作表“问题”：第3行是隐藏的行，其中 1 条记录仍已导入。如这些记录已作废，请在文件中删除后重新检查。"
+    ]
+    assert at.success[0].value == "检查通过，可以导入。"  # counted, not refused: the ledger is the record

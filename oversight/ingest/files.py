@@ -20,7 +20,7 @@ from typing import Any
 import python_calamine
 
 from oversight import config
-from oversight.ingest import legacy_sheet_bounds, sheet_bounds
+from oversight.ingest import hidden_parts, legacy_sheet_bounds, sheet_bounds
 from oversight.ingest.cell_text import is_blank
 from oversight.ingest.problems import Problem, ValidationError
 
@@ -91,6 +91,24 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}"
 
 
+@dataclass(frozen=True)
+class LoadedWorkbook:
+    """A file's sheets and what each hides (rows, columns, the sheet itself), for the import's check to name."""
+
+    sheets: Sheets
+    visibility: hidden_parts.Visibility
+
+
+def load_workbook(source: Source, checked: bool = True) -> LoadedWorkbook:
+    """``load_sheets`` and, from the same bytes once they are bounded, what each sheet hides."""
+    name = source_name(source)
+    try:
+        sheets, data = _load_sheets(source, checked)
+    except _FileRefused as refused:
+        raise ValidationError([Problem(file=name, message_key=refused.key, params=refused.params)]) from None
+    return LoadedWorkbook(sheets, hidden_parts.workbook_visibility(data))
+
+
 def load_sheets(source: Source, checked: bool = True) -> Sheets:
     """Every sheet of a workbook (or the one table of a CSV) as rows of raw cell values.
 
@@ -101,12 +119,12 @@ def load_sheets(source: Source, checked: bool = True) -> Sheets:
     """
     name = source_name(source)
     try:
-        return _load_sheets(source, checked)
+        return _load_sheets(source, checked)[0]
     except _FileRefused as refused:
         raise ValidationError([Problem(file=name, message_key=refused.key, params=refused.params)]) from None
 
 
-def _load_sheets(source: Source, checked: bool) -> Sheets:
+def _load_sheets(source: Source, checked: bool) -> tuple[Sheets, bytes]:
     limit = max_upload_bytes()
     # The size is checked before the bytes are read, so an oversized file costs nothing.
     size = len(source.data) if isinstance(source, Upload) else _file_size(Path(source))
@@ -123,7 +141,7 @@ def _load_sheets(source: Source, checked: bool) -> Sheets:
             raise _FileRefused("error.encrypted")
         _check_legacy_sheet_sizes(data, suffix)
         try:
-            return _read_workbook(data)
+            return _read_workbook(data), data
         except _FileRefused:
             if suffix in (".xlsx", ".xlsm"):
                 raise _FileRefused("error.encrypted") from None
@@ -132,9 +150,9 @@ def _load_sheets(source: Source, checked: bool) -> Sheets:
         if checked:
             _check_archive(data)
         _check_sheet_sizes(data)
-        return _read_workbook(data)
+        return _read_workbook(data), data
     if suffix in _TEXT_SUFFIXES:
-        return {"": _read_text_rows(data)}
+        return {"": _read_text_rows(data)}, data
     raise _FileRefused("error.not_a_spreadsheet")
 
 

@@ -20,9 +20,9 @@ import pandas as pd
 from oversight import config
 from oversight.contract.schema import LOAD_ORDER, TABLES, Table
 from oversight.core import i18n
-from oversight.ingest import workbook
+from oversight.ingest import hidden_parts, workbook
 from oversight.ingest.cells import Context, UnitResolver
-from oversight.ingest.files import Sheets, Source, Upload, load_sheets, source_name
+from oversight.ingest.files import Sheets, Source, Upload, load_sheets, load_workbook, source_name
 from oversight.ingest.headers import locate_tables
 from oversight.ingest.problems import Problem, ValidationError
 from oversight.ingest.sheets import read_sheets
@@ -45,6 +45,9 @@ class TableChange:
     changed: tuple[str, ...]
     removed: tuple[str, ...]
     skipped: tuple[tuple[str, int], ...] = ()  # (sheet, Excel row) of totals, notes and sign-off lines
+    hidden: tuple[
+        hidden_parts.HiddenRecords, ...
+    ] = ()  # records in hidden rows, columns or sheets, imported all the same
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -58,6 +61,7 @@ class TableChange:
             "changed": list(self.changed),
             "removed": list(self.removed),
             "skipped": [{"sheet": sheet, "row": row} for sheet, row in self.skipped],
+            "hidden": [part.as_dict() for part in self.hidden],
         }
 
 
@@ -145,6 +149,7 @@ class _Incoming:
     source: str
     sheets: Sheets
     sheet_names: list[str]
+    visibility: hidden_parts.Visibility
 
 
 def _collect_incoming(sources: list[Source], table: Table | None) -> tuple[dict[str, _Incoming], list[Problem]]:
@@ -154,11 +159,11 @@ def _collect_incoming(sources: list[Source], table: Table | None) -> tuple[dict[
     for source in sources:
         name = source_name(source)
         try:
-            sheets = load_sheets(source)
+            book = load_workbook(source)
         except ValidationError as error:
             problems += error.problems
             continue
-        found, located = locate_tables(sheets, name, table)
+        found, located = locate_tables(book.sheets, name, table)
         problems += located
         for table_name, sheet_names in found.items():
             if table_name in incoming:
@@ -170,7 +175,7 @@ def _collect_incoming(sources: list[Source], table: Table | None) -> tuple[dict[
                     )
                 )
                 continue
-            incoming[table_name] = _Incoming(name, sheets, sheet_names)
+            incoming[table_name] = _Incoming(name, book.sheets, sheet_names, book.visibility)
     return incoming, problems
 
 
@@ -249,6 +254,7 @@ def _plan_table(
         changed=changed,
         removed=removed,
         skipped=tuple(read.skipped),
+        hidden=hidden_parts.hidden_in(incoming.visibility, read.origins, read.labels),
     )
     return []
 

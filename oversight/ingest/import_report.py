@@ -10,7 +10,10 @@ from oversight import config
 from oversight.core import i18n
 from oversight.ingest.import_history import HistoryEntry
 from oversight.ingest.import_plan import MODES, ImportPlan
-from oversight.ingest.problems import ValidationError, shown_text
+from oversight.ingest.problems import Problem, ValidationError, shown_text
+
+# A leader's figures may count hidden rows: each is named, but a sheet of 5,000 filtered-out rows is not a report.
+HIDDEN_ROWS_SHOWN = 20
 
 
 def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
@@ -33,6 +36,7 @@ def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
             )
         )
     lines += skipped_lines(plan, lang)
+    lines += hidden_lines(plan, lang)
     if plan.problems:
         lines.append(i18n.t("data.report.failed", lang, count=len(plan.problems)))
         lines += [f"  - {problem.render(lang)}" for problem in plan.problems]
@@ -54,6 +58,37 @@ def skipped_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[s
             for sheet, row in change.skipped
         )
         lines.append(i18n.t("data.report.skipped", lang, table=i18n.t(f"data.table.{change.table}", lang), rows=rows))
+    return lines
+
+
+def hidden_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[str]:
+    """One line per hidden sheet, per sheet's hidden rows and per sheet's hidden columns that hold records: they
+    are imported (the ledger is the record), and the clerk who hid them as withdrawn is told, by file, sheet and row."""
+    lines = []
+    separator = i18n.t("export.list.separator", lang)
+    for change in plan.changes.values():
+        for part in change.hidden:
+            where = Problem(file=change.sources[0], message_key="", sheet=part.sheet or None).location(lang)
+            if part.sheet_hidden:
+                lines.append(i18n.t("data.report.hidden.sheet", lang, where=where, count=part.records))
+            if part.rows:
+                shown = separator.join(str(row) for row in part.rows[:HIDDEN_ROWS_SHOWN])
+                more = len(part.rows) - HIDDEN_ROWS_SHOWN
+                rows = (
+                    i18n.t("data.report.hidden.rows_more", lang, rows=shown, more=more, total=len(part.rows))
+                    if more > 0
+                    else i18n.t("data.report.hidden.rows_list", lang, rows=shown, count=len(part.rows))
+                )
+                key = "data.report.hidden.filtered_rows" if part.filtered else "data.report.hidden.rows"
+                lines.append(i18n.t(key, lang, where=where, rows=rows, count=len(part.rows)))
+            if part.columns:
+                columns = separator.join(
+                    i18n.t("where.column_letter", lang, letter=letter, column=shown_text(header))
+                    for header, letter in part.columns
+                )
+                lines.append(
+                    i18n.t("data.report.hidden.columns", lang, where=where, columns=columns, count=len(part.columns))
+                )
     return lines
 
 

@@ -42,7 +42,8 @@ def _records(stream: bytes, start: int) -> Iterator[tuple[int, bytes]]:
         position += 4 + length
 
 
-def _workbook_stream(data: bytes) -> bytes:
+def workbook_stream(data: bytes) -> bytes:
+    """The BIFF stream of a compound file (BIFF8's Workbook or BIFF5's Book)."""
     try:
         with olefile.OleFileIO(io.BytesIO(data)) as compound:
             for name in ("Workbook", "Book"):  # BIFF8, BIFF5
@@ -79,9 +80,10 @@ def _declared(data: bytes) -> tuple[int, int]:
     return (last_row - first_row) % _U32, (last_column - first_column) % _U32
 
 
-def _sheet_extent(stream: bytes, start: int, limit: int) -> tuple[tuple[int, int], tuple[int, int]]:
-    """(declared rows, columns), (rows, columns) of the grid from A1 to the farthest cell with a value."""
-    declared, rows, columns, depth, seen_bof = (0, 0), 0, 0, 0, False
+def sheet_records(stream: bytes, start: int) -> Iterator[tuple[int, bytes]]:
+    """A sheet's own records from its BOF at ``start`` to its EOF, as calamine walks them: embedded charts'
+    substreams skipped."""
+    depth, seen_bof = 0, False
     for kind, data in _records(stream, start):
         if depth:  # inside an embedded chart's substream
             depth += kind == _BOF
@@ -90,8 +92,16 @@ def _sheet_extent(stream: bytes, start: int, limit: int) -> tuple[tuple[int, int
         if kind == _BOF:
             depth, seen_bof = (1, seen_bof) if seen_bof else (0, True)
         elif kind == _EOF:
-            break
-        elif kind == _DIMENSIONS:
+            return
+        else:
+            yield kind, data
+
+
+def _sheet_extent(stream: bytes, start: int, limit: int) -> tuple[tuple[int, int], tuple[int, int]]:
+    """(declared rows, columns), (rows, columns) of the grid from A1 to the farthest cell with a value."""
+    declared, rows, columns = (0, 0), 0, 0
+    for kind, data in sheet_records(stream, start):
+        if kind == _DIMENSIONS:
             declared = _declared(data)
         elif kind in _CELLS and len(data) >= 4:
             row, column = struct.unpack_from("<HH", data)
@@ -105,21 +115,27 @@ def _sheet_extent(stream: bytes, start: int, limit: int) -> tuple[tuple[int, int
     return declared, (rows, columns)
 
 
-def check_legacy_workbook(data: bytes, limit: int = MAX_SHEET_CELLS) -> None:
-    """Raise ``SheetTooLarge`` for the first sheet whose declared or real grid would pass ``limit`` cells."""
-    stream = _workbook_stream(data)
-    sheets: list[tuple[str, int]] = []
+def sheet_list(stream: bytes) -> list[tuple[str, int, int]]:
+    """``(name, offset of its BOF, state)`` of each sheet the globals list (state 0 visible, 1 hidden, 2 very
+    hidden); empty for an encrypted workbook (a FILEPASS record), which calamine refuses before it reads a cell."""
+    sheets: list[tuple[str, int, int]] = []
     biff8 = False
     for kind, record in _records(stream, 0):
         if kind == _BOF and len(record) >= 2:
             biff8 = struct.unpack_from("<H", record)[0] == 0x0600
         elif kind == _FILEPASS:
-            return  # encrypted: calamine refuses it before it reads a cell
+            return []
         elif kind == _BOUNDSHEET and len(record) >= 6:
-            sheets.append((_sheet_name(record, biff8), struct.unpack_from("<I", record)[0]))
+            sheets.append((_sheet_name(record, biff8), struct.unpack_from("<I", record)[0], record[4] & 0x03))
         elif kind == _EOF:
             break
-    for name, start in sheets:
+    return sheets
+
+
+def check_legacy_workbook(data: bytes, limit: int = MAX_SHEET_CELLS) -> None:
+    """Raise ``SheetTooLarge`` for the first sheet whose declared or real grid would pass ``limit`` cells."""
+    stream = workbook_stream(data)
+    for name, start, _ in sheet_list(stream):
         if start >= len(stream):
             raise SheetUnreadable(f"sheet {name!r} starts past the stream")
         for rows, columns in _sheet_extent(stream, start, limit):

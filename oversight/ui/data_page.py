@@ -109,6 +109,8 @@ def import_section(page: Page) -> None:
         )
     for line in import_report.skipped_lines(plan, page.lang):
         st.caption(safe_text.markdown(line))
+    for line in import_report.hidden_lines(plan, page.lang):  # counted all the same: for the clerk to confirm
+        st.warning(safe_text.markdown(line), icon=":material/visibility_off:")
     if plan.problems:
         st.error(page.t("data.report.failed", count=len(plan.problems)))
         grid.data_table(_problem_rows(plan.problems, page.lang), page.lang)
