@@ -126,6 +126,39 @@ def test_a_link_before_the_records_says_what_it_shows_and_odd_links_are_named_pl
     assert [w.value for w in at.warning] == ["This link parameter was not recognised and was ignored: unit=nosuchunit."]
 
 
+def test_a_link_parameter_the_app_does_not_know_is_named_not_dropped():
+    # a typo for from=: the view is the default one, and the user is told why the quarter they asked for is not shown
+    at = run_page(query={"quartr": "2020Q1"})
+    assert [w.value for w in at.warning] == [
+        "链接中的以下参数名无法识别，已忽略：quartr。链接可用的参数为 unit、from、to、lang。"
+    ]
+    assert metrics(at)["指出问题"] == "16个"
+    # several, in English, each name escaped (no Markdown from a link) and the list bounded
+    query = {"lang": "en", "*bold*": "1", **{f"k{n:02d}": "1" for n in range(12)}}
+    at = run_page(query=query)
+    (warning,) = [w.value for w in at.warning]
+    assert warning == (
+        r"These link parameter names were not recognised and were ignored: \*bold\*, k00, k01, k02, k03, k04, k05,"
+        " k06, k07, k08 and 3 more. A link may carry unit, from, to and lang."
+    )
+    # a second value of a parameter read once is not silently dropped either
+    at = run_page(query={"from": ["2020Q2", "2019Q1"]})
+    assert [w.value for w in at.warning] == ["链接中的以下参数无法识别，已忽略：from=2019Q1。"]
+    assert at.select_slider(key="widget.quarters.0").value == ("2020Q2", "2020Q4")
+
+
+def test_a_link_with_thousands_of_units_reads_a_bounded_number_and_says_so():
+    units = [f"u{n}" for n in range(900)] + ["research"]  # below Streamlit's own 1,000-field bound on a query
+    at = run_page(query={"unit": units, "lang": "en"})
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        "The link names 901 values of unit, more than the 600 it reads; only the first 600 were read.",
+        "These link parameters were not recognised and were ignored: unit=u0, unit=u1, unit=u2, unit=u3, unit=u4,"
+        " unit=u5, unit=u6, unit=u7, unit=u8, unit=u9 and 590 more.",
+    ]
+    assert at.multiselect(key="widget.units").value == []  # research came after the bound: not read
+
+
 def test_an_empty_selection_says_so_instead_of_drawing_empty_charts():
     at = run_page(query={"unit": "counsellors", "from": "2019Q1", "to": "2019Q1"})
     assert metrics(at)["指出问题"] == "0个"

@@ -80,3 +80,11 @@ def test_url_quarters_outside_the_data_move_to_the_nearest_and_say_so(span, aske
 def test_previous_span_is_the_same_length_just_before():
     assert Filter((), Q("2020Q2"), Q("2020Q2")).previous_span() == Filter((), Q("2020Q1"), Q("2020Q1"))
     assert Filter((), Q("2020Q1"), Q("2020Q3")).previous_span() == Filter((), Q("2019Q2"), Q("2019Q4"))
+
+
+def test_url_names_the_view_does_not_read_and_extra_values_are_noted(span):
+    parsed, notes = filters.from_query_params({"quartr": "2020Q1", "to": ["2020Q3", "2020Q4"]}, span)
+    assert parsed == Filter((), Q("2020Q1"), Q("2020Q3"))
+    assert notes == filters.UrlNotes(ignored=("to=2020Q4",), unknown=("quartr",))
+    parsed, notes = filters.from_query_params({"unit": ["research"] * 601 + ["petitions"]}, span)
+    assert parsed.units == ("research",) and notes == filters.UrlNotes(unit_values=602)

@@ -265,6 +265,14 @@ def _as_list(value: str | Sequence[str] | None) -> list[str]:
     return list(value)
 
 
+# The parameters a view's link carries; any other name is named back to the user, not dropped in silence.
+URL_KEYS = ("unit", "from", "to", "lang")
+# unit= values read from a link: more than the largest office measured (504 units, the scale data set) can name.
+# More is a mistake or an attack: past the bound values are not read, and the user is told how many there were.
+# (Streamlit itself drops a query of more than 1,000 fields or 512Ki characters whole, before the app sees it.)
+MAX_URL_UNIT_VALUES = 600
+
+
 @dataclass(frozen=True)
 class UrlNotes:
     """What a URL asked for that the view could not take as it was, to tell the user: ``ignored`` values made
@@ -275,9 +283,13 @@ class UrlNotes:
     moved: tuple[str, ...] = ()
     # a range that ends before it starts (from, to as written): the default range is shown instead
     reversed: tuple[str, ...] = ()
+    # parameter names the view does not read (a typo such as quartr=): it shows as if they were not there
+    unknown: tuple[str, ...] = ()
+    # how many unit= values the link had, when more than MAX_URL_UNIT_VALUES (those past the bound are not read)
+    unit_values: int = 0
 
     def __bool__(self) -> bool:
-        return bool(self.ignored or self.moved or self.reversed)
+        return bool(self.ignored or self.moved or self.reversed or self.unknown or self.unit_values)
 
 
 def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan) -> tuple[Filter, UrlNotes]:
@@ -285,14 +297,18 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
     default = span.default_filter()
     ignored: list[str] = []
     moved: list[str] = []
-    for language in _as_list(params.get("lang"))[:1]:  # the language is read elsewhere; here only whether it is one
+    languages = _as_list(params.get("lang"))
+    for language in languages[:1]:  # the language is read elsewhere; here only whether it is one
         if not i18n.is_language(language):
             ignored.append(f"lang={language}")
+    ignored += [f"lang={language}" for language in languages[1:]]  # read once: a second value is not the view's
+    unit_values = _as_list(params.get("unit"))
     units = []
-    for unit in _as_list(params.get("unit")):
-        if unit in span.unit_ids and unit not in units:
+    known_units = set(span.unit_ids)
+    for unit in unit_values[:MAX_URL_UNIT_VALUES]:
+        if unit in known_units and unit not in units:
             units.append(unit)
-        elif unit not in span.unit_ids:
+        elif unit not in known_units:
             ignored.append(f"unit={unit}")
     bounds = {}
     known = span.quarters  # the quarter slider's choices: a quarter outside them could not be shown there
@@ -301,6 +317,7 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
         bounds[name] = fallback
         if not values:
             continue
+        ignored += [f"{name}={value}" for value in values[1:]]
         try:
             quarter = Quarter.parse(values[0])
         except ValueError:
@@ -316,4 +333,6 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
     if end < start:
         backwards = (str(start), str(end))
         start, end = default.start, default.end
-    return Filter(tuple(units), start, end), UrlNotes(tuple(ignored), tuple(moved), backwards)
+    unknown = tuple(name for name in params if name not in URL_KEYS)
+    too_many = len(unit_values) if len(unit_values) > MAX_URL_UNIT_VALUES else 0
+    return Filter(tuple(units), start, end), UrlNotes(tuple(ignored), tuple(moved), backwards, unknown, too_many)

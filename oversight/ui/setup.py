@@ -32,7 +32,9 @@ def _init_session(span: DataSpan) -> None:
 
 
 def _filter_from_url(span: DataSpan) -> None:
-    url = {name: st.query_params.get_all(name) for name in session.VIEW_PARAMS}
+    # every name, not only the view's: a name the view does not read is named back, not dropped (st.query_params
+    # leaves out Streamlit's own embed and embed_options)
+    url = {name: st.query_params.get_all(name) for name in st.query_params}
     filter_, st.session_state[session.IGNORED_KEY] = filters.from_query_params(url, span)
     session.set_filter(filter_)
 
@@ -52,17 +54,31 @@ def _warn_about_the_url(page: Page) -> None:
     notes = st.session_state.get(session.IGNORED_KEY)
     if not notes:
         return
+    if notes.unit_values:
+        st.warning(page.t("app.url_too_many_units", count=notes.unit_values, limit=filters.MAX_URL_UNIT_VALUES))
+    if notes.unknown:
+        st.warning(
+            page.t(
+                _one_or_more("app.url_unknown_names", notes.unknown),
+                names=_url_values(notes.unknown, page.lang),
+                known=summary.join_list(filters.URL_KEYS, page.lang),
+            )
+        )
     if notes.ignored:
-        st.warning(page.t(_one_or_more("app.url_ignored", notes.ignored), values=_url_values(notes.ignored)))
+        st.warning(page.t(_one_or_more("app.url_ignored", notes.ignored), values=_url_values(notes.ignored, page.lang)))
     if notes.reversed:
         start, end = notes.reversed
-        st.warning(page.t("app.url_reversed", values=_url_values((f"from={start}", f"to={end}")), shown=page.period()))
+        st.warning(
+            page.t(
+                "app.url_reversed", values=_url_values((f"from={start}", f"to={end}"), page.lang), shown=page.period()
+            )
+        )
     if notes.moved:
         known = page.span.quarters
         st.warning(
             page.t(
                 _one_or_more("app.url_out_of_range", notes.moved),
-                values=_url_values(notes.moved),
+                values=_url_values(notes.moved, page.lang),
                 first=i18n.quarter_label(known[0], page.lang),
                 last=i18n.quarter_label(known[-1], page.lang),
                 shown=page.period(),
@@ -76,10 +92,15 @@ def _one_or_more(key: str, values: tuple[str, ...]) -> str:
 
 
 _URL_VALUE_CHARS = 60  # a value quoted back from the URL: enough to recognise it, never a screenful
+_URL_VALUES_SHOWN = 10  # and so many of them: a link of a thousand values is named by its first ten and a count
 
 
-def _url_values(values: tuple[str, ...]) -> str:
-    return ", ".join(safe_text.markdown(safe_text.shortened(value, _URL_VALUE_CHARS)) for value in values)
+def _url_values(values: tuple[str, ...], lang: str) -> str:
+    shown = ", ".join(
+        safe_text.markdown(safe_text.shortened(value, _URL_VALUE_CHARS)) for value in values[:_URL_VALUES_SHOWN]
+    )
+    more = len(values) - _URL_VALUES_SHOWN
+    return i18n.t("app.url_more", lang, values=shown, more=more, count=len(values)) if more > 0 else shown
 
 
 def _show_data_error(error: ingest.ValidationError) -> None:
