@@ -101,3 +101,43 @@ def test_every_table_offers_its_rows_as_csv_and_excel():
     meetings = run_page("pages/01_meetings.py", {"lang": "en"})
     tables = [text for text in _help_texts(meetings) if text.endswith((".csv", ".xlsx")) and "Units" in text]
     assert len(tables) == 2, _help_texts(meetings)
+
+
+def _menu(at, stem: str) -> list[str]:
+    return [text for text in _help_texts(at) if stem + "." in text]
+
+
+def test_the_unit_profile_and_compare_charts_offer_the_same_download_menu():
+    at = run_page("pages/05_unit_profile.py", query={"unit": "research"})
+    for stem in ("单位与全部单位平均对比_省政府研究室_2020Q1-2020Q4", "工作趋势_按季度_省政府研究室_2020Q1-2020Q4"):
+        assert _menu(at, stem) == [f"下载：{stem}.{kind}" for kind in ("png", "svg", "csv", "xlsx")]
+    at = run_page("pages/05_unit_profile.py", query={"unit": ["research", "petitions"], "lang": "en"})
+    stem = "compared_trends_2_units_2020Q1-2020Q4"
+    assert _menu(at, stem) == [f"Download {stem}.{kind}" for kind in ("png", "svg", "csv", "xlsx")]
+    # images leave through the menu only, marked and audited: no camera in the chart's own toolbar
+    (compared,) = [chart for chart in at.get("plotly_chart") if chart.proto.id.endswith("chart.compared_trends")]
+    assert '"modeBarButtonsToRemove": ["toImage"]' in compared.proto.config
+
+
+def test_the_profile_charts_data_downloads_hold_what_they_draw(frames):
+    from oversight.charts import catalog
+    from oversight.data import queries, store
+    from oversight.export.data_files import compared_trends_table, unit_vs_average_table
+    from oversight.present import compare
+
+    connection = store.connect(frames)
+    default = queries.data_span(connection).default_filter()
+    beside = catalog.unit_beside_average(queries.run(connection, "unit_metrics", default), "research")
+    table = unit_vs_average_table(beside, "zh", "省政府研究室")
+    assert table.columns.tolist() == ["指标", "省政府研究室", "全部单位平均"]
+    assert table.iloc[0].tolist() == ["指出问题（个）", 1.0, 1.8]  # 16 issues over 9 units, rounded as drawn
+    assert table.iloc[5].tolist() == ["会议数量（次）", 32.0, 25.8]
+    trends = compare.trends_side_by_side(
+        lambda unit: queries.run(connection, "trends_by_quarter", default.with_units([unit])),
+        ["research", "petitions"],
+        frames["units"],
+    )
+    table = compared_trends_table(trends, "en")
+    assert table.columns.tolist() == ["Unit", "Quarter", "Meetings", "Reminders", "Issues raised", "Suggestions"]
+    assert table.iloc[0].tolist()[:3] == ["Research Office of the Provincial Government", "2020 Q1", 7]
+    assert len(table) == 8  # four quarters of each unit, never summed

@@ -333,16 +333,25 @@ def chart_downloads(
     spec: charts.ChartSpec, frame: pd.DataFrame, figure: go.Figure, context: ExportContext
 ) -> list[ChartDownload]:
     """PNG, SVG, CSV and XLSX of one chart as the card shows it; nothing is rendered until ``make()`` is called."""
-    title = spec.title(context.lang)
-    stem = context.chart_file_stem(spec.key, title)
+    return figure_downloads(
+        spec.key, spec.title(context.lang), figure, lambda: chart_data_table(frame, context.lang, spec.key), context
+    )
+
+
+def figure_downloads(
+    key: str, title: str, figure: go.Figure, table: Callable[[], pd.DataFrame], context: ExportContext
+) -> list[ChartDownload]:
+    """The same four downloads of any figure (one a page builds itself, without a ``ChartSpec``): ``key`` names
+    the file as ``export.file.<key>`` says, ``table`` makes the data it draws."""
+    stem = context.chart_file_stem(key, title)
     # built on the first click, not on every rerun of the page that shows the buttons
     exported = functools.cache(lambda: with_subtitle(figure, context.subtitle(), context.marking))
-    table = functools.cache(lambda: chart_data_table(frame, context.lang, spec.key))
+    data = functools.cache(table)
     makers: dict[str, Callable[[], bytes]] = {
         "png": lambda: figure_png(exported()),
         "svg": lambda: figure_svg(exported()),
-        "csv": lambda: table_csv_bytes(table()),
-        "xlsx": lambda: table_xlsx_bytes(table(), title),
+        "csv": lambda: table_csv_bytes(data()),
+        "xlsx": lambda: table_xlsx_bytes(data(), title),
     }
     return [
         ChartDownload(kind, f"{stem}.{kind}", _MIME[kind], make, kind in ("png", "svg"))
@@ -352,5 +361,10 @@ def chart_downloads(
 
 def chart_plotly_config(spec: charts.ChartSpec, figure: go.Figure, context: ExportContext) -> dict[str, object]:
     """The ``config=`` for ``st.plotly_chart``: the modebar's PNG gets our file name, size and scale."""
+    return figure_plotly_config(spec.key, spec.title(context.lang), figure, context)
+
+
+def figure_plotly_config(key: str, title: str, figure: go.Figure, context: ExportContext) -> dict[str, object]:
+    """``chart_plotly_config`` for a figure without a ``ChartSpec``."""
     width, height = export_size(figure)
-    return plotly_config(context.chart_file_stem(spec.key, spec.title(context.lang)), width, height)
+    return plotly_config(context.chart_file_stem(key, title), width, height)

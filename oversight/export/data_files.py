@@ -91,6 +91,29 @@ def chart_data_table(frame: pd.DataFrame, lang: str, chart_key: str | None = Non
     return table.rename(columns={column: _header(column, lang) for column in table.columns})
 
 
+def unit_vs_average_table(frame: pd.DataFrame, lang: str, unit_name: str) -> pd.DataFrame:
+    """The unit-beside-average chart's bars (``catalog.unit_beside_average`` rows) as a reader's table: each measure
+    with its unit, the unit's value and the all-unit average, rounded as the bars are labelled."""
+    return pd.DataFrame(
+        {
+            i18n.t("export.column.measure", lang): [i18n.t(f"measure.axis.{m}", lang) for m in frame["measure"]],
+            unit_name: [float(round_half_up(v, 1)) for v in frame["unit"]],
+            i18n.t("series.all_unit_average", lang): [float(round_half_up(v, 1)) for v in frame["average"]],
+        }
+    )
+
+
+def compared_trends_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The compared trends' lines (``compare.trends_side_by_side`` rows): each unit's quarters, one row each, with
+    the measures the small charts draw; a unit's values are never added to another's."""
+    from oversight.charts.catalog import COMPARED_MEASURES
+
+    names = [c for c in ("name_zh", "name_en") if c in frame]
+    drawn = [column for column, _ in COMPARED_MEASURES]
+    ordered = frame.sort_values(["unit_order", "quarter_key"], kind="stable")
+    return chart_data_table(ordered[[*names, "year", "quarter", *drawn]], lang)
+
+
 def _neutralised(table: pd.DataFrame) -> pd.DataFrame:
     safe = table.rename(columns={c: neutralise_formula(str(c)) for c in table.columns})
     for column in safe.columns:

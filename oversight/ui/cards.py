@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import pandas as pd
 import streamlit as st
@@ -94,7 +94,7 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
             if not spec.selects_unit:
                 drill_dialog.open_if_requested(page, {spec.key})
         if page.can_download:
-            _download_row(page, spec, export.chart_downloads(spec, frame, figure, context))
+            _download_row(page, spec.key, export.chart_downloads(spec, frame, figure, context))
 
 
 def audited(page: Page, file_name: str, make, made_with: marking.Marking | None = None):
@@ -122,7 +122,7 @@ def audited(page: Page, file_name: str, make, made_with: marking.Marking | None 
     return make_and_record
 
 
-def _download_row(page: Page, spec: charts.ChartSpec, downloads: list[export.ChartDownload]) -> None:
+def _download_row(page: Page, key: str, downloads: list[export.ChartDownload]) -> None:
     """PNG, SVG, CSV and XLSX buttons; without a browser the image buttons give way to how to install one."""
     has_browser = export.find_browser() is not None
     # one popover per chart: the buttons inside are drawn only when it opens, which keeps the page quick
@@ -136,7 +136,7 @@ def _download_row(page: Page, spec: charts.ChartSpec, downloads: list[export.Cha
             data=audited(page, download.file_name, download.make),
             file_name=download.file_name,
             mime=download.mime,
-            key=f"download.{spec.key}.{download.kind}",
+            key=f"download.{key}.{download.kind}",
             on_click="ignore",
             icon=":material/download:",
             width="content",
@@ -230,12 +230,18 @@ def _table_downloads(page: Page, title_key: str, title: str, frame: pd.DataFrame
     table_download_buttons(menu, page, frame, page.export_context.file_stem(what), what, f"table.download.{title_key}")
 
 
-def figure_card(page: Page, key: str, figure) -> None:
-    """A figure built on the page (not from a ChartSpec), in the same bordered card."""
+def figure_card(page: Page, key: str, figure, table: Callable[[], pd.DataFrame]) -> None:
+    """A figure built on the page (not from a ChartSpec), in the same bordered card with the same 下载 menu:
+    its images marked and audited like every chart's, its data from ``table``, its files named by ``key``
+    (``export.file.<key>``) and the page's filter."""
+    title = page.t(f"chart.{key}")
+    context = page.export_context
     with st.container(border=True):
         st.plotly_chart(
-            figure, theme=None, key=f"chart.{key}", config={"displaylogo": False, "modeBarButtonsToRemove": ["toImage"]}
+            figure, theme=None, key=f"chart.{key}", config=export.figure_plotly_config(key, title, figure, context)
         )
+        if page.can_download:
+            _download_row(page, key, export.figure_downloads(key, title, figure, table, context))
 
 
 def for_unit(page: Page, unit_id: str) -> Page:

@@ -9,6 +9,7 @@ import streamlit as st
 
 from oversight.charts import catalog
 from oversight.core import safe_text
+from oversight.export import data_files
 from oversight.present import compare, kpis, tables
 from oversight.ui import session
 from oversight.ui.cards import chart_grid, figure_card, for_unit, kpi_card, kpi_row, table_card
@@ -62,9 +63,14 @@ def one_unit(page: Page, unit_id: str) -> None:
     unit_name = page.unit_name(unit_id)
     beside = catalog.unit_beside_average(page.query("unit_metrics"), unit_id)
     kpi_row(kpis.unit_profile_kpis(beside, page.lang, unit_name, with_average=page.sees_all_units))
+    unit_page = for_unit(page, unit_id)  # its downloads are named after the unit they show, and audited as such
     if page.sees_all_units:  # a unit account must not be able to work the totals out from the average
-        figure_card(page, "unit_vs_average", catalog.make_unit_vs_average_figure(beside, page.lang, unit_name))
-    unit_page = for_unit(page, unit_id)
+        figure_card(
+            unit_page,
+            "unit_vs_average",
+            catalog.make_unit_vs_average_figure(beside, page.lang, unit_name),
+            lambda: data_files.unit_vs_average_table(beside, page.lang, unit_name),
+        )
     chart_grid(unit_page, catalog.UNIT_PROFILE_CHARTS, columns=1)
     _tables(page, unit_page)
 
@@ -94,9 +100,15 @@ def side_by_side(page: Page, unit_ids: tuple[str, ...]) -> None:
     trends = compare.trends_side_by_side(
         lambda unit_id: page.query("trends_by_quarter", page.filter.with_units([unit_id])), unit_ids, page.units
     )
-    figure_card(page, "compared_trends", catalog.make_compared_trends_figure(trends, page.lang))
-    # the lists of the units shown (not of a fifth the filter also holds), each row naming its unit
-    _tables(page, dataclasses.replace(page, filter=page.filter.with_units(unit_ids)), with_unit=True)
+    # the units shown (not a fifth the filter also holds): the downloads' names and audit line, and the lists
+    shown_page = dataclasses.replace(page, filter=page.filter.with_units(unit_ids))
+    figure_card(
+        shown_page,
+        "compared_trends",
+        catalog.make_compared_trends_figure(trends, page.lang),
+        lambda: data_files.compared_trends_table(trends, page.lang),
+    )
+    _tables(page, shown_page, with_unit=True)
 
 
 def _tables(page: Page, unit_page: Page, *, with_unit: bool = False) -> None:
