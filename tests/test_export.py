@@ -11,6 +11,7 @@ import pytest
 from PIL import Image
 
 from oversight import charts, export
+from oversight.charts import catalog
 from oversight.core import i18n
 from oversight.data import queries
 from oversight.data.filters import Filter, Quarter
@@ -63,6 +64,36 @@ def test_subtitle_is_added_to_a_copy_only(by_unit_frame):
     assert figure.layout.title.subtitle.text is None
     assert exported.layout.margin.t > (figure.layout.margin.t or charts.TEMPLATE.layout.margin.t)
     assert exported.layout.template == figure.layout.template  # same colours and fonts as the screen
+
+
+@pytest.mark.parametrize(
+    ("lang", "key", "whole"),
+    [
+        ("zh", "meeting_shares_by_quarter", "议题提前审核、纪检监察组列席、合并召开占比"),
+        ("zh", "meeting_duration_by_quarter", "各季度平均会议时长（与上年同期对比）"),
+        ("en", "activities_by_unit", "Consultations, special studies, notifications and secondments by unit"),
+        ("en", "meetings_by_quarter", "Meetings per quarter vs a year earlier"),
+    ],
+)
+def test_an_exported_image_has_the_whole_title_on_one_line_not_the_phones_lines(
+    connection, default_filter, lang, key, whole
+):
+    spec = next(spec for spec in catalog.all_charts() if spec.key == key)
+    figure = spec.build(queries.run(connection, spec.query, default_filter), lang)
+    assert "<br>" in figure.layout.title.text  # on screen, broken for a phone's card
+    exported = export.with_subtitle(figure, "全部9家综合监督单位 · 2020年")
+    assert exported.layout.title.text == whole
+    # the room the phone's extra title lines took above the plot is given back, the subtitle's line added
+    lines = figure.layout.title.text.count("<br>")
+    assert exported.layout.margin.t == figure.layout.margin.t - 24 * lines + 30
+    # its first line where a one-line title's is, level with every other picture's title
+    one_line = catalog.OVERVIEW_CHARTS[0].build(
+        queries.run(connection, catalog.OVERVIEW_CHARTS[0].query, default_filter), lang
+    )
+    assert "<br>" not in one_line.layout.title.text
+    below_top = (1 - exported.layout.title.y) * exported.layout.height
+    assert below_top == pytest.approx((1 - one_line.layout.title.y) * one_line.layout.height) == 12
+    assert "<br>" in figure.layout.title.text  # the screen's figure is untouched
 
 
 def test_svg_carries_the_chinese_title_and_subtitle(by_unit_frame, default_filter, units, span):

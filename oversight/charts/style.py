@@ -29,11 +29,12 @@ COLOURS = {
 SEQUENCE = ["#B3261E", "#1F5AA6", "#E3A21A", "#2E7D32", "#6A4C93", "#00838F", "#9AA5B1", "#D4690F"]
 
 TITLE_FONT = 18
+_TITLE_X = 0.01  # the template's title starts this share of the width in from the left (and keeps as much right)
 TEMPLATE = go.layout.Template(
     layout=go.Layout(
         font=dict(family=FONT_FAMILY, size=14, color="#1F2933"),
         # title on the first line of the top margin, legend on the second: long titles never run into it
-        title=dict(font=dict(size=TITLE_FONT, color="#1F2933"), x=0.01, xanchor="left", yanchor="top"),
+        title=dict(font=dict(size=TITLE_FONT, color="#1F2933"), x=_TITLE_X, xanchor="left", yanchor="top"),
         paper_bgcolor="#FFFFFF",
         plot_bgcolor="#FFFFFF",
         colorway=SEQUENCE,
@@ -173,6 +174,7 @@ def legend_rows(names: list[str], width: float = CARD_WIDTH_PX) -> int:
 
 _TITLE_ROOM_PX = 310  # a phone card's chart is ~320 px wide (measured: 18 CJK characters at 18 px are cut)
 _TITLE_LINE_PX = 24
+_TITLE_EDGE_PX = 20  # and a little more: the width estimate is an estimate
 _TITLE_TOP_PX = 12  # from the chart's top edge to its title's line box (a CJK font's line box reaches above)
 _MULTILINE_TITLE_RISE_PX = 12  # how much higher Plotly starts a title of several lines (base_layout)
 # where a title may break: before an opening bracket, after a Chinese list comma or comma, at a space; and the
@@ -185,30 +187,58 @@ def _title_width(text: str) -> float:
     return label_width(text, TITLE_FONT, latin_share=0.5)  # a title's Latin text averages about half a square
 
 
-def _title_lines(title: str, breaks: re.Pattern[str]) -> list[str]:
-    """Each line filled as far as it fits, broken only at ``breaks``."""
+def _title_lines(title: str, breaks: re.Pattern[str], room_px: float = _TITLE_ROOM_PX) -> list[str]:
+    """Each line filled as far as it fits in ``room_px``, broken only at ``breaks``."""
     cuts = [0, *(match.start() for match in breaks.finditer(title)), len(title)]
     pieces = [title[a:b] for a, b in zip(cuts, cuts[1:]) if title[a:b]]
     lines = [""]
     for piece in pieces:
-        if lines[-1] and _title_width((lines[-1] + piece).rstrip()) > _TITLE_ROOM_PX:
+        if lines[-1] and _title_width((lines[-1] + piece).rstrip()) > room_px:
             lines.append(piece.lstrip())
         else:
             lines[-1] += piece
     return [line.strip() for line in lines]
 
 
-def fitted_title(title: str) -> str:
-    """The title on as many lines (``<br>``) as a phone's chart card needs — SVG text does not wrap, and what
-    passes the card's edge is cut — broken between its parts where that fits in as few lines ("Quarterly
-    trends, / units side by side", not "… units side by / side"), else at any natural break."""
-    if _title_width(title) <= _TITLE_ROOM_PX:
+def fitted_title(title: str, room_px: float = _TITLE_ROOM_PX) -> str:
+    """The title on as many lines (``<br>``) as a phone's chart card needs (``room_px`` wide) — SVG text does not
+    wrap, and what passes the card's edge is cut — broken between its parts where that fits in as few lines
+    ("Quarterly trends, / units side by side", not "… units side by / side"), else at any natural break."""
+    if _title_width(title) <= room_px:
         return title
-    lines = _title_lines(title, _TITLE_BREAKS)
-    by_parts = _title_lines(title, _TITLE_PART_BREAKS)
-    if len(by_parts) <= len(lines) and all(_title_width(line) <= _TITLE_ROOM_PX for line in by_parts):
+    lines = _title_lines(title, _TITLE_BREAKS, room_px)
+    by_parts = _title_lines(title, _TITLE_PART_BREAKS, room_px)
+    if len(by_parts) <= len(lines) and all(_title_width(line) <= room_px for line in by_parts):
         lines = by_parts
     return "<br>".join(lines)
+
+
+def whole_title(fitted: str) -> str:
+    """``fitted_title`` undone: its breaks before a bracket and after a Chinese comma took nothing away, every
+    other one took a space."""
+    lines = fitted.split("<br>")
+    whole = lines[0]
+    for line in lines[1:]:
+        whole += ("" if whole.endswith(("、", "，")) or line.startswith("（") else " ") + line
+    return whole
+
+
+def refit_title(figure: go.Figure, width: int) -> None:
+    """The title of a figure ``base_layout`` fitted to a phone's card, fitted again (in place) to a picture
+    ``width`` px wide: a 16:9 image read on a wall or a slide is not a phone, and three short title lines there
+    look broken. The room its lost lines took above the plot is given back, and its first line placed as
+    ``base_layout`` places a title of that many lines, level with every other picture's title."""
+    text = figure.layout.title.text
+    if not text or "<br>" not in text:
+        return
+    title = fitted_title(whole_title(text), width * (1 - 2 * _TITLE_X) - _TITLE_EDGE_PX)
+    removed = _TITLE_LINE_PX * (text.count("<br>") - title.count("<br>"))
+    if not removed:
+        return
+    top = (figure.layout.margin.t if figure.layout.margin.t is not None else TEMPLATE.layout.margin.t) - removed
+    rise = _MULTILINE_TITLE_RISE_PX if "<br>" in title else 0
+    height = figure.layout.height or 450
+    figure.update_layout(title=dict(text=title, y=1 - (_TITLE_TOP_PX + rise) / height), margin=dict(t=top))
 
 
 # The least height of any chart's plot: under a title of three lines and a legend of four rows (an English title on

@@ -19,7 +19,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight import charts, config
-from oversight.charts.style import FONT_FAMILY, LEGEND_ROW_PX, left_margin_for, legend_names, legend_rows
+from oversight.charts.style import (
+    FONT_FAMILY,
+    LEGEND_ROW_PX,
+    left_margin_for,
+    legend_names,
+    legend_rows,
+    refit_title,
+)
 from oversight.core import i18n, safe_text
 from oversight.export import marking as marking_style
 from oversight.export.data_files import (  # noqa: F401  (the UI's one import)
@@ -161,11 +168,13 @@ def with_subtitle(figure: go.Figure, text: str, marking: Marking = NO_MARKING) -
     """A copy of the figure with ``text`` as a subtitle under the title, and the marking and watermark;
     the screen's figure is not touched."""
     copied = go.Figure(figure)  # a deep copy: layout changes below stay on the copy
+    size = export_size(copied)
+    refit_title(copied, size[0])  # the screen's title is broken into lines for a phone; the picture is 16:9
     copied.update_layout(
         title=dict(subtitle=dict(text=safe_text.plotly(text), font=dict(size=13, color="#52606D"))),
         margin=dict(t=_margin(copied, "t", 80) + _SUBTITLE_LINE_PX),
     )
-    return add_marking(copied, marking, export_size(copied))
+    return add_marking(copied, marking, size)
 
 
 def document_size(figure: go.Figure) -> tuple[int, int]:
