@@ -192,6 +192,6 @@ def test_the_check_warns_of_hidden_rows_it_imports_all_the_same(data_dir):
     at.button(key="widget.import_check").click().run()
     assert not at.exception
     assert [w.value for w in at.warning] == [
-        r"问题清单\.xlsx · 工作表“问题”：第3行是隐藏的行，其中 1 条记录仍已导入。如这些记录已作废，请在文件中删除后重新检查。"
+        r"问题清单\.xlsx · 工作表“问题”：第3行是隐藏的行，其中 1 条记录照常导入并计入统计。如这些记录已作废，请在文件中删除后重新检查。"
     ]
     assert at.success[0].value == "检查通过，可以导入。"  # counted, not refused: the ledger is the record
