@@ -31,7 +31,7 @@ import os
 import sys
 
 from oversight import config
-from oversight.cli import data, options, sample, schedule, users
+from oversight.cli import data, options, sample, schedule, usage_language, users
 from oversight.core import i18n
 
 
@@ -54,7 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    with usage_language.speaking(usage_language.requested_language(arguments)):
+        args = build_parser().parse_args(arguments)
     try:
         return args.run(args)
     except BrokenPipeError:

@@ -1,0 +1,70 @@
+"""Mistakes argparse itself catches (a missing value, an unknown option, a wrong choice, a missing required
+argument) are told in the command line's language, with argparse's exit status 2."""
+
+from __future__ import annotations
+
+import argparse
+
+import pytest
+
+from oversight.cli.main import main
+
+
+def usage_error(capsys, *argv: str) -> str:
+    with pytest.raises(SystemExit) as exited:
+        main(list(argv))
+    assert exited.value.code == 2
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    return captured.err
+
+
+def test_a_missing_value_is_told_in_chinese(capsys):
+    err = usage_error(capsys, "brief", "--from")
+    assert err.startswith("用法：python -m oversight brief ")
+    assert err.splitlines()[-1] == "python -m oversight brief：错误：参数 --from：缺少取值"
+
+
+@pytest.mark.parametrize(
+    ("argv", "last_line"),
+    [
+        (["brief", "--bogus"], "python -m oversight：错误：无法识别的参数：--bogus"),
+        (
+            ["validate", "--mode", "x", "f.xlsx"],
+            "python -m oversight validate：错误：参数 --mode：“x”不是可选的值（可选：'replace', 'append'）",
+        ),
+        (["template", "--table", "meetings"], "python -m oversight template：错误：缺少必需的参数：--out"),
+        ([], "python -m oversight：错误：缺少必需的参数：command"),
+        (["alerts", "--due-within", "x"], "python -m oversight alerts：错误：参数 --due-within：“x”不是有效的取值"),
+        (["alerts", "--json=yes"], "python -m oversight alerts：错误：参数 --json：此选项不带取值（给了 'yes'）"),
+    ],
+)
+def test_usage_mistakes_are_told_in_chinese(capsys, argv, last_line):
+    assert usage_error(capsys, *argv).splitlines()[-1] == last_line
+
+
+def test_english_when_asked_for(capsys):
+    err = usage_error(capsys, "brief", "--lang", "en", "--from")
+    assert err.startswith("usage: python -m oversight brief ")
+    assert err.splitlines()[-1] == "python -m oversight brief: error: argument --from: expected one argument"
+    err = usage_error(capsys, "validate", "--lang=en", "--mode", "x", "f.xlsx")
+    assert "argument --mode: invalid choice: 'x'" in err
+
+
+def test_help_headings_follow_the_language(capsys):
+    with pytest.raises(SystemExit) as exited:
+        main(["template", "--help"])
+    out = capsys.readouterr().out
+    assert exited.value.code == 0
+    # argparse adds the heading's colon itself
+    assert out.startswith("用法：") and "\n选项:\n" in out and "显示本帮助并退出" in out
+    with pytest.raises(SystemExit):
+        main(["template", "--help", "--lang", "en"])
+    assert "\noptions:\n" in capsys.readouterr().out
+
+
+def test_argparse_is_left_as_it_was():
+    """The translation is scoped to our parser: argparse used elsewhere in the process still speaks English."""
+    with pytest.raises(SystemExit):
+        main(["brief", "--from"])
+    assert argparse.ArgumentParser(prog="x").format_usage() == "usage: x [-h]\n"
