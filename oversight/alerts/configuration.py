@@ -9,6 +9,9 @@ default thresholds, no channels. docs/ALERTS.md shows a complete example.
 
 from __future__ import annotations
 
+import errno
+import json
+import re
 import stat
 import tomllib
 from collections.abc import Mapping
@@ -28,14 +31,20 @@ MAX_ATTEMPTS = 10  # a push retried more often than this is hammering a service 
 
 
 class SettingsError(ValueError):
-    """The settings file cannot be used; ``render`` names the file and the setting in the user's language."""
+    """The settings file cannot be used; ``render`` names the file, the setting and what is wrong with it in the
+    user's language. The problem is kept as a key (``alerts.settings.detail.*``) and its values, not as a
+    sentence: the language is known only when it is told (the file's own ``lang`` may be the broken setting)."""
 
-    def __init__(self, path: Path, setting: str, detail: str) -> None:
-        super().__init__(f"{path}: {setting}: {detail}")
-        self.path, self.setting, self.detail = path, setting, detail
+    def __init__(self, path: Path, setting: str, key: str, **params: object) -> None:
+        self.path, self.setting, self.key, self.params = path, setting, key, params
+        super().__init__(f"{path}: {setting}: {self.detail('en')}")
+
+    def detail(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        params = {name: _kind_name(value, lang) if name == "kind" else value for name, value in self.params.items()}
+        return i18n.t(self.key, lang, **params)
 
     def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-        return i18n.t("alerts.settings.invalid", lang, path=self.path, setting=self.setting, detail=self.detail)
+        return i18n.t("alerts.settings.invalid", lang, path=self.path, setting=self.setting, detail=self.detail(lang))
 
 
 @dataclass(frozen=True)
@@ -115,7 +124,7 @@ def outside_repository(path: Path, origin: str) -> Path:
     ``origin`` names where the path came from (the variable or the command-line option) in the error."""
     path = Path(path).expanduser()
     if path.resolve().is_relative_to(config.PROJECT_ROOT):
-        raise SettingsError(path, origin, i18n.t("alerts.settings.in_repo", i18n.DEFAULT_LANGUAGE))
+        raise SettingsError(path, origin, "alerts.settings.in_repo")
     return path
 
 
@@ -135,8 +144,33 @@ def load_settings(path: Path | None = None) -> Settings:
     except FileNotFoundError:
         return Settings(path)
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise SettingsError(path, "-", str(error)) from error
+        raise _unreadable(path, error) from error
     return _Parser(path).settings(document)
+
+
+_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _unreadable(path: Path, error: Exception) -> SettingsError:
+    """Why the file could not be read as TOML, in words of ours: tomllib's and the system's are English only."""
+    if isinstance(error, tomllib.TOMLDecodeError):
+        position = _TOML_POSITION.search(str(error))
+        if position:
+            return SettingsError(path, "-", "alerts.settings.detail.toml_at", line=position[1], column=position[2])
+        return SettingsError(path, "-", "alerts.settings.detail.toml")
+    if isinstance(error, UnicodeDecodeError):
+        return SettingsError(path, "-", "alerts.settings.detail.not_utf8")
+    if isinstance(error, IsADirectoryError):
+        return SettingsError(path, "-", "alerts.settings.detail.is_folder")
+    if isinstance(error, PermissionError):
+        return SettingsError(path, "-", "alerts.settings.detail.no_permission")
+    code = getattr(error, "errno", None)
+    return SettingsError(path, "-", "alerts.settings.detail.unreadable", reason=errno.errorcode.get(code or 0, "?"))
+
+
+def _toml_text(value: object) -> str:
+    """A value as the settings file spells it (``"thirty"``, ``true``), to quote it back."""
+    return json.dumps(value, ensure_ascii=False, default=str)
 
 
 class _Parser:
@@ -145,13 +179,14 @@ class _Parser:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def fail(self, setting: str, detail: str) -> SettingsError:
-        return SettingsError(self.path, setting, detail)
+    def fail(self, setting: str, problem: str, **params: object) -> SettingsError:
+        """The error for ``setting``; ``problem`` names its sentence, ``alerts.settings.detail.<problem>``."""
+        return SettingsError(self.path, setting, f"alerts.settings.detail.{problem}", **params)
 
     def table(self, document: Mapping[str, Any], key: str, where: str) -> Mapping[str, Any]:
         value = document.get(key, {})
         if not isinstance(value, dict):
-            raise self.fail(where, "not a table")
+            raise self.fail(where, "not_a_table", table=f"[{where}]")
         return value
 
     def value(self, table: Mapping[str, Any], key: str, where: str, kind: type | tuple[type, ...], default: Any) -> Any:
@@ -159,35 +194,34 @@ class _Parser:
         if value is default:
             return value
         # TOML booleans are ints to Python: a boolean is only accepted where a boolean is asked for
-        if isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,)):
-            raise self.fail(f"{where}.{key}" if where else key, f"expected {_kind_name(kind)}, got {value!r}")
-        if not isinstance(value, kind):
-            raise self.fail(f"{where}.{key}" if where else key, f"expected {_kind_name(kind)}, got {value!r}")
+        wrong = isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,))
+        if wrong or not isinstance(value, kind):
+            raise self.fail(f"{where}.{key}" if where else key, "wrong_kind", kind=kind, value=_toml_text(value))
         return value
 
     def whole(self, table: Mapping[str, Any], key: str, where: str, default: int, low: int, high: int) -> int:
         value = self.value(table, key, where, int, default)
         if not low <= value <= high:
-            raise self.fail(f"{where}.{key}", f"must be between {low} and {high}, got {value}")
+            raise self.fail(f"{where}.{key}", "out_of_range", low=low, high=high, value=_toml_text(value))
         return value
 
     def settings(self, document: Mapping[str, Any]) -> Settings:
         known = {"account", "lang", "rules", "push", "channels"}
         unknown = sorted(set(document) - known)
         if unknown:
-            raise self.fail(unknown[0], "unknown setting")
+            raise self.fail(unknown[0], "unknown_setting")
         account = self.value(document, "account", "", str, None)
         lang = self.value(document, "lang", "", str, i18n.DEFAULT_LANGUAGE)
         if lang not in i18n.LANGUAGES:
-            raise self.fail("lang", f"one of {', '.join(i18n.LANGUAGES)}")
+            raise self.fail("lang", "one_of", choices=", ".join(i18n.LANGUAGES))
         channels = document.get("channels", [])
         if not isinstance(channels, list):
-            raise self.fail("channels", "expected [[channels]] tables")
+            raise self.fail("channels", "channels_tables")
         parsed = tuple(self.channel(entry, f"channels[{index}]") for index, entry in enumerate(channels, start=1))
         names = [channel.name for channel in parsed]
         duplicate = next((name for name in names if names.count(name) > 1), None)
         if duplicate is not None:
-            raise self.fail("channels", f"two channels are called {duplicate!r}")
+            raise self.fail("channels", "duplicate_channel", name=_toml_text(duplicate))
         return Settings(
             self.path,
             accounts.normalise_username(account) or None,
@@ -201,7 +235,7 @@ class _Parser:
         rules = self.table(document, "rules", "rules")
         unknown = sorted(set(rules) - {"overdue", "due_soon", "no_consultation", "meetings_rising"})
         if unknown:
-            raise self.fail(f"rules.{unknown[0]}", "unknown rule")
+            raise self.fail(f"rules.{unknown[0]}", "unknown_rule")
         tables = {
             name: self.table(rules, name, f"rules.{name}")
             for name in ("overdue", "due_soon", "no_consultation", "meetings_rising")
@@ -222,13 +256,13 @@ class _Parser:
         backoff = self.value(push, "backoff_seconds", "push", (int, float), 2.0)
         timeout = self.value(push, "timeout_seconds", "push", (int, float), 10.0)
         if not 0 <= backoff <= 600:
-            raise self.fail("push.backoff_seconds", "must be between 0 and 600")
+            raise self.fail("push.backoff_seconds", "out_of_range", low=0, high=600, value=_toml_text(backoff))
         if not 0 < timeout <= 300:
-            raise self.fail("push.timeout_seconds", "must be more than 0 and at most 300")
+            raise self.fail("push.timeout_seconds", "timeout_range", high=300, value=_toml_text(timeout))
         state_path = None if state_file is None else Path(state_file).expanduser()
         # checked now, not when a message has been sent and its state cannot be kept (it would be sent again)
         if state_path is not None and (state_path.is_dir() or not state_path.parent.is_dir()):
-            raise self.fail("push.state_file", "a file in an existing folder")
+            raise self.fail("push.state_file", "state_file")
         return PushOptions(
             self.whole(push, "attempts", "push", 3, 1, MAX_ATTEMPTS),
             float(backoff),
@@ -238,14 +272,14 @@ class _Parser:
 
     def channel(self, entry: Any, where: str) -> Channel:
         if not isinstance(entry, dict):
-            raise self.fail(where, "not a table")
+            raise self.fail(where, "not_a_table", table="[[channels]]")
         kind = self.value(entry, "kind", where, str, None)
         if kind not in CHANNEL_KINDS:
-            raise self.fail(f"{where}.kind", f"one of {', '.join(CHANNEL_KINDS)}")
+            raise self.fail(f"{where}.kind", "one_of", choices=", ".join(CHANNEL_KINDS))
         name = self.value(entry, "name", where, str, None) or where
         send = self.value(entry, "send", where, list, list(MESSAGE_KINDS))
         if not send or any(item not in MESSAGE_KINDS for item in send):
-            raise self.fail(f"{where}.send", f"a list of {', '.join(MESSAGE_KINDS)}")
+            raise self.fail(f"{where}.send", "list_of", choices=", ".join(MESSAGE_KINDS))
         text = {
             key: self.value(entry, key, where, str, None)
             for key in ("url", "secret", "host", "security", "username", "password", "sender")
@@ -255,9 +289,9 @@ class _Parser:
             # no space or control character: a line break in it went into the request's first line, and the
             # error that followed printed the address, the robot's key with it
             if not url or any(ch.isspace() or not ch.isprintable() for ch in url):
-                raise self.fail(f"{where}.url", "the robot's webhook address (https://…), without spaces")
+                raise self.fail(f"{where}.url", "webhook_spaces")
             if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
-                raise self.fail(f"{where}.url", "the robot's webhook address (https://…)")
+                raise self.fail(f"{where}.url", "webhook")
             return Channel(name, kind, tuple(send), url=url, secret=text["secret"] if kind == "dingtalk" else None)
         return self.email_channel(entry, where, name, tuple(send), text)
 
@@ -266,18 +300,18 @@ class _Parser:
     ) -> Channel:
         security = text["security"] or "ssl"
         if security not in EMAIL_SECURITY:
-            raise self.fail(f"{where}.security", f"one of {', '.join(EMAIL_SECURITY)}")
+            raise self.fail(f"{where}.security", "one_of", choices=", ".join(EMAIL_SECURITY))
         if not text["host"]:
-            raise self.fail(f"{where}.host", "the SMTP server's name")
+            raise self.fail(f"{where}.host", "smtp_host")
         default_port = {"ssl": 465, "starttls": 587, "none": 25}[security]
         port = self.whole(entry, "port", where, default_port, 1, 65535)
         to = self.value(entry, "to", where, list, [])
         if not to or not all(isinstance(address, str) and "@" in address for address in to):
-            raise self.fail(f"{where}.to", "a list of e-mail addresses")
+            raise self.fail(f"{where}.to", "addresses")
         if not text["sender"] or "@" not in text["sender"]:
-            raise self.fail(f"{where}.sender", "the From address")
+            raise self.fail(f"{where}.sender", "sender")
         if bool(text["username"]) != bool(text["password"]):
-            raise self.fail(f"{where}.password", "username and password go together")
+            raise self.fail(f"{where}.password", "username_password")
         return Channel(
             name,
             "email",
@@ -292,7 +326,8 @@ class _Parser:
         )
 
 
-def _kind_name(kind: type | tuple[type, ...]) -> str:
+def _kind_name(kind: object, lang: str) -> str:
+    """``int`` → 整数 / a whole number; ``(int, float)`` → 整数或数字 / a whole number or a number."""
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    names = {bool: "true/false", int: "a whole number", float: "a number", str: "text", list: "a list"}
-    return " or ".join(names.get(k, k.__name__) for k in kinds)
+    names = {bool: "bool", int: "int", float: "float", str: "str", list: "list"}
+    return i18n.t("alerts.settings.kind.or", lang).join(i18n.t(f"alerts.settings.kind.{names[k]}", lang) for k in kinds)

@@ -107,9 +107,7 @@ def _setup(args: argparse.Namespace, command: str):
         path = configuration.outside_repository(args.settings, "--settings") if args.settings else None
         if path is not None and not path.is_file():
             # a file named on the command line and not there is a mistake, not "use the defaults"
-            raise configuration.SettingsError(
-                path, "--settings", i18n.t("alerts.settings.missing", i18n.DEFAULT_LANGUAGE)
-            )
+            raise configuration.SettingsError(path, "--settings", "alerts.settings.missing")
         settings = configuration.load_settings(path)
     except configuration.SettingsError as error:
         raise _Stop(INPUT_PROBLEM, error.render(args.lang or i18n.DEFAULT_LANGUAGE)) from None

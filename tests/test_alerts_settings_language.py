@@ -1,0 +1,150 @@
+"""A broken alerts settings file is told wholly in the reader's language: the file, the setting and what is wrong
+with it (the detail was English inside the Chinese sentence: "…：rules.due_soon.days：expected a whole number")."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from oversight.alerts import configuration
+from oversight.cli.main import main
+
+CASES = [
+    (
+        '[rules.due_soon]\ndays = "thirty"\n',
+        "rules.due_soon.days",
+        '应为整数，实际是 "thirty"',
+        'expected a whole number, got "thirty"',
+    ),
+    (
+        "[rules.due_soon]\ndays = 400\n",
+        "rules.due_soon.days",
+        "应在 0 到 366 之间，实际是 400",
+        "must be between 0 and 366, got 400",
+    ),
+    (
+        '[rules.overdue]\nenabled = "yes"\n',
+        "rules.overdue.enabled",
+        '应为布尔值（true 或 false），实际是 "yes"',
+        'expected true/false, got "yes"',
+    ),
+    (
+        "[push]\ntimeout_seconds = true\n",
+        "push.timeout_seconds",
+        "应为整数或数字，实际是 true",
+        "expected a whole number or a number, got true",
+    ),
+    (
+        "[push]\nbackoff_seconds = 900\n",
+        "push.backoff_seconds",
+        "应在 0 到 600 之间，实际是 900",
+        "must be between 0 and 600, got 900",
+    ),
+    (
+        "[push]\ntimeout_seconds = 0\n",
+        "push.timeout_seconds",
+        "应大于 0 且不超过 300，实际是 0",
+        "must be more than 0 and at most 300, got 0",
+    ),
+    ('[push]\nstate_file = "/tmp"\n', "push.state_file", "应为一个已有文件夹中的文件", "a file in an existing folder"),
+    ("[rules.sometimes]\n", "rules.sometimes", "无法识别的规则", "unknown rule"),
+    ('acount = "chief"\n', "acount", "无法识别的设置项", "unknown setting"),
+    ('lang = "fr"\n', "lang", "应为以下之一：zh, en", "one of zh, en"),
+    ("rules = 3\n", "rules", "应为一个表（[rules]）", "not a table ([rules])"),
+    ("channels = 3\n", "channels", "应写成 [[channels]] 表", "expected [[channels]] tables"),
+    (
+        '[[channels]]\nkind = "sms"\n',
+        "channels[1].kind",
+        "应为以下之一：wecom, dingtalk, email",
+        "one of wecom, dingtalk, email",
+    ),
+    (
+        '[[channels]]\nkind = "wecom"\nsend = ["news"]\n',
+        "channels[1].send",
+        "应为由 alerts, brief 组成的列表",
+        "a list of alerts, brief",
+    ),
+    (
+        '[[channels]]\nkind = "wecom"\n',
+        "channels[1].url",
+        "应为机器人的 webhook 地址（https://…），不含空格",
+        "the robot's webhook address (https://…), without spaces",
+    ),
+    (
+        '[[channels]]\nkind = "wecom"\nurl = "ftp://x/y"\n',
+        "channels[1].url",
+        "应为机器人的 webhook 地址（https://…）",
+        "the robot's webhook address (https://…)",
+    ),
+    (
+        '[[channels]]\nname = "a"\nkind = "wecom"\nurl = "https://x/y"\n[[channels]]\nname = "a"\nkind = "wecom"\nurl = "https://x/z"\n',
+        "channels",
+        '有两个通道都叫 "a"',
+        'two channels are called "a"',
+    ),
+    (
+        '[[channels]]\nkind = "email"\nsecurity = "tls"\n',
+        "channels[1].security",
+        "应为以下之一：ssl, starttls, none",
+        "one of ssl, starttls, none",
+    ),
+    ('[[channels]]\nkind = "email"\n', "channels[1].host", "应填写 SMTP 服务器的名称", "the SMTP server's name"),
+    (
+        '[[channels]]\nkind = "email"\nhost = "h"\nto = ["nobody"]\n',
+        "channels[1].to",
+        "应为电子邮件地址的列表",
+        "a list of e-mail addresses",
+    ),
+    (
+        '[[channels]]\nkind = "email"\nhost = "h"\nto = ["a@b.c"]\n',
+        "channels[1].sender",
+        "应填写发件人地址",
+        "the From address",
+    ),
+    (
+        '[[channels]]\nkind = "email"\nhost = "h"\nto = ["a@b.c"]\nsender = "a@b.c"\nusername = "u"\n',
+        "channels[1].password",
+        "用户名和密码须同时填写",
+        "username and password go together",
+    ),
+    ("this is not toml", "-", "不是有效的 TOML（第 1 行第 6 列附近）", "not valid TOML (near line 1, column 6)"),
+    (b'lang = "\xff"\n', "-", "不是 UTF-8 编码的文本", "not UTF-8 text"),
+]
+
+
+def settings_file(folder: Path, content: str | bytes) -> Path:
+    path = folder / "alerts.toml"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(("content", "setting", "zh", "en"), CASES)
+def test_each_detail_is_in_the_readers_language(tmp_path, content, setting, zh, en):
+    path = settings_file(tmp_path, content)
+    with pytest.raises(configuration.SettingsError) as raised:
+        configuration.load_settings(path)
+    assert raised.value.setting == setting
+    assert raised.value.render("zh") == f"预警设置文件 {path} 有误：{setting}：{zh}"
+    assert raised.value.render("en") == f"The alerts settings file {path} has a problem: {setting}: {en}"
+
+
+def test_a_folder_named_as_the_settings_file(tmp_path):
+    with pytest.raises(configuration.SettingsError) as raised:
+        configuration.load_settings(tmp_path)
+    assert raised.value.render("zh").endswith("有误：-：这是文件夹，不是文件")
+    assert raised.value.render("en").endswith("has a problem: -: this is a folder, not a file")
+
+
+def test_the_command_line_says_it_in_english_when_asked(tmp_path, capsys):
+    path = settings_file(tmp_path, '[rules.due_soon]\ndays = "thirty"\n')
+    assert main(["alerts", "--settings", str(path), "--lang", "en"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f'The alerts settings file {path} has a problem: rules.due_soon.days: expected a whole number, got "thirty"'
+    )
+    missing = tmp_path / "none.toml"
+    assert main(["alerts", "--settings", str(missing), "--lang", "en"]) == 1
+    assert capsys.readouterr().err.strip().endswith(f"{missing} has a problem: --settings: the file does not exist")
