@@ -125,6 +125,19 @@ def test_a_day_before_the_records_is_refused(settings_path, capsys):
     assert run(capsys, "alerts", "--as-of", "2019-01-01")[0] == 0
 
 
+@pytest.mark.parametrize("day", ["9999-12-31", "3000-01-01", "1899-12-31", "0001-01-01"])
+def test_a_day_outside_the_years_a_quarter_can_have_is_refused(settings_path, capsys, day):
+    """9999-12-31 was taken: every issue "已逾期 2914322 天", and a brief for 9999's "latest complete year"."""
+    status, out, err = run(capsys, "alerts", "--as-of", day)
+    assert (status, out) == (1, "")
+    assert err.strip() == f"日期 {day} 不在可用的年份范围内（1900 年至 2999 年）。"
+    status, out, err = run(capsys, "brief", "--as-of", day, "--lang", "en", "--format", "pdf")
+    assert (status, out) == (1, "")
+    assert err.strip() == f"The date {day} is outside the years that can be used (1900 to 2999)."
+    status, _, err = run(capsys, "brief", "--from", "2020Q1", "--to", "2020Q4", "--as-of", day, "--format", "pdf")
+    assert status == 1 and day in err
+
+
 def test_a_broken_data_folder_is_reported_not_raised(settings_path, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(tmp_path / "empty"))
     (tmp_path / "empty").mkdir()

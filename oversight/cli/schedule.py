@@ -126,12 +126,21 @@ def _setup(args: argparse.Namespace, command: str):
 
 
 def _as_of(args: argparse.Namespace, lang: str) -> date:
+    from oversight.data.filters import FIRST_YEAR, LAST_YEAR
+
     if not args.as_of:
         return config.team_now().date()  # the team's day: a run at 07:00 in Beijing is still yesterday in UTC
     try:
-        return date.fromisoformat(args.as_of.strip())
+        day = date.fromisoformat(args.as_of.strip())
     except ValueError:
         raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_date", lang, value=args.as_of)) from None
+    # the years a quarter may have (Quarter.parse): 9999-12-31 counted every issue overdue by 2.9 million days
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise _Stop(
+            INPUT_PROBLEM,
+            i18n.t("alerts.cli.as_of_out_of_range", lang, date=day.isoformat(), first=FIRST_YEAR, last=LAST_YEAR),
+        )
+    return day
 
 
 def _span(connection, lang: str):
@@ -297,6 +306,7 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
 
     if bool(args.start) != bool(args.end):
         raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.from_to_together", lang))
+    as_of = _as_of(args, lang)  # read even where --from/--to decide the range: a mistyped date is said, not ignored
     if args.start:
         bounds = []
         for value in (args.start, args.end):
@@ -313,7 +323,7 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
         if not span.has_data_in(Filter((), start, end)) or end < span.first:
             raise _outside_data(span, start, end, lang)
         return start, end
-    return brief_job.default_range(_span(connection, lang), _as_of(args, lang), args.period)
+    return brief_job.default_range(_span(connection, lang), as_of, args.period)
 
 
 def _brief(args: argparse.Namespace) -> int:
