@@ -409,6 +409,12 @@ def test_markdown_escapes_ledger_text_and_keeps_within_the_robot_budget(frames):
     line = next(line for line in markdown.splitlines() if "T-MD" in line)
     assert "\\*\\*粗体\\*\\*" in line and "\\[链接\\](http://x)" in line
     assert "<font" not in line and "＜font" in line and "\n# 标题" not in markdown
+    # an entity would be decoded into the tag or character it names; the ampersand reads the same full-width
+    hostile["description"] = "R&D 经费 &lt;font color=&quot;warning&quot;&gt;"
+    hostile["issue_id"] = "T&lt;*MD*&gt;"
+    markdown = digest_text.render_markdown(_digest(store.connect(_with_rows(frames, "issues", [hostile])), D), "zh")
+    line = next(line for line in markdown.splitlines() if "R＆D" in line)
+    assert "&" not in line and "T＆lt;\\*MD\\*＆gt;" in line and "R＆D 经费 ＆lt;font color=＆quot;" in line
     small = digest_text.render_markdown(digest, "zh", max_bytes=700)
     assert len(small.encode("utf-8")) <= 700
     assert small.rstrip().endswith("请在看板中查看。")

@@ -367,6 +367,16 @@ def test_markdown_escaping_leaves_no_link_image_formula_or_html():
     )
 
 
+def test_an_entity_in_data_text_shows_as_typed_on_the_page_and_in_a_robot_message():
+    from markdown_it import MarkdownIt  # CommonMark, as Streamlit's renderer: an escaped & is a literal &
+
+    text = "R&D &lt;b&gt;粗&lt;/b&gt; &#x5b;x&#x5d;(y)"
+    html = MarkdownIt().render(safe_text.markdown(text))
+    assert html == "<p>R&amp;D &amp;lt;b&amp;gt;粗&amp;lt;/b&amp;gt; &amp;#x5b;x&amp;#x5d;(y)</p>\n"
+    # robots: the same inline escapes, and the characters that start a tag or an entity in their look-alikes
+    assert safe_text.robot_markdown("R&D <font>*粗*</font>\n[x](y)") == "R＆D ＜font＞\\*粗\\*＜/font＞ \\[x\\](y)"
+
+
 def test_chart_labels_are_escaped_for_plotly():
     frame = pd.DataFrame({"name_zh": ['<a href="http://evil.test">研究室</a>', "A&B"], "name_en": ["x", "y"]})
     assert style.unit_names(frame, "zh") == ['&lt;a href="http://evil.test"&gt;研究室&lt;/a&gt;', "A&amp;B"]

@@ -7,7 +7,6 @@ ledger is shown, not obeyed, in a 企业微信 or 钉钉 group.
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 from oversight.alerts import AlertItem, Digest
@@ -18,19 +17,6 @@ from oversight.present.summary import date_text
 # 企业微信 caps a markdown message at 4096 bytes of UTF-8; the same budget keeps 钉钉 messages readable on a phone.
 ROBOT_MAX_BYTES = 4000
 DESCRIPTION_CHARS = 40  # enough to recognise an issue; the dashboard has the rest
-# Inline markdown that a one-line list item can trigger: emphasis, code, links, strikethrough. Line-start
-# syntax (#, >, -, 1.) cannot occur because the text is flattened onto a line that starts with "- ".
-_MARKDOWN_ACTIVE = re.compile(r"([\\`*_\[\]~])")
-# Robots render HTML tags (企业微信's <font>); a backslash does not stop a tag, so angle brackets become
-# their full-width forms, which read the same to a person.
-_ANGLE_BRACKETS = str.maketrans({"<": "＜", ">": "＞"})
-
-
-def markdown_escape(text: object) -> str:
-    """``text`` safe inside a markdown message: inline markdown punctuation is backslash-escaped, angle
-    brackets become full-width, and line breaks become spaces (a break would end the list item)."""
-    flat = " ".join(str(text).split()).translate(_ANGLE_BRACKETS)
-    return _MARKDOWN_ACTIVE.sub(r"\\\1", flat)
 
 
 def _day(iso: str | None, lang: str) -> str:
@@ -78,17 +64,22 @@ def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
     return i18n.t("alerts.digest.separator", lang).join(parts)
 
 
-def item_text(item: AlertItem, lang: str, description: str | None = None) -> str:
-    """One alert as a sentence; ``description`` replaces the issue's own (shortened, escaped for markdown)."""
+def item_text(item: AlertItem, lang: str, markdown: bool = False) -> str:
+    """One alert as a sentence; with ``markdown``, the ledger's text in it (the issue's number and its shortened
+    description) is escaped for a robot's message."""
     facts = item.facts
     if item.rule in ("overdue", "due_soon"):
-        text = facts.get("description") if description is None else description
+        text = facts.get("description")
+        issue = item.issue_id
+        if markdown:
+            text = safe_text.robot_markdown(safe_text.shortened(text, DESCRIPTION_CHARS))
+            issue = safe_text.robot_markdown(issue)
         days = facts.get("days_overdue", facts.get("days_left"))
         key = "alerts.item.due_today" if item.rule == "due_soon" and days == 0 else f"alerts.item.{item.rule}"
         return i18n.t(
             key,
             lang,
-            issue=item.issue_id,
+            issue=issue,
             description=text,
             due=_day(facts.get("due_date"), lang),
             days=i18n.t(f"alerts.days.{'one' if days == 1 else 'other'}", lang, n=days),
@@ -134,13 +125,8 @@ def render_text(digest: Digest, lang: str) -> str:
 
 
 def _markdown_item(item: AlertItem, lang: str) -> str:
-    description = (
-        markdown_escape(safe_text.shortened(item.facts.get("description"), DESCRIPTION_CHARS))
-        if "description" in item.facts
-        else None
-    )
     rule = i18n.t(f"alerts.rule.{item.rule}", lang)
-    return f"- **{rule}** {item_text(item, lang, description)}"
+    return f"- **{rule}** {item_text(item, lang, markdown=True)}"
 
 
 def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES) -> str:
@@ -163,7 +149,11 @@ def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES)
     size = len("\n".join(head).encode("utf-8")) + reserve
     shown_items = 0
     for shown_units, (_unit_id, items) in enumerate(groups):
-        block = [f"**{markdown_escape(items[0].unit_name(lang))}**", *(_markdown_item(i, lang) for i in items), ""]
+        block = [
+            f"**{safe_text.robot_markdown(items[0].unit_name(lang))}**",
+            *(_markdown_item(i, lang) for i in items),
+            "",
+        ]
         block_size = len("\n".join(block).encode("utf-8")) + 1
         if size + block_size > max_bytes:
             body.append(

@@ -4,6 +4,9 @@
   ``st.markdown`` as Markdown with extensions: ``[text](url)`` becomes a link,
   ``![](url)`` fetches an image, ``$$…$$`` typesets, ``:red[…]`` colours. A
   unit name or a URL parameter must show as the characters it is.
+- ``robot_markdown``: a 企业微信 or 钉钉 group robot renders its message as
+  Markdown with HTML tags of its own (``<font color>``); a ledger's text in a
+  pushed digest or brief must not bold, link or colour itself.
 - ``plotly``: Plotly draws labels, legends and titles through a small HTML
   subset (``<a href>``, ``<b>``, ``<br>``, ``<span style>``) and decodes
   entities; a unit name ``<a href=…>`` would be a live link in the chart and
@@ -22,9 +25,10 @@ if TYPE_CHECKING:  # pandas is imported by the callers; this module stays light
     import pandas as pd
 
 # The ASCII punctuation that starts Markdown syntax (links, images, emphasis, code, HTML, headings, lists),
-# plus what Streamlit adds on top ($ for LaTeX, : for directives and icons, ~ strikethrough, | tables).
-# Characters that mean something only at the start of a line (=, ') need nothing: line breaks are removed.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|$~:])")
+# plus what Streamlit adds on top ($ for LaTeX, : for directives and icons, ~ strikethrough, | tables), and & (an
+# entity: "&lt;b&gt;" showed as "<b>", not as what was typed). Characters that mean something only at the start
+# of a line (=, ') need nothing: line breaks are removed.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|$~:&])")
 _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
@@ -46,6 +50,21 @@ def markdown(value: object) -> str:
     text = _LINE_BREAKS.sub(" ", text)
     text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
     return _AUTOLINK_TRIGGERS.sub(WORD_JOINER, text)
+
+
+# Inline markdown a robot's one-line list item can trigger: emphasis, code, links, strikethrough. Line-start syntax
+# (#, >, -, 1.) cannot occur because the text is flattened onto a line that starts with "- ".
+_ROBOT_ACTIVE = re.compile(r"([\\`*_\[\]~])")
+# A backslash stops neither a robot's HTML tag (企业微信's <font>) nor an entity (&lt;font&gt; is decoded into
+# one), so the characters that start them become their full-width forms, which read the same to a person.
+_ROBOT_LOOKALIKES = str.maketrans({"<": "＜", ">": "＞", "&": "＆"})
+
+
+def robot_markdown(value: object) -> str:
+    """``value`` as text inside a group robot's markdown message: inline markdown punctuation backslash-escaped,
+    ``<``, ``>`` and ``&`` full-width, line breaks (which would end the list item) and control characters gone."""
+    flat = " ".join(_CONTROL.sub("", str(value)).split()).translate(_ROBOT_LOOKALIKES)
+    return _ROBOT_ACTIVE.sub(r"\\\1", flat)
 
 
 def plotly(value: object) -> str:

@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from oversight import briefing
-from oversight.alerts.digest_text import markdown_escape
 from oversight.auth import roles, unit_scope
 from oversight.charts import catalog
-from oversight.core import atomic, i18n
+from oversight.core import atomic, i18n, safe_text
 from oversight.data import scoped
 from oversight.data.filters import DataSpan, Filter, Quarter
 from oversight.export import marking
@@ -123,7 +122,9 @@ def message(
     title = pack.report.title
     period = i18n.period_label(filter_.start, filter_.end, lang)
     ready = i18n.t("alerts.brief.ready", lang, title=title, period=period)
-    markdown = "\n\n".join([f"### {markdown_escape(title)}", ready, *map(markdown_escape, paragraphs)])
+    markdown = "\n\n".join(
+        [f"### {safe_text.robot_markdown(title)}", ready, *map(safe_text.robot_markdown, paragraphs)]
+    )
     if emailed and "pdf" in pack.files:
         markdown += "\n\n" + i18n.t("alerts.brief.attached", lang)
     text = i18n.t("alerts.email.brief_body", lang, period=period, summary="\n\n".join(paragraphs))
