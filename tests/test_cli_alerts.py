@@ -190,6 +190,42 @@ def test_push_reaches_both_robots_once_per_period(settings_path, capsys):
     assert len(state) == 4 and (settings_path.parent / "push-state.json").stat().st_mode & 0o077 == 0
 
 
+def test_a_run_behind_a_stuck_one_gives_up_in_time_and_sends_nothing(settings_path, capsys, monkeypatch):
+    """A second --push waited for the sending lock for ever behind a first run that hung (stopped, say)."""
+    import fcntl
+    import threading
+
+    from oversight.push import sent_log
+
+    monkeypatch.setattr(sent_log, "SENDING_SLACK_S", 0.5, raising=False)  # a minute in earnest
+    with RobotReceiver() as receiver:
+        write_settings(
+            settings_path,
+            robots(receiver).replace("backoff_seconds = 0", "backoff_seconds = 0\ntimeout_seconds = 0.25"),
+        )
+        lock = settings_path.parent / "push-state.json.sending.lock"
+        lock.write_text('{"pid": 4242, "host": "h", "purpose": "push", "since": "2020-11-08T01:00:00+00:00"}')
+        stuck = os.open(lock, os.O_RDWR)
+        fcntl.flock(stuck, fcntl.LOCK_EX)  # the first run, hung while it held the lock
+        result: list = []
+        second = threading.Thread(target=lambda: result.append(run(capsys, "alerts", "--as-of", AS_OF, "--push")))
+        try:
+            second.start()
+            second.join(timeout=30)  # it waits as long as a run with these settings can take (2 × 2 × 0.25 s) and a bit
+            assert not second.is_alive(), "the second run is still waiting"
+        finally:
+            os.close(stuck)
+            second.join()
+        status, _, err = result[0]
+        assert status == 4
+        assert err.strip() == (
+            "另一次推送（进程 4242，开始于 2020-11-08 09:00:00）仍未结束，已等待 2 秒；本次未推送任何消息，请稍后再运行。"
+        )
+        assert receiver.requests == [] and _audit_pushes() == []
+        # once the first run is gone, the next run sends, once
+        assert run(capsys, "alerts", "--as-of", AS_OF, "--push")[0] == 0 and len(receiver.requests) == 2
+
+
 def test_a_failed_channel_is_retried_alone_on_the_next_run(settings_path, capsys):
     with RobotReceiver(replies=[(500, {}), (500, {})]) as receiver:  # wecom's two attempts fail; dingtalk is fine
         write_settings(settings_path, robots(receiver))

@@ -95,6 +95,11 @@ class PushOptions:
     timeout_seconds: float = 10.0
     state_file: Path | None = None  # None: push-state.json beside the settings file
 
+    def longest_run_seconds(self, channels: int) -> float:
+        """How long a run may take to push to ``channels`` channels: every attempt timing out, every pause taken."""
+        pauses = sum(self.backoff_seconds * 2**attempt for attempt in range(self.attempts - 1))
+        return channels * (self.attempts * self.timeout_seconds + pauses)
+
 
 @dataclass(frozen=True)
 class Settings:

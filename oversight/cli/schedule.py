@@ -8,8 +8,9 @@
 
 Exit status: 0 done; 1 the input, the data or the settings have a problem; 2 bad usage;
 3 refused (no such account, or it may not do this); 4 at least one push failed after its
-retries (the others went out; the next run retries only what failed); 5 no Chromium to
-render the charts. docs/ALERTS.md has the settings file and timer examples.
+retries (the others went out; the next run retries only what failed), or another run was
+still sending after as long as a run can take (nothing sent); 5 no Chromium to render the
+charts. docs/ALERTS.md has the settings file and timer examples.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import sys
 from datetime import date
 from pathlib import Path
@@ -192,6 +194,7 @@ def _push(
     message, *, period: str, fingerprint: str, settings, account, lang: str, force: bool, audit_details: dict, out
 ) -> int:
     from oversight.auth import audit
+    from oversight.core import locking
     from oversight.push import delivery
 
     if not settings.channels_for(message.kind):
@@ -210,9 +213,22 @@ def _push(
         )
     except audit.AuditError as error:  # no audit line, no push
         raise _Stop(INPUT_PROBLEM, str(error)) from None
+    except locking.LockBusy as busy:  # another run hung while sending: nothing went out, the next run sends
+        raise _Stop(PUSH_FAILED, _busy_text(busy, lang)) from None
     for outcome in outcomes:
         print(outcome.line(message.kind, period, lang), file=sys.stderr if outcome.status == "failed" else out)
     return PUSH_FAILED if any(outcome.status == "failed" for outcome in outcomes) else OK
+
+
+def _busy_text(busy, lang: str) -> str:  # noqa: ANN001 — a locking.LockBusy
+    holder = busy.holder
+    return i18n.t(
+        "alerts.cli.push_busy",
+        lang,
+        pid=holder.get("pid", "?"),
+        since=config.team_time_text(holder.get("since"), "?"),
+        waited=math.ceil(busy.waited),
+    )
 
 
 def _run(command, args: argparse.Namespace) -> int:

@@ -40,10 +40,11 @@ _held_here = threading.local()
 
 
 class LockBusy(TimeoutError):
-    """The lock was not free within the timeout; ``holder`` is the note the holder left (may be empty)."""
+    """The lock was not free within the timeout; ``holder`` is the note the holder left (may be empty), ``waited``
+    the timeout, in seconds."""
 
-    def __init__(self, path: Path, holder: dict[str, Any]):
-        self.path, self.holder = path, holder
+    def __init__(self, path: Path, holder: dict[str, Any], waited: float = 0.0):
+        self.path, self.holder, self.waited = path, holder, waited
         super().__init__(f"{path} is held by {holder or 'another process'}")
 
 
@@ -81,7 +82,7 @@ def _take(descriptor: int, mode: int, path: Path, timeout: float) -> None:
             if error.errno not in (errno.EWOULDBLOCK, errno.EAGAIN, errno.EACCES):
                 raise
             if time.monotonic() >= deadline:
-                raise LockBusy(path, _read_note(descriptor)) from None
+                raise LockBusy(path, _read_note(descriptor), timeout) from None
             time.sleep(_POLL_S)
 
 

@@ -58,12 +58,14 @@ def push_message(
 
     ``period`` names what the message covers (``2020-11-08`` for a digest, ``2020Q1-2020Q4`` for a brief);
     with ``fingerprint`` (of the content) it decides whether this exact message went out already.
+    ``locking.LockBusy`` (nothing sent) when another run has held the sending lock for longer than a run can take.
     """
     sent_log = SentLog(settings.state_file)
+    channels = settings.channels_for(message.kind)
     # the whole run under one lock: two runs started together must not both find nothing sent and both send
-    with sent_log.sending():
+    with sent_log.sending(settings.push.longest_run_seconds(len(channels))):
         outcomes = []
-        for channel in settings.channels_for(message.kind):
+        for channel in channels:
             key = entry_key(channel.name, message.kind, period, account.username, lang)
             previous = sent_log.lookup(key)
             if previous is not None and not force:

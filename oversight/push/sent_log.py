@@ -4,7 +4,9 @@ It makes a scheduled command safe to run twice: a digest or brief already sent f
 not sent again unless asked (``--force``). Only successful pushes are recorded, so a channel that
 failed is tried again by the next run. Read-modify-write holds ``flock`` on ``<file>.lock``, and
 the file is replaced atomically, so two timers firing together neither lose nor tear an entry; and a
-whole run holds ``<file>.sending.lock``, so the second of them sends nothing the first has sent.
+whole run holds ``<file>.sending.lock``, so the second of them sends nothing the first has sent. The
+second waits only as long as the first could take (``sending``): behind a run that hangs it gives up
+with ``LockBusy`` and sends nothing.
 """
 
 from __future__ import annotations
@@ -18,7 +20,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from oversight.core import atomic
+from oversight.core import atomic, locking
+
+# Beyond the time a run's attempts and pauses can take: writing the audit and state lines, an e-mail's attachment
+# going out over a slow line (the SMTP timeout bounds each exchange, not the whole message).
+SENDING_SLACK_S = 60.0
 
 
 def entry_key(channel: str, kind: str, period: str, account: str, lang: str) -> str:
@@ -53,10 +59,17 @@ class SentLog:
             return {}
         return document if isinstance(document, dict) else {}
 
-    def sending(self):  # noqa: ANN201 — a context manager
+    def sending(self, longest_run_s: float):  # noqa: ANN201 — a context manager
         """Held by a run from its first look-up to its last record: a second run started at the same moment (two
-        cron lines, a timer and a hand) waits, then finds what the first sent, instead of sending it again."""
-        return self._flocked(".sending.lock")
+        cron lines, a timer and a hand) waits, then finds what the first sent, instead of sending it again.
+
+        It waits as long as the first run could take (``longest_run_s``, from the settings) and a margin; a run
+        still holding the lock then has hung (stopped, or stuck in a call with no timeout), and waiting on would
+        stack every later timer run behind it: ``locking.LockBusy`` names it, and nothing is sent.
+        """
+        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        lock = self.path.with_name(self.path.name + ".sending.lock")
+        return locking.held(lock, timeout=longest_run_s + SENDING_SLACK_S, purpose="push")
 
     def lookup(self, key: str) -> dict[str, Any] | None:
         with self._locked():
