@@ -122,7 +122,8 @@ def _run_undo(args: argparse.Namespace) -> int:
 def add_template(commands) -> None:
     command = commands.add_parser("template", help="write a fill-in .xlsx template for a table")
     command.add_argument("--table", choices=sorted(TABLES), required=True)
-    command.add_argument("--out", type=Path, required=True, metavar="FILE")
+    command.add_argument("--out", type=Path, required=True, metavar="FILE", help="the .xlsx file to write")
+    command.add_argument("--force", action="store_true", help="replace the file if it exists")
     options.language_option(command)
     command.set_defaults(run=_run_template)
 
@@ -131,10 +132,41 @@ def _run_template(args: argparse.Namespace) -> int:
     from oversight.data import store
     from oversight.ingest import import_plan, templates
 
+    problem = _template_out_problem(args)
+    if problem:
+        print(problem, file=sys.stderr)
+        return 1
     current, _ = import_plan.load_current(store.data_dir())
-    path = templates.write_template(args.out, TABLES[args.table], current.get("units"), args.lang)
+    try:
+        path = templates.write_template(args.out, TABLES[args.table], current.get("units"), args.lang)
+    except OSError as error:
+        reason = options.write_problem(error, args.lang)
+        print(i18n.t("data.cli.template.write_failed", args.lang, path=args.out, reason=reason), file=sys.stderr)
+        return 1
     print(i18n.t("data.report.template_written", args.lang, path=path))
     return 0
+
+
+def _template_out_problem(args: argparse.Namespace) -> str | None:
+    """What is wrong with ``--out`` as the template's file, in a sentence; None when it can be written.
+
+    Checked before writing: the writer would create a missing folder (a typo in it gave a new folder), replace a
+    ledger of the same name with an empty template, and write Excel bytes under a .csv name.
+    """
+    out, lang = args.out, args.lang
+    if out.is_dir():
+        example = out / f"{args.table}.xlsx"
+        return i18n.t("data.cli.template.is_folder", lang, path=out, example=example)
+    if out.suffix.lower() != ".xlsx":
+        return i18n.t("data.cli.template.not_xlsx", lang, name=out.name)
+    folder = out.parent
+    if not folder.exists():
+        return i18n.t("data.cli.template.no_folder", lang, folder=folder)
+    if not folder.is_dir():
+        return i18n.t("data.cli.template.not_a_folder", lang, folder=folder)
+    if out.exists() and not args.force:
+        return i18n.t("data.cli.template.exists", lang, path=out)
+    return None
 
 
 def _admin_for_data_change(args: argparse.Namespace, command: str):

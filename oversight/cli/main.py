@@ -6,7 +6,7 @@
     python -m oversight import FILE... [--table T] [--mode replace|append] [--user ADMIN [--password-stdin]]
     python -m oversight history
     python -m oversight undo [--user ADMIN [--password-stdin]]
-    python -m oversight template --table T --out FILE
+    python -m oversight template --table T --out FILE.xlsx [--force]
     python -m oversight user add USERNAME --role admin|leader|unit [--unit U ...] [--email E]
                                  [--password-stdin | --no-password]
     python -m oversight user passwd USERNAME [--password-stdin]

@@ -1,9 +1,10 @@
-"""What several commands share: the language option, the admin's sign-in options, the password prompt, and the
-exit statuses."""
+"""What several commands share: the language option, the admin's sign-in options, the password prompt, why a file
+could not be written, and the exit statuses."""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import sys
 
 from oversight.core import i18n
@@ -23,6 +24,28 @@ def language_option(parser: argparse.ArgumentParser) -> None:
 def admin_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", metavar="USERNAME", help="an admin account (needed once accounts are configured)")
     parser.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+
+
+# The reasons a file cannot be written that a user can act on; the system's own words are English only.
+_WRITE_PROBLEMS = {
+    errno.EACCES: "permission",
+    errno.EPERM: "permission",
+    errno.EROFS: "read_only",
+    errno.ENOENT: "not_found",
+    errno.ENOTDIR: "not_a_folder",
+    errno.EISDIR: "is_a_folder",
+    errno.EEXIST: "exists",
+    errno.ENOSPC: "disk_full",
+    errno.EDQUOT: "disk_full",
+}
+
+
+def write_problem(error: OSError, lang: str) -> str:
+    """Why a file could not be written, in ``lang``: 没有写入权限, 磁盘空间不足 … (else the system's error code)."""
+    problem = _WRITE_PROBLEMS.get(error.errno or 0)
+    if problem is None:
+        return i18n.t("cli.write_problem.other", lang, code=errno.errorcode.get(error.errno or 0, "?"))
+    return i18n.t(f"cli.write_problem.{problem}", lang)
 
 
 def read_password(args: argparse.Namespace, confirm: bool = False) -> str:

@@ -24,6 +24,7 @@ from datetime import date
 from pathlib import Path
 
 from oversight import config
+from oversight.cli import options
 from oversight.core import i18n
 
 OK, INPUT_PROBLEM, REFUSED, PUSH_FAILED, NO_RENDERER = 0, 1, 3, 4, 5
@@ -351,6 +352,8 @@ def _brief(args: argparse.Namespace) -> int:
     from oversight.push import brief_job
 
     settings, lang, account, connection = _setup(args, "brief")
+    if args.out.exists() and not args.out.is_dir():  # said before the pack is built and audited, not after
+        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.out_not_a_folder", lang, path=args.out))
     formats = _formats(args, lang)
     units = _units(args, connection, account, lang)
     start, end = _brief_range(args, connection, lang)
@@ -379,7 +382,8 @@ def _brief(args: argparse.Namespace) -> int:
     try:
         written = brief_job.write(pack, args.out, formats)
     except OSError as error:
-        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.write_failed", lang, path=args.out, detail=error)) from None
+        detail = options.write_problem(error, lang)
+        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.write_failed", lang, path=args.out, detail=detail)) from None
     for file in written:
         print(file.line(period_code(filter_), lang))
     if not args.push:

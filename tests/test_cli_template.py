@@ -1,0 +1,87 @@
+"""``template --out``: each way the place named for the template can be wrong is told in one sentence, in the
+command line's language, and nothing is written (a folder gave "处理失败（IsADirectoryError）", a missing folder
+was created silently, an existing ledger was overwritten by an empty template)."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from oversight.cli.main import main
+
+
+def template(capsys, out, *extra: str) -> tuple[int, str]:
+    status = main(["template", "--table", "meetings", "--out", str(out), *extra])
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err and "Error" not in captured.err
+    return status, captured.err.strip()
+
+
+def test_a_folder(tmp_path, capsys):
+    assert template(capsys, tmp_path) == (
+        1,
+        f"{tmp_path} 是一个文件夹：--out 应为模板的文件名，例如 {tmp_path / 'meetings.xlsx'}。",
+    )
+    assert os.listdir(tmp_path) == []
+    assert template(capsys, tmp_path, "--lang", "en") == (
+        1,
+        f"{tmp_path} is a folder: --out takes the template's file name, such as {tmp_path / 'meetings.xlsx'}.",
+    )
+
+
+def test_a_missing_folder_is_not_created(tmp_path, capsys):
+    out = tmp_path / "no such folder" / "meetings.xlsx"
+    assert template(capsys, out) == (1, f"文件夹 {out.parent} 不存在，模板未写入。请先建好该文件夹，或换一个位置。")
+    assert not out.parent.exists()
+
+
+def test_a_name_that_is_not_xlsx(tmp_path, capsys):
+    assert template(capsys, tmp_path / "meetings.csv") == (
+        1,
+        "模板是 Excel 文件，--out 的文件名须以 .xlsx 结尾（现为 meetings.csv）。",
+    )
+    assert os.listdir(tmp_path) == []
+
+
+def test_an_existing_file_is_kept_unless_forced(tmp_path, capsys):
+    ledger = tmp_path / "meetings.xlsx"
+    ledger.write_bytes(b"the office's ledger")
+    assert template(capsys, ledger) == (1, f"文件 {ledger} 已存在，未覆盖。如确需覆盖，请加 --force。")
+    assert ledger.read_bytes() == b"the office's ledger"
+    assert template(capsys, ledger, "--force")[0] == 0
+    assert ledger.read_bytes().startswith(b"PK")
+
+
+@pytest.mark.parametrize(
+    ("out", "reason"),
+    [("/proc/meetings.xlsx", "找不到该位置，或不允许在此创建文件"), ("/sys/meetings.xlsx", "没有写入权限")],
+)
+def test_a_place_that_cannot_be_written(capsys, out, reason):
+    assert template(capsys, out) == (1, f"无法写入 {out}：{reason}。")
+
+
+def test_a_path_through_a_file(tmp_path, capsys):
+    (tmp_path / "notes.txt").write_text("x")
+    out = tmp_path / "notes.txt" / "meetings.xlsx"
+    assert template(capsys, out) == (1, f"{out.parent} 不是文件夹，模板未写入。")
+
+
+# ---------------------------------------------------------------- brief --out: the same words
+
+
+def test_brief_out_that_is_a_file_is_refused_before_the_pack_is_built(tmp_path, capsys, monkeypatch):
+    from oversight.push import brief_job
+
+    monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(tmp_path / "alerts.toml"))
+    monkeypatch.setattr(brief_job, "build", lambda *a, **k: pytest.fail("built a pack it could not write"))
+    (tmp_path / "notes.txt").write_text("x")
+    assert main(["brief", "--out", str(tmp_path / "notes.txt")]) == 1
+    assert capsys.readouterr().err.strip() == f"{tmp_path / 'notes.txt'} 不是文件夹，简报未生成。"
+
+
+@pytest.mark.slow  # builds a PDF
+def test_brief_says_why_it_could_not_write_in_words(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(tmp_path / "alerts.toml"))
+    assert main(["brief", "--format", "pdf", "--out", "/sys/oversight-brief", "--lang", "en"]) == 1
+    assert capsys.readouterr().err.strip() == "Could not write /sys/oversight-brief: no permission to write there"
