@@ -70,3 +70,29 @@ def test_brief_with_an_empty_format_list_is_refused(capsys):
     """`--format ""` wrote nothing, exited 0 and audited a download of no file."""
     assert main(["brief", "--format", ""]) == 1
     assert "pptx" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("days", "lang"), [("-1", "zh"), ("999", "en")])
+def test_alerts_due_within_out_of_range_is_a_sentence(capsys, tmp_path, monkeypatch, days, lang):
+    """It printed "--due-within: 0 … 366" in either language."""
+    monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(tmp_path / "alerts.toml"))
+    assert main(["alerts", "--due-within", days, "--lang", lang]) == 1
+    expected = {
+        "zh": f"--due-within 应为 0 到 366 之间的天数（现为 {days}）。",
+        "en": f"--due-within takes a number of days from 0 to 366 (it is {days}).",
+    }
+    assert capsys.readouterr().err.strip() == expected[lang]
+
+
+def test_alerts_settings_naming_a_folder_says_it_is_a_folder(capsys, tmp_path):
+    """It said the file did not exist."""
+    assert main(["alerts", "--settings", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.strip() == f"预警设置文件 {tmp_path} 有误：--settings：这是文件夹，不是文件"
+
+
+def test_sample_out_that_is_a_file(capsys, tmp_path):
+    """It said 处理失败（FileExistsError）."""
+    (tmp_path / "notes.txt").write_text("x")
+    assert main(["sample", "--out", str(tmp_path / "notes.txt")]) == 1
+    assert capsys.readouterr().err.strip() == f"无法写入 {tmp_path / 'notes.txt'}：已有同名的文件。"
+    assert (tmp_path / "notes.txt").read_text() == "x"

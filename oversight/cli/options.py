@@ -40,7 +40,7 @@ _WRITE_PROBLEMS = {
 }
 
 
-def write_problem(error: OSError, lang: str) -> str:
+def write_problem(error: OSError, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     """Why a file could not be written, in ``lang``: 没有写入权限, 磁盘空间不足 … (else the system's error code)."""
     problem = _WRITE_PROBLEMS.get(error.errno or 0)
     if problem is None:

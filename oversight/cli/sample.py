@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from oversight.cli import options
 from oversight.core import i18n
 
 
@@ -33,7 +34,13 @@ def _run_sample(args: argparse.Namespace) -> int:
     if args.scale is not None and args.scale < 1:
         print(i18n.t("data.cli.sample.scale_too_small"), file=sys.stderr)
         return 2
-    args.out.mkdir(parents=True, exist_ok=True)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # a file of that name, no permission: said in words, not as the error's class
+        print(
+            i18n.t("data.cli.sample.write_failed", path=args.out, reason=options.write_problem(error)), file=sys.stderr
+        )
+        return 1
     # written beside the folder first: the office's own ledgers are never overwritten by a sample unasked (the
     # default folder is the one `make run` and the dashboard read)
     with tempfile.TemporaryDirectory(prefix=".sample-", dir=args.out) as scratch:

@@ -108,6 +108,8 @@ def _setup(args: argparse.Namespace, command: str):
 
     try:
         path = configuration.outside_repository(args.settings, "--settings") if args.settings else None
+        if path is not None and path.is_dir():
+            raise configuration.SettingsError(path, "--settings", "alerts.settings.detail.is_folder")
         if path is not None and not path.is_file():
             # a file named on the command line and not there is a mistake, not "use the defaults"
             raise configuration.SettingsError(path, "--settings", "alerts.settings.missing")
@@ -262,8 +264,8 @@ def _alerts(args: argparse.Namespace) -> int:
             i18n.t("alerts.cli.as_of_before_data", lang, date=as_of.isoformat(), first=i18n.quarter_label(first, lang)),
         )
     units = _units(args, connection, account, lang)
-    if args.due_within is not None and not 0 <= args.due_within <= 366:
-        raise _Stop(INPUT_PROBLEM, "--due-within: 0 … 366")
+    if args.due_within is not None and not 0 <= args.due_within <= 366:  # the settings file's own bounds
+        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_due_within", lang, value=args.due_within, high=366))
     rules = settings.rules.with_due_within(args.due_within)
     if args.push and not settings.channels_for("alerts"):  # say so before the digest, not after it
         raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.no_channels", lang, path=settings.path, kind="alerts"))
