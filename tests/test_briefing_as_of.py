@@ -4,6 +4,7 @@ its own summary and with an independent recomputation, not with the period's end
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pandas as pd
@@ -44,3 +45,116 @@ def test_a_brief_for_a_year_the_data_has_not_finished_is_taken_at_the_data_date(
             assert pd.isna(shown), row  # 2020Q4 has no data yet: no value, not 0
         else:
             assert int(shown) == row["meetings"], row
+
+
+QUARTER_CHARTS = (
+    "meetings_by_quarter",
+    "meeting_duration_by_quarter",
+    "meeting_shares_by_quarter",
+    "meetings_by_unit_quarter",
+    "reminders_by_quarter_form",
+    "activities_by_quarter",
+    "unit_trends",
+)
+CUT = {"zh": "2020年第3季度统计至8月14日", "en": "2020 Q3 counts to 14 Aug"}
+NOT_BEGUN = {"zh": "2020年第4季度", "en": "2020 Q4"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_readings_leave_out_a_quarter_not_begun_and_say_where_one_is_cut(cut_folder, lang):
+    """For 省政府研究室 and 省信访局 in 2020 (data to 14 August) the pack read 最少的是2020年第2季度、2020年第3季度、
+    2020年第4季度（各0次）: the fourth quarter has no record yet (its bar is absent, its tick says 尚无数据), and the
+    third runs to 14 August only. A reading now never names a quarter that has not begun, and says where a
+    quarter it names is cut. The fewest-reminders quarters are recomputed from the spreadsheets."""
+    from oversight.briefing import takeaways
+    from oversight.data import queries
+
+    connection = store.open_folder(cut_folder)
+    span = queries.data_span(connection)
+    ledgers = oracle.read_ledgers(cut_folder)
+    specs = {spec.key: spec for spec in catalog.all_charts()}
+    named_cut = 0
+    for units in ((), ("research", "petitions"), ("foreign_affairs",)):
+        filter_ = span.resolve(Filter(units, Quarter(2020, 1), Quarter(2020, 4)))
+        for key in QUARTER_CHARTS:
+            text = takeaways.takeaway(specs[key], queries.run(connection, specs[key].query, filter_), lang) or ""
+            assert NOT_BEGUN[lang] not in text, (units, key, text)
+            if ("2020年第3季度" if lang == "zh" else "2020 Q3") in text:
+                assert CUT[lang] in text, (units, key, text)
+                named_cut += 1
+    assert named_cut >= 3
+    # the two units' reminders per quarter, from the spreadsheets: Q1 has them all, Q2 and Q3 none, Q4 not begun
+    reminders = oracle.View(ledgers, ("research", "petitions"), (2020, 1), (2020, 4)).reminders
+    per_quarter = reminders.groupby(pd.to_datetime(reminders["date"]).dt.quarter).size()
+    assert per_quarter.to_dict() == {1: 4}
+    filter_ = span.resolve(Filter(("research", "petitions"), Quarter(2020, 1), Quarter(2020, 4)))
+    spec = specs["reminders_by_quarter_form"]
+    text = takeaways.takeaway(spec, queries.run(connection, spec.query, filter_), lang)
+    fewest = {
+        "zh": "最少的是2020年第2季度、2020年第3季度（各0次）",
+        "en": "the fewest in 2020 Q2 and 2020 Q3 (0 reminders each)",
+    }
+    assert fewest[lang] in text, text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_pack_to_date_says_so_on_its_cover_key_figures_and_data_files(cut_folder, lang):
+    """A pack for 2020 Q3 with data to 14 August said 统计期间：2020年第3季度 and 上年同期51次 (51 is 2019 to 14
+    August; the whole third quarter of 2019 had 84), and its CSV read 2020年第3季度 where the picture said
+    （截至8月14日）. Its period, key figures and data files now carry the cut as the page does."""
+    from docx import Document
+    from pptx import Presentation
+
+    from oversight.export.data_files import chart_data_table
+
+    connection = store.open_folder(cut_folder)
+    specs = [spec for spec in catalog.all_charts() if spec.key == "meetings_by_quarter"]
+    report = briefing.collect_report(
+        briefing.as_query_runner(connection), Filter((), Quarter(2020, 3), Quarter(2020, 3)), lang, specs
+    )
+    to_date = {"zh": "2020年第3季度（截至8月14日）", "en": "2020 Q3 (to 14 Aug)"}[lang]
+    assert any(to_date in line for line in report.meta_lines())
+    assert to_date in report.footer()
+    note = report.to_date_note()
+    assert note is not None and {"zh": "2019年8月14日", "en": "14 August 2019"}[lang] in note
+    # the year-earlier figure the note explains, from the spreadsheets: 2019 Q3 to 14 August, not the whole quarter
+    earlier = oracle.View(oracle.read_ledgers(cut_folder), (), (2019, 3), (2019, 3), cutoff=date(2019, 8, 14))
+    now = oracle.View(oracle.read_ledgers(cut_folder), (), (2020, 3), (2020, 3))
+    assert (len(now.meetings), len(earlier.meetings)) == (33, 51)
+    assert report.kpis[-1].key == "meetings" and str(len(now.meetings) - len(earlier.meetings)) in report.kpis[-1].delta
+    document = Document(io.BytesIO(briefing.docx_bytes(report)))
+    assert note in "\n".join(paragraph.text for paragraph in document.paragraphs)
+    deck = Presentation(io.BytesIO(briefing.pptx_bytes(report)))
+    key_figures = [shape.text_frame.text for shape in deck.slides[1].shapes if shape.has_text_frame]
+    assert note in key_figures
+    assert note in briefing.report_html(report)
+    table = chart_data_table(report.sections[0].frame, lang, "meetings_by_quarter")
+    assert list(table.iloc[:, 0]) == [to_date]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_quarter_box_compares_the_quarter_under_way_with_the_same_days_before(cut_folder, lang):
+    """The default view (2020, data to 14 August) showed no 较上季度 box, its last quarter not having begun; the box
+    for 2020 Q3 said 上季度 25次 beside a chart whose second quarter held 49. It now compares the quarter under way
+    with the same days of the one before, says so, and its counts are the spreadsheets'."""
+    from oversight.data import queries
+    from oversight.present import changes
+
+    connection = store.open_folder(cut_folder)
+    span = queries.data_span(connection)
+    found = changes.quarter_changes(
+        lambda name, filter_: queries.run(connection, name, filter_), span, span.default_filter()
+    )
+    assert found is not None
+    heading = {
+        "zh": "2020年第3季度（截至8月14日）较2020年第2季度同期（截至5月15日）",
+        "en": "2020 Q3 (to 14 Aug) against the same days of 2020 Q2 (to 15 May)",
+    }
+    assert found.heading(lang) == heading[lang]
+    ledgers = oracle.read_ledgers(cut_folder)
+    now = oracle.View(ledgers, (), (2020, 3), (2020, 3))
+    before = oracle.View(ledgers, (), (2020, 2), (2020, 2), cutoff=date(2020, 5, 15))
+    assert (found.now["meetings"], found.earlier["meetings"]) == (len(now.meetings), len(before.meetings)) == (33, 25)
+    assert (found.now["issues"], found.earlier["issues"]) == (len(now.issues), len(before.issues))
+    line = {"zh": "会议数量 33次（上季度同期 25次）", "en": "Meetings: 33 (same days last quarter 25)"}[lang]
+    assert any(text.startswith(line) for text in found.lines(lang))

@@ -74,7 +74,7 @@ def test_a_quarter_running_to_the_data_date_is_compared_day_for_day(connection, 
     assert found.quarter.as_of == date(2020, 11, 15) and found.before.as_of == date(2020, 8, 15)
     assert found.now == _expected(ledgers, (), date(2020, 10, 1), date(2020, 11, 15))
     assert found.earlier == _expected(ledgers, (), date(2020, 7, 1), date(2020, 8, 15))
-    assert found.heading("zh") == "2020年第4季度（截至11月15日）较上季度"
+    assert found.heading("zh") == "2020年第4季度（截至11月15日）较2020年第3季度同期（截至8月15日）"
 
 
 def test_issues_none_of_them_rectified_give_zero_not_an_error(connection, span):

@@ -54,10 +54,11 @@ def _facts(key: str, frame: pd.DataFrame) -> tuple[list[float], list[float]]:
         return [total("issues"), total("suggestions")], [frame["issues"].max()]
     if key == "meetings_by_quarter":
         must = [total("meetings")]
-        before = frame["prev_meetings"].fillna(0)
+        reached = frame[frame["meetings"].notna()]  # a quarter after the data date has no figure, not a zero
+        before = reached["prev_meetings"].fillna(0)
         if (before > 0).all():
             must.append(abs(_share(total("meetings") - before.sum(), before.sum())))
-        return must, [float((frame["meetings"] < before).sum())]
+        return must, [float((reached["meetings"] < before).sum())]
     if key in ("issues_by_category", "issues_by_source", "suggestions_by_category", "reminders_by_form"):
         value = frame.columns[-1]
         return [total(value)], [frame[value].max(), _share(frame[value].max(), total(value))]

@@ -37,6 +37,7 @@ _STYLE = """
 body { font-family: FONTS; color: #1F2933; font-size: 11pt; line-height: 1.6; margin: 0; }
 h1 { color: RED; font-size: 21pt; text-align: center; margin: 0 0 6pt; }
 .meta { text-align: center; color: #52606D; font-size: 10pt; margin-bottom: 16pt; }
+.note { color: #52606D; font-size: 9.5pt; margin: 4pt 0 10pt; }
 h2 { font-size: 14pt; border-left: 4pt solid RED; padding-left: 6pt; margin: 18pt 0 8pt; }
 h3 { font-size: 12pt; margin: 12pt 0 6pt; }
 h2, h3 { break-after: avoid; page-break-after: avoid; }
@@ -191,6 +192,7 @@ def report_html(report: Report, placeholders: bool = False) -> str:
             [44, 28, 28],
             [],
         ),
+        *([f'<p class="note">{_with_names_kept(note, names)}</p>'] if (note := report.to_date_note()) else []),
         f"<h2>{escape(t('export.report.details'))}</h2>",
     ]
     pictures = 0

@@ -261,6 +261,9 @@ def _key_figures_slide(deck, furniture: _Furniture, report: Report) -> None:
             bold=True,
         )
         _text_box(slide, left + Inches(0.2), top + Inches(1.7), width - Inches(0.4), Inches(0.4), [delta], 16)
+    note = report.to_date_note()
+    if note:  # under the two rows of cards, above the footer
+        _text_box(slide, MARGIN, Inches(6.45), SLIDE_WIDTH - 2 * MARGIN, Inches(0.5), [note], 14, colour=_GREY)
 
 
 def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSection) -> None:

@@ -13,6 +13,7 @@ Numbers are rounded half up (``numbers.round_half_up``), as the KPI cards round 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 from typing import TypeVar
 
@@ -498,5 +499,40 @@ def takeaway(spec: charts.ChartSpec, frame: pd.DataFrame, lang: str) -> str | No
         return None
     if charts.is_empty(frame, spec.value_columns):
         return _t("no_data", lang) + _t("end", lang)
+    frame = _reached(frame)
     # every builder writes one sentence without its full stop, so pieces join without doubled punctuation
-    return builder(frame, lang) + _t("end", lang)
+    text = builder(frame, lang)
+    return text + _cut_quarters_note(frame, text, lang) + _t("end", lang)
+
+
+def _row_quarters(frame: pd.DataFrame) -> list[Quarter]:
+    if "quarter_key" in frame.columns:
+        return [Quarter(int(key) // 10, int(key) % 10) for key in frame["quarter_key"]]
+    return [Quarter(int(y), int(q)) for y, q in zip(frame["year"], frame["quarter"])]
+
+
+def _reached(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of quarters the data reaches: one that starts after the data date has no figure (its chart says
+    尚无数据, no bar), not a zero to rank — a reading named 2020年第4季度 among the quarters with the fewest
+    reminders (0 each) beside a chart that marks it as not yet recorded."""
+    if "through_day" not in frame.columns or frame.empty:
+        return frame
+    reached = [
+        pd.notna(through) and pd.Timestamp(through).date() >= quarter.first_day
+        for through, quarter in zip(frame["through_day"], _row_quarters(frame))
+    ]
+    return frame[reached]
+
+
+def _cut_quarters_note(frame: pd.DataFrame, text: str, lang: str) -> str:
+    """``；2020年第3季度统计至8月14日`` for each quarter the reading names that the data stop inside: the chart's
+    tick says （截至8月14日）, and a reading that named the quarter without it compared 45 days with whole quarters."""
+    if "through_day" not in frame.columns:
+        return ""
+    notes: list[tuple[str, date]] = []
+    for through, quarter in zip(frame["through_day"], _row_quarters(frame)):
+        day = pd.Timestamp(through).date()
+        label = i18n.quarter_label(quarter, lang)
+        if day < quarter.last_day and label in text and label not in {note[0] for note in notes}:
+            notes.append((label, day))
+    return "".join(_t("quarter_cut", lang, quarter=label, **i18n.day_parts(day)) for label, day in notes)

@@ -13,6 +13,7 @@ from datetime import date, datetime
 import pandas as pd
 import xlsxwriter
 
+from oversight.charts.style import quarter_labels
 from oversight.contract.schema import (
     CATEGORIES,
     ISSUE_SOURCES,
@@ -22,7 +23,6 @@ from oversight.contract.schema import (
 )
 from oversight.core import i18n
 from oversight.core.numbers import is_missing, round_half_up
-from oversight.data.filters import Quarter
 from oversight.ingest.workbook import neutralise_formula
 
 # Columns that hold enumeration codes, and the contract's labels for them.
@@ -69,15 +69,17 @@ def chart_data_table(frame: pd.DataFrame, lang: str, chart_key: str | None = Non
     """
     lang = i18n.normalise_language(lang)
     table = _with_chart_columns(frame, chart_key)
+    # the chart's own quarter labels, （截至8月14日） and （尚无数据） included: a CSV row "2020年第3季度, 33, 上年同期 51"
+    # read as whole quarters where the picture beside it said the third ran to 14 August
+    quarters = quarter_labels(table, lang) if {"year", "quarter"} <= set(table.columns) else None
     table = table.drop(columns=[c for c in _INTERNAL_COLUMNS if c in table])
     own_name, other_name = i18n.localized_column("name", lang), i18n.localized_column("name", i18n.other_language(lang))
     if own_name in table:
         table = table.drop(columns=[c for c in (other_name,) if c in table]).rename(columns={own_name: "unit"})
         table.insert(0, "unit", table.pop("unit"))
-    if {"year", "quarter"} <= set(table.columns):
-        labels = [i18n.quarter_label(Quarter(int(y), int(q)), lang) for y, q in zip(table["year"], table["quarter"])]
+    if quarters is not None:
         table = table.drop(columns=["year", "quarter"])
-        table.insert(1 if "unit" in table else 0, "quarter", labels)  # the heatmap reads unit, then quarter
+        table.insert(1 if "unit" in table else 0, "quarter", quarters)  # the heatmap reads unit, then quarter
     for column, choices in _CODE_COLUMNS.items():
         if column in table:
             table[column] = [

@@ -76,7 +76,9 @@ class ExportContext:
         return self.t("export.scope.separator").join(self.selected_names)
 
     def period(self) -> str:
-        return i18n.period_label(self.filter.start, self.filter.end, self.lang)
+        """The quarters, with （截至8月14日） where the range runs past the data date, as the page's caption says: a
+        pack said 2020年第3季度 over figures that stop on 14 August."""
+        return i18n.span_label(self.filter, self.lang)
 
     def data_date_text(self) -> str:
         return self.data_date.isoformat() if self.data_date else "—"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 import pandas as pd
 
@@ -51,7 +52,7 @@ class QuarterChanges:
             change = count_change(self.now[key], before, unit_key, lang)
             lines.append(
                 i18n.t(
-                    "changes.line",
+                    "changes.line_same_days" if self._same_days else "changes.line",
                     lang,
                     label=label,
                     now=now,
@@ -61,8 +62,24 @@ class QuarterChanges:
             )
         return lines
 
+    @property
+    def _same_days(self) -> bool:
+        """The quarter runs to the data date, so the one before is cut to as many days: 上季度 alone read as the
+        whole quarter (25 beside the chart's 49)."""
+        return self.before is not None and self.before.is_to_date
+
     def heading(self, lang: str) -> str:
-        return i18n.t("changes.heading", lang, quarter=i18n.span_label(self.quarter, lang))
+        quarter = i18n.span_label(self.quarter, lang)
+        if self._same_days:
+            before = cast(Filter, self.before)
+            return i18n.t(
+                "changes.heading_same_days",
+                lang,
+                quarter=quarter,
+                before=i18n.quarter_label(before.end, lang),
+                **i18n.day_parts(before.as_of),
+            )
+        return i18n.t("changes.heading", lang, quarter=quarter)
 
 
 def _counts(run: QueryRunner, quarter: Filter) -> dict[str, int]:
@@ -77,8 +94,13 @@ def _counts(run: QueryRunner, quarter: Filter) -> dict[str, int]:
 
 
 def quarter_changes(run: QueryRunner, span: DataSpan, filter_: Filter) -> QuarterChanges | None:
-    """The filter's last quarter against the one before; None where that quarter starts after the data date."""
-    quarter = span.resolve(Filter(filter_.units, filter_.end, filter_.end))
+    """The last quarter of the filter that the data reaches against the one before; None where the filter holds
+    no such quarter. The default view, a year whose last quarter has not begun, showed no box at all while the
+    strip above it spoke of the quarter under way."""
+    last = min(filter_.end, span.last)
+    if last < filter_.start:
+        return None
+    quarter = span.resolve(Filter(filter_.units, last, last))
     if quarter.end < span.first or not span.has_data_in(quarter):
         return None
     before = span.span_before(quarter)
