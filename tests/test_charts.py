@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from oversight import charts
+from oversight.charts import catalog
 from oversight.data import queries
 
 
@@ -184,3 +185,18 @@ def test_a_donut_draws_and_lists_only_the_parts_in_view():
     assert list(pie.text) == ["62.5%", "37.5%"]
     full = charts.make_reminders_by_form_figure(frame.assign(reminders=[5, 1, 3]), "en").data[0]
     assert list(pie.marker.colors) == [full.marker.colors[0], full.marker.colors[2]]
+
+
+def test_three_lines_at_the_same_value_all_stay_visible(connection, default_filter):
+    """The shares chart has no value labels (three lines' labels collide): where 列席 and 合并 were both 21.2% the
+    yellow line and dot hid the blue ones. Each later line is thinner with a smaller marker of its own shape, so one
+    drawn over another leaves the first showing round it."""
+    spec = next(spec for spec in catalog.all_charts() if spec.key == "meeting_shares_by_quarter")
+    figure = spec.build(queries.run(connection, spec.query, default_filter), "zh")
+    traces = [trace for trace in figure.data if trace.type == "scatter"]
+    assert len(traces) == 3 and "text" not in traces[0].mode
+    widths = [trace.line.width for trace in traces]
+    sizes = [trace.marker.size for trace in traces]
+    assert widths == sorted(widths, reverse=True) and len(set(widths)) == 3
+    assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == 3
+    assert len({trace.marker.symbol for trace in traces}) == 3

@@ -284,6 +284,10 @@ def line_range(labels: Sequence[str]) -> list[float]:
     return [-0.5, len(labels) - 0.5]
 
 
+_OVERLAID_WIDTHS = (4.5, 3, 1.8)
+_OVERLAID_MARKERS = (("circle", 12), ("square", 9), ("diamond", 6))
+
+
 def quarter_lines(
     frame: pd.DataFrame,
     lang: str,
@@ -300,7 +304,8 @@ def quarter_lines(
     suffix = "%" if percent else ""
     # with more than two lines the value labels collide; the hover still gives every value
     mode = "lines+markers+text" if len(series) <= 2 else "lines+markers"
-    for column, label_key, colour in series:
+    many = len(series) > 2
+    for index, (column, label_key, colour) in enumerate(series):
         raw = frame[column].astype("float64")
         if raw.isna().all() and column in dashed and any(frame[c].notna().any() for c, _, _ in series if c != column):
             # no year-earlier figure anywhere in the range (a range of two years compares within itself): a legend
@@ -313,8 +318,17 @@ def quarter_lines(
             y=rounded(raw, 1),
             name=i18n.label(label_key, lang),
             mode=mode,
-            line=dict(color=colour, width=3, dash="dash" if column in dashed else "solid"),
-            marker=dict(size=8),
+            # without value labels two lines at the same value drew as one (列席 and 合并 both 21.2%: the yellow
+            # hid the blue): each later line is thinner, its marker smaller and of its own shape, so one drawn over
+            # another leaves the first showing round it
+            line=dict(
+                color=colour,
+                width=_OVERLAID_WIDTHS[index % 3] if many else 3,
+                dash="dash" if column in dashed else "solid",
+            ),
+            marker=dict(size=_OVERLAID_MARKERS[index % 3][1] if many else 8, symbol=_OVERLAID_MARKERS[index % 3][0])
+            if many
+            else dict(size=8),
             text=[fixed(v, 1 if percent else 0) + suffix if not is_missing(v) else "" for v in raw],
             textposition="top center",
             hovertemplate=f"%{{x}}: %{{y}}{suffix}<extra>%{{fullData.name}}</extra>",
