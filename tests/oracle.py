@@ -635,6 +635,13 @@ def count_text(value: float, unit: str, lang: str) -> str:
     return f"{number}{UNITS_ZH[unit]}" if lang == "zh" else f"{number}{UNITS_EN.get(unit, '')}"
 
 
+def average_text(value: float, unit: str, lang: str) -> str:
+    """A mean as the cards, the summary and the tables write it: one decimal, half up, no trailing .0 (72.6分钟, 70分钟)."""
+    number = half_up(value, 1)
+    text = str(number.to_integral()) if number == number.to_integral() else str(number)
+    return f"{text}{UNITS_ZH[unit]}" if lang == "zh" else f"{text}{UNITS_EN.get(unit, '')}"
+
+
 def average_delta(now: float | None, before: float | None, unit: str, lang: str) -> str:
     """The change of an average: the difference in its unit, one decimal (``-38.2分钟``)."""
     if before is None or now is None:
@@ -684,6 +691,7 @@ __all__ = [
     "share_text",
     "count_text",
     "average_delta",
+    "average_text",
     "half_up",
     "mean",
 ]

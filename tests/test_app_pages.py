@@ -7,6 +7,7 @@ from datetime import date
 
 import pytest
 
+from tests import oracle
 from tests.apptest import figure_titled, figures, metrics, run_page
 
 MEETINGS, ISSUES, SUGGESTIONS, REMINDERS, PROFILE = (
@@ -41,7 +42,8 @@ def test_meetings_page_default(frames):
     at = run_page(MEETINGS)
     shown = metrics(at)
     assert shown["会议数量"] == f"{len(meetings)}次" == "232次"
-    assert shown["平均会议时长"] == f"{round(meetings['duration_min'].mean())}分钟"
+    # one decimal, half up, no trailing .0: as the summary, the tables and the pack write it
+    assert shown["平均会议时长"] == oracle.average_text(meetings["duration_min"].mean(), "minutes", "zh")
     assert shown["合并召开占比"] == _percent(meetings["merged"].sum(), len(meetings))
     assert shown["提前审核占比"] == _percent(meetings["agenda_prereviewed"].sum(), len(meetings))
     assert shown["列席占比"] == _percent(meetings["attended_by_team"].sum(), len(meetings))

@@ -106,7 +106,7 @@ def test_meeting_length_and_time_cards_and_the_span_before(worlds, case):
 
     average = cards["avg_duration"]
     expected_average = (
-        "—" if now["avg_duration_min"] is None else oracle.count_text(now["avg_duration_min"], "minutes", case.lang)
+        "—" if now["avg_duration_min"] is None else oracle.average_text(now["avg_duration_min"], "minutes", case.lang)
     )
     assert (average.display, average.delta) == (
         expected_average,

@@ -18,6 +18,7 @@ from oversight.core import i18n
 from oversight.core.numbers import (  # noqa: F401 (re-exported)
     is_missing,
     percent_change,
+    plain,
     rate,
     round_half_up,
     signed,
@@ -128,9 +129,15 @@ class Comparison:
         now = self.current[column]
         delta = None
         if self.previous_year is not None and not is_missing(now) and not is_missing(self.previous_year[column]):
-            # the card shows whole units (a card is narrow); the change keeps one decimal
             delta = signed(now - self.previous_year[column], 1, i18n.t(unit_key, self.lang, value=""))
-        return self._card(key, now, format_number(now, unit_key, self.lang, digits), delta, colour)
+        # with ``digits=1`` the card writes the mean as the summary, the tables and the pack do (72.6分钟, 70分钟): a
+        # card of 73分钟 beside a pack's 72.6分钟 read as two figures, and 73 + 38.9 did not give the year before
+        shown = (
+            i18n.t(unit_key, self.lang, value=plain(now, digits))
+            if digits and not is_missing(now)
+            else format_number(now, unit_key, self.lang, digits)
+        )
+        return self._card(key, now, shown, delta, colour)
 
 
 def overview_kpis(
@@ -186,7 +193,7 @@ def meeting_kpis(
     )
     return [
         meetings,
-        compare.average("avg_duration", "avg_duration_min", "unit.minutes", "inverse"),
+        compare.average("avg_duration", "avg_duration_min", "unit.minutes", "inverse", digits=1),
         Comparison(hours, hours_before, previous_year_label, lang).count(
             "total_hours", "total_hours", "unit.hours", "inverse"
         ),
