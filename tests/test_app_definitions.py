@@ -55,6 +55,16 @@ def test_a_year_to_date_is_shown_as_of_the_data_date(cut_data):
     assert _deltas(en)["Meetings"].endswith("(-34.0%)")  # against 2019 to 14 August
 
 
+def test_the_profile_to_date_says_what_its_figures_run_to_and_nothing_about_a_year_earlier(cut_data):
+    """The unit profile's cards compare a unit with the units' average: its to-date note explained what 同比
+    compares, a comparison the page does not make. It says how far the figures run, as every page does."""
+    at = run_page("pages/05_unit_profile.py")
+    notes = [c.value for c in at.caption if "所选期间止于数据日期之后" in c.value]
+    assert notes == ["所选期间止于数据日期之后：各项数据截至2020年8月14日。"]
+    issues = run_page(ISSUES)
+    assert any("同比与上年同期截至2019年8月14日" in c.value for c in issues.caption)
+
+
 def test_issue_cards_use_the_rectification_vocabulary_in_english():
     at = run_page(ISSUES, {"from": "2020Q3", "to": "2020Q3", "lang": "en"})
     labels = [m.label for m in at.metric]

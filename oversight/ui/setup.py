@@ -213,7 +213,9 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
             earlier = same_day_years_earlier(page.filter.as_of)
             st.caption(
                 page.t(
-                    "app.to_date_note",
+                    # the profile's cards compare a unit with the units' average, not with a year earlier: a note
+                    # on what 同比 compares explained a comparison the page does not make
+                    "app.to_date_note_no_comparison" if page_id == "unit_profile" else "app.to_date_note",
                     date=summary.date_text(page.filter.as_of, page.lang),
                     earlier=summary.date_text(earlier, page.lang),
                 )
