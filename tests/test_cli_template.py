@@ -85,3 +85,12 @@ def test_brief_says_why_it_could_not_write_in_words(tmp_path, capsys, monkeypatc
     monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(tmp_path / "alerts.toml"))
     assert main(["brief", "--format", "pdf", "--out", "/sys/oversight-brief", "--lang", "en"]) == 1
     assert capsys.readouterr().err.strip() == "Could not write /sys/oversight-brief: no permission to write there"
+    # the download's audit line, written before the files, is followed by one saying they were not written
+    from oversight.auth import audit
+
+    download, failed = audit.read_audit()[-2:]
+    assert (download["action"], failed["action"]) == ("download", "download_failed")
+    assert (
+        failed["details"]["file"] == download["details"]["file"] and failed["details"]["out"] == "/sys/oversight-brief"
+    )
+    assert failed["details"]["error"] == "no permission to write there"

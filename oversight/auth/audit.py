@@ -32,6 +32,9 @@ PUSH = "push"  # a digest or brief sent to a messenger robot or by e-mail (a lin
 # and was rolled back: the same entry id, so the first line is read as "tried, not done".
 IMPORT_ROLLED_BACK, UNDO_ROLLED_BACK = "import_rolled_back", "undo_rolled_back"
 ROLLED_BACK = {IMPORT: IMPORT_ROLLED_BACK, UNDO: UNDO_ROLLED_BACK}
+# A download audited before its files were handed over (the command line's brief) whose files then could not be
+# written: a second line, so the first is read as "asked for, not delivered".
+DOWNLOAD_FAILED = "download_failed"
 ACTIONS = (
     SIGN_IN,
     SIGN_IN_FAILED,
@@ -46,6 +49,7 @@ ACTIONS = (
     PUSH,
     IMPORT_ROLLED_BACK,
     UNDO_ROLLED_BACK,
+    DOWNLOAD_FAILED,
 )
 # Why an action was refused (``details["reason"]``).
 REFUSAL_REASONS = (

@@ -368,23 +368,24 @@ def _brief(args: argparse.Namespace) -> int:
     except export.ImageRendererMissing as missing:
         raise _Stop(NO_RENDERER, missing.message(lang)) from None
     scoped = audit.describe_filter(scoped_filter(filter_, account.scope))
+    download = {
+        "file": [pack.file_names[fmt] for fmt in formats if fmt in pack.file_names],
+        "filter": scoped,
+        "via": "cli",
+        "out": str(args.out),
+    }
     try:  # as on the page: the audit line is written before the files are handed over
-        audit.record(
-            audit.DOWNLOAD,
-            account=account,
-            details={
-                "file": [pack.file_names[fmt] for fmt in formats if fmt in pack.file_names],
-                "filter": scoped,
-                "via": "cli",
-                "out": str(args.out),
-            },
-        )
+        audit.record(audit.DOWNLOAD, account=account, details=download)
     except audit.AuditError as error:
         raise _Stop(INPUT_PROBLEM, str(error)) from None
     try:
         written = brief_job.write(pack, args.out, formats)
     except OSError as error:
         detail = options.write_problem(error, lang)
+        try:  # the line above said the files were handed over: this one says they were not
+            audit.record(audit.DOWNLOAD_FAILED, account=account, details={**download, "error": detail})
+        except OSError:  # best effort: the disk that refused the files may refuse this line too
+            pass
         raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.write_failed", lang, path=args.out, detail=detail)) from None
     for file in written:
         print(file.line(period_code(filter_), lang))
