@@ -10,16 +10,16 @@ from pathlib import Path
 
 from oversight import config
 from oversight.cli import options
+from oversight.cli.usage_language import help_text
 from oversight.contract.schema import TABLES
 from oversight.core import i18n
 
 
 def add_validate(commands) -> None:
-    validate = commands.add_parser("validate", help="check files against the current data; write nothing")
-    validate.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    validate.add_argument("--table", choices=sorted(TABLES), help="the table the file holds (default: detect)")
-    validate.add_argument("--mode", choices=("replace", "append"), default="replace")
-    validate.add_argument("--json", action="store_true", help="machine-readable output")
+    validate = commands.add_parser("validate", help=help_text("validate"), description=help_text("validate"))
+    validate.add_argument("files", nargs="+", type=Path, metavar="FILE", help=help_text("validate.files"))
+    options.table_options(validate)
+    validate.add_argument("--json", action="store_true", help=help_text("common.json"))
     options.language_option(validate)
     validate.set_defaults(run=_run_validate)
 
@@ -36,10 +36,9 @@ def _run_validate(args: argparse.Namespace) -> int:
 
 
 def add_import(commands) -> None:
-    command = commands.add_parser("import", help="import files into the data folder (previous version kept)")
-    command.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    command.add_argument("--table", choices=sorted(TABLES), help="the table the file holds (default: detect)")
-    command.add_argument("--mode", choices=("replace", "append"), default="replace")
+    command = commands.add_parser("import", help=help_text("import"), description=help_text("import"))
+    command.add_argument("files", nargs="+", type=Path, metavar="FILE", help=help_text("import.files"))
+    options.table_options(command)
     options.language_option(command)
     options.admin_options(command)
     command.set_defaults(run=_run_import)
@@ -72,7 +71,7 @@ def _run_import(args: argparse.Namespace) -> int:
 
 
 def add_history(commands) -> None:
-    command = commands.add_parser("history", help="list recorded imports and undos")
+    command = commands.add_parser("history", help=help_text("history"), description=help_text("history"))
     options.language_option(command)
     command.set_defaults(run=_run_history)
 
@@ -93,7 +92,7 @@ def _run_history(args: argparse.Namespace) -> int:
 
 
 def add_undo(commands) -> None:
-    command = commands.add_parser("undo", help="restore the data as it was before the latest import")
+    command = commands.add_parser("undo", help=help_text("undo"), description=help_text("undo"))
     options.language_option(command)
     options.admin_options(command)
     command.set_defaults(run=_run_undo)
@@ -120,10 +119,10 @@ def _run_undo(args: argparse.Namespace) -> int:
 
 
 def add_template(commands) -> None:
-    command = commands.add_parser("template", help="write a fill-in .xlsx template for a table")
-    command.add_argument("--table", choices=sorted(TABLES), required=True)
-    command.add_argument("--out", type=Path, required=True, metavar="FILE", help="the .xlsx file to write")
-    command.add_argument("--force", action="store_true", help="replace the file if it exists")
+    command = commands.add_parser("template", help=help_text("template"), description=help_text("template"))
+    command.add_argument("--table", choices=sorted(TABLES), required=True, help=help_text("template.table"))
+    command.add_argument("--out", type=Path, required=True, metavar="FILE", help=help_text("template.out"))
+    command.add_argument("--force", action="store_true", help=help_text("template.force"))
     options.language_option(command)
     command.set_defaults(run=_run_template)
 

@@ -32,11 +32,12 @@ import sys
 
 from oversight import config
 from oversight.cli import data, options, sample, schedule, usage_language, users
+from oversight.cli.usage_language import help_text
 from oversight.core import i18n
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m oversight", description="Oversight (派驻监督工作看板) tools")
+    parser = usage_language.Parser(prog="python -m oversight", description=help_text("main"))
     commands = parser.add_subparsers(dest="command", required=True)
     for add in (
         sample.add_sample,

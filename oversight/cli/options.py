@@ -1,5 +1,5 @@
-"""What several commands share: the language option, the admin's sign-in options, the password prompt, why a file
-could not be written, and the exit statuses."""
+"""What several commands share: the ledger options, the language option, the admin's sign-in options, the password
+prompt, why a file could not be written, and the exit statuses."""
 
 from __future__ import annotations
 
@@ -7,9 +7,17 @@ import argparse
 import errno
 import sys
 
+from oversight.cli.usage_language import help_text
+from oversight.contract.schema import TABLES
 from oversight.core import i18n
 
 REFUSED = 3  # exit status: sign-in failed, not an admin, unreadable users file
+
+
+def table_options(parser: argparse.ArgumentParser) -> None:
+    """``--table`` and ``--mode`` of the commands that read a ledger (``validate``, ``import``)."""
+    parser.add_argument("--table", choices=sorted(TABLES), help=help_text("common.table"))
+    parser.add_argument("--mode", choices=("replace", "append"), default="replace", help=help_text("common.mode"))
 
 
 def language_option(parser: argparse.ArgumentParser) -> None:
@@ -17,13 +25,13 @@ def language_option(parser: argparse.ArgumentParser) -> None:
         "--lang",
         choices=i18n.LANGUAGES,
         default=i18n.DEFAULT_LANGUAGE,
-        help=f"language of the report (default: {i18n.DEFAULT_LANGUAGE})",
+        help=help_text("common.lang"),
     )
 
 
 def admin_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--user", metavar="USERNAME", help="an admin account (needed once accounts are configured)")
-    parser.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    parser.add_argument("--user", metavar="USERNAME", help=help_text("common.user"))
+    parser.add_argument("--password-stdin", action="store_true", help=help_text("common.password_stdin"))
 
 
 # The reasons a file cannot be written that a user can act on; the system's own words are English only.

@@ -9,22 +9,16 @@ import tempfile
 from pathlib import Path
 
 from oversight.cli import options
+from oversight.cli.usage_language import help_text
 from oversight.core import i18n
 
 
 def add_sample(commands) -> None:
-    sample = commands.add_parser("sample", help="write the deterministic sample data")
-    sample.add_argument("--out", type=Path, default=Path("data"), help="folder to write into (default: data)")
-    sample.add_argument(
-        "--scale",
-        type=int,
-        metavar="N",
-        help="instead of the 9-unit sample, N meetings over ~500 units and 12 quarters (load tests)",
-    )
-    sample.add_argument("--csv", action="store_true", help="with --scale: write CSV instead of xlsx")
-    sample.add_argument(
-        "--force", action="store_true", help="overwrite ledgers in the folder that differ from what would be written"
-    )
+    sample = commands.add_parser("sample", help=help_text("sample"), description=help_text("sample"))
+    sample.add_argument("--out", type=Path, default=Path("data"), help=help_text("common.out_folder"))
+    sample.add_argument("--scale", type=int, metavar="N", help=help_text("sample.scale"))
+    sample.add_argument("--csv", action="store_true", help=help_text("sample.csv"))
+    sample.add_argument("--force", action="store_true", help=help_text("sample.force"))
     sample.set_defaults(run=_run_sample)
 
 

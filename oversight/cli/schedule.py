@@ -25,6 +25,7 @@ from pathlib import Path
 
 from oversight import config
 from oversight.cli import options
+from oversight.cli.usage_language import help_text
 from oversight.core import i18n
 
 OK, INPUT_PROBLEM, REFUSED, PUSH_FAILED, NO_RENDERER = 0, 1, 3, 4, 5
@@ -39,59 +40,32 @@ class _Stop(Exception):
 
 
 def _common_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--lang", choices=i18n.LANGUAGES, help="language (default: the settings file's, else zh)")
-    parser.add_argument(
-        "--unit",
-        action="append",
-        default=[],
-        metavar="UNIT_ID",
-        help="only this unit (repeat for several; default: every unit the account may read)",
-    )
-    parser.add_argument(
-        "--as",
-        dest="run_as",
-        metavar="USERNAME",
-        help="the account whose scope to read in (needed once accounts are configured)",
-    )
-    parser.add_argument(
-        "--settings",
-        type=Path,
-        metavar="FILE",
-        help="the alerts settings file (default: OVERSIGHT_ALERTS_FILE or ~/.config/oversight/alerts.toml)",
-    )
-    parser.add_argument("--push", action="store_true", help="send to the channels of the settings file")
-    parser.add_argument("--force", action="store_true", help="with --push: send again what was already sent")
-    parser.add_argument("--as-of", dest="as_of", metavar="DATE", help="the date to count from (default: today)")
+    parser.add_argument("--lang", choices=i18n.LANGUAGES, help=help_text("scheduled.lang"))
+    parser.add_argument("--unit", action="append", default=[], metavar="UNIT_ID", help=help_text("scheduled.unit"))
+    parser.add_argument("--as", dest="run_as", metavar="USERNAME", help=help_text("scheduled.as"))
+    parser.add_argument("--settings", type=Path, metavar="FILE", help=help_text("scheduled.settings"))
+    parser.add_argument("--push", action="store_true", help=help_text("scheduled.push"))
+    parser.add_argument("--force", action="store_true", help=help_text("scheduled.force"))
+    parser.add_argument("--as-of", dest="as_of", metavar="DATE", help=help_text("scheduled.as_of"))
 
 
 def add_brief(commands) -> None:
-    command = commands.add_parser("brief", help="build the briefing pack (PPTX, DOCX, PDF, ZIP) without a browser")
-    command.add_argument("--from", dest="start", metavar="QUARTER", help="first quarter, e.g. 2020Q1 (with --to)")
-    command.add_argument("--to", dest="end", metavar="QUARTER", help="last quarter, e.g. 2020Q4 (with --from)")
-    command.add_argument(
-        "--period",
-        choices=("year", "quarter"),
-        default="year",
-        help="without --from/--to: the latest complete year (default) or quarter",
-    )
-    command.add_argument(
-        "--format", dest="formats", action="append", metavar="LIST", help="pptx,docx,pdf,zip (default: all four)"
-    )
-    command.add_argument("--out", type=Path, default=Path("."), metavar="DIR", help="folder to write into (default: .)")
+    command = commands.add_parser("brief", help=help_text("brief"), description=help_text("brief"))
+    command.add_argument("--from", dest="start", metavar="QUARTER", help=help_text("brief.from"))
+    command.add_argument("--to", dest="end", metavar="QUARTER", help=help_text("brief.to"))
+    command.add_argument("--period", choices=("year", "quarter"), default="year", help=help_text("brief.period"))
+    command.add_argument("--format", dest="formats", action="append", metavar="LIST", help=help_text("brief.format"))
+    command.add_argument("--out", type=Path, default=Path("."), metavar="DIR", help=help_text("common.out_folder"))
     _common_options(command)
     command.set_defaults(run=run_brief)
 
 
 def add_alerts(commands) -> None:
-    command = commands.add_parser("alerts", help="the alert digest: overdue, due soon, not consulted, more meetings")
+    command = commands.add_parser("alerts", help=help_text("alerts"), description=help_text("alerts"))
     command.add_argument(
-        "--due-within",
-        dest="due_within",
-        type=int,
-        metavar="DAYS",
-        help="days ahead for 'due soon' (default: the settings file's, else 30)",
+        "--due-within", dest="due_within", type=int, metavar="DAYS", help=help_text("alerts.due_within")
     )
-    command.add_argument("--json", action="store_true", help="machine-readable output")
+    command.add_argument("--json", action="store_true", help=help_text("common.json"))
     _common_options(command)
     command.set_defaults(run=run_alerts)
 

@@ -8,13 +8,32 @@ apart sentences argparse had already put together. So, for as long as our parser
 command line (``speaking``), argparse's ``_`` and ``ngettext`` are swapped for a look-up of the same English
 message ids in ``cli.argparse.*``; afterwards argparse is as it was. A message id a later Python adds or
 rewords stays English rather than failing.
+
+Our own texts in ``--help`` (each option's ``help=``, each command's ``help=`` and ``description=``) take the same
+road: the parser-building code writes ``help=help_text("template.out")``, which reads ``cli.help.template.out`` in
+the language being spoken when the parser is built. Built, not shown: argparse fixes its own "show this help
+message and exit" then (``add_argument`` calls ``_``), so a parser is in one language from the start, whatever
+prints it. A HelpFormatter translating ``action.help`` as a key at show time was the other way, and the worse one:
+it would override argparse's private ``_get_help_string`` and ``_format_text`` to reach help, descriptions and the
+subcommand list, would still need the language from here, and any other formatter would show raw keys. The texts
+stay plain strings for argparse to expand when it shows them, so a translation keeps ``%(default)s`` (the
+option's default, filled by argparse). A key missing from a language raises (``i18n.t``) while the parser is
+built: every command fails at once, never a raw key in the help.
+
+What the formatter (``Parser``'s, passed on to every subcommand) does do is lay Chinese out: textwrap counts
+characters and breaks only at spaces, so a Chinese help ran past the terminal's edge in one piece. Text with
+wide characters is wrapped by the columns it takes, between any two Chinese characters, never putting a
+closing mark (，。）) at the start of a line or an opening one (（“) at the end; English is wrapped as before.
 """
 
 from __future__ import annotations
 
 import argparse
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any
 
 from oversight.core import i18n
 
@@ -41,6 +60,9 @@ MESSAGES = {
     "ambiguous option: %(option)s could match %(matches)s": "cli.argparse.ambiguous",
 }
 
+# the language ``speaking`` speaks, for ``help_text``; outside it, the default
+_SPOKEN: ContextVar[str] = ContextVar("cli_language", default=i18n.DEFAULT_LANGUAGE)
+
 
 def requested_language(argv: Sequence[str]) -> str:
     """The ``--lang`` on the command line (``--lang en``, ``--lang=en``), else the default: argparse reports
@@ -66,10 +88,17 @@ def translator(lang: str) -> Callable[[str], str]:
     return translate
 
 
+def help_text(key: str) -> str:
+    """The help of a command or option, ``cli.help.<key>``, in the language being spoken (a missing key raises)."""
+    return i18n.t(f"cli.help.{key}", _SPOKEN.get())
+
+
 @contextmanager
 def speaking(lang: str) -> Iterator[None]:
-    """argparse's messages in ``lang`` inside the block (building the parser and parsing), as before after it."""
+    """argparse's messages and our help texts in ``lang`` inside the block (building the parser and parsing), as
+    before after it."""
     translate = translator(lang)
+    spoken = _SPOKEN.set(lang)
     saved = argparse._, argparse.ngettext  # type: ignore[attr-defined]
     argparse._ = translate  # type: ignore[attr-defined]
     argparse.ngettext = lambda singular, plural, n: translate(singular if n == 1 else plural)  # type: ignore[attr-defined]
@@ -77,3 +106,82 @@ def speaking(lang: str) -> Iterator[None]:
         yield
     finally:
         argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+        _SPOKEN.reset(spoken)
+
+
+_NO_LINE_START = frozenset("，。、；：？！）》」』”’…")
+_NO_LINE_END = frozenset("（《「『“‘")
+
+
+def columns(text: str) -> int:
+    """How many terminal columns ``text`` takes: two for a Chinese character or full-width mark, else one."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _pieces(text: str) -> Iterator[str]:
+    """The words, single spaces and single wide characters of ``text``: a line may break between any two."""
+    word = ""
+    for char in " ".join(text.split()):
+        if char == " " or columns(char) == 2:
+            if word:
+                yield word
+            yield char
+            word = ""
+        else:
+            word += char
+    if word:
+        yield word
+
+
+def _units(text: str) -> list[str]:
+    """The pieces of ``text`` a line is not broken inside: a word or a wide character, with the closing marks
+    after it and the opening marks before it (a break between ``ZIP``, ``）`` and ``，`` would start a line with a
+    mark); and the single spaces between them."""
+    units: list[str] = []
+    glued = False  # the piece before was an opening mark: this one joins it
+    for piece in _pieces(text):
+        if units and piece != " " and units[-1] != " " and (glued or piece in _NO_LINE_START):
+            units[-1] += piece
+        else:
+            units.append(piece)
+        glued = piece in _NO_LINE_END
+    return units
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, broken at spaces and between wide characters, never before a
+    closing mark or after an opening one (a piece wider than ``width`` alone stays whole, as textwrap keeps a path)."""
+    lines: list[str] = []
+    line = ""
+    for unit in _units(text):
+        if unit == " ":
+            line += " " if line else ""
+        elif line and columns(line + unit) > width:
+            lines.append(line.rstrip())
+            line = unit
+        else:
+            line += unit
+    return [*lines, line.rstrip()] if line.strip() else lines
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout, with Chinese wrapped by the columns it takes (``wrap``); English as argparse does."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if columns(text) == len(text):
+            return super()._split_lines(text, width)
+        return wrap(text, width)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if columns(text) == len(text):
+            return super()._fill_text(text, width, indent)
+        return "\n".join(indent + line for line in wrap(text, width - len(indent)))
+
+
+class Parser(argparse.ArgumentParser):
+    """The command line's parser: ``HelpFormatter`` for it and, through ``add_subparsers`` (which makes every
+    subcommand's parser of the same class), for each subcommand."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(**kwargs)

@@ -6,35 +6,30 @@ import argparse
 import sys
 
 from oversight.cli import options
+from oversight.cli.usage_language import help_text
 from oversight.core import i18n
 
 
 def add_user(commands) -> None:
-    user = commands.add_parser("user", help="manage the dashboard's accounts (the users file)")
+    user = commands.add_parser("user", help=help_text("user"), description=help_text("user"))
     actions = user.add_subparsers(dest="user_command", required=True)
-    add = actions.add_parser("add", help="create an account")
-    add.add_argument("username")
-    add.add_argument("--role", required=True, help="admin, leader or unit")
-    add.add_argument(
-        "--unit",
-        action="append",
-        default=[],
-        metavar="UNIT_ID",
-        help="a unit the account may read (unit role; repeat for several)",
-    )
-    add.add_argument("--email", help="the address single sign-on (OIDC) reports for this person")
+    add = actions.add_parser("add", help=help_text("user.add"), description=help_text("user.add"))
+    add.add_argument("username", help=help_text("user.username"))
+    add.add_argument("--role", required=True, help=help_text("user.add.role"))
+    add.add_argument("--unit", action="append", default=[], metavar="UNIT_ID", help=help_text("user.add.unit"))
+    add.add_argument("--email", help=help_text("user.add.email"))
     secret = add.add_mutually_exclusive_group()
-    secret.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
-    secret.add_argument("--no-password", action="store_true", help="no password: signs in through OIDC only")
+    secret.add_argument("--password-stdin", action="store_true", help=help_text("common.password_stdin"))
+    secret.add_argument("--no-password", action="store_true", help=help_text("user.add.no_password"))
     add.set_defaults(run=_run_user_add)
-    passwd = actions.add_parser("passwd", help="set an account's password")
-    passwd.add_argument("username")
-    passwd.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
+    passwd = actions.add_parser("passwd", help=help_text("user.passwd"), description=help_text("user.passwd"))
+    passwd.add_argument("username", help=help_text("user.username"))
+    passwd.add_argument("--password-stdin", action="store_true", help=help_text("common.password_stdin"))
     passwd.set_defaults(run=_run_user_passwd)
-    remove = actions.add_parser("remove", help="delete an account")
-    remove.add_argument("username")
+    remove = actions.add_parser("remove", help=help_text("user.remove"), description=help_text("user.remove"))
+    remove.add_argument("username", help=help_text("user.username"))
     remove.set_defaults(run=_run_user_remove)
-    listing = actions.add_parser("list", help="list the accounts (name, role, units, e-mail)")
+    listing = actions.add_parser("list", help=help_text("user.list"), description=help_text("user.list"))
     listing.set_defaults(run=_run_user_list)
     for parser in (add, passwd, remove, listing):
         options.language_option(parser)
