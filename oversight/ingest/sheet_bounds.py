@@ -92,7 +92,7 @@ def column_number(letters: bytes | str) -> int:
     return number
 
 
-def _split_reference(reference: str) -> tuple[int, int] | None:
+def split_reference(reference: str) -> tuple[int, int] | None:
     """``CV12`` → (12, 100). Any length is measured (a reference past Excel's grid is refused by the caller);
     a lower-case letter counts as calamine's arithmetic counts it, past ``Z``."""
     match = re.fullmatch(r"\$?([A-Za-z]+)\$?([0-9]+)", reference.strip())
@@ -139,7 +139,7 @@ class _PastLimit(Exception):
     pass
 
 
-def _local(name: str) -> str:
+def local_name(name: str) -> str:
     return name[name.rfind(":") + 1 :]
 
 
@@ -154,13 +154,13 @@ def streamed_extent(xml_bytes: bytes, limit: int = MAX_SHEET_CELLS) -> tuple[int
     state = {"row": 0, "column": 0, "rows": 0, "columns": 0, "open": 0}
 
     def start(name: str, attributes: dict[str, str]) -> None:
-        tag = _local(name)
+        tag = local_name(name)
         if tag == "c":
             counted = (max(state["row"], 1), state["column"] + 1)
             if "r" in attributes:
-                place = _split_reference(attributes["r"]) or counted
+                place = split_reference(attributes["r"]) or counted
             else:
-                prefixed = [_split_reference(v) for k, v in attributes.items() if _local(k) == "r"]
+                prefixed = [split_reference(v) for k, v in attributes.items() if local_name(k) == "r"]
                 place = max([counted, *(p for p in prefixed if p)], key=lambda p: p[0] * EXCEL_MAX_COLUMNS + p[1])
                 place = (max(place[0], counted[0]), max(place[1], counted[1]))
             state["row"], state["column"] = place
@@ -172,12 +172,12 @@ def streamed_extent(xml_bytes: bytes, limit: int = MAX_SHEET_CELLS) -> tuple[int
             if state["rows"] * state["columns"] > limit:
                 raise _PastLimit
         elif tag == "row":
-            given = next((v for k, v in attributes.items() if _local(k) == "r"), "")
+            given = next((v for k, v in attributes.items() if local_name(k) == "r"), "")
             state["row"] = int(given) if given.strip().isdigit() else state["row"] + 1
             state["column"] = 0
 
     def end(name: str) -> None:
-        if _local(name) == "c":
+        if local_name(name) == "c":
             state["open"] = 0
 
     parser = xml.parsers.expat.ParserCreate()
