@@ -94,3 +94,36 @@ def test_brief_says_why_it_could_not_write_in_words(tmp_path, capsys, monkeypatc
         failed["details"]["file"] == download["details"]["file"] and failed["details"]["out"] == "/sys/oversight-brief"
     )
     assert failed["details"]["error"] == "no permission to write there"
+
+
+def test_never_into_the_data_folder_and_every_template_is_audited(tmp_path, capsys, monkeypatch):
+    """``template --out <data folder>/issues.xlsx --force`` replaced a live ledger with an empty template: no history,
+    no undo, no lock, and the next load failed (suggestions pointed at issues that were gone). The data folder is
+    refused however it is spelled, --force or not; a template written elsewhere is audited, as the data page's
+    template download is."""
+    import shutil
+
+    from oversight.auth import audit
+    from oversight.data import store
+
+    data = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(data))
+    before = (data / "issues.xlsx").read_bytes()
+    (tmp_path / "link").symlink_to(data)
+    for out in (data / "issues.xlsx", tmp_path / "link" / "issues.xlsx", data / "." / "new.xlsx"):
+        status, message = template(capsys, out, "--force")
+        assert (status, message) == (
+            1,
+            f"模板不能写入数据文件夹 {data}：那里的文件就是看板读取的台账。请写到别处，填好后用 import 导入。",
+        )
+    assert (data / "issues.xlsx").read_bytes() == before and not (data / "new.xlsx").exists()
+    assert audit.read_audit(action="download") == []
+    assert template(capsys, tmp_path / "会议模板.xlsx")[0] == 0
+    (entry,) = audit.read_audit(action="download")
+    assert entry["details"] == {
+        "file": "会议模板.xlsx",
+        "kind": "template",
+        "table": "meetings",
+        "out": str(tmp_path / "会议模板.xlsx"),
+        "via": "cli",
+    }

@@ -128,6 +128,7 @@ def add_template(commands) -> None:
 
 
 def _run_template(args: argparse.Namespace) -> int:
+    from oversight.auth import audit, roles
     from oversight.data import store
     from oversight.ingest import import_plan, templates
 
@@ -136,6 +137,21 @@ def _run_template(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 1
     current, _ = import_plan.load_current(store.data_dir())
+    try:  # as the data page's template download is: the line before the file
+        audit.record(
+            audit.DOWNLOAD,
+            account=roles.local_account().username,
+            details={
+                "file": args.out.name,
+                "kind": "template",
+                "table": args.table,
+                "out": str(args.out),
+                "via": "cli",
+            },
+        )
+    except audit.AuditError as error:
+        print(error, file=sys.stderr)
+        return 1
     try:
         path = templates.write_template(args.out, TABLES[args.table], current.get("units"), args.lang)
     except OSError as error:
@@ -146,12 +162,23 @@ def _run_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def _inside(folder: Path, data_folder: Path) -> bool:
+    """Whether ``folder`` is the data folder or one inside it, however either is spelled (links resolved)."""
+    try:
+        folder.resolve().relative_to(data_folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
 def _template_out_problem(args: argparse.Namespace) -> str | None:
     """What is wrong with ``--out`` as the template's file, in a sentence; None when it can be written.
 
     Checked before writing: the writer would create a missing folder (a typo in it gave a new folder), replace a
     ledger of the same name with an empty template, and write Excel bytes under a .csv name.
     """
+    from oversight.data import store
+
     out, lang = args.out, args.lang
     if out.is_dir():
         example = out / f"{args.table}.xlsx"
@@ -163,6 +190,9 @@ def _template_out_problem(args: argparse.Namespace) -> str | None:
         return i18n.t("data.cli.template.no_folder", lang, folder=folder)
     if not folder.is_dir():
         return i18n.t("data.cli.template.not_a_folder", lang, folder=folder)
+    if _inside(folder, store.data_dir()):
+        # with --force too: an empty template over issues.xlsx emptied a live ledger with no history, undo or lock
+        return i18n.t("data.cli.template.in_data_folder", lang, folder=store.data_dir())
     if out.exists() and not args.force:
         return i18n.t("data.cli.template.exists", lang, path=out)
     return None
