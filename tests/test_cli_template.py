@@ -127,3 +127,22 @@ def test_never_into_the_data_folder_and_every_template_is_audited(tmp_path, caps
         "out": str(tmp_path / "会议模板.xlsx"),
         "via": "cli",
     }
+
+
+def test_a_name_with_control_characters_is_spelled_out(tmp_path, capsys):
+    """A path or an uploaded file's name holding ESC [31m coloured the terminal (and a CR overwrote the line):
+    every message that quotes one spells the characters out, as the problem locations already did."""
+    import shutil
+
+    from oversight.data import store
+
+    assert main(["template", "--table", "meetings", "--out", str(tmp_path / "会议\x1b[31m红\r.xlsx")]) == 0
+    written = capsys.readouterr().out
+    assert "\x1b" not in written and "\r" not in written and "\\x1b[31m红\\x0d.xlsx" in written
+    status, message = template(capsys, tmp_path / "坏\x1b[31m名.csv")
+    assert status == 1 and "\x1b" not in message and "\\x1b[31m" in message
+    ledger = tmp_path / "问题\x1b[2J台账.xlsx"  # validate's report names the file it read
+    shutil.copy(store.SAMPLE_DATA_DIR / "issues.xlsx", ledger)
+    main(["validate", str(ledger), "--table", "issues"])
+    report = capsys.readouterr().out
+    assert "\x1b" not in report and "\\x1b[2J" in report

@@ -131,6 +131,7 @@ def _run_template(args: argparse.Namespace) -> int:
     from oversight.auth import audit, roles
     from oversight.data import store
     from oversight.ingest import import_plan, templates
+    from oversight.ingest.problems import shown_text
 
     problem = _template_out_problem(args)
     if problem:
@@ -156,9 +157,10 @@ def _run_template(args: argparse.Namespace) -> int:
         path = templates.write_template(args.out, TABLES[args.table], current.get("units"), args.lang)
     except OSError as error:
         reason = options.write_problem(error, args.lang)
-        print(i18n.t("data.cli.template.write_failed", args.lang, path=args.out, reason=reason), file=sys.stderr)
+        shown = shown_text(str(args.out))
+        print(i18n.t("data.cli.template.write_failed", args.lang, path=shown, reason=reason), file=sys.stderr)
         return 1
-    print(i18n.t("data.report.template_written", args.lang, path=path))
+    print(i18n.t("data.report.template_written", args.lang, path=shown_text(str(path))))
     return 0
 
 
@@ -178,23 +180,25 @@ def _template_out_problem(args: argparse.Namespace) -> str | None:
     ledger of the same name with an empty template, and write Excel bytes under a .csv name.
     """
     from oversight.data import store
+    from oversight.ingest.problems import shown_text
 
     out, lang = args.out, args.lang
+    shown = lambda path: shown_text(str(path))  # noqa: E731 — a path typed with an ESC in it is spelled out, not run
     if out.is_dir():
         example = out / f"{args.table}.xlsx"
-        return i18n.t("data.cli.template.is_folder", lang, path=out, example=example)
+        return i18n.t("data.cli.template.is_folder", lang, path=shown(out), example=shown(example))
     if out.suffix.lower() != ".xlsx":
-        return i18n.t("data.cli.template.not_xlsx", lang, name=out.name)
+        return i18n.t("data.cli.template.not_xlsx", lang, name=shown(out.name))
     folder = out.parent
     if not folder.exists():
-        return i18n.t("data.cli.template.no_folder", lang, folder=folder)
+        return i18n.t("data.cli.template.no_folder", lang, folder=shown(folder))
     if not folder.is_dir():
-        return i18n.t("data.cli.template.not_a_folder", lang, folder=folder)
+        return i18n.t("data.cli.template.not_a_folder", lang, folder=shown(folder))
     if _inside(folder, store.data_dir()):
         # with --force too: an empty template over issues.xlsx emptied a live ledger with no history, undo or lock
-        return i18n.t("data.cli.template.in_data_folder", lang, folder=store.data_dir())
+        return i18n.t("data.cli.template.in_data_folder", lang, folder=shown(store.data_dir()))
     if out.exists() and not args.force:
-        return i18n.t("data.cli.template.exists", lang, path=out)
+        return i18n.t("data.cli.template.exists", lang, path=shown(out))
     return None
 
 

@@ -325,11 +325,12 @@ def _brief(args: argparse.Namespace) -> int:
     from oversight.auth.unit_scope import scoped_filter
     from oversight.data.filters import Filter
     from oversight.export.names import period_code
+    from oversight.ingest.problems import shown_text
     from oversight.push import brief_job
 
     settings, lang, account, connection = _setup(args, "brief")
     if args.out.exists() and not args.out.is_dir():  # said before the pack is built and audited, not after
-        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.out_not_a_folder", lang, path=args.out))
+        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.out_not_a_folder", lang, path=shown_text(str(args.out))))
     formats = _formats(args, lang)
     units = _units(args, connection, account, lang)
     start, end = _brief_range(args, connection, lang)
@@ -360,9 +361,10 @@ def _brief(args: argparse.Namespace) -> int:
             audit.record(audit.DOWNLOAD_FAILED, account=account, details={**download, "error": detail})
         except OSError:  # best effort: the disk that refused the files may refuse this line too
             pass
-        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.write_failed", lang, path=args.out, detail=detail)) from None
+        shown = shown_text(str(args.out))
+        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.write_failed", lang, path=shown, detail=detail)) from None
     for file in written:
-        print(file.line(period_code(filter_), lang))
+        print(shown_text(file.line(period_code(filter_), lang)))
     if not args.push:
         return OK
     message = brief_job.message(connection, account, filter_, lang, pack, emailed=emailed)

@@ -25,7 +25,7 @@ def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
                 "data.report.table",
                 lang,
                 table=i18n.t(f"data.table.{change.table}", lang),
-                sources=i18n.t("export.list.separator", lang).join(change.sources),
+                sources=i18n.t("export.list.separator", lang).join(map(shown_text, change.sources)),
                 mode=i18n.t(f"data.mode.{change.mode}", lang),
                 rows=change.rows_in_file,
                 before=change.rows_before,
@@ -139,7 +139,9 @@ def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         id=entry.id,
         at=config.team_time_text(entry.at),  # recorded in UTC, read in Beijing time as on the audit page
         user=user,
-        sources=", ".join(entry.sources),
+        sources=", ".join(
+            map(shown_text, entry.sources)
+        ),  # a name uploaded with an ESC in it must not reach a terminal
         mode=i18n.t(f"data.mode.{entry.mode}", lang) if entry.mode in MODES else entry.mode,
         tables=tables,
         undoes=entry.undoes or "",
