@@ -16,6 +16,7 @@ charts. docs/ALERTS.md has the settings file and timer examples.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import logging
 import math
@@ -363,8 +364,8 @@ def _brief(args: argparse.Namespace) -> int:
             pass
         shown = shown_text(str(args.out))
         raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.write_failed", lang, path=shown, detail=detail)) from None
-    for file in written:
-        print(shown_text(file.line(period_code(filter_), lang)))
+    for file in written:  # tab-separated for scripts; the path spelled out where it holds a control character
+        print(dataclasses.replace(file, path=Path(shown_text(str(file.path)))).line(period_code(filter_), lang))
     if not args.push:
         return OK
     message = brief_job.message(connection, account, filter_, lang, pack, emailed=emailed)
