@@ -65,6 +65,15 @@ def test_the_profile_to_date_says_what_its_figures_run_to_and_nothing_about_a_ye
     assert any("同比与上年同期截至2019年8月14日" in c.value for c in issues.caption)
 
 
+def test_a_range_that_starts_after_the_data_date_says_there_is_nothing_yet(cut_data):
+    """Data to 14 August, ?from=2020Q4&to=2020Q4: the caption said 2020年第4季度（截至8月14日）, a day before the
+    quarter began, and the note compared it with the same dates a year earlier. It now says there is no data yet."""
+    at = run_page(ISSUES, {"from": "2020Q4", "to": "2020Q4"})
+    assert "2020年第4季度（尚无数据）" in at.caption[0].value and "截至8月14日" not in at.caption[0].value
+    notes = [c.value for c in at.caption if "所选期间" in c.value]
+    assert notes == ["所选期间在数据日期（2020年8月14日）之后才开始，尚无数据。"]
+
+
 def test_issue_cards_use_the_rectification_vocabulary_in_english():
     at = run_page(ISSUES, {"from": "2020Q3", "to": "2020Q3", "lang": "en"})
     labels = [m.label for m in at.metric]

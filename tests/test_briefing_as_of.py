@@ -158,3 +158,20 @@ def test_the_quarter_box_compares_the_quarter_under_way_with_the_same_days_befor
     assert (found.now["issues"], found.earlier["issues"]) == (len(now.issues), len(before.issues))
     line = {"zh": "会议数量 33次（上季度同期 25次）", "en": "Meetings: 33 (same days last quarter 25)"}[lang]
     assert any(text.startswith(line) for text in found.lines(lang))
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_pack_for_a_quarter_not_begun_says_there_is_nothing_yet(cut_folder, lang):
+    connection = store.open_folder(cut_folder)
+    report = briefing.collect_report(
+        briefing.as_query_runner(connection), Filter((), Quarter(2020, 4), Quarter(2020, 4)), lang, specs=()
+    )
+    period = {"zh": "2020年第4季度（尚无数据）", "en": "2020 Q4 (no data yet)"}[lang]
+    assert any(period in line for line in report.meta_lines()) and period in report.title
+    assert (
+        report.to_date_note()
+        == {
+            "zh": "所选期间在数据日期（2020年8月14日）之后才开始，尚无数据。",
+            "en": "The selected period starts after the data date (14 August 2020): there is no data for it yet.",
+        }[lang]
+    )

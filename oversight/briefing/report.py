@@ -119,9 +119,11 @@ class Report:
     def to_date_note(self) -> str | None:
         """Where the range runs past the data date, what the figures and their 同比 compare, as the page says under
         its caption: the pack's 上年同期51次 is 2019 to 14 August, not the whole third quarter of 2019."""
+        as_of = self.context.filter.as_of
+        if self.context.filter.is_not_begun:
+            return self.t("app.not_begun_note", date=date_text(as_of, self.lang))
         if not self.context.filter.is_to_date:
             return None
-        as_of = self.context.filter.as_of
         return self.t(
             "app.to_date_note",
             date=date_text(as_of, self.lang),

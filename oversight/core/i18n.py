@@ -116,6 +116,8 @@ def quarter_label(quarter: object, lang: str) -> str:
 def span_label(filter_: object, lang: str) -> str:
     """A filter's quarters, with ``（截至8月14日）`` where the range runs past the data date (a span to date)."""
     text = period_label(filter_.start, filter_.end, lang)  # type: ignore[attr-defined]
+    if getattr(filter_, "is_not_begun", False):  # 2020年第4季度（截至9月30日） named a day before the quarter began
+        return t("period.no_data_yet", lang, period=text)
     if getattr(filter_, "is_to_date", False):
         text = t("period.to_date", lang, period=text, **day_parts(filter_.as_of))  # type: ignore[attr-defined]
     return text

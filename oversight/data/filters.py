@@ -113,6 +113,11 @@ class Filter:
         """True where the range ends after the data date: its figures run to the data date only."""
         return self.as_of < self.end.last_day
 
+    @property
+    def is_not_begun(self) -> bool:
+        """True where the range starts after the data date: there is nothing in it yet."""
+        return self.as_of < self.start.first_day
+
     def previous_year(self) -> Filter:
         """The same span a year earlier, to the same day where this one is cut off: what 同比 compares with."""
         cutoff = same_day_years_earlier(self.as_of) if self.is_to_date else None

@@ -209,7 +209,9 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
     # cards and charts below keep their place in Streamlit's element tree, so while a rerun after 清除单位筛选 runs,
     # the old card is not left standing faded beside the new one.
     with st.container():
-        if page.filter.is_to_date and page_id not in _UNFILTERED_PAGES:  # the figures are as of the data date
+        if page.filter.is_not_begun and page_id not in _UNFILTERED_PAGES:
+            st.caption(page.t("app.not_begun_note", date=summary.date_text(page.filter.as_of, page.lang)))
+        elif page.filter.is_to_date and page_id not in _UNFILTERED_PAGES:  # the figures are as of the data date
             earlier = same_day_years_earlier(page.filter.as_of)
             st.caption(
                 page.t(
