@@ -68,3 +68,12 @@ def test_argparse_is_left_as_it_was():
     with pytest.raises(SystemExit):
         main(["brief", "--from"])
     assert argparse.ArgumentParser(prog="x").format_usage() == "usage: x [-h]\n"
+
+
+def test_the_last_lang_decides_as_argparse_does():
+    """``--lang en --lang zh`` reported its mistakes in English and then ran in Chinese: argparse keeps the last."""
+    from oversight.cli.usage_language import requested_language
+
+    assert requested_language(["validate", "--lang", "en", "--lang", "zh", "x.xlsx"]) == "zh"
+    assert requested_language(["validate", "--lang=zh", "--lang", "en"]) == "en"
+    assert requested_language(["validate", "--lang", "en", "--", "--lang", "zh"]) == "en"

@@ -20,6 +20,7 @@ import dataclasses
 import json
 import logging
 import math
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -105,13 +106,21 @@ def _setup(args: argparse.Namespace, command: str):
     return settings, lang, account, connection
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
+
+
 def _as_of(args: argparse.Namespace, lang: str) -> date:
     from oversight.data.filters import FIRST_YEAR, LAST_YEAR
 
     if not args.as_of:
         return config.team_now().date()  # the team's day: a run at 07:00 in Beijing is still yesterday in UTC
+    text = args.as_of.strip()
     try:
-        day = date.fromisoformat(args.as_of.strip())
+        # only the form the message names (2020-12-31): fromisoformat also reads 2020-W01 (30 December 2019) and
+        # 20200101, and a week number taken for a date moved the digest into another quarter without a word
+        if not _ISO_DAY.fullmatch(text):
+            raise ValueError(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_date", lang, value=args.as_of)) from None
     # the years a quarter may have (Quarter.parse): 9999-12-31 counted every issue overdue by 2.9 million days

@@ -66,7 +66,9 @@ _SPOKEN: ContextVar[str] = ContextVar("cli_language", default=i18n.DEFAULT_LANGU
 
 def requested_language(argv: Sequence[str]) -> str:
     """The ``--lang`` on the command line (``--lang en``, ``--lang=en``), else the default: argparse reports
-    mistakes before it has read ``--lang`` itself, so it is looked for by hand."""
+    mistakes before it has read ``--lang`` itself, so it is looked for by hand — the last one given, as argparse
+    takes the last (``--lang en --lang zh`` errored in English and ran in Chinese)."""
+    found = i18n.DEFAULT_LANGUAGE
     for index, token in enumerate(argv):
         if token == "--":
             break
@@ -74,8 +76,8 @@ def requested_language(argv: Sequence[str]) -> str:
         if token.startswith("--lang="):
             value = token.removeprefix("--lang=")
         if value in i18n.LANGUAGES:
-            return value
-    return i18n.DEFAULT_LANGUAGE
+            found = value
+    return found
 
 
 def translator(lang: str) -> Callable[[str], str]:
