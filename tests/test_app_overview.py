@@ -141,6 +141,13 @@ def test_a_link_parameter_the_app_does_not_know_is_named_not_dropped():
         r"These link parameter names were not recognised and were ignored: \*bold\*, k00, k01, k02, k03, k04, k05,"
         " k06, k07, k08 and 3 more. A link may carry unit, from, to and lang."
     )
+    # a name that turns the text around (U+202E) or is nothing at all is shown for what it is
+    at = run_page(query={"quartr\u202e": "1", " ": "2"})
+    (warning,) = [w.value for w in at.warning]
+    assert "\u202e" not in warning and "\u200b" not in warning
+    assert (
+        warning == '链接中的以下参数名无法识别，已忽略：quartr\\\\u202e, " "。链接可用的参数为 unit、from、to、lang。'
+    )
     # a second value of a parameter read once is not silently dropped either
     at = run_page(query={"from": ["2020Q2", "2019Q1"]})
     assert [w.value for w in at.warning] == ["链接中的以下参数无法识别，已忽略：from=2019Q1。"]

@@ -80,6 +80,18 @@ def shortened(value: object, limit: int) -> str:
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
+# Characters that change how the text around them reads without being seen: bidi overrides and isolates (U+202E
+# turned the rest of a notice around) and zero-width ones.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def visible(value: object) -> str:
+    """``value`` with the invisible characters spelled out (``\\u202e``), and ``""`` for nothing at all: what a
+    link or a file said, quoted back so the reader sees what is there."""
+    text = _INVISIBLE.sub(lambda match: f"\\u{ord(match.group()):04x}", str(value))
+    return text if text.strip() else f'"{text}"'
+
+
 def plain(value: object) -> str:
     """``value`` without the control characters that Word, slide and image writers refuse."""
     return _CONTROL.sub("", str(value))

@@ -97,7 +97,8 @@ _URL_VALUES_SHOWN = 10  # and so many of them: a link of a thousand values is na
 
 def _url_values(values: tuple[str, ...], lang: str) -> str:
     shown = ", ".join(
-        safe_text.markdown(safe_text.shortened(value, _URL_VALUE_CHARS)) for value in values[:_URL_VALUES_SHOWN]
+        safe_text.markdown(safe_text.shortened(safe_text.visible(value), _URL_VALUE_CHARS))
+        for value in values[:_URL_VALUES_SHOWN]
     )
     more = len(values) - _URL_VALUES_SHOWN
     return i18n.t("app.url_more", lang, values=shown, more=more, count=len(values)) if more > 0 else shown
