@@ -72,6 +72,19 @@ def test_a_range_that_starts_after_the_data_date_says_there_is_nothing_yet(cut_d
     assert "2020年第4季度（尚无数据）" in at.caption[0].value and "截至8月14日" not in at.caption[0].value
     notes = [c.value for c in at.caption if "所选期间" in c.value]
     assert notes == ["所选期间在数据日期（2020年8月14日）之后才开始，尚无数据。"]
+    # and no card, chart or table of zeros that are really unknowns (指出问题 0个, nine units with 0 meetings)
+    assert metrics(at) == {} and len(at.dataframe) == 0 and not at.exception
+    meetings = run_page(MEETINGS, {"from": "2020Q4", "to": "2020Q4", "lang": "en"})
+    assert metrics(meetings) == {} and len(meetings.dataframe) == 0 and not meetings.exception
+
+
+def test_no_note_on_a_year_earlier_the_cards_do_not_compare_with(cut_data):
+    """2019 Q1 to 2020 Q4 (data from 2019, to 14 August 2020): every card said 无可比数据 under a note saying 同比
+    compared with the same dates a year earlier. The note now says only how far the figures run."""
+    at = run_page(MEETINGS, {"from": "2019Q1", "to": "2020Q4"})
+    assert set(_deltas(at).values()) == {"无可比数据"}
+    notes = [c.value for c in at.caption if "所选期间" in c.value]
+    assert notes == ["所选期间止于数据日期之后：各项数据截至2020年8月14日。"]
 
 
 def test_issue_cards_use_the_rectification_vocabulary_in_english():

@@ -175,3 +175,12 @@ def test_a_pack_for_a_quarter_not_begun_says_there_is_nothing_yet(cut_folder, la
             "en": "The selected period starts after the data date (14 August 2020): there is no data for it yet.",
         }[lang]
     )
+
+
+def test_a_pack_whose_year_before_is_not_covered_does_not_explain_a_comparison(cut_folder):
+    connection = store.open_folder(cut_folder)
+    report = briefing.collect_report(
+        briefing.as_query_runner(connection), Filter((), Quarter(2019, 1), Quarter(2020, 4)), "zh", specs=()
+    )
+    assert not report.compared and {kpi.delta for kpi in report.kpis} == {"无可比数据"}
+    assert report.to_date_note() == "所选期间止于数据日期之后：各项数据截至2020年8月14日。"

@@ -78,6 +78,7 @@ class Report:
     sections: list[ChartSection]
     open_issues: pd.DataFrame  # the open_issues query's frame
     overdue_issues: pd.DataFrame  # the overdue_issues query's frame
+    compared: bool = True  # whether the data cover the year before (False: every 同比 reads 无可比数据)
 
     @property
     def marking(self):
@@ -125,7 +126,7 @@ class Report:
         if not self.context.filter.is_to_date:
             return None
         return self.t(
-            "app.to_date_note",
+            "app.to_date_note" if self.compared else "app.to_date_note_no_comparison",
             date=date_text(as_of, self.lang),
             earlier=date_text(same_day_years_earlier(as_of), self.lang),
         )

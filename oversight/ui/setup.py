@@ -175,6 +175,11 @@ def setup_page(page_id: str) -> Page:
     if overlay:  # built from escaped text only (marking.screen_overlay_html); st.html adds no block of text
         st.html(overlay)
     _page_header(page, f"nav.{page_id}" if page_id != "overview" else "app.title", page_id)
+    if page.filter.is_not_begun and page_id not in _UNFILTERED_PAGES:
+        # a range that starts after the data date has no figure yet: its cards read 会议数量 0次, 指出问题 0个 and a
+        # table of nine units with 0 meetings, zeros that are really unknowns. The header says so; the sidebar stays
+        # to choose another range.
+        st.stop()
     return page
 
 
@@ -216,9 +221,12 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
             earlier = same_day_years_earlier(page.filter.as_of)
             st.caption(
                 page.t(
-                    # the profile's cards compare a unit with the units' average, not with a year earlier: a note
-                    # on what 同比 compares explained a comparison the page does not make
-                    "app.to_date_note_no_comparison" if page_id == "unit_profile" else "app.to_date_note",
+                    # the profile's cards compare a unit with the units' average, not with a year earlier, and where
+                    # the data do not cover the year before every card says 无可比数据: a note on what 同比 compares
+                    # explained a comparison the page does not make
+                    "app.to_date_note_no_comparison"
+                    if page_id == "unit_profile" or page.span.year_earlier(page.filter) is None
+                    else "app.to_date_note",
                     date=summary.date_text(page.filter.as_of, page.lang),
                     earlier=summary.date_text(earlier, page.lang),
                 )
