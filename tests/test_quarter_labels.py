@@ -73,22 +73,28 @@ def test_every_quarter_axis_starts_with_its_year_and_marks_a_quarter_to_date(lan
     labels = charts.style.quarter_labels(frame, lang)
     ticks = charts.style.quarter_ticks(frame, labels, lang)
     if lang == "zh":
-        # a remark takes two short lines: on one, （截至8月14日） ran into the next tick's （尚无数据）
+        # a short tick's remark has no brackets and short lines: between eight quarters on a phone the bracketed
+        # （截至8月14日） and （尚无数据） of neighbouring ticks ran together (（截至（尚无 / 8月14日数据）)
         assert ticks == [
             "Q1<br>2020年",
             "Q2",
-            "Q3<br>（截至<br>8月14日）",
-            "Q4<br>（尚无<br>数据）",
-            "Q1<br>2021年<br>（尚无<br>数据）",
+            "Q3<br>截至<br>8月14日",
+            "Q4<br>无数据",
+            "Q1<br>2021年<br>无数据",
         ]
     else:
         assert ticks == [
             "Q1<br>2020",
             "Q2",
-            "Q3<br>(to<br>14 Aug)",
-            "Q4<br>(no data<br>yet)",
-            "Q1<br>2021<br>(no data<br>yet)",
+            "Q3<br>to<br>14 Aug",
+            "Q4<br>no data",
+            "Q1<br>2021<br>no data",
         ]
+    # side by side, two neighbouring ticks' lines on the same row fit the ~37 px a phone gives an eighth of a chart
+    # at 11 px type (the old （截至 beside （尚无 did not)
+    for left, right in zip(ticks, ticks[1:]):
+        for a, b in zip(left.split("<br>"), right.split("<br>")):
+            assert (charts.style.label_width(a, 11) + charts.style.label_width(b, 11)) / 2 <= 37, (a, b)
     # a year or less: the whole label, on two lines in Chinese, and a remark on two more
     year = pd.DataFrame({"year": [2020] * 4, "quarter": [1, 2, 3, 4]})
     year_ticks = charts.style.quarter_ticks(year, charts.style.quarter_labels(year, lang), lang)

@@ -383,20 +383,39 @@ def quarter_ticks(
         for before, after in (*_WHOLE_LABEL_BREAKS, *_REMARK_BREAKS):
             ticks = [tick.replace(before, after) for tick in ticks]
         return ticks
+    throughs = list(frame["through_day"]) if "through_day" in frame.columns else [None] * len(quarters)
     ticks = []
-    for index, (quarter, label) in enumerate(zip(quarters, labels)):
+    for index, (quarter, label, through) in enumerate(zip(quarters, labels, throughs)):
         lines = []
         if len(quarters) <= _MOST_QUARTERS_NAMED:
             lines.append(i18n.t(f"quarter.tick.{quarter.quarter}", lang))
         if index == 0 or quarter.quarter == 1:
             lines.append(i18n.t("quarter.tick_year", lang, year=quarter.year))
-        remark = label[len(i18n.quarter_label(quarter, lang)) :].strip()
-        for before, after in _REMARK_BREAKS:
-            remark = remark.replace(before, after)
+        remark = _short_remark(quarter, through, lang)
+        if remark is None:  # no day to read the remark from: the whole label's, broken as a whole tick's
+            remark = label[len(i18n.quarter_label(quarter, lang)) :].strip()
+            for before, after in _REMARK_BREAKS:
+                remark = remark.replace(before, after)
         if remark:
             lines.append(remark)
         ticks.append("<br>".join(lines))
     return ticks
+
+
+def _short_remark(quarter: Quarter, through: object, lang: str) -> str | None:
+    """A short tick's remark without brackets, in short lines: between eight
+    quarters on a phone (about 37 px each) the bracketed （截至8月14日） and （尚无数据） of neighbouring ticks ran into
+    each other (（截至（尚无 / 8月14日数据））: 截至 / 8月14日 and 无数据. "" for a whole quarter; None where the frame has no day."""
+    if through is None or pd.isna(through):
+        return None
+    day = pd.Timestamp(through).date()
+    if day < quarter.first_day:
+        # one line, level with 截至 beside it: on two, its 数据 sat on 8月14日's line and read as one (8月14日数据)
+        return i18n.t("quarter.tick_no_data", lang)
+    if day < quarter.last_day:
+        first = i18n.t("quarter.tick_to_date_1", lang)
+        return "<br>".join((first, i18n.t("quarter.tick_to_date_2", lang, **i18n.day_parts(day))))
+    return ""
 
 
 def quarter_axis(
