@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from oversight.cli import usage_language
-from oversight.cli.main import build_parser, main
+from oversight.cli.main import build_parser
 from oversight.core import i18n
+from tests.test_cli_usage import exit_of
 
 CLI_SOURCES = Path(__file__).resolve().parent.parent / "oversight" / "cli"
 
@@ -30,12 +31,9 @@ COMMANDS = list(_walk(build_parser(), ()))
 
 
 def help_output(capsys, *argv: str) -> str:
-    with pytest.raises(SystemExit) as exited:
-        main(list(argv))
-    assert exited.value.code == 0
-    captured = capsys.readouterr()
-    assert captured.err == ""
-    return captured.out
+    status, out, err = exit_of(capsys, *argv)
+    assert (status, err) == (0, "")
+    return out
 
 
 # What may stay ASCII in a Chinese help: the program's name, option strings, {choices}, metavars (FILE, UNIT_ID),

@@ -10,13 +10,18 @@ import pytest
 from oversight.cli.main import main
 
 
-def usage_error(capsys, *argv: str) -> str:
+def exit_of(capsys, *argv: str) -> tuple[int, str, str]:
+    """The exit status argparse ends the command line with, and what it wrote to stdout and stderr."""
     with pytest.raises(SystemExit) as exited:
         main(list(argv))
-    assert exited.value.code == 2
     captured = capsys.readouterr()
-    assert captured.out == ""
-    return captured.err
+    return exited.value.code, captured.out, captured.err
+
+
+def usage_error(capsys, *argv: str) -> str:
+    status, out, err = exit_of(capsys, *argv)
+    assert (status, out) == (2, "")
+    return err
 
 
 def test_a_missing_value_is_told_in_chinese(capsys):
