@@ -79,22 +79,22 @@ def test_every_quarter_axis_starts_with_its_year_and_marks_a_quarter_to_date(lan
             "Q1<br>2020年",
             "Q2",
             "Q3<br>截至<br>8月14日",
-            "Q4<br>无数据",
-            "Q1<br>2021年<br>无数据",
+            "Q4<br>—",
+            "Q1<br>2021年<br>—",
         ]
     else:
         assert ticks == [
             "Q1<br>2020",
             "Q2",
             "Q3<br>to<br>14 Aug",
-            "Q4<br>no data",
-            "Q1<br>2021<br>no data",
+            "Q4<br>—",
+            "Q1<br>2021<br>—",
         ]
-    # side by side, two neighbouring ticks' lines on the same row fit the ~37 px a phone gives an eighth of a chart
-    # at 11 px type (the old （截至 beside （尚无 did not)
+    # side by side, two neighbouring ticks' lines on the same row leave a gap in the ~28 px a phone gives an eighth
+    # of a chart at 11 px type (the old （截至 beside （尚无 did not, nor 截至 beside 无数据)
     for left, right in zip(ticks, ticks[1:]):
         for a, b in zip(left.split("<br>"), right.split("<br>")):
-            assert (charts.style.label_width(a, 11) + charts.style.label_width(b, 11)) / 2 <= 37, (a, b)
+            assert (charts.style.label_width(a, 11) + charts.style.label_width(b, 11)) / 2 <= 22, (a, b)
     # a year or less: the whole label, on two lines in Chinese, and a remark on two more
     year = pd.DataFrame({"year": [2020] * 4, "quarter": [1, 2, 3, 4]})
     year_ticks = charts.style.quarter_ticks(year, charts.style.quarter_labels(year, lang), lang)

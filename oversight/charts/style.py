@@ -405,12 +405,13 @@ def quarter_ticks(
 def _short_remark(quarter: Quarter, through: object, lang: str) -> str | None:
     """A short tick's remark without brackets, in short lines: between eight
     quarters on a phone (about 37 px each) the bracketed （截至8月14日） and （尚无数据） of neighbouring ticks ran into
-    each other (（截至（尚无 / 8月14日数据））: 截至 / 8月14日 and 无数据. "" for a whole quarter; None where the frame has no day."""
+    each other (（截至（尚无 / 8月14日数据））: 截至 / 8月14日 and —. "" for a whole quarter; None where the frame has no day."""
     if through is None or pd.isna(through):
         return None
     day = pd.Timestamp(through).date()
     if day < quarter.first_day:
-        # one line, level with 截至 beside it: on two, its 数据 sat on 8月14日's line and read as one (8月14日数据)
+        # a dash, as a card writes an unknown: 无数据 beside the cut quarter's 截至 read as one (截至无数据) at 390 px,
+        # and on two lines its 数据 ran into 8月14日; the whole label (hover, the reading) still says 尚无数据
         return i18n.t("quarter.tick_no_data", lang)
     if day < quarter.last_day:
         first = i18n.t("quarter.tick_to_date_1", lang)

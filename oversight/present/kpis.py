@@ -159,10 +159,9 @@ def span_change_line(
     current: Mapping[str, float], previous_span: Mapping[str, float] | None, lang: str, previous_span_label: str
 ) -> str:
     """The 环比 line under the meetings card: the change against the span just before, or 无可比数据."""
-    if previous_span is None:
-        delta = i18n.t("kpi.no_comparison", lang)
-    else:
-        delta = count_change(current["meetings"], previous_span["meetings"], "unit.meetings", lang)
+    if previous_span is None:  # no span to name: 较2017年第1季度… named quarters before the data began
+        return i18n.t("kpi.delta_span_none", lang, delta=i18n.t("kpi.no_comparison", lang))
+    delta = count_change(current["meetings"], previous_span["meetings"], "unit.meetings", lang)
     return i18n.t("kpi.delta_span", lang, delta=delta, period=previous_span_label)
 
 
