@@ -16,11 +16,10 @@ import pandas as pd
 from oversight import charts
 from oversight.charts.style import label_width
 from oversight.core import i18n
-from oversight.data.filters import same_day_years_earlier
 from oversight.export.data_files import chart_data_table
 from oversight.export.names import ExportContext
 from oversight.present.kpis import Kpi
-from oversight.present.summary import date_text
+from oversight.present.summary import to_date_note
 
 # Fonts the documents ask for. Word and PowerPoint on the team's Windows PCs have these;
 # elsewhere (LibreOffice, WPS on Linux) fontconfig substitutes Noto Sans CJK.
@@ -118,18 +117,9 @@ class Report:
         )
 
     def to_date_note(self) -> str | None:
-        """Where the range runs past the data date, what the figures and their 同比 compare, as the page says under
-        its caption: the pack's 上年同期51次 is 2019 to 14 August, not the whole third quarter of 2019."""
-        as_of = self.context.filter.as_of
-        if self.context.filter.is_not_begun:
-            return self.t("app.not_begun_note", date=date_text(as_of, self.lang))
-        if not self.context.filter.is_to_date:
-            return None
-        return self.t(
-            "app.to_date_note" if self.compared else "app.to_date_note_no_comparison",
-            date=date_text(as_of, self.lang),
-            earlier=date_text(same_day_years_earlier(as_of), self.lang),
-        )
+        """What the figures run to, as the page says under its caption: the pack's 上年同期51次 is 2019 to 14
+        August, not the whole third quarter of 2019."""
+        return to_date_note(self.context.filter, self.lang, self.compared)
 
     def meta_lines(self) -> list[str]:
         return [

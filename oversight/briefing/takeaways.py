@@ -518,7 +518,7 @@ def _reached(frame: pd.DataFrame) -> pd.DataFrame:
     if "through_day" not in frame.columns or frame.empty:
         return frame
     reached = [
-        pd.notna(through) and pd.Timestamp(through).date() >= quarter.first_day
+        quarter.reached_by(through) in ("to_date", "whole")
         for through, quarter in zip(frame["through_day"], _row_quarters(frame))
     ]
     return frame[reached]
@@ -529,10 +529,9 @@ def _cut_quarters_note(frame: pd.DataFrame, text: str, lang: str) -> str:
     tick says （截至8月14日）, and a reading that named the quarter without it compared 45 days with whole quarters."""
     if "through_day" not in frame.columns:
         return ""
-    notes: list[tuple[str, date]] = []
+    notes: dict[str, date] = {}  # by label: a quarter named once, whatever number of rows (units) it has
     for through, quarter in zip(frame["through_day"], _row_quarters(frame)):
-        day = pd.Timestamp(through).date()
         label = i18n.quarter_label(quarter, lang)
-        if day < quarter.last_day and label in text and label not in {note[0] for note in notes}:
-            notes.append((label, day))
-    return "".join(_t("quarter_cut", lang, quarter=label, **i18n.day_parts(day)) for label, day in notes)
+        if quarter.reached_by(through) == "to_date" and label in text:
+            notes.setdefault(label, pd.Timestamp(through).date())
+    return "".join(_t("quarter_cut", lang, quarter=label, **i18n.day_parts(day)) for label, day in notes.items())

@@ -312,23 +312,22 @@ def quarter_lines(
             # entry for a line that is not drawn read as if there were one; the note says so, as the bars do
             add_no_comparison_note(figure, lang)
             continue
+        if many:
+            # without value labels two lines at the same value drew as one (列席 and 合并 both 21.2%: the yellow hid
+            # the blue): each later line is thinner, its marker smaller and of its own shape, so one drawn over
+            # another leaves the first showing round it
+            symbol, size = _OVERLAID_MARKERS[index % 3]
+            width, marker = _OVERLAID_WIDTHS[index % 3], dict(size=size, symbol=symbol)
+        else:
+            width, marker = 3, dict(size=8)
         # labels from the raw value, rounded once, half up: 115.46 is "115", not 115.5 and then "116"
         figure.add_scatter(
             x=labels,
             y=rounded(raw, 1),
             name=i18n.label(label_key, lang),
             mode=mode,
-            # without value labels two lines at the same value drew as one (列席 and 合并 both 21.2%: the yellow
-            # hid the blue): each later line is thinner, its marker smaller and of its own shape, so one drawn over
-            # another leaves the first showing round it
-            line=dict(
-                color=colour,
-                width=_OVERLAID_WIDTHS[index % 3] if many else 3,
-                dash="dash" if column in dashed else "solid",
-            ),
-            marker=dict(size=_OVERLAID_MARKERS[index % 3][1] if many else 8, symbol=_OVERLAID_MARKERS[index % 3][0])
-            if many
-            else dict(size=8),
+            line=dict(color=colour, width=width, dash="dash" if column in dashed else "solid"),
+            marker=marker,
             text=[fixed(v, 1 if percent else 0) + suffix if not is_missing(v) else "" for v in raw],
             textposition="top center",
             hovertemplate=f"%{{x}}: %{{y}}{suffix}<extra>%{{fullData.name}}</extra>",

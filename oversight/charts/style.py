@@ -339,12 +339,11 @@ def quarter_labels(frame: pd.DataFrame, lang: str) -> list[str]:
         return labels
     marked = []
     for label, year, quarter, through in zip(labels, frame["year"], frame["quarter"], frame["through_day"]):
-        through = pd.Timestamp(through).date()
-        quarter_of = Quarter(int(year), int(quarter))
-        if through < quarter_of.first_day:
+        reach = Quarter(int(year), int(quarter)).reached_by(through)
+        if reach == "not_begun":
             label = i18n.t("quarter.no_data_yet", lang, label=label)
-        elif through < quarter_of.last_day:
-            label = i18n.t("quarter.to_date", lang, label=label, **i18n.day_parts(through))
+        elif reach == "to_date":
+            label = i18n.t("quarter.to_date", lang, label=label, **i18n.day_parts(pd.Timestamp(through).date()))
         marked.append(label)
     return marked
 
@@ -406,14 +405,15 @@ def _short_remark(quarter: Quarter, through: object, lang: str) -> str | None:
     """A short tick's remark without brackets, in short lines: between eight
     quarters on a phone (about 37 px each) the bracketed （截至8月14日） and （尚无数据） of neighbouring ticks ran into
     each other (（截至（尚无 / 8月14日数据））: 截至 / 8月14日 and —. "" for a whole quarter; None where the frame has no day."""
-    if through is None or pd.isna(through):
+    reach = quarter.reached_by(through)
+    if reach is None:
         return None
-    day = pd.Timestamp(through).date()
-    if day < quarter.first_day:
+    if reach == "not_begun":
         # a dash, as a card writes an unknown: 无数据 beside the cut quarter's 截至 read as one (截至无数据) at 390 px,
         # and on two lines its 数据 ran into 8月14日; the whole label (hover, the reading) still says 尚无数据
         return i18n.t("quarter.tick_no_data", lang)
-    if day < quarter.last_day:
+    if reach == "to_date":
+        day = pd.Timestamp(through).date()
         first = i18n.t("quarter.tick_to_date_1", lang)
         return "<br>".join((first, i18n.t("quarter.tick_to_date_2", lang, **i18n.day_parts(day))))
     return ""

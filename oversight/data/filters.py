@@ -10,9 +10,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from typing import cast
+from typing import Literal, cast
 
 from oversight.core import i18n
+
+Reach = Literal["not_begun", "to_date", "whole"]
 
 _QUARTER_TEXT = re.compile(r"^\s*(\d{4})\s*[Qq]\s*([1-4])\s*$")
 # The years a quarter can be written for: "0000Q1" matched the pattern and then failed as a date (year 0)
@@ -62,6 +64,19 @@ class Quarter:
     @property
     def last_day(self) -> date:
         return self.shift(1).first_day - timedelta(days=1)
+
+    def reached_by(self, day: object) -> Reach | None:
+        """How far data counted to ``day`` reach into the quarter: ``not_begun`` (尚无数据: no figure, not a zero),
+        ``to_date`` (截至8月14日) or ``whole``; None where there is no day. Charts' ticks and labels, the readings
+        and the data files all mark a quarter by this one answer."""
+        import pandas as pd  # here, not at the top: the command line reads this module before it needs pandas
+
+        if day is None or pd.isna(day):
+            return None
+        counted_to = pd.Timestamp(day).date()
+        if counted_to < self.first_day:
+            return "not_begun"
+        return "to_date" if counted_to < self.last_day else "whole"
 
 
 def quarter_range(start: Quarter, end: Quarter) -> list[Quarter]:

@@ -17,7 +17,7 @@ import pandas as pd
 
 from oversight.contract.schema import CATEGORIES, REMINDER_FORMS
 from oversight.core import i18n
-from oversight.data.filters import DataSpan, Filter
+from oversight.data.filters import DataSpan, Filter, same_day_years_earlier
 from oversight.present.kpis import percent_change, rate, round_half_up
 
 QueryRunner = Callable[[str, Filter], pd.DataFrame]
@@ -74,6 +74,23 @@ def date_text(day: date, lang: str) -> str:
     """``2024年8月14日`` / ``14 August 2024``."""
     return i18n.t(
         "export.date.long", lang, year=day.year, month=day.month, day=day.day, month_name=calendar.month_name[day.month]
+    )
+
+
+def to_date_note(filter_: Filter, lang: str, compared: bool) -> str | None:
+    """What the figures run to, under a page's caption and in a pack's key figures: nothing yet where the range
+    starts after the data date; where it runs past it, the day, and (``compared``: the page compares with the year
+    before and the data cover it) the same day a year earlier the 同比 stops at. None for a range the data cover."""
+    as_of = filter_.as_of
+    if filter_.is_not_begun:
+        return i18n.t("app.not_begun_note", lang, date=date_text(as_of, lang))
+    if not filter_.is_to_date:
+        return None
+    return i18n.t(
+        "app.to_date_note" if compared else "app.to_date_note_no_comparison",
+        lang,
+        date=date_text(as_of, lang),
+        earlier=date_text(same_day_years_earlier(as_of), lang),
     )
 
 

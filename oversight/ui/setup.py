@@ -13,7 +13,7 @@ from oversight import config, ingest
 from oversight.auth import roles, unit_scope
 from oversight.core import i18n, safe_text
 from oversight.data import filters, store
-from oversight.data.filters import DataSpan, same_day_years_earlier
+from oversight.data.filters import DataSpan
 from oversight.export import marking
 from oversight.ingest import table_files
 from oversight.present import summary
@@ -215,22 +215,14 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
     # cards and charts below keep their place in Streamlit's element tree, so while a rerun after 清除单位筛选 runs,
     # the old card is not left standing faded beside the new one.
     with st.container():
-        if page.filter.is_not_begun and page_id not in _UNFILTERED_PAGES:
-            st.caption(page.t("app.not_begun_note", date=summary.date_text(page.filter.as_of, page.lang)))
-        elif page.filter.is_to_date and page_id not in _UNFILTERED_PAGES:  # the figures are as of the data date
-            earlier = same_day_years_earlier(page.filter.as_of)
-            st.caption(
-                page.t(
-                    # the profile's cards compare a unit with the units' average, not with a year earlier, and where
-                    # the data do not cover the year before every card says 无可比数据: a note on what 同比 compares
-                    # explained a comparison the page does not make
-                    "app.to_date_note_no_comparison"
-                    if page_id == "unit_profile" or page.span.year_earlier(page.filter) is None
-                    else "app.to_date_note",
-                    date=summary.date_text(page.filter.as_of, page.lang),
-                    earlier=summary.date_text(earlier, page.lang),
-                )
-            )
+        if page_id not in _UNFILTERED_PAGES:  # the figures are as of the data date
+            # the profile's cards compare a unit with the units' average, not with a year earlier, and where the
+            # data do not cover the year before every card says 无可比数据: a note on what 同比 compares explained a
+            # comparison the page does not make
+            compared = page_id != "unit_profile" and page.span.year_earlier(page.filter) is not None
+            note = summary.to_date_note(page.filter, page.lang, compared)
+            if note:
+                st.caption(note)
     _copy_link(page)
     with st.container():
         _warn_about_the_url(page)
