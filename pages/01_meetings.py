@@ -10,4 +10,4 @@ span_before, span_before_label = page.span_before("meeting_totals")  # 环比: t
 ui.kpi_row(kpis.meeting_kpis(current, earlier, span_before, page.lang, earlier_label, span_before_label))
 ui.chart_grid(page, catalog.MEETING_CHARTS)
 title_key, ranking = tables.meeting_ranking(page.query("meeting_reduction_by_unit"))
-ui.table_card(page, title_key, tables.present(ranking, tables.MEETING_REDUCTION_COLUMNS, page.lang))
+ui.table_card(page, title_key, tables.present(ranking, tables.MEETING_REDUCTION_COLUMNS, page.lang, page.units))

@@ -9,11 +9,13 @@ current, earlier, earlier_label = page.year_on_year("rectification_summary")
 ui.kpi_row(kpis.issue_kpis(current, earlier, page.lang, earlier_label), page, drill.ISSUE_CARDS)
 ui.chart_grid(page, catalog.ISSUE_CHARTS)
 ui.table_card(
-    page, "table.overdue_issues", tables.present(page.query("overdue_issues"), tables.OVERDUE_COLUMNS, page.lang)
+    page,
+    "table.overdue_issues",
+    tables.present(page.query("overdue_issues"), tables.OVERDUE_COLUMNS, page.lang, page.units),
 )
 ui.table_card(
     page,
     "table.issues_in_view",
-    tables.present(page.query("issues_in_view"), tables.ISSUE_COLUMNS, page.lang),
+    tables.present(page.query("issues_in_view"), tables.ISSUE_COLUMNS, page.lang, page.units),
     search_key="widget.issue_search",
 )

@@ -11,6 +11,6 @@ ui.chart_grid(page, catalog.SUGGESTION_CHARTS)
 ui.table_card(
     page,
     "table.suggestions_in_view",
-    tables.present(page.query("suggestions_in_view"), tables.SUGGESTION_COLUMNS, page.lang),
+    tables.present(page.query("suggestions_in_view"), tables.SUGGESTION_COLUMNS, page.lang, page.units),
     search_key="widget.suggestion_search",
 )

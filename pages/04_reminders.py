@@ -11,6 +11,6 @@ ui.chart_grid(page, catalog.REMINDER_CHARTS)
 ui.table_card(
     page,
     "table.units_without_consultation",
-    tables.present(page.query("units_without_consultation"), tables.NO_CONSULTATION_COLUMNS, page.lang),
+    tables.present(page.query("units_without_consultation"), tables.NO_CONSULTATION_COLUMNS, page.lang, page.units),
     empty_key="empty.all_units_consulted",
 )

@@ -80,6 +80,41 @@ def test_meetings_page_for_one_unit_in_english(frames):
     )
 
 
+def test_english_tables_name_units_by_their_short_names_and_keep_the_full_names_last():
+    """A phone has ~360 px for a row: English names of up to 60 letters left the ranking without its numbers."""
+    import pandas as pd
+
+    from oversight.data import store
+
+    units = pd.read_excel(store.SAMPLE_DATA_DIR / "units.xlsx", engine="openpyxl")
+    short_of = dict(zip(units["英文名称"], units["英文简称"]))
+    ranking = run_page(MEETINGS, {"lang": "en"}).dataframe[0].value
+    assert list(ranking.columns[:2]) == ["Unit", "Meetings"] and ranking.columns[-1] == "Unit (full name)"
+    assert list(ranking["Unit"]) == [short_of[name] for name in ranking["Unit (full name)"]]
+    assert (
+        ranking.loc[ranking["Unit (full name)"] == "General Office of the Provincial Government", "Meetings"].item()
+        == 14
+    )
+    issues = run_page(ISSUES, {"lang": "en"}).dataframe[1].value
+    assert list(issues["Unit"]) == [short_of[name] for name in issues["Unit (full name)"]]
+    # Chinese names stay whole, with no second name column
+    assert "单位全称" not in run_page(MEETINGS).dataframe[0].value.columns
+
+
+def test_a_units_sheet_without_english_short_names_keeps_the_full_names():
+    import pandas as pd
+
+    from oversight.present import tables
+
+    frame = pd.DataFrame({"unit_id": ["a", "b"], "name_zh": ["甲", "乙"], "name_en": ["Office A", "Office B"]})
+    units = frame.assign(short_name_en=[None, "  "])
+    shown = tables.present(frame, [tables.UNIT_COLUMN], "en", units)
+    assert list(shown.columns) == ["Unit"] and list(shown["Unit"]) == ["Office A", "Office B"]
+    # one unit with a short name: the others keep their full names in the unit column
+    shown = tables.present(frame, [tables.UNIT_COLUMN], "en", frame.assign(short_name_en=["A", None]))
+    assert list(shown["Unit"]) == ["A", "Office B"] and list(shown["Unit (full name)"]) == ["Office A", "Office B"]
+
+
 # ---------------------------------------------------------------- issues and rectification
 
 

@@ -34,8 +34,10 @@ class ListBehind:
             return frame
         return frame[frame[self.match_column] == code]
 
-    def table(self, frame: pd.DataFrame, lang: str, code: str | None = None) -> pd.DataFrame:
-        return tables.present(self.rows(frame, code), self.columns, lang)
+    def table(
+        self, frame: pd.DataFrame, lang: str, code: str | None = None, units: pd.DataFrame | None = None
+    ) -> pd.DataFrame:
+        return tables.present(self.rows(frame, code), self.columns, lang, units)
 
     def title(self, lang: str, count: int, code: str | None = None) -> str:
         """``指出问题（16个）`` / ``指出问题：决策程序（3个）``: what the list is and how many, as the figure says it."""

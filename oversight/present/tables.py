@@ -24,18 +24,37 @@ def _unit_name(frame: pd.DataFrame, lang: str) -> pd.Series:
     return frame[i18n.localized_column("name", lang)]
 
 
+def _short_unit_names(frame: pd.DataFrame, lang: str, units: pd.DataFrame | None) -> pd.Series | None:
+    """In English, each row's unit by the units sheet's English short name (英文简称, the charts' label), or None
+    where no row has one. English names run to 60 letters: on a phone the unit column took the whole width and a
+    ranking showed names without numbers. Chinese names (at most about 14 characters) leave room for the numbers
+    and stay whole."""
+    if i18n.normalise_language(lang) != "en" or units is None or "unit_id" not in frame.columns:
+        return None
+    own = units.set_index("unit_id")["short_name_en"] if "short_name_en" in units.columns else pd.Series(dtype=object)
+    short = frame["unit_id"].map(own.where(own.map(lambda name: isinstance(name, str) and bool(name.strip()))))
+    if short.isna().all():
+        return None
+    return short.map(lambda name: name.strip() if isinstance(name, str) else name).fillna(_unit_name(frame, lang))
+
+
 # ``present``'s frame names, in its attrs, the columns of numbers shown to one place (75.7 and 70.0, not 70)
 ONE_DECIMAL_PLACE = "one_decimal_place"
 
 
-def present(frame: pd.DataFrame, columns: Sequence[TableColumn], lang: str) -> pd.DataFrame:
-    """The frame as a person reads it: headers in ``lang``, unit names, labels instead of codes."""
+def present(
+    frame: pd.DataFrame, columns: Sequence[TableColumn], lang: str, units: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """The frame as a person reads it: headers in ``lang``, unit names, labels instead of codes. Given the units
+    sheet (``units``), an English table names each unit by its short name and adds the full names as its last
+    column (on screen, where a phone has 360 pixels for the row)."""
     shown = pd.DataFrame(index=frame.index)
     one_place: list[str] = []
+    short_names = _short_unit_names(frame, lang, units) if any(c.kind == "unit" for c in columns) else None
     for column in columns:
         header = i18n.t(column.header_key, lang)
         if column.kind == "unit":
-            values = _unit_name(frame, lang)
+            values = _unit_name(frame, lang) if short_names is None else short_names
         elif column.kind == "code":
             values = frame[column.source].map(lambda code: None if pd.isna(code) else i18n.code_label(code, lang))
         elif column.kind == "bool":
@@ -55,6 +74,8 @@ def present(frame: pd.DataFrame, columns: Sequence[TableColumn], lang: str) -> p
                     values = values.map(lambda v: None if v is None else fixed(v, 1))
                 values = values.astype(object).where(comparable, i18n.t("kpi.no_comparison", lang))
         shown[header] = values
+    if short_names is not None:
+        shown[i18n.t("column.unit_full_name", lang)] = _unit_name(frame, lang)
     shown = shown.reset_index(drop=True)
     shown.attrs[ONE_DECIMAL_PLACE] = [h for h in one_place if pd.api.types.is_numeric_dtype(shown[h])]
     return shown

@@ -49,7 +49,7 @@ def _list_body(page: Page, behind: drill.ListBehind, code: str | None) -> None:
 
     context = page.export_context
     st.caption(context.subtitle())
-    table = behind.table(page.query(behind.query), page.lang, code)
+    table = behind.table(page.query(behind.query), page.lang, code, page.units)
     if table.empty:
         st.info(page.t("empty.no_rows"))
         return

@@ -116,12 +116,14 @@ def _tables(page: Page, unit_page: Page, *, with_unit: bool = False) -> None:
     table_card(
         unit_page,
         "table.unresolved_issues",
-        tables.present(unit_page.query("unresolved_issues"), unit + tables.UNRESOLVED_COLUMNS, page.lang),
+        tables.present(unit_page.query("unresolved_issues"), unit + tables.UNRESOLVED_COLUMNS, page.lang, page.units),
     )
     table_card(
         unit_page,
         "table.latest_meetings",
-        tables.present(unit_page.query_with("latest_meetings", limit=10), unit + tables.MEETING_COLUMNS, page.lang),
+        tables.present(
+            unit_page.query_with("latest_meetings", limit=10), unit + tables.MEETING_COLUMNS, page.lang, page.units
+        ),
     )
 
 
