@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 import openpyxl
 import pandas as pd
@@ -169,6 +170,13 @@ def test_file_names_say_chart_and_filter(default_filter, units, span):
     assert three.chart_file_stem("meetings_by_quarter", "x") == "meetings_by_quarter_3_units_2020Q1-2020Q2"
     # A chart without its own short name is named after its title.
     assert zh.chart_file_stem("not_in_catalog", "新图表 / 试验") == "新图表_试验_2020Q1-2020Q4"
+    # data that stop on 14 August: the file says so (a table without quarters said it nowhere)
+    cut = Filter((), Quarter(2020, 1), Quarter(2020, 4), cutoff=date(2020, 8, 14))
+    assert _context("zh", cut, units, span).file_stem("精简会议排名") == "精简会议排名_2020Q1-2020Q4_截至20200814"
+    assert _context("en", cut, units, span).file_stem("ranking") == "ranking_2020Q1-2020Q4_to_20200814"
+    # a cut-off after the range changes nothing
+    late = Filter((), Quarter(2020, 1), Quarter(2020, 2), cutoff=date(2020, 8, 14))
+    assert _context("zh", late, units, span).file_stem("排名") == "排名_2020Q1-2020Q2"
 
 
 def test_safe_file_name_strips_what_windows_forbids():

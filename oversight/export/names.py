@@ -95,10 +95,16 @@ class ExportContext:
             return self.selected_names[0]
         return self.t("export.file.units_count", count=len(self.filter.units))
 
+    def _to_date_code(self) -> str:
+        """``截至20200814`` where the range runs past the data date: a file holds nothing after that day, and a table
+        without quarters (the units' meeting ranking) said so nowhere else."""
+        return self.t("export.file.to_date", day=f"{self.filter.as_of:%Y%m%d}") if self.filter.is_to_date else ""
+
     def file_stem(self, what: str) -> str:
-        """``问题与建议_按单位_2020Q1-2020Q4``: what it is, whose, which quarters; no extension."""
-        parts = [_NAME_PUNCTUATION.sub("", part) for part in (what, self._scope_code(), period_code(self.filter))]
-        return safe_file_name("_".join(part for part in parts if part))
+        """``问题与建议_按单位_2020Q1-2020Q4``: what it is, whose, which quarters (and the data date where they run past
+        it: ``…_2020Q1-2020Q4_截至20200814``); no extension."""
+        parts = (what, self._scope_code(), period_code(self.filter), self._to_date_code())
+        return safe_file_name("_".join(cleaned for part in parts if (cleaned := _NAME_PUNCTUATION.sub("", part))))
 
     def chart_file_stem(self, chart_key: str, chart_title: str) -> str:
         key = f"export.file.{chart_key}"
