@@ -22,7 +22,10 @@ from oversight.ui.page import Page
 
 
 def kpi_card(container, card: Kpi) -> None:
-    """One key figure, bordered, with its comparison and, under it, its secondary line."""
+    """One key figure, bordered, with its comparison and, under it and inside the same border, its secondary line
+    (环比 …, 全部单位平均 …): under the border it stood between two rows of a phone's grid, belonging to neither."""
+    if card.secondary:
+        container = container.container(border=True, gap=None)
     # a help text may name a unit (the profile's "compared with the average of …"): data, so escaped
     container.metric(
         card.label,
@@ -30,7 +33,7 @@ def kpi_card(container, card: Kpi) -> None:
         card.delta,
         delta_color=card.delta_color,
         help=safe_text.markdown(card.help),
-        border=True,
+        border=not card.secondary,
         delta_arrow=card.delta_arrow,
         delta_description=card.basis,
     )

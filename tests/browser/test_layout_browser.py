@@ -15,6 +15,8 @@ WIDTHS = {"desktop": (1280, 800), "wide": (1440, 900), "phone": (390, 844)}
 PAGES = {
     "overview": ("?", 4),
     "meetings": ("meetings?", 4),
+    # one quarter: the meetings card says 环比 under its figure
+    "meetings_quarter": ("meetings?from=2020Q2&to=2020Q2&", 4),
     "issues": ("issues?", 3),
     "suggestions": ("suggestions?", 4),
     "reminders": ("reminders?", 4),
@@ -99,8 +101,20 @@ _MEASURE = """(phone) => {
     const width = area ? area.getBoundingClientRect().width : 0;
     if (area && plot.querySelector('.barlayer') && width < 80) slivers.push((title && title.textContent) + ': ' + width);
   }
+  // a key figure's line under it (环比 …, 全部单位平均 …) inside the figure's own border: below it, on a phone, it
+  // stood between two rows of cards
+  const lines_outside = [];
+  for (const column of document.querySelectorAll('[data-testid="stColumn"]')) {
+    if (!column.querySelector('[data-testid="stMetric"]')) continue;
+    for (const line of column.querySelectorAll('[data-testid="stCaptionContainer"]')) {
+      if (line.closest('[data-testid="stMetric"]')) continue;  // the metric's own 同比
+      let box = line.parentElement;
+      while (box && box !== column && parseFloat(getComputedStyle(box).borderTopWidth) === 0) box = box.parentElement;
+      if (!box || box === column || !box.querySelector('[data-testid="stMetric"]')) lines_outside.push(line.innerText.trim());
+    }
+  }
   const page = document.querySelector('[data-testid="stMain"]') || document.documentElement;
-  return {cut, overlaps, slivers, titles_cut, labels_cut, titles_low, centre_over_ring, ticks_overlap,
+  return {cut, overlaps, slivers, titles_cut, labels_cut, titles_low, centre_over_ring, ticks_overlap, lines_outside,
           sideways: document.documentElement.scrollWidth > window.innerWidth + 1 || page.scrollWidth > page.clientWidth + 1};
 }"""
 
