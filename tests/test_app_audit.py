@@ -24,6 +24,8 @@ def test_the_audit_pages_dates_are_beijing_days():
     at.date_input(key="widget.audit_since").set_value(day).run()
     at.date_input(key="widget.audit_until").set_value(day).run()
     assert not at.exception
+    # its head says what the log holds, not the ledgers' data date (数据截至 2020-12-31 said nothing of it)
+    assert at.caption[0].value == "全部账号的操作记录（登录、下载、导入、推送等），不受筛选条件影响"
     table = at.dataframe[0].value
     assert list(table["账号"]) == ["edge"]
     assert list(table["时间（北京时间）"]) == ["2021-01-05 07:30:00"]

@@ -203,7 +203,10 @@ _UNFILTERED_PAGES = frozenset({"data", "audit"})
 def _page_header(page: Page, title_key: str, page_id: str) -> None:
     st.title(page.t(title_key))
     data_date = page.span.last_day.isoformat() if page.span.last_day else "—"
-    if page_id in _UNFILTERED_PAGES:
+    if page_id == "audit":
+        # the log of what people did: the ledgers' data date says nothing of it
+        st.caption(page.t("app.caption_audit"))
+    elif page_id in _UNFILTERED_PAGES:
         # the ledgers and the audit log are whole whatever the filter: a scope line (省信访局；2020年第3季度) over the
         # data page's full ledgers read as if they were cut to it
         st.caption(page.t("app.caption_unfiltered", data_date=data_date))
