@@ -63,7 +63,7 @@ def suggestion(
     suggestion_id="JY2021-001",
     unit="省政府研究室",
     made=date(2021, 1, 6),
-    issue_id="WT2019-001",
+    issue_id="WT2019-006",  # 省政府研究室's own issue
     category="作风建设",
     content="建议精简会议",
     status="已提出",
@@ -443,6 +443,17 @@ CORPUS: list[BadFile] = [
             )
         ),
         [("error.ref_unknown", 2, "D")],
+        table="suggestions",
+        mode="append",
+    ),
+    BadFile(  # WT2019-001 is 省政务服务和大数据管理局's: its description showed in 省信访局's suggestion row
+        "suggestion_links_another_units_issue",
+        _one(
+            lambda d: write_xlsx(
+                d / "s.xlsx", {"意见建议": [HEADERS["suggestions"], suggestion(unit="省信访局", issue_id="WT2019-001")]}
+            )
+        ),
+        [("error.ref_other_unit", 2, "D")],
         table="suggestions",
         mode="append",
     ),

@@ -33,7 +33,8 @@ EXPECTED_MEETING = {
 def context() -> ingest.Context:
     frames = checked_folder.read_folder(store.SAMPLE_DATA_DIR)
     return ingest.Context(
-        units=ingest.UnitResolver.from_units(frames["units"]), issue_ids=frozenset(frames["issues"]["issue_id"])
+        units=ingest.UnitResolver.from_units(frames["units"]),
+        issue_units=dict(zip(frames["issues"]["issue_id"], frames["issues"]["unit"])),
     )
 
 

@@ -222,3 +222,24 @@ def test_the_proof_would_catch_a_leak(connection, default_filter, unit_ids):
     assert leaking >= 25
     everyone = queries.run(connection, "kpi_totals", default_filter.with_units(())).iloc[0]
     assert (everyone["issues"], everyone["suggestions"]) == (16, 19)
+
+
+def test_a_suggestion_linked_to_another_units_issue_never_shows_that_issue(frames, default_filter):
+    """A folder written before the import refused such links: a 省政府办公厅 suggestion linked to a 省政府研究室 issue
+    showed the issue's description to 省政府办公厅's account."""
+    from oversight.data import store
+
+    issues = frames["issues"]
+    foreign = issues[(issues["unit"] == "research") & issues["date_raised"].map(lambda d: d.year == 2020)].iloc[0]
+    suggestions = frames["suggestions"].copy()
+    mine = suggestions.index[
+        (suggestions["unit"] == "gov_office") & suggestions["date_made"].map(lambda d: d.year == 2020)
+    ][0]
+    suggestions.loc[mine, "issue_id"] = foreign["issue_id"]
+    connection = store.connect({**frames, "suggestions": suggestions})
+    shown = scoped_run(connection, "suggestions_in_view", default_filter, unit_account("gov_office").scope)
+    row = shown[shown["suggestion_id"] == suggestions.loc[mine, "suggestion_id"]].iloc[0]
+    assert row["issue_id"] == foreign["issue_id"] and pd.isna(row["issue_description"])
+    # a link within the unit still shows its issue
+    own = shown[shown["issue_id"].notna() & (shown["suggestion_id"] != row["suggestion_id"])]
+    assert own["issue_description"].notna().all()

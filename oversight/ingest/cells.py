@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -139,21 +139,27 @@ UNIT_NAME_SEPARATORS = re.compile(r"[;；,，、/]")
 
 @dataclass
 class UnitResolver:
-    """Maps a unit's id, Chinese name or short name to its id."""
+    """Maps a unit's id, Chinese name or short name to its id; ``names`` gives an id's names (zh, en) for messages."""
 
     lookup: dict[str, str]
+    names: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @classmethod
     def from_units(cls, units: pd.DataFrame) -> UnitResolver:
         lookup: dict[str, str] = {}
+        unit_names: dict[str, tuple[str, str]] = {}
         for row in units.itertuples(index=False):
+            zh, en = (
+                name if isinstance(name, str) and name.strip() else row.unit_id for name in (row.name_zh, row.name_en)
+            )
+            unit_names.setdefault(row.unit_id, (zh, en))
             names = [row.unit_id, row.name_zh, row.name_en]
             short = row.short_names if isinstance(row.short_names, str) else ""
             names += UNIT_NAME_SEPARATORS.split(short)
             for name in names:
                 if isinstance(name, str) and name.strip():
                     lookup.setdefault(normalise_header(name), row.unit_id)
-        return cls(lookup)
+        return cls(lookup, unit_names)
 
     def resolve(self, value: object) -> str:
         # as_text takes off the apostrophe our exports put before text a spreadsheet would run as a formula
@@ -165,10 +171,16 @@ class UnitResolver:
 
 @dataclass
 class Context:
-    """What a table's cells are checked against: the known units and issue ids."""
+    """What a table's cells are checked against: the known units, and the known issues with each one's unit (a
+    suggestion links to an issue of its own unit)."""
 
     units: UnitResolver | None = None
-    issue_ids: frozenset[str] = frozenset()
+    issue_units: Mapping[str, str] = field(default_factory=dict)  # issue id → unit id
+
+    def know_issues(self, issues: pd.DataFrame) -> None:
+        rows = issues[issues["issue_id"].notna()]
+        # an issue whose unit did not read has a problem of its own: its links are not judged by it
+        self.issue_units = {i: u if isinstance(u, str) else "" for i, u in zip(rows["issue_id"], rows["unit"])}
 
 
 # Invisible control characters (C0 but tab and line breaks, DEL, C1, and the XML non-characters) break the
@@ -232,7 +244,7 @@ def cell_parser(column: Column, context: Context) -> Callable[[object], object]:
 
         def parse_ref(value: object) -> str:
             text = as_text(value)
-            if text not in context.issue_ids:
+            if text not in context.issue_units:
                 raise CellError("error.ref_unknown", value=text)
             return text
 

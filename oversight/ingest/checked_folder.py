@@ -82,7 +82,7 @@ def _load_tables(folder: Path, prefer_paths: bool) -> dict[str, pd.DataFrame | P
         if name == "units":
             context.units = UnitResolver.from_units(source)
         elif name == "issues":
-            context.issue_ids = frozenset(cast(pd.DataFrame, source)["issue_id"])
+            context.know_issues(cast(pd.DataFrame, source))
     if problems:
         raise ValidationError(problems)
     return loaded

@@ -129,7 +129,7 @@ def _read_folder_leniently(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[
         if name == "units" and not read.frame.empty:
             context.units = UnitResolver.from_units(read.frame[read.frame["unit_id"].notna()])
         elif name == "issues" and not read.frame.empty:
-            context.issue_ids = frozenset(read.frame["issue_id"].dropna())
+            context.know_issues(read.frame)
     return frames, clean, problems
 
 
@@ -206,7 +206,7 @@ def plan_import(
         if name == "units" and "units" in after:
             context.units = UnitResolver.from_units(after["units"])
         elif name == "issues" and "issues" in after:
-            context.issue_ids = frozenset(after["issues"]["issue_id"])
+            context.know_issues(after["issues"])
     if plan.problems or not plan.changes:
         return plan
     units = after.get("units")

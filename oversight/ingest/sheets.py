@@ -166,6 +166,7 @@ def parse_sheet(
     frame = pd.DataFrame(columns, columns=[c.name for c in table.columns])
     labels = {c.name: (header.labels[p], column_letter(p)) for p, c in header.columns.items()}
     problems += _check_row_rules(frame, excel_rows, table, labels, file, sheet)
+    problems += _links_to_other_units(frame, excel_rows, table, labels, context, (file, sheet))
     return frame, excel_rows, problems, labels, [index + 1 for index in skipped]
 
 
@@ -261,6 +262,43 @@ def _check_row_rules(
             yield problem_in_sheet(
                 file, sheet, "error.rectified_without_date", excel_row, label, letter, "rectified_date"
             )
+
+
+def _links_to_other_units(
+    frame: pd.DataFrame,
+    excel_rows: list[int],
+    table: Table,
+    labels: dict[str, tuple[str, str]],
+    context: Context,
+    where: tuple[str, str],
+) -> list[Problem]:
+    """A suggestion links to an issue of its own unit: a link to another unit's issue put that issue's description
+    in the suggestion's row, before the eyes of an account that may see only the suggestion's unit."""
+    if table.name != "suggestions" or frame.empty or context.units is None:
+        return []
+    label, letter = labels.get("issue_id", (table.column("issue_id").zh, None))
+    problems = []
+    for unit, issue_id, excel_row in zip(frame["unit"], frame["issue_id"], excel_rows):
+        issue_unit = context.issue_units.get(issue_id) if isinstance(issue_id, str) else None
+        if not isinstance(unit, str) or not issue_unit or issue_unit == unit:
+            continue  # no link, an unknown one, or a unit that did not read: each has its own problem
+        (issue_zh, issue_en), (unit_zh, unit_en) = (context.units.names.get(u, (u, u)) for u in (issue_unit, unit))
+        problems.append(
+            problem_in_sheet(
+                *where,
+                "error.ref_other_unit",
+                excel_row,
+                label,
+                letter,
+                "issue_id",
+                value=issue_id,
+                issue_unit_zh=issue_zh,
+                issue_unit_en=issue_en,
+                unit_zh=unit_zh,
+                unit_en=unit_en,
+            )
+        )
+    return problems
 
 
 def read_sheets(
