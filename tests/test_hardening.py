@@ -305,7 +305,10 @@ def _two_imports(data_folder: Path, tmp_path: Path) -> list[import_history.Histo
 
 @pytest.mark.slow
 @pytest.mark.parametrize("damage", [b"{not json", b'{"action": "import"}', b"", None])
-def test_a_damaged_entry_is_skipped_and_undo_uses_the_last_good_one(damage, data_folder, tmp_path, capsys):
+def test_a_damaged_entry_is_named_and_undo_refuses_rather_than_undo_the_import_before_it(
+    damage, data_folder, tmp_path, capsys
+):
+    """Undo used to skip a damaged newest entry and undo the import before it: both imports' rows were gone."""
     first, second = _two_imports(data_folder, tmp_path)
     manifest = second.path / import_history.MANIFEST
     if damage is None:
@@ -317,11 +320,52 @@ def test_a_damaged_entry_is_skipped_and_undo_uses_the_last_good_one(damage, data
     assert main(["history", "--lang", "en"]) == 0
     err = capsys.readouterr().err.strip()
     assert err == (
-        f"history entries {second.id} are damaged (their manifest cannot be read) and were skipped; "
-        "undo uses the intact entries"
+        f"history entries {second.id} are damaged (their manifest cannot be read): undo is not possible until they "
+        "are restored or moved out of the folder's .history"
     )
-    undone = commit.undo_last(data_folder)
-    assert undone.undoes == first.id
+    before = hash_tree(data_folder)
+    with pytest.raises(ingest.ValidationError) as refused:
+        commit.undo_last(data_folder)
+    assert [p.message_key for p in refused.value.problems] == ["error.undo_history_damaged"]
+    assert hash_tree(data_folder) == before
+    assert main(["undo", "--lang", "en"]) != 0
+    assert f"history entries {second.id} are damaged" in capsys.readouterr().err
+    assert hash_tree(data_folder) == before
+    # moved out of the way, the damaged entry no longer stands in the way: the newest intact import is undone
+    shutil.move(second.path, tmp_path / second.id)
+    assert commit.undo_last(data_folder).undoes == first.id
+
+
+def test_history_is_ordered_by_when_it_happened_not_by_the_writers_clock(data_folder, tmp_path):
+    """An import from a shell on Beijing time named its entry 8 hours ahead of a later one from a server on UTC: the
+    history listed them out of order, and undo took back the earlier import with the later one's rows."""
+    first, second = _two_imports(data_folder, tmp_path)
+    # the second entry's folder named as a writer 8 hours behind would have named it: its name sorts first
+    renamed = second.path.with_name("19990101-000000-000000-meetings")
+    second.path.rename(renamed)
+    history = import_history.list_history(data_folder)
+    assert [entry.id for entry in history] == [first.id, renamed.name]
+    assert commit.undo_last(data_folder).undoes == renamed.name
+    assert import_history.list_history(data_folder).undoable().id == first.id
+
+
+def test_entries_written_before_there_were_sequence_numbers_sort_by_their_recorded_time(data_folder, tmp_path):
+    first, second = _two_imports(data_folder, tmp_path)
+    for entry, at, name in (
+        (first, "2026-12-02T09:22:33+08:00", "20261202-092233-000000-meetings"),  # Beijing time, in its name too
+        (second, "2026-12-02T01:22:38+00:00", "20261202-012238-000000-meetings"),  # five seconds later, on UTC
+    ):
+        manifest = json.loads((entry.path / import_history.MANIFEST).read_text(encoding="utf-8"))
+        del manifest["sequence"]
+        manifest["at"] = at
+        (entry.path / import_history.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+        entry.path.rename(entry.path.with_name(name))
+    history = import_history.list_history(data_folder)
+    assert [entry.id for entry in history] == ["20261202-092233-000000-meetings", "20261202-012238-000000-meetings"]
+    # the next entry comes after both, numbered
+    commit.undo_last(data_folder)
+    history = import_history.list_history(data_folder)
+    assert [entry.action for entry in history] == ["import", "import", "undo"] and history[-1].sequence == 1
 
 
 def test_leftovers_of_a_crash_are_cleaned_on_the_next_import(data_folder, tmp_path):

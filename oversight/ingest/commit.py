@@ -181,12 +181,18 @@ def undo_last(
 ) -> HistoryEntry:
     """Restore the files as they were before the newest import not yet undone; the undo is recorded too.
 
-    A damaged history entry is skipped: the newest readable import is undone. ``expected`` is the import the
-    person confirmed: if another import landed since (another admin, the CLI), nothing is undone.
+    Nothing is undone while a history entry is damaged: it may be the newest import, and undoing the one before
+    it would throw its rows away too. ``expected`` is the import the person confirmed: if another import landed
+    since (another admin, the CLI), nothing is undone.
     """
     folder = Path(folder or config.data_dir())
     with exclusive(folder):
-        target = list_history(folder).undoable()
+        history = list_history(folder)
+        if history.damaged:
+            raise ValidationError(
+                [Problem(file="", message_key="error.undo_history_damaged", params={"ids": ", ".join(history.damaged)})]
+            )
+        target = history.undoable()
         if target is None:
             raise ValidationError([Problem(file="", message_key="error.nothing_to_undo")])
         if expected is not None and target.id != expected:

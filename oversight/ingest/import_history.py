@@ -38,6 +38,21 @@ class HistoryEntry:
     tables: dict[str, dict[str, Any]]  # table -> files_before, file_after, rows_before, rows_after
     undoes: str | None = None
     os_user: str | None = None  # the operating-system account that ran it, beside the name ``user`` claims
+    sequence: int | None = None  # the entry's place in the folder's history; None in an entry written before it
+
+    def order(self) -> tuple:
+        """Where the entry sorts: by its sequence number, after every entry written before there were any (those by
+        their recorded time, an aware one). Not by its folder's name, which held the writer's local time: an import
+        from a shell on Beijing time sorted after a later one from a server on UTC, and undo took back the wrong
+        import."""
+        if self.sequence is not None:
+            return (1, self.sequence, "", self.id)
+        try:
+            at = datetime.fromisoformat(self.at)
+            moment = (at if at.tzinfo else at.astimezone()).astimezone(UTC).isoformat()
+        except ValueError:
+            moment = ""
+        return (0, 0, moment, self.id)
 
     @classmethod
     def load(cls, path: Path) -> HistoryEntry:
@@ -65,9 +80,18 @@ class HistoryEntry:
                 tables=tables,
                 undoes=manifest.get("undoes"),
                 os_user=manifest.get("os_user"),
+                sequence=_sequence(manifest.get("sequence")),
             )
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
             raise DamagedEntry(path.name, type(error).__name__) from None
+
+
+def _sequence(value: object) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ValueError("unexpected sequence")
+    return value
 
 
 class DamagedEntry(Exception):
@@ -84,7 +108,10 @@ class History(list):
     damaged: tuple[str, ...] = ()
 
     def undoable(self) -> HistoryEntry | None:
-        """The import an undo restores the data from: the newest one not undone yet (None: nothing to undo)."""
+        """The import an undo restores the data from: the newest one not undone yet (None: nothing to undo).
+
+        Undo itself refuses while an entry is damaged (``commit.undo_last``): a damaged entry may be the newest
+        import, and undoing the one before it would throw its rows away unsaid."""
         undone = {entry.undoes for entry in self if entry.action == "undo"}
         return next((e for e in reversed(self) if e.action == "import" and e.id not in undone), None)
 
@@ -102,13 +129,19 @@ def list_history(folder: Path | None = None) -> History:
                 entries.append(HistoryEntry.load(path))
             except DamagedEntry as error:
                 damaged.append(error.entry_id)
+    entries.sort(key=HistoryEntry.order)
     entries.damaged = tuple(damaged)
     return entries
 
 
+def next_sequence(folder: Path) -> int:
+    """The sequence number of the next entry (called under the folder's lock, as every change is)."""
+    return max((entry.sequence or 0 for entry in list_history(folder)), default=0) + 1
+
+
 def entry_name(manifest: dict[str, Any]) -> str:
-    """A new entry's folder name: sorts by time, and says which tables changed."""
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+    """A new entry's folder name: when (UTC, whatever the writer's time zone) and which tables changed."""
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     return f"{stamp}-{'+'.join(manifest['tables'])}"
 
 
@@ -119,6 +152,7 @@ def keep_previous(folder: Path, manifest: dict[str, Any], name: str | None = Non
     """
     root = folder / HISTORY_DIR
     root.mkdir(exist_ok=True)
+    manifest = {**manifest, "sequence": next_sequence(folder)}
     final = root / (name or entry_name(manifest))
     building = Path(tempfile.mkdtemp(dir=root, prefix=".building-"))
     try:

@@ -170,6 +170,8 @@ def history_section(page: Page) -> None:
     for entry in reversed(entries[-10:]):
         st.markdown("- " + safe_text.markdown(import_report.render_entry(entry, page.lang)))
     target = entries.undoable()
+    if entries.damaged:  # undo refuses until they are seen to (the warning above says so): no button that must fail
+        return
     if target is None:  # every import is undone already: no button that can only fail
         st.caption(page.t("data.history.nothing_to_undo"))
         return
