@@ -241,21 +241,23 @@ def test_secrets_that_raise_do_not_mean_oidc(users):
 
 def test_account_for_email(users):
     records = accounts.load_users(users)
-    assert accounts.account_for_email("BOSS@example.org ", records) == Account(
+    assert accounts.account_for_email("BOSS@example.org ", records, True) == Account(
         "boss", "admin", (), "boss@example.org", "oidc"
     )
-    assert accounts.account_for_email("stranger@example.org", records) is None
-    assert accounts.account_for_email(None, records) is None
-    assert accounts.account_for_email("", records) is None
+    assert accounts.account_for_email("stranger@example.org", records, True) is None
+    assert accounts.account_for_email(None, records, True) is None
+    assert accounts.account_for_email("", records, True) is None
     assert accounts.account_for_email("boss@example.org", records, email_verified=False) is None
+    # a provider that does not say the address is verified gets no account either
+    assert accounts.account_for_email("boss@example.org", records) is None
     assert accounts.account_for_email("boss@example.org", records, email_verified=True).role == "admin"
     twice = [
         accounts.UserRecord("a", "leader", email="same@x.org"),
         accounts.UserRecord("b", "admin", email="same@x.org"),
     ]
-    assert accounts.account_for_email("same@x.org", twice) is None
+    assert accounts.account_for_email("same@x.org", twice, True) is None
     unit = accounts.UserRecord("u", "unit", ("research",), "u@x.org")
-    assert accounts.account_for_email("u@x.org", [unit]).scope.allowed_units == ("research",)
+    assert accounts.account_for_email("u@x.org", [unit], True).scope.allowed_units == ("research",)
 
 
 @pytest.mark.parametrize("address", ["127.0.0.1", "127.1.2.3", "::1", "::ffff:127.0.0.1", "[::1]", " 127.0.0.1 "])

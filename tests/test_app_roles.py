@@ -176,6 +176,9 @@ def test_single_sign_on_maps_the_email_to_the_account(users):
     assert ("sign_in", "bgt-sso") in [(line["action"], line["account"]) for line in _audit_lines()]
     at = _oidc_app({"is_logged_in": True, "email": "stranger@elsewhere.example", "email_verified": True})
     assert "未分配看板账号" in at.error[0].value and len(at.metric) == 0
+    # a provider that does not say it verified the address: no account for it
+    at = _oidc_app({"is_logged_in": True, "email": "bgt@gov.example"})
+    assert "未分配看板账号" in at.error[0].value and len(at.metric) == 0
 
 
 def test_a_users_file_inside_the_repository_pauses_the_dashboard_with_a_sentence(monkeypatch):

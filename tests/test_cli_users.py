@@ -167,7 +167,7 @@ def test_an_oidc_only_account(monkeypatch, capsys):
     assert main(["user", "add", "sso", "--role", "leader", "--no-password", "--email", "SSO@gov.example"]) == 0
     records = accounts.load_users()
     assert records["sso"].password_hash is None
-    assert accounts.account_for_email("sso@gov.example", records).role == "leader"
+    assert accounts.account_for_email("sso@gov.example", records, email_verified=True).role == "leader"
 
 
 def test_a_users_file_inside_the_repository_is_refused(monkeypatch, capsys):

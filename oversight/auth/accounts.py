@@ -424,10 +424,11 @@ def account_for_email(
 ) -> Account | None:
     """The account an OIDC sign-in (``st.user.email``) maps to, by the users file's ``email``; None if none.
 
-    An identity provider that says the address is not verified gets no account.
+    Only an address the identity provider says it verified (``email_verified`` true) gets an account: one that
+    says nothing may hand out addresses nobody proved they hold.
     """
     email = normalise_email(email)
-    if email is None or email_verified is False:
+    if email is None or email_verified is not True:
         return None
     entries = users.values() if isinstance(users, Mapping) else users
     matches = [entry for entry in entries if normalise_email(entry.email) == email]

@@ -106,8 +106,17 @@ def audited(page: Page, file_name: str, make, made_with: marking.Marking | None 
     made_with = made_with or page.marking
     # read now: the bytes are made later, on Streamlit's media request, outside this session's context
     address = sign_in.client_address()
+    still_signed_in = sign_in.still_signed_in(page.account)
 
     def make_and_record() -> bytes:
+        if not still_signed_in():  # removed or demoted since the page was drawn: no file, and the log says so
+            audit.record(
+                "refused",
+                account=page.account,
+                address=address,
+                details={"reason": "account_changed", "file": file_name},
+            )
+            raise PermissionError("the account changed since the page was drawn")
         data = make() if callable(make) else make
         audit.record(
             "download",

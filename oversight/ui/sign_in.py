@@ -4,6 +4,7 @@ browser's address every audit line carries."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -174,6 +175,36 @@ def _oidc_account(lang: str, address: str | None) -> roles.Account:
         audit.record("sign_in", account=account, address=address, details={"method": "oidc"})
         st.session_state[session.ACCOUNT_KEY] = account
     return account  # type: ignore[return-value]  # None only where _refuse has stopped the run
+
+
+def still_signed_in(account: roles.Account | None) -> Callable[[], bool]:
+    """A check, made later, that ``account`` would still be let in: a download is made on Streamlit's media request,
+    after the page was drawn and without a rerun, so an account removed or demoted since kept every button on its
+    open page. Read now what the check compares with; the check itself reads only the users file."""
+    if account is None or account.source == roles.LOCAL:
+        return lambda: True  # local mode: nobody signed in to be removed
+    if account.source != roles.OIDC:  # a password account
+        signed_in_with = st.session_state.get(session.ACCOUNT_FINGERPRINT_KEY)
+
+        def password_account_unchanged() -> bool:
+            try:
+                return signed_in_with is not None and accounts.account_fingerprint(account.username) == signed_in_with
+            except roles.AccountError:
+                return False
+
+        return password_account_unchanged
+    email, verified = st.user.get("email"), st.user.get("email_verified")
+
+    def email_still_maps_to_it() -> bool:
+        try:
+            now = accounts.account_for_email(
+                email if isinstance(email, str) else None, accounts.load_users(), verified is True
+            )
+        except roles.AccountError:
+            return False
+        return now == account
+
+    return email_still_maps_to_it
 
 
 def sign_out() -> None:

@@ -19,15 +19,24 @@ def accounts_server(tmp_path_factory):
     conf = tmp_path_factory.mktemp("accounts-conf")
     users = conf / "users.toml"
     accounts.add_user("bangongting", PASSWORD, roles.UNIT, units=["gov_office"], path=users)
+    accounts.add_user("lingdao", PASSWORD, roles.LEADER, path=users)
     process, url = start_server(
         env_extra={"OVERSIGHT_USERS_FILE": str(users), "OVERSIGHT_AUDIT_LOG": str(conf / "audit.jsonl")}
     )
-    yield url, conf / "audit.jsonl"
+    yield url, conf / "audit.jsonl", users
     stop_server(process)
 
 
+def _sign_in(page, url, name):
+    page.goto(url)
+    expect(page.get_by_role("heading", name="登录派驻监督工作看板")).to_be_visible(timeout=60_000)
+    page.get_by_label("账号").fill(name)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+
+
 def test_a_unit_account_signs_in_and_sees_only_its_unit(page, accounts_server, output_dir):
-    url, audit_log = accounts_server
+    url, audit_log, _ = accounts_server
     page.goto(f"{url}/?unit=research")  # a tampered link to another unit
     expect(page.get_by_role("heading", name="登录派驻监督工作看板")).to_be_visible(timeout=60_000)
     page.get_by_label("账号").fill("bangongting")
@@ -65,3 +74,25 @@ def test_a_download_is_written_to_the_audit_log(page, server_url, audit_log):
     watermark = page.locator(".oversight-watermark span").first.inner_text()
     assert watermark.startswith("本机 20")  # local mode: this computer, then the date and time
     assert f'"watermark":"{watermark}"' in lines
+
+
+def test_an_account_removed_while_its_page_is_open_gets_no_file(page, accounts_server):
+    """A download is made on Streamlit's media request, without a rerun: the buttons on a removed leader's open
+    page still handed out files, and the audit line named the removed account as a leader."""
+    from oversight.auth import accounts
+
+    url, audit_log, users = accounts_server
+    _sign_in(page, url, "lingdao")
+    wait_for_charts(page, 4)
+    page.get_by_role("button", name="下载").first.click()
+    csv = page.get_by_role("button", name="CSV", exact=True).first
+    expect(csv).to_be_visible()
+    accounts.remove_user("lingdao", path=users)
+    failures = []
+    page.on("download", lambda download: failures.append(download.failure()))
+    csv.click()
+    page.wait_for_timeout(3000)
+    assert all(failure is not None for failure in failures), failures  # nothing arrived whole
+    lines = [line for line in audit_log.read_text(encoding="utf-8").splitlines() if '"lingdao"' in line]
+    assert not any('"action":"download"' in line for line in lines)
+    assert any('"action":"refused"' in line and '"account_changed"' in line for line in lines)
