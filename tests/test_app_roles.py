@@ -196,3 +196,27 @@ def test_a_users_file_inside_the_repository_pauses_the_dashboard_with_a_sentence
         "账号文件的位置不符合要求（不能放在代码仓库内），看板暂停服务。请管理员按 README 的 Configuration 一节设置 OVERSIGHT_USERS_FILE 后重启。"
     ]
     assert not at.metric
+
+
+@pytest.mark.parametrize("username, sees_problems", [("bangongting", False), ("leader", False), ("chief", True)])
+def test_only_an_admin_reads_why_the_folder_does_not_load(users, tmp_path, monkeypatch, username, sees_problems):
+    """The problems quote cells, rows and ids of every unit's ledgers: a unit account read another unit's 整改状态
+    cell (a note about a named official) on this page."""
+    import shutil
+
+    import openpyxl
+
+    from oversight.data import store
+
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+    book = openpyxl.load_workbook(folder / "issues.xlsx")
+    sheet = book.worksheets[0]
+    status = next(cell.column for cell in sheet[1] if cell.value == "整改状态")
+    sheet.cell(2, status, "已约谈某某副局长，涉嫌违规收受礼金")
+    book.save(folder / "issues.xlsx")
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    at = sign_in(username)
+    assert not at.exception
+    shown = " ".join([e.value for e in at.error] + [c.value for c in at.code])
+    assert "数据文件有误" in shown
+    assert ("涉嫌违规收受礼金" in shown) == sees_problems and ("issues.xlsx" in shown) == sees_problems

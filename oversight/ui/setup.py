@@ -104,8 +104,13 @@ def _url_values(values: tuple[str, ...], lang: str) -> str:
     return i18n.t("app.url_more", lang, values=shown, more=more, count=len(values)) if more > 0 else shown
 
 
-def _show_data_error(error: ingest.ValidationError) -> None:
+def _show_data_error(error: ingest.ValidationError, account: roles.Account) -> None:
+    """The folder does not load: an admin reads what is wrong; anyone else only that it is, since the problems quote
+    cells, rows and ids of every unit's ledgers (a unit account read another unit's 整改状态 cell here)."""
     lang = i18n.normalise_language(session.first_query_value("lang"))
+    if not roles.can_import(account):
+        st.error(i18n.t("app.data_error_not_admin", lang))
+        st.stop()
     st.error(i18n.t("app.data_error", lang))
     st.code(error.render(lang), language=None)
     st.stop()
@@ -161,7 +166,7 @@ def setup_page(page_id: str) -> Page:
     except ingest.ValidationError as error:
         if page_id == "data" and roles.can_import(account):
             _repair_page(folder, account, error)  # undo or import to repair; stops the page
-        _show_data_error(error)
+        _show_data_error(error, account)
     # a unit account is offered, and can ask the URL for, its own units only
     span = unit_scope.scoped_span(span, account.scope)
     units = unit_scope.scoped_rows(units, account.scope)
