@@ -294,6 +294,17 @@ def test_a_unit_account_pushes_only_its_units_alerts(settings_path, unit_account
     assert {e["account"] for e in sent} == {"bangongting"} and sent[0]["details"]["filter"]["units"] == ["gov_office"]
 
 
+def test_as_another_account_than_the_settings_name_is_refused(settings_path, unit_account, capsys):
+    """--as chief over settings for 省政府办公厅's group chat sent that chat all nine units' overdue issues."""
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver, 'account = "bangongting"'))
+        status, _, err = run(capsys, "alerts", "--as", "chief", "--as-of", AS_OF, "--push")
+        assert status == 3 and "bangongting" in err and "--as chief" in err
+        assert receiver.on("/cgi-bin/webhook/send") == []
+        # the account the settings name, given again, is fine (spelled in another case)
+        assert run(capsys, "alerts", "--as", "BangongTing", "--as-of", AS_OF, "--push")[0] == 0
+
+
 # ---------------------------------------------------------------- the settings file
 
 

@@ -93,6 +93,17 @@ def _setup(args: argparse.Namespace, command: str):
     except configuration.SettingsError as error:
         raise _Stop(INPUT_PROBLEM, error.render(args.lang or i18n.DEFAULT_LANGUAGE)) from None
     lang = args.lang or settings.lang
+    from oversight.auth import accounts
+    from oversight.ingest.problems import shown_text
+
+    asked = accounts.normalise_username(args.run_as) if args.run_as else None
+    if asked and settings.account and asked != settings.account:
+        # the settings name the account their channels are for (a unit's group chat): --as another one would send
+        # that chat what the other account sees, every unit's issues for an admin
+        raise _Stop(
+            REFUSED,
+            i18n.t("alerts.cli.as_differs", lang, asked=shown_text(asked), account=shown_text(settings.account)),
+        )
     try:
         account = run_as.account_for(args.run_as or settings.account, command)
     except roles.AccountError as error:
