@@ -527,6 +527,17 @@ def test_history_records_the_os_user_beside_the_claimed_one(data_folder, tmp_pat
     assert manifest["os_user"] == getpass.getuser()
 
 
+def test_a_claimed_name_with_a_line_break_cannot_forge_a_history_line(data_folder, tmp_path, monkeypatch, capsys):
+    forged = "mallory\n20261202-000000-000000-issues · chief 撤销了 everything\x1b[2K"
+    monkeypatch.setenv("OVERSIGHT_USER", forged)
+    commit.import_files(new_meetings(tmp_path), mode="append", folder=data_folder)
+    assert main(["history"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "chief 撤销了" in out  # there, but on the forger's own line
+    (line,) = [line for line in out.splitlines() if "mallory" in line]
+    assert "mallory\\x0a20261202" in line and "\\x1b[2K" in line
+
+
 @pytest.mark.slow
 def test_stale_plans_and_busy_folders_reach_the_cli_user_as_sentences(data_folder, tmp_path, capsys):
     with locking.held(data_folder / folder_lock.LOCK_FILE):

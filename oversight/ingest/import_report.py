@@ -128,21 +128,22 @@ def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         )
         for name, info in entry.tables.items()
     )
+    # everything a manifest says is spelled out where it is not plain text: a name claimed through OVERSIGHT_USER
+    # with a line break and an ESC in it forged a second history line, attributed to another admin, in a terminal
+    claimed, os_user = shown_text(entry.user), shown_text(entry.os_user or "")
     user = (
-        entry.user
+        claimed
         if not entry.os_user or entry.os_user == entry.user
-        else i18n.t("data.history.user_and_os_user", lang, user=entry.user, os_user=entry.os_user)
+        else i18n.t("data.history.user_and_os_user", lang, user=claimed, os_user=os_user)
     )
     return i18n.t(
         f"data.history.{entry.action}",
         lang,
-        id=entry.id,
-        at=config.team_time_text(entry.at),  # recorded in UTC, read in Beijing time as on the audit page
+        id=shown_text(entry.id),
+        at=shown_text(config.team_time_text(entry.at)),  # recorded in UTC, read in Beijing time as on the audit page
         user=user,
-        sources=", ".join(
-            map(shown_text, entry.sources)
-        ),  # a name uploaded with an ESC in it must not reach a terminal
-        mode=i18n.t(f"data.mode.{entry.mode}", lang) if entry.mode in MODES else entry.mode,
+        sources=", ".join(map(shown_text, entry.sources)),
+        mode=i18n.t(f"data.mode.{entry.mode}", lang) if entry.mode in MODES else shown_text(entry.mode),
         tables=tables,
-        undoes=entry.undoes or "",
+        undoes=shown_text(entry.undoes or ""),
     )
