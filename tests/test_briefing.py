@@ -338,8 +338,12 @@ def test_summary_agrees_with_the_overview_cards(connection, default_filter):
     assert cards["meetings"].delta == "-109次（-32.0%）"
     assert "会议数量同比下降32.0%（上年同期341次）" in zh[2]
     minutes_now = kpis.round_half_up(figures.current["avg_duration_min"], 1)
-    minutes_before = kpis.round_half_up(figures.previous["avg_duration_min"], 1)
-    assert f"平均时长{minutes_now}分钟，缩短{minutes_before - minutes_now}分钟" in zh[2]
+    shorter = kpis.round_half_up(figures.previous["avg_duration_min"] - figures.current["avg_duration_min"], 1)
+    assert f"平均时长{minutes_now}分钟，缩短{shorter}分钟" in zh[2]
+    card = kpis.Comparison(figures.current, figures.previous, "2019", "zh").average(
+        "avg_duration", "avg_duration_min", "unit.minutes", digits=1
+    )
+    assert card.delta == f"-{shorter}分钟"  # the 平均会议时长 card's 同比 and the sentence: one figure
     en = " ".join(summary.summary_paragraphs(figures, "en"))
     assert en.startswith("In 2020, the team held regular consultations with the party groups of 9 units")
     assert "32.0% fewer than a year earlier" in en

@@ -520,7 +520,8 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
         shown = oracle.half_up(now["avg_duration_min"], 1)
         meetings += f"；平均时长{_plain_number(shown)}分钟"
         if before and before["avg_duration_min"] is not None:
-            difference = oracle.half_up(before["avg_duration_min"], 1) - shown
+            # the difference of the means, rounded once: the 平均会议时长 card's 同比
+            difference = oracle.half_up(before["avg_duration_min"] - now["avg_duration_min"], 1)
             if difference:
                 meetings += f"，{'缩短' if difference > 0 else '延长'}{_plain_number(abs(difference))}分钟"
         meetings += (
