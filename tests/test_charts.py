@@ -134,6 +134,27 @@ def test_an_unknown_year_earlier_draws_no_bar_and_no_nan_label(connection):
     assert [note.text for note in figure.layout.annotations] == ["No comparable data a year earlier"]
 
 
+def test_two_years_side_by_side_are_not_said_to_lack_a_year_earlier(connection):
+    """Over 2019–2020 both quarter charts said 上年同期无可比数据 while drawing 2019's 87 beside 2020's 60."""
+    from oversight.charts import catalog
+    from oversight.data.filters import Filter, Quarter
+
+    two_years = queries.run(connection, "meetings_by_quarter", Filter((), Quarter(2019, 1), Quarter(2020, 4)))
+    for lang in ("zh", "en"):
+        figures = (
+            charts.make_meetings_by_quarter_figure(two_years, lang),
+            catalog.make_meeting_duration_figure(two_years, lang),
+        )
+        for figure in figures:
+            notes = [note.text for note in figure.layout.annotations]
+            assert not [note for note in notes if "上年同期" in note or "a year earlier" in note], notes
+            assert any(trace.y[0] is not None for trace in figure.data)  # 2019's own values are drawn
+    # one year before the data began still says so
+    one_year = queries.run(connection, "meetings_by_quarter", Filter((), Quarter(2019, 1), Quarter(2019, 4)))
+    notes = [note.text for note in catalog.make_meeting_duration_figure(one_year, "zh").layout.annotations]
+    assert notes == ["上年同期无可比数据"]
+
+
 def test_a_title_too_wide_for_a_phones_chart_card_breaks_at_natural_points():
     from oversight.charts.style import fitted_title
 

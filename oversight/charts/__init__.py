@@ -77,7 +77,8 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
     top = max(previous.fillna(0).max(), meetings.fillna(0).max(), 1)
     # a recorded quarter with no year-earlier figure says so (无可比数据), rather than simply lacking a bar
     uncompared = meetings.notna() & previous.isna()
-    if uncompared.any() and previous.isna().all():
+    # two years side by side compare within themselves: 2020's year earlier is the 2019 drawn beside it
+    if uncompared.any() and previous.isna().all() and not kinds.compares_within(frame):
         kinds.add_no_comparison_note(figure, lang)
     for label, now, before, unknown in zip(labels, meetings, previous, uncompared):
         change = percent_change(now, before)  # None for zero and for unknown (NaN)

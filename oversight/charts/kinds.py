@@ -263,6 +263,13 @@ def quarter_bars(
     )
 
 
+def compares_within(frame: pd.DataFrame) -> bool:
+    """Whether the range holds a quarter and the same quarter a year earlier (two years side by side): the year-earlier
+    figures are then the range's own bars and points, and nothing says 上年同期无可比数据 over them."""
+    keys = {int(key) for key in frame["quarter_key"]} if "quarter_key" in frame.columns else set()
+    return any(key - 10 in keys for key in keys)
+
+
 def add_no_comparison_note(figure: go.Figure, lang: str) -> None:
     """上年同期无可比数据 at the plot's top left, where a chart has no year-earlier figure in its whole range."""
     figure.add_annotation(
@@ -308,9 +315,11 @@ def quarter_lines(
     for index, (column, label_key, colour) in enumerate(series):
         raw = frame[column].astype("float64")
         if raw.isna().all() and column in dashed and any(frame[c].notna().any() for c, _, _ in series if c != column):
-            # no year-earlier figure anywhere in the range (a range of two years compares within itself): a legend
-            # entry for a line that is not drawn read as if there were one; the note says so, as the bars do
-            add_no_comparison_note(figure, lang)
+            # no year-earlier figure anywhere in the range: a legend entry for a line that is not drawn read as if
+            # there were one. The note says so, as the bars do, unless the range compares within itself (two years:
+            # 2020's year earlier is the 2019 the chart draws)
+            if not compares_within(frame):
+                add_no_comparison_note(figure, lang)
             continue
         if many:
             # without value labels two lines at the same value drew as one (列席 and 合并 both 21.2%: the yellow hid
