@@ -184,3 +184,22 @@ def test_a_pack_whose_year_before_is_not_covered_does_not_explain_a_comparison(c
     )
     assert not report.compared and {kpi.delta for kpi in report.kpis} == {"无可比数据"}
     assert report.to_date_note() == "所选期间止于数据日期之后：各项数据截至2020年8月14日。"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_year_earlier_bar_of_a_cut_quarter_says_it_is_cut_at_the_same_day(cut_folder, lang):
+    """The grey bar of 2020 Q3 is 2019 Q3 to 14 August (51 meetings; the whole quarter held 84): its hover said
+    2019 Q3 and its English legend "Same quarter a year earlier"."""
+    from oversight import charts
+    from oversight.data import queries, store
+
+    connection = store.open_folder(cut_folder)
+    span = queries.data_span(connection)
+    frame = queries.run(connection, "meetings_by_quarter", span.resolve(span.default_filter()))
+    bar = charts.make_meetings_by_quarter_figure(frame, lang).data[0]
+    meetings = oracle.read_ledgers(cut_folder).meetings
+    in_2019_q3 = meetings["date"].map(lambda d: date(2019, 7, 1) <= d <= date(2019, 8, 14))
+    assert list(bar.y)[2] == in_2019_q3.sum() == 51
+    assert list(bar.customdata)[2] == {"zh": "2019年第3季度（截至8月14日）", "en": "2019 Q3 (to 14 Aug)"}[lang]
+    assert list(bar.customdata)[:2] == {"zh": ["2019年第1季度", "2019年第2季度"], "en": ["2019 Q1", "2019 Q2"]}[lang]
+    assert bar.name == {"zh": "上年同期", "en": "Same period a year earlier"}[lang]

@@ -23,11 +23,11 @@ from oversight.charts.style import (  # noqa: F401  (re-exported for the export 
     quarter_axis,
     quarter_labels,
     unit_names,
+    year_earlier,
 )
 from oversight.contract.schema import CATEGORIES, REMINDER_FORMS
 from oversight.core import i18n
 from oversight.core.numbers import fixed, percent_change, signed
-from oversight.data.filters import Quarter
 
 FORM_COLOURS = {"written": SEQUENCE[0], "in_person": SEQUENCE[1], "meeting": SEQUENCE[2]}
 
@@ -50,9 +50,9 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
     # unknown (before the records begin, or already a bar of the range) is NaN: no bar, no change label
     previous = frame["prev_meetings"].astype("float64")
     meetings = frame["meetings"].astype("float64")  # NaN for a quarter after the data date
-    previous_labels = [
-        i18n.quarter_label(Quarter(int(y) - 1, int(q)), lang) for y, q in zip(frame["year"], frame["quarter"])
-    ]
+    # the year-earlier bar's own label, cut at the same day where its quarter is: 2019年第3季度（截至8月14日）: 51,
+    # not 2019年第3季度: 51 (the whole of it held 84)
+    previous_labels = quarter_labels(year_earlier(frame), lang)
     figure = go.Figure()
     if previous.notna().any():
         figure.add_bar(

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight.core import i18n, safe_text
-from oversight.data.filters import Quarter
+from oversight.data.filters import Quarter, same_day_years_earlier
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 # Government-report palette: a deep red for the team's own figures, blues and greys beside it.
@@ -328,6 +328,17 @@ def _merged(into: dict, changes: dict) -> dict:
         else:
             into[key] = value
     return into
+
+
+def year_earlier(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame``'s quarters a year earlier, each reaching as far into its quarter as the data reach into the later
+    one (``through_day`` a year earlier): what a year-earlier bar or point stands for, for ``quarter_labels``."""
+    earlier = frame.assign(year=frame["year"].astype(int) - 1)
+    if "through_day" in frame.columns:
+        earlier["through_day"] = [
+            None if pd.isna(day) else same_day_years_earlier(pd.Timestamp(day).date()) for day in frame["through_day"]
+        ]
+    return earlier
 
 
 def quarter_labels(frame: pd.DataFrame, lang: str) -> list[str]:
