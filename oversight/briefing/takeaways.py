@@ -214,8 +214,11 @@ def _meeting_shares_by_quarter(frame: pd.DataFrame, lang: str) -> str:
     text = _t("shares_overall", lang, **shares)
     if len(held) < 2:
         return text
-    quarterly = [percent(part, whole) for part, whole in zip(held["prereviewed"], held["meetings"])]
-    highest, lowest, top, bottom = _extremes(quarterly, _quarter_names(held, lang))
+    ranked = _whole_quarters(held)
+    if len(ranked) < 2:
+        return text
+    quarterly = [percent(part, whole) for part, whole in zip(ranked["prereviewed"], ranked["meetings"])]
+    highest, lowest, top, bottom = _extremes(quarterly, _quarter_names(ranked, lang))
     if top == bottom:
         return text + _t("shares_prereviewed_even", lang, share=top)
     return text + _t(
@@ -236,13 +239,13 @@ def _meetings_by_unit_quarter(frame: pd.DataFrame, lang: str) -> str:
     per_unit = frame.groupby(["ordinal", "name_zh", "name_en"], sort=True)["meetings"].sum().reset_index()
     names = _unit_names(per_unit, lang)
     if len(per_unit) == 1:
-        per_quarter = frame.groupby("quarter_key", sort=True)["meetings"].sum()
+        per_quarter = _whole_quarters(frame).groupby("quarter_key", sort=True)["meetings"].sum()
         busiest, _, top, _ = _extremes(per_quarter, [_quarter_key_name(k, lang) for k in per_quarter.index])
         return _t(
             "heatmap_one_unit",
             lang,
             unit=names[0],
-            meetings=count(per_quarter.sum(), "meetings", lang),
+            meetings=count(frame["meetings"].sum(), "meetings", lang),
             quarters=_names(busiest, lang),
             count=_each(count(top, "meetings", lang), len(busiest) > 1, lang),
         )
@@ -384,7 +387,8 @@ def _reminders_by_quarter_form(frame: pd.DataFrame, lang: str) -> str:
     total = count(per_quarter.sum(), "reminders", lang)
     if len(frame) == 1:
         return _t("reminders_total", lang, total=total) + _form_totals(frame, lang)
-    most, fewest, top, bottom = _extremes(per_quarter, _quarter_names(frame, lang))
+    ranked = _whole_quarters(frame)
+    most, fewest, top, bottom = _extremes(ranked[list(_FORMS)].sum(axis=1), _quarter_names(ranked, lang))
     return _t(
         "reminders_quarters",
         lang,
@@ -435,7 +439,8 @@ def _activities_by_quarter(frame: pd.DataFrame, lang: str) -> str:
     text = _activity_totals(frame, lang)
     if len(frame) == 1:
         return text
-    most, _, top, _ = _extremes(frame[list(_ACTIVITY_KINDS)].sum(axis=1), _quarter_names(frame, lang))
+    ranked = _whole_quarters(frame)
+    most, _, top, _ = _extremes(ranked[list(_ACTIVITY_KINDS)].sum(axis=1), _quarter_names(ranked, lang))
     return text + _t(
         "activities_busiest",
         lang,
@@ -457,7 +462,7 @@ def _unit_trends(frame: pd.DataFrame, lang: str) -> str:
         reminders=count(frame["reminders"].sum(), "reminders", lang),
     )
     # quarters the data does not reach (before its first record, after its data date) have no figure to rank
-    recorded = frame[frame["meetings"].notna()]
+    recorded = _whole_quarters(frame[frame["meetings"].notna()])
     if len(recorded) < 2 or recorded["meetings"].max() == 0:
         return text
     most, _, top, _ = _extremes(recorded["meetings"], _quarter_names(recorded, lang))
@@ -524,14 +529,33 @@ def _reached(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[reached]
 
 
+def _whole_quarters(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows a reading ranks quarters by: the whole quarters, where there are any beside one the data stop inside.
+    Six weeks of 2020 Q3 were read out as 最少的是2020年第3季度（3次）, a footnote after; a quarter under way is not
+    the fewest of anything yet (``_cut_quarters_note`` says it was left out)."""
+    if "through_day" not in frame.columns or frame.empty:
+        return frame
+    whole = [
+        quarter.reached_by(through) == "whole" for through, quarter in zip(frame["through_day"], _row_quarters(frame))
+    ]
+    return frame[whole] if any(whole) else frame
+
+
 def _cut_quarters_note(frame: pd.DataFrame, text: str, lang: str) -> str:
-    """``；2020年第3季度统计至8月14日`` for each quarter the reading names that the data stop inside: the chart's
-    tick says （截至8月14日）, and a reading that named the quarter without it compared 45 days with whole quarters."""
+    """For each quarter the data stop inside: ``；2020年第3季度统计至8月14日`` where the reading names it (the chart's
+    tick says （截至8月14日）, and a reading that named it without it compared 45 days with whole quarters), or
+    ``…，未列入比较`` where the reading ranks the other quarters without it (``_whole_quarters``)."""
     if "through_day" not in frame.columns:
         return ""
-    notes: dict[str, date] = {}  # by label: a quarter named once, whatever number of rows (units) it has
-    for through, quarter in zip(frame["through_day"], _row_quarters(frame)):
+    quarters = list(_row_quarters(frame))
+    named_any = any(i18n.quarter_label(quarter, lang) in text for quarter in quarters)
+    notes: dict[str, tuple[str, date]] = {}  # by label: a quarter named once, whatever number of rows (units) it has
+    for through, quarter in zip(frame["through_day"], quarters):
         label = i18n.quarter_label(quarter, lang)
-        if quarter.reached_by(through) == "to_date" and label in text:
-            notes.setdefault(label, pd.Timestamp(through).date())
-    return "".join(_t("quarter_cut", lang, quarter=label, **i18n.day_parts(day)) for label, day in notes.items())
+        if quarter.reached_by(through) != "to_date":
+            continue
+        if label in text:
+            notes.setdefault(label, ("quarter_cut", pd.Timestamp(through).date()))
+        elif named_any:
+            notes.setdefault(label, ("quarter_cut_unranked", pd.Timestamp(through).date()))
+    return "".join(_t(key, lang, quarter=label, **i18n.day_parts(day)) for label, (key, day) in notes.items())
