@@ -100,10 +100,17 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
             _download_row(page, spec.key, export.chart_downloads(spec, frame, figure, context))
 
 
-def audited(page: Page, file_name: str, make, made_with: marking.Marking | None = None):
-    """The bytes of a download, with an audit line saying who took what under which filter, and the marking
-    and watermark the file carries (``made_with``: a pack built on an earlier run carries that run's)."""
-    made_with = made_with or page.marking
+# What a download holds, for its audit line: what the page's filter shows, a ledger whole (every unit and day, the
+# data page's), or a template (no data). A ledger's line said "units [research], 2020Q3" over all 27 issues.
+FILTERED, WHOLE_LEDGER, TEMPLATE = "filtered", "whole_ledger", "template"
+
+
+def audited(page: Page, file_name: str, make, made_with: marking.Marking | None = None, *, holds: str = FILTERED):  # noqa: ANN201 — Streamlit's deferred download data
+    """The bytes of a download, with an audit line saying who took what, what it holds (``holds``: the filter's
+    view, a whole ledger or a template), and the marking and watermark the file carries: ``made_with`` (a pack built
+    on an earlier run carries that run's; ``marking.NO_MARKING`` for a file that carries none, as CSV and Excel
+    files do, whose line then claims none)."""
+    made_with = page.marking if made_with is None else made_with
     # read now: the bytes are made later, on Streamlit's media request, outside this session's context
     address = sign_in.client_address()
     still_signed_in = sign_in.still_signed_in(page.account)
@@ -118,17 +125,14 @@ def audited(page: Page, file_name: str, make, made_with: marking.Marking | None 
             )
             raise PermissionError("the account changed since the page was drawn")
         data = make() if callable(make) else make
-        audit.record(
-            "download",
-            account=page.account,
-            address=address,
-            details={
-                "file": file_name,
-                "filter": audit.describe_filter(page.scoped_filter),
-                "marking": made_with.label,
-                "watermark": made_with.watermark,
-            },
-        )
+        details: dict[str, object] = {"file": file_name}
+        if holds == FILTERED:
+            details["filter"] = audit.describe_filter(page.scoped_filter)
+        else:
+            details["holds"] = holds
+        if made_with.label or made_with.watermark:
+            details |= {"marking": made_with.label, "watermark": made_with.watermark}
+        audit.record("download", account=page.account, address=address, details=details)
         return data
 
     return make_and_record
@@ -145,7 +149,10 @@ def _download_row(page: Page, key: str, downloads: list[export.ChartDownload]) -
         # data=callable: made (and audited) only when someone clicks, not on every rerun
         row.download_button(
             page.t(f"download.{download.kind}"),
-            data=audited(page, download.file_name, download.make),
+            # the pictures carry the marking and watermark; a CSV or Excel file carries none, and its line says so
+            data=audited(
+                page, download.file_name, download.make, None if download.needs_browser else marking.NO_MARKING
+            ),
             file_name=download.file_name,
             mime=download.mime,
             key=f"download.{key}.{download.kind}",
@@ -223,7 +230,7 @@ def table_download_buttons(container, page: Page, table: pd.DataFrame, stem: str
         file_name = f"{stem}.{kind}"
         container.download_button(
             page.t(f"download.{kind}"),
-            data=audited(page, file_name, make),
+            data=audited(page, file_name, make, marking.NO_MARKING),
             file_name=file_name,
             mime=_TABLE_MIMES[kind],
             key=f"{key}.{kind}",

@@ -233,8 +233,9 @@ def _commit_failure(page: Page, error: Exception, change: str = "import") -> str
 def data_downloads_section(page: Page) -> None:
     """The current data of every table, and an empty template with drop-down lists, as .xlsx."""
     from oversight.contract.schema import LOAD_ORDER, TABLES, Table
+    from oversight.export import marking
     from oversight.ingest import templates, workbook
-    from oversight.ui.cards import audited
+    from oversight.ui.cards import TEMPLATE, WHOLE_LEDGER, audited
 
     st.subheader(page.t("data.ui.downloads_heading"))
     connection = open_store(page.folder, page.fingerprint)
@@ -255,7 +256,7 @@ def data_downloads_section(page: Page) -> None:
         template_name = f"{table.zh}_{page.t('data.ui.template_suffix')}.xlsx"
         left.download_button(
             page.t("data.ui.download_current", table=label),
-            data=audited(page, current_name, current),
+            data=audited(page, current_name, current, marking.NO_MARKING, holds=WHOLE_LEDGER),
             file_name=current_name,
             key=f"download.current.{name}",
             on_click="ignore",
@@ -265,7 +266,7 @@ def data_downloads_section(page: Page) -> None:
         )
         right.download_button(
             page.t("data.ui.download_template", table=label),
-            data=audited(page, template_name, template),
+            data=audited(page, template_name, template, marking.NO_MARKING, holds=TEMPLATE),
             file_name=template_name,
             key=f"download.template.{name}",
             on_click="ignore",

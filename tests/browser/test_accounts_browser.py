@@ -69,11 +69,23 @@ def test_a_download_is_written_to_the_audit_log(page, server_url, audit_log):
     assert '"action":"download"' in lines and name in lines and '"from":"2020Q1"' in lines
     download = [line for line in lines.splitlines() if '"action":"download"' in line][-1]
     assert '"address":"127.0.0.1"' in download  # read when the button was drawn, not on the media request
-    # the screen carries the marking and this viewer's watermark, and the download's audit line the same text
+    # a CSV carries no marking, and its line claims none
+    assert '"marking"' not in download and '"watermark"' not in download
+    # the screen carries the marking and this viewer's watermark, and a picture's audit line the same text
     expect(page.locator(".oversight-marking")).to_have_text("内部资料 注意保存")
     watermark = page.locator(".oversight-watermark span").first.inner_text()
     assert watermark.startswith("本机 20")  # local mode: this computer, then the date and time
-    assert f'"watermark":"{watermark}"' in lines
+    svg_button = page.get_by_role("button", name="SVG", exact=True).first
+    if not svg_button.is_visible():  # the menu closed after the CSV
+        page.get_by_role("button", name="下载").first.click()
+    with page.expect_download(timeout=60_000) as info:
+        svg_button.click()
+    svg = info.value.path().read_text(encoding="utf-8")
+    picture = [
+        line for line in audit_log.read_text(encoding="utf-8").splitlines() if info.value.suggested_filename in line
+    ]
+    assert f'"watermark":"{watermark}"' in picture[-1] and '"marking":"内部资料 注意保存"' in picture[-1]
+    assert "内部资料 注意保存" in svg
 
 
 def test_an_account_removed_while_its_page_is_open_gets_no_file(page, accounts_server):
