@@ -167,6 +167,10 @@ _CRASH = textwrap.dedent("""
 
     if step == "before_commit":
         hook = dying(audit_line)
+    elif step == "after_the_audit_line":
+        def hook(entry):
+            audit_line(entry)
+            os._exit(137)
     else:
         hook = audit_line
         setattr(commit, step, dying(getattr(commit, step)))
@@ -182,7 +186,8 @@ CRASH_POINTS = [
     ("keep_previous", 1),  # journal written, history entry being built
     ("stage_file", 1),  # history entry in place, first new file being staged
     ("stage_file", 2),  # first staged, second being staged
-    ("before_commit", 1),  # both staged, the audit line being written
+    ("before_commit", 1),  # both staged, the audit line about to be written
+    ("after_the_audit_line", 1),  # the audit line written, no file replaced yet
     ("rename_into_place", 1),  # about to replace the first table's file
     ("rename_into_place", 2),  # first table replaced, second not: a mixed folder
     ("verify_folder", 1),  # both replaced, not yet verified, journal still there
@@ -218,10 +223,14 @@ def test_a_crash_at_any_step_of_a_multi_table_commit_is_rolled_back_at_start_up(
 
     assert folder_lock.recover_if_interrupted(folder) is not None or step == "keep_previous"
     assert hash_tree(folder) == before
-    # an import whose audit line was written before the crash is paired with its rollback, same entry id
+    # an import whose audit line was written before the crash is paired with its rollback, same entry id; once the
+    # journal says the line is being written, a crash before it leaves the rollback line alone (an attempt, undone),
+    # never an import line with nothing after it (a crash right after the line left one)
     lines = [(line["action"], line["details"]["entry"]) for line in audit.read_audit()]
-    if step in ("rename_into_place", "verify_folder"):
+    if step in ("after_the_audit_line", "rename_into_place", "verify_folder"):
         assert [action for action, _ in lines] == ["import", "import_rolled_back"] and lines[0][1] == lines[1][1]
+    elif step == "before_commit":
+        assert [action for action, _ in lines] == ["import_rolled_back"]
     else:
         assert lines == []
     assert not folder_lock.needs_recovery(folder)

@@ -99,9 +99,12 @@ def commit_changes(
                 if write is not None
             ]
             if before_commit is not None:
-                before_commit(entry)
-                audited = journal["audited"] = True  # so a crash from here on is recorded by ``recover`` too
+                # the journal says "audited" before the line is written, so that a crash between the two leaves a
+                # rollback line for an attempt rather than an import line with nothing to say it never happened
+                # (``recover`` writes the rollback line, as the ``except`` below does)
+                audited = journal["audited"] = True
                 atomic.write_bytes(journal_path(folder), json.dumps(journal, ensure_ascii=False).encode("utf-8"))
+                before_commit(entry)
             for temporary, target in staged:
                 rename_into_place(temporary, target)
             for name, write in writes.items():
