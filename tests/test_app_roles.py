@@ -220,3 +220,15 @@ def test_only_an_admin_reads_why_the_folder_does_not_load(users, tmp_path, monke
     shown = " ".join([e.value for e in at.error] + [c.value for c in at.code])
     assert "数据文件有误" in shown
     assert ("涉嫌违规收受礼金" in shown) == sees_problems and ("issues.xlsx" in shown) == sees_problems
+
+
+def test_a_unit_account_whose_units_left_the_data_is_told_so_on_every_page(users):
+    """Its unit profile took the first of no units and failed with a traceback."""
+    accounts.add_user("gone", PASSWORD, roles.UNIT, units=["merged_away"])
+    at = sign_in("gone")
+    for script in READING:
+        at.switch_page(script).run()
+        assert not at.exception, (script, [e.value for e in at.exception])
+        shown = [w.value for w in at.warning] + [e.value for e in at.error]
+        assert any("merged" in text and "不在当前数据的单位表中" in text for text in shown), (script, shown)
+        assert len(at.metric) == 0 and not at.get("plotly_chart")

@@ -170,6 +170,13 @@ def setup_page(page_id: str) -> Page:
     # a unit account is offered, and can ask the URL for, its own units only
     span = unit_scope.scoped_span(span, account.scope)
     units = unit_scope.scoped_rows(units, account.scope)
+    if not span.unit_ids:
+        # a unit account whose units the units sheet no longer lists (renamed, removed): nothing to show, and no
+        # page that assumes a unit (the profile took the first of none and failed)
+        lang = i18n.normalise_language(session.first_query_value("lang"))
+        named = safe_text.markdown("、".join(account.scope.allowed_units or ()))
+        st.warning(i18n.t("auth.units_not_in_data", lang, units=named))
+        st.stop()
     _init_session(span)
     sidebar.sidebar(span, units, account)
     lang, filter_ = st.session_state[session.LANG_KEY], st.session_state[session.FILTER_KEY]
