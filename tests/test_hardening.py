@@ -218,6 +218,24 @@ def test_a_full_disk_while_writing_the_data_is_a_sentence_and_changes_nothing(
     assert [line["action"] for line in audit.read_audit()] == []  # the audit line comes after staging
 
 
+@pytest.mark.parametrize("code", [errno.EACCES, errno.EROFS])
+def test_a_folder_that_cannot_be_written_is_a_sentence_and_changes_nothing(
+    data_folder, tmp_path, monkeypatch, capsys, code
+):
+    """It said 处理失败（PermissionError）."""
+
+    def refused(*args, **kwargs):
+        raise OSError(code, "Permission denied", str(data_folder / "meetings.xlsx"))
+
+    before = hash_tree(data_folder)
+    monkeypatch.setattr(commit, "stage_file", refused)
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.strip().startswith("数据文件夹不可写入（只读，或运行看板的账户无写入权限），数据未作任何改动")
+    assert str(data_folder) not in captured.err and "Traceback" not in captured.err
+    assert hash_tree(data_folder) == before
+
+
 _AFTER_THE_AUDIT_LINE = {
     "renaming_the_first_file": ("rename_into_place", 1),
     "renaming_the_second_file": ("rename_into_place", 2),

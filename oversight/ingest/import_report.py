@@ -106,6 +106,8 @@ def describe_failure(error: BaseException, lang: str = i18n.DEFAULT_LANGUAGE, ch
         detail = i18n.t("error.audit_unwritable", lang)
     elif isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
         detail = i18n.t("error.disk_full", lang)
+    elif isinstance(error, OSError) and error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        detail = i18n.t("error.folder_not_writable", lang)  # said 处理失败（PermissionError）
     else:
         log = logging.getLogger(__name__)
         if log.hasHandlers():  # the server's log keeps the traceback; a bare CLI prints none
