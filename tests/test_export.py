@@ -17,6 +17,7 @@ from oversight.core import i18n
 from oversight.data import queries
 from oversight.data.filters import Filter, Quarter
 from oversight.export.names import ExportContext, safe_file_name
+from tests import oracle
 
 BY_UNIT = charts.OVERVIEW_CHARTS[0]
 RED = (0xB3, 0x26, 0x1E)
@@ -331,3 +332,20 @@ def test_issue_lists_have_translated_headers_and_labels(connection, default_filt
         table = export.chart_data_table(queries.run(connection, query, default_filter), lang)
         assert set(table.columns) <= headers, set(table.columns) - headers
         assert not {"open", "in_progress", "rectified"} & set(table[i18n.t("export.column.status", lang)])
+
+
+@pytest.mark.parametrize("key", ["reminders_by_form", "suggestions_by_status", "suggestions_by_link"])
+def test_a_donuts_data_carries_the_shares_its_slices_show(connection, default_filter, frames, key):
+    """The README promises shares beside the counts they come from; the donuts' CSVs had the counts only."""
+    spec = next(s for s in catalog.all_charts() if s.key == key)
+    frame = queries.run(connection, spec.query, default_filter)
+    table = export.chart_data_table(frame, "zh", key)
+    assert table.columns[-1] == "占比（%）"
+    counts = table.iloc[:, 1]
+    # recomputed from the counts as a person would: each over their total, half up to one place
+    expected = [float(oracle.half_up(c / counts.sum() * 100, 1)) for c in counts]
+    assert list(table["占比（%）"]) == expected and abs(sum(expected) - 100) < 0.2
+    # and the same numbers the slices' legend shows
+    figure = spec.build(frame, "zh")
+    legend = " ".join(trace.name or "" for trace in figure.data) + " ".join(map(str, figure.data[0].labels or ()))
+    assert all(f"{share}%" in legend for share, count in zip(expected, counts) if count)

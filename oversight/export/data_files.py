@@ -51,11 +51,24 @@ def _header(column: str, lang: str) -> str:
     return i18n.t(key, lang) if key in i18n.catalog(i18n.normalise_language(lang)) else column
 
 
+# The donuts' slices carry their shares: the table gives them beside the counts, by the same rule (half up, one
+# place, of the slices' total). Their CSVs had the counts only.
+_DONUT_VALUES = {
+    "reminders_by_form": "reminders",
+    "suggestions_by_status": "suggestions",
+    "suggestions_by_link": "suggestions",
+}
+
+
 def _with_chart_columns(frame: pd.DataFrame, chart_key: str | None) -> pd.DataFrame:
     if chart_key == "meeting_shares_by_quarter":  # the chart draws shares: the table gives them beside the counts
         from oversight.charts.catalog import with_meeting_shares
 
         frame = with_meeting_shares(frame)
+    value = _DONUT_VALUES.get(chart_key or "")
+    if value is not None and value in frame:
+        total = frame[value].sum()
+        frame = frame.assign(share=[float(round_half_up(v / total * 100, 1)) if total else None for v in frame[value]])
     table = frame.rename(columns=_CHART_COLUMNS.get(chart_key or "", {}))
     if "quarter_key" in table and not {"year", "quarter"} <= set(table.columns):  # the heatmap's long form
         table = table.assign(year=table["quarter_key"] // 10, quarter=table["quarter_key"] % 10)

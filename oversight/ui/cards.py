@@ -246,7 +246,9 @@ def _table_downloads(page: Page, title_key: str, title: str, frame: pd.DataFrame
     exports nothing (client.disableDataExport), so this is their way out, escaped and audited like a chart's data."""
     what = re.split(r"（| \(", title)[0]  # the file says what the table is; the title's (as of …) is in its stem
     menu = st.popover(page.t("download.menu"), icon=":material/download:")
-    table_download_buttons(menu, page, frame, page.export_context.file_stem(what), what, f"table.download.{title_key}")
+    # the file's name in lower case, as the charts' and the lists' are (Suggestions_in_view_… beside suggestions_by_unit_…)
+    stem = page.export_context.file_stem(what.lower())
+    table_download_buttons(menu, page, frame, stem, what, f"table.download.{title_key}")
 
 
 def figure_card(page: Page, key: str, figure, table: Callable[[], pd.DataFrame]) -> None:
