@@ -64,7 +64,9 @@ def test_the_strip_says_what_the_spreadsheets_say(connection, span, ledgers, uni
 def test_the_default_view_reads_like_the_issues_page(connection, span):
     strip = _strip(connection, span, (), (2020, 1), (2020, 4))
     zh, en = " · ".join(strip.parts("zh")), " · ".join(strip.parts("en"))
-    assert strip.heading("zh") == "预警（截至2020年12月31日）" and strip.heading("en") == "Alerts (as of 31 Dec 2020)"
+    assert (
+        strip.heading("zh") == "预警（截至2020年12月31日）" and strip.heading("en") == "Alerts (as of 31 December 2020)"
+    )
     assert zh.startswith("逾期未整改 6个 · 逾期最久：省人民政府外事办公室“") and "（256天）" in zh
     assert en.startswith("6 overdue · longest overdue: Foreign Affairs Office of the Provincial Government, “")
     assert "30天内到期 0个" in zh and "0 due within 30 days" in en

@@ -173,7 +173,7 @@ def test_the_data_page_says_its_ledgers_are_whole_whatever_the_filter(data_dir):
     """Its head said 数据范围：省信访局；2020年第3季度 over full ledgers of every unit."""
     at = run_page("pages/07_data.py", {"unit": "petitions", "from": "2020Q3", "to": "2020Q3"})
     heads = [caption.value for caption in at.caption]
-    assert heads[0] == "全部数据，不受筛选条件影响；数据截至 2020-12-31"
+    assert heads[0] == "全部数据，不受筛选条件影响；数据截至2020年12月31日"
     assert not any(value.startswith("数据范围") for value in heads)
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from oversight.alerts import AlertItem, Digest
 from oversight.core import i18n, safe_text
+from oversight.present.summary import date_text
 
 DESCRIPTION_CHARS = 24  # the oldest item's description on one line; the issue list has it whole
 
@@ -70,4 +71,5 @@ class AlertStrip:
         return parts
 
     def heading(self, lang: str) -> str:
-        return i18n.t("alerts.strip.heading", lang, year=self.digest.as_of.year, **i18n.day_parts(self.digest.as_of))
+        # the day as the page's head and tables write it: 31 December 2020, not 31 Dec 2020 beside it
+        return i18n.t("alerts.strip.heading", lang, day=date_text(self.digest.as_of, lang))

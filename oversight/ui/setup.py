@@ -214,7 +214,8 @@ _UNFILTERED_PAGES = frozenset({"data", "audit"})
 
 def _page_header(page: Page, title_key: str, page_id: str) -> None:
     st.title(page.t(title_key))
-    data_date = page.span.last_day.isoformat() if page.span.last_day else "—"
+    # the day written as the page's other dates are (预警（截至2020年12月31日）, 逾期未整改问题（截至…）), not 2020-12-31
+    data_date = summary.date_text(page.span.last_day, page.lang) if page.span.last_day else "—"
     if page_id == "audit":
         # the log of what people did: the ledgers' data date says nothing of it
         st.caption(page.t("app.caption_audit"))
