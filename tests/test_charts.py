@@ -221,3 +221,13 @@ def test_three_lines_at_the_same_value_all_stay_visible(connection, default_filt
     assert widths == sorted(widths, reverse=True) and len(set(widths)) == 3
     assert sizes == sorted(sizes, reverse=True) and len(set(sizes)) == 3
     assert len({trace.marker.symbol for trace in traces}) == 3
+
+
+def test_no_tick_stands_beside_the_row_of_changes_above_the_bars(connection, default_filter):
+    """On a phone the axis's top tick sat beside the first change and read as one label: 100 -31.0%."""
+    frame = queries.run(connection, "meetings_by_quarter", default_filter)
+    figure = charts.make_meetings_by_quarter_figure(frame, "zh")
+    changes = [note.y for note in figure.layout.annotations if note.text.endswith("%")]
+    top = max(frame["meetings"].max(), frame["prev_meetings"].max())
+    assert changes and max(figure.layout.yaxis.tickvals) <= top * 1.05 < min(changes)
+    assert list(figure.layout.yaxis.tickvals) == [0, 20, 40, 60, 80]  # whole steps from 0, as count_ticks chooses

@@ -144,6 +144,13 @@ def count_ticks(top: float, most: int) -> dict:
     return dict(tick0=0, dtick=step)
 
 
+def ticks_below(highest: float, ticks: dict) -> dict:
+    """``ticks`` (``count_ticks``' step from 0) as a list that stops at ``highest``: an axis whose range leaves room
+    above the bars for labels of its own gets no tick in that room."""
+    step = ticks["dtick"]
+    return dict(tickmode="array", tickvals=[step * n for n in range(int(highest // step) + 1)])
+
+
 CARD_WIDTH_PX = 320  # the narrowest chart card a legend must fit: a phone (390 px) less the page's padding
 _TITLE_BAND_PX, LEGEND_ROW_PX = 62, 26
 
