@@ -205,3 +205,29 @@ def test_a_year_earlier_bar_of_a_cut_quarter_says_it_is_cut_at_the_same_day(cut_
     assert list(bar.customdata)[2] == {"zh": "2019年第3季度（截至8月14日）", "en": "2019 Q3 (to 14 Aug)"}[lang]
     assert list(bar.customdata)[:2] == {"zh": ["2019年第1季度", "2019年第2季度"], "en": ["2019 Q1", "2019 Q2"]}[lang]
     assert bar.name == {"zh": "上年同期", "en": "Same period a year earlier"}[lang]
+
+
+def test_a_packs_cover_says_to_date_and_breaks_its_title_between_words(cut_folder):
+    """The cover read 2020年度派驻监督工作情况 over figures to 14 August; a two-year title broke inside 派驻监督
+    (…派驻监 / 督工作情况) in the Word report."""
+    from oversight.briefing import docx_report
+    from oversight.data import queries
+
+    connection = store.open_folder(cut_folder)
+    span = queries.data_span(connection)
+    report = briefing.collect_report(
+        briefing.as_query_runner(connection), span.resolve(span.default_filter()), "zh", catalog.all_charts()[:1]
+    )
+    assert report.title == "2020年度（截至8月14日）派驻监督工作情况"
+    assert report.title_lines == ["2020年度（截至8月14日）", "派驻监督工作情况"] and report.title_scale == 1
+    two_years = briefing.collect_report(
+        briefing.as_query_runner(store.open_folder(store.SAMPLE_DATA_DIR)),
+        Filter((), Quarter(2019, 1), Quarter(2020, 4)),
+        "zh",
+        catalog.all_charts()[:1],
+    )
+    assert two_years.title_lines == ["2019年第1季度至2020年第4季度", "派驻监督工作情况"]
+    import docx
+
+    cover = docx.Document(io.BytesIO(docx_report.docx_bytes(two_years))).paragraphs[0]
+    assert cover.style.name == "Title" and cover.text == "2019年第1季度至2020年第4季度\n派驻监督工作情况"

@@ -36,6 +36,9 @@ from oversight.present.summary import count, date_text
 
 _RED = RGBColor.from_string(COLOURS["primary"].lstrip("#"))
 _GREY = RGBColor.from_string("52606D")
+_TITLE_SIZE = (
+    22  # points: the cover's title; about 20 Chinese characters a line across the page (report.TITLE_LINE_CHARACTERS)
+)
 _PAGE_WIDTH, _PAGE_HEIGHT, _SIDE_MARGIN = Cm(21), Cm(29.7), Cm(2.5)  # A4, what Chinese offices print on
 _TOP_BOTTOM_MARGIN = Cm(2.0)  # two charts with their captions and readings fit a page
 _TEXT_WIDTH_CM = 16.0
@@ -60,7 +63,7 @@ def _prepare_styles(document) -> None:
     normal = document.styles["Normal"]
     normal.font.size = Pt(11)
     _set_fonts(normal.element, CJK_BODY)
-    for name, size in (("Title", 22), ("Heading 1", 15), ("Heading 2", 12.5), ("Caption", 10)):
+    for name, size in (("Title", _TITLE_SIZE), ("Heading 1", 15), ("Heading 2", 12.5), ("Caption", 10)):
         style = document.styles[name]
         style.font.size = Pt(size)
         style.font.color.rgb = _RED if name == "Title" else RGBColor(0x1F, 0x29, 0x33)
@@ -272,7 +275,14 @@ def docx_bytes(report: Report) -> bytes:
     _prepare_styles(document)
     _properties(document, report)
     _header_and_footer(section, report)
-    document.add_paragraph(report.title, style="Title").alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title = document.add_paragraph(style="Title")
+    title.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for number, line in enumerate(report.title_lines):
+        if number:
+            title.add_run().add_break()
+        run = title.add_run(line)
+        if report.title_scale < 1:
+            run.font.size = Pt(round(_TITLE_SIZE * report.title_scale, 1))
     meta = document.add_paragraph()
     meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
     for number, line in enumerate([report.team, *report.meta_lines()]):

@@ -179,7 +179,7 @@ def report_html(report: Report, placeholders: bool = False) -> str:
         f'<!DOCTYPE html><html lang="{t("export.report.html_lang")}"><head><meta charset="utf-8">',
         f"<title>{escape(report.title)}</title><style>{_style(report)}</style></head><body>",
         _marks(report),
-        f"<h1>{escape(report.title)}</h1>",
+        f"<h1>{'<br>'.join(escape(line) for line in report.title_lines)}</h1>",
         '<div class="meta">'
         + "<br>".join(_with_names_kept(line, names) for line in [report.team, *report.meta_lines()])
         + "</div>",

@@ -49,6 +49,10 @@ _TABLE_FONT_PT = 9.5
 # For the HTML → PDF print: the fonts Debian's fonts-noto-cjk installs.
 HTML_FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
 
+# Chinese characters that fit one line of the cover's title: the Word report's 22 pt across 16 cm, the slide's 40 pt
+# across 11.3 inches (both about 20)
+TITLE_LINE_CHARACTERS = 20
+
 
 @dataclass(frozen=True)
 class ChartSection:
@@ -95,12 +99,34 @@ class Report:
         """``2020年度`` for a whole year, else the quarter range: what the title says."""
         filter_ = self.context.filter
         if filter_.is_whole_year:
-            return self.t("export.briefing.year_period", year=filter_.start.year)
+            year = self.t("export.briefing.year_period", year=filter_.start.year)
+            if filter_.is_to_date:  # 2020年度（截至8月14日）: the cover said 2020年度 over figures to 14 August
+                return self.t("period.to_date", period=year, **i18n.day_parts(filter_.as_of))
+            return year
         return self.context.period()
 
     @property
     def title(self) -> str:
         return self.t("export.briefing.title", period=self.period_name)
+
+    @property
+    def title_lines(self) -> list[str]:
+        """The title as the cover sets it: a Chinese title too long for one line is broken between its period and
+        the rest (2019年第1季度至2020年第4季度 / 派驻监督工作情况), where the Word report broke it inside a word
+        (…派驻监 / 督工作情况). English breaks at its spaces."""
+        title = self.title
+        if self.lang != "zh" or len(title) <= TITLE_LINE_CHARACTERS:
+            return [title]
+        before, period, after = title.partition(self.period_name)
+        return [line for line in (before, period, after) if line]
+
+    @property
+    def title_scale(self) -> float:
+        """How much smaller than its style the cover's title is set so that its longest line fits one line (a
+        period to date, 2020年第1季度至2020年第4季度（截至8月14日）, is longer than a line by itself)."""
+        if self.lang != "zh":
+            return 1.0
+        return min(1.0, TITLE_LINE_CHARACTERS / max(len(line) for line in self.title_lines))
 
     @property
     def as_of(self) -> date:
