@@ -95,6 +95,24 @@ def test_url_tampering_shows_nothing_of_another_unit(users):
         frames = [frame.value for frame in at.dataframe]
         for frame in frames:
             assert "省政府研究室" not in frame.to_string()
+    # who asked for whose units is in the audit log, once however many pages the link was carried to
+    refused = [line for line in _audit_lines() if line["action"] == "refused"]
+    assert [(line["account"], line["details"]) for line in refused] == [
+        ("bangongting", {"reason": "unit_out_of_scope", "units": ["research"]})
+    ]
+
+
+def test_the_audit_page_names_the_units_a_refusal_names():
+    from oversight.present import audit_rows
+
+    details = {"reason": "unit_out_of_scope", "units": ["research", "gone"]}
+    text = audit_rows.details_text(details, "zh", {"research": "省政府研究室"})
+    assert text == "原因：请求查看账号范围以外的单位；单位：省政府研究室、gone"
+
+
+def test_a_unit_that_does_not_exist_is_not_audited_as_out_of_scope(users):
+    sign_in("bangongting", query={"unit": "no_such_unit"})
+    assert not [line for line in _audit_lines() if line["action"] == "refused"]
 
 
 def test_a_leader_sees_all_units_and_may_download(users):

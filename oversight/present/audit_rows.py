@@ -68,6 +68,8 @@ def _quarter_text(recorded: Any, lang: str) -> str:
 def _value(key: str, value: Any, lang: str, unit_names: Mapping[str, str]) -> str:
     if key == "filter" and isinstance(value, Mapping):
         return _filter_text(value, lang, unit_names)
+    if key == "units" and isinstance(value, list | tuple):  # the units a refusal names, by name
+        return i18n.t("export.list.separator", lang).join(unit_names.get(str(unit), str(unit)) for unit in value)
     if isinstance(value, bool):
         # lower case in English, inside a sentence (the tables' value.yes is a cell's "Yes")
         return i18n.t("auth.audit.yes" if value else "auth.audit.no", lang)

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from oversight import config, ingest
-from oversight.auth import roles, unit_scope
+from oversight.auth import audit, roles, unit_scope
 from oversight.core import i18n, safe_text
 from oversight.data import filters, store
 from oversight.data.filters import DataSpan
@@ -48,6 +48,24 @@ def _follow_history(span: DataSpan) -> None:
         return
     _filter_from_url(span)
     st.session_state[session.LANG_KEY] = i18n.normalise_language(session.first_query_value("lang"))
+
+
+def _audit_units_outside_the_scope(account: roles.Account, every_unit: tuple, allowed: tuple) -> None:
+    """A unit account's link asking for another unit (``?unit=research``, tampered or passed on) is shown as any
+    unknown value is, and written to the audit log as a refusal, once per session and set of units: the page is
+    not refused, only the units, and an admin reading the log should see who asked for whose."""
+    notes = st.session_state.get(session.IGNORED_KEY)
+    asked = [value.removeprefix("unit=") for value in (notes.ignored if notes else ()) if value.startswith("unit=")]
+    outside = sorted({unit for unit in asked if unit in every_unit and unit not in allowed})
+    logged = st.session_state.setdefault(session.REFUSAL_LOGGED_KEY, set())
+    if outside and isinstance(logged, set) and ("unit_out_of_scope", tuple(outside)) not in logged:
+        audit.record(
+            "refused",
+            account=account,
+            address=sign_in.client_address(),
+            details={"reason": "unit_out_of_scope", "units": outside},
+        )
+        logged.add(("unit_out_of_scope", tuple(outside)))
 
 
 def _warn_about_the_url(page: Page) -> None:
@@ -168,6 +186,7 @@ def setup_page(page_id: str) -> Page:
             _repair_page(folder, account, error)  # undo or import to repair; stops the page
         _show_data_error(error, account)
     # a unit account is offered, and can ask the URL for, its own units only
+    every_unit = span.unit_ids
     span = unit_scope.scoped_span(span, account.scope)
     units = unit_scope.scoped_rows(units, account.scope)
     if not span.unit_ids:
@@ -178,6 +197,7 @@ def setup_page(page_id: str) -> Page:
         st.warning(i18n.t("auth.units_not_in_data", lang, units=named))
         st.stop()
     _init_session(span)
+    _audit_units_outside_the_scope(account, every_unit, span.unit_ids)
     sidebar.sidebar(span, units, account)
     lang, filter_ = st.session_state[session.LANG_KEY], st.session_state[session.FILTER_KEY]
     sidebar.sync_url(lang, filter_)
