@@ -16,7 +16,7 @@ with final as (
     from suggestions
     join units on units.unit_id = suggestions.unit
     -- the linked issue of the suggestion's own unit only: its description never shows in another unit's rows (the import
-    -- refuses such a link; this keeps a folder written before that rule from showing one)
+    -- and the folder check refuse such a link; a folder read into its Parquet cache before that rule may still hold one)
     left join issues on issues.issue_id = suggestions.issue_id and issues.unit = suggestions.unit
     where in_units(suggestions.unit, $units) and in_period(suggestions.date_made, $period_start, $period_end)
 )
