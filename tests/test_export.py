@@ -283,7 +283,7 @@ def test_every_charts_data_has_labels_and_translated_headers(connection, default
 def test_suggestion_columns_are_named_as_suggestions(connection, default_filter):
     run = lambda name: queries.run(connection, name, default_filter)  # noqa: E731
     status = export.chart_data_table(run("suggestions_by_status"), "zh", "suggestions_by_status")
-    assert list(status.columns) == ["意见建议采纳状态", "意见建议（条）"]
+    assert list(status.columns) == ["意见建议采纳状态", "意见建议（条）", "占比（%）"]  # the donut's shares beside
     assert list(status["意见建议采纳状态"]) == ["已提出", "已采纳", "已落实"]
     category = export.chart_data_table(run("suggestions_by_category"), "zh", "suggestions_by_category")
     assert list(category.columns) == ["意见建议类别", "意见建议（条）"]
