@@ -95,7 +95,7 @@ def _sequence(value: object) -> int | None:
 
 
 class DamagedEntry(Exception):
-    """A history entry whose manifest cannot be read: listed as damaged, skipped by undo."""
+    """A history entry whose manifest cannot be read: listed as damaged; undo refuses while there is one."""
 
     def __init__(self, entry_id: str, reason: str):
         super().__init__(f"{entry_id}: {reason}")
