@@ -36,9 +36,8 @@ from oversight.present.summary import count, date_text
 
 _RED = RGBColor.from_string(COLOURS["primary"].lstrip("#"))
 _GREY = RGBColor.from_string("52606D")
-_TITLE_SIZE = (
-    22  # points: the cover's title; about 20 Chinese characters a line across the page (report.TITLE_LINE_CHARACTERS)
-)
+# points: the cover's title; about 20 Chinese characters a line across the page (report.TITLE_LINE_CHARACTERS)
+_TITLE_SIZE = 22
 _PAGE_WIDTH, _PAGE_HEIGHT, _SIDE_MARGIN = Cm(21), Cm(29.7), Cm(2.5)  # A4, what Chinese offices print on
 _TOP_BOTTOM_MARGIN = Cm(2.0)  # two charts with their captions and readings fit a page
 _TEXT_WIDTH_CM = 16.0

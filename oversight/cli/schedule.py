@@ -79,8 +79,9 @@ def _setup(args: argparse.Namespace, command: str):
     """Settings, language, account and the data, or ``_Stop`` saying which of them is wrong."""
     from oversight import ingest
     from oversight.alerts import configuration
-    from oversight.auth import roles, run_as
+    from oversight.auth import accounts, roles, run_as
     from oversight.data import store
+    from oversight.ingest.problems import shown_text
 
     try:
         path = configuration.outside_repository(args.settings, "--settings") if args.settings else None
@@ -93,9 +94,6 @@ def _setup(args: argparse.Namespace, command: str):
     except configuration.SettingsError as error:
         raise _Stop(INPUT_PROBLEM, error.render(args.lang or i18n.DEFAULT_LANGUAGE)) from None
     lang = args.lang or settings.lang
-    from oversight.auth import accounts
-    from oversight.ingest.problems import shown_text
-
     asked = accounts.normalise_username(args.run_as) if args.run_as else None
     if asked and settings.account and asked != settings.account:
         # the settings name the account their channels are for (a unit's group chat): --as another one would send

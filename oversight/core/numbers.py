@@ -63,7 +63,12 @@ def rate(part: float | None, whole: float | None) -> float | None:
     return (0 if is_missing(part) else part) / whole * 100  # type: ignore[operator]
 
 
-def shares(values: Sequence[float], digits: int = 1) -> list[str]:
-    """Each value's share of the total, in percent, rounded half up (for donut labels): ``["33.3%", …]``."""
+def share_values(values: Sequence[float], digits: int = 1) -> list[Decimal | None]:
+    """Each value's share of the total, in percent, rounded half up; None where unknown or the total is zero."""
     total = sum(v for v in values if not is_missing(v))
-    return [f"{round_half_up(v / total * 100, digits)}%" if total and not is_missing(v) else "" for v in values]
+    return [round_half_up(v / total * 100, digits) if total and not is_missing(v) else None for v in values]
+
+
+def shares(values: Sequence[float], digits: int = 1) -> list[str]:
+    """``share_values`` as donut labels: ``["33.3%", …]`` ("" for none)."""
+    return ["" if share is None else f"{share}%" for share in share_values(values, digits)]

@@ -22,7 +22,7 @@ from oversight.contract.schema import (
     SUGGESTION_STATUSES,
 )
 from oversight.core import i18n
-from oversight.core.numbers import is_missing, round_half_up
+from oversight.core.numbers import is_missing, round_half_up, share_values
 from oversight.ingest.workbook import neutralise_formula
 
 # Columns that hold enumeration codes, and the contract's labels for them.
@@ -67,8 +67,7 @@ def _with_chart_columns(frame: pd.DataFrame, chart_key: str | None) -> pd.DataFr
         frame = with_meeting_shares(frame)
     value = _DONUT_VALUES.get(chart_key or "")
     if value is not None and value in frame:
-        total = frame[value].sum()
-        frame = frame.assign(share=[float(round_half_up(v / total * 100, 1)) if total else None for v in frame[value]])
+        frame = frame.assign(share=[None if s is None else float(s) for s in share_values(list(frame[value]))])
     table = frame.rename(columns=_CHART_COLUMNS.get(chart_key or "", {}))
     if "quarter_key" in table and not {"year", "quarter"} <= set(table.columns):  # the heatmap's long form
         table = table.assign(year=table["quarter_key"] // 10, quarter=table["quarter_key"] % 10)

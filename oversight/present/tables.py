@@ -29,13 +29,15 @@ def _short_unit_names(frame: pd.DataFrame, lang: str, units: pd.DataFrame | None
     where no row has one. English names run to 60 letters: on a phone the unit column took the whole width and a
     ranking showed names without numbers. Chinese names (at most about 14 characters) leave room for the numbers
     and stay whole."""
-    if i18n.normalise_language(lang) != "en" or units is None or "unit_id" not in frame.columns:
+    if i18n.normalise_language(lang) != "en" or units is None or not {"unit_id"} <= set(frame.columns):
         return None
-    own = units.set_index("unit_id")["short_name_en"] if "short_name_en" in units.columns else pd.Series(dtype=object)
-    short = frame["unit_id"].map(own.where(own.map(lambda name: isinstance(name, str) and bool(name.strip()))))
-    if short.isna().all():
-        return None
-    return short.map(lambda name: name.strip() if isinstance(name, str) else name).fillna(_unit_name(frame, lang))
+    own = dict(zip(units["unit_id"], units.get("short_name_en", pd.Series(index=units.index, dtype=object))))
+    names = _unit_name(frame, lang)
+    short = [
+        label.strip() if isinstance(label := own.get(unit), str) and label.strip() else name
+        for unit, name in zip(frame["unit_id"], names)
+    ]
+    return None if short == list(names) else pd.Series(short, index=frame.index)
 
 
 # ``present``'s frame names, in its attrs, the columns of numbers shown to one place (75.7 and 70.0, not 70)

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from oversight import config, ingest
-from oversight.auth import audit, roles, unit_scope
+from oversight.auth import roles, unit_scope
 from oversight.core import i18n, safe_text
 from oversight.data import filters, store
 from oversight.data.filters import DataSpan
@@ -57,15 +57,13 @@ def _audit_units_outside_the_scope(account: roles.Account, every_unit: tuple, al
     notes = st.session_state.get(session.IGNORED_KEY)
     asked = [value.removeprefix("unit=") for value in (notes.ignored if notes else ()) if value.startswith("unit=")]
     outside = sorted({unit for unit in asked if unit in every_unit and unit not in allowed})
-    logged = st.session_state.setdefault(session.REFUSAL_LOGGED_KEY, set())
-    if outside and isinstance(logged, set) and ("unit_out_of_scope", tuple(outside)) not in logged:
-        audit.record(
-            "refused",
-            account=account,
-            address=sign_in.client_address(),
-            details={"reason": "unit_out_of_scope", "units": outside},
+    if outside:
+        sign_in.record_refusal_once(
+            account,
+            sign_in.client_address(),
+            {"reason": "unit_out_of_scope", "units": outside},
+            once_per=("unit_out_of_scope", tuple(outside)),
         )
-        logged.add(("unit_out_of_scope", tuple(outside)))
 
 
 def _warn_about_the_url(page: Page) -> None:

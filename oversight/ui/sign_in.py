@@ -43,16 +43,23 @@ def _secrets() -> dict:
         return {}
 
 
-def _refuse(
-    message: str, reason: str, account: roles.Account | None = None, address: str | None = None, page: str | None = None
+def record_refusal_once(
+    account: roles.Account | None, address: str | None, details: dict[str, object], *, once_per: tuple
 ) -> None:
-    # one line per kind of refusal and page in a session: a reload loop must not flood the log
+    """A ``refused`` audit line, once per session for each ``once_per`` (the reason and what it was about): a reload
+    loop, or a link carried from page to page, must not flood the log."""
     logged = st.session_state.setdefault(session.REFUSAL_LOGGED_KEY, set())
     if not isinstance(logged, set):
         logged = st.session_state[session.REFUSAL_LOGGED_KEY] = set()
-    if (reason, page) not in logged:
-        audit.record("refused", account=account, address=address, details={"reason": reason, "page": page})
-        logged.add((reason, page))
+    if once_per not in logged:
+        audit.record("refused", account=account, address=address, details=details)
+        logged.add(once_per)
+
+
+def _refuse(
+    message: str, reason: str, account: roles.Account | None = None, address: str | None = None, page: str | None = None
+) -> None:
+    record_refusal_once(account, address, {"reason": reason, "page": page}, once_per=(reason, page))
     st.error(message)
     st.stop()
 
