@@ -24,6 +24,9 @@ REFUSAL_LOGGED_KEY = "oversight.refusal_logged"
 # The view the app last wrote to the address bar (``url_view`` form). A run that finds another view there was
 # started by the browser moving in its history (Back, Forward): the app then shows the view the address holds.
 URL_WRITTEN_KEY = "oversight.url_written"
+# Set by a widget's callback, read once at the start of the run it starts: that run shows the widget's choice even
+# when its address is not the one the app last wrote (the leader chose before that address reached a busy browser).
+CHOSEN_ON_SCREEN_KEY = "oversight.chosen_on_screen"
 # Tests set this to stand in for a browser's address; a browser cannot set a session key that is not a widget.
 TEST_ADDRESS_KEY = "oversight.test_client_address"
 
@@ -38,9 +41,21 @@ def session_language() -> str:
     return i18n.normalise_language(st.session_state.get(LANG_KEY) or first_query_value("lang"))
 
 
-def set_filter(filter_: Filter, *, from_quarter_widget: bool = False) -> None:
+def note_chosen_on_screen() -> None:
+    """This run was started by a widget (a filter, the language): it is not a step in the browser's history."""
+    st.session_state[CHOSEN_ON_SCREEN_KEY] = True
+
+
+def take_chosen_on_screen() -> bool:
+    """Whether a widget started this run; asked once, at the start of the run."""
+    return bool(st.session_state.pop(CHOSEN_ON_SCREEN_KEY, False))
+
+
+def set_filter(filter_: Filter, *, from_quarter_widget: bool = False, from_address: bool = False) -> None:
     previous = st.session_state.get(FILTER_KEY)
     st.session_state[FILTER_KEY] = filter_
+    if not from_address:
+        note_chosen_on_screen()
     if (
         not from_quarter_widget
         and previous is not None

@@ -25,9 +25,10 @@ def _init_session(span: DataSpan) -> None:
     """On a session's first run, take language and filter from the URL; later, follow the browser's history."""
     if session.LANG_KEY not in st.session_state:
         st.session_state[session.LANG_KEY] = i18n.normalise_language(session.first_query_value("lang"))
+    chosen_on_screen = session.take_chosen_on_screen()
     if session.FILTER_KEY not in st.session_state:
         _filter_from_url(span)
-    else:
+    elif not chosen_on_screen:
         _follow_history(span)
 
 
@@ -36,13 +37,14 @@ def _filter_from_url(span: DataSpan) -> None:
     # leaves out Streamlit's own embed and embed_options)
     url = {name: st.query_params.get_all(name) for name in st.query_params}
     filter_, st.session_state[session.IGNORED_KEY] = filters.from_query_params(url, span)
-    session.set_filter(filter_)
+    session.set_filter(filter_, from_address=True)
 
 
 def _follow_history(span: DataSpan) -> None:
     """Back (or Forward) in the browser: Streamlit reruns the page with the address of that history entry, which
-    is not the view the app last wrote there. Show that entry's view. A widget's change never gets here: its run
-    starts from the address the app wrote, and its callback has already changed the filter."""
+    is not the view the app last wrote there. Show that entry's view. A widget's run never gets here (its callback
+    has changed the filter already), even when it comes with an older address: on a busy machine a leader can choose
+    before the address the app wrote has reached the browser."""
     written = st.session_state.get(session.URL_WRITTEN_KEY)
     if written is None or session.url_view() == written:
         return

@@ -39,6 +39,7 @@ def _language_name(lang: str) -> str:
 
 def _on_language_change() -> None:
     st.session_state[session.LANG_KEY] = st.session_state["widget.lang"]
+    session.note_chosen_on_screen()
 
 
 def _on_units_change() -> None:
