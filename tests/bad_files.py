@@ -345,6 +345,44 @@ CORPUS: list[BadFile] = [
         table="meetings",
         mode="append",
     ),
+    # the same id in other widths or case, or with an invisible character inside, is the same record typed twice
+    BadFile(
+        "lookalike_ids",
+        _meetings(
+            meeting("HY2021-0001"), meeting("ＨＹ2021-0001"), meeting("hy2021-0001"), meeting("HY2021-0\u200b002")
+        ),
+        [
+            ("error.duplicate_lookalike", 3, "A"),
+            ("error.duplicate_lookalike", 4, "A"),
+            ("error.control_character", 5, "A"),
+        ],
+        table="meetings",
+    ),
+    BadFile(
+        "append_id_present_in_other_case",
+        _meetings(meeting("hy2019-0002")),
+        [("error.append_lookalike", 2, "A")],
+        table="meetings",
+        mode="append",
+    ),
+    BadFile(
+        "text_longer_than_a_cell_holds",
+        # a CSV: an xlsx cell cannot hold more (calamine reads a longer one cut to 32,767, as Excel would)
+        _one(
+            lambda d: write_csv(
+                d / "meetings.csv",
+                [HEADERS["meetings"], meeting(notes="会" * 32_767), meeting("HY2021-0002", notes="议" * 32_768)],
+            )
+        ),
+        [("error.text_too_long", 3, "J")],
+        table="meetings",
+    ),
+    BadFile(
+        "text_reversed_by_a_direction_override",
+        _meetings(meeting(notes="会议\u202e过多")),
+        [("error.control_character", 2, "J")],
+        table="meetings",
+    ),
     BadFile(
         "unit_slug_with_spaces",
         _one(

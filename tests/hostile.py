@@ -53,6 +53,25 @@ def _far_cell(reference: str, row: int) -> Callable[[Path], list[Path]]:
     return lambda d: [write_bytes(d / "far.xlsx", patched_sheet(_meetings_xlsx(), lambda x: _add_cells(x, cell)))]
 
 
+def _many_far_sheets(count: int) -> Callable[[Path], list[Path]]:
+    """``count`` sheets of 19 × 100,000 cells each (a header and one cell at S100000): each within the sheet bound,
+    together past it. 400 such sheets make a 205 KB file that took a server past 6 GB and killed it."""
+
+    def build(folder: Path) -> list[Path]:
+        from openpyxl import Workbook
+
+        book = Workbook()
+        for number in range(count):
+            sheet = book.active if number == 0 else book.create_sheet()
+            sheet.title = "会议" if number == 0 else f"会议{number + 1}"
+            sheet["A1"], sheet["S100000"] = "会议编号", "y"
+        buffer = io.BytesIO()
+        book.save(buffer)
+        return [write_bytes(folder / "many_sheets.xlsx", buffer.getvalue())]
+
+    return build
+
+
 def _spelled_cell(name: str, tag: str) -> Callable[[Path], list[Path]]:
     """One cell at CV1048576 in a spelling other than ``<c r=…``: the audit's bypass of the old bound."""
     cell = f'<row r="1048576">{tag}</row>'
@@ -296,6 +315,18 @@ CORPUS: list[Hostile] = [
             FAILED_ONE,
             "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 2,000,000 cells; "
             "delete the content or formatting far outside the table, save, and import again",
+        ],
+    ),
+    Hostile(
+        "many_sheets_each_within_the_bound",
+        _many_far_sheets(3),
+        _MEETINGS,
+        1,
+        [
+            FAILED_ONE,
+            "  - {file}: the workbook's first 2 sheets together pass the limit of 2,000,000 cells (every sheet is "
+            "read at once); delete the sheets you do not need, or content far outside the tables, save, and import "
+            "again",
         ],
     ),
     *(

@@ -126,6 +126,44 @@ def test_a_long_list_of_issues_takes_several_slides(pack):
     assert [len(table.rows) - 1 for table in tables] == [8, 8, 5]
 
 
+def test_a_long_description_is_cut_in_every_document_and_says_where_the_rest_is(pack):
+    """Seven descriptions of 32,767 characters made a PDF of 453 pages: the documents' tables cut a description at
+    ``DESCRIPTION_CHARACTERS`` and say how long it is; the ZIP's table keeps every word."""
+    from oversight.briefing import docx_report, pptx_deck
+    from oversight.briefing import report as report_module
+    from oversight.briefing.html_report import report_html
+
+    _, built, _ = pack
+    long_text = "整改" * 20_000
+    issues = built.report.open_issues.copy()
+    issues.loc[0, "description"] = long_text
+    report = dataclasses.replace(built.report, open_issues=issues)
+    cut = long_text[: report_module.DESCRIPTION_CHARACTERS] + (
+        "…（全文40,000字，见台账）"
+        if report.lang == "zh"
+        else "… (40,000 characters in all; the full text is in the ledger)"
+    )
+    _, rows, kinds = report_module.open_issue_rows(report)
+    assert rows[0][kinds.index("description")] == cut
+    assert cut in report_html(report) and long_text[:101] not in report_html(report)
+    deck = Presentation(io.BytesIO(pptx_deck.pptx_bytes(report)))
+    cells = [
+        cell.text
+        for slide in deck.slides
+        for s in slide.shapes
+        if s.has_table
+        for row in s.table.rows
+        for cell in row.cells
+    ]
+    assert cut in cells
+    document = Document(io.BytesIO(docx_report.docx_bytes(report)))
+    assert cut in [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    with zipfile.ZipFile(io.BytesIO(briefing.charts_zip_bytes(report))) as archive:
+        stem = i18n.t("export.file.open_issues", report.lang)
+        open_csv = next(n for n in archive.namelist() if n.endswith(".csv") and stem in n)
+        assert long_text in archive.read(open_csv).decode("utf-8-sig")
+
+
 def test_pptx_runs_name_an_east_asian_font(pack):
     _, built, _ = pack
     deck = Presentation(io.BytesIO(built.files["pptx"]))

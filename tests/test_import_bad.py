@@ -75,3 +75,25 @@ def test_a_formula_whose_result_is_an_empty_string_is_a_value():
     uncomputed = b'<worksheet><sheetData><row r="1"><c r="A1"><f>1+1</f><v></v></c></row></sheetData></worksheet>'
     with pytest.raises(sheet_bounds.FormulaWithoutValue):
         sheet_bounds._check_extent("问题", uncomputed, sheet_bounds.MAX_SHEET_CELLS)
+
+
+def test_one_import_takes_a_bounded_batch_of_files(data_folder, monkeypatch):
+    """Every file of an import is held while the batch is checked: too many files, or too many megabytes in all,
+    are refused before any is read, saying how to go on."""
+    from oversight.ingest import Upload, files
+
+    before = hash_tree(data_folder)
+    many = [Upload(f"会议{n}.csv", "会议编号\n".encode()) for n in range(files.MAX_FILES_PER_IMPORT + 1)]
+    plan = import_plan.plan_import(many, "meetings", "append", data_folder)
+    assert [p.render("en") for p in plan.problems] == [
+        "13 files in one import, more than the limit of 12; import them in batches"
+    ]
+    assert plan.problems[0].render("zh") == "一次导入了 13 个文件，超过每次 12 个的上限；请分批导入"
+
+    monkeypatch.setenv("OVERSIGHT_MAX_UPLOAD_MB", "1")
+    heavy = [Upload(f"会议{n}.csv", b"x" * 800_000) for n in range(3)]  # each under 1 MB, 2.3 MB together
+    plan = import_plan.plan_import(heavy, "meetings", "append", data_folder)
+    assert [p.render("en") for p in plan.problems] == [
+        "these files come to 2.3 MB together, over the 2.0 MB limit for one import; import them in batches"
+    ]
+    assert not plan.changes and hash_tree(data_folder) == before

@@ -46,6 +46,9 @@ COLUMN_CM = {
     "unit_en": 3.6,
 }  # "Rectification status", "In progress": a word per line at most
 _TABLE_FONT_PT = 9.5
+# A row of a briefing's issue table is a line or three: a longer description is cut there and says where the rest is
+# (seven descriptions of 32,767 characters made a PDF of 453 pages). The ZIP's CSV and the ledger keep every word.
+DESCRIPTION_CHARACTERS = 100
 # For the HTML → PDF print: the fonts Debian's fonts-noto-cjk installs.
 HTML_FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
 
@@ -168,15 +171,24 @@ def _rows(
 ) -> tuple[list[str], list[list[str]], list[str]]:
     frame = frame[[c for c in columns if c in frame]]
     table = chart_data_table(frame, report.lang)
-    rows = [[str(number), *map(_cell_text, values)] for number, values in enumerate(table.itertuples(index=False), 1)]
     other_name = i18n.localized_column("name", i18n.other_language(report.lang))
     kinds = ["number", *(_column_kind(column) for column in frame.columns if column != other_name)]
+    rows = [
+        [str(number), *(_shortened(report, _cell_text(value), kind) for value, kind in zip(values, kinds[1:]))]
+        for number, values in enumerate(table.itertuples(index=False), 1)
+    ]
     # a language whose words need wider columns has its own widths (``status_en``)
     kinds = [
         i18n.localized_column(kind, report.lang) if i18n.localized_column(kind, report.lang) in COLUMN_CM else kind
         for kind in kinds
     ]
     return [report.t("export.briefing.row_number"), *map(str, table.columns)], rows, kinds
+
+
+def _shortened(report: Report, text: str, kind: str) -> str:
+    if kind != "description" or len(text) <= DESCRIPTION_CHARACTERS:
+        return text
+    return text[:DESCRIPTION_CHARACTERS] + report.t("export.briefing.text_cut", characters=f"{len(text):,}")
 
 
 def _column_kind(column: str) -> str:

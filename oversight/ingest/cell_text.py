@@ -44,6 +44,12 @@ def as_text(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+def id_key(value: object) -> object:
+    """What two ids are compared by: ``ＷＴ2020-013`` and ``wt2020-013`` are the same record typed twice (full width
+    and case), so they must not stand as two (text only; the id itself is kept as typed)."""
+    return unicodedata.normalize("NFKC", value).casefold() if isinstance(value, str) else value
+
+
 def normalise_header(text: object) -> str:
     """Text reduced to what matters for matching: NFKC (full-width → ASCII), lower case, no whitespace."""
     folded = unicodedata.normalize("NFKC", "" if text is None else str(text))

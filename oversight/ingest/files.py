@@ -32,6 +32,8 @@ MAX_ARCHIVE_MEMBERS = 10_000
 # A cell of a ledger is a sentence or a paragraph; csv's own limit (128 KiB) would raise mid-file.
 MAX_CSV_FIELD_CHARS = 32_768
 MAX_CSV_COLUMNS = 1_000
+# One import's files are held and checked together: a handful of ledgers, not a folder of anything.
+MAX_FILES_PER_IMPORT = 12
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,35 @@ def max_upload_bytes() -> int:
 def max_inflated_bytes() -> int:
     """The most a workbook's zip may inflate to: ``OVERSIGHT_MAX_INFLATED_MB`` (default 200 MB)."""
     return int(_env_megabytes("OVERSIGHT_MAX_INFLATED_MB", DEFAULT_MAX_INFLATED_MB) * 1024 * 1024)
+
+
+def batch_problems(sources: list[Source]) -> list[Problem]:
+    """An import's files together: at most ``MAX_FILES_PER_IMPORT``, and at most twice one file's limit in all (each
+    file's cells are held while the batch is checked, so twenty files of 20 MB would hold twenty grids at once)."""
+    if len(sources) > MAX_FILES_PER_IMPORT:
+        return [
+            Problem(
+                file="", message_key="error.too_many_files", params={"count": len(sources), "max": MAX_FILES_PER_IMPORT}
+            )
+        ]
+    total, limit = sum(_size_or_zero(source) for source in sources), 2 * max_upload_bytes()
+    if len(sources) > 1 and total > limit:  # one file alone is measured against its own limit, more plainly
+        return [
+            Problem(
+                file="", message_key="error.batch_too_large", params={"size_mb": _mb(total), "limit_mb": _mb(limit)}
+            )
+        ]
+    return []
+
+
+def _size_or_zero(source: Source) -> int:
+    if isinstance(source, Upload):
+        return len(source.data)
+    try:
+        path = Path(source)
+        return path.stat().st_size if path.is_file() else 0  # a missing file is named by its own check
+    except OSError:
+        return 0
 
 
 # ---------------------------------------------------------------- raw reading
@@ -175,6 +206,8 @@ def _check_sheet_sizes(data: bytes) -> None:
         sheet_bounds.check_workbook(archive)
     except sheet_bounds.SheetTooLarge as large:
         raise _sheet_too_large(large) from None
+    except sheet_bounds.WorkbookTooLarge as large:
+        raise _workbook_too_large(large) from None
     except sheet_bounds.FormulaWithoutValue as formula:
         raise _FileRefused("error.formula_without_value", sheet=formula.sheet, cell=formula.cell) from None
     except (
@@ -199,6 +232,8 @@ def _check_legacy_sheet_sizes(data: bytes, suffix: str) -> None:
         legacy_sheet_bounds.check_legacy_workbook(data)
     except sheet_bounds.SheetTooLarge as large:
         raise _sheet_too_large(large) from None
+    except sheet_bounds.WorkbookTooLarge as large:
+        raise _workbook_too_large(large) from None
     except sheet_bounds.SheetUnreadable:
         raise _FileRefused("error.encrypted" if suffix in (".xlsx", ".xlsm") else "error.workbook_corrupt") from None
 
@@ -210,6 +245,12 @@ def _sheet_too_large(large: sheet_bounds.SheetTooLarge) -> _FileRefused:
         rows=large.rows,
         columns=large.columns,
         max_cells=f"{sheet_bounds.MAX_SHEET_CELLS:,}",
+    )
+
+
+def _workbook_too_large(large: sheet_bounds.WorkbookTooLarge) -> _FileRefused:
+    return _FileRefused(
+        "error.workbook_too_large", sheets=large.sheets, max_cells=f"{sheet_bounds.MAX_WORKBOOK_CELLS:,}"
     )
 
 

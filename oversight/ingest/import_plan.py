@@ -21,8 +21,9 @@ from oversight import config
 from oversight.contract.schema import LOAD_ORDER, TABLES, Table
 from oversight.core import i18n
 from oversight.ingest import hidden_parts, workbook
+from oversight.ingest.cell_text import id_key
 from oversight.ingest.cells import Context, UnitResolver
-from oversight.ingest.files import Sheets, Source, Upload, load_sheets, load_workbook, source_name
+from oversight.ingest.files import Sheets, Source, Upload, batch_problems, load_sheets, load_workbook, source_name
 from oversight.ingest.headers import locate_tables
 from oversight.ingest.problems import Problem, ValidationError
 from oversight.ingest.sheets import read_sheets
@@ -194,6 +195,9 @@ def plan_import(
     if mode not in MODES:
         plan.problems.append(Problem(file="", message_key="error.mode_invalid", params={"mode": mode}))
         return plan
+    plan.problems += batch_problems(source_list)
+    if plan.problems:
+        return plan
     plan.folder_state = folder_state(folder)
     current, _ = load_current(folder)  # a broken table that is not replaced is caught by the whole-folder check
     incoming, plan.problems = _collect_incoming(source_list, TABLES[table] if table else None)
@@ -231,11 +235,15 @@ def _plan_table(
     frame = read.frame
     if plan.mode == "append" and before is not None:
         key = table.key.name
-        present = set(before[key])
+        present = {id_key(value): value for value in before[key]}
         problems = [
-            Problem(message_key="error.append_duplicate", params={"value": value}, **read.locate(i, key))
+            Problem(
+                message_key="error.append_duplicate" if present[id_key(value)] == value else "error.append_lookalike",
+                params={"value": value, "existing": present[id_key(value)]},
+                **read.locate(i, key),
+            )
             for i, value in enumerate(frame[key])
-            if value in present
+            if id_key(value) in present
         ]
         if problems:
             return problems

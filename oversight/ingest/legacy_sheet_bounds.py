@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 import olefile
 
-from oversight.ingest.sheet_bounds import MAX_SHEET_CELLS, SheetTooLarge, SheetUnreadable
+from oversight.ingest.sheet_bounds import MAX_SHEET_CELLS, CellBudget, SheetTooLarge, SheetUnreadable
 
 _BOF, _EOF, _BOUNDSHEET, _DIMENSIONS, _FILEPASS, _MULRK = 0x0809, 0x000A, 0x0085, 0x0200, 0x002F, 0x00BD
 # Cell records that start with row and column (u16 each) and that calamine puts in the grid:
@@ -133,11 +133,16 @@ def sheet_list(stream: bytes) -> list[tuple[str, int, int]]:
 
 
 def check_legacy_workbook(data: bytes, limit: int = MAX_SHEET_CELLS) -> None:
-    """Raise ``SheetTooLarge`` for the first sheet whose declared or real grid would pass ``limit`` cells."""
+    """Raise ``SheetTooLarge`` for the first sheet whose declared or real grid would pass ``limit`` cells, and
+    ``WorkbookTooLarge`` where the sheets together pass the workbook's bound."""
     stream = workbook_stream(data)
+    budget = CellBudget()
     for name, start, _ in sheet_list(stream):
         if start >= len(stream):
             raise SheetUnreadable(f"sheet {name!r} starts past the stream")
-        for rows, columns in _sheet_extent(stream, start, limit):
+        extents = list(_sheet_extent(stream, start, limit))
+        for rows, columns in extents:
             if rows * columns > limit:
                 raise SheetTooLarge(name, rows, columns)
+        # calamine reserves the larger of the declared and the real grid
+        budget.spend(*max(extents, key=lambda extent: extent[0] * extent[1]))

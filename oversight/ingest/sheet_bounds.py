@@ -35,6 +35,9 @@ from xml.etree import ElementTree
 # under the old bound of 5 million, took the server from 1.4 to 3.3 GB and 100 s), so this bound holds a check
 # to about 1 GB.
 MAX_SHEET_CELLS = 2_000_000
+# The same bound over all the sheets of one workbook together: every sheet's grid is built and held at once, so a
+# 200 KB file of 400 sheets, each within the sheet bound, took a server past 6 GB and killed it.
+MAX_WORKBOOK_CELLS = MAX_SHEET_CELLS
 # Excel's own grid; a reference beyond it is not a cell any spreadsheet program wrote.
 EXCEL_MAX_ROWS, EXCEL_MAX_COLUMNS = 1_048_576, 16_384
 
@@ -62,6 +65,28 @@ class SheetTooLarge(Exception):
     def __init__(self, sheet: str, rows: int, columns: int):
         super().__init__(f"{sheet}: {rows} x {columns}")
         self.sheet, self.rows, self.columns = sheet, rows, columns
+
+
+class WorkbookTooLarge(Exception):
+    """The workbook's sheets together span more cells than ``MAX_WORKBOOK_CELLS``; ``sheets`` were measured by then."""
+
+    def __init__(self, sheets: int, cells: int):
+        super().__init__(f"{sheets} sheets, {cells} cells")
+        self.sheets, self.cells = sheets, cells
+
+
+class CellBudget:
+    """What is left of a workbook's cells as its sheets are measured one after another."""
+
+    def __init__(self, limit: int = MAX_WORKBOOK_CELLS) -> None:
+        self.left, self._sheets, self._cells = limit, 0, 0
+
+    def spend(self, rows: int, columns: int) -> None:
+        self._sheets += 1
+        self._cells += rows * columns
+        self.left -= rows * columns
+        if self.left < 0:
+            raise WorkbookTooLarge(self._sheets, self._cells)
 
 
 class FormulaWithoutValue(Exception):
@@ -193,13 +218,15 @@ def streamed_extent(xml_bytes: bytes, limit: int = MAX_SHEET_CELLS) -> tuple[int
 
 
 def check_workbook(archive: zipfile.ZipFile, limit: int = MAX_SHEET_CELLS) -> None:
-    """Raise ``SheetTooLarge`` for the first sheet whose grid would pass ``limit`` cells (or Excel's grid).
+    """Raise ``SheetTooLarge`` for the first sheet whose grid would pass ``limit`` cells (or Excel's grid), and
+    ``WorkbookTooLarge`` where the sheets together pass ``MAX_WORKBOOK_CELLS``.
 
     The sheets the workbook lists are measured by name, their parts found as calamine finds them (a
     target's case may differ from the member's). Then every other part that holds a ``sheetData`` is
     measured too, named by its path: what the reader opens must not depend on agreeing with it about
     relationships, so a part this function did not expect to be a sheet cannot slip past the bound.
     """
+    budget = CellBudget()
     members = {info.filename: info for info in archive.infolist()}
     by_lower_case = {name.lower(): name for name in members}
     measured: set[str] = set()
@@ -208,18 +235,21 @@ def check_workbook(archive: zipfile.ZipFile, limit: int = MAX_SHEET_CELLS) -> No
         if actual is None or actual in measured:
             continue  # a sheet the workbook names but does not hold: calamine reports that itself
         measured.add(actual)
-        _check_extent(name, archive.read(actual), limit)
+        _check_extent(name, archive.read(actual), limit, budget)
     for member in members:
         if member not in measured:
             xml_bytes = archive.read(member)
             if any(marker in xml_bytes for marker in _SHEET_DATA):
-                _check_extent(member, xml_bytes, limit)
+                _check_extent(member, xml_bytes, limit, budget)
 
 
-def _check_extent(name: str, xml_bytes: bytes, limit: int) -> None:
-    rows, columns = sheet_extent(xml_bytes, limit)
+def _check_extent(name: str, xml_bytes: bytes, limit: int, budget: CellBudget | None = None) -> None:
+    budget = budget or CellBudget()
+    # measuring stops at whichever bound comes first: the sheet's own, or what the workbook has left
+    rows, columns = sheet_extent(xml_bytes, min(limit, max(budget.left, 0)))
     if rows * columns > limit or rows > EXCEL_MAX_ROWS or columns > EXCEL_MAX_COLUMNS:
         raise SheetTooLarge(name, rows, columns)
+    budget.spend(rows, columns)
     for uncomputed in _FORMULA_WITHOUT_VALUE.finditer(xml_bytes):
         # a formula whose result is an empty string is saved by Excel as t="str" with an empty value: that is a value
         if b' t="str"' not in uncomputed.group(0):

@@ -15,7 +15,7 @@ from typing import Any, cast
 import pandas as pd
 
 from oversight.contract.schema import Column, Table
-from oversight.ingest.cell_text import column_letter, is_blank, normalise_header
+from oversight.ingest.cell_text import column_letter, id_key, is_blank, normalise_header
 from oversight.ingest.cells import CACHED_KINDS, UNIT_NAME_SEPARATORS, CellError, Context, cell_parser
 from oversight.ingest.files import Sheets, Source, load_sheets, source_name
 from oversight.ingest.headers import find_header, locate_tables
@@ -179,22 +179,30 @@ def check_table(read: TableRead) -> list[Problem]:
     for column in table.columns:
         if not column.unique:
             continue
-        first_seen: dict[object, tuple[str, int]] = {}
+        first_seen: dict[object, tuple[object, str, int]] = {}  # id_key → (the id as first typed, sheet, row)
         for position, (value, (sheet, excel_row)) in enumerate(zip(frame[column.name], read.origins)):
             if value is None or value != value:
                 continue
-            if value in first_seen:
-                first_sheet, first_row = first_seen[value]
-                key = "error.duplicate" if first_sheet == sheet else "error.duplicate_other_sheet"
+            if id_key(value) in first_seen:
+                first_value, first_sheet, first_row = first_seen[id_key(value)]
+                if first_value != value:
+                    key = "error.duplicate_lookalike"
+                else:
+                    key = "error.duplicate" if first_sheet == sheet else "error.duplicate_other_sheet"
                 problems.append(
                     Problem(
                         message_key=key,
                         **read.locate(position, column.name),
-                        params={"value": value, "first_row": first_row, "first_sheet": first_sheet},
+                        params={
+                            "value": value,
+                            "first_value": first_value,
+                            "first_row": first_row,
+                            "first_sheet": first_sheet,
+                        },
                     )
                 )
             else:
-                first_seen[value] = (sheet, excel_row)
+                first_seen[id_key(value)] = (value, sheet, excel_row)
     if table.name == "units":
         problems += _names_shared_by_units(read)
     return problems
