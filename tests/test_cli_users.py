@@ -109,6 +109,26 @@ def test_add_list_passwd_remove(monkeypatch, capsys, private_paths):
     assert all(e["account"] == "王秘书" and e["details"]["via"] == "cli" for e in audit.read_audit())
 
 
+def test_no_account_changes_without_its_audit_line(monkeypatch, capsys, private_paths, admins):
+    """An audit log that cannot be written (here a folder stands where it should be): the account is not added,
+    its password not changed, nobody removed, and the reason is said in the user's language."""
+    users = private_paths / "conf" / "users.toml"
+    before = users.read_bytes()
+    blocked = private_paths / "conf" / "audit-folder"
+    blocked.mkdir()
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(blocked))
+    assert add(monkeypatch, "mallory", "--role", "admin") == 1
+    assert capsys.readouterr().err.strip() == "审计日志无法写入，为保证每项操作都有记录，本次操作未执行"
+    prompts(monkeypatch, "brand-new-pass", "brand-new-pass")
+    assert main(["user", "passwd", "lead", "--lang", "en"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "the audit log cannot be written; so that every action is recorded, this one was not carried out"
+    )
+    assert main(["user", "remove", "lead"]) == 1
+    assert users.read_bytes() == before
+    assert [a.username for a in accounts.list_users()] == ["boss", "lead"]
+
+
 def test_list_with_no_accounts_says_local_mode(capsys, private_paths):
     assert main(["user", "list", "--lang", "en"]) == 0
     assert capsys.readouterr().out.startswith("no accounts configured yet (local mode): ")

@@ -170,6 +170,17 @@ def record(
     return entry
 
 
+def ensure_writable(path: Path | None = None) -> None:
+    """Raise ``AuditError`` unless a line could be appended now: asked before a change that cannot wait for its
+    line to be written first (an account's change is made by the accounts module, which writes the users file)."""
+    path = Path(path or audit_log_path())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
+    except OSError as error:
+        raise AuditError(f"audit log {path}: {error}") from error
+
+
 class AuditEntries(list[dict[str, Any]]):
     """The entries read (oldest first), with ``skipped``: how many lines were not readable entries."""
 

@@ -150,8 +150,8 @@ def _run_template(args: argparse.Namespace) -> int:
                 "via": "cli",
             },
         )
-    except audit.AuditError as error:
-        print(error, file=sys.stderr)
+    except audit.AuditError:
+        print(i18n.t("error.audit_unwritable", args.lang), file=sys.stderr)
         return 1
     try:
         path = templates.write_template(args.out, TABLES[args.table], current.get("units"), args.lang)

@@ -207,8 +207,8 @@ def _push(
             audit_details=audit_details,
             force=force,
         )
-    except audit.AuditError as error:  # no audit line, no push
-        raise _Stop(INPUT_PROBLEM, str(error)) from None
+    except audit.AuditError:  # no audit line, no push
+        raise _Stop(INPUT_PROBLEM, i18n.t("error.audit_unwritable", lang)) from None
     except locking.LockBusy as busy:  # another run hung while sending: nothing went out, the next run sends
         raise _Stop(PUSH_FAILED, _busy_text(busy, lang)) from None
     for outcome in outcomes:
@@ -370,8 +370,8 @@ def _brief(args: argparse.Namespace) -> int:
     }
     try:  # as on the page: the audit line is written before the files are handed over
         audit.record(audit.DOWNLOAD, account=account, details=download)
-    except audit.AuditError as error:
-        raise _Stop(INPUT_PROBLEM, str(error)) from None
+    except audit.AuditError:
+        raise _Stop(INPUT_PROBLEM, i18n.t("error.audit_unwritable", lang)) from None
     try:
         written = brief_job.write(pack, args.out, formats)
     except OSError as error:

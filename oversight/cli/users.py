@@ -51,6 +51,11 @@ def _known_unit_ids() -> list[str] | None:
 def _user_command(args: argparse.Namespace, change) -> int:
     from oversight.auth import accounts, audit, roles
 
+    try:  # no line, no change: an account added without its line could not be traced
+        audit.ensure_writable()
+    except audit.AuditError:
+        print(i18n.t("error.audit_unwritable", args.lang), file=sys.stderr)
+        return 1
     try:
         message, action, details = change(accounts)
     except roles.AccountError as error:
@@ -62,8 +67,8 @@ def _user_command(args: argparse.Namespace, change) -> int:
     print(message)
     try:
         audit.record(action, account=roles.local_account().username, details={**details, "via": "cli"})
-    except audit.AuditError as error:
-        print(error, file=sys.stderr)
+    except audit.AuditError:  # writable a moment ago (a disk filled meanwhile): said plainly, not hidden
+        print(i18n.t("auth.cli.audit_failed_after_change", args.lang), file=sys.stderr)
         return 1
     return 0
 
