@@ -104,7 +104,7 @@ def test_pptx_is_16_9_with_title_figures_charts_issues_and_a_closing_summary(pac
     assert built.report.summary[0] in _slide_text(deck.slides[-1])
     marking = built.report.marking
     for slide in deck.slides:  # the marking and the watermark on every slide
-        assert marking.label in _slide_text(slide) and marking.watermark in _slide_text(slide)
+        assert marking.label in _slide_text(slide) and "\n".join(marking.watermark_lines) in _slide_text(slide)
     properties = deck.core_properties
     assert (properties.title, properties.author) == (TITLES[lang], i18n.t("app.team", lang))
     assert not (properties.keywords or properties.comments or properties.subject or properties.last_modified_by)
@@ -223,7 +223,9 @@ def test_pdf_has_the_title_and_copies_as_ordinary_characters(pack):
         assert "工作概况" in text and "意见建议19条" in text and "党组（党委）" in text
     for number, page in enumerate(reader.pages, start=1):  # the marking and the watermark on every printed page
         page_text = page.extract_text()
-        assert built.report.marking.label in page_text and built.report.marking.watermark in page_text
+        assert built.report.marking.label in page_text
+        # the viewer, and the date and time whole on a line of their own ("2026-12-" / "02 13:02" was cut)
+        assert all(line in page_text.splitlines() for line in built.report.marking.watermark_lines)
         # and its number at the foot, as the Word report has it (第 3 页 / Page 3)
         numbered = i18n.t("export.report.page_before", lang) + str(number) + i18n.t("export.report.page_after", lang)
         assert numbered.strip() in page_text, number
@@ -267,9 +269,10 @@ def test_every_slide_has_its_own_furniture_with_ids_of_its_own(pack):
         ids = [shape.shape_id for shape in slide.shapes]
         assert len(ids) == len(set(ids)), f"slide {number}: shape ids repeat"
         texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
-        assert texts.count(marking.label) == 1 and texts.count(marking.watermark) == 2
+        watermark = "\n".join(marking.watermark_lines)  # the viewer, then the date and time whole
+        assert texts.count(marking.label) == 1 and texts.count(watermark) == 2
         # the watermarks are drawn first (behind everything), the marking over the content
-        assert [shape.text_frame.text for shape in list(slide.shapes)[:2]] == [marking.watermark] * 2
+        assert [shape.text_frame.text for shape in list(slide.shapes)[:2]] == [watermark] * 2
         if number == 0:  # the title slide: no rule, no footer
             assert footer not in texts
             continue
@@ -526,7 +529,7 @@ def test_the_slide_watermark_is_never_cut_into_a_fragment(pack):
     them (a filled panel left "np" of "This computer …" showing in the gap beside the picture)."""
     _, built, _ = pack
     deck = Presentation(io.BytesIO(built.files["pptx"]))
-    watermark = built.report.marking.watermark
+    watermark = "\n".join(built.report.marking.watermark_lines)
     for slide in list(deck.slides)[1 : 2 + CHARTS]:
         marks = [shape for shape in slide.shapes if shape.has_text_frame and shape.text_frame.text == watermark]
         assert len(marks) == 2

@@ -27,6 +27,18 @@ def test_default_marking_and_watermark_name_the_viewer_and_the_time(monkeypatch)
     )
 
 
+def test_the_watermark_sets_its_date_and_time_whole_on_a_line_of_their_own():
+    """A narrow box wrapped "This computer 2026-12-02 13:02" where it liked: "This computer 2026-12-" / "02 13:02"."""
+    assert marking.Marking("", "This computer 2026-12-02 13:02").watermark_lines == [
+        "This computer",
+        "2026-12-02 13:02",
+    ]
+    assert marking.Marking("", "王 秘书 2021-01-05 09:30").watermark_lines == ["王 秘书", "2021-01-05 09:30"]
+    assert marking.Marking("", "a viewer without a time").watermark_lines == ["a viewer without a time"]
+    assert marking.Marking("", "2021-01-05 09:30").watermark_lines == ["2021-01-05 09:30"]
+    assert marking.Marking("内部资料", "").watermark_lines == []
+
+
 def test_the_watermarks_time_is_beijing_time_as_the_audit_lines(monkeypatch):
     """On a server whose clock zone is UTC the watermark read 15:42 for a download the audit page lists at 23:42."""
     import time as clock

@@ -57,8 +57,9 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .keep-with-next { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
 .watermark { position: fixed; top: 0; left: 0; width: 100%; height: 100%; z-index: -1; overflow: hidden;
   pointer-events: none; }
-.watermark span { position: absolute; transform: rotate(-30deg); color: WATERMARK;
+.watermark > span { position: absolute; transform: rotate(-30deg); color: WATERMARK;
   width: 44%; text-align: center; overflow-wrap: anywhere; }
+.watermark .stamp { white-space: nowrap; }
 """
 _TEXT_WIDTH_CM = 17.8  # A4 less the page's 16 mm margins
 # Where the watermark's copies sit on the printed page (percent of the text area): a crop still carries one. Each
@@ -137,9 +138,11 @@ def _marks(report: Report) -> str:
     parts = []
     if report.marking.watermark:
         size = _watermark_pt(report.marking.watermark)
+        # the viewer may wrap (a long account name); the date and time stay whole on their own line
+        *viewer, stamp = report.marking.watermark_lines
+        text = "".join(f"{escape(line)}<br>" for line in viewer) + f'<span class="stamp">{escape(stamp)}</span>'
         spans = "".join(
-            f'<span style="left:{x}%;top:{y}%;font-size:{size}pt">{escape(report.marking.watermark)}</span>'
-            for x, y in _WATERMARK_SPOTS
+            f'<span style="left:{x}%;top:{y}%;font-size:{size}pt">{text}</span>' for x, y in _WATERMARK_SPOTS
         )
         parts.append(f'<div class="watermark" aria-hidden="true">{spans}</div>')
     return "".join(parts)

@@ -103,9 +103,10 @@ def _draw_watermark(slide, report: Report) -> list:
     for left, top in ((Inches(1.2), Inches(2.2)), (_PANEL_WATERMARK_LEFT, Inches(4.3))):
         box = slide.shapes.add_textbox(left, top, Inches(3.5), Inches(0.6))
         box.rotation = -25
-        _set_text(box.text_frame, [report.marking.watermark], 20, RGBColor.from_string(hex_colour(WATERMARK_RGB)))
-        colour = box.text_frame.paragraphs[0].runs[0]._r.rPr.find(qn("a:solidFill"))[0]  # noqa: SLF001
-        etree.SubElement(colour, qn("a:alpha")).set("val", "45000")  # 45% opaque: light, yet a copy shows it
+        _set_text(box.text_frame, report.marking.watermark_lines, 20, RGBColor.from_string(hex_colour(WATERMARK_RGB)))
+        for paragraph in box.text_frame.paragraphs:
+            colour = paragraph.runs[0]._r.rPr.find(qn("a:solidFill"))[0]  # noqa: SLF001
+            etree.SubElement(colour, qn("a:alpha")).set("val", "45000")  # 45% opaque: light, yet a copy shows it
         _send_to_back(slide, box)
         boxes.insert(0, box)
     return boxes  # in the slide's order: the last one sent back comes first

@@ -12,6 +12,8 @@ Configuration (environment):
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -23,6 +25,7 @@ _OFF = {"0", "off", "no", "false"}
 WATERMARK_RGB = (0x9A, 0xA5, 0xB1)
 WATERMARK_OPACITY = 0.16
 MARKING_RGB = (0xB3, 0x26, 0x1E)
+_STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")  # the watermark's time, as ``for_viewer`` writes it
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,15 @@ class Marking:
     @property
     def empty(self) -> bool:
         return not (self.label or self.watermark)
+
+    @property
+    def watermark_lines(self) -> list[str]:
+        """The watermark as the lines a narrow box sets it in: the viewer, then the date and time whole (a box that
+        wrapped it where it liked cut the stamp into "This computer 2026-12-" and "02 13:02")."""
+        stamp = _STAMP.search(self.watermark)
+        if stamp is None or not self.watermark[: stamp.start()].strip():
+            return [self.watermark] if self.watermark else []
+        return [self.watermark[: stamp.start()].strip(), stamp.group()]
 
 
 NO_MARKING = Marking()
