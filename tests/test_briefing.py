@@ -164,6 +164,18 @@ def test_a_long_description_is_cut_in_every_document_and_says_where_the_rest_is(
         assert long_text in archive.read(open_csv).decode("utf-8-sig")
 
 
+def test_a_chart_without_data_says_so_where_its_picture_would_be(pack):
+    lang, built, _ = pack
+    from oversight.briefing import pptx_deck
+
+    first = dataclasses.replace(built.report.sections[0], png=None)
+    report = dataclasses.replace(built.report, sections=[first, *built.report.sections[1:]])
+    deck = Presentation(io.BytesIO(pptx_deck.pptx_bytes(report)))
+    slide = next(s for s in deck.slides if s.shapes.title.text == first.title)
+    assert [s.text_frame.text for s in slide.shapes if s.name == "no data"] == [i18n.t("empty.no_data", lang)]
+    assert not [s for s in slide.shapes if s.shape_type == 13]  # no picture
+
+
 def test_pptx_runs_name_an_east_asian_font(pack):
     _, built, _ = pack
     deck = Presentation(io.BytesIO(built.files["pptx"]))

@@ -278,6 +278,20 @@ def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSect
         slide.shapes.add_picture(
             io.BytesIO(section.png), MARGIN, _PICTURE_TOP, picture_width, int(picture_width * section.aspect)
         )
+    else:  # where the chart would be, what the screen says in its place (a blank area read as a picture missing)
+        _outlined_box(slide, MARGIN, _PICTURE_TOP, picture_width, _PICTURE_MAX_HEIGHT, "D9DEE5")
+        message = _text_box(
+            slide,
+            MARGIN,
+            _PICTURE_TOP + _PICTURE_MAX_HEIGHT // 2 - Inches(0.3),
+            picture_width,
+            Inches(0.6),
+            [report.t("empty.no_data")],
+            18,
+            colour=_GREY,
+            align=PP_ALIGN.CENTER,
+        )
+        message.name = "no data"
     panel_left = MARGIN + picture_width + _PANEL_GAP
     _outlined_box(slide, panel_left, _PICTURE_TOP, SLIDE_WIDTH - MARGIN - panel_left, Inches(5.5), "D9DEE5")
     accent = slide.shapes.add_shape(1, panel_left, _PICTURE_TOP, Inches(0.06), Inches(5.5))
