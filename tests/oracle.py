@@ -669,7 +669,18 @@ def share_text(part: float, whole: float) -> str | None:
     return None if not whole else f"{half_up(part / whole * 100, 1)}%"
 
 
-def share_delta(now: tuple[float, float], before: tuple[float, float] | None, lang: str) -> str:
+# what a rate's card says in place of a change when there is nothing to take a rate of (its whole is 0)
+NOTHING_TO_RATE = {
+    "issues": {"zh": "本期未指出问题", "en": "no issues raised"},
+    "meetings": {"zh": "本期无会议", "en": "no meetings"},
+    "due": {"zh": "本期无到期应整改问题", "en": "no issue due for rectification"},
+    "suggestions": {"zh": "本期未提出意见建议", "en": "no suggestions made"},
+}
+
+
+def share_delta(now: tuple[float, float], before: tuple[float, float] | None, lang: str, whole: str = "") -> str:
+    if not now[1] and whole:
+        return NOTHING_TO_RATE[whole][lang]
     if before is None or not now[1] or not before[1]:
         return NO_COMPARISON[lang]
     points = half_up(now[0] / now[1] * 100 - before[0] / before[1] * 100, 1)

@@ -94,7 +94,7 @@ def test_a_link_beyond_the_data_shows_the_nearest_quarters_and_says_they_are_out
     at = run_page(query={"from": "2020Q3", "to": "2021Q2", "lang": "en"})
     assert at.select_slider(key="widget.quarters.0").value == ("2020Q3", "2020Q4")
     assert [w.value for w in at.warning] == [
-        "This link quarter falls outside the data (2019 Q1 to 2020 Q4): to=2021Q2. It was moved to the nearest"
+        "The quarter in this link falls outside the data (2019 Q1 to 2020 Q4): to=2021Q2. It was moved to the nearest"
         " quarter; showing 2020 Q3 to 2020 Q4."
     ]
     at = run_page(query={"to": "2021Q2"})

@@ -226,7 +226,7 @@ def _expected_shares(view: oracle.View, keys: list[tuple[str, str, str]], lang: 
     return {
         card: (
             oracle.share_text(now[part], now[whole]) or "—",
-            oracle.share_delta((now[part], now[whole]), (before[part], before[whole]) if before else None, lang),
+            oracle.share_delta((now[part], now[whole]), (before[part], before[whole]) if before else None, lang, whole),
         )
         for card, part, whole in keys
     }
@@ -459,6 +459,8 @@ def test_summary_sentences(worlds, case):
     now = view.totals()
     earlier = view.year_earlier()
     if now["meetings"]:
+        if case.lang == "en":  # one unit is "the unit", not "the units"
+            assert ("On meetings, the unit held" in text) == (len(case.units) == 1), text
         if earlier is None:
             assert ("上年同期无可比数据" if case.lang == "zh" else "no comparable data a year earlier") in text
         else:

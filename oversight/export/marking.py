@@ -13,7 +13,6 @@ Configuration (environment):
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass
 from datetime import datetime
 

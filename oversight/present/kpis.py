@@ -83,7 +83,9 @@ class Comparison:
         )
         return i18n.t("kpi.help_line", self.lang, definition=definition, basis=basis)
 
-    def _card(self, key: str, now: float | None, display: str, delta: str | None, colour: DeltaColour) -> Kpi:
+    def _card(
+        self, key: str, now: float | None, display: str, delta: str | None, colour: DeltaColour, why_none: str = ""
+    ) -> Kpi:
         # no change to show: the earlier span is not covered by the data, or gives no figure (a rate of nothing)
         if delta is None:
             return Kpi(
@@ -91,7 +93,7 @@ class Comparison:
                 i18n.t(f"kpi.{key}", self.lang),
                 now,
                 display,
-                i18n.t("kpi.no_comparison", self.lang),
+                why_none or i18n.t("kpi.no_comparison", self.lang),
                 "off",
                 self._help(key),
                 delta_arrow="off",
@@ -123,7 +125,9 @@ class Comparison:
             before = rate(self.previous_year[part], self.previous_year[whole])
             if now is not None and before is not None:
                 delta = signed(now - before, 1, _points(self.lang))
-        return self._card(key, now, format_number(now, "unit.percent", self.lang, 1), delta, colour)
+        # a rate of nothing (no issue raised, none due): the card says why it shows "—", not "no comparable data"
+        why_none = i18n.t(f"kpi.nothing_to_rate.{whole}", self.lang) if self.current[whole] == 0 else ""
+        return self._card(key, now, format_number(now, "unit.percent", self.lang, 1), delta, colour, why_none)
 
     def average(self, key: str, column: str, unit_key: str, colour: DeltaColour = "off", digits: int = 0) -> Kpi:
         now = self.current[column]

@@ -180,7 +180,9 @@ def _meetings(figures: Figures, lang: str) -> str:
     now, before = figures.current, figures.previous
     if not now["meetings"]:
         return i18n.t("export.summary.no_meetings", lang)
-    text = i18n.t("export.summary.meetings", lang, meetings=count(now["meetings"], "meetings", lang))
+    one_unit = len(figures.filter.units) == 1  # "the units held 18 meetings" read oddly of one unit
+    key = "export.summary.meetings_one_unit" if one_unit else "export.summary.meetings"
+    text = i18n.t(key, lang, meetings=count(now["meetings"], "meetings", lang))
     if before is None:
         text += i18n.t("summary.no_comparison", lang)
     change = None if before is None else percent_change(now["meetings"], before["meetings"])
