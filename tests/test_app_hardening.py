@@ -181,6 +181,9 @@ def test_unit_names_with_markdown_are_escaped_in_the_caption_and_the_chip(data_f
     escaped = r"\$\$x^2\$\$ \[点我\]\(http\://evil\.test\)"
     assert escaped in at.caption[0].value.replace(safe_text.WORD_JOINER, "")
     assert escaped in at.button(key="widget.clear_units").label.replace(safe_text.WORD_JOINER, "")
+    # the downloads' tooltips name files named after the unit: Markdown too (a $…$ there rendered a formula)
+    helps = [button.proto.help for button in at.get("download_button") if "x^2" in button.proto.help]
+    assert helps and all("\\$\\$x^2\\$\\$" in text and "$$x" not in text.replace("\\$", "") for text in helps)
     overview = run_page("app.py")
     chart = figure_titled(overview, "各单位指出问题与意见建议")["data"][0]
     # Plotly shows it, links nothing: the full name in the hover, the axis label shortened first, escaped after

@@ -443,11 +443,12 @@ def test_cli_sample_still_writes_the_sample(tmp_path, capsys):
 
 def test_cli_sample_never_overwrites_the_offices_ledgers_unasked(data_folder, tmp_path, capsys):
     """`sample` writes into ./data by default, the folder the dashboard reads: ledgers there that differ from the
-    sample (an import has changed them) are kept, the command refused and the files named; --force overwrites."""
-    plan = import_plan.plan_import(
-        write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting()]}), mode="append", folder=data_folder
+    sample are kept, the command refused and the files named; --force overwrites a folder nobody has imported
+    into, never one with an import history or accounts (its changes are audited and can be undone; a sample's
+    would be neither)."""
+    (data_folder / "meetings.xlsx").write_bytes(
+        write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting()]}).read_bytes()
     )
-    commit.apply_import(plan)
     before = hash_tree(data_folder)
     capsys.readouterr()
     assert main(["sample", "--out", str(data_folder)]) == 1
@@ -458,6 +459,32 @@ def test_cli_sample_never_overwrites_the_offices_ledgers_unasked(data_folder, tm
     assert len(checked_folder.read_folder(data_folder)["meetings"]) == len(
         checked_folder.read_folder(store.SAMPLE_DATA_DIR)["meetings"]
     )
+
+    plan = import_plan.plan_import(
+        write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting()]}), mode="append", folder=data_folder
+    )
+    commit.apply_import(plan)  # now the folder has a history
+    before = hash_tree(data_folder)
+    capsys.readouterr()
+    assert main(["sample", "--out", str(data_folder), "--force"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"文件夹 {data_folder} 受账号保护或有导入记录，是在用的数据：示例数据不能覆盖它（--force 也不行），未作任何改动。"
+        "要换数据请用 import 导入（记入审计日志和导入历史，可以撤销）；要看示例请用 --out 指定另一个文件夹。"
+    )
+    assert hash_tree(data_folder) == before
+
+
+def test_cli_sample_never_overwrites_a_folder_guarded_by_accounts(tmp_path, capsys):
+    from oversight.auth.accounts_marker import MARKER
+
+    folder = tmp_path / "guarded"
+    folder.mkdir()
+    (folder / "meetings.csv").write_text("会议编号\n", encoding="utf-8")
+    (folder / MARKER).write_text("users.toml\n", encoding="utf-8")
+    before = hash_tree(folder)
+    assert main(["sample", "--out", str(folder), "--force"]) == 1
+    assert "受账号保护或有导入记录" in capsys.readouterr().err
+    assert hash_tree(folder) == before
 
 
 def test_cli_runs_as_a_module_and_honours_the_data_dir(data_folder, tmp_path):

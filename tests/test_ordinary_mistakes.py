@@ -90,6 +90,13 @@ def test_alerts_settings_naming_a_folder_says_it_is_a_folder(capsys, tmp_path):
     assert capsys.readouterr().err.strip() == f"预警设置文件 {tmp_path} 有误：--settings：这是文件夹，不是文件"
 
 
+def test_sample_out_where_nothing_can_be_written(capsys):
+    """It said 处理失败（FileNotFoundError）."""
+    assert main(["sample", "--out", "/proc/oversight-sample"]) == 1
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("无法写入 /proc/oversight-sample：") and "Error" not in error
+
+
 def test_sample_out_that_is_a_file(capsys, tmp_path):
     """It said 处理失败（FileExistsError）."""
     (tmp_path / "notes.txt").write_text("x")

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import csv
 import io
+import logging
+import math
 import zipfile
 import zlib
 from collections.abc import Iterable
@@ -26,6 +28,7 @@ from oversight.ingest.problems import Problem, ValidationError
 
 DEFAULT_MAX_UPLOAD_MB = 20
 DEFAULT_MAX_INFLATED_MB = 200
+_MOST_MEGABYTES = 1024 * 1024  # a terabyte: beyond it a setting is a typo, not a bound
 # A real xlsx deflates its XML 5–30×; a zip bomb, thousands of times.
 MAX_INFLATE_RATIO = 100
 MAX_ARCHIVE_MEMBERS = 10_000
@@ -59,10 +62,21 @@ def source_name(source: Source) -> str:
 
 
 def _env_megabytes(name: str, default: float) -> float:
-    try:
-        return float(config.setting(name) or default)
-    except ValueError:
+    """The setting as megabytes; a value that is not a positive finite number (``abc``, ``-1``, ``1e999``) keeps the
+    default, and the server's log (a CLI's standard error) says so, rather than refusing every file or failing."""
+    given = config.setting(name)
+    if not given:
         return default
+    try:
+        value = float(given)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= _MOST_MEGABYTES):
+        logging.getLogger(__name__).warning(
+            "%s=%r is not a number of megabytes from 0 to %s; using %s", name, given, _MOST_MEGABYTES, default
+        )
+        return default
+    return value
 
 
 def max_upload_bytes() -> int:

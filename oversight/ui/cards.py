@@ -159,7 +159,7 @@ def _download_row(page: Page, key: str, downloads: list[export.ChartDownload]) -
             on_click="ignore",
             icon=":material/download:",
             width="content",
-            help=page.t("download.help", file_name=download.file_name),
+            help=page.t("download.help", file_name=safe_text.markdown(download.file_name)),
         )
     if not has_browser:
         st.caption(export.ImageRendererMissing().message(page.lang))
@@ -237,7 +237,7 @@ def table_download_buttons(container, page: Page, table: pd.DataFrame, stem: str
             on_click="ignore",
             icon=":material/download:",
             width="content",
-            help=page.t("download.help", file_name=file_name),
+            help=page.t("download.help", file_name=safe_text.markdown(file_name)),
         )
 
 
