@@ -97,3 +97,43 @@ def test_one_import_takes_a_bounded_batch_of_files(data_folder, monkeypatch):
         "these files come to 2.3 MB together, over the 2.0 MB limit for one import; import them in batches"
     ]
     assert not plan.changes and hash_tree(data_folder) == before
+
+
+@pytest.mark.parametrize("given", ["abc", "-1", "0", "1e999", "nan", "inf"])
+def test_a_megabyte_setting_that_is_no_size_keeps_the_default_and_says_so(monkeypatch, caplog, given):
+    """1e999 ended every import in OverflowError; -1 refused every file as "over -1.0 MB"; abc was ignored unsaid."""
+    from oversight.ingest import files
+
+    monkeypatch.setenv("OVERSIGHT_MAX_UPLOAD_MB", given)
+    monkeypatch.setenv("OVERSIGHT_MAX_INFLATED_MB", given)
+    with caplog.at_level("WARNING"):
+        assert files.max_upload_bytes() == files.DEFAULT_MAX_UPLOAD_MB * 1024 * 1024
+        assert files.max_inflated_bytes() == files.DEFAULT_MAX_INFLATED_MB * 1024 * 1024
+    assert f"OVERSIGHT_MAX_UPLOAD_MB={given!r}" in caplog.text and f"OVERSIGHT_MAX_INFLATED_MB={given!r}" in caplog.text
+    monkeypatch.setenv("OVERSIGHT_MAX_UPLOAD_MB", "0.5")
+    assert files.max_upload_bytes() == 512 * 1024
+
+
+def test_a_date_cell_holding_a_time_of_day_alone_says_so(tmp_path, data_folder):
+    """A date-formatted cell with -5 in it reads as 00:00 alone: the error quoted "00:00:00" as the value typed."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "问题"
+    sheet.append(
+        ["问题编号", "单位", "发现日期", "问题来源", "问题类别", "问题描述", "整改状态", "整改期限", "整改完成日期"]
+    )
+    sheet.append(["WT2021-001", "省政府研究室", -5, "定期会商", "作风建设", "会议过多", "整改中", None, None])
+    sheet["C2"].number_format = "yyyy-mm-dd"
+    book.save(tmp_path / "问题.xlsx")
+    with pytest.raises(ValidationError) as refused:
+        commit.import_files([tmp_path / "问题.xlsx"], table="issues", mode="append", folder=data_folder, user="test")
+    assert (
+        refused.value.render("en")
+        .splitlines()[-1]
+        .endswith(
+            "column C '发现日期': is not a date: the cell holds only a time of day, 00:00 (what a date-formatted cell shows "
+            "for 0 or a negative number); expected a date such as 2020-03-05"
+        )
+    )

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pandas as pd
@@ -51,6 +51,10 @@ def _checked_date(day: date, shown: object) -> date:
 
 
 def parse_date(value: object) -> date:
+    if isinstance(value, time):
+        # a date-formatted cell holding 0 or a negative number reads as a time of day alone: "00:00:00" quoted
+        # back to the clerk named a value they never typed
+        raise CellError("error.date_time_of_day", value=value.strftime("%H:%M"))
     if isinstance(value, (pd.Timestamp, datetime)):
         return _checked_date(value.date(), value)
     if isinstance(value, date):
