@@ -231,3 +231,18 @@ def test_no_tick_stands_beside_the_row_of_changes_above_the_bars(connection, def
     top = max(frame["meetings"].max(), frame["prev_meetings"].max())
     assert changes and max(figure.layout.yaxis.tickvals) <= top * 1.05 < min(changes)
     assert list(figure.layout.yaxis.tickvals) == [0, 20, 40, 60, 80]  # whole steps from 0, as count_ticks chooses
+
+
+def test_a_stack_of_one_part_still_names_its_colour(connection):
+    """Research Office in the second half of 2020: one suggestion, still only proposed. Plotly hides the legend of a
+    single trace, and one grey bar said nothing of what grey meant."""
+    from oversight.data.filters import Filter, Quarter
+
+    spec = next(s for s in catalog.all_charts() if s.key == "suggestions_by_unit")
+    frame = queries.run(connection, spec.query, Filter(("research",), Quarter(2020, 3), Quarter(2020, 4)))
+    figure = spec.build(frame, "en")
+    assert [trace.name for trace in figure.data] == ["Proposed"]
+    assert figure.layout.showlegend is True
+    from oversight.charts import style
+
+    assert figure.layout.margin.t == style._TITLE_BAND_PX + style.LEGEND_ROW_PX  # room under the title for its row

@@ -110,6 +110,9 @@ def unit_bars(
         xaxis=dict(title=i18n.t(axis_key, lang), **count_ticks(total, MOST_TICKS_ACROSS)),
         yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
         legend=dict(traceorder="normal" if stacked else "reversed"),
+        # a stack of one part still says what its colour is (Plotly hides the legend of a single trace: one grey
+        # bar of 已提出 read as nothing in particular)
+        showlegend=True,
         clickmode="event+select",
         margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), r=40),
     )
@@ -260,6 +263,7 @@ def quarter_bars(
         xaxis=quarter_axis(labels, frame, lang),
         yaxis=dict(title=i18n.t(axis_key, lang), **count_ticks(highest, MOST_TICKS_UP)),
         legend=dict(traceorder="normal"),  # stacked bars would otherwise list the series backwards
+        showlegend=True,  # as ``unit_bars``: one part drawn still names its colour
     )
 
 

@@ -273,7 +273,7 @@ def base_layout(figure: go.Figure, title: str, *, plot_px: float = MIN_PLOT_PX, 
     if extra:
         margin["t"] = (margin.get("t") or TEMPLATE.layout.margin.t) + extra
     names = legend_names(figure)
-    if layout.get("showlegend", True) and len(names) > 1:
+    if layout.get("showlegend", True) and (len(names) > 1 or (names and layout.get("showlegend") is True)):
         # the legend sits above the plot, as wide as the plot (beside long unit names, much narrower than the
         # card), and grows upwards: make room for every row it can take under the title
         plot_width = max(120, CARD_WIDTH_PX - (margin.get("l") or 70) - (margin.get("r") or 30))
