@@ -193,7 +193,7 @@ send = ["brief"]
         assert pdf.metadata.title == "2020年度派驻监督工作情况"
         first_page = pdf.pages[0].extract_text()
         # the marking, the page's number and the watermark (made for this computer's user) lead it, then the title
-        assert first_page.startswith("内部资料 注意保存\n第 1 页\n本机 ") and "2020年度派驻监督工作情况" in first_page
+        assert first_page.startswith("内部资料 注意保存\n第 1 页\n本机\n") and "2020年度派驻监督工作情况" in first_page
         assert "指出问题16个" in mail.get_body(("plain",)).get_content()
 
         # the same quarter range again: built and written, but not sent twice

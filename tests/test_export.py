@@ -105,7 +105,7 @@ def test_svg_carries_the_chinese_title_and_subtitle(by_unit_frame, default_filte
     )
     assert svg.lstrip().startswith("<svg")
     assert "各单位指出问题与意见建议" in svg
-    assert "全部9家综合监督单位" in svg and "数据截至 2020-12-31" in svg
+    assert "全部9家综合监督单位" in svg and "数据截至2020年12月31日" in svg
 
 
 @pytest.mark.parametrize(

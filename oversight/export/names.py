@@ -81,7 +81,11 @@ class ExportContext:
         return i18n.span_label(self.filter, self.lang)
 
     def data_date_text(self) -> str:
-        return self.data_date.isoformat() if self.data_date else "—"
+        """The data date as the page's header writes it (2020年12月31日 / 31 December 2020): a picture or a slide
+        saying 2020-12-31 beside a screen saying 2020年12月31日 read as two dates."""
+        from oversight.present.summary import date_text
+
+        return date_text(self.data_date, self.lang) if self.data_date else "—"
 
     def subtitle(self) -> str:
         """The line under an exported chart's title: who, when, and how fresh the data is."""
