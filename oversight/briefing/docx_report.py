@@ -93,6 +93,7 @@ def _table(document, header: list[str], rows: list[list[str]], widths_cm: list[f
     table.autofit = False
     for grid_column, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_cm):  # noqa: SLF001
         grid_column.set(qn("w:w"), str(int(Cm(width).twips)))
+    _cell_margins(table)
     for cell, text in zip(table.rows[0].cells, header):
         cell.text = ""
         cell.paragraphs[0].add_run(text).bold = True
@@ -109,6 +110,26 @@ def _table(document, header: list[str], rows: list[list[str]], widths_cm: list[f
                 paragraph.paragraph_format.space_after = Pt(0)
                 for run in paragraph.runs:
                     run.font.size = Pt(9.5)
+
+
+# Room inside each cell, in twips (1/20 pt): Word's "Table Grid" has none above and below, and LibreOffice drew its
+# rows with the text touching the borders. In the schema's order: top, left, bottom, right (what both read).
+_CELL_MARGINS = (("top", 45), ("left", 100), ("bottom", 45), ("right", 100))
+
+
+def _cell_margins(table) -> None:
+    properties = table._tbl.tblPr  # noqa: SLF001
+    margins = OxmlElement("w:tblCellMar")
+    for side, twips in _CELL_MARGINS:
+        edge = OxmlElement(f"w:{side}")
+        edge.set(qn("w:w"), str(twips))
+        edge.set(qn("w:type"), "dxa")
+        margins.append(edge)
+    look = properties.find(qn("w:tblLook"))  # tblCellMar comes before it in a table's properties
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        properties.append(margins)
 
 
 def _body(document, text: str, report: Report, line_spacing: float = 1.5):

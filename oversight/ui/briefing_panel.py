@@ -74,7 +74,8 @@ def chart_choice(
     """Which charts go into the pack, grouped by the page they are on, each group with "select all"; all by default."""
     st.markdown(f"**{page.t('briefing.charts')}**")
     chosen: list[charts.ChartSpec] = []
-    cells = [cell for _ in range(0, len(groups), 3) for cell in st.columns(3)]
+    # two groups a row: three made each chooser so narrow that a chart's name was cut to its first words
+    cells = [cell for _ in range(0, len(groups), 2) for cell in st.columns(2)]
     for cell, (page_id, specs) in zip(cells, groups):
         keys = tuple(spec.key for spec in specs)
         by_key = {spec.key: spec for spec in specs}
@@ -85,7 +86,7 @@ def chart_choice(
         # state set here, not as the widgets' defaults: the callbacks change it, and Streamlit refuses both
         st.session_state.setdefault(all_key, True)
         st.session_state.setdefault(choice_key, list(keys))
-        with cell.container(border=True):
+        with cell.container(border=True, key=f"briefing_group_{page_id}"):
             st.checkbox(
                 page.t("briefing.select_all", page=page.t(f"nav.{page_id}")),
                 key=all_key,

@@ -23,6 +23,7 @@ PAGES = {
     "unit_profile": ("unit_profile?", 2),
     # four units side by side, with the longest English names: each column's cards level with its neighbours'
     "unit_compare": ("unit_profile?unit=data_admin&unit=chronicles&unit=foreign_affairs&unit=counsellors&", 1),
+    "briefing": ("briefing?", 0),
 }
 
 # What a person would see as broken, measured in the page itself.
@@ -113,8 +114,24 @@ _MEASURE = """(phone) => {
       if (!box || box === column || !box.querySelector('[data-testid="stMetric"]')) lines_outside.push(line.innerText.trim());
     }
   }
+  // the briefing's chart chooser: every chart's whole name shown, none cut to "各单位会商、专…" or hidden below the
+  // box's edge (a leader could not tell which charts go into the pack)
+  const chips_cut = [];
+  for (const name of document.querySelectorAll('div[class*="st-key-briefing_group_"] span[data-tag] > span[title]')) {
+    const text = document.createRange();
+    text.selectNodeContents(name);
+    const words = text.getBoundingClientRect(), box = name.getBoundingClientRect();
+    let shown = name.parentElement.getBoundingClientRect();
+    for (let n = name.parentElement; n && !n.matches('[data-testid="stMultiSelect"]'); n = n.parentElement) {
+      if (getComputedStyle(n).overflowY !== 'visible') {
+        const clip = n.getBoundingClientRect();
+        if (shown.bottom > clip.bottom + 1 || shown.top < clip.top - 1) { chips_cut.push(name.title + ' (hidden)'); break; }
+      }
+    }
+    if (words.width > box.width + 0.5 || words.height > box.height + 1) chips_cut.push(name.title);
+  }
   const page = document.querySelector('[data-testid="stMain"]') || document.documentElement;
-  return {cut, overlaps, slivers, titles_cut, labels_cut, titles_low, centre_over_ring, ticks_overlap, lines_outside,
+  return {cut, overlaps, slivers, titles_cut, labels_cut, titles_low, centre_over_ring, ticks_overlap, lines_outside, chips_cut,
           sideways: document.documentElement.scrollWidth > window.innerWidth + 1 || page.scrollWidth > page.clientWidth + 1};
 }"""
 
