@@ -23,6 +23,7 @@ from oversight.briefing.report import (
 )
 from oversight.charts import COLOURS
 from oversight.charts.style import label_width
+from oversight.core.safe_text import css_string
 from oversight.export.marking import (
     MARKING_RGB,
     WATERMARK_OPACITY,
@@ -79,22 +80,17 @@ def _watermark_pt(text: str) -> float:
     return max(_WATERMARK_LEAST_PT, min(_WATERMARK_PT, _WATERMARK_PT * _WATERMARK_FULL_SIZE_EM / max(em, 1.0)))
 
 
-def _css_string(text: str) -> str:
-    """``text`` as a CSS string literal: quotes, backslashes and line breaks escaped."""
-    return '"' + "".join(f"\\{ord(ch):06x}" if ch in '"\\\n\r<>' else ch for ch in text) + '"'
-
-
 def _page_marks(report: Report) -> str:
     """The marking in every page's top-right margin box and the page's number at its foot, as the Word report
     has them (Chromium 131+ prints ``@page`` margin boxes)."""
     number = (
-        f"{_css_string(report.t('export.report.page_before'))} counter(page) "
-        f"{_css_string(report.t('export.report.page_after'))}"
+        f"{css_string(report.t('export.report.page_before'))} counter(page) "
+        f"{css_string(report.t('export.report.page_after'))}"
     )
     boxes = f"@bottom-center {{ content: {number}; color: #52606D; font-size: 9pt; font-family: {HTML_FONT_STACK}; }} "
     if report.marking.label:
         boxes += (
-            f"@top-right {{ content: {_css_string(report.marking.label)}; color: {css_rgba(MARKING_RGB, 1)}; "
+            f"@top-right {{ content: {css_string(report.marking.label)}; color: {css_rgba(MARKING_RGB, 1)}; "
             f"font-size: 10pt; font-weight: bold; font-family: {HTML_FONT_STACK}; }}"
         )
     return f"@page {{ {boxes} }}\n"

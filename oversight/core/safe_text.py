@@ -114,3 +114,10 @@ def printable_frame(frame: pd.DataFrame) -> pd.DataFrame:
             cleaned = frame.copy() if cleaned is None else cleaned
             cleaned[column] = values.map(lambda v: _CONTROL.sub("", v) if isinstance(v, str) else v)
     return frame if cleaned is None else cleaned
+
+
+def css_string(text: str) -> str:
+    """Text as a CSS string literal for a ``content:`` or a custom property: every character but letters, digits and
+    plain punctuation escaped (quotes, backslashes, line breaks and ``<``: it sits in a <style>)."""
+    escaped = "".join(ch if ch.isalnum() or ch in " .,:;()（）、·•-" else f"\\{ord(ch):x} " for ch in text)
+    return f'"{escaped}"'

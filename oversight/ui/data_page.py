@@ -35,17 +35,11 @@ def _problem_rows(problems, lang: str) -> pd.DataFrame:
     )
 
 
-def _css_string(text: str) -> str:
-    """Text as a CSS string literal: quotes, backslashes, line breaks and ``<`` escaped (it sits in a <style>)."""
-    escaped = "".join(ch if ch.isalnum() or ch in " .,:;()（）、·•-" else f"\\{ord(ch):x} " for ch in text)
-    return f'"{escaped}"'
-
-
 def _uploader_words(page: Page, limit_mb: int) -> str:
     """The upload box's own words ("Upload", "20MB per file • XLSX, CSV") have no parameter in Streamlit: the
     box's rules in assets/app.css hide them and write these, in the page's language, in their place."""
-    button = _css_string(page.t("data.ui.upload_button"))
-    limit = _css_string(page.t("data.ui.upload_limit", megabytes=limit_mb))
+    button = safe_text.css_string(page.t("data.ui.upload_button"))
+    limit = safe_text.css_string(page.t("data.ui.upload_limit", megabytes=limit_mb))
     return f"<style>:root{{--oversight-upload-button:{button};--oversight-upload-limit:{limit};}}</style>"
 
 

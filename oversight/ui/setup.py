@@ -135,6 +135,19 @@ def _show_data_error(error: ingest.ValidationError, account: roles.Account) -> N
 
 
 @functools.cache
+def _widget_words(lang: str) -> str:
+    """Streamlit's multiselect writes "Select all", "Select N matches" and "No results" in English, with no
+    parameter to change them: app.css hides them and writes these, in the page's language, in their place."""
+    words = {
+        "--oversight-select-all": i18n.t("widget.select_all", lang),
+        "--oversight-select-matches": i18n.t("widget.select_matches", lang),
+        "--oversight-no-options": i18n.t("widget.no_options", lang),
+    }
+    return (
+        "<style>:root{" + "".join(f"{name}:{safe_text.css_string(text)};" for name, text in words.items()) + "}</style>"
+    )
+
+
 def _app_css() -> str:
     return (config.ASSET_DIR / "app.css").read_text(encoding="utf-8")
 
@@ -203,6 +216,7 @@ def setup_page(page_id: str) -> Page:
     sidebar.sync_url(lang, filter_)
     # figures are taken as of the data date where the range runs past it (a year to date)
     page = Page(lang, span.resolve(filter_), span, folder, fingerprint, units, account)
+    st.html(_widget_words(page.lang))
     overlay = marking.screen_overlay_html(page.marking)
     if overlay:  # built from escaped text only (marking.screen_overlay_html); st.html adds no block of text
         st.html(overlay)

@@ -224,3 +224,32 @@ def test_printing_the_overview_hides_the_controls_and_keeps_the_cards_in_a_row(b
         page.pdf(path=output_dir / "overview_print.pdf")
     finally:
         context.close()
+
+
+@pytest.mark.parametrize(
+    ("lang", "select_all", "nothing_left"), [("zh", "全选", "没有可选项"), ("en", "Select all", "No options left")]
+)
+def test_the_multiselects_own_words_are_in_the_pages_language(browser, server_url, lang, select_all, nothing_left):
+    """Streamlit writes "Select all" and "No results" in English whatever the page's language (a leader saw both
+    in the Chinese sidebar and briefing page): the page's words stand in their place."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{server_url}/?lang={lang}")
+        wait_for_charts(page, 4)
+        page.locator("section[data-testid='stSidebar'] [data-testid='stMultiSelect'] input").first.click()
+        item = page.locator("[data-key='__select_all__'] [data-item-hl]")
+        item.wait_for()
+        assert item.evaluate("e => getComputedStyle(e, '::after').content") == f'"{select_all}"'
+        assert item.evaluate("e => getComputedStyle(e).fontSize") == "0px"  # Streamlit's own word, not shown
+        page.keyboard.press("Escape")
+        page.goto(f"{server_url}/briefing?lang={lang}")
+        wait_for_charts(page, 0)
+        page.locator(f".st-key-widget-briefing_charts-issues-{lang} input").first.click()  # every chart chosen already
+        empty = page.locator(
+            "[data-testid='stMultiSelectDropdown'] [role='listbox'][data-empty='true'] [role='option'] span"
+        )
+        empty.wait_for()
+        assert empty.evaluate("e => getComputedStyle(e, '::after').content") == f'"{nothing_left}"'
+        assert empty.evaluate("e => getComputedStyle(e).fontSize") == "0px"
+    finally:
+        page.close()
