@@ -144,7 +144,10 @@ def test_a_long_description_is_cut_in_every_document_and_says_where_the_rest_is(
         else "… (40,000 characters in all; the full text is in the ledger)"
     )
     _, rows, kinds = report_module.open_issue_rows(report)
+    number = issues["issue_id"].iloc[0]
+    cut = f"{number} {cut}"  # each description opens with its issue's number, as the ledger gives it
     assert rows[0][kinds.index("description")] == cut
+    assert [row[kinds.index("description")].split(" ")[0] for row in rows] == list(issues["issue_id"])
     assert cut in report_html(report) and long_text[:101] not in report_html(report)
     deck = Presentation(io.BytesIO(pptx_deck.pptx_bytes(report)))
     cells = [
@@ -174,6 +177,20 @@ def test_a_chart_without_data_says_so_where_its_picture_would_be(pack):
     slide = next(s for s in deck.slides if s.shapes.title.text == first.title)
     assert [s.text_frame.text for s in slide.shapes if s.name == "no data"] == [i18n.t("empty.no_data", lang)]
     assert not [s for s in slide.shapes if s.shape_type == 13]  # no picture
+
+
+def test_a_slides_issue_table_gives_a_unit_name_two_lines_at_most():
+    """In the width of a page's table an English unit name took four lines on a slide, and eight such rows ran past
+    the slide's foot: the unit column takes what its longest name needs in two lines from the description."""
+    from oversight.briefing import pptx_deck
+    from oversight.charts.style import label_width
+
+    name = "Office of the Provincial Local Chronicles Compilation Committee"
+    kinds = ["number", "unit_en", "date", "description", "status_en"]
+    header = ["No.", "Unit", "Date raised", "Description", "Rectification status"]
+    widths = pptx_deck._slide_widths(kinds, [["1", name, "2020-09-14", "x", "In progress"]], header, 31.0)
+    assert abs(sum(widths) - 31.0) < 1e-9
+    assert widths[1] >= label_width(name, 12, 0.55) / (72 / 2.54) / 2 and widths[3] >= 10
 
 
 def test_pptx_runs_name_an_east_asian_font(pack):

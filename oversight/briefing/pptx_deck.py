@@ -315,12 +315,33 @@ def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSect
     )
 
 
+_TABLE_PT = 12
+_UNIT_LINES, _UNIT_MOST_CM, _DESCRIPTION_LEAST_CM = 2, 9.0, 10.0
+
+
+def _slide_widths(kinds: list[str], rows: list[list[str]], header: list[str], total_cm: float) -> list[float]:
+    """The table's widths on a slide: as in the Word report, but the unit column wide enough for its longest name in
+    two lines, taken from the description (31 cm across leave it plenty): in the width of a page's table an English
+    name took four lines, and eight rows of them ran past the slide's foot."""
+    widths = column_widths(kinds, total_cm, font_pt=_TABLE_PT, header=header)
+    unit = next((i for i, kind in enumerate(kinds) if kind.startswith("unit")), None)
+    if unit is None or "description" not in kinds or not rows:
+        return widths
+    description = kinds.index("description")
+    longest_cm = max(label_width(row[unit], _TABLE_PT, 0.55) for row in rows) / (72 / 2.54)
+    wanted = min(_UNIT_MOST_CM, longest_cm / _UNIT_LINES + 0.6)  # the cell's insets and a word's ragged end
+    extra = max(0.0, min(wanted - widths[unit], widths[description] - _DESCRIPTION_LEAST_CM))
+    widths[unit] += extra
+    widths[description] -= extra
+    return widths
+
+
 def _issue_slides(deck, furniture: _Furniture, report: Report, rows_of, title_key: str) -> None:
     """The issues as table slides, ``ISSUE_ROWS_PER_SLIDE`` rows each: none when there are none."""
     header, rows, kinds = rows_of(report)
     pages = [rows[start : start + ISSUE_ROWS_PER_SLIDE] for start in range(0, len(rows), ISSUE_ROWS_PER_SLIDE)]
     width = SLIDE_WIDTH - 2 * MARGIN
-    widths = [Cm(cm) for cm in column_widths(kinds, width / Cm(1), font_pt=12, header=header)]
+    widths = [Cm(cm) for cm in _slide_widths(kinds, rows, header, width / Cm(1))]
     for number, page in enumerate(pages, start=1):
         slide = _titled_slide(deck, report.t(title_key, page=number, pages=len(pages)), report, furniture)
         shape = slide.shapes.add_table(

@@ -169,13 +169,25 @@ def _cell_text(value: object) -> str:
 def _rows(
     report: Report, frame: pd.DataFrame, columns: tuple[str, ...]
 ) -> tuple[list[str], list[list[str]], list[str]]:
+    # each description opens with its issue's number (WT2020-013): the number is what a leader quotes when asking
+    # after an issue, as the ledger and the screen's tables give it (a column of its own left the description
+    # too narrow on an English slide)
+    ids = [_cell_text(value) for value in frame["issue_id"]] if "issue_id" in frame else [""] * len(frame)
     frame = frame[[c for c in columns if c in frame]]
     table = chart_data_table(frame, report.lang)
     other_name = i18n.localized_column("name", i18n.other_language(report.lang))
     kinds = ["number", *(_column_kind(column) for column in frame.columns if column != other_name)]
     rows = [
-        [str(number), *(_shortened(report, _cell_text(value), kind) for value, kind in zip(values, kinds[1:]))]
-        for number, values in enumerate(table.itertuples(index=False), 1)
+        [
+            str(number),
+            *(
+                _numbered(issue_id, _shortened(report, _cell_text(value), kind))
+                if kind == "description"
+                else _shortened(report, _cell_text(value), kind)
+                for value, kind in zip(values, kinds[1:])
+            ),
+        ]
+        for number, (issue_id, values) in enumerate(zip(ids, table.itertuples(index=False)), 1)
     ]
     # a language whose words need wider columns has its own widths (``status_en``)
     kinds = [
@@ -183,6 +195,10 @@ def _rows(
         for kind in kinds
     ]
     return [report.t("export.briefing.row_number"), *map(str, table.columns)], rows, kinds
+
+
+def _numbered(issue_id: str, description: str) -> str:
+    return f"{issue_id} {description}" if issue_id else description
 
 
 def _shortened(report: Report, text: str, kind: str) -> str:
