@@ -40,7 +40,7 @@ def test_no_watermark_copy_is_cut_at_the_page_edge(browser, connection, viewer, 
             """() => {
                 const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
                 const mark = document.querySelector('.watermark');
-                return [box(mark), [...mark.querySelectorAll('span')].map(box)];
+                return [box(mark), [...mark.querySelectorAll(':scope > span')].map(box)];  // each copy (its stamp is a span inside)
             }"""
         )
     finally:
