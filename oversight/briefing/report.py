@@ -178,15 +178,7 @@ def _rows(
     other_name = i18n.localized_column("name", i18n.other_language(report.lang))
     kinds = ["number", *(_column_kind(column) for column in frame.columns if column != other_name)]
     rows = [
-        [
-            str(number),
-            *(
-                _numbered(issue_id, _shortened(report, _cell_text(value), kind))
-                if kind == "description"
-                else _shortened(report, _cell_text(value), kind)
-                for value, kind in zip(values, kinds[1:])
-            ),
-        ]
+        [str(number), *(_shown(report, _cell_text(value), kind, issue_id) for value, kind in zip(values, kinds[1:]))]
         for number, (issue_id, values) in enumerate(zip(ids, table.itertuples(index=False)), 1)
     ]
     # a language whose words need wider columns has its own widths (``status_en``)
@@ -197,14 +189,13 @@ def _rows(
     return [report.t("export.briefing.row_number"), *map(str, table.columns)], rows, kinds
 
 
-def _numbered(issue_id: str, description: str) -> str:
-    return f"{issue_id} {description}" if issue_id else description
-
-
-def _shortened(report: Report, text: str, kind: str) -> str:
-    if kind != "description" or len(text) <= DESCRIPTION_CHARACTERS:
+def _shown(report: Report, text: str, kind: str, issue_id: str) -> str:
+    """A cell of an issue table: a description cut at ``DESCRIPTION_CHARACTERS``, opening with its issue's number."""
+    if kind != "description":
         return text
-    return text[:DESCRIPTION_CHARACTERS] + report.t("export.briefing.text_cut", characters=f"{len(text):,}")
+    if len(text) > DESCRIPTION_CHARACTERS:
+        text = text[:DESCRIPTION_CHARACTERS] + report.t("export.briefing.text_cut", characters=f"{len(text):,}")
+    return f"{issue_id} {text}" if issue_id else text
 
 
 def _column_kind(column: str) -> str:

@@ -23,48 +23,56 @@ def add_sample(commands) -> None:
 
 
 def _run_sample(args: argparse.Namespace) -> int:
-    from oversight.ingest import folder_lock
-
     if args.scale is not None and args.scale < 1:
         print(i18n.t("data.cli.sample.scale_too_small"), file=sys.stderr)
         return 2
     try:
-        args.out.mkdir(parents=True, exist_ok=True)
-        # written beside the folder first: the office's own ledgers are never overwritten by a sample unasked (the
-        # default folder is the one `make run` and the dashboard read)
-        with tempfile.TemporaryDirectory(prefix=".sample-", dir=args.out) as scratch:
-            written = _write(args, Path(scratch))
-            with folder_lock.exclusive(args.out):
-                differing = _ledgers_replaced(args.out, written)
-                if differing and _kept_by_record(args.out):
-                    # a folder with accounts or an import history is the office's: a change to it is audited and
-                    # can be undone, which a sample written over it would be neither
-                    print(i18n.t("data.cli.sample.live_folder", folder=args.out), file=sys.stderr)
-                    return 1
-                if differing and not args.force:
-                    print(
-                        i18n.t("data.cli.sample.would_overwrite", folder=args.out, files="、".join(differing)),
-                        file=sys.stderr,
-                    )
-                    return 1
-                placed = _place(args.out, written)
+        placed = _write_into(args)
     except OSError as error:  # a file of that name, no permission, /proc: said in words, not as the error's class
         print(
             i18n.t("data.cli.sample.write_failed", path=args.out, reason=options.write_problem(error)), file=sys.stderr
         )
+        return 1
+    if placed is None:
         return 1
     for path in placed:
         print(path)
     return 0
 
 
+def _write_into(args: argparse.Namespace) -> list[Path] | None:
+    """The sample written into ``args.out``; None (and why, on standard error) where it would replace ledgers it
+    must not."""
+    from oversight.ingest import folder_lock
+
+    args.out.mkdir(parents=True, exist_ok=True)
+    # written beside the folder first: the office's own ledgers are never overwritten by a sample unasked (the
+    # default folder is the one `make run` and the dashboard read)
+    with tempfile.TemporaryDirectory(prefix=".sample-", dir=args.out) as scratch:
+        written = _write(args, Path(scratch))
+        with folder_lock.exclusive(args.out):
+            differing = _ledgers_replaced(args.out, written)
+            if differing and _kept_by_record(args.out):
+                # a folder with accounts or an import history is the office's: a change to it is audited and can
+                # be undone, which a sample written over it would be neither
+                print(i18n.t("data.cli.sample.live_folder", folder=args.out), file=sys.stderr)
+                return None
+            if differing and not args.force:
+                print(
+                    i18n.t("data.cli.sample.would_overwrite", folder=args.out, files="、".join(differing)),
+                    file=sys.stderr,
+                )
+                return None
+            return _place(args.out, written)
+
+
 def _kept_by_record(folder: Path) -> bool:
     """Whether the folder is guarded by accounts or has an import history (what ``import`` and ``undo`` keep)."""
-    from oversight.auth.accounts_marker import MARKER
-    from oversight.ingest.import_history import HISTORY_DIR
+    from oversight.auth.accounts_marker import remembered_users_file
+    from oversight.ingest.import_history import list_history
 
-    history = folder / HISTORY_DIR
-    return (folder / MARKER).exists() or (history.is_dir() and any(history.iterdir()))
+    history = list_history(folder)
+    return remembered_users_file(folder) is not None or bool(history) or bool(history.damaged)
 
 
 def _write(args: argparse.Namespace, folder: Path) -> list[Path]:

@@ -203,8 +203,8 @@ def control_character(text: str, pattern: re.Pattern[str] = _CONTROL_CHARACTERS)
     return f"U+{ord(found.group()):04X}" if found else None
 
 
-# Excel's own most for a cell: a longer text was written by a program, and 300,000 characters in each of seven open
-# issues made a briefing of 453 pages that took 70 s (a CSV field is bounded as it is read, ``files``).
+# Excel's own most for a cell, so that a CSV's text is bounded as an xlsx's is (the xlsx reader cuts a longer cell
+# to it; a CSV field is read up to ``files.MAX_CSV_FIELD_CHARS``, one more).
 MAX_TEXT_CHARS = 32_767
 
 
