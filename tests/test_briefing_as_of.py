@@ -231,3 +231,27 @@ def test_a_packs_cover_says_to_date_and_breaks_its_title_between_words(cut_folde
 
     cover = docx.Document(io.BytesIO(docx_report.docx_bytes(two_years))).paragraphs[0]
     assert cover.style.name == "Title" and cover.text == "2019年第1季度至2020年第4季度\n派驻监督工作情况"
+
+
+def test_an_english_cover_breaks_after_its_colon_and_keeps_each_quarter_whole():
+    """The English Word cover read "Stationed supervision: 2019 Q1 to 2020" with "Q4" alone on its second line."""
+    from oversight.briefing import docx_report
+
+    report = briefing.collect_report(
+        briefing.as_query_runner(store.open_folder(store.SAMPLE_DATA_DIR)),
+        Filter((), Quarter(2019, 1), Quarter(2020, 4)),
+        "en",
+        catalog.all_charts()[:1],
+    )
+    assert report.title_lines == ["Stationed supervision:", "2019\u00a0Q1 to 2020\u00a0Q4"]
+    import docx
+
+    cover = docx.Document(io.BytesIO(docx_report.docx_bytes(report))).paragraphs[0]
+    assert cover.text == "Stationed supervision:\n2019\u00a0Q1 to 2020\u00a0Q4"
+    one_year = briefing.collect_report(
+        briefing.as_query_runner(store.open_folder(store.SAMPLE_DATA_DIR)),
+        Filter((), Quarter(2020, 1), Quarter(2020, 4)),
+        "en",
+        catalog.all_charts()[:1],
+    )
+    assert one_year.title_lines == ["Stationed supervision: 2020"]

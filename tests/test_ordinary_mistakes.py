@@ -103,3 +103,19 @@ def test_sample_out_that_is_a_file(capsys, tmp_path):
     assert main(["sample", "--out", str(tmp_path / "notes.txt")]) == 1
     assert capsys.readouterr().err.strip() == f"无法写入 {tmp_path / 'notes.txt'}：已有同名的文件。"
     assert (tmp_path / "notes.txt").read_text() == "x"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("what", ["missing", "a file"])
+def test_a_data_folder_that_is_not_there_is_named_once(capsys, tmp_path, monkeypatch, what, lang):
+    """A mistyped OVERSIGHT_DATA_DIR read as six missing ledgers (units.xlsx: 缺少监督单位数据文件, …)."""
+    folder = tmp_path / "dta"
+    if what == "a file":
+        folder.write_text("not a folder", "utf-8")
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    assert main(["brief", "--lang", lang, "--out", str(tmp_path / "out"), "--format", "pdf"]) == 1
+    error = capsys.readouterr().err
+    expected = {"zh": "数据文件夹不存在", "en": "the data folder does not exist"}[lang]
+    assert error.strip().splitlines() == [error.strip()] and expected in error and str(folder) in error
+    assert ".xlsx" not in error and "Traceback" not in error
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -6,6 +6,7 @@ thing, and each chart image is rendered once and reused by all of them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -53,8 +54,13 @@ DESCRIPTION_CHARACTERS = 100
 HTML_FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
 
 # Chinese characters that fit one line of the cover's title: the Word report's 22 pt across 16 cm, the slide's 40 pt
-# across 11.3 inches (both about 20)
+# across 11.3 inches (both about 20); Latin letters are about half as wide
 TITLE_LINE_CHARACTERS = 20
+_LATIN_TITLE_LINE_CHARACTERS = 2 * TITLE_LINE_CHARACTERS
+
+
+# the space inside "2019 Q1", made a no-break space on a cover so the title never leaves "Q1" alone on a line
+_QUARTER_SPACE = re.compile(r"(?<=\d) (?=Q\d)")
 
 
 @dataclass(frozen=True)
@@ -114,14 +120,17 @@ class Report:
 
     @property
     def title_lines(self) -> list[str]:
-        """The title as the cover sets it: a Chinese title too long for one line is broken between its period and
-        the rest (2019年第1季度至2020年第4季度 / 派驻监督工作情况), where the Word report broke it inside a word
-        (…派驻监 / 督工作情况). English breaks at its spaces."""
+        """The title as the cover sets it: a title too long for one line is broken between its period and the rest
+        (2019年第1季度至2020年第4季度 / 派驻监督工作情况, where the Word report broke it inside a word: …派驻监 /
+        督工作情况; "Stationed supervision:" / "2019 Q1 to 2020 Q4", where "Q4" was left alone on the second line).
+        Inside the period a quarter's year and number never part: "2019 Q1" is one word to the line breaker."""
         title = self.title
-        if self.lang != "zh" or len(title) <= TITLE_LINE_CHARACTERS:
+        limit = TITLE_LINE_CHARACTERS if self.lang == "zh" else _LATIN_TITLE_LINE_CHARACTERS
+        if len(title) <= limit:
             return [title]
         before, period, after = title.partition(self.period_name)
-        return [line for line in (before, period, after) if line]
+        period = _QUARTER_SPACE.sub("\u00a0", period)
+        return [line.strip() for line in (before, period, after) if line.strip()]
 
     @property
     def title_scale(self) -> float:

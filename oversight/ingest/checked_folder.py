@@ -40,6 +40,9 @@ def load_folder(folder: Path, prefer_paths: bool = False) -> dict[str, pd.DataFr
     Read under the folder's shared lock: an import replacing several tables holds the exclusive one from its
     check to its last rename, so a reader (another session, another replica) sees all of it or none of it.
     """
+    if not Path(folder).is_dir():
+        # one line naming the folder, not six naming each ledger as missing: a mistyped OVERSIGHT_DATA_DIR
+        raise ValidationError([Problem(file="", message_key="error.folder_missing", params={"folder": str(folder)})])
     try:
         with locking.shared(Path(folder) / LOCK_FILE, timeout=READ_WAIT_S):
             return _load_tables(Path(folder), prefer_paths)
