@@ -114,10 +114,10 @@ _MEASURE = """(phone) => {
       if (!box || box === column || !box.querySelector('[data-testid="stMetric"]')) lines_outside.push(line.innerText.trim());
     }
   }
-  // the briefing's chart chooser: every chart's whole name shown, none cut to "各单位会商、专…" or hidden below the
-  // box's edge (a leader could not tell which charts go into the pack)
+  // every multiselect's chips (the briefing's chart chooser, the units): every chart's and unit's whole name shown,
+  // none cut to "各单位会商、专…" or "General Office of th…", or hidden below the box's edge
   const chips_cut = [];
-  for (const name of document.querySelectorAll('div[class*="st-key-briefing_group_"] span[data-tag] > span[title]')) {
+  for (const name of document.querySelectorAll('[data-testid="stMultiSelect"] span[data-tag] > span[title]')) {
     const text = document.createRange();
     text.selectNodeContents(name);
     const words = text.getBoundingClientRect(), box = name.getBoundingClientRect();
