@@ -643,3 +643,31 @@ def test_an_empty_open_issue_list_says_whether_any_issue_was_raised(connection, 
     for name, text in texts.items():
         assert i18n.t(expected, lang) in text, name
         assert i18n.t(other, lang) not in text, name
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_slide_of_a_pack_of_some_units_names_them_at_its_foot(connection, lang):
+    """A slide shown on its own said 本期会议46次 under the team's name, as if of the whole team: only the cover
+    named the two units. Every slide but the cover names them; a list too long for the line says how many."""
+    span = queries.data_span(connection)
+    two = span.resolve(Filter(("gov_office", "research"), Quarter(2020, 1), Quarter(2020, 4)))
+    report = briefing.collect_report(_run(connection), two, lang, specs=())
+    names = {
+        "zh": "监督范围：省政府办公厅、省政府研究室",
+        "en": "Scope: General Office of the Provincial Government, ",
+    }[lang]
+    assert report.footer_lines()[0] == report.footer() and report.footer_lines()[1].startswith(names)
+    deck = Presentation(io.BytesIO(briefing.pptx_bytes(report)))
+    for number, slide in enumerate(deck.slides):
+        texts = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        assert texts.count("\n".join(report.footer_lines())) == (0 if number == 0 else 1), number
+    every = span.resolve(Filter(tuple(span.unit_ids), Quarter(2020, 1), Quarter(2020, 4)))
+    many = briefing.collect_report(_run(connection), every, lang, specs=())
+    assert (
+        many.footer_lines()[1]
+        == {"zh": "监督范围：所选9家单位（名单见封面）", "en": "Scope: 9 selected units (named on the cover)"}[lang]
+    )
+    whole = briefing.collect_report(
+        _run(connection), span.resolve(Filter((), Quarter(2020, 1), Quarter(2020, 4))), lang, []
+    )
+    assert whole.footer_lines() == [whole.footer()]  # all units: the team's figures, as the foot always said

@@ -139,16 +139,12 @@ def _draw_rule(slide, report: Report) -> list:
 
 
 def _draw_footer(slide, report: Report) -> list:
-    """The team, the data date and the filter along the bottom edge."""
+    """The team, the data date and the filter along the bottom edge; a second line names the units of a pack of
+    some units (under the picture, which ends 0.65 inch above the slide's edge)."""
+    lines = report.footer_lines()
+    height = Inches(0.3 if len(lines) == 1 else 0.45)
     box = _text_box(
-        slide,
-        MARGIN,
-        SLIDE_HEIGHT - Inches(0.45),
-        SLIDE_WIDTH - 2 * MARGIN,
-        Inches(0.3),
-        [report.footer()],
-        10,
-        colour=_GREY,
+        slide, MARGIN, SLIDE_HEIGHT - Inches(0.15) - height, SLIDE_WIDTH - 2 * MARGIN, height, lines, 10, colour=_GREY
     )
     return [box]
 

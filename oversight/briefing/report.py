@@ -57,6 +57,8 @@ HTML_FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Mi
 # across 11.3 inches (both about 20); Latin letters are about half as wide
 TITLE_LINE_CHARACTERS = 20
 _LATIN_TITLE_LINE_CHARACTERS = 2 * TITLE_LINE_CHARACTERS
+# Chinese characters of a slide's foot line (10 pt across 12.3 inches hold about 88; Latin letters half as wide)
+_FOOTER_SCOPE_CHARACTERS = 80
 
 
 # the space inside "2019 Q1", made a no-break space on a cover so the title never leaves "Q1" alone on a line
@@ -153,6 +155,17 @@ class Report:
             period=self.context.period(),
             data_date=self.context.data_date_text(),
         )
+
+    def footer_lines(self) -> list[str]:
+        """A slide's foot: the team, period and data date, and, for a pack of some units, which units. A slide
+        shown or copied on its own said 本期召开会议46次 under the team's name, as if the whole team's figure; only
+        the cover named the two units. Too many names for the line say how many and point to the cover."""
+        if not self.context.filter.units:
+            return [self.footer()]
+        scope = self.t("export.briefing.scope", scope=self.context.scope())
+        if len(scope) > (_FOOTER_SCOPE_CHARACTERS if self.lang == "zh" else 2 * _FOOTER_SCOPE_CHARACTERS):
+            scope = self.t("export.briefing.scope_on_cover", count=len(self.context.filter.units))
+        return [self.footer(), scope]
 
     def to_date_note(self) -> str | None:
         """What the figures run to, as the page says under its caption: the pack's 上年同期51次 is 2019 to 14
