@@ -195,3 +195,60 @@ def test_the_check_warns_of_hidden_rows_it_imports_all_the_same(data_dir):
         r"问题清单\.xlsx · 工作表“问题”：第3行是隐藏的行，其中 1 条记录照常导入并计入统计。如这些记录已作废，请在文件中删除后重新检查。"
     ]
     assert at.success[0].value == "检查通过，可以导入。"  # counted, not refused: the ledger is the record
+
+
+def _import(data_dir, name, issue_id):
+    from oversight.ingest import commit, import_plan
+    from oversight.ingest.files import Upload
+
+    plan = import_plan.plan_import(Upload(name, _issues_file(_new_issue(issue_id))), "issues", "append", data_dir)
+    return commit.apply_import(plan, user="test")
+
+
+def test_undo_takes_back_only_the_import_its_confirmation_named(data_dir):
+    """The page worked out the import to undo again on the click's run: an undo from the command line between the
+    popover and the click (or a double-click's second click) took back the import before, which nobody confirmed."""
+    from oversight.ingest import commit, import_history
+
+    first = _import(data_dir, "第一批.xlsx", "WT2020-901")
+    second = _import(data_dir, "第二批.xlsx", "WT2020-902")
+    page = run_page("pages/07_data.py")
+    from oversight.core import safe_text
+
+    assert any(m.value.startswith("将撤销 " + safe_text.markdown(second.id)) for m in page.markdown)
+    commit.undo_last(data_dir, user="cli")  # someone else undoes the second import meanwhile
+    page.button(key="widget.undo").click().run()
+    assert not page.exception
+    assert any("要撤销的导入已不是最近一次" in e.value for e in page.error)
+    history = import_history.list_history(data_dir)
+    assert [entry.undoes for entry in history if entry.undoes] == [second.id]  # the first import is still there
+    assert history.undoable().id == first.id
+    assert len(checked_folder.read_folder(data_dir)["issues"]) == 28
+
+
+@pytest.mark.parametrize("change", ["mode", "another file", "table"])
+def test_a_check_is_not_imported_once_its_files_or_options_change(data_dir, change):
+    """Checked as 替换整表 with one file, then switched to 追加 with a second file added: 确认导入 replaced the table
+    from the first file and ignored the second. Here checked as 追加, then the mode, the files or the table change."""
+    before = _hashes(data_dir)
+    at = run_page("pages/07_data.py")
+    at.file_uploader(key="widget.uploads").set_value(("新增问题.xlsx", _issues_file(_new_issue()), XLSX)).run()
+    at.selectbox(key="widget.import_table").set_value("issues").run()
+    at.radio(key="widget.import_mode").set_value("append").run()
+    at.button(key="widget.import_check").click().run()
+    assert [b for b in at.button if b.key == "widget.import_apply"]  # the check passed: the import is offered
+    if change == "mode":
+        at.radio(key="widget.import_mode").set_value("replace").run()
+    elif change == "table":
+        at.selectbox(key="widget.import_table").set_value("").run()
+    else:
+        at.file_uploader(key="widget.uploads").set_value(
+            [
+                ("新增问题.xlsx", _issues_file(_new_issue()), XLSX),
+                ("又一批.xlsx", _issues_file(_new_issue("WT2020-903")), XLSX),
+            ]
+        ).run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key == "widget.import_apply"]
+    assert any("请重新点击“检查文件”" in i.value for i in at.info)
+    assert _hashes(data_dir) == before

@@ -43,6 +43,12 @@ def _uploader_words(page: Page, limit_mb: int) -> str:
     return f"<style>:root{{--oversight-upload-button:{button};--oversight-upload-limit:{limit};}}</style>"
 
 
+def _chosen_inputs(uploads, table: str, mode: str) -> tuple:
+    """What a check was run on: each uploaded file (Streamlit's id for this upload, its name and size), the table
+    and the mode. A plan is offered for import only while these are what the page shows."""
+    return (tuple((upload.file_id, upload.name, upload.size) for upload in uploads or ()), table, mode)
+
+
 def import_section(page: Page) -> None:
     """Upload → check (validation report and preview, nothing written) → import (atomic, with history)."""
     from oversight import ingest
@@ -77,13 +83,21 @@ def import_section(page: Page) -> None:
         format_func=lambda m: page.t(f"data.ui.mode_option.{m}"),
         help=page.t("data.ui.mode_help"),
     )
+    chosen = _chosen_inputs(uploads, table, mode)
     if st.button(
         page.t("data.ui.check"), key="widget.import_check", disabled=not uploads, icon=":material/fact_check:"
     ):
         sources = [ingest.Upload(upload.name, upload.getvalue()) for upload in uploads]
-        st.session_state[_PLAN_KEY] = import_plan.plan_import(sources, table or None, mode, Path(page.folder))
-    plan = st.session_state.get(_PLAN_KEY)
-    if plan is None:
+        st.session_state[_PLAN_KEY] = (chosen, import_plan.plan_import(sources, table or None, mode, Path(page.folder)))
+    checked = st.session_state.get(_PLAN_KEY)
+    if checked is None:
+        return
+    checked_inputs, plan = checked
+    if checked_inputs != chosen:
+        # a check is of the files, table and mode it was run on: with another file added or 追加 chosen after it,
+        # 确认导入 replaced the table from the file checked first and ignored the one added
+        del st.session_state[_PLAN_KEY]
+        st.info(page.t("data.report.check_again"), icon=":material/fact_check:")
         return
     for change in plan.changes.values():
         st.markdown(
@@ -147,6 +161,7 @@ def import_section(page: Page) -> None:
 
 
 _UNDONE_KEY = "data.undone"  # the undo's message, shown after the page reruns with the history as it now is
+_UNDO_CONFIRMED_KEY = "data.undo_confirmed"  # the import the admin's click confirmed, as the popover named it
 
 
 def history_section(page: Page) -> None:
@@ -181,9 +196,23 @@ def history_section(page: Page) -> None:
                 )
             )
         )
-        confirmed = st.button(page.t("data.ui.undo_apply"), key="widget.undo", type="primary")
-    if confirmed:
-        _undo(page, target.id)
+        # the import named above travels with the click: worked out again on the click's run, it was whatever was
+        # newest by then (an undo from the CLI in between, or a second click of a double-click, took back an import
+        # nobody had confirmed)
+        st.button(
+            page.t("data.ui.undo_apply"),
+            key="widget.undo",
+            type="primary",
+            on_click=_confirm_undo,
+            args=(target.id,),
+        )
+    confirmed_id = st.session_state.pop(_UNDO_CONFIRMED_KEY, None)
+    if confirmed_id is not None:
+        _undo(page, confirmed_id)
+
+
+def _confirm_undo(confirmed_id: str) -> None:
+    st.session_state[_UNDO_CONFIRMED_KEY] = confirmed_id
 
 
 def _undo(page: Page, confirmed_id: str) -> None:
