@@ -102,3 +102,23 @@ def test_the_dates_filter_means_beijing_days_at_both_edges(tmp_path):
     start, end = audit_rows.day_range(date(2021, 1, 5), date(2021, 1, 5))
     shown = audit_rows.audit_table(audit.read_audit(log, since=start, until=end), "zh")
     assert list(shown["时间（北京时间）"]) == ["2021-01-05 07:30:00", "2021-01-05 23:59:59"]
+
+
+def test_a_name_that_draws_as_another_is_spelled_out_when_written_and_when_shown():
+    """A name typed at the sign-in form as "gov\\u202eabc" showed in the audit table as govcba, and "\\u202enimda"
+    would have shown as admin; a zero width made "chief\\u200b" look like the real chief."""
+    from oversight.auth.accounts import loggable_username
+
+    assert loggable_username("\u202enimda") == "\\u202enimda"
+    assert loggable_username("Chief\u200b") == "chief\\u200b"
+    assert loggable_username("gov\x07") == "gov\\x07"
+    # a line written before names were spelled out, and a file name in the details, are spelled out on screen
+    old = {
+        "at": "2021-01-05T01:30:12+00:00",
+        "account": "gov\u202eabc",
+        "action": "import",
+        "details": {"sources": ["\u202excod.xlsx"]},
+    }
+    (row,) = audit_rows.audit_table([old], "zh").to_dict("records")
+    assert row["账号"] == "gov\\u202eabc"
+    assert "\\u202excod.xlsx" in row["详情"] and "\u202e" not in "".join(str(v) for v in row.values())

@@ -23,7 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from oversight import config
 from oversight.auth.roles import OIDC, ROLES, UNIT, Account, AccountError
-from oversight.core import atomic, locking
+from oversight.core import atomic, locking, safe_text
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024  # argon2 copes with more; a megabyte "password" is an attack, not a user
@@ -148,10 +148,12 @@ def normalise_username(username: str) -> str:
 
 
 def loggable_username(username: str | None) -> str:
-    """The name as the audit log and the throttle file keep it: normalised, control characters spelled out,
-    at most ``MAX_USERNAME_LENGTH`` characters (a 5 MB "name" is written as its start and a mark)."""
+    """The name as the audit log and the throttle file keep it: normalised, control characters and invisible ones
+    (direction overrides, zero widths) spelled out, at most ``MAX_USERNAME_LENGTH`` characters (a 5 MB "name" is
+    written as its start and a mark). A name typed at the sign-in form as "\\u202enimda" read "admin" in the log."""
     name = normalise_username((username or "")[: MAX_USERNAME_LENGTH * 4])
     name = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", lambda m: f"\\x{ord(m.group()):02x}", name)
+    name = safe_text.spelled_out(name)
     return name if len(name) <= MAX_USERNAME_LENGTH else name[:MAX_USERNAME_LENGTH] + "…"
 
 

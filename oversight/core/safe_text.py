@@ -85,10 +85,16 @@ def shortened(value: object, limit: int) -> str:
 _INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
 
 
+def spelled_out(value: object) -> str:
+    """``value`` with the invisible characters (zero widths, direction marks and overrides) spelled out
+    (``\\u202e``): a name that draws as another ("gov\\u202eabc" showed as govcba, and "\\u202enimda" as admin)."""
+    return _INVISIBLE.sub(lambda match: f"\\u{ord(match.group()):04x}", str(value))
+
+
 def visible(value: object) -> str:
     """``value`` with the invisible characters spelled out (``\\u202e``), and ``""`` for nothing at all: what a
     link or a file said, quoted back so the reader sees what is there."""
-    text = _INVISIBLE.sub(lambda match: f"\\u{ord(match.group()):04x}", str(value))
+    text = spelled_out(value)
     return text if text.strip() else f'"{text}"'
 
 

@@ -11,7 +11,7 @@ import pandas as pd
 
 from oversight import config
 from oversight.auth import roles
-from oversight.core import i18n
+from oversight.core import i18n, safe_text
 from oversight.data.filters import Quarter
 
 TEAM_TIME_ZONE = config.TEAM_TIME_ZONE  # the log is written in UTC; the team reads Beijing time
@@ -115,4 +115,6 @@ def audit_table(
         }
         for entry in entries
     ]
-    return pd.DataFrame(rows)
+    # every cell with its invisible characters spelled out: a line written before names were (or a file's name in
+    # the details) must not draw as another account's
+    return pd.DataFrame([{column: safe_text.spelled_out(text) for column, text in row.items()} for row in rows])

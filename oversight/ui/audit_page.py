@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from oversight.auth import audit
+from oversight.core import safe_text
 from oversight.present import audit_rows
 from oversight.ui import grid
 from oversight.ui.page import Page
@@ -17,7 +18,10 @@ def audit_section(page: Page) -> None:
     names = sorted({e.get("account") or "" for e in entries} - {""})
     actions = sorted({e["action"] for e in entries})
     account = columns[0].selectbox(
-        page.t("auth.audit.filter.account"), ["", *names], key="widget.audit_account", format_func=lambda n: n or "—"
+        page.t("auth.audit.filter.account"),
+        ["", *names],
+        key="widget.audit_account",
+        format_func=lambda n: safe_text.spelled_out(n) or "—",  # as the table shows it: "\u202enimda" is not admin
     )
     action = columns[1].selectbox(
         page.t("auth.audit.filter.action"),
