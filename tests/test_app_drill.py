@@ -54,7 +54,8 @@ def test_the_overdue_card_opens_the_overdue_issues(view):
     shown = next(m for m in at.metric if m.label == "逾期未整改")
     dialog = _open(at, "overdue")
     expected = view.overdue_list()  # (issue id, days overdue), most overdue first
-    assert dialog.proto.dialog.title == f"逾期未整改问题（{len(expected)}个）" and shown.value == f"{len(expected)}个"
+    title = f"逾期未整改问题（{len(expected)}个，截至2020年12月31日）"
+    assert dialog.proto.dialog.title == title and shown.value == f"{len(expected)}个"
     table = dialog.get("dataframe")[0].value
     assert list(zip(table["问题编号"], table["逾期天数"])) == expected
     files = [re.sub(r"\\(.)", r"\1", button.proto.help) for button in dialog.get("download_button")]  # as shown
@@ -76,9 +77,23 @@ def test_a_category_bar_opens_that_categorys_issues_in_english(view):
     expected = sorted(issues.loc[issues["category"] == code, "issue_id"])
     table = dialogs[0].get("dataframe")[0].value
     assert sorted(table["Issue"]) == expected
-    assert dialogs[0].proto.dialog.title.startswith("Issues raised: ") and f"({len(expected)})" in (
-        dialogs[0].proto.dialog.title
+    assert dialogs[0].proto.dialog.title.startswith(
+        "Issues raised: "
+    ) and f"({len(expected)}, as of 31 December 2020)" in (dialogs[0].proto.dialog.title)
+
+
+def test_a_past_quarters_overdue_list_names_the_day_it_is_counted_at():
+    """For 2020年第3季度 the dialog said 数据截至2020年12月31日 over issues counted overdue at 30 September (164 days
+    overdue then, 256 by the data date): its title names the day, as the page's table does."""
+    q3 = oracle.View(
+        oracle.read_ledgers(oracle.Path(__file__).resolve().parent.parent / "data"), (), (2020, 3), (2020, 3)
     )
+    at = run_page(ISSUES, {"from": "2020Q3", "to": "2020Q3"})
+    dialog = _open(at, "overdue")
+    expected = q3.overdue_list()
+    assert dialog.proto.dialog.title == f"逾期未整改问题（{len(expected)}个，截至2020年9月30日）"
+    table = dialog.get("dataframe")[0].value
+    assert list(zip(table["问题编号"], table["逾期天数"])) == expected
 
 
 def test_the_suggestions_card_opens_every_suggestion_of_the_view(view):

@@ -27,6 +27,9 @@ class ListBehind:
     columns: Sequence[tables.TableColumn]
     unit_key: str  # how the count is written: 个 (issues), 条 (suggestions)
     match_column: str | None = None
+    # an issue's status and days are counted at the period's end: the title says that day, as the page's table does
+    # (a dialog of 2020年第3季度 said 数据截至2020年12月31日 over issues 164 days overdue at 30 September)
+    dated: bool = False
 
     def rows(self, frame: pd.DataFrame, code: str | None = None) -> pd.DataFrame:
         """The query's rows the figure counts: all of them for a key figure, those of ``code`` for a bar."""
@@ -39,12 +42,16 @@ class ListBehind:
     ) -> pd.DataFrame:
         return tables.present(self.rows(frame, code), self.columns, lang, units)
 
-    def title(self, lang: str, count: int, code: str | None = None) -> str:
-        """``指出问题（16个）`` / ``指出问题：决策程序（3个）``: what the list is and how many, as the figure says it."""
+    def title(self, lang: str, count: int, code: str | None = None, as_of: str = "") -> str:
+        """``指出问题（16个，截至2020年12月31日）`` / ``指出问题：决策程序（3个，…）``: what the list is and how
+        many, as the figure says it, and for a list of issues the day their statuses are taken at (``as_of``)."""
         what = i18n.t(f"drill.{self.key}", lang)
         if code is not None:
             what = i18n.t("drill.of_code", lang, what=what, code=i18n.code_label(code, lang))
-        return i18n.t("drill.title", lang, what=what, count=i18n.t(self.unit_key, lang, value=count))
+        count_text = i18n.t(self.unit_key, lang, value=count)
+        if self.dated and as_of:
+            return i18n.t("drill.title_as_of", lang, what=what, count=count_text, as_of=as_of)
+        return i18n.t("drill.title", lang, what=what, count=count_text)
 
     def file_what(self, lang: str, code: str | None = None) -> str:
         """The "what" of the download's file name: ``问题清单`` or ``问题清单_决策程序``."""
@@ -52,14 +59,18 @@ class ListBehind:
         return what if code is None else f"{what}_{i18n.code_label(code, lang)}"
 
 
-ISSUES = ListBehind("issues", "issues_in_view", tables.ISSUE_COLUMNS, "unit.count")
-OVERDUE = ListBehind("overdue", "overdue_issues", tables.OVERDUE_COLUMNS, "unit.count")
+ISSUES = ListBehind("issues", "issues_in_view", tables.ISSUE_COLUMNS, "unit.count", dated=True)
+OVERDUE = ListBehind("overdue", "overdue_issues", tables.OVERDUE_COLUMNS, "unit.count", dated=True)
 SUGGESTIONS = ListBehind("suggestions", "suggestions_in_view", tables.SUGGESTION_COLUMNS, "unit.items")
 
 # Bars that open their list: the chart's key → the list, narrowed by the bar's code (the bar's customdata).
 BY_CHART = {
-    "issues_by_category": ListBehind("issues", "issues_in_view", tables.ISSUE_COLUMNS, "unit.count", "category"),
-    "issues_by_source": ListBehind("issues", "issues_in_view", tables.ISSUE_COLUMNS, "unit.count", "source"),
+    "issues_by_category": ListBehind(
+        "issues", "issues_in_view", tables.ISSUE_COLUMNS, "unit.count", "category", dated=True
+    ),
+    "issues_by_source": ListBehind(
+        "issues", "issues_in_view", tables.ISSUE_COLUMNS, "unit.count", "source", dated=True
+    ),
     "suggestions_by_category": ListBehind(
         "suggestions", "suggestions_in_view", tables.SUGGESTION_COLUMNS, "unit.items", "category"
     ),

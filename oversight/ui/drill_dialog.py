@@ -41,7 +41,14 @@ def open_if_requested(page: Page, sources: set[str] | frozenset[str]) -> None:
     behind = drill.list_for(source)
     rows = behind.rows(page.query(behind.query), code)
     # a dialog's title is set when it is made: made per request, titled with what the list is and its count
-    st.dialog(behind.title(page.lang, len(rows), code), width="large")(_list_body)(page, behind, code)
+    st.dialog(behind.title(page.lang, len(rows), code, _as_of(page)), width="large")(_list_body)(page, behind, code)
+
+
+def _as_of(page: Page) -> str:
+    """The day the list's statuses are taken at, as the page's tables write it."""
+    from oversight.present.summary import date_text
+
+    return date_text(page.filter.as_of, page.lang)
 
 
 def _list_body(page: Page, behind: drill.ListBehind, code: str | None) -> None:
@@ -57,6 +64,6 @@ def _list_body(page: Page, behind: drill.ListBehind, code: str | None) -> None:
     if not page.can_download:
         return
     stem = context.file_stem(behind.file_what(page.lang, code))
-    title = behind.title(page.lang, len(table), code)
+    title = behind.title(page.lang, len(table), code, _as_of(page))
     # side by side at the left
     table_download_buttons(st.container(horizontal=True), page, table, stem, title, "drill.download")
