@@ -209,7 +209,7 @@ def test_docx_is_a_work_report_with_charts_issues_and_placeholders(pack):
         assert phrase in text
     for number in ("16", "19", "9", "17"):
         assert re.search(rf"(?<!\d){number}(?!\d)", text)
-    assert ("今年以来" in text) == (lang == "zh")
+    assert ("2020年，驻省政府办公厅" in text) == (lang == "zh") and "今年以来" not in text  # 2020, made in a later year
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == [
         i18n.t(f"export.report.{key}", lang) for key in ("overview", "figures", "details", "problems", "next_steps")
@@ -401,7 +401,7 @@ def test_summary_agrees_with_the_overview_cards(connection, default_filter):
     figures = summary.gather_figures(_run(connection), default_filter)
     cards = {card.key: card for card in kpis.overview_kpis(figures.current, figures.previous, "zh", "2019")}
     zh = summary.summary_paragraphs(figures, "zh")
-    assert zh[0].startswith("今年以来，驻省政府办公厅纪检监察组与9家综合监督单位党组（党委）开展定期会商")
+    assert zh[0].startswith("2020年，驻省政府办公厅纪检监察组与9家综合监督单位党组（党委）开展定期会商")
     assert "指出问题16个，提出意见建议19条" in zh[0]
     assert f"整改率{cards['rectification_rate'].display}" in zh[0]
     assert "专题研究工作17次" in zh[1]
@@ -671,3 +671,17 @@ def test_a_slide_of_a_pack_of_some_units_names_them_at_its_foot(connection, lang
         _run(connection), span.resolve(Filter((), Quarter(2020, 1), Quarter(2020, 4))), lang, []
     )
     assert whole.footer_lines() == [whole.footer()]  # all units: the team's figures, as the foot always said
+
+
+def test_the_summary_says_this_year_only_of_the_year_under_way(monkeypatch):
+    """A 2020 report made in 2026 opened with 今年以来 (since the start of this year): that is the year under way's
+    opening, as the source article writes in its own year; another whole year is named."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from oversight import config
+
+    whole_2020 = Filter((), Quarter(2020, 1), Quarter(2020, 4))
+    assert summary.opening(whole_2020, "zh") == "2020年，" and summary.opening(whole_2020, "en") == "In 2020, "
+    monkeypatch.setattr(config, "team_now", lambda: datetime(2020, 11, 30, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert summary.opening(whole_2020, "zh") == "今年以来，" and summary.opening(whole_2020, "en") == "So far in 2020, "

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from oversight import config
 from oversight.contract.schema import CATEGORIES, REMINDER_FORMS
 from oversight.core import i18n
 from oversight.data.filters import DataSpan, Filter, same_day_years_earlier
@@ -95,9 +96,12 @@ def to_date_note(filter_: Filter, lang: str, compared: bool) -> str | None:
 
 
 def opening(filter_: Filter, lang: str) -> str:
-    """``今年以来，`` only for a whole calendar year, as the source article writes; otherwise the quarters."""
+    """``今年以来，`` for the whole of the year under way, as the source article writes; ``2020年，`` for another
+    whole year (a 2020 report made in 2026 said 今年以来, since the start of this year); otherwise the quarters."""
     if filter_.is_whole_year:
-        return i18n.t("export.summary.opening_year", lang, year=filter_.start.year)
+        this_year = filter_.start.year == config.team_now().year
+        key = "export.summary.opening_this_year" if this_year else "export.summary.opening_year"
+        return i18n.t(key, lang, year=filter_.start.year)
     start = i18n.quarter_label(filter_.start, lang)
     if filter_.start == filter_.end:
         return i18n.t("export.summary.opening_single", lang, start=start)
