@@ -199,3 +199,16 @@ def test_every_quarter_axis_past_the_data_date_has_room_for_its_ticks(connection
     plot_height = layout.height - (layout.margin.t or TEMPLATE.layout.margin.t) - layout.margin.b
     below = -legend.y * plot_height  # the legend's top, in px under the plot
     assert below >= 4 * 14 * 1.3, below
+
+
+def test_a_range_ending_in_a_year_after_the_data_names_the_year_it_is_counted_to():
+    """2020年第3季度至2021年第2季度（截至12月31日） read as 31 December 2021, after the range's end: the data stop in
+    2020, and the label now says so; a range ending in the data's own year keeps the short form."""
+    from oversight.data import store
+
+    span = queries.data_span(store.open_folder(store.SAMPLE_DATA_DIR))
+    past = span.resolve(Filter((), Quarter(2020, 3), Quarter(2021, 2)))
+    assert i18n.span_label(past, "zh") == "2020年第3季度至2021年第2季度（截至2020年12月31日）"
+    assert i18n.span_label(past, "en") == "2020 Q3 to 2021 Q2 (to 31 Dec 2020)"
+    cut = span.resolve(Filter((), Quarter(2020, 3), Quarter(2020, 4)))
+    assert "截至" not in i18n.span_label(cut, "zh")

@@ -119,7 +119,11 @@ def span_label(filter_: object, lang: str) -> str:
     if getattr(filter_, "is_not_begun", False):  # 2020年第4季度（截至9月30日） named a day before the quarter began
         return t("period.no_data_yet", lang, period=text)
     if getattr(filter_, "is_to_date", False):
-        text = t("period.to_date", lang, period=text, **day_parts(filter_.as_of))  # type: ignore[attr-defined]
+        as_of = filter_.as_of  # type: ignore[attr-defined]
+        # the year too where the range ends in a later year than the data: 2020年第3季度至2021年第2季度（截至12月31日）
+        # read as 31 December 2021, after the range's end
+        key = "period.to_date" if as_of.year == filter_.end.year else "period.to_date_with_year"  # type: ignore[attr-defined]
+        text = t(key, lang, period=text, year=as_of.year, **day_parts(as_of))
     return text
 
 
