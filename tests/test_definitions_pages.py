@@ -504,7 +504,9 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
                 named = "、".join(leaders[:-1]) + LAST_SEPARATOR + leaders[-1]
                 consultation += f"从问题类别看，{named}方面问题并列最多，各{most}个。"
 
-    collaboration = f"与综合监督单位机关纪委专题研究工作{now['special_studies']}次"
+    # of one unit, 该单位: "综合监督单位" read as if of many
+    who = "该单位" if len(case.units) == 1 else "综合监督单位"
+    collaboration = f"与{who}机关纪委专题研究工作{now['special_studies']}次"
     forms = view.per_code(view.reminders, "form")
     if forms:
         labels = {code: label for label, code in oracle.FORMS.items()}
@@ -515,7 +517,7 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
     if not now["meetings"]:
         meetings = "会议监督方面，本期暂无会议记录。"
     else:
-        meetings = f"会议监督方面，综合监督单位召开会议{now['meetings']}次"
+        meetings = f"会议监督方面，{who}召开会议{now['meetings']}次"
         if before is None:
             meetings += "，上年同期无可比数据"
         elif before["meetings"]:

@@ -161,7 +161,9 @@ def _consultation(figures: Figures, lang: str) -> str:
 
 
 def _collaboration(figures: Figures, lang: str) -> str:
-    text = i18n.t("export.summary.studies", lang, studies=count(figures.current["special_studies"], "times", lang))
+    # of one unit, "the unit's" (该单位): 与综合监督单位机关纪委 read as if of many units
+    key = "export.summary.studies_one_unit" if len(figures.filter.units) == 1 else "export.summary.studies"
+    text = i18n.t(key, lang, studies=count(figures.current["special_studies"], "times", lang))
     reminders = figures.reminders
     total = int(reminders["reminders"].sum()) if not reminders.empty else 0
     if total:
