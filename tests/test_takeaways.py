@@ -268,3 +268,28 @@ def test_no_reading_puts_two_asides_back_to_back(connection, lang):
             seen.append(text)
             assert not back_to_back.search(text), (spec.key, text)
     assert any(i18n.t("export.list.separator", lang) in text for text in seen)  # long lists were read
+
+
+def test_english_readings_list_units_by_the_names_their_charts_show(connection):
+    """ "Most meetings: Provincial Government Services and Big Data Administration and Office of the Provincial Local
+    Chronicles Compilation Committee": full English names hold "and" themselves, and a list of them could not be read
+    aloud as a list. A reading of several units names them as their chart does (the units sheet's 英文简称); one unit
+    alone keeps its full name."""
+    from oversight.ingest import checked_folder
+
+    units = checked_folder.read_folder(queries.store.SAMPLE_DATA_DIR)["units"]
+    full_with_and = [name for name in units["name_en"] if " and " in name]
+    assert full_with_and  # the sample has such names, or this test proves nothing
+    span = queries.data_span(connection)
+    whole = span.resolve(Filter((), Quarter(2020, 1), Quarter(2020, 4)))
+    one = span.resolve(Filter(("data_admin",), Quarter(2020, 1), Quarter(2020, 4)))
+    for spec in catalog.all_charts():
+        if "unit" not in spec.key:
+            continue
+        text = takeaways.takeaway(spec, queries.run(connection, spec.query, whole), "en")
+        assert not any(name in text for name in full_with_and), (spec.key, text)
+    heatmap = next(spec for spec in catalog.all_charts() if spec.key == "meetings_by_unit_quarter")
+    text = takeaways.takeaway(heatmap, queries.run(connection, heatmap.query, whole), "en")
+    assert "Big Data Admin. and Local Chronicles (33 meetings each)" in text
+    alone = takeaways.takeaway(heatmap, queries.run(connection, heatmap.query, one), "en")
+    assert alone.startswith("Provincial Government Services and Big Data Administration held ")

@@ -89,7 +89,16 @@ def _quarter_names(frame: pd.DataFrame, lang: str) -> list[str]:
 
 
 def _unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
-    return list(frame[i18n.localized_column("name", lang)])
+    """The units as the chart beside the reading names them: in English the units sheet's own short name (英文简称)
+    where it has one, unless the frame holds one unit. Full English names hold "and" themselves ("… Services and
+    Big Data Administration and Office of …"): a list of them could not be read aloud as a list."""
+    names = list(frame[i18n.localized_column("name", lang)])
+    short_column = i18n.localized_column("short_name", lang)  # only English has one (short_name_zh is never there)
+    if short_column not in frame.columns or len(frame) < 2:  # one unit alone is named in full
+        return names
+    return [
+        short if isinstance(short, str) and short.strip() else name for name, short in zip(names, frame[short_column])
+    ]
 
 
 def _leading(values: Sequence[float], labels: Sequence[str], noun: str, lang: str, key: str) -> str:
@@ -236,7 +245,8 @@ def _quarter_key_name(key: int, lang: str) -> str:
 
 
 def _meetings_by_unit_quarter(frame: pd.DataFrame, lang: str) -> str:
-    per_unit = frame.groupby(["ordinal", "name_zh", "name_en"], sort=True)["meetings"].sum().reset_index()
+    names_of = ["ordinal", "name_zh", "name_en", *(["short_name_en"] if "short_name_en" in frame.columns else [])]
+    per_unit = frame.groupby(names_of, sort=True, dropna=False)["meetings"].sum().reset_index()
     names = _unit_names(per_unit, lang)
     if len(per_unit) == 1:
         per_quarter = _whole_quarters(frame).groupby("quarter_key", sort=True)["meetings"].sum()
