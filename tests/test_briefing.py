@@ -216,6 +216,11 @@ def test_docx_is_a_work_report_with_charts_issues_and_placeholders(pack):
     ]
     assert i18n.t("export.report.next_steps_placeholder", lang, number=1) in text
     assert all(document.styles[name].paragraph_format.keep_with_next for name in ("Heading 1", "Heading 2", "Caption"))
+    # each chart's reading in one piece, under its caption (one broke after "Big Data" across a page)
+    readings = [
+        after for before, after in zip(document.paragraphs, document.paragraphs[1:]) if before.style.name == "Caption"
+    ]
+    assert readings and all(reading.paragraph_format.keep_together for reading in readings if reading.text)
     assert len(document.inline_shapes) == len(SPECS)
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert captions[0] == i18n.t("export.briefing.figure_caption", lang, number=1, title=SPECS[0].title(lang))

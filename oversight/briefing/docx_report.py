@@ -179,7 +179,10 @@ def _charts(document, report: Report) -> None:
         )
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if section.takeaway:
-            _body(document, section.takeaway, report, line_spacing=1.25).paragraph_format.space_after = Pt(8)
+            # a reading in one piece (the caption's style keeps it with the reading): an English reading broke after
+            # "Big Data" and went on alone at the top of the next page
+            reading = _body(document, section.takeaway, report, line_spacing=1.25).paragraph_format
+            reading.space_after, reading.keep_together = Pt(8), True
 
 
 def _issue_table(document, report: Report, rows_of, heading_key: str, intro_key: str, none_key: str) -> None:
