@@ -66,3 +66,12 @@ def test_the_units_meeting_table_keeps_one_decimal_place_and_says_when_nothing_i
     assert not any("按同比降幅" in md.value for md in at.markdown)
     meetings = list(table.value["会议数量"])
     assert meetings == sorted(meetings, reverse=True) and set(table.value["上年同期"]) == {"无可比数据"}
+
+
+def test_the_decisive_column_comes_before_the_unit():
+    """On a phone a long unit name pushed the overdue list's 逾期天数 to the screen's edge, where 256 showed as "25"
+    and 217 as "21": plausible wrong numbers. The days overdue (and the issue list's status) come before the unit."""
+    from oversight.present import tables
+
+    assert [column.source for column in tables.OVERDUE_COLUMNS[:3]] == ["issue_id", "days_overdue", "name_zh"]
+    assert [column.source for column in tables.ISSUE_COLUMNS[:3]] == ["issue_id", "status_at_end", "name_zh"]

@@ -120,11 +120,13 @@ MEETING_REDUCTION_COLUMNS = (
 )
 
 # The decisive columns first (status, deadline, days), the long description last: a leader reads the row
-# without scrolling sideways. Status, rectified date and days are all as of the same as-of date.
+# without scrolling sideways. Status, rectified date and days are all as of the same as-of date. The status (and in
+# the overdue list the days overdue) comes before the unit: on a phone a long unit name pushed it to the screen's
+# edge, where 256 days showed as "25".
 ISSUE_COLUMNS = (
     TableColumn("issue_id", "column.issue_id"),
-    TableColumn("name_zh", "column.unit", "unit"),
     TableColumn("status_at_end", "column.status", "code"),
+    TableColumn("name_zh", "column.unit", "unit"),
     TableColumn("due_date", "column.due_date", "date"),
     TableColumn("rectified_date", "column.rectified_date", "date"),
     TableColumn("days_to_rectify", "column.days_to_rectify", "number"),
@@ -136,8 +138,8 @@ ISSUE_COLUMNS = (
 
 OVERDUE_COLUMNS = (
     TableColumn("issue_id", "column.issue_id"),
-    TableColumn("name_zh", "column.unit", "unit"),
     TableColumn("days_overdue", "column.days_overdue", "number"),
+    TableColumn("name_zh", "column.unit", "unit"),
     TableColumn("due_date", "column.due_date", "date"),
     TableColumn("age_days", "column.age_days", "number"),
     TableColumn("date_raised", "column.date_raised", "date"),
