@@ -227,3 +227,57 @@ def test_a_robots_refusal_is_quoted_on_one_line_without_control_characters():
     message = str(raised.value)
     assert "\x1b" not in message and "\x07" not in message and "\n" not in message
     assert "errcode 93000" in message and len(message) < 400
+
+
+def test_a_robot_address_that_redirects_is_a_failure_not_a_message_sent():
+    """urllib followed a 302 with a GET without the message; the page it landed on said errcode 0, and the digest
+    was recorded as sent and never sent again."""
+    import socket
+    import threading
+
+    from oversight import push
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    seen: list[bytes] = []
+
+    def answer() -> None:
+        for _ in range(2):  # the redirect, and the GET urllib would have made after it
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            request = connection.recv(65536)
+            seen.append(request.split(b" ", 1)[0])
+            if request.startswith(b"POST"):
+                connection.sendall(b"HTTP/1.1 302 Found\r\nLocation: /ok\r\nContent-Length: 0\r\n\r\n")
+            else:
+                body = b'{"errcode": 0, "errmsg": "ok"}'
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+            connection.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    try:
+        with pytest.raises(push.PushError) as raised:
+            push.post_json(f"http://127.0.0.1:{listener.getsockname()[1]}/send?key=K", {"msgtype": "text"}, 5.0)
+    finally:
+        listener.close()
+    assert "302" in str(raised.value) and seen == [b"POST"]
+
+
+def test_a_user_name_or_password_in_a_robot_address_is_refused_and_never_logged(tmp_path):
+    """https://user:hunter2@host/… passed the settings check and was printed and audited whole (only the query was
+    taken out); urllib never sends it anyway."""
+    from oversight import push
+    from oversight.alerts import configuration
+
+    assert push.redacted("https://user:hunter2@example.com/send?key=K") == "https://example.com/send"
+    settings = tmp_path / "alerts.toml"
+    settings.write_text(
+        '[[channels]]\nname = "r"\nkind = "wecom"\nurl = "https://user:hunter2@example.com/send?key=K"\n', "utf-8"
+    )
+    with pytest.raises(configuration.SettingsError) as raised:
+        configuration.load_settings(settings)
+    message = raised.value.render("zh")
+    assert "hunter2" not in message and "用户名或密码" in message and "channels[1].url" in message

@@ -96,9 +96,21 @@ def dingtalk_signed_url(url: str, secret: str, timestamp_ms: int) -> str:
 
 
 def redacted(url: str) -> str:
-    """The address without its query (the webhook key, the signature): what may be logged and audited."""
+    """The address without its query (the webhook key, the signature) or any "user:password@": what may be logged
+    and audited."""
     parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}{parts.path}"
+    return f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}{parts.path}"
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A robot's webhook answers a POST itself. urllib follows a 302 with a GET without the message, and the page it
+    lands on said errcode 0: the digest was recorded as sent and never sent again. A redirect is a failure."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001, ANN201 - urllib's signature
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirect)
 
 
 # ---------------------------------------------------------------- transports (one attempt each)
@@ -117,7 +129,7 @@ def post_json(url: str, payload: dict, timeout: float) -> dict:
     )
     deadline = time.monotonic() + timeout
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with _OPENER.open(request, timeout=timeout) as response:
             chunks: list[bytes] = []
             while sum(map(len, chunks)) < _REPLY_LIMIT:
                 if time.monotonic() > deadline:
