@@ -119,3 +119,15 @@ def test_a_data_folder_that_is_not_there_is_named_once(capsys, tmp_path, monkeyp
     assert error.strip().splitlines() == [error.strip()] and expected in error and str(folder) in error
     assert ".xlsx" not in error and "Traceback" not in error
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+@pytest.mark.parametrize("inside", ["", "packs"])
+def test_brief_into_the_data_folder_is_refused(data_folder, capsys, inside):
+    """`brief --out <data folder>` wrote the pack's ZIP beside the ledgers and exited 0; the template command refuses
+    the same folder."""
+    before = sorted(path.name for path in data_folder.rglob("*"))
+    out = data_folder / inside if inside else data_folder
+    assert main(["brief", "--out", str(out), "--format", "zip"]) == 1
+    error = capsys.readouterr().err
+    assert "简报不能写入数据文件夹" in error and "Traceback" not in error
+    assert sorted(path.name for path in data_folder.rglob("*")) == before

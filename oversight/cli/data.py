@@ -164,15 +164,6 @@ def _run_template(args: argparse.Namespace) -> int:
     return 0
 
 
-def _inside(folder: Path, data_folder: Path) -> bool:
-    """Whether ``folder`` is the data folder or one inside it, however either is spelled (links resolved)."""
-    try:
-        folder.resolve().relative_to(data_folder.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
-
-
 def _template_out_problem(args: argparse.Namespace) -> str | None:
     """What is wrong with ``--out`` as the template's file, in a sentence; None when it can be written.
 
@@ -194,7 +185,7 @@ def _template_out_problem(args: argparse.Namespace) -> str | None:
         return i18n.t("data.cli.template.no_folder", lang, folder=shown(folder))
     if not folder.is_dir():
         return i18n.t("data.cli.template.not_a_folder", lang, folder=shown(folder))
-    if _inside(folder, store.data_dir()):
+    if options.inside(folder, store.data_dir()):
         # with --force too: an empty template over issues.xlsx emptied a live ledger with no history, undo or lock
         return i18n.t("data.cli.template.in_data_folder", lang, folder=shown(store.data_dir()))
     if out.exists() and not args.force:

@@ -1,11 +1,12 @@
 """What several commands share: the ledger options, the language option, the admin's sign-in options, the password
-prompt, why a file could not be written, and the exit statuses."""
+prompt, why a file could not be written, whether a folder is the data folder, and the exit statuses."""
 
 from __future__ import annotations
 
 import argparse
 import errno
 import sys
+from pathlib import Path
 
 from oversight.cli.usage_language import help_text
 from oversight.contract.schema import TABLES
@@ -18,6 +19,15 @@ def table_options(parser: argparse.ArgumentParser) -> None:
     """``--table`` and ``--mode`` of the commands that read a ledger (``validate``, ``import``)."""
     parser.add_argument("--table", choices=sorted(TABLES), help=help_text("common.table"))
     parser.add_argument("--mode", choices=("replace", "append"), default="replace", help=help_text("common.mode"))
+
+
+def inside(folder: Path, data_folder: Path) -> bool:
+    """Whether ``folder`` is the data folder or one inside it, however either is spelled (links resolved)."""
+    try:
+        folder.resolve().relative_to(data_folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
 
 
 def language_option(parser: argparse.ArgumentParser) -> None:

@@ -342,6 +342,7 @@ def _brief(args: argparse.Namespace) -> int:
     from oversight import export
     from oversight.auth import audit
     from oversight.auth.unit_scope import scoped_filter
+    from oversight.data import store
     from oversight.data.filters import Filter
     from oversight.export.names import period_code
     from oversight.ingest.problems import shown_text
@@ -350,6 +351,12 @@ def _brief(args: argparse.Namespace) -> int:
     settings, lang, account, connection = _setup(args, "brief")
     if args.out.exists() and not args.out.is_dir():  # said before the pack is built and audited, not after
         raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.out_not_a_folder", lang, path=shown_text(str(args.out))))
+    if options.inside(args.out, store.data_dir()):
+        # the ledgers' folder holds what the dashboard reads (the template command refuses it too): a pack's ZIP
+        # and documents written there sat beside the ledgers, in the data folder's copies and backups
+        raise _Stop(
+            INPUT_PROBLEM, i18n.t("alerts.cli.out_in_data_folder", lang, folder=shown_text(str(store.data_dir())))
+        )
     formats = _formats(args, lang)
     units = _units(args, connection, account, lang)
     start, end = _brief_range(args, connection, lang)
