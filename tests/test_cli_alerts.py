@@ -90,7 +90,8 @@ def test_rules_come_from_the_settings_file(settings_path, capsys):
 def test_bad_input_exits_1_with_a_message_in_the_language(settings_path, capsys):
     assert run(capsys, "alerts", "--as-of", "2020-13-01")[2].strip() == "日期“2020-13-01”无法识别，请写成 2020-12-31。"
     # other forms fromisoformat reads: a week (2020-W01 is 30 December 2019, another quarter) and no hyphens
-    for other in ("2020-W01", "20200101", "2020-W01-1", "２０２０-01-01"):
+    # and an empty value (a script's unset variable), which ran for today as if no date had been given
+    for other in ("2020-W01", "20200101", "2020-W01-1", "２０２０-01-01", ""):
         assert run(capsys, "alerts", "--as-of", other)[2].strip() == f"日期“{other}”无法识别，请写成 2020-12-31。"
     status, _, err = run(capsys, "alerts", "--unit", "nowhere", "--lang", "en")
     assert status == 1 and 'Unit "nowhere" is not in the data' in err

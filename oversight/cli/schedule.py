@@ -121,8 +121,9 @@ _ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", re.ASCII)
 def _as_of(args: argparse.Namespace, lang: str) -> date:
     from oversight.data.filters import FIRST_YEAR, LAST_YEAR
 
-    if not args.as_of:
+    if args.as_of is None:
         return config.team_now().date()  # the team's day: a run at 07:00 in Beijing is still yesterday in UTC
+    # an empty --as-of "" (a script's unset variable) is refused below: taken for no date, it ran for today
     text = args.as_of.strip()
     try:
         # only the form the message names (2020-12-31): fromisoformat also reads 2020-W01 (30 December 2019) and
