@@ -119,6 +119,11 @@ def test_a_data_folder_that_is_not_there_is_named_once(capsys, tmp_path, monkeyp
     assert error.strip().splitlines() == [error.strip()] and expected in error and str(folder) in error
     assert ".xlsx" not in error and "Traceback" not in error
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+    # checking a file against it named the folder too, not each row's unit as "not registered"
+    assert main(["validate", str(store.SAMPLE_DATA_DIR / "meetings.xlsx"), "--lang", lang]) == 1
+    error = capsys.readouterr()
+    assert expected in error.out + error.err and "Traceback" not in error.err
+    assert len([line for line in (error.out + error.err).splitlines() if line.strip()]) == 2
 
 
 @pytest.mark.parametrize("inside", ["", "packs"])

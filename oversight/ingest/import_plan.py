@@ -195,6 +195,10 @@ def plan_import(
     if mode not in MODES:
         plan.problems.append(Problem(file="", message_key="error.mode_invalid", params={"mode": mode}))
         return plan
+    if not folder.is_dir():
+        # a mistyped OVERSIGHT_DATA_DIR: checked against nothing, every row's unit was "not registered"
+        plan.problems.append(Problem(file="", message_key="error.folder_missing", params={"folder": str(folder)}))
+        return plan
     plan.problems += batch_problems(source_list)
     if plan.problems:
         return plan
