@@ -162,7 +162,8 @@ def _key_figures(document, report: Report) -> None:
     _table(document, header, rows, [7.0, 4.5, 4.5])
     note = report.to_date_note()
     if note:
-        document.add_paragraph(note)
+        # a line of its own under the table, not against its bottom border
+        document.add_paragraph(note).paragraph_format.space_before = Pt(6)
 
 
 def _charts(document, report: Report) -> None:
