@@ -758,3 +758,15 @@ def test_a_sign_off_line_has_no_id_and_only_sign_off_words(row, footer):
     from oversight.ingest import record_rows
 
     assert record_rows._is_footer_row(row, key_position=0) is footer
+
+
+def test_a_file_name_that_draws_as_another_is_spelled_out_wherever_a_report_shows_it():
+    """A file named "\\u202excod.xlsx" drew as xlsx.docx in the import history and the problems' list: the invisible
+    characters (direction overrides, zero widths) are spelled out as control characters are."""
+    from oversight.ingest.problems import Problem, shown_text
+
+    assert shown_text("\u202excod.xlsx") == "\\u202excod.xlsx"
+    assert shown_text("meet\u200bings.xlsx") == "meet\\u200bings.xlsx"
+    assert shown_text("会议台账.xlsx") == "会议台账.xlsx"
+    rendered = Problem(file="\u202excod.xlsx", message_key="error.file_missing", params={"table": "会议"}).render("zh")
+    assert "\u202e" not in rendered and "\\u202excod.xlsx" in rendered

@@ -84,7 +84,9 @@ def problem_in_sheet(
 
 
 _SHOWN_LIMIT = 200
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+# control characters, and the invisible ones that make a text draw as another (zero widths, direction marks and
+# overrides: a file named "\u202excod.xlsx" showed in the import history as xlsx.docx)
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff\ufffe\uffff]")
 
 
 def shown_text(value: Any) -> Any:
