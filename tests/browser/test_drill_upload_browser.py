@@ -51,7 +51,7 @@ def test_a_category_bar_opens_its_issues_in_a_dialog(page, server_url, output_di
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible(timeout=20_000)
-    expect(dialog).to_contain_text(f"（{count}个）")
+    expect(dialog).to_contain_text(f"（{count}个，截至2020年12月31日）")  # how many, and the day of their statuses
     expect(dialog.locator("[data-testid='stDataFrame']")).to_be_visible()
     expect(dialog.get_by_role("button", name="CSV", exact=True)).to_be_visible()
     expect(dialog.get_by_role("button", name="Excel", exact=True)).to_be_visible()
