@@ -293,3 +293,17 @@ def test_english_readings_list_units_by_the_names_their_charts_show(connection):
     assert "Big Data Admin. and Local Chronicles (33 meetings each)" in text
     alone = takeaways.takeaway(heatmap, queries.run(connection, heatmap.query, one), "en")
     assert alone.startswith("Provincial Government Services and Big Data Administration held ")
+
+
+def test_english_readings_end_once_and_name_a_source_as_a_reader_says_it(connection):
+    """ "…no regular consultation with Big Data Admin.." (the short name's own full stop, then the sentence's) and
+    "Every issue raised (3 issues) came from attended meeting."."""
+    span = queries.data_span(connection)
+    two = span.resolve(Filter(("gov_office", "data_admin"), Quarter(2019, 3), Quarter(2020, 2)))
+    for spec in catalog.all_charts():
+        text = takeaways.takeaway(spec, queries.run(connection, spec.query, two), "en")
+        if text:
+            assert not re.search(r"\.\.(?!\.)", text), (spec.key, text)
+    sources = next(spec for spec in catalog.all_charts() if spec.key == "issues_by_source")
+    text = takeaways.takeaway(sources, queries.run(connection, sources.query, two), "en")
+    assert "came from meetings attended" in text, text

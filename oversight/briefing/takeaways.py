@@ -517,7 +517,10 @@ def takeaway(spec: charts.ChartSpec, frame: pd.DataFrame, lang: str) -> str | No
     frame = _reached(frame)
     # every builder writes one sentence without its full stop, so pieces join without doubled punctuation
     text = builder(frame, lang)
-    return text + _cut_quarters_note(frame, text, lang) + _t("end", lang)
+    text += _cut_quarters_note(frame, text, lang)
+    end = _t("end", lang)
+    # a sentence ending in a short name's own full stop ("… with Big Data Admin.") takes no second one
+    return text if end == "." and text.endswith(".") else text + end
 
 
 def _row_quarters(frame: pd.DataFrame) -> list[Quarter]:
