@@ -250,3 +250,21 @@ def test_a_unit_account_whose_units_left_the_data_is_told_so_on_every_page(users
         shown = [w.value for w in at.warning] + [e.value for e in at.error]
         assert any("merged" in text and "不在当前数据的单位表中" in text for text in shown), (script, shown)
         assert len(at.metric) == 0 and not at.get("plotly_chart")
+
+
+def test_the_next_account_in_the_same_tab_starts_from_nothing_of_the_last(users):
+    """An admin chose two units and built a pack, signed out, and a unit account signed in in the same tab: it kept
+    the admin's filter (every card 0个, the scope blank) and was offered the admin's pack, watermarked with the
+    admin's name. The next account starts as a new visit: its own unit, the others named as not its to see."""
+    at = sign_in("chief", query={"unit": ["research", "petitions"]})
+    assert "省政府研究室" in at.caption[0].value
+    at.session_state["oversight.briefing_pack_left_over"] = "the admin's pack"  # anything a page kept
+    at.button(key="widget.logout").click().run()
+    assert at.title[0].value == "登录派驻监督工作看板"
+    assert "oversight.briefing_pack_left_over" not in at.session_state
+    at.text_input(key="widget.login_user").input("bangongting")
+    at.text_input(key="widget.login_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert metrics(at)["指出问题"] == "3个" and at.caption[0].value.startswith("数据范围：省政府办公厅；")
+    assert any("unit=research" in warning.value for warning in at.warning)

@@ -31,6 +31,17 @@ CHOSEN_ON_SCREEN_KEY = "oversight.chosen_on_screen"
 TEST_ADDRESS_KEY = "oversight.test_client_address"
 
 
+def start_over() -> None:
+    """Forget everything the session holds but its language (and a test's stand-in address): at a sign-in, a
+    sign-out and an account changed under the session. A unit account signing in after an admin in the same tab
+    kept the admin's filter (its units' figures showed as zeros under an empty scope) and was offered the admin's
+    briefing pack, watermarked with the admin's name; from nothing, the next run reads the address as a new visit
+    does, and drops units the account may not see, saying so."""
+    for key in list(st.session_state.keys()):
+        if key not in (LANG_KEY, TEST_ADDRESS_KEY):
+            del st.session_state[key]
+
+
 def first_query_value(name: str) -> str | None:
     values = st.query_params.get_all(name)
     return values[0] if values else None

@@ -123,8 +123,7 @@ def _current_password_account(lang: str, address: str | None) -> roles.Account |
         current = None  # a users file that cannot be read keeps nobody signed in
     if current is not None and current == st.session_state.get(session.ACCOUNT_FINGERPRINT_KEY):
         return account
-    st.session_state.pop(session.ACCOUNT_KEY, None)
-    st.session_state.pop(session.ACCOUNT_FINGERPRINT_KEY, None)
+    session.start_over()
     audit.record("sign_out", account=account, address=address, details={"reason": "account_changed"})
     st.warning(i18n.t("auth.session_ended", lang))
     return None
@@ -151,6 +150,7 @@ def _login_form(lang: str, address: str | None) -> roles.Account:
             st.error(i18n.t("auth.users_file_broken", lang))
             st.stop()
         if result.ok and result.account is not None:
+            session.start_over()
             st.session_state[session.ACCOUNT_KEY] = result.account
             st.session_state[session.ACCOUNT_FINGERPRINT_KEY] = accounts.account_fingerprint(result.account.username)
             st.rerun()
@@ -180,6 +180,7 @@ def _oidc_account(lang: str, address: str | None) -> roles.Account:
         )
     if st.session_state.get(session.ACCOUNT_KEY) != account:  # one sign-in line per session
         audit.record("sign_in", account=account, address=address, details={"method": "oidc"})
+        session.start_over()
         st.session_state[session.ACCOUNT_KEY] = account
     return account  # type: ignore[return-value]  # None only where _refuse has stopped the run
 
@@ -215,7 +216,9 @@ def still_signed_in(account: roles.Account | None) -> Callable[[], bool]:
 
 
 def sign_out() -> None:
-    account = st.session_state.pop(session.ACCOUNT_KEY, None)
-    audit.record("sign_out", account=account, address=client_address())
+    account = st.session_state.get(session.ACCOUNT_KEY)
+    address = client_address()
+    session.start_over()
+    audit.record("sign_out", account=account, address=address)
     if access_mode.auth_mode(accounts.users_file(), _secrets()) == roles.OIDC:
         st.logout()
