@@ -268,3 +268,18 @@ def test_the_next_account_in_the_same_tab_starts_from_nothing_of_the_last(users)
     assert not at.exception, [e.value for e in at.exception]
     assert metrics(at)["指出问题"] == "3个" and at.caption[0].value.startswith("数据范围：省政府办公厅；")
     assert any("unit=research" in warning.value for warning in at.warning)
+
+
+def test_a_sign_in_that_cannot_be_audited_says_so_in_the_readers_language(users, tmp_path, monkeypatch):
+    """With the audit log unwritable, a right password showed Streamlit's English error box ("This app has
+    encountered an error … Ask Google"): nobody is let in, and the page says why."""
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(tmp_path))  # a folder: no line can be appended to it
+    at = sign_in("leader")
+    assert not at.exception, [e.value for e in at.exception]
+    assert [error.value for error in at.error] == ["审计日志无法写入，为保证每项操作都有记录，本次操作未执行"]
+    assert not at.metric  # not let in
+    en = run_page("app.py", {"lang": "en"})
+    en.text_input(key="widget.login_user").input("leader")
+    en.text_input(key="widget.login_password").input(PASSWORD)
+    en.button[0].click().run()
+    assert not en.exception and en.error[0].value.startswith("The audit log cannot be written")

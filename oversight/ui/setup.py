@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from oversight import config, ingest
-from oversight.auth import roles, unit_scope
+from oversight.auth import audit, roles, unit_scope
 from oversight.core import i18n, safe_text
 from oversight.data import filters, store
 from oversight.data.filters import DataSpan
@@ -210,7 +210,10 @@ def setup_page(page_id: str) -> Page:
         st.warning(i18n.t("auth.units_not_in_data", lang, units=named))
         st.stop()
     _init_session(span)
-    _audit_units_outside_the_scope(account, every_unit, span.unit_ids)
+    try:
+        _audit_units_outside_the_scope(account, every_unit, span.unit_ids)
+    except audit.AuditError as error:
+        sign_in.stop_for_audit(error)
     sidebar.sidebar(span, units, account)
     lang, filter_ = st.session_state[session.LANG_KEY], st.session_state[session.FILTER_KEY]
     sidebar.sync_url(lang, filter_)

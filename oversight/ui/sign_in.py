@@ -65,7 +65,25 @@ def _refuse(
 
 
 def signed_in_account(page_id: str) -> roles.Account:
-    """The account this session acts as; draws the sign-in (and stops the page) until there is one."""
+    """The account this session acts as; draws the sign-in (and stops the page) until there is one. Where the audit
+    log cannot be written, nobody is let in (a sign-in, a refusal, a sign-out are audited) and the page says why in
+    the reader's language: Streamlit's own English error box, with its "Ask Google" link, showed instead."""
+    try:
+        return _signed_in_account(page_id)
+    except audit.AuditError as error:
+        stop_for_audit(error)
+        raise  # not reached: stop_for_audit stops the run
+
+
+def stop_for_audit(error: audit.AuditError) -> None:
+    """Say that the audit log cannot be written (the operator's log has the path and the reason) and stop."""
+    logging.getLogger(__name__).error("audit log unwritable: %s", error)
+    message = i18n.t("error.audit_unwritable", session.session_language())
+    st.error(message[:1].upper() + message[1:])  # a sentence of its own here (the CLI's follows a file name)
+    st.stop()
+
+
+def _signed_in_account(page_id: str) -> roles.Account:
     lang = session.session_language()
     try:
         users = accounts.users_file()
@@ -219,6 +237,9 @@ def sign_out() -> None:
     account = st.session_state.get(session.ACCOUNT_KEY)
     address = client_address()
     session.start_over()
-    audit.record("sign_out", account=account, address=address)
+    try:
+        audit.record("sign_out", account=account, address=address)
+    except audit.AuditError as error:  # signed out all the same: keeping someone signed in is no safer
+        logging.getLogger(__name__).error("sign-out of %s not audited: %s", getattr(account, "username", None), error)
     if access_mode.auth_mode(accounts.users_file(), _secrets()) == roles.OIDC:
         st.logout()
