@@ -474,3 +474,59 @@ def test_invalid_message_does_not_say_which_part_was_wrong(users):
     unknown = login.sign_in("nobody", "admin-pass-1", throttle=throttle)
     wrong = login.sign_in("boss", "not-it-at-all", throttle=throttle)
     assert unknown.message("zh") == wrong.message("zh") == i18n.t("auth.login.invalid", "zh")
+
+
+def test_nobody_can_keep_an_account_locked_from_elsewhere(users):
+    """Five wrong passwords for a name every half hour, from anywhere, kept that account out all day: the right
+    password was refused before it was looked at. A name that has signed in from an address is held there only by
+    its own failures from that address; from a new address the name's lock still holds (guessing from many places)."""
+    clock = Clock()
+    gate = Throttle(throttle.throttle_file(users), clock)
+    assert login.sign_in("lead", "leader-pass-1", "10.0.0.5", throttle=gate).ok  # lead's own desk
+    for _ in range(5):
+        login.sign_in("lead", "wrong-pass", "198.51.100.1", throttle=gate)  # someone else, elsewhere
+    assert login.sign_in("lead", "leader-pass-1", "198.51.100.1", throttle=gate).outcome == "throttled"
+    assert login.sign_in("lead", "leader-pass-1", "10.0.0.7", throttle=gate).outcome == "throttled"  # a new place
+    assert login.sign_in("lead", "leader-pass-1", "10.0.0.5", throttle=gate).ok  # lead's desk still lets lead in
+    # guessing from lead's own desk is held there, as before
+    for _ in range(5):
+        login.sign_in("lead", "wrong-pass", "10.0.0.5", throttle=gate)
+    assert login.sign_in("lead", "leader-pass-1", "10.0.0.5", throttle=gate).outcome == "throttled"
+
+
+def test_an_office_behind_one_address_is_not_locked_out_by_one_persons_guesses(users):
+    """Twenty made-up names from the office's one address locked every name there: one that has signed in from it
+    before is held only by its own failures."""
+    gate = Throttle(throttle.throttle_file(users), Clock())
+    assert login.sign_in("boss", "admin-pass-1", "203.0.113.9", throttle=gate).ok
+    for n in range(20):
+        login.sign_in(f"guess{n}", "wrong-pass", "203.0.113.9", throttle=gate)
+    assert login.sign_in("clerk", "clerk-pass-1", "203.0.113.9", throttle=gate).outcome == "throttled"  # new here
+    assert login.sign_in("boss", "admin-pass-1", "203.0.113.9", throttle=gate).ok
+
+
+def test_a_loop_of_attempts_under_one_lock_writes_one_line(users):
+    """Every throttled attempt wrote a line, at no cost to the one sending them: 100,000 lines in a minute, and the
+    audit page took 10 s to draw. The lock's failures are audited, each; its refusals once a lock."""
+    clock = Clock()
+    gate = Throttle(throttle.throttle_file(users), clock)
+    for n in range(20):
+        login.sign_in(f"guess{n}", "wrong-pass", "203.0.113.9", throttle=gate)
+    for n in range(500):
+        assert login.sign_in(f"made-up-{n}", "x", "203.0.113.9", throttle=gate).outcome == "throttled"
+    actions = [line["action"] for line in audit.read_audit()]
+    assert actions.count("sign_in_failed") == 20 and actions.count("refused") == 1
+    clock.advance(31)  # the lock ends; failing again locks again, and that lock's first refusal is written
+    for n in range(20):
+        login.sign_in(f"again{n}", "wrong-pass", "203.0.113.9", throttle=gate)
+    login.sign_in("one-more", "x", "203.0.113.9", throttle=gate)
+    assert [line["action"] for line in audit.read_audit()].count("refused") == 2
+
+
+def test_a_flood_of_failures_does_not_push_out_the_names_known_at_their_addresses(users):
+    gate = Throttle(throttle.throttle_file(users), Clock())
+    assert login.sign_in("lead", "leader-pass-1", "10.0.0.5", throttle=gate).ok
+    state = json.loads(throttle.throttle_file(users).read_text())
+    flooded = {f"user:n{i}": {"failures": [1_000_000.0], "locked_until": 0.0, "lockouts": 0} for i in range(12_000)}
+    kept = throttle.forget_stale({**state, **flooded}, 1_000_001.0)
+    assert "known:lead@10.0.0.5" in kept and len(kept) == throttle.MAX_THROTTLE_ENTRIES + 1

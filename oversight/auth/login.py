@@ -52,13 +52,14 @@ def sign_in(
     password = (password or "")[: MAX_PASSWORD_LENGTH + 1]  # one over the limit still fails as too long
     wait = throttle.retry_after(name, address)
     if wait > 0:
-        audit.record(
-            "refused",
-            account=name or None,
-            address=address,
-            path=audit_path,
-            details={"reason": "throttled", "retry_after_s": round(wait)},
-        )
+        if throttle.first_refusal(name, address):  # one line a lock: a loop of attempts must not flood the log
+            audit.record(
+                "refused",
+                account=name or None,
+                address=address,
+                path=audit_path,
+                details={"reason": "throttled", "retry_after_s": round(wait)},
+            )
         return SignIn("throttled", retry_after=wait)
     account = authenticate(name, password, path=path)
     if account is None:

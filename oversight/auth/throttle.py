@@ -1,4 +1,12 @@
-"""Sign-in throttling: failure counts per user name and per client address, kept in a small file beside the users file."""
+"""Sign-in throttling: failure counts per user name, per client address and per name from an address, kept in a small
+file beside the users file.
+
+Five failures for one name lock that name, from every address: guessing from many places is held back. So that
+nobody can keep an account locked from elsewhere (five wrong passwords every half hour kept an admin out all day,
+the right password refused before it was looked at), an address the name has signed in from before is not held by
+the name's lock nor by its address's lock (an office behind one address was locked out by one person's typos): only
+by the failures of that name from that address. Where a lock refuses, one line is audited per lock, not one per
+attempt (a loop of attempts wrote 100,000 lines in a minute, and the audit page took 10 s to draw)."""
 
 from __future__ import annotations
 
@@ -14,6 +22,10 @@ from typing import Any
 from oversight.auth import accounts
 
 MAX_THROTTLE_ENTRIES = 10_000  # names and addresses remembered; a flood of made-up names must not grow the file
+# names known from an address they signed in from: made by right passwords only, kept apart from the failures (a
+# flood of failures must not push them out), the most recent first
+MAX_KNOWN_ENTRIES = 5_000
+KNOWN_FOR_S = 90 * 24 * 3600
 
 
 def throttle_file(users_path: Path | None = None) -> Path:
@@ -73,21 +85,31 @@ def forget_stale(
     state: Mapping[str, Any], now: float, policy: ThrottlePolicy = USER_POLICY, limit: int = MAX_THROTTLE_ENTRIES
 ) -> dict[str, Any]:
     """The state without keys that have nothing left to remember, and at most ``limit`` keys: those locked
-    out longest and most recently failing are kept (a flood of made-up names cannot grow the file)."""
-    kept = {}
+    out longest and most recently failing are kept (a flood of made-up names cannot grow the file). Known
+    names are kept apart, for ``KNOWN_FOR_S``, at most ``MAX_KNOWN_ENTRIES`` of them."""
+    kept, known = {}, {}
     for key, entry in state.items():
+        if key.startswith("known:"):
+            if now - float(entry.get("seen", 0.0)) < KNOWN_FOR_S:
+                known[key] = entry
+            continue
         pruned = _prune(entry, now, ADDRESS_POLICY if key.startswith("addr:") else policy)
         if pruned["failures"] or pruned["locked_until"] > now or pruned["lockouts"]:
-            kept[key] = pruned
+            kept[key] = {**pruned, **({"audited": entry["audited"]} if "audited" in entry else {})}
     if len(kept) > limit:
         ranked = sorted(
             kept, key=lambda k: (kept[k]["locked_until"], max(kept[k]["failures"], default=0.0)), reverse=True
         )
         kept = {key: kept[key] for key in ranked[:limit]}
-    return kept
+    if len(known) > MAX_KNOWN_ENTRIES:
+        newest = sorted(known, key=lambda k: float(known[k]["seen"]), reverse=True)[:MAX_KNOWN_ENTRIES]
+        known = {key: known[key] for key in newest}
+    return {**kept, **known}
 
 
 def _valid_entry(entry: Any) -> bool:
+    if isinstance(entry, dict) and "seen" in entry:  # a known name at an address
+        return isinstance(entry["seen"], (int, float))
     return (
         isinstance(entry, dict)
         and isinstance(entry.get("failures", []), list)
@@ -97,11 +119,25 @@ def _valid_entry(entry: Any) -> bool:
     )
 
 
-def _throttle_keys(username: str | None, address: str | None) -> list[tuple[str, ThrottlePolicy]]:
+def _known_key(username: str | None, address: str | None) -> str | None:
+    if not username or not address:
+        return None
+    return f"known:{accounts.normalise_username(username)}@{address}"
+
+
+def _throttle_keys(
+    username: str | None, address: str | None, state: Mapping[str, Any] | None = None
+) -> list[tuple[str, ThrottlePolicy]]:
+    """The counts an attempt adds to; given the ``state``, the ones that hold it back (a name known at this address
+    is held by its own failures there only)."""
+    name = accounts.normalise_username(username) if username else ""
+    known = state is not None and _known_key(username, address) in state
     keys = []
-    if username:
-        keys.append((f"user:{accounts.normalise_username(username)}", USER_POLICY))
-    if address:
+    if name and address:
+        keys.append((f"pair:{name}@{address}", USER_POLICY))
+    if name and not known:
+        keys.append((f"user:{name}", USER_POLICY))
+    if address and not known:
         keys.append((f"addr:{address}", ADDRESS_POLICY))
     return keys
 
@@ -156,8 +192,26 @@ class Throttle:
         now = self.clock()
         state = self._load()
         return max(
-            [retry_after(state, key, now, policy) for key, policy in _throttle_keys(username, address)], default=0.0
+            [retry_after(state, key, now, policy) for key, policy in _throttle_keys(username, address, state)],
+            default=0.0,
         )
+
+    def first_refusal(self, username: str | None, address: str | None = None) -> bool:
+        """Whether a refusal now is the first under the lock that holds this attempt back: only that one is
+        audited (the lock's failures are, each); a loop of attempts under one lock writes one line."""
+        now = self.clock()
+        with self._transaction() as state:
+            held = [
+                key
+                for key, policy in _throttle_keys(username, address, state)
+                if retry_after(state, key, now, policy) > 0
+            ]
+            fresh = any(state[key].get("audited") != state[key].get("locked_until") for key in held)
+            if fresh:
+                for key in held:
+                    state[key] = {**state[key], "audited": state[key].get("locked_until")}
+                self._save(state)
+            return fresh
 
     def failure(self, username: str | None, address: str | None = None) -> float:
         """Count a failed attempt; returns the seconds the user must now wait (0 if none)."""
@@ -168,13 +222,18 @@ class Throttle:
             state = forget_stale(state, now)
             self._save(state)
         return max(
-            [retry_after(state, key, now, policy) for key, policy in _throttle_keys(username, address)], default=0.0
+            [retry_after(state, key, now, policy) for key, policy in _throttle_keys(username, address, state)],
+            default=0.0,
         )
 
     def success(self, username: str | None, address: str | None = None) -> None:
-        """A right password clears the user name's count (not the address's: one account's success
-        says nothing about the other names tried from there)."""
+        """A right password clears the name's counts (not the address's: one account's success says nothing about
+        the other names tried from there) and makes the name known at this address."""
         with self._transaction() as state:
             if username:
-                state = record_success(state, f"user:{accounts.normalise_username(username)}")
-            self._save(state)
+                name = accounts.normalise_username(username)
+                state = record_success(record_success(state, f"user:{name}"), f"pair:{name}@{address}")
+                known = _known_key(username, address)
+                if known:
+                    state = {**state, known: {"seen": self.clock()}}
+            self._save(forget_stale(state, self.clock()))
