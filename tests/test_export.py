@@ -119,10 +119,15 @@ def test_csv_has_a_bom_and_round_trips(by_unit_frame, lang, unit, issues, sugges
     data = export.table_csv_bytes(export.chart_data_table(by_unit_frame, lang))
     assert data.startswith(b"\xef\xbb\xbf")
     table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
-    assert list(table.columns) == [unit, issues, suggestions]
+    # in English the unit as the chart names it (its 英文简称), the full name last, as the pages' tables do
+    assert list(table.columns) == [unit, issues, suggestions] + ([] if lang == "zh" else ["Unit (full name)"])
     assert table[issues].sum() == 16 and table[suggestions].sum() == 19
     assert len(table) == 9
-    assert ("省政府办公厅" if lang == "zh" else "General Office of the Provincial Government") in set(table[unit])
+    if lang == "zh":
+        assert "省政府办公厅" in set(table[unit])
+    else:
+        office = table[table["Unit (full name)"] == "General Office of the Provincial Government"]
+        assert list(office[unit]) == ["General Office"]
 
 
 def test_quarter_and_code_columns_become_labels(connection, default_filter):
@@ -298,12 +303,14 @@ def test_suggestion_columns_are_named_as_suggestions(connection, default_filter)
 def test_heatmap_data_has_its_quarter(connection, default_filter, frames):
     frame = queries.run(connection, "meetings_by_unit_quarter", default_filter)
     table = export.chart_data_table(frame, "en", "meetings_by_unit_quarter")
-    assert list(table.columns) == ["Unit", "Quarter", "Meetings"]
+    assert list(table.columns) == ["Unit", "Quarter", "Meetings", "Unit (full name)"]
     meetings = frames["meetings"]
     in_2020 = meetings[pd.to_datetime(meetings["date"]).dt.year == 2020]
     q3 = in_2020[pd.to_datetime(in_2020["date"]).dt.quarter == 3]
     expected = int((q3["unit"] == "research").sum())
-    row = table[(table["Unit"] == "Research Office of the Provincial Government") & (table["Quarter"] == "2020 Q3")]
+    row = table[
+        (table["Unit (full name)"] == "Research Office of the Provincial Government") & (table["Quarter"] == "2020 Q3")
+    ]
     assert list(row["Meetings"]) == [expected]
     assert table["Meetings"].sum() == len(in_2020)
 
@@ -349,3 +356,27 @@ def test_a_donuts_data_carries_the_shares_its_slices_show(connection, default_fi
     figure = spec.build(frame, "zh")
     legend = " ".join(trace.name or "" for trace in figure.data) + " ".join(map(str, figure.data[0].labels or ()))
     assert all(f"{share}%" in legend for share, count in zip(expected, counts) if count)
+
+
+def test_a_sheet_name_too_long_for_excel_is_cut_at_a_word():
+    """ "Meetings per quarter vs a year " and "Units ranked by meeting reducti": cut mid-word at Excel's 31."""
+    import openpyxl
+
+    for title, expected in (
+        ("Meetings per quarter vs a year earlier", "Meetings per quarter vs a year…"),
+        ("Units ranked by meeting reduction against a year earlier", "Units ranked by meeting…"),
+        ("Consultations, special studies, notifications and secondments by unit", "Consultations, special…"),
+        ("各季度会议数量（与上年同期对比）", "各季度会议数量（与上年同期对比）"),
+    ):
+        data = export.table_xlsx_bytes(pd.DataFrame({"a": [1]}), title)
+        name = openpyxl.load_workbook(io.BytesIO(data)).sheetnames[0]
+        assert name == expected and len(name) <= 31, (title, name)
+
+
+def test_a_units_figures_beside_the_average_are_written_as_its_cards_give_them():
+    """The unit's counts read 2.0, 32.0 in the file where its cards say 2个 and 32次."""
+    from oversight.export.data_files import unit_vs_average_table
+
+    frame = pd.DataFrame({"measure": ["issues", "meetings"], "unit": [2, 32], "average": [1.78, 25.8]})
+    table = unit_vs_average_table(frame, "zh", "省信访局")
+    assert list(table["省信访局"]) == [2, 32] and list(table.iloc[:, 2]) == [1.8, 25.8]

@@ -84,11 +84,19 @@ def chart_data_table(frame: pd.DataFrame, lang: str, chart_key: str | None = Non
     # the chart's own quarter labels, （截至8月14日） and （尚无数据） included: a CSV row "2020年第3季度, 33, 上年同期 51"
     # read as whole quarters where the picture beside it said the third ran to 14 August
     quarters = quarter_labels(table, lang) if {"year", "quarter"} <= set(table.columns) else None
+    short_column = i18n.localized_column("short_name", lang)  # only English has one (英文简称)
+    shorts = list(table[short_column]) if short_column in table else None
     table = table.drop(columns=[c for c in _INTERNAL_COLUMNS if c in table])
     own_name, other_name = i18n.localized_column("name", lang), i18n.localized_column("name", i18n.other_language(lang))
     if own_name in table:
         table = table.drop(columns=[c for c in (other_name,) if c in table]).rename(columns={own_name: "unit"})
         table.insert(0, "unit", table.pop("unit"))
+        if shorts is not None:
+            # as the chart names them (General Office), the full name last, as the pages' English tables do: the
+            # file said "General Office of the Provincial Government" beside a picture saying General Office
+            full = list(table["unit"])
+            table["unit"] = [s if isinstance(s, str) and s.strip() else f for s, f in zip(shorts, full)]
+            table["unit_full_name"] = full
     if quarters is not None:
         table = table.drop(columns=["year", "quarter"])
         table.insert(1 if "unit" in table else 0, "quarter", quarters)  # the heatmap reads unit, then quarter
@@ -105,13 +113,20 @@ def chart_data_table(frame: pd.DataFrame, lang: str, chart_key: str | None = Non
     return table.rename(columns={column: _header(column, lang) for column in table.columns})
 
 
+def _as_written(value: float) -> float | int:
+    """A count as a count (32, not 32.0), anything else rounded to one place as the bars are labelled."""
+    rounded = float(round_half_up(value, 1))
+    return int(rounded) if rounded.is_integer() else rounded
+
+
 def unit_vs_average_table(frame: pd.DataFrame, lang: str, unit_name: str) -> pd.DataFrame:
     """The unit-beside-average chart's bars (``catalog.unit_beside_average`` rows) as a reader's table: each measure
-    with its unit, the unit's value and the all-unit average, rounded as the bars are labelled."""
+    with its unit, the unit's value (its counts as whole numbers, as its cards give them: 32次, not 32.0) and the
+    all-unit average, rounded as the bars are labelled."""
     return pd.DataFrame(
         {
             i18n.t("export.column.measure", lang): [i18n.t(f"measure.axis.{m}", lang) for m in frame["measure"]],
-            unit_name: [float(round_half_up(v, 1)) for v in frame["unit"]],
+            unit_name: [_as_written(v) for v in frame["unit"]],
             i18n.t("series.all_unit_average", lang): [float(round_half_up(v, 1)) for v in frame["average"]],
         }
     )
@@ -141,8 +156,19 @@ def table_csv_bytes(table: pd.DataFrame) -> bytes:
     return _neutralised(table).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
 
 
+_SHEET_NAME_CHARACTERS = 31  # Excel's limit
+
+
 def _sheet_name(title: str) -> str:
-    return (title.translate(_SHEET_FORBIDDEN).strip("'") or "Sheet1")[:31]
+    """The title as a sheet's name: Excel's forbidden characters out, and a title longer than Excel allows cut at a
+    word with "…" ("Meetings per quarter vs a year " and "Units ranked by meeting reducti" were cut mid-word)."""
+    name = title.translate(_SHEET_FORBIDDEN).strip("'").strip() or "Sheet1"
+    if len(name) <= _SHEET_NAME_CHARACTERS:
+        return name
+    room = name[: _SHEET_NAME_CHARACTERS - 1]
+    whole_words = name[len(room)] == " " or " " not in room  # Chinese has no spaces: cut where the room ends
+    cut = room if whole_words else room.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:(（、，") + "…"
 
 
 def table_xlsx_bytes(table: pd.DataFrame, sheet_title: str = "data") -> bytes:
