@@ -128,15 +128,17 @@ def test_each_detail_is_in_the_readers_language(tmp_path, content, setting, zh, 
     with pytest.raises(configuration.SettingsError) as raised:
         configuration.load_settings(path)
     assert raised.value.setting == setting
-    assert raised.value.render("zh") == f"预警设置文件 {path} 有误：{setting}：{zh}"
-    assert raised.value.render("en") == f"The alerts settings file {path} has a problem: {setting}: {en}"
+    # the file as a whole ("-": not TOML, not UTF-8) names no setting: "有误：-：不是有效的 TOML" named a "-"
+    named_zh, named_en = ("", "") if setting == "-" else (f"{setting}：", f"{setting}: ")
+    assert raised.value.render("zh") == f"预警设置文件 {path} 有误：{named_zh}{zh}"
+    assert raised.value.render("en") == f"The alerts settings file {path} has a problem: {named_en}{en}"
 
 
 def test_a_folder_named_as_the_settings_file(tmp_path):
     with pytest.raises(configuration.SettingsError) as raised:
         configuration.load_settings(tmp_path)
-    assert raised.value.render("zh").endswith("有误：-：这是文件夹，不是文件")
-    assert raised.value.render("en").endswith("has a problem: -: this is a folder, not a file")
+    assert raised.value.render("zh").endswith("有误：这是文件夹，不是文件")  # no "-" where a setting would be named
+    assert raised.value.render("en").endswith("has a problem: this is a folder, not a file")
 
 
 def test_the_command_line_says_it_in_english_when_asked(tmp_path, capsys):

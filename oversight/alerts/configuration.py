@@ -30,6 +30,9 @@ EMAIL_SECURITY = ("ssl", "starttls", "none")
 MAX_ATTEMPTS = 10  # a push retried more often than this is hammering a service that said no
 
 
+FILE_AS_A_WHOLE = "-"  # a SettingsError's setting where the file itself is the problem (not TOML, unreadable)
+
+
 class SettingsError(ValueError):
     """The settings file cannot be used; ``render`` names the file, the setting and what is wrong with it in the
     user's language. The problem is kept as a key (``alerts.settings.detail.*``) and its values, not as a
@@ -44,6 +47,8 @@ class SettingsError(ValueError):
         return i18n.t(self.key, lang, **params)
 
     def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        if self.setting == FILE_AS_A_WHOLE:  # no setting to name: "有误：-：不是有效的 TOML" named a "-"
+            return i18n.t("alerts.settings.invalid_file", lang, path=self.path, detail=self.detail(lang))
         return i18n.t("alerts.settings.invalid", lang, path=self.path, setting=self.setting, detail=self.detail(lang))
 
 
@@ -161,16 +166,20 @@ def _unreadable(path: Path, error: Exception) -> SettingsError:
     if isinstance(error, tomllib.TOMLDecodeError):
         position = _TOML_POSITION.search(str(error))
         if position:
-            return SettingsError(path, "-", "alerts.settings.detail.toml_at", line=position[1], column=position[2])
-        return SettingsError(path, "-", "alerts.settings.detail.toml")
+            return SettingsError(
+                path, FILE_AS_A_WHOLE, "alerts.settings.detail.toml_at", line=position[1], column=position[2]
+            )
+        return SettingsError(path, FILE_AS_A_WHOLE, "alerts.settings.detail.toml")
     if isinstance(error, UnicodeDecodeError):
-        return SettingsError(path, "-", "alerts.settings.detail.not_utf8")
+        return SettingsError(path, FILE_AS_A_WHOLE, "alerts.settings.detail.not_utf8")
     if isinstance(error, IsADirectoryError):
-        return SettingsError(path, "-", "alerts.settings.detail.is_folder")
+        return SettingsError(path, FILE_AS_A_WHOLE, "alerts.settings.detail.is_folder")
     if isinstance(error, PermissionError):
-        return SettingsError(path, "-", "alerts.settings.detail.no_permission")
+        return SettingsError(path, FILE_AS_A_WHOLE, "alerts.settings.detail.no_permission")
     code = getattr(error, "errno", None)
-    return SettingsError(path, "-", "alerts.settings.detail.unreadable", reason=errno.errorcode.get(code or 0, "?"))
+    return SettingsError(
+        path, FILE_AS_A_WHOLE, "alerts.settings.detail.unreadable", reason=errno.errorcode.get(code or 0, "?")
+    )
 
 
 def _toml_text(value: object) -> str:
