@@ -89,7 +89,7 @@ def test_english_tables_name_units_by_their_short_names_and_keep_the_full_names_
     units = pd.read_excel(store.SAMPLE_DATA_DIR / "units.xlsx", engine="openpyxl")
     short_of = dict(zip(units["英文名称"], units["英文简称"]))
     ranking = run_page(MEETINGS, {"lang": "en"}).dataframe[0].value
-    assert list(ranking.columns[:2]) == ["Unit", "Meetings"] and ranking.columns[-1] == "Unit (full name)"
+    assert list(ranking.columns[:2]) == ["Unit", "Change (%)"] and ranking.columns[-1] == "Unit (full name)"
     assert list(ranking["Unit"]) == [short_of[name] for name in ranking["Unit (full name)"]]
     assert (
         ranking.loc[ranking["Unit (full name)"] == "General Office of the Provincial Government", "Meetings"].item()

@@ -75,3 +75,7 @@ def test_the_decisive_column_comes_before_the_unit():
 
     assert [column.source for column in tables.OVERDUE_COLUMNS[:3]] == ["issue_id", "days_overdue", "name_zh"]
     assert [column.source for column in tables.ISSUE_COLUMNS[:3]] == ["issue_id", "status_at_end", "name_zh"]
+    # and the suggestions' adoption, and the meetings ranking's measure beside the unit (增减 and 降幅(%) were off
+    # a phone's screen, and nothing on it said why 办公厅 ranked first)
+    assert [column.source for column in tables.SUGGESTION_COLUMNS[:3]] == ["suggestion_id", "status", "name_zh"]
+    assert [column.source for column in tables.MEETING_REDUCTION_COLUMNS[:3]] == ["name_zh", "change_pct", "change"]

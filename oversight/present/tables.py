@@ -107,12 +107,14 @@ def search(frame: pd.DataFrame, text: str) -> pd.DataFrame:
 # the unit of a row, first, where a table lists several units' rows (the profile's units side by side)
 UNIT_COLUMN = TableColumn("name_zh", "column.unit", "unit")
 
+# The ranking's measure next to the unit: on a phone 增减 and 降幅(%) were off the screen's edge, and nothing on it said
+# why 办公厅 ranked first
 MEETING_REDUCTION_COLUMNS = (
     TableColumn("name_zh", "column.unit", "unit"),
+    TableColumn("change_pct", "column.change_pct", "percent", compares=True),
+    TableColumn("change", "column.change", "number", compares=True),
     TableColumn("meetings", "column.meetings", "number"),
     TableColumn("prev_meetings", "column.prev_meetings", "number", compares=True),
-    TableColumn("change", "column.change", "number", compares=True),
-    TableColumn("change_pct", "column.change_pct", "percent", compares=True),
     TableColumn("avg_duration_min", "column.avg_duration", "decimal"),
     TableColumn("prev_avg_duration_min", "column.prev_avg_duration", "decimal", compares=True),
     TableColumn("merged", "column.merged", "number"),
@@ -158,13 +160,14 @@ UNRESOLVED_COLUMNS = (
     TableColumn("age_days", "column.age_days", "number"),
 )
 
+# the adoption status before the unit, as the issues' status (on a phone it was off the screen's edge)
 SUGGESTION_COLUMNS = (
     TableColumn("suggestion_id", "column.suggestion_id"),
+    TableColumn("status", "column.adoption", "code"),
     TableColumn("name_zh", "column.unit", "unit"),
     TableColumn("date_made", "column.date_made", "date"),
     TableColumn("category", "column.category", "code"),
     TableColumn("content", "column.content"),
-    TableColumn("status", "column.adoption", "code"),
     TableColumn("issue_id", "column.linked_issue"),
     TableColumn("issue_description", "column.linked_issue_description"),
 )
