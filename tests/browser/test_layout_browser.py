@@ -226,6 +226,51 @@ def test_printing_the_overview_hides_the_controls_and_keeps_the_cards_in_a_row(b
         context.close()
 
 
+def test_a_dark_page_prints_on_white_with_the_marking_once(browser, server_url, output_dir):
+    """From the dark theme, printing gave black pages with light words (background graphics off, as the browser's
+    print dialog leaves them), and the marking, fixed to the window, lay over the table rows of every page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", color_scheme="dark")
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/issues")
+        wait_for_charts(page, 3)
+        assert page.evaluate("document.documentElement.dataset.oversightScheme") == "dark"
+        page.emulate_media(media="print")
+        looks = page.evaluate(
+            """() => ({
+              app: getComputedStyle(document.querySelector('[data-testid="stApp"]')).backgroundColor,
+              title: getComputedStyle(document.querySelector('h1')).color,
+              figure: getComputedStyle(document.querySelector('[data-testid="stMetricValue"]')).color,
+              marking: getComputedStyle(document.querySelector('.oversight-marking')).position,
+            })"""
+        )
+        assert looks == {
+            "app": "rgb(255, 255, 255)",
+            "title": "rgb(31, 41, 51)",
+            "figure": "rgb(31, 41, 51)",
+            "marking": "absolute",
+        }
+        page.pdf(path=output_dir / "issues_print_dark.pdf", print_background=False)
+    finally:
+        context.close()
+
+
+def test_a_touch_screen_shows_no_chart_toolbar_over_the_titles(browser, server_url):
+    """On a touch tablet (no hover) Plotly showed its toolbar on every chart, over its title."""
+    context = browser.new_context(viewport={"width": 768, "height": 1024}, has_touch=True, is_mobile=True)
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/?lang=en")
+        wait_for_charts(page, 4)
+        shown = page.evaluate(
+            "[...document.querySelectorAll('.modebar-container')].filter(e => getComputedStyle(e).display !== 'none')"
+            ".length"
+        )
+        assert shown == 0 and page.locator(".modebar-container").count() > 0
+    finally:
+        context.close()
+
+
 @pytest.mark.parametrize(
     ("lang", "select_all", "nothing_left"), [("zh", "全选", "没有可选项"), ("en", "Select all", "No options left")]
 )
