@@ -9,6 +9,7 @@ back from the entry.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -102,17 +103,22 @@ def recover(folder: Path) -> str | None:
     if journal_file.exists():
         try:
             journal = json.loads(journal_file.read_text(encoding="utf-8"))
-            entry_id, tables = journal["entry"], journal["tables"]
-            history_existed = bool(journal.get("history_existed", True))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError):
             journal = None
-        if journal is not None:
-            roll_back(folder, entry_id, tables, history_existed)
-            rolled_back = entry_id
-            if journal.get("audited"):  # its audit line was written: pair it with the rollback
-                from oversight.auth import audit
+        trusted = _trusted(journal)
+        if trusted is None:
+            # not what a commit writes (edited by hand, or planted): its names would be followed out of the folder
+            # ("entry": "../.." deleted the data folder's parent's files), so nothing is touched and it is left for
+            # an admin to look at; every change waits until then
+            raise ValidationError([Problem(file=JOURNAL, message_key="error.journal_damaged")])
+        entry_id, tables, history_existed = trusted
+        roll_back(folder, entry_id, tables, history_existed)
+        rolled_back = entry_id
+        assert isinstance(journal, dict)  # _trusted said so
+        if journal.get("audited"):  # its audit line was written: pair it with the rollback
+            from oversight.auth import audit
 
-                audit.record_rolled_back(str(journal.get("action")), journal.get("user"), entry_id, "interrupted")
+            audit.record_rolled_back(str(journal.get("action")), journal.get("user"), entry_id, "interrupted")
         journal_file.unlink(missing_ok=True)
         atomic.sync_directory(folder)
     for path in _stray_temporaries(folder, STRAY_AFTER_S):
@@ -120,6 +126,25 @@ def recover(folder: Path) -> str | None:
     for path in _stray_building(folder):
         shutil.rmtree(path, ignore_errors=True)
     return rolled_back
+
+
+# A history entry's folder name as import_history.entry_name writes it: when, and which tables changed
+_ENTRY_NAME = re.compile(r"\d{8}-\d{6}-\d{6}-[a-z_]+(?:\+[a-z_]+)*")
+
+
+def _trusted(journal: object) -> tuple[str, dict[str, list[str]], bool] | None:
+    """The journal's entry, tables and their files, if they are what a commit writes: an entry name of the history's
+    own form, tables of the contract, each with its own file names only; None otherwise."""
+    if not isinstance(journal, dict):
+        return None
+    entry_id, tables = journal.get("entry"), journal.get("tables")
+    if not isinstance(entry_id, str) or not _ENTRY_NAME.fullmatch(entry_id) or not isinstance(tables, dict):
+        return None
+    for name, files in tables.items():
+        allowed = {f"{name}{suffix}" for suffix in TABLE_SUFFIXES}
+        if name not in TABLES or not isinstance(files, list) or not all(file in allowed for file in files):
+            return None
+    return entry_id, tables, bool(journal.get("history_existed", True))
 
 
 def recover_if_interrupted(folder: Path, timeout: float = 0.0) -> str | None:
@@ -134,6 +159,11 @@ def recover_if_interrupted(folder: Path, timeout: float = 0.0) -> str | None:
         return None  # a commit in progress: its journal is alive, not left over
     except OSError:
         return None  # a read-only folder: nothing can be repaired from here
+    except ValidationError as error:  # a journal not to be trusted: the reader reads the folder as it is
+        import logging
+
+        logging.getLogger(__name__).error("%s: %s", folder / JOURNAL, error.render("en"))
+        return None
 
 
 def roll_back(folder: Path, entry_id: str, tables: dict[str, list[str]], history_existed: bool) -> None:
@@ -146,6 +176,10 @@ def roll_back(folder: Path, entry_id: str, tables: dict[str, list[str]], history
                 if path.name not in before:
                     path.unlink()
             for file_name in before:
+                if not (entry / file_name).exists():
+                    # the entry is removed only after every file is back: a kept file gone means a recovery died
+                    # while removing it (every later change then failed on it, FileNotFoundError)
+                    continue
                 kept = (entry / file_name).read_bytes()
                 target = folder / file_name
                 if not target.exists() or target.read_bytes() != kept:  # leave untouched files untouched
