@@ -362,3 +362,23 @@ def test_units_and_issue_ids_may_come_from_the_same_batch(tmp_path, data_folder)
     assert plan.frames["issues"]["unit"].iloc[-1] == "audit"
     commit.apply_import(plan, user="test")
     assert checked_folder.read_folder(data_folder)["suggestions"]["unit"].iloc[-1] == "audit"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a note opening with a quote never closed: the rows after it were read into that one note, and the check
+        # passed with them gone
+        ('HD-1,gov_office,2020-01-02,定期会商,"开头引号\nHD-2,gov_office,2020-01-03,定期会商,x\n', "第2行有一个以引号"),
+        ('HD-1,gov_office,2020-01-02,定期会商,"abc"d\n', "第2行：一个用引号"),
+    ],
+)
+def test_a_csv_quote_left_open_is_refused_where_it_opens(tmp_path, text, expected):
+    from oversight.ingest import import_plan
+
+    path = tmp_path / "活动.csv"
+    path.write_text("活动编号,单位,活动日期,活动类型,备注\n" + text, "utf-8")
+    plan = import_plan.plan_import(path, "activities", "append", store.SAMPLE_DATA_DIR)
+    assert not plan.ok and [problem.render("zh") for problem in plan.problems] == [
+        next(problem.render("zh") for problem in plan.problems if expected in problem.render("zh"))
+    ]

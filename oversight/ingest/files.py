@@ -384,7 +384,10 @@ def _read_text_rows(raw: bytes) -> list[list[object]]:
     sample_lines = [line for line in text[:8192].splitlines() if line.strip()][:10]
     delimiter = max((",", "\t", ";"), key=lambda d: sum(line.count(d) for line in sample_lines))
     rows: list[list[object]] = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # strict: a quote never closed is an error at the end of the file, not the rest of the file read into one cell
+    # (a note opening with " and never closed took the 40 records after it into one note, and the check passed)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    row_began = 1  # the line the row being read starts on: where a quote left open was opened
     try:
         for row in reader:
             if len(row) > MAX_CSV_COLUMNS:
@@ -394,6 +397,11 @@ def _read_text_rows(raw: bytes) -> list[list[object]]:
             if any(len(cell) > MAX_CSV_FIELD_CHARS for cell in row):
                 raise _FileRefused("error.csv_field_too_long", row=reader.line_num, limit=MAX_CSV_FIELD_CHARS)
             rows.append(list[object](row))
-    except csv.Error:  # a quote never closed swallows the rest of the file into one field
-        raise _FileRefused("error.csv_field_too_long", row=reader.line_num, limit=MAX_CSV_FIELD_CHARS) from None
+            row_began = reader.line_num + 1
+    except csv.Error as error:
+        if "field larger than field limit" in str(error):  # the csv module's own bound on a cell (131,072)
+            raise _FileRefused("error.csv_field_too_long", row=reader.line_num, limit=MAX_CSV_FIELD_CHARS) from None
+        if "end of data" in str(error) or reader.line_num - row_began > 0:
+            raise _FileRefused("error.csv_unclosed_quote", row=row_began) from None
+        raise _FileRefused("error.csv_bad_quote", row=reader.line_num) from None
     return rows
