@@ -63,3 +63,31 @@ def test_a_recovery_that_died_while_removing_the_entry_finishes_next_time(outer,
     )
     assert folder_lock.recover_if_interrupted(outer) == entry.name
     assert not folder_lock.needs_recovery(outer) and not entry.exists()
+
+
+def test_undo_refuses_to_throw_away_what_changed_since_the_import(outer, tmp_path):
+    """An issue typed into issues.xlsx after an import went with the undo, without a word; so did a newer import
+    whose history entry had been deleted by hand."""
+    from openpyxl import load_workbook
+
+    commit.import_files(
+        [write_xlsx(tmp_path / "m2.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0002")]})],
+        mode="append",
+        folder=outer,
+    )
+    book = load_workbook(outer / "meetings.xlsx")
+    book.active.append(["typed in by hand"])
+    book.save(outer / "meetings.xlsx")
+    before = hash_tree(outer)
+    with pytest.raises(ingest.ValidationError) as refused:
+        commit.undo_last(outer)
+    assert "meetings.xlsx" in refused.value.render("zh") and "已被改动" in refused.value.render("zh")
+    assert hash_tree(outer) == before
+    # a newer import's entry removed from the history: the older import's undo would take the newer rows too
+    newest = sorted((outer / ".history").iterdir())[-1]
+    book = load_workbook(outer / "meetings.xlsx")
+    book.active.delete_rows(book.active.max_row)
+    book.save(outer / "meetings.xlsx")
+    shutil.rmtree(newest)
+    with pytest.raises(ingest.ValidationError):
+        commit.undo_last(outer)

@@ -202,6 +202,13 @@ def undo_last(
             raise ValidationError(
                 [Problem(file="", message_key="error.undo_target_changed", params={"latest": target.id})]
             )
+        changed = _changed_since(folder, target)
+        if changed:
+            # the files are not what the import wrote (edited by hand since, or a newer import's entry removed from
+            # the history): restoring the files before it would throw those changes away without a word
+            raise ValidationError(
+                [Problem(file=changed, message_key="error.undo_changed_since", params={"entry": target.id})]
+            )
         writes: dict[str, tuple[str, bytes] | None] = {}
         for name, info in target.tables.items():
             kept = info["files_before"]
@@ -233,6 +240,18 @@ def undo_last(
         }
         manifest = new_manifest("undo", user, target.sources, target.mode, tables, undoes=target.id)
         return commit_changes(folder, writes, manifest, None, before_commit)
+
+
+def _changed_since(folder: Path, target: HistoryEntry) -> str | None:
+    """The first file of the import that is no longer what the import wrote (its manifest's digest), if any."""
+    for info in target.tables.values():
+        digest, file_name = info.get("sha256_after"), info.get("file_after")
+        if not digest or not isinstance(file_name, str):
+            continue  # an entry written before digests were kept: nothing to compare with
+        path = folder / Path(file_name).name
+        if not path.is_file() or hashlib.sha256(path.read_bytes()).hexdigest() != digest:
+            return path.name
+    return None
 
 
 def _file_name(write: tuple[str, bytes] | None) -> str | None:
