@@ -112,7 +112,8 @@ class Ledgers:
         columns = [
             self.meetings["date"],
             self.issues["raised"],
-            self.issues["rectified"].dropna(),
+            # the day an issue marked 已整改 was rectified: on one still in progress it is a planned day
+            self.issues.loc[self.issues["status"] == "rectified", "rectified"].dropna(),
             self.suggestions["made"],
             self.reminders["date"],
             self.activities["date"],

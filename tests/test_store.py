@@ -63,3 +63,28 @@ def test_a_missing_table_file_is_reported_by_name(tmp_path):
     assert [p.message_key for p in raised.value.problems] == ["error.file_missing"]
     assert "reminders.xlsx" in raised.value.render("zh")
     assert "日常提醒" in raised.value.render("zh")
+
+
+def test_a_planned_rectification_day_does_not_move_the_data_date(tmp_path):
+    """A 整改完成日期 of March 2021 on an issue still 整改中 (the day it is planned for) moved the data date there: the
+    pack's default range became 2021 and the 预警 digest judged every unit not consulted in a quarter nothing had
+    been recorded in. Only an issue marked 已整改 records the day it was rectified."""
+    import shutil
+    from datetime import date
+
+    from oversight.contract.schema import TABLES
+    from oversight.data import queries
+    from oversight.ingest import checked_folder, workbook
+
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data", ignore=shutil.ignore_patterns(".cache"))
+    ledgers = checked_folder.read_folder(folder)
+    issues = ledgers["issues"].copy()
+    open_one = issues.index[issues["status"] == "in_progress"][0]
+    issues.loc[open_one, "rectified_date"] = date(2021, 3, 16)
+    (folder / "issues.xlsx").write_bytes(workbook.ledger_xlsx_bytes(TABLES["issues"], issues, ledgers["units"]))
+    span = queries.data_span(store.open_folder(folder))
+    assert span.last_day == date(2020, 12, 31)
+    rectified_one = issues.index[issues["status"] == "rectified"][0]
+    issues.loc[rectified_one, "rectified_date"] = date(2021, 1, 5)  # a real rectification does move it
+    (folder / "issues.xlsx").write_bytes(workbook.ledger_xlsx_bytes(TABLES["issues"], issues, ledgers["units"]))
+    assert queries.data_span(store.open_folder(folder)).last_day == date(2021, 1, 5)

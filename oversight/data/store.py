@@ -136,15 +136,17 @@ ROLLED_MACROS = (
 )
 
 
-# The dates that say what the ledgers cover: every event date, and the day an issue was rectified.
-# (Due dates are deadlines, not records, so they do not move the data date.)
+# The dates that say what the ledgers cover: every event date, and the day an issue marked 已整改 was rectified, each
+# with the rows it counts for. (Due dates are deadlines, not records, so they do not move the data date; nor does a
+# 整改完成日期 on an issue still in progress, a planned day: one in March 2021 moved the data date there, and the
+# 预警 digest judged every unit "not consulted" in a quarter nothing had been recorded in.)
 _RECORD_DATES = (
-    ("meetings", "date"),
-    ("issues", "date_raised"),
-    ("issues", "rectified_date"),
-    ("suggestions", "date_made"),
-    ("reminders", "date"),
-    ("activities", "date"),
+    ("meetings", "date", "true"),
+    ("issues", "date_raised", "true"),
+    ("issues", "rectified_date", "status = 'rectified'"),
+    ("suggestions", "date_made", "true"),
+    ("reminders", "date", "true"),
+    ("activities", "date", "true"),
 )
 
 
@@ -152,8 +154,8 @@ def _create_coverage(connection: duckdb.DuckDBPyConnection, tables: set[str]) ->
     """One row, built once: the first and last recorded day. Comparisons are made only where the data
     reaches (a year before the first record is unknown, not zero); statuses are taken at the last day."""
     relations = [
-        connection.table(table).select(duckdb.ColumnExpression(column).alias("day"))
-        for table, column in _RECORD_DATES
+        connection.table(table).filter(rows).select(duckdb.ColumnExpression(column).alias("day"))
+        for table, column, rows in _RECORD_DATES
         if table in tables
     ]
     if not relations:
