@@ -502,6 +502,13 @@ CORPUS: list[BadFile] = [
         table="issues",
         mode="append",
     ),
+    BadFile(  # raised 5 January with a deadline of 1 December before: counted overdue the day it was raised
+        "due_before_raised",
+        _issues(issue(due=date(2020, 12, 1))),
+        [("error.due_before_raised", 2, "H")],
+        table="issues",
+        mode="append",
+    ),
     BadFile(
         "rectified_without_date",
         _issues(issue(status="已整改")),

@@ -251,9 +251,24 @@ def _check_row_rules(
     if table.name != "issues" or frame.empty:
         return
     label, letter = labels.get("rectified_date", (table.column("rectified_date").zh, None))
-    for raised, done, status, excel_row in zip(
-        frame["date_raised"], frame["rectified_date"], frame["status"], excel_rows
+    due_label, due_letter = labels.get("due_date", (table.column("due_date").zh, None))
+    for raised, done, due, status, excel_row in zip(
+        frame["date_raised"], frame["rectified_date"], frame["due_date"], frame["status"], excel_rows
     ):
+        if raised is not None and due is not None and due < raised:
+            # a deadline before the issue was raised is a typing error: counted, the issue was overdue on the day
+            # it was raised (已逾期121天 in the digest for an issue raised 2 April with a deadline of 1 March)
+            yield problem_in_sheet(
+                file,
+                sheet,
+                "error.due_before_raised",
+                excel_row,
+                due_label,
+                due_letter,
+                "due_date",
+                raised=raised.isoformat(),
+                due=due.isoformat(),
+            )
         if raised is not None and done is not None and done < raised:
             yield problem_in_sheet(
                 file,
