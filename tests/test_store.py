@@ -88,3 +88,26 @@ def test_a_planned_rectification_day_does_not_move_the_data_date(tmp_path):
     issues.loc[rectified_one, "rectified_date"] = date(2021, 1, 5)  # a real rectification does move it
     (folder / "issues.xlsx").write_bytes(workbook.ledger_xlsx_bytes(TABLES["issues"], issues, ledgers["units"]))
     assert queries.data_span(store.open_folder(folder)).last_day == date(2021, 1, 5)
+
+
+def test_one_bad_cell_is_one_problem_not_an_echo_in_the_tables_after_it(tmp_path):
+    """搞定了 in 整改状态 of one issue also gave 26 suggestions whose 关联问题编号 "did not exist": they were checked
+    against an issues table that had not loaded."""
+    import shutil
+
+    from openpyxl import load_workbook
+
+    from oversight import ingest
+    from oversight.ingest import checked_folder
+
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data", ignore=shutil.ignore_patterns(".cache"))
+    book = load_workbook(folder / "issues.xlsx")
+    sheet = book.worksheets[0]
+    status_column = next(cell.column for cell in sheet[1] if cell.value == "整改状态")
+    sheet.cell(row=5, column=status_column, value="搞定了")
+    book.save(folder / "issues.xlsx")
+    with pytest.raises(ingest.ValidationError) as refused:
+        checked_folder.read_folder(folder)
+    assert [(p.file, p.row, p.message_key) for p in refused.value.problems] == [
+        ("issues.xlsx", 5, "error.enum_invalid")
+    ], refused.value.render("zh")

@@ -7,6 +7,7 @@ same way). The store, an import's check of the would-be folder and the CLI all r
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import cast
 
@@ -52,6 +53,18 @@ def load_folder(folder: Path, prefer_paths: bool = False) -> dict[str, pd.DataFr
         ) from None
 
 
+# What a row says wrong of another table: a unit not registered, an issue that does not exist
+_REFERENCE_PROBLEMS = {"units": {"error.unit_unknown"}, "issues": {"error.ref_unknown", "error.ref_other_unit"}}
+
+
+def _own_problems(problems: list[Problem], name: str, loaded: Mapping[str, object]) -> list[Problem]:
+    """A table's problems without those that only repeat a table before it failing to load: one bad cell in
+    issues.xlsx also gave 26 suggestions whose 关联问题编号 "did not exist", checked against no issues at all."""
+    failed = [dependency for dependency in table_cache.DEPENDENCIES[name] if dependency not in loaded]
+    echoes = set().union(*(_REFERENCE_PROBLEMS.get(dependency, set()) for dependency in failed))
+    return [problem for problem in problems if problem.message_key not in echoes]
+
+
 def _load_tables(folder: Path, prefer_paths: bool) -> dict[str, pd.DataFrame | Path]:
     loaded: dict[str, pd.DataFrame | Path] = {}
     keys: dict[str, str] = {}
@@ -75,7 +88,7 @@ def _load_tables(folder: Path, prefer_paths: bool) -> dict[str, pd.DataFrame | P
             try:
                 source = sheets.read_table(path, table, context)
             except ValidationError as error:
-                problems += error.problems
+                problems += _own_problems(error.problems, name, loaded)
                 continue
             if key is not None:
                 table_cache.store(folder, name, key, source)
