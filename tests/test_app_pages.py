@@ -271,3 +271,18 @@ def test_search_matches_every_word_and_tolerates_empty_cells():
     assert list(tables.search(frame, "廉洁").index) == [0]
     assert list(tables.search(frame, "RISK conduct").index) == [2]
     assert len(tables.search(frame, "  ")) == 3
+
+
+def test_english_unit_choices_and_chips_name_units_as_the_charts_do():
+    """Four full English names on a phone's unit profile (scope line, clear chip, chosen chips) pushed the first card
+    below the first screen: the choices and chips name units by their 英文简称, the scope line keeps the full names."""
+    at = run_page("app.py", {"lang": "en", "unit": ["gov_office", "data_admin"]})
+    assert not at.exception
+    choices = at.multiselect(key="widget.units")
+    assert "General Office" in choices.options and "Big Data Admin." in choices.options
+    assert not any(" of the Provincial " in option for option in choices.options)
+    label = at.button(key="widget.clear_units").label.replace("\\", "")  # Markdown-escaped, as every name shown
+    assert label == "Clear unit filter: General Office, Big Data Admin."
+    assert "General Office of the Provincial Government" in at.caption[0].value
+    chinese = run_page("app.py", {"unit": ["gov_office"]})
+    assert "省政府办公厅" in chinese.multiselect(key="widget.units").options

@@ -110,6 +110,18 @@ class Page:
         short = row.get(i18n.localized_column("short_name", self.lang))
         return short.strip() if isinstance(short, str) and short.strip() else self.unit_name(unit_id)
 
+    def unit_label(self, unit_id: str) -> str:
+        """The unit as a chip or a choice names it: in English its 英文简称, as the charts do (four full English names
+        on a phone's unit profile took the whole first screen, three times over); in Chinese its name."""
+        return self.unit_short_name(unit_id) if self.lang == "en" else self.unit_name(unit_id)
+
+    def unit_labels_text(self, unit_ids: Sequence[str]) -> str:
+        """``unit_label`` of each unit, listed for Markdown (escaped: names are data)."""
+        known = set(self.units["unit_id"])
+        return self.t("export.list.separator").join(
+            safe_text.markdown(self.unit_label(u)) for u in unit_ids if u in known
+        )
+
     def unit_names(self) -> dict[str, str]:
         """Each unit's id → its name in the page's language."""
         return dict(zip(self.units["unit_id"], self.units[i18n.localized_column("name", self.lang)]))

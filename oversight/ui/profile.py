@@ -50,7 +50,7 @@ def unit_picker(page: Page, shown: compare.ProfileUnits) -> None:
         page.t("profile.pick_units", max=compare.MAX_COMPARED),
         options,
         default=list(shown.shown),
-        format_func=page.unit_name,
+        format_func=page.unit_label,
         key=key,
         help=page.t("profile.pick_units_help"),
         on_change=_on_pick,

@@ -281,7 +281,7 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
         _warn_about_the_url(page)
         if page.filter.units:
             st.button(
-                page.t("filter.clear_units", units=page.unit_names_text(page.filter.units)),
+                page.t("filter.clear_units", units=page.unit_labels_text(page.filter.units)),
                 key="widget.clear_units",
                 icon=":material/close:",
                 on_click=_clear_units,

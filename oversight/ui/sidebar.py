@@ -71,6 +71,12 @@ def _account_box(account: roles.Account, lang: str) -> None:
 def sidebar(span: DataSpan, units: pd.DataFrame, account: roles.Account) -> None:
     lang, filter_ = st.session_state[session.LANG_KEY], st.session_state[session.FILTER_KEY]
     names = dict(zip(units["unit_id"], units[i18n.localized_column("name", lang)]))
+    if lang == "en" and "short_name_en" in units:  # the chips name units as the charts do (Page.unit_label)
+        names |= {
+            unit: short.strip()
+            for unit, short in zip(units["unit_id"], units["short_name_en"])
+            if isinstance(short, str) and short.strip()
+        }
     quarter_options = [str(q) for q in span.quarters]
     by_text = {str(q): q for q in span.quarters}
     # Widgets are set from the non-widget keys on every run: that is what carries them across pages.
