@@ -199,9 +199,9 @@ def test_a_robot_that_answers_a_byte_at_a_time_is_given_up_within_the_timeout():
     assert "SECRET" not in str(raised.value)
 
 
-def test_a_robots_refusal_is_quoted_on_one_line_without_control_characters():
-    """A robot's errmsg reached the terminal as it was: escape sequences, and thousands of characters."""
-    import json as json_module
+def _push_refused_by(reply_to, connections: int = 1):
+    """Post to a robot on 127.0.0.1 that answers each request with ``reply_to(request)``; the ``PushError`` the post
+    raised, and the first word (the method) of each request the robot saw."""
     import socket
     import threading
 
@@ -209,52 +209,18 @@ def test_a_robots_refusal_is_quoted_on_one_line_without_control_characters():
 
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
-    listener.listen(1)
-    body = json_module.dumps({"errcode": 93000, "errmsg": "\x1b]0;pwned\x07 bad\nkey " + "x" * 5000}).encode()
-
-    def answer() -> None:
-        connection, _ = listener.accept()
-        connection.recv(65536)
-        connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
-        connection.close()
-
-    threading.Thread(target=answer, daemon=True).start()
-    try:
-        with pytest.raises(push.PushError) as raised:
-            push.post_json(f"http://127.0.0.1:{listener.getsockname()[1]}/send?key=K", {"msgtype": "text"}, 5.0)
-    finally:
-        listener.close()
-    message = str(raised.value)
-    assert "\x1b" not in message and "\x07" not in message and "\n" not in message
-    assert "errcode 93000" in message and len(message) < 400
-
-
-def test_a_robot_address_that_redirects_is_a_failure_not_a_message_sent():
-    """urllib followed a 302 with a GET without the message; the page it landed on said errcode 0, and the digest
-    was recorded as sent and never sent again."""
-    import socket
-    import threading
-
-    from oversight import push
-
-    listener = socket.socket()
-    listener.bind(("127.0.0.1", 0))
-    listener.listen(4)
+    listener.listen(connections)
     seen: list[bytes] = []
 
     def answer() -> None:
-        for _ in range(2):  # the redirect, and the GET urllib would have made after it
+        for _ in range(connections):
             try:
                 connection, _ = listener.accept()
-            except OSError:
+            except OSError:  # closed once the post has its answer
                 return
             request = connection.recv(65536)
             seen.append(request.split(b" ", 1)[0])
-            if request.startswith(b"POST"):
-                connection.sendall(b"HTTP/1.1 302 Found\r\nLocation: /ok\r\nContent-Length: 0\r\n\r\n")
-            else:
-                body = b'{"errcode": 0, "errmsg": "ok"}'
-                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+            connection.sendall(reply_to(request))
             connection.close()
 
     threading.Thread(target=answer, daemon=True).start()
@@ -263,7 +229,35 @@ def test_a_robot_address_that_redirects_is_a_failure_not_a_message_sent():
             push.post_json(f"http://127.0.0.1:{listener.getsockname()[1]}/send?key=K", {"msgtype": "text"}, 5.0)
     finally:
         listener.close()
-    assert "302" in str(raised.value) and seen == [b"POST"]
+    return raised.value, seen
+
+
+def _ok(body: bytes) -> bytes:
+    return b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(body) + body
+
+
+def test_a_robots_refusal_is_quoted_on_one_line_without_control_characters():
+    """A robot's errmsg reached the terminal as it was: escape sequences, and thousands of characters."""
+    import json as json_module
+
+    body = json_module.dumps({"errcode": 93000, "errmsg": "\x1b]0;pwned\x07 bad\nkey " + "x" * 5000}).encode()
+    error, _ = _push_refused_by(lambda request: _ok(body))
+    message = str(error)
+    assert "\x1b" not in message and "\x07" not in message and "\n" not in message
+    assert "errcode 93000" in message and len(message) < 400
+
+
+def test_a_robot_address_that_redirects_is_a_failure_not_a_message_sent():
+    """urllib followed a 302 with a GET without the message; the page it landed on said errcode 0, and the digest
+    was recorded as sent and never sent again."""
+
+    def reply_to(request: bytes) -> bytes:
+        if request.startswith(b"POST"):
+            return b"HTTP/1.1 302 Found\r\nLocation: /ok\r\nContent-Length: 0\r\n\r\n"
+        return _ok(b'{"errcode": 0, "errmsg": "ok"}')  # where urllib's GET would have landed
+
+    error, seen = _push_refused_by(reply_to, connections=2)
+    assert "302" in str(error) and seen == [b"POST"]
 
 
 def test_a_user_name_or_password_in_a_robot_address_is_refused_and_never_logged(tmp_path):
