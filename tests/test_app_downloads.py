@@ -91,7 +91,8 @@ def test_briefing_chooser_groups_charts_by_page_with_select_all():
 
 def test_every_page_shows_the_marking_and_the_viewers_watermark():
     at = run_page()
-    overlay = [block.proto.body for block in at.get("html") if "oversight-watermark" in block.proto.body]
+    # the overlay's own elements (app.css names the class too, in its print rules)
+    overlay = [block.proto.body for block in at.get("html") if 'class="oversight-watermark' in block.proto.body]
     assert len(overlay) == 1 and "内部资料 注意保存" in overlay[0] and "本机 20" in overlay[0]
 
 

@@ -329,6 +329,7 @@ def test_a_damaged_entry_is_named_and_undo_refuses_rather_than_undo_the_import_b
     """Undo used to skip a damaged newest entry and undo the import before it: both imports' rows were gone."""
     first, second = _two_imports(data_folder, tmp_path)
     manifest = second.path / import_history.MANIFEST
+    intact = manifest.read_bytes()
     if damage is None:
         manifest.unlink()
     else:
@@ -349,9 +350,17 @@ def test_a_damaged_entry_is_named_and_undo_refuses_rather_than_undo_the_import_b
     assert main(["undo", "--lang", "en"]) != 0
     assert f"history entries {second.id} are damaged" in capsys.readouterr().err
     assert hash_tree(data_folder) == before
-    # moved out of the way, the damaged entry no longer stands in the way: the newest intact import is undone
+    # moved out of the way, the damaged entry no longer hides that the files are the second import's: undoing the
+    # first would throw the second's rows away too, and is refused (it was done, silently); restored, undo proceeds
     shutil.move(second.path, tmp_path / second.id)
-    assert commit.undo_last(data_folder).undoes == first.id
+    with pytest.raises(ingest.ValidationError) as refused:
+        commit.undo_last(data_folder)
+    assert [p.message_key for p in refused.value.problems] == ["error.undo_changed_since"]
+    ledgers = lambda tree: {k: v for k, v in tree.items() if not k.startswith(".history")}  # noqa: E731
+    assert ledgers(hash_tree(data_folder)) == ledgers(before)
+    shutil.move(tmp_path / second.id, second.path)
+    manifest.write_bytes(intact)
+    assert commit.undo_last(data_folder).undoes == second.id
 
 
 def test_history_is_ordered_by_when_it_happened_not_by_the_writers_clock(data_folder, tmp_path):
