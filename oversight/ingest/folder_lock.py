@@ -105,7 +105,7 @@ def recover(folder: Path) -> str | None:
             journal = json.loads(journal_file.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             journal = None
-        trusted = _trusted(journal)
+        trusted = _trusted(journal) if isinstance(journal, dict) else None
         if trusted is None:
             # not what a commit writes (edited by hand, or planted): its names would be followed out of the folder
             # ("entry": "../.." deleted the data folder's parent's files), so nothing is touched and it is left for
@@ -114,7 +114,6 @@ def recover(folder: Path) -> str | None:
         entry_id, tables, history_existed = trusted
         roll_back(folder, entry_id, tables, history_existed)
         rolled_back = entry_id
-        assert isinstance(journal, dict)  # _trusted said so
         if journal.get("audited"):  # its audit line was written: pair it with the rollback
             from oversight.auth import audit
 
@@ -132,11 +131,9 @@ def recover(folder: Path) -> str | None:
 _ENTRY_NAME = re.compile(r"\d{8}-\d{6}-\d{6}-[a-z_]+(?:\+[a-z_]+)*")
 
 
-def _trusted(journal: object) -> tuple[str, dict[str, list[str]], bool] | None:
+def _trusted(journal: dict) -> tuple[str, dict[str, list[str]], bool] | None:
     """The journal's entry, tables and their files, if they are what a commit writes: an entry name of the history's
     own form, tables of the contract, each with its own file names only; None otherwise."""
-    if not isinstance(journal, dict):
-        return None
     entry_id, tables = journal.get("entry"), journal.get("tables")
     if not isinstance(entry_id, str) or not _ENTRY_NAME.fullmatch(entry_id) or not isinstance(tables, dict):
         return None
