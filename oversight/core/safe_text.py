@@ -81,19 +81,24 @@ def shortened(value: object, limit: int) -> str:
 
 
 # Characters that change how the text around them reads without being seen: bidi overrides and isolates (U+202E
-# turned the rest of a notice around) and zero-width ones.
-_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+# turned the rest of a notice around) and zero-width ones; with the control characters, what ``spelled_out`` writes out.
+_INVISIBLE = "\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff"
+_UNSEEN = re.compile(f"[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff{_INVISIBLE}]")
 
 
 def spelled_out(value: object) -> str:
-    """``value`` with the invisible characters (zero widths, direction marks and overrides) spelled out
-    (``\\u202e``): a name that draws as another ("gov\\u202eabc" showed as govcba, and "\\u202enimda" as admin)."""
-    return _INVISIBLE.sub(lambda match: f"\\u{ord(match.group()):04x}", str(value))
+    """``value`` with what a reader cannot see for what it is spelled out: control characters (``\\x1b``: an ESC must
+    not reach a terminal, a NUL not a log) and invisible ones (``\\u202e``: "gov\\u202eabc" showed as govcba, and
+    "\\u202enimda" as admin)."""
+    return _UNSEEN.sub(
+        lambda match: f"\\x{ord(match.group()):02x}" if ord(match.group()) < 0x100 else f"\\u{ord(match.group()):04x}",
+        str(value),
+    )
 
 
 def visible(value: object) -> str:
-    """``value`` with the invisible characters spelled out (``\\u202e``), and ``""`` for nothing at all: what a
-    link or a file said, quoted back so the reader sees what is there."""
+    """``value`` spelled out (``\\u202e``), and ``""`` for nothing at all: what a link or a file said, quoted back so the
+    reader sees what is there."""
     text = spelled_out(value)
     return text if text.strip() else f'"{text}"'
 

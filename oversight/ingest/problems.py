@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from oversight.contract.schema import TABLES
-from oversight.core import i18n
+from oversight.core import i18n, safe_text
 
 
 @dataclass(frozen=True)
@@ -84,19 +83,14 @@ def problem_in_sheet(
 
 
 _SHOWN_LIMIT = 200
-# control characters, and the invisible ones that make a text draw as another (zero widths, direction marks and
-# overrides: a file named "\u202excod.xlsx" showed in the import history as xlsx.docx)
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2028\u2029\u2060-\u2069\ufeff\ufffe\uffff]")
 
 
 def shown_text(value: Any) -> Any:
-    """Text from a file as a report may show it: control characters spelled out (an ESC must not reach a
-    terminal, a NUL not a log), and a 30,000-character cell cut to its start."""
+    """Text from a file as a report may show it: control and invisible characters spelled out
+    (``safe_text.spelled_out``), and a 30,000-character cell cut to its start."""
     if not isinstance(value, str):
         return value
-    text = _UNPRINTABLE.sub(
-        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", value
-    )
+    text = safe_text.spelled_out(value)
     return text if len(text) <= _SHOWN_LIMIT else text[:_SHOWN_LIMIT] + "…"
 
 
