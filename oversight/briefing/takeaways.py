@@ -20,6 +20,7 @@ from typing import TypeVar
 import pandas as pd
 
 from oversight import charts
+from oversight.charts.style import own_short_names
 from oversight.contract.schema import (
     CATEGORIES,
     ISSUE_SOURCES,
@@ -92,13 +93,9 @@ def _unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
     """The units as the chart beside the reading names them: in English the units sheet's own short name (英文简称)
     where it has one, unless the frame holds one unit. Full English names hold "and" themselves ("… Services and
     Big Data Administration and Office of …"): a list of them could not be read aloud as a list."""
-    names = list(frame[i18n.localized_column("name", lang)])
-    short_column = i18n.localized_column("short_name", lang)  # only English has one (short_name_zh is never there)
-    if short_column not in frame.columns or len(frame) < 2:  # one unit alone is named in full
-        return names
-    return [
-        short if isinstance(short, str) and short.strip() else name for name, short in zip(names, frame[short_column])
-    ]
+    if len(frame) < 2:  # one unit alone is named in full
+        return list(frame[i18n.localized_column("name", lang)])
+    return own_short_names(frame, lang)
 
 
 def _leading(values: Sequence[float], labels: Sequence[str], noun: str, lang: str, key: str) -> str:

@@ -119,17 +119,27 @@ def short_unit_name(name: str, lang: str, max_px: float = MAX_LABEL_PX) -> str:
     return text.rstrip() + "…"
 
 
+def has_own_short_names(frame: pd.DataFrame, lang: str) -> bool:
+    """Whether the frame carries the units sheet's own short names in ``lang`` (only English has them: 英文简称)."""
+    return i18n.localized_column("short_name", lang) in frame.columns
+
+
+def own_short_names(frame: pd.DataFrame, lang: str) -> list[str]:
+    """Each row's unit by the units sheet's own short name in ``lang`` where it has one, else by its name: how the
+    charts, their readings, their data files and the unit choices name units."""
+    names = [str(name) for name in frame[i18n.localized_column("name", lang)]]
+    if not has_own_short_names(frame, lang):
+        return names
+    shorts = frame[i18n.localized_column("short_name", lang)]
+    return [short.strip() if isinstance(short, str) and short.strip() else name for name, short in zip(names, shorts)]
+
+
 def unit_labels(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
     """Short axis labels and the full names (for the hover), in the frame's order. In English the units sheet's
     own short name (英文简称) is used where it has one."""
     names = [str(name) for name in frame[i18n.localized_column("name", lang)]]
-    short_column = i18n.localized_column("short_name", lang)  # only English has one (英文简称)
-    own = list(frame[short_column]) if short_column in frame.columns else [None] * len(names)
     # shortened first, escaped after: a cut must never fall inside an escape
-    labels = [
-        short_unit_name(short if isinstance(short, str) and short.strip() else name, lang)
-        for name, short in zip(names, own)
-    ]
+    labels = [short_unit_name(name, lang) for name in own_short_names(frame, lang)]
     return [safe_text.plotly(label) for label in labels], [safe_text.plotly(name) for name in names]
 
 

@@ -13,7 +13,7 @@ from datetime import date, datetime
 import pandas as pd
 import xlsxwriter
 
-from oversight.charts.style import quarter_labels
+from oversight.charts.style import has_own_short_names, own_short_names, quarter_labels
 from oversight.contract.schema import (
     CATEGORIES,
     ISSUE_SOURCES,
@@ -84,8 +84,8 @@ def chart_data_table(frame: pd.DataFrame, lang: str, chart_key: str | None = Non
     # the chart's own quarter labels, （截至8月14日） and （尚无数据） included: a CSV row "2020年第3季度, 33, 上年同期 51"
     # read as whole quarters where the picture beside it said the third ran to 14 August
     quarters = quarter_labels(table, lang) if {"year", "quarter"} <= set(table.columns) else None
-    short_column = i18n.localized_column("short_name", lang)  # only English has one (英文简称)
-    shorts = list(table[short_column]) if short_column in table else None
+    named = i18n.localized_column("name", lang) in table and has_own_short_names(table, lang)
+    shorts = own_short_names(table, lang) if named else None
     table = table.drop(columns=[c for c in _INTERNAL_COLUMNS if c in table])
     own_name, other_name = i18n.localized_column("name", lang), i18n.localized_column("name", i18n.other_language(lang))
     if own_name in table:
@@ -94,9 +94,8 @@ def chart_data_table(frame: pd.DataFrame, lang: str, chart_key: str | None = Non
         if shorts is not None:
             # as the chart names them (General Office), the full name last, as the pages' English tables do: the
             # file said "General Office of the Provincial Government" beside a picture saying General Office
-            full = list(table["unit"])
-            table["unit"] = [s if isinstance(s, str) and s.strip() else f for s, f in zip(shorts, full)]
-            table["unit_full_name"] = full
+            table["unit_full_name"] = table["unit"]
+            table["unit"] = shorts
     if quarters is not None:
         table = table.drop(columns=["year", "quarter"])
         table.insert(1 if "unit" in table else 0, "quarter", quarters)  # the heatmap reads unit, then quarter

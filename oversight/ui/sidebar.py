@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from oversight.auth import roles
+from oversight.charts.style import own_short_names
 from oversight.core import i18n
 from oversight.data.filters import DataSpan, Filter, Quarter, UrlNotes
 from oversight.ui import session, sign_in
@@ -70,13 +71,9 @@ def _account_box(account: roles.Account, lang: str) -> None:
 
 def sidebar(span: DataSpan, units: pd.DataFrame, account: roles.Account) -> None:
     lang, filter_ = st.session_state[session.LANG_KEY], st.session_state[session.FILTER_KEY]
-    names = dict(zip(units["unit_id"], units[i18n.localized_column("name", lang)]))
-    if lang == "en" and "short_name_en" in units:  # the chips name units as the charts do (Page.unit_label)
-        names |= {
-            unit: short.strip()
-            for unit, short in zip(units["unit_id"], units["short_name_en"])
-            if isinstance(short, str) and short.strip()
-        }
+    # in English the chips name units as the charts do (Page.unit_label)
+    shown = own_short_names(units, lang) if lang == "en" else list(units[i18n.localized_column("name", lang)])
+    names = dict(zip(units["unit_id"], shown))
     quarter_options = [str(q) for q in span.quarters]
     by_text = {str(q): q for q in span.quarters}
     # Widgets are set from the non-widget keys on every run: that is what carries them across pages.
