@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -401,6 +402,31 @@ def test_the_command_runs_as_a_fresh_process(settings_path, tmp_path):
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("Supervision alerts\nAs of 8 November 2020 (2020 Q4)\n")
     assert "streamlit" not in result.stderr.lower()
+
+
+def test_a_damaged_cache_is_read_again_without_a_word_in_english(settings_path, tmp_path):
+    """The cache of a folder damaged on disk is read again from the spreadsheets: the digest is the same, and the
+    clerk's terminal gets no English log line about it (with OVERSIGHT_DEBUG it does: the warning is there)."""
+    folder = tmp_path / "data"
+    shutil.copytree(ROOT / "data", folder, ignore=shutil.ignore_patterns(".cache"))
+    env = {**os.environ, "OVERSIGHT_ALERTS_FILE": str(settings_path), "OVERSIGHT_DATA_DIR": str(folder)}
+    env.pop("OVERSIGHT_DEBUG", None)
+
+    def alerts(**extra: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "oversight", "alerts", "--as-of", AS_OF]
+        return subprocess.run(command, cwd=ROOT, env={**env, **extra}, capture_output=True, text=True, timeout=120)
+
+    first = alerts()
+    cached = sorted((folder / ".cache").glob("*.parquet"))
+    assert first.returncode == 0 and first.stderr == "" and len(cached) == 6
+    for path in cached:
+        path.write_bytes(b"PAR1 not a table any more")
+    again = alerts()
+    assert (again.returncode, again.stdout, again.stderr) == (0, first.stdout, "")
+    for path in sorted((folder / ".cache").glob("*.parquet")):
+        path.write_bytes(b"PAR1 not a table any more")
+    debugged = alerts(OVERSIGHT_DEBUG="1")
+    assert debugged.stdout == first.stdout and "WARNING oversight.ingest.table_cache" in debugged.stderr
 
 
 def test_a_settings_file_named_on_the_command_line_may_not_live_in_the_repository(settings_path, capsys):

@@ -27,6 +27,7 @@ has problems, 3 refused (sign-in failed, not an admin, unreadable users file).
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 
@@ -54,8 +55,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quiet_logging() -> None:
+    """What the library logs reaches a terminal only when it is an error: its warnings are for a server's log
+    (a damaged cache file read again from the spreadsheets, a printer restarted) and would reach a clerk in
+    English beside the command's own sentences, which already say what they need to know. With OVERSIGHT_DEBUG
+    set they are shown."""
+    level = logging.WARNING if config.setting("OVERSIGHT_DEBUG") else logging.ERROR
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s")
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
+    _quiet_logging()
     with usage_language.speaking(usage_language.requested_language(arguments)):
         args = build_parser().parse_args(arguments)
     try:

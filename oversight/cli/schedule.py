@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
-import logging
 import math
 import re
 import sys
@@ -229,7 +228,6 @@ def _busy_text(busy, lang: str) -> str:  # noqa: ANN001 — a locking.LockBusy
 
 
 def _run(command, args: argparse.Namespace) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return command(args)
     except _Stop as stop:
