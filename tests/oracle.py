@@ -26,6 +26,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from pathlib import Path
 
 import pandas as pd
@@ -61,8 +62,28 @@ KIND_CODES = tuple(KINDS.values())
 ADOPTION_CODES = tuple(ADOPTION.values())
 
 
-def half_up(value: float, digits: int = 1) -> Decimal:
-    rounded = Decimal(str(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+def percent(part: float, whole: float) -> Fraction:
+    """``part`` of ``whole`` in percent, exactly: 23 of 80 is 28.75, not floating point's 28.749999999999996."""
+    return _exact(part) * 100 / _exact(whole)
+
+
+def _exact(value: float | Fraction) -> Fraction:
+    return value if isinstance(value, Fraction) else Fraction(float(value))
+
+
+def hours(minutes: float) -> Fraction:
+    """Minutes in hours, exactly (695 minutes less 1,325 is 10.5 hours, not 10.499999999999998)."""
+    return _exact(minutes) / 60
+
+
+def half_up(value: float | Fraction, digits: int = 1) -> Decimal:
+    """Half up as a person rounds: a Fraction exactly, a float as Python writes it."""
+    exact = (
+        Decimal(value.numerator) / Decimal(value.denominator)
+        if isinstance(value, Fraction)
+        else Decimal(str(float(value)))
+    )
+    rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     return rounded.copy_abs() if rounded == 0 else rounded
 
 
@@ -285,7 +306,8 @@ class View:
     def totals(self) -> dict[str, float]:
         issues, day = self.issues, self.as_of
         rectified = self.rectified_by(issues, day)
-        due = issues["due"] <= day
+        # due: the deadline has passed, or is today and the issue is rectified (an issue due today is not late yet)
+        due = (issues["due"] < day) | ((issues["due"] == day) & rectified)
         backlog = self.scoped(self.ledgers.issues)
         backlog = backlog[backlog["raised"] <= day]
         meetings, activities, suggestions = self.meetings, self.activities, self.suggestions
@@ -300,7 +322,7 @@ class View:
                 (due & rectified & (issues["rectified"].map(lambda d: d or date.max) <= issues["due"])).sum()
             ),
             "late": int((rectified & (issues["rectified"].map(lambda d: d or date.min) > issues["due"])).sum()),
-            "not_yet_due": int(((issues["due"] > day) & ~rectified).sum()),
+            "not_yet_due": int(((issues["due"] >= day) & ~rectified).sum()),
             "overdue": int(self.overdue_at(backlog, day).sum()),
             "median_days_to_rectify": float(pd.Series(days).median()) if days else None,
             "suggestions": len(suggestions),
@@ -661,13 +683,13 @@ def count_delta(now: float, before: float | None, unit: str, lang: str) -> str:
     absolute = ("+" if difference > 0 else "-") + count_text(abs(difference), unit, lang)
     if before == 0:
         return absolute
-    percent = half_up((now - before) / before * 100, 1)
-    percent_text = f"{'+' if percent > 0 else ''}{percent}%"
+    change = half_up(percent(now - before, before), 1)
+    percent_text = f"{'+' if change > 0 else ''}{change}%"
     return f"{absolute}（{percent_text}）" if lang == "zh" else f"{absolute} ({percent_text})"
 
 
 def share_text(part: float, whole: float) -> str | None:
-    return None if not whole else f"{half_up(part / whole * 100, 1)}%"
+    return None if not whole else f"{half_up(percent(part, whole), 1)}%"
 
 
 # what a rate's card says in place of a change when there is nothing to take a rate of (its whole is 0)
@@ -684,7 +706,7 @@ def share_delta(now: tuple[float, float], before: tuple[float, float] | None, la
         return NOTHING_TO_RATE[whole][lang]
     if before is None or not now[1] or not before[1]:
         return NO_COMPARISON[lang]
-    points = half_up(now[0] / now[1] * 100 - before[0] / before[1] * 100, 1)
+    points = half_up(percent(now[0], now[1]) - percent(before[0], before[1]), 1)
     suffix = "个百分点" if lang == "zh" else " pp"
     return f"{'+' if points > 0 else ''}{points}{suffix}"
 

@@ -13,6 +13,7 @@ from oversight.alerts import digest_text
 from oversight.alerts.configuration import Rules
 from oversight.auth import unit_scope
 from oversight.data import store
+from oversight.data.filters import same_day_years_earlier
 
 EVERYTHING = unit_scope.Scope.everything()
 
@@ -85,10 +86,12 @@ def expected_rising(frames, day: date, min_increase: int = 1) -> dict[str, tuple
     if (year - 1, quarter) < _quarter(first) or _quarter_without_records(frames, day):
         return {}
     meetings = frames["meetings"]
-    # D's quarter to D against the same quarter a year earlier to the same day
-    same_day = (
-        day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else day.replace(year=day.year - 1, day=28)
-    )
+    # D's quarter to D against the same quarter a year earlier to the same day; the end of February is the end of
+    # February both years (README, 口径说明, 同比)
+    if day.month == 2 and (day + timedelta(days=1)).month == 3:
+        same_day = date(day.year - 1, 3, 1) - timedelta(days=1)
+    else:
+        same_day = day.replace(year=day.year - 1)
     now = meetings[[_quarter(d) == (year, quarter) and d <= day for d in meetings["date"]]].groupby("unit").size()
     then = (
         meetings[[_quarter(d) == (year - 1, quarter) and d <= same_day for d in meetings["date"]]]
@@ -320,6 +323,57 @@ def test_meetings_rising_against_the_same_quarter_a_year_earlier(frames):
     # a threshold above the increase silences it
     high = Rules(min_increase=item.facts["increase"] + 1)
     assert not [i for i in _digest(connection, D, high).items if i.rule == "meetings_rising"]
+
+
+def test_meetings_rising_names_the_days_it_counts_in_both_quarters(frames):
+    """Records to 8 Nov 2020: 2020 Q4 to 8 Nov against 2019 Q4 to 8 Nov. The digest says so for both quarters (it
+    read "2019年第4季度 N 次", which the dashboard's 2019 Q4, counted whole, contradicts)."""
+    extra = [_meeting(f"T-M{n:02d}", "counsellors", date(2020, 10, 1) + timedelta(days=n)) for n in range(30)]
+    changed = _with_rows(frames, "meetings", extra)
+    changed["meetings"] = changed["meetings"][changed["meetings"]["date"] <= D]
+    for table, column in (
+        ("issues", "date_raised"),
+        ("suggestions", "date_made"),
+        ("reminders", "date"),
+        ("activities", "date"),
+    ):
+        changed[table] = changed[table][changed[table][column] <= D]
+    changed["issues"] = changed["issues"].assign(
+        rectified_date=[r if r is not None and r <= D else None for r in changed["issues"]["rectified_date"]],
+        status=[
+            s if r is not None and r <= D or s != "rectified" else "in_progress"
+            for s, r in zip(changed["issues"]["status"], changed["issues"]["rectified_date"])
+        ],
+    )
+    digest = _digest(store.connect(changed), date(2020, 12, 31))
+    assert digest.quarter_counted_to == D
+    meetings, prev = expected_rising(changed, D)["counsellors"]
+    text = digest_text.render_text(digest, "zh")
+    assert f"2020年第4季度（截至11月8日）召开会议 {meetings} 次，2019年第4季度（截至11月8日） {prev} 次" in text
+    english = digest_text.render_markdown(digest, "en")
+    assert f"{meetings} meetings in 2020 Q4 (to 8 Nov) against {prev} in 2019 Q4 (to 8 Nov)" in english
+
+
+def test_the_end_of_february_is_compared_with_the_end_of_february(frames):
+    """As of 28 Feb 2021 a year earlier is 29 Feb 2020, the month's end both years: a meeting on 29 Feb 2020 counts."""
+    assert same_day_years_earlier(date(2021, 2, 28)) == date(2020, 2, 29)
+    assert same_day_years_earlier(date(2020, 2, 29)) == date(2019, 2, 28)
+    assert same_day_years_earlier(date(2021, 2, 27)) == date(2020, 2, 27)
+    leap = [_meeting("T-LEAP", "counsellors", date(2020, 2, 29))]
+    more = [_meeting(f"T-N{n}", "counsellors", date(2021, 2, 28) - timedelta(days=4 * n)) for n in range(12)]
+    changed = _with_rows(_with_rows(frames, "meetings", leap), "meetings", more)
+    day = date(2021, 2, 28)
+    digest = _digest(store.connect(changed), day)
+    rising = {
+        i.unit_id: (i.facts["meetings"], i.facts["prev_meetings"]) for i in digest.items if i.rule == "meetings_rising"
+    }
+    assert rising["counsellors"] == expected_rising(changed, day)["counsellors"]
+    counted_then = sum(
+        1
+        for m in changed["meetings"].itertuples()
+        if m.unit == "counsellors" and date(2020, 1, 1) <= m.date <= date(2020, 2, 29)
+    )
+    assert rising["counsellors"][1] == counted_then
 
 
 def test_no_comparison_before_the_data_begins_unless_any_ledger_reaches_back(frames):

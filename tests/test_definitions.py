@@ -361,7 +361,7 @@ def test_meetings_by_quarter_chart(worlds, case):
         expected.append({"zh": "上年同期无可比数据", "en": "No comparable data a year earlier"}[case.lang])
     for row in rows:
         if row["prev_meetings"] and row["meetings"] is not None:
-            change = oracle.half_up((row["meetings"] - row["prev_meetings"]) / row["prev_meetings"] * 100, 1)
+            change = oracle.half_up(oracle.percent(row["meetings"] - row["prev_meetings"], row["prev_meetings"]), 1)
             expected.append(f"{'+' if change > 0 else ''}{change}%")
         elif row["prev_meetings"] is None and row["meetings"] is not None and some_compared:
             expected.append({"zh": "无可比", "en": "n/a"}[case.lang])
@@ -467,10 +467,10 @@ def test_summary_sentences(worlds, case):
         else:
             before = earlier.totals()["meetings"]
             if before:
-                change = oracle.half_up(abs(now["meetings"] - before) / before * 100, 1)
+                change = oracle.half_up(oracle.percent(abs(now["meetings"] - before), before), 1)
                 assert (f"{change}%" in text) == (change != 0), text
     if now["issues"]:
-        rate = oracle.half_up(now["issues_rectified"] / now["issues"] * 100, 1)
+        rate = oracle.half_up(oracle.percent(now["issues_rectified"], now["issues"]), 1)
         assert f"{rate}%" in text
         day = view.as_of
         assert (f"{day.year}年{day.month}月{day.day}日" if case.lang == "zh" else f"{day.day} ") in text
@@ -614,7 +614,7 @@ def test_donut_shares_are_the_apps_own_and_the_centre_says_what_it_counts(worlds
     assert total == 42
     # the slice carries its share, the legend its name, count and share (all the app's own, half up)
     for text, label, value in zip(figure.data[0].text, figure.data[0].labels, figure.data[0].values):
-        share = f"{oracle.half_up(value / total * 100, 1)}%"
+        share = f"{oracle.half_up(oracle.percent(value, total), 1)}%"
         assert text == share
         assert label.endswith(f" {value}（{share}）")
     assert figure.layout.annotations[0].text == "提醒总数<br><b>42次</b>"

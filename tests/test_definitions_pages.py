@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
+from fractions import Fraction
 from zoneinfo import ZoneInfo
 
 import pandas as pd
@@ -80,7 +81,7 @@ def _same(got: float | None, expected: float | None) -> bool:
     return math.isclose(got, expected, rel_tol=1e-9, abs_tol=1e-9)
 
 
-def _rounded(value: float | None, digits: int = 1) -> float | None:
+def _rounded(value: float | Fraction | None, digits: int = 1) -> float | None:
     return None if value is None else float(oracle.half_up(value, digits))
 
 
@@ -119,9 +120,12 @@ def test_meeting_length_and_time_cards_and_the_span_before(worlds, case):
 
     hours = cards["total_hours"]
     assert (hours.display, hours.delta) == (
-        oracle.count_text(now["total_minutes"] / 60, "hours", case.lang),
+        oracle.count_text(oracle.hours(now["total_minutes"]), "hours", case.lang),
         oracle.count_delta(
-            now["total_minutes"] / 60, before["total_minutes"] / 60 if before else None, "hours", case.lang
+            oracle.hours(now["total_minutes"]),
+            oracle.hours(before["total_minutes"]) if before else None,
+            "hours",
+            case.lang,
         ),
     )
 
@@ -170,7 +174,7 @@ def test_meeting_duration_and_shares_per_quarter(worlds, case):
     shares = {trace.name: list(trace.y) for trace in catalog.make_meeting_shares_figure(frame, case.lang).data}
     for column, trace in zip(("prereviewed", "attended", "merged"), shares.values()):
         assert trace == [
-            _rounded(want[column] / bar["meetings"] * 100) if bar["meetings"] else None
+            _rounded(oracle.percent(want[column], bar["meetings"])) if bar["meetings"] else None
             for want, bar in zip(expected, bars)
         ], column
 
@@ -312,7 +316,7 @@ def test_suggestion_charts_and_table(worlds, case):
         total = sum(pie.values)
         assert total == len(suggestions)
         for text, label, value in zip(pie.text, pie.labels, pie.values):
-            share = f"{oracle.half_up(value / total * 100, 1)}%"
+            share = f"{oracle.half_up(oracle.percent(value, total), 1)}%"
             assert value > 0 and text == share
             assert label.endswith(f" {value}（{share}）" if case.lang == "zh" else f" {value} ({share})")
 
@@ -488,12 +492,14 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
         )
         if now["issues"]:
             day = view.as_of
-            rate = oracle.half_up(now["issues_rectified"] / now["issues"] * 100, 1)
+            rate = oracle.half_up(oracle.percent(now["issues_rectified"], now["issues"]), 1)
             consultation += (
                 f"截至{day.year}年{day.month}月{day.day}日，已整改问题{now['issues_rectified']}个，整改率{rate}%"
             )
             if before and before["issues"]:
-                consultation += f"（上年同期{oracle.half_up(before['issues_rectified'] / before['issues'] * 100, 1)}%）"
+                consultation += (
+                    f"（上年同期{oracle.half_up(oracle.percent(before['issues_rectified'], before['issues']), 1)}%）"
+                )
             consultation += "。"
             categories = view.per_code(view.issues, "category")
             most = max(categories.values())
@@ -522,7 +528,7 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
         if before is None:
             meetings += "，上年同期无可比数据"
         elif before["meetings"]:
-            change = oracle.half_up((now["meetings"] - before["meetings"]) / before["meetings"] * 100, 1)
+            change = oracle.half_up(oracle.percent(now["meetings"] - before["meetings"], before["meetings"]), 1)
             if change == 0:
                 meetings += "，会议数量与上年同期持平"
             else:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from oversight.core import numbers
 from oversight.data import queries
 from oversight.present import kpis
+from tests import oracle
 
 
 def _cards(connection, filter_, lang):
@@ -31,6 +33,26 @@ def test_default_cards_in_english(connection, default_filter):
 def test_rounding_is_half_up_as_people_round():
     assert str(kpis.round_half_up(56.25, 1)) == "56.3"
     assert str(kpis.round_half_up(0.125, 2)) == "0.13"
+
+
+def test_a_rate_rounds_as_dividing_by_hand_does_despite_floating_point():
+    """23 of 80 is 28.75%, which floating point computes as 28.749999999999996: it reads 28.8%, not 28.7%."""
+    assert numbers.fixed(kpis.rate(23, 80), 1) == "28.8"
+    wrong = [
+        (part, whole)
+        for whole in range(1, 201)
+        for part in range(whole + 1)
+        if numbers.fixed(kpis.rate(part, whole), 1) != str(oracle.half_up(oracle.percent(part, whole), 1))
+    ]
+    assert wrong == []
+
+
+def test_total_hours_change_is_rounded_from_exact_minutes():
+    """695 minutes against 1,325 is 10.5 hours fewer (rounded half up: 11), not floating point's 10.4999…"""
+    row = {"meetings": 10, "avg_duration_min": 69.5, "total_minutes": 695, "merged": 0, "prereviewed": 0, "attended": 0}
+    before = {**row, "total_minutes": 1325}
+    cards = {card.key: card for card in kpis.meeting_kpis(row, before, None, "zh", "上年同期", None)}
+    assert cards["total_hours"].delta.startswith("-11小时")
 
 
 def test_no_change_without_a_previous_value():

@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from oversight.data import queries
+from oversight.data import queries, store
 from oversight.data.filters import Filter, Quarter
 
 Q = Quarter.parse
@@ -74,6 +74,25 @@ def test_rectification_summary_and_open_issues_agree(connection, default_filter,
     assert summary["median_days_to_rectify"] == statistics.median(
         (r.rectified_date - r.date_raised).days for r in done.itertuples()
     )
+
+
+def test_an_issue_due_on_the_as_of_date_is_due_once_rectified_and_not_late_before(frames):
+    """Two issues raised in 2020 Q4 with the deadline 31 Dec 2020, the as-of date: the open one is not yet due (not
+    overdue either: the day is not over), the one rectified that day is due and on time. The on-time rate is 1 of 1,
+    not 1 of 2; before, the open one made it 50% (and alone, 0%) beside 逾期未整改 0."""
+    issues = frames["issues"].copy()
+    q4 = issues["issue_id"].isin(["WT2020-026", "WT2020-027"])
+    issues.loc[q4, "due_date"] = END_2020
+    issues.loc[issues["issue_id"] == "WT2020-026", ["status", "rectified_date"]] = ["rectified", END_2020]
+    issues.loc[issues["issue_id"] == "WT2020-027", ["status", "rectified_date"]] = ["open", None]
+    connection = store.connect({**frames, "issues": issues[q4]})
+    summary = _run(connection, "rectification_summary", Filter((), Q("2020Q4"), Q("2020Q4"))).iloc[0]
+    figures = {key: int(summary[key]) for key in ("issues", "due", "on_time", "late", "overdue_raised", "not_yet_due")}
+    assert figures == {"issues": 2, "due": 1, "on_time": 1, "late": 0, "overdue_raised": 0, "not_yet_due": 1}
+    assert int(summary["overdue"]) == 0
+    open_only = store.connect({**frames, "issues": issues[issues["issue_id"] == "WT2020-027"]})
+    summary = _run(open_only, "rectification_summary", Filter((), Q("2020Q4"), Q("2020Q4"))).iloc[0]
+    assert (int(summary["due"]), int(summary["not_yet_due"]), int(summary["overdue"])) == (0, 1, 0)
 
 
 def test_overdue_issues_match_pandas_whenever_raised(connection, default_filter, frames):

@@ -16,7 +16,7 @@ import pandas as pd
 import pytest
 
 from oversight.data import queries, store
-from oversight.data.filters import DataSpan, Filter, Quarter, rollup_bounds, split_for_rollups
+from oversight.data.filters import DataSpan, Filter, Quarter, rollup_bounds, same_day_years_earlier, split_for_rollups
 from oversight.devdata import scale
 from oversight.ingest import checked_folder
 
@@ -209,6 +209,7 @@ def test_the_meetings_rising_rule_from_the_day_rollup_equals_its_rows(request, s
         for units in ([], list(span.unit_ids[:3]), ["no_such_unit"]):
             for min_increase in (1, 3):
                 params = {"units": units, "as_of": as_of, "min_increase": min_increase}
+                params["year_earlier"] = same_day_years_earlier(as_of)
                 rolled = queries.run(connection, "alert_meetings_rising", **params)
                 rows = queries.run_rows(connection, "alert_meetings_rising", **params)
                 pd.testing.assert_frame_equal(rolled, rows, obj=f"alert_meetings_rising {params}")

@@ -35,7 +35,7 @@ from oversight.alerts.configuration import Rules
 from oversight.auth import unit_scope
 from oversight.core import i18n
 from oversight.data import scoped
-from oversight.data.filters import Quarter
+from oversight.data.filters import Quarter, same_day_years_earlier
 
 # run_query(name, **params) -> DataFrame, already confined to an account's scope (see ``scoped_runner``).
 AlertQueryRunner = Callable[..., pd.DataFrame]
@@ -79,6 +79,12 @@ def unjudged_rules(rules: Rules, as_of: date, data_date: date | None) -> tuple[s
     return tuple(rule for rule in rules.enabled() if rule in QUARTER_RULES)
 
 
+def quarter_counted_to(as_of: date, data_date: date | None) -> date:
+    """The day the quarter rules count the as-of date's quarter to: the last recorded day where the records stop
+    before the as-of date, so that 会议增多 compares it with the same days a year earlier rather than with more."""
+    return as_of if data_date is None else min(as_of, data_date)
+
+
 @dataclass(frozen=True)
 class Digest:
     """Every alert at ``as_of`` within a scope, in the units sheet's order, each unit's items by rule."""
@@ -92,6 +98,10 @@ class Digest:
     @property
     def quarter(self) -> Quarter:
         return Quarter.of(self.as_of)
+
+    @property
+    def quarter_counted_to(self) -> date:
+        return quarter_counted_to(self.as_of, self.data_date)
 
     @property
     def not_judged(self) -> tuple[str, ...]:
@@ -188,14 +198,16 @@ def collect_alerts(
     last_day = run_query("data_span")["last_day"].iloc[0]
     data_date = None if pd.isna(last_day) else pd.Timestamp(last_day).date()
     skipped = unjudged_rules(rules, as_of, data_date)
-    # the quarter rules count D's quarter to the last recorded day where the records stop before D, so that 会议增多
-    # compares it with the same days a year earlier rather than with more of them
-    recorded_to = min(as_of, data_date) if data_date is not None else as_of
+    recorded_to = quarter_counted_to(as_of, data_date)
     items: list[AlertItem] = []
     for rule in rules.enabled():
         if rule in skipped:
             continue
         day = recorded_to if rule in QUARTER_RULES else as_of
+        if (
+            rule == "meetings_rising"
+        ):  # the same days a year earlier, as every comparison with a year earlier takes them
+            params[rule]["year_earlier"] = same_day_years_earlier(day)
         frame = run_query(_QUERIES[rule], units=list(units), as_of=day, **params[rule])
         items += [_item(rule, row) for row in frame.to_dict("records")]
     order = tuple(run_query("units")["unit_id"])

@@ -11,7 +11,7 @@ from datetime import date
 
 from oversight.alerts import AlertItem, Digest
 from oversight.core import i18n, safe_text
-from oversight.data.filters import Quarter
+from oversight.data.filters import Quarter, same_day_years_earlier
 from oversight.present.summary import date_text
 
 # 企业微信 caps a markdown message at 4096 bytes of UTF-8; the same budget keeps 钉钉 messages readable on a phone.
@@ -64,9 +64,18 @@ def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
     return i18n.t("alerts.digest.separator", lang).join(parts)
 
 
-def item_text(item: AlertItem, lang: str, markdown: bool = False) -> str:
+def _quarter_to(quarter: Quarter, counted_to: date | None, lang: str) -> str:
+    """``2020年第3季度`` for a quarter counted whole, ``2020年第3季度（截至8月14日）`` for one counted to a day in it."""
+    label = i18n.quarter_label(quarter, lang)
+    if counted_to is None or counted_to >= quarter.last_day:
+        return label
+    return i18n.t("period.to_date", lang, period=label, **i18n.day_parts(counted_to))
+
+
+def item_text(item: AlertItem, lang: str, markdown: bool = False, counted_to: date | None = None) -> str:
     """One alert as a sentence; with ``markdown``, the ledger's text in it (the issue's number and its shortened
-    description) is escaped for a robot's message."""
+    description) is escaped for a robot's message. ``counted_to`` is the day the quarter rules counted the
+    quarter to (``Digest.quarter_counted_to``): 会议增多 names it for both quarters it compares."""
     facts = item.facts
     if item.rule in ("overdue", "due_soon"):
         text = facts.get("description")
@@ -96,8 +105,8 @@ def item_text(item: AlertItem, lang: str, markdown: bool = False) -> str:
     return i18n.t(
         "alerts.item.meetings_rising",
         lang,
-        quarter=i18n.quarter_label(rising_in, lang),
-        earlier=i18n.quarter_label(rising_in.shift(-4), lang),
+        quarter=_quarter_to(rising_in, counted_to, lang),
+        earlier=_quarter_to(rising_in.shift(-4), counted_to and same_day_years_earlier(counted_to), lang),
         meetings=facts["meetings"],
         prev=facts["prev_meetings"],
         increase=facts["increase"],
@@ -116,7 +125,10 @@ def render_text(digest: Digest, lang: str) -> str:
         lines += [
             "  - "
             + i18n.t(
-                "alerts.digest.line", lang, rule=i18n.t(f"alerts.rule.{item.rule}", lang), text=item_text(item, lang)
+                "alerts.digest.line",
+                lang,
+                rule=i18n.t(f"alerts.rule.{item.rule}", lang),
+                text=item_text(item, lang, counted_to=digest.quarter_counted_to),
             )
             for item in items
         ]
@@ -124,9 +136,9 @@ def render_text(digest: Digest, lang: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _markdown_item(item: AlertItem, lang: str) -> str:
+def _markdown_item(item: AlertItem, lang: str, counted_to: date) -> str:
     rule = i18n.t(f"alerts.rule.{item.rule}", lang)
-    return f"- **{rule}** {item_text(item, lang, markdown=True)}"
+    return f"- **{rule}** {item_text(item, lang, markdown=True, counted_to=counted_to)}"
 
 
 def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES) -> str:
@@ -151,7 +163,7 @@ def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES)
     for shown_units, (_unit_id, items) in enumerate(groups):
         block = [
             f"**{safe_text.robot_markdown(items[0].unit_name(lang))}**",
-            *(_markdown_item(i, lang) for i in items),
+            *(_markdown_item(i, lang, digest.quarter_counted_to) for i in items),
             "",
         ]
         block_size = len("\n".join(block).encode("utf-8")) + 1

@@ -20,9 +20,18 @@ def is_missing(value: object) -> bool:
         return True
 
 
+# Significant digits a figure is taken to before it is rounded: arithmetic in binary floating point leaves
+# noise in the 16th or 17th (23 / 80 * 100 is 28.749999999999996, 695 / 60 - 1325 / 60 is -10.499999999999998),
+# which rounded as it is gives 28.7 where a leader dividing by hand gets 28.8. Twelve keeps every figure this
+# dashboard shows (counts of at most millions, to one or two places) and drops the noise.
+_SIGNIFICANT_DIGITS = 12
+
+
 def round_half_up(value: float | Decimal, digits: int = 1) -> Decimal:
-    """``round_half_up(56.25) == Decimal("56.3")``; Python's own rounding gives 56.2. Never a negative zero."""
-    rounded = Decimal(str(float(value))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+    """``round_half_up(56.25) == Decimal("56.3")``; Python's own rounding gives 56.2. ``28.749999999999996`` (23 of
+    80 in percent, as floating point computes it) is 28.75 and so 28.8. Never a negative zero."""
+    exact = value if isinstance(value, Decimal) else Decimal(f"{float(value):.{_SIGNIFICANT_DIGITS}g}")
+    rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     return rounded.copy_abs() if rounded == 0 else rounded
 
 

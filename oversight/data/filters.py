@@ -6,6 +6,7 @@ parameters (``?unit=…&from=2020Q1&to=2020Q4&lang=en``) for bookmarks.
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -84,11 +85,13 @@ def quarter_range(start: Quarter, end: Quarter) -> list[Quarter]:
 
 
 def same_day_years_earlier(day: date, years: int = 1) -> date:
-    """The same calendar day ``years`` earlier (29 February becomes the 28th)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:
-        return day.replace(year=day.year - years, day=28)
+    """The same calendar day ``years`` earlier; a month's last day is that month's last day (28 February 2021 is
+    29 February 2020: "to the end of February" both years; 29 February becomes the 28th). Every comparison with a
+    year earlier takes its day from here: the cards, the charts, the summary and the 会议增多 rule."""
+    year = day.year - years
+    last_then = calendar.monthrange(year, day.month)[1]
+    month_end = day.day == calendar.monthrange(day.year, day.month)[1]
+    return day.replace(year=year, day=last_then if month_end else min(day.day, last_then))
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,8 @@
 -- (tests/test_rollups.py). The spans (the as-of date's quarter to the as-of date, and the same days a year
 -- earlier) are ranges of constant days rather than a quarter computed per row, so DuckDB reads only the row
 -- groups of the meetings (kept in date order) that hold them.
--- Parameters: $units (empty = all), $as_of, $min_increase (meetings, >= 1).
+-- Parameters: $units (empty = all), $as_of, $year_earlier (the as-of date a year earlier, as
+-- filters.same_day_years_earlier gives it: 28 Feb 2021 is 29 Feb 2020), $min_increase (meetings, >= 1).
 -- Output: unit_id, name_zh, name_en, quarter_key, meetings, prev_meetings, increase.
 with first_on_record as (
     select quarter_key(first_day) as quarter_key from coverage
@@ -18,7 +19,7 @@ earlier_span as (
     select unit, count(*) as prev_meetings from meetings
     where in_units(unit, $units)
         and date between make_date(year($as_of) - 1, quarter($as_of) * 3 - 2, 1)
-                     and cast($as_of - interval 1 year as date)
+                     and $year_earlier
     group by unit
 ),
 
