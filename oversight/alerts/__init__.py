@@ -189,7 +189,7 @@ def collect_alerts(
     """
     if rules.due_within_days < 0:
         raise ValueError("due_within_days must not be negative")
-    params = {
+    params: dict[str, dict[str, Any]] = {
         "overdue": {},
         "due_soon": {"due_within": int(rules.due_within_days)},
         "no_consultation": {},
