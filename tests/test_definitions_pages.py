@@ -196,6 +196,9 @@ def test_meetings_heatmap_every_cell(worlds, case):
         assert [list(row) for row in figure.data[0].text] == [
             ["" if v is None else str(v) for v in row] for row in cells
         ]
+        # the colours run from no meetings to the most: the fewest shown is not drawn as none
+        known = [v for row in cells for v in row if v is not None]
+        assert (figure.data[0].zmin, figure.data[0].zmax) == (0, max([1, *known]))
 
 
 @pytest.mark.parametrize("case", PAGE_CASES)

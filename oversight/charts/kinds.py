@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -436,6 +437,10 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
             x=columns,
             y=names,
             colorscale=[[0, "#FFF5F4"], [1, COLOURS["primary"]]],
+            # the scale starts at no meetings, not at the fewest shown: one unit's 9, 9, 10, 10 drew the 9s as white
+            # as an empty quarter, and a leader reads a pale cell as none
+            zmin=0,
+            zmax=max(1.0, float(np.nanmax(table.to_numpy()))) if table.notna().any().any() else 1.0,
             text=[[fixed(value, 0) for value in row] for row in table.to_numpy()],
             texttemplate="%{text}",
             hovertext=[[name] * len(columns) for name in full_names],
