@@ -429,12 +429,32 @@ def test_summary_names_a_partial_period_instead_of_this_year(connection):
     zh = summary.written_summary(_run(connection), filter_, "zh")
     assert zh[0].startswith("2020年第2季度至2020年第3季度，") and "今年以来" not in "".join(zh)
     en = summary.written_summary(_run(connection), Filter(("petitions",), Quarter(2020, 2), Quarter(2020, 3)), "en")
-    assert en[0].startswith("From 2020 Q2 to 2020 Q3, ") and "1 unit under supervision" in en[0]
+    assert en[0].startswith("From 2020 Q2 to 2020 Q3, ")
     # one unit: its party group and its political health, not "the party groups of 1 unit … of each"
-    assert "with the party group of 1 unit under supervision, looked closely at its political health" in en[0]
+    assert "with the unit's party group, looked closely at its political health" in en[0]
     assert "raised 1 issue and made 1 suggestion" in en[0]
     quiet = summary.written_summary(_run(connection), Filter(("petitions",), Quarter(2020, 3), Quarter(2020, 3)), "en")
     assert quiet[0] == "In 2020 Q3, no consultations, issues or suggestions were recorded."
+
+
+def test_summary_of_one_unit_or_of_none_consulted_says_so(connection, frames):
+    """counsellors in 2019: no 定期会商, one suggestion. The summary said 与0家综合监督单位…开展定期会商，深入分析各单位
+    政治生态 — a consultation with nobody, of "each unit" in a one-unit pack."""
+    activities, suggestions = frames["activities"], frames["suggestions"]
+    mine = activities[(activities["unit"] == "counsellors") & activities["date"].map(lambda d: d.year == 2019)]
+    assert (mine["kind"] == "consultation").sum() == 0
+    made = suggestions[(suggestions["unit"] == "counsellors") & suggestions["date_made"].map(lambda d: d.year == 2019)]
+    one = Filter(("counsellors",), Quarter(2019, 1), Quarter(2019, 4))
+    zh = summary.written_summary(_run(connection), one, "zh")[0]
+    assert zh.startswith("2019年，驻省政府办公厅纪检监察组未与该单位党组（党委）开展定期会商；")
+    assert f"提出意见建议{len(made)}条" in zh and "各单位" not in zh and "0家" not in zh
+    en = summary.written_summary(_run(connection), one, "en")[0]
+    assert en.startswith(
+        "In 2019, the team held no regular consultation with the unit's party group; it raised 0 issues"
+    )
+    consulted = Filter(("gov_office",), Quarter(2020, 1), Quarter(2020, 4))
+    zh = summary.written_summary(_run(connection), consulted, "zh")[0]
+    assert "与该单位党组（党委）开展定期会商，深入分析该单位政治生态" in zh and "1家" not in zh
 
 
 def test_issue_lists_are_introduced_in_words_for_one_issue_too(connection):

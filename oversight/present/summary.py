@@ -117,13 +117,23 @@ def code_label_in_sentence(choices: Mapping[str, str], code: str, lang: str) -> 
 # ---------------------------------------------------------------- the three paragraphs, one per mechanism
 
 
+def _consultation_key(units_consulted: int, one_unit: bool) -> str:
+    """The opening sentence's wording: of one unit chosen, 该单位 by name of its role (与1家综合监督单位 read as if
+    one of many); none consulted said plainly (与0家综合监督单位…开展定期会商 claimed a consultation)."""
+    if not units_consulted:
+        return "export.summary.consultation_no_the_unit" if one_unit else "export.summary.consultation_no"
+    if one_unit:
+        return "export.summary.consultation_the_unit"
+    return "export.summary.consultation_one" if units_consulted == 1 else "export.summary.consultation"
+
+
 def _consultation(figures: Figures, lang: str) -> str:
     now, before = figures.current, figures.previous
     if not (now["units_consulted"] or now["issues"] or now["suggestions"]):
         # "consulted 0 units, raised 0 issues" reads like a fault; say plainly that nothing was recorded.
         return i18n.t("export.summary.consultation_none", lang, opening=opening(figures.filter, lang))
     text = i18n.t(
-        "export.summary.consultation_one" if now["units_consulted"] == 1 else "export.summary.consultation",
+        _consultation_key(now["units_consulted"], one_unit=len(figures.filter.units) == 1),
         lang,
         opening=opening(figures.filter, lang),
         units=count(now["units_consulted"], "units", lang),
