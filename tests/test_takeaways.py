@@ -87,12 +87,16 @@ def _facts(key: str, frame: pd.DataFrame) -> tuple[list[float], list[float]]:
         return must, [in_progress, still_open, (frame["open"] + frame["in_progress"]).max()]
     if key == "suggestions_by_unit":
         parts = [total("implemented"), total("adopted"), total("proposed")]
-        return [sum(parts), *parts, _share(parts[0] + parts[1], sum(parts))], [frame["proposed"].max()]
+        # a status none of the suggestions has is not stated (the chart does not draw it either)
+        return [sum(parts), *(p for p in parts if p), _share(parts[0] + parts[1], sum(parts))], [
+            frame["proposed"].max()
+        ]
     if key == "suggestions_by_status":
         counts = dict(zip(frame["status"], frame["suggestions"]))
         whole = total("suggestions")
         parts = [counts.get(s, 0) for s in ("implemented", "adopted", "proposed")]
-        return [whole, *parts, *(_share(p, whole) for p in parts), _share(parts[0] + parts[1], whole)], []
+        stated = [p for p in parts if p]
+        return [whole, *stated, *(_share(p, whole) for p in stated), _share(parts[0] + parts[1], whole)], []
     if key == "suggestions_by_link":
         counts = dict(zip(frame["link"], frame["suggestions"]))
         whole = total("suggestions")
@@ -187,7 +191,7 @@ def test_readings_for_the_article_year(connection, default_filter):
     assert read("suggestions_by_category", "en").startswith(
         "2 categories tie for the most suggestions, 4 suggestions each (21.1% each): conduct and decision procedure"
     )
-    assert "written and face-to-face lead with 15 reminders each" in read("reminders_by_form", "en")
+    assert "the most, 15 reminders (35.7%) each: written and face-to-face" in read("reminders_by_form", "en")
     assert (
         read("issues_by_category", "en") == "Most issues concern decision procedure: 4 issues, 25.0% of the 16 issues."
     )
@@ -307,3 +311,32 @@ def test_english_readings_end_once_and_name_a_source_as_a_reader_says_it(connect
     sources = next(spec for spec in catalog.all_charts() if spec.key == "issues_by_source")
     text = takeaways.takeaway(sources, queries.run(connection, sources.query, two), "en")
     assert "came from meetings attended" in text, text
+
+
+def test_readings_of_an_even_spread_a_long_tie_and_an_empty_status(connection):
+    """Read by a leader (review of 2 Dec): all categories tie → no "most" or 集中在; four tied sources named, not "A, B, C
+    and others, 4 in all; 4 issues in all"; a status no suggestion has is not listed beside a chart that omits it."""
+    specs = {spec.key: spec for spec in catalog.all_charts()}
+
+    def read(key: str, lang: str, *units: str) -> str:
+        frame = queries.run(connection, specs[key].query, Filter(units, Quarter(2020, 1), Quarter(2020, 4)))
+        return takeaways.takeaway(specs[key], frame, lang)
+
+    assert read("issues_by_category", "zh", "gov_office") == "共指出问题3个，决策程序、廉洁风险、会风会纪3个方面各1个。"
+    assert read("suggestions_by_category", "en", "gov_office") == (
+        "3 suggestions in all, 1 suggestion in each of 3 categories: decision procedure, integrity risk and meeting "
+        "discipline."
+    )
+    sources = read("issues_by_source", "en", "gov_office", "research")
+    assert sources == (
+        "4 issues in all, 1 issue from each of 4 sources: meetings attended, regular consultation, daily supervision "
+        "and special study."
+    )
+    assert read("reminders_by_form", "en", "gov_office", "research") == (
+        "8 reminders in all; the most, 3 reminders (37.5%) each: written and at a meeting."
+    )
+    assert (
+        read("suggestions_by_unit", "zh", "gov_office")
+        == "共提出意见建议3条，其中已采纳1条、已提出待采纳2条，采纳率33.3%。"
+    )
+    assert "implemented" not in read("suggestions_by_status", "en", "gov_office").split(";")[0]

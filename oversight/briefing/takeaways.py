@@ -60,8 +60,9 @@ def _minutes(value: float | Decimal, lang: str) -> str:
 
 
 def _names(names: Sequence[str], lang: str, what: str = "items") -> str:
-    """``A、B`` or, for a long tie, ``A、B、C等5家单位`` — the reader still learns how many share the place."""
-    if len(names) <= MOST_NAMED:
+    """``A、B`` or, for a long tie, ``A、B、C等5家单位`` — the reader still learns how many share the place. One name
+    beyond the limit is named rather than counted: "A, B, C and others, 4 in all" stood for a single name."""
+    if len(names) <= MOST_NAMED + 1:
         return join_list(names, lang)
     return _t(
         f"and_more_{what}", lang, names=i18n.t("export.list.separator", lang).join(names[:MOST_NAMED]), count=len(names)
@@ -99,18 +100,23 @@ def _unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
 
 
 def _leading(values: Sequence[float], labels: Sequence[str], noun: str, lang: str, key: str) -> str:
-    """ "X leads with n (s% of the total)", or "k tie with n each" — for categories, sources, forms."""
+    """ "X leads with n (s% of the total)", "k tie with n each", or, where every one in view holds as many, "n in each
+    of k" — for categories, sources, forms. The leaders are named all (a handful of categories at most): "A, B, C and
+    others, 4 in all" stood for one more name, and its count repeated the line's own."""
     total = sum(values)
     leaders, _, top, _ = _extremes(values, labels)
     if top == total:  # one category holds everything: a share of 100% would read oddly
         return _t(f"{key}_all", lang, names=leaders[0], total=count(total, noun, lang))
     tied = len(leaders) > 1
+    # every category with any issue ties: there is no "most", only an even spread (意见建议集中在 all of them)
+    even = tied and len(leaders) == sum(1 for value in values if value > 0)
     return _t(
-        key + ("_tie" if tied else ""),
+        key + ("_even" if even else "_tie" if tied else ""),
         lang,
-        names=_names(leaders, lang),
+        names=join_list(leaders, lang),
         tied=len(leaders),
         count=_each(count(top, noun, lang), tied, lang),
+        one=count(top, noun, lang),
         share=percent(top, total),
         total=count(total, noun, lang),
     )
@@ -316,13 +322,16 @@ def _issues_by_source(frame: pd.DataFrame, lang: str) -> str:
 def _suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
     parts = {column: int(frame[column].sum()) for column in ("implemented", "adopted", "proposed")}
     total = sum(parts.values())
+    # a status with none in view is not listed, as the chart beside it neither draws nor names it
+    shown = [
+        _t(f"adoption_part_{name}", lang, n=n, count=count(n, "suggestions", lang)) for name, n in parts.items() if n
+    ]
     text = _t(
         "adoption_counts",
         lang,
         total=count(total, "suggestions", lang),
+        parts=join_list(shown, lang),
         rate=percent(parts["adopted"] + parts["implemented"], total),
-        **{name: count(n, "suggestions", lang) for name, n in parts.items()},
-        **{f"{name}_n": n for name, n in parts.items()},
     )
     leaders, _, top, _ = _extremes(frame["proposed"], _unit_names(frame, lang))
     if len(frame) > 1 and top > 0 and len(leaders) <= MOST_NAMED:
@@ -353,6 +362,7 @@ def _suggestions_by_status(frame: pd.DataFrame, lang: str) -> str:
             share=percent(counts.get(status, 0), total),
         )
         for status in ("implemented", "adopted", "proposed")
+        if counts.get(status, 0)  # none in view: neither drawn nor listed
     ]
     return _t(
         "adoption_status",

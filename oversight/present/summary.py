@@ -117,7 +117,7 @@ def code_label_in_sentence(choices: Mapping[str, str], code: str, lang: str) -> 
 # ---------------------------------------------------------------- the three paragraphs, one per mechanism
 
 
-def _consultation_key(units_consulted: int, one_unit: bool) -> str:
+def _consultation_key(units_consulted: float, one_unit: bool) -> str:
     """The opening sentence's wording: of one unit chosen, 该单位 by name of its role (与1家综合监督单位 read as if
     one of many); none consulted said plainly (与0家综合监督单位…开展定期会商 claimed a consultation)."""
     if not units_consulted:
