@@ -105,6 +105,20 @@ def test_default_period_is_the_latest_complete_year_or_quarter_the_data_reaches(
     assert default_range(reaching_on, date(2021, 2, 10), "quarter") == (Quarter(2020, 4), Quarter(2020, 4))
 
 
+def test_default_period_is_one_the_data_cover_whole(span):
+    """Records to 14 Aug 2021, run at the end of 2026: the latest whole year is 2020 and the latest whole quarter
+    2021 Q2 — not 2021 to date or six weeks of Q3, which a timer would push as the period and never again whole."""
+    cut = DataSpan(span.unit_ids, Quarter(2019, 1), Quarter(2021, 3), date(2021, 8, 14))
+    assert default_range(cut, date(2026, 11, 30)) == (Quarter(2020, 1), Quarter(2020, 4))
+    assert default_range(cut, date(2026, 11, 30), "quarter") == (Quarter(2021, 2), Quarter(2021, 2))
+    at_quarter_end = DataSpan(span.unit_ids, Quarter(2019, 1), Quarter(2021, 3), date(2021, 9, 30))
+    assert default_range(at_quarter_end, date(2021, 10, 5), "quarter") == (Quarter(2021, 3), Quarter(2021, 3))
+    # data shorter than one whole period: the data's own period, to the data date
+    short = DataSpan(span.unit_ids, Quarter(2021, 1), Quarter(2021, 1), date(2021, 2, 10))
+    assert default_range(short, date(2026, 11, 30), "quarter") == (Quarter(2021, 1), Quarter(2021, 1))
+    assert default_range(short, date(2026, 11, 30)) == (Quarter(2021, 1), Quarter(2021, 4))
+
+
 # ---------------------------------------------------------------- refusals and bad input (nothing is built)
 
 

@@ -29,18 +29,29 @@ PERIODS = ("year", "quarter")
 
 
 def default_range(span: DataSpan, as_of: date, period: str = "year") -> tuple[Quarter, Quarter]:
-    """The latest complete year (or quarter) at ``as_of`` that the data reaches.
+    """The latest year (or quarter) complete at ``as_of`` that the data covers whole.
 
-    A period is complete once its last day has passed. When the data stops earlier (the sample ends
-    in 2020), the data's latest year (or quarter) is taken instead, which is what the page opens on.
+    A period is complete once its last day has passed, and covered whole once the data date reaches its last
+    day: with records to 14 August a quarterly brief is of the second quarter, not of six weeks of the third
+    (which, pushed once per period, would then never go out whole). When the data stop earlier than ``as_of``
+    (the sample ends in 2020), that is the data's latest whole year or quarter, which the page opens on. Only
+    data shorter than one whole period give that period to the data date.
     """
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}")
     if period == "quarter":
-        quarter = min(Quarter.of(as_of).shift(-1), span.last)
-        quarter = max(quarter, span.first)
+        whole = span.last if span.last_day is None or span.last_day >= span.last.last_day else span.last.shift(-1)
+        quarter = min(Quarter.of(as_of).shift(-1), whole)
+        if quarter < span.first:  # not one whole quarter recorded: the data's own, to date
+            quarter = max(min(Quarter.of(as_of).shift(-1), span.last), span.first)
         return quarter, quarter
-    year = min(as_of.year - 1, span.last.year)
+    last_year = span.last.year
+    whole_year = (
+        last_year if span.last_day is None or span.last_day >= Quarter(last_year, 4).last_day else last_year - 1
+    )
+    year = min(as_of.year - 1, whole_year)
+    if year < span.first.year:
+        year = min(as_of.year - 1, last_year)
     return max(Quarter(year, 1), span.first), max(Quarter(year, 4), span.first)
 
 
