@@ -312,6 +312,21 @@ def test_the_folder_is_validated_before_anything_is_replaced(data_folder, tmp_pa
         commit.apply_import(plan)
 
 
+def test_the_problem_count_counts_the_cells_not_the_line_that_introduces_them(data_folder, tmp_path):
+    """Dropping a unit from the units table: one problem per row that names it, counted as such; the line saying the
+    folder would no longer validate stands above them uncounted (it said 发现 100 个问题 over 99 rows)."""
+    frames = checked_folder.read_folder(data_folder)
+    units = frames["units"]
+    path = export("units", units[units["unit_id"] != "research"], units, tmp_path / "units.xlsx")
+    naming_it = sum(int((frames[name]["unit"] == "research").sum()) for name in frames if name != "units")
+    plan = import_plan.plan_import(path, folder=data_folder)
+    assert naming_it > 1 and len(plan.problems) == naming_it + 1
+    lines = import_report.render_plan(plan, "zh-CN").splitlines()
+    assert f"发现 {naming_it} 个问题，未导入任何数据：" in lines
+    assert f"{naming_it} problems found; nothing was imported:" in import_report.render_plan(plan, "en").splitlines()
+    assert plan.problem_count == naming_it  # the page's count (data_page) reads the same
+
+
 # ---------------------------------------------------------------- templates
 
 VALID_ROWS = {

@@ -30,6 +30,8 @@ from oversight.ingest.sheets import read_sheets
 from oversight.ingest.table_files import folder_state, table_files, table_path
 
 MODES = ("replace", "append")
+# the line that opens the problems the would-be folder has: it introduces them and is not one of them
+FOLDER_WOULD_BREAK = "error.folder_would_break"
 
 
 @dataclass(frozen=True)
@@ -82,6 +84,12 @@ class ImportPlan:
     @property
     def ok(self) -> bool:
         return not self.problems and bool(self.changes)
+
+    @property
+    def problem_count(self) -> int:
+        """The problems to fix, as "发现 N 个问题" counts them: not the line that introduces the would-be folder's
+        (it counted a unit dropped from 99 rows as 100 problems)."""
+        return sum(problem.message_key != FOLDER_WOULD_BREAK for problem in self.problems)
 
     def as_dict(self, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
         return {
@@ -303,4 +311,4 @@ def validate_would_be_folder(folder: Path, writes: dict[str, tuple[str, bytes] |
             if write is not None:
                 (target / write[0]).write_bytes(write[1])
         problems = folder_problems(target)
-    return [Problem(file="", message_key="error.folder_would_break"), *problems] if problems else []
+    return [Problem(file="", message_key=FOLDER_WOULD_BREAK), *problems] if problems else []

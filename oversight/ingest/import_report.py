@@ -38,7 +38,7 @@ def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     lines += skipped_lines(plan, lang)
     lines += hidden_lines(plan, lang)
     if plan.problems:
-        lines.append(i18n.t("data.report.failed", lang, count=len(plan.problems)))
+        lines.append(i18n.t("data.report.failed", lang, count=plan.problem_count))
         lines += [f"  - {problem.render(lang)}" for problem in plan.problems]
     else:
         lines.append(i18n.t("data.report.ok", lang))

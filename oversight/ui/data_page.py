@@ -120,7 +120,7 @@ def import_section(page: Page) -> None:
     for line in import_report.hidden_lines(plan, page.lang):  # counted all the same: for the clerk to confirm
         st.warning(safe_text.markdown(line), icon=":material/visibility_off:")
     if plan.problems:
-        st.error(page.t("data.report.failed", count=len(plan.problems)))
+        st.error(page.t("data.report.failed", count=plan.problem_count))
         grid.data_table(_problem_rows(plan.problems, page.lang), page.lang)
         return
     if not plan.ok:
