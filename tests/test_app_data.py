@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import shutil
 from datetime import date
 
 import pandas as pd
 import pytest
 
+from oversight import ingest
 from oversight.contract.schema import TABLES
+from oversight.core import i18n
 from oversight.data import store
 from oversight.ingest import checked_folder, workbook
 from tests.apptest import metrics, run_page
@@ -135,6 +138,16 @@ def test_a_file_that_is_not_a_spreadsheet_is_refused_in_english(data_dir):
     assert "nothing was imported" in at.error[0].value.lower() or "no data was imported" in at.error[0].value.lower()
     assert "notes.xlsx" in set(at.dataframe[0].value["File"])
     assert _hashes(data_dir) == before
+
+
+def test_the_upload_box_takes_every_file_the_importer_reads(data_dir):
+    """The box took .xlsx and .csv only: an .xls (or Excel's 文本文件, .txt) that the CLI imported got a red icon and
+    an English tooltip. Its types are the importer's own list, and so is the list the refusal of any other file names."""
+    at = run_page("pages/07_data.py")
+    assert at.file_uploader(key="widget.uploads").proto.type == list(ingest.ACCEPTED_SUFFIXES)
+    assert {".xlsx", ".xls", ".csv", ".tsv", ".txt"} <= set(ingest.ACCEPTED_SUFFIXES)
+    for lang in ("zh-CN", "en"):
+        assert re.findall(r"\.[a-z]+", i18n.t("error.not_a_spreadsheet", lang)) == list(ingest.ACCEPTED_SUFFIXES)
 
 
 def test_current_data_and_templates_are_offered_for_every_table(data_dir):

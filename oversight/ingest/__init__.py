@@ -30,12 +30,21 @@ re-exporting it here would make reading a spreadsheet import the data layer (and
 from __future__ import annotations
 
 from oversight.ingest.cells import Context, UnitResolver
-from oversight.ingest.files import Sheets, Source, Upload, load_sheets, max_upload_bytes, source_name
+from oversight.ingest.files import (
+    ACCEPTED_SUFFIXES,
+    Sheets,
+    Source,
+    Upload,
+    load_sheets,
+    max_upload_bytes,
+    source_name,
+)
 from oversight.ingest.headers import detect_table, locate_tables, match_sheets
 from oversight.ingest.problems import Problem, ValidationError, shown_text
 from oversight.ingest.sheets import TableRead, read_sheets, read_source, read_table
 
 __all__ = [
+    "ACCEPTED_SUFFIXES",
     "Context",
     "Problem",
     "Sheets",

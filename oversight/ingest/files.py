@@ -125,6 +125,9 @@ Sheets = dict[str, list[list[object]]]
 _ZIP_MAGIC = b"PK\x03\x04"
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+# What a file to import may be called: workbooks (read by their signature, whatever the name) and text tables.
+# The upload box accepts exactly these, so the page takes what the CLI reads (it refused an .xls the CLI imported).
+ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", *_TEXT_SUFFIXES)
 
 
 class _FileRefused(Exception):

@@ -38,8 +38,13 @@ def _problem_rows(problems, lang: str) -> pd.DataFrame:
 def _uploader_words(page: Page, limit_mb: int) -> str:
     """The upload box's own words ("Upload", "20MB per file • XLSX, CSV") have no parameter in Streamlit: the
     box's rules in assets/app.css hide them and write these, in the page's language, in their place."""
+    from oversight import ingest
+
     button = safe_text.css_string(page.t("data.ui.upload_button"))
-    limit = safe_text.css_string(page.t("data.ui.upload_limit", megabytes=limit_mb))
+    kinds = page.t("export.list.separator").join(
+        suffix.removeprefix(".").upper() for suffix in ingest.ACCEPTED_SUFFIXES
+    )
+    limit = safe_text.css_string(page.t("data.ui.upload_limit", megabytes=limit_mb, kinds=kinds))
     return f"<style>:root{{--oversight-upload-button:{button};--oversight-upload-limit:{limit};}}</style>"
 
 
@@ -61,7 +66,7 @@ def import_section(page: Page) -> None:
     # the limit the importer enforces, so the box does not promise Streamlit's default 200 MB
     uploads = st.file_uploader(
         page.t("data.ui.upload"),
-        type=["xlsx", "csv"],
+        type=list(ingest.ACCEPTED_SUFFIXES),  # what the importer reads, as the CLI: an .xls was refused here only
         accept_multiple_files=True,
         key="widget.uploads",
         help=page.t("data.ui.upload_help"),

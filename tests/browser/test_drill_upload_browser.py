@@ -24,7 +24,10 @@ _UPLOADER_WORDS = """() => {
 
 @pytest.mark.parametrize(
     "lang, button, limit",
-    [("zh", "选择文件", "每个文件不超过 20MB · XLSX、CSV"), ("en", "Choose files", "Up to 20MB per file · XLSX, CSV")],
+    [
+        ("zh", "选择文件", "每个文件不超过 20MB · XLSX、XLSM、XLS、CSV、TSV、TXT"),
+        ("en", "Choose files", "Up to 20MB per file · XLSX, XLSM, XLS, CSV, TSV, TXT"),
+    ],
 )
 def test_the_upload_box_speaks_the_pages_language(page, server_url, output_dir, lang, button, limit):
     page.set_viewport_size({"width": 1280, "height": 800})
