@@ -310,6 +310,19 @@ def test_csv_in_the_encodings_chinese_excel_writes(encoding, tmp_path, context):
     assert records(read(path, context).frame) == [expected_meeting()]
 
 
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_a_utf16_csv_without_its_bom_is_told_how_to_save_it(encoding, tmp_path):
+    """Without its BOM a UTF-16 table was refused as 不是电子表格文件; it is a text table in an encoding not read,
+    and the refusal says how to save it."""
+    path = write_csv(tmp_path / "会议.csv", [HEADERS["meetings"], meeting(day="2021/1/5")], encoding, "\t")
+    with pytest.raises(ingest.ValidationError) as refused:
+        ingest.load_sheets(path)
+    assert refused.value.render("zh-CN") == "会议.csv: CSV 文件的编码无法识别，请另存为 UTF-8 或 GB18030（GBK）编码"
+    assert refused.value.render("en") == (
+        "会议.csv: the CSV file's text encoding is not recognised; save it as UTF-8 or GB18030 (GBK)"
+    )
+
+
 def test_an_upload_given_as_bytes_reads_like_a_file(tmp_path, context):
     path = write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting()]})
     upload = ingest.Upload("上传的会议台账.xlsx", path.read_bytes())

@@ -370,6 +370,8 @@ def _decode_text(raw: bytes) -> str:
         except UnicodeDecodeError:  # an odd number of bytes: cut off, or not UTF-16 at all
             raise _FileRefused("error.csv_encoding") from None
     if b"\x00" in raw[:4096]:
+        if _looks_like_utf16_without_bom(raw[:4096]):  # a text table all the same: saving it as UTF-8 is the cure
+            raise _FileRefused("error.csv_encoding")
         raise _FileRefused("error.not_a_spreadsheet")  # binary, whatever its name says
     # What Chinese Excel writes is GB18030 (GBK); everything else is UTF-8, often with a BOM.
     try:
@@ -380,6 +382,15 @@ def _decode_text(raw: bytes) -> str:
         return raw.decode("gb18030")
     except UnicodeDecodeError:
         raise _FileRefused("error.csv_encoding") from None
+
+
+def _looks_like_utf16_without_bom(sample: bytes) -> bool:
+    """UTF-16 written without its BOM: a CSV's digits, delimiters and line breaks put a NUL in every other byte, on
+    the side of an ASCII character's high byte (the other side has one only where a character such as 一, U+4E00,
+    ends in 00: one in 256); a binary file has its NULs on both sides alike."""
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    one_side, other_side = max(even, odd), min(even, odd)
+    return one_side >= 8 * other_side and one_side * 8 >= len(sample) // 2
 
 
 def _read_text_rows(raw: bytes) -> list[list[object]]:
