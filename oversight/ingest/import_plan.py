@@ -77,6 +77,8 @@ class ImportPlan:
     sources: tuple[str, ...]
     changes: dict[str, TableChange] = field(default_factory=dict)
     frames: dict[str, pd.DataFrame] = field(default_factory=dict)  # the would-be tables that change
+    # the rows read from the files, per table: for an append the rows it adds, for a replace the new table whole
+    from_files: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # table -> bytes of its new <table>.xlsx
     problems: list[Problem] = field(default_factory=list)
     folder_state: str = ""
@@ -262,6 +264,7 @@ def _plan_table(
         frame = pd.concat([before, frame], ignore_index=True)
     after[table.name] = frame
     plan.frames[table.name] = frame
+    plan.from_files[table.name] = read.frame
     added, changed, removed = diff_ids(table, before, frame)
     plan.changes[table.name] = TableChange(
         table=table.name,

@@ -9,7 +9,7 @@ import pandas as pd
 import xlsxwriter
 
 from oversight.contract.schema import BOOL, DATE, ENUM, UNIT, Table
-from oversight.core import atomic
+from oversight.core import atomic, i18n
 from oversight.core.numbers import is_missing
 from oversight.ingest.cell_text import FORMULA_PREFIXES
 
@@ -21,19 +21,27 @@ def neutralise_formula(value: object) -> object:
     return value
 
 
-def to_office_values(table: Table, frame: pd.DataFrame, units: pd.DataFrame | None) -> pd.DataFrame:
-    """Codes → Chinese labels, unit ids → Chinese names, booleans → 是/否: how clerks write them."""
-    names = dict(zip(units["unit_id"], units["name_zh"])) if units is not None else {}
+def to_office_values(
+    table: Table, frame: pd.DataFrame, units: pd.DataFrame | None, lang: str = i18n.CONTRACT_LANGUAGE
+) -> pd.DataFrame:
+    """Codes → labels, unit ids → names, booleans → 是/否, under the ledger's headers: how clerks write them.
+
+    In Chinese (the default) this is the ledger as the data folder keeps it. In English, the same table as the
+    English page shows it: the contract's English column names (which the importer accepts as headers), the
+    codes' English labels and the units' English names."""
+    chinese = i18n.normalise_language(lang) == i18n.CONTRACT_LANGUAGE
+    names = dict(zip(units["unit_id"], units[i18n.localized_column("name", lang)])) if units is not None else {}
+    yes, no = i18n.t("value.yes", lang), i18n.t("value.no", lang)
     office = pd.DataFrame(index=frame.index)
     for column in table.columns:
         values = frame[column.name].astype(object)
         if column.kind == ENUM:
-            values = values.map(lambda v, c=column: c.choices.get(v, v) if v is not None else None)
+            values = values.map(lambda v, c=column: i18n.choice_label(c.choices, v, lang) if v is not None else None)
         elif column.kind == UNIT:
             values = values.map(lambda v: names.get(v, v) if v is not None else None)
         elif column.kind == BOOL:
-            values = values.map(lambda v: None if v is None or v != v else ("是" if v else "否"))
-        office[column.zh] = values
+            values = values.map(lambda v: None if v is None or v != v else (yes if v else no))
+        office[column.zh if chinese else column.name] = values
     return office
 
 

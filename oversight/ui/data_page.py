@@ -4,6 +4,7 @@ current data and empty templates as .xlsx."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import streamlit as st
@@ -13,6 +14,9 @@ from oversight.auth import audit
 from oversight.core import i18n, safe_text
 from oversight.ui import grid, sign_in
 from oversight.ui.page import Page, open_store
+
+if TYPE_CHECKING:
+    from oversight.ingest.import_plan import ImportPlan
 
 _PLAN_KEY = "oversight.import_plan"
 
@@ -136,9 +140,7 @@ def import_section(page: Page) -> None:
                 page.t("data.report.removes", table=page.t(f"data.table.{change.table}"), removed=len(change.removed))
             )
     st.success(page.t("data.report.ok"))
-    for name, frame in plan.frames.items():
-        with st.expander(page.t("data.ui.preview", table=page.t(f"data.table.{name}"), rows=len(frame))):
-            grid.data_table(frame.head(50), page.lang)
+    _previews(page, plan)
     if st.button(page.t("data.ui.apply"), key="widget.import_apply", type="primary", icon=":material/upload:"):
         address = sign_in.client_address()
 
@@ -163,6 +165,33 @@ def import_section(page: Page) -> None:
         del st.session_state[_PLAN_KEY]
         _remember_accounts(page)
         st.success(page.t("data.report.imported_here", id=entry.id))
+
+
+_PREVIEW_ROWS = 50
+
+
+def _previews(page: Page, plan: ImportPlan) -> None:
+    """What each table gets from the files, as the ledger reads (its headers, unit names, labels) in the page's
+    language: a misread date or a duration read as 0 is seen before 确认导入. It showed the whole would-be table in
+    contract names and codes, so an append's rows were never on screen (50 rows of 2019 above them)."""
+    from oversight.contract.schema import TABLES
+    from oversight.ingest import workbook
+
+    units = plan.frames.get("units", page.units)  # a unit the same batch adds is named too
+    for name, change in plan.changes.items():
+        rows = plan.from_files[name]
+        shown = (
+            page.t("data.ui.preview_shown.all")
+            if len(rows) <= _PREVIEW_ROWS
+            else page.t("data.ui.preview_shown.first", first=_PREVIEW_ROWS)
+        )
+        title = page.t(
+            f"data.ui.preview.{change.mode}", table=page.t(f"data.table.{name}"), count=len(rows), shown=shown
+        )
+        with st.expander(title):
+            grid.data_table(
+                workbook.to_office_values(TABLES[name], rows.head(_PREVIEW_ROWS), units, page.lang), page.lang
+            )
 
 
 _UNDONE_KEY = "data.undone"  # the undo's message, shown after the page reruns with the history as it now is
