@@ -130,6 +130,20 @@ def test_a_bad_file_is_refused_with_every_problem_located_and_nothing_written(da
     assert _hashes(data_dir) == before
 
 
+def test_the_pages_problem_count_counts_the_rows_to_fix(data_dir):
+    """A units file without one unit: one problem per row naming it, under the line saying the folder would no longer
+    validate, which the count left in (发现 100 个问题 over 99 rows)."""
+    frames = checked_folder.read_folder(data_dir)
+    units = frames["units"]
+    naming_it = sum(int((frames[name]["unit"] == "research").sum()) for name in frames if name != "units")
+    at = run_page("pages/07_data.py")
+    fewer = workbook.ledger_xlsx_bytes(TABLES["units"], units[units["unit_id"] != "research"], units)
+    at.file_uploader(key="widget.uploads").set_value(("单位.xlsx", fewer, XLSX)).run()
+    at.button(key="widget.import_check").click().run()
+    assert [e.value for e in at.error] == [f"发现 {naming_it} 个问题，未导入任何数据："]
+    assert len(at.dataframe[0].value) == naming_it + 1  # the line that introduces them is listed, not counted
+
+
 def test_a_file_that_is_not_a_spreadsheet_is_refused_in_english(data_dir):
     before = _hashes(data_dir)
     at = run_page("pages/07_data.py", {"lang": "en"})
