@@ -488,11 +488,21 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
     if not (now["units_consulted"] or now["issues"] or now["suggestions"]):
         consultation = f"{opening}暂无定期会商、指出问题和意见建议的记录。"
     else:
-        consultation = (
-            f"{opening}驻省政府办公厅纪检监察组与{now['units_consulted']}家综合监督单位党组（党委）开展定期会商，"
-            f"深入分析{'该' if now['units_consulted'] == 1 else '各'}单位政治生态，"
-            f"指出问题{now['issues']}个，提出意见建议{now['suggestions']}条。"
-        )
+        # of one unit chosen, 该单位; none consulted, said so (not 与0家…开展定期会商)
+        one = len(case.units) == 1
+        if not now["units_consulted"]:
+            partner = "该单位" if one else "综合监督单位"
+            consultation = f"{opening}驻省政府办公厅纪检监察组未与{partner}党组（党委）开展定期会商；"
+        elif one:
+            consultation = (
+                f"{opening}驻省政府办公厅纪检监察组与该单位党组（党委）开展定期会商，深入分析该单位政治生态，"
+            )
+        else:
+            consultation = (
+                f"{opening}驻省政府办公厅纪检监察组与{now['units_consulted']}家综合监督单位党组（党委）开展定期会商，"
+                f"深入分析{'该' if now['units_consulted'] == 1 else '各'}单位政治生态，"
+            )
+        consultation += f"指出问题{now['issues']}个，提出意见建议{now['suggestions']}条。"
         if now["issues"]:
             day = view.as_of
             rate = oracle.half_up(oracle.percent(now["issues_rectified"], now["issues"]), 1)
@@ -512,7 +522,10 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
                 consultation += f"从问题类别看，{leaders[0]}方面问题最多，共{most}个。"
             else:
                 named = "、".join(leaders[:-1]) + LAST_SEPARATOR + leaders[-1]
-                consultation += f"从问题类别看，{named}方面问题并列最多，各{most}个。"
+                if len(leaders) == sum(1 for n in categories.values() if n):  # all of them: an even spread
+                    consultation += f"从问题类别看，{named}{len(leaders)}个方面各{most}个。"
+                else:
+                    consultation += f"从问题类别看，{named}方面问题并列最多，各{most}个。"
 
     # of one unit, 该单位: "综合监督单位" read as if of many
     who = "该单位" if len(case.units) == 1 else "综合监督单位"

@@ -161,11 +161,15 @@ def _consultation(figures: Figures, lang: str) -> str:
             code_label_in_sentence(CATEGORIES, code, lang)
             for code in categories.loc[categories["issues"] == most, "category"]
         ]
+        # every category with an issue holds as many: an even spread, not several "most common" ones
+        even = len(leaders) > 1 and len(leaders) == int((categories["issues"] > 0).sum())
+        key = "top_category" if len(leaders) == 1 else "top_categories_even" if even else "top_categories_tie"
         text += i18n.t(
-            "export.summary.top_category" if len(leaders) == 1 else "export.summary.top_categories_tie",
+            f"export.summary.{key}",
             lang,
             category=join_list(leaders, lang),
             count=count(most, "issues", lang),
+            tied=len(leaders),
         )
     return text
 
