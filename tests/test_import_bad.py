@@ -137,3 +137,68 @@ def test_a_date_cell_holding_a_time_of_day_alone_says_so(tmp_path, data_folder):
             "for 0 or a negative number); expected a date such as 2020-03-05"
         )
     )
+
+
+def _issues_with_formulas(path, due_formula: str, due_value: object, unit_value: object = None):
+    """An issues ledger whose 整改期限 (and, given ``unit_value``, 单位) is a formula with the value a calculating
+    program saved: an error value is written ``<c t="e"><f>…</f><v>#N/A</v></c>``, as Excel writes it."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("问题")
+    sheet.write_row(
+        0,
+        0,
+        ["问题编号", "单位", "发现日期", "问题来源", "问题类别", "问题描述", "整改状态", "整改期限", "整改完成日期"],
+    )
+    sheet.write_row(1, 0, ["WT2021-901", "省政府研究室", "2021-03-05", "定期会商", "作风建设", "会议过多", "整改中"])
+    if unit_value is not None:
+        sheet.write_formula(1, 1, "=VLOOKUP(A2,单位!A:B,2,0)", None, unit_value)
+    sheet.write_formula(1, 7, due_formula, None, due_value)
+    book.close()
+    return path
+
+
+@pytest.mark.parametrize("shown", ["#N/A", "#REF!", "#VALUE!", "#DIV/0!"])
+def test_a_cell_showing_an_error_value_is_refused_with_the_value(tmp_path, data_folder, shown):
+    """calamine reads #N/A as "": an optional 整改期限 was lost without a word (the issue could never be overdue)."""
+    path = _issues_with_formulas(tmp_path / "问题.xlsx", "=VLOOKUP(A2,期限!A:B,2,0)", shown)
+    plan = import_plan.plan_import([path], "issues", "append", data_folder)
+    assert [p.render("zh") for p in plan.problems] == [
+        f"问题.xlsx · 工作表“问题” · 第2行 · H列“整改期限”: 单元格显示错误值 {shown}（公式出错），请修正公式或填入实际值"
+    ]
+    assert (
+        plan.problems[0]
+        .render("en")
+        .endswith(
+            f"column H '整改期限': the cell shows the error value {shown} (a formula that failed); correct the formula or "
+            "type the value"
+        )
+    )
+
+
+def test_a_required_cell_showing_an_error_value_is_not_called_empty(tmp_path, data_folder):
+    path = _issues_with_formulas(tmp_path / "问题.xlsx", "=C2+30", 44290, unit_value="#N/A")
+    plan = import_plan.plan_import([path], "issues", "append", data_folder)
+    assert [p.render("zh") for p in plan.problems] == [
+        "问题.xlsx · 工作表“问题” · 第2行 · B列“单位”: 单元格显示错误值 #N/A（公式出错），请修正公式或填入实际值"
+    ]
+
+
+def test_error_cells_are_found_in_any_spelling_of_the_sheet():
+    """Cells without references, single quotes and a prefix: each error cell at its place (0-based), nothing else."""
+    from oversight.ingest import xlsx_cells
+
+    xml = (
+        b"<x:worksheet xmlns:x='urn:x'><x:sheetData><x:row><x:c t='n'><x:v>1</x:v></x:c>"
+        b"<x:c t = 'e'><x:f>1/0</x:f><x:v>#DIV/0!</x:v></x:c></x:row>"
+        b'<x:row r="4"><x:c r="C4" t="e"><x:v>#NAME?</x:v></x:c><x:c t="str"><x:v>e</x:v></x:c></x:row>'
+        b"</x:sheetData></x:worksheet>"
+    )
+    assert xlsx_cells.error_cells(xml) == {(0, 1): "#DIV/0!", (3, 2): "#NAME?"}
+    assert (
+        xlsx_cells.error_cells(
+            b'<worksheet><sheetData><row r="1"><c r="A1" t="s"><v>0</v></c></row></sheetData></worksheet>'
+        )
+        == {}
+    )

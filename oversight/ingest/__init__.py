@@ -15,7 +15,8 @@ The flow, one module per step::
            ──import_history──▶ every previous version kept, listed, undone   (import_report: the words)
 
 ``workbook`` writes a table back as the office's own kind of workbook; ``templates`` writes fill-in
-templates; ``sheet_bounds`` bounds a sheet's grid before it is read; ``hidden_parts`` finds the rows, columns
+templates; ``sheet_bounds`` bounds a sheet's grid before it is read; ``xlsx_cells`` puts back what the reader
+loses of an .xlsx's cells (an error value read as blank); ``hidden_parts`` finds the rows, columns
 and sheets a clerk hid, which are imported all the same and named in the import's report.
 
 ``cell_text`` holds what every step means by a blank cell and the same header; ``table_files`` names a

@@ -17,6 +17,11 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 _HEADER_NOISE = re.compile(r"[\s_\-()\[\]{}*※:：]+")
 
 
+class ErrorValue(str):
+    """A cell showing an Excel error value (``#N/A``, ``#REF!``), as the clerk sees it. calamine hands such a cell
+    over as ``""``, which read as blank: ``xlsx_cells`` puts the value back marked so, and every column refuses it."""
+
+
 def is_blank(value: object) -> bool:
     if value is None:
         return True

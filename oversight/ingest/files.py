@@ -22,7 +22,7 @@ from typing import Any
 import python_calamine
 
 from oversight import config
-from oversight.ingest import hidden_parts, legacy_sheet_bounds, sheet_bounds
+from oversight.ingest import hidden_parts, legacy_sheet_bounds, sheet_bounds, xlsx_cells
 from oversight.ingest.cell_text import is_blank
 from oversight.ingest.problems import Problem, ValidationError
 
@@ -198,7 +198,7 @@ def _load_sheets(source: Source, checked: bool) -> tuple[Sheets, bytes]:
         if checked:
             _check_archive(data)
         _check_sheet_sizes(data)
-        return _read_workbook(data), data
+        return _read_workbook(data, _values_calamine_loses(data)), data
     if suffix in _TEXT_SUFFIXES:
         return {"": _read_text_rows(data)}, data
     raise _FileRefused("error.not_a_spreadsheet")
@@ -325,13 +325,22 @@ def _check_archive(data: bytes) -> None:
         total += inflated
 
 
-def _read_workbook(data: bytes) -> Sheets:
+def _values_calamine_loses(data: bytes) -> dict[str, dict[tuple[int, int], object]]:
+    """An .xlsx's cells whose value calamine loses (an error value read as ""), by sheet (see ``xlsx_cells``)."""
+    try:
+        return xlsx_cells.lost_values(zipfile.ZipFile(io.BytesIO(data)))
+    except (sheet_bounds.SheetUnreadable, zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, ValueError):
+        raise _FileRefused("error.workbook_corrupt") from None
+
+
+def _read_workbook(data: bytes, lost: dict[str, dict[tuple[int, int], object]] | None = None) -> Sheets:
     try:
         book = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheets: Sheets = {}
         for name in book.sheet_names:
             sheet = book.get_sheet_by_name(name)
             rows: list[list[object]] = sheet.to_python(skip_empty_area=False)  # type: ignore[assignment]
+            xlsx_cells.put_back(rows, (lost or {}).get(name, {}))
             _fill_merged_cells(rows, sheet.merged_cell_ranges or ())
             sheets[name] = rows
         return sheets

@@ -15,7 +15,7 @@ from typing import Any, cast
 import pandas as pd
 
 from oversight.contract.schema import Column, Table
-from oversight.ingest.cell_text import column_letter, id_key, is_blank, normalise_header
+from oversight.ingest.cell_text import ErrorValue, column_letter, id_key, is_blank, normalise_header
 from oversight.ingest.cells import CACHED_KINDS, UNIT_NAME_SEPARATORS, CellError, Context, cell_parser
 from oversight.ingest.files import Sheets, Source, load_sheets, source_name
 from oversight.ingest.headers import find_header, locate_tables
@@ -77,7 +77,11 @@ def _parse_column(
     for slot, index in enumerate(indexes):
         row = rows[index]
         value = row[position] if position < len(row) else None
-        if cached:
+        outcome: object
+        if value.__class__ is ErrorValue:
+            # #N/A and its kind read as "" from the reader: refused in every column, never taken for a blank
+            outcome = CellError("error.cell_error_value", value=str(value))
+        elif cached:
             cache_key = (value.__class__, value)
             outcome = cache.get(cache_key)
             if outcome is None:
