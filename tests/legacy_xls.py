@@ -59,21 +59,25 @@ def workbook_stream(
     cells: list[tuple[int, int, object]] | None = None,
     hidden_rows: dict[str, tuple[int, ...]] | None = None,
     hidden_sheets: tuple[str, ...] = (),
+    date1904: bool = False,
 ) -> bytes:
     """The BIFF8 stream: ``dimension`` (rows, columns) declared and ``cells`` added on the first sheet;
-    ``hidden_rows`` (Excel rows per sheet) and ``hidden_sheets`` hidden as Excel hides them."""
+    ``hidden_rows`` (Excel rows per sheet) and ``hidden_sheets`` hidden as Excel hides them; ``date1904`` writes
+    a DATEMODE record of 1, as Excel for the Mac did."""
     bodies = [
         _sheet(rows, dimension if i == 0 else None, cells or [] if i == 0 else [], (hidden_rows or {}).get(name, ()))
         for i, (name, rows) in enumerate(sheets.items())
     ]
     names = list(sheets)
-    globals_size = len(_bof(0x0005)) + sum(len(_record(0x0085, b"\0" * 6 + _unicode(n, 1))) for n in names) + 4
+    date_mode = _record(0x0022, struct.pack("<H", 1)) if date1904 else b""
+    globals_size = len(_bof(0x0005)) + len(date_mode)
+    globals_size += sum(len(_record(0x0085, b"\0" * 6 + _unicode(n, 1))) for n in names) + 4
     records, offset = [], globals_size
     for name, body in zip(names, bodies):
         state = 1 if name in hidden_sheets else 0  # BOUNDSHEET's hsState: 0 visible, 1 hidden, 2 very hidden
         records.append(_record(0x0085, struct.pack("<IBB", offset, state, 0) + _unicode(name, 1)))
         offset += len(body)
-    return _bof(0x0005) + b"".join(records) + _record(0x000A, b"") + b"".join(bodies)
+    return _bof(0x0005) + date_mode + b"".join(records) + _record(0x000A, b"") + b"".join(bodies)
 
 
 def compound_file(stream: bytes, name: str = "Workbook") -> bytes:
@@ -114,5 +118,6 @@ def xls_bytes(
     cells: list[tuple[int, int, object]] | None = None,
     hidden_rows: dict[str, tuple[int, ...]] | None = None,
     hidden_sheets: tuple[str, ...] = (),
+    date1904: bool = False,
 ) -> bytes:
-    return compound_file(workbook_stream(sheets, dimension, cells, hidden_rows, hidden_sheets))
+    return compound_file(workbook_stream(sheets, dimension, cells, hidden_rows, hidden_sheets, date1904))

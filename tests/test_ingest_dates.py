@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
 from oversight.ingest import cells
+from oversight.ingest.cell_text import DigitsIn1904Workbook, NumberIn1904Workbook
 
 
 @pytest.mark.parametrize("value", [79999, "79999", " 79999 "])
@@ -20,3 +21,77 @@ def test_a_serial_day_far_in_the_future_is_refused_as_text_and_as_number(value):
 @pytest.mark.parametrize("value", [43905, "43905"])
 def test_a_serial_day_in_range_reads_the_same_either_way(value):
     assert cells.parse_date(value) == date(2020, 3, 15)
+
+
+# 5 March 2021 as a serial day of a workbook counting from 1904 (Excel for the Mac), and of every other workbook
+SERIAL_1904, SERIAL_1900 = 42798, 44260
+ACTIVITY_HEADER = ["活动编号", "单位", "活动日期", "活动类型", "备注"]
+
+
+def _activities_1904(path, date1904_spelling: str = "1"):
+    """An activities ledger in the 1904 date system: a date-formatted cell, a datetime, a serial in a General cell and
+    a serial typed as text; ``date1904_spelling`` is how the workbook's XML says so (openpyxl writes "1")."""
+    import zipfile
+
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    book = openpyxl.Workbook()
+    book.epoch = CALENDAR_MAC_1904
+    sheet = book.active
+    sheet.title = "活动"
+    sheet.append(ACTIVITY_HEADER)
+    sheet.append(["HD2021-901", "省政府研究室", date(2021, 3, 5), "定期会商", "date-formatted"])
+    sheet.append(["HD2021-902", "省政府研究室", datetime(2021, 3, 6, 14, 30), "定期会商", "datetime"])
+    sheet.append(["HD2021-903", "省政府研究室", SERIAL_1904, "定期会商", "General"])
+    sheet.append(["HD2021-904", "省政府研究室", str(SERIAL_1904 + 2), "定期会商", "text"])
+    sheet["C2"].number_format = "yyyy-mm-dd"
+    sheet["C3"].number_format = "yyyy-mm-dd hh:mm"
+    book.save(path)
+    if date1904_spelling != "1":
+        with zipfile.ZipFile(path) as original:
+            parts = {name: original.read(name) for name in original.namelist()}
+        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+            b'date1904="1"', f'date1904="{date1904_spelling}"'.encode()
+        )
+        with zipfile.ZipFile(path, "w") as rewritten:
+            for name, data in parts.items():
+                rewritten.writestr(name, data)
+    return path
+
+
+@pytest.mark.parametrize("spelling", ["1", "true"])
+def test_a_workbook_counting_from_1904_reads_its_serial_days_in_its_own_system(tmp_path, spelling):
+    """A General serial read from 1900 fell on 2017-03-04: four years and a day early, without a word."""
+    from oversight.contract.schema import TABLES
+    from oversight.ingest import read_source
+
+    path = _activities_1904(tmp_path / "活动.xlsx", spelling)
+    assert b'date1904="' + spelling.encode() + b'"' in __import__("zipfile").ZipFile(path).read("xl/workbook.xml")
+    read = read_source(path, TABLES["activities"], _context())
+    assert list(read.frame["date"]) == [date(2021, 3, 5), date(2021, 3, 6), date(2021, 3, 5), date(2021, 3, 7)]
+
+
+def test_a_legacy_workbook_counting_from_1904_reads_its_serial_days_in_its_own_system():
+    from oversight.contract.schema import TABLES
+    from oversight.ingest import Upload, read_source
+    from tests.legacy_xls import xls_bytes
+
+    rows = [ACTIVITY_HEADER, ["HD2021-903", "省政府研究室", SERIAL_1904, "定期会商", None]]
+    for date1904, expected in ((True, date(2021, 3, 5)), (False, date(2017, 3, 4))):
+        upload = Upload("活动.xls", xls_bytes({"活动": rows}, date1904=date1904))
+        assert list(read_source(upload, TABLES["activities"], _context()).frame["date"]) == [expected]
+
+
+def test_the_same_serial_day_means_the_other_date_in_each_system():
+    assert cells.parse_date(SERIAL_1900) == date(2021, 3, 5)
+    assert cells.parse_date(NumberIn1904Workbook(SERIAL_1904)) == date(2021, 3, 5)
+    assert cells.parse_date(DigitsIn1904Workbook(str(SERIAL_1904))) == date(2021, 3, 5)
+    assert cells.parse_date(NumberIn1904Workbook(20210305)) == date(2021, 3, 5)  # not a serial in either system
+
+
+def _context():
+    from oversight.data import store
+    from oversight.ingest import checked_folder
+
+    return cells.Context(cells.UnitResolver.from_units(checked_folder.read_folder(store.SAMPLE_DATA_DIR)["units"]))

@@ -22,6 +22,24 @@ class ErrorValue(str):
     over as ``""``, which read as blank: ``xlsx_cells`` puts the value back marked so, and every column refuses it."""
 
 
+class NumberIn1904Workbook(float):
+    """A number from a workbook that counts dates from 1904 (Excel for the Mac's date system): as a serial day it
+    means days since 1 January 1904, four years and a day later than the same number in any other workbook."""
+
+
+class DigitsIn1904Workbook(str):
+    """Text of digits alone (a serial day typed as text) from a workbook that counts dates from 1904."""
+
+
+def in_1904_date_system(value: object) -> object:
+    """``value`` marked as read from a 1904 workbook where a date column could read it as a serial day."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return NumberIn1904Workbook(value)
+    if isinstance(value, str) and value.strip().isdigit():
+        return DigitsIn1904Workbook(value)
+    return value
+
+
 def is_blank(value: object) -> bool:
     if value is None:
         return True

@@ -18,12 +18,19 @@ import pandas as pd
 
 from oversight.contract.schema import BOOL, DATE, ENUM, INT, REF, SLUG, TEXT, UNIT, Column
 from oversight.core import i18n
-from oversight.ingest.cell_text import as_text, header_key, normalise_header
+from oversight.ingest.cell_text import (
+    DigitsIn1904Workbook,
+    NumberIn1904Workbook,
+    as_text,
+    header_key,
+    normalise_header,
+)
 
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 _TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "t", "对"}
 _FALSE = {"否", "n", "no", "false", "0", "×", "✗", "✘", "x", "f", "错"}
 _EXCEL_EPOCH = date(1899, 12, 30)
+_EXCEL_EPOCH_1904 = date(1904, 1, 1)  # serial day 0 of a workbook in the 1904 date system (Excel for the Mac)
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$"),
     re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?: \d{1,2}:\d{2}(?::\d{2})?)?$"),
@@ -59,17 +66,19 @@ def parse_date(value: object) -> date:
         return _checked_date(value.date(), value)
     if isinstance(value, date):
         return _checked_date(value, value)
+    # the workbook's own date system gives a serial day its meaning (see files._in_its_date_system)
+    epoch = _EXCEL_EPOCH_1904 if isinstance(value, (NumberIn1904Workbook, DigitsIn1904Workbook)) else _EXCEL_EPOCH
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if float(value).is_integer() and 19000101 <= value <= 21001231:
             return _parse_date_text(str(int(value)))  # 20200305 typed as a number
         # Excel serial day numbers, as a cell with the General format holds them.
         if 1 <= value < 2958466 and float(value).is_integer():
-            return _checked_date(_EXCEL_EPOCH + timedelta(days=int(value)), value)
+            return _checked_date(epoch + timedelta(days=int(value)), value)
         raise CellError("error.date_invalid", value=as_text(value))
-    return _parse_date_text(unicodedata.normalize("NFKC", str(value)).strip())
+    return _parse_date_text(unicodedata.normalize("NFKC", str(value)).strip(), epoch)
 
 
-def _parse_date_text(text: str) -> date:
+def _parse_date_text(text: str, epoch: date = _EXCEL_EPOCH) -> date:
     compact = text.replace(" ", "")
     if _QUARTER_ONLY.match(compact):
         raise CellError("error.date_quarter_only", value=text)
@@ -77,7 +86,7 @@ def _parse_date_text(text: str) -> date:
         raise CellError("error.date_month_only", value=text)
     if compact.isdigit() and 20000 <= int(compact) <= 80000:
         # an Excel serial day typed as text: the same year-range check as the number 79999 gets
-        return _checked_date(_EXCEL_EPOCH + timedelta(days=int(compact)), text)
+        return _checked_date(epoch + timedelta(days=int(compact)), text)
     for pattern in _DATE_PATTERNS:
         match = pattern.match(compact if "年" in compact else text)
         if match:

@@ -23,7 +23,7 @@ import python_calamine
 
 from oversight import config
 from oversight.ingest import hidden_parts, legacy_sheet_bounds, sheet_bounds, xlsx_cells
-from oversight.ingest.cell_text import is_blank
+from oversight.ingest.cell_text import in_1904_date_system, is_blank
 from oversight.ingest.problems import Problem, ValidationError
 
 DEFAULT_MAX_UPLOAD_MB = 20
@@ -189,7 +189,7 @@ def _load_sheets(source: Source, checked: bool) -> tuple[Sheets, bytes]:
             raise _FileRefused("error.encrypted")
         _check_legacy_sheet_sizes(data, suffix)
         try:
-            return _read_workbook(data), data
+            return _in_its_date_system(_read_workbook(data), legacy_sheet_bounds.uses_1904_dates(data)), data
         except _FileRefused:
             if suffix in (".xlsx", ".xlsm"):
                 raise _FileRefused("error.encrypted") from None
@@ -198,7 +198,8 @@ def _load_sheets(source: Source, checked: bool) -> tuple[Sheets, bytes]:
         if checked:
             _check_archive(data)
         _check_sheet_sizes(data)
-        return _read_workbook(data, _values_calamine_loses(data)), data
+        sheets = _read_workbook(data, _values_calamine_loses(data))
+        return _in_its_date_system(sheets, _uses_1904_dates(data)), data
     if suffix in _TEXT_SUFFIXES:
         return {"": _read_text_rows(data)}, data
     raise _FileRefused("error.not_a_spreadsheet")
@@ -331,6 +332,24 @@ def _values_calamine_loses(data: bytes) -> dict[str, dict[tuple[int, int], objec
         return xlsx_cells.lost_values(zipfile.ZipFile(io.BytesIO(data)))
     except (sheet_bounds.SheetUnreadable, zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, ValueError):
         raise _FileRefused("error.workbook_corrupt") from None
+
+
+def _uses_1904_dates(data: bytes) -> bool:
+    try:
+        return sheet_bounds.uses_1904_dates(zipfile.ZipFile(io.BytesIO(data)))
+    except (sheet_bounds.SheetUnreadable, zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, ValueError):
+        raise _FileRefused("error.workbook_corrupt") from None
+
+
+def _in_its_date_system(sheets: Sheets, counts_from_1904: bool) -> Sheets:
+    """In a workbook that counts dates from 1904, every number (and text of digits) is marked so, for a date column
+    to read it as that workbook's serial day. calamine converts date-formatted cells by the workbook's system
+    itself; a number in a General cell it hands over as it is, and read from 1900 it fell 4 years and a day early."""
+    if counts_from_1904:
+        for rows in sheets.values():
+            for row in rows:
+                row[:] = [in_1904_date_system(value) for value in row]
+    return sheets
 
 
 def _read_workbook(data: bytes, lost: dict[str, dict[tuple[int, int], object]] | None = None) -> Sheets:

@@ -24,6 +24,7 @@ import olefile
 from oversight.ingest.sheet_bounds import MAX_SHEET_CELLS, CellBudget, SheetTooLarge, SheetUnreadable
 
 _BOF, _EOF, _BOUNDSHEET, _DIMENSIONS, _FILEPASS, _MULRK = 0x0809, 0x000A, 0x0085, 0x0200, 0x002F, 0x00BD
+_DATEMODE = 0x0022
 # Cell records that start with row and column (u16 each) and that calamine puts in the grid:
 # NUMBER, LABEL, RSTRING, BOOLERR, RK, LABELSST, FORMULA.
 _CELLS = frozenset({0x0203, 0x0204, 0x00D6, 0x0205, 0x027E, 0x00FD, 0x0006})
@@ -130,6 +131,17 @@ def sheet_list(stream: bytes) -> list[tuple[str, int, int]]:
         elif kind == _EOF:
             break
     return sheets
+
+
+def uses_1904_dates(data: bytes) -> bool:
+    """Whether the workbook counts its dates from 1904 (a DATEMODE record of 1 in the globals, as Excel for the Mac
+    wrote them): its serial day numbers then mean days since 1 January 1904, not since 30 December 1899."""
+    for kind, record in _records(workbook_stream(data), 0):
+        if kind == _DATEMODE and len(record) >= 2:
+            return bool(struct.unpack_from("<H", record)[0])
+        if kind == _EOF:
+            break
+    return False
 
 
 def check_legacy_workbook(data: bytes, limit: int = MAX_SHEET_CELLS) -> None:

@@ -144,6 +144,17 @@ def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     return parts
 
 
+def uses_1904_dates(archive: zipfile.ZipFile) -> bool:
+    """Whether the workbook counts its dates from 1904 (``<workbookPr date1904="1"/>``, as Excel for the Mac and a
+    file converted from it write it): its serial day numbers then mean days since 1 January 1904."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except (KeyError, ElementTree.ParseError, ValueError) as error:
+        raise SheetUnreadable(str(error)) from None
+    properties = workbook.find(f"{{{_MAIN_NS}}}workbookPr")
+    return properties is not None and properties.get("date1904", "").strip().lower() in ("1", "true")
+
+
 def sheet_extent(xml_bytes: bytes, limit: int = MAX_SHEET_CELLS) -> tuple[int, int]:
     """(rows, columns) of the grid from A1 to the farthest cell with a value; stops early past ``limit`` cells."""
     # ASCII-compatible (UTF-16 has NULs: the regular expressions would see no tags), no DTD (its entities could
