@@ -156,6 +156,21 @@ def _issues_with_formulas(path, due_formula: str, due_value: object, unit_value:
         sheet.write_formula(1, 1, "=VLOOKUP(A2,单位!A:B,2,0)", None, unit_value)
     sheet.write_formula(1, 7, due_formula, None, due_value)
     book.close()
+    return _as_excel_saves_it(path)
+
+
+def _as_excel_saves_it(path):
+    """The workbook with its results taken as computed: xlsxwriter marks every workbook fullCalcOnLoad="1"
+    (recalculate on opening), which Excel and WPS drop when they save it."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as written:
+        parts = {name: written.read(name) for name in written.namelist()}
+    assert b' fullCalcOnLoad="1"' in parts["xl/workbook.xml"]
+    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b' fullCalcOnLoad="1"', b"")
+    with zipfile.ZipFile(path, "w") as saved:
+        for name, data in parts.items():
+            saved.writestr(name, data)
     return path
 
 
@@ -202,3 +217,69 @@ def test_error_cells_are_found_in_any_spelling_of_the_sheet():
         )
         == {}
     )
+
+
+def _meetings_with_duration_formula(path, recalculate_on_load: bool):
+    """A meetings ledger as a reporting program writes it (xlsxwriter): 时长(分钟) = E2*60 with a placeholder 0
+    saved as its result, in a workbook marked fullCalcOnLoad="1"; without the mark, the result is Excel's own 90."""
+    import xlsxwriter
+
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("会议")
+    headers = ["会议编号", "单位", "会议日期", "会议类型", "时长(小时)", "时长(分钟)", "议题数", "议题提前报送审核"]
+    sheet.write_row(0, 0, [*headers, "纪检监察组列席", "合并召开"])
+    sheet.write_row(1, 0, ["HY2021-901", "省政府研究室", "2021-03-05", "办公会议", 1.5])
+    sheet.write_formula(1, 5, "=E2*60", None, 0 if recalculate_on_load else 90)
+    sheet.write_row(1, 6, [3, "是", "否", "否"])
+    book.close()
+    return path if recalculate_on_load else _as_excel_saves_it(path)
+
+
+def test_a_formula_result_in_a_workbook_marked_recalculate_on_load_is_not_trusted(tmp_path, data_folder):
+    """xlsxwriter saves 0 as the result of =E2*60 and marks the workbook to be recalculated: 0 minutes were read."""
+    path = _meetings_with_duration_formula(tmp_path / "会议.xlsx", recalculate_on_load=True)
+    plan = import_plan.plan_import([path], "meetings", "append", data_folder)
+    assert [p.render("zh") for p in plan.problems] == [
+        "会议.xlsx: 工作表“会议”的 F2 单元格是公式，但文件注明“打开时重新计算”，其中保存的结果并未算过（常见于程序生成的"
+        "表格，结果常为 0）：请用 Excel 或 WPS 打开并保存后再导入，或改填数值"
+    ]
+    assert "Open and save the file in Excel or WPS" in plan.problems[0].render("en")
+
+
+def test_a_formula_result_saved_by_a_program_that_calculates_is_read(tmp_path, data_folder):
+    path = _meetings_with_duration_formula(tmp_path / "会议.xlsx", recalculate_on_load=False)
+    plan = import_plan.plan_import([path], "meetings", "append", data_folder)
+    assert not plan.problems
+    assert plan.frames["meetings"].set_index("meeting_id").loc["HY2021-901", "duration_min"] == 90
+
+
+@pytest.mark.parametrize("writer", ["openpyxl", "xlsxwriter"])
+def test_a_workbook_marked_recalculate_on_load_without_formulas_imports(tmp_path, data_folder, writer):
+    """openpyxl and xlsxwriter mark every workbook fullCalcOnLoad="1", the data folder's own ledgers and the
+    templates included: without a formula there is nothing stale."""
+    import zipfile
+
+    from oversight.ingest import workbook
+    from tests.bad_files import HEADERS, meeting, write_xlsx
+
+    row = meeting("HY2021-901")
+    if writer == "openpyxl":
+        path = write_xlsx(tmp_path / "会议.xlsx", {"会议": [HEADERS["meetings"], row]})
+    else:
+        frame = import_plan.pd.DataFrame([row], columns=[c.name for c in import_plan.TABLES["meetings"].columns])
+        frame["kind"] = "office"
+        frame[["agenda_prereviewed", "attended_by_team", "merged"]] = [True, False, False]
+        path = tmp_path / "会议.xlsx"
+        path.write_bytes(workbook.ledger_xlsx_bytes(import_plan.TABLES["meetings"], frame))
+    assert b'fullCalcOnLoad="1"' in zipfile.ZipFile(path).read("xl/workbook.xml")
+    plan = import_plan.plan_import([path], "meetings", "append", data_folder)
+    assert not plan.problems and plan.changes["meetings"].added == ("HY2021-901",)
+
+
+def test_the_first_formula_cell_is_found_in_any_spelling():
+    from oversight.ingest import sheet_bounds
+
+    assert sheet_bounds.first_formula_cell(b'<c r="A1"><v>1</v></c><c r="F2" s="1"><f>E2*60</f><v>0</v></c>') == "F2"
+    assert sheet_bounds.first_formula_cell(b"<x:c s='1' r='$G$3' ><x:f t='shared' si='0'/><x:v>0</x:v></x:c>") == "G3"
+    assert sheet_bounds.first_formula_cell(b"<c><f>1+1</f><v>2</v></c>") == "?"
+    assert sheet_bounds.first_formula_cell(b'<c r="A1" t="s"><v>0</v></c><cols/><font/>') is None

@@ -228,6 +228,8 @@ def _check_sheet_sizes(data: bytes) -> None:
         raise _workbook_too_large(large) from None
     except sheet_bounds.FormulaWithoutValue as formula:
         raise _FileRefused("error.formula_without_value", sheet=formula.sheet, cell=formula.cell) from None
+    except sheet_bounds.FormulaNotRecalculated as formula:
+        raise _FileRefused("error.formula_not_recalculated", sheet=formula.sheet, cell=formula.cell) from None
     except (
         sheet_bounds.SheetUnreadable,
         zipfile.BadZipFile,

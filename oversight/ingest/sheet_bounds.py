@@ -105,6 +105,24 @@ _FORMULA_WITHOUT_VALUE = re.compile(
 )
 
 
+class FormulaNotRecalculated(Exception):
+    """A formula cell of a workbook that declares its results stale (``<calcPr fullCalcOnLoad="1"/>``: recalculate
+    everything on opening). Programs (xlsxwriter, reporting systems) write that with a placeholder 0 as each result,
+    so ``=E2*60`` read as 0 minutes where Excel shows 90."""
+
+    def __init__(self, sheet: str, cell: str):
+        super().__init__(f"{sheet}!{cell}")
+        self.sheet, self.cell = sheet, cell
+
+
+# A cell whose first child is a formula, in the spellings XML allows (any prefix, attribute order and quotes);
+# group 1 is its reference
+_FORMULA_CELL = re.compile(
+    rb"""<(?:[\w.-]+:)?c\s[^>]*?\br\s*=\s*["']\$?([A-Za-z]{1,3}\$?[0-9]{1,7})["'][^>]*>\s*<(?:[\w.-]+:)?f[\s/>]"""
+)
+_ANY_FORMULA_TAG = re.compile(rb"<(?:[\w.-]+:)?f[\s/>]")
+
+
 class SheetUnreadable(Exception):
     """The workbook's sheet list or a sheet's XML cannot be parsed."""
 
@@ -153,6 +171,27 @@ def uses_1904_dates(archive: zipfile.ZipFile) -> bool:
         raise SheetUnreadable(str(error)) from None
     properties = workbook.find(f"{{{_MAIN_NS}}}workbookPr")
     return properties is not None and properties.get("date1904", "").strip().lower() in ("1", "true")
+
+
+def recalculates_on_load(archive: zipfile.ZipFile) -> bool:
+    """Whether the workbook tells the spreadsheet program to recalculate every formula on opening: the results it
+    holds were never computed (a program wrote them; Excel and WPS drop the flag when they save the file)."""
+    try:
+        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    except (KeyError, ElementTree.ParseError, ValueError) as error:
+        raise SheetUnreadable(str(error)) from None
+    calculation = workbook.find(f"{{{_MAIN_NS}}}calcPr")
+    return calculation is not None and calculation.get("fullCalcOnLoad", "").strip().lower() in ("1", "true")
+
+
+def first_formula_cell(xml_bytes: bytes) -> str | None:
+    """The reference of the sheet's first formula cell (``F2``), ``"?"`` for a formula whose cell has none; None
+    when the sheet holds no formula."""
+    formula = _ANY_FORMULA_TAG.search(xml_bytes)
+    if formula is None:
+        return None
+    cell = _FORMULA_CELL.search(xml_bytes)
+    return cell.group(1).decode("ascii").replace("$", "").upper() if cell else "?"
 
 
 def sheet_extent(xml_bytes: bytes, limit: int = MAX_SHEET_CELLS) -> tuple[int, int]:
@@ -238,6 +277,7 @@ def check_workbook(archive: zipfile.ZipFile, limit: int = MAX_SHEET_CELLS) -> No
     relationships, so a part this function did not expect to be a sheet cannot slip past the bound.
     """
     budget = CellBudget()
+    stale = recalculates_on_load(archive)
     members = {info.filename: info for info in archive.infolist()}
     by_lower_case = {name.lower(): name for name in members}
     measured: set[str] = set()
@@ -246,15 +286,17 @@ def check_workbook(archive: zipfile.ZipFile, limit: int = MAX_SHEET_CELLS) -> No
         if actual is None or actual in measured:
             continue  # a sheet the workbook names but does not hold: calamine reports that itself
         measured.add(actual)
-        _check_extent(name, archive.read(actual), limit, budget)
+        _check_extent(name, archive.read(actual), limit, budget, stale)
     for member in members:
         if member not in measured:
             xml_bytes = archive.read(member)
             if any(marker in xml_bytes for marker in _SHEET_DATA):
-                _check_extent(member, xml_bytes, limit, budget)
+                _check_extent(member, xml_bytes, limit, budget, stale)
 
 
-def _check_extent(name: str, xml_bytes: bytes, limit: int, budget: CellBudget | None = None) -> None:
+def _check_extent(
+    name: str, xml_bytes: bytes, limit: int, budget: CellBudget | None = None, stale_results: bool = False
+) -> None:
     budget = budget or CellBudget()
     # measuring stops at whichever bound comes first: the sheet's own, or what the workbook has left
     rows, columns = sheet_extent(xml_bytes, min(limit, max(budget.left, 0)))
@@ -265,3 +307,8 @@ def _check_extent(name: str, xml_bytes: bytes, limit: int, budget: CellBudget | 
         # a formula whose result is an empty string is saved by Excel as t="str" with an empty value: that is a value
         if b' t="str"' not in uncomputed.group(0):
             raise FormulaWithoutValue(name, uncomputed.group(1).decode("ascii"))
+    if stale_results:
+        # a result saved in a workbook marked "recalculate on opening" is a placeholder, not what Excel shows
+        cell = first_formula_cell(xml_bytes)
+        if cell is not None:
+            raise FormulaNotRecalculated(name, cell)
