@@ -283,3 +283,31 @@ def test_the_first_formula_cell_is_found_in_any_spelling():
     assert sheet_bounds.first_formula_cell(b"<x:c s='1' r='$G$3' ><x:f t='shared' si='0'/><x:v>0</x:v></x:c>") == "G3"
     assert sheet_bounds.first_formula_cell(b"<c><f>1+1</f><v>2</v></c>") == "?"
     assert sheet_bounds.first_formula_cell(b'<c r="A1" t="s"><v>0</v></c><cols/><font/>') is None
+
+
+def test_a_duration_off_a_whole_number_by_float_noise_is_that_number(tmp_path, data_folder):
+    """=(结束-开始)*1440 saves 194.99999999999994 for 8:30→11:45, which Excel shows as 195: it was refused, quoted
+    with digits the clerk could not find in the cell."""
+    from tests.bad_files import HEADERS, meeting, write_xlsx
+
+    rows = [
+        meeting("HY2021-901", duration=(11.75 / 24 - 8.5 / 24) * 1440),
+        meeting("HY2021-902", duration=70.00000000000007),
+    ]
+    assert rows[0][4] == 194.99999999999994
+    path = write_xlsx(tmp_path / "会议.xlsx", {"会议": [HEADERS["meetings"], *rows]})
+    plan = import_plan.plan_import([path], "meetings", "append", data_folder)
+    assert not plan.problems
+    durations = plan.frames["meetings"].set_index("meeting_id")["duration_min"]
+    assert (durations["HY2021-901"], durations["HY2021-902"]) == (195, 70)
+
+
+@pytest.mark.parametrize("typed", [90.5, 90.50000000000001])
+def test_a_real_fraction_of_a_minute_is_refused_as_excel_shows_it(tmp_path, data_folder, typed):
+    from tests.bad_files import HEADERS, meeting, write_xlsx
+
+    path = write_xlsx(tmp_path / "会议.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-901", duration=typed)]})
+    plan = import_plan.plan_import([path], "meetings", "append", data_folder)
+    assert [p.render("zh") for p in plan.problems] == [
+        "会议.xlsx · 工作表“会议” · 第2行 · E列“时长(分钟)”: “90.5”应为整数"
+    ]

@@ -51,15 +51,17 @@ def is_blank(value: object) -> bool:
 
 
 def as_text(value: object) -> str:
-    """A cell as the text a clerk sees: trimmed, whole numbers without ".0", dates in ISO form."""
+    """A cell as the text a clerk sees: trimmed, whole numbers without ".0", other numbers to Excel's 15 significant
+    digits, dates in ISO form."""
     if isinstance(value, str):
         text = value.strip()
         # Our own exports prefix formula-like text with an apostrophe; take it off again.
         if text.startswith("'") and text[1:2] and text[1:].startswith(FORMULA_PREFIXES):
             return text[1:]
         return text
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        # as Excel shows a number, to 15 significant digits: 90.50000000000001 is the 90.5 of the clerk's cell
+        return str(int(value)) if value.is_integer() else format(value, ".15g")
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
     if isinstance(value, date):

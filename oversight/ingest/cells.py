@@ -7,6 +7,7 @@ against beyond its own text: the known units and issue ids.
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -115,7 +116,7 @@ def parse_int(value: object, column: Column) -> int:
     if isinstance(value, bool):
         raise CellError("error.int_invalid", value=str(value))
     if isinstance(value, (int, float)):
-        number = float(value)
+        number = _without_float_noise(float(value))
     else:
         match = _INT_WITH_UNIT.match(normalise_header(value).replace(",", ""))
         if not match:
@@ -130,6 +131,20 @@ def parse_int(value: object, column: Column) -> int:
     if column.maximum is not None and number > column.maximum:
         raise CellError("error.int_above_maximum", value=as_text(value), maximum=column.maximum)
     return int(number)
+
+
+# How far a computed result may stray from a whole number and still be one: binary fractions leave about 1e-16 of
+# its size; a real fraction (90.5, or 0.1 of a minute) is far more.
+_FLOAT_NOISE = 1e-9
+
+
+def _without_float_noise(number: float) -> float:
+    """The whole number a computed result only misses by floating-point noise, as Excel shows it: (11:45 − 8:30) ×
+    1440 is 194.99999999999994 and shows 195; a clerk cannot find the digits of the noise in the cell."""
+    if not math.isfinite(number):
+        return number
+    nearest = round(number)
+    return float(nearest) if abs(number - nearest) <= _FLOAT_NOISE * max(1.0, abs(number)) else number
 
 
 def _choice_lookup(choices: dict[str, str]) -> dict[str, str]:
