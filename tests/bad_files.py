@@ -447,8 +447,16 @@ CORPUS: list[BadFile] = [
     BadFile(
         "month_only_date", _meetings(meeting(day="2021年3月")), [("error.date_month_only", 2, "C")], table="meetings"
     ),
+    # a serial day past 2100 (79999 is 2119): a number below the serials (5) is "not a date", as the text 5 is
     BadFile(
-        "date_far_out_of_range", _meetings(meeting(day=5)), [("error.date_out_of_range", 2, "C")], table="meetings"
+        "date_far_out_of_range", _meetings(meeting(day=79999)), [("error.date_out_of_range", 2, "C")], table="meetings"
+    ),
+    # a year or a year-month typed as a number got "not between 1990 and 2100", read as day 2021 of 1900
+    BadFile(
+        "year_or_month_typed_as_a_number",
+        _meetings(meeting("HY2021-0001", day=2021), meeting("HY2021-0002", day=202103), meeting("HY2021-0003", day=5)),
+        [("error.date_year_only", 2, "C"), ("error.date_month_only", 3, "C"), ("error.date_invalid", 4, "C")],
+        table="meetings",
     ),
     BadFile("not_a_date", _meetings(meeting(day="下周一")), [("error.date_invalid", 2, "C")], table="meetings"),
     BadFile("negative_duration", _meetings(meeting(duration=-30)), [("error.int_negative", 2, "E")], table="meetings"),

@@ -95,3 +95,22 @@ def _context():
     from oversight.ingest import checked_folder
 
     return cells.Context(cells.UnitResolver.from_units(checked_folder.read_folder(store.SAMPLE_DATA_DIR)["units"]))
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        (2021, "“2021”只有年份，请填写具体日期（如 2020年3月5日）"),
+        (202103, "“202103”只有年月，请填写具体日期（如 2020年3月5日）"),
+        (210305, "“210305”不是日期，应为如 2020-03-05、2020/3/5、2020.3.5 或 2020年3月5日 的日期"),
+        (5, "“5”不是日期，应为如 2020-03-05、2020/3/5、2020.3.5 或 2020年3月5日 的日期"),
+    ],
+)
+def test_a_whole_number_that_is_no_serial_day_gets_the_message_its_text_gets(typed, message):
+    """2021 was read as day 2021 of 1900 and refused as "not between 1990 and 2100", which 2021 is."""
+    from oversight.core import i18n
+
+    for value in (typed, float(typed), str(typed)):
+        with pytest.raises(cells.CellError) as caught:
+            cells.parse_date(value)
+        assert i18n.t(caught.value.key, "zh", **caught.value.params) == message

@@ -58,6 +58,15 @@ def _checked_date(day: date, shown: object) -> date:
     return day
 
 
+# The serial days read as dates, typed as numbers or as text: 1954 to 2119, wider than the years accepted, so that a
+# serial just outside them is named as a date out of range
+_SERIALS = range(20000, 80001)
+
+
+def _is_year(text: str) -> bool:
+    return len(text) == 4 and text.isdigit() and EARLIEST_YEAR <= int(text) <= LATEST_YEAR
+
+
 def parse_date(value: object) -> date:
     if isinstance(value, time):
         # a date-formatted cell holding 0 or a negative number reads as a time of day alone: "00:00:00" quoted
@@ -70,12 +79,14 @@ def parse_date(value: object) -> date:
     # the workbook's own date system gives a serial day its meaning (see files._in_its_date_system)
     epoch = _EXCEL_EPOCH_1904 if isinstance(value, (NumberIn1904Workbook, DigitsIn1904Workbook)) else _EXCEL_EPOCH
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if float(value).is_integer() and 19000101 <= value <= 21001231:
-            return _parse_date_text(str(int(value)))  # 20200305 typed as a number
-        # Excel serial day numbers, as a cell with the General format holds them.
-        if 1 <= value < 2958466 and float(value).is_integer():
+        if not float(value).is_integer():
+            raise CellError("error.date_invalid", value=as_text(value))
+        # Excel serial day numbers, as a cell with the General format holds them, over the same span as typed as
+        # text; any other whole number (2021, 202103, 20200305) is read as its digits are, so that it gets the
+        # text's message ("only a year"), not a year range that 2021, read as day 2021 of 1900, contradicted
+        if _SERIALS.start <= value < _SERIALS.stop:
             return _checked_date(epoch + timedelta(days=int(value)), value)
-        raise CellError("error.date_invalid", value=as_text(value))
+        return _parse_date_text(str(int(value)), epoch)
     return _parse_date_text(unicodedata.normalize("NFKC", str(value)).strip(), epoch)
 
 
@@ -85,9 +96,13 @@ def _parse_date_text(text: str, epoch: date = _EXCEL_EPOCH) -> date:
         raise CellError("error.date_quarter_only", value=text)
     if _MONTH_ONLY.match(compact):
         raise CellError("error.date_month_only", value=text)
-    if compact.isdigit() and 20000 <= int(compact) <= 80000:
+    if compact.isdigit() and int(compact) in _SERIALS:
         # an Excel serial day typed as text: the same year-range check as the number 79999 gets
         return _checked_date(epoch + timedelta(days=int(compact)), text)
+    if _is_year(compact.removesuffix("年")):
+        raise CellError("error.date_year_only", value=text)
+    if compact.isdigit() and len(compact) == 6 and _is_year(compact[:4]) and 1 <= int(compact[4:]) <= 12:
+        raise CellError("error.date_month_only", value=text)  # 202103, as some systems export a month
     for pattern in _DATE_PATTERNS:
         match = pattern.match(compact if "年" in compact else text)
         if match:
