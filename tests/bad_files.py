@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -99,6 +100,40 @@ def write_xlsx(path: Path, sheets: dict[str, list[list]]) -> Path:
 def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
     buffer = io.BytesIO()
     _book(sheets).save(buffer)
+    return buffer.getvalue()
+
+
+def with_text_in_xml(xlsx: bytes, cell: str, text: str, shared: bool) -> bytes:
+    """The first sheet's ``cell`` holding ``text`` written into the XML as it is, as a shared string (Excel's way) or
+    inline: openpyxl would cut a text past 32,767 characters as it writes it."""
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as original:
+        parts = {name: original.read(name) for name in original.namelist()}
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").encode()
+    if shared:
+        main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+        parts["xl/sharedStrings.xml"] = b'<sst xmlns="' + main + b'"><si><t>' + escaped + b"</t></si></sst>"
+        relation = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+            b"</Relationships>",
+            f'<Relationship Type="{relation}" Target="sharedStrings.xml" Id="rId99"/>'.encode() + b"</Relationships>",
+        )
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+        parts["[Content_Types].xml"] = parts["[Content_Types].xml"].replace(
+            b"</Types>",
+            f'<Override PartName="/xl/sharedStrings.xml" ContentType="{content_type}"/>'.encode() + b"</Types>",
+        )
+        new = f'<c r="{cell}" t="s"><v>0</v></c>'.encode()
+    else:
+        new = f'<c r="{cell}" t="inlineStr"><is><t>'.encode() + escaped + b"</t></is></c>"
+    sheet, replaced = re.subn(
+        rb'<c r="' + cell.encode() + rb'"[^>]*>.*?</c>', new, parts["xl/worksheets/sheet1.xml"], count=1, flags=re.S
+    )
+    assert replaced == 1
+    parts["xl/worksheets/sheet1.xml"] = sheet
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as rewritten:
+        for name, data in parts.items():
+            rewritten.writestr(name, data)
     return buffer.getvalue()
 
 
@@ -367,7 +402,6 @@ CORPUS: list[BadFile] = [
     ),
     BadFile(
         "text_longer_than_a_cell_holds",
-        # a CSV: an xlsx cell cannot hold more (calamine reads a longer one cut to 32,767, as Excel would)
         _one(
             lambda d: write_csv(
                 d / "meetings.csv",
@@ -376,6 +410,24 @@ CORPUS: list[BadFile] = [
         ),
         [("error.text_too_long", 3, "J")],
         table="meetings",
+    ),
+    # the same in an .xlsx, as a shared string and inline: openpyxl cuts a text to 32,767 as it writes it (so a file
+    # it wrote showed nothing lost on import), but a workbook another program wrote may hold more, read in full
+    *(
+        BadFile(
+            f"text_longer_than_a_cell_holds_{kind}",
+            _one(
+                lambda d, shared=shared: write_bytes(
+                    d / "meetings.xlsx",
+                    with_text_in_xml(
+                        xlsx_bytes({"会议": [HEADERS["meetings"], meeting(notes="x")]}), "J2", "议" * 40_000, shared
+                    ),
+                )
+            ),
+            [("error.text_too_long", 2, "J")],
+            table="meetings",
+        )
+        for kind, shared in (("shared", True), ("inline", False))
     ),
     BadFile(
         "text_reversed_by_a_direction_override",

@@ -242,8 +242,8 @@ def control_character(text: str, pattern: re.Pattern[str] = _CONTROL_CHARACTERS)
     return f"U+{ord(found.group()):04X}" if found else None
 
 
-# Excel's own most for a cell, so that a CSV's text is bounded as an xlsx's is (the xlsx reader cuts a longer cell
-# to it; a CSV field is read up to ``files.MAX_CSV_FIELD_CHARS``, one more).
+# Excel's own most for a cell, for every file: a workbook another program wrote may hold more (calamine reads it
+# whole), and a CSV field is read up to ``files.MAX_CSV_FIELD_CHARS``, one more.
 MAX_TEXT_CHARS = 32_767
 
 
