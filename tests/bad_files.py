@@ -510,6 +510,13 @@ CORPUS: list[BadFile] = [
         [("error.date_year_only", 2, "C"), ("error.date_month_only", 3, "C"), ("error.date_invalid", 4, "C")],
         table="meetings",
     ),
+    # after today (the sample's dates end in 2020): it would move the dashboard's data date into the future
+    BadFile(
+        "record_date_after_today",
+        _meetings(meeting(day=date(2099, 1, 5))),
+        [("error.date_after_today", 2, "C")],
+        table="meetings",
+    ),
     BadFile("not_a_date", _meetings(meeting(day="下周一")), [("error.date_invalid", 2, "C")], table="meetings"),
     BadFile("negative_duration", _meetings(meeting(duration=-30)), [("error.int_negative", 2, "E")], table="meetings"),
     # past what the store's 64-bit column holds, this number passed the check and then stopped every page loading

@@ -311,3 +311,62 @@ def test_a_real_fraction_of_a_minute_is_refused_as_excel_shows_it(tmp_path, data
     assert [p.render("zh") for p in plan.problems] == [
         "会议.xlsx · 工作表“会议” · 第2行 · E列“时长(分钟)”: “90.5”应为整数"
     ]
+
+
+def test_a_record_dated_after_today_is_refused_but_a_deadline_may_lie_ahead(tmp_path, data_folder, monkeypatch):
+    """One reminder typed 2030 for 2020 passed, and the whole dashboard moved to 2030: every figure 0, every unit
+    "not consulted". Today is the team's day (config.team_now, Beijing time)."""
+    from datetime import date, datetime
+
+    from oversight import config
+    from tests.bad_files import HEADERS, issue, write_xlsx
+
+    monkeypatch.setattr(config, "team_now", lambda: datetime(2021, 3, 10, 8, 30, tzinfo=config.TEAM_TIME_ZONE))
+    rows = [
+        issue("WT2021-901", raised=date(2021, 3, 10), due=date(2021, 6, 30)),  # raised today, due ahead: fine
+        issue("WT2021-902", raised=date(2021, 3, 11), due=date(2021, 6, 30)),
+        issue("WT2021-903", raised=date(2021, 3, 1), status="已整改", rectified=date(2021, 3, 12)),
+        issue("WT2021-904", raised=date(2021, 3, 1), status="整改中", rectified=date(2021, 4, 1)),  # planned: fine
+    ]
+    path = write_xlsx(tmp_path / "问题.xlsx", {"问题": [HEADERS["issues"], *rows]})
+    plan = import_plan.plan_import([path], "issues", "append", data_folder)
+    assert [p.render("zh") for p in plan.problems] == [
+        "问题.xlsx · 工作表“问题” · 第3行 · C列“发现日期”: 日期 2021-03-11 晚于今天（2021-03-10）：记录的是已发生的事，"
+        "日期不应在将来；导入后看板的数据日期将变为这一天，默认期间和各项数据随之移到那时。请检查年份是否填错",
+        "问题.xlsx · 工作表“问题” · 第4行 · I列“整改完成日期”: 日期 2021-03-12 晚于今天（2021-03-10）：记录的是已发生的事，"
+        "日期不应在将来；导入后看板的数据日期将变为这一天，默认期间和各项数据随之移到那时。请检查年份是否填错",
+    ]
+    assert (
+        plan.problems[0]
+        .render("en")
+        .endswith(
+            "column C '发现日期': the date 2021-03-11 is after today (2021-03-10): a record is of something that has "
+            "happened; imported, it would move the dashboard's data date to that day, and its default period and every "
+            "figure with it. Check the year for a typing error"
+        )
+    )
+
+
+@pytest.mark.parametrize(
+    ("table", "column"),
+    [("meetings", "C"), ("suggestions", "C"), ("reminders", "C"), ("activities", "C")],
+)
+def test_every_record_date_is_checked_against_today(tmp_path, data_folder, monkeypatch, table, column):
+    from datetime import date, datetime
+
+    from oversight import config
+    from tests.bad_files import HEADERS, meeting, suggestion, write_xlsx
+
+    monkeypatch.setattr(config, "team_now", lambda: datetime(2021, 3, 10, 8, 30, tzinfo=config.TEAM_TIME_ZONE))
+    tomorrow = date(2021, 3, 11)
+    row = {
+        "meetings": meeting("HY2021-901", day=tomorrow),
+        "suggestions": suggestion("JY2021-901", made=tomorrow, issue_id=None),
+        "reminders": ["TX2021-901", "省政府研究室", tomorrow, "书面提醒", "提醒事项"],
+        "activities": ["HD2021-901", "省政府研究室", tomorrow, "定期会商", None],
+    }[table]
+    path = write_xlsx(tmp_path / f"{table}.xlsx", {"表": [HEADERS[table], row]})
+    plan = import_plan.plan_import([path], table, "append", data_folder)
+    assert [(p.message_key, p.row, p.column_letter, p.params) for p in plan.problems] == [
+        ("error.date_after_today", 2, column, {"value": "2021-03-11", "today": "2021-03-10"})
+    ]

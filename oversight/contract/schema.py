@@ -207,3 +207,27 @@ TABLES: dict[str, Table] = {t.name: t for t in (UNITS, MEETINGS, ISSUES, SUGGEST
 # Units first: every other table's ``unit`` column is resolved against it;
 # issues before suggestions, whose ``issue_id`` must point at a known issue.
 LOAD_ORDER = ("units", "meetings", "issues", "suggestions", "reminders", "activities")
+
+
+@dataclass(frozen=True)
+class RecordDate:
+    """A date that records something done (a meeting held, an issue raised): the latest of them is the data date.
+    ``status`` limits it to the rows in that status: a 整改完成日期 records a rectification only once 已整改."""
+
+    table: str
+    column: str
+    status: str | None = None
+
+
+# What the ledgers cover, each date with the rows it counts for. Due dates are deadlines, not records, so they do not
+# move the data date; nor does a 整改完成日期 on an issue still in progress, a planned day: one in March 2021 moved the
+# data date there, and the 预警 digest judged every unit "not consulted" in a quarter nothing had been recorded in.
+# (So none of them may lie after today: see ``ingest.sheets.future_record_dates``.)
+RECORD_DATES = (
+    RecordDate("meetings", "date"),
+    RecordDate("issues", "date_raised"),
+    RecordDate("issues", "rectified_date", status="rectified"),
+    RecordDate("suggestions", "date_made"),
+    RecordDate("reminders", "date"),
+    RecordDate("activities", "date"),
+)

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from oversight import config
-from oversight.contract.schema import BOOL, DATE, INT, TABLES, Table
+from oversight.contract.schema import BOOL, DATE, INT, RECORD_DATES, TABLES, Table
 from oversight.ingest import table_cache
 from oversight.ingest.checked_folder import load_folder
 
@@ -136,17 +136,9 @@ ROLLED_MACROS = (
 )
 
 
-# The dates that say what the ledgers cover: every event date, and the day an issue marked 已整改 was rectified, each
-# with the rows it counts for. (Due dates are deadlines, not records, so they do not move the data date; nor does a
-# 整改完成日期 on an issue still in progress, a planned day: one in March 2021 moved the data date there, and the
-# 预警 digest judged every unit "not consulted" in a quarter nothing had been recorded in.)
-_RECORD_DATES = (
-    ("meetings", "date", "true"),
-    ("issues", "date_raised", "true"),
-    ("issues", "rectified_date", "status = 'rectified'"),
-    ("suggestions", "date_made", "true"),
-    ("reminders", "date", "true"),
-    ("activities", "date", "true"),
+# The dates that say what the ledgers cover (``schema.RECORD_DATES``), each with the rows it counts for.
+_RECORD_DATES = tuple(
+    (record.table, record.column, f"status = '{record.status}'" if record.status else "true") for record in RECORD_DATES
 )
 
 

@@ -26,7 +26,7 @@ from oversight.ingest.cells import Context, UnitResolver
 from oversight.ingest.files import Sheets, Source, Upload, batch_problems, load_sheets, load_workbook, source_name
 from oversight.ingest.headers import locate_tables
 from oversight.ingest.problems import Problem, ValidationError
-from oversight.ingest.sheets import read_sheets
+from oversight.ingest.sheets import future_record_dates, read_sheets
 from oversight.ingest.table_files import folder_state, table_files, table_path
 
 MODES = ("replace", "append")
@@ -244,6 +244,8 @@ def _plan_table(
     context: Context,
 ) -> list[Problem]:
     read, problems = read_sheets(incoming.sheets, incoming.sheet_names, table, context, incoming.source)
+    # checked on the file's rows only: a folder that holds such a date already still loads, and takes appends
+    problems += future_record_dates(read, config.team_now().date())
     if problems:
         return problems
     frame = read.frame

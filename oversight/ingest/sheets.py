@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, cast
 
 import pandas as pd
 
-from oversight.contract.schema import Column, Table
+from oversight.contract.schema import RECORD_DATES, Column, Table
 from oversight.ingest.cell_text import ErrorValue, column_letter, id_key, is_blank, normalise_header
 from oversight.ingest.cells import CACHED_KINDS, UNIT_NAME_SEPARATORS, CellError, Context, cell_parser
 from oversight.ingest.files import Sheets, Source, load_sheets, source_name
@@ -325,6 +326,30 @@ def _links_to_other_units(
                 unit_en=unit_en,
             )
         )
+    return problems
+
+
+def future_record_dates(read: TableRead, today: date) -> list[Problem]:
+    """Each record date of the file's rows (``schema.RECORD_DATES``) after ``today``: the latest record date is the
+    dashboard's data date, so one year typed 2030 for 2020 moved every page's default period to 2030 (all zeros,
+    every unit "not consulted"). Deadlines, and the planned rectification of an issue not rectified, may lie ahead."""
+    problems = []
+    for record in RECORD_DATES:
+        if record.table != read.table.name:
+            continue
+        statuses = read.frame["status"] if record.status else None
+        for position, day in enumerate(read.frame[record.column]):
+            if not isinstance(day, date) or day <= today:
+                continue
+            if statuses is not None and statuses.iloc[position] != record.status:
+                continue
+            problems.append(
+                Problem(
+                    message_key="error.date_after_today",
+                    params={"value": day.isoformat(), "today": today.isoformat()},
+                    **read.locate(position, record.column),
+                )
+            )
     return problems
 
 
