@@ -27,9 +27,25 @@ def _unicode(text: str, length_bytes: int) -> bytes:
     return struct.pack("<B" if length_bytes == 1 else "<H", len(text)) + b"\x01" + text.encode("utf-16-le")
 
 
+class ShownError(int):
+    """A cell showing an error value, by its BIFF code (0x2A is #N/A): a BOOLERR record, or with ``formula`` a
+    FORMULA record whose saved result is that error."""
+
+    formula = False
+
+
+class FormulaError(ShownError):
+    formula = True
+
+
 def _cell(row: int, column: int, value: object) -> bytes:
     if value is None:  # BLANK: a formatted cell without a value
         return _record(0x0201, struct.pack("<HHH", row, column, 15))
+    if isinstance(value, ShownError) and value.formula:  # result: 02 00 code 00 00 00 FF FF; options; chn; no tokens
+        result = bytes([2, 0, int(value), 0, 0, 0, 0xFF, 0xFF])
+        return _record(0x0006, struct.pack("<HHH", row, column, 15) + result + struct.pack("<HIH", 0, 0, 0))
+    if isinstance(value, ShownError):
+        return _record(0x0205, struct.pack("<HHHBB", row, column, 15, int(value), 1))
     if isinstance(value, date):
         value = value.isoformat()
     if isinstance(value, str):

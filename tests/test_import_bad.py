@@ -370,3 +370,19 @@ def test_every_record_date_is_checked_against_today(tmp_path, data_folder, monke
     assert [(p.message_key, p.row, p.column_letter, p.params) for p in plan.problems] == [
         ("error.date_after_today", 2, column, {"value": "2021-03-11", "today": "2021-03-10"})
     ]
+
+
+def test_a_legacy_xls_cell_showing_an_error_value_is_refused_with_the_value(data_folder):
+    """The same in an .xls: calamine reads a BOOLERR error, or a formula whose saved result is one, as ""."""
+    from oversight.ingest import Upload
+    from tests.bad_files import HEADERS, issue
+    from tests.legacy_xls import FormulaError, ShownError, xls_bytes
+
+    row = issue("WT2021-901", raised="2021-03-05", due=ShownError(0x2A))
+    row[1] = FormulaError(0x17)
+    upload = Upload("问题.xls", xls_bytes({"问题": [HEADERS["issues"], row]}))
+    plan = import_plan.plan_import([upload], "issues", "append", data_folder)
+    assert [p.render("zh") for p in plan.problems] == [
+        "问题.xls · 工作表“问题” · 第2行 · B列“单位”: 单元格显示错误值 #REF!（公式出错），请修正公式或填入实际值",
+        "问题.xls · 工作表“问题” · 第2行 · H列“整改期限”: 单元格显示错误值 #N/A（公式出错），请修正公式或填入实际值",
+    ]

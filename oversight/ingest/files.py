@@ -189,7 +189,8 @@ def _load_sheets(source: Source, checked: bool) -> tuple[Sheets, bytes]:
             raise _FileRefused("error.encrypted")
         _check_legacy_sheet_sizes(data, suffix)
         try:
-            return _in_its_date_system(_read_workbook(data), legacy_sheet_bounds.uses_1904_dates(data)), data
+            sheets = _read_workbook(data, legacy_sheet_bounds.lost_values(data))
+            return _in_its_date_system(sheets, legacy_sheet_bounds.uses_1904_dates(data)), data
         except _FileRefused:
             if suffix in (".xlsx", ".xlsm"):
                 raise _FileRefused("error.encrypted") from None

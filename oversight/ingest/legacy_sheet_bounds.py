@@ -11,6 +11,8 @@ measures both: the declared dimension as calamine reserves it, and the farthest 
 The compound file is opened with ``olefile``; the records are read with ``struct``. An encrypted
 workbook (a FILEPASS record) is left to calamine, which refuses it as encrypted: its cell records
 cannot be read without the key, and it cannot be materialised either.
+
+The same walk finds what calamine's values lose (cells showing an error value) and the workbook's date system.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from collections.abc import Iterator
 
 import olefile
 
+from oversight.ingest.cell_text import ErrorValue
 from oversight.ingest.sheet_bounds import MAX_SHEET_CELLS, CellBudget, SheetTooLarge, SheetUnreadable
 
 _BOF, _EOF, _BOUNDSHEET, _DIMENSIONS, _FILEPASS, _MULRK = 0x0809, 0x000A, 0x0085, 0x0200, 0x002F, 0x00BD
@@ -131,6 +134,43 @@ def sheet_list(stream: bytes) -> list[tuple[str, int, int]]:
         elif kind == _EOF:
             break
     return sheets
+
+
+_BOOLERR, _FORMULA = 0x0205, 0x0006
+# BIFF's error codes, as Excel shows them
+_ERROR_VALUES = {
+    0x00: "#NULL!",
+    0x07: "#DIV/0!",
+    0x0F: "#VALUE!",
+    0x17: "#REF!",
+    0x1D: "#NAME?",
+    0x24: "#NUM!",
+    0x2A: "#N/A",
+    0x2B: "#GETTING_DATA",
+}
+
+
+def _error_value(kind: int, data: bytes) -> str | None:
+    """The error a cell record shows: a BOOLERR holding an error, or a FORMULA whose saved result is one."""
+    if kind == _BOOLERR and len(data) >= 8 and data[7] == 1:
+        return _ERROR_VALUES.get(data[6], "#N/A")
+    if kind == _FORMULA and len(data) >= 14 and data[6] == 2 and data[12:14] == b"\xff\xff":
+        return _ERROR_VALUES.get(data[8], "#N/A")
+    return None
+
+
+def lost_values(data: bytes) -> dict[str, dict[tuple[int, int], object]]:
+    """For each sheet (by name), its cells showing an error value, which calamine hands over as "" (see
+    ``xlsx_cells``, which does the same for an .xlsx): ``ErrorValue`` by (row, column), 0-based."""
+    stream = workbook_stream(data)
+    lost: dict[str, dict[tuple[int, int], object]] = {}
+    for name, start, _ in sheet_list(stream):
+        for kind, record in sheet_records(stream, start):
+            error = _error_value(kind, record) if kind in (_BOOLERR, _FORMULA) else None
+            if error is not None:
+                row, column = struct.unpack_from("<HH", record)
+                lost.setdefault(name, {})[(row, column)] = ErrorValue(error)
+    return lost
 
 
 def uses_1904_dates(data: bytes) -> bool:
