@@ -103,11 +103,25 @@ def xlsx_bytes(sheets: dict[str, list[list]]) -> bytes:
     return buffer.getvalue()
 
 
+def with_parts_edited(xlsx: bytes, edit: Callable[[dict[str, bytes]], None]) -> bytes:
+    """The workbook with its parts (by zip member name) changed in place by ``edit``: what no writer writes."""
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as original:
+        parts = {name: original.read(name) for name in original.namelist()}
+    edit(parts)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as rewritten:
+        for name, data in parts.items():
+            rewritten.writestr(name, data)
+    return buffer.getvalue()
+
+
 def with_text_in_xml(xlsx: bytes, cell: str, text: str, shared: bool) -> bytes:
     """The first sheet's ``cell`` holding ``text`` written into the XML as it is, as a shared string (Excel's way) or
     inline: openpyxl would cut a text past 32,767 characters as it writes it."""
-    with zipfile.ZipFile(io.BytesIO(xlsx)) as original:
-        parts = {name: original.read(name) for name in original.namelist()}
+    return with_parts_edited(xlsx, lambda parts: _put_text(parts, cell, text, shared))
+
+
+def _put_text(parts: dict[str, bytes], cell: str, text: str, shared: bool) -> None:
     escaped = text.replace("&", "&amp;").replace("<", "&lt;").encode()
     if shared:
         main = b"http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -130,11 +144,6 @@ def with_text_in_xml(xlsx: bytes, cell: str, text: str, shared: bool) -> bytes:
     )
     assert replaced == 1
     parts["xl/worksheets/sheet1.xml"] = sheet
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as rewritten:
-        for name, data in parts.items():
-            rewritten.writestr(name, data)
-    return buffer.getvalue()
 
 
 def write_csv(path: Path, rows: list[list], encoding: str = "utf-8", delimiter: str = ",") -> Path:

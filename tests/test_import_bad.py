@@ -162,15 +162,13 @@ def _issues_with_formulas(path, due_formula: str, due_value: object, unit_value:
 def _as_excel_saves_it(path):
     """The workbook with its results taken as computed: xlsxwriter marks every workbook fullCalcOnLoad="1"
     (recalculate on opening), which Excel and WPS drop when they save it."""
-    import zipfile
+    from tests.bad_files import with_parts_edited
 
-    with zipfile.ZipFile(path) as written:
-        parts = {name: written.read(name) for name in written.namelist()}
-    assert b' fullCalcOnLoad="1"' in parts["xl/workbook.xml"]
-    parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b' fullCalcOnLoad="1"', b"")
-    with zipfile.ZipFile(path, "w") as saved:
-        for name, data in parts.items():
-            saved.writestr(name, data)
+    def without_the_mark(parts):
+        assert b' fullCalcOnLoad="1"' in parts["xl/workbook.xml"]
+        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(b' fullCalcOnLoad="1"', b"")
+
+    path.write_bytes(with_parts_edited(path.read_bytes(), without_the_mark))
     return path
 
 

@@ -31,10 +31,10 @@ ACTIVITY_HEADER = ["活动编号", "单位", "活动日期", "活动类型", "�
 def _activities_1904(path, date1904_spelling: str = "1"):
     """An activities ledger in the 1904 date system: a date-formatted cell, a datetime, a serial in a General cell and
     a serial typed as text; ``date1904_spelling`` is how the workbook's XML says so (openpyxl writes "1")."""
-    import zipfile
-
     import openpyxl
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
+
+    from tests.bad_files import with_parts_edited
 
     book = openpyxl.Workbook()
     book.epoch = CALENDAR_MAC_1904
@@ -49,14 +49,13 @@ def _activities_1904(path, date1904_spelling: str = "1"):
     sheet["C3"].number_format = "yyyy-mm-dd hh:mm"
     book.save(path)
     if date1904_spelling != "1":
-        with zipfile.ZipFile(path) as original:
-            parts = {name: original.read(name) for name in original.namelist()}
-        parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
-            b'date1904="1"', f'date1904="{date1904_spelling}"'.encode()
-        )
-        with zipfile.ZipFile(path, "w") as rewritten:
-            for name, data in parts.items():
-                rewritten.writestr(name, data)
+
+        def spelled(parts):
+            parts["xl/workbook.xml"] = parts["xl/workbook.xml"].replace(
+                b'date1904="1"', f'date1904="{date1904_spelling}"'.encode()
+            )
+
+        path.write_bytes(with_parts_edited(path.read_bytes(), spelled))
     return path
 
 
