@@ -191,7 +191,7 @@ def test_readings_for_the_article_year(connection, default_filter):
     assert read("suggestions_by_category", "en").startswith(
         "2 categories tie for the most suggestions, 4 suggestions each (21.1% each): conduct and decision procedure"
     )
-    assert "the most, 15 reminders (35.7%) each: written and face-to-face" in read("reminders_by_form", "en")
+    assert "the commonest forms, 15 reminders (35.7%) each: written and face-to-face" in read("reminders_by_form", "en")
     assert (
         read("issues_by_category", "en") == "Most issues concern decision procedure: 4 issues, 25.0% of the 16 issues."
     )
@@ -333,7 +333,7 @@ def test_readings_of_an_even_spread_a_long_tie_and_an_empty_status(connection):
         "and special study."
     )
     assert read("reminders_by_form", "en", "gov_office", "research") == (
-        "8 reminders in all; the most, 3 reminders (37.5%) each: written and at a meeting."
+        "8 reminders in all; the commonest forms, 3 reminders (37.5%) each: written and at a meeting."
     )
     assert (
         read("suggestions_by_unit", "zh", "gov_office")
