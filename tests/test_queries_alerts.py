@@ -49,7 +49,8 @@ def test_units_without_consultation_never_consulted_first(connection):
 
 
 def test_meetings_rising_is_empty_on_the_sample_where_meetings_fall(connection):
-    frame = queries.run(connection, "alert_meetings_rising", None, units=[], as_of=date(2020, 12, 31), min_increase=1)
+    end_2020 = {"as_of": date(2020, 12, 31), "year_earlier": date(2019, 12, 31)}
+    frame = queries.run(connection, "alert_meetings_rising", None, units=[], **end_2020, min_increase=1)
     assert frame.empty and list(frame.columns) == [
         "unit_id",
         "name_zh",
@@ -60,10 +61,8 @@ def test_meetings_rising_is_empty_on_the_sample_where_meetings_fall(connection):
         "increase",
     ]
     # with no threshold every unit shows, and the whole quarter's total is the sample's 65 against 93 a year earlier
-    everyone = queries.run(
-        connection, "alert_meetings_rising", None, units=[], as_of=date(2020, 12, 31), min_increase=-1000
-    )
+    everyone = queries.run(connection, "alert_meetings_rising", None, units=[], **end_2020, min_increase=-1000)
     assert (everyone["meetings"].sum(), everyone["prev_meetings"].sum()) == (65, 93)
     # on 8 November, Q4 to date against Q4 2019 to 8 November
-    to_date = _run(connection, "alert_meetings_rising", min_increase=-1000)
+    to_date = _run(connection, "alert_meetings_rising", year_earlier=date(2019, 11, 8), min_increase=-1000)
     assert to_date["meetings"].sum() < 65 and to_date["prev_meetings"].sum() < 93

@@ -34,7 +34,7 @@ EXTRA = {
     "alert_overdue_issues": _AS_OF,
     "alert_due_soon_issues": {**_AS_OF, "due_within": 30},
     "alert_units_without_consultation": _AS_OF,
-    "alert_meetings_rising": {**_AS_OF, "min_increase": 1},
+    "alert_meetings_rising": {**_AS_OF, "year_earlier": date(2019, 11, 8), "min_increase": 1},
 }
 # Columns that name a quarter rather than count something: they stay filled when nothing is selected.
 _KEY_COLUMNS = {"quarter_key", "year", "quarter", "ordinal", "link", "form", "status", "category", "source"}
