@@ -162,26 +162,26 @@ def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     return parts
 
 
-def uses_1904_dates(archive: zipfile.ZipFile) -> bool:
-    """Whether the workbook counts its dates from 1904 (``<workbookPr date1904="1"/>``, as Excel for the Mac and a
-    file converted from it write it): its serial day numbers then mean days since 1 January 1904."""
+def _workbook_flag(archive: zipfile.ZipFile, element: str, attribute: str) -> bool:
+    """Whether ``xl/workbook.xml``'s ``element`` sets ``attribute`` on ("1" or "true", as writers spell it)."""
     try:
         workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     except (KeyError, ElementTree.ParseError, ValueError) as error:
         raise SheetUnreadable(str(error)) from None
-    properties = workbook.find(f"{{{_MAIN_NS}}}workbookPr")
-    return properties is not None and properties.get("date1904", "").strip().lower() in ("1", "true")
+    found = workbook.find(f"{{{_MAIN_NS}}}{element}")
+    return found is not None and found.get(attribute, "").strip().lower() in ("1", "true")
+
+
+def uses_1904_dates(archive: zipfile.ZipFile) -> bool:
+    """Whether the workbook counts its dates from 1904 (``<workbookPr date1904="1"/>``, as Excel for the Mac and a
+    file converted from it write it): its serial day numbers then mean days since 1 January 1904."""
+    return _workbook_flag(archive, "workbookPr", "date1904")
 
 
 def recalculates_on_load(archive: zipfile.ZipFile) -> bool:
     """Whether the workbook tells the spreadsheet program to recalculate every formula on opening: the results it
     holds were never computed (a program wrote them; Excel and WPS drop the flag when they save the file)."""
-    try:
-        workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
-    except (KeyError, ElementTree.ParseError, ValueError) as error:
-        raise SheetUnreadable(str(error)) from None
-    calculation = workbook.find(f"{{{_MAIN_NS}}}calcPr")
-    return calculation is not None and calculation.get("fullCalcOnLoad", "").strip().lower() in ("1", "true")
+    return _workbook_flag(archive, "calcPr", "fullCalcOnLoad")
 
 
 def first_formula_cell(xml_bytes: bytes) -> str | None:
