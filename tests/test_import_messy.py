@@ -395,3 +395,17 @@ def test_a_csv_quote_left_open_is_refused_where_it_opens(tmp_path, text, expecte
     assert not plan.ok and [problem.render("zh") for problem in plan.problems] == [
         next(problem.render("zh") for problem in plan.problems if expected in problem.render("zh"))
     ]
+
+
+def test_skipped_rows_are_listed_by_sheet_in_the_readers_punctuation():
+    """Three rows of one sheet: the sheet named once, the rows joined by 、 in Chinese (was ", " and the sheet thrice)."""
+    from types import SimpleNamespace
+
+    from oversight.ingest import import_report
+
+    change = SimpleNamespace(table="meetings", skipped=[("2021年会议台账", 67), ("2021年会议台账", 68), ("其他", 3)])
+    plan = SimpleNamespace(changes={"meetings": change})
+    (zh,) = import_report.skipped_lines(plan, "zh")
+    assert zh.endswith("：工作表“2021年会议台账” 第67行、第68行、工作表“其他” 第3行"), zh
+    (en,) = import_report.skipped_lines(plan, "en")
+    assert ", " in en and "、" not in en and en.count("2021年会议台账") == 1, en

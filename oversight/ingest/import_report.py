@@ -51,11 +51,16 @@ def skipped_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[s
     for change in plan.changes.values():
         if not change.skipped:
             continue
-        rows = ", ".join(
-            i18n.t("where.row", lang, row=row)
+        # each sheet named once, its rows after it, in the reader's list punctuation (、 in Chinese)
+        separator = i18n.t("export.list.separator", lang)
+        by_sheet: dict[str, list[str]] = {}
+        for sheet, row in change.skipped:
+            by_sheet.setdefault(sheet or "", []).append(i18n.t("where.row", lang, row=row))
+        rows = separator.join(
+            separator.join(shown)
             if not sheet
-            else f"{i18n.t('where.sheet', lang, sheet=shown_text(sheet))} {i18n.t('where.row', lang, row=row)}"
-            for sheet, row in change.skipped
+            else f"{i18n.t('where.sheet', lang, sheet=shown_text(sheet))} {separator.join(shown)}"
+            for sheet, shown in by_sheet.items()
         )
         lines.append(i18n.t("data.report.skipped", lang, table=i18n.t(f"data.table.{change.table}", lang), rows=rows))
     return lines
