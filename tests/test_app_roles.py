@@ -66,8 +66,35 @@ def test_role_page_matrix(users, role, username):
         assert not at.exception, (script, [e.value for e in at.exception])
         refused = any("无权访问此页面" in error.value for error in at.error)
         assert refused == (script not in ALLOWED[role]), (role, script)
-        if not refused:  # the nav lists exactly the pages the role may open
-            assert len(at.sidebar.get("page_link")) == len(ALLOWED[role]), (role, script)
+        # the nav lists exactly the pages the role may open, on a refused page too
+        assert len(at.sidebar.get("page_link")) == len(ALLOWED[role]), (role, script)
+
+
+@pytest.mark.parametrize(
+    "lang, refusal, back, sign_out",
+    [
+        ("zh", "您的账号无权访问此页面", "返回总览", "退出登录"),
+        ("en", "Your account may not open this page", "Back to the Overview", "Sign out"),
+    ],
+)
+def test_a_refused_page_keeps_the_sidebar_sign_out_and_a_way_back(users, lang, refusal, back, sign_out):
+    """A unit account sent a link to /briefing saw one line and nothing else: no page list, no 退出登录, no link
+    back; the only ways out were the address bar and Back."""
+    at = run_page("app.py", {"lang": lang, "from": "2020Q3", "to": "2020Q4"})
+    at.text_input(key="widget.login_user").input("bangongting")
+    at.text_input(key="widget.login_password").input(PASSWORD)
+    at.button[0].click().run()
+    at.switch_page("pages/06_briefing.py").run()
+    assert not at.exception
+    assert [error.value for error in at.error] == [refusal]
+    nav = at.sidebar.get("page_link")
+    assert [link.proto.page for link in nav] == ["", "meetings", "issues", "suggestions", "reminders", "unit_profile"]
+    assert at.button(key="widget.logout").label == sign_out
+    # the way back: to the Overview, in the view the link came with
+    (link,) = at.main.get("page_link")
+    assert link.proto.label == back and link.proto.page_script_hash == nav[0].proto.page_script_hash
+    assert link.proto.query_string == f"from=2020Q3&to=2020Q4&lang={lang}"
+    assert not at.title and not at.main.get("download_button")  # nothing of the briefing page itself
 
 
 def test_a_unit_account_sees_only_its_own_unit(users):

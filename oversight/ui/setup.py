@@ -217,6 +217,8 @@ def setup_page(page_id: str) -> Page:
     sidebar.sidebar(span, units, account)
     lang, filter_ = st.session_state[session.LANG_KEY], st.session_state[session.FILTER_KEY]
     sidebar.sync_url(lang, filter_)
+    # after the sidebar (the pages it may open, sign-out), before anything of this page
+    sign_in.refuse_forbidden_page(account, page_id, lang, session.view_params(filter_, lang))
     # figures are taken as of the data date where the range runs past it (a year to date)
     page = Page(lang, span.resolve(filter_), span, folder, fingerprint, units, account)
     st.html(_widget_words(page.lang))

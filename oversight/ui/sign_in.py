@@ -105,9 +105,28 @@ def _signed_in_account(page_id: str) -> roles.Account:
         account = _oidc_account(lang, address)
     else:
         account = _current_password_account(lang, address) or _login_form(lang, address)
-    if not roles.can_open_page(account, page_id):
-        _refuse(i18n.t("auth.forbidden_page", lang), "forbidden_page", account, address, page=page_id)
-    return account
+    return account  # whether it may open this page is asked once its sidebar is drawn (refuse_forbidden_page)
+
+
+def refuse_forbidden_page(
+    account: roles.Account, page_id: str, lang: str, back_params: dict[str, list[str] | str]
+) -> None:
+    """A page the account may not open is refused inside the page's frame, asked after the sidebar is drawn and
+    before anything of the page: a link an admin sent to /data left a unit account on one line, with no page list,
+    no sign-out and no way back but the address bar. ``back_params`` is the view the link back to the Overview
+    keeps (filter and language)."""
+    if roles.can_open_page(account, page_id):
+        return
+    try:
+        details: dict[str, object] = {"reason": "forbidden_page", "page": page_id}
+        record_refusal_once(account, client_address(), details, once_per=("forbidden_page", page_id))
+    except audit.AuditError as error:
+        stop_for_audit(error)
+    st.error(i18n.t("auth.forbidden_page", lang))
+    st.page_link(
+        "app.py", label=i18n.t("auth.forbidden_page_back", lang), query_params=back_params, icon=":material/home:"
+    )
+    st.stop()
 
 
 def _refuse_local_trust_on_a_guarded_folder(lang: str, address: str | None, page_id: str) -> None:
