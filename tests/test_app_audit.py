@@ -29,3 +29,74 @@ def test_the_audit_pages_dates_are_beijing_days():
     table = at.dataframe[0].value
     assert list(table["账号"]) == ["edge"]
     assert list(table["时间（北京时间）"]) == ["2021-01-05 07:30:00"]
+
+
+PASSWORD = "correct-horse-battery"
+
+
+def _signed_in_audit_page(lang: str):
+    at = run_page("app.py", {"lang": lang})
+    at.text_input(key="widget.login_user").input("chief")
+    at.text_input(key="widget.login_password").input(PASSWORD)
+    at.button[0].click().run()
+    at.switch_page("pages/08_audit.py").run()
+    assert not at.exception
+    return at.dataframe[0].value
+
+
+def test_push_and_account_lines_read_in_words_of_the_pages_language(tmp_path, monkeypatch, capsys):
+    """The page showed 筛选：全部单位，—；类型：alerts；期间：2020-11-08/all；渠道类型：wecom；语言：zh for a pushed digest
+    (its day and counts lost) and username：chief；role：admin；单位：；email：— for an account the CLI added."""
+    import io
+
+    from oversight.cli.main import main
+    from tests.receivers import RobotReceiver
+
+    settings = tmp_path / "conf" / "alerts.toml"
+    monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(settings))
+    with RobotReceiver() as receiver:
+        settings.parent.mkdir(parents=True, exist_ok=True)
+        url = receiver.url("/cgi-bin/webhook/send?key=WECOM-KEY")
+        settings.write_text(f'[[channels]]\nname = "wecom-group"\nkind = "wecom"\nurl = "{url}"\n', encoding="utf-8")
+        settings.chmod(0o600)
+        assert main(["alerts", "--as-of", "2020-11-08", "--push"]) == 0  # the writers of the push lines
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["user", "add", "chief", "--role", "admin", "--password-stdin"]) == 0  # and of the account's
+    capsys.readouterr()
+    where = receiver.url("/cgi-bin/webhook/send")
+    pushed = [json.loads(line) for line in Path(os.environ["OVERSIGHT_AUDIT_LOG"]).read_text().splitlines()]
+    assert pushed[0]["details"]["filter"] == {
+        "units": [],
+        "as_of": "2020-11-08",
+        "counts": {"overdue": 5, "due_soon": 1, "no_consultation": 9, "meetings_rising": 2},
+    }
+
+    zh = _signed_in_audit_page("zh")
+    assert list(zh.loc[zh["操作"] == "新增账号", "详情"]) == [
+        "所涉账号：chief；角色：管理员；单位：全部单位；邮箱：—；途径：命令行"
+    ]
+    digest = (
+        "筛选：全部单位，截至2020年11月8日，预警：逾期 5、即将到期 1、未会商 9、会议增多 2；途径：推送；类型：预警摘要"
+    )
+    common = f"期间：截至2020年11月8日，全部单位；渠道：wecom-group；渠道类型：企业微信；接收方：{where}；语言：中文；强制发送：否"
+    assert list(zh.loc[zh["操作"] == "推送", "详情"]) == [
+        f"{digest}；{common}；状态：已发送；尝试次数：1；错误：—",
+        f"{digest}；{common}；状态：发送中",
+    ]
+
+    en = _signed_in_audit_page("en")
+    assert list(en.loc[en["Action"] == "account added", "Details"]) == [
+        "account concerned: chief; role: admin; units: all units; e-mail: —; via: command line"
+    ]
+    digest = (
+        "filter: all units, as of 8 November 2020, alerts: Overdue 5, Due soon 1, Not consulted 9, More meetings 2; "
+        "via: push; kind: alerts digest"
+    )
+    common = (
+        f"period: as of 8 November 2020, all units; channel: wecom-group; channel kind: WeCom; to: {where}; "
+        "language: Chinese; forced: no"
+    )
+    assert list(en.loc[en["Action"] == "Push", "Details"]) == [
+        f"{digest}; {common}; status: sent; attempts: 1; error: —",
+        f"{digest}; {common}; status: sending",
+    ]

@@ -122,3 +122,27 @@ def test_a_name_that_draws_as_another_is_spelled_out_when_written_and_when_shown
     (row,) = audit_rows.audit_table([old], "zh").to_dict("records")
     assert row["账号"] == "gov\\u202eabc"
     assert "\\u202excod.xlsx" in row["详情"] and "\u202e" not in "".join(str(v) for v in row.values())
+
+
+def test_a_cli_briefs_download_and_push_read_as_words():
+    """The CLI brief's line showed out：/tmp/…, and its push 期间：2020Q1-2020Q4/gov_office+research, as codes."""
+    names = {"gov_office": "省政府办公厅", "research": "省政府研究室"}
+    download = {
+        "file": ["派驻监督工作简报_2020Q1-2020Q4.pdf"],
+        "filter": {"units": ["gov_office"], "nothing": False, "from": "2020Q1", "to": "2020Q4"},
+        "via": "cli",
+        "out": "/srv/briefs",
+    }
+    assert audit_rows.details_text(download, "zh", names) == (
+        "文件：派驻监督工作简报_2020Q1-2020Q4.pdf；筛选：省政府办公厅，2020年第1季度至2020年第4季度；途径：命令行；"
+        "输出文件夹：/srv/briefs"
+    )
+    push = {"kind": "brief", "period": "2020Q1-2020Q4/gov_office+research", "channel_kind": "email", "lang": "en"}
+    assert audit_rows.details_text(push, "zh", names) == (
+        "类型：简报；期间：2020年第1季度至2020年第4季度，省政府办公厅、省政府研究室；渠道类型：电子邮件；语言：英文"
+    )
+    assert audit_rows.details_text({**push, "period": "2020Q3/all"}, "en", names) == (
+        "kind: briefing; period: 2020 Q3, all units; channel kind: e-mail; language: English"
+    )
+    # a period of no form the pushes write is shown as recorded
+    assert audit_rows.details_text({"period": "2020Q1-2020Q2-2020Q3/all"}, "zh") == "期间：2020Q1-2020Q2-2020Q3/all"

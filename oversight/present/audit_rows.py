@@ -13,10 +13,12 @@ from oversight import config
 from oversight.auth import roles
 from oversight.core import i18n, safe_text
 from oversight.data.filters import Quarter
+from oversight.present.summary import date_text
 
 TEAM_TIME_ZONE = config.TEAM_TIME_ZONE  # the log is written in UTC; the team reads Beijing time
-# names a detail holds in words elsewhere: the tables of an import's row counts (data.table.meetings → 会议)
-_NAMES_ELSEWHERE = ("data.table",)
+# names a detail holds in words elsewhere: the tables of an import's row counts (data.table.meetings → 会议), the
+# 预警 rules of a pushed digest's counts (alerts.rule.overdue → 逾期)
+_NAMES_ELSEWHERE = ("data.table", "alerts.rule")
 NOTHING = "—"
 
 
@@ -46,16 +48,79 @@ def _word(kind: str, name: str, lang: str) -> str:
 
 def _filter_text(covered: Mapping[str, Any], lang: str, unit_names: Mapping[str, str]) -> str:
     """``audit.describe_filter``'s record in words: the units (all, none visible, or their names; the id of a unit
-    no longer in the data) and the quarters."""
-    units = [unit_names.get(str(unit), str(unit)) for unit in covered.get("units") or ()]
-    if units:
-        scope = i18n.t("export.list.separator", lang).join(units)
-    else:
-        scope = i18n.t("auth.audit.filter_none" if covered.get("nothing") else "auth.audit.filter_all", lang)
-    start, end = (_quarter_text(covered.get(name), lang) for name in ("from", "to"))
+    no longer in the data) and the quarters; a pushed digest's record, its as-of day and its count of each rule's
+    alerts (it has no quarters: its filter read 全部单位，— and lost the day and the counts)."""
+    scope = _units_text(covered.get("units") or (), lang, unit_names, nothing=bool(covered.get("nothing")))
+    item = i18n.t("auth.audit.separator.item", lang)
+    if "as_of" in covered and "from" not in covered:
+        return item.join([scope, _as_of_text(covered.get("as_of"), lang), *_counts_text(covered.get("counts"), lang)])
+    return f"{scope}{item}{_span_text(covered.get('from'), covered.get('to'), lang)}"
+
+
+def _units_text(units: Iterable[Any], lang: str, unit_names: Mapping[str, str], nothing: bool = False) -> str:
+    """Units by name (the id of a unit no longer in the data); none is all units (an admin's or a leader's account,
+    a filter of every unit) unless ``nothing`` was visible."""
+    names = [unit_names.get(str(unit), str(unit)) for unit in units]
+    if names:
+        return i18n.t("export.list.separator", lang).join(names)
+    return i18n.t("auth.audit.filter_none" if nothing else "auth.audit.filter_all", lang)
+
+
+def _span_text(start: Any, end: Any, lang: str) -> str:
+    start, end = _quarter_text(start, lang), _quarter_text(end, lang)
     # as i18n.period_label writes a span, from labels: a bound may be text that is no quarter (a line written by hand)
-    period = start if start == end else i18n.t("period.range", lang, start=start, end=end)
-    return f"{scope}{i18n.t('auth.audit.separator.item', lang)}{period}"
+    return start if start == end else i18n.t("period.range", lang, start=start, end=end)
+
+
+def _as_of_text(recorded: Any, lang: str) -> str:
+    """``2020-11-08`` → 截至2020年11月8日, as the digest itself writes the day; other text as recorded."""
+    words = _as_of_words(str(recorded), lang)
+    if words is not None:
+        return words
+    return NOTHING if recorded is None else str(recorded)
+
+
+def _as_of_words(text: str, lang: str) -> str | None:
+    try:
+        return i18n.t("auth.audit.as_of", lang, date=date_text(date.fromisoformat(text), lang))
+    except ValueError:
+        return None
+
+
+def _counts_text(counts: Any, lang: str) -> list[str]:
+    """A digest's alerts per rule (逾期 5、即将到期 2), or nothing where none was recorded."""
+    if not isinstance(counts, Mapping) or not counts:
+        return []
+    listed = i18n.t("export.list.separator", lang).join(
+        f"{_word('detail', str(rule), lang)} {count}" for rule, count in counts.items()
+    )
+    return [i18n.t("auth.audit.alert_counts", lang, counts=listed)]
+
+
+def _period_text(recorded: str, lang: str, unit_names: Mapping[str, str]) -> str:
+    """What a push's sent-log calls its message, in words: ``2020-11-08/all`` (a digest: its day and units) →
+    截至2020年11月8日，全部单位; ``2020Q1-2020Q4/gov_office`` (a brief) → 2020年第1季度至2020年第4季度，省政府办公厅.
+    Text of another form is shown as recorded."""
+    what, _, units = recorded.rpartition("/")
+    words = _period_words(what, lang)
+    if words is None or not units:
+        return recorded
+    scope = _units_text(() if units == "all" else units.split("+"), lang, unit_names)
+    return f"{words}{i18n.t('auth.audit.separator.item', lang)}{scope}"
+
+
+def _period_words(what: str, lang: str) -> str | None:
+    """A digest's day (``2020-11-08``) or a brief's quarters (``2020Q3``, ``2020Q1-2020Q4``) in words; else None."""
+    day = _as_of_words(what, lang)
+    if day is not None:
+        return day
+    try:
+        quarters = [Quarter.parse(code) for code in what.split("-")]
+    except ValueError:
+        return None
+    if len(quarters) not in (1, 2):
+        return None
+    return _span_text(str(quarters[0]), str(quarters[-1]), lang)
 
 
 def _quarter_text(recorded: Any, lang: str) -> str:
@@ -68,8 +133,12 @@ def _quarter_text(recorded: Any, lang: str) -> str:
 def _value(key: str, value: Any, lang: str, unit_names: Mapping[str, str]) -> str:
     if key == "filter" and isinstance(value, Mapping):
         return _filter_text(value, lang, unit_names)
-    if key == "units" and isinstance(value, list | tuple):  # the units a refusal names, by name
-        return i18n.t("export.list.separator", lang).join(unit_names.get(str(unit), str(unit)) for unit in value)
+    if key == "units" and isinstance(value, list | tuple):  # the units a refusal or an account names, by name
+        return _units_text(value, lang, unit_names)
+    if key == "role" and value in roles.ROLES:  # an account added: its role as the role column writes one
+        return roles.role_label(str(value), lang)
+    if key == "period" and isinstance(value, str):
+        return _period_text(value, lang, unit_names)
     if isinstance(value, bool):
         # lower case in English, inside a sentence (the tables' value.yes is a cell's "Yes")
         return i18n.t("auth.audit.yes" if value else "auth.audit.no", lang)
