@@ -136,3 +136,54 @@ def test_brief_into_the_data_folder_is_refused(data_folder, capsys, inside):
     error = capsys.readouterr().err
     assert "简报不能写入数据文件夹" in error and "Traceback" not in error
     assert sorted(path.name for path in data_folder.rglob("*")) == before
+
+
+@pytest.mark.parametrize(
+    ("where", "lang", "expected"),
+    [
+        (
+            "briefs",
+            "zh",
+            "简报含内部资料，不能写入代码仓库内（{folder}）：仓库里的文件离被提交共享只差一次 git add。"
+            "请用 --out 指定仓库外的文件夹。",
+        ),
+        (
+            "",  # no --out, run from the checkout: the default "." is the repository
+            "en",
+            "The briefing pack is marked internal and must not be written inside the code repository ({folder}): "
+            "there it is one git add from being shared. Name a folder outside the repository with --out.",
+        ),
+        (
+            "link",  # a link outside the repository to a folder inside it
+            "zh",
+            "简报含内部资料，不能写入代码仓库内（{folder}）：仓库里的文件离被提交共享只差一次 git add。"
+            "请用 --out 指定仓库外的文件夹。",
+        ),
+    ],
+    ids=["briefs-zh", "default-en", "link-zh"],
+)
+def test_brief_into_the_repository_is_refused_before_the_pack_is_built(
+    tmp_path, capsys, monkeypatch, where, lang, expected
+):
+    """`brief --out /srv/oversight/briefs` (ALERTS.md's own example, the checkout of DEPLOY.md) wrote packs marked
+    内部资料 into the checkout, where `git status` listed them: the settings file is refused there for its secrets."""
+    from oversight import config
+    from oversight.push import brief_job
+
+    monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(tmp_path / "conf" / "alerts.toml"))
+    monkeypatch.setattr(brief_job, "build", lambda *a, **k: pytest.fail("built a pack it may not write"))
+    inside = config.PROJECT_ROOT / "test-output" / "briefs-refused"
+    argv = ["brief", "--format", "pdf", "--lang", lang]
+    if where == "briefs":
+        out = inside
+        argv += ["--out", str(out)]
+    elif where == "link":
+        out = tmp_path / "link"
+        out.symlink_to(config.PROJECT_ROOT / "test-output", target_is_directory=True)
+        argv += ["--out", str(out)]
+    else:
+        out = config.PROJECT_ROOT
+        monkeypatch.chdir(config.PROJECT_ROOT)
+    assert main(argv) == 1
+    assert capsys.readouterr().err.strip() == expected.format(folder=out)
+    assert not inside.exists() and audit.read_audit(action="download") == []

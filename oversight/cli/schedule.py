@@ -337,6 +337,22 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
     return brief_job.default_range(_span(connection, lang), as_of, args.period)
 
 
+def _refuse_out_in_repository(out: Path, lang: str) -> None:
+    """``_Stop`` where ``out`` lies in the checkout the code runs from: a pack marked 内部资料 written there is one
+    ``git add`` from being shared, as a settings file there would be, so the settings file's own test decides.
+    Checked after the other options, so that a mistyped option run from the checkout (``--out`` defaults to the
+    current folder) is still named first."""
+    from oversight.alerts import configuration
+    from oversight.ingest.problems import shown_text
+
+    try:
+        configuration.outside_repository(out, "--out")
+    except configuration.SettingsError:
+        raise _Stop(
+            INPUT_PROBLEM, i18n.t("alerts.cli.out_in_repository", lang, folder=shown_text(str(out.absolute())))
+        ) from None
+
+
 def _brief(args: argparse.Namespace) -> int:
     from oversight import export
     from oversight.auth import audit
@@ -359,6 +375,7 @@ def _brief(args: argparse.Namespace) -> int:
     formats = _formats(args, lang)
     units = _units(args, connection, account, lang)
     start, end = _brief_range(args, connection, lang)
+    _refuse_out_in_repository(args.out, lang)
     filter_ = Filter(units, start, end)
     emailed = args.push and any(channel.kind == "email" for channel in settings.channels_for("brief"))
     try:
