@@ -1,5 +1,5 @@
 """What docs/DEPLOY.md and docs/ALERTS.md tell an administrator to install and run, run: the service and the
-scheduled pushes share one environment, and the timers fire in Beijing time."""
+scheduled pushes share one environment, the timers fire in Beijing time, and the backup command."""
 
 from __future__ import annotations
 
@@ -8,9 +8,15 @@ import re
 import shlex
 import shutil
 import subprocess
+import tarfile
 from pathlib import Path
 
 import pytest
+
+from oversight.core import locking
+from oversight.data import store
+from oversight.ingest.folder_lock import LOCK_FILE
+from oversight.ingest.table_cache import WRITE_LOCK
 
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = (ROOT / "docs" / "DEPLOY.md").read_text(encoding="utf-8")
@@ -126,3 +132,32 @@ def test_the_cron_lines_load_the_same_environment_file(tmp_path):
 
 def test_the_settings_file_is_not_said_to_be_beside_the_users_file():
     assert "(beside the users file)" not in ALERTS
+
+
+# ---------------------------------------------------------------- backups
+
+
+def test_the_backup_command_lets_readers_in_and_leaves_out_the_cache_and_the_locks(tmp_path):
+    """``flock LOCK tar …`` took the data lock exclusively: readers (shared, as checked_folder takes it) waited for
+    the whole backup, and the archive held .cache/ and the lock files the same paragraph says to leave out."""
+    (command,) = re.findall(r"flock [^`\n]*tar czf backup\.tgz[^`\n]*", DEPLOY)
+    srv = tmp_path / "srv"
+    data = shutil.copytree(store.SAMPLE_DATA_DIR, srv / "oversight-data")
+    (data / ".history" / "20201108-0930").mkdir(parents=True)
+    (data / ".history" / "20201108-0930" / "issues.xlsx").write_bytes(b"the version an import replaced")
+    (data / ".cache").mkdir(exist_ok=True)
+    (data / ".cache" / "issues.parquet").write_bytes(b"PAR1")
+    (data / ".cache" / WRITE_LOCK).touch()
+    command = command.strip().replace("/srv/oversight-data", str(data)).replace("-C /srv ", f"-C {srv} ")
+    command = command.replace("backup.tgz", str(tmp_path / "backup.tgz"))
+    with locking.shared(data / LOCK_FILE, timeout=5):  # a reader, as the dashboard and the timers read
+        try:
+            run = subprocess.run(["sh", "-c", command], capture_output=True, text=True, timeout=15)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"the backup waited for a reader to finish: {command}")
+    assert run.returncode == 0, run.stderr
+    with tarfile.open(tmp_path / "backup.tgz") as archive:
+        names = set(archive.getnames())
+    assert "oversight-data/issues.xlsx" in names
+    assert "oversight-data/.history/20201108-0930/issues.xlsx" in names
+    assert [name for name in names if ".cache" in name or name.endswith(".lock")] == []
