@@ -3,6 +3,7 @@
     python -m deploy.cluster start  --replicas 3 --port 8600 --replica-port 8611 --run-dir test-output/cluster
     python -m deploy.cluster stop   --run-dir test-output/cluster
     python -m deploy.cluster render --replicas 3 --port 8600 --replica-port 8611 --run-dir /srv/oversight/run
+    python -m deploy.cluster render --site --replicas 1 --replica-port 8501 --port 8080   # for /etc/nginx/conf.d/
 
 Everything lives in the run directory: one pid file per process (``replica-8611.pid`` …, ``nginx.pid`` written by
 nginx itself), their logs, the rendered ``nginx.conf`` and nginx's temporary folders. nginx runs with that
@@ -100,6 +101,19 @@ def render(plan: Layout, template: str | None = None) -> str:
     if left:
         raise ClusterError(f"nginx.conf.template: unknown placeholders {sorted(set(left))}")
     return text
+
+
+SITE_START = "    # ---- the site:"
+SITE_END = "    # ---- end of the site"
+
+
+def site(config: str) -> str:
+    """The part of a rendered config that goes inside a production nginx's own ``http {}`` (a file in
+    /etc/nginx/conf.d/): the maps, the upstream and the server block, without the cluster's pid, logs, temporary
+    paths and gzip (Debian's nginx.conf sets gzip itself, and a second ``gzip on`` is refused as a duplicate)."""
+    start, end = config.index(SITE_START), config.index(SITE_END)
+    lines = config[start:end].splitlines()
+    return "\n".join(line.removeprefix("    ") for line in lines).rstrip() + "\n"
 
 
 def nginx_binary() -> str:
@@ -283,6 +297,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--port", type=int, default=8600)
     parser.add_argument("--replica-port", type=int, default=8611)
     parser.add_argument("--run-dir", type=Path, default=ROOT / "test-output" / "cluster")
+    parser.add_argument("--site", action="store_true", help="render: only what goes inside a production http {}")
     return parser.parse_args(argv)
 
 
@@ -295,7 +310,7 @@ def main(argv: list[str] | None = None) -> int:
     plan = layout(args.run_dir, args.replicas, args.port, args.replica_port)
     try:
         if args.action == "render":
-            print(render(plan))
+            print(site(render(plan)) if args.site else render(plan), end="" if args.site else "\n")
         elif args.action == "status":
             up = running(plan)
             for name, pid in up.items():

@@ -1,9 +1,10 @@
 """What docs/DEPLOY.md and docs/ALERTS.md tell an administrator to install and run, run: the service and the
-scheduled pushes share one environment, the timers fire in Beijing time, and the backup command."""
+scheduled pushes share one environment, the timers fire in Beijing time, the backup command, and the nginx site."""
 
 from __future__ import annotations
 
 import configparser
+import os
 import re
 import shlex
 import shutil
@@ -13,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from deploy import cluster
 from oversight.core import locking
 from oversight.data import store
 from oversight.ingest.folder_lock import LOCK_FILE
@@ -161,3 +163,50 @@ def test_the_backup_command_lets_readers_in_and_leaves_out_the_cache_and_the_loc
     assert "oversight-data/issues.xlsx" in names
     assert "oversight-data/.history/20201108-0930/issues.xlsx" in names
     assert [name for name in names if ".cache" in name or name.endswith(".lock")] == []
+
+
+# ---------------------------------------------------------------- nginx in front of one process
+
+
+def _debian_like_http(tmp_path: Path, site: str) -> Path:
+    """A main config shaped like Debian's nginx.conf (gzip on, conf.d/*.conf included inside http {}), with its
+    files under ``tmp_path``, and ``site`` as conf.d/oversight.conf."""
+    (tmp_path / "conf.d").mkdir(parents=True)
+    (tmp_path / "conf.d" / "oversight.conf").write_text(site, encoding="utf-8")
+    temp = "\n".join(f"    {kind}_temp_path {tmp_path}/{kind};" for kind in ("proxy", "fastcgi", "uwsgi", "scgi"))
+    main = tmp_path / "nginx.conf"
+    main.write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\nevents {{}}\n"
+        f"http {{\n    access_log {tmp_path}/access.log;\n    client_body_temp_path {tmp_path}/body;\n{temp}\n"
+        f"    gzip on;\n    include {tmp_path}/conf.d/*.conf;\n}}\n",
+        encoding="utf-8",
+    )
+    return main
+
+
+def _nginx_test(main: Path) -> subprocess.CompletedProcess:
+    binary = cluster.nginx_binary()
+    return subprocess.run(
+        [binary, "-t", "-p", str(main.parent), "-c", str(main), "-e", str(main.parent / "error.log")],
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.skipif(not (shutil.which("nginx") or os.access("/usr/sbin/nginx", os.X_OK)), reason="no nginx")
+def test_the_documented_nginx_site_is_accepted_by_nginx(tmp_path, capsys):
+    """DEPLOY §1 said to take the template's server block and an upstream line: nginx refused it
+    ([emerg] unknown "oversight_route" variable), the maps that define its variables being left out."""
+    (documented,) = [line for block in _blocks(DEPLOY, "sh") for line in block.splitlines() if "--site" in line]
+    argv = shlex.split(documented.split(" > ", 1)[0])
+    assert argv[:3] == [".venv/bin/python", "-m", "deploy.cluster"]
+    assert cluster.main(argv[3:]) == 0
+    site = capsys.readouterr().out
+    assert "map $cookie_oversight_route $oversight_route {" in site and "server 127.0.0.1:8501 max_fails=0;" in site
+    checked = _nginx_test(_debian_like_http(tmp_path / "site", site))
+    assert checked.returncode == 0, checked.stderr
+    assert "syntax is ok" in checked.stderr
+    # what the old instruction gave, for contrast: the server block and the upstream without the maps
+    server_only = site[site.index("upstream oversight_replicas") :]
+    refused = _nginx_test(_debian_like_http(tmp_path / "server-only", server_only))
+    assert refused.returncode != 0 and 'unknown "oversight_route" variable' in refused.stderr
