@@ -39,12 +39,20 @@ system:
 	fi
 
 # nginx only for the cluster (make cluster, make soak, and the cluster tests in make test): a check of its own,
-# so make run never installs a web server it does not use.
+# so make run never installs a web server it does not use. Debian's package enables and starts its own
+# nginx.service with a default site on port 80; the cluster runs an nginx of its own (deploy/cluster.py), so the
+# service just installed is disabled and stopped and its default site unlinked, or it would hold port 80 and come
+# back at every boot. Without systemd (a container) there is nothing to disable: that step fails quietly.
+# An nginx that was already there is left as it is. NGINX and NGINX_DEFAULT_SITE are for tests/test_deploy.py.
+NGINX ?= /usr/sbin/nginx
+NGINX_DEFAULT_SITE ?= /etc/nginx/sites-enabled/default
 system-cluster:
-	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	@command -v nginx >/dev/null 2>&1 || [ -x $(NGINX) ] || { \
 		echo "installing Debian packages: nginx"; \
 		$(SUDO) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nginx; }
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends nginx && \
+		{ $(SUDO) systemctl disable --now nginx >/dev/null 2>&1 || true; } && \
+		$(SUDO) rm -f $(NGINX_DEFAULT_SITE); }
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,5 +1,6 @@
 """What docs/DEPLOY.md and docs/ALERTS.md tell an administrator to install and run, run: the service and the
-scheduled pushes share one environment, the timers fire in Beijing time, the backup command, and the nginx site."""
+scheduled pushes share one environment, the timers fire in Beijing time, the backup command, the nginx site, and
+``make system-cluster`` leaving no system nginx behind."""
 
 from __future__ import annotations
 
@@ -210,3 +211,55 @@ def test_the_documented_nginx_site_is_accepted_by_nginx(tmp_path, capsys):
     server_only = site[site.index("upstream oversight_replicas") :]
     refused = _nginx_test(_debian_like_http(tmp_path / "server-only", server_only))
     assert refused.returncode != 0 and 'unknown "oversight_route" variable' in refused.stderr
+
+
+# ---------------------------------------------------------------- make system-cluster
+
+
+def _stub(folder: Path, name: str, status: int = 0) -> None:
+    script = folder / name
+    script.write_text(f'#!/bin/sh\necho "{name} $*" >> "{folder}/calls"\nexit {status}\n')
+    script.chmod(0o755)
+
+
+@pytest.mark.parametrize("systemd", [True, False], ids=["systemd", "no-systemd"])
+def test_installing_nginx_for_the_cluster_leaves_no_system_nginx_running(tmp_path, systemd):
+    """Debian's package enabled nginx.service with its default site on port 80 ("Welcome to nginx", at every boot);
+    make cluster runs an nginx of its own. Without systemd (this container) the disable step fails, quietly."""
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    _stub(stubs, "apt-get")
+    _stub(stubs, "systemctl", 0 if systemd else 1)
+    sites = tmp_path / "sites-enabled"
+    sites.mkdir()
+    (sites / "default").symlink_to(tmp_path / "sites-available-default")
+    make = subprocess.run(
+        ["make", "-s", "-C", str(ROOT), "system-cluster", "SUDO=", "NGINX=/nonexistent/nginx"]
+        + [f"NGINX_DEFAULT_SITE={sites / 'default'}"],
+        capture_output=True,
+        text=True,
+        env={"PATH": f"{stubs}:/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert make.returncode == 0, make.stderr
+    assert (stubs / "calls").read_text().splitlines() == [
+        "apt-get update -qq",
+        "apt-get install -y -qq --no-install-recommends nginx",
+        "systemctl disable --now nginx",
+    ]
+    assert not (sites / "default").is_symlink()
+
+
+def test_an_nginx_already_there_is_left_alone(tmp_path):
+    stubs = tmp_path / "bin"
+    stubs.mkdir()
+    _stub(stubs, "apt-get")
+    _stub(stubs, "systemctl")
+    _stub(stubs, "nginx")
+    make = subprocess.run(
+        ["make", "-s", "-C", str(ROOT), "system-cluster", "SUDO=", f"NGINX_DEFAULT_SITE={tmp_path / 'default'}"],
+        capture_output=True,
+        text=True,
+        env={"PATH": f"{stubs}:/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert make.returncode == 0, make.stderr
+    assert not (stubs / "calls").exists()  # nothing installed, enabled or disabled
