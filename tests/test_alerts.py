@@ -3,6 +3,7 @@ hand-made cases (due today, due tomorrow, rectified late, a unit never consulted
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import pandas as pd
@@ -522,3 +523,48 @@ def test_quarter_rules_count_to_the_data_date_where_the_records_stop_inside_the_
         "alert_units_without_consultation": date(2021, 1, 2),
         "alert_meetings_rising": date(2021, 1, 2),
     }
+
+
+def test_a_unit_with_many_alerts_is_cut_inside_and_every_unit_after_it_is_still_named(frames):
+    """Sixty-four overdue issues of the first unit (rev-d #1): the message named no unit at all, only
+    "另有 9 家单位的 77 条预警"."""
+    many = [
+        _issue(f"WT2020-{n}", date(2020, 6, 30), unit="gov_office", raised=date(2020, 3, 1)) for n in range(100, 164)
+    ]
+    digest = _digest(store.connect(_with_rows(frames, "issues", many)), D)
+    groups = digest.by_unit()
+    assert groups[0][0] == "gov_office" and len(groups[0][1]) > 60
+    markdown = digest_text.render_markdown(digest, "zh")
+    lines = markdown.splitlines()
+    assert len(markdown.encode("utf-8")) <= digest_text.ROBOT_MAX_BYTES
+    named = [line for line in lines if line.startswith("**")]
+    assert named == [f"**{items[0].unit_name('zh')}**" for _unit, items in groups]  # every unit, in order
+    shown = sum(line.startswith("- **") for line in lines)
+    more = [int(n) for n in re.findall(r"该单位另有 (\d+) 条预警", markdown)]
+    assert more and more[0] == len(groups[0][1]) - sum(line.startswith("- **") and "WT2020-1" in line for line in lines)
+    assert shown + sum(more) == len(digest.items)
+    assert "家单位的" not in markdown  # no unit was left out whole: the closing count would say it twice
+
+
+def test_units_that_do_not_fit_even_by_name_are_counted_exactly_in_the_last_line(frames):
+    many = [_issue(f"WT2020-{n}", date(2020, 6, 30), unit="gov_office") for n in range(100, 164)]
+    digest = _digest(store.connect(_with_rows(frames, "issues", many)), D)
+    groups = digest.by_unit()
+    for budget, lang in ((700, "zh"), (900, "en")):
+        markdown = digest_text.render_markdown(digest, lang, max_bytes=budget)
+        assert len(markdown.encode("utf-8")) <= budget
+        lines = markdown.splitlines()
+        named = sum(line.startswith("**") for line in lines)
+        assert 1 <= named < len(groups)
+        left_out = groups[named:]
+        closing = (
+            f"……另有 {len(left_out)} 家单位的 {sum(len(items) for _u, items in left_out)} 条预警，请在看板中查看。"
+            if lang == "zh"
+            else f"… and {sum(len(items) for _u, items in left_out)} more alerts for {len(left_out)} more units: "
+            "see the dashboard."
+        )
+        assert lines[-1] == closing
+        pattern = r"该单位(?:另)?有 (\d+) 条预警" if lang == "zh" else r"(\d+) (?:more )?alerts? for this unit"
+        counted = sum(int(n) for n in re.findall(pattern, markdown))
+        shown = sum(line.startswith("- **") for line in lines)
+        assert shown + counted == sum(len(items) for _u, items in groups[:named])

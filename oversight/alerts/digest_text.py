@@ -141,10 +141,43 @@ def _markdown_item(item: AlertItem, lang: str, counted_to: date) -> str:
     return f"- **{rule}** {item_text(item, lang, markdown=True, counted_to=counted_to)}"
 
 
-def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES) -> str:
-    """The robots' message: heading, counts, then unit by unit until the byte budget is spent.
+def _unit_lines(heading: str, item_lines: list[str], shown: int, lang: str) -> list[str]:
+    """One unit's block with its first ``shown`` alerts; the rest are counted, so the unit is never dropped whole."""
+    rest = len(item_lines) - shown
+    lines = [heading, *item_lines[:shown]]
+    if rest:
+        key = "alerts.digest.unit_more" if shown else "alerts.digest.unit_count"
+        lines.append(i18n.t(key, lang, count=rest))
+    return [*lines, ""]
 
-    Units that no longer fit are counted in a last line that sends the reader to the dashboard.
+
+def _fitting_plan(blocks: list[tuple[str, list[str]]], fits) -> list[int]:
+    """How many alerts of each listed unit to show: as many units as can be named, every unit given the same
+    number of alerts (a unit with fewer shows all of its own), then what room is left filled unit by unit.
+
+    One unit with sixty overdue issues used to take the whole message, and the units after it were only a count.
+    """
+    most = max(len(items) for _, items in blocks)
+    for named in range(len(blocks), 0, -1):
+        sizes = [len(items) for _, items in blocks[:named]]
+        if not fits([0] * named):
+            continue
+        cap = 0
+        while cap < most and fits([min(cap + 1, n) for n in sizes]):
+            cap += 1
+        plan = [min(cap, n) for n in sizes]
+        for index, size in enumerate(sizes):
+            while plan[index] < size and fits(plan[:index] + [plan[index] + 1] + plan[index + 1 :]):
+                plan[index] += 1
+        return plan
+    return []
+
+
+def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES) -> str:
+    """The robots' message: heading, counts, then every unit with as many of its alerts as the byte budget allows.
+
+    A unit whose alerts do not all fit shows its first ones and how many more are on the dashboard; units that do
+    not fit even by name are counted in a last line (only what no line above counts).
     """
     head = [
         f"### {title(digest, lang)}",
@@ -156,25 +189,22 @@ def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES)
     groups = digest.by_unit()
     if not groups:
         return "\n".join(head + [i18n.t("alerts.digest.none", lang)])
-    body: list[str] = []
-    reserve = len(i18n.t("alerts.digest.more", lang, units=len(groups), items=len(digest.items)).encode("utf-8")) + 8
-    size = len("\n".join(head).encode("utf-8")) + reserve
-    shown_items = 0
-    for shown_units, (_unit_id, items) in enumerate(groups):
-        block = [
+    blocks = [
+        (
             f"**{safe_text.robot_markdown(items[0].unit_name(lang))}**",
-            *(_markdown_item(i, lang, digest.quarter_counted_to) for i in items),
-            "",
+            [_markdown_item(i, lang, digest.quarter_counted_to) for i in items],
+        )
+        for _unit_id, items in groups
+    ]
+
+    def assembled(plan: list[int]) -> str:
+        body = [
+            line for (heading, lines), shown in zip(blocks, plan) for line in _unit_lines(heading, lines, shown, lang)
         ]
-        block_size = len("\n".join(block).encode("utf-8")) + 1
-        if size + block_size > max_bytes:
-            body.append(
-                i18n.t(
-                    "alerts.digest.more", lang, units=len(groups) - shown_units, items=len(digest.items) - shown_items
-                )
-            )
-            break
-        body += block
-        size += block_size
-        shown_items += len(items)
-    return "\n".join(head + body).rstrip()
+        left_out = groups[len(plan) :]
+        if left_out:
+            items = sum(len(unit_items) for _unit_id, unit_items in left_out)
+            body.append(i18n.t("alerts.digest.more", lang, units=len(left_out), items=items))
+        return "\n".join(head + body).rstrip()
+
+    return assembled(_fitting_plan(blocks, lambda plan: len(assembled(plan).encode("utf-8")) <= max_bytes))
