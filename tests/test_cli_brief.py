@@ -17,7 +17,7 @@ from oversight.cli.main import main
 from oversight.data.filters import DataSpan, Quarter
 from oversight.push.brief_job import default_range
 from tests.apptest import run_page
-from tests.receivers import RobotReceiver, SmtpReceiver
+from tests.receivers import RobotReceiver, SmtpReceiver, free_port
 
 pytestmark = pytest.mark.slow  # every test builds a briefing pack through the CLI
 
@@ -219,3 +219,46 @@ send = ["brief"]
         "group": None,
         "mail": "派驻监督工作简报_2020Q1-2020Q4.pdf",
     }
+
+
+def test_the_group_is_told_the_pdf_was_mailed_only_when_the_mail_went(private_settings, tmp_path, capsys):
+    """rev-d #2: the robot went first and said "PDF 已通过邮件发送。" while the e-mail failed."""
+    closed = free_port()
+    with RobotReceiver() as robot, SmtpReceiver() as smtp:
+        private_settings.parent.mkdir(parents=True)
+        settings = f"""
+[push]
+backoff_seconds = 0
+attempts = 1
+[[channels]]
+name = "group"
+kind = "wecom"
+url = "{robot.url("/cgi-bin/webhook/send?key=K")}"
+send = ["brief"]
+[[channels]]
+name = "mail"
+kind = "email"
+host = "127.0.0.1"
+port = {closed}
+security = "none"
+sender = "oversight@example.gov.cn"
+to = ["zuzhang@example.gov.cn"]
+send = ["brief"]
+"""
+        private_settings.write_text(settings, encoding="utf-8")
+        argv = ["brief", "--as-of", "2021-01-05", "--format", "docx", "--out", str(tmp_path / "out"), "--push"]
+        assert main(argv) == 4
+        captured = capsys.readouterr()
+        assert "推送失败\tmail\tbrief\t2020Q1-2020Q4/all" in captured.err
+        assert "已推送\tgroup\tbrief\t2020Q1-2020Q4/all" in captured.out
+        (request,) = robot.requests
+        markdown = request.body["markdown"]["content"]
+        assert "指出问题16个" in markdown and "邮件" not in markdown and "PDF" not in markdown
+        # the mail was tried before the robot was sent to
+        pushes = [(e["details"]["channel"], e["details"]["status"]) for e in audit.read_audit(action="push")]
+        assert pushes == [("mail", "sending"), ("mail", "failed"), ("group", "sending"), ("group", "sent")]
+
+        # the next run mails the PDF (the robot, already sent, is not sent again)
+        private_settings.write_text(settings.replace(f"port = {closed}", f"port = {smtp.port}"), encoding="utf-8")
+        assert main(argv) == 0
+        assert len(smtp.messages) == 1 and len(robot.requests) == 1

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import math
 import re
@@ -186,16 +187,32 @@ def _warn_if_readable(settings, lang: str) -> None:
         print(i18n.t("alerts.cli.settings_readable", lang, path=settings.path), file=sys.stderr)
 
 
+def _before_pushing(kind: str, settings, lang: str) -> None:
+    """Refuse a push nothing takes; warn, once a run, of a settings file others can read."""
+    if not settings.channels_for(kind):
+        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.no_channels", lang, path=settings.path, kind=kind))
+    _warn_if_readable(settings, lang)
+
+
 def _push(
-    message, *, period: str, fingerprint: str, settings, account, lang: str, force: bool, audit_details: dict, out
-) -> int:
+    message,
+    *,
+    period: str,
+    fingerprint: str,
+    settings,
+    account,
+    lang: str,
+    force: bool,
+    audit_details: dict,
+    out,
+    channels=None,
+) -> list:
+    """Push to every channel that takes the message (or to ``channels``) and print one line per channel; the
+    outcomes (``delivery.Outcome``). ``_before_pushing`` has checked there is a channel."""
     from oversight.auth import audit
     from oversight.core import locking
     from oversight.push import delivery
 
-    if not settings.channels_for(message.kind):
-        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.no_channels", lang, path=settings.path, kind=message.kind))
-    _warn_if_readable(settings, lang)
     try:
         outcomes = delivery.push_message(
             message,
@@ -206,6 +223,7 @@ def _push(
             lang=lang,
             audit_details=audit_details,
             force=force,
+            channels=channels,
         )
     except audit.AuditError:  # no audit line, no push
         raise _Stop(INPUT_PROBLEM, i18n.t("error.audit_unwritable", lang)) from None
@@ -213,6 +231,10 @@ def _push(
         raise _Stop(PUSH_FAILED, _busy_text(busy, lang)) from None
     for outcome in outcomes:
         print(outcome.line(message.kind, period, lang), file=sys.stderr if outcome.status == "failed" else out)
+    return outcomes
+
+
+def _push_status(outcomes) -> int:
     return PUSH_FAILED if any(outcome.status == "failed" for outcome in outcomes) else OK
 
 
@@ -259,8 +281,8 @@ def _alerts(args: argparse.Namespace) -> int:
     if args.due_within is not None and not 0 <= args.due_within <= 366:  # the settings file's own bounds
         raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_due_within", lang, value=args.due_within, high=366))
     rules = settings.rules.with_due_within(args.due_within)
-    if args.push and not settings.channels_for("alerts"):  # say so before the digest, not after it
-        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.no_channels", lang, path=settings.path, kind="alerts"))
+    if args.push:  # say so before the digest, not after it
+        _before_pushing("alerts", settings, lang)
     digest = alerts.collect_alerts(alerts.scoped_runner(connection, account.scope), as_of, rules, units)
     if args.json:
         print(json.dumps(digest.as_dict(), ensure_ascii=False, indent=1))
@@ -279,7 +301,7 @@ def _alerts(args: argparse.Namespace) -> int:
         "as_of": as_of.isoformat(),
         "counts": digest.counts(),
     }
-    return _push(
+    pushed = _push(
         message,
         period=f"{as_of.isoformat()}/{'+'.join(units) or 'all'}",
         fingerprint=digest.fingerprint(),
@@ -290,6 +312,7 @@ def _alerts(args: argparse.Namespace) -> int:
         audit_details={"filter": scope},
         out=sys.stderr if args.json else sys.stdout,
     )
+    return _push_status(pushed)
 
 
 # ---------------------------------------------------------------- brief
@@ -377,10 +400,10 @@ def _brief(args: argparse.Namespace) -> int:
     start, end = _brief_range(args, connection, lang)
     _refuse_out_in_repository(args.out, lang)
     filter_ = Filter(units, start, end)
-    emailed = args.push and any(channel.kind == "email" for channel in settings.channels_for("brief"))
+    mails = args.push and any(channel.kind == "email" for channel in settings.channels_for("brief"))
     try:
         pack = brief_job.build(
-            connection, account, filter_, lang, tuple(dict.fromkeys(formats + (("pdf",) if emailed else ())))
+            connection, account, filter_, lang, tuple(dict.fromkeys(formats + (("pdf",) if mails else ())))
         )
     except export.ImageRendererMissing as missing:
         raise _Stop(NO_RENDERER, missing.message(lang)) from None
@@ -409,11 +432,20 @@ def _brief(args: argparse.Namespace) -> int:
         print(dataclasses.replace(file, path=Path(shown_text(str(file.path)))).line(period_code(filter_), lang))
     if not args.push:
         return OK
-    message = brief_job.message(connection, account, filter_, lang, pack, emailed=emailed)
-    return _push(
-        message,
+    return _push_brief(
+        brief_job.message(connection, account, filter_, lang, pack), args, filter_, settings, account, lang, scoped
+    )
+
+
+def _push_brief(message, args: argparse.Namespace, filter_, settings, account, lang: str, scoped: dict) -> int:
+    """The e-mail first, then the robots, told the PDF went by e-mail only if it did (sent now or by an earlier
+    run): a group told so by a run whose e-mail failed waited for a PDF nobody sent."""
+    from oversight.push import brief_job
+
+    push = functools.partial(
+        _push,
         period=brief_job.period_key(filter_),
-        fingerprint=brief_job.fingerprint(message),
+        fingerprint=brief_job.fingerprint(message),  # of the summary: the same whichever line the robots get
         settings=settings,
         account=account,
         lang=lang,
@@ -421,3 +453,12 @@ def _brief(args: argparse.Namespace) -> int:
         audit_details={"filter": scoped},
         out=sys.stdout,
     )
+    _before_pushing("brief", settings, lang)
+    channels = settings.channels_for("brief")
+    mail = [channel for channel in channels if channel.kind == "email"]
+    robots = [channel for channel in channels if channel.kind != "email"]
+    outcomes = push(message, channels=mail) if mail else []
+    mailed = message.attachment is not None and bool(outcomes) and all(o.status != "failed" for o in outcomes)
+    if robots:
+        outcomes += push(brief_job.saying_pdf_mailed(message, lang) if mailed else message, channels=robots)
+    return _push_status(outcomes)

@@ -7,6 +7,7 @@ so the files are the ones a leader would download for the same filter.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -118,17 +119,9 @@ def fingerprint(pushed: Message) -> str:
 
 
 def message(
-    connection: Any,
-    account: roles.Account,
-    filter_: Filter,
-    lang: str,
-    pack: briefing.BriefingPack,
-    emailed: bool = False,
+    connection: Any, account: roles.Account, filter_: Filter, lang: str, pack: briefing.BriefingPack
 ) -> Message:
-    """The brief as pushed: its summary for the robots, and for e-mail the same text with the PDF attached.
-
-    ``emailed``: an e-mail channel takes the brief, so the robots' message can say where the PDF went.
-    """
+    """The brief as pushed: its summary for the robots, and for e-mail the same text with the PDF attached."""
     paragraphs = summary_paragraphs(gather_figures(query_runner(connection, account.scope), filter_), lang)
     title = pack.report.title
     period = i18n.period_label(filter_.start, filter_.end, lang)
@@ -136,11 +129,15 @@ def message(
     markdown = "\n\n".join(
         [f"### {safe_text.robot_markdown(title)}", ready, *map(safe_text.robot_markdown, paragraphs)]
     )
-    if emailed and "pdf" in pack.files:
-        markdown += "\n\n" + i18n.t("alerts.brief.attached", lang)
     text = i18n.t("alerts.email.brief_body", lang, period=period, summary="\n\n".join(paragraphs))
     attachment = Attachment(pack.file_names["pdf"], pack.files["pdf"]) if "pdf" in pack.files else None
     return Message("brief", title, markdown, text, attachment)
+
+
+def saying_pdf_mailed(pushed: Message, lang: str) -> Message:
+    """The robots' copy once the e-mail with the PDF has gone: it says where the PDF went. Only then — a group told
+    "PDF 已通过邮件发送" by a run whose e-mail failed waited for a PDF nobody got."""
+    return dataclasses.replace(pushed, markdown=pushed.markdown + "\n\n" + i18n.t("alerts.brief.attached", lang))
 
 
 def period_key(filter_: Filter) -> str:

@@ -10,11 +10,11 @@ written is not sent.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from oversight.alerts.configuration import Settings
+from oversight.alerts.configuration import Channel, Settings
 from oversight.auth import audit
 from oversight.auth.roles import Account
 from oversight.core import i18n
@@ -51,17 +51,19 @@ def push_message(
     lang: str,
     audit_details: Mapping[str, Any],
     force: bool = False,
+    channels: Sequence[Channel] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.time,
 ) -> list[Outcome]:
-    """Push ``message`` to each channel of ``settings`` that takes its kind; one outcome per channel.
+    """Push ``message`` to each channel of ``settings`` that takes its kind (or to ``channels``, some of them); one
+    outcome per channel.
 
     ``period`` names what the message covers (``2020-11-08`` for a digest, ``2020Q1-2020Q4`` for a brief);
     with ``fingerprint`` (of the content) it decides whether this exact message went out already.
     ``locking.LockBusy`` (nothing sent) when another run has held the sending lock for longer than a run can take.
     """
     sent_log = SentLog(settings.state_file)
-    channels = settings.channels_for(message.kind)
+    channels = settings.channels_for(message.kind) if channels is None else channels
     # the whole run under one lock: two runs started together must not both find nothing sent and both send
     with sent_log.sending(settings.push.longest_run_seconds(len(channels))):
         outcomes = []
