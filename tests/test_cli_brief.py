@@ -262,3 +262,55 @@ send = ["brief"]
         private_settings.write_text(settings.replace(f"port = {closed}", f"port = {smtp.port}"), encoding="utf-8")
         assert main(argv) == 0
         assert len(smtp.messages) == 1 and len(robot.requests) == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "scope", "subject"),
+    [
+        (
+            "zh",
+            "监督范围：省政府办公厅、省政府研究室",
+            "2020年度派驻监督工作情况（监督范围：省政府办公厅、省政府研究室）",
+        ),
+        (
+            "en",
+            "Scope: General Office of the Provincial Government, Research Office of the Provincial Government",
+            "Stationed supervision: 2020 (Scope: General Office of the Provincial Government, Research Office of the "
+            "Provincial Government)",
+        ),
+    ],
+)
+def test_a_pushed_brief_of_some_units_names_them(private_settings, tmp_path, capsys, lang, scope, subject):
+    """rev-d #3: a brief of two units said 与2家综合监督单位…指出问题4个 and never which two, in the group and the mail."""
+    with RobotReceiver() as robot, SmtpReceiver() as smtp:
+        private_settings.parent.mkdir(parents=True)
+        private_settings.write_text(
+            f"""
+[push]
+backoff_seconds = 0
+[[channels]]
+name = "group"
+kind = "wecom"
+url = "{robot.url("/cgi-bin/webhook/send?key=K")}"
+send = ["brief"]
+[[channels]]
+name = "mail"
+kind = "email"
+host = "127.0.0.1"
+port = {smtp.port}
+security = "none"
+sender = "oversight@example.gov.cn"
+to = ["zuzhang@example.gov.cn"]
+send = ["brief"]
+""",
+            encoding="utf-8",
+        )
+        argv = ["brief", "--unit", "gov_office", "--unit", "research", "--period", "year", "--lang", lang]
+        argv += ["--as-of", "2021-01-05", "--format", "pdf", "--out", str(tmp_path / "out"), "--push"]
+        assert main(argv) == 0
+        markdown = robot.requests[0].body["markdown"]["content"]
+        assert markdown.split("\n\n")[2] == scope  # after the heading and the ready line, before the figures
+        ((_, _, mail),) = smtp.messages
+        assert mail["Subject"] == subject
+        body = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")  # an ASCII body travels with CRLF
+        assert body.split("\n\n")[1] == scope

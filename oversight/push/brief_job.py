@@ -118,11 +118,31 @@ def fingerprint(pushed: Message) -> str:
     return hashlib.sha256(f"{pushed.title}\n{pushed.markdown}\n{pushed.text}".encode()).hexdigest()[:16]
 
 
+def scope_lines(report: briefing.Report) -> list[str]:
+    """For a pack of some units, the line naming them as the cover does (监督范围：省政府办公厅、省政府研究室); none for
+    the whole team. A pushed brief of two units said 与2家综合监督单位…指出问题4个, read as the whole team's year."""
+    if not report.context.filter.units:
+        return []
+    return [report.t("export.briefing.scope", scope=report.context.scope())]
+
+
+def subject(report: briefing.Report) -> str:
+    """The e-mail's subject: the title, and for some units the scope as the slides' foot gives it (named, or
+    counted where the names are too long for the line: the attached PDF's cover names them)."""
+    if not report.context.filter.units:
+        return report.title
+    return i18n.t("alerts.email.brief_subject", report.lang, title=report.title, scope=report.footer_lines()[-1])
+
+
 def message(
     connection: Any, account: roles.Account, filter_: Filter, lang: str, pack: briefing.BriefingPack
 ) -> Message:
-    """The brief as pushed: its summary for the robots, and for e-mail the same text with the PDF attached."""
-    paragraphs = summary_paragraphs(gather_figures(query_runner(connection, account.scope), filter_), lang)
+    """The brief as pushed: its summary for the robots, and for e-mail the same text with the PDF attached; a brief
+    of some units names them in both."""
+    paragraphs = [
+        *scope_lines(pack.report),
+        *summary_paragraphs(gather_figures(query_runner(connection, account.scope), filter_), lang),
+    ]
     title = pack.report.title
     period = i18n.period_label(filter_.start, filter_.end, lang)
     ready = i18n.t("alerts.brief.ready", lang, title=title, period=period)
@@ -131,7 +151,7 @@ def message(
     )
     text = i18n.t("alerts.email.brief_body", lang, period=period, summary="\n\n".join(paragraphs))
     attachment = Attachment(pack.file_names["pdf"], pack.files["pdf"]) if "pdf" in pack.files else None
-    return Message("brief", title, markdown, text, attachment)
+    return Message("brief", subject(pack.report), markdown, text, attachment)
 
 
 def saying_pdf_mailed(pushed: Message, lang: str) -> Message:
