@@ -3,6 +3,7 @@ robots, audited, within the scope of the account it runs as; the settings file's
 
 from __future__ import annotations
 
+import getpass
 import json
 import os
 import shutil
@@ -294,6 +295,16 @@ def test_a_unit_account_pushes_only_its_units_alerts(settings_path, unit_account
     assert status == 1 and "research" in err
     sent = [e for e in _audit_pushes() if e["details"]["status"] == "sent"]
     assert {e["account"] for e in sent} == {"bangongting"} and sent[0]["details"]["filter"]["units"] == ["gov_office"]
+
+
+def test_a_push_as_an_account_records_the_os_user_beside_it(settings_path, unit_account, capsys):
+    """rev-d #5: --as chief needs no password: every line said chief did it, not who ran the command."""
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver))
+        assert run(capsys, "alerts", "--as", "chief", "--as-of", AS_OF, "--push")[0] == 0
+    entries = _audit_pushes()
+    assert len(entries) == 4
+    assert {(e["account"], e["details"]["os_user"]) for e in entries} == {("chief", getpass.getuser())}
 
 
 def test_as_another_account_than_the_settings_name_is_refused(settings_path, unit_account, capsys):

@@ -3,7 +3,9 @@ timestamps), the default period, exit codes, and the brief pushed to robots and 
 
 from __future__ import annotations
 
+import getpass
 import io
+import re
 import zipfile
 from datetime import date
 from pathlib import Path
@@ -88,6 +90,22 @@ def test_the_brief_is_audited_like_a_download(private_settings, tmp_path, capsys
     assert entry["details"]["via"] == "cli" and entry["details"]["file"] == ["派驻监督工作简报_2020Q4.docx"]
     assert entry["details"]["filter"] == {"units": [], "nothing": False, "from": "2020Q4", "to": "2020Q4"}
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".docx"] == ["派驻监督工作简报_2020Q4.docx"]
+
+
+def test_the_brief_as_an_account_records_the_os_user_and_what_its_files_carry(private_settings, tmp_path, capsys):
+    """rev-d #5: --as chief needs no password, so the line names who ran it; and the marking and watermark the
+    files carry, as a page's download line does."""
+    accounts.add_user("chief", "another long password", "leader")
+    argv = ["brief", "--as", "chief", "--from", "2020Q4", "--to", "2020Q4", "--format", "pdf", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    (entry,) = audit.read_audit(action="download")
+    details = entry["details"]
+    assert entry["account"] == "chief" and details["os_user"] == getpass.getuser() and details["via"] == "cli"
+    assert details["marking"] == "内部资料 注意保存"
+    assert re.fullmatch(r"chief [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}", details["watermark"])
+    pdf = PdfReader(tmp_path / "派驻监督工作简报_2020Q4.pdf")
+    viewer, stamp = details["watermark"].split(" ", 1)  # the PDF sets the watermark in two lines: viewer, time
+    assert pdf.pages[0].extract_text().startswith(f"内部资料 注意保存\n第 1 页\n{viewer}\n{stamp}\n")
 
 
 # ---------------------------------------------------------------- the default period

@@ -194,6 +194,12 @@ def _before_pushing(kind: str, settings, lang: str) -> None:
     _warn_if_readable(settings, lang)
 
 
+def _run_by() -> dict[str, str]:
+    """The operating-system account beside the account the line is written under, as an import's line has it: ``--as
+    chief`` (or the settings' ``account``) needs no password, so the account alone does not say who ran it."""
+    return {"os_user": config.os_user()}
+
+
 def _push(
     message,
     *,
@@ -309,7 +315,7 @@ def _alerts(args: argparse.Namespace) -> int:
         account=account,
         lang=lang,
         force=args.force,
-        audit_details={"filter": scope},
+        audit_details={"filter": scope, **_run_by()},
         out=sys.stderr if args.json else sys.stdout,
     )
     return _push_status(pushed)
@@ -413,7 +419,11 @@ def _brief(args: argparse.Namespace) -> int:
         "filter": scoped,
         "via": "cli",
         "out": str(args.out),
+        **_run_by(),
     }
+    made_with = pack.report.marking
+    if not made_with.empty:  # what the files carry, as a page's download line records it
+        download |= {"marking": made_with.label, "watermark": made_with.watermark}
     try:  # as on the page: the audit line is written before the files are handed over
         audit.record(audit.DOWNLOAD, account=account, details=download)
     except audit.AuditError:
@@ -450,7 +460,7 @@ def _push_brief(message, args: argparse.Namespace, filter_, settings, account, l
         account=account,
         lang=lang,
         force=args.force,
-        audit_details={"filter": scoped},
+        audit_details={"filter": scoped, **_run_by()},
         out=sys.stdout,
     )
     _before_pushing("brief", settings, lang)
