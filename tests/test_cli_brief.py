@@ -214,7 +214,8 @@ send = ["brief"]
         assert [p.suffix for p in (tmp_path / "out").iterdir()] == [".docx"]  # the PDF was built for the mail only
 
         markdown = robot.requests[0].body["markdown"]["content"]
-        assert markdown.startswith("### 2020年度派驻监督工作情况\n\n2020年度派驻监督工作情况已生成")
+        # the title names the period: the ready line does not say it again (…已生成（2020年第1季度至2020年第4季度）)
+        assert markdown.startswith("### 2020年度派驻监督工作情况\n\n2020年度派驻监督工作情况已生成。\n\n")
         assert "指出问题16个，提出意见建议19条" in markdown and markdown.endswith("PDF 已通过邮件发送。")
 
         ((_, recipients, mail),) = smtp.messages
@@ -328,6 +329,8 @@ send = ["brief"]
         assert main(argv) == 0
         markdown = robot.requests[0].body["markdown"]["content"]
         assert markdown.split("\n\n")[2] == scope  # after the heading and the ready line, before the figures
+        ready = {"zh": "2020年度派驻监督工作情况已生成。", "en": "Stationed supervision: 2020 is ready."}[lang]
+        assert markdown.split("\n\n")[1] == ready  # the period once, in the title (rev-d #12)
         ((_, _, mail),) = smtp.messages
         assert mail["Subject"] == subject
         body = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")  # an ASCII body travels with CRLF

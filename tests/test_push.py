@@ -13,6 +13,7 @@ import pytest
 
 from oversight import push
 from oversight.alerts.configuration import Channel, PushOptions
+from oversight.push.delivery import Outcome
 from tests.receivers import RobotReceiver, SmtpReceiver, free_port
 
 MESSAGE = push.Message(
@@ -275,3 +276,18 @@ def test_a_user_name_or_password_in_a_robot_address_is_refused_and_never_logged(
         configuration.load_settings(settings)
     message = raised.value.render("zh")
     assert "hunter2" not in message and "用户名或密码" in message and "channels[1].url" in message
+
+
+@pytest.mark.parametrize(
+    ("attempts", "lang", "line"),
+    [
+        (1, "zh", "推送失败\tmail\tbrief\t2020Q4/all：尝试 1 次，失败：smtp 127.0.0.1:9: refused"),
+        (3, "zh", "推送失败\tmail\tbrief\t2020Q4/all：3 次尝试均失败，最后一次：smtp 127.0.0.1:9: refused"),
+        (1, "en", "FAILED\tmail\tbrief\t2020Q4/all: the one attempt failed with: smtp 127.0.0.1:9: refused"),
+        (3, "en", "FAILED\tmail\tbrief\t2020Q4/all: all 3 attempts failed, the last with: smtp 127.0.0.1:9: refused"),
+    ],
+)
+def test_a_single_failed_attempt_is_not_called_all_of_them(attempts, lang, line):
+    """rev-d #12: "1 次尝试均失败" for a channel set to one attempt."""
+    outcome = Outcome("mail", "failed", attempts, "smtp 127.0.0.1:9: refused")
+    assert outcome.line("brief", "2020Q4/all", lang) == line

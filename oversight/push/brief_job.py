@@ -145,7 +145,7 @@ def message(
     ]
     title = pack.report.title
     period = i18n.period_label(filter_.start, filter_.end, lang)
-    ready = i18n.t("alerts.brief.ready", lang, title=title, period=period)
+    ready = i18n.t("alerts.brief.ready", lang, title=title)  # the title names the period: said once
     markdown = "\n\n".join(
         [f"### {safe_text.robot_markdown(title)}", ready, *map(safe_text.robot_markdown, paragraphs)]
     )

@@ -38,7 +38,10 @@ class Outcome:
         if self.status == "skipped":
             key = "alerts.cli.skipped_changed" if self.changed else "alerts.cli.skipped"
             return i18n.t(key, lang, sent_at=self.sent_at, **params)
-        return i18n.t("alerts.cli.push_failed", lang, attempts=self.attempts, error=self.error, **params)
+        # count: one attempt (attempts = 1) is not "all 1 attempts"
+        return i18n.t(
+            "alerts.cli.push_failed", lang, count=self.attempts, attempts=self.attempts, error=self.error, **params
+        )
 
 
 def push_message(
