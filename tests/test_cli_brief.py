@@ -335,3 +335,13 @@ send = ["brief"]
         assert mail["Subject"] == subject
         body = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")  # an ASCII body travels with CRLF
         assert body.split("\n\n")[1] == scope
+
+
+def test_without_a_browser_the_command_says_to_run_it_again_not_to_reload_a_page(
+    private_settings, tmp_path, capsys, monkeypatch
+):
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "missing"))
+    status = main(["brief", "--from", "2020Q1", "--to", "2020Q4", "--out", str(tmp_path / "out"), "--format", "docx"])
+    err = capsys.readouterr().err
+    assert status != 0 and "未安装 Chromium" in err and "重新运行本命令" in err and "刷新页面" not in err
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

@@ -412,7 +412,7 @@ def _brief(args: argparse.Namespace) -> int:
             connection, account, filter_, lang, tuple(dict.fromkeys(formats + (("pdf",) if mails else ())))
         )
     except export.ImageRendererMissing as missing:
-        raise _Stop(NO_RENDERER, missing.message(lang)) from None
+        raise _Stop(NO_RENDERER, missing.message(lang, on_page=False)) from None
     scoped = audit.describe_filter(scoped_filter(filter_, account.scope))
     download = {
         "file": [pack.file_names[fmt] for fmt in formats if fmt in pack.file_names],
@@ -421,9 +421,7 @@ def _brief(args: argparse.Namespace) -> int:
         "out": str(args.out),
         **_run_by(),
     }
-    made_with = pack.report.marking
-    if not made_with.empty:  # what the files carry, as a page's download line records it
-        download |= {"marking": made_with.label, "watermark": made_with.watermark}
+    download |= pack.report.marking.audit_details  # what the files carry, as a page's download line records it
     try:  # as on the page: the audit line is written before the files are handed over
         audit.record(audit.DOWNLOAD, account=account, details=download)
     except audit.AuditError:

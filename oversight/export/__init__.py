@@ -67,8 +67,9 @@ class ImageRendererMissing(RuntimeError):
     def __init__(self, detail: str = "") -> None:
         super().__init__(detail or "no Chromium browser found for image export")
 
-    def message(self, lang: str) -> str:
-        return i18n.t("export.error.no_browser", lang)
+    def message(self, lang: str, on_page: bool = True) -> str:
+        """How to install one, then to reload the page or, at a terminal (``on_page`` False), to run it again."""
+        return i18n.t("export.error.no_browser" if on_page else "export.error.no_browser_cli", lang)
 
 
 def find_browser() -> str | None:

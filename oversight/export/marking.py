@@ -39,6 +39,11 @@ class Marking:
         return not (self.label or self.watermark)
 
     @property
+    def audit_details(self) -> dict[str, str]:
+        """What a download's audit line says the file carries: nothing for a file without marking or watermark."""
+        return {} if self.empty else {"marking": self.label, "watermark": self.watermark}
+
+    @property
     def watermark_lines(self) -> list[str]:
         """The watermark as the lines a narrow box sets it in: the viewer, then the date and time whole (a box that
         wrapped it where it liked cut the stamp into "This computer 2026-12-" and "02 13:02")."""

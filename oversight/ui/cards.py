@@ -130,8 +130,7 @@ def audited(page: Page, file_name: str, make, made_with: marking.Marking | None 
             details["filter"] = audit.describe_filter(page.scoped_filter)
         else:
             details["holds"] = holds
-        if made_with.label or made_with.watermark:
-            details |= {"marking": made_with.label, "watermark": made_with.watermark}
+        details |= made_with.audit_details
         audit.record("download", account=page.account, address=address, details=details)
         return data
 
