@@ -565,7 +565,7 @@ CORPUS: list[Hostile] = [
             "Meetings (from {file}, append): 2 rows in the file; 573 rows now → 575 after; "
             "2 added, 0 changed, 0 removed",
             "Meetings: rows skipped as no record (totals, notes, repeated headers, sign-off lines): "
-            "sheet '会议' row 5, sheet '会议' row 6, sheet '会议' row 7, sheet '会议' row 8",
+            "sheet '会议' row 5, row 6, row 7, row 8",
             "Check passed: ready to import.",
         ],
         command="validate",
