@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import getpass
 import json
 import os
 from pathlib import Path
@@ -76,7 +77,8 @@ def test_push_and_account_lines_read_in_words_of_the_pages_language(tmp_path, mo
         "所涉账号：chief；角色：管理员；单位：全部单位；邮箱：—；途径：命令行"
     ]
     digest = (
-        "筛选：全部单位，截至2020年11月8日，预警：逾期 5、即将到期 1、未会商 9、会议增多 2；途径：推送；类型：预警摘要"
+        "筛选：全部单位，截至2020年11月8日，预警：逾期 5、即将到期 1、未会商 9、会议增多 2；"
+        f"系统用户：{getpass.getuser()}；途径：推送；类型：预警摘要"
     )
     common = f"期间：截至2020年11月8日，全部单位；渠道：wecom-group；渠道类型：企业微信；接收方：{where}；语言：中文；强制发送：否"
     assert list(zh.loc[zh["操作"] == "推送", "详情"]) == [
@@ -90,7 +92,7 @@ def test_push_and_account_lines_read_in_words_of_the_pages_language(tmp_path, mo
     ]
     digest = (
         "filter: all units, as of 8 November 2020, alerts: Overdue 5, Due soon 1, Not consulted 9, More meetings 2; "
-        "via: push; kind: alerts digest"
+        f"system user: {getpass.getuser()}; via: push; kind: alerts digest"
     )
     common = (
         f"period: as of 8 November 2020, all units; channel: wecom-group; channel kind: WeCom; to: {where}; "
