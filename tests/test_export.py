@@ -158,7 +158,9 @@ def test_formulas_are_text_in_xlsx():
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]
     assert [cell.data_type for cell in cells] == ["s"] * len(FORMULAS)
     # openpyxl leaves the file's escape for a carriage return (_x000D_) as it is; Excel shows the CR.
-    assert [cell.value.replace("_x000D_", "\r") for cell in cells] == ["'" + text for text in FORMULAS]
+    # as the text is, with Excel's hidden quote prefix: shown without an apostrophe, kept as text when edited
+    assert [cell.value.replace("_x000D_", "\r") for cell in cells] == list(FORMULAS)
+    assert all(cell.quotePrefix for cell in cells)
     assert [row[1].value for row in sheet.iter_rows(min_row=2)] == [1, -2, 3, 4, 5, 6]
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     assert sheet.title == "=evilsheet"

@@ -23,7 +23,7 @@ from oversight.contract.schema import (
 )
 from oversight.core import i18n
 from oversight.core.numbers import is_missing, round_half_up, share_values
-from oversight.ingest.workbook import neutralise_formula
+from oversight.ingest.workbook import neutralise_formula, write_text
 
 # Columns that hold enumeration codes, and the contract's labels for them.
 _CODE_COLUMNS = {
@@ -188,9 +188,13 @@ def table_xlsx_bytes(table: pd.DataFrame, sheet_title: str = "data") -> bytes:
     sheet = book.add_worksheet(_sheet_name(sheet_title))
     header_format = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    quoted_header = book.add_format(
+        {"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True, "quote_prefix": True}
+    )
+    quoted = book.add_format({"quote_prefix": True})
     for position, column in enumerate(table.columns):
-        header = str(neutralise_formula(str(column)))
-        sheet.write_string(0, position, header, header_format)
+        header = str(column)
+        write_text(sheet, 0, position, header, quoted_header, header_format)
         longest = max([len(header), *(len(str(v)) for v in table[column].head(200))])
         sheet.set_column(
             position, position, min(60, max(10, longest * 2 if not str(column).isascii() else longest + 2))
@@ -207,7 +211,7 @@ def table_xlsx_bytes(table: pd.DataFrame, sheet_title: str = "data") -> bytes:
             elif isinstance(value, (int, float)) or pd.api.types.is_number(value):
                 sheet.write_number(row_number, position, float(value))
             else:
-                sheet.write_string(row_number, position, str(neutralise_formula(str(value))))
+                write_text(sheet, row_number, position, str(value), quoted)
     sheet.freeze_panes(1, 0)
     book.close()
     return buffer.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import xlsxwriter
@@ -15,10 +16,20 @@ from oversight.ingest.cell_text import FORMULA_PREFIXES
 
 
 def neutralise_formula(value: object) -> object:
-    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe."""
+    """Text that a spreadsheet would run as a formula is prefixed with an apostrophe (CSV: a text file has no other way)."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def write_text(sheet: Any, row: int, column: int, text: str, quoted: Any, cell_format: Any = None) -> None:
+    """A text cell of an xlsx. Text a spreadsheet would run as a formula (``=…``, ``-会议偏多``) gets Excel's own
+    hidden quote prefix (``quoted``: a format with ``quote_prefix``), so the cell shows the text as it is and stays
+    text when someone edits it; a visible apostrophe showed as part of the text (``'-会议偏多``)."""
+    if text.startswith(FORMULA_PREFIXES):
+        sheet.write_string(row, column, text, quoted)
+    else:
+        sheet.write_string(row, column, text, cell_format)
 
 
 def to_office_values(
@@ -62,6 +73,7 @@ def ledger_xlsx_bytes(
     sheet = book.add_worksheet(table.zh)
     header_format = book.add_format({"bold": True, "bg_color": "#E8EEF7", "border": 1, "text_wrap": True})
     date_format = book.add_format({"num_format": "yyyy-mm-dd"})
+    quoted = book.add_format({"quote_prefix": True})
     for position, column in enumerate(table.columns):
         sheet.write_string(0, position, column.zh, header_format)
         width = 12 if column.kind in (DATE, BOOL, ENUM) else 16
@@ -76,7 +88,7 @@ def ledger_xlsx_bytes(
             elif isinstance(value, (int, float)) and not isinstance(value, bool):
                 sheet.write_number(row_number, position, value)
             else:
-                sheet.write_string(row_number, position, str(neutralise_formula(value)))
+                write_text(sheet, row_number, position, str(value), quoted)
     sheet.freeze_panes(1, 0)
     book.close()
     return buffer.getvalue()
