@@ -105,6 +105,7 @@ def test_the_url_keeps_the_chosen_units_and_a_fifth_is_refused():
     at = run_page(PROFILE)
     picker = at.multiselect[0]
     assert picker.value == ["gov_office"]  # with no unit chosen, the first unit, and the URL narrows nothing
+    assert picker.proto.select_all == 0  # no "select all" in a picker of at most four: it was always refused
     assert "unit" not in at.query_params
     picker.set_value(["gov_office", "petitions"]).run()
     assert list(at.query_params["unit"]) == ["gov_office", "petitions"]

@@ -55,6 +55,7 @@ def unit_picker(page: Page, shown: compare.ProfileUnits) -> None:
         help=page.t("profile.pick_units_help"),
         on_change=_on_pick,
         args=(key,),
+        select_all=False,  # "select all" would ask for every unit, which a comparison of four always refuses
     )
 
 
