@@ -126,6 +126,9 @@ def test_a_bad_file_is_refused_with_every_problem_located_and_nothing_written(da
     messages = " ".join(problems["问题"])
     assert "atlantis" in messages and "重复" in messages
     assert 2 in set(problems["行"]) and 3 in set(problems["行"])
+    # each sentence also written out whole under the table, which cuts it at the cell's edge (its advice at the end)
+    written = " ".join(element.value for element in at.markdown)
+    assert all(message in written.replace("\\", "") for message in problems["问题"]), written
     assert not any(button.key == "widget.import_apply" for button in at.button)
     assert _hashes(data_dir) == before
 

@@ -39,6 +39,19 @@ def _problem_rows(problems, lang: str) -> pd.DataFrame:
     )
 
 
+# The table cuts a long sentence at its cell's edge (on a phone after a dozen characters), and what to do is at
+# the sentence's end: the first problems are written out whole under it as well.
+_WRITTEN_OUT = 20
+
+
+def _problems_written_out(page: Page, problems) -> None:
+    shown = problems[:_WRITTEN_OUT]
+    lines = "\n".join(f"- {safe_text.markdown(problem.render(page.lang))}" for problem in shown)
+    st.markdown(lines)
+    if len(problems) > len(shown):
+        st.caption(page.t("data.report.more_in_table", count=len(problems) - len(shown)))
+
+
 def _uploader_words(page: Page, limit_mb: int) -> str:
     """The upload box's own words ("Upload", "20MB per file • XLSX, CSV") have no parameter in Streamlit: the
     box's rules in assets/app.css hide them and write these, in the page's language, in their place."""
@@ -131,6 +144,7 @@ def import_section(page: Page) -> None:
     if plan.problems:
         st.error(page.t("data.report.failed", count=plan.problem_count))
         grid.data_table(_problem_rows(plan.problems, page.lang), page.lang)
+        _problems_written_out(page, plan.problems)
         return
     if not plan.ok:
         return
