@@ -485,13 +485,13 @@ CORPUS: list[BadFile] = [
     BadFile(
         "formula_without_value_required",
         _issues(issue(description="=1+1")),
-        [("error.formula_without_value", None, None)],
+        [("error.formula_without_value", 2, None)],  # located at its row (the sentence names the cell)
         table="issues",
     ),
     BadFile(
         "formula_without_value_optional",
         _issues(issue(due="=C2+30")),
-        [("error.formula_without_value", None, None)],
+        [("error.formula_without_value", 2, None)],
         table="issues",
     ),
     # -- cells

@@ -238,8 +238,8 @@ def test_a_formula_result_in_a_workbook_marked_recalculate_on_load_is_not_truste
     path = _meetings_with_duration_formula(tmp_path / "会议.xlsx", recalculate_on_load=True)
     plan = import_plan.plan_import([path], "meetings", "append", data_folder)
     assert [p.render("zh") for p in plan.problems] == [
-        "会议.xlsx: 工作表“会议”的 F2 单元格是公式，但文件注明“打开时重新计算”，其中保存的结果并未算过（常见于程序生成的"
-        "表格，结果常为 0）：请用 Excel 或 WPS 打开并保存后再导入，或改填数值"
+        "会议.xlsx · 工作表“会议” · 第2行: 工作表“会议”的 F2 单元格是公式（本表共有 1 个公式单元格），但文件注明“打开时重新计算”，"
+        "其中保存的结果并未算过（常见于程序生成的表格，结果常为 0）：请用 Excel 或 WPS 打开并保存后再导入，或把这些公式都改填为数值"
     ]
     assert "Open and save the file in Excel or WPS" in plan.problems[0].render("en")
 
@@ -384,3 +384,24 @@ def test_a_legacy_xls_cell_showing_an_error_value_is_refused_with_the_value(data
         "问题.xls · 工作表“问题” · 第2行 · B列“单位”: 单元格显示错误值 #REF!（公式出错），请修正公式或填入实际值",
         "问题.xls · 工作表“问题” · 第2行 · H列“整改期限”: 单元格显示错误值 #N/A（公式出错），请修正公式或填入实际值",
     ]
+
+
+def test_a_formula_refusal_says_how_many_formula_cells_the_sheet_holds(tmp_path, data_folder):
+    """Two computed durations: the clerk who types a value into the first one named was refused again at the next."""
+    import xlsxwriter
+
+    path = tmp_path / "会议.xlsx"
+    book = xlsxwriter.Workbook(path)
+    sheet = book.add_worksheet("会议")
+    headers = ["会议编号", "单位", "会议日期", "会议类型", "时长(小时)", "时长(分钟)", "议题数", "议题提前报送审核"]
+    sheet.write_row(0, 0, [*headers, "纪检监察组列席", "合并召开"])
+    for row, meeting_id in ((1, "HY2021-901"), (2, "HY2021-902")):
+        sheet.write_row(row, 0, [meeting_id, "省政府研究室", "2021-03-05", "办公会议", 1.5])
+        sheet.write_formula(row, 5, f"=E{row + 1}*60", None, 0)
+        sheet.write_row(row, 6, [3, "是", "否", "否"])
+    book.close()
+    plan = import_plan.plan_import([path], "meetings", "append", data_folder)
+    (problem,) = plan.problems
+    assert (problem.sheet, problem.row) == ("会议", 2)
+    assert "本表共有 2 个公式单元格" in problem.render("zh") and "把这些公式都改填为数值" in problem.render("zh")
+    assert "2 formula cells in the sheet" in problem.render("en")

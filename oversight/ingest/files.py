@@ -12,6 +12,7 @@ import csv
 import io
 import logging
 import math
+import re
 import zipfile
 import zlib
 from collections.abc import Iterable
@@ -131,8 +132,27 @@ ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", *_TEXT_SUFFIXES)
 
 
 class _FileRefused(Exception):
-    def __init__(self, key: str, **params: Any):
-        self.key, self.params = key, params
+    def __init__(self, key: str, *, at: dict[str, Any] | None = None, **params: Any):
+        # ``at``: the sheet, row and column letter of the one cell the refusal is about, for the report's columns
+        self.key, self.params, self.at = key, params, at or {}
+
+    def problem(self, file: str) -> Problem:
+        return Problem(file=file, message_key=self.key, params=self.params, **self.at)
+
+
+_CELL_REFERENCE = re.compile(r"^([A-Z]{1,3})([0-9]+)$")
+
+
+def _formula_refused(
+    key: str, formula: sheet_bounds.FormulaWithoutValue | sheet_bounds.FormulaNotRecalculated
+) -> _FileRefused:
+    """A formula refusal located at its first cell's sheet and row (its column by letter in the sentence: no header
+    has been read yet to name it by), saying how many the sheet holds."""
+    reference = _CELL_REFERENCE.match(formula.cell)
+    at: dict[str, Any] = {"sheet": formula.sheet}
+    if reference:
+        at["row"] = int(reference.group(2))
+    return _FileRefused(key, at=at, sheet=formula.sheet, cell=formula.cell, count=formula.count)
 
 
 def _mb(size: int) -> str:
@@ -153,7 +173,7 @@ def load_workbook(source: Source, checked: bool = True) -> LoadedWorkbook:
     try:
         sheets, data = _load_sheets(source, checked)
     except _FileRefused as refused:
-        raise ValidationError([Problem(file=name, message_key=refused.key, params=refused.params)]) from None
+        raise ValidationError([refused.problem(name)]) from None
     return LoadedWorkbook(sheets, hidden_parts.workbook_visibility(data))
 
 
@@ -169,7 +189,7 @@ def load_sheets(source: Source, checked: bool = True) -> Sheets:
     try:
         return _load_sheets(source, checked)[0]
     except _FileRefused as refused:
-        raise ValidationError([Problem(file=name, message_key=refused.key, params=refused.params)]) from None
+        raise ValidationError([refused.problem(name)]) from None
 
 
 def _load_sheets(source: Source, checked: bool) -> tuple[Sheets, bytes]:
@@ -228,9 +248,9 @@ def _check_sheet_sizes(data: bytes) -> None:
     except sheet_bounds.WorkbookTooLarge as large:
         raise _workbook_too_large(large) from None
     except sheet_bounds.FormulaWithoutValue as formula:
-        raise _FileRefused("error.formula_without_value", sheet=formula.sheet, cell=formula.cell) from None
+        raise _formula_refused("error.formula_without_value", formula) from None
     except sheet_bounds.FormulaNotRecalculated as formula:
-        raise _FileRefused("error.formula_not_recalculated", sheet=formula.sheet, cell=formula.cell) from None
+        raise _formula_refused("error.formula_not_recalculated", formula) from None
     except (
         sheet_bounds.SheetUnreadable,
         zipfile.BadZipFile,

@@ -93,9 +93,10 @@ class FormulaWithoutValue(Exception):
     """A cell holds a formula but no value computed from it (a workbook written by a program, never opened in Excel):
     the reader sees an empty cell, so a required column read "empty" and an optional one (整改期限) was dropped."""
 
-    def __init__(self, sheet: str, cell: str):
+    def __init__(self, sheet: str, cell: str, count: int = 1):
         super().__init__(f"{sheet}!{cell}")
-        self.sheet, self.cell = sheet, cell
+        # how many such cells the sheet holds: "type the value" in the first one alone was refused again at the next
+        self.sheet, self.cell, self.count = sheet, cell, count
 
 
 # A cell with a formula and, after it, no value or an empty one (as openpyxl writes them), in the canonical spelling
@@ -110,9 +111,10 @@ class FormulaNotRecalculated(Exception):
     everything on opening). Programs (xlsxwriter, reporting systems) write that with a placeholder 0 as each result,
     so ``=E2*60`` read as 0 minutes where Excel shows 90."""
 
-    def __init__(self, sheet: str, cell: str):
+    def __init__(self, sheet: str, cell: str, count: int = 1):
         super().__init__(f"{sheet}!{cell}")
-        self.sheet, self.cell = sheet, cell
+        # how many such cells the sheet holds: "type the value" in the first one alone was refused again at the next
+        self.sheet, self.cell, self.count = sheet, cell, count
 
 
 # A cell whose first child is a formula, in the spellings XML allows (any prefix, attribute order and quotes);
@@ -303,12 +305,12 @@ def _check_extent(
     if rows * columns > limit or rows > EXCEL_MAX_ROWS or columns > EXCEL_MAX_COLUMNS:
         raise SheetTooLarge(name, rows, columns)
     budget.spend(rows, columns)
-    for uncomputed in _FORMULA_WITHOUT_VALUE.finditer(xml_bytes):
-        # a formula whose result is an empty string is saved by Excel as t="str" with an empty value: that is a value
-        if b' t="str"' not in uncomputed.group(0):
-            raise FormulaWithoutValue(name, uncomputed.group(1).decode("ascii"))
+    # a formula whose result is an empty string is saved by Excel as t="str" with an empty value: that is a value
+    uncomputed = [m for m in _FORMULA_WITHOUT_VALUE.finditer(xml_bytes) if b' t="str"' not in m.group(0)]
+    if uncomputed:
+        raise FormulaWithoutValue(name, uncomputed[0].group(1).decode("ascii"), len(uncomputed))
     if stale_results:
         # a result saved in a workbook marked "recalculate on opening" is a placeholder, not what Excel shows
         cell = first_formula_cell(xml_bytes)
         if cell is not None:
-            raise FormulaNotRecalculated(name, cell)
+            raise FormulaNotRecalculated(name, cell, len(_ANY_FORMULA_TAG.findall(xml_bytes)))

@@ -29,9 +29,8 @@ def _problem_rows(problems, lang: str) -> pd.DataFrame:
                 i18n.t("data.ui.col_file", lang): p.file or None,
                 i18n.t("data.ui.col_sheet", lang): p.sheet or None,
                 i18n.t("data.ui.col_row", lang): p.row,
-                i18n.t("data.ui.col_column", lang): f"{p.column_letter} {p.column}"
-                if p.column_letter
-                else (p.column or None),
+                i18n.t("data.ui.col_column", lang): " ".join(part for part in (p.column_letter, p.column) if part)
+                or None,
                 i18n.t("data.ui.col_problem", lang): p.message(lang),
             }
             for p in problems
