@@ -221,6 +221,13 @@ def test_printing_the_overview_hides_the_controls_and_keeps_the_cards_in_a_row(b
         values = page.locator('[data-testid="stMetricValue"]').all()
         heights = {round(v.bounding_box()["height"]) for v in values}
         assert max(heights) < 60, heights  # one line each, never a character per line
+        # a chart redrawn for print is no wider than A4 holds (190 mm = 718 px): drawn at the window's 1210 px it
+        # was cut at the paper's edge, its last quarters and the ends of its bars gone
+        page.wait_for_timeout(1500)  # Streamlit redraws a chart whose box changed
+        widths = page.evaluate(
+            "[...document.querySelectorAll('.js-plotly-plot')].map(e => e.getBoundingClientRect().width)"
+        )
+        assert len(widths) == 4 and max(widths) <= 190 / 25.4 * 96, widths
         page.pdf(path=output_dir / "overview_print.pdf")
     finally:
         context.close()
