@@ -286,3 +286,11 @@ def test_english_unit_choices_and_chips_name_units_as_the_charts_do():
     assert "General Office of the Provincial Government" in at.caption[0].value
     chinese = run_page("app.py", {"unit": ["gov_office"]})
     assert "省政府办公厅" in chinese.multiselect(key="widget.units").options
+
+
+def test_every_unit_chosen_one_by_one_reads_as_all_of_them(frames):
+    """The sidebar's 全选 puts all nine units in the filter: the scope line named nine units instead of 全部9家."""
+    every = list(frames["units"]["unit_id"])
+    at = run_page("app.py", {"unit": every})
+    assert at.caption[0].value.startswith("数据范围：全部9家综合监督单位；"), at.caption[0].value
+    assert metrics(at)["指出问题"] == "16个"
