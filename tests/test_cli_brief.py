@@ -183,11 +183,11 @@ def test_without_chromium_the_brief_says_how_to_install_it(private_settings, tmp
 # ---------------------------------------------------------------- pushed: robots get the summary, e-mail the PDF
 
 
-def test_the_brief_is_pushed_to_robots_and_mailed_as_a_pdf_once(private_settings, tmp_path, capsys):
-    with RobotReceiver() as robot, SmtpReceiver() as smtp:
-        private_settings.parent.mkdir(parents=True)
-        private_settings.write_text(
-            f"""
+def _robot_and_mail_settings(path: Path, robot: RobotReceiver, smtp: SmtpReceiver) -> None:
+    """A settings file sending the brief to one group robot and one mailbox, both local stand-ins."""
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        f"""
 [push]
 backoff_seconds = 0
 [[channels]]
@@ -205,8 +205,13 @@ sender = "oversight@example.gov.cn"
 to = ["zuzhang@example.gov.cn"]
 send = ["brief"]
 """,
-            encoding="utf-8",
-        )
+        encoding="utf-8",
+    )
+
+
+def test_the_brief_is_pushed_to_robots_and_mailed_as_a_pdf_once(private_settings, tmp_path, capsys):
+    with RobotReceiver() as robot, SmtpReceiver() as smtp:
+        _robot_and_mail_settings(private_settings, robot, smtp)
         argv = ["brief", "--as-of", "2021-01-05", "--format", "docx", "--out", str(tmp_path / "out"), "--push"]
         assert main(argv) == 0
         out = capsys.readouterr().out
@@ -302,28 +307,7 @@ send = ["brief"]
 def test_a_pushed_brief_of_some_units_names_them(private_settings, tmp_path, capsys, lang, scope, subject):
     """rev-d #3: a brief of two units said 与2家综合监督单位…指出问题4个 and never which two, in the group and the mail."""
     with RobotReceiver() as robot, SmtpReceiver() as smtp:
-        private_settings.parent.mkdir(parents=True)
-        private_settings.write_text(
-            f"""
-[push]
-backoff_seconds = 0
-[[channels]]
-name = "group"
-kind = "wecom"
-url = "{robot.url("/cgi-bin/webhook/send?key=K")}"
-send = ["brief"]
-[[channels]]
-name = "mail"
-kind = "email"
-host = "127.0.0.1"
-port = {smtp.port}
-security = "none"
-sender = "oversight@example.gov.cn"
-to = ["zuzhang@example.gov.cn"]
-send = ["brief"]
-""",
-            encoding="utf-8",
-        )
+        _robot_and_mail_settings(private_settings, robot, smtp)
         argv = ["brief", "--unit", "gov_office", "--unit", "research", "--period", "year", "--lang", lang]
         argv += ["--as-of", "2021-01-05", "--format", "pdf", "--out", str(tmp_path / "out"), "--push"]
         assert main(argv) == 0
