@@ -219,8 +219,8 @@ def _load_sheets(source: Source, checked: bool) -> tuple[Sheets, bytes]:
         if checked:
             _check_archive(data)
         _check_sheet_sizes(data)
-        sheets = _read_workbook(data, _values_calamine_loses(data))
-        return _in_its_date_system(sheets, _uses_1904_dates(data)), data
+        lost, counts_from_1904 = _what_calamine_loses(data)
+        return _in_its_date_system(_read_workbook(data, lost), counts_from_1904), data
     if suffix in _TEXT_SUFFIXES:
         return {"": _read_text_rows(data)}, data
     raise _FileRefused("error.not_a_spreadsheet")
@@ -349,17 +349,12 @@ def _check_archive(data: bytes) -> None:
         total += inflated
 
 
-def _values_calamine_loses(data: bytes) -> dict[str, dict[tuple[int, int], object]]:
-    """An .xlsx's cells whose value calamine loses (an error value read as ""), by sheet (see ``xlsx_cells``)."""
+def _what_calamine_loses(data: bytes) -> tuple[dict[str, dict[tuple[int, int], object]], bool]:
+    """What an .xlsx says that calamine's values lose: its cells showing an error value (read as ""), by sheet (see
+    ``xlsx_cells``), and whether it counts its dates from 1904."""
     try:
-        return xlsx_cells.lost_values(zipfile.ZipFile(io.BytesIO(data)))
-    except (sheet_bounds.SheetUnreadable, zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, ValueError):
-        raise _FileRefused("error.workbook_corrupt") from None
-
-
-def _uses_1904_dates(data: bytes) -> bool:
-    try:
-        return sheet_bounds.uses_1904_dates(zipfile.ZipFile(io.BytesIO(data)))
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        return xlsx_cells.lost_values(archive), sheet_bounds.uses_1904_dates(archive)
     except (sheet_bounds.SheetUnreadable, zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, ValueError):
         raise _FileRefused("error.workbook_corrupt") from None
 

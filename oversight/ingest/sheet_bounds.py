@@ -164,6 +164,20 @@ def sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
     return parts
 
 
+def sheet_members(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
+    """``(sheet name, zip member)`` for every listed sheet the archive holds, its member found as calamine finds it
+    (a target's case may differ from the member's). A sheet the workbook names but does not hold is left out:
+    calamine reports that itself."""
+    members = set(archive.namelist())
+    by_lower_case = {name.lower(): name for name in members}
+    held = []
+    for name, member in sheet_parts(archive):
+        actual = member if member in members else by_lower_case.get(member.lower())
+        if actual is not None:
+            held.append((name, actual))
+    return held
+
+
 def _workbook_flag(archive: zipfile.ZipFile, element: str, attribute: str) -> bool:
     """Whether ``xl/workbook.xml``'s ``element`` sets ``attribute`` on ("1" or "true", as writers spell it)."""
     try:
@@ -280,16 +294,13 @@ def check_workbook(archive: zipfile.ZipFile, limit: int = MAX_SHEET_CELLS) -> No
     """
     budget = CellBudget()
     stale = recalculates_on_load(archive)
-    members = {info.filename: info for info in archive.infolist()}
-    by_lower_case = {name.lower(): name for name in members}
     measured: set[str] = set()
-    for name, member in sheet_parts(archive):
-        actual = member if member in members else by_lower_case.get(member.lower())
-        if actual is None or actual in measured:
-            continue  # a sheet the workbook names but does not hold: calamine reports that itself
+    for name, actual in sheet_members(archive):
+        if actual in measured:
+            continue
         measured.add(actual)
         _check_extent(name, archive.read(actual), limit, budget, stale)
-    for member in members:
+    for member in dict.fromkeys(archive.namelist()):  # a name the zip holds twice is measured once, as before
         if member not in measured:
             xml_bytes = archive.read(member)
             if any(marker in xml_bytes for marker in _SHEET_DATA):

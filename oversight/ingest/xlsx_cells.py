@@ -15,7 +15,7 @@ import xml.parsers.expat
 import zipfile
 
 from oversight.ingest.cell_text import ErrorValue
-from oversight.ingest.sheet_bounds import SheetUnreadable, local_name, sheet_parts, split_reference
+from oversight.ingest.sheet_bounds import SheetUnreadable, local_name, sheet_members, split_reference
 
 Grid = list[list[object]]
 Place = tuple[int, int]  # (row, column), 0-based as in calamine's grid
@@ -73,13 +73,8 @@ def error_cells(xml_bytes: bytes) -> dict[Place, str]:
 
 def lost_values(archive: zipfile.ZipFile) -> dict[str, dict[Place, object]]:
     """For each sheet (by name), the cells whose value calamine loses, and the value to put in their place."""
-    members = set(archive.namelist())
-    by_lower_case = {name.lower(): name for name in members}
     lost: dict[str, dict[Place, object]] = {}
-    for name, member in sheet_parts(archive):
-        actual = member if member in members else by_lower_case.get(member.lower())
-        if actual is None:
-            continue  # a sheet the workbook names but does not hold: calamine reports that itself
+    for name, actual in sheet_members(archive):
         errors = error_cells(archive.read(actual))
         if errors:
             lost.setdefault(name, {}).update({place: ErrorValue(value) for place, value in errors.items()})
