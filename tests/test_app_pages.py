@@ -289,8 +289,17 @@ def test_english_unit_choices_and_chips_name_units_as_the_charts_do():
 
 
 def test_every_unit_chosen_one_by_one_reads_as_all_of_them(frames):
-    """The sidebar's 全选 puts all nine units in the filter: the scope line named nine units instead of 全部9家."""
+    """The sidebar's 全选 (or a link naming all nine) put nine units in the filter: the scope line, the pack's cover
+    and file names and the summary named nine units instead of 全部9家. Every unit chosen is now no unit filter."""
     every = list(frames["units"]["unit_id"])
     at = run_page("app.py", {"unit": every})
     assert at.caption[0].value.startswith("数据范围：全部9家综合监督单位；"), at.caption[0].value
     assert metrics(at)["指出问题"] == "16个"
+    assert "unit" not in at.query_params  # the link of the view is that of all units
+    at = run_page("app.py")
+    at.multiselect(key="widget.units").set_value(every).run()
+    assert at.caption[0].value.startswith("数据范围：全部9家综合监督单位；"), at.caption[0].value
+    assert at.multiselect(key="widget.units").value == []  # the placeholder 全部单位 says it
+    assert "unit" not in at.query_params
+    at.multiselect(key="widget.units").set_value(every[:8]).run()  # eight of nine are named
+    assert "省政府办公厅" in at.caption[0].value and metrics(at)["指出问题"] != "16个"

@@ -92,6 +92,16 @@ def test_the_brief_is_audited_like_a_download(private_settings, tmp_path, capsys
     assert [p.name for p in tmp_path.iterdir() if p.suffix == ".docx"] == ["派驻监督工作简报_2020Q4.docx"]
 
 
+def test_a_brief_of_every_unit_named_is_the_brief_of_all_units(private_settings, tmp_path, capsys, frames):
+    """--unit for each of the nine put nine names on the cover and a 9家单位 in the file name."""
+    every = [option for unit in frames["units"]["unit_id"] for option in ("--unit", unit)]
+    argv = ["brief", *every, "--from", "2020Q4", "--to", "2020Q4", "--format", "docx", "--out", str(tmp_path)]
+    assert main(argv) == 0
+    (entry,) = audit.read_audit(action="download")
+    assert entry["details"]["filter"]["units"] == []
+    assert [p.name for p in tmp_path.iterdir() if p.suffix == ".docx"] == ["派驻监督工作简报_2020Q4.docx"]
+
+
 def test_the_brief_as_an_account_records_the_os_user_and_what_its_files_carry(private_settings, tmp_path, capsys):
     """rev-d #5: --as chief needs no password, so the line names who ran it; and the marking and watermark the
     files carry, as a page's download line does."""

@@ -48,6 +48,16 @@ def test_url_round_trip(span):
     assert parsed == filter_ and not notes
 
 
+def test_every_unit_named_is_no_unit_filter(span):
+    """A link naming every unit (in any order, some twice) is the view of all units, not of nine named ones."""
+    every = list(reversed(span.unit_ids)) + [span.unit_ids[0]]
+    parsed, notes = filters.from_query_params({"unit": every}, span)
+    assert parsed.units == () and not notes
+    assert span.chosen_units(span.unit_ids[:-1]) == span.unit_ids[:-1]
+    assert span.chosen_units(span.unit_ids) == ()
+    assert span.chosen_units(()) == ()
+
+
 def test_url_with_nonsense_falls_back_and_says_what_it_ignored(span):
     parsed, notes = filters.from_query_params({"unit": ["nowhere", "research"], "from": "yesterday"}, span)
     assert parsed == Filter(("research",), Q("2020Q1"), Q("2020Q4"))

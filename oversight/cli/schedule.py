@@ -172,12 +172,13 @@ def _outside_data(span, start, end, lang: str) -> _Stop:
 def _units(args: argparse.Namespace, connection, account, lang: str) -> tuple[str, ...]:
     """The --unit values, each checked against the data and the account's scope (never silently widened)."""
     from oversight.data import queries
+    from oversight.data.filters import chosen_units
 
     known = set(queries.run(connection, "units")["unit_id"])
     for unit in args.unit:
         if unit not in known or not account.scope.allows(unit):
             raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_unit", lang, unit=unit, username=account.username))
-    return tuple(dict.fromkeys(args.unit))
+    return chosen_units(args.unit, known)
 
 
 def _warn_if_readable(settings, lang: str) -> None:

@@ -225,6 +225,9 @@ class DataSpan:
     last: Quarter
     last_day: date | None = None
 
+    def chosen_units(self, units: Iterable[str]) -> tuple[str, ...]:
+        return chosen_units(units, self.unit_ids)
+
     def default_filter(self) -> Filter:
         """The latest year in the data, all units."""
         return Filter((), max(Quarter(self.last.year, 1), self.first), Quarter(self.last.year, 4))
@@ -278,6 +281,14 @@ class DataSpan:
 
 def _as_date(value: object) -> date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[return-value]
+
+
+def chosen_units(units: Iterable[str], every_unit: Iterable[str]) -> tuple[str, ...]:
+    """``units`` as a filter holds them: every unit chosen one by one (the sidebar's 全选, a link or ``--unit`` naming
+    all nine) is no unit filter, so the scope line, the exports' covers and file names and the written summary say
+    全部9家综合监督单位 as for no choice at all, not nine names."""
+    chosen, every = tuple(dict.fromkeys(units)), set(every_unit)
+    return () if every and set(chosen) == every else chosen
 
 
 def _as_list(value: str | Sequence[str] | None) -> list[str]:
@@ -358,4 +369,6 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
         start, end = default.start, default.end
     unknown = tuple(name for name in params if name not in URL_KEYS)
     too_many = len(unit_values) if len(unit_values) > MAX_URL_UNIT_VALUES else 0
-    return Filter(tuple(units), start, end), UrlNotes(tuple(ignored), tuple(moved), backwards, unknown, too_many)
+    return Filter(span.chosen_units(units), start, end), UrlNotes(
+        tuple(ignored), tuple(moved), backwards, unknown, too_many
+    )

@@ -136,8 +136,6 @@ class Page:
         account may see (named: "all 1 units" would be false), else 全部9家综合监督单位."""
         if shown_units is None:
             shown_units = self.filter.units or (() if self.sees_all_units else tuple(self.span.unit_ids))
-            if self.sees_all_units and set(shown_units) == set(self.span.unit_ids):
-                shown_units = ()  # every unit chosen one by one (the sidebar's 全选) is all of them: not nine names
         if shown_units:
             return self.unit_names_text(shown_units)
         return self.t("app.all_units", count=len(self.span.unit_ids))

@@ -43,8 +43,9 @@ def _on_language_change() -> None:
     session.note_chosen_on_screen()
 
 
-def _on_units_change() -> None:
-    session.set_filter(st.session_state[session.FILTER_KEY].with_units(st.session_state["widget.units"]))
+def _on_units_change(span: DataSpan) -> None:
+    chosen = span.chosen_units(st.session_state["widget.units"])
+    session.set_filter(st.session_state[session.FILTER_KEY].with_units(chosen))
 
 
 def _quarter_widget_key() -> str:
@@ -97,6 +98,7 @@ def sidebar(span: DataSpan, units: pd.DataFrame, account: roles.Account) -> None
             key="widget.units",
             placeholder=i18n.t("sidebar.units_placeholder", lang),
             on_change=_on_units_change,
+            args=(span,),
         )
         st.select_slider(
             i18n.t("sidebar.quarters", lang),
