@@ -370,6 +370,34 @@ def test_every_record_date_is_checked_against_today(tmp_path, data_folder, monke
     ]
 
 
+def test_problems_are_listed_sheet_by_sheet_row_by_row(tmp_path, data_folder, monkeypatch):
+    """A date after today was listed after every other problem of the file, whatever its row; the checks' own order
+    is column by column. A reader fixing the file goes row by row."""
+    from datetime import date, datetime
+
+    from oversight import config
+    from tests.bad_files import HEADERS, meeting, write_xlsx
+
+    monkeypatch.setattr(config, "team_now", lambda: datetime(2021, 3, 10, 8, 30, tzinfo=config.TEAM_TIME_ZONE))
+    late, unknown, late_again = (
+        meeting("HY2021-901", day=date(2021, 3, 11)),
+        meeting("HY2021-902", day=date(2021, 3, 1)),
+        meeting("HY2021-903", day=date(2021, 3, 12)),
+    )
+    unknown[1] = "不存在的单位"
+    second = meeting("HY2021-904", day=date(2021, 3, 1))
+    second[1] = "又一个不存在的单位"
+    sheets = {"一月": [HEADERS["meetings"], late, unknown, late_again], "二月": [HEADERS["meetings"], second]}
+    path = write_xlsx(tmp_path / "meetings.xlsx", sheets)
+    plan = import_plan.plan_import([path], "meetings", "append", data_folder)
+    assert [(p.sheet, p.row, p.column_letter, p.message_key) for p in plan.problems] == [
+        ("一月", 2, "C", "error.date_after_today"),
+        ("一月", 3, "B", "error.unit_unknown"),
+        ("一月", 4, "C", "error.date_after_today"),
+        ("二月", 2, "B", "error.unit_unknown"),
+    ]
+
+
 def test_a_legacy_xls_cell_showing_an_error_value_is_refused_with_the_value(data_folder):
     """The same in an .xls: calamine reads a BOOLERR error, or a formula whose saved result is one, as ""."""
     from oversight.ingest import Upload

@@ -25,7 +25,7 @@ from oversight.ingest.cell_text import id_key
 from oversight.ingest.cells import Context, UnitResolver
 from oversight.ingest.files import Sheets, Source, Upload, batch_problems, load_sheets, load_workbook, source_name
 from oversight.ingest.headers import locate_tables
-from oversight.ingest.problems import Problem, ValidationError
+from oversight.ingest.problems import Problem, ValidationError, in_reading_order
 from oversight.ingest.sheets import future_record_dates, read_sheets
 from oversight.ingest.table_files import folder_state, table_files, table_path
 
@@ -247,7 +247,7 @@ def _plan_table(
     # checked on the file's rows only: a folder that holds such a date already still loads, and takes appends
     problems += future_record_dates(read, config.team_now().date())
     if problems:
-        return problems
+        return in_reading_order(problems, incoming.sheet_names)
     frame = read.frame
     if plan.mode == "append" and before is not None:
         key = table.key.name

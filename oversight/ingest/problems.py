@@ -82,6 +82,20 @@ def problem_in_sheet(
     )
 
 
+def in_reading_order(problems: list[Problem], sheet_names: list[str]) -> list[Problem]:
+    """A file's problems sheet by sheet (in the file's order), row by row, left to right, as a reader goes through
+    the file fixing them; those of no sheet or row (a missing column) first. The checks find them column by column
+    and rule by rule: a date after today came after every other problem of the file, whatever its row."""
+    position = {name: index for index, name in enumerate(sheet_names)}
+
+    def place(problem: Problem) -> tuple[int, int, int, str]:
+        letter = problem.column_letter or ""
+        sheet = position.get(problem.sheet, -1) if problem.sheet else -1
+        return sheet, -1 if problem.row is None else problem.row, len(letter), letter
+
+    return sorted(problems, key=place)
+
+
 _SHOWN_LIMIT = 200
 
 
