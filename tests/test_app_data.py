@@ -133,6 +133,22 @@ def test_a_bad_file_is_refused_with_every_problem_located_and_nothing_written(da
     assert _hashes(data_dir) == before
 
 
+def test_the_page_reads_the_new_data_date_right_after_the_import(data_dir):
+    """After 确认导入 the header above the form kept the old data date until the next click."""
+    later = _new_issue().assign(date_raised=date(2021, 1, 8))
+    at = run_page("pages/07_data.py")
+    assert "2020年12月31日" in at.caption[0].value, at.caption[0].value
+    at.file_uploader(key="widget.uploads").set_value(("新增问题.xlsx", _issues_file(later), XLSX)).run()
+    at.selectbox(key="widget.import_table").set_value("issues").run()
+    at.radio(key="widget.import_mode").set_value("append").run()
+    at.button(key="widget.import_check").click().run()
+    at.button(key="widget.import_apply").click().run()
+    assert not at.exception
+    assert "2021年1月8日" in at.caption[0].value, at.caption[0].value
+    assert [s.value for s in at.success if "已导入" in s.value], [s.value for s in at.success]
+    assert not any(button.key == "widget.import_apply" for button in at.button)  # the plan is spent
+
+
 def test_the_pages_problem_count_counts_the_rows_to_fix(data_dir):
     """A units file without one unit: one problem per row naming it, under the line saying the folder would no longer
     validate, which the count left in (发现 100 个问题 over 99 rows)."""

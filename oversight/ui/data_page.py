@@ -64,6 +64,9 @@ def _uploader_words(page: Page, limit_mb: int) -> str:
     return f"<style>:root{{--oversight-upload-button:{button};--oversight-upload-limit:{limit};}}</style>"
 
 
+_IMPORTED_KEY = "data.imported"  # the import's message, shown after the page reruns on the data it wrote
+
+
 def _chosen_inputs(uploads, table: str, mode: str) -> tuple:
     """What a check was run on: each uploaded file (Streamlit's id for this upload, its name and size), the table
     and the mode. A plan is offered for import only while these are what the page shows."""
@@ -77,6 +80,8 @@ def import_section(page: Page) -> None:
     from oversight.ingest import commit, import_plan, import_report
 
     st.subheader(page.t("data.ui.import_heading"))
+    if _IMPORTED_KEY in st.session_state:
+        st.success(st.session_state.pop(_IMPORTED_KEY))
     limit_mb = max(1, ingest.max_upload_bytes() // (1024 * 1024))
     st.html(_uploader_words(page, limit_mb))
     # the limit the importer enforces, so the box does not promise Streamlit's default 200 MB
@@ -177,7 +182,9 @@ def import_section(page: Page) -> None:
             return
         del st.session_state[_PLAN_KEY]
         _remember_accounts(page)
-        st.success(page.t("data.report.imported_here", id=entry.id))
+        # said after the page reruns on the new data: its header kept the old data date until the next click
+        st.session_state[_IMPORTED_KEY] = page.t("data.report.imported_here", id=entry.id)
+        st.rerun()
 
 
 _PREVIEW_ROWS = 50
