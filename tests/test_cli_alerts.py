@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from oversight import config
 from oversight.alerts import configuration
 from oversight.auth import accounts, audit
 from oversight.cli.main import main
@@ -170,13 +171,21 @@ def test_push_reaches_both_robots_once_per_period(settings_path, capsys):
         content = wecom.body["markdown"]["content"]
         assert content.startswith("### 派驻监督预警摘要\n截至 2020年11月8日（2020年第4季度）")
         assert "**省政府办公厅**\n- **逾期** WT2020-018" in content
-        assert ding.body["markdown"]["title"] == "派驻监督预警摘要" and ding.body["markdown"]["text"] == content
+        # the notification's title says the day: every day's read the same
+        assert (
+            ding.body["markdown"]["title"] == "派驻监督预警摘要（截至2020年11月8日）"
+            and ding.body["markdown"]["text"] == content
+        )
         assert {"timestamp", "sign", "access_token"} == set(ding.query)
 
         # the same period again: nothing is sent
         status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--push")
         assert status == 0 and len(receiver.requests) == 2
         assert "已跳过\twecom-group\talerts\t2020-11-08/all" in out and "内容有变化" not in out
+        # when it was sent, in Beijing time as the audit page says it (the log keeps UTC: 8 hours earlier)
+        state = json.loads(configuration.load_settings(settings_path).state_file.read_text(encoding="utf-8"))
+        (sent_at,) = [entry["sent_at"] for key, entry in state.items() if "wecom-group" in key]
+        assert f"2020-11-08/all：{config.team_time_text(sent_at)} 已推送过" in out, (state, out)
         # the data says something else now (a wider window): still not resent, but the message says so
         status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--due-within", "90", "--push")
         assert len(receiver.requests) == 2 and "内容有变化" in out

@@ -27,6 +27,12 @@ def title(digest: Digest, lang: str) -> str:
     return i18n.t("alerts.digest.title", lang)
 
 
+def subject(digest: Digest, lang: str) -> str:
+    """The e-mail's subject and the robot's notification title: the title and its day, so that one day's digest is
+    told from the last in an inbox or a group's list of messages (the same words every day said nothing)."""
+    return i18n.t("alerts.digest.subject", lang, title=title(digest, lang), date=date_text(digest.as_of, lang))
+
+
 def as_of_line(digest: Digest, lang: str) -> str:
     """The as-of date and its quarter, and the data date where the records stop before it (a digest run today
     on ledgers last imported weeks ago says so)."""

@@ -299,7 +299,7 @@ def _alerts(args: argparse.Namespace) -> int:
         return OK
     message = Message(
         "alerts",
-        digest_text.title(digest, lang),
+        digest_text.subject(digest, lang),
         digest_text.render_markdown(digest, lang),
         digest_text.render_text(digest, lang),
     )

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from oversight import config
 from oversight.alerts.configuration import Channel, Settings
 from oversight.auth import audit
 from oversight.auth.roles import Account
@@ -37,7 +38,8 @@ class Outcome:
             return i18n.t("alerts.cli.pushed", lang, attempts=self.attempts, **params)
         if self.status == "skipped":
             key = "alerts.cli.skipped_changed" if self.changed else "alerts.cli.skipped"
-            return i18n.t(key, lang, sent_at=self.sent_at, **params)
+            # the sending log keeps UTC (as the audit log); the line is read in Beijing time, as the audit page's
+            return i18n.t(key, lang, sent_at=config.team_time_text(self.sent_at), **params)
         # count: one attempt (attempts = 1) is not "all 1 attempts"
         return i18n.t(
             "alerts.cli.push_failed", lang, count=self.attempts, attempts=self.attempts, error=self.error, **params
