@@ -55,10 +55,11 @@ def _facts(key: str, frame: pd.DataFrame) -> tuple[list[float], list[float]]:
     if key == "meetings_by_quarter":
         must = [total("meetings")]
         reached = frame[frame["meetings"].notna()]  # a quarter after the data date has no figure, not a zero
-        before = reached["prev_meetings"].fillna(0)
-        if (before > 0).all():
-            must.append(abs(_share(total("meetings") - before.sum(), before.sum())))
-        return must, [float((reached["meetings"] < before).sum())]
+        covered = reached[reached["prev_meetings"].notna()]  # a year earlier the data cover, even with 0 meetings
+        before = covered["prev_meetings"].sum()
+        if len(covered) == len(reached) and before > 0:
+            must.append(abs(_share(total("meetings") - before, before)))
+        return must, [float((covered["meetings"] < covered["prev_meetings"]).sum()), len(covered), 0]
     if key in ("issues_by_category", "issues_by_source", "suggestions_by_category", "reminders_by_form"):
         value = frame.columns[-1]
         return [total(value)], [frame[value].max(), _share(frame[value].max(), total(value))]
@@ -102,7 +103,7 @@ def _facts(key: str, frame: pd.DataFrame) -> tuple[list[float], list[float]]:
         whole = total("suggestions")
         return [whole, counts.get("linked", 0), counts.get("standalone", 0), _share(counts.get("linked", 0), whole)], []
     if key in ("reminders_by_quarter_form", "reminders_by_unit"):
-        forms = frame[["written", "in_person", "meeting"]]
+        forms = frame[["written", "in_person", "meeting"]].dropna(how="all")  # before the data start: unknown
         per_row = forms.sum(axis=1)
         return [per_row.sum()], [*per_row, *forms.sum(), *(_share(v, per_row.sum()) for v in forms.sum())]
     if key in ("activities_by_unit", "activities_by_quarter"):
@@ -213,6 +214,35 @@ def test_singular_and_missing_comparisons(connection):
     partial = meetings.assign(prev_meetings=[float("nan"), 77, 84, 93])
     assert takeaways.takeaway(specs["meetings_by_quarter"], partial, "en") == (
         "232 meetings this period; fewer than a year earlier in 3 of the 3 quarters with comparable data."
+    )
+    # a year earlier the data cover with no meeting is compared, not "no comparable data" beside a card of +232次
+    none_before = meetings.assign(prev_meetings=[0, 0, 0, 0])
+    assert takeaways.takeaway(specs["meetings_by_quarter"], none_before, "zh") == "本期会议232次，上年同期0次。"
+    assert takeaways.takeaway(specs["meetings_by_quarter"], none_before, "en") == (
+        "232 meetings this period, none a year earlier."
+    )
+    some_none = meetings.assign(prev_meetings=[float("nan"), 0, 84, 93])
+    assert takeaways.takeaway(specs["meetings_by_quarter"], some_none, "zh") == (
+        "本期会议232次；有上年同期数据的3个季度中，2个季度少于上年同期。"
+    )
+
+
+def test_quarters_before_the_data_start_are_not_ranked_and_one_whole_quarter_is_no_ranking(connection):
+    """Review of 2 Dec (random data): quarters before the data start (blank, unknown) were ranked as 0 — 最少的是
+    2018年第3季度、2018年第4季度（各0次） — and one whole quarter beside one under way read 最多的是2020年第3季度（8次），
+    最少的是2020年第3季度（8次）."""
+    specs = {spec.key: spec for spec in catalog.all_charts()}
+    spec = specs["reminders_by_quarter_form"]
+    early = queries.run(connection, spec.query, Filter((), Quarter(2018, 3), Quarter(2019, 2)))
+    assert early["written"].isna().sum() == 2  # the chart's own data leave 2018 Q3 and Q4 blank
+    assert takeaways.takeaway(spec, early, "zh") == (
+        "共开展日常提醒16次，最多的是2019年第1季度（10次），最少的是2019年第2季度（6次）；以面对面提醒为主（6次，占37.5%）。"
+    )
+    cut = queries.run(connection, spec.query, Filter((), Quarter(2020, 3), Quarter(2020, 4)))
+    cut["through_day"] = [cut["through_day"].iloc[0], pd.Timestamp(2020, 11, 15)]
+    assert takeaways.takeaway(spec, cut, "zh") == (
+        "共开展日常提醒17次，最多的是2020年第4季度（9次），最少的是2020年第3季度（8次）；以书面提醒为主（8次，占47.1%）；"
+        "2020年第4季度统计至11月15日。"
     )
 
 

@@ -150,8 +150,9 @@ def _issues_suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
 
 def _meetings_by_quarter(frame: pd.DataFrame, lang: str) -> str:
     meetings = count(frame["meetings"].sum(), "meetings", lang)
-    # a quarter whose year earlier the data does not cover (NaN, or no meetings to compare with) is left out
-    comparable = frame[frame["prev_meetings"].fillna(0) > 0]
+    # a quarter whose year earlier the data does not cover (blank) is left out; one covered with no meeting is
+    # compared (read as 上年同期无可比数据 beside a card of 1次 +1次 and a grey 0 bar, the two contradicted each other)
+    comparable = frame[frame["prev_meetings"].notna()]
     if comparable.empty:
         return _t("meetings_no_comparison", lang, meetings=meetings)
     fewer = int((comparable["meetings"] < comparable["prev_meetings"]).sum())
@@ -164,6 +165,8 @@ def _meetings_by_quarter(frame: pd.DataFrame, lang: str) -> str:
             comparable=count(len(comparable), "quarters", lang),
         )
     now, before = frame["meetings"].sum(), comparable["prev_meetings"].sum()
+    if before == 0:  # no percentage of nothing: the two counts, as a card from zero gives the change alone
+        return _t("meetings_from_none", lang, meetings=meetings)
     change = percent(now - before, before)
     if len(frame) > 1 and fewer == len(frame):
         return _t("meetings_all_fewer", lang, meetings=meetings, percent=abs(change))
@@ -521,7 +524,7 @@ def takeaway(spec: charts.ChartSpec, frame: pd.DataFrame, lang: str) -> str | No
         return None
     if charts.is_empty(frame, spec.value_columns):
         return _t("no_data", lang) + _t("end", lang)
-    frame = _reached(frame)
+    frame = _known(_reached(frame), spec.value_columns)
     # every builder writes one sentence without its full stop, so pieces join without doubled punctuation
     text = builder(frame, lang)
     text += _cut_quarters_note(frame, text, lang)
@@ -549,16 +552,29 @@ def _reached(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[reached]
 
 
+def _known(frame: pd.DataFrame, value_columns: Sequence[str]) -> pd.DataFrame:
+    """Without the quarters before the data start: the query leaves their figures blank (unknown, not zero), and a
+    reading that summed them as 0 named 2020年第3季度、2020年第4季度 among the quarters with the fewest reminders
+    (各0次) beside a chart with no bar there."""
+    columns = [column for column in value_columns if column in frame.columns]
+    if "through_day" not in frame.columns or frame.empty or not columns:
+        return frame
+    return frame[frame[columns].notna().any(axis=1)]
+
+
 def _whole_quarters(frame: pd.DataFrame) -> pd.DataFrame:
     """The rows a reading ranks quarters by: the whole quarters, where there are any beside one the data stop inside.
     Six weeks of 2020 Q3 were read out as 最少的是2020年第3季度（3次）, a footnote after; a quarter under way is not
-    the fewest of anything yet (``_cut_quarters_note`` says it was left out)."""
+    the fewest of anything yet (``_cut_quarters_note`` says it was left out). One whole quarter is not a ranking:
+    最多的是2022年第1季度（0次），最少的是2022年第1季度（0次）, its one reminder in the quarter under way, left out; so
+    with fewer than two whole quarters every quarter reached is ranked, the one under way named with its cut."""
     if "through_day" not in frame.columns or frame.empty:
         return frame
-    whole = [
-        quarter.reached_by(through) == "whole" for through, quarter in zip(frame["through_day"], _row_quarters(frame))
-    ]
-    return frame[whole] if any(whole) else frame
+    quarters = _row_quarters(frame)
+    whole = [quarter.reached_by(through) == "whole" for through, quarter in zip(frame["through_day"], quarters)]
+    # counted by quarter, not by row: the heatmap's frame has a row per unit and quarter
+    whole_quarters = {quarter for quarter, is_whole in zip(quarters, whole) if is_whole}
+    return frame[whole] if len(whole_quarters) >= 2 else frame
 
 
 def _cut_quarters_note(frame: pd.DataFrame, text: str, lang: str) -> str:
