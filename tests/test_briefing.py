@@ -424,6 +424,22 @@ def test_summary_agrees_with_the_overview_cards(connection, default_filter):
     assert "32.0% fewer than a year earlier" in en
 
 
+def test_the_english_summary_says_one_merged_meeting_was_merged(connection, frames):
+    """A leader's review of 2 Dec: "1 meeting were merged" in the pack's English summary."""
+    meetings = frames["meetings"]
+    quarter = Quarter(2020, 3)
+    in_quarter = meetings[meetings["date"].map(Quarter.of) == quarter]
+    for unit in ("data_admin", None):
+        in_view = in_quarter[in_quarter["unit"] == unit] if unit else in_quarter
+        merged = int(in_view["merged"].sum())
+        text = " ".join(
+            summary.written_summary(_run(connection), Filter((unit,) if unit else (), quarter, quarter), "en")
+        )
+        said = "1 meeting was merged" if merged == 1 else f"{merged} meetings were merged"
+        assert said in text, (merged, text)
+        assert unit is None or merged == 1  # the sample has the one-meeting case this test is for
+
+
 def test_summary_names_a_partial_period_instead_of_this_year(connection):
     filter_ = Filter((), Quarter(2020, 2), Quarter(2020, 3))
     zh = summary.written_summary(_run(connection), filter_, "zh")

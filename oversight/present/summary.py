@@ -230,10 +230,12 @@ def _meetings(figures: Figures, lang: str) -> str:
                     f"export.summary.duration_{key}", lang, minutes=count(_plain(abs(difference)), "minutes", lang)
                 )
     meetings = figures.meetings
+    merged = int(meetings["merged"].sum())
     return text + i18n.t(
         "export.summary.meeting_practice",
         lang,
-        merged=count(int(meetings["merged"].sum()), "meetings", lang),
+        count=merged,  # "1 meeting was merged", not "were"
+        merged=count(merged, "meetings", lang),
         prereviewed=count(int(meetings["prereviewed"].sum()), "meetings", lang),
         attended=count(int(meetings["attended"].sum()), "meetings", lang),
     )
