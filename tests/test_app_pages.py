@@ -303,3 +303,16 @@ def test_every_unit_chosen_one_by_one_reads_as_all_of_them(frames):
     assert "unit" not in at.query_params
     at.multiselect(key="widget.units").set_value(every[:8]).run()  # eight of nine are named
     assert "省政府办公厅" in at.caption[0].value and metrics(at)["指出问题"] != "16个"
+
+
+def test_the_unit_beside_the_average_names_the_unit_as_the_charts_do_in_english(frames):
+    """rev-g, 2 Dec: at 390 px the legend read "Provincial Government Services and Big Dat", cut at the card's edge."""
+    from oversight.core import i18n
+
+    units = frames["units"].set_index("unit_id")
+    at = run_page(PROFILE, {"unit": "data_admin", "lang": "en"})
+    legend = [trace["name"] for trace in figure_titled(at, i18n.t("chart.unit_vs_average", "en"))["data"]]
+    assert legend == [units.loc["data_admin", "short_name_en"], "Average of all units"], legend
+    at = run_page(PROFILE, {"unit": "data_admin"})
+    legend = [trace["name"] for trace in figure_titled(at, i18n.t("chart.unit_vs_average", "zh"))["data"]]
+    assert legend[0] == units.loc["data_admin", "name_zh"] == "省政务服务和大数据管理局"

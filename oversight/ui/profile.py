@@ -69,7 +69,8 @@ def one_unit(page: Page, unit_id: str) -> None:
         figure_card(
             unit_page,
             "unit_vs_average",
-            catalog.make_unit_vs_average_figure(beside, page.lang, unit_name),
+            # the legend names it as the charts do (英文简称 in English): the full name ran off a phone's card
+            catalog.make_unit_vs_average_figure(beside, page.lang, page.unit_label(unit_id)),
             lambda: data_files.unit_vs_average_table(beside, page.lang, unit_name),
         )
     chart_grid(unit_page, catalog.UNIT_PROFILE_CHARTS, columns=1)
