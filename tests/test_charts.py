@@ -196,6 +196,22 @@ def test_a_stacked_part_with_nothing_in_view_has_no_legend_entry(connection, def
     assert len(reminders.build(nothing, "zh").data) == 3
 
 
+def test_stacked_quarters_carry_their_totals_above_them(connection, frames):
+    """rev-g, 2 Dec: a reader added 5 + 6 + 3 in their head, and the tallest stack touched the plot's top under the
+    legend. Each quarter's total stands over its stack, in room above the highest; no total for an unknown quarter."""
+    from oversight.data.filters import Filter, Quarter
+
+    reminders = frames["reminders"]
+    spec = next(s for s in catalog.all_charts() if s.key == "reminders_by_quarter_form")
+    figure = spec.build(queries.run(connection, spec.query, Filter((), Quarter(2018, 3), Quarter(2020, 4))), "zh")
+    counted = reminders["date"].map(lambda day: (day.year, (day.month - 1) // 3 + 1)).value_counts()
+    expected = [str(counted[(year, quarter)]) for year in (2019, 2020) for quarter in (1, 2, 3, 4)]
+    assert [note.text for note in figure.layout.annotations] == expected  # none over 2018's unknown quarters
+    assert [int(note.y) for note in figure.layout.annotations] == [int(n) for n in expected]
+    highest = max(int(n) for n in expected)
+    assert figure.layout.yaxis.range[1] > highest and max(figure.layout.yaxis.tickvals) <= highest
+
+
 def test_a_donut_draws_and_lists_only_the_parts_in_view():
     """A form with no reminder in view draws no slice and gets no legend entry (未整改 listed beside nothing read as
     "none outstanding"); each slice keeps its form's colour and writes its share, the legend its count and share."""

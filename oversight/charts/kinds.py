@@ -22,6 +22,7 @@ from oversight.charts.style import (
     left_margin_for,
     quarter_axis,
     quarter_labels,
+    ticks_below,
     unit_labels,
 )
 from oversight.core import i18n
@@ -256,13 +257,24 @@ def quarter_bars(
             textangle=0,
             hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>",
         )
+    yaxis: dict = dict(title=i18n.t(axis_key, lang), **count_ticks(highest, MOST_TICKS_UP))
+    if stacked and highest > 0:
+        # each quarter's total over its stack (a reader added 5 + 6 + 3 in their head), in room of its own above
+        # the highest: the tallest stack touched the plot's top, right under the legend
+        totals = values.sum(axis=1, min_count=1)
+        for label, total in zip(labels, count_labels(totals)):
+            if total:
+                figure.add_annotation(
+                    x=label, y=float(total), text=total, showarrow=False, yanchor="bottom", font=dict(size=13)
+                )
+        yaxis.update(range=[0, highest * 1.15], **ticks_below(highest, count_ticks(highest * 1.15, MOST_TICKS_UP)))
     return base_layout(
         figure,
         i18n.t(title_key, lang),
         barmode="stack" if stacked else "group",
         height=400,
         xaxis=quarter_axis(labels, frame, lang),
-        yaxis=dict(title=i18n.t(axis_key, lang), **count_ticks(highest, MOST_TICKS_UP)),
+        yaxis=yaxis,
         legend=dict(traceorder="normal"),  # stacked bars would otherwise list the series backwards
         showlegend=True,  # as ``unit_bars``: one part drawn still names its colour
     )
