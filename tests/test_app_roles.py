@@ -189,6 +189,9 @@ def test_admins_read_the_audit_log(users):
     assert all(re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d", at) for at in table["时间（北京时间）"])
     shown = table.to_string()
     assert "None" not in shown and "{" not in shown
+    # no choice reads as what it is, not "—"
+    assert at.selectbox(key="widget.audit_account").format_func("") == "全部账号"
+    assert at.selectbox(key="widget.audit_action").format_func("") == "全部操作"
     at.selectbox(key="widget.audit_action").set_value("sign_in_failed").run()
     assert list(at.dataframe[0].value["账号"]) == ["leader"]
 

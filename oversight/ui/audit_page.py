@@ -21,13 +21,14 @@ def audit_section(page: Page) -> None:
         page.t("auth.audit.filter.account"),
         ["", *names],
         key="widget.audit_account",
-        format_func=lambda n: safe_text.spelled_out(n) or "—",  # as the table shows it: "\u202enimda" is not admin
+        # as the table shows it ("\u202enimda" is not admin); no choice is every account, said so (it read "—")
+        format_func=lambda n: safe_text.spelled_out(n) or page.t("auth.audit.filter.every_account"),
     )
     action = columns[1].selectbox(
         page.t("auth.audit.filter.action"),
         ["", *actions],
         key="widget.audit_action",
-        format_func=lambda a: page.t(f"auth.audit.action.{a}") if a else "—",
+        format_func=lambda a: page.t(f"auth.audit.action.{a}") if a else page.t("auth.audit.filter.every_action"),
     )
     since = columns[2].date_input(page.t("auth.audit.filter.since"), value=None, key="widget.audit_since")
     until = columns[3].date_input(page.t("auth.audit.filter.until"), value=None, key="widget.audit_until")
