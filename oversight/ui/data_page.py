@@ -10,9 +10,9 @@ import pandas as pd
 import streamlit as st
 
 from oversight import config
-from oversight.auth import audit
+from oversight.auth import audit, roles
 from oversight.core import i18n, safe_text
-from oversight.ui import grid, sign_in
+from oversight.ui import grid, session_guard, sign_in
 from oversight.ui.page import Page, open_store
 
 if TYPE_CHECKING:
@@ -84,6 +84,8 @@ def import_section(page: Page) -> None:
         st.success(st.session_state.pop(_IMPORTED_KEY))
     limit_mb = max(1, ingest.max_upload_bytes() // (1024 * 1024))
     st.html(_uploader_words(page, limit_mb))
+    if roles.can_import(page.account):  # the only page whose session may send the server a file
+        session_guard.allow_uploads()
     # the limit the importer enforces, so the box does not promise Streamlit's default 200 MB
     uploads = st.file_uploader(
         page.t("data.ui.upload"),
@@ -294,7 +296,7 @@ def _undo(page: Page, confirmed_id: str) -> None:
 def _remember_accounts(page: Page) -> None:
     """After a change by a signed-in account, the folder remembers that accounts guard it, as after one from
     the command line (``auth.accounts_marker``): local mode will not open it again by accident."""
-    from oversight.auth import accounts, accounts_marker, roles
+    from oversight.auth import accounts, accounts_marker
 
     if page.account.source != roles.LOCAL:
         accounts_marker.remember_accounts(Path(page.folder), accounts.users_file())

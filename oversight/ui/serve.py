@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from oversight.ui import compressed_static, early_plotly, warm
+from oversight.ui import compressed_static, early_plotly, session_guard, warm
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -20,6 +20,7 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 def main(argv: list[str] | None = None) -> None:
     from streamlit.web import cli
 
+    session_guard.install()
     warm.start()
     compressed_static.install()
     early_plotly.install()

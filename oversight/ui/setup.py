@@ -17,7 +17,7 @@ from oversight.data.filters import DataSpan
 from oversight.export import marking
 from oversight.ingest import table_files
 from oversight.present import summary
-from oversight.ui import data_page, profile, session, sidebar, sign_in
+from oversight.ui import data_page, profile, session, session_guard, sidebar, sign_in
 from oversight.ui.page import Page, cached_span
 
 
@@ -185,6 +185,7 @@ def setup_page(page_id: str) -> Page:
     """Sign-in, page config, data, the filter sidebar and nav; every page script starts here."""
     # "auto": open on a desktop, closed on a phone, where it would cover the page on load
     st.set_page_config(page_title=i18n.t("app.title"), layout="wide", initial_sidebar_state="auto")
+    session_guard.install()  # once per process: uploads and cache clearing as this app allows them
     st.html(f"<style>{_app_css()}</style>")
     # our own file, no data in it: marks the page light or dark for app.css's chart colours
     st.html(f"<script>{_scheme_js()}</script>", unsafe_allow_javascript=True)
