@@ -6,11 +6,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 
 from oversight.auth import accounts, roles
+from oversight.contract.schema import TABLES
+from oversight.data import store
 from tests.apptest import metrics, run_page
 
 PASSWORD = "correct-horse-battery"
@@ -127,6 +130,66 @@ def test_url_tampering_shows_nothing_of_another_unit(users):
     assert [(line["account"], line["details"]) for line in refused] == [
         ("bangongting", {"reason": "unit_out_of_scope", "units": ["research"]})
     ]
+
+
+def test_a_forged_widget_value_is_dropped_named_and_audited_as_a_link_is(users):
+    """rev-h, 2 Dec: the sidebar's units, a chart's bar and the profile's picker passed on whatever value their
+    widget sent: a unit account sending research's id read "数据范围：；" over zeros, with no audit line."""
+    at = sign_in("bangongting")
+    at.multiselect(key="widget.units").set_value(["research", "gov_office"]).run()
+    assert not at.exception
+    assert at.caption[0].value.startswith("数据范围：省政府办公厅；"), at.caption[0].value
+    assert metrics(at)["指出问题"] == "3个"
+    assert any("research" in w.value and "已去掉" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert at.query_params.get("unit") in (None, [], ["gov_office"])  # the address names no other unit
+    refused = [line for line in _audit_lines() if line["action"] == "refused"]
+    assert [(line["account"], line["details"]) for line in refused] == [
+        ("bangongting", {"reason": "unit_out_of_scope", "units": ["research"]})
+    ]
+    at.switch_page("pages/05_unit_profile.py").run()
+    assert not at.exception and "省政府研究室" not in " ".join(m.value for m in at.markdown)
+
+
+def test_a_unit_an_import_removed_is_dropped_from_an_open_session(users, monkeypatch, tmp_path):
+    """rev-h, 2 Dec: a leader's session on a unit an import then removed read "数据范围：；" and zeros under an empty
+    unit box (as if all units had none), and the profile failed on every run."""
+    from oversight.ingest import checked_folder, workbook
+
+    folder = tmp_path / "data"
+    shutil.copytree(store.SAMPLE_DATA_DIR, folder, ignore=shutil.ignore_patterns(".cache", ".history"))
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    at = sign_in("leader", query={"unit": "chronicles"})
+    at.switch_page("pages/05_unit_profile.py").run()
+    assert metrics(at)  # the chronicles office's profile
+    frames = checked_folder.read_folder(folder)
+    for name, frame in frames.items():  # the office is gone from every ledger
+        kept = frame[frame["unit_id" if name == "units" else "unit"] != "chronicles"]
+        if name == "suggestions":
+            kept = kept[
+                kept["issue_id"].isin(frames["issues"].query("unit != 'chronicles'")["issue_id"])
+                | kept["issue_id"].isna()
+            ]
+        (folder / TABLES[name].file_name).write_bytes(workbook.ledger_xlsx_bytes(TABLES[name], kept, frames["units"]))
+    at.run()
+    assert not at.exception, at.exception
+    assert any("chronicles" in w.value for w in at.warning), [w.value for w in at.warning]
+    at.switch_page("app.py").run()
+    assert at.caption[0].value.startswith("数据范围：全部8家综合监督单位；"), at.caption[0].value
+
+
+def test_the_next_account_in_a_tab_is_not_held_to_the_last_ones_address(users):
+    """rev-h, 2 Dec: an admin viewing ?unit=research signed out; the unit account signing in next in that tab was
+    warned that unit=research was ignored and audited as asking for it."""
+    at = sign_in("chief", query={"unit": "research"})
+    assert metrics(at)["指出问题"] == "1个" or "省政府研究室" in at.caption[0].value
+    at.button(key="widget.logout").click().run()
+    assert "unit" not in at.query_params
+    at.text_input(key="widget.login_user").input("bangongting")
+    at.text_input(key="widget.login_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert at.caption[0].value.startswith("数据范围：省政府办公厅；"), at.caption[0].value
+    assert not at.warning, [w.value for w in at.warning]
+    assert not [line for line in _audit_lines() if line["action"] == "refused"]
 
 
 def test_the_audit_page_names_the_units_a_refusal_names():

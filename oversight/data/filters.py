@@ -321,9 +321,12 @@ class UrlNotes:
     unknown: tuple[str, ...] = ()
     # how many unit= values the link had, when more than MAX_URL_UNIT_VALUES (those past the bound are not read)
     unit_values: int = 0
+    # units the session's filter held that the view does not offer: an import removed them since, or a widget's
+    # value was forged (a unit of another account's scope, a made-up id); they are dropped, as a link's are
+    dropped: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.ignored or self.moved or self.reversed or self.unknown or self.unit_values)
+        return bool(self.ignored or self.moved or self.reversed or self.unknown or self.unit_values or self.dropped)
 
 
 def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan) -> tuple[Filter, UrlNotes]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from pathlib import Path
 from urllib.parse import urlencode
@@ -30,6 +31,24 @@ def _init_session(span: DataSpan) -> None:
         _filter_from_url(span)
     elif not chosen_on_screen:
         _follow_history(span)
+    _keep_units_offered(span)
+
+
+def _keep_units_offered(span: DataSpan) -> None:
+    """The filter's units, on every run, are units the view offers (``span``: the data's, within the account's
+    scope). A link's are checked as it is read; but the sidebar, a chart's bar and the profile's picker pass on
+    whatever value their widget sends, and an import may remove a unit a session has chosen: a unit account sent
+    the sidebar another unit's id (scope line "数据范围：；", every figure 0, no audit line), the profile failed on
+    a unit the data no longer had. Such units are dropped, named back and audited as a link's are."""
+    filter_ = st.session_state[session.FILTER_KEY]
+    offered = set(span.unit_ids)
+    if all(unit in offered for unit in filter_.units):
+        return
+    dropped = tuple(dict.fromkeys(unit for unit in filter_.units if unit not in offered))
+    notes = st.session_state.get(session.IGNORED_KEY) or filters.UrlNotes()
+    st.session_state[session.IGNORED_KEY] = dataclasses.replace(notes, dropped=dropped[: filters.MAX_URL_UNIT_VALUES])
+    kept = span.chosen_units(unit for unit in filter_.units if unit in offered)
+    session.set_filter(filter_.with_units(kept), from_address=True)
 
 
 def _filter_from_url(span: DataSpan) -> None:
@@ -58,6 +77,7 @@ def _audit_units_outside_the_scope(account: roles.Account, every_unit: tuple, al
     not refused, only the units, and an admin reading the log should see who asked for whose."""
     notes = st.session_state.get(session.IGNORED_KEY)
     asked = [value.removeprefix("unit=") for value in (notes.ignored if notes else ()) if value.startswith("unit=")]
+    asked += list(notes.dropped) if notes else []
     outside = sorted({unit for unit in asked if unit in every_unit and unit not in allowed})
     if outside:
         sign_in.record_refusal_once(
@@ -84,6 +104,8 @@ def _warn_about_the_url(page: Page) -> None:
         )
     if notes.ignored:
         st.warning(page.t(_one_or_more("app.url_ignored", notes.ignored), values=_url_values(notes.ignored, page.lang)))
+    if notes.dropped:
+        st.warning(page.t("app.units_dropped", values=_url_values(notes.dropped, page.lang)))
     if notes.reversed:
         start, end = notes.reversed
         st.warning(
