@@ -666,12 +666,13 @@ def average_text(value: float, unit: str, lang: str) -> str:
 
 
 def average_delta(now: float | None, before: float | None, unit: str, lang: str) -> str:
-    """The change of an average: the difference in its unit, one decimal (``-38.2分钟``)."""
+    """The change of an average: the difference in its unit, one decimal, no trailing .0 (``-38.2分钟``, ``-37分钟``)."""
     if before is None or now is None:
         return NO_COMPARISON[lang]
     difference = half_up(now - before, 1)
     suffix = UNITS_ZH[unit] if lang == "zh" else UNITS_EN[unit]
-    return f"{'+' if difference > 0 else ''}{difference}{suffix}"
+    text = str(difference.to_integral()) if difference == difference.to_integral() else str(difference)
+    return f"{'+' if difference > 0 else ''}{text}{suffix}"
 
 
 def count_delta(now: float, before: float | None, unit: str, lang: str) -> str:

@@ -316,3 +316,23 @@ def test_the_unit_beside_the_average_names_the_unit_as_the_charts_do_in_english(
     at = run_page(PROFILE, {"unit": "data_admin"})
     legend = [trace["name"] for trace in figure_titled(at, i18n.t("chart.unit_vs_average", "zh"))["data"]]
     assert legend[0] == units.loc["data_admin", "name_zh"] == "省政务服务和大数据管理局"
+
+
+def test_a_change_of_minutes_is_written_as_the_minutes_are(frames, connection):
+    """rev-j, 2 Dec: the card read -37.0分钟 where the pack's summary said 缩短37分钟 (74.74 against 111.79)."""
+    from oversight.data import queries
+    from oversight.data.filters import Filter, Quarter
+    from oversight.present import summary
+
+    meetings = frames["meetings"]
+    in_quarter = lambda year: meetings[meetings["date"].map(lambda d: (d.year, (d.month - 1) // 3) == (year, 2))]  # noqa: E731
+    now, before = in_quarter(2020)["duration_min"].mean(), in_quarter(2019)["duration_min"].mean()
+    at = run_page(MEETINGS, {"from": "2020Q3", "to": "2020Q3"})
+    card = next(m for m in at.metric if m.label == "平均会议时长")
+    assert card.delta == oracle.average_delta(now, before, "minutes", "zh") == "-37分钟"
+    written = summary.written_summary(
+        lambda name, filter_: queries.run(connection, name, filter_),
+        Filter((), Quarter(2020, 3), Quarter(2020, 3)),
+        "zh",
+    )
+    assert "缩短37分钟" in written[2]

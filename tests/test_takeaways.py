@@ -227,6 +227,19 @@ def test_singular_and_missing_comparisons(connection):
     )
 
 
+def test_one_units_one_quarter_of_meetings_is_no_ranking(connection):
+    """rev-j, 2 Dec: 省政务服务和大数据管理局本期召开会议8次，最多的是2020年第4季度（8次）."""
+    spec = next(spec for spec in catalog.all_charts() if spec.key == "meetings_by_unit_quarter")
+    one = Filter(("data_admin",), Quarter(2020, 4), Quarter(2020, 4))
+    frame = queries.run(connection, spec.query, one)
+    assert (
+        takeaways.takeaway(spec, frame, "zh")
+        == f"省政务服务和大数据管理局本期召开会议{int(frame['meetings'].sum())}次。"
+    )
+    two = queries.run(connection, spec.query, Filter(("data_admin",), Quarter(2020, 3), Quarter(2020, 4)))
+    assert "最多的是" in takeaways.takeaway(spec, two, "zh")
+
+
 def test_quarters_before_the_data_start_are_not_ranked_and_one_whole_quarter_is_no_ranking(connection):
     """Review of 2 Dec (random data): quarters before the data start (blank, unknown) were ranked as 0 — 最少的是
     2018年第3季度、2018年第4季度（各0次） — and one whole quarter beside one under way read 最多的是2020年第3季度（8次），

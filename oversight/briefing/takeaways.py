@@ -256,12 +256,15 @@ def _meetings_by_unit_quarter(frame: pd.DataFrame, lang: str) -> str:
     names = _unit_names(per_unit, lang)
     if len(per_unit) == 1:
         per_quarter = _whole_quarters(frame).groupby("quarter_key", sort=True)["meetings"].sum()
+        meetings = count(frame["meetings"].sum(), "meetings", lang)
+        if len(per_quarter) < 2:  # one quarter is no ranking: 最多的是2020年第4季度（8次） of 8 meetings in all
+            return _t("heatmap_one_unit_alone", lang, unit=names[0], meetings=meetings)
         busiest, _, top, _ = _extremes(per_quarter, [_quarter_key_name(k, lang) for k in per_quarter.index])
         return _t(
             "heatmap_one_unit",
             lang,
             unit=names[0],
-            meetings=count(frame["meetings"].sum(), "meetings", lang),
+            meetings=meetings,
             quarters=_names(busiest, lang),
             count=_each(count(top, "meetings", lang), len(busiest) > 1, lang),
         )

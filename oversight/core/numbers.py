@@ -58,6 +58,16 @@ def signed(value: float | None, digits: int = 1, suffix: str = "") -> str | None
     return f"{sign}{rounded}{suffix}"
 
 
+def signed_plain(value: float | None, digits: int = 1, suffix: str = "") -> str | None:
+    """``signed`` without a trailing ``.0``, for a change written in its figure's own unit as the figure is written
+    (``-37分钟`` beside ``74.7分钟``): the card read -37.0分钟 where the summary said 缩短37分钟."""
+    text = signed(value, digits)
+    if text is None:
+        return None
+    zeros = "." + "0" * digits
+    return (text[: -len(zeros)] if digits and text.endswith(zeros) else text) + suffix
+
+
 def percent_change(now: float | None, before: float | None) -> float | None:
     """The change in percent; None where the earlier value is unknown or zero (a change from 0 has no percent)."""
     if is_missing(now) or is_missing(before) or before == 0:

@@ -22,6 +22,7 @@ from oversight.core.numbers import (  # noqa: F401 (re-exported)
     rate,
     round_half_up,
     signed,
+    signed_plain,
 )
 
 DeltaColour = Literal["normal", "inverse", "off"]
@@ -133,7 +134,7 @@ class Comparison:
         now = self.current[column]
         delta = None
         if self.previous_year is not None and not is_missing(now) and not is_missing(self.previous_year[column]):
-            delta = signed(now - self.previous_year[column], 1, i18n.t(unit_key, self.lang, value=""))
+            delta = signed_plain(now - self.previous_year[column], 1, i18n.t(unit_key, self.lang, value=""))
         # with ``digits=1`` the card writes the mean as the summary, the tables and the pack do (72.6分钟, 70分钟): a
         # card of 73分钟 beside a pack's 72.6分钟 read as two figures, and 73 + 38.9 did not give the year before
         shown = (
@@ -285,7 +286,7 @@ def unit_profile_kpis(beside: object, lang: str, unit_name: str, with_average: b
                 label,
                 row.unit,
                 display,
-                signed(gap, 1, i18n.t(unit_key, lang, value="")),
+                signed_plain(gap, 1, i18n.t(unit_key, lang, value="")),
                 "off",
                 i18n.t("kpi.help_average", lang, unit=unit_name),
                 secondary=i18n.t("kpi.average_is", lang, value=format_number(row.average, unit_key, lang, 1)),
