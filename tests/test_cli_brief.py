@@ -151,6 +151,24 @@ def test_default_period_is_one_the_data_cover_whole(span):
 
 
 @pytest.mark.parametrize(
+    "argv, period, said",
+    [
+        (["--from", "2018Q3", "--to", "2019Q2"], "2019Q1-2019Q2", "--from 2018Q3"),
+        (["--from", "2020Q4", "--to", "2021Q1"], "2020Q4", "--to 2021Q1"),
+    ],
+)
+def test_a_range_partly_outside_the_data_is_briefed_as_the_pages_show_it(
+    private_settings, tmp_path, capsys, argv, period, said
+):
+    """rev-j, 2 Dec: a pack of 2018年第3季度至2019年第2季度 counted from 2019 on (the page shows 2019年第1季度至第2季度),
+    its summary reading as a year's figures."""
+    assert main(["brief", *argv, "--format", "docx", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr()
+    assert out.out.split("\t")[3].strip() == period
+    assert said in out.err and "已改为最近的季度" in out.err
+
+
+@pytest.mark.parametrize(
     "argv, message",
     [
         (["--from", "2020Q5", "--to", "2020Q4"], "季度“2020Q5”无法识别"),

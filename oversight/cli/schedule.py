@@ -363,6 +363,27 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
         # time the data says nothing about; a range that overlaps the data is briefed as the pages show it
         if not span.has_data_in(Filter((), start, end)) or end < span.first:
             raise _outside_data(span, start, end, lang)
+        # partly outside: the nearest quarters the data has, as a link's range on the pages (a pack of 2018年第3季度至
+        # 2019年第2季度 counted from 2019 on, its cover and summary reading as a whole year's figures)
+        known = span.quarters
+        moved = [
+            f"--{name} {quarter}"
+            for name, quarter in (("from", start), ("to", end))
+            if not known[0] <= quarter <= known[-1]
+        ]
+        if moved:
+            start, end = max(start, known[0]), min(end, known[-1])
+            print(
+                i18n.t(
+                    "alerts.cli.range_moved",
+                    lang,
+                    first=i18n.quarter_label(known[0], lang),
+                    last=i18n.quarter_label(known[-1], lang),
+                    values=i18n.t("export.list.separator", lang).join(moved),
+                    shown=i18n.span_label(Filter((), start, end), lang),
+                ),
+                file=sys.stderr,
+            )
         return start, end
     return brief_job.default_range(_span(connection, lang), as_of, args.period)
 
