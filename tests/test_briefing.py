@@ -253,6 +253,8 @@ def test_pdf_has_the_title_and_copies_as_ordinary_characters(pack):
     assert SPECS[0].title(lang) in text
     assert len(reader.pages) >= 3
     assert not re.search("[\u2e80-\u2fdf]", text), "Kangxi radicals instead of 工, 见 …: copy and search would fail"
+    # nor ligatures: "Oﬃce", "rectiﬁed" are not found by a search for Office or rectified (rev-j, 2 Dec)
+    assert not re.search("[\ufb00-\ufb06]", text), re.findall(".{10}[\ufb00-\ufb06].{10}", text)[:3]
     if lang == "zh":
         assert "工作概况" in text and "意见建议19条" in text and "党组（党委）" in text
     for number, page in enumerate(reader.pages, start=1):  # the marking and the watermark on every printed page

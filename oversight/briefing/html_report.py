@@ -35,7 +35,8 @@ from oversight.present.summary import count, date_text
 _STYLE = """
 @page { size: A4; margin: 18mm 16mm 18mm 16mm; }
 * { box-sizing: border-box; }
-body { font-family: FONTS; color: #1F2933; font-size: 11pt; line-height: 1.6; margin: 0; }
+body { font-family: FONTS; color: #1F2933; font-size: 11pt; line-height: 1.6; margin: 0;
+       font-variant-ligatures: none; }
 h1 { color: RED; font-size: 21pt; text-align: center; margin: 0 0 6pt; }
 .meta { text-align: center; color: #52606D; font-size: 10pt; margin-bottom: 16pt; }
 .note { color: #52606D; font-size: 9.5pt; margin: 4pt 0 10pt; }
