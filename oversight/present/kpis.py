@@ -286,7 +286,7 @@ def unit_profile_kpis(beside: object, lang: str, unit_name: str, with_average: b
                 label,
                 row.unit,
                 display,
-                signed_plain(gap, 1, i18n.t(unit_key, lang, value="")),
+                signed(gap, 1, i18n.t(unit_key, lang, value="")),  # one decimal, as the average under it
                 "off",
                 i18n.t("kpi.help_average", lang, unit=unit_name),
                 secondary=i18n.t("kpi.average_is", lang, value=format_number(row.average, unit_key, lang, 1)),
