@@ -150,6 +150,33 @@ def test_a_forged_widget_value_is_dropped_named_and_audited_as_a_link_is(users):
     assert not at.exception and "省政府研究室" not in " ".join(m.value for m in at.markdown)
 
 
+def test_a_long_forged_list_still_audits_the_unit_in_it_and_counts_what_it_dropped(users):
+    """rev-h2: 600 made-up ids before research cut research from the dropped list, so no audit line; the notice
+    counted 600 where 601 were dropped."""
+    at = sign_in("bangongting")
+    forged = [f"u{n:06d}" for n in range(600)] + ["research", "gov_office"]
+    at.multiselect(key="widget.units").set_value(forged).run()
+    assert not at.exception
+    assert metrics(at)["指出问题"] == "3个"
+    assert any("等共 601 个" in w.value for w in at.warning), [w.value for w in at.warning]
+    refused = [line["details"] for line in _audit_lines() if line["action"] == "refused"]
+    assert refused == [{"reason": "unit_out_of_scope", "units": ["research"]}]
+
+
+def test_a_filter_unit_that_is_not_text_is_dropped_without_breaking_the_session(users):
+    """rev-h2: a forged chart click with customdata [["x"]] put a list in the filter; every page of the session then
+    failed (unhashable type) with no sidebar to sign out from."""
+    from oversight.ui import session
+
+    at = sign_in("leader")
+    filter_ = at.session_state[session.FILTER_KEY]
+    at.session_state[session.FILTER_KEY] = filter_.with_units([["x"], {"a": 1}, "research"])
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.caption[0].value.startswith("数据范围：省政府研究室；"), at.caption[0].value
+    assert any("已去掉" in w.value for w in at.warning)
+
+
 def test_a_unit_an_import_removed_is_dropped_from_an_open_session(users, monkeypatch, tmp_path):
     """rev-h, 2 Dec: a leader's session on a unit an import then removed read "数据范围：；" and zeros under an empty
     unit box (as if all units had none), and the profile failed on every run."""

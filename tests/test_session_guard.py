@@ -18,6 +18,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.sync.client import ClientConnection, connect
 
 from oversight.data import store
+from oversight.ui import session_guard
 from tests.browser.conftest import start_server
 
 pytestmark = pytest.mark.slow
@@ -109,6 +110,47 @@ def test_only_a_session_showing_the_import_form_may_upload_and_no_more_than_the_
         assert _upload(server, data_id, 1000) == 204
         # OVERSIGHT_MAX_UPLOAD_MB=1, not Streamlit's 200 (refused by its length, perhaps while it is being sent)
         assert _upload(server, data_id, 2 * 1024 * 1024) in (413, CUT_OFF)
+
+
+def test_the_right_to_upload_ends_when_the_page_no_longer_shows_the_form_and_is_bounded(server):
+    """rev-h2: an admin who had opened the data page could go on uploading from any page, any number of files."""
+    with _session(server, "data") as (socket, data_id):
+        for _ in range(session_guard.MAX_FILES_PER_SESSION):
+            assert _upload(server, data_id, 100) == 204
+        assert _upload(server, data_id, 100) == 403  # more than one import takes
+        message = BackMsg()
+        message.rerun_script.query_string = ""
+        message.rerun_script.page_name = ""  # the Overview, in the same session
+        socket.send(message.SerializeToString())
+        while True:
+            received = ForwardMsg()
+            received.ParseFromString(socket.recv(timeout=120))
+            if received.WhichOneof("type") == "script_finished":
+                break
+        assert _upload(server, data_id, 100) == 403
+
+
+def test_a_refused_upload_is_answered_before_its_body_is_read():
+    """Under ``python -m oversight.ui.serve`` the refusal comes before Streamlit reads up to 20 MB of the body."""
+    import asyncio
+
+    called, sent = [], []
+
+    async def streamlit(scope, receive, send):  # the app behind: must not be reached
+        called.append(scope["path"])
+
+    async def receive():  # the body: must not be read
+        raise AssertionError("the body was read")
+
+    async def send(message):
+        sent.append(message)
+
+    middleware = session_guard.RefusedUploadMiddleware(streamlit, base_url="oversight")
+    scope = {"type": "http", "method": "PUT", "path": "/oversight/_stcore/upload_file/s-1/f-1", "root_path": ""}
+    asyncio.run(middleware(scope, receive, send))
+    assert called == [] and sent[0]["status"] == 403
+    asyncio.run(middleware({**scope, "method": "GET", "path": "/oversight/"}, receive, send))
+    assert called == ["/oversight/"]
 
 
 def test_a_request_to_clear_the_caches_is_ignored(server):

@@ -287,7 +287,7 @@ def chosen_units(units: Iterable[str], every_unit: Iterable[str]) -> tuple[str, 
     """``units`` as a filter holds them: every unit chosen one by one (the sidebar's 全选, a link or ``--unit`` naming
     all nine) is no unit filter, so the scope line, the exports' covers and file names and the written summary say
     全部9家综合监督单位 as for no choice at all, not nine names."""
-    chosen, every = tuple(dict.fromkeys(units)), set(every_unit)
+    chosen, every = tuple(dict.fromkeys(unit for unit in units if isinstance(unit, str))), set(every_unit)
     return () if every and set(chosen) == every else chosen
 
 
@@ -324,6 +324,7 @@ class UrlNotes:
     # units the session's filter held that the view does not offer: an import removed them since, or a widget's
     # value was forged (a unit of another account's scope, a made-up id); they are dropped, as a link's are
     dropped: tuple[str, ...] = ()
+    dropped_count: int = 0  # how many there were (``dropped`` holds at most MAX_URL_UNIT_VALUES, the data's first)
 
     def __bool__(self) -> bool:
         return bool(self.ignored or self.moved or self.reversed or self.unknown or self.unit_values or self.dropped)

@@ -279,7 +279,9 @@ def _narrow_to_clicked_unit(chart_key: str) -> None:
     # the "other units" bar of a long list carries no unit id: a click on it narrows nothing
     unit_ids = [point.get("customdata") for point in points if point.get("customdata")]
     if unit_ids:
-        unit_id = unit_ids[0][0] if isinstance(unit_ids[0], list) else unit_ids[0]
+        unit_id = unit_ids[0][0] if isinstance(unit_ids[0], list) and unit_ids[0] else unit_ids[0]
+        if not isinstance(unit_id, str):  # a bar's customdata is a unit id: anything else was not sent by a bar
+            return
         session.set_filter(st.session_state[session.FILTER_KEY].with_units([unit_id]))
         # a fresh chart key drops the stale selection highlight from the redrawn chart
         st.session_state[session.SELECTION_VERSION] = st.session_state.get(session.SELECTION_VERSION, 0) + 1

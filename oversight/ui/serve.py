@@ -21,6 +21,7 @@ def main(argv: list[str] | None = None) -> None:
     from streamlit.web import cli
 
     session_guard.install()
+    session_guard.install_middleware()
     warm.start()
     compressed_static.install()
     early_plotly.install()

@@ -22,7 +22,7 @@ from oversight.ui import data_page, profile, session, session_guard, sidebar, si
 from oversight.ui.page import Page, cached_span
 
 
-def _init_session(span: DataSpan) -> None:
+def _init_session(span: DataSpan, every_unit: tuple[str, ...]) -> None:
     """On a session's first run, take language and filter from the URL; later, follow the browser's history."""
     if session.LANG_KEY not in st.session_state:
         st.session_state[session.LANG_KEY] = i18n.normalise_language(session.first_query_value("lang"))
@@ -31,10 +31,10 @@ def _init_session(span: DataSpan) -> None:
         _filter_from_url(span)
     elif not chosen_on_screen:
         _follow_history(span)
-    _keep_units_offered(span)
+    _keep_units_offered(span, every_unit)
 
 
-def _keep_units_offered(span: DataSpan) -> None:
+def _keep_units_offered(span: DataSpan, every_unit: tuple[str, ...]) -> None:
     """The filter's units, on every run, are units the view offers (``span``: the data's, within the account's
     scope). A link's are checked as it is read; but the sidebar, a chart's bar and the profile's picker pass on
     whatever value their widget sends, and an import may remove a unit a session has chosen: a unit account sent
@@ -42,12 +42,18 @@ def _keep_units_offered(span: DataSpan) -> None:
     a unit the data no longer had. Such units are dropped, named back and audited as a link's are."""
     filter_ = st.session_state[session.FILTER_KEY]
     offered = set(span.unit_ids)
-    if all(unit in offered for unit in filter_.units):
+    if all(isinstance(unit, str) and unit in offered for unit in filter_.units):
         return
-    dropped = tuple(dict.fromkeys(unit for unit in filter_.units if unit not in offered))
+    # a value that is not text (a forged chart click's [["x"]]) is dropped as text: it cannot name a unit
+    dropped = list(dict.fromkeys(str(u) for u in filter_.units if not (isinstance(u, str) and u in offered)))
+    # the units of the data first: those are the ones a refusal is audited for, never cut off by a long list
+    known = set(every_unit)
+    dropped.sort(key=lambda unit: unit not in known)
     notes = st.session_state.get(session.IGNORED_KEY) or filters.UrlNotes()
-    st.session_state[session.IGNORED_KEY] = dataclasses.replace(notes, dropped=dropped[: filters.MAX_URL_UNIT_VALUES])
-    kept = span.chosen_units(unit for unit in filter_.units if unit in offered)
+    st.session_state[session.IGNORED_KEY] = dataclasses.replace(
+        notes, dropped=tuple(dropped[: filters.MAX_URL_UNIT_VALUES]), dropped_count=len(dropped)
+    )
+    kept = span.chosen_units(unit for unit in filter_.units if isinstance(unit, str) and unit in offered)
     session.set_filter(filter_.with_units(kept), from_address=True)
 
 
@@ -105,7 +111,7 @@ def _warn_about_the_url(page: Page) -> None:
     if notes.ignored:
         st.warning(page.t(_one_or_more("app.url_ignored", notes.ignored), values=_url_values(notes.ignored, page.lang)))
     if notes.dropped:
-        st.warning(page.t("app.units_dropped", values=_url_values(notes.dropped, page.lang)))
+        st.warning(page.t("app.units_dropped", values=_url_values(notes.dropped, page.lang, notes.dropped_count)))
     if notes.reversed:
         start, end = notes.reversed
         st.warning(
@@ -135,13 +141,15 @@ _URL_VALUE_CHARS = 60  # a value quoted back from the URL: enough to recognise i
 _URL_VALUES_SHOWN = 10  # and so many of them: a link of a thousand values is named by its first ten and a count
 
 
-def _url_values(values: tuple[str, ...], lang: str) -> str:
+def _url_values(values: tuple[str, ...], lang: str, count: int = 0) -> str:
+    """The first values, quoted short, then how many more (of ``count`` where more were had than are kept)."""
     shown = ", ".join(
         safe_text.markdown(safe_text.shortened(safe_text.visible(value), _URL_VALUE_CHARS))
         for value in values[:_URL_VALUES_SHOWN]
     )
-    more = len(values) - _URL_VALUES_SHOWN
-    return i18n.t("app.url_more", lang, values=shown, more=more, count=len(values)) if more > 0 else shown
+    total = max(count, len(values))
+    more = total - _URL_VALUES_SHOWN
+    return i18n.t("app.url_more", lang, values=shown, more=more, count=total) if more > 0 else shown
 
 
 def _show_data_error(error: ingest.ValidationError, account: roles.Account) -> None:
@@ -208,6 +216,7 @@ def setup_page(page_id: str) -> Page:
     # "auto": open on a desktop, closed on a phone, where it would cover the page on load
     st.set_page_config(page_title=i18n.t("app.title"), layout="wide", initial_sidebar_state="auto")
     session_guard.install()  # once per process: uploads and cache clearing as this app allows them
+    session_guard.forget()  # a session may upload only while its page shows the import form (the data page allows)
     st.html(f"<style>{_app_css()}</style>")
     # our own file, no data in it: marks the page light or dark for app.css's chart colours
     st.html(f"<script>{_scheme_js()}</script>", unsafe_allow_javascript=True)
@@ -232,7 +241,7 @@ def setup_page(page_id: str) -> Page:
         named = safe_text.markdown("、".join(account.scope.allowed_units or ()))
         st.warning(i18n.t("auth.units_not_in_data", lang, units=named))
         st.stop()
-    _init_session(span)
+    _init_session(span, every_unit)
     try:
         _audit_units_outside_the_scope(account, every_unit, span.unit_ids)
     except audit.AuditError as error:
