@@ -133,6 +133,7 @@ def test_the_right_to_upload_ends_when_the_page_no_longer_shows_the_form_and_is_
 def test_a_refused_upload_is_answered_before_its_body_is_read():
     """Under ``python -m oversight.ui.serve`` the refusal comes before Streamlit reads up to 20 MB of the body."""
     import asyncio
+    import concurrent.futures
 
     called, sent = [], []
 
@@ -145,11 +146,15 @@ def test_a_refused_upload_is_answered_before_its_body_is_read():
     async def send(message):
         sent.append(message)
 
+    def run(coroutine) -> None:  # in a thread of its own: a test before may leave this thread's event loop running
+        with concurrent.futures.ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, coroutine).result()
+
     middleware = session_guard.RefusedUploadMiddleware(streamlit, base_url="oversight")
     scope = {"type": "http", "method": "PUT", "path": "/oversight/_stcore/upload_file/s-1/f-1", "root_path": ""}
-    asyncio.run(middleware(scope, receive, send))
+    run(middleware(scope, receive, send))
     assert called == [] and sent[0]["status"] == 403
-    asyncio.run(middleware({**scope, "method": "GET", "path": "/oversight/"}, receive, send))
+    run(middleware({**scope, "method": "GET", "path": "/oversight/"}, receive, send))
     assert called == ["/oversight/"]
 
 
