@@ -211,13 +211,14 @@ def test_without_chromium_the_brief_says_how_to_install_it(private_settings, tmp
 # ---------------------------------------------------------------- pushed: robots get the summary, e-mail the PDF
 
 
-def _robot_and_mail_settings(path: Path, robot: RobotReceiver, smtp: SmtpReceiver) -> None:
-    """A settings file sending the brief to one group robot and one mailbox, both local stand-ins."""
-    path.parent.mkdir(parents=True)
+def _robot_and_mail_settings(path: Path, robot: RobotReceiver, mail_port: int, attempts: int | None = None) -> None:
+    """A settings file sending the brief to one group robot and one mailbox on ``mail_port``, local stand-ins."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(
         f"""
 [push]
 backoff_seconds = 0
+{f"attempts = {attempts}" if attempts else ""}
 [[channels]]
 name = "group"
 kind = "wecom"
@@ -227,7 +228,7 @@ send = ["brief"]
 name = "mail"
 kind = "email"
 host = "127.0.0.1"
-port = {smtp.port}
+port = {mail_port}
 security = "none"
 sender = "oversight@example.gov.cn"
 to = ["zuzhang@example.gov.cn"]
@@ -239,7 +240,7 @@ send = ["brief"]
 
 def test_the_brief_is_pushed_to_robots_and_mailed_as_a_pdf_once(private_settings, tmp_path, capsys):
     with RobotReceiver() as robot, SmtpReceiver() as smtp:
-        _robot_and_mail_settings(private_settings, robot, smtp)
+        _robot_and_mail_settings(private_settings, robot, smtp.port)
         argv = ["brief", "--as-of", "2021-01-05", "--format", "docx", "--out", str(tmp_path / "out"), "--push"]
         assert main(argv) == 0
         out = capsys.readouterr().out
@@ -275,29 +276,8 @@ def test_the_brief_is_pushed_to_robots_and_mailed_as_a_pdf_once(private_settings
 
 def test_the_group_is_told_the_pdf_was_mailed_only_when_the_mail_went(private_settings, tmp_path, capsys):
     """rev-d #2: the robot went first and said "PDF 已通过邮件发送。" while the e-mail failed."""
-    closed = free_port()
     with RobotReceiver() as robot, SmtpReceiver() as smtp:
-        private_settings.parent.mkdir(parents=True)
-        settings = f"""
-[push]
-backoff_seconds = 0
-attempts = 1
-[[channels]]
-name = "group"
-kind = "wecom"
-url = "{robot.url("/cgi-bin/webhook/send?key=K")}"
-send = ["brief"]
-[[channels]]
-name = "mail"
-kind = "email"
-host = "127.0.0.1"
-port = {closed}
-security = "none"
-sender = "oversight@example.gov.cn"
-to = ["zuzhang@example.gov.cn"]
-send = ["brief"]
-"""
-        private_settings.write_text(settings, encoding="utf-8")
+        _robot_and_mail_settings(private_settings, robot, free_port(), attempts=1)  # nothing listens there
         argv = ["brief", "--as-of", "2021-01-05", "--format", "docx", "--out", str(tmp_path / "out"), "--push"]
         assert main(argv) == 4
         captured = capsys.readouterr()
@@ -311,7 +291,7 @@ send = ["brief"]
         assert pushes == [("mail", "sending"), ("mail", "failed"), ("group", "sending"), ("group", "sent")]
 
         # the next run mails the PDF (the robot, already sent, is not sent again)
-        private_settings.write_text(settings.replace(f"port = {closed}", f"port = {smtp.port}"), encoding="utf-8")
+        _robot_and_mail_settings(private_settings, robot, smtp.port, attempts=1)
         assert main(argv) == 0
         assert len(smtp.messages) == 1 and len(robot.requests) == 1
 
@@ -335,7 +315,7 @@ send = ["brief"]
 def test_a_pushed_brief_of_some_units_names_them(private_settings, tmp_path, capsys, lang, scope, subject):
     """rev-d #3: a brief of two units said 与2家综合监督单位…指出问题4个 and never which two, in the group and the mail."""
     with RobotReceiver() as robot, SmtpReceiver() as smtp:
-        _robot_and_mail_settings(private_settings, robot, smtp)
+        _robot_and_mail_settings(private_settings, robot, smtp.port)
         argv = ["brief", "--unit", "gov_office", "--unit", "research", "--period", "year", "--lang", lang]
         argv += ["--as-of", "2021-01-05", "--format", "pdf", "--out", str(tmp_path / "out"), "--push"]
         assert main(argv) == 0

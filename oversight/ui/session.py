@@ -10,7 +10,6 @@ import streamlit as st
 
 from oversight.core import i18n
 from oversight.data.filters import Filter
-from oversight.ui import session_guard
 
 FILTER_KEY = "oversight.filter"
 LANG_KEY = "oversight.lang"
@@ -41,7 +40,6 @@ def start_over() -> None:
     for key in list(st.session_state.keys()):
         if key not in (LANG_KEY, TEST_ADDRESS_KEY):
             del st.session_state[key]
-    session_guard.forget()  # the next account's uploads are allowed only once its import form shows
 
 
 def first_query_value(name: str) -> str | None:
