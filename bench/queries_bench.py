@@ -1,9 +1,10 @@
-"""(1) The Overview's queries at scale: DuckDB (as the app runs them) against the same aggregations in pandas.
+"""(1) The Overview's queries at scale, as the app answers them (``queries.run``: the store's running totals),
+against the same aggregations in pandas.
 
 The Overview runs six queries per filter: ``kpi_totals`` for the period and
 the year before, and one per chart; timed for the default view and for the same view narrowed to one unit (a
 filter change). Both sides start from data already in
-memory (DuckDB tables; pandas frames with datetime64 dates), compute the
+memory (the store, its running totals built; pandas frames with datetime64 dates), compute the
 quarter keys per query as the SQL does, and return the same numbers, which
 is checked before anything is timed.
 """
@@ -201,7 +202,7 @@ def run(folder: Path) -> dict[str, object]:
         plan = _plan(view)
         labels = [f"{name}{' (year before)' if i == 1 else ''}" for i, (name, _) in enumerate(plan)]
         same = all(_same(queries.run(connection, name, f), PANDAS[name](frames, f)) for name, f in plan)
-        duck_total, duck_each = _total(
+        ours_total, ours_each = _total(
             [(label, lambda n=name, f=f: queries.run(connection, n, f)) for label, (name, f) in zip(labels, plan)]
         )
         pandas_total, pandas_each = _total(
@@ -209,9 +210,9 @@ def run(folder: Path) -> dict[str, object]:
         )
         result |= {
             f"{prefix}same_results": same,
-            f"{prefix}duckdb_s": duck_total,
+            f"{prefix}ours_s": ours_total,
             f"{prefix}pandas_s": pandas_total,
-            f"{prefix}duckdb_each_s": duck_each,
+            f"{prefix}ours_each_s": ours_each,
             f"{prefix}pandas_each_s": pandas_each,
         }
     result["threads"] = connection.execute("select current_setting('threads')").fetchone()[0]

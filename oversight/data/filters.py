@@ -176,42 +176,6 @@ class Filter:
         return params
 
 
-def split_for_rollups(first_day: date, last_day: date) -> tuple[int, int, date, date] | None:
-    """A period (first_day to last_day, both included) as the roll-ups read it: the keys of its whole quarters
-    (first to last; none where the last comes first) and the days of the quarter its last day cuts short
-    (empty where it ends on a quarter's last day). ``None`` where it does not start on a quarter's first day
-    (no view does; such a period is read from the rows)."""
-    start = Quarter.of(first_day)
-    if first_day != start.first_day:
-        return None
-    last = Quarter.of(last_day)
-    whole_to = last if last_day == last.last_day else last.shift(-1)
-    tail_from = max(whole_to.shift(1).first_day, first_day)  # a period that ends before it begins has no tail
-    return start.key, whole_to.key, tail_from, last_day
-
-
-def rollup_bounds(params: Mapping[str, object]) -> dict[str, object] | None:
-    """The bound values a rolled-up query (queries/rollups/) needs beside a filter's ``sql_params``: the period
-    split by ``split_for_rollups``, and the year-before span ``meetings_by_quarter`` compares with (from the
-    first day of the range's first quarter a year earlier to the range's start and ``prev_end``).
-    Nothing (``{}``) for a query without a period (the 预警 rules' ``$as_of``); ``None`` where a period cannot
-    be split, so the rows answer."""
-    if "period_start" not in params or "period_end" not in params:
-        return {}
-    period_start, period_end = cast(date, params["period_start"]), cast(date, params["period_end"])
-    q_from = Quarter.from_key(cast(int, params["q_from"])) if "q_from" in params else Quarter.of(period_start)
-    earlier_end = min(period_start - timedelta(days=1), cast(date, params.get("prev_end", period_end)))
-    period = split_for_rollups(period_start, period_end)
-    earlier = split_for_rollups(q_from.shift(-4).first_day, earlier_end)
-    if period is None or earlier is None:
-        return None
-    names = ("whole_from", "whole_to", "tail_from", "tail_to")
-    return {
-        **dict(zip(names[:3], period[:3], strict=True)),
-        **{f"earlier_{name}": value for name, value in zip(names, earlier, strict=True)},
-    }
-
-
 @dataclass(frozen=True)
 class DataSpan:
     """What the data holds: the known unit ids (in display order), the first and last quarter with records,

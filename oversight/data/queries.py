@@ -4,29 +4,27 @@ Each file is one SELECT named after what it returns. The parameters a file
 uses (``$units``, ``$q_from`` …) are read from its text and bound from the
 filter; user text never becomes SQL.
 
-A query with a twin in ``queries/rollups/`` (the Overview's and the pages'
-key figures) is answered from the store's roll-ups where it has them; the
-file in ``queries/`` stays the definition, and ``run_rows`` runs it on the
-ledgers' rows (tests/test_rollups.py checks the two agree).
+The Overview's queries and the pages' key figures (``running_totals.ANSWERS``)
+are answered from the store's running totals where it has them, and the
+会议增多 rule from its twin in ``queries/rollups/``; the file in ``queries/``
+stays the definition, and ``run_rows`` runs it on the ledgers' rows
+(tests/test_rollups.py checks the two agree).
 """
 
 from __future__ import annotations
 
 import re
-import weakref
 from functools import cache
 
 import duckdb
 import pandas as pd
 
 from oversight import config
-from oversight.data import store
-from oversight.data.filters import DataSpan, Filter, rollup_bounds
+from oversight.data import running_totals
+from oversight.data.filters import DataSpan, Filter
 
 QUERY_DIR = config.QUERY_DIR
 ROLLUP_DIR = QUERY_DIR / "rollups"
-# Whether a connection has its roll-ups, asked once per connection (a store is built once per data version).
-_HAS_ROLLUPS: weakref.WeakKeyDictionary[duckdb.DuckDBPyConnection, bool] = weakref.WeakKeyDictionary()
 _PARAMETER = re.compile(r"\$([a-z_][a-z0-9_]*)")
 
 
@@ -46,13 +44,6 @@ def rollup_names() -> list[str]:
     return sorted(path.stem for path in ROLLUP_DIR.glob("*.sql"))
 
 
-def _has_rollups(connection: duckdb.DuckDBPyConnection) -> bool:
-    known = _HAS_ROLLUPS.get(connection)
-    if known is None:
-        known = _HAS_ROLLUPS[connection] = store.has_rollups(connection)
-    return known
-
-
 def parameter_names(sql: str) -> set[str]:
     # Comment lines document the parameters; only the statement itself binds them.
     statement = "\n".join(line for line in sql.splitlines() if not line.lstrip().startswith("--"))
@@ -66,8 +57,8 @@ def query_names() -> list[str]:
 def run(
     connection: duckdb.DuckDBPyConnection, name: str, filter_: Filter | None = None, **extra: object
 ) -> pd.DataFrame:
-    """The result of ``queries/<name>.sql`` for the filter, as a DataFrame: from the roll-ups where the query has
-    a twin in ``queries/rollups/`` and the store has them, else from the ledgers' rows."""
+    """The result of ``queries/<name>.sql`` for the filter, as a DataFrame: from the store's running totals where
+    they answer it, from its twin in ``queries/rollups/`` where it has one, else from the ledgers' rows."""
     return _run(connection, name, filter_, extra, rollups=True)
 
 
@@ -92,11 +83,11 @@ def _run(
     missing = parameter_names(sql) - available.keys()
     if missing:
         raise KeyError(f"{name}.sql needs parameters {sorted(missing)}")
-    rolled = rollup_text(name) if rollups else None
-    if rolled is not None and _has_rollups(connection):
-        bounds = rollup_bounds(available)
-        if bounds is not None:
-            sql, available = rolled, {**available, **bounds}
+    if rollups:
+        totals, answer = running_totals.of(connection), running_totals.ANSWERS.get(name)
+        if totals is not None and answer is not None:
+            return answer(totals, available)
+        sql = rollup_text(name) or sql
     needed = parameter_names(sql)
     cursor = connection.cursor()  # a cursor per query: the connection is shared across sessions' threads
     try:

@@ -9,6 +9,7 @@ import pandas as pd
 
 from oversight import config
 from oversight.contract.schema import BOOL, DATE, INT, RECORD_DATES, TABLES, Table
+from oversight.data import running_totals
 from oversight.ingest import table_cache
 from oversight.ingest.checked_folder import load_folder
 
@@ -68,74 +69,6 @@ MACROS = (
     "from quarters_between(q_from, q_to)",
 )
 
-# Roll-ups (README, Performance): per unit × quarter, the counts and sums the Overview and the pages' cards read,
-# built once when the store opens. A period is answered from the quarter rows for the quarters it holds whole and
-# from the ledger's own rows for the days of a quarter it cuts (an as-of date inside a quarter: the data date, or a
-# year-earlier cut-off); ``filters.rollup_bounds`` splits it. So every span gives what the row-level query gives
-# (tests/test_rollups.py runs both). There is no per-day roll-up: at 1M meetings one had 400k rows (the ledgers
-# hold a few records per unit and day), cost 65 MB of the server's memory and was no faster to read than the
-# rows: DuckDB skips the row groups whose dates lie outside the days asked for, so a ledger kept in date order
-# (as one is appended to, and as the scale data are) is read only where the tail lies; an unordered one is
-# scanned, which at the size of a real team's ledgers takes well under a millisecond.
-# A row exists only where its count is not zero; the dimensions are exactly what the queries group or filter by;
-# sums and counts of durations are kept apart so an average stays exact.
-ROLLUP_TABLES = (
-    # meetings: counts, the minutes and how many meetings recorded minutes (an exact average), the flags, items
-    "create table rollup_meetings_quarter as select unit, quarter_key(date) as quarter_key, count(*) as meetings, "
-    "sum(duration_min)::bigint as duration_sum, count(duration_min) as durations, "
-    "count(*) filter (where merged) as merged, count(*) filter (where agenda_prereviewed) as prereviewed, "
-    "count(*) filter (where attended_by_team) as attended, sum(agenda_items)::bigint as agenda_items "
-    "from meetings where date is not null group by all order by quarter_key",
-    # issues: the day a rectified issue was rectified stays a dimension, so "rectified by the as-of date" is exact
-    "create table rollup_issues_quarter as select unit, quarter_key(date_raised) as quarter_key, category, "
-    "case when status = 'rectified' then rectified_date end as rectified_day, count(*) as issues "
-    "from issues where date_raised is not null group by all order by quarter_key",
-    "create table rollup_suggestions_quarter as select unit, quarter_key(date_made) as quarter_key, status, "
-    "count(*) as suggestions, count(issue_id) as linked "
-    "from suggestions where date_made is not null group by all order by quarter_key",
-    "create table rollup_reminders_quarter as select unit, quarter_key(date) as quarter_key, form, "
-    "count(*) as reminders from reminders where date is not null group by all order by quarter_key",
-    "create table rollup_activities_quarter as select unit, quarter_key(date) as quarter_key, kind, "
-    "count(*) as activities from activities where date is not null group by all order by quarter_key",
-)
-
-# One table macro per ledger: its roll-up rows for the units (empty = all) and a period split by
-# ``filters.rollup_bounds`` (whole quarters whole_from..whole_to, then the days tail_from..tail_to of a quarter
-# cut short, read from the ledger's rows as rows of one record each), each row with its quarter; what the
-# rolled-up queries (queries/rollups/) read instead of rows. The bounds are bound values, not expressions: DuckDB
-# then skips the row groups outside the tail (and all of them where there is none).
-ROLLED_TABLES = ("meetings", "issues", "suggestions", "reminders", "activities")
-ROLLED_MACROS = (
-    "create macro rolled_meetings(units, whole_from, whole_to, tail_from, tail_to) as table "
-    "select unit, quarter_key, meetings, duration_sum, durations, merged, prereviewed, attended, agenda_items "
-    "from rollup_meetings_quarter where in_units(unit, units) and quarter_key between whole_from and whole_to "
-    "union all select unit, quarter_key(date), 1, duration_min, (duration_min is not null)::bigint, "
-    "(merged is true)::bigint, (agenda_prereviewed is true)::bigint, (attended_by_team is true)::bigint, "
-    "agenda_items from meetings where in_units(unit, units) and date between tail_from and tail_to",
-    "create macro rolled_issues(units, whole_from, whole_to, tail_from, tail_to) as table "
-    "select unit, quarter_key, category, rectified_day, issues from rollup_issues_quarter "
-    "where in_units(unit, units) and quarter_key between whole_from and whole_to "
-    "union all select unit, quarter_key(date_raised), category, "
-    "case when status = 'rectified' then rectified_date end, 1 from issues "
-    "where in_units(unit, units) and date_raised between tail_from and tail_to",
-    "create macro rolled_suggestions(units, whole_from, whole_to, tail_from, tail_to) as table "
-    "select unit, quarter_key, status, suggestions, linked from rollup_suggestions_quarter "
-    "where in_units(unit, units) and quarter_key between whole_from and whole_to "
-    "union all select unit, quarter_key(date_made), status, 1, (issue_id is not null)::bigint from suggestions "
-    "where in_units(unit, units) and date_made between tail_from and tail_to",
-    "create macro rolled_reminders(units, whole_from, whole_to, tail_from, tail_to) as table "
-    "select unit, quarter_key, form, reminders from rollup_reminders_quarter "
-    "where in_units(unit, units) and quarter_key between whole_from and whole_to "
-    "union all select unit, quarter_key(date), form, 1 from reminders "
-    "where in_units(unit, units) and date between tail_from and tail_to",
-    "create macro rolled_activities(units, whole_from, whole_to, tail_from, tail_to) as table "
-    "select unit, quarter_key, kind, activities from rollup_activities_quarter "
-    "where in_units(unit, units) and quarter_key between whole_from and whole_to "
-    "union all select unit, quarter_key(date), kind, 1 from activities "
-    "where in_units(unit, units) and date between tail_from and tail_to",
-)
-
-
 # The dates that say what the ledgers cover (``schema.RECORD_DATES``), each with the rows it counts for.
 _RECORD_DATES = tuple(
     (record.table, record.column, f"status = '{record.status}'" if record.status else "true") for record in RECORD_DATES
@@ -159,24 +92,14 @@ def _create_coverage(connection: duckdb.DuckDBPyConnection, tables: set[str]) ->
     union.aggregate("min(day) as first_day, max(day) as last_day").create("coverage")
 
 
-def _create_rollups(connection: duckdb.DuckDBPyConnection, tables: set[str]) -> None:
-    """The roll-ups and the macros that read them, where the store holds every ledger they sum."""
-    if not set(ROLLED_TABLES) <= tables:
-        return  # a partial store (a test's few tables): the queries read rows
-    for statement in (*ROLLUP_TABLES, *ROLLED_MACROS):
-        connection.execute(statement)
+# Roll-ups (README, Performance): the key figures and the Overview's charts are answered from running totals of
+# every ledger, held in memory beside the connection (oversight/data/running_totals.py), built once here.
+LEDGERS = running_totals.LEDGERS
 
 
 def has_rollups(connection: duckdb.DuckDBPyConnection) -> bool:
-    """True where ``connect`` built the roll-ups (every ledger was loaded)."""
-    cursor = connection.cursor()
-    try:
-        found = cursor.execute(
-            "select count(*) from duckdb_tables() where table_name = 'rollup_meetings_quarter'"
-        ).fetchone()
-    finally:
-        cursor.close()
-    return bool(found and found[0])
+    """True where ``connect`` built the running totals (every ledger was loaded)."""
+    return running_totals.of(connection) is not None
 
 
 def connect(frames: dict[str, pd.DataFrame | Path]) -> duckdb.DuckDBPyConnection:
@@ -189,7 +112,8 @@ def connect(frames: dict[str, pd.DataFrame | Path]) -> duckdb.DuckDBPyConnection
         relation = connection.read_parquet(str(source)) if isinstance(source, Path) else connection.from_df(source)
         typed_relation(relation, TABLES[name]).create(name)
     _create_coverage(connection, set(frames))
-    _create_rollups(connection, set(frames))
+    if set(LEDGERS) <= set(frames):  # a partial store (a test's few tables): the queries read rows
+        running_totals.build(connection)
     return connection
 
 
