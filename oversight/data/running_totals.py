@@ -3,9 +3,10 @@
 DuckDB spends a few milliseconds binding and planning any statement, however small the table it reads (README,
 Performance): the Overview's six questions cost ~35 ms at 1M meetings whichever tables they read. Here each ledger
 is held once, when the store opens, as its rows sorted by group (the unit, with the category, status, form or
-kind where a figure splits by it) and then by day, with a running total of every figure beside them. Any group's
-figure over any range of days is then two binary searches and a difference, for all the units of a view at once:
-exact for every span (no split into whole quarters and a tail), whatever the data date.
+kind where a figure splits by it) and then by day, with a running total of every figure beside them, and as
+running totals per label over the days with records for every unit together. Any group's figure over any range
+of days is then two binary searches and a difference, for all the units of a view at once: exact for every span
+(no split into whole quarters and a tail), whatever the data date.
 
 The definitions stay those of ``queries/<name>.sql``: ``oversight.data.queries.run`` answers the names in
 ``ANSWERS`` from here where the store has every ledger, ``run_rows`` runs the SQL on the rows, and
@@ -25,10 +26,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from oversight import config
 from oversight.data.filters import Quarter
 
 _EPOCH = date(1970, 1, 1)
-LEDGERS = ("meetings", "issues", "suggestions", "reminders", "activities")
+# Per ledger: whether every unit's figures are asked one by one (units_consulted; issues and suggestions per unit),
+# so its rows are also kept in order of days.
+_BY_DAY = {"meetings": False, "issues": True, "suggestions": True, "reminders": False, "activities": True}
+LEDGERS = tuple(_BY_DAY)
 # The order reminders_by_form shows its forms in (queries/reminders_by_form.sql); any other form comes after.
 _FORM_ORDER = {"written": 1, "in_person": 2}
 # What a DataFrame from DuckDB holds for text, so a figure from here and one from SQL compare equal.
@@ -51,8 +56,9 @@ class _Sums:
     labels: tuple[object, ...]  # the values of the ledger's second dimension (one "" where it has none)
     days: np.ndarray  # every day with a row, ascending
     everyone: Mapping[str, np.ndarray]  # per label, each figure's running total over those days, 0 first
-    ordered_days: np.ndarray  # where kept: the rows' days in order, and each row's unit × label
+    ordered_days: np.ndarray  # where kept: the days of the rows in order, each row's unit × label and count
     ordered_groups: np.ndarray
+    ordered_rows: np.ndarray
     unit_count: int
 
     @classmethod
@@ -67,7 +73,8 @@ class _Sums:
         unit_count: int,
         by_day: bool,
     ) -> _Sums:
-        """From rows sorted by unit, label and day (SQL sorts them; here the memory would double)."""
+        """From one row per unit, label and day, sorted so (SQL sums and sorts them; here the memory would
+        double), with the day's figures, ``rows`` (the records) among them."""
         first = int(days.min()) if len(days) else 0
         span = int(days.max()) - first + 1 if len(days) else 1
         wide = (int(units.max()) + 1 if len(units) else 1) * len(labels) * span >= 2**31
@@ -75,29 +82,29 @@ class _Sums:
         keys = (units.astype(kind) * len(labels) + dims.astype(kind)) * span + (days - first).astype(kind)
         totals = {}
         for name, values in figures.items():
-            running = np.empty(len(values) + 1, dtype=_width(values))  # a flag's running total fits 32 bits
+            running = np.empty(len(values) + 1, dtype=_width(values))
             running[0] = 0
             np.cumsum(values, out=running[1:])
             totals[name] = running
         seen = np.unique(days)
         cell = dims * len(seen) + np.searchsorted(seen, days)
         everyone = {}
-        weighed: dict[str, np.ndarray | None] = {"rows": None, **figures}
-        for name, weights in weighed.items():
+        for name, values in figures.items():
             # whole numbers below 2**53: the float sums of bincount are exact
-            per_day = np.bincount(cell, weights=weights, minlength=len(labels) * len(seen)).astype(np.int64)
+            per_day = np.bincount(cell, weights=values, minlength=len(labels) * len(seen)).astype(np.int64)
             running = np.zeros((len(labels), len(seen) + 1), dtype=np.int64)
             np.cumsum(per_day.reshape(len(labels), len(seen)), axis=1, out=running[:, 1:])
             everyone[name] = running
         # every unit's figures one by one (units_consulted, the per-unit chart): the rows of a range, counted
         order = np.argsort(days, kind="stable") if by_day else np.empty(0, dtype=np.int64)
         groups = (units.astype(np.int64) * len(labels) + dims)[order]
-        return cls(keys, first, span, totals, labels, seen, everyone, days[order], groups, unit_count)
+        ordered = (days[order], groups, figures["rows"][order])
+        return cls(keys, first, span, totals, labels, seen, everyone, *ordered, unit_count)
 
     def between(
         self, units: np.ndarray | None, first_days: np.ndarray, last_days: np.ndarray, *, per_unit: bool = False
     ) -> dict[str, np.ndarray]:
-        """Each figure (and ``rows``) per unit × label × range of days, shape (units, labels, ranges); for
+        """Each figure (``rows`` among them) per unit × label × range of days, shape (units, labels, ranges); for
         ``units=None``, every unit's together (shape (1, labels, ranges)), or with ``per_unit`` each unit's
         (``rows`` only, one range, from the rows of the range where the ledger keeps them in order of days)."""
         first_days, last_days = np.asarray(first_days, dtype=np.int64), np.asarray(last_days, dtype=np.int64)
@@ -114,10 +121,7 @@ class _Sums:
         kind = self.keys.dtype  # searching with another integer type would copy the keys at every call
         start = np.searchsorted(self.keys, (groups * self.span + low).astype(kind), side="left")
         end = np.maximum(np.searchsorted(self.keys, (groups * self.span + high).astype(kind), side="right"), start)
-        out = {"rows": end - start}
-        for name, total in self.totals.items():
-            out[name] = total[end] - total[start]
-        return out
+        return {name: total[end].astype(np.int64) - total[start] for name, total in self.totals.items()}
 
     def _counted_by_unit(self, first_day: int, last_day: int) -> np.ndarray:
         if len(self.ordered_days) != len(self.keys):
@@ -125,16 +129,15 @@ class _Sums:
         start = int(np.searchsorted(self.ordered_days, first_day, side="left"))
         end = max(int(np.searchsorted(self.ordered_days, last_day, side="right")), start)
         units = self.unit_count
-        counts = np.bincount(self.ordered_groups[start:end], minlength=units * len(self.labels))
-        return counts.reshape(units, len(self.labels))[:, :, None]
+        counts = np.bincount(
+            self.ordered_groups[start:end], weights=self.ordered_rows[start:end], minlength=units * len(self.labels)
+        )
+        return counts.astype(np.int64).reshape(units, len(self.labels))[:, :, None]
 
 
 def _width(values: np.ndarray) -> type[np.integer]:
-    return (
-        np.int32
-        if len(values) < 2**31 and (len(values) == 0 or (values.min() >= 0 and values.max() <= 1))
-        else np.int64
-    )
+    """32 bits where every running total fits them (rows, flags, minutes at up to a million meetings), else 64."""
+    return np.int32 if int(values.sum(dtype=np.int64)) < 2**31 and (len(values) == 0 or values.min() >= 0) else np.int64
 
 
 @dataclass(frozen=True)
@@ -144,7 +147,7 @@ class _Rectified:
 
     raised: np.ndarray
     units: np.ndarray
-    rectified: np.ndarray  # a day number, or the largest int64 where not rectified
+    rectified: np.ndarray  # a day number, or the largest 32-bit integer where not rectified (by no day)
 
     def count(self, selected: np.ndarray, first_day: int, last_day: int) -> int:
         """The issues raised from ``first_day`` to ``last_day`` by the units ``selected`` (a mask) and rectified by
@@ -205,36 +208,29 @@ def of(connection: duckdb.DuckDBPyConnection) -> RunningTotals | None:
         return _STORES.get(connection)
 
 
-_UNIT_INDEX = (
-    "with every_unit as (select unit_id as unit from units union select unit from meetings "
-    "union select unit from issues union select unit from suggestions union select unit from reminders "
-    "union select unit from activities) "
-    "select unit from every_unit where unit is not null order by unit"
-)
+# The statements that read the ledgers (queries/running_totals/*.sql), run once per store.
+_SQL = config.QUERY_DIR / "running_totals"
+
+
+def _statement(name: str) -> str:
+    return (_SQL / f"{name}.sql").read_text(encoding="utf-8")
 
 
 def _read(cursor: duckdb.DuckDBPyConnection) -> RunningTotals:
-    unit_ids = tuple(row[0] for row in cursor.execute(_UNIT_INDEX).fetchall())
+    unit_ids = tuple(row[0] for row in cursor.execute(_statement("unit_index")).fetchall())
     index = pd.DataFrame({"unit": list(unit_ids), "unit_index": np.arange(len(unit_ids), dtype=np.int32)})
     cursor.register("running_totals_unit_index", index)
+    sizes = cursor.execute(_statement("ledger_sizes")).fetchnumpy()
     ledgers = {
-        name: _ledger(cursor, name, day, label, figures, unit_count=len(unit_ids), by_day=by_day)
-        for name, (day, label, figures, by_day) in _LEDGERS.items()
+        name: _ledger(cursor, name, unit_count=len(unit_ids), records=int(sizes[name][0]), by_day=by_day)
+        for name, by_day in _BY_DAY.items()
     }
-    # rectified_by(status, rectified_date, day): the day it was rectified, where its status says it was
-    issues = cursor.execute(
-        "select i.unit_index, (date_raised - date '1970-01-01')::integer as raised, "
-        "coalesce(case when status = 'rectified' then (rectified_date - date '1970-01-01')::integer end, "
-        f"{np.iinfo(np.int32).max}) as fixed "
-        "from issues t join running_totals_unit_index i on i.unit = t.unit where date_raised is not null "
-        "order by raised"
-    ).fetchnumpy()
+    issues = cursor.execute(_statement("issues_rectified")).fetchnumpy()
     rectified = _Rectified(*(np.ma.getdata(issues[name]) for name in ("raised", "unit_index", "fixed")))
-    fetched = cursor.execute("select unit_id, name_zh, name_en, short_name_en from units").fetchnumpy()
-    units = {name: _text(values) for name, values in fetched.items()}
+    units = {name: _text(values) for name, values in cursor.execute(_statement("units")).fetchnumpy().items()}
     ranks = {unit: i for i, unit in enumerate(unit_ids)}
     units["unit_index"] = np.array([ranks[unit] for unit in units["unit_id"]], dtype=np.int64)
-    first = cursor.execute("select first_day from coverage").fetchone()
+    first = cursor.execute(_statement("first_day")).fetchone()
     first_day = first[0] if first else None
     return RunningTotals(
         unit_ids=unit_ids,
@@ -245,56 +241,31 @@ def _read(cursor: duckdb.DuckDBPyConnection) -> RunningTotals:
     )
 
 
-# Per ledger: the day that places a row in a period, the column a figure splits by (none: ""), each figure as a
-# whole number per row (nulls made explicit: count(x) counts the rows where x is known), and whether every unit's
-# figures are asked one by one (units_consulted; issues and suggestions per unit).
-_LEDGERS = {
-    "meetings": (
-        "date",
-        "",
-        "coalesce(duration_min, 0)::bigint as minutes, (duration_min is not null)::tinyint as timed, "
-        "coalesce(agenda_items, 0)::bigint as agenda_items, coalesce(merged, false)::tinyint as merged, "
-        "coalesce(agenda_prereviewed, false)::tinyint as prereviewed, "
-        "coalesce(attended_by_team, false)::tinyint as attended",
-        False,
-    ),
-    "issues": ("date_raised", "category", "", True),
-    "suggestions": ("date_made", "status", "(issue_id is not null)::tinyint as linked", True),
-    "reminders": ("date", "form", "", False),
-    "activities": ("date", "kind", "", True),
-}
+# Records read per statement, at most: DuckDB's join and sums over a ledger of 1M rows at once held ~80 MB more at
+# their peak than the answer (the server's memory in `make bench`), 200k at a time ~20 MB.
+_RECORDS_AT_A_TIME = 200_000
 
 
-def _ledger(
-    cursor: duckdb.DuckDBPyConnection, table: str, day: str, label: str, figures: str, *, unit_count: int, by_day: bool
-) -> _Sums:
-    """One ledger read sorted by unit, label and day; rows without a day are in no period (in_period)."""
-    where = f"{day} is not null"
-    if label:
-        # the labels in SQL's own order (text ascending, a null last), each row's as its rank among them
-        names = tuple(
-            row[0]
-            for row in cursor.execute(f"select distinct {label} from {table} where {where} order by 1").fetchall()
-        )  # noqa: S608
-        code = f"(dense_rank() over (order by {label}) - 1)::integer"
-    else:
-        names, code = ("",), "0::integer"
-    columns = f", {figures}" if figures else ""
-    fetched = cursor.execute(
-        f"select i.unit_index, {code} as label, ({day} - date '1970-01-01')::integer as day{columns} "  # noqa: S608
-        f"from {table} t join running_totals_unit_index i on i.unit = t.unit where {where} "
-        "order by i.unit_index, label, day"
-    ).fetchnumpy()
-    rows = {name: np.ma.getdata(values) for name, values in fetched.items()}
-    del fetched
+def _ledger(cursor: duckdb.DuckDBPyConnection, name: str, *, unit_count: int, records: int, by_day: bool) -> _Sums:
+    """One ledger as its statement reads it, a few units at a time where it is large: one row per unit, label and
+    day, sorted so, each label's text beside its code (a ledger without labels has one, ""), and the day's
+    figures."""
+    step = max(1, unit_count * _RECORDS_AT_A_TIME // max(records, 1))
+    parts = [
+        cursor.execute(_statement(name), {"first_unit": first, "last_unit": first + step - 1}).fetchnumpy()
+        for first in range(0, max(unit_count, 1), step)
+    ]
+    rows = {column: np.concatenate([np.ma.getdata(part[column]) for part in parts]) for column in parts[0]}
+    labels: tuple[object, ...] = ("",)
+    if "label_text" in rows:
+        del rows["label_text"]  # text comes masked: read it as text
+        texts = np.concatenate([_text(part["label_text"]) for part in parts])
+        codes, first = np.unique(rows["label"], return_index=True)
+        found = dict(zip(codes.tolist(), texts[first], strict=True))
+        labels = tuple(found.get(code) for code in range(max(found, default=-1) + 1)) or ("",)
+    del parts
     return _Sums.build(
-        rows.pop("unit_index"),
-        rows.pop("label"),
-        rows.pop("day"),
-        rows,
-        names or ("",),
-        unit_count=unit_count,
-        by_day=by_day,
+        rows.pop("unit_index"), rows.pop("label"), rows.pop("day"), rows, labels, unit_count=unit_count, by_day=by_day
     )
 
 
