@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 import pytest
 
-from oversight import charts
+from oversight import charts, config
 from oversight.briefing import takeaways
 from oversight.charts import catalog
 from oversight.core import i18n
@@ -324,7 +324,7 @@ def test_english_readings_list_units_by_the_names_their_charts_show(connection):
     alone keeps its full name."""
     from oversight.ingest import checked_folder
 
-    units = checked_folder.read_folder(queries.store.SAMPLE_DATA_DIR)["units"]
+    units = checked_folder.read_folder(config.SAMPLE_DATA_DIR)["units"]
     full_with_and = [name for name in units["name_en"] if " and " in name]
     assert full_with_and  # the sample has such names, or this test proves nothing
     span = queries.data_span(connection)
