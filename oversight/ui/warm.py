@@ -1,4 +1,4 @@
-"""Warm-up at server start: the store with its roll-ups, the default view's Overview data and the image server,
+"""Warm-up at server start: the store with its running totals, the default view's Overview data and the image server,
 built once per process in a background thread, so that the first leader finds them ready (issue 15).
 
 ``python -m oversight.ui.serve`` (what ``make run``, the cluster and the benchmarks start) calls ``start()``
