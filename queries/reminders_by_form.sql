@@ -8,4 +8,4 @@ with final as (
 )
 
 select * from final
-order by case form when 'written' then 1 when 'in_person' then 2 else 3 end
+order by case form when 'written' then 1 when 'in_person' then 2 else 3 end, form

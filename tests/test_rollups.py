@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -239,3 +240,21 @@ def test_the_meetings_rising_rule_from_the_day_rollup_equals_its_rows(request, s
                 pd.testing.assert_frame_equal(rolled, rows, obj=f"alert_meetings_rising {params}")
                 checked += len(rolled)
     assert checked > 0  # some views do flag units: the comparison is not between two empty lists
+
+
+def test_a_unit_a_ledger_does_not_name_gets_nothing_however_wide_the_days():
+    """The keys of a ledger's rows are (unit × label) × days: sized for the units a ledger names, a unit past them
+    wrapped round 32 bits into another unit's records (rev-18: 3 meetings shown for a unit that held none)."""
+    days = pd.to_datetime(["0001-01-01", "2020-06-30", "9999-12-31"]).to_numpy()
+    units = np.array(range(1300))
+    sums = running_totals._Sums.build(
+        np.array([0, 1, 2], dtype=np.int32),
+        np.zeros(3, dtype=np.int32),
+        (days.astype("datetime64[D]").astype(np.int64)).astype(np.int32),
+        {"rows": np.ones(3, dtype=np.int32)},
+        ("",),
+        unit_count=len(units),
+        by_day=False,
+    )
+    found = sums.between(units, np.array([-719162]), np.array([2932896]))["rows"][:, 0, 0]
+    assert found[:3].tolist() == [1, 1, 1] and int(found[3:].sum()) == 0
