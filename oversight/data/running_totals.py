@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from oversight import config
-from oversight.data.filters import Quarter
+from oversight.data.filters import Quarter, quarter_range
 
 _EPOCH = date(1970, 1, 1)
 # Per ledger: whether every unit's figures are asked one by one (units_consulted; issues and suggestions per unit),
@@ -434,11 +434,7 @@ def meetings_by_quarter(totals: RunningTotals, params: Mapping[str, object]) -> 
     q_to = Quarter.from_key(cast(int, params["q_to"]))
     period_start, period_end = cast(date, params["period_start"]), cast(date, params["period_end"])
     prev_end = cast(date, params["prev_end"])
-    series: list[Quarter] = []
-    quarter = q_from
-    while quarter <= q_to:
-        series.append(quarter)
-        quarter = quarter.shift(1)
+    series = quarter_range(q_from, q_to)
     keys = np.array([q.key for q in series], dtype=np.int64)
     first_on_record = totals.first_on_record
     recorded = np.array(
