@@ -17,7 +17,7 @@ from oversight.core import safe_text
 from oversight.export import marking
 from oversight.present import drill
 from oversight.present.kpis import Kpi
-from oversight.ui import drill_dialog, grid, session, sign_in
+from oversight.ui import chart_view, drill_dialog, grid, session, sign_in
 from oversight.ui.page import Page
 
 
@@ -63,13 +63,13 @@ def kpi_row(cards: list[Kpi], page: Page | None = None, lists: Mapping[str, dril
         drill_dialog.open_if_requested(page, {behind.key for behind in lists.values()})
 
 
-def _click_action(spec: charts.ChartSpec, key: str):  # noqa: ANN202 — (on_select callback, hint key) or None
+def _click_action(spec: charts.ChartSpec):  # noqa: ANN202 — (on_points callback, hint key) or None
     """What a click on a bar does: a unit's bar narrows the dashboard to it; a bar that stands for a code
     (``drill.BY_CHART``) opens the list behind it; other charts take no clicks."""
     if spec.selects_unit:
-        return functools.partial(_narrow_to_clicked_unit, key), "chart.click_hint"
+        return _narrow_to_clicked_unit, "chart.click_hint"
     if spec.key in drill.BY_CHART:
-        return functools.partial(drill_dialog.request_from_click, key, spec.key), "drill.click_hint"
+        return functools.partial(drill_dialog.request_from_click, spec.key), "drill.click_hint"
     return None
 
 
@@ -85,13 +85,13 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
         context = page.export_context
         # no camera in the modebar: images leave through the 下载 menu, marked and audited
         config = export.chart_plotly_config(spec, figure, context)
-        key = f"chart.{spec.key}.{st.session_state.get(session.SELECTION_VERSION, 0)}"
-        click = _click_action(spec, key)
+        click = _click_action(spec)
         if click is None:
-            st.plotly_chart(figure, theme=None, key=f"chart.{spec.key}", config=config)
+            chart_view.show(figure, key=f"chart.{spec.key}", config=config, lang=page.lang)
         else:
-            on_select, hint_key = click
-            st.plotly_chart(figure, theme=None, key=key, config=config, selection_mode="points", on_select=on_select)
+            on_points, hint_key = click
+            key = f"chart.{spec.key}.{st.session_state.get(session.SELECTION_VERSION, 0)}"
+            chart_view.show(figure, key=key, config=config, lang=page.lang, on_points=on_points)
             # an account without downloads is not promised one (a unit account's hint said 可下载)
             st.caption(page.t(hint_key if page.can_download else f"{hint_key}_no_download"))
             if not spec.selects_unit:
@@ -257,8 +257,8 @@ def figure_card(page: Page, key: str, figure, table: Callable[[], pd.DataFrame])
     title = page.t(f"chart.{key}")
     context = page.export_context
     with st.container(border=True):
-        st.plotly_chart(
-            figure, theme=None, key=f"chart.{key}", config=export.figure_plotly_config(key, title, figure, context)
+        chart_view.show(
+            figure, key=f"chart.{key}", config=export.figure_plotly_config(key, title, figure, context), lang=page.lang
         )
         if page.can_download:
             _download_row(page, key, export.figure_downloads(key, title, figure, table, context))
@@ -273,9 +273,8 @@ def text(page: Page, key: str, **params: object) -> None:
     st.markdown(page.t(key, **{name: safe_text.markdown(value) for name, value in params.items()}))
 
 
-def _narrow_to_clicked_unit(chart_key: str) -> None:
+def _narrow_to_clicked_unit(points: list[dict[str, object]]) -> None:
     """A click on a unit's bar narrows the whole dashboard to that unit (the chip above clears it)."""
-    points = st.session_state[chart_key].selection.points
     # the "other units" bar of a long list carries no unit id: a click on it narrows nothing
     unit_ids = [point.get("customdata") for point in points if point.get("customdata")]
     if unit_ids:

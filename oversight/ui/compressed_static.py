@@ -146,12 +146,13 @@ class CompressedStaticMiddleware:
             if compressed is not None:
                 headers = {name: value for name, value in scope.get("headers", ())}
                 if accepts_gzip(headers.get(b"accept-encoding", b"").decode("latin-1")):
-                    await _answer(compressed, scope["method"], headers.get(b"if-none-match", b""), send)
+                    await answer(compressed, scope["method"], headers.get(b"if-none-match", b""), send)
                     return
         await self.app(scope, receive, send)
 
 
-async def _answer(compressed: CompressedFile, method: str, if_none_match: bytes, send: Send) -> None:
+async def answer(compressed: CompressedFile, method: str, if_none_match: bytes, send: Send) -> None:
+    """A compressed file, or 304 when the browser holds this representation already (its ETag)."""
     if compressed.etag in (tag.strip().removeprefix(b"W/") for tag in if_none_match.split(b",")):
         not_modified = [header for header in compressed.headers if header[0] in (b"etag", b"cache-control", b"vary")]
         await send({"type": "http.response.start", "status": 304, "headers": not_modified})

@@ -20,9 +20,8 @@ def request(source: str, code: str | None = None) -> None:
     st.session_state[REQUEST_KEY] = (source, code)
 
 
-def request_from_click(widget_key: str, source: str) -> None:
-    """A bar's click (``on_select``): its customdata is the code it stands for."""
-    points = st.session_state[widget_key].selection.points
+def request_from_click(source: str, points: list[dict[str, object]]) -> None:
+    """A bar's click (``chart_view.show``'s ``on_points``): its customdata is the code it stands for."""
     codes = [point.get("customdata") for point in points if point.get("customdata")]
     if codes:
         code = codes[0][0] if isinstance(codes[0], list) else codes[0]

@@ -1,10 +1,10 @@
 """``python -m oversight.ui.serve [streamlit options]``: ``streamlit run app.py`` with the warm-up started first.
 
 Streamlit runs a page's script only when a browser opens a session, so nothing in ``app.py`` can prepare the
-server before its first visitor; this launcher starts ``oversight.ui.warm`` in a background thread and has
-Streamlit's static files gzipped once (``oversight.ui.compressed_static``) and Plotly named in the pages' HTML
-(``oversight.ui.early_plotly``), then hands over to Streamlit's own
-command line (every ``--server.*`` option works as with ``streamlit run``).
+server before its first visitor; this launcher starts ``oversight.ui.warm`` in a background thread, has
+Streamlit's static files gzipped once (``oversight.ui.compressed_static``) and our plotly.js served and named in
+the chart pages' HTML (``oversight.ui.plotly_bundle``), then hands over to Streamlit's own command line (every
+``--server.*`` option works as with ``streamlit run``).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from oversight.ui import compressed_static, early_plotly, session_guard, warm
+from oversight.ui import compressed_static, plotly_bundle, session_guard, warm
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> None:
     session_guard.install_middleware()
     warm.start()
     compressed_static.install()
-    early_plotly.install()
+    plotly_bundle.install()
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
     cli.main()
 

@@ -38,8 +38,10 @@ def _free_port() -> int:
 
 
 def start_server(
-    data_dir: Path | None = None, script: str = "app.py", env_extra: dict[str, str] | None = None
+    data_dir: Path | None = None, script: str = "app.py", env_extra: dict[str, str] | None = None, bare: bool = False
 ) -> tuple[subprocess.Popen, str]:
+    """The app as `make run` serves it (``python -m oversight.ui.serve``: our plotly.js, gzip, the warm-up), or
+    ``bare`` (and any other script) as ``streamlit run`` does."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(env_extra or {})}
     if data_dir is not None:
@@ -48,9 +50,7 @@ def start_server(
         [
             sys.executable,
             "-m",
-            "streamlit",
-            "run",
-            script,
+            *(["oversight.ui.serve"] if script == "app.py" and not bare else ["streamlit", "run", script]),
             "--server.port",
             str(port),
             "--server.address",

@@ -113,3 +113,44 @@ def test_pages_without_charts_open_from_the_nav(page, server_url, output_dir, pa
     expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0)
     assert_no_exception(page)
     page.screenshot(path=output_dir / f"page_{path}.png", full_page=True)
+
+
+@pytest.fixture(scope="module")
+def bare_server_url(tmp_path_factory):
+    """The app under a bare `streamlit run app.py`: no bundle served, so Streamlit's own st.plotly_chart draws."""
+    from tests.browser.conftest import start_server, stop_server
+
+    users = tmp_path_factory.mktemp("bare") / "users.toml"
+    users.touch()
+    process, url = start_server(env_extra={"OVERSIGHT_USERS_FILE": str(users)}, bare=True)
+    yield url
+    stop_server(process)
+
+
+def test_under_a_bare_streamlit_run_streamlit_draws_the_charts_and_a_click_still_narrows(page, bare_server_url):
+    page.goto(bare_server_url)
+    wait_for_charts(page, 4)
+    assert page.locator("[data-testid='stPlotlyChart'] .js-plotly-plot").count() == 4
+    assert page.locator(".oversight-chart").count() == 0
+    _click_bar(page, "各单位指出问题与意见建议")
+    expect(page).to_have_url(re.compile(r"unit=gov_office"), timeout=20_000)
+    wait_for_charts(page, 4)
+    expect_metric(page, "指出问题", "3个")
+
+
+_DRAWN_WIDTHS = "() => [...document.querySelectorAll('.js-plotly-plot')].map(p => [p.clientWidth, p._fullLayout.width])"
+
+
+def test_a_chart_is_redrawn_at_its_columns_width_when_the_window_narrows(page, server_url):
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.goto(server_url)
+    wait_for_charts(page, 4)
+    before = page.evaluate(_DRAWN_WIDTHS)
+    assert len(before) == 4 and all(abs(column - drawn) < 1 for column, drawn in before), before
+    page.set_viewport_size({"width": 1000, "height": 1000})
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.js-plotly-plot')].every(p => Math.abs(p.clientWidth - p._fullLayout.width) < 1)"
+    )
+    after = page.evaluate(_DRAWN_WIDTHS)
+    # narrower columns, and every chart drawn at its column's new width (not cut, not overflowing it)
+    assert all(now[1] < then[1] - 50 for now, then in zip(after, before)), (before, after)

@@ -16,6 +16,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from oversight.ui import compressed_static
 from tests.browser.conftest import ROOT, _free_port, stop_server
@@ -132,17 +133,16 @@ def test_a_server_started_as_make_run_sends_streamlits_javascript_gzipped(page, 
     assert [url for url, size in sizes.items() if size >= compressed_static.MINIMUM_SIZE] == [], sizes
 
 
-def test_pages_with_charts_load_plotly_with_the_page_and_only_once(page, fresh_server):
-    from streamlit import file_util
-
-    from oversight.ui import early_plotly
+def test_pages_with_charts_load_our_plotly_with_the_page_once_and_never_streamlits(page, fresh_server):
+    from oversight.ui import plotly_bundle
 
     _wait_until_warmed(fresh_server)
-    module = early_plotly.plotly_module(Path(file_util.get_static_dir()))
-    assert module is not None
-    tag = early_plotly.module_tag(module)
+    bundle = plotly_bundle.Bundle.read()
+    tag = bundle.script_tag()
     assert tag in _get(fresh_server, None)[1] and tag in _get(f"{fresh_server}/meetings", None)[1]
-    assert tag not in _get(f"{fresh_server}/data", None)[1]  # a page without charts does not pay for Plotly
+    assert tag not in _get(f"{fresh_server}/data", None)[1]  # a page without charts does not pay for plotly.js
+    headers, body = _get(f"{fresh_server}/{bundle.path}", "gzip")
+    assert headers["content-encoding"] == "gzip" and gzip.decompress(body) == bundle.plain.body
 
     requested: list[str] = []
     errors: list[str] = []
@@ -153,11 +153,28 @@ def test_pages_with_charts_load_plotly_with_the_page_and_only_once(page, fresh_s
     wait_for_charts(page, 4)
     assert metric_value(page, "指出问题") == "16个"
     assert_no_exception(page)
-    # Streamlit's own import of the module found it loaded: one request, and every chart drawn by it
-    assert [url for url in requested if "/PlotlyChart." in url] == [f"{fresh_server}/{module}"]
+    # every chart drawn by our bundle, loaded once; Streamlit's own Plotly module (4.7 MB) never asked for
+    assert [url for url in requested if "plotly" in url.lower()] == [f"{fresh_server}/{bundle.path}"]
     assert page.locator(".js-plotly-plot .main-svg").count() >= 4
+    assert page.locator(".oversight-chart.js-plotly-plot").count() == 4
     page.get_by_role("link", name="会议监督").click()  # Streamlit's own navigation: no new page load
     wait_for_charts(page, 3)
     assert_no_exception(page)
-    assert [url for url in requested if "/PlotlyChart." in url] == [f"{fresh_server}/{module}"]
+    assert [url for url in requested if "plotly" in url.lower()] == [f"{fresh_server}/{bundle.path}"]
     assert errors == []
+
+
+def test_a_tab_opened_on_a_chartless_page_loads_our_plotly_when_it_moves_to_charts(page, fresh_server):
+    from oversight.ui import plotly_bundle
+
+    _wait_until_warmed(fresh_server)
+    bundle = plotly_bundle.Bundle.read()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(f"{fresh_server}/data")
+    expect(page.get_by_role("link", name="总览")).to_be_visible()
+    assert [url for url in requested if "plotly" in url.lower()] == []
+    page.get_by_role("link", name="总览").click()  # no new HTML: the chart component adds the script itself
+    wait_for_charts(page, 4)
+    assert_no_exception(page)
+    assert [url for url in requested if "plotly" in url.lower()] == [f"{fresh_server}/{bundle.path}"]

@@ -1,0 +1,67 @@
+"""A chart on a page: drawn by our own plotly.js where the server serves it (``oversight.ui.plotly_bundle``),
+by Streamlit's ``st.plotly_chart`` otherwise, with the same clicks either way.
+
+Under ``python -m oversight.ui.serve`` (``make run``, the cluster) each figure goes to a small component
+(``assets/chart_view.js``, Streamlit's components v2: no iframe) that draws it once with the page's plotly.js;
+a bare ``streamlit run app.py`` (and AppTest) has no bundle to load, so Streamlit draws it. A click reaches
+``on_points`` as a list of points in ``st.plotly_chart``'s selection format (``customdata``, ``x``, ``y`` …).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from oversight import config
+from oversight.core import i18n
+from oversight.ui import plotly_bundle
+
+Points = list[dict[str, object]]
+OnPoints = Callable[[Points], None]
+_COMPONENT = "oversight_chart"
+_draw = st.components.v2.component(
+    _COMPONENT, js=(config.ASSET_DIR / "chart_view.js").read_text(encoding="utf-8"), isolate_styles=False
+)
+
+
+def show(
+    figure: go.Figure, *, key: str, config: dict[str, object], lang: str, on_points: OnPoints | None = None
+) -> None:
+    """Draw ``figure`` with the modebar ``config``; ``on_points(points)`` runs (as a callback, before the page's
+    script) when a point is clicked, where given."""
+    bundle = plotly_bundle.served()
+    if bundle is None:
+        _streamlit_chart(figure, key, config, on_points)
+        return
+    spec = {
+        "bundle": bundle.path,
+        "figure": json.loads(figure.to_json()),
+        "config": config,  # its width follows the column: chart_view.js watches it
+        "clickable": on_points is not None,
+        "unavailable": i18n.t("chart.unavailable", lang),
+    }
+    if on_points is None:
+        _draw(key=key, data=spec)
+    else:
+        _draw(key=key, data=spec, on_select_change=lambda: _clicked(key, on_points))
+
+
+def _clicked(key: str, on_points: OnPoints) -> None:
+    state = st.session_state.get(key)
+    points = state.get("select") if state is not None else None
+    if isinstance(points, list):
+        on_points([point for point in points if isinstance(point, dict)])
+
+
+def _streamlit_chart(figure: go.Figure, key: str, config: dict[str, object], on_points: OnPoints | None) -> None:
+    if on_points is None:
+        st.plotly_chart(figure, theme=None, key=key, config=config)
+        return
+
+    def selected() -> None:
+        on_points([dict(point) for point in st.session_state[key].selection.points])
+
+    st.plotly_chart(figure, theme=None, key=key, config=config, selection_mode="points", on_select=selected)

@@ -1,0 +1,83 @@
+"""The pages' charts through oversight.ui.chart_view: drawn by our plotly.js under ``oversight.ui.serve`` (the
+component gets each figure whole), by ``st.plotly_chart`` otherwise, with every trace one the bundle draws. The
+real drawing and clicks are in the browser tests (tests/browser/, whose server is started as `make run` starts it)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from oversight.ui import chart_view, plotly_bundle
+from tests.apptest import decode_typed_arrays, figures, run_page
+
+# every page that draws charts, with a query that fills each of its charts
+CHART_PAGES = {
+    "app.py": {},
+    "pages/01_meetings.py": {},
+    "pages/02_issues.py": {},
+    "pages/03_suggestions.py": {},
+    "pages/04_reminders.py": {},
+    "pages/05_unit_profile.py": {"unit": "research"},
+    # two units: the profile compares them (its own figure, not a ChartSpec)
+    "pages/05_unit_profile.py ": {"unit": ["research", "petitions"]},
+}
+
+
+def _components(at) -> list[dict]:
+    return [
+        {"key": element.proto.id, **decode_typed_arrays(json.loads(element.proto.json))}
+        for element in at.get("bidi_component")
+        if element.proto.component_name == "oversight_chart"
+    ]
+
+
+@pytest.mark.parametrize(("script", "query"), CHART_PAGES.items())
+def test_every_chart_a_page_draws_is_a_trace_type_the_bundle_has(script, query):
+    drawn = figures(run_page(script.strip(), query))
+    assert drawn, script
+    types = {trace.get("type", "scatter") for figure in drawn for trace in figure["data"]}
+    assert types <= plotly_bundle.TRACE_TYPES, (script, types - plotly_bundle.TRACE_TYPES)
+
+
+def test_under_serve_each_chart_goes_to_the_component_whole_and_streamlit_draws_none(monkeypatch):
+    by_streamlit = figures(run_page())  # a bare `streamlit run`
+    served = plotly_bundle.Bundle.read()
+    monkeypatch.setattr(plotly_bundle, "_installed", served)
+    at = run_page()
+    assert len(at.get("plotly_chart")) == 0
+    components = _components(at)
+    assert len(components) == len(by_streamlit) == 4
+    for component, streamlit_figure in zip(components, by_streamlit):
+        assert component["bundle"] == served.path
+        assert component["figure"]["data"] == streamlit_figure["data"]
+        assert component["figure"]["layout"]["title"] == streamlit_figure["layout"]["title"]
+        assert component["config"]["displaylogo"] is False
+        assert component["unavailable"] == "图表未能显示，请刷新页面。"
+    # the unit chart narrows the dashboard and the category chart opens its list: both take clicks, the others not
+    clickable = {component["figure"]["layout"]["title"]["text"]: component["clickable"] for component in components}
+    assert sorted(clickable.values()) == [False, False, True, True], clickable
+    english = _components(run_page(query={"lang": "en"}))  # still served
+    assert english[0]["unavailable"] == "This chart could not be drawn: reload the page."
+
+
+class _FakeState(dict):
+    pass
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ({"select": [{"customdata": "gov_office", "x": 3}]}, [[{"customdata": "gov_office", "x": 3}]]),
+        ({"select": [{"customdata": ["decision"]}, "not a point"]}, [[{"customdata": ["decision"]}]]),
+        ({"select": None}, []),  # the rerun after the click: the event has passed
+        ({"select": "forged"}, []),  # not sent by the component: nothing happens
+        (None, []),
+    ],
+)
+def test_a_click_reaches_the_handler_as_points(monkeypatch, state, expected):
+    received: list = []
+    fake = _FakeState() if state is None else _FakeState(k=state)
+    monkeypatch.setattr(chart_view.st, "session_state", fake)
+    chart_view._clicked("k", received.append)
+    assert received == expected
