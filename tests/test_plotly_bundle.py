@@ -24,7 +24,13 @@ TAG = BUNDLE.script_tag()
 
 
 def test_the_bundle_goes_right_after_streamlits_entry_script():
-    assert TAG == f'<script defer src="./{BUNDLE.path}"></script>'.encode()
+    preload = f'<link rel="preload" as="script" href="./{BUNDLE.path}">'.encode()
+    assert TAG.startswith(preload + b"<script>") and TAG.endswith(b"</script>") and TAG.count(b"<script>") == 1
+    loader = TAG[len(preload) + len(b"<script>") : -len(b"</script>")].decode()
+    # run when Streamlit's socket opens, from the page's own folder, once
+    assert f'script.src = "./{BUNDLE.path}";' in loader and f'script[src$="{BUNDLE.path}"]' in loader
+    assert 'addEventListener("open"' in loader and "window.WebSocket = Native;" in loader
+    assert "BUNDLE" not in loader.replace(BUNDLE.path, "")
     assert with_script(PAGE, TAG) == PAGE.replace(ENTRY, ENTRY + TAG)
 
 

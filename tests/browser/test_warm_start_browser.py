@@ -157,6 +157,8 @@ def test_pages_with_charts_load_our_plotly_with_the_page_once_and_never_streamli
     assert [url for url in requested if "plotly" in url.lower()] == [f"{fresh_server}/{bundle.path}"]
     assert page.locator(".js-plotly-plot .main-svg").count() >= 4
     assert page.locator(".oversight-chart.js-plotly-plot").count() == 4
+    # the loader waited for Streamlit's socket and gave the page back Chromium's own WebSocket
+    assert page.evaluate("() => WebSocket.toString().includes('[native code]') && WebSocket.OPEN === 1")
     page.get_by_role("link", name="会议监督").click()  # Streamlit's own navigation: no new page load
     wait_for_charts(page, 3)
     assert_no_exception(page)
