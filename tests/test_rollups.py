@@ -245,7 +245,7 @@ def test_the_meetings_rising_rule_from_the_day_rollup_equals_its_rows(request, s
 def test_a_unit_a_ledger_does_not_name_gets_nothing_however_wide_the_days():
     """The keys of a ledger's rows are (unit × label) × days: sized for the units a ledger names, a unit past them
     wrapped round 32 bits into another unit's records (rev-18: 3 meetings shown for a unit that held none)."""
-    days = pd.to_datetime(["0001-01-01", "2020-06-30", "9999-12-31"]).to_numpy()
+    days = pd.to_datetime(["0001-01-01", "2020-06-30", "9999-12-31"], format="ISO8601").to_numpy()
     units = np.array(range(1300))
     sums = running_totals._Sums.build(
         np.array([0, 1, 2], dtype=np.int32),
