@@ -180,3 +180,31 @@ def test_profile_counts_self_time_by_kind_of_work():
         "scripting": 4.0,
         "total": 10.0,
     }
+
+
+def test_profile_puts_each_sample_under_the_script_it_ran_in():
+    def node(node_id, url="", name="f", parent=None):
+        frame = {"url": url, "functionName": name}
+        return {"id": node_id, "callFrame": frame, **({"parent": parent} if parent else {})}
+
+    nodes = [
+        node(1, name="(root)"),
+        node(2, "http://127.0.0.1:8501/_oversight/plotly-cartesian.79542150855a52c5.js", parent=1),
+        node(3, "http://127.0.0.1:8501/static/js/PlotlyChart.B2x.js", parent=1),
+        node(4, "http://127.0.0.1:8501/static/js/react-dom.Dzb.js", parent=1),
+        node(5, "http://127.0.0.1:8501/static/js/index.Dor.js", parent=1),
+        node(6, name="anonymous", parent=2),  # no script of its own: its caller's
+        node(7, name="(program)", parent=1),
+    ]
+    chunk = {
+        "name": "ProfileChunk",
+        "pid": 1,
+        "id": "0x1",
+        "args": {"data": {"cpuProfile": {"nodes": nodes, "samples": [2, 3, 4, 5, 6, 7]}, "timeDeltas": [1000] * 6}},
+    }
+    assert profile._by_library([chunk], 1) == {
+        "plotly": 3.0,
+        "react": 1.0,
+        "streamlit (its other chunks)": 1.0,
+        "program": 1.0,
+    }

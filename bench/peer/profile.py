@@ -97,7 +97,8 @@ _KIND_OF_EVENT = {
 }
 _KIND = {name: kind for kind, names in _KIND_OF_EVENT.items() for name in names}
 _LIBRARIES = (
-    ("plotly", re.compile(r"/PlotlyChart\.[^/]*\.js$")),
+    # Streamlit's element (a bare `streamlit run`), or the bundle Oversight's server serves (oversight.ui.plotly_bundle)
+    ("plotly", re.compile(r"/PlotlyChart\.[^/]*\.js$|/_oversight/plotly-cartesian\.[^/]*\.js$")),
     ("react", re.compile(r"/react(-dom)?\.[^/]*\.js$")),
     ("css-in-js (emotion, styled-components)", re.compile(r"/(emotion-|styled-components)[^/]*\.js$")),
     ("streamlit (its other chunks)", re.compile(r"/static/js/[^/]*\.js$")),
