@@ -172,16 +172,38 @@ def test_the_bundle_is_answered_gzipped_to_a_browser_that_accepts_it_and_plain_o
 
 
 @pytest.mark.parametrize(
-    "path",
+    ("path", "base_url"),
     [
-        "/_oversight/plotly-cartesian.0000000000000000.js",  # another release's name: Streamlit's 404
-        "/_oversight/../oversight/ui/assets/vendor/plotly-cartesian-4.1.1.min.js",
-        "/meetings/" + "_oversight/x.js",
+        ("/_oversight/plotly-cartesian.0000000000000000.js", ""),  # another release's name
+        ("/oversight/_oversight/plotly-cartesian.0000000000000000.js", "oversight"),
+        ("/_oversight/../oversight/ui/assets/vendor/plotly-cartesian-4.1.1.min.js", ""),
+        ("/_oversight/", ""),
     ],
 )
-def test_nothing_but_the_bundles_own_name_is_answered_from_the_folder(path):
-    status, headers, body = _request(path, content_type=b"text/plain", chunks=(b"from streamlit",))
-    assert body == b"from streamlit" and headers["etag"] == '"on-disk"'
+@pytest.mark.parametrize("method", ["GET", "HEAD"])
+def test_any_other_name_in_the_bundles_folder_is_not_found(path, base_url, method):
+    # Streamlit answers an unknown path with its page (200, HTML): a page of an older release asking for its own
+    # bundle would get HTML to run as a script
+    status, headers, body = _request(path, base_url=base_url, method=method)
+    assert status == 404 and body == b"Not Found" and headers["content-type"] == "text/plain; charset=utf-8"
+    assert headers["cache-control"] == "no-store" and headers["content-length"] == "9"
+
+
+def test_a_page_path_that_merely_contains_the_folders_name_is_a_page():
+    status, headers, body = _request("/meetings/_oversight/x.js")
+    assert status == 200 and body == with_script(PAGE, TAG)
+
+
+def test_a_page_without_streamlits_entry_script_is_sent_as_it_is_and_said_once_in_the_log(monkeypatch, caplog):
+    monkeypatch.setattr(plotly_bundle, "_warned_without_entry_script", False)
+    other = b"<html><head><script type='module' src='./static/js/main.js'></script></head></html>"
+    with caplog.at_level("WARNING", logger=plotly_bundle.__name__):
+        for _ in range(3):
+            status, headers, body = _request("/", chunks=(other,))
+            assert status == 200 and body == other and headers["content-length"] == str(len(other))
+    assert [record.getMessage() for record in caplog.records].count(
+        "Streamlit's page has no entry script where expected: plotly.js is loaded by the first chart"
+    ) == 1
 
 
 def test_install_adds_the_middleware_to_the_app_streamlit_builds(monkeypatch):

@@ -104,13 +104,15 @@ class Bundle:
 # its WebSocket, and so held up the server's run of the page by as much; run when that socket opens, it fills the
 # time the browser waits for the page's first elements (warm Overview 1.64 -> 1.54 s, docs/PERFORMANCE.md). The
 # first WebSocket a page opens is Streamlit's; the constructor is Chromium's own again from that moment on.
-# chart_view.js adds the bundle itself if a chart mounts before the script is there.
+# chart_view.js adds the bundle itself if a chart mounts before the script is there, and again where it failed to load
+# (the error marks the script, and the charts waiting for it show their message at once rather than after a minute).
 _LOADER = """(function () {
   var Native = window.WebSocket;
   function load() {
     if (window.Plotly || document.querySelector('script[src$="BUNDLE"]')) return;
     var script = document.createElement("script");
     script.src = "./BUNDLE";
+    script.onerror = function () { script.setAttribute("data-failed", ""); };
     document.head.appendChild(script);
   }
   function Watched(url, protocols) {
@@ -164,6 +166,11 @@ class PlotlyBundleMiddleware:
             chosen = self.bundle.gzipped if gzipped else self.bundle.plain
             await compressed_static.answer(chosen, scope["method"], headers.get(b"if-none-match", b""), send)
             return
+        if below.startswith(f"/{URL_FOLDER}/"):
+            # any other name in our folder (another release's bundle, asked by a page an older server sent): Streamlit
+            # would answer it with its page, 200 and HTML, which the browser would run as the script and fail on
+            await _not_found(send)
+            return
         if scope["method"] != "GET" or _page(below) in CHARTLESS_PAGES:
             await self.app(scope, receive, send)
             return
@@ -194,7 +201,10 @@ class PlotlyBundleMiddleware:
             body.append(message.get("body", b""))
             if message.get("more_body", False):
                 return
-            page = with_script(b"".join(body), tag)
+            original = b"".join(body)
+            page = with_script(original, tag)
+            if page is original:
+                _warn_once_without_entry_script()
             kept = [
                 (name, value)
                 for name, value in start.get("headers", ())
@@ -204,6 +214,29 @@ class PlotlyBundleMiddleware:
             await send({"type": "http.response.body", "body": page})
 
         return rewrite
+
+
+async def _not_found(send: Send) -> None:
+    body = b"Not Found"
+    headers = [
+        (b"content-type", b"text/plain; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+        (b"cache-control", b"no-store"),  # the name may be served by the next release
+    ]
+    await send({"type": "http.response.start", "status": 404, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+_warned_without_entry_script = False
+
+
+def _warn_once_without_entry_script() -> None:
+    # a Streamlit whose page names its entry script another way: the charts still draw (chart_view.js loads the
+    # bundle when the first one mounts), only later; said once in the server's log, not on every page
+    global _warned_without_entry_script
+    if not _warned_without_entry_script:
+        _warned_without_entry_script = True
+        log.warning("Streamlit's page has no entry script where expected: plotly.js is loaded by the first chart")
 
 
 _installed: Bundle | None = None

@@ -157,7 +157,9 @@ def test_pages_with_charts_load_our_plotly_with_the_page_once_and_never_streamli
     assert [url for url in requested if "plotly" in url.lower()] == [f"{fresh_server}/{bundle.path}"]
     assert page.locator(".js-plotly-plot .main-svg").count() >= 4
     assert page.locator(".oversight-chart.js-plotly-plot").count() == 4
-    # the loader waited for Streamlit's socket and gave the page back Chromium's own WebSocket
+    # the page's loader added it (its relative name; the chart element's would be absolute) before any chart
+    # mounted, and gave the page back Chromium's own WebSocket
+    assert page.locator(f'script[src="./{bundle.path}"]').count() == 1
     assert page.evaluate("() => WebSocket.toString().includes('[native code]') && WebSocket.OPEN === 1")
     page.get_by_role("link", name="会议监督").click()  # Streamlit's own navigation: no new page load
     wait_for_charts(page, 3)
@@ -180,3 +182,29 @@ def test_a_tab_opened_on_a_chartless_page_loads_our_plotly_when_it_moves_to_char
     wait_for_charts(page, 4)
     assert_no_exception(page)
     assert [url for url in requested if "plotly" in url.lower()] == [f"{fresh_server}/{bundle.path}"]
+
+
+def test_charts_say_so_at_once_when_our_plotly_cannot_be_loaded_and_draw_when_it_can(page, fresh_server):
+    from oversight.ui import plotly_bundle
+
+    _wait_until_warmed(fresh_server)
+    bundle = plotly_bundle.Bundle.read()
+    failing = {"on": True}
+
+    def answer(route):
+        if failing["on"]:
+            route.abort()
+        else:
+            route.continue_()
+
+    page.route(f"**/{bundle.path}", answer)
+    started = time.monotonic()
+    page.goto(fresh_server)
+    expect(page.get_by_text("图表未能显示，请刷新页面。")).to_have_count(4, timeout=30_000)
+    assert time.monotonic() - started < 30  # the script's error, not the minute's wait
+    assert metric_value(page, "指出问题") == "16个"  # the figures above the charts are there all the same
+    assert_no_exception(page)
+    failing["on"] = False
+    page.get_by_role("link", name="会议监督").click()  # the next charts try again, and draw
+    wait_for_charts(page, 3)
+    expect(page.get_by_text("图表未能显示，请刷新页面。")).to_have_count(0)

@@ -5,22 +5,34 @@
 const WAIT_MS = 20;
 const GIVE_UP_MS = 60000;
 
+function bundleScript(bundle) {
+  return document.querySelector(`script[src$="${bundle}"]`);
+}
+
 // A tab that opened on a page without charts (the data page) and moved to one in Streamlit's own navigation has no
-// plotly.js yet: it is added once, at the app's root, which is where Streamlit's entry script was loaded from.
+// plotly.js yet: it is added once, at the app's root, which is where Streamlit's entry script was loaded from. A
+// script that failed to load (marked so by its error event, here and in the page's loader) is replaced: a later
+// render tries again.
 function loadPlotly(bundle) {
-  if (window.Plotly || document.querySelector(`script[src$="${bundle}"]`)) return;
+  if (window.Plotly) return;
+  const existing = bundleScript(bundle);
+  if (existing && !existing.hasAttribute("data-failed")) return;
+  if (existing) existing.remove();
   const entry = document.querySelector('script[type="module"][src*="/static/js/index."]');
   const script = document.createElement("script");
   script.src = new URL(`../../${bundle}`, entry ? entry.src : new URL("./static/js/", location.href)).href;
+  script.onerror = () => script.setAttribute("data-failed", "");
   document.head.appendChild(script);
 }
 
-function whenPlotly(bundle, ready, failed) {
+function whenPlotly(bundle, cancelled, ready, failed) {
   loadPlotly(bundle);
   const started = performance.now();
   const poll = () => {
+    if (cancelled()) return; // unmounted, or a newer figure took its place
+    const script = bundleScript(bundle);
     if (window.Plotly) ready(window.Plotly);
-    else if (performance.now() - started > GIVE_UP_MS) failed();
+    else if ((script && script.hasAttribute("data-failed")) || performance.now() - started > GIVE_UP_MS) failed();
     else setTimeout(poll, WAIT_MS);
   };
   poll();
@@ -51,17 +63,23 @@ export default function (component) {
   // the latest render's: a click or a late Plotly reads these, not an earlier render's
   plot.oversightSpec = spec;
   plot.oversightSend = setTriggerValue;
+  let unmounted = false;
   whenPlotly(
     spec.bundle,
+    // a newer figure arrived while plotly.js was loading, or the element went
+    () => unmounted || plot.oversightSpec !== spec,
     (Plotly) => {
-      if (plot.oversightSpec !== spec) return; // a newer figure arrived while plotly.js was loading
+      if (!plot._fullLayout) plot.textContent = ""; // an earlier render's message that plotly.js had failed
       Plotly.react(plot, spec.figure.data, spec.figure.layout, spec.config);
       if (!plot.oversightResizing) {
         // the chart follows its column's width (a window resized, the sidebar opened or closed, a phone turned),
         // not only the window's: redrawn when the width it was drawn at is no longer the column's
         plot.oversightResizing = new ResizeObserver(() => {
           const drawnAt = plot._fullLayout && plot._fullLayout.width;
-          if (drawnAt && Math.abs(plot.clientWidth - drawnAt) >= 1) Plotly.Plots.resize(plot);
+          // not while hidden (width 0, on its way out): plotly.js refuses, with a rejected promise
+          if (drawnAt && plot.clientWidth > 0 && Math.abs(plot.clientWidth - drawnAt) >= 1) {
+            Promise.resolve(Plotly.Plots.resize(plot)).catch(() => {});
+          }
         });
         plot.oversightResizing.observe(plot);
       }
@@ -73,11 +91,17 @@ export default function (component) {
       }
     },
     () => {
-      plot.textContent = spec.unavailable;
+      if (!unmounted && plot.oversightSpec === spec) plot.textContent = spec.unavailable;
     },
   );
   return () => {
+    unmounted = true;
+    // Streamlit may run an earlier render's cleanup after a newer render has drawn (its data changed while the
+    // module loaded): the chart is the newer render's then, and stays
+    if (plot.oversightSpec !== spec) return;
     if (plot.oversightResizing) plot.oversightResizing.disconnect();
-    if (window.Plotly) window.Plotly.purge(plot);
+    plot.oversightResizing = null;
+    if (window.Plotly) window.Plotly.purge(plot); // removes the click listener too: the next draw adds it again
+    plot.oversightListening = false;
   };
 }
