@@ -121,7 +121,7 @@ def test_the_unit_profile_and_compare_charts_offer_the_same_download_menu():
     assert _menu(at, stem) == [f"Download {stem}.{kind}" for kind in ("png", "svg", "csv", "xlsx")]
     # images leave through the menu only, marked and audited: no camera in the chart's own toolbar
     (compared,) = [chart for chart in at.get("plotly_chart") if chart.proto.id.endswith("chart.compared_trends")]
-    assert '"modeBarButtonsToRemove": ["toImage"]' in compared.proto.config
+    assert '"modeBarButtonsToRemove": ["toImage", "sendChartToCloud", "select2d", "lasso2d"]' in compared.proto.config
 
 
 def test_the_profile_charts_data_downloads_hold_what_they_draw(frames):

@@ -198,7 +198,10 @@ def test_safe_file_name_strips_what_windows_forbids():
 def test_the_modebar_has_no_camera_past_the_marking_and_the_audit(by_unit_frame, default_filter, units, span):
     context = _context("zh", default_filter, units, span)
     config = export.chart_plotly_config(BY_UNIT, BY_UNIT.build(by_unit_frame, "zh"), context)
-    assert config["modeBarButtonsToRemove"] == ["toImage"] and "toImageButtonOptions" not in config
+    assert (
+        config["modeBarButtonsToRemove"] == ["toImage", "sendChartToCloud", "select2d", "lasso2d"]
+        and "toImageButtonOptions" not in config
+    )
 
 
 def test_chart_downloads_cover_png_svg_csv_xlsx(by_unit_frame, default_filter, units, span):

@@ -121,13 +121,16 @@ class ExportContext:
 
 
 # The modebar's camera saves a picture in the browser, past the marking, the watermark and the audit log:
-# images leave through the chart's 下载 menu only.
-MODEBAR_WITHOUT_CAMERA = ["toImage"]
+# images leave through the chart's 下载 menu only. plotly.js 4 shows a "Share chart..." button unless told not to,
+# which uploads the chart's data to Plotly's cloud: internal figures must never leave that way. Box and lasso
+# selection select nothing here (a click is a chart's one gesture) and only dimmed the bars. Streamlit's
+# st.plotly_chart removed the last three itself; our own chart element (oversight.ui.chart_view) has only this list.
+MODEBAR_REMOVED = ["toImage", "sendChartToCloud", "select2d", "lasso2d"]
 
 
 def plotly_config(file_stem: str, width: int | None = None, height: int | None = None) -> dict[str, object]:
-    """``st.plotly_chart(config=...)``: no camera (see ``MODEBAR_WITHOUT_CAMERA``); the other modebar tools stay.
+    """The charts' ``config``: no camera, no upload, no selection tools (see ``MODEBAR_REMOVED``); the others stay.
 
     ``file_stem``, ``width`` and ``height`` are kept for the signature's callers; the PNG button uses the same.
     """
-    return {"displaylogo": False, "modeBarButtonsToRemove": list(MODEBAR_WITHOUT_CAMERA)}
+    return {"displaylogo": False, "showSendToCloud": False, "modeBarButtonsToRemove": list(MODEBAR_REMOVED)}

@@ -157,6 +157,14 @@ def test_pages_with_charts_load_our_plotly_with_the_page_once_and_never_streamli
     assert [url for url in requested if "plotly" in url.lower()] == [f"{fresh_server}/{bundle.path}"]
     assert page.locator(".js-plotly-plot .main-svg").count() >= 4
     assert page.locator(".oversight-chart.js-plotly-plot").count() == 4
+    # the modebar holds what st.plotly_chart's held and no more: no camera, no "Share chart..." (plotly.js 4 shows
+    # it unless told not to: it uploads the data to Plotly's cloud), no box or lasso selection (they select nothing)
+    buttons = page.evaluate(
+        "[...document.querySelectorAll('.oversight-chart .modebar')].map(bar =>"
+        " [...bar.querySelectorAll('.modebar-btn')].map(button => button.getAttribute('data-title')))"
+    )
+    cartesian = ["Zoom", "Pan", "Zoom in", "Zoom out", "Autoscale", "Reset axes"]
+    assert sorted(buttons) == sorted([cartesian] * 3 + [[]]), buttons  # the donut has no tools
     # the page's loader added it (its relative name; the chart element's would be absolute) before any chart
     # mounted, and gave the page back Chromium's own WebSocket
     assert page.locator(f'script[src="./{bundle.path}"]').count() == 1
