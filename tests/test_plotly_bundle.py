@@ -195,7 +195,7 @@ def test_a_page_path_that_merely_contains_the_folders_name_is_a_page():
 
 
 def test_a_page_without_streamlits_entry_script_is_sent_as_it_is_and_said_once_in_the_log(monkeypatch, caplog):
-    monkeypatch.setattr(plotly_bundle, "_warned_without_entry_script", False)
+    plotly_bundle._warn_once_without_entry_script.cache_clear()
     other = b"<html><head><script type='module' src='./static/js/main.js'></script></head></html>"
     with caplog.at_level("WARNING", logger=plotly_bundle.__name__):
         for _ in range(3):

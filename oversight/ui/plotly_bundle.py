@@ -18,6 +18,7 @@ Streamlit's own ``st.plotly_chart``.
 
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import logging
@@ -169,7 +170,10 @@ class PlotlyBundleMiddleware:
         if below.startswith(f"/{URL_FOLDER}/"):
             # any other name in our folder (another release's bundle, asked by a page an older server sent): Streamlit
             # would answer it with its page, 200 and HTML, which the browser would run as the script and fail on
-            await _not_found(send)
+            from starlette.responses import PlainTextResponse
+
+            # the name may be served by the next release: not kept
+            await PlainTextResponse("Not Found", 404, {"cache-control": "no-store"})(scope, receive, send)
             return
         if scope["method"] != "GET" or _page(below) in CHARTLESS_PAGES:
             await self.app(scope, receive, send)
@@ -216,27 +220,11 @@ class PlotlyBundleMiddleware:
         return rewrite
 
 
-async def _not_found(send: Send) -> None:
-    body = b"Not Found"
-    headers = [
-        (b"content-type", b"text/plain; charset=utf-8"),
-        (b"content-length", str(len(body)).encode()),
-        (b"cache-control", b"no-store"),  # the name may be served by the next release
-    ]
-    await send({"type": "http.response.start", "status": 404, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-_warned_without_entry_script = False
-
-
+@functools.cache
 def _warn_once_without_entry_script() -> None:
     # a Streamlit whose page names its entry script another way: the charts still draw (chart_view.js loads the
     # bundle when the first one mounts), only later; said once in the server's log, not on every page
-    global _warned_without_entry_script
-    if not _warned_without_entry_script:
-        _warned_without_entry_script = True
-        log.warning("Streamlit's page has no entry script where expected: plotly.js is loaded by the first chart")
+    log.warning("Streamlit's page has no entry script where expected: plotly.js is loaded by the first chart")
 
 
 _installed: Bundle | None = None

@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from bench import browser_bench
+
 # A page waits as a person would, longer than Playwright's 5 s: on CI's two cores, shared by two test workers, their
 # servers and browsers, one rerun after a click has taken more than 5 s (a passing check still returns at once).
 expect.set_options(timeout=20_000)
@@ -20,20 +22,7 @@ expect.set_options(timeout=20_000)
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "browser"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-quic",
-    # Headless Chromium opens each new page in a window of its own, and each window starts the WebUI renderer of
-    # its address bar's popup: ~0.65 s of CPU and ~0.3 s of the browser process's, per page, on this 2-core
-    # machine (measured with SystemInfo.getProcessInfo around opening about:blank). A leader's browser opens the
-    # link in a window it already has, so the visit is measured without it.
-    "--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup",
-]
+CHROMIUM_ARGS = browser_bench.CHROMIUM_ARGS  # the bench's: the same browser for both
 
 
 def _free_port() -> int:
