@@ -34,6 +34,14 @@ def test_the_upload_box_speaks_the_pages_language(page, server_url, output_dir, 
     page.goto(f"{server_url}/data?lang={lang}")
     box = page.locator("[data-testid='stFileUploader']")
     expect(box.locator("[data-testid='stFileUploaderDropzone']")).to_be_visible(timeout=60_000)
+    # the page's style arrives with the script's run, a moment after the box itself: wait for its words (a box that
+    # never gets them times out here), then hold every property of them
+    page.wait_for_function(
+        f"([button, limit]) => {{ const w = ({_UPLOADER_WORDS})(); "
+        'return w.button.shown === `"${button}"` && w.limit.shown === `"${limit}"`; }',
+        arg=[button, limit],
+        timeout=20_000,
+    )
     words = page.evaluate(_UPLOADER_WORDS)
     # Streamlit's "Upload" and "20MB per file • XLSX, CSV" take no room; ours are drawn at the usual size
     assert words["button"] == {"own": "0px", "shown": f'"{button}"', "size": "14px"}
