@@ -480,6 +480,23 @@ CORPUS: list[BadFile] = [
         [("error.unit_name_shared", 3, "D")],
         table="units",
     ),
+    # two units under one English short name: an English chart drew them as one bar, one unit's figures hidden
+    BadFile(
+        "unit_english_short_name_shared",
+        _one(
+            lambda d: write_xlsx(
+                d / "units.xlsx",
+                {
+                    "监督单位": [
+                        HEADERS["units"],
+                        *[r[:5] + ["General Office"] if r[0] == "research" else r for r in unit_rows()],
+                    ]
+                },
+            )
+        ),
+        [("error.unit_name_shared", 3, "F")],
+        table="units",
+    ),
     # a formula saved without its value (a workbook a program wrote): a required cell read "empty", and an
     # optional one (整改期限) was silently dropped, so the issue could never become overdue
     BadFile(

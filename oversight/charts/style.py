@@ -106,17 +106,67 @@ MAX_LABEL_PX = 170  # 40 % of a chart card's width at 1280 px with the sidebar o
 UNIT_LABEL_FONT = 12  # unit names beside bars are set a little smaller than the rest, to fit that width
 
 
+def _without_wordy_parts(name: str, lang: str, max_px: float = MAX_LABEL_PX) -> str:
+    shorten = _SHORTEN_WORDS.get(i18n.normalise_language(lang))
+    return shorten(str(name), UNIT_LABEL_FONT, max_px) if shorten else str(name)
+
+
 def short_unit_name(name: str, lang: str, max_px: float = MAX_LABEL_PX) -> str:
     """A unit's axis label: the wordy parts of an English name dropped, then cut to ``max_px`` with "…"."""
-    text, size = str(name), UNIT_LABEL_FONT
-    shorten = _SHORTEN_WORDS.get(i18n.normalise_language(lang))
-    if shorten:
-        text = shorten(text, size, max_px)
+    text, size = _without_wordy_parts(name, lang, max_px), UNIT_LABEL_FONT
     if label_width(text, size) <= max_px:
         return text
     while text and label_width(text + "…", size) > max_px:
         text = text[:-1]
     return text.rstrip() + "…"
+
+
+def _cut_keeping_end(text: str, keep: int, max_px: float, size: float) -> str:
+    """``text`` with its middle cut out ("省人民政府国有…机关服务中心"), its last ``keep`` characters kept."""
+    if label_width(text, size) <= max_px:
+        return text
+    head, tail = text[: max(len(text) - keep, 0)], text[len(text) - keep :]
+    while head and label_width(head + "…" + tail, size) > max_px:
+        head = head[:-1]
+    return head.rstrip() + "…" + tail.lstrip()
+
+
+def _group_cut(names: list[str], taken: set[str], max_px: float) -> list[str] | None:
+    """``names`` (whose labels were alike) cut in the middle, told apart from each other and from ``taken``,
+    keeping the least end that does it, then as much as a third of the label holds, so that the end reads as a
+    name's end ("…机关服务中心"), not a stray character; None when nothing in them tells them apart."""
+    size = UNIT_LABEL_FONT
+
+    def cut_at(keep: int) -> list[str] | None:
+        cut = [_cut_keeping_end(name, keep, max_px, size) for name in names]
+        return cut if len(set(cut)) == len(cut) and not taken & set(cut) else None
+
+    found = next((keep for keep in range(1, max(map(len, names)) + 1) if cut_at(keep)), None)
+    if found is None:
+        return None
+    first = names[0]
+    readable = max(
+        (keep for keep in range(found, len(first) + 1) if label_width(first[-keep:], size) <= max_px / 3),
+        default=found,
+    )
+    while readable > found and " " in first and first[-readable - 1] != " ":
+        readable -= 1  # a Latin name's end from a word's start ("…Bureau", not "…. Bureau")
+    return cut_at(readable) or cut_at(found)
+
+
+def distinct_labels(labels: list[str], names: list[str], max_px: float = MAX_LABEL_PX) -> list[str]:
+    """``labels`` (each the short form of the name beside it) with no two alike: Plotly draws equal categories on
+    one row, so two units whose long names were cut to the same "省人民政府国有资产监督管理…" became one bar with the
+    other's figures hidden. Labels alike are cut in the middle instead (``_group_cut``); names alike as a whole
+    (the units sheet refuses that) are numbered."""
+    result = list(labels)
+    for label in {label for label in result if result.count(label) > 1}:
+        group = [index for index, own in enumerate(result) if own == label]
+        taken = {own for index, own in enumerate(result) if index not in group}
+        cut = _group_cut([names[index] for index in group], taken, max_px)
+        for number, index in enumerate(group, start=1):
+            result[index] = cut[number - 1] if cut else f"{label} ({number})"
+    return result
 
 
 def has_own_short_names(frame: pd.DataFrame, lang: str) -> bool:
@@ -139,7 +189,10 @@ def unit_labels(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[str]]:
     own short name (英文简称) is used where it has one."""
     names = [str(name) for name in frame[i18n.localized_column("name", lang)]]
     # shortened first, escaped after: a cut must never fall inside an escape
-    labels = [short_unit_name(name, lang) for name in own_short_names(frame, lang)]
+    shown = own_short_names(frame, lang)
+    labels = distinct_labels(
+        [short_unit_name(name, lang) for name in shown], [_without_wordy_parts(name, lang) for name in shown]
+    )
     return [safe_text.plotly(label) for label in labels], [safe_text.plotly(name) for name in names]
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 from oversight import config
 from oversight.contract.schema import LOAD_ORDER, TABLES, Table
 from oversight.core import i18n
-from oversight.ingest import hidden_parts, workbook
+from oversight.ingest import hidden_parts, unit_references, workbook
 from oversight.ingest.cell_text import id_key
 from oversight.ingest.cells import Context, UnitResolver
 from oversight.ingest.files import Sheets, Source, Upload, batch_problems, load_sheets, load_workbook, source_name
@@ -229,9 +229,12 @@ def plan_import(
         return plan
     units = after.get("units")
     plan.files = {name: workbook.ledger_xlsx_bytes(TABLES[name], plan.frames[name], units) for name in plan.changes}
-    plan.problems += validate_would_be_folder(
+    problems = validate_would_be_folder(
         folder, {name: (TABLES[name].file_name, data) for name, data in plan.files.items()}
     )
+    if "units" in plan.changes:  # a unit renamed or removed that the other ledgers name: once per unit
+        problems = unit_references.summarised(problems, current.get("units"), after["units"])
+    plan.problems += problems
     return plan
 
 

@@ -213,13 +213,16 @@ def check_table(read: TableRead) -> list[Problem]:
     return problems
 
 
-# The columns of the units sheet a ledger's 单位 cell may name a unit by (cells.UnitResolver reads the same).
-_UNIT_NAME_COLUMNS = ("unit_id", "name_zh", "name_en", "short_names")
+# The columns of the units sheet a ledger's 单位 cell may name a unit by (cells.UnitResolver reads the same), and
+# the English short name an English chart labels a unit's bar with: two units under one label were drawn as one
+# bar (Plotly puts equal categories on one row), with one unit's figures hidden behind the other's
+_UNIT_NAME_COLUMNS = ("unit_id", "name_zh", "name_en", "short_names", "short_name_en")
 
 
 def _names_shared_by_units(read: TableRead) -> list[Problem]:
     """Every id, name and short name names one unit only: a short name two units shared sent every ledger row
-    that used it to the first of them, silently (and into that unit's account's view)."""
+    that used it to the first of them, silently (and into that unit's account's view); an English short name two
+    units shared drew them as one bar."""
     first_named: dict[str, tuple[str, str, int]] = {}  # spelling → (unit id, sheet, Excel row)
     problems = []
     for position, (sheet, excel_row) in enumerate(read.origins):

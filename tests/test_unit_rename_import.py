@@ -1,0 +1,95 @@
+"""A units sheet that renames or removes a unit the other ledgers still name: one problem per unit, with the count
+of rows (recounted here from the ledgers' own cells), in the reader's language, and nothing written."""
+
+from __future__ import annotations
+
+import shutil
+
+import pandas as pd
+import pytest
+
+from oversight.data import store
+from oversight.ingest import import_plan, unit_references
+from tests.bad_files import HEADERS, hash_tree, unit_rows, write_xlsx
+
+_LEDGERS = ("meetings", "issues", "suggestions", "reminders", "activities")
+
+
+@pytest.fixture
+def data_folder(tmp_path, monkeypatch):
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    return folder
+
+
+def _rows_naming(folder, name: str) -> int:
+    """Rows of the other ledgers whose 单位 cell says ``name``, read with pandas from the files themselves."""
+    count = 0
+    for ledger in _LEDGERS:
+        for frame in pd.read_excel(folder / f"{ledger}.xlsx", sheet_name=None, engine="openpyxl").values():
+            if "单位" in frame.columns:
+                count += int((frame["单位"].astype(str).str.strip() == name).sum())
+    return count
+
+
+def _units_file(tmp_path, rows):
+    return write_xlsx(tmp_path / "incoming" / "units.xlsx", {"监督单位": [HEADERS["units"], *rows]})
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_rename_the_ledgers_still_use_is_one_problem_with_its_count(data_folder, tmp_path, lang):
+    before = hash_tree(data_folder)
+    renamed = [
+        [*row[:1], "省人民政府研究室", *row[2:3], "研究室", *row[4:]] if row[0] == "research" else row
+        for row in unit_rows()
+    ]
+    plan = import_plan.plan_import(_units_file(tmp_path, renamed), "units")
+    problems = [p for p in plan.problems if p.message_key != import_plan.FOLDER_WOULD_BREAK]
+    assert [p.message_key for p in problems] == ["error.unit_renamed_in_use"]
+    expected = _rows_naming(data_folder, "省政府研究室")
+    assert expected > 10  # the sample's research office has meetings, issues, reminders …
+    assert problems[0].params["count"] == expected
+    message = problems[0].render(lang)
+    assert "省政府研究室" in message and "省人民政府研究室" in message and str(expected) in message
+    assert ("简称" in message) and (("第" in message) if lang == "zh" else ("row" in message.lower()))
+    assert problems[0].file.endswith(".xlsx") and problems[0].row is not None  # where the first such row is
+    assert hash_tree(data_folder) == before  # nothing written
+
+
+def test_the_old_name_kept_as_a_short_name_imports(data_folder, tmp_path):
+    kept = [
+        [*row[:1], "省人民政府研究室", *row[2:3], "研究室、省政府研究室", *row[4:]] if row[0] == "research" else row
+        for row in unit_rows()
+    ]
+    plan = import_plan.plan_import(_units_file(tmp_path, kept), "units")
+    assert plan.problems == []
+    assert plan.changes["units"].changed == ("research",)
+
+
+def test_a_removed_unit_the_ledgers_use_is_one_problem_with_its_count(data_folder, tmp_path):
+    plan = import_plan.plan_import(
+        _units_file(tmp_path, [row for row in unit_rows() if row[0] != "petitions"]), "units"
+    )
+    problems = [p for p in plan.problems if p.message_key != import_plan.FOLDER_WOULD_BREAK]
+    assert [p.message_key for p in problems] == ["error.unit_removed_in_use"]
+    assert problems[0].params["count"] == _rows_naming(data_folder, "省信访局") > 0
+    assert "petitions" in problems[0].render("en")
+
+
+def test_other_problems_of_the_folder_stay_as_they_were():
+    from oversight.ingest.checked_folder import read_folder
+    from oversight.ingest.problems import Problem
+
+    before = read_folder(store.SAMPLE_DATA_DIR)["units"]
+    after = before[before["unit_id"] != "petitions"]
+    unknown = [
+        Problem(file="meetings.xlsx", sheet="会议", row=row, message_key="error.unit_unknown", params={"value": value})
+        for row, value in ((5, "信访局"), (6, "省信访局"), (7, "从未登记的单位"), (9, "petitions"))
+    ]
+    other = Problem(file="issues.xlsx", sheet="问题", row=3, message_key="error.date_invalid", params={"value": "x"})
+    result = unit_references.summarised([unknown[0], other, *unknown[1:]], before, after)
+    assert [(p.message_key, p.row, p.params.get("count")) for p in result] == [
+        ("error.unit_removed_in_use", 5, 3),  # its three spellings, at the first of them
+        ("error.date_invalid", 3, None),
+        ("error.unit_unknown", 7, None),  # never a unit: as it was
+    ]
