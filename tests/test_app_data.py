@@ -150,8 +150,9 @@ def test_the_page_reads_the_new_data_date_right_after_the_import(data_dir):
 
 
 def test_the_pages_problem_count_counts_the_rows_to_fix(data_dir):
-    """A units file without one unit: one problem per row naming it, under the line saying the folder would no longer
-    validate, which the count left in (发现 100 个问题 over 99 rows)."""
+    """A units file without one unit: one problem for the unit, saying how many rows name it, under the line saying
+    the folder would no longer validate, which the count leaves out (发现 100 个问题 over 99 rows; then one line per
+    row, nearly all in files the user never touched)."""
     frames = checked_folder.read_folder(data_dir)
     units = frames["units"]
     naming_it = sum(int((frames[name]["unit"] == "research").sum()) for name in frames if name != "units")
@@ -159,8 +160,10 @@ def test_the_pages_problem_count_counts_the_rows_to_fix(data_dir):
     fewer = workbook.ledger_xlsx_bytes(TABLES["units"], units[units["unit_id"] != "research"], units)
     at.file_uploader(key="widget.uploads").set_value(("单位.xlsx", fewer, XLSX)).run()
     at.button(key="widget.import_check").click().run()
-    assert [e.value for e in at.error] == [f"发现 {naming_it} 个问题，未导入任何数据："]
-    assert len(at.dataframe[0].value) == naming_it + 1  # the line that introduces them is listed, not counted
+    assert [e.value for e in at.error] == ["发现 1 个问题，未导入任何数据："]
+    listed = at.dataframe[0].value
+    assert len(listed) == 2  # the line that introduces it is listed, not counted
+    assert any(f"其他台账仍有{naming_it}行属于它" in str(cell) for cell in listed.to_numpy().ravel())
 
 
 def test_a_file_that_is_not_a_spreadsheet_is_refused_in_english(data_dir):

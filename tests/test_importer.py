@@ -313,18 +313,23 @@ def test_the_folder_is_validated_before_anything_is_replaced(data_folder, tmp_pa
 
 
 def test_the_problem_count_counts_the_cells_not_the_line_that_introduces_them(data_folder, tmp_path):
-    """Dropping a unit from the units table: one problem per row that names it, counted as such; the line saying the
-    folder would no longer validate stands above them uncounted (it said 发现 100 个问题 over 99 rows)."""
+    """Dropping a unit from the units table: one problem for the unit, saying how many rows name it; the line saying
+    the folder would no longer validate stands above it uncounted (it said 发现 100 个问题 over 99 rows, and then
+    one line per row, nearly all in files the user never touched)."""
     frames = checked_folder.read_folder(data_folder)
     units = frames["units"]
     path = export("units", units[units["unit_id"] != "research"], units, tmp_path / "units.xlsx")
     naming_it = sum(int((frames[name]["unit"] == "research").sum()) for name in frames if name != "units")
     plan = import_plan.plan_import(path, folder=data_folder)
-    assert naming_it > 1 and len(plan.problems) == naming_it + 1
+    assert naming_it > 1 and len(plan.problems) == 2
+    assert plan.problems[1].message_key == "error.unit_removed_in_use"
+    assert plan.problems[1].params["count"] == naming_it
     lines = import_report.render_plan(plan, "zh-CN").splitlines()
-    assert f"发现 {naming_it} 个问题，未导入任何数据：" in lines
-    assert f"{naming_it} problems found; nothing was imported:" in import_report.render_plan(plan, "en").splitlines()
-    assert plan.problem_count == naming_it  # the page's count (data_page) reads the same
+    assert "发现 1 个问题，未导入任何数据：" in lines
+    assert any(f"其他台账仍有{naming_it}行属于它" in line for line in lines)
+    english = import_report.render_plan(plan, "en").splitlines()
+    assert "1 problem found; nothing was imported:" in english  # one, not "1 problems"
+    assert plan.problem_count == 1  # the page's count (data_page) reads the same
 
 
 # ---------------------------------------------------------------- templates
