@@ -276,3 +276,27 @@ def test_the_overdue_lists_age_is_headed_as_counted_to_the_data_date(cut_folder,
     assert len(ids) == 3
     for issue_id, age in zip(ids, table[header]):
         assert int(age) == (CUT_DAY - raised[issue_id]).days, issue_id
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_key_figures_note_has_room_above_a_two_line_footer(cut_folder, lang):
+    """A pack of two units to date: the note under the cards (two lines in English, 14 pt) sat on the footer's
+    second line, the footer's box starting inside the note's."""
+    from pptx import Presentation
+    from pptx.util import Inches, Pt
+
+    from oversight.briefing.pptx_deck import pptx_bytes
+
+    connection = store.open_folder(cut_folder)
+    two_units = Filter(("research", "foreign_affairs"), Quarter(2020, 1), Quarter(2020, 4))
+    report = briefing.collect_report(briefing.as_query_runner(connection), two_units, lang, [])
+    note, footer = report.to_date_note(), report.footer_lines()
+    assert note and len(footer) == 2
+    slide = Presentation(io.BytesIO(pptx_bytes(report))).slides[1]
+    shapes = {shape.text_frame.text: shape for shape in slide.shapes if shape.has_text_frame}
+    note_box = shapes[note]
+    footer_box = shapes["\n".join(footer)] if "\n".join(footer) in shapes else shapes[footer[0] + "\v" + footer[1]]
+    assert note_box.top + note_box.height <= footer_box.top
+    assert note_box.height >= Pt(2 * 14 * 1.2) + Inches(0.1)  # two lines of 14 pt and the box's insets
+    cards = [shape for shape in slide.shapes if not shape.has_text_frame or not shape.text_frame.text]
+    assert max(card.top + card.height for card in cards if card.top > Inches(1.2)) <= note_box.top

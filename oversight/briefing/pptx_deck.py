@@ -142,11 +142,17 @@ def _draw_footer(slide, report: Report) -> list:
     """The team, the data date and the filter along the bottom edge; a second line names the units of a pack of
     some units (under the picture, which ends 0.65 inch above the slide's edge)."""
     lines = report.footer_lines()
-    height = Inches(0.3 if len(lines) == 1 else 0.45)
-    box = _text_box(
-        slide, MARGIN, SLIDE_HEIGHT - Inches(0.15) - height, SLIDE_WIDTH - 2 * MARGIN, height, lines, 10, colour=_GREY
-    )
+    height = _footer_height(report)
+    box = _text_box(slide, MARGIN, _footer_top(report), SLIDE_WIDTH - 2 * MARGIN, height, lines, 10, colour=_GREY)
     return [box]
+
+
+def _footer_height(report: Report) -> int:
+    return Inches(0.3 if len(report.footer_lines()) == 1 else 0.45)
+
+
+def _footer_top(report: Report) -> int:
+    return SLIDE_HEIGHT - Inches(0.15) - _footer_height(report)
 
 
 class _Furniture:
@@ -230,9 +236,12 @@ def _title_slide(deck, report: Report, furniture: _Furniture) -> None:
 
 def _key_figures_slide(deck, furniture: _Furniture, report: Report) -> None:
     slide = _titled_slide(deck, report.t("export.briefing.key_figures"), report, furniture)
-    columns, gap = 3, Inches(0.3)
+    note = report.to_date_note()
+    columns = 3
+    # a note under the cards takes two lines in English (14 pt), above a footer of two lines for a pack of some
+    # units: the cards give it room, or its second line sat on the footer
+    gap, height = (Inches(0.25), Inches(2.15)) if note else (Inches(0.3), Inches(2.3))
     width = (SLIDE_WIDTH - 2 * MARGIN - gap * (columns - 1)) // columns
-    height = Inches(2.3)
     for index, kpi in enumerate(report.kpis):
         left = MARGIN + (width + gap) * (index % columns)
         top = Inches(1.5) + (height + gap) * (index // columns)
@@ -265,9 +274,11 @@ def _key_figures_slide(deck, furniture: _Furniture, report: Report) -> None:
             bold=True,
         )
         _text_box(slide, left + Inches(0.2), top + Inches(1.7), width - Inches(0.4), Inches(0.4), [delta], 16)
-    note = report.to_date_note()
-    if note:  # under the two rows of cards, above the footer
-        _text_box(slide, MARGIN, Inches(6.45), SLIDE_WIDTH - 2 * MARGIN, Inches(0.5), [note], 14, colour=_GREY)
+    if note:  # under the rows of cards, above the footer
+        rows = -(-len(report.kpis) // columns)
+        top = Inches(1.5) + (height + gap) * rows - gap + Inches(0.05)
+        bottom = _footer_top(report) - Inches(0.05)
+        _text_box(slide, MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, bottom - top, [note], 14, colour=_GREY)
 
 
 def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSection) -> None:
