@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -36,6 +38,7 @@ def default_filter(span) -> Filter:
 # tests/test_office.py renders them with LibreOffice).
 BRIEFING_MARKINGS = {"zh": "内部资料 注意保存", "en": "Internal — handle with care"}
 BRIEFING_WATERMARK = "leader1 2021-01-05 09:30"
+BRIEFING_MADE_AT = datetime(2021, 1, 5, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))  # the watermark's minute
 
 
 @pytest.fixture(scope="session", params=["zh", "en"])
@@ -52,7 +55,7 @@ def briefing_pack(request, connection, default_filter):
         request.param,
         catalog.all_charts(),
         progress=lambda fraction, message: steps.append((fraction, message)),
-        marking=marking.Marking(BRIEFING_MARKINGS[request.param], BRIEFING_WATERMARK),
+        marking=marking.Marking(BRIEFING_MARKINGS[request.param], BRIEFING_WATERMARK, BRIEFING_MADE_AT),
     )
     return request.param, built, steps
 

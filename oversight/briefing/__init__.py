@@ -22,6 +22,7 @@ from PIL import Image
 from oversight import charts, export
 from oversight.briefing.docx_report import docx_bytes
 from oversight.briefing.html_report import report_html
+from oversight.briefing.pdf_info import with_information
 from oversight.briefing.pdf_print import html_to_pdf_with_images, warm_up
 from oversight.briefing.pptx_deck import pptx_bytes
 from oversight.briefing.report import ChartSection, Report
@@ -305,7 +306,7 @@ def build_briefing_pack(
             ("pptx", _PPTX_END, lambda: pptx_bytes(report)),
             ("docx", _DOCX_END, lambda: docx_bytes(report)),
             ("zip", _ZIP_END, lambda: charts_zip_bytes(report)),
-            ("pdf", 1.0, lambda: pdf.result()),
+            ("pdf", 1.0, lambda: with_information(pdf.result(), report.title, report.team)),
         )
         done = _CHARTS_END
         for file_format, end, build in stages:

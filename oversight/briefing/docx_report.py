@@ -8,7 +8,6 @@ stay with what follows them, and table columns are as wide as what they hold.
 from __future__ import annotations
 
 import io
-from datetime import datetime
 from xml.sax.saxutils import quoteattr
 
 from docx import Document
@@ -19,7 +18,7 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from oversight.briefing.office_package import docx_bytes_of
+from oversight.briefing.office_package import docx_bytes_of, set_core_properties
 from oversight.briefing.report import (
     CJK_BODY,
     CJK_HEADING,
@@ -278,17 +277,6 @@ def _header_and_footer(section, report: Report) -> None:
     footer.add_run(report.t("export.report.page_after"))
 
 
-def _properties(document, report: Report) -> None:
-    """Only what the first page shows: its title and the team; nothing of the data, nobody's name."""
-    properties = document.core_properties
-    properties.title, properties.author, properties.last_modified_by = report.title, report.team, ""
-    properties.subject = properties.keywords = properties.comments = properties.category = ""
-    properties.content_status = properties.identifier = properties.version = properties.language = ""
-    properties.revision = 1
-    properties.created = properties.modified = datetime(2021, 1, 1)  # no build time (a file is the same file)
-    properties.last_printed = datetime(2021, 1, 1)
-
-
 def docx_bytes(report: Report) -> bytes:
     document = Document()
     section = document.sections[0]
@@ -297,7 +285,7 @@ def docx_bytes(report: Report) -> bytes:
     section.left_margin = section.right_margin = _SIDE_MARGIN
     section.top_margin = section.bottom_margin = _TOP_BOTTOM_MARGIN
     _prepare_styles(document)
-    _properties(document, report)
+    set_core_properties(document.core_properties, report.title, report.team, report.marking.made_at)
     _header_and_footer(section, report)
     title = document.add_paragraph(style="Title")
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER

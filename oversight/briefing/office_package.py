@@ -12,9 +12,43 @@ from __future__ import annotations
 
 import io
 import zipfile
+from datetime import UTC, datetime
 
 # Parts whose bytes are compressed already: deflating them again only takes time.
 _STORED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")
+
+
+# Parts of the libraries' default templates that describe another file: a blank page as the preview Explorer and
+# Finder show (docProps/thumbnail.jpeg), and docProps/app.xml's "Microsoft Macintosh Word", "On-screen Show (4:3)",
+# 0 words, 0 slides. Neither part is required; a file without them is described by its own content.
+_TEMPLATE_LEFTOVERS = (
+    "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
+)
+# The core properties' dates a file gets from the template or the library: when it was last printed (never), and
+# its created and modified dates where the export has no time of its own.
+_DATES = ("}lastPrinted", "}created", "}modified")
+
+
+def set_core_properties(properties, title: str, author: str, made_at: datetime | None) -> None:  # noqa: ANN001
+    """Only what the first page shows, its title and the team; nothing of the data, nobody's name; created and
+    modified when the export was made (the watermark's minute, as the download's audit line records it), and no
+    last-printed date (the library's template said 2013, a fixed one said 2021)."""
+    properties.title, properties.author, properties.last_modified_by = title, author, ""
+    properties.subject = properties.keywords = properties.comments = properties.category = ""
+    properties.content_status = properties.identifier = properties.version = properties.language = ""
+    properties.revision = 1
+    element = properties._element  # noqa: SLF001 — neither library can unset a date
+    for child in [child for child in element if child.tag.endswith(_DATES)]:
+        element.remove(child)
+    if made_at is not None:  # the libraries write the W3C date as UTC
+        utc = made_at.astimezone(UTC).replace(tzinfo=None) if made_at.tzinfo else made_at
+        properties.created = properties.modified = utc
+
+
+def _drop_template_leftovers(package_rels) -> None:  # noqa: ANN001 — either library's package relationships
+    for r_id in [r_id for r_id, rel in package_rels.items() if rel.reltype in _TEMPLATE_LEFTOVERS]:
+        package_rels.pop(r_id)
 
 
 class _PictureStoringZip:
@@ -37,6 +71,7 @@ def pptx_bytes_of(presentation) -> bytes:  # noqa: ANN001 — a python-pptx Pres
     from pptx.opc.serialized import PackageWriter
 
     package = presentation.part.package
+    _drop_template_leftovers(package._rels)  # noqa: SLF001
     buffer = io.BytesIO()
     writer = PackageWriter(buffer, package._rels, tuple(package.iter_parts()))  # noqa: SLF001
     archive = _PictureStoringZip(buffer)
@@ -52,6 +87,7 @@ def docx_bytes_of(document) -> bytes:  # noqa: ANN001 — a python-docx Document
     from docx.opc.pkgwriter import PackageWriter
 
     package = document.part.package
+    _drop_template_leftovers(package.rels)
     for part in package.parts:
         part.before_marshal()  # as OpcPackage.save does first
     buffer = io.BytesIO()

@@ -40,8 +40,9 @@ def _reference(trailer, key: str) -> str | None:  # noqa: ANN001 — a pypdf tra
     return None if value is None else f"{value.idnum} {value.generation} R"
 
 
-def append_update(pdf: bytes, objects: Mapping[IndirectObject, tuple[bytes, bytes]], trailer=None) -> bytes:  # noqa: ANN001
-    """``pdf`` with each object replaced by a stream: (its dictionary's entries without /Length, its data).
+def append_update(pdf: bytes, objects: Mapping[IndirectObject, tuple[bytes, bytes | None]], trailer=None) -> bytes:  # noqa: ANN001
+    """``pdf`` with each object replaced by a stream: (its dictionary's entries without /Length, its data), or by
+    a dictionary alone where the data is None (the document's information, say).
 
     ``trailer`` is the file's trailer as pypdf reads it; read here when not given."""
     if not objects:
@@ -58,6 +59,9 @@ def append_update(pdf: bytes, objects: Mapping[IndirectObject, tuple[bytes, byte
     offsets: list[tuple[int, int, int]] = []
     for (number, generation), (dictionary, data) in sorted(objects.items()):
         offsets.append((number, generation, len(body)))
+        if data is None:
+            body += f"{number} {generation} obj\n<<".encode() + dictionary + b">>\nendobj\n"
+            continue
         body += (
             f"{number} {generation} obj\n<<".encode()
             + dictionary

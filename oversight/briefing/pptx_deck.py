@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 from copy import deepcopy
-from datetime import datetime
 
 from lxml import etree
 from pptx import Presentation
@@ -17,7 +16,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Cm, Inches, Pt
 
-from oversight.briefing.office_package import pptx_bytes_of
+from oversight.briefing.office_package import pptx_bytes_of, set_core_properties
 from oversight.briefing.report import (
     CJK_SANS,
     LATIN_FONT,
@@ -377,20 +376,10 @@ def _closing_slide(deck, furniture: _Furniture, report: Report) -> None:
         paragraph.line_spacing = 1.15
 
 
-def _properties(deck, report: Report) -> None:
-    """Only what the title slide shows: its title and the team; nothing of the data, nobody's name."""
-    properties = deck.core_properties
-    properties.title, properties.author, properties.last_modified_by = report.title, report.team, ""
-    properties.subject = properties.keywords = properties.comments = properties.category = ""
-    properties.content_status = properties.identifier = properties.version = properties.language = ""
-    properties.revision = 1
-    properties.created = properties.modified = properties.last_printed = datetime(2021, 1, 1)
-
-
 def pptx_bytes(report: Report) -> bytes:
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
-    _properties(deck, report)
+    set_core_properties(deck.core_properties, report.title, report.team, report.marking.made_at)
     furniture = _Furniture(report)
     _title_slide(deck, report, furniture)
     _key_figures_slide(deck, furniture, report)

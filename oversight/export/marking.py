@@ -13,7 +13,7 @@ Configuration (environment):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from oversight import config
@@ -33,6 +33,9 @@ class Marking:
 
     label: str = ""
     watermark: str = ""
+    # when the export was made (the watermark's minute): a document's created and modified dates; not part of what
+    # the marking says, so two markings of the same words are equal
+    made_at: datetime | None = field(default=None, compare=False)
 
     @property
     def empty(self) -> bool:
@@ -85,7 +88,7 @@ def for_viewer(username: str | None, local_mode: bool, lang: str, moment: dateti
             viewer=viewer_name(username, local_mode, lang),
             time=moment.strftime("%Y-%m-%d %H:%M"),
         )
-    return Marking(marking_label(lang), watermark)
+    return Marking(marking_label(lang), watermark, moment.replace(second=0, microsecond=0))
 
 
 def css_rgba(rgb: tuple[int, int, int], alpha: float) -> str:

@@ -1,0 +1,64 @@
+"""What a briefing file says about itself: its title and the team, when it was made (the watermark's minute), and
+nothing left from the libraries' templates (a blank preview, "Microsoft Macintosh Word", a 4:3 "On-screen Show",
+a last-printed date of 2013 or a fixed 2021)."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+import zipfile
+from datetime import UTC
+
+from oversight.briefing.docx_report import docx_bytes
+from oversight.briefing.pptx_deck import pptx_bytes
+from oversight.export.marking import Marking
+from tests.conftest import BRIEFING_MADE_AT
+
+
+def _core(data: bytes) -> str:
+    return zipfile.ZipFile(io.BytesIO(data)).read("docProps/core.xml").decode()
+
+
+def test_the_office_files_carry_no_template_leftovers_and_the_time_they_were_made(briefing_pack):
+    _, built, _ = briefing_pack
+    made = BRIEFING_MADE_AT.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    assert made == "2021-01-05T01:30:00Z"  # 09:30 in Beijing
+    for file_format in ("docx", "pptx"):
+        archive = zipfile.ZipFile(io.BytesIO(built.files[file_format]))
+        names = archive.namelist()
+        assert not [name for name in names if name.startswith("docProps/") and name != "docProps/core.xml"], names
+        assert b"thumbnail" not in archive.read("_rels/.rels") and b"extended-properties" not in archive.read(
+            "_rels/.rels"
+        )
+        core = _core(built.files[file_format])
+        assert re.search(rf"<dcterms:created[^>]*>{made}</dcterms:created>", core), core
+        assert re.search(rf"<dcterms:modified[^>]*>{made}</dcterms:modified>", core), core
+        assert "lastPrinted" not in core and "2013" not in core
+
+
+def test_an_export_without_a_time_says_none(briefing_pack):
+    _, built, _ = briefing_pack
+    report = dataclasses.replace(
+        built.report, context=dataclasses.replace(built.report.context, marking=Marking("内部资料", ""))
+    )
+    for data in (docx_bytes(report), pptx_bytes(report)):
+        core = _core(data)
+        assert "created" not in core and "modified" not in core and "lastPrinted" not in core
+        assert "<dc:title>" in core
+
+
+def test_the_pdf_says_its_title_and_team_and_not_the_printing_browser(briefing_pack):
+    from pypdf import PdfReader
+
+    from oversight.core import i18n
+    from tests.conftest import BRIEFING_MARKINGS
+
+    lang, built, _ = briefing_pack
+    reader = PdfReader(io.BytesIO(built.files["pdf"]))
+    information = dict(reader.metadata)
+    assert set(information) == {"/Title", "/Author", "/CreationDate", "/ModDate"}, information
+    assert information["/Title"] == built.report.title and information["/Author"] == i18n.t("app.team", lang)
+    assert re.fullmatch(r"D:\d{14}.*", str(information["/CreationDate"]))
+    text = "".join(page.extract_text() for page in reader.pages)
+    assert BRIEFING_MARKINGS[lang] in text and len(reader.pages) >= 3  # the update left the pages as they were
