@@ -65,6 +65,18 @@ def new_meetings(tmp_path: Path, *ids: str) -> Path:
 # ---------------------------------------------------------------- replace, append, preview
 
 
+def test_an_append_reports_its_own_repeats_and_the_ids_there_already_at_once(data_folder, tmp_path, sample_frames):
+    """A file whose row 3 repeats row 2 and whose row 4 is a meeting the folder has: both in one report (the second
+    came only after the first was fixed)."""
+    existing = sample_frames["meetings"]["meeting_id"].iloc[0]
+    path = new_meetings(tmp_path, "HY2021-0001", "HY2021-0001", existing)
+    plan = import_plan.plan_import(path, table="meetings", mode="append", folder=data_folder)
+    assert [(problem.message_key, problem.row) for problem in plan.problems] == [
+        ("error.duplicate", 3),
+        ("error.append_duplicate", 4),
+    ]
+
+
 def test_checking_writes_nothing(data_folder, tmp_path):
     before = hash_tree(data_folder)
     plan = import_plan.plan_import(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)

@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -249,23 +249,13 @@ def _plan_table(
     read, problems = read_sheets(incoming.sheets, incoming.sheet_names, table, context, incoming.source)
     # checked on the file's rows only: a folder that holds such a date already still loads, and takes appends
     problems += future_record_dates(read, config.team_now().date())
+    appending = plan.mode == "append" and before is not None
+    if appending:  # with the file's own problems, not after them: every problem in one report
+        problems += _already_present(read, table, cast(pd.DataFrame, before))
     if problems:
         return in_reading_order(problems, incoming.sheet_names)
     frame = read.frame
-    if plan.mode == "append" and before is not None:
-        key = table.key.name
-        present = {id_key(value): value for value in before[key]}
-        problems = [
-            Problem(
-                message_key="error.append_duplicate" if present[id_key(value)] == value else "error.append_lookalike",
-                params={"value": value, "existing": present[id_key(value)]},
-                **read.locate(i, key),
-            )
-            for i, value in enumerate(frame[key])
-            if id_key(value) in present
-        ]
-        if problems:
-            return problems
+    if appending:
         frame = pd.concat([before, frame], ignore_index=True)
     after[table.name] = frame
     plan.frames[table.name] = frame
@@ -285,6 +275,23 @@ def _plan_table(
         hidden=hidden_parts.hidden_in(incoming.visibility, read.origins, read.labels),
     )
     return []
+
+
+def _already_present(read, table: Table, before: pd.DataFrame) -> list[Problem]:  # noqa: ANN001 — a TableRead
+    """Rows an append would add whose id the table has already (or one a clerk reads as the same)."""
+    key = table.key.name
+    if read.frame.empty or key not in read.frame:
+        return []
+    present = {id_key(value): value for value in before[key] if isinstance(value, str)}
+    return [
+        Problem(
+            message_key="error.append_duplicate" if present[id_key(value)] == value else "error.append_lookalike",
+            params={"value": value, "existing": present[id_key(value)]},
+            **read.locate(i, key),
+        )
+        for i, value in enumerate(read.frame[key])
+        if isinstance(value, str) and id_key(value) in present
+    ]
 
 
 def _comparable(frame: pd.DataFrame) -> pd.DataFrame:
