@@ -175,10 +175,26 @@ def hash_tree(folder: Path) -> dict[str, str]:
     }
 
 
+def one_more_reminder(folder: Path) -> Path:
+    """A reminders file of one reminder the sample has not (in 2020, inside the sample's span): an append that
+    changes something, so that it is imported (the sample's own reminders.xlsx again is nothing to import)."""
+    return write_xlsx(
+        folder / "one_more_reminder.xlsx",
+        {
+            "日常提醒": [
+                HEADERS["reminders"],
+                ["TX2020-9001", "省政府研究室", date(2020, 6, 1), "书面提醒", "节前作风提醒"],
+            ]
+        },
+    )
+
+
 def seeded_data_copy(destination: Path) -> Path:
     """A copy of the sample data with one import already in ``.history``, so history is hashed too."""
     shutil.copytree(store.SAMPLE_DATA_DIR, destination)
-    commit.import_files(store.SAMPLE_DATA_DIR / "reminders.xlsx", table="reminders", folder=destination, user="fixture")
+    commit.import_files(
+        one_more_reminder(destination.parent), table="reminders", mode="append", folder=destination, user="fixture"
+    )
     return destination
 
 

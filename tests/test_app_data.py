@@ -368,3 +368,17 @@ def test_a_check_is_not_imported_once_its_files_or_options_change(data_dir, chan
     assert not [b for b in at.button if b.key == "widget.import_apply"]
     assert any("请重新点击“检查文件”" in i.value for i in at.info)
     assert _hashes(data_dir) == before
+
+
+def test_the_folders_own_ledger_again_offers_no_import(data_dir):
+    """Nothing to import: said so, and no button that would write a history entry changing nothing."""
+    before = _hashes(data_dir)
+    at = run_page("pages/07_data.py")
+    at.file_uploader(key="widget.uploads").set_value(
+        ("issues.xlsx", (store.SAMPLE_DATA_DIR / "issues.xlsx").read_bytes(), XLSX)
+    ).run()
+    at.button(key="widget.import_check").click().run()
+    assert not at.exception and not at.error
+    assert [info.value for info in at.info] == ["检查通过，但文件中的数据与现有数据完全一致，没有需要导入的变化。"]
+    assert "widget.import_apply" not in [button.key for button in at.button]
+    assert _hashes(data_dir) == before

@@ -22,7 +22,7 @@ from oversight import ingest
 from oversight.auth import audit
 from oversight.data import store
 from oversight.ingest import checked_folder, commit, folder_lock, import_history
-from tests.bad_files import HEADERS, hash_tree, issue, meeting, write_xlsx
+from tests.bad_files import HEADERS, hash_tree, issue, meeting, one_more_reminder, write_xlsx
 
 pytestmark = pytest.mark.slow  # imports killed and raced in child processes
 
@@ -209,7 +209,7 @@ def _crash_in_child(step: str, count: int, folder: Path, files: list[Path]) -> s
 @pytest.mark.parametrize("step,count", CRASH_POINTS, ids=[f"{s}#{c}" for s, c in CRASH_POINTS])
 def test_a_crash_at_any_step_of_a_multi_table_commit_is_rolled_back_at_start_up(step, count, tmp_path):
     folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
-    commit.import_files(store.SAMPLE_DATA_DIR / "reminders.xlsx", folder=folder)  # history exists already
+    commit.import_files(one_more_reminder(tmp_path), mode="append", folder=folder)  # history exists already
     files = [
         write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
         write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]}),

@@ -32,7 +32,7 @@ def _run_validate(args: argparse.Namespace) -> int:
         print(json.dumps(plan.as_dict(args.lang), ensure_ascii=False, indent=1, default=str))
     else:
         print(import_report.render_plan(plan, args.lang))
-    return 0 if plan.ok else 1
+    return 0 if plan.ok or plan.unchanged else 1
 
 
 def add_import(commands) -> None:
@@ -60,6 +60,8 @@ def _run_import(args: argparse.Namespace) -> int:
     with folder_lock.exclusive(store.data_dir(), CLI_LOCK_TIMEOUT_S):
         plan = import_plan.plan_import(args.files, table=args.table, mode=args.mode)
         print(import_report.render_plan(plan, args.lang))
+        if plan.unchanged:
+            return 0  # the data are as the files say already: done, and nothing written
         if not plan.ok:
             return 1
         entry = commit.apply_import(

@@ -131,7 +131,8 @@ def apply_import(plan: ImportPlan, user: str | None = None, before_commit: Befor
     if it raises, nothing is changed.
     """
     if not plan.ok:
-        raise ValidationError(plan.problems or [Problem(file="", message_key="error.no_table_detected")])
+        nothing = "data.report.unchanged" if plan.unchanged else "error.no_table_detected"
+        raise ValidationError(plan.problems or [Problem(file="", message_key=nothing)])
     tables = {
         name: {
             "table_zh": TABLES[name].zh,

@@ -84,8 +84,16 @@ class ImportPlan:
     folder_state: str = ""
 
     @property
+    def unchanged(self) -> bool:
+        """The files hold what the folder holds already: importing them would add a history entry, an audit line
+        and an undo step that change nothing (the folder's own issues.xlsx imported again did)."""
+        return bool(self.changes) and not any(
+            change.added or change.changed or change.removed for change in self.changes.values()
+        )
+
+    @property
     def ok(self) -> bool:
-        return not self.problems and bool(self.changes)
+        return not self.problems and bool(self.changes) and not self.unchanged
 
     @property
     def problem_count(self) -> int:
@@ -96,6 +104,7 @@ class ImportPlan:
     def as_dict(self, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
         return {
             "ok": self.ok,
+            "unchanged": self.unchanged,
             "mode": self.mode,
             "sources": list(self.sources),
             "tables": [change.as_dict() for change in self.changes.values()],

@@ -41,7 +41,7 @@ def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         lines.append(i18n.t("data.report.failed", lang, count=plan.problem_count))
         lines += [f"  - {problem.render(lang)}" for problem in plan.problems]
     else:
-        lines.append(i18n.t("data.report.ok", lang))
+        lines.append(i18n.t("data.report.unchanged" if plan.unchanged else "data.report.ok", lang))
     return "\n".join(lines)
 
 

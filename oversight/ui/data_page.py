@@ -152,6 +152,9 @@ def import_section(page: Page) -> None:
         grid.data_table(_problem_rows(plan.problems, page.lang), page.lang)
         _problems_written_out(page, plan.problems)
         return
+    if plan.unchanged:  # nothing to import: no button that would write a history entry changing nothing
+        st.info(page.t("data.report.unchanged"))
+        return
     if not plan.ok:
         return
     for change in plan.changes.values():
