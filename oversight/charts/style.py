@@ -6,6 +6,7 @@ Every figure carries ``TEMPLATE``, so what the screen shows and what an export r
 
 from __future__ import annotations
 
+import collections
 import itertools
 import re
 from typing import cast
@@ -160,7 +161,7 @@ def distinct_labels(labels: list[str], names: list[str], max_px: float = MAX_LAB
     other's figures hidden. Labels alike are cut in the middle instead (``_group_cut``); names alike as a whole
     (the units sheet refuses that) are numbered."""
     result = list(labels)
-    for label in {label for label in result if result.count(label) > 1}:
+    for label in [label for label, count in collections.Counter(result).items() if count > 1]:
         group = [index for index, own in enumerate(result) if own == label]
         taken = {own for index, own in enumerate(result) if index not in group}
         cut = _group_cut([names[index] for index in group], taken, max_px)
