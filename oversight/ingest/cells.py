@@ -204,9 +204,13 @@ class UnitResolver:
                     lookup.setdefault(normalise_header(name), row.unit_id)
         return cls(lookup, unit_names)
 
-    def resolve(self, value: object) -> str:
+    def find(self, value: object) -> str | None:
+        """The id of the unit ``value`` names, or None."""
         # as_text takes off the apostrophe our exports put before text a spreadsheet would run as a formula
-        unit_id = self.lookup.get(normalise_header(as_text(value)))
+        return self.lookup.get(normalise_header(as_text(value)))
+
+    def resolve(self, value: object) -> str:
+        unit_id = self.find(value)
         if unit_id is None:
             raise CellError("error.unit_unknown", value=as_text(value))
         return unit_id
