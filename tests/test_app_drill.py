@@ -126,3 +126,19 @@ def test_the_lists_download_escapes_formulas():
     table = drill.ISSUES.table(frame, "zh")
     csv = export.table_csv_bytes(table).decode("utf-8-sig")
     assert "'=HYPERLINK" in csv and "\n=HYPERLINK" not in csv and ",=HYPERLINK" not in csv
+
+
+def test_a_card_of_nothing_offers_no_list_and_keeps_its_place():
+    """A 查看清单 under a card of 0 opened an empty list: it is greyed out, with a tooltip saying why, and stays, so
+    that the cards' row keeps one height. 2019年第1季度 (the first quarter of the sample) raised issues, none of
+    them overdue at its end."""
+    first = oracle.View(
+        oracle.read_ledgers(oracle.Path(__file__).resolve().parent.parent / "data"), (), (2019, 1), (2019, 1)
+    )
+    assert len(first.issues) > 0 and first.overdue_list() == []  # the oracle's own counts
+    at = run_page(ISSUES, {"from": "2019Q1", "to": "2019Q1"})
+    overdue, issues = at.button(key="drill.card.overdue"), at.button(key="drill.card.issues")
+    assert overdue.disabled and overdue.proto.help == "“逾期未整改”为0，没有可列出的记录"
+    assert not issues.disabled and issues.proto.help == "打开“指出问题”所统计的清单，可下载"
+    at = run_page(ISSUES, {"lang": "en", "from": "2019Q1", "to": "2019Q1"})
+    assert at.button(key="drill.card.overdue").proto.help == "“Overdue” is 0: there is nothing to list"

@@ -111,6 +111,7 @@ def test_a_unit_account_sees_only_its_own_unit(users):
     # nor are they promised one under a chart that opens its list
     hints = " ".join(caption.value for caption in at.caption)
     assert "点击条形，查看其所统计的清单。" in hints and "可下载" not in hints
+    assert at.button(key="drill.card.issues").proto.help == "打开“指出问题”所统计的清单"  # nor by the list's button
     at.switch_page("pages/05_unit_profile.py").run()
     assert "全部单位平均" not in " ".join(caption.value for caption in at.caption)  # would reveal the totals
 

@@ -14,6 +14,7 @@ import streamlit as st
 from oversight import charts, export
 from oversight.auth import audit, roles
 from oversight.core import safe_text
+from oversight.core.numbers import is_missing
 from oversight.export import marking
 from oversight.present import drill
 from oversight.present.kpis import Kpi
@@ -55,12 +56,26 @@ def kpi_row(cards: list[Kpi], page: Page | None = None, lists: Mapping[str, dril
                 key=f"drill.card.{card.key}",
                 icon=":material/list:",
                 type="tertiary",
-                help=page.t("drill.open_help", what=card.label),
+                help=page.t(_list_help_key(page, card), what=card.label),
                 on_click=drill_dialog.request,
                 args=(lists[card.key].key,),
+                # a card of 0 opened an empty list; the button stays (greyed) so the cards' rows keep one height
+                disabled=_counts_nothing(card),
             )
     if page is not None and lists:
         drill_dialog.open_if_requested(page, {behind.key for behind in lists.values()})
+
+
+def _counts_nothing(card: Kpi) -> bool:
+    return is_missing(card.value) or card.value == 0
+
+
+def _list_help_key(page: Page, card: Kpi) -> str:
+    """The 查看清单 button's tooltip: an empty list is said to be empty, and an account that may not download is
+    not promised a download (a unit account's tooltip said 可下载)."""
+    if _counts_nothing(card):
+        return "drill.open_empty_help"
+    return "drill.open_help" if page.can_download else "drill.open_help_no_download"
 
 
 def _click_action(spec: charts.ChartSpec):  # noqa: ANN202 — (on_points callback, hint key) or None
