@@ -708,6 +708,8 @@ def share_delta(now: tuple[float, float], before: tuple[float, float] | None, la
     if before is None or not now[1] or not before[1]:
         return NO_COMPARISON[lang]
     points = half_up(percent(now[0], now[1]) - percent(before[0], before[1]), 1)
+    if points == 0:
+        return "持平" if lang == "zh" else "unchanged"
     suffix = "个百分点" if lang == "zh" else " pp"
     return f"{'+' if points > 0 else ''}{points}{suffix}"
 

@@ -133,7 +133,7 @@ def test_issues_page_default(frames):
     days = [(r.rectified_date - r.date_raised).days for r in rectified.itertuples()]
     import statistics
 
-    assert shown["整改用时中位数"] == f"{statistics.median(days):.0f}天"
+    assert shown["整改用时中位数"] == f"{oracle.half_up(statistics.median(days), 1).normalize():f}天"
     status = figure_titled(at, "各单位问题整改状态")
     assert sum(sum(trace["x"]) for trace in status["data"]) == 16
     assert sum(figure_titled(at, "问题来源")["data"][0]["x"]) == 16

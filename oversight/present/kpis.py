@@ -62,6 +62,12 @@ def count_change(now: float, before: float, unit_key: str, lang: str, digits: in
     return absolute if percent is None else i18n.t("kpi.change_both", lang, absolute=absolute, percent=percent)
 
 
+def _unless_unchanged(change: float, written: str | None, lang: str) -> str | None:
+    """持平 for a change that rounds to nothing, as a count's change says it: a card read 0.0个百分点 under 50.0%
+    where the count cards beside it said 持平."""
+    return i18n.t("kpi.unchanged", lang) if round_half_up(change, 1) == 0 else written
+
+
 def _points(lang: str) -> str:
     return i18n.t("kpi.points", lang)
 
@@ -125,7 +131,7 @@ class Comparison:
         if self.previous_year is not None:
             before = rate(self.previous_year[part], self.previous_year[whole])
             if now is not None and before is not None:
-                delta = signed(now - before, 1, _points(self.lang))
+                delta = _unless_unchanged(now - before, signed(now - before, 1, _points(self.lang)), self.lang)
         # a rate of nothing (no issue raised, none due): the card says why it shows "—", not "no comparable data"
         why_none = i18n.t(f"kpi.nothing_to_rate.{whole}", self.lang) if self.current[whole] == 0 else ""
         return self._card(key, now, format_number(now, "unit.percent", self.lang, 1), delta, colour, why_none)
@@ -134,7 +140,8 @@ class Comparison:
         now = self.current[column]
         delta = None
         if self.previous_year is not None and not is_missing(now) and not is_missing(self.previous_year[column]):
-            delta = signed_plain(now - self.previous_year[column], 1, i18n.t(unit_key, self.lang, value=""))
+            change = now - self.previous_year[column]
+            delta = _unless_unchanged(change, signed_plain(change, 1, i18n.t(unit_key, self.lang, value="")), self.lang)
         # with ``digits=1`` the card writes the mean as the summary, the tables and the pack do (72.6分钟, 70分钟): a
         # card of 73分钟 beside a pack's 72.6分钟 read as two figures, and 73 + 38.9 did not give the year before
         shown = (
@@ -221,7 +228,9 @@ def issue_kpis(
         compare.count("late", "late", "unit.count", "inverse"),
         compare.count("overdue", "overdue", "unit.count", "inverse"),
         compare.count("not_yet_due", "not_yet_due", "unit.count"),
-        compare.average("median_days_to_rectify", "median_days_to_rectify", "unit.days", "inverse", digits=0),
+        # a median of whole days is a whole or a half day: written as it is (57.5天), since 58天 beside a change of
+        # -21.5天 gave a year before of 79.5 days, and the year before was 79
+        compare.average("median_days_to_rectify", "median_days_to_rectify", "unit.days", "inverse", digits=1),
     ]
 
 
