@@ -467,9 +467,20 @@ def test_summary_of_one_unit_or_of_none_consulted_says_so(connection, frames):
     assert zh.startswith("2019年，驻省政府办公厅纪检监察组未与该单位党组（党委）开展定期会商；")
     assert f"提出意见建议{len(made)}条" in zh and "各单位" not in zh and "0家" not in zh
     en = summary.written_summary(_run(connection), one, "en")[0]
+    # nothing is said in words, never as a figure of 0 (指出问题0个, "raised 0 issues")
     assert en.startswith(
-        "In 2019, the team held no regular consultation with the unit's party group; it raised 0 issues"
+        "In 2019, the team held no regular consultation with the unit's party group; it raised no issues and made "
+        f"{len(made)} suggestion"
     )
+    assert "；未指出问题，提出意见建议" in zh
+    studies = (mine["kind"] == "special_study").sum()
+    for lang in ("zh", "en"):
+        paragraphs = summary.written_summary(_run(connection), one, lang)
+        assert not any(re.search(r"(?<![\d.])0(个|次|条| issue| session| suggestion)", text) for text in paragraphs)
+        if studies == 0:
+            assert paragraphs[1].startswith(
+                ("未与该单位机关纪委开展专题研究", "The team held no sessions of special study")
+            )
     consulted = Filter(("gov_office",), Quarter(2020, 1), Quarter(2020, 4))
     zh = summary.written_summary(_run(connection), consulted, "zh")[0]
     assert "与该单位党组（党委）开展定期会商，深入分析该单位政治生态" in zh and "1家" not in zh
@@ -495,7 +506,11 @@ def test_issue_lists_are_introduced_in_words_for_one_issue_too(connection):
     takeaway = takeaways.takeaway(
         catalog.OVERVIEW_CHARTS[0], queries.run(connection, "issues_suggestions_by_unit", one_unit), "en"
     )
-    assert takeaway == "For General Office of the Provincial Government: 3 issues raised and 3 suggestions made."
+    assert takeaway == "For the General Office of the Provincial Government: 3 issues raised and 3 suggestions made."
+    heatmap = next(spec for spec in catalog.all_charts() if spec.key == "meetings_by_unit_quarter")
+    held = queries.run(connection, heatmap.query, one_unit)
+    assert held["name_en"].nunique() == 1  # one unit, named in full with its article, opening the sentence
+    assert takeaways.takeaway(heatmap, held, "en").startswith(f"The {held['name_en'].iloc[0]} held ")
 
 
 def test_takeaways_read_the_data_and_a_new_chart_has_none(connection, default_filter, monkeypatch):

@@ -108,10 +108,46 @@ def _facts(key: str, frame: pd.DataFrame) -> tuple[list[float], list[float]]:
         return [per_row.sum()], [*per_row, *forms.sum(), *(_share(v, per_row.sum()) for v in forms.sum())]
     if key in ("activities_by_unit", "activities_by_quarter"):
         kinds = frame[["consultation", "special_study", "notification", "secondment"]]
-        return list(kinds.sum()), [*kinds.sum(axis=1)]
+        # a kind not held is said in words (未开展抽调参与办案; _NONE_SAID), not as 0次
+        return [n for n in kinds.sum() if n], [*kinds.sum(axis=1)]
     if key == "unit_trends":
-        return [total(c) for c in ("meetings", "issues", "suggestions", "reminders")], [frame["meetings"].max()]
+        totals = [total(c) for c in ("meetings", "issues", "suggestions", "reminders")]
+        return [n for n in totals if n], [frame["meetings"].max()]
     raise AssertionError(f"no expected figures written for {key}: add them here with the takeaway")
+
+
+# what a reading says of a count of 0 (a briefing read 指出问题0个, "raised 0 issues"): column → words, by language
+_NONE_SAID = {
+    "activities_by_unit": {
+        "consultation": ("定期会商", "regular consultations"),
+        "special_study": ("专题研究", "special study sessions"),
+        "notification": ("工作通报", "work notifications"),
+        "secondment": ("抽调参与办案", "secondments to case work"),
+    },
+    "unit_trends": {
+        "meetings": ("未召开会议", "no meetings"),
+        "issues": ("未指出问题", "no issues"),
+        "suggestions": ("未提出意见建议", "no suggestions"),
+        "reminders": ("未开展日常提醒", "no reminders"),
+    },
+}
+_NONE_SAID["activities_by_quarter"] = _NONE_SAID["activities_by_unit"]
+
+
+def _assert_nothing_said_in_words(key: str, frame: pd.DataFrame, text: str, lang: str) -> None:
+    """Each count of 0 a reading states is said in words; no figure 0 stands for it."""
+    said = _NONE_SAID.get(key, {})
+    nothing = [words[lang == "en"] for column, words in said.items() if frame[column].sum() == 0]
+    if not nothing:
+        return
+    if key == "unit_trends":
+        assert all(words in text for words in nothing), (nothing, text)
+    else:  # the kinds not held, after 未开展 / "; no"
+        tail = text.split("，未开展" if lang == "zh" else "; no ")[-1]
+        assert len(text.split("，未开展" if lang == "zh" else "; no ")) == 2 and all(w in tail for w in nothing), text
+    assert not re.search(
+        r"(?<![\d.])0(次|个|条| (meeting|issue|suggestion|reminder|session|regular|work|second))", text
+    ), text
 
 
 def _shown_numbers(text: str, lang: str, frame: pd.DataFrame) -> list[float]:
@@ -149,6 +185,7 @@ def test_every_number_in_every_reading_is_the_charts_own(connection, filter_name
             assert text == i18n.t("export.takeaway.no_data", lang) + i18n.t("export.takeaway.end", lang)
             continue
         must, may = _facts(spec.key, frame)
+        _assert_nothing_said_in_words(spec.key, frame, text, lang)
         shown = _shown_numbers(text, lang, frame)
         for expected in must:
             assert any(_matches(n, expected) for n in shown), f"{spec.key}: {expected} missing from {text!r}"
@@ -171,9 +208,12 @@ def test_readings_for_the_article_year(connection, default_filter):
     )
     # the issue's examples: none of these is a sum of the first column any more
     # 逾期未整改 6个 counts issues in progress: the reading never says "未整改0个" beside it
-    assert read("issues_by_unit_status", "zh").startswith("共指出问题16个，已整改9个，整改率56.3%；其余7个正在整改")
+    # 其余7个正在整改 read as reassuring beside 6 overdue: not finished, then the status
+    assert read("issues_by_unit_status", "zh").startswith(
+        "共指出问题16个，已整改9个，整改率56.3%；其余7个尚未整改完成（整改中）"
+    )
     assert read("issues_by_unit_status", "en").startswith(
-        "Of 16 issues, 9 rectified (rectification rate 56.3%); 7 still in progress"
+        "Of 16 issues, 9 rectified (rectification rate 56.3%); 7 not yet complete (in progress)"
     )
     assert read("suggestions_by_unit", "zh").startswith(
         "共提出意见建议19条，其中已落实7条、已采纳5条、已提出待采纳7条，采纳率63.2%"
@@ -213,7 +253,7 @@ def test_singular_and_missing_comparisons(connection):
     )
     partial = meetings.assign(prev_meetings=[float("nan"), 77, 84, 93])
     assert takeaways.takeaway(specs["meetings_by_quarter"], partial, "en") == (
-        "232 meetings this period; fewer than a year earlier in 3 of the 3 quarters with comparable data."
+        "232 meetings this period; fewer than a year earlier in each of the 3 quarters with comparable data."
     )
     # a year earlier the data cover with no meeting is compared, not "no comparable data" beside a card of +232次
     none_before = meetings.assign(prev_meetings=[0, 0, 0, 0])
@@ -383,3 +423,48 @@ def test_readings_of_an_even_spread_a_long_tie_and_an_empty_status(connection):
         == "共提出意见建议3条，其中已采纳1条、已提出待采纳2条，采纳率33.3%。"
     )
     assert "implemented" not in read("suggestions_by_status", "en", "gov_office").split(";")[0]
+
+
+def test_readings_say_one_none_and_every_one_in_words(connection):
+    """A leader's read-through: 所指出问题1个均属… said "all" of one; 有上年同期数据的2个季度中，2个季度少于… left "every
+    one" unsaid; 工作通报0次 and "raised 0 issues" read as figures; a tie of five named "5 units" twice in English;
+    a chart with nothing said 当前筛选条件下暂无数据, the screen's words, in the report."""
+    specs = {spec.key: spec for spec in catalog.all_charts()}
+
+    def read(key: str, frame: pd.DataFrame, lang: str) -> str:
+        return takeaways.takeaway(specs[key], frame, lang)
+
+    one = pd.DataFrame({"category": ["conduct", "integrity"], "issues": [0, 1]})
+    assert read("issues_by_category", one, "zh") == "所指出的1个问题属廉洁风险方面。"
+    assert read("issues_by_category", one, "en").startswith("1 issue raised, concerning ")
+    two = one.assign(issues=[0, 2])
+    assert read("issues_by_category", two, "zh") == "所指出问题2个均属廉洁风险方面。"
+
+    meetings = queries.run(connection, "meetings_by_quarter", Filter((), Quarter(2020, 1), Quarter(2020, 4)))
+    partial = meetings.assign(prev_meetings=[float("nan"), float("nan"), 84, 93])
+    assert (meetings["meetings"].iloc[2:] < partial["prev_meetings"].iloc[2:]).all()  # both comparable: fewer
+    assert read("meetings_by_quarter", partial, "zh") == "本期会议232次；有上年同期数据的2个季度均少于上年同期。"
+    more = partial.assign(prev_meetings=[float("nan"), float("nan"), 1, 1])
+    assert read("meetings_by_quarter", more, "en") == (
+        "232 meetings this period; not fewer than a year earlier in any of the 2 quarters with comparable data."
+    )
+
+    activities = queries.run(connection, "activities_by_unit", Filter((), Quarter(2020, 1), Quarter(2020, 4)))
+    some = activities.assign(notification=0, secondment=0)
+    assert read("activities_by_unit", some, "zh").startswith(
+        f"共开展定期会商{some['consultation'].sum()}次、专题研究{some['special_study'].sum()}次，未开展工作通报、抽调参与办案"
+    )
+    assert read("activities_by_unit", some, "en").startswith(
+        f"{some['consultation'].sum()} regular consultations and {some['special_study'].sum()} special study "
+        "sessions; no work notifications or secondments to case work"
+    )
+
+    by_unit = queries.run(connection, "issues_suggestions_by_unit", Filter((), Quarter(2020, 1), Quarter(2020, 4)))
+    tie = by_unit.assign(issues=[2] * 5 + [1] * (len(by_unit) - 5))
+    english = read("issues_suggestions_by_unit", tie, "en")
+    assert english.startswith("5 units tie for the most issues, 2 issues each: ") and " and 2 other units; " in english
+    assert english.count("5 units") == 1 and english.count("in all") == 1
+
+    nothing = activities.assign(consultation=0, special_study=0, notification=0, secondment=0)
+    assert read("activities_by_unit", nothing, "zh") == "本期无相关记录。"
+    assert read("activities_by_unit", nothing, "en") == "Nothing was recorded in this period."

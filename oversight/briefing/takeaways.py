@@ -30,7 +30,7 @@ from oversight.contract.schema import (
 from oversight.core import i18n
 from oversight.core.numbers import round_half_up
 from oversight.data.filters import Quarter
-from oversight.present.summary import code_label_in_sentence, count, join_list
+from oversight.present.summary import code_label_in_sentence, count, did, join_list
 
 MOST_NAMED = 3  # beyond this many tied names, the line says how many tie instead of listing them all
 _ACTIVITY_KINDS = ("consultation", "special_study", "notification", "secondment")
@@ -64,14 +64,27 @@ def _names(names: Sequence[str], lang: str, what: str = "items") -> str:
     beyond the limit is named rather than counted: "A, B, C and others, 4 in all" stood for a single name."""
     if len(names) <= MOST_NAMED + 1:
         return join_list(names, lang)
+    # in English the others, not the total: "5 units tie …: A, B, C and others, 5 units in all" said it twice
     return _t(
-        f"and_more_{what}", lang, names=i18n.t("export.list.separator", lang).join(names[:MOST_NAMED]), count=len(names)
+        f"and_more_{what}",
+        lang,
+        names=i18n.t("export.list.separator", lang).join(names[:MOST_NAMED]),
+        count=len(names),
+        others=len(names) - MOST_NAMED,
     )
 
 
 def _each(text: str, tied: bool, lang: str) -> str:
     """``各4个`` / ``4 issues each`` where several share the value."""
     return _t("each", lang, count=text) if tied else text
+
+
+def _each_or_none(some: int, of: int) -> str:
+    """The key's ending for "``some`` of the ``of`` quarters": 均 where it is every one of several, 均不 where none
+    (有上年同期数据的2个季度中，2个季度少于上年同期 read as if some were not)."""
+    if some == 0:
+        return "_none"
+    return "_all" if some == of and of > 1 else ""
 
 
 def _extremes(values: Sequence[Number], labels: Sequence[str]) -> tuple[list[str], list[str], Number, Number]:
@@ -94,9 +107,16 @@ def _unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
     """The units as the chart beside the reading names them: in English the units sheet's own short name (英文简称)
     where it has one, unless the frame holds one unit. Full English names hold "and" themselves ("… Services and
     Big Data Administration and Office of …"): a list of them could not be read aloud as a list."""
-    if len(frame) < 2:  # one unit alone is named in full
-        return list(frame[i18n.localized_column("name", lang)])
+    if len(frame) < 2:  # one unit alone is named in full, in English as a body is: "For the General Office of …"
+        names = [str(name) for name in frame[i18n.localized_column("name", lang)]]
+        return [_with_article(name) for name in names] if lang == "en" else names
     return own_short_names(frame, lang)
+
+
+def _with_article(name: str) -> str:
+    """An English body's full name takes "the" ("For Research Office of the Provincial Government" read as a
+    heading); a reading that opens with it is capitalised in ``takeaway``."""
+    return name if name.lower().startswith("the ") else f"the {name}"
 
 
 def _leading(values: Sequence[float], labels: Sequence[str], noun: str, lang: str, key: str) -> str:
@@ -106,7 +126,8 @@ def _leading(values: Sequence[float], labels: Sequence[str], noun: str, lang: st
     total = sum(values)
     leaders, _, top, _ = _extremes(values, labels)
     if top == total:  # one category holds everything: a share of 100% would read oddly
-        return _t(f"{key}_all", lang, names=leaders[0], total=count(total, noun, lang))
+        # count: one alone takes its own wording (所指出问题1个均属… said "all" of one)
+        return _t(f"{key}_all", lang, names=leaders[0], total=count(total, noun, lang), count=total)
     tied = len(leaders) > 1
     # every category with any issue ties: there is no "most", only an even spread (意见建议集中在 all of them)
     even = tied and len(leaders) == sum(1 for value in values if value > 0)
@@ -127,8 +148,8 @@ def _leading(values: Sequence[float], labels: Sequence[str], noun: str, lang: st
 
 def _issues_suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
     issues, suggestions = (
-        count(frame["issues"].sum(), "issues", lang),
-        count(frame["suggestions"].sum(), "suggestions", lang),
+        did("issues", frame["issues"].sum(), lang),
+        did("suggestions", frame["suggestions"].sum(), lang),
     )
     names = _unit_names(frame, lang)
     if len(frame) == 1:
@@ -158,7 +179,7 @@ def _meetings_by_quarter(frame: pd.DataFrame, lang: str) -> str:
     fewer = int((comparable["meetings"] < comparable["prev_meetings"]).sum())
     if len(comparable) < len(frame):
         return _t(
-            "meetings_partial",
+            "meetings_partial" + _each_or_none(fewer, len(comparable)),
             lang,
             meetings=meetings,
             fewer=fewer,
@@ -173,7 +194,12 @@ def _meetings_by_quarter(frame: pd.DataFrame, lang: str) -> str:
     direction = "down" if change < 0 else "up" if change > 0 else "same"
     text = _t("meetings_change", lang, meetings=meetings, change=_t(f"change_{direction}", lang, percent=abs(change)))
     if len(frame) > 1:
-        text += _t("meetings_fewer_in", lang, fewer=fewer, quarters=count(len(frame), "quarters", lang))
+        text += _t(
+            "meetings_fewer_in" + ("_none" if fewer == 0 else ""),
+            lang,
+            fewer=fewer,
+            quarters=count(len(frame), "quarters", lang),
+        )
     return text
 
 
@@ -219,7 +245,12 @@ def _meeting_duration_by_quarter(frame: pd.DataFrame, lang: str) -> str:
     shorter = int((comparable["avg_duration_min"] < comparable["prev_avg_duration_min"]).sum())
     if shorter == len(held):
         return text + _t("duration_all_shorter", lang)
-    return text + _t("duration_shorter_in", lang, shorter=shorter, comparable=count(len(comparable), "quarters", lang))
+    return text + _t(
+        "duration_shorter_in" + _each_or_none(shorter, len(comparable)),
+        lang,
+        shorter=shorter,
+        comparable=count(len(comparable), "quarters", lang),
+    )
 
 
 def _meeting_shares_by_quarter(frame: pd.DataFrame, lang: str) -> str:
@@ -444,7 +475,14 @@ def _reminders_by_unit(frame: pd.DataFrame, lang: str) -> str:
 
 
 def _activity_totals(frame: pd.DataFrame, lang: str) -> str:
-    return _t("activity_totals", lang, **{kind: count(frame[kind].sum(), kind, lang) for kind in _ACTIVITY_KINDS})
+    """The kinds held, with their counts, then those not held by name (工作通报0次 read as a figure to report)."""
+    totals = {kind: frame[kind].sum() for kind in _ACTIVITY_KINDS}
+    held = [_t(f"activity_part.{kind}", lang, count=count(n, kind, lang)) for kind, n in totals.items() if n]
+    text = _t("activity_totals", lang, parts=join_list(held, lang))
+    not_held = [_t(f"activity_kind.{kind}", lang) for kind, n in totals.items() if not n]
+    if not_held:
+        text += _t("activity_none", lang, kinds=_t("activity_none_separator", lang).join(not_held))
+    return text
 
 
 def _activities_by_unit(frame: pd.DataFrame, lang: str) -> str:
@@ -479,10 +517,10 @@ def _unit_trends(frame: pd.DataFrame, lang: str) -> str:
     text = _t(
         "trend_totals",
         lang,
-        meetings=count(frame["meetings"].sum(), "meetings", lang),
-        issues=count(frame["issues"].sum(), "issues", lang),
-        suggestions=count(frame["suggestions"].sum(), "suggestions", lang),
-        reminders=count(frame["reminders"].sum(), "reminders", lang),
+        meetings=did("meetings", frame["meetings"].sum(), lang),
+        issues=did("issues", frame["issues"].sum(), lang),
+        suggestions=did("suggestions", frame["suggestions"].sum(), lang),
+        reminders=did("reminders", frame["reminders"].sum(), lang),
     )
     # quarters the data does not reach (before its first record, after its data date) have no figure to rank
     recorded = _whole_quarters(frame[frame["meetings"].notna()])
@@ -530,6 +568,7 @@ def takeaway(spec: charts.ChartSpec, frame: pd.DataFrame, lang: str) -> str | No
     frame = _known(_reached(frame), spec.value_columns)
     # every builder writes one sentence without its full stop, so pieces join without doubled punctuation
     text = builder(frame, lang)
+    text = text[:1].upper() + text[1:]  # "the General Office … held 4 meetings" opens a sentence
     text += _cut_quarters_note(frame, text, lang)
     end = _t("end", lang)
     # a sentence ending in a short name's own full stop ("… with Big Data Admin.") takes no second one

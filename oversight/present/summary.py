@@ -61,6 +61,12 @@ def count(n: float | int | Decimal, noun: str, lang: str) -> str:
     return i18n.t(f"export.count.{noun}.{form}", lang, n=number)
 
 
+def did(noun: str, n: float | int, lang: str) -> str:
+    """What was done, or plainly that it was not: ``指出问题3个`` / ``未指出问题``; in English the noun phrase the
+    sentence's verb takes (``3 issues`` / ``no issues``). A briefing read 指出问题0个 and "raised 0 issues"."""
+    return i18n.t(f"export.did.{noun}" + (".none" if n == 0 else ""), lang, count=count(n, noun, lang))
+
+
 def join_list(items: Sequence[str], lang: str) -> str:
     """``a、b、c`` / ``a, b and c``."""
     items = list(items)
@@ -137,8 +143,8 @@ def _consultation(figures: Figures, lang: str) -> str:
         lang,
         opening=opening(figures.filter, lang),
         units=count(now["units_consulted"], "units", lang),
-        issues=count(now["issues"], "issues", lang),
-        suggestions=count(now["suggestions"], "suggestions", lang),
+        issues=did("issues", now["issues"], lang),
+        suggestions=did("suggestions", now["suggestions"], lang),
     )
     rate_now = rate(now["issues_rectified"], now["issues"])
     if rate_now is not None:
@@ -177,7 +183,8 @@ def _consultation(figures: Figures, lang: str) -> str:
 def _collaboration(figures: Figures, lang: str) -> str:
     # of one unit, "the unit's" (该单位): 与综合监督单位机关纪委 read as if of many units
     key = "export.summary.studies_one_unit" if len(figures.filter.units) == 1 else "export.summary.studies"
-    text = i18n.t(key, lang, studies=count(figures.current["special_studies"], "times", lang))
+    studies = figures.current["special_studies"]
+    text = i18n.t(key + ("_none" if studies == 0 else ""), lang, studies=count(studies, "times", lang))
     reminders = figures.reminders
     total = int(reminders["reminders"].sum()) if not reminders.empty else 0
     if total:
