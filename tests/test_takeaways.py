@@ -19,6 +19,7 @@ from oversight.charts import catalog
 from oversight.core import i18n
 from oversight.data import queries
 from oversight.data.filters import Filter, Quarter
+from tests import oracle
 
 FILTERS = {
     "2020, all units": Filter((), Quarter(2020, 1), Quarter(2020, 4)),
@@ -379,7 +380,7 @@ def test_english_readings_list_units_by_the_names_their_charts_show(connection):
     text = takeaways.takeaway(heatmap, queries.run(connection, heatmap.query, whole), "en")
     assert "Big Data Admin. and Local Chronicles (33 meetings each)" in text
     alone = takeaways.takeaway(heatmap, queries.run(connection, heatmap.query, one), "en")
-    assert alone.startswith("Provincial Government Services and Big Data Administration held ")
+    assert alone.startswith("The Provincial Government Services and Big Data Administration held ")
 
 
 def test_english_readings_end_once_and_name_a_source_as_a_reader_says_it(connection):
@@ -468,3 +469,31 @@ def test_readings_say_one_none_and_every_one_in_words(connection):
     nothing = activities.assign(consultation=0, special_study=0, notification=0, secondment=0)
     assert read("activities_by_unit", nothing, "zh") == "本期无相关记录。"
     assert read("activities_by_unit", nothing, "en") == "Nothing was recorded in this period."
+
+
+@pytest.mark.parametrize("start", [(2019, 1), (2019, 3)])
+def test_a_range_longer_than_a_year_compares_its_own_bars(connection, start):
+    """On 2019Q1–2020Q4 the meetings reading said 上年同期无可比数据 beside a chart whose 2020 bars were each below
+    2019's (the query draws each quarter once, so it leaves their year-earlier figures blank): the reading compares
+    a quarter with the range's own bar a year earlier. Counted here from the meetings ledger (tests/oracle.py)."""
+    view = oracle.View(
+        oracle.read_ledgers(oracle.Path(__file__).resolve().parent.parent / "data"), (), start, (2020, 4)
+    )
+    quarters = view.meetings_by_quarter()
+    rows = {row["quarter_key"]: row["meetings"] for row in quarters}
+    # a quarter beside the range's own bar a year earlier, or beside the year earlier the query gives (before it)
+    pairs = [(rows[key], rows[key - 10]) for key in rows if key - 10 in rows]
+    pairs += [(row["meetings"], row["prev_meetings"]) for row in quarters if row["prev_meetings"] is not None]
+    assert len(pairs) == 4 and all(now < before for now, before in pairs)  # the sample's headline: fewer every time
+    spec = next(spec for spec in catalog.all_charts() if spec.key == "meetings_by_quarter")
+    frame = queries.run(connection, spec.query, Filter((), Quarter(*start), Quarter(2020, 4)))
+    total = sum(rows.values())
+    assert takeaways.takeaway(spec, frame, "zh") == f"本期会议{total}次；有上年同期数据的4个季度均少于上年同期。"
+    assert takeaways.takeaway(spec, frame, "en") == (
+        f"{total} meetings this period; fewer than a year earlier in each of the 4 quarters with comparable data."
+    )
+    duration = next(spec for spec in catalog.all_charts() if spec.key == "meeting_duration_by_quarter")
+    text = takeaways.takeaway(
+        duration, queries.run(connection, duration.query, Filter((), Quarter(*start), Quarter(2020, 4))), "zh"
+    )
+    assert text.endswith("；有上年同期数据的4个季度均短于上年同期。")
