@@ -262,3 +262,17 @@ def test_a_stack_of_one_part_still_names_its_colour(connection):
     from oversight.charts import style
 
     assert figure.layout.margin.t == style._TITLE_BAND_PX + style.LEGEND_ROW_PX  # room under the title for its row
+
+
+def test_a_part_of_a_stack_too_thin_for_its_count_shows_none_rather_than_a_speck(connection, default_filter):
+    """Plotly shrinks a count inside a thin part of a stack until it fits: a 1 in a sliver of 2020 Q4's reminders was
+    drawn ~5 px high. Every chart with counts inside its bars hides a count below 13 px (10 pt printed), as the
+    donuts do; the count stays in the hover and the stack's total."""
+    inside = 0
+    for spec in catalog.all_charts():
+        figure = spec.build(queries.run(connection, spec.query, default_filter), "en")
+        if not any(getattr(trace, "textposition", None) == "inside" for trace in figure.data):
+            continue
+        inside += 1
+        assert figure.layout.uniformtext.mode == "hide" and figure.layout.uniformtext.minsize >= 13, spec.key
+    assert inside >= 5  # the stacked bars by unit and by quarter, and the donuts

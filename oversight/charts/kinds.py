@@ -67,6 +67,12 @@ def top_units(frame: pd.DataFrame, value_columns: Sequence[str]) -> pd.DataFrame
     return pd.concat([top, pd.DataFrame([others])], ignore_index=True)
 
 
+_LEAST_TEXT_PX = 13  # the least size of a donut's words (centre, slices): 10 pt when printed (test_marking)
+# A part of a stack too thin for its count at that size shows none (its count is in the hover, the stack's total
+# above it): Plotly shrank a 1 in a sliver of a stack to ~5 px, a speck on the screen and on paper.
+_STACKED_TEXT = dict(uniformtext=dict(minsize=_LEAST_TEXT_PX, mode="hide"))
+
+
 def parts_drawn(frame: pd.DataFrame, series: Sequence[Series]) -> list[Series]:
     """The parts of a stacked whole that have something in the frame: a status or form with no record in view
     draws no bar, so it gets no legend entry either (未整改 listed beside no bar read as "none outstanding" next to
@@ -117,6 +123,7 @@ def unit_bars(
         showlegend=True,
         clickmode="event+select",
         margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), r=40),
+        **_STACKED_TEXT if stacked else {},
     )
 
 
@@ -165,7 +172,6 @@ def code_bars(
 _DONUT_HOLE = 0.5
 _CENTRE_TEXT_PX = 84
 _CENTRE_FONT = 16
-_LEAST_TEXT_PX = 13  # the least size of a donut's words (centre, slices): 10 pt when printed (test_marking)
 
 
 def _centre_font_size(word: str) -> int:
@@ -277,6 +283,7 @@ def quarter_bars(
         yaxis=yaxis,
         legend=dict(traceorder="normal"),  # stacked bars would otherwise list the series backwards
         showlegend=True,  # as ``unit_bars``: one part drawn still names its colour
+        **_STACKED_TEXT if stacked else {},
     )
 
 
