@@ -368,11 +368,18 @@ def test_meetings_by_quarter_chart(worlds, case):
     within = any(key - 10 in keys for key in keys)
     if not some_compared and not within and any(row["meetings"] is not None for row in rows):
         expected.append({"zh": "上年同期无可比数据", "en": "No comparable data a year earlier"}[case.lang])
+    by_key = {row["quarter_key"]: row["meetings"] for row in rows}
+    digits = 1 if len(rows) <= 8 else 0  # beyond eight quarters the changes lose their decimal, for room
     for row in rows:
-        if row["prev_meetings"] and row["meetings"] is not None:
-            change = oracle.half_up(oracle.percent(row["meetings"] - row["prev_meetings"], row["prev_meetings"]), 1)
+        earlier = row["prev_meetings"]
+        # no year-earlier figure from the query: the range's own bar a year earlier, for a whole quarter
+        whole = row["through_day"] == oracle.quarter_last(row["quarter_key"] // 10, row["quarter_key"] % 10)
+        if earlier is None and whole:
+            earlier = by_key.get(row["quarter_key"] - 10)
+        if earlier and row["meetings"] is not None:
+            change = oracle.half_up(oracle.percent(row["meetings"] - earlier, earlier), digits)
             expected.append(f"{'+' if change > 0 else ''}{change}%")
-        elif row["prev_meetings"] is None and row["meetings"] is not None and some_compared:
+        elif earlier is None and row["meetings"] is not None and some_compared:
             expected.append({"zh": "无可比", "en": "n/a"}[case.lang])
     assert labels == expected
     assert "nan" not in str(figure.to_plotly_json()).lower().replace("nan'", "")  # no "NaN" label anywhere
@@ -502,8 +509,14 @@ def test_a_range_before_the_first_records_is_not_compared(worlds):
     frame = run("meetings_by_quarter")
     assert frame["prev_meetings"].isna().all()
     figure = charts.make_meetings_by_quarter_figure(frame, "zh")
-    # and no note says there is no year earlier: 2020's is the 2019 the chart draws beside it
-    assert len(figure.data) == 1 and list(figure.layout.annotations) == []
+    # and no note says there is no year earlier: 2020's is the 2019 the chart draws beside it, and each 2020 bar
+    # carries its change against it (87 → 60: -31.0%)
+    assert len(figure.data) == 1
+    by_quarter = dict(zip(frame["quarter_key"], frame["meetings"]))
+    assert [note.text for note in figure.layout.annotations] == [
+        f"{oracle.half_up(oracle.percent(by_quarter[key] - by_quarter[key - 10], by_quarter[key - 10]), 1)}%"
+        for key in (20201, 20202, 20203, 20204)
+    ]
     # the average length beside it: no legend entry for a year-earlier line that is not drawn, no note either
     durations = next(spec for spec in catalog.all_charts() if spec.key == "meeting_duration_by_quarter")
     frame = run(durations.query)

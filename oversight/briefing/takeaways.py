@@ -20,6 +20,7 @@ from typing import TypeVar
 import pandas as pd
 
 from oversight import charts
+from oversight.charts import kinds
 from oversight.charts.style import own_short_names
 from oversight.contract.schema import (
     CATEGORIES,
@@ -169,22 +170,8 @@ def _issues_suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
     )
 
 
-def _earlier_bars_of_the_range(frame: pd.DataFrame, value: str, previous: str) -> pd.DataFrame:
-    """Over a range longer than a year the query leaves a quarter's year-earlier figure blank where that quarter is
-    itself a bar of the range (drawn once): the reading compares the two bars. On 2019Q1–2020Q4 it said
-    上年同期无可比数据 beside a chart whose 2020 bars were each lower than 2019's. A quarter the data stop inside is
-    not set against a whole one."""
-    bars = {quarter: figure for quarter, figure in zip(_row_quarters(frame), frame[value])}
-    earlier = []
-    for quarter, through, figure in zip(_row_quarters(frame), frame["through_day"], frame[previous]):
-        whole = quarter.reached_by(through) == "whole"
-        earlier.append(bars.get(quarter.shift(-4), figure) if pd.isna(figure) and whole else figure)
-    numbers = [float("nan") if pd.isna(figure) else float(figure) for figure in earlier]
-    return frame.assign(**{previous: pd.Series(numbers, index=frame.index, dtype="float64")})
-
-
 def _meetings_by_quarter(frame: pd.DataFrame, lang: str) -> str:
-    frame = _earlier_bars_of_the_range(frame, "meetings", "prev_meetings")
+    frame = kinds.with_earlier_bars_of_the_range(frame, "meetings", "prev_meetings")
     meetings = count(frame["meetings"].sum(), "meetings", lang)
     # a quarter whose year earlier the data does not cover (blank) is left out; one covered with no meeting is
     # compared (read as 上年同期无可比数据 beside a card of 1次 +1次 and a grey 0 bar, the two contradicted each other)
@@ -232,7 +219,7 @@ def _reminders_by_form(frame: pd.DataFrame, lang: str) -> str:
 
 
 def _meeting_duration_by_quarter(frame: pd.DataFrame, lang: str) -> str:
-    frame = _earlier_bars_of_the_range(frame, "avg_duration_min", "prev_avg_duration_min")
+    frame = kinds.with_earlier_bars_of_the_range(frame, "avg_duration_min", "prev_avg_duration_min")
     held = frame[frame["avg_duration_min"].notna()]
     names = _quarter_names(held, lang)
     minutes = [round_half_up(v, 1) for v in held["avg_duration_min"]]

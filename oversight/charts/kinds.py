@@ -27,6 +27,7 @@ from oversight.charts.style import (
 )
 from oversight.core import i18n
 from oversight.core.numbers import fixed, is_missing, round_half_up, shares
+from oversight.data.filters import Quarter
 
 # (column, translation key of its series name, colour)
 Series = tuple[str, str, str]
@@ -70,7 +71,7 @@ def top_units(frame: pd.DataFrame, value_columns: Sequence[str]) -> pd.DataFrame
 _LEAST_TEXT_PX = 13  # the least size of a donut's words (centre, slices): 10 pt when printed (test_marking)
 # A part of a stack too thin for its count at that size shows none (its count is in the hover, the stack's total
 # above it): Plotly shrank a 1 in a sliver of a stack to ~5 px, a speck on the screen and on paper.
-_STACKED_TEXT = dict(uniformtext=dict(minsize=_LEAST_TEXT_PX, mode="hide"))
+_HIDE_THIN_COUNTS = dict(minsize=_LEAST_TEXT_PX, mode="hide")
 
 
 def parts_drawn(frame: pd.DataFrame, series: Sequence[Series]) -> list[Series]:
@@ -123,7 +124,7 @@ def unit_bars(
         showlegend=True,
         clickmode="event+select",
         margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), r=40),
-        **_STACKED_TEXT if stacked else {},
+        uniformtext=_HIDE_THIN_COUNTS if stacked else None,
     )
 
 
@@ -241,7 +242,7 @@ def donut(
         i18n.t(title_key, lang),
         height=400,
         margin=dict(b=24, l=30, r=30),
-        uniformtext=dict(minsize=_LEAST_TEXT_PX, mode="hide"),
+        uniformtext=_HIDE_THIN_COUNTS,
     )
 
 
@@ -283,7 +284,7 @@ def quarter_bars(
         yaxis=yaxis,
         legend=dict(traceorder="normal"),  # stacked bars would otherwise list the series backwards
         showlegend=True,  # as ``unit_bars``: one part drawn still names its colour
-        **_STACKED_TEXT if stacked else {},
+        uniformtext=_HIDE_THIN_COUNTS if stacked else None,
     )
 
 
@@ -292,6 +293,25 @@ def compares_within(frame: pd.DataFrame) -> bool:
     figures are then the range's own bars and points, and nothing says 上年同期无可比数据 over them."""
     keys = {int(key) for key in frame["quarter_key"]} if "quarter_key" in frame.columns else set()
     return any(key - 10 in keys for key in keys)
+
+
+def with_earlier_bars_of_the_range(frame: pd.DataFrame, value: str, previous: str) -> pd.DataFrame:
+    """``previous`` filled, where the query left it blank because the quarter a year earlier is itself a bar of the
+    range (drawn once), with that bar's figure: what the change over a bar and the reading compare with. Over
+    2019Q1–2020Q4 the chart said n/a and the reading 上年同期无可比数据 over 2020 bars each below 2019's. A quarter
+    the data stop inside is not set against a whole one."""
+    if "quarter_key" not in frame.columns or "through_day" not in frame.columns:
+        return frame
+    quarters = [Quarter.from_key(int(key)) for key in frame["quarter_key"]]
+    bars = dict(zip(quarters, frame[value]))
+    filled = [
+        bars.get(quarter.shift(-4), earlier)
+        if is_missing(earlier) and quarter.reached_by(through) == "whole"
+        else earlier
+        for quarter, through, earlier in zip(quarters, frame["through_day"], frame[previous])
+    ]
+    numbers = [float("nan") if is_missing(figure) else float(figure) for figure in filled]
+    return frame.assign(**{previous: pd.Series(numbers, index=frame.index, dtype="float64")})
 
 
 def add_no_comparison_note(figure: go.Figure, lang: str) -> None:
