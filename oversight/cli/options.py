@@ -1,5 +1,6 @@
 """What several commands share: the ledger options, the language option, the admin's sign-in options, the password
-prompt, why a file could not be written, whether a folder is the data folder, and the exit statuses."""
+prompt, why a file could not be written, whether a folder is the data folder, whether the data folder is one, and the
+exit statuses."""
 
 from __future__ import annotations
 
@@ -64,6 +65,27 @@ def write_problem(error: OSError, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     if problem is None:
         return i18n.t("cli.write_problem.other", lang, code=errno.errorcode.get(error.errno or 0, "?"))
     return i18n.t(f"cli.write_problem.{problem}", lang)
+
+
+def data_folder_problem(lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
+    """Why ``OVERSIGHT_DATA_DIR`` is no data folder (not there, or a file), in a sentence; None when it is a folder.
+
+    Asked before a command touches the folder: taking its lock made a mistyped one (after which every command read
+    an empty folder), and a file there failed as 处理失败（FileExistsError） after a traceback.
+    """
+    from oversight.data import store
+    from oversight.ingest.problems import shown_text
+
+    folder = store.data_dir()
+    try:
+        is_folder = folder.is_dir()
+        exists = is_folder or folder.exists()
+    except OSError:
+        return None  # a folder that cannot be looked at (no permission): the command says what it meets
+    if is_folder:
+        return None
+    key = "error.folder_is_file" if exists else "error.folder_missing"
+    return i18n.t(key, lang, folder=shown_text(str(folder)))
 
 
 def read_password(args: argparse.Namespace, confirm: bool = False) -> str:
