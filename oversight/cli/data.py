@@ -257,7 +257,10 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
         return None
     try:
         password = options.read_password(args)
-    except (ValueError, EOFError, KeyboardInterrupt):
+    except ValueError as error:  # no terminal to ask at: said, not a silent exit 3
+        print(str(error), file=sys.stderr)
+        return None
+    except (EOFError, KeyboardInterrupt):
         return None
     result = login.sign_in(args.user, password, path=path)
     if not result.ok or result.account is None:

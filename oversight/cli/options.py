@@ -89,8 +89,13 @@ def data_folder_problem(lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
 
 
 def read_password(args: argparse.Namespace, confirm: bool = False) -> str:
+    """The password from the first line of standard input (``--password-stdin``) or asked for at the terminal;
+    ``ValueError`` (its sentence in ``args.lang``) when no terminal can be asked (a pipe, a cron job): Python's
+    prompt then read the piped text with a GetPassWarning and the password echoed."""
     if getattr(args, "password_stdin", False):
         return sys.stdin.readline().rstrip("\r\n")
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise ValueError(i18n.t("auth.cli.password_needs_stdin", args.lang))
     import getpass
 
     password = getpass.getpass(i18n.t("auth.cli.password_prompt", args.lang))
