@@ -38,7 +38,15 @@ def stdin(monkeypatch, text: str) -> None:
     monkeypatch.setattr("sys.stdin", io.StringIO(text))
 
 
+class _Terminal(io.StringIO):
+    """Standard input as a person at a terminal gives it: the prompt is theirs to answer."""
+
+    def isatty(self) -> bool:
+        return True
+
+
 def prompts(monkeypatch, *answers: str) -> list[str]:
+    monkeypatch.setattr("sys.stdin", _Terminal())
     asked: list[str] = []
     replies = iter(answers)
 
@@ -140,6 +148,46 @@ def test_the_prompt_asks_twice_and_refuses_a_mismatch(monkeypatch, capsys):
     assert main(["user", "add", "lead", "--role", "leader", "--lang", "en"]) == 1
     assert "the two passwords differ" in capsys.readouterr().err
     assert accounts.list_users() == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("zh", "标准输入不是终端，无法提示输入密码；请加 --password-stdin，从标准输入的第一行读取密码"),
+        (
+            "en",
+            "standard input is not a terminal, so no password can be asked for; add --password-stdin to read it "
+            "from the first line of standard input",
+        ),
+    ],
+)
+def test_a_piped_password_without_password_stdin_is_refused_with_the_option_named(
+    monkeypatch, capsys, private_paths, lang, expected
+):
+    """`echo pass | user add NAME --role admin`: Python's prompt printed GetPassWarning ("Can not control echo on
+    the terminal"), read the piped line with the password echoed, then failed on the confirmation with no word."""
+    asked = prompts(monkeypatch)  # a prompt asked would be recorded here
+    stdin(monkeypatch, "good-pass-1\n")
+    assert main(["user", "add", "lead", "--role", "admin", "--lang", lang]) == 1
+    captured = capsys.readouterr()
+    assert captured.err == expected + "\n" and captured.out == ""
+    assert "Warning" not in captured.err and "Traceback" not in captured.err
+    assert asked == [] and accounts.list_users() == []
+
+
+def test_a_piped_password_for_import_without_password_stdin_is_refused_with_the_option_named(
+    monkeypatch, capsys, data_folder, admins
+):
+    """It was exit 3 with nothing said at all."""
+    asked = prompts(monkeypatch)
+    stdin(monkeypatch, "admin-pass-1\n")
+    assert main(["undo", "--user", "boss", "--lang", "en"]) == 3
+    captured = capsys.readouterr()
+    assert captured.err == (
+        "standard input is not a terminal, so no password can be asked for; add --password-stdin to read it "
+        "from the first line of standard input\n"
+    )
+    assert asked == [] and not (data_folder / ".history").exists()
 
 
 def test_a_password_is_never_a_plain_argument(monkeypatch, capsys):

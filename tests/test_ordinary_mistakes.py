@@ -115,7 +115,12 @@ def test_a_data_folder_that_is_not_there_is_named_once(capsys, tmp_path, monkeyp
     monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
     assert main(["brief", "--lang", lang, "--out", str(tmp_path / "out"), "--format", "pdf"]) == 1
     error = capsys.readouterr().err
-    expected = {"zh": "数据文件夹不存在", "en": "the data folder does not exist"}[lang]
+    expected = {
+        ("missing", "zh"): "数据文件夹不存在",
+        ("missing", "en"): "the data folder does not exist",
+        ("a file", "zh"): "数据文件夹是一个文件，不是文件夹",  # not "does not exist": it is there, as a file
+        ("a file", "en"): "the data folder is a file, not a folder",
+    }[what, lang]
     assert error.strip().splitlines() == [error.strip()] and expected in error and str(folder) in error
     assert ".xlsx" not in error and "Traceback" not in error
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())

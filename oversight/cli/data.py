@@ -28,11 +28,22 @@ def _run_validate(args: argparse.Namespace) -> int:
     from oversight.ingest import import_plan, import_report
 
     plan = import_plan.plan_import(args.files, table=args.table, mode=args.mode)
+    plan.problems = [_named_as_a_file(problem) for problem in plan.problems]
     if args.json:
         print(json.dumps(plan.as_dict(args.lang), ensure_ascii=False, indent=1, default=str))
     else:
         print(import_report.render_plan(plan, args.lang))
     return 0 if plan.ok or plan.unchanged else 1
+
+
+def _named_as_a_file(problem):
+    """The plan's "data folder does not exist" said as "is a file" where OVERSIGHT_DATA_DIR names a file, as every
+    other command says it (the plan checks only that it is no folder)."""
+    import dataclasses
+
+    if problem.message_key == "error.folder_missing" and Path(problem.params.get("folder", "")).is_file():
+        return dataclasses.replace(problem, message_key="error.folder_is_file")
+    return problem
 
 
 def add_import(commands) -> None:
@@ -52,6 +63,8 @@ def _run_import(args: argparse.Namespace) -> int:
     from oversight.data import store
     from oversight.ingest import commit, folder_lock, import_plan, import_report
 
+    if _no_data_folder(args.lang):
+        return 1
     admin = _admin_for_data_change(args, "import")
     if admin is None:
         return options.REFUSED
@@ -82,6 +95,8 @@ def _run_history(args: argparse.Namespace) -> int:
     from oversight.data import store
     from oversight.ingest import folder_lock, import_history, import_report
 
+    if _no_data_folder(args.lang):
+        return 1  # not 还没有导入记录 for a mistyped OVERSIGHT_DATA_DIR
     folder_lock.recover_if_interrupted(store.data_dir())
     entries = import_history.list_history()
     if not entries:
@@ -104,6 +119,8 @@ def _run_undo(args: argparse.Namespace) -> int:
     from oversight import ingest
     from oversight.ingest import commit
 
+    if _no_data_folder(args.lang):
+        return 1
     admin = _admin_for_data_change(args, "undo")
     if admin is None:
         return options.REFUSED
@@ -195,6 +212,15 @@ def _template_out_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
+def _no_data_folder(lang: str) -> bool:
+    """Whether ``OVERSIGHT_DATA_DIR`` is not a folder (saying so on stderr): checked before anything is locked,
+    read or asked, so that a typo is named and no folder is made."""
+    problem = options.data_folder_problem(lang)
+    if problem is not None:
+        print(problem, file=sys.stderr)
+    return problem is not None
+
+
 def _admin_for_data_change(args: argparse.Namespace, command: str):
     """The account that may import or undo, and the users file it signed in against: the local user (and None)
     while no accounts exist, else a signed-in admin.
@@ -231,7 +257,10 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
         return None
     try:
         password = options.read_password(args)
-    except (ValueError, EOFError, KeyboardInterrupt):
+    except ValueError as error:  # no terminal to ask at: said, not a silent exit 3
+        print(str(error), file=sys.stderr)
+        return None
+    except (EOFError, KeyboardInterrupt):
         return None
     result = login.sign_in(args.user, password, path=path)
     if not result.ok or result.account is None:

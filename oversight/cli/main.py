@@ -27,6 +27,7 @@ has problems, 3 refused (sign-in failed, not an admin, unreadable users file).
 from __future__ import annotations
 
 import argparse
+import codecs
 import logging
 import os
 import sys
@@ -67,8 +68,12 @@ def _quiet_logging() -> None:
 def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
     _quiet_logging()
-    with usage_language.speaking(usage_language.requested_language(arguments)):
-        args = build_parser().parse_args(arguments)
+    lang = usage_language.requested_language(arguments)
+    try:
+        with usage_language.speaking(lang):
+            args = build_parser().parse_args(arguments)
+    except UnicodeEncodeError as error:  # --help on a terminal that cannot show Chinese
+        return _report_failure(error, lang)
     try:
         return args.run(args)
     except BrokenPipeError:
@@ -76,15 +81,17 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as error:  # noqa: BLE001 — every failure becomes a sentence, never a traceback
-        if config.setting("OVERSIGHT_DEBUG"):
-            raise
-        return _report_failure(error, getattr(args, "lang", i18n.DEFAULT_LANGUAGE))
+        return _report_failure(error, getattr(args, "lang", None) or lang)
     except KeyboardInterrupt:
         return 130
 
 
 def _report_failure(error: Exception, lang: str) -> int:
-    """The sentence for a command that failed: a refused input (1), a refusal (3), anything else (2)."""
+    """The sentence for a command that failed: a refused input (1), a refusal (3), anything else (2).
+
+    With OVERSIGHT_DEBUG set, an unexpected failure is raised on, for its traceback; unset, none is printed (the
+    library's log handler is this terminal's, README: the CLI prints a sentence, never a traceback).
+    """
     from oversight import ingest
     from oversight.auth import roles
     from oversight.ingest import import_report
@@ -95,5 +102,41 @@ def _report_failure(error: Exception, lang: str) -> int:
     if isinstance(error, roles.AccountError):
         print(error.render(lang), file=sys.stderr)
         return options.REFUSED
-    print(import_report.describe_failure(error, lang, change=None), file=sys.stderr)
+    if config.setting("OVERSIGHT_DEBUG"):
+        raise error
+    encoding = _terminal_encoding(error)
+    if encoding is not None:
+        _say(i18n.t("error.terminal_encoding", lang, encoding=encoding), "error.terminal_encoding", encoding)
+        return 2
+    print(import_report.describe_failure(error, lang, change=None, keep_traceback=False), file=sys.stderr)
     return 2
+
+
+def _terminal_encoding(error: Exception) -> str | None:
+    """The encoding of this terminal's output when ``error`` is its failing to take a text (``PYTHONIOENCODING=ascii``,
+    ``LANG=C`` on an old system); None for any other failure (a file written in GBK is not the terminal's)."""
+    if not isinstance(error, UnicodeEncodeError):
+        return None
+    for stream in (sys.stdout, sys.stderr):
+        encoding = getattr(stream, "encoding", None)
+        if encoding and _codec(encoding) == _codec(error.encoding):
+            return encoding
+    return None
+
+
+def _codec(name: str) -> str:
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return name
+
+
+def _say(text: str, key: str, encoding: str) -> None:
+    """``text`` on stderr; in English where stderr cannot show it (Chinese on an ASCII terminal came out as
+    \\uXXXX escapes), since a sentence nobody can read says nothing."""
+    stream_encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
+    try:
+        text.encode(stream_encoding)
+    except (UnicodeEncodeError, LookupError):
+        text = i18n.t(key, "en", encoding=encoding)
+    print(text, file=sys.stderr)

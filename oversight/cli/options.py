@@ -1,5 +1,6 @@
 """What several commands share: the ledger options, the language option, the admin's sign-in options, the password
-prompt, why a file could not be written, whether a folder is the data folder, and the exit statuses."""
+prompt, why a file could not be written, whether a folder is the data folder, whether the data folder is one, and the
+exit statuses."""
 
 from __future__ import annotations
 
@@ -66,9 +67,35 @@ def write_problem(error: OSError, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     return i18n.t(f"cli.write_problem.{problem}", lang)
 
 
+def data_folder_problem(lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
+    """Why ``OVERSIGHT_DATA_DIR`` is no data folder (not there, or a file), in a sentence; None when it is a folder.
+
+    Asked before a command touches the folder: taking its lock made a mistyped one (after which every command read
+    an empty folder), and a file there failed as 处理失败（FileExistsError） after a traceback.
+    """
+    from oversight.data import store
+    from oversight.ingest.problems import shown_text
+
+    folder = store.data_dir()
+    try:
+        is_folder = folder.is_dir()
+        exists = is_folder or folder.exists()
+    except OSError:
+        return None  # a folder that cannot be looked at (no permission): the command says what it meets
+    if is_folder:
+        return None
+    key = "error.folder_is_file" if exists else "error.folder_missing"
+    return i18n.t(key, lang, folder=shown_text(str(folder)))
+
+
 def read_password(args: argparse.Namespace, confirm: bool = False) -> str:
+    """The password from the first line of standard input (``--password-stdin``) or asked for at the terminal;
+    ``ValueError`` (its sentence in ``args.lang``) when no terminal can be asked (a pipe, a cron job): Python's
+    prompt then read the piped text with a GetPassWarning and the password echoed."""
     if getattr(args, "password_stdin", False):
         return sys.stdin.readline().rstrip("\r\n")
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise ValueError(i18n.t("auth.cli.password_needs_stdin", args.lang))
     import getpass
 
     password = getpass.getpass(i18n.t("auth.cli.password_prompt", args.lang))

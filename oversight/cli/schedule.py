@@ -108,6 +108,9 @@ def _setup(args: argparse.Namespace, command: str):
         raise _Stop(REFUSED, error.render(lang)) from None
     except run_as.RunAsRefused as refused:
         raise _Stop(REFUSED, i18n.t(refused.key, lang, **refused.params)) from None
+    problem = options.data_folder_problem(lang)  # a file named as one, not as a folder that "does not exist"
+    if problem is not None:
+        raise _Stop(INPUT_PROBLEM, problem)
     try:
         connection = store.open_folder()
     except ingest.ValidationError as error:

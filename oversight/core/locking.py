@@ -91,9 +91,11 @@ def held(path: Path, timeout: float = DEFAULT_TIMEOUT_S, purpose: str = "") -> I
     """Hold the exclusive lock on ``path`` (created if missing) inside the block; ``LockBusy`` after ``timeout``.
 
     ``timeout=0`` tries once. Re-entrant within one thread: an inner ``held`` on a lock the thread holds passes.
+    The folder the lock file goes in must exist (``FileNotFoundError`` otherwise): a caller that wants it made makes
+    it. Taking the data folder's lock made a mistyped ``OVERSIGHT_DATA_DIR``, after which every command read an empty
+    folder instead of naming the typo.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     key = str(path.resolve())
     depth: dict[str, int] = _held_here.__dict__.setdefault("depth", {})
     if depth.get(key):

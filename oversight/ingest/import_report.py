@@ -97,9 +97,12 @@ def hidden_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[st
     return lines
 
 
-def describe_failure(error: BaseException, lang: str = i18n.DEFAULT_LANGUAGE, change: str | None = "import") -> str:
+def describe_failure(
+    error: BaseException, lang: str = i18n.DEFAULT_LANGUAGE, change: str | None = "import", keep_traceback: bool = True
+) -> str:
     """Why an import or undo (``change``) or a command (``None``) did not happen, in the reader's language,
-    without a server path or a traceback (those go to the server's log)."""
+    without a server path or a traceback (those go to the server's log where ``keep_traceback``; the CLI passes
+    False: its log handler is the user's terminal, which showed the whole traceback above the sentence)."""
     import errno
     import logging
 
@@ -115,7 +118,7 @@ def describe_failure(error: BaseException, lang: str = i18n.DEFAULT_LANGUAGE, ch
         detail = i18n.t("error.folder_not_writable", lang)  # said 处理失败（PermissionError）
     else:
         log = logging.getLogger(__name__)
-        if log.hasHandlers():  # the server's log keeps the traceback; a bare CLI prints none
+        if keep_traceback and log.hasHandlers():  # the server's log keeps the traceback
             log.error("import or undo failed", exc_info=error)
         detail = i18n.t("error.unexpected", lang, kind=type(error).__name__)
     if change is None:
