@@ -226,6 +226,16 @@ def _issues(*rows: list) -> Callable[[Path], list[Path]]:
     return _one(lambda d: write_xlsx(d / "issues.xlsx", {"问题": [HEADERS["issues"], *rows]}))
 
 
+def _narrow_issues_csv(rows: int) -> bytes:
+    """The issues header over ``rows`` rows of one letter a cell (the reviewer's file had 1,050,000)."""
+    return (",".join(HEADERS["issues"]) + "\n" + "a,b,c,d,e,f,g,h,i\n" * rows).encode()
+
+
+def _with_a_second_bom(path: Path) -> Path:
+    """The file as a tool that adds its own BOM to one that had it already saves it: two, then the text."""
+    return write_bytes(path, "\ufeff\ufeff".encode() + path.read_bytes())
+
+
 def _valid_meetings_xlsx() -> bytes:
     return xlsx_bytes({"会议": [HEADERS["meetings"], meeting()]})
 
@@ -675,6 +685,59 @@ CORPUS: list[BadFile] = [
             ("error.duplicate", 4, "A"),
         ],
         table="meetings",
+    ),
+    # -- bounds on memory and time
+    BadFile(  # 9 columns: the 2,000,000-cell bound is passed by line 222,223 (the header is line 1)
+        "csv_over_the_cell_bound",
+        _one(lambda d: write_bytes(d / "issues.csv", _narrow_issues_csv(222_300))),
+        [("error.csv_too_large", None, None)],
+        table="issues",
+        mode="append",
+    ),
+    BadFile(
+        "more_problems_than_a_report_lists",
+        _issues(*[issue(f"WT2021-{i:04d}", unit="a") for i in range(1, 1101)]),
+        [*[("error.unit_unknown", row, "B") for row in range(2, 1002)], ("error.checking_stopped", None, None)],
+        table="issues",
+        mode="append",
+    ),
+    # -- a header naming one column twice: the second copy's data was dropped without a word
+    BadFile(
+        "header_repeats_a_column",
+        _one(
+            lambda d: write_xlsx(
+                d / "issues.xlsx", {"问题": [[*HEADERS["issues"], "整改状态"], [*issue(status="整改中"), "已整改"]]}
+            )
+        ),
+        [("error.column_repeated", 1, "J")],
+        table="issues",
+        mode="append",
+    ),
+    BadFile(
+        "header_repeats_a_column_by_its_english_alias",
+        _one(
+            lambda d: write_csv(
+                d / "issues.csv", [[*HEADERS["issues"][:2], "unit", *HEADERS["issues"][2:]], issue()[:2] + issue()[1:]]
+            )
+        ),
+        [("error.column_repeated", 1, "C")],
+        table="issues",
+        mode="append",
+    ),
+    # -- what a clerk cannot see
+    BadFile(  # the header read "\ufeff问题编号", and the report said 问题编号 was missing
+        "csv_with_two_byte_order_marks",
+        _one(lambda d: _with_a_second_bom(write_csv(d / "issues.csv", [HEADERS["issues"], issue(status="完成")]))),
+        [("error.enum_invalid", 2, "G")],
+        table="issues",
+        mode="append",
+    ),
+    BadFile(
+        "required_cell_of_zero_width_characters",
+        _issues(issue(description="\u200b"), issue("WT2021-002", description=" \u200b\ufeff\u2060 ")),
+        [("error.value_missing", 2, "F"), ("error.value_missing", 3, "F")],
+        table="issues",
+        mode="append",
     ),
     # -- the folder as a whole
     BadFile(

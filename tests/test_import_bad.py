@@ -433,3 +433,141 @@ def test_a_formula_refusal_says_how_many_formula_cells_the_sheet_holds(tmp_path,
     assert (problem.sheet, problem.row) == ("会议", 2)
     assert "本表共有 2 个公式单元格" in problem.render("zh") and "把这些公式都改填为数值" in problem.render("zh")
     assert "2 formula cells in the sheet" in problem.render("en")
+
+
+def _corpus_plan(name, data_folder, tmp_path):
+    case = next(c for c in CORPUS if c.name == name)
+    return import_plan.plan_import(case.build(tmp_path / "incoming"), case.table, case.mode, data_folder)
+
+
+def test_a_file_with_more_problems_than_a_report_lists_says_so_in_both_languages(data_folder, tmp_path):
+    """1,100 bad rows: the first 1,000 problems, then a line saying the file was checked no further; the sentence
+    over them says there are more. A sheet of 220,000 such rows kept 1,759,999 problems (1.7 GB, 48 s)."""
+    from oversight.ingest import import_report
+    from oversight.ingest.problems import MAX_PROBLEMS_PER_FILE
+
+    plan = _corpus_plan("more_problems_than_a_report_lists", data_folder, tmp_path)
+    assert MAX_PROBLEMS_PER_FILE == 1_000
+    assert plan.problem_count == 1_000 and plan.checking_stopped
+    assert len(plan.problems) == 1_001
+    assert plan.problems[-1].render("zh") == (
+        "issues.xlsx: 此文件的问题超过 1,000 个：只列出了前 1,000 个，文件其余部分未再检查。"
+        "问题这么多，常见原因是选错了数据表或整列错位；请先改正以上问题后再检查"
+    )
+    assert plan.problems[-1].render("en") == (
+        "issues.xlsx: this file has more than 1,000 problems: only the first 1,000 are listed, and the rest of the file "
+        "was not checked. So many usually means the wrong table was chosen or the columns are shifted; fix the "
+        "problems above and check again"
+    )
+    assert import_report.failed_line(plan, "zh") == (
+        "发现超过 1000 个问题（问题过多，检查已停止，没有全部列出），未导入任何数据："
+    )
+    assert import_report.failed_line(plan, "en") == (
+        "more than 1000 problems found (too many: the checking stopped, and not all are listed); nothing was imported:"
+    )
+    report = import_report.render_plan(plan, "zh").splitlines()
+    assert report[0] == import_report.failed_line(plan, "zh") and len(report) == 1 + 1_001
+    assert report[-1] == "  - " + plan.problems[-1].render("zh")
+    assert plan.as_dict("en")["checking_stopped"] is True
+
+
+def test_a_file_with_as_many_problems_as_a_report_lists_is_checked_to_its_end(data_folder, tmp_path):
+    from oversight.ingest import import_report
+    from tests.bad_files import HEADERS, issue, write_xlsx
+
+    rows = [issue(f"WT2021-{i:04d}", unit="a") for i in range(1, 1001)]
+    path = write_xlsx(tmp_path / "issues.xlsx", {"问题": [HEADERS["issues"], *rows]})
+    plan = import_plan.plan_import([path], "issues", "append", data_folder)
+    assert plan.problem_count == len(plan.problems) == 1_000 and not plan.checking_stopped
+    assert import_report.failed_line(plan, "en") == "1000 problems found; nothing was imported:"
+
+
+def test_the_problem_bound_is_the_files_not_each_tables(tmp_path, data_folder):
+    """One workbook holding two tables, each with 600 bad rows: 1,000 problems for the file, then the line."""
+    from tests.bad_files import HEADERS, issue, meeting, write_xlsx
+
+    path = write_xlsx(
+        tmp_path / "both.xlsx",
+        {
+            "会议": [HEADERS["meetings"], *[meeting(f"HY2021-{i:04d}", unit="a") for i in range(1, 601)]],
+            "问题": [HEADERS["issues"], *[issue(f"WT2021-{i:04d}", unit="a") for i in range(1, 601)]],
+        },
+    )
+    plan = import_plan.plan_import([path], None, "append", data_folder)
+    assert plan.problem_count == 1_000
+    assert [p.message_key for p in plan.problems].count("error.checking_stopped") == 1
+
+
+def test_a_csv_over_the_cell_bound_is_refused_in_both_languages(data_folder, tmp_path):
+    plan = _corpus_plan("csv_over_the_cell_bound", data_folder, tmp_path)
+    [problem] = plan.problems
+    assert problem.render("zh") == (
+        "issues.csv: CSV 文件读到第222223行（9 列）已超过 2,000,000 个单元格的上限，无法读取；"
+        "请确认选对了文件，或把它分成几个文件，分次以“追加”方式导入"
+    )
+    assert problem.render("en") == (
+        "issues.csv: the CSV file passes the limit of 2,000,000 cells by row 222223 (9 columns) and cannot be read; "
+        "check that it is the right file, or split it into several and import them one at a time in append mode"
+    )
+
+
+def test_a_csv_of_blank_lines_counts_each_as_a_cell():
+    """Twenty megabytes of line breaks were twenty million empty rows, each a list."""
+    from oversight.ingest import ValidationError as Refused
+    from oversight.ingest.files import Upload, load_sheets
+
+    with pytest.raises(Refused) as raised:
+        load_sheets(Upload("blank.csv", b"\n" * 2_000_001))
+    assert [p.message_key for p in raised.value.problems] == ["error.csv_too_large"]
+    assert len(load_sheets(Upload("blank.csv", b"\n" * 2_000_000))[""]) == 2_000_000
+
+
+def test_the_data_folders_own_csv_is_not_bound_by_the_import_limit(tmp_path):
+    """The scale data set keeps a million meetings in CSV (too big for a sheet): the folder's own files are the
+    importer's, read unchecked as a workbook's size is."""
+    from oversight.ingest.files import load_sheets
+    from tests.bad_files import write_bytes
+
+    path = write_bytes(tmp_path / "big.csv", b"a,b,c,d,e,f,g,h,i\n" * 222_300)
+    assert len(load_sheets(path, checked=False)[""]) == 222_300
+
+
+@pytest.mark.parametrize(
+    ("case", "zh", "en"),
+    [
+        (
+            "header_repeats_a_column",
+            "issues.xlsx · 工作表“问题” · 第1行 · J列“整改状态”: 表头有两列都是“整改状态”（英文表头 status）："
+            "G列“整改状态”和J列“整改状态”；无法判断该用哪一列，请删去或改名其中一列后再导入",
+            "issues.xlsx · sheet '问题' · row 1 · column J '整改状态': two columns of the header are '整改状态' (status): "
+            "column G '整改状态' and column J '整改状态'; which one is meant cannot be told: delete or rename one of "
+            "them and import again",
+        ),
+        (
+            "header_repeats_a_column_by_its_english_alias",
+            "issues.csv · 第1行 · C列“unit”: 表头有两列都是“单位”（英文表头 unit）：B列“单位”和C列“unit”；"
+            "无法判断该用哪一列，请删去或改名其中一列后再导入",
+            "issues.csv · row 1 · column C 'unit': two columns of the header are '单位' (unit): column B '单位' and "
+            "column C 'unit'; which one is meant cannot be told: delete or rename one of them and import again",
+        ),
+    ],
+)
+def test_a_header_naming_a_column_twice_names_both_in_both_languages(case, zh, en, data_folder, tmp_path):
+    plan = _corpus_plan(case, data_folder, tmp_path)
+    [problem] = plan.problems
+    assert (problem.render("zh"), problem.render("en")) == (zh, en)
+
+
+def test_a_number_past_fifteen_digits_is_quoted_as_excel_shows_it(tmp_path, data_folder):
+    """A duration of 1e308 was quoted as a number of 309 digits."""
+    from tests.bad_files import HEADERS, meeting, write_xlsx
+
+    path = write_xlsx(
+        tmp_path / "meetings.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-901", duration=1e308)]}
+    )
+    plan = import_plan.plan_import([path], "meetings", "append", data_folder)
+    [problem] = plan.problems
+    assert problem.message_key == "error.int_above_maximum"
+    assert problem.params["value"] == "1E+308"
+    assert "1E+308" in problem.render("zh") and "1E+308" in problem.render("en")
+    assert len(problem.render("en")) < 200

@@ -44,7 +44,12 @@ def is_blank(value: object) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
-        return not value.strip()
+        text = value.strip()
+        # zero-width characters (U+200B, a BOM, a joiner) are invisible as spaces are: a required cell holding
+        # only them looked empty to the clerk and counted as filled
+        return not text or (
+            not text.isprintable() and all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
+        )
     if isinstance(value, float) and value != value:  # NaN
         return True
     return value is pd.NaT
@@ -60,8 +65,12 @@ def as_text(value: object) -> str:
             return text[1:]
         return text
     if isinstance(value, float):
-        # as Excel shows a number, to 15 significant digits: 90.50000000000001 is the 90.5 of the clerk's cell
-        return str(int(value)) if value.is_integer() else format(value, ".15g")
+        # as Excel shows a number, to 15 significant digits: 90.50000000000001 is the 90.5 of the clerk's cell; past
+        # 15 digits in Excel's exponent form (1E+308, not a number of 309 digits)
+        if value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        text = format(value, ".15g")
+        return text.upper() if "e" in text else text
     if isinstance(value, datetime):
         return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
     if isinstance(value, date):

@@ -8,7 +8,7 @@ aliases) matches after ``header_key`` folds the noise away.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from oversight.contract.schema import TABLES, Column, Table
 from oversight.ingest.cell_text import header_key, is_blank
@@ -31,6 +31,9 @@ class HeaderMatch:
     row_index: int
     columns: dict[int, Column]  # sheet column index -> contract column
     labels: dict[int, str]  # sheet column index -> header text as written
+    # sheet column index -> the index of the column before it that names the same contract column (directly or by an
+    # alias: 单位 and unit); its label is in ``labels``. Which of the two the clerk meant no one can tell.
+    repeated: dict[int, int] = field(default_factory=dict)
 
 
 def find_header(rows: list[list[object]], table: Table) -> HeaderMatch | None:
@@ -40,15 +43,22 @@ def find_header(rows: list[list[object]], table: Table) -> HeaderMatch | None:
     for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         matched: dict[int, Column] = {}
         labels: dict[int, str] = {}
+        first: dict[str, int] = {}  # contract column -> the sheet column naming it first
+        repeated: dict[int, int] = {}
         for position, cell in enumerate(row):
             if is_blank(cell):
                 continue
             column = lookup.get(header_key(cell))
-            if column is not None and column not in matched.values():
+            if column is None:
+                continue
+            labels[position] = re.sub(r"\s+", " ", str(cell)).strip()
+            if column.name in first:
+                repeated[position] = first[column.name]
+            else:
+                first[column.name] = position
                 matched[position] = column
-                labels[position] = re.sub(r"\s+", " ", str(cell)).strip()
         if matched and (best is None or len(matched) > len(best.columns)):
-            best = HeaderMatch(index, matched, labels)
+            best = HeaderMatch(index, matched, labels, repeated)
     return best
 
 

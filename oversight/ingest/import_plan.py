@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
@@ -25,7 +25,7 @@ from oversight.ingest.cell_text import id_key
 from oversight.ingest.cells import Context, UnitResolver
 from oversight.ingest.files import Sheets, Source, Upload, batch_problems, load_sheets, load_workbook, source_name
 from oversight.ingest.headers import locate_tables
-from oversight.ingest.problems import Problem, ValidationError, in_reading_order
+from oversight.ingest.problems import CHECKING_STOPPED, Problem, ProblemCap, ValidationError, in_reading_order
 from oversight.ingest.sheets import future_record_dates, read_sheets
 from oversight.ingest.table_files import folder_state, table_files, table_path
 
@@ -99,7 +99,12 @@ class ImportPlan:
     def problem_count(self) -> int:
         """The problems to fix, as "发现 N 个问题" counts them: not the line that introduces the would-be folder's
         (it counted a unit dropped from 99 rows as 100 problems)."""
-        return sum(problem.message_key != FOLDER_WOULD_BREAK for problem in self.problems)
+        return sum(problem.message_key not in (FOLDER_WOULD_BREAK, CHECKING_STOPPED) for problem in self.problems)
+
+    @property
+    def checking_stopped(self) -> bool:
+        """Whether a file had more problems than a report lists, and was checked no further: there are more."""
+        return any(problem.message_key == CHECKING_STOPPED for problem in self.problems)
 
     def as_dict(self, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
         return {
@@ -109,6 +114,7 @@ class ImportPlan:
             "sources": list(self.sources),
             "tables": [change.as_dict() for change in self.changes.values()],
             "problems": [problem.as_dict(lang) for problem in self.problems],
+            "checking_stopped": self.checking_stopped,
         }
 
 
@@ -170,6 +176,7 @@ class _Incoming:
     sheets: Sheets
     sheet_names: list[str]
     visibility: hidden_parts.Visibility
+    cap: ProblemCap  # the file's problems, bounded: shared by every table the file holds
 
 
 def _collect_incoming(sources: list[Source], table: Table | None) -> tuple[dict[str, _Incoming], list[Problem]]:
@@ -185,6 +192,7 @@ def _collect_incoming(sources: list[Source], table: Table | None) -> tuple[dict[
             continue
         found, located = locate_tables(book.sheets, name, table)
         problems += located
+        cap = ProblemCap(name)
         for table_name, sheet_names in found.items():
             if table_name in incoming:
                 problems.append(
@@ -195,7 +203,7 @@ def _collect_incoming(sources: list[Source], table: Table | None) -> tuple[dict[
                     )
                 )
                 continue
-            incoming[table_name] = _Incoming(name, book.sheets, sheet_names, book.visibility)
+            incoming[table_name] = _Incoming(name, book.sheets, sheet_names, book.visibility, cap)
     return incoming, problems
 
 
@@ -255,12 +263,16 @@ def _plan_table(
     after: dict[str, pd.DataFrame],
     context: Context,
 ) -> list[Problem]:
-    read, problems = read_sheets(incoming.sheets, incoming.sheet_names, table, context, incoming.source)
-    # checked on the file's rows only: a folder that holds such a date already still loads, and takes appends
-    problems += future_record_dates(read, config.team_now().date())
+    if incoming.cap.stopped:  # another table of the file stopped its checking, and its last line says so
+        return []
+    read, problems = read_sheets(incoming.sheets, incoming.sheet_names, table, context, incoming.source, incoming.cap)
     appending = plan.mode == "append" and before is not None
-    if appending:  # with the file's own problems, not after them: every problem in one report
-        problems += _already_present(read, table, cast(pd.DataFrame, before))
+    problems += incoming.cap.collect(
+        # checked on the file's rows only: a folder that holds such a date already still loads, and takes appends
+        future_record_dates(read, config.team_now().date()),
+        # with the file's own problems, not after them: every problem in one report
+        _already_present(read, table, cast(pd.DataFrame, before)) if appending else (),
+    )
     if problems:
         return in_reading_order(problems, incoming.sheet_names)
     frame = read.frame
@@ -286,13 +298,13 @@ def _plan_table(
     return []
 
 
-def _already_present(read, table: Table, before: pd.DataFrame) -> list[Problem]:  # noqa: ANN001 — a TableRead
+def _already_present(read, table: Table, before: pd.DataFrame) -> Iterable[Problem]:  # noqa: ANN001 — a TableRead
     """Rows an append would add whose id the table has already (or one a clerk reads as the same)."""
     key = table.key.name
     if read.frame.empty or key not in read.frame:
         return []
     present = {id_key(value): value for value in before[key] if isinstance(value, str)}
-    return [
+    return (
         Problem(
             message_key="error.append_duplicate" if present[id_key(value)] == value else "error.append_lookalike",
             params={"value": value, "existing": present[id_key(value)]},
@@ -300,7 +312,7 @@ def _already_present(read, table: Table, before: pd.DataFrame) -> list[Problem]:
         )
         for i, value in enumerate(read.frame[key])
         if isinstance(value, str) and id_key(value) in present
-    ]
+    )
 
 
 def _comparable(frame: pd.DataFrame) -> pd.DataFrame:

@@ -38,11 +38,18 @@ def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     lines += skipped_lines(plan, lang)
     lines += hidden_lines(plan, lang)
     if plan.problems:
-        lines.append(i18n.t("data.report.failed", lang, count=plan.problem_count))
+        lines.append(failed_line(plan, lang))
         lines += [f"  - {problem.render(lang)}" for problem in plan.problems]
     else:
         lines.append(i18n.t("data.report.unchanged" if plan.unchanged else "data.report.ok", lang))
     return "\n".join(lines)
+
+
+def failed_line(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """The sentence over a refused import's problems: how many, and "more than" that when a file had more than a
+    report lists (its checking stopped; its last line says so)."""
+    key = "data.report.failed_stopped" if plan.checking_stopped else "data.report.failed"
+    return i18n.t(key, lang, count=plan.problem_count)
 
 
 def skipped_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[str]:

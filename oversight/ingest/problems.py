@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -84,14 +85,22 @@ def problem_in_sheet(
 
 def in_reading_order(problems: list[Problem], sheet_names: list[str]) -> list[Problem]:
     """A file's problems sheet by sheet (in the file's order), row by row, left to right, as a reader goes through
-    the file fixing them; those of no sheet or row (a missing column) first. The checks find them column by column
-    and rule by rule: a date after today came after every other problem of the file, whatever its row."""
+    the file fixing them; those of no sheet or row (a missing column) first, the line saying the checking stopped
+    last. The checks find them column by column and rule by rule: a date after today came after every other problem
+    of the file, whatever its row."""
     position = {name: index for index, name in enumerate(sheet_names)}
 
-    def place(problem: Problem) -> tuple[int, int, int, str]:
+    def place(problem: Problem) -> tuple[bool, int, int, int, str]:
         letter = problem.column_letter or ""
         sheet = position.get(problem.sheet, -1) if problem.sheet else -1
-        return sheet, -1 if problem.row is None else problem.row, len(letter), letter
+        # the line saying the checking stopped closes the file's problems: it is about all of them
+        return (
+            problem.message_key == CHECKING_STOPPED,
+            sheet,
+            -1 if problem.row is None else problem.row,
+            len(letter),
+            letter,
+        )
 
     return sorted(problems, key=place)
 
@@ -115,6 +124,57 @@ def _translated_param(name: str, value: Any, lang: str) -> Any:
         if table is not None:
             return i18n.t(f"data.table.{table.name}", lang)
     return value
+
+
+# A file's problems a report lists: a sheet of 220,000 rows of nonsense kept 1,759,999 (1.7 GB, some 50 s). Past this
+# many the file is checked no further and the report ends with ``CHECKING_STOPPED``, which says so.
+MAX_PROBLEMS_PER_FILE = 1_000
+CHECKING_STOPPED = "error.checking_stopped"
+
+
+class ChecksStopped(Exception):
+    """Raised by ``ProblemCap.add`` when a file has one problem more than a report lists."""
+
+
+class ProblemCap:
+    """A file's problems, kept up to ``limit``: the next one raises ``ChecksStopped``. Shared by every table and
+    sheet read from the file, so the bound is per file."""
+
+    def __init__(self, file: str, limit: int = MAX_PROBLEMS_PER_FILE) -> None:
+        self.file, self.limit = file, limit
+        self.problems: list[Problem] = []
+        self.stopped = False
+
+    def add(self, problem: Problem) -> None:
+        if len(self.problems) >= self.limit:
+            self.stopped = True
+            raise ChecksStopped
+        self.problems.append(problem)
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        for problem in problems:
+            self.add(problem)
+
+    def since(self, start: int) -> list[Problem]:
+        """The problems kept from position ``start`` on, and the line saying the checking stopped if it has."""
+        return [*self.problems[start:], self.stopped_problem()] if self.stopped else self.problems[start:]
+
+    def collect(self, *checks: Iterable[Problem]) -> list[Problem]:
+        """The problems ``checks`` find (lazily: a generator is run no further than the cap), as ``since`` gives them;
+        none once the file's checking has stopped."""
+        if self.stopped:
+            return []
+        start = len(self.problems)
+        try:
+            for problems in checks:
+                self.extend(problems)
+        except ChecksStopped:
+            pass
+        return self.since(start)
+
+    def stopped_problem(self) -> Problem:
+        """The report's line saying the file has more problems than it lists and was checked no further."""
+        return Problem(file=self.file, message_key=CHECKING_STOPPED, params={"limit": f"{self.limit:,}"})
 
 
 class ValidationError(Exception):

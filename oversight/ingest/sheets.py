@@ -2,12 +2,14 @@
 
 ``read_source`` is the whole way from a file to a typed frame (``load_sheets`` → ``locate_tables`` →
 ``read_sheets``); every problem of every sheet is collected before ``ValidationError`` is raised, so the
-user can fix the file in one pass.
+user can fix the file in one pass, up to ``problems.MAX_PROBLEMS_PER_FILE`` a file: past them the file is checked
+no further (``ProblemCap``), and the report's last line says so.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import dataclasses
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,7 +22,7 @@ from oversight.ingest.cell_text import ErrorValue, column_letter, id_key, is_bla
 from oversight.ingest.cells import CACHED_KINDS, UNIT_NAME_SEPARATORS, CellError, Context, cell_parser
 from oversight.ingest.files import Sheets, Source, load_sheets, source_name
 from oversight.ingest.headers import find_header, locate_tables
-from oversight.ingest.problems import Problem, ValidationError, problem_in_sheet
+from oversight.ingest.problems import ChecksStopped, Problem, ProblemCap, ValidationError, problem_in_sheet
 from oversight.ingest.record_rows import record_rows
 
 ColumnLabels = dict[str, tuple[str, str]]  # contract column -> (header as written, Excel column letter)
@@ -64,8 +66,10 @@ def _parse_column(
     values: list[object],
     context: Context,
     where: tuple[str, str, str, str],
-) -> list[Problem]:
-    """Fill ``values`` with one column's parsed cells; the hot loop of a 100k-row import.
+    cap: ProblemCap,
+) -> None:
+    """Fill ``values`` with one column's parsed cells, and ``cap`` with its problems; the hot loop of a 100k-row
+    import.
 
     Every outcome (value, blank or error) is cached per distinct cell value for the
     kinds with few distinct values, so a column of nine unit names is parsed nine times.
@@ -74,7 +78,6 @@ def _parse_column(
     parse = cell_parser(column, context)
     cached = column.kind in CACHED_KINDS
     cache: dict[tuple[type, object], object] = {}
-    problems: list[Problem] = []
     for slot, index in enumerate(indexes):
         row = rows[index]
         value = row[position] if position < len(row) else None
@@ -97,7 +100,7 @@ def _parse_column(
         elif (
             value is None
             or value == ""
-            or (value.__class__ is str and value.isspace())
+            or (value.__class__ is str and (value.isspace() or (not value.isprintable() and is_blank(value))))
             or (value.__class__ is float and value != value)
         ):
             outcome = _BLANK
@@ -110,36 +113,35 @@ def _parse_column(
             values[slot] = outcome[0]
         elif outcome is _BLANK:
             if column.required:
-                problems.append(
+                cap.add(
                     problem_in_sheet(file, sheet, "error.value_missing", excel_rows[slot], label, letter, column.name)
                 )
         else:
             refused = cast(CellError, outcome)  # neither a value nor a blank: what the parser refused
-            problems.append(
+            cap.add(
                 problem_in_sheet(
                     file, sheet, refused.key, excel_rows[slot], label, letter, column.name, **refused.params
                 )
             )
-    return problems
 
 
 def parse_sheet(
-    rows: list[list[object]], table: Table, context: Context, file: str, sheet: str
-) -> tuple[pd.DataFrame, list[int], list[Problem], ColumnLabels, list[int]]:
-    """Normalise one sheet's rows into the table's columns.
+    rows: list[list[object]], table: Table, context: Context, file: str, sheet: str, cap: ProblemCap
+) -> tuple[pd.DataFrame, list[int], ColumnLabels, list[int]]:
+    """Normalise one sheet's rows into the table's columns; its problems go to ``cap``.
 
-    Returns the frame, the Excel row of each frame row, the problems, where each column sits, and the
-    Excel rows skipped as totals, notes, repeated headers or sign-off lines.
+    Returns the frame, the Excel row of each frame row, where each column sits, and the Excel rows skipped as
+    totals, notes, repeated headers or sign-off lines. Raises ``ChecksStopped`` once the file has too many problems.
     """
     header = find_header(rows, table)
     if header is None:
         key = "error.sheet_empty" if not any(any(not is_blank(v) for v in r) for r in rows) else "error.no_header"
-        return pd.DataFrame(), [], [problem_in_sheet(file, sheet, key, table=table.zh)], {}, []
-    problems: list[Problem] = []
+        cap.add(problem_in_sheet(file, sheet, key, table=table.zh))
+        return pd.DataFrame(), [], {}, []
     found = {c.name for c in header.columns.values()}
     missing = [c for c in table.columns if c.required and c.name not in found]
     for column in missing:
-        problems.append(
+        cap.add(
             problem_in_sheet(
                 file,
                 sheet,
@@ -151,14 +153,34 @@ def parse_sheet(
                 english=column.name,
             )
         )
-    if missing:
-        return pd.DataFrame(), [], problems, {}, []
+    for position, first in header.repeated.items():
+        # the second copy's data was dropped without a word: which of the two the clerk meant, no one can tell
+        column = header.columns[first]
+        cap.add(
+            problem_in_sheet(
+                file,
+                sheet,
+                "error.column_repeated",
+                row=header.row_index + 1,
+                column=header.labels[position],
+                letter=column_letter(position),
+                field_name=column.name,
+                name=column.zh,
+                english=column.name,
+                first=header.labels[first],
+                first_letter=column_letter(first),
+                second=header.labels[position],
+                second_letter=column_letter(position),
+            )
+        )
+    if missing or header.repeated:
+        return pd.DataFrame(), [], {}, []
 
     indexes, skipped = record_rows(rows, header, table)
     excel_rows = [index + 1 for index in indexes]
     columns: dict[str, list[object]] = {c.name: [None] * len(indexes) for c in table.columns}
     for position, column in header.columns.items():
-        problems += _parse_column(
+        _parse_column(
             rows,
             indexes,
             excel_rows,
@@ -167,20 +189,21 @@ def parse_sheet(
             columns[column.name],
             context,
             (file, sheet, header.labels[position], column_letter(position)),
+            cap,
         )
     frame = pd.DataFrame(columns, columns=[c.name for c in table.columns])
     labels = {c.name: (header.labels[p], column_letter(p)) for p, c in header.columns.items()}
-    problems += _check_row_rules(frame, excel_rows, table, labels, file, sheet)
-    problems += _links_to_other_units(frame, excel_rows, table, labels, context, (file, sheet))
-    return frame, excel_rows, problems, labels, [index + 1 for index in skipped]
+    cap.extend(_check_row_rules(frame, excel_rows, table, labels, file, sheet))
+    cap.extend(_links_to_other_units(frame, excel_rows, table, labels, context, (file, sheet)))
+    return frame, excel_rows, labels, [index + 1 for index in skipped]
 
 
-def check_table(read: TableRead) -> list[Problem]:
+def check_table(read: TableRead) -> Iterator[Problem]:
     """Whole-table rules: not empty, and unique columns unique across every sheet read."""
     table, frame = read.table, read.frame
     if frame.empty:
-        return [problem_in_sheet(read.file, read.sheets[0] if read.sheets else "", "error.sheet_empty", table=table.zh)]
-    problems = []
+        yield problem_in_sheet(read.file, read.sheets[0] if read.sheets else "", "error.sheet_empty", table=table.zh)
+        return
     for column in table.columns:
         if not column.unique:
             continue
@@ -194,23 +217,20 @@ def check_table(read: TableRead) -> list[Problem]:
                     key = "error.duplicate_lookalike"
                 else:
                     key = "error.duplicate" if first_sheet == sheet else "error.duplicate_other_sheet"
-                problems.append(
-                    Problem(
-                        message_key=key,
-                        **read.locate(position, column.name),
-                        params={
-                            "value": value,
-                            "first_value": first_value,
-                            "first_row": first_row,
-                            "first_sheet": first_sheet,
-                        },
-                    )
+                yield Problem(
+                    message_key=key,
+                    **read.locate(position, column.name),
+                    params={
+                        "value": value,
+                        "first_value": first_value,
+                        "first_row": first_row,
+                        "first_sheet": first_sheet,
+                    },
                 )
             else:
                 first_seen[id_key(value)] = (value, sheet, excel_row)
     if table.name == "units":
-        problems += _names_shared_by_units(read)
-    return problems
+        yield from _names_shared_by_units(read)
 
 
 # The columns of the units sheet a ledger's 单位 cell may name a unit by (cells.UnitResolver reads the same), and
@@ -332,11 +352,10 @@ def _links_to_other_units(
     return problems
 
 
-def future_record_dates(read: TableRead, today: date) -> list[Problem]:
+def future_record_dates(read: TableRead, today: date) -> Iterator[Problem]:
     """Each record date of the file's rows (``schema.RECORD_DATES``) after ``today``: the latest record date is the
     dashboard's data date, so one year typed 2030 for 2020 moved every page's default period to 2030 (all zeros,
     every unit "not consulted"). Deadlines, and the planned rectification of an issue not rectified, may lie ahead."""
-    problems = []
     for record in RECORD_DATES:
         if record.table != read.table.name:
             continue
@@ -346,38 +365,48 @@ def future_record_dates(read: TableRead, today: date) -> list[Problem]:
                 continue
             if statuses is not None and statuses.iloc[position] != record.status:
                 continue
-            problems.append(
-                Problem(
-                    message_key="error.date_after_today",
-                    params={"value": day.isoformat(), "today": today.isoformat()},
-                    **read.locate(position, record.column),
-                )
+            yield Problem(
+                message_key="error.date_after_today",
+                params={"value": day.isoformat(), "today": today.isoformat()},
+                **read.locate(position, record.column),
             )
-    return problems
+
+
+# a sheet whose records were not read: the whole table's checks would call it empty
+_UNREAD_SHEET = ("error.column_missing", "error.column_repeated", "error.no_header")
 
 
 def read_sheets(
-    sheets: Sheets, sheet_names: list[str], table: Table, context: Context, file: str
+    sheets: Sheets, sheet_names: list[str], table: Table, context: Context, file: str, cap: ProblemCap | None = None
 ) -> tuple[TableRead, list[Problem]]:
-    """The table from the named sheets of one file, concatenated (a ledger may keep one sheet per year)."""
-    frames, origins, problems, labels, skipped = [], [], [], {}, []
-    for sheet in sheet_names:
-        frame, excel_rows, sheet_problems, labels[sheet], skipped_rows = parse_sheet(
-            sheets[sheet], table, context, file, sheet
-        )
-        problems += sheet_problems
-        skipped += [(sheet, row) for row in skipped_rows]
-        if excel_rows:
-            frames.append(frame)
-            origins += [(sheet, row) for row in excel_rows]
-    if frames:
-        frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
-    else:
-        frame = pd.DataFrame({c.name: [] for c in table.columns})
-    read = TableRead(table, frame, origins, list(sheet_names), file, labels, skipped)
-    if not any(p.message_key in ("error.column_missing", "error.no_header") for p in problems):
-        problems += check_table(read)
-    return read, problems
+    """The table from the named sheets of one file, concatenated (a ledger may keep one sheet per year), and its
+    problems. ``cap`` bounds the file's problems (pass the file's own when it holds more than one table): past it the
+    checking stops, the problems end with the line that says so and the table read is empty."""
+    cap = cap or ProblemCap(file)
+    empty = TableRead(table, pd.DataFrame({c.name: [] for c in table.columns}), [], list(sheet_names), file)
+    if cap.stopped:
+        return empty, [cap.stopped_problem()]
+    start = len(cap.problems)
+    frames, origins, labels, skipped = [], [], {}, []
+    try:
+        for sheet in sheet_names:
+            frame, excel_rows, labels[sheet], skipped_rows = parse_sheet(
+                sheets[sheet], table, context, file, sheet, cap
+            )
+            skipped += [(sheet, row) for row in skipped_rows]
+            if excel_rows:
+                frames.append(frame)
+                origins += [(sheet, row) for row in excel_rows]
+        if frames:
+            frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+            read = TableRead(table, frame, origins, list(sheet_names), file, labels, skipped)
+        else:
+            read = dataclasses.replace(empty, labels=labels, skipped=skipped)
+        if not any(p.message_key in _UNREAD_SHEET for p in cap.problems[start:]):
+            cap.extend(check_table(read))
+    except ChecksStopped:
+        return empty, cap.since(start)
+    return read, cap.since(start)
 
 
 def read_source(source: Source, table: Table, context: Context | None = None, checked: bool = True) -> TableRead:

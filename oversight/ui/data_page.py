@@ -148,7 +148,7 @@ def import_section(page: Page) -> None:
     for line in import_report.hidden_lines(plan, page.lang):  # counted all the same: for the clerk to confirm
         st.warning(safe_text.markdown(line), icon=":material/visibility_off:")
     if plan.problems:
-        st.error(page.t("data.report.failed", count=plan.problem_count))
+        st.error(import_report.failed_line(plan, page.lang))
         grid.data_table(_problem_rows(plan.problems, page.lang), page.lang)
         _problems_written_out(page, plan.problems)
         return
