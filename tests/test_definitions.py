@@ -619,7 +619,8 @@ def test_rounding_is_half_up_once_everywhere(worlds):
     now = next(trace for trace in figure.data if not trace.line.dash or trace.line.dash == "solid")
     assert list(now.y)[0] == 73.3  # 73.25 minutes in 2020Q1, rounded half up
     previous = next(trace for trace in figure.data if trace.line.dash == "dash")
-    assert list(previous.text)[0] == "115"  # 115.46, rounded once
+    # 115.46, rounded once, to the tenth the cards and readings write (a slide's 70 beside its reading's 69.5分钟)
+    assert list(previous.text)[0] == "115.5" and list(now.text)[0] == "73.3"
 
 
 def test_zero_counts_have_no_nan_label(worlds):

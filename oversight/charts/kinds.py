@@ -26,7 +26,7 @@ from oversight.charts.style import (
     unit_labels,
 )
 from oversight.core import i18n
-from oversight.core.numbers import fixed, is_missing, round_half_up, shares
+from oversight.core.numbers import fixed, is_missing, plain, round_half_up, shares
 from oversight.data.filters import Quarter
 
 # (column, translation key of its series name, colour)
@@ -373,7 +373,8 @@ def quarter_lines(
             width, marker = _OVERLAID_WIDTHS[index % 3], dict(size=size, symbol=symbol)
         else:
             width, marker = 3, dict(size=8)
-        # labels from the raw value, rounded once, half up: 115.46 is "115", not 115.5 and then "116"
+        # labels from the raw value, rounded once, half up, to the tenth the card and the reading write (73.3): a
+        # slide's 70 beside its reading's 69.5分钟 read as two figures; a whole number keeps no ".0"
         figure.add_scatter(
             x=labels,
             y=rounded(raw, 1),
@@ -381,7 +382,7 @@ def quarter_lines(
             mode=mode,
             line=dict(color=colour, width=width, dash="dash" if column in dashed else "solid"),
             marker=marker,
-            text=[fixed(v, 1 if percent else 0) + suffix if not is_missing(v) else "" for v in raw],
+            text=[(fixed(v, 1) if percent else plain(v, 1)) + suffix if not is_missing(v) else "" for v in raw],
             textposition="top center",
             hovertemplate=f"%{{x}}: %{{y}}{suffix}<extra>%{{fullData.name}}</extra>",
         )
