@@ -175,7 +175,9 @@ def test_a_chart_without_data_says_so_where_its_picture_would_be(pack):
     report = dataclasses.replace(built.report, sections=[first, *built.report.sections[1:]])
     deck = Presentation(io.BytesIO(pptx_deck.pptx_bytes(report)))
     slide = next(s for s in deck.slides if s.shapes.title.text == first.title)
-    assert [s.text_frame.text for s in slide.shapes if s.name == "no data"] == [i18n.t("empty.no_data", lang)]
+    assert [s.text_frame.text for s in slide.shapes if s.name == "no data"] == [
+        i18n.t("export.briefing.no_chart", lang)
+    ]
     assert not [s for s in slide.shapes if s.shape_type == 13]  # no picture
 
 

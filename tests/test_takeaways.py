@@ -102,7 +102,10 @@ def _facts(key: str, frame: pd.DataFrame) -> tuple[list[float], list[float]]:
     if key == "suggestions_by_link":
         counts = dict(zip(frame["link"], frame["suggestions"]))
         whole = total("suggestions")
-        return [whole, counts.get("linked", 0), counts.get("standalone", 0), _share(counts.get("linked", 0), whole)], []
+        linked, standalone = counts.get("linked", 0), counts.get("standalone", 0)
+        if not linked or not standalone:  # all of one kind, said so (均为单独提出), without a 0 or its 0.0%
+            return [whole], []
+        return [whole, linked, standalone, _share(linked, whole)], []
     if key in ("reminders_by_quarter_form", "reminders_by_unit"):
         forms = frame[["written", "in_person", "meeting"]].dropna(how="all")  # before the data start: unknown
         per_row = forms.sum(axis=1)
@@ -497,3 +500,19 @@ def test_a_range_longer_than_a_year_compares_its_own_bars(connection, start):
         duration, queries.run(connection, duration.query, Filter((), Quarter(*start), Quarter(2020, 4))), "zh"
     )
     assert text.endswith("；有上年同期数据的4个季度均短于上年同期。")
+
+
+def test_suggestions_all_of_one_link_are_said_so():
+    """1条意见建议中，针对所指出问题提出0条（占0.0%），单独提出1条: a 0 and its 0.0% read as figures to report."""
+    spec = next(spec for spec in catalog.all_charts() if spec.key == "suggestions_by_link")
+    alone = pd.DataFrame({"link": ["linked", "standalone"], "suggestions": [0, 1]})
+    assert takeaways.takeaway(spec, alone, "zh") == "所提1条意见建议为单独提出，并非针对所指出问题。"
+    assert takeaways.takeaway(spec, alone.assign(suggestions=[0, 3]), "zh") == (
+        "3条意见建议均为单独提出，无针对所指出问题提出的。"
+    )
+    assert (
+        takeaways.takeaway(spec, alone.assign(suggestions=[2, 0]), "en")
+        == "All 2 suggestions followed an issue raised."
+    )
+    both = takeaways.takeaway(spec, alone.assign(suggestions=[2, 1]), "zh")
+    assert both == "3条意见建议中，针对所指出问题提出2条（占66.7%），单独提出1条。"

@@ -289,7 +289,8 @@ def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSect
         slide.shapes.add_picture(
             io.BytesIO(section.png), MARGIN, _PICTURE_TOP, picture_width, int(picture_width * section.aspect)
         )
-    else:  # where the chart would be, what the screen says in its place (a blank area read as a picture missing)
+    else:  # where the chart would be, that there is none and why (a blank area read as a picture missing; the
+        # screen's 当前筛选条件下暂无数据 spoke of a filter the slide's reader never set)
         _outlined_box(slide, MARGIN, _PICTURE_TOP, picture_width, _PICTURE_MAX_HEIGHT, "D9DEE5")
         message = _text_box(
             slide,
@@ -297,7 +298,7 @@ def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSect
             _PICTURE_TOP + _PICTURE_MAX_HEIGHT // 2 - Inches(0.3),
             picture_width,
             Inches(0.6),
-            [report.t("empty.no_data")],
+            [report.t("export.briefing.no_chart")],
             18,
             colour=_GREY,
             align=PP_ALIGN.CENTER,

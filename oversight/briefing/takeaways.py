@@ -417,6 +417,9 @@ def _suggestions_by_link(frame: pd.DataFrame, lang: str) -> str:
     counts = dict(zip(frame["link"], frame["suggestions"]))
     total = frame["suggestions"].sum()
     linked, standalone = int(counts.get("linked", 0)), int(counts.get("standalone", 0))
+    if not linked or not standalone:  # all of one kind: 针对所指出问题提出0条（占0.0%） read as a figure to report
+        key = "link_counts_linked_only" if linked else "link_counts_standalone_only"
+        return _t(key, lang, total=count(total, "suggestions", lang), count=total)
     return _t(
         "link_counts",
         lang,
