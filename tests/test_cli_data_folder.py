@@ -190,3 +190,22 @@ def test_a_terminal_that_cannot_show_chinese_is_told_so_in_english(tmp_path, arg
     assert (result.returncode, result.stderr) == (2, ENCODING)
     utf8 = _run(*argv, OVERSIGHT_DATA_DIR=str(folder), PYTHONIOENCODING="utf-8")
     assert utf8.returncode == 0 and utf8.stderr == ""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_pages_and_the_checks_name_a_file_as_a_file(tmp_path, lang):
+    """The dashboard's pages (``checked_folder``) and the Data page's check (``import_plan``) said a data folder that
+    is a file "does not exist", while the commands said it is a file: one function says it for all of them."""
+    from oversight.ingest import ValidationError, checked_folder
+
+    a_file = tmp_path / "ledgers.csv"
+    a_file.write_text("x\n", encoding="utf-8")
+    with pytest.raises(ValidationError) as raised:
+        checked_folder.read_folder(a_file)
+    assert [problem.message(lang) for problem in raised.value.problems] == [A_FILE[lang].format(folder=a_file)]
+    plan = import_plan.plan_import([Path(MEETINGS)], folder=a_file, table="meetings", mode="append")
+    assert [problem.message(lang) for problem in plan.problems] == [A_FILE[lang].format(folder=a_file)]
+    missing = tmp_path / "no-such-folder"
+    plan = import_plan.plan_import([Path(MEETINGS)], folder=missing, table="meetings", mode="append")
+    assert [problem.message(lang) for problem in plan.problems] == [MISSING[lang].format(folder=missing)]
+    assert not missing.exists() and a_file.read_text(encoding="utf-8") == "x\n"

@@ -28,22 +28,11 @@ def _run_validate(args: argparse.Namespace) -> int:
     from oversight.ingest import import_plan, import_report
 
     plan = import_plan.plan_import(args.files, table=args.table, mode=args.mode)
-    plan.problems = [_named_as_a_file(problem) for problem in plan.problems]
     if args.json:
         print(json.dumps(plan.as_dict(args.lang), ensure_ascii=False, indent=1, default=str))
     else:
         print(import_report.render_plan(plan, args.lang))
     return 0 if plan.ok or plan.unchanged else 1
-
-
-def _named_as_a_file(problem):
-    """The plan's "data folder does not exist" said as "is a file" where OVERSIGHT_DATA_DIR names a file, as every
-    other command says it (the plan checks only that it is no folder)."""
-    import dataclasses
-
-    if problem.message_key == "error.folder_missing" and Path(problem.params.get("folder", "")).is_file():
-        return dataclasses.replace(problem, message_key="error.folder_is_file")
-    return problem
 
 
 def add_import(commands) -> None:

@@ -74,18 +74,13 @@ def data_folder_problem(lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
     an empty folder), and a file there failed as 处理失败（FileExistsError） after a traceback.
     """
     from oversight.data import store
-    from oversight.ingest.problems import shown_text
+    from oversight.ingest.problems import not_a_folder
 
-    folder = store.data_dir()
     try:
-        is_folder = folder.is_dir()
-        exists = is_folder or folder.exists()
+        problem = not_a_folder(store.data_dir())
     except OSError:
         return None  # a folder that cannot be looked at (no permission): the command says what it meets
-    if is_folder:
-        return None
-    key = "error.folder_is_file" if exists else "error.folder_missing"
-    return i18n.t(key, lang, folder=shown_text(str(folder)))
+    return None if problem is None else problem.message(lang)
 
 
 def read_password(args: argparse.Namespace, confirm: bool = False) -> str:

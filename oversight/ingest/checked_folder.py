@@ -18,7 +18,7 @@ from oversight.core import locking
 from oversight.ingest import sheets, table_cache
 from oversight.ingest.cells import Context, UnitResolver
 from oversight.ingest.folder_lock import LOCK_FILE
-from oversight.ingest.problems import Problem, ValidationError
+from oversight.ingest.problems import Problem, ValidationError, not_a_folder
 from oversight.ingest.table_files import table_path
 
 # How long a reader waits for an import to finish before saying the data is being updated: longer than any
@@ -41,9 +41,9 @@ def load_folder(folder: Path, prefer_paths: bool = False) -> dict[str, pd.DataFr
     Read under the folder's shared lock: an import replacing several tables holds the exclusive one from its
     check to its last rename, so a reader (another session, another replica) sees all of it or none of it.
     """
-    if not Path(folder).is_dir():
-        # one line naming the folder, not six naming each ledger as missing: a mistyped OVERSIGHT_DATA_DIR
-        raise ValidationError([Problem(file="", message_key="error.folder_missing", params={"folder": str(folder)})])
+    problem = not_a_folder(Path(folder))
+    if problem is not None:
+        raise ValidationError([problem])
     try:
         with locking.shared(Path(folder) / LOCK_FILE, timeout=READ_WAIT_S):
             return _load_tables(Path(folder), prefer_paths)

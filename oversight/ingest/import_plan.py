@@ -25,7 +25,14 @@ from oversight.ingest.cell_text import id_key
 from oversight.ingest.cells import Context, UnitResolver
 from oversight.ingest.files import Sheets, Source, Upload, batch_problems, load_sheets, load_workbook, source_name
 from oversight.ingest.headers import locate_tables
-from oversight.ingest.problems import CHECKING_STOPPED, Problem, ProblemCap, ValidationError, in_reading_order
+from oversight.ingest.problems import (
+    CHECKING_STOPPED,
+    Problem,
+    ProblemCap,
+    ValidationError,
+    in_reading_order,
+    not_a_folder,
+)
 from oversight.ingest.sheets import future_record_dates, read_sheets
 from oversight.ingest.table_files import folder_state, table_files, table_path
 
@@ -222,9 +229,10 @@ def plan_import(
     if mode not in MODES:
         plan.problems.append(Problem(file="", message_key="error.mode_invalid", params={"mode": mode}))
         return plan
-    if not folder.is_dir():
+    missing = not_a_folder(folder)
+    if missing is not None:
         # a mistyped OVERSIGHT_DATA_DIR: checked against nothing, every row's unit was "not registered"
-        plan.problems.append(Problem(file="", message_key="error.folder_missing", params={"folder": str(folder)}))
+        plan.problems.append(missing)
         return plan
     plan.problems += batch_problems(source_list)
     if plan.problems:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from oversight.contract.schema import TABLES
@@ -106,6 +107,16 @@ def in_reading_order(problems: list[Problem], sheet_names: list[str]) -> list[Pr
 
 
 _SHOWN_LIMIT = 200
+
+
+def not_a_folder(folder: Path) -> Problem | None:
+    """Why the data folder is none, as one problem naming it (not there, or a file: OVERSIGHT_DATA_DIR mistyped);
+    None where it is a folder. One line, not six naming each ledger as missing; the pages, the checks and every
+    command say it alike (a file there was said to "not exist" on the pages)."""
+    if folder.is_dir():
+        return None
+    key = "error.folder_is_file" if folder.exists() else "error.folder_missing"
+    return Problem(file="", message_key=key, params={"folder": str(folder)})
 
 
 def shown_text(value: Any) -> Any:
