@@ -502,7 +502,10 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
                 f"{opening}驻省政府办公厅纪检监察组与{now['units_consulted']}家综合监督单位党组（党委）开展定期会商，"
                 f"深入分析{'该' if now['units_consulted'] == 1 else '各'}单位政治生态，"
             )
-        consultation += f"指出问题{now['issues']}个，提出意见建议{now['suggestions']}条。"
+        # nothing is said in words, not as 0个 (指出问题0个 read as a figure to report)
+        issues = f"指出问题{now['issues']}个" if now["issues"] else "未指出问题"
+        suggestions = f"提出意见建议{now['suggestions']}条" if now["suggestions"] else "未提出意见建议"
+        consultation += f"{issues}，{suggestions}。"
         if now["issues"]:
             day = view.as_of
             rate = oracle.half_up(oracle.percent(now["issues_rectified"], now["issues"]), 1)
@@ -529,7 +532,10 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
 
     # of one unit, 该单位: "综合监督单位" read as if of many
     who = "该单位" if len(case.units) == 1 else "综合监督单位"
-    collaboration = f"与{who}机关纪委专题研究工作{now['special_studies']}次"
+    if now["special_studies"]:
+        collaboration = f"与{who}机关纪委专题研究工作{now['special_studies']}次"
+    else:
+        collaboration = f"未与{who}机关纪委开展专题研究"
     forms = view.per_code(view.reminders, "form")
     if forms:
         labels = {code: label for label, code in oracle.FORMS.items()}
