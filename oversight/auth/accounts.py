@@ -23,7 +23,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from oversight import config
 from oversight.auth.roles import OIDC, ROLES, UNIT, Account, AccountError
-from oversight.core import atomic, locking, safe_text
+from oversight.core import atomic, i18n, locking, safe_text
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 1024  # argon2 copes with more; a megabyte "password" is an attack, not a user
@@ -181,32 +181,61 @@ def load_users(path: Path | None = None) -> dict[str, UserRecord]:
     for username, entry in users.items():
         try:
             record = _record_from_toml(username, entry)
+        except _BadEntry as bad:
+            raise UsersEntryError(path, _toml_string(username), bad.reason) from bad
         except (AccountError, TypeError, ValueError) as error:
-            raise AccountError("auth.error.users_file_invalid", path=path, detail=f"{username}: {error}") from error
+            raise AccountError(
+                "auth.error.users_file_invalid", path=path, detail=f"{_toml_string(username)}: {error}"
+            ) from error
         records[record.username] = record
     return records
 
 
+class _BadEntry(ValueError):
+    """What is wrong with one account's table in the users file: ``reason`` names it (``auth.users_entry.*``)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class UsersEntryError(AccountError):
+    """The users file cannot be read because of one account's table: said in the reader's language (the file's
+    account names and the reason came out in English inside a Chinese sentence), the name escaped (a line break in
+    it was printed raw across two lines)."""
+
+    def __init__(self, path: Path, user: str, reason: str) -> None:
+        super().__init__("auth.error.users_entry", path=path, user=user, reason=reason)
+
+    def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        problem = i18n.t(f"auth.users_entry.{self.params['reason']}", lang)
+        return i18n.t(self.key, lang, path=self.params["path"], user=self.params["user"], problem=problem)
+
+
 def _record_from_toml(username: str, entry: Any) -> UserRecord:
     if not isinstance(entry, dict):
-        raise ValueError("not a table")
-    if normalise_username(username) != username or not _USERNAME.match(username):
-        raise ValueError("bad user name")
+        raise _BadEntry("not_a_table")
+    # fullmatch: "$" also matches before a final line break, so "gov_office\n" passed as a unit id
+    if normalise_username(username) != username or not _USERNAME.fullmatch(username):
+        raise _BadEntry("bad_name")
     role = entry.get("role")
     units = entry.get("units", [])
     email = entry.get("email")
     password_hash = entry.get("password_hash")
     if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}")
-    if not isinstance(units, list) or not all(isinstance(u, str) and _UNIT_ID.match(u) for u in units):
-        raise ValueError("units must be a list of unit ids")
+        raise _BadEntry("unknown_role")
+    if not isinstance(units, list) or not all(isinstance(u, str) and _UNIT_ID.fullmatch(u) for u in units):
+        raise _BadEntry("bad_units")
     if role == UNIT and not units:
-        raise ValueError("a unit account needs units")
-    if email is not None and (not isinstance(email, str) or not _EMAIL.match(email)):
-        raise ValueError("bad e-mail")
+        raise _BadEntry("unit_needs_units")
+    if role != UNIT and units:
+        # a hand-edited leader with units read every unit: a scope that looks narrowed must not widen silently
+        raise _BadEntry("units_only_for_unit_role")
+    if email is not None and (not isinstance(email, str) or not _EMAIL.fullmatch(email)):
+        raise _BadEntry("bad_email")
     if password_hash is not None and not isinstance(password_hash, str):
-        raise ValueError("bad password hash")
-    return UserRecord(username, role, tuple(units) if role == UNIT else (), normalise_email(email), password_hash)
+        raise _BadEntry("bad_hash")
+    return UserRecord(username, role, tuple(units), normalise_email(email), password_hash)
 
 
 def _toml_string(text: str) -> str:
@@ -276,7 +305,7 @@ def _check_units(role: str, units: Iterable[str], known_units: Iterable[str] | N
         return ()
     if not units:
         raise AccountError("auth.error.unit_account_without_units")
-    malformed = [u for u in units if not _UNIT_ID.match(u)]
+    malformed = [u for u in units if not _UNIT_ID.fullmatch(u)]
     unknown = malformed if known_units is None else [u for u in units if u not in set(known_units)]
     if unknown:
         raise AccountError("auth.error.unknown_units", units=", ".join(unknown))
@@ -299,13 +328,13 @@ def add_user(
     """
     path = Path(path or users_file())
     username = normalise_username(username)
-    if not _USERNAME.match(username):
+    if not _USERNAME.fullmatch(username):
         raise AccountError("auth.error.bad_username", username=username)
     if role not in ROLES:
         raise AccountError("auth.error.unknown_role", role=role, roles=", ".join(ROLES))
     units = _check_units(role, units, known_units)
     email = normalise_email(email)
-    if email is not None and not _EMAIL.match(email):
+    if email is not None and not _EMAIL.fullmatch(email):
         raise AccountError("auth.error.bad_email", email=email)
     if password is None and email is None:
         raise AccountError("auth.error.password_empty")

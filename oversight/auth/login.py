@@ -50,7 +50,7 @@ def sign_in(
     # whatever was typed (or sent past the form's limit) is logged and counted as a short, printable name
     name = loggable_username(username)
     password = (password or "")[: MAX_PASSWORD_LENGTH + 1]  # one over the limit still fails as too long
-    wait = throttle.retry_after(name, address)
+    wait = throttle.claim(name, address)  # checked and counted at once: attempts in parallel cannot all pass
     if wait > 0:
         if throttle.first_refusal(name, address):  # one line a lock: a loop of attempts must not flood the log
             audit.record(
@@ -63,7 +63,7 @@ def sign_in(
         return SignIn("throttled", retry_after=wait)
     account = authenticate(name, password, path=path)
     if account is None:
-        wait = throttle.failure(name, address)
+        wait = throttle.failure(name, address, claimed=True)
         audit.record(
             "sign_in_failed",
             account=name or None,

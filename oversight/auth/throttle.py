@@ -213,12 +213,33 @@ class Throttle:
                 self._save(state)
             return fresh
 
-    def failure(self, username: str | None, address: str | None = None) -> float:
-        """Count a failed attempt; returns the seconds the user must now wait (0 if none)."""
+    def claim(self, username: str | None, address: str | None = None) -> float:
+        """Before a password is checked, under the lock: the seconds the attempt must wait (then it is not checked),
+        or 0 with the attempt already counted as a failure of the name (``success`` takes it back). Checked first
+        and counted after the slow password check, twelve tabs submitted at once each passed the check before any
+        failure was counted: eleven wrong passwords were tried against one name, and the twelfth, right, got in."""
+        now = self.clock()
+        with self._transaction() as state:
+            wait = max(
+                [retry_after(state, key, now, policy) for key, policy in _throttle_keys(username, address, state)],
+                default=0.0,
+            )
+            if wait > 0:
+                return wait
+            for key, policy in _throttle_keys(username, address):
+                if not key.startswith("addr:"):  # the name's counts; the address's waits for the outcome
+                    state = record_failure(state, key, now, policy)
+            self._save(forget_stale(state, now))
+        return 0.0
+
+    def failure(self, username: str | None, address: str | None = None, *, claimed: bool = False) -> float:
+        """Count a failed attempt (``claimed``: its name's part was counted by ``claim``, only the address's is
+        left); returns the seconds the user must now wait (0 if none)."""
         now = self.clock()
         with self._transaction() as state:
             for key, policy in _throttle_keys(username, address):
-                state = record_failure(state, key, now, policy)
+                if not claimed or key.startswith("addr:"):
+                    state = record_failure(state, key, now, policy)
             state = forget_stale(state, now)
             self._save(state)
         return max(
