@@ -299,9 +299,12 @@ def test_a_unit_account_pushes_only_its_units_alerts(settings_path, unit_account
     ]
     assert "省政府办公厅" in content and not [name for name in others if name in content]
     assert "逾期未整改 **2** 项" in content
-    # asking for another unit is refused, not widened
+    # asking for another unit is refused, not widened, and audited as the pages audit it
     status, _, err = run(capsys, "alerts", "--as", "bangongting", "--unit", "research")
     assert status == 1 and "research" in err
+    (refused,) = [e for e in audit.read_audit() if e["action"] == "refused"]
+    assert refused["account"] == "bangongting" and refused["details"]["reason"] == "unit_out_of_scope"
+    assert refused["details"]["units"] == ["research"] and refused["details"]["command"] == "alerts"
     sent = [e for e in _audit_pushes() if e["details"]["status"] == "sent"]
     assert {e["account"] for e in sent} == {"bangongting"} and sent[0]["details"]["filter"]["units"] == ["gov_office"]
 
@@ -323,6 +326,9 @@ def test_as_another_account_than_the_settings_name_is_refused(settings_path, uni
         status, _, err = run(capsys, "alerts", "--as", "chief", "--as-of", AS_OF, "--push")
         assert status == 3 and "bangongting" in err and "--as chief" in err
         assert receiver.on("/cgi-bin/webhook/send") == []
+        (refused,) = [e for e in audit.read_audit() if e["action"] == "refused"]  # refused, and audited
+        assert refused["account"] == "chief" and refused["details"]["reason"] == "run_as_differs"
+        assert refused["details"]["username"] == "bangongting"  # the account the settings name
         # the account the settings name, given again, is fine (spelled in another case)
         assert run(capsys, "alerts", "--as", "BangongTing", "--as-of", AS_OF, "--push")[0] == 0
 

@@ -29,27 +29,28 @@ def account_for(username: str | None, command: str) -> roles.Account:
         path, users = accounts.accounts_for_cli(config.data_dir())
     except roles.AccountError as error:  # a named users file missing, or emptied under a guarded folder
         try:
-            _refuse(roles.local_account().username, error.key.rsplit(".", 1)[-1], command)
+            refuse(roles.local_account().username, error.key.rsplit(".", 1)[-1], command)
         except audit.AuditError:
             pass  # refused all the same; the log's default place is beside the users file that may be missing
         raise
     if not users and username is None:
         return roles.local_account()
     if username is None:
-        _refuse(roles.local_account().username, "sign_in_required", command)
+        refuse(roles.local_account().username, "sign_in_required", command)
         raise RunAsRefused("alerts.cli.account_missing")
     record = users.get(accounts.normalise_username(username))
     if record is None:
-        _refuse(roles.local_account().username, "sign_in_required", command, asked_for=username)
+        refuse(roles.local_account().username, "sign_in_required", command, asked_for=username)
         raise RunAsRefused("alerts.cli.account_unknown", username=username, path=path)
     account = record.account(source="cli")
     if command == "brief" and not roles.can_download(account):
-        _refuse(account, "forbidden_action", command)
+        refuse(account, "forbidden_action", command)
         raise RunAsRefused("alerts.cli.brief_forbidden", username=account.username, role=roles.role_label(account.role))
     return account
 
 
-def _refuse(account: object, reason: str, command: str, **details: object) -> None:
+def refuse(account: object, reason: str, command: str, **details: object) -> None:
+    """The audit line of a headless command refused (``reason``: ``auth.audit.value.reason.*``)."""
     audit.record(
         audit.REFUSED, account=account, details={"reason": reason, "command": command, "via": "cli", **details}
     )

@@ -98,6 +98,7 @@ def _setup(args: argparse.Namespace, command: str):
     if asked and settings.account and asked != settings.account:
         # the settings name the account their channels are for (a unit's group chat): --as another one would send
         # that chat what the other account sees, every unit's issues for an admin
+        run_as.refuse(asked, "run_as_differs", command, username=settings.account)
         raise _Stop(
             REFUSED,
             i18n.t("alerts.cli.as_differs", lang, asked=shown_text(asked), account=shown_text(settings.account)),
@@ -172,13 +173,16 @@ def _outside_data(span, start, end, lang: str) -> _Stop:
     )
 
 
-def _units(args: argparse.Namespace, connection, account, lang: str) -> tuple[str, ...]:
+def _units(args: argparse.Namespace, connection, account, lang: str, command: str) -> tuple[str, ...]:
     """The --unit values, each checked against the data and the account's scope (never silently widened)."""
+    from oversight.auth import run_as
     from oversight.data import queries
     from oversight.data.filters import chosen_units
 
     known = set(queries.run(connection, "units")["unit_id"])
     for unit in args.unit:
+        if not account.scope.allows(unit):  # audited as the pages audit it; unknown or another's, one sentence
+            run_as.refuse(account, "unit_out_of_scope", command, units=[unit])
         if unit not in known or not account.scope.allows(unit):
             raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_unit", lang, unit=unit, username=account.username))
     return chosen_units(args.unit, known)
@@ -287,7 +291,7 @@ def _alerts(args: argparse.Namespace) -> int:
             INPUT_PROBLEM,
             i18n.t("alerts.cli.as_of_before_data", lang, date=as_of.isoformat(), first=i18n.quarter_label(first, lang)),
         )
-    units = _units(args, connection, account, lang)
+    units = _units(args, connection, account, lang, "alerts")
     if args.due_within is not None and not 0 <= args.due_within <= 366:  # the settings file's own bounds
         raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_due_within", lang, value=args.due_within, high=366))
     rules = settings.rules.with_due_within(args.due_within)
@@ -427,7 +431,7 @@ def _brief(args: argparse.Namespace) -> int:
             INPUT_PROBLEM, i18n.t("alerts.cli.out_in_data_folder", lang, folder=shown_text(str(store.data_dir())))
         )
     formats = _formats(args, lang)
-    units = _units(args, connection, account, lang)
+    units = _units(args, connection, account, lang, "brief")
     start, end = _brief_range(args, connection, lang)
     _refuse_out_in_repository(args.out, lang)
     filter_ = Filter(units, start, end)
