@@ -443,8 +443,16 @@ def test_sign_in_throttles_then_lets_the_right_password_in(users):
     assert outcomes == ["invalid"] * 4 + ["throttled"]
     refused = login.sign_in("lead", "leader-pass-1", "10.0.0.5", throttle=gate)
     assert (refused.outcome, refused.account, refused.retry_after) == ("throttled", None, 30)
-    assert refused.message("zh") == "登录失败次数过多，请约 1 分钟后再试"
-    assert refused.message("en") == "Too many failed sign-ins: try again in about 1 minute(s)"
+    assert refused.message("zh") == "登录失败次数过多，请约 30 秒后再试"  # the wait as it is, not "about 1 minute(s)"
+    assert refused.message("en") == "Too many failed sign-ins: try again in about 30 seconds"
+    assert (
+        login.SignIn("throttled", retry_after=61).message("en")
+        == "Too many failed sign-ins: try again in about 2 minutes"
+    )
+    assert (
+        login.SignIn("throttled", retry_after=60).message("en")
+        == "Too many failed sign-ins: try again in about a minute"
+    )
     other = login.sign_in("boss", "admin-pass-1", "10.0.0.6", throttle=gate)
     assert other.ok  # another user is not held back by lead's failures
     clock.advance(30)

@@ -382,3 +382,12 @@ def test_the_folders_own_ledger_again_offers_no_import(data_dir):
     assert [info.value for info in at.info] == ["检查通过，但文件中的数据与现有数据完全一致，没有需要导入的变化。"]
     assert "widget.import_apply" not in [button.key for button in at.button]
     assert _hashes(data_dir) == before
+
+
+def test_ledger_downloads_are_named_in_the_pages_language():
+    """An English data page gave 会议_template.xlsx and 问题_2020-12-31.xlsx beside English names everywhere else."""
+    from oversight.ui.data_page import ledger_file_names
+
+    day = date(2020, 12, 31)
+    assert ledger_file_names(TABLES["issues"], "zh", day) == ("问题_2020-12-31.xlsx", "问题_填报模板.xlsx")
+    assert ledger_file_names(TABLES["issues"], "en", day) == ("issues_2020-12-31.xlsx", "issues_template.xlsx")

@@ -241,6 +241,12 @@ def test_a_leader_sees_all_units_and_may_download(users):
     assert "点击条形，查看其所统计的清单（可下载）。" in " ".join(caption.value for caption in at.caption)
 
 
+def test_the_password_box_does_not_count_what_is_typed(users):
+    """Its counter (5/1024) told anyone watching a projected screen the password's length."""
+    at = run_page("app.py")
+    assert at.text_input(key="widget.login_password").proto.max_chars == 0  # no limit shown; sign_in bounds it
+
+
 def test_wrong_passwords_are_refused_then_throttled(users):
     at = sign_in("leader", "wrong-password")
     assert at.error[0].value == "账号或密码错误"

@@ -146,3 +146,18 @@ def test_a_cli_briefs_download_and_push_read_as_words():
     )
     # a period of no form the pushes write is shown as recorded
     assert audit_rows.details_text({"period": "2020Q1-2020Q2-2020Q3/all"}, "zh") == "期间：2020Q1-2020Q2-2020Q3/all"
+
+
+def test_a_refused_page_is_named_as_the_navigation_names_it():
+    """原因：无权访问该页面；页面：data — the page's code, not its name."""
+    refused = [
+        {
+            "at": "2021-01-05T01:30:12+00:00",
+            "account": "bgt",
+            "action": "refused",
+            "address": None,
+            "details": {"reason": "forbidden_page", "page": "data"},
+        }
+    ]
+    assert audit_rows.audit_table(refused, "zh")["详情"][0] == "原因：无权访问该页面；页面：数据管理"
+    assert audit_rows.audit_table(refused, "en")["Details"][0].endswith("page: Data")

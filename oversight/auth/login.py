@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,7 +27,11 @@ class SignIn:
 
     def message(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         if self.outcome == "throttled":
-            return i18n.t("auth.login.throttled", lang, minutes=max(1, -(-int(self.retry_after) // 60)))
+            # the wait as it is: the first lock is 30 s, which "about 1 minute(s)" overstated
+            seconds = max(1, math.ceil(self.retry_after))
+            if seconds < 60:
+                return i18n.t("auth.login.throttled_seconds", lang, count=seconds)
+            return i18n.t("auth.login.throttled", lang, count=math.ceil(seconds / 60))
         if self.outcome == "invalid":
             return i18n.t("auth.login.invalid", lang)
         return i18n.t("auth.login.welcome", lang, username=self.account.username if self.account else "")

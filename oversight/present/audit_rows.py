@@ -40,7 +40,9 @@ def _word(kind: str, name: str, lang: str) -> str:
     """A detail's name or a known value in ``lang`` (``auth.audit.detail.reason`` → 原因, a table's name as the data
     page writes it); else as recorded."""
     catalog = i18n.catalog(i18n.normalise_language(lang))
-    for key in (f"auth.audit.{kind}.{name}", *(f"{prefix}.{name}" for prefix in _NAMES_ELSEWHERE)):
+    # a page by the name the navigation gives it (页面：data read as a code)
+    elsewhere = ("nav", *_NAMES_ELSEWHERE) if kind == "value.page" else _NAMES_ELSEWHERE
+    for key in (f"auth.audit.{kind}.{name}", *(f"{prefix}.{name}" for prefix in elsewhere)):
         if key in catalog:
             return catalog[key]
     return name

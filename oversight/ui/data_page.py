@@ -11,6 +11,7 @@ import streamlit as st
 
 from oversight import config
 from oversight.auth import audit, roles
+from oversight.contract import schema as contract_schema
 from oversight.core import i18n, safe_text
 from oversight.ui import grid, session_guard, sign_in
 from oversight.ui.page import Page, open_store
@@ -334,8 +335,7 @@ def data_downloads_section(page: Page) -> None:
             return templates.template_xlsx_bytes(table, page.units, page.lang)
 
         # every table's ledger leaves the building whole: audited as every other download (cards.audited)
-        current_name = f"{table.zh}_{page.span.last_day}.xlsx"
-        template_name = f"{table.zh}_{page.t('data.ui.template_suffix')}.xlsx"
+        current_name, template_name = ledger_file_names(table, page.lang, page.span.last_day)
         left.download_button(
             page.t("data.ui.download_current", table=label),
             data=audited(page, current_name, current, marking.NO_MARKING, holds=WHOLE_LEDGER),
@@ -356,3 +356,10 @@ def data_downloads_section(page: Page) -> None:
             width="stretch",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+
+
+def ledger_file_names(table: contract_schema.Table, lang: str, data_date: object) -> tuple[str, str]:
+    """A ledger's current data and its template, named in the page's language as every other download (an English
+    page gave 会议_template.xlsx and 问题_2020-12-31.xlsx)."""
+    stem = table.zh if i18n.normalise_language(lang) == "zh" else table.name
+    return f"{stem}_{data_date}.xlsx", f"{stem}_{i18n.t('data.ui.template_suffix', lang)}.xlsx"

@@ -173,12 +173,9 @@ def _login_form(lang: str, address: str | None) -> roles.Account:
         username = st.text_input(
             i18n.t("auth.login.username", lang), key="widget.login_user", max_chars=accounts.MAX_USERNAME_LENGTH
         )
-        password = st.text_input(
-            i18n.t("auth.login.password", lang),
-            type="password",
-            key="widget.login_password",
-            max_chars=accounts.MAX_PASSWORD_LENGTH,
-        )
+        # no max_chars: its counter (5/1024) told anyone watching a projected screen the password's length;
+        # login.sign_in bounds what is sent
+        password = st.text_input(i18n.t("auth.login.password", lang), type="password", key="widget.login_password")
         submitted = st.form_submit_button(i18n.t("auth.login.submit", lang), type="primary")
     if submitted:
         try:
