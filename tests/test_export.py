@@ -385,3 +385,31 @@ def test_a_units_figures_beside_the_average_are_written_as_its_cards_give_them()
     frame = pd.DataFrame({"measure": ["issues", "meetings"], "unit": [2, 32], "average": [1.78, 25.8]})
     table = unit_vs_average_table(frame, "zh", "省信访局")
     assert list(table["省信访局"]) == [2, 32] and list(table.iloc[:, 2]) == [1.8, 25.8]
+
+
+def test_a_long_subtitle_takes_lines_and_the_marking_keeps_clear_of_a_legend_below(connection):
+    """Four units' English names ran the subtitle off the picture (… 2020 Q1 to 2020 (, no data date), and on units
+    side by side, whose legend sits under the quarters, the marking was drawn over the first unit's name."""
+    from oversight.charts.style import label_width
+    from oversight.export.marking import Marking
+    from oversight.present import compare
+
+    year = Filter((), Quarter(2020, 1), Quarter(2020, 4))
+    units = queries.run(connection, "units", year)
+    ids = ["gov_office", "research", "petitions", "data_admin"]
+    trends = compare.trends_side_by_side(
+        lambda unit: queries.run(connection, "trends_by_quarter", Filter((unit,), year.start, year.end)), ids, units
+    )
+    figure = catalog.make_compared_trends_figure(trends, "en")
+    names = ", ".join(units.set_index("unit_id").loc[ids, "name_en"])
+    subtitle = f"Stationed Team • {names} • 2020 Q1 to 2020 Q4 • data as of 31 December 2020"
+    marked = export.with_subtitle(figure, subtitle, Marking("Internal — handle with care"))
+    lines = marked.layout.title.subtitle.text.split("<br>")
+    assert len(lines) > 1 and " ".join(lines) == subtitle  # every word kept, on lines the picture holds
+    assert all(label_width(line, 13) <= export.export_size(figure)[0] - 80 for line in lines)
+    one_line = export.with_subtitle(figure, "Stationed Team", Marking("Internal — handle with care"))
+    assert marked.layout.margin.t == one_line.layout.margin.t + 18 * (len(lines) - 1)  # room for each further line
+    # the marking has a line of its own under the legend: the bottom margin grew by it
+    assert marked.layout.margin.b == figure.layout.margin.b + 24
+    (label,) = [note for note in marked.layout.annotations if note.text == "Internal — handle with care"]
+    assert label.yanchor == "bottom" and label.y < figure.layout.legend.y

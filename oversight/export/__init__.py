@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from oversight import charts, config
 from oversight.charts.style import (
     FONT_FAMILY,
     LEGEND_ROW_PX,
+    label_width,
     left_margin_for,
     legend_names,
     legend_rows,
@@ -171,11 +173,36 @@ def with_subtitle(figure: go.Figure, text: str, marking: Marking = NO_MARKING) -
     copied = go.Figure(figure)  # a deep copy: layout changes below stay on the copy
     size = export_size(copied)
     refit_title(copied, size[0])  # the screen's title is broken into lines for a phone; the picture is 16:9
+    # on as many lines as the picture's width takes: four units' English names ran the line off the picture
+    # ("… Big Data Administration • 2020 Q1 to 2020 (", no period's end, no data date)
+    lines = _subtitle_lines(text, size[0] - _SUBTITLE_EDGE_PX)
     copied.update_layout(
-        title=dict(subtitle=dict(text=safe_text.plotly(text), font=dict(size=13, color="#52606D"))),
-        margin=dict(t=_margin(copied, "t", 80) + _SUBTITLE_LINE_PX),
+        title=dict(
+            subtitle=dict(
+                text="<br>".join(safe_text.plotly(line) for line in lines), font=dict(size=13, color="#52606D")
+            )
+        ),
+        margin=dict(t=_margin(copied, "t", 80) + _SUBTITLE_LINE_PX + _SUBTITLE_MORE_PX * (len(lines) - 1)),
     )
     return add_marking(copied, marking, size)
+
+
+_SUBTITLE_EDGE_PX = 80  # the title's indent and the picture's right edge
+_SUBTITLE_MORE_PX = 18  # each further line of the subtitle (13 px type)
+# where a subtitle may break: after its parts' separator (·, •), a Chinese list comma, a comma, or at a space
+_SUBTITLE_BREAKS = re.compile(r"(?<=[·•、，,])|(?= )")
+
+
+def _subtitle_lines(text: str, room_px: float) -> list[str]:
+    """``text`` filled line by line into ``room_px`` at 13 px, broken only at ``_SUBTITLE_BREAKS``."""
+    cuts = [0, *(match.start() for match in _SUBTITLE_BREAKS.finditer(text)), len(text)]
+    lines = [""]
+    for piece in (text[a:b] for a, b in zip(cuts, cuts[1:]) if text[a:b]):
+        if lines[-1].strip() and label_width((lines[-1] + piece).strip(), 13) > room_px:
+            lines.append(piece.lstrip())
+        else:
+            lines[-1] += piece
+    return [line.strip() for line in lines if line.strip()] or [text]
 
 
 def document_size(figure: go.Figure) -> tuple[int, int]:
@@ -276,9 +303,10 @@ def add_marking(figure: go.Figure, marking: Marking, size: tuple[int, int]) -> g
     """The marking in the bottom-left corner and a light diagonal watermark over the plot (in place)."""
     added: list[dict[str, object]] = []
     if marking.label:
-        if any(trace.type == "pie" for trace in figure.data):
-            # a pie has no axis under it and a narrow bottom margin: the marking gets a line of its own beneath the
-            # ring
+        legend_below = figure.layout.showlegend is not False and (figure.layout.legend.y or 0) < 0
+        if any(trace.type == "pie" for trace in figure.data) or legend_below:
+            # a pie has no axis under it and a narrow bottom margin, and a legend under the quarters (units side by
+            # side) fills the bottom margin: the marking gets a line of its own beneath them (it sat on 办公厅)
             figure.update_layout(margin=dict(b=_margin(figure, "b", 60) + _MARKING_LINE_PX))
         # in the bottom-left corner of the picture, under the category names: in the bottom-right one it ran into
         # the value axis's title (Issues), which Plotly centres under a plot pushed right by long unit names
