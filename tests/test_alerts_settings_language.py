@@ -108,6 +108,28 @@ CASES = [
         "用户名和密码须同时填写",
         "username and password go together",
     ),
+    # a typo in a nested table is named with its table, as one at the top is
+    (
+        '[[channels]]\nkind = "dingtalk"\nurl = "https://x/y"\nsecrett = "SEC1"\n',
+        "channels[1].secrett",
+        "无法识别的设置项",
+        "unknown setting",
+    ),
+    ("[rules.due_soon]\ndayz = 7\n", "rules.due_soon.dayz", "无法识别的设置项", "unknown setting"),
+    ("[push]\nbackof_seconds = 0\n", "push.backof_seconds", "无法识别的设置项", "unknown setting"),
+    (
+        '[[channels]]\nname = "群\\u001b[2J"\nkind = "wecom"\nurl = "https://x/y"\n',
+        "channels[1].name",
+        "不能含换行、制表符、ESC 等控制字符或不可见的格式字符",
+        "may not contain a line break, tab, ESC or other control or invisible formatting character",
+    ),
+    (
+        '[[channels]]\nkind = "wecom"\nurl = "https://x/send?key=群机器人"\n',
+        "channels[1].url",
+        "应为机器人的 webhook 地址（https://…），只含 ASCII 字符：中文等字符须先按 URL 编码（如 %E7%BE%A4）",
+        "the robot's webhook address (https://…), ASCII characters only: percent-encode Chinese and other characters"
+        " (e.g. %E7%BE%A4)",
+    ),
     ("this is not toml", "-", "不是有效的 TOML（第 1 行第 6 列附近）", "not valid TOML (near line 1, column 6)"),
     (b'lang = "\xff"\n', "-", "不是 UTF-8 编码的文本", "not UTF-8 text"),
 ]

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import errno
 import json
+import os
 import re
 import stat
 import tomllib
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -21,13 +23,27 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from oversight import config
-from oversight.auth import accounts
+from oversight.auth import accounts, audit, roles, throttle
 from oversight.core import i18n
 
 CHANNEL_KINDS = ("wecom", "dingtalk", "email")
 MESSAGE_KINDS = ("alerts", "brief")
 EMAIL_SECURITY = ("ssl", "starttls", "none")
 MAX_ATTEMPTS = 10  # a push retried more often than this is hammering a service that said no
+# The documented example is 2 KB; a file beyond this is not a settings file (/dev/zero was read until memory ran out)
+MAX_SETTINGS_BYTES = 1024 * 1024
+# The keys each table may hold: a typo (``secrett``, ``dayz``) is refused, not silently ignored
+RULE_NAMES = ("overdue", "due_soon", "no_consultation", "meetings_rising")
+RULE_KEYS = {
+    "overdue": {"enabled"},
+    "due_soon": {"enabled", "days"},
+    "no_consultation": {"enabled"},
+    "meetings_rising": {"enabled", "min_increase"},
+}
+PUSH_KEYS = {"attempts", "backoff_seconds", "timeout_seconds", "state_file"}
+CHANNEL_KEYS = {
+    "name", "kind", "send", "url", "secret", "host", "port", "security", "username", "password", "sender", "to"
+}  # fmt: skip
 
 
 FILE_AS_A_WHOLE = "-"  # a SettingsError's setting where the file itself is the problem (not TOML, unreadable)
@@ -147,15 +163,130 @@ def readable_by_others(path: Path) -> bool:
 
 
 def load_settings(path: Path | None = None) -> Settings:
-    """The settings in ``path`` (default: ``settings_file()``); an absent file gives the defaults."""
+    """The settings in ``path`` (default: ``settings_file()``); an absent file gives the defaults. Only a regular
+    file of at most ``MAX_SETTINGS_BYTES`` is read: a device (``/dev/zero``) or a pipe is refused, not read forever."""
     path = Path(path or settings_file())
     try:
-        document = tomllib.loads(path.read_text(encoding="utf-8"))
+        document = tomllib.loads(_read_bounded(path).decode("utf-8"))
     except FileNotFoundError:
         return Settings(path)
+    except SettingsError:
+        raise
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise _unreadable(path, error) from error
     return _Parser(path).settings(document)
+
+
+def _read_bounded(path: Path) -> bytes:
+    """The bytes of ``path`` if it is a regular file no larger than ``MAX_SETTINGS_BYTES``; opened without blocking
+    (a pipe with no writer would hold the command at ``open``)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        status = os.fstat(descriptor)
+        if stat.S_ISDIR(status.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(status.st_mode):
+            raise SettingsError(path, FILE_AS_A_WHOLE, "alerts.settings.detail.not_regular")
+        if status.st_size > MAX_SETTINGS_BYTES:
+            raise SettingsError(
+                path, FILE_AS_A_WHOLE, "alerts.settings.detail.too_large", size=status.st_size, limit=MAX_SETTINGS_BYTES
+            )
+        chunks: list[bytes] = []
+        size = 0
+        while size <= MAX_SETTINGS_BYTES:  # the file may grow between fstat and read
+            chunk = os.read(descriptor, 65536)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        if size > MAX_SETTINGS_BYTES:
+            raise SettingsError(
+                path, FILE_AS_A_WHOLE, "alerts.settings.detail.too_large", size=size, limit=MAX_SETTINGS_BYTES
+            )
+        return b"".join(chunks)
+    finally:
+        os.close(descriptor)
+
+
+def _is_entry_key(key: str) -> bool:
+    """A push-state key: ``["channel", "kind", "period", "account", "lang"]`` as JSON (``sent_log.entry_key``)."""
+    try:
+        parts = json.loads(key)
+    except ValueError:
+        return False
+    return isinstance(parts, list) and len(parts) == 5 and all(isinstance(part, str) for part in parts)
+
+
+def is_push_state(path: Path) -> bool:
+    """True when ``path`` may be replaced by the push record: absent, empty, or a JSON object of entries as the
+    record writes them. Anything else (the audit log, the users file, a document) would be wiped by the first push.
+    """
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            return False
+        with os.fdopen(os.dup(descriptor), "rb") as stream:
+            raw = stream.read()
+    except OSError:
+        return False
+    finally:
+        os.close(descriptor)
+    if not raw.strip():
+        return True
+    try:
+        document = json.loads(raw.decode("utf-8"))
+    except ValueError:  # UnicodeDecodeError is one
+        return False
+    return isinstance(document, dict) and all(
+        _is_entry_key(key) and isinstance(entry, dict) for key, entry in document.items()
+    )
+
+
+def _same_file(one: Path, other: Path) -> bool:
+    """The same file, by resolved path or, where both exist, by device and inode (a hard link)."""
+    try:
+        return one.resolve() == other.resolve() or os.path.samefile(one, other)
+    except (OSError, RuntimeError):  # absent (samefile), or a loop of symbolic links (resolve)
+        return False
+
+
+def _files_not_to_replace(settings_path: Path) -> list[tuple[Path, str]]:
+    """The files a push record must never be written over, each with the problem that names it."""
+    files = [(settings_path, "state_file_settings")]
+    try:
+        users = accounts.users_file()
+        files += [(users, "state_file_users"), (throttle.throttle_file(users), "state_file_throttle")]
+    except roles.AccountError:  # a users file inside the repository: its own error, where accounts are read
+        pass
+    try:
+        files.append((audit.audit_log_path(), "state_file_audit_log"))
+    except roles.AccountError:
+        pass
+    return files
+
+
+def state_file_problem(state: Path, settings_path: Path) -> tuple[str, dict[str, object]] | None:
+    """Why ``state`` cannot be the push record (a problem key under ``alerts.settings.detail`` and its values), or
+    None. The record replaces its file whole: pointed at the audit log it wiped every line, at the users file every
+    account."""
+    for other, problem in _files_not_to_replace(settings_path):
+        if _same_file(state, other):
+            return problem, {"file": other}
+    data = config.data_dir()
+    try:
+        in_data = state.resolve().is_relative_to(data.resolve())
+    except (OSError, RuntimeError):  # a loop of symbolic links: no file can be written there anyway
+        in_data = False
+    if in_data:
+        return "state_file_data_folder", {"folder": data}
+    if not is_push_state(state):
+        return "state_file_not_ours", {"file": state}
+    return None
 
 
 _TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
@@ -232,11 +363,12 @@ class _Parser:
         if not isinstance(channels, list):
             raise self.fail("channels", "channels_tables")
         parsed = tuple(self.channel(entry, f"channels[{index}]") for index, entry in enumerate(channels, start=1))
-        names = [channel.name for channel in parsed]
-        duplicate = next((name for name in names if names.count(name) > 1), None)
-        if duplicate is not None:
-            raise self.fail("channels", "duplicate_channel", name=_toml_text(duplicate))
-        return Settings(
+        seen: set[str] = set()  # one pass: names.count for each channel took 13 s for 20,000 channels
+        for channel in parsed:
+            if channel.name in seen:
+                raise self.fail("channels", "duplicate_channel", name=_toml_text(channel.name))
+            seen.add(channel.name)
+        settings = Settings(
             self.path,
             accounts.normalise_username(account) or None,
             lang,
@@ -244,16 +376,35 @@ class _Parser:
             self.push(document),
             parsed,
         )
+        # checked now, not when a message has gone out and its record would be written over someone else's file
+        problem = state_file_problem(settings.state_file, self.path)
+        if problem is not None:
+            raise self.fail("push.state_file", problem[0], **problem[1])
+        return settings
+
+    def known_keys(self, table: Mapping[str, Any], known: set[str], where: str) -> None:
+        """Refuse a key ``table`` does not take, named with its table (``channels[2].secrett``): ignored, a typo
+        turned a setting off without a word."""
+        unknown = sorted(set(table) - known)
+        if unknown:
+            raise self.fail(f"{where}.{unknown[0]}", "unknown_setting")
+
+    def text(self, table: Mapping[str, Any], key: str, where: str) -> str | None:
+        """A text setting without control or invisible formatting characters: a line break in an e-mail address
+        became a header of its own (``Bcc:``), and an escape sequence in a name reached the terminal."""
+        value = self.value(table, key, where, str, None)
+        if value is not None and _has_control(value):
+            raise self.fail(f"{where}.{key}", "control_characters")
+        return value
 
     def rules(self, document: Mapping[str, Any]) -> Rules:
         rules = self.table(document, "rules", "rules")
-        unknown = sorted(set(rules) - {"overdue", "due_soon", "no_consultation", "meetings_rising"})
+        unknown = sorted(set(rules) - set(RULE_NAMES))
         if unknown:
             raise self.fail(f"rules.{unknown[0]}", "unknown_rule")
-        tables = {
-            name: self.table(rules, name, f"rules.{name}")
-            for name in ("overdue", "due_soon", "no_consultation", "meetings_rising")
-        }
+        tables = {name: self.table(rules, name, f"rules.{name}") for name in RULE_NAMES}
+        for name, table in tables.items():
+            self.known_keys(table, RULE_KEYS[name], f"rules.{name}")
         enabled = {name: self.value(table, "enabled", f"rules.{name}", bool, True) for name, table in tables.items()}
         return Rules(
             enabled["overdue"],
@@ -266,6 +417,7 @@ class _Parser:
 
     def push(self, document: Mapping[str, Any]) -> PushOptions:
         push = self.table(document, "push", "push")
+        self.known_keys(push, PUSH_KEYS, "push")
         state_file = self.value(push, "state_file", "push", str, None)
         backoff = self.value(push, "backoff_seconds", "push", (int, float), 2.0)
         timeout = self.value(push, "timeout_seconds", "push", (int, float), 10.0)
@@ -287,17 +439,16 @@ class _Parser:
     def channel(self, entry: Any, where: str) -> Channel:
         if not isinstance(entry, dict):
             raise self.fail(where, "not_a_table", table="[[channels]]")
+        self.known_keys(entry, CHANNEL_KEYS, where)
         kind = self.value(entry, "kind", where, str, None)
         if kind not in CHANNEL_KINDS:
             raise self.fail(f"{where}.kind", "one_of", choices=", ".join(CHANNEL_KINDS))
-        name = self.value(entry, "name", where, str, None) or where
+        name = self.text(entry, "name", where) or where
         send = self.value(entry, "send", where, list, list(MESSAGE_KINDS))
         if not send or any(item not in MESSAGE_KINDS for item in send):
             raise self.fail(f"{where}.send", "list_of", choices=", ".join(MESSAGE_KINDS))
-        text = {
-            key: self.value(entry, key, where, str, None)
-            for key in ("url", "secret", "host", "security", "username", "password", "sender")
-        }
+        text = {key: self.value(entry, key, where, str, None) for key in ("url", "secret", "security", "password")}
+        text |= {key: self.text(entry, key, where) for key in ("host", "username", "sender")}
         if kind in ("wecom", "dingtalk"):
             url = text["url"]
             # no space or control character: a line break in it went into the request's first line, and the
@@ -306,6 +457,9 @@ class _Parser:
                 raise self.fail(f"{where}.url", "webhook_spaces")
             if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
                 raise self.fail(f"{where}.url", "webhook")
+            if not url.isascii():
+                # urllib sends the address as it is: "?key=群机器人" stopped the run with a UnicodeEncodeError
+                raise self.fail(f"{where}.url", "webhook_ascii")
             if "@" in urlsplit(url).netloc:
                 # a robot's address carries its key in the query; "user:password@" before the host was printed and
                 # audited whole (only the query is taken out), and urllib never sends it anyway
@@ -326,6 +480,8 @@ class _Parser:
         to = self.value(entry, "to", where, list, [])
         if not to or not all(isinstance(address, str) and "@" in address for address in to):
             raise self.fail(f"{where}.to", "addresses")
+        if any(_has_control(address) for address in to):  # "a@x.cn\r\nBcc: spy@evil.cn" added a header
+            raise self.fail(f"{where}.to", "control_characters")
         if not text["sender"] or "@" not in text["sender"]:
             raise self.fail(f"{where}.sender", "sender")
         if bool(text["username"]) != bool(text["password"]):
@@ -342,6 +498,12 @@ class _Parser:
             sender=text["sender"],
             to=tuple(to),
         )
+
+
+def _has_control(text: str) -> bool:
+    """Control characters (line breaks, ESC), invisible format characters (a right-to-left override) or line and
+    paragraph separators."""
+    return any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in text)
 
 
 def _kind_name(kind: object, lang: str) -> str:

@@ -87,8 +87,9 @@ def _setup(args: argparse.Namespace, command: str):
         path = configuration.outside_repository(args.settings, "--settings") if args.settings else None
         if path is not None and path.is_dir():
             raise configuration.SettingsError(path, "--settings", "alerts.settings.detail.is_folder")
-        if path is not None and not path.is_file():
-            # a file named on the command line and not there is a mistake, not "use the defaults"
+        if path is not None and not path.exists():
+            # a file named on the command line and not there is a mistake, not "use the defaults"; a device or a
+            # pipe is there, and refused by load_settings as not a regular file
             raise configuration.SettingsError(path, "--settings", "alerts.settings.missing")
         settings = configuration.load_settings(path)
     except configuration.SettingsError as error:
@@ -223,6 +224,7 @@ def _push(
 ) -> list:
     """Push to every channel that takes the message (or to ``channels``) and print one line per channel; the
     outcomes (``delivery.Outcome``). ``_before_pushing`` has checked there is a channel."""
+    from oversight.alerts import configuration
     from oversight.auth import audit
     from oversight.core import locking
     from oversight.push import delivery
@@ -243,6 +245,8 @@ def _push(
         raise _Stop(INPUT_PROBLEM, i18n.t("error.audit_unwritable", lang)) from None
     except locking.LockBusy as busy:  # another run hung while sending: nothing went out, the next run sends
         raise _Stop(PUSH_FAILED, _busy_text(busy, lang)) from None
+    except configuration.SettingsError as error:  # the state file is not a push record: nothing went out
+        raise _Stop(INPUT_PROBLEM, error.render(lang)) from None
     for outcome in outcomes:
         print(outcome.line(message.kind, period, lang), file=sys.stderr if outcome.status == "failed" else out)
     return outcomes

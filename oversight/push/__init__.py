@@ -206,6 +206,11 @@ def send_email(channel: Channel, message: Message, timeout: float, clock: Callab
         raise PushError(f"smtp {channel.host}:{channel.port}: {error}") from None
 
 
+def _unexpected(channel: Channel, failure: Exception) -> str:
+    where = redacted(channel.url) if channel.url else f"smtp {channel.host}:{channel.port}"
+    return f"{where}: unexpected {type(failure).__name__}"
+
+
 SENDERS: dict[str, Callable[..., None]] = {"wecom": send_wecom, "dingtalk": send_dingtalk, "email": send_email}
 
 
@@ -216,14 +221,18 @@ def deliver(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.time,
 ) -> Delivery:
-    """Send, retrying up to ``options.attempts`` times with a doubling pause; every failure is logged."""
+    """Send, retrying up to ``options.attempts`` times with a doubling pause; every failure is logged. Any exception
+    of a send is a failed attempt, never the end of the run: the caller audits the outcome and goes on to the next
+    channel (a value that stopped the run left a "sending" audit line with no outcome, and later channels untried)."""
     pause = options.backoff_seconds
     error: str | None = None
     for attempt in range(1, options.attempts + 1):
         try:
             SENDERS[channel.kind](channel, message, options.timeout_seconds, clock)
-        except PushError as failure:
-            error = str(failure)
+        except Exception as failure:  # any failure of one send is that channel's, audited as such
+            # a PushError's text is ours, without the key; anything else (a value the settings let through, a reply
+            # http.client could not parse) is named by its type only: its text may quote the address and its key
+            error = str(failure) if isinstance(failure, PushError) else _unexpected(channel, failure)
             log.warning(
                 "push %s to %s (%s): attempt %d of %d failed: %s",
                 message.kind,

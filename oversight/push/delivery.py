@@ -65,12 +65,14 @@ def push_message(
 
     ``period`` names what the message covers (``2020-11-08`` for a digest, ``2020Q1-2020Q4`` for a brief);
     with ``fingerprint`` (of the content) it decides whether this exact message went out already.
-    ``locking.LockBusy`` (nothing sent) when another run has held the sending lock for longer than a run can take.
+    ``locking.LockBusy`` (nothing sent) when another run has held the sending lock for longer than a run can take;
+    ``SettingsError`` (nothing sent) when the state file exists and is not a push record.
     """
     sent_log = SentLog(settings.state_file)
     channels = settings.channels_for(message.kind) if channels is None else channels
     # the whole run under one lock: two runs started together must not both find nothing sent and both send
     with sent_log.sending(settings.push.longest_run_seconds(len(channels))):
+        sent_log.check()  # a file that is not a push record is refused before anything is sent, not written over
         outcomes = []
         for channel in channels:
             key = entry_key(channel.name, message.kind, period, account.username, lang)

@@ -7,6 +7,10 @@ the file is replaced atomically, so two timers firing together neither lose nor 
 whole run holds ``<file>.sending.lock``, so the second of them sends nothing the first has sent. The
 second waits only as long as the first could take (``sending``): behind a run that hangs it gives up
 with ``LockBusy`` and sends nothing.
+
+The record replaces its file whole, so it never writes over a file that is not a push record (the audit log, the
+users file, anything else someone pointed ``state_file`` at): ``check`` refuses before a run sends anything, and
+``record`` refuses again under the lock. A damaged record is such a file too: it is named, not silently replaced.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from oversight.alerts.configuration import SettingsError, is_push_state
 from oversight.core import atomic, locking
 
 # Beyond the time a run's attempts and pauses can take: writing the audit and state lines, an e-mail's attachment
@@ -49,13 +54,24 @@ class SentLog:
     def _locked(self):  # noqa: ANN202 — a context manager
         return self._flocked(".lock")
 
+    def check(self) -> None:
+        """``SettingsError`` (``push.state_file``) naming the file when it exists and is not a push record."""
+        with self._locked():
+            self._refuse_unless_ours()
+
+    def _refuse_unless_ours(self) -> None:
+        if not is_push_state(self.path):
+            raise SettingsError(
+                self.path, "push.state_file", "alerts.settings.detail.state_file_not_ours", file=self.path
+            )
+
     def _read(self) -> dict[str, Any]:
         try:
             document = json.loads(self.path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             return {}
         except (OSError, ValueError):
-            # A damaged record must not stop the alerts; the worst case is one digest sent twice.
+            # unreadable here, refused by check() before anything is sent; a look-up finds nothing
             return {}
         return document if isinstance(document, dict) else {}
 
@@ -83,6 +99,7 @@ class SentLog:
             "attempts": attempts,
         }
         with self._locked():
+            self._refuse_unless_ours()  # replaced since the run's check: never written over
             document = self._read()
             document[key] = entry
             text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"

@@ -1,0 +1,286 @@
+"""The push settings refuse what would destroy a file or stop a run midway: a state file that is the audit log, the
+users file or any file not a push record; values that crashed a send (a line break in an address, Chinese in a
+webhook address); typos in nested tables; control characters in a channel's name; a settings file that is a device
+or far too large. And one send's unexpected exception is that channel's audited failure, not the end of the run."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from oversight.alerts import configuration
+from oversight.alerts.configuration import Channel, PushOptions, Settings
+from oversight.auth import accounts, audit, throttle
+from oversight.auth.roles import Account
+from oversight.cli.main import main
+from oversight.push import Message
+from oversight.push.delivery import push_message
+from oversight.push.sent_log import SentLog, entry_key
+from tests.receivers import RobotReceiver
+
+AUDIT_LINE = '{"at": "2020-11-08T01:00:00+00:00", "action": "sign_in", "account": "chief", "details": {}}\n'
+USERS = '[users.chief]\nrole = "admin"\npassword_hash = "scrypt$kept"\n'
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def settings_with_state(folder: Path, state: Path | str) -> Path:
+    return write(folder / "alerts.toml", f"[push]\nstate_file = {json.dumps(str(state))}\n")
+
+
+def refusal(path: Path) -> configuration.SettingsError:
+    with pytest.raises(configuration.SettingsError) as raised:
+        configuration.load_settings(path)
+    return raised.value
+
+
+# ---------------------------------------------------------------- the state file
+
+
+def test_the_audit_log_as_state_file_is_refused_and_its_lines_are_kept(tmp_path):
+    log = write(audit.audit_log_path(), AUDIT_LINE * 3)
+    error = refusal(settings_with_state(tmp_path, log))
+    assert error.setting == "push.state_file"
+    assert error.render("zh").endswith(
+        f"push.state_file：不能是审计日志（{log}）：推送记录会整个覆盖它，审计记录都会丢失"
+    )
+    assert f"cannot be the audit log ({log})" in error.render("en")
+    hard_link = tmp_path / "push-state.json"
+    os.link(log, hard_link)  # another name for the same file
+    assert refusal(settings_with_state(tmp_path, hard_link)).key == "alerts.settings.detail.state_file_audit_log"
+    assert log.read_text(encoding="utf-8") == AUDIT_LINE * 3
+
+
+def test_the_users_file_and_the_throttle_file_as_state_file_are_refused(tmp_path):
+    users = write(accounts.users_file(), USERS)
+    assert refusal(settings_with_state(tmp_path, users)).detail("zh") == (
+        f"不能是账户文件（{users}）：推送记录会整个覆盖它，所有账户都会丢失"
+    )
+    # the same file by another spelling (a "..", a symbolic link) is the same file
+    link = tmp_path / "link.toml"
+    link.symlink_to(users)
+    assert refusal(settings_with_state(tmp_path, link)).key == "alerts.settings.detail.state_file_users"
+    roundabout = users.parent / ".." / users.parent.name / users.name
+    assert refusal(settings_with_state(tmp_path, roundabout)).key == "alerts.settings.detail.state_file_users"
+    assert users.read_text(encoding="utf-8") == USERS
+    limits = throttle.throttle_file(users)
+    assert refusal(settings_with_state(tmp_path, limits)).detail("en") == (
+        f"cannot be the sign-in throttle file ({limits}): the push record would replace it whole"
+    )
+
+
+def test_the_settings_file_itself_and_the_data_folder_are_refused(tmp_path, monkeypatch):
+    path = tmp_path / "alerts.toml"
+    assert refusal(settings_with_state(tmp_path, path)).detail("zh") == "不能是本设置文件：推送记录会整个覆盖它"
+    data = tmp_path / "data"
+    data.mkdir()
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(data))
+    error = refusal(settings_with_state(tmp_path, data / "push-state.json"))
+    assert error.detail("zh") == f"不能放在数据文件夹（{data}）内"
+    # the default place, beside a settings file kept in the data folder, is refused as well
+    error = refusal(write(data / "alerts.toml", 'lang = "zh"\n'))
+    assert (error.setting, error.key) == ("push.state_file", "alerts.settings.detail.state_file_data_folder")
+
+
+def test_an_existing_file_that_is_not_a_push_record_is_refused_and_kept(tmp_path):
+    notes = write(tmp_path / "notes.json", '{"meeting": "周一"}\n')
+    error = refusal(settings_with_state(tmp_path, notes))
+    assert error.render("zh").endswith(
+        f"push.state_file：{notes} 已存在，但不是推送记录文件；为免覆盖其内容，请另选文件名，或确认无用后移走该文件"
+    )
+    assert notes.read_text(encoding="utf-8") == '{"meeting": "周一"}\n'
+    write(notes, "a plain text file\n")
+    assert refusal(settings_with_state(tmp_path, notes)).key == "alerts.settings.detail.state_file_not_ours"
+
+
+def test_a_push_record_an_empty_file_or_no_file_is_accepted(tmp_path):
+    record = tmp_path / "state.json"
+    SentLog(record).record(entry_key("群", "alerts", "2020-11-08/all", "chief", "zh"), "abc", 1)
+    assert configuration.load_settings(settings_with_state(tmp_path, record)).state_file == record
+    write(record, "")
+    assert configuration.load_settings(settings_with_state(tmp_path, record)).state_file == record
+    record.unlink()
+    assert configuration.load_settings(settings_with_state(tmp_path, record)).state_file == record
+
+
+def test_the_record_never_writes_over_a_file_that_is_not_one(tmp_path):
+    log = write(tmp_path / "audit-copy.jsonl", AUDIT_LINE)
+    with pytest.raises(configuration.SettingsError) as raised:
+        SentLog(log).record(entry_key("a", "alerts", "p", "chief", "zh"), "f", 1)
+    assert raised.value.key == "alerts.settings.detail.state_file_not_ours"
+    assert log.read_text(encoding="utf-8") == AUDIT_LINE
+
+
+def _message() -> Message:
+    return Message("alerts", "标题", "正文", "正文")
+
+
+def test_a_run_whose_state_file_is_not_a_record_sends_nothing(tmp_path):
+    """A file put there after the settings were read: refused before the first send, and not written over."""
+    notes = write(tmp_path / "notes.txt", "keep me\n")
+    with RobotReceiver() as receiver:
+        channel = Channel("群", "wecom", url=receiver.url("/send?key=K"))
+        settings = Settings(tmp_path / "alerts.toml", push=PushOptions(state_file=notes), channels=(channel,))
+        with pytest.raises(configuration.SettingsError):
+            push_message(
+                _message(),
+                period="2020-11-08/all",
+                fingerprint="f",
+                settings=settings,
+                account=Account("chief", "admin"),
+                lang="zh",
+                audit_details={},
+            )
+        assert receiver.requests == []
+    assert notes.read_text(encoding="utf-8") == "keep me\n"
+    assert list(audit.read_audit()) == []
+
+
+def test_the_command_refuses_a_state_file_that_is_the_audit_log(tmp_path, monkeypatch, capsys):
+    log = write(audit.audit_log_path(), AUDIT_LINE)
+    monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(tmp_path / "alerts.toml"))
+    settings_with_state(tmp_path, log)
+    status = main(["alerts", "--as-of", "2020-11-08", "--push"])
+    err = capsys.readouterr().err
+    assert status == 1 and f"不能是审计日志（{log}）" in err and "Traceback" not in err
+    assert log.read_text(encoding="utf-8") == AUDIT_LINE
+
+
+# ---------------------------------------------------------------- one send's exception is that channel's failure
+
+
+def test_an_exception_in_one_send_is_that_channels_audited_failure_and_the_next_channel_is_tried(tmp_path):
+    with RobotReceiver() as receiver:
+        broken = [
+            # values the settings now refuse, built directly: a send that raises something other than a PushError
+            Channel("中文地址", "wecom", url=receiver.url("/send?key=群机器人")),
+            Channel("换行地址", "email", host="127.0.0.1", port=9, security="none", sender="a@x.cn",
+                    to=("a@x.cn\r\nBcc: spy@evil.cn",)),
+        ]  # fmt: skip
+        good = Channel("好群", "wecom", url=receiver.url("/send?key=K"))
+        settings = Settings(
+            tmp_path / "alerts.toml",
+            push=PushOptions(attempts=2, backoff_seconds=0, state_file=tmp_path / "state.json"),
+            channels=(*broken, good),
+        )
+        outcomes = push_message(
+            _message(),
+            period="2020-11-08/all",
+            fingerprint="f",
+            settings=settings,
+            account=Account("chief", "admin"),
+            lang="zh",
+            audit_details={},
+            sleep=lambda _: None,
+        )
+        assert [(o.channel, o.status, o.attempts) for o in outcomes] == [
+            ("中文地址", "failed", 2),
+            ("换行地址", "failed", 2),
+            ("好群", "sent", 1),
+        ]
+        assert outcomes[0].error == f"{receiver.url('/send')}: unexpected UnicodeEncodeError"
+        assert outcomes[1].error == "smtp 127.0.0.1:9: unexpected ValueError"
+        assert len(receiver.requests) == 1
+    lines = [(entry["details"]["channel"], entry["details"]["status"]) for entry in audit.read_audit()]
+    assert lines == [
+        ("中文地址", "sending"),
+        ("中文地址", "failed"),
+        ("换行地址", "sending"),
+        ("换行地址", "failed"),
+        ("好群", "sending"),
+        ("好群", "sent"),
+    ]
+    assert "群机器人" not in audit.audit_log_path().read_text(encoding="utf-8")  # the key stays out of the log
+
+
+# ---------------------------------------------------------------- values and keys refused at load
+
+
+EMAIL = '[[channels]]\nname = "邮件"\nkind = "email"\nhost = "smtp.x.cn"\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "setting", "key"),
+    [
+        (EMAIL + 'sender = "a@x.cn"\nto = ["a@x.cn\\r\\nBcc: spy@evil.cn"]\n', "channels[1].to", "control_characters"),
+        (EMAIL + 'sender = "a@x.cn\\r\\nBcc: spy@evil.cn"\nto = ["a@x.cn"]\n', "channels[1].sender", "control_characters"),
+        (EMAIL + 'sender = "a@x.cn"\nto = ["a@x.cn"]\nusername = "u\\n"\npassword = "p"\n', "channels[1].username",
+         "control_characters"),
+        ('[[channels]]\nkind = "wecom"\nurl = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=群机器人"\n',
+         "channels[1].url", "webhook_ascii"),
+        ('[[channels]]\nname = "群\\u001b[2J"\nkind = "wecom"\nurl = "https://x/y"\n', "channels[1].name",
+         "control_characters"),
+        ('[[channels]]\nname = "群\\n伪造的一行"\nkind = "wecom"\nurl = "https://x/y"\n', "channels[1].name",
+         "control_characters"),
+        ('[[channels]]\nname = "群\\u202e"\nkind = "wecom"\nurl = "https://x/y"\n', "channels[1].name",
+         "control_characters"),
+        ('[[channels]]\nkind = "dingtalk"\nurl = "https://x/y"\nsecrett = "SEC1"\n', "channels[1].secrett",
+         "unknown_setting"),
+        ('[[channels]]\nkind = "wecom"\nurl = "https://x/y"\nsned = ["brief"]\n', "channels[1].sned", "unknown_setting"),
+        ("[rules.due_soon]\ndayz = 7\n", "rules.due_soon.dayz", "unknown_setting"),
+        ("[rules.overdue]\ndays = 7\n", "rules.overdue.days", "unknown_setting"),
+        ("[push]\nbackof_seconds = 0\n", "push.backof_seconds", "unknown_setting"),
+    ],
+)  # fmt: skip
+def test_a_value_that_would_break_a_send_or_a_misspelt_key_is_refused_at_load(tmp_path, text, setting, key):
+    error = refusal(write(tmp_path / "alerts.toml", text))
+    assert (error.setting, error.key) == (setting, f"alerts.settings.detail.{key}")
+
+
+def test_a_channel_name_in_chinese_with_spaces_is_still_accepted(tmp_path):
+    text = '[[channels]]\nname = "办公室　工作群 2"\nkind = "wecom"\nurl = "https://x/y?key=%E7%BE%A4"\n'
+    (channel,) = configuration.load_settings(write(tmp_path / "alerts.toml", text)).channels
+    assert (channel.name, channel.url) == ("办公室　工作群 2", "https://x/y?key=%E7%BE%A4")
+
+
+# ---------------------------------------------------------------- the file's size and kind
+
+
+def test_a_device_or_a_pipe_is_refused_not_read(tmp_path, monkeypatch, capsys):
+    error = refusal(Path("/dev/zero"))
+    assert error.render("zh") == "预警设置文件 /dev/zero 有误：不是普通文件（设备、管道等不能用作设置文件）"
+    pipe = tmp_path / "alerts.toml"
+    os.mkfifo(pipe)  # no writer: opening it to read would wait for ever
+    assert refusal(pipe).key == "alerts.settings.detail.not_regular"
+    monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", "/dev/zero")
+    assert main(["alerts", "--as-of", "2020-11-08"]) == 1
+    assert "不是普通文件" in capsys.readouterr().err
+    monkeypatch.delenv("OVERSIGHT_ALERTS_FILE")
+    assert main(["alerts", "--as-of", "2020-11-08", "--settings", "/dev/zero"]) == 1
+    err = capsys.readouterr().err
+    assert "不是普通文件" in err and "文件不存在" not in err
+
+
+def test_a_settings_file_over_a_megabyte_is_refused(tmp_path):
+    path = write(tmp_path / "alerts.toml", "#" * configuration.MAX_SETTINGS_BYTES + "\n")
+    assert refusal(path).render("en") == (
+        f"The alerts settings file {path} has a problem: too large ({configuration.MAX_SETTINGS_BYTES + 1} bytes; "
+        f"at most {configuration.MAX_SETTINGS_BYTES}) to be an alerts settings file"
+    )
+
+
+def test_duplicate_channel_names_are_found_in_linear_time(tmp_path):
+    """15,000 channels took 11 times as long to check as TOML took to parse them (names.count for each one): the
+    check now costs about as much as the parse. CPU time, compared with the parse's, so a busy machine does not
+    decide it."""
+    count = 15_000
+    text = "".join(f'[[channels]]\nname="c{i}"\nkind="wecom"\nurl="https://x/?k={i}"\n' for i in range(count))
+    path = write(tmp_path / "alerts.toml", text)
+    assert path.stat().st_size < configuration.MAX_SETTINGS_BYTES
+    started = time.process_time()
+    tomllib.loads(text)
+    parse = time.process_time() - started
+    started = time.process_time()
+    assert len(configuration.load_settings(path).channels) == count
+    assert time.process_time() - started < 5 * parse
+    write(path, text + '[[channels]]\nname="c7"\nkind="wecom"\nurl="https://x/"\n')
+    assert refusal(path).detail("zh") == '有两个通道都叫 "c7"'
