@@ -17,10 +17,40 @@ def test_write_replaces_and_keeps_the_mode(tmp_path):
     atomic.write_bytes(target, b"new")
     assert target.read_bytes() == b"new"
     assert stat.S_IMODE(target.stat().st_mode) == 0o640
-    atomic.write_bytes(tmp_path / "fresh.xlsx", b"x")
+    previous = os.umask(0o022)
+    try:
+        atomic.write_bytes(tmp_path / "fresh.xlsx", b"x")
+    finally:
+        os.umask(previous)
     assert stat.S_IMODE((tmp_path / "fresh.xlsx").stat().st_mode) == 0o644  # not mkstemp's 0600
     atomic.write_bytes(tmp_path / "sub" / "users.toml", b"secret", mode=0o600)
     assert stat.S_IMODE((tmp_path / "sub" / "users.toml").stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("umask, expected", [(0o077, 0o600), (0o027, 0o640), (0o002, 0o664)])
+def test_a_new_file_follows_the_umask_as_open_would(tmp_path, umask, expected):
+    """A pack written under umask 077 was -rw-r--r--: the default was a fixed 0644."""
+    previous = os.umask(umask)
+    try:
+        atomic.write_bytes(tmp_path / "pack.pptx", b"new")
+        (tmp_path / "plain.txt").write_bytes(b"plain")
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "pack.pptx").stat().st_mode) == expected
+    assert stat.S_IMODE((tmp_path / "plain.txt").stat().st_mode) == expected
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pack.pptx", "plain.txt"]  # no temporary left
+
+
+def test_a_replaced_file_keeps_its_mode_whatever_the_umask(tmp_path):
+    target = tmp_path / "pack.pptx"
+    target.write_bytes(b"old")
+    os.chmod(target, 0o604)
+    previous = os.umask(0o077)
+    try:
+        atomic.write_bytes(target, b"new")
+    finally:
+        os.umask(previous)
+    assert target.read_bytes() == b"new" and stat.S_IMODE(target.stat().st_mode) == 0o604
 
 
 def test_a_failed_rename_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch):

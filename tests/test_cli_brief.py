@@ -208,6 +208,128 @@ def test_without_chromium_the_brief_says_how_to_install_it(private_settings, tmp
     assert "apt-get install chromium" in capsys.readouterr().err
 
 
+def test_a_push_nothing_takes_is_refused_before_the_pack_is_built(private_settings, tmp_path, capsys, monkeypatch):
+    """rev-k #4: refused only after the pack was built (18 s) and written, where alerts --push says so first."""
+    from oversight.push import brief_job
+
+    def never(*args, **kwargs):
+        raise AssertionError("the pack was built")
+
+    monkeypatch.setattr(brief_job, "build", never)
+    argv = ["brief", "--from", "2020Q4", "--to", "2020Q4", "--format", "docx", "--out", str(tmp_path), "--push"]
+    assert main(argv) == 1
+    assert f"设置文件 {private_settings} 中没有接收“brief”的推送渠道，未推送" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == [] and audit.read_audit(action="download") == []
+
+
+# ---------------------------------------------------------------- where the files go: all of them or none, said truly
+
+
+def test_a_folder_in_a_files_place_is_refused_before_any_file_is_written(private_settings, tmp_path, capsys):
+    """rev-k #1: the PPTX was written and left, unlisted, the error named --out, and download_failed named both."""
+    in_the_way = tmp_path / "派驻监督工作图表_2020Q4.zip"
+    (in_the_way / "sub").mkdir(parents=True)
+    argv = ["brief", "--from", "2020Q4", "--to", "2020Q4", "--format", "pptx,zip", "--out", str(tmp_path)]
+    assert main(argv) == 1
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.strip() == f"无法写入 {in_the_way}：这是一个文件夹"
+    assert [p.name for p in tmp_path.iterdir()] == [in_the_way.name]  # no PPTX, no temporary
+    assert audit.read_audit(action="download") == [] and audit.read_audit(action="download_failed") == []
+
+
+def test_a_file_that_cannot_be_written_leaves_none_and_no_download_line(
+    private_settings, tmp_path, capsys, monkeypatch
+):
+    """A disk that fills on the second file: the first is not left behind, unlisted; the log says nothing went."""
+    import errno
+
+    from oversight.core import atomic
+
+    real = atomic.write_beside
+
+    def full(target, data, mode=None):
+        if target.suffix == ".docx":
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(target, data, mode)
+
+    monkeypatch.setattr(atomic, "write_beside", full)
+    out_folder = tmp_path / "out"
+    argv = ["brief", "--from", "2020Q4", "--to", "2020Q4", "--format", "pptx,docx", "--out", str(out_folder)]
+    assert main(argv) == 1
+    out = capsys.readouterr()
+    assert out.out == "" and out.err.strip() == f"无法写入 {out_folder / '派驻监督工作简报_2020Q4.docx'}：磁盘空间不足"
+    assert list(out_folder.iterdir()) == []
+    assert audit.read_audit(action="download") == []
+    (failed,) = audit.read_audit(action="download_failed")
+    files = ["派驻监督工作简报_2020Q4.pptx", "派驻监督工作简报_2020Q4.docx"]
+    assert failed["details"]["file"] == files and failed["details"]["error"] == "磁盘空间不足"
+
+
+def test_a_rename_refused_midway_lists_the_file_delivered_and_audits_the_other(
+    private_settings, tmp_path, capsys, monkeypatch
+):
+    """The files written, the second's rename refused: the first is listed, and download_failed names only the
+    second (it named every file, the one delivered too)."""
+    import errno
+    import os
+
+    real = os.replace
+
+    def refused(source, destination):
+        if str(destination).endswith(".docx"):
+            raise OSError(errno.EACCES, "Permission denied")
+        return real(source, destination)
+
+    monkeypatch.setattr(os, "replace", refused)
+    out_folder = tmp_path / "out"
+    argv = ["brief", "--from", "2020Q4", "--to", "2020Q4", "--format", "pptx,docx", "--out", str(out_folder)]
+    assert main(argv) == 1
+    out = capsys.readouterr()
+    pptx, docx = out_folder / "派驻监督工作简报_2020Q4.pptx", out_folder / "派驻监督工作简报_2020Q4.docx"
+    assert out.out.split("\t")[:2] == ["pptx", str(pptx)] and len(out.out.splitlines()) == 1
+    assert out.err.strip() == f"无法写入 {docx}：没有写入权限"
+    assert [p.name for p in out_folder.iterdir()] == [pptx.name]  # the docx's temporary is not left behind
+    (download,) = audit.read_audit(action="download")
+    (failed,) = audit.read_audit(action="download_failed")
+    assert download["details"]["file"] == [pptx.name, docx.name]  # written before the files were handed over
+    assert failed["details"]["file"] == [docx.name] and failed["details"]["error"] == "没有写入权限"
+
+
+@pytest.mark.parametrize(
+    "lang, said", [("zh-CN", "文件名或路径过长"), ("en", "the file name or path is too long")], ids=["zh", "en"]
+)
+def test_a_name_too_long_is_said_in_words(lang, said):
+    """rev-k #2: shown as 系统错误 ENAMETOOLONG."""
+    import errno
+
+    from oversight.cli import options
+
+    assert options.write_problem(OSError(errno.ENAMETOOLONG, "File name too long"), lang) == said
+
+
+def test_the_files_follow_the_umask_and_the_line_names_the_folder(private_settings, tmp_path, capsys, monkeypatch):
+    """rev-k #3 and #5: under umask 077 the pack was -rw-r--r-- (a fixed 0644); --out rel was recorded as "rel".
+    A file replaced keeps its own mode."""
+    import os
+    import stat
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "rel").mkdir()
+    kept = tmp_path / "rel" / "派驻监督工作简报_2020Q4.docx"
+    kept.write_bytes(b"last quarter's")
+    kept.chmod(0o640)
+    argv = ["brief", "--from", "2020Q4", "--to", "2020Q4", "--format", "pptx,docx", "--out", "rel"]
+    previous = os.umask(0o077)
+    try:
+        assert main(argv) == 0
+    finally:
+        os.umask(previous)
+    assert stat.S_IMODE((tmp_path / "rel" / "派驻监督工作简报_2020Q4.pptx").stat().st_mode) == 0o600
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_bytes() != b"last quarter's"
+    (download,) = audit.read_audit(action="download")
+    assert download["details"]["out"] == str((tmp_path / "rel").resolve())
+
+
 # ---------------------------------------------------------------- pushed: robots get the summary, e-mail the PDF
 
 

@@ -193,6 +193,24 @@ def test_safe_file_name_strips_what_windows_forbids():
     assert safe_file_name("CON") == "CON_"
     assert safe_file_name("???") == "export"
     assert len(safe_file_name("长" * 500)) <= 120
+    # Linux takes 255 bytes a name: 120 Chinese characters were 360 (ENAMETOOLONG); 200 leave room for the suffixes
+    assert safe_file_name("长" * 500) == "长" * 66 and len(("长" * 66).encode()) == 198
+    assert safe_file_name("a" * 500) == "a" * 120
+    # the tail (the quarters) is kept whole, the stem cut before it, never half a character
+    assert safe_file_name("长" * 500, tail="2020Q1-2020Q4") == "长" * 62 + "_2020Q1-2020Q4"
+    assert safe_file_name("简报 ", tail="2020Q4") == "简报_2020Q4"
+    assert safe_file_name("???", tail="2020Q4") == "2020Q4"
+
+
+def test_a_long_unit_name_keeps_the_file_name_writable_and_its_quarters(units, span, tmp_path):
+    """A unit's 150-character name cut the name at 120 characters: 360 bytes, and the quarters cut off."""
+    long_name = "省" * 150
+    named = units.assign(name_zh=long_name).head(1)
+    cut = Filter((named["unit_id"].iloc[0],), Quarter(2020, 1), Quarter(2020, 4), cutoff=date(2020, 8, 14))
+    stem = _context("zh", cut, named, span).file_stem("派驻监督工作简报")
+    assert stem == "派驻监督工作简报_" + "省" * 48 + "_2020Q1-2020Q4_截至20200814"
+    assert len(stem.encode()) <= 200
+    (tmp_path / f"{stem}.pptx").write_bytes(b"x")  # a name the file system takes
 
 
 def test_the_modebar_has_no_camera_past_the_marking_and_the_audit(by_unit_frame, default_filter, units, span):

@@ -56,6 +56,7 @@ _WRITE_PROBLEMS = {
     errno.EEXIST: "exists",
     errno.ENOSPC: "disk_full",
     errno.EDQUOT: "disk_full",
+    errno.ENAMETOOLONG: "name_too_long",
 }
 
 

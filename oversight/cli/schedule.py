@@ -421,7 +421,6 @@ def _brief(args: argparse.Namespace) -> int:
     from oversight.auth.unit_scope import scoped_filter
     from oversight.data import store
     from oversight.data.filters import Filter
-    from oversight.export.names import period_code
     from oversight.ingest.problems import shown_text
     from oversight.push import brief_job
 
@@ -438,6 +437,8 @@ def _brief(args: argparse.Namespace) -> int:
     units = _units(args, connection, account, lang, "brief")
     start, end = _brief_range(args, connection, lang)
     _refuse_out_in_repository(args.out, lang)
+    if args.push:  # said before the pack is built (it takes a while) and written, as alerts --push does
+        _before_pushing("brief", settings, lang)
     filter_ = Filter(units, start, end)
     mails = args.push and any(channel.kind == "email" for channel in settings.channels_for("brief"))
     try:
@@ -446,36 +447,63 @@ def _brief(args: argparse.Namespace) -> int:
         )
     except export.ImageRendererMissing as missing:
         raise _Stop(NO_RENDERER, missing.message(lang, on_page=False)) from None
+    for _, path in brief_job.targets(pack, args.out, formats):
+        if path.is_dir():  # no file can replace it: said before any file is written, naming it, not --out
+            detail = i18n.t("cli.write_problem.is_a_folder", lang)
+            raise _Stop(
+                INPUT_PROBLEM, i18n.t("alerts.cli.write_failed", lang, path=shown_text(str(path)), detail=detail)
+            )
     scoped = audit.describe_filter(scoped_filter(filter_, account.scope))
     download = {
         "file": [pack.file_names[fmt] for fmt in formats if fmt in pack.file_names],
         "filter": scoped,
         "via": "cli",
-        "out": str(args.out),
+        "out": str(args.out.resolve()),  # the folder, not --out as typed (rel, .): the line is read elsewhere
         **_run_by(),
     }
     download |= pack.report.marking.audit_details  # what the files carry, as a page's download line records it
+
+    def failed(failure: brief_job.WriteFailed) -> _Stop:
+        """The line saying which files were not written, and why; the message naming the file that failed."""
+        detail = options.write_problem(failure.error, lang)
+        try:
+            audit.record(
+                audit.DOWNLOAD_FAILED, account=account, details={**download, "file": failure.unwritten, "error": detail}
+            )
+        except OSError:  # best effort: the disk that refused the files may refuse this line too
+            pass
+        shown = shown_text(str(failure.path))
+        return _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.write_failed", lang, path=shown, detail=detail))
+
+    try:  # every file written beside its name first: one that fails leaves none, and no download line
+        staged = brief_job.stage(pack, args.out, formats)
+    except brief_job.WriteFailed as failure:
+        raise failed(failure) from None
     try:  # as on the page: the audit line is written before the files are handed over
         audit.record(audit.DOWNLOAD, account=account, details=download)
     except audit.AuditError:
+        staged.discard()
         raise _Stop(INPUT_PROBLEM, i18n.t("error.audit_unwritable", lang)) from None
     try:
-        written = brief_job.write(pack, args.out, formats)
-    except OSError as error:
-        detail = options.write_problem(error, lang)
-        try:  # the line above said the files were handed over: this one says they were not
-            audit.record(audit.DOWNLOAD_FAILED, account=account, details={**download, "error": detail})
-        except OSError:  # best effort: the disk that refused the files may refuse this line too
-            pass
-        shown = shown_text(str(args.out))
-        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.write_failed", lang, path=shown, detail=detail)) from None
-    for file in written:  # tab-separated for scripts; the path spelled out where it holds a control character
-        print(dataclasses.replace(file, path=Path(shown_text(str(file.path)))).line(period_code(filter_), lang))
+        written = staged.place()
+    except brief_job.WriteFailed as failure:  # a rename refused midway: the line above named files not delivered
+        _print_written(failure.written, filter_, lang)
+        raise failed(failure) from None
+    _print_written(written, filter_, lang)
     if not args.push:
         return OK
     return _push_brief(
         brief_job.message(connection, account, filter_, lang, pack), args, filter_, settings, account, lang, scoped
     )
+
+
+def _print_written(written, filter_, lang: str) -> None:
+    """One line per file, tab-separated for scripts; the path spelled out where it holds a control character."""
+    from oversight.export.names import period_code
+    from oversight.ingest.problems import shown_text
+
+    for file in written:
+        print(dataclasses.replace(file, path=Path(shown_text(str(file.path)))).line(period_code(filter_), lang))
 
 
 def _push_brief(message, args: argparse.Namespace, filter_, settings, account, lang: str, scoped: dict) -> int:
@@ -494,8 +522,7 @@ def _push_brief(message, args: argparse.Namespace, filter_, settings, account, l
         audit_details={"filter": scoped, **_run_by()},
         out=sys.stdout,
     )
-    _before_pushing("brief", settings, lang)
-    channels = settings.channels_for("brief")
+    channels = settings.channels_for("brief")  # _brief has checked there is one, before building the pack
     mail = [channel for channel in channels if channel.kind == "email"]
     robots = [channel for channel in channels if channel.kind != "email"]
     outcomes = push(message, channels=mail) if mail else []

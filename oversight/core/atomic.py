@@ -6,29 +6,51 @@ replaces a file — data imports, the sample, accounts, the Parquet cache — go
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
+import secrets
 from pathlib import Path
 
 
-def kept_mode(target: Path, default: int = 0o644) -> int:
-    """The mode the target already has, else ``default`` (mkstemp's own 0600 would hide data from others)."""
-    return target.stat().st_mode & 0o777 if target.exists() else default
+def kept_mode(target: Path) -> int | None:
+    """The mode the target already has; None for a new file, which takes ``0o666 & ~umask`` as a plain ``open()``
+    gives it (mkstemp's own 0600 hid data from others; a fixed 0644 showed a pack to everyone under umask 077)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except FileNotFoundError:
+        return None
+
+
+def _create_beside(target: Path) -> tuple[int, Path]:
+    """A new, empty file next to ``target`` (``.name.XXXXXXXX.tmp``), opened for writing with mode 0o666, which the
+    umask narrows, as ``open()`` would."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+    for _ in range(100):
+        temporary = target.parent / f".{target.name}.{secrets.token_hex(4)}.tmp"
+        try:
+            return os.open(temporary, flags, 0o666), temporary
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(target))
 
 
 def write_beside(target: Path, data: bytes, mode: int | None = None) -> Path:
-    """``data`` flushed to disk next to ``target`` under a temporary name; the caller renames it into place."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    """``data`` flushed to disk next to ``target`` under a temporary name; the caller renames it into place.
+
+    Its mode: ``mode`` if given, else the target's own, else what the umask leaves of 0o666."""
+    handle, temporary = _create_beside(target)
     try:
-        os.fchmod(handle, kept_mode(target) if mode is None else mode)
         with os.fdopen(handle, "wb") as stream:
+            chosen = kept_mode(target) if mode is None else mode
+            if chosen is not None:
+                os.fchmod(stream.fileno(), chosen)
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
-    return Path(temporary)
+    return temporary
 
 
 def sync_directory(folder: Path) -> None:

@@ -22,7 +22,10 @@ _FORBIDDEN = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 _SPACES = re.compile(r"\s+")
 # Punctuation a unit's or chart's name may carry that makes a file name awkward to type, quote or sort.
 _NAME_PUNCTUATION = re.compile(r"[,，、;；'‘’“”()（）\[\]【】]")
-_MAX_STEM = 120  # leaves room for a folder path within Windows' 260-character limit
+_MAX_STEM = 120  # characters: leaves room for a folder path within Windows' 260-character limit
+# UTF-8 bytes: Linux's file systems take 255 bytes a name, and 120 Chinese characters are 360; the rest is room for
+# the extension, the ``.name.XXXXXXXX.tmp`` a file is written under before its rename, and a browser's " (1)"
+_MAX_STEM_BYTES = 200
 # A 16:9 slide at 1280×720 logical pixels, rendered at 2× for sharp projection; the modebar uses the same.
 EXPORT_WIDTH = 1280
 EXPORT_HEIGHT = 720
@@ -30,10 +33,26 @@ EXPORT_SCALE = 2
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 
 
-def safe_file_name(stem: str) -> str:
-    """A file name stem (no extension) made safe for Windows and every other file system; spaces become ``_``."""
-    cleaned = _SPACES.sub("_", _FORBIDDEN.sub("", stem)).strip("._ ")
-    cleaned = cleaned[:_MAX_STEM].rstrip("._ ") or "export"
+def _clean(text: str) -> str:
+    return _SPACES.sub("_", _FORBIDDEN.sub("", text)).strip("._ ")
+
+
+def _cut(text: str, max_chars: int, max_bytes: int) -> str:
+    """At most ``max_chars`` characters and ``max_bytes`` bytes of UTF-8, never half a character."""
+    return text[: max(max_chars, 0)].encode("utf-8", "surrogatepass")[: max(max_bytes, 0)].decode("utf-8", "ignore")
+
+
+def safe_file_name(stem: str, tail: str = "") -> str:
+    """A file name stem (no extension) made safe for Windows and every other file system; spaces become ``_``.
+
+    At most 120 characters and 200 bytes of UTF-8 (a name longer than 255 bytes cannot be written on Linux). ``tail``
+    (the quarters, ``2020Q1-2020Q4``) follows ``_`` and is kept whole: a long stem is cut before it, so the name
+    still says which quarters it covers.
+    """
+    kept = _cut(_clean(tail), _MAX_STEM, _MAX_STEM_BYTES)
+    used = (len(kept) + 1, len(kept.encode("utf-8")) + 1) if kept else (0, 0)  # the tail and its "_"
+    head = _cut(_clean(stem), _MAX_STEM - used[0], _MAX_STEM_BYTES - used[1]).rstrip("._ ")
+    cleaned = "_".join(part for part in (head, kept) if part) or "export"
     # Windows also refuses names ending in a dot or space (stripped above) and device names such as CON.
     return f"{cleaned}_" if cleaned.upper() in _RESERVED else cleaned
 
@@ -107,8 +126,14 @@ class ExportContext:
     def file_stem(self, what: str) -> str:
         """``问题与建议_按单位_2020Q1-2020Q4``: what it is, whose, which quarters (and the data date where they run past
         it: ``…_2020Q1-2020Q4_截至20200814``); no extension."""
-        parts = (what, self._scope_code(), period_code(self.filter), self._to_date_code())
-        return safe_file_name("_".join(cleaned for part in parts if (cleaned := _NAME_PUNCTUATION.sub("", part))))
+
+        def joined(*parts: str) -> str:
+            return "_".join(cleaned for part in parts if (cleaned := _NAME_PUNCTUATION.sub("", part)))
+
+        # a long unit name is cut, never the quarters after it (a cut at 120 characters took them off the end)
+        return safe_file_name(
+            joined(what, self._scope_code()), tail=joined(period_code(self.filter), self._to_date_code())
+        )
 
     def chart_file_stem(self, chart_key: str, chart_title: str) -> str:
         key = f"export.file.{chart_key}"

@@ -7,8 +7,10 @@ so the files are the ones a leader would download for the same filter.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -93,16 +95,75 @@ class WrittenFile:
         )
 
 
-def write(pack: briefing.BriefingPack, folder: Path, formats: Sequence[str]) -> list[WrittenFile]:
-    """Each requested file into ``folder``, atomically (a reader never sees half a PDF)."""
+class WriteFailed(OSError):
+    """``error`` met writing ``path``: ``written`` are in place, ``unwritten`` (file names) are not."""
+
+    def __init__(self, error: OSError, path: Path, written: list[WrittenFile], unwritten: list[str]) -> None:
+        super().__init__(error.errno, error.strerror, str(path))
+        self.error, self.path, self.written, self.unwritten = error, path, written, unwritten
+
+
+def targets(pack: briefing.BriefingPack, folder: Path, formats: Sequence[str]) -> list[tuple[str, Path]]:
+    """Each requested file's format and path in ``folder``, in the pack's order."""
+    return [
+        (file_format, Path(folder) / pack.file_names[file_format])
+        for file_format in briefing.FORMATS
+        if file_format in formats and file_format in pack.files
+    ]
+
+
+@dataclass
+class Staged:
+    """A pack's files written beside their names (``stage``), not yet in place: ``place`` renames them there,
+    ``discard`` removes them."""
+
+    folder: Path
+    files: list[tuple[WrittenFile, Path]]  # the file as it will be, and its temporary
+
+    def place(self) -> list[WrittenFile]:
+        """Rename each into place, or ``WriteFailed`` listing those that are (the rest are removed)."""
+        written: list[WrittenFile] = []
+        try:
+            for file, temporary in self.files:
+                try:
+                    os.replace(temporary, file.path)
+                except OSError as error:
+                    unwritten = [later.path.name for later, _ in self.files[len(written) :]]
+                    raise WriteFailed(error, file.path, written, unwritten) from error
+                written.append(file)
+        finally:
+            self.discard()  # the renamed ones are gone already
+            with contextlib.suppress(OSError):  # the renames are done or refused: this only makes them durable
+                atomic.sync_directory(self.folder)
+        return written
+
+    def discard(self) -> None:
+        for _, temporary in self.files:
+            temporary.unlink(missing_ok=True)
+
+
+def stage(pack: briefing.BriefingPack, folder: Path, formats: Sequence[str]) -> Staged:
+    """Each requested file written and flushed beside its name in ``folder``, or ``WriteFailed`` with none left.
+
+    Every file is written before any is put in place: a disk that filled on the third file left the first two,
+    unlisted, beside an error that named the folder.
+    """
     folder = Path(folder)
-    written = []
-    for file_format in briefing.FORMATS:
-        if file_format in formats and file_format in pack.files:
-            path = folder / pack.file_names[file_format]
-            atomic.write_bytes(path, pack.files[file_format])
-            written.append(WrittenFile(file_format, path, len(pack.files[file_format])))
-    return written
+    planned = targets(pack, folder, formats)
+    names = [path.name for _, path in planned]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise WriteFailed(error, folder, [], names) from error
+    staged = Staged(folder, [])
+    for file_format, path in planned:
+        try:
+            temporary = atomic.write_beside(path, pack.files[file_format])
+        except OSError as error:
+            staged.discard()
+            raise WriteFailed(error, path, [], names) from error
+        staged.files.append((WrittenFile(file_format, path, len(pack.files[file_format])), temporary))
+    return staged
 
 
 def human_size(size: int) -> str:
