@@ -263,7 +263,8 @@ def test_current_data_and_templates_are_offered_for_every_table(data_dir):
 
 def test_replacing_a_table_says_how_many_existing_rows_it_deletes(data_dir):
     """The mode the page opens on replaces the table: a reminders file of one row would delete the other rows, and
-    the page says so before the import button; a check that fails says only that (nothing could be deleted)."""
+    the page says so before the import button; a check that fails says what replacing would delete and how to add
+    rows instead (a clerk adding one issue got 27 problems in ledgers never uploaded)."""
     at = run_page("pages/07_data.py")
     assert at.radio(key="widget.import_mode").value == "replace"
     assert at.radio(key="widget.import_mode").options == ["替换整表", "追加记录"]  # capitalised words, not codes
@@ -277,11 +278,16 @@ def test_replacing_a_table_says_how_many_existing_rows_it_deletes(data_dir):
         f"日常提醒：导入后将删除现有记录 {deleted} 行（替换整表时，文件中没有的记录会被删除；导入后可撤销）。"
     ]
     assert at.button(key="widget.import_apply")  # the warning stands right above the button
-    # an issues file of one row: the suggestions' links refuse it, and no deletion is announced beside the refusal
+    # an issues file of one row: the suggestions' links refuse it; no deletion is announced as if it would happen,
+    # but the refusal says that replacing would delete the other rows, and how to add one instead
     before = _hashes(data_dir)
     at.file_uploader(key="widget.uploads").set_value(("问题.xlsx", _issues_file(_new_issue()), XLSX)).run()
     at.button(key="widget.import_check").click().run()
     assert at.error and not [w for w in at.warning if "将删除现有记录" in w.value]
+    assert [w.value for w in at.warning if "替换整表会删除" in w.value] == [
+        f"问题：替换整表会删除文件中没有的现有记录 {len(frames['issues'])} 行，下列问题多由此而来。"
+        "如只是新增记录，请选“追加记录”后重新检查。"
+    ]
     assert _hashes(data_dir) == before
 
 

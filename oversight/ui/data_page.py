@@ -149,6 +149,17 @@ def import_section(page: Page) -> None:
     for line in import_report.hidden_lines(plan, page.lang):  # counted all the same: for the clerk to confirm
         st.warning(safe_text.markdown(line), icon=":material/visibility_off:")
     if plan.problems:
+        # a clerk who meant to add one row, with 替换整表 left chosen, got 27 problems in ledgers never uploaded and
+        # no word of why: the replacement's deletions come first, with the way out
+        for change in plan.changes.values():
+            if change.mode == "replace" and change.removed:
+                st.warning(
+                    page.t(
+                        "data.report.replace_would_remove",
+                        table=page.t(f"data.table.{change.table}"),
+                        removed=len(change.removed),
+                    )
+                )
         st.error(import_report.failed_line(plan, page.lang))
         grid.data_table(_problem_rows(plan.problems, page.lang), page.lang)
         _problems_written_out(page, plan.problems)
