@@ -30,6 +30,12 @@ def test_the_audit_pages_dates_are_beijing_days():
     table = at.dataframe[0].value
     assert list(table["账号"]) == ["edge"]
     assert list(table["时间（北京时间）"]) == ["2021-01-05 07:30:00"]
+    # dates the wrong way round are said to be, not answered 没有符合条件的审计记录 as if the log had nothing then
+    at.date_input(key="widget.audit_since").set_value(datetime.date(2021, 1, 6)).run()
+    assert [w.value for w in at.warning] == [
+        "起始日期（2021-01-06）晚于截止日期（2021-01-05），没有记录可以同时满足；请调换这两个日期。"
+    ]
+    assert not at.dataframe and not at.info
 
 
 PASSWORD = "correct-horse-battery"

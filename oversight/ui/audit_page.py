@@ -32,6 +32,9 @@ def audit_section(page: Page) -> None:
     )
     since = columns[2].date_input(page.t("auth.audit.filter.since"), value=None, key="widget.audit_since")
     until = columns[3].date_input(page.t("auth.audit.filter.until"), value=None, key="widget.audit_until")
+    if since and until and since > until:  # it said only 没有符合条件的审计记录, as if the log had nothing then
+        st.warning(page.t("auth.audit.reversed", since=since.isoformat(), until=until.isoformat()))
+        return
     start, end = audit_rows.day_range(since, until)  # Beijing days, as the time column shows them
     shown = audit.read_audit(account=account or None, action=action or None, since=start, until=end)
     if getattr(entries, "skipped", 0):
