@@ -149,10 +149,17 @@ def test_a_damaged_users_file_shows_a_sentence_not_its_content():
 
 
 def test_the_sign_in_form_bounds_what_it_accepts():
+    """The name box is bounded by the browser; the password box shows no bound (its counter, 5/1024, told a
+    projected screen the password's length) and the sign-in bounds it: a password past the limit fails as too long
+    without being checked."""
     accounts.add_user("chief", PASSWORD, roles.ADMIN)
     at = run_page("app.py")
     assert at.text_input(key="widget.login_user").max_chars == accounts.MAX_USERNAME_LENGTH
-    assert at.text_input(key="widget.login_password").max_chars == accounts.MAX_PASSWORD_LENGTH
+    assert not at.text_input(key="widget.login_password").max_chars
+    at.text_input(key="widget.login_user").input("chief")
+    at.text_input(key="widget.login_password").input(PASSWORD + "x" * accounts.MAX_PASSWORD_LENGTH)
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["账号或密码错误"] and not at.exception
 
 
 def test_a_crafted_link_is_shown_as_text_and_the_warning_goes_with_reset():

@@ -168,8 +168,10 @@ def test_meeting_duration_and_shares_per_quarter(worlds, case):
         keys = {row["quarter_key"] for row in expected}
         within = any(key - 10 in keys for key in keys)
         assert len(duration.data) == 1 and len(duration.layout.annotations) == (0 if within else 1)
+    # labelled to the tenth the card and the reading write, without a trailing .0 (73.3, 109)
     assert list(duration.data[0].text) == [
-        "" if row["avg_duration_min"] is None else str(oracle.half_up(row["avg_duration_min"], 0)) for row in expected
+        "" if row["avg_duration_min"] is None else f"{oracle.half_up(row['avg_duration_min'], 1).normalize():f}"
+        for row in expected
     ]
     shares = {trace.name: list(trace.y) for trace in catalog.make_meeting_shares_figure(frame, case.lang).data}
     for column, trace in zip(("prereviewed", "attended", "merged"), shares.values()):
