@@ -142,6 +142,13 @@ def _throttle_keys(
     return keys
 
 
+def _wait(state: Mapping[str, Any], username: str | None, address: str | None, now: float) -> float:
+    """Seconds until an attempt of ``username`` from ``address`` may be made: the longest lock that holds it back."""
+    return max(
+        [retry_after(state, key, now, policy) for key, policy in _throttle_keys(username, address, state)], default=0.0
+    )
+
+
 @dataclass
 class Throttle:
     """Failure counts per user name and per client address, kept in a small JSON file (0600).
@@ -191,10 +198,7 @@ class Throttle:
     def retry_after(self, username: str | None, address: str | None = None) -> float:
         now = self.clock()
         state = self._load()
-        return max(
-            [retry_after(state, key, now, policy) for key, policy in _throttle_keys(username, address, state)],
-            default=0.0,
-        )
+        return _wait(state, username, address, now)
 
     def first_refusal(self, username: str | None, address: str | None = None) -> bool:
         """Whether a refusal now is the first under the lock that holds this attempt back: only that one is
@@ -220,10 +224,7 @@ class Throttle:
         failure was counted: eleven wrong passwords were tried against one name, and the twelfth, right, got in."""
         now = self.clock()
         with self._transaction() as state:
-            wait = max(
-                [retry_after(state, key, now, policy) for key, policy in _throttle_keys(username, address, state)],
-                default=0.0,
-            )
+            wait = _wait(state, username, address, now)
             if wait > 0:
                 return wait
             for key, policy in _throttle_keys(username, address):
@@ -242,10 +243,7 @@ class Throttle:
                     state = record_failure(state, key, now, policy)
             state = forget_stale(state, now)
             self._save(state)
-        return max(
-            [retry_after(state, key, now, policy) for key, policy in _throttle_keys(username, address, state)],
-            default=0.0,
-        )
+        return _wait(state, username, address, now)
 
     def success(self, username: str | None, address: str | None = None) -> None:
         """A right password clears the name's counts (not the address's: one account's success says nothing about

@@ -9,6 +9,7 @@ from __future__ import annotations
 import collections
 import itertools
 import re
+from collections.abc import Callable
 from typing import cast
 
 import pandas as pd
@@ -258,17 +259,19 @@ def _title_width(text: str) -> float:
     return label_width(text, TITLE_FONT, latin_share=0.5)  # a title's Latin text averages about half a square
 
 
-def _title_lines(title: str, breaks: re.Pattern[str], room_px: float = _TITLE_ROOM_PX) -> list[str]:
-    """Each line filled as far as it fits in ``room_px``, broken only at ``breaks``."""
-    cuts = [0, *(match.start() for match in breaks.finditer(title)), len(title)]
-    pieces = [title[a:b] for a, b in zip(cuts, cuts[1:]) if title[a:b]]
+def filled_lines(
+    text: str, breaks: re.Pattern[str], room_px: float, width: Callable[[str], float] = _title_width
+) -> list[str]:
+    """Each line filled as far as it fits in ``room_px`` (as ``width`` measures it), broken only at ``breaks``:
+    a title's lines, an exported picture's subtitle."""
+    cuts = [0, *(match.start() for match in breaks.finditer(text)), len(text)]
     lines = [""]
-    for piece in pieces:
-        if lines[-1] and _title_width((lines[-1] + piece).rstrip()) > room_px:
+    for piece in (text[a:b] for a, b in zip(cuts, cuts[1:]) if text[a:b]):
+        if lines[-1].strip() and width((lines[-1] + piece).strip()) > room_px:
             lines.append(piece.lstrip())
         else:
             lines[-1] += piece
-    return [line.strip() for line in lines]
+    return [line.strip() for line in lines if line.strip()] or [text]
 
 
 def fitted_title(title: str, room_px: float = _TITLE_ROOM_PX) -> str:
@@ -277,8 +280,8 @@ def fitted_title(title: str, room_px: float = _TITLE_ROOM_PX) -> str:
     ("Quarterly trends, / units side by side", not "… units side by / side"), else at any natural break."""
     if _title_width(title) <= room_px:
         return title
-    lines = _title_lines(title, _TITLE_BREAKS, room_px)
-    by_parts = _title_lines(title, _TITLE_PART_BREAKS, room_px)
+    lines = filled_lines(title, _TITLE_BREAKS, room_px)
+    by_parts = filled_lines(title, _TITLE_PART_BREAKS, room_px)
     if len(by_parts) <= len(lines) and all(_title_width(line) <= room_px for line in by_parts):
         lines = by_parts
     return "<br>".join(lines)

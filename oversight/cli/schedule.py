@@ -182,9 +182,10 @@ def _units(args: argparse.Namespace, connection, account, lang: str, command: st
 
     known = set(queries.run(connection, "units")["unit_id"])
     for unit in args.unit:
-        if not account.scope.allows(unit):  # audited as the pages audit it; unknown or another's, one sentence
+        allowed = account.scope.allows(unit)
+        if not allowed:  # audited as the pages audit it; unknown or another's, one sentence
             run_as.refuse(account, "unit_out_of_scope", command, units=[unit])
-        if unit not in known or not account.scope.allows(unit):
+        if unit not in known or not allowed:
             raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_unit", lang, unit=unit, username=account.username))
     return chosen_units(args.unit, known)
 

@@ -23,6 +23,7 @@ from oversight import charts, config
 from oversight.charts.style import (
     FONT_FAMILY,
     LEGEND_ROW_PX,
+    filled_lines,
     label_width,
     left_margin_for,
     legend_names,
@@ -195,14 +196,7 @@ _SUBTITLE_BREAKS = re.compile(r"(?<=[·•、，,])|(?= )")
 
 def _subtitle_lines(text: str, room_px: float) -> list[str]:
     """``text`` filled line by line into ``room_px`` at 13 px, broken only at ``_SUBTITLE_BREAKS``."""
-    cuts = [0, *(match.start() for match in _SUBTITLE_BREAKS.finditer(text)), len(text)]
-    lines = [""]
-    for piece in (text[a:b] for a, b in zip(cuts, cuts[1:]) if text[a:b]):
-        if lines[-1].strip() and label_width((lines[-1] + piece).strip(), 13) > room_px:
-            lines.append(piece.lstrip())
-        else:
-            lines[-1] += piece
-    return [line.strip() for line in lines if line.strip()] or [text]
+    return filled_lines(text, _SUBTITLE_BREAKS, room_px, lambda line: label_width(line, 13))
 
 
 def document_size(figure: go.Figure) -> tuple[int, int]:
