@@ -366,8 +366,8 @@ CORPUS: list[Hostile] = [
         [*_MEETINGS, "--mode", "append"],
         0,
         [
-            "Meetings (from {file}, append): 1 rows in the file; 573 rows now → 574 after; "
-            "1 added, 0 changed, 0 removed",
+            "Meetings (from {file}, adding rows): rows 1 in the file, 573 now, 574 after the import; "
+            "added 1, changed 0, removed 0",
             "Check passed: ready to import.",
             "Imported. The previous version is kept as {entry}; run undo to restore it.",
         ],
@@ -390,8 +390,8 @@ CORPUS: list[Hostile] = [
         [*_MEETINGS, "--mode", "append"],
         0,
         [
-            "Meetings (from {file}, append): 1 rows in the file; 573 rows now → 574 after; "
-            "1 added, 0 changed, 0 removed",
+            "Meetings (from {file}, adding rows): rows 1 in the file, 573 now, 574 after the import; "
+            "added 1, changed 0, removed 0",
             "Check passed: ready to import.",
             "Imported. The previous version is kept as {entry}; run undo to restore it.",
         ],
@@ -403,8 +403,8 @@ CORPUS: list[Hostile] = [
         [*_MEETINGS, "--mode", "append"],
         0,
         [
-            "Meetings (from {file}, append): 1 rows in the file; 573 rows now → 574 after; "
-            "1 added, 0 changed, 0 removed",
+            "Meetings (from {file}, adding rows): rows 1 in the file, 573 now, 574 after the import; "
+            "added 1, changed 0, removed 0",
             "Check passed: ready to import.",
             "Imported. The previous version is kept as {entry}; run undo to restore it.",
         ],
@@ -450,8 +450,8 @@ CORPUS: list[Hostile] = [
         [*_MEETINGS, "--mode", "append"],
         0,
         [
-            "Meetings (from {file}, append): 1 rows in the file; 573 rows now → 574 after; "
-            "1 added, 0 changed, 0 removed",
+            "Meetings (from {file}, adding rows): rows 1 in the file, 573 now, 574 after the import; "
+            "added 1, changed 0, removed 0",
             "Check passed: ready to import.",
         ],
         command="validate",
@@ -562,8 +562,8 @@ CORPUS: list[Hostile] = [
         [*_MEETINGS, "--mode", "append"],
         0,
         [
-            "Meetings (from {file}, append): 2 rows in the file; 573 rows now → 575 after; "
-            "2 added, 0 changed, 0 removed",
+            "Meetings (from {file}, adding rows): rows 2 in the file, 573 now, 575 after the import; "
+            "added 2, changed 0, removed 0",
             "Meetings: rows skipped as no record (totals, notes, repeated headers, sign-off lines): "
             "sheet '会议' row 5, row 6, row 7, row 8",
             "Check passed: ready to import.",
@@ -592,9 +592,10 @@ CORPUS: list[Hostile] = [
         ["--lang", "en"],
         0,
         [
-            "Units (from units.xlsx, replace): 10 rows in the file; 9 rows now → 10 after; 1 added, 0 changed, 0 removed",
-            "Meetings (from meetings.xlsx, replace): 1 rows in the file; 573 rows now → 1 after; "
-            "1 added, 0 changed, 573 removed",
+            "Units (from units.xlsx, replacing the table): rows 10 in the file, 9 now, 10 after the import; "
+            "added 1, changed 0, removed 0",
+            "Meetings (from meetings.xlsx, replacing the table): rows 1 in the file, 573 now, 1 after the import; "
+            "added 1, changed 0, removed 573",
             "Check passed: ready to import.",
         ],
         command="validate",

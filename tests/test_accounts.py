@@ -453,6 +453,7 @@ def test_sign_in_throttles_then_lets_the_right_password_in(users):
         login.SignIn("throttled", retry_after=60).message("en")
         == "Too many failed sign-ins: try again in about a minute"
     )
+    assert login.SignIn("throttled", retry_after=0.4).message("en") == "Too many failed sign-ins: try again in a second"
     other = login.sign_in("boss", "admin-pass-1", "10.0.0.6", throttle=gate)
     assert other.ok  # another user is not held back by lead's failures
     clock.advance(30)

@@ -568,3 +568,17 @@ def test_units_that_do_not_fit_even_by_name_are_counted_exactly_in_the_last_line
         counted = sum(int(n) for n in re.findall(pattern, markdown))
         shown = sum(line.startswith("- **") for line in lines)
         assert shown + counted == sum(len(items) for _u, items in groups[:named])
+
+
+def test_one_meeting_against_none_a_year_earlier_is_one_meeting_in_english():
+    """A unit that held one meeting where it held none a year before read "1 meetings in 2020 Q4 against 0"."""
+    from oversight.alerts import AlertItem
+    from oversight.alerts.digest_text import item_text
+
+    def rising(meetings: int, prev: int) -> AlertItem:
+        facts = {"quarter": "2020Q4", "meetings": meetings, "prev_meetings": prev, "increase": meetings - prev}
+        return AlertItem("meetings_rising", "research", "省政府研究室", "Research Office", facts=facts)
+
+    assert item_text(rising(1, 0), "en") == "1 meeting in 2020 Q4 against 0 in 2019 Q4 (+1)"
+    assert item_text(rising(3, 1), "en") == "3 meetings in 2020 Q4 against 1 in 2019 Q4 (+2)"
+    assert item_text(rising(1, 0), "zh") == "2020年第4季度召开会议 1 次，2019年第4季度 0 次，增加 1 次"

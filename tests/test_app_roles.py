@@ -411,3 +411,33 @@ def test_a_sign_in_that_cannot_be_audited_says_so_in_the_readers_language(users,
     en.text_input(key="widget.login_password").input(PASSWORD)
     en.button[0].click().run()
     assert not en.exception and en.error[0].value.startswith("The audit log cannot be written")
+
+
+def test_a_signed_in_import_is_recorded_under_the_account_not_the_servers_os_user(users, tmp_path, monkeypatch):
+    """The server's OS account says nothing of who imported on the web: every web import read "chief（系统用户
+    root）". The CLI and local mode keep it beside the claimed name (test_importer, test_cli_users)."""
+    import pandas as pd
+
+    from oversight.ingest import checked_folder, import_history, workbook
+
+    folder = tmp_path / "data"
+    shutil.copytree(store.SAMPLE_DATA_DIR, folder, ignore=shutil.ignore_patterns(".cache", ".history"))
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    meetings = checked_folder.read_folder(folder)["meetings"].head(1).copy()
+    meetings["meeting_id"] = "HY-WEB-1"
+    units = checked_folder.read_folder(folder)["units"]
+    upload = workbook.ledger_xlsx_bytes(TABLES["meetings"], pd.DataFrame(meetings), units)
+
+    at = sign_in("chief", script="pages/07_data.py")
+    at.file_uploader(key="widget.uploads").set_value(
+        ("新会议.xlsx", upload, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    ).run()
+    at.radio(key="widget.import_mode").set_value("append").run()
+    at.button(key="widget.import_check").click().run()
+    at.button(key="widget.import_apply").click().run()
+    assert not at.exception and "已导入" in at.success[-1].value, [e.value for e in at.error]
+
+    (entry,) = import_history.list_history(folder)
+    assert entry.user == "chief" and entry.os_user is None
+    shown = " ".join(m.value for m in at.markdown)
+    assert " · chief 导入 " in shown and "系统用户" not in shown

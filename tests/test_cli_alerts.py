@@ -73,6 +73,20 @@ def test_digest_is_grouped_by_unit(settings_path, capsys):
     assert out.index("省政府办公厅 (gov_office)\n  - 逾期：WT2020-018") < out.index("省政府研究室 (research)")
 
 
+def test_an_english_count_of_one_and_a_window_of_one_day_are_singular(settings_path, capsys):
+    """ "1 units not consulted this quarter" and "due within 1 days" read as mistakes aloud."""
+    status, out, _ = run(
+        capsys, "alerts", "--as-of", AS_OF, "--unit", "gov_office", "--due-within", "1", "--lang", "en"
+    )
+    assert status == 0
+    assert out.splitlines()[2] == (
+        "2 overdue · 0 due within a day · 1 unit not consulted this quarter · 0 units with more meetings than a year "
+        "earlier"
+    )
+    status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--lang", "en")
+    assert "1 due within 30 days · 9 units not consulted this quarter" in out.splitlines()[2]
+
+
 def test_json_and_due_within(settings_path, capsys):
     status, out, _ = run(capsys, "alerts", "--as-of", "2020-12-31", "--due-within", "90", "--json")
     data = json.loads(out)

@@ -322,7 +322,7 @@ def test_with_accounts_import_needs_an_admin(monkeypatch, data_folder, tmp_path,
     assert main(["import", source, "--table", "meetings", "--mode", "append", "--user", "boss"]) == 0
     assert "已导入" in capsys.readouterr().out
     assert main(["history", "--lang", "en"]) == 0
-    assert f"boss (OS user {getpass.getuser()}) imported new_meetings.xlsx (append)" in capsys.readouterr().out
+    assert f"boss (OS user {getpass.getuser()}) imported new_meetings.xlsx (adding rows)" in capsys.readouterr().out
 
     stdin(monkeypatch, "admin-pass-1\n")
     assert main(["undo", "--user", "boss", "--password-stdin"]) == 0

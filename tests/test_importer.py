@@ -488,7 +488,7 @@ def test_cli_import_history_undo(data_folder, tmp_path, capsys):
     assert main(["history", "--lang", "en"]) == 0
     # the claimed name (OVERSIGHT_USER) is shown with the OS account that ran the command
     assert (
-        f"王秘书 (OS user {getpass.getuser()}) imported new_meetings.xlsx (append): Meetings 573 rows → 574"
+        f"王秘书 (OS user {getpass.getuser()}) imported new_meetings.xlsx (adding rows): Meetings: rows 573 → 574"
         in capsys.readouterr().out
     )
     assert main(["undo"]) == 0

@@ -93,3 +93,22 @@ def test_other_problems_of_the_folder_stay_as_they_were():
         ("error.date_invalid", 3, None),
         ("error.unit_unknown", 7, None),  # never a unit: as it was
     ]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_removed_unit_one_row_still_uses_is_said_as_one_row(lang):
+    """ "yet 1 rows of the other ledgers belong to it, this the first" for the only such row."""
+    from oversight.ingest.checked_folder import read_folder
+    from oversight.ingest.problems import Problem
+
+    before = read_folder(store.SAMPLE_DATA_DIR)["units"]
+    after = before[before["unit_id"] != "petitions"]
+    unknown = Problem(
+        file="meetings.xlsx", sheet="会议", row=5, message_key="error.unit_unknown", params={"value": "信访局"}
+    )
+    (problem,) = unit_references.summarised([unknown], before, after)
+    message = problem.render(lang)
+    if lang == "en":
+        assert "a row of the other ledgers, this one, belongs to it" in message and "rows" not in message
+    else:
+        assert "其他台账仍有1行属于它，即此行" in message and "第一行" not in message

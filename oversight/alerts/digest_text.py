@@ -63,11 +63,18 @@ def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
     if not counts:
         return ""  # every enabled rule was left unjudged: the line after this one says which, and why
     mark = "**" if bold else ""
+    days = digest.rules.due_within_days
+    within = within_days(days, lang)
     parts = [
-        i18n.t(f"alerts.count.{rule}", lang, n=f"{mark}{n}{mark}", days=digest.rules.due_within_days)
+        i18n.t(f"alerts.count.{rule}", lang, n=f"{mark}{n}{mark}", count=n, days=days, within=within)
         for rule, n in counts.items()
     ]
     return i18n.t("alerts.digest.separator", lang).join(parts)
+
+
+def within_days(days: int, lang: str) -> str:
+    """The due-soon rule's window in words: "within 30 days", "within a day" (a threshold of 1 read "1 days")."""
+    return i18n.t("alerts.within_days", lang, count=days)
 
 
 def _quarter_to(quarter: Quarter, counted_to: date | None, lang: str) -> str:
@@ -114,6 +121,7 @@ def item_text(item: AlertItem, lang: str, markdown: bool = False, counted_to: da
         quarter=_quarter_to(rising_in, counted_to, lang),
         earlier=_quarter_to(rising_in.shift(-4), counted_to and same_day_years_earlier(counted_to), lang),
         meetings=facts["meetings"],
+        count=facts["meetings"],  # "1 meeting in 2020 Q4 against 0"
         prev=facts["prev_meetings"],
         increase=facts["increase"],
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from oversight.alerts import AlertItem, Digest
+from oversight.alerts.digest_text import within_days
 from oversight.core import i18n, safe_text
 from oversight.present.summary import date_text
 
@@ -64,6 +65,7 @@ class AlertStrip:
                     lang,
                     count=len(self.due_soon),
                     days=self.digest.rules.due_within_days,
+                    within=within_days(self.digest.rules.due_within_days, lang),
                 )
             )
         if "no_consultation" in enabled:

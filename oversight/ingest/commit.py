@@ -124,11 +124,13 @@ def commit_changes(
     return entry
 
 
-def apply_import(plan: ImportPlan, user: str | None = None, before_commit: BeforeCommit | None = None) -> HistoryEntry:
+def apply_import(
+    plan: ImportPlan, user: str | None = None, before_commit: BeforeCommit | None = None, signed_in: bool = False
+) -> HistoryEntry:
     """Write a checked plan into its folder; raises ``ValidationError`` if the plan has problems or is stale.
 
     ``before_commit(entry)`` (the audit line) runs after the files are staged, before the first is replaced;
-    if it raises, nothing is changed.
+    if it raises, nothing is changed. ``signed_in``: ``user`` is a signed-in account (see ``new_manifest``).
     """
     if not plan.ok:
         nothing = "data.report.unchanged" if plan.unchanged else "error.no_table_detected"
@@ -146,7 +148,7 @@ def apply_import(plan: ImportPlan, user: str | None = None, before_commit: Befor
         }
         for name, change in plan.changes.items()
     }
-    manifest = new_manifest("import", user, plan.sources, plan.mode, tables)
+    manifest = new_manifest("import", user, plan.sources, plan.mode, tables, signed_in=signed_in)
     writes: dict[str, tuple[str, bytes] | None] = {
         name: (TABLES[name].file_name, plan.files[name]) for name in plan.changes
     }
@@ -182,6 +184,7 @@ def undo_last(
     user: str | None = None,
     before_commit: BeforeCommit | None = None,
     expected: str | None = None,
+    signed_in: bool = False,
 ) -> HistoryEntry:
     """Restore the files as they were before the newest import not yet undone; the undo is recorded too.
 
@@ -239,7 +242,9 @@ def undo_last(
             }
             for name, info in target.tables.items()
         }
-        manifest = new_manifest("undo", user, target.sources, target.mode, tables, undoes=target.id)
+        manifest = new_manifest(
+            "undo", user, target.sources, target.mode, tables, undoes=target.id, signed_in=signed_in
+        )
         return commit_changes(folder, writes, manifest, None, before_commit)
 
 

@@ -174,12 +174,18 @@ def new_manifest(
     mode: str,
     tables: dict[str, dict[str, Any]],
     undoes: str | None = None,
+    signed_in: bool = False,
 ) -> dict[str, Any]:
-    """What an entry's ``manifest.json`` says: the action, who (as claimed and as the OS knows them), when, what."""
+    """What an entry's ``manifest.json`` says: the action, who (as claimed and as the OS knows them), when, what.
+
+    ``signed_in``: ``user`` is an account that proved itself with a password or sign-on (the web page); the OS
+    account is then the server's, which says nothing of who did it (every web import read "admin1 (OS user
+    root)"), and is not recorded. A name from the CLI or local mode is only claimed, and keeps the OS account.
+    """
     return {
         "action": action,
         "user": user or config.claimed_user(),
-        "os_user": config.os_user(),
+        "os_user": None if signed_in else config.os_user(),
         "at": datetime.now(UTC).astimezone().isoformat(timespec="seconds"),
         "sources": list(sources),
         "mode": mode,

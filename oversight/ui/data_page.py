@@ -193,7 +193,9 @@ def import_section(page: Page) -> None:
             )
 
         try:
-            entry = commit.apply_import(plan, user=page.account.username, before_commit=record)
+            entry = commit.apply_import(
+                plan, user=page.account.username, before_commit=record, signed_in=_signed_in(page)
+            )
         except Exception as error:  # the folder is left as it was; say so in the user's language
             st.error(_commit_failure(page, error))
             return
@@ -298,7 +300,11 @@ def _undo(page: Page, confirmed_id: str) -> None:
 
     try:
         entry = commit.undo_last(
-            Path(page.folder), user=page.account.username, before_commit=record, expected=confirmed_id
+            Path(page.folder),
+            user=page.account.username,
+            before_commit=record,
+            expected=confirmed_id,
+            signed_in=_signed_in(page),
         )
     except Exception as error:
         st.error(_commit_failure(page, error, "undo"))
@@ -374,3 +380,8 @@ def ledger_file_names(table: contract_schema.Table, lang: str, data_date: object
     page gave 会议_template.xlsx and 问题_2020-12-31.xlsx)."""
     stem = table.zh if i18n.normalise_language(lang) == "zh" else table.name
     return f"{stem}_{data_date}.xlsx", f"{stem}_{i18n.t('data.ui.template_suffix', lang)}.xlsx"
+
+
+def _signed_in(page: Page) -> bool:
+    """Whether the page's account proved who it is (not local mode, where the name is the machine's user)."""
+    return page.account.source != roles.LOCAL
