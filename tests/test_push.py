@@ -81,10 +81,16 @@ def test_attempts_are_bounded_and_each_failure_is_logged_without_the_key(caplog)
         channel = Channel("群", "wecom", url=receiver.url("/send?key=VERY-SECRET-KEY"))
         delivery = push.deliver(channel, MESSAGE, FAST, sleep=lambda s: None)
     assert not delivery.ok and delivery.attempts == 3 and len(receiver.requests) == 3
-    assert "errcode 93000" in delivery.error and "invalid webhook url" in delivery.error
+    assert str(delivery.error) == (
+        f"{receiver.url('/send')} refused the message: the webhook address is not valid (errcode 93000, its reply "
+        "“invalid webhook url”)"
+    )
+    assert delivery.error.text("zh") == (
+        f"{receiver.url('/send')} 拒收消息：webhook 地址无效（errcode 93000，对方答复“invalid webhook url”）"
+    )
     warnings = [record for record in caplog.records if record.levelno == logging.WARNING]
     assert len(warnings) == 3 and "attempt 3 of 3" in warnings[-1].getMessage()
-    assert "VERY-SECRET-KEY" not in caplog.text and "VERY-SECRET-KEY" not in delivery.error
+    assert "VERY-SECRET-KEY" not in caplog.text and "VERY-SECRET-KEY" not in delivery.error.text("zh")
 
 
 def test_an_unreachable_robot_is_a_failure_not_an_exception():
@@ -92,7 +98,10 @@ def test_an_unreachable_robot_is_a_failure_not_an_exception():
     delivery = push.deliver(
         channel, MESSAGE, PushOptions(attempts=2, backoff_seconds=0, timeout_seconds=2), sleep=lambda s: None
     )
-    assert not delivery.ok and delivery.attempts == 2 and "127.0.0.1" in delivery.error
+    assert not delivery.ok and delivery.attempts == 2
+    where = push.redacted(channel.url or "")
+    assert delivery.error.text("zh") == f"{where}：连接被拒绝"
+    assert str(delivery.error) == f"{where}: the connection was refused"
 
 
 def test_an_oversized_markdown_is_cut_to_the_wecom_limit():
@@ -146,7 +155,7 @@ def test_an_smtp_server_that_is_not_there_is_retried_then_reported():
         channel, MESSAGE, PushOptions(attempts=2, backoff_seconds=0.5, timeout_seconds=2), sleep=pauses.append
     )
     assert not delivery.ok and delivery.attempts == 2 and pauses == [0.5]
-    assert delivery.error.startswith("smtp 127.0.0.1:")
+    assert delivery.error.text("zh").startswith("smtp 127.0.0.1:") and "：" in delivery.error.text("zh")
 
 
 def test_a_scheduled_digest_without_a_date_is_as_of_the_teams_day(monkeypatch):
@@ -291,3 +300,53 @@ def test_a_single_failed_attempt_is_not_called_all_of_them(attempts, lang, line)
     """rev-d #12: "1 次尝试均失败" for a channel set to one attempt."""
     outcome = Outcome("mail", "failed", attempts, "smtp 127.0.0.1:9: refused")
     assert outcome.line("brief", "2020Q4/all", lang) == line
+
+
+@pytest.mark.parametrize(
+    "reply, english, chinese",
+    [
+        (
+            (200, {"errcode": 310000, "errmsg": "keywords not in content"}),
+            "refused the message: the message lacks the robot's keyword, or its signature or this server's IP address "
+            "is not accepted (errcode 310000, its reply “keywords not in content”)",
+            "拒收消息：消息未包含机器人设置的关键词，或加签、本服务器 IP 地址未通过校验（errcode 310000，对方答复“keywords "
+            "not in content”）",
+        ),
+        (
+            (200, {"errcode": 40035, "errmsg": "invalid parameter"}),
+            "refused the message: errcode 40035, its reply “invalid parameter”",
+            "拒收消息：errcode 40035，对方答复“invalid parameter”",
+        ),
+        ((502, {"errcode": -1}), "answered HTTP 502", "返回 HTTP 502"),
+    ],
+)
+def test_a_failure_is_said_in_the_readers_language_with_the_robots_own_words_quoted(reply, english, chinese):
+    """A Chinese line read "最后一次：http://… refused the message: errcode 93000, invalid webhook url"."""
+    with RobotReceiver(replies=[reply]) as receiver:
+        channel = Channel("群", "dingtalk", url=receiver.url("/robot/send?access_token=T"))
+        delivery = push.deliver(channel, MESSAGE, PushOptions(attempts=1, timeout_seconds=5), sleep=lambda s: None)
+    where = receiver.url("/robot/send")
+    assert str(delivery.error) == f"{where} {english}" and delivery.error.text("en") == f"{where} {english}"
+    assert delivery.error.text("zh") == f"{where} {chinese}"
+
+
+def test_a_connection_that_never_carried_the_message_is_named_as_a_person_checks_it():
+    import socket
+
+    where = "https://qyapi.weixin.qq.com/cgi-bin/webhook/send"
+    said = {
+        "unknown_host": push._unreachable(where, socket.gaierror(-2, "Name or service not known"), 10),
+        "timed_out": push._unreachable(where, TimeoutError("timed out"), 10),
+    }
+    assert said["unknown_host"].text("zh") == f"{where}：无法解析主机名"
+    assert said["timed_out"].text("en") == f"{where}: no answer within 10 s"
+    assert said["timed_out"].text("zh") == f"{where}：10 秒内无应答"
+    with SmtpReceiver() as receiver:  # a server that offers no AUTH: its words quoted in the reader's sentence
+        channel = Channel(
+            "邮件", "email", host="127.0.0.1", port=receiver.port, security="none", sender="a@example.gov.cn",
+            to=("b@example.gov.cn",), username="u", password="p",
+        )  # fmt: skip
+        delivery = push.deliver(channel, MESSAGE, PushOptions(attempts=1, timeout_seconds=5), sleep=lambda s: None)
+    assert not delivery.ok and delivery.error.text("zh") == (
+        f"smtp 127.0.0.1:{receiver.port}：邮件服务器返回错误（SMTP AUTH extension not supported by server.）"
+    )

@@ -187,8 +187,9 @@ def test_an_exception_in_one_send_is_that_channels_audited_failure_and_the_next_
             ("换行地址", "failed", 2),
             ("好群", "sent", 1),
         ]
-        assert outcomes[0].error == f"{receiver.url('/send')}: unexpected UnicodeEncodeError"
-        assert outcomes[1].error == "smtp 127.0.0.1:9: unexpected ValueError"
+        # lang="zh": the run's language, as the command's line and the audit say it
+        assert outcomes[0].error == f"{receiver.url('/send')}：意外错误（UnicodeEncodeError）"
+        assert outcomes[1].error == "smtp 127.0.0.1:9：意外错误（ValueError）"
         assert len(receiver.requests) == 1
     lines = [(entry["details"]["channel"], entry["details"]["status"]) for entry in audit.read_audit()]
     assert lines == [

@@ -22,6 +22,7 @@ import hmac
 import json
 import logging
 import smtplib
+import socket
 import ssl
 import time
 import urllib.error
@@ -33,14 +34,59 @@ from email.utils import formatdate, make_msgid
 from urllib.parse import quote_plus, urlsplit
 
 from oversight.alerts.configuration import Channel, PushOptions
-from oversight.core import safe_text
+from oversight.core import i18n, safe_text
 
 log = logging.getLogger("oversight.push")
 WECOM_MAX_BYTES = 4096
 
 
 class PushError(RuntimeError):
-    """One attempt failed; the message says how, without the secret parts of the address."""
+    """One attempt failed; ``text(lang)`` says how in the reader's language, without the secret parts of the
+    address (``str()`` is the English, for the log). A robot's own words are quoted as its reply, beside a reason
+    of ours where the code is a documented one: a Chinese line read "推送失败……最后一次：… refused the message:
+    errcode 93000, invalid webhook url"."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key, self.params = key, params
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        reason = self.params.get("reason")
+        words = {"reason": i18n.t(f"push.reason.{reason}", lang)} if reason else {}
+        return i18n.t(f"push.error.{self.key}", lang, **{**self.params, **words})
+
+
+# The services' documented refusals a person can act on (企业微信 group robot, 钉钉 custom robot); any other code is
+# quoted with the robot's words alone
+_ROBOT_REASONS = {
+    93000: "invalid_webhook",  # 企业微信: invalid webhook url
+    45009: "too_frequent",  # 企业微信: api freq out of limit
+    130101: "too_frequent",  # 钉钉: send too fast
+    300001: "invalid_token",  # 钉钉: token is not exist
+    310000: "keyword_sign_or_ip",  # 钉钉: keywords not in content, sign not match, ip not in whitelist
+}
+
+
+def _refused(where: str, code: object, said: str) -> PushError:
+    reason = _ROBOT_REASONS.get(code) if isinstance(code, int) else None
+    if reason is None:
+        return PushError("refused", where=where, code=code, said=said)
+    return PushError("refused_known", where=where, code=code, said=said, reason=reason)
+
+
+def _unreachable(where: str, error: BaseException, timeout: float) -> PushError:
+    """A connection that never carried the message, said as a person checks it: refused, silent, no such host."""
+    reason = getattr(error, "reason", error)
+    if isinstance(reason, TimeoutError | socket.timeout):
+        return PushError("timed_out", where=where, seconds=f"{timeout:g}")
+    if isinstance(reason, ConnectionRefusedError):
+        return PushError("connection_refused", where=where)
+    if isinstance(reason, socket.gaierror):
+        return PushError("unknown_host", where=where)
+    detail = safe_text.shortened(safe_text.plain(str(reason)), 200)
+    if isinstance(reason, ssl.SSLError):
+        return PushError("tls", where=where, detail=detail)
+    return PushError("unreachable", where=where, detail=detail)
 
 
 @dataclass(frozen=True)
@@ -66,7 +112,7 @@ class Delivery:
     channel: str
     ok: bool
     attempts: int
-    error: str | None = None
+    error: PushError | None = None
 
 
 # ---------------------------------------------------------------- payloads
@@ -133,28 +179,27 @@ def post_json(url: str, payload: dict, timeout: float) -> dict:
             chunks: list[bytes] = []
             while sum(map(len, chunks)) < _REPLY_LIMIT:
                 if time.monotonic() > deadline:
-                    raise PushError(f"{redacted(url)}: no whole reply within {timeout:g} s")
+                    raise PushError("no_whole_reply", where=redacted(url), seconds=f"{timeout:g}")
                 chunk = response.read1(4096)
                 if not chunk:
                     break
                 chunks.append(chunk)
             raw = b"".join(chunks)[:_REPLY_LIMIT]
     except urllib.error.HTTPError as error:
-        raise PushError(f"HTTP {error.code} from {redacted(url)}") from None
+        raise PushError("http", where=redacted(url), code=error.code) from None
     except (urllib.error.URLError, OSError) as error:
-        reason = getattr(error, "reason", error)
-        raise PushError(f"{redacted(url)}: {reason}") from None
+        raise _unreachable(redacted(url), error, timeout) from None
     try:
         reply = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise PushError(f"{redacted(url)} did not answer with JSON") from None
+        raise PushError("not_json", where=redacted(url)) from None
     if not isinstance(reply, dict) or reply.get("errcode") != 0:
         detail = reply.get("errmsg") if isinstance(reply, dict) else reply
         code = reply.get("errcode") if isinstance(reply, dict) else None
         # the robot's own words, on one line and without control characters (an escape sequence reached the
         # terminal as it was), cut short: they are quoted into logs and the command's output
         said = safe_text.shortened(safe_text.plain(detail), 200)
-        raise PushError(f"{redacted(url)} refused the message: errcode {code}, {said}")
+        raise _refused(redacted(url), code, said)
     return reply
 
 
@@ -202,13 +247,26 @@ def send_email(channel: Channel, message: Message, timeout: float, clock: Callab
             if channel.username:
                 client.login(channel.username, channel.password or "")
             client.send_message(mail)
-    except (smtplib.SMTPException, OSError) as error:
-        raise PushError(f"smtp {channel.host}:{channel.port}: {error}") from None
+    except smtplib.SMTPAuthenticationError:
+        raise PushError("smtp_login", where=_smtp_where(channel)) from None
+    except smtplib.SMTPRecipientsRefused:
+        raise PushError("smtp_recipients", where=_smtp_where(channel)) from None
+    except smtplib.SMTPSenderRefused:
+        raise PushError("smtp_sender", where=_smtp_where(channel), sender=channel.sender) from None
+    except smtplib.SMTPException as error:
+        detail = safe_text.shortened(safe_text.plain(str(error)), 200)
+        raise PushError("smtp", where=_smtp_where(channel), detail=detail) from None
+    except OSError as error:
+        raise _unreachable(_smtp_where(channel), error, timeout) from None
 
 
-def _unexpected(channel: Channel, failure: Exception) -> str:
-    where = redacted(channel.url) if channel.url else f"smtp {channel.host}:{channel.port}"
-    return f"{where}: unexpected {type(failure).__name__}"
+def _smtp_where(channel: Channel) -> str:
+    return f"smtp {channel.host}:{channel.port}"
+
+
+def _unexpected(channel: Channel, failure: Exception) -> PushError:
+    where = redacted(channel.url) if channel.url else _smtp_where(channel)
+    return PushError("unexpected", where=where, kind=type(failure).__name__)
 
 
 SENDERS: dict[str, Callable[..., None]] = {"wecom": send_wecom, "dingtalk": send_dingtalk, "email": send_email}
@@ -225,14 +283,14 @@ def deliver(
     of a send is a failed attempt, never the end of the run: the caller audits the outcome and goes on to the next
     channel (a value that stopped the run left a "sending" audit line with no outcome, and later channels untried)."""
     pause = options.backoff_seconds
-    error: str | None = None
+    error: PushError | None = None
     for attempt in range(1, options.attempts + 1):
         try:
             SENDERS[channel.kind](channel, message, options.timeout_seconds, clock)
         except Exception as failure:  # any failure of one send is that channel's, audited as such
             # a PushError's text is ours, without the key; anything else (a value the settings let through, a reply
             # http.client could not parse) is named by its type only: its text may quote the address and its key
-            error = str(failure) if isinstance(failure, PushError) else _unexpected(channel, failure)
+            error = failure if isinstance(failure, PushError) else _unexpected(channel, failure)
             log.warning(
                 "push %s to %s (%s): attempt %d of %d failed: %s",
                 message.kind,

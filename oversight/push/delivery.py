@@ -114,12 +114,14 @@ def push_message(
                     **details,
                     "status": "sent" if delivery.ok else "failed",
                     "attempts": delivery.attempts,
-                    "error": delivery.error,
+                    # in the run's language, as the command's own line says it (brief's write failures are too)
+                    "error": delivery.error.text(lang) if delivery.error else None,
                 },
             )
             if delivery.ok:
                 entry = sent_log.record(key, fingerprint, delivery.attempts)
                 outcomes.append(Outcome(channel.name, "sent", delivery.attempts, sent_at=entry["sent_at"]))
             else:
-                outcomes.append(Outcome(channel.name, "failed", delivery.attempts, delivery.error))
+                error = delivery.error.text(lang) if delivery.error else None
+                outcomes.append(Outcome(channel.name, "failed", delivery.attempts, error))
         return outcomes
