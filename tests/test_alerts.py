@@ -509,7 +509,7 @@ def test_quarter_rules_count_to_the_data_date_where_the_records_stop_inside_the_
 
     def run_query(name, **params):
         if name == "data_span":
-            return pd.DataFrame([{"last_day": pd.Timestamp(2021, 1, 2)}])
+            return pd.DataFrame([{"first_day": pd.Timestamp(2019, 1, 1), "last_day": pd.Timestamp(2021, 1, 2)}])
         if name == "units":
             return pd.DataFrame({"unit_id": []})
         asked[name] = params["as_of"]

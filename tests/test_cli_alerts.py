@@ -117,6 +117,22 @@ def test_bad_input_exits_1_with_a_message_in_the_language(settings_path, capsys)
     assert status == 1 and "rules.due_soon.days" in err and str(settings_path) in err and "Traceback" not in err
 
 
+@pytest.mark.parametrize("as_of", ["2019-01-01", "2019-04-26", "2019-12-31"])
+def test_more_meetings_is_not_judged_against_a_year_before_the_records(settings_path, capsys, as_of):
+    """The sample begins on 1 January 2019: in 2019 there is no year earlier, and "会议同比增多 0 家" said no unit held
+    more meetings than one, read aloud as a finding."""
+    status, out, _ = run(capsys, "alerts", "--as-of", as_of)
+    lines = out.splitlines()
+    assert status == 0 and "会议同比增多" not in lines[2]
+    earlier = f"{int(as_of[:4]) - 1}年第{(int(as_of[5:7]) - 1) // 3 + 1}季度"
+    assert lines[3] == f"{earlier}（上年同期）无记录，未判断：会议增多"
+    data = json.loads(run(capsys, "alerts", "--as-of", as_of, "--json")[1])
+    assert data["not_judged"] == ["meetings_rising"] and "meetings_rising" not in data["counts"]
+    # the first quarter with a year before it is judged, its count said even when it is zero
+    data = json.loads(run(capsys, "alerts", "--as-of", "2020-01-15", "--json")[1])
+    assert data["not_judged"] == [] and "meetings_rising" in data["counts"]
+
+
 def test_a_day_past_the_data_date_names_it_and_does_not_judge_a_quarter_without_records(settings_path, capsys):
     # the sample's data date is 2020-12-31: a digest run in 2021 Q1 has no record of that quarter, so it may not say
     # that every unit held no consultation in it; overdue issues are still counted from the records

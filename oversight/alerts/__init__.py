@@ -72,11 +72,23 @@ class AlertItem:
         }
 
 
-def unjudged_rules(rules: Rules, as_of: date, data_date: date | None) -> tuple[str, ...]:
-    """The enabled quarter rules left unjudged: the data date falls before the as-of date's quarter began."""
-    if data_date is None or data_date >= Quarter.of(as_of).first_day:
-        return ()
-    return tuple(rule for rule in rules.enabled() if rule in QUARTER_RULES)
+def unjudged_rules(
+    rules: Rules, as_of: date, data_date: date | None, data_start: date | None = None
+) -> tuple[str, ...]:
+    """The enabled quarter rules left unjudged: all of them where the data date falls before the as-of date's
+    quarter began; 会议增多 also where the records begin after the quarter a year earlier (there is nothing to
+    compare with, and a count of 0 said "no unit held more meetings than a year before" of a year never recorded)."""
+    if data_date is not None and data_date < Quarter.of(as_of).first_day:
+        return tuple(rule for rule in rules.enabled() if rule in QUARTER_RULES)
+    if rules.meetings_rising and year_earlier_unrecorded(as_of, data_start):
+        return ("meetings_rising",)
+    return ()
+
+
+def year_earlier_unrecorded(as_of: date, data_start: date | None) -> bool:
+    """Whether the records begin after the quarter a year before the as-of date's (queries/alert_meetings_rising.sql
+    compares only from the first quarter on record)."""
+    return data_start is not None and Quarter.of(data_start) > Quarter.of(as_of).shift(-4)
 
 
 def quarter_counted_to(as_of: date, data_date: date | None) -> date:
@@ -94,6 +106,7 @@ class Digest:
     items: tuple[AlertItem, ...]
     unit_order: tuple[str, ...] = ()
     data_date: date | None = None  # the newest date recorded in any ledger (None: not known to the caller)
+    data_start: date | None = None  # the oldest (None: not known)
 
     @property
     def quarter(self) -> Quarter:
@@ -105,7 +118,7 @@ class Digest:
 
     @property
     def not_judged(self) -> tuple[str, ...]:
-        return unjudged_rules(self.rules, self.as_of, self.data_date)
+        return unjudged_rules(self.rules, self.as_of, self.data_date, self.data_start)
 
     def counts(self) -> dict[str, int]:
         """Alerts per judged rule (a rule left unjudged has no count: zero would say all is well)."""
@@ -195,9 +208,11 @@ def collect_alerts(
         "no_consultation": {},
         "meetings_rising": {"min_increase": int(rules.min_increase)},
     }
-    last_day = run_query("data_span")["last_day"].iloc[0]
-    data_date = None if pd.isna(last_day) else pd.Timestamp(last_day).date()
-    skipped = unjudged_rules(rules, as_of, data_date)
+    span = run_query("data_span").iloc[0]
+    data_date, data_start = (
+        None if pd.isna(day) else pd.Timestamp(day).date() for day in (span.last_day, span.first_day)
+    )
+    skipped = unjudged_rules(rules, as_of, data_date, data_start)
     recorded_to = quarter_counted_to(as_of, data_date)
     items: list[AlertItem] = []
     for rule in rules.enabled():
@@ -211,7 +226,7 @@ def collect_alerts(
         frame = run_query(_QUERIES[rule], units=list(units), as_of=day, **params[rule])
         items += [_item(rule, row) for row in frame.to_dict("records")]
     order = tuple(run_query("units")["unit_id"])
-    return Digest(as_of, rules, tuple(items), order, data_date)
+    return Digest(as_of, rules, tuple(items), order, data_date, data_start)
 
 
 _FACTS = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from oversight.alerts import AlertItem, Digest
+from oversight.alerts import AlertItem, Digest, year_earlier_unrecorded
 from oversight.core import i18n, safe_text
 from oversight.data.filters import Quarter, same_day_years_earlier
 from oversight.present.summary import date_text
@@ -47,9 +47,13 @@ def as_of_line(digest: Digest, lang: str) -> str:
 
 
 def not_judged_lines(digest: Digest, lang: str) -> list[str]:
-    """The rules that could not be judged (no records yet in the as-of date's quarter), as one line, or none."""
+    """The rules that could not be judged (no records yet in the as-of date's quarter; for 会议增多, none in the
+    quarter a year earlier), as one line, or none."""
     if not digest.not_judged:
         return []
+    if digest.not_judged == ("meetings_rising",) and year_earlier_unrecorded(digest.as_of, digest.data_start):
+        earlier = i18n.quarter_label(digest.quarter.shift(-4), lang)
+        return [i18n.t("alerts.digest.not_judged_year_earlier", lang, quarter=earlier)]
     rules = i18n.t("export.list.separator", lang).join(
         i18n.t(f"alerts.rule.{rule}", lang) for rule in digest.not_judged
     )
