@@ -511,9 +511,8 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
         if now["issues"]:
             day = view.as_of
             rate = oracle.half_up(oracle.percent(now["issues_rectified"], now["issues"]), 1)
-            consultation += (
-                f"截至{day.year}年{day.month}月{day.day}日，已整改问题{now['issues_rectified']}个，整改率{rate}%"
-            )
+            rectified = f"已整改问题{now['issues_rectified']}个" if now["issues_rectified"] else "尚无问题整改完成"
+            consultation += f"截至{day.year}年{day.month}月{day.day}日，{rectified}，整改率{rate}%"
             if before and before["issues"]:
                 consultation += (
                     f"（上年同期{oracle.half_up(oracle.percent(before['issues_rectified'], before['issues']), 1)}%）"
@@ -565,10 +564,15 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
             difference = oracle.half_up(before["avg_duration_min"] - now["avg_duration_min"], 1)
             if difference:
                 meetings += f"，{'缩短' if difference > 0 else '延长'}{_plain_number(abs(difference))}分钟"
-        meetings += (
-            f"。其中合并召开{now['merged']}次，议题提前报送纪检监察组审核{now['prereviewed']}次，"
-            f"纪检监察组列席{now['attended']}次。"
+        # a practice no meeting had is said in words (纪检监察组列席0次 read as a figure)
+        merged = f"合并召开{now['merged']}次" if now["merged"] else "无合并召开的会议"
+        prereviewed = (
+            f"议题提前报送纪检监察组审核{now['prereviewed']}次"
+            if now["prereviewed"]
+            else "无议题提前报送纪检监察组审核的会议"
         )
+        attended = f"纪检监察组列席{now['attended']}次" if now["attended"] else "纪检监察组未列席会议"
+        meetings += f"。其中{merged}，{prereviewed}，{attended}。"
     return [consultation, collaboration, meetings]
 
 

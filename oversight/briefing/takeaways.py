@@ -88,6 +88,12 @@ def _each_or_none(some: int, of: int) -> str:
     return "_all" if some == of and of > 1 else ""
 
 
+def _alike(leaders: Sequence[str], values: Sequence[Number]) -> bool:
+    """Every one of several in view holds the top value: there is no "most" (最多的是 naming every unit, 各1个, read as
+    a finding) and no "fewest" either."""
+    return len(values) > 1 and len(leaders) == len(values)
+
+
 def _extremes(values: Sequence[Number], labels: Sequence[str]) -> tuple[list[str], list[str], Number, Number]:
     """Labels at the highest and at the lowest value (ties kept together, in the frame's order), and the values."""
     values = list(values)
@@ -160,10 +166,11 @@ def _issues_suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
         return _t("unit_issues_suggestions_no_issues", lang, suggestions=suggestions)
     tied = len(leaders) > 1
     return _t(
-        "unit_issues_suggestions" + ("_tie" if tied else ""),
+        "unit_issues_suggestions" + ("_even" if _alike(leaders, frame["issues"]) else "_tie" if tied else ""),
         lang,
         units=_names(leaders, lang, "units"),
         tied=len(leaders),
+        one=count(top, "issues", lang),
         count=_each(count(top, "issues", lang), tied, lang),
         issues=issues,
         suggestions=suggestions,
@@ -295,14 +302,18 @@ def _meetings_by_unit_quarter(frame: pd.DataFrame, lang: str) -> str:
             return _t("heatmap_one_unit_alone", lang, unit=names[0], meetings=meetings)
         busiest, _, top, _ = _extremes(per_quarter, [_quarter_key_name(k, lang) for k in per_quarter.index])
         return _t(
-            "heatmap_one_unit",
+            "heatmap_one_unit" + ("_even" if _alike(busiest, per_quarter) else ""),
             lang,
             unit=names[0],
             meetings=meetings,
+            tied=len(busiest),
+            one=count(top, "meetings", lang),
             quarters=_names(busiest, lang),
             count=_each(count(top, "meetings", lang), len(busiest) > 1, lang),
         )
     most, fewest, top, bottom = _extremes(per_unit["meetings"], names)
+    if _alike(most, per_unit["meetings"]):
+        return _t("heatmap_units_even", lang, tied=len(most), one=count(top, "meetings", lang))
     return _t(
         "heatmap_units",
         lang,
@@ -341,7 +352,8 @@ def _issues_by_unit_status(frame: pd.DataFrame, lang: str) -> str:
         )
     pending = frame["open"] + frame["in_progress"]
     leaders, _, top, _ = _extremes(pending, _unit_names(frame, lang))
-    if len(frame) > 1 and top > 0 and len(leaders) <= MOST_NAMED:  # "most" says nothing when most units share it
+    # "most" says nothing when most units share it, or all of them
+    if len(frame) > 1 and top > 0 and len(leaders) <= MOST_NAMED and not _alike(leaders, pending):
         text += _t(
             "status_most_pending",
             lang,
@@ -374,7 +386,7 @@ def _suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
         rate=percent(parts["adopted"] + parts["implemented"], total),
     )
     leaders, _, top, _ = _extremes(frame["proposed"], _unit_names(frame, lang))
-    if len(frame) > 1 and top > 0 and len(leaders) <= MOST_NAMED:
+    if len(frame) > 1 and top > 0 and len(leaders) <= MOST_NAMED and not _alike(leaders, frame["proposed"]):
         text += _t(
             "adoption_most_waiting",
             lang,
@@ -448,11 +460,16 @@ def _reminders_by_quarter_form(frame: pd.DataFrame, lang: str) -> str:
     if len(frame) == 1:
         return _t("reminders_total", lang, total=total) + _form_totals(frame, lang)
     ranked = _whole_quarters(frame)
-    most, fewest, top, bottom = _extremes(ranked[list(_FORMS)].sum(axis=1), _quarter_names(ranked, lang))
+    if len(ranked) < 2:  # one whole quarter is no ranking (最多的是 and 最少的是 the same quarter)
+        return _t("reminders_total", lang, total=total) + _form_totals(frame, lang)
+    per_whole_quarter = ranked[list(_FORMS)].sum(axis=1)
+    most, fewest, top, bottom = _extremes(per_whole_quarter, _quarter_names(ranked, lang))
     return _t(
-        "reminders_quarters",
+        "reminders_quarters" + ("_even" if _alike(most, per_whole_quarter) else ""),
         lang,
         total=total,
+        tied=len(most),
+        one=count(top, "reminders", lang),
         most=_names(most, lang),
         top=_each(count(top, "reminders", lang), len(most) > 1, lang),
         fewest=_names(fewest, lang),
@@ -468,9 +485,11 @@ def _reminders_by_unit(frame: pd.DataFrame, lang: str) -> str:
         return _t("reminders_one_unit", lang, unit=names[0], total=total) + _form_totals(frame, lang)
     most, _, top, _ = _extremes(per_unit, names)
     text = _t(
-        "reminders_units",
+        "reminders_units" + ("_even" if _alike(most, per_unit) else ""),
         lang,
         total=total,
+        tied=len(most),
+        one=count(top, "reminders", lang),
         units=_names(most, lang, "units"),
         count=_each(count(top, "reminders", lang), len(most) > 1, lang),
     )
@@ -507,7 +526,12 @@ def _activities_by_quarter(frame: pd.DataFrame, lang: str) -> str:
     if len(frame) == 1:
         return text
     ranked = _whole_quarters(frame)
-    most, _, top, _ = _extremes(ranked[list(_ACTIVITY_KINDS)].sum(axis=1), _quarter_names(ranked, lang))
+    per_whole_quarter = ranked[list(_ACTIVITY_KINDS)].sum(axis=1)
+    if len(ranked) < 2 or per_whole_quarter.max() == 0:  # one whole quarter, or none busy, is no ranking
+        return text
+    most, _, top, _ = _extremes(per_whole_quarter, _quarter_names(ranked, lang))
+    if _alike(most, per_whole_quarter):
+        return text + _t("activities_even", lang, tied=len(most), one=count(top, "activities", lang))
     return text + _t(
         "activities_busiest",
         lang,
@@ -533,6 +557,8 @@ def _unit_trends(frame: pd.DataFrame, lang: str) -> str:
     if len(recorded) < 2 or recorded["meetings"].max() == 0:
         return text
     most, _, top, _ = _extremes(recorded["meetings"], _quarter_names(recorded, lang))
+    if _alike(most, recorded["meetings"]):
+        return text + _t("trend_even", lang, tied=len(most), one=count(top, "meetings", lang))
     return text + _t(
         "trend_busiest",
         lang,

@@ -149,7 +149,8 @@ def _consultation(figures: Figures, lang: str) -> str:
     rate_now = rate(now["issues_rectified"], now["issues"])
     if rate_now is not None:
         text += i18n.t(
-            "export.summary.rectification",
+            # none in words: 尚无问题整改完成, not 已整改问题0个 ("0 issues had been rectified")
+            "export.summary.rectification" + ("" if now["issues_rectified"] else ".none"),
             lang,
             period_end=date_text(figures.filter.as_of, lang),
             rectified=count(now["issues_rectified"], "issues", lang),
@@ -237,15 +238,15 @@ def _meetings(figures: Figures, lang: str) -> str:
                     f"export.summary.duration_{key}", lang, minutes=count(_plain(abs(difference)), "minutes", lang)
                 )
     meetings = figures.meetings
-    merged = int(meetings["merged"].sum())
-    return text + i18n.t(
-        "export.summary.meeting_practice",
-        lang,
-        count=merged,  # "1 meeting was merged", not "were"
-        merged=count(merged, "meetings", lang),
-        prereviewed=count(int(meetings["prereviewed"].sum()), "meetings", lang),
-        attended=count(int(meetings["attended"].sum()), "meetings", lang),
-    )
+    # each practice said in words where no meeting had it: 纪检监察组列席0次 and "it attended 0 meetings" read as
+    # figures to report
+    practice = {}
+    for column in ("merged", "prereviewed", "attended"):
+        n = int(meetings[column].sum())
+        key = f"export.summary.practice.{column}" + (".none" if n == 0 else "")
+        # count: "1 meeting was merged", not "were"
+        practice[column] = i18n.t(key, lang, count=n, meetings=count(n, "meetings", lang))
+    return text + i18n.t("export.summary.meeting_practice", lang, **practice)
 
 
 def _plain(value: Decimal) -> Decimal | int:
