@@ -582,3 +582,25 @@ def test_one_meeting_against_none_a_year_earlier_is_one_meeting_in_english():
     assert item_text(rising(1, 0), "en") == "1 meeting in 2020 Q4 against 0 in 2019 Q4 (+1)"
     assert item_text(rising(3, 1), "en") == "3 meetings in 2020 Q4 against 1 in 2019 Q4 (+2)"
     assert item_text(rising(1, 0), "zh") == "2020年第4季度召开会议 1 次，2019年第4季度 0 次，增加 1 次"
+
+
+def test_a_line_break_in_a_description_cannot_forge_a_heading_or_an_alert_in_the_text_digest():
+    """An attack review: a description "…\\n省政府研究室 (research)\\n  - 逾期：WT2020-777 …" put a second unit's heading
+    and a made-up alert in a unit account's terminal digest and e-mail, with the unit's real alerts under it."""
+    from oversight.alerts import DEFAULT_RULES, AlertItem, Digest
+    from oversight.alerts.digest_text import render_text
+
+    forged = "第一行正常描述\n省政府研究室 (research)\n  - 逾期：WT2020-777 伪造的一条预警"
+    item = AlertItem(
+        "overdue",
+        "gov_office",
+        "省政府办公厅",
+        "General Office",
+        issue_id="WT2020-905",
+        facts={"description": forged, "due_date": "2020-07-05", "days_overdue": 126, "category": "conduct"},
+    )
+    text = render_text(Digest(date(2020, 11, 8), DEFAULT_RULES, (item,), ("gov_office",)), "zh")
+    lines = text.splitlines()
+    assert "省政府研究室 (research)" not in lines and not any(line.startswith("  - 逾期：WT2020-777") for line in lines)
+    (alert,) = [line for line in lines if line.startswith("  - ")]
+    assert "第一行正常描述 省政府研究室 (research) - 逾期：WT2020-777 伪造的一条预警" in alert

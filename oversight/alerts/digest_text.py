@@ -100,6 +100,8 @@ def item_text(item: AlertItem, lang: str, markdown: bool = False, counted_to: da
         if markdown:
             text = safe_text.robot_markdown(safe_text.shortened(text, DESCRIPTION_CHARS))
             issue = safe_text.robot_markdown(issue)
+        else:  # a line of the terminal's list and the e-mail's: a line break in the ledger's text would start another
+            text, issue = safe_text.one_line(text), safe_text.one_line(issue)
         days = facts.get("days_overdue", facts.get("days_left"))
         key = "alerts.item.due_today" if item.rule == "due_soon" and days == 0 else f"alerts.item.{item.rule}"
         return i18n.t(
@@ -139,7 +141,7 @@ def render_text(digest: Digest, lang: str) -> str:
     if not groups:
         lines.append(i18n.t("alerts.digest.none", lang))
     for unit_id, items in groups:
-        lines.append(f"{items[0].unit_name(lang)} ({unit_id})")
+        lines.append(f"{safe_text.one_line(items[0].unit_name(lang))} ({safe_text.one_line(unit_id)})")
         lines += [
             "  - "
             + i18n.t(

@@ -28,6 +28,9 @@ class Column:
     # the most a value can be: beyond it the cell is a typing error, and a number past what the store's 64-bit
     # columns hold would pass a check and then stop every page from loading
     maximum: int | None = None
+    # text that may run over several lines (a description, a note: Alt+Enter in a cell); any other text is a name or
+    # an id, read on one line everywhere: a unit named "第二单位\n省政府研究室 (research)" forged a heading in the digest
+    multiline: bool = False
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ MEETINGS = Table(
             aliases=("列席", "Attended", "Team attended", "Attended by the team"),
         ),
         Column("merged", "合并召开", BOOL, aliases=("Merged meeting",)),
-        Column("notes", "备注", TEXT, required=False),
+        Column("notes", "备注", TEXT, required=False, multiline=True),
     ),
 )
 
@@ -146,7 +149,7 @@ ISSUES = Table(
         Column("date_raised", "发现日期", DATE, aliases=("指出日期", "Date", "Raised", "Raised on")),
         Column("source", "问题来源", ENUM, choices=ISSUE_SOURCES, aliases=("Issue source",)),
         Column("category", "问题类别", ENUM, choices=CATEGORIES),
-        Column("description", "问题描述", TEXT),
+        Column("description", "问题描述", TEXT, multiline=True),
         Column("status", "整改状态", ENUM, choices=ISSUE_STATUSES),
         Column("due_date", "整改期限", DATE, required=False, aliases=("Due", "Deadline")),
         Column(
@@ -174,7 +177,7 @@ SUGGESTIONS = Table(
             aliases=("Linked issue", "Related issue", "Linked issue ID"),
         ),
         Column("category", "类别", ENUM, choices=CATEGORIES, aliases=("建议类别",)),
-        Column("content", "建议内容", TEXT, aliases=("Suggestion",)),
+        Column("content", "建议内容", TEXT, aliases=("Suggestion",), multiline=True),
         Column("status", "采纳状态", ENUM, choices=SUGGESTION_STATUSES),
     ),
 )
@@ -187,7 +190,7 @@ REMINDERS = Table(
         Column("unit", "单位", UNIT),
         Column("date", "提醒日期", DATE),
         Column("form", "提醒方式", ENUM, choices=REMINDER_FORMS, aliases=("Reminder form", "Type")),
-        Column("subject", "提醒事项", TEXT),
+        Column("subject", "提醒事项", TEXT, multiline=True),
     ),
 )
 
@@ -199,7 +202,7 @@ ACTIVITIES = Table(
         Column("unit", "单位", UNIT),
         Column("date", "活动日期", DATE),
         Column("kind", "活动类型", ENUM, choices=ACTIVITY_KINDS, aliases=("Type", "Activity type")),
-        Column("notes", "备注", TEXT, required=False),
+        Column("notes", "备注", TEXT, required=False, multiline=True),
     ),
 )
 

@@ -103,6 +103,12 @@ def visible(value: object) -> str:
     return text if text.strip() else f'"{text}"'
 
 
+def one_line(value: object) -> str:
+    """``value`` without control characters, each run of white space (line breaks too) one space: text placed in a
+    line of a plain-text list, where a line break inside a description forged the next item and a unit's heading."""
+    return " ".join(plain(value).split())
+
+
 def plain(value: object) -> str:
     """``value`` without the control characters that Word, slide and image writers refuse."""
     return _CONTROL.sub("", str(value))

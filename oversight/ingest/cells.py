@@ -19,6 +19,7 @@ import pandas as pd
 
 from oversight.contract.schema import BOOL, DATE, ENUM, INT, REF, SLUG, TEXT, UNIT, Column
 from oversight.core import i18n
+from oversight.core.safe_text import shortened
 from oversight.ingest.cell_text import (
     DigitsIn1904Workbook,
     NumberIn1904Workbook,
@@ -262,17 +263,28 @@ def parse_text(value: object) -> str:
 
 
 def parse_id(value: object) -> str:
-    text = parse_text(value)
+    text = parse_line(value)
     code = control_character(text, _INVISIBLE_IN_IDS)
     if code is not None:
         raise CellError("error.control_character", code=code)
     return text
 
 
+_LINE_BREAK_OR_TAB = re.compile("[\t\n\r\u2028\u2029]")
+
+
+def parse_line(value: object) -> str:
+    """A name's text: on one line (a line break inside a unit's name forged a second heading in the digest)."""
+    text = parse_text(value)
+    if _LINE_BREAK_OR_TAB.search(text):
+        raise CellError("error.line_break", value=shortened(text, 100))
+    return text
+
+
 def cell_parser(column: Column, context: Context) -> Callable[[object], object]:
     kind = column.kind
     if kind == TEXT:
-        return parse_id if column.unique else parse_text
+        return parse_id if column.unique else parse_text if column.multiline else parse_line
     if kind == SLUG:
 
         def parse_slug(value: object) -> str:

@@ -216,7 +216,7 @@ def send_dingtalk(channel: Channel, message: Message, timeout: float, clock: Cal
 
 def email_message(channel: Channel, message: Message) -> EmailMessage:
     mail = EmailMessage()
-    mail["Subject"] = message.title
+    mail["Subject"] = safe_text.one_line(message.title)  # a header with a line break is refused by the e-mail library
     mail["From"] = channel.sender
     mail["To"] = ", ".join(channel.to)
     mail["Date"] = formatdate(localtime=True)
