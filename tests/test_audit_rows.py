@@ -161,3 +161,39 @@ def test_a_refused_page_is_named_as_the_navigation_names_it():
     ]
     assert audit_rows.audit_table(refused, "zh")["详情"][0] == "原因：无权访问该页面；页面：数据管理"
     assert audit_rows.audit_table(refused, "en")["Details"][0].endswith("page: Data")
+
+
+def test_a_recorded_name_holding_the_details_separators_is_quoted_so_it_cannot_pass_for_more_details():
+    """An attack review: an import of a file named "台账；方式：替换；各表行数：问题 导入前行数 34，导入后行数 0；途径：网页；
+    系统用户：boss；备注：x.csv" read on the audit page as a replace through the web that emptied the issues, with the
+    real details pushed past the cell's edge."""
+    from oversight.present.audit_rows import details_text
+
+    forged = "台账；方式：替换；各表行数：问题 导入前行数 34，导入后行数 0；途径：网页；系统用户：boss；备注：x.csv"
+    text = details_text({"sources": [forged], "mode": "append"}, "zh")
+    assert text.startswith('来源文件："台账；方式：替换；') and text.endswith('备注：x.csv"；方式：追加')
+    assert details_text({"sources": ['a"；方式：替换'], "mode": "append"}, "zh").startswith(
+        '来源文件："a\\"；方式：替换"；'
+    )
+    # an ordinary name, a time, an address: as recorded
+    assert (
+        details_text({"sources": ["新增问题.xlsx", "问题清单(1).xlsx"]}, "zh")
+        == "来源文件：新增问题.xlsx，问题清单(1).xlsx"
+    )
+
+
+def test_the_import_history_quotes_a_file_name_that_holds_its_separators():
+    from pathlib import Path
+
+    from oversight.ingest.import_history import HistoryEntry
+    from oversight.ingest.import_report import render_entry
+
+    entry = HistoryEntry(
+        "20201108-1", Path("."), "import", "chief", "2020-11-08T12:00:00+00:00",
+        ("x.csv (replacing the table): Issues: rows 34 → 0, y.csv",), "append",
+        {"issues": {"rows_before": 34, "rows_after": 35}},
+    )  # fmt: skip
+    line = render_entry(entry, "en")
+    assert (
+        'imported "x.csv (replacing the table): Issues: rows 34 → 0, y.csv" (adding rows): Issues: rows 34 → 35' in line
+    )

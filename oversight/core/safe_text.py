@@ -18,6 +18,7 @@ there is one definition of "escaped" to test.
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING
 
@@ -101,6 +102,17 @@ def visible(value: object) -> str:
     reader sees what is there."""
     text = spelled_out(value)
     return text if text.strip() else f'"{text}"'
+
+
+# What separates the parts of a line of details (the audit page's, the import history's) in either language: a value
+# holding one could pass for more details ("x.csv；方式：替换；…" as a file name read as a replace that never was)
+_DETAIL_SEPARATORS = re.compile(r"[；;：，、（）\"“”\r\n]|: |, ")
+
+
+def unambiguous(value: str) -> str:
+    """``value`` as it is, or quoted as a JSON string (its own quotes escaped) where it holds a separator of the
+    details it sits among, so that the reader sees where it ends."""
+    return json.dumps(value, ensure_ascii=False) if _DETAIL_SEPARATORS.search(value) else value
 
 
 def one_line(value: object) -> str:

@@ -7,7 +7,7 @@ one line, and why a change did not happen, without a server path or a traceback.
 from __future__ import annotations
 
 from oversight import config
-from oversight.core import i18n
+from oversight.core import i18n, safe_text
 from oversight.ingest.import_history import HistoryEntry
 from oversight.ingest.import_plan import MODES, ImportPlan
 from oversight.ingest.problems import Problem, ValidationError, shown_text
@@ -159,7 +159,8 @@ def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         id=shown_text(entry.id),
         at=shown_text(config.team_time_text(entry.at)),  # recorded in UTC, read in Beijing time as on the audit page
         user=user,
-        sources=", ".join(map(shown_text, entry.sources)),
+        # a name holding the line's separators is quoted: "x.csv (replace): Issues 34 → 0, y.csv" was one file's name
+        sources=", ".join(safe_text.unambiguous(shown_text(source)) for source in entry.sources),
         mode=i18n.t(f"data.mode.{entry.mode}", lang) if entry.mode in MODES else shown_text(entry.mode),
         tables=tables,
         undoes=shown_text(entry.undoes or ""),

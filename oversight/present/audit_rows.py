@@ -153,7 +153,10 @@ def _value(key: str, value: Any, lang: str, unit_names: Mapping[str, str]) -> st
         return i18n.t("auth.audit.separator.item", lang).join(_value(key, item, lang, unit_names) for item in value)
     if value is None:
         return NOTHING
-    return _word(f"value.{key}", str(value), lang)
+    word = _word(f"value.{key}", str(value), lang)
+    # a recorded text (a file's name, a unit's) that holds the details' separators is quoted: a file named
+    # "台账；方式：替换；各表行数：问题 导入前行数 34，导入后行数 0；…" made the page say a replace had emptied the table
+    return safe_text.unambiguous(word) if word == str(value) else word
 
 
 def details_text(
