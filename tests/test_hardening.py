@@ -446,6 +446,9 @@ def test_an_entity_in_data_text_shows_as_typed_on_the_page_and_in_a_robot_messag
     assert html == "<p>R&amp;D &amp;lt;b&amp;gt;粗&amp;lt;/b&amp;gt; &amp;#x5b;x&amp;#x5d;(y)</p>\n"
     # robots: the same inline escapes, and the characters that start a tag or an entity in their look-alikes
     assert safe_text.robot_markdown("R&D <font>*粗*</font>\n[x](y)") == "R＆D ＜font＞\\*粗\\*＜/font＞ \\[x\\](y)"
+    # a bare address stays text in the group, as on the page (a word joiner inside its trigger)
+    joined = safe_text.robot_markdown("见 http://evil.example/?x= www.a.cn a@b.cn")
+    assert joined == "见 h\u2060ttp://evil.example/?x= w\u2060ww.a.cn a\u2060@b.cn"
 
 
 def test_chart_labels_are_escaped_for_plotly():

@@ -63,9 +63,10 @@ _ROBOT_LOOKALIKES = str.maketrans({"<": "＜", ">": "＞", "&": "＆"})
 
 def robot_markdown(value: object) -> str:
     """``value`` as text inside a group robot's markdown message: inline markdown punctuation backslash-escaped,
-    ``<``, ``>`` and ``&`` full-width, line breaks (which would end the list item) and control characters gone."""
+    ``<``, ``>`` and ``&`` full-width, line breaks (which would end the list item) and control characters gone, and a
+    bare address kept from becoming a link as ``markdown`` keeps it (a description could carry one into the group)."""
     flat = " ".join(_CONTROL.sub("", str(value)).split()).translate(_ROBOT_LOOKALIKES)
-    return _ROBOT_ACTIVE.sub(r"\\\1", flat)
+    return _AUTOLINK_TRIGGERS.sub(WORD_JOINER, _ROBOT_ACTIVE.sub(r"\\\1", flat))
 
 
 def plotly(value: object) -> str:
