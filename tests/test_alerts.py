@@ -462,7 +462,7 @@ def test_markdown_escapes_ledger_text_and_keeps_within_the_robot_budget(frames):
     digest = _digest(connection, D)
     markdown = digest_text.render_markdown(digest, "zh")
     line = next(line for line in markdown.splitlines() if "T-MD" in line)
-    assert "\\*\\*粗体\\*\\*" in line and "\\[链接\\](http://x)" in line
+    assert "\\*\\*粗体\\*\\*" in line and "\\[链接\\](h\u2060ttp://x)" in line
     assert "<font" not in line and "＜font" in line and "\n# 标题" not in markdown
     # an entity would be decoded into the tag or character it names; the ampersand reads the same full-width
     hostile["description"] = "R&D 经费 &lt;font color=&quot;warning&quot;&gt;"
