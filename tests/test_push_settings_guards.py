@@ -285,3 +285,58 @@ def test_duplicate_channel_names_are_found_in_linear_time(tmp_path):
     assert time.process_time() - started < 5 * parse
     write(path, text + '[[channels]]\nname="c7"\nkind="wecom"\nurl="https://x/"\n')
     assert refusal(path).detail("zh") == '有两个通道都叫 "c7"'
+
+
+def test_a_push_whose_record_cannot_be_written_is_said_sent_unrecorded_and_the_next_channel_is_tried(
+    tmp_path, monkeypatch
+):
+    """A full disk while recording a sent push stopped the run: the channels after it were never tried, and the
+    command said nothing of the one that went out."""
+    import errno
+
+    real_record = SentLog.record
+
+    def disk_full_once(self, key, fingerprint, attempts, at=None):
+        if "第一群" in key:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_record(self, key, fingerprint, attempts, at)
+
+    monkeypatch.setattr(SentLog, "record", disk_full_once)
+    with RobotReceiver() as receiver:
+        channels = tuple(
+            Channel(name, "wecom", url=receiver.url(f"/send?key={n}")) for n, name in enumerate(("第一群", "第二群"))
+        )
+        settings = Settings(
+            tmp_path / "alerts.toml",
+            push=PushOptions(attempts=1, backoff_seconds=0, state_file=tmp_path / "state.json"),
+            channels=channels,
+        )
+        outcomes = push_message(
+            _message(),
+            period="2020-11-08/all",
+            fingerprint="f",
+            settings=settings,
+            account=Account("chief", "admin"),
+            lang="zh",
+            audit_details={},
+            sleep=lambda _: None,
+        )
+        assert len(receiver.requests) == 2  # both went out
+    assert [(o.channel, o.status) for o in outcomes] == [("第一群", "unrecorded"), ("第二群", "sent")]
+    line = outcomes[0].line("alerts", "2020-11-08/all", "zh")
+    assert line.startswith("已推送\t第一群\talerts\t2020-11-08/all（第 1 次尝试），但未能记录：无法写入 ")
+    assert line.endswith(f"（{os.strerror(errno.ENOSPC)}）；下次运行可能重复发送")
+    statuses = [
+        (entry["details"]["channel"], entry["details"]["status"])
+        for entry in map(json.loads, audit.audit_log_path().read_text(encoding="utf-8").splitlines())
+        if entry["action"] == "push"
+    ]
+    assert statuses == [
+        ("第一群", "sending"), ("第一群", "sent"), ("第一群", "unrecorded"), ("第二群", "sending"), ("第二群", "sent")
+    ]  # fmt: skip
+    assert set(json.loads((tmp_path / "state.json").read_text())) == {
+        entry_key("第二群", "alerts", "2020-11-08/all", "chief", "zh")
+    }
+    from oversight.cli import schedule
+
+    assert schedule._push_status(outcomes) == schedule.PUSH_FAILED  # the timer's run is not clean

@@ -249,12 +249,17 @@ def _push(
     except configuration.SettingsError as error:  # the state file is not a push record: nothing went out
         raise _Stop(INPUT_PROBLEM, error.render(lang)) from None
     for outcome in outcomes:
-        print(outcome.line(message.kind, period, lang), file=sys.stderr if outcome.status == "failed" else out)
+        troubled = outcome.status in _NOT_DONE
+        print(outcome.line(message.kind, period, lang), file=sys.stderr if troubled else out)
     return outcomes
 
 
+# a push that failed, or went out without its record (the next run may send it again): the timer's run is not clean
+_NOT_DONE = ("failed", "unrecorded")
+
+
 def _push_status(outcomes) -> int:
-    return PUSH_FAILED if any(outcome.status == "failed" for outcome in outcomes) else OK
+    return PUSH_FAILED if any(outcome.status in _NOT_DONE for outcome in outcomes) else OK
 
 
 def _busy_text(busy, lang: str) -> str:  # noqa: ANN001 — a locking.LockBusy

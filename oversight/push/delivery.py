@@ -26,7 +26,7 @@ from oversight.push.sent_log import SentLog, entry_key
 @dataclass(frozen=True)
 class Outcome:
     channel: str
-    status: str  # "sent", "skipped", "failed"
+    status: str  # "sent", "skipped", "failed", or "unrecorded" (sent, and the record of it could not be written)
     attempts: int = 0
     error: str | None = None
     sent_at: str | None = None
@@ -36,6 +36,8 @@ class Outcome:
         params = {"channel": self.channel, "kind": kind, "period": period}
         if self.status == "sent":
             return i18n.t("alerts.cli.pushed", lang, attempts=self.attempts, **params)
+        if self.status == "unrecorded":
+            return i18n.t("alerts.cli.pushed_unrecorded", lang, attempts=self.attempts, error=self.error, **params)
         if self.status == "skipped":
             key = "alerts.cli.skipped_changed" if self.changed else "alerts.cli.skipped"
             # the sending log keeps UTC (as the audit log); the line is read in Beijing time, as the audit page's
@@ -119,7 +121,17 @@ def push_message(
                 },
             )
             if delivery.ok:
-                entry = sent_log.record(key, fingerprint, delivery.attempts)
+                try:
+                    entry = sent_log.record(key, fingerprint, delivery.attempts)
+                except OSError as error:
+                    # it went out: the next channels are still tried, and the run says the next one may send it again
+                    # (a full disk here stopped the run, the channels after it untried)
+                    reason = i18n.t("alerts.cli.unrecorded_reason", lang, path=sent_log.path, error=error.strerror)
+                    audit.record(
+                        audit.PUSH, account=account, details={**details, "status": "unrecorded", "error": reason}
+                    )
+                    outcomes.append(Outcome(channel.name, "unrecorded", delivery.attempts, reason))
+                    continue
                 outcomes.append(Outcome(channel.name, "sent", delivery.attempts, sent_at=entry["sent_at"]))
             else:
                 error = delivery.error.text(lang) if delivery.error else None
