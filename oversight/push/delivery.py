@@ -123,10 +123,10 @@ def push_message(
             if delivery.ok:
                 try:
                     entry = sent_log.record(key, fingerprint, delivery.attempts)
-                except OSError as error:
+                except OSError as unwritten:
                     # it went out: the next channels are still tried, and the run says the next one may send it again
                     # (a full disk here stopped the run, the channels after it untried)
-                    reason = i18n.t("alerts.cli.unrecorded_reason", lang, path=sent_log.path, error=error.strerror)
+                    reason = i18n.t("alerts.cli.unrecorded_reason", lang, path=sent_log.path, error=unwritten.strerror)
                     audit.record(
                         audit.PUSH, account=account, details={**details, "status": "unrecorded", "error": reason}
                     )
@@ -134,6 +134,6 @@ def push_message(
                     continue
                 outcomes.append(Outcome(channel.name, "sent", delivery.attempts, sent_at=entry["sent_at"]))
             else:
-                error = delivery.error.text(lang) if delivery.error else None
-                outcomes.append(Outcome(channel.name, "failed", delivery.attempts, error))
+                said = delivery.error.text(lang) if delivery.error else None
+                outcomes.append(Outcome(channel.name, "failed", delivery.attempts, said))
         return outcomes
