@@ -65,7 +65,9 @@ def test_the_units_meeting_table_keeps_one_decimal_place_and_says_when_nothing_i
     assert any("各单位会议情况（本期无上年同期可比，按会议数量排列）" in md.value for md in at.markdown)
     assert not any("按同比降幅" in md.value for md in at.markdown)
     meetings = list(table.value["会议数量"])
-    assert meetings == sorted(meetings, reverse=True) and set(table.value["上年同期"]) == {"无可比数据"}
+    assert meetings == sorted(meetings, reverse=True)
+    # no column of 无可比数据 alone (on a phone they pushed the meetings off the screen): the title says why
+    assert "上年同期" not in table.value.columns and "增减（%）" not in table.value.columns
 
 
 def test_the_decisive_column_comes_before_the_unit():

@@ -53,6 +53,10 @@ def present(
     shown = pd.DataFrame(index=frame.index)
     one_place: list[str] = []
     short_names = _short_unit_names(frame, lang, units) if any(c.kind == "unit" for c in columns) else None
+    if "comparable" in frame.columns and not frame.empty and not frame["comparable"].fillna(False).astype(bool).any():
+        # nothing to compare with in any row (a range of two years, or before the records): no column of 无可比数据,
+        # which on a phone pushed the meetings themselves off the screen; the table's title says why
+        columns = [column for column in columns if not column.compares]
     for column in columns:
         header = i18n.t(column.header_key, lang)
         if column.kind == "unit":
