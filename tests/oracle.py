@@ -665,9 +665,15 @@ def average_text(value: float, unit: str, lang: str) -> str:
     return f"{text}{UNITS_ZH[unit]}" if lang == "zh" else f"{text}{UNITS_EN.get(unit, '')}"
 
 
+NOTHING_TO_AVERAGE = {"minutes": ("本期无会议", "no meetings"), "days": ("本期无已整改问题", "no issue rectified")}
+
+
 def average_delta(now: float | None, before: float | None, unit: str, lang: str) -> str:
-    """The change of an average: the difference in its unit, one decimal, no trailing .0 (``-38.2分钟``, ``-37分钟``)."""
-    if before is None or now is None:
+    """The change of an average: the difference in its unit, one decimal, no trailing .0 (``-38.2分钟``, ``-37分钟``);
+    an average of nothing says what there was none of (本期无会议), not that the year before is missing."""
+    if now is None:
+        return NOTHING_TO_AVERAGE[unit][lang == "en"]
+    if before is None:
         return NO_COMPARISON[lang]
     difference = half_up(now - before, 1)
     suffix = UNITS_ZH[unit] if lang == "zh" else UNITS_EN[unit]

@@ -58,3 +58,21 @@ def test_total_hours_change_is_rounded_from_exact_minutes():
 def test_no_change_without_a_previous_value():
     assert kpis.percent_change(5, 0) is None
     assert kpis.rate(3, 0) is None
+
+
+def test_an_average_of_nothing_says_what_there_was_none_of(connection):
+    """A reviewer's 2019 Q1 of the Counsellors' Office: 整改用时中位数 "—" above 无可比数据, beside cards that said
+    本期未指出问题 and 本期无到期应整改问题 — as if only the year before were missing."""
+    from oversight.data import queries
+    from oversight.data.filters import Filter, Quarter
+
+    filter_ = Filter(("counsellors",), Quarter(2019, 1), Quarter(2019, 1))
+    row = queries.run(connection, "rectification_summary", filter_).iloc[0].to_dict()
+    assert row["rectified"] == 0  # the reviewer's case, as the sample has it
+    for lang, reason in (("zh", "本期无已整改问题"), ("en", "no issue rectified")):
+        cards = {card.key: card for card in kpis.issue_kpis(row, None, lang, "")}
+        median = cards["median_days_to_rectify"]
+        assert (median.display, median.delta) == ("—", reason)
+    none = {"meetings": 0, "avg_duration_min": None, "total_minutes": 0, "merged": 0, "prereviewed": 0, "attended": 0}
+    cards = {card.key: card for card in kpis.meeting_kpis(none, None, None, "en", "", None)}
+    assert (cards["avg_duration"].display, cards["avg_duration"].delta) == ("—", "no meetings")

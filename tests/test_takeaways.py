@@ -83,7 +83,7 @@ def _facts(key: str, frame: pd.DataFrame) -> tuple[list[float], list[float]]:
         rectified, in_progress, still_open = total("rectified"), total("in_progress"), total("open")
         whole, unfinished = rectified + in_progress + still_open, in_progress + still_open
         # a status with no issues is not named; the two are named when both have some
-        must = [whole, rectified, _share(rectified, whole)]
+        must = [whole, *([rectified] if rectified else []), _share(rectified, whole)]  # none rectified: in words
         must += [unfinished] if unfinished else []
         must += [in_progress, still_open] if in_progress and still_open else []
         return must, [in_progress, still_open, (frame["open"] + frame["in_progress"]).max()]
@@ -546,3 +546,15 @@ def test_three_units_with_one_open_issue_each_are_not_the_most(connection):
     assert list(frame["open"] + frame["in_progress"]) == [1, 1, 1]  # the reviewers' case, as the sample has it
     assert "最多" not in takeaways.takeaway(spec, frame, "zh")
     assert "most" not in takeaways.takeaway(spec, frame, "en")
+
+
+def test_no_issue_rectified_is_said_in_words(connection):
+    """A reviewer's pack: "Of 1 issue, 0 rectified" (已整改0个)."""
+    spec = next(spec for spec in catalog.all_charts() if spec.key == "issues_by_unit_status")
+    frame = pd.DataFrame(
+        {"unit_id": ["chronicles"], "name_zh": ["省地方志编纂委员会办公室"], "name_en": ["Office of …"],
+         "ordinal": [1], "rectified": [0], "in_progress": [1], "open": [0]}
+    )  # fmt: skip
+    zh, en = (takeaways.takeaway(spec, frame, lang) for lang in ("zh", "en"))
+    assert zh.startswith("共指出问题1个，尚无已整改，整改率0.0%") and "已整改0" not in zh
+    assert en.startswith("Of 1 issue, none rectified yet (rectification rate 0.0%)") and "0 rectified" not in en

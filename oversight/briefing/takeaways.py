@@ -335,7 +335,12 @@ def _issues_by_unit_status(frame: pd.DataFrame, lang: str) -> str:
         **{f"{name}_n": n for name, n in parts.items()},
     }
     text = _t(
-        "status_counts", lang, total=count(total, "issues", lang), rate=percent(parts["rectified"], total), **counts
+        # none rectified in words (已整改0个, "0 rectified")
+        "status_counts" + ("" if parts["rectified"] else "_none_rectified"),
+        lang,
+        total=count(total, "issues", lang),
+        rate=percent(parts["rectified"], total),
+        **counts,
     )
     # 逾期未整改 on the same page counts issues in progress too: the reading says first how many are not yet
     # rectified in that sense, then which statuses they are in, and names no status that has none ("未整改0个"

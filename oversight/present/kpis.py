@@ -136,7 +136,17 @@ class Comparison:
         why_none = i18n.t(f"kpi.nothing_to_rate.{whole}", self.lang) if self.current[whole] == 0 else ""
         return self._card(key, now, format_number(now, "unit.percent", self.lang, 1), delta, colour, why_none)
 
-    def average(self, key: str, column: str, unit_key: str, colour: DeltaColour = "off", digits: int = 0) -> Kpi:
+    def average(
+        self,
+        key: str,
+        column: str,
+        unit_key: str,
+        colour: DeltaColour = "off",
+        digits: int = 0,
+        of_nothing: str | None = None,
+    ) -> Kpi:
+        """``of_nothing``: the ``kpi.nothing_to_rate`` reason a missing average gives (no meeting, no issue
+        rectified): "—" above 无可比数据 read as if only the year before were missing."""
         now = self.current[column]
         delta = None
         if self.previous_year is not None and not is_missing(now) and not is_missing(self.previous_year[column]):
@@ -149,7 +159,8 @@ class Comparison:
             if digits and not is_missing(now)
             else format_number(now, unit_key, self.lang, digits)
         )
-        return self._card(key, now, shown, delta, colour)
+        why_none = i18n.t(f"kpi.nothing_to_rate.{of_nothing}", self.lang) if of_nothing and is_missing(now) else ""
+        return self._card(key, now, shown, delta, colour, why_none)
 
 
 def overview_kpis(
@@ -204,7 +215,7 @@ def meeting_kpis(
     )
     return [
         meetings,
-        compare.average("avg_duration", "avg_duration_min", "unit.minutes", "inverse", digits=1),
+        compare.average("avg_duration", "avg_duration_min", "unit.minutes", "inverse", digits=1, of_nothing="meetings"),
         Comparison(hours, hours_before, previous_year_label, lang).count(
             "total_hours", "total_hours", "unit.hours", "inverse"
         ),
@@ -230,7 +241,9 @@ def issue_kpis(
         compare.count("not_yet_due", "not_yet_due", "unit.count"),
         # a median of whole days is a whole or a half day: written as it is (57.5天), since 58天 beside a change of
         # -21.5天 gave a year before of 79.5 days, and the year before was 79
-        compare.average("median_days_to_rectify", "median_days_to_rectify", "unit.days", "inverse", digits=1),
+        compare.average(
+            "median_days_to_rectify", "median_days_to_rectify", "unit.days", "inverse", digits=1, of_nothing="rectified"
+        ),
     ]
 
 
