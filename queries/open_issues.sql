@@ -1,6 +1,6 @@
 -- Issues raised in the range that were not rectified by the as-of date ($period_end) (整改未到位), oldest first.
 -- Parameters: $units (empty = all), $period_start, $period_end (the as-of date).
--- Output: issue_id, unit_id, name_zh, name_en, date_raised, category, description,
+-- Output: issue_id, unit_id, name_zh, name_en, short_name_en, date_raised, category, description,
 --         status (at the as-of date: an issue rectified later was still in progress then), due_date.
 with scoped_issues as (
     select * from issues
@@ -13,6 +13,7 @@ final as (
         scoped_issues.unit as unit_id,
         units.name_zh,
         units.name_en,
+        units.short_name_en,
         scoped_issues.date_raised,
         scoped_issues.category,
         scoped_issues.description,

@@ -1,7 +1,7 @@
 -- Issues overdue at the as-of date ($period_end): deadline before it and not rectified by then, whenever raised.
 -- The same definition as rectification_summary's overdue, so the card and this list always agree.
 -- Parameters: $units (empty = all), $period_end (the as-of date).
--- Output: issue_id, unit_id, name_zh, name_en, date_raised, category, description, status, due_date,
+-- Output: issue_id, unit_id, name_zh, name_en, short_name_en, date_raised, category, description, status, due_date,
 --         days_overdue, age_days (both counted to the as-of date).
 with final as (
     select
@@ -9,6 +9,7 @@ with final as (
         issues.unit as unit_id,
         units.name_zh,
         units.name_en,
+        units.short_name_en,
         issues.date_raised,
         issues.category,
         issues.description,
