@@ -224,6 +224,9 @@ def test_docx_is_a_work_report_with_charts_issues_and_placeholders(pack):
     ]
     assert readings and all(reading.paragraph_format.keep_together for reading in readings if reading.text)
     assert len(document.inline_shapes) == len(SPECS)
+    # the next steps' three lines stay together with their heading (one was left alone on a last page)
+    steps = [p for p in document.paragraphs if p.text.startswith(("[(", "【（"))][-3:]
+    assert [p.paragraph_format.keep_with_next for p in steps] == [True, True, False], [p.text for p in steps]
     captions = [p.text for p in document.paragraphs if p.style.name == "Caption"]
     assert captions[0] == i18n.t("export.briefing.figure_caption", lang, number=1, title=SPECS[0].title(lang))
     open_issues, overdue = document.tables[-2], document.tables[-1]

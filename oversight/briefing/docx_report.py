@@ -140,12 +140,13 @@ def _body(document, text: str, report: Report, line_spacing: float = 1.5):
     return paragraph
 
 
-def _placeholder(document, text: str) -> None:
+def _placeholder(document, text: str, keep_with_next: bool = False) -> None:
     """A line the office replaces: grey and bracketed, so it cannot go out unnoticed."""
     paragraph = document.add_paragraph()
     run = paragraph.add_run(text)
     run.font.color.rgb = _GREY
     run.font.highlight_color = 7  # WD_COLOR_INDEX.YELLOW: as Word users mark a gap to fill
+    paragraph.paragraph_format.keep_with_next = keep_with_next
 
 
 def _overview(document, report: Report) -> None:
@@ -226,8 +227,10 @@ def _problems(document, report: Report) -> None:
 
 def _next_steps(document, report: Report) -> None:
     document.add_heading(report.t("export.report.next_steps"), level=1)
-    for number in range(1, 4):
-        _placeholder(document, report.t("export.report.next_steps_placeholder", number=number))
+    for number in range(1, 4):  # the three lines kept together: one left alone on a last page read as forgotten
+        _placeholder(
+            document, report.t("export.report.next_steps_placeholder", number=number), keep_with_next=number < 3
+        )
 
 
 def _field(paragraph, instruction: str) -> None:
