@@ -27,7 +27,8 @@ def test_every_overview_chart_offers_four_downloads_named_by_chart_and_filter():
 def test_file_names_follow_the_filter_and_language():
     at = run_page(query={"unit": "petitions", "from": "2020Q2", "to": "2020Q4", "lang": "en"})
     by_unit = [text for text in _help_texts(at) if text.endswith(".csv") and "issues_suggestions_by_unit" in text]
-    assert by_unit == ["Download issues_suggestions_by_unit_Provincial_Bureau_of_Letters_and_Calls_2020Q2-2020Q4.csv"]
+    # the unit as the English charts name it (its 英文简称), not its 40-letter full name
+    assert by_unit == ["Download issues_suggestions_by_unit_Petitions_Bureau_2020Q2-2020Q4.csv"]
 
 
 def test_briefing_page_builds_the_four_files():

@@ -72,14 +72,22 @@ class ExportContext:
     data_date: date | None = None
     unit_count: int = 0  # how many units "all units" means
     marking: Marking = NO_MARKING  # the confidentiality marking and the viewer's watermark every export carries
+    # unit id → the name a file name takes: in English the units sheet's short name (英文简称), as the charts name
+    # units (supervision_briefing_Office_of_the_Provincial_Local_Chronicles_Compilation_Committee_2020Q3.pptx)
+    file_names: Mapping[str, str] = field(default_factory=dict)
 
     @classmethod
     def build(
         cls, lang: str, filter_: Filter, units: pd.DataFrame, data_date: date | None, marking: Marking = NO_MARKING
     ) -> ExportContext:
         """From the ``units`` query's frame, as the pages and the briefing already hold it."""
+        from oversight.charts.style import own_short_names
+
         names = dict(zip(units["unit_id"], units[i18n.localized_column("name", lang)]))
-        return cls(i18n.normalise_language(lang), filter_, names, data_date, len(names), marking)
+        # Chinese file names keep the full name (at most about 14 characters; 信访局 alone is not the unit's name)
+        english = i18n.normalise_language(lang) == "en"
+        short = dict(zip(units["unit_id"], own_short_names(units, lang))) if english else {}
+        return cls(i18n.normalise_language(lang), filter_, names, data_date, len(names), marking, short)
 
     def t(self, key: str, **params: object) -> str:
         return i18n.t(key, self.lang, **params)
@@ -115,7 +123,8 @@ class ExportContext:
         if not self.filter.units:
             return ""
         if len(self.filter.units) == 1:
-            return self.selected_names[0]
+            (unit,) = self.filter.units
+            return self.file_names.get(unit) or self.selected_names[0]
         return self.t("export.file.units_count", count=len(self.filter.units))
 
     def _to_date_code(self) -> str:
