@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 
 from oversight import charts
@@ -283,3 +285,35 @@ def test_a_part_of_a_stack_too_thin_for_its_count_shows_none_rather_than_a_speck
         inside += 1
         assert figure.layout.uniformtext.mode == "hide" and figure.layout.uniformtext.minsize >= 13, spec.key
     assert inside >= 5  # the stacked bars by unit and by quarter, and the donuts
+
+
+def test_units_compared_with_the_same_figures_stay_visible_one_over_the_other(connection):
+    """Review of 3 Dec: in the Issues small chart of data_admin, chronicles, counsellors and beijing_office over 2020,
+    Big Data Admin. (blue) was drawn exactly under Beijing Office (purple) and Local Chronicles under Counsellors'
+    Office: two of four lines showed, and a leader read two units as having no issues. Lines that coincide differ in
+    dash and marker shape, each later one thinner over the earlier, and the hover names the units sharing the value."""
+    from oversight.data.filters import Filter, Quarter
+    from oversight.present import compare
+
+    year = Filter((), Quarter(2020, 1), Quarter(2020, 4))
+    units = queries.run(connection, "units", year)
+    ids = ["data_admin", "chronicles", "counsellors", "beijing_office"]
+    trends = compare.trends_side_by_side(
+        lambda unit: queries.run(connection, "trends_by_quarter", Filter((unit,), year.start, year.end)), ids, units
+    )
+    figure = catalog.make_compared_trends_figure(trends, "en")
+    issues = [trace for trace in figure.data if trace.yaxis == "y3"]
+    assert len(issues) == 4
+    coinciding = [(a, b) for a, b in itertools.combinations(issues, 2) if list(a.y) == list(b.y)]
+    assert len(coinciding) >= 2  # the sample's two pairs of units with the same issues each quarter
+    for a, b in coinciding:
+        assert a.line.dash != b.line.dash and a.marker.symbol != b.marker.symbol
+        # the one drawn first is wider with a bigger marker: it shows round the one drawn over it
+        assert a.line.width > b.line.width and a.marker.size > b.marker.size
+        assert all(extra.startswith("same as ") and b.name in extra for _, extra in a.customdata)
+        assert all(extra.startswith("same as ") and a.name in extra for _, extra in b.customdata)
+    # every unit has its own dash and marker on every small chart, and its legend entry shows them
+    assert len({trace.line.dash for trace in issues}) == 4 and len({trace.marker.symbol for trace in issues}) == 4
+    for unit in range(4):
+        same_unit = figure.data[unit::4]
+        assert len({(t.line.dash, t.marker.symbol, t.line.color) for t in same_unit}) == 1
