@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pandas as pd
 
 from oversight import charts
@@ -147,11 +149,14 @@ def test_two_years_side_by_side_are_not_said_to_lack_a_year_earlier(connection):
         )
         for figure in figures:
             notes = [note.text for note in figure.layout.annotations]
-            assert not [note for note in notes if "上年同期" in note or "a year earlier" in note], notes
+            # (the note saying what the changes are against, 较上年同期, is not that one)
+            said = [note for note in notes if "无可比" in note or "no comparable" in note.lower()]
+            assert not said, notes
             assert any(trace.y[0] is not None for trace in figure.data)  # 2019's own values are drawn
     # eight quarters in a chart card: their changes (-31.0%, each ~45 px wide) take two rows, every other one higher,
     # as -31.0%-36.4%-31.0% ran into one another at 1280 px
-    lifts = [note.yshift for note in charts.make_meetings_by_quarter_figure(two_years, "en").layout.annotations]
+    notes = charts.make_meetings_by_quarter_figure(two_years, "en").layout.annotations
+    lifts = [note.yshift for note in notes if note.text.endswith("%") and note.x is not None and note.xref != "paper"]
     assert lifts == [20, 36, 20, 36]  # 2020 Q1–Q4 against 2019's bars
     # one year before the data began still says so
     one_year = queries.run(connection, "meetings_by_quarter", Filter((), Quarter(2019, 1), Quarter(2019, 4)))
@@ -283,3 +288,61 @@ def test_a_part_of_a_stack_too_thin_for_its_count_shows_none_rather_than_a_speck
         inside += 1
         assert figure.layout.uniformtext.mode == "hide" and figure.layout.uniformtext.minsize >= 13, spec.key
     assert inside >= 5  # the stacked bars by unit and by quarter, and the donuts
+
+
+def test_units_compared_with_the_same_figures_stay_visible_one_over_the_other(connection):
+    """Review of 3 Dec: in the Issues small chart of data_admin, chronicles, counsellors and beijing_office over 2020,
+    Big Data Admin. (blue) was drawn exactly under Beijing Office (purple) and Local Chronicles under Counsellors'
+    Office: two of four lines showed, and a leader read two units as having no issues. Lines that coincide differ in
+    dash and marker shape, each later one thinner over the earlier, and the hover names the units sharing the value."""
+    from oversight.data.filters import Filter, Quarter
+    from oversight.present import compare
+
+    year = Filter((), Quarter(2020, 1), Quarter(2020, 4))
+    units = queries.run(connection, "units", year)
+    ids = ["data_admin", "chronicles", "counsellors", "beijing_office"]
+    trends = compare.trends_side_by_side(
+        lambda unit: queries.run(connection, "trends_by_quarter", Filter((unit,), year.start, year.end)), ids, units
+    )
+    figure = catalog.make_compared_trends_figure(trends, "en")
+    issues = [trace for trace in figure.data if trace.yaxis == "y3"]
+    assert len(issues) == 4
+    coinciding = [(a, b) for a, b in itertools.combinations(issues, 2) if list(a.y) == list(b.y)]
+    assert len(coinciding) >= 2  # the sample's two pairs of units with the same issues each quarter
+    for a, b in coinciding:
+        assert a.line.dash != b.line.dash and a.marker.symbol != b.marker.symbol
+        # the one drawn first is wider with a bigger marker: it shows round the one drawn over it
+        assert a.line.width > b.line.width and a.marker.size > b.marker.size
+        assert all(extra.startswith("same as ") and b.name in extra for _, extra in a.customdata)
+        assert all(extra.startswith("same as ") and a.name in extra for _, extra in b.customdata)
+    # every unit has its own dash and marker on every small chart, and its legend entry shows them
+    assert len({trace.line.dash for trace in issues}) == 4 and len({trace.marker.symbol for trace in issues}) == 4
+    for unit in range(4):
+        same_unit = figure.data[unit::4]
+        assert len({(t.line.dash, t.marker.symbol, t.line.color) for t in same_unit}) == 1
+
+
+def test_changes_over_two_years_of_meetings_say_what_they_are_against(connection):
+    """Over 2019Q1–2020Q4 no grey bar stands beside the bars, and green and red percentages over 2020's bars had
+    nothing explaining them: a note says they are the change on the same quarter a year earlier, in both languages."""
+    from oversight.data.filters import Filter, Quarter
+
+    frame = queries.run(connection, "meetings_by_quarter", Filter((), Quarter(2019, 1), Quarter(2020, 4)))
+    for lang, note in (("zh", "百分比：较上年同期增减"), ("en", "%: change on the same quarter a year earlier")):
+        texts = [a.text for a in charts.make_meetings_by_quarter_figure(frame, lang).layout.annotations]
+        assert texts == ["-31.0%", "-36.4%", "-31.0%", "-30.1%", note]
+    one_year = queries.run(connection, "meetings_by_quarter", Filter((), Quarter(2020, 1), Quarter(2020, 4)))
+    assert "%" not in charts.make_meetings_by_quarter_figure(one_year, "en").layout.annotations[-1].text[:2]
+
+
+def test_a_stack_of_one_part_does_not_repeat_its_count_as_its_total(connection):
+    """A one-quarter reminders picture for Local Chronicles (2020 Q3, one written reminder) wrote the total 1 right
+    on the segment's own 1."""
+    from oversight.data.filters import Filter, Quarter
+
+    spec = next(s for s in catalog.all_charts() if s.key == "reminders_by_quarter_form")
+    figure = spec.build(
+        queries.run(connection, spec.query, Filter(("chronicles",), Quarter(2020, 3), Quarter(2020, 3))), "en"
+    )
+    assert [list(trace.text) for trace in figure.data] == [["1"]]
+    assert list(figure.layout.annotations) == []

@@ -381,6 +381,11 @@ def test_meetings_by_quarter_chart(worlds, case):
             expected.append(f"{'+' if change > 0 else ''}{change}%")
         elif earlier is None and row["meetings"] is not None and some_compared:
             expected.append({"zh": "无可比", "en": "n/a"}[case.lang])
+    if not some_compared and any(label.endswith("%") for label in expected):
+        # no grey bar beside the changes (two years compare within themselves): a note says what they are against
+        expected.append(
+            {"zh": "百分比：较上年同期增减", "en": "%: change on the same quarter a year earlier"}[case.lang]
+        )
     assert labels == expected
     assert "nan" not in str(figure.to_plotly_json()).lower().replace("nan'", "")  # no "NaN" label anywhere
     for trace in figure.data:

@@ -116,6 +116,12 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
                 **place,
                 font=dict(color=COLOURS["muted_text"], size=11),
             )
+    if previous.isna().all() and any(
+        percent_change(now, before) is not None for now, before in zip(meetings, compared)
+    ):
+        # no grey bar beside them (a range of two years compares within itself): the green and red percentages over
+        # the bars said nothing of what they were against
+        kinds.add_no_comparison_note(figure, lang, "chart.note.change_vs_year_earlier")
     headroom = 1.35 if crowded else 1.25  # room above the bars for the rows of changes
     return base_layout(
         figure,

@@ -335,6 +335,13 @@ def make_unit_trends_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
 # Units side by side: one colour per unit. Red stands for issues and grey for a year earlier everywhere else, so
 # neither marks a unit here.
 COMPARED_UNIT_COLOURS = ("#1F5AA6", "#E3A21A", "#2E7D32", "#6A4C93")
+# Two units with the same figures drew one line exactly over the other (Big Data Admin.'s blue under Beijing Office's
+# purple: two units read as having no issues). Each unit has its own dash and marker shape too, and each later one is
+# thinner with a smaller marker: a line drawn over another leaves the first showing round it and through its gaps,
+# on the screen and in the picture; the hover names the units that share the value.
+COMPARED_UNIT_DASHES = ("solid", "dash", "dot", "dashdot")
+COMPARED_UNIT_MARKERS = (("circle", 13), ("square", 10), ("diamond", 9), ("triangle-up", 7))
+COMPARED_UNIT_WIDTHS = (5, 3.5, 2.5, 1.8)
 COMPARED_MEASURES = (
     ("meetings", "axis.meetings"),
     ("reminders", "axis.reminders"),
@@ -362,21 +369,48 @@ def make_compared_trends_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     rows = frame.iloc[0:0]
     for row, (column, _) in enumerate(COMPARED_MEASURES, start=1):
         top = 1.0
+        by_unit = {
+            unit_id: kinds.rounded(frame.loc[frame["unit_id"] == unit_id].sort_values("quarter_key")[column], 1)
+            for unit_id in units["unit_id"]
+        }
         for index, unit_id in enumerate(units["unit_id"]):
             rows = frame.loc[frame["unit_id"] == unit_id].sort_values("quarter_key")
             labels = quarter_labels(rows, lang)
             raw = rows[column].astype("float64")
+            values = by_unit[unit_id]
+            sharing = [
+                [short[other] for other, other_id in enumerate(units["unit_id"]) if other != index
+                 and at < len(by_unit[other_id]) and value is not None and by_unit[other_id][at] == value]
+                for at, value in enumerate(values)
+            ]  # fmt: skip
+            symbol, size = COMPARED_UNIT_MARKERS[index % len(COMPARED_UNIT_MARKERS)]
             figure.add_scatter(
                 x=labels,
-                y=kinds.rounded(raw, 1),
+                y=values,
                 name=short[index],
                 legendgroup=unit_id,
                 showlegend=row == 1,  # one legend entry per unit, not one per small chart
                 mode="lines+markers",
-                line=dict(color=COMPARED_UNIT_COLOURS[index % len(COMPARED_UNIT_COLOURS)], width=3),
-                marker=dict(size=7),
-                customdata=[full[index]] * len(labels),
-                hovertemplate="%{customdata} · %{x}: %{y}<extra></extra>",
+                line=dict(
+                    color=COMPARED_UNIT_COLOURS[index % len(COMPARED_UNIT_COLOURS)],
+                    width=COMPARED_UNIT_WIDTHS[index % len(COMPARED_UNIT_WIDTHS)],
+                    dash=COMPARED_UNIT_DASHES[index % len(COMPARED_UNIT_DASHES)],
+                ),
+                marker=dict(size=size, symbol=symbol),
+                customdata=[
+                    [
+                        full[index],
+                        i18n.t(
+                            "chart.compared.same_value",
+                            lang,
+                            units=i18n.t("chart.compared.separator", lang).join(names),
+                        )
+                        if names
+                        else "",
+                    ]
+                    for names in sharing
+                ],  # fmt: skip
+                hovertemplate="%{customdata[0]} · %{x}: %{y}<br>%{customdata[1]}<extra></extra>",
                 row=row,
                 col=1,
             )

@@ -13,6 +13,7 @@ import plotly.graph_objects as go
 
 from oversight.charts.style import (
     COLOURS,
+    MIN_PLOT_PX,
     QUARTER_TICK_FONT,
     SEQUENCE,
     UNIT_LABEL_FONT,
@@ -269,8 +270,11 @@ def quarter_bars(
         # each quarter's total over its stack (a reader added 5 + 6 + 3 in their head), in room of its own above
         # the highest: the tallest stack touched the plot's top, right under the legend
         totals = values.sum(axis=1, min_count=1)
-        for label, total in zip(labels, count_labels(totals)):
-            if total:
+        parts = (values.fillna(0) > 0).sum(axis=1)
+        for label, total, count in zip(labels, count_labels(totals), parts):
+            # a stack of one part already says its count inside it, unless that part is too short for it (at the
+            # least plot of 200 px): "1" stood over "1"
+            if total and not (count == 1 and float(total) / (highest * 1.15) * MIN_PLOT_PX >= 2 * _LEAST_TEXT_PX):
                 figure.add_annotation(
                     x=label, y=float(total), text=total, showarrow=False, yanchor="bottom", font=dict(size=13)
                 )
@@ -314,8 +318,9 @@ def with_earlier_bars_of_the_range(frame: pd.DataFrame, value: str, previous: st
     return frame.assign(**{previous: pd.Series(numbers, index=frame.index, dtype="float64")})
 
 
-def add_no_comparison_note(figure: go.Figure, lang: str) -> None:
-    """上年同期无可比数据 at the plot's top left, where a chart has no year-earlier figure in its whole range."""
+def add_no_comparison_note(figure: go.Figure, lang: str, key: str = "chart.note.no_comparison") -> None:
+    """上年同期无可比数据 at the plot's top left, where a chart has no year-earlier figure in its whole range (or
+    another note on the comparison, ``key``, in the same place)."""
     figure.add_annotation(
         xref="paper",
         yref="paper",
@@ -324,7 +329,7 @@ def add_no_comparison_note(figure: go.Figure, lang: str) -> None:
         xanchor="left",
         yanchor="bottom",
         showarrow=False,
-        text=i18n.t("chart.note.no_comparison", lang),
+        text=i18n.t(key, lang),
         font=dict(color=COLOURS["muted_text"], size=12),
     )
 

@@ -20,6 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight import charts, config
+from oversight.charts import labels
 from oversight.charts.style import (
     FONT_FAMILY,
     LEGEND_ROW_PX,
@@ -116,6 +117,11 @@ def _forget_server(server: ImageServer) -> None:
 def _render(figures: Sequence[tuple[go.Figure, dict[str, object]]]) -> list[bytes]:
     # Checked on every call, not just at server start: a server whose browser cannot start would hang.
     require_browser()
+    # only the value labels that stand apart at the picture's size (neighbouring bars' 3 and 3 read 33)
+    figures = [
+        (labels.fitted(figure, float(options["width"]), float(options["height"])), options)  # type: ignore[arg-type]
+        for figure, options in figures
+    ]
     server = _image_server()
     try:
         return server.render(figures)

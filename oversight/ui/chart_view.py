@@ -16,6 +16,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from oversight import config
+from oversight.charts import labels
+from oversight.charts.style import CARD_WIDTH_PX
 from oversight.core import i18n
 from oversight.ui import plotly_bundle
 
@@ -38,7 +40,8 @@ def show(
         return
     spec = {
         "bundle": bundle.path,
-        "figure": json.loads(figure.to_json()),
+        # the value labels that fit, worked out for every width the column may take (the script picks)
+        "figure": labels.for_screen(json.loads(figure.to_json())),
         "config": config,  # its width follows the column: chart_view.js watches it
         "clickable": on_points is not None,
         "unavailable": i18n.t("chart.unavailable", lang),
@@ -57,6 +60,7 @@ def _clicked(key: str, on_points: OnPoints) -> None:
 
 
 def _streamlit_chart(figure: go.Figure, key: str, config: dict[str, object], on_points: OnPoints | None) -> None:
+    figure = labels.fitted(figure, CARD_WIDTH_PX)  # its width is not known here: the labels that fit a phone's card
     if on_points is None:
         st.plotly_chart(figure, theme=None, key=key, config=config)
         return

@@ -50,6 +50,24 @@ function asSelection(point) {
   };
 }
 
+// The value labels that fit at the width the chart is drawn at (oversight/charts/labels.py worked out, for every
+// labelled trace, each label's least width): neighbouring bars' labels ran together into false numbers on a phone
+// (3 and 3 read 33), a line's into each other and over the plot's edge. A trace without that meta is as it came.
+function fittedData(figure, width) {
+  return figure.data.map((trace) => {
+    const fit = trace.meta && trace.meta.oversight_labels;
+    if (!fit) return trace;
+    return { ...trace, text: fit.text.map((text, i) => (fit.from[i] !== null && width >= fit.from[i] ? text : "")) };
+  });
+}
+
+function sameTexts(plot, data) {
+  return data.every((trace, i) => {
+    const drawn = plot.data[i] && plot.data[i].text;
+    return !trace.meta || !trace.meta.oversight_labels || JSON.stringify(drawn) === JSON.stringify(trace.text);
+  });
+}
+
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   let plot = parentElement.querySelector(":scope > .oversight-chart");
@@ -70,7 +88,7 @@ export default function (component) {
     () => unmounted || plot.oversightSpec !== spec,
     (Plotly) => {
       if (!plot._fullLayout) plot.textContent = ""; // an earlier render's message that plotly.js had failed
-      Plotly.react(plot, spec.figure.data, spec.figure.layout, spec.config);
+      Plotly.react(plot, fittedData(spec.figure, plot.clientWidth), spec.figure.layout, spec.config);
       if (!plot.oversightResizing) {
         // the chart follows its column's width (a window resized, the sidebar opened or closed, a phone turned),
         // not only the window's: redrawn when the width it was drawn at is no longer the column's
@@ -78,7 +96,15 @@ export default function (component) {
           const drawnAt = plot._fullLayout && plot._fullLayout.width;
           // not while hidden (width 0, on its way out): plotly.js refuses, with a rejected promise
           if (drawnAt && plot.clientWidth > 0 && Math.abs(plot.clientWidth - drawnAt) >= 1) {
-            Promise.resolve(Plotly.Plots.resize(plot)).catch(() => {});
+            const current = plot.oversightSpec;
+            const data = fittedData(current.figure, plot.clientWidth);
+            // the labels that fit the new width, then the new width: a redraw at the old width only where they differ
+            const relabelled = sameTexts(plot, data)
+              ? Promise.resolve()
+              : Plotly.react(plot, data, current.figure.layout, current.config);
+            Promise.resolve(relabelled)
+              .then(() => Plotly.Plots.resize(plot))
+              .catch(() => {});
           }
         });
         plot.oversightResizing.observe(plot);

@@ -1,0 +1,409 @@
+"""Value labels fitted to the width a chart is drawn at: shown only where each stands apart from the others.
+
+Plotly writes every value label it is given. On a phone the labels of a grouped bar chart's neighbouring bars ran
+together into false numbers (3 and 3 read 33), and the labels of a line's close points ran into each other and over
+the plot's edge (115.5 cut to l15.5, 109111.8111). The screen draws a chart at its column's width
+(``assets/chart_view.js``), an export at the picture's size; both ask here which labels fit at that width. A label
+left out keeps its value in the hover and the data download.
+
+- **Bars** with labels outside them: a label is written only over a bar at least as wide as the label and a gap
+  (as tall, for bars across), so it stays over its own bar, apart from its neighbour's.
+- **Lines** with value labels: each label sits above its point or below it, on the side the line leaves free; the
+  first and last point, the highest and the lowest, are placed first, then the others left to right, each only where
+  it overlaps no label already placed, crosses no line or marker and stays inside the plot.
+
+``fitted(figure, width, height)`` is the figure with only the labels that fit; ``for_screen(figure)`` carries, in each
+labelled trace's ``meta``, every label and the least width it is shown from, for the page's script to pick at the
+column's width (and the labels that fit a phone's card, for a page drawn without that script).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import plotly.graph_objects as go
+
+from oversight.charts.style import CARD_WIDTH_PX, TEMPLATE, label_width
+
+GAP_PX = 4  # the least room between two labels, or beside a label over its bar
+_LINE_HEIGHT = 1.25  # a line label's height, in its font size
+_MARKER_GAP_PX = 3  # between a point's marker and its label
+# the widths a screen chart's labels are worked out at: a phone's card up to a wide screen's full row
+SCREEN_WIDTHS = tuple(range(280, 1601, 10))
+META_KEY = "oversight_labels"  # in a trace's meta: {"text": every label, "from": the least width it is shown at}
+
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1 in px, y downwards
+Shown = dict[int, list[bool]]
+
+
+def _list(values: Any) -> list[Any]:
+    return [] if values is None else list(values)
+
+
+def _number(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number
+
+
+def _texts(trace: dict) -> list[str]:
+    text = trace.get("text")
+    if text is None:
+        return []
+    if isinstance(text, str):
+        return [text] * len(_list(trace.get("x")) or _list(trace.get("y")))
+    return ["" if value is None else str(value) for value in text]
+
+
+def _margin(layout: dict, side: str) -> float:
+    own = (layout.get("margin") or {}).get(side)
+    return float(own if own is not None else getattr(TEMPLATE.layout.margin, side))
+
+
+def _font_size(layout: dict, trace: dict) -> float:
+    own = (trace.get("textfont") or {}).get("size")
+    return float(own or (layout.get("font") or {}).get("size") or TEMPLATE.layout.font.size or 14)
+
+
+@dataclass
+class _Axis:
+    """One axis: where its domain lies across the plot, and the values its ends stand for."""
+
+    domain: tuple[float, float]
+    low: float
+    high: float
+    categories: dict[Any, int] = field(default_factory=dict)
+
+    def position(self, value: Any, fallback: int) -> float | None:
+        if self.categories:
+            return float(self.categories.get(value, fallback))
+        return _number(value)
+
+
+def _axes(figure: dict, letter: str) -> dict[str, _Axis]:
+    layout, traces = figure.get("layout") or {}, figure.get("data") or []
+    axes: dict[str, _Axis] = {}
+    for ref in {trace.get(f"{letter}axis") or letter for trace in traces}:
+        own = layout.get(f"{letter}axis{ref[1:]}") or {}
+        on_it = [trace for trace in traces if (trace.get(f"{letter}axis") or letter) == ref]
+        values = [value for trace in on_it for value in _list(trace.get(letter))]
+        categories: dict[Any, int] = {}
+        if own.get("type") == "category" or any(isinstance(value, str) for value in values):
+            for value in values:
+                categories.setdefault(value, len(categories))
+        if own.get("range") is not None:
+            low, high = (float(end) for end in own["range"])
+        elif categories:
+            low, high = -0.5, len(categories) - 0.5
+        else:
+            numbers = [number for number in map(_number, values) if number is not None]
+            low, high = 0.0, max(max(numbers, default=1.0) * 1.05, 1.0)
+        if own.get("autorange") == "reversed":
+            low, high = high, low
+        axes[ref] = _Axis(tuple(own.get("domain") or (0.0, 1.0)), low, high, categories)
+    return axes
+
+
+@dataclass
+class _Frame:
+    """The figure's plot areas at a size: px of a value on each axis."""
+
+    figure: dict
+    width: float
+    height: float
+    x_axes: dict[str, _Axis]
+    y_axes: dict[str, _Axis]
+
+    def __post_init__(self) -> None:
+        layout = self.figure.get("layout") or {}
+        self.left, self.right, self.top, self.bottom = (_margin(layout, side) for side in "lrtb")
+        self.plot_w = max(self.width - self.left - self.right, 1.0)
+        self.plot_h = max(self.height - self.top - self.bottom, 1.0)
+
+    def area(self, trace: dict) -> Box:
+        x, y = self.x_axes[trace.get("xaxis") or "x"], self.y_axes[trace.get("yaxis") or "y"]
+        return (
+            self.left + x.domain[0] * self.plot_w,
+            self.top + (1 - y.domain[1]) * self.plot_h,
+            self.left + x.domain[1] * self.plot_w,
+            self.top + (1 - y.domain[0]) * self.plot_h,
+        )
+
+    def px(self, trace: dict, x_value: float, y_value: float) -> tuple[float, float]:
+        x, y = self.x_axes[trace.get("xaxis") or "x"], self.y_axes[trace.get("yaxis") or "y"]
+        x0, y0, x1, y1 = self.area(trace)
+        return (
+            x0 + (x_value - x.low) / (x.high - x.low) * (x1 - x0),
+            y1 - (y_value - y.low) / (y.high - y.low) * (y1 - y0),
+        )
+
+
+def _frame(figure: dict, width: float, height: float | None) -> _Frame:
+    height = float(height or (figure.get("layout") or {}).get("height") or 450)
+    return _Frame(figure, float(width), height, _axes(figure, "x"), _axes(figure, "y"))
+
+
+# ---------------------------------------------------------------- bars
+
+
+def _labelled_bars(figure: dict) -> list[int]:
+    return [
+        index
+        for index, trace in enumerate(figure.get("data") or [])
+        if trace.get("type") == "bar" and trace.get("textposition") != "inside" and any(_texts(trace))
+    ]
+
+
+def _bar_room(frame: _Frame, index: int) -> float:
+    """How wide one bar of trace ``index`` is drawn, in px (how tall, for bars across)."""
+    traces, layout = frame.figure["data"], frame.figure.get("layout") or {}
+    trace = traces[index]
+    across = trace.get("orientation") == "h"
+    x0, y0, x1, y1 = frame.area(trace)
+    axis = frame.y_axes[trace.get("yaxis") or "y"] if across else frame.x_axes[trace.get("xaxis") or "x"]
+    per_category = ((y1 - y0) if across else (x1 - x0)) / max(abs(axis.high - axis.low), 1e-9)
+    side_by_side = 1
+    if layout.get("barmode") in (None, "group"):
+        side_by_side = sum(
+            1
+            for other in traces
+            if other.get("type") == "bar"
+            and (other.get("orientation") == "h") == across
+            and other.get("visible") is not False
+            and (other.get("xaxis"), other.get("yaxis")) == (trace.get("xaxis"), trace.get("yaxis"))
+        )
+    bargap = 0.2 if layout.get("bargap") is None else float(layout["bargap"])
+    return per_category * (1 - bargap) / max(side_by_side, 1) * (1 - float(layout.get("bargroupgap") or 0))
+
+
+def _bar_labels_shown(frame: _Frame, index: int) -> list[bool]:
+    trace = frame.figure["data"][index]
+    room = _bar_room(frame, index)
+    size = _font_size(frame.figure.get("layout") or {}, trace)
+    if trace.get("orientation") == "h":
+        # labels beside bars across stand one above the other: a line of type and a little air each
+        return [bool(text) and size + GAP_PX / 2 <= room for text in _texts(trace)]
+    return [bool(text) and label_width(text, size) + GAP_PX <= room for text in _texts(trace)]
+
+
+# ---------------------------------------------------------------- lines
+
+
+def _labelled_lines(figure: dict) -> list[int]:
+    return [
+        index
+        for index, trace in enumerate(figure.get("data") or [])
+        if trace.get("type") == "scatter" and "text" in (trace.get("mode") or "") and any(_texts(trace))
+    ]
+
+
+def _marker_radius(trace: dict) -> float:
+    size = (trace.get("marker") or {}).get("size")
+    return float(size if isinstance(size, int | float) else 6) / 2
+
+
+def _points(frame: _Frame, trace: dict) -> list[tuple[float, float] | None]:
+    axis = frame.x_axes[trace.get("xaxis") or "x"]
+    out: list[tuple[float, float] | None] = []
+    for at, (x, y) in enumerate(zip(_list(trace.get("x")), _list(trace.get("y")))):
+        x_value, y_value = axis.position(x, at), _number(y)
+        out.append(None if x_value is None or y_value is None else frame.px(trace, x_value, y_value))
+    return out
+
+
+def _crosses(box: Box, start: tuple[float, float], end: tuple[float, float]) -> bool:
+    """Whether the segment from ``start`` to ``end`` passes through ``box`` (Liang–Barsky)."""
+    x0, y0, x1, y1 = box
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    low, high = 0.0, 1.0
+    for p, q in ((-dx, start[0] - x0), (dx, x1 - start[0]), (-dy, start[1] - y0), (dy, y1 - start[1])):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            low = max(low, t)
+        else:
+            high = min(high, t)
+        if low > high:
+            return False
+    return True
+
+
+def _overlaps(a: Box, b: Box, gap: float = 0.0) -> bool:
+    return a[0] < b[2] + gap and b[0] < a[2] + gap and a[1] < b[3] + gap and b[1] < a[3] + gap
+
+
+def _label_box(point: tuple[float, float], width: float, height: float, radius: float, position: str) -> Box:
+    """Where Plotly writes a label at ``position`` ("top center", "bottom right" …) of a marker at ``point``."""
+    vertical, horizontal = position.split()
+    offset = radius + _MARKER_GAP_PX
+    x, y = point
+    top = y - offset - height if vertical == "top" else y + offset
+    left = {"center": x - width / 2, "right": x + radius, "left": x - radius - width}[horizontal]
+    return (left, top, left + width, top + height)
+
+
+def line_label_positions(figure: dict) -> dict[int, list[str]]:
+    """Each labelled line's ``textposition`` for each label, the same at every width: above the point or below it,
+    on the side the line leaves free (below a valley, above a peak, on a slope beside the gentler segment) unless
+    the label would leave the plot there; the first label to the point's right and the last to its left where,
+    centred, they would run over the plot's edge on a phone's card."""
+    frame = _frame(figure, CARD_WIDTH_PX, None)
+    positions: dict[int, list[str]] = {}
+    for index in _labelled_lines(figure):
+        trace = figure["data"][index]
+        values = [_number(value) for value in _list(trace.get("y"))]
+        points = _points(frame, trace)
+        texts = _texts(trace)
+        size = _font_size(figure.get("layout") or {}, trace)
+        x0, y0, x1, y1 = frame.area(trace)
+        radius = _marker_radius(trace)
+        known = [at for at, point in enumerate(points) if point is not None]
+        chosen = []
+        for at, (value, point) in enumerate(zip(values, points)):
+            if value is None or point is None:
+                chosen.append("top center")
+                continue
+            near = [values[j] for j in (at - 1, at + 1) if 0 <= j < len(values) and values[j] is not None]
+            rise = max((v - value for v in near if v is not None), default=0.0)
+            drop = max((value - v for v in near if v is not None), default=0.0)
+            order = ("bottom", "top") if rise > 0 and rise > drop else ("top", "bottom")
+            reach = radius + _MARKER_GAP_PX + size * _LINE_HEIGHT
+            fits = {"top": point[1] - reach >= y0, "bottom": point[1] + reach <= y1}
+            vertical = order[0] if fits[order[0]] or not fits[order[1]] else order[1]
+            half = label_width(texts[at] if at < len(texts) else "", size) / 2
+            horizontal = "center"
+            if at == known[0] and len(known) > 1 and point[0] - half < x0:
+                horizontal = "right"
+            elif at == known[-1] and len(known) > 1 and point[0] + half > x1:
+                horizontal = "left"
+            chosen.append(f"{vertical} {horizontal}")
+        positions[index] = chosen
+    return positions
+
+
+def _priority(values: list[float | None]) -> list[int]:
+    """First and last, highest and lowest, then the rest left to right."""
+    known = [at for at, value in enumerate(values) if value is not None]
+    if not known:
+        return []
+    highest = max(known, key=lambda at: values[at] or 0.0)
+    lowest = min(known, key=lambda at: values[at] or 0.0)
+    return list(dict.fromkeys([known[0], known[-1], highest, lowest, *known]))
+
+
+def _line_labels_shown(frame: _Frame, positions: dict[int, list[str]]) -> Shown:
+    traces, layout = frame.figure.get("data") or [], frame.figure.get("layout") or {}
+    shown = {index: [False] * len(_texts(traces[index])) for index in positions}
+    # what a label must keep clear of in its plot area: every line's segments and markers drawn there
+    segments: dict[Box, list[tuple[tuple[float, float], tuple[float, float]]]] = {}
+    markers: dict[Box, list[Box]] = {}
+    candidates: list[tuple[Box, int, int, Box]] = []
+    for index, trace in enumerate(traces):
+        if trace.get("type") != "scatter":
+            continue
+        area = frame.area(trace)
+        points = _points(frame, trace)
+        mode = trace.get("mode") or ""
+        if "lines" in mode:
+            segments.setdefault(area, []).extend(
+                (a, b) for a, b in zip(points, points[1:]) if a is not None and b is not None
+            )
+        radius = _marker_radius(trace)
+        if "markers" in mode:
+            markers.setdefault(area, []).extend(
+                (p[0] - radius, p[1] - radius, p[0] + radius, p[1] + radius) for p in points if p is not None
+            )
+        if index in positions:
+            size, texts = _font_size(layout, trace), _texts(trace)
+            for at in _priority([None if p is None else p[1] for p in points]):
+                point = points[at]
+                if point is not None and at < len(texts) and texts[at]:
+                    box = _label_box(
+                        point, label_width(texts[at], size), size * _LINE_HEIGHT, radius, positions[index][at]
+                    )
+                    candidates.append((area, index, at, box))
+    placed: dict[Box, list[Box]] = {}
+    for area, index, at, box in candidates:
+        if box[0] < area[0] or box[2] > area[2] or box[1] < area[1] or box[3] > area[3]:
+            continue  # it would be cut at the plot's edge
+        if any(_overlaps(box, other, GAP_PX) for other in placed.get(area, [])):
+            continue
+        if any(_overlaps(box, marker) for marker in markers.get(area, [])):
+            continue
+        if any(_crosses(box, a, b) for a, b in segments.get(area, [])):
+            continue
+        placed.setdefault(area, []).append(box)
+        shown[index][at] = True
+    return shown
+
+
+# ---------------------------------------------------------------- the figure at a width
+
+
+def _as_dict(figure: go.Figure | dict) -> dict:
+    return figure if isinstance(figure, dict) else figure.to_dict()
+
+
+def labels_shown(
+    figure: go.Figure | dict, width: float, height: float | None = None, positions: dict[int, list[str]] | None = None
+) -> Shown:
+    """For each trace with value labels, which of them are written at ``width`` × ``height`` px (the figure's own
+    height if none), its lines' labels at ``positions`` (``line_label_positions`` if none)."""
+    plain = _as_dict(figure)
+    frame = _frame(plain, width, height)
+    shown = {index: _bar_labels_shown(frame, index) for index in _labelled_bars(plain)}
+    shown.update(_line_labels_shown(frame, line_label_positions(plain) if positions is None else positions))
+    return shown
+
+
+def _apply(plain: dict, shown: Shown, positions: dict[int, list[str]]) -> None:
+    for index, flags in shown.items():
+        trace = plain["data"][index]
+        trace["text"] = [text if flag else "" for text, flag in zip(_texts(trace), flags)]
+        if index in positions:
+            trace["textposition"] = positions[index]
+
+
+def fitted(figure: go.Figure, width: float, height: float | None = None) -> go.Figure:
+    """A copy of ``figure`` writing only the value labels that fit at ``width`` × ``height`` px (its own height if
+    none), lines' labels on the side their line leaves free; ``figure`` itself when it has no value labels."""
+    plain = figure.to_dict()
+    if not (_labelled_bars(plain) or _labelled_lines(plain)):
+        return figure
+    positions = line_label_positions(plain)
+    _apply(plain, labels_shown(plain, width, height, positions), positions)
+    return go.Figure(plain)
+
+
+def for_screen(plain: dict, widths: Sequence[int] = SCREEN_WIDTHS) -> dict:
+    """The figure's JSON (``plain``, changed in place and returned) for the page: its labels those that fit a phone's
+    card, and each labelled trace's ``meta`` holding every label with the least width (of ``widths``) from which it
+    is written at every wider one (``None``: at none), for ``assets/chart_view.js`` to pick at the column's width."""
+    labelled = _labelled_bars(plain) + _labelled_lines(plain)
+    if not labelled:
+        return plain
+    positions = line_label_positions(plain)
+    texts = {index: _texts(plain["data"][index]) for index in labelled}
+    starts: dict[int, list[int | None]] = {index: [None] * len(texts[index]) for index in labelled}
+    # narrowest first; a label shown at a width is shown at every wider one unless a wider width hides it again
+    for width in widths:
+        shown = labels_shown(plain, width, None, positions)
+        for index, flags in shown.items():
+            for at, flag in enumerate(flags):
+                if not flag:
+                    starts[index][at] = None
+                elif starts[index][at] is None:
+                    starts[index][at] = width
+        if all(flag or not text for index in labelled for flag, text in zip(shown[index], texts[index])):
+            break  # every label fits: it does at every wider width too
+    _apply(plain, labels_shown(plain, CARD_WIDTH_PX, None, positions), positions)
+    for index in labelled:
+        plain["data"][index]["meta"] = {META_KEY: {"text": texts[index], "from": starts[index]}}
+    return plain
