@@ -144,6 +144,10 @@ def test_the_profile_charts_data_downloads_hold_what_they_draw(frames):
         frames["units"],
     )
     table = compared_trends_table(trends, "en")
-    assert table.columns.tolist() == ["Unit", "Quarter", "Meetings", "Reminders", "Issues raised", "Suggestions"]
-    assert table.iloc[0].tolist()[:3] == ["Research Office of the Provincial Government", "2020 Q1", 7]
+    # the unit as the legend names it, its full name last, as every other English export
+    assert table.columns.tolist() == [
+        "Unit", "Quarter", "Meetings", "Reminders", "Issues raised", "Suggestions", "Unit (full name)"
+    ]  # fmt: skip
+    assert table.iloc[0].tolist()[:3] == ["Research Office", "2020 Q1", 7]
+    assert table.iloc[0].tolist()[-1] == "Research Office of the Provincial Government"
     assert len(table) == 8  # four quarters of each unit, never summed

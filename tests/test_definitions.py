@@ -520,8 +520,11 @@ def test_a_range_before_the_first_records_is_not_compared(worlds):
     assert len(figure.data) == 1
     by_quarter = dict(zip(frame["quarter_key"], frame["meetings"]))
     assert [note.text for note in figure.layout.annotations] == [
-        f"{oracle.half_up(oracle.percent(by_quarter[key] - by_quarter[key - 10], by_quarter[key - 10]), 1)}%"
-        for key in (20201, 20202, 20203, 20204)
+        *(
+            f"{oracle.half_up(oracle.percent(by_quarter[key] - by_quarter[key - 10], by_quarter[key - 10]), 1)}%"
+            for key in (20201, 20202, 20203, 20204)
+        ),
+        "百分比：较上年同期增减",  # what those percentages are, with no grey bar beside them to say so
     ]
     # the average length beside it: no legend entry for a year-earlier line that is not drawn, no note either
     durations = next(spec for spec in catalog.all_charts() if spec.key == "meeting_duration_by_quarter")

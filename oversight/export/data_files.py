@@ -136,7 +136,9 @@ def compared_trends_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     the measures the small charts draw; a unit's values are never added to another's."""
     from oversight.charts.catalog import COMPARED_MEASURES
 
-    names = [c for c in ("name_zh", "name_en") if c in frame]
+    # the short name too, where the units sheet has one: in English the unit as the chart's legend names it, its full
+    # name beside it, as every other export has them (the file gave full names alone under "Unit")
+    names = [c for c in ("name_zh", "name_en", "short_name_en") if c in frame]
     drawn = [column for column, _ in COMPARED_MEASURES]
     ordered = frame.sort_values(["unit_order", "quarter_key"], kind="stable")
     return chart_data_table(ordered[[*names, "year", "quarter", *drawn]], lang)
