@@ -155,6 +155,25 @@ def test_the_command_refuses_a_state_file_that_is_the_audit_log(tmp_path, monkey
     assert log.read_text(encoding="utf-8") == AUDIT_LINE
 
 
+def _push_to(tmp_path, channels, attempts: int) -> list:
+    """The digest of 8 Nov 2020 pushed in Chinese by chief to ``channels``, its state file in ``tmp_path``."""
+    settings = Settings(
+        tmp_path / "alerts.toml",
+        push=PushOptions(attempts=attempts, backoff_seconds=0, state_file=tmp_path / "state.json"),
+        channels=tuple(channels),
+    )
+    return push_message(
+        _message(),
+        period="2020-11-08/all",
+        fingerprint="f",
+        settings=settings,
+        account=Account("chief", "admin"),
+        lang="zh",
+        audit_details={},
+        sleep=lambda _: None,
+    )
+
+
 # ---------------------------------------------------------------- one send's exception is that channel's failure
 
 
@@ -167,21 +186,7 @@ def test_an_exception_in_one_send_is_that_channels_audited_failure_and_the_next_
                     to=("a@x.cn\r\nBcc: spy@evil.cn",)),
         ]  # fmt: skip
         good = Channel("好群", "wecom", url=receiver.url("/send?key=K"))
-        settings = Settings(
-            tmp_path / "alerts.toml",
-            push=PushOptions(attempts=2, backoff_seconds=0, state_file=tmp_path / "state.json"),
-            channels=(*broken, good),
-        )
-        outcomes = push_message(
-            _message(),
-            period="2020-11-08/all",
-            fingerprint="f",
-            settings=settings,
-            account=Account("chief", "admin"),
-            lang="zh",
-            audit_details={},
-            sleep=lambda _: None,
-        )
+        outcomes = _push_to(tmp_path, (*broken, good), attempts=2)
         assert [(o.channel, o.status, o.attempts) for o in outcomes] == [
             ("中文地址", "failed", 2),
             ("换行地址", "failed", 2),
@@ -306,21 +311,7 @@ def test_a_push_whose_record_cannot_be_written_is_said_sent_unrecorded_and_the_n
         channels = tuple(
             Channel(name, "wecom", url=receiver.url(f"/send?key={n}")) for n, name in enumerate(("第一群", "第二群"))
         )
-        settings = Settings(
-            tmp_path / "alerts.toml",
-            push=PushOptions(attempts=1, backoff_seconds=0, state_file=tmp_path / "state.json"),
-            channels=channels,
-        )
-        outcomes = push_message(
-            _message(),
-            period="2020-11-08/all",
-            fingerprint="f",
-            settings=settings,
-            account=Account("chief", "admin"),
-            lang="zh",
-            audit_details={},
-            sleep=lambda _: None,
-        )
+        outcomes = _push_to(tmp_path, channels, attempts=1)
         assert len(receiver.requests) == 2  # both went out
     assert [(o.channel, o.status) for o in outcomes] == [("第一群", "unrecorded"), ("第二群", "sent")]
     line = outcomes[0].line("alerts", "2020-11-08/all", "zh")
