@@ -145,6 +145,10 @@ def test_a_chart_is_redrawn_at_its_columns_width_when_the_window_narrows(page, s
     page.set_viewport_size({"width": 1440, "height": 1000})
     page.goto(server_url)
     wait_for_charts(page, 4)
+    # waited for, not read once: on a busy machine a chart was still being put in place after the run ended (three
+    # plots of 450 px were found, twice in clean-clone runs); a page that never settles fails here by the timeout
+    settled = "() => { const p = [...document.querySelectorAll('.js-plotly-plot')]; return p.length === 4 && p.every((c) => c._fullLayout && Math.abs(c.clientWidth - c._fullLayout.width) < 1); }"
+    page.wait_for_function(settled, timeout=30_000)
     before = page.evaluate(_DRAWN_WIDTHS)
     assert len(before) == 4 and all(abs(column - drawn) < 1 for column, drawn in before), before
     page.set_viewport_size({"width": 1000, "height": 1000})
