@@ -67,6 +67,12 @@ _ROBOT_REASONS = {
 }
 
 
+def _quoted(words: object) -> str:
+    """Another program's words (a robot's reply, an OS or SMTP error) as quoted into logs and the command's output:
+    one line, no control characters (an escape sequence reached the terminal as it was), cut short."""
+    return safe_text.shortened(safe_text.plain(str(words)), 200)
+
+
 def _refused(where: str, code: object, said: str) -> PushError:
     reason = _ROBOT_REASONS.get(code) if isinstance(code, int) else None
     if reason is None:
@@ -83,7 +89,7 @@ def _unreachable(where: str, error: BaseException, timeout: float) -> PushError:
         return PushError("connection_refused", where=where)
     if isinstance(reason, socket.gaierror):
         return PushError("unknown_host", where=where)
-    detail = safe_text.shortened(safe_text.plain(str(reason)), 200)
+    detail = _quoted(reason)
     if isinstance(reason, ssl.SSLError):
         return PushError("tls", where=where, detail=detail)
     return PushError("unreachable", where=where, detail=detail)
@@ -196,10 +202,7 @@ def post_json(url: str, payload: dict, timeout: float) -> dict:
     if not isinstance(reply, dict) or reply.get("errcode") != 0:
         detail = reply.get("errmsg") if isinstance(reply, dict) else reply
         code = reply.get("errcode") if isinstance(reply, dict) else None
-        # the robot's own words, on one line and without control characters (an escape sequence reached the
-        # terminal as it was), cut short: they are quoted into logs and the command's output
-        said = safe_text.shortened(safe_text.plain(detail), 200)
-        raise _refused(redacted(url), code, said)
+        raise _refused(redacted(url), code, _quoted(detail))  # the robot's own words, as quoted
     return reply
 
 
@@ -254,7 +257,7 @@ def send_email(channel: Channel, message: Message, timeout: float, clock: Callab
     except smtplib.SMTPSenderRefused:
         raise PushError("smtp_sender", where=_smtp_where(channel), sender=channel.sender) from None
     except smtplib.SMTPException as error:
-        detail = safe_text.shortened(safe_text.plain(str(error)), 200)
+        detail = _quoted(error)
         raise PushError("smtp", where=_smtp_where(channel), detail=detail) from None
     except OSError as error:
         raise _unreachable(_smtp_where(channel), error, timeout) from None

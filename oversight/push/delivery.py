@@ -109,6 +109,8 @@ def push_message(
                 details["file"] = message.attachment.file_name if channel.kind == "email" else None
             audit.record(audit.PUSH, account=account, details={**details, "status": "sending"})
             delivery: Delivery = deliver(channel, message, settings.push, sleep=sleep, clock=clock)
+            # in the run's language, as the command's own line says it (brief's write failures are too)
+            said = delivery.error.text(lang) if delivery.error else None
             audit.record(
                 audit.PUSH,
                 account=account,
@@ -116,8 +118,7 @@ def push_message(
                     **details,
                     "status": "sent" if delivery.ok else "failed",
                     "attempts": delivery.attempts,
-                    # in the run's language, as the command's own line says it (brief's write failures are too)
-                    "error": delivery.error.text(lang) if delivery.error else None,
+                    "error": said,
                 },
             )
             if delivery.ok:
@@ -134,6 +135,5 @@ def push_message(
                     continue
                 outcomes.append(Outcome(channel.name, "sent", delivery.attempts, sent_at=entry["sent_at"]))
             else:
-                said = delivery.error.text(lang) if delivery.error else None
                 outcomes.append(Outcome(channel.name, "failed", delivery.attempts, said))
         return outcomes
