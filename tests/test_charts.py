@@ -190,12 +190,12 @@ def test_a_stacked_part_with_nothing_in_view_has_no_legend_entry(connection, def
     frame = queries.run(connection, spec.query, default_filter)
     assert frame["open"].sum() == 0 and frame["in_progress"].sum() > 0  # the sample: nothing "not started" in 2020
     names = [trace.name for trace in spec.build(frame, "zh").data]
-    assert names == ["已整改", "整改中"]
+    assert names == ["整改中", "已整改"]
     with_open = frame.assign(open=[1] + [0] * (len(frame) - 1))
     assert [trace.name for trace in spec.build(with_open, "en").data] == [
-        "Rectified",
-        "In progress",
         "Not yet rectified",
+        "In progress",
+        "Rectified",
     ]
     # the stacked quarters drop an empty form alike; an empty frame keeps its parts (the chart says it is empty)
     reminders = next(s for s in catalog.all_charts() if s.key == "reminders_by_quarter_form")
@@ -346,3 +346,86 @@ def test_a_stack_of_one_part_does_not_repeat_its_count_as_its_total(connection):
     )
     assert [list(trace.text) for trace in figure.data] == [["1"]]
     assert list(figure.layout.annotations) == []
+
+
+# ---------------------------------------------------------------- statuses in one order everywhere
+
+# The order that reads as progress, wherever statuses are listed: a stack from its base, a legend, a donut's slices,
+# a data file's columns or rows, a reading's list. The suggestions' stack listed 已落实, 已采纳, 已提出 beside a donut
+# listing 已提出, 已采纳, 已落实.
+_PROGRESS = {
+    "issue": ("open", "in_progress", "rectified"),
+    "suggestion": ("proposed", "adopted", "implemented"),
+}
+
+
+def _status_labels(lang: str) -> dict[str, dict[str, str]]:
+    from oversight.contract.schema import ISSUE_STATUSES, SUGGESTION_STATUSES
+    from oversight.core import i18n
+
+    choices = {"issue": ISSUE_STATUSES, "suggestion": SUGGESTION_STATUSES}
+    return {
+        kind: {i18n.choice_label(choices[kind], code, lang): code for code in codes}
+        for kind, codes in _PROGRESS.items()
+    }
+
+
+def _named(texts, labels: dict[str, str]) -> list[str]:
+    """The statuses ``texts`` name, in the order named: a label inside a longer one counts once ("rectified" in "Not
+    yet rectified" is not another), and 未整改 in 逾期未整改, 尚未整改到位 or 尚未整改完成 is no status."""
+    import re
+
+    alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    pattern = re.compile(f"(?<!逾期)(?<!尚)(?:{alternatives})(?!到位|完成)", re.IGNORECASE)
+    folded = {label.casefold(): code for label, code in labels.items()}
+    return [folded[match.group(0).casefold()] for text in texts for match in pattern.finditer(str(text))]
+
+
+def _in_progress_order(named: list[str], kind: str) -> bool:
+    return bool(named) and named == sorted(named, key=_PROGRESS[kind].index) and len(set(named)) == len(named)
+
+
+def test_every_chart_legend_data_file_and_reading_lists_statuses_in_the_order_of_progress(connection, default_filter):
+    from oversight.briefing import takeaways
+    from oversight.core import i18n
+    from oversight.export.data_files import chart_data_table
+
+    checked = 0
+    for lang in ("zh", "en"):
+        labels = _status_labels(lang)
+        for spec in catalog.all_charts():
+            frame = queries.run(connection, spec.query, default_filter)
+            if "open" in frame and not frame["open"].any():  # the sample has none not started: one, so all three show
+                frame = frame.assign(open=[1] + [0] * (len(frame) - 1))
+            figure = spec.build(frame, lang)
+            legend = [
+                name for trace in figure.data for name in (list(trace.labels) if trace.type == "pie" else [trace.name])
+            ]
+            if figure.layout.legend.traceorder and "reversed" in figure.layout.legend.traceorder:
+                legend.reverse()
+            table = chart_data_table(frame, lang, spec.key)
+            cells = [value for column in table.columns if table[column].dtype == object for value in table[column]]
+            # a reading's clauses: a list of statuses is one of them (共提出意见建议19条，其中已提出待采纳7条、已采纳5条、
+            # 已落实7条); another may name one status for its rate (已整改9个，整改率56.3%; 已采纳或落实的占63.2%)
+            clauses = (takeaways.takeaway(spec, frame, lang) or "").split("；" if lang == "zh" else "; ")
+            for kind in _PROGRESS:
+                lists = [
+                    ("legend", _named(legend, labels[kind])),
+                    ("data file's columns", _named(table.columns, labels[kind])),
+                    ("data file's rows", _named(cells, labels[kind])),
+                    *(("reading", _named([clause], labels[kind])) for clause in clauses),
+                ]
+                for what, named in lists:
+                    if len(named) > 1 or (named and what != "reading"):
+                        checked += 1
+                        assert _in_progress_order(named, kind), f"{spec.key} ({lang}): its {what} lists {named}"
+    # both stacks, the donut, their data files and readings, in both languages
+    assert checked >= 2 * 8, checked
+    # and the stacks name all three, in that order, from the base of the stack
+    for key, kind in (("issues_by_unit_status", "issue"), ("suggestions_by_unit", "suggestion")):
+        spec = next(s for s in catalog.all_charts() if s.key == key)
+        frame = queries.run(connection, spec.query, default_filter)
+        frame = frame.assign(**{code: frame[code] + 1 for code in _PROGRESS[kind]})
+        assert [trace.name for trace in spec.build(frame, "en").data] == [
+            i18n.code_label(code, "en") for code in _PROGRESS[kind]
+        ]

@@ -220,7 +220,7 @@ def test_readings_for_the_article_year(connection, default_filter):
         "Of 16 issues, 9 rectified (rectification rate 56.3%); 7 not yet complete (in progress)"
     )
     assert read("suggestions_by_unit", "zh").startswith(
-        "共提出意见建议19条，其中已落实7条、已采纳5条、已提出待采纳7条，采纳率63.2%"
+        "共提出意见建议19条，其中已提出待采纳7条、已采纳5条、已落实7条，采纳率63.2%"
     )
     assert read("reminders_by_quarter_form", "zh").startswith("共开展日常提醒42次")
     assert read("activities_by_unit", "zh").startswith(
@@ -331,11 +331,11 @@ def test_the_status_reading_names_only_statuses_that_have_issues(connection, def
     only_open = both.assign(in_progress=0)
     only_open["issues"] = only_open[["open", "rectified"]].sum(axis=1)
     assert takeaways.takeaway(spec, both, "zh").startswith(
-        "共指出问题18个，已整改9个，整改率50.0%；尚未整改到位9个，其中整改中7个、未整改2个；"
+        "共指出问题18个，已整改9个，整改率50.0%；尚未整改到位9个，其中未整改2个、整改中7个；"
     )
     assert takeaways.takeaway(spec, both, "en").startswith(
-        "Of 18 issues, 9 rectified (rectification rate 50.0%); 9 still to complete: 7 in progress and 2 not yet"
-        " rectified;"
+        "Of 18 issues, 9 rectified (rectification rate 50.0%); 9 still to complete: 2 not yet rectified and 7"
+        " in progress;"
     )
     assert takeaways.takeaway(spec, only_open, "zh").startswith(
         "共指出问题11个，已整改9个，整改率81.8%；其余2个未整改；"
@@ -424,7 +424,7 @@ def test_readings_of_an_even_spread_a_long_tie_and_an_empty_status(connection):
     )
     assert (
         read("suggestions_by_unit", "zh", "gov_office")
-        == "共提出意见建议3条，其中已采纳1条、已提出待采纳2条，采纳率33.3%。"
+        == "共提出意见建议3条，其中已提出待采纳2条、已采纳1条，采纳率33.3%。"
     )
     assert "implemented" not in read("suggestions_by_status", "en", "gov_office").split(";")[0]
 

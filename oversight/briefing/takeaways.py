@@ -21,6 +21,7 @@ import pandas as pd
 
 from oversight import charts
 from oversight.charts import kinds
+from oversight.charts.catalog import ADOPTION_ORDER, ISSUE_STATUS_ORDER
 from oversight.charts.style import own_short_names
 from oversight.contract.schema import (
     CATEGORIES,
@@ -328,7 +329,7 @@ def _meetings_by_unit_quarter(frame: pd.DataFrame, lang: str) -> str:
 
 
 def _issues_by_unit_status(frame: pd.DataFrame, lang: str) -> str:
-    parts = {column: int(frame[column].sum()) for column in ("rectified", "in_progress", "open")}
+    parts = {column: int(frame[column].sum()) for column in ISSUE_STATUS_ORDER}
     total = sum(parts.values())
     counts = {
         **{name: count(n, "issues", lang) for name, n in parts.items()},
@@ -347,7 +348,8 @@ def _issues_by_unit_status(frame: pd.DataFrame, lang: str) -> str:
     # beside 逾期未整改6个 read as if nothing were left)
     unfinished = parts["open"] + parts["in_progress"]
     if unfinished:
-        statuses = [name for name in ("in_progress", "open") if parts[name]]
+        # in the chart's order (未整改, then 整改中), as its legend lists them
+        statuses = [name for name in ISSUE_STATUS_ORDER if name != "rectified" and parts[name]]
         text += _t(
             "status_unfinished_" + ("both" if len(statuses) == 2 else statuses[0]),
             lang,
@@ -377,7 +379,7 @@ def _issues_by_source(frame: pd.DataFrame, lang: str) -> str:
 
 
 def _suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
-    parts = {column: int(frame[column].sum()) for column in ("implemented", "adopted", "proposed")}
+    parts = {column: int(frame[column].sum()) for column in ADOPTION_ORDER}  # in the chart's order
     total = sum(parts.values())
     # a status with none in view is not listed, as the chart beside it neither draws nor names it
     shown = [
@@ -418,7 +420,7 @@ def _suggestions_by_status(frame: pd.DataFrame, lang: str) -> str:
             count=count(counts.get(status, 0), "suggestions", lang),
             share=percent(counts.get(status, 0), total),
         )
-        for status in ("implemented", "adopted", "proposed")
+        for status in ADOPTION_ORDER  # in the chart's order
         if counts.get(status, 0)  # none in view: neither drawn nor listed
     ]
     return _t(

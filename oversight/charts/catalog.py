@@ -30,10 +30,15 @@ from oversight.charts.style import (
     tick_room,
     unit_labels,
 )
-from oversight.contract.schema import CATEGORIES, ISSUE_SOURCES, SUGGESTION_STATUSES
+from oversight.contract.schema import CATEGORIES, ISSUE_SOURCES, ISSUE_STATUSES, SUGGESTION_STATUSES
 from oversight.core import i18n, safe_text
 from oversight.core.numbers import plain
 
+# A status's place wherever statuses are listed (a stack from its base, a legend, a donut's slices, a table's columns,
+# a reading): the contract's order, which reads as progress (未整改 → 整改中 → 已整改, 已提出 → 已采纳 → 已落实). The
+# suggestions' two charts listed them in opposite orders, and the issues' stack against its own data file.
+ISSUE_STATUS_ORDER = tuple(ISSUE_STATUSES)
+ADOPTION_ORDER = tuple(SUGGESTION_STATUSES)
 STATUS_COLOURS = {"open": COLOURS["primary"], "in_progress": COLOURS["accent"], "rectified": COLOURS["green"]}
 ADOPTION_COLOURS = {"proposed": COLOURS["muted"], "adopted": COLOURS["secondary"], "implemented": COLOURS["green"]}
 LINK_COLOURS = {"linked": COLOURS["primary"], "standalone": COLOURS["secondary"]}
@@ -111,7 +116,7 @@ def make_issues_by_unit_status_figure(frame: pd.DataFrame, lang: str) -> go.Figu
         frame,
         lang,
         "chart.issues_by_unit_status",
-        [(status, f"code:{status}", STATUS_COLOURS[status]) for status in ("rectified", "in_progress", "open")],
+        [(status, f"code:{status}", STATUS_COLOURS[status]) for status in ISSUE_STATUS_ORDER],
         stacked=True,
         axis_key="axis.issues",
     )
@@ -135,7 +140,7 @@ ISSUE_CHARTS = (
         "issues_by_unit_status",
         "issues_by_unit_status",
         make_issues_by_unit_status_figure,
-        ("open", "in_progress", "rectified"),
+        ISSUE_STATUS_ORDER,
         selects_unit=True,
     ),
     next(spec for spec in OVERVIEW_CHARTS if spec.key == "issues_by_category"),
@@ -151,7 +156,7 @@ def make_suggestions_by_unit_figure(frame: pd.DataFrame, lang: str) -> go.Figure
         frame,
         lang,
         "chart.suggestions_by_unit",
-        [(status, f"code:{status}", ADOPTION_COLOURS[status]) for status in ("implemented", "adopted", "proposed")],
+        [(status, f"code:{status}", ADOPTION_COLOURS[status]) for status in ADOPTION_ORDER],
         stacked=True,
         axis_key="axis.suggestions",
     )
@@ -203,7 +208,7 @@ SUGGESTION_CHARTS = (
         "suggestions_by_unit",
         "suggestions_by_unit",
         make_suggestions_by_unit_figure,
-        ("proposed", "adopted", "implemented"),
+        ADOPTION_ORDER,
         selects_unit=True,
     ),
     ChartSpec(
