@@ -6,7 +6,11 @@ from __future__ import annotations
 import io
 import re
 
+import pandas as pd
+import pytest
+
 from oversight import export
+from oversight.core import i18n
 from tests.apptest import run_page
 
 
@@ -151,3 +155,25 @@ def test_the_profile_charts_data_downloads_hold_what_they_draw(frames):
     assert table.iloc[0].tolist()[:3] == ["Research Office", "2020 Q1", 7]
     assert table.iloc[0].tolist()[-1] == "Research Office of the Provincial Government"
     assert len(table) == 8  # four quarters of each unit, never summed
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_packs_overdue_list_has_the_headers_of_the_pages_table_and_its_download(lang):
+    """The issues page's overdue table (its CSV and Excel are the table as shown) and the pack's ZIP of the same list
+    had different headers ("Issue" / "Issue number", "Age (days)" / "Days since raised")."""
+    import zipfile
+
+    from oversight import briefing
+    from oversight.data import queries, store
+
+    at = run_page("pages/02_issues.py", {"lang": lang})
+    shown = at.dataframe[0].value  # the first table: the overdue issues
+    assert len(shown) == 6
+    connection = store.open_folder(store.SAMPLE_DATA_DIR)
+    span = queries.data_span(connection)
+    report = briefing.collect_report(briefing.as_query_runner(connection), span.default_filter(), lang, [])
+    stem = report.context.file_stem(i18n.t("export.file.overdue_issues", lang))
+    with zipfile.ZipFile(io.BytesIO(briefing.charts_zip_bytes(report))) as archive:
+        zipped = pd.read_csv(io.BytesIO(archive.read(f"{stem}.csv")), encoding="utf-8-sig")
+    assert list(zipped.columns) == list(shown.columns)
+    assert list(zipped.iloc[:, 0]) == list(shown.iloc[:, 0])  # the same issues, in the same order

@@ -236,8 +236,8 @@ def test_docx_is_a_work_report_with_charts_issues_and_placeholders(pack):
     assert open_issues.rows[1].cells[1].text == ("省人民政府外事办公室" if lang == "zh" else "Foreign Affairs")
     widths = [int(column.get(qn("w:w"))) for column in open_issues._tbl.tblGrid.findall(qn("w:gridCol"))]
     header = [cell.text for cell in open_issues.rows[0].cells]
-    description = header.index(i18n.t("export.column.description", lang))
-    date = header.index(i18n.t("export.column.date_raised", lang))
+    description = header.index(i18n.t("column.description", lang))  # the page's headers (tables.LIST_COLUMNS)
+    date = header.index(i18n.t("column.date_raised", lang))
     assert widths[description] == max(widths) and widths[date] < widths[description] / 2
     fonts = document.styles["Normal"].element.rPr.find(qn("w:rFonts"))
     assert fonts.get(qn("w:eastAsia")) == "SimSun"

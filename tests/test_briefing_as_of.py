@@ -12,6 +12,7 @@ import pytest
 
 from oversight import briefing
 from oversight.charts import catalog
+from oversight.core import i18n
 from oversight.data import store
 from oversight.data.filters import Filter, Quarter
 from tests import oracle
@@ -257,22 +258,20 @@ def test_an_english_cover_breaks_after_its_colon_and_keeps_each_quarter_whole():
     assert one_year.title_lines == ["Stationed supervision: 2020"]
 
 
-@pytest.mark.parametrize("lang, header", [("zh", "已历时（天）"), ("en", "Days since raised")])
+@pytest.mark.parametrize("lang, header", [("zh", "已历时（天）"), ("en", "Age (days)")])
 def test_the_overdue_lists_age_is_headed_as_counted_to_the_data_date(cut_folder, lang, header):
     """The pack's list of overdue issues counts each one's age to the data date (14 Aug), as the screen's 已历时（天）
     does; its Chinese header said 发现至期末天数 (to the period's end, 31 Dec), which the numbers are not."""
-    from oversight.export.data_files import chart_data_table
-
     connection = store.open_folder(cut_folder)
     report = briefing.collect_report(
         briefing.as_query_runner(connection), Filter((), Quarter(2020, 1), Quarter(2020, 4)), lang, []
     )
-    table = chart_data_table(report.overdue_issues, lang)
+    table = dict(briefing.issue_list_tables(report))[i18n.t("export.file.overdue_issues", lang)]  # the ZIP's
     assert header in table.columns and not any("期末" in str(column) for column in table.columns)
     raised = dict(
         zip(oracle.read_ledgers(cut_folder).issues["issue_id"], oracle.read_ledgers(cut_folder).issues["raised"])
     )
-    ids = table.iloc[:, [str(c) for c in table.columns].index({"zh": "问题编号", "en": "Issue number"}[lang])]
+    ids = table.iloc[:, [str(c) for c in table.columns].index({"zh": "问题编号", "en": "Issue"}[lang])]
     assert len(ids) == 3
     for issue_id, age in zip(ids, table[header]):
         assert int(age) == (CUT_DAY - raised[issue_id]).days, issue_id

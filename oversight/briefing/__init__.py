@@ -37,7 +37,7 @@ from oversight.export.data_files import (
 )
 from oversight.export.marking import NO_MARKING, Marking
 from oversight.export.names import ExportContext
-from oversight.present import kpis
+from oversight.present import kpis, tables
 from oversight.present.summary import QueryRunner, gather_figures, summary_paragraphs
 
 Progress = Callable[[float, str], object]  # what it returns is ignored (a progress bar returns itself)
@@ -242,12 +242,19 @@ def _chart_data_entries(report: Report) -> list[ZipEntries]:
             ]
         )
     issue_files: ZipEntries = []
-    for key, frame in (("open_issues", report.open_issues), ("overdue_issues", report.overdue_issues)):
-        name = report.t(f"export.file.{key}")
+    for name, issues in issue_list_tables(report):
         stem = report.context.file_stem(name)
-        issues = chart_data_table(frame, report.lang)
         issue_files += [(f"{stem}.csv", table_csv_bytes(issues)), (f"{stem}.xlsx", table_xlsx_bytes(issues, name))]
     return [*entries, issue_files]
+
+
+def issue_list_tables(report: Report) -> list[tuple[str, pd.DataFrame]]:
+    """The open and overdue issues as the ZIP holds them, each with its file's name: every column of the list, under
+    the headers the page's table and its downloads give the same list (``tables.LIST_COLUMNS``)."""
+    return [
+        (report.t(f"export.file.{query}"), tables.issue_list(query, frame, report.lang))
+        for query, frame in (("open_issues", report.open_issues), ("overdue_issues", report.overdue_issues))
+    ]
 
 
 # Files that are compressed already (a PNG is deflated, an XLSX is a ZIP): deflating them again costs time

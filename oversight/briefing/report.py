@@ -17,8 +17,8 @@ import pandas as pd
 from oversight import charts
 from oversight.charts.style import label_width
 from oversight.core import i18n
-from oversight.export.data_files import chart_data_table
 from oversight.export.names import ExportContext
+from oversight.present import tables
 from oversight.present.kpis import Kpi
 from oversight.present.summary import to_date_note
 
@@ -28,12 +28,13 @@ LATIN_FONT = "Arial"
 CJK_SANS = "Microsoft YaHei"
 CJK_BODY = "SimSun"
 CJK_HEADING = "SimHei"
-# The open- and overdue-issue tables' columns in the documents (the ZIP's CSV has every column).
-# Six columns do not fit 16 cm without cutting unit names or dates: the category stays in the ZIP's table.
-# In English a unit is named as the charts name it (its 英文简称): "Office of the / Provincial Local / Chronicles /
-# Compilation / Committee" took five lines of a 3.6 cm column (the scope on the cover names units in full)
-_OPEN_ISSUE_COLUMNS = ("name_zh", "name_en", "short_name_en", "date_raised", "description", "status")
-_OVERDUE_ISSUE_COLUMNS = ("name_zh", "name_en", "short_name_en", "description", "due_date", "days_overdue")
+# The open- and overdue-issue tables' columns in the documents, under the headers the page's table and the ZIP give
+# them (``tables.LIST_COLUMNS``; the ZIP's CSV has every column). Six columns do not fit 16 cm without cutting unit
+# names or dates: the category stays in the ZIP's table. In English a unit is named as the charts name it (its
+# 英文简称): "Office of the / Provincial Local / Chronicles / Compilation / Committee" took five lines of a 3.6 cm
+# column (the scope on the cover names units in full)
+_OPEN_ISSUE_COLUMNS = ("name_zh", "date_raised", "description", "status")
+_OVERDUE_ISSUE_COLUMNS = ("name_zh", "description", "due_date", "days_overdue")
 # What each column needs at 9.5 pt, in cm: a unit name (12 characters) and a date on one line; the
 # description takes what is left, and wraps.
 COLUMN_CM = {
@@ -191,20 +192,17 @@ def _cell_text(value: object) -> str:
 
 
 def _rows(
-    report: Report, frame: pd.DataFrame, columns: tuple[str, ...]
+    report: Report, query: str, frame: pd.DataFrame, columns: tuple[str, ...]
 ) -> tuple[list[str], list[list[str]], list[str]]:
     # each description opens with its issue's number (WT2020-013): the number is what a leader quotes when asking
     # after an issue, as the ledger and the screen's tables give it (a column of its own left the description
     # too narrow on an English slide)
     ids = [_cell_text(value) for value in frame["issue_id"]] if "issue_id" in frame else [""] * len(frame)
-    frame = frame[[c for c in columns if c in frame]]
-    # the full name's column the data files add beside a short one: no room for it in a document's table
-    table = chart_data_table(frame, report.lang).drop(
-        columns=[report.t("export.column.unit_full_name")], errors="ignore"
+    # the full name's column the tables add beside a short one: no room for it in a document's table
+    table = tables.issue_list(query, frame, report.lang, columns).drop(
+        columns=[report.t("column.unit_full_name")], errors="ignore"
     )
-    other_name = i18n.localized_column("name", i18n.other_language(report.lang))
-    named = [column for column in frame.columns if column not in (other_name, "short_name_en")]  # one unit column
-    kinds = ["number", *map(_column_kind, named)]
+    kinds = ["number", *map(_column_kind, columns)]
     rows = [
         [str(number), *(_shown(report, _cell_text(value), kind, issue_id) for value, kind in zip(values, kinds[1:]))]
         for number, (issue_id, values) in enumerate(zip(ids, table.itertuples(index=False)), 1)
@@ -245,12 +243,12 @@ def no_open_issues_key(report: Report) -> str:
 
 def open_issue_rows(report: Report) -> tuple[list[str], list[list[str]], list[str]]:
     """Header, rows (numbered) and column kinds of the open-issue table in the report's language."""
-    return _rows(report, report.open_issues, _OPEN_ISSUE_COLUMNS)
+    return _rows(report, "open_issues", report.open_issues, _OPEN_ISSUE_COLUMNS)
 
 
 def overdue_issue_rows(report: Report) -> tuple[list[str], list[list[str]], list[str]]:
     """Header, rows and column kinds of the overdue-issue table: what is past its due date and still open."""
-    return _rows(report, report.overdue_issues, _OVERDUE_ISSUE_COLUMNS)
+    return _rows(report, "overdue_issues", report.overdue_issues, _OVERDUE_ISSUE_COLUMNS)
 
 
 def column_widths(

@@ -142,12 +142,26 @@ ISSUE_COLUMNS = (
     TableColumn("description", "column.description"),
 )
 
+# the status too (未整改 or 整改中: overdue either way), after the deadline: the briefing's ZIP had it and the screen not
 OVERDUE_COLUMNS = (
     TableColumn("issue_id", "column.issue_id"),
     TableColumn("days_overdue", "column.days_overdue", "number"),
     TableColumn("name_zh", "column.unit", "unit"),
     TableColumn("due_date", "column.due_date", "date"),
+    TableColumn("status", "column.status", "code"),
     TableColumn("age_days", "column.age_days", "number"),
+    TableColumn("date_raised", "column.date_raised", "date"),
+    TableColumn("category", "column.category", "code"),
+    TableColumn("description", "column.description"),
+)
+
+# The issues not rectified at the as-of date (``open_issues``, the briefing's list): the issues' columns but the
+# rectified date and the days it took, which none of them has.
+OPEN_ISSUE_COLUMNS = (
+    TableColumn("issue_id", "column.issue_id"),
+    TableColumn("status", "column.status", "code"),
+    TableColumn("name_zh", "column.unit", "unit"),
+    TableColumn("due_date", "column.due_date", "date"),
     TableColumn("date_raised", "column.date_raised", "date"),
     TableColumn("category", "column.category", "code"),
     TableColumn("description", "column.description"),
@@ -191,3 +205,26 @@ NO_CONSULTATION_COLUMNS = (
     TableColumn("name_zh", "column.unit", "unit"),
     TableColumn("last_consultation", "column.last_consultation", "date"),
 )
+
+
+# Each list's columns by its query: one set of headers wherever the list goes (the page's table and its CSV and Excel,
+# the briefing's ZIP, the documents' tables of some of its columns). The ZIP headed its lists with the charts' data
+# headers (Issue number, Rectification status) beside the screen's download of the same list (Issue, Status).
+LIST_COLUMNS: dict[str, Sequence[TableColumn]] = {
+    "issues_in_view": ISSUE_COLUMNS,
+    "open_issues": OPEN_ISSUE_COLUMNS,
+    "overdue_issues": OVERDUE_COLUMNS,
+    "unresolved_issues": UNRESOLVED_COLUMNS,
+    "suggestions_in_view": SUGGESTION_COLUMNS,
+}
+
+
+def issue_list(query: str, frame: pd.DataFrame, lang: str, sources: Sequence[str] | None = None) -> pd.DataFrame:
+    """A list query's rows (``LIST_COLUMNS``) as the screen shows them, for a file: each unit named as the page's table
+    names it (in English its short name, the full name last, from the rows' own ``short_name_en``). ``sources``, the
+    list's columns a document has room for, in the document's order."""
+    columns = LIST_COLUMNS[query]
+    if sources is not None:
+        by_source = {column.source: column for column in columns}
+        columns = [by_source[source] for source in sources]
+    return present(frame, columns, lang, frame if "short_name_en" in frame else None)
