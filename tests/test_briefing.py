@@ -27,7 +27,10 @@ from oversight.present import kpis, summary
 from tests import oracle
 
 MARKINGS = {"zh": "内部资料 注意保存", "en": "Internal — handle with care"}
-TITLES = {"zh": "2020年度派驻监督工作情况", "en": "Stationed supervision: 2020"}
+TITLES = {"zh": "2020年度派驻监督工作情况", "en": "Stationed supervision briefing for 2020"}  # documents' properties
+# the cover's title, as set: a Chinese one on a line; an English one's heading over its period (its one-line title
+# split at a colon, "Stationed supervision:" / "2019 Q1 to 2020 Q4")
+COVERS = {"zh": "2020年度派驻监督工作情况", "en": "Stationed supervision briefing\n2020"}
 FIGURES = {  # the article's figures for the default view, as each language writes them
     "zh": ["9家综合监督单位", "指出问题16个", "提出意见建议19条", "专题研究工作17次"],
     "en": ["9 units", "raised 16 issues", "made 19 suggestions", "17 sessions of special study"],
@@ -76,7 +79,7 @@ def test_pptx_is_16_9_with_title_figures_charts_issues_and_a_closing_summary(pac
     assert abs(deck.slide_width / deck.slide_height - 16 / 9) < 0.001
     titles = [slide.shapes.title.text for slide in deck.slides]
     assert titles == [
-        TITLES[lang],
+        COVERS[lang],
         i18n.t("export.briefing.key_figures", lang),
         *(spec.title(lang) for spec in SPECS),
         i18n.t("export.report.open_slide_title", lang, page=1, pages=1),
@@ -206,7 +209,7 @@ def test_docx_is_a_work_report_with_charts_issues_and_placeholders(pack):
     lang, built, _ = pack
     document = Document(io.BytesIO(built.files["docx"]))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
-    assert TITLES[lang] in text
+    assert COVERS[lang] in text
     for phrase in FIGURES[lang]:
         assert phrase in text
     for number in ("16", "19", "9", "17"):
@@ -253,7 +256,7 @@ def test_pdf_has_the_title_and_copies_as_ordinary_characters(pack):
     lang, built, _ = pack
     reader = PdfReader(io.BytesIO(built.files["pdf"]))
     text = "".join(page.extract_text() for page in reader.pages)
-    assert TITLES[lang] in text
+    assert COVERS[lang] in text
     assert SPECS[0].title(lang) in text
     assert len(reader.pages) >= 3
     assert not re.search("[\u2e80-\u2fdf]", text), "Kangxi radicals instead of 工, 见 …: copy and search would fail"

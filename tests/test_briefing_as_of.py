@@ -234,8 +234,10 @@ def test_a_packs_cover_says_to_date_and_breaks_its_title_between_words(cut_folde
     assert cover.style.name == "Title" and cover.text == "2019年第1季度至2020年第4季度\n派驻监督工作情况"
 
 
-def test_an_english_cover_breaks_after_its_colon_and_keeps_each_quarter_whole():
-    """The English Word cover read "Stationed supervision: 2019 Q1 to 2020" with "Q4" alone on its second line."""
+def test_an_english_cover_sets_its_heading_over_its_period_and_keeps_each_quarter_whole():
+    """The English Word cover read "Stationed supervision: 2019 Q1 to 2020" with "Q4" alone on its second line, then
+    "Stationed supervision:" / "2019 Q1 to 2020 Q4", split at its colon: the heading over the period, a line each, as
+    a Chinese cover too long for one line has them (2019年第1季度至2020年第4季度 / 派驻监督工作情况)."""
     from oversight.briefing import docx_report
 
     report = briefing.collect_report(
@@ -244,18 +246,20 @@ def test_an_english_cover_breaks_after_its_colon_and_keeps_each_quarter_whole():
         "en",
         catalog.all_charts()[:1],
     )
-    assert report.title_lines == ["Stationed supervision:", "2019\u00a0Q1 to 2020\u00a0Q4"]
+    assert report.title == "Stationed supervision briefing for 2019 Q1 to 2020 Q4"  # document properties, e-mail
+    assert report.title_lines == ["Stationed supervision briefing", "2019\u00a0Q1 to 2020\u00a0Q4"]
     import docx
 
     cover = docx.Document(io.BytesIO(docx_report.docx_bytes(report))).paragraphs[0]
-    assert cover.text == "Stationed supervision:\n2019\u00a0Q1 to 2020\u00a0Q4"
+    assert cover.text == "Stationed supervision briefing\n2019\u00a0Q1 to 2020\u00a0Q4"
     one_year = briefing.collect_report(
         briefing.as_query_runner(store.open_folder(store.SAMPLE_DATA_DIR)),
         Filter((), Quarter(2020, 1), Quarter(2020, 4)),
         "en",
         catalog.all_charts()[:1],
     )
-    assert one_year.title_lines == ["Stationed supervision: 2020"]
+    assert one_year.title_lines == ["Stationed supervision briefing", "2020"]
+    assert one_year.title == "Stationed supervision briefing for 2020"
 
 
 @pytest.mark.parametrize("lang, header", [("zh", "已历时（天）"), ("en", "Age (days)")])

@@ -429,7 +429,7 @@ def test_the_group_is_told_the_pdf_was_mailed_only_when_the_mail_went(private_se
         (
             "en",
             "Scope: General Office of the Provincial Government, Research Office of the Provincial Government",
-            "Stationed supervision: 2020 (Scope: General Office of the Provincial Government, Research Office of the "
+            "Stationed supervision briefing for 2020 (Scope: General Office of the Provincial Government, Research Office of the "
             "Provincial Government)",
         ),
     ],
@@ -443,7 +443,9 @@ def test_a_pushed_brief_of_some_units_names_them(private_settings, tmp_path, cap
         assert main(argv) == 0
         markdown = robot.requests[0].body["markdown"]["content"]
         assert markdown.split("\n\n")[2] == scope  # after the heading and the ready line, before the figures
-        ready = {"zh": "2020年度派驻监督工作情况已生成。", "en": "Stationed supervision: 2020 is ready."}[lang]
+        ready = {"zh": "2020年度派驻监督工作情况已生成。", "en": "Stationed supervision briefing for 2020 is ready."}[
+            lang
+        ]
         assert markdown.split("\n\n")[1] == ready  # the period once, in the title (rev-d #12)
         ((_, _, mail),) = smtp.messages
         assert mail["Subject"] == subject

@@ -57,9 +57,8 @@ DESCRIPTION_CHARACTERS = 100
 HTML_FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
 
 # Chinese characters that fit one line of the cover's title: the Word report's 22 pt across 16 cm, the slide's 40 pt
-# across 11.3 inches (both about 20); Latin letters are about half as wide
+# across 11.3 inches (both about 20)
 TITLE_LINE_CHARACTERS = 20
-_LATIN_TITLE_LINE_CHARACTERS = 2 * TITLE_LINE_CHARACTERS
 # Chinese characters of a slide's foot line (10 pt across 12.3 inches hold about 88; Latin letters half as wide)
 _FOOTER_SCOPE_CHARACTERS = 80
 
@@ -125,17 +124,17 @@ class Report:
 
     @property
     def title_lines(self) -> list[str]:
-        """The title as the cover sets it: a title too long for one line is broken between its period and the rest
-        (2019年第1季度至2020年第4季度 / 派驻监督工作情况, where the Word report broke it inside a word: …派驻监 /
-        督工作情况; "Stationed supervision:" / "2019 Q1 to 2020 Q4", where "Q4" was left alone on the second line).
+        """The title as the cover sets it: its heading and its period, in the title's order. A Chinese title joins
+        them without a word between (2020年第3季度派驻监督工作情况) and is one line where it fits, else broken between
+        them (2019年第1季度至2020年第4季度 / 派驻监督工作情况, where the Word report broke it inside a word: …派驻监 /
+        督工作情况). An English cover sets the heading over the period, a line each ("Stationed supervision briefing"
+        / "2020 Q3"): its one-line title split at its colon, "Stationed supervision:" / "2019 Q1 to 2020 Q4".
         Inside the period a quarter's year and number never part: "2019 Q1" is one word to the line breaker."""
-        title = self.title
-        limit = TITLE_LINE_CHARACTERS if self.lang == "zh" else _LATIN_TITLE_LINE_CHARACTERS
-        if len(title) <= limit:
+        title, heading = self.title, self.t("export.briefing.title_heading")
+        if self.lang == "zh" and len(title) <= TITLE_LINE_CHARACTERS:
             return [title]
-        before, period, after = title.partition(self.period_name)
-        period = _QUARTER_SPACE.sub("\u00a0", period)
-        return [line.strip() for line in (before, period, after) if line.strip()]
+        period = _QUARTER_SPACE.sub("\u00a0", self.period_name)
+        return [period, heading] if title.index(self.period_name) < title.index(heading) else [heading, period]
 
     @property
     def title_scale(self) -> float:
