@@ -90,6 +90,12 @@ def test_one_units_bars_are_bars_not_slabs(connection, span, lang):
         assert spec.build(queries.run(connection, spec.query, every_unit), lang).layout.bargap is None, spec.key
         looked_at += 1
     assert looked_at == 5
+    heatmap = next(spec for spec in catalog.all_charts() if spec.key == "meetings_by_unit_quarter")
+    figure = heatmap.build(queries.run(connection, heatmap.query, one_unit), lang)
+    low, high = figure.layout.yaxis.range  # one row of cells, centred, as tall as a row of many
+    assert _plot_height(figure) / (high - low) == pytest.approx(PER_UNIT_PX[heatmap.key])
+    assert low + high == pytest.approx(0)
+    assert heatmap.build(queries.run(connection, heatmap.query, every_unit), lang).layout.yaxis.range is None
 
 
 def test_a_chart_of_three_categories_has_bars_as_thick_as_in_one_of_many(connection, span):

@@ -140,13 +140,27 @@ def _no_slabs(figure: go.Figure, rows: int, pitch_px: float) -> go.Figure:
     """``figure`` (changed in place) with its bars across no thicker than at ``pitch_px`` a row: a chart's least
     height shared by one unit or three categories drew each bar as a slab (one unit's issues and suggestions, two
     red and blue blocks filling the picture); the gap between the rows takes the rest of the room."""
+    per_row = _plot_height(figure) / max(rows, 1)
+    if per_row > pitch_px:
+        figure.layout.bargap = round(1 - _BAR_SHARE * pitch_px / per_row, 3)
+    return figure
+
+
+def _no_slab_cells(figure: go.Figure, rows: int, pitch_px: float) -> go.Figure:
+    """``figure`` (changed in place), a heatmap of ``rows`` rows, with its cells no taller than ``pitch_px``: one
+    unit's quarters were one red block filling the picture. The rows stay centred in the plot."""
+    room = _plot_height(figure) / pitch_px  # the rows the plot holds at the pitch
+    if room > rows:
+        extra = (room - rows) / 2
+        figure.layout.yaxis.range = [-0.5 - extra, rows - 0.5 + extra]
+    return figure
+
+
+def _plot_height(figure: go.Figure) -> float:
     layout = figure.layout
     top = layout.margin.t if layout.margin.t is not None else TEMPLATE.layout.margin.t
     bottom = layout.margin.b if layout.margin.b is not None else TEMPLATE.layout.margin.b
-    per_row = ((layout.height or 450) - top - bottom) / max(rows, 1)
-    if per_row > pitch_px:
-        layout.bargap = round(1 - _BAR_SHARE * pitch_px / per_row, 3)
-    return figure
+    return (layout.height or 450) - top - bottom
 
 
 def code_bars(
@@ -514,13 +528,26 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
             showscale=False,  # every cell carries its number; a colour bar would only take width from the grid
         )
     )
-    return base_layout(
+    figure = base_layout(
         figure,
         title,
         height=340,
-        plot_px=34 * len(names),
+        plot_px=_HEATMAP_ROW_PX * len(names),
         # a cell is narrower than a whole quarter's label beside the units' names: short ticks at any count
-        xaxis=quarter_axis(columns, quarters, lang, side="bottom", short_tick_font=QUARTER_TICK_FONT - 1, most_whole=0),
-        yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
+        # no grid lines: the cells cover them, but for the room left around one unit's row (``_no_slab_cells``)
+        xaxis=quarter_axis(
+            columns,
+            quarters,
+            lang,
+            side="bottom",
+            short_tick_font=QUARTER_TICK_FONT - 1,
+            most_whole=0,
+            showgrid=False,
+        ),
+        yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT), showgrid=False),
         margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), b=50),
     )
+    return _no_slab_cells(figure, len(names), _HEATMAP_ROW_PX)
+
+
+_HEATMAP_ROW_PX = 34  # a unit's row of cells, as tall as a unit's row of bars
