@@ -339,3 +339,21 @@ def test_every_documents_picture_sets_its_tick_labels_at_the_least_printed_size(
             assert min(sizes) >= 13, (spec.key, filter_, sizes)
             looked_at += 1
     assert looked_at >= 3 * 18
+
+
+@pytest.mark.parametrize("units", [(), ("gov_office",)])
+def test_the_heatmaps_marking_has_the_line_under_its_ticks_every_quarter_chart_has(connection, span, units):
+    """Review of 3 Dec: in one unit's pack the heatmap's picture wrote "Internal — handle with care" on the line of the
+    first quarter's year ("…handle with care2020"): its bottom margin (50 px) was narrower than every other chart of
+    quarters, whose marking sits on a line of its own under the ticks."""
+    from oversight.data.filters import Filter, Quarter
+
+    resolved = span.resolve(Filter(units, Quarter(2019, 1), Quarter(2020, 4)))
+    bottoms = {}
+    for key in ("meetings_by_unit_quarter", "reminders_by_quarter_form", "activities_by_quarter"):
+        spec = next(s for s in catalog.all_charts() if s.key == key)
+        figure = export.document_figure(spec.build(queries.run(connection, spec.query, resolved), "en"))
+        bottoms[key] = figure.layout.margin.b or 60
+    assert bottoms["meetings_by_unit_quarter"] >= max(
+        bottoms["reminders_by_quarter_form"], bottoms["activities_by_quarter"]
+    )

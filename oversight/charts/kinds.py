@@ -545,7 +545,9 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
             showgrid=False,
         ),
         yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT), showgrid=False),
-        margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), b=50),
+        # the bottom margin of every chart of quarters (the template's, or what the ticks need): at 50 px a document
+        # picture's marking sat on the ticks' year line, "Internal — handle with care2020" under one unit's row
+        margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT)),
     )
     return _no_slab_cells(figure, len(names), _HEATMAP_ROW_PX)
 
