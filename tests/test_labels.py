@@ -12,6 +12,7 @@ import json
 
 import pytest
 
+from oversight import export
 from oversight.charts import catalog, labels
 from oversight.charts.style import label_width
 from oversight.data import queries
@@ -84,6 +85,48 @@ def test_every_grouped_bar_chart_is_fitted(connection, default_filter):
         shown = labels.labels_shown(figure, PHONE)
         assert set(shown) == {i for i, t in enumerate(figure.data) if t in bars}, spec.key
     assert grouped >= 2  # issues and suggestions by unit, activities per quarter
+
+
+def _document_fitted(connection, key, filter_=TWO_YEARS):
+    """The chart as the briefing draws it, laid out for a document's picture, and its labels fitted at that size."""
+    figure = export.document_figure(_figure(connection, key, filter_, lang="zh"))
+    width, height = export.document_size(figure)
+    return figure, labels.fitted(figure, width, height), width, height
+
+
+def test_a_stacked_part_too_thin_for_its_count_is_left_unlabelled_in_a_document(connection):
+    """Review of 3 Dec: the reminders per quarter of 2019Q1–2020Q4 in the pack wrote 2019 Q1's one written reminder
+    "1" half under the axis, and 2019 Q2's face-to-face 1 and at-a-meeting 1 one on the other ("1" over "1"): a part
+    of 1 in a stack of 14 is 14 px tall in the document's picture, the count's line more."""
+    _, fitted, _, _ = _document_fitted(connection, "reminders_by_quarter_form")
+    written, face_to_face, at_a_meeting = (list(trace.text) for trace in fitted.data)
+    assert written == ["", "4", "", "", "3", "4", "3", "5"]
+    assert face_to_face == ["5", "", "7", "3", "6", "4", "3", "2"]
+    assert at_a_meeting == ["4", "", "2", "", "5", "3", "2", "2"]
+    assert [annotation.text for annotation in fitted.layout.annotations][:4] == ["10", "6", "9", "4"]  # totals stay
+
+
+def test_every_stacked_count_written_in_a_document_fits_its_part(connection):
+    """The class: every chart of stacked parts with counts inside them, across (units) and up (quarters)."""
+    checked = set()
+    for spec in catalog.all_charts():
+        if not any(t.type == "bar" and t.textposition == "inside" for t in _figure(connection, spec.key).data):
+            continue
+        figure, fitted, width, _ = _document_fitted(connection, spec.key)
+        left, top, plot_w, plot_h = _plot(figure, width)
+        bars = [trace for trace in figure.data if trace.type == "bar"]
+        across = bars[0].orientation == "h"
+        values = [[float(count) for count in (trace.x if across else trace.y)] for trace in bars]
+        axis = figure.layout.xaxis if across else figure.layout.yaxis
+        top_value = axis.range[1] if axis.range else max(map(sum, zip(*values))) * 1.05
+        per_unit = (plot_w if across else plot_h) / top_value
+        for trace, counts in zip([trace for trace in fitted.data if trace.type == "bar"], values):
+            for text, count in zip(trace.text, counts):
+                if text:
+                    room = label_width(text, 14) + 6 if across else 14 * 1.25 + 6
+                    assert count * per_unit >= room, (spec.key, trace.name, text)
+        checked.add(spec.key)
+    assert {"reminders_by_quarter_form", "reminders_by_unit", "issues_by_unit_status"} <= checked
 
 
 def _line_label_boxes(figure, width):

@@ -311,3 +311,49 @@ def test_pictures_print_chart_text_at_ten_points_or_more():
     )
     a4_landscape_scale = 29.7 / 33.867  # a 13.33 in slide printed across A4
     assert 13 * slide_width_pt / export.DOCUMENT_WIDTH * a4_landscape_scale >= 10
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_documents_picture_sets_its_tick_labels_at_the_least_printed_size(connection, span, lang):
+    """Review of 3 Dec: the pack's heatmap wrote Q1 Q2 Q3 Q4 and 2020年 at 10 px (7.8 pt on the page), the quarters'
+    short ticks at 11 px and the units' names at 12 px, all set small for a phone's card. In a document's picture
+    every tick label is 13 px or more (10 pt printed), whatever the chart, the range and the units."""
+    from oversight.charts.style import TEMPLATE
+    from oversight.data.filters import Filter, Quarter
+
+    default = TEMPLATE.layout.font.size
+    looked_at = 0
+    for filter_ in (
+        Filter((), Quarter(2019, 1), Quarter(2020, 4)),
+        Filter(("gov_office",), Quarter(2020, 1), Quarter(2020, 4)),
+        span.default_filter(),
+    ):
+        resolved = span.resolve(filter_)
+        for spec in catalog.all_charts():
+            frame = queries.run(connection, spec.query, resolved)
+            if charts.is_empty(frame, spec.value_columns):
+                continue
+            figure = export.document_figure(spec.build(frame, lang))
+            axes = [*figure.select_xaxes(), *figure.select_yaxes()]
+            sizes = [axis.tickfont.size or default for axis in axes]
+            assert min(sizes) >= 13, (spec.key, filter_, sizes)
+            looked_at += 1
+    assert looked_at >= 3 * 18
+
+
+@pytest.mark.parametrize("units", [(), ("gov_office",)])
+def test_the_heatmaps_marking_has_the_line_under_its_ticks_every_quarter_chart_has(connection, span, units):
+    """Review of 3 Dec: in one unit's pack the heatmap's picture wrote "Internal — handle with care" on the line of the
+    first quarter's year ("…handle with care2020"): its bottom margin (50 px) was narrower than every other chart of
+    quarters, whose marking sits on a line of its own under the ticks."""
+    from oversight.data.filters import Filter, Quarter
+
+    resolved = span.resolve(Filter(units, Quarter(2019, 1), Quarter(2020, 4)))
+    bottoms = {}
+    for key in ("meetings_by_unit_quarter", "reminders_by_quarter_form", "activities_by_quarter"):
+        spec = next(s for s in catalog.all_charts() if s.key == key)
+        figure = export.document_figure(spec.build(queries.run(connection, spec.query, resolved), "en"))
+        bottoms[key] = figure.layout.margin.b or 60
+    assert bottoms["meetings_by_unit_quarter"] >= max(
+        bottoms["reminders_by_quarter_form"], bottoms["activities_by_quarter"]
+    )

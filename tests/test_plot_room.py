@@ -66,3 +66,47 @@ def test_the_long_english_title_and_legend_grow_the_figure(connection, span):
     assert english.layout.title.text.count("<br>") == 2  # three lines on a phone's card
     assert english.layout.height > chinese.layout.height  # taller, not squeezed
     assert _plot_height(english) == MIN_PLOT_PX
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_one_units_bars_are_bars_not_slabs(connection, span, lang):
+    """Review of 3 Dec: the pack of one unit (省政府办公厅, 2020) drew its issues and suggestions as two blocks filling
+    the picture, its rectification status as one green and yellow block: the chart's least height, shared by one row.
+    A bar across is as thick as it is in a chart of many rows (0.8 of its row there); the gap takes the rest."""
+    one_unit = span.resolve(Filter(("gov_office",), Quarter.parse("2020Q1"), Quarter.parse("2020Q4")))
+    every_unit = span.resolve(span.default_filter())
+    looked_at = 0
+    for spec in catalog.all_charts():
+        if spec.key not in PER_UNIT_PX or spec.key == "meetings_by_unit_quarter":
+            continue
+        figure = spec.build(queries.run(connection, spec.query, one_unit), lang)
+        bars = [trace for trace in figure.data if trace.type == "bar"]
+        side_by_side = len(bars) if figure.layout.barmode == "group" else 1
+        gap = figure.layout.bargap if figure.layout.bargap is not None else 0.2
+        thickness = _plot_height(figure) * (1 - gap) / side_by_side
+        assert thickness <= 0.8 * PER_UNIT_PX[spec.key] / side_by_side + 0.5, (spec.key, thickness)
+        assert thickness >= 0.8 * PER_UNIT_PX[spec.key] / side_by_side - 0.5, (spec.key, thickness)
+        # nine units fill the chart's height with rows of their own: Plotly's gap, as before
+        assert spec.build(queries.run(connection, spec.query, every_unit), lang).layout.bargap is None, spec.key
+        looked_at += 1
+    assert looked_at == 5
+    heatmap = next(spec for spec in catalog.all_charts() if spec.key == "meetings_by_unit_quarter")
+    figure = heatmap.build(queries.run(connection, heatmap.query, one_unit), lang)
+    low, high = figure.layout.yaxis.range  # one row of cells, centred, as tall as a row of many
+    assert _plot_height(figure) / (high - low) == pytest.approx(PER_UNIT_PX[heatmap.key])
+    assert low + high == pytest.approx(0)
+    assert heatmap.build(queries.run(connection, heatmap.query, every_unit), lang).layout.yaxis.range is None
+
+
+def test_a_chart_of_three_categories_has_bars_as_thick_as_in_one_of_many(connection, span):
+    """The same for bars per category: three of them shared the least height of a chart (300 px)."""
+    figure = catalog.make_issues_by_source_figure(
+        queries.run(
+            connection,
+            "issues_by_source",
+            span.resolve(Filter(("gov_office",), Quarter.parse("2020Q1"), Quarter.parse("2020Q4"))),
+        ),
+        "zh",
+    )
+    assert len(figure.data[0].y) == 3
+    assert _plot_height(figure) / 3 * (1 - figure.layout.bargap) == pytest.approx(0.8 * 40, abs=0.5)

@@ -350,7 +350,9 @@ def _issue_slides(deck, furniture: _Furniture, report: Report, rows_of, title_ke
     width = SLIDE_WIDTH - 2 * MARGIN
     widths = [Cm(cm) for cm in _slide_widths(kinds, rows, header, width / Cm(1))]
     for number, page in enumerate(pages, start=1):
-        slide = _titled_slide(deck, report.t(title_key, page=number, pages=len(pages)), report, furniture)
+        # a list on one slide is titled without "(1/1)": a page count of one reads as a machine's
+        title = report.t(title_key, page=number, pages=len(pages), count=len(pages))
+        slide = _titled_slide(deck, title, report, furniture)
         shape = slide.shapes.add_table(
             len(page) + 1, len(header), MARGIN, Inches(1.35), width, Inches(0.4) * (len(page) + 1)
         )

@@ -16,6 +16,7 @@ from oversight.charts.style import (
     MIN_PLOT_PX,
     QUARTER_TICK_FONT,
     SEQUENCE,
+    TEMPLATE,
     UNIT_LABEL_FONT,
     base_layout,
     count_ticks,
@@ -111,12 +112,13 @@ def unit_bars(
     total = (
         frame[[c for c, _, _ in series]].sum(axis=1).max() if stacked else frame[[c for c, _, _ in series]].max().max()
     )
-    return base_layout(
+    pitch = 34 if stacked else 24 * len(series)  # a unit's row: the least plot is as many of them
+    figure = base_layout(
         figure,
         i18n.t(title_key, lang),
         barmode="stack" if stacked else "group",
         height=340,
-        plot_px=(34 if stacked else 24 * len(series)) * len(frame),
+        plot_px=pitch * len(frame),
         xaxis=dict(title=i18n.t(axis_key, lang), **count_ticks(total, MOST_TICKS_ACROSS)),
         yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
         legend=dict(traceorder="normal" if stacked else "reversed"),
@@ -127,6 +129,38 @@ def unit_bars(
         margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), r=40),
         uniformtext=_HIDE_THIN_COUNTS if stacked else None,
     )
+    return _no_slabs(figure, len(frame), pitch)
+
+
+_BAR_SHARE = 0.8  # of a row, a bar's thickness at Plotly's own gap between rows (0.2)
+_CATEGORY_ROW_PX = 40  # a category's row in a chart of many
+
+
+def _no_slabs(figure: go.Figure, rows: int, pitch_px: float) -> go.Figure:
+    """``figure`` (changed in place) with its bars across no thicker than at ``pitch_px`` a row: a chart's least
+    height shared by one unit or three categories drew each bar as a slab (one unit's issues and suggestions, two
+    red and blue blocks filling the picture); the gap between the rows takes the rest of the room."""
+    per_row = _plot_height(figure) / max(rows, 1)
+    if per_row > pitch_px:
+        figure.layout.bargap = round(1 - _BAR_SHARE * pitch_px / per_row, 3)
+    return figure
+
+
+def _no_slab_cells(figure: go.Figure, rows: int, pitch_px: float) -> go.Figure:
+    """``figure`` (changed in place), a heatmap of ``rows`` rows, with its cells no taller than ``pitch_px``: one
+    unit's quarters were one red block filling the picture. The rows stay centred in the plot."""
+    room = _plot_height(figure) / pitch_px  # the rows the plot holds at the pitch
+    if room > rows:
+        extra = (room - rows) / 2
+        figure.layout.yaxis.range = [-0.5 - extra, rows - 0.5 + extra]
+    return figure
+
+
+def _plot_height(figure: go.Figure) -> float:
+    layout = figure.layout
+    top = layout.margin.t if layout.margin.t is not None else TEMPLATE.layout.margin.t
+    bottom = layout.margin.b if layout.margin.b is not None else TEMPLATE.layout.margin.b
+    return (layout.height or 450) - top - bottom
 
 
 def code_bars(
@@ -156,16 +190,17 @@ def code_bars(
             hovertemplate="%{y}: %{x}<extra></extra>",
         )
     )
-    return base_layout(
+    figure = base_layout(
         figure,
         i18n.t(title_key, lang),
-        height=max(300, 90 + 40 * len(frame)),
+        height=max(300, 90 + _CATEGORY_ROW_PX * len(frame)),
         showlegend=False,
         xaxis=dict(title=i18n.t(axis_key, lang), **count_ticks(frame[value_column].max(), MOST_TICKS_ACROSS)),
         yaxis=dict(title=None),
         clickmode="event+select",  # a click on a bar selects it: the page opens the list behind it
         margin=dict(l=left_margin_for(labels), r=40),
     )
+    return _no_slabs(figure, len(frame), _CATEGORY_ROW_PX)
 
 
 # The hole of a donut, and the width its centre's words may take: on a phone's card the ring, shrunk by the
@@ -493,13 +528,28 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
             showscale=False,  # every cell carries its number; a colour bar would only take width from the grid
         )
     )
-    return base_layout(
+    figure = base_layout(
         figure,
         title,
         height=340,
-        plot_px=34 * len(names),
+        plot_px=_HEATMAP_ROW_PX * len(names),
         # a cell is narrower than a whole quarter's label beside the units' names: short ticks at any count
-        xaxis=quarter_axis(columns, quarters, lang, side="bottom", short_tick_font=QUARTER_TICK_FONT - 1, most_whole=0),
-        yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
-        margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), b=50),
+        # no grid lines: the cells cover them, but for the room left around one unit's row (``_no_slab_cells``)
+        xaxis=quarter_axis(
+            columns,
+            quarters,
+            lang,
+            side="bottom",
+            short_tick_font=QUARTER_TICK_FONT - 1,
+            most_whole=0,
+            showgrid=False,
+        ),
+        yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT), showgrid=False),
+        # the bottom margin of every chart of quarters (the template's, or what the ticks need): at 50 px a document
+        # picture's marking sat on the ticks' year line, "Internal — handle with care2020" under one unit's row
+        margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT)),
     )
+    return _no_slab_cells(figure, len(names), _HEATMAP_ROW_PX)
+
+
+_HEATMAP_ROW_PX = 34  # a unit's row of cells, as tall as a unit's row of bars

@@ -8,6 +8,8 @@ left out keeps its value in the hover and the data download.
 
 - **Bars** with labels outside them: a label is written only over a bar at least as wide as the label and a gap
   (as tall, for bars across), so it stays over its own bar, apart from its neighbour's.
+- **Stacked bars** with counts inside their parts (in ``fitted``, for a picture): a count is written only in a part
+  that holds it, so a thin part's count neither runs into the next part's nor under the axis.
 - **Lines** with value labels: each label sits above its point or below it, on the side the line leaves free; the
   first and last point, the highest and the lowest, are placed first, then the others left to right, each only where
   it overlaps no label already placed, crosses no line or marker and stays inside the plot.
@@ -19,10 +21,12 @@ column's width (and the labels that fit a phone's card, for a page drawn without
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import plotly.graph_objects as go
 
 from oversight.charts.style import CARD_WIDTH_PX, TEMPLATE, label_width
@@ -30,6 +34,7 @@ from oversight.charts.style import CARD_WIDTH_PX, TEMPLATE, label_width
 GAP_PX = 4  # the least room between two labels, or beside a label over its bar
 _LINE_HEIGHT = 1.25  # a line label's height, in its font size
 _MARKER_GAP_PX = 3  # between a point's marker and its label
+_TEXT_PAD_PX = 3  # Plotly's room around a count written inside its bar
 # the widths a screen chart's labels are worked out at: a phone's card up to a wide screen's full row
 SCREEN_WIDTHS = tuple(range(280, 1601, 10))
 META_KEY = "oversight_labels"  # in a trace's meta: {"text": every label, "from": the least width it is shown at}
@@ -39,6 +44,10 @@ Shown = dict[int, list[bool]]
 
 
 def _list(values: Any) -> list[Any]:
+    if isinstance(values, dict) and "bdata" in values:
+        # a figure's dict holds a NumPy column as Plotly's typed array: its type and its bytes in base64
+        array = np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"])
+        return array.reshape(values["shape"]).tolist() if "shape" in values else array.tolist()
     return [] if values is None else list(values)
 
 
@@ -101,11 +110,27 @@ def _axes(figure: dict, letter: str) -> dict[str, _Axis]:
             low, high = -0.5, len(categories) - 0.5
         else:
             numbers = [number for number in map(_number, values) if number is not None]
+            if layout.get("barmode") == "stack":  # a stack reaches as far as its parts together
+                numbers += _stack_totals(on_it, letter)
             low, high = 0.0, max(max(numbers, default=1.0) * 1.05, 1.0)
         if own.get("autorange") == "reversed":
             low, high = high, low
         axes[ref] = _Axis(tuple(own.get("domain") or (0.0, 1.0)), low, high, categories)
     return axes
+
+
+def _stack_totals(traces: list[dict], letter: str) -> list[float]:
+    """Each category's stacked bars together, along the value axis ``letter``."""
+    other = "y" if letter == "x" else "x"
+    totals: dict[Any, float] = {}
+    for trace in traces:
+        if trace.get("type") != "bar":
+            continue
+        for key, value in zip(_list(trace.get(other)), _list(trace.get(letter))):
+            number = _number(value)
+            if number is not None and number > 0:
+                totals[key] = totals.get(key, 0.0) + number
+    return list(totals.values())
 
 
 @dataclass
@@ -188,6 +213,39 @@ def _bar_labels_shown(frame: _Frame, index: int) -> list[bool]:
         # labels beside bars across stand one above the other: a line of type and a little air each
         return [bool(text) and size + GAP_PX / 2 <= room for text in _texts(trace)]
     return [bool(text) and label_width(text, size) + GAP_PX <= room for text in _texts(trace)]
+
+
+def _inside_labelled_bars(figure: dict) -> list[int]:
+    return [
+        index
+        for index, trace in enumerate(figure.get("data") or [])
+        if trace.get("type") == "bar" and trace.get("textposition") == "inside" and any(_texts(trace))
+    ]
+
+
+def _inside_labels_shown(frame: _Frame, index: int) -> list[bool]:
+    """A count inside its part of a stack is written only where the part holds it: as long as the count's line (as
+    long as the count is wide, for bars across) with Plotly's padding, and as thick as the count is wide (as its type
+    is tall, across). A document's picture keeps its counts at the charts' size (``constraintext``), so Plotly no
+    longer hides one that does not fit: a part of 1 among 14 reminders wrote its "1" over the next part's "1" and
+    under the axis."""
+    trace = frame.figure["data"][index]
+    across = trace.get("orientation") == "h"
+    size = _font_size(frame.figure.get("layout") or {}, trace)
+    thickness = _bar_room(frame, index)
+    axis = frame.x_axes[trace.get("xaxis") or "x"] if across else frame.y_axes[trace.get("yaxis") or "y"]
+    x0, y0, x1, y1 = frame.area(trace)
+    per_unit = ((x1 - x0) if across else (y1 - y0)) / max(abs(axis.high - axis.low), 1e-9)
+    shown = []
+    for text, value in zip(_texts(trace), _list(trace.get("x" if across else "y"))):
+        number = _number(value)
+        if not text or number is None:
+            shown.append(False)
+            continue
+        wide, tall = label_width(text, size) + 2 * _TEXT_PAD_PX, size * _LINE_HEIGHT + 2 * _TEXT_PAD_PX
+        length = abs(number) * per_unit
+        shown.append(length >= wide and thickness >= size if across else length >= tall and thickness >= wide)
+    return shown
 
 
 # ---------------------------------------------------------------- lines
@@ -375,10 +433,14 @@ def fitted(figure: go.Figure, width: float, height: float | None = None) -> go.F
     """A copy of ``figure`` writing only the value labels that fit at ``width`` × ``height`` px (its own height if
     none), lines' labels on the side their line leaves free; ``figure`` itself when it has no value labels."""
     plain = figure.to_dict()
-    if not (_labelled_bars(plain) or _labelled_lines(plain)):
+    inside = _inside_labelled_bars(plain)
+    if not (_labelled_bars(plain) or _labelled_lines(plain) or inside):
         return figure
     positions = line_label_positions(plain)
-    _apply(plain, labels_shown(plain, width, height, positions), positions)
+    shown = labels_shown(plain, width, height, positions)
+    frame = _frame(plain, width, height)
+    shown.update({index: _inside_labels_shown(frame, index) for index in inside})
+    _apply(plain, shown, positions)
     return go.Figure(plain)
 
 

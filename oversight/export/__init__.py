@@ -57,6 +57,7 @@ _SUBTITLE_LINE_PX = 30
 DOCUMENT_WIDTH = 580
 # 360 px is 9.9 cm on A4: two charts with captions to a page; taller would shrink the text when fitted to a slide.
 DOCUMENT_MIN_HEIGHT, DOCUMENT_MAX_HEIGHT = 360, 440
+DOCUMENT_LEAST_TEXT_PX = 13  # that smallest text: tick labels set smaller for a phone's card are set so much
 _DOCUMENT_TOP_MARGIN = 50  # no title in a document's picture (the slide or caption says it): the legend's line only
 # Kaleido renders this many figures at once (one browser tab each); two cores make more pointless.
 RENDER_TABS = 2
@@ -283,7 +284,22 @@ def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool
         width=DOCUMENT_WIDTH,
         height=min(DOCUMENT_MAX_HEIGHT, max(DOCUMENT_MIN_HEIGHT, height)),
     )
+    _ticks_for_print(copied)
     return add_marking(copied, marking, document_size(copied))
+
+
+def _ticks_for_print(figure: go.Figure) -> None:
+    """Tick labels at the documents' least text size: the units' names (12 px), short quarters (11 px) and the
+    heatmap's quarters (10 px), set small to fit a phone's card, printed at 9, 8.6 and 7.8 pt, the heatmap's Q1 Q2
+    barely legible on paper. A picture half the screen's width has room for them at 13 px (the names' margin is
+    worked out at 14 px, ``_wrap_category_labels``)."""
+
+    def enlarge(axis) -> None:
+        if axis.tickfont.size is not None and axis.tickfont.size < DOCUMENT_LEAST_TEXT_PX:
+            axis.tickfont.size = DOCUMENT_LEAST_TEXT_PX
+
+    figure.for_each_xaxis(enlarge)
+    figure.for_each_yaxis(enlarge)
 
 
 _MARKING_LINE_PX = 24  # the marking's line (13 px type) and a gap
