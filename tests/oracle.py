@@ -667,7 +667,7 @@ def average_text(value: float, unit: str, lang: str) -> str:
 
 NOTHING_TO_AVERAGE = {
     "minutes": ("本期无会议", "no meetings"),
-    "days": ("本期指出的问题尚无已整改", "none of the period's issues rectified yet"),
+    "days": ("本期指出的问题尚无已整改", "none rectified yet"),
     "days_of_no_issue": ("本期未指出问题", "no issues raised"),
 }
 

@@ -95,6 +95,26 @@ def test_a_median_of_no_rectified_issue_does_not_deny_an_issue_rectified_in_the_
     q3 = Filter(("counsellors",), Quarter(2020, 3), Quarter(2020, 3))
     row = queries.run(connection, "rectification_summary", q3).iloc[0].to_dict()
     assert (row["issues"], row["rectified"]) == (1, 0)
-    for lang, reason in (("zh", "本期指出的问题尚无已整改"), ("en", "none of the period's issues rectified yet")):
+    for lang, reason in (("zh", "本期指出的问题尚无已整改"), ("en", "none rectified yet")):
         median = {card.key: card for card in kpis.issue_kpis(row, None, lang, "")}["median_days_to_rectify"]
         assert (median.display, median.delta) == ("—", reason)
+
+
+def test_a_missing_figures_reason_fits_its_card():
+    """A card's reason for "—" sits in one pill under the figure, cut with "…" where it runs past the card: at
+    1280 px, three cards to a row, "none of the period's issues rectifie…" was cut. The longest that fits is
+    "no issue due for rectification" (30 characters; a Chinese character is about two)."""
+    import json
+
+    from oversight import config
+    from oversight.core import i18n
+
+    keys = [
+        key
+        for key in json.loads((config.LOCALE_DIR / "en" / "definitions.json").read_text())
+        if ".nothing_to_rate." in key
+    ]
+    assert len(keys) == 5
+    for key in keys:
+        assert len(i18n.t(key, "en")) <= 30, key
+        assert 2 * len(i18n.t(key, "zh")) <= 30, key
