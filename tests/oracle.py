@@ -665,7 +665,11 @@ def average_text(value: float, unit: str, lang: str) -> str:
     return f"{text}{UNITS_ZH[unit]}" if lang == "zh" else f"{text}{UNITS_EN.get(unit, '')}"
 
 
-NOTHING_TO_AVERAGE = {"minutes": ("本期无会议", "no meetings"), "days": ("本期无已整改问题", "no issue rectified")}
+NOTHING_TO_AVERAGE = {
+    "minutes": ("本期无会议", "no meetings"),
+    "days": ("本期指出的问题尚无已整改", "none rectified yet"),
+    "days_of_no_issue": ("本期未指出问题", "no issues raised"),
+}
 
 
 def average_delta(now: float | None, before: float | None, unit: str, lang: str) -> str:

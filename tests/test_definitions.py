@@ -276,6 +276,10 @@ def test_issue_cards(worlds, case):
     assert shown_median == ("—" if median is None else f"{oracle.half_up(median, 1).normalize():f}{days}")
     year_before = view.year_earlier()
     before = None if year_before is None else year_before.totals()["median_days_to_rectify"]
+    if median is None:
+        # why there is none: no issue raised, or none of the period's issues rectified yet
+        issues = view.totals()["issues"]
+        assert change == oracle.NOTHING_TO_AVERAGE["days_of_no_issue" if not issues else "days"][case.lang == "en"]
     if median is not None and before is not None:
         difference = oracle.half_up(median - before, 1)
         sign = "+" if difference > 0 else ""

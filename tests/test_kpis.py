@@ -68,11 +68,53 @@ def test_an_average_of_nothing_says_what_there_was_none_of(connection):
 
     filter_ = Filter(("counsellors",), Quarter(2019, 1), Quarter(2019, 1))
     row = queries.run(connection, "rectification_summary", filter_).iloc[0].to_dict()
-    assert row["rectified"] == 0  # the reviewer's case, as the sample has it
-    for lang, reason in (("zh", "本期无已整改问题"), ("en", "no issue rectified")):
+    assert (row["issues"], row["rectified"]) == (0, 0)  # the reviewer's case, as the sample has it
+    for lang, reason in (("zh", "本期未指出问题"), ("en", "no issues raised")):
         cards = {card.key: card for card in kpis.issue_kpis(row, None, lang, "")}
         median = cards["median_days_to_rectify"]
-        assert (median.display, median.delta) == ("—", reason)
+        # no issue raised: the median says what the rate beside it says
+        assert (median.display, median.delta) == ("—", reason) == ("—", cards["rectification_rate"].delta)
     none = {"meetings": 0, "avg_duration_min": None, "total_minutes": 0, "merged": 0, "prereviewed": 0, "attended": 0}
     cards = {card.key: card for card in kpis.meeting_kpis(none, None, None, "en", "", None)}
     assert (cards["avg_duration"].display, cards["avg_duration"].delta) == ("—", "no meetings")
+
+
+def test_a_median_of_no_rectified_issue_does_not_deny_an_issue_rectified_in_the_period(connection):
+    """The Counsellors' Office in 2020 Q4: the Overview's 较上季度 counts 新整改完成问题 1个 (WT2020-025, raised
+    2020-09-24, rectified 2020-12-10); the Issues page's median said 本期无已整改问题 under "—". No issue was raised in
+    the quarter: the median says so. In 2020 Q3 the issue was raised and not yet rectified: it says that."""
+    from oversight.data import queries
+    from oversight.data.filters import Filter, Quarter
+
+    q4 = Filter(("counsellors",), Quarter(2020, 4), Quarter(2020, 4))
+    row = queries.run(connection, "rectification_summary", q4).iloc[0].to_dict()
+    assert (row["issues"], row["rectified"]) == (0, 0)
+    for lang, reason in (("zh", "本期未指出问题"), ("en", "no issues raised")):
+        median = {card.key: card for card in kpis.issue_kpis(row, None, lang, "")}["median_days_to_rectify"]
+        assert (median.display, median.delta) == ("—", reason)
+    q3 = Filter(("counsellors",), Quarter(2020, 3), Quarter(2020, 3))
+    row = queries.run(connection, "rectification_summary", q3).iloc[0].to_dict()
+    assert (row["issues"], row["rectified"]) == (1, 0)
+    for lang, reason in (("zh", "本期指出的问题尚无已整改"), ("en", "none rectified yet")):
+        median = {card.key: card for card in kpis.issue_kpis(row, None, lang, "")}["median_days_to_rectify"]
+        assert (median.display, median.delta) == ("—", reason)
+
+
+def test_a_missing_figures_reason_fits_its_card():
+    """A card's reason for "—" sits in one pill under the figure, cut with "…" where it runs past the card: at
+    1280 px, three cards to a row, "none of the period's issues rectifie…" was cut. The longest that fits is
+    "no issue due for rectification" (30 characters; a Chinese character is about two)."""
+    import json
+
+    from oversight import config
+    from oversight.core import i18n
+
+    keys = [
+        key
+        for key in json.loads((config.LOCALE_DIR / "en" / "definitions.json").read_text())
+        if ".nothing_to_rate." in key
+    ]
+    assert len(keys) == 5
+    for key in keys:
+        assert len(i18n.t(key, "en")) <= 30, key
+        assert 2 * len(i18n.t(key, "zh")) <= 30, key

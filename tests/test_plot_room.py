@@ -110,3 +110,28 @@ def test_a_chart_of_three_categories_has_bars_as_thick_as_in_one_of_many(connect
     )
     assert len(figure.data[0].y) == 3
     assert _plot_height(figure) / 3 * (1 - figure.layout.bargap) == pytest.approx(0.8 * 40, abs=0.5)
+
+
+@pytest.mark.parametrize(
+    ("lang", "unit", "quarter", "mine", "average"),
+    [
+        ("en", "counsellors", "2020Q3", ["1", "2", "1", "0", "1", "8"], ["0.9", "1", "0.6", "0.7", "0.9", "6.4"]),
+        ("zh", "counsellors", "2020Q3", ["1", "2", "1", "0", "1", "8"], ["0.9", "1", "0.6", "0.7", "0.9", "6.4"]),
+        ("en", "counsellors", "2020Q4", ["0", "0", "0", "0", "0", "6"], ["0.2", "0.3", "0.1", "0.1", "1", "7.2"]),
+    ],
+)
+def test_the_unit_beside_the_average_writes_every_value(connection, lang, unit, quarter, mine, average):
+    """The unit profile's "This unit beside the average of all units" in English wrote no value at all (the Chinese
+    chart wrote every one): at a fixed 420 px its title's second line left each bar 14.8 px thick, under the 16 px a
+    label needs, so the label fitting dropped them all, on the screen and in the pack. Averages by hand from the
+    sample: 2020 Q3, 8 issues, 9 suggestions, 58 meetings over 9 units."""
+    from oversight.charts import labels
+
+    at = Quarter.parse(quarter)
+    metrics = queries.run(connection, "unit_metrics", Filter((unit,), at, at))
+    figure = catalog.make_unit_vs_average_figure(catalog.unit_beside_average(metrics, unit), lang, "U")
+    on_screen = labels.for_screen(figure.to_dict())
+    assert [trace["text"] for trace in on_screen["data"]] == [mine, average]
+    for width in (390, 700):  # a phone's card, half of a wide screen
+        fitted = labels.fitted(figure, width)
+        assert [list(trace.text) for trace in fitted.data] == [mine, average], width

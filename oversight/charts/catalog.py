@@ -316,6 +316,9 @@ def make_unit_vs_average_figure(frame: pd.DataFrame, lang: str, unit_name: str) 
         i18n.t("chart.unit_vs_average", lang),
         barmode="group",
         height=420,
+        # each measure's two bars as thick as a unit's pair on the other pages: at a fixed 420 px the English
+        # title's second line left them too thin for their labels, and every value was dropped
+        plot_px=kinds.GROUPED_BAR_PX * 2 * len(frame),
         xaxis=dict(title=None, range=[0, top * 1.2]),
         yaxis=dict(title=None, type="category", autorange="reversed"),
         legend=dict(traceorder="normal"),

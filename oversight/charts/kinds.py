@@ -84,6 +84,11 @@ def parts_drawn(frame: pd.DataFrame, series: Sequence[Series]) -> list[Series]:
     return shown or list(series)
 
 
+# The thickness asked for each bar of a group across (a unit's issues beside its suggestions): room for its value
+# label outside it, a line of 14 px type and a little air, at the default bar gap.
+GROUPED_BAR_PX = 24
+
+
 def unit_bars(
     frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, stacked: bool, axis_key: str
 ) -> go.Figure:
@@ -112,7 +117,7 @@ def unit_bars(
     total = (
         frame[[c for c, _, _ in series]].sum(axis=1).max() if stacked else frame[[c for c, _, _ in series]].max().max()
     )
-    pitch = 34 if stacked else 24 * len(series)  # a unit's row: the least plot is as many of them
+    pitch = 34 if stacked else GROUPED_BAR_PX * len(series)  # a unit's row: the least plot is as many of them
     figure = base_layout(
         figure,
         i18n.t(title_key, lang),

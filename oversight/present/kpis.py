@@ -241,8 +241,16 @@ def issue_kpis(
         compare.count("not_yet_due", "not_yet_due", "unit.count"),
         # a median of whole days is a whole or a half day: written as it is (57.5天), since 58天 beside a change of
         # -21.5天 gave a year before of 79.5 days, and the year before was 79
+        # a median of nothing says why: no issue raised (as the rectification rate beside it says), or none of the
+        # period's issues rectified yet — 本期无已整改问题 denied the issue raised earlier and rectified in the period
+        # that the Overview counts as 新整改完成
         compare.average(
-            "median_days_to_rectify", "median_days_to_rectify", "unit.days", "inverse", digits=1, of_nothing="rectified"
+            "median_days_to_rectify",
+            "median_days_to_rectify",
+            "unit.days",
+            "inverse",
+            digits=1,
+            of_nothing="issues" if current["issues"] == 0 else "rectified",
         ),
     ]
 
