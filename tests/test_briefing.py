@@ -17,7 +17,7 @@ from pptx.util import Inches
 from pypdf import PdfReader
 
 from oversight import briefing, charts, export
-from oversight.briefing import takeaways
+from oversight.briefing import pptx_deck, takeaways
 from oversight.briefing.pdf_text import normalised_cmap, ordinary_text
 from oversight.charts import catalog
 from oversight.core import i18n
@@ -116,7 +116,6 @@ def test_pptx_is_16_9_with_title_figures_charts_issues_and_a_closing_summary(pac
 
 def test_a_long_list_of_issues_takes_several_slides(pack):
     _, built, _ = pack
-    from oversight.briefing import pptx_deck
 
     many = pd.concat([built.report.open_issues] * 3, ignore_index=True)  # 21 rows: 8 + 8 + 5
     report = dataclasses.replace(built.report, open_issues=many)
@@ -173,7 +172,6 @@ def test_a_long_description_is_cut_in_every_document_and_says_where_the_rest_is(
 
 def test_a_chart_without_data_says_so_where_its_picture_would_be(pack):
     lang, built, _ = pack
-    from oversight.briefing import pptx_deck
 
     first = dataclasses.replace(built.report.sections[0], png=None)
     report = dataclasses.replace(built.report, sections=[first, *built.report.sections[1:]])
@@ -188,7 +186,6 @@ def test_a_chart_without_data_says_so_where_its_picture_would_be(pack):
 def test_a_slides_issue_table_gives_a_unit_name_two_lines_at_most():
     """In the width of a page's table an English unit name took four lines on a slide, and eight such rows ran past
     the slide's foot: the unit column takes what its longest name needs in two lines from the description."""
-    from oversight.briefing import pptx_deck
     from oversight.charts.style import label_width
 
     name = "Office of the Provincial Local Chronicles Compilation Committee"
@@ -387,8 +384,9 @@ def test_chart_list_is_a_parameter_and_empty_charts_do_not_break_it(connection):
     built = briefing.build_briefing_pack(connection, filter_, "zh", formats=("pptx", "zip"))
     assert set(built.files) == {"pptx", "zip"}
     deck = Presentation(io.BytesIO(built.files["pptx"]))
-    issue_slides = (len(built.report.open_issues) > 0) + (len(built.report.overdue_issues) > 0)
-    assert len(deck.slides) == 2 + len(charts.OVERVIEW_CHARTS) + issue_slides + 1
+    # each issue list a slide, with its issues or saying there are none (both lists fit one slide here)
+    assert max(len(built.report.open_issues), len(built.report.overdue_issues)) <= pptx_deck.ISSUE_ROWS_PER_SLIDE
+    assert len(deck.slides) == 2 + len(charts.OVERVIEW_CHARTS) + 2 + 1
     reminders_slide = deck.slides[2 + 3]
     assert not [shape for shape in reminders_slide.shapes if shape.shape_type == 13]
     assert any(
@@ -699,9 +697,11 @@ def test_an_empty_open_issue_list_says_whether_any_issue_was_raised(connection, 
         _run(connection), span.resolve(Filter(units, Quarter(*start), Quarter(*end))), lang, specs=()
     )
     document = Document(io.BytesIO(briefing.docx_bytes(report)))
+    deck = Presentation(io.BytesIO(briefing.pptx_bytes(report)))
     texts = {
         "docx": "\n".join(paragraph.text for paragraph in document.paragraphs),
         "html": briefing.report_html(report),
+        "pptx": "\n".join(_slide_text(slide) for slide in deck.slides),
     }
     expected = "export.briefing.no_issues_raised" if raised == 0 else "export.briefing.no_open_issues"
     other = ({"export.briefing.no_issues_raised", "export.briefing.no_open_issues"} - {expected}).pop()
@@ -751,3 +751,34 @@ def test_the_summary_says_this_year_only_of_the_year_under_way(monkeypatch):
     assert summary.opening(whole_2020, "zh") == "2020年，" and summary.opening(whole_2020, "en") == "In 2020, "
     monkeypatch.setattr(config, "team_now", lambda: datetime(2020, 11, 30, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     assert summary.opening(whole_2020, "zh") == "今年以来，" and summary.opening(whole_2020, "en") == "So far in 2020, "
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_empty_issue_list_has_its_slide_that_says_so(connection, lang):
+    """A deck with no open or no overdue issue left the list's slide out, where the Word and PDF reports say there
+    are none: presented from the slides, the list read as forgotten. Each list keeps its slide, without a table,
+    saying what the documents say; a list with issues keeps its table. 省信访局 in 2020 Q4: no issue raised in the
+    period, one overdue (recomputed from the spreadsheets)."""
+    view = oracle.View(
+        oracle.read_ledgers(Path(__file__).resolve().parent.parent / "data"), ("petitions",), (2020, 4), (2020, 4)
+    )
+    assert view.issues.empty
+    span = queries.data_span(connection)
+    report = briefing.collect_report(
+        _run(connection), span.resolve(Filter(("petitions",), Quarter(2020, 4), Quarter(2020, 4))), lang, specs=()
+    )
+    deck = Presentation(io.BytesIO(briefing.pptx_bytes(report)))
+    by_title = {slide.shapes.title.text: slide for slide in deck.slides}
+    open_slide = by_title[i18n.t("export.report.open_slide_title", lang, page=1, pages=1, count=1)]
+    assert not any(shape.has_table for shape in open_slide.shapes)
+    assert i18n.t("export.briefing.no_issues_raised", lang) in _slide_text(open_slide)
+    overdue_slide = by_title[i18n.t("export.report.overdue_slide_title", lang, page=1, pages=1, count=1)]
+    table = next(shape.table for shape in overdue_slide.shapes if shape.has_table)
+    assert len(table.rows) == 1 + len(report.overdue_issues) == 2
+    assert i18n.t("export.report.no_overdue", lang) not in _slide_text(overdue_slide)
+    # and a period with nothing overdue says so on its slide
+    quiet = dataclasses.replace(report, overdue_issues=report.overdue_issues.iloc[:0])
+    deck = Presentation(io.BytesIO(briefing.pptx_bytes(quiet)))
+    slide = next(s for s in deck.slides if s.shapes.title.text == overdue_slide.shapes.title.text)
+    assert not any(shape.has_table for shape in slide.shapes)
+    assert i18n.t("export.report.no_overdue", lang) in _slide_text(slide)

@@ -23,6 +23,7 @@ from oversight.briefing.report import (
     ChartSection,
     Report,
     column_widths,
+    no_open_issues_key,
     open_issue_rows,
     overdue_issue_rows,
 )
@@ -343,9 +344,14 @@ def _slide_widths(kinds: list[str], rows: list[list[str]], header: list[str], to
     return widths
 
 
-def _issue_slides(deck, furniture: _Furniture, report: Report, rows_of, title_key: str) -> None:
-    """The issues as table slides, ``ISSUE_ROWS_PER_SLIDE`` rows each: none when there are none."""
+def _issue_slides(deck, furniture: _Furniture, report: Report, rows_of, title_key: str, none_key: str) -> None:
+    """The issues as table slides, ``ISSUE_ROWS_PER_SLIDE`` rows each; when there are none, one slide that says so,
+    as the Word and PDF reports do (a deck that skipped the list read as a list forgotten, not as an all-clear)."""
     header, rows, kinds = rows_of(report)
+    if not rows:
+        slide = _titled_slide(deck, report.t(title_key, page=1, pages=1, count=1), report, furniture)
+        _text_box(slide, MARGIN, Inches(1.4), SLIDE_WIDTH - 2 * MARGIN, Inches(1.0), [report.t(none_key)], 20)
+        return
     pages = [rows[start : start + ISSUE_ROWS_PER_SLIDE] for start in range(0, len(rows), ISSUE_ROWS_PER_SLIDE)]
     width = SLIDE_WIDTH - 2 * MARGIN
     widths = [Cm(cm) for cm in _slide_widths(kinds, rows, header, width / Cm(1))]
@@ -388,7 +394,11 @@ def pptx_bytes(report: Report) -> bytes:
     _key_figures_slide(deck, furniture, report)
     for section in report.sections:
         _chart_slide(deck, furniture, report, section)
-    _issue_slides(deck, furniture, report, open_issue_rows, "export.report.open_slide_title")
-    _issue_slides(deck, furniture, report, overdue_issue_rows, "export.report.overdue_slide_title")
+    _issue_slides(
+        deck, furniture, report, open_issue_rows, "export.report.open_slide_title", no_open_issues_key(report)
+    )
+    _issue_slides(
+        deck, furniture, report, overdue_issue_rows, "export.report.overdue_slide_title", "export.report.no_overdue"
+    )
     _closing_slide(deck, furniture, report)
     return pptx_bytes_of(deck)
