@@ -558,3 +558,28 @@ def test_no_issue_rectified_is_said_in_words(connection):
     zh, en = (takeaways.takeaway(spec, frame, lang) for lang in ("zh", "en"))
     assert zh.startswith("共指出问题1个，尚无已整改，整改率0.0%") and "已整改0" not in zh
     assert en.startswith("Of 1 issue, none rectified yet (rectification rate 0.0%)") and "0 rectified" not in en
+
+
+@pytest.mark.parametrize("unit", ["research", "offices_admin", "counsellors"])
+def test_a_ranking_whose_least_is_nothing_says_none(connection, unit):
+    """A reviewer's pack: "the most in 2020 Q2 (2 reminders) and the fewest in 2020 Q4 (0 reminders)", 最少的是…（0次）:
+    nothing said as a count. The quarters without a reminder are named as having none; which they are is recomputed
+    from the spreadsheets."""
+    view = oracle.View(oracle.read_ledgers(config.SAMPLE_DATA_DIR), (unit,), (2020, 1), (2020, 4))
+    dates = pd.to_datetime(view.reminders["date"])
+    per_quarter = {q: int((dates.dt.quarter == q).sum()) for q in (1, 2, 3, 4)}
+    empty = [q for q, n in per_quarter.items() if n == 0]
+    assert empty and len(empty) < 4, per_quarter  # the cases chosen have a quarter without and one with
+    spec = next(spec for spec in catalog.all_charts() if spec.key == "reminders_by_quarter_form")
+    frame = queries.run(connection, spec.query, Filter((unit,), Quarter(2020, 1), Quarter(2020, 4)))
+    zh, en = (takeaways.takeaway(spec, frame, lang) for lang in ("zh", "en"))
+    assert "最少" not in zh and "（0次）" not in zh and "fewest" not in en and "(0 " not in en
+    assert "、".join(f"2020年第{q}季度" for q in empty) + "未开展" in zh, zh
+    assert "none in " + " and ".join(f"2020 Q{q}" for q in empty) in en.replace(", 2020", " and 2020"), en
+
+    heatmap = next(spec for spec in catalog.all_charts() if spec.key == "meetings_by_unit_quarter")
+    meetings = queries.run(connection, heatmap.query, Filter((unit, "petitions"), Quarter(2020, 1), Quarter(2020, 4)))
+    quiet = meetings.assign(meetings=meetings["meetings"].where(meetings["unit_id"] != unit, 0))
+    zh, en = (takeaways.takeaway(heatmap, quiet, lang) for lang in ("zh", "en"))
+    assert zh.endswith("未召开会议。") and "最少" not in zh, zh
+    assert " held none" in en and "fewest" not in en, en
