@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 
+import plotly.graph_objects as go
 import pytest
 
+from oversight.charts import style
 from oversight.ui import chart_view, plotly_bundle
 from tests.apptest import decode_typed_arrays, figures, run_page
 
@@ -85,3 +87,47 @@ def test_a_click_reaches_the_handler_as_points(monkeypatch, state, expected):
     monkeypatch.setattr(chart_view.st, "session_state", fake)
     chart_view._clicked("k", received.append)
     assert received == expected
+
+
+def _picked(titles: list[dict], width: int) -> dict | None:
+    """What chart_view.js's fittedLayout picks at ``width``: the last variant from a width not above it."""
+    picked = None
+    for title in titles:
+        if width >= title["from"]:
+            picked = title
+    return picked
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("script", "query"), CHART_PAGES.items())
+def test_a_title_broken_for_a_phone_is_fitted_again_to_a_wider_column(monkeypatch, script, query, lang):
+    """At 1440 px a card's chart kept its phone's title lines ("议题提前审核、纪检监察组列席、/ 合并召开占比" across 450 px,
+    "This unit beside the average of / all units" across 700 px). Each served figure carries its title as fitted
+    again from each width on; at every width the script would pick, that is what an exported picture of the
+    width gets (``style.refit_title``), and a title that is one line wide enough is one line there."""
+    monkeypatch.setattr(plotly_bundle, "_installed", plotly_bundle.Bundle.read())
+    components = _components(run_page(script.strip(), {**query, "lang": lang}))
+    broken = [component for component in components if "<br>" in component["figure"]["layout"]["title"]["text"]]
+    for component in components:
+        if component not in broken:
+            assert component["titles"] == []
+        for narrower, wider in zip(component["titles"], component["titles"][1:]):
+            assert narrower["text"].count("<br>") >= wider["text"].count("<br>")
+    for component in broken:
+        layout = component["figure"]["layout"]
+        whole = style.whole_title(layout["title"]["text"])
+        for width in (320, 390, 450, 600, 730, 1000, 1400):
+            figure = go.Figure(layout=layout)
+            style.refit_title(figure, width)
+            picked = _picked(component["titles"], width) or {
+                "text": layout["title"]["text"],
+                "top": layout["margin"]["t"],
+                "y": layout["title"]["y"],
+            }
+            assert picked["text"] == figure.layout.title.text, width
+            assert picked["top"] == figure.layout.margin.t and picked["y"] == figure.layout.title.y, width
+            # never more lines than the phone's card was given
+            assert picked["text"].count("<br>") <= layout["title"]["text"].count("<br>"), width
+        assert _picked(component["titles"], 1400)["text"] == whole  # every chart's title fits a wide row whole
+    if script.strip() == "pages/01_meetings.py":
+        assert broken  # the shares chart's title is a phone's two lines

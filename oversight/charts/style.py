@@ -9,7 +9,7 @@ from __future__ import annotations
 import collections
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import cast
 
 import pandas as pd
@@ -297,22 +297,49 @@ def whole_title(fitted: str) -> str:
     return whole
 
 
+def _refitted(text: str | None, top: float, height: float, width: float) -> dict[str, object] | None:
+    """A phone card's title (``text``, under a top margin ``top`` of a chart ``height`` px tall) fitted again to a
+    chart ``width`` px wide: its text, its top margin less the room its lost lines took, and its anchor placed as
+    ``base_layout`` places a title of that many lines; ``None`` where that would not take fewer lines."""
+    if not text or "<br>" not in text:
+        return None
+    title = fitted_title(whole_title(text), width * (1 - 2 * _TITLE_X) - _TITLE_EDGE_PX)
+    removed = _TITLE_LINE_PX * (text.count("<br>") - title.count("<br>"))
+    if removed <= 0:  # as many lines, or more where the width is narrower than the phone's card it was fitted to
+        return None
+    rise = _MULTILINE_TITLE_RISE_PX if "<br>" in title else 0
+    return {"text": title, "top": top - removed, "y": 1 - (_TITLE_TOP_PX + rise) / height}
+
+
 def refit_title(figure: go.Figure, width: int) -> None:
     """The title of a figure ``base_layout`` fitted to a phone's card, fitted again (in place) to a picture
     ``width`` px wide: a 16:9 image read on a wall or a slide is not a phone, and three short title lines there
     look broken. The room its lost lines took above the plot is given back, and its first line placed as
     ``base_layout`` places a title of that many lines, level with every other picture's title."""
-    text = figure.layout.title.text
-    if not text or "<br>" not in text:
-        return
-    title = fitted_title(whole_title(text), width * (1 - 2 * _TITLE_X) - _TITLE_EDGE_PX)
-    removed = _TITLE_LINE_PX * (text.count("<br>") - title.count("<br>"))
-    if not removed:
-        return
-    top = (figure.layout.margin.t if figure.layout.margin.t is not None else TEMPLATE.layout.margin.t) - removed
-    rise = _MULTILINE_TITLE_RISE_PX if "<br>" in title else 0
-    height = figure.layout.height or 450
-    figure.update_layout(title=dict(text=title, y=1 - (_TITLE_TOP_PX + rise) / height), margin=dict(t=top))
+    top = figure.layout.margin.t if figure.layout.margin.t is not None else TEMPLATE.layout.margin.t
+    refitted = _refitted(figure.layout.title.text, top, figure.layout.height or 450, width)
+    if refitted is not None:
+        figure.update_layout(title=dict(text=refitted["text"], y=refitted["y"]), margin=dict(t=refitted["top"]))
+
+
+def screen_titles(layout: dict, widths: Sequence[int]) -> list[dict[str, object]]:
+    """For the page's script (``assets/chart_view.js``): the title of a figure's plain ``layout``, fitted to a phone's
+    card, as it is drawn from each width of ``widths`` on (``from``) where that changes — fitted again on fewer lines
+    (``refit_title``'s fitting), or back to the phone's lines — the last entry from a width not above the chart's
+    applying (a chart on a wide screen's card kept its phone's lines: "This unit beside the average of / all units"
+    across 700 px). Empty where the title is the phone's at every width."""
+    title = layout.get("title") or {}
+    margin = layout.get("margin") or {}
+    top = cast(float, margin.get("t") if margin.get("t") is not None else TEMPLATE.layout.margin.t)
+    phone = {"text": title.get("text"), "top": top, "y": title.get("y")}
+    variants: list[dict[str, object]] = []
+    drawn = phone
+    for width in widths:
+        refitted = _refitted(title.get("text"), top, layout.get("height") or 450, width) or phone
+        if refitted["text"] != drawn["text"]:
+            variants.append({"from": width, **refitted})
+            drawn = refitted
+    return variants
 
 
 # The least height of any chart's plot: under a title of three lines and a legend of four rows (an English title on

@@ -17,7 +17,7 @@ import streamlit as st
 
 from oversight import config
 from oversight.charts import labels
-from oversight.charts.style import CARD_WIDTH_PX
+from oversight.charts.style import CARD_WIDTH_PX, screen_titles
 from oversight.core import i18n
 from oversight.ui import plotly_bundle
 
@@ -38,10 +38,13 @@ def show(
     if bundle is None:
         _streamlit_chart(figure, key, config, on_points)
         return
+    plain = labels.for_screen(json.loads(figure.to_json()))
     spec = {
         "bundle": bundle.path,
         # the value labels that fit, worked out for every width the column may take (the script picks)
-        "figure": labels.for_screen(json.loads(figure.to_json())),
+        "figure": plain,
+        # and the title's lines: a phone's where the column is a phone's, fewer where it is wider
+        "titles": screen_titles(plain["layout"], labels.SCREEN_WIDTHS),
         "config": config,  # its width follows the column: chart_view.js watches it
         "clickable": on_points is not None,
         "unavailable": i18n.t("chart.unavailable", lang),

@@ -305,3 +305,31 @@ def test_the_multiselects_own_words_are_in_the_pages_language(browser, server_ur
         assert empty.evaluate("e => getComputedStyle(e).fontSize") == "0px"
     finally:
         page.close()
+
+
+_TITLE_LINES = """(title) => {
+  const plot = [...document.querySelectorAll('.js-plotly-plot')].find(
+    p => p._fullLayout && p._fullLayout.title.text.replace(/<br>/g, '').replace(/\\s/g, '') === title);
+  if (!plot) return null;
+  const drawn = plot.querySelector('.gtitle');
+  const box = drawn.getBoundingClientRect(), card = plot.getBoundingClientRect();
+  return {lines: plot._fullLayout.title.text.split('<br>').length, inside: box.right <= card.right + 1};
+}"""
+
+
+def test_a_charts_title_takes_the_lines_its_column_needs(browser, server_url):
+    """At 1440 px the meeting shares chart kept a phone's two title lines across a 450 px card: one line where the
+    column holds it whole, two on a phone, and back to two when the window narrows to a phone's."""
+    title = "议题提前审核、纪检监察组列席、合并召开占比"
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/meetings?lang=zh")
+        wait_for_charts(page, 4)
+        page.wait_for_function(f"() => ({_TITLE_LINES})({title!r}) !== null")
+        assert page.evaluate(_TITLE_LINES, title) == {"lines": 1, "inside": True}
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_function(f"() => ({_TITLE_LINES})({title!r}).lines === 2", timeout=20_000)
+        assert page.evaluate(_TITLE_LINES, title) == {"lines": 2, "inside": True}
+    finally:
+        context.close()

@@ -61,6 +61,25 @@ function fittedData(figure, width) {
   });
 }
 
+// The title on the lines it needs at that width (oversight/charts/style.py's screen_titles, the same fitting as an
+// exported picture's): the figure comes with a phone card's lines, which on a wide column read as broken early.
+function fittedLayout(spec, width) {
+  const layout = spec.figure.layout;
+  let fitted = null;
+  for (const title of spec.titles || []) if (width >= title.from) fitted = title;
+  if (!fitted) return layout;
+  return {
+    ...layout,
+    title: { ...layout.title, text: fitted.text, y: fitted.y },
+    margin: { ...layout.margin, t: fitted.top },
+  };
+}
+
+function sameTitle(plot, layout) {
+  const drawn = plot.layout && plot.layout.title && plot.layout.title.text;
+  return drawn === (layout.title && layout.title.text);
+}
+
 function sameTexts(plot, data) {
   return data.every((trace, i) => {
     const drawn = plot.data[i] && plot.data[i].text;
@@ -88,7 +107,7 @@ export default function (component) {
     () => unmounted || plot.oversightSpec !== spec,
     (Plotly) => {
       if (!plot._fullLayout) plot.textContent = ""; // an earlier render's message that plotly.js had failed
-      Plotly.react(plot, fittedData(spec.figure, plot.clientWidth), spec.figure.layout, spec.config);
+      Plotly.react(plot, fittedData(spec.figure, plot.clientWidth), fittedLayout(spec, plot.clientWidth), spec.config);
       if (!plot.oversightResizing) {
         // the chart follows its column's width (a window resized, the sidebar opened or closed, a phone turned),
         // not only the window's: redrawn when the width it was drawn at is no longer the column's
@@ -98,10 +117,13 @@ export default function (component) {
           if (drawnAt && plot.clientWidth > 0 && Math.abs(plot.clientWidth - drawnAt) >= 1) {
             const current = plot.oversightSpec;
             const data = fittedData(current.figure, plot.clientWidth);
-            // the labels that fit the new width, then the new width: a redraw at the old width only where they differ
-            const relabelled = sameTexts(plot, data)
-              ? Promise.resolve()
-              : Plotly.react(plot, data, current.figure.layout, current.config);
+            const layout = fittedLayout(current, plot.clientWidth);
+            // the labels and title lines that fit the new width, then the new width: a redraw at the old width only
+            // where they differ
+            const relabelled =
+              sameTexts(plot, data) && sameTitle(plot, layout)
+                ? Promise.resolve()
+                : Plotly.react(plot, data, layout, current.config);
             Promise.resolve(relabelled)
               .then(() => Plotly.Plots.resize(plot))
               .catch(() => {});
