@@ -107,9 +107,10 @@ def _extremes(values: Sequence[Number], labels: Sequence[str]) -> tuple[list[str
     )
 
 
-# A ranking whose least is nothing says so in words: "the fewest in 2020 Q4 (0 reminders)" read as a count of
-# something (as 0 as a figure did elsewhere, session 23); the key's variant without the bottom's count
-_NONE_AT_THE_BOTTOM = {False: "", True: "_none"}
+def _least_is_none(bottom: Number) -> str:
+    """The key's variant for a ranking whose least is nothing, said in words: "the fewest in 2020 Q4 (0 reminders)"
+    read as a count of something (as 0 as a figure did elsewhere)."""
+    return "_none" if bottom == 0 else ""
 
 
 def _quarter_names(frame: pd.DataFrame, lang: str) -> list[str]:
@@ -321,7 +322,7 @@ def _meetings_by_unit_quarter(frame: pd.DataFrame, lang: str) -> str:
     if _alike(most, per_unit["meetings"]):
         return _t("heatmap_units_even", lang, tied=len(most), one=count(top, "meetings", lang))
     return _t(
-        "heatmap_units" + _NONE_AT_THE_BOTTOM[bottom == 0],
+        "heatmap_units" + _least_is_none(bottom),
         lang,
         most=_names(most, lang, "units"),
         top=_each(count(top, "meetings", lang), len(most) > 1, lang),
@@ -477,7 +478,7 @@ def _reminders_by_quarter_form(frame: pd.DataFrame, lang: str) -> str:
     per_whole_quarter = ranked[list(_FORMS)].sum(axis=1)
     most, fewest, top, bottom = _extremes(per_whole_quarter, _quarter_names(ranked, lang))
     return _t(
-        "reminders_quarters" + ("_even" if _alike(most, per_whole_quarter) else _NONE_AT_THE_BOTTOM[bottom == 0]),
+        "reminders_quarters" + ("_even" if _alike(most, per_whole_quarter) else _least_is_none(bottom)),
         lang,
         total=total,
         tied=len(most),
