@@ -207,15 +207,13 @@ NO_CONSULTATION_COLUMNS = (
 )
 
 
-# Each list's columns by its query: one set of headers wherever the list goes (the page's table and its CSV and Excel,
-# the briefing's ZIP, the documents' tables of some of its columns). The ZIP headed its lists with the charts' data
-# headers (Issue number, Rectification status) beside the screen's download of the same list (Issue, Status).
+# The briefing's issue lists' columns by their query: one set of headers wherever a list goes (the page's table and
+# its CSV and Excel, the briefing's ZIP, the documents' tables of some of its columns). The ZIP headed its lists with
+# the charts' data headers (Issue number, Rectification status) beside the screen's download of the same list (Issue,
+# Status). The pages name their lists' columns themselves (``drill``, ``ui.profile``).
 LIST_COLUMNS: dict[str, Sequence[TableColumn]] = {
-    "issues_in_view": ISSUE_COLUMNS,
     "open_issues": OPEN_ISSUE_COLUMNS,
     "overdue_issues": OVERDUE_COLUMNS,
-    "unresolved_issues": UNRESOLVED_COLUMNS,
-    "suggestions_in_view": SUGGESTION_COLUMNS,
 }
 
 
