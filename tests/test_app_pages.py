@@ -153,8 +153,9 @@ def test_issues_search_narrows_the_table():
 def test_issues_page_empty_selection_says_so():
     at = run_page(ISSUES, {"unit": "counsellors", "from": "2019Q1", "to": "2019Q4"})
     assert metrics(at)["指出问题"] == "0个"
-    assert any("当前筛选条件下暂无数据" in info.value for info in at.info)
-    assert any("暂无记录" in info.value for info in at.info)
+    notes = [info.value for info in at.info]
+    assert "省政府参事室2019年第1季度至2019年第4季度暂无数据。请调整单位或季度范围。" in notes
+    assert "省政府参事室2019年第1季度至2019年第4季度暂无记录" in notes
     assert figures(at) == [] or all(f["layout"]["title"]["text"] != "问题来源" for f in figures(at))
 
 
@@ -202,13 +203,53 @@ def test_reminders_page_default(frames):
     assert shown["专题研究"] == "17次"
     by_quarter = figure_titled(at, "各季度日常提醒（按方式）")
     assert sum(sum(trace["y"]) for trace in by_quarter["data"]) == len(reminders)
-    assert any("各单位均已开展定期会商" in info.value for info in at.info)
+    assert "2020年第1季度至2020年第4季度，全部9家综合监督单位均已开展定期会商。" in [info.value for info in at.info]
 
 
 def test_reminders_page_lists_units_without_consultation_in_2019():
     at = run_page(REMINDERS, {"from": "2019Q1", "to": "2019Q4"})
     assert set(at.dataframe[0].value["单位"]) == {"省政府参事室", "省地方志编纂委员会办公室"}
     assert metrics(at)["会商单位"] == "7家"
+
+
+def test_an_empty_unit_quarter_names_the_unit_and_the_quarter_in_every_note(frames):
+    """Seen at 390 px in English: General Office in 2020 Q4 showed "No data for this selection. Try other units or
+    another quarter range." four times over, under a list titled "… in the selected period"; a leader reading it
+    aloud had to work out which unit and quarter had nothing."""
+
+    def in_q4(frame, column):
+        in_quarter = frame[column].map(lambda day: (day.year, (day.month - 1) // 3) == (2020, 3))
+        return frame[frame["unit"].eq("gov_office") & in_quarter]
+
+    assert in_q4(frames["reminders"], "date").empty and in_q4(frames["activities"], "date").empty
+    at = run_page(REMINDERS, {"unit": "gov_office", "from": "2020Q4", "to": "2020Q4", "lang": "en"})
+    assert not at.exception
+    note = (
+        "No data for General Office of the Provincial Government in 2020 Q4. Try other units or another quarter range."
+    )
+    assert [info.value for info in at.info] == [note] * 4  # the four charts; the list below has its row
+    assert "**Units with no consultation in 2020 Q4**" in [markdown.value for markdown in at.markdown]
+    assert list(at.dataframe[0].value["Unit"]) == ["General Office"]
+
+
+def test_a_period_every_unit_consulted_in_is_named_and_one_unit_is_not_every_unit():
+    at = run_page(REMINDERS, {"unit": "petitions", "from": "2020Q4", "to": "2020Q4", "lang": "en"})
+    assert [info.value for info in at.info] == [
+        "Provincial Bureau of Letters and Calls had a regular consultation in 2020 Q4."
+    ]
+    at = run_page(REMINDERS, {"unit": ["petitions", "research"], "from": "2020Q3", "to": "2020Q4"})
+    assert [info.value for info in at.info] == [
+        "2020年第3季度至2020年第4季度，省信访局、省政府研究室均已开展定期会商。"
+    ]
+
+
+def test_a_search_that_finds_nothing_says_so_and_an_empty_list_has_no_search_box():
+    at = run_page(SUGGESTIONS, {"lang": "en"})
+    at.text_input(key="widget.suggestion_search").input("no such words").run()
+    assert [info.value for info in at.info] == ["No row matches “no such words”"]
+    at = run_page(SUGGESTIONS, {"unit": "gov_office", "from": "2020Q1", "to": "2020Q2"})
+    assert "省政府办公厅2020年第1季度至2020年第2季度暂无记录" in [info.value for info in at.info]
+    assert not at.text_input  # nothing to search
 
 
 # ---------------------------------------------------------------- unit profile

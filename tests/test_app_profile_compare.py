@@ -5,6 +5,7 @@ offered nothing to compare."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -141,3 +142,24 @@ def test_a_unit_account_has_nothing_to_compare():
     assert "省政府研究室" not in " ".join(str(element.value) for element in at.caption)
     assert len(at.metric) == 6  # its own unit's cards only
     assert figure_titled(at, "各季度工作趋势")
+
+
+@pytest.mark.parametrize("units", [["gov_office"], ["gov_office", "research", "data_admin", "petitions"]])
+def test_the_issues_still_to_rectify_put_status_overdue_and_deadline_before_the_description(units):
+    """Seen at 390 px and at 1440 px beside four units: the list read Issue, Description, Category, Status …, so
+    whether an issue was overdue, and its deadline, stood past the card's edge. The status, 是否逾期 and the deadline
+    come first (the unit after them, where several units' issues are listed), the description last."""
+    at = run_page(PROFILE, {"unit": units, "lang": "en"})
+    assert not at.exception
+    table = next(t.value for t in at.dataframe if "Overdue" in t.value.columns)
+    unit = ["Unit"] if len(units) > 1 else []
+    assert list(table.columns)[: 6 + len(unit)] == ["Issue", "Status", "Overdue", *unit, "Due", "Age (days)", "Raised"]
+    assert table.columns[-1] in ("Description", "Unit (full name)")
+    issues = oracle.read_ledgers(SAMPLE).issues
+    as_of = date(2020, 12, 31)
+    rectified = issues["rectified"].map(lambda day: day is not None and day <= as_of) & issues["status"].eq("rectified")
+    expected = issues[issues["unit"].isin(units) & issues["raised"].map(lambda day: day <= as_of) & ~rectified]
+    assert sorted(table["Issue"]) == sorted(expected["issue_id"])
+    overdue = dict(zip(expected["issue_id"], expected["due"].map(lambda day: "Yes" if day < as_of else "No")))
+    assert dict(zip(table["Issue"], table["Overdue"])) == overdue
+    assert overdue["WT2020-021"] == "Yes"  # due 7 November, still in progress

@@ -167,16 +167,27 @@ OPEN_ISSUE_COLUMNS = (
     TableColumn("description", "column.description"),
 )
 
+# The unit profile's issues not rectified at the as-of date, decisive columns first as in ``ISSUE_COLUMNS``: the
+# description second pushed the status, deadline and 是否逾期 off a phone's screen, and at 1440 px past the card's edge.
 UNRESOLVED_COLUMNS = (
     TableColumn("issue_id", "column.issue_id"),
-    TableColumn("description", "column.description"),
-    TableColumn("category", "column.category", "code"),
     TableColumn("status", "column.status", "code"),
-    TableColumn("date_raised", "column.date_raised", "date"),
-    TableColumn("due_date", "column.due_date", "date"),
     TableColumn("overdue", "column.overdue", "bool"),
+    TableColumn("due_date", "column.due_date", "date"),
     TableColumn("age_days", "column.age_days", "number"),
+    TableColumn("date_raised", "column.date_raised", "date"),
+    TableColumn("category", "column.category", "code"),
+    TableColumn("description", "column.description"),
 )
+
+
+def unresolved_columns(with_unit: bool) -> tuple[TableColumn, ...]:
+    """``UNRESOLVED_COLUMNS``, with the unit after the status and whether overdue where several units' issues are
+    listed (units side by side): first, a long unit name pushed them to the screen's edge."""
+    if not with_unit:
+        return UNRESOLVED_COLUMNS
+    return (*UNRESOLVED_COLUMNS[:3], UNIT_COLUMN, *UNRESOLVED_COLUMNS[3:])
+
 
 # the adoption status before the unit, as the issues' status (on a phone it was off the screen's edge)
 SUGGESTION_COLUMNS = (

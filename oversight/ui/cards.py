@@ -94,7 +94,7 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
     with st.container(border=True):
         if charts.is_empty(frame, spec.value_columns):
             st.markdown(f"**{spec.title(page.lang)}**")
-            st.info(page.t("empty.no_data_with_hint", no_data=page.t("empty.no_data"), hint=page.t("empty.hint")))
+            st.info(page.in_view("empty.no_data_in_view"))
             return
         figure = spec.build(frame, page.lang)
         context = page.export_context
@@ -216,17 +216,20 @@ def _table(
     from oversight.present import tables
     from oversight.present.summary import date_text
 
-    title = page.t(title_key, as_of=date_text(page.filter.as_of, page.lang))
+    title = page.t(title_key, as_of=date_text(page.filter.as_of, page.lang), period=page.period())
     with st.container(border=True):
         # a title that counts "as of" names the day (the data date where the range runs past it), not "the end of
         # the selected period", which read 12月31日 over a list counted to 8月14日
         st.markdown(f"**{title}**")
+        if frame.empty:  # said before a search box, which would have nothing to search
+            st.info(page.in_view(empty_key))
+            return
         if search_key:
             text = st.text_input(page.t("table.search"), key=search_key, placeholder=page.t("table.search_hint"))
             frame = tables.search(frame, text)
-        if frame.empty:
-            st.info(page.t(empty_key))
-            return
+            if frame.empty:  # the search found nothing: not "nothing to list" of rows the table has
+                st.info(page.t("empty.no_match", text=safe_text.markdown(text.strip())))
+                return
         st.caption(page.t("table.row_count", count=len(frame)))
         grid.data_table(frame, page.lang, height=height)
         if page.can_download:

@@ -57,7 +57,7 @@ def _list_body(page: Page, behind: drill.ListBehind, code: str | None) -> None:
     st.caption(context.subtitle())
     table = behind.table(page.query(behind.query), page.lang, code, page.units)
     if table.empty:
-        st.info(page.t("empty.no_rows"))
+        st.info(page.t("empty.nothing_to_list"))
         return
     grid.data_table(table, page.lang)
     if not page.can_download:

@@ -131,6 +131,14 @@ class Page:
         names = self.unit_names()
         return self.t("export.list.separator").join(safe_text.markdown(names[u]) for u in unit_ids if u in names)
 
+    def in_view(self, key: str) -> str:
+        """``key``'s sentence naming the units and the period in view ({scope}, {period}; {count} units, for a
+        ``.one`` variant): an empty chart or list says whose and when it is empty. "当前筛选条件下暂无数据" four times
+        over a unit's quarter left a leader to work out which unit and quarter had nothing."""
+        shown_units = self.filter.units or (() if self.sees_all_units else tuple(self.span.unit_ids))
+        count = len(shown_units) if shown_units else len(self.span.unit_ids)
+        return self.t(key, scope=self.scope_text(), period=self.period(), count=count)
+
     def scope_text(self, shown_units: Sequence[str] | None = None) -> str:
         """The units in view, in words for Markdown: ``shown_units``, else those chosen, else the only units a unit
         account may see (named: "all 1 units" would be false), else 全部9家综合监督单位."""

@@ -118,7 +118,9 @@ def _tables(page: Page, unit_page: Page, *, with_unit: bool = False) -> None:
     table_card(
         unit_page,
         "table.unresolved_issues",
-        tables.present(unit_page.query("unresolved_issues"), unit + tables.UNRESOLVED_COLUMNS, page.lang, page.units),
+        tables.present(
+            unit_page.query("unresolved_issues"), tables.unresolved_columns(with_unit), page.lang, page.units
+        ),
     )
     table_card(
         unit_page,
