@@ -38,6 +38,26 @@ def test_the_audit_pages_dates_are_beijing_days():
     assert not at.dataframe and not at.info
 
 
+def test_an_empty_log_is_said_to_be_empty_and_a_filter_that_finds_nothing_names_itself():
+    """Seen on a fresh install: "No audit entries match" with no filter set, as if a filter had hidden the entries."""
+    log = Path(os.environ["OVERSIGHT_AUDIT_LOG"])
+    log.parent.mkdir(parents=True, exist_ok=True)
+    log.write_text("")
+    at = run_page("pages/08_audit.py", {"lang": "en"})
+    assert [info.value for info in at.info] == [
+        "The audit log has no entries yet: sign-ins, downloads, imports and the like are recorded here as they happen."
+    ]
+    entries = [("2021-01-04T23:30:00+00:00", "sign_in", "chief"), ("2021-01-05T01:00:00+00:00", "download", "chief")]
+    log.write_text("".join(json.dumps({"at": at, "action": what, "account": who}) + "\n" for at, what, who in entries))
+    at = run_page("pages/08_audit.py")
+    at.selectbox(key="widget.audit_action").set_value("download").run()
+    at.date_input(key="widget.audit_since").set_value(datetime.date(2021, 1, 6)).run()
+    assert not at.exception and not at.dataframe
+    assert [info.value for info in at.info] == [
+        "没有符合条件的审计记录（操作 下载；2021-01-06 起）；日志中共有 2 条记录。"
+    ]
+
+
 PASSWORD = "correct-horse-battery"
 
 
@@ -104,7 +124,7 @@ def test_push_and_account_lines_read_in_words_of_the_pages_language(tmp_path, mo
         f"period: as of 8 November 2020, all units; channel: wecom-group; channel kind: WeCom; to: {where}; "
         "language: Chinese; forced: no"
     )
-    assert list(en.loc[en["Action"] == "Push", "Details"]) == [
+    assert list(en.loc[en["Action"] == "push", "Details"]) == [
         f"{digest}; {common}; status: sent; attempts: 1; error: —",
         f"{digest}; {common}; status: sending",
     ]

@@ -39,8 +39,23 @@ def audit_section(page: Page) -> None:
     shown = audit.read_audit(account=account or None, action=action or None, since=start, until=end)
     if getattr(entries, "skipped", 0):
         st.warning(page.t("auth.audit.skipped", count=entries.skipped))
-    if not shown:
-        st.info(page.t("auth.audit.empty"))
+    # "没有符合条件的审计记录" over a log with nothing in it, and no condition set, read as a filter's doing
+    if not entries:
+        st.info(page.t("auth.audit.log_empty"))
+        return
+    if not shown:  # which conditions found nothing, and that the log has entries
+        chosen = {
+            "account": safe_text.markdown(safe_text.spelled_out(account)) if account else None,  # data: escaped
+            "action": page.t(f"auth.audit.action.{action}") if action else None,
+            "since": since.isoformat() if since else None,
+            "until": until.isoformat() if until else None,
+        }
+        filters = page.t("auth.audit.filter_text.separator").join(
+            page.t(f"auth.audit.filter_text.{name}", **{"day" if name in ("since", "until") else name: value})
+            for name, value in chosen.items()
+            if value
+        )
+        st.info(page.t("auth.audit.empty", filters=filters, count=len(entries)))
         return
     table = audit_rows.audit_table(reversed(shown), page.lang, page.unit_names())
     st.caption(page.t("table.row_count", count=len(table)) + " · " + page.t("auth.audit.time_zone"))
