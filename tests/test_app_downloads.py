@@ -54,7 +54,26 @@ def test_changing_the_filter_marks_a_built_pack_as_stale(monkeypatch):
     at = run_page("pages/06_briefing.py")
     at.button(key="widget.build_full").click().run()
     at.multiselect(key="widget.units").set_value(["research"]).run()
-    assert "筛选条件或语言已改变" in at.info[0].value
+    # says for which units and quarters the pack was built, beside this view's
+    assert at.info[0].value == (
+        "已生成的简报材料是按“全部9家综合监督单位；2020年第1季度至2020年第4季度”生成的，"
+        "与当前筛选条件（省政府研究室；2020年第1季度至2020年第4季度）不同，请重新生成。"
+    )
+    assert len(at.download_button) == 0
+
+
+def test_a_pack_whose_charts_were_changed_says_so_not_that_the_filter_changed(monkeypatch):
+    """Seen using the page: a chart taken out after the build was answered 筛选条件或语言已改变, and nothing had."""
+    from PIL import Image
+
+    picture = io.BytesIO()
+    Image.new("RGB", (160, 90), "white").save(picture, format="PNG")
+    monkeypatch.setattr(export, "render_pngs", lambda figures, *args, **kwargs: [picture.getvalue()] * len(figures))
+    at = run_page("pages/06_briefing.py", {"lang": "en"})
+    at.button(key="widget.build_full").click().run()
+    assert len(at.download_button) == 4
+    at.multiselect(key="widget.briefing_charts.issues.en").set_value(["issues_by_source"]).run()
+    assert [info.value for info in at.info] == ["The charts chosen changed since the pack was built: build it again."]
     assert len(at.download_button) == 0
 
 

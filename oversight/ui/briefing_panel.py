@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from oversight import briefing, charts, export
+from oversight.data.filters import Filter
 from oversight.ui.cards import audited
 from oversight.ui.page import Page
 
@@ -42,8 +45,9 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
     if not stored:
         return
     built_for, built_lang, built_specs, pack = stored
-    if (built_for, built_lang, built_specs) != (page.filter, page.lang, tuple(s.key for s in specs)):
-        st.info(page.t("briefing.stale"))
+    stale = _stale_reason(page, built_for, built_lang, built_specs, tuple(s.key for s in specs))
+    if stale:
+        st.info(stale)
         return
     # which units, too: a pack for one unit is not mistaken for the whole team's (names come from the data)
     st.success(page.t("briefing.ready", scope=page.scope_text(), period=page.period()))
@@ -58,6 +62,27 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
             icon=":material/download:",
             width="stretch",
         )
+
+
+def _stale_reason(
+    page: Page, built_for: Filter, built_lang: str, built_specs: tuple[str, ...], specs: tuple[str, ...]
+) -> str | None:
+    """Why the pack built earlier is not this view's, in words: it said "筛选条件或语言已改变" also when only the
+    charts chosen had changed, and never for which units and quarters the pack had been built."""
+    if built_for != page.filter:
+        built = dataclasses.replace(page, filter=built_for)
+        return page.t(
+            "briefing.stale.filter",
+            scope=built.scope_text(),
+            period=built.period(),
+            now_scope=page.scope_text(),
+            now_period=page.period(),
+        )
+    if built_lang != page.lang:
+        return page.t("briefing.stale.language")
+    if built_specs != specs:
+        return page.t("briefing.stale.charts")
+    return None
 
 
 def _on_group_all(all_key: str, choice_key: str, keys: tuple[str, ...]) -> None:
