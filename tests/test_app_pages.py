@@ -155,7 +155,7 @@ def test_issues_page_empty_selection_says_so():
     assert metrics(at)["指出问题"] == "0个"
     notes = [info.value for info in at.info]
     assert "省政府参事室2019年第1季度至2019年第4季度暂无数据。请调整单位或季度范围。" in notes
-    assert "省政府参事室2019年第1季度至2019年第4季度暂无记录" in notes
+    assert "省政府参事室2019年第1季度至2019年第4季度暂无记录。" in notes
     assert figures(at) == [] or all(f["layout"]["title"]["text"] != "问题来源" for f in figures(at))
 
 
@@ -246,9 +246,9 @@ def test_a_period_every_unit_consulted_in_is_named_and_one_unit_is_not_every_uni
 def test_a_search_that_finds_nothing_says_so_and_an_empty_list_has_no_search_box():
     at = run_page(SUGGESTIONS, {"lang": "en"})
     at.text_input(key="widget.suggestion_search").input("no such words").run()
-    assert [info.value for info in at.info] == ["No row matches “no such words”"]
+    assert [info.value for info in at.info] == ["No row matches “no such words”."]
     at = run_page(SUGGESTIONS, {"unit": "gov_office", "from": "2020Q1", "to": "2020Q2"})
-    assert "省政府办公厅2020年第1季度至2020年第2季度暂无记录" in [info.value for info in at.info]
+    assert "省政府办公厅2020年第1季度至2020年第2季度暂无记录。" in [info.value for info in at.info]
     assert not at.text_input  # nothing to search
 
 
