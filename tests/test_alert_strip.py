@@ -85,3 +85,35 @@ def test_the_overview_shows_the_strip_with_a_link_to_the_list(lang):
     texts = [block.value for block in at.markdown]
     strip = next(text for text in texts if "预警" in text or "Alerts" in text)
     assert ("逾期未整改 6个" in strip) if lang == "zh" else ("6 overdue" in strip)
+
+
+@pytest.mark.parametrize(
+    "units, quarter, zh, en",
+    [
+        (
+            ("gov_office",),
+            (2020, 4),
+            "本季度未开展定期会商：省政府办公厅",
+            "no regular consultation this quarter: General Office of the Provincial Government",
+        ),
+        (
+            ("gov_office", "petitions", "research"),
+            (2020, 4),
+            "本季度未开展定期会商：省政府办公厅、省政府研究室",
+            "no regular consultation this quarter: General Office of the Provincial Government, Research Office of the"
+            " Provincial Government",
+        ),
+        ((), (2020, 4), "本季度未开展定期会商 8家单位", "8 units without a regular consultation this quarter"),
+    ],
+)
+def test_a_few_units_without_a_consultation_are_named(connection, span, ledgers, units, quarter, zh, en):
+    """Seen on the Overview narrowed to 省政府办公厅 in 2020 Q4: "本季度未开展定期会商 1家单位", which unit left for the
+    leader to infer; up to three are named (the petitions bureau held one on 19 December), more are counted."""
+    strip = _strip(connection, span, units, quarter, quarter)
+    consulted = ledgers.activities[
+        ledgers.activities["kind"].eq("consultation")
+        & ledgers.activities["date"].map(lambda day: (day.year, (day.month - 1) // 3 + 1) == quarter)
+    ]["unit"]
+    in_view = set(units) or set(ledgers.units["unit_id"])
+    assert len(in_view - set(consulted)) == (8 if not units else len(units) - ("petitions" in units))
+    assert strip.parts("zh")[-1] == zh and strip.parts("en")[-1] == en

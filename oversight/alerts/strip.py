@@ -15,6 +15,8 @@ from oversight.core import i18n, safe_text
 from oversight.present.summary import date_text
 
 DESCRIPTION_CHARS = 24  # the oldest item's description on one line; the issue list has it whole
+# units without a regular consultation named up to this many (a leader reads out which); more are counted
+NAMED_UNITS_AT_MOST = 3
 
 
 @dataclass(frozen=True)
@@ -69,7 +71,12 @@ class AlertStrip:
                 )
             )
         if "no_consultation" in enabled:
-            parts.append(i18n.t("alerts.strip.no_consultation", lang, count=len(self.without_consultation)))
+            missing = self.without_consultation
+            if 0 < len(missing) <= NAMED_UNITS_AT_MOST:  # which units, not "1家单位" over a view of that one unit
+                units = i18n.t("export.list.separator", lang).join(item.unit_name(lang) for item in missing)
+                parts.append(i18n.t("alerts.strip.no_consultation_named", lang, units=units))
+            else:
+                parts.append(i18n.t("alerts.strip.no_consultation", lang, count=len(missing)))
         return parts
 
     def heading(self, lang: str) -> str:
