@@ -42,6 +42,8 @@ def test_briefing_page_builds_the_four_files():
     assert at.success[0].value == "简报材料已生成（全部9家综合监督单位；2020年第1季度至2020年第4季度），请下载："
     names = [button.proto.label for button in at.download_button]
     assert names == ["PPT 演示文稿", "Word 报告", "PDF 报告", "图表及数据（ZIP）"]
+    # the finished progress bar is taken away: its text repeated the note above the buttons
+    assert not at.get("progress")
 
 
 def test_changing_the_filter_marks_a_built_pack_as_stale(monkeypatch):

@@ -40,6 +40,7 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
             progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message),
             marking=page.marking,
         )
+        bar.empty()  # done: its "简报材料已生成" stood over the success note saying the same, with the scope
         st.session_state[state_key] = (page.filter, page.lang, tuple(s.key for s in specs), pack)
     stored = st.session_state.get(state_key)
     if not stored:
