@@ -421,7 +421,11 @@ def test_unit_profile(worlds, case):
         # each card carries its measure's unit (3个, 2条, 5次), the difference and the average too
         unit_key = kpis.PROFILE_UNITS[card.key]
         assert card.display == i18n.t(unit_key, case.lang, value=f"{oracle.half_up(mine, 0):,}"), card.key
-        assert card.delta == i18n.t(unit_key, case.lang, value=f"{'+' if difference > 0 else ''}{difference}")
+        assert card.delta == (
+            i18n.t(unit_key, case.lang, value=f"{'+' if difference > 0 else ''}{difference}")
+            if difference
+            else {"zh": "持平", "en": "level"}[case.lang]
+        ), card.key
         assert i18n.t(unit_key, case.lang, value=str(oracle.half_up(average, 1))) in card.secondary, card.key
     # the unit-beside-average chart draws the same two values per measure
     figure = catalog.make_unit_vs_average_figure(catalog.unit_beside_average(metrics, unit), case.lang, "U")

@@ -310,17 +310,20 @@ def unit_profile_kpis(beside: object, lang: str, unit_name: str, with_average: b
             cards.append(Kpi(row.measure, label, row.unit, display, None, "off", unit_name))
             continue
         gap = row.unit - row.average
+        level = round_half_up(gap, 1) == 0
         cards.append(
             Kpi(
                 row.measure,
                 label,
                 row.unit,
                 display,
-                signed(gap, 1, i18n.t(unit_key, lang, value="")),  # one decimal, as the average under it
+                # one decimal, as the average under it; a gap that rounds to nothing reads 持平 / level, as a change
+                # of an average does ("0.0次 较平均" / "0.0 vs average" stood under 2 beside an average of 2.0)
+                i18n.t("kpi.level_with_average", lang) if level else signed(gap, 1, i18n.t(unit_key, lang, value="")),
                 "off",
                 i18n.t("kpi.help_average", lang, unit=unit_name),
                 secondary=i18n.t("kpi.average_is", lang, value=format_number(row.average, unit_key, lang, 1)),
-                delta_arrow="off" if round_half_up(gap, 1) == 0 else "auto",
+                delta_arrow="off" if level else "auto",
                 basis=i18n.t("kpi.basis_average", lang),
             )
         )
