@@ -84,12 +84,16 @@ def test_a_valid_append_is_checked_previewed_imported_shown_and_undone(data_dir)
 
     (entry,) = import_history.list_history(data_dir)
     shown = safe_text.markdown(config.team_time_text(entry.at))  # Markdown-escaped, as every data text on the page
-    assert any(f" · {shown} · " in m.value for m in data_page.markdown)
+    # the Beijing time leads the line, the entry's name (its UTC day) last, labelled
+    assert any(
+        m.value.startswith(f"- {shown} · ") and m.value.endswith(" · 记录号 " + safe_text.markdown(entry.id))
+        for m in data_page.markdown
+    )
     assert config.team_time_text(entry.at) != entry.at[:19].replace("T", " ")  # not the UTC clock (8 h apart)
     # the confirmation names the import it takes back: its id, Beijing time and file
     assert any(
-        m.value.startswith("将撤销 " + safe_text.markdown(entry.id))
-        and shown in m.value
+        m.value.startswith(f"将撤销{shown}的导入")
+        and "记录号 " + safe_text.markdown(entry.id) in m.value
         and r"新增问题\.xlsx" in m.value
         for m in data_page.markdown
     )
@@ -337,7 +341,7 @@ def test_undo_takes_back_only_the_import_its_confirmation_named(data_dir):
     page = run_page("pages/07_data.py")
     from oversight.core import safe_text
 
-    assert any(m.value.startswith("将撤销 " + safe_text.markdown(second.id)) for m in page.markdown)
+    assert any("记录号 " + safe_text.markdown(second.id) in m.value for m in page.markdown if "将撤销" in m.value)
     commit.undo_last(data_dir, user="cli")  # someone else undoes the second import meanwhile
     page.button(key="widget.undo").click().run()
     assert not page.exception

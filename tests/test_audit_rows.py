@@ -197,3 +197,24 @@ def test_the_import_history_quotes_a_file_name_that_holds_its_separators():
     assert (
         'imported "x.csv (replacing the table): Issues: rows 34 → 0, y.csv" (adding rows): Issues: rows 34 → 35' in line
     )
+
+
+def test_an_import_history_line_leads_with_its_beijing_time_and_names_its_entry_last():
+    """Seen on the Data page: "20261203-192248-771817-issues · 2026-12-04 03:22:48 · root 导入 …" — two dates for one
+    import (the entry's name carries the UTC day, the time is Beijing's), the technical name read first."""
+    from pathlib import Path
+
+    from oversight.ingest.import_history import HistoryEntry
+    from oversight.ingest.import_report import render_entry
+
+    entry = HistoryEntry(
+        "20261203-192248-771817-issues", Path("."), "import", "root", "2026-12-03T19:22:48+00:00",
+        ("问题清单.xlsx",), "replace", {"issues": {"rows_before": 27, "rows_after": 28}},
+    )  # fmt: skip
+    assert render_entry(entry, "zh") == (
+        "2026-12-04 03:22:48 · root 导入 问题清单.xlsx（替换整表）：问题 27 行 → 28 行 · 记录号 20261203-192248-771817-issues"
+    )
+    assert render_entry(entry, "en") == (
+        "2026-12-04 03:22:48 · root imported 问题清单.xlsx (replacing the table): Issues: rows 27 → 28"
+        " · entry 20261203-192248-771817-issues"
+    )
