@@ -31,7 +31,8 @@ def test_times_are_beijing_time_to_the_second():
 
 def test_the_table_reads_in_each_language_without_none_or_json():
     zh = audit_rows.audit_table(ENTRIES, "zh")
-    assert list(zh.columns) == ["时间（北京时间）", "账号", "角色", "操作", "客户端地址", "详情"]
+    # the details right after the action: on a phone they stood past the screen's edge behind role and address
+    assert list(zh.columns) == ["时间（北京时间）", "账号", "操作", "详情", "角色", "客户端地址"]
     assert list(zh["时间（北京时间）"]) == ["2021-01-05 09:30:12", "2021-01-01 00:00:00"]
     assert list(zh["客户端地址"]) == ["—", "198.51.100.7"] and list(zh["账号"]) == ["chief", "—"]
     assert list(zh["操作"]) == ["登录", "拒绝访问"]

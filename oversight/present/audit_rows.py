@@ -178,14 +178,16 @@ def audit_table(
 ) -> pd.DataFrame:
     """The entries as the audit page's table, in the order given, with headers in ``lang``; a download's units by
     their names in ``unit_names`` (id → name)."""
+    # who, what and its details first, the role and the client's address after them: on a phone the details (which
+    # file, which units) stood past the screen's edge behind the role and the address
     rows = [
         {
             i18n.t("auth.audit.column.at", lang): local_time(entry.get("at")),
             i18n.t("auth.audit.column.account", lang): entry.get("account") or NOTHING,
-            i18n.t("auth.audit.column.role", lang): roles.role_label(entry["role"], lang) if entry.get("role") else "",
             i18n.t("auth.audit.column.action", lang): i18n.t(f"auth.audit.action.{entry['action']}", lang),
-            i18n.t("auth.audit.column.address", lang): entry.get("address") or NOTHING,
             i18n.t("auth.audit.column.details", lang): details_text(entry.get("details"), lang, unit_names),
+            i18n.t("auth.audit.column.role", lang): roles.role_label(entry["role"], lang) if entry.get("role") else "",
+            i18n.t("auth.audit.column.address", lang): entry.get("address") or NOTHING,
         }
         for entry in entries
     ]
