@@ -77,6 +77,8 @@ def test_a_pack_whose_charts_were_changed_says_so_not_that_the_filter_changed(mo
     at.multiselect(key="widget.briefing_charts.issues.en").set_value(["issues_by_source"]).run()
     assert [info.value for info in at.info] == ["The charts chosen changed since the pack was built: build it again."]
     assert len(at.download_button) == 0
+    at.radio(key="widget.lang").set_value("zh").run()  # the chooser starts afresh in Chinese: all charts again
+    assert [info.value for info in at.info] == ["已生成的简报材料是英文版，请重新生成中文版。"]
 
 
 def test_without_a_browser_images_explain_and_data_downloads_remain(monkeypatch):
