@@ -117,3 +117,14 @@ def test_a_few_units_without_a_consultation_are_named(connection, span, ledgers,
     in_view = set(units) or set(ledgers.units["unit_id"])
     assert len(in_view - set(consulted)) == (8 if not units else len(units) - ("petitions" in units))
     assert strip.parts("zh")[-1] == zh and strip.parts("en")[-1] == en
+
+
+def test_a_quoted_description_with_its_own_quotes_nests_them(connection, span):
+    """Seen on the Overview narrowed to 大数据局 in 2020 Q4: 省政务服务和大数据管理局““三重一大”事项集体决策记录不完整”,
+    a stray mark before the description; its own quotes are single inside the strip's, as Chinese nests them."""
+    strip = _strip(connection, span, ("data_admin",), (2020, 4), (2020, 4))
+    assert strip.overdue[0].facts["description"] == "“三重一大”事项集体决策记录不完整"  # the ledger's own words
+    assert strip.parts("zh")[1] == "逾期最久：省政务服务和大数据管理局“‘三重一大’事项集体决策记录不完整”（53天）"
+    assert strip.parts("en")[1] == (
+        "longest overdue: Provincial Government Services and Big Data Administration, “‘三重一大’事项集体决策记录不完整” (53 days)"
+    )

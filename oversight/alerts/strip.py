@@ -56,7 +56,7 @@ class AlertStrip:
                         "alerts.strip.oldest",
                         lang,
                         unit=oldest.unit_name(lang),
-                        description=safe_text.shortened(oldest.facts["description"], DESCRIPTION_CHARS),
+                        description=_quoted_inside(safe_text.shortened(oldest.facts["description"], DESCRIPTION_CHARS)),
                         count=int(oldest.facts["days_overdue"]),
                     )
                 )
@@ -82,3 +82,9 @@ class AlertStrip:
     def heading(self, lang: str) -> str:
         # the day as the page's head and tables write it: 31 December 2020, not 31 Dec 2020 beside it
         return i18n.t("alerts.strip.heading", lang, day=date_text(self.digest.as_of, lang))
+
+
+def _quoted_inside(text: str) -> str:
+    """A description set inside the strip's “…” with its own double quotes made single, as quotes nest in Chinese:
+    “““三重一大”事项…” read as a stray mark before the description."""
+    return text.replace("“", "‘").replace("”", "’")
