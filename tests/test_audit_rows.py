@@ -197,3 +197,18 @@ def test_the_import_history_quotes_a_file_name_that_holds_its_separators():
     assert (
         'imported "x.csv (replacing the table): Issues: rows 34 → 0, y.csv" (adding rows): Issues: rows 34 → 35' in line
     )
+
+
+def test_an_action_or_role_this_version_does_not_know_is_shown_as_recorded():
+    """A shared log holds lines of other versions (a newer replica's action during an upgrade): one unknown code
+    stopped the whole audit page with a KeyError."""
+    entries = [
+        {"at": "2021-01-05T01:30:12+00:00", "account": "chief", "role": "auditor", "action": "report_scheduled"},
+        {"at": "2021-01-05T01:31:00+00:00", "account": "chief", "role": "admin", "action": "sign_in"},
+    ]
+    zh = audit_rows.audit_table(entries, "zh")
+    assert list(zh["操作"]) == ["report_scheduled", "登录"] and list(zh["角色"]) == ["auditor", "管理员"]
+    en = audit_rows.audit_table(entries, "en")
+    assert list(en["Action"]) == ["report_scheduled", "sign-in"] and list(en["Role"]) == ["auditor", "admin"]
+    assert audit_rows.action_label("report_scheduled", "zh") == "report_scheduled"
+    assert audit_rows.action_label("sign_in", "en") == "sign-in"
