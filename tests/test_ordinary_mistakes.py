@@ -37,6 +37,26 @@ def test_brief_from_year_zero_says_so(capsys):
     assert "0000Q1" in error and "Traceback" not in error
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "日期 2018-12-31 早于数据中最早的季度（2019年第1季度），那时的情况无从得知。"),
+        ("en", "2018-12-31 is before the first quarter in the data (2019 Q1): nothing is known about it."),
+    ],
+)
+def test_brief_as_of_a_day_before_the_data_is_refused_as_alerts_refuses_it(capsys, tmp_path, lang, said):
+    """The latest period complete on a day before the records begin is none: brief wrote the first quarter's pack
+    and exited 0 (a year mistyped 2018 in a timer's command), where alerts refused the same day."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for command in ("brief", "alerts"):
+        argv = [command, "--as-of", "2018-12-31", "--lang", lang]
+        assert main(argv + (["--format", "docx", "--out", str(out)] if command == "brief" else [])) == 1
+        captured = capsys.readouterr()
+        assert captured.err.strip() == said and captured.out == ""
+    assert list(out.iterdir()) == []
+
+
 def test_a_file_whose_name_is_not_utf8_imports(data_folder, tmp_path, monkeypatch):
     """A file unzipped from a GBK archive keeps bytes in its name that are not UTF-8: the import's history entry
     could not be written ("处理失败（UnicodeEncodeError）") after its check had passed."""
