@@ -125,6 +125,27 @@ def test_sample_out_that_is_a_file(capsys, tmp_path):
     assert (tmp_path / "notes.txt").read_text() == "x"
 
 
+def test_sample_speaks_the_language_asked_for_as_every_command_does(capsys, tmp_path):
+    """sample alone refused --lang en (无法识别的参数) and said everything in Chinese, its list of files joined by 、."""
+    (tmp_path / "meetings.xlsx").write_bytes(b"a ledger of the office")
+    (tmp_path / "issues.csv").write_text("问题编号\n")
+    assert main(["sample", "--out", str(tmp_path), "--lang", "en"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"The folder {tmp_path} holds ledgers that differ from what would be written: meetings.xlsx, issues.csv. "
+        "Writing the sample would overwrite them; nothing was changed. To overwrite them, add --force, or choose "
+        "another folder with --out."
+    )
+    assert main(["sample", "--out", str(tmp_path / "x"), "--scale", "0", "--lang", "en"]) == 2
+    assert capsys.readouterr().err.strip() == "--scale needs at least 1 meeting"
+    assert main(["sample", "--out", "/proc/oversight-sample", "--lang", "en"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "Could not write /proc/oversight-sample: the place does not exist or does not take new files."
+    )
+    assert main(["sample", "--out", str(tmp_path)]) == 1  # Chinese by default, as before
+    assert "中已有与要生成的数据不同的台账：meetings.xlsx、issues.csv。" in capsys.readouterr().err
+    assert (tmp_path / "meetings.xlsx").read_bytes() == b"a ledger of the office"
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("what", ["missing", "a file"])
 def test_a_data_folder_that_is_not_there_is_named_once(capsys, tmp_path, monkeypatch, what, lang):
