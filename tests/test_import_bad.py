@@ -571,3 +571,39 @@ def test_a_number_past_fifteen_digits_is_quoted_as_excel_shows_it(tmp_path, data
     assert problem.params["value"] == "1E+308"
     assert "1E+308" in problem.render("zh") and "1E+308" in problem.render("en")
     assert len(problem.render("en")) < 200
+
+
+def test_an_enumerations_choices_are_listed_in_the_readers_language(tmp_path):
+    """The English report read "expected one of: 党组(党委)会议、办公会议、专题会议、其他" (joined with 、 when the
+    problem was made); an English template's header comment too. In English each label now has the English one the
+    importer also accepts beside it, comma-separated; Chinese is as it was."""
+    import io
+
+    import openpyxl
+
+    from oversight.contract.schema import TABLES
+    from oversight.ingest import templates
+    from tests.bad_files import HEADERS, meeting, write_xlsx
+
+    folder = seeded_data_copy(tmp_path / "data")
+    path = write_xlsx(tmp_path / "kinds.xlsx", {"会议": [HEADERS["meetings"], meeting(kind="茶话会")]})
+    plan = import_plan.plan_import(path, table="meetings", mode="append", folder=folder)
+    (problem,) = plan.problems
+    assert problem.message("zh") == "“茶话会”不是允许的值，应为：党组(党委)会议、办公会议、专题会议、其他"
+    assert problem.message("en") == (
+        "'茶话会' is not an allowed value; expected one of: 党组(党委)会议 (Party group meeting), "
+        "办公会议 (Office meeting), 专题会议 (Topical meeting), 其他 (Other)"
+    )
+    assert problem.as_dict("en")["params"]["allowed"].startswith("党组(党委)会议 (Party group meeting), ")
+    # a code without English words (党组, 党委) is listed as it is
+    units = write_xlsx(
+        tmp_path / "units.xlsx", {"监督单位": [HEADERS["units"], ["x_unit", "甲", "A", None, "党组（党委）", None]]}
+    )
+    (party,) = [p for p in import_plan.plan_import(units, table="units", mode="append", folder=folder).problems]
+    assert party.message("en").endswith("expected one of: 党组, 党委")
+    comments = {}
+    for lang in ("zh", "en"):
+        book = openpyxl.load_workbook(io.BytesIO(templates.template_xlsx_bytes(TABLES["meetings"], lang=lang)))
+        comments[lang] = book.active["D1"].comment.text
+    assert "从下拉列表选择：党组(党委)会议、办公会议、专题会议、其他" in comments["zh"]
+    assert "Pick from the list: 党组(党委)会议 (Party group meeting), 办公会议 (Office meeting), " in comments["en"]
