@@ -57,6 +57,37 @@ def test_brief_as_of_a_day_before_the_data_is_refused_as_alerts_refuses_it(capsy
     assert list(out.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["brief", "--format", "docx", "--out", ""],
+        ["sample", "--out", " "],
+        ["validate", ""],
+        ["import", "", "--table", "meetings"],
+        ["template", "--table", "issues", "--out", ""],
+        ["alerts", "--settings", ""],
+    ],
+    ids=lambda argv: argv[0],
+)
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "不能为空（常见于未设置的变量），请写出路径"),
+        ("en", "must not be empty (as an unset variable gives it); give a path"),
+    ],
+)
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(capsys, tmp_path, monkeypatch, argv, lang, said):
+    """Path("") is ".": brief --out "$DIR" with DIR unset wrote the pack marked 内部资料 into whatever folder the
+    command ran in, and sample --out "" six ledgers, both exit 0."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        main([*argv, "--lang", lang])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.endswith(said) and ("--" in error or "FILE" in error)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_file_whose_name_is_not_utf8_imports(data_folder, tmp_path, monkeypatch):
     """A file unzipped from a GBK archive keeps bytes in its name that are not UTF-8: the import's history entry
     could not be written ("处理失败（UnicodeEncodeError）") after its check had passed."""

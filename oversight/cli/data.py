@@ -10,14 +10,14 @@ from pathlib import Path
 
 from oversight import config
 from oversight.cli import options
-from oversight.cli.usage_language import help_text
+from oversight.cli.usage_language import help_text, path_argument
 from oversight.contract.schema import TABLES
 from oversight.core import i18n
 
 
 def add_validate(commands) -> None:
     validate = commands.add_parser("validate", help=help_text("validate"), description=help_text("validate"))
-    validate.add_argument("files", nargs="+", type=Path, metavar="FILE", help=help_text("validate.files"))
+    validate.add_argument("files", nargs="+", type=path_argument, metavar="FILE", help=help_text("validate.files"))
     options.table_options(validate)
     validate.add_argument("--json", action="store_true", help=help_text("common.json"))
     options.language_option(validate)
@@ -37,7 +37,7 @@ def _run_validate(args: argparse.Namespace) -> int:
 
 def add_import(commands) -> None:
     command = commands.add_parser("import", help=help_text("import"), description=help_text("import"))
-    command.add_argument("files", nargs="+", type=Path, metavar="FILE", help=help_text("import.files"))
+    command.add_argument("files", nargs="+", type=path_argument, metavar="FILE", help=help_text("import.files"))
     options.table_options(command)
     options.language_option(command)
     options.admin_options(command)
@@ -129,7 +129,7 @@ def _run_undo(args: argparse.Namespace) -> int:
 def add_template(commands) -> None:
     command = commands.add_parser("template", help=help_text("template"), description=help_text("template"))
     command.add_argument("--table", choices=sorted(TABLES), required=True, help=help_text("template.table"))
-    command.add_argument("--out", type=Path, required=True, metavar="FILE", help=help_text("template.out"))
+    command.add_argument("--out", type=path_argument, required=True, metavar="FILE", help=help_text("template.out"))
     command.add_argument("--force", action="store_true", help=help_text("template.force"))
     options.language_option(command)
     command.set_defaults(run=_run_template)

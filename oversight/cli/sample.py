@@ -9,13 +9,13 @@ import tempfile
 from pathlib import Path
 
 from oversight.cli import options
-from oversight.cli.usage_language import help_text
+from oversight.cli.usage_language import help_text, path_argument
 from oversight.core import i18n
 
 
 def add_sample(commands) -> None:
     sample = commands.add_parser("sample", help=help_text("sample"), description=help_text("sample"))
-    sample.add_argument("--out", type=Path, default=Path("data"), help=help_text("common.out_folder"))
+    sample.add_argument("--out", type=path_argument, default=Path("data"), help=help_text("common.out_folder"))
     sample.add_argument("--scale", type=int, metavar="N", help=help_text("sample.scale"))
     sample.add_argument("--csv", action="store_true", help=help_text("sample.csv"))
     sample.add_argument("--force", action="store_true", help=help_text("sample.force"))

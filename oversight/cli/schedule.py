@@ -27,7 +27,7 @@ from pathlib import Path
 
 from oversight import config
 from oversight.cli import options
-from oversight.cli.usage_language import help_text
+from oversight.cli.usage_language import help_text, path_argument
 from oversight.core import i18n
 
 OK, INPUT_PROBLEM, REFUSED, PUSH_FAILED, NO_RENDERER = 0, 1, 3, 4, 5
@@ -45,7 +45,7 @@ def _common_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--lang", choices=i18n.LANGUAGES, help=help_text("scheduled.lang"))
     parser.add_argument("--unit", action="append", default=[], metavar="UNIT_ID", help=help_text("scheduled.unit"))
     parser.add_argument("--as", dest="run_as", metavar="USERNAME", help=help_text("scheduled.as"))
-    parser.add_argument("--settings", type=Path, metavar="FILE", help=help_text("scheduled.settings"))
+    parser.add_argument("--settings", type=path_argument, metavar="FILE", help=help_text("scheduled.settings"))
     parser.add_argument("--push", action="store_true", help=help_text("scheduled.push"))
     parser.add_argument("--force", action="store_true", help=help_text("scheduled.force"))
     parser.add_argument("--as-of", dest="as_of", metavar="DATE", help=help_text("scheduled.as_of"))
@@ -57,7 +57,9 @@ def add_brief(commands) -> None:
     command.add_argument("--to", dest="end", metavar="QUARTER", help=help_text("brief.to"))
     command.add_argument("--period", choices=("year", "quarter"), default="year", help=help_text("brief.period"))
     command.add_argument("--format", dest="formats", action="append", metavar="LIST", help=help_text("brief.format"))
-    command.add_argument("--out", type=Path, default=Path("."), metavar="DIR", help=help_text("common.out_folder"))
+    command.add_argument(
+        "--out", type=path_argument, default=Path("."), metavar="DIR", help=help_text("common.out_folder")
+    )
     _common_options(command)
     command.set_defaults(run=run_brief)
 
