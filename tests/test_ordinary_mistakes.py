@@ -88,6 +88,16 @@ def test_an_empty_path_is_refused_not_read_as_the_current_folder(capsys, tmp_pat
     assert list(tmp_path.iterdir()) == []
 
 
+def test_brief_with_an_empty_range_is_refused_not_briefed_for_the_default_period(capsys, tmp_path):
+    """--from "$FROM" --to "$TO" with both unset was taken as no range: the default year's pack, exit 0."""
+    argv = ["brief", "--format", "docx", "--out", str(tmp_path), "--from", "", "--to", ""]
+    assert main(argv) == 1
+    assert capsys.readouterr().err.strip() == "季度“”无法识别，请写成 2020Q4。"
+    assert main(["brief", "--format", "docx", "--out", str(tmp_path), "--from", "", "--lang", "en"]) == 1
+    assert capsys.readouterr().err.strip().startswith("Give --from and --to together")
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_file_whose_name_is_not_utf8_imports(data_folder, tmp_path, monkeypatch):
     """A file unzipped from a GBK archive keeps bytes in its name that are not UTF-8: the import's history entry
     could not be written ("处理失败（UnicodeEncodeError）") after its check had passed."""

@@ -366,10 +366,11 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
     from oversight.data.filters import Filter, Quarter
     from oversight.push import brief_job
 
-    if bool(args.start) != bool(args.end):
+    # given empty (--from "$FROM" with FROM unset) is given: it was taken as not given, the default period briefed
+    if (args.start is None) != (args.end is None):
         raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.from_to_together", lang))
     as_of = _as_of(args, lang)  # read even where --from/--to decide the range: a mistyped date is said, not ignored
-    if args.start:
+    if args.start is not None:
         bounds = []
         for value in (args.start, args.end):
             try:
