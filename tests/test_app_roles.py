@@ -393,6 +393,15 @@ def test_the_units_that_left_the_data_are_listed_in_the_pages_language(users):
     ]
 
 
+def test_an_account_named_by_its_email_address_is_shown_as_text_not_a_mailto_link(users):
+    """The sidebar's 当前账号 caption is Markdown: zhang.san@gov.cn became a mailto link."""
+    accounts.add_user("zhang.san@gov.cn", PASSWORD, roles.LEADER)
+    at = sign_in("zhang.san@gov.cn")
+    assert not at.exception
+    (caption,) = [c.value for c in at.sidebar.caption if "当前账号" in c.value]
+    assert caption == "当前账号：zhang\\.san\u2060@gov\\.cn（领导）"
+
+
 def test_the_next_account_in_the_same_tab_starts_from_nothing_of_the_last(users):
     """An admin chose two units and built a pack, signed out, and a unit account signed in in the same tab: it kept
     the admin's filter (every card 0个, the scope blank) and was offered the admin's pack, watermarked with the
