@@ -274,3 +274,48 @@ def test_brief_into_the_repository_is_refused_before_the_pack_is_built(
     assert main(argv) == 1
     assert capsys.readouterr().err.strip() == expected.format(folder=out)
     assert not inside.exists() and audit.read_audit(action="download") == []
+
+
+class _ReaderLeavesAfterOneLine:
+    """A pipe whose reader (``head -1``) takes one write and goes."""
+
+    def __init__(self, descriptor: int) -> None:
+        self.taken: list[str] = []
+        self.descriptor = descriptor  # what the command points at /dev/null once the reader has gone
+
+    def fileno(self) -> int:
+        return self.descriptor
+
+    def write(self, text: str) -> int:
+        if self.taken:
+            raise BrokenPipeError(32, "Broken pipe")
+        self.taken.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_a_reader_that_stops_reading_does_not_change_the_exit_status(data_folder, tmp_path, monkeypatch):
+    """The BrokenPipeError of `validate bad.xlsx | head -1` was caught around the whole command and read as done:
+    exit 0 for a file with problems (documented: 1), and a command with work left after printing stopped there."""
+    bad = write_xlsx(tmp_path / "bad.xlsx", {"会议": [HEADERS["meetings"], meeting(duration=-5), meeting(duration=-6)]})
+    descriptor = os.open(tmp_path / "stdout", os.O_WRONLY | os.O_CREAT)
+    for argv in (["validate", str(bad), "--mode", "append"], ["validate", str(bad), "--mode", "append", "--json"]):
+        pipe = _ReaderLeavesAfterOneLine(descriptor)
+        monkeypatch.setattr("sys.stdout", pipe)
+        assert main(argv) == 1
+        assert len(pipe.taken) == 1
+    # an import whose report fills the pipe before it is done is still done
+    good = write_xlsx(tmp_path / "good.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0777")]})
+    monkeypatch.setattr("sys.stdout", _ReaderLeavesAfterOneLine(descriptor))
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    assert main(["import", str(good), "--mode", "append"]) == 0
+    assert "HY2021-0777" in store_ids(data_folder)
+    os.close(descriptor)
+
+
+def store_ids(folder: Path) -> set[str]:
+    from oversight.ingest import checked_folder
+
+    return set(checked_folder.read_folder(folder)["meetings"]["meeting_id"])
