@@ -98,6 +98,41 @@ def test_brief_with_an_empty_range_is_refused_not_briefed_for_the_default_period
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "zh",
+            "会议：替换整表将删除现有记录 573 行（文件中没有它们）\n"
+            "未导入任何数据。如只是新增记录，请加 --mode append；确需替换整表，请加 --mode replace。",
+        ),
+        (
+            "en",
+            "Meetings: replacing the whole table would remove 573 existing rows (the file does not hold them)\n"
+            "Nothing was imported. To add the file's records, give --mode append; to replace the whole table, give "
+            "--mode replace.",
+        ),
+    ],
+)
+def test_import_without_a_mode_does_not_replace_away_the_tables_rows(
+    data_folder, tmp_path, monkeypatch, capsys, lang, said
+):
+    """--mode forgotten on a file of one new meeting: the default replace left the table that one meeting (573 rows
+    deleted), exit 0, nothing asked. Asked for by name, the replace is made; a replace that removes nothing is too."""
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    new = write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0801")]})
+    before = {path.name: path.read_bytes() for path in data_folder.glob("*.xlsx")}
+    assert main(["import", str(new), "--lang", lang]) == 1
+    assert capsys.readouterr().err.strip() == said
+    assert {path.name: path.read_bytes() for path in data_folder.glob("*.xlsx")} == before
+    assert not (data_folder / ".history").exists() or not any((data_folder / ".history").iterdir())
+    assert main(["import", str(new), "--mode", "append"]) == 0
+    assert main(["import", str(new), "--mode", "replace"]) == 0  # by name: the table becomes the file
+    from oversight.ingest import checked_folder
+
+    assert list(checked_folder.read_folder(data_folder)["meetings"]["meeting_id"]) == ["HY2021-0801"]
+
+
 def test_a_file_whose_name_is_not_utf8_imports(data_folder, tmp_path, monkeypatch):
     """A file unzipped from a GBK archive keeps bytes in its name that are not UTF-8: the import's history entry
     could not be written ("处理失败（UnicodeEncodeError）") after its check had passed."""

@@ -27,7 +27,7 @@ def add_validate(commands) -> None:
 def _run_validate(args: argparse.Namespace) -> int:
     from oversight.ingest import import_plan, import_report
 
-    plan = import_plan.plan_import(args.files, table=args.table, mode=args.mode)
+    plan = import_plan.plan_import(args.files, table=args.table, mode=options.mode(args))
     if args.json:
         print(json.dumps(plan.as_dict(args.lang), ensure_ascii=False, indent=1, default=str))
     else:
@@ -38,7 +38,7 @@ def _run_validate(args: argparse.Namespace) -> int:
 def add_import(commands) -> None:
     command = commands.add_parser("import", help=help_text("import"), description=help_text("import"))
     command.add_argument("files", nargs="+", type=path_argument, metavar="FILE", help=help_text("import.files"))
-    options.table_options(command)
+    options.table_options(command, mode_help=help_text("import.mode"))
     options.language_option(command)
     options.admin_options(command)
     command.set_defaults(run=_run_import)
@@ -60,11 +60,15 @@ def _run_import(args: argparse.Namespace) -> int:
     account, users_path = admin
     # plan and apply under the folder's lock: no other import can slip in between the check and the write
     with folder_lock.exclusive(store.data_dir(), CLI_LOCK_TIMEOUT_S):
-        plan = import_plan.plan_import(args.files, table=args.table, mode=args.mode)
+        plan = import_plan.plan_import(args.files, table=args.table, mode=options.mode(args))
         print(import_report.render_plan(plan, args.lang))
         if plan.unchanged:
             return 0  # the data are as the files say already: done, and nothing written
         if not plan.ok:
+            return 1
+        refusal = _replace_not_asked_for(plan, args)
+        if refusal:
+            print(refusal, file=sys.stderr)
             return 1
         entry = commit.apply_import(
             plan, user=account.username, before_commit=lambda entry: _audit_data_change("import", account, entry)
@@ -72,6 +76,22 @@ def _run_import(args: argparse.Namespace) -> int:
     _remember_accounts(users_path)
     print(i18n.t("data.report.imported", args.lang, id=entry.id))
     return 0
+
+
+def _replace_not_asked_for(plan, args: argparse.Namespace) -> str | None:  # noqa: ANN001 — an ImportPlan
+    """Why an import run without ``--mode`` is refused, or None: replacing is the default, and a file of a few new
+    records (the mode forgotten) replaced a table of 573 meetings with one, exit 0, no question asked (the Data page
+    says how many rows a replace deletes before its button). Asked for by name, a replace goes ahead."""
+    if args.mode is not None:
+        return None
+    removing = [(name, len(change.removed)) for name, change in plan.changes.items() if change.removed]
+    if not removing:
+        return None
+    lines = [
+        i18n.t("data.cli.import.replace_not_asked", args.lang, table=i18n.t(f"data.table.{name}", args.lang), removed=n)
+        for name, n in removing
+    ]
+    return "\n".join([*lines, i18n.t("data.cli.import.give_the_mode", args.lang)])
 
 
 def add_history(commands) -> None:
