@@ -126,6 +126,9 @@ def test_import_without_a_mode_does_not_replace_away_the_tables_rows(
     assert capsys.readouterr().err.strip() == said
     assert {path.name: path.read_bytes() for path in data_folder.glob("*.xlsx")} == before
     assert not (data_folder / ".history").exists() or not any((data_folder / ".history").iterdir())
+    # validate with the same arguments says so, where it said only 检查通过，可以导入 (its status is the file's: 0)
+    assert main(["validate", str(new), "--lang", lang]) == 0
+    assert capsys.readouterr().err.splitlines()[0] == said.splitlines()[0]
     assert main(["import", str(new), "--mode", "append"]) == 0
     assert main(["import", str(new), "--mode", "replace"]) == 0  # by name: the table becomes the file
     from oversight.ingest import checked_folder

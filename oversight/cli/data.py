@@ -32,6 +32,9 @@ def _run_validate(args: argparse.Namespace) -> int:
         print(json.dumps(plan.as_dict(args.lang), ensure_ascii=False, indent=1, default=str))
     else:
         print(import_report.render_plan(plan, args.lang))
+    removing = _rows_a_default_replace_removes(plan, args) if plan.ok else []
+    if removing:  # what `import` with the same arguments refuses: "检查通过" alone promised an import it would not make
+        print("\n".join([*removing, i18n.t("data.cli.validate.give_the_mode", args.lang)]), file=sys.stderr)
     return 0 if plan.ok or plan.unchanged else 1
 
 
@@ -66,9 +69,9 @@ def _run_import(args: argparse.Namespace) -> int:
             return 0  # the data are as the files say already: done, and nothing written
         if not plan.ok:
             return 1
-        refusal = _replace_not_asked_for(plan, args)
-        if refusal:
-            print(refusal, file=sys.stderr)
+        removing = _rows_a_default_replace_removes(plan, args)
+        if removing:
+            print("\n".join([*removing, i18n.t("data.cli.import.give_the_mode", args.lang)]), file=sys.stderr)
             return 1
         entry = commit.apply_import(
             plan, user=account.username, before_commit=lambda entry: _audit_data_change("import", account, entry)
@@ -78,20 +81,24 @@ def _run_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _replace_not_asked_for(plan, args: argparse.Namespace) -> str | None:  # noqa: ANN001 — an ImportPlan
-    """Why an import run without ``--mode`` is refused, or None: replacing is the default, and a file of a few new
-    records (the mode forgotten) replaced a table of 573 meetings with one, exit 0, no question asked (the Data page
-    says how many rows a replace deletes before its button). Asked for by name, a replace goes ahead."""
+def _rows_a_default_replace_removes(plan, args: argparse.Namespace) -> list[str]:  # noqa: ANN001 — an ImportPlan
+    """A line per table whose existing rows a replace would remove when ``--mode`` was not given; none when it was.
+
+    Replacing is the default, and a file of a few new records (the mode forgotten) replaced a table of 573 meetings
+    with one, exit 0, no question asked (the Data page says how many rows a replace deletes before its button):
+    ``import`` refuses such a replace until it is asked for by name."""
     if args.mode is not None:
-        return None
-    removing = [(name, len(change.removed)) for name, change in plan.changes.items() if change.removed]
-    if not removing:
-        return None
-    lines = [
-        i18n.t("data.cli.import.replace_not_asked", args.lang, table=i18n.t(f"data.table.{name}", args.lang), removed=n)
-        for name, n in removing
+        return []
+    return [
+        i18n.t(
+            "data.cli.import.replace_not_asked",
+            args.lang,
+            table=i18n.t(f"data.table.{name}", args.lang),
+            removed=len(change.removed),
+        )
+        for name, change in plan.changes.items()
+        if change.removed
     ]
-    return "\n".join([*lines, i18n.t("data.cli.import.give_the_mode", args.lang)])
 
 
 def add_history(commands) -> None:
