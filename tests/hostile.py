@@ -598,6 +598,11 @@ CORPUS: list[Hostile] = [
             "added 1, changed 0, removed 573",
             "Check passed: ready to import.",
         ],
+        [  # no --mode: the import these arguments would make is refused for the rows it removes, and validate says so
+            "Meetings: replacing the whole table would remove 573 existing rows (the file does not hold them)",
+            "Give --mode when importing: --mode append to add the file's records, --mode replace to replace the whole "
+            "table (without it, nothing is imported).",
+        ],
         command="validate",
     ),
 ]
