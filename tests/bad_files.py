@@ -285,6 +285,30 @@ CORPUS: list[BadFile] = [
         [("error.not_a_spreadsheet", None, None)],
         table="meetings",
     ),
+    # text that Excel opens under a workbook's name (with a warning), so the clerk believes it is one: named for what
+    # it is and how to fix it, not "not a spreadsheet"
+    BadFile(
+        "csv_renamed_xlsx",
+        _one(lambda d: write_csv(d / "会议.xlsx", [HEADERS["meetings"], meeting()])),
+        [("error.text_table_named_as_workbook", None, None)],
+        table="meetings",
+    ),
+    BadFile(
+        "tab_separated_gbk_named_xls",
+        _one(lambda d: write_csv(d / "导出.xls", [HEADERS["meetings"], meeting()], "gb18030", "\t")),
+        [("error.text_table_named_as_workbook", None, None)],
+        table="meetings",
+    ),
+    BadFile(
+        "web_page_named_xls",
+        _one(
+            lambda d: write_bytes(
+                d / "导出.xls", "<html><body><table><tr><td>会议编号</td></tr></table></body></html>".encode()
+            )
+        ),
+        [("error.markup_named_as_workbook", None, None)],
+        table="meetings",
+    ),
     BadFile(
         "binary_named_csv",
         _one(lambda d: write_bytes(d / "photo.csv", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR" * 20)),

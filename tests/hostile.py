@@ -527,7 +527,7 @@ CORPUS: list[Hostile] = [
         [
             FAILED_ONE,
             "  - {file} · sheet '会议' · row 2 · column D '会议类型': '茶话会\\x1b[2J\\x07' is not an allowed value; expected "
-            "one of: 党组(党委)会议、办公会议、专题会议、其他",
+            "one of: 党组(党委)会议 (Party group meeting), 办公会议 (Office meeting), 专题会议 (Topical meeting), 其他 (Other)",
         ],
     ),
     # -- paths that are not files
@@ -597,6 +597,11 @@ CORPUS: list[Hostile] = [
             "Meetings (from meetings.xlsx, replacing the table): rows 1 in the file, 573 now, 1 after the import; "
             "added 1, changed 0, removed 573",
             "Check passed: ready to import.",
+        ],
+        [  # no --mode: the import these arguments would make is refused for the rows it removes, and validate says so
+            "Meetings: replacing the whole table would remove 573 existing rows (the file does not hold them)",
+            "Give --mode when importing: --mode append to add the file's records, --mode replace to replace the whole "
+            "table (without it, nothing is imported).",
         ],
         command="validate",
     ),

@@ -128,3 +128,23 @@ def test_push_and_account_lines_read_in_words_of_the_pages_language(tmp_path, mo
         f"{digest}; {common}; status: sent; attempts: 1; error: —",
         f"{digest}; {common}; status: sending",
     ]
+
+
+def test_the_audit_page_opens_on_lines_of_another_version_and_lines_not_written_by_it():
+    """An unknown action (in the table and the action filter), an unknown role, an account written as a number and
+    details written as a sentence: the page had stopped on each."""
+    log = Path(os.environ["OVERSIGHT_AUDIT_LOG"])
+    log.parent.mkdir(parents=True, exist_ok=True)
+    lines = [
+        {"at": "2021-01-05T01:00:00+00:00", "action": "sign_in", "account": "chief", "role": "admin"},
+        {"at": "2021-01-05T02:00:00+00:00", "action": "report_scheduled", "account": "chief", "role": "auditor"},
+        {"at": "2021-01-05T03:00:00+00:00", "action": "sign_in", "account": 5},
+        {"at": "2021-01-05T04:00:00+00:00", "action": "import", "account": "x", "details": "oops"},
+    ]
+    log.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    at = run_page("pages/08_audit.py")
+    assert not at.exception
+    assert [w.value for w in at.warning] == ["有 2 行审计记录无法读取，已跳过"]
+    table = at.dataframe[0].value
+    assert list(table["操作"]) == ["report_scheduled", "登录"] and list(table["角色"]) == ["auditor", "管理员"]
+    assert at.selectbox(key="widget.audit_action").options == ["全部操作", "report_scheduled", "登录"]

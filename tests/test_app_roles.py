@@ -379,6 +379,29 @@ def test_a_unit_account_whose_units_left_the_data_is_told_so_on_every_page(users
         assert len(at.metric) == 0 and not at.get("plotly_chart")
 
 
+def test_the_units_that_left_the_data_are_listed_in_the_pages_language(users):
+    """The English sentence listed them joined by 、."""
+    accounts.add_user("gone2", PASSWORD, roles.UNIT, units=["merged_away", "split_off"])
+    at = run_page("app.py", {"lang": "en"})
+    at.text_input(key="widget.login_user").input("gone2")
+    at.text_input(key="widget.login_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        r"The units this account may see (merged\_away, split\_off) are not in the data's units sheet, so there is "
+        "nothing to show. Ask an administrator to check the account's units."
+    ]
+
+
+def test_an_account_named_by_its_email_address_is_shown_as_text_not_a_mailto_link(users):
+    """The sidebar's 当前账号 caption is Markdown: zhang.san@gov.cn became a mailto link."""
+    accounts.add_user("zhang.san@gov.cn", PASSWORD, roles.LEADER)
+    at = sign_in("zhang.san@gov.cn")
+    assert not at.exception
+    (caption,) = [c.value for c in at.sidebar.caption if "当前账号" in c.value]
+    assert caption == "当前账号：zhang\\.san\u2060@gov\\.cn（领导）"
+
+
 def test_the_next_account_in_the_same_tab_starts_from_nothing_of_the_last(users):
     """An admin chose two units and built a pack, signed out, and a unit account signed in in the same tab: it kept
     the admin's filter (every card 0个, the scope blank) and was offered the admin's pack, watermarked with the

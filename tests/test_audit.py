@@ -171,3 +171,26 @@ def test_describe_filter_says_what_was_received():
     assert audit.describe_filter(filter_) == {"units": ["research"], "nothing": False, "from": "2020Q1", "to": "2020Q4"}
     nothing = filter_.with_units((NO_UNIT,))
     assert audit.describe_filter(nothing) == {"units": [], "nothing": True, "from": "2020Q1", "to": "2020Q4"}
+
+
+def test_lines_whose_fields_are_not_what_record_writes_are_skipped_and_counted(private_paths):
+    """A line that parses, with a time and an action, but an account written as a number or details as a sentence
+    was not written by ``record``: the page sorting the accounts or reading the details stopped on it."""
+    audit.record("sign_in", account="boss", clock=at(0))
+    path = private_paths / "logs" / "audit.jsonl"
+    with open(path, "ab") as stream:
+        for field, value in (("account", 5), ("details", "oops"), ("role", ["admin"]), ("address", {"ip": 1})):
+            stream.write(json.dumps({"at": "2021-03-01T08:01:00+00:00", "action": "sign_in", field: value}).encode())
+            stream.write(b"\n")
+    # a line of another version: an action this one does not know is still a line, read as written
+    stream_line = {
+        "at": "2021-03-01T08:02:00+00:00",
+        "action": "report_scheduled",
+        "account": "boss",
+        "role": "auditor",
+    }
+    with open(path, "ab") as stream:
+        stream.write(json.dumps(stream_line).encode() + b"\n")
+    entries = audit.read_audit()
+    assert [e["action"] for e in entries] == ["sign_in", "report_scheduled"]
+    assert entries.skipped == 4

@@ -219,3 +219,18 @@ def test_an_import_history_line_leads_with_its_beijing_time_and_names_its_entry_
         "2026-12-04 03:22:48 · root imported 问题清单.xlsx (replacing the table): Issues: rows 27 → 28"
         " · entry 20261203-192248-771817-issues"
     )
+
+
+def test_an_action_or_role_this_version_does_not_know_is_shown_as_recorded():
+    """A shared log holds lines of other versions (a newer replica's action during an upgrade): one unknown code
+    stopped the whole audit page with a KeyError."""
+    entries = [
+        {"at": "2021-01-05T01:30:12+00:00", "account": "chief", "role": "auditor", "action": "report_scheduled"},
+        {"at": "2021-01-05T01:31:00+00:00", "account": "chief", "role": "admin", "action": "sign_in"},
+    ]
+    zh = audit_rows.audit_table(entries, "zh")
+    assert list(zh["操作"]) == ["report_scheduled", "登录"] and list(zh["角色"]) == ["auditor", "管理员"]
+    en = audit_rows.audit_table(entries, "en")
+    assert list(en["Action"]) == ["report_scheduled", "sign-in"] and list(en["Role"]) == ["auditor", "admin"]
+    assert audit_rows.action_label("report_scheduled", "zh") == "report_scheduled"
+    assert audit_rows.action_label("sign_in", "en") == "sign-in"

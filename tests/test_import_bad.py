@@ -571,3 +571,61 @@ def test_a_number_past_fifteen_digits_is_quoted_as_excel_shows_it(tmp_path, data
     assert problem.params["value"] == "1E+308"
     assert "1E+308" in problem.render("zh") and "1E+308" in problem.render("en")
     assert len(problem.render("en")) < 200
+
+
+def test_an_enumerations_choices_are_listed_in_the_readers_language(tmp_path):
+    """The English report read "expected one of: 党组(党委)会议、办公会议、专题会议、其他" (joined with 、 when the
+    problem was made); an English template's header comment too. In English each label now has the English one the
+    importer also accepts beside it, comma-separated; Chinese is as it was."""
+    import io
+
+    import openpyxl
+
+    from oversight.contract.schema import TABLES
+    from oversight.ingest import templates
+    from tests.bad_files import HEADERS, meeting, write_xlsx
+
+    folder = seeded_data_copy(tmp_path / "data")
+    path = write_xlsx(tmp_path / "kinds.xlsx", {"会议": [HEADERS["meetings"], meeting(kind="茶话会")]})
+    plan = import_plan.plan_import(path, table="meetings", mode="append", folder=folder)
+    (problem,) = plan.problems
+    assert problem.message("zh") == "“茶话会”不是允许的值，应为：党组(党委)会议、办公会议、专题会议、其他"
+    assert problem.message("en") == (
+        "'茶话会' is not an allowed value; expected one of: 党组(党委)会议 (Party group meeting), "
+        "办公会议 (Office meeting), 专题会议 (Topical meeting), 其他 (Other)"
+    )
+    assert problem.as_dict("en")["params"]["allowed"].startswith("党组(党委)会议 (Party group meeting), ")
+    # a code without English words (党组, 党委) is listed as it is
+    units = write_xlsx(
+        tmp_path / "units.xlsx", {"监督单位": [HEADERS["units"], ["x_unit", "甲", "A", None, "党组（党委）", None]]}
+    )
+    (party,) = [p for p in import_plan.plan_import(units, table="units", mode="append", folder=folder).problems]
+    assert party.message("en").endswith("expected one of: 党组, 党委")
+    comments = {}
+    for lang in ("zh", "en"):
+        book = openpyxl.load_workbook(io.BytesIO(templates.template_xlsx_bytes(TABLES["meetings"], lang=lang)))
+        comments[lang] = book.active["D1"].comment.text
+    assert "从下拉列表选择：党组(党委)会议、办公会议、专题会议、其他" in comments["zh"]
+    assert "Pick from the list: 党组(党委)会议 (Party group meeting), 办公会议 (Office meeting), " in comments["en"]
+
+
+def test_text_under_a_workbooks_name_is_named_for_what_it_is(tmp_path):
+    """A .csv renamed .xlsx, or a system's "导出Excel" that writes a web page as .xls, said only 不是电子表格文件:
+    the clerk, whose Excel opens it, had nothing to act on."""
+    from tests.bad_files import HEADERS, meeting, write_bytes, write_csv
+
+    folder = seeded_data_copy(tmp_path / "data")
+    renamed = write_csv(tmp_path / "会议.xlsx", [HEADERS["meetings"], meeting()])
+    page = write_bytes(tmp_path / "导出.xls", b"\xef\xbb\xbf <HTML><TABLE><TR><TD>x</TD></TR></TABLE></HTML>")
+    (text,) = import_plan.plan_import(renamed, table="meetings", folder=folder).problems
+    (markup,) = import_plan.plan_import(page, table="meetings", folder=folder).problems
+    assert text.render("zh") == (
+        "会议.xlsx: 文件名是 .xlsx，内容却是文本表格（如 CSV）：请把文件扩展名改为 .csv 后再导入，或用 Excel 打开后另存为"
+        " Excel 工作簿（.xlsx）"
+    )
+    assert markup.render("en") == (
+        "导出.xls: the file is named .xls but holds a web page (HTML) or XML table, not an Excel workbook: open it in "
+        "Excel or WPS, save it as an Excel workbook (.xlsx) and import that"
+    )
+    renamed.rename(renamed.with_suffix(".csv"))  # the advice works: renamed, the same file is read
+    assert import_plan.plan_import(renamed.with_suffix(".csv"), table="meetings", mode="append", folder=folder).ok

@@ -92,6 +92,22 @@ def test_blank_rows_before_and_between_the_rows_keep_excel_row_numbers(tmp_path,
     assert result.origins == [("会议", 5), ("会议", 8)]
 
 
+def test_blank_spacer_rows_above_the_header_do_not_count_toward_the_rows_searched(tmp_path, context):
+    """A title, a note and a dozen empty spacer rows put the header at row 19: "no header row was found"."""
+    title = [["2021年度会议台账"], [], [], ["填报单位：省政府研究室"], ["说明：按月填报"]] + [[]] * 13
+    path = write_xlsx(tmp_path / "m.xlsx", {"会议": [*title, HEADERS["meetings"], meeting()]})
+    result = read(path, context)
+    assert records(result.frame) == [expected_meeting()] and result.origins == [("会议", 20)]
+    # fifteen rows with something in them are still searched, and no more; the message says blank rows are free
+    notes = [[f"说明第{n}条"] for n in range(1, 16)]
+    path = write_xlsx(tmp_path / "n.xlsx", {"会议": [*notes, [], [], HEADERS["meetings"], meeting()]})
+    with pytest.raises(ingest.ValidationError) as refused:
+        read(path, context)
+    (problem,) = refused.value.problems
+    assert problem.message_key == "error.no_header"
+    assert problem.message("zh") == "找不到会议的表头行；请确认表头在前 15 行内（空行不算），且列名与模板一致"
+
+
 def test_total_and_subtotal_rows_are_not_data(tmp_path, context):
     path = write_xlsx(
         tmp_path / "m.xlsx",

@@ -37,6 +37,105 @@ def test_brief_from_year_zero_says_so(capsys):
     assert "0000Q1" in error and "Traceback" not in error
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "日期 2018-12-31 早于数据中最早的季度（2019年第1季度），那时的情况无从得知。"),
+        ("en", "2018-12-31 is before the first quarter in the data (2019 Q1): nothing is known about it."),
+    ],
+)
+def test_brief_as_of_a_day_before_the_data_is_refused_as_alerts_refuses_it(capsys, tmp_path, lang, said):
+    """The latest period complete on a day before the records begin is none: brief wrote the first quarter's pack
+    and exited 0 (a year mistyped 2018 in a timer's command), where alerts refused the same day."""
+    out = tmp_path / "out"
+    out.mkdir()
+    for command in ("brief", "alerts"):
+        argv = [command, "--as-of", "2018-12-31", "--lang", lang]
+        assert main(argv + (["--format", "docx", "--out", str(out)] if command == "brief" else [])) == 1
+        captured = capsys.readouterr()
+        assert captured.err.strip() == said and captured.out == ""
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["brief", "--format", "docx", "--out", ""],
+        ["sample", "--out", " "],
+        ["validate", ""],
+        ["import", "", "--table", "meetings"],
+        ["template", "--table", "issues", "--out", ""],
+        ["alerts", "--settings", ""],
+    ],
+    ids=lambda argv: argv[0],
+)
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "不能为空（常见于未设置的变量），请写出路径"),
+        ("en", "must not be empty (as an unset variable gives it); give a path"),
+    ],
+)
+def test_an_empty_path_is_refused_not_read_as_the_current_folder(capsys, tmp_path, monkeypatch, argv, lang, said):
+    """Path("") is ".": brief --out "$DIR" with DIR unset wrote the pack marked 内部资料 into whatever folder the
+    command ran in, and sample --out "" six ledgers, both exit 0."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(SystemExit) as stopped:
+        main([*argv, "--lang", lang])
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert error.endswith(said) and ("--" in error or "FILE" in error)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_brief_with_an_empty_range_is_refused_not_briefed_for_the_default_period(capsys, tmp_path):
+    """--from "$FROM" --to "$TO" with both unset was taken as no range: the default year's pack, exit 0."""
+    argv = ["brief", "--format", "docx", "--out", str(tmp_path), "--from", "", "--to", ""]
+    assert main(argv) == 1
+    assert capsys.readouterr().err.strip() == "季度“”无法识别，请写成 2020Q4。"
+    assert main(["brief", "--format", "docx", "--out", str(tmp_path), "--from", "", "--lang", "en"]) == 1
+    assert capsys.readouterr().err.strip().startswith("Give --from and --to together")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "zh",
+            "会议：替换整表将删除现有记录 573 行（文件中没有它们）\n"
+            "未导入任何数据。如只是新增记录，请加 --mode append；确需替换整表，请加 --mode replace。",
+        ),
+        (
+            "en",
+            "Meetings: replacing the whole table would remove 573 existing rows (the file does not hold them)\n"
+            "Nothing was imported. To add the file's records, give --mode append; to replace the whole table, give "
+            "--mode replace.",
+        ),
+    ],
+)
+def test_import_without_a_mode_does_not_replace_away_the_tables_rows(
+    data_folder, tmp_path, monkeypatch, capsys, lang, said
+):
+    """--mode forgotten on a file of one new meeting: the default replace left the table that one meeting (573 rows
+    deleted), exit 0, nothing asked. Asked for by name, the replace is made; a replace that removes nothing is too."""
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    new = write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0801")]})
+    before = {path.name: path.read_bytes() for path in data_folder.glob("*.xlsx")}
+    assert main(["import", str(new), "--lang", lang]) == 1
+    assert capsys.readouterr().err.strip() == said
+    assert {path.name: path.read_bytes() for path in data_folder.glob("*.xlsx")} == before
+    assert not (data_folder / ".history").exists() or not any((data_folder / ".history").iterdir())
+    # validate with the same arguments says so, where it said only 检查通过，可以导入 (its status is the file's: 0)
+    assert main(["validate", str(new), "--lang", lang]) == 0
+    assert capsys.readouterr().err.splitlines()[0] == said.splitlines()[0]
+    assert main(["import", str(new), "--mode", "append"]) == 0
+    assert main(["import", str(new), "--mode", "replace"]) == 0  # by name: the table becomes the file
+    from oversight.ingest import checked_folder
+
+    assert list(checked_folder.read_folder(data_folder)["meetings"]["meeting_id"]) == ["HY2021-0801"]
+
+
 def test_a_file_whose_name_is_not_utf8_imports(data_folder, tmp_path, monkeypatch):
     """A file unzipped from a GBK archive keeps bytes in its name that are not UTF-8: the import's history entry
     could not be written ("处理失败（UnicodeEncodeError）") after its check had passed."""
@@ -103,6 +202,27 @@ def test_sample_out_that_is_a_file(capsys, tmp_path):
     assert main(["sample", "--out", str(tmp_path / "notes.txt")]) == 1
     assert capsys.readouterr().err.strip() == f"无法写入 {tmp_path / 'notes.txt'}：已有同名的文件。"
     assert (tmp_path / "notes.txt").read_text() == "x"
+
+
+def test_sample_speaks_the_language_asked_for_as_every_command_does(capsys, tmp_path):
+    """sample alone refused --lang en (无法识别的参数) and said everything in Chinese, its list of files joined by 、."""
+    (tmp_path / "meetings.xlsx").write_bytes(b"a ledger of the office")
+    (tmp_path / "issues.csv").write_text("问题编号\n")
+    assert main(["sample", "--out", str(tmp_path), "--lang", "en"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        f"The folder {tmp_path} holds ledgers that differ from what would be written: meetings.xlsx, issues.csv. "
+        "Writing the sample would overwrite them; nothing was changed. To overwrite them, add --force, or choose "
+        "another folder with --out."
+    )
+    assert main(["sample", "--out", str(tmp_path / "x"), "--scale", "0", "--lang", "en"]) == 2
+    assert capsys.readouterr().err.strip() == "--scale needs at least 1 meeting"
+    assert main(["sample", "--out", "/proc/oversight-sample", "--lang", "en"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "Could not write /proc/oversight-sample: the place does not exist or does not take new files."
+    )
+    assert main(["sample", "--out", str(tmp_path)]) == 1  # Chinese by default, as before
+    assert "中已有与要生成的数据不同的台账：meetings.xlsx、issues.csv。" in capsys.readouterr().err
+    assert (tmp_path / "meetings.xlsx").read_bytes() == b"a ledger of the office"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -192,3 +312,48 @@ def test_brief_into_the_repository_is_refused_before_the_pack_is_built(
     assert main(argv) == 1
     assert capsys.readouterr().err.strip() == expected.format(folder=out)
     assert not inside.exists() and audit.read_audit(action="download") == []
+
+
+class _ReaderLeavesAfterOneLine:
+    """A pipe whose reader (``head -1``) takes one write and goes."""
+
+    def __init__(self, descriptor: int) -> None:
+        self.taken: list[str] = []
+        self.descriptor = descriptor  # what the command points at /dev/null once the reader has gone
+
+    def fileno(self) -> int:
+        return self.descriptor
+
+    def write(self, text: str) -> int:
+        if self.taken:
+            raise BrokenPipeError(32, "Broken pipe")
+        self.taken.append(text)
+        return len(text)
+
+    def flush(self) -> None:
+        pass
+
+
+def test_a_reader_that_stops_reading_does_not_change_the_exit_status(data_folder, tmp_path, monkeypatch):
+    """The BrokenPipeError of `validate bad.xlsx | head -1` was caught around the whole command and read as done:
+    exit 0 for a file with problems (documented: 1), and a command with work left after printing stopped there."""
+    bad = write_xlsx(tmp_path / "bad.xlsx", {"会议": [HEADERS["meetings"], meeting(duration=-5), meeting(duration=-6)]})
+    descriptor = os.open(tmp_path / "stdout", os.O_WRONLY | os.O_CREAT)
+    for argv in (["validate", str(bad), "--mode", "append"], ["validate", str(bad), "--mode", "append", "--json"]):
+        pipe = _ReaderLeavesAfterOneLine(descriptor)
+        monkeypatch.setattr("sys.stdout", pipe)
+        assert main(argv) == 1
+        assert len(pipe.taken) == 1
+    # an import whose report fills the pipe before it is done is still done
+    good = write_xlsx(tmp_path / "good.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0777")]})
+    monkeypatch.setattr("sys.stdout", _ReaderLeavesAfterOneLine(descriptor))
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    assert main(["import", str(good), "--mode", "append"]) == 0
+    assert "HY2021-0777" in store_ids(data_folder)
+    os.close(descriptor)
+
+
+def store_ids(folder: Path) -> set[str]:
+    from oversight.ingest import checked_folder
+
+    return set(checked_folder.read_folder(folder)["meetings"]["meeting_id"])

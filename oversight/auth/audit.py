@@ -197,6 +197,22 @@ def _as_utc(moment: datetime | str | None) -> datetime | None:
     return moment.astimezone(UTC)
 
 
+# what ``record`` writes in each field besides ``at``: a line holding anything else (an account written as a number,
+# details as a sentence) was not written by it and would break the page that reads the field (sorting the accounts,
+# reading the details)
+_TEXT_FIELDS = ("account", "role", "source", "address")
+
+
+def _well_formed(entry: dict[str, Any]) -> bool:
+    """Whether each field of a parsed line has the type ``record`` writes: ``action`` text, the other fields text or
+    absent, ``details`` an object or absent."""
+    return (
+        isinstance(entry.get("action"), str)
+        and all(isinstance(entry.get(name), str | None) for name in _TEXT_FIELDS)
+        and isinstance(entry.get("details"), dict | None)
+    )
+
+
 def read_audit(
     path: Path | None = None,
     account: str | None = None,
@@ -222,7 +238,7 @@ def read_audit(
                 at = _as_utc(entry["at"]) if isinstance(entry, dict) and isinstance(entry.get("at"), str) else None
             except (ValueError, TypeError):
                 at = None
-            if at is None or not isinstance(entry.get("action"), str):
+            if at is None or not _well_formed(entry):
                 entries.skipped += 1
                 continue
             if account is not None and entry.get("account") != account:

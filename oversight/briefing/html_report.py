@@ -55,7 +55,10 @@ th, td { border: 1px solid #9AA5B1; padding: 3pt 5pt; vertical-align: top; text-
 th { background: #E8EEF7; }
 thead { display: table-header-group; }
 tr { break-inside: avoid; page-break-inside: avoid; }
-.name { white-space: nowrap; }
+/* a unit's name is not broken across lines: a box of its own, moved whole to the next line when the rest of the
+   line cannot hold it, and wrapped only inside a cell narrower than the name itself (white-space: nowrap ran a
+   22-character name of the overdue table over the description beside it) */
+.name { display: inline-block; max-width: 100%; text-indent: 0; }
 .keep-with-next { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
 .watermark { position: fixed; top: 0; left: 0; width: 100%; height: 100%; z-index: -1; overflow: hidden;
   pointer-events: none; }
@@ -113,7 +116,8 @@ def _first_line_indent(report: Report) -> str:
 
 
 def _with_names_kept(text: str, names: list[str]) -> str:
-    """``text`` escaped, each unit name in it wrapped so that the line never breaks inside the name."""
+    """``text`` escaped, each unit name in it wrapped so that the line never breaks inside the name (unless the name
+    is wider than its cell or the page)."""
     escaped = escape(text)
     if not names:
         return escaped

@@ -33,7 +33,7 @@ import os
 import sys
 
 from oversight import config
-from oversight.cli import data, options, sample, schedule, usage_language, users
+from oversight.cli import closed_pipe, data, options, sample, schedule, usage_language, users
 from oversight.cli.usage_language import help_text
 from oversight.core import i18n
 
@@ -75,9 +75,12 @@ def main(argv: list[str] | None = None) -> int:
     except UnicodeEncodeError as error:  # --help on a terminal that cannot show Chinese
         return _report_failure(error, lang)
     try:
-        return args.run(args)
+        with (
+            closed_pipe.reader_may_leave()
+        ):  # `validate bad.xlsx | head -1` still exits 1, `alerts --push | head` pushes
+            return args.run(args)
     except BrokenPipeError:
-        # the reader stopped reading (`history | head -1`): it has what it wanted; nothing more is written
+        # written past sys.stdout (a stream held from before): the reader has what it wanted; nothing more is written
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as error:  # noqa: BLE001 — every failure becomes a sentence, never a traceback

@@ -16,10 +16,18 @@ from oversight.core import i18n
 REFUSED = 3  # exit status: sign-in failed, not an admin, unreadable users file
 
 
-def table_options(parser: argparse.ArgumentParser) -> None:
+def table_options(parser: argparse.ArgumentParser, mode_help: str | None = None) -> None:
     """``--table`` and ``--mode`` of the commands that read a ledger (``validate``, ``import``)."""
     parser.add_argument("--table", choices=sorted(TABLES), help=help_text("common.table"))
-    parser.add_argument("--mode", choices=("replace", "append"), default="replace", help=help_text("common.mode"))
+    # None when not given: import then refuses a replace that would remove rows (see data._replace_not_asked_for)
+    parser.add_argument(
+        "--mode", choices=("replace", "append"), default=None, help=mode_help or help_text("common.mode")
+    )
+
+
+def mode(args: argparse.Namespace) -> str:
+    """The import mode asked for, replace when none was."""
+    return args.mode or "replace"
 
 
 def inside(folder: Path, data_folder: Path) -> bool:

@@ -9,28 +9,32 @@ import tempfile
 from pathlib import Path
 
 from oversight.cli import options
-from oversight.cli.usage_language import help_text
+from oversight.cli.usage_language import help_text, path_argument
 from oversight.core import i18n
 
 
 def add_sample(commands) -> None:
     sample = commands.add_parser("sample", help=help_text("sample"), description=help_text("sample"))
-    sample.add_argument("--out", type=Path, default=Path("data"), help=help_text("common.out_folder"))
+    sample.add_argument("--out", type=path_argument, default=Path("data"), help=help_text("common.out_folder"))
     sample.add_argument("--scale", type=int, metavar="N", help=help_text("sample.scale"))
     sample.add_argument("--csv", action="store_true", help=help_text("sample.csv"))
     sample.add_argument("--force", action="store_true", help=help_text("sample.force"))
+    options.language_option(sample)  # as every other command: it alone refused --lang en, and spoke Chinese only
     sample.set_defaults(run=_run_sample)
 
 
 def _run_sample(args: argparse.Namespace) -> int:
     if args.scale is not None and args.scale < 1:
-        print(i18n.t("data.cli.sample.scale_too_small"), file=sys.stderr)
+        print(i18n.t("data.cli.sample.scale_too_small", args.lang), file=sys.stderr)
         return 2
     try:
         placed = _write_into(args)
     except OSError as error:  # a file of that name, no permission, /proc: said in words, not as the error's class
         print(
-            i18n.t("data.cli.sample.write_failed", path=args.out, reason=options.write_problem(error)), file=sys.stderr
+            i18n.t(
+                "data.cli.sample.write_failed", args.lang, path=args.out, reason=options.write_problem(error, args.lang)
+            ),
+            file=sys.stderr,
         )
         return 1
     if placed is None:
@@ -55,11 +59,16 @@ def _write_into(args: argparse.Namespace) -> list[Path] | None:
             if differing and _kept_by_record(args.out):
                 # a folder with accounts or an import history is the office's: a change to it is audited and can
                 # be undone, which a sample written over it would be neither
-                print(i18n.t("data.cli.sample.live_folder", folder=args.out), file=sys.stderr)
+                print(i18n.t("data.cli.sample.live_folder", args.lang, folder=args.out), file=sys.stderr)
                 return None
             if differing and not args.force:
                 print(
-                    i18n.t("data.cli.sample.would_overwrite", folder=args.out, files="、".join(differing)),
+                    i18n.t(
+                        "data.cli.sample.would_overwrite",
+                        args.lang,
+                        folder=args.out,
+                        files=i18n.t("export.list.separator", args.lang).join(differing),
+                    ),
                     file=sys.stderr,
                 )
                 return None

@@ -33,6 +33,7 @@ import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 from typing import Any
 
 from oversight.core import i18n
@@ -93,6 +94,15 @@ def translator(lang: str) -> Callable[[str], str]:
 def help_text(key: str) -> str:
     """The help of a command or option, ``cli.help.<key>``, in the language being spoken (a missing key raises)."""
     return i18n.t(f"cli.help.{key}", _SPOKEN.get())
+
+
+def path_argument(text: str) -> Path:
+    """A path given on the command line; an empty one is refused. ``Path("")`` is the current folder: ``brief --out
+    "$DIR"`` with DIR unset wrote the pack marked 内部资料 where the command happened to run, and ``sample --out ""``
+    six ledgers, exit 0. Used as ``type=`` while the parser reads (``speaking``), so it speaks the line's language."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(i18n.t("cli.argparse.empty_path", _SPOKEN.get()))
+    return Path(text)
 
 
 @contextmanager

@@ -27,6 +27,7 @@ from oversight.ingest.cell_text import (
     header_key,
     normalise_header,
 )
+from oversight.ingest.problems import Choices
 
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
 _TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "t", "对"}
@@ -302,7 +303,7 @@ def cell_parser(column: Column, context: Context) -> Callable[[object], object]:
         return parse_bool
     if kind == ENUM:
         choices = _choice_lookup(column.choices)
-        allowed = "、".join(column.choices.values())
+        allowed = Choices.of(column.choices)
 
         def parse_choice(value: object) -> str:
             code = choices.get(header_key(value))

@@ -126,9 +126,10 @@ Sheets = dict[str, list[list[object]]]
 _ZIP_MAGIC = b"PK\x03\x04"
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 # What a file to import may be called: workbooks (read by their signature, whatever the name) and text tables.
 # The upload box accepts exactly these, so the page takes what the CLI reads (it refused an .xls the CLI imported).
-ACCEPTED_SUFFIXES = (".xlsx", ".xlsm", ".xls", *_TEXT_SUFFIXES)
+ACCEPTED_SUFFIXES = (*_WORKBOOK_SUFFIXES, *_TEXT_SUFFIXES)
 
 
 class _FileRefused(Exception):
@@ -224,7 +225,47 @@ def _load_sheets(source: Source, checked: bool) -> tuple[Sheets, bytes]:
     if suffix in _TEXT_SUFFIXES:
         # the data folder's own CSV (the scale data set's million rows) is the importer's, checked when it was written
         return {"": _read_text_rows(data, sheet_bounds.MAX_SHEET_CELLS if checked else None)}, data
+    disguise = _text_under_a_workbook_name(data) if suffix in _WORKBOOK_SUFFIXES else None
+    if disguise is not None:
+        raise _FileRefused(f"error.{disguise}_named_as_workbook", suffix=suffix)
     raise _FileRefused("error.not_a_spreadsheet")
+
+
+_MARKUP = re.compile(r"<\s*(html|table|\?xml|workbook)\b", re.IGNORECASE)
+_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
+
+
+def _text_under_a_workbook_name(data: bytes) -> str | None:
+    """What a file named as a workbook holds when it is text: ``"markup"`` for a web page or XML table (what many
+    systems' "导出Excel" writes as .xls), ``"text_table"`` for a CSV or tab-separated table (a .csv renamed .xlsx),
+    else None. Excel opens either with a warning, so the clerk believes it is a workbook; "not a spreadsheet"
+    told them nothing they could act on."""
+    sample = data[:4096]
+    if sample.startswith(_BOMS[1:]):
+        text = sample.decode("utf-16", errors="ignore")
+    elif b"\x00" in sample:
+        return None  # binary
+    else:
+        text = sample.decode("utf-8-sig", errors="ignore")  # tags and delimiters are ASCII in UTF-8 and GB18030
+    if _MARKUP.search(text):
+        return "markup"
+    if sample.startswith(_BOMS):
+        return "text_table"  # a byte-order mark starts text, never a binary file
+    first_line = _first_line_text(sample)
+    if first_line is None or not all(ch.isprintable() or ch in "\t\r" for ch in first_line):
+        return None
+    return "text_table" if any(mark in first_line for mark in (",", "\t", "，")) else None
+
+
+def _first_line_text(sample: bytes) -> str | None:
+    """The sample's first non-blank line as text in UTF-8 or GB18030 (what a CSV is written in), or None."""
+    line = sample.lstrip().split(b"\n", 1)[0]
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return line.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
 
 
 def _check_sheet_sizes(data: bytes) -> None:

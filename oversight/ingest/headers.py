@@ -15,6 +15,8 @@ from oversight.ingest.cell_text import header_key, is_blank
 from oversight.ingest.files import Sheets, Source, load_sheets
 from oversight.ingest.problems import Problem, problem_in_sheet
 
+# the header is looked for among the first rows that hold anything: blank rows between a ledger's title block and its
+# header do not count (a header under a title, a note and a dozen empty spacer rows, at row 19, was "not found")
 HEADER_SEARCH_ROWS = 15
 
 
@@ -40,7 +42,7 @@ def find_header(rows: list[list[object]], table: Table) -> HeaderMatch | None:
     """The row among the first few whose cells name the most of the table's columns."""
     lookup = _header_lookup(table)
     best: HeaderMatch | None = None
-    for index, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
+    for index, row in _first_rows_with_content(rows, HEADER_SEARCH_ROWS):
         matched: dict[int, Column] = {}
         labels: dict[int, str] = {}
         first: dict[str, int] = {}  # contract column -> the sheet column naming it first
@@ -60,6 +62,17 @@ def find_header(rows: list[list[object]], table: Table) -> HeaderMatch | None:
         if matched and (best is None or len(matched) > len(best.columns)):
             best = HeaderMatch(index, matched, labels, repeated)
     return best
+
+
+def _first_rows_with_content(rows: list[list[object]], count: int) -> list[tuple[int, list[object]]]:
+    """(index, row) of the first ``count`` rows with a non-blank cell."""
+    found: list[tuple[int, list[object]]] = []
+    for index, row in enumerate(rows):
+        if any(not is_blank(cell) for cell in row):
+            found.append((index, row))
+            if len(found) == count:
+                break
+    return found
 
 
 def _sheet_score(rows: list[list[object]], table: Table) -> tuple[int, HeaderMatch | None]:

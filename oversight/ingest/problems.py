@@ -55,7 +55,8 @@ class Problem:
             "field": self.field,
             "key": self.message_key,
             "params": {
-                k: v if isinstance(v, (int, float, str, bool)) or v is None else str(v) for k, v in self.params.items()
+                k: v if isinstance(v, (int, float, str, bool)) or v is None else str(_translated_param(k, v, lang))
+                for k, v in self.params.items()
             },
             "message": self.message(lang),
         }
@@ -128,8 +129,37 @@ def shown_text(value: Any) -> Any:
     return text if len(text) <= _SHOWN_LIMIT else text[:_SHOWN_LIMIT] + "…"
 
 
+@dataclass(frozen=True)
+class Choices:
+    """An enumeration's accepted values, a message's parameter listed in the reader's language when shown: 党组、党委
+    in Chinese; in English comma-separated, each Chinese label beside the English one the importer also accepts
+    (办公会议 (Office meeting)). Joined with 、 when made, the English report read "expected one of: 党组、党委"."""
+
+    labels: tuple[tuple[str, str], ...]  # (code, Chinese label), in the contract's order
+
+    @classmethod
+    def of(cls, choices: dict[str, str]) -> Choices:
+        return cls(tuple(choices.items()))
+
+    def text(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        separator = i18n.t("export.list.separator", lang)
+        if i18n.normalise_language(lang) == i18n.CONTRACT_LANGUAGE:
+            return separator.join(label for _, label in self.labels)
+        english = i18n.catalog(i18n.normalise_language(lang))
+        return separator.join(
+            f"{label} ({english[f'code.{code}']})" if f"code.{code}" in english else label
+            for code, label in self.labels
+        )
+
+    def __str__(self) -> str:
+        return self.text()
+
+
 def _translated_param(name: str, value: Any, lang: str) -> Any:
-    """Table names travel as their Chinese names (as checked_folder.py passes them) and are shown in the reader's language."""
+    """Table names travel as their Chinese names (as checked_folder.py passes them) and are shown in the reader's
+    language; so are an enumeration's ``Choices``."""
+    if isinstance(value, Choices):
+        return value.text(lang)
     if name in ("table", "found") and isinstance(value, str):
         table = TABLES.get(value) or next((t for t in TABLES.values() if t.zh == value), None)
         if table is not None:

@@ -32,6 +32,7 @@ from oversight.core import atomic, i18n
 from oversight.ingest import workbook
 from oversight.ingest.cell_text import column_letter
 from oversight.ingest.cells import EARLIEST_YEAR, LATEST_YEAR
+from oversight.ingest.problems import Choices
 
 TEMPLATE_ROWS = 2000  # rows that carry the validation; more can be added by copying a row
 _FIXED_CREATED = datetime(2021, 1, 1)  # a fixed timestamp keeps the bytes reproducible
@@ -40,7 +41,7 @@ _FIXED_CREATED = datetime(2021, 1, 1)  # a fixed timestamp keeps the bytes repro
 def _describe(column: Column, lang: str) -> str:
     """The header comment: name, required or not, and what is accepted."""
     if column.kind == ENUM:
-        kind = i18n.t("data.template.kind.enum", lang, allowed="、".join(column.choices.values()))
+        kind = i18n.t("data.template.kind.enum", lang, allowed=Choices.of(column.choices).text(lang))
     elif column.kind == INT and column.minimum is not None and column.maximum is not None:
         kind = i18n.t("data.template.kind.int_range", lang, minimum=column.minimum, maximum=column.maximum)
     elif column.kind == INT and column.minimum is not None:

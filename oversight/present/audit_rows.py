@@ -48,6 +48,18 @@ def _word(kind: str, name: str, lang: str) -> str:
     return name
 
 
+def _in_words(prefix: str, code: str, lang: str) -> str:
+    """A recorded code in words of ``lang`` (``auth.role.admin`` → 管理员); a code this version has no words for as
+    recorded: a shared log holds lines of other versions (an action added by a newer one, read during an upgrade of a
+    cluster), and one unknown code stopped the whole audit page."""
+    return i18n.catalog(i18n.normalise_language(lang)).get(f"{prefix}.{code}", code)
+
+
+def action_label(action: str, lang: str) -> str:
+    """An audit line's action in words (``sign_in`` → 登录); one this version does not know, as recorded."""
+    return _in_words("auth.audit.action", action, lang)
+
+
 def _filter_text(covered: Mapping[str, Any], lang: str, unit_names: Mapping[str, str]) -> str:
     """``audit.describe_filter``'s record in words: the units (all, none visible, or their names; the id of a unit
     no longer in the data) and the quarters; a pushed digest's record, its as-of day and its count of each rule's
@@ -184,9 +196,11 @@ def audit_table(
         {
             i18n.t("auth.audit.column.at", lang): local_time(entry.get("at")),
             i18n.t("auth.audit.column.account", lang): entry.get("account") or NOTHING,
-            i18n.t("auth.audit.column.action", lang): i18n.t(f"auth.audit.action.{entry['action']}", lang),
+            i18n.t("auth.audit.column.action", lang): action_label(entry["action"], lang),
             i18n.t("auth.audit.column.details", lang): details_text(entry.get("details"), lang, unit_names),
-            i18n.t("auth.audit.column.role", lang): roles.role_label(entry["role"], lang) if entry.get("role") else "",
+            i18n.t("auth.audit.column.role", lang): _in_words("auth.role", entry["role"], lang)
+            if entry.get("role")
+            else "",
             i18n.t("auth.audit.column.address", lang): entry.get("address") or NOTHING,
         }
         for entry in entries

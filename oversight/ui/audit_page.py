@@ -28,7 +28,11 @@ def audit_section(page: Page) -> None:
         page.t("auth.audit.filter.action"),
         ["", *actions],
         key="widget.audit_action",
-        format_func=lambda a: page.t(f"auth.audit.action.{a}") if a else page.t("auth.audit.filter.every_action"),
+        format_func=lambda a: (
+            safe_text.spelled_out(audit_rows.action_label(a, page.lang))
+            if a
+            else page.t("auth.audit.filter.every_action")
+        ),
     )
     since = columns[2].date_input(page.t("auth.audit.filter.since"), value=None, key="widget.audit_since")
     until = columns[3].date_input(page.t("auth.audit.filter.until"), value=None, key="widget.audit_until")

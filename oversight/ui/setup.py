@@ -238,7 +238,7 @@ def setup_page(page_id: str) -> Page:
         # a unit account whose units the units sheet no longer lists (renamed, removed): nothing to show, and no
         # page that assumes a unit (the profile took the first of none and failed)
         lang = i18n.normalise_language(session.first_query_value("lang"))
-        named = safe_text.markdown("、".join(account.scope.allowed_units or ()))
+        named = safe_text.markdown(i18n.t("export.list.separator", lang).join(account.scope.allowed_units or ()))
         st.warning(i18n.t("auth.units_not_in_data", lang, units=named))
         st.stop()
     _init_session(span, every_unit)

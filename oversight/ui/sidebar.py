@@ -8,7 +8,7 @@ import streamlit as st
 
 from oversight.auth import roles
 from oversight.charts.style import own_short_names
-from oversight.core import i18n
+from oversight.core import i18n, safe_text
 from oversight.data.filters import DataSpan, Filter, Quarter, UrlNotes
 from oversight.ui import session, sign_in
 
@@ -66,7 +66,9 @@ def _account_box(account: roles.Account, lang: str) -> None:
     if account.source == roles.LOCAL:
         st.caption(i18n.t("auth.local_mode.banner", lang))
         return
-    st.caption(i18n.t("auth.signed_in_as", lang, username=account.username, role=roles.role_label(account.role, lang)))
+    # a name may be an e-mail address (zhang.san@gov.cn), which Markdown made a mailto link
+    named = safe_text.markdown(account.username)
+    st.caption(i18n.t("auth.signed_in_as", lang, username=named, role=roles.role_label(account.role, lang)))
     st.button(i18n.t("auth.logout", lang), key="widget.logout", on_click=sign_in.sign_out, icon=":material/logout:")
 
 
