@@ -336,3 +336,38 @@ def test_a_change_of_minutes_is_written_as_the_minutes_are(frames, connection):
         "zh",
     )
     assert "缩短37分钟" in written[2]
+
+
+@pytest.mark.parametrize(
+    ("units", "start", "end", "lang"),
+    [
+        (("research",), "2019Q1", "2019Q1", "zh"),  # 11 meetings: the latest 10 listed
+        (("research",), "2020Q3", "2020Q3", "zh"),  # 8 meetings: all of them
+        (("gov_office",), "2020Q1", "2020Q4", "en"),
+        (("research", "chronicles"), "2020Q3", "2020Q3", "zh"),  # side by side: 17 meetings of the two
+        (("counsellors", "beijing_office"), "2020Q4", "2020Q4", "en"),
+    ],
+)
+def test_the_latest_meetings_list_says_how_many_the_period_held_where_it_lists_fewer(units, start, end, lang):
+    """共 10 条 under 会议数量 11次 read as the period's count: a list cut at the latest ten says both numbers.
+    Recomputed from the spreadsheets with pandas."""
+    from oversight.data import store
+
+    ledgers = oracle.read_ledgers(store.SAMPLE_DATA_DIR)
+    first = oracle.quarter_first(int(start[:4]), int(start[-1]))
+    last = min(oracle.quarter_last(int(end[:4]), int(end[-1])), ledgers.data_date)
+    meetings = ledgers.meetings
+    held = int((meetings["unit"].isin(units) & (meetings["date"] >= first) & (meetings["date"] <= last)).sum())
+    at = run_page(PROFILE, {"unit": list(units), "from": start, "to": end, "lang": lang})
+    listed = len(at.dataframe[-1].value)
+    assert listed == min(held, 10)
+    if held > 10:
+        expected = (
+            f"本期会议共 {held} 次，此处列出最近 10 次（点击列标题排序）"
+            if lang == "zh"
+            else f"{held} meetings in the period, the latest 10 listed here (click a column header to sort)"
+        )
+    else:
+        expected = f"共 {held} 条（点击列标题排序）" if lang == "zh" else f"{held} rows (click a column header to sort)"
+    assert expected in _captions(at)
+    assert "共 10 条（点击列标题排序）" not in _captions(at) or held == 10
