@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from tests import oracle
@@ -371,3 +372,49 @@ def test_the_latest_meetings_list_says_how_many_the_period_held_where_it_lists_f
         expected = f"共 {held} 条（点击列标题排序）" if lang == "zh" else f"{held} rows (click a column header to sort)"
     assert expected in _captions(at)
     assert "共 10 条（点击列标题排序）" not in _captions(at) or held == 10
+
+
+@pytest.mark.parametrize(
+    ("query", "lang"),
+    [
+        ({"from": "2020Q1", "to": "2020Q1"}, "zh"),  # four 2019 issues rectified in it, none of its own
+        ({"from": "2020Q3", "to": "2020Q4"}, "en"),
+        ({"unit": ["gov_office", "petitions"], "from": "2019Q4", "to": "2020Q2"}, "zh"),
+        ({"from": "2019Q1", "to": "2020Q4"}, "zh"),
+    ],
+)
+def test_the_median_days_to_rectify_is_of_the_periods_issues_and_its_help_says_so(query, lang):
+    """整改用时中位数: of the issues raised in the period, those rectified by the as-of date — an earlier issue
+    rectified in the period is not counted, and the card's ⓘ says so (it read as any issue rectified by then).
+    Recomputed from the spreadsheets with pandas."""
+    from oversight.data import store
+
+    ledgers = oracle.read_ledgers(store.SAMPLE_DATA_DIR)
+    start, end = query["from"], query["to"]
+    first = oracle.quarter_first(int(start[:4]), int(start[-1]))
+    as_of = min(oracle.quarter_last(int(end[:4]), int(end[-1])), ledgers.data_date)
+    issues = ledgers.issues
+    units = query.get("unit")
+    if units:
+        issues = issues[issues["unit"].isin(units)]
+    done = issues[(issues["status"] == "rectified") & issues["rectified"].map(lambda d: d is not None and d <= as_of)]
+    own = done[(done["raised"] >= first) & (done["raised"] <= as_of)]
+    days = [(r - d).days for r, d in zip(own["rectified"], own["raised"])]
+    at = run_page(ISSUES, {**query, "lang": lang})
+    label = "整改用时中位数" if lang == "zh" else "Median days to rectify"
+    card = next(m for m in at.metric if m.label == label)
+    if days:
+        median = oracle.half_up(pd.Series(days).median(), 1)
+        number = str(median.to_integral()) if median == median.to_integral() else str(median)
+        assert card.value == (f"{number}天" if lang == "zh" else f"{number} days")
+    else:
+        assert card.value == "—"
+        raised = ((issues["raised"] >= first) & (issues["raised"] <= as_of)).any()
+        assert card.delta == ("本期指出的问题尚无已整改" if raised else "本期未指出问题")
+    if query == {"from": "2020Q1", "to": "2020Q1"}:  # the case the old wording left open
+        assert not days and len(done[(done["rectified"].map(lambda d: d >= first))]) == 4
+    assert card.help.replace("\\", "").startswith(
+        "本期指出的问题中截至统计日已整改的"
+        if lang == "zh"
+        else "Median days from raised to rectified, of the period's issues rectified by the as-of date"
+    )
