@@ -418,3 +418,35 @@ def test_the_median_days_to_rectify_is_of_the_periods_issues_and_its_help_says_s
         if lang == "zh"
         else "Median days from raised to rectified, of the period's issues rectified by the as-of date"
     )
+
+
+@pytest.mark.parametrize(
+    ("units", "start", "end", "lang"),
+    [
+        (("research",), "2020Q3", "2020Q3", "zh"),  # WT2020-013, raised in February, still open on 30 September
+        (("foreign_affairs",), "2020Q4", "2020Q4", "en"),
+        (("petitions", "gov_office"), "2020Q2", "2020Q3", "zh"),
+        (("counsellors",), "2019Q1", "2019Q4", "zh"),  # none
+    ],
+)
+def test_the_profiles_list_of_issues_still_to_rectify_says_whenever_raised(units, start, end, lang):
+    """The profile lists every issue not rectified by the as-of date whenever raised (the pack's list is of the
+    period's issues only): its title says so. Recomputed from the spreadsheets with pandas."""
+    from oversight.data import store
+
+    ledgers = oracle.read_ledgers(store.SAMPLE_DATA_DIR)
+    view = oracle.View(ledgers, units, (int(start[:4]), int(start[-1])), (int(end[:4]), int(end[-1])))
+    expected = [issue_id for issue_id, *_ in view.unresolved()]
+    at = run_page(PROFILE, {"unit": list(units), "from": start, "to": end, "lang": lang})
+    day = view.as_of
+    title = (
+        f"**未整改到位的问题（不论何时指出，截至{day.year}年{day.month}月{day.day}日）**"
+        if lang == "zh"
+        else f"**Issues still to rectify (whenever raised; as of {day.day} {day:%B} {day.year})**"
+    )
+    assert title in [block.value for block in at.markdown]
+    column = "问题编号" if lang == "zh" else "Issue"
+    listed = [] if not expected else list(at.dataframe[0].value[column])
+    assert listed == expected
+    if units == ("research",):  # raised before the period, and listed
+        assert expected == ["WT2020-013"] and view.issues.empty
