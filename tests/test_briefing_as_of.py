@@ -304,3 +304,52 @@ def test_the_key_figures_note_has_room_above_a_two_line_footer(cut_folder, lang)
     assert note_box.height >= Pt(2 * 14 * 1.2) + Inches(0.1)  # two lines of 14 pt and the box's insets
     cards = [shape for shape in slide.shapes if not shape.has_text_frame or not shape.text_frame.text]
     assert max(card.top + card.height for card in cards if card.top > Inches(1.2)) <= note_box.top
+
+
+@pytest.mark.parametrize("units", [("petitions",), (), ("research", "counsellors")])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_quarter_under_way_ranked_beside_one_whole_quarter_is_not_said_to_be_left_out(cut_folder, units, lang):
+    """2020 Q2 to Q4 with data to 14 August: one whole quarter (Q2) is no ranking, so Q3 to date is ranked with it
+    (README, The briefing pack). The readings said 最多的是2020年第2季度（6次）；2020年第3季度统计至8月14日，未列入比较 —
+    but Q3 was compared: its 4 meetings are what make Q2 the most. Now: the cut is noted, not "not compared".
+    The busiest quarter is recomputed from the spreadsheets with pandas."""
+    from oversight.briefing import takeaways
+    from oversight.data import queries
+
+    connection = store.open_folder(cut_folder)
+    span = queries.data_span(connection)
+    ledgers = oracle.read_ledgers(cut_folder)
+    view = oracle.View(ledgers, units, (2020, 2), (2020, 4))
+    filter_ = span.resolve(Filter(units, Quarter(2020, 2), Quarter(2020, 4)))
+    specs = {spec.key: spec for spec in catalog.all_charts()}
+    q2, q3 = {"zh": ("2020年第2季度", "2020年第3季度"), "en": ("2020 Q2", "2020 Q3")}[lang]
+    per_quarter = {
+        "unit_trends": {row["quarter_key"]: row["meetings"] for row in view.trends() if row["meetings"] is not None},
+        "activities_by_quarter": {
+            row["quarter_key"]: sum(row[kind] for kind in oracle.KIND_CODES)
+            for row in view.by_quarter(ledgers.activities, "kind", oracle.KIND_CODES)
+            if row["consultation"] is not None
+        },
+    }
+    checked = 0
+    for key, counts in per_quarter.items():
+        assert set(counts) == {20202, 20203}  # Q4 not begun: no figure
+        text = takeaways.takeaway(specs[key], queries.run(connection, specs[key].query, filter_), lang) or ""
+        cut = CUT[lang]
+        assert "未列入比较" not in text and "not compared" not in text, text
+        if counts[20202] > counts[20203]:  # Q2 the most, Q3 ranked below it: the cut is said
+            assert q2 in text and q3 not in text.replace(cut, ""), text
+            assert text.endswith(("；" if lang == "zh" else "; ") + cut + ("。" if lang == "zh" else ".")), text
+            checked += 1
+    assert checked >= 1
+    # beside two whole quarters the quarter under way is left out of the ranking, and that is said
+    whole = span.resolve(Filter(units, Quarter(2020, 1), Quarter(2020, 4)))
+    spec = specs["unit_trends"]
+    text = takeaways.takeaway(spec, queries.run(connection, spec.query, whole), lang) or ""
+    if q2 not in text and ("2020年第1季度" if lang == "zh" else "2020 Q1") not in text:
+        return  # an even spread names no quarter, and so no cut
+    assert q3 not in text.replace(cut, "") and text.endswith(
+        "；2020年第3季度统计至8月14日，未列入比较。"
+        if lang == "zh"
+        else "; 2020 Q3 counts to 14 Aug and is not compared."
+    ), text

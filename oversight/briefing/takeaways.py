@@ -672,6 +672,12 @@ def _cut_quarters_note(frame: pd.DataFrame, text: str, lang: str) -> str:
         return ""
     quarters = list(_row_quarters(frame))
     named_any = any(i18n.quarter_label(quarter, lang) in text for quarter in quarters)
+    # a quarter under way is left out of a ranking only beside two whole quarters or more (``_whole_quarters``);
+    # with fewer it was ranked with them, and "未列入比较" (not compared) under 最多的是2020年第2季度 was untrue
+    whole = {
+        quarter for through, quarter in zip(frame["through_day"], quarters) if quarter.reached_by(through) == "whole"
+    }
+    left_out = len(whole) >= 2
     notes: dict[str, tuple[str, date]] = {}  # by label: a quarter named once, whatever number of rows (units) it has
     for through, quarter in zip(frame["through_day"], quarters):
         label = i18n.quarter_label(quarter, lang)
@@ -680,5 +686,6 @@ def _cut_quarters_note(frame: pd.DataFrame, text: str, lang: str) -> str:
         if label in text:
             notes.setdefault(label, ("quarter_cut", pd.Timestamp(through).date()))
         elif named_any:
-            notes.setdefault(label, ("quarter_cut_unranked", pd.Timestamp(through).date()))
+            key = "quarter_cut_unranked" if left_out else "quarter_cut"
+            notes.setdefault(label, (key, pd.Timestamp(through).date()))
     return "".join(_t(key, lang, quarter=label, **i18n.day_parts(day)) for label, (key, day) in notes.items())
