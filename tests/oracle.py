@@ -653,9 +653,14 @@ UNITS_EN = {"hours": " h", "minutes": " min", "days": " days"}  # English counts
 NO_COMPARISON = {"zh": "无可比数据", "en": "no comparable data"}
 
 
-def count_text(value: float, unit: str, lang: str) -> str:
-    number = f"{half_up(value, 0):,}"
+def count_text(value: float, unit: str, lang: str, digits: int = 0) -> str:
+    """A count (or, with ``digits``, hours) half up, with thousands separators and no trailing .0."""
+    number = _no_trailing_zero(f"{half_up(value, digits):,}", digits)
     return f"{number}{UNITS_ZH[unit]}" if lang == "zh" else f"{number}{UNITS_EN.get(unit, '')}"
+
+
+def _no_trailing_zero(text: str, digits: int) -> str:
+    return text[: -(digits + 1)] if digits and text.endswith("." + "0" * digits) else text
 
 
 def average_text(value: float, unit: str, lang: str) -> str:
@@ -685,13 +690,13 @@ def average_delta(now: float | None, before: float | None, unit: str, lang: str)
     return f"{'+' if difference > 0 else ''}{text}{suffix}"
 
 
-def count_delta(now: float, before: float | None, unit: str, lang: str) -> str:
+def count_delta(now: float, before: float | None, unit: str, lang: str, digits: int = 0) -> str:
     if before is None:
         return NO_COMPARISON[lang]
-    difference = half_up(now - before, 0)
+    difference = half_up(now - before, digits)
     if difference == 0:
         return "持平" if lang == "zh" else "unchanged"
-    absolute = ("+" if difference > 0 else "-") + count_text(abs(difference), unit, lang)
+    absolute = ("+" if difference > 0 else "-") + count_text(abs(difference), unit, lang, digits)
     if before == 0:
         return absolute
     change = half_up(percent(now - before, before), 1)

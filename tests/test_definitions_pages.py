@@ -119,13 +119,14 @@ def test_meeting_length_and_time_cards_and_the_span_before(worlds, case):
     )
 
     hours = cards["total_hours"]
-    assert (hours.display, hours.delta) == (
-        oracle.count_text(oracle.hours(now["total_minutes"]), "hours", case.lang),
+    assert (hours.display, hours.delta) == (  # hours to one decimal (README, Rounding)
+        oracle.count_text(oracle.hours(now["total_minutes"]), "hours", case.lang, 1),
         oracle.count_delta(
             oracle.hours(now["total_minutes"]),
             oracle.hours(before["total_minutes"]) if before else None,
             "hours",
             case.lang,
+            1,
         ),
     )
 

@@ -52,12 +52,20 @@ def format_number(value: float | None, unit_key: str, lang: str, digits: int = 0
     return i18n.t(unit_key, lang, value=f"{round_half_up(value, digits):,}")  # type: ignore[arg-type]
 
 
+def _grouped(value: object, digits: int) -> str:
+    """A rounded value with thousands separators and without a trailing .0 (38.8, 39, 1,234.5), as an average and
+    its change are written."""
+    written = f"{value:,}"
+    return written[: -(digits + 1)] if digits and written.endswith("." + "0" * digits) else written
+
+
 def count_change(now: float, before: float, unit_key: str, lang: str, digits: int = 0) -> str:
     """``+5个（+45.5%）``; from zero only ``+6个``; ``-109次（-32.0%）``; no change: 持平."""
     difference = round_half_up(now - before, digits)
     if difference == 0:
         return i18n.t("kpi.unchanged", lang)
-    absolute = ("+" if difference > 0 else "-") + i18n.t(unit_key, lang, value=f"{abs(difference):,}")
+    # written as the figure is: -56小时 beside 38.8小时, not -56.0小时
+    absolute = ("+" if difference > 0 else "-") + i18n.t(unit_key, lang, value=_grouped(abs(difference), digits))
     percent = signed(percent_change(now, before), 1, "%")
     return absolute if percent is None else i18n.t("kpi.change_both", lang, absolute=absolute, percent=percent)
 
@@ -123,7 +131,13 @@ class Comparison:
         delta = None
         if self.previous_year is not None and not is_missing(now) and not is_missing(self.previous_year[column]):
             delta = count_change(now, self.previous_year[column], unit_key, self.lang, digits)
-        return self._card(key, now, format_number(now, unit_key, self.lang, digits), delta, colour)
+        # with ``digits`` (hours), written as an average is: 38.8小时, 39小时, never 39.0小时
+        shown = (
+            i18n.t(unit_key, self.lang, value=_grouped(round_half_up(now, digits), digits))
+            if digits and not is_missing(now)
+            else format_number(now, unit_key, self.lang, digits)
+        )
+        return self._card(key, now, shown, delta, colour)
 
     def share(self, key: str, part: str, whole: str, colour: DeltaColour = "normal") -> Kpi:
         now = rate(self.current[part], self.current[whole])
@@ -216,8 +230,10 @@ def meeting_kpis(
     return [
         meetings,
         compare.average("avg_duration", "avg_duration_min", "unit.minutes", "inverse", digits=1, of_nothing="meetings"),
+        # hours to one decimal: in whole hours a 20-minute meeting read 会议总时长 0小时, and a change under half an
+        # hour 持平
         Comparison(hours, hours_before, previous_year_label, lang).count(
-            "total_hours", "total_hours", "unit.hours", "inverse"
+            "total_hours", "total_hours", "unit.hours", "inverse", digits=1
         ),
         compare.share("merged_share", "merged", "meetings"),
         compare.share("prereviewed_share", "prereviewed", "meetings"),
