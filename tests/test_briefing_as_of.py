@@ -407,3 +407,37 @@ def test_quarters_found_alike_say_the_quarter_under_way_was_left_out(cut_folder,
         if lang == "zh"
         else "; 2020 Q3 counts to 14 Aug and is not compared."
     ), text
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "opening"),
+    [
+        ((2020, 1), (2020, 4), {"zh": "2020年（截至8月14日），", "en": "In 2020 (to 14 Aug), "}),
+        ((2020, 3), (2020, 3), {"zh": "2020年第3季度（截至8月14日），", "en": "In 2020 Q3 (to 14 Aug), "}),
+        (
+            (2020, 2),
+            (2020, 3),
+            {"zh": "2020年第2季度至2020年第3季度（截至8月14日），", "en": "From 2020 Q2 to 2020 Q3 (to 14 Aug), "},
+        ),
+        ((2020, 3), (2021, 1), {"zh": "2020年第3季度至2021年第1季度（截至2020年8月14日），", "en": None}),
+        ((2019, 1), (2019, 4), {"zh": "2019年，", "en": "In 2019, "}),  # a whole year the data cover: no cut
+    ],
+)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_summary_opens_with_its_period_to_date(cut_folder, start, end, opening, lang):
+    """The pack's (and the pushed brief's) summary said 2020年，…指出问题11个 over figures that stop on 14 August —
+    read aloud, the whole year's. It now opens with the cut, as the pack's cover gives the period. The figures that
+    follow are recomputed from the spreadsheets."""
+    from oversight.data import queries
+    from oversight.present import summary
+
+    connection = store.open_folder(cut_folder)
+    filter_ = queries.data_span(connection).resolve(Filter((), Quarter(*start), Quarter(*end)))
+    first = summary.written_summary(lambda name, f: queries.run(connection, name, f), filter_, lang)[0]
+    expected = opening[lang]
+    if expected is None:
+        expected = "From 2020 Q3 to 2021 Q1 (to 14 Aug 2020), "
+    assert first.startswith(expected), first
+    view = oracle.View(oracle.read_ledgers(cut_folder), (), start, end)
+    issues = len(view.issues)
+    assert (f"指出问题{issues}个" if lang == "zh" else f"raised {issues} issue") in first, first
