@@ -148,6 +148,9 @@ class Comparison:
                 delta = _unless_unchanged(now - before, signed(now - before, 1, _points(self.lang)), self.lang)
         # a rate of nothing (no issue raised, none due): the card says why it shows "—", not "no comparable data"
         why_none = i18n.t(f"kpi.nothing_to_rate.{whole}", self.lang) if self.current[whole] == 0 else ""
+        if not why_none and self.previous_year is not None and self.previous_year[whole] == 0:
+            # the year before is covered and held nothing to rate: 无可比数据 read as if the data did not reach it
+            why_none = i18n.t(f"kpi.nothing_before.{whole}", self.lang)
         return self._card(key, now, format_number(now, "unit.percent", self.lang, 1), delta, colour, why_none)
 
     def average(
@@ -158,9 +161,11 @@ class Comparison:
         colour: DeltaColour = "off",
         digits: int = 0,
         of_nothing: str | None = None,
+        of_nothing_before: str | None = None,
     ) -> Kpi:
         """``of_nothing``: the ``kpi.nothing_to_rate`` reason a missing average gives (no meeting, no issue
-        rectified): "—" above 无可比数据 read as if only the year before were missing."""
+        rectified): "—" above 无可比数据 read as if only the year before were missing. ``of_nothing_before``: the
+        ``kpi.nothing_before`` reason where the year before is covered and has no average (上年同期无会议)."""
         now = self.current[column]
         delta = None
         if self.previous_year is not None and not is_missing(now) and not is_missing(self.previous_year[column]):
@@ -174,6 +179,13 @@ class Comparison:
             else format_number(now, unit_key, self.lang, digits)
         )
         why_none = i18n.t(f"kpi.nothing_to_rate.{of_nothing}", self.lang) if of_nothing and is_missing(now) else ""
+        if (
+            not why_none
+            and of_nothing_before
+            and self.previous_year is not None
+            and is_missing(self.previous_year[column])
+        ):
+            why_none = i18n.t(f"kpi.nothing_before.{of_nothing_before}", self.lang)
         return self._card(key, now, shown, delta, colour, why_none)
 
 
@@ -229,7 +241,15 @@ def meeting_kpis(
     )
     return [
         meetings,
-        compare.average("avg_duration", "avg_duration_min", "unit.minutes", "inverse", digits=1, of_nothing="meetings"),
+        compare.average(
+            "avg_duration",
+            "avg_duration_min",
+            "unit.minutes",
+            "inverse",
+            digits=1,
+            of_nothing="meetings",
+            of_nothing_before="meetings",
+        ),
         # hours to one decimal: in whole hours a 20-minute meeting read 会议总时长 0小时, and a change under half an
         # hour 持平
         Comparison(hours, hours_before, previous_year_label, lang).count(
@@ -267,6 +287,7 @@ def issue_kpis(
             "inverse",
             digits=1,
             of_nothing="issues" if current["issues"] == 0 else "rectified",
+            of_nothing_before="issues" if previous_year is not None and previous_year["issues"] == 0 else "rectified",
         ),
     ]
 
