@@ -653,9 +653,14 @@ UNITS_EN = {"hours": " h", "minutes": " min", "days": " days"}  # English counts
 NO_COMPARISON = {"zh": "无可比数据", "en": "no comparable data"}
 
 
-def count_text(value: float, unit: str, lang: str) -> str:
-    number = f"{half_up(value, 0):,}"
+def count_text(value: float, unit: str, lang: str, digits: int = 0) -> str:
+    """A count (or, with ``digits``, hours) half up, with thousands separators and no trailing .0."""
+    number = _no_trailing_zero(f"{half_up(value, digits):,}", digits)
     return f"{number}{UNITS_ZH[unit]}" if lang == "zh" else f"{number}{UNITS_EN.get(unit, '')}"
+
+
+def _no_trailing_zero(text: str, digits: int) -> str:
+    return text[: -(digits + 1)] if digits and text.endswith("." + "0" * digits) else text
 
 
 def average_text(value: float, unit: str, lang: str) -> str:
@@ -672,26 +677,29 @@ NOTHING_TO_AVERAGE = {
 }
 
 
-def average_delta(now: float | None, before: float | None, unit: str, lang: str) -> str:
+def average_delta(
+    now: float | None, before: float | None, unit: str, lang: str, nothing_before: str | None = None
+) -> str:
     """The change of an average: the difference in its unit, one decimal, no trailing .0 (``-38.2分钟``, ``-37分钟``);
-    an average of nothing says what there was none of (本期无会议), not that the year before is missing."""
+    an average of nothing says what there was none of (本期无会议), not that the year before is missing; a year
+    before covered with nothing to average (``nothing_before``: what there was none of) says so (上年同期无会议)."""
     if now is None:
         return NOTHING_TO_AVERAGE[unit][lang == "en"]
     if before is None:
-        return NO_COMPARISON[lang]
+        return NOTHING_BEFORE[nothing_before][lang] if nothing_before else NO_COMPARISON[lang]
     difference = half_up(now - before, 1)
     suffix = UNITS_ZH[unit] if lang == "zh" else UNITS_EN[unit]
     text = str(difference.to_integral()) if difference == difference.to_integral() else str(difference)
     return f"{'+' if difference > 0 else ''}{text}{suffix}"
 
 
-def count_delta(now: float, before: float | None, unit: str, lang: str) -> str:
+def count_delta(now: float, before: float | None, unit: str, lang: str, digits: int = 0) -> str:
     if before is None:
         return NO_COMPARISON[lang]
-    difference = half_up(now - before, 0)
+    difference = half_up(now - before, digits)
     if difference == 0:
         return "持平" if lang == "zh" else "unchanged"
-    absolute = ("+" if difference > 0 else "-") + count_text(abs(difference), unit, lang)
+    absolute = ("+" if difference > 0 else "-") + count_text(abs(difference), unit, lang, digits)
     if before == 0:
         return absolute
     change = half_up(percent(now - before, before), 1)
@@ -712,9 +720,21 @@ NOTHING_TO_RATE = {
 }
 
 
+# what it says where the year before is covered but held nothing to rate (its whole is 0)
+NOTHING_BEFORE = {
+    "issues": {"zh": "上年同期未指出问题", "en": "no issues raised a year earlier"},
+    "meetings": {"zh": "上年同期无会议", "en": "no meetings a year earlier"},
+    "due": {"zh": "上年同期无到期应整改问题", "en": "none due a year earlier"},
+    "suggestions": {"zh": "上年同期未提出意见建议", "en": "no suggestions a year earlier"},
+    "rectified": {"zh": "上年同期指出的问题无已整改", "en": "none rectified a year earlier"},
+}
+
+
 def share_delta(now: tuple[float, float], before: tuple[float, float] | None, lang: str, whole: str = "") -> str:
     if not now[1] and whole:
         return NOTHING_TO_RATE[whole][lang]
+    if before is not None and not before[1] and whole:
+        return NOTHING_BEFORE[whole][lang]
     if before is None or not now[1] or not before[1]:
         return NO_COMPARISON[lang]
     points = half_up(percent(now[0], now[1]) - percent(before[0], before[1]), 1)
@@ -735,6 +755,7 @@ __all__ = [
     "cut_copy",
     "count_delta",
     "share_delta",
+    "NOTHING_BEFORE",
     "share_text",
     "count_text",
     "average_delta",

@@ -93,17 +93,17 @@ def test_the_overview_shows_the_strip_with_a_link_to_the_list(lang):
         (
             ("gov_office",),
             (2020, 4),
-            "本季度未开展定期会商：省政府办公厅",
-            "no regular consultation this quarter: General Office of the Provincial Government",
+            "2020年第4季度未开展定期会商：省政府办公厅",
+            "no regular consultation in 2020 Q4: General Office of the Provincial Government",
         ),
         (
             ("gov_office", "petitions", "research"),
             (2020, 4),
-            "本季度未开展定期会商：省政府办公厅、省政府研究室",
-            "no regular consultation this quarter: General Office of the Provincial Government, Research Office of the"
+            "2020年第4季度未开展定期会商：省政府办公厅、省政府研究室",
+            "no regular consultation in 2020 Q4: General Office of the Provincial Government, Research Office of the"
             " Provincial Government",
         ),
-        ((), (2020, 4), "本季度未开展定期会商 8家单位", "8 units without a regular consultation this quarter"),
+        ((), (2020, 4), "2020年第4季度未开展定期会商 8家单位", "8 units without a regular consultation in 2020 Q4"),
     ],
 )
 def test_a_few_units_without_a_consultation_are_named(connection, span, ledgers, units, quarter, zh, en):
@@ -128,3 +128,71 @@ def test_a_quoted_description_with_its_own_quotes_nests_them(connection, span):
     assert strip.parts("en")[1] == (
         "longest overdue: Provincial Government Services and Big Data Administration, “‘三重一大’事项集体决策记录不完整” (53 days)"
     )
+
+
+@pytest.mark.parametrize("units, start, end", CASES, ids=str)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_units_without_consultation_are_counted_in_the_quarter_named(
+    connection, span, ledgers, units, start, end, lang
+):
+    """The strip names the as-of date's quarter: 本季度 under a range that ended in 2019 read as the present quarter."""
+    strip = _strip(connection, span, units, start, end)
+    day = oracle.View(ledgers, units, start, end).as_of
+    quarter = (day.year, (day.month - 1) // 3 + 1)
+    activities = ledgers.activities
+    consulted = set(
+        activities[
+            (activities["kind"] == "consultation")
+            & (activities["date"] >= oracle.quarter_first(*quarter))
+            & (activities["date"] <= day)
+        ]["unit"]
+    )
+    missing = len(set(list(units) or list(ledgers.units["unit_id"])) - consulted)
+    part = strip.parts(lang)[-1]
+    if 0 < missing <= 3:  # a few are named (test_a_few_units_without_a_consultation_are_named), in the same quarter
+        head = (
+            f"{quarter[0]}年第{quarter[1]}季度未开展定期会商："
+            if lang == "zh"
+            else f"no regular consultation in {quarter[0]} Q{quarter[1]}: "
+        )
+        assert part.startswith(head), part
+        assert len(part[len(head) :].split("、" if lang == "zh" else ", ")) == missing or lang == "en"
+    elif lang == "zh":
+        assert part == f"{quarter[0]}年第{quarter[1]}季度未开展定期会商 {missing}家单位"
+    else:
+        noun = "unit" if missing == 1 else "units"
+        assert part == f"{missing} {noun} without a regular consultation in {quarter[0]} Q{quarter[1]}"
+    assert "本季度" not in part and "this quarter" not in part
+
+
+def test_issues_tied_as_the_longest_overdue_are_counted_not_one_named_alone(tmp_path):
+    """Two issues overdue as long: the strip says 等2个（各N天）, not one of them as "the longest". A copy of the sample
+    with WT2020-013's deadline set to WT2020-012's; expected values recomputed from that copy with pandas."""
+    import pandas as pd
+
+    from oversight.data import queries as data_queries
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for path in store.SAMPLE_DATA_DIR.glob("*.xlsx"):
+        frame = pd.read_excel(path, engine="openpyxl")
+        if path.stem == "issues":
+            deadline = frame.loc[frame["问题编号"] == "WT2020-012", "整改期限"].iloc[0]
+            frame.loc[frame["问题编号"] == "WT2020-013", "整改期限"] = deadline
+        frame.to_excel(folder / path.name, index=False)
+    connection = store.open_folder(folder)
+    span = data_queries.data_span(connection)
+    copied = oracle.read_ledgers(folder)
+    for units, start, end in (((), (2020, 1), (2020, 4)), (("foreign_affairs", "research"), (2020, 3), (2020, 3))):
+        view = oracle.View(copied, units, start, end)
+        longest = view.overdue_list()
+        days = longest[0][1]
+        tied = sum(1 for _, n in longest if n == days)
+        assert tied == 2 and {i for i, n in longest if n == days} == {"WT2020-012", "WT2020-013"}
+        strip = _strip(connection, span, units, start, end)
+        zh, en = strip.parts("zh")[1], strip.parts("en")[1]
+        assert zh.startswith("逾期最久：省人民政府外事办公室“") and zh.endswith(f"”等{tied}个（各{days}天）"), zh
+        assert en.endswith(f"” and {tied - 1} more ({days} days each)"), en
+    # one longest alone is named alone
+    single = _strip(connection, span, ("research",), (2020, 1), (2020, 4)).parts("zh")[1]
+    assert "等" not in single and single.endswith("（256天）")

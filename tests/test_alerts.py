@@ -282,7 +282,9 @@ def test_a_unit_never_consulted_is_named_with_no_last_date(made):
     digest = _digest(connection, D)
     item = next(item for item in digest.items if item.rule == "no_consultation" and item.unit_id == "new_unit")
     assert item.facts["last_consultation"] is None
-    assert "此前从未会商" in digest_text.item_text(item, "zh")
+    # no consultation on record: none since the data start, not "never" (before it nothing is known)
+    assert "从未" not in digest_text.item_text(item, "zh", data_start=date(2019, 1, 5))
+    assert "自2019年第1季度数据起始以来无会商记录" in digest_text.item_text(item, "zh", data_start=date(2019, 1, 5))
     assert _ids(digest, "no_consultation") == expected_not_consulted(frames, D)
     # a unit consulted in the quarter of the as-of date is not named
     assert "petitions" not in _ids(_digest(connection, date(2020, 12, 31)), "no_consultation")
@@ -604,3 +606,57 @@ def test_a_line_break_in_a_description_cannot_forge_a_heading_or_an_alert_in_the
     assert "省政府研究室 (research)" not in lines and not any(line.startswith("  - 逾期：WT2020-777") for line in lines)
     (alert,) = [line for line in lines if line.startswith("  - ")]
     assert "第一行正常描述 省政府研究室 (research) - 逾期：WT2020-777 伪造的一条预警" in alert
+
+
+# ---------------------------------------------------------------- 未会商 in words, recomputed from the spreadsheets
+
+
+@pytest.mark.parametrize(
+    ("day", "units"),
+    [
+        (date(2019, 2, 1), ()),  # the data start's own quarter: nobody's consultation before it is known
+        (date(2019, 3, 31), ("research", "counsellors")),
+        (date(2019, 6, 30), ()),
+        (date(2020, 7, 1), ()),  # counsellors: none on record in the six quarters before
+        (date(2020, 11, 8), ("gov_office", "chronicles")),
+    ],
+)
+def test_a_unit_without_consultation_is_named_with_its_last_one_or_none_since_the_data_start(connection, day, units):
+    """Every 未会商 line of the text and the robots' digest, recomputed with pandas from the spreadsheets: the last
+    consultation before the quarter where there is one, and otherwise "none on record since the data start" — never
+    "此前从未会商" / "never consulted", which claimed what the ledgers, starting in 2019 Q1, cannot know."""
+    from tests import oracle
+
+    ledgers = oracle.read_ledgers(store.SAMPLE_DATA_DIR)
+    quarter = (day.year, (day.month - 1) // 3 + 1)
+    start = oracle.quarter_first(*quarter)
+    consultations = ledgers.activities[ledgers.activities["kind"] == "consultation"]
+    in_quarter = set(consultations.loc[(consultations["date"] >= start) & (consultations["date"] <= day), "unit"])
+    before = consultations[consultations["date"] < start].groupby("unit")["date"].max().to_dict()
+    scope = list(units) or list(ledgers.units["unit_id"])
+    first = ledgers.first_quarter
+    expected_zh, expected_en = {}, {}
+    for unit in (u for u in scope if u not in in_quarter):
+        last = before.get(unit)
+        zh_quarter, en_quarter = f"{quarter[0]}年第{quarter[1]}季度", f"{quarter[0]} Q{quarter[1]}"
+        if last is None:
+            expected_zh[unit] = f"{zh_quarter}未开展定期会商（自{first[0]}年第{first[1]}季度数据起始以来无会商记录）"
+            expected_en[unit] = (
+                f"no regular consultation in {en_quarter} (none on record since the data start, {first[0]} Q{first[1]})"
+            )
+        else:
+            expected_zh[unit] = f"{zh_quarter}未开展定期会商（上次会商 {last.year}年{last.month}月{last.day}日）"
+            expected_en[unit] = f"no regular consultation in {en_quarter} (last one {last.day} {last:%B} {last.year})"
+    assert expected_zh, "each case has a unit without consultation"
+    digest = _digest(connection, day, units=units)
+    for lang, expected in (("zh", expected_zh), ("en", expected_en)):
+        said = {
+            item.unit_id: digest_text.item_text(item, lang, data_start=digest.data_start)
+            for item in digest.items
+            if item.rule == "no_consultation"
+        }
+        assert said == expected, lang
+        text, markdown = digest_text.render_text(digest, lang), digest_text.render_markdown(digest, lang)
+        for line in expected.values():
+            assert line in text and line in markdown
+        assert "从未" not in text + markdown and "never" not in text + markdown

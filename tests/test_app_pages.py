@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from tests import oracle
@@ -377,3 +378,116 @@ def test_a_change_of_minutes_is_written_as_the_minutes_are(frames, connection):
         "zh",
     )
     assert "缩短37分钟" in written[2]
+
+
+@pytest.mark.parametrize(
+    ("units", "start", "end", "lang"),
+    [
+        (("research",), "2019Q1", "2019Q1", "zh"),  # 11 meetings: the latest 10 listed
+        (("research",), "2020Q3", "2020Q3", "zh"),  # 8 meetings: all of them
+        (("gov_office",), "2020Q1", "2020Q4", "en"),
+        (("research", "chronicles"), "2020Q3", "2020Q3", "zh"),  # side by side: 17 meetings of the two
+        (("counsellors", "beijing_office"), "2020Q4", "2020Q4", "en"),
+    ],
+)
+def test_the_latest_meetings_list_says_how_many_the_period_held_where_it_lists_fewer(units, start, end, lang):
+    """共 10 条 under 会议数量 11次 read as the period's count: a list cut at the latest ten says both numbers.
+    Recomputed from the spreadsheets with pandas."""
+    from oversight.data import store
+
+    ledgers = oracle.read_ledgers(store.SAMPLE_DATA_DIR)
+    first = oracle.quarter_first(int(start[:4]), int(start[-1]))
+    last = min(oracle.quarter_last(int(end[:4]), int(end[-1])), ledgers.data_date)
+    meetings = ledgers.meetings
+    held = int((meetings["unit"].isin(units) & (meetings["date"] >= first) & (meetings["date"] <= last)).sum())
+    at = run_page(PROFILE, {"unit": list(units), "from": start, "to": end, "lang": lang})
+    listed = len(at.dataframe[-1].value)
+    assert listed == min(held, 10)
+    if held > 10:
+        expected = (
+            f"本期会议共 {held} 次，此处列出最近 10 次（点击列标题排序）"
+            if lang == "zh"
+            else f"{held} meetings in the period, the latest 10 listed here (click a column header to sort)"
+        )
+    else:
+        expected = f"共 {held} 条（点击列标题排序）" if lang == "zh" else f"{held} rows (click a column header to sort)"
+    assert expected in _captions(at)
+    assert "共 10 条（点击列标题排序）" not in _captions(at) or held == 10
+
+
+@pytest.mark.parametrize(
+    ("query", "lang"),
+    [
+        ({"from": "2020Q1", "to": "2020Q1"}, "zh"),  # four 2019 issues rectified in it, none of its own
+        ({"from": "2020Q3", "to": "2020Q4"}, "en"),
+        ({"unit": ["gov_office", "petitions"], "from": "2019Q4", "to": "2020Q2"}, "zh"),
+        ({"from": "2019Q1", "to": "2020Q4"}, "zh"),
+    ],
+)
+def test_the_median_days_to_rectify_is_of_the_periods_issues_and_its_help_says_so(query, lang):
+    """整改用时中位数: of the issues raised in the period, those rectified by the as-of date — an earlier issue
+    rectified in the period is not counted, and the card's ⓘ says so (it read as any issue rectified by then).
+    Recomputed from the spreadsheets with pandas."""
+    from oversight.data import store
+
+    ledgers = oracle.read_ledgers(store.SAMPLE_DATA_DIR)
+    start, end = query["from"], query["to"]
+    first = oracle.quarter_first(int(start[:4]), int(start[-1]))
+    as_of = min(oracle.quarter_last(int(end[:4]), int(end[-1])), ledgers.data_date)
+    issues = ledgers.issues
+    units = query.get("unit")
+    if units:
+        issues = issues[issues["unit"].isin(units)]
+    done = issues[(issues["status"] == "rectified") & issues["rectified"].map(lambda d: d is not None and d <= as_of)]
+    own = done[(done["raised"] >= first) & (done["raised"] <= as_of)]
+    days = [(r - d).days for r, d in zip(own["rectified"], own["raised"])]
+    at = run_page(ISSUES, {**query, "lang": lang})
+    label = "整改用时中位数" if lang == "zh" else "Median days to rectify"
+    card = next(m for m in at.metric if m.label == label)
+    if days:
+        median = oracle.half_up(pd.Series(days).median(), 1)
+        number = str(median.to_integral()) if median == median.to_integral() else str(median)
+        assert card.value == (f"{number}天" if lang == "zh" else f"{number} days")
+    else:
+        assert card.value == "—"
+        raised = ((issues["raised"] >= first) & (issues["raised"] <= as_of)).any()
+        assert card.delta == ("本期指出的问题尚无已整改" if raised else "本期未指出问题")
+    if query == {"from": "2020Q1", "to": "2020Q1"}:  # the case the old wording left open
+        assert not days and len(done[(done["rectified"].map(lambda d: d >= first))]) == 4
+    assert card.help.replace("\\", "").startswith(
+        "本期指出的问题中截至统计日已整改的"
+        if lang == "zh"
+        else "Median days from raised to rectified, of the period's issues rectified by the as-of date"
+    )
+
+
+@pytest.mark.parametrize(
+    ("units", "start", "end", "lang"),
+    [
+        (("research",), "2020Q3", "2020Q3", "zh"),  # WT2020-013, raised in February, still open on 30 September
+        (("foreign_affairs",), "2020Q4", "2020Q4", "en"),
+        (("petitions", "gov_office"), "2020Q2", "2020Q3", "zh"),
+        (("counsellors",), "2019Q1", "2019Q4", "zh"),  # none
+    ],
+)
+def test_the_profiles_list_of_issues_still_to_rectify_says_whenever_raised(units, start, end, lang):
+    """The profile lists every issue not rectified by the as-of date whenever raised (the pack's list is of the
+    period's issues only): its title says so. Recomputed from the spreadsheets with pandas."""
+    from oversight.data import store
+
+    ledgers = oracle.read_ledgers(store.SAMPLE_DATA_DIR)
+    view = oracle.View(ledgers, units, (int(start[:4]), int(start[-1])), (int(end[:4]), int(end[-1])))
+    expected = [issue_id for issue_id, *_ in view.unresolved()]
+    at = run_page(PROFILE, {"unit": list(units), "from": start, "to": end, "lang": lang})
+    day = view.as_of
+    title = (
+        f"**未整改到位的问题（不论何时指出，截至{day.year}年{day.month}月{day.day}日）**"
+        if lang == "zh"
+        else f"**Issues still to rectify (whenever raised; as of {day.day} {day:%B} {day.year})**"
+    )
+    assert title in [block.value for block in at.markdown]
+    column = "问题编号" if lang == "zh" else "Issue"
+    listed = [] if not expected else list(at.dataframe[0].value[column])
+    assert listed == expected
+    if units == ("research",):  # raised before the period, and listed
+        assert expected == ["WT2020-013"] and view.issues.empty

@@ -304,3 +304,140 @@ def test_the_key_figures_note_has_room_above_a_two_line_footer(cut_folder, lang)
     assert note_box.height >= Pt(2 * 14 * 1.2) + Inches(0.1)  # two lines of 14 pt and the box's insets
     cards = [shape for shape in slide.shapes if not shape.has_text_frame or not shape.text_frame.text]
     assert max(card.top + card.height for card in cards if card.top > Inches(1.2)) <= note_box.top
+
+
+@pytest.mark.parametrize("units", [("petitions",), (), ("research", "counsellors")])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_quarter_under_way_ranked_beside_one_whole_quarter_is_not_said_to_be_left_out(cut_folder, units, lang):
+    """2020 Q2 to Q4 with data to 14 August: one whole quarter (Q2) is no ranking, so Q3 to date is ranked with it
+    (README, The briefing pack). The readings said 最多的是2020年第2季度（6次）；2020年第3季度统计至8月14日，未列入比较 —
+    but Q3 was compared: its 4 meetings are what make Q2 the most. Now: the cut is noted, not "not compared".
+    The busiest quarter is recomputed from the spreadsheets with pandas."""
+    from oversight.briefing import takeaways
+    from oversight.data import queries
+
+    connection = store.open_folder(cut_folder)
+    span = queries.data_span(connection)
+    ledgers = oracle.read_ledgers(cut_folder)
+    view = oracle.View(ledgers, units, (2020, 2), (2020, 4))
+    filter_ = span.resolve(Filter(units, Quarter(2020, 2), Quarter(2020, 4)))
+    specs = {spec.key: spec for spec in catalog.all_charts()}
+    q2, q3 = {"zh": ("2020年第2季度", "2020年第3季度"), "en": ("2020 Q2", "2020 Q3")}[lang]
+    per_quarter = {
+        "unit_trends": {row["quarter_key"]: row["meetings"] for row in view.trends() if row["meetings"] is not None},
+        "activities_by_quarter": {
+            row["quarter_key"]: sum(row[kind] for kind in oracle.KIND_CODES)
+            for row in view.by_quarter(ledgers.activities, "kind", oracle.KIND_CODES)
+            if row["consultation"] is not None
+        },
+    }
+    checked = 0
+    for key, counts in per_quarter.items():
+        assert set(counts) == {20202, 20203}  # Q4 not begun: no figure
+        text = takeaways.takeaway(specs[key], queries.run(connection, specs[key].query, filter_), lang) or ""
+        cut = CUT[lang]
+        assert "未列入比较" not in text and "not compared" not in text, text
+        if counts[20202] > counts[20203]:  # Q2 the most, Q3 ranked below it: the cut is said
+            assert q2 in text and q3 not in text.replace(cut, ""), text
+            assert text.endswith(("；" if lang == "zh" else "; ") + cut + ("。" if lang == "zh" else ".")), text
+            checked += 1
+    assert checked >= 1
+    # beside two whole quarters the quarter under way is left out of the ranking, and that is said
+    whole = span.resolve(Filter(units, Quarter(2020, 1), Quarter(2020, 4)))
+    spec = specs["unit_trends"]
+    text = takeaways.takeaway(spec, queries.run(connection, spec.query, whole), lang) or ""
+    if q2 not in text and ("2020年第1季度" if lang == "zh" else "2020 Q1") not in text:
+        return  # an even spread names no quarter, and so no cut
+    assert q3 not in text.replace(cut, "") and text.endswith(
+        "；2020年第3季度统计至8月14日，未列入比较。"
+        if lang == "zh"
+        else "; 2020 Q3 counts to 14 Aug and is not compared."
+    ), text
+
+
+@pytest.mark.parametrize(
+    ("units", "key"),
+    [
+        (("beijing_office",), "meeting_shares_by_quarter"),  # Q1 and Q2 60.0% reviewed in advance, Q3 to date more
+        (("gov_office",), "meeting_shares_by_quarter"),
+        (("gov_office",), "reminders_by_quarter_form"),
+        (("research", "counsellors"), "unit_trends"),
+        (("counsellors",), "activities_by_quarter"),
+        (("research",), "meetings_by_unit_quarter"),
+    ],
+)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_quarters_found_alike_say_the_quarter_under_way_was_left_out(cut_folder, units, key, lang):
+    """2020 with data to 14 August, where the two whole quarters hold as many: 各季度提前审核占比均为60.0% ("the share
+    … was 60.0% in every quarter") was said of 省人民政府驻北京办事处 though 2020 Q3 to date, on the chart beside it,
+    reads otherwise; 2个季度会议各13次 left the reader to guess which. The reading now says the quarter under way was
+    left out, as a ranking that names quarters does. Each quarter's figure is recomputed from the spreadsheets."""
+    from oversight.briefing import takeaways
+    from oversight.data import queries
+
+    ledgers = oracle.read_ledgers(cut_folder)
+    view = oracle.View(ledgers, units, (2020, 1), (2020, 4))
+    if key == "meeting_shares_by_quarter":
+        rows = {row["quarter_key"]: row for row in view.meeting_quarters()}
+        held = {row["quarter_key"]: row["meetings"] for row in view.meetings_by_quarter()}
+        figure = {q: oracle.half_up(oracle.percent(rows[q]["prereviewed"], held[q])) for q in (20201, 20202, 20203)}
+    elif key == "reminders_by_quarter_form":
+        figure = {
+            r["quarter_key"]: sum(r[f] for f in oracle.FORM_CODES)
+            for r in view.by_quarter(ledgers.reminders, "form", oracle.FORM_CODES)
+            if r["written"] is not None
+        }
+    elif key == "activities_by_quarter":
+        figure = {
+            r["quarter_key"]: sum(r[k] for k in oracle.KIND_CODES)
+            for r in view.by_quarter(ledgers.activities, "kind", oracle.KIND_CODES)
+            if r["consultation"] is not None
+        }
+    else:
+        figure = {r["quarter_key"]: r["meetings"] for r in view.trends() if r["meetings"] is not None}
+    assert figure[20201] == figure[20202]  # the two whole quarters alike
+    if units == ("beijing_office",):
+        assert figure[20203] != figure[20201]  # "every quarter" would take in one that differs
+    connection = store.open_folder(cut_folder)
+    filter_ = queries.data_span(connection).resolve(Filter(units, Quarter(2020, 1), Quarter(2020, 4)))
+    spec = next(spec for spec in catalog.all_charts() if spec.key == key)
+    text = takeaways.takeaway(spec, queries.run(connection, spec.query, filter_), lang) or ""
+    assert text.endswith(
+        "；2020年第3季度统计至8月14日，未列入比较。"
+        if lang == "zh"
+        else "; 2020 Q3 counts to 14 Aug and is not compared."
+    ), text
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "opening"),
+    [
+        ((2020, 1), (2020, 4), {"zh": "2020年（截至8月14日），", "en": "In 2020 (to 14 Aug), "}),
+        ((2020, 3), (2020, 3), {"zh": "2020年第3季度（截至8月14日），", "en": "In 2020 Q3 (to 14 Aug), "}),
+        (
+            (2020, 2),
+            (2020, 3),
+            {"zh": "2020年第2季度至2020年第3季度（截至8月14日），", "en": "From 2020 Q2 to 2020 Q3 (to 14 Aug), "},
+        ),
+        ((2020, 3), (2021, 1), {"zh": "2020年第3季度至2021年第1季度（截至2020年8月14日），", "en": None}),
+        ((2019, 1), (2019, 4), {"zh": "2019年，", "en": "In 2019, "}),  # a whole year the data cover: no cut
+    ],
+)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_summary_opens_with_its_period_to_date(cut_folder, start, end, opening, lang):
+    """The pack's (and the pushed brief's) summary said 2020年，…指出问题11个 over figures that stop on 14 August —
+    read aloud, the whole year's. It now opens with the cut, as the pack's cover gives the period. The figures that
+    follow are recomputed from the spreadsheets."""
+    from oversight.data import queries
+    from oversight.present import summary
+
+    connection = store.open_folder(cut_folder)
+    filter_ = queries.data_span(connection).resolve(Filter((), Quarter(*start), Quarter(*end)))
+    first = summary.written_summary(lambda name, f: queries.run(connection, name, f), filter_, lang)[0]
+    expected = opening[lang]
+    if expected is None:
+        expected = "From 2020 Q3 to 2021 Q1 (to 14 Aug 2020), "
+    assert first.startswith(expected), first
+    view = oracle.View(oracle.read_ledgers(cut_folder), (), start, end)
+    issues = len(view.issues)
+    assert (f"指出问题{issues}个" if lang == "zh" else f"raised {issues} issue") in first, first

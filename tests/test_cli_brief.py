@@ -461,3 +461,25 @@ def test_without_a_browser_the_command_says_to_run_it_again_not_to_reload_a_page
     err = capsys.readouterr().err
     assert status != 0 and "未安装 Chromium" in err and "重新运行本命令" in err and "刷新页面" not in err
     assert not (tmp_path / "out").exists() or not any((tmp_path / "out").iterdir())
+
+
+def test_a_mailed_brief_to_date_names_its_period_as_the_pack_does(private_settings, tmp_path, monkeypatch, capsys):
+    """A brief for 2020 with data to 14 August: the e-mail's body said 附件为2020年第1季度至2020年第4季度派驻监督工作简报
+    above figures that stop on 14 August; it now names the period as the attached pack's cover does. Its figures are
+    recomputed from the spreadsheets."""
+    from tests import oracle
+
+    data = tmp_path / "data"
+    oracle.cut_copy(Path(__file__).resolve().parent.parent / "data", data, date(2020, 8, 14))
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(data))
+    view = oracle.View(oracle.read_ledgers(data), (), (2020, 1), (2020, 4))
+    with RobotReceiver() as robot, SmtpReceiver() as smtp:
+        _robot_and_mail_settings(private_settings, robot, smtp.port)
+        argv = ["brief", "--from", "2020Q1", "--to", "2020Q4", "--format", "docx", "--out", str(tmp_path / "out")]
+        assert main([*argv, "--push"]) == 0
+        capsys.readouterr()
+        ((_, _, mail),) = smtp.messages
+        body = mail.get_body(("plain",)).get_content()
+        assert body.startswith("附件为2020年第1季度至2020年第4季度（截至8月14日）派驻监督工作简报（PDF）。"), body
+        assert f"指出问题{len(view.issues)}个，提出意见建议{len(view.suggestions)}条" in body
+        assert f"截至2020年8月14日，已整改问题{view.totals()['rectified']}个" in body

@@ -280,6 +280,10 @@ def test_issue_cards(worlds, case):
         # why there is none: no issue raised, or none of the period's issues rectified yet
         issues = view.totals()["issues"]
         assert change == oracle.NOTHING_TO_AVERAGE["days_of_no_issue" if not issues else "days"][case.lang == "en"]
+    if median is not None and before is None and year_before is not None:
+        # the year before is covered but has no median: it raised nothing, or rectified none of its issues
+        raised_before = year_before.totals()["issues"]
+        assert change == oracle.NOTHING_BEFORE["issues" if not raised_before else "rectified"][case.lang]
     if median is not None and before is not None:
         difference = oracle.half_up(median - before, 1)
         sign = "+" if difference > 0 else ""

@@ -114,18 +114,24 @@ def test_meeting_length_and_time_cards_and_the_span_before(worlds, case):
     assert (average.display, average.delta) == (
         expected_average,
         oracle.average_delta(
-            now["avg_duration_min"], before["avg_duration_min"] if before else None, "minutes", case.lang
+            now["avg_duration_min"],
+            before["avg_duration_min"] if before else None,
+            "minutes",
+            case.lang,
+            # the year before covered, without a meeting: said so, not 无可比数据
+            "meetings" if before and not before["meetings"] else None,
         ),
     )
 
     hours = cards["total_hours"]
-    assert (hours.display, hours.delta) == (
-        oracle.count_text(oracle.hours(now["total_minutes"]), "hours", case.lang),
+    assert (hours.display, hours.delta) == (  # hours to one decimal (README, Rounding)
+        oracle.count_text(oracle.hours(now["total_minutes"]), "hours", case.lang, 1),
         oracle.count_delta(
             oracle.hours(now["total_minutes"]),
             oracle.hours(before["total_minutes"]) if before else None,
             "hours",
             case.lang,
+            1,
         ),
     )
 
@@ -487,15 +493,23 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
     """The three paragraphs of the briefing's summary, written from the oracle's figures with the zh wording."""
     now, earlier = view.totals(), view.year_earlier()
     before = earlier.totals() if earlier else None
+    # a span to date opens with its cut (2020年（截至8月14日）), as the pack's period: 2020年 read as the whole year
+    day = view.as_of
+    cut = ""
+    if view.to_date and day >= oracle.quarter_first(*case.start):
+        cut = (
+            f"（截至{day.month}月{day.day}日）"
+            if day.year == case.end[0]
+            else f"（截至{day.year}年{day.month}月{day.day}日）"
+        )
     if case.start[1] == 1 and case.end == (case.start[0], 4):
         # 今年以来 only for the year under way: a 2020 report made later says 2020年
-        opening = (
-            "今年以来，" if case.start[0] == datetime.now(ZoneInfo("Asia/Shanghai")).year else f"{case.start[0]}年，"
-        )
+        this_year = case.start[0] == datetime.now(ZoneInfo("Asia/Shanghai")).year
+        opening = "今年以来，" if this_year else f"{case.start[0]}年{cut}，"
     elif case.start == case.end:
-        opening = f"{_quarter_zh(case.start)}，"
+        opening = f"{_quarter_zh(case.start)}{cut}，"
     else:
-        opening = f"{_quarter_zh(case.start)}至{_quarter_zh(case.end)}，"
+        opening = f"{_quarter_zh(case.start)}至{_quarter_zh(case.end)}{cut}，"
 
     if not (now["units_consulted"] or now["issues"] or now["suggestions"]):
         consultation = f"{opening}暂无定期会商、指出问题和意见建议的记录。"

@@ -47,12 +47,21 @@ def test_a_rate_rounds_as_dividing_by_hand_does_despite_floating_point():
     assert wrong == []
 
 
-def test_total_hours_change_is_rounded_from_exact_minutes():
-    """695 minutes against 1,325 is 10.5 hours fewer (rounded half up: 11), not floating point's 10.4999…"""
+def test_total_hours_are_written_to_one_decimal_rounded_from_exact_minutes():
+    """183 minutes are 3.1 hours (3.05 half up), not floating point's 3.0499…; 695 against 1,325 is 10.5 fewer; a
+    20-minute meeting is 0.3小时, not 0小时, and a change of 25 minutes is one, not 持平 (README, Rounding)."""
     row = {"meetings": 10, "avg_duration_min": 69.5, "total_minutes": 695, "merged": 0, "prereviewed": 0, "attended": 0}
-    before = {**row, "total_minutes": 1325}
-    cards = {card.key: card for card in kpis.meeting_kpis(row, before, None, "zh", "上年同期", None)}
-    assert cards["total_hours"].delta.startswith("-11小时")
+    cases = [
+        (695, 1325, "11.6小时", "-10.5小时（-47.5%）"),
+        (183, 183, "3.1小时", "持平"),
+        (20, 45, "0.3小时", "-0.4小时（-55.6%）"),
+        (2340, 5700, "39小时", "-56小时（-58.9%）"),
+        (600000, 540000, "10,000小时", "+1,000小时（+11.1%）"),
+    ]
+    for now, before, display, delta in cases:
+        current, earlier = {**row, "total_minutes": now}, {**row, "total_minutes": before}
+        cards = {card.key: card for card in kpis.meeting_kpis(current, earlier, None, "zh", "上年同期", None)}
+        assert (cards["total_hours"].display, cards["total_hours"].delta) == (display, delta)
 
 
 def test_no_change_without_a_previous_value():

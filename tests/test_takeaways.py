@@ -583,3 +583,33 @@ def test_a_ranking_whose_least_is_nothing_says_none(connection, unit):
     zh, en = (takeaways.takeaway(heatmap, quiet, lang) for lang in ("zh", "en"))
     assert zh.endswith("未召开会议。") and "最少" not in zh, zh
     assert " held none" in en and "fewest" not in en, en
+
+
+@pytest.mark.parametrize(
+    "filter_",
+    [
+        Filter((), Quarter(2020, 1), Quarter(2020, 4)),
+        Filter((), Quarter(2019, 1), Quarter(2020, 4)),
+        Filter(("gov_office", "chronicles"), Quarter(2020, 1), Quarter(2020, 4)),
+        Filter((), Quarter(2020, 3), Quarter(2020, 3)),
+    ],
+)
+def test_shares_of_one_whole_are_each_rounded_on_their_own_and_their_counts_add_up(connection, filter_):
+    """README (Rounding): each share is the nearest to its own count, none nudged to total 100% (7, 5 and 7 of 19
+    read 36.8%, 26.3%, 36.8%); the counts beside them add up to the whole. Recomputed from the spreadsheets."""
+    from oversight.data import store
+
+    ledgers = oracle.read_ledgers(store.SAMPLE_DATA_DIR)
+    view = oracle.View(
+        ledgers, filter_.units, (filter_.start.year, filter_.start.quarter), (filter_.end.year, filter_.end.quarter)
+    )
+    statuses = view.per_code(view.suggestions, "status")
+    total = sum(statuses.values())
+    spec = next(spec for spec in catalog.all_charts() if spec.key == "suggestions_by_status")
+    text = takeaways.takeaway(spec, queries.run(connection, spec.query, filter_), "zh")
+    labels = {"proposed": "已提出", "adopted": "已采纳", "implemented": "已落实"}
+    for status, n in statuses.items():
+        assert f"{labels[status]}{n}条（占{oracle.half_up(oracle.percent(n, total))}%）" in text, text
+    assert f"{total}条意见建议中" in text and sum(statuses.values()) == len(view.suggestions)
+    if filter_ == Filter((), Quarter(2020, 1), Quarter(2020, 4)):  # README's example: 99.9% together, not adjusted
+        assert sum(oracle.half_up(oracle.percent(n, total)) for n in statuses.values()) == Decimal("99.9")

@@ -89,10 +89,18 @@ def _quarter_to(quarter: Quarter, counted_to: date | None, lang: str) -> str:
     return i18n.t("period.to_date", lang, period=label, **i18n.day_parts(counted_to))
 
 
-def item_text(item: AlertItem, lang: str, markdown: bool = False, counted_to: date | None = None) -> str:
+def item_text(
+    item: AlertItem,
+    lang: str,
+    markdown: bool = False,
+    counted_to: date | None = None,
+    data_start: date | None = None,
+) -> str:
     """One alert as a sentence; with ``markdown``, the ledger's text in it (the issue's number and its shortened
     description) is escaped for a robot's message. ``counted_to`` is the day the quarter rules counted the
-    quarter to (``Digest.quarter_counted_to``): 会议增多 names it for both quarters it compares."""
+    quarter to (``Digest.quarter_counted_to``): 会议增多 names it for both quarters it compares. ``data_start`` is
+    the first recorded day (``Digest.data_start``): a unit with no consultation on record has none since then —
+    before it nothing is known (README, 口径说明), so the digest does not say it was "never" consulted."""
     facts = item.facts
     if item.rule in ("overdue", "due_soon"):
         text = facts.get("description")
@@ -119,7 +127,10 @@ def item_text(item: AlertItem, lang: str, markdown: bool = False, counted_to: da
             return i18n.t(
                 "alerts.item.no_consultation", lang, quarter=quarter, last=_day(facts["last_consultation"], lang)
             )
-        return i18n.t("alerts.item.never_consulted", lang, quarter=quarter)
+        if data_start is None:
+            return i18n.t("alerts.item.never_consulted_no_start", lang, quarter=quarter)
+        since = i18n.quarter_label(Quarter.of(data_start), lang)
+        return i18n.t("alerts.item.never_consulted", lang, quarter=quarter, since=since)
     rising_in = Quarter.parse(facts["quarter"])
     return i18n.t(
         "alerts.item.meetings_rising",
@@ -148,7 +159,7 @@ def render_text(digest: Digest, lang: str) -> str:
                 "alerts.digest.line",
                 lang,
                 rule=i18n.t(f"alerts.rule.{item.rule}", lang),
-                text=item_text(item, lang, counted_to=digest.quarter_counted_to),
+                text=item_text(item, lang, counted_to=digest.quarter_counted_to, data_start=digest.data_start),
             )
             for item in items
         ]
@@ -156,9 +167,9 @@ def render_text(digest: Digest, lang: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _markdown_item(item: AlertItem, lang: str, counted_to: date) -> str:
+def _markdown_item(item: AlertItem, lang: str, counted_to: date, data_start: date | None) -> str:
     rule = i18n.t(f"alerts.rule.{item.rule}", lang)
-    return f"- **{rule}** {item_text(item, lang, markdown=True, counted_to=counted_to)}"
+    return f"- **{rule}** {item_text(item, lang, markdown=True, counted_to=counted_to, data_start=data_start)}"
 
 
 def _unit_lines(heading: str, item_lines: list[str], shown: int, lang: str) -> list[str]:
@@ -212,7 +223,7 @@ def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES)
     blocks = [
         (
             f"**{safe_text.robot_markdown(items[0].unit_name(lang))}**",
-            [_markdown_item(i, lang, digest.quarter_counted_to) for i in items],
+            [_markdown_item(i, lang, digest.quarter_counted_to, digest.data_start) for i in items],
         )
         for _unit_id, items in groups
     ]

@@ -1,5 +1,5 @@
 """The Overview's 预警 strip: what is overdue at the page's as-of date, the oldest of it, what falls due soon and
-which units had no regular consultation this quarter, in one line a leader reads before the charts.
+which units had no regular consultation in the as-of date's quarter (named), in one line a leader reads before the charts.
 
 The same rules, queries and thresholds as the pushed digest (``oversight.alerts``), taken at the page's as-of
 date, so the strip's overdue count is the Issues page's 逾期未整改 card.
@@ -51,13 +51,18 @@ class AlertStrip:
             parts.append(i18n.t("alerts.strip.overdue", lang, count=len(self.overdue)))
             if self.overdue:
                 oldest = self.overdue[0]
+                days = int(oldest.facts["days_overdue"])
+                # issues as long overdue as the first: "the longest" is not one of them alone (等3个（各256天）)
+                tied = sum(1 for item in self.overdue if int(item.facts["days_overdue"]) == days)
                 parts.append(
                     i18n.t(
-                        "alerts.strip.oldest",
+                        "alerts.strip.oldest_tied" if tied > 1 else "alerts.strip.oldest",
                         lang,
                         unit=oldest.unit_name(lang),
                         description=_quoted_inside(safe_text.shortened(oldest.facts["description"], DESCRIPTION_CHARS)),
-                        count=int(oldest.facts["days_overdue"]),
+                        count=days,
+                        tied=tied,
+                        others=tied - 1,
                     )
                 )
         if "due_soon" in enabled:
@@ -71,12 +76,14 @@ class AlertStrip:
                 )
             )
         if "no_consultation" in enabled:
+            # the as-of date's quarter by name: "this quarter" of a range that ended in 2019 read as the present one
+            quarter = i18n.quarter_label(self.digest.quarter, lang)
             missing = self.without_consultation
             if 0 < len(missing) <= NAMED_UNITS_AT_MOST:  # which units, not "1家单位" over a view of that one unit
                 units = i18n.t("export.list.separator", lang).join(item.unit_name(lang) for item in missing)
-                parts.append(i18n.t("alerts.strip.no_consultation_named", lang, units=units))
+                parts.append(i18n.t("alerts.strip.no_consultation_named", lang, units=units, quarter=quarter))
             else:
-                parts.append(i18n.t("alerts.strip.no_consultation", lang, count=len(missing)))
+                parts.append(i18n.t("alerts.strip.no_consultation", lang, count=len(missing), quarter=quarter))
         return parts
 
     def heading(self, lang: str) -> str:

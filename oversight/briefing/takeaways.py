@@ -13,6 +13,7 @@ Numbers are rounded half up (``numbers.round_half_up``), as the KPI cards round 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar
@@ -35,6 +36,17 @@ from oversight.data.filters import Quarter
 from oversight.present.summary import code_label_in_sentence, count, did, join_list
 
 MOST_NAMED = 3  # beyond this many tied names, the line says how many tie instead of listing them all
+# Set by a reading that compared its quarters without naming one (各季度提前审核占比均为60.0%, 2个季度会议各13次):
+# the quarter under way it left out must still be said to be left out, or "every quarter" takes it in.
+_COMPARED_UNNAMED: ContextVar[bool] = ContextVar("compared_unnamed", default=False)
+
+
+def _even_across_quarters(text: str) -> str:
+    """A reading of quarters found alike: remembered, so the note on a quarter under way is written (``takeaway``)."""
+    _COMPARED_UNNAMED.set(True)
+    return text
+
+
 _ACTIVITY_KINDS = ("consultation", "special_study", "notification", "secondment")
 
 
@@ -283,7 +295,7 @@ def _meeting_shares_by_quarter(frame: pd.DataFrame, lang: str) -> str:
     quarterly = [percent(part, whole) for part, whole in zip(ranked["prereviewed"], ranked["meetings"])]
     highest, lowest, top, bottom = _extremes(quarterly, _quarter_names(ranked, lang))
     if top == bottom:
-        return text + _t("shares_prereviewed_even", lang, share=top)
+        return text + _even_across_quarters(_t("shares_prereviewed_even", lang, share=top))
     return text + _t(
         "shares_prereviewed_range",
         lang,
@@ -308,6 +320,8 @@ def _meetings_by_unit_quarter(frame: pd.DataFrame, lang: str) -> str:
         if len(per_quarter) < 2:  # one quarter is no ranking: 最多的是2020年第4季度（8次） of 8 meetings in all
             return _t("heatmap_one_unit_alone", lang, unit=names[0], meetings=meetings)
         busiest, _, top, _ = _extremes(per_quarter, [_quarter_key_name(k, lang) for k in per_quarter.index])
+        if _alike(busiest, per_quarter):
+            _COMPARED_UNNAMED.set(True)
         return _t(
             "heatmap_one_unit" + ("_even" if _alike(busiest, per_quarter) else ""),
             lang,
@@ -477,6 +491,8 @@ def _reminders_by_quarter_form(frame: pd.DataFrame, lang: str) -> str:
         return _t("reminders_total", lang, total=total) + _form_totals(frame, lang)
     per_whole_quarter = ranked[list(_FORMS)].sum(axis=1)
     most, fewest, top, bottom = _extremes(per_whole_quarter, _quarter_names(ranked, lang))
+    if _alike(most, per_whole_quarter):
+        _COMPARED_UNNAMED.set(True)
     return _t(
         "reminders_quarters" + ("_even" if _alike(most, per_whole_quarter) else _least_is_none(bottom)),
         lang,
@@ -544,7 +560,9 @@ def _activities_by_quarter(frame: pd.DataFrame, lang: str) -> str:
         return text
     most, _, top, _ = _extremes(per_whole_quarter, _quarter_names(ranked, lang))
     if _alike(most, per_whole_quarter):
-        return text + _t("activities_even", lang, tied=len(most), one=count(top, "activities", lang))
+        return text + _even_across_quarters(
+            _t("activities_even", lang, tied=len(most), one=count(top, "activities", lang))
+        )
     return text + _t(
         "activities_busiest",
         lang,
@@ -571,7 +589,7 @@ def _unit_trends(frame: pd.DataFrame, lang: str) -> str:
         return text
     most, _, top, _ = _extremes(recorded["meetings"], _quarter_names(recorded, lang))
     if _alike(most, recorded["meetings"]):
-        return text + _t("trend_even", lang, tied=len(most), one=count(top, "meetings", lang))
+        return text + _even_across_quarters(_t("trend_even", lang, tied=len(most), one=count(top, "meetings", lang)))
     return text + _t(
         "trend_busiest",
         lang,
@@ -612,9 +630,14 @@ def takeaway(spec: charts.ChartSpec, frame: pd.DataFrame, lang: str) -> str | No
         return _t("no_data", lang) + _t("end", lang)
     frame = _known(_reached(frame), spec.value_columns)
     # every builder writes one sentence without its full stop, so pieces join without doubled punctuation
-    text = builder(frame, lang)
+    flag = _COMPARED_UNNAMED.set(False)
+    try:
+        text = builder(frame, lang)
+        compared_unnamed = _COMPARED_UNNAMED.get()
+    finally:
+        _COMPARED_UNNAMED.reset(flag)
     text = text[:1].upper() + text[1:]  # "the General Office … held 4 meetings" opens a sentence
-    text += _cut_quarters_note(frame, text, lang)
+    text += _cut_quarters_note(frame, text, lang, compared_unnamed)
     end = _t("end", lang)
     # a sentence ending in a short name's own full stop ("… with Big Data Admin.") takes no second one
     return text if end == "." and text.endswith(".") else text + end
@@ -664,14 +687,21 @@ def _whole_quarters(frame: pd.DataFrame) -> pd.DataFrame:
     return frame[whole] if len(whole_quarters) >= 2 else frame
 
 
-def _cut_quarters_note(frame: pd.DataFrame, text: str, lang: str) -> str:
+def _cut_quarters_note(frame: pd.DataFrame, text: str, lang: str, compared_unnamed: bool = False) -> str:
     """For each quarter the data stop inside: ``；2020年第3季度统计至8月14日`` where the reading names it (the chart's
     tick says （截至8月14日）, and a reading that named it without it compared 45 days with whole quarters), or
     ``…，未列入比较`` where the reading ranks the other quarters without it (``_whole_quarters``)."""
     if "through_day" not in frame.columns:
         return ""
     quarters = list(_row_quarters(frame))
-    named_any = any(i18n.quarter_label(quarter, lang) in text for quarter in quarters)
+    # a reading that compared quarters says which it left out, whether it named them or found them all alike
+    named_any = compared_unnamed or any(i18n.quarter_label(quarter, lang) in text for quarter in quarters)
+    # a quarter under way is left out of a ranking only beside two whole quarters or more (``_whole_quarters``);
+    # with fewer it was ranked with them, and "未列入比较" (not compared) under 最多的是2020年第2季度 was untrue
+    whole = {
+        quarter for through, quarter in zip(frame["through_day"], quarters) if quarter.reached_by(through) == "whole"
+    }
+    left_out = len(whole) >= 2
     notes: dict[str, tuple[str, date]] = {}  # by label: a quarter named once, whatever number of rows (units) it has
     for through, quarter in zip(frame["through_day"], quarters):
         label = i18n.quarter_label(quarter, lang)
@@ -680,5 +710,6 @@ def _cut_quarters_note(frame: pd.DataFrame, text: str, lang: str) -> str:
         if label in text:
             notes.setdefault(label, ("quarter_cut", pd.Timestamp(through).date()))
         elif named_any:
-            notes.setdefault(label, ("quarter_cut_unranked", pd.Timestamp(through).date()))
+            key = "quarter_cut_unranked" if left_out else "quarter_cut"
+            notes.setdefault(label, (key, pd.Timestamp(through).date()))
     return "".join(_t(key, lang, quarter=label, **i18n.day_parts(day)) for label, (key, day) in notes.items())

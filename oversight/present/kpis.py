@@ -52,12 +52,20 @@ def format_number(value: float | None, unit_key: str, lang: str, digits: int = 0
     return i18n.t(unit_key, lang, value=f"{round_half_up(value, digits):,}")  # type: ignore[arg-type]
 
 
+def _grouped(value: object, digits: int) -> str:
+    """A rounded value with thousands separators and without a trailing .0 (38.8, 39, 1,234.5), as an average and
+    its change are written."""
+    written = f"{value:,}"
+    return written[: -(digits + 1)] if digits and written.endswith("." + "0" * digits) else written
+
+
 def count_change(now: float, before: float, unit_key: str, lang: str, digits: int = 0) -> str:
     """``+5个（+45.5%）``; from zero only ``+6个``; ``-109次（-32.0%）``; no change: 持平."""
     difference = round_half_up(now - before, digits)
     if difference == 0:
         return i18n.t("kpi.unchanged", lang)
-    absolute = ("+" if difference > 0 else "-") + i18n.t(unit_key, lang, value=f"{abs(difference):,}")
+    # written as the figure is: -56小时 beside 38.8小时, not -56.0小时
+    absolute = ("+" if difference > 0 else "-") + i18n.t(unit_key, lang, value=_grouped(abs(difference), digits))
     percent = signed(percent_change(now, before), 1, "%")
     return absolute if percent is None else i18n.t("kpi.change_both", lang, absolute=absolute, percent=percent)
 
@@ -123,7 +131,13 @@ class Comparison:
         delta = None
         if self.previous_year is not None and not is_missing(now) and not is_missing(self.previous_year[column]):
             delta = count_change(now, self.previous_year[column], unit_key, self.lang, digits)
-        return self._card(key, now, format_number(now, unit_key, self.lang, digits), delta, colour)
+        # with ``digits`` (hours), written as an average is: 38.8小时, 39小时, never 39.0小时
+        shown = (
+            i18n.t(unit_key, self.lang, value=_grouped(round_half_up(now, digits), digits))
+            if digits and not is_missing(now)
+            else format_number(now, unit_key, self.lang, digits)
+        )
+        return self._card(key, now, shown, delta, colour)
 
     def share(self, key: str, part: str, whole: str, colour: DeltaColour = "normal") -> Kpi:
         now = rate(self.current[part], self.current[whole])
@@ -134,6 +148,9 @@ class Comparison:
                 delta = _unless_unchanged(now - before, signed(now - before, 1, _points(self.lang)), self.lang)
         # a rate of nothing (no issue raised, none due): the card says why it shows "—", not "no comparable data"
         why_none = i18n.t(f"kpi.nothing_to_rate.{whole}", self.lang) if self.current[whole] == 0 else ""
+        if not why_none and self.previous_year is not None and self.previous_year[whole] == 0:
+            # the year before is covered and held nothing to rate: 无可比数据 read as if the data did not reach it
+            why_none = i18n.t(f"kpi.nothing_before.{whole}", self.lang)
         return self._card(key, now, format_number(now, "unit.percent", self.lang, 1), delta, colour, why_none)
 
     def average(
@@ -144,9 +161,11 @@ class Comparison:
         colour: DeltaColour = "off",
         digits: int = 0,
         of_nothing: str | None = None,
+        of_nothing_before: str | None = None,
     ) -> Kpi:
         """``of_nothing``: the ``kpi.nothing_to_rate`` reason a missing average gives (no meeting, no issue
-        rectified): "—" above 无可比数据 read as if only the year before were missing."""
+        rectified): "—" above 无可比数据 read as if only the year before were missing. ``of_nothing_before``: the
+        ``kpi.nothing_before`` reason where the year before is covered and has no average (上年同期无会议)."""
         now = self.current[column]
         delta = None
         if self.previous_year is not None and not is_missing(now) and not is_missing(self.previous_year[column]):
@@ -160,6 +179,13 @@ class Comparison:
             else format_number(now, unit_key, self.lang, digits)
         )
         why_none = i18n.t(f"kpi.nothing_to_rate.{of_nothing}", self.lang) if of_nothing and is_missing(now) else ""
+        if (
+            not why_none
+            and of_nothing_before
+            and self.previous_year is not None
+            and is_missing(self.previous_year[column])
+        ):
+            why_none = i18n.t(f"kpi.nothing_before.{of_nothing_before}", self.lang)
         return self._card(key, now, shown, delta, colour, why_none)
 
 
@@ -215,9 +241,19 @@ def meeting_kpis(
     )
     return [
         meetings,
-        compare.average("avg_duration", "avg_duration_min", "unit.minutes", "inverse", digits=1, of_nothing="meetings"),
+        compare.average(
+            "avg_duration",
+            "avg_duration_min",
+            "unit.minutes",
+            "inverse",
+            digits=1,
+            of_nothing="meetings",
+            of_nothing_before="meetings",
+        ),
+        # hours to one decimal: in whole hours a 20-minute meeting read 会议总时长 0小时, and a change under half an
+        # hour 持平
         Comparison(hours, hours_before, previous_year_label, lang).count(
-            "total_hours", "total_hours", "unit.hours", "inverse"
+            "total_hours", "total_hours", "unit.hours", "inverse", digits=1
         ),
         compare.share("merged_share", "merged", "meetings"),
         compare.share("prereviewed_share", "prereviewed", "meetings"),
@@ -251,6 +287,7 @@ def issue_kpis(
             "inverse",
             digits=1,
             of_nothing="issues" if current["issues"] == 0 else "rectified",
+            of_nothing_before="issues" if previous_year is not None and previous_year["issues"] == 0 else "rectified",
         ),
     ]
 

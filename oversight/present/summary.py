@@ -104,14 +104,22 @@ def to_date_note(filter_: Filter, lang: str, compared: bool) -> str | None:
 def opening(filter_: Filter, lang: str) -> str:
     """``今年以来，`` for the whole of the year under way, as the source article writes; ``2020年，`` for another
     whole year (a 2020 report made in 2026 said 今年以来, since the start of this year); otherwise the quarters."""
+    # a span to date says so: 2020年，指出问题11个 over figures that stop on 14 August read as the whole year's
+    to_date = filter_.is_to_date and not filter_.is_not_begun
     if filter_.is_whole_year:
         this_year = filter_.start.year == config.team_now().year
-        key = "export.summary.opening_this_year" if this_year else "export.summary.opening_year"
-        return i18n.t(key, lang, year=filter_.start.year)
+        if this_year:  # 今年以来 is to date already
+            return i18n.t("export.summary.opening_this_year", lang, year=filter_.start.year)
+        key = "export.summary.opening_year_to_date" if to_date else "export.summary.opening_year"
+        return i18n.t(key, lang, year=filter_.start.year, **(i18n.day_parts(filter_.as_of) if to_date else {}))
     start = i18n.quarter_label(filter_.start, lang)
+    end = i18n.quarter_label(filter_.end, lang)
+    if to_date:  # the cut after the last quarter, as the pack's period gives it (with the year where it differs)
+        key = "period.to_date" if filter_.as_of.year == filter_.end.year else "period.to_date_with_year"
+        end = i18n.t(key, lang, period=end, year=filter_.as_of.year, **i18n.day_parts(filter_.as_of))
     if filter_.start == filter_.end:
-        return i18n.t("export.summary.opening_single", lang, start=start)
-    return i18n.t("export.summary.opening_range", lang, start=start, end=i18n.quarter_label(filter_.end, lang))
+        return i18n.t("export.summary.opening_single", lang, start=end)
+    return i18n.t("export.summary.opening_range", lang, start=start, end=end)
 
 
 def code_label_in_sentence(choices: Mapping[str, str], code: str, lang: str) -> str:

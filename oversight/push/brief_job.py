@@ -205,7 +205,8 @@ def message(
         *summary_paragraphs(gather_figures(query_runner(connection, account.scope), filter_), lang),
     ]
     title = pack.report.title
-    period = i18n.period_label(filter_.start, filter_.end, lang)
+    # the pack's own period: （截至8月14日） where the range runs past the data date, as its cover and title say
+    period = pack.report.context.period()
     ready = i18n.t("alerts.brief.ready", lang, title=title)  # the title names the period: said once
     markdown = "\n\n".join(
         [f"### {safe_text.robot_markdown(title)}", ready, *map(safe_text.robot_markdown, paragraphs)]

@@ -194,12 +194,15 @@ def table_card(
     search_key: str | None = None,
     height: int | None = None,
     empty_key: str = "empty.no_rows",
+    row_count: str | None = None,
 ) -> None:
-    """A sortable table (click a header) under a title; with ``search_key``, a search box filters its rows."""
+    """A sortable table (click a header) under a title; with ``search_key``, a search box filters its rows.
+    ``row_count`` replaces the caption's 共 N 条 where the rows are not all there are (the latest ten of a period's
+    meetings: 共 10 条 under a card of 11次 read as the period's count)."""
     if search_key:
         _searchable_table(page, title_key, frame, search_key, height, empty_key)
     else:
-        _table(page, title_key, frame, None, height, empty_key)
+        _table(page, title_key, frame, None, height, empty_key, row_count)
 
 
 @st.fragment
@@ -211,7 +214,13 @@ def _searchable_table(
 
 
 def _table(
-    page: Page, title_key: str, frame: pd.DataFrame, search_key: str | None, height: int | None, empty_key: str
+    page: Page,
+    title_key: str,
+    frame: pd.DataFrame,
+    search_key: str | None,
+    height: int | None,
+    empty_key: str,
+    row_count: str | None = None,
 ) -> None:
     from oversight.present import tables
     from oversight.present.summary import date_text
@@ -230,7 +239,7 @@ def _table(
             if frame.empty:  # the search found nothing: not "nothing to list" of rows the table has
                 st.info(page.t("empty.no_match", text=safe_text.markdown(text.strip())))
                 return
-        st.caption(page.t("table.row_count", count=len(frame)))
+        st.caption(row_count or page.t("table.row_count", count=len(frame)))
         grid.data_table(frame, page.lang, height=height)
         if page.can_download:
             _table_downloads(page, title_key, title, frame)

@@ -17,6 +17,7 @@ from oversight.ui.page import Page
 
 _REFUSED_KEY = "oversight.profile_refused"  # the fifth unit someone tried to add, said once on the next run
 _PICKER_VERSION = "oversight.profile_picker_version"
+LATEST_MEETINGS = 10  # the latest meetings listed under a unit's cards
 
 
 def shown_units(page: Page) -> compare.ProfileUnits:
@@ -122,13 +123,21 @@ def _tables(page: Page, unit_page: Page, *, with_unit: bool = False) -> None:
             unit_page.query("unresolved_issues"), tables.unresolved_columns(with_unit), page.lang, page.units
         ),
     )
+    latest = unit_page.query_with("latest_meetings", limit=LATEST_MEETINGS)
     table_card(
         unit_page,
         "table.latest_meetings",
-        tables.present(
-            unit_page.query_with("latest_meetings", limit=10), unit + tables.MEETING_COLUMNS, page.lang, page.units
-        ),
+        tables.present(latest, unit + tables.MEETING_COLUMNS, page.lang, page.units),
+        row_count=_latest_meetings_count(page, unit_page, len(latest)),
     )
+
+
+def _latest_meetings_count(page: Page, unit_page: Page, shown: int) -> str | None:
+    """The caption of a list cut at the latest ten: the period's meetings of these units (the 会议数量 card's count,
+    from the same ``unit_metrics`` rows) beside how many are listed; None (共 N 条) where the list is all of them."""
+    metrics = page.query("unit_metrics")
+    held = int(metrics.loc[metrics["unit_id"].isin(unit_page.filter.units), "meetings"].sum())
+    return page.t("table.latest_meetings_capped", count=held, shown=shown) if held > shown else None
 
 
 def unit_profile(page: Page) -> None:
