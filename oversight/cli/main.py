@@ -75,9 +75,8 @@ def main(argv: list[str] | None = None) -> int:
     except UnicodeEncodeError as error:  # --help on a terminal that cannot show Chinese
         return _report_failure(error, lang)
     try:
-        with (
-            closed_pipe.reader_may_leave()
-        ):  # `validate bad.xlsx | head -1` still exits 1, `alerts --push | head` pushes
+        # `validate bad.xlsx | head -1` still exits 1, `alerts --push | head` still pushes
+        with closed_pipe.reader_may_leave():
             return args.run(args)
     except BrokenPipeError:
         # written past sys.stdout (a stream held from before): the reader has what it wanted; nothing more is written
