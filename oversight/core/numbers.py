@@ -43,9 +43,10 @@ def fixed(value: float | None, digits: int = 1, *, grouping: bool = False, missi
     return f"{rounded:,}" if grouping else str(rounded)
 
 
-def plain(value: float, digits: int = 1) -> str:
-    """Rounded half up, without a trailing ``.0`` (``74.0`` → ``74``, ``73.25`` → ``73.3``)."""
-    text = fixed(value, digits)
+def plain(value: float, digits: int = 1, *, grouping: bool = False) -> str:
+    """Rounded half up, without a trailing ``.0`` (``74.0`` → ``74``, ``73.25`` → ``73.3``; ``1,234.5`` with
+    ``grouping``)."""
+    text = fixed(value, digits, grouping=grouping)
     return text[: -(digits + 1)] if digits and text.endswith("." + "0" * digits) else text
 
 

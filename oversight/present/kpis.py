@@ -52,20 +52,15 @@ def format_number(value: float | None, unit_key: str, lang: str, digits: int = 0
     return i18n.t(unit_key, lang, value=f"{round_half_up(value, digits):,}")  # type: ignore[arg-type]
 
 
-def _grouped(value: object, digits: int) -> str:
-    """A rounded value with thousands separators and without a trailing .0 (38.8, 39, 1,234.5), as an average and
-    its change are written."""
-    written = f"{value:,}"
-    return written[: -(digits + 1)] if digits and written.endswith("." + "0" * digits) else written
-
-
 def count_change(now: float, before: float, unit_key: str, lang: str, digits: int = 0) -> str:
     """``+5个（+45.5%）``; from zero only ``+6个``; ``-109次（-32.0%）``; no change: 持平."""
     difference = round_half_up(now - before, digits)
     if difference == 0:
         return i18n.t("kpi.unchanged", lang)
     # written as the figure is: -56小时 beside 38.8小时, not -56.0小时
-    absolute = ("+" if difference > 0 else "-") + i18n.t(unit_key, lang, value=_grouped(abs(difference), digits))
+    absolute = ("+" if difference > 0 else "-") + i18n.t(
+        unit_key, lang, value=plain(abs(now - before), digits, grouping=True)
+    )
     percent = signed(percent_change(now, before), 1, "%")
     return absolute if percent is None else i18n.t("kpi.change_both", lang, absolute=absolute, percent=percent)
 
@@ -133,7 +128,7 @@ class Comparison:
             delta = count_change(now, self.previous_year[column], unit_key, self.lang, digits)
         # with ``digits`` (hours), written as an average is: 38.8小时, 39小时, never 39.0小时
         shown = (
-            i18n.t(unit_key, self.lang, value=_grouped(round_half_up(now, digits), digits))
+            i18n.t(unit_key, self.lang, value=plain(now, digits, grouping=True))
             if digits and not is_missing(now)
             else format_number(now, unit_key, self.lang, digits)
         )
