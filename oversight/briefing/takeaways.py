@@ -13,7 +13,7 @@ Numbers are rounded half up (``numbers.round_half_up``), as the KPI cards round 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from contextvars import ContextVar
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import TypeVar
@@ -36,15 +36,18 @@ from oversight.data.filters import Quarter
 from oversight.present.summary import code_label_in_sentence, count, did, join_list
 
 MOST_NAMED = 3  # beyond this many tied names, the line says how many tie instead of listing them all
-# Set by a reading that compared its quarters without naming one (各季度提前审核占比均为60.0%, 2个季度会议各13次):
-# the quarter under way it left out must still be said to be left out, or "every quarter" takes it in.
-_COMPARED_UNNAMED: ContextVar[bool] = ContextVar("compared_unnamed", default=False)
 
 
-def _even_across_quarters(text: str) -> str:
-    """A reading of quarters found alike: remembered, so the note on a quarter under way is written (``takeaway``)."""
-    _COMPARED_UNNAMED.set(True)
-    return text
+@dataclass(frozen=True)
+class AlikeQuarters:
+    """A reading that compared its quarters and found them alike, so named none (各季度提前审核占比均为60.0%,
+    2个季度会议各13次): ``takeaway`` must still say which quarter under way it left out, or "every quarter" takes
+    that one in. A builder returns its text wrapped in this where that is so, plain ``str`` otherwise."""
+
+    text: str
+
+
+Reading = str | AlikeQuarters  # what a builder returns
 
 
 _ACTIVITY_KINDS = ("consultation", "special_study", "notification", "secondment")
@@ -282,7 +285,7 @@ def _meeting_duration_by_quarter(frame: pd.DataFrame, lang: str) -> str:
     )
 
 
-def _meeting_shares_by_quarter(frame: pd.DataFrame, lang: str) -> str:
+def _meeting_shares_by_quarter(frame: pd.DataFrame, lang: str) -> Reading:
     held = frame[frame["meetings"] > 0]
     total = held["meetings"].sum()
     shares = {column: percent(held[column].sum(), total) for column in ("prereviewed", "attended", "merged")}
@@ -295,7 +298,7 @@ def _meeting_shares_by_quarter(frame: pd.DataFrame, lang: str) -> str:
     quarterly = [percent(part, whole) for part, whole in zip(ranked["prereviewed"], ranked["meetings"])]
     highest, lowest, top, bottom = _extremes(quarterly, _quarter_names(ranked, lang))
     if top == bottom:
-        return text + _even_across_quarters(_t("shares_prereviewed_even", lang, share=top))
+        return AlikeQuarters(text + _t("shares_prereviewed_even", lang, share=top))
     return text + _t(
         "shares_prereviewed_range",
         lang,
@@ -310,7 +313,7 @@ def _quarter_key_name(key: int, lang: str) -> str:
     return i18n.quarter_label(Quarter(int(key) // 10, int(key) % 10), lang)
 
 
-def _meetings_by_unit_quarter(frame: pd.DataFrame, lang: str) -> str:
+def _meetings_by_unit_quarter(frame: pd.DataFrame, lang: str) -> Reading:
     names_of = ["ordinal", "name_zh", "name_en", *(["short_name_en"] if "short_name_en" in frame.columns else [])]
     per_unit = frame.groupby(names_of, sort=True, dropna=False)["meetings"].sum().reset_index()
     names = _unit_names(per_unit, lang)
@@ -320,10 +323,9 @@ def _meetings_by_unit_quarter(frame: pd.DataFrame, lang: str) -> str:
         if len(per_quarter) < 2:  # one quarter is no ranking: 最多的是2020年第4季度（8次） of 8 meetings in all
             return _t("heatmap_one_unit_alone", lang, unit=names[0], meetings=meetings)
         busiest, _, top, _ = _extremes(per_quarter, [_quarter_key_name(k, lang) for k in per_quarter.index])
-        if _alike(busiest, per_quarter):
-            _COMPARED_UNNAMED.set(True)
-        return _t(
-            "heatmap_one_unit" + ("_even" if _alike(busiest, per_quarter) else ""),
+        alike = _alike(busiest, per_quarter)
+        text = _t(
+            "heatmap_one_unit" + ("_even" if alike else ""),
             lang,
             unit=names[0],
             meetings=meetings,
@@ -332,6 +334,7 @@ def _meetings_by_unit_quarter(frame: pd.DataFrame, lang: str) -> str:
             quarters=_names(busiest, lang),
             count=_each(count(top, "meetings", lang), len(busiest) > 1, lang),
         )
+        return AlikeQuarters(text) if alike else text
     most, fewest, top, bottom = _extremes(per_unit["meetings"], names)
     if _alike(most, per_unit["meetings"]):
         return _t("heatmap_units_even", lang, tied=len(most), one=count(top, "meetings", lang))
@@ -481,7 +484,7 @@ def _form_totals(frame: pd.DataFrame, lang: str) -> str:
     return _leading([frame[form].sum() for form in _FORMS], labels, "reminders", lang, "forms_leading")
 
 
-def _reminders_by_quarter_form(frame: pd.DataFrame, lang: str) -> str:
+def _reminders_by_quarter_form(frame: pd.DataFrame, lang: str) -> Reading:
     per_quarter = frame[list(_FORMS)].sum(axis=1)
     total = count(per_quarter.sum(), "reminders", lang)
     if len(frame) == 1:
@@ -491,10 +494,9 @@ def _reminders_by_quarter_form(frame: pd.DataFrame, lang: str) -> str:
         return _t("reminders_total", lang, total=total) + _form_totals(frame, lang)
     per_whole_quarter = ranked[list(_FORMS)].sum(axis=1)
     most, fewest, top, bottom = _extremes(per_whole_quarter, _quarter_names(ranked, lang))
-    if _alike(most, per_whole_quarter):
-        _COMPARED_UNNAMED.set(True)
-    return _t(
-        "reminders_quarters" + ("_even" if _alike(most, per_whole_quarter) else _least_is_none(bottom)),
+    alike = _alike(most, per_whole_quarter)
+    text = _t(
+        "reminders_quarters" + ("_even" if alike else _least_is_none(bottom)),
         lang,
         total=total,
         tied=len(most),
@@ -504,6 +506,7 @@ def _reminders_by_quarter_form(frame: pd.DataFrame, lang: str) -> str:
         fewest=_names(fewest, lang),
         bottom=_each(count(bottom, "reminders", lang), len(fewest) > 1, lang),
     ) + _form_totals(frame, lang)
+    return AlikeQuarters(text) if alike else text
 
 
 def _reminders_by_unit(frame: pd.DataFrame, lang: str) -> str:
@@ -550,7 +553,7 @@ def _activities_by_unit(frame: pd.DataFrame, lang: str) -> str:
     return text
 
 
-def _activities_by_quarter(frame: pd.DataFrame, lang: str) -> str:
+def _activities_by_quarter(frame: pd.DataFrame, lang: str) -> Reading:
     text = _activity_totals(frame, lang)
     if len(frame) == 1:
         return text
@@ -560,9 +563,7 @@ def _activities_by_quarter(frame: pd.DataFrame, lang: str) -> str:
         return text
     most, _, top, _ = _extremes(per_whole_quarter, _quarter_names(ranked, lang))
     if _alike(most, per_whole_quarter):
-        return text + _even_across_quarters(
-            _t("activities_even", lang, tied=len(most), one=count(top, "activities", lang))
-        )
+        return AlikeQuarters(text + _t("activities_even", lang, tied=len(most), one=count(top, "activities", lang)))
     return text + _t(
         "activities_busiest",
         lang,
@@ -574,7 +575,7 @@ def _activities_by_quarter(frame: pd.DataFrame, lang: str) -> str:
 # ---------------------------------------------------------------- unit profile
 
 
-def _unit_trends(frame: pd.DataFrame, lang: str) -> str:
+def _unit_trends(frame: pd.DataFrame, lang: str) -> Reading:
     text = _t(
         "trend_totals",
         lang,
@@ -589,7 +590,7 @@ def _unit_trends(frame: pd.DataFrame, lang: str) -> str:
         return text
     most, _, top, _ = _extremes(recorded["meetings"], _quarter_names(recorded, lang))
     if _alike(most, recorded["meetings"]):
-        return text + _even_across_quarters(_t("trend_even", lang, tied=len(most), one=count(top, "meetings", lang)))
+        return AlikeQuarters(text + _t("trend_even", lang, tied=len(most), one=count(top, "meetings", lang)))
     return text + _t(
         "trend_busiest",
         lang,
@@ -598,7 +599,7 @@ def _unit_trends(frame: pd.DataFrame, lang: str) -> str:
     )
 
 
-TAKEAWAYS: Mapping[str, Callable[[pd.DataFrame, str], str]] = {
+TAKEAWAYS: Mapping[str, Callable[[pd.DataFrame, str], Reading]] = {
     "issues_suggestions_by_unit": _issues_suggestions_by_unit,
     "meetings_by_quarter": _meetings_by_quarter,
     "issues_by_category": _issues_by_category,
@@ -630,12 +631,9 @@ def takeaway(spec: charts.ChartSpec, frame: pd.DataFrame, lang: str) -> str | No
         return _t("no_data", lang) + _t("end", lang)
     frame = _known(_reached(frame), spec.value_columns)
     # every builder writes one sentence without its full stop, so pieces join without doubled punctuation
-    flag = _COMPARED_UNNAMED.set(False)
-    try:
-        text = builder(frame, lang)
-        compared_unnamed = _COMPARED_UNNAMED.get()
-    finally:
-        _COMPARED_UNNAMED.reset(flag)
+    reading = builder(frame, lang)
+    compared_unnamed = isinstance(reading, AlikeQuarters)
+    text = reading.text if isinstance(reading, AlikeQuarters) else reading
     text = text[:1].upper() + text[1:]  # "the General Office … held 4 meetings" opens a sentence
     text += _cut_quarters_note(frame, text, lang, compared_unnamed)
     end = _t("end", lang)
