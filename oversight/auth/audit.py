@@ -63,6 +63,9 @@ REFUSAL_REASONS = (
 )
 
 _write_lock = threading.Lock()
+# Free space below which the log counts as full: a line is at most a few KB (a download's filter, a long name), so
+# with less than this left the next lines may not fit whole.
+LINE_ROOM = 64 * 1024
 
 
 class AuditError(OSError):
@@ -198,8 +201,12 @@ def ensure_writable(path: Path | None = None) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
+        room = os.statvfs(path)
     except OSError as error:
         raise AuditError(f"audit log {path}: {error}") from error
+    # a full disk still lets the file be opened: only the write fails, after the page offered the download
+    if room.f_bavail * room.f_frsize < LINE_ROOM:
+        raise AuditError(f"audit log {path}: {room.f_bavail * room.f_frsize} bytes left on its disk")
 
 
 class AuditEntries(list[dict[str, Any]]):
