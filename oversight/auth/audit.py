@@ -251,7 +251,6 @@ def read_audit(
     """The log's entries, oldest first, those matching every filter given: ``account`` and ``action`` exactly,
     ``since <= at < until``. A missing log is empty; a malformed line is skipped and counted in ``.skipped``."""
     path = Path(path or audit_log_path())
-    since, until = _as_utc(since), _as_utc(until)
     entries = AuditEntries()
     try:
         stream = open(path, "rb")
@@ -269,11 +268,30 @@ def read_audit(
             if at is None or not _well_formed(entry):
                 entries.skipped += 1
                 continue
-            if account is not None and entry.get("account") != account:
-                continue
-            if action is not None and entry["action"] != action:
-                continue
-            if (since is not None and at < since) or (until is not None and at >= until):
-                continue
             entries.append(entry)
-    return entries
+    return select(entries, account=account, action=action, since=since, until=until)
+
+
+def select(
+    entries: AuditEntries,
+    account: str | None = None,
+    action: str | None = None,
+    since: datetime | str | None = None,
+    until: datetime | str | None = None,
+) -> AuditEntries:
+    """The entries (as ``read_audit`` returns them) matching every filter given, with the same ``skipped``: so a
+    page that needs the whole log and a filtered view of it reads the file once (70 MB took 4.7 s a read)."""
+    since, until = _as_utc(since), _as_utc(until)
+    chosen = AuditEntries()
+    chosen.skipped = entries.skipped
+    for entry in entries:
+        if account is not None and entry.get("account") != account:
+            continue
+        if action is not None and entry["action"] != action:
+            continue
+        if since is not None or until is not None:
+            at = _as_utc(entry["at"])  # never None: read_audit keeps only entries whose time it could read
+            if at is None or (since is not None and at < since) or (until is not None and at >= until):
+                continue
+        chosen.append(entry)
+    return chosen
