@@ -256,3 +256,20 @@ def test_two_processes_writing_at_once_keep_every_line_whole(private_paths):
     assert entries.skipped == 0 and len(entries) == 400
     for name in ("p1", "p2"):
         assert [e["details"]["n"] for e in entries if e["account"] == name] == list(range(200))
+
+
+def test_a_log_the_app_may_append_to_but_not_read_still_takes_lines(private_paths, monkeypatch):
+    """Opening the log to read its last byte (for a killed writer's fragment) must not refuse a log owned by another
+    account that grants this one append only: every download and import would then be refused."""
+    real_open = audit.os.open
+
+    def append_only(path, flags, *args):
+        if flags & os.O_RDWR:
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(audit.os, "open", append_only)
+    audit.record("download", account="one")
+    audit.record("download", account="two")
+    monkeypatch.setattr(audit.os, "open", real_open)
+    assert [e["account"] for e in audit.read_audit()] == ["one", "two"]

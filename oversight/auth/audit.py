@@ -158,10 +158,13 @@ def record(
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with _write_lock:
-            descriptor = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+            try:  # read too, to see whether a killed writer left a fragment
+                descriptor, readable = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600), True
+            except PermissionError:  # a log the app may append to but not read (another account owns it)
+                descriptor, readable = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), False
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX)
-                _append_whole(descriptor, line, path)
+                _append_whole(descriptor, line, path, readable)
             finally:
                 os.close(descriptor)  # closing releases the flock
     except AuditError:
@@ -171,7 +174,7 @@ def record(
     return entry
 
 
-def _append_whole(descriptor: int, line: bytes, path: Path) -> None:
+def _append_whole(descriptor: int, line: bytes, path: Path, readable: bool) -> None:
     """Append ``line`` (the flock held) so that the log gains the whole line or nothing.
 
     A full disk takes part of a line (measured: 67 of 441 bytes on a full tmpfs); left there, the next line
@@ -180,7 +183,7 @@ def _append_whole(descriptor: int, line: bytes, path: Path) -> None:
     by a process killed mid-write is closed with a newline before this line starts.
     """
     start = os.fstat(descriptor).st_size
-    if start and os.pread(descriptor, 1, start - 1) != b"\n":
+    if readable and start and os.pread(descriptor, 1, start - 1) != b"\n":
         line = b"\n" + line  # the fragment stays a line of its own, skipped and counted by ``read_audit``
     try:
         written = os.write(descriptor, line)
