@@ -470,6 +470,19 @@ def test_the_sign_in_forms_throttle_holds_while_its_file_cannot_be_written(users
     assert login.sign_in("clerk", "clerk-pass-1", "10.0.0.5").outcome == "throttled"
 
 
+def test_a_right_password_whose_sign_in_cannot_be_audited_does_not_clear_the_failures(users, private_home, monkeypatch):
+    gate = Throttle(throttle.throttle_file(users), Clock())
+    assert [login.sign_in("lead", "wrong-pass", "10.0.0.5", throttle=gate).outcome for _ in range(4)] == ["invalid"] * 4
+    blocked = private_home / "blocked"
+    blocked.mkdir()
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(blocked))  # a folder where the log should be
+    with pytest.raises(audit.AuditError):
+        login.sign_in("lead", "leader-pass-1", "10.0.0.5", throttle=gate)
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(private_home / "conf" / "audit.jsonl"))
+    # not signed in, and counted: the fifth attempt locks the name as a fifth wrong password would
+    assert login.sign_in("lead", "leader-pass-1", "10.0.0.5", throttle=gate).outcome == "throttled"
+
+
 def test_sign_in_throttles_then_lets_the_right_password_in(users):
     clock = Clock()
     gate = Throttle(throttle.throttle_file(users), clock)

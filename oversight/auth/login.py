@@ -88,6 +88,8 @@ def sign_in(
             details={"throttled_for_s": round(wait)} if wait else None,
         )
         return SignIn("throttled", retry_after=wait) if wait > 0 else SignIn("invalid")
-    throttle.success(name, address)
+    # the line first: a sign-in that cannot be audited does not happen, and must not clear the name's failures
+    # either (a right password on a full disk reset the count, and so told a guesser which password was right)
     audit.record("sign_in", account=account, address=address, path=audit_path, details={"method": "password"})
+    throttle.success(name, address)
     return SignIn("ok", account)
