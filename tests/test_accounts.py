@@ -414,6 +414,26 @@ def test_throttle_works_in_memory_when_the_file_cannot_be_written(private_home, 
     assert memory_only.retry_after("someone") == 30
 
 
+def test_throttle_keeps_counting_when_a_file_it_wrote_before_can_no_longer_be_written(private_home, monkeypatch):
+    """A full disk (or a folder remounted read-only) after the file was written: each check read the old file again
+    and dropped the count kept in memory, so any number of passwords could be tried against a name."""
+    path = private_home / "conf" / "login-throttle.json"
+    throttle = Throttle(path, Clock())
+    throttle.failure("other")  # the file exists, as on any server that has seen a wrong password
+
+    def disk_full(path, text):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(accounts, "write_private", disk_full)
+    for _ in range(5):
+        assert throttle.claim("someone", "10.0.0.9") == 0
+    assert throttle.claim("someone", "10.0.0.9") == 30 and throttle.retry_after("someone") == 30
+    assert throttle.retry_after("other") == 0  # what the file held is still there
+    monkeypatch.undo()
+    throttle.failure("third")  # written again: the file now holds what memory kept meanwhile
+    assert Throttle(path, Clock()).retry_after("someone") == 30
+
+
 def test_a_damaged_throttle_file_does_not_lock_everyone_out(private_home):
     path = private_home / "conf" / "login-throttle.json"
     path.parent.mkdir(parents=True)
@@ -434,6 +454,33 @@ def test_a_damaged_throttle_file_does_not_lock_everyone_out(private_home):
     assert throttle.retry_after("someone") == 0 and throttle.retry_after("ok") == 100
     throttle.failure("someone")
     assert set(json.loads(path.read_text())) == {"user:someone", "user:ok"}
+
+
+def test_the_sign_in_forms_throttle_holds_while_its_file_cannot_be_written(users, monkeypatch):
+    """The form made a new ``Throttle`` for every attempt: with its file unwritable (a full disk) each one read the
+    old file again, and every wrong password of a loop was checked (20 of 20 measured), none throttled."""
+    login.sign_in("lead", "wrong-pass", "10.0.0.5")  # the file now exists
+
+    def disk_full(path, text):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(accounts, "write_private", disk_full)
+    outcomes = [login.sign_in("clerk", "wrong-pass", "10.0.0.5").outcome for _ in range(20)]
+    assert outcomes[:4] == ["invalid"] * 4 and set(outcomes[4:]) == {"throttled"}
+    assert login.sign_in("clerk", "clerk-pass-1", "10.0.0.5").outcome == "throttled"
+
+
+def test_a_right_password_whose_sign_in_cannot_be_audited_does_not_clear_the_failures(users, private_home, monkeypatch):
+    gate = Throttle(throttle.throttle_file(users), Clock())
+    assert [login.sign_in("lead", "wrong-pass", "10.0.0.5", throttle=gate).outcome for _ in range(4)] == ["invalid"] * 4
+    blocked = private_home / "blocked"
+    blocked.mkdir()
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(blocked))  # a folder where the log should be
+    with pytest.raises(audit.AuditError):
+        login.sign_in("lead", "leader-pass-1", "10.0.0.5", throttle=gate)
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(private_home / "conf" / "audit.jsonl"))
+    # not signed in, and counted: the fifth attempt locks the name as a fifth wrong password would
+    assert login.sign_in("lead", "leader-pass-1", "10.0.0.5", throttle=gate).outcome == "throttled"
 
 
 def test_sign_in_throttles_then_lets_the_right_password_in(users):

@@ -100,7 +100,7 @@ def test_push_and_account_lines_read_in_words_of_the_pages_language(tmp_path, mo
 
     zh = _signed_in_audit_page("zh")
     assert list(zh.loc[zh["操作"] == "新增账号", "详情"]) == [
-        "所涉账号：chief；角色：管理员；单位：全部单位；邮箱：—；途径：命令行"
+        f"所涉账号：chief；角色：管理员；单位：全部单位；邮箱：—；途径：命令行；系统用户：{getpass.getuser()}"
     ]
     digest = (
         "筛选：全部单位，截至2020年11月8日，预警：逾期 5、即将到期 1、未会商 9、会议增多 2；"
@@ -114,7 +114,8 @@ def test_push_and_account_lines_read_in_words_of_the_pages_language(tmp_path, mo
 
     en = _signed_in_audit_page("en")
     assert list(en.loc[en["Action"] == "account added", "Details"]) == [
-        "account concerned: chief; role: admin; units: all units; e-mail: —; via: command line"
+        f"account concerned: chief; role: admin; units: all units; e-mail: —; via: command line; "
+        f"system user: {getpass.getuser()}"
     ]
     digest = (
         "filter: all units, as of 8 November 2020, alerts: Overdue 5, Due soon 1, Not consulted 9, More meetings 2; "

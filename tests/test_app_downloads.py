@@ -200,3 +200,40 @@ def test_the_packs_overdue_list_has_the_headers_of_the_pages_table_and_its_downl
         zipped = pd.read_csv(io.BytesIO(archive.read(f"{stem}.csv")), encoding="utf-8-sig")
     assert list(zipped.columns) == list(shown.columns)
     assert list(zipped.iloc[:, 0]) == list(shown.iloc[:, 0])  # the same issues, in the same order
+
+
+@pytest.mark.parametrize(
+    ("lang", "notice"),
+    [("zh", "审计日志现在无法写入"), ("en", "The audit log cannot be written now")],
+)
+def test_a_log_that_cannot_take_a_line_pauses_the_downloads_and_says_why(tmp_path, monkeypatch, lang, notice):
+    """Offered anyway, a download whose audit line failed (a full disk) answered the click with Streamlit's own
+    "Failed to generate file for download", in English on a Chinese page and with no reason."""
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(blocked))  # a folder where the log should be: no line fits
+    at = run_page(query={"lang": lang})
+    # neither a chart's file nor the pack that would carry them
+    assert not at.download_button and "widget.build_overview" not in [button.key for button in at.button]
+    assert [w.value for w in at.warning if w.value.startswith(notice)]
+
+
+def test_a_disk_too_full_for_a_whole_line_pauses_the_downloads(monkeypatch):
+    from oversight.auth import audit
+
+    real_statvfs = audit.os.statvfs
+
+    class Full:
+        def __init__(self, path):
+            room = real_statvfs(path)
+            self.f_frsize, self.f_bavail = room.f_frsize, (audit.LINE_ROOM // room.f_frsize) - 1
+
+    monkeypatch.setattr(audit.os, "statvfs", Full)
+    at = run_page()
+    assert not at.download_button
+    assert [w.value for w in at.warning if w.value.startswith("审计日志现在无法写入")]
+    monkeypatch.setattr(audit.os, "statvfs", real_statvfs)  # (not undo(): that would drop the test's own paths)
+    at.run()  # space freed: the next run offers them again
+    assert len(at.download_button) == 16 and not [
+        w for w in at.warning if "审计日志" in w.value
+    ]  # PNG SVG CSV Excel × 4

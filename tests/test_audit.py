@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 import threading
 from datetime import UTC, datetime, timedelta, timezone
@@ -194,3 +195,81 @@ def test_lines_whose_fields_are_not_what_record_writes_are_skipped_and_counted(p
     entries = audit.read_audit()
     assert [e["action"] for e in entries] == ["sign_in", "report_scheduled"]
     assert entries.skipped == 4
+
+
+def test_a_line_the_disk_cut_short_is_taken_back_and_the_next_line_reads_whole(private_paths, monkeypatch):
+    """A full disk wrote 67 of a line's 441 bytes (measured on a full tmpfs): the fragment stayed, and the next line,
+    written once space was freed, was glued onto it and skipped as damaged: a record reported written was lost."""
+    audit.record("download", account="before", details={"file": "a.png"})
+    real_write = audit.os.write
+
+    def full_disk(descriptor: int, data: bytes) -> int:
+        return real_write(descriptor, data[:67])
+
+    monkeypatch.setattr(audit.os, "write", full_disk)
+    with pytest.raises(audit.AuditError):
+        audit.record("download", account="refused", details={"file": "b.png"})
+    monkeypatch.setattr(audit.os, "write", real_write)
+    audit.record("download", account="after", details={"file": "c.png"})
+    entries = audit.read_audit()
+    assert [e["account"] for e in entries] == ["before", "after"] and entries.skipped == 0
+
+
+def test_a_line_that_could_not_be_flushed_does_not_stay_to_say_the_action_happened(private_paths, monkeypatch):
+    def failing_fsync(descriptor: int) -> None:
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(audit.os, "fsync", failing_fsync)
+    with pytest.raises(audit.AuditError):
+        audit.record("import", account="chief", details={"entry": "e1"})
+    assert audit.read_audit() == []
+
+
+def test_a_fragment_left_by_a_killed_writer_does_not_swallow_the_next_line(private_paths):
+    log = audit.audit_log_path()
+    audit.record("download", account="before")
+    with open(log, "ab") as stream:
+        stream.write(b'{"at":"2021-03-01T08:00:00.000+00:00","action":"downl')  # killed mid-write
+    audit.record("download", account="after")
+    entries = audit.read_audit()
+    assert [e["account"] for e in entries] == ["before", "after"] and entries.skipped == 1
+
+
+_WRITER = """
+import sys
+from oversight.auth import audit
+for n in range(int(sys.argv[2])):
+    audit.record("download", account=sys.argv[1], details={"n": n, "pad": "会" * 3000})
+"""
+
+
+def test_two_processes_writing_at_once_keep_every_line_whole(private_paths):
+    """Lines of 9 KB, beyond what one pipe write keeps whole: the flock, not the kernel, keeps them apart."""
+    import subprocess
+    import sys
+
+    writers = [
+        subprocess.Popen([sys.executable, "-c", _WRITER, name, "200"], env=dict(os.environ)) for name in ("p1", "p2")
+    ]
+    assert [writer.wait(timeout=120) for writer in writers] == [0, 0]
+    entries = audit.read_audit()
+    assert entries.skipped == 0 and len(entries) == 400
+    for name in ("p1", "p2"):
+        assert [e["details"]["n"] for e in entries if e["account"] == name] == list(range(200))
+
+
+def test_a_log_the_app_may_append_to_but_not_read_still_takes_lines(private_paths, monkeypatch):
+    """Opening the log to read its last byte (for a killed writer's fragment) must not refuse a log owned by another
+    account that grants this one append only: every download and import would then be refused."""
+    real_open = audit.os.open
+
+    def append_only(path, flags, *args):
+        if flags & os.O_RDWR:
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, flags, *args)
+
+    monkeypatch.setattr(audit.os, "open", append_only)
+    audit.record("download", account="one")
+    audit.record("download", account="two")
+    monkeypatch.setattr(audit.os, "open", real_open)
+    assert [e["account"] for e in audit.read_audit()] == ["one", "two"]

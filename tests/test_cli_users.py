@@ -115,6 +115,8 @@ def test_add_list_passwd_remove(monkeypatch, capsys, private_paths):
         ("user_removed", "clerk"),
     ]
     assert all(e["account"] == "王秘书" and e["details"]["via"] == "cli" for e in audit.read_audit())
+    # 王秘书 is only what OVERSIGHT_USER says (no password is asked): each line names the OS account that did it too
+    assert all(e["details"]["os_user"] == config.os_user() for e in audit.read_audit())
 
 
 def test_no_account_changes_without_its_audit_line(monkeypatch, capsys, private_paths, admins):

@@ -63,7 +63,7 @@ def test_the_audit_log_as_state_file_is_refused_and_its_lines_are_kept(tmp_path)
 def test_the_users_file_and_the_throttle_file_as_state_file_are_refused(tmp_path):
     users = write(accounts.users_file(), USERS)
     assert refusal(settings_with_state(tmp_path, users)).detail("zh") == (
-        f"不能是账户文件（{users}）：推送记录会整个覆盖它，所有账户都会丢失"
+        f"不能是账号文件（{users}）：推送记录会整个覆盖它，所有账号都会丢失"
     )
     # the same file by another spelling (a "..", a symbolic link) is the same file
     link = tmp_path / "link.toml"

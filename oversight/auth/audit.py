@@ -11,6 +11,7 @@ Path: ``OVERSIGHT_AUDIT_LOG``, else ``audit.jsonl`` beside the users file.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -62,6 +63,9 @@ REFUSAL_REASONS = (
 )
 
 _write_lock = threading.Lock()
+# Free space below which the log counts as full: a line is at most a few KB (a download's filter, a long name), so
+# with less than this left the next lines may not fit whole.
+LINE_ROOM = 64 * 1024
 
 
 class AuditError(OSError):
@@ -154,13 +158,13 @@ def record(
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         with _write_lock:
-            descriptor = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:  # read too, to see whether a killed writer left a fragment
+                descriptor, readable = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600), True
+            except PermissionError:  # a log the app may append to but not read (another account owns it)
+                descriptor, readable = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600), False
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX)
-                written = os.write(descriptor, line)
-                if written != len(line):
-                    raise AuditError(f"audit log: wrote {written} of {len(line)} bytes to {path}")
-                os.fsync(descriptor)
+                _append_whole(descriptor, line, path, readable)
             finally:
                 os.close(descriptor)  # closing releases the flock
     except AuditError:
@@ -170,6 +174,29 @@ def record(
     return entry
 
 
+def _append_whole(descriptor: int, line: bytes, path: Path, readable: bool) -> None:
+    """Append ``line`` (the flock held) so that the log gains the whole line or nothing.
+
+    A full disk takes part of a line (measured: 67 of 441 bytes on a full tmpfs); left there, the next line
+    written once space is freed would be glued onto that fragment and read as one damaged line, losing a record
+    that was reported written. So a line not written whole, or not flushed, is cut off again, and a fragment left
+    by a process killed mid-write is closed with a newline before this line starts.
+    """
+    start = os.fstat(descriptor).st_size
+    if readable and start and os.pread(descriptor, 1, start - 1) != b"\n":
+        line = b"\n" + line  # the fragment stays a line of its own, skipped and counted by ``read_audit``
+    try:
+        written = os.write(descriptor, line)
+        if written != len(line):
+            raise AuditError(f"audit log: wrote {written} of {len(line)} bytes to {path}")
+        os.fsync(descriptor)
+    except OSError:
+        # the action will not go ahead, so its line must not stay behind to say it did
+        with contextlib.suppress(OSError):
+            os.ftruncate(descriptor, start)
+        raise
+
+
 def ensure_writable(path: Path | None = None) -> None:
     """Raise ``AuditError`` unless a line could be appended now: asked before a change that cannot wait for its
     line to be written first (an account's change is made by the accounts module, which writes the users file)."""
@@ -177,8 +204,12 @@ def ensure_writable(path: Path | None = None) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
+        room = os.statvfs(path)
     except OSError as error:
         raise AuditError(f"audit log {path}: {error}") from error
+    # a full disk still lets the file be opened: only the write fails, after the page offered the download
+    if room.f_bavail * room.f_frsize < LINE_ROOM:
+        raise AuditError(f"audit log {path}: {room.f_bavail * room.f_frsize} bytes left on its disk")
 
 
 class AuditEntries(list[dict[str, Any]]):
@@ -223,7 +254,6 @@ def read_audit(
     """The log's entries, oldest first, those matching every filter given: ``account`` and ``action`` exactly,
     ``since <= at < until``. A missing log is empty; a malformed line is skipped and counted in ``.skipped``."""
     path = Path(path or audit_log_path())
-    since, until = _as_utc(since), _as_utc(until)
     entries = AuditEntries()
     try:
         stream = open(path, "rb")
@@ -241,11 +271,30 @@ def read_audit(
             if at is None or not _well_formed(entry):
                 entries.skipped += 1
                 continue
-            if account is not None and entry.get("account") != account:
-                continue
-            if action is not None and entry["action"] != action:
-                continue
-            if (since is not None and at < since) or (until is not None and at >= until):
-                continue
             entries.append(entry)
-    return entries
+    return select(entries, account=account, action=action, since=since, until=until)
+
+
+def select(
+    entries: AuditEntries,
+    account: str | None = None,
+    action: str | None = None,
+    since: datetime | str | None = None,
+    until: datetime | str | None = None,
+) -> AuditEntries:
+    """The entries (as ``read_audit`` returns them) matching every filter given, with the same ``skipped``: so a
+    page that needs the whole log and a filtered view of it reads the file once (70 MB took 4.7 s a read)."""
+    since, until = _as_utc(since), _as_utc(until)
+    chosen = AuditEntries()
+    chosen.skipped = entries.skipped
+    for entry in entries:
+        if account is not None and entry.get("account") != account:
+            continue
+        if action is not None and entry["action"] != action:
+            continue
+        if since is not None or until is not None:
+            at = _as_utc(entry["at"])  # never None: read_audit keeps only entries whose time it could read
+            if at is None or (since is not None and at < since) or (until is not None and at >= until):
+                continue
+        chosen.append(entry)
+    return chosen

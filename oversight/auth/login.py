@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,6 +12,16 @@ from oversight.auth.accounts import MAX_PASSWORD_LENGTH, authenticate, loggable_
 from oversight.auth.roles import Account
 from oversight.auth.throttle import Throttle, throttle_file
 from oversight.core import i18n
+
+# One ``Throttle`` per throttle file for the life of the process: while the file cannot be written (a full disk) the
+# count lives in its memory only, and a fresh ``Throttle`` per attempt forgot it, so no name was ever locked.
+_THROTTLES: dict[Path, Throttle] = {}
+_THROTTLES_LOCK = threading.Lock()
+
+
+def process_throttle(path: Path) -> Throttle:
+    with _THROTTLES_LOCK:
+        return _THROTTLES.setdefault(path, Throttle(path))
 
 
 @dataclass(frozen=True)
@@ -51,7 +62,7 @@ def sign_in(
     A throttled attempt is refused before the password is looked at, and does not itself count as a failure.
     """
     path = Path(path or users_file())
-    throttle = throttle or Throttle(throttle_file(path))
+    throttle = throttle or process_throttle(throttle_file(path))
     # whatever was typed (or sent past the form's limit) is logged and counted as a short, printable name
     name = loggable_username(username)
     password = (password or "")[: MAX_PASSWORD_LENGTH + 1]  # one over the limit still fails as too long
@@ -77,6 +88,8 @@ def sign_in(
             details={"throttled_for_s": round(wait)} if wait else None,
         )
         return SignIn("throttled", retry_after=wait) if wait > 0 else SignIn("invalid")
-    throttle.success(name, address)
+    # the line first: a sign-in that cannot be audited does not happen, and must not clear the name's failures
+    # either (a right password on a full disk reset the count, and so told a guesser which password was right)
     audit.record("sign_in", account=account, address=address, path=audit_path, details={"method": "password"})
+    throttle.success(name, address)
     return SignIn("ok", account)

@@ -161,9 +161,12 @@ class Throttle:
     clock: Callable[[], float] = time.time
     _memory: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _unsaved: bool = False  # the last write of the file failed: memory holds counts the file lacks
 
     def _load(self) -> dict[str, Any]:
-        if self.path is None:
+        if self.path is None or self._unsaved:
+            # the file misses what this process counted since its last write failed: reading it again would drop
+            # those failures, and any number of passwords could be tried while the disk stays full
             return dict(self._memory)
         try:
             state = json.loads(self.path.read_text(encoding="utf-8"))
@@ -183,7 +186,9 @@ class Throttle:
             try:
                 accounts.write_private(self.path, json.dumps(state))
             except OSError:
-                pass
+                self._unsaved = True  # this process's count holds until a write succeeds again
+            else:
+                self._unsaved = False
 
     @contextmanager
     def _transaction(self) -> Iterator[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from oversight import config
 from oversight.cli import options
 from oversight.cli.usage_language import help_text
 from oversight.core import i18n
@@ -66,7 +67,12 @@ def _user_command(args: argparse.Namespace, change) -> int:
         return 1
     print(message)
     try:
-        audit.record(action, account=roles.local_account().username, details={**details, "via": "cli"})
+        # the name is OVERSIGHT_USER's claim (no password is asked for): the OS account beside it is who did it
+        audit.record(
+            action,
+            account=roles.local_account().username,
+            details={**details, "via": "cli", "os_user": config.os_user()},
+        )
     except audit.AuditError:  # writable a moment ago (a disk filled meanwhile): said plainly, not hidden
         print(i18n.t("auth.cli.audit_failed_after_change", args.lang), file=sys.stderr)
         return 1

@@ -185,6 +185,11 @@ def details_text(
     )
 
 
+# The newest lines the page lists: a year of a team's sign-ins and downloads is tens of thousands, and the table of
+# 200,000 took 29 s to build on every rerun (then had to reach the browser); a date, account or action narrows it.
+SHOWN_AT_MOST = 2000
+
+
 def audit_table(
     entries: Iterable[Mapping[str, Any]], lang: str, unit_names: Mapping[str, str] | None = None
 ) -> pd.DataFrame:

@@ -40,7 +40,7 @@ def audit_section(page: Page) -> None:
         st.warning(page.t("auth.audit.reversed", since=since.isoformat(), until=until.isoformat()))
         return
     start, end = audit_rows.day_range(since, until)  # Beijing days, as the time column shows them
-    shown = audit.read_audit(account=account or None, action=action or None, since=start, until=end)
+    shown = audit.select(entries, account=account or None, action=action or None, since=start, until=end)
     if getattr(entries, "skipped", 0):
         st.warning(page.t("auth.audit.skipped", count=entries.skipped))
     # "没有符合条件的审计记录" over a log with nothing in it, and no condition set, read as a filter's doing
@@ -61,6 +61,12 @@ def audit_section(page: Page) -> None:
         )
         st.info(page.t("auth.audit.empty", filters=filters, count=len(entries)))
         return
-    table = audit_rows.audit_table(reversed(shown), page.lang, page.unit_names())
-    st.caption(page.t("table.row_count", count=len(table)) + " · " + page.t("auth.audit.time_zone"))
+    newest = shown[-audit_rows.SHOWN_AT_MOST :]
+    table = audit_rows.audit_table(reversed(newest), page.lang, page.unit_names())
+    count = (
+        page.t("table.row_count", count=len(table))
+        if len(newest) == len(shown)
+        else page.t("auth.audit.newest_only", shown=len(newest), count=len(shown))
+    )
+    st.caption(count + " · " + page.t("auth.audit.time_zone"))
     grid.data_table(table, page.lang)

@@ -34,6 +34,8 @@ class Page:
     fingerprint: str
     units: pd.DataFrame
     account: roles.Account
+    # False while the audit log cannot take a line: no download is offered, since none could be recorded
+    downloads_audited: bool = True
 
     def query(self, name: str, filter_: Filter | None = None) -> pd.DataFrame:
         """Every read goes through here, within the account's unit scope, whatever filter is asked for."""
@@ -63,7 +65,7 @@ class Page:
 
     @property
     def can_download(self) -> bool:
-        return roles.can_download(self.account)
+        return roles.can_download(self.account) and self.downloads_audited
 
     def t(self, key: str, **params: object) -> str:
         return i18n.t(key, self.lang, **params)

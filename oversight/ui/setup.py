@@ -252,18 +252,34 @@ def setup_page(page_id: str) -> Page:
     # after the sidebar (the pages it may open, sign-out), before anything of this page
     sign_in.refuse_forbidden_page(account, page_id, lang, session.view_params(filter_, lang))
     # figures are taken as of the data date where the range runs past it (a year to date)
-    page = Page(lang, span.resolve(filter_), span, folder, fingerprint, units, account)
+    downloads_audited = _downloads_can_be_audited(account)
+    page = Page(lang, span.resolve(filter_), span, folder, fingerprint, units, account, downloads_audited)
     st.html(_widget_words(page.lang))
     overlay = marking.screen_overlay_html(page.marking)
     if overlay:  # built from escaped text only (marking.screen_overlay_html); st.html adds no block of text
         st.html(overlay)
     _page_header(page, f"nav.{page_id}" if page_id != "overview" else "app.title", page_id)
+    if not downloads_audited:
+        st.warning(page.t("download.paused_audit_unwritable"), icon=":material/block:")
     if page.filter.is_not_begun and page_id not in _UNFILTERED_PAGES:
         # a range that starts after the data date has no figure yet: its cards read 会议数量 0次, 指出问题 0个 and a
         # table of nine units with 0 meetings, zeros that are really unknowns. The header says so; the sidebar stays
         # to choose another range.
         st.stop()
     return page
+
+
+def _downloads_can_be_audited(account: roles.Account) -> bool:
+    """Whether a download could be audited now. Anything that cannot be audited does not happen: offered anyway,
+    its button failed on the click with Streamlit's own "Failed to generate file for download", in English and
+    with no reason. Asked once a page run, only for an account that downloads."""
+    if not roles.can_download(account):
+        return True
+    try:
+        audit.ensure_writable()
+    except audit.AuditError:
+        return False
+    return True
 
 
 def view_link(base: str | None, page: Page) -> str:
