@@ -18,6 +18,7 @@ import pytest
 from oversight import config, ingest
 from oversight.__main__ import main
 from oversight.contract.schema import TABLES
+from oversight.core import i18n
 from oversight.data import store
 from oversight.ingest import (
     ValidationError,
@@ -584,3 +585,21 @@ def test_cli_runs_as_a_module_and_honours_the_data_dir(data_folder, tmp_path):
     )
     assert done.returncode == 1
     assert "gives only a quarter" in done.stdout
+
+
+def test_a_ledgers_headers_are_its_own_in_chinese_and_labels_in_english(sample_frames):
+    """The preview's headers: in Chinese the ledger's own (what the folder keeps), in English labels a leader reads
+    (they were the contract's names, issue_id …); the contract's name is kept beside each for the hover."""
+    for table in TABLES.values():
+        office = workbook.to_office_values(table, sample_frames[table.name].head(2), sample_frames["units"], "en")
+        names = [column.name for column in table.columns]
+        assert list(office.attrs[workbook.CONTRACT_NAMES].values()) == names
+        assert not set(office.columns) & set(names), table.name
+        assert len(set(office.columns)) == len(names)  # one header per column
+        assert all(header.isascii() for header in office.columns)
+        chinese = workbook.to_office_values(table, sample_frames[table.name].head(2), sample_frames["units"], "zh")
+        assert list(chinese.columns) == [column.zh for column in table.columns]
+        # the Chinese locale's copy of the headers is the contract's, word for word
+        assert [i18n.t(f"ledger.column.{table.name}.{name}", "zh") for name in names] == list(chinese.columns)
+    office = workbook.to_office_values(TABLES["issues"], sample_frames["issues"].head(1), sample_frames["units"], "en")
+    assert list(office.columns)[:3] == ["Issue no.", "Unit", "Date raised"]
