@@ -117,3 +117,15 @@ def test_every_page_loads_with_a_header_only_ledger_and_shows_the_notice(folder,
         assert not at.error, [e.value for e in at.error]
         assert any(expected in notice.value.replace("\\", "") for notice in at.info), page
     assert os.environ["OVERSIGHT_DATA_DIR"] == str(folder)
+
+
+def test_a_ledger_of_a_title_a_header_and_a_totals_row_reads_as_none_too(folder):
+    from tests.bad_files import HEADERS, write_xlsx
+
+    (folder / "meetings.xlsx").unlink()
+    rows = [["2021年会议台账"], HEADERS["meetings"], ["合计", None, None, None, 0]]
+    write_xlsx(folder / "meetings.xlsx", {"会议": rows})
+    connection = store.open_folder(folder)
+    assert store.ledgers_without_records(connection) == ["meetings"]
+    [notice] = checked_folder.header_only_ledgers(folder, ["meetings"])
+    assert notice.sheet == "会议" and notice.file == "meetings.xlsx"
