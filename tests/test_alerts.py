@@ -496,7 +496,8 @@ def test_only_quarter_rules_left_unjudged_say_so_and_not_that_none_is_enabled(co
     text = digest_text.render_text(digest, "zh")
     assert "未启用任何预警规则" not in text
     assert text.startswith(
-        "派驻监督预警摘要\n截至 2021年1月5日（2021年第1季度），数据截至 2020年12月31日\n"
+        "派驻监督预警摘要\n截至 2021年1月5日（2021年第1季度）：逾期、到期天数算至该日；整改状态按台账记录，"
+        "数据截至 2020年12月31日\n"
         "2021年第1季度尚无记录，未判断：未会商、会议增多\n"
     )
     assert "No alert rule is enabled" not in digest_text.render_markdown(digest, "en")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import shutil
 from datetime import date
@@ -217,6 +218,9 @@ def test_an_appends_preview_shows_the_files_rows_as_the_ledger_reads(data_dir):
     shown = at.expander[0].dataframe[0].value
     assert list(shown.columns) == [column.zh for column in TABLES["meetings"].columns]
     assert list(shown.columns)[:5] == ["会议编号", "单位", "会议日期", "会议类型", "时长(分钟)"]
+    assert json.loads(at.expander[0].dataframe[0].proto.columns)["会议编号"]["help"] == (
+        "数据规范中的列名“meeting_id”（导入时也可作为本列表头）"
+    )
     assert shown.drop(columns=["备注"]).values.tolist() == [
         ["HY2021-090", names["research"], date(2021, 3, 1), "党组(党委)会议", 90, 2, "是", "是", "否"],
         ["HY2021-091", names["chronicles"], date(2021, 3, 2), "办公会议", 45, 3, "是", "否", "否"],
@@ -237,14 +241,19 @@ def test_a_replaces_preview_shows_the_new_table_in_the_pages_language(data_dir):
     assert [e.label for e in at.expander] == ["Preview: Reminders after replacing, the file's 2 rows (all shown)"]
     shown = at.expander[0].dataframe[0].value
     english_names = dict(zip(units["unit_id"], units["name_en"]))
+    # the headers a leader reads (they were the contract's reminder_id, unit, date …); those names stay in the hover
     assert shown.to_dict("list") == {
-        "reminder_id": list(reminders["reminder_id"]),
-        "unit": [english_names[unit] for unit in reminders["unit"]],
-        "date": list(reminders["date"]),
-        "form": [i18n.choice_label(REMINDER_FORMS, form, "en") for form in reminders["form"]],
-        "subject": list(reminders["subject"]),
+        "Reminder no.": list(reminders["reminder_id"]),
+        "Unit": [english_names[unit] for unit in reminders["unit"]],
+        "Reminder date": list(reminders["date"]),
+        "Form": [i18n.choice_label(REMINDER_FORMS, form, "en") for form in reminders["form"]],
+        "Subject": list(reminders["subject"]),
     }
-    assert set(shown["form"]) <= {"Written", "Face-to-face", "At a meeting"}  # labels, not codes
+    assert set(shown["Form"]) <= {"Written", "Face-to-face", "At a meeting"}  # labels, not codes
+    config = json.loads(at.expander[0].dataframe[0].proto.columns)
+    assert config["Reminder no."]["help"] == (
+        "Column “reminder_id” of the data contract (also accepted as this column's header in an import)"
+    )
 
 
 def test_the_upload_box_takes_every_file_the_importer_reads(data_dir):

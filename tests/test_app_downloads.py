@@ -129,11 +129,16 @@ def test_every_table_offers_its_rows_as_csv_and_excel():
     export is off): the ranking of units, the overdue issues and the lists could not be taken to a report."""
     at = run_page("pages/02_issues.py")
     names = [text.removeprefix("下载：") for text in _help_texts(at)]
-    assert "逾期未整改问题_2020Q1-2020Q4.csv" in names and "逾期未整改问题_2020Q1-2020Q4.xlsx" in names
+    # named as the briefing ZIP and the list behind the card name the same list (it was 逾期未整改问题_…)
+    assert "逾期未整改问题清单_2020Q1-2020Q4.csv" in names and "逾期未整改问题清单_2020Q1-2020Q4.xlsx" in names
     meetings = run_page("pages/01_meetings.py", {"lang": "en"})
     tables = [text for text in _help_texts(meetings) if text.endswith((".csv", ".xlsx")) and "units_ranked" in text]
-    # in lower case, as every chart's and list's file is (it was Units_ranked_by_…)
-    assert len(tables) == 2 and all(text.startswith("Download units_ranked_by_meeting_reduction") for text in tables)
+    # in lower case, as every chart's and list's file is (it was Units_ranked_by_…), and short (it was the whole
+    # title, units_ranked_by_meeting_reduction_against_a_year_earlier_…)
+    assert sorted(tables) == [
+        "Download units_ranked_by_meeting_reduction_2020Q1-2020Q4.csv",
+        "Download units_ranked_by_meeting_reduction_2020Q1-2020Q4.xlsx",
+    ]
 
 
 def _menu(at, stem: str) -> list[str]:
@@ -198,6 +203,11 @@ def test_the_packs_overdue_list_has_the_headers_of_the_pages_table_and_its_downl
     stem = report.context.file_stem(i18n.t("export.file.overdue_issues", lang))
     with zipfile.ZipFile(io.BytesIO(briefing.charts_zip_bytes(report))) as archive:
         zipped = pd.read_csv(io.BytesIO(archive.read(f"{stem}.csv")), encoding="utf-8-sig")
+    # and the same name: one pattern for the list wherever it is downloaded (逾期未整改问题_… on the page was
+    # 逾期未整改问题清单_… in the ZIP; in English overdue_issues_… beside the card's overdue_issues_list_…)
+    page_files = [text.split(" ", 1)[-1].split("：", 1)[-1] for text in _help_texts(at)]
+    assert f"{stem}.csv" in page_files and f"{stem}.xlsx" in page_files
+    assert stem == {"zh": "逾期未整改问题清单_2020Q1-2020Q4", "en": "overdue_issues_list_2020Q1-2020Q4"}[lang]
     assert list(zipped.columns) == list(shown.columns)
     assert list(zipped.iloc[:, 0]) == list(shown.iloc[:, 0])  # the same issues, in the same order
 

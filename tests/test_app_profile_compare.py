@@ -92,7 +92,9 @@ def test_each_column_holds_its_own_units_figures(lang, units, start, end):
             assert card.value == f"{oracle.half_up(mine, 0):,}{suffix}", (unit_id, measure)
             gap = oracle.half_up(mine - average, 1)
             # a unit level with the average says so (Big Data Admin.'s 2 consultations in 2019–2020, average 2.0)
-            expected = f"{_signed(gap)}{suffix}" if gap else {"zh": "持平", "en": "level"}[lang]
+            # written as the figures are, no trailing .0: +1个 beside 3个 (it read +1.0个)
+            written = gap.to_integral() if gap == gap.to_integral() else gap
+            expected = f"{_signed(written)}{suffix}" if gap else {"zh": "持平", "en": "level"}[lang]
             assert card.delta == expected, (unit_id, measure)
 
     # one line per unit, each with that unit's own quarterly counts (not the units added together)

@@ -9,6 +9,7 @@ import os
 import shutil
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,8 @@ from oversight import config
 from oversight.alerts import configuration
 from oversight.auth import accounts, audit
 from oversight.cli.main import main
+from oversight.data import store
+from tests import oracle
 from tests.receivers import RobotReceiver
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -139,7 +142,8 @@ def test_a_day_past_the_data_date_names_it_and_does_not_judge_a_quarter_without_
     status, out, err = run(capsys, "alerts", "--as-of", "2021-02-01")
     assert status == 0 and err == ""
     assert out.startswith(
-        "派驻监督预警摘要\n截至 2021年2月1日（2021年第1季度），数据截至 2020年12月31日\n逾期未整改 6 项 · 30 日内到期 0 项\n"
+        "派驻监督预警摘要\n截至 2021年2月1日（2021年第1季度）：逾期、到期天数算至该日；整改状态按台账记录，"
+        "数据截至 2020年12月31日\n逾期未整改 6 项 · 30 日内到期 0 项\n"
         "2021年第1季度尚无记录，未判断：未会商、会议增多\n"
     )
     assert "未会商：" not in out and "会议增多：" not in out
@@ -147,12 +151,41 @@ def test_a_day_past_the_data_date_names_it_and_does_not_judge_a_quarter_without_
     assert data["data_date"] == "2020-12-31" and data["not_judged"] == ["no_consultation", "meetings_rising"]
     assert data["counts"] == {"overdue": 6, "due_soon": 0}
     text = run(capsys, "alerts", "--as-of", "2021-02-01", "--lang", "en")[1]
-    assert "As of 1 February 2021 (2021 Q1); data recorded up to 31 December 2020\n" in text
+    assert (
+        "As of 1 February 2021 (2021 Q1): days overdue and days left counted to that day; rectification status as "
+        "the ledgers record it, data up to 31 December 2020\n"
+    ) in text
     assert "No records yet for 2021 Q1, so not judged: Not consulted, More meetings\n" in text
     # within the data's last quarter the rules judge it, and the header has no second date
     status, out, _ = run(capsys, "alerts", "--as-of", "2020-12-31")
     assert out.startswith("派驻监督预警摘要\n截至 2020年12月31日（2020年第4季度）\n") and "本季度未会商 8 家" in out
     assert "未判断" not in out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_day_past_the_data_date_counts_days_to_the_day_its_header_says(settings_path, capsys, lang):
+    """The header named the data date (数据截至 2020年12月31日) over days overdue counted to the day asked for: read
+    against the data date, each was a day too many. The header now says which day the days run to, and they do."""
+    ledgers = oracle.read_ledgers(store.SAMPLE_DATA_DIR)
+    asked = date(2021, 1, 1)
+    issues = ledgers.issues
+    open_at_data_date = issues[
+        (issues["status"] != "rectified") | issues["rectified"].map(lambda d: d is None or d > ledgers.data_date)
+    ]
+    overdue = open_at_data_date[open_at_data_date["due"] < asked]
+    expected = {row.issue_id: (asked - row.due).days for row in overdue.itertuples()}
+    data = json.loads(run(capsys, "alerts", "--as-of", asked.isoformat(), "--json", "--lang", lang)[1])
+    items = [item for unit in data["units"] for item in unit["alerts"]]
+    found = {item["issue_id"]: item["days_overdue"] for item in items if item["rule"] == "overdue"}
+    assert found == expected and found["WT2020-021"] == 55  # deadline 7 November: 55 days to 1 January, 54 to 31 Dec
+    text = run(capsys, "alerts", "--as-of", asked.isoformat(), "--lang", lang)[1]
+    head = text.splitlines()[1]
+    said = {
+        "zh": ("截至 2021年1月1日", "天数算至该日", "数据截至 2020年12月31日"),
+        "en": ("As of 1 January 2021", "counted to that day", "data up to 31 December 2020"),
+    }[lang]
+    assert all(part in head for part in said), head
+    assert ("已逾期 55 天" if lang == "zh" else "55 days overdue") in text
 
 
 def test_a_day_before_the_records_is_refused(settings_path, capsys):

@@ -427,12 +427,17 @@ def test_unit_profile(worlds, case):
         # each card carries its measure's unit (3个, 2条, 5次), the difference and the average too
         unit_key = kpis.PROFILE_UNITS[card.key]
         assert card.display == i18n.t(unit_key, case.lang, value=f"{oracle.half_up(mine, 0):,}"), card.key
+        # the difference and the average written as the chart's bars are (1, 1.8, 2): no trailing .0 (-1.0条 was)
+        written = str(difference.to_integral()) if difference == difference.to_integral() else str(difference)
         assert card.delta == (
-            i18n.t(unit_key, case.lang, value=f"{'+' if difference > 0 else ''}{difference}")
+            i18n.t(unit_key, case.lang, value=f"{'+' if difference > 0 else ''}{written}")
             if difference
             else {"zh": "持平", "en": "level"}[case.lang]
         ), card.key
-        assert i18n.t(unit_key, case.lang, value=str(oracle.half_up(average, 1))) in card.secondary, card.key
+        mean = oracle.half_up(average, 1)
+        mean_text = f"{mean.to_integral():,}" if mean == mean.to_integral() else f"{mean:,}"
+        assert card.secondary.endswith(" " + i18n.t(unit_key, case.lang, value=mean_text)), card.key
+        assert ".0" not in card.delta + card.secondary, card.key
     # the unit-beside-average chart draws the same two values per measure
     figure = catalog.make_unit_vs_average_figure(catalog.unit_beside_average(metrics, unit), case.lang, "U")
     measures = [card.key for card in cards]

@@ -18,6 +18,7 @@ import pytest
 from oversight import config, ingest
 from oversight.__main__ import main
 from oversight.contract.schema import TABLES
+from oversight.core import i18n
 from oversight.data import store
 from oversight.ingest import (
     ValidationError,
@@ -445,9 +446,15 @@ def test_a_template_has_header_comments_and_drop_downs(tmp_path, sample_frames):
 
 
 def test_an_empty_template_is_not_mistaken_for_data(tmp_path, data_folder):
-    path = templates.write_template(tmp_path / "t.xlsx", TABLES["issues"])
+    # its notes and examples are no records: it reads as a header-only ledger, which empties the table and says so
+    path = templates.write_template(tmp_path / "t.xlsx", TABLES["reminders"])
+    plan = import_plan.plan_import(path, folder=data_folder, mode="replace")
+    assert plan.ok and plan.changes["reminders"].rows_in_file == 0
+    assert "has its header and no records" in import_report.render_plan(plan, "en")
+    # an empty issues template leaves the suggestions naming issues that no longer exist: refused for that
+    path = templates.write_template(tmp_path / "i.xlsx", TABLES["issues"])
     plan = import_plan.plan_import(path, folder=data_folder)
-    assert [p.message_key for p in plan.problems] == ["error.sheet_empty"]
+    assert {p.message_key for p in plan.problems} == {"error.folder_would_break", "error.ref_unknown"}
 
 
 # ---------------------------------------------------------------- the command line
@@ -578,3 +585,21 @@ def test_cli_runs_as_a_module_and_honours_the_data_dir(data_folder, tmp_path):
     )
     assert done.returncode == 1
     assert "gives only a quarter" in done.stdout
+
+
+def test_a_ledgers_headers_are_its_own_in_chinese_and_labels_in_english(sample_frames):
+    """The preview's headers: in Chinese the ledger's own (what the folder keeps), in English labels a leader reads
+    (they were the contract's names, issue_id …); the contract's name is kept beside each for the hover."""
+    for table in TABLES.values():
+        office = workbook.to_office_values(table, sample_frames[table.name].head(2), sample_frames["units"], "en")
+        names = [column.name for column in table.columns]
+        assert list(office.attrs[workbook.CONTRACT_NAMES].values()) == names
+        assert not set(office.columns) & set(names), table.name
+        assert len(set(office.columns)) == len(names)  # one header per column
+        assert all(header.isascii() for header in office.columns)
+        chinese = workbook.to_office_values(table, sample_frames[table.name].head(2), sample_frames["units"], "zh")
+        assert list(chinese.columns) == [column.zh for column in table.columns]
+        # the Chinese locale's copy of the headers is the contract's, word for word
+        assert [i18n.t(f"ledger.column.{table.name}.{name}", "zh") for name in names] == list(chinese.columns)
+    office = workbook.to_office_values(TABLES["issues"], sample_frames["issues"].head(1), sample_frames["units"], "en")
+    assert list(office.columns)[:3] == ["Issue no.", "Unit", "Date raised"]

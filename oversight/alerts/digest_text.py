@@ -34,8 +34,10 @@ def subject(digest: Digest, lang: str) -> str:
 
 
 def as_of_line(digest: Digest, lang: str) -> str:
-    """The as-of date and its quarter, and the data date where the records stop before it (a digest run today
-    on ledgers last imported weeks ago says so)."""
+    """The as-of date and its quarter, and, where the records stop before it, what each day governs (README,
+    口径说明, 预警摘要): days overdue and days left run to the digest's day, a deadline being a date and not a record,
+    while the statuses are the ledgers' as recorded to the data date. It said only "数据截至 12月31日" over 55 days
+    overdue counted to 1 January: read as counted to the data date, that was a day too many."""
     behind = digest.data_date is not None and digest.data_date < digest.as_of
     return i18n.t(
         "alerts.digest.as_of_data" if behind else "alerts.digest.as_of",

@@ -114,7 +114,7 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
                 x=label,
                 text=i18n.t("chart.note.no_comparison_short", lang),
                 **place,
-                font=dict(color=COLOURS["muted_text"], size=11),
+                font=dict(color=COLOURS["muted_text"], size=12),  # the least text on screen
             )
     if previous.isna().all() and any(
         percent_change(now, before) is not None for now, before in zip(meetings, compared)

@@ -545,7 +545,7 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
             quarters,
             lang,
             side="bottom",
-            short_tick_font=QUARTER_TICK_FONT - 1,
+            short_tick_font=QUARTER_TICK_FONT,  # 10 px was too small to read on screen (12 px at least)
             most_whole=0,
             showgrid=False,
         ),

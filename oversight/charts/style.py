@@ -480,7 +480,7 @@ _REMARK_BREAKS = (
     ("(to ", "(to<br>"),
     ("(no data yet)", "(no data<br>yet)"),
 )
-QUARTER_TICK_FONT = 11  # "Q1" ≈ 14 px: room between eight quarters in a phone's card, level
+QUARTER_TICK_FONT = 12  # the least text on screen (12 px; it was 11, the heatmap's 10); "Q1" ≈ 15 px, level
 
 
 def quarter_ticks(

@@ -22,6 +22,7 @@ import pandas as pd
 from oversight import config
 from oversight.data import running_totals
 from oversight.data.filters import DataSpan, Filter
+from oversight.ingest.problems import NO_RECORDS, Problem, ValidationError
 
 QUERY_DIR = config.QUERY_DIR
 ROLLUP_DIR = QUERY_DIR / "rollups"
@@ -97,6 +98,10 @@ def _run(
 
 
 def data_span(connection: duckdb.DuckDBPyConnection) -> DataSpan:
+    """The data's first and last day and its units; raises ``ValidationError`` where no ledger holds a record
+    (each may be header-only, not all: without a data date no figure has a day to be taken at)."""
     row = run(connection, "data_span").iloc[0]
+    if pd.isna(row["last_day"]):
+        raise ValidationError([Problem(file="", message_key=NO_RECORDS)])
     units = tuple(run(connection, "units")["unit_id"])
     return DataSpan.from_row({**row.to_dict(), "last_day": pd.Timestamp(row["last_day"])}, units)

@@ -8,7 +8,7 @@ import duckdb
 import pandas as pd
 
 from oversight import config
-from oversight.contract.schema import BOOL, DATE, INT, RECORD_DATES, TABLES, Table
+from oversight.contract.schema import BOOL, DATE, INT, LOAD_ORDER, RECORD_DATES, TABLES, Table
 from oversight.data import running_totals
 from oversight.ingest import table_cache
 from oversight.ingest.checked_folder import load_folder
@@ -115,6 +115,23 @@ def connect(frames: dict[str, pd.DataFrame | Path]) -> duckdb.DuckDBPyConnection
     if set(LEDGERS) <= set(frames):  # a partial store (a test's few tables): the queries read rows
         running_totals.build(connection)
     return connection
+
+
+def ledgers_without_records(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """The ledgers loaded with their header and no row (the units sheet always has rows: ingest requires it)."""
+    cursor = connection.cursor()  # a cursor per query: the connection is shared across sessions' threads
+    try:
+        present = {row[0] for row in cursor.execute("select table_name from duckdb_tables()").fetchall()}
+        return [
+            name
+            for name in LEDGERS_IN_ORDER
+            if name in present and cursor.table(name).aggregate("count(*)").fetchall() == [(0,)]
+        ]
+    finally:
+        cursor.close()
+
+
+LEDGERS_IN_ORDER = tuple(name for name in LOAD_ORDER if name != "units")
 
 
 def open_folder(folder: Path | None = None) -> duckdb.DuckDBPyConnection:

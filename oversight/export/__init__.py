@@ -289,17 +289,22 @@ def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool
 
 
 def _ticks_for_print(figure: go.Figure) -> None:
-    """Tick labels at the documents' least text size: the units' names (12 px), short quarters (11 px) and the
-    heatmap's quarters (10 px), set small to fit a phone's card, printed at 9, 8.6 and 7.8 pt, the heatmap's Q1 Q2
-    barely legible on paper. A picture half the screen's width has room for them at 13 px (the names' margin is
-    worked out at 14 px, ``_wrap_category_labels``)."""
+    """Every text at the documents' least text size: tick labels (the units' names at 12 px, short quarters at 12,
+    set small to fit a phone's card, printed at 9.4 pt), the charts' notes (上年同期无可比数据 and 百分比：较上年同期增减
+    at 12 px, 无可比 at 12), a legend or a value set smaller. A picture half the screen's width has room for them at
+    13 px, 10 pt on A4 (the names' margin is worked out at 14 px, ``_wrap_category_labels``)."""
 
-    def enlarge(axis) -> None:
-        if axis.tickfont.size is not None and axis.tickfont.size < DOCUMENT_LEAST_TEXT_PX:
-            axis.tickfont.size = DOCUMENT_LEAST_TEXT_PX
+    def enlarge(font) -> None:
+        if isinstance(font.size, (int, float)) and font.size < DOCUMENT_LEAST_TEXT_PX:  # not a size per point
+            font.size = DOCUMENT_LEAST_TEXT_PX
 
-    figure.for_each_xaxis(enlarge)
-    figure.for_each_yaxis(enlarge)
+    figure.for_each_xaxis(lambda axis: enlarge(axis.tickfont))
+    figure.for_each_yaxis(lambda axis: enlarge(axis.tickfont))
+    figure.for_each_annotation(lambda note: enlarge(note.font))
+    enlarge(figure.layout.legend.font)
+    for trace in figure.data:
+        if "textfont" in trace:
+            enlarge(trace.textfont)
 
 
 _MARKING_LINE_PX = 24  # the marking's line (13 px type) and a gap

@@ -145,10 +145,15 @@ class ExportContext:
         )
 
     def chart_file_stem(self, chart_key: str, chart_title: str) -> str:
-        key = f"export.file.{chart_key}"
-        # A chart added later without its own short name still gets a readable one: its title.
-        what = self.t(key) if key in i18n.catalog(self.lang) else chart_title
-        return self.file_stem(what)
+        return self.named_file_stem(chart_key, chart_title)
+
+    def named_file_stem(self, key: str, title: str) -> str:
+        """A chart's or a table's file stem from its one name, ``export.file.<key>``, wherever it is downloaded: a
+        page's table, the list behind a card and the briefing ZIP name the same list alike (the overdue issues were
+        逾期未整改问题_… on the page and 逾期未整改问题清单_… in the ZIP). A chart or table added later without a
+        name of its own still gets a readable one: its title."""
+        name = f"export.file.{key}"
+        return self.file_stem(self.t(name) if name in i18n.catalog(self.lang) else title)
 
     def chart_file_name(self, chart_key: str, chart_title: str, extension: str) -> str:
         return f"{self.chart_file_stem(chart_key, chart_title)}.{extension}"

@@ -7,7 +7,7 @@ same way). The store, an import's check of the would-be folder and the CLI all r
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import cast
 
@@ -17,8 +17,10 @@ from oversight.contract.schema import LOAD_ORDER, TABLES
 from oversight.core import locking
 from oversight.ingest import sheets, table_cache
 from oversight.ingest.cells import Context, UnitResolver
+from oversight.ingest.files import load_sheets
 from oversight.ingest.folder_lock import LOCK_FILE
-from oversight.ingest.problems import Problem, ValidationError, not_a_folder
+from oversight.ingest.headers import locate_tables
+from oversight.ingest.problems import Problem, ValidationError, not_a_folder, problem_in_sheet
 from oversight.ingest.table_files import table_path
 
 # How long a reader waits for an import to finish before saying the data is being updated: longer than any
@@ -107,3 +109,23 @@ def _load_tables(folder: Path, prefer_paths: bool) -> dict[str, pd.DataFrame | P
 def _needed_as_context(name: str) -> bool:
     # units and issues are what later tables are checked against, so they are read whatever else happens.
     return name in ("units", "issues")
+
+
+HEADER_ONLY = "notice.ledger_header_only"
+
+
+def header_only_ledgers(folder: Path, tables: Iterable[str]) -> list[Problem]:
+    """A notice for each of ``tables`` (loaded with no records: ``sheets.check_table`` lets a ledger be
+    header-only) naming its file and the sheet its header is on, so that the reader knows why its figures read
+    none. Read again only for these tables, whose files hold a header and nothing else."""
+    notices = []
+    for name in tables:
+        table = TABLES[name]
+        path = table_path(folder, table)
+        try:
+            found, _ = locate_tables(load_sheets(path, checked=False), path.name, table)
+        except (ValidationError, OSError):  # replaced since it loaded: the file is still the one to name
+            found = {}
+        sheets = found.get(name) or [""]
+        notices.append(problem_in_sheet(path.name, sheets[0], HEADER_ONLY, table=table.zh))
+    return notices

@@ -27,6 +27,7 @@ from oversight.ingest.files import Sheets, Source, Upload, batch_problems, load_
 from oversight.ingest.headers import locate_tables
 from oversight.ingest.problems import (
     CHECKING_STOPPED,
+    NO_RECORDS,
     Problem,
     ProblemCap,
     ValidationError,
@@ -55,6 +56,7 @@ class TableChange:
     changed: tuple[str, ...]
     removed: tuple[str, ...]
     skipped: tuple[tuple[str, int], ...] = ()  # (sheet, Excel row) of totals, notes and sign-off lines
+    sheets: tuple[str, ...] = ()  # the sheets the table was read from ("" for a CSV)
     hidden: tuple[
         hidden_parts.HiddenRecords, ...
     ] = ()  # records in hidden rows, columns or sheets, imported all the same
@@ -163,6 +165,9 @@ def _read_folder_leniently(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[
             context.units = UnitResolver.from_units(read.frame[read.frame["unit_id"].notna()])
         elif name == "issues" and not read.frame.empty:
             context.know_issues(read.frame)
+    ledgers = [name for name in LOAD_ORDER if name != "units"]
+    if all(name in frames and frames[name].empty for name in ledgers):  # the dashboard's data_span refuses it
+        problems.append(Problem(file="", message_key=NO_RECORDS))
     return frames, clean, problems
 
 
@@ -301,6 +306,7 @@ def _plan_table(
         changed=changed,
         removed=removed,
         skipped=tuple(read.skipped),
+        sheets=tuple(read.sheets),
         hidden=hidden_parts.hidden_in(incoming.visibility, read.origins, read.labels),
     )
     return []

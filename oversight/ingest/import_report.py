@@ -35,6 +35,7 @@ def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
                 removed=len(change.removed),
             )
         )
+    lines += header_only_lines(plan, lang)
     lines += skipped_lines(plan, lang)
     lines += hidden_lines(plan, lang)
     if plan.problems:
@@ -50,6 +51,20 @@ def failed_line(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     report lists (its checking stopped; its last line says so)."""
     key = "data.report.failed_stopped" if plan.checking_stopped else "data.report.failed"
     return i18n.t(key, lang, count=plan.problem_count)
+
+
+def header_only_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[str]:
+    """A line per file read with its header and no record: it is accepted (a ledger may be empty, as the dashboard
+    reads it), and whoever imports it is told what the pages will read, by file and sheet."""
+    lines = []
+    for change in plan.changes.values():
+        if change.rows_in_file or change.mode == "append":  # an empty append adds nothing: "nothing to import" says so
+            continue
+        sheet = change.sheets[0] if change.sheets else ""
+        where = Problem(file=change.sources[0], message_key="", sheet=sheet or None).location(lang)
+        table = i18n.t(f"data.table.{change.table}", lang)
+        lines.append(i18n.t("data.report.header_only", lang, where=where, table=table))
+    return lines
 
 
 def skipped_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[str]:

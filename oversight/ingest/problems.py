@@ -10,6 +10,9 @@ from typing import Any
 from oversight.contract.schema import TABLES
 from oversight.core import i18n, safe_text
 
+# A folder whose ledgers are all header-only: the units load, and no figure has a day to be taken at
+NO_RECORDS = "error.no_records"
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -198,11 +198,21 @@ def parse_sheet(
     return frame, excel_rows, labels, [index + 1 for index in skipped]
 
 
+# The tables that must hold records: every ledger row names a unit of the units sheet, so without units nothing
+# reads. A ledger with its header and no rows is a quarter with nothing of its kind yet (a new team, a new
+# ledger): it loads as none, and the pages say so (``checked_folder.header_only_ledgers``), rather than stopping
+# the dashboard and every other table's figures with it.
+MUST_HOLD_RECORDS = frozenset({"units"})
+
+
 def check_table(read: TableRead) -> Iterator[Problem]:
-    """Whole-table rules: not empty, and unique columns unique across every sheet read."""
+    """Whole-table rules: records where the table must have them, and unique columns unique across every sheet."""
     table, frame = read.table, read.frame
     if frame.empty:
-        yield problem_in_sheet(read.file, read.sheets[0] if read.sheets else "", "error.sheet_empty", table=table.zh)
+        if table.name in MUST_HOLD_RECORDS:
+            yield problem_in_sheet(
+                read.file, read.sheets[0] if read.sheets else "", "error.sheet_empty", table=table.zh
+            )
         return
     for column in table.columns:
         if not column.unique:

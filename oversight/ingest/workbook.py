@@ -38,9 +38,9 @@ def to_office_values(
     """Codes → labels, unit ids → names, booleans → 是/否, under the ledger's headers: how clerks write them.
 
     In Chinese (the default) this is the ledger as the data folder keeps it. In English, the same table as the
-    English page shows it: the contract's English column names (which the importer accepts as headers), the
-    codes' English labels and the units' English names."""
-    chinese = i18n.normalise_language(lang) == i18n.CONTRACT_LANGUAGE
+    English page shows it: English headers a leader reads (Meeting date, not the contract's ``date``), the codes'
+    English labels and the units' English names. ``attrs[CONTRACT_NAMES]`` maps each header to its contract
+    column's name, for whoever needs it (a header's help on screen)."""
     names = dict(zip(units["unit_id"], units[i18n.localized_column("name", lang)])) if units is not None else {}
     yes, no = i18n.t("value.yes", lang), i18n.t("value.no", lang)
     office = pd.DataFrame(index=frame.index)
@@ -52,8 +52,19 @@ def to_office_values(
             values = values.map(lambda v: names.get(v, v) if v is not None else None)
         elif column.kind == BOOL:
             values = values.map(lambda v: None if v is None or v != v else (yes if v else no))
-        office[column.zh if chinese else column.name] = values
+        office[header_for(table, column.name, lang)] = values
+    office.attrs[CONTRACT_NAMES] = {header_for(table, column.name, lang): column.name for column in table.columns}
     return office
+
+
+CONTRACT_NAMES = "contract_names"
+
+
+def header_for(table: Table, column: str, lang: str = i18n.CONTRACT_LANGUAGE) -> str:
+    """A contract column's header in ``lang``: the ledger's own Chinese header, or its English label."""
+    if i18n.normalise_language(lang) == i18n.CONTRACT_LANGUAGE:
+        return table.column(column).zh
+    return i18n.t(f"ledger.column.{table.name}.{column}", lang)
 
 
 def ledger_xlsx_bytes(

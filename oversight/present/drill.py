@@ -55,7 +55,7 @@ class ListBehind:
 
     def file_what(self, lang: str, code: str | None = None) -> str:
         """The "what" of the download's file name: ``问题清单`` or ``问题清单_决策程序``."""
-        what = i18n.t(f"drill.file.{self.key}", lang)
+        what = i18n.t(f"export.file.{self.query}", lang)  # the list's one name, as its table and the ZIP have it
         return what if code is None else f"{what}_{i18n.code_label(code, lang)}"
 
 

@@ -349,12 +349,15 @@ def unit_profile_kpis(beside: object, lang: str, unit_name: str, with_average: b
                 label,
                 row.unit,
                 display,
-                # one decimal, as the average under it; a gap that rounds to nothing reads 持平 / level, as a change
-                # of an average does ("0.0次 较平均" / "0.0 vs average" stood under 2 beside an average of 2.0)
-                i18n.t("kpi.level_with_average", lang) if level else signed(gap, 1, i18n.t(unit_key, lang, value="")),
+                # one decimal without a trailing .0, as the average under it and the chart's bars are written (a
+                # gap of -1.0条 stood beside the chart's 1 and 2); a gap that rounds to nothing reads 持平 / level,
+                # as a change of an average does ("0.0次 较平均" stood under 2 beside an average of 2.0)
+                i18n.t("kpi.level_with_average", lang)
+                if level
+                else signed_plain(gap, 1, i18n.t(unit_key, lang, value="")),
                 "off",
                 i18n.t("kpi.help_average", lang, unit=unit_name),
-                secondary=i18n.t("kpi.average_is", lang, value=format_number(row.average, unit_key, lang, 1)),
+                secondary=i18n.t("kpi.average_is", lang, value=average_as_charted(row.average, unit_key, lang)),
                 delta_arrow="off" if level else "auto",
                 basis=i18n.t("kpi.basis_average", lang),
             )
@@ -362,10 +365,18 @@ def unit_profile_kpis(beside: object, lang: str, unit_name: str, with_average: b
     return cards
 
 
+def average_as_charted(value: float | None, unit_key: str, lang: str) -> str:
+    """The all-unit average in its unit, as the unit-beside-average chart labels its bar: one decimal, no trailing
+    .0 (``2个`` beside the chart's 2, not ``2.0个``); ``—`` where unknown."""
+    if is_missing(value):
+        return "—"
+    return i18n.t(unit_key, lang, value=plain(value, 1, grouping=True))  # type: ignore[arg-type]
+
+
 def all_unit_averages(beside: object, lang: str) -> list[str]:
     """Each measure's average over all units (``unit_beside_average`` rows), in its unit: ``指出问题 1.8个`` — said
     once above units side by side, where each card gives only its gap to it."""
     return [
-        f"{i18n.t(f'measure.{row.measure}', lang)} {format_number(row.average, PROFILE_UNITS[row.measure], lang, 1)}"
+        f"{i18n.t(f'measure.{row.measure}', lang)} {average_as_charted(row.average, PROFILE_UNITS[row.measure], lang)}"
         for row in beside.itertuples(index=False)  # type: ignore[attr-defined]
     ]

@@ -7,6 +7,7 @@ import dataclasses
 import streamlit as st
 
 from oversight import briefing, charts, export
+from oversight.briefing import chart_choice as chart_choice_rules
 from oversight.data.filters import Filter
 from oversight.ui.cards import audited
 from oversight.ui.page import Page
@@ -97,9 +98,11 @@ def _on_group_choice(all_key: str, choice_key: str, keys: tuple[str, ...]) -> No
 def chart_choice(
     page: Page, groups: tuple[tuple[str, tuple[charts.ChartSpec, ...]], ...]
 ) -> tuple[charts.ChartSpec, ...]:
-    """Which charts go into the pack, grouped by the page they are on, each group with "select all"; all by default."""
+    """Which charts go into the pack, grouped by the page they are on, each group with "select all"; every chart with
+    data for the view by default, an empty one marked （本视图无数据） and left unticked (its slide would say so)."""
     st.markdown(f"**{page.t('briefing.charts')}**")
     chosen: list[charts.ChartSpec] = []
+    empty = chart_choice_rules.empty_for_the_view(page.query, page.filter, (s for _, specs in groups for s in specs))
     # two groups a row: three made each chooser so narrow that a chart's name was cut to its first words
     cells = [cell for _ in range(0, len(groups), 2) for cell in st.columns(2)]
     for cell, (page_id, specs) in zip(cells, groups):
@@ -109,9 +112,7 @@ def chart_choice(
             f"widget.briefing_all.{page_id}.{page.lang}",
             f"widget.briefing_charts.{page_id}.{page.lang}",
         )
-        # state set here, not as the widgets' defaults: the callbacks change it, and Streamlit refuses both
-        st.session_state.setdefault(all_key, True)
-        st.session_state.setdefault(choice_key, list(keys))
+        _follow_the_view(f"oversight.briefing_choice.{page_id}.{page.lang}", all_key, choice_key, keys, empty)
         with cell.container(border=True, key=f"briefing_group_{page_id}"):
             st.checkbox(
                 page.t("briefing.select_all", page=page.t(f"nav.{page_id}")),
@@ -123,7 +124,7 @@ def chart_choice(
                 page.t(f"nav.{page_id}"),
                 list(keys),
                 key=choice_key,  # type: ignore[call-overload]
-                format_func=lambda k, by_key=by_key: by_key[k].title(page.lang),
+                format_func=lambda k, by_key=by_key: chart_choice_rules.chooser_title(by_key[k], empty, page.lang),
                 label_visibility="collapsed",
                 on_change=_on_group_choice,
                 args=(all_key, choice_key, keys),
@@ -132,3 +133,17 @@ def chart_choice(
     if not chosen:
         st.warning(page.t("briefing.none_selected"))
     return tuple(chosen)
+
+
+def _follow_the_view(
+    state_key: str, all_key: str, choice_key: str, keys: tuple[str, ...], empty: frozenset[str]
+) -> None:
+    """The group's ticks for this view (``chart_choice.follow_the_view``), set before its widgets are drawn: state
+    set here, not as the widgets' defaults, since the callbacks change it and Streamlit refuses both."""
+    previous = st.session_state.get(state_key) or chart_choice_rules.Choice(keys)
+    if choice_key in st.session_state:  # what the reader has ticked since
+        previous = dataclasses.replace(previous, chosen=tuple(st.session_state[choice_key]))
+    now = chart_choice_rules.follow_the_view(previous, keys, empty & set(keys))
+    st.session_state[state_key] = now
+    st.session_state[choice_key] = list(now.chosen)
+    st.session_state[all_key] = set(now.chosen) == set(keys)

@@ -272,8 +272,8 @@ def _table_downloads(page: Page, title_key: str, title: str, frame: pd.DataFrame
     exports nothing (client.disableDataExport), so this is their way out, escaped and audited like a chart's data."""
     what = re.split(r"（| \(", title)[0]  # the file says what the table is; the title's (as of …) is in its stem
     menu = st.popover(page.t("download.menu"), icon=":material/download:")
-    # the file's name in lower case, as the charts' and the lists' are (Suggestions_in_view_… beside suggestions_by_unit_…)
-    stem = page.export_context.file_stem(what.lower())
+    # named as the same list is wherever it is downloaded (the briefing ZIP, the list behind a card)
+    stem = page.export_context.named_file_stem(title_key.removeprefix("table."), what.lower())
     table_download_buttons(menu, page, frame, stem, what, f"table.download.{title_key}")
 
 

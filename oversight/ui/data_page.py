@@ -144,6 +144,8 @@ def import_section(page: Page) -> None:
                 removed=len(change.removed),
             )
         )
+    for line in import_report.header_only_lines(plan, page.lang):  # accepted: its figures will read none
+        st.warning(safe_text.markdown(line), icon=":material/info:")
     for line in import_report.skipped_lines(plan, page.lang):
         st.caption(safe_text.markdown(line))
     for line in import_report.hidden_lines(plan, page.lang):  # counted all the same: for the clerk to confirm

@@ -21,5 +21,17 @@ def data_table(frame: pd.DataFrame, lang: str, *, height: int | None = None) -> 
         width="stretch",
         height=height or "auto",
         placeholder=i18n.t("table.missing", lang),
-        column_config={name: st.column_config.NumberColumn(format="%.1f") for name in one_place},
+        column_config={
+            **{name: st.column_config.Column(help=text) for name, text in _header_help(frame, lang).items()},
+            **{name: st.column_config.NumberColumn(format="%.1f") for name in one_place},
+        },
     )
+
+
+def _header_help(frame: pd.DataFrame, lang: str) -> dict[str, str]:
+    """A ledger's headers (``workbook.to_office_values``) name their contract column in a hover, for the admin who
+    writes a file by those names, not as the headers a leader reads (the English preview's headers were issue_id…)."""
+    from oversight.ingest.workbook import CONTRACT_NAMES
+
+    names = frame.attrs.get(CONTRACT_NAMES, {})
+    return {header: i18n.t("ledger.column.help", lang, name=name) for header, name in names.items() if header in frame}

@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from oversight import alerts, export
+from oversight import alerts, export, ingest
 from oversight.alerts import Digest
 from oversight.alerts.configuration import Rules
 from oversight.auth import roles, unit_scope
@@ -21,6 +21,7 @@ from oversight.core import i18n, safe_text
 from oversight.data import queries, scoped, store
 from oversight.data.filters import DataSpan, Filter
 from oversight.export import marking
+from oversight.ingest import checked_folder
 
 
 @dataclass(frozen=True)
@@ -210,3 +211,10 @@ def digest_for_units(digest: Digest, units: Sequence[str]) -> Digest:
 def cached_span(folder: str, fingerprint: str) -> tuple[DataSpan, pd.DataFrame]:
     connection = open_store(folder, fingerprint)
     return queries.data_span(connection), queries.run(connection, "units")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def cached_header_only_ledgers(folder: str, fingerprint: str) -> list[ingest.Problem]:
+    """Notices naming the ledgers that loaded with their header and no row (none, almost always: one count each)."""
+    empty = store.ledgers_without_records(open_store(folder, fingerprint))
+    return checked_folder.header_only_ledgers(Path(folder), empty) if empty else []

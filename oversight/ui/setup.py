@@ -19,7 +19,7 @@ from oversight.export import marking
 from oversight.ingest import table_files
 from oversight.present import summary
 from oversight.ui import data_page, profile, session, session_guard, sidebar, sign_in
-from oversight.ui.page import Page, cached_span
+from oversight.ui.page import Page, cached_header_only_ledgers, cached_span
 
 
 def _init_session(span: DataSpan, every_unit: tuple[str, ...]) -> None:
@@ -329,6 +329,7 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
     _copy_link(page)
     with st.container():
         _warn_about_the_url(page)
+        _note_header_only_ledgers(page, page_id)
         if page.filter.units:
             st.button(
                 page.t("filter.clear_units", units=page.unit_labels_text(page.filter.units)),
@@ -337,6 +338,15 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
                 on_click=_clear_units,
                 type="secondary",
             )
+
+
+def _note_header_only_ledgers(page: Page, page_id: str) -> None:
+    """A ledger with its header and no row loads as none: its zeros are "nothing recorded in that file", which a
+    leader reading 日常提醒 0次 aloud must know (the file and sheet are named for whoever fills it in)."""
+    if page_id == "audit":  # the log of what people did reads no ledger
+        return
+    for notice in cached_header_only_ledgers(page.folder, page.fingerprint):
+        st.info(safe_text.markdown(notice.render(page.lang)), icon=":material/info:")
 
 
 def _clear_units() -> None:
