@@ -12,6 +12,7 @@ ui.table_card(
     page,
     "table.overdue_issues",
     tables.present(page.query("overdue_issues"), tables.OVERDUE_COLUMNS, page.lang, page.units),
+    empty_key="empty.no_overdue",  # whenever raised: not "nothing in the period"
 )
 ui.table_card(
     page,

@@ -160,6 +160,40 @@ def test_issues_page_empty_selection_says_so():
     assert figures(at) == [] or all(f["layout"]["title"]["text"] != "问题来源" for f in figures(at))
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_empty_list_of_issues_whenever_raised_names_its_day_not_the_period(lang):
+    """The overdue list and the profile's issues still to rectify count issues whenever raised, at the as-of date:
+    empty, they said 省地方志编纂委员会办公室2020年第3季度暂无记录 (Nothing to list for … in 2020 Q3), as if only the
+    quarter's issues had been looked at."""
+    from oversight.data import store
+
+    view = oracle.View(oracle.read_ledgers(store.SAMPLE_DATA_DIR), ("chronicles",), (2020, 3), (2020, 3))
+    backlog = view.scoped(view.ledgers.issues)
+    backlog = backlog[backlog["raised"] <= view.as_of]
+    assert view.as_of == date(2020, 9, 30)
+    assert len(backlog) > 0 and view.overdue_at(backlog, view.as_of).sum() == 0  # issues, none overdue
+    filter_ = {"unit": "chronicles", "from": "2020Q3", "to": "2020Q3", "lang": lang}
+    issues_notes = [info.value for info in run_page(ISSUES, filter_).info]
+    if lang == "zh":
+        assert "截至2020年9月30日，省地方志编纂委员会办公室无逾期未整改的问题（不论何时指出）。" in issues_notes
+    else:
+        unit = "Office of the Provincial Local Chronicles Compilation Committee"
+        assert f"No overdue issues for {unit} as of 30 September 2020, whenever raised." in issues_notes
+    assert not any("2020年第3季度暂无记录" in note or "in 2020 Q3." in note for note in issues_notes)
+    # the profile: a unit whose every issue was rectified by the as-of date says so the same way
+    view = oracle.View(view.ledgers, ("counsellors",), (2020, 1), (2020, 4))
+    backlog = view.scoped(view.ledgers.issues)
+    backlog = backlog[backlog["raised"] <= view.as_of]
+    assert len(backlog) > 0 and view.rectified_by(backlog, view.as_of).all()
+    filter_ = {"unit": "counsellors", "from": "2020Q1", "to": "2020Q4", "lang": lang}
+    profile_notes = [info.value for info in run_page(PROFILE, filter_).info]
+    if lang == "zh":
+        assert "截至2020年12月31日，省政府参事室无尚未整改到位的问题（不论何时指出）。" in profile_notes
+    else:
+        unit = "Counsellors' Office of the Provincial Government"
+        assert f"No issues still to rectify for {unit} as of 31 December 2020, whenever raised." in profile_notes
+
+
 def test_issues_page_in_english_labels_categories():
     at = run_page(ISSUES, {"lang": "en"})
     assert metrics(at)["Issues raised"] == "16"

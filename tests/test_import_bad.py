@@ -238,8 +238,8 @@ def test_a_formula_result_in_a_workbook_marked_recalculate_on_load_is_not_truste
     path = _meetings_with_duration_formula(tmp_path / "会议.xlsx", recalculate_on_load=True)
     plan = import_plan.plan_import([path], "meetings", "append", data_folder)
     assert [p.render("zh") for p in plan.problems] == [
-        "会议.xlsx · 工作表“会议” · 第2行: 工作表“会议”的 F2 单元格是公式（本表共有 1 个公式单元格），但文件注明“打开时重新计算”，"
-        "其中保存的结果并未算过（常见于程序生成的表格，结果常为 0）：请用 Excel 或 WPS 打开并保存后再导入，或把这些公式都改填为数值"
+        "会议.xlsx · 工作表“会议” · 第2行: 工作表“会议”的 F2 单元格是公式（本表仅此一个公式单元格），但文件注明“打开时重新计算”，"
+        "其中保存的结果并未算过（常见于程序生成的表格，结果常为 0）：请用 Excel 或 WPS 打开并保存后再导入，或把该公式改填为数值"
     ]
     assert "Open and save the file in Excel or WPS" in plan.problems[0].render("en")
 
@@ -433,6 +433,21 @@ def test_a_formula_refusal_says_how_many_formula_cells_the_sheet_holds(tmp_path,
     assert (problem.sheet, problem.row) == ("会议", 2)
     assert "本表共有 2 个公式单元格" in problem.render("zh") and "把这些公式都改填为数值" in problem.render("zh")
     assert "2 formula cells in the sheet" in problem.render("en")
+
+
+def test_a_sheet_with_one_formula_cell_is_not_told_of_1_formula_cells(tmp_path, data_folder):
+    """One computed duration, and one formula saved without its value: the sentence said "(1 formula cells in the
+    sheet)" and "(1 such cells in the sheet", and asked for "the values in place of all of them"."""
+    path = _meetings_with_duration_formula(tmp_path / "会议.xlsx", recalculate_on_load=True)
+    (recalculate,) = import_plan.plan_import([path], "meetings", "append", data_folder).problems
+    (no_value,) = _corpus_plan("formula_without_value_required", data_folder, tmp_path).problems
+    assert recalculate.message_key == "error.formula_not_recalculated"
+    assert no_value.message_key == "error.formula_without_value"
+    for problem in (recalculate, no_value):
+        english, chinese = problem.render("en"), problem.render("zh")
+        assert "1 formula cells" not in english and "1 such cells" not in english and "all of them" not in english
+        assert "the only" in english and "type the value in its place" in english
+        assert "共有 1 个" not in chinese and "本表仅此一个" in chinese and "把该公式改填为数值" in chinese
 
 
 def _corpus_plan(name, data_folder, tmp_path):

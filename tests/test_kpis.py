@@ -109,6 +109,26 @@ def test_a_median_of_no_rectified_issue_does_not_deny_an_issue_rectified_in_the_
         assert (median.display, median.delta) == ("—", reason)
 
 
+def test_a_median_of_one_day_and_a_change_of_one_day_are_singular_in_english(connection):
+    """An issue rectified the day after it was raised: the card read "1 days", its change "-1 days"."""
+    from oversight.data import queries
+    from oversight.data.filters import Filter, Quarter
+
+    row = queries.run(connection, "rectification_summary", Filter((), Quarter(2020, 1), Quarter(2020, 4))).iloc[0]
+    now = {**row.to_dict(), "median_days_to_rectify": 1.0}
+    before = {**row.to_dict(), "median_days_to_rectify": 2.0}
+    cards = {card.key: card for card in kpis.issue_kpis(now, before, "en", "2019")}
+    assert (cards["median_days_to_rectify"].display, cards["median_days_to_rectify"].delta) == ("1 day", "-1 day")
+    before["median_days_to_rectify"] = 2.5  # a half day stays plural, as does any other number
+    cards = {card.key: card for card in kpis.issue_kpis(now, before, "en", "2019")}
+    assert cards["median_days_to_rectify"].delta == "-1.5 days"
+    now["median_days_to_rectify"], before["median_days_to_rectify"] = 57.5, 58.5
+    cards = {card.key: card for card in kpis.issue_kpis(now, before, "en", "2019")}
+    assert (cards["median_days_to_rectify"].display, cards["median_days_to_rectify"].delta) == ("57.5 days", "-1 day")
+    cards = {card.key: card for card in kpis.issue_kpis(now, before, "zh", "2019")}
+    assert (cards["median_days_to_rectify"].display, cards["median_days_to_rectify"].delta) == ("57.5天", "-1天")
+
+
 def test_a_missing_figures_reason_fits_its_card():
     """A card's reason for "—" sits in one pill under the figure, cut with "…" where it runs past the card: at
     1280 px, three cards to a row, "none of the period's issues rectifie…" was cut. The longest that fits is

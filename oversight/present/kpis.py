@@ -165,11 +165,13 @@ class Comparison:
         delta = None
         if self.previous_year is not None and not is_missing(now) and not is_missing(self.previous_year[column]):
             change = now - self.previous_year[column]
-            delta = _unless_unchanged(change, signed_plain(change, 1, i18n.t(unit_key, self.lang, value="")), self.lang)
+            # count: the unit's ``.one`` form for a change of exactly one ("-1 day", not "-1 days")
+            suffix = i18n.t(unit_key, self.lang, value="", count=abs(round_half_up(change, 1)))
+            delta = _unless_unchanged(change, signed_plain(change, 1, suffix), self.lang)
         # with ``digits=1`` the card writes the mean as the summary, the tables and the pack do (72.6分钟, 70分钟): a
         # card of 73分钟 beside a pack's 72.6分钟 read as two figures, and 73 + 38.9 did not give the year before
         shown = (
-            i18n.t(unit_key, self.lang, value=plain(now, digits))
+            i18n.t(unit_key, self.lang, value=plain(now, digits), count=round_half_up(now, digits))
             if digits and not is_missing(now)
             else format_number(now, unit_key, self.lang, digits)
         )

@@ -136,11 +136,15 @@ class Page:
 
     def in_view(self, key: str) -> str:
         """``key``'s sentence naming the units and the period in view ({scope}, {period}; {count} units, for a
-        ``.one`` variant): an empty chart or list says whose and when it is empty. "当前筛选条件下暂无数据" four times
-        over a unit's quarter left a leader to work out which unit and quarter had nothing."""
+        ``.one`` variant; {as_of}, the day a list counted whenever raised is taken at): an empty chart or list says
+        whose and when it is empty. "当前筛选条件下暂无数据" four times over a unit's quarter left a leader to work out
+        which unit and quarter had nothing."""
+        from oversight.present.summary import date_text
+
         shown_units = self.filter.units or (() if self.sees_all_units else tuple(self.span.unit_ids))
         count = len(shown_units) if shown_units else len(self.span.unit_ids)
-        return self.t(key, scope=self.scope_text(), period=self.period(), count=count)
+        as_of = date_text(self.filter.as_of, self.lang)
+        return self.t(key, scope=self.scope_text(), period=self.period(), count=count, as_of=as_of)
 
     def scope_text(self, shown_units: Sequence[str] | None = None) -> str:
         """The units in view, in words for Markdown: ``shown_units``, else those chosen, else the only units a unit

@@ -122,6 +122,7 @@ def _tables(page: Page, unit_page: Page, *, with_unit: bool = False) -> None:
         tables.present(
             unit_page.query("unresolved_issues"), tables.unresolved_columns(with_unit), page.lang, page.units
         ),
+        empty_key="empty.no_unresolved",  # whenever raised: not "nothing in the period"
     )
     latest = unit_page.query_with("latest_meetings", limit=LATEST_MEETINGS)
     table_card(

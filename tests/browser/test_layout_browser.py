@@ -19,6 +19,9 @@ PAGES = {
     "meetings_quarter": ("meetings?from=2020Q2&to=2020Q2&", 4),
     "issues": ("issues?", 3),
     "suggestions": ("suggestions?", 4),
+    # one unit, one quarter, nothing a year earlier: a change in words ("no suggestions a year earlier") on three of
+    # four cards in a row, cut to "no suggestions a year e…" at 1280 px
+    "suggestions_unit_quarter": ("suggestions?unit=chronicles&from=2020Q3&to=2020Q3&", 4),
     "reminders": ("reminders?", 4),
     "unit_profile": ("unit_profile?", 2),
     # four units side by side, with the longest English names: each column's cards level with its neighbours'
