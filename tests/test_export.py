@@ -321,6 +321,8 @@ def test_suggestion_columns_are_named_as_suggestions(connection, default_filter)
     assert {"Rectified", "In progress"} <= set(statuses.columns)
     link = export.chart_data_table(run("suggestions_by_link"), "en", "suggestions_by_link")
     assert list(link.iloc[:, 0]) == ["Following an issue", "Stand-alone"]
+    # 提出方式 is how a suggestion was raised: "Raised: Following an issue" read as a date column's header
+    assert link.columns[0] == "How raised"
 
 
 def test_heatmap_data_has_its_quarter(connection, default_filter, frames):
