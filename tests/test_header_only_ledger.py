@@ -102,6 +102,13 @@ def test_an_import_of_a_header_only_ledger_is_accepted_and_says_what_the_pages_w
     # appending nothing is "nothing to import", not a table emptied
     appended = import_plan.plan_import(incoming / "reminders.xlsx", mode="append", folder=folder)
     assert appended.unchanged and import_report.header_only_lines(appended, "en") == []
+    # and says why: the file holds no record, not "exactly the data already there"
+    assert import_report.render_plan(appended, "en").endswith(
+        "Check passed, but the files hold their headers and no records: nothing to import."
+    )
+    assert import_report.render_plan(appended, "zh").endswith(
+        "检查通过，但文件只有表头、没有记录：没有需要导入的数据。"
+    )
 
 
 @pytest.mark.apptest

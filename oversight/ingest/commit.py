@@ -133,7 +133,7 @@ def apply_import(
     if it raises, nothing is changed. ``signed_in``: ``user`` is a signed-in account (see ``new_manifest``).
     """
     if not plan.ok:
-        nothing = "data.report.unchanged" if plan.unchanged else "error.no_table_detected"
+        nothing = plan.nothing_to_import_key if plan.unchanged else "error.no_table_detected"
         raise ValidationError(plan.problems or [Problem(file="", message_key=nothing)])
     tables = {
         name: {

@@ -101,6 +101,14 @@ class ImportPlan:
         )
 
     @property
+    def nothing_to_import_key(self) -> str:
+        """Why an unchanged plan imports nothing: its files hold no record at all (a header-only ledger appended
+        was told its data were "exactly the data already there"), or only what the folder holds already."""
+        if any(change.rows_in_file for change in self.changes.values()):
+            return "data.report.unchanged"
+        return "data.report.no_records"
+
+    @property
     def ok(self) -> bool:
         return not self.problems and bool(self.changes) and not self.unchanged
 

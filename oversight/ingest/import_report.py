@@ -42,7 +42,7 @@ def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         lines.append(failed_line(plan, lang))
         lines += [f"  - {problem.render(lang)}" for problem in plan.problems]
     else:
-        lines.append(i18n.t("data.report.unchanged" if plan.unchanged else "data.report.ok", lang))
+        lines.append(i18n.t(plan.nothing_to_import_key if plan.unchanged else "data.report.ok", lang))
     return "\n".join(lines)
 
 

@@ -167,7 +167,7 @@ def import_section(page: Page) -> None:
         _problems_written_out(page, plan.problems)
         return
     if plan.unchanged:  # nothing to import: no button that would write a history entry changing nothing
-        st.info(page.t("data.report.unchanged"))
+        st.info(page.t(plan.nothing_to_import_key))
         return
     if not plan.ok:
         return
