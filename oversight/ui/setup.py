@@ -246,14 +246,15 @@ def setup_page(page_id: str) -> Page:
         _audit_units_outside_the_scope(account, every_unit, span.unit_ids)
     except audit.AuditError as error:
         sign_in.stop_for_audit(error)
-    sidebar.sidebar(span, units, account)
+    # the widgets' callbacks have run: the filter is the one this run shows, and the sidebar names it
     lang, filter_ = st.session_state[session.LANG_KEY], st.session_state[session.FILTER_KEY]
-    sidebar.sync_url(lang, filter_)
-    # after the sidebar (the pages it may open, sign-out), before anything of this page
-    sign_in.refuse_forbidden_page(account, page_id, lang, session.view_params(filter_, lang))
     # figures are taken as of the data date where the range runs past it (a year to date)
     downloads_audited = _downloads_can_be_audited(account)
     page = Page(lang, span.resolve(filter_), span, folder, fingerprint, units, account, downloads_audited)
+    sidebar.sidebar(page, page_id)
+    sidebar.sync_url(lang, filter_)
+    # after the sidebar (the pages it may open, sign-out), before anything of this page
+    sign_in.refuse_forbidden_page(account, page_id, lang, session.view_params(filter_, lang))
     st.html(_widget_words(page.lang))
     overlay = marking.screen_overlay_html(page.marking)
     if overlay:  # built from escaped text only (marking.screen_overlay_html); st.html adds no block of text
@@ -295,8 +296,7 @@ def _copy_link(page: Page) -> None:
         st.caption(page.t("app.copy_link_hint"))
 
 
-# pages whose content the filter does not cut: the data page's ledgers and templates, the audit log
-_UNFILTERED_PAGES = frozenset({"data", "audit"})
+_UNFILTERED_PAGES = sidebar.UNFILTERED_PAGES
 
 
 def _page_header(page: Page, title_key: str, page_id: str) -> None:
@@ -330,7 +330,8 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
     with st.container():
         _warn_about_the_url(page)
         _note_header_only_ledgers(page, page_id)
-        if page.filter.units:
+        # not where the filter does not apply: a button to clear it there said the page was cut to those units
+        if page.filter.units and page_id not in _UNFILTERED_PAGES:
             st.button(
                 page.t("filter.clear_units", units=page.unit_labels_text(page.filter.units)),
                 key="widget.clear_units",

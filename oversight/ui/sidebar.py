@@ -3,7 +3,6 @@ so a leader can bookmark or send a view."""
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from oversight.auth import roles
@@ -11,6 +10,11 @@ from oversight.charts.style import own_short_names
 from oversight.core import i18n, safe_text
 from oversight.data.filters import DataSpan, Filter, Quarter, UrlNotes
 from oversight.ui import session, sign_in
+from oversight.ui.page import Page
+
+# pages whose content the unit and quarter filter does not cut: the data page's whole ledgers, the audit log (it has
+# its own dates). Their sidebar says so instead of offering the filter; the view stays in the URL and the nav links.
+UNFILTERED_PAGES = frozenset({"data", "audit"})
 
 # (script, page id for the access rules in oversight.auth.roles): drawn by hand because the automatic nav
 # cannot be translated.
@@ -72,13 +76,46 @@ def _account_box(account: roles.Account, lang: str) -> None:
     st.button(i18n.t("auth.logout", lang), key="widget.logout", on_click=sign_in.sign_out, icon=":material/logout:")
 
 
-def sidebar(span: DataSpan, units: pd.DataFrame, account: roles.Account) -> None:
+def _units_placeholder(span: DataSpan, names: dict[str, str], account: roles.Account, lang: str) -> str:
+    """What the empty unit filter stands for: every unit for a full-scope account; for a unit account its own units,
+    by name where it has one. "全部单位" over a unit account's page read, in a screenshot, as the whole team's."""
+    if account.scope.unrestricted:
+        return i18n.t("sidebar.units_placeholder", lang)
+    if len(span.unit_ids) == 1:
+        return names.get(span.unit_ids[0], span.unit_ids[0])
+    return i18n.t("sidebar.units_placeholder_scoped", lang, count=len(span.unit_ids))
+
+
+def _filter_widgets(span: DataSpan, names: dict[str, str], account: roles.Account, lang: str) -> None:
+    filter_ = st.session_state[session.FILTER_KEY]
+    quarter_options = [str(q) for q in span.quarters]
+    by_text = {str(q): q for q in span.quarters}
+    st.multiselect(
+        i18n.t("sidebar.units", lang),
+        list(span.unit_ids),
+        format_func=lambda u: names.get(u, u),
+        key="widget.units",
+        placeholder=_units_placeholder(span, names, account, lang),
+        on_change=_on_units_change,
+        args=(span,),
+    )
+    st.select_slider(
+        i18n.t("sidebar.quarters", lang),
+        options=quarter_options,
+        key=_quarter_widget_key(),
+        value=(str(filter_.start), str(filter_.end)),
+        format_func=lambda text: i18n.quarter_label(by_text[text], lang),
+        on_change=_on_quarters_change,
+    )
+    st.button(i18n.t("sidebar.reset", lang), key="widget.reset", on_click=_on_reset, args=(span,), width="stretch")
+
+
+def sidebar(page: Page, page_id: str) -> None:
+    span, units, account = page.span, page.units, page.account
     lang, filter_ = st.session_state[session.LANG_KEY], st.session_state[session.FILTER_KEY]
     # in English the chips name units as the charts do (Page.unit_label)
     shown = own_short_names(units, lang) if lang == "en" else list(units[i18n.localized_column("name", lang)])
     names = dict(zip(units["unit_id"], shown))
-    quarter_options = [str(q) for q in span.quarters]
-    by_text = {str(q): q for q in span.quarters}
     # Widgets are set from the non-widget keys on every run: that is what carries them across pages.
     st.session_state["widget.lang"] = lang
     st.session_state["widget.units"] = list(filter_.units)
@@ -93,29 +130,17 @@ def sidebar(span: DataSpan, units: pd.DataFrame, account: roles.Account) -> None
             on_change=_on_language_change,
         )
         st.subheader(i18n.t("sidebar.filters", lang))
-        st.multiselect(
-            i18n.t("sidebar.units", lang),
-            list(span.unit_ids),
-            format_func=lambda u: names.get(u, u),
-            key="widget.units",
-            placeholder=i18n.t("sidebar.units_placeholder", lang),
-            on_change=_on_units_change,
-            args=(span,),
-        )
-        st.select_slider(
-            i18n.t("sidebar.quarters", lang),
-            options=quarter_options,
-            key=_quarter_widget_key(),
-            value=(str(filter_.start), str(filter_.end)),
-            format_func=lambda text: i18n.quarter_label(by_text[text], lang),
-            on_change=_on_quarters_change,
-        )
-        st.button(i18n.t("sidebar.reset", lang), key="widget.reset", on_click=_on_reset, args=(span,), width="stretch")
+        if page_id in UNFILTERED_PAGES:
+            # the view is kept (URL, nav links), only not offered here: the caption says which view the other pages
+            # show, so a leader back on the Overview finds the units and quarters left there
+            st.caption(i18n.t("sidebar.filters_not_here", lang, units=page.scope_text(), period=page.period()))
+        else:
+            _filter_widgets(span, names, account, lang)
         st.divider()
         st.caption(i18n.t("nav.heading", lang))
         query_params = session.view_params(filter_, lang)
-        for script, page_id in NAVIGATION:
-            if roles.can_open_page(account, page_id):
-                st.page_link(script, label=i18n.t(f"nav.{page_id}", lang), query_params=query_params)
+        for script, nav_id in NAVIGATION:
+            if roles.can_open_page(account, nav_id):
+                st.page_link(script, label=i18n.t(f"nav.{nav_id}", lang), query_params=query_params)
         st.divider()
         _account_box(account, lang)
