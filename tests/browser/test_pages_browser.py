@@ -115,6 +115,24 @@ def test_pages_without_charts_open_from_the_nav(page, server_url, output_dir, pa
     page.screenshot(path=output_dir / f"page_{path}.png", full_page=True)
 
 
+def test_the_data_page_says_the_filter_does_not_apply_and_the_overview_keeps_the_view(page, server_url):
+    """The data page showed the unit and quarter filters over ledgers they do not cut; now it says so, and a leader
+    going back to the Overview finds the units and quarters left there, in the address too."""
+    page.goto(f"{server_url}/data?unit=petitions&from=2020Q3&to=2020Q3")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("单位和季度筛选不适用于本页。其他页面仍显示：省信访局，2020年第3季度。")).to_be_visible(
+        timeout=30_000
+    )
+    expect(sidebar.locator("[data-testid='stMultiSelect'], [data-testid='stSlider']")).to_have_count(0)
+    expect(page).to_have_url(re.compile(r"/data\?unit=petitions&from=2020Q3&to=2020Q3&lang=zh"))
+    sidebar.get_by_role("link", name="总览").click()
+    expect(page).to_have_url(re.compile(r"/\?unit=petitions&from=2020Q3&to=2020Q3&lang=zh"))
+    wait_for_charts(page, 0)  # one unit's quarter: some charts say they have no data instead
+    expect(sidebar.get_by_text("省信访局")).to_be_visible()  # the chip
+    expect_metric(page, "会议数量", "7次")
+    assert_no_exception(page)
+
+
 @pytest.fixture(scope="module")
 def bare_server_url(tmp_path_factory):
     """The app under a bare `streamlit run app.py`: no bundle served, so Streamlit's own st.plotly_chart draws."""
