@@ -305,7 +305,7 @@ def make_unit_vs_average_figure(frame: pd.DataFrame, lang: str, unit_name: str) 
             orientation="h",
             name=name,
             marker_color=colour,
-            text=[plain(v, 1) for v in frame[column]],
+            text=[plain(v, 1, grouping=True) for v in frame[column]],  # 1,234.5, as the cards write it
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>",

@@ -40,8 +40,9 @@ MOST_TICKS_ACROSS, MOST_TICKS_UP, MOST_TICKS_SMALL = 6, 6, 3
 
 
 def count_labels(values) -> list[str]:
-    """Bar labels: the count, or nothing for a zero or an unknown value (never "0" squeezed in, never "NaN")."""
-    return ["" if is_missing(value) or value <= 0 else fixed(value, 0) for value in values]
+    """Bar labels: the count, or nothing for a zero or an unknown value (never "0" squeezed in, never "NaN"); grouped
+    in thousands as the cards write a figure (1,234, not 1234)."""
+    return ["" if is_missing(value) or value <= 0 else fixed(value, 0, grouping=True) for value in values]
 
 
 def rounded(values, digits: int = 1) -> list[float | None]:
@@ -248,7 +249,7 @@ def donut(
     # filter change, against 4–10 ms) and still left a phone's donut small and its labels cramped. A slice too
     # thin for its share at the charts' least type size shows none: the legend still says it.
     names = [
-        i18n.t("chart.slice_label", lang, label=label_of(code, lang), value=value, share=share)
+        i18n.t("chart.slice_label", lang, label=label_of(code, lang), value=fixed(value, 0, grouping=True), share=share)
         for (code, value), share in zip(drawn, slice_shares)
     ]
     figure = go.Figure(
@@ -269,7 +270,7 @@ def donut(
             hovertemplate="%{label}<extra></extra>",
         )
     )
-    total = i18n.t(unit_key, lang, value=sum(values))
+    total = i18n.t(unit_key, lang, value=fixed(sum(values), 0, grouping=True))
     word = i18n.t(total_key, lang)
     figure.add_annotation(
         text=f"{word}<br><b>{total}</b>",
@@ -311,12 +312,12 @@ def quarter_bars(
         # the highest: the tallest stack touched the plot's top, right under the legend
         totals = values.sum(axis=1, min_count=1)
         parts = (values.fillna(0) > 0).sum(axis=1)
-        for label, total, count in zip(labels, count_labels(totals), parts):
+        for label, total, text, count in zip(labels, totals, count_labels(totals), parts):
             # a stack of one part already says its count inside it, unless that part is too short for it (at the
             # least plot of 200 px): "1" stood over "1"
-            if total and not (count == 1 and float(total) / (highest * 1.15) * MIN_PLOT_PX >= 2 * _LEAST_TEXT_PX):
+            if text and not (count == 1 and float(total) / (highest * 1.15) * MIN_PLOT_PX >= 2 * _LEAST_TEXT_PX):
                 figure.add_annotation(
-                    x=label, y=float(total), text=total, showarrow=False, yanchor="bottom", font=dict(size=13)
+                    x=label, y=float(total), text=text, showarrow=False, yanchor="bottom", font=dict(size=13)
                 )
         yaxis.update(range=[0, highest * 1.15], **ticks_below(highest, count_ticks(highest * 1.15, MOST_TICKS_UP)))
     return base_layout(
@@ -427,7 +428,10 @@ def quarter_lines(
             mode=mode,
             line=dict(color=colour, width=width, dash="dash" if column in dashed else "solid"),
             marker=marker,
-            text=[(fixed(v, 1) if percent else plain(v, 1)) + suffix if not is_missing(v) else "" for v in raw],
+            text=[
+                (fixed(v, 1) if percent else plain(v, 1, grouping=True)) + suffix if not is_missing(v) else ""
+                for v in raw
+            ],
             textposition="top center",
             hovertemplate=f"%{{x}}: %{{y}}{suffix}<extra>%{{fullData.name}}</extra>",
         )
@@ -476,7 +480,7 @@ def quarter_small_multiples(
             mode="lines+markers+text",
             line=dict(color=colour, width=3),
             marker=dict(size=7),
-            text=[fixed(v, 0) if not is_missing(v) else "" for v in raw],
+            text=[fixed(v, 0, grouping=True) if not is_missing(v) else "" for v in raw],
             textposition="top center",
             cliponaxis=False,
             hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>",
@@ -526,7 +530,7 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
             # as an empty quarter, and a leader reads a pale cell as none
             zmin=0,
             zmax=max(1.0, float(np.nanmax(table.to_numpy()))) if table.notna().any().any() else 1.0,
-            text=[[fixed(value, 0) for value in row] for row in table.to_numpy()],
+            text=[[fixed(value, 0, grouping=True) for value in row] for row in table.to_numpy()],
             texttemplate="%{text}",
             hovertext=[[name] * len(columns) for name in full_names],
             hovertemplate="%{hovertext} · %{x}: %{z}<extra></extra>",
