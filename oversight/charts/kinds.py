@@ -5,6 +5,7 @@ carrying ``chart_style.TEMPLATE``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -12,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight.charts.style import (
+    CARD_WIDTH_PX,
     COLOURS,
     MIN_PLOT_PX,
     QUARTER_TICK_FONT,
@@ -20,6 +22,7 @@ from oversight.charts.style import (
     UNIT_LABEL_FONT,
     base_layout,
     count_ticks,
+    filled_lines,
     label_width,
     left_margin_for,
     quarter_axis,
@@ -85,16 +88,56 @@ def parts_drawn(frame: pd.DataFrame, series: Sequence[Series]) -> list[Series]:
     return shown or list(series)
 
 
+_AFTER_SEPARATOR = re.compile(r"(?<=、)|(?<=, )")
+_LEGEND_ITEM_PX = 46  # a legend item's symbol and gaps (``legend_rows``)
+
+
+def add_none_entry(
+    figure: go.Figure, frame: pd.DataFrame, series: Sequence[Series], lang: str, plot_left: float = 70
+) -> None:
+    """A legend entry without a colour naming the kinds of ``series`` with none in ``frame`` (借调参与办案：0):
+    their bars are not drawn, so they get no coloured entry (listed beside no bar, "Secondment to case work" read
+    as a kind the chart had lost), yet a leader reading the legend still sees that the kind exists and had none.
+    Nothing where every kind has some, or none has any (the empty chart says so itself). ``plot_left``: the chart's
+    left margin, where its legend starts."""
+    drawn = {column for column, _, _ in parts_drawn(frame, series)}
+    none = [i18n.label(key, lang) for column, key, _ in series if column not in drawn]
+    if not none:
+        return
+    note = i18n.t("chart.none_in_view", lang, kinds=i18n.t("chart.list_separator", lang).join(none))
+    # on lines that fit a phone's legend (SVG text does not wrap: "Secondment to case work: 0" ran off the card),
+    # broken after a kind's separator; ``legend_rows`` gives each line a row
+    room = CARD_WIDTH_PX - plot_left - TEMPLATE.layout.margin.r - _LEGEND_ITEM_PX
+    lines = filled_lines(note, _AFTER_SEPARATOR, room, lambda text: label_width(text, 14))
+    figure.add_scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        marker=dict(color="rgba(0,0,0,0)"),  # no swatch: no bar of its colour anywhere
+        name="<br>".join(lines),
+        hoverinfo="skip",
+        showlegend=True,
+    )
+
+
 # The thickness asked for each bar of a group across (a unit's issues beside its suggestions): room for its value
 # label outside it, a line of 14 px type and a little air, at the default bar gap.
 GROUPED_BAR_PX = 24
 
 
 def unit_bars(
-    frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, stacked: bool, axis_key: str
+    frame: pd.DataFrame,
+    lang: str,
+    title_key: str,
+    series: Sequence[Series],
+    *,
+    stacked: bool,
+    axis_key: str,
+    name_the_none: bool = False,
 ) -> go.Figure:
     """Horizontal bars, one row per unit (first row of the frame on top); ``customdata`` holds the unit id.
-    ``axis_key`` titles the value axis with what is counted and its unit (问题数（个）), never a bare 数量."""
+    ``axis_key`` titles the value axis with what is counted and its unit (问题数（个）), never a bare 数量.
+    ``name_the_none``: the kinds with none in view are named in the legend (``add_none_entry``)."""
     frame = top_units(frame, [column for column, _, _ in series])
     ordered = frame.iloc[::-1]
     names, full_names = unit_labels(ordered, lang)
@@ -115,6 +158,8 @@ def unit_bars(
             hovertext=full_names,
             hovertemplate="%{hovertext}: %{x}<extra>%{fullData.name}</extra>",
         )
+    if name_the_none and stacked:
+        add_none_entry(figure, frame, series, lang, plot_left=left_margin_for(names, UNIT_LABEL_FONT))
     total = (
         frame[[c for c, _, _ in series]].sum(axis=1).max() if stacked else frame[[c for c, _, _ in series]].max().max()
     )
@@ -289,13 +334,22 @@ def donut(
 
 
 def quarter_bars(
-    frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, axis_key: str, stacked: bool = True
+    frame: pd.DataFrame,
+    lang: str,
+    title_key: str,
+    series: Sequence[Series],
+    *,
+    axis_key: str,
+    stacked: bool = True,
+    name_the_none: bool = False,
 ) -> go.Figure:
+    """Bars per quarter, stacked or side by side; a part (a kind) with none in view draws no bar and gets no coloured
+    legend entry either way, and where ``name_the_none`` the legend names it as having none (``add_none_entry``)."""
     labels = quarter_labels(frame, lang)
     values = frame[[column for column, _, _ in series]]
     highest = float((values.sum(axis=1) if stacked else values.max(axis=1)).max())
     figure = go.Figure()
-    for column, label_key, colour in parts_drawn(frame, series) if stacked else series:
+    for column, label_key, colour in parts_drawn(frame, series):
         figure.add_bar(
             x=labels,
             y=frame[column],
@@ -306,6 +360,8 @@ def quarter_bars(
             textangle=0,
             hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>",
         )
+    if name_the_none:
+        add_none_entry(figure, frame, series, lang)
     yaxis: dict = dict(title=i18n.t(axis_key, lang), **count_ticks(highest, MOST_TICKS_UP))
     if stacked and highest > 0:
         # each quarter's total over its stack (a reader added 5 + 6 + 3 in their head), in room of its own above
