@@ -39,8 +39,9 @@ def test_a_cards_difference_and_average_are_written_as_the_chart_labels_them(lan
     cards = {card.key: card for card in kpis.unit_profile_kpis(BESIDE, lang, "U")}
     assert {key: (card.delta, card.secondary) for key, card in cards.items()} == EXPECTED[lang]
     figure = catalog.make_unit_vs_average_figure(BESIDE, lang, "U")
-    assert list(figure.data[0].text) == ["3", "1", "2", "1200"]
-    assert list(figure.data[1].text) == ["1.8", "2", "2", "1234.5"]
+    # grouped in thousands as the card writes the average (1,234.5): the bar read 1234.5 beside it
+    assert list(figure.data[0].text) == ["3", "1", "2", "1,200"]
+    assert list(figure.data[1].text) == ["1.8", "2", "2", "1,234.5"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

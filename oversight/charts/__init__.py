@@ -75,7 +75,7 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
             y=previous,
             name=i18n.t("series.meetings_prev", lang),
             marker_color=COLOURS["muted"],
-            text=[fixed(v, 0) for v in previous],
+            text=[fixed(v, 0, grouping=True) for v in previous],
             textposition="outside",
             customdata=previous_labels,
             hovertemplate="%{customdata}: %{y}<extra></extra>",
@@ -85,7 +85,7 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
         y=meetings,
         name=i18n.t("series.meetings", lang),
         marker_color=COLOURS["primary"],
-        text=[fixed(v, 0) for v in meetings],
+        text=[fixed(v, 0, grouping=True) for v in meetings],
         textposition="outside",
         hovertemplate="%{x}: %{y}<extra></extra>",
     )

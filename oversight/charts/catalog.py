@@ -223,22 +223,38 @@ SUGGESTION_CHARTS = (
 
 
 def make_reminders_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    return kinds.quarter_bars(frame, lang, "chart.reminders_by_quarter_form", FORM_SERIES, axis_key="axis.reminders")
+    return kinds.quarter_bars(
+        frame, lang, "chart.reminders_by_quarter_form", FORM_SERIES, axis_key="axis.reminders", name_the_none=True
+    )
 
 
 def make_reminders_by_unit_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
-    return kinds.unit_bars(frame, lang, "chart.reminders_by_unit", FORM_SERIES, stacked=True, axis_key="axis.reminders")
+    return kinds.unit_bars(
+        frame, lang, "chart.reminders_by_unit", FORM_SERIES, stacked=True, axis_key="axis.reminders", name_the_none=True
+    )
 
 
 def make_activities_by_unit_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     return kinds.unit_bars(
-        frame, lang, "chart.activities_by_unit", ACTIVITY_SERIES, stacked=True, axis_key="axis.activities"
+        frame,
+        lang,
+        "chart.activities_by_unit",
+        ACTIVITY_SERIES,
+        stacked=True,
+        axis_key="axis.activities",
+        name_the_none=True,
     )
 
 
 def make_activities_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
     return kinds.quarter_bars(
-        frame, lang, "chart.activities_by_quarter", ACTIVITY_SERIES, stacked=False, axis_key="axis.activities"
+        frame,
+        lang,
+        "chart.activities_by_quarter",
+        ACTIVITY_SERIES,
+        stacked=False,
+        axis_key="axis.activities",
+        name_the_none=True,
     )
 
 
@@ -305,7 +321,7 @@ def make_unit_vs_average_figure(frame: pd.DataFrame, lang: str, unit_name: str) 
             orientation="h",
             name=name,
             marker_color=colour,
-            text=[plain(v, 1) for v in frame[column]],
+            text=[plain(v, 1, grouping=True) for v in frame[column]],  # 1,234.5, as the cards write it
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>",

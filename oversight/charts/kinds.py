@@ -5,6 +5,7 @@ carrying ``chart_style.TEMPLATE``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -12,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight.charts.style import (
+    CARD_WIDTH_PX,
     COLOURS,
     MIN_PLOT_PX,
     QUARTER_TICK_FONT,
@@ -20,6 +22,7 @@ from oversight.charts.style import (
     UNIT_LABEL_FONT,
     base_layout,
     count_ticks,
+    filled_lines,
     label_width,
     left_margin_for,
     quarter_axis,
@@ -40,8 +43,9 @@ MOST_TICKS_ACROSS, MOST_TICKS_UP, MOST_TICKS_SMALL = 6, 6, 3
 
 
 def count_labels(values) -> list[str]:
-    """Bar labels: the count, or nothing for a zero or an unknown value (never "0" squeezed in, never "NaN")."""
-    return ["" if is_missing(value) or value <= 0 else fixed(value, 0) for value in values]
+    """Bar labels: the count, or nothing for a zero or an unknown value (never "0" squeezed in, never "NaN"); grouped
+    in thousands as the cards write a figure (1,234, not 1234)."""
+    return ["" if is_missing(value) or value <= 0 else fixed(value, 0, grouping=True) for value in values]
 
 
 def rounded(values, digits: int = 1) -> list[float | None]:
@@ -84,16 +88,56 @@ def parts_drawn(frame: pd.DataFrame, series: Sequence[Series]) -> list[Series]:
     return shown or list(series)
 
 
+_AFTER_SEPARATOR = re.compile(r"(?<=、)|(?<=, )")
+_LEGEND_ITEM_PX = 46  # a legend item's symbol and gaps (``legend_rows``)
+
+
+def add_none_entry(
+    figure: go.Figure, frame: pd.DataFrame, series: Sequence[Series], lang: str, plot_left: float = 70
+) -> None:
+    """A legend entry without a colour naming the kinds of ``series`` with none in ``frame`` (借调参与办案：0):
+    their bars are not drawn, so they get no coloured entry (listed beside no bar, "Secondment to case work" read
+    as a kind the chart had lost), yet a leader reading the legend still sees that the kind exists and had none.
+    Nothing where every kind has some, or none has any (the empty chart says so itself). ``plot_left``: the chart's
+    left margin, where its legend starts."""
+    drawn = {column for column, _, _ in parts_drawn(frame, series)}
+    none = [i18n.label(key, lang) for column, key, _ in series if column not in drawn]
+    if not none:
+        return
+    note = i18n.t("chart.none_in_view", lang, kinds=i18n.t("chart.list_separator", lang).join(none))
+    # on lines that fit a phone's legend (SVG text does not wrap: "Secondment to case work: 0" ran off the card),
+    # broken after a kind's separator; ``legend_rows`` gives each line a row
+    room = CARD_WIDTH_PX - plot_left - TEMPLATE.layout.margin.r - _LEGEND_ITEM_PX
+    lines = filled_lines(note, _AFTER_SEPARATOR, room, lambda text: label_width(text, 14))
+    figure.add_scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        marker=dict(color="rgba(0,0,0,0)"),  # no swatch: no bar of its colour anywhere
+        name="<br>".join(lines),
+        hoverinfo="skip",
+        showlegend=True,
+    )
+
+
 # The thickness asked for each bar of a group across (a unit's issues beside its suggestions): room for its value
 # label outside it, a line of 14 px type and a little air, at the default bar gap.
 GROUPED_BAR_PX = 24
 
 
 def unit_bars(
-    frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, stacked: bool, axis_key: str
+    frame: pd.DataFrame,
+    lang: str,
+    title_key: str,
+    series: Sequence[Series],
+    *,
+    stacked: bool,
+    axis_key: str,
+    name_the_none: bool = False,
 ) -> go.Figure:
     """Horizontal bars, one row per unit (first row of the frame on top); ``customdata`` holds the unit id.
-    ``axis_key`` titles the value axis with what is counted and its unit (问题数（个）), never a bare 数量."""
+    ``axis_key`` titles the value axis with what is counted and its unit (问题数（个）), never a bare 数量.
+    ``name_the_none``: the kinds with none in view are named in the legend (``add_none_entry``)."""
     frame = top_units(frame, [column for column, _, _ in series])
     ordered = frame.iloc[::-1]
     names, full_names = unit_labels(ordered, lang)
@@ -114,6 +158,8 @@ def unit_bars(
             hovertext=full_names,
             hovertemplate="%{hovertext}: %{x}<extra>%{fullData.name}</extra>",
         )
+    if name_the_none and stacked:
+        add_none_entry(figure, frame, series, lang, plot_left=left_margin_for(names, UNIT_LABEL_FONT))
     total = (
         frame[[c for c, _, _ in series]].sum(axis=1).max() if stacked else frame[[c for c, _, _ in series]].max().max()
     )
@@ -248,7 +294,7 @@ def donut(
     # filter change, against 4–10 ms) and still left a phone's donut small and its labels cramped. A slice too
     # thin for its share at the charts' least type size shows none: the legend still says it.
     names = [
-        i18n.t("chart.slice_label", lang, label=label_of(code, lang), value=value, share=share)
+        i18n.t("chart.slice_label", lang, label=label_of(code, lang), value=fixed(value, 0, grouping=True), share=share)
         for (code, value), share in zip(drawn, slice_shares)
     ]
     figure = go.Figure(
@@ -269,7 +315,7 @@ def donut(
             hovertemplate="%{label}<extra></extra>",
         )
     )
-    total = i18n.t(unit_key, lang, value=sum(values))
+    total = i18n.t(unit_key, lang, value=fixed(sum(values), 0, grouping=True))
     word = i18n.t(total_key, lang)
     figure.add_annotation(
         text=f"{word}<br><b>{total}</b>",
@@ -288,13 +334,22 @@ def donut(
 
 
 def quarter_bars(
-    frame: pd.DataFrame, lang: str, title_key: str, series: Sequence[Series], *, axis_key: str, stacked: bool = True
+    frame: pd.DataFrame,
+    lang: str,
+    title_key: str,
+    series: Sequence[Series],
+    *,
+    axis_key: str,
+    stacked: bool = True,
+    name_the_none: bool = False,
 ) -> go.Figure:
+    """Bars per quarter, stacked or side by side; a part (a kind) with none in view draws no bar and gets no coloured
+    legend entry either way, and where ``name_the_none`` the legend names it as having none (``add_none_entry``)."""
     labels = quarter_labels(frame, lang)
     values = frame[[column for column, _, _ in series]]
     highest = float((values.sum(axis=1) if stacked else values.max(axis=1)).max())
     figure = go.Figure()
-    for column, label_key, colour in parts_drawn(frame, series) if stacked else series:
+    for column, label_key, colour in parts_drawn(frame, series):
         figure.add_bar(
             x=labels,
             y=frame[column],
@@ -305,18 +360,20 @@ def quarter_bars(
             textangle=0,
             hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>",
         )
+    if name_the_none:
+        add_none_entry(figure, frame, series, lang)
     yaxis: dict = dict(title=i18n.t(axis_key, lang), **count_ticks(highest, MOST_TICKS_UP))
     if stacked and highest > 0:
         # each quarter's total over its stack (a reader added 5 + 6 + 3 in their head), in room of its own above
         # the highest: the tallest stack touched the plot's top, right under the legend
         totals = values.sum(axis=1, min_count=1)
         parts = (values.fillna(0) > 0).sum(axis=1)
-        for label, total, count in zip(labels, count_labels(totals), parts):
+        for label, total, text, count in zip(labels, totals, count_labels(totals), parts):
             # a stack of one part already says its count inside it, unless that part is too short for it (at the
             # least plot of 200 px): "1" stood over "1"
-            if total and not (count == 1 and float(total) / (highest * 1.15) * MIN_PLOT_PX >= 2 * _LEAST_TEXT_PX):
+            if text and not (count == 1 and float(total) / (highest * 1.15) * MIN_PLOT_PX >= 2 * _LEAST_TEXT_PX):
                 figure.add_annotation(
-                    x=label, y=float(total), text=total, showarrow=False, yanchor="bottom", font=dict(size=13)
+                    x=label, y=float(total), text=text, showarrow=False, yanchor="bottom", font=dict(size=13)
                 )
         yaxis.update(range=[0, highest * 1.15], **ticks_below(highest, count_ticks(highest * 1.15, MOST_TICKS_UP)))
     return base_layout(
@@ -427,7 +484,10 @@ def quarter_lines(
             mode=mode,
             line=dict(color=colour, width=width, dash="dash" if column in dashed else "solid"),
             marker=marker,
-            text=[(fixed(v, 1) if percent else plain(v, 1)) + suffix if not is_missing(v) else "" for v in raw],
+            text=[
+                (fixed(v, 1) if percent else plain(v, 1, grouping=True)) + suffix if not is_missing(v) else ""
+                for v in raw
+            ],
             textposition="top center",
             hovertemplate=f"%{{x}}: %{{y}}{suffix}<extra>%{{fullData.name}}</extra>",
         )
@@ -476,7 +536,7 @@ def quarter_small_multiples(
             mode="lines+markers+text",
             line=dict(color=colour, width=3),
             marker=dict(size=7),
-            text=[fixed(v, 0) if not is_missing(v) else "" for v in raw],
+            text=[fixed(v, 0, grouping=True) if not is_missing(v) else "" for v in raw],
             textposition="top center",
             cliponaxis=False,
             hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>",
@@ -526,7 +586,7 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
             # as an empty quarter, and a leader reads a pale cell as none
             zmin=0,
             zmax=max(1.0, float(np.nanmax(table.to_numpy()))) if table.notna().any().any() else 1.0,
-            text=[[fixed(value, 0) for value in row] for row in table.to_numpy()],
+            text=[[fixed(value, 0, grouping=True) for value in row] for row in table.to_numpy()],
             texttemplate="%{text}",
             hovertext=[[name] * len(columns) for name in full_names],
             hovertemplate="%{hovertext} · %{x}: %{z}<extra></extra>",

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from oversight.charts import ticks
 from oversight.charts.style import CARD_WIDTH_PX, TEMPLATE, label_width
 
 GAP_PX = 4  # the least room between two labels, or beside a label over its bar
@@ -429,13 +430,20 @@ def _apply(plain: dict, shown: Shown, positions: dict[int, list[str]]) -> None:
             trace["textposition"] = positions[index]
 
 
+def _thinned(plain: dict, tick_texts: ticks.TickTexts) -> bool:
+    return any(list(plain["layout"][name]["ticktext"]) != texts for name, texts in tick_texts.items())
+
+
 def fitted(figure: go.Figure, width: float, height: float | None = None) -> go.Figure:
     """A copy of ``figure`` writing only the value labels that fit at ``width`` × ``height`` px (its own height if
-    none), lines' labels on the side their line leaves free; ``figure`` itself when it has no value labels."""
+    none), lines' labels on the side their line leaves free, and only the quarters' ticks that stand apart
+    (``ticks``); ``figure`` itself when it has no value labels and every tick fits."""
     plain = figure.to_dict()
     inside = _inside_labelled_bars(plain)
-    if not (_labelled_bars(plain) or _labelled_lines(plain) or inside):
+    tick_texts = ticks.fitted_ticks(plain.get("layout") or {}, width)
+    if not (_labelled_bars(plain) or _labelled_lines(plain) or inside or _thinned(plain, tick_texts)):
         return figure
+    ticks.apply(plain["layout"], tick_texts)  # and the quarters' ticks that stand apart there
     positions = line_label_positions(plain)
     shown = labels_shown(plain, width, height, positions)
     frame = _frame(plain, width, height)

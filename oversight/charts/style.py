@@ -234,13 +234,16 @@ def legend_names(figure: go.Figure) -> list[str]:
 
 
 def legend_rows(names: list[str], width: float = CARD_WIDTH_PX) -> int:
-    """How many rows a horizontal legend of ``names`` takes (symbol and gap ≈ 46 px an item), erring on more."""
+    """How many rows a horizontal legend of ``names`` takes (symbol and gap ≈ 46 px an item), erring on more; an
+    item of several lines (``<br>``) as many rows, as wide as its widest line."""
     rows, used = 1, 0.0
     for name in names:
-        item = label_width(name, 14) + 46
+        lines = name.split("<br>")
+        item = max(label_width(line, 14) for line in lines) + 46
         if used and used + item > width:
             rows, used = rows + 1, 0.0
         used += item
+        rows += len(lines) - 1
     return rows
 
 

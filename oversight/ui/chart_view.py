@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from oversight import config
-from oversight.charts import labels
+from oversight.charts import labels, ticks
 from oversight.charts.style import CARD_WIDTH_PX, screen_titles
 from oversight.core import i18n
 from oversight.ui import plotly_bundle
@@ -39,12 +39,16 @@ def show(
         _streamlit_chart(figure, key, config, on_points)
         return
     plain = labels.for_screen(json.loads(figure.to_json()))
+    # the quarters' ticks that stand apart at each width, and those of a phone's card in the figure itself
+    tick_variants = ticks.screen_ticks(plain["layout"], labels.SCREEN_WIDTHS)
+    ticks.apply(plain["layout"], ticks.fitted_ticks(plain["layout"], CARD_WIDTH_PX))
     spec = {
         "bundle": bundle.path,
         # the value labels that fit, worked out for every width the column may take (the script picks)
         "figure": plain,
         # and the title's lines: a phone's where the column is a phone's, fewer where it is wider
         "titles": screen_titles(plain["layout"], labels.SCREEN_WIDTHS),
+        "ticks": tick_variants,
         "config": config,  # its width follows the column: chart_view.js watches it
         "clickable": on_points is not None,
         "unavailable": i18n.t("chart.unavailable", lang),

@@ -63,8 +63,16 @@ function fittedData(figure, width) {
 
 // The title on the lines it needs at that width (oversight/charts/style.py's screen_titles, the same fitting as an
 // exported picture's): the figure comes with a phone card's lines, which on a wide column read as broken early.
+// And the quarters' ticks that stand apart at that width (oversight/charts/ticks.py's screen_ticks): a phone's
+// heatmap read "Q1Q2Q3Q4" as one word; every second quarter's tick is left out there.
 function fittedLayout(spec, width) {
-  const layout = spec.figure.layout;
+  let layout = spec.figure.layout;
+  let ticks = null;
+  for (const variant of spec.ticks || []) if (width >= variant.from) ticks = variant;
+  if (ticks) {
+    layout = { ...layout };
+    for (const [axis, ticktext] of Object.entries(ticks.axes)) layout[axis] = { ...layout[axis], ticktext };
+  }
   let fitted = null;
   for (const title of spec.titles || []) if (width >= title.from) fitted = title;
   if (!fitted) return layout;
@@ -78,6 +86,15 @@ function fittedLayout(spec, width) {
 function sameTitle(plot, layout) {
   const drawn = plot.layout && plot.layout.title && plot.layout.title.text;
   return drawn === (layout.title && layout.title.text);
+}
+
+function sameTicks(plot, layout) {
+  return Object.keys(layout)
+    .filter((name) => name.startsWith("xaxis") && layout[name] && layout[name].ticktext)
+    .every((name) => {
+      const drawn = plot.layout && plot.layout[name] && plot.layout[name].ticktext;
+      return JSON.stringify(drawn) === JSON.stringify(layout[name].ticktext);
+    });
 }
 
 function sameTexts(plot, data) {
@@ -121,7 +138,7 @@ export default function (component) {
             // the labels and title lines that fit the new width, then the new width: a redraw at the old width only
             // where they differ
             const relabelled =
-              sameTexts(plot, data) && sameTitle(plot, layout)
+              sameTexts(plot, data) && sameTitle(plot, layout) && sameTicks(plot, layout)
                 ? Promise.resolve()
                 : Plotly.react(plot, data, layout, current.config);
             Promise.resolve(relabelled)

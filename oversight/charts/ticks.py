@@ -1,0 +1,125 @@
+"""Quarter ticks fitted to the width a chart is drawn at: every quarter named where the names have room, else
+every second (fourth …) one, so neighbouring ticks never run together.
+
+On a phone (390 px) the heatmap of eight quarters beside the units' names had about 17 px a quarter: its 12 px
+ticks read "Q1Q2Q3Q4" as one word. Type below 12 px is no answer (the least text on screen), so from the width
+where the ticks no longer fit, only every ``step``-th quarter keeps its tick, counted from the first, ``step`` 2, 4,
+8 …, the same quarters each year (Q1 and Q3); a year written under a quarter left without a tick moves to the next
+quarter shown, so each tick shown stands under its own year (a year without any tick shown, over long ranges on a
+phone, goes unnamed: the axis's order and the hover say it). A dropped tick's other lines (截至 / 8月14日) go with
+it: the hover and the reading still say them. The categories stay the whole labels: hover and clicks are as before.
+
+``screen_ticks(layout, widths)`` gives the page's script (``assets/chart_view.js``) each x axis's tick text from
+each width on where it changes; ``fitted_ticks(layout, width)`` is the tick text at one width (a picture's, or the
+phone's card for a page drawn without that script).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from oversight.charts.style import TEMPLATE, label_width
+
+GAP_PX = 4  # the least room between two ticks' texts
+_YEAR_LINE = re.compile(r"^(\d{4})年?$")  # quarter_ticks' year line (2020年 / 2020)
+
+TickTexts = dict[str, list[str]]  # x axis name (xaxis, xaxis4 …) → its tick text
+
+
+def _margin(layout: dict, side: str) -> float:
+    own = (layout.get("margin") or {}).get(side)
+    return float(own if own is not None else getattr(TEMPLATE.layout.margin, side))
+
+
+def _tick_axes(layout: dict) -> dict[str, dict]:
+    """The x axes that write tick text of their own (``quarter_axis``)."""
+    return {
+        name: axis
+        for name, axis in layout.items()
+        if name.startswith("xaxis")
+        and isinstance(axis, dict)
+        and axis.get("tickmode") == "array"
+        and axis.get("ticktext")
+        and axis.get("showticklabels") is not False
+    }
+
+
+def _room_per_tick(layout: dict, axis: dict, width: float) -> float:
+    """How many px one category of ``axis`` takes across a chart ``width`` px wide."""
+    plot = max(width - _margin(layout, "l") - _margin(layout, "r"), 1.0)
+    low, high = axis.get("domain") or (0.0, 1.0)
+    count = len(axis.get("tickvals") or axis["ticktext"])
+    ends = axis.get("range") or (-0.5, count - 0.5)
+    return plot * (float(high) - float(low)) / max(abs(float(ends[1]) - float(ends[0])), 1e-9)
+
+
+def _fits(ticks: list[str], size: float, room: float) -> bool:
+    """Whether no line of a tick runs into the same line of the next tick that has one (Plotly writes each tick's
+    lines from the same top, centred on its quarter): the year under Q1 is wider than a quarter, beside a Q2 of
+    one line it touches nothing."""
+    widths = [[label_width(line, size) for line in tick.split("<br>")] if tick else [] for tick in ticks]
+    for line in range(max((len(lines) for lines in widths), default=0)):
+        placed = [(at, lines[line]) for at, lines in enumerate(widths) if len(lines) > line and lines[line] > 0]
+        for (left, left_width), (right, right_width) in zip(placed, placed[1:]):
+            if (left_width + right_width) / 2 + GAP_PX > (right - left) * room:
+                return False
+    return True
+
+
+def _every(ticks: list[str], step: int, short_years: bool = False) -> list[str]:
+    """Every ``step``-th tick from the first, each others' blank, the years without 年 where ``short_years``; a blanked tick's year line moved to the next tick
+    kept, unless that one names its year itself: the year of the latest first quarter passed, so the tick kept
+    stands under its own year."""
+    thinned: list[str] = []
+    year: str | None = None  # a year line waiting for the next tick kept
+    for index, tick in enumerate(ticks):
+        lines = [_YEAR_LINE.sub(r"\1", line) if short_years else line for line in tick.split("<br>")]
+        own_year = next((line for line in lines if _YEAR_LINE.match(line)), None)
+        if index % step:
+            year = own_year or year
+            thinned.append("")
+            continue
+        if own_year is None and year is not None:
+            lines = [lines[0], year, *lines[1:]]
+        year = None
+        thinned.append("<br>".join(lines))
+    return thinned
+
+
+def fitted_ticks(layout: dict, width: float) -> TickTexts:
+    """Each quarter axis's tick text at ``width`` px: every tick where none runs into the next, else every
+    ``step``-th one (every second, fourth, eighth …: the same quarters each year), the least where they do not."""
+    fitted: TickTexts = {}
+    for name, axis in _tick_axes(layout).items():
+        ticks = [str(tick) for tick in axis["ticktext"]]
+        size = float((axis.get("tickfont") or {}).get("size") or (layout.get("font") or {}).get("size") or 14)
+        room = _room_per_tick(layout, axis, width)
+        steps = (1, 2, *range(4, max(len(ticks), 4) + 1, 4))  # the same quarters of every year: Q1 Q3, or Q1
+        # at each step the years as written, else without 年 (2019年 is wider than four quarters of a phone's
+        # heatmap of twelve: 2019 keeps every year named where 2019年 would leave one out)
+        candidates = [_every(ticks, step, short) for step in steps for short in (False, True)]
+        fitted[name] = next((texts for texts in candidates if _fits(texts, size, room)), candidates[-1])
+    return fitted
+
+
+def apply(layout: dict, ticks: TickTexts) -> dict:
+    """``layout`` (changed in place and returned) with each axis's tick text from ``ticks``."""
+    for name, texts in ticks.items():
+        layout[name]["ticktext"] = texts
+    return layout
+
+
+def screen_ticks(layout: dict, widths: Sequence[int]) -> list[dict[str, Any]]:
+    """For the page's script: each quarter axis's tick text (``axes``) from each width of ``widths`` on
+    (``from``) where it changes, the first entry from the narrowest. Empty where every tick fits at every width."""
+    variants: list[dict[str, Any]] = []
+    drawn: TickTexts | None = None
+    for width in widths:
+        ticks = fitted_ticks(layout, width)
+        if ticks != drawn:
+            variants.append({"from": width, "axes": ticks})
+            drawn = ticks
+    original = {name: [str(tick) for tick in axis["ticktext"]] for name, axis in _tick_axes(layout).items()}
+    return [] if len(variants) == 1 and variants[0]["axes"] == original else variants
