@@ -160,6 +160,12 @@ def test_issues_page_empty_selection_says_so():
     assert figures(at) == [] or all(f["layout"]["title"]["text"] != "问题来源" for f in figures(at))
 
 
+def _raised_by_as_of(view: oracle.View):  # noqa: ANN202 — a DataFrame
+    """The view's units' issues raised by its as-of date, whenever in the ledger (the lists' own scope)."""
+    issues = view.scoped(view.ledgers.issues)
+    return issues[issues["raised"] <= view.as_of]
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_an_empty_list_of_issues_whenever_raised_names_its_day_not_the_period(lang):
     """The overdue list and the profile's issues still to rectify count issues whenever raised, at the as-of date:
@@ -168,8 +174,7 @@ def test_an_empty_list_of_issues_whenever_raised_names_its_day_not_the_period(la
     from oversight.data import store
 
     view = oracle.View(oracle.read_ledgers(store.SAMPLE_DATA_DIR), ("chronicles",), (2020, 3), (2020, 3))
-    backlog = view.scoped(view.ledgers.issues)
-    backlog = backlog[backlog["raised"] <= view.as_of]
+    backlog = _raised_by_as_of(view)
     assert view.as_of == date(2020, 9, 30)
     assert len(backlog) > 0 and view.overdue_at(backlog, view.as_of).sum() == 0  # issues, none overdue
     filter_ = {"unit": "chronicles", "from": "2020Q3", "to": "2020Q3", "lang": lang}
@@ -182,8 +187,7 @@ def test_an_empty_list_of_issues_whenever_raised_names_its_day_not_the_period(la
     assert not any("2020年第3季度暂无记录" in note or "in 2020 Q3." in note for note in issues_notes)
     # the profile: a unit whose every issue was rectified by the as-of date says so the same way
     view = oracle.View(view.ledgers, ("counsellors",), (2020, 1), (2020, 4))
-    backlog = view.scoped(view.ledgers.issues)
-    backlog = backlog[backlog["raised"] <= view.as_of]
+    backlog = _raised_by_as_of(view)
     assert len(backlog) > 0 and view.rectified_by(backlog, view.as_of).all()
     filter_ = {"unit": "counsellors", "from": "2020Q1", "to": "2020Q4", "lang": lang}
     profile_notes = [info.value for info in run_page(PROFILE, filter_).info]

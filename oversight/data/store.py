@@ -117,6 +117,10 @@ def connect(frames: dict[str, pd.DataFrame | Path]) -> duckdb.DuckDBPyConnection
     return connection
 
 
+# the ledgers in the order the pages name them (the units sheet is not a ledger)
+LEDGERS_IN_ORDER = tuple(name for name in LOAD_ORDER if name != "units")
+
+
 def ledgers_without_records(connection: duckdb.DuckDBPyConnection) -> list[str]:
     """The ledgers loaded with their header and no row (the units sheet always has rows: ingest requires it)."""
     cursor = connection.cursor()  # a cursor per query: the connection is shared across sessions' threads
@@ -129,9 +133,6 @@ def ledgers_without_records(connection: duckdb.DuckDBPyConnection) -> list[str]:
         ]
     finally:
         cursor.close()
-
-
-LEDGERS_IN_ORDER = tuple(name for name in LOAD_ORDER if name != "units")
 
 
 def open_folder(folder: Path | None = None) -> duckdb.DuckDBPyConnection:
