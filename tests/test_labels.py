@@ -70,7 +70,7 @@ def test_a_bar_label_stays_in_the_hover_and_the_figure_keeps_every_count(connect
     before = [list(trace.text) for trace in figure.data]
     labels.fitted(figure, PHONE)
     assert [list(trace.text) for trace in figure.data] == before  # the screen's figure is not touched
-    assert all("%{y}" in trace.hovertemplate for trace in figure.data)
+    assert all("%{y:,}" in trace.hovertemplate for trace in figure.data)  # the value, grouped as the card writes it
 
 
 def test_every_grouped_bar_chart_is_fitted(connection, default_filter):

@@ -78,7 +78,7 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
             text=[fixed(v, 0, grouping=True) for v in previous],
             textposition="outside",
             customdata=previous_labels,
-            hovertemplate="%{customdata}: %{y}<extra></extra>",
+            hovertemplate="%{customdata}: %{y:,}<extra></extra>",
         )
     figure.add_bar(
         x=labels,
@@ -87,7 +87,7 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
         marker_color=COLOURS["primary"],
         text=[fixed(v, 0, grouping=True) for v in meetings],
         textposition="outside",
-        hovertemplate="%{x}: %{y}<extra></extra>",
+        hovertemplate="%{x}: %{y:,}<extra></extra>",
     )
     top = max(previous.fillna(0).max(), meetings.fillna(0).max(), 1)
     # the change over a bar: against the grey bar, or against the range's own bar a year earlier (no grey bar there)

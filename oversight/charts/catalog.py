@@ -324,7 +324,7 @@ def make_unit_vs_average_figure(frame: pd.DataFrame, lang: str, unit_name: str) 
             text=[plain(v, 1, grouping=True) for v in frame[column]],  # 1,234.5, as the cards write it
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}: %{x}<extra>%{fullData.name}</extra>",
+            hovertemplate="%{y}: %{x:,}<extra>%{fullData.name}</extra>",
         )
     top = max(frame["unit"].max(), frame["average"].max(), 1)
     return base_layout(
@@ -434,7 +434,7 @@ def make_compared_trends_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
                     ]
                     for names in sharing
                 ],  # fmt: skip
-                hovertemplate="%{customdata[0]} · %{x}: %{y}<br>%{customdata[1]}<extra></extra>",
+                hovertemplate="%{customdata[0]} · %{x}: %{y:,}<br>%{customdata[1]}<extra></extra>",
                 row=row,
                 col=1,
             )

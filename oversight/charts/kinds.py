@@ -156,7 +156,7 @@ def unit_bars(
             cliponaxis=False,
             customdata=ordered["unit_id"],
             hovertext=full_names,
-            hovertemplate="%{hovertext}: %{x}<extra>%{fullData.name}</extra>",
+            hovertemplate="%{hovertext}: %{x:,}<extra>%{fullData.name}</extra>",
         )
     if name_the_none and stacked:
         add_none_entry(figure, frame, series, lang, plot_left=left_margin_for(names, UNIT_LABEL_FONT))
@@ -238,7 +238,7 @@ def code_bars(
             textposition="outside",
             cliponaxis=False,
             customdata=ordered[code_column],
-            hovertemplate="%{y}: %{x}<extra></extra>",
+            hovertemplate="%{y}: %{x:,}<extra></extra>",
         )
     )
     figure = base_layout(
@@ -358,7 +358,7 @@ def quarter_bars(
             text=count_labels(frame[column]),
             textposition="inside" if stacked else "outside",
             textangle=0,
-            hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>",
+            hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
         )
     if name_the_none:
         add_none_entry(figure, frame, series, lang)
@@ -489,7 +489,7 @@ def quarter_lines(
                 for v in raw
             ],
             textposition="top center",
-            hovertemplate=f"%{{x}}: %{{y}}{suffix}<extra>%{{fullData.name}}</extra>",
+            hovertemplate=f"%{{x}}: %{{y:,}}{suffix}<extra>%{{fullData.name}}</extra>",
         )
     # room above the highest point for its value label (Plotly's own range ends at the point, cutting "115")
     highest = max((float(frame[column].max()) for column, _, _ in series if frame[column].notna().any()), default=0.0)
@@ -539,7 +539,7 @@ def quarter_small_multiples(
             text=[fixed(v, 0, grouping=True) if not is_missing(v) else "" for v in raw],
             textposition="top center",
             cliponaxis=False,
-            hovertemplate="%{x}: %{y}<extra>%{fullData.name}</extra>",
+            hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
             row=row,
             col=1,
         )
@@ -589,7 +589,7 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
             text=[[fixed(value, 0, grouping=True) for value in row] for row in table.to_numpy()],
             texttemplate="%{text}",
             hovertext=[[name] * len(columns) for name in full_names],
-            hovertemplate="%{hovertext} · %{x}: %{z}<extra></extra>",
+            hovertemplate="%{hovertext} · %{x}: %{z:,}<extra></extra>",
             showscale=False,  # every cell carries its number; a colour bar would only take width from the grid
         )
     )
