@@ -181,16 +181,17 @@ def test_a_title_too_wide_for_a_phones_chart_card_breaks_at_natural_points():
     assert fitted_title("Quarterly trends, units side by side") == "Quarterly trends,<br>units side by side"
 
 
-def test_a_stacked_part_with_nothing_in_view_has_no_legend_entry(connection, default_filter):
-    """未整改 listed in the legend beside no bar reads as "nothing outstanding" next to 逾期未整改 6: a part of a
-    stacked whole is drawn, and listed, only where the view has some."""
+def test_a_stacked_part_with_nothing_in_view_draws_no_bar_and_is_named_with_its_zero(connection, default_filter):
+    """A part of a stacked whole is drawn, with its colour in the legend, only where the view has some; a status with
+    none is named with its 0 in an entry without a colour (未整改：0): left out of the legend, 未整改 beside the card's
+    逾期未整改 6 read as a contradiction (tests/test_none_in_legend.py)."""
     from oversight.charts import catalog
 
     spec = next(s for s in catalog.all_charts() if s.key == "issues_by_unit_status")
     frame = queries.run(connection, spec.query, default_filter)
     assert frame["open"].sum() == 0 and frame["in_progress"].sum() > 0  # the sample: nothing "not started" in 2020
     names = [trace.name for trace in spec.build(frame, "zh").data]
-    assert names == ["整改中", "已整改"]
+    assert names == ["整改中", "已整改", "未整改：0"]
     with_open = frame.assign(open=[1] + [0] * (len(frame) - 1))
     assert [trace.name for trace in spec.build(with_open, "en").data] == [
         "Not yet rectified",
@@ -222,8 +223,9 @@ def test_stacked_quarters_carry_their_totals_above_them(connection, frames):
 
 
 def test_a_donut_draws_and_lists_only_the_parts_in_view():
-    """A form with no reminder in view draws no slice and gets no legend entry (未整改 listed beside nothing read as
-    "none outstanding"); each slice keeps its form's colour and writes its share, the legend its count and share."""
+    """A form with no reminder in view draws no slice and gets no coloured legend entry (the entry without a colour
+    names it with its 0: tests/test_none_in_legend.py); each slice keeps its form's colour and writes its share, the
+    legend its count and share."""
     frame = pd.DataFrame({"form": ["written", "in_person", "meeting"], "reminders": [5, 0, 3]})
     pie = charts.make_reminders_by_form_figure(frame, "en").data[0]
     assert list(pie.labels) == ["Written 5 (62.5%)", "At a meeting 3 (37.5%)"]
@@ -269,11 +271,15 @@ def test_a_stack_of_one_part_still_names_its_colour(connection):
     spec = next(s for s in catalog.all_charts() if s.key == "suggestions_by_unit")
     frame = queries.run(connection, spec.query, Filter(("research",), Quarter(2020, 3), Quarter(2020, 4)))
     figure = spec.build(frame, "en")
-    assert [trace.name for trace in figure.data] == ["Proposed"]
+    assert [trace.name for trace in figure.data if trace.type == "bar"] == ["Proposed"]
+    (none,) = [trace for trace in figure.data if trace.type != "bar"]
+    assert none.name.replace("<br>", " ") == "Adopted, Implemented: 0"  # the statuses it has none of
     assert figure.layout.showlegend is True
     from oversight.charts import style
 
-    assert figure.layout.margin.t == style._TITLE_BAND_PX + style.LEGEND_ROW_PX  # room under the title for its row
+    # room under the title for its row, and for each line of the entry naming the statuses with none
+    rows = 1 + none.name.count("<br>") + 1
+    assert figure.layout.margin.t >= style._TITLE_BAND_PX + style.LEGEND_ROW_PX * rows
 
 
 def test_a_part_of_a_stack_too_thin_for_its_count_shows_none_rather_than_a_speck(connection, default_filter):

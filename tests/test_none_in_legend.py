@@ -57,3 +57,151 @@ def test_a_view_with_every_kind_or_none_at_all_has_no_such_entry():
     assert [t.type for t in catalog.make_activities_by_quarter_figure(every, "zh").data] == ["bar"] * 4
     nothing = every.assign(**{code: [0] for code, _, _ in catalog.ACTIVITY_SERIES})
     assert [t.type for t in catalog.make_activities_by_quarter_figure(nothing, "en").data] == ["bar"] * 4
+
+
+# ---------------------------------------------------------------- statuses of a stack, parts of a donut
+
+SAMPLE_2020 = Filter((), Quarter(2020, 1), Quarter(2020, 4))  # no issue raised in 2020 is 未整改 at its end
+VIEWS = {
+    "all units, 2020": (SAMPLE_2020, (), (2020, 1), (2020, 4)),
+    "gov_office, 2020Q3": (ONE_UNIT_ONE_QUARTER, ("gov_office",), (2020, 3), (2020, 3)),
+}
+
+
+def _view(name: str):
+    from oversight.data import store
+    from tests import oracle
+
+    _, units, start, end = VIEWS[name]
+    return oracle.View(oracle.read_ledgers(store.SAMPLE_DATA_DIR), units, start, end)
+
+
+def _oracle_statuses(view, key: str) -> tuple[tuple[str, ...], dict[str, int]]:
+    """Every status of the chart's definition (README 口径说明) and how many the view has of each, from the sheets."""
+    from tests import oracle
+
+    if key == "issues_by_unit_status":
+        counts = view.status_at(view.issues, view.as_of).value_counts()
+        return tuple(oracle.STATUS.values())[::-1], {code: int(counts.get(code, 0)) for code in oracle.STATUS.values()}
+    if key in ("suggestions_by_unit", "suggestions_by_status"):
+        counts = view.suggestions["status"].value_counts()
+        return oracle.ADOPTION_CODES, {code: int(counts.get(code, 0)) for code in oracle.ADOPTION_CODES}
+    if key == "suggestions_by_link":
+        return ("linked", "standalone"), {
+            code: view.suggestion_links().get(code, 0) for code in ("linked", "standalone")
+        }
+    counts = view.reminders["form"].value_counts()
+    return oracle.FORM_CODES, {code: int(counts.get(code, 0)) for code in oracle.FORM_CODES}
+
+
+def _label(key: str, code: str, lang: str) -> str:
+    from oversight.core import i18n
+
+    return i18n.t(f"link.{code}", lang) if key == "suggestions_by_link" else i18n.label(f"code:{code}", lang)
+
+
+def _entry_names(figure, lang: str) -> list[str]:
+    """The kinds the uncoloured "…: 0" entry names, read off its text (on one line)."""
+    entries = [trace for trace in figure.data if trace.type == "scatter"]
+    if not entries:
+        return []
+    (entry,) = entries
+    assert entry.marker.color == "rgba(0,0,0,0)" and entry.showlegend and entry.hoverinfo == "skip"
+    written = entry.name.replace("<br>", " " if lang == "en" else "")
+    suffix = "：0" if lang == "zh" else ": 0"
+    assert written.endswith(suffix)
+    return written.removesuffix(suffix).split("、" if lang == "zh" else ", ")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("view_name", list(VIEWS))
+@pytest.mark.parametrize("key", ["issues_by_unit_status", "suggestions_by_unit"])
+def test_every_status_of_a_stack_is_in_its_legend_those_with_none_named_with_their_zero(
+    connection, key, view_name, lang
+):
+    """The issues' stack of 2020 listed 已整改 and 整改中 and no 未整改 beside the card's 逾期未整改 6 (read as a
+    contradiction): every status of the definition is in the legend, a status with none in the "…: 0" entry."""
+    spec = next(spec for spec in catalog.all_charts() if spec.key == key)
+    figure = spec.build(queries.run(connection, spec.query, VIEWS[view_name][0]), lang)
+    statuses, counts = _oracle_statuses(_view(view_name), key)
+    # the view has some; and statuses with none, but for 2020's suggestions (no entry then)
+    assert any(counts.values()) and all(counts.values()) == (
+        (key, view_name) == ("suggestions_by_unit", "all units, 2020")
+    )
+    bars = [trace.name for trace in figure.data if trace.type == "bar"]
+    assert bars == [_label(key, code, lang) for code in statuses if counts[code]]
+    assert _entry_names(figure, lang) == [_label(key, code, lang) for code in statuses if not counts[code]]
+    for bar in (trace for trace in figure.data if trace.type == "bar"):
+        code = next(code for code in statuses if _label(key, code, lang) == bar.name)
+        assert sum(bar.x) == counts[code]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("key", ["reminders_by_form", "suggestions_by_status", "suggestions_by_link"])
+def test_every_donut_names_its_parts_with_none_as_the_bars_do(connection, key, lang):
+    """The reminders' donut listed 书面提醒 and 会议提醒 and said nothing of 面对面提醒, where the bar charts beside it
+    say 面对面提醒：0: each donut names its forms or statuses with none, in the same words, and draws no axes."""
+    spec = next(spec for spec in catalog.all_charts() if spec.key == key)
+    figure = spec.build(queries.run(connection, spec.query, ONE_UNIT_ONE_QUARTER), lang)
+    codes, counts = _oracle_statuses(_view("gov_office, 2020Q3"), key)
+    none = [_label(key, code, lang) for code in codes if not counts[code]]
+    assert none and len(none) < len(codes)
+    pie = figure.data[0]
+    assert list(pie.values) == [counts[code] for code in codes if counts[code]]
+    assert _entry_names(figure, lang) == none
+    assert figure.layout.xaxis.visible is False and figure.layout.yaxis.visible is False
+    # a donut with every part has no entry and keeps Plotly's axes untouched (nothing cartesian is drawn)
+    whole = spec.build(queries.run(connection, spec.query, SAMPLE_2020), lang)
+    assert [trace.type for trace in whole.data] == ["pie"] and whole.layout.xaxis.visible is None
+
+
+# ---------------------------------------------------------------- the entry's lines at the width it is drawn at
+
+
+def _picked(variants: list[dict], width: int, phone: str, index: int) -> str:
+    """The name ``assets/chart_view.js`` gives the entry at ``width``: the last variant from a width not above it."""
+    name = phone
+    for variant in variants:
+        if width >= variant["from"]:
+            name = variant["names"].get(str(index), name)
+    return name
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_none_entry_takes_the_lines_of_the_width_it_is_drawn_at(connection, lang):
+    """A phone's card breaks "Notification, Secondment to case work: 0" beside the units' names into lines; a picture
+    in the documents (580 px) or a download (1280 px), and a wide column on screen, kept those lines where one fits."""
+    import json
+
+    from oversight import export
+    from oversight.charts import labels, none_entry
+    from oversight.charts.style import CARD_WIDTH_PX, label_width
+
+    spec = next(spec for spec in catalog.all_charts() if spec.key == "activities_by_unit")
+    figure = spec.build(queries.run(connection, spec.query, ONE_UNIT_ONE_QUARTER), lang)
+    index = next(i for i, trace in enumerate(figure.data) if trace.type == "scatter")
+    phone = figure.data[index].name
+    whole = figure.data[index].meta[none_entry.META_KEY]
+    assert phone.count("<br>") >= 1 and phone.replace("<br>", " " if lang == "en" else "") == whole
+
+    def fits(name: str, width: float, layout) -> bool:
+        room = width - layout.margin.l - layout.margin.r
+        # a line of one kind cannot be broken further (English "Secondment to case work: 0" beside a phone's unit names)
+        one_kind = ("、", ", ")
+        return all(
+            label_width(line, 14) + 46 <= room or not any(mark in line for mark in one_kind)
+            for line in name.split("<br>")
+        )
+
+    document = export.document_figure(figure).data[index].name  # 580 px across: fewer lines than a phone's
+    assert document.count("<br>") < phone.count("<br>") and fits(document, export.DOCUMENT_WIDTH, figure.layout)
+    assert document.replace("<br>", " " if lang == "en" else "") == whole
+    assert export.with_subtitle(figure, "x").data[index].name == whole  # a 1280 px download: one line
+    assert figure.data[index].name == phone  # the screen's figure is not touched
+    variants = none_entry.screen_variants(json.loads(figure.to_json()), labels.SCREEN_WIDTHS)
+    assert _picked(variants, 320, phone, index) == phone  # a phone's card: its lines
+    assert _picked(variants, 1440 // 2, phone, index) == whole  # a half of a wide screen: one line
+    for width in (width for width in labels.SCREEN_WIDTHS if width >= CARD_WIDTH_PX):  # never wider than the column
+        name = _picked(variants, width, phone, index)
+        assert name.replace("<br>", " " if lang == "en" else "") == whole
+        assert fits(name, width, figure.layout), (width, name)

@@ -154,6 +154,7 @@ def make_reminders_by_form_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
         "reminders",
         lambda code, language: i18n.choice_label(REMINDER_FORMS, code, language),
         FORM_COLOURS,
+        codes=tuple(REMINDER_FORMS),
         total_key="chart.total.reminders",
         unit_key="unit.times",
     )

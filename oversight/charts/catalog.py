@@ -41,6 +41,7 @@ ISSUE_STATUS_ORDER = tuple(ISSUE_STATUSES)
 ADOPTION_ORDER = tuple(SUGGESTION_STATUSES)
 STATUS_COLOURS = {"open": COLOURS["primary"], "in_progress": COLOURS["accent"], "rectified": COLOURS["green"]}
 ADOPTION_COLOURS = {"proposed": COLOURS["muted"], "adopted": COLOURS["secondary"], "implemented": COLOURS["green"]}
+LINK_ORDER = ("linked", "standalone")  # following an issue, then stand-alone (the query's order)
 LINK_COLOURS = {"linked": COLOURS["primary"], "standalone": COLOURS["secondary"]}
 FORM_SERIES = [(form, f"code:{form}", colour) for form, colour in FORM_COLOURS.items()]
 ACTIVITY_SERIES = [
@@ -119,6 +120,7 @@ def make_issues_by_unit_status_figure(frame: pd.DataFrame, lang: str) -> go.Figu
         [(status, f"code:{status}", STATUS_COLOURS[status]) for status in ISSUE_STATUS_ORDER],
         stacked=True,
         axis_key="axis.issues",
+        name_the_none=True,  # 未整改：0 beside the card's 逾期未整改 6, not a status missing from the legend
     )
 
 
@@ -159,6 +161,7 @@ def make_suggestions_by_unit_figure(frame: pd.DataFrame, lang: str) -> go.Figure
         [(status, f"code:{status}", ADOPTION_COLOURS[status]) for status in ADOPTION_ORDER],
         stacked=True,
         axis_key="axis.suggestions",
+        name_the_none=True,
     )
 
 
@@ -184,6 +187,7 @@ def make_suggestions_by_status_figure(frame: pd.DataFrame, lang: str) -> go.Figu
         "suggestions",
         lambda code, language: i18n.choice_label(SUGGESTION_STATUSES, code, language),
         ADOPTION_COLOURS,
+        codes=ADOPTION_ORDER,
         total_key="chart.total.suggestions",
         unit_key="unit.items",
     )
@@ -198,6 +202,7 @@ def make_suggestions_by_link_figure(frame: pd.DataFrame, lang: str) -> go.Figure
         "suggestions",
         lambda code, language: i18n.t(f"link.{code}", language),
         LINK_COLOURS,
+        codes=LINK_ORDER,
         total_key="chart.total.suggestions",
         unit_key="unit.items",
     )

@@ -5,15 +5,14 @@ carrying ``chart_style.TEMPLATE``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from oversight.charts import none_entry
 from oversight.charts.style import (
-    CARD_WIDTH_PX,
     COLOURS,
     MIN_PLOT_PX,
     QUARTER_TICK_FONT,
@@ -22,7 +21,6 @@ from oversight.charts.style import (
     UNIT_LABEL_FONT,
     base_layout,
     count_ticks,
-    filled_lines,
     label_width,
     left_margin_for,
     quarter_axis,
@@ -82,42 +80,21 @@ _HIDE_THIN_COUNTS = dict(minsize=_LEAST_TEXT_PX, mode="hide")
 
 def parts_drawn(frame: pd.DataFrame, series: Sequence[Series]) -> list[Series]:
     """The parts of a stacked whole that have something in the frame: a status or form with no record in view
-    draws no bar, so it gets no legend entry either (未整改 listed beside no bar read as "none outstanding" next to
-    逾期未整改 6). A frame with nothing at all keeps every part (the empty chart says so itself)."""
+    draws no bar, so it gets no coloured legend entry either (a swatch beside no bar); the legend names it with its 0
+    instead (``add_none_entry``). A frame with nothing at all keeps every part (the empty chart says so itself)."""
     shown = [part for part in series if frame[part[0]].fillna(0).to_numpy().any()]
     return shown or list(series)
-
-
-_AFTER_SEPARATOR = re.compile(r"(?<=、)|(?<=, )")
-_LEGEND_ITEM_PX = 46  # a legend item's symbol and gaps (``legend_rows``)
 
 
 def add_none_entry(
     figure: go.Figure, frame: pd.DataFrame, series: Sequence[Series], lang: str, plot_left: float = 70
 ) -> None:
-    """A legend entry without a colour naming the kinds of ``series`` with none in ``frame`` (借调参与办案：0):
-    their bars are not drawn, so they get no coloured entry (listed beside no bar, "Secondment to case work" read
-    as a kind the chart had lost), yet a leader reading the legend still sees that the kind exists and had none.
-    Nothing where every kind has some, or none has any (the empty chart says so itself). ``plot_left``: the chart's
-    left margin, where its legend starts."""
+    """A legend entry without a colour naming the kinds of ``series`` with none in ``frame`` (借调参与办案：0, 未整改：0;
+    ``none_entry``): a leader reading the legend sees that the kind exists and had none. Nothing where every kind
+    has some, or none has any (the empty chart says so itself). ``plot_left``: the chart's left margin, where its
+    legend starts."""
     drawn = {column for column, _, _ in parts_drawn(frame, series)}
-    none = [i18n.label(key, lang) for column, key, _ in series if column not in drawn]
-    if not none:
-        return
-    note = i18n.t("chart.none_in_view", lang, kinds=i18n.t("chart.list_separator", lang).join(none))
-    # on lines that fit a phone's legend (SVG text does not wrap: "Secondment to case work: 0" ran off the card),
-    # broken after a kind's separator; ``legend_rows`` gives each line a row
-    room = CARD_WIDTH_PX - plot_left - TEMPLATE.layout.margin.r - _LEGEND_ITEM_PX
-    lines = filled_lines(note, _AFTER_SEPARATOR, room, lambda text: label_width(text, 14))
-    figure.add_scatter(
-        x=[None],
-        y=[None],
-        mode="markers",
-        marker=dict(color="rgba(0,0,0,0)"),  # no swatch: no bar of its colour anywhere
-        name="<br>".join(lines),
-        hoverinfo="skip",
-        showlegend=True,
-    )
+    none_entry.add(figure, [i18n.label(key, lang) for column, key, _ in series if column not in drawn], lang, plot_left)
 
 
 # The thickness asked for each bar of a group across (a unit's issues beside its suggestions): room for its value
@@ -260,6 +237,7 @@ def code_bars(
 _DONUT_HOLE = 0.5
 _CENTRE_TEXT_PX = 84
 _CENTRE_FONT = 16
+_DONUT_SIDES = (30, 30)  # a donut's left and right margins: its legend's row runs between them
 
 
 def _centre_font_size(word: str) -> int:
@@ -277,15 +255,17 @@ def donut(
     label_of,
     colours: dict[str, str] | None = None,
     *,
+    codes: Sequence[str],
     total_key: str,
     unit_key: str,
 ) -> go.Figure:
     """A donut with the total in the middle, saying what it counts (提醒总数 42次); ``label_of(code, lang)``
     names each slice. Shares are the app's own, rounded half up like every other figure (not Plotly's).
 
+    ``codes``: every form or status the donut can have, in order; those with none in view draw no slice (nor a
+    coloured entry) and the legend names them with their 0, as the bar charts' legends do (``none_entry``).
     ``colours`` (code → colour) keeps a status the same colour here as in the page's other charts.
     """
-    # a form or status with no record in view draws no slice, so it gets no legend entry either (parts_drawn)
     drawn = [(code, int(value)) for code, value in zip(frame[code_column], frame[value_column]) if value > 0]
     values = [value for _, value in drawn]
     slice_shares = shares(values)
@@ -315,6 +295,9 @@ def donut(
             hovertemplate="%{label}<extra></extra>",
         )
     )
+    if values:  # a donut of nothing says so itself
+        with_some = {code for code, _ in drawn}
+        none_entry.add(figure, [label_of(code, lang) for code in codes if code not in with_some], lang, *_DONUT_SIDES)
     total = i18n.t(unit_key, lang, value=fixed(sum(values), 0, grouping=True))
     word = i18n.t(total_key, lang)
     figure.add_annotation(
@@ -324,12 +307,16 @@ def donut(
         showarrow=False,
         font=dict(size=_centre_font_size(word), color=COLOURS["primary"]),
     )
+    # the "…: 0" entry is a scatter trace: its (empty) axes are not drawn around the ring
+    axes = dict(visible=False) if len(figure.data) > 1 else {}
     return base_layout(
         figure,
         i18n.t(title_key, lang),
         height=400,
-        margin=dict(b=24, l=30, r=30),
+        margin=dict(b=24, l=_DONUT_SIDES[0], r=_DONUT_SIDES[1]),
         uniformtext=_HIDE_THIN_COUNTS,
+        xaxis=axes,
+        yaxis=axes,
     )
 
 
