@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight import charts, config
-from oversight.charts import labels
+from oversight.charts import labels, none_entry
 from oversight.charts.style import (
     FONT_FAMILY,
     LEGEND_ROW_PX,
@@ -181,6 +181,7 @@ def with_subtitle(figure: go.Figure, text: str, marking: Marking = NO_MARKING) -
     copied = go.Figure(figure)  # a deep copy: layout changes below stay on the copy
     size = export_size(copied)
     refit_title(copied, size[0])  # the screen's title is broken into lines for a phone; the picture is 16:9
+    none_entry.refit(copied, size[0])  # and so is the legend's "…: 0" entry
     # on as many lines as the picture's width takes: four units' English names ran the line off the picture
     # ("… Big Data Administration • 2020 Q1 to 2020 (", no period's end, no data date)
     lines = _subtitle_lines(text, size[0] - _SUBTITLE_EDGE_PX)
@@ -275,6 +276,9 @@ def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool
     # the builders size their height for the 1280 px screen: a picture half as wide needs about 0.8 of it,
     # and names on two lines need the most height a slide allows
     height = DOCUMENT_MAX_HEIGHT if _wrap_category_labels(copied) else int((copied.layout.height or 0) * 0.8)
+    # the legend's "…: 0" entry on the lines the picture needs (a phone's three where one fits), before its rows
+    # are counted
+    none_entry.refit(copied, DOCUMENT_WIDTH)
     legend_top = _document_legend_top(copied)  # once the names' margin is known: it narrows the legend's row
     if legend_top is not None:
         top = min(top, legend_top)

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from oversight import config
-from oversight.charts import labels, ticks
+from oversight.charts import labels, none_entry, ticks
 from oversight.charts.style import CARD_WIDTH_PX, screen_titles
 from oversight.core import i18n
 from oversight.ui import plotly_bundle
@@ -49,6 +49,8 @@ def show(
         # and the title's lines: a phone's where the column is a phone's, fewer where it is wider
         "titles": screen_titles(plain["layout"], labels.SCREEN_WIDTHS),
         "ticks": tick_variants,
+        # and the legend's "…: 0" entry on the lines that width needs (a phone's three lines on a wide column)
+        "legends": none_entry.screen_variants(plain, labels.SCREEN_WIDTHS),
         "config": config,  # its width follows the column: chart_view.js watches it
         "clickable": on_points is not None,
         "unavailable": i18n.t("chart.unavailable", lang),

@@ -53,11 +53,18 @@ function asSelection(point) {
 // The value labels that fit at the width the chart is drawn at (oversight/charts/labels.py worked out, for every
 // labelled trace, each label's least width): neighbouring bars' labels ran together into false numbers on a phone
 // (3 and 3 read 33), a line's into each other and over the plot's edge. A trace without that meta is as it came.
-function fittedData(figure, width) {
-  return figure.data.map((trace) => {
+// And the legend's "…: 0" entry on the lines it needs at that width (oversight/charts/none_entry.py's
+// screen_variants): the figure comes with a phone card's lines, three where one fits a wide column.
+function fittedData(spec, width) {
+  let names = null;
+  for (const variant of spec.legends || []) if (width >= variant.from) names = variant.names;
+  return spec.figure.data.map((trace, index) => {
     const fit = trace.meta && trace.meta.oversight_labels;
-    if (!fit) return trace;
-    return { ...trace, text: fit.text.map((text, i) => (fit.from[i] !== null && width >= fit.from[i] ? text : "")) };
+    const name = names && names[String(index)];
+    if (!fit && name === undefined) return trace;
+    const fitted = name === undefined ? { ...trace } : { ...trace, name };
+    if (fit) fitted.text = fit.text.map((text, i) => (fit.from[i] !== null && width >= fit.from[i] ? text : ""));
+    return fitted;
   });
 }
 
@@ -104,6 +111,10 @@ function sameTexts(plot, data) {
   });
 }
 
+function sameNames(plot, data) {
+  return data.every((trace, i) => !plot.data[i] || plot.data[i].name === trace.name);
+}
+
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   let plot = parentElement.querySelector(":scope > .oversight-chart");
@@ -124,7 +135,7 @@ export default function (component) {
     () => unmounted || plot.oversightSpec !== spec,
     (Plotly) => {
       if (!plot._fullLayout) plot.textContent = ""; // an earlier render's message that plotly.js had failed
-      Plotly.react(plot, fittedData(spec.figure, plot.clientWidth), fittedLayout(spec, plot.clientWidth), spec.config);
+      Plotly.react(plot, fittedData(spec, plot.clientWidth), fittedLayout(spec, plot.clientWidth), spec.config);
       if (!plot.oversightResizing) {
         // the chart follows its column's width (a window resized, the sidebar opened or closed, a phone turned),
         // not only the window's: redrawn when the width it was drawn at is no longer the column's
@@ -133,12 +144,12 @@ export default function (component) {
           // not while hidden (width 0, on its way out): plotly.js refuses, with a rejected promise
           if (drawnAt && plot.clientWidth > 0 && Math.abs(plot.clientWidth - drawnAt) >= 1) {
             const current = plot.oversightSpec;
-            const data = fittedData(current.figure, plot.clientWidth);
+            const data = fittedData(current, plot.clientWidth);
             const layout = fittedLayout(current, plot.clientWidth);
             // the labels and title lines that fit the new width, then the new width: a redraw at the old width only
             // where they differ
             const relabelled =
-              sameTexts(plot, data) && sameTitle(plot, layout) && sameTicks(plot, layout)
+              sameTexts(plot, data) && sameNames(plot, data) && sameTitle(plot, layout) && sameTicks(plot, layout)
                 ? Promise.resolve()
                 : Plotly.react(plot, data, layout, current.config);
             Promise.resolve(relabelled)
