@@ -38,12 +38,23 @@ def show(
     if bundle is None:
         _streamlit_chart(figure, key, config, on_points)
         return
+    spec = script_spec(figure, bundle.path, config=config, lang=lang, clickable=on_points is not None)
+    if on_points is None:
+        _draw(key=key, data=spec)
+    else:
+        _draw(key=key, data=spec, on_select_change=lambda: _clicked(key, on_points))
+
+
+def script_spec(
+    figure: go.Figure, bundle_path: str, *, config: dict[str, object], lang: str, clickable: bool
+) -> dict[str, object]:
+    """What ``assets/chart_view.js`` is given to draw ``figure`` with the plotly.js at ``bundle_path``."""
     plain = labels.for_screen(json.loads(figure.to_json()))
     # the quarters' ticks that stand apart at each width, and those of a phone's card in the figure itself
     tick_variants = ticks.screen_ticks(plain["layout"], labels.SCREEN_WIDTHS)
     ticks.apply(plain["layout"], ticks.fitted_ticks(plain["layout"], CARD_WIDTH_PX))
-    spec = {
-        "bundle": bundle.path,
+    return {
+        "bundle": bundle_path,
         # the value labels that fit, worked out for every width the column may take (the script picks)
         "figure": plain,
         # and the title's lines: a phone's where the column is a phone's, fewer where it is wider
@@ -52,13 +63,9 @@ def show(
         # and the legend's "…: 0" entry on the lines that width needs (a phone's three lines on a wide column)
         "legends": none_entry.screen_variants(plain, labels.SCREEN_WIDTHS),
         "config": config,  # its width follows the column: chart_view.js watches it
-        "clickable": on_points is not None,
+        "clickable": clickable,
         "unavailable": i18n.t("chart.unavailable", lang),
     }
-    if on_points is None:
-        _draw(key=key, data=spec)
-    else:
-        _draw(key=key, data=spec, on_select_change=lambda: _clicked(key, on_points))
 
 
 def _clicked(key: str, on_points: OnPoints) -> None:

@@ -60,7 +60,7 @@ function fittedData(spec, width) {
   for (const variant of spec.legends || []) if (width >= variant.from) names = variant.names;
   return spec.figure.data.map((trace, index) => {
     const fit = trace.meta && trace.meta.oversight_labels;
-    const name = names && names[String(index)];
+    const name = names ? names[String(index)] : undefined;
     if (!fit && name === undefined) return trace;
     const fitted = name === undefined ? { ...trace } : { ...trace, name };
     if (fit) fitted.text = fit.text.map((text, i) => (fit.from[i] !== null && width >= fit.from[i] ? text : ""));
