@@ -1,6 +1,7 @@
-"""A kind with none in view (one unit, one quarter: no secondment) draws no bar and gets no coloured legend entry,
-but the legend still names it with its 0, so the chart never suggests the kind does not exist: the activities charts
-and the reminders' charts by form alike, by unit and by quarter, stacked or side by side, zh and en."""
+"""A kind, form or status with none in view (one unit, one quarter: no secondment) draws no bar or slice and gets no
+coloured legend entry, but the legend still names it with its 0, so the chart never suggests it does not exist: the
+activities charts and the reminders' charts by form, by unit and by quarter, stacked or side by side, the issues' and
+suggestions' status stacks and the three donuts, zh and en; the entry on the lines of the width it is drawn at."""
 
 from __future__ import annotations
 
