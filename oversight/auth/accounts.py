@@ -442,10 +442,23 @@ def set_disabled(username: str, disabled: bool, *, path: Path | None = None) -> 
         after = replace(before, disabled=disabled)
         if disabled and before.role == ADMIN:
             _keep_an_admin(records, username)
+        if disabled and after != before:
+            _forget_remembered_sign_ins(username, path)
         if after != before:
             records[username] = after
             write_private(path, render_users(records))
     return Change(before, after)
+
+
+def _forget_remembered_sign_ins(username: str, path: Path) -> None:
+    """Sign-ins remembered across a reload (``auth.remembered``) end for good, before the account is disabled: its
+    fingerprint alone would let them back in once it is enabled again. Not written, nothing is disabled."""
+    from oversight.auth import remembered
+
+    try:
+        remembered.revoke_account(username, users=path)
+    except OSError as error:  # the file not writable, or its lock held too long (LockBusy)
+        raise AccountError("auth.error.remembered_not_revoked", detail=str(error)) from error
 
 
 def _existing(records: Mapping[str, UserRecord], username: str) -> UserRecord:
