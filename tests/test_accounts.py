@@ -240,6 +240,21 @@ def test_secrets_that_raise_do_not_mean_oidc(users):
     assert access_mode.oidc_configured(NoSecretsFile()) is False
 
 
+def test_a_disabled_account_gets_no_oidc_sign_in_and_no_session_fingerprint(users):
+    """An open OIDC session asks ``account_for_email`` on every run, a password session compares its fingerprint:
+    both end once the account is disabled, and come back with it enabled."""
+    records = accounts.load_users()
+    assert accounts.account_for_email("boss@example.org", records, email_verified=True) is not None
+    fingerprint = accounts.account_fingerprint("boss")
+    accounts.add_user("deputy", "deputy-pass-1", "admin")  # so that boss is not the last enabled admin
+    accounts.set_disabled("boss", True)
+    assert accounts.account_for_email("boss@example.org", accounts.load_users(), email_verified=True) is None
+    assert accounts.account_fingerprint("boss") is None
+    assert accounts.load_users()["boss"].disabled and "disabled = true" in users.read_text(encoding="utf-8")
+    accounts.set_disabled("boss", False)
+    assert accounts.account_fingerprint("boss") == fingerprint
+
+
 def test_account_for_email(users):
     records = accounts.load_users(users)
     assert accounts.account_for_email("BOSS@example.org ", records, True) == Account(
@@ -637,6 +652,11 @@ def test_attempts_sent_at_once_are_counted_before_any_password_is_checked(users)
             '[users."Chief"]\nrole = "admin"\n',
             'Chief"：账号名不符合要求',
             'the account "Chief" has a name that is not allowed',
+        ),
+        (
+            '[users.lead3]\nrole = "leader"\ndisabled = "no"\n',
+            'lead3"：disabled 应是 true 或 false',
+            'the account "lead3" has a disabled that is not true or false',
         ),
         ('[users."a\\nb"]\nrole = "admin"\n', '"a\\u000ab"：账号名不符合要求', 'the account "a\\u000ab" has a name'),
     ],

@@ -119,7 +119,7 @@ def test_a_removed_account_loses_its_open_session_on_the_next_click():
     at.run()
     assert at.title[0].value == "登录派驻监督工作看板"
     assert not at.metric
-    assert "已被管理员更改或删除" in at.warning[0].value
+    assert "已被管理员更改、停用或删除" in at.warning[0].value
     assert _audit_lines()[-1]["details"] == {"reason": "account_changed"}
 
 
@@ -132,6 +132,33 @@ def test_a_demoted_account_loses_the_pages_of_its_old_role():
     accounts.add_user("chief", PASSWORD, roles.LEADER)  # same name, lesser role
     at.run()
     assert at.title[0].value == "登录派驻监督工作看板"
+
+
+def test_a_disabled_account_loses_its_open_session_on_the_next_click_and_cannot_sign_in_again():
+    """There was no way to switch an account off but removing it (its password and its trail's continuity lost):
+    `user disable` ends its open session at the next run, and its right password then meets a refusal that says
+    so, while a wrong one reads as any wrong password."""
+    accounts.add_user("chief", PASSWORD, roles.ADMIN)
+    accounts.add_user("leader", PASSWORD, roles.LEADER)
+    at = sign_in("leader")
+    assert at.metric, "signed in and reading"
+    accounts.set_disabled("leader", True)
+    at.run()
+    assert at.title[0].value == "登录派驻监督工作看板" and not at.metric
+    assert "已被管理员更改、停用或删除" in at.warning[0].value
+    assert _audit_lines()[-1]["action"] == "sign_out"
+    at.text_input(key="widget.login_user").input("leader")
+    at.text_input(key="widget.login_password").input("wrong-password-1")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["账号或密码错误"]
+    at.text_input(key="widget.login_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception and not at.metric
+    assert [e.value for e in at.error] == ["该账号已停用，请与管理员联系"]
+    assert _audit_lines()[-1]["action"] == "refused"
+    assert _audit_lines()[-1]["details"] == {"reason": "account_disabled"}
+    accounts.set_disabled("leader", False)
+    assert sign_in("leader").metric, "enabled again, with the password it had"
 
 
 def test_a_damaged_users_file_shows_a_sentence_not_its_content():

@@ -118,6 +118,38 @@ def test_the_brief_as_an_account_records_the_os_user_and_what_its_files_carry(pr
     assert pdf.pages[0].extract_text().startswith(f"内部资料 注意保存\n第 1 页\n{viewer}\n{stamp}\n")
 
 
+def test_a_64_character_account_name_is_one_line_of_the_watermark_in_every_file(private_settings, tmp_path, capsys):
+    """A 64-character account name (as long as a name may be) wrapped four lines in a slide's watermark and shrank
+    the Word one: every file draws the name's start, an ellipsis and its end, and the time, one line each; the
+    download's audit line keeps the watermark in full beside it."""
+    name = "zhang.wei.provincial-office-inspection-team-" + "x" * 20
+    assert len(name) == accounts.MAX_USERNAME_LENGTH
+    accounts.add_user(name, "another long password", "leader")
+    argv = ["brief", "--as", name, "--from", "2020Q4", "--to", "2020Q4", "--format", "pptx,docx,pdf"]
+    assert main([*argv, "--out", str(tmp_path)]) == 0
+    (entry,) = audit.read_audit(action="download")
+    stamp = " ".join(entry["details"]["watermark"].rsplit(" ", 2)[-2:])
+    shown = "zhang.wei.pr…xxxxxxx"
+    assert (
+        entry["details"]["watermark"] == f"{name} {stamp}" and entry["details"]["watermark_shown"] == f"{shown} {stamp}"
+    )
+    pdf = PdfReader(tmp_path / "派驻监督工作简报_2020Q4.pdf")
+    for page in pdf.pages:  # pypdf joins the turned lines with a space or a line break as their offsets fall
+        text = page.extract_text()
+        assert re.search(re.escape(shown) + r"[ \n]" + re.escape(stamp), text) and name[:20] not in text
+    with zipfile.ZipFile(tmp_path / "派驻监督工作简报_2020Q4.pptx") as deck:
+        slides = [deck.read(n).decode() for n in deck.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
+    for slide in slides:
+        boxes = re.findall(r"<p:sp>(?:(?!</p:sp>).)*?" + re.escape(stamp) + r".*?</p:sp>", slide, re.S)
+        assert len(boxes) == 2, "two watermarks on each slide"
+        for box in boxes:
+            assert 'wrap="none"' in box and re.findall(r"<a:t>([^<]*)</a:t>", box) == [shown, stamp]
+    with zipfile.ZipFile(tmp_path / "派驻监督工作简报_2020Q4.docx") as report:
+        headers = [report.read(n).decode() for n in report.namelist() if re.fullmatch(r"word/header\d*\.xml", n)]
+    assert any(f'string="{shown} {stamp}"' in header for header in headers)
+    assert not any(name in header for header in headers)
+
+
 # ---------------------------------------------------------------- the default period
 
 

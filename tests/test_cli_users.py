@@ -89,8 +89,8 @@ def test_add_list_passwd_remove(monkeypatch, capsys, private_paths):
     assert capsys.readouterr().out.strip() == "account 'clerk' added (unit)"
     assert main(["user", "list"]) == 0
     assert capsys.readouterr().out.splitlines() == [
-        "boss\tadmin\t-\tboss@example.org",
-        "clerk\tunit\tresearch,petitions\t-",
+        "boss\tadmin\t-\tboss@example.org\t启用",
+        "clerk\tunit\tresearch,petitions\t-\t启用",
     ]
     users = private_paths / "conf" / "users.toml"
     assert stat.S_IMODE(users.stat().st_mode) == 0o600
@@ -229,6 +229,98 @@ def test_duplicates_and_unknown_users(monkeypatch, capsys, admins):
     stdin(monkeypatch, "good-pass-1\n")
     assert main(["user", "passwd", "ghost", "--password-stdin", "--lang", "en"]) == 1
     assert capsys.readouterr().err.strip() == "there is no account 'ghost'"
+
+
+def test_set_changes_role_and_units_keeping_the_password_and_audits_from_what_to_what(monkeypatch, capsys, data_folder):
+    """No command changed an account's role or units: an admin removed and re-added it, losing its password and
+    leaving a gap in the trail. `user set` changes them in place, audited with the values before and after."""
+    assert add(monkeypatch, "boss", "--role", "admin") == 0
+    assert add(monkeypatch, "clerk", "--role", "unit", "--unit", "research", password="clerk-pass-1") == 0
+    capsys.readouterr()
+    assert main(["user", "set", "clerk", "--role", "leader", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.strip() == "account 'clerk' changed (leader)"
+    assert accounts.authenticate("clerk", "clerk-pass-1").role == "leader"  # the password it had
+    assert main(["user", "set", "clerk", "--role", "unit", "--unit", "petitions", "--unit", "research"]) == 0
+    assert capsys.readouterr().out.strip() == "已修改账号“clerk”（unit）"
+    assert main(["user", "set", "clerk", "--unit", "gov_office"]) == 0  # the role stays
+    assert accounts.load_users()["clerk"].units == ("gov_office",)
+    assert main(["user", "set", "clerk", "--unit", "gov_office", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.strip().endswith("account 'clerk' is already so; nothing changed")
+    changes = [e["details"] for e in audit.read_audit() if e["action"] == "user_changed"]
+    assert [(d["role_before"], d["role"], d["units_before"], d["units"]) for d in changes] == [
+        ("unit", "leader", ["research"], []),
+        ("leader", "unit", [], ["petitions", "research"]),
+        ("unit", "unit", ["petitions", "research"], ["gov_office"]),
+    ]  # the last set changed nothing and wrote no line
+    assert all(d["username"] == "clerk" and d["os_user"] == config.os_user() for d in changes)
+
+
+@pytest.mark.parametrize(
+    ("argv", "zh", "en"),
+    [
+        (["set", "ghost", "--role", "leader"], "账号“ghost”不存在", "there is no account 'ghost'"),
+        (["disable", "ghost"], "账号“ghost”不存在", "there is no account 'ghost'"),
+        (["enable", "ghost"], "账号“ghost”不存在", "there is no account 'ghost'"),
+        (["set", "lead", "--role", "chief"], "未知角色“chief”：可选 admin, leader, unit", "unknown role 'chief'"),
+        (
+            ["set", "lead", "--role", "unit"],
+            "“单位”角色的账号必须至少指定一个单位（--unit）",
+            "needs at least one unit",
+        ),
+        (["set", "lead", "--role", "unit", "--unit", "province_hq"], "未知单位编码：province_hq", "province_hq"),
+        (["set", "lead", "--unit", "research"], "只有“单位”角色的账号才能指定单位", "only 'unit' accounts take units"),
+        (["set", "lead"], "请指明要修改的内容", "say what to change"),
+        (["set", "boss", "--role", "leader"], "“boss”是唯一启用的管理员账号", "'boss' is the only enabled admin"),
+        (["disable", "boss"], "“boss”是唯一启用的管理员账号", "'boss' is the only enabled admin"),
+    ],
+)
+def test_set_disable_enable_refuse_in_the_users_language(monkeypatch, capsys, admins, data_folder, argv, zh, en):
+    before = accounts.users_file().read_bytes()
+    lines = len(audit.read_audit())
+    assert main(["user", *argv]) == 1
+    assert zh in capsys.readouterr().err
+    assert main(["user", *argv, "--lang", "en"]) == 1
+    err = capsys.readouterr().err
+    assert en in err and "Traceback" not in err
+    assert accounts.users_file().read_bytes() == before and len(audit.read_audit()) == lines
+
+
+def test_disable_and_enable_keep_the_account_and_are_audited(monkeypatch, capsys, admins):
+    assert main(["user", "disable", "lead", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("account 'lead' disabled: it cannot sign in")
+    assert main(["user", "list", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["boss\tadmin\t-\t-\tenabled", "lead\tleader\t-\t-\tdisabled"]
+    with pytest.raises(accounts.AccountDisabled):
+        accounts.authenticate("lead", "leader-pass-1")
+    assert accounts.authenticate("lead", "wrong-pass-1") is None  # a wrong password is wrong, as for anyone
+    assert main(["user", "disable", "lead"]) == 0
+    assert capsys.readouterr().out.strip() == "账号“lead”已是停用状态，未作更改"
+    assert main(["user", "enable", "lead"]) == 0
+    assert capsys.readouterr().out.strip() == "已启用账号“lead”"
+    assert accounts.authenticate("lead", "leader-pass-1").role == "leader"
+    actions = [(e["action"], e["details"]["username"]) for e in audit.read_audit() if e["action"] != "user_added"]
+    assert actions == [("user_disabled", "lead"), ("user_enabled", "lead")]
+
+
+def test_the_last_enabled_admin_stays_one(monkeypatch, capsys, admins):
+    """A disabled admin is no admin: with two, one may go; the other then may not, and may not be demoted."""
+    assert add(monkeypatch, "deputy", "--role", "admin") == 0
+    assert main(["user", "disable", "deputy"]) == 0
+    assert main(["user", "set", "boss", "--role", "leader"]) == 1
+    assert main(["user", "enable", "deputy"]) == 0
+    assert main(["user", "set", "boss", "--role", "leader"]) == 0
+    assert main(["user", "disable", "deputy"]) == 1
+    assert "唯一启用的管理员" in capsys.readouterr().err
+    assert [r.username for r in accounts.list_records() if r.role == "admin" and not r.disabled] == ["deputy"]
+
+
+def test_a_disabled_account_is_not_run_as_by_a_headless_command(monkeypatch, capsys, admins, data_folder, tmp_path):
+    assert main(["user", "disable", "lead"]) == 0
+    out = tmp_path / "out"
+    assert main(["brief", "--as", "lead", "--from", "2020Q3", "--to", "2020Q3", "--out", str(out), "--lang", "en"]) != 0
+    assert 'The account "lead" is disabled' in capsys.readouterr().err
+    assert not out.exists() or not any(out.iterdir())
+    assert audit.read_audit()[-1]["details"]["reason"] == "account_disabled"
 
 
 def test_an_oidc_only_account(monkeypatch, capsys):

@@ -357,3 +357,20 @@ def test_the_heatmaps_marking_has_the_line_under_its_ticks_every_quarter_chart_h
     assert bottoms["meetings_by_unit_quarter"] >= max(
         bottoms["reminders_by_quarter_form"], bottoms["activities_by_quarter"]
     )
+
+
+def test_a_64_character_name_is_drawn_as_its_start_and_end_and_audited_in_full(monkeypatch):
+    """A 64-character account name wrapped four lines in a slide's watermark and ran across the screen's copies:
+    every drawing (screen, PNG/SVG, PPTX, DOCX, PDF) takes ``Marking.watermark``, 20 characters of name at most."""
+    monkeypatch.delenv("OVERSIGHT_WATERMARK", raising=False)
+    name = "zhang.wei.provincial-office-inspection-team-" + "x" * 20
+    made = marking.for_viewer(name, False, "en", MOMENT)
+    assert made.watermark == "zhang.wei.pr…xxxxxxx 2021-01-05 09:30"
+    assert made.watermark_lines == ["zhang.wei.pr…xxxxxxx", "2021-01-05 09:30"]
+    assert made.audit_details["watermark"] == f"{name} 2021-01-05 09:30"
+    assert made.audit_details["watermark_shown"] == made.watermark
+    overlay = marking.screen_overlay_html(made)
+    assert overlay.count("zhang.wei.pr…xxxxxxx 2021-01-05 09:30") == 9 and name not in overlay
+    twenty = "a" * 20  # at the bound: whole, and the audit line has nothing to add
+    assert marking.for_viewer(twenty, False, "en", MOMENT).watermark == f"{twenty} 2021-01-05 09:30"
+    assert "watermark_shown" not in marking.for_viewer(twenty, False, "en", MOMENT).audit_details

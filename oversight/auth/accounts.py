@@ -22,7 +22,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
 from oversight import config
-from oversight.auth.roles import OIDC, ROLES, UNIT, Account, AccountError
+from oversight.auth.roles import ADMIN, OIDC, ROLES, UNIT, Account, AccountError
 from oversight.core import atomic, i18n, locking, safe_text
 
 MIN_PASSWORD_LENGTH = 8
@@ -51,6 +51,8 @@ class UserRecord:
     units: tuple[str, ...] = ()
     email: str | None = None
     password_hash: str | None = None
+    # kept, not removed: its password, its role and its place in the audit log stay for when it is enabled again
+    disabled: bool = False
 
     def account(self, source: str = "password") -> Account:
         return Account(self.username, self.role, self.units, self.email, source)
@@ -235,7 +237,10 @@ def _record_from_toml(username: str, entry: Any) -> UserRecord:
         raise _BadEntry("bad_email")
     if password_hash is not None and not isinstance(password_hash, str):
         raise _BadEntry("bad_hash")
-    return UserRecord(username, role, tuple(units), normalise_email(email), password_hash)
+    disabled = entry.get("disabled", False)
+    if not isinstance(disabled, bool):  # "no" or 0 typed by hand must not read as enabled, nor as disabled
+        raise _BadEntry("bad_disabled")
+    return UserRecord(username, role, tuple(units), normalise_email(email), password_hash, disabled)
 
 
 def _toml_string(text: str) -> str:
@@ -264,6 +269,8 @@ def render_users(records: Mapping[str, UserRecord]) -> str:
             lines.append(f"email = {_toml_string(record.email)}")
         if record.password_hash:
             lines.append(f"password_hash = {_toml_string(record.password_hash)}")
+        if record.disabled:
+            lines.append("disabled = true")
         parts.append("\n" + "\n".join(lines) + "\n")
     return "".join(parts)
 
@@ -376,6 +383,97 @@ def remove_user(username: str, *, path: Path | None = None) -> None:
         write_private(path, render_users(records))
 
 
+@dataclass(frozen=True)
+class Change:
+    """An account before and after ``change_user`` or ``set_disabled`` (equal: nothing was changed)."""
+
+    before: UserRecord
+    after: UserRecord
+
+    @property
+    def changed(self) -> bool:
+        return self.before != self.after
+
+
+def change_user(
+    username: str,
+    *,
+    role: str | None = None,
+    units: Iterable[str] | None = None,
+    path: Path | None = None,
+    known_units: Iterable[str] | None = None,
+) -> Change:
+    """Give an account another role or other units, keeping its password and e-mail.
+
+    ``units`` None keeps the account's units while it stays a ``unit`` account and drops them when it becomes a
+    ``leader`` or ``admin`` (those see every unit); a ``unit`` account needs units. ``known_units`` checks only units
+    named here: units kept from before are not refused because the data changed since. The last enabled admin cannot
+    be made anything else (nobody would be left to manage the accounts on the app's Data and Audit pages).
+    """
+    path = Path(path or users_file())
+    username = normalise_username(username)
+    if role is not None and role not in ROLES:
+        raise AccountError("auth.error.unknown_role", role=role, roles=", ".join(ROLES))
+    with locked_file(path):
+        records = load_users(path)
+        before = _existing(records, username)
+        new_role = role or before.role
+        if units is None:
+            new_units = _check_units(new_role, before.units if new_role == UNIT else (), None)
+        else:
+            new_units = _check_units(new_role, units, known_units)
+        after = replace(before, role=new_role, units=new_units)
+        if before.role == ADMIN and new_role != ADMIN:
+            _keep_an_admin(records, username)
+        if after != before:
+            records[username] = after
+            write_private(path, render_users(records))
+    return Change(before, after)
+
+
+def set_disabled(username: str, disabled: bool, *, path: Path | None = None) -> Change:
+    """Disable an account (it cannot sign in, its open sessions end at their next run) or enable it again. The last
+    enabled admin cannot be disabled."""
+    path = Path(path or users_file())
+    username = normalise_username(username)
+    with locked_file(path):
+        records = load_users(path)
+        before = _existing(records, username)
+        after = replace(before, disabled=disabled)
+        if disabled and before.role == ADMIN:
+            _keep_an_admin(records, username)
+        if disabled and after != before:
+            _forget_remembered_sign_ins(username, path)
+        if after != before:
+            records[username] = after
+            write_private(path, render_users(records))
+    return Change(before, after)
+
+
+def _forget_remembered_sign_ins(username: str, path: Path) -> None:
+    """Sign-ins remembered across a reload (``auth.remembered``) end for good, before the account is disabled: its
+    fingerprint alone would let them back in once it is enabled again. Not written, nothing is disabled."""
+    from oversight.auth import remembered
+
+    try:
+        remembered.revoke_account(username, users=path)
+    except OSError as error:  # the file not writable, or its lock held too long (LockBusy)
+        raise AccountError("auth.error.remembered_not_revoked", detail=str(error)) from error
+
+
+def _existing(records: Mapping[str, UserRecord], username: str) -> UserRecord:
+    if username not in records:
+        raise AccountError("auth.error.no_such_user", username=username)
+    return records[username]
+
+
+def _keep_an_admin(records: Mapping[str, UserRecord], leaving: str) -> None:
+    """Refuses to let ``leaving`` stop being an enabled admin when no other enabled admin remains."""
+    others = [r for r in records.values() if r.role == ADMIN and not r.disabled and r.username != leaving]
+    if not others and records[leaving].role == ADMIN and not records[leaving].disabled:
+        raise AccountError("auth.error.last_admin", username=leaving)
+
+
 _users_by_stat: dict[Path, tuple[tuple[int, int, int], dict[str, UserRecord]]] = {}
 _users_by_stat_guard = threading.Lock()
 
@@ -400,13 +498,13 @@ def _users_cached(path: Path) -> dict[str, UserRecord]:
 def account_fingerprint(username: str, path: Path | None = None) -> str | None:
     """A digest of the account's entry in the users file (role, units, e-mail, password hash); None if absent.
 
-    A session keeps the fingerprint it signed in with; any change to the entry (removed, demoted, new
+    A session keeps the fingerprint it signed in with; any change to the entry (removed, demoted, disabled, new
     password) changes it, and the session ends. Cheap: the file is parsed again only when it changed.
     """
     import hashlib
 
     record = _users_cached(Path(path or users_file())).get(normalise_username(username))
-    if record is None:
+    if record is None or record.disabled:  # a disabled account keeps no session
         return None
     return hashlib.sha256(repr(record).encode("utf-8")).hexdigest()
 
@@ -417,8 +515,24 @@ def list_users(path: Path | None = None) -> list[Account]:
     return [records[name].account() for name in sorted(records)]
 
 
+class AccountDisabled(AccountError):
+    """The password was right but the account is disabled: said only to whoever gave its right password."""
+
+    def __init__(self, username: str) -> None:
+        super().__init__("auth.login.disabled", username=username)
+
+
+def list_records(path: Path | None = None) -> list[UserRecord]:
+    """Every account's entry, with whether it is disabled, sorted by name (``user list``)."""
+    records = load_users(path)
+    return [records[name] for name in sorted(records)]
+
+
 def authenticate(username: str, password: str, *, path: Path | None = None) -> Account | None:
     """The account if the password is right, else None (unknown user, wrong or empty password alike).
+
+    A disabled account raises ``AccountDisabled``, and only after its password was checked: a wrong password for it
+    is None like any other, so the refusal tells nobody more than a wrong password would.
 
     An unknown user costs the same argon2 verification as a known one, so timing does not tell
     which user names exist. A hash made with older parameters is replaced on success.
@@ -439,6 +553,8 @@ def authenticate(username: str, password: str, *, path: Path | None = None) -> A
         _hasher.verify(record.password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return None
+    if record.disabled:
+        raise AccountDisabled(record.username)
     if _hasher.check_needs_rehash(record.password_hash):
         try:
             set_password(record.username, password, path=path)
@@ -465,4 +581,6 @@ def account_for_email(
     if len(matches) != 1:
         return None  # two accounts with one address is a broken file: grant neither
     entry = matches[0]
+    if getattr(entry, "disabled", False):  # an open OIDC session asks this on every run: it ends at the next one
+        return None
     return Account(entry.username, entry.role, tuple(entry.units), entry.email, OIDC)

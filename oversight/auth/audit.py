@@ -28,6 +28,7 @@ from oversight.auth.unit_scope import NO_UNIT
 SIGN_IN, SIGN_IN_FAILED, SIGN_OUT = "sign_in", "sign_in_failed", "sign_out"
 DOWNLOAD, IMPORT, UNDO, REFUSED = "download", "import", "undo", "refused"
 USER_ADDED, USER_REMOVED, PASSWORD_CHANGED = "user_added", "user_removed", "password_changed"
+USER_CHANGED, USER_DISABLED, USER_ENABLED = "user_changed", "user_disabled", "user_enabled"
 PUSH = "push"  # a digest or brief sent to a messenger robot or by e-mail (a line before sending, one after)
 # An import or undo whose line was written (before its first file was replaced) but whose commit then failed
 # and was rolled back: the same entry id, so the first line is read as "tried, not done".
@@ -47,6 +48,9 @@ ACTIONS = (
     USER_ADDED,
     USER_REMOVED,
     PASSWORD_CHANGED,
+    USER_CHANGED,
+    USER_DISABLED,
+    USER_ENABLED,
     PUSH,
     IMPORT_ROLLED_BACK,
     UNDO_ROLLED_BACK,
@@ -60,6 +64,7 @@ REFUSAL_REASONS = (
     "forbidden_action",
     "no_account_for_email",
     "sign_in_required",
+    "account_disabled",
 )
 
 _write_lock = threading.Lock()

@@ -8,7 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from oversight.auth import audit
-from oversight.auth.accounts import MAX_PASSWORD_LENGTH, authenticate, loggable_username, users_file
+from oversight.auth.accounts import (
+    MAX_PASSWORD_LENGTH,
+    AccountDisabled,
+    authenticate,
+    loggable_username,
+    users_file,
+)
 from oversight.auth.roles import Account
 from oversight.auth.throttle import Throttle, throttle_file
 from oversight.core import i18n
@@ -26,7 +32,8 @@ def process_throttle(path: Path) -> Throttle:
 
 @dataclass(frozen=True)
 class SignIn:
-    """The outcome of a sign-in attempt: ``ok``, ``invalid`` or ``throttled`` (then ``retry_after`` seconds)."""
+    """The outcome of a sign-in attempt: ``ok``, ``invalid``, ``disabled`` (a right password for a disabled
+    account) or ``throttled`` (then ``retry_after`` seconds)."""
 
     outcome: str
     account: Account | None = None
@@ -45,6 +52,8 @@ class SignIn:
             return i18n.t("auth.login.throttled", lang, count=math.ceil(seconds / 60))
         if self.outcome == "invalid":
             return i18n.t("auth.login.invalid", lang)
+        if self.outcome == "disabled":
+            return i18n.t("auth.login.disabled", lang)
         return i18n.t("auth.login.welcome", lang, username=self.account.username if self.account else "")
 
 
@@ -77,7 +86,13 @@ def sign_in(
                 details={"reason": "throttled", "retry_after_s": round(wait)},
             )
         return SignIn("throttled", retry_after=wait)
-    account = authenticate(name, password, path=path)
+    try:
+        account = authenticate(name, password, path=path)
+    except AccountDisabled:
+        # counted as a failure (its right password does not clear the name's count) and refused in the log
+        throttle.failure(name, address, claimed=True)
+        audit.record("refused", account=name, address=address, path=audit_path, details={"reason": "account_disabled"})
+        return SignIn("disabled")
     if account is None:
         wait = throttle.failure(name, address, claimed=True)
         audit.record(

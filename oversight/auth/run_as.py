@@ -42,6 +42,9 @@ def account_for(username: str | None, command: str) -> roles.Account:
     if record is None:
         refuse(roles.local_account().username, "sign_in_required", command, asked_for=username)
         raise RunAsRefused("alerts.cli.account_unknown", username=username, path=path)
+    if record.disabled:  # a timer's digest must not go on reading as an account its admin has switched off
+        refuse(roles.local_account().username, "account_disabled", command, asked_for=record.username)
+        raise RunAsRefused("alerts.cli.account_disabled", username=record.username)
     account = record.account(source="cli")
     if command == "brief" and not roles.can_download(account):
         refuse(account, "forbidden_action", command)

@@ -139,9 +139,10 @@ def _marks(report: Report) -> str:
     parts = []
     if report.marking.watermark:
         size = _watermark_pt(report.marking.watermark)
-        # the viewer may wrap (a long account name); the date and time stay whole on their own line
+        # the viewer (its name bounded by marking.drawn_viewer) and the date and time, each whole on a line of its own
         *viewer, stamp = report.marking.watermark_lines
-        text = "".join(f"{escape(line)}<br>" for line in viewer) + f'<span class="stamp">{escape(stamp)}</span>'
+        text = "".join(f'<span class="stamp">{escape(line)}</span><br>' for line in viewer)
+        text += f'<span class="stamp">{escape(stamp)}</span>'
         spans = "".join(
             f'<span style="left:{x}%;top:{y}%;font-size:{size}pt">{text}</span>' for x, y in _WATERMARK_SPOTS
         )

@@ -104,6 +104,7 @@ def _draw_watermark(slide, report: Report) -> list:
         box = slide.shapes.add_textbox(left, top, Inches(3.5), Inches(0.6))
         box.rotation = -25
         _set_text(box.text_frame, report.marking.watermark_lines, 20, RGBColor.from_string(hex_colour(WATERMARK_RGB)))
+        box.text_frame.word_wrap = False  # the name is bounded (marking.drawn_viewer): one line each, never wrapped
         for paragraph in box.text_frame.paragraphs:
             colour = paragraph.runs[0]._r.rPr.find(qn("a:solidFill"))[0]  # noqa: SLF001
             etree.SubElement(colour, qn("a:alpha")).set("val", "45000")  # 45% opaque: light, yet a copy shows it

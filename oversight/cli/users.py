@@ -1,4 +1,5 @@
-"""``user add|passwd|remove|list``: the dashboard's accounts (the users file), each change in the audit log."""
+"""``user add|passwd|set|disable|enable|remove|list``: the dashboard's accounts (the users file), each change in the
+audit log (who, the OS account, and what changed from what to what)."""
 
 from __future__ import annotations
 
@@ -27,12 +28,23 @@ def add_user(commands) -> None:
     passwd.add_argument("username", help=help_text("user.username"))
     passwd.add_argument("--password-stdin", action="store_true", help=help_text("common.password_stdin"))
     passwd.set_defaults(run=_run_user_passwd)
+    change = actions.add_parser("set", help=help_text("user.set"), description=help_text("user.set"))
+    change.add_argument("username", help=help_text("user.username"))
+    change.add_argument("--role", help=help_text("user.set.role"))
+    change.add_argument("--unit", action="append", metavar="UNIT_ID", help=help_text("user.set.unit"))
+    change.set_defaults(run=_run_user_set)
+    disable = actions.add_parser("disable", help=help_text("user.disable"), description=help_text("user.disable"))
+    disable.add_argument("username", help=help_text("user.username"))
+    disable.set_defaults(run=_run_user_disable)
+    enable = actions.add_parser("enable", help=help_text("user.enable"), description=help_text("user.enable"))
+    enable.add_argument("username", help=help_text("user.username"))
+    enable.set_defaults(run=_run_user_enable)
     remove = actions.add_parser("remove", help=help_text("user.remove"), description=help_text("user.remove"))
     remove.add_argument("username", help=help_text("user.username"))
     remove.set_defaults(run=_run_user_remove)
     listing = actions.add_parser("list", help=help_text("user.list"), description=help_text("user.list"))
     listing.set_defaults(run=_run_user_list)
-    for parser in (add, passwd, remove, listing):
+    for parser in (add, passwd, change, disable, enable, remove, listing):
         options.language_option(parser)
 
 
@@ -66,6 +78,8 @@ def _user_command(args: argparse.Namespace, change) -> int:
         print(str(error), file=sys.stderr)
         return 1
     print(message)
+    if action is None:  # asked for what the account already was: nothing changed, nothing to record
+        return 0
     try:
         # the name is OVERSIGHT_USER's claim (no password is asked for): the OS account beside it is who did it
         audit.record(
@@ -109,6 +123,52 @@ def _run_user_passwd(args: argparse.Namespace) -> int:
     return _user_command(args, change)
 
 
+def _run_user_set(args: argparse.Namespace) -> int:
+    def change(accounts):
+        if args.role is None and args.unit is None:
+            raise accounts.AccountError("auth.error.nothing_to_set")
+        done = accounts.change_user(args.username, role=args.role, units=args.unit, known_units=_known_unit_ids())
+        before, after = done.before, done.after
+        if not done.changed:
+            return i18n.t("auth.cli.user_unchanged", args.lang, username=after.username), None, {}
+        return (
+            i18n.t("auth.cli.user_changed", args.lang, username=after.username, role=after.role),
+            "user_changed",
+            {
+                "username": after.username,
+                "role_before": before.role,
+                "role": after.role,
+                "units_before": list(before.units),
+                "units": list(after.units),
+            },
+        )
+
+    return _user_command(args, change)
+
+
+def _switch(args: argparse.Namespace, disabled: bool) -> int:
+    def change(accounts):
+        done = accounts.set_disabled(args.username, disabled)
+        username = done.after.username
+        if not done.changed:
+            key = "auth.cli.user_already_disabled" if disabled else "auth.cli.user_already_enabled"
+            return i18n.t(key, args.lang, username=username), None, {}
+        key, action = (
+            ("auth.cli.user_disabled", "user_disabled") if disabled else ("auth.cli.user_enabled", "user_enabled")
+        )
+        return i18n.t(key, args.lang, username=username), action, {"username": username}
+
+    return _user_command(args, change)
+
+
+def _run_user_disable(args: argparse.Namespace) -> int:
+    return _switch(args, disabled=True)
+
+
+def _run_user_enable(args: argparse.Namespace) -> int:
+    return _switch(args, disabled=False)
+
+
 def _run_user_remove(args: argparse.Namespace) -> int:
     def change(accounts):
         username = accounts.normalise_username(args.username)
@@ -123,7 +183,7 @@ def _run_user_list(args: argparse.Namespace) -> int:
 
     try:
         path = accounts.users_file()
-        users = accounts.list_users(path)
+        users = accounts.list_records(path)
     except roles.AccountError as error:
         print(error.render(args.lang), file=sys.stderr)
         return 1
@@ -138,6 +198,7 @@ def _run_user_list(args: argparse.Namespace) -> int:
                 role=account.role,
                 units=",".join(account.units) or "-",
                 email=account.email or "-",
+                state=i18n.t("auth.cli.state.disabled" if account.disabled else "auth.cli.state.enabled", args.lang),
             )
         )
     return 0

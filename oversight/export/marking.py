@@ -25,17 +25,27 @@ WATERMARK_RGB = (0x9A, 0xA5, 0xB1)
 WATERMARK_OPACITY = 0.16
 MARKING_RGB = (0xB3, 0x26, 0x1E)
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")  # the watermark's time, as ``for_viewer`` writes it
+# The most characters of an account's name the watermark draws. A 64-character name (as many as an account may have)
+# wrapped into four lines of a slide's watermark and shrank the Word one to a thread; at 20 characters the name and
+# the time stay one line each in every export and on screen. A longer name is drawn as its first 12 characters, an
+# ellipsis and its last 7: the start and the end (an e-mail-like name's domain) tell accounts apart, the minute
+# beside it finds the download's audit line, and that line keeps the whole watermark. Names are not limited to 20 at
+# creation instead: existing users files hold longer ones, and an office's naming scheme is its own.
+WATERMARK_VIEWER_AT_MOST = 20
+_VIEWER_HEAD, _VIEWER_TAIL = 12, 7
 
 
 @dataclass(frozen=True)
 class Marking:
-    """``label``: the confidentiality marking ("" = none); ``watermark``: viewer and time ("" = none)."""
+    """``label``: the confidentiality marking ("" = none); ``watermark``: viewer and time as drawn ("" = none);
+    ``watermark_in_full``: the same with the viewer's whole name, where the drawn one shortened it ("" = as drawn)."""
 
     label: str = ""
     watermark: str = ""
     # when the export was made (the watermark's minute): a document's created and modified dates; not part of what
     # the marking says, so two markings of the same words are equal
     made_at: datetime | None = field(default=None, compare=False)
+    watermark_in_full: str = ""
 
     @property
     def empty(self) -> bool:
@@ -43,8 +53,14 @@ class Marking:
 
     @property
     def audit_details(self) -> dict[str, str]:
-        """What a download's audit line says the file carries: nothing for a file without marking or watermark."""
-        return {} if self.empty else {"marking": self.label, "watermark": self.watermark}
+        """What a download's audit line says the file carries: nothing for a file without marking or watermark. The
+        watermark in full, and as drawn beside it where the drawing shortened the name (so the text read off a
+        leaked file is found in the log as it is)."""
+        if self.empty:
+            return {}
+        if self.watermark_in_full and self.watermark_in_full != self.watermark:
+            return {"marking": self.label, "watermark": self.watermark_in_full, "watermark_shown": self.watermark}
+        return {"marking": self.label, "watermark": self.watermark}
 
     @property
     def watermark_lines(self) -> list[str]:
@@ -77,18 +93,24 @@ def viewer_name(username: str | None, local_mode: bool, lang: str) -> str:
     return username
 
 
+def drawn_viewer(name: str) -> str:
+    """The viewer's name as the watermark draws it: whole up to ``WATERMARK_VIEWER_AT_MOST`` characters, else its
+    start, an ellipsis and its end."""
+    if len(name) <= WATERMARK_VIEWER_AT_MOST:
+        return name
+    return f"{name[:_VIEWER_HEAD]}…{name[-_VIEWER_TAIL:]}"
+
+
 def for_viewer(username: str | None, local_mode: bool, lang: str, moment: datetime | None = None) -> Marking:
     """The marking and watermark for one viewer now (to the minute, Beijing time as the audit line), as configured."""
     moment = moment or config.team_now()
-    watermark = ""
+    watermark = in_full = ""
     if watermark_enabled():
-        watermark = i18n.t(
-            "marking.watermark",
-            lang,
-            viewer=viewer_name(username, local_mode, lang),
-            time=moment.strftime("%Y-%m-%d %H:%M"),
-        )
-    return Marking(marking_label(lang), watermark, moment.replace(second=0, microsecond=0))
+        viewer, time = viewer_name(username, local_mode, lang), moment.strftime("%Y-%m-%d %H:%M")
+        watermark = i18n.t("marking.watermark", lang, viewer=drawn_viewer(viewer), time=time)
+        in_full = i18n.t("marking.watermark", lang, viewer=viewer, time=time)
+    made_at = moment.replace(second=0, microsecond=0)
+    return Marking(marking_label(lang), watermark, made_at, in_full if in_full != watermark else "")
 
 
 def css_rgba(rgb: tuple[int, int, int], alpha: float) -> str:

@@ -147,9 +147,9 @@ def _quarter_text(recorded: Any, lang: str) -> str:
 def _value(key: str, value: Any, lang: str, unit_names: Mapping[str, str]) -> str:
     if key == "filter" and isinstance(value, Mapping):
         return _filter_text(value, lang, unit_names)
-    if key == "units" and isinstance(value, list | tuple):  # the units a refusal or an account names, by name
+    if key in ("units", "units_before") and isinstance(value, list | tuple):  # a refusal's or an account's, by name
         return _units_text(value, lang, unit_names)
-    if key == "role" and value in roles.ROLES:  # an account added: its role as the role column writes one
+    if key in ("role", "role_before") and value in roles.ROLES:  # an account's role as the role column writes one
         return roles.role_label(str(value), lang)
     if key == "period" and isinstance(value, str):
         return _period_text(value, lang, unit_names)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from oversight.ui import compressed_static, plotly_bundle, session_guard, warm
+from oversight.ui import compressed_static, plotly_bundle, remembered_sign_in, session_guard, warm
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -22,6 +22,7 @@ def main(argv: list[str] | None = None) -> None:
 
     session_guard.install()
     session_guard.install_middleware()
+    remembered_sign_in.install_middleware()
     warm.start()
     compressed_static.install()
     plotly_bundle.install()

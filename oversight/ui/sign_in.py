@@ -10,7 +10,7 @@ import streamlit as st
 
 from oversight.auth import access_mode, accounts, audit, login, roles
 from oversight.core import i18n, safe_text
-from oversight.ui import session
+from oversight.ui import remembered_sign_in, session
 
 
 def client_address() -> str | None:
@@ -104,7 +104,12 @@ def _signed_in_account(page_id: str) -> roles.Account:
     elif mode == roles.OIDC:
         account = _oidc_account(lang, address)
     else:
-        account = _current_password_account(lang, address) or _login_form(lang, address)
+        account = (
+            _current_password_account(lang, address)
+            or remembered_sign_in.restored_account(address)
+            or _login_form(lang, address)
+        )
+        remembered_sign_in.send_pending()  # the first run after a sign-in hands the browser its cookie
     return account  # whether it may open this page is asked once its sidebar is drawn (refuse_forbidden_page)
 
 
@@ -167,6 +172,7 @@ def _current_password_account(lang: str, address: str | None) -> roles.Account |
 
 
 def _login_form(lang: str, address: str | None) -> roles.Account:
+    remembered_sign_in.forget_in_browser()
     st.title(i18n.t("auth.login.title", lang))
     with st.form("login"):
         # the browser bounds what it sends; login.sign_in bounds it again for a client that does not
@@ -186,7 +192,9 @@ def _login_form(lang: str, address: str | None) -> roles.Account:
         if result.ok and result.account is not None:
             session.start_over()
             st.session_state[session.ACCOUNT_KEY] = result.account
-            st.session_state[session.ACCOUNT_FINGERPRINT_KEY] = accounts.account_fingerprint(result.account.username)
+            fingerprint = accounts.account_fingerprint(result.account.username)
+            st.session_state[session.ACCOUNT_FINGERPRINT_KEY] = fingerprint
+            remembered_sign_in.after_password_sign_in(result.account, fingerprint)
             st.rerun()
         st.error(safe_text.markdown(result.message(lang)))
     st.stop()
@@ -251,8 +259,10 @@ def still_signed_in(account: roles.Account | None) -> Callable[[], bool]:
 
 def sign_out() -> None:
     account = st.session_state.get(session.ACCOUNT_KEY)
+    made = st.session_state.get(remembered_sign_in.REMEMBERED_KEY)
     address = client_address()
     session.start_over()
+    remembered_sign_in.signed_out(made)
     # the next account in this tab starts from the default view, not from the last one's address: a unit account
     # signing in after an admin was warned of, and audited for, the admin's ?unit=research it never asked for
     lang = session.first_query_value("lang")

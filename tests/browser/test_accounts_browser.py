@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from playwright.sync_api import expect
 
@@ -108,3 +110,42 @@ def test_an_account_removed_while_its_page_is_open_gets_no_file(page, accounts_s
     lines = [line for line in audit_log.read_text(encoding="utf-8").splitlines() if '"lingdao"' in line]
     assert not any('"action":"download"' in line for line in lines)
     assert any('"action":"refused"' in line and '"account_changed"' in line for line in lines)
+
+
+def test_a_sign_in_survives_a_reload_until_signed_out_or_the_account_is_disabled(page, accounts_server):
+    """A full reload asked for the password again. The sign-in is kept in an HttpOnly, SameSite=Strict cookie that
+    no script of the page reads; a reload signs in again from it, audited; a sign-out revokes it (a copy kept by
+    the browser no longer works) and `user disable` ends it for good, even once the account is enabled again."""
+    from oversight.auth import accounts, roles
+
+    url, audit_log, users = accounts_server
+    accounts.add_user("fuzuzhang", PASSWORD, roles.LEADER, path=users)  # the module's other tests remove theirs
+    signed_in = page.get_by_text("当前账号：fuzuzhang（领导）")
+    with page.expect_response(lambda response: response.url.endswith("/_oversight/remember")) as handed:
+        _sign_in(page, url, "fuzuzhang")
+        expect(signed_in).to_be_visible(timeout=60_000)
+    assert handed.value.status == 204
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == "oversight_signed_in"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    assert "oversight_signed_in" not in page.evaluate("document.cookie")
+    page.reload()
+    expect(signed_in).to_be_visible(timeout=60_000)
+    lines = [json.loads(line) for line in audit_log.read_text(encoding="utf-8").splitlines()]
+    assert lines[-1]["action"] == "sign_in" and lines[-1]["details"] == {"method": "remembered"}
+
+    page.get_by_role("button", name="退出登录").click()
+    login = page.get_by_role("heading", name="登录派驻监督工作看板")
+    expect(login).to_be_visible(timeout=30_000)
+    page.context.add_cookies([cookie])  # a browser that kept it (its request to clear it lost)
+    page.reload()
+    expect(login).to_be_visible(timeout=30_000)
+    expect(signed_in).to_have_count(0)
+
+    _sign_in(page, url, "fuzuzhang")
+    expect(signed_in).to_be_visible(timeout=60_000)
+    accounts.set_disabled("fuzuzhang", True, path=users)
+    accounts.set_disabled("fuzuzhang", False, path=users)
+    page.reload()
+    expect(login).to_be_visible(timeout=30_000)
+    expect(signed_in).to_have_count(0)
+    assert_no_exception(page)

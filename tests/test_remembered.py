@@ -1,0 +1,136 @@
+"""A password sign-in remembered across a reload: the cookie's value signed, expiring, bound to the account's entry
+and revocable (``oversight.auth.remembered``), and the routes that set and clear the HttpOnly cookie
+(``oversight.ui.remembered_sign_in``). The browser's side: ``tests/browser/test_accounts_browser.py``."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import stat
+import time
+
+import pytest
+from argon2 import PasswordHasher
+
+from oversight.auth import accounts, remembered
+from oversight.ui import remembered_sign_in
+
+
+@pytest.fixture(autouse=True)
+def private_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(tmp_path / "conf" / "users.toml"))
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(tmp_path / "conf" / "audit.jsonl"))
+    monkeypatch.delenv("OVERSIGHT_REMEMBER_HOURS", raising=False)
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    accounts.add_user("chief", "admin-pass-1", "admin")
+    accounts.add_user("lead", "leader-pass-1", "leader")
+    return tmp_path
+
+
+def _issued(name: str = "lead", now: float | None = None):
+    value, made = remembered.issue(name, accounts.account_fingerprint(name), now=now)
+    return value, made
+
+
+def test_a_value_is_signed_expiring_and_names_no_secret(private_home):
+    value, made = _issued(now=1_000_000.0)
+    assert made.expires - made.issued == 8 * 3600  # a working day by default
+    assert remembered.check(value, now=1_000_000.0 + 8 * 3600 - 1) == made
+    assert remembered.check(value, now=1_000_000.0 + 8 * 3600) is None  # expired
+    payload = json.loads(base64.urlsafe_b64decode(value.split(".")[0] + "=="))
+    assert set(payload) == {"u", "f", "i", "e", "t"} and "argon2" not in value
+    key = private_home / "conf" / "users.toml.session-key"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+
+
+def test_a_forged_or_altered_value_is_refused():
+    value, _ = _issued()
+    payload, signature = value.split(".")
+    fields = json.loads(base64.urlsafe_b64decode(payload + "=="))
+    as_chief = base64.urlsafe_b64encode(json.dumps({**fields, "u": "chief"}).encode()).rstrip(b"=").decode()
+    for forged in (f"{as_chief}.{signature}", f"{payload}.{signature[:-2]}AA", payload, "", "x" * 5000):
+        assert remembered.check(forged) is None
+    assert remembered.check(value) is not None
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda: accounts.set_password("lead", "another-pass-1"),
+        lambda: accounts.change_user("lead", role="unit", units=["research"]),
+        lambda: accounts.remove_user("lead"),
+        lambda: accounts.set_disabled("lead", True),
+    ],
+)
+def test_a_new_password_role_removal_or_disabling_ends_it(change):
+    value, _ = _issued()
+    change()
+    assert remembered.check(value) is None
+
+
+def test_enabling_a_disabled_account_does_not_bring_its_remembered_sign_ins_back():
+    value, _ = _issued()
+    accounts.set_disabled("lead", True)
+    accounts.set_disabled("lead", False)
+    assert remembered.check(value) is None
+    again, _ = _issued(now=time.time() + 1)  # a sign-in after it was enabled is remembered as any other
+    assert remembered.check(again) is not None
+
+
+def test_a_sign_out_revokes_its_value_and_a_damaged_list_refuses_all(private_home):
+    value, made = _issued()
+    other, _ = _issued("chief")
+    remembered.revoke(made.id, made.expires)
+    assert remembered.check(value) is None and remembered.check(other) is not None
+    (private_home / "conf" / "users.toml.revoked").write_text("{damaged", encoding="utf-8")
+    assert remembered.check(other) is None
+
+
+def test_remember_hours_zero_remembers_nothing(monkeypatch):
+    value, _ = _issued()
+    monkeypatch.setenv("OVERSIGHT_REMEMBER_HOURS", "0")
+    assert remembered.issue("lead", accounts.account_fingerprint("lead")) is None
+    assert remembered.check(value) is None
+    monkeypatch.setenv("OVERSIGHT_REMEMBER_HOURS", "nan")
+    assert remembered.remember_seconds() == 0
+
+
+def _call(path: str, body: bytes = b"", scheme: str = "http") -> tuple[int, dict[str, str], bool]:
+    """POST to the middleware; the status, the response's headers and whether the app behind it was reached."""
+    reached = []
+
+    async def app(scope, receive, send):
+        reached.append(scope["path"])
+
+    sent: list[dict] = []
+
+    async def receive():
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": path, "root_path": "", "headers": [], "scheme": scheme}
+    asyncio.run(remembered_sign_in.RememberMiddleware(app, base_url="")(scope, receive, send))
+    if not sent:
+        return 0, {}, bool(reached)
+    headers = {key.decode(): value.decode() for key, value in sent[0]["headers"]}
+    return sent[0]["status"], headers, bool(reached)
+
+
+def test_the_route_trades_a_one_time_token_for_an_httponly_strict_cookie(monkeypatch):
+    monkeypatch.setitem(remembered_sign_in._route, "installed", True)  # noqa: SLF001
+    value, made = _issued()
+    remembered_sign_in._handoffs["token-1"] = (value, 3600.0, time.monotonic() + 60)  # noqa: SLF001
+    status, headers, _ = _call("/_oversight/remember", b"token-1")
+    assert status == 204
+    assert headers["set-cookie"] == f"oversight_signed_in={value}; Max-Age=3600; Path=/; HttpOnly; SameSite=Strict"
+    assert _call("/_oversight/remember", b"token-1")[0] == 403  # once only
+    assert _call("/_oversight/remember", b"guessed")[0] == 403
+    remembered_sign_in._handoffs["late"] = (value, 3600.0, time.monotonic() - 1)  # noqa: SLF001
+    assert _call("/_oversight/remember", b"late")[0] == 403
+    status, headers, _ = _call("/_oversight/forget", scheme="https")
+    assert status == 204 and headers["set-cookie"].startswith("oversight_signed_in=; Max-Age=0;")
+    assert headers["set-cookie"].endswith("; Secure")
+    assert _call("/_stcore/health") == (0, {}, True)  # anything else goes on to Streamlit
