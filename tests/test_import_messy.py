@@ -153,6 +153,21 @@ def test_a_header_repeated_on_each_printed_page_is_skipped(tmp_path, context):
     assert list(read(path, context).frame["meeting_id"]) == ["HY2021-0001", "HY2021-0002"]
 
 
+def test_the_header_again_in_english_under_the_chinese_one_is_skipped(tmp_path, context):
+    # a bilingual template's second header row was read as a record: 8 problems ('unit' is not a registered unit,
+    # 'date' is not a date, …) for a file with one good meeting
+    english = [column.name for column in MEETINGS.columns]
+    path = write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], english, meeting("HY2021-0001")]})
+    result = read(path, context)
+    assert records(result.frame) == [expected_meeting()]
+    assert result.skipped == [("会议", 2)]
+    # a record whose text only happens to name a column is still a record
+    named = meeting("HY2021-0002", notes="备注")
+    assert list(
+        read(write_xlsx(tmp_path / "n.xlsx", {"会议": [HEADERS["meetings"], named]}), context).frame["notes"]
+    ) == ["备注"]
+
+
 def test_a_serial_number_column_and_unknown_columns_are_ignored(tmp_path, context):
     path = write_xlsx(
         tmp_path / "m.xlsx", {"会议": [["序号", *HEADERS["meetings"], "经办人"], [1, *meeting(), "王五"]]}
