@@ -322,6 +322,23 @@ def test_a_unit_merged_over_several_rows_belongs_to_each(tmp_path, context):
     assert read(path, context).frame["unit"].tolist() == ["research"] * 3
 
 
+@pytest.mark.parametrize("typed", ["wt2019-006", "ＷＴ2019-006", " WT2019-006 "])
+def test_a_linked_issue_typed_in_other_case_or_width_links_that_issue(typed, tmp_path, context):
+    # 'wt2019-006' was refused as "linked issue does not exist", while the same id typed so is refused as a
+    # repeat of WT2019-006 (ids are one record however they are typed)
+    path = write_xlsx(tmp_path / "s.xlsx", {"建议": [HEADERS["suggestions"], suggestion(issue_id=typed)]})
+    assert list(read(path, context, TABLES["suggestions"]).frame["issue_id"]) == ["WT2019-006"]
+
+
+def test_a_linked_issue_typed_in_other_case_still_belongs_to_its_own_unit(tmp_path, context):
+    path = write_xlsx(
+        tmp_path / "s.xlsx", {"建议": [HEADERS["suggestions"], suggestion(unit="省信访局", issue_id="wt2019-006")]}
+    )
+    with pytest.raises(ingest.ValidationError) as refused:
+        read(path, context, TABLES["suggestions"])
+    assert [p.message_key for p in refused.value.problems] == ["error.ref_other_unit"]
+
+
 def test_text_our_export_protected_from_formulas_comes_back_as_written(tmp_path, context):
     frame = ingest.read_source(store.SAMPLE_DATA_DIR / "issues.xlsx", ISSUES, context).frame.head(1).copy()
     frame.loc[0, "description"] = '=HYPERLINK("x")-会议过多'

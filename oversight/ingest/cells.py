@@ -25,6 +25,7 @@ from oversight.ingest.cell_text import (
     NumberIn1904Workbook,
     as_text,
     header_key,
+    id_key,
     normalise_header,
 )
 from oversight.ingest.problems import Choices
@@ -321,11 +322,17 @@ def cell_parser(column: Column, context: Context) -> Callable[[object], object]:
 
         return parse_unit
     if kind == REF:
+        # an id is one record however its width and case are typed (``id_key``): 'wt2019-006' links WT2019-006,
+        # which was refused as an issue that "does not exist"; the link is kept as the issue's own id
+        issue_by_key = {id_key(issue_id): issue_id for issue_id in context.issue_units}
 
         def parse_ref(value: object) -> str:
             text = as_text(value)
             if text not in context.issue_units:
-                raise CellError("error.ref_unknown", value=text)
+                issue_id = issue_by_key.get(id_key(text))
+                if issue_id is None:
+                    raise CellError("error.ref_unknown", value=text)
+                return issue_id
             return text
 
         return parse_ref
