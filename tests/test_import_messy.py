@@ -168,6 +168,22 @@ def test_the_header_again_in_english_under_the_chinese_one_is_skipped(tmp_path, 
     ) == ["备注"]
 
 
+def test_a_row_numbering_the_columns_under_the_header_is_skipped(tmp_path, context):
+    # 栏次 1, 2, 3, … under the header, as statistical forms print it: read as a record, six problems ('2' is not a
+    # registered unit, '3' is not a date, …) for a file with one good meeting
+    numbers = list(range(1, len(HEADERS["meetings"]) + 1))
+    path = write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], numbers, meeting("HY2021-0001")]})
+    result = read(path, context)
+    assert records(result.frame) == [expected_meeting()]
+    assert result.skipped == [("会议", 2)]
+    # typed as text, with a 序号 column of its own
+    numbered = write_xlsx(
+        tmp_path / "n.xlsx",
+        {"会议": [["序号", *HEADERS["meetings"]], [str(n) for n in range(1, 12)], [1, *meeting("HY2021-0001")]]},
+    )
+    assert records(read(numbered, context).frame) == [expected_meeting()]
+
+
 def test_a_serial_number_column_and_unknown_columns_are_ignored(tmp_path, context):
     path = write_xlsx(
         tmp_path / "m.xlsx", {"会议": [["序号", *HEADERS["meetings"], "经办人"], [1, *meeting(), "王五"]]}

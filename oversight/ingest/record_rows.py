@@ -111,6 +111,18 @@ def _names_its_columns(row: list[object], spellings: dict[int, set[str]]) -> boo
     )
 
 
+def _numbers_its_columns(row: list[object]) -> bool:
+    """The columns numbered 1, 2, 3, … under the header (栏次), as statistical forms are printed: read as a record,
+    each number gave a problem ('2' is not a registered unit, '3' is not a date, …)."""
+    filled = [(position, value) for position, value in enumerate(row) if not is_blank(value)]
+    if len(filled) < 3 or filled[-1][0] - filled[0][0] != len(filled) - 1:  # side by side, no gap
+        return False
+    return all(
+        not isinstance(value, bool) and as_text(value).strip() == str(number)
+        for number, (_, value) in enumerate(filled, start=1)
+    )
+
+
 def record_rows(rows: list[list[object]], header: HeaderMatch, table: Table) -> tuple[list[int], list[int]]:
     """Indexes of the rows under the header that hold data, and of the non-blank rows skipped as no record.
 
@@ -141,6 +153,9 @@ def record_rows(rows: list[list[object]], header: HeaderMatch, table: Table) -> 
             if _names_its_columns(row, spellings):
                 skipped.append(index)
                 continue  # the header again in its other language, as a bilingual template has it
+        if _numbers_its_columns(row):
+            skipped.append(index)
+            continue
         kept.append(index)
     # Under the last record: sign-off lines, a date of filing, a stamp, a source line — not rows missing values.
     while kept and key_position is not None and _is_footer_row(rows[kept[-1]], key_position):
