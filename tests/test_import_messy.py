@@ -274,6 +274,9 @@ def test_units_by_id_full_name_short_name_and_stray_spaces(tmp_path, context):
         "省政府\u3000研究室",
         "RESEARCH",
         "Research Office of the Provincial Government",
+        # the English short name, as English charts and chips show it, was "not a registered unit"
+        "Research Office",
+        "research office",
     ]
     rows = [meeting(f"HY2021-{i:04d}", unit=unit) for i, unit in enumerate(spellings, start=1)]
     path = write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], *rows]})

@@ -185,7 +185,7 @@ UNIT_NAME_SEPARATORS = re.compile(r"[;；,，、/]")
 
 @dataclass
 class UnitResolver:
-    """Maps a unit's id, Chinese name or short name to its id; ``names`` gives an id's names (zh, en) for messages."""
+    """Maps a unit's id, Chinese or English name or short name to its id; ``names`` gives an id's names (zh, en) for messages."""
 
     lookup: dict[str, str]
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -199,7 +199,9 @@ class UnitResolver:
                 name if isinstance(name, str) and name.strip() else row.unit_id for name in (row.name_zh, row.name_en)
             )
             unit_names.setdefault(row.unit_id, (zh, en))
-            names = [row.unit_id, row.name_zh, row.name_en]
+            # the English short name too: it is what the English charts, chips and lists show, and it was refused
+            # as "not a registered unit" (every name and short name names one unit only: the units sheet says so)
+            names = [row.unit_id, row.name_zh, row.name_en, getattr(row, "short_name_en", None)]
             short = row.short_names if isinstance(row.short_names, str) else ""
             names += UNIT_NAME_SEPARATORS.split(short)
             for name in names:
