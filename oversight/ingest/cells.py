@@ -44,6 +44,9 @@ _DATE_PATTERNS = (
 )
 _QUARTER_ONLY = re.compile(r"^\d{4}(?:年度?)?[-_/.]?(?:q[1-4]|第?[一二三四1-4]季度?)$", re.IGNORECASE)
 _MONTH_ONLY = re.compile(r"^\d{4}(?:年\d{1,2}月?|[-/.]\d{1,2})$")
+# A weekday written after the date, as office ledgers often add it: 2020年3月5日 星期四, 2020-03-05（周四）.
+_WEEKDAY_AFTER = re.compile(r"\s*\(?\s*(?:星期|周|礼拜)([一二三四五六日天])\s*\)?$")
+_WEEKDAYS = {name: number for number, name in enumerate("一二三四五六日")} | {"天": 6}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _INT_WITH_UNIT = re.compile(r"^([+-]?\d+(?:\.0*)?)(?:分钟|分|min|mins|minutes|个|项|条|次|件)?$")
 
@@ -94,6 +97,17 @@ def parse_date(value: object) -> date:
 
 
 def _parse_date_text(text: str, epoch: date = _EXCEL_EPOCH) -> date:
+    weekday = _WEEKDAY_AFTER.search(text)
+    if weekday and weekday.start() > 0:
+        # read, and checked: a weekday that is not the date's tells of a mistyped day (a day before, a day after)
+        try:
+            the_date = _parse_date_text(text[: weekday.start()], epoch)
+        except CellError as error:  # quoted as the cell holds it
+            error.params["value"] = text
+            raise
+        if the_date.weekday() != _WEEKDAYS[weekday.group(1)]:
+            raise CellError("error.date_weekday_mismatch", value=text, day=the_date.isoformat())
+        return the_date
     compact = text.replace(" ", "")
     if _QUARTER_ONLY.match(compact):
         raise CellError("error.date_quarter_only", value=text)
