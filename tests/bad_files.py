@@ -450,6 +450,21 @@ CORPUS: list[BadFile] = [
         table="meetings",
         mode="append",
     ),
+    # a dash for the hyphen (Word's autocorrect, a Chinese input method): HY2019–0002 read as a new meeting beside
+    # HY2019-0002, counted twice
+    BadFile(
+        "append_id_present_with_a_dash_for_its_hyphen",
+        _meetings(meeting("HY2019\u20130002"), meeting("HY2019\u22120003"), meeting("HY2021\u20100001")),
+        [("error.append_lookalike", 2, "A"), ("error.append_lookalike", 3, "A")],
+        table="meetings",
+        mode="append",
+    ),
+    BadFile(
+        "ids_differing_by_a_dash_for_the_hyphen",
+        _meetings(meeting("HY2021-0001"), meeting("HY2021\u20140001")),
+        [("error.duplicate_lookalike", 3, "A")],
+        table="meetings",
+    ),
     BadFile(
         "text_longer_than_a_cell_holds",
         _one(
