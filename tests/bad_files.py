@@ -222,6 +222,26 @@ def _meetings(*rows: list, header: list | None = None) -> Callable[[Path], list[
     return _one(lambda d: write_xlsx(d / "meetings.xlsx", {"会议": [header or HEADERS["meetings"], *rows]}))
 
 
+def _merged_duration(folder: Path) -> Path:
+    """Three meetings held as one merged session, their unit, day and 时长 each merged over the three rows."""
+    path = write_xlsx(
+        folder / "meetings.xlsx",
+        {
+            "会议": [
+                HEADERS["meetings"],
+                meeting("HY2021-0001", duration=90),
+                meeting("HY2021-0002", unit=None, day=None, duration=None, merged="是"),
+                meeting("HY2021-0003", unit=None, day=None, duration=None, merged="是"),
+            ]
+        },
+    )
+    book = openpyxl.load_workbook(path)
+    for cells in ("B2:B4", "C2:C4", "E2:E4"):
+        book["会议"].merge_cells(cells)
+    book.save(path)
+    return path
+
+
 def _issues(*rows: list) -> Callable[[Path], list[Path]]:
     return _one(lambda d: write_xlsx(d / "issues.xlsx", {"问题": [HEADERS["issues"], *rows]}))
 
@@ -441,6 +461,14 @@ CORPUS: list[BadFile] = [
             ("error.duplicate_lookalike", 4, "A"),
             ("error.control_character", 5, "A"),
         ],
+        table="meetings",
+    ),
+    # a number merged over rows is one record's: copied into each, a 90-minute session of three meetings counted
+    # 270 minutes (a unit or a day merged so is each row's, and read so)
+    BadFile(
+        "number_merged_over_rows",
+        _one(_merged_duration),
+        [("error.int_merged", 3, "E"), ("error.int_merged", 4, "E")],
         table="meetings",
     ),
     BadFile(

@@ -27,6 +27,19 @@ class NumberIn1904Workbook(float):
     means days since 1 January 1904, four years and a day later than the same number in any other workbook."""
 
 
+class NumberFromAMergedCell(float):
+    """A number a cell merged over several rows shows, filled into a row under its first: a count or a length is
+    one record's, and copied into each it counted a 90-minute session of three merged meetings as 270 minutes."""
+
+    first_row: int  # the Excel row the merged cell starts on
+    rows: int  # how many rows it spans
+
+    def __new__(cls, value: float, first_row: int, rows: int) -> NumberFromAMergedCell:
+        number = super().__new__(cls, value)
+        number.first_row, number.rows = first_row, rows
+        return number
+
+
 class DigitsIn1904Workbook(str):
     """Text of digits alone (a serial day typed as text) from a workbook that counts dates from 1904."""
 

@@ -22,6 +22,7 @@ from oversight.core import i18n
 from oversight.core.safe_text import shortened
 from oversight.ingest.cell_text import (
     DigitsIn1904Workbook,
+    NumberFromAMergedCell,
     NumberIn1904Workbook,
     as_text,
     header_key,
@@ -147,6 +148,9 @@ def parse_bool(value: object) -> bool:
 def parse_int(value: object, column: Column) -> int:
     if isinstance(value, bool):
         raise CellError("error.int_invalid", value=str(value))
+    if isinstance(value, NumberFromAMergedCell):  # which row's it is, or whether it is a total, only the clerk knows
+        last_row = value.first_row + value.rows - 1
+        raise CellError("error.int_merged", value=as_text(float(value)), first_row=value.first_row, last_row=last_row)
     if isinstance(value, (int, float)):
         number = _without_float_noise(float(value))
     else:
