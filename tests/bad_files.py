@@ -222,6 +222,26 @@ def _meetings(*rows: list, header: list | None = None) -> Callable[[Path], list[
     return _one(lambda d: write_xlsx(d / "meetings.xlsx", {"会议": [header or HEADERS["meetings"], *rows]}))
 
 
+def _merged_duration(folder: Path) -> Path:
+    """Three meetings held as one merged session, their unit, day and 时长 each merged over the three rows."""
+    path = write_xlsx(
+        folder / "meetings.xlsx",
+        {
+            "会议": [
+                HEADERS["meetings"],
+                meeting("HY2021-0001", duration=90),
+                meeting("HY2021-0002", unit=None, day=None, duration=None, merged="是"),
+                meeting("HY2021-0003", unit=None, day=None, duration=None, merged="是"),
+            ]
+        },
+    )
+    book = openpyxl.load_workbook(path)
+    for cells in ("B2:B4", "C2:C4", "E2:E4"):
+        book["会议"].merge_cells(cells)
+    book.save(path)
+    return path
+
+
 def _issues(*rows: list) -> Callable[[Path], list[Path]]:
     return _one(lambda d: write_xlsx(d / "issues.xlsx", {"问题": [HEADERS["issues"], *rows]}))
 
@@ -443,12 +463,35 @@ CORPUS: list[BadFile] = [
         ],
         table="meetings",
     ),
+    # a number merged over rows is one record's: copied into each, a 90-minute session of three meetings counted
+    # 270 minutes (a unit or a day merged so is each row's, and read so)
+    BadFile(
+        "number_merged_over_rows",
+        _one(_merged_duration),
+        [("error.int_merged", 3, "E"), ("error.int_merged", 4, "E")],
+        table="meetings",
+    ),
     BadFile(
         "append_id_present_in_other_case",
         _meetings(meeting("hy2019-0002")),
         [("error.append_lookalike", 2, "A")],
         table="meetings",
         mode="append",
+    ),
+    # a dash for the hyphen (Word's autocorrect, a Chinese input method): HY2019–0002 read as a new meeting beside
+    # HY2019-0002, counted twice
+    BadFile(
+        "append_id_present_with_a_dash_for_its_hyphen",
+        _meetings(meeting("HY2019\u20130002"), meeting("HY2019\u22120003"), meeting("HY2021\u20100001")),
+        [("error.append_lookalike", 2, "A"), ("error.append_lookalike", 3, "A")],
+        table="meetings",
+        mode="append",
+    ),
+    BadFile(
+        "ids_differing_by_a_dash_for_the_hyphen",
+        _meetings(meeting("HY2021-0001"), meeting("HY2021\u20140001")),
+        [("error.duplicate_lookalike", 3, "A")],
+        table="meetings",
     ),
     BadFile(
         "text_longer_than_a_cell_holds",

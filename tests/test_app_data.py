@@ -138,6 +138,31 @@ def test_a_bad_file_is_refused_with_every_problem_located_and_nothing_written(da
     assert _hashes(data_dir) == before
 
 
+def test_an_append_onto_a_ledger_of_the_folder_that_does_not_validate_is_refused_naming_it(data_dir):
+    # one date typed 2019-02-30 into the folder's issues.xlsx by hand: the append was checked against no issues
+    # ("现有 0 行"), and refused for what the folder would then be: every suggestion's linked issue missing, in
+    # suggestions.xlsx, never the cell to fix (a ledger nothing links to, meetings.xlsx, was replaced by the one row)
+    import openpyxl
+
+    book = openpyxl.load_workbook(data_dir / "issues.xlsx")
+    book.active["C5"] = "2019-02-30"
+    book.save(data_dir / "issues.xlsx")
+    before = _hashes(data_dir)
+    at = run_page("pages/07_data.py")
+    at.file_uploader(key="widget.uploads").set_value(("新增问题.xlsx", _issues_file(_new_issue()), XLSX)).run()
+    at.radio(key="widget.import_mode").set_value("append").run()
+    at.button(key="widget.import_check").click().run()
+    assert not at.exception
+    assert "数据文件夹当前无法加载" in at.error[0].value  # the page says so above the form, as before
+    assert "未导入任何数据" in at.error[1].value
+    problems = at.dataframe[-1].value
+    assert list(problems["文件"]) == ["issues.xlsx", "issues.xlsx"]
+    assert problems["问题"][0].startswith("数据文件夹中的这份问题数据文件目前无法通过校验")
+    assert (problems["行"][1], problems["列"][1]) == (5, "C 发现日期")
+    assert not any(button.key == "widget.import_apply" for button in at.button)
+    assert _hashes(data_dir) == before
+
+
 def test_the_page_reads_the_new_data_date_right_after_the_import(data_dir):
     """After 确认导入 the header above the form kept the old data date until the next click."""
     later = _new_issue().assign(date_raised=date(2021, 1, 8))

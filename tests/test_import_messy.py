@@ -153,6 +153,37 @@ def test_a_header_repeated_on_each_printed_page_is_skipped(tmp_path, context):
     assert list(read(path, context).frame["meeting_id"]) == ["HY2021-0001", "HY2021-0002"]
 
 
+def test_the_header_again_in_english_under_the_chinese_one_is_skipped(tmp_path, context):
+    # a bilingual template's second header row was read as a record: 8 problems ('unit' is not a registered unit,
+    # 'date' is not a date, …) for a file with one good meeting
+    english = [column.name for column in MEETINGS.columns]
+    path = write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], english, meeting("HY2021-0001")]})
+    result = read(path, context)
+    assert records(result.frame) == [expected_meeting()]
+    assert result.skipped == [("会议", 2)]
+    # a record whose text only happens to name a column is still a record
+    named = meeting("HY2021-0002", notes="备注")
+    assert list(
+        read(write_xlsx(tmp_path / "n.xlsx", {"会议": [HEADERS["meetings"], named]}), context).frame["notes"]
+    ) == ["备注"]
+
+
+def test_a_row_numbering_the_columns_under_the_header_is_skipped(tmp_path, context):
+    # 栏次 1, 2, 3, … under the header, as statistical forms print it: read as a record, six problems ('2' is not a
+    # registered unit, '3' is not a date, …) for a file with one good meeting
+    numbers = list(range(1, len(HEADERS["meetings"]) + 1))
+    path = write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], numbers, meeting("HY2021-0001")]})
+    result = read(path, context)
+    assert records(result.frame) == [expected_meeting()]
+    assert result.skipped == [("会议", 2)]
+    # typed as text, with a 序号 column of its own
+    numbered = write_xlsx(
+        tmp_path / "n.xlsx",
+        {"会议": [["序号", *HEADERS["meetings"]], [str(n) for n in range(1, 12)], [1, *meeting("HY2021-0001")]]},
+    )
+    assert records(read(numbered, context).frame) == [expected_meeting()]
+
+
 def test_a_serial_number_column_and_unknown_columns_are_ignored(tmp_path, context):
     path = write_xlsx(
         tmp_path / "m.xlsx", {"会议": [["序号", *HEADERS["meetings"], "经办人"], [1, *meeting(), "王五"]]}
@@ -243,6 +274,9 @@ def test_units_by_id_full_name_short_name_and_stray_spaces(tmp_path, context):
         "省政府\u3000研究室",
         "RESEARCH",
         "Research Office of the Provincial Government",
+        # the English short name, as English charts and chips show it, was "not a registered unit"
+        "Research Office",
+        "research office",
     ]
     rows = [meeting(f"HY2021-{i:04d}", unit=unit) for i, unit in enumerate(spellings, start=1)]
     path = write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], *rows]})
@@ -305,6 +339,23 @@ def test_a_unit_merged_over_several_rows_belongs_to_each(tmp_path, context):
     book["会议"].merge_cells("B2:B4")
     book.save(path)
     assert read(path, context).frame["unit"].tolist() == ["research"] * 3
+
+
+@pytest.mark.parametrize("typed", ["wt2019-006", "ＷＴ2019-006", " WT2019-006 "])
+def test_a_linked_issue_typed_in_other_case_or_width_links_that_issue(typed, tmp_path, context):
+    # 'wt2019-006' was refused as "linked issue does not exist", while the same id typed so is refused as a
+    # repeat of WT2019-006 (ids are one record however they are typed)
+    path = write_xlsx(tmp_path / "s.xlsx", {"建议": [HEADERS["suggestions"], suggestion(issue_id=typed)]})
+    assert list(read(path, context, TABLES["suggestions"]).frame["issue_id"]) == ["WT2019-006"]
+
+
+def test_a_linked_issue_typed_in_other_case_still_belongs_to_its_own_unit(tmp_path, context):
+    path = write_xlsx(
+        tmp_path / "s.xlsx", {"建议": [HEADERS["suggestions"], suggestion(unit="省信访局", issue_id="wt2019-006")]}
+    )
+    with pytest.raises(ingest.ValidationError) as refused:
+        read(path, context, TABLES["suggestions"])
+    assert [p.message_key for p in refused.value.problems] == ["error.ref_other_unit"]
 
 
 def test_text_our_export_protected_from_formulas_comes_back_as_written(tmp_path, context):

@@ -603,3 +603,53 @@ def test_a_ledgers_headers_are_its_own_in_chinese_and_labels_in_english(sample_f
         assert [i18n.t(f"ledger.column.{table.name}.{name}", "zh") for name in names] == list(chinese.columns)
     office = workbook.to_office_values(TABLES["issues"], sample_frames["issues"].head(1), sample_frames["units"], "en")
     assert list(office.columns)[:3] == ["Issue no.", "Unit", "Date raised"]
+
+
+# ---------------------------------------------------------------- a folder ledger that does not read
+
+
+def _one_bad_date_in_the_folders_meetings(folder: Path) -> None:
+    """A clerk's hand edit in the data folder's own ledger: one impossible date in Excel row 10."""
+    book = openpyxl.load_workbook(folder / "meetings.xlsx")
+    book.active["C10"] = "2019-02-30"
+    book.save(folder / "meetings.xlsx")
+
+
+def test_an_append_onto_a_folder_ledger_that_does_not_read_is_refused_with_its_problem(data_folder, tmp_path):
+    # it was checked against no meetings at all: "0 now, 1 after, removed 0", and importing it replaced the 573
+    # meetings with the one appended (history: rows 0 → 1); the dashboard then counted 1 meeting
+    _one_bad_date_in_the_folders_meetings(data_folder)
+    before = hash_tree(data_folder)
+    plan = import_plan.plan_import(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
+    assert not plan.ok and "meetings" not in plan.changes
+    lead, *rest = plan.problems
+    assert (lead.file, lead.message_key) == ("meetings.xlsx", "error.append_to_unreadable")
+    assert lead.render("zh").startswith("meetings.xlsx: 数据文件夹中的这份会议数据文件目前无法通过校验")
+    # why, located in the folder's file as Excel shows it
+    assert [(p.file, p.row, p.column_letter) for p in rest] == [("meetings.xlsx", 10, "C")]
+    assert main(["import", str(new_meetings(tmp_path, "HY2021-0001")), "--mode", "append", "--lang", "en"]) == 1
+    assert hash_tree(data_folder) == before and import_history.list_history(data_folder) == []
+
+
+def test_an_append_onto_a_folder_ledger_that_cannot_be_opened_is_refused(data_folder, tmp_path):
+    (data_folder / "meetings.xlsx").write_bytes((data_folder / "meetings.xlsx").read_bytes()[:3000])  # cut short
+    plan = import_plan.plan_import(new_meetings(tmp_path, "HY2021-0001"), mode="append", folder=data_folder)
+    assert [p.message_key for p in plan.problems] == ["error.append_to_unreadable", "error.workbook_corrupt"]
+
+
+def test_a_default_import_over_a_folder_ledger_that_does_not_read_counts_the_rows_it_removes(
+    data_folder, tmp_path, capsys
+):
+    # the mode forgotten: "0 now, removed 0" let a replace of the 573 meetings by one go ahead unasked
+    _one_bad_date_in_the_folders_meetings(data_folder)
+    before = hash_tree(data_folder)
+    new = new_meetings(tmp_path, "HY2021-0001")
+    plan = import_plan.plan_import(new, mode="replace", folder=data_folder)
+    change = plan.changes["meetings"]
+    assert (change.rows_before, change.rows_after, len(change.removed)) == (573, 1, 573)
+    assert main(["import", str(new), "--lang", "en"]) == 1
+    assert "replacing the whole table would remove 573 existing rows" in capsys.readouterr().err
+    assert hash_tree(data_folder) == before
+    # asked for by name, the replacement is the way to mend the ledger
+    assert main(["import", str(new), "--mode", "replace", "--lang", "en"]) == 0
+    assert len(checked_folder.read_folder(data_folder)["meetings"]) == 1

@@ -113,3 +113,27 @@ def test_a_whole_number_that_is_no_serial_day_gets_the_message_its_text_gets(typ
         with pytest.raises(cells.CellError) as caught:
             cells.parse_date(value)
         assert i18n.t(caught.value.key, "zh", **caught.value.params) == message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2020年03月05日 星期四", "2020-03-05（周四）", "2020年3月5日星期四", "2020.3.5(礼拜四)", "２０２０/３/５ 周四"],
+)
+def test_a_date_with_its_weekday_written_after_it_reads_as_the_date(text):
+    # office ledgers add the weekday; each was "not a date; expected a date such as 2020-03-05, …"
+    assert cells.parse_date(text) == date(2020, 3, 5)
+
+
+def test_a_weekday_that_is_not_the_dates_is_refused_as_a_mistyped_day():
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_date("2020/3/5 周五")  # 5 March 2020 was a Thursday
+    assert (caught.value.key, caught.value.params) == (
+        "error.date_weekday_mismatch",
+        {"value": "2020/3/5 周五", "day": "2020-03-05"},
+    )
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_date("2020-02-30 周日")
+    assert (caught.value.key, caught.value.params["value"]) == ("error.date_impossible", "2020-02-30 周日")
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_date("周四")
+    assert caught.value.key == "error.date_invalid"

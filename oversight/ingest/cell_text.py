@@ -27,6 +27,19 @@ class NumberIn1904Workbook(float):
     means days since 1 January 1904, four years and a day later than the same number in any other workbook."""
 
 
+class NumberFromAMergedCell(float):
+    """A number a cell merged over several rows shows, filled into a row under its first: a count or a length is
+    one record's, and copied into each it counted a 90-minute session of three merged meetings as 270 minutes."""
+
+    first_row: int  # the Excel row the merged cell starts on
+    rows: int  # how many rows it spans
+
+    def __new__(cls, value: float, first_row: int, rows: int) -> NumberFromAMergedCell:
+        number = super().__new__(cls, value)
+        number.first_row, number.rows = first_row, rows
+        return number
+
+
 class DigitsIn1904Workbook(str):
     """Text of digits alone (a serial day typed as text) from a workbook that counts dates from 1904."""
 
@@ -78,10 +91,18 @@ def as_text(value: object) -> str:
     return unicodedata.normalize("NFKC", str(value)).strip()
 
 
+# The dashes a hyphen is typed as: ‐ ‑ ‒ – — ― (Word's autocorrect, a Chinese input method), the minus sign, ⸺ ⸻.
+# HY2019–0001 with an en dash read as a new meeting beside HY2019-0001, and the meeting counted twice.
+_DASHES = re.compile("[\u2010-\u2015\u2212\u2e3a\u2e3b]")
+
+
 def id_key(value: object) -> object:
-    """What two ids are compared by: ``ＷＴ2020-013`` and ``wt2020-013`` are the same record typed twice (full width
-    and case), so they must not stand as two (text only; the id itself is kept as typed)."""
-    return unicodedata.normalize("NFKC", value).casefold() if isinstance(value, str) else value
+    """What two ids are compared by: ``ＷＴ2020-013``, ``wt2020-013`` and ``WT2020–013`` are the same record typed
+    twice (full width, case, a dash for the hyphen), so they must not stand as two (text only; the id itself is kept
+    as typed)."""
+    if not isinstance(value, str):
+        return value
+    return _DASHES.sub("-", unicodedata.normalize("NFKC", value)).casefold()
 
 
 def normalise_header(text: object) -> str:

@@ -22,9 +22,11 @@ from oversight.core import i18n
 from oversight.core.safe_text import shortened
 from oversight.ingest.cell_text import (
     DigitsIn1904Workbook,
+    NumberFromAMergedCell,
     NumberIn1904Workbook,
     as_text,
     header_key,
+    id_key,
     normalise_header,
 )
 from oversight.ingest.problems import Choices
@@ -43,6 +45,9 @@ _DATE_PATTERNS = (
 )
 _QUARTER_ONLY = re.compile(r"^\d{4}(?:年度?)?[-_/.]?(?:q[1-4]|第?[一二三四1-4]季度?)$", re.IGNORECASE)
 _MONTH_ONLY = re.compile(r"^\d{4}(?:年\d{1,2}月?|[-/.]\d{1,2})$")
+# A weekday written after the date, as office ledgers often add it: 2020年3月5日 星期四, 2020-03-05（周四）.
+_WEEKDAY_AFTER = re.compile(r"\s*\(?\s*(?:星期|周|礼拜)([一二三四五六日天])\s*\)?$")
+_WEEKDAYS = {name: number for number, name in enumerate("一二三四五六日")} | {"天": 6}
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _INT_WITH_UNIT = re.compile(r"^([+-]?\d+(?:\.0*)?)(?:分钟|分|min|mins|minutes|个|项|条|次|件)?$")
 
@@ -93,6 +98,17 @@ def parse_date(value: object) -> date:
 
 
 def _parse_date_text(text: str, epoch: date = _EXCEL_EPOCH) -> date:
+    weekday = _WEEKDAY_AFTER.search(text)
+    if weekday and weekday.start() > 0:
+        # read, and checked: a weekday that is not the date's tells of a mistyped day (a day before, a day after)
+        try:
+            the_date = _parse_date_text(text[: weekday.start()], epoch)
+        except CellError as error:  # quoted as the cell holds it
+            error.params["value"] = text
+            raise
+        if the_date.weekday() != _WEEKDAYS[weekday.group(1)]:
+            raise CellError("error.date_weekday_mismatch", value=text, day=the_date.isoformat())
+        return the_date
     compact = text.replace(" ", "")
     if _QUARTER_ONLY.match(compact):
         raise CellError("error.date_quarter_only", value=text)
@@ -132,6 +148,9 @@ def parse_bool(value: object) -> bool:
 def parse_int(value: object, column: Column) -> int:
     if isinstance(value, bool):
         raise CellError("error.int_invalid", value=str(value))
+    if isinstance(value, NumberFromAMergedCell):  # which row's it is, or whether it is a total, only the clerk knows
+        last_row = value.first_row + value.rows - 1
+        raise CellError("error.int_merged", value=as_text(float(value)), first_row=value.first_row, last_row=last_row)
     if isinstance(value, (int, float)):
         number = _without_float_noise(float(value))
     else:
@@ -184,7 +203,7 @@ UNIT_NAME_SEPARATORS = re.compile(r"[;；,，、/]")
 
 @dataclass
 class UnitResolver:
-    """Maps a unit's id, Chinese name or short name to its id; ``names`` gives an id's names (zh, en) for messages."""
+    """Maps a unit's id, Chinese or English name or short name to its id; ``names`` gives an id's names (zh, en) for messages."""
 
     lookup: dict[str, str]
     names: dict[str, tuple[str, str]] = field(default_factory=dict)
@@ -198,7 +217,9 @@ class UnitResolver:
                 name if isinstance(name, str) and name.strip() else row.unit_id for name in (row.name_zh, row.name_en)
             )
             unit_names.setdefault(row.unit_id, (zh, en))
-            names = [row.unit_id, row.name_zh, row.name_en]
+            # the English short name too: it is what the English charts, chips and lists show, and it was refused
+            # as "not a registered unit" (every name and short name names one unit only: the units sheet says so)
+            names = [row.unit_id, row.name_zh, row.name_en, getattr(row, "short_name_en", None)]
             short = row.short_names if isinstance(row.short_names, str) else ""
             names += UNIT_NAME_SEPARATORS.split(short)
             for name in names:
@@ -321,11 +342,17 @@ def cell_parser(column: Column, context: Context) -> Callable[[object], object]:
 
         return parse_unit
     if kind == REF:
+        # an id is one record however its width and case are typed (``id_key``): 'wt2019-006' links WT2019-006,
+        # which was refused as an issue that "does not exist"; the link is kept as the issue's own id
+        issue_by_key = {id_key(issue_id): issue_id for issue_id in context.issue_units}
 
         def parse_ref(value: object) -> str:
             text = as_text(value)
             if text not in context.issue_units:
-                raise CellError("error.ref_unknown", value=text)
+                issue_id = issue_by_key.get(id_key(text))
+                if issue_id is None:
+                    raise CellError("error.ref_unknown", value=text)
+                return issue_id
             return text
 
         return parse_ref

@@ -24,7 +24,7 @@ import python_calamine
 
 from oversight import config
 from oversight.ingest import hidden_parts, legacy_sheet_bounds, sheet_bounds, xlsx_cells
-from oversight.ingest.cell_text import in_1904_date_system, is_blank
+from oversight.ingest.cell_text import NumberFromAMergedCell, in_1904_date_system, is_blank
 from oversight.ingest.problems import Problem, ValidationError
 
 DEFAULT_MAX_UPLOAD_MB = 20
@@ -442,13 +442,17 @@ def _fill_merged_cells(rows: list[list[object]], ranges: Iterable[tuple[tuple[in
             continue
         right = min(right, width - 1)
         value = rows[top][left]
-        for index in range(top, min(bottom, len(rows) - 1) + 1):
+        last = min(bottom, len(rows) - 1)
+        for index in range(top, last + 1):
             row = rows[index]
             if len(row) <= right:
                 row.extend([""] * (right + 1 - len(row)))
+            below = value  # a number under the merged cell's first row is marked: a count is one record's alone
+            if index > top and isinstance(value, (int, float)) and not isinstance(value, bool):
+                below = NumberFromAMergedCell(value, first_row=top + 1, rows=last - top + 1)
             for position in range(left, right + 1):
                 if is_blank(row[position]):
-                    row[position] = value
+                    row[position] = below
 
 
 def _decode_text(raw: bytes) -> str:

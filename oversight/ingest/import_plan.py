@@ -251,8 +251,15 @@ def plan_import(
     if plan.problems:
         return plan
     plan.folder_state = folder_state(folder)
-    current, _ = load_current(folder)  # a broken table that is not replaced is caught by the whole-folder check
+    # a broken table that is not replaced is caught by the whole-folder check
+    as_far_as_it_reads, clean, problems_now = _read_folder_leniently(folder)
+    current = {name: frame for name, frame in as_far_as_it_reads.items() if clean[name]}
     incoming, plan.problems = _collect_incoming(source_list, TABLES[table] if table else None)
+    refused: dict[str, list[Problem]] = {}
+    if mode == "append":
+        refused = _appends_to_unreadable_tables(folder, incoming, clean, problems_now)
+    else:  # a replacement removes the rows that do read: counted, so that it is said (and asked for by name)
+        current |= {name: frame for name, frame in as_far_as_it_reads.items() if name in incoming}
 
     after = dict(current)
     context = Context()
@@ -263,6 +270,9 @@ def plan_import(
             context.units = UnitResolver.from_units(after["units"])
         elif name == "issues" and "issues" in after:
             context.know_issues(after["issues"])
+    if refused:  # the file's own rows are checked all the same; its table's "0 now" counts are no change to show
+        plan.problems = [problem for problems in refused.values() for problem in problems] + plan.problems
+        plan.changes = {name: change for name, change in plan.changes.items() if name not in refused}
     if plan.problems or not plan.changes:
         return plan
     units = after.get("units")
@@ -274,6 +284,25 @@ def plan_import(
         problems = unit_references.summarised(problems, current.get("units"), after["units"])
     plan.problems += problems
     return plan
+
+
+def _appends_to_unreadable_tables(
+    folder: Path, incoming: dict[str, _Incoming], clean: dict[str, bool], problems_now: list[Problem]
+) -> dict[str, list[Problem]]:
+    """Each append onto a ledger of the folder that does not validate, refused with the ledger's own problems.
+
+    Checked against none of its records, an append replaced them with the file's rows, reported as "0 now, removed
+    0": one date typed 2019-02-30 into meetings.xlsx by hand, and the next meeting appended left the dashboard one.
+    """
+    refused: dict[str, list[Problem]] = {}
+    for name in incoming:
+        files = table_files(folder, name)
+        if not files or clean.get(name, False):  # no file yet: the append makes the table, losing nothing
+            continue
+        names = {path.name for path in files}
+        lead = Problem(file=files[0].name, message_key="error.append_to_unreadable", params={"table": TABLES[name].zh})
+        refused[name] = [lead, *(problem for problem in problems_now if problem.file in names)]
+    return refused
 
 
 def _plan_table(

@@ -102,6 +102,27 @@ def _is_footer_row(row: list[object], key_position: int) -> bool:
     )
 
 
+def _names_its_columns(row: list[object], spellings: dict[int, set[str]]) -> bool:
+    """A row whose every filled cell (two at least) names the column it stands in, in any of its spellings: the
+    English header under the Chinese one (会议编号 | meeting_id). Refused as a record, it gave a problem a cell."""
+    filled = [(position, value) for position, value in enumerate(row) if not is_blank(value)]
+    return len(filled) >= 2 and all(
+        isinstance(value, str) and header_key(value) in spellings.get(position, ()) for position, value in filled
+    )
+
+
+def _numbers_its_columns(row: list[object]) -> bool:
+    """The columns numbered 1, 2, 3, … under the header (栏次), as statistical forms are printed: read as a record,
+    each number gave a problem ('2' is not a registered unit, '3' is not a date, …)."""
+    filled = [(position, value) for position, value in enumerate(row) if not is_blank(value)]
+    if len(filled) < 3 or filled[-1][0] - filled[0][0] != len(filled) - 1:  # side by side, no gap
+        return False
+    return all(
+        not isinstance(value, bool) and as_text(value).strip() == str(number)
+        for number, (_, value) in enumerate(filled, start=1)
+    )
+
+
 def record_rows(rows: list[list[object]], header: HeaderMatch, table: Table) -> tuple[list[int], list[int]]:
     """Indexes of the rows under the header that hold data, and of the non-blank rows skipped as no record.
 
@@ -110,6 +131,10 @@ def record_rows(rows: list[list[object]], header: HeaderMatch, table: Table) -> 
     """
     key_position = next((p for p, c in header.columns.items() if c is table.key), None)
     header_keys = {header_key(v) for v in header.labels.values()}
+    spellings = {
+        position: {header_key(name) for name in (column.name, column.zh, *column.aliases)}
+        for position, column in header.columns.items()
+    }
     kept: list[int] = []
     skipped: list[int] = []
     for index in range(header.row_index + 1, len(rows)):
@@ -125,6 +150,12 @@ def record_rows(rows: list[list[object]], header: HeaderMatch, table: Table) -> 
             if folded in header_keys and {header_key(v) for v in row if not is_blank(v)} <= header_keys:
                 skipped.append(index)
                 continue  # the header repeated, as printed ledgers do on every page
+            if _names_its_columns(row, spellings):
+                skipped.append(index)
+                continue  # the header again in its other language, as a bilingual template has it
+        if _numbers_its_columns(row):
+            skipped.append(index)
+            continue
         kept.append(index)
     # Under the last record: sign-off lines, a date of filing, a stamp, a source line — not rows missing values.
     while kept and key_position is not None and _is_footer_row(rows[kept[-1]], key_position):
