@@ -20,7 +20,7 @@ from oversight.auth import accounts, audit
 from oversight.cli.main import main
 from oversight.data import store
 from tests import oracle
-from tests.receivers import RobotReceiver
+from tests.receivers import RobotReceiver, SmtpReceiver
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2020-11-08"
@@ -562,3 +562,45 @@ def test_two_runs_started_together_send_once(settings_path, capsys, monkeypatch)
         assert statuses == [0, 0]
         assert sorted(r.path for r in receiver.requests) == ["/cgi-bin/webhook/send", "/robot/send"]
     capsys.readouterr()
+
+
+def test_a_recipient_the_mail_server_refuses_is_named_and_the_others_are_not_mailed_twice(settings_path, capsys):
+    # the server took the digest for one address and refused the other: smtplib raises nothing for that, and the
+    # run said "已推送" with exit 0, the refused leader never told
+    with SmtpReceiver(refuse=("gone@example.gov.cn",)) as smtp:
+        write_settings(
+            settings_path,
+            f"""[push]
+attempts = 3
+backoff_seconds = 0
+
+[[channels]]
+name = "leaders-mail"
+kind = "email"
+host = "127.0.0.1"
+port = {smtp.port}
+security = "none"
+sender = "oversight@example.gov.cn"
+to = ["zuzhang@example.gov.cn", "gone@example.gov.cn"]
+""",
+        )
+        status, out, err = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+        assert status == 4 and "已推送" not in out
+        said = f"smtp 127.0.0.1:{smtp.port}：邮件服务器拒收部分收件人：gone@example.gov.cn（550 5.1.1 <gone@example.gov.cn>: user unknown）"
+        assert (
+            f"部分送达\tleaders-mail\talerts\t2020-11-08/all（第 1 次尝试）：{said}；其余收件人已收到，不再重发" in err
+        )
+        # taken once for the address that has it: not tried again in this run, nor by the next
+        assert run(capsys, "alerts", "--as-of", AS_OF, "--push")[0] == 0
+        assert [recipients for _, recipients, _ in smtp.messages] == [["zuzhang@example.gov.cn"]]
+        status, _, err = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--lang", "en")
+        assert (
+            status == 4
+            and (
+                f"PARTLY SENT\tleaders-mail\talerts\t2020-11-08/all (attempt 1): smtp 127.0.0.1:{smtp.port}: the mail "
+                "server refused some of the recipients: gone@example.gov.cn (550 5.1.1 <gone@example.gov.cn>: user unknown);"
+            )
+            in err
+        )
+    outcome = [e["details"] for e in _audit_pushes() if e["details"]["status"] != "sending"]
+    assert outcome[0]["status"] == "partly" and outcome[0]["attempts"] == 1 and outcome[0]["error"] == said

@@ -263,8 +263,9 @@ def _push(
     return outcomes
 
 
-# a push that failed, or went out without its record (the next run may send it again): the timer's run is not clean
-_NOT_DONE = ("failed", "unrecorded")
+# a push that failed, went out without its record (the next run may send it again) or not to every recipient: the
+# timer's run is not clean
+_NOT_DONE = ("failed", "unrecorded", "partly")
 
 
 def _push_status(outcomes) -> int:

@@ -67,6 +67,22 @@ _ROBOT_REASONS = {
 }
 
 
+class SomeRecipientsRefused(PushError):
+    """The mail server took the message for some recipients and refused the others (``refused``: each address with
+    the server's words). It went out: those it was taken for have it, so it is not tried again (a retry gave them a
+    second copy) and is recorded as sent; the refused ones are named, and the run is not a clean one."""
+
+    def __init__(self, where: str, refused: tuple[tuple[str, str], ...]) -> None:
+        self.refused = refused
+        super().__init__("smtp_some_recipients", where=where)
+
+    def text(self, lang: str) -> str:
+        named = i18n.t("chart.list_separator", lang).join(
+            i18n.t("push.refused_recipient", lang, address=address, said=said) for address, said in self.refused
+        )
+        return i18n.t(f"push.error.{self.key}", lang, refused=named, **self.params)
+
+
 def _quoted(words: object) -> str:
     """Another program's words (a robot's reply, an OS or SMTP error) as quoted into logs and the command's output:
     one line, no control characters (an escape sequence reached the terminal as it was), cut short."""
@@ -249,7 +265,8 @@ def send_email(channel: Channel, message: Message, timeout: float, clock: Callab
                 client.starttls(context=ssl.create_default_context())
             if channel.username:
                 client.login(channel.username, channel.password or "")
-            client.send_message(mail)
+            # a server refusing only some recipients answers the others and raises nothing: it says which it refused
+            refused = client.send_message(mail)
     except smtplib.SMTPAuthenticationError:
         raise PushError("smtp_login", where=_smtp_where(channel)) from None
     except smtplib.SMTPRecipientsRefused:
@@ -261,6 +278,18 @@ def send_email(channel: Channel, message: Message, timeout: float, clock: Callab
         raise PushError("smtp", where=_smtp_where(channel), detail=detail) from None
     except OSError as error:
         raise _unreachable(_smtp_where(channel), error, timeout) from None
+    if refused:
+        said = tuple((_quoted(address), _refused_words(reply)) for address, reply in refused.items())
+        raise SomeRecipientsRefused(_smtp_where(channel), said)
+
+
+def _refused_words(reply: object) -> str:
+    """The server's ``(code, b"words")`` for one refused recipient, as quoted elsewhere: "550 5.1.1 no such user"."""
+    if isinstance(reply, tuple) and len(reply) == 2:
+        code, words = reply
+        words = words.decode("utf-8", "replace") if isinstance(words, bytes) else words
+        return _quoted(f"{code} {words}")
+    return _quoted(reply)
 
 
 def _smtp_where(channel: Channel) -> str:
@@ -290,6 +319,9 @@ def deliver(
     for attempt in range(1, options.attempts + 1):
         try:
             SENDERS[channel.kind](channel, message, options.timeout_seconds, clock)
+        except SomeRecipientsRefused as partly:  # it went out to the others: sent, with the refusal said
+            log.warning("push %s to %s (%s): %s", message.kind, channel.name, channel.kind, partly)
+            return Delivery(channel.name, True, attempt, partly)
         except Exception as failure:  # any failure of one send is that channel's, audited as such
             # a PushError's text is ours, without the key; anything else (a value the settings let through, a reply
             # http.client could not parse) is named by its type only: its text may quote the address and its key
