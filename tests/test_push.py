@@ -350,3 +350,17 @@ def test_a_connection_that_never_carried_the_message_is_named_as_a_person_checks
     assert not delivery.ok and delivery.error.text("zh") == (
         f"smtp 127.0.0.1:{receiver.port}：邮件服务器返回错误（SMTP AUTH extension not supported by server.）"
     )
+
+
+def test_a_mail_servers_tls_failure_is_named_as_one_not_as_a_server_out_of_reach():
+    # smtplib raises the ssl.SSLError itself, whose .reason is a bare code: it read "无法连接（WRONG_VERSION_NUMBER）",
+    # and the operator looked at the firewall instead of the port's security (or, for a certificate, the certificate)
+    with SmtpReceiver() as receiver:  # plain SMTP, asked for implicit TLS
+        channel = Channel(
+            "邮件", "email", host="127.0.0.1", port=receiver.port, security="ssl", sender="a@example.gov.cn",
+            to=("b@example.gov.cn",),
+        )  # fmt: skip
+        delivery = push.deliver(channel, MESSAGE, PushOptions(attempts=1, timeout_seconds=5), sleep=lambda s: None)
+    where = f"smtp 127.0.0.1:{receiver.port}"
+    assert not delivery.ok and delivery.error.text("zh").startswith(f"{where}：安全连接（TLS）失败：[SSL: ")
+    assert delivery.error.text("en").startswith(f"{where}: the secure connection (TLS) failed: [SSL: ")

@@ -98,7 +98,9 @@ def _refused(where: str, code: object, said: str) -> PushError:
 
 def _unreachable(where: str, error: BaseException, timeout: float) -> PushError:
     """A connection that never carried the message, said as a person checks it: refused, silent, no such host."""
-    reason = getattr(error, "reason", error)
+    # urllib wraps the socket's error as its ``reason``; smtplib raises it as it is, and an ``ssl.SSLError``'s own
+    # ``reason`` is a bare code (CERTIFICATE_VERIFY_FAILED), which read "could not connect" for a certificate refused
+    reason = error if isinstance(error, ssl.SSLError) else getattr(error, "reason", error)
     if isinstance(reason, TimeoutError | socket.timeout):
         return PushError("timed_out", where=where, seconds=f"{timeout:g}")
     if isinstance(reason, ConnectionRefusedError):
