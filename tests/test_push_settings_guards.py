@@ -331,3 +331,27 @@ def test_a_push_whose_record_cannot_be_written_is_said_sent_unrecorded_and_the_n
     from oversight.cli import schedule
 
     assert schedule._push_status(outcomes) == schedule.PUSH_FAILED  # the timer's run is not clean
+
+
+@pytest.mark.parametrize(
+    "entry, setting, secret",
+    [
+        # an SMTP password of digits written without quotes is a TOML number: its error printed it whole, on the
+        # terminal and in the timer's log
+        ('kind = "email"\nhost = "h"\nusername = "u"\npassword = 20240601\n', "password", "20240601"),
+        ('kind = "dingtalk"\nurl = "https://x/robot/send?access_token=T"\nsecret = ["SECkey"]\n', "secret", "SECkey"),
+        ('kind = "wecom"\nurl = ["https://x/webhook/send?key=KEY-1"]\n', "url", "KEY-1"),
+    ],
+)
+def test_a_secret_of_the_wrong_kind_is_named_without_its_value(tmp_path, entry, setting, secret):
+    path = tmp_path / "alerts.toml"
+    path.write_text(f'[[channels]]\nname = "c"\n{entry}', encoding="utf-8")
+    with pytest.raises(configuration.SettingsError) as raised:
+        configuration.load_settings(path)
+    assert raised.value.setting == f"channels[1].{setting}"
+    said = {lang: raised.value.render(lang) for lang in ("zh", "en")}
+    assert said["zh"].endswith(f"channels[1].{setting}：应为文本（所填的值不在此显示：它可能是密钥或密码）")
+    assert said["en"].endswith(
+        f"channels[1].{setting}: expected text (the value is not shown here: it may be a key or a password)"
+    )
+    assert all(secret not in text for text in [*said.values(), str(raised.value)])

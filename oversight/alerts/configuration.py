@@ -313,6 +313,10 @@ def _unreadable(path: Path, error: Exception) -> SettingsError:
     )
 
 
+# Settings whose value is a secret or carries one (a webhook's key is in its query): never quoted back in an error
+_SECRET_KEYS = frozenset({"url", "secret", "password"})
+
+
 def _toml_text(value: object) -> str:
     """A value as the settings file spells it (``"thirty"``, ``true``), to quote it back."""
     return json.dumps(value, ensure_ascii=False, default=str)
@@ -341,7 +345,12 @@ class _Parser:
         # TOML booleans are ints to Python: a boolean is only accepted where a boolean is asked for
         wrong = isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,))
         if wrong or not isinstance(value, kind):
-            raise self.fail(f"{where}.{key}" if where else key, "wrong_kind", kind=kind, value=_toml_text(value))
+            setting = f"{where}.{key}" if where else key
+            if (
+                key in _SECRET_KEYS
+            ):  # password = 20240601 (unquoted) was printed whole to the terminal and the timer's log
+                raise self.fail(setting, "wrong_kind_hidden", kind=kind)
+            raise self.fail(setting, "wrong_kind", kind=kind, value=_toml_text(value))
         return value
 
     def whole(self, table: Mapping[str, Any], key: str, where: str, default: int, low: int, high: int) -> int:
