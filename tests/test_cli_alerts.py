@@ -604,3 +604,35 @@ to = ["zuzhang@example.gov.cn", "gone@example.gov.cn"]
         )
     outcome = [e["details"] for e in _audit_pushes() if e["details"]["status"] != "sending"]
     assert outcome[0]["status"] == "partly" and outcome[0]["attempts"] == 1 and outcome[0]["error"] == said
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_not_consulted_names_the_data_date_where_the_records_stop_before_the_digests_day(
+    settings_path, tmp_path, monkeypatch, capsys, lang
+):
+    """Ledgers to 14 August, a digest on 20 September: "2020年第3季度未开展定期会商" said a consultation since 14 August
+    had not been held, when it had only not been imported. The unit is still listed (the rule counts the quarter to
+    the data date, as 会议增多 does), and its line names the day, as 会议增多's does."""
+    folder = tmp_path / "data"
+    oracle.cut_copy(store.SAMPLE_DATA_DIR, folder, date(2020, 8, 14))
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    ledgers = oracle.read_ledgers(folder)
+    consultations = ledgers.activities[ledgers.activities["kind"] == "consultation"]
+    in_quarter = consultations[consultations["date"] >= date(2020, 7, 1)]
+    expected = sorted(set(ledgers.units["unit_id"]) - set(in_quarter["unit"]))
+    last = consultations[consultations["unit"] == "offices_admin"]["date"].max()
+    assert "offices_admin" in expected and last == date(2020, 3, 26)
+    data = json.loads(run(capsys, "alerts", "--as-of", "2020-09-20", "--json")[1])
+    found = sorted(i["unit_id"] for u in data["units"] for i in u["alerts"] if i["rule"] == "no_consultation")
+    assert found == expected
+    text = run(capsys, "alerts", "--as-of", "2020-09-20", "--unit", "offices_admin", "--lang", lang)[1]
+    assert {
+        "zh": "  - 未会商：2020年第3季度（截至8月14日）未开展定期会商（上次会商 2020年3月26日）\n",
+        "en": "  - Not consulted: no regular consultation in 2020 Q3 (to 14 Aug) (last one 26 March 2020)\n",
+    }[lang] in text
+    # on the data date itself the digest's day is the heading's one day: the line stays as it was
+    text = run(capsys, "alerts", "--as-of", "2020-08-14", "--unit", "offices_admin", "--lang", lang)[1]
+    assert {
+        "zh": "  - 未会商：2020年第3季度未开展定期会商（上次会商 2020年3月26日）\n",
+        "en": "  - Not consulted: no regular consultation in 2020 Q3 (last one 26 March 2020)\n",
+    }[lang] in text
