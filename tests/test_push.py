@@ -364,3 +364,58 @@ def test_a_mail_servers_tls_failure_is_named_as_one_not_as_a_server_out_of_reach
     where = f"smtp 127.0.0.1:{receiver.port}"
     assert not delivery.ok and delivery.error.text("zh").startswith(f"{where}：安全连接（TLS）失败：[SSL: ")
     assert delivery.error.text("en").startswith(f"{where}: the secure connection (TLS) failed: [SSL: ")
+
+
+@pytest.mark.parametrize("answer", ["silence", "hang_up"])
+def test_a_message_that_went_out_unanswered_is_not_posted_again(answer):
+    """The robot read the message and did not answer in time (or hung up): each retry posted the digest again, and a
+    slow robot put it in the group three times. Only what failed before the message went out is retried."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(5)
+    seen: list[bytes] = []
+    done = threading.Event()
+
+    def robot() -> None:
+        while not done.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            seen.append(connection.recv(65536))
+            if answer == "hang_up":
+                connection.close()
+            else:
+                done.wait(5)
+                connection.close()
+
+    threading.Thread(target=robot, daemon=True).start()
+    channel = Channel("群", "wecom", url=f"http://127.0.0.1:{listener.getsockname()[1]}/send?key=SECRET")
+    pauses: list[float] = []
+    try:
+        delivery = push.deliver(
+            channel, MESSAGE, PushOptions(attempts=3, backoff_seconds=1, timeout_seconds=1), sleep=pauses.append
+        )
+    finally:
+        done.set()
+        listener.close()
+    assert not delivery.ok and delivery.attempts == 1 and pauses == [] and len(seen) == 1
+    where = channel.url.partition("?")[0]
+    zh, en = delivery.error.text("zh"), delivery.error.text("en")
+    assert zh.startswith(f"{where}：消息已发出，") and zh.endswith("可能已送达，为免重复推送未再尝试")
+    assert en.endswith("it may have been delivered, so it was not tried again (it would have been posted twice)")
+    assert ("1 秒内未收到答复" in zh) == (answer == "silence") and "SECRET" not in zh + en
+
+
+def test_a_robot_out_of_reach_is_still_retried():
+    channel = Channel("群", "wecom", url=f"http://127.0.0.1:{free_port()}/send?key=K")
+    pauses: list[float] = []
+    delivery = push.deliver(
+        channel, MESSAGE, PushOptions(attempts=3, backoff_seconds=1, timeout_seconds=1), sleep=pauses.append
+    )
+    assert not delivery.ok and delivery.attempts == 3 and pauses == [1, 2]
+    assert delivery.error.text("zh").endswith("：连接被拒绝")

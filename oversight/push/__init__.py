@@ -46,6 +46,10 @@ class PushError(RuntimeError):
     of ours where the code is a documented one: a Chinese line read "推送失败……最后一次：… refused the message:
     errcode 93000, invalid webhook url"."""
 
+    # True where the message had gone when the attempt failed (no answer came, or not a whole one): the robot may
+    # have posted it, and another attempt posted it to the group a second time
+    sent = False
+
     def __init__(self, key: str, **params: object) -> None:
         self.key, self.params = key, params
         super().__init__(self.text("en"))
@@ -65,6 +69,13 @@ _ROBOT_REASONS = {
     300001: "invalid_token",  # 钉钉: token is not exist
     310000: "keyword_sign_or_ip",  # 钉钉: keywords not in content, sign not match, ip not in whitelist
 }
+
+
+class Unanswered(PushError):
+    """The message went out and no whole answer came back: whether the robot posted it is not known, so it is not
+    tried again in this run (the group got it twice); the run fails, and the operator decides whether to resend."""
+
+    sent = True
 
 
 class SomeRecipientsRefused(PushError):
@@ -111,6 +122,13 @@ def _unreachable(where: str, error: BaseException, timeout: float) -> PushError:
     if isinstance(reason, ssl.SSLError):
         return PushError("tls", where=where, detail=detail)
     return PushError("unreachable", where=where, detail=detail)
+
+
+def _unanswered(where: str, error: OSError, timeout: float) -> Unanswered:
+    """The request was written and the answer never came whole (silence, a connection closed or reset)."""
+    if isinstance(error, TimeoutError | socket.timeout):
+        return Unanswered("no_reply", where=where, seconds=f"{timeout:g}")
+    return Unanswered("reply_cut", where=where, detail=_quoted(error))
 
 
 @dataclass(frozen=True)
@@ -203,7 +221,7 @@ def post_json(url: str, payload: dict, timeout: float) -> dict:
             chunks: list[bytes] = []
             while sum(map(len, chunks)) < _REPLY_LIMIT:
                 if time.monotonic() > deadline:
-                    raise PushError("no_whole_reply", where=redacted(url), seconds=f"{timeout:g}")
+                    raise Unanswered("no_whole_reply", where=redacted(url), seconds=f"{timeout:g}")
                 chunk = response.read1(4096)
                 if not chunk:
                     break
@@ -211,8 +229,10 @@ def post_json(url: str, payload: dict, timeout: float) -> dict:
             raw = b"".join(chunks)[:_REPLY_LIMIT]
     except urllib.error.HTTPError as error:
         raise PushError("http", where=redacted(url), code=error.code) from None
-    except (urllib.error.URLError, OSError) as error:
+    except urllib.error.URLError as error:  # urllib wraps what fails before the request is wholly written
         raise _unreachable(redacted(url), error, timeout) from None
+    except OSError as error:  # raised waiting for the answer or reading it: the message had gone
+        raise _unanswered(redacted(url), error, timeout) from None
     try:
         reply = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
@@ -328,6 +348,9 @@ def deliver(
             # a PushError's text is ours, without the key; anything else (a value the settings let through, a reply
             # http.client could not parse) is named by its type only: its text may quote the address and its key
             error = failure if isinstance(failure, PushError) else _unexpected(channel, failure)
+            if error.sent:  # it may have been posted: one message in the group, not two
+                log.warning("push %s to %s (%s): %s; not tried again", message.kind, channel.name, channel.kind, error)
+                return Delivery(channel.name, False, attempt, error)
             log.warning(
                 "push %s to %s (%s): attempt %d of %d failed: %s",
                 message.kind,
