@@ -18,6 +18,7 @@ import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -491,7 +492,16 @@ class _Parser:
             raise self.fail(f"{where}.to", "addresses")
         if any(_has_control(address) for address in to):  # "a@x.cn\r\nBcc: spy@evil.cn" added a header
             raise self.fail(f"{where}.to", "control_characters")
-        if not text["sender"] or "@" not in text["sender"]:
+        seen: set[str] = set()
+        for item in to:
+            # "a@x.cn;b@x.cn" went to a@x.cn alone and "a@@x.cn" to "<>", each said 已推送: the "@" was all we checked
+            address = _one_address(item)
+            if address is None:
+                raise self.fail(f"{where}.to", "address_invalid", address=item)
+            if address.lower() in seen:  # the same leader mailed twice
+                raise self.fail(f"{where}.to", "address_repeated", address=item)
+            seen.add(address.lower())
+        if not text["sender"] or _one_address(text["sender"]) is None:
             raise self.fail(f"{where}.sender", "sender")
         if bool(text["username"]) != bool(text["password"]):
             raise self.fail(f"{where}.password", "username_password")
@@ -507,6 +517,19 @@ class _Parser:
             sender=text["sender"],
             to=tuple(to),
         )
+
+
+# One mailbox as SMTP takes it: a local part and a domain, neither empty, with nothing that separates or quotes
+# addresses (the domain may be an intranet's single label, or not ASCII: a server that cannot take it says so)
+_MAILBOX = re.compile(r'[^@\s<>(),;:"\[\]]+@[^@\s<>(),;:"\[\].]+(\.[^@\s<>(),;:"\[\].]+)*')
+
+
+def _one_address(entry: str) -> str | None:
+    """The one mailbox ``entry`` names (``zuzhang@example.gov.cn`` or ``张三 <zuzhang@example.gov.cn>``), else None."""
+    found = getaddresses([entry])
+    if len(found) != 1 or not _MAILBOX.fullmatch(found[0][1]):
+        return None
+    return found[0][1]
 
 
 def _has_control(text: str) -> bool:
