@@ -72,10 +72,15 @@ def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
     days = digest.rules.due_within_days
     within = within_days(days, lang)
     parts = [
-        i18n.t(f"alerts.count.{rule}", lang, n=f"{mark}{n}{mark}", count=n, days=days, within=within)
+        i18n.t(_count_key(rule, days), lang, n=f"{mark}{n}{mark}", count=n, days=days, within=within)
         for rule, n in counts.items()
     ]
     return i18n.t("alerts.digest.separator", lang).join(parts)
+
+
+def _count_key(rule: str, days: int) -> str:
+    """A window of 0 days is today's deadlines: "0 日内到期 1 项" / "1 due within 0 days" said it as a span."""
+    return "alerts.count.due_today" if rule == "due_soon" and days == 0 else f"alerts.count.{rule}"
 
 
 def within_days(days: int, lang: str) -> str:
