@@ -412,7 +412,32 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
     # the latest period complete at a day before the records begin is none: it gave the first quarter's brief, exit 0
     # (a year mistyped 2018 for 2021 in a timer's command), where alerts refuses the same day
     _refuse_as_of_before_data(as_of, span, lang)
-    return brief_job.default_range(span, as_of, args.period)
+    start, end = brief_job.default_range(span, as_of, args.period)
+    due = brief_job.period_just_over(as_of, args.period)
+    if end < due[1] and span.last_day is not None:
+        # the ledgers do not reach the end of the period just over (imported after the timer ran): the brief is of an
+        # earlier one, pushed already last time, so nothing went out and nothing said why
+        print(_not_yet_covered(due, (start, end), span.last_day, lang), file=sys.stderr)
+    return start, end
+
+
+def _not_yet_covered(due, chosen, data_date: date, lang: str) -> str:  # noqa: ANN001 — (Quarter, Quarter) pairs
+    from oversight.data.filters import Filter
+    from oversight.present.summary import date_text
+
+    def named(period) -> str:  # noqa: ANN001 — a (Quarter, Quarter) pair
+        start, end = period
+        if (start.year, start.quarter, end.year, end.quarter) == (start.year, 1, start.year, 4):
+            return i18n.t("export.briefing.year_period", lang, year=start.year)  # 2020年度, as the pack's title
+        return i18n.span_label(Filter((), start, end), lang)
+
+    return i18n.t(
+        "alerts.cli.period_not_covered",
+        lang,
+        due=named(due),
+        data_date=date_text(data_date, lang),
+        shown=named(chosen),
+    )
 
 
 def _refuse_out_in_repository(out: Path, lang: str) -> None:
