@@ -81,8 +81,8 @@ def test_an_english_count_of_one_and_a_window_of_one_day_are_singular(settings_p
     status, out, _ = run(
         capsys, "alerts", "--as-of", AS_OF, "--unit", "gov_office", "--due-within", "1", "--lang", "en"
     )
-    assert status == 0
-    assert out.splitlines()[2] == (
+    assert status == 0 and out.splitlines()[2] == "Scope: General Office"
+    assert out.splitlines()[3] == (
         "2 overdue · 0 due within a day · 1 unit not consulted this quarter · 0 units with more meetings than a year "
         "earlier"
     )
@@ -636,3 +636,45 @@ def test_not_consulted_names_the_data_date_where_the_records_stop_before_the_dig
         "zh": "  - 未会商：2020年第3季度未开展定期会商（上次会商 2020年3月26日）\n",
         "en": "  - Not consulted: no regular consultation in 2020 Q3 (last one 26 March 2020)\n",
     }[lang] in text
+
+
+def test_a_digest_of_some_units_names_them_above_its_counts(settings_path, unit_account, capsys):
+    """A digest pushed for two units read "逾期未整改 2 项 · 本季度未会商 2 家" with nothing saying whose: aloud, the
+    team's. It names them as a brief of some units does (监督范围：…), and a unit account's digest its own."""
+    ledgers = oracle.read_ledgers(store.SAMPLE_DATA_DIR)
+    names = ledgers.units.set_index("unit_id")["name_zh"]
+    day = date(2020, 11, 8)
+    issues = ledgers.issues[ledgers.issues["unit"].isin(["gov_office", "data_admin"])]
+    open_then = issues[(issues["status"] != "rectified") | (issues["rectified"] > day)]
+    overdue = int((open_then["due"] < day).sum())
+    assert overdue == 2
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver))
+        status, out, _ = run(
+            capsys,
+            "alerts",
+            "--as",
+            "chief",
+            "--as-of",
+            AS_OF,
+            "--unit",
+            "gov_office",
+            "--unit",
+            "data_admin",
+            "--push",
+        )
+        assert status == 0
+        content = receiver.on("/cgi-bin/webhook/send")[0].body["markdown"]["content"]
+    scope = f"监督范围：{names['gov_office']}、{names['data_admin']}"
+    assert out.splitlines()[2:4] == [
+        scope,
+        f"逾期未整改 {overdue} 项 · 30 日内到期 1 项 · 本季度未会商 2 家 · 会议同比增多 0 家",
+    ]
+    assert content.splitlines()[1:3] == ["截至 2020年11月8日（2020年第4季度）", scope]
+    text = run(capsys, "alerts", "--as", "chief", "--as-of", AS_OF, "--unit", "data_admin", "--lang", "en")[1]
+    assert text.splitlines()[2] == "Scope: Big Data Admin."
+    # a unit account's digest is of its units, named; the whole team's names none
+    assert run(capsys, "alerts", "--as", "bangongting", "--as-of", AS_OF)[1].splitlines()[2] == "监督范围：省政府办公厅"
+    assert not any(
+        line.startswith("监督范围") for line in run(capsys, "alerts", "--as", "chief", "--as-of", AS_OF)[1].splitlines()
+    )

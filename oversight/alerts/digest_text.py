@@ -48,6 +48,16 @@ def as_of_line(digest: Digest, lang: str) -> str:
     )
 
 
+def scope_lines(digest: Digest, lang: str, markdown: bool = False) -> list[str]:
+    """For a digest of some units, the line naming them (监督范围：省政府办公厅、省政务服务和大数据管理局), as a brief of
+    some units names them: "逾期未整改 2 项 · 本季度未会商 2 家" pushed for two units read as the whole team's."""
+    if not digest.scope_names:
+        return []
+    names = [zh if i18n.normalise_language(lang) == "zh" else en for zh, en in digest.scope_names]
+    names = [safe_text.robot_markdown(name) if markdown else safe_text.one_line(name) for name in names]
+    return [i18n.t("export.briefing.scope", lang, scope=i18n.t("export.scope.separator", lang).join(names))]
+
+
 def not_judged_lines(digest: Digest, lang: str) -> list[str]:
     """The rules that could not be judged (no records yet in the as-of date's quarter; for 会议增多, none in the
     quarter a year earlier), as one line, or none."""
@@ -163,7 +173,13 @@ def records_stop_before(digest: Digest) -> date | None:
 
 def render_text(digest: Digest, lang: str) -> str:
     """The readable list grouped by unit: the terminal's output and the e-mail's body."""
-    head = [title(digest, lang), as_of_line(digest, lang), counts_line(digest, lang), *not_judged_lines(digest, lang)]
+    head = [
+        title(digest, lang),
+        as_of_line(digest, lang),
+        *scope_lines(digest, lang),
+        counts_line(digest, lang),
+        *not_judged_lines(digest, lang),
+    ]
     lines = [*(line for line in head if line), ""]
     groups = digest.by_unit()
     if not groups:
@@ -244,6 +260,7 @@ def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES)
     head = [
         f"### {title(digest, lang)}",
         as_of_line(digest, lang),
+        *scope_lines(digest, lang, markdown=True),
         "",
         *(f"> {line}" for line in (counts_line(digest, lang, bold=True), *not_judged_lines(digest, lang)) if line),
         "",

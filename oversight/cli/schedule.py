@@ -312,7 +312,9 @@ def _alerts(args: argparse.Namespace) -> int:
     rules = settings.rules.with_due_within(args.due_within)
     if args.push:  # say so before the digest, not after it
         _before_pushing("alerts", settings, lang)
-    digest = alerts.collect_alerts(alerts.scoped_runner(connection, account.scope), as_of, rules, units)
+    # a unit account's digest is of its units, and names them as one of units asked for does
+    covered = units or (tuple(sorted(account.scope.allowed_units)) if not account.scope.unrestricted else ())
+    digest = alerts.collect_alerts(alerts.scoped_runner(connection, account.scope), as_of, rules, covered)
     if args.json:
         print(json.dumps(digest.as_dict(), ensure_ascii=False, indent=1))
     else:
