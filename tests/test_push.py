@@ -419,3 +419,51 @@ def test_a_robot_out_of_reach_is_still_retried():
     )
     assert not delivery.ok and delivery.attempts == 3 and pauses == [1, 2]
     assert delivery.error.text("zh").endswith("：连接被拒绝")
+
+
+def test_a_mail_server_that_took_the_message_and_answers_quit_oddly_is_not_mailed_twice():
+    """DATA answered 250, then QUIT answered 421 instead of 221: ``with smtplib.SMTP`` raised on the QUIT, the attempt
+    counted as failed, and each retry mailed the digest again."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(5)
+    messages: list[bytes] = []
+
+    def server() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            stream = connection.makefile("rb")
+            connection.sendall(b"220 test\r\n")
+            while line := stream.readline():
+                command = line.strip().upper()
+                if command.startswith(b"EHLO"):
+                    connection.sendall(b"250 test\r\n")
+                elif command == b"DATA":
+                    connection.sendall(b"354 go on\r\n")
+                    body = b"".join(iter(stream.readline, b".\r\n"))
+                    messages.append(body)
+                    connection.sendall(b"250 queued\r\n")
+                elif command == b"QUIT":
+                    connection.sendall(b"421 closing anyway\r\n")
+                    break
+                else:
+                    connection.sendall(b"250 ok\r\n")
+            connection.close()
+
+    threading.Thread(target=server, daemon=True).start()
+    channel = Channel(
+        "邮件", "email", host="127.0.0.1", port=listener.getsockname()[1], security="none",
+        sender="a@example.gov.cn", to=("b@example.gov.cn",),
+    )  # fmt: skip
+    try:
+        delivery = push.deliver(channel, MESSAGE, PushOptions(attempts=3, timeout_seconds=5), sleep=lambda s: None)
+    finally:
+        listener.close()
+    assert delivery.ok and delivery.attempts == 1 and delivery.error is None and len(messages) == 1

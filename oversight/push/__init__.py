@@ -282,13 +282,15 @@ def send_email(channel: Channel, message: Message, timeout: float, clock: Callab
             )
         else:
             client = smtplib.SMTP(channel.host or "", channel.port or 25, timeout=timeout)
-        with client:
+        try:
             if channel.security == "starttls":
                 client.starttls(context=ssl.create_default_context())
             if channel.username:
                 client.login(channel.username, channel.password or "")
             # a server refusing only some recipients answers the others and raises nothing: it says which it refused
             refused = client.send_message(mail)
+        finally:
+            _say_goodbye(client)
     except smtplib.SMTPAuthenticationError:
         raise PushError("smtp_login", where=_smtp_where(channel)) from None
     except smtplib.SMTPRecipientsRefused:
@@ -303,6 +305,15 @@ def send_email(channel: Channel, message: Message, timeout: float, clock: Callab
     if refused:
         said = tuple((_quoted(address), _refused_words(reply)) for address, reply in refused.items())
         raise SomeRecipientsRefused(_smtp_where(channel), said)
+
+
+def _say_goodbye(client: smtplib.SMTP) -> None:
+    """QUIT, whatever the server answers: once it has taken the message (250 after DATA), a QUIT answered otherwise
+    than 221 does not unsend it. ``with client:`` raised on it, and the retry mailed everyone a second copy."""
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()
 
 
 def _refused_words(reply: object) -> str:
