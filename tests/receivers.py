@@ -80,8 +80,14 @@ def free_port() -> int:
 
 
 class _Collect:
-    def __init__(self, messages: list) -> None:
-        self.messages = messages
+    def __init__(self, messages: list, refuse: tuple[str, ...] = ()) -> None:
+        self.messages, self.refuse = messages, refuse
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (the aiosmtpd API)
+        if address in self.refuse:  # as a server answers a mailbox it does not have
+            return f"550 5.1.1 <{address}>: user unknown"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 (the aiosmtpd API)
         self.messages.append(
@@ -95,10 +101,11 @@ class SmtpReceiver:
     """An SMTP server (aiosmtpd) keeping every message as (from, recipients, email.message.EmailMessage)."""
 
     messages: list = field(default_factory=list)
+    refuse: tuple[str, ...] = ()  # recipients answered 550, as a mailbox the server does not have
 
     def __enter__(self) -> SmtpReceiver:
         self.port = free_port()
-        self.controller = Controller(_Collect(self.messages), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(_Collect(self.messages, self.refuse), hostname="127.0.0.1", port=self.port)
         self.controller.start()
         return self
 

@@ -4,11 +4,12 @@ regular consultation this quarter; and the strip on the page in both languages."
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
 from oversight import alerts
+from oversight.alerts import digest_text
 from oversight.alerts.configuration import Rules
 from oversight.alerts.strip import AlertStrip
 from oversight.auth.unit_scope import Scope
@@ -196,3 +197,18 @@ def test_issues_tied_as_the_longest_overdue_are_counted_not_one_named_alone(tmp_
     # one longest alone is named alone
     single = _strip(connection, span, ("research",), (2020, 1), (2020, 4)).parts("zh")[1]
     assert "等" not in single and single.endswith("（256天）")
+
+
+def test_a_window_of_no_days_is_todays_deadlines(connection, span, ledgers):
+    """A settings file's days = 0 read "0天内到期 1个" / "1 due within 0 days": it is what falls due today."""
+    day = date(2020, 11, 8)
+    issues = ledgers.issues
+    open_then = issues[(issues["raised"] <= day) & ((issues["status"] != "rectified") | (issues["rectified"] > day))]
+    today = sorted(open_then.loc[open_then["due"] == day, "issue_id"])
+    assert today == ["WT2020-022"]
+    rules = Rules(due_within_days=0)
+    strip = AlertStrip(alerts.alerts_for(connection, Scope.everything(), day, rules, ()))
+    assert "今天到期 1个" in strip.parts("zh") and "1 due today" in strip.parts("en")
+    digest_lines = {lang: digest_text.counts_line(strip.digest, lang) for lang in ("zh", "en")}
+    assert digest_lines["zh"].startswith("逾期未整改 5 项 · 今天到期 1 项 · ")
+    assert digest_lines["en"].startswith("5 overdue · 1 due today · ")

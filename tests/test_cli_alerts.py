@@ -20,7 +20,7 @@ from oversight.auth import accounts, audit
 from oversight.cli.main import main
 from oversight.data import store
 from tests import oracle
-from tests.receivers import RobotReceiver
+from tests.receivers import RobotReceiver, SmtpReceiver
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2020-11-08"
@@ -81,8 +81,8 @@ def test_an_english_count_of_one_and_a_window_of_one_day_are_singular(settings_p
     status, out, _ = run(
         capsys, "alerts", "--as-of", AS_OF, "--unit", "gov_office", "--due-within", "1", "--lang", "en"
     )
-    assert status == 0
-    assert out.splitlines()[2] == (
+    assert status == 0 and out.splitlines()[2] == "Scope: General Office"
+    assert out.splitlines()[3] == (
         "2 overdue · 0 due within a day · 1 unit not consulted this quarter · 0 units with more meetings than a year "
         "earlier"
     )
@@ -562,3 +562,119 @@ def test_two_runs_started_together_send_once(settings_path, capsys, monkeypatch)
         assert statuses == [0, 0]
         assert sorted(r.path for r in receiver.requests) == ["/cgi-bin/webhook/send", "/robot/send"]
     capsys.readouterr()
+
+
+def test_a_recipient_the_mail_server_refuses_is_named_and_the_others_are_not_mailed_twice(settings_path, capsys):
+    # the server took the digest for one address and refused the other: smtplib raises nothing for that, and the
+    # run said "已推送" with exit 0, the refused leader never told
+    with SmtpReceiver(refuse=("gone@example.gov.cn",)) as smtp:
+        write_settings(
+            settings_path,
+            f"""[push]
+attempts = 3
+backoff_seconds = 0
+
+[[channels]]
+name = "leaders-mail"
+kind = "email"
+host = "127.0.0.1"
+port = {smtp.port}
+security = "none"
+sender = "oversight@example.gov.cn"
+to = ["zuzhang@example.gov.cn", "gone@example.gov.cn"]
+""",
+        )
+        status, out, err = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+        assert status == 4 and "已推送" not in out
+        said = f"smtp 127.0.0.1:{smtp.port}：邮件服务器拒收部分收件人：gone@example.gov.cn（550 5.1.1 <gone@example.gov.cn>: user unknown）"
+        assert (
+            f"部分送达\tleaders-mail\talerts\t2020-11-08/all（第 1 次尝试）：{said}；其余收件人已收到，不再重发" in err
+        )
+        # taken once for the address that has it: not tried again in this run, nor by the next
+        assert run(capsys, "alerts", "--as-of", AS_OF, "--push")[0] == 0
+        assert [recipients for _, recipients, _ in smtp.messages] == [["zuzhang@example.gov.cn"]]
+        status, _, err = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--lang", "en")
+        assert (
+            status == 4
+            and (
+                f"PARTLY SENT\tleaders-mail\talerts\t2020-11-08/all (attempt 1): smtp 127.0.0.1:{smtp.port}: the mail "
+                "server refused some of the recipients: gone@example.gov.cn (550 5.1.1 <gone@example.gov.cn>: user unknown);"
+            )
+            in err
+        )
+    outcome = [e["details"] for e in _audit_pushes() if e["details"]["status"] != "sending"]
+    assert outcome[0]["status"] == "partly" and outcome[0]["attempts"] == 1 and outcome[0]["error"] == said
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_not_consulted_names_the_data_date_where_the_records_stop_before_the_digests_day(
+    settings_path, tmp_path, monkeypatch, capsys, lang
+):
+    """Ledgers to 14 August, a digest on 20 September: "2020年第3季度未开展定期会商" said a consultation since 14 August
+    had not been held, when it had only not been imported. The unit is still listed (the rule counts the quarter to
+    the data date, as 会议增多 does), and its line names the day, as 会议增多's does."""
+    folder = tmp_path / "data"
+    oracle.cut_copy(store.SAMPLE_DATA_DIR, folder, date(2020, 8, 14))
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    ledgers = oracle.read_ledgers(folder)
+    consultations = ledgers.activities[ledgers.activities["kind"] == "consultation"]
+    in_quarter = consultations[consultations["date"] >= date(2020, 7, 1)]
+    expected = sorted(set(ledgers.units["unit_id"]) - set(in_quarter["unit"]))
+    last = consultations[consultations["unit"] == "offices_admin"]["date"].max()
+    assert "offices_admin" in expected and last == date(2020, 3, 26)
+    data = json.loads(run(capsys, "alerts", "--as-of", "2020-09-20", "--json")[1])
+    found = sorted(i["unit_id"] for u in data["units"] for i in u["alerts"] if i["rule"] == "no_consultation")
+    assert found == expected
+    text = run(capsys, "alerts", "--as-of", "2020-09-20", "--unit", "offices_admin", "--lang", lang)[1]
+    assert {
+        "zh": "  - 未会商：2020年第3季度（截至8月14日）未开展定期会商（上次会商 2020年3月26日）\n",
+        "en": "  - Not consulted: no regular consultation in 2020 Q3 (to 14 Aug) (last one 26 March 2020)\n",
+    }[lang] in text
+    # on the data date itself the digest's day is the heading's one day: the line stays as it was
+    text = run(capsys, "alerts", "--as-of", "2020-08-14", "--unit", "offices_admin", "--lang", lang)[1]
+    assert {
+        "zh": "  - 未会商：2020年第3季度未开展定期会商（上次会商 2020年3月26日）\n",
+        "en": "  - Not consulted: no regular consultation in 2020 Q3 (last one 26 March 2020)\n",
+    }[lang] in text
+
+
+def test_a_digest_of_some_units_names_them_above_its_counts(settings_path, unit_account, capsys):
+    """A digest pushed for two units read "逾期未整改 2 项 · 本季度未会商 2 家" with nothing saying whose: aloud, the
+    team's. It names them as a brief of some units does (监督范围：…), and a unit account's digest its own."""
+    ledgers = oracle.read_ledgers(store.SAMPLE_DATA_DIR)
+    names = ledgers.units.set_index("unit_id")["name_zh"]
+    day = date(2020, 11, 8)
+    issues = ledgers.issues[ledgers.issues["unit"].isin(["gov_office", "data_admin"])]
+    open_then = issues[(issues["status"] != "rectified") | (issues["rectified"] > day)]
+    overdue = int((open_then["due"] < day).sum())
+    assert overdue == 2
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver))
+        status, out, _ = run(
+            capsys,
+            "alerts",
+            "--as",
+            "chief",
+            "--as-of",
+            AS_OF,
+            "--unit",
+            "gov_office",
+            "--unit",
+            "data_admin",
+            "--push",
+        )
+        assert status == 0
+        content = receiver.on("/cgi-bin/webhook/send")[0].body["markdown"]["content"]
+    scope = f"监督范围：{names['gov_office']}、{names['data_admin']}"
+    assert out.splitlines()[2:4] == [
+        scope,
+        f"逾期未整改 {overdue} 项 · 30 日内到期 1 项 · 本季度未会商 2 家 · 会议同比增多 0 家",
+    ]
+    assert content.splitlines()[1:3] == ["截至 2020年11月8日（2020年第4季度）", scope]
+    text = run(capsys, "alerts", "--as", "chief", "--as-of", AS_OF, "--unit", "data_admin", "--lang", "en")[1]
+    assert text.splitlines()[2] == "Scope: Big Data Admin."
+    # a unit account's digest is of its units, named; the whole team's names none
+    assert run(capsys, "alerts", "--as", "bangongting", "--as-of", AS_OF)[1].splitlines()[2] == "监督范围：省政府办公厅"
+    assert not any(
+        line.startswith("监督范围") for line in run(capsys, "alerts", "--as", "chief", "--as-of", AS_OF)[1].splitlines()
+    )

@@ -16,8 +16,10 @@ from pypdf import PdfReader
 from oversight import export
 from oversight.auth import accounts, audit
 from oversight.cli.main import main
+from oversight.data import store
 from oversight.data.filters import DataSpan, Quarter
 from oversight.push.brief_job import default_range
+from tests import oracle
 from tests.apptest import run_page
 from tests.receivers import RobotReceiver, SmtpReceiver, free_port
 
@@ -515,3 +517,45 @@ def test_a_mailed_brief_to_date_names_its_period_as_the_pack_does(private_settin
         assert body.startswith("附件为2020年第1季度至2020年第4季度（截至8月14日）派驻监督工作简报（PDF）。"), body
         assert f"指出问题{len(view.issues)}个，提出意见建议{len(view.suggestions)}条" in body
         assert f"截至2020年8月14日，已整改问题{view.totals()['rectified']}个" in body
+
+
+@pytest.mark.parametrize(
+    ("period", "as_of", "zh", "en"),
+    [
+        (
+            "quarter",
+            "2021-01-05",
+            "2020年第4季度已结束，但数据截至2020年12月14日，未覆盖其全部：本次简报为2020年第3季度。"
+            "导入2020年第4季度的台账后再运行，即为2020年第4季度的简报。",
+            "2020 Q4 is over, but the data run only to 14 December 2020, short of its end: this brief is of 2020 Q3. "
+            "Import the ledgers of 2020 Q4 and run it again for its brief.",
+        ),
+        (
+            "year",
+            "2021-01-10",
+            "2020年度已结束，但数据截至2020年12月14日，未覆盖其全部：本次简报为2019年度。"
+            "导入2020年度的台账后再运行，即为2020年度的简报。",
+            "2020 is over, but the data run only to 14 December 2020, short of its end: this brief is of 2019. "
+            "Import the ledgers of 2020 and run it again for its brief.",
+        ),
+    ],
+)
+def test_a_timer_run_before_the_period_just_over_is_imported_says_which_period_it_briefs(
+    private_settings, tmp_path, monkeypatch, capsys, period, as_of, zh, en
+):
+    """The quarterly timer on 5 January, ledgers imported to mid-December: the brief was of 2020 Q3 — pushed in
+    October, so skipped as sent — and nothing said that 2020 Q4's had not been made. (--push with no channel stops
+    the run before the pack is built, after the period is chosen.)"""
+    folder = tmp_path / "data"
+    oracle.cut_copy(store.SAMPLE_DATA_DIR, folder, date(2020, 12, 15))
+    assert oracle.read_ledgers(folder).data_date == date(2020, 12, 14)
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    out = tmp_path / "briefs"
+    for lang, said in (("zh", zh), ("en", en)):
+        status = main(["brief", "--period", period, "--as-of", as_of, "--out", str(out), "--push", "--lang", lang])
+        err = capsys.readouterr().err
+        assert status == 1 and err.splitlines()[0] == said
+    # with the period's ledgers in, nothing is said: the sample runs to 31 December
+    monkeypatch.delenv("OVERSIGHT_DATA_DIR")
+    assert main(["brief", "--period", period, "--as-of", as_of, "--out", str(out), "--push"]) == 1
+    assert "已结束" not in capsys.readouterr().err

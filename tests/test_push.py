@@ -350,3 +350,120 @@ def test_a_connection_that_never_carried_the_message_is_named_as_a_person_checks
     assert not delivery.ok and delivery.error.text("zh") == (
         f"smtp 127.0.0.1:{receiver.port}：邮件服务器返回错误（SMTP AUTH extension not supported by server.）"
     )
+
+
+def test_a_mail_servers_tls_failure_is_named_as_one_not_as_a_server_out_of_reach():
+    # smtplib raises the ssl.SSLError itself, whose .reason is a bare code: it read "无法连接（WRONG_VERSION_NUMBER）",
+    # and the operator looked at the firewall instead of the port's security (or, for a certificate, the certificate)
+    with SmtpReceiver() as receiver:  # plain SMTP, asked for implicit TLS
+        channel = Channel(
+            "邮件", "email", host="127.0.0.1", port=receiver.port, security="ssl", sender="a@example.gov.cn",
+            to=("b@example.gov.cn",),
+        )  # fmt: skip
+        delivery = push.deliver(channel, MESSAGE, PushOptions(attempts=1, timeout_seconds=5), sleep=lambda s: None)
+    where = f"smtp 127.0.0.1:{receiver.port}"
+    assert not delivery.ok and delivery.error.text("zh").startswith(f"{where}：安全连接（TLS）失败：[SSL: ")
+    assert delivery.error.text("en").startswith(f"{where}: the secure connection (TLS) failed: [SSL: ")
+
+
+@pytest.mark.parametrize("answer", ["silence", "hang_up"])
+def test_a_message_that_went_out_unanswered_is_not_posted_again(answer):
+    """The robot read the message and did not answer in time (or hung up): each retry posted the digest again, and a
+    slow robot put it in the group three times. Only what failed before the message went out is retried."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(5)
+    seen: list[bytes] = []
+    done = threading.Event()
+
+    def robot() -> None:
+        while not done.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            seen.append(connection.recv(65536))
+            if answer == "hang_up":
+                connection.close()
+            else:
+                done.wait(5)
+                connection.close()
+
+    threading.Thread(target=robot, daemon=True).start()
+    channel = Channel("群", "wecom", url=f"http://127.0.0.1:{listener.getsockname()[1]}/send?key=SECRET")
+    pauses: list[float] = []
+    try:
+        delivery = push.deliver(
+            channel, MESSAGE, PushOptions(attempts=3, backoff_seconds=1, timeout_seconds=1), sleep=pauses.append
+        )
+    finally:
+        done.set()
+        listener.close()
+    assert not delivery.ok and delivery.attempts == 1 and pauses == [] and len(seen) == 1
+    where = channel.url.partition("?")[0]
+    zh, en = delivery.error.text("zh"), delivery.error.text("en")
+    assert zh.startswith(f"{where}：消息已发出，") and zh.endswith("可能已送达，为免重复推送未再尝试")
+    assert en.endswith("it may have been delivered, so it was not tried again (it would have been posted twice)")
+    assert ("1 秒内未收到答复" in zh) == (answer == "silence") and "SECRET" not in zh + en
+
+
+def test_a_robot_out_of_reach_is_still_retried():
+    channel = Channel("群", "wecom", url=f"http://127.0.0.1:{free_port()}/send?key=K")
+    pauses: list[float] = []
+    delivery = push.deliver(
+        channel, MESSAGE, PushOptions(attempts=3, backoff_seconds=1, timeout_seconds=1), sleep=pauses.append
+    )
+    assert not delivery.ok and delivery.attempts == 3 and pauses == [1, 2]
+    assert delivery.error.text("zh").endswith("：连接被拒绝")
+
+
+def test_a_mail_server_that_took_the_message_and_answers_quit_oddly_is_not_mailed_twice():
+    """DATA answered 250, then QUIT answered 421 instead of 221: ``with smtplib.SMTP`` raised on the QUIT, the attempt
+    counted as failed, and each retry mailed the digest again."""
+    import socket
+    import threading
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(5)
+    listener.settimeout(5)
+    messages: list[bytes] = []
+
+    def server() -> None:
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            stream = connection.makefile("rb")
+            connection.sendall(b"220 test\r\n")
+            while line := stream.readline():
+                command = line.strip().upper()
+                if command.startswith(b"EHLO"):
+                    connection.sendall(b"250 test\r\n")
+                elif command == b"DATA":
+                    connection.sendall(b"354 go on\r\n")
+                    body = b"".join(iter(stream.readline, b".\r\n"))
+                    messages.append(body)
+                    connection.sendall(b"250 queued\r\n")
+                elif command == b"QUIT":
+                    connection.sendall(b"421 closing anyway\r\n")
+                    break
+                else:
+                    connection.sendall(b"250 ok\r\n")
+            connection.close()
+
+    threading.Thread(target=server, daemon=True).start()
+    channel = Channel(
+        "邮件", "email", host="127.0.0.1", port=listener.getsockname()[1], security="none",
+        sender="a@example.gov.cn", to=("b@example.gov.cn",),
+    )  # fmt: skip
+    try:
+        delivery = push.deliver(channel, MESSAGE, PushOptions(attempts=3, timeout_seconds=5), sleep=lambda s: None)
+    finally:
+        listener.close()
+    assert delivery.ok and delivery.attempts == 1 and delivery.error is None and len(messages) == 1

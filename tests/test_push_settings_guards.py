@@ -331,3 +331,65 @@ def test_a_push_whose_record_cannot_be_written_is_said_sent_unrecorded_and_the_n
     from oversight.cli import schedule
 
     assert schedule._push_status(outcomes) == schedule.PUSH_FAILED  # the timer's run is not clean
+
+
+@pytest.mark.parametrize(
+    "entry, setting, secret",
+    [
+        # an SMTP password of digits written without quotes is a TOML number: its error printed it whole, on the
+        # terminal and in the timer's log
+        ('kind = "email"\nhost = "h"\nusername = "u"\npassword = 20240601\n', "password", "20240601"),
+        ('kind = "dingtalk"\nurl = "https://x/robot/send?access_token=T"\nsecret = ["SECkey"]\n', "secret", "SECkey"),
+        ('kind = "wecom"\nurl = ["https://x/webhook/send?key=KEY-1"]\n', "url", "KEY-1"),
+    ],
+)
+def test_a_secret_of_the_wrong_kind_is_named_without_its_value(tmp_path, entry, setting, secret):
+    path = tmp_path / "alerts.toml"
+    path.write_text(f'[[channels]]\nname = "c"\n{entry}', encoding="utf-8")
+    with pytest.raises(configuration.SettingsError) as raised:
+        configuration.load_settings(path)
+    assert raised.value.setting == f"channels[1].{setting}"
+    said = {lang: raised.value.render(lang) for lang in ("zh", "en")}
+    assert said["zh"].endswith(f"channels[1].{setting}：应为文本（所填的值不在此显示：它可能是密钥或密码）")
+    assert said["en"].endswith(
+        f"channels[1].{setting}: expected text (the value is not shown here: it may be a key or a password)"
+    )
+    assert all(secret not in text for text in [*said.values(), str(raised.value)])
+
+
+@pytest.mark.parametrize(
+    ("to", "named", "problem"),
+    [
+        # Outlook's separator: the digest went to the first address alone, and the run said 已推送
+        ('"zuzhang@x.cn;bangongshi@x.cn"', "zuzhang@x.cn;bangongshi@x.cn", "address_invalid"),
+        ('"zuzhang@x.cn, bangongshi@x.cn"', "zuzhang@x.cn, bangongshi@x.cn", "address_invalid"),
+        ('"zuzhang@@x.cn"', "zuzhang@@x.cn", "address_invalid"),  # sent to "<>", said 已推送
+        ('"zuzhang@x.cn>"', "zuzhang@x.cn>", "address_invalid"),
+        ('"zuzhang@x..cn"', "zuzhang@x..cn", "address_invalid"),
+        ('"@x.cn"', "@x.cn", "address_invalid"),
+        ('"zuzhang@x.cn", "ZuZhang@x.cn"', "ZuZhang@x.cn", "address_repeated"),  # one leader, two copies
+    ],
+)
+def test_a_recipient_that_is_not_one_address_is_refused_at_load(tmp_path, to, named, problem):
+    error = refusal(write(tmp_path / "alerts.toml", EMAIL + f'sender = "a@x.cn"\nto = [{to}]\n'))
+    assert (error.setting, error.key) == ("channels[1].to", f"alerts.settings.detail.{problem}")
+    assert error.render("zh").endswith(
+        {
+            "address_invalid": f"“{named}”不是一个电子邮件地址：每项写一个地址（如 zuzhang@example.gov.cn），"
+            "几个地址写成几项，不用分号或逗号隔开",
+            "address_repeated": f"“{named}”重复列出：同一收件人会收到两封",
+        }[problem]
+    )
+
+
+@pytest.mark.parametrize(
+    "to", ['"zuzhang@example.gov.cn"', '"张三 <zuzhang@example.gov.cn>"', '"zuzhang@intranet"', '"a@x.cn", "b@x.cn"']
+)
+def test_one_address_per_item_is_accepted(tmp_path, to):
+    settings = configuration.load_settings(write(tmp_path / "alerts.toml", EMAIL + f'sender = "a@x.cn"\nto = [{to}]\n'))
+    assert settings.channels[0].to == tuple(item.strip('"') for item in to.split(", "))
+
+
+def test_a_sender_that_is_not_one_address_is_refused(tmp_path):
+    error = refusal(write(tmp_path / "alerts.toml", EMAIL + 'sender = "a@@x.cn"\nto = ["b@x.cn"]\n'))
+    assert (error.setting, error.key) == ("channels[1].sender", "alerts.settings.detail.sender")

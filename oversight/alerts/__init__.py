@@ -107,6 +107,10 @@ class Digest:
     unit_order: tuple[str, ...] = ()
     data_date: date | None = None  # the newest date recorded in any ledger (None: not known to the caller)
     data_start: date | None = None  # the oldest (None: not known)
+    # the units a digest of some units was asked for, as (Chinese name, English short name), in the sheet's order;
+    # empty for every unit the scope allows. Its counts are theirs only, and the digest names them. How the request
+    # is worded, not what the ledgers hold: two digests with the same alerts are equal whether or not it is known
+    scope_names: tuple[tuple[str, str], ...] = field(default=(), compare=False)
 
     @property
     def quarter(self) -> Quarter:
@@ -225,8 +229,14 @@ def collect_alerts(
             params[rule]["year_earlier"] = same_day_years_earlier(day)
         frame = run_query(_QUERIES[rule], units=list(units), as_of=day, **params[rule])
         items += [_item(rule, row) for row in frame.to_dict("records")]
-    order = tuple(run_query("units")["unit_id"])
-    return Digest(as_of, rules, tuple(items), order, data_date, data_start)
+    sheet = run_query("units")
+    order = tuple(sheet["unit_id"])
+    named = tuple(
+        (row["name_zh"], row.get("short_name_en") or row["name_en"])
+        for row in sheet.to_dict("records")
+        if row["unit_id"] in set(units)
+    )
+    return Digest(as_of, rules, tuple(items), order, data_date, data_start, named)
 
 
 _FACTS = {

@@ -18,6 +18,7 @@ import tomllib
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -313,6 +314,10 @@ def _unreadable(path: Path, error: Exception) -> SettingsError:
     )
 
 
+# Settings whose value is a secret or carries one (a webhook's key is in its query): never quoted back in an error
+_SECRET_KEYS = frozenset({"url", "secret", "password"})
+
+
 def _toml_text(value: object) -> str:
     """A value as the settings file spells it (``"thirty"``, ``true``), to quote it back."""
     return json.dumps(value, ensure_ascii=False, default=str)
@@ -341,7 +346,12 @@ class _Parser:
         # TOML booleans are ints to Python: a boolean is only accepted where a boolean is asked for
         wrong = isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple) else (kind,))
         if wrong or not isinstance(value, kind):
-            raise self.fail(f"{where}.{key}" if where else key, "wrong_kind", kind=kind, value=_toml_text(value))
+            setting = f"{where}.{key}" if where else key
+            if (
+                key in _SECRET_KEYS
+            ):  # password = 20240601 (unquoted) was printed whole to the terminal and the timer's log
+                raise self.fail(setting, "wrong_kind_hidden", kind=kind)
+            raise self.fail(setting, "wrong_kind", kind=kind, value=_toml_text(value))
         return value
 
     def whole(self, table: Mapping[str, Any], key: str, where: str, default: int, low: int, high: int) -> int:
@@ -482,7 +492,16 @@ class _Parser:
             raise self.fail(f"{where}.to", "addresses")
         if any(_has_control(address) for address in to):  # "a@x.cn\r\nBcc: spy@evil.cn" added a header
             raise self.fail(f"{where}.to", "control_characters")
-        if not text["sender"] or "@" not in text["sender"]:
+        seen: set[str] = set()
+        for item in to:
+            # "a@x.cn;b@x.cn" went to a@x.cn alone and "a@@x.cn" to "<>", each said 已推送: the "@" was all we checked
+            address = _one_address(item)
+            if address is None:
+                raise self.fail(f"{where}.to", "address_invalid", address=item)
+            if address.lower() in seen:  # the same leader mailed twice
+                raise self.fail(f"{where}.to", "address_repeated", address=item)
+            seen.add(address.lower())
+        if not text["sender"] or _one_address(text["sender"]) is None:
             raise self.fail(f"{where}.sender", "sender")
         if bool(text["username"]) != bool(text["password"]):
             raise self.fail(f"{where}.password", "username_password")
@@ -498,6 +517,19 @@ class _Parser:
             sender=text["sender"],
             to=tuple(to),
         )
+
+
+# One mailbox as SMTP takes it: a local part and a domain, neither empty, with nothing that separates or quotes
+# addresses (the domain may be an intranet's single label, or not ASCII: a server that cannot take it says so)
+_MAILBOX = re.compile(r'[^@\s<>(),;:"\[\]]+@[^@\s<>(),;:"\[\].]+(\.[^@\s<>(),;:"\[\].]+)*')
+
+
+def _one_address(entry: str) -> str | None:
+    """The one mailbox ``entry`` names (``zuzhang@example.gov.cn`` or ``张三 <zuzhang@example.gov.cn>``), else None."""
+    found = getaddresses([entry])
+    if len(found) != 1 or not _MAILBOX.fullmatch(found[0][1]):
+        return None
+    return found[0][1]
 
 
 def _has_control(text: str) -> bool:

@@ -48,6 +48,16 @@ def as_of_line(digest: Digest, lang: str) -> str:
     )
 
 
+def scope_lines(digest: Digest, lang: str, markdown: bool = False) -> list[str]:
+    """For a digest of some units, the line naming them (监督范围：省政府办公厅、省政务服务和大数据管理局), as a brief of
+    some units names them: "逾期未整改 2 项 · 本季度未会商 2 家" pushed for two units read as the whole team's."""
+    if not digest.scope_names:
+        return []
+    names = [zh if i18n.normalise_language(lang) == "zh" else en for zh, en in digest.scope_names]
+    names = [safe_text.robot_markdown(name) if markdown else safe_text.one_line(name) for name in names]
+    return [i18n.t("export.briefing.scope", lang, scope=i18n.t("export.scope.separator", lang).join(names))]
+
+
 def not_judged_lines(digest: Digest, lang: str) -> list[str]:
     """The rules that could not be judged (no records yet in the as-of date's quarter; for 会议增多, none in the
     quarter a year earlier), as one line, or none."""
@@ -72,10 +82,15 @@ def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
     days = digest.rules.due_within_days
     within = within_days(days, lang)
     parts = [
-        i18n.t(f"alerts.count.{rule}", lang, n=f"{mark}{n}{mark}", count=n, days=days, within=within)
+        i18n.t(_count_key(rule, days), lang, n=f"{mark}{n}{mark}", count=n, days=days, within=within)
         for rule, n in counts.items()
     ]
     return i18n.t("alerts.digest.separator", lang).join(parts)
+
+
+def _count_key(rule: str, days: int) -> str:
+    """A window of 0 days is today's deadlines: "0 日内到期 1 项" / "1 due within 0 days" said it as a span."""
+    return "alerts.count.due_today" if rule == "due_soon" and days == 0 else f"alerts.count.{rule}"
 
 
 def within_days(days: int, lang: str) -> str:
@@ -97,12 +112,14 @@ def item_text(
     markdown: bool = False,
     counted_to: date | None = None,
     data_start: date | None = None,
+    records_to: date | None = None,
 ) -> str:
     """One alert as a sentence; with ``markdown``, the ledger's text in it (the issue's number and its shortened
     description) is escaped for a robot's message. ``counted_to`` is the day the quarter rules counted the
     quarter to (``Digest.quarter_counted_to``): 会议增多 names it for both quarters it compares. ``data_start`` is
     the first recorded day (``Digest.data_start``): a unit with no consultation on record has none since then —
-    before it nothing is known (README, 口径说明), so the digest does not say it was "never" consulted."""
+    before it nothing is known (README, 口径说明), so the digest does not say it was "never" consulted. ``records_to``
+    is the data date where it falls before the digest's day (``records_stop_before``): 未会商 names it."""
     facts = item.facts
     if item.rule in ("overdue", "due_soon"):
         text = facts.get("description")
@@ -124,7 +141,9 @@ def item_text(
             category=i18n.code_label(str(facts.get("category")), lang),
         )
     if item.rule == "no_consultation":
-        quarter = i18n.quarter_label(Quarter.parse(facts["quarter"]), lang)
+        # to the data date where the records stop before the digest's day: a consultation held since has not been
+        # imported yet, and "2020年第3季度未开展定期会商" on 20 September of ledgers to 14 August said it had not been held
+        quarter = _quarter_to(Quarter.parse(facts["quarter"]), records_to, lang)
         if facts.get("last_consultation"):
             return i18n.t(
                 "alerts.item.no_consultation", lang, quarter=quarter, last=_day(facts["last_consultation"], lang)
@@ -146,9 +165,21 @@ def item_text(
     )
 
 
+def records_stop_before(digest: Digest) -> date | None:
+    """The data date where the records stop before the digest's day, else None (within the data, the day is the
+    digest's own, which its heading names)."""
+    return digest.data_date if digest.data_date is not None and digest.data_date < digest.as_of else None
+
+
 def render_text(digest: Digest, lang: str) -> str:
     """The readable list grouped by unit: the terminal's output and the e-mail's body."""
-    head = [title(digest, lang), as_of_line(digest, lang), counts_line(digest, lang), *not_judged_lines(digest, lang)]
+    head = [
+        title(digest, lang),
+        as_of_line(digest, lang),
+        *scope_lines(digest, lang),
+        counts_line(digest, lang),
+        *not_judged_lines(digest, lang),
+    ]
     lines = [*(line for line in head if line), ""]
     groups = digest.by_unit()
     if not groups:
@@ -161,7 +192,13 @@ def render_text(digest: Digest, lang: str) -> str:
                 "alerts.digest.line",
                 lang,
                 rule=i18n.t(f"alerts.rule.{item.rule}", lang),
-                text=item_text(item, lang, counted_to=digest.quarter_counted_to, data_start=digest.data_start),
+                text=item_text(
+                    item,
+                    lang,
+                    counted_to=digest.quarter_counted_to,
+                    data_start=digest.data_start,
+                    records_to=records_stop_before(digest),
+                ),
             )
             for item in items
         ]
@@ -169,9 +206,17 @@ def render_text(digest: Digest, lang: str) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _markdown_item(item: AlertItem, lang: str, counted_to: date, data_start: date | None) -> str:
+def _markdown_item(item: AlertItem, lang: str, digest: Digest) -> str:
     rule = i18n.t(f"alerts.rule.{item.rule}", lang)
-    return f"- **{rule}** {item_text(item, lang, markdown=True, counted_to=counted_to, data_start=data_start)}"
+    text = item_text(
+        item,
+        lang,
+        markdown=True,
+        counted_to=digest.quarter_counted_to,
+        data_start=digest.data_start,
+        records_to=records_stop_before(digest),
+    )
+    return f"- **{rule}** {text}"
 
 
 def _unit_lines(heading: str, item_lines: list[str], shown: int, lang: str) -> list[str]:
@@ -215,6 +260,7 @@ def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES)
     head = [
         f"### {title(digest, lang)}",
         as_of_line(digest, lang),
+        *scope_lines(digest, lang, markdown=True),
         "",
         *(f"> {line}" for line in (counts_line(digest, lang, bold=True), *not_judged_lines(digest, lang)) if line),
         "",
@@ -225,7 +271,7 @@ def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES)
     blocks = [
         (
             f"**{safe_text.robot_markdown(items[0].unit_name(lang))}**",
-            [_markdown_item(i, lang, digest.quarter_counted_to, digest.data_start) for i in items],
+            [_markdown_item(i, lang, digest) for i in items],
         )
         for _unit_id, items in groups
     ]

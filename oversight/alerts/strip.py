@@ -68,7 +68,8 @@ class AlertStrip:
         if "due_soon" in enabled:
             parts.append(
                 i18n.t(
-                    "alerts.strip.due_soon",
+                    # a window of 0 days is today's deadlines, not "0天内到期"
+                    "alerts.strip.due_today" if self.digest.rules.due_within_days == 0 else "alerts.strip.due_soon",
                     lang,
                     count=len(self.due_soon),
                     days=self.digest.rules.due_within_days,

@@ -263,8 +263,9 @@ def _push(
     return outcomes
 
 
-# a push that failed, or went out without its record (the next run may send it again): the timer's run is not clean
-_NOT_DONE = ("failed", "unrecorded")
+# a push that failed, went out without its record (the next run may send it again) or not to every recipient: the
+# timer's run is not clean
+_NOT_DONE = ("failed", "unrecorded", "partly")
 
 
 def _push_status(outcomes) -> int:
@@ -311,7 +312,9 @@ def _alerts(args: argparse.Namespace) -> int:
     rules = settings.rules.with_due_within(args.due_within)
     if args.push:  # say so before the digest, not after it
         _before_pushing("alerts", settings, lang)
-    digest = alerts.collect_alerts(alerts.scoped_runner(connection, account.scope), as_of, rules, units)
+    # a unit account's digest is of its units, and names them as one of units asked for does
+    covered = units or (tuple(sorted(account.scope.allowed_units)) if not account.scope.unrestricted else ())
+    digest = alerts.collect_alerts(alerts.scoped_runner(connection, account.scope), as_of, rules, covered)
     if args.json:
         print(json.dumps(digest.as_dict(), ensure_ascii=False, indent=1))
     else:
@@ -411,7 +414,32 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
     # the latest period complete at a day before the records begin is none: it gave the first quarter's brief, exit 0
     # (a year mistyped 2018 for 2021 in a timer's command), where alerts refuses the same day
     _refuse_as_of_before_data(as_of, span, lang)
-    return brief_job.default_range(span, as_of, args.period)
+    start, end = brief_job.default_range(span, as_of, args.period)
+    due = brief_job.period_just_over(as_of, args.period)
+    if end < due[1] and span.last_day is not None:
+        # the ledgers do not reach the end of the period just over (imported after the timer ran): the brief is of an
+        # earlier one, pushed already last time, so nothing went out and nothing said why
+        print(_not_yet_covered(due, (start, end), span.last_day, lang), file=sys.stderr)
+    return start, end
+
+
+def _not_yet_covered(due, chosen, data_date: date, lang: str) -> str:  # noqa: ANN001 — (Quarter, Quarter) pairs
+    from oversight.data.filters import Filter
+    from oversight.present.summary import date_text
+
+    def named(period) -> str:  # noqa: ANN001 — a (Quarter, Quarter) pair
+        start, end = period
+        if (start.year, start.quarter, end.year, end.quarter) == (start.year, 1, start.year, 4):
+            return i18n.t("export.briefing.year_period", lang, year=start.year)  # 2020年度, as the pack's title
+        return i18n.span_label(Filter((), start, end), lang)
+
+    return i18n.t(
+        "alerts.cli.period_not_covered",
+        lang,
+        due=named(due),
+        data_date=date_text(data_date, lang),
+        shown=named(chosen),
+    )
 
 
 def _refuse_out_in_repository(out: Path, lang: str) -> None:

@@ -46,6 +46,10 @@ class PushError(RuntimeError):
     of ours where the code is a documented one: a Chinese line read "推送失败……最后一次：… refused the message:
     errcode 93000, invalid webhook url"."""
 
+    # True where the message had gone when the attempt failed (no answer came, or not a whole one): the robot may
+    # have posted it, and another attempt posted it to the group a second time
+    sent = False
+
     def __init__(self, key: str, **params: object) -> None:
         self.key, self.params = key, params
         super().__init__(self.text("en"))
@@ -67,6 +71,29 @@ _ROBOT_REASONS = {
 }
 
 
+class Unanswered(PushError):
+    """The message went out and no whole answer came back: whether the robot posted it is not known, so it is not
+    tried again in this run (the group got it twice); the run fails, and the operator decides whether to resend."""
+
+    sent = True
+
+
+class SomeRecipientsRefused(PushError):
+    """The mail server took the message for some recipients and refused the others (``refused``: each address with
+    the server's words). It went out: those it was taken for have it, so it is not tried again (a retry gave them a
+    second copy) and is recorded as sent; the refused ones are named, and the run is not a clean one."""
+
+    def __init__(self, where: str, refused: tuple[tuple[str, str], ...]) -> None:
+        self.refused = refused
+        super().__init__("smtp_some_recipients", where=where)
+
+    def text(self, lang: str) -> str:
+        named = i18n.t("chart.list_separator", lang).join(
+            i18n.t("push.refused_recipient", lang, address=address, said=said) for address, said in self.refused
+        )
+        return i18n.t(f"push.error.{self.key}", lang, refused=named, **self.params)
+
+
 def _quoted(words: object) -> str:
     """Another program's words (a robot's reply, an OS or SMTP error) as quoted into logs and the command's output:
     one line, no control characters (an escape sequence reached the terminal as it was), cut short."""
@@ -82,7 +109,9 @@ def _refused(where: str, code: object, said: str) -> PushError:
 
 def _unreachable(where: str, error: BaseException, timeout: float) -> PushError:
     """A connection that never carried the message, said as a person checks it: refused, silent, no such host."""
-    reason = getattr(error, "reason", error)
+    # urllib wraps the socket's error as its ``reason``; smtplib raises it as it is, and an ``ssl.SSLError``'s own
+    # ``reason`` is a bare code (CERTIFICATE_VERIFY_FAILED), which read "could not connect" for a certificate refused
+    reason = error if isinstance(error, ssl.SSLError) else getattr(error, "reason", error)
     if isinstance(reason, TimeoutError | socket.timeout):
         return PushError("timed_out", where=where, seconds=f"{timeout:g}")
     if isinstance(reason, ConnectionRefusedError):
@@ -93,6 +122,13 @@ def _unreachable(where: str, error: BaseException, timeout: float) -> PushError:
     if isinstance(reason, ssl.SSLError):
         return PushError("tls", where=where, detail=detail)
     return PushError("unreachable", where=where, detail=detail)
+
+
+def _unanswered(where: str, error: OSError, timeout: float) -> Unanswered:
+    """The request was written and the answer never came whole (silence, a connection closed or reset)."""
+    if isinstance(error, TimeoutError | socket.timeout):
+        return Unanswered("no_reply", where=where, seconds=f"{timeout:g}")
+    return Unanswered("reply_cut", where=where, detail=_quoted(error))
 
 
 @dataclass(frozen=True)
@@ -185,7 +221,7 @@ def post_json(url: str, payload: dict, timeout: float) -> dict:
             chunks: list[bytes] = []
             while sum(map(len, chunks)) < _REPLY_LIMIT:
                 if time.monotonic() > deadline:
-                    raise PushError("no_whole_reply", where=redacted(url), seconds=f"{timeout:g}")
+                    raise Unanswered("no_whole_reply", where=redacted(url), seconds=f"{timeout:g}")
                 chunk = response.read1(4096)
                 if not chunk:
                     break
@@ -193,8 +229,10 @@ def post_json(url: str, payload: dict, timeout: float) -> dict:
             raw = b"".join(chunks)[:_REPLY_LIMIT]
     except urllib.error.HTTPError as error:
         raise PushError("http", where=redacted(url), code=error.code) from None
-    except (urllib.error.URLError, OSError) as error:
+    except urllib.error.URLError as error:  # urllib wraps what fails before the request is wholly written
         raise _unreachable(redacted(url), error, timeout) from None
+    except OSError as error:  # raised waiting for the answer or reading it: the message had gone
+        raise _unanswered(redacted(url), error, timeout) from None
     try:
         reply = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
@@ -244,12 +282,15 @@ def send_email(channel: Channel, message: Message, timeout: float, clock: Callab
             )
         else:
             client = smtplib.SMTP(channel.host or "", channel.port or 25, timeout=timeout)
-        with client:
+        try:
             if channel.security == "starttls":
                 client.starttls(context=ssl.create_default_context())
             if channel.username:
                 client.login(channel.username, channel.password or "")
-            client.send_message(mail)
+            # a server refusing only some recipients answers the others and raises nothing: it says which it refused
+            refused = client.send_message(mail)
+        finally:
+            _say_goodbye(client)
     except smtplib.SMTPAuthenticationError:
         raise PushError("smtp_login", where=_smtp_where(channel)) from None
     except smtplib.SMTPRecipientsRefused:
@@ -261,6 +302,27 @@ def send_email(channel: Channel, message: Message, timeout: float, clock: Callab
         raise PushError("smtp", where=_smtp_where(channel), detail=detail) from None
     except OSError as error:
         raise _unreachable(_smtp_where(channel), error, timeout) from None
+    if refused:
+        said = tuple((_quoted(address), _refused_words(reply)) for address, reply in refused.items())
+        raise SomeRecipientsRefused(_smtp_where(channel), said)
+
+
+def _say_goodbye(client: smtplib.SMTP) -> None:
+    """QUIT, whatever the server answers: once it has taken the message (250 after DATA), a QUIT answered otherwise
+    than 221 does not unsend it. ``with client:`` raised on it, and the retry mailed everyone a second copy."""
+    try:
+        client.quit()
+    except (smtplib.SMTPException, OSError):
+        client.close()
+
+
+def _refused_words(reply: object) -> str:
+    """The server's ``(code, b"words")`` for one refused recipient, as quoted elsewhere: "550 5.1.1 no such user"."""
+    if isinstance(reply, tuple) and len(reply) == 2:
+        code, words = reply
+        words = words.decode("utf-8", "replace") if isinstance(words, bytes) else words
+        return _quoted(f"{code} {words}")
+    return _quoted(reply)
 
 
 def _smtp_where(channel: Channel) -> str:
@@ -290,10 +352,16 @@ def deliver(
     for attempt in range(1, options.attempts + 1):
         try:
             SENDERS[channel.kind](channel, message, options.timeout_seconds, clock)
+        except SomeRecipientsRefused as partly:  # it went out to the others: sent, with the refusal said
+            log.warning("push %s to %s (%s): %s", message.kind, channel.name, channel.kind, partly)
+            return Delivery(channel.name, True, attempt, partly)
         except Exception as failure:  # any failure of one send is that channel's, audited as such
             # a PushError's text is ours, without the key; anything else (a value the settings let through, a reply
             # http.client could not parse) is named by its type only: its text may quote the address and its key
             error = failure if isinstance(failure, PushError) else _unexpected(channel, failure)
+            if error.sent:  # it may have been posted: one message in the group, not two
+                log.warning("push %s to %s (%s): %s; not tried again", message.kind, channel.name, channel.kind, error)
+                return Delivery(channel.name, False, attempt, error)
             log.warning(
                 "push %s to %s (%s): attempt %d of %d failed: %s",
                 message.kind,

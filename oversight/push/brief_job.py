@@ -58,6 +58,14 @@ def default_range(span: DataSpan, as_of: date, period: str = "year") -> tuple[Qu
     return max(Quarter(year, 1), span.first), max(Quarter(year, 4), span.first)
 
 
+def period_just_over(as_of: date, period: str = "year") -> tuple[Quarter, Quarter]:
+    """The year (or quarter) that ended last before ``as_of``: what a timer on 5 January means to brief."""
+    if period == "quarter":
+        quarter = Quarter.of(as_of).shift(-1)
+        return quarter, quarter
+    return Quarter(as_of.year - 1, 1), Quarter(as_of.year - 1, 4)
+
+
 def query_runner(connection: Any, scope: unit_scope.Scope):
     """``run_query(name, filter)`` within ``scope``: what the pages' ``page.query`` does, without the cache."""
     return lambda name, filter_: scoped.scoped_run(connection, name, filter_, scope)

@@ -26,7 +26,9 @@ from oversight.push.sent_log import SentLog, entry_key
 @dataclass(frozen=True)
 class Outcome:
     channel: str
-    status: str  # "sent", "skipped", "failed", or "unrecorded" (sent, and the record of it could not be written)
+    # "sent", "skipped", "failed", "unrecorded" (sent, and the record of it could not be written), or "partly" (sent,
+    # and the mail server refused some of the recipients, named in ``error``)
+    status: str
     attempts: int = 0
     error: str | None = None
     sent_at: str | None = None
@@ -36,6 +38,8 @@ class Outcome:
         params = {"channel": self.channel, "kind": kind, "period": period}
         if self.status == "sent":
             return i18n.t("alerts.cli.pushed", lang, attempts=self.attempts, **params)
+        if self.status == "partly":
+            return i18n.t("alerts.cli.pushed_partly", lang, attempts=self.attempts, error=self.error, **params)
         if self.status == "unrecorded":
             return i18n.t("alerts.cli.pushed_unrecorded", lang, attempts=self.attempts, error=self.error, **params)
         if self.status == "skipped":
@@ -111,12 +115,14 @@ def push_message(
             delivery: Delivery = deliver(channel, message, settings.push, sleep=sleep, clock=clock)
             # in the run's language, as the command's own line says it (brief's write failures are too)
             said = delivery.error.text(lang) if delivery.error else None
+            # delivered with an error: the mail server took it for some recipients and refused the others
+            status = ("partly" if said else "sent") if delivery.ok else "failed"
             audit.record(
                 audit.PUSH,
                 account=account,
                 details={
                     **details,
-                    "status": "sent" if delivery.ok else "failed",
+                    "status": status,
                     "attempts": delivery.attempts,
                     "error": said,
                 },
@@ -133,7 +139,7 @@ def push_message(
                     )
                     outcomes.append(Outcome(channel.name, "unrecorded", delivery.attempts, reason))
                     continue
-                outcomes.append(Outcome(channel.name, "sent", delivery.attempts, sent_at=entry["sent_at"]))
+                outcomes.append(Outcome(channel.name, status, delivery.attempts, said, sent_at=entry["sent_at"]))
             else:
                 outcomes.append(Outcome(channel.name, "failed", delivery.attempts, said))
         return outcomes
