@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import json
 import stat
 import time
@@ -112,7 +113,10 @@ def _call(path: str, body: bytes = b"", scheme: str = "http") -> tuple[int, dict
         sent.append(message)
 
     scope = {"type": "http", "method": "POST", "path": path, "root_path": "", "headers": [], "scheme": scheme}
-    asyncio.run(remembered_sign_in.RememberMiddleware(app, base_url="")(scope, receive, send))
+    # in a thread of its own: a browser test run before in this worker leaves Playwright's event loop running here
+    call = remembered_sign_in.RememberMiddleware(app, base_url="")(scope, receive, send)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, call).result()
     if not sent:
         return 0, {}, bool(reached)
     headers = {key.decode(): value.decode() for key, value in sent[0]["headers"]}

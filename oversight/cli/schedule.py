@@ -409,7 +409,7 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
                 ),
                 file=sys.stderr,
             )
-        return start, end
+        return start, end, None
     span = _span(connection, lang)
     # the latest period complete at a day before the records begin is none: it gave the first quarter's brief, exit 0
     # (a year mistyped 2018 for 2021 in a timer's command), where alerts refuses the same day
@@ -419,8 +419,8 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
     if end < due[1] and span.last_day is not None:
         # the ledgers do not reach the end of the period just over (imported after the timer ran): the brief is of an
         # earlier one, pushed already last time, so nothing went out and nothing said why
-        print(_not_yet_covered(due, (start, end), span.last_day, lang), file=sys.stderr)
-    return start, end
+        return start, end, _not_yet_covered(due, (start, end), span.last_day, lang)
+    return start, end, None
 
 
 def _not_yet_covered(due, chosen, data_date: date, lang: str) -> str:  # noqa: ANN001 — (Quarter, Quarter) pairs
@@ -478,8 +478,10 @@ def _brief(args: argparse.Namespace) -> int:
         )
     formats = _formats(args, lang)
     units = _units(args, connection, account, lang, "brief")
-    start, end = _brief_range(args, connection, lang)
+    start, end, not_covered = _brief_range(args, connection, lang)
     _refuse_out_in_repository(args.out, lang)
+    if not_covered:  # said once the options are accepted: a mistyped option's refusal stays the run's only line
+        print(not_covered, file=sys.stderr)
     if args.push:  # said before the pack is built (it takes a while) and written, as alerts --push does
         _before_pushing("brief", settings, lang)
     filter_ = Filter(units, start, end)
