@@ -613,3 +613,30 @@ def test_shares_of_one_whole_are_each_rounded_on_their_own_and_their_counts_add_
     assert f"{total}条意见建议中" in text and sum(statuses.values()) == len(view.suggestions)
     if filter_ == Filter((), Quarter(2020, 1), Quarter(2020, 4)):  # README's example: 99.9% together, not adjusted
         assert sum(oracle.half_up(oracle.percent(n, total)) for n in statuses.values()) == Decimal("99.9")
+
+
+_STUTTER = {"zh": re.compile(r"([\u4e00-\u9fff]{3,})\1"), "en": re.compile(r"\b([A-Za-z]+)\s+\1\b")}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_reading_says_a_phrase_twice_in_a_row(connection, lang):
+    """本期未指出问题，提出意见建议提出意见建议1条: a template wrote the verb its placeholder (``summary.did``) already
+    carries. Over the filters, and a quarter of all units with suggestions but no issue (2019 Q2), no reading repeats
+    a phrase back to back."""
+    no_issue_quarter = Filter((), Quarter(2019, 2), Quarter(2019, 2))
+    for filter_ in [*FILTERS.values(), no_issue_quarter]:
+        for spec in catalog.all_charts():
+            text = takeaways.takeaway(spec, queries.run(connection, spec.query, filter_), lang) or ""
+            assert not _STUTTER[lang].search(text), (spec.key, text)
+    view = oracle.View(oracle.read_ledgers(config.SAMPLE_DATA_DIR), (), (2019, 2), (2019, 2))
+    made = len(view.suggestions)
+    assert len(view.issues) == 0 and made > 1  # the case the reading is for
+    spec = {spec.key: spec for spec in catalog.all_charts()}["issues_suggestions_by_unit"]
+    frame = queries.run(connection, spec.query, no_issue_quarter)
+    assert (
+        takeaways.takeaway(spec, frame, lang)
+        == {
+            "zh": f"本期未指出问题，提出意见建议{made}条。",
+            "en": f"No issues raised; {made} suggestions made.",
+        }[lang]
+    )
