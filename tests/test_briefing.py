@@ -558,6 +558,27 @@ def test_pdf_keeps_chinese_unit_names_whole_and_lets_english_ones_wrap(pack):
         assert 'class="name"' not in html
 
 
+def test_pdf_never_starts_a_line_with_the_punctuation_after_a_unit_name():
+    """A printed line began 、省信访局… : the name's box ended before the 、, and Chromium breaks after a box. Each
+    punctuation mark a Chinese line may not start with goes into the box of the name before it, each one it may not
+    end with into the box of the name after it."""
+    from oversight.briefing.html_report import _NO_LINE_END, _NO_LINE_START, _with_names_kept
+
+    names = ["省人民政府驻北京办事处", "省信访局"]
+    for mark in _NO_LINE_START:
+        html = _with_names_kept(f"本期未与省人民政府驻北京办事处{mark}省信访局{mark}等开展定期会商", names)
+        assert f"</span>{mark}" not in html, html
+        assert f'<span class="name">省人民政府驻北京办事处{mark}</span>' in html
+    for mark in _NO_LINE_END:
+        html = _with_names_kept(f"会议最多的是{mark}省信访局", names)
+        assert f"{mark}<span" not in html and f'<span class="name">{mark}省信访局</span>' in html
+    assert set("、，。；：）") <= set(_NO_LINE_START) and set("（“") <= set(_NO_LINE_END)
+    # text from the ledgers is still escaped, inside a box or out of it
+    assert (
+        _with_names_kept("<b>省信访局</b>、", ["省信访局"]) == '&lt;b&gt;<span class="name">省信访局</span>&lt;/b&gt;、'
+    )
+
+
 @pytest.mark.slow
 def test_pdf_printer_falls_back_to_a_fresh_chromium(monkeypatch):
     from oversight.briefing import pdf_print

@@ -115,13 +115,20 @@ def _first_line_indent(report: Report) -> str:
     return f"{indent_chars}em" if indent_chars else "0"
 
 
+# Punctuation a Chinese line may not start with, and may not end with (禁则). The name's box takes in what touches it:
+# Chromium breaks freely after an inline box, so a line began 、省信访局 where the box ended before the 、.
+_NO_LINE_START = "、，。；：！？）】》」』”’…"
+_NO_LINE_END = "（【《「『“‘"
+
+
 def _with_names_kept(text: str, names: list[str]) -> str:
     """``text`` escaped, each unit name in it wrapped so that the line never breaks inside the name (unless the name
-    is wider than its cell or the page)."""
+    is wider than its cell or the page), nor between the name and the punctuation against it."""
     escaped = escape(text)
     if not names:
         return escaped
-    pattern = re.compile("|".join(re.escape(escape(name)) for name in sorted(names, key=len, reverse=True)))
+    alternatives = "|".join(re.escape(escape(name)) for name in sorted(names, key=len, reverse=True))
+    pattern = re.compile(f"[{_NO_LINE_END}]*(?:{alternatives})[{_NO_LINE_START}]*")
     return pattern.sub(lambda match: f'<span class="name">{match.group(0)}</span>', escaped)
 
 
