@@ -640,3 +640,17 @@ def test_no_reading_says_a_phrase_twice_in_a_row(connection, lang):
             "en": f"No issues raised; {made} suggestions made.",
         }[lang]
     )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("units", [("counsellors",), ("counsellors", "research")])
+def test_no_consultation_at_all_is_said_once(connection, units, lang):
+    """未开展定期会商；本期未与省政府参事室开展定期会商 / "no regular consultations …; no regular consultation with the
+    Counsellors' Office": where no unit in view had one, the totals say so and the units are not named again."""
+    view = oracle.View(oracle.read_ledgers(config.SAMPLE_DATA_DIR), units, (2020, 1), (2020, 2))
+    assert (view.activities["kind"] == "consultation").sum() == 0 and len(view.activities) > 0
+    spec = {spec.key: spec for spec in catalog.all_charts()}["activities_by_unit"]
+    filter_ = Filter(units, Quarter(2020, 1), Quarter(2020, 2))
+    text = takeaways.takeaway(spec, queries.run(connection, spec.query, filter_), lang) or ""
+    said = {"zh": "定期会商", "en": "regular consultation"}[lang]
+    assert text.count(said) == 1, text

@@ -546,6 +546,8 @@ def _activities_by_unit(frame: pd.DataFrame, lang: str) -> str:
     names = _unit_names(frame, lang)
     text = _activity_totals(frame, lang)
     without = [name for name, n in zip(names, frame["consultation"]) if n == 0]
+    if len(without) == len(frame):  # the totals said no consultation was held: naming each unit said it twice
+        return text
     if without:
         return text + _t("consulted_not", lang, units=_names(without, lang, "units"))
     if len(frame) > 1:
