@@ -6,6 +6,7 @@ import dataclasses
 import io
 import re
 import zipfile
+from html import escape
 from pathlib import Path
 
 import pandas as pd
@@ -127,6 +128,52 @@ def test_a_long_list_of_issues_takes_several_slides(pack):
         if slide.shapes.title.text in open_titles
     ]
     assert [len(table.rows) - 1 for table in tables] == [8, 8, 5]
+
+
+def test_a_province_sized_list_of_issues_is_listed_in_part_and_counted_whole(pack):
+    """At 1M meetings 2020 had 7,220 overdue issues: the PDF's table outlasted Chromium's two minutes and the brief
+    wrote nothing. Each document lists ``LISTED_ISSUES`` and says how many there are and where all of them are; the
+    ZIP's table keeps every row."""
+    from oversight.briefing import docx_report
+    from oversight.briefing import report as report_module
+    from oversight.briefing.html_report import report_html
+
+    lang, built, _ = pack
+    many = pd.concat([built.report.overdue_issues] * 60, ignore_index=True)
+    total, shown = len(many), report_module.LISTED_ISSUES
+    assert total > shown
+    report = dataclasses.replace(built.report, overdue_issues=many)
+    total_text = summary.count(total, "issues", lang)
+    note = i18n.t(
+        "export.briefing.list_cut", lang, shown=shown, total=total_text, file=i18n.t("export.file.overdue_issues", lang)
+    )
+    intro = i18n.t(
+        "export.report.overdue_intro", lang, period_end=summary.date_text(report.as_of, lang), count=total_text
+    )
+    _, rows, _ = report_module.overdue_issue_rows(report)
+    assert len(rows) == shown and rows[-1][0] == str(shown)
+
+    html = report_html(report)
+    assert escape(intro) in html and escape(note) in html
+    assert html.split("<table>")[-1].count("<tr>") == shown + 1  # the overdue list is the last table: header, rows
+
+    document = Document(io.BytesIO(docx_report.docx_bytes(report)))
+    paragraphs = [paragraph.text for paragraph in document.paragraphs]
+    assert intro in paragraphs and note in paragraphs
+    assert len(document.tables[-1].rows) == shown + 1
+
+    deck = Presentation(io.BytesIO(pptx_deck.pptx_bytes(report)))
+    pages = -(-shown // pptx_deck.ISSUE_ROWS_PER_SLIDE)
+    titles = [
+        i18n.t("export.report.overdue_slide_title_cut", lang, shown=shown, total=total_text, page=n, pages=pages)
+        for n in range(1, pages + 1)
+    ]
+    assert [slide.shapes.title.text for slide in deck.slides if slide.shapes.title.text in titles] == titles
+
+    with zipfile.ZipFile(io.BytesIO(briefing.charts_zip_bytes(report))) as archive:
+        stem = i18n.t("export.file.overdue_issues", lang)
+        listed = next(n for n in archive.namelist() if n.endswith(".csv") and n.startswith(stem))
+        assert len(pd.read_csv(io.BytesIO(archive.read(listed)), encoding="utf-8-sig")) == total
 
 
 def test_a_long_description_is_cut_in_every_document_and_says_where_the_rest_is(pack):

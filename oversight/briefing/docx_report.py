@@ -25,13 +25,15 @@ from oversight.briefing.report import (
     LATIN_FONT,
     Report,
     column_widths,
+    issue_count,
+    listed_note,
     no_open_issues_key,
     open_issue_rows,
     overdue_issue_rows,
 )
 from oversight.charts import COLOURS
 from oversight.export.marking import MARKING_RGB, WATERMARK_RGB, hex_colour
-from oversight.present.summary import count, date_text
+from oversight.present.summary import date_text
 
 _RED = RGBColor.from_string(COLOURS["primary"].lstrip("#"))
 _GREY = RGBColor.from_string("52606D")
@@ -193,13 +195,11 @@ def _issue_table(document, report: Report, rows_of, heading_key: str, intro_key:
         document.add_paragraph(report.t(none_key))
         return
     intro = document.add_paragraph(
-        report.t(
-            intro_key,
-            period_end=date_text(report.as_of, report.lang),
-            count=count(len(rows), "issues", report.lang),
-        )
+        report.t(intro_key, period_end=date_text(report.as_of, report.lang), count=issue_count(report, rows_of))
     )
     intro.paragraph_format.keep_with_next = True
+    if note := listed_note(report, rows_of):
+        document.add_paragraph(note).paragraph_format.keep_with_next = True
     _table(document, header, rows, column_widths(kinds, _TEXT_WIDTH_CM, header=header))
 
 

@@ -17,6 +17,8 @@ from oversight.briefing.report import (
     HTML_FONT_STACK,
     Report,
     column_widths,
+    issue_count,
+    listed_note,
     no_open_issues_key,
     open_issue_rows,
     overdue_issue_rows,
@@ -30,7 +32,7 @@ from oversight.export.marking import (
     WATERMARK_RGB,
     css_rgba,
 )
-from oversight.present.summary import count, date_text
+from oversight.present.summary import date_text
 
 _STYLE = """
 @page { size: A4; margin: 18mm 16mm 18mm 16mm; }
@@ -161,16 +163,13 @@ def _issues(report: Report, rows_of, heading_key: str, intro_key: str, none_key:
     header, rows, kinds = rows_of(report)
     t = report.t
     intro = (
-        t(
-            intro_key,
-            period_end=date_text(report.as_of, report.lang),
-            count=count(len(rows), "issues", report.lang),
-        )
+        t(intro_key, period_end=date_text(report.as_of, report.lang), count=issue_count(report, rows_of))
         if rows
         else t(none_key)
     )
+    note = f"<p>{escape(listed)}</p>" if (listed := listed_note(report, rows_of)) else ""
     # the heading and its first line stay with the table rather than end a page alone
-    parts = [f'<div class="keep-with-next"><h3>{escape(t(heading_key))}</h3><p>{escape(intro)}</p></div>']
+    parts = [f'<div class="keep-with-next"><h3>{escape(t(heading_key))}</h3><p>{escape(intro)}</p>{note}</div>']
     if rows:
         widths = column_widths(kinds, _TEXT_WIDTH_CM, header=header)
         parts.append(_table(header, rows, [width / _TEXT_WIDTH_CM * 100 for width in widths], names))

@@ -20,9 +20,12 @@ from oversight.briefing.office_package import pptx_bytes_of, set_core_properties
 from oversight.briefing.report import (
     CJK_SANS,
     LATIN_FONT,
+    LISTED_ISSUES,
     ChartSection,
     Report,
     column_widths,
+    issue_count,
+    listed_note,
     no_open_issues_key,
     open_issue_rows,
     overdue_issue_rows,
@@ -356,9 +359,20 @@ def _issue_slides(deck, furniture: _Furniture, report: Report, rows_of, title_ke
     pages = [rows[start : start + ISSUE_ROWS_PER_SLIDE] for start in range(0, len(rows), ISSUE_ROWS_PER_SLIDE)]
     width = SLIDE_WIDTH - 2 * MARGIN
     widths = [Cm(cm) for cm in _slide_widths(kinds, rows, header, width / Cm(1))]
+    cut = listed_note(report, rows_of) is not None  # the title says how many of how many the slides show
     for number, page in enumerate(pages, start=1):
         # a list on one slide is titled without "(1/1)": a page count of one reads as a machine's
-        title = report.t(title_key, page=number, pages=len(pages), count=len(pages))
+        title = (
+            report.t(
+                f"{title_key}_cut",
+                page=number,
+                pages=len(pages),
+                shown=LISTED_ISSUES,
+                total=issue_count(report, rows_of),
+            )
+            if cut
+            else report.t(title_key, page=number, pages=len(pages), count=len(pages))
+        )
         slide = _titled_slide(deck, title, report, furniture)
         shape = slide.shapes.add_table(
             len(page) + 1, len(header), MARGIN, Inches(1.35), width, Inches(0.4) * (len(page) + 1)

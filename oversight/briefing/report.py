@@ -7,7 +7,7 @@ thing, and each chart image is rendered once and reused by all of them.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import cast
@@ -20,7 +20,7 @@ from oversight.core import i18n
 from oversight.export.names import ExportContext
 from oversight.present import tables
 from oversight.present.kpis import Kpi
-from oversight.present.summary import to_date_note
+from oversight.present.summary import count, to_date_note
 
 # Fonts the documents ask for. Word and PowerPoint on the team's Windows PCs have these;
 # elsewhere (LibreOffice, WPS on Linux) fontconfig substitutes Noto Sans CJK.
@@ -53,6 +53,11 @@ _TABLE_FONT_PT = 9.5
 # A row of a briefing's issue table is a line or three: a longer description is cut there and says where the rest is
 # (seven descriptions of 32,767 characters made a PDF of 453 pages). The ZIP's CSV and the ledger keep every word.
 DESCRIPTION_CHARACTERS = 100
+# The most rows a document's issue list holds (five slides of eight). At a province's scale (1M meetings) 2020 had
+# 7,220 overdue and 5,396 open issues: the PDF's 600 pages of table outlasted Chromium's two minutes twice, so the
+# brief wrote no file at all, and a deck of 1,580 table slides is handed to nobody. Each list says how many there are
+# and where the whole one is: the ZIP's table (and the data page's download of the same name) holds every row.
+LISTED_ISSUES = 40
 # For the HTML → PDF print: the fonts Debian's fonts-noto-cjk installs.
 HTML_FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
 
@@ -182,6 +187,9 @@ class Report:
         ]
 
 
+RowsOf = Callable[["Report"], tuple[list[str], list[list[str]], list[str]]]  # open_issue_rows or overdue_issue_rows
+
+
 def _cell_text(value: object) -> str:
     if value is None or (isinstance(value, float) and value != value) or value is pd.NaT:
         return ""
@@ -204,7 +212,9 @@ def _rows(
     kinds = ["number", *map(_column_kind, columns)]
     rows = [
         [str(number), *(_shown(report, _cell_text(value), kind, issue_id) for value, kind in zip(values, kinds[1:]))]
-        for number, (issue_id, values) in enumerate(zip(ids, table.itertuples(index=False)), 1)
+        for number, (issue_id, values) in enumerate(
+            zip(ids[:LISTED_ISSUES], table.head(LISTED_ISSUES).itertuples(index=False)), 1
+        )
     ]
     # a language whose words need wider columns has its own widths (``status_en``)
     kinds = [
@@ -248,6 +258,31 @@ def open_issue_rows(report: Report) -> tuple[list[str], list[list[str]], list[st
 def overdue_issue_rows(report: Report) -> tuple[list[str], list[list[str]], list[str]]:
     """Header, rows and column kinds of the overdue-issue table: what is past its due date and still open."""
     return _rows(report, "overdue_issues", report.overdue_issues, _OVERDUE_ISSUE_COLUMNS)
+
+
+def _listed(report: Report, rows_of: RowsOf) -> tuple[str, pd.DataFrame]:
+    """The query (and file) name and the whole frame of the list ``rows_of`` gives."""
+    return (
+        ("open_issues", report.open_issues) if rows_of is open_issue_rows else ("overdue_issues", report.overdue_issues)
+    )
+
+
+def issue_count(report: Report, rows_of: RowsOf) -> str:
+    """How many issues the list holds, all of them (its table shows ``LISTED_ISSUES`` at most): ``7220个``."""
+    return count(len(_listed(report, rows_of)[1]), "issues", report.lang)
+
+
+def listed_note(report: Report, rows_of: RowsOf) -> str | None:
+    """Where a list is longer than its table: which rows the table shows and where the whole list is."""
+    query, frame = _listed(report, rows_of)
+    if len(frame) <= LISTED_ISSUES:
+        return None
+    return report.t(
+        "export.briefing.list_cut",
+        shown=LISTED_ISSUES,
+        total=count(len(frame), "issues", report.lang),
+        file=report.t(f"export.file.{query}"),
+    )
 
 
 def column_widths(
