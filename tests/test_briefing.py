@@ -176,6 +176,21 @@ def test_a_province_sized_list_of_issues_is_listed_in_part_and_counted_whole(pac
         assert len(pd.read_csv(io.BytesIO(archive.read(listed)), encoding="utf-8-sig")) == total
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("key", ["open_slide_title_cut", "overdue_slide_title_cut"])
+def test_a_cut_lists_slide_title_stays_on_one_line(lang, key):
+    """ "Issues raised in the period and still to rectify: the first 40 of 5396 issues (5/5)" wrapped at its least
+    size and ran into the red rule below it."""
+    from pptx.util import Pt
+
+    from oversight.charts.style import label_width
+
+    room = (pptx_deck.SLIDE_WIDTH - 2 * pptx_deck.MARGIN) / Pt(1) * 0.95
+    total = summary.count(123_456, "issues", lang)
+    title = i18n.t(f"export.report.{key}", lang, shown=40, total=total, page=5, pages=5)
+    assert label_width(title, pptx_deck._title_size(title)) <= room, title
+
+
 def test_a_long_description_is_cut_in_every_document_and_says_where_the_rest_is(pack):
     """Seven descriptions of 32,767 characters made a PDF of 453 pages: the documents' tables cut a description at
     ``DESCRIPTION_CHARACTERS`` and say how long it is; the ZIP's table keeps every word."""
