@@ -191,6 +191,24 @@ def test_a_cut_lists_slide_title_stays_on_one_line(lang, key):
     assert label_width(title, pptx_deck._title_size(title)) <= room, title
 
 
+def test_a_long_marking_stays_on_one_line_of_the_slide(pack):
+    """The office's own marking of 44 characters, in a 4-inch box, broke inside a word (研究工作参/考使用) and its second
+    line came down beside the slide's title: the box spans the text width and the size shrinks to keep one line."""
+    from pptx.util import Pt
+
+    from oversight.charts.style import label_width
+
+    _, built, _ = pack
+    room = (pptx_deck.SLIDE_WIDTH - 2 * pptx_deck.MARGIN) / Pt(1) * 0.95
+    long_marking = "内部资料 仅供派驻纪检监察组领导班子研究工作参考使用 严禁复制转发外传 违者依纪依规追究责任" * 2
+    assert pptx_deck.marking_size(built.report.marking.label) == 12  # the default, as before
+    for label in (built.report.marking.label, long_marking[:44], long_marking[:90]):
+        assert label_width(label, pptx_deck.marking_size(label)) <= room, label
+    deck = Presentation(io.BytesIO(built.files["pptx"]))
+    boxes = [s for s in deck.slides[1].shapes if s.has_text_frame and s.text_frame.text == built.report.marking.label]
+    assert [box.width for box in boxes] == [pptx_deck.SLIDE_WIDTH - 2 * pptx_deck.MARGIN]
+
+
 def test_a_long_description_is_cut_in_every_document_and_says_where_the_rest_is(pack):
     """Seven descriptions of 32,767 characters made a PDF of 453 pages: the documents' tables cut a description at
     ``DESCRIPTION_CHARACTERS`` and say how long it is; the ZIP's table keeps every word."""

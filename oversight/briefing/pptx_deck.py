@@ -116,16 +116,27 @@ def _draw_watermark(slide, report: Report) -> list:
     return boxes  # in the slide's order: the last one sent back comes first
 
 
+_MARKING_PT, _MARKING_LEAST_PT = 12, 8
+
+
+def marking_size(label: str) -> float:
+    """12 pt, or smaller for an office's long marking, so that it stays one line above the title: in a 4-inch box a
+    marking of 44 characters broke inside a word (研究工作参/考使用) and its second line came down beside the title."""
+    room = (SLIDE_WIDTH - 2 * MARGIN) / Pt(1) * 0.95  # bold text runs a little wider than the estimate
+    needed = label_width(label, _MARKING_PT)
+    return _MARKING_PT if needed <= room else max(_MARKING_LEAST_PT, int(_MARKING_PT * room / needed))
+
+
 def _draw_marking(slide, report: Report) -> list:
-    """The confidentiality marking in the top-right corner."""
+    """The confidentiality marking in the top-right corner, on one line (right-aligned across the text width)."""
     box = _text_box(
         slide,
-        SLIDE_WIDTH - MARGIN - Inches(4),
+        MARGIN,
         Inches(0.08),
-        Inches(4),
+        SLIDE_WIDTH - 2 * MARGIN,
         Inches(0.3),
         [report.marking.label],
-        12,
+        marking_size(report.marking.label),
         colour=RGBColor.from_string(hex_colour(MARKING_RGB)),
         bold=True,
         align=PP_ALIGN.RIGHT,
