@@ -28,6 +28,8 @@ FILTERS = {
     "one unit, 2020": Filter(("gov_office",), Quarter(2020, 1), Quarter(2020, 4)),
     "one unit, Q2-Q3 (some charts empty)": Filter(("petitions",), Quarter(2020, 2), Quarter(2020, 3)),
     "two units, 2020 Q3": Filter(("research", "data_admin"), Quarter(2020, 3), Quarter(2020, 3)),
+    "one unit without an issue, 2020 Q1-Q2": Filter(("counsellors",), Quarter(2020, 1), Quarter(2020, 2)),
+    "two years, 2019 Q1 to 2020 Q4": Filter((), Quarter(2019, 1), Quarter(2020, 4)),
     "empty (before the records)": Filter((), Quarter(2017, 1), Quarter(2017, 4)),
     # ranges reaching past either end of the records: their quarters outside the data have no figures (NA), which
     # a reading must pass over rather than rank (the unit trends' busiest quarter crashed on them)
