@@ -533,17 +533,17 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
             )
         else:
             consultation = (
-                f"{opening}驻省政府办公厅纪检监察组与{now['units_consulted']}家综合监督单位党组（党委）开展定期会商，"
+                f"{opening}驻省政府办公厅纪检监察组与{now['units_consulted']:,}家综合监督单位党组（党委）开展定期会商，"
                 f"深入分析{'该' if now['units_consulted'] == 1 else '各'}单位政治生态，"
             )
         # nothing is said in words, not as 0个 (指出问题0个 read as a figure to report)
-        issues = f"指出问题{now['issues']}个" if now["issues"] else "未指出问题"
-        suggestions = f"提出意见建议{now['suggestions']}条" if now["suggestions"] else "未提出意见建议"
+        issues = f"指出问题{now['issues']:,}个" if now["issues"] else "未指出问题"
+        suggestions = f"提出意见建议{now['suggestions']:,}条" if now["suggestions"] else "未提出意见建议"
         consultation += f"{issues}，{suggestions}。"
         if now["issues"]:
             day = view.as_of
             rate = oracle.half_up(oracle.percent(now["issues_rectified"], now["issues"]), 1)
-            rectified = f"已整改问题{now['issues_rectified']}个" if now["issues_rectified"] else "尚无问题整改完成"
+            rectified = f"已整改问题{now['issues_rectified']:,}个" if now["issues_rectified"] else "尚无问题整改完成"
             consultation += f"截至{day.year}年{day.month}月{day.day}日，{rectified}，整改率{rate}%"
             if before and before["issues"]:
                 consultation += (
@@ -555,31 +555,31 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
             labels = {code: label for label, code in oracle.CATEGORIES.items()}
             leaders = [labels[code] for code in sorted(categories) if categories[code] == most]  # a tie: all named
             if len(leaders) == 1:
-                consultation += f"从问题类别看，{leaders[0]}方面问题最多，共{most}个。"
+                consultation += f"从问题类别看，{leaders[0]}方面问题最多，共{most:,}个。"
             else:
                 named = "、".join(leaders[:-1]) + LAST_SEPARATOR + leaders[-1]
                 if len(leaders) == sum(1 for n in categories.values() if n):  # all of them: an even spread
-                    consultation += f"从问题类别看，{named}{len(leaders)}个方面各{most}个。"
+                    consultation += f"从问题类别看，{named}{len(leaders)}个方面各{most:,}个。"
                 else:
-                    consultation += f"从问题类别看，{named}方面问题并列最多，各{most}个。"
+                    consultation += f"从问题类别看，{named}方面问题并列最多，各{most:,}个。"
 
     # of one unit, 该单位: "综合监督单位" read as if of many
     who = "该单位" if len(case.units) == 1 else "综合监督单位"
     if now["special_studies"]:
-        collaboration = f"与{who}机关纪委专题研究工作{now['special_studies']}次"
+        collaboration = f"与{who}机关纪委专题研究工作{now['special_studies']:,}次"
     else:
         collaboration = f"未与{who}机关纪委开展专题研究"
     forms = view.per_code(view.reminders, "form")
     if forms:
         labels = {code: label for label, code in oracle.FORMS.items()}
-        listed = "、".join(f"{labels[code]}{forms[code]}次" for code in oracle.FORM_CODES if code in forms)
-        collaboration += f"，采取{listed}等方式开展日常提醒{sum(forms.values())}次"
+        listed = "、".join(f"{labels[code]}{forms[code]:,}次" for code in oracle.FORM_CODES if code in forms)
+        collaboration += f"，采取{listed}等方式开展日常提醒{sum(forms.values()):,}次"
     collaboration += "。"
 
     if not now["meetings"]:
         meetings = "会议监督方面，本期暂无会议记录。"
     else:
-        meetings = f"会议监督方面，{who}召开会议{now['meetings']}次"
+        meetings = f"会议监督方面，{who}召开会议{now['meetings']:,}次"
         if before is None:
             meetings += "，上年同期无可比数据"
         elif before["meetings"]:
@@ -588,7 +588,7 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
                 meetings += "，会议数量与上年同期持平"
             else:
                 word = "下降" if change < 0 else "增长"
-                meetings += f"，会议数量同比{word}{abs(change)}%（上年同期{before['meetings']}次）"
+                meetings += f"，会议数量同比{word}{abs(change)}%（上年同期{before['meetings']:,}次）"
         shown = oracle.half_up(now["avg_duration_min"], 1)
         meetings += f"；平均时长{_plain_number(shown)}分钟"
         if before and before["avg_duration_min"] is not None:
@@ -597,13 +597,13 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
             if difference:
                 meetings += f"，{'缩短' if difference > 0 else '延长'}{_plain_number(abs(difference))}分钟"
         # a practice no meeting had is said in words (纪检监察组列席0次 read as a figure)
-        merged = f"合并召开{now['merged']}次" if now["merged"] else "无合并召开的会议"
+        merged = f"合并召开{now['merged']:,}次" if now["merged"] else "无合并召开的会议"
         prereviewed = (
-            f"议题提前报送纪检监察组审核{now['prereviewed']}次"
+            f"议题提前报送纪检监察组审核{now['prereviewed']:,}次"
             if now["prereviewed"]
             else "无议题提前报送纪检监察组审核的会议"
         )
-        attended = f"纪检监察组列席{now['attended']}次" if now["attended"] else "纪检监察组未列席会议"
+        attended = f"纪检监察组列席{now['attended']:,}次" if now["attended"] else "纪检监察组未列席会议"
         meetings += f"。其中{merged}，{prereviewed}，{attended}。"
     return [consultation, collaboration, meetings]
 

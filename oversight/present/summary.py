@@ -18,6 +18,7 @@ import pandas as pd
 from oversight import config
 from oversight.contract.schema import CATEGORIES, REMINDER_FORMS
 from oversight.core import i18n
+from oversight.core.numbers import plain
 from oversight.data.filters import DataSpan, Filter, same_day_years_earlier
 from oversight.present.kpis import percent_change, rate, round_half_up
 
@@ -58,7 +59,8 @@ def count(n: float | int | Decimal, noun: str, lang: str) -> str:
     """``16个`` / ``16 issues``: the number with its measure word or (singular or plural) noun."""
     number = int(n) if float(n) == int(n) else n
     form = "one" if number == 1 else "other"
-    return i18n.t(f"export.count.{noun}.{form}", lang, n=number)
+    # grouped as the cards and the charts' labels write it: a province's "266394 meetings" beside a card's 266,394
+    return i18n.t(f"export.count.{noun}.{form}", lang, n=plain(number, 1, grouping=True))
 
 
 def did(noun: str, n: float | int, lang: str) -> str:
@@ -199,7 +201,10 @@ def _collaboration(figures: Figures, lang: str) -> str:
     if total:
         forms = [
             i18n.t(
-                "export.summary.reminder_form", lang, label=code_label_in_sentence(REMINDER_FORMS, form, lang), n=int(n)
+                "export.summary.reminder_form",
+                lang,
+                label=code_label_in_sentence(REMINDER_FORMS, form, lang),
+                n=plain(int(n), 0, grouping=True),
             )
             for form, n in zip(reminders["form"], reminders["reminders"])
         ]
