@@ -373,12 +373,13 @@ def set_password(username: str, password: str, *, path: Path | None = None) -> N
 
 
 def remove_user(username: str, *, path: Path | None = None) -> None:
+    """Delete an account. The last enabled admin cannot be removed, as it cannot be disabled or demoted."""
     path = Path(path or users_file())
     username = normalise_username(username)
     with locked_file(path):
         records = load_users(path)
-        if username not in records:
-            raise AccountError("auth.error.no_such_user", username=username)
+        _existing(records, username)
+        _keep_an_admin(records, username)
         del records[username]
         write_private(path, render_users(records))
 
