@@ -270,6 +270,34 @@ def test_a_robot_address_that_redirects_is_a_failure_not_a_message_sent():
     assert "302" in str(error) and seen == [b"POST"]
 
 
+@pytest.mark.parametrize(
+    ("location", "target"),
+    [
+        (b"Location: /ok?key=SECRET\r\n", "/ok"),
+        (
+            b"Location: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRET\r\n",
+            "https://qyapi.weixin.qq.com/cgi-bin/webhook/send",
+        ),
+        (b"", None),
+    ],
+)
+def test_a_redirect_says_where_the_address_leads_and_that_it_was_not_followed(location, target):
+    """ "HTTP 302" told whoever set up the webhook nothing to act on: the line says the address redirects, where to
+    (without a key the target may carry), that the redirect was not followed and the message not delivered."""
+    error, seen = _push_refused_by(
+        lambda request: b"HTTP/1.1 302 Found\r\n" + location + b"Content-Length: 0\r\n\r\n", connections=2
+    )
+    zh, en = error.text("zh"), error.text("en")
+    assert seen == [b"POST"] and "SECRET" not in zh + en
+    assert "未跟随转向，消息未送达" in zh or "未跟随，消息未送达" in zh
+    assert "not followed and the message was not delivered" in en and "HTTP 302" in en
+    if target is None:
+        assert "to no address" in en and "未给出转向地址" in zh
+    else:
+        # a relative Location is named as the address it leads to, on the webhook's own host
+        assert f"{target} (HTTP 302)" in en and f"{target}（HTTP 302）" in zh and "redirects to http" in en
+
+
 def test_a_user_name_or_password_in_a_robot_address_is_refused_and_never_logged(tmp_path):
     """https://user:hunter2@host/… passed the settings check and was printed and audited whole (only the query was
     taken out); urllib never sends it anyway."""

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from urllib.parse import quote_plus, urlsplit
+from urllib.parse import quote_plus, urljoin, urlsplit
 
 from oversight.alerts.configuration import Channel, PushOptions
 from oversight.core import i18n, safe_text
@@ -201,6 +201,17 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
+def _redirected(url: str, error: urllib.error.HTTPError) -> PushError:
+    """A redirect said as what it means to whoever set up the webhook: the address sends elsewhere (named, without
+    its query: it may carry a key), the redirect was not followed, the message was not delivered. "HTTP 302" alone
+    told them nothing they could act on."""
+    location = error.headers.get("Location") if error.headers is not None else None
+    if not location:
+        return PushError("redirected_nowhere", where=redacted(url), code=error.code)
+    target = _quoted(redacted(urljoin(url, location.strip())))
+    return PushError("redirected", where=redacted(url), code=error.code, target=target)
+
+
 # ---------------------------------------------------------------- transports (one attempt each)
 
 
@@ -228,6 +239,8 @@ def post_json(url: str, payload: dict, timeout: float) -> dict:
                 chunks.append(chunk)
             raw = b"".join(chunks)[:_REPLY_LIMIT]
     except urllib.error.HTTPError as error:
+        if 300 <= error.code < 400:
+            raise _redirected(url, error) from None
         raise PushError("http", where=redacted(url), code=error.code) from None
     except urllib.error.URLError as error:  # urllib wraps what fails before the request is wholly written
         raise _unreachable(redacted(url), error, timeout) from None
