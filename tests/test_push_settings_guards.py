@@ -347,7 +347,8 @@ def test_a_push_whose_record_cannot_be_written_is_said_sent_unrecorded_and_the_n
     }
     from oversight.cli import schedule
 
-    assert schedule._push_status(outcomes) == schedule.PUSH_FAILED  # the timer's run is not clean
+    # the timer's run is not clean, and may not be started again blindly: the first group would get it twice
+    assert schedule._push_status(outcomes) == schedule.MAY_HAVE_SENT
 
 
 @pytest.mark.parametrize(
