@@ -128,6 +128,7 @@ def test_a_demoted_account_loses_the_pages_of_its_old_role():
     at = sign_in("chief")
     at.switch_page("pages/07_data.py").run()
     assert not at.error
+    accounts.add_user("deputy", PASSWORD, roles.ADMIN)  # the last enabled admin cannot be removed
     accounts.remove_user("chief")
     accounts.add_user("chief", PASSWORD, roles.LEADER)  # same name, lesser role
     at.run()
