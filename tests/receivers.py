@@ -111,3 +111,55 @@ class SmtpReceiver:
 
     def __exit__(self, *exc) -> None:
         self.controller.stop()
+
+
+@dataclass
+class ScriptedSmtp:
+    """A bare SMTP server on 127.0.0.1 that takes every command and, once a message's closing "." is in, does
+    ``after_data``: "silence" (no answer until the test ends), "hang_up" (closes the connection), or answers with
+    that reply line ("451 4.3.0 try later"). ``messages`` has each message it was given whole."""
+
+    after_data: str
+    messages: list = field(default_factory=list)
+
+    def __enter__(self) -> ScriptedSmtp:
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(5)
+        self.port = self.listener.getsockname()[1]
+        self.done = threading.Event()
+        threading.Thread(target=self._serve, daemon=True).start()
+        return self
+
+    def _serve(self) -> None:
+        while not self.done.is_set():
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:  # closed by __exit__
+                return
+            threading.Thread(target=self._talk, args=(connection,), daemon=True).start()
+
+    def _talk(self, connection: socket.socket) -> None:
+        with connection:
+            stream = connection.makefile("rb")
+            connection.sendall(b"220 test\r\n")
+            while line := stream.readline():
+                command = line.strip().upper()
+                if command == b"DATA":
+                    connection.sendall(b"354 go on\r\n")
+                    self.messages.append(b"".join(iter(stream.readline, b".\r\n")))
+                    if self.after_data == "silence":
+                        self.done.wait(10)
+                        return
+                    if self.after_data == "hang_up":
+                        return
+                    connection.sendall(self.after_data.encode() + b"\r\n")
+                elif command == b"QUIT":
+                    connection.sendall(b"221 bye\r\n")
+                    return
+                else:
+                    connection.sendall(b"250 ok\r\n")
+
+    def __exit__(self, *exc) -> None:
+        self.done.set()
+        self.listener.close()

@@ -246,13 +246,43 @@ def test_a_disabled_account_gets_no_oidc_sign_in_and_no_session_fingerprint(user
     records = accounts.load_users()
     assert accounts.account_for_email("boss@example.org", records, email_verified=True) is not None
     fingerprint = accounts.account_fingerprint("boss")
+    assert fingerprint is not None
     accounts.add_user("deputy", "deputy-pass-1", "admin")  # so that boss is not the last enabled admin
     accounts.set_disabled("boss", True)
     assert accounts.account_for_email("boss@example.org", accounts.load_users(), email_verified=True) is None
     assert accounts.account_fingerprint("boss") is None
     assert accounts.load_users()["boss"].disabled and "disabled = true" in users.read_text(encoding="utf-8")
     accounts.set_disabled("boss", False)
-    assert accounts.account_fingerprint("boss") == fingerprint
+    assert accounts.account_fingerprint("boss") not in (None, fingerprint)  # enabled, its old sessions not revived
+
+
+def test_disabled_then_enabled_before_the_next_click_still_ends_the_sessions_made_before(users):
+    """An admin who disables an account means its sessions end. Enabled again before the session's next click, the
+    entry was the same as when it signed in, and the session carried on: disabling advances the account's
+    generation, which the fingerprint covers; a sign-in after the enable is as good as any other."""
+    before = accounts.account_fingerprint("lead")
+    accounts.set_disabled("lead", True)
+    accounts.set_disabled("lead", False)
+    after = accounts.account_fingerprint("lead")
+    assert after is not None and after != before
+    assert accounts.load_users()["lead"].generation == 1 and "generation = 1" in users.read_text(encoding="utf-8")
+    accounts.set_disabled("lead", False)  # already enabled: nothing changes, the session made since stays
+    assert accounts.account_fingerprint("lead") == after
+    accounts.set_disabled("lead", True)
+    accounts.set_disabled("lead", True)  # already disabled: counted once
+    assert accounts.load_users()["lead"].generation == 2
+
+
+@pytest.mark.parametrize("value", ["-1", "true", '"1"', "1.5"])
+def test_a_hand_edited_generation_that_is_no_count_is_refused_by_name(users, value):
+    users.write_text(
+        users.read_text(encoding="utf-8").replace('role = "leader"', f'role = "leader"\ngeneration = {value}'),
+        encoding="utf-8",
+    )
+    with pytest.raises(accounts.UsersEntryError) as refused:
+        accounts.load_users()
+    assert "generation 应是大于或等于 0 的整数" in refused.value.render("zh")
+    assert 'the account "lead" has a generation that is not a whole number' in refused.value.render("en")
 
 
 def test_account_for_email(users):

@@ -15,6 +15,7 @@ from oversight.alerts.configuration import Rules
 from oversight.auth import unit_scope
 from oversight.data import store
 from oversight.data.filters import same_day_years_earlier
+from oversight.ingest import checked_folder
 
 EVERYTHING = unit_scope.Scope.everything()
 
@@ -661,3 +662,42 @@ def test_a_unit_without_consultation_is_named_with_its_last_one_or_none_since_th
         for line in expected.values():
             assert line in text and line in markdown
         assert "从未" not in text + markdown and "never" not in text + markdown
+
+
+def test_the_count_line_names_the_days_counted_where_the_records_stop_inside_the_quarter(tmp_path):
+    """Ledgers to 14 August, a digest on 20 September: the count line said "本季度未会商 N 家", read aloud as the quarter
+    to 20 September (or whole), while the items below it said 2020年第3季度（截至8月14日）. It names the same span."""
+    from tests import oracle
+
+    folder = tmp_path / "data"
+    oracle.cut_copy(store.SAMPLE_DATA_DIR, folder, date(2020, 8, 14))
+    ledgers = oracle.read_ledgers(folder)
+    activities = ledgers.activities
+    consulted = set(
+        activities.loc[
+            (activities["kind"] == "consultation")
+            & (activities["date"] >= date(2020, 7, 1))
+            & (activities["date"] <= date(2020, 8, 14)),
+            "unit",
+        ]
+    )
+    missing = len(set(ledgers.units["unit_id"]) - consulted)
+    assert 0 < missing < len(ledgers.units)
+    digest = _digest(store.connect(checked_folder.read_folder(folder)), date(2020, 9, 20))
+    zh, en = (digest_text.counts_line(digest, lang) for lang in ("zh", "en"))
+    assert f"2020年第3季度（截至8月14日）未会商 {missing} 家" in zh and "本季度" not in zh
+    assert f"{missing} units not consulted in 2020 Q3 (to 14 Aug)" in en and "this quarter" not in en
+    # where the records reach the digest's day, the heading's day is the quarter's end of count: 本季度 says it
+    whole = _digest(store.connect(checked_folder.read_folder(folder)), date(2020, 8, 14))
+    assert "本季度未会商" in digest_text.counts_line(whole, "zh")
+
+
+def test_rule_names_inside_an_english_sentence_are_not_capitalised(frames):
+    """ "No records yet for 2021 Q1, so not judged: Not consulted, More meetings": a rule's name that starts a line is
+    capitalised; inside a sentence it is not (Chinese unchanged)."""
+    digest = _digest(store.connect(frames), date(2021, 2, 1))
+    assert digest_text.not_judged_lines(digest, "en") == [
+        "No records yet for 2021 Q1, so not judged: not consulted, more meetings"
+    ]
+    assert digest_text.not_judged_lines(digest, "zh") == ["2021年第1季度尚无记录，未判断：未会商、会议增多"]
+    assert "  - Overdue: " in digest_text.render_text(digest, "en")  # at a line's start it stays a heading

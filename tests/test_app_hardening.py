@@ -128,6 +128,7 @@ def test_a_demoted_account_loses_the_pages_of_its_old_role():
     at = sign_in("chief")
     at.switch_page("pages/07_data.py").run()
     assert not at.error
+    accounts.add_user("deputy", PASSWORD, roles.ADMIN)  # the last enabled admin cannot be removed
     accounts.remove_user("chief")
     accounts.add_user("chief", PASSWORD, roles.LEADER)  # same name, lesser role
     at.run()
@@ -159,6 +160,22 @@ def test_a_disabled_account_loses_its_open_session_on_the_next_click_and_cannot_
     assert _audit_lines()[-1]["details"] == {"reason": "account_disabled"}
     accounts.set_disabled("leader", False)
     assert sign_in("leader").metric, "enabled again, with the password it had"
+
+
+def test_a_session_ends_when_its_account_is_disabled_and_enabled_again_before_the_next_click():
+    """The admin who disables an account means its sessions end: enabled again before the session's next click, the
+    session carried on as if nothing happened. It ends; a new sign-in works."""
+    accounts.add_user("chief", PASSWORD, roles.ADMIN)
+    accounts.add_user("leader", PASSWORD, roles.LEADER)
+    at = sign_in("leader")
+    assert at.metric, "signed in and reading"
+    accounts.set_disabled("leader", True)
+    accounts.set_disabled("leader", False)
+    at.run()
+    assert at.title[0].value == "登录派驻监督工作看板" and not at.metric
+    assert "已被管理员更改、停用或删除" in at.warning[0].value
+    assert _audit_lines()[-1]["details"] == {"reason": "account_changed"}
+    assert sign_in("leader").metric, "a sign-in after the enable is as good as any"
 
 
 def test_a_damaged_users_file_shows_a_sentence_not_its_content():

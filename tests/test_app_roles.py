@@ -479,3 +479,19 @@ def test_a_long_audit_log_lists_its_newest_lines_and_says_how_many_match(users, 
     assert [c.value for c in at.caption if c.value.startswith("显示最新 3 条，共 6 条符合条件")]
     at.selectbox(key="widget.audit_action").set_value("sign_in").run()
     assert len(at.dataframe[0].value) == 1 and [c.value for c in at.caption if c.value.startswith("共 1 条")]
+
+
+def test_a_single_sign_on_session_ends_when_its_account_is_disabled_and_enabled_again_before_the_next_click(users):
+    """An OIDC session compared only the account the address maps to: disabled and enabled again before the next
+    click, it mapped to the same account, and the session carried on. It ends (audited), and the identity provider
+    is asked again."""
+    accounts.add_user("bgt-sso", None, roles.UNIT, units=["gov_office"], email="bgt@gov.example")
+    at = _oidc_app({"is_logged_in": True, "email": "bgt@gov.example", "email_verified": True})
+    assert metrics(at)["指出问题"] == "3个"
+    accounts.set_disabled("bgt-sso", True)
+    accounts.set_disabled("bgt-sso", False)
+    at.run()
+    assert not at.exception
+    ended = [line for line in _audit_lines() if line["action"] == "sign_out"]
+    assert ended and ended[-1]["account"] == "bgt-sso" and ended[-1]["details"] == {"reason": "account_changed"}
+    assert len(at.metric) == 0 and "oversight.account" not in at.session_state

@@ -155,7 +155,7 @@ def test_a_day_past_the_data_date_names_it_and_does_not_judge_a_quarter_without_
         "As of 1 February 2021 (2021 Q1): days overdue and days left counted to that day; rectification status as "
         "the ledgers record it, data up to 31 December 2020\n"
     ) in text
-    assert "No records yet for 2021 Q1, so not judged: Not consulted, More meetings\n" in text
+    assert "No records yet for 2021 Q1, so not judged: not consulted, more meetings\n" in text
     # within the data's last quarter the rules judge it, and the header has no second date
     status, out, _ = run(capsys, "alerts", "--as-of", "2020-12-31")
     assert out.startswith("派驻监督预警摘要\n截至 2020年12月31日（2020年第4季度）\n") and "本季度未会商 8 家" in out
@@ -678,3 +678,65 @@ def test_a_digest_of_some_units_names_them_above_its_counts(settings_path, unit_
     assert not any(
         line.startswith("监督范围") for line in run(capsys, "alerts", "--as", "chief", "--as-of", AS_OF)[1].splitlines()
     )
+
+
+def test_an_email_taken_whole_and_unanswered_is_said_may_have_been_delivered_with_its_own_exit_status(
+    settings_path, capsys
+):
+    """The mail server was given the whole digest and its answer timed out: the run said 推送失败 and exited 4, as
+    for a server out of reach, and each retry mailed another copy. Now: one copy, "may have been delivered" in zh and
+    en, audited so, and exit 6 — distinct from 4, which a timer may start again (docs/ALERTS.md): starting this run
+    again would mail it again. The robot channel beside it went out, once."""
+    from tests.receivers import ScriptedSmtp
+
+    with RobotReceiver() as receiver, ScriptedSmtp("silence") as smtp:
+        mail = f"""
+[[channels]]
+name = "leaders-mail"
+kind = "email"
+host = "127.0.0.1"
+port = {smtp.port}
+security = "none"
+sender = "oversight@example.gov.cn"
+to = ["zuzhang@example.gov.cn"]
+"""
+        write_settings(
+            settings_path,
+            robots(receiver).replace("backoff_seconds = 0", "backoff_seconds = 0\ntimeout_seconds = 1") + mail,
+        )
+        status, out, err = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+        assert status == 6 and len(smtp.messages) == 1 and len(receiver.requests) == 2
+        where = f"smtp 127.0.0.1:{smtp.port}"
+        assert (
+            f"可能已送达\tleaders-mail\talerts\t2020-11-08/all（第 1 次尝试）：{where}：邮件已完整发给邮件服务器，1 秒内未收到"
+            "答复；可能已送达，为免收件人收到两份未再发送。未记为已推送，再次运行会再发一次：请先在群里或收件箱中查看"
+        ) in err
+        assert "已推送\twecom-group" in out and "推送失败" not in err
+        outcome = [e["details"]["status"] for e in _audit_pushes() if e["details"]["channel"] == "leaders-mail"]
+        assert outcome == ["sending", "unconfirmed"]
+        status, out, err = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--lang", "en")
+        assert status == 6
+        assert (
+            f"MAY HAVE BEEN SENT\tleaders-mail\talerts\t2020-11-08/all (attempt 1): {where}: the mail server was given "
+            "the whole message and did not answer within 1 s;"
+        ) in err
+        assert "It is not recorded as sent, so running the command again sends it again" in err
+
+
+def test_a_push_that_failed_before_anything_went_out_exits_4_and_a_run_started_again_sends_it_once(
+    settings_path, capsys
+):
+    """Exit 4 is what a timer may start again (Restart=on-failure, RestartPreventExitStatus for the others): nothing of
+    what failed went out, and what went out is recorded, so the run started again sends only what failed."""
+    from tests.receivers import free_port
+
+    with RobotReceiver() as receiver:
+        dead = f"http://127.0.0.1:{free_port()}/cgi-bin/webhook/send?key=K"
+        text = robots(receiver).replace(receiver.url("/cgi-bin/webhook/send?key=WECOM-KEY"), dead)
+        write_settings(settings_path, text)
+        status, _, err = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+        assert status == 4 and "连接被拒绝" in err
+        assert len(receiver.requests) == 1  # the dingtalk group has it
+        write_settings(settings_path, robots(receiver))  # the network is back: the address answers
+        assert run(capsys, "alerts", "--as-of", AS_OF, "--push")[0] == 0
+        assert sorted(r.path for r in receiver.requests) == ["/cgi-bin/webhook/send", "/robot/send"]

@@ -452,6 +452,28 @@ def test_the_group_is_told_the_pdf_was_mailed_only_when_the_mail_went(private_se
         assert len(smtp.messages) == 1 and len(robot.requests) == 1
 
 
+def test_the_group_is_not_told_the_pdf_was_mailed_when_the_mail_went_unanswered(private_settings, tmp_path, capsys):
+    """The mail server was given the whole message and did not answer: it may have arrived, or not. The group is not
+    told "PDF 已通过邮件发送", the mail is not sent again, and the run exits 6 (look before running it again)."""
+    from tests.receivers import ScriptedSmtp
+
+    with RobotReceiver() as robot, ScriptedSmtp("silence") as smtp:
+        _robot_and_mail_settings(private_settings, robot, smtp.port)
+        text = private_settings.read_text(encoding="utf-8").replace(
+            "backoff_seconds = 0", "backoff_seconds = 0\ntimeout_seconds = 1"
+        )
+        private_settings.write_text(text, encoding="utf-8")
+        argv = ["brief", "--as-of", "2021-01-05", "--format", "docx", "--out", str(tmp_path / "out"), "--push"]
+        assert main(argv) == 6
+        captured = capsys.readouterr()
+        assert "可能已送达\tmail\tbrief\t2020Q1-2020Q4/all" in captured.err
+        assert "已推送\tgroup\tbrief\t2020Q1-2020Q4/all" in captured.out
+        assert len(smtp.messages) == 1
+        (request,) = robot.requests
+        markdown = request.body["markdown"]["content"]
+        assert "指出问题16个" in markdown and "邮件" not in markdown and "PDF" not in markdown
+
+
 @pytest.mark.parametrize(
     ("lang", "scope", "subject"),
     [

@@ -451,3 +451,22 @@ def test_the_users_file_written_by_the_cli_is_what_the_app_reads(monkeypatch, ad
     document = tomllib.loads((private_paths / "conf" / "users.toml").read_text(encoding="utf-8"))
     assert {name: entry["role"] for name, entry in document["users"].items()} == {"boss": "admin", "lead": "leader"}
     assert access_mode.auth_mode(accounts.users_file(), {}) == "accounts"
+
+
+def test_the_last_enabled_admin_cannot_be_removed_either(monkeypatch, capsys, admins):
+    """``user remove`` took away the last enabled admin that ``disable`` and ``set --role`` refuse to: nobody was left
+    to manage the accounts. Refused with the same sentence, in both languages; with another admin, it may go."""
+    assert main(["user", "remove", "boss"]) == 1
+    assert "唯一启用的管理员" in capsys.readouterr().err
+    assert main(["user", "remove", "boss", "--lang", "en"]) == 1
+    assert "the only enabled admin account: it cannot be disabled, removed or given another role" in (
+        capsys.readouterr().err
+    )
+    assert "boss" in accounts.load_users()
+    assert add(monkeypatch, "deputy", "--role", "admin") == 0
+    assert main(["user", "disable", "deputy"]) == 0
+    assert main(["user", "remove", "boss"]) == 1  # a disabled admin is no admin
+    assert main(["user", "remove", "deputy"]) == 0  # a disabled admin may go
+    assert add(monkeypatch, "deputy", "--role", "admin") == 0
+    assert main(["user", "remove", "boss"]) == 0
+    assert [r.username for r in accounts.list_records() if r.role == "admin"] == ["deputy"]

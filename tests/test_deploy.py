@@ -263,3 +263,38 @@ def test_an_nginx_already_there_is_left_alone(tmp_path):
     )
     assert make.returncode == 0, make.stderr
     assert not (stubs / "calls").exists()  # nothing installed, enabled or disabled
+
+
+@pytest.mark.parametrize("name", ALERT_UNITS)
+def test_a_timers_job_is_started_again_only_where_nothing_unrecorded_went_out(name):
+    """A push that failed at 08:30 (the network down a minute) waited a week for the next run. The units start it
+    again on the exit status whose failures never went out (4: the run started again sends only those), bounded, and
+    on no other: on 6 a message may have gone out unrecorded, and a restart (or Restart=on-failure, which also
+    restarts a run killed midway) would send it twice."""
+    from oversight.cli import schedule
+
+    unit = _unit(_file(ALERTS, f"/etc/systemd/system/{name}.service"))
+    service = unit["Service"]
+    # systemd refuses RestartForceExitStatus= on a oneshot service ("Refusing", systemd-analyze verify, 252)
+    assert service["Type"] == "exec" and service.get("Restart", "no") == "no"
+    assert [int(code) for code in service["RestartForceExitStatus"].split()] == list(schedule.RETRY_SAFE)
+    assert schedule.MAY_HAVE_SENT not in schedule.RETRY_SAFE and service["RestartSec"] == "15min"
+    assert (unit["Unit"]["StartLimitIntervalSec"], unit["Unit"]["StartLimitBurst"]) == ("2h", "4")
+
+
+@pytest.mark.parametrize("name", ALERT_UNITS)
+def test_systemd_accepts_the_timers_services(tmp_path, name):
+    """systemd's own reading of each documented service, where its tools are installed: a setting it refuses
+    (RestartForceExitStatus= on Type=oneshot) makes the whole unit unusable."""
+    analyze = shutil.which("systemd-analyze")
+    if not analyze:
+        pytest.skip("no systemd-analyze here")
+    text = _file(ALERTS, f"/etc/systemd/system/{name}.service")
+    service = _unit(text)["Service"]
+    # the machine has neither the service user nor the checkout: those lines are checked by the tests above
+    for key in ("User", "WorkingDirectory", "EnvironmentFile", "ExecStart"):
+        text = text.replace(f"{key}={service[key]}\n", "ExecStart=/bin/true\n" if key == "ExecStart" else "")
+    unit = tmp_path / f"{name}.service"
+    unit.write_text(text, encoding="utf-8")
+    verified = subprocess.run([analyze, "verify", str(unit)], capture_output=True, text=True)
+    assert verified.returncode == 0, verified.stderr

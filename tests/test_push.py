@@ -14,7 +14,7 @@ import pytest
 from oversight import push
 from oversight.alerts.configuration import Channel, PushOptions
 from oversight.push.delivery import Outcome
-from tests.receivers import RobotReceiver, SmtpReceiver, free_port
+from tests.receivers import RobotReceiver, ScriptedSmtp, SmtpReceiver, free_port
 
 MESSAGE = push.Message(
     "alerts", "派驻监督预警摘要", "### 派驻监督预警摘要\n- **逾期** WT2020-012", "派驻监督预警摘要\n逾期 1 项\n"
@@ -270,6 +270,34 @@ def test_a_robot_address_that_redirects_is_a_failure_not_a_message_sent():
     assert "302" in str(error) and seen == [b"POST"]
 
 
+@pytest.mark.parametrize(
+    ("location", "target"),
+    [
+        (b"Location: /ok?key=SECRET\r\n", "/ok"),
+        (
+            b"Location: https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=SECRET\r\n",
+            "https://qyapi.weixin.qq.com/cgi-bin/webhook/send",
+        ),
+        (b"", None),
+    ],
+)
+def test_a_redirect_says_where_the_address_leads_and_that_it_was_not_followed(location, target):
+    """ "HTTP 302" told whoever set up the webhook nothing to act on: the line says the address redirects, where to
+    (without a key the target may carry), that the redirect was not followed and the message not delivered."""
+    error, seen = _push_refused_by(
+        lambda request: b"HTTP/1.1 302 Found\r\n" + location + b"Content-Length: 0\r\n\r\n", connections=2
+    )
+    zh, en = error.text("zh"), error.text("en")
+    assert seen == [b"POST"] and "SECRET" not in zh + en
+    assert "未跟随转向，消息未送达" in zh or "未跟随，消息未送达" in zh
+    assert "not followed and the message was not delivered" in en and "HTTP 302" in en
+    if target is None:
+        assert "to no address" in en and "未给出转向地址" in zh
+    else:
+        # a relative Location is named as the address it leads to, on the webhook's own host
+        assert f"{target} (HTTP 302)" in en and f"{target}（HTTP 302）" in zh and "redirects to http" in en
+
+
 def test_a_user_name_or_password_in_a_robot_address_is_refused_and_never_logged(tmp_path):
     """https://user:hunter2@host/… passed the settings check and was printed and audited whole (only the query was
     taken out); urllib never sends it anyway."""
@@ -467,3 +495,45 @@ def test_a_mail_server_that_took_the_message_and_answers_quit_oddly_is_not_maile
     finally:
         listener.close()
     assert delivery.ok and delivery.attempts == 1 and delivery.error is None and len(messages) == 1
+
+
+def _mail_channel(port: int) -> Channel:
+    return Channel(
+        "邮件", "email", host="127.0.0.1", port=port, security="none", sender="a@example.gov.cn",
+        to=("b@example.gov.cn",),
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("after_data", ["silence", "hang_up"])
+def test_a_mail_server_that_took_the_whole_message_and_did_not_answer_is_not_mailed_again(after_data):
+    """The whole message written, the answer to it timed out (or the connection closed): the attempt counted as a
+    failure like a server out of reach, and the retries mailed everyone two more copies. It may have been delivered:
+    said so, in zh and en, and not tried again."""
+    pauses: list[float] = []
+    with ScriptedSmtp(after_data) as server:
+        delivery = push.deliver(
+            _mail_channel(server.port), MESSAGE, PushOptions(attempts=3, timeout_seconds=1), sleep=pauses.append
+        )
+    assert not delivery.ok and delivery.attempts == 1 and pauses == [] and len(server.messages) == 1
+    assert delivery.error.sent  # the run reports it as may-have-been-delivered, not as refused
+    where = f"smtp 127.0.0.1:{server.port}"
+    zh, en = delivery.error.text("zh"), delivery.error.text("en")
+    assert zh.startswith(f"{where}：邮件已完整发给邮件服务器，") and zh.endswith(
+        "可能已送达，为免收件人收到两份未再发送"
+    )
+    assert en.startswith(f"{where}: the mail server was given the whole message and ")
+    assert en.endswith(
+        "it may have been delivered, so it was not sent again (every recipient would have had two copies)"
+    )
+    assert ("1 秒内未收到答复" in zh) == (after_data == "silence")
+
+
+def test_a_mail_server_that_answers_the_message_with_a_refusal_is_tried_again():
+    """A 451 to the message is the server saying it did not take it: that is tried again, as before."""
+    pauses: list[float] = []
+    with ScriptedSmtp("451 4.3.0 try later") as server:
+        delivery = push.deliver(
+            _mail_channel(server.port), MESSAGE, PushOptions(attempts=3, timeout_seconds=5), sleep=pauses.append
+        )
+    assert not delivery.ok and delivery.attempts == 3 and len(pauses) == 2 and not delivery.error.sent
+    assert "451" in delivery.error.text("en")

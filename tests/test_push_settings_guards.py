@@ -248,6 +248,23 @@ def test_a_channel_name_in_chinese_with_spaces_is_still_accepted(tmp_path):
     assert (channel.name, channel.url) == ("办公室　工作群 2", "https://x/y?key=%E7%BE%A4")
 
 
+@pytest.mark.parametrize("name", [" ", "", "\u3000", " \u00a0 "])
+def test_a_blank_channel_name_is_refused_at_load_naming_the_file_and_the_entry(tmp_path, name):
+    """A channel named " " was accepted: its lines read "pushed\t \talerts…", a name nobody can tell apart or find
+    in the settings file. Refused, naming the file and the entry, in zh and en; a channel with no name at all is still
+    called by its place (channels[2])."""
+    text = '[[channels]]\nkind = "wecom"\nurl = "https://x/y"\n'
+    text += f'[[channels]]\nname = {json.dumps(name)}\nkind = "wecom"\nurl = "https://x/z"\n'
+    path = write(tmp_path / "alerts.toml", text)
+    error = refusal(path)
+    assert (error.setting, error.key) == ("channels[2].name", "alerts.settings.detail.blank_name")
+    zh, en = error.render("zh"), error.render("en")
+    assert str(path) in zh and "channels[2].name" in zh and "名称不能为空白" in zh
+    assert str(path) in en and "channels[2].name" in en and "a channel's name may not be blank" in en
+    (first,) = configuration.load_settings(write(tmp_path / "ok.toml", text.split("[[channels]]\nname")[0])).channels
+    assert first.name == "channels[1]"
+
+
 # ---------------------------------------------------------------- the file's size and kind
 
 
@@ -330,7 +347,8 @@ def test_a_push_whose_record_cannot_be_written_is_said_sent_unrecorded_and_the_n
     }
     from oversight.cli import schedule
 
-    assert schedule._push_status(outcomes) == schedule.PUSH_FAILED  # the timer's run is not clean
+    # the timer's run is not clean, and may not be started again blindly: the first group would get it twice
+    assert schedule._push_status(outcomes) == schedule.MAY_HAVE_SENT
 
 
 @pytest.mark.parametrize(

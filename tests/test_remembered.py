@@ -79,6 +79,16 @@ def test_enabling_a_disabled_account_does_not_bring_its_remembered_sign_ins_back
     assert remembered.check(again) is not None
 
 
+def test_a_lost_revocation_list_does_not_bring_them_back_either(private_home):
+    """The revocation list alone held them off: with it gone (moved, restored from an older backup), a cookie
+    issued before the disable let its holder in again. The entry's generation, in the fingerprint, keeps it out."""
+    value, _ = _issued()
+    accounts.set_disabled("lead", True)
+    accounts.set_disabled("lead", False)
+    (private_home / "conf" / "users.toml.revoked").unlink()
+    assert remembered.check(value) is None
+
+
 def test_a_sign_out_revokes_its_value_and_a_damaged_list_refuses_all(private_home):
     value, made = _issued()
     other, _ = _issued("chief")

@@ -453,7 +453,12 @@ class _Parser:
         kind = self.value(entry, "kind", where, str, None)
         if kind not in CHANNEL_KINDS:
             raise self.fail(f"{where}.kind", "one_of", choices=", ".join(CHANNEL_KINDS))
-        name = self.text(entry, "name", where) or where
+        name = self.text(entry, "name", where)
+        if name is not None and not name.strip():
+            # a name given and blank (" ", a full-width space) named its lines "pushed\t \talerts": nobody could tell
+            # which channel, nor find it in the file; a channel without a name is called by its place
+            raise self.fail(f"{where}.name", "blank_name")
+        name = name or where
         send = self.value(entry, "send", where, list, list(MESSAGE_KINDS))
         if not send or any(item not in MESSAGE_KINDS for item in send):
             raise self.fail(f"{where}.send", "list_of", choices=", ".join(MESSAGE_KINDS))

@@ -66,10 +66,14 @@ def not_judged_lines(digest: Digest, lang: str) -> list[str]:
     if digest.not_judged == ("meetings_rising",) and year_earlier_unrecorded(digest.as_of, digest.data_start):
         earlier = i18n.quarter_label(digest.quarter.shift(-4), lang)
         return [i18n.t("alerts.digest.not_judged_year_earlier", lang, quarter=earlier)]
-    rules = i18n.t("export.list.separator", lang).join(
-        i18n.t(f"alerts.rule.{rule}", lang) for rule in digest.not_judged
-    )
+    rules = i18n.t("export.list.separator", lang).join(rule_in_sentence(rule, lang) for rule in digest.not_judged)
     return [i18n.t("alerts.digest.not_judged", lang, quarter=i18n.quarter_label(digest.quarter, lang), rules=rules)]
+
+
+def rule_in_sentence(rule: str, lang: str) -> str:
+    """A rule's name as a sentence uses it after its start: "so not judged: not consulted" (``alerts.rule.*`` is the
+    name that starts a line, "Not consulted: …", and read "not judged: Not consulted"). No Chinese character changes."""
+    return i18n.t(f"alerts.rule.{rule}", lang).lower()
 
 
 def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
@@ -81,16 +85,34 @@ def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
     mark = "**" if bold else ""
     days = digest.rules.due_within_days
     within = within_days(days, lang)
+    # where the records stop before the digest's day, 未会商 counts the quarter to the data date: "本季度未会商" over
+    # records that stop on 14 August read as the quarter's to the day in the heading, or whole. Named as its items are
+    records_to = records_stop_before(digest)
+    partial = records_to is not None and records_to < digest.quarter.last_day
+    quarter = _quarter_to(digest.quarter, records_to, lang)
     parts = [
-        i18n.t(_count_key(rule, days), lang, n=f"{mark}{n}{mark}", count=n, days=days, within=within)
+        i18n.t(
+            _count_key(rule, days, partial),
+            lang,
+            n=f"{mark}{n}{mark}",
+            count=n,
+            days=days,
+            within=within,
+            quarter=quarter,
+        )
         for rule, n in counts.items()
     ]
     return i18n.t("alerts.digest.separator", lang).join(parts)
 
 
-def _count_key(rule: str, days: int) -> str:
-    """A window of 0 days is today's deadlines: "0 日内到期 1 项" / "1 due within 0 days" said it as a span."""
-    return "alerts.count.due_today" if rule == "due_soon" and days == 0 else f"alerts.count.{rule}"
+def _count_key(rule: str, days: int, partial_quarter: bool = False) -> str:
+    """A window of 0 days is today's deadlines: "0 日内到期 1 项" / "1 due within 0 days" said it as a span. 未会商 over
+    part of a quarter names the days counted (``partial_quarter``), not "本季度"."""
+    if rule == "due_soon" and days == 0:
+        return "alerts.count.due_today"
+    if rule == "no_consultation" and partial_quarter:
+        return "alerts.count.no_consultation_to_date"
+    return f"alerts.count.{rule}"
 
 
 def within_days(days: int, lang: str) -> str:

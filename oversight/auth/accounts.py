@@ -53,6 +53,10 @@ class UserRecord:
     password_hash: str | None = None
     # kept, not removed: its password, its role and its place in the audit log stay for when it is enabled again
     disabled: bool = False
+    # advanced by every ``user disable``: part of the fingerprint a session and a remembered sign-in carry, so an
+    # account disabled and enabled again before its open session's next click does not find that session valid
+    # (the entry was otherwise the same as when it signed in)
+    generation: int = 0
 
     def account(self, source: str = "password") -> Account:
         return Account(self.username, self.role, self.units, self.email, source)
@@ -240,7 +244,11 @@ def _record_from_toml(username: str, entry: Any) -> UserRecord:
     disabled = entry.get("disabled", False)
     if not isinstance(disabled, bool):  # "no" or 0 typed by hand must not read as enabled, nor as disabled
         raise _BadEntry("bad_disabled")
-    return UserRecord(username, role, tuple(units), normalise_email(email), password_hash, disabled)
+    generation = entry.get("generation", 0)
+    # bool is an int to Python: "generation = true" is a hand-edit's mistake, not generation 1
+    if not isinstance(generation, int) or isinstance(generation, bool) or generation < 0:
+        raise _BadEntry("bad_generation")
+    return UserRecord(username, role, tuple(units), normalise_email(email), password_hash, disabled, generation)
 
 
 def _toml_string(text: str) -> str:
@@ -271,6 +279,8 @@ def render_users(records: Mapping[str, UserRecord]) -> str:
             lines.append(f"password_hash = {_toml_string(record.password_hash)}")
         if record.disabled:
             lines.append("disabled = true")
+        if record.generation:
+            lines.append(f"generation = {record.generation}")
         parts.append("\n" + "\n".join(lines) + "\n")
     return "".join(parts)
 
@@ -373,12 +383,13 @@ def set_password(username: str, password: str, *, path: Path | None = None) -> N
 
 
 def remove_user(username: str, *, path: Path | None = None) -> None:
+    """Delete an account. The last enabled admin cannot be removed, as it cannot be disabled or demoted."""
     path = Path(path or users_file())
     username = normalise_username(username)
     with locked_file(path):
         records = load_users(path)
-        if username not in records:
-            raise AccountError("auth.error.no_such_user", username=username)
+        _existing(records, username)
+        _keep_an_admin(records, username)
         del records[username]
         write_private(path, render_users(records))
 
@@ -433,7 +444,8 @@ def change_user(
 
 def set_disabled(username: str, disabled: bool, *, path: Path | None = None) -> Change:
     """Disable an account (it cannot sign in, its open sessions end at their next run) or enable it again. The last
-    enabled admin cannot be disabled."""
+    enabled admin cannot be disabled. Disabling advances the account's ``generation``: the sessions and remembered
+    sign-ins made before stay ended once it is enabled again."""
     path = Path(path or users_file())
     username = normalise_username(username)
     with locked_file(path):
@@ -444,6 +456,7 @@ def set_disabled(username: str, disabled: bool, *, path: Path | None = None) -> 
             _keep_an_admin(records, username)
         if disabled and after != before:
             _forget_remembered_sign_ins(username, path)
+            after = replace(after, generation=before.generation + 1)
         if after != before:
             records[username] = after
             write_private(path, render_users(records))
@@ -499,7 +512,7 @@ def account_fingerprint(username: str, path: Path | None = None) -> str | None:
     """A digest of the account's entry in the users file (role, units, e-mail, password hash); None if absent.
 
     A session keeps the fingerprint it signed in with; any change to the entry (removed, demoted, disabled, new
-    password) changes it, and the session ends. Cheap: the file is parsed again only when it changed.
+    password) changes it, and the session ends; disabled and enabled again, the entry's ``generation`` has moved on. Cheap: the file is parsed again only when it changed.
     """
     import hashlib
 

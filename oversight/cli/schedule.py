@@ -8,9 +8,12 @@
 
 Exit status: 0 done; 1 the input, the data or the settings have a problem; 2 bad usage;
 3 refused (no such account, or it may not do this); 4 at least one push failed after its
-retries (the others went out; the next run retries only what failed), or another run was
+retries and nothing of it went out, or went out to some recipients only and is recorded (the
+next run retries only what failed, and may be started again at once), or another run was
 still sending after as long as a run can take (nothing sent); 5 no Chromium to render the
-charts. docs/ALERTS.md has the settings file and timer examples.
+charts; 6 a message may have gone out that is not recorded as sent (it went out whole and no
+answer came, or its record could not be written): running again would send it again, so look
+first (a timer must not restart on 6). docs/ALERTS.md has the settings file and timer examples.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ from oversight.cli import options
 from oversight.cli.usage_language import help_text, path_argument
 from oversight.core import i18n
 
-OK, INPUT_PROBLEM, REFUSED, PUSH_FAILED, NO_RENDERER = 0, 1, 3, 4, 5
+OK, INPUT_PROBLEM, REFUSED, PUSH_FAILED, NO_RENDERER, MAY_HAVE_SENT = 0, 1, 3, 4, 5, 6
+# what a timer may start again a while later: the failures of this code left nothing out unrecorded
+RETRY_SAFE = (PUSH_FAILED,)
 
 
 class _Stop(Exception):
@@ -263,12 +268,17 @@ def _push(
     return outcomes
 
 
-# a push that failed, went out without its record (the next run may send it again) or not to every recipient: the
-# timer's run is not clean
-_NOT_DONE = ("failed", "unrecorded", "partly")
+# a push that failed, went out without its record (the next run may send it again), went out unanswered or not to
+# every recipient: the timer's run is not clean
+_NOT_DONE = ("failed", "unrecorded", "partly", "unconfirmed")
+# of those, what may have gone out and is not recorded as sent: another run sends it again
+_MAY_HAVE_SENT = ("unrecorded", "unconfirmed")
 
 
 def _push_status(outcomes) -> int:
+    """6 over 4: a run started again for the channels that failed would also send again what may have gone out."""
+    if any(outcome.status in _MAY_HAVE_SENT for outcome in outcomes):
+        return MAY_HAVE_SENT
     return PUSH_FAILED if any(outcome.status in _NOT_DONE for outcome in outcomes) else OK
 
 
@@ -571,7 +581,12 @@ def _push_brief(message, args: argparse.Namespace, filter_, settings, account, l
     mail = [channel for channel in channels if channel.kind == "email"]
     robots = [channel for channel in channels if channel.kind != "email"]
     outcomes = push(message, channels=mail) if mail else []
-    mailed = message.attachment is not None and bool(outcomes) and all(o.status != "failed" for o in outcomes)
+    # an e-mail that went out unanswered may not have arrived: the groups are not told the PDF went by e-mail
+    mailed = (
+        message.attachment is not None
+        and bool(outcomes)
+        and all(o.status not in ("failed", "unconfirmed") for o in outcomes)
+    )
     if robots:
         outcomes += push(brief_job.saying_pdf_mailed(message, lang) if mailed else message, channels=robots)
     return _push_status(outcomes)

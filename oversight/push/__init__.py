@@ -31,7 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from urllib.parse import quote_plus, urlsplit
+from typing import Any
+from urllib.parse import quote_plus, urljoin, urlsplit
 
 from oversight.alerts.configuration import Channel, PushOptions
 from oversight.core import i18n, safe_text
@@ -201,6 +202,17 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 _OPENER = urllib.request.build_opener(_NoRedirect)
 
 
+def _redirected(url: str, error: urllib.error.HTTPError) -> PushError:
+    """A redirect said as what it means to whoever set up the webhook: the address sends elsewhere (named, without
+    its query: it may carry a key), the redirect was not followed, the message was not delivered. "HTTP 302" alone
+    told them nothing they could act on."""
+    location = error.headers.get("Location") if error.headers is not None else None
+    if not location:
+        return PushError("redirected_nowhere", where=redacted(url), code=error.code)
+    target = _quoted(redacted(urljoin(url, location.strip())))
+    return PushError("redirected", where=redacted(url), code=error.code, target=target)
+
+
 # ---------------------------------------------------------------- transports (one attempt each)
 
 
@@ -228,6 +240,8 @@ def post_json(url: str, payload: dict, timeout: float) -> dict:
                 chunks.append(chunk)
             raw = b"".join(chunks)[:_REPLY_LIMIT]
     except urllib.error.HTTPError as error:
+        if 300 <= error.code < 400:
+            raise _redirected(url, error) from None
         raise PushError("http", where=redacted(url), code=error.code) from None
     except urllib.error.URLError as error:  # urllib wraps what fails before the request is wholly written
         raise _unreachable(redacted(url), error, timeout) from None
@@ -272,16 +286,37 @@ def email_message(channel: Channel, message: Message) -> EmailMessage:
     return mail
 
 
+class _MessageWritten:
+    """Knows when the whole message, ending with its lone ".", has been written to the server: from then on the
+    server may have taken it, and only its answer says whether it did."""
+
+    message_written = False
+
+    def send(self, s: Any) -> None:  # noqa: ANN401 - smtplib.SMTP.send's own argument
+        super().send(s)  # type: ignore[misc]  # smtplib.SMTP's, after this class in the order
+        # the DATA payload alone ends so (smtplib.quotedata doubles a "." that starts a line of the message)
+        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.message_written = True
+
+
+class _SMTP(_MessageWritten, smtplib.SMTP):
+    pass
+
+
+class _SMTP_SSL(_MessageWritten, smtplib.SMTP_SSL):  # noqa: N801 - smtplib's own name, as the class it extends
+    pass
+
+
 def send_email(channel: Channel, message: Message, timeout: float, clock: Callable[[], float] = time.time) -> None:
     mail = email_message(channel, message)
+    client: _SMTP | _SMTP_SSL | None = None
     try:
-        client: smtplib.SMTP
         if channel.security == "ssl":
-            client = smtplib.SMTP_SSL(
+            client = _SMTP_SSL(
                 channel.host or "", channel.port or 465, timeout=timeout, context=ssl.create_default_context()
             )
         else:
-            client = smtplib.SMTP(channel.host or "", channel.port or 25, timeout=timeout)
+            client = _SMTP(channel.host or "", channel.port or 25, timeout=timeout)
         try:
             if channel.security == "starttls":
                 client.starttls(context=ssl.create_default_context())
@@ -291,20 +326,42 @@ def send_email(channel: Channel, message: Message, timeout: float, clock: Callab
             refused = client.send_message(mail)
         finally:
             _say_goodbye(client)
-    except smtplib.SMTPAuthenticationError:
-        raise PushError("smtp_login", where=_smtp_where(channel)) from None
-    except smtplib.SMTPRecipientsRefused:
-        raise PushError("smtp_recipients", where=_smtp_where(channel)) from None
-    except smtplib.SMTPSenderRefused:
-        raise PushError("smtp_sender", where=_smtp_where(channel), sender=channel.sender) from None
-    except smtplib.SMTPException as error:
-        detail = _quoted(error)
-        raise PushError("smtp", where=_smtp_where(channel), detail=detail) from None
-    except OSError as error:
-        raise _unreachable(_smtp_where(channel), error, timeout) from None
+    except Exception as error:  # noqa: BLE001 - sorted out by _smtp_failure; what it does not know goes on as it was
+        raise _smtp_failure(channel, client, error, timeout) from None
     if refused:
         said = tuple((_quoted(address), _refused_words(reply)) for address, reply in refused.items())
         raise SomeRecipientsRefused(_smtp_where(channel), said)
+
+
+def _smtp_failure(channel: Channel, client: _MessageWritten | None, error: Exception, timeout: float) -> Exception:
+    """What one failed e-mail attempt raises: said as a person checks it, and ``Unanswered`` where the message was
+    written whole and no answer came."""
+    where = _smtp_where(channel)
+    if isinstance(error, smtplib.SMTPAuthenticationError):
+        return PushError("smtp_login", where=where)
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return PushError("smtp_recipients", where=where)
+    if isinstance(error, smtplib.SMTPSenderRefused):
+        return PushError("smtp_sender", where=where, sender=channel.sender)
+    # written whole and then no answer (silence past the timeout, a connection closed): the server may have taken it,
+    # and a retry mailed everyone a second copy. An answer refusing it (SMTPDataError, a reply) is not this: it was
+    # not taken, and is tried again
+    unanswered = isinstance(error, OSError) and not isinstance(error, smtplib.SMTPResponseException)
+    if unanswered and client is not None and client.message_written:
+        return _smtp_unanswered(where, error, timeout)  # type: ignore[arg-type]  # an OSError, as checked
+    if isinstance(error, smtplib.SMTPException):
+        return PushError("smtp", where=where, detail=_quoted(error))
+    if isinstance(error, OSError):
+        return _unreachable(where, error, timeout)
+    return error
+
+
+def _smtp_unanswered(where: str, error: OSError, timeout: float) -> Unanswered:
+    """The mail server was given the whole message and its answer never came (or the connection closed first)."""
+    # smtplib turns a timeout while waiting for the answer into SMTPServerDisconnected("... timed out")
+    if isinstance(error, TimeoutError | socket.timeout) or "timed out" in str(error):
+        return Unanswered("smtp_no_reply", where=where, seconds=f"{timeout:g}")
+    return Unanswered("smtp_reply_cut", where=where, detail=_quoted(error))
 
 
 def _say_goodbye(client: smtplib.SMTP) -> None:

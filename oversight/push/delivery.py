@@ -26,8 +26,9 @@ from oversight.push.sent_log import SentLog, entry_key
 @dataclass(frozen=True)
 class Outcome:
     channel: str
-    # "sent", "skipped", "failed", "unrecorded" (sent, and the record of it could not be written), or "partly" (sent,
-    # and the mail server refused some of the recipients, named in ``error``)
+    # "sent", "skipped", "failed", "unrecorded" (sent, and the record of it could not be written), "partly" (sent,
+    # and the mail server refused some of the recipients, named in ``error``) or "unconfirmed" (the message went out
+    # whole and no answer came: it may have been delivered; not recorded, not tried again)
     status: str
     attempts: int = 0
     error: str | None = None
@@ -42,6 +43,8 @@ class Outcome:
             return i18n.t("alerts.cli.pushed_partly", lang, attempts=self.attempts, error=self.error, **params)
         if self.status == "unrecorded":
             return i18n.t("alerts.cli.pushed_unrecorded", lang, attempts=self.attempts, error=self.error, **params)
+        if self.status == "unconfirmed":
+            return i18n.t("alerts.cli.push_unconfirmed", lang, attempts=self.attempts, error=self.error, **params)
         if self.status == "skipped":
             key = "alerts.cli.skipped_changed" if self.changed else "alerts.cli.skipped"
             # the sending log keeps UTC (as the audit log); the line is read in Beijing time, as the audit page's
@@ -115,8 +118,12 @@ def push_message(
             delivery: Delivery = deliver(channel, message, settings.push, sleep=sleep, clock=clock)
             # in the run's language, as the command's own line says it (brief's write failures are too)
             said = delivery.error.text(lang) if delivery.error else None
-            # delivered with an error: the mail server took it for some recipients and refused the others
-            status = ("partly" if said else "sent") if delivery.ok else "failed"
+            # delivered with an error: the mail server took it for some recipients and refused the others; failed after
+            # the message went out whole: it may have been delivered
+            if delivery.ok:
+                status = "partly" if said else "sent"
+            else:
+                status = "unconfirmed" if delivery.error is not None and delivery.error.sent else "failed"
             audit.record(
                 audit.PUSH,
                 account=account,
@@ -141,5 +148,5 @@ def push_message(
                     continue
                 outcomes.append(Outcome(channel.name, status, delivery.attempts, said, sent_at=entry["sent_at"]))
             else:
-                outcomes.append(Outcome(channel.name, "failed", delivery.attempts, said))
+                outcomes.append(Outcome(channel.name, status, delivery.attempts, said))
         return outcomes

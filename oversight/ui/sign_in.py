@@ -220,10 +220,22 @@ def _oidc_account(lang: str, address: str | None) -> roles.Account:
             "no_account_for_email",
             address=address,
         )
+    generation = users[account.username].generation  # type: ignore[union-attr]  # None only where _refuse stopped
+    if (
+        st.session_state.get(session.ACCOUNT_KEY) == account
+        and st.session_state.get(session.ACCOUNT_GENERATION_KEY) != generation
+    ):
+        # disabled and enabled again since this session signed in: it ends, as a password session does, and the
+        # identity provider is asked again (its sign-in cookie was issued before the disable)
+        session.start_over()
+        audit.record("sign_out", account=account, address=address, details={"reason": "account_changed"})
+        st.logout()
+        st.stop()
     if st.session_state.get(session.ACCOUNT_KEY) != account:  # one sign-in line per session
         audit.record("sign_in", account=account, address=address, details={"method": "oidc"})
         session.start_over()
         st.session_state[session.ACCOUNT_KEY] = account
+        st.session_state[session.ACCOUNT_GENERATION_KEY] = generation
     return account  # type: ignore[return-value]  # None only where _refuse has stopped the run
 
 
@@ -244,15 +256,15 @@ def still_signed_in(account: roles.Account | None) -> Callable[[], bool]:
 
         return password_account_unchanged
     email, verified = st.user.get("email"), st.user.get("email_verified")
+    signed_in_generation = st.session_state.get(session.ACCOUNT_GENERATION_KEY)
 
     def email_still_maps_to_it() -> bool:
         try:
-            now = accounts.account_for_email(
-                email if isinstance(email, str) else None, accounts.load_users(), verified is True
-            )
+            users = accounts.load_users()
+            now = accounts.account_for_email(email if isinstance(email, str) else None, users, verified is True)
         except roles.AccountError:
             return False
-        return now == account
+        return now == account and users[account.username].generation == signed_in_generation
 
     return email_still_maps_to_it
 
