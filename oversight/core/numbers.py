@@ -35,7 +35,7 @@ def round_half_up(value: float | Decimal, digits: int = 1) -> Decimal:
     return rounded.copy_abs() if rounded == 0 else rounded
 
 
-def fixed(value: float | None, digits: int = 1, *, grouping: bool = False, missing: str = "") -> str:
+def fixed(value: float | Decimal | None, digits: int = 1, *, grouping: bool = False, missing: str = "") -> str:
     """``73.25`` → ``"73.3"``; whole numbers when ``digits`` is 0; ``missing`` for an unknown value."""
     if is_missing(value):
         return missing
@@ -43,7 +43,7 @@ def fixed(value: float | None, digits: int = 1, *, grouping: bool = False, missi
     return f"{rounded:,}" if grouping else str(rounded)
 
 
-def plain(value: float, digits: int = 1, *, grouping: bool = False) -> str:
+def plain(value: float | Decimal, digits: int = 1, *, grouping: bool = False) -> str:
     """Rounded half up, without a trailing ``.0`` (``74.0`` → ``74``, ``73.25`` → ``73.3``; ``1,234.5`` with
     ``grouping``)."""
     text = fixed(value, digits, grouping=grouping)
