@@ -94,7 +94,7 @@ def add_none_entry(
     has some, or none has any (the empty chart says so itself). ``plot_left``: the chart's left margin, where its
     legend starts."""
     drawn = {column for column, _, _ in parts_drawn(frame, series)}
-    none_entry.add(figure, [i18n.label(key, lang) for column, key, _ in series if column not in drawn], lang, plot_left)
+    none_entry.add(figure, [(i18n.label(key, lang), column in drawn) for column, key, _ in series], lang, plot_left)
 
 
 # The thickness asked for each bar of a group across (a unit's issues beside its suggestions): room for its value
@@ -297,7 +297,7 @@ def donut(
     )
     if values:  # a donut of nothing says so itself
         with_some = {code for code, _ in drawn}
-        none_entry.add(figure, [label_of(code, lang) for code in codes if code not in with_some], lang, *_DONUT_SIDES)
+        none_entry.add(figure, [(label_of(code, lang), code in with_some) for code in codes], lang, *_DONUT_SIDES)
     total = i18n.t(unit_key, lang, value=fixed(sum(values), 0, grouping=True))
     word = i18n.t(total_key, lang)
     figure.add_annotation(
