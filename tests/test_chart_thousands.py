@@ -88,7 +88,8 @@ def test_every_value_axis_of_every_chart_groups_four_digit_ticks(connection):
 @pytest.mark.slow
 def test_a_picture_of_counts_past_a_thousand_writes_its_axis_ticks_grouped():
     """The same, read off the drawn picture (kaleido, as every download is drawn), on a chart of one axis and on the
-    small charts stacked on xaxis4 (their axes are the template's too)."""
+    small charts stacked on xaxis4 (their axes are the template's too); and from 10,000 on, 20,000 where Plotly wrote
+    20k beside a card's 20,000."""
     from oversight.export import figure_svg
 
     bars = kinds.quarter_bars(
@@ -99,9 +100,10 @@ def test_a_picture_of_counts_past_a_thousand_writes_its_axis_ticks_grouped():
         axis_key="axis.reminders",
     )
     small = catalog.make_unit_trends_figure(
-        QUARTERS.assign(meetings=[1200, 3400], reminders=[2, 3], issues=[5000, 7000], suggestions=[1, 9]), "zh"
+        QUARTERS.assign(meetings=[12000, 34000], reminders=[2, 3], issues=[5000, 7000], suggestions=[1, 9]), "zh"
     )
     for figure in (bars, small):
-        ticks = re.findall(r'class="[xy]tick"><text[^>]*>([^<]*)<', figure_svg(figure).decode())
-        assert [tick for tick in ticks if re.fullmatch(r"\d{4}", tick)] == []
+        ticks = re.findall(r'class="[xy]\d*tick"><text[^>]*>([^<]*)<', figure_svg(figure).decode())
+        assert [tick for tick in ticks if re.fullmatch(r"\d{4}|[\d.]+k", tick)] == []  # never 1000, never 20k
         assert any(re.fullmatch(r"\d,\d{3}", tick) for tick in ticks), ticks
+    assert re.search(r'class="ytick"><text[^>]*>\d\d,000<', figure_svg(small).decode())  # 20,000 as a card writes it
