@@ -268,3 +268,22 @@ def test_the_drawn_legend_reads_in_the_definitions_order():
     legend = figure_svg(figure).decode().split('class="legend"', 1)[1]
     texts = re.findall(r'class="legendtext"[^>]*>(.*?)</text>', legend)
     assert [re.sub(r"<[^>]+>", "", text) for text in texts] == ["未整改：0", "整改中", "已整改：0"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_donuts_entry_stands_before_its_slices_when_its_kind_comes_first(lang):
+    """A donut's slices are one trace: a form with none that comes first in the definition is listed first (书面提醒：0,
+    面对面提醒, 会议提醒), one that comes last, last; one between others, after the slices (the one place the
+    definition's order cannot be kept)."""
+    from oversight import charts
+    from oversight.core import i18n
+
+    forms = ["written", "in_person", "meeting"]
+    names = [i18n.label(f"code:{form}", lang) for form in forms]
+    for values, expected in (
+        ([0, 5, 7], names),
+        ([5, 7, 0], names),
+        ([5, 0, 7], [names[0], names[2], names[1]]),
+    ):
+        frame = pd.DataFrame({"form": forms, "reminders": values})
+        assert _legend_kinds(charts.make_reminders_by_form_figure(frame, lang), lang) == expected, values
