@@ -8,6 +8,7 @@ once; ``commit.apply_import`` writes a plan that has none.
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -35,7 +36,7 @@ from oversight.ingest.problems import (
     not_a_folder,
 )
 from oversight.ingest.sheets import future_record_dates, read_sheets
-from oversight.ingest.table_files import folder_state, table_files, table_path
+from oversight.ingest.table_files import entry_problems, folder_state, table_files, table_path
 
 MODES = ("replace", "append")
 # the line that opens the problems the would-be folder has: it introduces them and is not one of them
@@ -60,8 +61,12 @@ class TableChange:
     hidden: tuple[
         hidden_parts.HiddenRecords, ...
     ] = ()  # records in hidden rows, columns or sheets, imported all the same
+    # a replace of a table whose file in the folder cannot be read at all (damaged, no header found): what is wrong
+    # with it, for the report to say. None of its rows could be counted ("0 now, removed 0" for a damaged
+    # meetings.xlsx), so the count says nothing of what the replace discards.
+    unread_before: tuple[Problem, ...] = ()
 
-    def as_dict(self) -> dict[str, Any]:
+    def as_dict(self, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
         return {
             "table": self.table,
             "sources": list(self.sources),
@@ -74,6 +79,7 @@ class TableChange:
             "removed": list(self.removed),
             "skipped": [{"sheet": sheet, "row": row} for sheet, row in self.skipped],
             "hidden": [part.as_dict() for part in self.hidden],
+            "unread_before": [problem.as_dict(lang) for problem in self.unread_before],
         }
 
 
@@ -129,7 +135,7 @@ class ImportPlan:
             "unchanged": self.unchanged,
             "mode": self.mode,
             "sources": list(self.sources),
-            "tables": [change.as_dict() for change in self.changes.values()],
+            "tables": [change.as_dict(lang) for change in self.changes.values()],
             "problems": [problem.as_dict(lang) for problem in self.problems],
             "checking_stopped": self.checking_stopped,
         }
@@ -153,6 +159,10 @@ def _read_folder_leniently(folder: Path) -> tuple[dict[str, pd.DataFrame], dict[
     context = Context()
     for name in LOAD_ORDER:
         table = TABLES[name]
+        refused = entry_problems(folder, table)
+        if refused:
+            problems += refused
+            continue
         path = table_path(folder, table)
         if not path.exists():
             problems.append(Problem(file=path.name, message_key="error.file_missing", params={"table": table.zh}))
@@ -248,6 +258,9 @@ def plan_import(
         plan.problems.append(missing)
         return plan
     plan.problems += batch_problems(source_list)
+    # a file in the folder that is none of the table's (two of them, a name in capitals, a folder, a FIFO) is put
+    # right by hand first: no import can tell which file holds the ledger, nor write over a folder
+    plan.problems += [problem for name in LOAD_ORDER for problem in entry_problems(folder, TABLES[name])]
     if plan.problems:
         return plan
     plan.folder_state = folder_state(folder)
@@ -273,6 +286,11 @@ def plan_import(
     if refused:  # the file's own rows are checked all the same; its table's "0 now" counts are no change to show
         plan.problems = [problem for problems in refused.values() for problem in problems] + plan.problems
         plan.changes = {name: change for name, change in plan.changes.items() if name not in refused}
+    for name, change in plan.changes.items():
+        # a file that reads in part has its rows that read counted, and the replace removing them needs asking for
+        if mode == "replace" and table_files(folder, name) and name not in as_far_as_it_reads:
+            unread = tuple(problem for problem in problems_now if problem.file in _file_names(folder, name))
+            plan.changes[name] = dataclasses.replace(change, unread_before=unread)
     if plan.problems or not plan.changes:
         return plan
     units = after.get("units")
@@ -284,6 +302,10 @@ def plan_import(
         problems = unit_references.summarised(problems, current.get("units"), after["units"])
     plan.problems += problems
     return plan
+
+
+def _file_names(folder: Path, name: str) -> set[str]:
+    return {path.name for path in table_files(folder, name)}
 
 
 def _appends_to_unreadable_tables(
@@ -387,15 +409,26 @@ def diff_ids(table: Table, before: pd.DataFrame | None, after: pd.DataFrame) -> 
 
 def validate_would_be_folder(folder: Path, writes: dict[str, tuple[str, bytes] | None]) -> list[Problem]:
     """The whole folder as it would be after the writes, validated in a temporary copy."""
+    on_disk: list[Problem] = []
+    left_out: set[str] = set()  # the Chinese names of the tables not copied, which the copy lacks
     with tempfile.TemporaryDirectory(prefix="oversight-check-") as scratch:
         target = Path(scratch)
         for name in LOAD_ORDER:
             if name in writes:
+                continue
+            refused = entry_problems(folder, TABLES[name])
+            if refused:  # not a file to copy (a FIFO would block the copy): named as the folder has it
+                on_disk += refused
+                left_out.add(TABLES[name].zh)
                 continue
             for path in table_files(folder, name):
                 shutil.copyfile(path, target / path.name)
         for write in writes.values():
             if write is not None:
                 (target / write[0]).write_bytes(write[1])
-        problems = folder_problems(target)
+        problems = on_disk + [
+            problem
+            for problem in folder_problems(target)
+            if not (problem.message_key == "error.file_missing" and problem.params.get("table") in left_out)
+        ]
     return [Problem(file="", message_key=FOLDER_WOULD_BREAK), *problems] if problems else []

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
 from pathlib import Path
 
 from oversight.contract.schema import LOAD_ORDER, TABLES, Table
+from oversight.ingest.problems import Problem
 
 # The kinds of file a table may be kept in, in the order the store prefers them.
 TABLE_SUFFIXES = (".xlsx", ".csv")
@@ -17,12 +20,56 @@ def table_files(folder: Path, name: str) -> list[Path]:
 
 
 def folder_state(folder: Path) -> str:
-    """A digest of every table file's bytes: any change to the data between plan and apply shows."""
+    """A digest of every table file's bytes: any change to the data between plan and apply shows. Only a regular
+    file is read (a FIFO named meetings.xlsx hung ``validate``); anything else counts by its name and kind."""
     digest = hashlib.sha256()
     for name in LOAD_ORDER:
         for path in table_files(folder, name):
-            digest.update(path.name.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+            content = hashlib.sha256(path.read_bytes()).digest() if path.is_file() else b"not a regular file"
+            digest.update(path.name.encode() + b"\0" + content)
     return digest.hexdigest()
+
+
+def entry_problems(folder: Path, table: Table) -> list[Problem]:
+    """Why the table's file in ``folder`` cannot be the one read, by name; none where it can (or there is none).
+
+    The store reads ``<name>.xlsx`` or ``<name>.csv``, a regular file, spelled so. Anything else was a surprise to the
+    reader: with both there the .csv was ignored without a word; MEETINGS.XLSX counted as a missing file; a folder
+    named meetings.xlsx gave an IsADirectoryError and a FIFO hung the check. Each is refused naming the file(s), and
+    the fix is by hand (an import cannot tell which file holds the ledger)."""
+    names = _entries_of(folder, table.name)
+    if len(names) > 1:
+        return [
+            Problem(
+                file=names[0],
+                message_key="error.table_files_twice",
+                params={"files": ", ".join(names), "table": table.zh},
+            )
+        ]
+    if not names:
+        return []
+    name = names[0]
+    if name not in (f"{table.name}{suffix}" for suffix in TABLE_SUFFIXES):
+        expected = f"{table.name}{Path(name).suffix.lower()}"
+        return [Problem(file=name, message_key="error.table_file_case", params={"expected": expected})]
+    try:
+        mode = (folder / name).stat().st_mode  # a link to a regular file is read as that file
+    except OSError:
+        mode = 0  # a link to nothing, or a file that cannot be looked at: not a file to read
+    if stat.S_ISREG(mode):
+        return []
+    key = "error.table_file_is_folder" if stat.S_ISDIR(mode) else "error.table_file_not_regular"
+    return [Problem(file=name, message_key=key, params={"table": table.zh})]
+
+
+def _entries_of(folder: Path, name: str) -> list[str]:
+    """The folder's entries (of any kind) named as the table's file in any case: meetings.xlsx, MEETINGS.XLSX, …"""
+    wanted = {f"{name}{suffix}" for suffix in TABLE_SUFFIXES}
+    try:
+        entries = os.listdir(folder)
+    except OSError:
+        return []
+    return sorted(entry for entry in entries if entry.lower() in wanted)
 
 
 def table_path(folder: Path, table: Table) -> Path:
