@@ -276,9 +276,12 @@ def plan_import(
 
     after = dict(current)
     context = Context()
+    # the table read last from each file, after which its grid of cells is let go (see _plan_table)
+    last_of_file = {id(incoming[name].sheets): name for name in LOAD_ORDER if name in incoming}
     for name in LOAD_ORDER:
         if name in incoming:
-            plan.problems += _plan_table(plan, TABLES[name], incoming[name], current.get(name), after, context)
+            release = last_of_file[id(incoming[name].sheets)] == name
+            plan.problems += _plan_table(plan, TABLES[name], incoming[name], current.get(name), after, context, release)
         if name == "units" and "units" in after:
             context.units = UnitResolver.from_units(after["units"])
         elif name == "issues" and "issues" in after:
@@ -334,10 +337,15 @@ def _plan_table(
     before: pd.DataFrame | None,
     after: dict[str, pd.DataFrame],
     context: Context,
+    release: bool = False,
 ) -> list[Problem]:
     if incoming.cap.stopped:  # another table of the file stopped its checking, and its last line says so
         return []
     read, problems = read_sheets(incoming.sheets, incoming.sheet_names, table, context, incoming.source, incoming.cap)
+    if release:
+        # no other table reads this file's cells: a sheet of 190,000 meetings is some 500 MB of Python objects,
+        # held through the diff and the would-be folder's check below (validate peaked at 1.2 GB)
+        incoming.sheets.clear()
     appending = plan.mode == "append" and before is not None
     problems += incoming.cap.collect(
         # checked on the file's rows only: a folder that holds such a date already still loads, and takes appends
