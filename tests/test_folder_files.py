@@ -206,3 +206,18 @@ def test_a_files_grid_of_cells_is_let_go_once_its_tables_are_read(data_folder, t
     plan = import_plan.plan_import([two, new_meetings(tmp_path)], mode="append", folder=data_folder)
     assert plan.ok and sorted(plan.changes) == ["issues", "meetings", "suggestions"]
     assert [book.sheets for book in books] == [{}, {}]  # both tables of the first file read before it went
+
+
+def test_a_ledger_of_another_kind_under_the_tables_name_is_named_and_an_import_of_it_mends_the_folder(
+    data_folder, capsys
+):
+    # meetings.xls in place of meetings.xlsx: it was "缺少会议数据文件", as if no file were there
+    (data_folder / "meetings.xlsx").rename(data_folder / "meetings.xls")
+    assert _refused(data_folder) == [("meetings.xls", "error.table_file_kind")]
+    assert main(["validate", str(store.SAMPLE_DATA_DIR / "issues.xlsx"), "--lang", "en"]) == 1
+    assert (
+        "meetings.xls: the data folder reads the Meetings data file only as .xlsx or .csv, so this file is not read"
+        in capsys.readouterr().out
+    )
+    assert main(["import", str(data_folder / "meetings.xls"), "--mode", "replace"]) == 0
+    assert len(checked_folder.read_folder(data_folder)["meetings"]) == 573

@@ -36,7 +36,7 @@ from oversight.ingest.problems import (
     not_a_folder,
 )
 from oversight.ingest.sheets import future_record_dates, read_sheets
-from oversight.ingest.table_files import entry_problems, folder_state, table_files, table_path
+from oversight.ingest.table_files import KIND_NOT_READ, entry_problems, folder_state, table_files, table_path
 
 MODES = ("replace", "append")
 # the line that opens the problems the would-be folder has: it introduces them and is not one of them
@@ -259,8 +259,14 @@ def plan_import(
         return plan
     plan.problems += batch_problems(source_list)
     # a file in the folder that is none of the table's (two of them, a name in capitals, a folder, a FIFO) is put
-    # right by hand first: no import can tell which file holds the ledger, nor write over a folder
-    plan.problems += [problem for name in LOAD_ORDER for problem in entry_problems(folder, TABLES[name])]
+    # right by hand first: no import can tell which file holds the ledger, nor write over a folder. A meetings.xls
+    # in place of meetings.xlsx is the one an import mends (and the would-be folder's check names it otherwise).
+    plan.problems += [
+        problem
+        for name in LOAD_ORDER
+        for problem in entry_problems(folder, TABLES[name])
+        if problem.message_key != KIND_NOT_READ
+    ]
     if plan.problems:
         return plan
     plan.folder_state = folder_state(folder)

@@ -47,7 +47,7 @@ def entry_problems(folder: Path, table: Table) -> list[Problem]:
             )
         ]
     if not names:
-        return []
+        return _other_kinds(folder, table)
     name = names[0]
     if name not in (f"{table.name}{suffix}" for suffix in TABLE_SUFFIXES):
         expected = f"{table.name}{Path(name).suffix.lower()}"
@@ -60,6 +60,26 @@ def entry_problems(folder: Path, table: Table) -> list[Problem]:
         return []
     key = "error.table_file_is_folder" if stat.S_ISDIR(mode) else "error.table_file_not_regular"
     return [Problem(file=name, message_key=key, params={"table": table.zh})]
+
+
+KIND_NOT_READ = "error.table_file_kind"
+# What else a ledger is saved as (the files an import accepts): kept in the folder under the table's name, it was
+# passed over and the table said to be missing
+_OTHER_KINDS = (".xls", ".xlsm", ".tsv", ".txt")
+
+
+def _other_kinds(folder: Path, table: Table) -> list[Problem]:
+    """The table's file missing, but one of its name of another kind there (meetings.xls): named, and what to do."""
+    try:
+        entries = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    kinds = {f"{table.name}{suffix}" for suffix in _OTHER_KINDS}
+    others = [entry for entry in entries if entry.lower() in kinds]
+    return [
+        Problem(file=other, message_key=KIND_NOT_READ, params={"table": table.zh, "expected": table.file_name})
+        for other in others[:1]
+    ]
 
 
 def _entries_of(folder: Path, name: str) -> list[str]:
