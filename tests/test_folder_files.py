@@ -221,3 +221,18 @@ def test_a_ledger_of_another_kind_under_the_tables_name_is_named_and_an_import_o
     )
     assert main(["import", str(data_folder / "meetings.xls"), "--mode", "replace"]) == 0
     assert len(checked_folder.read_folder(data_folder)["meetings"]) == 573
+
+
+def test_the_pages_see_a_second_file_come_and_go(data_folder):
+    # the pages' data is cached on the folder's fingerprint: a meetings.csv put beside meetings.xlsx left it as it was,
+    # so the pages went on showing figures every command refused
+    from oversight.ingest import table_files
+
+    before = table_files.fingerprint(data_folder)
+    (data_folder / "meetings.csv").write_text("会议编号\n", encoding="utf-8")
+    with_twin = table_files.fingerprint(data_folder)
+    assert with_twin != before
+    (data_folder / "meetings.csv").rename(data_folder / "MEETINGS.CSV")
+    assert table_files.fingerprint(data_folder) not in (before, with_twin)
+    (data_folder / "MEETINGS.CSV").unlink()
+    assert table_files.fingerprint(data_folder) == before

@@ -7,7 +7,7 @@ import os
 import stat
 from pathlib import Path
 
-from oversight.contract.schema import LOAD_ORDER, TABLES, Table
+from oversight.contract.schema import LOAD_ORDER, Table
 from oversight.ingest.problems import Problem
 
 # The kinds of file a table may be kept in, in the order the store prefers them.
@@ -102,11 +102,19 @@ def table_path(folder: Path, table: Table) -> Path:
 
 
 def fingerprint(folder: Path) -> str:
-    """Changes whenever any table file is replaced or edited, so caches keyed on it are never stale."""
+    """Changes whenever any table file is replaced or edited, so caches keyed on it are never stale; and whenever a
+    file that ``entry_problems`` names comes or goes (a meetings.csv put beside meetings.xlsx left the pages showing
+    the figures they had, while every command refused the folder). Looked at with ``stat``: a FIFO is never opened."""
     digest = hashlib.sha256()
-    for name in LOAD_ORDER:
-        path = table_path(folder, TABLES[name])
-        if path.exists():
-            stat = path.stat()
-            digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns};".encode())
+    kinds = {f"{name}{suffix}" for name in LOAD_ORDER for suffix in (*TABLE_SUFFIXES, *_OTHER_KINDS)}
+    try:
+        entries = sorted(entry for entry in os.listdir(folder) if entry.lower() in kinds)
+    except OSError:
+        entries = []
+    for entry in entries:
+        try:
+            status = (folder / entry).stat()
+            digest.update(f"{entry}:{status.st_mode}:{status.st_size}:{status.st_mtime_ns};".encode())
+        except OSError:
+            digest.update(f"{entry}:?;".encode())
     return digest.hexdigest()[:16]
