@@ -236,3 +236,26 @@ def test_the_pages_see_a_second_file_come_and_go(data_folder):
     assert table_files.fingerprint(data_folder) not in (before, with_twin)
     (data_folder / "MEETINGS.CSV").unlink()
     assert table_files.fingerprint(data_folder) == before
+
+
+def test_an_imports_check_reads_the_folders_validated_tables_from_the_cache(data_folder, tmp_path, monkeypatch):
+    # each check parsed every ledger of the folder again: 23 s of a one-row append's check onto 190,000 meetings
+    from oversight.ingest import files
+
+    checked_folder.read_folder(data_folder)  # the dashboard's read writes the cache
+    opened = []
+
+    def load_sheets(source, checked=True):
+        opened.append(Path(source).name)
+        return files.load_sheets(source, checked)
+
+    monkeypatch.setattr(import_plan, "load_sheets", load_sheets)
+    plan = import_plan.plan_import(new_meetings(tmp_path), mode="append", folder=data_folder)
+    assert plan.ok and plan.changes["meetings"].rows_before == 573
+    # only the would-be folder's copies, in a scratch folder with no cache, are parsed
+    assert len(opened) == 6
+    (data_folder / "issues.xlsx").write_bytes((data_folder / "issues.xlsx").read_bytes()[:3000])  # changed: read
+    opened.clear()
+    plan = import_plan.plan_import(new_meetings(tmp_path), mode="append", folder=data_folder)
+    assert opened[:2] == ["issues.xlsx", "suggestions.xlsx"]  # and suggestions, checked against the issues
+    assert ("issues.xlsx", "error.workbook_corrupt") in [(p.file, p.message_key) for p in plan.problems]
