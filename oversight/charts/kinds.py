@@ -235,13 +235,19 @@ def _no_slabs(figure: go.Figure, rows: int, pitch_px: float) -> go.Figure:
     return figure
 
 
-def _no_slab_cells(figure: go.Figure, rows: int, pitch_px: float) -> go.Figure:
-    """``figure`` (changed in place), a heatmap of ``rows`` rows, with its cells no taller than ``pitch_px``: one
-    unit's quarters were one red block filling the picture. The rows stay centred in the plot."""
-    room = _plot_height(figure) / pitch_px  # the rows the plot holds at the pitch
-    if room > rows:
-        extra = (room - rows) / 2
-        figure.layout.yaxis.range = [-0.5 - extra, rows - 0.5 + extra]
+def heatmap_rows_on_axis(figure: go.Figure, height: float | None = None) -> go.Figure:
+    """``figure`` (changed in place), where it is a heatmap, with its rows of cells no taller than a unit's row
+    (``_HEATMAP_ROW_PX``) in a picture ``height`` px tall (the figure's own height unless given): one unit's quarters
+    were one red block filling the picture. The rows sit on the quarters' axis and the room left is above them: a
+    single row centred in the plot left its quarter ticks far below it."""
+    if not figure.data or figure.data[0].type != "heatmap":
+        return figure
+    rows = len(figure.data[0].y)
+    layout = figure.layout
+    top = layout.margin.t if layout.margin.t is not None else TEMPLATE.layout.margin.t
+    bottom = layout.margin.b if layout.margin.b is not None else TEMPLATE.layout.margin.b
+    room = ((height or layout.height or 450) - top - bottom) / _HEATMAP_ROW_PX  # the rows the plot holds
+    layout.yaxis.range = [-0.5, room - 0.5] if room > rows + 0.05 else None
     return figure
 
 
@@ -646,10 +652,12 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
     figure = base_layout(
         figure,
         title,
-        height=340,
+        # as tall as its rows, the title and the ticks need (base_layout adds their room to the plot's): at a fixed
+        # 340 px one unit's row stood alone in the middle of a tall plot, its quarter ticks far below it
+        height=1,
         plot_px=_HEATMAP_ROW_PX * len(names),
         # a cell is narrower than a whole quarter's label beside the units' names: short ticks at any count
-        # no grid lines: the cells cover them, but for the room left around one unit's row (``_no_slab_cells``)
+        # no grid lines: the cells cover them, but for the room left above one unit's row (``heatmap_rows_on_axis``)
         xaxis=quarter_axis(
             columns,
             quarters,
@@ -664,7 +672,7 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
         # picture's marking sat on the ticks' year line, "Internal — handle with care2020" under one unit's row
         margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT)),
     )
-    return _no_slab_cells(figure, len(names), _HEATMAP_ROW_PX)
+    return heatmap_rows_on_axis(figure)
 
 
 _HEATMAP_ROW_PX = 34  # a unit's row of cells, as tall as a unit's row of bars
