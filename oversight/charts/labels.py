@@ -10,7 +10,8 @@ left out keeps its value in the hover and the data download.
   (as tall, for bars across), so it stays over its own bar, apart from its neighbour's.
 - **Stacked bars** with counts inside their parts (in ``fitted``, for a picture): a count is written only in a part
   that holds it, so a thin part's count neither runs into the next part's nor under the axis.
-- **Lines** with value labels: each label sits above its point or below it, on the side the line leaves free; the
+- **Lines** with value labels: each label sits above its point or below it, on the side the line leaves free (and
+  away from another line's point close by at the same quarter, whose own label takes that side); the
   first and last point, the highest and the lowest, are placed first, then the others left to right, each only where
   it overlaps no label already placed, crosses no line or marker and stays inside the plot.
 

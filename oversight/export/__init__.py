@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight import charts, config
-from oversight.charts import kinds, labels, none_entry
+from oversight.charts import kinds, labels, none_entry, ticks
 from oversight.charts.style import (
     FONT_FAMILY,
     LEGEND_ROW_PX,
@@ -182,6 +182,7 @@ def with_subtitle(figure: go.Figure, text: str, marking: Marking = NO_MARKING) -
     size = export_size(copied)
     refit_title(copied, size[0])  # the screen's title is broken into lines for a phone; the picture is 16:9
     none_entry.refit(copied, size[0])  # and so is the legend's "…: 0" entry
+    _refit_value_axis(copied, size[0])  # and the value axis's ticks and title under bars across
     # on as many lines as the picture's width takes: four units' English names ran the line off the picture
     # ("… Big Data Administration • 2020 Q1 to 2020 (", no period's end, no data date)
     lines = _subtitle_lines(text, size[0] - _SUBTITLE_EDGE_PX)
@@ -290,8 +291,17 @@ def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool
         width=DOCUMENT_WIDTH,
         height=min(DOCUMENT_MAX_HEIGHT, max(DOCUMENT_MIN_HEIGHT, height)),
     )
+    _refit_value_axis(copied, DOCUMENT_WIDTH)  # once the names' margin is known: it narrows the plot
     _ticks_for_print(copied)
     return kinds.heatmap_rows_on_axis(add_marking(copied, marking, document_size(copied)))
+
+
+def _refit_value_axis(figure: go.Figure, width: int) -> None:
+    """The value axis under bars across with the ticks and title lines a picture ``width`` px wide takes (the
+    figure comes with a phone card's)."""
+    fitted = ticks.fitted_value_axis(figure.layout.to_plotly_json(), width)
+    if fitted is not None:
+        figure.update_layout(fitted)
 
 
 def _ticks_for_print(figure: go.Figure) -> None:
@@ -364,9 +374,9 @@ def _x_axis_content_px(figure: go.Figure) -> float:
         nonlocal reach
         if axis.visible is False or axis.showticklabels is False or axis.side == "top":
             return
-        ticks = [str(tick) for tick in axis.ticktext or ()] or [""]
+        texts = [str(tick) for tick in axis.ticktext or ()] or [""]
         size = axis.tickfont.size or font
-        content = (axis.ticklen or 5) + 6 + max(tick.count("<br>") + 1 for tick in ticks) * size * 1.3
+        content = (axis.ticklen or 5) + 6 + max(tick.count("<br>") + 1 for tick in texts) * size * 1.3
         title = axis.title.text if axis.title else None
         if title:
             title_px = axis.title.font.size or font
