@@ -131,3 +131,40 @@ def test_a_title_broken_for_a_phone_is_fitted_again_to_a_wider_column(monkeypatc
         assert _picked(component["titles"], 1400)["text"] == whole  # every chart's title fits a wide row whole
     if script.strip() == "pages/01_meetings.py":
         assert broken  # the shares chart's title is a phone's two lines
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_value_ticks_and_axis_title_fitted_for_a_phone_are_fitted_again_to_a_wider_column(connection, span, lang):
+    """At 1440 px a card's bars across kept the phone's value axis: sparse ticks (0, 2,000) and "Issues /" over
+    "suggestions" where one line fits. The figure the page gets carries, from each width on, the ticks' step and the
+    title's lines for that width: at a wide column more ticks than on a phone, each tick's grouped number still
+    beside the next, and the title whole on one line; on a phone's card what the figure itself has."""
+    from oversight.charts import catalog
+    from oversight.charts.style import label_width
+    from oversight.core.numbers import fixed
+    from oversight.data import queries
+
+    looked_at = 0
+    for spec in catalog.all_charts():
+        frame = queries.run(connection, spec.query, span.default_filter())
+        scaled = frame.assign(**{column: frame[column] * 1000 for column in spec.value_columns if column in frame})
+        figure = spec.build(scaled, lang)
+        if figure.data[0].type != "bar" or figure.data[0].orientation != "h":
+            continue
+        served = chart_view.script_spec(figure, "plotly.js", config={}, lang=lang, clickable=False)
+        layout = served["figure"]["layout"]
+        phone, wide = _picked(served["value_axes"], 320), _picked(served["value_axes"], 1400)
+        assert phone["xaxis"]["dtick"] == layout["xaxis"]["dtick"], spec.key  # the figure is a phone card's
+        assert phone["xaxis"]["title"]["text"] == layout["xaxis"]["title"]["text"], spec.key
+        bars = [[float(value or 0) for value in trace.x] for trace in figure.data if trace.x is not None]
+        rows = list(zip(*bars))
+        top = max(sum(row) if figure.layout.barmode == "stack" else max(row) for row in rows)
+        assert wide["xaxis"]["dtick"] < phone["xaxis"]["dtick"], (spec.key, wide, phone)  # more ticks
+        plot = 1400 - layout["margin"]["l"] - layout["margin"]["r"]
+        count = int(top // wide["xaxis"]["dtick"]) + 1
+        widest = label_width(fixed(count * wide["xaxis"]["dtick"], 0, grouping=True), 14)
+        assert count * widest <= plot, (spec.key, count, widest)  # the numbers still stand apart
+        assert "<br>" not in wide["xaxis"]["title"]["text"], spec.key
+        assert wide["margin"]["b"] <= phone["margin"]["b"], spec.key
+        looked_at += 1
+    assert looked_at >= 6

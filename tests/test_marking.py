@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, datetime
 
+import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
@@ -401,3 +402,52 @@ def test_a_name_of_wide_letters_stays_inside_the_slides_watermark_box_and_the_pi
         head, tail = viewer.split("…")
         assert name.startswith(head) and name.endswith(tail) and head and tail
         assert made.audit_details["watermark_shown"] == made.watermark
+
+
+LONG_MARKING = "内部资料 仅供派驻纪检监察组领导班子研究工作参考使用 严禁复制转发外传 违者依纪依规追究责任"
+
+
+def _ink_under(marked: Image.Image, hidden: Image.Image) -> int:
+    """Dark pixels of ``hidden`` (the picture with the marking drawn transparent) inside the box where ``marked``
+    differs from it (the marking's own pixels): text the marking is drawn over."""
+    from PIL import ImageChops
+
+    box = ImageChops.difference(marked, hidden).getbbox()
+    assert box is not None, "no marking drawn"
+    grey = hidden.convert("L").crop((max(box[0] - 2, 0), max(box[1] - 2, 0), box[2] + 2, box[3] + 2))
+    return sum(grey.histogram()[:170])
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("label", [LONG_MARKING, "内部资料 注意保存", "Internal — handle with care", "机密" * 60])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_long_marking_runs_over_no_axis_title_or_tick(connection, default_filter, lang, label):
+    """An office's 44-character marking, drawn bottom-left, ran over 问题（个）/ 建议（条） and the quarters' year line in
+    every chart's picture. In every chart's document picture and download, rendered: the marking's pixels (where the
+    picture differs from the same one with the marking transparent) cover no other text, and it stays inside the
+    picture (wrapped where the width needs it)."""
+    mark = marking.Marking(label, "")
+    pictures, sizes, keys = [], [], []
+    for spec in catalog.all_charts():
+        frame = queries.run(connection, spec.query, default_filter)
+        for picture in (
+            export.document_figure(spec.build(frame, lang), mark),
+            export.with_subtitle(spec.build(frame, lang), "x", mark),
+        ):
+            size = export.document_size(picture) if picture.layout.width else export.export_size(picture)
+            hidden = go.Figure(picture)
+            hidden.layout.annotations[-1].font.color = "rgba(0,0,0,0)"  # the marking: added last, as no watermark
+            pictures += [picture, hidden]
+            sizes += [size, size]
+            keys.append(spec.key)
+    options = [{"format": "png", "width": w, "height": h, "scale": 1} for w, h in sizes]
+    rendered = [Image.open(io.BytesIO(png)).convert("RGB") for png in export._render(list(zip(pictures, options)))]
+    for key, marked, hidden in zip(keys, rendered[::2], rendered[1::2]):
+        assert _ink_under(marked, hidden) == 0, (key, lang, label[:8])
+        assert _ink_at_the_edges(_png_bytes(marked)) == 0 or _ink_at_the_edges(_png_bytes(hidden)) > 0, key
+
+
+def _png_bytes(image: Image.Image) -> bytes:
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()

@@ -93,10 +93,38 @@ def test_one_units_bars_are_bars_not_slabs(connection, span, lang):
     assert looked_at == 5
     heatmap = next(spec for spec in catalog.all_charts() if spec.key == "meetings_by_unit_quarter")
     figure = heatmap.build(queries.run(connection, heatmap.query, one_unit), lang)
-    low, high = figure.layout.yaxis.range  # one row of cells, centred, as tall as a row of many
-    assert _plot_height(figure) / (high - low) == pytest.approx(PER_UNIT_PX[heatmap.key])
-    assert low + high == pytest.approx(0)
+    # one row of cells, as tall as a row of many: on screen the chart is as tall as the row needs
+    assert _plot_height(figure) == PER_UNIT_PX[heatmap.key]
+    assert figure.layout.yaxis.range is None
     assert heatmap.build(queries.run(connection, heatmap.query, every_unit), lang).layout.yaxis.range is None
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_one_units_heatmap_row_sits_on_its_quarter_ticks(connection, span, lang):
+    """With one unit the heatmap's single row stood in the middle of a 340 px chart (and of a picture's 16:9), its
+    quarter ticks far below it. On screen the chart is as tall as its row, the title and the ticks need; in a
+    picture taller than that (a document's least height, a download's 16:9) the row keeps a row's height and sits on
+    the axis, the room above it."""
+    from oversight import export
+    from oversight.export import marking
+
+    heatmap = next(spec for spec in catalog.all_charts() if spec.key == "meetings_by_unit_quarter")
+    frame = queries.run(
+        connection,
+        heatmap.query,
+        span.resolve(Filter(("counsellors",), Quarter.parse("2020Q1"), Quarter.parse("2020Q4"))),
+    )
+    screen = heatmap.build(frame, lang)
+    assert _plot_height(screen) == PER_UNIT_PX[heatmap.key] and screen.layout.yaxis.range is None
+    mark = marking.Marking("内部资料 注意保存", "chief 2021-01-05 09:30")
+    for picture, height in (
+        (export.document_figure(heatmap.build(frame, lang), mark), None),
+        (export.with_subtitle(heatmap.build(frame, lang), "x", mark), export.EXPORT_HEIGHT),
+    ):
+        plot = _plot_height(picture) + (height - picture.layout.height if height else 0)
+        low, high = picture.layout.yaxis.range
+        assert low == -0.5  # the row on the axis
+        assert plot / (high - low) == pytest.approx(PER_UNIT_PX[heatmap.key])
 
 
 def test_a_chart_of_three_categories_has_bars_as_thick_as_in_one_of_many(connection, span):

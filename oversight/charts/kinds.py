@@ -5,15 +5,15 @@ carrying ``chart_style.TEMPLATE``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from oversight.charts import none_entry
+from oversight.charts import none_entry, ticks
 from oversight.charts.style import (
+    AXIS_TITLE_LINE_PX,
     CARD_WIDTH_PX,
     COLOURS,
     MIN_PLOT_PX,
@@ -23,7 +23,7 @@ from oversight.charts.style import (
     UNIT_LABEL_FONT,
     base_layout,
     count_ticks,
-    filled_lines,
+    fitted_axis_title,
     label_width,
     left_margin_for,
     quarter_axis,
@@ -153,7 +153,7 @@ def unit_bars(
     pitch = 34 if stacked else GROUPED_BAR_PX * len(series)  # a unit's row: the least plot is as many of them
     left, right = left_margin_for(names, UNIT_LABEL_FONT), 40
     value_axis: dict = {}
-    axis_title = _fitted_axis_title(i18n.t(axis_key, lang), CARD_WIDTH_PX - left - right, right)
+    axis_title = fitted_axis_title(i18n.t(axis_key, lang), CARD_WIDTH_PX - left - right, right)
     if rest_cut is not None:
         total = rest_cut
         value_axis["range"] = [0, rest_cut * _REST_CUT_ROOM]
@@ -187,8 +187,10 @@ def unit_bars(
         # bar of 已提出 read as nothing in particular)
         showlegend=True,
         clickmode="event+select",
-        margin=dict(l=left, r=right, b=TEMPLATE.layout.margin.b + _AXIS_TITLE_LINE_PX * axis_title.count("<br>")),
+        margin=dict(l=left, r=right, b=TEMPLATE.layout.margin.b + AXIS_TITLE_LINE_PX * axis_title.count("<br>")),
         uniformtext=_HIDE_THIN_COUNTS if stacked else None,
+        # the ticks and title above are a phone's card's: the page and the pictures fit them to their width
+        meta=ticks.value_axis_note(total, MOST_TICKS_ACROSS, i18n.t(axis_key, lang), TEMPLATE.layout.margin.b),
     )
     return _no_slabs(figure, len(frame), pitch)
 
@@ -198,19 +200,6 @@ def unit_bars(
 # written at the end (9,775 ▸): at the province's scale the units' bars were slivers beside it, their labels gone.
 _REST_CUT_OVER = 1.5
 _REST_CUT_ROOM = 1.3
-
-
-_AXIS_TITLE_LINE_PX = 20
-
-
-def _fitted_axis_title(title: str, plot_px: float, right_px: float) -> str:
-    """A value axis's title under bars across, on the lines a phone's card needs: Plotly centres it under the plot,
-    which beside long unit names is narrow, so a title wider than the plot and twice the right margin ran past the
-    card's edge ("Issues / suggestio"). Broken at its spaces, as a title is."""
-    room = plot_px + 2 * right_px
-    if label_width(title) <= room:
-        return title
-    return "<br>".join(filled_lines(title, re.compile(r"(?= )"), room, label_width))
 
 
 def _rest_cut(frame: pd.DataFrame, row_totals: pd.Series) -> float | None:
@@ -235,13 +224,19 @@ def _no_slabs(figure: go.Figure, rows: int, pitch_px: float) -> go.Figure:
     return figure
 
 
-def _no_slab_cells(figure: go.Figure, rows: int, pitch_px: float) -> go.Figure:
-    """``figure`` (changed in place), a heatmap of ``rows`` rows, with its cells no taller than ``pitch_px``: one
-    unit's quarters were one red block filling the picture. The rows stay centred in the plot."""
-    room = _plot_height(figure) / pitch_px  # the rows the plot holds at the pitch
-    if room > rows:
-        extra = (room - rows) / 2
-        figure.layout.yaxis.range = [-0.5 - extra, rows - 0.5 + extra]
+def heatmap_rows_on_axis(figure: go.Figure, height: float | None = None) -> go.Figure:
+    """``figure`` (changed in place), where it is a heatmap, with its rows of cells no taller than a unit's row
+    (``_HEATMAP_ROW_PX``) in a picture ``height`` px tall (the figure's own height unless given): one unit's quarters
+    were one red block filling the picture. The rows sit on the quarters' axis and the room left is above them: a
+    single row centred in the plot left its quarter ticks far below it."""
+    if not figure.data or figure.data[0].type != "heatmap":
+        return figure
+    rows = len(figure.data[0].y)
+    layout = figure.layout
+    top = layout.margin.t if layout.margin.t is not None else TEMPLATE.layout.margin.t
+    bottom = layout.margin.b if layout.margin.b is not None else TEMPLATE.layout.margin.b
+    room = ((height or layout.height or 450) - top - bottom) / _HEATMAP_ROW_PX  # the rows the plot holds
+    layout.yaxis.range = [-0.5, room - 0.5] if room > rows + 0.05 else None
     return figure
 
 
@@ -290,6 +285,8 @@ def code_bars(
         yaxis=dict(title=None),
         clickmode="event+select",  # a click on a bar selects it: the page opens the list behind it
         margin=dict(l=left, r=right),
+        # the ticks are a phone's card's: the page and the pictures fit them to their width
+        meta=ticks.value_axis_note(top, MOST_TICKS_ACROSS, i18n.t(axis_key, lang), TEMPLATE.layout.margin.b),
     )
     return _no_slabs(figure, len(frame), _CATEGORY_ROW_PX)
 
@@ -646,10 +643,12 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
     figure = base_layout(
         figure,
         title,
-        height=340,
+        # as tall as its rows, the title and the ticks need (base_layout adds their room to the plot's): at a fixed
+        # 340 px one unit's row stood alone in the middle of a tall plot, its quarter ticks far below it
+        height=1,
         plot_px=_HEATMAP_ROW_PX * len(names),
         # a cell is narrower than a whole quarter's label beside the units' names: short ticks at any count
-        # no grid lines: the cells cover them, but for the room left around one unit's row (``_no_slab_cells``)
+        # no grid lines: the cells cover them, but for the room left above one unit's row (``heatmap_rows_on_axis``)
         xaxis=quarter_axis(
             columns,
             quarters,
@@ -664,7 +663,7 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
         # picture's marking sat on the ticks' year line, "Internal — handle with care2020" under one unit's row
         margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT)),
     )
-    return _no_slab_cells(figure, len(names), _HEATMAP_ROW_PX)
+    return heatmap_rows_on_axis(figure)
 
 
 _HEATMAP_ROW_PX = 34  # a unit's row of cells, as tall as a unit's row of bars

@@ -10,7 +10,8 @@ left out keeps its value in the hover and the data download.
   (as tall, for bars across), so it stays over its own bar, apart from its neighbour's.
 - **Stacked bars** with counts inside their parts (in ``fitted``, for a picture): a count is written only in a part
   that holds it, so a thin part's count neither runs into the next part's nor under the axis.
-- **Lines** with value labels: each label sits above its point or below it, on the side the line leaves free; the
+- **Lines** with value labels: each label sits above its point or below it, on the side the line leaves free (and
+  away from another line's point close by at the same quarter, whose own label takes that side); the
   first and last point, the highest and the lowest, are placed first, then the others left to right, each only where
   it overlaps no label already placed, crosses no line or marker and stays inside the plot.
 
@@ -315,6 +316,12 @@ def line_label_positions(figure: dict) -> dict[int, list[str]]:
     centred, they would run over the plot's edge on a phone's card."""
     frame = _frame(figure, CARD_WIDTH_PX, None)
     positions: dict[int, list[str]] = {}
+    # every line's points in each plot area, by trace, for a label to keep clear of another line's point beside it
+    others = {
+        index: (frame.area(trace), _points(frame, trace))
+        for index, trace in enumerate(figure.get("data") or [])
+        if trace.get("type") == "scatter"
+    }
     for index in _labelled_lines(figure):
         trace = figure["data"][index]
         values = [_number(value) for value in _list(trace.get("y"))]
@@ -336,6 +343,12 @@ def line_label_positions(figure: dict) -> dict[int, list[str]]:
             reach = radius + _MARKER_GAP_PX + size * _LINE_HEIGHT
             fits = {"top": point[1] - reach >= y0, "bottom": point[1] + reach <= y1}
             vertical = order[0] if fits[order[0]] or not fits[order[1]] else order[1]
+            # another line's point close under (over) it at the same quarter takes that side for its own label: the
+            # year-earlier 90.6 went under its point, onto 69.2's label above the point beneath, and was dropped
+            other = "top" if vertical == "bottom" else "bottom"
+            if fits[other] and _crowded(others, index, point, vertical, 2 * reach):
+                if not _crowded(others, index, point, other, 2 * reach):
+                    vertical = other
             half = label_width(texts[at] if at < len(texts) else "", size) / 2
             horizontal = "center"
             if at == known[0] and len(known) > 1 and point[0] - half < x0:
@@ -345,6 +358,28 @@ def line_label_positions(figure: dict) -> dict[int, list[str]]:
             chosen.append(f"{vertical} {horizontal}")
         positions[index] = chosen
     return positions
+
+
+def _crowded(
+    others: dict[int, tuple[Box, list[tuple[float, float] | None]]],
+    index: int,
+    point: tuple[float, float],
+    side: str,
+    within: float,
+) -> bool:
+    """Whether another line (not trace ``index``) in the same plot area has a point at ``point``'s quarter (within a
+    px), on ``side`` of it ("top": above) and closer than ``within`` px: the room a label there would share."""
+    area = others[index][0]
+    for other, (other_area, points) in others.items():
+        if other == index or other_area != area:
+            continue
+        for near in points:
+            if near is None or abs(near[0] - point[0]) > 1:
+                continue
+            gap = point[1] - near[1] if side == "top" else near[1] - point[1]
+            if 0 < gap < within:
+                return True
+    return False
 
 
 def _priority(values: list[float | None]) -> list[int]:

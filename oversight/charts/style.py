@@ -236,6 +236,19 @@ def ticks_below(highest: float, ticks: dict) -> dict:
     return dict(tickmode="array", tickvals=[step * n for n in range(int(highest // step) + 1)])
 
 
+AXIS_TITLE_LINE_PX = 20
+
+
+def fitted_axis_title(title: str, plot_px: float, right_px: float) -> str:
+    """A value axis's title under bars across, on the lines a phone's card needs: Plotly centres it under the plot,
+    which beside long unit names is narrow, so a title wider than the plot and twice the right margin ran past the
+    card's edge ("Issues / suggestio"). Broken at its spaces, as a title is."""
+    room = plot_px + 2 * right_px
+    if label_width(title) <= room:
+        return title
+    return "<br>".join(filled_lines(title, re.compile(r"(?= )"), room, label_width))
+
+
 CARD_WIDTH_PX = 320  # the narrowest chart card a legend must fit: a phone (390 px) less the page's padding
 _TITLE_BAND_PX, LEGEND_ROW_PX = 62, 26
 

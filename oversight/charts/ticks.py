@@ -9,6 +9,11 @@ quarter shown, so each tick shown stands under its own year (a year without any 
 phone, goes unnamed: the axis's order and the hover say it). A dropped tick's other lines (截至 / 8月14日) go with
 it: the hover and the reading still say them. The categories stay the whole labels: hover and clicks are as before.
 
+The value axis under bars across (counts per unit or category) is fitted the same way: its ticks as many as their
+numbers fit side by side, its title on the lines the plot's width needs. A chart built for a phone's card (0, 2,000
+and "Issues /" over "suggestions") read as sparse and broken early on a wide column; ``value_axis_note`` keeps in
+the layout's meta what to fit them again from, ``fitted_value_axis(layout, width)`` fits them at a width.
+
 ``screen_ticks(layout, widths)`` gives the page's script (``assets/chart_view.js``) each x axis's tick text from
 each width on where it changes; ``fitted_ticks(layout, width)`` is the tick text at one width (a picture's, or the
 phone's card for a page drawn without that script).
@@ -20,7 +25,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from oversight.charts.style import TEMPLATE, label_width
+from oversight.charts.style import AXIS_TITLE_LINE_PX, TEMPLATE, fitted_axis_title, label_width, ticks_across
 
 GAP_PX = 4  # the least room between two ticks' texts
 _YEAR_LINE = re.compile(r"^(\d{4})年?$")  # quarter_ticks' year line (2020年 / 2020)
@@ -123,3 +128,40 @@ def screen_ticks(layout: dict, widths: Sequence[int]) -> list[dict[str, Any]]:
             drawn = ticks
     original = {name: [str(tick) for tick in axis["ticktext"]] for name, axis in _tick_axes(layout).items()}
     return [] if len(variants) == 1 and variants[0]["axes"] == original else variants
+
+
+VALUE_AXIS_META = "oversight_value_axis"  # in the layout's meta: what the value axis across is fitted from
+
+
+def value_axis_note(top: float, most: int, title: str, bottom: float) -> dict[str, Any]:
+    """The layout's ``meta`` for bars across whose value axis is fitted at each width: the largest value, the most
+    ticks, the axis title whole and the bottom margin without the title's further lines."""
+    return {VALUE_AXIS_META: {"top": top, "most": most, "title": title, "bottom": bottom}}
+
+
+def fitted_value_axis(layout: dict, width: float) -> dict[str, Any] | None:
+    """The layout's changes for its value axis across at ``width`` px (``xaxis``: the ticks' step, the title's
+    lines; ``margin``: the bottom those lines need); None for a chart without ``value_axis_note``."""
+    meta = layout.get("meta")
+    note = meta.get(VALUE_AXIS_META) if isinstance(meta, dict) else None
+    if not note:
+        return None
+    plot = max(width - _margin(layout, "l") - _margin(layout, "r"), 1.0)
+    title = fitted_axis_title(note["title"], plot, _margin(layout, "r"))
+    return {
+        "xaxis": {**ticks_across(note["top"], plot, note["most"]), "title": {"text": title}},
+        "margin": {"b": note["bottom"] + AXIS_TITLE_LINE_PX * title.count("<br>")},
+    }
+
+
+def screen_value_axes(layout: dict, widths: Sequence[int]) -> list[dict[str, Any]]:
+    """For the page's script: the value axis's changes (``fitted_value_axis``) from each width of ``widths`` on
+    (``from``) where they change, the first entry from the narrowest. Empty for a chart without the note."""
+    variants: list[dict[str, Any]] = []
+    for width in widths:
+        fitted = fitted_value_axis(layout, width)
+        if fitted is None:
+            return []
+        if not variants or {k: v for k, v in variants[-1].items() if k != "from"} != fitted:
+            variants.append({"from": width, **fitted})
+    return variants

@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight import charts, config
-from oversight.charts import labels, none_entry
+from oversight.charts import kinds, labels, none_entry, ticks
 from oversight.charts.style import (
     FONT_FAMILY,
     LEGEND_ROW_PX,
@@ -182,6 +182,7 @@ def with_subtitle(figure: go.Figure, text: str, marking: Marking = NO_MARKING) -
     size = export_size(copied)
     refit_title(copied, size[0])  # the screen's title is broken into lines for a phone; the picture is 16:9
     none_entry.refit(copied, size[0])  # and so is the legend's "…: 0" entry
+    _refit_value_axis(copied, size[0])  # and the value axis's ticks and title under bars across
     # on as many lines as the picture's width takes: four units' English names ran the line off the picture
     # ("… Big Data Administration • 2020 Q1 to 2020 (", no period's end, no data date)
     lines = _subtitle_lines(text, size[0] - _SUBTITLE_EDGE_PX)
@@ -193,7 +194,9 @@ def with_subtitle(figure: go.Figure, text: str, marking: Marking = NO_MARKING) -
         ),
         margin=dict(t=_margin(copied, "t", 80) + _SUBTITLE_LINE_PX + _SUBTITLE_MORE_PX * (len(lines) - 1)),
     )
-    return add_marking(copied, marking, size)
+    # a heatmap's rows at the picture's height (a 16:9 slide's, taller than one unit's row needs on screen), after
+    # the marking has taken its room
+    return kinds.heatmap_rows_on_axis(add_marking(copied, marking, size), size[1])
 
 
 _SUBTITLE_EDGE_PX = 80  # the title's indent and the picture's right edge
@@ -288,8 +291,17 @@ def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool
         width=DOCUMENT_WIDTH,
         height=min(DOCUMENT_MAX_HEIGHT, max(DOCUMENT_MIN_HEIGHT, height)),
     )
+    _refit_value_axis(copied, DOCUMENT_WIDTH)  # once the names' margin is known: it narrows the plot
     _ticks_for_print(copied)
-    return add_marking(copied, marking, document_size(copied))
+    return kinds.heatmap_rows_on_axis(add_marking(copied, marking, document_size(copied)))
+
+
+def _refit_value_axis(figure: go.Figure, width: int) -> None:
+    """The value axis under bars across with the ticks and title lines a picture ``width`` px wide takes (the
+    figure comes with a phone card's)."""
+    fitted = ticks.fitted_value_axis(figure.layout.to_plotly_json(), width)
+    if fitted is not None:
+        figure.update_layout(fitted)
 
 
 def _ticks_for_print(figure: go.Figure) -> None:
@@ -311,7 +323,12 @@ def _ticks_for_print(figure: go.Figure) -> None:
             enlarge(trace.textfont)
 
 
-_MARKING_LINE_PX = 24  # the marking's line (13 px type) and a gap
+_MARKING_PX, _MARKING_LEAST_PX = 13, 12  # the marking's type, and the least it shrinks to (the screen's least text)
+_MARKING_EDGE_PX = 8  # from the picture's left and right edges
+_MARKING_GAP_PX = 8  # the least room between the marking and the axis title beside it
+# where a long marking wraps: at its spaces, else (a Chinese marking without them) before any wide character
+_MARKING_SPACES = re.compile(r"(?= )")
+_MARKING_ANYWHERE = re.compile(r"(?= )|(?=[^\x00-\u2e7f])")
 # One copy of the watermark per tile of about this size (px) of the plot: a crop of any part still carries one.
 _WATERMARK_TILE = (340, 230)
 
@@ -324,15 +341,94 @@ def _watermark_spots(figure: go.Figure, size: tuple[int, int]) -> list[tuple[flo
     return [((column + 0.5) / columns, (row + 0.5) / rows) for column in range(columns) for row in range(rows)]
 
 
+def _marking_line_px(size: float) -> int:
+    return round(size * 1.4) + 6  # a line of the marking's type and the gap under it (24 px at 13 px)
+
+
+def fitted_marking(label: str, width: int) -> tuple[float, list[str]]:
+    """The marking's type size and lines across a picture ``width`` px wide: 13 px where it fits, else smaller down
+    to ``_MARKING_LEAST_PX``, else wrapped at that size (at its spaces, or between Chinese characters where a part
+    is wider than the picture): an office's 44-character marking ran past a download's edge on one line."""
+    room = width - 2 * _MARKING_EDGE_PX
+    needed = label_width(label, _MARKING_PX)
+    if needed <= room:
+        return _MARKING_PX, [label]
+    size = max(_MARKING_LEAST_PX, int(_MARKING_PX * room / needed))
+    if label_width(label, size) <= room:
+        return size, [label]
+    lines = filled_lines(label, _MARKING_SPACES, room, lambda line: label_width(line, size))
+    if any(label_width(line, size) > room for line in lines):
+        lines = filled_lines(label, _MARKING_ANYWHERE, room, lambda line: label_width(line, size))
+    return size, lines
+
+
+def _x_axis_content_px(figure: go.Figure) -> float:
+    """How far below the plot an x axis's ticks and title reach, estimated high: Plotly draws the ticks from the
+    plot's edge down and the title about 1.5 of its lines under them, moved up only where the margin is too short
+    for it (under bars 问题（个）/ 建议（条） sat at the foot of a 60 px margin, where the marking was). 0 where no x
+    axis is drawn (a donut)."""
+    reach = 0.0
+    font = figure.layout.font.size or 14
+
+    def measure(axis) -> None:
+        nonlocal reach
+        if axis.visible is False or axis.showticklabels is False or axis.side == "top":
+            return
+        texts = [str(tick) for tick in axis.ticktext or ()] or [""]
+        size = axis.tickfont.size or font
+        content = (axis.ticklen or 5) + 6 + max(tick.count("<br>") + 1 for tick in texts) * size * 1.3
+        title = axis.title.text if axis.title else None
+        if title:
+            title_px = axis.title.font.size or font
+            content += 10 + title_px * 1.5 + (str(title).count("<br>") + 1) * title_px * 1.3
+        reach = max(reach, content)
+
+    if any(trace.type != "pie" for trace in figure.data):
+        figure.for_each_xaxis(measure)
+    return reach
+
+
+def _title_start_px(figure: go.Figure, size: tuple[int, int]) -> float | None:
+    """Where the x axis's title starts, from the picture's left (Plotly centres it under the plot); None without."""
+    title = figure.layout.xaxis.title.text if figure.layout.xaxis.title else None
+    if not title:
+        return None
+    left, right = _margin(figure, "l", 70), _margin(figure, "r", 30)
+    widest = max(label_width(line, figure.layout.xaxis.title.font.size or 14) for line in str(title).split("<br>"))
+    return left + (size[0] - left - right) / 2 - widest / 2
+
+
+def _marking_band_px(figure: go.Figure, size: tuple[int, int], type_px: float, lines: list[str]) -> int:
+    """How much the bottom margin grows so that the marking, in the picture's bottom-left corner, touches nothing:
+    nothing where it fits under the x axis's ticks and title, or beside them (left of the title Plotly centres under
+    the plot; under the category names left of the quarters' ticks), else what its lines need below them. A long
+    marking (内部资料 仅供……违者依纪依规追究责任) ran over 问题（个）/ 建议（条） in every picture."""
+    needed = _marking_line_px(type_px) * len(lines)
+    legend_below = figure.layout.showlegend is not False and (figure.layout.legend.y or 0) < 0
+    if any(trace.type == "pie" for trace in figure.data) or legend_below:
+        # a pie has no axis under it and a narrow bottom margin, and a legend under the quarters (units side by side)
+        # fills the bottom margin: the marking gets lines of its own beneath them (it sat on 办公厅)
+        return needed
+    widest = max(label_width(line, type_px) for line in lines)
+    title_start = _title_start_px(figure, size)
+    beside = title_start - _MARKING_GAP_PX if title_start is not None else _margin(figure, "l", 70) - _MARKING_EDGE_PX
+    if len(lines) == 1 and _MARKING_EDGE_PX + widest <= beside:
+        return 0
+    # less than nothing where the title already reaches past the margin (its baseline 61 px under the plot, its
+    # foot cut at the picture's edge under 60 px)
+    free = _margin(figure, "b", 60) - _x_axis_content_px(figure)
+    return 0 if needed <= free else int(needed - free) + 1
+
+
 def add_marking(figure: go.Figure, marking: Marking, size: tuple[int, int]) -> go.Figure:
-    """The marking in the bottom-left corner and a light diagonal watermark over the plot (in place)."""
+    """The marking in the bottom-left corner, fitted to the picture's width and clear of the axis's title and ticks,
+    and a light diagonal watermark over the plot (in place)."""
     added: list[dict[str, object]] = []
     if marking.label:
-        legend_below = figure.layout.showlegend is not False and (figure.layout.legend.y or 0) < 0
-        if any(trace.type == "pie" for trace in figure.data) or legend_below:
-            # a pie has no axis under it and a narrow bottom margin, and a legend under the quarters (units side by
-            # side) fills the bottom margin: the marking gets a line of its own beneath them (it sat on 办公厅)
-            figure.update_layout(margin=dict(b=_margin(figure, "b", 60) + _MARKING_LINE_PX))
+        type_px, lines = fitted_marking(marking.label, size[0])
+        band = _marking_band_px(figure, size, type_px, lines)
+        if band:
+            figure.update_layout(margin=dict(b=_margin(figure, "b", 60) + band))
         # in the bottom-left corner of the picture, under the category names: in the bottom-right one it ran into
         # the value axis's title (Issues), which Plotly centres under a plot pushed right by long unit names
         width, height = size
@@ -341,15 +437,18 @@ def add_marking(figure: go.Figure, marking: Marking, size: tuple[int, int]) -> g
         plot_height = max(height - top - bottom, 1)
         added.append(
             dict(
-                text=marking.label,
+                text="<br>".join(safe_text.plotly(line) for line in lines),  # an office's text: no tag is read
                 xref="paper",
                 yref="paper",
-                x=-(left - 8) / max(width - left - right, 1),
+                x=-(left - _MARKING_EDGE_PX) / max(width - left - right, 1),
                 xanchor="left",
+                align="left",
                 y=-(bottom - 4) / plot_height,
                 yanchor="bottom",
                 showarrow=False,
-                font=dict(family=FONT_FAMILY, size=13, color="#" + marking_style.hex_colour(marking_style.MARKING_RGB)),
+                font=dict(
+                    family=FONT_FAMILY, size=type_px, color="#" + marking_style.hex_colour(marking_style.MARKING_RGB)
+                ),
             )
         )
     if marking.watermark:

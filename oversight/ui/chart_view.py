@@ -60,6 +60,9 @@ def script_spec(
         # and the title's lines: a phone's where the column is a phone's, fewer where it is wider
         "titles": screen_titles(plain["layout"], labels.SCREEN_WIDTHS),
         "ticks": tick_variants,
+        # and the value axis across: its ticks' step and its title's lines at the column's width (a phone's in the
+        # figure: sparse ticks and a title broken early on a wide column)
+        "value_axes": ticks.screen_value_axes(plain["layout"], labels.SCREEN_WIDTHS),
         # and the legend's "…: 0" entry on the lines that width needs (a phone's three lines on a wide column)
         "legends": none_entry.screen_variants(plain, labels.SCREEN_WIDTHS),
         "config": config,  # its width follows the column: chart_view.js watches it

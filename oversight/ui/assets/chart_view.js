@@ -72,6 +72,15 @@ function fittedData(spec, width) {
 // exported picture's): the figure comes with a phone card's lines, which on a wide column read as broken early.
 // And the quarters' ticks that stand apart at that width (oversight/charts/ticks.py's screen_ticks): a phone's
 // heatmap read "Q1Q2Q3Q4" as one word; every second quarter's tick is left out there.
+// And the value axis under bars across (oversight/charts/ticks.py's screen_value_axes): its ticks as many as fit and
+// its title on the lines it needs at that width, with the bottom margin they take; a phone's card's 0, 2,000 and
+// "Issues /" over "suggestions" read as sparse and broken early on a wide column.
+function valueAxesAt(spec, width) {
+  let fitted = null;
+  for (const variant of spec.value_axes || []) if (width >= variant.from) fitted = variant;
+  return fitted;
+}
+
 function fittedLayout(spec, width) {
   let layout = spec.figure.layout;
   let ticks = null;
@@ -79,6 +88,15 @@ function fittedLayout(spec, width) {
   if (ticks) {
     layout = { ...layout };
     for (const [axis, ticktext] of Object.entries(ticks.axes)) layout[axis] = { ...layout[axis], ticktext };
+  }
+  const values = valueAxesAt(spec, width);
+  if (values) {
+    const { title, ...axisTicks } = values.xaxis;
+    layout = {
+      ...layout,
+      xaxis: { ...layout.xaxis, ...axisTicks, title: { ...(layout.xaxis || {}).title, ...title } },
+      margin: { ...layout.margin, ...values.margin },
+    };
   }
   let fitted = null;
   for (const title of spec.titles || []) if (width >= title.from) fitted = title;
@@ -102,6 +120,12 @@ function sameTicks(plot, layout) {
       const drawn = plot.layout && plot.layout[name] && plot.layout[name].ticktext;
       return JSON.stringify(drawn) === JSON.stringify(layout[name].ticktext);
     });
+}
+
+function sameValueAxis(plot, layout) {
+  const drawn = (plot.layout && plot.layout.xaxis) || {};
+  const wanted = layout.xaxis || {};
+  return drawn.dtick === wanted.dtick && (drawn.title || {}).text === (wanted.title || {}).text;
 }
 
 function sameTexts(plot, data) {
@@ -149,7 +173,11 @@ export default function (component) {
             // the labels and title lines that fit the new width, then the new width: a redraw at the old width only
             // where they differ
             const relabelled =
-              sameTexts(plot, data) && sameNames(plot, data) && sameTitle(plot, layout) && sameTicks(plot, layout)
+              sameTexts(plot, data) &&
+              sameNames(plot, data) &&
+              sameTitle(plot, layout) &&
+              sameTicks(plot, layout) &&
+              sameValueAxis(plot, layout)
                 ? Promise.resolve()
                 : Plotly.react(plot, data, layout, current.config);
             Promise.resolve(relabelled)
