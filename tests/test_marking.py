@@ -78,6 +78,15 @@ def test_the_screen_overlay_escapes_the_names():
     assert marking.screen_overlay_html(marking.NO_MARKING) == ""
 
 
+def test_the_pictures_watermark_escapes_the_name_as_the_marking_does():
+    figure = go.Figure(go.Bar(x=["a"], y=[1]))
+    export.add_marking(figure, marking.Marking("<i>内部</i>", "<b>x</b>&amp; 2021-01-05 09:30"), (800, 450))
+    texts = [annotation.text for annotation in figure.layout.annotations]
+    assert "&lt;i&gt;内部&lt;/i&gt;" in texts  # the marking, escaped since this morning
+    assert texts.count("&lt;b&gt;x&lt;/b&gt;&amp;amp; 2021-01-05 09:30") == len(texts) - 1  # every watermark spot
+    assert not any("<b>" in text for text in texts)
+
+
 @pytest.fixture(scope="module")
 def frame(connection, default_filter):
     return queries.run(connection, charts.OVERVIEW_CHARTS[0].query, default_filter)

@@ -455,7 +455,7 @@ def add_marking(figure: go.Figure, marking: Marking, size: tuple[int, int]) -> g
         colour = marking_style.css_rgba(marking_style.WATERMARK_RGB, marking_style.WATERMARK_OPACITY + 0.1)
         added += [
             dict(
-                text=marking.watermark,
+                text=safe_text.plotly(marking.watermark),  # a name from an account file or a sign-on: no tag is read
                 xref="paper",
                 yref="paper",
                 x=x,
