@@ -35,7 +35,7 @@ def round_half_up(value: float | Decimal, digits: int = 1) -> Decimal:
     return rounded.copy_abs() if rounded == 0 else rounded
 
 
-def fixed(value: float | None, digits: int = 1, *, grouping: bool = False, missing: str = "") -> str:
+def fixed(value: float | Decimal | None, digits: int = 1, *, grouping: bool = False, missing: str = "") -> str:
     """``73.25`` → ``"73.3"``; whole numbers when ``digits`` is 0; ``missing`` for an unknown value."""
     if is_missing(value):
         return missing
@@ -43,11 +43,18 @@ def fixed(value: float | None, digits: int = 1, *, grouping: bool = False, missi
     return f"{rounded:,}" if grouping else str(rounded)
 
 
-def plain(value: float, digits: int = 1, *, grouping: bool = False) -> str:
+def plain(value: float | Decimal, digits: int = 1, *, grouping: bool = False) -> str:
     """Rounded half up, without a trailing ``.0`` (``74.0`` → ``74``, ``73.25`` → ``73.3``; ``1,234.5`` with
     ``grouping``)."""
     text = fixed(value, digits, grouping=grouping)
     return text[: -(digits + 1)] if digits and text.endswith("." + "0" * digits) else text
+
+
+def grouped(count: float | Decimal | None) -> str:
+    """A count as the cards write it, grouped in thousands: ``7220`` → ``"7,220"`` (a list's "共7220条" beside a
+    card's 7,220 read as two figures). For counts only: a year, a quarter, an id or a row number is never grouped.
+    An unknown count is "" (as ``fixed`` writes it), never "None"."""
+    return "" if count is None else plain(count, 0, grouping=True)
 
 
 def signed(value: float | None, digits: int = 1, suffix: str = "") -> str | None:
