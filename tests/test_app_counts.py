@@ -3,8 +3,11 @@ same count (共 1,216 条 beside 指出问题 1,216个), never 共 1216 条."""
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
@@ -32,3 +35,20 @@ def test_a_list_past_a_thousand_is_counted_as_its_card_counts_it(tmp_path, monke
     assert not at.exception
     assert metrics(at)["指出问题"] == f"{expected:,}个"
     assert f"共 {expected:,} 条（点击列标题排序）" in [caption.value for caption in at.caption]
+
+
+def test_the_audit_page_counts_a_long_log_as_the_cards_would():
+    log = Path(os.environ["OVERSIGHT_AUDIT_LOG"])
+    log.parent.mkdir(parents=True, exist_ok=True)
+    lines = [{"at": f"2021-01-04T0{n % 10}:00:00+00:00", "action": "sign_in", "account": "chief"} for n in range(1201)]
+    log.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    at = run_page("pages/08_audit.py")
+    assert not at.exception
+    assert any(caption.value.startswith("共 1,201 条") for caption in at.caption), [c.value for c in at.caption]
+    at.date_input(key="widget.audit_since").set_value(date(2021, 1, 6)).run()
+    assert [info.value for info in at.info] == ["没有符合条件的审计记录（2021-01-06 起）；日志中共有 1,201 条记录。"]
+    # past the 2,000 the page shows, it says how many of how many
+    more = [{**lines[0], "at": "2021-01-05T01:00:00+00:00"}] * 800
+    log.write_text("".join(json.dumps(line) + "\n" for line in lines + more))
+    at = run_page("pages/08_audit.py")
+    assert any(caption.value.startswith("显示最新 2,000 条，共 2,001 条符合条件") for caption in at.caption)

@@ -8,10 +8,7 @@ the spreadsheets), or from hand frames past a thousand; never from our queries' 
 
 from __future__ import annotations
 
-import json
-import os
 from datetime import date
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -25,7 +22,6 @@ from oversight.core.numbers import grouped
 from oversight.data import store
 from oversight.devdata import scale
 from oversight.present import drill
-from tests.apptest import run_page
 
 AS_OF = date(2020, 12, 31)
 
@@ -73,15 +69,3 @@ def test_the_alert_strip_and_digest_group_a_provinces_overdue_count(province):
         assert f"{n:,}" in digest_text.counts_line(digest, lang)
         assert f"{longest:,}" in digest_text.render_text(digest, lang)  # the longest overdue item's days
     assert f"逾期未整改 {n:,} 项" in digest_text.render_text(digest, "zh")
-
-
-def test_the_audit_page_counts_a_long_log_as_the_cards_would():
-    log = Path(os.environ["OVERSIGHT_AUDIT_LOG"])
-    log.parent.mkdir(parents=True, exist_ok=True)
-    lines = [{"at": f"2021-01-04T0{i % 10}:00:00+00:00", "action": "sign_in", "account": "chief"} for i in range(1201)]
-    log.write_text("".join(json.dumps(line) + "\n" for line in lines))
-    at = run_page("pages/08_audit.py")
-    assert not at.exception
-    assert any(caption.value.startswith("共 1,201 条") for caption in at.caption), [c.value for c in at.caption]
-    at.date_input(key="widget.audit_since").set_value(date(2021, 1, 6)).run()
-    assert [info.value for info in at.info] == ["没有符合条件的审计记录（2021-01-06 起）；日志中共有 1,201 条记录。"]
