@@ -52,3 +52,21 @@ def test_the_audit_page_counts_a_long_log_as_the_cards_would():
     log.write_text("".join(json.dumps(line) + "\n" for line in lines + more))
     at = run_page("pages/08_audit.py")
     assert any(caption.value.startswith("显示最新 2,000 条，共 2,001 条符合条件") for caption in at.caption)
+
+
+def test_the_unit_profiles_meetings_caption_counts_past_a_thousand_as_the_card_does(tmp_path, monkeypatch):
+    folder = tmp_path / "data"
+    shutil.copytree(store.SAMPLE_DATA_DIR, folder, ignore=shutil.ignore_patterns(".*"))
+    ledgers = checked_folder.read_folder(folder)
+    meetings = ledgers["meetings"]
+    held = meetings[(meetings["unit"] == "gov_office") & (meetings["date"] >= date(2020, 1, 1))]
+    times = -(-1000 // len(held))  # enough copies to pass a thousand
+    copies = pd.concat([held] * times, ignore_index=True)
+    copies["meeting_id"] = [f"HY2020-{5001 + n}" for n in range(len(copies))]
+    workbook.write_table(folder / "meetings.xlsx", TABLES["meetings"], pd.concat([meetings, copies]), ledgers["units"])
+    expected = len(held) * (times + 1)
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    at = run_page("pages/05_unit_profile.py", {"unit": "gov_office"})
+    assert not at.exception
+    captions = [caption.value for caption in at.caption]
+    assert any(caption.startswith(f"本期会议共 {expected:,} 次") for caption in captions), captions
