@@ -17,10 +17,13 @@ from oversight import alerts
 from oversight.alerts import digest_text
 from oversight.alerts.strip import AlertStrip
 from oversight.auth.unit_scope import Scope
+from oversight.cli.main import main
+from oversight.contract.schema import TABLES
 from oversight.core import i18n
 from oversight.core.numbers import grouped
 from oversight.data import store
 from oversight.devdata import scale
+from oversight.ingest import checked_folder, workbook
 from oversight.present import drill
 
 AS_OF = date(2020, 12, 31)
@@ -69,3 +72,24 @@ def test_the_alert_strip_and_digest_group_a_provinces_overdue_count(province):
         assert f"{n:,}" in digest_text.counts_line(digest, lang)
         assert f"{longest:,}" in digest_text.render_text(digest, lang)  # the longest overdue item's days
     assert f"逾期未整改 {n:,} 项" in digest_text.render_text(digest, "zh")
+
+
+def test_an_import_summary_counts_its_rows_as_the_cards_would(tmp_path, capsys):
+    """validate's (and the Data page's) 文件中 N 行；现有 N 行 → 导入后 N 行 of a province's ledger."""
+    ledgers = checked_folder.read_folder(store.SAMPLE_DATA_DIR)
+    issues = ledgers["issues"]
+    copies = pd.concat([issues] * 45, ignore_index=True)
+    copies["issue_id"] = [f"WT2020-{2001 + n}" for n in range(len(copies))]
+    file = tmp_path / "issues.xlsx"
+    workbook.write_table(file, TABLES["issues"], pd.concat([issues, copies]), ledgers["units"])
+    rows = len(issues) + len(copies)
+    assert rows >= 1000
+    assert main(["validate", str(file), "--mode", "replace"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        f"文件中 {rows:,} 行；现有 {len(issues)} 行 → 导入后 {rows:,} 行；新增 {len(copies):,}、修改 0、删除 0" in out
+    )
+    assert main(["validate", str(file), "--mode", "replace", "--lang", "en"]) == 0
+    assert f"rows {rows:,} in the file, {len(issues)} now, {rows:,} after the import; added {len(copies):,}" in (
+        capsys.readouterr().out
+    )

@@ -13,6 +13,7 @@ from oversight.cli import options
 from oversight.cli.usage_language import help_text, path_argument
 from oversight.contract.schema import TABLES
 from oversight.core import i18n
+from oversight.core.numbers import grouped
 
 
 def add_validate(commands) -> None:
@@ -94,7 +95,7 @@ def _rows_a_default_replace_removes(plan, args: argparse.Namespace) -> list[str]
             "data.cli.import.replace_not_asked",
             args.lang,
             table=i18n.t(f"data.table.{name}", args.lang),
-            removed=len(change.removed),
+            removed=grouped(len(change.removed)),
         )
         for name, change in plan.changes.items()
         if change.removed

@@ -13,6 +13,7 @@ from oversight import config
 from oversight.auth import audit, roles
 from oversight.contract import schema as contract_schema
 from oversight.core import i18n, safe_text
+from oversight.core.numbers import grouped
 from oversight.ui import grid, session_guard, sign_in
 from oversight.ui.page import Page, open_store
 
@@ -49,7 +50,7 @@ def _problems_written_out(page: Page, problems) -> None:
     lines = "\n".join(f"- {safe_text.markdown(problem.render(page.lang))}" for problem in shown)
     st.markdown(lines)
     if len(problems) > len(shown):
-        st.caption(page.t("data.report.more_in_table", count=len(problems) - len(shown)))
+        st.caption(page.t("data.report.more_in_table", count=grouped(len(problems) - len(shown))))
 
 
 def _uploader_words(page: Page, limit_mb: int) -> str:
@@ -136,12 +137,13 @@ def import_section(page: Page) -> None:
                 table=page.t(f"data.table.{change.table}"),
                 sources=page.t("export.list.separator").join(safe_text.markdown(source) for source in change.sources),
                 mode=page.t(f"data.mode.{change.mode}"),
-                rows=change.rows_in_file,
-                before=change.rows_before,
-                after=change.rows_after,
-                added=len(change.added),
-                changed=len(change.changed),
-                removed=len(change.removed),
+                # counts grouped as the cards write them: a province's 1,048,575 rows, not 1048575
+                rows=grouped(change.rows_in_file),
+                before=grouped(change.rows_before),
+                after=grouped(change.rows_after),
+                added=grouped(len(change.added)),
+                changed=grouped(len(change.changed)),
+                removed=grouped(len(change.removed)),
             )
         )
     for line in import_report.header_only_lines(plan, page.lang):  # accepted: its figures will read none
@@ -159,7 +161,7 @@ def import_section(page: Page) -> None:
                     page.t(
                         "data.report.replace_would_remove",
                         table=page.t(f"data.table.{change.table}"),
-                        removed=len(change.removed),
+                        removed=grouped(len(change.removed)),
                     )
                 )
         st.error(import_report.failed_line(plan, page.lang))
@@ -174,7 +176,11 @@ def import_section(page: Page) -> None:
     for change in plan.changes.values():
         if change.removed:  # said plainly before the button: replacing keeps only what the file holds
             st.warning(
-                page.t("data.report.removes", table=page.t(f"data.table.{change.table}"), removed=len(change.removed))
+                page.t(
+                    "data.report.removes",
+                    table=page.t(f"data.table.{change.table}"),
+                    removed=grouped(len(change.removed)),
+                )
             )
     st.success(page.t("data.report.ok"))
     _previews(page, plan)
@@ -227,7 +233,7 @@ def _previews(page: Page, plan: ImportPlan) -> None:
             else page.t("data.ui.preview_shown.first", first=_PREVIEW_ROWS)
         )
         title = page.t(
-            f"data.ui.preview.{change.mode}", table=page.t(f"data.table.{name}"), count=len(rows), shown=shown
+            f"data.ui.preview.{change.mode}", table=page.t(f"data.table.{name}"), count=grouped(len(rows)), shown=shown
         )
         with st.expander(title):
             grid.data_table(
