@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
+import pytest
 
 from oversight import charts
 from oversight.charts import catalog, kinds
@@ -53,3 +56,54 @@ def test_bars_lines_heatmap_and_donut_counts_past_a_thousand_are_grouped():
     )
     assert list(donut.data[0].labels) == ["书面提醒 1,500（75.0%）", "会议提醒 500（25.0%）"]
     assert "2,000次" in donut.layout.annotations[0].text
+
+
+def _value_axes(figure):
+    """Every axis of ``figure`` that writes numbers of its own (not categories, not hidden)."""
+    layout = figure.to_plotly_json()["layout"]
+    for name, axis in layout.items():
+        if name[1:5] == "axis" and isinstance(axis, dict) and axis.get("type") != "category":
+            if axis.get("visible") is not False:
+                yield name, axis
+
+
+def test_every_value_axis_of_every_chart_groups_four_digit_ticks(connection):
+    """Plotly groups an axis's ticks only from 10,000 on: 1000 … 9000 stood beside a card's 1,234. Every chart's
+    value axes group them as the cards do, in either language (the template's axes carry it, none turns it off)."""
+    from oversight.charts.style import TEMPLATE
+    from oversight.data import queries
+    from oversight.data.filters import Filter, Quarter
+
+    assert TEMPLATE.layout.xaxis.separatethousands and TEMPLATE.layout.yaxis.separatethousands
+    seen = 0
+    for spec in catalog.all_charts():
+        frame = queries.run(connection, spec.query, Filter((), Quarter(2019, 1), Quarter(2020, 4)))
+        for lang in ("zh", "en"):
+            for name, axis in _value_axes(spec.build(frame, lang)):
+                assert axis.get("separatethousands") is not False, (spec.key, name)
+                seen += 1
+    assert seen > 20
+
+
+@pytest.mark.slow
+def test_a_picture_of_counts_past_a_thousand_writes_its_axis_ticks_grouped():
+    """The same, read off the drawn picture (kaleido, as every download is drawn), on a chart of one axis and on the
+    small charts stacked on xaxis4 (their axes are the template's too); and from 10,000 on, 20,000 where Plotly wrote
+    20k beside a card's 20,000."""
+    from oversight.export import figure_svg
+
+    bars = kinds.quarter_bars(
+        QUARTERS.assign(written=[1500, 2], in_person=[0, 2000], meeting=[0, 0]),
+        "en",
+        "chart.reminders_by_quarter_form",
+        catalog.FORM_SERIES,
+        axis_key="axis.reminders",
+    )
+    small = catalog.make_unit_trends_figure(
+        QUARTERS.assign(meetings=[12000, 34000], reminders=[2, 3], issues=[5000, 7000], suggestions=[1, 9]), "zh"
+    )
+    for figure in (bars, small):
+        ticks = re.findall(r'class="[xy]\d*tick"><text[^>]*>([^<]*)<', figure_svg(figure).decode())
+        assert [tick for tick in ticks if re.fullmatch(r"\d{4}|[\d.]+k", tick)] == []  # never 1000, never 20k
+        assert any(re.fullmatch(r"\d,\d{3}", tick) for tick in ticks), ticks
+    assert re.search(r'class="ytick"><text[^>]*>\d\d,000<', figure_svg(small).decode())  # 20,000 as a card writes it

@@ -131,7 +131,7 @@ def test_a_64_character_account_name_is_one_line_of_the_watermark_in_every_file(
     assert main([*argv, "--out", str(tmp_path)]) == 0
     (entry,) = audit.read_audit(action="download")
     stamp = " ".join(entry["details"]["watermark"].rsplit(" ", 2)[-2:])
-    shown = "zhang.wei.pr…xxxxxxx"
+    shown = "zhang.wei.pro…xxxxxxx"
     assert (
         entry["details"]["watermark"] == f"{name} {stamp}" and entry["details"]["watermark_shown"] == f"{shown} {stamp}"
     )

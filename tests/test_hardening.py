@@ -218,6 +218,34 @@ def test_a_full_disk_while_writing_the_data_is_a_sentence_and_changes_nothing(
     assert [line["action"] for line in audit.read_audit()] == []  # the audit line comes after staging
 
 
+def test_an_undo_on_a_full_disk_frees_the_cache_and_goes_ahead(data_folder, tmp_path, monkeypatch, capsys):
+    """It was refused (磁盘已满) while .cache held Parquet files the next read rebuilds: room nothing needs."""
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append"]) == 0
+    capsys.readouterr()
+    checked_folder.read_folder(data_folder)  # the dashboard's read: every table's cache file written
+    cache = table_cache.cache_dir(data_folder)
+    assert len(list(cache.glob("*.parquet"))) == 6
+    staged = commit.stage_file
+
+    def full_while_the_cache_is_there(*args, **kwargs):  # the disk, full until the cache gives its room back
+        if list(cache.glob("*.parquet")):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return staged(*args, **kwargs)
+
+    monkeypatch.setattr(commit, "stage_file", full_while_the_cache_is_there)
+    assert main(["undo", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("Undid ")
+    assert len(checked_folder.read_folder(data_folder)["meetings"]) == 573  # the sample's meetings, as before
+    assert [line["action"] for line in audit.read_audit()][-1] == "undo"
+    # with no cache to free, a full disk is said as before, and nothing is changed
+    monkeypatch.setattr(commit, "stage_file", lambda *a, **k: (_ for _ in ()).throw(OSError(errno.ENOSPC, "full")))
+    table_cache.clear(data_folder)
+    before = hash_tree(data_folder)
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 2
+    assert capsys.readouterr().err.strip() == "the disk is full; nothing was written and the data is unchanged"
+    assert hash_tree(data_folder) == before
+
+
 @pytest.mark.parametrize("code", [errno.EACCES, errno.EROFS])
 def test_a_folder_that_cannot_be_written_is_a_sentence_and_changes_nothing(
     data_folder, tmp_path, monkeypatch, capsys, code

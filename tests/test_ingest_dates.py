@@ -137,3 +137,68 @@ def test_a_weekday_that_is_not_the_dates_is_refused_as_a_mistyped_day():
     with pytest.raises(cells.CellError) as caught:
         cells.parse_date("周四")
     assert caught.value.key == "error.date_invalid"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("二〇二〇年三月五日", date(2020, 3, 5)),
+        ("二零二零年十二月三十一日", date(2020, 12, 31)),
+        ("二○二○年十月十日", date(2020, 10, 10)),  # ○, the circle a keyboard gives for 〇
+        ("二〇二〇年三月五号 星期四", date(2020, 3, 5)),
+        ("2020年三月二十日", date(2020, 3, 20)),
+    ],
+)
+def test_a_date_in_chinese_numerals_reads_as_the_date(text, day):
+    # as a formal document dates itself: it was "not a date; expected a date such as 2020-03-05, …"
+    assert cells.parse_date(text) == day
+
+
+def test_a_date_in_chinese_numerals_that_is_no_day_is_refused_quoting_the_cell():
+    for text, key in (
+        ("二〇二〇年二月三十日", "error.date_impossible"),
+        ("二〇二〇年三月", "error.date_month_only"),
+        ("二〇二〇年三月五日 星期五", "error.date_weekday_mismatch"),
+    ):
+        with pytest.raises(cells.CellError) as caught:
+            cells.parse_date(text)
+        assert (caught.value.key, caught.value.params["value"]) == (key, text)
+
+
+def test_a_date_with_the_year_last_is_read_only_where_day_and_month_cannot_be_mistaken():
+    from oversight.core import i18n
+
+    # 3/5/2020 is 5 March in an American workbook, 3 May in a British one: refused, saying both and the forms to use
+    for text in ("3/5/2020", "05.03.2020", "3-5-2020"):
+        with pytest.raises(cells.CellError) as caught:
+            cells.parse_date(text)
+        assert caught.value.key == "error.date_day_month_ambiguous"
+        assert {caught.value.params["first"], caught.value.params["second"]} == {"2020-03-05", "2020-05-03"}
+    assert i18n.t(caught.value.key, "zh", **caught.value.params) == (
+        "“3-5-2020”的日和月分不清：可能是 2020-03-05，也可能是 2020-05-03；请把年份写在前面，如 2020-03-05、2020/3/5 或"
+        " 2020年3月5日"
+    )
+    assert i18n.t(caught.value.key, "en", **caught.value.params).startswith(
+        "'3-5-2020' could be 2020-03-05 or 2020-05-03: which number is the day and which the month cannot be told"
+    )
+    assert cells.parse_date("13/5/2020") == cells.parse_date("5/13/2020") == date(2020, 5, 13)
+    assert cells.parse_date("3/3/2020") == date(2020, 3, 3)
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_date("31/2/2020")
+    assert caught.value.key == "error.date_impossible"
+
+
+def test_a_ledgers_dates_typed_so_are_imported_or_refused_at_their_cells(tmp_path, monkeypatch):
+    import shutil
+
+    from oversight.data import store
+    from oversight.ingest import import_plan
+    from tests.bad_files import HEADERS, meeting, write_xlsx
+
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+    rows = [meeting("HY2021-0001", day="二〇二一年一月五日"), meeting("HY2021-0002", day="1/6/2021")]
+    new = write_xlsx(tmp_path / "会议.xlsx", {"会议": [HEADERS["meetings"], *rows]})
+    plan = import_plan.plan_import(new, mode="append", folder=folder)
+    assert [(p.row, p.column, p.message_key) for p in plan.problems] == [
+        (3, "会议日期", "error.date_day_month_ambiguous")
+    ]

@@ -361,16 +361,43 @@ def test_the_heatmaps_marking_has_the_line_under_its_ticks_every_quarter_chart_h
 
 def test_a_64_character_name_is_drawn_as_its_start_and_end_and_audited_in_full(monkeypatch):
     """A 64-character account name wrapped four lines in a slide's watermark and ran across the screen's copies:
-    every drawing (screen, PNG/SVG, PPTX, DOCX, PDF) takes ``Marking.watermark``, 20 characters of name at most."""
+    every drawing (screen, PNG/SVG, PPTX, DOCX, PDF) takes ``Marking.watermark``, its name bounded by drawn width."""
     monkeypatch.delenv("OVERSIGHT_WATERMARK", raising=False)
     name = "zhang.wei.provincial-office-inspection-team-" + "x" * 20
     made = marking.for_viewer(name, False, "en", MOMENT)
-    assert made.watermark == "zhang.wei.pr…xxxxxxx 2021-01-05 09:30"
-    assert made.watermark_lines == ["zhang.wei.pr…xxxxxxx", "2021-01-05 09:30"]
+    assert made.watermark == "zhang.wei.pro…xxxxxxx 2021-01-05 09:30"
+    assert made.watermark_lines == ["zhang.wei.pro…xxxxxxx", "2021-01-05 09:30"]
     assert made.audit_details["watermark"] == f"{name} 2021-01-05 09:30"
     assert made.audit_details["watermark_shown"] == made.watermark
     overlay = marking.screen_overlay_html(made)
-    assert overlay.count("zhang.wei.pr…xxxxxxx 2021-01-05 09:30") == 9 and name not in overlay
+    assert overlay.count("zhang.wei.pro…xxxxxxx 2021-01-05 09:30") == 9 and name not in overlay
     twenty = "a" * 20  # at the bound: whole, and the audit line has nothing to add
     assert marking.for_viewer(twenty, False, "en", MOMENT).watermark == f"{twenty} 2021-01-05 09:30"
     assert "watermark_shown" not in marking.for_viewer(twenty, False, "en", MOMENT).audit_details
+
+
+NOTO_CJK = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc"
+
+
+@pytest.mark.parametrize("name", ["W" * 20, "中" * 20, "WWWWWWWWWW中文中文中文中文中文", "Ж" * 20, "a" * 20])
+def test_a_name_of_wide_letters_stays_inside_the_slides_watermark_box_and_the_pictures_tile(monkeypatch, name):
+    """Review of 4 Dec: 20 characters of wide letters (WWW…, 20 Chinese characters) ran past the slide's watermark box
+    (3.5 in less its 0.1 in insets, at 20 pt) and into the picture's next copy (a tile of 340 px, the line at 18 px,
+    turned 25°): the name is bounded by its drawn width, measured here with the font itself (PIL), not our table;
+    the audit line keeps the name whole."""
+    from PIL import ImageFont
+
+    monkeypatch.delenv("OVERSIGHT_WATERMARK", raising=False)
+    made = marking.for_viewer(name, False, "en", MOMENT)
+    viewer, stamp = made.watermark_lines
+    font = ImageFont.truetype(NOTO_CJK, 1000, index=2)  # Noto Sans CJK SC
+    assert font.getname() == ("Noto Sans CJK SC", "Regular")
+    slide_line_pt = max(font.getlength(line) for line in (viewer, stamp)) / 1000 * 20
+    assert slide_line_pt <= (3.5 - 0.2) * 72, (viewer, slide_line_pt)
+    picture_line_px = font.getlength(made.watermark) / 1000 * 18
+    assert picture_line_px * 0.9063 <= 340, (made.watermark, picture_line_px)  # cos 25°
+    assert made.audit_details["watermark"] == f"{name} 2021-01-05 09:30"
+    if viewer != name:  # shortened: its start and its end, as the whole name has them
+        head, tail = viewer.split("…")
+        assert name.startswith(head) and name.endswith(tail) and head and tail
+        assert made.audit_details["watermark_shown"] == made.watermark

@@ -102,16 +102,41 @@ def _label(key: str, code: str, lang: str) -> str:
 
 
 def _entry_names(figure, lang: str) -> list[str]:
-    """The kinds the uncoloured "…: 0" entry names, read off its text (on one line)."""
-    entries = [trace for trace in figure.data if trace.type == "scatter"]
-    if not entries:
-        return []
-    (entry,) = entries
-    assert entry.marker.color == "rgba(0,0,0,0)" and entry.showlegend and entry.hoverinfo == "skip"
-    written = entry.name.replace("<br>", " " if lang == "en" else "")
+    """The kinds the uncoloured "…: 0" entries name, read off their text (on one line), in the legend's order."""
     suffix = "：0" if lang == "zh" else ": 0"
-    assert written.endswith(suffix)
-    return written.removesuffix(suffix).split("、" if lang == "zh" else ", ")
+    names: list[str] = []
+    for item in _legend(figure):
+        if item.type != "scatter":
+            continue
+        assert item.marker.color == "rgba(0,0,0,0)" and item.showlegend and item.hoverinfo == "skip"
+        written = item.name.replace("<br>", " " if lang == "en" else "")
+        assert written.endswith(suffix)
+        names += written.removesuffix(suffix).split("、" if lang == "zh" else ", ")
+    return names
+
+
+def _legend(figure) -> list:
+    """The traces as Plotly lists them in a horizontal legend of ``traceorder`` normal: by ``legendrank`` (1000 where
+    unset), then in the figure's order."""
+    ranked = sorted(
+        enumerate(figure.data), key=lambda pair: (1000 if pair[1].legendrank is None else pair[1].legendrank, pair[0])
+    )
+    return [trace for _, trace in ranked if trace.showlegend is not False]
+
+
+def _legend_kinds(figure, lang: str) -> list[str]:
+    """Each kind the legend names, coloured or with its 0, in the legend's order (a pie's slices by their kind)."""
+    suffix = "：0" if lang == "zh" else ": 0"
+    kinds: list[str] = []
+    for item in _legend(figure):
+        if item.type == "pie":
+            kinds += [label.split(" ")[0] if lang == "zh" else label.rsplit(" ", 2)[0] for label in item.labels]
+        elif item.type == "scatter":
+            written = item.name.replace("<br>", " " if lang == "en" else "").removesuffix(suffix)
+            kinds += written.split("、" if lang == "zh" else ", ")
+        else:
+            kinds.append(item.name)
+    return kinds
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -132,6 +157,8 @@ def test_every_status_of_a_stack_is_in_its_legend_those_with_none_named_with_the
     bars = [trace.name for trace in figure.data if trace.type == "bar"]
     assert bars == [_label(key, code, lang) for code in statuses if counts[code]]
     assert _entry_names(figure, lang) == [_label(key, code, lang) for code in statuses if not counts[code]]
+    # each in the definition's order, those with none among those with some (未整改：0, 整改中, 已整改：0)
+    assert _legend_kinds(figure, lang) == [_label(key, code, lang) for code in statuses]
     for bar in (trace for trace in figure.data if trace.type == "bar"):
         code = next(code for code in statuses if _label(key, code, lang) == bar.name)
         assert sum(bar.x) == counts[code]
@@ -187,12 +214,9 @@ def test_the_none_entry_takes_the_lines_of_the_width_it_is_drawn_at(connection, 
 
     def fits(name: str, width: float, layout) -> bool:
         room = width - layout.margin.l - layout.margin.r
-        # a line of one kind cannot be broken further (English "Secondment to case work: 0" beside a phone's unit names)
-        one_kind = ("、", ", ")
-        return all(
-            label_width(line, 14) + 46 <= room or not any(mark in line for mark in one_kind)
-            for line in name.split("<br>")
-        )
+        # a line of one kind is broken too, at its spaces (English "Secondment to case work: 0" ran past a phone's
+        # card beside the units' names); a Chinese kind has none, and at 14 px fits
+        return all(label_width(line, 14) + 46 <= room for line in name.split("<br>"))
 
     document = export.document_figure(figure).data[index].name  # 580 px across: fewer lines than a phone's
     assert document.count("<br>") < phone.count("<br>") and fits(document, export.DOCUMENT_WIDTH, figure.layout)
@@ -206,3 +230,60 @@ def test_the_none_entry_takes_the_lines_of_the_width_it_is_drawn_at(connection, 
         name = _picked(variants, width, phone, index)
         assert name.replace("<br>", " " if lang == "en" else "") == whole
         assert fits(name, width, figure.layout), (width, name)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_chart_with_none_of_a_kind_before_and_after_lists_the_legend_in_the_definitions_order(lang):
+    """Review of 4 Dec: the "…: 0" entry was always last ("In progress, Not yet rectified, Rectified: 0"): each run of
+    kinds with none is its own entry, where the kinds stand; the kinds with some keep their colours and bars."""
+    frame = pd.DataFrame(
+        {"year": [2020], "quarter": [3], "quarter_key": [20203], "consultation": [0], "special_study": [2]}
+        | {"notification": [0], "secondment": [0]}
+    )
+    figure = catalog.make_activities_by_quarter_figure(frame, lang)
+    from oversight.core import i18n
+
+    definition = [i18n.label(key, lang) for _, key, _ in catalog.ACTIVITY_SERIES]
+    assert [code for code, _, _ in catalog.ACTIVITY_SERIES] == list(frame.columns[3:])
+    assert _legend_kinds(figure, lang) == definition
+    entries = [item.name.replace("<br>", " " if lang == "en" else "") for item in _legend(figure)]
+    zero = "：0" if lang == "zh" else ": 0"
+    separator = "、" if lang == "zh" else ", "
+    assert entries == [definition[0] + zero, definition[1], separator.join(definition[2:]) + zero]
+
+
+@pytest.mark.slow
+def test_the_drawn_legend_reads_in_the_definitions_order():
+    """The same, read off the picture kaleido draws (Plotly's own ordering of ``legendrank``): one unit's quarter of
+    issues, none 未整改 and none 已整改, lists 未整改：0, 整改中, 已整改：0."""
+    import re
+
+    from oversight.export import figure_svg
+
+    frame = pd.DataFrame(
+        {"unit_id": ["gov_office"], "name_zh": ["办公厅"], "name_en": ["General Office"], "ordinal": [1]}
+        | {"open": [0], "in_progress": [2], "rectified": [0]}
+    )
+    figure = catalog.make_issues_by_unit_status_figure(frame, "zh")
+    legend = figure_svg(figure).decode().split('class="legend"', 1)[1]
+    texts = re.findall(r'class="legendtext"[^>]*>(.*?)</text>', legend)
+    assert [re.sub(r"<[^>]+>", "", text) for text in texts] == ["未整改：0", "整改中", "已整改：0"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_donuts_entry_stands_before_its_slices_when_its_kind_comes_first(lang):
+    """A donut's slices are one trace: a form with none that comes first in the definition is listed first (书面提醒：0,
+    面对面提醒, 会议提醒), one that comes last, last; one between others, after the slices (the one place the
+    definition's order cannot be kept)."""
+    from oversight import charts
+    from oversight.core import i18n
+
+    forms = ["written", "in_person", "meeting"]
+    names = [i18n.label(f"code:{form}", lang) for form in forms]
+    for values, expected in (
+        ([0, 5, 7], names),
+        ([5, 7, 0], names),
+        ([5, 0, 7], [names[0], names[2], names[1]]),
+    ):
+        frame = pd.DataFrame({"form": forms, "reminders": values})
+        assert _legend_kinds(charts.make_reminders_by_form_figure(frame, lang), lang) == expected, values

@@ -5,6 +5,7 @@ carrying ``chart_style.TEMPLATE``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
@@ -13,6 +14,7 @@ import plotly.graph_objects as go
 
 from oversight.charts import none_entry
 from oversight.charts.style import (
+    CARD_WIDTH_PX,
     COLOURS,
     MIN_PLOT_PX,
     QUARTER_TICK_FONT,
@@ -21,10 +23,12 @@ from oversight.charts.style import (
     UNIT_LABEL_FONT,
     base_layout,
     count_ticks,
+    filled_lines,
     label_width,
     left_margin_for,
     quarter_axis,
     quarter_labels,
+    ticks_across,
     ticks_below,
     unit_labels,
 )
@@ -94,7 +98,7 @@ def add_none_entry(
     has some, or none has any (the empty chart says so itself). ``plot_left``: the chart's left margin, where its
     legend starts."""
     drawn = {column for column, _, _ in parts_drawn(frame, series)}
-    none_entry.add(figure, [i18n.label(key, lang) for column, key, _ in series if column not in drawn], lang, plot_left)
+    none_entry.add(figure, [(i18n.label(key, lang), column in drawn) for column, key, _ in series], lang, plot_left)
 
 
 # The thickness asked for each bar of a group across (a unit's issues beside its suggestions): room for its value
@@ -115,18 +119,27 @@ def unit_bars(
     """Horizontal bars, one row per unit (first row of the frame on top); ``customdata`` holds the unit id.
     ``axis_key`` titles the value axis with what is counted and its unit (问题数（个）), never a bare 数量.
     ``name_the_none``: the kinds with none in view are named in the legend (``add_none_entry``)."""
-    frame = top_units(frame, [column for column, _, _ in series])
+    columns = [column for column, _, _ in series]
+    frame = top_units(frame, columns)
     ordered = frame.iloc[::-1]
     names, full_names = unit_labels(ordered, lang)
+    row_totals = frame[columns].sum(axis=1) if stacked else frame[columns].max(axis=1)
+    total = row_totals.max()
+    rest_cut = _rest_cut(frame, row_totals)
     figure = go.Figure()
     for column, label_key, colour in parts_drawn(frame, series) if stacked else reversed(series):
+        labels = count_labels(ordered[column])
+        if rest_cut is not None:
+            labels[0] = (
+                ""  # the rest row (first from the bottom) runs past the plot: its figures are written at its end
+            )
         figure.add_bar(
             y=names,
             x=ordered[column],
             orientation="h",
             name=i18n.label(label_key, lang),
             marker_color=colour,
-            text=count_labels(ordered[column]),
+            text=labels,
             textposition="inside" if stacked else "outside",
             textangle=0,
             insidetextanchor="middle",
@@ -137,27 +150,75 @@ def unit_bars(
         )
     if name_the_none and stacked:
         add_none_entry(figure, frame, series, lang, plot_left=left_margin_for(names, UNIT_LABEL_FONT))
-    total = (
-        frame[[c for c, _, _ in series]].sum(axis=1).max() if stacked else frame[[c for c, _, _ in series]].max().max()
-    )
     pitch = 34 if stacked else GROUPED_BAR_PX * len(series)  # a unit's row: the least plot is as many of them
+    left, right = left_margin_for(names, UNIT_LABEL_FONT), 40
+    value_axis: dict = {}
+    axis_title = _fitted_axis_title(i18n.t(axis_key, lang), CARD_WIDTH_PX - left - right, right)
+    if rest_cut is not None:
+        total = rest_cut
+        value_axis["range"] = [0, rest_cut * _REST_CUT_ROOM]
+        rest = frame.iloc[-1]
+        # side by side, each bar's figure on a line of its own, level with it (the first series on top); a stack,
+        # its total, as over the others: on one line beside a phone's unit names "14,509 / 15,189" ran into them
+        figures = [rest[column] for column in columns] if not stacked else [row_totals.iloc[-1]]
+        figure.add_annotation(
+            x=rest_cut * _REST_CUT_ROOM,
+            y=names[0],
+            xanchor="right",
+            text="<br>".join(f"{fixed(value, 0, grouping=True)} ▸" for value in figures),
+            showarrow=False,
+            bgcolor="rgba(255,255,255,0.9)",
+            font=dict(size=UNIT_LABEL_FONT),
+        )
     figure = base_layout(
         figure,
         i18n.t(title_key, lang),
         barmode="stack" if stacked else "group",
         height=340,
         plot_px=pitch * len(frame),
-        xaxis=dict(title=i18n.t(axis_key, lang), **count_ticks(total, MOST_TICKS_ACROSS)),
+        xaxis=dict(
+            title=axis_title,
+            **ticks_across(total, CARD_WIDTH_PX - left - right, MOST_TICKS_ACROSS),
+            **value_axis,
+        ),
         yaxis=dict(title=None, tickfont=dict(size=UNIT_LABEL_FONT)),
         legend=dict(traceorder="normal" if stacked else "reversed"),
         # a stack of one part still says what its colour is (Plotly hides the legend of a single trace: one grey
         # bar of 已提出 read as nothing in particular)
         showlegend=True,
         clickmode="event+select",
-        margin=dict(l=left_margin_for(names, UNIT_LABEL_FONT), r=40),
+        margin=dict(l=left, r=right, b=TEMPLATE.layout.margin.b + _AXIS_TITLE_LINE_PX * axis_title.count("<br>")),
         uniformtext=_HIDE_THIN_COUNTS if stacked else None,
     )
     return _no_slabs(figure, len(frame), pitch)
+
+
+# Where the rest row (``top_units``: 484 other units together) is more than this many times the largest unit, its
+# bar runs past the plot's end, the plot scaled to the units (room ``_REST_CUT_ROOM`` for their labels), its figures
+# written at the end (9,775 ▸): at the province's scale the units' bars were slivers beside it, their labels gone.
+_REST_CUT_OVER = 1.5
+_REST_CUT_ROOM = 1.3
+
+
+_AXIS_TITLE_LINE_PX = 20
+
+
+def _fitted_axis_title(title: str, plot_px: float, right_px: float) -> str:
+    """A value axis's title under bars across, on the lines a phone's card needs: Plotly centres it under the plot,
+    which beside long unit names is narrow, so a title wider than the plot and twice the right margin ran past the
+    card's edge ("Issues / suggestio"). Broken at its spaces, as a title is."""
+    room = plot_px + 2 * right_px
+    if label_width(title) <= room:
+        return title
+    return "<br>".join(filled_lines(title, re.compile(r"(?= )"), room, label_width))
+
+
+def _rest_cut(frame: pd.DataFrame, row_totals: pd.Series) -> float | None:
+    """The largest unit's total where the frame's last row adds up the other units and outgrows it; else None."""
+    if len(frame) < 2 or frame["unit_id"].iloc[-1] != "":
+        return None
+    largest = float(row_totals.iloc[:-1].max())
+    return largest if largest > 0 and row_totals.iloc[-1] > _REST_CUT_OVER * largest else None
 
 
 _BAR_SHARE = 0.8  # of a row, a bar's thickness at Plotly's own gap between rows (0.2)
@@ -218,15 +279,17 @@ def code_bars(
             hovertemplate="%{y}: %{x:,}<extra></extra>",
         )
     )
+    left, right = left_margin_for(labels), 40
+    top = frame[value_column].max()
     figure = base_layout(
         figure,
         i18n.t(title_key, lang),
         height=max(300, 90 + _CATEGORY_ROW_PX * len(frame)),
         showlegend=False,
-        xaxis=dict(title=i18n.t(axis_key, lang), **count_ticks(frame[value_column].max(), MOST_TICKS_ACROSS)),
+        xaxis=dict(title=i18n.t(axis_key, lang), **ticks_across(top, CARD_WIDTH_PX - left - right, MOST_TICKS_ACROSS)),
         yaxis=dict(title=None),
         clickmode="event+select",  # a click on a bar selects it: the page opens the list behind it
-        margin=dict(l=left_margin_for(labels), r=40),
+        margin=dict(l=left, r=right),
     )
     return _no_slabs(figure, len(frame), _CATEGORY_ROW_PX)
 
@@ -297,7 +360,7 @@ def donut(
     )
     if values:  # a donut of nothing says so itself
         with_some = {code for code, _ in drawn}
-        none_entry.add(figure, [label_of(code, lang) for code in codes if code not in with_some], lang, *_DONUT_SIDES)
+        none_entry.add(figure, [(label_of(code, lang), code in with_some) for code in codes], lang, *_DONUT_SIDES)
     total = i18n.t(unit_key, lang, value=fixed(sum(values), 0, grouping=True))
     word = i18n.t(total_key, lang)
     figure.add_annotation(

@@ -16,6 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight.core import i18n, safe_text
+from oversight.core.numbers import fixed
 from oversight.data.filters import Quarter, same_day_years_earlier
 
 FONT_FAMILY = "Noto Sans CJK SC, Noto Sans SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
@@ -30,6 +31,8 @@ COLOURS = {
 }
 SEQUENCE = ["#B3261E", "#1F5AA6", "#E3A21A", "#2E7D32", "#6A4C93", "#00838F", "#9AA5B1", "#D4690F"]
 
+_AXIS = dict(gridcolor="#E4E7EB", linecolor="#9AA5B1", zerolinecolor="#CBD2D9", automargin=False)
+_GROUPED = dict(separatethousands=True, exponentformat="none")
 TITLE_FONT = 18
 _TITLE_X = 0.01  # the template's title starts this share of the width in from the left (and keeps as much right)
 TEMPLATE = go.layout.Template(
@@ -44,8 +47,11 @@ TEMPLATE = go.layout.Template(
         # (about 0.1 s of drawing on the Overview, measured with make bench); charts with long
         # category labels set their left margin from the labels instead (see left_margin_for).
         margin=dict(l=70, r=30, t=90, b=60),
-        xaxis=dict(gridcolor="#E4E7EB", linecolor="#9AA5B1", zerolinecolor="#CBD2D9", automargin=False),
-        yaxis=dict(gridcolor="#E4E7EB", linecolor="#9AA5B1", zerolinecolor="#CBD2D9", automargin=False),
+        # separatethousands: Plotly groups a tick only from 10,000 on (1000 … 9000 beside a card's 1,234), and
+        # exponentformat none: from 10,000 on it wrote 10k, 15k beside a card's 15,189; the template's axes reach
+        # every x and y axis of a figure (xaxis4 of the small charts too), on screen and in every picture
+        xaxis=dict(**_AXIS, **_GROUPED),
+        yaxis=dict(**_AXIS, **_GROUPED),
         legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0.0),
         hoverlabel=dict(font=dict(family=FONT_FAMILY)),
         separators=".,",
@@ -207,6 +213,20 @@ def count_ticks(top: float, most: int) -> dict:
         while top / step > most:
             step = round(step * next(factors))
     return dict(tick0=0, dtick=step)
+
+
+_TICK_GAP_ACROSS_PX = 12  # the least room between two value ticks side by side
+
+
+def ticks_across(top: float, plot_px: float, most: int, font_size: float = 14) -> dict:
+    """``count_ticks`` for a value axis across a plot ``plot_px`` wide (a phone's card: the narrowest it is drawn),
+    with no more ticks than their grouped numbers fit side by side: beside long unit names a plot of 130 px had six
+    ticks of 0 … 3,000, and Plotly turned them on their side, one running into the next. At least 0 and one more."""
+    widest = label_width(fixed(top if top == top else 0, 0, grouping=True), font_size) + _TICK_GAP_ACROSS_PX
+    # intervals: one fewer than the labels that fit, two at least (0 and a tick below the top: at one, the next
+    # tick fell past the top and the axis read only 0)
+    fitting = max(2, min(most, int(plot_px // widest) - 1))
+    return count_ticks(top, fitting)
 
 
 def ticks_below(highest: float, ticks: dict) -> dict:

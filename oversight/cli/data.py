@@ -36,7 +36,7 @@ def _run_validate(args: argparse.Namespace) -> int:
     removing = _rows_a_default_replace_removes(plan, args) if plan.ok else []
     if removing:  # what `import` with the same arguments refuses: "检查通过" alone promised an import it would not make
         print("\n".join([*removing, i18n.t("data.cli.validate.give_the_mode", args.lang)]), file=sys.stderr)
-    return 0 if plan.ok or plan.unchanged else 1
+    return 0 if plan.ok or (plan.unchanged and not plan.problems) else 1
 
 
 def add_import(commands) -> None:
@@ -66,7 +66,7 @@ def _run_import(args: argparse.Namespace) -> int:
     with folder_lock.exclusive(store.data_dir(), CLI_LOCK_TIMEOUT_S):
         plan = import_plan.plan_import(args.files, table=args.table, mode=options.mode(args))
         print(import_report.render_plan(plan, args.lang))
-        if plan.unchanged:
+        if plan.unchanged and not plan.problems:
             return 0  # the data are as the files say already: done, and nothing written
         if not plan.ok:
             return 1
@@ -87,19 +87,22 @@ def _rows_a_default_replace_removes(plan, args: argparse.Namespace) -> list[str]
 
     Replacing is the default, and a file of a few new records (the mode forgotten) replaced a table of 573 meetings
     with one, exit 0, no question asked (the Data page says how many rows a replace deletes before its button):
-    ``import`` refuses such a replace until it is asked for by name."""
+    ``import`` refuses such a replace until it is asked for by name. So it does a replace of a file that does not
+    read whole: a damaged meetings.xlsx counted as "0 now, removed 0", and a few meetings replaced it, exit 0."""
     if args.mode is not None:
         return []
-    return [
-        i18n.t(
-            "data.cli.import.replace_not_asked",
-            args.lang,
-            table=i18n.t(f"data.table.{name}", args.lang),
-            removed=grouped(len(change.removed)),
-        )
-        for name, change in plan.changes.items()
-        if change.removed
-    ]
+    lines = []
+    for name, change in plan.changes.items():
+        table = i18n.t(f"data.table.{name}", args.lang)
+        if change.unread_before:
+            lines.append(i18n.t("data.cli.import.replace_unread_not_asked", args.lang, table=table))
+        elif change.removed:
+            lines.append(
+                i18n.t(
+                    "data.cli.import.replace_not_asked", args.lang, table=table, removed=grouped(len(change.removed))
+                )
+            )
+    return lines
 
 
 def add_history(commands) -> None:

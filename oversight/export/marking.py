@@ -25,14 +25,26 @@ WATERMARK_RGB = (0x9A, 0xA5, 0xB1)
 WATERMARK_OPACITY = 0.16
 MARKING_RGB = (0xB3, 0x26, 0x1E)
 _STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")  # the watermark's time, as ``for_viewer`` writes it
-# The most characters of an account's name the watermark draws. A 64-character name (as many as an account may have)
-# wrapped into four lines of a slide's watermark and shrank the Word one to a thread; at 20 characters the name and
-# the time stay one line each in every export and on screen. A longer name is drawn as its first 12 characters, an
-# ellipsis and its last 7: the start and the end (an e-mail-like name's domain) tell accounts apart, the minute
-# beside it finds the download's audit line, and that line keeps the whole watermark. Names are not limited to 20 at
+# How wide an account's name the watermark draws, in ems of its font: a slide's watermark box (3.5 in less its
+# insets, at 20 pt) holds about 11.9. A 64-character name wrapped into four lines of a slide's watermark and shrank
+# the Word one to a thread; a bound of 20 characters still let 20 wide letters (WWW…, or 20 Chinese characters, 17.6
+# and 20 em) run past the slide's box and into the picture's next copy. Measured by drawn width, the name and the
+# time stay one line each in every export and on screen. A wider name is drawn as its start, an ellipsis and its end
+# (at most 7 characters, 4 em): the start and the end (an e-mail-like name's domain) tell accounts apart, the minute
+# beside it finds the download's audit line, and that line keeps the whole watermark. Names are not limited at
 # creation instead: existing users files hold longer ones, and an office's naming scheme is its own.
-WATERMARK_VIEWER_AT_MOST = 20
-_VIEWER_HEAD, _VIEWER_TAIL = 12, 7
+WATERMARK_VIEWER_EM = 11.5
+_VIEWER_TAIL_CHARACTERS, _VIEWER_TAIL_EM = 7, 4.0
+# Advance widths (thousandths of an em) of the printable ASCII characters, space to ~, in Noto Sans CJK SC, the
+# font every export and the screen draw the watermark in (measured with PIL's ImageFont.getlength)
+_ASCII_ADVANCE = (
+    224, 323, 474, 555, 555, 921, 680, 278, 338, 338, 467, 555, 278, 347, 278, 392, 555, 555, 555, 555, 555, 555,
+    555, 555, 555, 555, 278, 278, 555, 555, 555, 474, 946, 608, 657, 638, 688, 589, 552, 689, 728, 293, 535, 646,
+    543, 812, 723, 742, 633, 742, 635, 596, 599, 721, 575, 878, 573, 531, 603, 338, 392, 338, 555, 559, 606, 563,
+    618, 510, 620, 554, 325, 564, 607, 275, 275, 552, 284, 926, 610, 606, 620, 620, 388, 468, 377, 607, 521, 802,
+    498, 521, 475, 338, 270, 338, 555,
+)  # fmt: skip
+_OTHER_EM = 1.0  # any other character: a CJK or full-width one is a square; an accented or Cyrillic letter no wider
 
 
 @dataclass(frozen=True)
@@ -93,12 +105,28 @@ def viewer_name(username: str | None, local_mode: bool, lang: str) -> str:
     return username
 
 
+def drawn_em(text: str) -> float:
+    """How wide ``text`` is drawn in the watermark's font, in ems (a Chinese character is 1, "W" 0.878, "i" 0.275)."""
+    return sum(_ASCII_ADVANCE[ord(ch) - 32] / 1000 if " " <= ch <= "~" else _OTHER_EM for ch in text)
+
+
 def drawn_viewer(name: str) -> str:
-    """The viewer's name as the watermark draws it: whole up to ``WATERMARK_VIEWER_AT_MOST`` characters, else its
-    start, an ellipsis and its end."""
-    if len(name) <= WATERMARK_VIEWER_AT_MOST:
+    """The viewer's name as the watermark draws it: whole up to ``WATERMARK_VIEWER_EM`` ems wide, else its start, an
+    ellipsis and its end, together no wider."""
+    if drawn_em(name) <= WATERMARK_VIEWER_EM:
         return name
-    return f"{name[:_VIEWER_HEAD]}…{name[-_VIEWER_TAIL:]}"
+    tail = ""
+    for ch in reversed(name):
+        if len(tail) == _VIEWER_TAIL_CHARACTERS or drawn_em(ch + tail) > _VIEWER_TAIL_EM:
+            break
+        tail = ch + tail
+    room = WATERMARK_VIEWER_EM - drawn_em("…" + tail)
+    head = ""
+    for ch in name:
+        if drawn_em(head + ch) > room:
+            break
+        head += ch
+    return f"{head}…{tail}"
 
 
 def for_viewer(username: str | None, local_mode: bool, lang: str, moment: datetime | None = None) -> Marking:

@@ -43,6 +43,14 @@ _DATE_PATTERNS = (
     re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})[日号]?$"),
     re.compile(r"^(\d{4})(\d{2})(\d{2})$"),  # 20200305, as some systems export it
 )
+# A date with the year last (3/5/2020, as an English Excel shows one): read only where the day cannot be the month
+_YEAR_LAST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
+# A number in Chinese numerals before 年, 月, 日 or 号: 二〇二〇年三月五日, as a formal document dates itself
+_CHINESE_NUMERAL = re.compile(r"([〇○零一二三四五六七八九十]+)(?=[年月日号])")
+_CHINESE_DIGITS = {character: str(number) for number, character in enumerate("〇一二三四五六七八九")} | {
+    "○": "0",
+    "零": "0",
+}
 _QUARTER_ONLY = re.compile(r"^\d{4}(?:年度?)?[-_/.]?(?:q[1-4]|第?[一二三四1-4]季度?)$", re.IGNORECASE)
 _MONTH_ONLY = re.compile(r"^\d{4}(?:年\d{1,2}月?|[-/.]\d{1,2})$")
 # A weekday written after the date, as office ledgers often add it: 2020年3月5日 星期四, 2020-03-05（周四）.
@@ -97,7 +105,51 @@ def parse_date(value: object) -> date:
     return _parse_date_text(unicodedata.normalize("NFKC", str(value)).strip(), epoch)
 
 
+def _in_arabic_numerals(match: re.Match[str]) -> str:
+    """二〇二〇 (before 年) digit by digit; 三, 十二, 三十一 (before 月, 日) as the number; anything else as it was."""
+    numeral = match.group(1)
+    if "十" not in numeral:
+        return "".join(_CHINESE_DIGITS[character] for character in numeral)
+    tens, _, ones = numeral.partition("十")
+    if len(tens) > 1 or len(ones) > 1 or "十" in ones or tens in ("〇", "○", "零") or ones in ("〇", "○", "零"):
+        return numeral  # not a month or a day: left to be refused as typed
+    return str(int(_CHINESE_DIGITS.get(tens, "1")) * 10 + int(_CHINESE_DIGITS.get(ones, "0")))
+
+
+def _year_last(match: re.Match[str], text: str) -> date:
+    """3/5/2020 is March 5 in an American workbook and 3 May in a British one: read only where the two readings are
+    one day (13/5/2020, 5/13/2020, 3/3/2020), else refused saying both."""
+    first, second, year = int(match.group(1)), int(match.group(3)), int(match.group(4))
+    readings = []
+    for month, day in ((first, second), (second, first)):
+        try:
+            readings.append(date(year, month, day))
+        except ValueError:
+            continue
+    if not readings:
+        raise CellError("error.date_impossible", value=text)
+    if len(set(readings)) > 1:
+        first_reading, second_reading = readings
+        raise CellError(
+            "error.date_day_month_ambiguous",
+            value=text,
+            first=first_reading.isoformat(),
+            second=second_reading.isoformat(),
+        )
+    return _checked_date(readings[0], text)
+
+
 def _parse_date_text(text: str, epoch: date = _EXCEL_EPOCH) -> date:
+    arabic = _CHINESE_NUMERAL.sub(_in_arabic_numerals, text)
+    if arabic != text:
+        try:
+            return _parse_date_text(arabic, epoch)
+        except CellError as error:  # quoted as the cell holds it
+            error.params["value"] = text
+            raise
+    year_last = _YEAR_LAST.match(text)
+    if year_last:
+        return _year_last(year_last, text)
     weekday = _WEEKDAY_AFTER.search(text)
     if weekday and weekday.start() > 0:
         # read, and checked: a weekday that is not the date's tells of a mistyped day (a day before, a day after)

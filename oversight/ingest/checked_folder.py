@@ -21,7 +21,7 @@ from oversight.ingest.files import load_sheets
 from oversight.ingest.folder_lock import LOCK_FILE
 from oversight.ingest.headers import locate_tables
 from oversight.ingest.problems import Problem, ValidationError, not_a_folder, problem_in_sheet
-from oversight.ingest.table_files import table_path
+from oversight.ingest.table_files import entry_problems, table_path
 
 # How long a reader waits for an import to finish before saying the data is being updated: longer than any
 # import's check and commit of the largest folder the contract allows.
@@ -74,6 +74,10 @@ def _load_tables(folder: Path, prefer_paths: bool) -> dict[str, pd.DataFrame | P
     context = Context()
     for name in LOAD_ORDER:
         table = TABLES[name]
+        refused = entry_problems(folder, table)
+        if refused:  # two files, a name in capitals, a folder or a FIFO: named, never read as a missing table
+            problems += refused
+            continue
         path = table_path(folder, table)
         if not path.exists():
             problems.append(Problem(file=path.name, message_key="error.file_missing", params={"table": table.zh}))

@@ -12,8 +12,10 @@ recorded. Each step is a module-level function so that tests can make it fail.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
+import logging
 import os
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -23,7 +25,7 @@ from oversight import config
 from oversight.auth import audit
 from oversight.contract.schema import TABLES
 from oversight.core import atomic
-from oversight.ingest import checked_folder
+from oversight.ingest import checked_folder, table_cache
 from oversight.ingest.files import Source
 from oversight.ingest.folder_lock import DEFAULT_LOCK_TIMEOUT_S, exclusive, journal_path, roll_back
 from oversight.ingest.import_history import (
@@ -58,6 +60,28 @@ BeforeCommit = Callable[[HistoryEntry], None]
 
 
 def commit_changes(
+    folder: Path,
+    writes: dict[str, tuple[str, bytes] | None],
+    manifest: dict[str, Any],
+    state: str | None,
+    before_commit: BeforeCommit | None = None,
+) -> HistoryEntry:
+    """``commit_once``, and once more when the disk was full and the folder's cache gave back room: an undo was
+    refused (磁盘已满) on a disk whose .cache held Parquet files the next read rebuilds. The first attempt is rolled
+    back whole (an audited one has its rollback line) before the second starts."""
+    try:
+        return commit_once(folder, writes, manifest, state, before_commit)
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        freed = table_cache.clear(folder)
+        if not freed:
+            raise
+        logging.getLogger(__name__).warning("disk full: freed %d bytes of cache in %s and tried again", freed, folder)
+    return commit_once(folder, writes, manifest, state, before_commit)
+
+
+def commit_once(
     folder: Path,
     writes: dict[str, tuple[str, bytes] | None],
     manifest: dict[str, Any],

@@ -6,11 +6,13 @@ one line, and why a change did not happen, without a server path or a traceback.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from oversight import config
 from oversight.core import i18n, safe_text
 from oversight.core.numbers import grouped
 from oversight.ingest.import_history import HistoryEntry
-from oversight.ingest.import_plan import MODES, ImportPlan
+from oversight.ingest.import_plan import MODES, ImportPlan, TableChange
 from oversight.ingest.problems import Problem, ValidationError, shown_text
 
 # A leader's figures may count hidden rows: each is named, but a sheet of 5,000 filtered-out rows is not a report.
@@ -19,24 +21,8 @@ HIDDEN_ROWS_SHOWN = 20
 
 def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     """A readable report of a plan: each table's change, then every problem."""
-    lines = []
-    for change in plan.changes.values():
-        lines.append(
-            i18n.t(
-                "data.report.table",
-                lang,
-                table=i18n.t(f"data.table.{change.table}", lang),
-                sources=i18n.t("export.list.separator", lang).join(map(shown_text, change.sources)),
-                mode=i18n.t(f"data.mode.{change.mode}", lang),
-                # counts grouped as the cards write them: a province's 1,048,575 rows, not 1048575
-                rows=grouped(change.rows_in_file),
-                before=grouped(change.rows_before),
-                after=grouped(change.rows_after),
-                added=grouped(len(change.added)),
-                changed=grouped(len(change.changed)),
-                removed=grouped(len(change.removed)),
-            )
-        )
+    lines = [change_line(change, lang) for change in plan.changes.values()]
+    lines += unread_lines(plan, lang)
     lines += header_only_lines(plan, lang)
     lines += skipped_lines(plan, lang)
     lines += hidden_lines(plan, lang)
@@ -46,6 +32,50 @@ def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     else:
         lines.append(i18n.t(plan.nothing_to_import_key if plan.unchanged else "data.report.ok", lang))
     return "\n".join(lines)
+
+
+def change_line(
+    change: TableChange, lang: str = i18n.DEFAULT_LANGUAGE, quote: Callable[[str], str] = shown_text
+) -> str:
+    """What the import does to one table, in a line; ``quote`` shows a file's name (the page escapes it for markdown).
+
+    A replace of a file that does not read whole gives no "now" and "removed": they counted only the rows that read
+    (a damaged meetings.xlsx read "0 now, removed 0"); ``unread_lines`` says why."""
+    return i18n.t(
+        "data.report.table_unread" if change.unread_before else "data.report.table",
+        lang,
+        table=i18n.t(f"data.table.{change.table}", lang),
+        sources=i18n.t("export.list.separator", lang).join(map(quote, change.sources)),
+        mode=i18n.t(f"data.mode.{change.mode}", lang),
+        # counts grouped as the cards write them: a province's 1,048,575 rows, not 1048575
+        rows=grouped(change.rows_in_file),
+        before=grouped(change.rows_before),
+        after=grouped(change.rows_after),
+        added=grouped(len(change.added)),
+        changed=grouped(len(change.changed)),
+        removed=grouped(len(change.removed)),
+    )
+
+
+def unread_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[str]:
+    """A line per table whose current file a replace discards without it reading whole: the file, what is wrong
+    with it (the first problem, and how many there are), and that the history keeps it."""
+    lines = []
+    for change in plan.changes.values():
+        if not change.unread_before:
+            continue
+        first = change.unread_before[0]
+        lines.append(
+            i18n.t(
+                "data.report.replaces_unread",
+                lang,
+                table=i18n.t(f"data.table.{change.table}", lang),
+                file=shown_text(first.file),
+                problem=first.message(lang),
+                count=grouped(len(change.unread_before)),
+            )
+        )
+    return lines
 
 
 def failed_line(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:

@@ -206,6 +206,24 @@ def _store_locked(directory: Path, table: str, path: Path, frame: pd.DataFrame) 
     return path
 
 
+def clear(folder: Path) -> int:
+    """Remove every cache file of the folder, for the room they take; the bytes freed (0 where there were none, or
+    another process is writing the cache now). Nothing is lost: the next read parses the spreadsheets again."""
+    directory = cache_dir(folder)
+    freed = 0
+    try:
+        with locking.held(directory / WRITE_LOCK, timeout=0, purpose="cache"):
+            for path in directory.glob("*.parquet"):
+                try:
+                    freed += path.stat().st_size
+                except OSError:
+                    continue
+                discard(path)
+    except (locking.LockBusy, OSError):
+        return freed
+    return freed
+
+
 def discard(path: Path) -> None:
     for victim in (path, check_path(path)):
         try:

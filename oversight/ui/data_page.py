@@ -130,22 +130,9 @@ def import_section(page: Page) -> None:
         st.info(page.t("data.report.check_again"), icon=":material/fact_check:")
         return
     for change in plan.changes.values():
-        st.markdown(
-            "- "
-            + page.t(
-                "data.report.table",
-                table=page.t(f"data.table.{change.table}"),
-                sources=page.t("export.list.separator").join(safe_text.markdown(source) for source in change.sources),
-                mode=page.t(f"data.mode.{change.mode}"),
-                # counts grouped as the cards write them: a province's 1,048,575 rows, not 1048575
-                rows=grouped(change.rows_in_file),
-                before=grouped(change.rows_before),
-                after=grouped(change.rows_after),
-                added=grouped(len(change.added)),
-                changed=grouped(len(change.changed)),
-                removed=grouped(len(change.removed)),
-            )
-        )
+        st.markdown("- " + import_report.change_line(change, page.lang, quote=safe_text.markdown))
+    for line in import_report.unread_lines(plan, page.lang):  # the file a replace discards, said before anything
+        st.warning(safe_text.markdown(line), icon=":material/warning:")
     for line in import_report.header_only_lines(plan, page.lang):  # accepted: its figures will read none
         st.warning(safe_text.markdown(line), icon=":material/info:")
     for line in import_report.skipped_lines(plan, page.lang):

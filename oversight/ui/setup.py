@@ -160,7 +160,7 @@ def _show_data_error(error: ingest.ValidationError, account: roles.Account) -> N
         st.error(i18n.t("app.data_error_not_admin", lang))
         st.stop()
     st.error(i18n.t("app.data_error", lang))
-    st.code(error.render(lang), language=None)
+    st.code(error.render(lang), language=None, wrap_lines=True)  # the file and its fix, read whole on a phone
     st.stop()
 
 
@@ -202,7 +202,7 @@ def _repair_page(folder: str, account: roles.Account, error: ingest.ValidationEr
     lang = session.session_language()
     st.title(i18n.t("nav.data", lang))
     st.error(i18n.t("data.ui.broken_folder", lang))
-    st.code(error.render(lang), language=None)
+    st.code(error.render(lang), language=None, wrap_lines=True)  # the file and its fix, read whole on a phone
     # the repair page reads no data: no filter and no span, only the import section that can mend the folder
     no_units = pd.DataFrame(columns=["unit_id", "name_zh", "name_en"])
     page = Page(lang, None, None, folder, "", no_units, account)  # type: ignore[arg-type]

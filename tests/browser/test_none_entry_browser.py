@@ -62,3 +62,31 @@ def test_the_page_script_draws_the_none_entry_on_the_lines_of_its_column(page, c
     assert wide == [bar, whole]  # a wide column: one line, and the bar keeps its own name
     widened = _legend_at(page, drawn, 330, widen_to=720)
     assert widened == [bar, whole]  # the column widened under the drawn chart
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_page_script_lists_kinds_with_none_where_the_definition_puts_them(page, lang):
+    """Review of 4 Dec: the "…: 0" entry came last (整改中, 未整改、已整改：0): on screen, one unit's quarter with issues
+    only in progress lists 未整改：0, 整改中, 已整改：0, the English entries fitted to a phone's card at its spaces."""
+    import pandas as pd
+
+    from oversight.charts.style import label_width
+    from oversight.core import i18n
+    from oversight.ui.chart_view import script_spec
+
+    frame = pd.DataFrame(
+        {"unit_id": ["gov_office"], "name_zh": ["办公厅"], "name_en": ["General Office"], "ordinal": [1]}
+        | {"open": [0], "in_progress": [2], "rectified": [0]}
+    )
+    figure = catalog.make_issues_by_unit_status_figure(frame, lang)
+    drawn = script_spec(figure, BUNDLE, config={"displayModeBar": False}, lang=lang, clickable=False)
+    zero = "：0" if lang == "zh" else ": 0"
+    statuses = [i18n.label(f"code:{code}", lang) for code in ("open", "in_progress", "rectified")]
+    phone = _legend_at(page, drawn, 330)
+    assert [entry.replace("|", " " if lang == "en" else "") for entry in phone] == [
+        statuses[0] + zero,
+        statuses[1],
+        statuses[2] + zero,
+    ]
+    room = 330 - figure.layout.margin.l - figure.layout.margin.r
+    assert all(label_width(line, 14) + 46 <= room for entry in phone for line in entry.split("|")), phone
