@@ -475,10 +475,10 @@ def test_a_file_with_more_problems_than_a_report_lists_says_so_in_both_languages
         "problems above and check again"
     )
     assert import_report.failed_line(plan, "zh") == (
-        "发现超过 1000 个问题（问题过多，检查已停止，没有全部列出），未导入任何数据："
+        "发现超过 1,000 个问题（问题过多，检查已停止，没有全部列出），未导入任何数据："
     )
     assert import_report.failed_line(plan, "en") == (
-        "more than 1000 problems found (too many: the checking stopped, and not all are listed); nothing was imported:"
+        "more than 1,000 problems found (too many: the checking stopped, and not all are listed); nothing was imported:"
     )
     report = import_report.render_plan(plan, "zh").splitlines()
     assert report[0] == import_report.failed_line(plan, "zh") and len(report) == 1 + 1_001
@@ -494,7 +494,7 @@ def test_a_file_with_as_many_problems_as_a_report_lists_is_checked_to_its_end(da
     path = write_xlsx(tmp_path / "issues.xlsx", {"问题": [HEADERS["issues"], *rows]})
     plan = import_plan.plan_import([path], "issues", "append", data_folder)
     assert plan.problem_count == len(plan.problems) == 1_000 and not plan.checking_stopped
-    assert import_report.failed_line(plan, "en") == "1000 problems found; nothing was imported:"
+    assert import_report.failed_line(plan, "en") == "1,000 problems found; nothing was imported:"
 
 
 def test_the_problem_bound_is_the_files_not_each_tables(tmp_path, data_folder):

@@ -11,6 +11,7 @@ from datetime import date
 
 from oversight.alerts import AlertItem, Digest, year_earlier_unrecorded
 from oversight.core import i18n, safe_text
+from oversight.core.numbers import grouped
 from oversight.data.filters import Quarter, same_day_years_earlier
 from oversight.present.summary import date_text
 
@@ -94,8 +95,9 @@ def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
         i18n.t(
             _count_key(rule, days, partial),
             lang,
-            n=f"{mark}{n}{mark}",
-            count=n,
+            # grouped as the Issues page's 逾期未整改 card writes the same count: 7,220, not 7220
+            n=f"{mark}{grouped(n)}{mark}",
+            count=grouped(n),
             days=days,
             within=within,
             quarter=quarter,
@@ -159,7 +161,7 @@ def item_text(
             issue=issue,
             description=text,
             due=_day(facts.get("due_date"), lang),
-            days=i18n.t(f"alerts.days.{'one' if days == 1 else 'other'}", lang, n=days),
+            days=i18n.t(f"alerts.days.{'one' if days == 1 else 'other'}", lang, n=grouped(days)),
             category=i18n.code_label(str(facts.get("category")), lang),
         )
     if item.rule == "no_consultation":
@@ -180,10 +182,10 @@ def item_text(
         lang,
         quarter=_quarter_to(rising_in, counted_to, lang),
         earlier=_quarter_to(rising_in.shift(-4), counted_to and same_day_years_earlier(counted_to), lang),
-        meetings=facts["meetings"],
-        count=facts["meetings"],  # "1 meeting in 2020 Q4 against 0"
-        prev=facts["prev_meetings"],
-        increase=facts["increase"],
+        meetings=grouped(facts["meetings"]),
+        count=grouped(facts["meetings"]),  # "1 meeting in 2020 Q4 against 0"
+        prev=grouped(facts["prev_meetings"]),
+        increase=grouped(facts["increase"]),
     )
 
 
@@ -247,7 +249,7 @@ def _unit_lines(heading: str, item_lines: list[str], shown: int, lang: str) -> l
     lines = [heading, *item_lines[:shown]]
     if rest:
         key = "alerts.digest.unit_more" if shown else "alerts.digest.unit_count"
-        lines.append(i18n.t(key, lang, count=rest))
+        lines.append(i18n.t(key, lang, count=grouped(rest)))
     return [*lines, ""]
 
 
@@ -305,7 +307,7 @@ def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES)
         left_out = groups[len(plan) :]
         if left_out:
             items = sum(len(unit_items) for _unit_id, unit_items in left_out)
-            body.append(i18n.t("alerts.digest.more", lang, units=len(left_out), items=items))
+            body.append(i18n.t("alerts.digest.more", lang, units=grouped(len(left_out)), items=grouped(items)))
         return "\n".join(head + body).rstrip()
 
     return assembled(_fitting_plan(blocks, lambda plan: len(assembled(plan).encode("utf-8")) <= max_bytes))

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from oversight.alerts import AlertItem, Digest
 from oversight.alerts.digest_text import within_days
 from oversight.core import i18n, safe_text
+from oversight.core.numbers import grouped
 from oversight.present.summary import date_text
 
 DESCRIPTION_CHARS = 24  # the oldest item's description on one line; the issue list has it whole
@@ -48,7 +49,7 @@ class AlertStrip:
         enabled = set(self.digest.rules.enabled())
         parts = []
         if "overdue" in enabled:
-            parts.append(i18n.t("alerts.strip.overdue", lang, count=len(self.overdue)))
+            parts.append(i18n.t("alerts.strip.overdue", lang, count=grouped(len(self.overdue))))
             if self.overdue:
                 oldest = self.overdue[0]
                 days = int(oldest.facts["days_overdue"])
@@ -60,9 +61,9 @@ class AlertStrip:
                         lang,
                         unit=oldest.unit_name(lang),
                         description=_quoted_inside(safe_text.shortened(oldest.facts["description"], DESCRIPTION_CHARS)),
-                        count=days,
-                        tied=tied,
-                        others=tied - 1,
+                        count=grouped(days),
+                        tied=grouped(tied),
+                        others=grouped(tied - 1),
                     )
                 )
         if "due_soon" in enabled:
@@ -71,7 +72,7 @@ class AlertStrip:
                     # a window of 0 days is today's deadlines, not "0天内到期"
                     "alerts.strip.due_today" if self.digest.rules.due_within_days == 0 else "alerts.strip.due_soon",
                     lang,
-                    count=len(self.due_soon),
+                    count=grouped(len(self.due_soon)),
                     days=self.digest.rules.due_within_days,
                     within=within_days(self.digest.rules.due_within_days, lang),
                 )
@@ -84,7 +85,7 @@ class AlertStrip:
                 units = i18n.t("export.list.separator", lang).join(item.unit_name(lang) for item in missing)
                 parts.append(i18n.t("alerts.strip.no_consultation_named", lang, units=units, quarter=quarter))
             else:
-                parts.append(i18n.t("alerts.strip.no_consultation", lang, count=len(missing), quarter=quarter))
+                parts.append(i18n.t("alerts.strip.no_consultation", lang, count=grouped(len(missing)), quarter=quarter))
         return parts
 
     def heading(self, lang: str) -> str:

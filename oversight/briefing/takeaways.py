@@ -31,7 +31,7 @@ from oversight.contract.schema import (
     SUGGESTION_STATUSES,
 )
 from oversight.core import i18n
-from oversight.core.numbers import round_half_up
+from oversight.core.numbers import grouped, round_half_up
 from oversight.data.filters import Quarter
 from oversight.present.summary import code_label_in_sentence, count, did, join_list
 
@@ -86,8 +86,8 @@ def _names(names: Sequence[str], lang: str, what: str = "items") -> str:
         f"and_more_{what}",
         lang,
         names=i18n.t("export.list.separator", lang).join(names[:MOST_NAMED]),
-        count=len(names),
-        others=len(names) - MOST_NAMED,
+        count=grouped(len(names)),
+        others=grouped(len(names) - MOST_NAMED),
     )
 
 
@@ -148,6 +148,33 @@ def _with_article(name: str) -> str:
     return name if name.lower().startswith("the ") else f"the {name}"
 
 
+@dataclass(frozen=True)
+class DrawnUnits:
+    """Which units a by-unit bar chart draws a bar of its own (``kinds.top_units``: the first ones and one bar of the
+    rest): a reading that names a unit the picture does not draw apart must say where it is. At a province's scale
+    "no regular consultation with Changsha Justice Bureau" named a unit the chart had folded into "483 other units"."""
+
+    names: frozenset[str]  # every unit's name where the chart draws all of them
+    rest_bar: str | None  # the rest's bar ("其他484家单位"), None where there is none
+
+    def note(self, named: Sequence[str], lang: str) -> str:
+        """Nothing where every unit ``named`` has its bar; else which are counted in the rest's bar."""
+        apart = [name for name in named if name not in self.names]
+        if not apart or self.rest_bar is None:
+            return ""
+        if len(apart) == len(named):
+            return _t("not_drawn", lang, others=self.rest_bar)
+        return _t("not_drawn_some", lang, names=_names(apart, lang, "units"), others=self.rest_bar)
+
+
+def _drawn_units(frame: pd.DataFrame, names: Sequence[str], value_columns: Sequence[str], lang: str) -> DrawnUnits:
+    drawn = kinds.top_units(frame, value_columns)  # the chart's own cut, so words and picture cannot part
+    if len(drawn) == len(frame):
+        return DrawnUnits(frozenset(names), None)
+    apart = len(drawn) - 1  # the last row adds up the rest
+    return DrawnUnits(frozenset(names[:apart]), str(drawn.iloc[-1][i18n.localized_column("name", lang)]))
+
+
 def _leading(values: Sequence[float], labels: Sequence[str], noun: str, lang: str, key: str) -> str:
     """ "X leads with n (s% of the total)", "k tie with n each", or, where every one in view holds as many, "n in each
     of k" — for categories, sources, forms. The leaders are named all (a handful of categories at most): "A, B, C and
@@ -156,7 +183,7 @@ def _leading(values: Sequence[float], labels: Sequence[str], noun: str, lang: st
     leaders, _, top, _ = _extremes(values, labels)
     if top == total:  # one category holds everything: a share of 100% would read oddly
         # count: one alone takes its own wording (所指出问题1个均属… said "all" of one)
-        return _t(f"{key}_all", lang, names=leaders[0], total=count(total, noun, lang), count=total)
+        return _t(f"{key}_all", lang, names=leaders[0], total=count(total, noun, lang), count=grouped(total))
     tied = len(leaders) > 1
     # every category with any issue ties: there is no "most", only an even spread (意见建议集中在 all of them)
     even = tied and len(leaders) == sum(1 for value in values if value > 0)
@@ -335,12 +362,37 @@ def _meetings_by_unit_quarter(frame: pd.DataFrame, lang: str) -> Reading:
             count=_each(count(top, "meetings", lang), len(busiest) > 1, lang),
         )
         return AlikeQuarters(text) if alike else text
+    if len(per_unit) > kinds.MAX_UNIT_ROWS:
+        return _heatmap_top_units(per_unit, names, lang)
     most, fewest, top, bottom = _extremes(per_unit["meetings"], names)
     if _alike(most, per_unit["meetings"]):
         return _t("heatmap_units_even", lang, tied=len(most), one=count(top, "meetings", lang))
     return _t(
         "heatmap_units" + _least_is_none(bottom),
         lang,
+        most=_names(most, lang, "units"),
+        top=_each(count(top, "meetings", lang), len(most) > 1, lang),
+        fewest=_names(fewest, lang, "units"),
+        bottom=_each(count(bottom, "meetings", lang), len(fewest) > 1, lang),
+    )
+
+
+def _heatmap_top_units(per_unit: pd.DataFrame, names: Sequence[str], lang: str) -> str:
+    """The heatmap of more than ``kinds.MAX_UNIT_ROWS`` units draws only those with the most meetings
+    (``kinds.unit_quarter_heatmap``: ``nlargest`` over the units in the units sheet's order, as ``per_unit`` is):
+    the reading ranks the units drawn and says they are the top N of M. Read from every unit, it named the fewest,
+    "Yueyang Transport Bureau (12 meetings)", a unit the picture does not show."""
+    drawn = sorted(per_unit["meetings"].nlargest(kinds.MAX_UNIT_ROWS).index)  # positions, in the sheet's order
+    meetings = per_unit["meetings"].iloc[drawn]
+    most, fewest, top, bottom = _extremes(meetings, [names[position] for position in drawn])
+    shown, units = grouped(len(drawn)), count(len(per_unit), "units", lang)
+    if _alike(most, meetings):
+        return _t("heatmap_units_top_even", lang, shown=shown, units=units, one=count(top, "meetings", lang))
+    return _t(
+        "heatmap_units_top" + _least_is_none(bottom),
+        lang,
+        shown=shown,
+        units=units,
         most=_names(most, lang, "units"),
         top=_each(count(top, "meetings", lang), len(most) > 1, lang),
         fewest=_names(fewest, lang, "units"),
@@ -356,7 +408,8 @@ def _issues_by_unit_status(frame: pd.DataFrame, lang: str) -> str:
     total = sum(parts.values())
     counts = {
         **{name: count(n, "issues", lang) for name, n in parts.items()},
-        **{f"{name}_n": n for name, n in parts.items()},
+        # the bare counts of the English wording ("Of 7,220 issues, 3,615 rectified"), grouped as the cards write them
+        **{f"{name}_n": grouped(n) for name, n in parts.items()},
     }
     text = _t(
         # none rectified in words (已整改0个, "0 rectified")
@@ -377,11 +430,12 @@ def _issues_by_unit_status(frame: pd.DataFrame, lang: str) -> str:
             "status_unfinished_" + ("both" if len(statuses) == 2 else statuses[0]),
             lang,
             unfinished=count(unfinished, "issues", lang),
-            unfinished_n=unfinished,
+            unfinished_n=grouped(unfinished),
             **counts,
         )
     pending = frame["open"] + frame["in_progress"]
-    leaders, _, top, _ = _extremes(pending, _unit_names(frame, lang))
+    names = _unit_names(frame, lang)
+    leaders, _, top, _ = _extremes(pending, names)
     # "most" says nothing when most units share it, or all of them
     if len(frame) > 1 and top > 0 and len(leaders) <= MOST_NAMED and not _alike(leaders, pending):
         text += _t(
@@ -390,6 +444,8 @@ def _issues_by_unit_status(frame: pd.DataFrame, lang: str) -> str:
             units=_names(leaders, lang, "units"),
             count=_each(count(top, "issues", lang), len(leaders) > 1, lang),
         )
+        # the bars are the units with the most issues, not the most still open
+        text += _drawn_units(frame, names, ISSUE_STATUS_ORDER, lang).note(leaders, lang)
     return text
 
 
@@ -406,7 +462,9 @@ def _suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
     total = sum(parts.values())
     # a status with none in view is not listed, as the chart beside it neither draws nor names it
     shown = [
-        _t(f"adoption_part_{name}", lang, n=n, count=count(n, "suggestions", lang)) for name, n in parts.items() if n
+        _t(f"adoption_part_{name}", lang, n=grouped(n), count=count(n, "suggestions", lang))
+        for name, n in parts.items()
+        if n
     ]
     text = _t(
         "adoption_counts",
@@ -415,7 +473,8 @@ def _suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
         parts=join_list(shown, lang),
         rate=percent(parts["adopted"] + parts["implemented"], total),
     )
-    leaders, _, top, _ = _extremes(frame["proposed"], _unit_names(frame, lang))
+    names = _unit_names(frame, lang)
+    leaders, _, top, _ = _extremes(frame["proposed"], names)
     if len(frame) > 1 and top > 0 and len(leaders) <= MOST_NAMED and not _alike(leaders, frame["proposed"]):
         text += _t(
             "adoption_most_waiting",
@@ -423,6 +482,8 @@ def _suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
             units=_names(leaders, lang, "units"),
             count=_each(count(top, "suggestions", lang), len(leaders) > 1, lang),
         )
+        # the bars are the units with the most suggestions, not the most awaiting adoption
+        text += _drawn_units(frame, names, ADOPTION_ORDER, lang).note(leaders, lang)
     return text
 
 
@@ -439,7 +500,7 @@ def _suggestions_by_status(frame: pd.DataFrame, lang: str) -> str:
             "status_part",
             lang,
             label=code_label_in_sentence(SUGGESTION_STATUSES, status, lang),
-            n=int(counts.get(status, 0)),
+            n=grouped(counts.get(status, 0)),
             count=count(counts.get(status, 0), "suggestions", lang),
             share=percent(counts.get(status, 0), total),
         )
@@ -461,16 +522,16 @@ def _suggestions_by_link(frame: pd.DataFrame, lang: str) -> str:
     linked, standalone = int(counts.get("linked", 0)), int(counts.get("standalone", 0))
     if not linked or not standalone:  # all of one kind: 针对所指出问题提出0条（占0.0%） read as a figure to report
         key = "link_counts_linked_only" if linked else "link_counts_standalone_only"
-        return _t(key, lang, total=count(total, "suggestions", lang), count=total)
+        return _t(key, lang, total=count(total, "suggestions", lang), count=grouped(total))
     return _t(
         "link_counts",
         lang,
         total=count(total, "suggestions", lang),
         linked=count(linked, "suggestions", lang),
-        linked_n=linked,
+        linked_n=grouped(linked),
         share=percent(linked, total),
         standalone=count(standalone, "suggestions", lang),
-        standalone_n=standalone,
+        standalone_n=grouped(standalone),
     )
 
 
@@ -528,6 +589,8 @@ def _reminders_by_unit(frame: pd.DataFrame, lang: str) -> str:
     silent = [name for name, n in zip(names, per_unit) if n == 0]
     if silent:
         text += _t("reminders_units_none", lang, units=_names(silent, lang, "units"))
+        # the bars are the units with the most reminders (so the one with most is drawn); those with none are the last
+        text += _drawn_units(frame, names, _FORMS, lang).note(silent, lang)
     return text
 
 
@@ -549,7 +612,8 @@ def _activities_by_unit(frame: pd.DataFrame, lang: str) -> str:
     if len(without) == len(frame):  # the totals said no consultation was held: naming each unit said it twice
         return text
     if without:
-        return text + _t("consulted_not", lang, units=_names(without, lang, "units"))
+        drawn = _drawn_units(frame, names, _ACTIVITY_KINDS, lang)  # the bars are the units with the most activities
+        return text + _t("consulted_not", lang, units=_names(without, lang, "units")) + drawn.note(without, lang)
     if len(frame) > 1:
         return text + _t("consulted_all", lang, units=count(len(frame), "units", lang))
     return text

@@ -13,6 +13,7 @@ from oversight.cli import options
 from oversight.cli.usage_language import help_text, path_argument
 from oversight.contract.schema import TABLES
 from oversight.core import i18n
+from oversight.core.numbers import grouped
 
 
 def add_validate(commands) -> None:
@@ -97,7 +98,9 @@ def _rows_a_default_replace_removes(plan, args: argparse.Namespace) -> list[str]
             lines.append(i18n.t("data.cli.import.replace_unread_not_asked", args.lang, table=table))
         elif change.removed:
             lines.append(
-                i18n.t("data.cli.import.replace_not_asked", args.lang, table=table, removed=len(change.removed))
+                i18n.t(
+                    "data.cli.import.replace_not_asked", args.lang, table=table, removed=grouped(len(change.removed))
+                )
             )
     return lines
 

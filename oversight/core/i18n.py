@@ -63,10 +63,12 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     """The text for ``key`` in ``lang``, with ``{placeholders}`` filled from ``params``.
 
     A missing key raises: a silent fallback would show a leader a raw key. With ``count=1``, ``key.one`` is used
-    where the language has one ("1 row", not "1 rows"); Chinese needs none.
+    where the language has one ("1 row", not "1 rows"), also for a count given as text (``numbers.grouped``);
+    Chinese needs none.
     """
     texts = catalog(normalise_language(lang))
-    text = texts.get(f"{key}.one", texts[key]) if params.get("count") == 1 else texts[key]
+    # a count may come grouped as the cards write it ("7,220", so "1"): one all the same
+    text = texts.get(f"{key}.one", texts[key]) if params.get("count") in (1, "1") else texts[key]
     return text.format(**params) if params else text
 
 

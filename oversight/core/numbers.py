@@ -50,6 +50,13 @@ def plain(value: float | Decimal, digits: int = 1, *, grouping: bool = False) ->
     return text[: -(digits + 1)] if digits and text.endswith("." + "0" * digits) else text
 
 
+def grouped(count: float | Decimal | None) -> str:
+    """A count as the cards write it, grouped in thousands: ``7220`` → ``"7,220"`` (a list's "共7220条" beside a
+    card's 7,220 read as two figures). For counts only: a year, a quarter, an id or a row number is never grouped.
+    An unknown count is "" (as ``fixed`` writes it), never "None"."""
+    return "" if count is None else plain(count, 0, grouping=True)
+
+
 def signed(value: float | None, digits: int = 1, suffix: str = "") -> str | None:
     """``+45.5%`` / ``-32.0%`` / ``0.0%`` (no sign on zero, never ``+-0.0``); None for an unknown value."""
     if is_missing(value):

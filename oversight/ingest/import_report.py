@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from oversight import config
 from oversight.core import i18n, safe_text
+from oversight.core.numbers import grouped
 from oversight.ingest.import_history import HistoryEntry
 from oversight.ingest.import_plan import MODES, ImportPlan, TableChange
 from oversight.ingest.problems import Problem, ValidationError, shown_text
@@ -46,12 +47,13 @@ def change_line(
         table=i18n.t(f"data.table.{change.table}", lang),
         sources=i18n.t("export.list.separator", lang).join(map(quote, change.sources)),
         mode=i18n.t(f"data.mode.{change.mode}", lang),
-        rows=change.rows_in_file,
-        before=change.rows_before,
-        after=change.rows_after,
-        added=len(change.added),
-        changed=len(change.changed),
-        removed=len(change.removed),
+        # counts grouped as the cards write them: a province's 1,048,575 rows, not 1048575
+        rows=grouped(change.rows_in_file),
+        before=grouped(change.rows_before),
+        after=grouped(change.rows_after),
+        added=grouped(len(change.added)),
+        changed=grouped(len(change.changed)),
+        removed=grouped(len(change.removed)),
     )
 
 
@@ -70,7 +72,7 @@ def unread_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[st
                 table=i18n.t(f"data.table.{change.table}", lang),
                 file=shown_text(first.file),
                 problem=first.message(lang),
-                count=len(change.unread_before),
+                count=grouped(len(change.unread_before)),
             )
         )
     return lines
@@ -80,7 +82,7 @@ def failed_line(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     """The sentence over a refused import's problems: how many, and "more than" that when a file had more than a
     report lists (its checking stopped; its last line says so)."""
     key = "data.report.failed_stopped" if plan.checking_stopped else "data.report.failed"
-    return i18n.t(key, lang, count=plan.problem_count)
+    return i18n.t(key, lang, count=grouped(plan.problem_count))
 
 
 def header_only_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[str]:
@@ -127,17 +129,23 @@ def hidden_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[st
         for part in change.hidden:
             where = Problem(file=change.sources[0], message_key="", sheet=part.sheet or None).location(lang)
             if part.sheet_hidden:
-                lines.append(i18n.t("data.report.hidden.sheet", lang, where=where, count=part.records))
+                lines.append(i18n.t("data.report.hidden.sheet", lang, where=where, count=grouped(part.records)))
             if part.rows:
                 shown = separator.join(str(row) for row in part.rows[:HIDDEN_ROWS_SHOWN])
                 more = len(part.rows) - HIDDEN_ROWS_SHOWN
                 rows = (
-                    i18n.t("data.report.hidden.rows_more", lang, rows=shown, more=more, total=len(part.rows))
+                    i18n.t(
+                        "data.report.hidden.rows_more",
+                        lang,
+                        rows=shown,
+                        more=grouped(more),
+                        total=grouped(len(part.rows)),
+                    )
                     if more > 0
-                    else i18n.t("data.report.hidden.rows_list", lang, rows=shown, count=len(part.rows))
+                    else i18n.t("data.report.hidden.rows_list", lang, rows=shown, count=grouped(len(part.rows)))
                 )
                 key = "data.report.hidden.filtered_rows" if part.filtered else "data.report.hidden.rows"
-                lines.append(i18n.t(key, lang, where=where, rows=rows, count=len(part.rows)))
+                lines.append(i18n.t(key, lang, where=where, rows=rows, count=grouped(len(part.rows))))
             if part.columns:
                 columns = separator.join(
                     i18n.t("where.column_letter", lang, letter=letter, column=shown_text(header))
@@ -185,8 +193,8 @@ def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
             "data.history.table",
             lang,
             table=i18n.t(f"data.table.{name}", lang),
-            before=info.get("rows_before"),
-            after=info.get("rows_after"),
+            before=grouped(info.get("rows_before")),
+            after=grouped(info.get("rows_after")),
         )
         for name, info in entry.tables.items()
     )

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from oversight.core import i18n
+from oversight.core.numbers import grouped
 from oversight.present import tables
 
 
@@ -48,7 +49,7 @@ class ListBehind:
         what = i18n.t(f"drill.{self.key}", lang)
         if code is not None:
             what = i18n.t("drill.of_code", lang, what=what, code=i18n.code_label(code, lang))
-        count_text = i18n.t(self.unit_key, lang, value=count)
+        count_text = i18n.t(self.unit_key, lang, value=grouped(count))  # as its card writes it: 7,220
         if self.dated and as_of:
             return i18n.t("drill.title_as_of", lang, what=what, count=count_text, as_of=as_of)
         return i18n.t("drill.title", lang, what=what, count=count_text)

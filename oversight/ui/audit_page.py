@@ -6,6 +6,7 @@ import streamlit as st
 
 from oversight.auth import audit
 from oversight.core import safe_text
+from oversight.core.numbers import grouped
 from oversight.present import audit_rows
 from oversight.ui import grid
 from oversight.ui.page import Page
@@ -59,14 +60,14 @@ def audit_section(page: Page) -> None:
             for name, value in chosen.items()
             if value
         )
-        st.info(page.t("auth.audit.empty", filters=filters, count=len(entries)))
+        st.info(page.t("auth.audit.empty", filters=filters, count=grouped(len(entries))))
         return
     newest = shown[-audit_rows.SHOWN_AT_MOST :]
     table = audit_rows.audit_table(reversed(newest), page.lang, page.unit_names())
     count = (
-        page.t("table.row_count", count=len(table))
+        page.t("table.row_count", count=grouped(len(table)))
         if len(newest) == len(shown)
-        else page.t("auth.audit.newest_only", shown=len(newest), count=len(shown))
+        else page.t("auth.audit.newest_only", shown=grouped(len(newest)), count=grouped(len(shown)))
     )
     st.caption(count + " · " + page.t("auth.audit.time_zone"))
     grid.data_table(table, page.lang)

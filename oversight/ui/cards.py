@@ -14,7 +14,7 @@ import streamlit as st
 from oversight import charts, export
 from oversight.auth import audit, roles
 from oversight.core import safe_text
-from oversight.core.numbers import is_missing
+from oversight.core.numbers import grouped, is_missing
 from oversight.export import marking
 from oversight.present import drill
 from oversight.present.kpis import Kpi
@@ -239,7 +239,7 @@ def _table(
             if frame.empty:  # the search found nothing: not "nothing to list" of rows the table has
                 st.info(page.t("empty.no_match", text=safe_text.markdown(text.strip())))
                 return
-        st.caption(row_count or page.t("table.row_count", count=len(frame)))
+        st.caption(row_count or page.t("table.row_count", count=grouped(len(frame))))
         grid.data_table(frame, page.lang, height=height)
         if page.can_download:
             _table_downloads(page, title_key, title, frame)

@@ -13,6 +13,7 @@ from oversight import config
 from oversight.auth import audit, roles
 from oversight.contract import schema as contract_schema
 from oversight.core import i18n, safe_text
+from oversight.core.numbers import grouped
 from oversight.ui import grid, session_guard, sign_in
 from oversight.ui.page import Page, open_store
 
@@ -49,7 +50,7 @@ def _problems_written_out(page: Page, problems) -> None:
     lines = "\n".join(f"- {safe_text.markdown(problem.render(page.lang))}" for problem in shown)
     st.markdown(lines)
     if len(problems) > len(shown):
-        st.caption(page.t("data.report.more_in_table", count=len(problems) - len(shown)))
+        st.caption(page.t("data.report.more_in_table", count=grouped(len(problems) - len(shown))))
 
 
 def _uploader_words(page: Page, limit_mb: int) -> str:
@@ -147,7 +148,7 @@ def import_section(page: Page) -> None:
                     page.t(
                         "data.report.replace_would_remove",
                         table=page.t(f"data.table.{change.table}"),
-                        removed=len(change.removed),
+                        removed=grouped(len(change.removed)),
                     )
                 )
         st.error(import_report.failed_line(plan, page.lang))
@@ -162,7 +163,11 @@ def import_section(page: Page) -> None:
     for change in plan.changes.values():
         if change.removed:  # said plainly before the button: replacing keeps only what the file holds
             st.warning(
-                page.t("data.report.removes", table=page.t(f"data.table.{change.table}"), removed=len(change.removed))
+                page.t(
+                    "data.report.removes",
+                    table=page.t(f"data.table.{change.table}"),
+                    removed=grouped(len(change.removed)),
+                )
             )
     st.success(page.t("data.report.ok"))
     _previews(page, plan)
@@ -215,7 +220,7 @@ def _previews(page: Page, plan: ImportPlan) -> None:
             else page.t("data.ui.preview_shown.first", first=_PREVIEW_ROWS)
         )
         title = page.t(
-            f"data.ui.preview.{change.mode}", table=page.t(f"data.table.{name}"), count=len(rows), shown=shown
+            f"data.ui.preview.{change.mode}", table=page.t(f"data.table.{name}"), count=grouped(len(rows)), shown=shown
         )
         with st.expander(title):
             grid.data_table(

@@ -9,6 +9,7 @@ import streamlit as st
 
 from oversight.charts import catalog
 from oversight.core import safe_text
+from oversight.core.numbers import grouped
 from oversight.export import data_files
 from oversight.present import compare, kpis, tables
 from oversight.ui import session
@@ -138,7 +139,7 @@ def _latest_meetings_count(page: Page, unit_page: Page, shown: int) -> str | Non
     from the same ``unit_metrics`` rows) beside how many are listed; None (共 N 条) where the list is all of them."""
     metrics = page.query("unit_metrics")
     held = int(metrics.loc[metrics["unit_id"].isin(unit_page.filter.units), "meetings"].sum())
-    return page.t("table.latest_meetings_capped", count=held, shown=shown) if held > shown else None
+    return page.t("table.latest_meetings_capped", count=grouped(held), shown=shown) if held > shown else None
 
 
 def unit_profile(page: Page) -> None:
