@@ -379,10 +379,10 @@ def _meetings_by_unit_quarter(frame: pd.DataFrame, lang: str) -> Reading:
 
 def _heatmap_top_units(per_unit: pd.DataFrame, names: Sequence[str], lang: str) -> str:
     """The heatmap of more than ``kinds.MAX_UNIT_ROWS`` units draws only those with the most meetings
-    (``kinds.unit_quarter_heatmap``: ``nlargest`` over the units in the units sheet's order, as ``per_unit`` is):
+    (``kinds.heatmap_rows``, over the units in the units sheet's order, as ``per_unit`` is):
     the reading ranks the units drawn and says they are the top N of M. Read from every unit, it named the fewest,
     "Yueyang Transport Bureau (12 meetings)", a unit the picture does not show."""
-    drawn = sorted(per_unit["meetings"].nlargest(kinds.MAX_UNIT_ROWS).index)  # positions, in the sheet's order
+    drawn = sorted(kinds.heatmap_rows(per_unit["meetings"]))  # positions, in the sheet's order
     meetings = per_unit["meetings"].iloc[drawn]
     most, fewest, top, bottom = _extremes(meetings, [names[position] for position in drawn])
     shown, units = grouped(len(drawn)), count(len(per_unit), "units", lang)

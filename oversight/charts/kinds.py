@@ -600,6 +600,13 @@ def quarter_small_multiples(
     )
 
 
+def heatmap_rows(totals: pd.Series) -> pd.Index:
+    """The units a heatmap draws, by the labels of ``totals`` (each unit's count over the quarters, in the units
+    sheet's order): beyond ``MAX_UNIT_ROWS`` those with the most, a tie going to the first in the sheet. The
+    briefing's reading ranks the same units, so that it names none the picture leaves out."""
+    return totals.nlargest(MAX_UNIT_ROWS).index if len(totals) > MAX_UNIT_ROWS else totals.index
+
+
 def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_column: str) -> go.Figure:
     """Units down, quarters across, the count in every cell (the units sheet's order, first on top).
 
@@ -616,7 +623,7 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
     ).astype("float64")
     title = i18n.t(title_key, lang)
     if len(table) > MAX_UNIT_ROWS:
-        table = table.loc[table.sum(axis=1).nlargest(MAX_UNIT_ROWS).index]
+        table = table.loc[heatmap_rows(table.sum(axis=1))]
         title = i18n.t("chart.top_units_suffix", lang, title=title, count=MAX_UNIT_ROWS)
     table = table.sort_index(level="ordinal", ascending=False)
     names, full_names = unit_labels(table.index.to_frame(index=False), lang)
