@@ -28,14 +28,19 @@ def test_the_unit_beside_the_average_writes_its_values_grouped_in_thousands():
         assert list(average.text) == ["1,000", "1", "1", "1", "1", "9"]
 
 
-def test_bars_lines_heatmap_and_donut_counts_past_a_thousand_are_grouped():
-    bars = kinds.quarter_bars(
+def _reminders_past_a_thousand():
+    """Reminders by quarter and form with 1,500 written and 2,000 in person: counts Plotly writes ungrouped."""
+    return kinds.quarter_bars(
         QUARTERS.assign(written=[1500, 2], in_person=[0, 2000], meeting=[0, 0]),
         "en",
         "chart.reminders_by_quarter_form",
         catalog.FORM_SERIES,
         axis_key="axis.reminders",
     )
+
+
+def test_bars_lines_heatmap_and_donut_counts_past_a_thousand_are_grouped():
+    bars = _reminders_past_a_thousand()
     assert [t for trace in bars.data for t in trace.text if t] == ["1,500", "2", "2,000"]
     assert [note.text for note in bars.layout.annotations] == ["2,002"]  # the total over the stack of two parts
     lines = catalog.make_meeting_duration_figure(
@@ -92,13 +97,7 @@ def test_a_picture_of_counts_past_a_thousand_writes_its_axis_ticks_grouped():
     20k beside a card's 20,000."""
     from oversight.export import figure_svg
 
-    bars = kinds.quarter_bars(
-        QUARTERS.assign(written=[1500, 2], in_person=[0, 2000], meeting=[0, 0]),
-        "en",
-        "chart.reminders_by_quarter_form",
-        catalog.FORM_SERIES,
-        axis_key="axis.reminders",
-    )
+    bars = _reminders_past_a_thousand()
     small = catalog.make_unit_trends_figure(
         QUARTERS.assign(meetings=[12000, 34000], reminders=[2, 3], issues=[5000, 7000], suggestions=[1, 9]), "zh"
     )
