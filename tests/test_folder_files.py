@@ -259,3 +259,18 @@ def test_an_imports_check_reads_the_folders_validated_tables_from_the_cache(data
     plan = import_plan.plan_import(new_meetings(tmp_path), mode="append", folder=data_folder)
     assert opened[:2] == ["issues.xlsx", "suggestions.xlsx"]  # and suggestions, checked against the issues
     assert ("issues.xlsx", "error.workbook_corrupt") in [(p.file, p.message_key) for p in plan.problems]
+
+
+@pytest.mark.parametrize(
+    ("lang", "checked", "refused"),
+    [
+        ("zh", "发现 1 个问题：", "发现 1 个问题，未导入任何数据："),
+        ("en", "1 problem found:", "1 problem found; nothing was imported:"),
+    ],
+)
+def test_a_checks_problems_are_not_said_to_have_stopped_an_import(data_folder, tmp_path, lang, checked, refused):
+    """``validate`` imports nothing anyway: its report headed 未导入任何数据 read as if it had tried; an import's
+    refusal still says it."""
+    plan = import_plan.plan_import([tmp_path / "missing.xlsx"])
+    assert import_report.render_plan(plan, lang, checked_only=True).splitlines()[0] == checked
+    assert import_report.render_plan(plan, lang).splitlines()[0] == refused

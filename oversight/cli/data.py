@@ -32,7 +32,7 @@ def _run_validate(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(plan.as_dict(args.lang), ensure_ascii=False, indent=1, default=str))
     else:
-        print(import_report.render_plan(plan, args.lang))
+        print(import_report.render_plan(plan, args.lang, checked_only=True))
     removing = _rows_a_default_replace_removes(plan, args) if plan.ok else []
     if removing:  # what `import` with the same arguments refuses: "检查通过" alone promised an import it would not make
         print("\n".join([*removing, i18n.t("data.cli.validate.give_the_mode", args.lang)]), file=sys.stderr)

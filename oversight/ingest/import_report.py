@@ -19,15 +19,16 @@ from oversight.ingest.problems import Problem, ValidationError, shown_text
 HIDDEN_ROWS_SHOWN = 20
 
 
-def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-    """A readable report of a plan: each table's change, then every problem."""
+def render_plan(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE, checked_only: bool = False) -> str:
+    """A readable report of a plan: each table's change, then every problem. ``checked_only`` for ``validate``,
+    which imports nothing anyway: "nothing was imported" over its problems read as if it had tried."""
     lines = [change_line(change, lang) for change in plan.changes.values()]
     lines += unread_lines(plan, lang)
     lines += header_only_lines(plan, lang)
     lines += skipped_lines(plan, lang)
     lines += hidden_lines(plan, lang)
     if plan.problems:
-        lines.append(failed_line(plan, lang))
+        lines.append(failed_line(plan, lang, checked_only))
         lines += [f"  - {problem.render(lang)}" for problem in plan.problems]
     else:
         lines.append(i18n.t(plan.nothing_to_import_key if plan.unchanged else "data.report.ok", lang))
@@ -78,10 +79,10 @@ def unread_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[st
     return lines
 
 
-def failed_line(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-    """The sentence over a refused import's problems: how many, and "more than" that when a file had more than a
-    report lists (its checking stopped; its last line says so)."""
-    key = "data.report.failed_stopped" if plan.checking_stopped else "data.report.failed"
+def failed_line(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE, checked_only: bool = False) -> str:
+    """The sentence over a refused import's problems (or a check's, ``checked_only``): how many, and "more than"
+    that when a file had more than a report lists (its checking stopped; its last line says so)."""
+    key = "data.report." + ("found" if checked_only else "failed") + ("_stopped" if plan.checking_stopped else "")
     return i18n.t(key, lang, count=grouped(plan.problem_count))
 
 
