@@ -68,12 +68,8 @@ def percent(part: float, whole: float) -> Decimal:
     return round_half_up(part / whole * 100, 1)
 
 
-def _plain(value: Decimal) -> Decimal | int:
-    return int(value) if value == int(value) else value
-
-
 def _minutes(value: float | Decimal, lang: str) -> str:
-    return count(_plain(round_half_up(value, 1)), "minutes", lang)
+    return count(round_half_up(value, 1), "minutes", lang)
 
 
 def _names(names: Sequence[str], lang: str, what: str = "items") -> str:

@@ -18,7 +18,7 @@ import pandas as pd
 from oversight import config
 from oversight.contract.schema import CATEGORIES, REMINDER_FORMS
 from oversight.core import i18n
-from oversight.core.numbers import plain
+from oversight.core.numbers import grouped, plain
 from oversight.data.filters import DataSpan, Filter, same_day_years_earlier
 from oversight.present.kpis import percent_change, rate, round_half_up
 
@@ -57,10 +57,10 @@ def gather_figures(run_query: QueryRunner, filter_: Filter) -> Figures:
 
 def count(n: float | int | Decimal, noun: str, lang: str) -> str:
     """``16个`` / ``16 issues``: the number with its measure word or (singular or plural) noun."""
-    number = int(n) if float(n) == int(n) else n
-    form = "one" if number == 1 else "other"
-    # grouped as the cards and the charts' labels write it: a province's "266394 meetings" beside a card's 266,394
-    return i18n.t(f"export.count.{noun}.{form}", lang, n=plain(number, 1, grouping=True))
+    form = "one" if n == 1 else "other"
+    # grouped as the cards and the charts' labels write it (a province's "266394 meetings" beside a card's 266,394),
+    # without a whole number's ".0" (平均时长74分钟)
+    return i18n.t(f"export.count.{noun}.{form}", lang, n=plain(n, 1, grouping=True))
 
 
 def did(noun: str, n: float | int, lang: str) -> str:
@@ -204,7 +204,7 @@ def _collaboration(figures: Figures, lang: str) -> str:
                 "export.summary.reminder_form",
                 lang,
                 label=code_label_in_sentence(REMINDER_FORMS, form, lang),
-                n=plain(int(n), 0, grouping=True),
+                n=grouped(n),
             )
             for form, n in zip(reminders["form"], reminders["reminders"])
         ]
@@ -239,7 +239,7 @@ def _meetings(figures: Figures, lang: str) -> str:
     minutes_now = now.get("avg_duration_min")
     if minutes_now is not None and not pd.isna(minutes_now):
         shown_now = round_half_up(minutes_now, 1)
-        text += i18n.t("export.summary.duration", lang, minutes=count(_plain(shown_now), "minutes", lang))
+        text += i18n.t("export.summary.duration", lang, minutes=count(shown_now, "minutes", lang))
         minutes_before = None if before is None else before.get("avg_duration_min")
         if minutes_before is not None and not pd.isna(minutes_before):
             # The difference of the means, rounded once, as the 平均会议时长 card's 同比 says it: the difference of
@@ -247,9 +247,7 @@ def _meetings(figures: Figures, lang: str) -> str:
             difference = round_half_up(minutes_before - minutes_now, 1)
             if difference:
                 key = "shorter" if difference > 0 else "longer"
-                text += i18n.t(
-                    f"export.summary.duration_{key}", lang, minutes=count(_plain(abs(difference)), "minutes", lang)
-                )
+                text += i18n.t(f"export.summary.duration_{key}", lang, minutes=count(abs(difference), "minutes", lang))
     meetings = figures.meetings
     # each practice said in words where no meeting had it: 纪检监察组列席0次 and "it attended 0 meetings" read as
     # figures to report
@@ -260,10 +258,6 @@ def _meetings(figures: Figures, lang: str) -> str:
         # count: "1 meeting was merged", not "were"
         practice[column] = i18n.t(key, lang, count=n, meetings=count(n, "meetings", lang))
     return text + i18n.t("export.summary.meeting_practice", lang, **practice)
-
-
-def _plain(value: Decimal) -> Decimal | int:
-    return int(value) if value == int(value) else value
 
 
 def summary_paragraphs(figures: Figures, lang: str) -> list[str]:
