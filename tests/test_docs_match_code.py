@@ -1,0 +1,199 @@
+"""README, docs/*.md and the code say the same thing: what a new administrator or developer reads is what runs.
+
+Each test reads one thing from the code (the environment variables it reads, the URL parameters it parses, the
+command line's commands and options, the Makefile's variables and packages, the packages' modules) and looks for it
+in the documents, and the other way round, so that a setting added without a line in README, or a line left after
+its setting went, fails here rather than misleading the next reader.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from oversight.cli import main as cli_main
+from oversight.cli import options, schedule
+from oversight.data import filters
+
+ROOT = Path(__file__).resolve().parent.parent
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+DOCS = {path.name: path.read_text(encoding="utf-8") for path in sorted((ROOT / "docs").glob("*.md"))}
+MAKEFILE = (ROOT / "Makefile").read_text(encoding="utf-8")
+
+# the functions that read one environment variable, by its name as their first argument
+_READERS = {"setting", "setting_as_set", "_env_megabytes", "getenv"}
+
+
+def _section(text: str, heading: str) -> str:
+    """The body of the ``## heading`` section (up to the next ``## ``)."""
+    return text.split(f"\n## {heading}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _table_rows(section: str) -> list[list[str]]:
+    """The cells of every row of the first Markdown table in ``section`` (header and rule left out)."""
+    rows = [line for line in section.splitlines() if line.startswith("| ")]
+    return [[cell.strip() for cell in row.strip("|").split(" | ")] for row in rows[2:]]
+
+
+def _string_constants(tree: ast.Module) -> dict[str, str]:
+    """Module-level ``NAME = "TEXT"`` assignments (a variable's name kept in a constant)."""
+    found = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    found[target.id] = node.value.value
+    return found
+
+
+def _variables_read(path: Path) -> Iterator[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    constants = _string_constants(tree)
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        environ_get = (
+            name == "get"
+            and isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Attribute)
+            and func.value.attr == "environ"
+        )
+        if name not in _READERS and not environ_get:
+            continue
+        first = node.args[0]
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            yield first.value
+        elif isinstance(first, ast.Name) and first.id in constants:
+            yield constants[first.id]
+
+
+def _environment_read_by_the_product() -> set[str]:
+    """Every environment variable the app, the CLI and `make cluster` read (tests and benchmarks aside)."""
+    sources = [*(ROOT / "oversight").rglob("*.py"), *(ROOT / "deploy").rglob("*.py"), ROOT / "app.py"]
+    names = {name for path in sources for name in _variables_read(path)}
+    return {name for name in names if re.fullmatch(r"[A-Z][A-Z0-9_]*", name) and name != "PYTHONPATH"}
+
+
+def _configuration_rows() -> list[tuple[list[str], list[str]]]:
+    """README's Configuration table: (the variables a row names, the defaults in backticks it gives them)."""
+    rows = []
+    for name_cell, default_cell, _meaning in _table_rows(_section(README, "Configuration")):
+        rows.append((re.findall(r"`([A-Z][A-Z0-9_]*)`", name_cell), re.findall(r"`([^`]*)`", default_cell)))
+    return rows
+
+
+def _make_defaults() -> dict[str, str]:
+    """The Makefile's settable variables (``NAME ?= value``) and their defaults."""
+    return dict(re.findall(r"^([A-Z][A-Z0-9_]*) \?= (.*)$", MAKEFILE, re.M))
+
+
+# Make variables only the test suite sets (tests/test_deploy.py points them at a fake nginx); not for a reader.
+_MAKE_TEST_ONLY = {"NGINX", "NGINX_DEFAULT_SITE"}
+
+
+def test_every_environment_variable_read_is_in_the_configuration_table_and_back():
+    documented = {name for names, _ in _configuration_rows() for name in names}
+    read = _environment_read_by_the_product()
+    assert read - documented == set(), "read by the code, missing from README's Configuration table"
+    make_variables = set(_make_defaults()) - _MAKE_TEST_ONLY
+    assert documented - read - make_variables == set(), "in README's Configuration table, read by nothing"
+
+
+def test_every_make_variable_is_documented_with_the_makefiles_default():
+    documented = {}
+    for names, defaults in _configuration_rows():
+        if len(names) == len(defaults):
+            documented.update(zip(names, defaults))
+    for name, default in _make_defaults().items():
+        if name in _MAKE_TEST_ONLY:
+            continue
+        assert name in documented, f"make's {name} is not in README's Configuration table"
+        assert documented[name] == default, (name, documented[name], default)
+
+
+def test_configured_defaults_are_the_codes():
+    from oversight.auth import remembered
+    from oversight.ingest import files
+
+    documented = {}
+    for names, defaults in _configuration_rows():
+        if len(names) == 1 and defaults:
+            documented[names[0]] = defaults[0]
+    assert documented["OVERSIGHT_MAX_UPLOAD_MB"] == str(files.DEFAULT_MAX_UPLOAD_MB)
+    assert documented["OVERSIGHT_MAX_INFLATED_MB"] == str(files.DEFAULT_MAX_INFLATED_MB)
+    assert documented["OVERSIGHT_REMEMBER_HOURS"] == f"{remembered.DEFAULT_HOURS:g}"
+    assert documented["OVERSIGHT_DATA_DIR"] == "data/"
+
+
+def test_the_two_commands_install_the_packages_readme_names():
+    packages = re.search(r"^SYSTEM_PACKAGES := (.*)$", MAKEFILE, re.M)
+    assert packages is not None
+    system_recipe = MAKEFILE.split("\nsystem:\n", 1)[1].split("\n\n", 1)[0]
+    two_commands = _section(README, "The two commands").replace(
+        "libreoffice-impress/-writer", "libreoffice-impress libreoffice-writer"
+    )
+    for package in packages.group(1).split():
+        assert package in system_recipe, f"{package} is in SYSTEM_PACKAGES but `make system` never installs it"
+        assert package in two_commands, f"`make run` installs {package}; README's two commands do not say so"
+    assert (ROOT / ".ci" / "run").read_text(encoding="utf-8").rstrip().endswith("make test")
+
+
+def test_every_url_parameter_parsed_is_documented_and_back():
+    rows = _table_rows(_section(README, "URL parameters"))
+    documented = {name for row in rows for name in re.findall(r"`(\w+)`", row[0])}
+    assert documented == set(filters.URL_KEYS)
+    assert f"At most {filters.MAX_URL_UNIT_VALUES} `unit` values" in _section(README, "URL parameters")
+
+
+def _commands(
+    parser: argparse.ArgumentParser, path: tuple[str, ...] = ()
+) -> Iterator[tuple[tuple[str, ...], argparse.ArgumentParser]]:
+    """Every command the CLI runs (``user add`` …), with its parser."""
+    subparsers = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    if not subparsers:
+        yield path, parser
+        return
+    for name, child in subparsers[0].choices.items():
+        yield from _commands(child, (*path, name))
+
+
+def test_every_cli_command_and_option_is_documented():
+    everything = README + "".join(DOCS.values())
+    undocumented = []
+    for path, parser in _commands(cli_main.build_parser()):
+        # a command is named as it is typed (`oversight user add`), or among its siblings (`user list | passwd NAME`)
+        if f"oversight {' '.join(path)}" not in README and not re.search(rf"\| {path[-1]} [A-Z]", README):
+            undocumented.append(" ".join(path))
+        for action in parser._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help" and not re.search(rf"{option}\b", everything):
+                    undocumented.append(f"{' '.join(path)} {option}")
+    assert undocumented == []
+
+
+def test_exit_statuses_are_the_ones_docs_list():
+    heading = "| exit status | meaning |"
+    table = _table_rows(heading + DOCS["ALERTS.md"].split(heading, 1)[1].split("\n\n", 1)[0])
+    documented = {int(row[0]) for row in table if row[0].isdigit()}
+    used = {schedule.OK, schedule.INPUT_PROBLEM, 2, schedule.REFUSED, schedule.PUSH_FAILED}
+    used |= {schedule.NO_RENDERER, schedule.MAY_HAVE_SENT, options.REFUSED}
+    assert documented == used
+
+
+def test_architecture_names_every_module_of_every_package():
+    """A new developer looks a module up in docs/ARCHITECTURE.md's table: each package's row names each module."""
+    rows = {row[0].strip("`"): row for row in _table_rows(_section(DOCS["ARCHITECTURE.md"], "The packages"))}
+    missing = []
+    for package in sorted(path for path in (ROOT / "oversight").iterdir() if (path / "__init__.py").exists()):
+        key = f"oversight/{package.name}/"
+        assert key in rows, f"{key} has no row in docs/ARCHITECTURE.md"
+        described = " ".join(rows[key][1:])
+        for module in sorted(package.glob("*.py")):
+            if module.stem != "__init__" and f"`{module.stem}`" not in described:
+                missing.append(f"{package.name}.{module.stem}")
+    assert missing == []
