@@ -197,3 +197,23 @@ def test_architecture_names_every_module_of_every_package():
             if module.stem != "__init__" and f"`{module.stem}`" not in described:
                 missing.append(f"{package.name}.{module.stem}")
     assert missing == []
+
+
+def _defined_terms() -> str:
+    """The first column of every table in README's 口径说明: the terms it defines."""
+    definitions = README.split("\n## 口径说明", 1)[1].split("\n## ", 1)[0]
+    return " ".join(line.split(" | ", 1)[0] for line in definitions.splitlines() if line.startswith("| "))
+
+
+def test_every_alert_rule_and_ranking_shown_has_a_definition():
+    """The 预警 strip, the digest and the pages' counted lists show figures no card carries (the cards' own are
+    checked in test_definitions.py): each has its row in 口径说明, under the word the screen shows."""
+    from oversight import alerts
+    from oversight.core import i18n
+
+    terms = _defined_terms()
+    shown = [i18n.t(f"alerts.rule.{rule}", "zh") for rule in alerts.RULES]
+    shown.append(i18n.t("alerts.strip.oldest", "zh", unit="", description="", count=0).split("：")[0])  # 逾期最久
+    shown.append(i18n.t("table.meeting_reduction", "zh").removeprefix("各单位").split("（")[0])  # 精简会议排名
+    shown.append(i18n.t("table.units_without_consultation", "zh", period="").removesuffix("的单位"))  # 未开展定期会商
+    assert [term for term in shown if term not in terms] == []
