@@ -217,3 +217,14 @@ def test_every_alert_rule_and_ranking_shown_has_a_definition():
     shown.append(i18n.t("table.meeting_reduction", "zh").removeprefix("各单位").split("（")[0])  # 精简会议排名
     shown.append(i18n.t("table.units_without_consultation", "zh", period="").removesuffix("的单位"))  # 未开展定期会商
     assert [term for term in shown if term not in terms] == []
+
+
+def test_architecture_layers_are_the_import_contracts():
+    """docs/ARCHITECTURE.md draws the layers `make check` enforces (pyproject.toml's import-linter contract)."""
+    import tomllib
+
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["importlinter"]
+    layers = next(contract["layers"] for contract in contracts["contracts"] if contract["type"] == "layers")
+    enforced = [" | ".join(part.strip().removeprefix("oversight.") for part in layer.split("|")) for layer in layers]
+    drawn = _section(DOCS["ARCHITECTURE.md"], "What may import what").split("```\n", 2)[1].splitlines()
+    assert [line.split("  ")[0].strip() for line in drawn] == enforced

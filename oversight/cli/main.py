@@ -10,6 +10,8 @@
     python -m oversight user add USERNAME --role admin|leader|unit [--unit U ...] [--email E]
                                  [--password-stdin | --no-password]
     python -m oversight user passwd USERNAME [--password-stdin]
+    python -m oversight user set USERNAME [--role ROLE] [--unit U ...]
+    python -m oversight user disable USERNAME | enable USERNAME
     python -m oversight user remove USERNAME
     python -m oversight user list
     python -m oversight brief [--from Q --to Q | --period year|quarter] [--unit U ...] [--format LIST] [--out DIR] [--push]
@@ -21,7 +23,9 @@ holds accounts, ``import`` and ``undo`` need an admin's ``--user`` and
 password; imports, undos and account changes go to the audit log. Passwords
 are read from a prompt or, with ``--password-stdin``, from the first line of
 standard input, never from the command line. Exit status: 0 done, 1 the input
-has problems, 3 refused (sign-in failed, not an admin, unreadable users file).
+has problems, 2 bad usage or an unexpected failure, 3 refused (sign-in failed,
+not an admin, unreadable users file); ``brief`` and ``alerts`` add 4, 5 and 6
+(docs/ALERTS.md's table, checked by tests/test_docs_match_code.py).
 """
 
 from __future__ import annotations
