@@ -232,3 +232,18 @@ def test_architecture_layers_are_the_import_contracts():
     enforced = [" | ".join(part.strip().removeprefix("oversight.") for part in layer.split("|")) for layer in layers]
     drawn = _section(DOCS["ARCHITECTURE.md"], "What may import what").split("```\n", 2)[1].splitlines()
     assert [line.split("  ")[0].strip() for line in drawn] == enforced
+
+
+def test_every_alerts_setting_is_in_the_documented_example_and_back():
+    """docs/ALERTS.md's example settings file shows every key the settings file takes, and only those."""
+    from oversight.alerts import configuration
+
+    example = DOCS["ALERTS.md"].split("```toml\n", 1)[1].split("```", 1)[0]
+    # a key as written in the example, set or commented out (`# state_file = …`)
+    written = set(re.findall(r"^#? ?(\w+) +=", example, re.M))
+    taken = {"account", "lang"} | configuration.PUSH_KEYS | configuration.CHANNEL_KEYS
+    taken |= {key for keys in configuration.RULE_KEYS.values() for key in keys}
+    assert written == taken
+    assert {f"rules.{rule}" for rule in configuration.RULE_NAMES} == set(
+        re.findall(r"^\[(rules\.\w+)\]", example, re.M)
+    )
