@@ -247,3 +247,18 @@ def test_every_alerts_setting_is_in_the_documented_example_and_back():
     assert {f"rules.{rule}" for rule in configuration.RULE_NAMES} == set(
         re.findall(r"^\[(rules\.\w+)\]", example, re.M)
     )
+
+
+def test_every_file_the_documents_point_to_is_there():
+    """A path in README, CONTRIBUTING or docs/ (the performance log aside: it tells of files since replaced) is a
+    file or folder of the repository, so a reader sent to `queries/x.sql` finds it."""
+    documents = {"README.md": README, "CONTRIBUTING.md": (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")}
+    documents |= {name: text for name, text in DOCS.items() if name != "PERFORMANCE.md"}
+    # what a command writes and git ignores (`make bench`'s bench/results.json) is not in a checkout
+    written = {line.strip("/") for line in (ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()}
+    missing = []
+    for name, text in documents.items():
+        for path in re.findall(r"`((?:oversight|queries|tests|pages|deploy|bench|docs)/[\w./-]*)`", text):
+            if "<" not in path and "NN_" not in path and path not in written and not (ROOT / path).exists():
+                missing.append(f"{name}: {path}")
+    assert missing == []
