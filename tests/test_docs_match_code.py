@@ -118,6 +118,7 @@ def test_every_make_variable_is_documented_with_the_makefiles_default():
 
 def test_configured_defaults_are_the_codes():
     from oversight.auth import remembered
+    from oversight.core import i18n
     from oversight.ingest import files
 
     documented = {}
@@ -128,6 +129,8 @@ def test_configured_defaults_are_the_codes():
     assert documented["OVERSIGHT_MAX_INFLATED_MB"] == str(files.DEFAULT_MAX_INFLATED_MB)
     assert documented["OVERSIGHT_REMEMBER_HOURS"] == f"{remembered.DEFAULT_HOURS:g}"
     assert documented["OVERSIGHT_DATA_DIR"] == "data/"
+    marking = next(row for row in _table_rows(_section(README, "Configuration")) if "`OVERSIGHT_MARKING`" in row[0])
+    assert marking[1] == f"{i18n.t('marking.default', 'zh')} / {i18n.t('marking.default', 'en')}"
 
 
 def test_the_two_commands_install_the_packages_readme_names():
