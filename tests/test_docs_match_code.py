@@ -265,3 +265,17 @@ def test_every_file_the_documents_point_to_is_there():
             if "<" not in path and "NN_" not in path and path not in written and not (ROOT / path).exists():
                 missing.append(f"{name}: {path}")
     assert missing == []
+
+
+def test_every_make_target_is_documented():
+    """Each target a person runs (`.PHONY`, the install steps `system`/`system-cluster` aside) is named in README
+    or CONTRIBUTING, and every `make X` they name is a target."""
+    phony = re.search(r"^\.PHONY: (.*)$", MAKEFILE, re.M)
+    assert phony is not None
+    targets = set(phony.group(1).split())
+    both = README + (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    assert {
+        t for t in targets - {"system", "system-cluster"} if f"make {t}`" not in both and f"make {t} " not in both
+    } == set()
+    named = set(re.findall(r"`make ([a-z-]+)", both))
+    assert named - targets == set()
