@@ -179,3 +179,16 @@ def test_wrapping_keeps_punctuation_with_its_words():
     assert not any(line.startswith(("，", "、", "）")) or line.endswith("（") for line in lines)
     assert usage_language.wrap("~/.config/oversight/alerts.toml 或默认", 10)[0] == "~/.config/oversight/alerts.toml"
     assert usage_language.wrap("  ", 10) == []
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("command", "choices"), [((), ("sample", "validate", "alerts")), (("user",), ("add", "list"))])
+def test_a_missing_command_is_named_by_its_choices_not_an_attribute(capsys, lang, command, choices):
+    """``python -m oversight`` alone said 缺少必需的参数：command (and ``user`` alone: user_command), the name of an
+    attribute in our code: a clerk is told which words may follow instead."""
+    status, out, err = exit_of(capsys, *command, *(("--lang", lang) if lang == "en" and not command else ()))
+    last = err.strip().splitlines()[-1]
+    assert status == 2 and out == ""
+    assert "command" not in last.split(":", 1)[-1].replace("python -m oversight", "")
+    assert all(choice in last for choice in choices), last
+    assert ("缺少必需的参数" in last) == (lang == "zh" or bool(command))

@@ -39,7 +39,10 @@ def test_a_missing_value_is_told_in_chinese(capsys):
             "python -m oversight validate：错误：参数 --mode：“x”不是可选的值（可选：'replace', 'append'）",
         ),
         (["template", "--table", "meetings"], "python -m oversight template：错误：缺少必需的参数：--out"),
-        ([], "python -m oversight：错误：缺少必需的参数：command"),
+        (
+            [],
+            "python -m oversight：错误：缺少必需的参数：{sample,validate,import,history,undo,template,user,brief,alerts}",
+        ),
         (["alerts", "--due-within", "x"], "python -m oversight alerts：错误：参数 --due-within：“x”不是有效的取值"),
         (["alerts", "--json=yes"], "python -m oversight alerts：错误：参数 --json：此选项不带取值（给了 'yes'）"),
     ],

@@ -44,7 +44,8 @@ from oversight.core import i18n
 
 def build_parser() -> argparse.ArgumentParser:
     parser = usage_language.Parser(prog="python -m oversight", description=help_text("main"))
-    commands = parser.add_subparsers(dest="command", required=True)
+    # no dest: argparse then names a missing command by its choices ({sample,validate,…}), not by "command"
+    commands = parser.add_subparsers(required=True)
     for add in (
         sample.add_sample,
         data.add_validate,
