@@ -22,7 +22,7 @@ from pathlib import Path
 
 from oversight.briefing import pdf_images
 from oversight.briefing.pdf_text import fix_cjk_text_mapping
-from oversight.export import require_browser
+from oversight.export import quiet_chromium, require_browser
 
 PRINT_TIMEOUT_SECONDS = 120
 _PREPARING_THREADS = 2  # the charts' pixels are prepared on the other core while Chromium prints
@@ -47,6 +47,7 @@ class _Printer:
 
     @staticmethod
     async def _open(choreographer, browser_path: str):
+        quiet_chromium.install()
         browser = choreographer.Browser(browser_path, headless=True)
         await browser.open()
         return browser
@@ -99,10 +100,7 @@ def _print_with_cli(source: Path, folder: Path, browser: str) -> bytes:
         "--no-first-run",
         "--no-default-browser-check",
         # No network at all: nothing in the page needs it, and the machine may have none.
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-extensions",
+        *quiet_chromium.FLAGS,
         f"--user-data-dir={profile}",
         f"--print-to-pdf={target}",
         "--no-pdf-header-footer",

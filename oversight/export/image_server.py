@@ -23,6 +23,8 @@ from typing import Any
 
 import kaleido
 
+from oversight.export import quiet_chromium
+
 RELOAD_EVERY = 50  # images per tab between two reloads
 START_TIMEOUT_SECONDS = 60
 CLOSE_TIMEOUT_SECONDS = 5
@@ -58,6 +60,7 @@ class ImageServer:
 
     @staticmethod
     async def _open(tabs: int) -> _TabKeepingKaleido:
+        quiet_chromium.install()
         server = _TabKeepingKaleido(n=tabs, mathjax=False)
         await server.open()
         return server

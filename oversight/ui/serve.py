@@ -3,7 +3,8 @@
 Streamlit runs a page's script only when a browser opens a session, so nothing in ``app.py`` can prepare the
 server before its first visitor; this launcher starts ``oversight.ui.warm`` in a background thread, has
 Streamlit's static files gzipped once (``oversight.ui.compressed_static``) and our plotly.js served and named in
-the chart pages' HTML (``oversight.ui.plotly_bundle``), then hands over to Streamlit's own command line (every
+the chart pages' HTML (``oversight.ui.plotly_bundle``), switches off Streamlit's lookup of the machine's public address (``oversight.ui.offline``),
+then hands over to Streamlit's own command line (every
 ``--server.*`` option works as with ``streamlit run``).
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from oversight.ui import compressed_static, plotly_bundle, remembered_sign_in, session_guard, warm
+from oversight.ui import compressed_static, offline, plotly_bundle, remembered_sign_in, session_guard, warm
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -20,6 +21,7 @@ APP = Path(__file__).resolve().parents[2] / "app.py"
 def main(argv: list[str] | None = None) -> None:
     from streamlit.web import cli
 
+    offline.install()
     session_guard.install()
     session_guard.install_middleware()
     remembered_sign_in.install_middleware()
