@@ -159,7 +159,7 @@ def test_issues_page_empty_selection_says_so():
     at = run_page(ISSUES, {"unit": "counsellors", "from": "2019Q1", "to": "2019Q4"})
     assert metrics(at)["指出问题"] == "0个"
     notes = [info.value for info in at.info]
-    assert "省政府参事室2019年第1季度至2019年第4季度暂无数据。请调整单位或季度范围。" in notes
+    assert "省政府参事室2019年第1季度至2019年第4季度未指出问题。" in notes
     assert "省政府参事室2019年第1季度至2019年第4季度暂无记录。" in notes
     assert figures(at) == [] or all(f["layout"]["title"]["text"] != "问题来源" for f in figures(at))
 
@@ -267,12 +267,62 @@ def test_an_empty_unit_quarter_names_the_unit_and_the_quarter_in_every_note(fram
     assert in_q4(frames["reminders"], "date").empty and in_q4(frames["activities"], "date").empty
     at = run_page(REMINDERS, {"unit": "gov_office", "from": "2020Q4", "to": "2020Q4", "lang": "en"})
     assert not at.exception
-    note = (
-        "No data for General Office of the Provincial Government in 2020 Q4. Try other units or another quarter range."
+    reminders = "No reminders for General Office of the Provincial Government in 2020 Q4."
+    activities = (
+        "No consultations, special studies, notifications or secondments for General Office of the Provincial"
+        " Government in 2020 Q4."
     )
-    assert [info.value for info in at.info] == [note] * 4  # the four charts; the list below has its row
+    # the four charts, each saying what it had none of; the list below has its row
+    assert [info.value for info in at.info] == [reminders, reminders, activities, activities]
     assert "**Units with no consultation in 2020 Q4**" in [markdown.value for markdown in at.markdown]
     assert list(at.dataframe[0].value["Unit"]) == ["General Office"]
+
+
+# The counts behind each kind of chart, by the ``nothing`` each chart names (oversight.charts.ChartSpec).
+_COUNTED_BY = {
+    "issues": ("issues",),
+    "suggestions": ("suggestions",),
+    "issues_suggestions": ("issues", "suggestions"),
+    "meetings": ("meetings",),
+    "reminders": ("reminders",),
+    "activities": ("consultations", "special_studies", "notifications", "secondments"),
+    "unit_trends": ("meetings", "reminders", "issues", "suggestions"),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(
+    "script", ["app.py", MEETINGS, ISSUES, SUGGESTIONS, REMINDERS, PROFILE], ids=lambda s: s.split("/")[-1]
+)
+def test_an_empty_chart_says_what_the_view_had_none_of(script, lang):
+    """Counsellors' Office in 2020 Q4 (a leader's tour, 4 Dec): no issue, suggestion, reminder or activity, six
+    meetings. Every empty chart said 省政府参事室2020年第4季度暂无数据。请调整单位或季度范围。 under cards reading
+    0个 — 暂无数据 read aloud as "no data yet", the unknown the charts mark （尚无数据）. Each now says what the view
+    had none of; a chart is replaced by a sentence exactly where the oracle counts none of what it draws."""
+    from oversight import charts
+    from oversight.charts import catalog
+    from oversight.core import i18n
+    from oversight.data import store
+
+    view = oracle.View(oracle.read_ledgers(store.SAMPLE_DATA_DIR), ("counsellors",), (2020, 4), (2020, 4))
+    totals = view.totals()
+    assert (totals["issues"], totals["suggestions"], totals["reminders"], totals["meetings"]) == (0, 0, 0, 6)
+    page = "overview" if script == "app.py" else script.split("_", 1)[1].removesuffix(".py")
+    specs = charts.OVERVIEW_CHARTS if page == "overview" else catalog.PAGE_CHARTS[page]
+    scope = "省政府参事室" if lang == "zh" else "Counsellors' Office of the Provincial Government"
+    period = "2020年第4季度" if lang == "zh" else "2020 Q4"
+    expected = [
+        i18n.t(spec.empty_key, lang, scope=scope, period=period)
+        for spec in specs
+        if not any(totals[count] for count in _COUNTED_BY[spec.nothing])
+    ]
+    at = run_page(script, {"unit": "counsellors", "from": "2020Q4", "to": "2020Q4", "lang": lang})
+    notes = [info.value for info in at.info]
+    assert [note for note in notes if note in expected] == expected
+    assert not any("暂无数据" in note or "No data" in note for note in notes), notes
+    drawn = {"".join(f["layout"]["title"]["text"].replace("<br>", "").split()) for f in figures(at)}
+    titles = {"".join(spec.title(lang).split()) for spec in specs}
+    assert len(drawn & titles) == len(specs) - len(expected), (drawn, expected)
 
 
 def test_a_period_every_unit_consulted_in_is_named_and_one_unit_is_not_every_unit():

@@ -436,3 +436,17 @@ def test_every_chart_legend_data_file_and_reading_lists_statuses_in_the_order_of
         assert [trace.name for trace in spec.build(frame, "en").data] == [
             i18n.code_label(code, "en") for code in _PROGRESS[kind]
         ]
+
+
+def test_every_chart_names_what_it_counts_for_the_sentence_standing_in_for_it_empty():
+    """An empty chart said 省政府参事室2020年第4季度暂无数据。请调整单位或季度范围。 under cards reading 指出问题 0个:
+    暂无数据 is how the charts mark the unknown （尚无数据）, and the view was not unknown but empty. Each chart
+    says what it had none of, in both languages, naming the units and the period."""
+    from oversight.core import i18n
+
+    for spec in catalog.all_charts():
+        assert spec.nothing != "records", spec.key  # the generic sentence is for a chart not yet in the catalog
+        for lang in ("zh", "en"):
+            sentence = i18n.t(spec.empty_key, lang, scope="<units>", period="<period>")
+            assert "<units>" in sentence and "<period>" in sentence, (spec.key, lang, sentence)
+            assert "暂无" not in sentence and "No data" not in sentence, (spec.key, lang, sentence)

@@ -175,9 +175,20 @@ class ChartSpec:
     value_columns: tuple[str, ...]
     # True where the bars carry unit ids in customdata: clicking one narrows the dashboard to that unit
     selects_unit: bool = False
+    # what the chart counts, for the sentence that stands in its place when the view has none of it
+    # (``empty.none_in_view.<nothing>``): 省政府参事室2020年第4季度未指出问题, not 暂无数据, which reads as the
+    # unknown the charts mark （尚无数据） while the cards above say 0个
+    nothing: str = "records"
 
     def title(self, lang: str) -> str:
         return i18n.t(f"chart.{self.key}", lang)
+
+    @property
+    def empty_key(self) -> str:
+        """The locale key of the sentence shown instead of this chart when the view holds none of what it counts
+        ({scope}, {period}: a page's ``in_view``). A view the charts are drawn for has begun (a range starting after
+        the data date stops the page above them), so an empty chart is a count of zero, said as one."""
+        return f"empty.none_in_view.{self.nothing}"
 
 
 OVERVIEW_CHARTS = (
@@ -187,10 +198,19 @@ OVERVIEW_CHARTS = (
         make_issues_suggestions_by_unit_figure,
         ("issues", "suggestions"),
         selects_unit=True,
+        nothing="issues_suggestions",
     ),
     ChartSpec(
-        "meetings_by_quarter", "meetings_by_quarter", make_meetings_by_quarter_figure, ("meetings", "prev_meetings")
+        "meetings_by_quarter",
+        "meetings_by_quarter",
+        make_meetings_by_quarter_figure,
+        ("meetings", "prev_meetings"),
+        nothing="meetings",
     ),
-    ChartSpec("issues_by_category", "issues_by_category", make_issues_by_category_figure, ("issues",)),
-    ChartSpec("reminders_by_form", "reminders_by_form", make_reminders_by_form_figure, ("reminders",)),
+    ChartSpec(
+        "issues_by_category", "issues_by_category", make_issues_by_category_figure, ("issues",), nothing="issues"
+    ),
+    ChartSpec(
+        "reminders_by_form", "reminders_by_form", make_reminders_by_form_figure, ("reminders",), nothing="reminders"
+    ),
 )

@@ -99,13 +99,33 @@ def make_meeting_heatmap_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
 
 MEETING_CHARTS = (
     ChartSpec(
-        "meetings_by_quarter", "meetings_by_quarter", make_meetings_by_quarter_figure, ("meetings", "prev_meetings")
+        "meetings_by_quarter",
+        "meetings_by_quarter",
+        make_meetings_by_quarter_figure,
+        ("meetings", "prev_meetings"),
+        nothing="meetings",
     ),
     ChartSpec(
-        "meeting_duration_by_quarter", "meetings_by_quarter", make_meeting_duration_figure, ("avg_duration_min",)
+        "meeting_duration_by_quarter",
+        "meetings_by_quarter",
+        make_meeting_duration_figure,
+        ("avg_duration_min",),
+        nothing="meetings",
     ),
-    ChartSpec("meeting_shares_by_quarter", "meetings_by_quarter", make_meeting_shares_figure, ("meetings",)),
-    ChartSpec("meetings_by_unit_quarter", "meetings_by_unit_quarter", make_meeting_heatmap_figure, ("meetings",)),
+    ChartSpec(
+        "meeting_shares_by_quarter",
+        "meetings_by_quarter",
+        make_meeting_shares_figure,
+        ("meetings",),
+        nothing="meetings",
+    ),
+    ChartSpec(
+        "meetings_by_unit_quarter",
+        "meetings_by_unit_quarter",
+        make_meeting_heatmap_figure,
+        ("meetings",),
+        nothing="meetings",
+    ),
 )
 
 
@@ -144,9 +164,10 @@ ISSUE_CHARTS = (
         make_issues_by_unit_status_figure,
         ISSUE_STATUS_ORDER,
         selects_unit=True,
+        nothing="issues",
     ),
     next(spec for spec in OVERVIEW_CHARTS if spec.key == "issues_by_category"),
-    ChartSpec("issues_by_source", "issues_by_source", make_issues_by_source_figure, ("issues",)),
+    ChartSpec("issues_by_source", "issues_by_source", make_issues_by_source_figure, ("issues",), nothing="issues"),
 )
 
 
@@ -215,12 +236,29 @@ SUGGESTION_CHARTS = (
         make_suggestions_by_unit_figure,
         ADOPTION_ORDER,
         selects_unit=True,
+        nothing="suggestions",
     ),
     ChartSpec(
-        "suggestions_by_category", "suggestions_by_category", make_suggestions_by_category_figure, ("suggestions",)
+        "suggestions_by_category",
+        "suggestions_by_category",
+        make_suggestions_by_category_figure,
+        ("suggestions",),
+        nothing="suggestions",
     ),
-    ChartSpec("suggestions_by_status", "suggestions_by_status", make_suggestions_by_status_figure, ("suggestions",)),
-    ChartSpec("suggestions_by_link", "suggestions_by_link", make_suggestions_by_link_figure, ("suggestions",)),
+    ChartSpec(
+        "suggestions_by_status",
+        "suggestions_by_status",
+        make_suggestions_by_status_figure,
+        ("suggestions",),
+        nothing="suggestions",
+    ),
+    ChartSpec(
+        "suggestions_by_link",
+        "suggestions_by_link",
+        make_suggestions_by_link_figure,
+        ("suggestions",),
+        nothing="suggestions",
+    ),
 )
 
 
@@ -269,6 +307,7 @@ REMINDER_CHARTS = (
         "reminders_by_quarter_form",
         make_reminders_by_quarter_figure,
         ("written", "in_person", "meeting"),
+        nothing="reminders",
     ),
     ChartSpec(
         "reminders_by_unit",
@@ -276,6 +315,7 @@ REMINDER_CHARTS = (
         make_reminders_by_unit_figure,
         ("written", "in_person", "meeting"),
         selects_unit=True,
+        nothing="reminders",
     ),
     ChartSpec(
         "activities_by_unit",
@@ -283,12 +323,14 @@ REMINDER_CHARTS = (
         make_activities_by_unit_figure,
         ("consultation", "special_study", "notification", "secondment"),
         selects_unit=True,
+        nothing="activities",
     ),
     ChartSpec(
         "activities_by_quarter",
         "activities_by_quarter",
         make_activities_by_quarter_figure,
         ("consultation", "special_study", "notification", "secondment"),
+        nothing="activities",
     ),
 )
 
@@ -467,7 +509,11 @@ def make_compared_trends_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
 
 UNIT_PROFILE_CHARTS = (
     ChartSpec(
-        "unit_trends", "trends_by_quarter", make_unit_trends_figure, ("meetings", "issues", "suggestions", "reminders")
+        "unit_trends",
+        "trends_by_quarter",
+        make_unit_trends_figure,
+        ("meetings", "issues", "suggestions", "reminders"),
+        nothing="unit_trends",
     ),
 )
 

@@ -94,7 +94,7 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
     with st.container(border=True):
         if charts.is_empty(frame, spec.value_columns):
             st.markdown(f"**{spec.title(page.lang)}**")
-            st.info(page.in_view("empty.no_data_in_view"))
+            st.info(page.in_view(spec.empty_key))
             return
         figure = spec.build(frame, page.lang)
         context = page.export_context
