@@ -71,6 +71,12 @@ def test_url_with_nonsense_falls_back_and_says_what_it_ignored(span):
         assert not filters.from_query_params({"lang": language}, span)[1], language
 
 
+def test_spaces_around_a_unit_in_a_link_are_read_past_as_around_a_quarter(span):
+    """h4's tour: from=%202020Q3 was read, unit=%20research named back as unknown."""
+    parsed, notes = filters.from_query_params({"unit": [" research", "research\u3000 "], "from": " 2020Q3"}, span)
+    assert parsed == Filter(("research",), Q("2020Q3"), Q("2020Q4")) and not notes
+
+
 @pytest.mark.parametrize(
     ("asked", "shown"),
     [

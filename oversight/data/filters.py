@@ -307,7 +307,9 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
     unit_values = _as_list(params.get("unit"))
     units = []
     known_units = set(span.unit_ids)
-    for unit in unit_values[:MAX_URL_UNIT_VALUES]:
+    for written in unit_values[:MAX_URL_UNIT_VALUES]:
+        # spaces around a value (a link pasted from a document, %20 typed before a code) as for a quarter
+        unit = written.strip()
         if unit in known_units and unit not in units:
             units.append(unit)
         elif unit not in known_units:
