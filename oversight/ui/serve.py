@@ -12,7 +12,15 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from oversight.ui import account_watch, compressed_static, plotly_bundle, remembered_sign_in, session_guard, warm
+from oversight.ui import (
+    account_watch,
+    backend_base,
+    compressed_static,
+    plotly_bundle,
+    remembered_sign_in,
+    session_guard,
+    warm,
+)
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -23,6 +31,7 @@ def main(argv: list[str] | None = None) -> None:
     session_guard.install()
     session_guard.install_middleware()
     remembered_sign_in.install_middleware()
+    backend_base.install_middleware()
     warm.start()
     account_watch.start()
     compressed_static.install()
