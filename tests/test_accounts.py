@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import time
 import tomllib
 from pathlib import Path
 
@@ -702,3 +703,62 @@ def test_a_hand_edited_account_that_is_wrong_is_named_in_the_readers_language(pr
         accounts.load_users(path)
     assert raised.value.render("zh").startswith(f"账号文件 {path} 无法读取：账号 ") and zh in raised.value.render("zh")
     assert en in raised.value.render("en") and "\n" not in raised.value.render("zh")
+
+
+def _hand_edit(path: Path, username: str, disabled: bool) -> None:
+    """What an admin's editor does to the users file: the flag typed in, or taken out, nothing else touched."""
+    text = path.read_text(encoding="utf-8")
+    header = f'[users."{username}"]\n'
+    if disabled:
+        text = text.replace(header, header + "disabled = true\n")
+    else:
+        start = text.index(header)
+        text = text[:start] + text[start:].replace("disabled = true\n", "", 1)
+    path.write_text(text, encoding="utf-8")
+
+
+def test_an_account_disabled_by_hand_and_enabled_again_keeps_none_of_the_sessions_made_before(users):
+    """``disabled = true`` typed into the users file did not advance the generation (only ``user disable`` did): taken
+    out again before the session's next click, the entry was the one it signed in with, and the session, its
+    remembered sign-in and an OIDC session carried on. Found disabled once (a page run, or the app server's watch of
+    the file), the account's sign-ins made before end for good; a sign-in after the enable keeps."""
+    from oversight.auth import remembered
+
+    before = accounts.account_fingerprint("lead")
+    cookie, _ = remembered.issue("lead", before, now=time.time() - 1)
+    assert remembered.check(cookie) is not None
+    _hand_edit(users, "lead", disabled=True)
+    assert accounts.load_users()["lead"].disabled and accounts.load_users()["lead"].generation == 0
+    accounts.watch_disabled()  # the app server's watch reads the file that changed
+    _hand_edit(users, "lead", disabled=False)
+    after = accounts.account_fingerprint("lead")
+    assert after is not None and after != before  # the open session's fingerprint no longer matches
+    assert remembered.check(cookie) is None  # nor does the cookie remembered before
+    assert not accounts.load_users()["lead"].disabled and accounts.load_users()["lead"].generation == 0
+    fresh, _ = remembered.issue("lead", after)
+    accounts.watch_disabled()
+    assert accounts.account_fingerprint("lead") == after and remembered.check(fresh) is not None
+    assert accounts.account_fingerprint("clerk") is not None  # the others' sessions are untouched
+
+
+def test_the_app_server_watches_the_users_file_for_accounts_disabled_by_hand(users, monkeypatch):
+    """No page need run between the hand edit and its undoing: the watch started by ``oversight.ui.serve`` reads the
+    file when it changes."""
+    from oversight.auth import remembered
+    from oversight.ui import account_watch
+
+    before = accounts.account_fingerprint("lead")
+    monkeypatch.setattr(account_watch, "INTERVAL_S", 0.01)
+    monkeypatch.setattr(account_watch, "_thread", None)
+    account_watch.stopping.clear()
+    account_watch.start()
+    try:
+        _hand_edit(users, "lead", disabled=True)
+        deadline = time.monotonic() + 5
+        while remembered.account_revoked_at("lead") is None and time.monotonic() < deadline:
+            time.sleep(0.02)  # only the watch reads the users file meanwhile
+        _hand_edit(users, "lead", disabled=False)
+    finally:
+        account_watch.stopping.set()
+        account_watch._thread.join(5)  # type: ignore[union-attr]
+    assert accounts.account_fingerprint("lead") not in (None, before)

@@ -178,6 +178,28 @@ def test_a_session_ends_when_its_account_is_disabled_and_enabled_again_before_th
     assert sign_in("leader").metric, "a sign-in after the enable is as good as any"
 
 
+def test_a_session_ends_when_its_account_is_disabled_by_hand_and_enabled_again_before_the_next_click():
+    """Administrators edit the users file too: ``disabled = true`` typed in did not advance the generation, and taken
+    out before the session's next click, the session carried on. Found disabled by the app server's watch, the
+    session ends at its next click; a sign-in after the enable is as good as any."""
+    accounts.add_user("chief", PASSWORD, roles.ADMIN)
+    accounts.add_user("leader", PASSWORD, roles.LEADER)
+    at = sign_in("leader")
+    assert at.metric, "signed in and reading"
+    path = accounts.users_file()
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace('[users."leader"]\n', '[users."leader"]\ndisabled = true\n'), "utf-8")
+    accounts.watch_disabled()
+    path.write_text(original, "utf-8")
+    at.run()
+    assert at.title[0].value == "登录派驻监督工作看板" and not at.metric
+    assert _audit_lines()[-1]["details"] == {"reason": "account_changed"}
+    again = sign_in("leader")
+    assert again.metric, "a sign-in after the enable is as good as any"
+    again.run()
+    assert again.metric, "and it stays signed in"
+
+
 def test_a_damaged_users_file_shows_a_sentence_not_its_content():
     path = Path(os.environ["OVERSIGHT_USERS_FILE"])
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -495,3 +495,24 @@ def test_a_single_sign_on_session_ends_when_its_account_is_disabled_and_enabled_
     ended = [line for line in _audit_lines() if line["action"] == "sign_out"]
     assert ended and ended[-1]["account"] == "bgt-sso" and ended[-1]["details"] == {"reason": "account_changed"}
     assert len(at.metric) == 0 and "oversight.account" not in at.session_state
+
+
+def test_a_single_sign_on_session_ends_when_its_account_is_disabled_by_hand_and_enabled_again(users):
+    """The users file edited by hand (no generation advanced): found disabled by the app server's watch, the OIDC
+    session made before ends; one made after the enable stays."""
+    accounts.add_user("bgt-sso", None, roles.UNIT, units=["gov_office"], email="bgt@gov.example")
+    user = {"is_logged_in": True, "email": "bgt@gov.example", "email_verified": True}
+    at = _oidc_app(user)
+    assert metrics(at)["指出问题"] == "3个"
+    path = accounts.users_file()
+    original = path.read_text(encoding="utf-8")
+    path.write_text(original.replace('[users."bgt-sso"]\n', '[users."bgt-sso"]\ndisabled = true\n'), "utf-8")
+    accounts.watch_disabled()
+    path.write_text(original, "utf-8")
+    at.run()
+    ended = [line for line in _audit_lines() if line["action"] == "sign_out"]
+    assert ended and ended[-1]["account"] == "bgt-sso" and ended[-1]["details"] == {"reason": "account_changed"}
+    assert len(at.metric) == 0 and "oversight.account" not in at.session_state
+    again = _oidc_app(user)
+    again.run()
+    assert metrics(again)["指出问题"] == "3个", "signed on after the enable, and staying"

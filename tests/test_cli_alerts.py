@@ -310,9 +310,7 @@ def test_a_failed_channel_is_retried_alone_on_the_next_run(settings_path, capsys
         status, out, err = run(capsys, "alerts", "--as-of", AS_OF, "--push")
         assert status == 4
         webhook = receiver.url("/cgi-bin/webhook/send")
-        assert (
-            f"推送失败\twecom-group\talerts\t2020-11-08/all：2 次尝试均失败，最后一次：{webhook} 返回 HTTP 500" in err
-        )
+        assert f"推送失败\twecom-group\talerts\t2020-11-08/all：共尝试 2 次，最后一次：{webhook} 返回 HTTP 500" in err
         assert "已推送\tdingtalk-group" in out
         status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--push")
         assert status == 0 and "已推送\twecom-group" in out and "已跳过\tdingtalk-group" in out
@@ -326,6 +324,30 @@ def test_a_failed_channel_is_retried_alone_on_the_next_run(settings_path, capsys
         and failed[0]["details"]["attempts"] == 2
         and failed[0]["details"]["error"].endswith(" 返回 HTTP 500")
     )
+
+
+def test_a_webhook_that_redirects_is_tried_once_and_exits_1_which_no_timer_restarts(settings_path, capsys):
+    """A redirecting robot address was tried 3 times a run, and exit 4 had the systemd timer start the run again
+    three times more: it never succeeds. It is the settings' fault: tried once, said so, exit 1 (the settings'
+    status, which ``RestartForceExitStatus`` does not list); with a channel that failed for a while as well, 4."""
+    from oversight.cli import schedule
+
+    with RobotReceiver(replies=[(302, {})]) as receiver:  # the WeCom address redirects; DingTalk takes it
+        write_settings(settings_path, robots(receiver))
+        status, _, err = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+        assert status == schedule.INPUT_PROBLEM and status not in schedule.RETRY_SAFE
+        assert len(receiver.on("/cgi-bin/webhook/send")) == 1
+        webhook = receiver.url("/cgi-bin/webhook/send")
+        assert err.strip() == (
+            f"推送失败\twecom-group\talerts\t2020-11-08/all：{webhook} 返回了转向（HTTP 302），但未给出转向地址；"
+            "未跟随，消息未送达：请核对 webhook 地址（从群机器人设置中重新复制）。这是设置文件的问题，重试无用，"
+            "本次未再尝试，定时任务也不会自动重跑：改正设置后再运行"
+        )
+        receiver.replies[:] = [(302, {})]
+        status, _, err = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--lang", "en")
+        assert status == 1 and "That is a fault of the settings file, which retrying cannot mend" in err
+        receiver.replies[:] = [(302, {}), (500, {}), (500, {})]  # and DingTalk fails twice: the timer's restart helps
+        assert run(capsys, "alerts", "--as-of", AS_OF, "--push", "--force")[0] == schedule.PUSH_FAILED
 
 
 def test_push_without_channels_says_so(settings_path, capsys):
@@ -709,7 +731,7 @@ to = ["zuzhang@example.gov.cn"]
         where = f"smtp 127.0.0.1:{smtp.port}"
         assert (
             f"可能已送达\tleaders-mail\talerts\t2020-11-08/all（第 1 次尝试）：{where}：邮件已完整发给邮件服务器，1 秒内未收到"
-            "答复；可能已送达，为免收件人收到两份未再发送。未记为已推送，再次运行会再发一次：请先在群里或收件箱中查看"
+            "答复；为免收件人收到两份未再发送。未记为已推送，再次运行会再发一次：请先在群里或收件箱中查看"
         ) in err
         assert "已推送\twecom-group" in out and "推送失败" not in err
         outcome = [e["details"]["status"] for e in _audit_pushes() if e["details"]["channel"] == "leaders-mail"]
@@ -718,7 +740,7 @@ to = ["zuzhang@example.gov.cn"]
         assert status == 6
         assert (
             f"MAY HAVE BEEN SENT\tleaders-mail\talerts\t2020-11-08/all (attempt 1): {where}: the mail server was given "
-            "the whole message and did not answer within 1 s;"
+            "the whole message and did not answer within 1 s, so it was not sent again"
         ) in err
         assert "It is not recorded as sent, so running the command again sends it again" in err
 

@@ -4,6 +4,7 @@ local SMTP server; failures are retried a bounded number of times and logged wit
 from __future__ import annotations
 
 import base64
+import dataclasses
 import hashlib
 import hmac
 import logging
@@ -77,20 +78,50 @@ def test_a_failure_is_retried_with_a_doubling_pause_then_succeeds():
 
 def test_attempts_are_bounded_and_each_failure_is_logged_without_the_key(caplog):
     caplog.set_level(logging.WARNING, logger="oversight.push")
-    with RobotReceiver(replies=[(200, {"errcode": 93000, "errmsg": "invalid webhook url"})] * 5) as receiver:
+    with RobotReceiver(replies=[(200, {"errcode": 45009, "errmsg": "api freq out of limit"})] * 5) as receiver:
         channel = Channel("群", "wecom", url=receiver.url("/send?key=VERY-SECRET-KEY"))
         delivery = push.deliver(channel, MESSAGE, FAST, sleep=lambda s: None)
     assert not delivery.ok and delivery.attempts == 3 and len(receiver.requests) == 3
     assert str(delivery.error) == (
-        f"{receiver.url('/send')} refused the message: the webhook address is not valid (errcode 93000, its reply "
-        "“invalid webhook url”)"
+        f"{receiver.url('/send')} refused the message: messages are sent too often (errcode 45009, its reply "
+        "“api freq out of limit”)"
     )
     assert delivery.error.text("zh") == (
-        f"{receiver.url('/send')} 拒收消息：webhook 地址无效（errcode 93000，对方答复“invalid webhook url”）"
+        f"{receiver.url('/send')} 拒收消息：发送过于频繁（errcode 45009，对方答复“api freq out of limit”）"
     )
     warnings = [record for record in caplog.records if record.levelno == logging.WARNING]
     assert len(warnings) == 3 and "attempt 3 of 3" in warnings[-1].getMessage()
     assert "VERY-SECRET-KEY" not in caplog.text and "VERY-SECRET-KEY" not in delivery.error.text("zh")
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        (302, {}),  # the address redirects: a robot's webhook answers a POST itself
+        (301, {}),
+        (200, {"errcode": 93000, "errmsg": "invalid webhook url"}),  # 企业微信: no such webhook
+        (200, {"errcode": 300001, "errmsg": "token is not exist"}),  # 钉钉: no such robot
+    ],
+)
+def test_a_wrong_webhook_address_is_tried_once_not_three_times(reply, caplog):
+    """A redirecting webhook was tried 3 times a run (and the run, exiting 4, started again by the timer): a fault of
+    the settings is not a transient, and each attempt is refused alike."""
+    caplog.set_level(logging.WARNING, logger="oversight.push")
+    pauses: list[float] = []
+    with RobotReceiver(replies=[reply] * 3) as receiver:
+        channel = Channel("群", "wecom", url=receiver.url("/send?key=K"))
+        delivery = push.deliver(channel, MESSAGE, FAST, sleep=pauses.append)
+    assert not delivery.ok and delivery.attempts == 1 and len(receiver.requests) == 1 and pauses == []
+    assert delivery.error.settings_fault and not delivery.error.sent
+    assert "not tried again" in caplog.text
+
+
+def test_a_transient_failure_is_not_taken_for_a_wrong_address():
+    for reply in [(500, {}), (200, {"errcode": 45009, "errmsg": "api freq out of limit"}), (404, {})]:
+        with RobotReceiver(replies=[reply] * 3) as receiver:
+            channel = Channel("群", "wecom", url=receiver.url("/send?key=K"))
+            delivery = push.deliver(channel, MESSAGE, FAST, sleep=lambda s: None)
+        assert delivery.attempts == 3 and not delivery.error.settings_fault, reply
 
 
 def test_an_unreachable_robot_is_a_failure_not_an_exception():
@@ -318,10 +349,10 @@ def test_a_user_name_or_password_in_a_robot_address_is_refused_and_never_logged(
 @pytest.mark.parametrize(
     ("attempts", "lang", "line"),
     [
-        (1, "zh", "推送失败\tmail\tbrief\t2020Q4/all：尝试 1 次，失败：smtp 127.0.0.1:9: refused"),
-        (3, "zh", "推送失败\tmail\tbrief\t2020Q4/all：3 次尝试均失败，最后一次：smtp 127.0.0.1:9: refused"),
-        (1, "en", "FAILED\tmail\tbrief\t2020Q4/all: the one attempt failed with: smtp 127.0.0.1:9: refused"),
-        (3, "en", "FAILED\tmail\tbrief\t2020Q4/all: all 3 attempts failed, the last with: smtp 127.0.0.1:9: refused"),
+        (1, "zh", "推送失败\tmail\tbrief\t2020Q4/all：尝试 1 次：smtp 127.0.0.1:9: refused"),
+        (3, "zh", "推送失败\tmail\tbrief\t2020Q4/all：共尝试 3 次，最后一次：smtp 127.0.0.1:9: refused"),
+        (1, "en", "FAILED\tmail\tbrief\t2020Q4/all: 1 attempt: smtp 127.0.0.1:9: refused"),
+        (3, "en", "FAILED\tmail\tbrief\t2020Q4/all: 3 attempts, the last: smtp 127.0.0.1:9: refused"),
     ],
 )
 def test_a_single_failed_attempt_is_not_called_all_of_them(attempts, lang, line):
@@ -390,8 +421,8 @@ def test_a_mail_servers_tls_failure_is_named_as_one_not_as_a_server_out_of_reach
         )  # fmt: skip
         delivery = push.deliver(channel, MESSAGE, PushOptions(attempts=1, timeout_seconds=5), sleep=lambda s: None)
     where = f"smtp 127.0.0.1:{receiver.port}"
-    assert not delivery.ok and delivery.error.text("zh").startswith(f"{where}：安全连接（TLS）失败：[SSL: ")
-    assert delivery.error.text("en").startswith(f"{where}: the secure connection (TLS) failed: [SSL: ")
+    assert not delivery.ok and delivery.error.text("zh").startswith(f"{where}：安全连接（TLS）未能建立：[SSL: ")
+    assert delivery.error.text("en").startswith(f"{where}: the secure connection (TLS) could not be made: [SSL: ")
 
 
 @pytest.mark.parametrize("answer", ["silence", "hang_up"])
@@ -434,8 +465,8 @@ def test_a_message_that_went_out_unanswered_is_not_posted_again(answer):
     assert not delivery.ok and delivery.attempts == 1 and pauses == [] and len(seen) == 1
     where = channel.url.partition("?")[0]
     zh, en = delivery.error.text("zh"), delivery.error.text("en")
-    assert zh.startswith(f"{where}：消息已发出，") and zh.endswith("可能已送达，为免重复推送未再尝试")
-    assert en.endswith("it may have been delivered, so it was not tried again (it would have been posted twice)")
+    assert zh.startswith(f"{where}：消息已发出，") and zh.endswith("；为免重复推送未再尝试")
+    assert en.endswith(", so it was not tried again (it would have been posted twice)")
     assert ("1 秒内未收到答复" in zh) == (answer == "silence") and "SECRET" not in zh + en
 
 
@@ -518,13 +549,9 @@ def test_a_mail_server_that_took_the_whole_message_and_did_not_answer_is_not_mai
     assert delivery.error.sent  # the run reports it as may-have-been-delivered, not as refused
     where = f"smtp 127.0.0.1:{server.port}"
     zh, en = delivery.error.text("zh"), delivery.error.text("en")
-    assert zh.startswith(f"{where}：邮件已完整发给邮件服务器，") and zh.endswith(
-        "可能已送达，为免收件人收到两份未再发送"
-    )
+    assert zh.startswith(f"{where}：邮件已完整发给邮件服务器，") and zh.endswith("；为免收件人收到两份未再发送")
     assert en.startswith(f"{where}: the mail server was given the whole message and ")
-    assert en.endswith(
-        "it may have been delivered, so it was not sent again (every recipient would have had two copies)"
-    )
+    assert en.endswith(", so it was not sent again (every recipient would have had two copies)")
     assert ("1 秒内未收到答复" in zh) == (after_data == "silence")
 
 
@@ -537,3 +564,74 @@ def test_a_mail_server_that_answers_the_message_with_a_refusal_is_tried_again():
         )
     assert not delivery.ok and delivery.attempts == 3 and len(pauses) == 2 and not delivery.error.sent
     assert "451" in delivery.error.text("en")
+
+
+# what each status of the push report says, in the words that say it: the status word leads its line, and the
+# reason after it must not say it again ("可能已送达 … ：…；可能已送达，为免重复推送未再尝试")
+_STATUS_SAYS = {
+    "failed": {"zh": ["失败"], "en": ["failed", "fail"]},
+    "misconfigured": {"zh": ["失败"], "en": ["failed", "fail"]},
+    "unconfirmed": {"zh": ["可能已送达", "可能"], "en": ["may have been", "might"]},
+    "partly": {"zh": ["部分送达"], "en": ["partly", "sent"]},
+    "sent": {"zh": ["已推送"], "en": ["pushed"]},
+    "unrecorded": {"zh": ["已推送"], "en": ["pushed"]},
+    "skipped": {"zh": ["跳过"], "en": ["skipped"]},
+}
+_UNANSWERED = ("no_reply", "no_whole_reply", "reply_cut", "smtp_no_reply", "smtp_reply_cut")
+_WRONG_ADDRESS = ("redirected", "redirected_nowhere")
+
+
+def _errors_of(status: str, lang: str) -> list[str]:
+    """Every reason a line of ``status`` can carry: each ``push.error`` key that leads to it, with sample values."""
+    from oversight.core import i18n
+
+    params = {"where": "http://robot.example/send", "code": 302, "target": "http://elsewhere.example/x", "said": "x"}
+    params |= {"seconds": "5", "detail": "d", "sender": "s@example.gov.cn", "kind": "ValueError"}
+    keys = [key.removeprefix("push.error.") for key in i18n.catalog(lang) if key.startswith("push.error.")]
+    if status == "unconfirmed":
+        return [push.Unanswered(key, **params).text(lang) for key in _UNANSWERED]
+    if status == "misconfigured":
+        errors = [push.MisdirectedAddress(key, **params) for key in _WRONG_ADDRESS]
+        errors += [
+            push.MisdirectedAddress("refused_known", **params, reason=reason)
+            for reason in ("invalid_webhook", "invalid_token")
+        ]
+        return [error.text(lang) for error in errors]
+    if status == "partly":
+        return [
+            push.SomeRecipientsRefused("smtp 127.0.0.1:25", (("gone@example.gov.cn", "550 user unknown"),)).text(lang)
+        ]
+    if status == "unrecorded":
+        return [i18n.t("alerts.cli.unrecorded_reason", lang, path="/srv/push-state.json", error="No space left")]
+    if status == "failed":
+        others = [key for key in keys if key not in (*_UNANSWERED, *_WRONG_ADDRESS, "smtp_some_recipients")]
+        errors = [push.PushError(key, **params, reason="too_frequent") for key in others]
+        errors += [
+            push.PushError("refused_known", **params, reason=reason)
+            for reason in ("too_frequent", "keyword_sign_or_ip")
+        ]
+        return [error.text(lang) for error in errors]
+    return [""]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("status", list(_STATUS_SAYS))
+def test_no_status_line_of_the_push_report_says_its_status_twice(status, lang):
+    """The zh 可能已送达 line said 可能已送达 as its status word and again in its reason (the English "MAY HAVE BEEN
+    SENT … it may have been delivered" alike): every status, with every reason it can carry, says it once."""
+    for attempts in (1, 3):
+        for error in _errors_of(status, lang):
+            outcome = Outcome("群", status, attempts, error or None, sent_at="2020-11-08T01:00:00+00:00")
+            for changed in (False, True):
+                line = dataclasses.replace(outcome, changed=changed).line("alerts", "2020-11-08/all", lang).casefold()
+                for words in _STATUS_SAYS[status][lang]:
+                    assert line.count(words) <= 1, f"{words!r} said twice: {line}"
+                assert line.count(_STATUS_SAYS[status][lang][0]) == 1, line
+
+
+def test_every_reason_of_a_push_is_scanned():
+    from oversight.core import i18n
+
+    scanned = {text for status in _STATUS_SAYS for text in _errors_of(status, "en")}
+    keys = [key for key in i18n.catalog("en") if key.startswith("push.error.")]
+    assert len(scanned) >= len(keys)

@@ -492,7 +492,8 @@ _users_by_stat_guard = threading.Lock()
 
 
 def _users_cached(path: Path) -> dict[str, UserRecord]:
-    """``load_users``, parsed again only when the file's inode, size or modification time changes."""
+    """``load_users``, parsed again only when the file's inode, size or modification time changes; each account
+    found disabled is noted (``_note_disabled``)."""
     try:
         status = path.stat()
         key = (status.st_ino, status.st_size, status.st_mtime_ns)
@@ -502,24 +503,70 @@ def _users_cached(path: Path) -> dict[str, UserRecord]:
         cached = _users_by_stat.get(path)
     if cached is not None and cached[0] == key:
         return cached[1]
+    import time
+
+    seen_at = time.time()  # before reading: a sign-in made after an enable written since is not ended
     records = load_users(path)
+    _note_disabled(path, records, seen_at)
     with _users_by_stat_guard:
         _users_by_stat[path] = (key, records)
     return records
+
+
+_disabled_noted: set[tuple[Path, str]] = set()
+
+
+def _note_disabled(path: Path, records: Mapping[str, UserRecord], seen_at: float) -> None:
+    """Every sign-in an account found disabled made until ``seen_at`` ends for good, whatever wrote the flag.
+
+    ``user disable`` advances the entry's ``generation``; ``disabled = true`` typed into the file by hand did not, and
+    removed by hand before the session's next click, the entry was the one it signed in with: the session carried on,
+    its remembered sign-in too. So whoever reads the file and finds an account disabled (a page run, the app
+    server's watch, ``oversight.ui.account_watch``) writes it to the revocation list beside the users file, which
+    ``account_fingerprint`` covers. Once per account per process while it stays disabled."""
+    from oversight.auth import remembered
+
+    for name, record in records.items():
+        noted = (path, name)
+        if not record.disabled:
+            _disabled_noted.discard(noted)
+        elif noted not in _disabled_noted:
+            try:
+                remembered.revoke_account(name, seen_at, users=path)
+            except OSError as error:  # tried again at the file's next change; the account is refused meanwhile
+                import logging
+
+                logging.getLogger(__name__).error("disabled account %s not noted: %s", name, error)
+                continue
+            _disabled_noted.add(noted)
+
+
+def watch_disabled(path: Path | None = None) -> None:
+    """Read the users file if it changed, noting the accounts it disables (the app server calls this every few
+    seconds, so an account disabled and enabled again by hand between two clicks is still seen)."""
+    _users_cached(Path(path or users_file()))
 
 
 def account_fingerprint(username: str, path: Path | None = None) -> str | None:
     """A digest of the account's entry in the users file (role, units, e-mail, password hash); None if absent.
 
     A session keeps the fingerprint it signed in with; any change to the entry (removed, demoted, disabled, new
-    password) changes it, and the session ends; disabled and enabled again, the entry's ``generation`` has moved on. Cheap: the file is parsed again only when it changed.
+    password) changes it, and the session ends; disabled and enabled again, the entry's ``generation`` (``user
+    disable``) or the moment it was last found disabled (by hand, ``_note_disabled``) has moved on. Cheap: the file
+    is parsed again only when it changed.
     """
     import hashlib
 
-    record = _users_cached(Path(path or users_file())).get(normalise_username(username))
+    from oversight.auth import remembered
+
+    path = Path(path or users_file())
+    record = _users_cached(path).get(normalise_username(username))
     if record is None or record.disabled:  # a disabled account keeps no session
         return None
-    return hashlib.sha256(repr(record).encode("utf-8")).hexdigest()
+    # when it was last found disabled (``_note_disabled``): a disable written by hand and taken back ends the
+    # sessions made before it as ``user disable``'s generation does
+    disabled_until = remembered.account_revoked_at(record.username, users=path)
+    return hashlib.sha256(repr((record, disabled_until)).encode("utf-8")).hexdigest()
 
 
 def list_users(path: Path | None = None) -> list[Account]:

@@ -169,6 +169,11 @@ def _add_revoked(key: str, moment: float, users: Path | None = None) -> None:
         atomic.write_bytes(path, json.dumps(entries).encode("utf-8"), mode=0o600)
 
 
+def account_revoked_at(username: str, *, users: Path | None = None) -> float | None:
+    """When every value of this account was last refused (``revoke_account``: it was disabled), None if never."""
+    return _revoked(users=users).get(f"user:{accounts.normalise_username(username)}")
+
+
 def revoke(remembered_id: str, expires: float) -> None:
     """Refuse the value with this id from now on (a sign-out)."""
     _add_revoked(f"id:{remembered_id}", expires)

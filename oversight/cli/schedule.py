@@ -6,7 +6,8 @@
     python -m oversight alerts [--as-of DATE] [--due-within 30] [--unit ID ...] [--json] [--lang zh|en]
                                [--push [--force]] [--as USERNAME] [--settings FILE]
 
-Exit status: 0 done; 1 the input, the data or the settings have a problem; 2 bad usage;
+Exit status: 0 done; 1 the input, the data or the settings have a problem (a push's too: a webhook
+address that redirects or names no robot is not retried, and no timer restarts 1); 2 bad usage;
 3 refused (no such account, or it may not do this); 4 at least one push failed after its
 retries and nothing of it went out, or went out to some recipients only and is recorded (the
 next run retries only what failed, and may be started again at once), or another run was
@@ -270,16 +271,21 @@ def _push(
 
 # a push that failed, went out without its record (the next run may send it again), went out unanswered or not to
 # every recipient: the timer's run is not clean
-_NOT_DONE = ("failed", "unrecorded", "partly", "unconfirmed")
+_NOT_DONE = ("failed", "misconfigured", "unrecorded", "partly", "unconfirmed")
 # of those, what may have gone out and is not recorded as sent: another run sends it again
 _MAY_HAVE_SENT = ("unrecorded", "unconfirmed")
 
 
 def _push_status(outcomes) -> int:
-    """6 over 4: a run started again for the channels that failed would also send again what may have gone out."""
-    if any(outcome.status in _MAY_HAVE_SENT for outcome in outcomes):
+    """6 over 4: a run started again for the channels that failed would also send again what may have gone out. 4 over
+    1: a channel that failed for a while is worth the timer's restart, which the wrong address only says again; a
+    wrong address alone is the settings' 1, which no timer restarts (it will not mend by itself)."""
+    statuses = {outcome.status for outcome in outcomes}
+    if statuses & set(_MAY_HAVE_SENT):
         return MAY_HAVE_SENT
-    return PUSH_FAILED if any(outcome.status in _NOT_DONE for outcome in outcomes) else OK
+    if statuses & (set(_NOT_DONE) - {"misconfigured"}):
+        return PUSH_FAILED
+    return INPUT_PROBLEM if "misconfigured" in statuses else OK
 
 
 def _busy_text(busy, lang: str) -> str:  # noqa: ANN001 — a locking.LockBusy
@@ -585,7 +591,7 @@ def _push_brief(message, args: argparse.Namespace, filter_, settings, account, l
     mailed = (
         message.attachment is not None
         and bool(outcomes)
-        and all(o.status not in ("failed", "unconfirmed") for o in outcomes)
+        and all(o.status not in ("failed", "misconfigured", "unconfirmed") for o in outcomes)
     )
     if robots:
         outcomes += push(brief_job.saying_pdf_mailed(message, lang) if mailed else message, channels=robots)

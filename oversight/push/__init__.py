@@ -50,6 +50,11 @@ class PushError(RuntimeError):
     # True where the message had gone when the attempt failed (no answer came, or not a whole one): the robot may
     # have posted it, and another attempt posted it to the group a second time
     sent = False
+    # True where the settings file is wrong (the address redirects elsewhere, the robot says it does not exist): no
+    # attempt of this run nor a run started again can mend it, so it is not tried again and the run exits 1, the
+    # settings' status, which no timer restarts (a redirecting webhook was tried 3 times a run, and exit 4 had the
+    # timer start the run again, 3 times more)
+    settings_fault = False
 
     def __init__(self, key: str, **params: object) -> None:
         self.key, self.params = key, params
@@ -70,6 +75,16 @@ _ROBOT_REASONS = {
     300001: "invalid_token",  # 钉钉: token is not exist
     310000: "keyword_sign_or_ip",  # 钉钉: keywords not in content, sign not match, ip not in whitelist
 }
+
+
+class MisdirectedAddress(PushError):
+    """The webhook address in the settings is wrong: it redirects, or the robot answers that no such robot exists."""
+
+    settings_fault = True
+
+
+# of ``_ROBOT_REASONS``, those that say the address itself is wrong (a wrong keyword or signature may be a clock's)
+_WRONG_ADDRESS_REASONS = ("invalid_webhook", "invalid_token")
 
 
 class Unanswered(PushError):
@@ -105,7 +120,8 @@ def _refused(where: str, code: object, said: str) -> PushError:
     reason = _ROBOT_REASONS.get(code) if isinstance(code, int) else None
     if reason is None:
         return PushError("refused", where=where, code=code, said=said)
-    return PushError("refused_known", where=where, code=code, said=said, reason=reason)
+    kind = MisdirectedAddress if reason in _WRONG_ADDRESS_REASONS else PushError
+    return kind("refused_known", where=where, code=code, said=said, reason=reason)
 
 
 def _unreachable(where: str, error: BaseException, timeout: float) -> PushError:
@@ -208,9 +224,9 @@ def _redirected(url: str, error: urllib.error.HTTPError) -> PushError:
     told them nothing they could act on."""
     location = error.headers.get("Location") if error.headers is not None else None
     if not location:
-        return PushError("redirected_nowhere", where=redacted(url), code=error.code)
+        return MisdirectedAddress("redirected_nowhere", where=redacted(url), code=error.code)
     target = _quoted(redacted(urljoin(url, location.strip())))
-    return PushError("redirected", where=redacted(url), code=error.code, target=target)
+    return MisdirectedAddress("redirected", where=redacted(url), code=error.code, target=target)
 
 
 # ---------------------------------------------------------------- transports (one attempt each)
@@ -401,7 +417,8 @@ def deliver(
     sleep: Callable[[float], None] = time.sleep,
     clock: Callable[[], float] = time.time,
 ) -> Delivery:
-    """Send, retrying up to ``options.attempts`` times with a doubling pause; every failure is logged. Any exception
+    """Send, retrying up to ``options.attempts`` times with a doubling pause, unless the message may have gone out or
+    the settings are wrong (``PushError.sent``, ``settings_fault``); every failure is logged. Any exception
     of a send is a failed attempt, never the end of the run: the caller audits the outcome and goes on to the next
     channel (a value that stopped the run left a "sending" audit line with no outcome, and later channels untried)."""
     pause = options.backoff_seconds
@@ -416,8 +433,11 @@ def deliver(
             # a PushError's text is ours, without the key; anything else (a value the settings let through, a reply
             # http.client could not parse) is named by its type only: its text may quote the address and its key
             error = failure if isinstance(failure, PushError) else _unexpected(channel, failure)
-            if error.sent:  # it may have been posted: one message in the group, not two
-                log.warning("push %s to %s (%s): %s; not tried again", message.kind, channel.name, channel.kind, error)
+            # it may have been posted: one message in the group, not two; or the settings are wrong, and each
+            # attempt would be refused alike
+            if error.sent or error.settings_fault:
+                said = "" if error.sent else "; a fault of the settings, not tried again"  # the former says so itself
+                log.warning("push %s to %s (%s): %s%s", message.kind, channel.name, channel.kind, error, said)
                 return Delivery(channel.name, False, attempt, error)
             log.warning(
                 "push %s to %s (%s): attempt %d of %d failed: %s",

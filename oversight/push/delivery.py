@@ -28,7 +28,8 @@ class Outcome:
     channel: str
     # "sent", "skipped", "failed", "unrecorded" (sent, and the record of it could not be written), "partly" (sent,
     # and the mail server refused some of the recipients, named in ``error``) or "unconfirmed" (the message went out
-    # whole and no answer came: it may have been delivered; not recorded, not tried again)
+    # whole and no answer came: it may have been delivered; not recorded, not tried again) or "misconfigured"
+    # (failed for a fault of the settings, a webhook address that redirects or names no robot: not tried again)
     status: str
     attempts: int = 0
     error: str | None = None
@@ -45,6 +46,8 @@ class Outcome:
             return i18n.t("alerts.cli.pushed_unrecorded", lang, attempts=self.attempts, error=self.error, **params)
         if self.status == "unconfirmed":
             return i18n.t("alerts.cli.push_unconfirmed", lang, attempts=self.attempts, error=self.error, **params)
+        if self.status == "misconfigured":
+            return i18n.t("alerts.cli.push_misconfigured", lang, error=self.error, **params)
         if self.status == "skipped":
             key = "alerts.cli.skipped_changed" if self.changed else "alerts.cli.skipped"
             # the sending log keeps UTC (as the audit log); the line is read in Beijing time, as the audit page's
@@ -147,6 +150,8 @@ def push_message(
                     outcomes.append(Outcome(channel.name, "unrecorded", delivery.attempts, reason))
                     continue
                 outcomes.append(Outcome(channel.name, status, delivery.attempts, said, sent_at=entry["sent_at"]))
+            elif status == "failed" and delivery.error is not None and delivery.error.settings_fault:
+                outcomes.append(Outcome(channel.name, "misconfigured", delivery.attempts, said))
             else:
                 outcomes.append(Outcome(channel.name, status, delivery.attempts, said))
         return outcomes

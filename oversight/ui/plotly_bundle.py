@@ -22,7 +22,6 @@ import functools
 import gzip
 import hashlib
 import logging
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,7 +30,7 @@ from oversight import config
 from oversight.ui import compressed_static, streamlit_middleware
 
 if TYPE_CHECKING:
-    from starlette.types import ASGIApp, Message, Receive, Scope, Send
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
@@ -56,8 +55,6 @@ TRACE_TYPES = frozenset(
 URL_FOLDER = "_oversight"  # beside Streamlit's /static/ and /_stcore/, under the base URL
 # pages/NN_<name>.py is served at /<name>: these show no chart, so they do not load plotly.js
 CHARTLESS_PAGES = frozenset({"briefing", "data", "audit"})
-# Streamlit's own entry script in its index.html: the page this changes, and where the bundle goes after it
-_ENTRY_SCRIPT = re.compile(rb'<script type="module" crossorigin src="\./static/js/index\.[\w-]+\.js"></script>')
 
 
 @dataclass(frozen=True)
@@ -130,7 +127,7 @@ _LOADER = """(function () {
 
 def with_script(html: bytes, tag: bytes) -> bytes:
     """Streamlit's page with ``tag`` right after its entry script; any other HTML as it is."""
-    entry = _ENTRY_SCRIPT.search(html)
+    entry = streamlit_middleware.ENTRY_SCRIPT.search(html)
     if entry is None:
         return html
     return html[: entry.end()] + tag + html[entry.end() :]
@@ -147,9 +144,8 @@ def _page(below: str) -> str:
 
 class PlotlyBundleMiddleware:
     """Answers GET and HEAD for the bundle (gzipped to a browser that accepts it), and adds its script tag to
-    the HTML of every page but the chartless ones (GET only; a HEAD's length stays Streamlit's). The page is a
-    few kilobytes: it is held whole, changed, and sent with its new length; its ETag and Last-Modified are
-    dropped, since they describe the file on disk, not what is sent."""
+    the HTML of every page but the chartless ones (GET only; a HEAD's length stays Streamlit's;
+    ``streamlit_middleware.rewriting_page``)."""
 
     def __init__(self, app: ASGIApp, *, bundle: Bundle, base_url: str = ""):
         self.app = app
@@ -181,43 +177,15 @@ class PlotlyBundleMiddleware:
         await self.app(scope, receive, self._rewriting(send))
 
     def _rewriting(self, send: Send) -> Any:
-        start: Message | None = None  # the page's response start, held until its body is changed
-        body: list[bytes] = []
         tag = self.bundle.script_tag()
 
-        async def rewrite(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                headers = {name.lower(): value for name, value in message.get("headers", ())}
-                is_page = (
-                    message["status"] == 200
-                    and headers.get(b"content-type", b"").startswith(b"text/html")
-                    and b"content-encoding" not in headers
-                )
-                if is_page:
-                    start = message
-                else:
-                    await send(message)
-                return
-            if start is None or message["type"] != "http.response.body":
-                await send(message)
-                return
-            body.append(message.get("body", b""))
-            if message.get("more_body", False):
-                return
-            original = b"".join(body)
+        def change(original: bytes) -> bytes:
             page = with_script(original, tag)
             if page is original:
                 _warn_once_without_entry_script()
-            kept = [
-                (name, value)
-                for name, value in start.get("headers", ())
-                if name.lower() not in (b"content-length", b"etag", b"last-modified")
-            ]
-            await send({**start, "headers": [*kept, (b"content-length", str(len(page)).encode())]})
-            await send({"type": "http.response.body", "body": page})
+            return page
 
-        return rewrite
+        return streamlit_middleware.rewriting_page(send, change)
 
 
 @functools.cache

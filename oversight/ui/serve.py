@@ -3,8 +3,9 @@
 Streamlit runs a page's script only when a browser opens a session, so nothing in ``app.py`` can prepare the
 server before its first visitor; this launcher starts ``oversight.ui.warm`` in a background thread, has
 Streamlit's static files gzipped once (``oversight.ui.compressed_static``) and our plotly.js served and named in
-the chart pages' HTML (``oversight.ui.plotly_bundle``), switches off Streamlit's lookup of the machine's public address (``oversight.ui.offline``),
-then hands over to Streamlit's own command line (every
+the chart pages' HTML (``oversight.ui.plotly_bundle``), starts the users file's watch (``oversight.ui.account_watch``),
+switches off Streamlit's lookup of the machine's public address (``oversight.ui.offline``), then hands over to
+Streamlit's own command line (every
 ``--server.*`` option works as with ``streamlit run``).
 """
 
@@ -13,7 +14,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from oversight.ui import compressed_static, offline, plotly_bundle, remembered_sign_in, session_guard, warm
+from oversight.ui import (
+    account_watch,
+    backend_base,
+    compressed_static,
+    offline,
+    plotly_bundle,
+    remembered_sign_in,
+    session_guard,
+    warm,
+)
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -25,7 +35,9 @@ def main(argv: list[str] | None = None) -> None:
     session_guard.install()
     session_guard.install_middleware()
     remembered_sign_in.install_middleware()
+    backend_base.install_middleware()
     warm.start()
+    account_watch.start()
     compressed_static.install()
     plotly_bundle.install()
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]

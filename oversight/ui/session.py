@@ -19,10 +19,10 @@ IGNORED_KEY = "oversight.ignored_url_values"
 QUARTER_WIDGET_VERSION = "oversight.quarter_widget_version"
 SELECTION_VERSION = "oversight.selection_version"
 ACCOUNT_KEY = "oversight.account"
+# the account's entry when the session signed in (``accounts.account_fingerprint``), password and OIDC alike: a
+# disable, by ``user disable`` or by hand, changes it for good, and the session ends even when the account is
+# enabled again before the next click
 ACCOUNT_FINGERPRINT_KEY = "oversight.account_fingerprint"
-# an OIDC session's account's ``generation`` when it signed in: a disable advances it, and the session ends even
-# when the account is enabled again before the next click
-ACCOUNT_GENERATION_KEY = "oversight.account_generation"
 REFUSAL_LOGGED_KEY = "oversight.refusal_logged"
 # The view the app last wrote to the address bar (``url_view`` form). A run that finds another view there was
 # started by the browser moving in its history (Back, Forward): the app then shows the view the address holds.

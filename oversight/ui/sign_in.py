@@ -220,10 +220,11 @@ def _oidc_account(lang: str, address: str | None) -> roles.Account:
             "no_account_for_email",
             address=address,
         )
-    generation = users[account.username].generation  # type: ignore[union-attr]  # None only where _refuse stopped
+    # None only where _refuse stopped; covers the entry's generation and when it was last found disabled
+    fingerprint = accounts.account_fingerprint(account.username)  # type: ignore[union-attr]
     if (
         st.session_state.get(session.ACCOUNT_KEY) == account
-        and st.session_state.get(session.ACCOUNT_GENERATION_KEY) != generation
+        and st.session_state.get(session.ACCOUNT_FINGERPRINT_KEY) != fingerprint
     ):
         # disabled and enabled again since this session signed in: it ends, as a password session does, and the
         # identity provider is asked again (its sign-in cookie was issued before the disable)
@@ -235,7 +236,7 @@ def _oidc_account(lang: str, address: str | None) -> roles.Account:
         audit.record("sign_in", account=account, address=address, details={"method": "oidc"})
         session.start_over()
         st.session_state[session.ACCOUNT_KEY] = account
-        st.session_state[session.ACCOUNT_GENERATION_KEY] = generation
+        st.session_state[session.ACCOUNT_FINGERPRINT_KEY] = fingerprint
     return account  # type: ignore[return-value]  # None only where _refuse has stopped the run
 
 
@@ -256,7 +257,7 @@ def still_signed_in(account: roles.Account | None) -> Callable[[], bool]:
 
         return password_account_unchanged
     email, verified = st.user.get("email"), st.user.get("email_verified")
-    signed_in_generation = st.session_state.get(session.ACCOUNT_GENERATION_KEY)
+    signed_in_with_entry = st.session_state.get(session.ACCOUNT_FINGERPRINT_KEY)
 
     def email_still_maps_to_it() -> bool:
         try:
@@ -264,7 +265,7 @@ def still_signed_in(account: roles.Account | None) -> Callable[[], bool]:
             now = accounts.account_for_email(email if isinstance(email, str) else None, users, verified is True)
         except roles.AccountError:
             return False
-        return now == account and users[account.username].generation == signed_in_generation
+        return now == account and accounts.account_fingerprint(account.username) == signed_in_with_entry
 
     return email_still_maps_to_it
 

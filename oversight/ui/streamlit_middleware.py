@@ -8,10 +8,17 @@ before Streamlit's own gzip does. Called before Streamlit's command line starts 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from starlette.types import Message, Send
 
 log = logging.getLogger(__name__)
+
+# Streamlit's own entry script in its index.html: what marks a response as Streamlit's page, and where tags go
+ENTRY_SCRIPT = re.compile(rb'<script type="module" crossorigin src="\./static/js/index\.[\w-]+\.js"></script>')
 
 
 def append(make: Callable[[], Any], what: str) -> bool:
@@ -40,3 +47,42 @@ def path_below(path: str, root_path: str = "", base_url: str = "") -> str:
         if prefix and (path == prefix or path.startswith(prefix + "/")):
             path = path[len(prefix) :]
     return path
+
+
+def rewriting_page(send: Send, change: Callable[[bytes], bytes]) -> Send:
+    """``send`` for a response that, where it is a page (200, HTML, not already compressed), is held whole and sent
+    as ``change`` makes it, with its new length; its ETag and Last-Modified are dropped, since they describe the file
+    on disk, not what is sent. Any other response passes as it is. The page is a few kilobytes."""
+    start: Message | None = None  # the page's response start, held until its body is changed
+    body: list[bytes] = []
+
+    async def rewrite(message: Message) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start":
+            headers = {name.lower(): value for name, value in message.get("headers", ())}
+            is_page = (
+                message["status"] == 200
+                and headers.get(b"content-type", b"").startswith(b"text/html")
+                and b"content-encoding" not in headers
+            )
+            if is_page:
+                start = message
+            else:
+                await send(message)
+            return
+        if start is None or message["type"] != "http.response.body":
+            await send(message)
+            return
+        body.append(message.get("body", b""))
+        if message.get("more_body", False):
+            return
+        page = change(b"".join(body))
+        kept = [
+            (name, value)
+            for name, value in start.get("headers", ())
+            if name.lower() not in (b"content-length", b"etag", b"last-modified")
+        ]
+        await send({**start, "headers": [*kept, (b"content-length", str(len(page)).encode())]})
+        await send({"type": "http.response.body", "body": page})
+
+    return rewrite

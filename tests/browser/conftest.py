@@ -32,10 +32,15 @@ def _free_port() -> int:
 
 
 def start_server(
-    data_dir: Path | None = None, script: str = "app.py", env_extra: dict[str, str] | None = None, bare: bool = False
+    data_dir: Path | None = None,
+    script: str = "app.py",
+    env_extra: dict[str, str] | None = None,
+    bare: bool = False,
+    base_url: str = "",
 ) -> tuple[subprocess.Popen, str]:
     """The app as `make run` serves it (``python -m oversight.ui.serve``: our plotly.js, gzip, the warm-up), or
-    ``bare`` (and any other script) as ``streamlit run`` does."""
+    ``bare`` (and any other script) as ``streamlit run`` does; under ``base_url`` (``server.baseUrlPath``), the URL
+    returned ends with it."""
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(env_extra or {})}
     if data_dir is not None:
@@ -53,13 +58,14 @@ def start_server(
             "true",
             "--browser.gatherUsageStats",
             "false",
+            *(["--server.baseUrlPath", base_url] if base_url else []),
         ],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
-    url = f"http://127.0.0.1:{port}"
+    url = f"http://127.0.0.1:{port}" + (f"/{base_url}" if base_url else "")
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if process.poll() is not None:
