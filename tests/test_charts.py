@@ -85,7 +85,7 @@ def test_is_empty_for_no_rows_or_only_zeros():
     assert not charts.is_empty(pd.DataFrame({"issues": [0, 1]}), ("issues",))
 
 
-def test_a_long_unit_list_is_cut_to_the_top_twenty_and_the_rest_still_adds_up():
+def test_a_long_unit_list_is_cut_to_the_top_fifteen_and_the_rest_still_adds_up():
     from oversight.charts import kinds
 
     frame = pd.DataFrame(
@@ -99,13 +99,14 @@ def test_a_long_unit_list_is_cut_to_the_top_twenty_and_the_rest_still_adds_up():
     )
     figure = charts.make_issues_suggestions_by_unit_figure(frame, "zh")
     issues = next(trace for trace in figure.data if trace.name == "指出问题")
-    assert len(issues.y) == 21 and issues.y[0] == "其他480家单位"
+    assert len(issues.y) == 16 and issues.y[0] == "其他485家单位"
     assert sum(issues.x) == frame["issues"].sum()
     assert list(issues.customdata)[0] == ""  # a click on "other units" narrows nothing
-    assert len(kinds.top_units(frame.head(30), ["issues"])) == 30
+    assert len(kinds.top_units(frame.head(16), ["issues"])) == 16  # no row of "1 other unit"
+    assert len(kinds.top_units(frame.head(17), ["issues"])) == 16
 
 
-def test_a_heatmap_of_many_units_draws_the_thirty_with_most_meetings():
+def test_a_heatmap_of_many_units_draws_the_twenty_with_most_meetings():
     from oversight.charts import kinds
 
     rows = [
@@ -121,8 +122,8 @@ def test_a_heatmap_of_many_units_draws_the_thirty_with_most_meetings():
         for q in (20201, 20202)
     ]
     figure = kinds.unit_quarter_heatmap(pd.DataFrame(rows), "zh", "chart.meetings_by_unit_quarter", "meetings")
-    assert len(figure.data[0].y) == 30 and "单位99" in figure.data[0].y and "单位69" not in figure.data[0].y
-    assert figure.layout.title.text.replace("<br>", "") == "各单位各季度会议数量（会议最多的30家）"  # on two lines
+    assert len(figure.data[0].y) == 20 and "单位99" in figure.data[0].y and "单位79" not in figure.data[0].y
+    assert figure.layout.title.text.replace("<br>", "") == "各单位各季度会议数量（会议最多的20家）"  # on two lines
 
 
 def test_an_unknown_year_earlier_draws_no_bar_and_no_nan_label(connection):

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import pandas as pd
 import pytest
 
-from oversight.charts import catalog
+from oversight.charts import catalog, kinds
 from oversight.core import i18n
 from oversight.data.filters import Filter
 from oversight.present import kpis, summary, tables
@@ -198,7 +198,7 @@ def test_meetings_heatmap_every_cell(worlds, case):
     # the units sheet's order, first on top
     ids = [unit for unit in view.ledgers.units["unit_id"] if not case.units or unit in case.units]
     assert list(dict.fromkeys(frame["unit_id"])) == ids
-    if 0 < len(ids) <= 30:
+    if 0 < len(ids) <= kinds.MAX_UNIT_ROWS:
         figure = catalog.make_meeting_heatmap_figure(frame, case.lang)
         cells = [[got[(unit, q[0] * 10 + q[1])] for q in view.quarters()] for unit in reversed(ids)]
         assert [list(row) for row in figure.data[0].text] == [
@@ -388,7 +388,7 @@ def test_reminders_and_activities_by_unit_and_units_not_consulted(worlds, case):
         assert got == expected, name
         assert [int(n) for n in result[total]] == [sum(expected[u].values()) for u in result["unit_id"]], name
         assert list(result["unit_id"]) == sorted(expected, key=lambda u: (-sum(expected[u].values()), u)), name
-        # the chart: at most 30 rows (the first 20 units and one row adding up the rest); every bar adds up
+        # the chart: the first units (``kinds.TOP_UNIT_ROWS``) and one row adding up the rest; every bar adds up
         builder = (
             catalog.make_reminders_by_unit_figure if total == "reminders" else catalog.make_activities_by_unit_figure
         )
@@ -402,7 +402,8 @@ def test_reminders_and_activities_by_unit_and_units_not_consulted(worlds, case):
         runs = sum(1 for at, code in enumerate(codes) if code not in drawn and (at == 0 or codes[at - 1] in drawn))
         assert len(figure.data) - len(bars) == runs, name
         for code, trace in zip(drawn, bars):
-            assert len(trace.x) == (len(expected) if len(expected) <= 30 else 21), name
+            top = kinds.TOP_UNIT_ROWS
+            assert len(trace.x) == (len(expected) if len(expected) <= top + 1 else top + 1), name
             assert sum(trace.x) == sum(counts[code] for counts in expected.values()), (name, code)
 
     missing = run("units_without_consultation")

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from oversight import charts
-from oversight.charts import catalog
+from oversight.charts import catalog, kinds
 from oversight.charts.style import CARD_WIDTH_PX, label_width
 from oversight.core.numbers import fixed
 from oversight.data import queries, store
@@ -18,7 +18,7 @@ from oversight.data.filters import Filter
 from oversight.devdata import scale
 
 MEETINGS = 100_000  # 10,000 activities and reminders, 5,000 issues and suggestions over 504 units
-TOP = 20  # the units shown by name (kinds.TOP_UNIT_ROWS), the rest one row
+TOP = kinds.TOP_UNIT_ROWS  # the units shown by name, the rest one row
 
 
 @pytest.fixture(scope="module")

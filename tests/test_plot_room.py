@@ -104,7 +104,8 @@ def test_one_units_heatmap_row_sits_on_its_quarter_ticks(connection, span, lang)
     """With one unit the heatmap's single row stood in the middle of a 340 px chart (and of a picture's 16:9), its
     quarter ticks far below it. On screen the chart is as tall as its row, the title and the ticks need; in a
     picture taller than that (a document's least height, a download's 16:9) the row keeps a row's height and sits on
-    the axis, the room above it."""
+    the axis, the room above it. A document's picture is as tall as the row itself: a blank area of a row's height
+    stood above it on the page and the slide."""
     from oversight import export
     from oversight.export import marking
 
@@ -117,14 +118,14 @@ def test_one_units_heatmap_row_sits_on_its_quarter_ticks(connection, span, lang)
     screen = heatmap.build(frame, lang)
     assert _plot_height(screen) == PER_UNIT_PX[heatmap.key] and screen.layout.yaxis.range is None
     mark = marking.Marking("内部资料 注意保存", "chief 2021-01-05 09:30")
-    for picture, height in (
-        (export.document_figure(heatmap.build(frame, lang), mark), None),
-        (export.with_subtitle(heatmap.build(frame, lang), "x", mark), export.EXPORT_HEIGHT),
-    ):
-        plot = _plot_height(picture) + (height - picture.layout.height if height else 0)
-        low, high = picture.layout.yaxis.range
-        assert low == -0.5  # the row on the axis
-        assert plot / (high - low) == pytest.approx(PER_UNIT_PX[heatmap.key])
+    document = export.document_figure(heatmap.build(frame, lang), mark)
+    assert document.layout.yaxis.range is None  # the row fills the plot
+    assert _plot_height(document) <= PER_UNIT_PX[heatmap.key]
+    picture = export.with_subtitle(heatmap.build(frame, lang), "x", mark)
+    plot = _plot_height(picture) + export.EXPORT_HEIGHT - picture.layout.height
+    low, high = picture.layout.yaxis.range
+    assert low == -0.5  # the row on the axis
+    assert plot / (high - low) == pytest.approx(PER_UNIT_PX[heatmap.key])
 
 
 def test_a_chart_of_three_categories_has_bars_as_thick_as_in_one_of_many(connection, span):

@@ -131,14 +131,14 @@ def _hand_heatmap(units: int) -> pd.DataFrame:
 def test_the_heatmaps_reading_of_a_hand_frame_names_the_fewest_only_where_it_is_drawn():
     spec = _specs()["meetings_by_unit_quarter"]
     every = takeaways.takeaway(spec, _hand_heatmap(kinds.MAX_UNIT_ROWS), "zh")
-    assert every == "会议最多的是第30单位（6,000次），最少的是第1单位（200次）。"
+    assert every == "会议最多的是第20单位（4,000次），最少的是第1单位（200次）。"
     frame = _hand_heatmap(kinds.MAX_UNIT_ROWS + 1)
     assert "第1单位" not in _heatmap_drawn(frame, "zh")
     assert takeaways.takeaway(spec, frame, "zh") == (
-        "图中为31家单位中会议最多的30家：最多的是第31单位（6,200次），其中最少的是第2单位（400次）。"
+        "图中为21家单位中会议最多的20家：最多的是第21单位（4,200次），其中最少的是第2单位（400次）。"
     )
     assert takeaways.takeaway(spec, frame, "en") == (
-        "The 30 of the 31 units with the most meetings are drawn: most, Unit 31 (6,200 meetings);"
+        "The 20 of the 21 units with the most meetings are drawn: most, Unit 21 (4,200 meetings);"
         " fewest of these, Unit 2 (400 meetings)."
     )
 
@@ -185,5 +185,5 @@ def test_the_unit_most_still_to_rectify_is_said_to_be_in_the_rest_bar_when_it_ha
     )
     english = takeaways.takeaway(spec, frame, "en")
     assert english.endswith(
-        f"most still to rectify: Unit {units - 1} (9 issues), not drawn apart but counted in “15 other units”."
+        f"most still to rectify: Unit {units - 1} (9 issues), not drawn apart but counted in “{units - kinds.TOP_UNIT_ROWS} other units”."
     )

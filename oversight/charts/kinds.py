@@ -55,14 +55,19 @@ def rounded(values, digits: int = 1) -> list[float | None]:
     return [None if is_missing(value) else float(round_half_up(value, digits)) for value in values]
 
 
-MAX_UNIT_ROWS = 30  # beyond this a by-unit chart is unreadable (a province-wide deployment has ~500 units)
-TOP_UNIT_ROWS = 20
+# The most units a heatmap draws (a province-wide deployment has ~500), and the units a chart of bars per unit
+# names before one row adds up the rest: as many rows as a document's picture (440 px, its text at 13 px, 10 pt
+# printed) labels every one of, each row at 16 px or more. With 30 and 20 + 1 rows the pictures labelled every
+# other unit and wrote no figure beside the bars, and the reading's fewest could be a row without its name.
+MAX_UNIT_ROWS = 20
+TOP_UNIT_ROWS = 15
 
 
 def top_units(frame: pd.DataFrame, value_columns: Sequence[str]) -> pd.DataFrame:
-    """At most ``MAX_UNIT_ROWS`` rows: the first ``TOP_UNIT_ROWS`` units (the query sorts most first) and one
-    row adding up the rest, so the totals still add up. The rest row has no unit id, so a click on it narrows nothing."""
-    if len(frame) <= MAX_UNIT_ROWS:
+    """At most ``TOP_UNIT_ROWS`` + 1 rows: the first ``TOP_UNIT_ROWS`` units (the query sorts most first) and one
+    row adding up the rest, so the totals still add up. The rest row has no unit id, so a click on it narrows nothing.
+    One unit more than those is drawn as itself (a row of "1 other unit" would hide its name)."""
+    if len(frame) <= TOP_UNIT_ROWS + 1:
         return frame
     top, rest = frame.iloc[:TOP_UNIT_ROWS], frame.iloc[TOP_UNIT_ROWS:]
     others = {column: rest[column].sum() for column in value_columns}
@@ -226,7 +231,7 @@ def _no_slabs(figure: go.Figure, rows: int, pitch_px: float) -> go.Figure:
 
 def heatmap_rows_on_axis(figure: go.Figure, height: float | None = None) -> go.Figure:
     """``figure`` (changed in place), where it is a heatmap, with its rows of cells no taller than a unit's row
-    (``_HEATMAP_ROW_PX``) in a picture ``height`` px tall (the figure's own height unless given): one unit's quarters
+    (``HEATMAP_ROW_PX``) in a picture ``height`` px tall (the figure's own height unless given): one unit's quarters
     were one red block filling the picture. The rows sit on the quarters' axis and the room left is above them: a
     single row centred in the plot left its quarter ticks far below it."""
     if not figure.data or figure.data[0].type != "heatmap":
@@ -235,7 +240,7 @@ def heatmap_rows_on_axis(figure: go.Figure, height: float | None = None) -> go.F
     layout = figure.layout
     top = layout.margin.t if layout.margin.t is not None else TEMPLATE.layout.margin.t
     bottom = layout.margin.b if layout.margin.b is not None else TEMPLATE.layout.margin.b
-    room = ((height or layout.height or 450) - top - bottom) / _HEATMAP_ROW_PX  # the rows the plot holds
+    room = ((height or layout.height or 450) - top - bottom) / HEATMAP_ROW_PX  # the rows the plot holds
     layout.yaxis.range = [-0.5, room - 0.5] if room > rows + 0.05 else None
     return figure
 
@@ -653,7 +658,7 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
         # as tall as its rows, the title and the ticks need (base_layout adds their room to the plot's): at a fixed
         # 340 px one unit's row stood alone in the middle of a tall plot, its quarter ticks far below it
         height=1,
-        plot_px=_HEATMAP_ROW_PX * len(names),
+        plot_px=HEATMAP_ROW_PX * len(names),
         # a cell is narrower than a whole quarter's label beside the units' names: short ticks at any count
         # no grid lines: the cells cover them, but for the room left above one unit's row (``heatmap_rows_on_axis``)
         xaxis=quarter_axis(
@@ -673,4 +678,4 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
     return heatmap_rows_on_axis(figure)
 
 
-_HEATMAP_ROW_PX = 34  # a unit's row of cells, as tall as a unit's row of bars
+HEATMAP_ROW_PX = 34  # a unit's row of cells, as tall as a unit's row of bars

@@ -185,8 +185,9 @@ def _labelled_bars(figure: dict) -> list[int]:
     ]
 
 
-def _bar_room(frame: _Frame, index: int) -> float:
-    """How wide one bar of trace ``index`` is drawn, in px (how tall, for bars across)."""
+def _bar_room(frame: _Frame, index: int, apart: bool = False) -> float:
+    """How wide one bar of trace ``index`` is drawn, in px (how tall, for bars across); ``apart``: how far its
+    labels stand from their neighbours', the bar's width where bars stand side by side, else the category's."""
     traces, layout = frame.figure["data"], frame.figure.get("layout") or {}
     trace = traces[index]
     across = trace.get("orientation") == "h"
@@ -203,6 +204,8 @@ def _bar_room(frame: _Frame, index: int) -> float:
             and other.get("visible") is not False
             and (other.get("xaxis"), other.get("yaxis")) == (trace.get("xaxis"), trace.get("yaxis"))
         )
+    if apart and side_by_side == 1:
+        return per_category
     bargap = 0.2 if layout.get("bargap") is None else float(layout["bargap"])
     return per_category * (1 - bargap) / max(side_by_side, 1) * (1 - float(layout.get("bargroupgap") or 0))
 
@@ -212,8 +215,10 @@ def _bar_labels_shown(frame: _Frame, index: int) -> list[bool]:
     room = _bar_room(frame, index)
     size = _font_size(frame.figure.get("layout") or {}, trace)
     if trace.get("orientation") == "h":
-        # labels beside bars across stand one above the other: a line of type and a little air each
-        return [bool(text) and size + GAP_PX / 2 <= room for text in _texts(trace)]
+        # labels beside bars across stand one above the other: a line of type and a little air each; one bar to a
+        # row, a row apart (a province's 16 rows of a picture wrote no figure beside bars 15 px thick)
+        apart = _bar_room(frame, index, apart=True)
+        return [bool(text) and size + GAP_PX / 2 <= apart for text in _texts(trace)]
     return [bool(text) and label_width(text, size) + GAP_PX <= room for text in _texts(trace)]
 
 

@@ -32,6 +32,7 @@ from oversight.charts.style import (
     refit_title,
 )
 from oversight.core import i18n, safe_text
+from oversight.core.numbers import grouped
 from oversight.export import marking as marking_style
 from oversight.export.data_files import (  # noqa: F401  (the UI's one import)
     chart_data_table,
@@ -253,7 +254,8 @@ def _document_legend_top(figure: go.Figure) -> int | None:
     there. The screen's margin keeps room for the title's lines and for the rows a phone's card needs: in a
     document, with no title, that room was a blank band over a squeezed plot (three title lines and four legend
     rows of an English chart left its bars a third of the picture)."""
-    if figure.layout.showlegend is False or figure.layout.annotations:
+    # a figure written in the plot (the row adding up the other units, 1,478 ▸) takes no room above it
+    if figure.layout.showlegend is False or any(_above_plot(note) for note in figure.layout.annotations):
         return None
     legend = figure.layout.legend
     if legend.yanchor == "top" or (legend.y is not None and legend.y < 1):
@@ -267,18 +269,32 @@ def _document_legend_top(figure: go.Figure) -> int | None:
     return _DOCUMENT_TOP_MARGIN + LEGEND_ROW_PX * (legend_rows(names, plot_width) - 1)
 
 
+def _above_plot(note) -> bool:
+    """Whether an annotation may sit above the plot: any placed on the paper at its top or higher (a note on the
+    comparison, a small chart's title), none placed at a value of the data."""
+    if (note.yref or "y") != "paper":
+        return False
+    return note.y is None or note.y >= 1
+
+
 def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool = True) -> go.Figure:
     """A copy for a slide or a report page, at the size it is placed (``document_size``): no title inside
     the picture (the slide's title or the caption gives it), the top margin the legend needs, long unit
     names on two lines, and the marking and watermark. ``copy=False`` changes ``figure`` itself instead,
     for a figure built for the documents alone (the deep copy is a third of the time otherwise)."""
     copied = go.Figure(figure) if copy else figure
-    top = max(_DOCUMENT_TOP_MARGIN, _margin(copied, "t", 90) - 40)
+    heatmap = bool(copied.data) and copied.data[0].type == "heatmap"
+    # a heatmap has no legend over it: its rows start under the picture's top edge (a legend's line of blank over
+    # them otherwise)
+    top = _HEATMAP_TOP_MARGIN if heatmap else max(_DOCUMENT_TOP_MARGIN, _margin(copied, "t", 90) - 40)
     # a bar's value keeps the charts' text size rather than shrinking to the (thinner) bar
     copied.update_traces(constraintext="none", selector=dict(type="bar"))
     # the builders size their height for the 1280 px screen: a picture half as wide needs about 0.8 of it,
     # and names on two lines need the most height a slide allows
     height = DOCUMENT_MAX_HEIGHT if _wrap_category_labels(copied) else int((copied.layout.height or 0) * 0.8)
+    if heatmap:
+        # as tall as its rows of cells: one unit's row stood under a blank picture's height of 360 px
+        height = top + _margin(copied, "b", 60) + kinds.HEATMAP_ROW_PX * len(copied.data[0].y)
     # the legend's "…: 0" entry on the lines the picture needs (a phone's three where one fits), before its rows
     # are counted
     none_entry.refit(copied, DOCUMENT_WIDTH)
@@ -289,11 +305,117 @@ def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool
         title=dict(text=""),
         margin=dict(t=top),
         width=DOCUMENT_WIDTH,
-        height=min(DOCUMENT_MAX_HEIGHT, max(DOCUMENT_MIN_HEIGHT, height)),
+        height=min(DOCUMENT_MAX_HEIGHT, height if heatmap else max(DOCUMENT_MIN_HEIGHT, height)),
     )
     _refit_value_axis(copied, DOCUMENT_WIDTH)  # once the names' margin is known: it narrows the plot
     _ticks_for_print(copied)
-    return kinds.heatmap_rows_on_axis(add_marking(copied, marking, document_size(copied)))
+    _every_row_named(copied)
+    add_marking(copied, marking, document_size(copied))
+    _every_grouped_bar_labelled(copied)  # once the marking has taken its room under the plot
+    return kinds.heatmap_rows_on_axis(copied)
+
+
+_HEATMAP_TOP_MARGIN = 16
+
+
+def _every_row_named(figure: go.Figure) -> None:
+    """Each row of units (bars across, a heatmap's rows) named beside it: Plotly's own choice named every other
+    unit where the rows were closer than its estimate of a label's room, and a reading's unit could be one unnamed
+    (the builders draw no more rows than a picture has room to name, ``kinds.MAX_UNIT_ROWS``)."""
+    if any(trace.type == "heatmap" or (trace.type == "bar" and trace.orientation == "h") for trace in figure.data):
+        figure.update_yaxes(tickmode="linear", tick0=0, dtick=1)
+
+
+# Bars side by side may close up to this gap between units before their figures go beside each row instead
+_TIGHTEST_BARGAPS = (0.15, 0.1)
+_ROW_LABEL_GAP_PX = 6  # between a row's longer bar and its figures
+
+
+def _every_grouped_bar_labelled(figure: go.Figure) -> None:
+    """Bars across side by side (a unit's issues beside its suggestions) with every figure written (in place): each
+    bar's own at the documents' least type where the bars are thick enough for it (closing the gap between the units
+    a little if need be), else one label a row, after its longer bar, the figures in the legend's colours and order
+    as the value axis's title names them (3 / 2 under 问题（个）/ 建议（条）). Nine units' bars of 14 px beside
+    13 px type wrote no figure at all in the documents: a leader guessed them from the grid."""
+    at = [index for index, trace in enumerate(figure.data) if trace.type == "bar" and trace.orientation == "h"]
+    bars = [figure.data[index] for index in at]
+    if bars and figure.layout.barmode == "stack":
+        _stack_thick_enough(figure, bars)
+        return
+    if len(bars) < 2 or figure.layout.barmode not in (None, "group") or any(t.textposition != "outside" for t in bars):
+        return
+    for trace in bars:
+        trace.textfont.size = DOCUMENT_LEAST_TEXT_PX
+    size = document_size(figure)
+    texts = [[str(text) for text in trace.text or ()] for trace in bars]
+
+    def all_shown() -> bool:
+        shown = labels.labels_shown(figure, *size)
+        return all(flag or not text for index, own in zip(at, texts) for flag, text in zip(shown.get(index, []), own))
+
+    if all_shown():
+        return
+    own_gap = figure.layout.bargap
+    for gap in _TIGHTEST_BARGAPS:
+        figure.layout.bargap = gap
+        if all_shown():
+            return
+    figure.layout.bargap = own_gap
+    _figures_beside_rows(figure, bars, texts, size)
+
+
+def _stack_thick_enough(figure: go.Figure, bars: list) -> None:
+    """Stacks across (a unit's issues by status) thick enough for their counts at the documents' least type, closing
+    the gap between the units to ``_TIGHTEST_BARGAPS``' least at most: a province's sixteen units in a picture
+    drew parts 13 px thick, too thin for 14 px counts, and wrote none."""
+    for trace in bars:
+        trace.textfont.size = DOCUMENT_LEAST_TEXT_PX
+    plot_px = document_size(figure)[1] - _margin(figure, "t", 90) - _margin(figure, "b", 60)
+    pitch = plot_px / max(len(bars[0].y or ()), 1)
+    own = 0.2 if figure.layout.bargap is None else float(figure.layout.bargap)
+    needed = 1 - (DOCUMENT_LEAST_TEXT_PX + 1) / pitch
+    if needed < own:
+        figure.layout.bargap = round(max(min(_TIGHTEST_BARGAPS), needed), 3)
+
+
+def _figures_beside_rows(figure: go.Figure, bars: list, texts: list[list[str]], size: tuple[int, int]) -> None:
+    in_order = bars[::-1]  # the builder adds the series last to first (the first on top in each group)
+    rows: list[tuple[object, float, str, float]] = []
+    for row, name in enumerate(bars[0].y):
+        if not any(row < len(text) and text[row] for text in texts):
+            continue  # nothing to write (none of either), or a row whose figures the builder writes itself
+        values = [float(trace.x[row] or 0) for trace in in_order]
+        parts = [
+            f'<span style="color:{trace.marker.color}">{grouped(value)}</span>'
+            for trace, value in zip(in_order, values)
+        ]
+        plain_text = " / ".join(grouped(value) for value in values)
+        rows.append((name, max(values), " / ".join(parts), label_width(plain_text, DOCUMENT_LEAST_TEXT_PX)))
+    for trace in bars:
+        trace.text = [""] * len(trace.y)
+    if not rows:
+        return
+    plot_px = size[0] - _margin(figure, "l", 70) - _margin(figure, "r", 30)
+    # the axis long enough that each row's figures end inside the picture, after the longest bar
+    needed = max(value * plot_px / max(plot_px - width - _ROW_LABEL_GAP_PX, 1) for _, value, _, width in rows)
+    own = figure.layout.xaxis.range
+    if own is None or float(own[1]) < needed:
+        figure.update_xaxes(range=[0, needed])
+    figure.layout.annotations = (
+        *figure.layout.annotations,
+        *(
+            dict(
+                x=value,
+                y=name,
+                xanchor="left",
+                xshift=_ROW_LABEL_GAP_PX,
+                text=text,
+                showarrow=False,
+                font=dict(size=DOCUMENT_LEAST_TEXT_PX),
+            )
+            for name, value, text, _ in rows
+        ),
+    )
 
 
 def _refit_value_axis(figure: go.Figure, width: int) -> None:
