@@ -361,7 +361,10 @@ def _appended_rows_problems(plan: ImportPlan, after: dict[str, pd.DataFrame]) ->
             return None
         added = plan.from_files[name]
         data = workbook.ledger_xlsx_bytes(table, added, after.get("units"))
-        sheets = load_sheets(Upload(table.file_name, data), checked=False)
+        try:  # the rows added, read as an uploaded file is (bytes, not a file of the folder)
+            sheets = load_workbook(Upload(table.file_name, data), checked=False).sheets
+        except ValidationError:
+            return None
         found, located = locate_tables(sheets, table.file_name, table)
         if located or not found:
             return None
