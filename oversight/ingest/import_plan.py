@@ -21,7 +21,7 @@ import pandas as pd
 from oversight import config
 from oversight.contract.schema import LOAD_ORDER, TABLES, Table
 from oversight.core import i18n
-from oversight.ingest import hidden_parts, table_cache, unit_references, workbook
+from oversight.ingest import files, hidden_parts, table_cache, unit_references, workbook
 from oversight.ingest.cell_text import id_key
 from oversight.ingest.cells import Context, UnitResolver
 from oversight.ingest.files import Sheets, Source, Upload, batch_problems, load_sheets, load_workbook, source_name
@@ -361,8 +361,8 @@ def _appended_rows_problems(plan: ImportPlan, after: dict[str, pd.DataFrame]) ->
             return None
         added = plan.from_files[name]
         data = workbook.ledger_xlsx_bytes(table, added, after.get("units"))
-        try:  # the rows added, read as an uploaded file is (bytes, not a file of the folder)
-            sheets = load_workbook(Upload(table.file_name, data), checked=False).sheets
+        try:  # the rows added, read from their bytes as any file is
+            sheets = files.load_sheets(Upload(table.file_name, data), checked=False)
         except ValidationError:
             return None
         found, located = locate_tables(sheets, table.file_name, table)
