@@ -2,7 +2,8 @@
 
 ``plan_import`` reads the files against the current data (units and issue ids come from the folder, or
 from the same batch), works out the would-be tables and their diff, writes the would-be folder into a
-temporary directory and validates it there as the store will load it. The plan lists every problem at
+temporary directory and validates it there as the store will load it (an append onto ledgers that read cleanly:
+the rows it adds only, ``_appended_rows_problems``). The plan lists every problem at
 once; ``commit.apply_import`` writes a plan that has none.
 """
 
