@@ -215,15 +215,33 @@ def sheet_extent(xml_bytes: bytes, limit: int = MAX_SHEET_CELLS) -> tuple[int, i
     # ASCII-compatible (UTF-16 has NULs: the regular expressions would see no tags), no DTD (its entities could
     # expand to cells), comment or CDATA, and no prefixed tags
     if b"\x00" not in xml_bytes[:1024] and b"<!" not in xml_bytes and not _PREFIXED_CELL_TAG.search(xml_bytes):
-        canonical = _CANONICAL_CELL.findall(xml_bytes)
-        if len(canonical) == len(_ANY_CELL_TAG.findall(xml_bytes)):
-            valued = [(letters, row) for letters, row, ending in canonical if ending == b">"]
-            if not valued:
-                return 0, 0
-            # distinct values first: a 100,000-row sheet has 100,000 row numbers and ten column letters
-            rows = max(map(int, {row for _, row in valued}))
-            return rows, max(column_number(letters) for letters in {letters for letters, _ in valued})
+        extent = _canonical_extent(xml_bytes)
+        if extent is not None:
+            return extent
     return streamed_extent(xml_bytes, limit)
+
+
+def _canonical_extent(xml_bytes: bytes) -> tuple[int, int] | None:
+    """The extent where every cell tag is spelled canonically (None where one is not), match by match: a list of
+    every match (``findall``) of a 190,000-row sheet held 1.9 million tuples, some 420 MB, which was the peak of
+    ``validate`` itself."""
+    cells = rows = 0
+    letters_seen: set[bytes] = set()
+    last_row = b""
+    for match in _CANONICAL_CELL.finditer(xml_bytes):
+        cells += 1
+        letters, row, ending = match.groups()
+        if ending != b">":
+            continue
+        letters_seen.add(letters)
+        if row != last_row:  # a row's ten cells share its number: converted once
+            last_row = row
+            rows = max(rows, int(row))
+    if cells != sum(1 for _ in _ANY_CELL_TAG.finditer(xml_bytes)):
+        return None
+    if not letters_seen:
+        return 0, 0
+    return rows, max(column_number(letters) for letters in letters_seen)
 
 
 class _PastLimit(Exception):

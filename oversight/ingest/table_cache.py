@@ -27,7 +27,9 @@ goes on with the frame it has just parsed and leaves the writing to the holder.
 The holder writes only when no verified file for the key is there yet, so a key
 is written once, not once per replica. Readers take no lock: they see a whole
 file or none (renames), verify it against its check, and a file removed under
-them (an older entry dropped after an import) is parsed again, never shown wrong.
+them (an older entry dropped after an import, the whole cache cleared to free a full disk) is parsed again,
+never shown wrong; a file removed between being found and DuckDB opening it fails that read, and the store
+parses the spreadsheets instead (``store.open_folder``).
 """
 
 from __future__ import annotations
@@ -147,16 +149,30 @@ def load(folder: Path, table: str, key: str) -> pd.DataFrame | None:
     if not path.is_file():
         return None
     if not _verified(path):
+        if _removed_meanwhile(path):
+            return None
         log.warning("ignoring cache file %s: its rows or hash differ from what was recorded", path)
         discard(path)
         return None
     try:
         frame = pq.read_table(path).to_pandas()
     except Exception as error:  # a truncated or foreign file: never fatal, the spreadsheet is the truth
+        if _removed_meanwhile(path):
+            return None
         log.warning("ignoring unreadable cache file %s: %s", path, error)
         discard(path)
         return None
     return frame
+
+
+def _removed_meanwhile(path: Path) -> bool:
+    """Whether the cache file went since it was found (``clear``, or a newer key's ``store``, in another process):
+    the reader parses the spreadsheet, as for no file at all. Said as a forged file ("its rows or hash differ"), it
+    sent whoever read the log looking for tampering."""
+    if path.exists():
+        return False
+    log.debug("cache file %s was removed while being read; reading the spreadsheet", path)
+    return True
 
 
 def usable_path(folder: Path, table: str, key: str) -> Path | None:
@@ -165,7 +181,8 @@ def usable_path(folder: Path, table: str, key: str) -> Path | None:
     if not path.is_file():
         return None
     if not _verified(path):
-        discard(path)
+        if not _removed_meanwhile(path):
+            discard(path)
         return None
     return path
 
