@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -464,6 +465,22 @@ def test_markdown_escaping_leaves_no_link_image_formula_or_html():
         rf"\[点此重新登录\]\(h{joiner}ttp\://evil\.test\) \!\[\]\(h{joiner}ttp\://evil\.test/a\.png\) "
         rf"\$\$x\$\$ \<b\>b\</b\> \# h w{joiner}ww\.evil\.test a{joiner}@evil\.test"
     )
+
+
+def test_markdown_escaping_leaves_no_icon_logo_or_emoji_shortcode():
+    """Streamlit draws ``:material/warning:`` as an icon, ``:streamlit:`` as its logo and ``:smile:`` as an emoji
+    from the text its parser leaves, after backslash escapes are resolved (a unit named 省信访局:material/warning:
+    drew a warning sign in the page's scope line, and a link's ``?unit=:material/lock:`` a padlock in its notice)."""
+    joiner = safe_text.WORD_JOINER  # invisible, between the colon and the shortcode's name
+    text = safe_text.markdown("局:material/warning: :streamlit: :smile: :+1: :red[红] 时间: 10:30 http://a.cn")
+    assert text == (
+        rf"局\:{joiner}material/warning\: \:{joiner}streamlit\: \:{joiner}smile\: \:{joiner}\+1\: "
+        rf"\:{joiner}red\[红\] 时间\: 10\:{joiner}30 h{joiner}ttp\://a\.cn"
+    )
+    # Streamlit's own test for a shortcode (StreamlitMarkdown's) and its icon rewrite find nothing left to draw
+    shown = text.replace("\\", "")
+    assert ":material/" not in shown and not re.search(r":(?!material/|streamlit:)[\w+-][\w_+-]*:", shown)
+    assert ":streamlit:" not in shown
 
 
 def test_an_entity_in_data_text_shows_as_typed_on_the_page_and_in_a_robot_message():

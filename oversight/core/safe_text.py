@@ -38,18 +38,24 @@ _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 # every punctuation mark is escaped; an invisible word joiner (U+2060) inside the trigger keeps them text.
 _AUTOLINK_TRIGGERS = re.compile(r"(?i)(?<=h)(?=ttps?\\?:)|(?<=f)(?=tps?\\?:)|(?<=w)(?=ww\\?\.)|(?=@)")
 WORD_JOINER = "\u2060"
+# Streamlit draws ``:material/name:`` as an icon, ``:streamlit:`` as its logo and ``:smile:`` as an emoji from the
+# text its parser leaves, after backslash escapes are resolved: a word joiner after a colon that starts such a name
+# keeps ``省信访局:material/warning:`` text (a colon before a digit too: 10:30 reads the same, and nothing is left to
+# decide which names Streamlit knows).
+_SHORTCODE_STARTS = re.compile(r"(?<=:)(?=[\w+\-])")
 
 
 def markdown(value: object) -> str:
     """``value`` as Markdown that renders exactly its characters: no link, image, formula, heading or HTML.
 
-    The only addition is an invisible word joiner inside ``http``, ``ftp``, ``www`` and before ``@``,
-    so that no bare address becomes a link.
+    The only addition is an invisible word joiner inside ``http``, ``ftp``, ``www`` and before ``@``, so that no
+    bare address becomes a link, and after a colon that starts a word, so that no ``:material/…:`` icon, ``:smile:``
+    emoji or ``:streamlit:`` logo is drawn.
     """
     text = _CONTROL.sub("", str(value))
     # a line break would let the next line start a block of its own (a heading, a list, a quote)
     text = _LINE_BREAKS.sub(" ", text)
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", _SHORTCODE_STARTS.sub(WORD_JOINER, text))
     return _AUTOLINK_TRIGGERS.sub(WORD_JOINER, text)
 
 

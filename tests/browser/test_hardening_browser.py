@@ -71,13 +71,14 @@ def test_a_crafted_link_shows_plain_text(page, server_url, output_dir):
         lambda request: fetched.append(request.url) if urlsplit(request.url).hostname == "evil.test" else None,
     )
     phishing, image = "[点此重新登录](http://evil.test/login)", "![](http://evil.test/p.png)"
-    page.goto(f"{server_url}/?unit={quote(phishing)}&unit={quote(image)}&unit={quote('$$x^2$$')}")
+    icon = ":material/lock:"  # Streamlit draws a padlock for it, even escaped
+    page.goto(f"{server_url}/?unit={quote(phishing)}&unit={quote(image)}&unit={quote('$$x^2$$')}&unit={quote(icon)}")
     wait_for_charts(page, 4)
     warning = page.locator("[data-testid='stAlertContentWarning']")
     expect(warning).to_be_visible()
     shown = warning.inner_text().replace("\u2060", "")  # the invisible word joiners that keep addresses text
-    assert f"unit={phishing}, unit={image}, unit=$$x^2$$" in shown
-    # must not happen: a link or an image pointing at the attacker, a typeset formula
+    assert f"unit={phishing}, unit={image}, unit=$$x^2$$, unit={icon}" in shown
+    # must not happen: a link or an image pointing at the attacker, a typeset formula, an icon
     expect(page.locator("a[href*='evil.test']")).to_have_count(0)
     expect(page.locator("img[src*='evil.test']")).to_have_count(0)
     expect(warning.locator(".katex")).to_have_count(0)
