@@ -195,9 +195,10 @@ def with_subtitle(figure: go.Figure, text: str, marking: Marking = NO_MARKING) -
         ),
         margin=dict(t=_margin(copied, "t", 80) + _SUBTITLE_LINE_PX + _SUBTITLE_MORE_PX * (len(lines) - 1)),
     )
-    # a heatmap's rows at the picture's height (a 16:9 slide's, taller than one unit's row needs on screen), after
-    # the marking has taken its room
-    return kinds.heatmap_rows_on_axis(add_marking(copied, marking, size), size[1])
+    # a heatmap's rows, and bars across, at the picture's height (a 16:9 slide's, taller than one unit's row needs
+    # on screen), after the marking has taken its room
+    add_marking(copied, marking, size)
+    return kinds.bars_no_thicker(kinds.heatmap_rows_on_axis(copied, size[1]), size[1])
 
 
 _SUBTITLE_EDGE_PX = 80  # the title's indent and the picture's right edge
@@ -310,9 +311,27 @@ def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool
     _refit_value_axis(copied, DOCUMENT_WIDTH)  # once the names' margin is known: it narrows the plot
     _ticks_for_print(copied)
     _every_row_named(copied)
+    _as_tall_as_the_rows(copied, marking)
     add_marking(copied, marking, document_size(copied))
+    kinds.bars_no_thicker(copied)  # at the picture's height, not the screen's
     _every_grouped_bar_labelled(copied)  # once the marking has taken its room under the plot
     return kinds.heatmap_rows_on_axis(copied)
+
+
+def _as_tall_as_the_rows(figure: go.Figure, marking: Marking) -> None:
+    """A picture of bars across no taller than its rows need at the row the builder asked for (``kinds.row_px``),
+    with the margins and the marking's band under the plot: one unit's bar stood alone in a picture 360 px tall."""
+    pitch = kinds.row_px(figure)
+    bars = [trace for trace in figure.data if trace.type == "bar" and trace.orientation == "h"]
+    if pitch is None or not bars:
+        return
+    band = 0
+    if marking.label:
+        type_px, lines = fitted_marking(marking.label, DOCUMENT_WIDTH)
+        band = _marking_band_px(figure, document_size(figure), type_px, lines)
+    needed = _margin(figure, "t", 90) + _margin(figure, "b", 60) + band + round(pitch * len(bars[0].y or ()))
+    if needed < document_size(figure)[1]:
+        figure.layout.height = needed
 
 
 _HEATMAP_TOP_MARGIN = 16
