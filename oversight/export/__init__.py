@@ -23,16 +23,15 @@ from oversight import charts, config
 from oversight.charts import kinds, labels, none_entry, ticks
 from oversight.charts.style import (
     FONT_FAMILY,
-    LEGEND_ROW_PX,
     filled_lines,
     label_width,
     left_margin_for,
     legend_names,
-    legend_rows,
     refit_title,
 )
 from oversight.core import i18n, safe_text
 from oversight.core.numbers import grouped
+from oversight.export import legend_room
 from oversight.export import marking as marking_style
 from oversight.export.data_files import (  # noqa: F401  (the UI's one import)
     chart_data_table,
@@ -264,10 +263,12 @@ def _document_legend_top(figure: go.Figure) -> int | None:
     names = legend_names(figure)
     if len(names) < 2:
         return None
-    # the rows estimated for a slightly narrower plot: Plotly's entries run wider than the estimate at this size
-    # (four rows drawn where three were counted, over the bars of the units' activities)
-    plot_width = (DOCUMENT_WIDTH - _margin(figure, "l", 70) - _margin(figure, "r", 30)) * 0.85
-    return _DOCUMENT_TOP_MARGIN + LEGEND_ROW_PX * (legend_rows(names, plot_width) - 1)
+    # the rows as Plotly draws them in the picture's font (the screen's estimate, erring on more, kept 40 to 50 px of
+    # blank over the legend): a column of the widest entry's width each, where they do not fit side by side (four rows
+    # drawn where three were counted, over the bars of the units' activities)
+    plot_width = DOCUMENT_WIDTH - _margin(figure, "l", 70) - _margin(figure, "r", 30)
+    font_px = max(DOCUMENT_LEAST_TEXT_PX, figure.layout.legend.font.size or figure.layout.font.size or 14)
+    return _DOCUMENT_TOP_MARGIN + legend_room.extra_rows_px(names, plot_width, font_px)
 
 
 def _above_plot(note) -> bool:
