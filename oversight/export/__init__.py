@@ -357,6 +357,9 @@ def _every_grouped_bar_labelled(figure: go.Figure) -> None:
     a little if need be), else one label a row, after its longer bar, the figures in the legend's colours and order
     as the value axis's title names them (3 / 2 under 问题（个）/ 建议（条）). Nine units' bars of 14 px beside
     13 px type wrote no figure at all in the documents: a leader guessed them from the grid."""
+    if any(trace.type == "bar" and trace.orientation != "h" for trace in figure.data):
+        _every_upright_bar_labelled(figure)
+        return
     at = [index for index, trace in enumerate(figure.data) if trace.type == "bar" and trace.orientation == "h"]
     bars = [figure.data[index] for index in at]
     if bars and figure.layout.barmode == "stack":
@@ -382,6 +385,57 @@ def _every_grouped_bar_labelled(figure: go.Figure) -> None:
             return
     figure.layout.bargap = own_gap
     _figures_beside_rows(figure, bars, texts, size)
+
+
+_UPRIGHT_LABEL_GAP_PX = 6  # between a bar's top and the figure written up from it, and that figure and the plot's top
+
+
+def _every_upright_bar_labelled(figure: go.Figure) -> None:
+    """Upright bars side by side (four kinds of activity a quarter) with every figure written at the documents' least
+    type: across over its bar where every one fits (closing the gap between the quarters a little if need be), else
+    each written up its bar (turned a quarter), the value axis long enough for the longest over the tallest bar. At
+    a province's scale the figures (3 and 4 digits) were wider than the bars and only the thinnest kind's, or none,
+    were written."""
+    at = [index for index, trace in enumerate(figure.data) if trace.type == "bar" and trace.orientation != "h"]
+    bars = [figure.data[index] for index in at]
+    if len(bars) < 2 or figure.layout.barmode not in (None, "group") or any(t.textposition != "outside" for t in bars):
+        return
+    for trace in bars:
+        trace.textfont.size = DOCUMENT_LEAST_TEXT_PX
+    size = document_size(figure)
+    texts = [[str(text) for text in trace.text or ()] for trace in bars]
+
+    def all_shown() -> bool:
+        shown = labels.labels_shown(figure, *size)
+        return all(flag or not text for index, own in zip(at, texts) for flag, text in zip(shown.get(index, []), own))
+
+    if all_shown():
+        return
+    own_gap = figure.layout.bargap
+    for gap in _TIGHTEST_BARGAPS:
+        figure.layout.bargap = gap
+        if all_shown():
+            return
+    figure.layout.bargap = own_gap
+    if any((note.yref or "y") != "paper" for note in figure.layout.annotations):
+        return  # a row placed over the bars' own figures (the changes on a year before) would run into them turned
+    for trace in bars:
+        trace.textangle = -90
+        trace.cliponaxis = False
+    if not all_shown():  # too many quarters for even a line of type a bar: as before, the ones that fit
+        for trace in bars:
+            trace.textangle = 0
+        return
+    values = pd.concat([pd.Series(trace.y, dtype="float64") for trace in bars if trace.y is not None])
+    highest = float(values.max()) if values.notna().any() else 0.0
+    longest = max((label_width(text, DOCUMENT_LEAST_TEXT_PX) for own in texts for text in own), default=0.0)
+    plot_px = size[1] - _margin(figure, "t", 90) - _margin(figure, "b", 60)
+    room = plot_px - longest - 2 * _UPRIGHT_LABEL_GAP_PX
+    if highest > 0 and room > 0:
+        needed = highest * plot_px / room
+        own = figure.layout.yaxis.range
+        if own is None or float(own[1]) < needed:
+            figure.update_yaxes(range=[0, needed], autorange=False)
 
 
 def _stack_thick_enough(figure: go.Figure, bars: list) -> None:
