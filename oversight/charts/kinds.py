@@ -239,16 +239,16 @@ def row_px(figure: go.Figure) -> float | None:
     return float(value) if value else None
 
 
-def bars_no_thicker(figure: go.Figure, height: float | None = None) -> go.Figure:
+def bars_no_thicker(figure: go.Figure) -> go.Figure:
     """``figure`` (changed in place), where it has bars across of a known row (``row_px``), with its bars as thick as
-    at that row in a picture ``height`` px tall (the figure's own height unless given): the gap worked out for the
-    screen's height left one unit's bar a slab 50 to 130 px thick in a document's picture of another height."""
+    at that row at the figure's height: the gap worked out for the screen's height left one unit's bar a slab 50 to
+    130 px thick in a document's picture of another height."""
     pitch = row_px(figure)
     bars = [trace for trace in figure.data if trace.type == "bar" and trace.orientation == "h"]
     if pitch is None or not bars:
         return figure
-    rows = max(len(bars[0].y or ()), 1)
-    per_row = _plot_height(figure, height) / rows
+    rows = max(len(bars[0].y) if bars[0].y is not None else 0, 1)
+    per_row = _plot_height(figure) / rows
     figure.layout.bargap = round(1 - _BAR_SHARE * pitch / per_row, 3) if per_row > pitch else None
     return figure
 
@@ -269,11 +269,11 @@ def heatmap_rows_on_axis(figure: go.Figure, height: float | None = None) -> go.F
     return figure
 
 
-def _plot_height(figure: go.Figure, height: float | None = None) -> float:
+def _plot_height(figure: go.Figure) -> float:
     layout = figure.layout
     top = layout.margin.t if layout.margin.t is not None else TEMPLATE.layout.margin.t
     bottom = layout.margin.b if layout.margin.b is not None else TEMPLATE.layout.margin.b
-    return (height or layout.height or 450) - top - bottom
+    return (layout.height or 450) - top - bottom
 
 
 def code_bars(

@@ -194,10 +194,9 @@ def with_subtitle(figure: go.Figure, text: str, marking: Marking = NO_MARKING) -
         ),
         margin=dict(t=_margin(copied, "t", 80) + _SUBTITLE_LINE_PX + _SUBTITLE_MORE_PX * (len(lines) - 1)),
     )
-    # a heatmap's rows, and bars across, at the picture's height (a 16:9 slide's, taller than one unit's row needs
-    # on screen), after the marking has taken its room
-    add_marking(copied, marking, size)
-    return kinds.bars_no_thicker(kinds.heatmap_rows_on_axis(copied, size[1]), size[1])
+    # a heatmap's rows at the picture's height (a 16:9 slide's, taller than one unit's row needs on screen), after
+    # the marking has taken its room
+    return kinds.heatmap_rows_on_axis(add_marking(copied, marking, size), size[1])
 
 
 _SUBTITLE_EDGE_PX = 80  # the title's indent and the picture's right edge
@@ -330,7 +329,12 @@ def _as_tall_as_the_rows(figure: go.Figure, marking: Marking) -> None:
     if marking.label:
         type_px, lines = fitted_marking(marking.label, DOCUMENT_WIDTH)
         band = _marking_band_px(figure, document_size(figure), type_px, lines)
-    needed = _margin(figure, "t", 90) + _margin(figure, "b", 60) + band + round(pitch * len(bars[0].y or ()))
+    needed = (
+        _margin(figure, "t", 90)
+        + _margin(figure, "b", 60)
+        + band
+        + round(pitch * len(bars[0].y if bars[0].y is not None else ()))
+    )
     if needed < document_size(figure)[1]:
         figure.layout.height = needed
 
