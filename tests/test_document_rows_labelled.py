@@ -158,3 +158,92 @@ def test_a_one_unit_heatmaps_picture_is_as_tall_as_its_row(lang):
     assert plot <= kinds.HEATMAP_ROW_PX + 1, height
     assert layout.yaxis.range is None  # the row fills the plot: no blank room above it
     assert _row_names(_svg(figure)) == list(figure.data[0].y)
+
+
+def _bar_thicknesses(svg: str) -> list[float]:
+    """How thick each bar across is drawn in the picture (its path's height), in px."""
+    thick = []
+    for path in re.findall(r'<g class="point"><path d="M[\d.]+,([\d.]+)V([\d.]+)H', svg):
+        thick.append(abs(float(path[0]) - float(path[1])))
+    return thick
+
+
+def _plot_px(figure) -> float:
+    return export.document_size(figure)[1] - export._margin(figure, "t", 90) - export._margin(figure, "b", 60)
+
+
+BARS_ACROSS = [
+    "issues_suggestions_by_unit",
+    "issues_by_unit_status",
+    "suggestions_by_unit",
+    "reminders_by_unit",
+    "activities_by_unit",
+    "issues_by_category",
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("key", BARS_ACROSS)
+def test_one_units_bars_are_as_thick_as_a_provinces_and_the_picture_no_taller_than_they_need(
+    connection, span, default_filter, key, lang
+):
+    """One unit's issues by status in a document stood as one slab 48 to 130 px thick in a 360 px picture: the gap
+    between the rows was worked out for the screen's height. A row is now as thick as in a picture of many rows (a
+    stack's 34 px row, 27 px of bar; two bars side by side 24 px a bar, 19 px each) and the picture is as tall as its
+    row, margins and legend need."""
+    spec = _specs()[key]
+    frame = queries.run(connection, spec.query, span.resolve(default_filter.with_units(["research"])))
+    figure = export.document_figure(spec.build(frame, lang))
+    bars = [trace for trace in figure.data if trace.type == "bar"]
+    rows = len(bars[0].y)
+    assert rows == 1
+    svg = _svg(figure)
+    thick = _bar_thicknesses(svg)
+    assert thick, svg[:400]
+    assert all(LEAST_PX + 1 <= bar <= 34 for bar in thick), thick
+    # a row of two bars side by side 48 px, a category's 40, a stack's 34
+    assert _plot_px(figure) <= 48 + 1, export.document_size(figure)
+    assert export.document_size(figure)[1] < export.DOCUMENT_MIN_HEIGHT
+
+
+ACTIVITY_KINDS = ["consultation", "special_study", "notification", "secondment"]
+
+
+@pytest.fixture(scope="module")
+def province_activities():
+    """A province's activities by quarter (``sample --scale 200000``): 150 to 700 a kind a quarter."""
+    connection = store.connect(scale.build(200_000))
+    span = queries.data_span(connection)
+    return queries.run(connection, _specs()["activities_by_quarter"].query, span.resolve(span.default_filter()))
+
+
+def _bar_texts_placed(svg: str) -> list[tuple[str, float, float, bool]]:
+    """Each bar's figure: its text, type size, where its middle stands down the plot, and whether it is turned."""
+    placed = []
+    for style, transform, body in re.findall(
+        r'<text class="bartext[^"]*"[^>]*style="([^"]*)"[^>]*transform="([^"]*)"[^>]*>(.*?)</text>', svg
+    ):
+        size = float(re.search(r"font-size: ?([\d.]+)px", style).group(1))
+        down = float(re.search(r"translate\([\d.]+,\s*([-\d.]+)\)", transform).group(1))
+        placed.append((unescape(body), size, down, "rotate(-90" in transform))
+    return placed
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("times", [1, 4])  # a province's three digits, and four (1,968) at four times as many
+def test_a_provinces_activities_by_quarter_write_every_kinds_figure(province_activities, times, lang):
+    """Four kinds side by side a quarter at a province's scale wrote none of their figures, or only the thinnest
+    kind's: 3 and 4 digits were wider than their bars. Every figure is written now, at 10 pt printed or more, across
+    over its bar where all fit (the quarters' gap closed a little), else up its bar, inside the plot."""
+    frame = province_activities.copy()
+    frame[ACTIVITY_KINDS] = frame[ACTIVITY_KINDS] * times
+    assert frame[ACTIVITY_KINDS].to_numpy().max() >= (1000 if times == 4 else 500)
+    figure = export.document_figure(_specs()["activities_by_quarter"].build(frame, lang))
+    placed = _bar_texts_placed(_svg(figure))
+    expected = Counter(grouped(v) for column in ACTIVITY_KINDS for v in frame[column] if v > 0)
+    assert Counter(text for text, _, _, _ in placed) == expected
+    assert all(size >= LEAST_PX for _, size, _, _ in placed)
+    for text, size, down, turned in placed:
+        # a turned figure's end stays in the plot, under the legend: its middle half its length from the plot's top
+        reach = charts.style.label_width(text, size) / 2 if turned else size
+        assert down - reach >= -2, (text, down)

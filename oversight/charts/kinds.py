@@ -197,7 +197,7 @@ def unit_bars(
         # the ticks and title above are a phone's card's: the page and the pictures fit them to their width
         meta=ticks.value_axis_note(total, MOST_TICKS_ACROSS, i18n.t(axis_key, lang), TEMPLATE.layout.margin.b),
     )
-    return _no_slabs(figure, len(frame), pitch)
+    return _no_slabs(figure, pitch)
 
 
 # Where the rest row (``top_units``: 484 other units together) is more than this many times the largest unit, its
@@ -219,13 +219,37 @@ _BAR_SHARE = 0.8  # of a row, a bar's thickness at Plotly's own gap between rows
 _CATEGORY_ROW_PX = 40  # a category's row in a chart of many
 
 
-def _no_slabs(figure: go.Figure, rows: int, pitch_px: float) -> go.Figure:
+ROW_PX_META = "oversight_row_px"  # in the layout's meta of bars across: a row's height the builder asked for
+
+
+def _no_slabs(figure: go.Figure, pitch_px: float) -> go.Figure:
     """``figure`` (changed in place) with its bars across no thicker than at ``pitch_px`` a row: a chart's least
     height shared by one unit or three categories drew each bar as a slab (one unit's issues and suggestions, two
-    red and blue blocks filling the picture); the gap between the rows takes the rest of the room."""
-    per_row = _plot_height(figure) / max(rows, 1)
-    if per_row > pitch_px:
-        figure.layout.bargap = round(1 - _BAR_SHARE * pitch_px / per_row, 3)
+    red and blue blocks filling the picture); the gap between the rows takes the rest of the room. The row's height
+    is kept in the layout's ``meta`` (``row_px``), for a picture of another height to work the gap out again."""
+    meta = figure.layout.meta if isinstance(figure.layout.meta, dict) else {}
+    figure.layout.meta = {**meta, ROW_PX_META: pitch_px}
+    return bars_no_thicker(figure)
+
+
+def row_px(figure: go.Figure) -> float | None:
+    """The height of a row of bars across the builder asked for (``_no_slabs``); None for any other chart."""
+    meta = figure.layout.meta
+    value = meta.get(ROW_PX_META) if isinstance(meta, dict) else None
+    return float(value) if value else None
+
+
+def bars_no_thicker(figure: go.Figure) -> go.Figure:
+    """``figure`` (changed in place), where it has bars across of a known row (``row_px``), with its bars as thick as
+    at that row at the figure's height: the gap worked out for the screen's height left one unit's bar a slab 50 to
+    130 px thick in a document's picture of another height."""
+    pitch = row_px(figure)
+    bars = [trace for trace in figure.data if trace.type == "bar" and trace.orientation == "h"]
+    if pitch is None or not bars:
+        return figure
+    rows = max(len(bars[0].y) if bars[0].y is not None else 0, 1)
+    per_row = _plot_height(figure) / rows
+    figure.layout.bargap = round(1 - _BAR_SHARE * pitch / per_row, 3) if per_row > pitch else None
     return figure
 
 
@@ -293,7 +317,7 @@ def code_bars(
         # the ticks are a phone's card's: the page and the pictures fit them to their width
         meta=ticks.value_axis_note(top, MOST_TICKS_ACROSS, i18n.t(axis_key, lang), TEMPLATE.layout.margin.b),
     )
-    return _no_slabs(figure, len(frame), _CATEGORY_ROW_PX)
+    return _no_slabs(figure, _CATEGORY_ROW_PX)
 
 
 # The hole of a donut, and the width its centre's words may take: on a phone's card the ring, shrunk by the

@@ -219,7 +219,17 @@ def _bar_labels_shown(frame: _Frame, index: int) -> list[bool]:
         # row, a row apart (a province's 16 rows of a picture wrote no figure beside bars 15 px thick)
         apart = _bar_room(frame, index, apart=True)
         return [bool(text) and size + GAP_PX / 2 <= apart for text in _texts(trace)]
+    if written_upright(trace):
+        # a figure written up its bar is as wide as its line of type, whatever its digits
+        return [bool(text) and size + GAP_PX <= room for text in _texts(trace)]
     return [bool(text) and label_width(text, size) + GAP_PX <= room for text in _texts(trace)]
+
+
+def written_upright(trace: dict | Any) -> bool:
+    """Whether a bar's figures are written up the bar (turned a quarter), as a picture writes them over bars too
+    narrow for them across."""
+    angle = trace.get("textangle") if isinstance(trace, dict) else trace.textangle
+    return isinstance(angle, (int, float)) and abs(angle) == 90
 
 
 def _inside_labelled_bars(figure: dict) -> list[int]:

@@ -23,16 +23,15 @@ from oversight import charts, config
 from oversight.charts import kinds, labels, none_entry, ticks
 from oversight.charts.style import (
     FONT_FAMILY,
-    LEGEND_ROW_PX,
     filled_lines,
     label_width,
     left_margin_for,
     legend_names,
-    legend_rows,
     refit_title,
 )
 from oversight.core import i18n, safe_text
 from oversight.core.numbers import grouped
+from oversight.export import legend_room
 from oversight.export import marking as marking_style
 from oversight.export.data_files import (  # noqa: F401  (the UI's one import)
     chart_data_table,
@@ -263,10 +262,12 @@ def _document_legend_top(figure: go.Figure) -> int | None:
     names = legend_names(figure)
     if len(names) < 2:
         return None
-    # the rows estimated for a slightly narrower plot: Plotly's entries run wider than the estimate at this size
-    # (four rows drawn where three were counted, over the bars of the units' activities)
-    plot_width = (DOCUMENT_WIDTH - _margin(figure, "l", 70) - _margin(figure, "r", 30)) * 0.85
-    return _DOCUMENT_TOP_MARGIN + LEGEND_ROW_PX * (legend_rows(names, plot_width) - 1)
+    # the rows as Plotly draws them in the picture's font (the screen's estimate, erring on more, kept 40 to 50 px of
+    # blank over the legend): a column of the widest entry's width each, where they do not fit side by side (four rows
+    # drawn where three were counted, over the bars of the units' activities)
+    plot_width = DOCUMENT_WIDTH - _margin(figure, "l", 70) - _margin(figure, "r", 30)
+    font_px = max(DOCUMENT_LEAST_TEXT_PX, figure.layout.legend.font.size or figure.layout.font.size or 14)
+    return _DOCUMENT_TOP_MARGIN + legend_room.extra_rows_px(names, plot_width, font_px)
 
 
 def _above_plot(note) -> bool:
@@ -310,9 +311,32 @@ def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool
     _refit_value_axis(copied, DOCUMENT_WIDTH)  # once the names' margin is known: it narrows the plot
     _ticks_for_print(copied)
     _every_row_named(copied)
+    _as_tall_as_the_rows(copied, marking)
     add_marking(copied, marking, document_size(copied))
+    kinds.bars_no_thicker(copied)  # at the picture's height, not the screen's
     _every_grouped_bar_labelled(copied)  # once the marking has taken its room under the plot
     return kinds.heatmap_rows_on_axis(copied)
+
+
+def _as_tall_as_the_rows(figure: go.Figure, marking: Marking) -> None:
+    """A picture of bars across no taller than its rows need at the row the builder asked for (``kinds.row_px``),
+    with the margins and the marking's band under the plot: one unit's bar stood alone in a picture 360 px tall."""
+    pitch = kinds.row_px(figure)
+    bars = [trace for trace in figure.data if trace.type == "bar" and trace.orientation == "h"]
+    if pitch is None or not bars:
+        return
+    band = 0
+    if marking.label:
+        type_px, lines = fitted_marking(marking.label, DOCUMENT_WIDTH)
+        band = _marking_band_px(figure, document_size(figure), type_px, lines)
+    needed = (
+        _margin(figure, "t", 90)
+        + _margin(figure, "b", 60)
+        + band
+        + round(pitch * len(bars[0].y if bars[0].y is not None else ()))
+    )
+    if needed < document_size(figure)[1]:
+        figure.layout.height = needed
 
 
 _HEATMAP_TOP_MARGIN = 16
@@ -337,6 +361,9 @@ def _every_grouped_bar_labelled(figure: go.Figure) -> None:
     a little if need be), else one label a row, after its longer bar, the figures in the legend's colours and order
     as the value axis's title names them (3 / 2 under 问题（个）/ 建议（条）). Nine units' bars of 14 px beside
     13 px type wrote no figure at all in the documents: a leader guessed them from the grid."""
+    if any(trace.type == "bar" and trace.orientation != "h" for trace in figure.data):
+        _every_upright_bar_labelled(figure)
+        return
     at = [index for index, trace in enumerate(figure.data) if trace.type == "bar" and trace.orientation == "h"]
     bars = [figure.data[index] for index in at]
     if bars and figure.layout.barmode == "stack":
@@ -362,6 +389,57 @@ def _every_grouped_bar_labelled(figure: go.Figure) -> None:
             return
     figure.layout.bargap = own_gap
     _figures_beside_rows(figure, bars, texts, size)
+
+
+_UPRIGHT_LABEL_GAP_PX = 6  # between a bar's top and the figure written up from it, and that figure and the plot's top
+
+
+def _every_upright_bar_labelled(figure: go.Figure) -> None:
+    """Upright bars side by side (four kinds of activity a quarter) with every figure written at the documents' least
+    type: across over its bar where every one fits (closing the gap between the quarters a little if need be), else
+    each written up its bar (turned a quarter), the value axis long enough for the longest over the tallest bar. At
+    a province's scale the figures (3 and 4 digits) were wider than the bars and only the thinnest kind's, or none,
+    were written."""
+    at = [index for index, trace in enumerate(figure.data) if trace.type == "bar" and trace.orientation != "h"]
+    bars = [figure.data[index] for index in at]
+    if len(bars) < 2 or figure.layout.barmode not in (None, "group") or any(t.textposition != "outside" for t in bars):
+        return
+    for trace in bars:
+        trace.textfont.size = DOCUMENT_LEAST_TEXT_PX
+    size = document_size(figure)
+    texts = [[str(text) for text in trace.text or ()] for trace in bars]
+
+    def all_shown() -> bool:
+        shown = labels.labels_shown(figure, *size)
+        return all(flag or not text for index, own in zip(at, texts) for flag, text in zip(shown.get(index, []), own))
+
+    if all_shown():
+        return
+    own_gap = figure.layout.bargap
+    for gap in _TIGHTEST_BARGAPS:
+        figure.layout.bargap = gap
+        if all_shown():
+            return
+    figure.layout.bargap = own_gap
+    if any((note.yref or "y") != "paper" for note in figure.layout.annotations):
+        return  # a row placed over the bars' own figures (the changes on a year before) would run into them turned
+    for trace in bars:
+        trace.textangle = -90
+        trace.cliponaxis = False
+    if not all_shown():  # too many quarters for even a line of type a bar: as before, the ones that fit
+        for trace in bars:
+            trace.textangle = 0
+        return
+    values = pd.concat([pd.Series(trace.y, dtype="float64") for trace in bars if trace.y is not None])
+    highest = float(values.max()) if values.notna().any() else 0.0
+    longest = max((label_width(text, DOCUMENT_LEAST_TEXT_PX) for own in texts for text in own), default=0.0)
+    plot_px = size[1] - _margin(figure, "t", 90) - _margin(figure, "b", 60)
+    room = plot_px - longest - 2 * _UPRIGHT_LABEL_GAP_PX
+    if highest > 0 and room > 0:
+        needed = highest * plot_px / room
+        own = figure.layout.yaxis.range
+        if own is None or float(own[1]) < needed:
+            figure.update_yaxes(range=[0, needed], autorange=False)
 
 
 def _stack_thick_enough(figure: go.Figure, bars: list) -> None:
