@@ -179,6 +179,23 @@ def test_every_cli_command_and_option_is_documented():
     assert undocumented == []
 
 
+def test_every_cluster_subcommand_and_option_is_documented():
+    """``python -m deploy.cluster status`` was in no document: each subcommand is named as it is typed in
+    docs/DEPLOY.md, and each of its options is there too."""
+    from deploy import cluster
+
+    deploy = DOCS["DEPLOY.md"]
+    undocumented = []
+    for path, parser in _commands(cluster.build_parser()):
+        if f"deploy.cluster {' '.join(path)}" not in deploy:
+            undocumented.append(" ".join(path))
+        for action in parser._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help" and not re.search(rf"{option}\b", deploy):
+                    undocumented.append(f"{' '.join(path)} {option}")
+    assert undocumented == []
+
+
 def test_exit_statuses_are_the_ones_docs_list():
     heading = "| exit status | meaning |"
     table = _table_rows(heading + DOCS["ALERTS.md"].split(heading, 1)[1].split("\n\n", 1)[0])
