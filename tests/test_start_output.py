@@ -80,8 +80,20 @@ def test_a_server_others_may_reach_is_given_with_its_network_address_too(monkeyp
     given = {"server.port": 8501, "server.allowedHosts": []}
     monkeypatch.setattr(config, "get_option", lambda name: given[name] if name in given else original(name))
     monkeypatch.setattr(config, "is_manually_set", lambda name: False)
+    monkeypatch.setattr(start_output, "_local_mode", lambda: False)  # accounts or single sign-on
     assert start_output.open_at() == ["http://localhost:8501", "http://192.0.2.2:8501"]
     assert "http://localhost:8501、http://192.0.2.2:8501" in start_output.ready_line()
+    # local mode refuses every other machine, whatever the Host check allows
+    monkeypatch.setattr(start_output, "_local_mode", lambda: True)
+    assert start_output.open_at() == ["http://localhost:8501"]
+
+
+def test_local_mode_is_no_accounts_and_no_single_sign_on(monkeypatch, tmp_path):
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(tmp_path / "users.toml"))
+    monkeypatch.setattr("oversight.ui.sign_in.configured_secrets", lambda: {})
+    assert start_output._local_mode()
+    (tmp_path / "users.toml").write_text('[users.chief]\nrole = "admin"\n', encoding="utf-8")
+    assert not start_output._local_mode()
 
 
 def test_the_upload_bound_holds_after_streamlits_own_parse_and_says_nothing_of_a_restart():

@@ -49,7 +49,7 @@ def cache_decorators_defined() -> Iterator[None]:
 def open_at() -> list[str]:
     """Where a browser opens the dashboard: the address it was given (``browser.serverAddress``, a
     ``server.address`` that is not every interface), else this machine's, and the network's too unless the Host check
-    lets only this machine's names in (``make run``)."""
+    lets only this machine's names in (``make run``) or local mode serves only this machine."""
     from streamlit import config, net_util
     from streamlit.web.server import server_util
 
@@ -59,8 +59,19 @@ def open_at() -> list[str]:
             return [server_util.get_url(address)]
     urls = [server_util.get_url("localhost")]
     allowed = set(config.get_option("server.allowedHosts") or ())
-    internal = None if allowed and allowed <= LOOPBACK_NAMES else net_util.get_internal_ip()
+    internal = None if allowed and allowed <= LOOPBACK_NAMES or _local_mode() else net_util.get_internal_ip()
     return [*urls, server_util.get_url(internal)] if internal else urls
+
+
+def _local_mode() -> bool:
+    """No accounts and no single sign-on: the app serves only a browser on this machine (``access_mode``)."""
+    from oversight.auth import access_mode, accounts, roles
+    from oversight.ui.sign_in import configured_secrets
+
+    try:
+        return access_mode.auth_mode(accounts.users_file(), configured_secrets()) == roles.LOCAL
+    except roles.AccountError:  # a users file the app refuses to use: no other machine is served either
+        return True
 
 
 def ready_line() -> str:
