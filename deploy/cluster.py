@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,10 +40,18 @@ MAX_BODY = "32m"
 _PLACEHOLDER = re.compile(r"@[A-Z_]+@")
 
 
+def _language() -> str:
+    """The language of the messages: the command line's ``--lang`` (``main`` sets it), else ``OVERSIGHT_LANG``."""
+    return _LANG.get() or os.environ.get("OVERSIGHT_LANG", "zh")
+
+
+_LANG: ContextVar[str | None] = ContextVar("cluster_language", default=None)
+
+
 def _t(key: str, **params) -> str:
     from oversight.core import i18n
 
-    return i18n.t(key, os.environ.get("OVERSIGHT_LANG", "zh"), **params)
+    return i18n.t(key, _language(), **params)
 
 
 class ClusterError(RuntimeError):
@@ -290,15 +299,56 @@ def _reap(pid: int) -> None:
         pass
 
 
+def _help(key: str) -> str:
+    return _t(f"cluster.help.{key}")
+
+
+def _layout_options(parser: argparse.ArgumentParser, *, port: bool = True) -> None:
+    parser.add_argument("--replicas", type=int, default=int(os.environ.get("N", 3)), help=_help("replicas"))
+    if port:
+        parser.add_argument("--port", type=int, default=8600, help=_help("port"))
+    parser.add_argument("--replica-port", type=int, default=8611, help=_help("replica_port"))
+
+
+def _common_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--run-dir", type=Path, default=ROOT / "test-output" / "cluster", help=_help("run_dir"))
+    parser.add_argument("--lang", choices=("zh", "en"), help=_help("lang"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line, with every help in the language being spoken (``usage_language.speaking``) as
+    ``python -m oversight``'s is: each subcommand says what it does, and takes only the options it reads."""
+    from oversight.cli import usage_language
+
+    parser = usage_language.Parser(prog="python -m deploy.cluster", description=_help("main"))
+    # no dest: argparse names a missing subcommand by its choices ({start,stop,…})
+    actions = parser.add_subparsers(required=True)
+    for action in ("start", "stop", "status", "render"):
+        command = actions.add_parser(action, help=_help(action), description=_help(action))
+        command.set_defaults(action=action)
+        if action != "stop":  # stop reads the pid files it finds in the run directory, whatever the layout
+            _layout_options(command, port=action != "status")
+        _common_options(command)
+        if action == "render":
+            command.add_argument("--site", action="store_true", help=_help("site"))
+    return parser
+
+
+def _requested_language(argv: list[str]) -> str | None:
+    """The ``--lang`` given (the last one, as argparse takes it), else None: ``OVERSIGHT_LANG`` then decides."""
+    from oversight.cli import usage_language
+
+    given = any(token == "--lang" or token.startswith("--lang=") for token in argv)
+    return usage_language.requested_language(argv) if given else None
+
+
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="python -m deploy.cluster")
-    parser.add_argument("action", choices=("start", "stop", "status", "render"))
-    parser.add_argument("--replicas", type=int, default=int(os.environ.get("N", 3)))
-    parser.add_argument("--port", type=int, default=8600)
-    parser.add_argument("--replica-port", type=int, default=8611)
-    parser.add_argument("--run-dir", type=Path, default=ROOT / "test-output" / "cluster")
-    parser.add_argument("--site", action="store_true", help="render: only what goes inside a production http {}")
-    return parser.parse_args(argv)
+    from oversight.cli import usage_language
+
+    arguments = sys.argv[1:] if argv is None else argv
+    _LANG.set(_requested_language(arguments))
+    with usage_language.speaking(_language()):
+        return build_parser().parse_args(arguments)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -307,7 +357,7 @@ def main(argv: list[str] | None = None) -> int:
         for name in stop(args.run_dir):
             print(_t("cluster.stopped", name=name))
         return 0
-    plan = layout(args.run_dir, args.replicas, args.port, args.replica_port)
+    plan = layout(args.run_dir, args.replicas, getattr(args, "port", 8600), args.replica_port)
     try:
         if args.action == "render":
             print(site(render(plan)) if args.site else render(plan), end="" if args.site else "\n")

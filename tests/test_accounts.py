@@ -690,6 +690,12 @@ def test_attempts_sent_at_once_are_counted_before_any_password_is_checked(users)
             'the account "lead3" has a disabled that is not true or false',
         ),
         ('[users."a\\nb"]\nrole = "admin"\n', '"a\\u000ab"：账号名不符合要求', 'the account "a\\u000ab" has a name'),
+        # "disable" for "disabled" was read as nothing: the account meant to be switched off stayed enabled
+        (
+            '[users.lead4]\nrole = "leader"\ndisable = true\n',
+            'lead4"：含有无法识别的键：可用的键只有 role、units、email、password_hash、disabled、generation',
+            'the account "lead4" has a key that is none of role, units, email, password_hash, disabled, generation',
+        ),
     ],
 )
 def test_a_hand_edited_account_that_is_wrong_is_named_in_the_readers_language(private_home, table, zh, en):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from oversight.present import audit_rows
 
 ENTRIES = [
@@ -234,3 +236,60 @@ def test_an_action_or_role_this_version_does_not_know_is_shown_as_recorded():
     assert list(en["Action"]) == ["report_scheduled", "sign-in"] and list(en["Role"]) == ["auditor", "admin"]
     assert audit_rows.action_label("report_scheduled", "zh") == "report_scheduled"
     assert audit_rows.action_label("sign_in", "en") == "sign-in"
+
+
+# what each status of a push's audit row says, in the words that say it: the reason beside it (错误：…) must not say
+# it again ("已发出，未获答复，可能已送达；…；错误：…：消息已发出，5 秒内未收到答复；…")
+_STATUS_SAYS = {
+    "sending": {"zh": ["发送中"], "en": ["sending"]},
+    "sent": {"zh": ["已发送"], "en": ["sent"]},
+    "failed": {"zh": ["失败"], "en": ["fail"]},
+    "unconfirmed": {"zh": ["可能已送达", "已发出", "答复"], "en": ["may have been", "went out", "answer"]},
+    "partly": {"zh": ["部分送达", "拒收"], "en": ["partly", "refused"]},
+    "unrecorded": {"zh": ["未能记录", "无法写入"], "en": ["not recorded", "could not be written"]},
+}
+# the push report's statuses whose reasons an audit row of each status can carry ("misconfigured" is audited failed)
+_REPORTED_AS = {
+    "sending": (),
+    "sent": (),
+    "failed": ("failed", "misconfigured"),
+    "unconfirmed": ("unconfirmed",),
+    "partly": ("partly",),
+    "unrecorded": ("unrecorded",),
+}
+
+
+def _push_rows(status: str, lang: str) -> list[str]:
+    """Every audit row a push of ``status`` writes, with each reason it can carry, as the page's cells joined."""
+    from tests.test_push import _errors_of
+
+    reasons = [reason for reported in _REPORTED_AS[status] for reason in _errors_of(reported, lang)] or [None]
+    details = {"via": "push", "kind": "alerts", "period": "2020-11-08/all", "channel": "leaders", "lang": lang}
+    details |= {"channel_kind": "wecom", "to": "http://robot.example/send", "forced": False}
+    entries = [
+        {"at": "2020-11-08T01:00:00+00:00", "account": "ops", "action": "push", "details": details | extra}
+        for reason in reasons
+        for extra in ({"status": status, "attempts": 1, "error": reason}, {"status": status})
+    ]
+    table = audit_rows.audit_table(entries, lang)
+    return [" ".join(row).casefold() for row in table.astype(str).itertuples(index=False)]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("status", list(_STATUS_SAYS))
+def test_no_push_row_of_the_audit_page_says_its_status_twice(status, lang):
+    """The 可能已送达 label read 已发出，未获答复，可能已送达 and its reason beside it 消息已发出，5 秒内未收到答复 (the
+    English "sent, no answer: may have been delivered … the message went out and no answer came"); 已发送，部分收件人被拒收
+    beside 邮件服务器拒收部分收件人. Every status, with every reason it can carry, says each of its words once."""
+    for row in _push_rows(status, lang):
+        for words in _STATUS_SAYS[status][lang]:
+            assert row.count(words) <= 1, f"{words!r} said twice: {row}"
+        assert row.count(_STATUS_SAYS[status][lang][0]) == 1, row
+
+
+def test_every_status_of_a_push_row_is_scanned():
+    from oversight.core import i18n
+
+    prefix = "auth.audit.value.status."
+    for lang in ("zh", "en"):
+        assert {key.removeprefix(prefix) for key in i18n.catalog(lang) if key.startswith(prefix)} == set(_STATUS_SAYS)

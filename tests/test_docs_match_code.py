@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import ast
 import re
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -177,6 +178,58 @@ def test_every_cli_command_and_option_is_documented():
                 if option.startswith("--") and option != "--help" and not re.search(rf"{option}\b", everything):
                     undocumented.append(f"{' '.join(path)} {option}")
     assert undocumented == []
+
+
+def test_every_cluster_subcommand_and_option_is_documented():
+    """``python -m deploy.cluster status`` was in no document: each subcommand is named as it is typed in
+    docs/DEPLOY.md, and each of its options is there too."""
+    from deploy import cluster
+
+    deploy = DOCS["DEPLOY.md"]
+    undocumented = []
+    for path, parser in _commands(cluster.build_parser()):
+        if f"deploy.cluster {' '.join(path)}" not in deploy:
+            undocumented.append(" ".join(path))
+        for action in parser._actions:
+            for option in action.option_strings:
+                if option.startswith("--") and option != "--help" and not re.search(rf"{option}\b", deploy):
+                    undocumented.append(f"{' '.join(path)} {option}")
+    assert undocumented == []
+
+
+def _users_file_section() -> str:
+    return _section(README, "Access and audit").split("\n### The users file", 1)[1]
+
+
+def test_every_key_of_the_users_file_is_documented_and_back(tmp_path):
+    """Administrators edit the users file by hand and its format was written nowhere: README's table names every key
+    an account's table may hold, the keys the loader reads and ``user`` writes are those, and its example loads."""
+    from oversight.auth import accounts
+
+    documented = [re.findall(r"`(\w+)`", row[0])[0] for row in _table_rows(_users_file_section())]
+    assert sorted(documented) == sorted(accounts.ENTRY_KEYS)
+    loader = next(
+        node
+        for node in ast.walk(ast.parse(Path(accounts.__file__).read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef) and node.name == "_record_from_toml"
+    )
+    read = {
+        node.args[0].value
+        for node in ast.walk(loader)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "get"
+        and isinstance(node.args[0], ast.Constant)
+    }
+    assert read == set(accounts.ENTRY_KEYS)
+    everything = accounts.UserRecord("x", "unit", ("gov_office",), "x@example.org", "$argon2id$x", True, 2)
+    written = tomllib.loads(accounts.render_users({"x": everything}))["users"]["x"]
+    assert set(written) == set(accounts.ENTRY_KEYS)
+    (example,) = re.findall(r"```toml\n(.*?)```", _users_file_section(), re.S)
+    (tmp_path / "users.toml").write_text(example, encoding="utf-8")
+    loaded = accounts.load_users(tmp_path / "users.toml")
+    assert {key for record in tomllib.loads(example)["users"].values() for key in record} == set(accounts.ENTRY_KEYS)
+    assert len(loaded) >= 3
 
 
 def test_exit_statuses_are_the_ones_docs_list():

@@ -95,7 +95,7 @@ def test_a_start_and_another_sites_socket_ask_nothing_of_the_internet(recorder):
     finally:
         stop_server(process)
     banner = process.stdout.read().decode(errors="replace")
-    assert "Local URL: http://localhost:" in banner, banner
+    assert f"open http://localhost:{port} in a browser" in banner, banner
     assert "External URL" not in banner
     assert recorder.first_lines == []
 
@@ -131,3 +131,33 @@ def test_the_public_address_is_none_without_a_request(monkeypatch):
     assert net_util.get_external_ip() is None
     assert server_util.is_url_from_allowed_origins("http://203.0.113.9") is False
     assert asked == []
+
+
+def test_make_runs_start_says_where_to_open_in_one_line_and_nothing_else(tmp_path):
+    """``make run`` printed "No runtime found, using MemoryCacheStorageManager" three times, "An update to the
+    [server] config option section was detected … please restart streamlit", "Uvicorn server started on :::8501",
+    and a "Network URL" that its Host check and local mode refuse. Now one line, with the only address that opens."""
+    port = _free_port()
+    hosts = [flag for host in ("localhost", "127.0.0.1", "::1") for flag in ("--server.allowedHosts", host)]
+    environment = {**os.environ, "OVERSIGHT_USERS_FILE": "", "OVERSIGHT_AUDIT_LOG": str(tmp_path / "audit.log")}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "oversight.ui.serve", "--server.port", str(port), *hosts],
+        cwd=ROOT,
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        _answers(port, process)
+        with urllib.request.urlopen(f"http://localhost:{port}/", timeout=10) as page:  # the address it gives opens
+            assert page.status == 200
+        time.sleep(3)  # whatever the start says after its first answer
+    finally:
+        process.terminate()  # what stop_server does, without killing before the output is read
+        said = process.communicate(timeout=20)[0].decode(errors="replace")
+    url = f"http://localhost:{port}"
+    # what the start says, up to the stop (at times the image server's Chromium, stopped with the process, leaves
+    # its profile folder half removed and Python's exit prints a traceback of it: a fault of the stop, not the start)
+    started = said.split("Stopping...", 1)[0]
+    lines = [line.strip() for line in started.splitlines() if line.strip()]
+    assert lines == [f"看板已启动，请在浏览器中打开 {url} · The dashboard is running: open {url} in a browser"], said

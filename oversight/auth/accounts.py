@@ -32,6 +32,9 @@ MAX_USERNAME_LENGTH = 64  # as _USERNAME allows; anything longer is logged cut s
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._@-]{0,63}$")
 _UNIT_ID = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _EMAIL = re.compile(r"^[^@\s\"\\]+@[^@\s\"\\]+\.[^@\s\"\\]+$")
+# The keys an account's table may hold (README, "The users file"); any other is refused: "disable = true" typed by
+# hand for "disabled" was read as nothing, and the account it was meant to switch off stayed enabled
+ENTRY_KEYS = ("role", "units", "email", "password_hash", "disabled", "generation")
 _FILE_HEADER = (
     "# Oversight (派驻监督工作看板) accounts, managed with `python -m oversight user ...`.\n"
     "# Passwords are argon2id hashes. Keep this file outside git, readable by the app's user only (0600).\n"
@@ -224,6 +227,8 @@ def _record_from_toml(username: str, entry: Any) -> UserRecord:
     # fullmatch: "$" also matches before a final line break, so "gov_office\n" passed as a unit id
     if normalise_username(username) != username or not _USERNAME.fullmatch(username):
         raise _BadEntry("bad_name")
+    if not set(entry) <= set(ENTRY_KEYS):
+        raise _BadEntry("unknown_key")
     role = entry.get("role")
     units = entry.get("units", [])
     email = entry.get("email")

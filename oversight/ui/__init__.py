@@ -14,28 +14,33 @@ data_page       import, history and undo, downloads of the data and templates
 audit_page      the audit log
 """
 
-from oversight.ui.audit_page import audit_section
-from oversight.ui.briefing_panel import briefing_panel, chart_choice
-from oversight.ui.cards import (
-    alert_strip,
-    chart_card,
-    chart_grid,
-    figure_card,
-    for_unit,
-    kpi_row,
-    quarter_changes,
-    table_card,
-    text,
-)
-from oversight.ui.data_page import (
-    data_downloads_section,
-    history_section,
-    import_section,
-)
-from oversight.ui.page import Page
-from oversight.ui.profile import unit_profile
-from oversight.ui.session import TEST_ADDRESS_KEY
-from oversight.ui.setup import setup_page
+from oversight.ui.start_output import cache_decorators_defined
+
+# the pages' caches are defined at import, before ``serve`` has started Streamlit's runtime (start_output says why
+# Streamlit's "No runtime found" is not news then)
+with cache_decorators_defined():
+    from oversight.ui.audit_page import audit_section
+    from oversight.ui.briefing_panel import briefing_panel, chart_choice
+    from oversight.ui.cards import (
+        alert_strip,
+        chart_card,
+        chart_grid,
+        figure_card,
+        for_unit,
+        kpi_row,
+        quarter_changes,
+        table_card,
+        text,
+    )
+    from oversight.ui.data_page import (
+        data_downloads_section,
+        history_section,
+        import_section,
+    )
+    from oversight.ui.page import Page
+    from oversight.ui.profile import unit_profile
+    from oversight.ui.session import TEST_ADDRESS_KEY
+    from oversight.ui.setup import setup_page
 
 __all__ = [
     "TEST_ADDRESS_KEY",

@@ -4,7 +4,8 @@ Streamlit runs a page's script only when a browser opens a session, so nothing i
 server before its first visitor; this launcher starts ``oversight.ui.warm`` in a background thread, has
 Streamlit's static files gzipped once (``oversight.ui.compressed_static``) and our plotly.js served and named in
 the chart pages' HTML (``oversight.ui.plotly_bundle``), starts the users file's watch (``oversight.ui.account_watch``),
-switches off Streamlit's lookup of the machine's public address (``oversight.ui.offline``), then hands over to
+switches off Streamlit's lookup of the machine's public address (``oversight.ui.offline``), has it print one line of
+where to open the dashboard (``oversight.ui.start_output``), then hands over to
 Streamlit's own command line (every
 ``--server.*`` option works as with ``streamlit run``).
 """
@@ -22,6 +23,7 @@ from oversight.ui import (
     plotly_bundle,
     remembered_sign_in,
     session_guard,
+    start_output,
     warm,
 )
 
@@ -32,6 +34,7 @@ def main(argv: list[str] | None = None) -> None:
     from streamlit.web import cli
 
     offline.install()
+    start_output.install()
     session_guard.install()
     session_guard.install_middleware()
     remembered_sign_in.install_middleware()

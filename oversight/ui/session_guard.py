@@ -79,6 +79,17 @@ def _log_once(session_id: str, what: str) -> None:
     log.warning("%s (session %s; said once a session)", what, session_id)
 
 
+def _bound_upload_size() -> None:
+    """The importer's own limit (OVERSIGHT_MAX_UPLOAD_MB), so Streamlit refuses a larger body before reading it."""
+    from streamlit import config
+
+    from oversight import ingest
+
+    megabytes = max(1, ingest.max_upload_bytes() // (1024 * 1024))
+    if config.get_option("server.maxUploadSize") != megabytes:
+        config.set_option("server.maxUploadSize", megabytes)
+
+
 def install() -> None:
     """Patch Streamlit's upload store and session (once per process) and bound its upload size by the importer's."""
     global _installed
@@ -86,12 +97,11 @@ def install() -> None:
     from streamlit.runtime.app_session import AppSession
     from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 
-    from oversight import ingest
-
-    # the importer's own limit (OVERSIGHT_MAX_UPLOAD_MB), so Streamlit refuses a larger body before reading it
-    megabytes = max(1, ingest.max_upload_bytes() // (1024 * 1024))
-    if config.get_option("server.maxUploadSize") != megabytes:
-        config.set_option("server.maxUploadSize", megabytes)
+    # Now if Streamlit has read its configuration (a page's run), else at each time it reads it (``oversight.ui.serve``
+    # installs this before Streamlit's command line): a read from here parsed the configuration without the command
+    # line's flags, and Streamlit's own parse with them then printed "An update to the [server] config option section
+    # was detected … please restart streamlit" at every start, and dropped the bound until a page ran.
+    config.on_config_parsed(_bound_upload_size)
     with _lock:
         if _installed:
             return

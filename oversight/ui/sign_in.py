@@ -36,7 +36,7 @@ def _peer_address() -> str | None:
     return remote_ip if isinstance(remote_ip, str) else None
 
 
-def _secrets() -> dict:
+def configured_secrets() -> dict:
     try:
         return st.secrets.to_dict()
     except Exception:  # no secrets file: nothing configured
@@ -91,7 +91,7 @@ def _signed_in_account(page_id: str) -> roles.Account:
         st.error(i18n.t("auth.users_file_misplaced", lang))  # the path is for the operator's log, not the screen
         logging.getLogger(__name__).error("users file refused: %s", error.render("en"))
         st.stop()
-    mode = access_mode.auth_mode(users, _secrets())
+    mode = access_mode.auth_mode(users, configured_secrets())
     address = client_address()
     if mode == roles.LOCAL:
         # a loopback peer, a loopback Host and Origin (no DNS rebinding), and no proxy relaying someone else
@@ -284,5 +284,5 @@ def sign_out() -> None:
         audit.record("sign_out", account=account, address=address)
     except audit.AuditError as error:  # signed out all the same: keeping someone signed in is no safer
         logging.getLogger(__name__).error("sign-out of %s not audited: %s", getattr(account, "username", None), error)
-    if access_mode.auth_mode(accounts.users_file(), _secrets()) == roles.OIDC:
+    if access_mode.auth_mode(accounts.users_file(), configured_secrets()) == roles.OIDC:
         st.logout()
