@@ -94,8 +94,10 @@ def _audit_units_outside_the_scope(account: roles.Account, every_unit: tuple, al
         )
 
 
-def _warn_about_the_url(page: Page) -> None:
+def _warn_about_the_url(page: Page, page_id: str) -> None:
     notes = st.session_state.get(session.IGNORED_KEY)
+    if notes and page_id in _UNFILTERED_PAGES:
+        notes = notes.beyond_the_filter()
     if not notes:
         return
     if notes.unit_values:
@@ -328,7 +330,7 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
                 st.caption(note)
     _copy_link(page)
     with st.container():
-        _warn_about_the_url(page)
+        _warn_about_the_url(page, page_id)
         _note_header_only_ledgers(page, page_id)
         # not where the filter does not apply: a button to clear it there said the page was cut to those units
         if page.filter.units and page_id not in _UNFILTERED_PAGES:
