@@ -328,6 +328,14 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
             note = summary.to_date_note(page.filter, page.lang, compared)
             if note:
                 st.caption(note)
+            # cards reading 无可比数据 beside a chart that compares its quarters: why, where part of the year is data
+            partly = (
+                summary.partly_covered_year_note(page.filter, page.span, page.lang)
+                if page_id != "unit_profile"
+                else None
+            )
+            if partly:
+                st.caption(partly)
     _copy_link(page)
     with st.container():
         _warn_about_the_url(page, page_id)
