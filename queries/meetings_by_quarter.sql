@@ -1,5 +1,6 @@
 -- Meetings per quarter of the range beside the same quarter a year earlier (cut at the same day); null after
--- the data date, and prev_* null where unknown (before the data begins) or already a bar of the range.
+-- the data date, and prev_* null where unknown (before the data begins) or already a bar of the range -- except
+-- for a quarter to date: its quarter a year earlier cut at the same day is not the range's (whole) bar.
 -- Parameters: $units (empty = all), $q_from, $q_to, $period_start, $period_end (the as-of date), $prev_end.
 -- Output: quarter_key, year, quarter, through_day, meetings, avg_duration_min, merged, prereviewed, attended,
 --         prev_meetings, prev_avg_duration_min.
@@ -8,7 +9,8 @@ with first_on_record as (
 ),
 
 quarter_rows as (
-    select * from quarter_series($q_from, $q_to, $period_end)
+    select *, through_day < quarter_last_day(quarter_key) as to_date
+    from quarter_series($q_from, $q_to, $period_end)
 ),
 
 current_quarters as (
@@ -28,7 +30,7 @@ earlier_quarters as (
     select quarter_key(date) + 10 as quarter_key, count(*) as meetings, avg(duration_min) as avg_duration_min
     from meetings
     where in_units(unit, $units) and date >= make_date($q_from // 10 - 1, ($q_from % 10) * 3 - 2, 1)
-        and date < $period_start and date <= $prev_end
+        and date <= $prev_end
     group by all
 ),
 
@@ -44,10 +46,10 @@ final as (
         case when recorded then coalesce(current_quarters.prereviewed, 0) end as prereviewed,
         case when recorded then coalesce(current_quarters.attended, 0) end as attended,
         case when recorded and quarter_rows.quarter_key - 10 >= first_on_record.quarter_key
-                  and quarter_rows.quarter_key - 10 < $q_from
+                  and (quarter_rows.quarter_key - 10 < $q_from or to_date)
             then coalesce(earlier_quarters.meetings, 0) end as prev_meetings,
         case when recorded and quarter_rows.quarter_key - 10 >= first_on_record.quarter_key
-                  and quarter_rows.quarter_key - 10 < $q_from
+                  and (quarter_rows.quarter_key - 10 < $q_from or to_date)
             then earlier_quarters.avg_duration_min end as prev_avg_duration_min
     from quarter_rows
     cross join first_on_record

@@ -259,6 +259,12 @@ class View:
         cutoff = year_before(self.as_of) if self.to_date else quarter_last(*shift(*self.end, -4))
         return View(self.ledgers, self.units, earlier_start, shift(*self.end, -4), cutoff)
 
+    def year_earlier_begins_before_the_data(self) -> bool:
+        """The span a year earlier begins before the data start's quarter and ends inside the data: not compared,
+        and the words say why (上年同期始于数据起始（2019年第1季度）之前，不作比较), not 无可比数据."""
+        first = self.ledgers.first_quarter
+        return shift(*self.start, -4) < first <= shift(*self.end, -4) and self.period_start <= self.ledgers.data_date
+
     # ------------------------------------------------------------ rows in scope
     def scoped(self, frame: pd.DataFrame) -> pd.DataFrame:
         return frame if not self.units else frame[frame["unit"].isin(self.units)]
@@ -366,7 +372,10 @@ class View:
                 & (all_meetings["date"] <= min(quarter_last(*quarter), self.as_of))
             ]
             earlier_quarter = shift(*quarter, -4)
-            known = recorded and earlier_quarter >= first_quarter and earlier_quarter < self.start
+            # a quarter to date is set against its quarter a year earlier to the same day, also where that quarter
+            # is itself a (whole) bar of the range: 同比 of a span to date (README's 口径说明)
+            to_date = self.as_of < quarter_last(*quarter)
+            known = recorded and earlier_quarter >= first_quarter and (earlier_quarter < self.start or to_date)
             earlier = all_meetings[
                 (all_meetings["date"] >= quarter_first(*earlier_quarter))
                 & (all_meetings["date"] <= min(quarter_last(*earlier_quarter), year_before(self.as_of)))

@@ -69,8 +69,37 @@ def test_the_default_view_reads_like_the_issues_page(connection, span):
         strip.heading("zh") == "预警（截至2020年12月31日）" and strip.heading("en") == "Alerts (as of 31 December 2020)"
     )
     assert zh.startswith("逾期未整改 6个 · 逾期最久：省人民政府外事办公室“") and "（256天）" in zh
-    assert en.startswith("6 overdue · longest overdue: Foreign Affairs Office of the Provincial Government, “")
+    assert en.startswith("6 overdue · longest overdue: Foreign Affairs, “")
     assert "30天内到期 0个" in zh and "0 due within 30 days" in en
+
+
+def _english_short_names(folder) -> dict[str, str]:
+    """The units sheet's 英文简称, read with pandas under its Chinese headers (the charts' and tables' English names)."""
+    import pandas as pd
+
+    sheet = pd.read_excel(folder / "units.xlsx", engine="openpyxl")
+    return dict(zip(sheet["单位编码"], sheet["英文简称"]))
+
+
+@pytest.mark.parametrize("units, start, end", CASES, ids=str)
+def test_the_strip_names_units_as_the_charts_and_tables_do(connection, span, ledgers, units, start, end):
+    """Seen on the Overview in English: "longest overdue: Foreign Affairs Office of the Provincial Government" above
+    charts and tables that name the unit Foreign Affairs. In English the strip names units by the units sheet's
+    英文简称, in Chinese by their names, as the tables do; the pushed digest keeps full names."""
+    strip = _strip(connection, span, units, start, end)
+    short = _english_short_names(store.SAMPLE_DATA_DIR)
+    zh_names = dict(zip(ledgers.units["unit_id"], ledgers.units["name_zh"]))
+    en_names = dict(zip(ledgers.units["unit_id"], ledgers.units["name_en"]))
+    en, zh = " · ".join(strip.parts("en")), " · ".join(strip.parts("zh"))
+    named = [strip.overdue[0]] if strip.overdue else []
+    named += strip.without_consultation if len(strip.without_consultation) <= 3 else []
+    for item in named:
+        assert short[item.unit_id] in en and zh_names[item.unit_id] in zh
+        assert en_names[item.unit_id] not in en
+    assert strip.overdue or strip.without_consultation  # each case names at least one unit
+    if strip.overdue:
+        # the digest read on its own keeps the full name
+        assert en_names[strip.overdue[0].unit_id] in digest_text.render_text(strip.digest, "en")
 
 
 def test_rules_switched_off_are_not_shown(connection, span):
@@ -95,14 +124,13 @@ def test_the_overview_shows_the_strip_with_a_link_to_the_list(lang):
             ("gov_office",),
             (2020, 4),
             "2020年第4季度未开展定期会商：省政府办公厅",
-            "no regular consultation in 2020 Q4: General Office of the Provincial Government",
+            "no regular consultation in 2020 Q4: General Office",
         ),
         (
             ("gov_office", "petitions", "research"),
             (2020, 4),
             "2020年第4季度未开展定期会商：省政府办公厅、省政府研究室",
-            "no regular consultation in 2020 Q4: General Office of the Provincial Government, Research Office of the"
-            " Provincial Government",
+            "no regular consultation in 2020 Q4: General Office, Research Office",
         ),
         ((), (2020, 4), "2020年第4季度未开展定期会商 8家单位", "8 units without a regular consultation in 2020 Q4"),
     ],
@@ -126,9 +154,7 @@ def test_a_quoted_description_with_its_own_quotes_nests_them(connection, span):
     strip = _strip(connection, span, ("data_admin",), (2020, 4), (2020, 4))
     assert strip.overdue[0].facts["description"] == "“三重一大”事项集体决策记录不完整"  # the ledger's own words
     assert strip.parts("zh")[1] == "逾期最久：省政务服务和大数据管理局“‘三重一大’事项集体决策记录不完整”（53天）"
-    assert strip.parts("en")[1] == (
-        "longest overdue: Provincial Government Services and Big Data Administration, “‘三重一大’事项集体决策记录不完整” (53 days)"
-    )
+    assert strip.parts("en")[1] == "longest overdue: Big Data Admin., “‘三重一大’事项集体决策记录不完整” (53 days)"
 
 
 @pytest.mark.parametrize("units, start, end", CASES, ids=str)

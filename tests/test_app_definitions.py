@@ -22,7 +22,7 @@ def test_a_range_before_the_records_says_no_comparable_data_on_every_card():
     at = run_page(query={"from": "2019Q1", "to": "2020Q4"})
     assert metrics(at)["会议数量"] == "573次"
     assert set(_deltas(at).values()) == {"无可比数据"}
-    assert all("不在数据范围内" in m.help for m in at.metric)
+    assert all("上年同期（2018年第1季度至2019年第4季度）始于数据起始之前，不作比较" in m.help for m in at.metric)
 
 
 def test_the_meetings_page_has_no_span_before_a_first_quarter():

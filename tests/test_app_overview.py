@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 
+import pytest
+
 from tests.apptest import figure_titled, figures, metrics, run_page
 
 
@@ -101,6 +103,23 @@ def test_a_link_beyond_the_data_shows_the_nearest_quarters_and_says_they_are_out
     assert (
         "超出数据范围（2019年第1季度至2020年第4季度）" in at.warning[0].value and "无法识别" not in at.warning[0].value
     )
+
+
+@pytest.mark.parametrize("script", ["pages/07_data.py", "pages/08_audit.py"])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_links_filter_notices_are_not_given_where_the_filter_does_not_apply(script, lang):
+    """Seen on 数据管理 after a link with from=2018Q1: "已改为最近的季度，现显示2019年第1季度" over whole ledgers the
+    quarter filter does not cut. The data and audit pages say only what is not about the filter (an unknown name, a
+    language they could not take); the next page the filter shapes still says what it moved."""
+    query = {"from": "2018Q1", "unit": "atlantis", "quartr": "2020Q1", "lang": lang}
+    at = run_page(script, query=query)
+    warnings = " ".join(w.value for w in at.warning)
+    assert "quartr" in warnings  # the link's name the view does not read is still named
+    for about_the_filter in ("2018Q1", "atlantis", "2019年第1季度", "2019 Q1"):
+        assert about_the_filter not in warnings
+    at.switch_page("pages/01_meetings.py").run()
+    warnings = " ".join(w.value for w in at.warning)
+    assert "from=2018Q1" in warnings and "unit=atlantis" in warnings
 
 
 def test_a_link_before_the_records_says_what_it_shows_and_odd_links_are_named_plainly():

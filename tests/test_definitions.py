@@ -492,7 +492,14 @@ def test_summary_sentences(worlds, case):
     if now["meetings"]:
         if case.lang == "en":  # one unit is "the unit", not "the units"
             assert ("On meetings, the unit held" in text) == (len(case.units) == 1), text
-        if earlier is None:
+        if earlier is None and view.year_earlier_begins_before_the_data():
+            year, quarter = view.ledgers.first_quarter
+            assert (
+                f"上年同期始于数据起始（{year}年第{quarter}季度）之前，不作比较"
+                if case.lang == "zh"
+                else f"not compared with the same span a year earlier, which begins before the data start ({year} Q{quarter})"
+            ) in text
+        elif earlier is None:
             assert ("上年同期无可比数据" if case.lang == "zh" else "no comparable data a year earlier") in text
         else:
             before = earlier.totals()["meetings"]

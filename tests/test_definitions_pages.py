@@ -583,7 +583,10 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
         meetings = "会议监督方面，本期暂无会议记录。"
     else:
         meetings = f"会议监督方面，{who}召开会议{now['meetings']:,}次"
-        if before is None:
+        if before is None and view.year_earlier_begins_before_the_data():
+            year, quarter = view.ledgers.first_quarter
+            meetings += f"，上年同期始于数据起始（{year}年第{quarter}季度）之前，不作比较"
+        elif before is None:
             meetings += "，上年同期无可比数据"
         elif before["meetings"]:
             change = oracle.half_up(oracle.percent(now["meetings"] - before["meetings"], before["meetings"]), 1)

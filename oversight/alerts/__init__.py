@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -111,6 +111,8 @@ class Digest:
     # empty for every unit the scope allows. Its counts are theirs only, and the digest names them. How the request
     # is worded, not what the ledgers hold: two digests with the same alerts are equal whether or not it is known
     scope_names: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    # each unit's English short name (英文简称) where the units sheet gives one: how the screen names units in English
+    short_names_en: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     @property
     def quarter(self) -> Quarter:
@@ -123,6 +125,13 @@ class Digest:
     @property
     def not_judged(self) -> tuple[str, ...]:
         return unjudged_rules(self.rules, self.as_of, self.data_date, self.data_start)
+
+    def unit_label(self, item: AlertItem, lang: str) -> str:
+        """The item's unit as the screen names it beside the charts and tables: in English the units sheet's 英文简称
+        where it has one ("Foreign Affairs Office of the Provincial Government" on the Overview's strip, over charts
+        that read Foreign Affairs), in Chinese its name. The pushed digest keeps the full names (read on its own)."""
+        short = self.short_names_en.get(item.unit_id) if i18n.normalise_language(lang) == "en" else None
+        return short if short else item.unit_name(lang)
 
     def counts(self) -> dict[str, int]:
         """Alerts per judged rule (a rule left unjudged has no count: zero would say all is well)."""
@@ -236,7 +245,12 @@ def collect_alerts(
         for row in sheet.to_dict("records")
         if row["unit_id"] in set(units)
     )
-    return Digest(as_of, rules, tuple(items), order, data_date, data_start, named)
+    short_names = {
+        row["unit_id"]: row["short_name_en"].strip()
+        for row in sheet.to_dict("records")
+        if isinstance(row.get("short_name_en"), str) and row["short_name_en"].strip()
+    }
+    return Digest(as_of, rules, tuple(items), order, data_date, data_start, named, short_names)
 
 
 _FACTS = {

@@ -59,7 +59,7 @@ class AlertStrip:
                     i18n.t(
                         "alerts.strip.oldest_tied" if tied > 1 else "alerts.strip.oldest",
                         lang,
-                        unit=oldest.unit_name(lang),
+                        unit=self.digest.unit_label(oldest, lang),
                         description=_quoted_inside(safe_text.shortened(oldest.facts["description"], DESCRIPTION_CHARS)),
                         count=grouped(days),
                         tied=grouped(tied),
@@ -82,7 +82,9 @@ class AlertStrip:
             quarter = i18n.quarter_label(self.digest.quarter, lang)
             missing = self.without_consultation
             if 0 < len(missing) <= NAMED_UNITS_AT_MOST:  # which units, not "1家单位" over a view of that one unit
-                units = i18n.t("export.list.separator", lang).join(item.unit_name(lang) for item in missing)
+                units = i18n.t("export.list.separator", lang).join(
+                    self.digest.unit_label(item, lang) for item in missing
+                )
                 parts.append(i18n.t("alerts.strip.no_consultation_named", lang, units=units, quarter=quarter))
             else:
                 parts.append(i18n.t("alerts.strip.no_consultation", lang, count=grouped(len(missing)), quarter=quarter))

@@ -476,7 +476,7 @@ def with_earlier_bars_of_the_range(frame: pd.DataFrame, value: str, previous: st
     """``previous`` filled, where the query left it blank because the quarter a year earlier is itself a bar of the
     range (drawn once), with that bar's figure: what the change over a bar and the reading compare with. Over
     2019Q1–2020Q4 the chart said n/a and the reading 上年同期无可比数据 over 2020 bars each below 2019's. A quarter
-    the data stop inside is not set against a whole one."""
+    the data stop inside is not set against a whole one: the query gives it its own year earlier, cut at the same day."""
     if "quarter_key" not in frame.columns or "through_day" not in frame.columns:
         return frame
     quarters = [Quarter.from_key(int(key)) for key in frame["quarter_key"]]

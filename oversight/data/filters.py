@@ -293,6 +293,15 @@ class UrlNotes:
     def __bool__(self) -> bool:
         return bool(self.ignored or self.moved or self.reversed or self.unknown or self.unit_values or self.dropped)
 
+    def beyond_the_filter(self) -> UrlNotes:
+        """What a page the unit and quarter filter does not shape (数据管理, 审计日志) still has to say of the link: the
+        names it does not read and a language it could not take. The rest speak of the filter (已改为最近的季度，现显示
+        2019年第1季度 over the data page's whole ledgers read as if the page showed that quarter); they stay in the
+        session for the next page the filter shapes."""
+        return UrlNotes(
+            ignored=tuple(value for value in self.ignored if value.startswith("lang=")), unknown=self.unknown
+        )
+
 
 def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan) -> tuple[Filter, UrlNotes]:
     """The filter a URL asks for, and what in it was ignored or moved into the data's range (so the user can be told)."""

@@ -447,14 +447,28 @@ def meetings_by_quarter(totals: RunningTotals, params: Mapping[str, object]) -> 
     current_first = [max(q.first_day, period_start) for q in series]
     current_last = [min(q.last_day, period_end) for q in series]
     earlier_first = [max(q.shift(-4).first_day, earliest) for q in series]
-    earlier_last = [min(q.shift(-4).last_day, period_start - timedelta(days=1), prev_end) for q in series]
+    # a quarter to date is set against its quarter a year earlier cut at the same day, even where that quarter is a
+    # (whole) bar of the range: 2020年第4季度（截至11月18日） beside 2019年第4季度（截至11月18日）, not against nothing
+    to_date = [min(q.last_day, period_end) < q.last_day for q in series]
+    earlier_last = [
+        min(q.shift(-4).last_day, prev_end)
+        if now_to_date
+        else min(q.shift(-4).last_day, period_start - timedelta(days=1), prev_end)
+        for q, now_to_date in zip(series, to_date)
+    ]
     meetings = totals.ledgers["meetings"]
     now = meetings.between(chosen, _days(current_first), _days(current_last))
     then = meetings.between(chosen, _days(earlier_first), _days(earlier_last))
     now = {name: values.sum(axis=(0, 1)) for name, values in now.items()}
     then = {name: values.sum(axis=(0, 1)) for name, values in then.items()}
     compared = recorded & np.array(
-        [first_on_record is not None and first_on_record <= q.shift(-4).key < q_from.key for q in series], dtype=bool
+        [
+            first_on_record is not None
+            and first_on_record <= q.shift(-4).key
+            and (q.shift(-4).key < q_from.key or now_to_date)
+            for q, now_to_date in zip(series, to_date)
+        ],
+        dtype=bool,
     )
     return pd.DataFrame(
         {

@@ -19,7 +19,7 @@ from oversight import config
 from oversight.contract.schema import CATEGORIES, REMINDER_FORMS
 from oversight.core import i18n
 from oversight.core.numbers import grouped, plain
-from oversight.data.filters import DataSpan, Filter, same_day_years_earlier
+from oversight.data.filters import DataSpan, Filter, Quarter, same_day_years_earlier
 from oversight.present.kpis import percent_change, rate, round_half_up
 
 QueryRunner = Callable[[str, Filter], pd.DataFrame]
@@ -35,6 +35,7 @@ class Figures:
     meetings: pd.DataFrame  # meetings_by_quarter
     reminders: pd.DataFrame  # reminders_by_form
     categories: pd.DataFrame  # issues_by_category
+    data_start: Quarter | None = None  # the quarter of the first record: says why a year earlier is not compared
 
 
 def gather_figures(run_query: QueryRunner, filter_: Filter) -> Figures:
@@ -49,6 +50,7 @@ def gather_figures(run_query: QueryRunner, filter_: Filter) -> Figures:
         run_query("meetings_by_quarter", filter_),
         run_query("reminders_by_form", filter_),
         run_query("issues_by_category", filter_),
+        span.first,
     )
 
 
@@ -101,6 +103,27 @@ def to_date_note(filter_: Filter, lang: str, compared: bool) -> str | None:
         date=date_text(as_of, lang),
         earlier=date_text(same_day_years_earlier(as_of), lang),
     )
+
+
+def partly_covered_year_note(filter_: Filter, span: DataSpan, lang: str) -> str | None:
+    """Where the span a year earlier begins before the data and ends inside them (2019年第4季度至2020年第4季度: the
+    year before runs from 2018年第4季度, and the data from 2019年第1季度), every card reads 无可比数据 although
+    part of that year is in the data: the caption says why (口径说明: a span partly before the data is not compared
+    at all, not by its overlapping quarters). None where the year before is covered, or wholly before the data."""
+    if filter_.is_not_begun or span.year_earlier(filter_) is not None or not _begins_before(filter_, span.first):
+        return None
+    return i18n.t(
+        "app.year_before_partly_covered",
+        lang,
+        period=i18n.span_label(filter_.previous_year(), lang),
+        start=i18n.quarter_label(span.first, lang),
+    )
+
+
+def _begins_before(filter_: Filter, data_start: Quarter | None) -> bool:
+    """Whether the span a year earlier begins before the data start and ends inside the data."""
+    earlier = filter_.previous_year()
+    return data_start is not None and earlier.start < data_start <= earlier.end
 
 
 def opening(filter_: Filter, lang: str) -> str:
@@ -224,7 +247,10 @@ def _meetings(figures: Figures, lang: str) -> str:
     one_unit = len(figures.filter.units) == 1  # "the units held 18 meetings" read oddly of one unit
     key = "export.summary.meetings_one_unit" if one_unit else "export.summary.meetings"
     text = i18n.t(key, lang, meetings=count(now["meetings"], "meetings", lang))
-    if before is None:
+    if before is None and _begins_before(figures.filter, figures.data_start):
+        # part of that year is in the data: 上年同期无可比数据 read as if it held nothing
+        text += i18n.t("summary.no_comparison_partly", lang, start=i18n.quarter_label(figures.data_start, lang))
+    elif before is None:
         text += i18n.t("summary.no_comparison", lang)
     change = None if before is None else percent_change(now["meetings"], before["meetings"])
     if change is not None and before is not None:

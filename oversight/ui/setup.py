@@ -94,8 +94,10 @@ def _audit_units_outside_the_scope(account: roles.Account, every_unit: tuple, al
         )
 
 
-def _warn_about_the_url(page: Page) -> None:
+def _warn_about_the_url(page: Page, page_id: str) -> None:
     notes = st.session_state.get(session.IGNORED_KEY)
+    if notes and page_id in _UNFILTERED_PAGES:
+        notes = notes.beyond_the_filter()
     if not notes:
         return
     if notes.unit_values:
@@ -326,9 +328,17 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
             note = summary.to_date_note(page.filter, page.lang, compared)
             if note:
                 st.caption(note)
+            # cards reading 无可比数据 beside a chart that compares its quarters: why, where part of the year is data
+            partly = (
+                summary.partly_covered_year_note(page.filter, page.span, page.lang)
+                if page_id != "unit_profile"
+                else None
+            )
+            if partly:
+                st.caption(partly)
     _copy_link(page)
     with st.container():
-        _warn_about_the_url(page)
+        _warn_about_the_url(page, page_id)
         _note_header_only_ledgers(page, page_id)
         # not where the filter does not apply: a button to clear it there said the page was cut to those units
         if page.filter.units and page_id not in _UNFILTERED_PAGES:
