@@ -371,23 +371,10 @@ def _every_grouped_bar_labelled(figure: go.Figure) -> None:
         return
     if len(bars) < 2 or figure.layout.barmode not in (None, "group") or any(t.textposition != "outside" for t in bars):
         return
-    for trace in bars:
-        trace.textfont.size = DOCUMENT_LEAST_TEXT_PX
-    size = document_size(figure)
-    texts = [[str(text) for text in trace.text or ()] for trace in bars]
-
-    def all_shown() -> bool:
-        shown = labels.labels_shown(figure, *size)
-        return all(flag or not text for index, own in zip(at, texts) for flag, text in zip(shown.get(index, []), own))
-
-    if all_shown():
+    left = _shown_by_closing_gap(figure, at, bars)
+    if left is None:
         return
-    own_gap = figure.layout.bargap
-    for gap in _TIGHTEST_BARGAPS:
-        figure.layout.bargap = gap
-        if all_shown():
-            return
-    figure.layout.bargap = own_gap
+    _, size, texts = left
     _figures_beside_rows(figure, bars, texts, size)
 
 
@@ -404,23 +391,10 @@ def _every_upright_bar_labelled(figure: go.Figure) -> None:
     bars = [figure.data[index] for index in at]
     if len(bars) < 2 or figure.layout.barmode not in (None, "group") or any(t.textposition != "outside" for t in bars):
         return
-    for trace in bars:
-        trace.textfont.size = DOCUMENT_LEAST_TEXT_PX
-    size = document_size(figure)
-    texts = [[str(text) for text in trace.text or ()] for trace in bars]
-
-    def all_shown() -> bool:
-        shown = labels.labels_shown(figure, *size)
-        return all(flag or not text for index, own in zip(at, texts) for flag, text in zip(shown.get(index, []), own))
-
-    if all_shown():
+    left = _shown_by_closing_gap(figure, at, bars)
+    if left is None:
         return
-    own_gap = figure.layout.bargap
-    for gap in _TIGHTEST_BARGAPS:
-        figure.layout.bargap = gap
-        if all_shown():
-            return
-    figure.layout.bargap = own_gap
+    all_shown, size, texts = left
     if any((note.yref or "y") != "paper" for note in figure.layout.annotations):
         return  # a row placed over the bars' own figures (the changes on a year before) would run into them turned
     for trace in bars:
@@ -440,6 +414,32 @@ def _every_upright_bar_labelled(figure: go.Figure) -> None:
         own = figure.layout.yaxis.range
         if own is None or float(own[1]) < needed:
             figure.update_yaxes(range=[0, needed], autorange=False)
+
+
+def _shown_by_closing_gap(
+    figure: go.Figure, at: list[int], bars: list
+) -> tuple[Callable[[], bool], tuple[int, int], list[list[str]]] | None:
+    """Bars side by side (``bars``, at ``at`` in the figure) with their figures at the documents' least type: None
+    where every figure is shown, the gap between the groups closed to ``_TIGHTEST_BARGAPS`` if need be; else, the
+    gap as it was, the check (for a next try), the picture's size and the figures' texts."""
+    for trace in bars:
+        trace.textfont.size = DOCUMENT_LEAST_TEXT_PX
+    size = document_size(figure)
+    texts = [[str(text) for text in trace.text or ()] for trace in bars]
+
+    def all_shown() -> bool:
+        shown = labels.labels_shown(figure, *size)
+        return all(flag or not text for index, own in zip(at, texts) for flag, text in zip(shown.get(index, []), own))
+
+    if all_shown():
+        return None
+    own_gap = figure.layout.bargap
+    for gap in _TIGHTEST_BARGAPS:
+        figure.layout.bargap = gap
+        if all_shown():
+            return None
+    figure.layout.bargap = own_gap
+    return all_shown, size, texts
 
 
 def _stack_thick_enough(figure: go.Figure, bars: list) -> None:
