@@ -17,7 +17,9 @@ product's, but is kept in the raw results beside it (``playwright_median_s``).
 from __future__ import annotations
 
 import contextlib
+import json
 import statistics
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -172,6 +174,15 @@ def filter_changes(browser, url: str, charts_expected: int, unit_names: list[str
     }
 
 
+def _one_chart_filter_changes(browser, names: list[str]) -> dict[str, object]:
+    """The filter change's baseline: the same presses, on a Streamlit page with the same list and one chart."""
+    with tempfile.TemporaryDirectory(prefix="oversight-bench-units-") as home:
+        names_file = Path(home) / "names.json"
+        names_file.write_text(json.dumps(names, ensure_ascii=False), encoding="utf-8")
+        with Server("bench/one_filter_page.py", env={"BENCH_UNIT_NAMES": str(names_file)}) as page:
+            return filter_changes(browser, page.url, 1, names)
+
+
 def run(big_folder: Path, log=print) -> dict[str, object]:
     from playwright.sync_api import sync_playwright
 
@@ -202,6 +213,8 @@ def run(big_folder: Path, log=print) -> dict[str, object]:
                     names = list(checked_folder.read_folder(big_folder)["units"]["name_zh"])
                     results["filter_change_big"] = filter_changes(browser, big.url, OVERVIEW_CHART_COUNT, names)
                     results["server_big"] = big.memory_mb()
+                log("  browser: the same presses on a one-chart page with the same list of units …")
+                results["filter_change_one_chart"] = _one_chart_filter_changes(browser, names)
             log("  browser: Overview, scale data, first visit after the warm-up finished …")
             with Server("app.py", big_folder) as server:
                 results["overview_big_warmed"] = first_visit_after_warm_up(browser, server, OVERVIEW_CHART_COUNT)

@@ -25,7 +25,7 @@ _TICKS = os.sysconf("SC_CLK_TCK")
 
 
 class Server:
-    def __init__(self, script: str = "app.py", data_dir: Path | None = None):
+    def __init__(self, script: str = "app.py", data_dir: Path | None = None, env: dict[str, str] | None = None):
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
@@ -34,7 +34,7 @@ class Server:
         # up (a users file named but missing is refused, never read as "no accounts")
         users = Path(self.home.name) / "users.toml"
         users.touch()
-        env = {**os.environ, "PYTHONPATH": str(ROOT), "OVERSIGHT_USERS_FILE": str(users)}
+        env = {**os.environ, **(env or {}), "PYTHONPATH": str(ROOT), "OVERSIGHT_USERS_FILE": str(users)}
         if data_dir is not None:
             env["OVERSIGHT_DATA_DIR"] = str(data_dir)
         self.log = tempfile.TemporaryFile()
