@@ -207,6 +207,8 @@ def test_a_range_partly_outside_the_data_is_briefed_as_the_pages_show_it(
     [
         (["--from", "2020Q5", "--to", "2020Q4"], "季度“2020Q5”无法识别"),
         (["--from", "2020Q4"], "--from 与 --to 须同时给出"),
+        (["--from", "2020Q9"], "季度“2020Q9”无法识别"),  # a mistyped quarter alone is said first, not "give --to"
+        (["--to", "20204"], "季度“20204”无法识别"),
         (["--from", "2020Q4", "--to", "2020Q1"], "结束早于开始"),
         (["--format", "pptx,xls"], "格式“xls”无法识别"),
         (["--unit", "atlantis"], "单位“atlantis”不在数据中"),

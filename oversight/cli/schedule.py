@@ -385,17 +385,20 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
     from oversight.data.filters import Filter, Quarter
     from oversight.push import brief_job
 
+    # a mistyped quarter is said first, even alone: "give --to as well" would send the user on to a second refusal
+    bounds = []
+    for value in (args.start, args.end):
+        if value is None:
+            continue
+        try:
+            bounds.append(Quarter.parse(value))
+        except ValueError:
+            raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_quarter", lang, value=value)) from None
     # given empty (--from "$FROM" with FROM unset) is given: it was taken as not given, the default period briefed
     if (args.start is None) != (args.end is None):
         raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.from_to_together", lang))
     as_of = _as_of(args, lang)  # read even where --from/--to decide the range: a mistyped date is said, not ignored
     if args.start is not None:
-        bounds = []
-        for value in (args.start, args.end):
-            try:
-                bounds.append(Quarter.parse(value))
-            except ValueError:
-                raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_quarter", lang, value=value)) from None
         if bounds[1] < bounds[0]:
             raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.bad_range", lang, start=bounds[0], end=bounds[1]))
         start, end = bounds
