@@ -148,3 +148,24 @@ def test_one_quarters_upright_bars_are_bars_not_slabs(connection, span, lang):
         assert _group_width(document, export.DOCUMENT_WIDTH) <= most, key
         year = spec.build(queries.run(connection, spec.query, span.resolve(span.default_filter())), lang)
         assert _picture(year, lang, one_quarter, connection, span).layout.bargap == year.layout.bargap, key
+
+
+def test_the_rest_rows_arrow_marks_only_a_bar_that_runs_past_the_plot(connection, span):
+    """Review of this session (the scale data, 504 units): the row adding up 489 other units wrote "0 ▸" over "6 ▸"
+    at the plot's end, its 0 issues marked as a bar cut there. The ▸ follows only a figure whose bar runs past."""
+    spec = next(spec for spec in catalog.all_charts() if spec.key == "issues_suggestions_by_unit")
+    units = [f"u{index:02d}" for index in range(20)]
+    frame = pd.DataFrame(
+        dict(
+            unit_id=units,
+            name_zh=[f"单位{index}" for index in range(20)],
+            name_en=[f"Unit {index}" for index in range(20)],
+            short_name_en=[f"Unit {index}" for index in range(20)],
+            issues=[1] * 15 + [0] * 5,
+            suggestions=[1] * 15 + [2] * 5,
+        )
+    )
+    for lang in ("zh", "en"):
+        figure = spec.build(frame, lang)
+        (note,) = [note for note in figure.layout.annotations if note.y == figure.data[0].y[0]]
+        assert note.text == "0<br>10 ▸", note.text  # the rest's 0 issues and 10 suggestions, issues on top

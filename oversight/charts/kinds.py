@@ -170,7 +170,12 @@ def unit_bars(
             x=rest_cut * _REST_CUT_ROOM,
             y=names[0],
             xanchor="right",
-            text="<br>".join(f"{fixed(value, 0, grouping=True)} ▸" for value in figures),
+            # ▸ only after a bar that runs past the plot's end: the rest's 0 issues beside its 6 suggestions read
+            # "0 ▸", as if cut
+            text="<br>".join(
+                f"{fixed(value, 0, grouping=True)}{' ▸' if value > rest_cut * _REST_CUT_ROOM else ''}"
+                for value in figures
+            ),
             showarrow=False,
             bgcolor="rgba(255,255,255,0.9)",
             font=dict(size=UNIT_LABEL_FONT),
