@@ -170,7 +170,12 @@ def unit_bars(
             x=rest_cut * _REST_CUT_ROOM,
             y=names[0],
             xanchor="right",
-            text="<br>".join(f"{fixed(value, 0, grouping=True)} ▸" for value in figures),
+            # ▸ only after a bar that runs past the plot's end: the rest's 0 issues beside its 6 suggestions read
+            # "0 ▸", as if cut
+            text="<br>".join(
+                f"{fixed(value, 0, grouping=True)}{' ▸' if value > rest_cut * _REST_CUT_ROOM else ''}"
+                for value in figures
+            ),
             showarrow=False,
             bgcolor="rgba(255,255,255,0.9)",
             font=dict(size=UNIT_LABEL_FONT),
@@ -239,17 +244,39 @@ def row_px(figure: go.Figure) -> float | None:
     return float(value) if value else None
 
 
-def bars_no_thicker(figure: go.Figure) -> go.Figure:
+def bars_no_thicker(figure: go.Figure, height: float | None = None) -> go.Figure:
     """``figure`` (changed in place), where it has bars across of a known row (``row_px``), with its bars as thick as
-    at that row at the figure's height: the gap worked out for the screen's height left one unit's bar a slab 50 to
-    130 px thick in a document's picture of another height."""
+    at that row in a picture ``height`` px tall (the figure's own height unless given): the gap worked out for the
+    screen's height left one unit's bar a slab 50 to 130 px thick in a document's picture of another height, and
+    in a card's 16:9 download (720 px) a slab of 140."""
     pitch = row_px(figure)
     bars = [trace for trace in figure.data if trace.type == "bar" and trace.orientation == "h"]
     if pitch is None or not bars:
         return figure
     rows = max(len(bars[0].y) if bars[0].y is not None else 0, 1)
-    per_row = _plot_height(figure) / rows
+    per_row = _plot_height(figure, height) / rows
     figure.layout.bargap = round(1 - _BAR_SHARE * pitch / per_row, 3) if per_row > pitch else None
+    return figure
+
+
+# A quarter's column of upright bars, at most: about a year's quarter in a card's 16:9 picture (1280 px over four)
+QUARTER_COLUMN_MAX_PX = 300
+
+
+def bars_no_wider(figure: go.Figure, width: float) -> go.Figure:
+    """``figure`` (changed in place), where it has upright bars, with each quarter's bars no wider together than in a
+    column of ``QUARTER_COLUMN_MAX_PX`` in a picture ``width`` px wide: one quarter's four kinds of activity were four
+    slabs 170 px wide across a card's picture, and a quarter beside its year before two of 350 px."""
+    bars = [trace for trace in figure.data if trace.type == "bar" and trace.orientation != "h"]
+    if not bars:
+        return figure
+    columns = max(len({value for trace in bars for value in (trace.x if trace.x is not None else ())}), 1)
+    layout = figure.layout
+    left = layout.margin.l if layout.margin.l is not None else TEMPLATE.layout.margin.l
+    right = layout.margin.r if layout.margin.r is not None else TEMPLATE.layout.margin.r
+    per_column = (width - left - right) / columns
+    if per_column > QUARTER_COLUMN_MAX_PX:
+        layout.bargap = round(1 - _BAR_SHARE * QUARTER_COLUMN_MAX_PX / per_column, 3)
     return figure
 
 
@@ -269,11 +296,11 @@ def heatmap_rows_on_axis(figure: go.Figure, height: float | None = None) -> go.F
     return figure
 
 
-def _plot_height(figure: go.Figure) -> float:
+def _plot_height(figure: go.Figure, height: float | None = None) -> float:
     layout = figure.layout
     top = layout.margin.t if layout.margin.t is not None else TEMPLATE.layout.margin.t
     bottom = layout.margin.b if layout.margin.b is not None else TEMPLATE.layout.margin.b
-    return (layout.height or 450) - top - bottom
+    return (height or layout.height or 450) - top - bottom
 
 
 def code_bars(

@@ -104,8 +104,11 @@ def _axes(figure: dict, letter: str) -> dict[str, _Axis]:
         values = [value for trace in on_it for value in _list(trace.get(letter))]
         categories: dict[Any, int] = {}
         if own.get("type") == "category" or any(isinstance(value, str) for value in values):
+            # not the legend's "…: 0" entry (a trace of no point, ``none_entry``): Plotly draws no row for its None,
+            # and counted as one it halved one unit's row, its counts hidden as too thin for them
             for value in values:
-                categories.setdefault(value, len(categories))
+                if value is not None:
+                    categories.setdefault(value, len(categories))
         if own.get("range") is not None:
             low, high = (float(end) for end in own["range"])
         elif categories:

@@ -194,9 +194,15 @@ def with_subtitle(figure: go.Figure, text: str, marking: Marking = NO_MARKING) -
         ),
         margin=dict(t=_margin(copied, "t", 80) + _SUBTITLE_LINE_PX + _SUBTITLE_MORE_PX * (len(lines) - 1)),
     )
-    # a heatmap's rows at the picture's height (a 16:9 slide's, taller than one unit's row needs on screen), after
-    # the marking has taken its room
-    return kinds.heatmap_rows_on_axis(add_marking(copied, marking, size), size[1])
+    # a heatmap's rows and bars across at the picture's height (a 16:9 slide's, taller than one unit's row needs on
+    # screen), after the marking has taken its room: one unit's bar was a slab filling the picture
+    add_marking(copied, marking, size)
+    kinds.bars_no_thicker(copied, size[1])
+    kinds.bars_no_wider(copied, size[0])
+    # every bar's figure written, as the documents write them (up the bar where it is too narrow across): twelve
+    # quarters of four kinds at a province's scale wrote none in a card's picture
+    _every_grouped_bar_labelled(copied, size)
+    return kinds.heatmap_rows_on_axis(copied, size[1])
 
 
 _SUBTITLE_EDGE_PX = 80  # the title's indent and the picture's right edge
@@ -314,6 +320,7 @@ def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool
     _as_tall_as_the_rows(copied, marking)
     add_marking(copied, marking, document_size(copied))
     kinds.bars_no_thicker(copied)  # at the picture's height, not the screen's
+    kinds.bars_no_wider(copied, DOCUMENT_WIDTH)  # and upright ones at its width
     _every_grouped_bar_labelled(copied)  # once the marking has taken its room under the plot
     return kinds.heatmap_rows_on_axis(copied)
 
@@ -355,23 +362,24 @@ _TIGHTEST_BARGAPS = (0.15, 0.1)
 _ROW_LABEL_GAP_PX = 6  # between a row's longer bar and its figures
 
 
-def _every_grouped_bar_labelled(figure: go.Figure) -> None:
-    """Bars across side by side (a unit's issues beside its suggestions) with every figure written (in place): each
-    bar's own at the documents' least type where the bars are thick enough for it (closing the gap between the units
+def _every_grouped_bar_labelled(figure: go.Figure, size: tuple[int, int] | None = None) -> None:
+    """Bars across side by side (a unit's issues beside its suggestions) in a picture ``size`` px (a document's,
+    ``document_size``, unless given: a card's download is 16:9) with every figure written (in place): each bar's own
+    at the documents' least type where the bars are thick enough for it (closing the gap between the units
     a little if need be), else one label a row, after its longer bar, the figures in the legend's colours and order
     as the value axis's title names them (3 / 2 under 问题（个）/ 建议（条）). Nine units' bars of 14 px beside
     13 px type wrote no figure at all in the documents: a leader guessed them from the grid."""
     if any(trace.type == "bar" and trace.orientation != "h" for trace in figure.data):
-        _every_upright_bar_labelled(figure)
+        _every_upright_bar_labelled(figure, size)
         return
     at = [index for index, trace in enumerate(figure.data) if trace.type == "bar" and trace.orientation == "h"]
     bars = [figure.data[index] for index in at]
     if bars and figure.layout.barmode == "stack":
-        _stack_thick_enough(figure, bars)
+        _stack_thick_enough(figure, bars, size)
         return
     if len(bars) < 2 or figure.layout.barmode not in (None, "group") or any(t.textposition != "outside" for t in bars):
         return
-    left = _shown_by_closing_gap(figure, at, bars)
+    left = _shown_by_closing_gap(figure, at, bars, size)
     if left is None:
         return
     _, size, texts = left
@@ -381,7 +389,7 @@ def _every_grouped_bar_labelled(figure: go.Figure) -> None:
 _UPRIGHT_LABEL_GAP_PX = 6  # between a bar's top and the figure written up from it, and that figure and the plot's top
 
 
-def _every_upright_bar_labelled(figure: go.Figure) -> None:
+def _every_upright_bar_labelled(figure: go.Figure, size: tuple[int, int] | None = None) -> None:
     """Upright bars side by side (four kinds of activity a quarter) with every figure written at the documents' least
     type: across over its bar where every one fits (closing the gap between the quarters a little if need be), else
     each written up its bar (turned a quarter), the value axis long enough for the longest over the tallest bar. At
@@ -391,7 +399,7 @@ def _every_upright_bar_labelled(figure: go.Figure) -> None:
     bars = [figure.data[index] for index in at]
     if len(bars) < 2 or figure.layout.barmode not in (None, "group") or any(t.textposition != "outside" for t in bars):
         return
-    left = _shown_by_closing_gap(figure, at, bars)
+    left = _shown_by_closing_gap(figure, at, bars, size)
     if left is None:
         return
     all_shown, size, texts = left
@@ -417,14 +425,14 @@ def _every_upright_bar_labelled(figure: go.Figure) -> None:
 
 
 def _shown_by_closing_gap(
-    figure: go.Figure, at: list[int], bars: list
+    figure: go.Figure, at: list[int], bars: list, size: tuple[int, int] | None = None
 ) -> tuple[Callable[[], bool], tuple[int, int], list[list[str]]] | None:
     """Bars side by side (``bars``, at ``at`` in the figure) with their figures at the documents' least type: None
     where every figure is shown, the gap between the groups closed to ``_TIGHTEST_BARGAPS`` if need be; else, the
     gap as it was, the check (for a next try), the picture's size and the figures' texts."""
     for trace in bars:
         trace.textfont.size = DOCUMENT_LEAST_TEXT_PX
-    size = document_size(figure)
+    size = size or document_size(figure)
     texts = [[str(text) for text in trace.text or ()] for trace in bars]
 
     def all_shown() -> bool:
@@ -442,13 +450,13 @@ def _shown_by_closing_gap(
     return all_shown, size, texts
 
 
-def _stack_thick_enough(figure: go.Figure, bars: list) -> None:
+def _stack_thick_enough(figure: go.Figure, bars: list, size: tuple[int, int] | None = None) -> None:
     """Stacks across (a unit's issues by status) thick enough for their counts at the documents' least type, closing
     the gap between the units to ``_TIGHTEST_BARGAPS``' least at most: a province's sixteen units in a picture
     drew parts 13 px thick, too thin for 14 px counts, and wrote none."""
     for trace in bars:
         trace.textfont.size = DOCUMENT_LEAST_TEXT_PX
-    plot_px = document_size(figure)[1] - _margin(figure, "t", 90) - _margin(figure, "b", 60)
+    plot_px = (size or document_size(figure))[1] - _margin(figure, "t", 90) - _margin(figure, "b", 60)
     pitch = plot_px / max(len(bars[0].y or ()), 1)
     own = 0.2 if figure.layout.bargap is None else float(figure.layout.bargap)
     needed = 1 - (DOCUMENT_LEAST_TEXT_PX + 1) / pitch
