@@ -38,7 +38,7 @@ from oversight.export.data_files import (
 from oversight.export.marking import NO_MARKING, Marking
 from oversight.export.names import ExportContext
 from oversight.present import kpis, tables
-from oversight.present.summary import QueryRunner, gather_figures, summary_paragraphs
+from oversight.present.summary import QueryRunner, figure_notes, gather_figures, summary_paragraphs
 
 Progress = Callable[[float, str], object]  # what it returns is ignored (a progress bar returns itself)
 QuerySource = duckdb.DuckDBPyConnection | QueryRunner
@@ -218,6 +218,7 @@ def collect_report(
             run_query("open_issues", filter_),
             run_query("overdue_issues", filter_),
             compared=figures.previous is not None,
+            figure_notes=tuple(figure_notes(filter_, span, lang)),
         )
         pngs = drawing.pngs(progress)
     finally:

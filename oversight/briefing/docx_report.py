@@ -162,8 +162,7 @@ def _key_figures(document, report: Report) -> None:
     header = [report.t(f"export.briefing.{k}_column") for k in ("kpi", "value", "change")]
     rows = [[kpi.label, kpi.display, kpi.delta or report.t("kpi.delta_none")] for kpi in report.kpis]
     _table(document, header, rows, [7.0, 4.5, 4.5])
-    note = report.to_date_note()
-    if note:
+    for note in report.figure_notes:
         # a line of its own under the table, not against its bottom border
         document.add_paragraph(note).paragraph_format.space_before = Pt(6)
 

@@ -203,7 +203,7 @@ def report_html(report: Report, placeholders: bool = False) -> str:
             [44, 28, 28],
             [],
         ),
-        *([f'<p class="note">{_with_names_kept(note, names)}</p>'] if (note := report.to_date_note()) else []),
+        *(f'<p class="note">{_with_names_kept(note, names)}</p>' for note in report.figure_notes),
         f"<h2>{escape(t('export.report.details'))}</h2>",
     ]
     pictures = 0

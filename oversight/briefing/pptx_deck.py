@@ -251,11 +251,11 @@ def _title_slide(deck, report: Report, furniture: _Furniture) -> None:
 
 def _key_figures_slide(deck, furniture: _Furniture, report: Report) -> None:
     slide = _titled_slide(deck, report.t("export.briefing.key_figures"), report, furniture)
-    note = report.to_date_note()
+    notes = list(report.figure_notes)
     columns = 3
     # a note under the cards takes two lines in English (14 pt), above a footer of two lines for a pack of some
     # units: the cards give it room, or its second line sat on the footer
-    gap, height = (Inches(0.25), Inches(2.15)) if note else (Inches(0.3), Inches(2.3))
+    gap, height = (Inches(0.25), Inches(2.15)) if notes else (Inches(0.3), Inches(2.3))
     width = (SLIDE_WIDTH - 2 * MARGIN - gap * (columns - 1)) // columns
     for index, kpi in enumerate(report.kpis):
         left = MARGIN + (width + gap) * (index % columns)
@@ -289,11 +289,12 @@ def _key_figures_slide(deck, furniture: _Furniture, report: Report) -> None:
             bold=True,
         )
         _text_box(slide, left + Inches(0.2), top + Inches(1.7), width - Inches(0.4), Inches(0.4), [delta], 16)
-    if note:  # under the rows of cards, above the footer
+    if notes:  # under the rows of cards, above the footer; two notes (to date, and why not compared) a size smaller
         rows = -(-len(report.kpis) // columns)
         top = Inches(1.5) + (height + gap) * rows - gap + Inches(0.05)
         bottom = _footer_top(report) - Inches(0.05)
-        _text_box(slide, MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, bottom - top, [note], 14, colour=_GREY)
+        size = 14 if len(notes) == 1 else 12
+        _text_box(slide, MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, bottom - top, notes, size, colour=_GREY)
 
 
 def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSection) -> None:
