@@ -314,7 +314,7 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
         st.caption(page.t("app.caption_unfiltered", data_date=data_date))
     else:
         # the units the profile shows (at most four, or the first): the caption names them
-        scope = page.scope_text(profile.shown_units(page).shown if page_id == "unit_profile" else None)
+        scope = page.scope_text(profile.shown_units(page).shown if page_id == "unit_profile" else None, full_names=True)
         st.caption(page.t("app.caption", units=scope, period=page.period(), data_date=data_date))
     # What comes and goes with the filter sits in containers that are always there (empty ones take no room): the
     # cards and charts below keep their place in Streamlit's element tree, so while a rerun after 清除单位筛选 runs,
