@@ -17,6 +17,7 @@ import pytest
 from oversight import charts
 from oversight.briefing import takeaways
 from oversight.charts.catalog import MEETING_CHARTS
+from oversight.core import i18n
 from oversight.data import queries, store
 from oversight.data.filters import Filter, Quarter
 from oversight.present import summary
@@ -142,3 +143,18 @@ def test_the_pack_says_under_its_key_figures_what_the_overview_says_under_its_ti
     printed = html.unescape(re.sub(r"<[^>]+>", "", briefing.report_html(report)))
     for note in page_notes:
         assert note in slide_lines and note in word_lines and note in printed
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_heatmaps_quarter_to_date_reads_as_every_other_to_date_label(world, lang):
+    """The heatmap's tick for the quarter the data stop inside read 截至 / 11月18日, without the brackets of the
+    bars' 2020年第4季度（截至11月18日）, the caption's period and the pack's; it is now the same words, broken in lines."""
+    from oversight.charts.catalog import make_meeting_heatmap_figure
+
+    connection, _, filter_, _ = world
+    figure = make_meeting_heatmap_figure(queries.run(connection, "meetings_by_unit_quarter", filter_), lang)
+    last_tick = figure.layout.xaxis.ticktext[-1].split("<br>")
+    remark = {"zh": ["（截至", "11月18日）"], "en": ["(to", "18 Nov)"]}[lang]
+    assert last_tick[-2:] == remark
+    # the period the caption and the pack name ends with the same remark
+    assert i18n.span_label(filter_, lang).endswith("".join(remark) if lang == "zh" else " ".join(remark))
