@@ -807,9 +807,11 @@ def test_an_empty_open_issue_list_says_whether_any_issue_was_raised(connection, 
     expected = "export.briefing.no_issues_raised" if raised == 0 else "export.briefing.no_open_issues"
     other = ({"export.briefing.no_issues_raised", "export.briefing.no_open_issues"} - {expected}).pop()
     assert open_now == 0, (units, start, end)  # the cases chosen have nothing open
+    # the all-clear names its day as the page's lists do (截至2020年12月31日), not 截至期末
+    day = summary.date_text(view.as_of, lang)
     for name, text in texts.items():
-        assert i18n.t(expected, lang) in text, name
-        assert i18n.t(other, lang) not in text, name
+        assert i18n.t(expected, lang, as_of=day) in text, name
+        assert i18n.t(other, lang, as_of=day) not in text, name
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -876,10 +878,17 @@ def test_an_empty_issue_list_has_its_slide_that_says_so(connection, lang):
     overdue_slide = by_title[i18n.t("export.report.overdue_slide_title", lang, page=1, pages=1, count=1)]
     table = next(shape.table for shape in overdue_slide.shapes if shape.has_table)
     assert len(table.rows) == 1 + len(report.overdue_issues) == 2
-    assert i18n.t("export.report.no_overdue", lang) not in _slide_text(overdue_slide)
+    # the page's sentence for an empty overdue list, its unit and day as the page writes them
+    none_overdue = i18n.t(
+        "empty.no_overdue",
+        lang,
+        scope={"zh": "省信访局", "en": "Petitions Bureau"}[lang],
+        as_of={"zh": "2020年12月31日", "en": "31 December 2020"}[lang],
+    )
+    assert none_overdue not in _slide_text(overdue_slide)
     # and a period with nothing overdue says so on its slide
     quiet = dataclasses.replace(report, overdue_issues=report.overdue_issues.iloc[:0])
     deck = Presentation(io.BytesIO(briefing.pptx_bytes(quiet)))
     slide = next(s for s in deck.slides if s.shapes.title.text == overdue_slide.shapes.title.text)
     assert not any(shape.has_table for shape in slide.shapes)
-    assert i18n.t("export.report.no_overdue", lang) in _slide_text(slide)
+    assert none_overdue in _slide_text(slide)

@@ -168,6 +168,7 @@ class _ChartDrawing:
 
 def _section_without_picture(spec: charts.ChartSpec, frame: pd.DataFrame, context: ExportContext) -> ChartSection:
     title = spec.title(context.lang)
+    empty = charts.is_empty(frame, spec.value_columns)  # as the page's chart card decides it
     return ChartSection(
         spec,
         title,
@@ -176,6 +177,7 @@ def _section_without_picture(spec: charts.ChartSpec, frame: pd.DataFrame, contex
         None,
         (export.DOCUMENT_WIDTH, export.DOCUMENT_MIN_HEIGHT),
         context.chart_file_stem(spec.key, title),
+        context.t(spec.empty_key, scope=context.scope_in_sentence(), period=context.period()) if empty else None,
     )
 
 

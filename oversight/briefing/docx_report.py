@@ -180,6 +180,9 @@ def _charts(document, report: Report) -> None:
             report.t("export.briefing.figure_caption", number=number, title=section.title), style="Caption"
         )
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        if section.png is None and section.empty_note:  # the page's sentence in the chart's place, as on the slide
+            empty = document.add_paragraph(section.empty_note)
+            empty.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if section.takeaway:
             # a reading in one piece (the caption's style keeps it with the reading): an English reading broke after
             # "Big Data" and went on alone at the top of the next page
@@ -191,7 +194,7 @@ def _issue_table(document, report: Report, rows_of, heading_key: str, intro_key:
     document.add_heading(report.t(heading_key), level=2)
     header, rows, kinds = rows_of(report)
     if not rows:
-        document.add_paragraph(report.t(none_key))
+        document.add_paragraph(report.empty_list_line(none_key))
         return
     intro = document.add_paragraph(
         report.t(intro_key, period_end=date_text(report.as_of, report.lang), count=issue_count(report, rows_of))
@@ -218,7 +221,7 @@ def _problems(document, report: Report) -> None:
         overdue_issue_rows,
         "export.report.overdue_heading",
         "export.report.overdue_intro",
-        "export.report.no_overdue",
+        "empty.no_overdue",
     )
     document.add_heading(report.t("export.report.analysis_heading"), level=2)
     _placeholder(document, report.t("export.report.problems_placeholder"))

@@ -311,11 +311,11 @@ def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSect
         _outlined_box(slide, MARGIN, _PICTURE_TOP, picture_width, _PICTURE_MAX_HEIGHT, "D9DEE5")
         message = _text_box(
             slide,
-            MARGIN,
-            _PICTURE_TOP + _PICTURE_MAX_HEIGHT // 2 - Inches(0.3),
-            picture_width,
-            Inches(0.6),
-            [report.t("export.briefing.no_chart")],
+            MARGIN + Inches(0.3),
+            _PICTURE_TOP + _PICTURE_MAX_HEIGHT // 2 - Inches(0.6),
+            picture_width - Inches(0.6),
+            Inches(1.2),
+            [section.empty_note or report.t("export.briefing.no_chart")],
             18,
             colour=_GREY,
             align=PP_ALIGN.CENTER,
@@ -366,7 +366,9 @@ def _issue_slides(deck, furniture: _Furniture, report: Report, rows_of, title_ke
     header, rows, kinds = rows_of(report)
     if not rows:
         slide = _titled_slide(deck, report.t(title_key, page=1, pages=1, count=1), report, furniture)
-        _text_box(slide, MARGIN, Inches(1.4), SLIDE_WIDTH - 2 * MARGIN, Inches(1.0), [report.t(none_key)], 20)
+        _text_box(
+            slide, MARGIN, Inches(1.4), SLIDE_WIDTH - 2 * MARGIN, Inches(1.0), [report.empty_list_line(none_key)], 20
+        )
         return
     pages = [rows[start : start + ISSUE_ROWS_PER_SLIDE] for start in range(0, len(rows), ISSUE_ROWS_PER_SLIDE)]
     width = SLIDE_WIDTH - 2 * MARGIN
@@ -424,8 +426,6 @@ def pptx_bytes(report: Report) -> bytes:
     _issue_slides(
         deck, furniture, report, open_issue_rows, "export.report.open_slide_title", no_open_issues_key(report)
     )
-    _issue_slides(
-        deck, furniture, report, overdue_issue_rows, "export.report.overdue_slide_title", "export.report.no_overdue"
-    )
+    _issue_slides(deck, furniture, report, overdue_issue_rows, "export.report.overdue_slide_title", "empty.no_overdue")
     _closing_slide(deck, furniture, report)
     return pptx_bytes_of(deck)
