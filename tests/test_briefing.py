@@ -592,11 +592,12 @@ def test_issue_lists_are_introduced_in_words_for_one_issue_too(connection):
     takeaway = takeaways.takeaway(
         catalog.OVERVIEW_CHARTS[0], queries.run(connection, "issues_suggestions_by_unit", one_unit), "en"
     )
-    assert takeaway == "For the General Office of the Provincial Government: 3 issues raised and 3 suggestions made."
+    # one unit by its 英文简称, as its bar and the page's sentences name it (README 口径说明, 单位名称)
+    assert takeaway == "For General Office: 3 issues raised and 3 suggestions made."
     heatmap = next(spec for spec in catalog.all_charts() if spec.key == "meetings_by_unit_quarter")
     held = queries.run(connection, heatmap.query, one_unit)
-    assert held["name_en"].nunique() == 1  # one unit, named in full with its article, opening the sentence
-    assert takeaways.takeaway(heatmap, held, "en").startswith(f"The {held['name_en'].iloc[0]} held ")
+    assert held["name_en"].nunique() == 1  # one unit, by the short name its row carries, opening the sentence
+    assert takeaways.takeaway(heatmap, held, "en").startswith(f"{held['short_name_en'].iloc[0]} held ")
 
 
 def test_takeaways_read_the_data_and_a_new_chart_has_none(connection, default_filter, monkeypatch):
