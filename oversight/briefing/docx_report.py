@@ -176,13 +176,14 @@ def _charts(document, report: Report) -> None:
             picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
             picture.paragraph_format.keep_with_next = True  # the picture, its caption and its reading stay together
             picture.paragraph_format.space_before = picture.paragraph_format.space_after = Pt(0)
+        elif section.empty_note:  # the page's sentence in the chart's place, as on the slide and the PDF's page
+            empty = document.add_paragraph(section.empty_note)
+            empty.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            empty.paragraph_format.keep_with_next = True
         caption = document.add_paragraph(
             report.t("export.briefing.figure_caption", number=number, title=section.title), style="Caption"
         )
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        if section.png is None and section.empty_note:  # the page's sentence in the chart's place, as on the slide
-            empty = document.add_paragraph(section.empty_note)
-            empty.alignment = WD_ALIGN_PARAGRAPH.CENTER
         if section.takeaway:
             # a reading in one piece (the caption's style keeps it with the reading): an English reading broke after
             # "Big Data" and went on alone at the top of the next page
