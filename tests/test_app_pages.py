@@ -186,7 +186,7 @@ def test_an_empty_list_of_issues_whenever_raised_names_its_day_not_the_period(la
     if lang == "zh":
         assert "截至2020年9月30日，省地方志编纂委员会办公室无逾期未整改的问题（不论何时指出）。" in issues_notes
     else:
-        unit = "Office of the Provincial Local Chronicles Compilation Committee"
+        unit = "Local Chronicles"  # its 英文简称, as the table's rows name it (README 口径说明, 单位名称)
         assert f"No overdue issues for {unit} as of 30 September 2020, whenever raised." in issues_notes
     assert not any("2020年第3季度暂无记录" in note or "in 2020 Q3." in note for note in issues_notes)
     # the profile: a unit whose every issue was rectified by the as-of date says so the same way
@@ -198,7 +198,7 @@ def test_an_empty_list_of_issues_whenever_raised_names_its_day_not_the_period(la
     if lang == "zh":
         assert "截至2020年12月31日，省政府参事室无尚未整改到位的问题（不论何时指出）。" in profile_notes
     else:
-        unit = "Counsellors' Office of the Provincial Government"
+        unit = "Counsellors' Office"
         assert f"No issues still to rectify for {unit} as of 31 December 2020, whenever raised." in profile_notes
 
 
@@ -267,11 +267,10 @@ def test_an_empty_unit_quarter_names_the_unit_and_the_quarter_in_every_note(fram
     assert in_q4(frames["reminders"], "date").empty and in_q4(frames["activities"], "date").empty
     at = run_page(REMINDERS, {"unit": "gov_office", "from": "2020Q4", "to": "2020Q4", "lang": "en"})
     assert not at.exception
-    reminders = "No reminders for General Office of the Provincial Government in 2020 Q4."
-    activities = (
-        "No consultations, special studies, notifications or secondments for General Office of the Provincial"
-        " Government in 2020 Q4."
-    )
+    # the unit by its 英文简称, as the list's row below and the charts name it: the notes said "General Office of the
+    # Provincial Government" beside a row reading "General Office" (README 口径说明, 单位名称)
+    reminders = "No reminders for General Office in 2020 Q4."
+    activities = "No consultations, special studies, notifications or secondments for General Office in 2020 Q4."
     # the four charts, each saying what it had none of; the list below has its row
     assert [info.value for info in at.info] == [reminders, reminders, activities, activities]
     assert "**Units with no consultation in 2020 Q4**" in [markdown.value for markdown in at.markdown]
@@ -309,7 +308,7 @@ def test_an_empty_chart_says_what_the_view_had_none_of(script, lang):
     assert (totals["issues"], totals["suggestions"], totals["reminders"], totals["meetings"]) == (0, 0, 0, 6)
     page = "overview" if script == "app.py" else script.split("_", 1)[1].removesuffix(".py")
     specs = charts.OVERVIEW_CHARTS if page == "overview" else catalog.PAGE_CHARTS[page]
-    scope = "省政府参事室" if lang == "zh" else "Counsellors' Office of the Provincial Government"
+    scope = "省政府参事室" if lang == "zh" else "Counsellors' Office"
     period = "2020年第4季度" if lang == "zh" else "2020 Q4"
     expected = [
         i18n.t(spec.empty_key, lang, scope=scope, period=period)
@@ -327,9 +326,7 @@ def test_an_empty_chart_says_what_the_view_had_none_of(script, lang):
 
 def test_a_period_every_unit_consulted_in_is_named_and_one_unit_is_not_every_unit():
     at = run_page(REMINDERS, {"unit": "petitions", "from": "2020Q4", "to": "2020Q4", "lang": "en"})
-    assert [info.value for info in at.info] == [
-        "Provincial Bureau of Letters and Calls had a regular consultation in 2020 Q4."
-    ]
+    assert [info.value for info in at.info] == ["Petitions Bureau had a regular consultation in 2020 Q4."]
     at = run_page(REMINDERS, {"unit": ["petitions", "research"], "from": "2020Q3", "to": "2020Q4"})
     assert [info.value for info in at.info] == [
         "2020年第3季度至2020年第4季度，省信访局、省政府研究室均已开展定期会商。"

@@ -61,7 +61,7 @@ VIEW = {"unit": "petitions", "from": "2020Q3", "to": "2020Q3"}
             "pages/07_data.py",
             "en",
             "The unit and quarter filters do not apply to this page. Other pages still show: "
-            "Provincial Bureau of Letters and Calls, 2020 Q3.",
+            "Petitions Bureau, 2020 Q3.",  # as the other pages' unit chip names it (README 口径说明, 单位名称)
         ),
     ],
 )

@@ -592,11 +592,12 @@ def test_issue_lists_are_introduced_in_words_for_one_issue_too(connection):
     takeaway = takeaways.takeaway(
         catalog.OVERVIEW_CHARTS[0], queries.run(connection, "issues_suggestions_by_unit", one_unit), "en"
     )
-    assert takeaway == "For the General Office of the Provincial Government: 3 issues raised and 3 suggestions made."
+    # one unit by its 英文简称, as its bar and the page's sentences name it (README 口径说明, 单位名称)
+    assert takeaway == "For General Office: 3 issues raised and 3 suggestions made."
     heatmap = next(spec for spec in catalog.all_charts() if spec.key == "meetings_by_unit_quarter")
     held = queries.run(connection, heatmap.query, one_unit)
-    assert held["name_en"].nunique() == 1  # one unit, named in full with its article, opening the sentence
-    assert takeaways.takeaway(heatmap, held, "en").startswith(f"The {held['name_en'].iloc[0]} held ")
+    assert held["name_en"].nunique() == 1  # one unit, by the short name its row carries, opening the sentence
+    assert takeaways.takeaway(heatmap, held, "en").startswith(f"{held['short_name_en'].iloc[0]} held ")
 
 
 def test_takeaways_read_the_data_and_a_new_chart_has_none(connection, default_filter, monkeypatch):
@@ -807,9 +808,11 @@ def test_an_empty_open_issue_list_says_whether_any_issue_was_raised(connection, 
     expected = "export.briefing.no_issues_raised" if raised == 0 else "export.briefing.no_open_issues"
     other = ({"export.briefing.no_issues_raised", "export.briefing.no_open_issues"} - {expected}).pop()
     assert open_now == 0, (units, start, end)  # the cases chosen have nothing open
+    # the all-clear names its day as the page's lists do (截至2020年12月31日), not 截至期末
+    day = summary.date_text(view.as_of, lang)
     for name, text in texts.items():
-        assert i18n.t(expected, lang) in text, name
-        assert i18n.t(other, lang) not in text, name
+        assert i18n.t(expected, lang, as_of=day) in text, name
+        assert i18n.t(other, lang, as_of=day) not in text, name
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -876,10 +879,17 @@ def test_an_empty_issue_list_has_its_slide_that_says_so(connection, lang):
     overdue_slide = by_title[i18n.t("export.report.overdue_slide_title", lang, page=1, pages=1, count=1)]
     table = next(shape.table for shape in overdue_slide.shapes if shape.has_table)
     assert len(table.rows) == 1 + len(report.overdue_issues) == 2
-    assert i18n.t("export.report.no_overdue", lang) not in _slide_text(overdue_slide)
+    # the page's sentence for an empty overdue list, its unit and day as the page writes them
+    none_overdue = i18n.t(
+        "empty.no_overdue",
+        lang,
+        scope={"zh": "省信访局", "en": "Petitions Bureau"}[lang],
+        as_of={"zh": "2020年12月31日", "en": "31 December 2020"}[lang],
+    )
+    assert none_overdue not in _slide_text(overdue_slide)
     # and a period with nothing overdue says so on its slide
     quiet = dataclasses.replace(report, overdue_issues=report.overdue_issues.iloc[:0])
     deck = Presentation(io.BytesIO(briefing.pptx_bytes(quiet)))
     slide = next(s for s in deck.slides if s.shapes.title.text == overdue_slide.shapes.title.text)
     assert not any(shape.has_table for shape in slide.shapes)
-    assert i18n.t("export.report.no_overdue", lang) in _slide_text(slide)
+    assert none_overdue in _slide_text(slide)

@@ -217,7 +217,8 @@ def test_a_range_partly_outside_the_data_is_briefed_as_the_pages_show_it(
             ["--from", "2030Q1", "--to", "2030Q4"],
             "2030年第1季度至2030年第4季度不在数据范围内：数据覆盖2019年第1季度至2020年第4季度",
         ),
-        (["--from", "2021Q1", "--to", "2021Q1"], "（数据截至 2020年12月31日）"),
+        # the data date as the page's caption writes it (数据截至2020年12月31日), not with a space inside
+        (["--from", "2021Q1", "--to", "2021Q1"], "（数据截至2020年12月31日）"),
         (["--from", "2017Q1", "--to", "2018Q4"], "2017年第1季度至2018年第4季度不在数据范围内"),
     ],
 )

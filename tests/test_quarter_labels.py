@@ -73,12 +73,14 @@ def test_every_quarter_axis_starts_with_its_year_and_marks_a_quarter_to_date(lan
     labels = charts.style.quarter_labels(frame, lang)
     ticks = charts.style.quarter_ticks(frame, labels, lang)
     if lang == "zh":
-        # a short tick's remark has no brackets and short lines: between eight quarters on a phone the bracketed
-        # （截至8月14日） and （尚无数据） of neighbouring ticks ran together (（截至（尚无 / 8月14日数据）)
+        # a short tick's remark in short lines: between eight quarters on a phone the bracketed （截至8月14日） and
+        # （尚无数据） of neighbouring ticks ran together (（截至（尚无 / 8月14日数据）), so a quarter not begun reads —;
+        # the quarter to date keeps the brackets every other to-date label has (the heatmap's 截至 / 11月18日 stood
+        # beside the bars' 2020年第4季度（截至11月18日）)
         assert ticks == [
             "Q1<br>2020年",
             "Q2",
-            "Q3<br>截至<br>8月14日",
+            "Q3<br>（截至<br>8月14日）",
             "Q4<br>—",
             "Q1<br>2021年<br>—",
         ]
@@ -86,7 +88,7 @@ def test_every_quarter_axis_starts_with_its_year_and_marks_a_quarter_to_date(lan
         assert ticks == [
             "Q1<br>2020",
             "Q2",
-            "Q3<br>to<br>14 Aug",
+            "Q3<br>(to<br>14 Aug)",
             "Q4<br>—",
             "Q1<br>2021<br>—",
         ]

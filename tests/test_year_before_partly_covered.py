@@ -17,6 +17,7 @@ import pytest
 from oversight import charts
 from oversight.briefing import takeaways
 from oversight.charts.catalog import MEETING_CHARTS
+from oversight.core import i18n
 from oversight.data import queries, store
 from oversight.data.filters import Filter, Quarter
 from oversight.present import summary
@@ -104,3 +105,56 @@ def test_the_meetings_page_says_it_under_its_title(cut_folder, monkeypatch, lang
     }[lang]
     assert note in captions
     assert metrics(at)[{"zh": "会议数量", "en": "Meetings"}[lang]] == {"zh": "295次", "en": "295"}[lang]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_pack_says_under_its_key_figures_what_the_overview_says_under_its_title(cut_folder, monkeypatch, lang):
+    """The pack's key figures read 无可比数据 on all six cards and gave no reason; the Overview said under its title
+    that the year before begins before the data start. Each line the page gives under its caption (what the figures
+    run to, and why they are not compared) is now under the key figures of the slides, the Word report and the PDF's
+    page, word for word."""
+    import html
+    import io
+    import re
+
+    from docx import Document
+    from pptx import Presentation
+
+    from oversight import briefing
+
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(cut_folder))
+    at = run_page("app.py", {"from": "2019Q4", "to": "2020Q4", "lang": lang})
+    why = {"zh": "同比：上年同期（", "en": "Year on year: the same span a year earlier ("}[lang]
+    to_date = {"zh": "所选期间止于数据日期之后", "en": "The selected period runs past the data date"}[lang]
+    page_notes = [c.value for c in at.caption if c.value.startswith((why, to_date))]
+    assert len(page_notes) == 2, [c.value for c in at.caption]
+    assert set(metrics(at).values()) >= {{"zh": "295次", "en": "295"}[lang]}
+
+    report = briefing.collect_report(
+        briefing.as_query_runner(store.open_folder(cut_folder)), Filter((), Quarter(*START), Quarter(*END)), lang, ()
+    )
+    assert {kpi.delta for kpi in report.kpis} == {{"zh": "无可比数据", "en": "no comparable data"}[lang]}
+    deck = Presentation(io.BytesIO(briefing.pptx_bytes(report)))
+    slide_lines = [
+        line for shape in deck.slides[1].shapes if shape.has_text_frame for line in shape.text_frame.text.split("\n")
+    ]
+    word_lines = [paragraph.text for paragraph in Document(io.BytesIO(briefing.docx_bytes(report))).paragraphs]
+    # the PDF's page as text: unit names are kept whole in spans of their own
+    printed = html.unescape(re.sub(r"<[^>]+>", "", briefing.report_html(report)))
+    for note in page_notes:
+        assert note in slide_lines and note in word_lines and note in printed
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_heatmaps_quarter_to_date_reads_as_every_other_to_date_label(world, lang):
+    """The heatmap's tick for the quarter the data stop inside read 截至 / 11月18日, without the brackets of the
+    bars' 2020年第4季度（截至11月18日）, the caption's period and the pack's; it is now the same words, broken in lines."""
+    from oversight.charts.catalog import make_meeting_heatmap_figure
+
+    connection, _, filter_, _ = world
+    figure = make_meeting_heatmap_figure(queries.run(connection, "meetings_by_unit_quarter", filter_), lang)
+    last_tick = figure.layout.xaxis.ticktext[-1].split("<br>")
+    remark = {"zh": ["（截至", "11月18日）"], "en": ["(to", "18 Nov)"]}[lang]
+    assert last_tick[-2:] == remark
+    # the period the caption and the pack name ends with the same remark
+    assert i18n.span_label(filter_, lang).endswith("".join(remark) if lang == "zh" else " ".join(remark))

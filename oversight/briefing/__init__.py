@@ -38,7 +38,7 @@ from oversight.export.data_files import (
 from oversight.export.marking import NO_MARKING, Marking
 from oversight.export.names import ExportContext
 from oversight.present import kpis, tables
-from oversight.present.summary import QueryRunner, gather_figures, summary_paragraphs
+from oversight.present.summary import QueryRunner, figure_notes, gather_figures, summary_paragraphs
 
 Progress = Callable[[float, str], object]  # what it returns is ignored (a progress bar returns itself)
 QuerySource = duckdb.DuckDBPyConnection | QueryRunner
@@ -168,6 +168,7 @@ class _ChartDrawing:
 
 def _section_without_picture(spec: charts.ChartSpec, frame: pd.DataFrame, context: ExportContext) -> ChartSection:
     title = spec.title(context.lang)
+    empty = charts.is_empty(frame, spec.value_columns)  # as the page's chart card decides it
     return ChartSection(
         spec,
         title,
@@ -176,6 +177,7 @@ def _section_without_picture(spec: charts.ChartSpec, frame: pd.DataFrame, contex
         None,
         (export.DOCUMENT_WIDTH, export.DOCUMENT_MIN_HEIGHT),
         context.chart_file_stem(spec.key, title),
+        context.t(spec.empty_key, scope=context.scope_in_sentence(), period=context.period()) if empty else None,
     )
 
 
@@ -218,6 +220,7 @@ def collect_report(
             run_query("open_issues", filter_),
             run_query("overdue_issues", filter_),
             compared=figures.previous is not None,
+            figure_notes=tuple(figure_notes(filter_, span, lang)),
         )
         pngs = drawing.pngs(progress)
     finally:

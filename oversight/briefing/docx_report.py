@@ -162,8 +162,7 @@ def _key_figures(document, report: Report) -> None:
     header = [report.t(f"export.briefing.{k}_column") for k in ("kpi", "value", "change")]
     rows = [[kpi.label, kpi.display, kpi.delta or report.t("kpi.delta_none")] for kpi in report.kpis]
     _table(document, header, rows, [7.0, 4.5, 4.5])
-    note = report.to_date_note()
-    if note:
+    for note in report.figure_notes:
         # a line of its own under the table, not against its bottom border
         document.add_paragraph(note).paragraph_format.space_before = Pt(6)
 
@@ -177,6 +176,10 @@ def _charts(document, report: Report) -> None:
             picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
             picture.paragraph_format.keep_with_next = True  # the picture, its caption and its reading stay together
             picture.paragraph_format.space_before = picture.paragraph_format.space_after = Pt(0)
+        elif section.empty_note:  # the page's sentence in the chart's place, as on the slide and the PDF's page
+            empty = document.add_paragraph(section.empty_note)
+            empty.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            empty.paragraph_format.keep_with_next = True
         caption = document.add_paragraph(
             report.t("export.briefing.figure_caption", number=number, title=section.title), style="Caption"
         )
@@ -192,7 +195,7 @@ def _issue_table(document, report: Report, rows_of, heading_key: str, intro_key:
     document.add_heading(report.t(heading_key), level=2)
     header, rows, kinds = rows_of(report)
     if not rows:
-        document.add_paragraph(report.t(none_key))
+        document.add_paragraph(report.empty_list_line(none_key))
         return
     intro = document.add_paragraph(
         report.t(intro_key, period_end=date_text(report.as_of, report.lang), count=issue_count(report, rows_of))
@@ -219,7 +222,7 @@ def _problems(document, report: Report) -> None:
         overdue_issue_rows,
         "export.report.overdue_heading",
         "export.report.overdue_intro",
-        "export.report.no_overdue",
+        "empty.no_overdue",
     )
     document.add_heading(report.t("export.report.analysis_heading"), level=2)
     _placeholder(document, report.t("export.report.problems_placeholder"))

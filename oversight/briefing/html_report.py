@@ -42,6 +42,7 @@ body { font-family: FONTS; color: #1F2933; font-size: 11pt; line-height: 1.6; ma
 h1 { color: RED; font-size: 21pt; text-align: center; margin: 0 0 6pt; }
 .meta { text-align: center; color: #52606D; font-size: 10pt; margin-bottom: 16pt; }
 .note { color: #52606D; font-size: 9.5pt; margin: 4pt 0 10pt; }
+.empty { color: #52606D; text-align: center; margin: 8pt 0 2pt; }
 h2 { font-size: 14pt; border-left: 4pt solid RED; padding-left: 6pt; margin: 18pt 0 8pt; }
 h3 { font-size: 12pt; margin: 12pt 0 6pt; }
 h2, h3 { break-after: avoid; page-break-after: avoid; }
@@ -165,7 +166,7 @@ def _issues(report: Report, rows_of, heading_key: str, intro_key: str, none_key:
     intro = (
         t(intro_key, period_end=date_text(report.as_of, report.lang), count=issue_count(report, rows_of))
         if rows
-        else t(none_key)
+        else report.empty_list_line(none_key)
     )
     note = f"<p>{escape(listed)}</p>" if (listed := listed_note(report, rows_of)) else ""
     # the heading and its first line stay with the table rather than end a page alone
@@ -203,7 +204,7 @@ def report_html(report: Report, placeholders: bool = False) -> str:
             [44, 28, 28],
             [],
         ),
-        *([f'<p class="note">{_with_names_kept(note, names)}</p>'] if (note := report.to_date_note()) else []),
+        *(f'<p class="note">{_with_names_kept(note, names)}</p>' for note in report.figure_notes),
         f"<h2>{escape(t('export.report.details'))}</h2>",
     ]
     pictures = 0
@@ -222,6 +223,9 @@ def report_html(report: Report, placeholders: bool = False) -> str:
                 source = f"data:image/png;base64,{base64.b64encode(section.png).decode()}"
             image = f'<img alt="{escape(section.title)}"{proportions} src="{source}">'
             pictures += 1
+        elif section.empty_note:  # the page's sentence in the chart's place, as on the slide and in the Word report
+            image = f'<p class="empty">{_with_names_kept(section.empty_note, names)}</p>'
+
         caption = escape(t("export.briefing.figure_caption", number=number, title=section.title))
         reading = f'<div class="takeaway">{_with_names_kept(section.takeaway, names)}</div>' if section.takeaway else ""
         parts.append(f"<figure>{image}<figcaption><b>{caption}</b>{reading}</figcaption></figure>")
@@ -239,7 +243,7 @@ def report_html(report: Report, placeholders: bool = False) -> str:
         overdue_issue_rows,
         "export.report.overdue_heading",
         "export.report.overdue_intro",
-        "export.report.no_overdue",
+        "empty.no_overdue",
         names,
     )
     parts.append(

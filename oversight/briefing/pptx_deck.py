@@ -251,11 +251,11 @@ def _title_slide(deck, report: Report, furniture: _Furniture) -> None:
 
 def _key_figures_slide(deck, furniture: _Furniture, report: Report) -> None:
     slide = _titled_slide(deck, report.t("export.briefing.key_figures"), report, furniture)
-    note = report.to_date_note()
+    notes = list(report.figure_notes)
     columns = 3
     # a note under the cards takes two lines in English (14 pt), above a footer of two lines for a pack of some
     # units: the cards give it room, or its second line sat on the footer
-    gap, height = (Inches(0.25), Inches(2.15)) if note else (Inches(0.3), Inches(2.3))
+    gap, height = (Inches(0.25), Inches(2.15)) if notes else (Inches(0.3), Inches(2.3))
     width = (SLIDE_WIDTH - 2 * MARGIN - gap * (columns - 1)) // columns
     for index, kpi in enumerate(report.kpis):
         left = MARGIN + (width + gap) * (index % columns)
@@ -289,11 +289,12 @@ def _key_figures_slide(deck, furniture: _Furniture, report: Report) -> None:
             bold=True,
         )
         _text_box(slide, left + Inches(0.2), top + Inches(1.7), width - Inches(0.4), Inches(0.4), [delta], 16)
-    if note:  # under the rows of cards, above the footer
+    if notes:  # under the rows of cards, above the footer; two notes (to date, and why not compared) a size smaller
         rows = -(-len(report.kpis) // columns)
         top = Inches(1.5) + (height + gap) * rows - gap + Inches(0.05)
         bottom = _footer_top(report) - Inches(0.05)
-        _text_box(slide, MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, bottom - top, [note], 14, colour=_GREY)
+        size = 14 if len(notes) == 1 else 12
+        _text_box(slide, MARGIN, top, SLIDE_WIDTH - 2 * MARGIN, bottom - top, notes, size, colour=_GREY)
 
 
 def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSection) -> None:
@@ -310,11 +311,11 @@ def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSect
         _outlined_box(slide, MARGIN, _PICTURE_TOP, picture_width, _PICTURE_MAX_HEIGHT, "D9DEE5")
         message = _text_box(
             slide,
-            MARGIN,
-            _PICTURE_TOP + _PICTURE_MAX_HEIGHT // 2 - Inches(0.3),
-            picture_width,
-            Inches(0.6),
-            [report.t("export.briefing.no_chart")],
+            MARGIN + Inches(0.3),
+            _PICTURE_TOP + _PICTURE_MAX_HEIGHT // 2 - Inches(0.6),
+            picture_width - Inches(0.6),
+            Inches(1.2),
+            [section.empty_note or report.t("export.briefing.no_chart")],
             18,
             colour=_GREY,
             align=PP_ALIGN.CENTER,
@@ -365,7 +366,9 @@ def _issue_slides(deck, furniture: _Furniture, report: Report, rows_of, title_ke
     header, rows, kinds = rows_of(report)
     if not rows:
         slide = _titled_slide(deck, report.t(title_key, page=1, pages=1, count=1), report, furniture)
-        _text_box(slide, MARGIN, Inches(1.4), SLIDE_WIDTH - 2 * MARGIN, Inches(1.0), [report.t(none_key)], 20)
+        _text_box(
+            slide, MARGIN, Inches(1.4), SLIDE_WIDTH - 2 * MARGIN, Inches(1.0), [report.empty_list_line(none_key)], 20
+        )
         return
     pages = [rows[start : start + ISSUE_ROWS_PER_SLIDE] for start in range(0, len(rows), ISSUE_ROWS_PER_SLIDE)]
     width = SLIDE_WIDTH - 2 * MARGIN
@@ -423,8 +426,6 @@ def pptx_bytes(report: Report) -> bytes:
     _issue_slides(
         deck, furniture, report, open_issue_rows, "export.report.open_slide_title", no_open_issues_key(report)
     )
-    _issue_slides(
-        deck, furniture, report, overdue_issue_rows, "export.report.overdue_slide_title", "export.report.no_overdue"
-    )
+    _issue_slides(deck, furniture, report, overdue_issue_rows, "export.report.overdue_slide_title", "empty.no_overdue")
     _closing_slide(deck, furniture, report)
     return pptx_bytes_of(deck)

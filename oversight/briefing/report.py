@@ -21,7 +21,7 @@ from oversight.core.numbers import grouped
 from oversight.export.names import ExportContext
 from oversight.present import tables
 from oversight.present.kpis import Kpi
-from oversight.present.summary import count, to_date_note
+from oversight.present.summary import count, date_text, to_date_note
 
 # Fonts the documents ask for. Word and PowerPoint on the team's Windows PCs have these;
 # elsewhere (LibreOffice, WPS on Linux) fontconfig substitutes Noto Sans CJK.
@@ -84,6 +84,9 @@ class ChartSection:
     png: bytes | None  # None where the selection has no data for this chart
     pixel_size: tuple[int, int]  # of the PNG, for laying it out at the right aspect ratio
     file_stem: str
+    # where the view holds none of what the chart counts: the page's own sentence in its place (省政府参事室2020年第4季度
+    # 未提出意见建议), where the slide said 本期无相关记录，未作图 and the Word and PDF reports a caption over nothing
+    empty_note: str | None = None
 
     @property
     def aspect(self) -> float:
@@ -101,6 +104,9 @@ class Report:
     open_issues: pd.DataFrame  # the open_issues query's frame
     overdue_issues: pd.DataFrame  # the overdue_issues query's frame
     compared: bool = True  # whether the data cover the year before (False: every 同比 reads 无可比数据)
+    # the lines the page gives under its caption (``summary.figure_notes``): what the figures run to, and why the
+    # cards are not compared where the year before is partly before the data; under the key figures in every format
+    figure_notes: tuple[str, ...] = ()
 
     @property
     def marking(self):
@@ -179,6 +185,11 @@ class Report:
         """What the figures run to, as the page says under its caption: the pack's 上年同期51次 is 2019 to 14
         August, not the whole third quarter of 2019."""
         return to_date_note(self.context.filter, self.lang, self.compared)
+
+    def empty_list_line(self, key: str) -> str:
+        """What an issue list without a row says, its day and units written as the page's empty list writes them
+        (``empty.no_overdue``: 截至2020年9月30日，省地方志编纂委员会办公室无逾期未整改的问题…, where the pack said 截至期末)."""
+        return self.t(key, scope=self.context.scope_in_sentence(), as_of=date_text(self.as_of, self.lang))
 
     def meta_lines(self) -> list[str]:
         return [

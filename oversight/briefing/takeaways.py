@@ -130,18 +130,11 @@ def _quarter_names(frame: pd.DataFrame, lang: str) -> list[str]:
 
 def _unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
     """The units as the chart beside the reading names them: in English the units sheet's own short name (英文简称)
-    where it has one, unless the frame holds one unit. Full English names hold "and" themselves ("… Services and
-    Big Data Administration and Office of …"): a list of them could not be read aloud as a list."""
-    if len(frame) < 2:  # one unit alone is named in full, in English as a body is: "For the General Office of …"
-        names = [str(name) for name in frame[i18n.localized_column("name", lang)]]
-        return [_with_article(name) for name in names] if lang == "en" else names
+    where it has one (README 口径说明, 单位名称), one unit alone too — "The Counsellors' Office of the Provincial
+    Government held 6 meetings." stood beside a heatmap row and an empty slide's sentence reading "Counsellors'
+    Office". Full English names hold "and" themselves ("… Services and Big Data Administration and Office of …"): a
+    list of them could not be read aloud as a list."""
     return own_short_names(frame, lang)
-
-
-def _with_article(name: str) -> str:
-    """An English body's full name takes "the" ("For Research Office of the Provincial Government" read as a
-    heading); a reading that opens with it is capitalised in ``takeaway``."""
-    return name if name.lower().startswith("the ") else f"the {name}"
 
 
 @dataclass(frozen=True)

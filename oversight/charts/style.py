@@ -539,7 +539,7 @@ def quarter_ticks(
         if index == 0 or quarter.quarter == 1:
             lines.append(i18n.t("quarter.tick_year", lang, year=quarter.year))
         remark = _short_remark(quarter, through, lang)
-        if remark is None:  # no day to read the remark from: the whole label's, broken as a whole tick's
+        if remark is None:  # the whole label's remark, broken as a whole tick's: （截至 / 8月14日）
             remark = label[len(i18n.quarter_label(quarter, lang)) :].strip()
             for before, after in _REMARK_BREAKS:
                 remark = remark.replace(before, after)
@@ -550,20 +550,19 @@ def quarter_ticks(
 
 
 def _short_remark(quarter: Quarter, through: object, lang: str) -> str | None:
-    """A short tick's remark without brackets, in short lines: between eight
-    quarters on a phone (about 37 px each) the bracketed （截至8月14日） and （尚无数据） of neighbouring ticks ran into
-    each other (（截至（尚无 / 8月14日数据））: 截至 / 8月14日 and —. "" for a whole quarter; None where the frame has no day."""
+    """A short tick's remark where it is not the whole label's: "" for a whole quarter, a dash for one not begun.
+    Between eight quarters on a phone (about 37 px each) the bracketed （截至8月14日） and （尚无数据） of neighbouring
+    ticks ran into each other (（截至（尚无 / 8月14日数据））; (尚无 / 数据) gave way to —. None where the quarter runs
+    to date, or the frame has no day: the tick takes the whole label's remark, （截至 / 8月14日）, worded once
+    (``quarter.to_date``) for every label, tick, reading and file — the heatmap's tick read 截至 / 11月18日 beside
+    the bars' 2020年第4季度（截至11月18日）."""
     reach = quarter.reached_by(through)
-    if reach is None:
+    if reach is None or reach == "to_date":
         return None
     if reach == "not_begun":
         # a dash, as a card writes an unknown: 无数据 beside the cut quarter's 截至 read as one (截至无数据) at 390 px,
         # and on two lines its 数据 ran into 8月14日; the whole label (hover, the reading) still says 尚无数据
         return i18n.t("quarter.tick_no_data", lang)
-    if reach == "to_date":
-        day = pd.Timestamp(through).date()
-        first = i18n.t("quarter.tick_to_date_1", lang)
-        return "<br>".join((first, i18n.t("quarter.tick_to_date_2", lang, **i18n.day_parts(day))))
     return ""
 
 

@@ -96,6 +96,15 @@ class ExportContext:
     def selected_names(self) -> list[str]:
         return [self.unit_names.get(unit, unit) for unit in self.filter.units]
 
+    def scope_in_sentence(self) -> str:
+        """The units as a sentence about the view names them, as the page's ``Page.scope_text`` does (README 口径说明,
+        单位名称): in English each by its 英文简称, the name its bars and rows carry; the full names are the cover's."""
+        if not self.filter.units:
+            return self.scope()
+        return self.t("export.scope.separator").join(
+            self.file_names.get(unit) or self.unit_names.get(unit, unit) for unit in self.filter.units
+        )
+
     def scope(self) -> str:
         """``全部9家综合监督单位`` or the selected units' names."""
         if not self.filter.units:

@@ -120,6 +120,19 @@ def partly_covered_year_note(filter_: Filter, span: DataSpan, lang: str) -> str 
     )
 
 
+def figure_notes(filter_: Filter, span: DataSpan, lang: str, compares_year: bool = True) -> list[str]:
+    """The lines under a page's caption that say what its cards are counted to and compared with, and the same lines
+    under the pack's key figures: what the figures run to (``to_date_note``) and, where the year before is partly
+    before the data, why every card reads 无可比数据 (``partly_covered_year_note``). ``compares_year=False`` for a view
+    whose cards compare no year before (the unit profile's compare a unit with the units' average). The pack's key
+    figures said 无可比数据 six times without the reason the page gave under its title."""
+    compared = compares_year and span.year_earlier(filter_) is not None
+    notes = [to_date_note(filter_, lang, compared)]
+    if compares_year:
+        notes.append(partly_covered_year_note(filter_, span, lang))
+    return [note for note in notes if note]
+
+
 def _begins_before(filter_: Filter, data_start: Quarter | None) -> bool:
     """Whether the span a year earlier begins before the data start and ends inside the data."""
     earlier = filter_.previous_year()

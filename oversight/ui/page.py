@@ -146,13 +146,18 @@ class Page:
         as_of = date_text(self.filter.as_of, self.lang)
         return self.t(key, scope=self.scope_text(), period=self.period(), count=count, as_of=as_of)
 
-    def scope_text(self, shown_units: Sequence[str] | None = None) -> str:
+    def scope_text(self, shown_units: Sequence[str] | None = None, full_names: bool = False) -> str:
         """The units in view, in words for Markdown: ``shown_units``, else those chosen, else the only units a unit
-        account may see (named: "all 1 units" would be false), else 全部9家综合监督单位."""
+        account may see (named: "all 1 units" would be false), else 全部9家综合监督单位.
+
+        One rule for a unit's English name (README 口径说明, 单位名称): the full name where the page states its scope
+        once (``full_names``: the caption under the title, as the pack's cover does), the short name (``unit_label``)
+        in every other sentence, as beside the charts, tables, chips and the 预警 strip — an empty chart said "No
+        reminders for General Office of the Provincial Government" beside a table whose row read "General Office"."""
         if shown_units is None:
             shown_units = self.filter.units or (() if self.sees_all_units else tuple(self.span.unit_ids))
         if shown_units:
-            return self.unit_names_text(shown_units)
+            return self.unit_names_text(shown_units) if full_names else self.unit_labels_text(shown_units)
         return self.t("app.all_units", count=len(self.span.unit_ids))
 
 

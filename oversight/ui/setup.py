@@ -314,7 +314,7 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
         st.caption(page.t("app.caption_unfiltered", data_date=data_date))
     else:
         # the units the profile shows (at most four, or the first): the caption names them
-        scope = page.scope_text(profile.shown_units(page).shown if page_id == "unit_profile" else None)
+        scope = page.scope_text(profile.shown_units(page).shown if page_id == "unit_profile" else None, full_names=True)
         st.caption(page.t("app.caption", units=scope, period=page.period(), data_date=data_date))
     # What comes and goes with the filter sits in containers that are always there (empty ones take no room): the
     # cards and charts below keep their place in Streamlit's element tree, so while a rerun after 清除单位筛选 runs,
@@ -323,19 +323,12 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
         if page_id not in _UNFILTERED_PAGES:  # the figures are as of the data date
             # the profile's cards compare a unit with the units' average, not with a year earlier, and where the
             # data do not cover the year before every card says 无可比数据: a note on what 同比 compares explained a
-            # comparison the page does not make
-            compared = page_id != "unit_profile" and page.span.year_earlier(page.filter) is not None
-            note = summary.to_date_note(page.filter, page.lang, compared)
-            if note:
+            # comparison the page does not make; where part of that year is data, why the cards read 无可比数据
+            # beside a chart that compares its quarters. The pack's key figures carry the same lines.
+            for note in summary.figure_notes(
+                page.filter, page.span, page.lang, compares_year=page_id != "unit_profile"
+            ):
                 st.caption(note)
-            # cards reading 无可比数据 beside a chart that compares its quarters: why, where part of the year is data
-            partly = (
-                summary.partly_covered_year_note(page.filter, page.span, page.lang)
-                if page_id != "unit_profile"
-                else None
-            )
-            if partly:
-                st.caption(partly)
     _copy_link(page)
     with st.container():
         _warn_about_the_url(page, page_id)
