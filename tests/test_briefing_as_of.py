@@ -119,7 +119,7 @@ def test_a_pack_to_date_says_so_on_its_cover_key_figures_and_data_files(cut_fold
     to_date = {"zh": "2020年第3季度（截至8月14日）", "en": "2020 Q3 (to 14 Aug)"}[lang]
     assert any(to_date in line for line in report.meta_lines())
     assert to_date in report.footer()
-    note = report.to_date_note()
+    note = report.figure_notes[0]
     assert note is not None and {"zh": "2019年8月14日", "en": "14 August 2019"}[lang] in note
     # the year-earlier figure the note explains, from the spreadsheets: 2019 Q3 to 14 August, not the whole quarter
     earlier = oracle.View(oracle.read_ledgers(cut_folder), (), (2019, 3), (2019, 3), cutoff=date(2019, 8, 14))
@@ -173,7 +173,7 @@ def test_a_pack_for_a_quarter_not_begun_says_there_is_nothing_yet(cut_folder, la
     period = {"zh": "2020年第4季度（尚无数据）", "en": "2020 Q4 (no data yet)"}[lang]
     assert any(period in line for line in report.meta_lines()) and period in report.title
     assert (
-        report.to_date_note()
+        report.figure_notes[0]
         == {
             "zh": "所选期间在数据日期（2020年8月14日）之后才开始，尚无数据。",
             "en": "The selected period starts after the data date (14 August 2020): there is no data for it yet.",
@@ -187,7 +187,7 @@ def test_a_pack_whose_year_before_is_not_covered_does_not_explain_a_comparison(c
         briefing.as_query_runner(connection), Filter((), Quarter(2019, 1), Quarter(2020, 4)), "zh", specs=()
     )
     assert not report.compared and {kpi.delta for kpi in report.kpis} == {"无可比数据"}
-    assert report.to_date_note() == "所选期间止于数据日期之后：各项数据截至2020年8月14日。"
+    assert report.figure_notes[0] == "所选期间止于数据日期之后：各项数据截至2020年8月14日。"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -294,7 +294,7 @@ def test_the_key_figures_note_has_room_above_a_two_line_footer(cut_folder, lang)
     connection = store.open_folder(cut_folder)
     two_units = Filter(("research", "foreign_affairs"), Quarter(2020, 1), Quarter(2020, 4))
     report = briefing.collect_report(briefing.as_query_runner(connection), two_units, lang, [])
-    note, footer = report.to_date_note(), report.footer_lines()
+    note, footer = report.figure_notes[0], report.footer_lines()
     assert note and len(footer) == 2
     slide = Presentation(io.BytesIO(pptx_bytes(report))).slides[1]
     shapes = {shape.text_frame.text: shape for shape in slide.shapes if shape.has_text_frame}

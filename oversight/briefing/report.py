@@ -21,7 +21,7 @@ from oversight.core.numbers import grouped
 from oversight.export.names import ExportContext
 from oversight.present import tables
 from oversight.present.kpis import Kpi
-from oversight.present.summary import count, date_text, to_date_note
+from oversight.present.summary import count, date_text
 
 # Fonts the documents ask for. Word and PowerPoint on the team's Windows PCs have these;
 # elsewhere (LibreOffice, WPS on Linux) fontconfig substitutes Noto Sans CJK.
@@ -180,11 +180,6 @@ class Report:
         if len(scope) > (_FOOTER_SCOPE_CHARACTERS if self.lang == "zh" else 2 * _FOOTER_SCOPE_CHARACTERS):
             scope = self.t("export.briefing.scope_on_cover", count=len(self.context.filter.units))
         return [self.footer(), scope]
-
-    def to_date_note(self) -> str | None:
-        """What the figures run to, as the page says under its caption: the pack's 上年同期51次 is 2019 to 14
-        August, not the whole third quarter of 2019."""
-        return to_date_note(self.context.filter, self.lang, self.compared)
 
     def empty_list_line(self, key: str) -> str:
         """What an issue list without a row says, its day and units written as the page's empty list writes them
