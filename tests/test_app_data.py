@@ -87,7 +87,8 @@ def test_a_valid_append_is_checked_previewed_imported_shown_and_undone(data_dir)
     shown = safe_text.markdown(config.team_time_text(entry.at))  # Markdown-escaped, as every data text on the page
     # the Beijing time leads the line, the entry's name (its UTC day) last, labelled
     assert any(
-        m.value.startswith(f"- {shown} · ") and m.value.endswith(" · 记录号 " + safe_text.markdown(entry.id))
+        m.value.startswith(f"- {shown}（北京时间） · ")
+        and m.value.endswith(" · 记录号 " + safe_text.markdown(entry.id))
         for m in data_page.markdown
     )
     assert config.team_time_text(entry.at) != entry.at[:19].replace("T", " ")  # not the UTC clock (8 h apart)
