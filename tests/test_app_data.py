@@ -94,7 +94,7 @@ def test_a_valid_append_is_checked_previewed_imported_shown_and_undone(data_dir)
     assert config.team_time_text(entry.at) != entry.at[:19].replace("T", " ")  # not the UTC clock (8 h apart)
     # the confirmation names the import it takes back: its id, Beijing time and file
     assert any(
-        m.value.startswith(f"将撤销{shown}的导入")
+        m.value.startswith(f"将撤销{shown}（北京时间）的导入")
         and "记录号 " + safe_text.markdown(entry.id) in m.value
         and r"新增问题\.xlsx" in m.value
         for m in data_page.markdown
