@@ -101,10 +101,12 @@ def shift(year: int, quarter: int, by: int) -> tuple[int, int]:
 
 
 def year_before(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:
-        return day.replace(year=day.year - 1, day=28)
+    """The same day a year earlier; a month's last day is that month's last day (口径说明, 同比): to 28 February 2021
+    is compared with to 29 February 2020, the end of February both years (this said the 28th, a day short)."""
+    last_then = calendar.monthrange(day.year - 1, day.month)[1]
+    if day.day == calendar.monthrange(day.year, day.month)[1]:
+        return date(day.year - 1, day.month, last_then)
+    return date(day.year - 1, day.month, min(day.day, last_then))
 
 
 @dataclass
@@ -221,6 +223,33 @@ def cut_copy(source: Path, target: Path, day: date) -> None:
             frame.loc[later, "整改状态"] = "整改中"
             frame["整改完成日期"] = frame["整改完成日期"].astype(object)
             frame.loc[later, "整改完成日期"] = None
+        frame.to_excel(target / path.name, index=False)
+
+
+def recorded_on(folder: Path, day: date) -> None:
+    """Make ``day`` the data date of a cut copy: where no ledger records anything on it, one written reminder on it
+    (the first reminder's unit and subject), so the edges of the calendar can be the data date."""
+    if read_ledgers(folder).data_date == day:
+        return
+    path = Path(folder) / "reminders.xlsx"
+    frame = pd.read_excel(path, engine="openpyxl")
+    row = frame.iloc[[0]].copy()
+    row["提醒编号"], row["提醒日期"], row["提醒方式"] = f"TX{day:%Y%m%d}-EDGE", pd.Timestamp(day), "书面提醒"
+    pd.concat([frame, row], ignore_index=True).to_excel(path, index=False)
+
+
+def leap_copy(source: Path, target: Path) -> None:
+    """The sample run on to 28 February 2021, a year after 29 February: one meeting on 29 February 2020 and one on
+    each of 20 January, 27 and 28 February 2021, so a 同比 cut a day short of the month's end counts differently."""
+    target.mkdir(parents=True, exist_ok=True)
+    for path in Path(source).glob("*.xlsx"):
+        frame = pd.read_excel(path, engine="openpyxl")
+        if path.stem == "meetings":
+            days = [date(2020, 2, 29), date(2021, 1, 20), date(2021, 2, 27), date(2021, 2, 28)]
+            extra = pd.concat([frame.iloc[[-1]]] * len(days), ignore_index=True)
+            extra["会议编号"] = [f"HY{day:%Y%m%d}-LEAP" for day in days]
+            extra["会议日期"] = [pd.Timestamp(day) for day in days]
+            frame = pd.concat([frame, extra], ignore_index=True)
         frame.to_excel(target / path.name, index=False)
 
 
@@ -762,6 +791,8 @@ __all__ = [
     "Ledgers",
     "read_ledgers",
     "cut_copy",
+    "leap_copy",
+    "recorded_on",
     "count_delta",
     "share_delta",
     "NOTHING_BEFORE",

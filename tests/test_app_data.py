@@ -87,13 +87,14 @@ def test_a_valid_append_is_checked_previewed_imported_shown_and_undone(data_dir)
     shown = safe_text.markdown(config.team_time_text(entry.at))  # Markdown-escaped, as every data text on the page
     # the Beijing time leads the line, the entry's name (its UTC day) last, labelled
     assert any(
-        m.value.startswith(f"- {shown} · ") and m.value.endswith(" · 记录号 " + safe_text.markdown(entry.id))
+        m.value.startswith(f"- {shown}（北京时间） · ")
+        and m.value.endswith(" · 记录号 " + safe_text.markdown(entry.id))
         for m in data_page.markdown
     )
     assert config.team_time_text(entry.at) != entry.at[:19].replace("T", " ")  # not the UTC clock (8 h apart)
     # the confirmation names the import it takes back: its id, Beijing time and file
     assert any(
-        m.value.startswith(f"将撤销{shown}的导入")
+        m.value.startswith(f"将撤销{shown}（北京时间）的导入")
         and "记录号 " + safe_text.markdown(entry.id) in m.value
         and r"新增问题\.xlsx" in m.value
         for m in data_page.markdown

@@ -215,10 +215,10 @@ def test_an_import_history_line_leads_with_its_beijing_time_and_names_its_entry_
         ("问题清单.xlsx",), "replace", {"issues": {"rows_before": 27, "rows_after": 28}},
     )  # fmt: skip
     assert render_entry(entry, "zh") == (
-        "2026-12-04 03:22:48 · root 导入 问题清单.xlsx（替换整表）：问题 27 行 → 28 行 · 记录号 20261203-192248-771817-issues"
+        "2026-12-04 03:22:48（北京时间） · root 导入 问题清单.xlsx（替换整表）：问题 27 行 → 28 行 · 记录号 20261203-192248-771817-issues"
     )
     assert render_entry(entry, "en") == (
-        "2026-12-04 03:22:48 · root imported 问题清单.xlsx (replacing the table): Issues: rows 27 → 28"
+        "2026-12-04 03:22:48 (Beijing time) · root imported 问题清单.xlsx (replacing the table): Issues: rows 27 → 28"
         " · entry 20261203-192248-771817-issues"
     )
 

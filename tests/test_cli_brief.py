@@ -218,7 +218,7 @@ def test_a_range_partly_outside_the_data_is_briefed_as_the_pages_show_it(
             "2030年第1季度至2030年第4季度不在数据范围内：数据覆盖2019年第1季度至2020年第4季度",
         ),
         # the data date as the page's caption writes it (数据截至2020年12月31日), not with a space inside
-        (["--from", "2021Q1", "--to", "2021Q1"], "（数据截至2020年12月31日）"),
+        (["--from", "2021Q1", "--to", "2021Q1"], "：数据覆盖2019年第1季度至2020年第4季度（数据截至2020年12月31日）"),
         (["--from", "2017Q1", "--to", "2018Q4"], "2017年第1季度至2018年第4季度不在数据范围内"),
     ],
 )
@@ -226,6 +226,13 @@ def test_bad_input_exits_1(private_settings, tmp_path, capsys, argv, message):
     assert main(["brief", *argv, "--out", str(tmp_path)]) == 1
     assert message in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(("lang", "message"), [("zh", "2100年第4季度不在数据范围内："), ("en", "2100 Q4 lies outside")])
+def test_a_quarter_outside_the_data_is_named_once(private_settings, tmp_path, capsys, lang, message):
+    """--from 2100Q4 --to 2100Q4 said 2100年第4季度至2100年第4季度不在数据范围内, a range of one quarter."""
+    assert main(["brief", "--from", "2100Q4", "--to", "2100Q4", "--lang", lang, "--out", str(tmp_path)]) == 1
+    assert capsys.readouterr().err.startswith(message)
 
 
 def test_a_unit_account_may_not_export_a_brief(private_settings, tmp_path, capsys):

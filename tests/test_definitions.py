@@ -1,7 +1,8 @@
 """Every card, chart value, table cell and summary figure against an independent pandas recomputation
 (``tests/oracle.py``) over many filters: single quarters, ranges crossing years, ranges starting before the
-records, ranges ending after the data date (a copy of the sample cut at 2020-08-14), single units, random unit
-sets and empty selections, in both languages; and the scale data set (504 units) for five filters.
+records, ranges ending after the data date (a copy of the sample cut at 2020-08-14), the data date on the
+calendar's edges (EDGE_DAYS; and 28 February 2021 against 29 February 2020), single units, random unit sets and
+empty selections, in both languages; and the scale data set (504 units) for five filters.
 ``tests/test_definitions_pages.py`` checks the rest of every page over the same filters.
 """
 
@@ -44,7 +45,9 @@ ALL_UNITS = (
 
 @dataclass(frozen=True)
 class Case:
-    folder: str  # "sample", "cut" (the sample as it stood on CUT_DAY) or "scale"
+    # "sample", "cut" (the sample as it stood on CUT_DAY), "cut:<day>" (as it stood on an edge of the calendar,
+    # with that day the data date: EDGE_DAYS), "leap" (the sample run on to 28 February 2021) or "scale"
+    folder: str
     units: tuple[str, ...]
     start: tuple[int, int]
     end: tuple[int, int]
@@ -55,6 +58,19 @@ class Case:
         return f"{self.folder}-{units}-{self.start[0]}Q{self.start[1]}-{self.end[0]}Q{self.end[1]}-{self.lang}"
 
 
+# The data date on the calendar's edges (README, 口径说明: every figure is taken at it): a quarter's first and last
+# day, 31 December and 1 January, 29 February, and the days before, of and after a 整改期限 (WT2020-012's).
+EDGE_DAYS = (
+    date(2020, 7, 1),
+    date(2020, 9, 30),
+    date(2019, 12, 31),
+    date(2020, 1, 1),
+    date(2020, 2, 29),
+    date(2020, 4, 18),
+    date(2020, 4, 19),
+    date(2020, 4, 20),
+)
+QUICK_EDGE_DAYS = (date(2020, 2, 29), date(2020, 4, 19))
 SCALE_EMPTY_UNITS = ("changsha_health", "changsha_commerce")
 QUICK_SCALE_CASE = Case("scale", (), (2020, 1), (2020, 4))
 BEFORE_THE_DATA = Case("scale", (), (2017, 3), (2018, 2), "en")
@@ -101,6 +117,16 @@ def _cases() -> list[Case]:
         Case("cut", ("petitions",), (2020, 1), (2020, 4)),
         Case("cut", ("gov_office", "research"), (2020, 3), (2020, 4), "en"),
     ]
+    # each edge day as the data date: the year to it, and its quarter to it (2020-04-19: 2020年第2季度（截至4月19日）)
+    for day in EDGE_DAYS:
+        quarter = (day.year, (day.month - 1) // 3 + 1)
+        cases += [Case(f"cut:{day}", (), (day.year, 1), (day.year, 4)), Case(f"cut:{day}", (), quarter, quarter, "en")]
+    # to 28 February 2021 against to 29 February 2020 (the end of February both years), and a range across them
+    cases += [
+        Case("leap", (), (2021, 1), (2021, 1)),
+        Case("leap", (), (2021, 1), (2021, 4), "en"),
+        Case("leap", (), (2020, 1), (2021, 1)),
+    ]
     cases += [
         QUICK_SCALE_CASE,  # the latest whole year
         Case("scale", ("changsha_finance",), (2019, 1), (2019, 4), "en"),  # one unit of 504
@@ -124,6 +150,7 @@ CASES = [
         if len(case.units) > 1
         or (len(case.units) == 1 and case.folder == "sample" and case.units[0] not in _QUICK_UNITS)
         or (case.folder == "scale" and case != QUICK_SCALE_CASE)
+        or (case.folder.startswith("cut:") and date.fromisoformat(case.folder[4:]) not in QUICK_EDGE_DAYS)
         else (),
     )
     for case in ALL_CASES
@@ -164,10 +191,16 @@ class Worlds(dict):
     def folder(self, name: str) -> Path:
         if name == "sample":
             return SAMPLE
-        target = self.root / name / "data"
+        target = self.root / name.replace(":", "-") / "data"
         if not target.exists():
             if name == "cut":
                 oracle.cut_copy(SAMPLE, target, CUT_DAY)
+            elif name.startswith("cut:"):
+                day = date.fromisoformat(name.removeprefix("cut:"))
+                oracle.cut_copy(SAMPLE, target, day)
+                oracle.recorded_on(target, day)
+            elif name == "leap":
+                oracle.leap_copy(SAMPLE, target)
             elif name == "scale":
                 scale.write(target, SCALE_MEETINGS)
             else:
@@ -201,6 +234,17 @@ def test_the_as_of_date_and_comparability_follow_the_definitions(worlds):
         filter_, span, view, _ = _setup(worlds, case)
         assert filter_.as_of == view.as_of, case
         assert (span.year_earlier(filter_) is None) == (view.year_earlier() is None), case
+        if view.year_earlier() is not None:  # to the same day a year earlier: 28 Feb 2021 is to 29 Feb 2020
+            assert span.year_earlier(filter_).as_of == view.year_earlier().as_of, case
+
+
+def test_the_edge_worlds_have_the_data_date_they_are_named_after(worlds):
+    for day in EDGE_DAYS:
+        _, span, ledgers = worlds[f"cut:{day}"]
+        assert span.last_day == ledgers.data_date == day
+    _, span, ledgers = worlds["leap"]
+    assert span.last_day == ledgers.data_date == date(2021, 2, 28)
+    assert oracle.year_before(date(2021, 2, 28)) == date(2020, 2, 29)
 
 
 # ---------------------------------------------------------------- cards

@@ -93,6 +93,23 @@ def test_url_quarters_outside_the_data_move_to_the_nearest_and_say_so(span, aske
     assert notes.moved == tuple(f"{name}={value}" for name, value in asked.items() if value not in shown)
 
 
+@pytest.mark.parametrize(
+    ("asked", "written"),
+    [
+        ({"from": "2100Q4", "to": "1999Q1"}, ("2100Q4", "1999Q1")),  # both outside the data, and reversed
+        ({"from": "2020Q3", "to": "1999Q1"}, ("2020Q3", "1999Q1")),  # one outside
+        ({"from": "1999Q1", "to": "1998q1"}, ("1999Q1", "1998Q1")),  # both before the data: both moved to 2019Q1
+        ({"from": "2100q1", "to": "2099Q4"}, ("2100Q1", "2099Q4")),  # both after it: both moved to 2020Q4
+    ],
+)
+def test_a_reversed_link_is_judged_as_written_not_after_moving_its_quarters(span, asked, written):
+    """from=2100Q4&to=1999Q1 said 起始季度晚于结束季度（from=2020Q4、to=2019Q1） — quarters the link did not hold — and
+    beside it 已改为最近的季度 while the default range was shown; 1999Q1 to 1998Q1 showed 2019Q1 as if asked for."""
+    parsed, notes = filters.from_query_params(asked, span)
+    assert parsed == span.default_filter()
+    assert notes == filters.UrlNotes(reversed=written)
+
+
 def test_previous_span_is_the_same_length_just_before():
     assert Filter((), Q("2020Q2"), Q("2020Q2")).previous_span() == Filter((), Q("2020Q1"), Q("2020Q1"))
     assert Filter((), Q("2020Q1"), Q("2020Q3")).previous_span() == Filter((), Q("2019Q2"), Q("2019Q4"))

@@ -505,6 +505,36 @@ def test_cli_import_history_undo(data_folder, tmp_path, capsys):
     assert "没有可以撤销的导入" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("zone", ["UTC", "America/Los_Angeles", "Pacific/Kiritimati"])
+def test_history_times_are_beijing_time_and_say_so_whatever_the_machines_zone(
+    data_folder, tmp_path, capsys, monkeypatch, zone
+):
+    """The history's time (2026-12-04 22:39:05) stood without its zone beside its id stamped in UTC
+    (20261204-143905-…): eight hours apart, one of them read as a mistake. Each time now says it is Beijing time."""
+    import re
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        assert (
+            main(["import", str(new_meetings(tmp_path, "HY2021-0001")), "--table", "meetings", "--mode", "append"]) == 0
+        )
+        capsys.readouterr()
+        for lang, zone_words in (("zh", "（北京时间）"), ("en", " (Beijing time)")):
+            assert main(["history", "--lang", lang]) == 0
+            line = capsys.readouterr().out.strip().splitlines()[-1]
+            shown = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)" + re.escape(zone_words) + " · ", line)
+            assert shown, line
+            stamp = re.search(r"(\d{8}-\d{6})-\d+-", line).group(1)  # the id's UTC stamp
+            in_utc = datetime.strptime(stamp, "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
+            assert shown.group(1) == (in_utc + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
 def test_cli_import_refuses_a_bad_file_and_writes_nothing(data_folder, tmp_path, capsys):
     before = hash_tree(data_folder)
     bad = write_xlsx(tmp_path / "bad.xlsx", {"会议": [HEADERS["meetings"], meeting(unit="省外的单位")]})

@@ -180,8 +180,8 @@ def _outside_data(span, start, end, lang: str) -> _Stop:
         i18n.t(
             "alerts.cli.range_outside_data",
             lang,
-            start=i18n.quarter_label(start, lang),
-            end=i18n.quarter_label(end, lang),
+            # one quarter is named once: --from 2100Q4 --to 2100Q4 read 2100年第4季度至2100年第4季度
+            period=i18n.period_label(start, end, lang),
             first=i18n.quarter_label(span.first, lang),
             last=i18n.quarter_label(span.last, lang),
             data_date=date_text(span.last_day, lang) if span.last_day else "—",

@@ -324,6 +324,7 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
         elif unit not in known_units:
             ignored.append(f"unit={unit}")
     bounds = {}
+    as_written: dict[str, Quarter] = {}
     known = span.quarters  # the quarter slider's choices: a quarter outside them could not be shown there
     for name, fallback in (("from", default.start), ("to", default.end)):
         values = _as_list(params.get(name))
@@ -336,6 +337,7 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
         except ValueError:
             ignored.append(f"{name}={values[0]}")
             continue
+        as_written[name] = quarter
         if quarter in known:
             bounds[name] = quarter
         else:  # a real quarter before the first records or after the data's last year: the nearest one shown
@@ -343,7 +345,13 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
             moved.append(f"{name}={values[0]}")
     start, end = bounds["from"], bounds["to"]
     backwards: tuple[str, ...] = ()
-    if end < start:
+    if len(as_written) == 2 and as_written["to"] < as_written["from"]:
+        # judged on the quarters as written: from=2100Q4&to=1999Q1 was said to be 2020Q4 to 2019Q1 and, beside it,
+        # "moved to the nearest quarter" while the default range was shown; 1999Q1 to 1998Q1 was shown as 2019Q1
+        backwards = (str(as_written["from"]), str(as_written["to"]))
+        moved = [note for note in moved if not note.startswith(("from=", "to="))]
+        start, end = default.start, default.end
+    elif end < start:  # one end written, the other the default's (to=2019Q2 before the default's 2020Q1)
         backwards = (str(start), str(end))
         start, end = default.start, default.end
     unknown = tuple(name for name in params if name not in URL_KEYS)

@@ -259,7 +259,7 @@ def history_section(page: Page) -> None:
                 page.t(
                     "data.ui.undo_confirm",
                     id=target.id,
-                    at=config.team_time_text(target.at),
+                    at=page.t("data.history.at", time=config.team_time_text(target.at)),  # as the history lines
                     sources=page.t("export.list.separator").join(target.sources),
                 )
             )
