@@ -97,22 +97,32 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
             st.info(page.in_view(spec.empty_key))
             return
         figure = spec.build(frame, page.lang)
+        alt = _chart_alt(page, spec, frame)
         context = page.export_context
         # no camera in the modebar: images leave through the 下载 menu, marked and audited
         config = export.chart_plotly_config(spec, figure, context)
         click = _click_action(spec)
         if click is None:
-            chart_view.show(figure, key=f"chart.{spec.key}", config=config, lang=page.lang)
+            chart_view.show(figure, key=f"chart.{spec.key}", config=config, lang=page.lang, alt=alt)
         else:
             on_points, hint_key = click
             key = f"chart.{spec.key}.{st.session_state.get(session.SELECTION_VERSION, 0)}"
-            chart_view.show(figure, key=key, config=config, lang=page.lang, on_points=on_points)
+            chart_view.show(figure, key=key, config=config, lang=page.lang, on_points=on_points, alt=alt)
             # an account without downloads is not promised one (a unit account's hint said 可下载)
             st.caption(page.t(hint_key if page.can_download else f"{hint_key}_no_download"))
             if not spec.selects_unit:
                 drill_dialog.open_if_requested(page, {spec.key})
         if page.can_download:
             _download_row(page, spec.key, export.chart_downloads(spec, frame, figure, context))
+
+
+def _chart_alt(page: Page, spec: charts.ChartSpec, frame: pd.DataFrame) -> str:
+    """What a screen reader says for the chart: its title and the reading the briefing pack prints under it."""
+    from oversight.briefing import takeaways
+
+    reading = takeaways.takeaway(spec, frame, page.lang)
+    title = spec.title(page.lang)
+    return page.t("chart.alt", title=title, reading=reading) if reading else title
 
 
 # What a download holds, for its audit line: what the page's filter shows, a ledger whole (every unit and day, the

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -184,6 +185,11 @@ def _app_css() -> str:
     return (config.ASSET_DIR / "app.css").read_text(encoding="utf-8")
 
 
+def _page_language_js(lang: str) -> str:
+    """Sets ``<html lang>`` to the page's language tag (zh-CN, en), the one the briefing's HTML carries."""
+    return f"document.documentElement.lang = {json.dumps(i18n.t('export.report.html_lang', lang))};"
+
+
 @functools.cache
 def _scheme_js() -> str:
     return (config.ASSET_DIR / "scheme.js").read_text(encoding="utf-8")
@@ -220,8 +226,11 @@ def setup_page(page_id: str) -> Page:
     session_guard.install()  # once per process: uploads and cache clearing as this app allows them
     session_guard.forget()  # a session may upload only while its page shows the import form (the data page allows)
     st.html(f"<style>{_app_css()}</style>")
-    # our own file, no data in it: marks the page light or dark for app.css's chart colours
-    st.html(f"<script>{_scheme_js()}</script>", unsafe_allow_javascript=True)
+    # our own file, no data in it: marks the page light or dark for app.css's chart colours; and names the page's
+    # language on the root element (Streamlit leaves <html lang="en">: a screen reader read 指出问题 as English)
+    st.html(
+        f"<script>{_page_language_js(session.session_language())}{_scheme_js()}</script>", unsafe_allow_javascript=True
+    )
     account = sign_in.signed_in_account(page_id)
     folder = str(store.data_dir())
     _recover_interrupted_import(Path(folder), account)

@@ -149,6 +149,10 @@ export default function (component) {
     parentElement.appendChild(plot);
   }
   const spec = data;
+  // one image with a name for a screen reader (oversight/ui/chart_view.py's alt: the title and its reading), not
+  // the SVG's every tick and label read in a row; role img makes what is inside it presentational
+  plot.setAttribute("role", "img");
+  plot.setAttribute("aria-label", spec.alt || "");
   // the latest render's: a click or a late Plotly reads these, not an earlier render's
   plot.oversightSpec = spec;
   plot.oversightSend = setTriggerValue;
@@ -159,7 +163,14 @@ export default function (component) {
     () => unmounted || plot.oversightSpec !== spec,
     (Plotly) => {
       if (!plot._fullLayout) plot.textContent = ""; // an earlier render's message that plotly.js had failed
-      Plotly.react(plot, fittedData(spec, plot.clientWidth), fittedLayout(spec, plot.clientWidth), spec.config);
+      Promise.resolve(
+        Plotly.react(plot, fittedData(spec, plot.clientWidth), fittedLayout(spec, plot.clientWidth), spec.config),
+      )
+        // the SVG's ticks and labels are in the image's name already: not read out again after it
+        .then(() => {
+          for (const child of plot.children) child.setAttribute("aria-hidden", "true");
+        })
+        .catch(() => {});
       if (!plot.oversightResizing) {
         // the chart follows its column's width (a window resized, the sidebar opened or closed, a phone turned),
         // not only the window's: redrawn when the width it was drawn at is no longer the column's
@@ -195,7 +206,10 @@ export default function (component) {
       }
     },
     () => {
-      if (!unmounted && plot.oversightSpec === spec) plot.textContent = spec.unavailable;
+      if (!unmounted && plot.oversightSpec === spec) {
+        plot.textContent = spec.unavailable;
+        plot.setAttribute("aria-label", spec.unavailable); // no chart to name: its message is what is there
+      }
     },
   );
   return () => {
