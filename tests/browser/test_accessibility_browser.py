@@ -58,3 +58,27 @@ def test_each_chart_is_one_image_named_by_its_title_and_reading(page: Page, serv
     snapshot = page.locator("[data-testid='stMain']").aria_snapshot()
     assert "省政府研究室 省政府参事室" not in snapshot
     assert "2 2 2 2" not in snapshot
+
+
+def test_printing_keeps_each_chart_card_and_row_of_cards_on_one_page(browser, server_url: str, output_dir) -> None:
+    """Ctrl+P on the issues page printed a chart card broken at the page's end: its box empty on one page, its chart
+    drawn over the next card's on the other. The rule that kept cards whole named Streamlit's old bordered box
+    (stVerticalBlockBorderWrapper), which no longer exists: every chart's card and row now avoid a break inside."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/issues?lang=zh")
+        wait_for_charts(page, 3)
+        page.emulate_media(media="print")
+        breaks = page.evaluate(
+            """() => [...document.querySelectorAll('.oversight-chart')].map(chart => {
+                 const card = chart.closest('[data-testid="stLayoutWrapper"]');
+                 const row = chart.closest('[data-testid="stHorizontalBlock"]');
+                 return [card && getComputedStyle(card).breakInside, row && getComputedStyle(row).breakInside];
+               })"""
+        )
+        assert len(breaks) == 3
+        assert all(card == "avoid" and row in ("avoid", None) for card, row in breaks), breaks
+        page.pdf(path=output_dir / "issues_print_a4.pdf", format="A4", print_background=True)
+    finally:
+        context.close()
