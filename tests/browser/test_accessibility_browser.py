@@ -82,3 +82,34 @@ def test_printing_keeps_each_chart_card_and_row_of_cards_on_one_page(browser, se
         page.pdf(path=output_dir / "issues_print_a4.pdf", format="A4", print_background=True)
     finally:
         context.close()
+
+
+_FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const s = getComputedStyle(e);
+  return {
+    testid: (e.closest('[data-testid]') || { dataset: {} }).dataset.testid || '',
+    name: (e.getAttribute('aria-label') || e.innerText || '').trim(),
+    outline: s.outlineStyle === 'none' ? null : s.outlineColor,
+  };
+}"""
+
+
+def test_the_keyboard_reaches_every_download_past_the_charts_and_sees_where_it_is(page: Page, server_url: str) -> None:
+    """Tab from the top of the Overview: each chart's toolbar took six stops (Zoom, Pan … pointer tools, inside what a
+    screen reader skips) before its 下载; a focused link in the nav showed only the current page's pale grey."""
+    page.goto(f"{server_url}/?lang=zh")
+    wait_for_charts(page, 4)
+    stops = []
+    for _ in range(40):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(_FOCUSED)
+        if focused is None or (stops and focused["testid"] == "stSkipToContent"):
+            break
+        stops.append(focused)
+    names = [stop["name"] for stop in stops]
+    assert not {"Zoom", "Pan", "Zoom in", "Autoscale"} & set(names), names
+    assert sum(1 for stop in stops if stop["testid"] == "stPopoverButton" and "下载" in stop["name"]) == 4, names
+    nav = [stop for stop in stops if stop["testid"] == "stPageLink-NavLink" and stop["name"] == "问题与整改"]
+    assert nav and nav[0]["outline"] == "rgb(179, 38, 30)", nav

@@ -139,6 +139,14 @@ function sameNames(plot, data) {
   return data.every((trace, i) => !plot.data[i] || plot.data[i].name === trace.name);
 }
 
+// The SVG's ticks and labels are in the image's name already (role img, aria-label): not read out again after it.
+// And the toolbar's zoom and pan buttons, pointer tools, out of the Tab order: six stops a chart before its 下载 (and
+// focusable inside what a screen reader is told to skip).
+function insidesHidden(plot) {
+  for (const child of plot.children) child.setAttribute("aria-hidden", "true");
+  for (const button of plot.querySelectorAll(".modebar-btn")) button.setAttribute("tabindex", "-1");
+}
+
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   let plot = parentElement.querySelector(":scope > .oversight-chart");
@@ -166,10 +174,7 @@ export default function (component) {
       Promise.resolve(
         Plotly.react(plot, fittedData(spec, plot.clientWidth), fittedLayout(spec, plot.clientWidth), spec.config),
       )
-        // the SVG's ticks and labels are in the image's name already: not read out again after it
-        .then(() => {
-          for (const child of plot.children) child.setAttribute("aria-hidden", "true");
-        })
+        .then(() => insidesHidden(plot))
         .catch(() => {});
       if (!plot.oversightResizing) {
         // the chart follows its column's width (a window resized, the sidebar opened or closed, a phone turned),
@@ -193,6 +198,7 @@ export default function (component) {
                 : Plotly.react(plot, data, layout, current.config);
             Promise.resolve(relabelled)
               .then(() => Plotly.Plots.resize(plot))
+              .then(() => insidesHidden(plot))
               .catch(() => {});
           }
         });
