@@ -208,7 +208,7 @@ def _recover_interrupted_import(folder: Path, account: roles.Account) -> None:
 def _repair_page(folder: str, account: roles.Account, error: ingest.ValidationError) -> None:
     """The Data page for an admin when the folder does not load: the problems, then import and undo to repair."""
     lang = session.session_language()
-    st.title(i18n.t("nav.data", lang))
+    st.title(i18n.t("nav.data", lang), anchor=False)
     st.error(i18n.t("data.ui.broken_folder", lang))
     st.code(error.render(lang), language=None, wrap_lines=True)  # the file and its fix, read whole on a phone
     # the repair page reads no data: no filter and no span, only the import section that can mend the folder
@@ -311,7 +311,8 @@ _UNFILTERED_PAGES = sidebar.UNFILTERED_PAGES
 
 
 def _page_header(page: Page, title_key: str, page_id: str) -> None:
-    st.title(page.t(title_key))
+    # no 🔗 anchor: a Tab stop named "Link to heading" in English on a Chinese page, leading to the page itself
+    st.title(page.t(title_key), anchor=False)
     # the day written as the page's other dates are (预警（截至2020年12月31日）, 逾期未整改问题（截至…）), not 2020-12-31
     data_date = summary.date_text(page.span.last_day, page.lang) if page.span.last_day else "—"
     if page_id == "audit":

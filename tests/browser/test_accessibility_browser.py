@@ -69,6 +69,7 @@ def test_printing_keeps_each_chart_card_and_row_of_cards_on_one_page(browser, se
     try:
         page.goto(f"{server_url}/issues?lang=zh")
         wait_for_charts(page, 3)
+        expect(page.locator(".oversight-chart")).to_have_count(3)  # a chart of three SVG layers counts twice above
         page.emulate_media(media="print")
         breaks = page.evaluate(
             """() => [...document.querySelectorAll('.oversight-chart')].map(chart => {
@@ -97,7 +98,7 @@ _FOCUSED = """() => {
 
 
 def test_the_keyboard_reaches_every_download_past_the_charts_and_sees_where_it_is(page: Page, server_url: str) -> None:
-    """Tab from the top of the Overview: each chart's toolbar took six stops (Zoom, Pan … pointer tools, inside what a
+    """Tab from the top of the Overview: the title's "Link to heading", and each chart's toolbar took six stops (Zoom, Pan … pointer tools, inside what a
     screen reader skips) before its 下载; a focused link in the nav showed only the current page's pale grey."""
     page.goto(f"{server_url}/?lang=zh")
     wait_for_charts(page, 4)
@@ -110,6 +111,7 @@ def test_the_keyboard_reaches_every_download_past_the_charts_and_sees_where_it_i
         stops.append(focused)
     names = [stop["name"] for stop in stops]
     assert not {"Zoom", "Pan", "Zoom in", "Autoscale"} & set(names), names
+    assert "Link to heading" not in names  # the title's anchor: English on a Chinese page, a stop to nowhere
     assert sum(1 for stop in stops if stop["testid"] == "stPopoverButton" and "下载" in stop["name"]) == 4, names
     nav = [stop for stop in stops if stop["testid"] == "stPageLink-NavLink" and stop["name"] == "问题与整改"]
     assert nav and nav[0]["outline"] == "rgb(179, 38, 30)", nav
