@@ -24,6 +24,7 @@ from oversight.charts.style import (
     base_layout,
     count_ticks,
     fitted_axis_title,
+    inside_text_colour,
     label_width,
     left_margin_for,
     quarter_axis,
@@ -146,6 +147,7 @@ def unit_bars(
             marker_color=colour,
             text=labels,
             textposition="inside" if stacked else "outside",
+            insidetextfont=dict(color=inside_text_colour(colour)),
             textangle=0,
             insidetextanchor="middle",
             cliponaxis=False,
@@ -393,6 +395,7 @@ def donut(
         i18n.t("chart.slice_label", lang, label=label_of(code, lang), value=fixed(value, 0, grouping=True), share=share)
         for (code, value), share in zip(drawn, slice_shares)
     ]
+    fills = [colours.get(code, COLOURS["muted"]) for code, _ in drawn] if colours else SEQUENCE[: len(drawn)]
     figure = go.Figure(
         go.Pie(
             labels=names,
@@ -400,10 +403,9 @@ def donut(
             hole=_DONUT_HOLE,
             sort=False,
             direction="clockwise",
-            marker=dict(
-                colors=[colours.get(code, COLOURS["muted"]) for code, _ in drawn] if colours else SEQUENCE[: len(drawn)]
-            ),
+            marker=dict(colors=fills),
             textposition="inside",
+            insidetextfont=dict(color=[inside_text_colour(fill) for fill in fills]),
             insidetextorientation="horizontal",
             automargin=False,  # nothing outside the ring to make room for: one layout a draw
             text=slice_shares,
@@ -460,6 +462,7 @@ def quarter_bars(
             marker_color=colour,
             text=count_labels(frame[column]),
             textposition="inside" if stacked else "outside",
+            insidetextfont=dict(color=inside_text_colour(colour)),
             textangle=0,
             hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
         )

@@ -10,6 +10,7 @@ a bare ``streamlit run app.py`` (and AppTest) has no bundle to load, so Streamli
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 
 import plotly.graph_objects as go
@@ -17,7 +18,7 @@ import streamlit as st
 
 from oversight import config
 from oversight.charts import labels, none_entry, ticks
-from oversight.charts.style import CARD_WIDTH_PX, screen_titles
+from oversight.charts.style import CARD_WIDTH_PX, screen_titles, whole_title
 from oversight.core import i18n
 from oversight.ui import plotly_bundle
 
@@ -30,15 +31,22 @@ _draw = st.components.v2.component(
 
 
 def show(
-    figure: go.Figure, *, key: str, config: dict[str, object], lang: str, on_points: OnPoints | None = None
+    figure: go.Figure,
+    *,
+    key: str,
+    config: dict[str, object],
+    lang: str,
+    on_points: OnPoints | None = None,
+    alt: str | None = None,
 ) -> None:
     """Draw ``figure`` with the modebar ``config``; ``on_points(points)`` runs (as a callback, before the page's
-    script) when a point is clicked, where given."""
+    script) when a point is clicked, where given. ``alt`` is what a screen reader says for the chart (its title and
+    reading); the figure's title where not given."""
     bundle = plotly_bundle.served()
     if bundle is None:
         _streamlit_chart(figure, key, config, on_points)
         return
-    spec = script_spec(figure, bundle.path, config=config, lang=lang, clickable=on_points is not None)
+    spec = script_spec(figure, bundle.path, config=config, lang=lang, clickable=on_points is not None, alt=alt)
     if on_points is None:
         _draw(key=key, data=spec)
     else:
@@ -46,7 +54,13 @@ def show(
 
 
 def script_spec(
-    figure: go.Figure, bundle_path: str, *, config: dict[str, object], lang: str, clickable: bool
+    figure: go.Figure,
+    bundle_path: str,
+    *,
+    config: dict[str, object],
+    lang: str,
+    clickable: bool,
+    alt: str | None = None,
 ) -> dict[str, object]:
     """What ``assets/chart_view.js`` is given to draw ``figure`` with the plotly.js at ``bundle_path``."""
     plain = labels.for_screen(json.loads(figure.to_json()))
@@ -68,7 +82,15 @@ def script_spec(
         "config": config,  # its width follows the column: chart_view.js watches it
         "clickable": clickable,
         "unavailable": i18n.t("chart.unavailable", lang),
+        # the chart as one image with a name: its SVG read aloud was every tick and label in a row ("2 2 2 2 3 1 …")
+        "alt": alt or _title_text(plain["layout"]),
     }
+
+
+def _title_text(layout: dict) -> str:
+    title = layout.get("title") or {}
+    text = title.get("text") if isinstance(title, dict) else title
+    return whole_title(re.sub(r"<(?!br>)[^>]*>", "", text)) if isinstance(text, str) else ""
 
 
 def _clicked(key: str, on_points: OnPoints) -> None:

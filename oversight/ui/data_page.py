@@ -81,7 +81,7 @@ def import_section(page: Page) -> None:
     from oversight.contract.schema import LOAD_ORDER
     from oversight.ingest import commit, import_plan, import_report
 
-    st.subheader(page.t("data.ui.import_heading"))
+    st.subheader(page.t("data.ui.import_heading"), anchor=False)
     if _IMPORTED_KEY in st.session_state:
         st.success(st.session_state.pop(_IMPORTED_KEY))
     limit_mb = max(1, ingest.max_upload_bytes() // (1024 * 1024))
@@ -235,7 +235,7 @@ _UNDO_CONFIRMED_KEY = "data.undo_confirmed"  # the import the admin's click conf
 def history_section(page: Page) -> None:
     from oversight.ingest import import_history, import_report
 
-    st.subheader(page.t("data.ui.history_heading"))
+    st.subheader(page.t("data.ui.history_heading"), anchor=False)
     if _UNDONE_KEY in st.session_state:
         st.success(st.session_state.pop(_UNDONE_KEY))
     entries = import_history.list_history(Path(page.folder))
@@ -332,7 +332,7 @@ def data_downloads_section(page: Page) -> None:
     from oversight.ingest import templates, workbook
     from oversight.ui.cards import TEMPLATE, WHOLE_LEDGER, audited
 
-    st.subheader(page.t("data.ui.downloads_heading"))
+    st.subheader(page.t("data.ui.downloads_heading"), anchor=False)
     connection = open_store(page.folder, page.fingerprint)
     for name in LOAD_ORDER:
         table = TABLES[name]

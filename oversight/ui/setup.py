@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import json
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -184,6 +185,11 @@ def _app_css() -> str:
     return (config.ASSET_DIR / "app.css").read_text(encoding="utf-8")
 
 
+def _page_language_js(lang: str) -> str:
+    """Sets ``<html lang>`` to the page's language tag (zh-CN, en), the one the briefing's HTML carries."""
+    return f"document.documentElement.lang = {json.dumps(i18n.t('export.report.html_lang', lang))};"
+
+
 @functools.cache
 def _scheme_js() -> str:
     return (config.ASSET_DIR / "scheme.js").read_text(encoding="utf-8")
@@ -202,7 +208,7 @@ def _recover_interrupted_import(folder: Path, account: roles.Account) -> None:
 def _repair_page(folder: str, account: roles.Account, error: ingest.ValidationError) -> None:
     """The Data page for an admin when the folder does not load: the problems, then import and undo to repair."""
     lang = session.session_language()
-    st.title(i18n.t("nav.data", lang))
+    st.title(i18n.t("nav.data", lang), anchor=False)
     st.error(i18n.t("data.ui.broken_folder", lang))
     st.code(error.render(lang), language=None, wrap_lines=True)  # the file and its fix, read whole on a phone
     # the repair page reads no data: no filter and no span, only the import section that can mend the folder
@@ -220,8 +226,11 @@ def setup_page(page_id: str) -> Page:
     session_guard.install()  # once per process: uploads and cache clearing as this app allows them
     session_guard.forget()  # a session may upload only while its page shows the import form (the data page allows)
     st.html(f"<style>{_app_css()}</style>")
-    # our own file, no data in it: marks the page light or dark for app.css's chart colours
-    st.html(f"<script>{_scheme_js()}</script>", unsafe_allow_javascript=True)
+    # our own file, no data in it: marks the page light or dark for app.css's chart colours; and names the page's
+    # language on the root element (Streamlit leaves <html lang="en">: a screen reader read 指出问题 as English)
+    st.html(
+        f"<script>{_page_language_js(session.session_language())}{_scheme_js()}</script>", unsafe_allow_javascript=True
+    )
     account = sign_in.signed_in_account(page_id)
     folder = str(store.data_dir())
     _recover_interrupted_import(Path(folder), account)
@@ -302,7 +311,8 @@ _UNFILTERED_PAGES = sidebar.UNFILTERED_PAGES
 
 
 def _page_header(page: Page, title_key: str, page_id: str) -> None:
-    st.title(page.t(title_key))
+    # no 🔗 anchor: a Tab stop named "Link to heading" in English on a Chinese page, leading to the page itself
+    st.title(page.t(title_key), anchor=False)
     # the day written as the page's other dates are (预警（截至2020年12月31日）, 逾期未整改问题（截至…）), not 2020-12-31
     data_date = summary.date_text(page.span.last_day, page.lang) if page.span.last_day else "—"
     if page_id == "audit":

@@ -129,7 +129,7 @@ def sidebar(page: Page, page_id: str) -> None:
             horizontal=True,
             on_change=_on_language_change,
         )
-        st.subheader(i18n.t("sidebar.filters", lang))
+        st.subheader(i18n.t("sidebar.filters", lang), anchor=False)
         if page_id in UNFILTERED_PAGES:
             # the view is kept (URL, nav links), only not offered here: the caption says which view the other pages
             # show, so a leader back on the Overview finds the units and quarters left there

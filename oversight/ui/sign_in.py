@@ -173,7 +173,7 @@ def _current_password_account(lang: str, address: str | None) -> roles.Account |
 
 def _login_form(lang: str, address: str | None) -> roles.Account:
     remembered_sign_in.forget_in_browser()
-    st.title(i18n.t("auth.login.title", lang))
+    st.title(i18n.t("auth.login.title", lang), anchor=False)
     with st.form("login"):
         # the browser bounds what it sends; login.sign_in bounds it again for a client that does not
         username = st.text_input(
@@ -202,7 +202,7 @@ def _login_form(lang: str, address: str | None) -> roles.Account:
 
 def _oidc_account(lang: str, address: str | None) -> roles.Account:
     if not st.user.is_logged_in:
-        st.title(i18n.t("auth.login.title", lang))
+        st.title(i18n.t("auth.login.title", lang), anchor=False)
         st.button(i18n.t("auth.oidc.login", lang), on_click=st.login, type="primary")
         st.stop()
     try:

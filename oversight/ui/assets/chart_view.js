@@ -139,6 +139,14 @@ function sameNames(plot, data) {
   return data.every((trace, i) => !plot.data[i] || plot.data[i].name === trace.name);
 }
 
+// The SVG's ticks and labels are in the image's name already (role img, aria-label): not read out again after it.
+// And the toolbar's zoom and pan buttons, pointer tools, out of the Tab order: six stops a chart before its 下载 (and
+// focusable inside what a screen reader is told to skip).
+function insidesHidden(plot) {
+  for (const child of plot.children) child.setAttribute("aria-hidden", "true");
+  for (const button of plot.querySelectorAll(".modebar-btn")) button.setAttribute("tabindex", "-1");
+}
+
 export default function (component) {
   const { data, parentElement, setTriggerValue } = component;
   let plot = parentElement.querySelector(":scope > .oversight-chart");
@@ -149,6 +157,10 @@ export default function (component) {
     parentElement.appendChild(plot);
   }
   const spec = data;
+  // one image with a name for a screen reader (oversight/ui/chart_view.py's alt: the title and its reading), not
+  // the SVG's every tick and label read in a row; role img makes what is inside it presentational
+  plot.setAttribute("role", "img");
+  plot.setAttribute("aria-label", spec.alt || "");
   // the latest render's: a click or a late Plotly reads these, not an earlier render's
   plot.oversightSpec = spec;
   plot.oversightSend = setTriggerValue;
@@ -159,7 +171,11 @@ export default function (component) {
     () => unmounted || plot.oversightSpec !== spec,
     (Plotly) => {
       if (!plot._fullLayout) plot.textContent = ""; // an earlier render's message that plotly.js had failed
-      Plotly.react(plot, fittedData(spec, plot.clientWidth), fittedLayout(spec, plot.clientWidth), spec.config);
+      Promise.resolve(
+        Plotly.react(plot, fittedData(spec, plot.clientWidth), fittedLayout(spec, plot.clientWidth), spec.config),
+      )
+        .then(() => insidesHidden(plot))
+        .catch(() => {});
       if (!plot.oversightResizing) {
         // the chart follows its column's width (a window resized, the sidebar opened or closed, a phone turned),
         // not only the window's: redrawn when the width it was drawn at is no longer the column's
@@ -182,6 +198,7 @@ export default function (component) {
                 : Plotly.react(plot, data, layout, current.config);
             Promise.resolve(relabelled)
               .then(() => Plotly.Plots.resize(plot))
+              .then(() => insidesHidden(plot))
               .catch(() => {});
           }
         });
@@ -195,7 +212,10 @@ export default function (component) {
       }
     },
     () => {
-      if (!unmounted && plot.oversightSpec === spec) plot.textContent = spec.unavailable;
+      if (!unmounted && plot.oversightSpec === spec) {
+        plot.textContent = spec.unavailable;
+        plot.setAttribute("aria-label", spec.unavailable); // no chart to name: its message is what is there
+      }
     },
   );
   return () => {
