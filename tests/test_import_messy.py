@@ -12,6 +12,7 @@ from oversight import ingest
 from oversight.contract.schema import TABLES
 from oversight.data import store
 from oversight.ingest import checked_folder, commit, import_plan, workbook
+from tests import oracle
 from tests.bad_files import HEADERS, issue, meeting, suggestion, write_csv, write_xlsx
 
 MEETINGS, ISSUES = TABLES["meetings"], TABLES["issues"]
@@ -123,6 +124,42 @@ def test_total_and_subtotal_rows_are_not_data(tmp_path, context):
         },
     )
     assert list(read(path, context).frame["meeting_id"]) == ["HY2021-0001", "HY2021-0002"]
+
+
+def test_a_subtotal_named_for_its_block_is_not_data_where_a_unit_is_merged_down_it(tmp_path, data_folder):
+    """The unit first, merged down its meetings and their 小计 row, a 季度小计 and a 共计 under them: each total was
+    read as a meeting and refused with "a required value is empty" five times over (fill in its date, its kind …)."""
+    header = ["单位", *(h for h in HEADERS["meetings"] if h != "单位")]
+
+    def row(meeting_id, unit, minutes=60):
+        typed = meeting(meeting_id, unit=unit, duration=minutes)
+        return [typed[1], typed[0], *typed[2:]]
+
+    rows = [
+        ["派驻纪检组会议台账"],
+        header,
+        row("HY2021-0001", "省政府研究室", 90),
+        row("HY2021-0002", None, 45),
+        [None, "小计", None, None, 135, 6],
+        row("HY2021-0003", "省政府参事室", 30),
+        [None, "研究室、参事室一季度小计", None, None, 165, 9],
+        ["共计3次", None, None, None, 165, 9],
+    ]
+    path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": rows})
+    book = openpyxl.load_workbook(path)
+    book["会议台账"].merge_cells("A1:J1")
+    book["会议台账"].merge_cells("A3:A5")
+    book.save(path)
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert [p.render("en") for p in plan.problems] == []
+    assert plan.changes["meetings"].skipped == (("会议台账", 5), ("会议台账", 7), ("会议台账", 8))
+    before = oracle.read_ledgers(data_folder).meetings
+    commit.apply_import(plan, user="test")
+    # what the clerk meant, counted by pandas from the ledger as written: three meetings of 165 minutes, no total
+    after = oracle.read_ledgers(data_folder).meetings
+    added = after[~after["meeting_id"].isin(before["meeting_id"])]
+    assert (len(added), added["minutes"].sum()) == (3, 165)
+    assert added.groupby("unit").size().to_dict() == {"counsellors": 1, "research": 2}
 
 
 def test_notes_under_the_table_are_not_data(tmp_path, context):

@@ -15,9 +15,18 @@ from oversight.contract.schema import Table
 from oversight.ingest.cell_text import as_text, header_key, is_blank
 from oversight.ingest.headers import HeaderMatch
 
-_TOTAL_MARKERS = ("合计", "小计", "总计", "累计", "total", "subtotal")
+_TOTAL_MARKERS = ("合计", "小计", "总计", "累计", "共计", "total", "subtotal")
+# A total's label names what it totals before the word as often as not: 一季度小计, 研究室合计, 2021年共计. No id, unit
+# or date holds these words, so in the key cell or a row's first cell they mark a total wherever they stand.
+_TOTAL_WORDS = re.compile("合计|小计|总计|共计")
 _NOTE_PREFIXES = ("注", "说明", "备注", "填表", "填报", "制表", "审核", "联系人", "附", "note")
 _ROW_MARKERS = _TOTAL_MARKERS + _NOTE_PREFIXES
+
+
+def _is_total_label(value: object) -> bool:
+    return isinstance(value, str) and (
+        header_key(value).startswith(_TOTAL_MARKERS) or _TOTAL_WORDS.search(header_key(value)) is not None
+    )
 
 
 def _is_total_or_note(row: list[object], folded: str) -> bool:
@@ -141,6 +150,11 @@ def record_rows(rows: list[list[object]], header: HeaderMatch, table: Table) -> 
         row = rows[index]
         first = next((v for v in row if not is_blank(v)), None)
         if first is None:
+            continue
+        key = row[key_position] if key_position is not None and key_position < len(row) else None
+        if _is_total_label(first) or _is_total_label(key):
+            # the key cell too: a unit merged down its block fills the first cell of the block's 小计 row
+            skipped.append(index)
             continue
         if isinstance(first, str):
             folded = header_key(first)
