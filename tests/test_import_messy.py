@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -513,3 +514,63 @@ def test_skipped_rows_are_listed_by_sheet_in_the_readers_punctuation():
     assert zh.endswith("：工作表“2021年会议台账” 第67行、第68行、工作表“其他” 第3行"), zh
     (en,) = import_report.skipped_lines(plan, "en")
     assert ", " in en and "、" not in en and en.count("2021年会议台账") == 1, en
+
+
+def _clerks_legacy_workbook() -> bytes:
+    """A ledger as a clerk keeps it in WPS or an old Excel, in the .xls binary: a title merged over the columns, the
+    unit merged down its block and into the block's 小计, a time after a date, a serial with its time, a count stored
+    as text, Y/N and ✓, a hidden row, a 合计 at the bottom and a sheet of notes."""
+    import struct
+
+    from tests import legacy_xls
+
+    header = ["单位", *(h for h in HEADERS["meetings"] if h != "单位")]
+    rows = [
+        ["派驻纪检组会议台账"],
+        header,
+        ["省政府研究室", "HY2021-0001", "2021年3月5日 14:30", "办公会议", 90, 3, "是", "否", "否"],
+        [None, "HY2021-0002", 44261.5, "办公会议", "45", 3, "Y", "N", "✓"],
+        [None, "小计", None, None, 135, 6],
+        ["省政府参事室\u3000", "HY2021-0003", "2021.3.8", "办公会议", 30, 3, "√", "×", "否"],
+        ["合计", None, None, None, 165, 9],
+    ]
+    merges = legacy_xls._record(0x00E5, struct.pack("<H8H", 2, 0, 0, 0, 9, 2, 4, 0, 0))  # A1:J1, A3:A5
+    plain_sheet = legacy_xls._sheet
+
+    def with_merges(sheet_rows, *args, **kwargs):
+        body = plain_sheet(sheet_rows, *args, **kwargs)
+        return body[:-4] + merges + body[-4:] if sheet_rows is rows else body  # before the sheet's EOF record
+
+    legacy_xls._sheet = with_merges
+    try:
+        return legacy_xls.xls_bytes(
+            {"会议台账": rows, "填表说明": [["填表说明"], ["日期填写如2021年3月5日"]]}, hidden_rows={"会议台账": (4,)}
+        )
+    finally:
+        legacy_xls._sheet = plain_sheet
+
+
+@pytest.mark.parametrize("name", ["会议台账.xls", "会议台账.et"])
+def test_a_clerks_legacy_or_wps_ledger_is_imported_as_the_clerk_meant_it(tmp_path, data_folder, name):
+    # .et is WPS 表格's name for the same binary: the CLI read it, the upload box refused it (its list had no .et)
+    assert Path(name).suffix in ingest.ACCEPTED_SUFFIXES
+    path = tmp_path / name
+    path.write_bytes(_clerks_legacy_workbook())
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert [p.render("en") for p in plan.problems] == []
+    assert plan.changes["meetings"].skipped == (("会议台账", 5), ("会议台账", 7))
+    before = oracle.read_ledgers(data_folder).meetings
+    commit.apply_import(plan, user="test")
+    after = oracle.read_ledgers(data_folder).meetings
+    added = after[~after["meeting_id"].isin(before["meeting_id"])].set_index("meeting_id")
+    assert added["unit"].to_dict() == {
+        "HY2021-0001": "research",
+        "HY2021-0002": "research",
+        "HY2021-0003": "counsellors",
+    }
+    assert added["date"].to_dict() == {
+        "HY2021-0001": date(2021, 3, 5),
+        "HY2021-0002": date(2021, 3, 6),
+        "HY2021-0003": date(2021, 3, 8),
+    }
+    assert (added["minutes"].sum(), int(added["merged"].sum()), int(added["prereviewed"].sum())) == (165, 1, 3)

@@ -126,7 +126,9 @@ Sheets = dict[str, list[list[object]]]
 _ZIP_MAGIC = b"PK\x03\x04"
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
-_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+# .et is WPS 表格's own name for a workbook (its binary is the .xls one; a WPS ledger saved as .xlsx inside is read as
+# such): the CLI read one by its signature, the upload box alone refused it in Streamlit's English
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et")
 # What a file to import may be called: workbooks (read by their signature, whatever the name) and text tables.
 # The upload box accepts exactly these, so the page takes what the CLI reads (it refused an .xls the CLI imported).
 ACCEPTED_SUFFIXES = (*_WORKBOOK_SUFFIXES, *_TEXT_SUFFIXES)
