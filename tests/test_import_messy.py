@@ -12,7 +12,7 @@ import pytest
 from oversight import ingest
 from oversight.contract.schema import TABLES
 from oversight.data import store
-from oversight.ingest import checked_folder, commit, import_plan, workbook
+from oversight.ingest import checked_folder, commit, import_plan, import_report, workbook
 from tests import oracle
 from tests.bad_files import HEADERS, issue, meeting, suggestion, write_csv, write_xlsx
 
@@ -161,6 +161,39 @@ def test_a_subtotal_named_for_its_block_is_not_data_where_a_unit_is_merged_down_
     added = after[~after["meeting_id"].isin(before["meeting_id"])]
     assert (len(added), added["minutes"].sum()) == (3, 165)
     assert added.groupby("unit").size().to_dict() == {"counsellors": 1, "research": 2}
+
+
+@pytest.mark.parametrize(
+    ("instructions", "example"),
+    [
+        # a 填表说明 sheet showing the header filled in once: a real-looking row, then one whose id says 示例
+        ("填表说明", meeting("HY2021-0099", day="2021年3月5日")),
+        ("填表说明", meeting("示例", day="2021-03-05")),
+        # the example on the ledger's own sheet, under its header, marked in its 备注 or its id
+        (None, meeting("HY2021-0098", notes="填写示例，请勿删除")),
+        (None, meeting("（示例）HY2021-0097")),
+    ],
+)
+def test_a_filled_in_example_is_not_a_meeting(tmp_path, data_folder, instructions, example):
+    """The example row was imported as one more meeting (573 now, 576 after: one of them the example)."""
+    ledger = [HEADERS["meetings"], meeting("HY2021-0001"), meeting("HY2021-0002")]
+    sheets = {"会议台账": [*ledger[:1], example, *ledger[1:]] if instructions is None else ledger}
+    if instructions:
+        sheets[instructions] = [["填表说明：各列按下例填写"], HEADERS["meetings"], example]
+    path = write_xlsx(tmp_path / "会议台账.xlsx", sheets)
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert [p.render("en") for p in plan.problems] == []
+    assert plan.changes["meetings"].skipped == ((instructions or "会议台账", 3 if instructions else 2),)
+    sheet, row = plan.changes["meetings"].skipped[0]
+    assert import_report.skipped_lines(plan, "en") == [
+        "Meetings: rows skipped as no record (totals, notes, examples, repeated headers or column numbers, sign-off "
+        f"lines; every row of an instructions sheet): sheet '{sheet}' row {row}"
+    ]
+    before = oracle.read_ledgers(data_folder).meetings
+    commit.apply_import(plan, user="test")
+    after = oracle.read_ledgers(data_folder).meetings
+    assert len(after) == len(before) + 2
+    assert sorted(set(after["meeting_id"]) - set(before["meeting_id"])) == ["HY2021-0001", "HY2021-0002"]
 
 
 def test_notes_under_the_table_are_not_data(tmp_path, context):
