@@ -196,6 +196,28 @@ def test_a_filled_in_example_is_not_a_meeting(tmp_path, data_folder, instruction
     assert sorted(set(after["meeting_id"]) - set(before["meeting_id"])) == ["HY2021-0001", "HY2021-0002"]
 
 
+def test_a_meetings_length_written_in_hours_is_imported_as_its_minutes(tmp_path, data_folder):
+    """时长(分钟) written 1.5小时 or 1小时30分 was refused "should be a whole number"; a length in hours that is no
+    whole number of minutes, and hours in another whole-number column, still are."""
+    typed = ["1.5小时", "1小时30分钟", "2 h", "45分钟"]
+    rows = [meeting(f"HY2021-{n:04d}", duration=length) for n, length in enumerate(typed, start=1)]
+    path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": [HEADERS["meetings"], *rows]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert [p.render("en") for p in plan.problems] == []
+    before = oracle.read_ledgers(data_folder).meetings
+    commit.apply_import(plan, user="test")
+    after = oracle.read_ledgers(data_folder).meetings
+    added = after[~after["meeting_id"].isin(before["meeting_id"])]
+    assert list(added["minutes"]) == [90, 90, 120, 45]
+    refused = [meeting("HY2021-0101", duration="1.33小时"), meeting("HY2021-0102", items="2小时")]
+    path = write_xlsx(tmp_path / "会议台账2.xlsx", {"会议台账": [HEADERS["meetings"], *refused]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert [(p.row, p.column, p.message_key) for p in plan.problems] == [
+        (2, "时长(分钟)", "error.int_invalid"),
+        (3, "议题数", "error.int_invalid"),
+    ]
+
+
 def test_notes_under_the_table_are_not_data(tmp_path, context):
     path = write_xlsx(
         tmp_path / "m.xlsx",

@@ -266,3 +266,17 @@ def test_a_ledger_with_times_after_its_dates_is_imported_on_those_days(tmp_path)
     assert len(meetings) == before + 4
     added = meetings[meetings["meeting_id"].str.startswith("HY2021-")]
     assert list(added["date"]) == [date(2021, 3, 5), date(2021, 3, 6), date(2021, 3, 8), date(2021, 3, 9)]
+
+
+@pytest.mark.parametrize("typed", ["3月5日", "3月5号", "3/5", "3.5", "12月31日"])
+def test_a_day_and_month_without_the_year_is_refused_asking_for_the_year(typed):
+    from oversight.core import i18n
+
+    # it was "not a date; expected a date such as 2020-03-05 …", which 3月5日 is to the clerk who typed it
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_date(typed)
+    assert caught.value.key == "error.date_year_missing"
+    assert i18n.t(caught.value.key, "zh", **caught.value.params) == (
+        f"“{typed}”没有年份，请写明年份，如 2020年3月5日 或 2020-03-05"
+    )
+    assert i18n.t(caught.value.key, "en", **caught.value.params).startswith(f"'{typed}' has no year")

@@ -66,6 +66,12 @@ _PART_OF_DAY = r"(?:上午|下午|中午|晚上|早上|凌晨)"
 _CLOCK = r"\d{1,2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?|[时点](?:\d{1,2}分(?:\d{1,2}秒)?|半)?)"
 _TIME_AFTER = re.compile(rf"(?:[T\s]+|(?<=[日号)]))(?:{_PART_OF_DAY}\s*)?{_CLOCK}$|\s*{_PART_OF_DAY}$", re.IGNORECASE)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+# A length in hours, with minutes after it or not (normalised: NFKC, no spaces, lower case): 1.5小时, 1小时30分, 2h
+_HOURS = re.compile(
+    r"^(\d+(?:\.\d+)?)(?:个)?(?:小时|钟头|h|hr|hrs|hour|hours)(?:(\d{1,2})(?:分钟|分|min|mins|minutes)?)?$"
+)
+# A day and month without the year (3月5日, 3/5): which year the clerk meant, only the clerk knows
+_YEAR_MISSING = re.compile(r"^\d{1,2}(?:月\d{1,2}[日号]?|[-/.]\d{1,2})$")
 _INT_WITH_UNIT = re.compile(r"^([+-]?\d+(?:\.0*)?)(?:分钟|分|min|mins|minutes|个|项|条|次|件)?$")
 
 
@@ -190,6 +196,8 @@ def _parse_date_text(text: str, epoch: date = _EXCEL_EPOCH) -> date:
         # an Excel serial day typed as text (with its time as the fraction or not): the same year-range check as the
         # number 79999 gets
         return _checked_date(epoch + timedelta(days=int(serial_day)), text)
+    if _YEAR_MISSING.match(compact):
+        raise CellError("error.date_year_missing", value=text)
     if _is_year(compact.removesuffix("年")):
         raise CellError("error.date_year_only", value=text)
     if compact.isdigit() and len(compact) == 6 and _is_year(compact[:4]) and 1 <= int(compact[4:]) <= 12:
@@ -227,10 +235,16 @@ def parse_int(value: object, column: Column) -> int:
     if isinstance(value, (int, float)):
         number = _without_float_noise(float(value))
     else:
-        match = _INT_WITH_UNIT.match(normalise_header(value).replace(",", ""))
-        if not match:
+        text = normalise_header(value).replace(",", "")
+        match = _INT_WITH_UNIT.match(text)
+        hours = _HOURS.match(text) if column.minutes and not match else None
+        if hours:
+            # 1.5小时 is 90 minutes exactly; 1.33小时 (79.8) is no whole number of minutes and refused below
+            number = _without_float_noise(float(hours.group(1)) * 60 + int(hours.group(2) or 0))
+        elif not match:
             raise CellError("error.int_invalid", value=as_text(value))
-        number = float(match.group(1))
+        else:
+            number = float(match.group(1))
     if not number.is_integer():
         raise CellError("error.int_invalid", value=as_text(value))
     if column.minimum is not None and number < column.minimum:
