@@ -218,6 +218,36 @@ def test_a_meetings_length_written_in_hours_is_imported_as_its_minutes(tmp_path,
     ]
 
 
+def test_a_blank_row_a_merged_unit_runs_through_is_blank(tmp_path, data_folder):
+    """The unit merged down its block and the spacer row after it: that row, holding nothing but the merged name,
+    was read as a meeting and refused for its empty id, date, kind, … (six problems for a row the clerk left blank)."""
+    header = ["单位", *(h for h in HEADERS["meetings"] if h != "单位")]
+
+    def row(meeting_id, unit):
+        typed = meeting(meeting_id, unit=unit)
+        return [typed[1], typed[0], *typed[2:]]
+
+    rows = [
+        header,
+        row("HY2021-0001", "省政府研究室"),
+        row("HY2021-0002", None),
+        [],
+        row("HY2021-0003", "省政府参事室"),
+    ]
+    path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": rows})
+    book = openpyxl.load_workbook(path)
+    book["会议台账"].merge_cells("A2:A4")
+    book.save(path)
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert [p.render("en") for p in plan.problems] == []
+    assert plan.changes["meetings"].skipped == ()
+    before = oracle.read_ledgers(data_folder).meetings
+    commit.apply_import(plan, user="test")
+    after = oracle.read_ledgers(data_folder).meetings
+    added = after[~after["meeting_id"].isin(before["meeting_id"])]
+    assert added.groupby("unit").size().to_dict() == {"counsellors": 1, "research": 2}
+
+
 def test_notes_under_the_table_are_not_data(tmp_path, context):
     path = write_xlsx(
         tmp_path / "m.xlsx",

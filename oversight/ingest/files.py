@@ -439,6 +439,7 @@ def _fill_merged_cells(rows: list[list[object]], ranges: Iterable[tuple[tuple[in
     A merged range is clipped to the sheet's cells: a range declared as A1:XFD1048576 must not grow the grid.
     """
     width = max((len(row) for row in rows), default=0)
+    spilled: dict[int, set[int]] = {}  # row → the positions a merged cell above filled in it
     for (top, left), (bottom, right) in ranges:
         if top >= len(rows) or left >= len(rows[top]):
             continue
@@ -455,6 +456,15 @@ def _fill_merged_cells(rows: list[list[object]], ranges: Iterable[tuple[tuple[in
             for position in range(left, right + 1):
                 if is_blank(row[position]):
                     row[position] = below
+                    if index > top:
+                        spilled.setdefault(index, set()).add(position)
+    # A blank row that a unit merged down its block runs through (the spacer before the next block) holds nothing
+    # of its own: it is blank as the clerk sees it, not a record missing its id, date and kind
+    for index, positions in spilled.items():
+        row = rows[index]
+        if all(position in positions for position, value in enumerate(row) if not is_blank(value)):
+            for position in positions:
+                row[position] = ""
 
 
 def _decode_text(raw: bytes) -> str:
