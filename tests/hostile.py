@@ -565,7 +565,8 @@ CORPUS: list[Hostile] = [
         [
             "Meetings (from {file}, adding rows): rows 2 in the file, 573 now, 575 after the import; "
             "added 2, changed 0, removed 0",
-            "Meetings: rows skipped as no record (totals, notes, repeated headers or column numbers, sign-off lines): "
+            "Meetings: rows skipped as no record (totals, notes, examples, repeated headers or column numbers, sign-off "
+            "lines; every row of an instructions sheet): "
             "sheet '会议' row 5, row 6, row 7, row 8",
             "Check passed: ready to import.",
         ],

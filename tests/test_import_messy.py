@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from datetime import date, datetime
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -11,7 +12,8 @@ import pytest
 from oversight import ingest
 from oversight.contract.schema import TABLES
 from oversight.data import store
-from oversight.ingest import checked_folder, commit, import_plan, workbook
+from oversight.ingest import checked_folder, commit, import_plan, import_report, workbook
+from tests import oracle
 from tests.bad_files import HEADERS, issue, meeting, suggestion, write_csv, write_xlsx
 
 MEETINGS, ISSUES = TABLES["meetings"], TABLES["issues"]
@@ -123,6 +125,127 @@ def test_total_and_subtotal_rows_are_not_data(tmp_path, context):
         },
     )
     assert list(read(path, context).frame["meeting_id"]) == ["HY2021-0001", "HY2021-0002"]
+
+
+def test_a_subtotal_named_for_its_block_is_not_data_where_a_unit_is_merged_down_it(tmp_path, data_folder):
+    """The unit first, merged down its meetings and their 小计 row, a 季度小计 and a 共计 under them: each total was
+    read as a meeting and refused with "a required value is empty" five times over (fill in its date, its kind …)."""
+    header = ["单位", *(h for h in HEADERS["meetings"] if h != "单位")]
+
+    def row(meeting_id, unit, minutes=60):
+        typed = meeting(meeting_id, unit=unit, duration=minutes)
+        return [typed[1], typed[0], *typed[2:]]
+
+    rows = [
+        ["派驻纪检组会议台账"],
+        header,
+        row("HY2021-0001", "省政府研究室", 90),
+        row("HY2021-0002", None, 45),
+        [None, "小计", None, None, 135, 6],
+        row("HY2021-0003", "省政府参事室", 30),
+        [None, "研究室、参事室一季度小计", None, None, 165, 9],
+        ["共计3次", None, None, None, 165, 9],
+    ]
+    path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": rows})
+    book = openpyxl.load_workbook(path)
+    book["会议台账"].merge_cells("A1:J1")
+    book["会议台账"].merge_cells("A3:A5")
+    book.save(path)
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert [p.render("en") for p in plan.problems] == []
+    assert plan.changes["meetings"].skipped == (("会议台账", 5), ("会议台账", 7), ("会议台账", 8))
+    before = oracle.read_ledgers(data_folder).meetings
+    commit.apply_import(plan, user="test")
+    # what the clerk meant, counted by pandas from the ledger as written: three meetings of 165 minutes, no total
+    after = oracle.read_ledgers(data_folder).meetings
+    added = after[~after["meeting_id"].isin(before["meeting_id"])]
+    assert (len(added), added["minutes"].sum()) == (3, 165)
+    assert added.groupby("unit").size().to_dict() == {"counsellors": 1, "research": 2}
+
+
+@pytest.mark.parametrize(
+    ("instructions", "example"),
+    [
+        # a 填表说明 sheet showing the header filled in once: a real-looking row, then one whose id says 示例
+        ("填表说明", meeting("HY2021-0099", day="2021年3月5日")),
+        ("填表说明", meeting("示例", day="2021-03-05")),
+        # the example on the ledger's own sheet, under its header, marked in its 备注 or its id
+        (None, meeting("HY2021-0098", notes="填写示例，请勿删除")),
+        (None, meeting("（示例）HY2021-0097")),
+    ],
+)
+def test_a_filled_in_example_is_not_a_meeting(tmp_path, data_folder, instructions, example):
+    """The example row was imported as one more meeting (573 now, 576 after: one of them the example)."""
+    ledger = [HEADERS["meetings"], meeting("HY2021-0001"), meeting("HY2021-0002")]
+    sheets = {"会议台账": [*ledger[:1], example, *ledger[1:]] if instructions is None else ledger}
+    if instructions:
+        sheets[instructions] = [["填表说明：各列按下例填写"], HEADERS["meetings"], example]
+    path = write_xlsx(tmp_path / "会议台账.xlsx", sheets)
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert [p.render("en") for p in plan.problems] == []
+    assert plan.changes["meetings"].skipped == ((instructions or "会议台账", 3 if instructions else 2),)
+    sheet, row = plan.changes["meetings"].skipped[0]
+    assert import_report.skipped_lines(plan, "en") == [
+        "Meetings: rows skipped as no record (totals, notes, examples, repeated headers or column numbers, sign-off "
+        f"lines; every row of an instructions sheet): sheet '{sheet}' row {row}"
+    ]
+    before = oracle.read_ledgers(data_folder).meetings
+    commit.apply_import(plan, user="test")
+    after = oracle.read_ledgers(data_folder).meetings
+    assert len(after) == len(before) + 2
+    assert sorted(set(after["meeting_id"]) - set(before["meeting_id"])) == ["HY2021-0001", "HY2021-0002"]
+
+
+def test_a_meetings_length_written_in_hours_is_imported_as_its_minutes(tmp_path, data_folder):
+    """时长(分钟) written 1.5小时 or 1小时30分 was refused "should be a whole number"; a length in hours that is no
+    whole number of minutes, and hours in another whole-number column, still are."""
+    typed = ["1.5小时", "1小时30分钟", "2 h", "45分钟"]
+    rows = [meeting(f"HY2021-{n:04d}", duration=length) for n, length in enumerate(typed, start=1)]
+    path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": [HEADERS["meetings"], *rows]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert [p.render("en") for p in plan.problems] == []
+    before = oracle.read_ledgers(data_folder).meetings
+    commit.apply_import(plan, user="test")
+    after = oracle.read_ledgers(data_folder).meetings
+    added = after[~after["meeting_id"].isin(before["meeting_id"])]
+    assert list(added["minutes"]) == [90, 90, 120, 45]
+    refused = [meeting("HY2021-0101", duration="1.33小时"), meeting("HY2021-0102", items="2小时")]
+    path = write_xlsx(tmp_path / "会议台账2.xlsx", {"会议台账": [HEADERS["meetings"], *refused]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert [(p.row, p.column, p.message_key) for p in plan.problems] == [
+        (2, "时长(分钟)", "error.int_invalid"),
+        (3, "议题数", "error.int_invalid"),
+    ]
+
+
+def test_a_blank_row_a_merged_unit_runs_through_is_blank(tmp_path, data_folder):
+    """The unit merged down its block and the spacer row after it: that row, holding nothing but the merged name,
+    was read as a meeting and refused for its empty id, date, kind, … (six problems for a row the clerk left blank)."""
+    header = ["单位", *(h for h in HEADERS["meetings"] if h != "单位")]
+
+    def row(meeting_id, unit):
+        typed = meeting(meeting_id, unit=unit)
+        return [typed[1], typed[0], *typed[2:]]
+
+    rows = [
+        header,
+        row("HY2021-0001", "省政府研究室"),
+        row("HY2021-0002", None),
+        [],
+        row("HY2021-0003", "省政府参事室"),
+    ]
+    path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": rows})
+    book = openpyxl.load_workbook(path)
+    book["会议台账"].merge_cells("A2:A4")
+    book.save(path)
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert [p.render("en") for p in plan.problems] == []
+    assert plan.changes["meetings"].skipped == ()
+    before = oracle.read_ledgers(data_folder).meetings
+    commit.apply_import(plan, user="test")
+    after = oracle.read_ledgers(data_folder).meetings
+    added = after[~after["meeting_id"].isin(before["meeting_id"])]
+    assert added.groupby("unit").size().to_dict() == {"counsellors": 1, "research": 2}
 
 
 def test_notes_under_the_table_are_not_data(tmp_path, context):
@@ -476,3 +599,63 @@ def test_skipped_rows_are_listed_by_sheet_in_the_readers_punctuation():
     assert zh.endswith("：工作表“2021年会议台账” 第67行、第68行、工作表“其他” 第3行"), zh
     (en,) = import_report.skipped_lines(plan, "en")
     assert ", " in en and "、" not in en and en.count("2021年会议台账") == 1, en
+
+
+def _clerks_legacy_workbook() -> bytes:
+    """A ledger as a clerk keeps it in WPS or an old Excel, in the .xls binary: a title merged over the columns, the
+    unit merged down its block and into the block's 小计, a time after a date, a serial with its time, a count stored
+    as text, Y/N and ✓, a hidden row, a 合计 at the bottom and a sheet of notes."""
+    import struct
+
+    from tests import legacy_xls
+
+    header = ["单位", *(h for h in HEADERS["meetings"] if h != "单位")]
+    rows = [
+        ["派驻纪检组会议台账"],
+        header,
+        ["省政府研究室", "HY2021-0001", "2021年3月5日 14:30", "办公会议", 90, 3, "是", "否", "否"],
+        [None, "HY2021-0002", 44261.5, "办公会议", "45", 3, "Y", "N", "✓"],
+        [None, "小计", None, None, 135, 6],
+        ["省政府参事室\u3000", "HY2021-0003", "2021.3.8", "办公会议", 30, 3, "√", "×", "否"],
+        ["合计", None, None, None, 165, 9],
+    ]
+    merges = legacy_xls._record(0x00E5, struct.pack("<H8H", 2, 0, 0, 0, 9, 2, 4, 0, 0))  # A1:J1, A3:A5
+    plain_sheet = legacy_xls._sheet
+
+    def with_merges(sheet_rows, *args, **kwargs):
+        body = plain_sheet(sheet_rows, *args, **kwargs)
+        return body[:-4] + merges + body[-4:] if sheet_rows is rows else body  # before the sheet's EOF record
+
+    legacy_xls._sheet = with_merges
+    try:
+        return legacy_xls.xls_bytes(
+            {"会议台账": rows, "填表说明": [["填表说明"], ["日期填写如2021年3月5日"]]}, hidden_rows={"会议台账": (4,)}
+        )
+    finally:
+        legacy_xls._sheet = plain_sheet
+
+
+@pytest.mark.parametrize("name", ["会议台账.xls", "会议台账.et"])
+def test_a_clerks_legacy_or_wps_ledger_is_imported_as_the_clerk_meant_it(tmp_path, data_folder, name):
+    # .et is WPS 表格's name for the same binary: the CLI read it, the upload box refused it (its list had no .et)
+    assert Path(name).suffix in ingest.ACCEPTED_SUFFIXES
+    path = tmp_path / name
+    path.write_bytes(_clerks_legacy_workbook())
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert [p.render("en") for p in plan.problems] == []
+    assert plan.changes["meetings"].skipped == (("会议台账", 5), ("会议台账", 7))
+    before = oracle.read_ledgers(data_folder).meetings
+    commit.apply_import(plan, user="test")
+    after = oracle.read_ledgers(data_folder).meetings
+    added = after[~after["meeting_id"].isin(before["meeting_id"])].set_index("meeting_id")
+    assert added["unit"].to_dict() == {
+        "HY2021-0001": "research",
+        "HY2021-0002": "research",
+        "HY2021-0003": "counsellors",
+    }
+    assert added["date"].to_dict() == {
+        "HY2021-0001": date(2021, 3, 5),
+        "HY2021-0002": date(2021, 3, 6),
+        "HY2021-0003": date(2021, 3, 8),
+    }
+    assert (added["minutes"].sum(), int(added["merged"].sum()), int(added["prereviewed"].sum())) == (165, 1, 3)

@@ -202,3 +202,81 @@ def test_a_ledgers_dates_typed_so_are_imported_or_refused_at_their_cells(tmp_pat
     assert [(p.row, p.column, p.message_key) for p in plan.problems] == [
         (3, "会议日期", "error.date_day_month_ambiguous")
     ]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2021年3月5日 14:30",
+        "2021年3月5日14时30分",
+        "2021年3月5日 9点半",
+        "2021/3/5 下午2:30",
+        "2021-3-5上午",
+        "2021.3.5 09:00",
+        "2021-03-05T09:00",
+        "2021年3月5日（星期五）上午9:00",
+        "2021/3/5 2:30 PM",
+        "２０２１年３月５日　１４：３０",
+        "2021. 3. 5",
+        "2021 年 3 月 5 日",
+        44260.5,  # a date and time in a cell set to General: the serial day and the time as its fraction
+        "44260.625",
+    ],
+)
+def test_a_date_with_a_time_of_day_after_it_reads_as_its_day(typed):
+    # a clerk's ledger and a system's export write the meeting's time after its day: only 2021-03-05 14:30 and
+    # 2021/3/5 14:30 were read; 2021年3月5日 14:30 was "not a date; expected a date such as … 2020年3月5日"
+    assert cells.parse_date(typed) == date(2021, 3, 5)
+
+
+@pytest.mark.parametrize(
+    ("typed", "key"),
+    [
+        ("14:30", "error.date_invalid"),  # a time without its day
+        ("2021-3-5 1", "error.date_invalid"),  # not the 51st: a space between numbers is no separator
+        ("2021年2月30日 14:30", "error.date_impossible"),
+        ("3/5/2021 14:30", "error.date_day_month_ambiguous"),
+        ("2021年3月4日 星期五 14:30", "error.date_weekday_mismatch"),
+    ],
+)
+def test_a_date_with_a_time_that_is_no_day_is_refused_quoting_the_whole_cell(typed, key):
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_date(typed)
+    assert (caught.value.key, caught.value.params["value"]) == (key, typed)
+
+
+def test_a_ledger_with_times_after_its_dates_is_imported_on_those_days(tmp_path):
+    import shutil
+
+    from oversight.data import store
+    from oversight.ingest import commit, import_plan
+    from tests import oracle
+    from tests.bad_files import HEADERS, meeting, write_xlsx
+
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+    before = len(oracle.read_ledgers(folder).meetings)
+    typed = ["2021年3月5日 14:30", "2021/3/6 下午2:30", "2021年3月8日14时", 44264.375]
+    rows = [meeting(f"HY2021-{n:04d}", day=day) for n, day in enumerate(typed, start=1)]
+    new = write_xlsx(tmp_path / "会议.xlsx", {"会议": [HEADERS["meetings"], *rows]})
+    plan = import_plan.plan_import(new, mode="append", folder=folder)
+    assert [p.render("en") for p in plan.problems] == []
+    commit.apply_import(plan, user="test")
+    # the ledger as written, read by pandas: each meeting on the day the clerk typed, none more
+    meetings = oracle.read_ledgers(folder).meetings
+    assert len(meetings) == before + 4
+    added = meetings[meetings["meeting_id"].str.startswith("HY2021-")]
+    assert list(added["date"]) == [date(2021, 3, 5), date(2021, 3, 6), date(2021, 3, 8), date(2021, 3, 9)]
+
+
+@pytest.mark.parametrize("typed", ["3月5日", "3月5号", "3/5", "3.5", "12月31日"])
+def test_a_day_and_month_without_the_year_is_refused_asking_for_the_year(typed):
+    from oversight.core import i18n
+
+    # it was "not a date; expected a date such as 2020-03-05 …", which 3月5日 is to the clerk who typed it
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_date(typed)
+    assert caught.value.key == "error.date_year_missing"
+    assert i18n.t(caught.value.key, "zh", **caught.value.params) == (
+        f"“{typed}”没有年份，请写明年份，如 2020年3月5日 或 2020-03-05"
+    )
+    assert i18n.t(caught.value.key, "en", **caught.value.params).startswith(f"'{typed}' has no year")

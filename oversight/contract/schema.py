@@ -31,6 +31,8 @@ class Column:
     # text that may run over several lines (a description, a note: Alt+Enter in a cell); any other text is a name or
     # an id, read on one line everywhere: a unit named "第二单位\n省政府研究室 (research)" forged a heading in the digest
     multiline: bool = False
+    # a length in minutes: a clerk writes it in hours too (1.5小时, 1小时30分钟, 2h), read as the minutes it is
+    minutes: bool = False
 
 
 @dataclass(frozen=True)
@@ -120,6 +122,7 @@ MEETINGS = Table(
             INT,
             minimum=0,
             maximum=24 * 60,  # a meeting of more than a day is a typing error
+            minutes=True,
             aliases=("会议时长", "时长", "Duration", "Duration (minutes)", "Minutes", "Length (min)"),
         ),
         Column("agenda_items", "议题数", INT, minimum=0, maximum=1000, aliases=("议题数量",)),

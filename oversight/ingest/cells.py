@@ -55,8 +55,23 @@ _QUARTER_ONLY = re.compile(r"^\d{4}(?:年度?)?[-_/.]?(?:q[1-4]|第?[一二三�
 _MONTH_ONLY = re.compile(r"^\d{4}(?:年\d{1,2}月?|[-/.]\d{1,2})$")
 # A weekday written after the date, as office ledgers often add it: 2020年3月5日 星期四, 2020-03-05（周四）.
 _WEEKDAY_AFTER = re.compile(r"\s*\(?\s*(?:星期|周|礼拜)([一二三四五六日天])\s*\)?$")
+# Spaces beside a date's separators, as a clerk types them (2021. 3. 5, 2021 年 3 月 5 日); a space between two numbers
+# is left, so that 2021-3-5 1 is not read as the 51st
+_SPACE_BY_SEPARATOR = re.compile(r"\s*([-/.年月日号])\s*")
 _WEEKDAYS = {name: number for number, name in enumerate("一二三四五六日")} | {"天": 6}
+# A time of day written after the date, in any of the ways a ledger or an exported system writes it: 2021-03-05 14:30,
+# 2021年3月5日 14:30, 2021年3月5日14时30分, 2021/3/5 下午2:30, 2021-3-5上午, 3/5/2021 2:30 PM. The meeting's day is the
+# record; only the ISO and slash forms had taken a time, so 2021年3月5日 14:30 was "not a date".
+_PART_OF_DAY = r"(?:上午|下午|中午|晚上|早上|凌晨)"
+_CLOCK = r"\d{1,2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?|[时点](?:\d{1,2}分(?:\d{1,2}秒)?|半)?)"
+_TIME_AFTER = re.compile(rf"(?:[T\s]+|(?<=[日号)]))(?:{_PART_OF_DAY}\s*)?{_CLOCK}$|\s*{_PART_OF_DAY}$", re.IGNORECASE)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+# A length in hours, with minutes after it or not (normalised: NFKC, no spaces, lower case): 1.5小时, 1小时30分, 2h
+_HOURS = re.compile(
+    r"^(\d+(?:\.\d+)?)(?:个)?(?:小时|钟头|h|hr|hrs|hour|hours)(?:(\d{1,2})(?:分钟|分|min|mins|minutes)?)?$"
+)
+# A day and month without the year (3月5日, 3/5): which year the clerk meant, only the clerk knows
+_YEAR_MISSING = re.compile(r"^\d{1,2}(?:月\d{1,2}[日号]?|[-/.]\d{1,2})$")
 _INT_WITH_UNIT = re.compile(r"^([+-]?\d+(?:\.0*)?)(?:分钟|分|min|mins|minutes|个|项|条|次|件)?$")
 
 
@@ -95,6 +110,9 @@ def parse_date(value: object) -> date:
     epoch = _EXCEL_EPOCH_1904 if isinstance(value, (NumberIn1904Workbook, DigitsIn1904Workbook)) else _EXCEL_EPOCH
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if not float(value).is_integer():
+            # a serial day with its time as the fraction (a date and time whose cell was set to General): the day
+            if _SERIALS.start <= value < _SERIALS.stop:
+                return _checked_date(epoch + timedelta(days=int(value)), value)
             raise CellError("error.date_invalid", value=as_text(value))
         # Excel serial day numbers, as a cell with the General format holds them, over the same span as typed as
         # text; any other whole number (2021, 202103, 20200305) is read as its digits are, so that it gets the
@@ -147,6 +165,13 @@ def _parse_date_text(text: str, epoch: date = _EXCEL_EPOCH) -> date:
         except CellError as error:  # quoted as the cell holds it
             error.params["value"] = text
             raise
+    time_of_day = _TIME_AFTER.search(text)
+    if time_of_day and time_of_day.start() > 0:
+        try:
+            return _parse_date_text(text[: time_of_day.start()], epoch)
+        except CellError as error:  # quoted as the cell holds it
+            error.params["value"] = text
+            raise
     year_last = _YEAR_LAST.match(text)
     if year_last:
         return _year_last(year_last, text)
@@ -166,15 +191,19 @@ def _parse_date_text(text: str, epoch: date = _EXCEL_EPOCH) -> date:
         raise CellError("error.date_quarter_only", value=text)
     if _MONTH_ONLY.match(compact):
         raise CellError("error.date_month_only", value=text)
-    if compact.isdigit() and int(compact) in _SERIALS:
-        # an Excel serial day typed as text: the same year-range check as the number 79999 gets
-        return _checked_date(epoch + timedelta(days=int(compact)), text)
+    serial_day, dot, fraction = compact.partition(".")
+    if serial_day.isdigit() and int(serial_day) in _SERIALS and (not dot or fraction.isdigit()):
+        # an Excel serial day typed as text (with its time as the fraction or not): the same year-range check as the
+        # number 79999 gets
+        return _checked_date(epoch + timedelta(days=int(serial_day)), text)
+    if _YEAR_MISSING.match(compact):
+        raise CellError("error.date_year_missing", value=text)
     if _is_year(compact.removesuffix("年")):
         raise CellError("error.date_year_only", value=text)
     if compact.isdigit() and len(compact) == 6 and _is_year(compact[:4]) and 1 <= int(compact[4:]) <= 12:
         raise CellError("error.date_month_only", value=text)  # 202103, as some systems export a month
     for pattern in _DATE_PATTERNS:
-        match = pattern.match(compact if "年" in compact else text)
+        match = pattern.match(_SPACE_BY_SEPARATOR.sub(r"\1", text))  # the time was taken off above
         if match:
             year, month, day = (int(g) for g in match.groups())
             try:
@@ -206,10 +235,16 @@ def parse_int(value: object, column: Column) -> int:
     if isinstance(value, (int, float)):
         number = _without_float_noise(float(value))
     else:
-        match = _INT_WITH_UNIT.match(normalise_header(value).replace(",", ""))
-        if not match:
+        text = normalise_header(value).replace(",", "")
+        match = _INT_WITH_UNIT.match(text)
+        hours = _HOURS.match(text) if column.minutes and not match else None
+        if hours:
+            # 1.5小时 is 90 minutes exactly; 1.33小时 (79.8) is no whole number of minutes and refused below
+            number = _without_float_noise(float(hours.group(1)) * 60 + int(hours.group(2) or 0))
+        elif not match:
             raise CellError("error.int_invalid", value=as_text(value))
-        number = float(match.group(1))
+        else:
+            number = float(match.group(1))
     if not number.is_integer():
         raise CellError("error.int_invalid", value=as_text(value))
     if column.minimum is not None and number < column.minimum:

@@ -126,7 +126,9 @@ Sheets = dict[str, list[list[object]]]
 _ZIP_MAGIC = b"PK\x03\x04"
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _TEXT_SUFFIXES = (".csv", ".tsv", ".txt")
-_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+# .et is WPS 表格's own name for a workbook (its binary is the .xls one; a WPS ledger saved as .xlsx inside is read as
+# such): the CLI read one by its signature, the upload box alone refused it in Streamlit's English
+_WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".et")
 # What a file to import may be called: workbooks (read by their signature, whatever the name) and text tables.
 # The upload box accepts exactly these, so the page takes what the CLI reads (it refused an .xls the CLI imported).
 ACCEPTED_SUFFIXES = (*_WORKBOOK_SUFFIXES, *_TEXT_SUFFIXES)
@@ -437,6 +439,7 @@ def _fill_merged_cells(rows: list[list[object]], ranges: Iterable[tuple[tuple[in
     A merged range is clipped to the sheet's cells: a range declared as A1:XFD1048576 must not grow the grid.
     """
     width = max((len(row) for row in rows), default=0)
+    spilled: dict[int, set[int]] = {}  # row → the positions a merged cell above filled in it
     for (top, left), (bottom, right) in ranges:
         if top >= len(rows) or left >= len(rows[top]):
             continue
@@ -453,6 +456,15 @@ def _fill_merged_cells(rows: list[list[object]], ranges: Iterable[tuple[tuple[in
             for position in range(left, right + 1):
                 if is_blank(row[position]):
                     row[position] = below
+                    if index > top:
+                        spilled.setdefault(index, set()).add(position)
+    # A blank row that a unit merged down its block runs through (the spacer before the next block) holds nothing
+    # of its own: it is blank as the clerk sees it, not a record missing its id, date and kind
+    for index, positions in spilled.items():
+        row = rows[index]
+        if all(position in positions for position, value in enumerate(row) if not is_blank(value)):
+            for position in positions:
+                row[position] = ""
 
 
 def _decode_text(raw: bytes) -> str:

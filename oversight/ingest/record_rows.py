@@ -15,9 +15,18 @@ from oversight.contract.schema import Table
 from oversight.ingest.cell_text import as_text, header_key, is_blank
 from oversight.ingest.headers import HeaderMatch
 
-_TOTAL_MARKERS = ("合计", "小计", "总计", "累计", "total", "subtotal")
+_TOTAL_MARKERS = ("合计", "小计", "总计", "累计", "共计", "total", "subtotal")
+# A total's label names what it totals before the word as often as not: 一季度小计, 研究室合计, 2021年共计. No id, unit
+# or date holds these words, so in the key cell or a row's first cell they mark a total wherever they stand.
+_TOTAL_WORDS = re.compile("合计|小计|总计|共计")
 _NOTE_PREFIXES = ("注", "说明", "备注", "填表", "填报", "制表", "审核", "联系人", "附", "note")
 _ROW_MARKERS = _TOTAL_MARKERS + _NOTE_PREFIXES
+
+
+def _is_total_label(value: object) -> bool:
+    return isinstance(value, str) and (
+        header_key(value).startswith(_TOTAL_MARKERS) or _TOTAL_WORDS.search(header_key(value)) is not None
+    )
 
 
 def _is_total_or_note(row: list[object], folded: str) -> bool:
@@ -102,6 +111,49 @@ def _is_footer_row(row: list[object], key_position: int) -> bool:
     )
 
 
+# A filled-in example, as a ledger's instructions give one (示例 | 省政府研究室 | 2021-03-05 …, or a real-looking row
+# whose 备注 says 填写示例): it was imported as one more meeting. Marked by a cell opening with the word, or by the
+# sheet it stands on being the instructions (填表说明, 示例), whose every row under the header is an example.
+_EXAMPLE_CELL = re.compile(
+    r"^[(（【\[]?(?:(?:填写|填报|填表)?(?:示例|样例|范例)|例[:：]|(?:example|sample)\b)", re.IGNORECASE
+)
+_INSTRUCTION_SHEETS = (
+    "说明",
+    "填表说明",
+    "填报说明",
+    "填写说明",
+    "使用说明",
+    "示例",
+    "填写示例",
+    "样例",
+    "范例",
+    "注意事项",
+    "instruction",
+    "readme",
+    "example",
+    "sample",
+    "help",
+)
+
+
+def is_instruction_sheet(name: str) -> bool:
+    """A sheet named as the ledger's instructions or its example: what stands under a header there is no record."""
+    return header_key(name).startswith(_INSTRUCTION_SHEETS)
+
+
+def _is_example_cell(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and ("例" in value or "mple" in value.lower())  # cheap first: most cells hold neither
+        and _EXAMPLE_CELL.match(unicodedata.normalize("NFKC", value).strip()) is not None
+    )
+
+
+def _is_example_row(row: list[object], first: object, looked_at: list[int]) -> bool:
+    """The first cell, the id or the 备注 says so: only these are looked at, to keep 100k-row files fast."""
+    return _is_example_cell(first) or any(p < len(row) and _is_example_cell(row[p]) for p in looked_at)
+
+
 def _names_its_columns(row: list[object], spellings: dict[int, set[str]]) -> bool:
     """A row whose every filled cell (two at least) names the column it stands in, in any of its spellings: the
     English header under the Chinese one (会议编号 | meeting_id). Refused as a record, it gave a problem a cell."""
@@ -123,24 +175,36 @@ def _numbers_its_columns(row: list[object]) -> bool:
     )
 
 
-def record_rows(rows: list[list[object]], header: HeaderMatch, table: Table) -> tuple[list[int], list[int]]:
+def record_rows(
+    rows: list[list[object]], header: HeaderMatch, table: Table, sheet: str = ""
+) -> tuple[list[int], list[int]]:
     """Indexes of the rows under the header that hold data, and of the non-blank rows skipped as no record.
 
-    Skipped: totals, notes, the header repeated on each printed page, and the sign-off lines under the
-    last record. Only a row's first filled cell is looked at inside the table, to keep 100k-row files fast.
+    Skipped: totals, notes, the header repeated on each printed page, filled-in examples, and the sign-off lines
+    under the last record; every row of a sheet named as the instructions. Only a row's first filled cell is
+    looked at for the others, to keep 100k-row files fast.
     """
+    if is_instruction_sheet(sheet):
+        filled = [i for i in range(header.row_index + 1, len(rows)) if any(not is_blank(v) for v in rows[i])]
+        return [], filled
     key_position = next((p for p, c in header.columns.items() if c is table.key), None)
     header_keys = {header_key(v) for v in header.labels.values()}
     spellings = {
         position: {header_key(name) for name in (column.name, column.zh, *column.aliases)}
         for position, column in header.columns.items()
     }
+    example_positions = [p for p, c in header.columns.items() if c is table.key or c.name == "notes"]
     kept: list[int] = []
     skipped: list[int] = []
     for index in range(header.row_index + 1, len(rows)):
         row = rows[index]
         first = next((v for v in row if not is_blank(v)), None)
         if first is None:
+            continue
+        key = row[key_position] if key_position is not None and key_position < len(row) else None
+        if _is_total_label(first) or _is_total_label(key):
+            # the key cell too: a unit merged down its block fills the first cell of the block's 小计 row
+            skipped.append(index)
             continue
         if isinstance(first, str):
             folded = header_key(first)
@@ -153,7 +217,7 @@ def record_rows(rows: list[list[object]], header: HeaderMatch, table: Table) -> 
             if _names_its_columns(row, spellings):
                 skipped.append(index)
                 continue  # the header again in its other language, as a bilingual template has it
-        if _numbers_its_columns(row):
+        if _numbers_its_columns(row) or _is_example_row(row, first, example_positions):
             skipped.append(index)
             continue
         kept.append(index)

@@ -176,7 +176,7 @@ def parse_sheet(
     if missing or header.repeated:
         return pd.DataFrame(), [], {}, []
 
-    indexes, skipped = record_rows(rows, header, table)
+    indexes, skipped = record_rows(rows, header, table, sheet)
     excel_rows = [index + 1 for index in indexes]
     columns: dict[str, list[object]] = {c.name: [None] * len(indexes) for c in table.columns}
     for position, column in header.columns.items():

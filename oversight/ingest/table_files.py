@@ -65,7 +65,7 @@ def entry_problems(folder: Path, table: Table) -> list[Problem]:
 KIND_NOT_READ = "error.table_file_kind"
 # What else a ledger is saved as (the files an import accepts): kept in the folder under the table's name, it was
 # passed over and the table said to be missing
-_OTHER_KINDS = (".xls", ".xlsm", ".tsv", ".txt")
+_OTHER_KINDS = (".xls", ".xlsm", ".et", ".tsv", ".txt")
 
 
 def _other_kinds(folder: Path, table: Table) -> list[Problem]:

@@ -25,8 +25,8 @@ _UPLOADER_WORDS = """() => {
 @pytest.mark.parametrize(
     "lang, button, limit",
     [
-        ("zh", "选择文件", "每个文件不超过 20MB · XLSX、XLSM、XLS、CSV、TSV、TXT"),
-        ("en", "Choose files", "Up to 20MB per file · XLSX, XLSM, XLS, CSV, TSV, TXT"),
+        ("zh", "选择文件", "每个文件不超过 20MB · XLSX、XLSM、XLS、ET、CSV、TSV、TXT"),
+        ("en", "Choose files", "Up to 20MB per file · XLSX, XLSM, XLS, ET, CSV, TSV, TXT"),
     ],
 )
 def test_the_upload_box_speaks_the_pages_language(page, server_url, output_dir, lang, button, limit):
