@@ -49,6 +49,7 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main()
     finally:
+        stopping.requested.set()
         stopping.wait_for_script_runs()
 
 

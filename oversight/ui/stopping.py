@@ -6,7 +6,8 @@ interpreter's shutdown went on beside them, and a pack being built at that momen
 ("cannot schedule new futures after interpreter shutdown", concurrent.futures being shut down first), printed
 as a traceback on the terminal of the stopped server, while its images were rendered by a browser already closing.
 Waiting here, a bounded time, lets each run reach its stop first; the browsers are closed after it, at exit
-(``export.browser_thread``).
+(``export.browser_thread``). From the signal on (``is_requested``), the warm-up, whose browser may still have
+been opening, ends without a warning: its open fails because the process is ending, which is no fault to report.
 """
 
 from __future__ import annotations
@@ -18,6 +19,18 @@ import time
 SCRIPT_THREAD_NAME = "ScriptRunner.scriptThread"
 # within deploy/cluster.py's grace before SIGKILL (15 s), with time left to close the two browsers
 WAIT_SECONDS = 8.0
+requested = threading.Event()
+
+
+def is_requested() -> bool:
+    """The server is stopping: Streamlit's runtime has been told to stop, or has stopped and returned."""
+    from streamlit import runtime
+
+    if requested.is_set():
+        return True
+    if not runtime.exists():
+        return False
+    return runtime.get_instance().state in (runtime.RuntimeState.STOPPING, runtime.RuntimeState.STOPPED)
 
 
 def running_scripts() -> list[threading.Thread]:
