@@ -23,6 +23,9 @@ from typing import Any
 START_TIMEOUT_SECONDS = 60
 # choreographer waits up to 3 s for Chromium to quit, then up to 6 s after killing it
 CLOSE_TIMEOUT_SECONDS = 12
+# a browser still opening when closed is waited for this long, not its whole start timeout: a stop must end
+# within deploy/cluster.py's 15 s (and `make run`'s Ctrl+C promptly) even while the warm-up's browser starts
+OPENING_WAIT_SECONDS = 8
 
 
 class BrowserThread:
@@ -59,7 +62,7 @@ class BrowserThread:
             return
         try:
             # a browser still opening is waited for: one closed half-open would stay running, its profile kept
-            browser = self.browser.result(START_TIMEOUT_SECONDS)
+            browser = self.browser.result(OPENING_WAIT_SECONDS)
             self.call(browser.close(), CLOSE_TIMEOUT_SECONDS)
         except Exception:  # noqa: BLE001 — a browser that never opened, or is already gone, is closed enough
             pass
