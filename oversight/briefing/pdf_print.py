@@ -3,8 +3,9 @@
 One Chromium per process stays open for printing (as kaleido's does for images), driven over the DevTools
 protocol by choreographer, kaleido's own browser driver: a print then takes about 0.5 s instead of the 2–3 s
 of starting a browser. ``warm_up()`` starts it in the background while the charts render. Kaleido's own
-browser is busy in its thread and has no print API, so this is a second one. If the printer cannot be used,
-a short-lived ``chromium --print-to-pdf`` does the job, as before.
+browser is busy in its thread and has no print API, so this is a second one. If the printer cannot be used, it is
+closed (``export.browser_thread``: Chromium ended, its profile removed) and a short-lived
+``chromium --print-to-pdf`` does the job, as before.
 """
 
 from __future__ import annotations
@@ -17,12 +18,12 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import Future
 from pathlib import Path
 
 from oversight.briefing import pdf_images
 from oversight.briefing.pdf_text import fix_cjk_text_mapping
 from oversight.export import quiet_chromium, require_browser
+from oversight.export.browser_thread import BrowserThread
 
 PRINT_TIMEOUT_SECONDS = 120
 _PREPARING_THREADS = 2  # the charts' pixels are prepared on the other core while Chromium prints
@@ -41,9 +42,7 @@ class _Printer:
     def __init__(self, browser_path: str) -> None:
         import choreographer
 
-        self._loop = asyncio.new_event_loop()
-        threading.Thread(target=self._loop.run_forever, name="oversight-pdf-printer", daemon=True).start()
-        self._browser: Future = asyncio.run_coroutine_threadsafe(self._open(choreographer, browser_path), self._loop)
+        self._thread = BrowserThread("oversight-pdf-printer", lambda: self._open(choreographer, browser_path))
 
     @staticmethod
     async def _open(choreographer, browser_path: str):
@@ -54,7 +53,7 @@ class _Printer:
 
     async def _print(self, url: str) -> bytes:
         # awaited, not .result(): this runs on the loop that is still opening the browser
-        browser = await asyncio.wrap_future(self._browser)
+        browser = await asyncio.wrap_future(self._thread.browser)
         tab = await browser.create_tab("")
         try:
             await tab.send_command("Page.enable")
@@ -69,25 +68,32 @@ class _Printer:
             await browser.close_tab(tab.target_id)
 
     def print(self, url: str) -> bytes:
-        return asyncio.run_coroutine_threadsafe(self._print(url), self._loop).result(PRINT_TIMEOUT_SECONDS)
+        return self._thread.call(self._print(url), PRINT_TIMEOUT_SECONDS)
+
+    def close(self) -> None:
+        self._thread.close()
 
 
 _printer: _Printer | None = None
 _printer_lock = threading.Lock()
 
 
-def warm_up() -> None:
+def warm_up() -> _Printer:
     """Start the printing browser now (it takes a second or two), without waiting for it."""
     global _printer
     with _printer_lock:
         if _printer is None:
             _printer = _Printer(require_browser())
+        return _printer
 
 
-def _forget_printer() -> None:
+def _forget_printer(printer: _Printer) -> None:
+    """Close a printer that failed, so that its Chromium and profile do not outlive it; the next print starts one."""
     global _printer
     with _printer_lock:
-        _printer = None
+        if _printer is printer:
+            _printer = None
+    printer.close()
 
 
 def _print_with_cli(source: Path, folder: Path, browser: str) -> bytes:
@@ -117,12 +123,14 @@ def _print(html: str, browser: str) -> bytes:
     with tempfile.TemporaryDirectory(prefix="oversight-pdf-") as folder:
         source = Path(folder, "report.html")
         source.write_text(html, encoding="utf-8")
+        printer = None
         try:
-            warm_up()
-            return _printer.print(source.as_uri())  # type: ignore[union-attr]
+            printer = warm_up()
+            return printer.print(source.as_uri())
         except Exception as error:  # noqa: BLE001 — a dead or stuck printer must not cost the user the PDF
             _log.warning("PDF printer unavailable (%r); printing with a fresh Chromium", error)
-            _forget_printer()
+            if printer is not None:
+                _forget_printer(printer)
             return _print_with_cli(source, Path(folder), browser)
 
 

@@ -7,7 +7,8 @@ the chart pages' HTML (``oversight.ui.plotly_bundle``), starts the users file's 
 switches off Streamlit's lookup of the machine's public address (``oversight.ui.offline``), has it print one line of
 where to open the dashboard (``oversight.ui.start_output``), then hands over to
 Streamlit's own command line (every
-``--server.*`` option works as with ``streamlit run``).
+``--server.*`` option works as with ``streamlit run``). When Streamlit has stopped (Ctrl+C, SIGTERM), the page
+scripts still running are given a few seconds to end (``oversight.ui.stopping``) before the process exits.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from oversight.ui import (
     remembered_sign_in,
     session_guard,
     start_output,
+    stopping,
     warm,
 )
 
@@ -44,7 +46,11 @@ def main(argv: list[str] | None = None) -> None:
     compressed_static.install()
     plotly_bundle.install()
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
-    cli.main()
+    try:
+        cli.main()
+    finally:
+        stopping.requested.set()
+        stopping.wait_for_script_runs()
 
 
 if __name__ == "__main__":

@@ -16,6 +16,8 @@ import threading
 import time
 from pathlib import Path
 
+from oversight.ui import stopping
+
 log = logging.getLogger(__name__)
 
 _RUNTIME_WAIT_S = 60.0
@@ -110,4 +112,6 @@ def _warm_images() -> None:
         export.render_image(go.Figure(), "png")  # starts the browser and opens its tabs
         warmed.append("images")
     except Exception:
+        if stopping.is_requested():
+            return  # the server stopped while the browser opened: nothing to warn about
         log.warning("warm-up: the image server did not start; the first download will start it", exc_info=True)

@@ -1,0 +1,73 @@
+"""A Chromium kept open by choreographer, driven from an event loop in a thread of its own, and closed in order.
+
+Both browsers a process keeps (kaleido's for images, ``image_server``; the PDF printer, ``briefing.pdf_print``)
+live this way. Closing one means asking Chromium to quit and waiting for its process to end: choreographer then
+removes its temporary profile. Chromium writes into that profile (``Default/Network Persistent State``) while it
+shuts down, so a profile removed by the interpreter's exit while Chromium still ran failed with "[Errno 39]
+Directory not empty: 'Default'" on a stopped server's terminal, or came back after removal and stayed in /tmp:
+the printer, never closed, left one profile per process that printed a PDF, and one more each time a server
+replaced a failed printer. So every browser is closed when it is replaced and, at the latest, at exit (``atexit``
+runs when Streamlit stops on Ctrl+C or SIGTERM, and when the CLI ends, interrupted or not).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import contextlib
+import threading
+from collections.abc import Callable, Coroutine
+from concurrent.futures import Future
+from typing import Any
+
+START_TIMEOUT_SECONDS = 60
+# choreographer waits up to 3 s for Chromium to quit, then up to 6 s after killing it
+CLOSE_TIMEOUT_SECONDS = 12
+# a browser still opening when closed is waited for this long, not its whole start timeout: a stop must end
+# within deploy/cluster.py's 15 s (and `make run`'s Ctrl+C promptly) even while the warm-up's browser starts
+OPENING_WAIT_SECONDS = 8
+
+
+class BrowserThread:
+    """An event loop in a daemon thread, and the browser ``open_browser`` opens on it (``browser``, a Future)."""
+
+    def __init__(self, name: str, open_browser: Callable[[], Coroutine[Any, Any, Any]]) -> None:
+        self._loop = asyncio.new_event_loop()
+        self._thread = threading.Thread(target=self._loop.run_forever, name=name, daemon=True)
+        self._thread.start()
+        self.browser: Future = asyncio.run_coroutine_threadsafe(open_browser(), self._loop)
+        atexit.register(self.close)
+
+    def opened(self, timeout: float = START_TIMEOUT_SECONDS) -> Any:
+        """The browser once open; if it cannot open, the thread is closed and the error raised."""
+        try:
+            return self.browser.result(timeout)
+        except BaseException:
+            self.close()
+            raise
+
+    def call(self, coroutine: Coroutine[Any, Any, Any], timeout: float | None) -> Any:
+        """Run ``coroutine`` on the browser's loop from any thread and wait for its result."""
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+
+    def is_alive(self) -> bool:
+        if not self._thread.is_alive() or not self.browser.done() or self.browser.exception() is not None:
+            return False
+        process = getattr(self.browser.result(), "subprocess", None)
+        return process is not None and process.poll() is None
+
+    def close(self) -> None:
+        """Quit Chromium, wait for it to end (its profile is removed then) and stop the thread; idempotent."""
+        if not self._thread.is_alive():
+            return
+        try:
+            # a browser still opening is waited for: one closed half-open would stay running, its profile kept
+            browser = self.browser.result(OPENING_WAIT_SECONDS)
+            self.call(browser.close(), CLOSE_TIMEOUT_SECONDS)
+        except Exception:  # noqa: BLE001 — a browser that never opened, or is already gone, is closed enough
+            pass
+        finally:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(CLOSE_TIMEOUT_SECONDS)
+            with contextlib.suppress(Exception):
+                atexit.unregister(self.close)

@@ -1,0 +1,45 @@
+"""A stopped server lets the pages still running end before the interpreter shuts down.
+
+On Ctrl+C or SIGTERM Streamlit closes every session and asks its script run to stop, which happens at the run's
+next Streamlit call (a briefing pack's progress bar, for one), then returns. Its script threads are daemons: the
+interpreter's shutdown went on beside them, and a pack being built at that moment failed in its next step
+("cannot schedule new futures after interpreter shutdown", concurrent.futures being shut down first), printed
+as a traceback on the terminal of the stopped server, while its images were rendered by a browser already closing.
+Waiting here, a bounded time, lets each run reach its stop first; the browsers are closed after it, at exit
+(``export.browser_thread``). From the signal on (``is_requested``), the warm-up, whose browser may still have
+been opening, ends without a warning: its open fails because the process is ending, which is no fault to report.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+# Streamlit's name for the thread that runs a session's page script (streamlit/runtime/scriptrunner/script_runner.py)
+SCRIPT_THREAD_NAME = "ScriptRunner.scriptThread"
+# within deploy/cluster.py's grace before SIGKILL (15 s), with time left to close the two browsers
+WAIT_SECONDS = 8.0
+requested = threading.Event()
+
+
+def is_requested() -> bool:
+    """The server is stopping: Streamlit's runtime has been told to stop, or has stopped and returned."""
+    from streamlit import runtime
+
+    if requested.is_set():
+        return True
+    if not runtime.exists():
+        return False
+    return runtime.get_instance().state in (runtime.RuntimeState.STOPPING, runtime.RuntimeState.STOPPED)
+
+
+def running_scripts() -> list[threading.Thread]:
+    return [thread for thread in threading.enumerate() if thread.name == SCRIPT_THREAD_NAME and thread.is_alive()]
+
+
+def wait_for_script_runs(timeout: float = WAIT_SECONDS) -> list[threading.Thread]:
+    """Wait until no page script runs, or ``timeout`` has passed; the ones still running are returned."""
+    deadline = time.monotonic() + timeout
+    for thread in running_scripts():
+        thread.join(max(0.0, deadline - time.monotonic()))
+    return running_scripts()
