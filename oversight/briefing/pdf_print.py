@@ -23,7 +23,7 @@ from pathlib import Path
 from oversight.briefing import pdf_images
 from oversight.briefing.pdf_text import fix_cjk_text_mapping
 from oversight.export import quiet_chromium, require_browser
-from oversight.export.browser_thread import BrowserThread
+from oversight.export.browser_thread import BrowserThread, open_or_close
 
 PRINT_TIMEOUT_SECONDS = 120
 _PREPARING_THREADS = 2  # the charts' pixels are prepared on the other core while Chromium prints
@@ -47,9 +47,7 @@ class _Printer:
     @staticmethod
     async def _open(choreographer, browser_path: str):
         quiet_chromium.install()
-        browser = choreographer.Browser(browser_path, headless=True)
-        await browser.open()
-        return browser
+        return await open_or_close(choreographer.Browser(browser_path, headless=True))
 
     async def _print(self, url: str) -> bytes:
         # awaited, not .result(): this runs on the loop that is still opening the browser

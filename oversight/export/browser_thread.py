@@ -64,10 +64,35 @@ class BrowserThread:
             # a browser still opening is waited for: one closed half-open would stay running, its profile kept
             browser = self.browser.result(OPENING_WAIT_SECONDS)
             self.call(browser.close(), CLOSE_TIMEOUT_SECONDS)
-        except Exception:  # noqa: BLE001 — a browser that never opened, or is already gone, is closed enough
+        except TimeoutError:
+            # still opening after the wait: cancelled, ``open_or_close`` then closes it; waited for here
+            self.browser.cancel()
+            with contextlib.suppress(Exception):
+                self.call(_others_finished(), CLOSE_TIMEOUT_SECONDS)
+        except Exception:  # noqa: BLE001 — a browser that failed to open was closed by ``open_or_close``
             pass
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(CLOSE_TIMEOUT_SECONDS)
             with contextlib.suppress(Exception):
                 atexit.unregister(self.close)
+
+
+async def open_or_close(browser: Any) -> Any:
+    """``browser.open()``, and where it fails or is cancelled (a stop while Chromium starts), ``browser.close()``:
+    a Ctrl+C the moment the warm-up's Chromium started left its profile in /tmp (choreographer removes it only in
+    ``close``, which nothing called for a browser that never finished opening)."""
+    try:
+        await browser.open()
+    except BaseException:
+        with contextlib.suppress(Exception):
+            await browser.close()
+        raise
+    return browser
+
+
+async def _others_finished() -> None:
+    """Wait for the loop's other tasks (a cancelled opening closing its browser) to end."""
+    others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
+    if others:
+        await asyncio.wait(others, timeout=CLOSE_TIMEOUT_SECONDS)

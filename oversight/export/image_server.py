@@ -22,7 +22,7 @@ from typing import Any
 import kaleido
 
 from oversight.export import quiet_chromium
-from oversight.export.browser_thread import BrowserThread
+from oversight.export.browser_thread import BrowserThread, open_or_close
 
 RELOAD_EVERY = 50  # images per tab between two reloads
 
@@ -55,9 +55,7 @@ class ImageServer:
     async def _open(tabs: int) -> _TabKeepingKaleido:
         quiet_chromium.install()
         # mathjax=False: no formulas in our charts, and the default would fetch MathJax from a CDN.
-        server = _TabKeepingKaleido(n=tabs, mathjax=False)
-        await server.open()
-        return server
+        return await open_or_close(_TabKeepingKaleido(n=tabs, mathjax=False))
 
     def is_alive(self) -> bool:
         return self._thread.is_alive()
