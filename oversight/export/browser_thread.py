@@ -64,11 +64,6 @@ class BrowserThread:
             # a browser still opening is waited for: one closed half-open would stay running, its profile kept
             browser = self.browser.result(OPENING_WAIT_SECONDS)
             self.call(browser.close(), CLOSE_TIMEOUT_SECONDS)
-        except TimeoutError:
-            # still opening after the wait: cancelled, ``open_or_close`` then closes it; waited for here
-            self.browser.cancel()
-            with contextlib.suppress(Exception):
-                self.call(_others_finished(), CLOSE_TIMEOUT_SECONDS)
         except Exception:  # noqa: BLE001 — a browser that failed to open was closed by ``open_or_close``
             pass
         finally:
@@ -89,10 +84,3 @@ async def open_or_close(browser: Any) -> Any:
             await browser.close()
         raise
     return browser
-
-
-async def _others_finished() -> None:
-    """Wait for the loop's other tasks (a cancelled opening closing its browser) to end."""
-    others = [task for task in asyncio.all_tasks() if task is not asyncio.current_task()]
-    if others:
-        await asyncio.wait(others, timeout=CLOSE_TIMEOUT_SECONDS)
