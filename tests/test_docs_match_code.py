@@ -173,11 +173,18 @@ def test_every_cli_command_and_option_is_documented():
         # a command is named as it is typed (`oversight user add`), or among its siblings (`user list | passwd NAME`)
         if f"oversight {' '.join(path)}" not in README and not re.search(rf"\| {path[-1]} [A-Z]", README):
             undocumented.append(" ".join(path))
-        for action in parser._actions:
-            for option in action.option_strings:
-                if option.startswith("--") and option != "--help" and not re.search(rf"{option}\b", everything):
-                    undocumented.append(f"{' '.join(path)} {option}")
+        undocumented += _options_not_in(path, parser, everything)
     assert undocumented == []
+
+
+def _options_not_in(path: tuple[str, ...], parser, text: str) -> list[str]:
+    """The command's long options (but --help) that ``text`` does not name, as ``command --option``."""
+    return [
+        f"{' '.join(path)} {option}"
+        for action in parser._actions
+        for option in action.option_strings
+        if option.startswith("--") and option != "--help" and not re.search(rf"{option}\b", text)
+    ]
 
 
 def test_every_cluster_subcommand_and_option_is_documented():
@@ -190,10 +197,7 @@ def test_every_cluster_subcommand_and_option_is_documented():
     for path, parser in _commands(cluster.build_parser()):
         if f"deploy.cluster {' '.join(path)}" not in deploy:
             undocumented.append(" ".join(path))
-        for action in parser._actions:
-            for option in action.option_strings:
-                if option.startswith("--") and option != "--help" and not re.search(rf"{option}\b", deploy):
-                    undocumented.append(f"{' '.join(path)} {option}")
+        undocumented += _options_not_in(path, parser, deploy)
     assert undocumented == []
 
 

@@ -74,9 +74,9 @@ class BrowserThread:
 
 
 async def open_or_close(browser: Any) -> Any:
-    """``browser.open()``, and where it fails or is cancelled (a stop while Chromium starts), ``browser.close()``:
-    a Ctrl+C the moment the warm-up's Chromium started left its profile in /tmp (choreographer removes it only in
-    ``close``, which nothing called for a browser that never finished opening)."""
+    """``browser.open()``, and where it fails, ``browser.close()``: choreographer removes a browser's profile only in
+    ``close``, which nothing called for a browser that never finished opening. (A Ctrl+C the moment the warm-up's
+    Chromium starts still leaves its profile: tests/test_stopping.py names it.)"""
     try:
         await browser.open()
     except BaseException:
