@@ -516,3 +516,17 @@ def test_a_single_sign_on_session_ends_when_its_account_is_disabled_by_hand_and_
     again = _oidc_app(user)
     again.run()
     assert metrics(again)["指出问题"] == "3个", "signed on after the enable, and staying"
+
+
+def test_a_forged_list_is_named_back_in_the_order_sent_so_it_tells_no_unit_of_the_data_from_a_made_up_id(users):
+    """h5, 4 Dec: the dropped units were named back with the data's units first (kept first for the audit line), so
+    a unit account that sent made-up ids around research's read "已去掉：research, zz_a, zz_b" and learnt which of
+    its guesses the data holds — which the link's own notice ("不在数据中或不在本账号可见范围内") never tells."""
+    at = sign_in("bangongting")
+    at.multiselect(key="widget.units").set_value(["zz_a", "zz_b", "research", "zz_c", "gov_office"]).run()
+    assert not at.exception
+    dropped = [w.value for w in at.warning if "已去掉" in w.value]
+    assert dropped and "已去掉：zz\\_a, zz\\_b, research, zz\\_c。" in dropped[0], dropped
+    # the audit line still names the unit of the data it asked for
+    refused = [line["details"] for line in _audit_lines() if line["action"] == "refused"]
+    assert refused == [{"reason": "unit_out_of_scope", "units": ["research"]}]

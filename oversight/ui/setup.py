@@ -47,15 +47,21 @@ def _keep_units_offered(span: DataSpan, every_unit: tuple[str, ...]) -> None:
         return
     # a value that is not text (a forged chart click's [["x"]]) is dropped as text: it cannot name a unit
     dropped = list(dict.fromkeys(str(u) for u in filter_.units if not (isinstance(u, str) and u in offered)))
-    # the units of the data first: those are the ones a refusal is audited for, never cut off by a long list
-    known = set(every_unit)
-    dropped.sort(key=lambda unit: unit not in known)
     notes = st.session_state.get(session.IGNORED_KEY) or filters.UrlNotes()
     st.session_state[session.IGNORED_KEY] = dataclasses.replace(
-        notes, dropped=tuple(dropped[: filters.MAX_URL_UNIT_VALUES]), dropped_count=len(dropped)
+        notes, dropped=_kept_in_order_sent(dropped, set(every_unit)), dropped_count=len(dropped)
     )
     kept = span.chosen_units(unit for unit in filter_.units if isinstance(unit, str) and unit in offered)
     session.set_filter(filter_.with_units(kept), from_address=True)
+
+
+def _kept_in_order_sent(dropped: list[str], known: set[str]) -> tuple[str, ...]:
+    """At most ``MAX_URL_UNIT_VALUES`` of the dropped values, the data's units among them first (a refusal is
+    audited for those, never cut off by a long list), but named back in the order they were sent: put first, they
+    told a unit account which of its guesses around another unit's id the data holds, which a link's notice
+    ("不在数据中或不在本账号可见范围内") leaves untold."""
+    keep = sorted(range(len(dropped)), key=lambda i: dropped[i] not in known)[: filters.MAX_URL_UNIT_VALUES]
+    return tuple(dropped[i] for i in sorted(keep))
 
 
 def _filter_from_url(span: DataSpan) -> None:
