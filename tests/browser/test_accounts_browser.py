@@ -7,7 +7,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import start_server, stop_server
+from tests.browser.conftest import ROOT, start_server, stop_server
 from tests.browser.helpers import assert_no_exception, metric_value, wait_for_charts
 
 pytestmark = pytest.mark.browser
@@ -149,3 +149,57 @@ def test_a_sign_in_survives_a_reload_until_signed_out_or_the_account_is_disabled
     expect(login).to_be_visible(timeout=30_000)
     expect(signed_in).to_have_count(0)
     assert_no_exception(page)
+
+
+# The reading pages a unit account may open, by the path Streamlit gives each (the Overview at the root).
+READING_PATHS = ("", "meetings", "issues", "suggestions", "reminders", "unit_profile")
+
+
+def _other_units_words(allowed: set[str]) -> set[str]:
+    """Every way a page could name a unit outside ``allowed``: its id, names and short names in both languages, as
+    text and as JSON writes them (Plotly's figure escapes Chinese as \\uXXXX, which a plain search misses)."""
+    import pandas as pd
+
+    # the units sheet as written, every name column of it (tests/oracle.py reads only the full names)
+    units = pd.read_excel(ROOT / "data" / "units.xlsx", dtype=str, engine="openpyxl")
+    words = set()
+    for row in units[~units["单位编码"].isin(allowed)].to_dict("records"):
+        for column in ("单位编码", "单位名称", "英文名称", "简称", "英文简称"):
+            value = row.get(column)
+            if isinstance(value, str) and value.strip():
+                words |= {value.strip(), json.dumps(value.strip())[1:-1]}
+    return words
+
+
+def test_a_two_unit_account_is_sent_nothing_of_another_unit_on_any_page(page, accounts_server):
+    """The brief's hidden data: not only what is drawn but everything the server sends — Plotly's figure JSON (hover
+    texts, customdata), the tables' rows, captions, alt texts, the 预警 strip — holds no other unit's id or name, on
+    every page a unit account may open, in both languages, for an account of two units (whose "all your units" is
+    a list, not one)."""
+    from oversight.auth import accounts, roles
+
+    url, _, users = accounts_server
+    allowed = {"gov_office", "research"}
+    accounts.add_user("liangjia", PASSWORD, roles.UNIT, units=sorted(allowed), path=users)
+    sent: list[str] = []
+    page.on(
+        "websocket",
+        lambda socket: socket.on(
+            "framereceived",
+            lambda frame: sent.append(frame if isinstance(frame, str) else frame.decode("utf-8", "replace")),
+        ),
+    )
+    _sign_in(page, url, "liangjia")
+    expect(page.get_by_text("当前账号：liangjia（单位）")).to_be_visible(timeout=60_000)
+    others = _other_units_words(allowed)
+    for lang in ("zh", "en"):
+        for path in READING_PATHS:
+            sent.clear()
+            page.goto(f"{url}/{path}?lang={lang}")
+            wait_for_charts(page, 1)
+            assert_no_exception(page)
+            received = "\n".join(sent) + page.content()
+            # the sweep reads what the page was sent: the scope caption names its unit in full
+            assert ("省政府办公厅" if lang == "zh" else "General Office of the Provincial Government") in received, path
+            found = sorted(word for word in others if word in received)
+            assert not found, (lang, path, found)
