@@ -136,3 +136,28 @@ def test_a_ledger_of_a_title_a_header_and_a_totals_row_reads_as_none_too(folder)
     assert store.ledgers_without_records(connection) == ["meetings"]
     [notice] = checked_folder.header_only_ledgers(folder, ["meetings"])
     assert notice.sheet == "会议" and notice.file == "meetings.xlsx"
+
+
+@pytest.mark.apptest
+def test_a_unit_account_is_not_told_that_a_ledger_is_empty_for_every_unit(folder, monkeypatch):
+    """h5, 4 Dec: the notice "reminders.xlsx … 只有表头、没有记录" stood on a unit account's pages too, telling it that
+    no unit has a reminder: a team-wide figure (every other unit's 0), which README's rule for figures over several
+    units does not let it see. Its own zeros read as any unit's with no record; an account of every unit is told."""
+    from oversight.auth import accounts, roles
+    from tests.apptest import run_page
+
+    header_only(folder, "reminders")
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    accounts.add_user("bangongting", "correct-horse-battery", roles.UNIT, units=["gov_office"])
+    accounts.add_user("leader", "correct-horse-battery", roles.LEADER)
+    told = {}
+    for username in ("bangongting", "leader"):
+        at = run_page("app.py")
+        at.text_input(key="widget.login_user").input(username)
+        at.text_input(key="widget.login_password").input("correct-horse-battery")
+        at.button[0].click().run()
+        at.switch_page("pages/04_reminders.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert any(m.label == "日常提醒" for m in at.metric)  # the page is drawn, its figures read none
+        told[username] = any("只有表头" in notice.value for notice in at.info)
+    assert told == {"bangongting": False, "leader": True}

@@ -362,8 +362,12 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
 
 def _note_header_only_ledgers(page: Page, page_id: str) -> None:
     """A ledger with its header and no row loads as none: its zeros are "nothing recorded in that file", which a
-    leader reading 日常提醒 0次 aloud must know (the file and sheet are named for whoever fills it in)."""
-    if page_id == "audit":  # the log of what people did reads no ledger
+    leader reading 日常提醒 0次 aloud must know (the file and sheet are named for whoever fills it in).
+
+    Not to a unit account: "no record in the ledger" is every unit's count, 0 — a figure over units outside its
+    scope (README, the rule for figures over several units). Its own zeros read as those of any unit without a
+    record, as where the ledger holds only other units' rows."""
+    if page_id == "audit" or not page.sees_all_units:  # the audit log reads no ledger; a unit account: above
         return
     for notice in cached_header_only_ledgers(page.folder, page.fingerprint):
         st.info(safe_text.markdown(notice.render(page.lang)), icon=":material/info:")
