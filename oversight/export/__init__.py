@@ -739,4 +739,4 @@ def chart_plotly_config(spec: charts.ChartSpec, figure: go.Figure, context: Expo
 def figure_plotly_config(key: str, title: str, figure: go.Figure, context: ExportContext) -> dict[str, object]:
     """``chart_plotly_config`` for a figure without a ``ChartSpec``."""
     width, height = export_size(figure)
-    return plotly_config(context.chart_file_stem(key, title), width, height)
+    return plotly_config(context.chart_file_stem(key, title), width, height, context.lang)
