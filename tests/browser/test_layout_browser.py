@@ -339,9 +339,11 @@ def test_a_charts_title_takes_the_lines_its_column_needs(browser, server_url):
         context.close()
 
 
-# Each page with tables, and the charts drawn on it. The table grid is a canvas scrolled inside its card: printed, an
-# English issues list 1,710 px wide lost every column past the card's 646 px, and a list of 16 rows its last six.
-PRINTED_TABLE_PAGES = {"meetings": 4, "issues": 3, "suggestions": 4, "unit_profile": 2}
+# Each reading page but the Overview (its own print test is above): the charts drawn on it, and whether it has tables.
+# The table grid is a canvas scrolled inside its card: printed, an English issues list 1,710 px wide lost every column
+# past the card's 646 px, and a list of 16 rows its last six.
+PRINTED_PAGES = {"meetings": (4, True), "issues": (3, True), "suggestions": (4, True), "reminders": (4, False),
+                 "unit_profile": (2, True)}  # fmt: skip
 A4_PRINTABLE_PX = 190 / 25.4 * 96  # app.css's print width: A4's 210 mm less the page's margins
 
 # Measured in the page as it is laid out for print: what passes the content's right edge, and each printed table's
@@ -370,12 +372,14 @@ _PRINTED = """() => {
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_printing_a_page_keeps_every_tables_columns_and_rows_on_the_paper(browser, server_url, output_dir, lang):
+def test_printing_a_page_keeps_every_chart_and_every_tables_columns_and_rows_on_the_paper(
+    browser, server_url, output_dir, lang
+):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
     page = context.new_page()
     problems = {}
     try:
-        for name, charts in PRINTED_TABLE_PAGES.items():
+        for name, (charts, has_tables) in PRINTED_PAGES.items():
             page.goto(f"{server_url}/{name}?lang={lang}")
             wait_for_charts(page, charts)
             assert_no_exception(page)
@@ -383,16 +387,16 @@ def test_printing_a_page_keeps_every_tables_columns_and_rows_on_the_paper(browse
             page.wait_for_timeout(1500)  # Streamlit redraws a chart whose box changed
             printed = page.evaluate(_PRINTED)
             assert printed["width"] <= A4_PRINTABLE_PX + 1, printed["width"]
-            assert printed["tables"], name  # the page's tables are printed as tables of their own …
+            assert bool(printed["tables"]) == has_tables, name  # the tables printed as tables of their own …
             assert printed["grids"] == 0, name  # … not as the grid's canvas, scrolled as the screen left it
             wrong = [table for table in printed["tables"] if table["rows"] != table["said"] or table["wide"]]
             if printed["past"] or wrong:
                 problems[name] = {"past the paper's edge": printed["past"], "tables": wrong}
             page.pdf(path=output_dir / f"print_{name}_{lang}.pdf", format="A4")
             page.emulate_media(media="screen")
-            # and on screen the grid, not the printed table beside it
-            expect(page.locator(".oversight-print-table").first).to_be_hidden()
-            expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+            if has_tables:  # and on screen the grid, not the printed table beside it
+                expect(page.locator(".oversight-print-table").first).to_be_hidden()
+                expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
     finally:
         context.close()
     assert problems == {}
