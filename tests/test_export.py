@@ -222,6 +222,19 @@ def test_the_modebar_has_no_camera_past_the_marking_and_the_audit(by_unit_frame,
     )
 
 
+@pytest.mark.parametrize(("lang", "reset"), [("zh", "还原坐标轴"), ("en", "Reset axes")])
+def test_the_modebar_and_plotlys_notes_speak_the_pages_language(
+    by_unit_frame, default_filter, units, span, lang, reset
+):
+    """The Chinese page's modebar said "Zoom", "Pan", "Reset axes" (Plotly's English): its words are given to Plotly
+    as a dictionary of the page's language, under a locale of the app's own name (numbers keep the layout's)."""
+    context = _context(lang, default_filter, units, span)
+    config = export.chart_plotly_config(BY_UNIT, BY_UNIT.build(by_unit_frame, lang), context)
+    dictionary = config["locales"][config["locale"]]["dictionary"]
+    assert dictionary["Reset axes"] == reset and set(dictionary) >= {"Zoom", "Pan", "Autoscale"}
+    assert "format" not in config["locales"][config["locale"]]
+
+
 def test_chart_downloads_cover_png_svg_csv_xlsx(by_unit_frame, default_filter, units, span):
     context = _context("en", default_filter, units, span)
     downloads = export.chart_downloads(BY_UNIT, by_unit_frame, BY_UNIT.build(by_unit_frame, "en"), context)

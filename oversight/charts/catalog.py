@@ -405,7 +405,7 @@ def make_unit_trends_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
 
 # Units side by side: one colour per unit. Red stands for issues and grey for a year earlier everywhere else, so
 # neither marks a unit here.
-COMPARED_UNIT_COLOURS = ("#1F5AA6", COLOURS["accent"], "#2E7D32", "#6A4C93")
+COMPARED_UNIT_COLOURS = tuple(SEQUENCE[1:5])
 # Two units with the same figures drew one line exactly over the other (Big Data Admin.'s blue under Beijing Office's
 # purple: two units read as having no issues). Each unit has its own dash and marker shape too, and each later one is
 # thinner with a smaller marker: a line drawn over another leaves the first showing round it and through its gaps,

@@ -22,6 +22,7 @@ import plotly.graph_objects as go
 from oversight import charts, config
 from oversight.charts import kinds, labels, none_entry, ticks
 from oversight.charts.style import (
+    COLOURS,
     FONT_FAMILY,
     filled_lines,
     label_width,
@@ -189,7 +190,8 @@ def with_subtitle(figure: go.Figure, text: str, marking: Marking = NO_MARKING) -
     copied.update_layout(
         title=dict(
             subtitle=dict(
-                text="<br>".join(safe_text.plotly(line) for line in lines), font=dict(size=13, color="#52606D")
+                text="<br>".join(safe_text.plotly(line) for line in lines),
+                font=dict(size=13, color=COLOURS["muted_text"]),
             )
         ),
         margin=dict(t=_margin(copied, "t", 80) + _SUBTITLE_LINE_PX + _SUBTITLE_MORE_PX * (len(lines) - 1)),
@@ -737,4 +739,4 @@ def chart_plotly_config(spec: charts.ChartSpec, figure: go.Figure, context: Expo
 def figure_plotly_config(key: str, title: str, figure: go.Figure, context: ExportContext) -> dict[str, object]:
     """``chart_plotly_config`` for a figure without a ``ChartSpec``."""
     width, height = export_size(figure)
-    return plotly_config(context.chart_file_stem(key, title), width, height)
+    return plotly_config(context.chart_file_stem(key, title), width, height, context.lang)

@@ -176,9 +176,36 @@ class ExportContext:
 MODEBAR_REMOVED = ["toImage", "sendChartToCloud", "select2d", "lasso2d"]
 
 
-def plotly_config(file_stem: str, width: int | None = None, height: int | None = None) -> dict[str, object]:
-    """The charts' ``config``: no camera, no upload, no selection tools (see ``MODEBAR_REMOVED``); the others stay.
+# What Plotly writes in English on a chart (the modebar's buttons, the note after a zoom or a legend click), by the
+# key of its words in the page's language: Plotly looks each up in its config's ``locales`` dictionary
+_PLOTLY_WORDS = {
+    "Zoom": "modebar.zoom",
+    "Pan": "modebar.pan",
+    "Zoom in": "modebar.zoom_in",
+    "Zoom out": "modebar.zoom_out",
+    "Autoscale": "modebar.autoscale",
+    "Reset axes": "modebar.reset_axes",
+    "Double-click to zoom back out": "modebar.double_click_zoom_out",
+    "Double-click on legend to isolate one trace": "modebar.double_click_legend",
+}
+
+
+def plotly_config(
+    file_stem: str, width: int | None = None, height: int | None = None, lang: str = "zh"
+) -> dict[str, object]:
+    """The charts' ``config``: no camera, no upload, no selection tools (see ``MODEBAR_REMOVED``); the others stay,
+    named in ``lang`` (the Chinese page's modebar said "Zoom", "Pan", "Reset axes").
 
     ``file_stem``, ``width`` and ``height`` are kept for the signature's callers; the PNG button uses the same.
     """
-    return {"displaylogo": False, "showSendToCloud": False, "modeBarButtonsToRemove": list(MODEBAR_REMOVED)}
+    # a locale of the app's own name, so that only its dictionary applies: numbers and dates keep Plotly's defaults
+    # and the layout's separators
+    locale = f"oversight-{i18n.normalise_language(lang)}"
+    dictionary = {english: i18n.t(key, lang) for english, key in _PLOTLY_WORDS.items()}
+    return {
+        "displaylogo": False,
+        "showSendToCloud": False,
+        "modeBarButtonsToRemove": list(MODEBAR_REMOVED),
+        "locale": locale,
+        "locales": {locale: {"dictionary": dictionary}},
+    }

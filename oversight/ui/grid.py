@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from oversight.core import i18n
-from oversight.present import tables
+from oversight.core.numbers import grouped
+from oversight.present import printed_table, tables
 
 
 def data_table(frame: pd.DataFrame, lang: str, *, height: int | None = None) -> None:
@@ -26,6 +27,10 @@ def data_table(frame: pd.DataFrame, lang: str, *, height: int | None = None) -> 
             **{name: st.column_config.NumberColumn(format="%.1f") for name in one_place},
         },
     )
+    # the grid is a canvas scrolled inside its card: printed, it lost the columns and rows past the card's edges;
+    # paper gets this table instead, which wraps to the page's width (app.css shows one or the other)
+    cut_note = i18n.t("table.print_cut", lang, shown=printed_table.MOST_PRINTED_ROWS, count=grouped(len(frame)))
+    st.html(printed_table.html_table(frame, one_place, i18n.t("table.missing", lang), cut_note))
 
 
 def _header_help(frame: pd.DataFrame, lang: str) -> dict[str, str]:

@@ -5,6 +5,7 @@ Screenshots land in test-output/browser/layout/ to be looked at."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.helpers import assert_no_exception, wait_for_charts
 
@@ -336,3 +337,66 @@ def test_a_charts_title_takes_the_lines_its_column_needs(browser, server_url):
         assert page.evaluate(_TITLE_LINES, title) == {"lines": 2, "inside": True}
     finally:
         context.close()
+
+
+# Each reading page but the Overview (its own print test is above): the charts drawn on it, and whether it has tables.
+# The table grid is a canvas scrolled inside its card: printed, an English issues list 1,710 px wide lost every column
+# past the card's 646 px, and a list of 16 rows its last six.
+PRINTED_PAGES = {"meetings": (4, True), "issues": (3, True), "suggestions": (4, True), "reminders": (4, False),
+                 "unit_profile": (2, True)}  # fmt: skip
+A4_PRINTABLE_PX = 190 / 25.4 * 96  # app.css's print width: A4's 210 mm less the page's margins
+
+# Measured in the page as it is laid out for print: what passes the content's right edge, and each printed table's
+# rows beside the count its card's caption gives (the last number: "16 rows", "共 16 条", "… the latest 10 listed")
+_PRINTED = """() => {
+  const main = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const style = getComputedStyle(main);
+  const right = main.getBoundingClientRect().right - parseFloat(style.paddingRight);
+  const past = [];
+  for (const node of main.querySelectorAll('.js-plotly-plot, .oversight-print-table, .oversight-print-table td, '
+                                           + '[data-testid="stMetric"], [data-testid="stCaptionContainer"]')) {
+    const box = node.getBoundingClientRect();
+    if (box.width && box.right > right + 1) past.push([node.className || node.dataset.testid, Math.round(box.right)]);
+  }
+  const tables = [...main.querySelectorAll('.oversight-print-table')].map(table => {
+    const card = table.closest('[data-testid="stVerticalBlock"]');
+    const captions = [...card.querySelectorAll('[data-testid="stCaptionContainer"]')].map(c => c.innerText);
+    const numbers = (captions.join(' ').replace(/,/g, '').match(/\\d+/g) || []).map(Number);
+    return {rows: table.querySelectorAll('tbody tr').length, said: numbers.length ? numbers[numbers.length - 1] : null,
+            columns: table.querySelectorAll('thead th').length, wide: table.scrollWidth > table.clientWidth + 1};
+  });
+  const grids = [...main.querySelectorAll('[data-testid="stDataFrame"]')].filter(g => g.getBoundingClientRect().width);
+  return {width: Math.round(main.getBoundingClientRect().width), right: Math.round(right), past, tables,
+          grids: grids.length};
+}"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_printing_a_page_keeps_every_chart_and_every_tables_columns_and_rows_on_the_paper(
+    browser, server_url, output_dir, lang
+):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    problems = {}
+    try:
+        for name, (charts, has_tables) in PRINTED_PAGES.items():
+            page.goto(f"{server_url}/{name}?lang={lang}")
+            wait_for_charts(page, charts)
+            assert_no_exception(page)
+            page.emulate_media(media="print")
+            page.wait_for_timeout(1500)  # Streamlit redraws a chart whose box changed
+            printed = page.evaluate(_PRINTED)
+            assert printed["width"] <= A4_PRINTABLE_PX + 1, printed["width"]
+            assert bool(printed["tables"]) == has_tables, name  # the tables printed as tables of their own …
+            assert printed["grids"] == 0, name  # … not as the grid's canvas, scrolled as the screen left it
+            wrong = [table for table in printed["tables"] if table["rows"] != table["said"] or table["wide"]]
+            if printed["past"] or wrong:
+                problems[name] = {"past the paper's edge": printed["past"], "tables": wrong}
+            page.pdf(path=output_dir / f"print_{name}_{lang}.pdf", format="A4")
+            page.emulate_media(media="screen")
+            if has_tables:  # and on screen the grid, not the printed table beside it
+                expect(page.locator(".oversight-print-table").first).to_be_hidden()
+                expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+    finally:
+        context.close()
+    assert problems == {}
