@@ -249,7 +249,7 @@ def test_push_reaches_both_robots_once_per_period(settings_path, capsys):
         # when it was sent, in Beijing time as the audit page says it (the log keeps UTC: 8 hours earlier)
         state = json.loads(configuration.load_settings(settings_path).state_file.read_text(encoding="utf-8"))
         (sent_at,) = [entry["sent_at"] for key, entry in state.items() if "wecom-group" in key]
-        assert f"2020-11-08/all：{config.team_time_text(sent_at)} 已推送过" in out, (state, out)
+        assert f"2020-11-08/all：{config.team_time_text(sent_at)}（北京时间） 已推送过" in out, (state, out)
         # the data says something else now (a wider window): still not resent, but the message says so
         status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--due-within", "90", "--push")
         assert len(receiver.requests) == 2 and "内容有变化" in out
@@ -298,7 +298,8 @@ def test_a_run_behind_a_stuck_one_gives_up_in_time_and_sends_nothing(settings_pa
         status, _, err = result[0]
         assert status == 4
         assert err.strip() == (
-            "另一次推送（进程 4242，开始于 2020-11-08 09:00:00）仍未结束，已等待 2 秒；本次未推送任何消息，请稍后再运行。"
+            "另一次推送（进程 4242）开始于 2020-11-08 09:00:00（北京时间），仍未结束，已等待 2 秒；本次未推送任何消息，"
+            "请稍后再运行。"
         )
         assert receiver.requests == [] and _audit_pushes() == []
         # once the first run is gone, the next run sends, once
