@@ -17,6 +17,7 @@ from oversight.data import store
 from oversight.data.filters import Filter, Quarter
 from tests import oracle
 from tests.apptest import run_page
+from tests.test_definitions import EDGE_DAYS
 
 CASES = [
     ((), (2020, 1), (2020, 4)),
@@ -238,3 +239,32 @@ def test_a_window_of_no_days_is_todays_deadlines(connection, span, ledgers):
     digest_lines = {lang: digest_text.counts_line(strip.digest, lang) for lang in ("zh", "en")}
     assert digest_lines["zh"].startswith("逾期未整改 5 项 · 今天到期 1 项 · ")
     assert digest_lines["en"].startswith("5 overdue · 1 due today · ")
+
+
+@pytest.mark.parametrize("day", EDGE_DAYS, ids=str)
+def test_not_consulted_names_how_far_into_its_quarter_it_is_counted(connection, ledgers, day):
+    """ "未开展定期会商 8家单位" on a quarter's first day was true and read aloud as a quarter without consultation. A
+    quarter not over is named with the day counted to, on the strip, in the digest's counts and in each unit's line
+    (README, 口径说明: 未会商); its last day names the quarter alone. The count recomputed from the spreadsheets."""
+    quarter = (day.year, (day.month - 1) // 3 + 1)
+    activities = ledgers.activities
+    consulted = set(
+        activities[
+            (activities["kind"] == "consultation")
+            & (activities["date"] >= oracle.quarter_first(*quarter))
+            & (activities["date"] <= day)
+        ]["unit"]
+    )
+    missing = len(set(ledgers.units["unit_id"]) - consulted)
+    strip = AlertStrip(alerts.alerts_for(connection, Scope.everything(), day, alerts.DEFAULT_RULES, ()))
+    assert len(strip.without_consultation) == missing
+    whole = day == oracle.quarter_last(*quarter)
+    zh = f"{quarter[0]}年第{quarter[1]}季度" + ("" if whole else f"（截至{day.month}月{day.day}日）")
+    en = f"{quarter[0]} Q{quarter[1]}" + ("" if whole else f" (to {day.day} {day.strftime('%b')})")
+    said_zh, said_en = (" ".join(strip.parts(lang)) for lang in ("zh", "en"))
+    assert (f"{zh}未开展定期会商 {missing}家单位" if missing > 3 or not missing else f"{zh}未开展定期会商：") in said_zh
+    assert en in said_en, said_en
+    counts = digest_text.counts_line(strip.digest, "zh")
+    assert (f"本季度未会商 {missing} 家" if whole else f"{zh}未会商 {missing} 家") in counts
+    units = [line for line in digest_text.render_text(strip.digest, "zh").splitlines() if "未会商：" in line]
+    assert len(units) == missing and all(f"未会商：{zh}未开展定期会商" in line for line in units)

@@ -432,7 +432,7 @@ def test_text_groups_by_unit_in_the_units_sheet_order(connection):
     assert text.startswith("派驻监督预警摘要\n截至 2020年11月8日（2020年第4季度）\n")
     # as of 8 November: petitions' consultation of 19 December has not happened yet; Q4 to 8 November has more
     # meetings than Q4 2019 to 8 November at two units
-    assert "逾期未整改 5 项 · 30 日内到期 1 项 · 本季度未会商 9 家 · 会议同比增多 2 家" in text
+    assert "逾期未整改 5 项 · 30 日内到期 1 项 · 2020年第4季度（截至11月8日）未会商 9 家 · 会议同比增多 2 家" in text
     units = [unit for unit, _ in digest.by_unit()]
     order = list(digest.unit_order)
     assert units == sorted(units, key=order.index)
@@ -442,7 +442,7 @@ def test_text_groups_by_unit_in_the_units_sheet_order(connection):
         in text
     )
     english = digest_text.render_text(digest, "en")
-    assert "5 overdue · 1 due within 30 days · 9 units not consulted this quarter" in english
+    assert "5 overdue · 1 due within 30 days · 9 units not consulted in 2020 Q4 (to 8 Nov)" in english
 
 
 def test_json_is_plain_data_and_its_fingerprint_follows_the_content(connection):
@@ -641,6 +641,9 @@ def test_a_unit_without_consultation_is_named_with_its_last_one_or_none_since_th
     for unit in (u for u in scope if u not in in_quarter):
         last = before.get(unit)
         zh_quarter, en_quarter = f"{quarter[0]}年第{quarter[1]}季度", f"{quarter[0]} Q{quarter[1]}"
+        if day < oracle.quarter_last(*quarter):  # a quarter not over is named with the day counted to
+            zh_quarter += f"（截至{day.month}月{day.day}日）"
+            en_quarter += f" (to {day.day} {day.strftime('%b')})"
         if last is None:
             expected_zh[unit] = f"{zh_quarter}未开展定期会商（自{first[0]}年第{first[1]}季度数据起始以来无会商记录）"
             expected_en[unit] = (
@@ -653,7 +656,9 @@ def test_a_unit_without_consultation_is_named_with_its_last_one_or_none_since_th
     digest = _digest(connection, day, units=units)
     for lang, expected in (("zh", expected_zh), ("en", expected_en)):
         said = {
-            item.unit_id: digest_text.item_text(item, lang, data_start=digest.data_start)
+            item.unit_id: digest_text.item_text(
+                item, lang, data_start=digest.data_start, records_to=digest_text.consultation_counted_to(digest)
+            )
             for item in digest.items
             if item.rule == "no_consultation"
         }
@@ -687,8 +692,11 @@ def test_the_count_line_names_the_days_counted_where_the_records_stop_inside_the
     zh, en = (digest_text.counts_line(digest, lang) for lang in ("zh", "en"))
     assert f"2020年第3季度（截至8月14日）未会商 {missing} 家" in zh and "本季度" not in zh
     assert f"{missing} units not consulted in 2020 Q3 (to 14 Aug)" in en and "this quarter" not in en
-    # where the records reach the digest's day, the heading's day is the quarter's end of count: 本季度 says it
-    whole = _digest(store.connect(checked_folder.read_folder(folder)), date(2020, 8, 14))
+    # where the records reach the digest's day, that day is named all the same: the quarter is not over
+    to_date = _digest(store.connect(checked_folder.read_folder(folder)), date(2020, 8, 14))
+    assert f"2020年第3季度（截至8月14日）未会商 {missing} 家" in digest_text.counts_line(to_date, "zh")
+    # a quarter's last day counts the quarter whole: 本季度
+    whole = _digest(store.connect(checked_folder.read_folder(store.SAMPLE_DATA_DIR)), date(2020, 9, 30))
     assert "本季度未会商" in digest_text.counts_line(whole, "zh")
 
 

@@ -349,7 +349,7 @@ def test_unit_profile_defaults_to_the_first_unit_without_narrowing_the_dashboard
     at = run_page(PROFILE)
     shown = metrics(at)
     # the caption names the unit shown, not 全部9家; the cards carry their units (个, 条, 次)
-    assert at.caption[0].value.startswith("数据范围：省政府办公厅；")
+    assert at.caption[0].value.startswith("监督范围：省政府办公厅；")
     assert shown["指出问题"] == "3个"  # 省政府办公厅 raised 3 of the 16
     suggestions = frames["suggestions"]
     gov_office_suggestions = (
@@ -370,7 +370,7 @@ def test_unit_profile_defaults_to_the_first_unit_without_narrowing_the_dashboard
 def test_unit_profile_follows_the_url_and_picking_a_unit_narrows_the_dashboard():
     at = run_page(PROFILE, {"unit": ["petitions"]})
     assert figure_titled(at, "本单位与全部单位平均对比")["data"][0]["name"] == "省信访局"
-    assert at.caption[0].value.startswith("数据范围：省信访局；")
+    assert at.caption[0].value.startswith("监督范围：省信访局；")
     at.multiselect(key="widget.profile_units.0.petitions").set_value(["research"]).run()
     assert not at.exception
     assert at.query_params["unit"] == "research" or list(at.query_params["unit"]) == ["research"]
@@ -424,12 +424,12 @@ def test_every_unit_chosen_one_by_one_reads_as_all_of_them(frames):
     and file names and the summary named nine units instead of 全部9家. Every unit chosen is now no unit filter."""
     every = list(frames["units"]["unit_id"])
     at = run_page("app.py", {"unit": every})
-    assert at.caption[0].value.startswith("数据范围：全部9家综合监督单位；"), at.caption[0].value
+    assert at.caption[0].value.startswith("监督范围：全部9家综合监督单位；"), at.caption[0].value
     assert metrics(at)["指出问题"] == "16个"
     assert "unit" not in at.query_params  # the link of the view is that of all units
     at = run_page("app.py")
     at.multiselect(key="widget.units").set_value(every).run()
-    assert at.caption[0].value.startswith("数据范围：全部9家综合监督单位；"), at.caption[0].value
+    assert at.caption[0].value.startswith("监督范围：全部9家综合监督单位；"), at.caption[0].value
     assert at.multiselect(key="widget.units").value == []  # the placeholder 全部单位 says it
     assert "unit" not in at.query_params
     at.multiselect(key="widget.units").set_value(every[:8]).run()  # eight of nine are named

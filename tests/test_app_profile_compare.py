@@ -116,7 +116,7 @@ def test_the_url_keeps_the_chosen_units_and_a_fifth_is_refused():
     assert "unit" not in at.query_params
     picker.set_value(["gov_office", "petitions"]).run()
     assert list(at.query_params["unit"]) == ["gov_office", "petitions"]
-    assert at.caption[0].value.startswith("数据范围：省政府办公厅、省信访局；")
+    assert at.caption[0].value.startswith("监督范围：省政府办公厅、省信访局；")
     assert _column_metrics(at, "petitions")[0].value == "2个"
 
     four = ["gov_office", "petitions", "research", "data_admin"]

@@ -106,7 +106,7 @@ def test_a_unit_account_sees_only_its_own_unit(users):
     assert shown["指出问题"] == "3个" and shown["意见建议"] == "3条"
     assert all(value not in ("16个", "19条") for value in shown.values())
     assert at.multiselect(key="widget.units").options == ["省政府办公厅"]
-    assert at.caption[0].value.startswith("数据范围：省政府办公厅；")
+    assert at.caption[0].value.startswith("监督范围：省政府办公厅；")
     assert len(at.download_button) == 0  # unit accounts read; they do not download
     # nor are they promised one under a chart that opens its list
     hints = " ".join(caption.value for caption in at.caption)
@@ -139,7 +139,7 @@ def test_a_forged_widget_value_is_dropped_named_and_audited_as_a_link_is(users):
     at = sign_in("bangongting")
     at.multiselect(key="widget.units").set_value(["research", "gov_office"]).run()
     assert not at.exception
-    assert at.caption[0].value.startswith("数据范围：省政府办公厅；"), at.caption[0].value
+    assert at.caption[0].value.startswith("监督范围：省政府办公厅；"), at.caption[0].value
     assert metrics(at)["指出问题"] == "3个"
     assert any("research" in w.value and "已去掉" in w.value for w in at.warning), [w.value for w in at.warning]
     assert at.query_params.get("unit") in (None, [], ["gov_office"])  # the address names no other unit
@@ -174,7 +174,7 @@ def test_a_filter_unit_that_is_not_text_is_dropped_without_breaking_the_session(
     at.session_state[session.FILTER_KEY] = filter_.with_units([["x"], {"a": 1}, "research"])
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.caption[0].value.startswith("数据范围：省政府研究室；"), at.caption[0].value
+    assert at.caption[0].value.startswith("监督范围：省政府研究室；"), at.caption[0].value
     assert any("已去掉" in w.value for w in at.warning)
 
 
@@ -202,7 +202,7 @@ def test_a_unit_an_import_removed_is_dropped_from_an_open_session(users, monkeyp
     assert not at.exception, at.exception
     assert any("chronicles" in w.value for w in at.warning), [w.value for w in at.warning]
     at.switch_page("app.py").run()
-    assert at.caption[0].value.startswith("数据范围：全部8家综合监督单位；"), at.caption[0].value
+    assert at.caption[0].value.startswith("监督范围：全部8家综合监督单位；"), at.caption[0].value
 
 
 def test_the_next_account_in_a_tab_is_not_held_to_the_last_ones_address(users):
@@ -215,7 +215,7 @@ def test_the_next_account_in_a_tab_is_not_held_to_the_last_ones_address(users):
     at.text_input(key="widget.login_user").input("bangongting")
     at.text_input(key="widget.login_password").input(PASSWORD)
     at.button[0].click().run()
-    assert at.caption[0].value.startswith("数据范围：省政府办公厅；"), at.caption[0].value
+    assert at.caption[0].value.startswith("监督范围：省政府办公厅；"), at.caption[0].value
     assert not at.warning, [w.value for w in at.warning]
     assert not [line for line in _audit_lines() if line["action"] == "refused"]
 
@@ -417,7 +417,7 @@ def test_the_next_account_in_the_same_tab_starts_from_nothing_of_the_last(users)
     at.text_input(key="widget.login_password").input(PASSWORD)
     at.button[0].click().run()
     assert not at.exception, [e.value for e in at.exception]
-    assert metrics(at)["指出问题"] == "3个" and at.caption[0].value.startswith("数据范围：省政府办公厅；")
+    assert metrics(at)["指出问题"] == "3个" and at.caption[0].value.startswith("监督范围：省政府办公厅；")
     assert not any("research" in warning.value for warning in at.warning)
 
 

@@ -18,7 +18,7 @@ from pptx.util import Inches
 from pypdf import PdfReader
 
 from oversight import briefing, charts, export
-from oversight.briefing import pptx_deck, takeaways
+from oversight.briefing import docx_report, html_report, pptx_deck, takeaways
 from oversight.briefing.pdf_text import normalised_cmap, ordinary_text
 from oversight.charts import catalog
 from oversight.core import i18n
@@ -253,7 +253,7 @@ def test_a_long_description_is_cut_in_every_document_and_says_where_the_rest_is(
 def test_a_chart_without_data_says_so_where_its_picture_would_be(pack):
     lang, built, _ = pack
 
-    first = dataclasses.replace(built.report.sections[0], png=None)
+    first = dataclasses.replace(built.report.sections[0], png=None, empty_note=None)
     report = dataclasses.replace(built.report, sections=[first, *built.report.sections[1:]])
     deck = Presentation(io.BytesIO(pptx_deck.pptx_bytes(report)))
     slide = next(s for s in deck.slides if s.shapes.title.text == first.title)
@@ -261,6 +261,28 @@ def test_a_chart_without_data_says_so_where_its_picture_would_be(pack):
         i18n.t("export.briefing.no_chart", lang)
     ]
     assert not [s for s in slide.shapes if s.shape_type == 13]  # no picture
+
+
+def test_an_empty_chart_says_it_once_on_its_slide_and_in_both_reports(pack):
+    """省政府参事室2020年第4季度未指出问题。 in the chart's place, then 本期无相关记录。 as its reading: said twice."""
+    lang, built, _ = pack
+    context = built.report.context
+    spec = built.report.sections[0].spec
+    nothing = built.report.sections[0].frame.assign(**{column: 0 for column in spec.value_columns})
+    empty = briefing._section_without_picture(spec, nothing, context)  # noqa: SLF001
+    note = i18n.t(spec.empty_key, lang, scope=context.scope_in_sentence(), period=context.period())
+    assert empty.empty_note == note and empty.takeaway is None
+    report = dataclasses.replace(built.report, sections=[empty, *built.report.sections[1:]])
+    no_records = i18n.t("export.takeaway.no_data", lang)
+
+    deck = Presentation(io.BytesIO(pptx_deck.pptx_bytes(report)))
+    slide = next(s for s in deck.slides if s.shapes.title.text == empty.title)
+    said = [s.text_frame.text for s in slide.shapes if s.has_text_frame and s.text_frame.text.strip()]
+    assert said.count(note) == 1 and not [text for text in said if no_records in text]
+    document = "\n".join(p.text for p in Document(io.BytesIO(docx_report.docx_bytes(report))).paragraphs)
+    assert document.count(note) == 1 and no_records not in document
+    page = re.sub(r"<[^>]+>", "", html_report.report_html(report))  # the text a reader of the PDF sees
+    assert page.count(escape(note, quote=False)) == 1 and no_records not in page
 
 
 def test_a_slides_issue_table_gives_a_unit_name_two_lines_at_most():
@@ -469,11 +491,9 @@ def test_chart_list_is_a_parameter_and_empty_charts_do_not_break_it(connection):
     assert len(deck.slides) == 2 + len(charts.OVERVIEW_CHARTS) + 2 + 1
     reminders_slide = deck.slides[2 + 3]
     assert not [shape for shape in reminders_slide.shapes if shape.shape_type == 13]
-    assert any(
-        i18n.t("export.takeaway.no_data", "zh") in shape.text_frame.text
-        for shape in reminders_slide.shapes
-        if shape.has_text_frame
-    )
+    said = [shape.text_frame.text for shape in reminders_slide.shapes if shape.has_text_frame]
+    assert said.count("省信访局2020年第2季度至2020年第3季度无日常提醒。") == 1  # the page's words, once
+    assert not [text for text in said if i18n.t("export.takeaway.no_data", "zh") in text]
     names = zipfile.ZipFile(io.BytesIO(built.files["zip"])).namelist()
     assert "日常提醒_按方式_省信访局_2020Q2-2020Q3.csv" in names
     assert "日常提醒_按方式_省信访局_2020Q2-2020Q3.png" not in names
@@ -813,6 +833,38 @@ def test_an_empty_open_issue_list_says_whether_any_issue_was_raised(connection, 
     for name, text in texts.items():
         assert i18n.t(expected, lang, as_of=day) in text, name
         assert i18n.t(other, lang, as_of=day) not in text, name
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_cover_and_the_slides_foot_say_scope_and_data_date_in_the_pages_words(connection, lang):
+    """The cover said 监督范围：… and 数据截至：2020年12月31日 where the page's caption said 数据范围：… and
+    数据截至2020年12月31日: a leader reading both aloud read two labels for one thing. One wording, one key each
+    (``export.briefing.scope``, ``export.data_as_of``), on the cover, a slide's foot and the page's caption."""
+    span = queries.data_span(connection)
+    one = span.resolve(Filter(("research",), Quarter(2020, 3), Quarter(2020, 3)))
+    report = briefing.collect_report(_run(connection), one, lang, specs=())
+    expected = {
+        "zh": ["监督范围：省政府研究室", "统计期间：2020年第3季度", "数据截至2020年12月31日"],
+        "en": ["Scope: Research Office of the Provincial Government", "Period: 2020 Q3", "Data as of 31 December 2020"],
+    }[lang]
+    assert report.meta_lines() == expected
+    assert report.footer_lines() == [
+        {
+            "zh": "驻省政府办公厅纪检监察组 · 2020年第3季度 · 数据截至2020年12月31日",
+            "en": f"{report.team} · 2020 Q3 · data as of 31 December 2020",
+        }[lang],
+        expected[0],
+    ]
+    caption = i18n.t(
+        "app.caption",
+        lang,
+        scope_line=i18n.t("export.briefing.scope", lang, scope=report.context.scope()),
+        period=report.context.period(),
+        data_as_of=i18n.t(
+            "export.data_as_of", lang, data_date="31 December 2020" if lang == "en" else "2020年12月31日"
+        ),
+    )
+    assert caption.startswith(expected[0]) and caption.lower().endswith(expected[2].lower())
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

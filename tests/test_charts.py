@@ -5,9 +5,11 @@ from __future__ import annotations
 import itertools
 
 import pandas as pd
+import pytest
 
 from oversight import charts
-from oversight.charts import catalog
+from oversight.charts import catalog, style
+from oversight.core import i18n, safe_text
 from oversight.data import queries
 
 
@@ -104,6 +106,55 @@ def test_a_long_unit_list_is_cut_to_the_top_fifteen_and_the_rest_still_adds_up()
     assert list(issues.customdata)[0] == ""  # a click on "other units" narrows nothing
     assert len(kinds.top_units(frame.head(16), ["issues"])) == 16  # no row of "1 other unit"
     assert len(kinds.top_units(frame.head(17), ["issues"])) == 16
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_top_of_many_units_lists_only_units_with_something_and_says_how_many_had_none(lang):
+    """At a province's scale a view with 9 units consulted drew them and 6 rows of 0 among "the top 15", then
+    "其他489家单位" with a bar of 0: rows of 0 among a top read as units ranked. Only units with something get a row;
+    the rest's row says how many had none (其余491家单位：无), and the bars still add up to the whole."""
+    from oversight.charts import kinds
+
+    frame = pd.DataFrame(
+        {
+            "unit_id": [f"u{i:03d}" for i in range(500)],
+            "name_zh": [f"单位{i}" for i in range(500)],
+            "name_en": [f"Unit {i}" for i in range(500)],
+            "issues": [9 - i if i < 9 else 0 for i in range(500)],
+            "suggestions": [1 if i == 30 else 0 for i in range(500)],  # a unit with only a suggestion, far down
+        }
+    )
+    drawn = kinds.top_units(frame, ["issues", "suggestions"])
+    assert list(drawn["unit_id"]) == [*(f"u{i:03d}" for i in range(9)), "u030", ""]
+    assert drawn.iloc[-1][f"name_{'zh' if lang == 'zh' else 'en'}"] == i18n.t("chart.other_units_none", lang, count=490)
+    assert {"zh": "其余490家单位：无", "en": "490 other units: none"}[lang] == i18n.t(
+        "chart.other_units_none", lang, count=490
+    )
+    assert drawn.iloc[-1][["issues", "suggestions"]].tolist() == [0, 0]
+    # more than a top with something: the top 15 and the rest's sum, as before
+    many = frame.assign(issues=[500 - i if i < 40 else 0 for i in range(500)])
+    drawn = kinds.top_units(many, ["issues", "suggestions"])
+    assert len(drawn) == kinds.TOP_UNIT_ROWS + 1 and drawn.iloc[-1]["name_zh"] == "其他485家单位"
+    assert drawn["issues"].sum() == many["issues"].sum() and drawn["suggestions"].sum() == 1
+
+
+def test_an_english_short_name_is_cut_between_words_never_inside_one():
+    """At scale "Changsha Education Bure…", "Changsha Natural Resour…": a word cut read as a misprint aloud. Every
+    unit of the scale data set keeps whole words ("Changsha Education…"), and the 504 labels stay distinct."""
+    from oversight.charts.style import short_unit_name
+    from oversight.devdata.scale import CITIES, DEPARTMENTS
+
+    names = [f"{city} {department}" for _, _, city in CITIES for _, _, department in DEPARTMENTS]
+    labels, _ = style.unit_labels(pd.DataFrame({"name_en": names}), "en")
+    assert len(set(labels)) == len(names)
+    for name, label in zip(names, labels):
+        shown = short_unit_name(name, "en")
+        assert label == safe_text.plotly(shown)  # escaped for Plotly after the cut
+        words = style._without_wordy_parts(name, "en").split()  # noqa: SLF001
+        kept = shown.removesuffix("…").split()
+        assert kept == words[: len(kept)], (name, shown)  # whole words, from the start
+    assert short_unit_name("Changsha Education Bureau", "en") == "Changsha Education…"
+    assert short_unit_name("Supercalifragilisticexpialidociousnessbureaucracy", "en").endswith("…")  # one word: cut
 
 
 def test_a_heatmap_of_many_units_draws_the_twenty_with_most_meetings():

@@ -83,11 +83,12 @@ def test_an_english_count_of_one_and_a_window_of_one_day_are_singular(settings_p
     )
     assert status == 0 and out.splitlines()[2] == "Scope: General Office"
     assert out.splitlines()[3] == (
-        "2 overdue · 0 due within a day · 1 unit not consulted this quarter · 0 units with more meetings than a year "
+        "2 overdue · 0 due within a day · 1 unit not consulted in 2020 Q4 (to 8 Nov) · 0 units with more meetings than "
+        "a year "
         "earlier"
     )
     status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--lang", "en")
-    assert "1 due within 30 days · 9 units not consulted this quarter" in out.splitlines()[2]
+    assert "1 due within 30 days · 9 units not consulted in 2020 Q4 (to 8 Nov)" in out.splitlines()[2]
 
 
 def test_json_and_due_within(settings_path, capsys):
@@ -248,7 +249,7 @@ def test_push_reaches_both_robots_once_per_period(settings_path, capsys):
         # when it was sent, in Beijing time as the audit page says it (the log keeps UTC: 8 hours earlier)
         state = json.loads(configuration.load_settings(settings_path).state_file.read_text(encoding="utf-8"))
         (sent_at,) = [entry["sent_at"] for key, entry in state.items() if "wecom-group" in key]
-        assert f"2020-11-08/all：{config.team_time_text(sent_at)} 已推送过" in out, (state, out)
+        assert f"2020-11-08/all：{config.team_time_text(sent_at)}（北京时间） 已推送过" in out, (state, out)
         # the data says something else now (a wider window): still not resent, but the message says so
         status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--due-within", "90", "--push")
         assert len(receiver.requests) == 2 and "内容有变化" in out
@@ -297,7 +298,8 @@ def test_a_run_behind_a_stuck_one_gives_up_in_time_and_sends_nothing(settings_pa
         status, _, err = result[0]
         assert status == 4
         assert err.strip() == (
-            "另一次推送（进程 4242，开始于 2020-11-08 09:00:00）仍未结束，已等待 2 秒；本次未推送任何消息，请稍后再运行。"
+            "另一次推送（进程 4242）开始于 2020-11-08 09:00:00（北京时间），仍未结束，已等待 2 秒；本次未推送任何消息，"
+            "请稍后再运行。"
         )
         assert receiver.requests == [] and _audit_pushes() == []
         # once the first run is gone, the next run sends, once
@@ -652,11 +654,11 @@ def test_not_consulted_names_the_data_date_where_the_records_stop_before_the_dig
         "zh": "  - 未会商：2020年第3季度（截至8月14日）未开展定期会商（上次会商 2020年3月26日）\n",
         "en": "  - Not consulted: no regular consultation in 2020 Q3 (to 14 Aug) (last one 26 March 2020)\n",
     }[lang] in text
-    # on the data date itself the digest's day is the heading's one day: the line stays as it was
+    # on the data date itself the line names that day all the same: the quarter is not over
     text = run(capsys, "alerts", "--as-of", "2020-08-14", "--unit", "offices_admin", "--lang", lang)[1]
     assert {
-        "zh": "  - 未会商：2020年第3季度未开展定期会商（上次会商 2020年3月26日）\n",
-        "en": "  - Not consulted: no regular consultation in 2020 Q3 (last one 26 March 2020)\n",
+        "zh": "  - 未会商：2020年第3季度（截至8月14日）未开展定期会商（上次会商 2020年3月26日）\n",
+        "en": "  - Not consulted: no regular consultation in 2020 Q3 (to 14 Aug) (last one 26 March 2020)\n",
     }[lang] in text
 
 
@@ -690,7 +692,7 @@ def test_a_digest_of_some_units_names_them_above_its_counts(settings_path, unit_
     scope = f"监督范围：{names['gov_office']}、{names['data_admin']}"
     assert out.splitlines()[2:4] == [
         scope,
-        f"逾期未整改 {overdue} 项 · 30 日内到期 1 项 · 本季度未会商 2 家 · 会议同比增多 0 家",
+        f"逾期未整改 {overdue} 项 · 30 日内到期 1 项 · 2020年第4季度（截至11月8日）未会商 2 家 · 会议同比增多 0 家",
     ]
     assert content.splitlines()[1:3] == ["截至 2020年11月8日（2020年第4季度）", scope]
     text = run(capsys, "alerts", "--as", "chief", "--as-of", AS_OF, "--unit", "data_admin", "--lang", "en")[1]

@@ -167,6 +167,26 @@ def test_default_period_is_the_latest_complete_year_or_quarter_the_data_reaches(
     assert default_range(reaching_on, date(2021, 2, 10), "quarter") == (Quarter(2020, 4), Quarter(2020, 4))
 
 
+@pytest.mark.parametrize("as_of", [date(2019, 1, 1), date(2019, 6, 15), date(2019, 12, 31)])
+def test_a_yearly_brief_in_the_datas_first_year_is_of_that_year_and_says_why(
+    private_settings, span, as_of, tmp_path, capsys
+):
+    """--as-of inside the data's first year (records from 2019 Q1): the year just over, 2018, has no records, and
+    the year's brief was of 2019 Q1 alone (2018 cut to the data start), said nowhere. It is of the data's first year,
+    as the quarterly brief is of its first quarter, and the run says so."""
+    assert default_range(span, as_of) == (Quarter(2019, 1), Quarter(2019, 4))
+    if as_of.month <= 3:  # the quarter just over is before the data too: the quarterly brief's same rule
+        assert default_range(span, as_of, "quarter") == (Quarter(2019, 1), Quarter(2019, 1))
+    short = DataSpan(span.unit_ids, Quarter(2019, 1), Quarter(2019, 2), date(2019, 6, 10))
+    assert default_range(short, as_of) == (Quarter(2019, 1), Quarter(2019, 4))  # to the data date: 2019年度（截至…）
+    assert main(["brief", "--as-of", as_of.isoformat(), "--format", "docx", "--out", str(tmp_path)]) == 0
+    out = capsys.readouterr()
+    said = "2018年度在数据起始（2019年第1季度）之前，没有记录：本次简报改为2019年度。"
+    assert said in out.err and "2019Q1-2019Q4" in out.out
+    assert main(["brief", "--as-of", "2020-06-15", "--format", "docx", "--out", str(tmp_path)]) == 0
+    assert "数据起始" not in capsys.readouterr().err  # 2019 is over and recorded: nothing to explain
+
+
 def test_default_period_is_one_the_data_cover_whole(span):
     """Records to 14 Aug 2021, run at the end of 2026: the latest whole year is 2020 and the latest whole quarter
     2021 Q2 — not 2021 to date or six weeks of Q3, which a timer would push as the period and never again whole."""

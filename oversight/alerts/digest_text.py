@@ -86,11 +86,11 @@ def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
     mark = "**" if bold else ""
     days = digest.rules.due_within_days
     within = within_days(days, lang)
-    # where the records stop before the digest's day, 未会商 counts the quarter to the data date: "本季度未会商" over
-    # records that stop on 14 August read as the quarter's to the day in the heading, or whole. Named as its items are
-    records_to = records_stop_before(digest)
-    partial = records_to is not None and records_to < digest.quarter.last_day
-    quarter = _quarter_to(digest.quarter, records_to, lang)
+    # 未会商 over part of a quarter names the day counted to (the data date where the records stop before the
+    # digest's day): "本季度未会商" read as the whole quarter's, or as the quarter's to the day in the heading
+    records_to = consultation_counted_to(digest)
+    partial = records_to < digest.quarter.last_day
+    quarter = quarter_to(digest.quarter, records_to, lang)
     parts = [
         i18n.t(
             _count_key(rule, days, partial),
@@ -122,7 +122,7 @@ def within_days(days: int, lang: str) -> str:
     return i18n.t("alerts.within_days", lang, count=days)
 
 
-def _quarter_to(quarter: Quarter, counted_to: date | None, lang: str) -> str:
+def quarter_to(quarter: Quarter, counted_to: date | None, lang: str) -> str:
     """``2020年第3季度`` for a quarter counted whole, ``2020年第3季度（截至8月14日）`` for one counted to a day in it."""
     label = i18n.quarter_label(quarter, lang)
     if counted_to is None or counted_to >= quarter.last_day:
@@ -143,7 +143,7 @@ def item_text(
     quarter to (``Digest.quarter_counted_to``): 会议增多 names it for both quarters it compares. ``data_start`` is
     the first recorded day (``Digest.data_start``): a unit with no consultation on record has none since then —
     before it nothing is known (README, 口径说明), so the digest does not say it was "never" consulted. ``records_to``
-    is the data date where it falls before the digest's day (``records_stop_before``): 未会商 names it."""
+    is the day 未会商 counted the quarter to (``consultation_counted_to``): it names it where the quarter is not over."""
     facts = item.facts
     if item.rule in ("overdue", "due_soon"):
         text = facts.get("description")
@@ -167,7 +167,7 @@ def item_text(
     if item.rule == "no_consultation":
         # to the data date where the records stop before the digest's day: a consultation held since has not been
         # imported yet, and "2020年第3季度未开展定期会商" on 20 September of ledgers to 14 August said it had not been held
-        quarter = _quarter_to(Quarter.parse(facts["quarter"]), records_to, lang)
+        quarter = quarter_to(Quarter.parse(facts["quarter"]), records_to, lang)
         if facts.get("last_consultation"):
             return i18n.t(
                 "alerts.item.no_consultation", lang, quarter=quarter, last=_day(facts["last_consultation"], lang)
@@ -180,8 +180,8 @@ def item_text(
     return i18n.t(
         "alerts.item.meetings_rising",
         lang,
-        quarter=_quarter_to(rising_in, counted_to, lang),
-        earlier=_quarter_to(rising_in.shift(-4), counted_to and same_day_years_earlier(counted_to), lang),
+        quarter=quarter_to(rising_in, counted_to, lang),
+        earlier=quarter_to(rising_in.shift(-4), counted_to and same_day_years_earlier(counted_to), lang),
         meetings=grouped(facts["meetings"]),
         count=grouped(facts["meetings"]),  # "1 meeting in 2020 Q4 against 0"
         prev=grouped(facts["prev_meetings"]),
@@ -189,10 +189,12 @@ def item_text(
     )
 
 
-def records_stop_before(digest: Digest) -> date | None:
-    """The data date where the records stop before the digest's day, else None (within the data, the day is the
-    digest's own, which its heading names)."""
-    return digest.data_date if digest.data_date is not None and digest.data_date < digest.as_of else None
+def consultation_counted_to(digest: Digest) -> date:
+    """The day 未会商 counts its quarter to, which it names wherever that falls before the quarter's last day (README,
+    口径说明): the data date where the records stop before the digest's day (a consultation held since is not imported
+    yet), else the digest's day. "未会商 8家" on a quarter's first day was true and read as a quarter's neglect;
+    2021年第1季度（截至1月1日）未会商 8家 says how little of the quarter has passed, on the strip and in the digest."""
+    return digest.quarter_counted_to
 
 
 def render_text(digest: Digest, lang: str) -> str:
@@ -221,7 +223,7 @@ def render_text(digest: Digest, lang: str) -> str:
                     lang,
                     counted_to=digest.quarter_counted_to,
                     data_start=digest.data_start,
-                    records_to=records_stop_before(digest),
+                    records_to=consultation_counted_to(digest),
                 ),
             )
             for item in items
@@ -238,7 +240,7 @@ def _markdown_item(item: AlertItem, lang: str, digest: Digest) -> str:
         markdown=True,
         counted_to=digest.quarter_counted_to,
         data_start=digest.data_start,
-        records_to=records_stop_before(digest),
+        records_to=consultation_counted_to(digest),
     )
     return f"- **{rule}** {text}"
 

@@ -173,7 +173,9 @@ def _section_without_picture(spec: charts.ChartSpec, frame: pd.DataFrame, contex
         spec,
         title,
         frame,
-        takeaway(spec, frame, context.lang),
+        # an empty chart says so once, in the page's words in its place: a reading under it added 本期无相关记录。
+        # after 省政府参事室2020年第4季度未指出问题。
+        None if empty else takeaway(spec, frame, context.lang),
         None,
         (export.DOCUMENT_WIDTH, export.DOCUMENT_MIN_HEIGHT),
         context.chart_file_stem(spec.key, title),

@@ -308,6 +308,8 @@ def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSect
         )
     else:  # where the chart would be, that there is none and why (a blank area read as a picture missing; the
         # screen's 当前筛选条件下暂无数据 spoke of a filter the slide's reader never set)
+        if not section.takeaway:  # nothing more to read: the note takes the slide's width, no empty panel beside it
+            picture_width = SLIDE_WIDTH - 2 * MARGIN
         _outlined_box(slide, MARGIN, _PICTURE_TOP, picture_width, _PICTURE_MAX_HEIGHT, "D9DEE5")
         message = _text_box(
             slide,
@@ -321,6 +323,8 @@ def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSect
             align=PP_ALIGN.CENTER,
         )
         message.name = "no data"
+    if not section.takeaway:
+        return
     panel_left = MARGIN + picture_width + _PANEL_GAP
     _outlined_box(slide, panel_left, _PICTURE_TOP, SLIDE_WIDTH - MARGIN - panel_left, Inches(5.5), "D9DEE5")
     accent = slide.shapes.add_shape(1, panel_left, _PICTURE_TOP, Inches(0.06), Inches(5.5))

@@ -167,7 +167,7 @@ class Report:
             "export.briefing.footer",
             team=self.team,
             period=self.context.period(),
-            data_date=self.context.data_date_text(),
+            data_as_of=self.context.data_as_of(),
         )
 
     def footer_lines(self) -> list[str]:
@@ -190,8 +190,12 @@ class Report:
         return [
             self.t("export.briefing.scope", scope=self.context.scope()),
             self.t("export.briefing.period", period=self.context.period()),
-            self.t("export.briefing.data_date", data_date=self.context.data_date_text()),
+            _capitalised(self.context.data_as_of()),  # "Data as of …" opens its line on the cover
         ]
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]  # no effect on Chinese
 
 
 RowsOf = Callable[["Report"], tuple[list[str], list[list[str]], list[str]]]  # open_issue_rows or overdue_issue_rows

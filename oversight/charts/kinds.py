@@ -67,16 +67,24 @@ TOP_UNIT_ROWS = 15
 def top_units(frame: pd.DataFrame, value_columns: Sequence[str]) -> pd.DataFrame:
     """At most ``TOP_UNIT_ROWS`` + 1 rows: the first ``TOP_UNIT_ROWS`` units (the query sorts most first) and one
     row adding up the rest, so the totals still add up. The rest row has no unit id, so a click on it narrows nothing.
-    One unit more than those is drawn as itself (a row of "1 other unit" would hide its name)."""
+    One unit more than those is drawn as itself (a row of "1 other unit" would hide its name).
+
+    Of more units than that, only units with something have a row of their own: at a province's scale a quarter
+    with 9 units consulted drew those 9 and 6 rows of 0 among "the top 15". The rest then holds only units with
+    none, and its row says so (其余495家单位：无), not a bar of 0 named like a sum."""
     if len(frame) <= TOP_UNIT_ROWS + 1:
         return frame
-    top, rest = frame.iloc[:TOP_UNIT_ROWS], frame.iloc[TOP_UNIT_ROWS:]
+    some = frame[list(value_columns)].fillna(0).sum(axis=1) > 0
+    frame, with_some = pd.concat([frame[some], frame[~some]]), int(some.sum())  # in the query's order otherwise
+    drawn = min(TOP_UNIT_ROWS, with_some)
+    top, rest = frame.iloc[:drawn], frame.iloc[drawn:]
     others = {column: rest[column].sum() for column in value_columns}
+    key = "chart.other_units" if drawn < with_some else "chart.other_units_none"
     others.update(
         {
             "unit_id": "",
-            "name_zh": i18n.t("chart.other_units", "zh", count=len(rest)),
-            "name_en": i18n.t("chart.other_units", "en", count=len(rest)),
+            "name_zh": i18n.t(key, "zh", count=len(rest)),
+            "name_en": i18n.t(key, "en", count=len(rest)),
         }
     )
     return pd.concat([top, pd.DataFrame([others])], ignore_index=True)

@@ -157,10 +157,16 @@ def _without_wordy_parts(name: str, lang: str, max_px: float = MAX_LABEL_PX) -> 
 
 
 def short_unit_name(name: str, lang: str, max_px: float = MAX_LABEL_PX) -> str:
-    """A unit's axis label: the wordy parts of an English name dropped, then cut to ``max_px`` with "…"."""
+    """A unit's axis label: the wordy parts of an English name dropped, then cut to ``max_px`` with "…" — between
+    words where it has them ("Changsha Education…": "Changsha Education Bure…" read as a misprint aloud), inside the
+    one word left only where that alone is too wide. Chinese is cut where it must: every character is a word's part."""
     text, size = _without_wordy_parts(name, lang, max_px), UNIT_LABEL_FONT
     if label_width(text, size) <= max_px:
         return text
+    words = text.split(" ")
+    while len(words) > 1 and label_width(" ".join(words) + "…", size) > max_px:
+        words.pop()
+    text = " ".join(words).rstrip(" &,-")
     while text and label_width(text + "…", size) > max_px:
         text = text[:-1]
     return text.rstrip() + "…"

@@ -294,7 +294,7 @@ def _busy_text(busy, lang: str) -> str:  # noqa: ANN001 — a locking.LockBusy
         "alerts.cli.push_busy",
         lang,
         pid=holder.get("pid", "?"),
-        since=config.team_time_text(holder.get("since"), "?"),
+        since=i18n.team_time(holder.get("since"), lang, "?"),
         waited=math.ceil(busy.waited),
     )
 
@@ -435,6 +435,10 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
     _refuse_as_of_before_data(as_of, span, lang)
     start, end = brief_job.default_range(span, as_of, args.period)
     due = brief_job.period_just_over(as_of, args.period)
+    if due[1] < span.first:
+        # the period just over lies before the records (--as-of in the data's first year): the brief is of the data's
+        # first period instead, which silently read as the year asked for
+        return start, end, _before_the_data(due, (start, end), span.first, lang)
     if end < due[1] and span.last_day is not None:
         # the ledgers do not reach the end of the period just over (imported after the timer ran): the brief is of an
         # earlier one, pushed already last time, so nothing went out and nothing said why
@@ -442,22 +446,34 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
     return start, end, None
 
 
-def _not_yet_covered(due, chosen, data_date: date, lang: str) -> str:  # noqa: ANN001 — (Quarter, Quarter) pairs
+def _period_named(period, lang: str) -> str:  # noqa: ANN001 — a (Quarter, Quarter) pair
     from oversight.data.filters import Filter
-    from oversight.present.summary import date_text
 
-    def named(period) -> str:  # noqa: ANN001 — a (Quarter, Quarter) pair
-        start, end = period
-        if (start.year, start.quarter, end.year, end.quarter) == (start.year, 1, start.year, 4):
-            return i18n.t("export.briefing.year_period", lang, year=start.year)  # 2020年度, as the pack's title
-        return i18n.span_label(Filter((), start, end), lang)
+    start, end = period
+    if (start.year, start.quarter, end.year, end.quarter) == (start.year, 1, start.year, 4):
+        return i18n.t("export.briefing.year_period", lang, year=start.year)  # 2020年度, as the pack's title
+    return i18n.span_label(Filter((), start, end), lang)
+
+
+def _not_yet_covered(due, chosen, data_date: date, lang: str) -> str:  # noqa: ANN001 — (Quarter, Quarter) pairs
+    from oversight.present.summary import date_text
 
     return i18n.t(
         "alerts.cli.period_not_covered",
         lang,
-        due=named(due),
+        due=_period_named(due, lang),
         data_date=date_text(data_date, lang),
-        shown=named(chosen),
+        shown=_period_named(chosen, lang),
+    )
+
+
+def _before_the_data(due, chosen, first, lang: str) -> str:  # noqa: ANN001 — (Quarter, Quarter) pairs, a Quarter
+    return i18n.t(
+        "alerts.cli.period_before_data",
+        lang,
+        due=_period_named(due, lang),
+        first=i18n.quarter_label(first, lang),
+        shown=_period_named(chosen, lang),
     )
 
 

@@ -129,6 +129,14 @@ def span_label(filter_: object, lang: str) -> str:
     return text
 
 
+def team_time(at: str | None, lang: str, nothing: str = "—") -> str:
+    """A recorded moment (UTC, as the logs keep it) as every line shows a time: in Beijing time, and saying so
+    (2021-01-05 09:30:12（北京时间）), whatever the server's clock zone. A pushed line said "09:30:12 已推送过" and
+    read as the reader's own clock, while the import history said （北京时间）."""
+    shown = config.team_time_text(at, nothing)
+    return shown if shown == nothing else t("time.team", lang, time=shown)
+
+
 def day_parts(day: object) -> dict[str, object]:
     """The pieces a to-date label needs: ``month``, ``day`` and the English ``month_name``."""
     import calendar

@@ -123,9 +123,14 @@ class ExportContext:
 
         return date_text(self.data_date, self.lang) if self.data_date else "—"
 
+    def data_as_of(self) -> str:
+        """数据截至2020年12月31日 / data as of 31 December 2020: the words the page's caption, a picture's subtitle, a
+        slide's foot and the pack's cover all use."""
+        return self.t("export.data_as_of", data_date=self.data_date_text())
+
     def subtitle(self) -> str:
         """The line under an exported chart's title: who, when, and how fresh the data is."""
-        text = self.t("export.subtitle", scope=self.scope(), period=self.period(), data_date=self.data_date_text())
+        text = self.t("export.subtitle", scope=self.scope(), period=self.period(), data_as_of=self.data_as_of())
         return text[:1].upper() + text[1:]  # "all 9 units …" starts a line here: capitalise it (no effect on Chinese)
 
     def _scope_code(self) -> str:

@@ -13,6 +13,7 @@ from typing import cast
 
 import pandas as pd
 
+from oversight import config
 from oversight.contract.schema import LOAD_ORDER, TABLES
 from oversight.core import locking
 from oversight.ingest import sheets, table_cache
@@ -51,7 +52,13 @@ def load_folder(folder: Path, prefer_paths: bool = False) -> dict[str, pd.DataFr
             return _load_tables(Path(folder), prefer_paths)
     except locking.LockBusy as busy:
         raise ValidationError(
-            [Problem(file="", message_key="error.data_updating", params={"since": busy.holder.get("since", "?")})]
+            [
+                Problem(
+                    file="",
+                    message_key="error.data_updating",
+                    params={"since": config.team_time_text(busy.holder.get("since"), "?")},
+                )
+            ]
         ) from None
 
 

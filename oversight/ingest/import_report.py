@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from oversight import config
 from oversight.core import i18n, safe_text
 from oversight.core.numbers import grouped
 from oversight.ingest.import_history import HistoryEntry
@@ -213,7 +212,7 @@ def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         id=shown_text(entry.id),
         # recorded in UTC, read in Beijing time as on the audit page, and saying so: beside the entry's id, which is
         # stamped in UTC (20261204-143905-… beside 2026-12-04 22:39:05), a time without its zone read as a mistake
-        at=i18n.t("data.history.at", lang, time=shown_text(config.team_time_text(entry.at))),
+        at=shown_text(i18n.team_time(entry.at, lang)),
         user=user,
         # a name holding the line's separators is quoted: "x.csv (replace): Issues 34 → 0, y.csv" was one file's name
         sources=", ".join(safe_text.unambiguous(shown_text(source)) for source in entry.sources),

@@ -37,8 +37,9 @@ def default_range(span: DataSpan, as_of: date, period: str = "year") -> tuple[Qu
     A period is complete once its last day has passed, and covered whole once the data date reaches its last
     day: with records to 14 August a quarterly brief is of the second quarter, not of six weeks of the third
     (which, pushed once per period, would then never go out whole). When the data stop earlier than ``as_of``
-    (the sample ends in 2020), that is the data's latest whole year or quarter, which the page opens on. Only
-    data shorter than one whole period give that period to the data date.
+    (the sample ends in 2020), that is the data's latest whole year or quarter, which the page opens on. Where no
+    whole period lies between the data start and ``as_of`` (data shorter than one period, or ``as_of`` in the data's
+    first year or quarter), it is the data's first period, to the data date; the CLI says so.
     """
     if period not in PERIODS:
         raise ValueError(f"period must be one of {PERIODS}")
@@ -53,9 +54,10 @@ def default_range(span: DataSpan, as_of: date, period: str = "year") -> tuple[Qu
         last_year if span.last_day is None or span.last_day >= Quarter(last_year, 4).last_day else last_year - 1
     )
     year = min(as_of.year - 1, whole_year)
-    if year < span.first.year:
-        year = min(as_of.year - 1, last_year)
-    return max(Quarter(year, 1), span.first), max(Quarter(year, 4), span.first)
+    if year < span.first.year:  # no whole year recorded before as_of's: the data's own first year, as a quarter's
+        # (--as-of 2019-06-15 over records from 2019 gave 2019Q1 alone: the year before, 2018, cut to the data start)
+        year = max(min(as_of.year - 1, last_year), span.first.year)
+    return max(Quarter(year, 1), span.first), Quarter(year, 4)
 
 
 def period_just_over(as_of: date, period: str = "year") -> tuple[Quarter, Quarter]:

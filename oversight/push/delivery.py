@@ -14,7 +14,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from oversight import config
 from oversight.alerts.configuration import Channel, Settings
 from oversight.auth import audit
 from oversight.auth.roles import Account
@@ -51,7 +50,7 @@ class Outcome:
         if self.status == "skipped":
             key = "alerts.cli.skipped_changed" if self.changed else "alerts.cli.skipped"
             # the sending log keeps UTC (as the audit log); the line is read in Beijing time, as the audit page's
-            return i18n.t(key, lang, sent_at=config.team_time_text(self.sent_at), **params)
+            return i18n.t(key, lang, sent_at=i18n.team_time(self.sent_at, lang), **params)
         # count: one attempt (attempts = 1) is not "all 1 attempts"
         return i18n.t(
             "alerts.cli.push_failed", lang, count=self.attempts, attempts=self.attempts, error=self.error, **params

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import streamlit as st
 
-from oversight import config
 from oversight.auth import audit, roles
 from oversight.contract import schema as contract_schema
 from oversight.core import i18n, safe_text
@@ -259,7 +258,7 @@ def history_section(page: Page) -> None:
                 page.t(
                     "data.ui.undo_confirm",
                     id=target.id,
-                    at=page.t("data.history.at", time=config.team_time_text(target.at)),  # as the history lines
+                    at=i18n.team_time(target.at, page.lang),  # as the history lines
                     sources=page.t("export.list.separator").join(target.sources),
                 )
             )

@@ -327,11 +327,20 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
     elif page_id in _UNFILTERED_PAGES:
         # the ledgers and the audit log are whole whatever the filter: a scope line (省信访局；2020年第3季度) over the
         # data page's full ledgers read as if they were cut to it
-        st.caption(page.t("app.caption_unfiltered", data_date=data_date))
+        st.caption(page.t("app.caption_unfiltered", data_as_of=page.t("export.data_as_of", data_date=data_date)))
     else:
         # the units the profile shows (at most four, or the first): the caption names them
         scope = page.scope_text(profile.shown_units(page).shown if page_id == "unit_profile" else None, full_names=True)
-        st.caption(page.t("app.caption", units=scope, period=page.period(), data_date=data_date))
+        # the scope and the data date in the pack's words, from the same keys (the cover said 监督范围 where the page
+        # said 数据范围, which elsewhere names the quarters the data cover)
+        st.caption(
+            page.t(
+                "app.caption",
+                scope_line=page.t("export.briefing.scope", scope=scope),
+                period=page.period(),
+                data_as_of=page.t("export.data_as_of", data_date=data_date),
+            )
+        )
     # What comes and goes with the filter sits in containers that are always there (empty ones take no room): the
     # cards and charts below keep their place in Streamlit's element tree, so while a rerun after 清除单位筛选 runs,
     # the old card is not left standing faded beside the new one.
