@@ -159,3 +159,30 @@ def test_a_ledger_with_a_total_row_under_it_is_written_whole(folder, tmp_path):
     assert not plan.in_place
     commit.apply_import(plan, "tester")
     assert list(oracle.read_ledgers(folder).meetings["meeting_id"]) == [*meetings["meeting_id"].head(5), "HY2021-0001"]
+
+
+@pytest.mark.parametrize(
+    "sheets",
+    [
+        # a title row above the header: the header is not the sheet's first row
+        {"会议": [["2020年会议台账"], HEADERS["meetings"], meeting("HY2020-0001"), meeting("HY2020-0002")]},
+        # one sheet a year: which sheet the rows join cannot be told
+        {
+            "2019": [HEADERS["meetings"], meeting("HY2019-0001")],
+            "2020": [HEADERS["meetings"], meeting("HY2020-0001")],
+        },
+        # a blank row between the records
+        {"会议": [HEADERS["meetings"], meeting("HY2020-0001"), [], meeting("HY2020-0002")]},
+    ],
+    ids=["title row", "two sheets", "blank row"],
+)
+def test_a_sheet_the_rows_cannot_simply_follow_is_not_appended_to(tmp_path, sheets):
+    added = pd.DataFrame([meeting("HY2021-0001")], columns=[column.name for column in TABLES["meetings"].columns])
+    added["date"] = date(2020, 12, 1)
+    plain = {"会议": [HEADERS["meetings"], meeting("HY2020-0001"), meeting("HY2020-0002")]}
+    # the same writer's plain ledger takes the row: what refuses the others is their sheet
+    assert ledger_append.append_rows(
+        write_xlsx(tmp_path / "plain.xlsx", plain).read_bytes(), TABLES["meetings"], added, None, 2
+    )
+    current = write_xlsx(tmp_path / "meetings.xlsx", sheets).read_bytes()
+    assert ledger_append.append_rows(current, TABLES["meetings"], added, None, 2) is None

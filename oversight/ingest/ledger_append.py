@@ -95,7 +95,8 @@ def _only_sheet(parts: dict[str, bytes]) -> str | None:
     """The workbook's one worksheet part; None for a workbook of several sheets (or of none, or another layout)."""
     sheets = [name for name in parts if re.fullmatch(r"xl/worksheets/[^/]+\.xml", name)]
     workbook = parts.get("xl/workbook.xml", b"")
-    if len(sheets) != 1 or workbook.count(b"<sheet ") != 1 or b"definedName" in workbook:
+    # a defined name (a print area, a filter's range) names rows that would not grow with the sheet
+    if len(sheets) != 1 or workbook.count(b"<sheet ") != 1 or b"<definedName " in workbook:
         return None
     return sheets[0]
 
