@@ -186,3 +186,16 @@ def test_a_sheet_the_rows_cannot_simply_follow_is_not_appended_to(tmp_path, shee
     )
     current = write_xlsx(tmp_path / "meetings.xlsx", sheets).read_bytes()
     assert ledger_append.append_rows(current, TABLES["meetings"], added, None, 2) is None
+
+
+def test_rows_that_would_not_read_back_as_the_files_send_the_ledger_to_be_written_whole(folder, tmp_path, monkeypatch):
+    """Valid is not enough: a row written onto the ledger that reads back other than the file's row (here every text
+    mangled) is not committed; the ledger is written whole and reads as the file said."""
+    monkeypatch.setattr(ledger_append, "_escaped", lambda text: text + "改")
+    plan = import_plan.plan_import(_upload(tmp_path, ADDED[:2]), "meetings", "append", folder)
+    assert plan.ok, plan.problems
+    assert not plan.in_place and not plan.read_as
+    commit.apply_import(plan, "tester")
+    after = oracle.read_ledgers(folder).meetings
+    assert list(after["meeting_id"].iloc[-2:]) == ["HY2021-0001", "HY2021-0002"]
+    assert list(after["unit"].iloc[-2:]) == ["research", "research"]

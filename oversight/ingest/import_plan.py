@@ -406,9 +406,13 @@ def _appended_rows_problems(
         read, read_problems = read_sheets(sheets, found[name], table, context, table.file_name)
         if len(read.frame) != len(added):
             return None  # a row written that does not read back as one: the whole check says what it is
-        if in_place and not read_problems:
-            if not _same_values(read.frame, added):
-                return None  # not what the file said: the whole check reads the ledger as written, every row
+        if in_place:
+            if read_problems or not _same_values(read.frame, added):
+                # the rows written onto the ledger do not read back as the file's (valid is not enough: the values
+                # must be the file's): the ledger is written whole instead, as before, and the whole check reads it
+                del plan.in_place[name]
+                plan.files[name] = workbook.ledger_xlsx_bytes(table, plan.frames[name], after.get("units"))
+                return None
             plan.read_as[name] = pd.concat([current[name], read.frame], ignore_index=True)
         problems += [
             dataclasses.replace(problem, row=problem.row + change.rows_before) if problem.row else problem
