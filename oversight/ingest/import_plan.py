@@ -336,7 +336,7 @@ def plan_import(
         else workbook.ledger_xlsx_bytes(TABLES[name], plan.frames[name], units)
         for name in plan.changes
     }
-    appended = _appended_rows_problems(plan, after, current) if not problems_now else None
+    appended = _appended_rows_problems(plan, after) if not problems_now else None
     if appended is not None:
         plan.problems += appended
         return plan
@@ -366,9 +366,7 @@ def _appended_in_place(
     return written
 
 
-def _appended_rows_problems(
-    plan: ImportPlan, after: dict[str, pd.DataFrame], current: dict[str, pd.DataFrame]
-) -> list[Problem] | None:
+def _appended_rows_problems(plan: ImportPlan, after: dict[str, pd.DataFrame]) -> list[Problem] | None:
     """An append onto ledgers that read cleanly, checked in proportion to what it adds; None where only the whole
     would-be folder's check (``validate_would_be_folder``) can say.
 
@@ -413,7 +411,9 @@ def _appended_rows_problems(
                 del plan.in_place[name]
                 plan.files[name] = workbook.ledger_xlsx_bytes(table, plan.frames[name], after.get("units"))
                 return None
-            plan.read_as[name] = pd.concat([current[name], read.frame], ignore_index=True)
+            # the would-be table itself (the rows before and the file's, equal to those read back): not a second
+            # copy of 190,000 rows held while a check waits on the Data page for its 确认导入
+            plan.read_as[name] = plan.frames[name]
         problems += [
             dataclasses.replace(problem, row=problem.row + change.rows_before) if problem.row else problem
             for problem in read_problems
