@@ -94,6 +94,18 @@ def rows(raw: dict[str, Any], meetings: int) -> list[dict[str, Any]]:
                 "cold read (xlsx)",
             )
         )
+        if "append_s" in i:
+            out.append(
+                _row(
+                    f"    append {i['append_rows']} meetings to the {i['rows'] // 1000}k ledger (check + commit)",
+                    i["append_s"],
+                    "s",
+                    i["append_written_whole_s"],
+                    "the same append written whole",
+                    "≥ 5× faster than written whole",
+                    i["append_written_whole_s"] / i["append_s"] >= 5,
+                )
+            )
         if "big_folder_hit_to_duckdb_s" in i:
             out.append(_row(f"    {scale} folder: cache hit to DuckDB tables", i["big_folder_hit_to_duckdb_s"], "s"))
     b = raw.get("browser")

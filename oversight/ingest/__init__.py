@@ -14,7 +14,8 @@ The flow, one module per step::
            ──commit──▶ the folder changed all or nothing          (folder_lock: one writer; a crash undone)
            ──import_history──▶ every previous version kept, listed, undone   (import_report: the words)
 
-``workbook`` writes a table back as the office's own kind of workbook; ``templates`` writes fill-in
+``workbook`` writes a table back as the office's own kind of workbook; ``ledger_append`` writes an append's rows
+after a ledger workbook's own, keeping them byte for byte; ``templates`` writes fill-in
 templates; ``sheet_bounds`` bounds a sheet's grid before it is read; ``xlsx_cells`` puts back what the reader
 loses of an .xlsx's cells (an error value read as blank); ``hidden_parts`` finds the rows, columns
 and sheets a clerk hid, which are imported all the same and named in the import's report.

@@ -122,6 +122,22 @@ def _needed_as_context(name: str) -> bool:
     return name in ("units", "issues")
 
 
+def cache_as_read(folder: Path, frames: Mapping[str, pd.DataFrame]) -> None:
+    """Put ``frames``, what the tables' files in the folder read as, in the Parquet cache under the keys ``read_folder``
+    looks them up by (a file's key follows those of the tables it is checked against). For a commit that knows what it
+    wrote: an append onto 190,000 meetings otherwise parsed them all again to check the folder it had just made."""
+    keys: dict[str, str] = {}
+    for name in LOAD_ORDER:
+        if all(wanted in keys for wanted in frames):
+            return
+        path = table_path(folder, TABLES[name])
+        if not path.is_file() or not all(dependency in keys for dependency in table_cache.DEPENDENCIES[name]):
+            continue
+        keys[name] = table_cache.table_key(name, table_cache.FileKey.of(path), keys)
+        if name in frames:
+            table_cache.store(folder, name, keys[name], frames[name])
+
+
 HEADER_ONLY = "notice.ledger_header_only"
 
 

@@ -17,9 +17,11 @@ import hashlib
 import json
 import logging
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
+
+import pandas as pd
 
 from oversight import config
 from oversight.auth import audit
@@ -65,12 +67,13 @@ def commit_changes(
     manifest: dict[str, Any],
     state: str | None,
     before_commit: BeforeCommit | None = None,
+    read_as: Mapping[str, pd.DataFrame] | None = None,
 ) -> HistoryEntry:
     """``commit_once``, and once more when the disk was full and the folder's cache gave back room: an undo was
     refused (磁盘已满) on a disk whose .cache held Parquet files the next read rebuilds. The first attempt is rolled
     back whole (an audited one has its rollback line) before the second starts."""
     try:
-        return commit_once(folder, writes, manifest, state, before_commit)
+        return commit_once(folder, writes, manifest, state, before_commit, read_as)
     except OSError as error:
         if error.errno not in (errno.ENOSPC, errno.EDQUOT):
             raise
@@ -78,7 +81,7 @@ def commit_changes(
         if not freed:
             raise
         logging.getLogger(__name__).warning("disk full: freed %d bytes of cache in %s and tried again", freed, folder)
-    return commit_once(folder, writes, manifest, state, before_commit)
+    return commit_once(folder, writes, manifest, state, before_commit, read_as)
 
 
 def commit_once(
@@ -87,6 +90,7 @@ def commit_once(
     manifest: dict[str, Any],
     state: str | None,
     before_commit: BeforeCommit | None = None,
+    read_as: Mapping[str, pd.DataFrame] | None = None,
 ) -> HistoryEntry:
     """Keep the previous version, write the new files, verify: all of it, or (on any failure or crash) none.
 
@@ -94,7 +98,9 @@ def commit_once(
     replaced; ``before_commit`` (the audit line) runs once everything is staged and
     before the first rename, so an action that cannot be recorded does not happen; if
     the commit then fails, the rollback gets its own line (``import_rolled_back`` /
-    ``undo_rolled_back``, same entry id). Removing the journal is the moment the change counts.
+    ``undo_rolled_back``, same entry id). Removing the journal is the moment the change counts. ``read_as``: the
+    frames written files read as, known without parsing them (an append written onto its ledger, ``ledger_append``),
+    put in the Parquet cache under the files' keys before the folder is verified.
     """
     with exclusive(folder):
         if state is not None and folder_state(folder) != state:
@@ -136,6 +142,8 @@ def commit_once(
                 for path in table_files(folder, name):
                     if path.name != keep:
                         path.unlink()  # an older <table>.csv now superseded; its bytes are in the entry
+            if read_as:
+                checked_folder.cache_as_read(folder, read_as)
             verify_folder(folder)
             journal_path(folder).unlink()
             atomic.sync_directory(folder)
@@ -176,7 +184,7 @@ def apply_import(
     writes: dict[str, tuple[str, bytes] | None] = {
         name: (TABLES[name].file_name, plan.files[name]) for name in plan.changes
     }
-    return commit_changes(plan.folder, writes, manifest, plan.folder_state, before_commit)
+    return commit_changes(plan.folder, writes, manifest, plan.folder_state, before_commit, plan.read_as)
 
 
 def import_files(

@@ -22,7 +22,7 @@ import pandas as pd
 from oversight import config
 from oversight.contract.schema import LOAD_ORDER, TABLES, Table
 from oversight.core import i18n
-from oversight.ingest import files, hidden_parts, table_cache, unit_references, workbook
+from oversight.ingest import files, hidden_parts, ledger_append, table_cache, unit_references, workbook
 from oversight.ingest.cell_text import id_key
 from oversight.ingest.cells import Context, UnitResolver
 from oversight.ingest.files import Sheets, Source, Upload, batch_problems, load_sheets, load_workbook, source_name
@@ -97,6 +97,12 @@ class ImportPlan:
     # the rows read from the files, per table: for an append the rows it adds, for a replace the new table whole
     from_files: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # table -> bytes of its new <table>.xlsx
+    # an append written onto the ledger's own workbook, per table (``ledger_append``): the rows added are checked in
+    # its probe, and once they read back as the file's rows, ``read_as`` holds what the new file reads as
+    in_place: dict[str, ledger_append.AppendedWorkbook] = field(default_factory=dict)
+    # table -> the frame its new file reads as, known without parsing it (the ledger before and the rows added, read
+    # back): the commit puts it in the Parquet cache, so the check after the commit does not parse 190,000 rows again
+    read_as: dict[str, pd.DataFrame] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     folder_state: str = ""
 
@@ -322,7 +328,14 @@ def plan_import(
     if plan.problems or not plan.changes:
         return plan
     units = after.get("units")
-    plan.files = {name: workbook.ledger_xlsx_bytes(TABLES[name], plan.frames[name], units) for name in plan.changes}
+    if mode == "append" and not problems_now:
+        plan.in_place = _appended_in_place(plan, current, units)
+    plan.files = {
+        name: plan.in_place[name].data
+        if name in plan.in_place
+        else workbook.ledger_xlsx_bytes(TABLES[name], plan.frames[name], units)
+        for name in plan.changes
+    }
     appended = _appended_rows_problems(plan, after) if not problems_now else None
     if appended is not None:
         plan.problems += appended
@@ -334,6 +347,23 @@ def plan_import(
         problems = unit_references.summarised(problems, current.get("units"), after["units"])
     plan.problems += problems
     return plan
+
+
+def _appended_in_place(
+    plan: ImportPlan, current: dict[str, pd.DataFrame], units: pd.DataFrame | None
+) -> dict[str, ledger_append.AppendedWorkbook]:
+    """Each appended table whose .xlsx ledger takes the rows after its own (``ledger_append``), written so."""
+    written = {}
+    for name, change in plan.changes.items():
+        path = table_path(plan.folder, TABLES[name])
+        if name == "units" or name not in current or not change.rows_before or path.suffix != ".xlsx":
+            continue
+        appended = ledger_append.append_rows(
+            path.read_bytes(), TABLES[name], plan.from_files[name], units, change.rows_before
+        )
+        if appended is not None:
+            written[name] = appended
+    return written
 
 
 def _appended_rows_problems(plan: ImportPlan, after: dict[str, pd.DataFrame]) -> list[Problem] | None:
@@ -361,7 +391,9 @@ def _appended_rows_problems(plan: ImportPlan, after: dict[str, pd.DataFrame]) ->
         if not change.rows_before or (change.rows_after + 1) * len(table.columns) > MAX_SHEET_CELLS:
             return None
         added = plan.from_files[name]
-        data = workbook.ledger_xlsx_bytes(table, added, after.get("units"))
+        in_place = plan.in_place.get(name)
+        # written onto the ledger: its header and the rows added, in its own styles; else as the ledger is rewritten
+        data = in_place.probe if in_place else workbook.ledger_xlsx_bytes(table, added, after.get("units"))
         try:  # the rows added, read from their bytes as any file is
             sheets = files.load_sheets(Upload(table.file_name, data), checked=False)
         except ValidationError:
@@ -372,11 +404,25 @@ def _appended_rows_problems(plan: ImportPlan, after: dict[str, pd.DataFrame]) ->
         read, read_problems = read_sheets(sheets, found[name], table, context, table.file_name)
         if len(read.frame) != len(added):
             return None  # a row written that does not read back as one: the whole check says what it is
+        if in_place:
+            if read_problems or not _same_values(read.frame, added):
+                # the rows written onto the ledger do not read back as the file's (valid is not enough: the values
+                # must be the file's): the ledger is written whole instead, as before, and the whole check reads it
+                del plan.in_place[name]
+                plan.files[name] = workbook.ledger_xlsx_bytes(table, plan.frames[name], after.get("units"))
+                return None
+            # the would-be table itself (the rows before and the file's, equal to those read back): not a second
+            # copy of 190,000 rows held while a check waits on the Data page for its 确认导入
+            plan.read_as[name] = plan.frames[name]
         problems += [
             dataclasses.replace(problem, row=problem.row + change.rows_before) if problem.row else problem
             for problem in read_problems
         ]
     return [Problem(file="", message_key=FOLDER_WOULD_BREAK), *problems] if problems else []
+
+
+def _same_values(read: pd.DataFrame, expected: pd.DataFrame) -> bool:
+    return _comparable(read.reset_index(drop=True)).equals(_comparable(expected.reset_index(drop=True)))
 
 
 def _file_names(folder: Path, name: str) -> set[str]:
@@ -433,7 +479,12 @@ def _plan_table(
     after[table.name] = frame
     plan.frames[table.name] = frame
     plan.from_files[table.name] = read.frame
-    added, changed, removed = diff_ids(table, before, frame)
+    ids: tuple[tuple[str, ...], ...]
+    if appending:  # the rows before are kept as they are, and every id added was new (``_already_present``)
+        ids = tuple(read.frame[table.key.name]), (), ()
+    else:  # every row compared as text: the whole ledger's, for an append that changes none of it
+        ids = diff_ids(table, before, frame)
+    added, changed, removed = ids
     plan.changes[table.name] = TableChange(
         table=table.name,
         sources=(incoming.source,),
