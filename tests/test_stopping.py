@@ -53,13 +53,11 @@ def _wait_for_browser(folder: Path, process: subprocess.Popen, seconds: float = 
 def _left_behind(folder: Path) -> tuple[list[str], list[str]]:
     """Chromium processes and files still there a moment after the stop (a Chromium ends within a second).
 
-    Not counted: ``org.chromium.Chromium.XXXXXX``, the empty folder of a Chromium's single-instance socket, which
-    one killed by choreographer (it did not quit within 3 s, on a loaded machine) leaves behind (a known leftover,
-    a few bytes each; the profiles with their files are what must go)."""
+    Counted too: ``org.chromium.Chromium.XXXXXX``, the folder of a Chromium's single-instance socket, which one
+    killed by choreographer (it did not quit within 3 s, on a loaded machine) left behind
+    (``export.singleton_folder`` removes it now)."""
     time.sleep(1.5)
-    return _browsers_using(folder), sorted(
-        path.name for path in folder.iterdir() if not path.name.startswith("org.chromium.Chromium.")
-    )
+    return _browsers_using(folder), sorted(path.name for path in folder.iterdir())
 
 
 def _short_temp(tmp_path: Path) -> Path:
@@ -159,3 +157,49 @@ def test_printers_replaced_again_and_again_leave_no_browser_or_profile(tmp_path,
         assert _browsers_using(tmp_path)  # this printer's Chromium, up
         pdf_print._forget_printer(printer)
     assert _left_behind(tmp_path) == ([], [])
+
+
+def _chromium_main_process(folder: Path) -> int:
+    """The pid of the Chromium (not choreographer's pipe wrapper, not a zygote or renderer) using ``folder``."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            arguments = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        ours = any(argument.startswith(f"--user-data-dir={folder}".encode()) for argument in arguments)
+        if ours and b"chromium" in arguments[0] and not any(a.startswith(b"--type=") for a in arguments):
+            return int(cmdline.parent.name)
+    raise AssertionError(f"no Chromium using {folder}")
+
+
+def _kill_and_wait_until_gone(server, temp: Path) -> None:
+    """``kill -9`` the image server's Chromium (as a crash would end it) and wait for choreographer's watchdog."""
+    os.kill(_chromium_main_process(temp), signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while server.is_alive() or _browsers_using(temp):
+        assert time.monotonic() < deadline, "the killed Chromium was not noticed"
+        time.sleep(0.2)
+
+
+def test_a_killed_image_browser_leaves_nothing_and_the_next_export_works(tmp_path, monkeypatch):
+    """A crashed (here: ``kill -9``) kaleido Chromium left its single-instance folder, org.chromium.Chromium.XXXXXX,
+    in the temporary folder, one per crash for the life of the machine; now nothing is left, and the next picture
+    is drawn by a fresh browser. The temporary folder is the process's TMPDIR, as Chromium reads it."""
+    import plotly.graph_objects as go
+
+    from oversight import export
+
+    temp = _short_temp(tmp_path)
+    monkeypatch.setenv("TMPDIR", str(temp))  # Chromium's single-instance folder
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # choreographer's profiles, kaleido's page
+    if export._server is not None:  # one an earlier test started, elsewhere
+        export._forget_server(export._server)
+    figure = go.Figure(go.Bar(x=["甲"], y=[3]))
+    assert export.render_image(figure, "png").startswith(b"\x89PNG")
+    first = export._server
+    assert any(path.name.startswith("org.chromium.Chromium.") for path in temp.iterdir())  # it is up, and ours
+    _kill_and_wait_until_gone(first, temp)
+    assert export.render_image(figure, "png").startswith(b"\x89PNG")  # a fresh browser
+    assert export._server is not first
+    export._forget_server(export._server)
+    assert _left_behind(temp) == ([], [])
