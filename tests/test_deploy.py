@@ -298,3 +298,96 @@ def test_systemd_accepts_the_timers_services(tmp_path, name):
     unit.write_text(text, encoding="utf-8")
     verified = subprocess.run([analyze, "verify", str(unit)], capture_output=True, text=True)
     assert verified.returncode == 0, verified.stderr
+
+
+# ---------------------------------------------------------------- log rotation
+
+
+def _rotated_logs() -> tuple[list[str], str]:
+    """DEPLOY's logrotate file: the paths it names and its settings."""
+    (block,) = _blocks(DEPLOY, "logrotate")
+    ((paths, body),) = re.findall(r"^(\S[^{]*)\{(.*?)^\}", block, flags=re.M | re.S)
+    return paths.split(), body
+
+
+def test_the_documented_log_rotation_covers_every_log_the_cluster_writes():
+    """The cluster's logs grew without end and DEPLOY said nothing of rotating them: every log nginx's config and
+    deploy/cluster.py name is rotated, by copying and truncating (each is held open with O_APPEND)."""
+    run_dir = Path("/run/oversight")  # the CLUSTER_DIR the documentation's example uses
+    config = cluster.render(cluster.layout(run_dir))
+    nginx_logs = re.findall(r"^\s*(?:access_log|error_log)\s+(\S+?)[;\s]", config, flags=re.M)
+    assert sorted(nginx_logs) == [f"{run_dir}/access.log", f"{run_dir}/error.log"]
+    paths, settings = _rotated_logs()
+    assert sorted(paths) == sorted([*nginx_logs, f"{run_dir}/nginx.out", f"{run_dir}/replica-*.log"])
+    assert "copytruncate" in settings and "postrotate" not in settings
+    # what the cluster names the logs it opens, and how it opens them
+    source = (ROOT / "deploy" / "cluster.py").read_text(encoding="utf-8")
+    assert 'f"replica-{port}.log"' in source and '"nginx.out"' in source and 'open(log, "ab")' in source
+
+
+def test_a_log_written_with_o_append_goes_on_at_the_start_after_copytruncate(tmp_path):
+    """Why copytruncate is right for a replica's log: the replica's descriptor is O_APPEND (``open(log, "ab")``
+    in deploy/cluster.py), so after the truncation its next line starts the file, with no hole of zeros."""
+    log = tmp_path / "replica-8611.log"
+    with open(log, "ab", buffering=0) as replica:
+        replica.write(b"a line before the rotation\n")
+        shutil.copyfile(log, tmp_path / "replica-8611.log.1")  # logrotate's copytruncate: copy ...
+        os.truncate(log, 0)  # ... then truncate in place
+        replica.write(b"the next line\n")
+    assert log.read_bytes() == b"the next line\n"
+    assert (tmp_path / "replica-8611.log.1").read_bytes() == b"a line before the rotation\n"
+
+
+def test_nginx_goes_on_at_the_start_of_its_access_log_after_copytruncate(tmp_path):
+    """The same for nginx's own logs, on a running nginx with the cluster's kind of log and pid lines."""
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    if not Path(nginx).exists():
+        pytest.skip("no nginx here")
+    import time
+    import urllib.request
+
+    from tests.test_offline import _free_port
+
+    port = _free_port()
+    for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (tmp_path / "tmp" / name).mkdir(parents=True)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log warn;\nevents {{}}\nhttp {{\n"
+        f"  access_log {tmp_path}/access.log;\n  client_body_temp_path {tmp_path}/tmp/body;\n"
+        f"  proxy_temp_path {tmp_path}/tmp/proxy;\n  fastcgi_temp_path {tmp_path}/tmp/fastcgi;\n"
+        f"  uwsgi_temp_path {tmp_path}/tmp/uwsgi;\n  scgi_temp_path {tmp_path}/tmp/scgi;\n"
+        f"  server {{ listen 127.0.0.1:{port}; location / {{ return 204; }} }}\n}}\n"
+    )
+    command = [nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-e", str(tmp_path / "error.log")]
+    process = subprocess.Popen([*command, "-g", "daemon off;"], stderr=subprocess.DEVNULL)
+    log = tmp_path / "access.log"
+
+    def ask() -> None:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2).read()
+                return
+            except OSError:
+                assert time.monotonic() < deadline and process.poll() is None
+                time.sleep(0.2)
+
+    def logged(count: int) -> bytes:
+        deadline = time.monotonic() + 10  # nginx writes the line just after the answer
+        while (written := log.read_bytes()).count(b"GET / ") < count:
+            assert time.monotonic() < deadline, written
+            time.sleep(0.05)
+        return written
+
+    try:
+        ask()
+        ask()
+        assert logged(2).count(b"GET / ") == 2
+        shutil.copyfile(log, tmp_path / "access.log.1")
+        os.truncate(log, 0)
+        ask()
+        after = logged(1)
+        assert after.count(b"GET / ") == 1 and b"\0" not in after and after.startswith(b"127.0.0.1 ")
+    finally:
+        process.terminate()
+        process.wait(10)

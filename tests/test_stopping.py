@@ -50,15 +50,18 @@ def _wait_for_browser(folder: Path, process: subprocess.Popen, seconds: float = 
         time.sleep(0.2)
 
 
-def _left_behind(folder: Path) -> tuple[list[str], list[str]]:
+def _left_behind(folder: Path, socket_folders: bool = True) -> tuple[list[str], list[str]]:
     """Chromium processes and files still there a moment after the stop (a Chromium ends within a second).
 
-    Not counted: ``org.chromium.Chromium.XXXXXX``, the empty folder of a Chromium's single-instance socket, which
-    one killed by choreographer (it did not quit within 3 s, on a loaded machine) leaves behind (a known leftover,
-    a few bytes each; the profiles with their files are what must go)."""
+    Counted too: ``org.chromium.Chromium.XXXXXX``, the folder of a Chromium's single-instance socket, which one
+    killed (by choreographer when it did not quit within 3 s on a loaded machine, by ``kill -9``, by a crash) left
+    behind (``export.chromium_leftovers`` removes it now). ``socket_folders=False`` leaves it out where it is still
+    known to be left now and then: a server stopped at a load of 8-20 on 2 cores, up (2 runs of 4) or as its
+    Chromium starts (1 of 3, killed between making the folder and linking it from the profile), while the
+    profiles, left there before, are no longer."""
     time.sleep(1.5)
     return _browsers_using(folder), sorted(
-        path.name for path in folder.iterdir() if not path.name.startswith("org.chromium.Chromium.")
+        path.name for path in folder.iterdir() if socket_folders or not path.name.startswith("org.chromium.Chromium.")
     )
 
 
@@ -84,14 +87,10 @@ def _environment(temp: Path, tmp_path: Path) -> dict[str, str]:
 @pytest.mark.parametrize(
     ("stop_signal", "when"),
     [
-        # Known, not fixed: a Ctrl+C the moment the warm-up's Chromium starts leaves its profile in TMPDIR (4 of 4
-        # runs once the short TMPDIR let Chromium start at all; before, it quit as it started and left nothing).
-        # Closing a browser whose opening failed or was cancelled (``open_or_close``) was not enough.
-        pytest.param(
-            signal.SIGINT,
-            "starting",
-            marks=pytest.mark.xfail(reason="a stop while the browser starts leaves its profile", strict=False),
-        ),
+        # A Ctrl+C the moment the warm-up's Chromium starts left its profile in TMPDIR (4 of 4 runs): the stop did
+        # not wait for the opening to end, and the Chromium went on writing after the process ended. Now the
+        # browser being opened is known (``open_or_close``), and what it started is killed and removed.
+        (signal.SIGINT, "starting"),
         (signal.SIGINT, "up"),
         (signal.SIGTERM, "up"),
     ],
@@ -120,7 +119,7 @@ def test_a_stopped_server_leaves_no_browser_profile_or_traceback(tmp_path, stop_
             server.communicate()
     assert server.returncode == 0, said
     assert "Traceback" not in said and "Error" not in said, said
-    assert _left_behind(temp) == ([], [])
+    assert _left_behind(temp, socket_folders=False) == ([], [])
 
 
 def test_an_interrupted_brief_leaves_no_browser_profile_or_traceback(tmp_path):
@@ -159,3 +158,49 @@ def test_printers_replaced_again_and_again_leave_no_browser_or_profile(tmp_path,
         assert _browsers_using(tmp_path)  # this printer's Chromium, up
         pdf_print._forget_printer(printer)
     assert _left_behind(tmp_path) == ([], [])
+
+
+def _chromium_main_process(folder: Path) -> int:
+    """The pid of the Chromium (not choreographer's pipe wrapper, not a zygote or renderer) using ``folder``."""
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            arguments = cmdline.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        ours = any(argument.startswith(f"--user-data-dir={folder}".encode()) for argument in arguments)
+        if ours and b"chromium" in arguments[0] and not any(a.startswith(b"--type=") for a in arguments):
+            return int(cmdline.parent.name)
+    raise AssertionError(f"no Chromium using {folder}")
+
+
+def _kill_and_wait_until_gone(server, temp: Path) -> None:
+    """``kill -9`` the image server's Chromium (as a crash would end it) and wait for choreographer's watchdog."""
+    os.kill(_chromium_main_process(temp), signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while server.is_alive() or _browsers_using(temp):
+        assert time.monotonic() < deadline, "the killed Chromium was not noticed"
+        time.sleep(0.2)
+
+
+def test_a_killed_image_browser_leaves_nothing_and_the_next_export_works(tmp_path, monkeypatch):
+    """A crashed (here: ``kill -9``) kaleido Chromium left its single-instance folder, org.chromium.Chromium.XXXXXX,
+    in the temporary folder, one per crash for the life of the machine; now nothing is left, and the next picture
+    is drawn by a fresh browser. The temporary folder is the process's TMPDIR, as Chromium reads it."""
+    import plotly.graph_objects as go
+
+    from oversight import export
+
+    temp = _short_temp(tmp_path)
+    monkeypatch.setenv("TMPDIR", str(temp))  # Chromium's single-instance folder
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # choreographer's profiles, kaleido's page
+    if export._server is not None:  # one an earlier test started, elsewhere
+        export._forget_server(export._server)
+    figure = go.Figure(go.Bar(x=["甲"], y=[3]))
+    assert export.render_image(figure, "png").startswith(b"\x89PNG")
+    first = export._server
+    assert any(path.name.startswith("org.chromium.Chromium.") for path in temp.iterdir())  # it is up, and ours
+    _kill_and_wait_until_gone(first, temp)
+    assert export.render_image(figure, "png").startswith(b"\x89PNG")  # a fresh browser
+    assert export._server is not first
+    export._forget_server(export._server)
+    assert _left_behind(temp) == ([], [])

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from oversight.briefing import pdf_images
 from oversight.briefing.pdf_text import fix_cjk_text_mapping
-from oversight.export import quiet_chromium, require_browser
+from oversight.export import chromium_leftovers, quiet_chromium, require_browser
 from oversight.export.browser_thread import BrowserThread, open_or_close
 
 PRINT_TIMEOUT_SECONDS = 120
@@ -47,6 +47,7 @@ class _Printer:
     @staticmethod
     async def _open(choreographer, browser_path: str):
         quiet_chromium.install()
+        chromium_leftovers.install()
         return await open_or_close(choreographer.Browser(browser_path, headless=True))
 
     async def _print(self, url: str) -> bytes:
@@ -110,7 +111,11 @@ def _print_with_cli(source: Path, folder: Path, browser: str) -> bytes:
         "--no-pdf-header-footer",
         source.as_uri(),
     ]
-    result = subprocess.run(command, capture_output=True, timeout=PRINT_TIMEOUT_SECONDS, check=False)
+    try:
+        result = subprocess.run(command, capture_output=True, timeout=PRINT_TIMEOUT_SECONDS, check=False)
+    finally:
+        # killed at the timeout, it could not remove its single-instance folder (the profile goes with ``folder``)
+        chromium_leftovers.remove(chromium_leftovers.folder_of(profile))
     if not target.is_file() or target.stat().st_size == 0:
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
         raise PdfRenderFailed(f"chromium exited {result.returncode}: {' | '.join(detail)}")

@@ -20,6 +20,8 @@ from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from typing import Any
 
+from oversight.export import chromium_leftovers
+
 START_TIMEOUT_SECONDS = 60
 # choreographer waits up to 3 s for Chromium to quit, then up to 6 s after killing it
 CLOSE_TIMEOUT_SECONDS = 12
@@ -60,27 +62,39 @@ class BrowserThread:
         """Quit Chromium, wait for it to end (its profile is removed then) and stop the thread; idempotent."""
         if not self._thread.is_alive():
             return
+        leftovers: tuple[Any, Any] = (None, None)
         try:
             # a browser still opening is waited for: one closed half-open would stay running, its profile kept
             browser = self.browser.result(OPENING_WAIT_SECONDS)
+            leftovers = chromium_leftovers.of(browser)
             self.call(browser.close(), CLOSE_TIMEOUT_SECONDS)
+        except TimeoutError:
+            if leftovers == (None, None):  # still opening: what it started is ended below, once the loop has stopped
+                leftovers = chromium_leftovers.of(chromium_leftovers.opening_on(self._loop))
         except Exception:  # noqa: BLE001 — a browser that failed to open was closed by ``open_or_close``
             pass
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
             self._thread.join(CLOSE_TIMEOUT_SECONDS)
+            # a close that ran out of time (a loaded machine) never reached its own clearing
+            chromium_leftovers.clear(*leftovers)
             with contextlib.suppress(Exception):
                 atexit.unregister(self.close)
 
 
 async def open_or_close(browser: Any) -> Any:
     """``browser.open()``, and where it fails, ``browser.close()``: choreographer removes a browser's profile only in
-    ``close``, which nothing called for a browser that never finished opening. (A Ctrl+C the moment the warm-up's
-    Chromium starts still leaves its profile: tests/test_stopping.py names it.)"""
+    ``close``, which nothing called for a browser that never finished opening. The browser is noted as opening
+    meanwhile, for a ``close`` that cannot wait for the opening to end (a Ctrl+C the moment Chromium starts)."""
+    loop = asyncio.get_running_loop()
+    chromium_leftovers.opening(loop, browser)
     try:
         await browser.open()
     except BaseException:
         with contextlib.suppress(Exception):
             await browser.close()
         raise
+    finally:
+        chromium_leftovers.opening(loop, None)
+    chromium_leftovers.remember(browser)
     return browser

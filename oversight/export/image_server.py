@@ -21,7 +21,7 @@ from typing import Any
 
 import kaleido
 
-from oversight.export import quiet_chromium
+from oversight.export import chromium_leftovers, quiet_chromium
 from oversight.export.browser_thread import BrowserThread, open_or_close
 
 RELOAD_EVERY = 50  # images per tab between two reloads
@@ -54,6 +54,7 @@ class ImageServer:
     @staticmethod
     async def _open(tabs: int) -> _TabKeepingKaleido:
         quiet_chromium.install()
+        chromium_leftovers.install()
         # mathjax=False: no formulas in our charts, and the default would fetch MathJax from a CDN.
         return await open_or_close(_TabKeepingKaleido(n=tabs, mathjax=False))
 
