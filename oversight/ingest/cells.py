@@ -20,6 +20,7 @@ import pandas as pd
 from oversight.contract.schema import BOOL, DATE, ENUM, INT, REF, SLUG, TEXT, UNIT, Column
 from oversight.core import i18n
 from oversight.core.safe_text import shortened
+from oversight.ingest import durations
 from oversight.ingest.cell_text import (
     DigitsIn1904Workbook,
     NumberFromAMergedCell,
@@ -32,8 +33,10 @@ from oversight.ingest.cell_text import (
 from oversight.ingest.problems import Choices
 
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
-_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "t", "对"}
-_FALSE = {"否", "n", "no", "false", "0", "×", "✗", "✘", "x", "f", "错"}
+_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "t", "对", "有", "☑", "☑\ufe0f", "✅"}
+_FALSE = {"否", "n", "no", "false", "0", "×", "✗", "✘", "x", "f", "错", "无", "没有", "☐", "❌"}
+# A crossed box: Word's check box shows a ticked box so (☒), and a clerk may mean "no" by it: two readings, refused
+_EITHER = {"☒", "⊠"}
 _EXCEL_EPOCH = date(1899, 12, 30)
 _EXCEL_EPOCH_1904 = date(1904, 1, 1)  # serial day 0 of a workbook in the 1904 date system (Excel for the Mac)
 _DATE_PATTERNS = (
@@ -66,10 +69,6 @@ _PART_OF_DAY = r"(?:上午|下午|中午|晚上|早上|凌晨)"
 _CLOCK = r"\d{1,2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?|[时点](?:\d{1,2}分(?:\d{1,2}秒)?|半)?)"
 _TIME_AFTER = re.compile(rf"(?:[T\s]+|(?<=[日号)]))(?:{_PART_OF_DAY}\s*)?{_CLOCK}$|\s*{_PART_OF_DAY}$", re.IGNORECASE)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-# A length in hours, with minutes after it or not (normalised: NFKC, no spaces, lower case): 1.5小时, 1小时30分, 2h
-_HOURS = re.compile(
-    r"^(\d+(?:\.\d+)?)(?:个)?(?:小时|钟头|h|hr|hrs|hour|hours)(?:(\d{1,2})(?:分钟|分|min|mins|minutes)?)?$"
-)
 # A day and month without the year (3月5日, 3/5): which year the clerk meant, only the clerk knows
 _YEAR_MISSING = re.compile(r"^\d{1,2}(?:月\d{1,2}[日号]?|[-/.]\d{1,2})$")
 _INT_WITH_UNIT = re.compile(r"^([+-]?\d+(?:\.0*)?)(?:分钟|分|min|mins|minutes|个|项|条|次|件)?$")
@@ -223,6 +222,8 @@ def parse_bool(value: object) -> bool:
         return True
     if text in _FALSE:
         return False
+    if text in _EITHER:
+        raise CellError("error.bool_crossed_box", value=as_text(value))
     raise CellError("error.bool_invalid", value=as_text(value))
 
 
@@ -232,19 +233,28 @@ def parse_int(value: object, column: Column) -> int:
     if isinstance(value, NumberFromAMergedCell):  # which row's it is, or whether it is a total, only the clerk knows
         last_row = value.first_row + value.rows - 1
         raise CellError("error.int_merged", value=as_text(float(value)), first_row=value.first_row, last_row=last_row)
-    if isinstance(value, (int, float)):
+    if column.minutes and isinstance(value, timedelta):  # a cell formatted [h]:mm, as =结束-开始 leaves a length
+        number = _without_float_noise(durations.minutes_of(value))
+    elif column.minutes and durations.is_clock(value):
+        # 1:30 typed, or a cell formatted as a time of day: 90 minutes, or the time the meeting began (9:00 read as
+        # 540 minutes would be a false figure): the clerk writes which
+        shown = f"{value.hour}:{value.minute:02d}" if isinstance(value, time) else as_text(value)
+        raise CellError("error.duration_clock", value=shown)
+    elif isinstance(value, (int, float)):
         number = _without_float_noise(float(value))
     else:
         text = normalise_header(value).replace(",", "")
         match = _INT_WITH_UNIT.match(text)
-        hours = _HOURS.match(text) if column.minutes and not match else None
-        if hours:
-            # 1.5小时 is 90 minutes exactly; 1.33小时 (79.8) is no whole number of minutes and refused below
-            number = _without_float_noise(float(hours.group(1)) * 60 + int(hours.group(2) or 0))
-        elif not match:
-            raise CellError("error.int_invalid", value=as_text(value))
-        else:
+        in_words = durations.minutes_in_words(text) if column.minutes and not match else None
+        if match:
             number = float(match.group(1))
+        elif in_words is not None:
+            # 1.5小时 and 一个半小时 are 90 minutes exactly; 1.33小时 (79.8) is no whole number of minutes, refused below
+            number = _without_float_noise(in_words)
+        elif column.minutes and durations.is_estimate(text):
+            raise CellError("error.duration_estimate", value=as_text(value))
+        else:
+            raise CellError("error.int_invalid", value=as_text(value))
     if not number.is_integer():
         raise CellError("error.int_invalid", value=as_text(value))
     if column.minimum is not None and number < column.minimum:

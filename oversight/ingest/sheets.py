@@ -176,7 +176,21 @@ def parse_sheet(
     if missing or header.repeated:
         return pd.DataFrame(), [], {}, []
 
-    indexes, skipped = record_rows(rows, header, table, sheet)
+    indexes, skipped, unsummed = record_rows(rows, header, table, sheet)
+    for total in unsummed:  # one sentence for the row, not "required value is empty" once per column
+        cap.add(
+            problem_in_sheet(
+                file,
+                sheet,
+                "error.total_unlabelled" if total.total is not None else "error.total_unlabelled_unsummed",
+                total.index + 1,
+                header.labels[total.position],
+                column_letter(total.position),
+                header.columns[total.position].name,
+                value=total.value,
+                total=total.total,
+            )
+        )
     excel_rows = [index + 1 for index in indexes]
     columns: dict[str, list[object]] = {c.name: [None] * len(indexes) for c in table.columns}
     for position, column in header.columns.items():
