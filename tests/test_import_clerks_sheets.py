@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import shutil
 from datetime import time, timedelta
+from types import SimpleNamespace
 
 import openpyxl
+import pandas as pd
 import pytest
 
+from oversight.contract.schema import TABLES
 from oversight.data import store
-from oversight.ingest import ValidationError, commit, import_plan, import_report
+from oversight.ingest import Problem, ValidationError, appended_rows, commit, import_plan, import_report
+from oversight.ingest.sheets import TableRead
 from tests import oracle
 from tests.bad_files import HEADERS, hash_tree, meeting, write_xlsx
 
@@ -206,4 +210,88 @@ def test_an_estimate_or_a_clock_time_for_a_length_is_refused_saying_why(tmp_path
     assert plan.problems[5].message("en") == (
         "'9:00' may be a length (hours and minutes) or the time the meeting began; write the minutes (such as 90) or "
         "1小时30分 (1 h 30 min)"
+    )
+
+
+# ---------------------------------------------------------------- an append of units, reported in the clerk's file
+
+
+@pytest.mark.parametrize(
+    ("new_unit", "column", "english", "chinese"),
+    [
+        (
+            ["newunit", "省政府研究室", "New Unit", "新单位", "党组", "New Unit"],
+            "column B '单位名称'",
+            "“省政府研究室” already names a unit of the current data (research; units.xlsx row 3)",
+            "B列“单位名称”: “省政府研究室”已是现有单位（research）的名称或简称（units.xlsx 第3行）",
+        ),
+        (
+            ["newunit", "省新单位", "New Unit", "研究室", "党组", "New Unit"],
+            "column D '简称'",
+            "“研究室” already names a unit of the current data (research; units.xlsx row 3)",
+            "D列“简称”: “研究室”已是现有单位（research）的名称或简称（units.xlsx 第3行）",
+        ),
+    ],
+    ids=["name", "short_name"],
+)
+def test_a_units_append_is_refused_at_the_row_of_the_clerks_file(
+    tmp_path, data_folder, new_unit, column, english, chinese
+):
+    """One new unit on row 3 of 新增单位.xlsx (a title above the header) was refused at "units.xlsx · sheet '监督单位'
+    · row 11" — the row it would have had in the ledger, a file the clerk never opened — and, for a name, twice
+    ("repeats row 3; ids must be unique", row 3 being the folder's)."""
+    path = write_xlsx(tmp_path / "新增单位.xlsx", {"单位": [["新增监督单位"], HEADERS["units"], new_unit]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    rendered = refused_unchanged(data_folder, plan)
+    assert rendered == [
+        "after this import the data folder would no longer validate, so nothing was imported. The problems it would "
+        "have:",
+        f"新增单位.xlsx · sheet '单位' · row 3 · {column}: {english}: a name or short name can stand for one unit only",
+    ]
+    assert plan.problems[1].render("zh") == (
+        f"新增单位.xlsx · 工作表“单位” · 第3行 · {chinese}：一个名称或简称只能指一个单位"
+    )
+    assert import_report.failed_line(plan, "en") == "1 problem found; nothing was imported:"
+
+
+def test_a_units_append_that_is_accepted_counts_the_rows_it_adds(tmp_path, data_folder):
+    """The report's counts are the change: one unit in the file, nine before, ten after; pandas reads ten."""
+    new_unit = ["newunit", "省新单位", "New Unit", "新单位", "党组", "New Unit"]
+    path = write_xlsx(tmp_path / "新增单位.xlsx", {"单位": [["新增监督单位"], HEADERS["units"], new_unit]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert import_report.render_plan(plan, "en").splitlines() == [
+        "Units (from 新增单位.xlsx, adding rows): rows 1 in the file, 9 now, 10 after the import; added 1, changed 0, "
+        "removed 0",
+        "Check passed: ready to import.",
+    ]
+    commit.apply_import(plan, user="test")
+    units = pd.read_excel(data_folder / "units.xlsx", engine="openpyxl")
+    assert (len(units), units["单位编码"].iloc[-1], units["单位名称"].iloc[-1]) == (10, "newunit", "省新单位")
+
+
+def test_a_problem_naming_another_added_row_names_it_in_the_clerks_file():
+    """Where the first holder of a value is another row the file adds, the row named is the file's, on its sheet."""
+    read = TableRead(
+        TABLES["units"],
+        pd.DataFrame(),
+        origins=[("甲", 4), ("乙", 7)],
+        sheets=["甲", "乙"],
+        file="新增单位.xlsx",
+        labels={"乙": {"name_zh": ("名称", "C")}},
+    )
+    change = SimpleNamespace(mode="append", rows_before=9)
+    at_ledger = Problem(
+        file="units.xlsx",
+        sheet="监督单位",
+        row=12,  # the second row added, under the nine there
+        column="单位名称",
+        column_letter="B",
+        field="name_zh",
+        message_key="error.duplicate",
+        params={"value": "省新单位", "first_value": "省新单位", "first_row": 11, "first_sheet": "监督单位"},
+    )
+    (moved,) = appended_rows.at_the_files_rows([at_ledger], {"units": change}, {"units": read})
+    assert (
+        moved.render("en")
+        == "新增单位.xlsx · sheet '乙' · row 7 · column C '名称': '省新单位' repeats row 4 of sheet '甲'; ids must be unique"
     )

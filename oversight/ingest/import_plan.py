@@ -22,7 +22,7 @@ import pandas as pd
 from oversight import config
 from oversight.contract.schema import LOAD_ORDER, TABLES, Table
 from oversight.core import i18n
-from oversight.ingest import files, hidden_parts, table_cache, unit_references, workbook
+from oversight.ingest import appended_rows, files, hidden_parts, table_cache, unit_references, workbook
 from oversight.ingest.cell_text import id_key
 from oversight.ingest.cells import Context, UnitResolver
 from oversight.ingest.files import Sheets, Source, Upload, batch_problems, load_sheets, load_workbook, source_name
@@ -37,7 +37,7 @@ from oversight.ingest.problems import (
     not_a_folder,
 )
 from oversight.ingest.sheet_bounds import MAX_SHEET_CELLS
-from oversight.ingest.sheets import future_record_dates, read_sheets
+from oversight.ingest.sheets import TableRead, future_record_dates, read_sheets
 from oversight.ingest.table_files import KIND_NOT_READ, entry_problems, folder_state, table_files, table_path
 
 MODES = ("replace", "append")
@@ -97,6 +97,8 @@ class ImportPlan:
     # the rows read from the files, per table: for an append the rows it adds, for a replace the new table whole
     from_files: dict[str, pd.DataFrame] = field(default_factory=dict)
     files: dict[str, bytes] = field(default_factory=dict)  # table -> bytes of its new <table>.xlsx
+    # where each row read from the files stands in them (file, sheet, row, column), per table
+    reads: dict[str, TableRead] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     folder_state: str = ""
 
@@ -325,14 +327,14 @@ def plan_import(
     plan.files = {name: workbook.ledger_xlsx_bytes(TABLES[name], plan.frames[name], units) for name in plan.changes}
     appended = _appended_rows_problems(plan, after) if not problems_now else None
     if appended is not None:
-        plan.problems += appended
+        plan.problems += appended_rows.at_the_files_rows(appended, plan.changes, plan.reads)
         return plan
     problems = validate_would_be_folder(
         folder, {name: (TABLES[name].file_name, data) for name, data in plan.files.items()}
     )
     if "units" in plan.changes:  # a unit renamed or removed that the other ledgers name: once per unit
         problems = unit_references.summarised(problems, current.get("units"), after["units"])
-    plan.problems += problems
+    plan.problems += appended_rows.at_the_files_rows(problems, plan.changes, plan.reads)
     return plan
 
 
@@ -433,6 +435,7 @@ def _plan_table(
     after[table.name] = frame
     plan.frames[table.name] = frame
     plan.from_files[table.name] = read.frame
+    plan.reads[table.name] = read
     added, changed, removed = diff_ids(table, before, frame)
     plan.changes[table.name] = TableChange(
         table=table.name,
