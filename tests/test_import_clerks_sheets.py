@@ -295,3 +295,33 @@ def test_a_problem_naming_another_added_row_names_it_in_the_clerks_file():
         moved.render("en")
         == "新增单位.xlsx · sheet '乙' · row 7 · column C '名称': '省新单位' repeats row 4 of sheet '甲'; ids must be unique"
     )
+
+
+# ---------------------------------------------------------------- what else a clerk types
+
+
+def test_counts_in_chinese_numerals_are_the_numbers(tmp_path, data_folder):
+    """议题数 三, 三项, 十二个, 3个议题 were refused "should be a whole number"."""
+    typed = {"三": 3, "三项": 3, "十二个": 12, "3个议题": 3, "两项": 2, "１０项": 10}
+    rows = [meeting(f"HY2021-{n:04d}", items=items) for n, items in enumerate(typed, start=1)]
+    path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": [HEADERS["meetings"], *rows]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert [p.render("en") for p in plan.problems] == []
+    commit.apply_import(plan, user="test")
+    ledger = pd.read_excel(data_folder / "meetings.xlsx", engine="openpyxl")
+    added = ledger[ledger["会议编号"].isin([f"HY2021-{n:04d}" for n in range(1, len(typed) + 1)])]
+    assert added["议题数"].tolist() == list(typed.values())
+
+
+@pytest.mark.parametrize("typed", ["21/3/5", "21-3-5", "21.3.5", "21年3月5日", "3/5/21"])
+def test_a_date_with_a_two_digit_year_is_refused_saying_so(tmp_path, data_folder, typed):
+    """21/3/5 is 5 March 2021 in a Chinese Excel's yy/m/d and 21 March 2005 in a British d/m/yy: it was refused as
+    "not a date", which the clerk, seeing a date, could not act on."""
+    path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": [HEADERS["meetings"], meeting(day=typed)]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert refused_unchanged(data_folder, plan) == [
+        f"会议台账.xlsx · sheet '会议台账' · row 2 · column C '会议日期': '{typed}' gives the year in two digits, which "
+        "reads more than one way (21/3/5 is 5 March 2021 or 21 March 2005); write the year in four digits, such as "
+        "2021/3/5 or 2021年3月5日"
+    ]
+    assert plan.problems[0].message("zh").startswith(f"“{typed}”的年份只写了两位")

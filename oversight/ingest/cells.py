@@ -29,6 +29,7 @@ from oversight.ingest.cell_text import (
     header_key,
     id_key,
     normalise_header,
+    with_arabic_numbers,
 )
 from oversight.ingest.problems import Choices
 
@@ -69,9 +70,12 @@ _PART_OF_DAY = r"(?:上午|下午|中午|晚上|早上|凌晨)"
 _CLOCK = r"\d{1,2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?|[时点](?:\d{1,2}分(?:\d{1,2}秒)?|半)?)"
 _TIME_AFTER = re.compile(rf"(?:[T\s]+|(?<=[日号)]))(?:{_PART_OF_DAY}\s*)?{_CLOCK}$|\s*{_PART_OF_DAY}$", re.IGNORECASE)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+# A year in two digits (21/3/5, 21.3.5, 21年3月5日; 3/5/21): 21/3/5 is 5 March 2021 to a Chinese Excel's yy/m/d and
+# 21 March 2005 to a British d/m/yy, so no reading is safe
+_TWO_DIGIT_YEAR = re.compile(r"^(?:\d{1,2}([-/.])\d{1,2}\1\d{1,2}|\d{2}年\d{1,2}月\d{1,2}[日号]?)$")
 # A day and month without the year (3月5日, 3/5): which year the clerk meant, only the clerk knows
 _YEAR_MISSING = re.compile(r"^\d{1,2}(?:月\d{1,2}[日号]?|[-/.]\d{1,2})$")
-_INT_WITH_UNIT = re.compile(r"^([+-]?\d+(?:\.0*)?)(?:分钟|分|min|mins|minutes|个|项|条|次|件)?$")
+_INT_WITH_UNIT = re.compile(r"^([+-]?\d+(?:\.0*)?)(?:分钟|分|min|mins|minutes|个议题|个|项|条|次|件)?$")
 
 
 class CellError(Exception):
@@ -209,6 +213,8 @@ def _parse_date_text(text: str, epoch: date = _EXCEL_EPOCH) -> date:
                 return _checked_date(date(year, month, day), text)
             except ValueError:
                 raise CellError("error.date_impossible", value=text) from None
+    if _TWO_DIGIT_YEAR.match(_SPACE_BY_SEPARATOR.sub(r"\1", text)):
+        raise CellError("error.date_two_digit_year", value=text)
     raise CellError("error.date_invalid", value=text)
 
 
@@ -243,7 +249,8 @@ def parse_int(value: object, column: Column) -> int:
     elif isinstance(value, (int, float)):
         number = _without_float_noise(float(value))
     else:
-        text = normalise_header(value).replace(",", "")
+        # 三项, 十二个, 九十分钟: a count in Chinese numerals is the number (二〇 is left, and refused)
+        text = with_arabic_numbers(normalise_header(value).replace(",", ""))
         match = _INT_WITH_UNIT.match(text)
         in_words = durations.minutes_in_words(text) if column.minutes and not match else None
         if match:

@@ -1,4 +1,4 @@
-"""A meeting's length as a clerk writes it in words: 1.5小时, 两小时, 一个半小时, 1小时30分, 九十分钟, 半小时, 三刻钟.
+"""A meeting's length as a clerk writes it in words: 1.5小时, 两小时, 一个半小时, 1小时30分, 半小时, 三刻钟.
 
 One reading per spelling, into minutes; what has two readings or none is refused by the caller's rules (a cell
 error at its cell): 约两小时 is an estimate, not the length; 1:30 may be a length or the time the meeting began.
@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from datetime import time, timedelta
 
+from oversight.ingest.cell_text import with_arabic_numbers
+
 # Hours, then minutes or not, after NFKC, spaces taken out and lower case: 1.5小时, 1小时30分, 2h, 1个半小时, 半小时
 _HOURS_WORDS = r"(?:小时|钟头|h|hr|hrs|hour|hours)"
 _MINUTE_WORDS = r"(?:分钟|分|min|mins|minutes)"
 _HOURS = re.compile(
     rf"^(?:(\d+(?:\.\d+)?)个?(半)?|(半))个?{_HOURS_WORDS}(半)?(?:(\d{{1,2}}){_MINUTE_WORDS}?|(\d)刻钟?)?$"
 )
-_MINUTES = re.compile(rf"^(\d+){_MINUTE_WORDS}$")
 _QUARTERS = re.compile(r"^(\d)刻钟?$")  # 三刻钟: three quarters of an hour
 # A clock's h:mm, typed as text: a length of 1 h 30 min, or the time a meeting began
 _CLOCK = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
@@ -24,28 +25,10 @@ _ESTIMATE = re.compile(
     r"^(?:约|大约|大概|近|将近|~|〜)|(?:左右|上下|以上|以内|多|余)(?=个?(?:小时|钟头|分钟|分|$))|\d[-~〜至到]\d"
 )
 
-_DIGITS = {character: number for number, character in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
-_NUMERAL = re.compile(r"[〇零一二两三四五六七八九十百]+")
-
-
-def _numeral_value(numeral: str) -> str:
-    """一百二十 → 120, 九十 → 90, 十五 → 15, 两 → 2: a number as spoken, up to 999; anything else as it was."""
-    total, digit = 0, None
-    for character in numeral:
-        if character in ("十", "百"):
-            scale = 10 if character == "十" else 100
-            total += (1 if digit is None else digit) * scale
-            digit = None
-        elif digit is not None:
-            return numeral  # two digits side by side (二〇): a year's way of writing, no length's
-        else:
-            digit = _DIGITS[character]
-    return str(total + (digit or 0))
-
 
 def minutes_in_words(text: str) -> float | None:
     """The minutes ``text`` (NFKC, no spaces, lower case) writes a length in, or None where it writes none."""
-    arabic = _NUMERAL.sub(lambda match: _numeral_value(match.group()), text)
+    arabic = with_arabic_numbers(text)
     hours = _HOURS.match(arabic)
     if hours:
         whole, half_after_number, half_alone, half_after_word, minutes, quarters = hours.groups()
@@ -55,9 +38,6 @@ def minutes_in_words(text: str) -> float | None:
         if half and (minutes or quarters):
             return None  # 一个半小时十分: no one writes a length so
         return float(whole or 0) * 60 + half + int(minutes or 0) + int(quarters or 0) * 15
-    minutes_only = _MINUTES.match(arabic)
-    if minutes_only and arabic != text:  # 九十分钟; 90分钟 is read with the other whole numbers
-        return float(minutes_only.group(1))
     quarters_only = _QUARTERS.match(arabic)
     if quarters_only:
         return float(int(quarters_only.group(1)) * 15)
