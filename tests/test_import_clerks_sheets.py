@@ -325,3 +325,27 @@ def test_a_date_with_a_two_digit_year_is_refused_saying_so(tmp_path, data_folder
         "2021/3/5 or 2021年3月5日"
     ]
     assert plan.problems[0].message("zh").startswith(f"“{typed}”的年份只写了两位")
+
+
+@pytest.mark.parametrize("heading", ["时长（小时）", "会议时长(小时)", "时长(h)", "Duration (hours)"])
+def test_a_length_column_headed_in_hours_is_read_as_minutes(tmp_path, data_folder, heading):
+    """A ledger that keeps 时长 in hours under its header was refused "required column 时长(分钟) is missing"; a cell
+    that names its own unit is read as it says, and the total under them is in hours too."""
+    header = [heading if name == "时长(分钟)" else name for name in HEADERS["meetings"]]
+    typed = [2, 1.5, "0.25", "90分钟", "两小时"]
+    rows = [meeting(f"HY2021-{n:04d}", duration=hours) for n, hours in enumerate(typed, start=1)]
+    total = [None, None, None, None, 7.25, 15]  # 2 + 1.5 + 0.25 + 1.5 + 2 hours, 5 × 3 agenda items
+    path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": [header, *rows, total]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert [p.render("en") for p in plan.problems] == []
+    assert plan.changes["meetings"].skipped == (("会议台账", 7),)
+    assert added_meetings(data_folder, plan)["minutes"].tolist() == [120, 90, 15, 90, 120]
+
+
+def test_hours_that_are_no_whole_number_of_minutes_are_refused_as_typed(tmp_path, data_folder):
+    header = ["时长（小时）" if name == "时长(分钟)" else name for name in HEADERS["meetings"]]
+    path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": [header, meeting(duration=1.33)]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert refused_unchanged(data_folder, plan) == [
+        "会议台账.xlsx · sheet '会议台账' · row 2 · column E '时长（小时）': '1.33' should be a whole number"
+    ]

@@ -407,8 +407,29 @@ def parse_line(value: object) -> str:
     return text
 
 
-def cell_parser(column: Column, context: Context) -> Callable[[object], object]:
+def parse_hours(value: object, column: Column) -> int:
+    """A cell of a length headed in hours (时长（小时）): 1.5 is 90 minutes; a cell that names its own unit (90分钟,
+    1小时30分) is read as it says."""
+    hours: object = value
+    if isinstance(value, str):
+        text = normalise_header(value)
+        try:
+            hours = float(text)
+        except ValueError:
+            return parse_int(value, column)  # its own unit, or refused as any length is
+    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or isinstance(value, NumberFromAMergedCell):
+        return parse_int(value, column)
+    try:
+        return parse_int(float(hours) * 60, column)
+    except CellError as error:  # quoted as the cell holds it: 1.33 hours, not the 79.8 minutes it makes
+        error.params["value"] = as_text(value)
+        raise
+
+
+def cell_parser(column: Column, context: Context, in_hours: bool = False) -> Callable[[object], object]:
     kind = column.kind
+    if kind == INT and in_hours:
+        return lambda value: parse_hours(value, column)
     if kind == TEXT:
         return parse_id if column.unique else parse_text if column.multiline else parse_line
     if kind == SLUG:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from oversight.contract.schema import DATE, INT, UNIT, Column
 from oversight.ingest.cell_text import is_blank
-from oversight.ingest.cells import CellError, parse_int
+from oversight.ingest.cells import CellError, parse_hours, parse_int
 from oversight.ingest.headers import HeaderMatch
 
 
@@ -29,9 +29,9 @@ class UnsummedTotal:
     total: int | None  # the column's sum over the records above (block or all); None where one of them did not read
 
 
-def _whole_number(value: object, column: Column) -> int | None:
+def _whole_number(value: object, column: Column, in_hours: bool) -> int | None:
     try:
-        return parse_int(value, column)
+        return parse_hours(value, column) if in_hours else parse_int(value, column)
     except CellError:
         return None
 
@@ -42,6 +42,7 @@ class RunningSums:
     def __init__(self, rows: list[list[object]], header: HeaderMatch) -> None:
         self._rows = rows
         self._columns = {p: c for p, c in header.columns.items() if c.kind == INT}
+        self._in_hours = header.in_hours  # a length headed in hours: its total too is in hours
         # the cells a record must leave blank for its row to be taken as a total: its id, unit and date
         self._identifying = [p for p, c in header.columns.items() if c.unique or c.kind in (UNIT, DATE)]
         self._read = frozenset(header.columns)  # a column outside them (序号) may hold anything
@@ -63,7 +64,7 @@ class RunningSums:
             if is_blank(value):
                 continue
             column = self._columns.get(position)
-            number = _whole_number(value, column) if column is not None else None
+            number = _whole_number(value, column, position in self._in_hours) if column is not None else None
             if number is not None:
                 numbers[position] = number
             elif is_total_label(value):
@@ -79,7 +80,7 @@ class RunningSums:
                 value = row[position] if position < len(row) else None
                 if is_blank(value):
                     continue
-                number = _whole_number(value, column)
+                number = _whole_number(value, column, position in self._in_hours)
                 if number is None:
                     self._unread[position] += 1
                 else:
