@@ -349,3 +349,39 @@ def test_hours_that_are_no_whole_number_of_minutes_are_refused_as_typed(tmp_path
     assert refused_unchanged(data_folder, plan) == [
         "会议台账.xlsx · sheet '会议台账' · row 2 · column E '时长（小时）': '1.33' should be a whole number"
     ]
+
+
+def test_yes_and_no_written_as_the_columns_own_deed_done_or_not(tmp_path, data_folder):
+    """已报送 / 未报送, 已列席 / 未列席, 已合并 / 未合并, and 是/否 with a remark in brackets were refused "should be
+    yes/no"; a deed the header does not name (未知), two answers in one cell and a remark answering the other way are
+    still refused."""
+    answers = [
+        ("已报送", "未列席", "已合并"),
+        ("未提前报送", "已列席", "未合并召开"),
+        ("是（已报送）", "否（请假）", "没有合并"),
+    ]
+    rows = [
+        meeting(f"HY2021-{n:04d}", prereviewed=a, attended=b, merged=c) for n, (a, b, c) in enumerate(answers, start=1)
+    ]
+    path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": [HEADERS["meetings"], *rows]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert [p.render("en") for p in plan.problems] == []
+    added = added_meetings(data_folder, plan)
+    assert added[["prereviewed", "attended", "merged"]].to_numpy().tolist() == [
+        [True, False, True],
+        [False, True, False],
+        [True, False, False],
+    ]
+    refused = [
+        "未知",
+        "已报送未审核",
+        "是（否）",
+        "否（已列席）",
+        "已合并",
+    ]  # 已合并 under 议题提前报送审核 names no deed of it
+    rows = [meeting(f"HY2021-{n:04d}", prereviewed=typed) for n, typed in enumerate(refused, start=11)]
+    path = write_xlsx(tmp_path / "会议台账2.xlsx", {"会议台账": [HEADERS["meetings"], *rows]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert [(p.row, p.column_letter, p.message_key) for p in plan.problems] == [
+        (row, "G", "error.bool_invalid") for row in range(2, 7)
+    ]

@@ -218,16 +218,45 @@ def _parse_date_text(text: str, epoch: date = _EXCEL_EPOCH) -> date:
     raise CellError("error.date_invalid", value=text)
 
 
-def parse_bool(value: object) -> bool:
+# 已报送 / 未报送, 已列席 / 未列席, 已合并 / 未合并: the column's own deed, done or not done. Only a deed its header
+# names counts (报送 and 审核 of 议题提前报送审核): 未知 or 未定 says nothing of it, and is refused.
+_DONE_OR_NOT = re.compile(r"^(已|未|没有|没)([\u4e00-\u9fff]{2,8})$")
+# 是（已报送）, 否(请假): the answer, a remark in brackets after it
+_WITH_A_REMARK = re.compile(r"^([^()]+)\([^()]*\)$")
+
+
+def _deed_done(text: str, column: Column | None) -> bool | None:
+    """True for 已 and a deed the column's header names, False for 未/没 and it; None for any other text."""
+    match = _DONE_OR_NOT.match(text)
+    if match is None or column is None:
+        return None
+    done, deed = match.groups()
+    if any(word in deed for word in ("已", "未", "没", "不")):  # 已报送未审核: two answers in one cell
+        return None
+    named = any(deed in header_key(spelling) for spelling in (column.zh, *column.aliases))
+    return (done == "已") if named else None
+
+
+def parse_bool(value: object, column: Column | None = None) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
     text = normalise_header(value)
+    remark = _WITH_A_REMARK.match(text)
+    if remark and remark.group(1) in _TRUE | _FALSE:
+        answer, note = remark.group(1), text[len(remark.group(1)) + 1 : -1]
+        # a remark that answers the other way (是（否）, 是（未报送）, 否（已列席）) leaves two answers: refused below
+        other_way = ("未", "没", "不", "否", "无") if answer in _TRUE else ("已", "是", "有")
+        if not any(word in note for word in other_way):
+            text = answer
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False
+    deed = _deed_done(text, column)
+    if deed is not None:
+        return deed
     if text in _EITHER:
         raise CellError("error.bool_crossed_box", value=as_text(value))
     raise CellError("error.bool_invalid", value=as_text(value))
@@ -446,7 +475,7 @@ def cell_parser(column: Column, context: Context, in_hours: bool = False) -> Cal
     if kind == DATE:
         return parse_date
     if kind == BOOL:
-        return parse_bool
+        return lambda value: parse_bool(value, column)
     if kind == ENUM:
         choices = _choice_lookup(column.choices)
         allowed = Choices.of(column.choices)
