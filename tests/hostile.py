@@ -249,7 +249,7 @@ def _undated_record_at_the_bottom(folder: Path) -> list[Path]:
 
 def _bad_row_above_the_footer(folder: Path) -> list[Path]:
     """A record with a bad value right above real sign-off lines: still refused, at its own row."""
-    rows = [HEADERS["meetings"], meeting("HY2021-0001"), meeting("HY2021-0002", duration="一小时"), *_SIGN_OFF]
+    rows = [HEADERS["meetings"], meeting("HY2021-0001"), meeting("HY2021-0002", duration="一小时许"), *_SIGN_OFF]
     return [write_bytes(folder / "ledger.xlsx", xlsx_bytes({"会议": rows}))]
 
 
@@ -585,7 +585,7 @@ CORPUS: list[Hostile] = [
         _bad_row_above_the_footer,
         [*_MEETINGS, "--mode", "append"],
         1,
-        [CHECKED_ONE, "  - {file} · sheet '会议' · row 3 · column E '时长(分钟)': '一小时' should be a whole number"],
+        [CHECKED_ONE, "  - {file} · sheet '会议' · row 3 · column E '时长(分钟)': '一小时许' should be a whole number"],
         command="validate",
     ),
     Hostile(

@@ -105,6 +105,29 @@ def id_key(value: object) -> object:
     return _DASHES.sub("-", unicodedata.normalize("NFKC", value)).casefold()
 
 
+_SPOKEN_DIGITS = {character: number for number, character in enumerate("〇一二三四五六七八九")} | {"零": 0, "两": 2}
+_SPOKEN_NUMBER = re.compile(r"[〇零一二两三四五六七八九十百]+")
+
+
+def _spoken_value(numeral: str) -> str:
+    """一百二十 → 120, 九十 → 90, 十五 → 15, 两 → 2: a number as spoken, up to 999; anything else as it was."""
+    total, digit = 0, None
+    for character in numeral:
+        if character in ("十", "百"):
+            total += (1 if digit is None else digit) * (10 if character == "十" else 100)
+            digit = None
+        elif digit is not None:
+            return numeral  # two digits side by side (二〇): a year's way of writing, no count's
+        else:
+            digit = _SPOKEN_DIGITS[character]
+    return str(total + (digit or 0))
+
+
+def with_arabic_numbers(text: str) -> str:
+    """A count or a length written in Chinese numerals in Arabic ones: 三项 → 3项, 一个半小时 → 1个半小时."""
+    return _SPOKEN_NUMBER.sub(lambda match: _spoken_value(match.group()), text)
+
+
 def normalise_header(text: object) -> str:
     """Text reduced to what matters for matching: NFKC (full-width → ASCII), lower case, no whitespace."""
     folded = unicodedata.normalize("NFKC", "" if text is None else str(text))

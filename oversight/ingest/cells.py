@@ -20,6 +20,7 @@ import pandas as pd
 from oversight.contract.schema import BOOL, DATE, ENUM, INT, REF, SLUG, TEXT, UNIT, Column
 from oversight.core import i18n
 from oversight.core.safe_text import shortened
+from oversight.ingest import durations
 from oversight.ingest.cell_text import (
     DigitsIn1904Workbook,
     NumberFromAMergedCell,
@@ -28,12 +29,15 @@ from oversight.ingest.cell_text import (
     header_key,
     id_key,
     normalise_header,
+    with_arabic_numbers,
 )
 from oversight.ingest.problems import Choices
 
 EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
-_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "t", "对"}
-_FALSE = {"否", "n", "no", "false", "0", "×", "✗", "✘", "x", "f", "错"}
+_TRUE = {"是", "y", "yes", "true", "1", "√", "✓", "✔", "t", "对", "有", "☑", "☑\ufe0f", "✅"}
+_FALSE = {"否", "n", "no", "false", "0", "×", "✗", "✘", "x", "f", "错", "无", "没有", "☐", "❌"}
+# A crossed box: Word's check box shows a ticked box so (☒), and a clerk may mean "no" by it: two readings, refused
+_EITHER = {"☒", "⊠"}
 _EXCEL_EPOCH = date(1899, 12, 30)
 _EXCEL_EPOCH_1904 = date(1904, 1, 1)  # serial day 0 of a workbook in the 1904 date system (Excel for the Mac)
 _DATE_PATTERNS = (
@@ -66,13 +70,12 @@ _PART_OF_DAY = r"(?:上午|下午|中午|晚上|早上|凌晨)"
 _CLOCK = r"\d{1,2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?|[时点](?:\d{1,2}分(?:\d{1,2}秒)?|半)?)"
 _TIME_AFTER = re.compile(rf"(?:[T\s]+|(?<=[日号)]))(?:{_PART_OF_DAY}\s*)?{_CLOCK}$|\s*{_PART_OF_DAY}$", re.IGNORECASE)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
-# A length in hours, with minutes after it or not (normalised: NFKC, no spaces, lower case): 1.5小时, 1小时30分, 2h
-_HOURS = re.compile(
-    r"^(\d+(?:\.\d+)?)(?:个)?(?:小时|钟头|h|hr|hrs|hour|hours)(?:(\d{1,2})(?:分钟|分|min|mins|minutes)?)?$"
-)
+# A year in two digits (21/3/5, 21.3.5, 21年3月5日; 3/5/21): 21/3/5 is 5 March 2021 to a Chinese Excel's yy/m/d and
+# 21 March 2005 to a British d/m/yy, so no reading is safe
+_TWO_DIGIT_YEAR = re.compile(r"^(?:\d{1,2}([-/.])\d{1,2}\1\d{1,2}|\d{2}年\d{1,2}月\d{1,2}[日号]?)$")
 # A day and month without the year (3月5日, 3/5): which year the clerk meant, only the clerk knows
 _YEAR_MISSING = re.compile(r"^\d{1,2}(?:月\d{1,2}[日号]?|[-/.]\d{1,2})$")
-_INT_WITH_UNIT = re.compile(r"^([+-]?\d+(?:\.0*)?)(?:分钟|分|min|mins|minutes|个|项|条|次|件)?$")
+_INT_WITH_UNIT = re.compile(r"^([+-]?\d+(?:\.0*)?)(?:分钟|分|min|mins|minutes|个议题|个|项|条|次|件)?$")
 
 
 class CellError(Exception):
@@ -210,19 +213,52 @@ def _parse_date_text(text: str, epoch: date = _EXCEL_EPOCH) -> date:
                 return _checked_date(date(year, month, day), text)
             except ValueError:
                 raise CellError("error.date_impossible", value=text) from None
+    if _TWO_DIGIT_YEAR.match(_SPACE_BY_SEPARATOR.sub(r"\1", text)):
+        raise CellError("error.date_two_digit_year", value=text)
     raise CellError("error.date_invalid", value=text)
 
 
-def parse_bool(value: object) -> bool:
+# 已报送 / 未报送, 已列席 / 未列席, 已合并 / 未合并: the column's own deed, done or not done. Only a deed its header
+# names counts (报送 and 审核 of 议题提前报送审核): 未知 or 未定 says nothing of it, and is refused.
+_DONE_OR_NOT = re.compile(r"^(已|未|没有|没)([\u4e00-\u9fff]{2,8})$")
+# 是（已报送）, 否(请假): the answer, a remark in brackets after it
+_WITH_A_REMARK = re.compile(r"^([^()]+)\([^()]*\)$")
+
+
+def _deed_done(text: str, column: Column | None) -> bool | None:
+    """True for 已 and a deed the column's header names, False for 未/没 and it; None for any other text."""
+    match = _DONE_OR_NOT.match(text)
+    if match is None or column is None:
+        return None
+    done, deed = match.groups()
+    if any(word in deed for word in ("已", "未", "没", "不")):  # 已报送未审核: two answers in one cell
+        return None
+    named = any(deed in header_key(spelling) for spelling in (column.zh, *column.aliases))
+    return (done == "已") if named else None
+
+
+def parse_bool(value: object, column: Column | None = None) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)) and value in (0, 1):
         return bool(value)
     text = normalise_header(value)
+    remark = _WITH_A_REMARK.match(text)
+    if remark and remark.group(1) in _TRUE | _FALSE:
+        answer, note = remark.group(1), text[len(remark.group(1)) + 1 : -1]
+        # a remark that answers the other way (是（否）, 是（未报送）, 否（已列席）) leaves two answers: refused below
+        other_way = ("未", "没", "不", "否", "无") if answer in _TRUE else ("已", "是", "有")
+        if not any(word in note for word in other_way):
+            text = answer
     if text in _TRUE:
         return True
     if text in _FALSE:
         return False
+    deed = _deed_done(text, column)
+    if deed is not None:
+        return deed
+    if text in _EITHER:
+        raise CellError("error.bool_crossed_box", value=as_text(value))
     raise CellError("error.bool_invalid", value=as_text(value))
 
 
@@ -232,19 +268,29 @@ def parse_int(value: object, column: Column) -> int:
     if isinstance(value, NumberFromAMergedCell):  # which row's it is, or whether it is a total, only the clerk knows
         last_row = value.first_row + value.rows - 1
         raise CellError("error.int_merged", value=as_text(float(value)), first_row=value.first_row, last_row=last_row)
-    if isinstance(value, (int, float)):
+    if column.minutes and isinstance(value, timedelta):  # a cell formatted [h]:mm, as =结束-开始 leaves a length
+        number = _without_float_noise(durations.minutes_of(value))
+    elif column.minutes and durations.is_clock(value):
+        # 1:30 typed, or a cell formatted as a time of day: 90 minutes, or the time the meeting began (9:00 read as
+        # 540 minutes would be a false figure): the clerk writes which
+        shown = f"{value.hour}:{value.minute:02d}" if isinstance(value, time) else as_text(value)
+        raise CellError("error.duration_clock", value=shown)
+    elif isinstance(value, (int, float)):
         number = _without_float_noise(float(value))
     else:
-        text = normalise_header(value).replace(",", "")
+        # 三项, 十二个, 九十分钟: a count in Chinese numerals is the number (二〇 is left, and refused)
+        text = with_arabic_numbers(normalise_header(value).replace(",", ""))
         match = _INT_WITH_UNIT.match(text)
-        hours = _HOURS.match(text) if column.minutes and not match else None
-        if hours:
-            # 1.5小时 is 90 minutes exactly; 1.33小时 (79.8) is no whole number of minutes and refused below
-            number = _without_float_noise(float(hours.group(1)) * 60 + int(hours.group(2) or 0))
-        elif not match:
-            raise CellError("error.int_invalid", value=as_text(value))
-        else:
+        in_words = durations.minutes_in_words(text) if column.minutes and not match else None
+        if match:
             number = float(match.group(1))
+        elif in_words is not None:
+            # 1.5小时 and 一个半小时 are 90 minutes exactly; 1.33小时 (79.8) is no whole number of minutes, refused below
+            number = _without_float_noise(in_words)
+        elif column.minutes and durations.is_estimate(text):
+            raise CellError("error.duration_estimate", value=as_text(value))
+        else:
+            raise CellError("error.int_invalid", value=as_text(value))
     if not number.is_integer():
         raise CellError("error.int_invalid", value=as_text(value))
     if column.minimum is not None and number < column.minimum:
@@ -390,8 +436,29 @@ def parse_line(value: object) -> str:
     return text
 
 
-def cell_parser(column: Column, context: Context) -> Callable[[object], object]:
+def parse_hours(value: object, column: Column) -> int:
+    """A cell of a length headed in hours (时长（小时）): 1.5 is 90 minutes; a cell that names its own unit (90分钟,
+    1小时30分) is read as it says."""
+    hours: object = value
+    if isinstance(value, str):
+        text = normalise_header(value)
+        try:
+            hours = float(text)
+        except ValueError:
+            return parse_int(value, column)  # its own unit, or refused as any length is
+    if isinstance(hours, bool) or not isinstance(hours, (int, float)) or isinstance(value, NumberFromAMergedCell):
+        return parse_int(value, column)
+    try:
+        return parse_int(float(hours) * 60, column)
+    except CellError as error:  # quoted as the cell holds it: 1.33 hours, not the 79.8 minutes it makes
+        error.params["value"] = as_text(value)
+        raise
+
+
+def cell_parser(column: Column, context: Context, in_hours: bool = False) -> Callable[[object], object]:
     kind = column.kind
+    if kind == INT and in_hours:
+        return lambda value: parse_hours(value, column)
     if kind == TEXT:
         return parse_id if column.unique else parse_text if column.multiline else parse_line
     if kind == SLUG:
@@ -408,7 +475,7 @@ def cell_parser(column: Column, context: Context) -> Callable[[object], object]:
     if kind == DATE:
         return parse_date
     if kind == BOOL:
-        return parse_bool
+        return lambda value: parse_bool(value, column)
     if kind == ENUM:
         choices = _choice_lookup(column.choices)
         allowed = Choices.of(column.choices)

@@ -28,6 +28,26 @@ def _header_lookup(table: Table) -> dict[str, Column]:
     return lookup
 
 
+# A length's unit in its header's brackets: 时长(分钟), Duration (minutes); and the same column headed in hours
+_UNIT_IN_BRACKETS = re.compile(r"\s*[(（][^()（）]*[)）]\s*$")
+_HOURS_UNITS = ("小时", "h", "hours", "hrs", "hr")
+
+
+def _hours_lookup(table: Table) -> dict[str, Column]:
+    """The headers that give a length column in hours (时长（小时）, 会议时长(h), Duration (hours)): its cells are hours.
+
+    Such a sheet was refused "required column 时长(分钟) is missing", and a clerk could only type each length again."""
+    lookup: dict[str, Column] = {}
+    for column in table.columns:
+        if not column.minutes:
+            continue
+        for spelling in (column.zh, *column.aliases):
+            base = _UNIT_IN_BRACKETS.sub("", spelling)
+            for unit in _HOURS_UNITS:
+                lookup.setdefault(header_key(f"{base}({unit})"), column)
+    return lookup
+
+
 @dataclass
 class HeaderMatch:
     row_index: int
@@ -36,21 +56,27 @@ class HeaderMatch:
     # sheet column index -> the index of the column before it that names the same contract column (directly or by an
     # alias: 单位 and unit); its label is in ``labels``. Which of the two the clerk meant no one can tell.
     repeated: dict[int, int] = field(default_factory=dict)
+    # sheet column indexes of a length headed in hours (时长（小时）): each cell's number is hours, read as minutes
+    in_hours: frozenset[int] = frozenset()
 
 
 def find_header(rows: list[list[object]], table: Table) -> HeaderMatch | None:
     """The row among the first few whose cells name the most of the table's columns."""
     lookup = _header_lookup(table)
+    hours = _hours_lookup(table)
     best: HeaderMatch | None = None
     for index, row in _first_rows_with_content(rows, HEADER_SEARCH_ROWS):
         matched: dict[int, Column] = {}
         labels: dict[int, str] = {}
         first: dict[str, int] = {}  # contract column -> the sheet column naming it first
         repeated: dict[int, int] = {}
+        headed_in_hours: dict[int, Column] = {}
         for position, cell in enumerate(row):
             if is_blank(cell):
                 continue
             column = lookup.get(header_key(cell))
+            if column is None and header_key(cell) in hours:
+                headed_in_hours.setdefault(position, hours[header_key(cell)])
             if column is None:
                 continue
             labels[position] = re.sub(r"\s+", " ", str(cell)).strip()
@@ -59,8 +85,16 @@ def find_header(rows: list[list[object]], table: Table) -> HeaderMatch | None:
             else:
                 first[column.name] = position
                 matched[position] = column
+        # the hours only where no column gives the minutes: 时长(小时) beside a computed 时长(分钟) is the clerk's working
+        in_hours = set()
+        for position, column in headed_in_hours.items():
+            if column.name not in first:
+                first[column.name] = position
+                matched[position] = column
+                labels[position] = re.sub(r"\s+", " ", str(row[position])).strip()
+                in_hours.add(position)
         if matched and (best is None or len(matched) > len(best.columns)):
-            best = HeaderMatch(index, matched, labels, repeated)
+            best = HeaderMatch(index, matched, labels, repeated, frozenset(in_hours))
     return best
 
 

@@ -22,7 +22,7 @@ import pandas as pd
 from oversight import config
 from oversight.contract.schema import LOAD_ORDER, TABLES, Table
 from oversight.core import i18n
-from oversight.ingest import files, hidden_parts, ledger_append, table_cache, unit_references, workbook
+from oversight.ingest import appended_rows, files, hidden_parts, ledger_append, table_cache, unit_references, workbook
 from oversight.ingest.cell_text import id_key
 from oversight.ingest.cells import Context, UnitResolver
 from oversight.ingest.files import Sheets, Source, Upload, batch_problems, load_sheets, load_workbook, source_name
@@ -37,7 +37,7 @@ from oversight.ingest.problems import (
     not_a_folder,
 )
 from oversight.ingest.sheet_bounds import MAX_SHEET_CELLS
-from oversight.ingest.sheets import future_record_dates, read_sheets
+from oversight.ingest.sheets import TableRead, future_record_dates, read_sheets
 from oversight.ingest.table_files import KIND_NOT_READ, entry_problems, folder_state, table_files, table_path
 
 MODES = ("replace", "append")
@@ -103,6 +103,8 @@ class ImportPlan:
     # table -> the frame its new file reads as, known without parsing it (the ledger before and the rows added, read
     # back): the commit puts it in the Parquet cache, so the check after the commit does not parse 190,000 rows again
     read_as: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # where each row read from the files stands in them (file, sheet, row, column), per table
+    reads: dict[str, TableRead] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     folder_state: str = ""
 
@@ -338,14 +340,14 @@ def plan_import(
     }
     appended = _appended_rows_problems(plan, after) if not problems_now else None
     if appended is not None:
-        plan.problems += appended
+        plan.problems += appended_rows.at_the_files_rows(appended, plan.changes, plan.reads)
         return plan
     problems = validate_would_be_folder(
         folder, {name: (TABLES[name].file_name, data) for name, data in plan.files.items()}
     )
     if "units" in plan.changes:  # a unit renamed or removed that the other ledgers name: once per unit
         problems = unit_references.summarised(problems, current.get("units"), after["units"])
-    plan.problems += problems
+    plan.problems += appended_rows.at_the_files_rows(problems, plan.changes, plan.reads)
     return plan
 
 
@@ -479,6 +481,7 @@ def _plan_table(
     after[table.name] = frame
     plan.frames[table.name] = frame
     plan.from_files[table.name] = read.frame
+    plan.reads[table.name] = read
     ids: tuple[tuple[str, ...], ...]
     if appending:  # the rows before are kept as they are, and every id added was new (``_already_present``)
         ids = tuple(read.frame[table.key.name]), (), ()

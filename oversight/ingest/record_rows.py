@@ -14,6 +14,7 @@ from datetime import date
 from oversight.contract.schema import Table
 from oversight.ingest.cell_text import as_text, header_key, is_blank
 from oversight.ingest.headers import HeaderMatch
+from oversight.ingest.total_rows import RunningSums, UnsummedTotal
 
 _TOTAL_MARKERS = ("合计", "小计", "总计", "累计", "共计", "total", "subtotal")
 # A total's label names what it totals before the word as often as not: 一季度小计, 研究室合计, 2021年共计. No id, unit
@@ -177,16 +178,18 @@ def _numbers_its_columns(row: list[object]) -> bool:
 
 def record_rows(
     rows: list[list[object]], header: HeaderMatch, table: Table, sheet: str = ""
-) -> tuple[list[int], list[int]]:
-    """Indexes of the rows under the header that hold data, and of the non-blank rows skipped as no record.
+) -> tuple[list[int], list[int], list[UnsummedTotal]]:
+    """Indexes of the rows under the header that hold data, of the non-blank rows skipped as no record, and the
+    rows of numbers alone that are no total of the rows above (refused, one sentence each).
 
-    Skipped: totals, notes, the header repeated on each printed page, filled-in examples, and the sign-off lines
-    under the last record; every row of a sheet named as the instructions. Only a row's first filled cell is
-    looked at for the others, to keep 100k-row files fast.
+    Skipped: totals (labelled, or numbers alone that sum the rows above: ``total_rows``), notes, the header
+    repeated on each printed page, filled-in examples, and the sign-off lines under the last record; every row of
+    a sheet named as the instructions. Only a row's first filled cell is looked at for the others, to keep
+    100k-row files fast (a row without an id is looked at whole).
     """
     if is_instruction_sheet(sheet):
         filled = [i for i in range(header.row_index + 1, len(rows)) if any(not is_blank(v) for v in rows[i])]
-        return [], filled
+        return [], filled, []
     key_position = next((p for p, c in header.columns.items() if c is table.key), None)
     header_keys = {header_key(v) for v in header.labels.values()}
     spellings = {
@@ -196,6 +199,8 @@ def record_rows(
     example_positions = [p for p, c in header.columns.items() if c is table.key or c.name == "notes"]
     kept: list[int] = []
     skipped: list[int] = []
+    unsummed: list[UnsummedTotal] = []
+    sums = RunningSums(rows, header)
     for index in range(header.row_index + 1, len(rows)):
         row = rows[index]
         first = next((v for v in row if not is_blank(v)), None)
@@ -205,6 +210,7 @@ def record_rows(
         if _is_total_label(first) or _is_total_label(key):
             # the key cell too: a unit merged down its block fills the first cell of the block's 小计 row
             skipped.append(index)
+            sums.new_block(kept)
             continue
         if isinstance(first, str):
             folded = header_key(first)
@@ -220,8 +226,18 @@ def record_rows(
         if _numbers_its_columns(row) or _is_example_row(row, first, example_positions):
             skipped.append(index)
             continue
+        alone = sums.numbers_alone(row, _is_total_label) if is_blank(key) else None
+        if alone is not None:
+            numbers, labelled = alone
+            not_a_sum = None if labelled else sums.first_not_a_sum(index, numbers, kept)
+            if not_a_sum is None:
+                skipped.append(index)
+                sums.new_block(kept)
+            else:
+                unsummed.append(not_a_sum)
+            continue
         kept.append(index)
     # Under the last record: sign-off lines, a date of filing, a stamp, a source line — not rows missing values.
     while kept and key_position is not None and _is_footer_row(rows[kept[-1]], key_position):
         skipped.append(kept.pop())
-    return kept, sorted(skipped)
+    return kept, sorted(skipped), unsummed

@@ -67,6 +67,7 @@ def _parse_column(
     context: Context,
     where: tuple[str, str, str, str],
     cap: ProblemCap,
+    in_hours: bool = False,
 ) -> None:
     """Fill ``values`` with one column's parsed cells, and ``cap`` with its problems; the hot loop of a 100k-row
     import.
@@ -75,7 +76,7 @@ def _parse_column(
     kinds with few distinct values, so a column of nine unit names is parsed nine times.
     """
     file, sheet, label, letter = where
-    parse = cell_parser(column, context)
+    parse = cell_parser(column, context, in_hours)
     cached = column.kind in CACHED_KINDS
     cache: dict[tuple[type, object], object] = {}
     for slot, index in enumerate(indexes):
@@ -176,7 +177,21 @@ def parse_sheet(
     if missing or header.repeated:
         return pd.DataFrame(), [], {}, []
 
-    indexes, skipped = record_rows(rows, header, table, sheet)
+    indexes, skipped, unsummed = record_rows(rows, header, table, sheet)
+    for total in unsummed:  # one sentence for the row, not "required value is empty" once per column
+        cap.add(
+            problem_in_sheet(
+                file,
+                sheet,
+                "error.total_unlabelled" if total.total is not None else "error.total_unlabelled_unsummed",
+                total.index + 1,
+                header.labels[total.position],
+                column_letter(total.position),
+                header.columns[total.position].name,
+                value=total.value,
+                total=total.total,
+            )
+        )
     excel_rows = [index + 1 for index in indexes]
     columns: dict[str, list[object]] = {c.name: [None] * len(indexes) for c in table.columns}
     for position, column in header.columns.items():
@@ -190,6 +205,7 @@ def parse_sheet(
             context,
             (file, sheet, header.labels[position], column_letter(position)),
             cap,
+            position in header.in_hours,
         )
     frame = pd.DataFrame(columns, columns=[c.name for c in table.columns])
     labels = {c.name: (header.labels[p], column_letter(p)) for p, c in header.columns.items()}
