@@ -163,7 +163,7 @@ def short_unit_name(name: str, lang: str, max_px: float = MAX_LABEL_PX) -> str:
     text, size = _without_wordy_parts(name, lang, max_px), UNIT_LABEL_FONT
     if label_width(text, size) <= max_px:
         return text
-    words = text.split(" ")
+    words = text.split(" ") if lang == "en" else [text]  # a Chinese name's spaces are no word breaks
     while len(words) > 1 and label_width(" ".join(words) + "…", size) > max_px:
         words.pop()
     text = " ".join(words).rstrip(" &,-")
