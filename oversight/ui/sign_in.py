@@ -270,6 +270,20 @@ def still_signed_in(account: roles.Account | None) -> Callable[[], bool]:
     return email_still_maps_to_it
 
 
+def session_still_let_in() -> bool:
+    """Whether this session's account would still be let in as the last page run let it in, without drawing
+    anything (a fragment's or dialog's run, ``partial_runs``): signed in, its entry unchanged (not disabled,
+    demoted, narrowed, re-keyed); with nobody signed in, the app still in local mode (a users file made since
+    asks everyone to sign in)."""
+    account = st.session_state.get(session.ACCOUNT_KEY)
+    if account is not None:
+        return still_signed_in(account)()
+    try:
+        return access_mode.auth_mode(accounts.users_file(), configured_secrets()) == roles.LOCAL
+    except roles.AccountError:
+        return False
+
+
 def sign_out() -> None:
     account = st.session_state.get(session.ACCOUNT_KEY)
     made = st.session_state.get(remembered_sign_in.REMEMBERED_KEY)
