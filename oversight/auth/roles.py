@@ -68,6 +68,12 @@ def can_manage_users(account: Account | None) -> bool:
     return account is not None and account.role == ADMIN
 
 
+def can_read_setup_problems(account: Account | None) -> bool:
+    """What is wrong with a settings file or the data folder, in full: its path, the setting, the cell it quotes.
+    An admin mends them; anyone else reads that something is wrong, no path of the server, no other unit's cell."""
+    return account is not None and account.role == ADMIN
+
+
 # Pages by the name of their file without the number (``pages/07_data.py`` → ``data``); ``overview`` is app.py.
 READ_PAGES = frozenset({"overview", "meetings", "issues", "suggestions", "reminders", "unit_profile"})
 _PAGE_RULES: dict[str, Callable[[Account | None], bool]] = {

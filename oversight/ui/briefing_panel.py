@@ -9,15 +9,17 @@ import streamlit as st
 from oversight import briefing, charts, export
 from oversight.briefing import chart_choice as chart_choice_rules
 from oversight.data.filters import Filter
+from oversight.ui import partial_runs
 from oversight.ui.cards import audited
 from oversight.ui.page import Page
 
 
-@st.fragment
+@partial_runs.fragment
 def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, build_label_key: str) -> None:
     """Build the briefing pack for the current filter, with a progress bar, then offer its four files.
 
-    A fragment: the build (2–3 s) and its progress bar rerun this panel only, not the charts above it.
+    A fragment: the build (2–3 s) and its progress bar rerun this panel only, not the charts above it; the
+    sign-in is checked first (``partial_runs``), so an account narrowed since the page was drawn builds nothing.
     """
     if not page.can_download:
         return

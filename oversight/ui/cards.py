@@ -18,7 +18,7 @@ from oversight.core.numbers import grouped, is_missing
 from oversight.export import marking
 from oversight.present import drill
 from oversight.present.kpis import Kpi
-from oversight.ui import chart_view, drill_dialog, grid, session, sign_in
+from oversight.ui import chart_view, drill_dialog, grid, partial_runs, session, setup_problems, sign_in
 from oversight.ui.page import Page
 
 
@@ -222,11 +222,12 @@ def table_card(
         _table(page, title_key, frame, None, height, empty_key, row_count)
 
 
-@st.fragment
+@partial_runs.fragment
 def _searchable_table(
     page: Page, title_key: str, frame: pd.DataFrame, search_key: str, height: int | None, empty_key: str
 ) -> None:
-    # a fragment: typing in the search box reruns this table only, not every chart above it
+    # a fragment: typing in the search box reruns this table only, not every chart above it; the sign-in is
+    # checked first (``partial_runs``): the rows are the page run's, of the scope the account had then
     _table(page, title_key, frame, search_key, height, empty_key)
 
 
@@ -353,7 +354,10 @@ def alert_strip(page: Page) -> None:
         rules = load_settings().rules
     except SettingsError as error:  # the strip still shows, with the default thresholds, and says why
         rules = alerts.DEFAULT_RULES
-        st.caption(safe_text.markdown(error.render(page.lang)))
+        if setup_problems.detail_shown_to(page.account, "alerts settings refused", str(error)):
+            st.caption(safe_text.markdown(error.render(page.lang)))
+        else:  # the file's path and setting are the admin's (setup_problems)
+            st.caption(page.t("alerts.settings.problem_not_admin"))
     scope = page.account.scope.allowed_units
     strip = AlertStrip(
         cached_alerts(page.folder, page.fingerprint, page.filter.as_of, tuple(page.filter.units), scope, rules)

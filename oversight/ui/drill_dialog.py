@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from oversight.present import drill
-from oversight.ui import grid, session
+from oversight.ui import grid, partial_runs, session
 from oversight.ui.page import Page
 
 REQUEST_KEY = "oversight.drill_request"  # (source, code): a list's key for a card, a chart's key for a bar
@@ -40,7 +40,9 @@ def open_if_requested(page: Page, sources: set[str] | frozenset[str]) -> None:
     behind = drill.list_for(source)
     rows = behind.rows(page.query(behind.query), code)
     # a dialog's title is set when it is made: made per request, titled with what the list is and its count
-    st.dialog(behind.title(page.lang, len(rows), code, _as_of(page)), width="large")(_list_body)(page, behind, code)
+    partial_runs.dialog(behind.title(page.lang, len(rows), code, _as_of(page)), width="large")(_list_body)(
+        page, behind, code
+    )
 
 
 def _as_of(page: Page) -> str:

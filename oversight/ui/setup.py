@@ -19,7 +19,7 @@ from oversight.data.filters import DataSpan
 from oversight.export import marking
 from oversight.ingest import table_files
 from oversight.present import summary
-from oversight.ui import data_page, profile, session, session_guard, sidebar, sign_in
+from oversight.ui import data_page, profile, session, session_guard, setup_problems, sidebar, sign_in
 from oversight.ui.page import Page, cached_header_only_ledgers, cached_span
 
 
@@ -165,7 +165,7 @@ def _show_data_error(error: ingest.ValidationError, account: roles.Account) -> N
     """The folder does not load: an admin reads what is wrong; anyone else only that it is, since the problems quote
     cells, rows and ids of every unit's ledgers (a unit account read another unit's 整改状态 cell here)."""
     lang = i18n.normalise_language(session.first_query_value("lang"))
-    if not roles.can_import(account):
+    if not setup_problems.detail_shown_to(account, "data folder does not load", error.render("en")):
         st.error(i18n.t("app.data_error_not_admin", lang))
         st.stop()
     st.error(i18n.t("app.data_error", lang))

@@ -10,7 +10,7 @@ import streamlit as st
 
 from oversight.auth import access_mode, accounts, audit, login, roles
 from oversight.core import i18n, safe_text
-from oversight.ui import remembered_sign_in, session
+from oversight.ui import remembered_sign_in, session, setup_problems
 
 
 def client_address() -> str | None:
@@ -88,8 +88,8 @@ def _signed_in_account(page_id: str) -> roles.Account:
     try:
         users = accounts.users_file()
     except roles.AccountError as error:  # set up wrongly (the file inside the repository): say so, not a traceback
+        setup_problems.detail_shown_to(None, "users file refused", error.render("en"))  # nobody signed in: the log
         st.error(i18n.t("auth.users_file_misplaced", lang))  # the path is for the operator's log, not the screen
-        logging.getLogger(__name__).error("users file refused: %s", error.render("en"))
         st.stop()
     mode = access_mode.auth_mode(users, configured_secrets())
     address = client_address()
@@ -186,7 +186,8 @@ def _login_form(lang: str, address: str | None) -> roles.Account:
     if submitted:
         try:
             result = login.sign_in(username, password, address)
-        except roles.AccountError:  # a damaged users file: say so, without its path or content
+        except roles.AccountError as error:  # a damaged users file: say so, without its path or content
+            setup_problems.detail_shown_to(None, "users file refused", error.render("en"))  # the operator's log
             st.error(i18n.t("auth.users_file_broken", lang))
             st.stop()
         if result.ok and result.account is not None:
@@ -207,7 +208,8 @@ def _oidc_account(lang: str, address: str | None) -> roles.Account:
         st.stop()
     try:
         users = accounts.load_users()
-    except roles.AccountError:  # a damaged users file: say so, without its path or content
+    except roles.AccountError as error:  # a damaged users file: say so, without its path or content
+        setup_problems.detail_shown_to(None, "users file refused", error.render("en"))  # the operator's log
         st.error(i18n.t("auth.users_file_broken", lang))
         st.stop()
     email, verified = st.user.get("email"), st.user.get("email_verified")
@@ -268,6 +270,20 @@ def still_signed_in(account: roles.Account | None) -> Callable[[], bool]:
         return now == account and accounts.account_fingerprint(account.username) == signed_in_with_entry
 
     return email_still_maps_to_it
+
+
+def session_still_let_in() -> bool:
+    """Whether this session's account would still be let in as the last page run let it in, without drawing
+    anything (a fragment's or dialog's run, ``partial_runs``): signed in, its entry unchanged (not disabled,
+    demoted, narrowed, re-keyed); with nobody signed in, the app still in local mode (a users file made since
+    asks everyone to sign in)."""
+    account = st.session_state.get(session.ACCOUNT_KEY)
+    if account is not None:
+        return still_signed_in(account)()
+    try:
+        return access_mode.auth_mode(accounts.users_file(), configured_secrets()) == roles.LOCAL
+    except roles.AccountError:
+        return False
 
 
 def sign_out() -> None:

@@ -1,0 +1,49 @@
+"""The parts of a page that rerun on their own (Streamlit fragments and dialogs), each behind the sign-in check.
+
+A fragment or dialog reruns only its own function, with the arguments of the page run that drew it: none of
+``setup_page``'s sign-in runs first. A leader narrowed to one unit (``user set NAME --unit X``) while the page was
+open still searched the old all-unit table and built the all-unit briefing pack with 生成简报. Every such part is
+made here, and checks, before its body, that the session's account would still be let in; where it would not, the
+whole page reruns, and its sign-in ends the session with the notice a full page shows (已被管理员更改…请重新登录),
+nothing of the old scope drawn or built. Pages and modules use ``fragment`` and ``dialog``, never ``st.fragment``
+or ``st.dialog`` (tests/test_partial_runs.py holds them to it).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import streamlit as st
+
+from oversight.ui import sign_in
+
+Body = TypeVar("Body", bound=Callable[..., Any])
+
+
+def signed_in_first(body: Body) -> Body:
+    """``body`` run only while the session's account would still be let in; otherwise the page reruns whole."""
+
+    @functools.wraps(body)  # Streamlit tells fragments apart by their function's name
+    def run(*args: Any, **kwargs: Any) -> Any:
+        if not sign_in.session_still_let_in():
+            # the full run's sign-in says why and asks to sign in again (and audits the end of the session)
+            st.rerun(scope="app")
+        return body(*args, **kwargs)
+
+    return run  # type: ignore[return-value]
+
+
+def fragment(body: Body) -> Body:
+    """``st.fragment`` with the sign-in check first."""
+    return st.fragment(signed_in_first(body))
+
+
+def dialog(title: str, **options: Any) -> Callable[[Body], Body]:
+    """``st.dialog(title, ...)`` with the sign-in check first: a dialog reruns on its own as a fragment does."""
+
+    def make(body: Body) -> Body:
+        return st.dialog(title, **options)(signed_in_first(body))
+
+    return make

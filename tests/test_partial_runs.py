@@ -1,0 +1,107 @@
+"""The parts of a page that rerun on their own (fragments, dialogs) check the sign-in first (``partial_runs``).
+
+AppTest reruns the whole script on every interaction, never one fragment, so the check is tested on a small
+script whose "whole page" is a marker: a part whose account changed must not draw its body but rerun the page.
+tests/browser/test_partial_runs_browser.py narrows an account under an open page and uses the real parts.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from oversight.auth import accounts, roles
+from oversight.ui import session
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "correct-horse-battery"
+
+
+def _script(kind: str) -> None:
+    import streamlit as st
+
+    from oversight.ui import partial_runs
+
+    runs = st.session_state["test.runs"] = st.session_state.get("test.runs", 0) + 1
+    if runs > 1:  # the page run again: in the app, its sign-in ends the session with the notice
+        st.markdown("the whole page ran again")
+        st.stop()
+
+    def rows() -> None:
+        st.markdown("rows of the old scope")
+
+    if kind == "fragment":
+        partial_runs.fragment(rows)()
+    else:
+        partial_runs.dialog("list")(rows)()
+
+
+def _app(kind: str, username: str | None) -> AppTest:
+    at = AppTest.from_function(_script, args=(kind,), default_timeout=30)
+    if username is not None:
+        at.session_state[session.ACCOUNT_KEY] = next(a for a in accounts.list_users() if a.username == username)
+        at.session_state[session.ACCOUNT_FINGERPRINT_KEY] = accounts.account_fingerprint(username)
+    return at
+
+
+def _shown(at: AppTest) -> list[str]:
+    assert not at.exception, [e.value for e in at.exception]
+    return [m.value for m in at.markdown]
+
+
+@pytest.fixture
+def leader():
+    accounts.add_user("chief", PASSWORD, roles.ADMIN)
+    accounts.add_user("leader", PASSWORD, roles.LEADER)
+    return "leader"
+
+
+@pytest.mark.parametrize("kind", ["fragment", "dialog"])
+def test_a_part_of_the_page_draws_nothing_for_an_account_narrowed_since_and_reruns_the_page(leader, kind):
+    at = _app(kind, leader)
+    accounts.change_user(leader, role=roles.UNIT, units=["gov_office"])  # `user set leader --unit gov_office`
+    at.run()
+    assert _shown(at) == ["the whole page ran again"]
+
+
+@pytest.mark.parametrize("change", ["disabled", "removed"])
+def test_a_part_of_the_page_draws_nothing_for_an_account_disabled_or_removed_since(leader, change):
+    at = _app("fragment", leader)
+    if change == "disabled":
+        accounts.set_disabled(leader, True)
+    else:
+        accounts.remove_user(leader)
+    at.run()
+    assert _shown(at) == ["the whole page ran again"]
+
+
+@pytest.mark.parametrize("kind", ["fragment", "dialog"])
+def test_a_part_of_the_page_draws_its_rows_for_an_account_unchanged(leader, kind):
+    at = _app(kind, leader)
+    at.run()
+    assert _shown(at) == ["rows of the old scope"]
+
+
+def test_a_part_of_the_page_in_local_mode_draws_its_rows_until_accounts_are_set_up():
+    at = _app("fragment", None)
+    at.run()
+    assert _shown(at) == ["rows of the old scope"]
+    accounts.add_user("chief", PASSWORD, roles.ADMIN)  # the app is in accounts mode now: sign in first
+    at.session_state["test.runs"] = 0
+    at.run()
+    assert _shown(at) == ["the whole page ran again"]
+
+
+def test_no_fragment_or_dialog_is_made_without_the_check():
+    """One place makes them (``partial_runs``): a fragment added with ``st.fragment`` would run unchecked."""
+    made_directly = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in [*ROOT.glob("oversight/**/*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py"]
+        if path.name != "partial_runs.py"
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"\bst\.(fragment|dialog|experimental_fragment|experimental_dialog)\b|^\s*@fragment\b", line)
+    ]
+    assert made_directly == []
