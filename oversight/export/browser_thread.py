@@ -16,6 +16,7 @@ import asyncio
 import atexit
 import contextlib
 import threading
+import weakref
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from typing import Any
@@ -28,6 +29,18 @@ CLOSE_TIMEOUT_SECONDS = 12
 # a browser still opening when closed is waited for this long, not its whole start timeout: a stop must end
 # within deploy/cluster.py's 15 s (and `make run`'s Ctrl+C promptly) even while the warm-up's browser starts
 OPENING_WAIT_SECONDS = 8
+
+
+def _finalizers_run_after_our_closes() -> None:
+    # A browser's temporary profile is a TemporaryDirectory, removed at exit by weakref's finalizers. atexit runs
+    # last-registered first, and weakref registers its exit hook with the first finalizer made — choreographer's
+    # profile, made after our close was registered — so the profile was removed while its Chromium still ran
+    # ("[Errno 39] Directory not empty" at a Ctrl+C the moment Chromium starts). Registered now, at import, the
+    # finalizers run after every browser's close.
+    weakref.finalize(_finalizers_run_after_our_closes, lambda: None)
+
+
+_finalizers_run_after_our_closes()
 
 
 class BrowserThread:
