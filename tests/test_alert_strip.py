@@ -158,6 +158,16 @@ def test_a_quoted_description_with_its_own_quotes_nests_them(connection, span):
     assert strip.parts("en")[1] == "longest overdue: Big Data Admin., “‘三重一大’事项集体决策记录不完整” (53 days)"
 
 
+def _consulted_in_its_quarter_to(ledgers, day) -> set[str]:
+    """The units with a consultation from the first day of ``day``'s quarter to ``day``, from the spreadsheets."""
+    activities = ledgers.activities
+    first = oracle.quarter_first(day.year, (day.month - 1) // 3 + 1)
+    held = activities[
+        (activities["kind"] == "consultation") & (activities["date"] >= first) & (activities["date"] <= day)
+    ]
+    return set(held["unit"])
+
+
 @pytest.mark.parametrize("units, start, end", CASES, ids=str)
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_units_without_consultation_are_counted_in_the_quarter_named(
@@ -167,14 +177,7 @@ def test_units_without_consultation_are_counted_in_the_quarter_named(
     strip = _strip(connection, span, units, start, end)
     day = oracle.View(ledgers, units, start, end).as_of
     quarter = (day.year, (day.month - 1) // 3 + 1)
-    activities = ledgers.activities
-    consulted = set(
-        activities[
-            (activities["kind"] == "consultation")
-            & (activities["date"] >= oracle.quarter_first(*quarter))
-            & (activities["date"] <= day)
-        ]["unit"]
-    )
+    consulted = _consulted_in_its_quarter_to(ledgers, day)
     missing = len(set(list(units) or list(ledgers.units["unit_id"])) - consulted)
     part = strip.parts(lang)[-1]
     if 0 < missing <= 3:  # a few are named (test_a_few_units_without_a_consultation_are_named), in the same quarter
@@ -247,14 +250,7 @@ def test_not_consulted_names_how_far_into_its_quarter_it_is_counted(connection, 
     quarter not over is named with the day counted to, on the strip, in the digest's counts and in each unit's line
     (README, 口径说明: 未会商); its last day names the quarter alone. The count recomputed from the spreadsheets."""
     quarter = (day.year, (day.month - 1) // 3 + 1)
-    activities = ledgers.activities
-    consulted = set(
-        activities[
-            (activities["kind"] == "consultation")
-            & (activities["date"] >= oracle.quarter_first(*quarter))
-            & (activities["date"] <= day)
-        ]["unit"]
-    )
+    consulted = _consulted_in_its_quarter_to(ledgers, day)
     missing = len(set(ledgers.units["unit_id"]) - consulted)
     strip = AlertStrip(alerts.alerts_for(connection, Scope.everything(), day, alerts.DEFAULT_RULES, ()))
     assert len(strip.without_consultation) == missing
