@@ -12,8 +12,11 @@ from tests.apptest import run_page
 
 PASSWORD = "correct-horse-battery"
 PLAIN = {
-    "zh": "预警设置有误，已通知管理员。",
-    "en": "The alert settings have an error; the administrator has been notified.",
+    "zh": "预警设置有误，以下预警按默认标准提示；请告知管理员（详情已记入服务器日志）。",
+    "en": (
+        "The alert settings have an error, so the alerts below use the default thresholds; please tell the administrator"
+        " (the details are in the server log)."
+    ),
 }
 
 
