@@ -385,3 +385,27 @@ def test_yes_and_no_written_as_the_columns_own_deed_done_or_not(tmp_path, data_f
     assert [(p.row, p.column_letter, p.message_key) for p in plan.problems] == [
         (row, "G", "error.bool_invalid") for row in range(2, 7)
     ]
+
+
+@pytest.mark.parametrize("heading", ["会议时长", "时长", "Duration"])
+def test_lengths_kept_in_hours_under_a_header_without_its_unit_are_asked_about(tmp_path, data_folder, heading):
+    """A column headed 会议时长 (no unit) is read as minutes; a clerk who kept it in hours (2, 1, 3) had every meeting
+    read as 1-3 minutes — 平均会议时长2分钟, a false figure read aloud. A column whose every length is that short is
+    asked about in one sentence at its header, the folder untouched; a column of real minutes is read as before."""
+    header = [heading if name == "时长(分钟)" else name for name in HEADERS["meetings"]]
+    rows = [meeting(f"HY2021-{n:04d}", duration=hours) for n, hours in enumerate([2, 1, 3], start=1)]
+    path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": [header, *rows]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    said = refused_unchanged(data_folder, plan)
+    assert said == [
+        f"会议台账.xlsx · sheet '会议台账' · row 1 · column E '{heading}': this column's header names no unit (read as"
+        " minutes), yet no length in it is over 12: if they are hours, rename the column 时长（小时） (Duration (hours));"
+        " if they really are minutes, rename it 时长(分钟) (Duration (minutes)), then import again"
+    ]
+    assert "都不超过 12" in plan.problems[0].render("zh")
+
+    minutes = [meeting(f"HY2021-{n:04d}", duration=length) for n, length in enumerate([2, 45, 90], start=1)]
+    path = write_xlsx(tmp_path / "会议台账2.xlsx", {"会议台账": [header, *minutes]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert [p.render("en") for p in plan.problems] == []
+    assert added_meetings(data_folder, plan)["minutes"].tolist() == [2, 45, 90]

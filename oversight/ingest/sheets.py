@@ -9,6 +9,7 @@ no further (``ProblemCap``), and the report's last line says so.
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -207,11 +208,40 @@ def parse_sheet(
             cap,
             position in header.in_hours,
         )
+    for position, column in header.columns.items():
+        if _lengths_look_like_hours(column, header.labels[position], position in header.in_hours, columns[column.name]):
+            cap.add(
+                problem_in_sheet(
+                    file,
+                    sheet,
+                    "error.length_unit_unclear",
+                    header.row_index + 1,
+                    header.labels[position],
+                    column_letter(position),
+                    column.name,
+                    most=LONGEST_LENGTH_THAT_LOOKS_LIKE_HOURS,
+                )
+            )
     frame = pd.DataFrame(columns, columns=[c.name for c in table.columns])
     labels = {c.name: (header.labels[p], column_letter(p)) for p, c in header.columns.items()}
     cap.extend(_check_row_rules(frame, excel_rows, table, labels, file, sheet))
     cap.extend(_links_to_other_units(frame, excel_rows, table, labels, context, (file, sheet)))
     return frame, excel_rows, labels, [index + 1 for index in skipped]
+
+
+# A column headed with no unit (会议时长, 时长, Duration) is read as minutes; a clerk who kept it in hours (1, 2, 3)
+# had every meeting read as 1-3 minutes, and 平均会议时长2分钟 read aloud. No meeting of a party group lasts so
+# little, so a column whose every length is this short is asked about, not guessed either way.
+LONGEST_LENGTH_THAT_LOOKS_LIKE_HOURS = 12
+_UNIT_NAMED = re.compile(r"分钟|min|小时|hour|hrs?\b|\(h\)|（h）", re.IGNORECASE)
+
+
+def _lengths_look_like_hours(column: Column, label: str, in_hours: bool, values: list[object]) -> bool:
+    """Whether a length column headed without its unit holds only lengths short enough to be hours."""
+    if not column.minutes or in_hours or _UNIT_NAMED.search(label):
+        return False
+    lengths = [value for value in values if isinstance(value, (int, float)) and value == value]
+    return bool(lengths) and 0 < max(lengths) <= LONGEST_LENGTH_THAT_LOOKS_LIKE_HOURS
 
 
 # The tables that must hold records: every ledger row names a unit of the units sheet, so without units nothing
