@@ -3,8 +3,6 @@ the ASGI middleware called directly, over a static folder made for the test."""
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import gzip
 from pathlib import Path
 
@@ -12,6 +10,7 @@ import pytest
 
 from oversight.ui import compressed_static
 from oversight.ui.compressed_static import CompressedFiles, CompressedStaticMiddleware, accepts_gzip
+from tests.event_loop import run_apart
 
 SCRIPT = ("const answer = 42; " * 400).encode()  # 7.6 kB, compresses well
 
@@ -56,9 +55,7 @@ def _request(middleware, path: str, headers: dict[str, str], method: str = "GET"
         "root_path": root_path,
         "headers": [(name.lower().encode(), value.encode()) for name, value in headers.items()],
     }
-    # in a thread of its own: the browser tests' Playwright keeps an event loop running in this one
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, middleware(app)(scope, receive, send)).result()
+    run_apart(middleware(app)(scope, receive, send))
     status = sent[0]["status"]
     response_headers = {name.decode(): value.decode() for name, value in sent[0]["headers"]}
     return status, response_headers, b"".join(message.get("body", b"") for message in sent[1:]), bool(passed_on)

@@ -4,9 +4,7 @@ and revocable (``oversight.auth.remembered``), and the routes that set and clear
 
 from __future__ import annotations
 
-import asyncio
 import base64
-import concurrent.futures
 import json
 import stat
 import time
@@ -16,6 +14,7 @@ from argon2 import PasswordHasher
 
 from oversight.auth import accounts, remembered
 from oversight.ui import remembered_sign_in
+from tests.event_loop import run_apart
 
 
 @pytest.fixture(autouse=True)
@@ -123,10 +122,7 @@ def _call(path: str, body: bytes = b"", scheme: str = "http") -> tuple[int, dict
         sent.append(message)
 
     scope = {"type": "http", "method": "POST", "path": path, "root_path": "", "headers": [], "scheme": scheme}
-    # in a thread of its own: a browser test run before in this worker leaves Playwright's event loop running here
-    call = remembered_sign_in.RememberMiddleware(app, base_url="")(scope, receive, send)
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, call).result()
+    run_apart(remembered_sign_in.RememberMiddleware(app, base_url="")(scope, receive, send))
     if not sent:
         return 0, {}, bool(reached)
     headers = {key.decode(): value.decode() for key, value in sent[0]["headers"]}

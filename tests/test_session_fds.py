@@ -10,7 +10,6 @@ that follows the rate of closed tabs, not a leak. This keeps it so: the server k
 
 from __future__ import annotations
 
-import asyncio
 import os
 import subprocess
 import sys
@@ -21,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.cluster.light_client import LightSession
+from tests.event_loop import run_apart
 from tests.test_offline import _answers, _free_port
 from tests.test_stopping import _environment, _short_temp
 
@@ -61,7 +61,7 @@ def _open_and_close_sessions(port: int, count: int) -> None:
             await session.close()
 
     for index in range(count):
-        asyncio.run(one(index))
+        run_apart(one(index))
 
 
 def _settled_count(port: int, pid: int) -> Counter[str]:

@@ -20,6 +20,7 @@ from websockets.sync.client import ClientConnection, connect
 from oversight.data import store
 from oversight.ui import session_guard
 from tests.browser.conftest import start_server
+from tests.event_loop import run_apart
 
 pytestmark = pytest.mark.slow
 
@@ -132,8 +133,6 @@ def test_the_right_to_upload_ends_when_the_page_no_longer_shows_the_form_and_is_
 
 def test_a_refused_upload_is_answered_before_its_body_is_read():
     """Under ``python -m oversight.ui.serve`` the refusal comes before Streamlit reads up to 20 MB of the body."""
-    import asyncio
-    import concurrent.futures
 
     called, sent = [], []
 
@@ -146,15 +145,11 @@ def test_a_refused_upload_is_answered_before_its_body_is_read():
     async def send(message):
         sent.append(message)
 
-    def run(coroutine) -> None:  # in a thread of its own: a test before may leave this thread's event loop running
-        with concurrent.futures.ThreadPoolExecutor(1) as pool:
-            pool.submit(asyncio.run, coroutine).result()
-
     middleware = session_guard.RefusedUploadMiddleware(streamlit, base_url="oversight")
     scope = {"type": "http", "method": "PUT", "path": "/oversight/_stcore/upload_file/s-1/f-1", "root_path": ""}
-    run(middleware(scope, receive, send))
+    run_apart(middleware(scope, receive, send))
     assert called == [] and sent[0]["status"] == 403
-    run(middleware({**scope, "method": "GET", "path": "/oversight/"}, receive, send))
+    run_apart(middleware({**scope, "method": "GET", "path": "/oversight/"}, receive, send))
     assert called == ["/oversight/"]
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from oversight.core import i18n
 from oversight.ui import compressed_static
 from tests.browser.conftest import ROOT, _free_port, stop_server
 from tests.browser.helpers import assert_no_exception, metric_value, wait_for_charts
@@ -164,7 +165,9 @@ def test_pages_with_charts_load_our_plotly_with_the_page_once_and_never_streamli
         "[...document.querySelectorAll('.oversight-chart .modebar')].map(bar =>"
         " [...bar.querySelectorAll('.modebar-btn')].map(button => button.getAttribute('data-title')))"
     )
-    cartesian = ["Zoom", "Pan", "Zoom in", "Zoom out", "Autoscale", "Reset axes"]
+    # in the page's language (the zh page's toolbar said Zoom, Pan…): 缩放, 平移, 放大, 缩小, 自动缩放, 还原坐标轴
+    tools = ("zoom", "pan", "zoom_in", "zoom_out", "autoscale", "reset_axes")
+    cartesian = [i18n.t(f"modebar.{tool}", "zh") for tool in tools]
     assert sorted(buttons) == sorted([cartesian] * 3 + [[]]), buttons  # the donut has no tools
     # the page's loader added it (its relative name; the chart element's would be absolute) before any chart
     # mounted, and gave the page back Chromium's own WebSocket
