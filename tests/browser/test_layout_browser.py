@@ -259,7 +259,7 @@ def test_a_dark_page_prints_on_white_with_the_marking_once(browser, server_url, 
             "app": "rgb(255, 255, 255)",
             "title": "rgb(31, 41, 51)",
             "figure": "rgb(31, 41, 51)",
-            "marking": "absolute",
+            "marking": "static",  # not fixed (over every page's rows): once, on its own line above the title
         }
         page.pdf(path=output_dir / "issues_print_dark.pdf", print_background=False)
     finally:
@@ -366,8 +366,12 @@ _PRINTED = """() => {
             columns: table.querySelectorAll('thead th').length, wide: table.scrollWidth > table.clientWidth + 1};
   });
   const grids = [...main.querySelectorAll('[data-testid="stDataFrame"]')].filter(g => g.getBoundingClientRect().width);
+  // the marking and the page's title: "Reminders and consultations" printed under the marking's box
+  const marking = document.querySelector('.oversight-marking'), title = main.querySelector('h1');
+  const [m, t] = [marking, title].map(node => node && node.getBoundingClientRect());
+  const overlap = Boolean(m && t && m.left < t.right && t.left < m.right && m.top < t.bottom && t.top < m.bottom);
   return {width: Math.round(main.getBoundingClientRect().width), right: Math.round(right), past, tables,
-          grids: grids.length};
+          grids: grids.length, marking_over_title: overlap, marked: Boolean(m && m.width)};
 }"""
 
 
@@ -390,8 +394,13 @@ def test_printing_a_page_keeps_every_chart_and_every_tables_columns_and_rows_on_
             assert bool(printed["tables"]) == has_tables, name  # the tables printed as tables of their own …
             assert printed["grids"] == 0, name  # … not as the grid's canvas, scrolled as the screen left it
             wrong = [table for table in printed["tables"] if table["rows"] != table["said"] or table["wide"]]
-            if printed["past"] or wrong:
-                problems[name] = {"past the paper's edge": printed["past"], "tables": wrong}
+            if printed["past"] or wrong or printed["marking_over_title"] or not printed["marked"]:
+                problems[name] = {
+                    "past the paper's edge": printed["past"],
+                    "tables": wrong,
+                    "marking over the title": printed["marking_over_title"],
+                    "marked": printed["marked"],
+                }
             page.pdf(path=output_dir / f"print_{name}_{lang}.pdf", format="A4")
             page.emulate_media(media="screen")
             if has_tables:  # and on screen the grid, not the printed table beside it
