@@ -11,8 +11,6 @@ that follows the rate of closed tabs, not a leak. This keeps it so: the server k
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -22,11 +20,10 @@ import pytest
 from tests.cluster.light_client import LightSession
 from tests.event_loop import run_apart
 from tests.test_offline import _answers, _free_port
-from tests.test_stopping import _environment, _short_temp
+from tests.test_stopping import _short_temp, serve
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parents[1]
 KEPT_SECONDS = 2
 MANY = 24
 # a kind may differ by this much between two counts (a websocket being closed, the warm-up's last pipe)
@@ -75,14 +72,7 @@ def _settled_count(port: int, pid: int) -> Counter[str]:
 def test_many_closed_tabs_leave_no_more_fds_than_a_few(tmp_path):
     temp = _short_temp(tmp_path)
     port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "oversight.ui.serve", "--server.port", str(port), "--server.headless", "true"]
-        + ["--server.disconnectedSessionTTL", str(KEPT_SECONDS)],
-        cwd=ROOT,
-        env=_environment(temp, tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    server = serve(tmp_path, temp, port, "--server.disconnectedSessionTTL", str(KEPT_SECONDS))
     try:
         _answers(port, server)
         _open_and_close_sessions(port, 3)  # the caches filled, the warm-up's browser up

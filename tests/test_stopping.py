@@ -39,6 +39,17 @@ def _browsers_using(folder: Path) -> list[str]:
     return found
 
 
+def serve(tmp_path: Path, temp: Path, port: int, *options: str) -> subprocess.Popen:
+    """``python -m oversight.ui.serve`` on ``port`` with its temporary files in ``temp``, its output in one pipe."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "oversight.ui.serve", "--server.port", str(port), "--server.headless", "true", *options],
+        cwd=ROOT,
+        env=_environment(temp, tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
 def _wait_for_browser(folder: Path, process: subprocess.Popen, seconds: float = 240) -> None:
     deadline = time.monotonic() + seconds  # a loaded machine: the warm-up reads the data first
     while not _browsers_using(folder):
@@ -99,13 +110,7 @@ def _environment(temp: Path, tmp_path: Path) -> dict[str, str]:
 def test_a_stopped_server_leaves_no_browser_profile_or_traceback(tmp_path, stop_signal, when):
     temp = _short_temp(tmp_path)
     port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "oversight.ui.serve", "--server.port", str(port), "--server.headless", "true"],
-        cwd=ROOT,
-        env=_environment(temp, tmp_path),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
+    server = serve(tmp_path, temp, port)
     try:
         _answers(port, server)
         _wait_for_browser(temp, server)  # the warm-up's image browser, opening
