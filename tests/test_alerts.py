@@ -657,7 +657,7 @@ def test_a_unit_without_consultation_is_named_with_its_last_one_or_none_since_th
     for lang, expected in (("zh", expected_zh), ("en", expected_en)):
         said = {
             item.unit_id: digest_text.item_text(
-                item, lang, data_start=digest.data_start, records_to=digest_text.consultation_counted_to(digest)
+                item, lang, data_start=digest.data_start, counted_to=digest.quarter_counted_to
             )
             for item in digest.items
             if item.rule == "no_consultation"

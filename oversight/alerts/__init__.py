@@ -120,6 +120,9 @@ class Digest:
 
     @property
     def quarter_counted_to(self) -> date:
+        """The day the quarter rules count the as-of quarter to, named wherever it falls before the quarter's last day
+        (README, 口径说明): "未会商 8家" on a quarter's first day was true and read as a quarter's neglect;
+        2021年第1季度（截至1月1日）未会商 8家 says how little of it has passed, on the strip and in the digest."""
         return quarter_counted_to(self.as_of, self.data_date)
 
     @property

@@ -88,9 +88,9 @@ def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
     within = within_days(days, lang)
     # 未会商 over part of a quarter names the day counted to (the data date where the records stop before the
     # digest's day): "本季度未会商" read as the whole quarter's, or as the quarter's to the day in the heading
-    records_to = consultation_counted_to(digest)
-    partial = records_to < digest.quarter.last_day
-    quarter = quarter_to(digest.quarter, records_to, lang)
+    counted_to = digest.quarter_counted_to
+    partial = counted_to < digest.quarter.last_day
+    quarter = quarter_to(digest.quarter, counted_to, lang)
     parts = [
         i18n.t(
             _count_key(rule, days, partial),
@@ -136,14 +136,13 @@ def item_text(
     markdown: bool = False,
     counted_to: date | None = None,
     data_start: date | None = None,
-    records_to: date | None = None,
 ) -> str:
     """One alert as a sentence; with ``markdown``, the ledger's text in it (the issue's number and its shortened
     description) is escaped for a robot's message. ``counted_to`` is the day the quarter rules counted the
-    quarter to (``Digest.quarter_counted_to``): 会议增多 names it for both quarters it compares. ``data_start`` is
+    quarter to (``Digest.quarter_counted_to``): 会议增多 names it for both quarters it compares, 未会商 where the
+    quarter is not over. ``data_start`` is
     the first recorded day (``Digest.data_start``): a unit with no consultation on record has none since then —
-    before it nothing is known (README, 口径说明), so the digest does not say it was "never" consulted. ``records_to``
-    is the day 未会商 counted the quarter to (``consultation_counted_to``): it names it where the quarter is not over."""
+    before it nothing is known (README, 口径说明), so the digest does not say it was "never" consulted."""
     facts = item.facts
     if item.rule in ("overdue", "due_soon"):
         text = facts.get("description")
@@ -167,7 +166,7 @@ def item_text(
     if item.rule == "no_consultation":
         # to the data date where the records stop before the digest's day: a consultation held since has not been
         # imported yet, and "2020年第3季度未开展定期会商" on 20 September of ledgers to 14 August said it had not been held
-        quarter = quarter_to(Quarter.parse(facts["quarter"]), records_to, lang)
+        quarter = quarter_to(Quarter.parse(facts["quarter"]), counted_to, lang)
         if facts.get("last_consultation"):
             return i18n.t(
                 "alerts.item.no_consultation", lang, quarter=quarter, last=_day(facts["last_consultation"], lang)
@@ -187,14 +186,6 @@ def item_text(
         prev=grouped(facts["prev_meetings"]),
         increase=grouped(facts["increase"]),
     )
-
-
-def consultation_counted_to(digest: Digest) -> date:
-    """The day 未会商 counts its quarter to, which it names wherever that falls before the quarter's last day (README,
-    口径说明): the data date where the records stop before the digest's day (a consultation held since is not imported
-    yet), else the digest's day. "未会商 8家" on a quarter's first day was true and read as a quarter's neglect;
-    2021年第1季度（截至1月1日）未会商 8家 says how little of the quarter has passed, on the strip and in the digest."""
-    return digest.quarter_counted_to
 
 
 def render_text(digest: Digest, lang: str) -> str:
@@ -223,7 +214,6 @@ def render_text(digest: Digest, lang: str) -> str:
                     lang,
                     counted_to=digest.quarter_counted_to,
                     data_start=digest.data_start,
-                    records_to=consultation_counted_to(digest),
                 ),
             )
             for item in items
@@ -240,7 +230,6 @@ def _markdown_item(item: AlertItem, lang: str, digest: Digest) -> str:
         markdown=True,
         counted_to=digest.quarter_counted_to,
         data_start=digest.data_start,
-        records_to=consultation_counted_to(digest),
     )
     return f"- **{rule}** {text}"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from oversight.alerts import AlertItem, Digest
-from oversight.alerts.digest_text import consultation_counted_to, quarter_to, within_days
+from oversight.alerts.digest_text import quarter_to, within_days
 from oversight.core import i18n, safe_text
 from oversight.core.numbers import grouped
 from oversight.present.summary import date_text
@@ -81,7 +81,7 @@ class AlertStrip:
             # the as-of date's quarter by name: "this quarter" of a range that ended in 2019 read as the present one
             # and, for a quarter not over, the day counted to, as the digest names it (2021年第1季度（截至1月1日）):
             # "未开展定期会商 8家单位" on a quarter's first day read as a quarter's neglect
-            quarter = quarter_to(self.digest.quarter, consultation_counted_to(self.digest), lang)
+            quarter = quarter_to(self.digest.quarter, self.digest.quarter_counted_to, lang)
             missing = self.without_consultation
             if 0 < len(missing) <= NAMED_UNITS_AT_MOST:  # which units, not "1家单位" over a view of that one unit
                 units = i18n.t("export.list.separator", lang).join(
