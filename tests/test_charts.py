@@ -380,6 +380,49 @@ def test_units_compared_with_the_same_figures_stay_visible_one_over_the_other(co
         assert len({(t.line.dash, t.marker.symbol, t.line.color) for t in same_unit}) == 1
 
 
+def test_a_line_point_at_zero_is_drawn_whole_not_cut_by_the_plots_edge(connection):
+    """Review of 4 Dec: General Office's shares over 2019Q1–2020Q4 (no meeting attended in 2019 Q1, Q2 and 2020 Q2,
+    none merged in 2019 and 2020 Q4) and four units side by side in 2020 Q4 (three with no issue) drew each 0 as the
+    upper half of its marker, the plot's bottom edge cutting the rest: slivers a leader could not tell apart. The
+    zeros here are recomputed from the spreadsheets; every line that draws one leaves its markers unclipped."""
+    from oversight.data import store
+    from oversight.data.filters import Filter, Quarter
+    from oversight.present import compare
+    from tests.oracle import read_ledgers
+
+    meetings = read_ledgers(store.SAMPLE_DATA_DIR).meetings
+    office = meetings[meetings["unit"] == "gov_office"].assign(
+        quarter=[f"{d.year}Q{(d.month - 1) // 3 + 1}" for d in meetings.loc[meetings["unit"] == "gov_office", "date"]]
+    )
+    by_quarter = office.groupby("quarter")[["attended", "merged"]].sum()
+    assert list(by_quarter["attended"]) == [0, 0, 3, 2, 2, 0, 1, 2]
+    assert list(by_quarter["merged"]) == [0, 0, 0, 0, 1, 1, 2, 0]
+
+    spec = next(s for s in catalog.all_charts() if s.key == "meeting_shares_by_quarter")
+    shares = spec.build(
+        queries.run(connection, spec.query, Filter(("gov_office",), Quarter(2019, 1), Quarter(2020, 4))), "zh"
+    )
+    for name, column in (("纪检监察组列席", "attended"), ("合并召开", "merged")):
+        trace = next(t for t in shares.data if t.name == name)
+        zeros = [at for at, count in enumerate(by_quarter[column]) if count == 0]
+        assert [at for at, value in enumerate(trace.y) if value == 0] == zeros, name
+        assert trace.cliponaxis is False, name
+
+    q4 = Filter((), Quarter(2020, 4), Quarter(2020, 4))
+    ids = ["gov_office", "research", "petitions", "counsellors"]
+    trends = compare.trends_side_by_side(
+        lambda unit: queries.run(connection, "trends_by_quarter", Filter((unit,), q4.start, q4.end)),
+        ids,
+        queries.run(connection, "units", q4),
+    )
+    figure = catalog.make_compared_trends_figure(trends, "en")
+    issues = [trace for trace in figure.data if trace.yaxis == "y3"]
+    raised = read_ledgers(store.SAMPLE_DATA_DIR).issues
+    in_q4 = raised[(raised["raised"] >= pd.Timestamp(2020, 10, 1).date()) & (raised["unit"].isin(ids))]
+    assert [list(t.y) for t in issues] == [[int((in_q4["unit"] == unit).sum())] for unit in ids] == [[1], [0], [0], [0]]
+    assert all(trace.cliponaxis is False for trace in figure.data)
+
+
 def test_changes_over_two_years_of_meetings_say_what_they_are_against(connection):
     """Over 2019Q1–2020Q4 no grey bar stands beside the bars, and green and red percentages over 2020's bars had
     nothing explaining them: a note says they are the change on the same quarter a year earlier, in both languages."""

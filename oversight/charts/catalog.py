@@ -468,6 +468,8 @@ def make_compared_trends_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
                     dash=COMPARED_UNIT_DASHES[index % len(COMPARED_UNIT_DASHES)],
                 ),
                 marker=dict(size=size, symbol=symbol),
+                # a unit's 0 sits on the plot's bottom edge: clipped there, four units' markers of 0 showed as slivers
+                cliponaxis=False,
                 customdata=[
                     [
                         full[index],

@@ -603,6 +603,10 @@ def quarter_lines(
                 for v in raw
             ],
             textposition="top center",
+            # a point at the axis's 0 (a quarter in which none of a unit's meetings was merged) is drawn whole, not
+            # as the half of its marker above the plot's bottom edge; with value labels (two lines) the labels stay
+            # clipped to the plot, and those lines (meeting lengths) have no 0
+            cliponaxis=not many,
             hovertemplate=f"%{{x}}: %{{y:,}}{suffix}<extra>%{{fullData.name}}</extra>",
         )
     # room above the highest point for its value label (Plotly's own range ends at the point, cutting "115")
