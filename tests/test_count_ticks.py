@@ -85,3 +85,31 @@ def test_units_side_by_side_tick_whole_numbers(connection, span, units):
         {"petitions": "Petitions Bureau", "research": "Research Office", "counsellors": "Counsellors' Office"}[u]
         for u in units
     ]
+
+
+def test_the_unit_beside_the_average_ticks_whole_numbers_in_a_quarter_to_date(tmp_path):
+    """Review of 4 Dec: the unit profile of General Office for 2020 Q3 on data to 14 August (2 meetings beside the
+    all-unit average of 3.7) ticked 0, 0.5, 1 … 4 — half a meeting on an axis where every measure is a count. The
+    figures are recomputed from the cut spreadsheets; the axis ticks whole numbers from 0, and each bar still writes
+    its own figure (3.7)."""
+    from datetime import date
+
+    from oversight.data import store
+    from tests import oracle
+
+    folder = tmp_path / "data"
+    oracle.cut_copy(store.SAMPLE_DATA_DIR, folder, date(2020, 8, 14))
+    meetings = oracle.read_ledgers(folder).meetings
+    in_q3 = meetings[meetings["date"] >= date(2020, 7, 1)]
+    assert (in_q3["unit"] == "gov_office").sum() == 2 and len(in_q3) == 33  # 33 of 9 units: 3.7 on average
+
+    connection = store.open_folder(folder)
+    filter_ = queries.data_span(connection).resolve(Filter((), Quarter(2020, 3), Quarter(2020, 3)))
+    beside = catalog.unit_beside_average(queries.run(connection, "unit_metrics", filter_), "gov_office")
+    meetings_row = beside.loc[beside["measure"] == "meetings"].iloc[0]
+    assert meetings_row["unit"] == 2 and meetings_row["average"] == pytest.approx(33 / 9)
+    for lang in ("zh", "en"):
+        figure = catalog.make_unit_vs_average_figure(beside, lang, "General Office")
+        axis = figure.layout.xaxis
+        assert axis.tick0 == 0 and isinstance(axis.dtick, int) and axis.dtick >= 1, (lang, axis.dtick)
+        assert "3.7" in figure.data[1].text

@@ -28,6 +28,7 @@ from oversight.charts.style import (
     quarter_axis,
     quarter_labels,
     tick_room,
+    ticks_across,
     unit_labels,
 )
 from oversight.contract.schema import CATEGORIES, ISSUE_SOURCES, ISSUE_STATUSES, SUGGESTION_STATUSES
@@ -374,6 +375,7 @@ def make_unit_vs_average_figure(frame: pd.DataFrame, lang: str, unit_name: str) 
             hovertemplate="%{y}: %{x:,}<extra>%{fullData.name}</extra>",
         )
     top = max(frame["unit"].max(), frame["average"].max(), 1)
+    left = left_margin_for(labels)
     return base_layout(
         figure,
         i18n.t("chart.unit_vs_average", lang),
@@ -382,10 +384,17 @@ def make_unit_vs_average_figure(frame: pd.DataFrame, lang: str, unit_name: str) 
         # each measure's two bars as thick as a unit's pair on the other pages: at a fixed 420 px the English
         # title's second line left them too thin for their labels, and every value was dropped
         plot_px=kinds.GROUPED_BAR_PX * 2 * len(frame),
-        xaxis=dict(title=None, range=[0, top * 1.2]),
+        # every measure a count: whole ticks, as on every axis of counts (Plotly's own for a quarter to 14 August,
+        # General Office's 2 meetings beside the average 3.7, were 0, 0.5 … 4: half a meeting); the average's 3.7
+        # is written at its bar
+        xaxis=dict(
+            title=None,
+            range=[0, top * 1.2],
+            **ticks_across(top * 1.2, CARD_WIDTH_PX - left - 40, kinds.MOST_TICKS_ACROSS),
+        ),
         yaxis=dict(title=None, type="category", autorange="reversed"),
         legend=dict(traceorder="normal"),
-        margin=dict(l=left_margin_for(labels), r=40),
+        margin=dict(l=left, r=40),
     )
 
 
