@@ -94,6 +94,7 @@ def test_the_unit_beside_the_average_ticks_whole_numbers_in_a_quarter_to_date(tm
     its own figure (3.7)."""
     from datetime import date
 
+    from oversight.charts import ticks
     from oversight.data import store
     from tests import oracle
 
@@ -112,4 +113,7 @@ def test_the_unit_beside_the_average_ticks_whole_numbers_in_a_quarter_to_date(tm
         figure = catalog.make_unit_vs_average_figure(beside, lang, "General Office")
         axis = figure.layout.xaxis
         assert axis.tick0 == 0 and isinstance(axis.dtick, int) and axis.dtick >= 1, (lang, axis.dtick)
+        for width in (320, 600, 1000):  # as the page and the pictures fit the ticks to the width drawn at
+            fitted = ticks.fitted_value_axis(figure.to_plotly_json()["layout"], width)
+            assert fitted is not None and fitted["xaxis"]["tick0"] == 0 and isinstance(fitted["xaxis"]["dtick"], int)
         assert "3.7" in figure.data[1].text

@@ -15,12 +15,14 @@ from oversight.charts import (
     ChartSpec,
     kinds,
     make_meetings_by_quarter_figure,
+    ticks,
 )
 from oversight.charts.style import (
     CARD_WIDTH_PX,
     COLOURS,
     LEGEND_ROW_PX,
     SEQUENCE,
+    TEMPLATE,
     base_layout,
     count_ticks,
     left_margin_for,
@@ -395,6 +397,8 @@ def make_unit_vs_average_figure(frame: pd.DataFrame, lang: str, unit_name: str) 
         yaxis=dict(title=None, type="category", autorange="reversed"),
         legend=dict(traceorder="normal"),
         margin=dict(l=left, r=40),
+        # the ticks are a phone's card's: the page and the pictures fit them to their width, as other bars across
+        meta=ticks.value_axis_note(top * 1.2, kinds.MOST_TICKS_ACROSS, "", TEMPLATE.layout.margin.b),
     )
 
 
