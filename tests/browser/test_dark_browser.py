@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from oversight.charts.dark import DARK_PAGE
 from tests.browser.helpers import assert_no_exception, wait_for_charts
+from tests.test_chart_contrast import _ratio
 
 pytestmark = pytest.mark.browser
 
@@ -70,5 +72,57 @@ def test_a_light_system_keeps_the_light_charts(browser, server_url):
             "(node) => getComputedStyle(node).backgroundColor"
         )
         assert paper == "rgb(255, 255, 255)", paper
+    finally:
+        context.close()
+
+
+# What the dark page paints, as the browser computed it: every mark (a bar, a slice, a line, a legend key) and every
+# word a chart writes on the page (not in a hover box, a heatmap's cell or inside a bar, whose black or white number
+# test_dark_chart_contrast checks against the fill), and the confidentiality marking.
+_PAINTED = """() => {
+  const hex = (css) => '#' + (css.match(/[0-9.]+/g) || []).slice(0, 3)
+    .map((v) => Number(v).toString(16).padStart(2, '0')).join('').toUpperCase();
+  const plots = '.js-plotly-plot';
+  const marks = [...document.querySelectorAll(`${plots} .barlayer path, ${plots} .pielayer path.surface,
+      ${plots} .scatterlayer path.js-line, ${plots} .legend .legendpoints path`)]
+    .filter((node) => node.getBBox().width * node.getBBox().height > 0)
+    .map((node) => [node, getComputedStyle(node), node.classList.contains('js-line') ? 'stroke' : 'fill'])
+    .filter(([, style, paint]) => Number(style[`${paint}Opacity`]) > 0)  // a legend's unseen point for a line
+    .map(([, style, paint]) => hex(style[paint]));
+  const words = [...document.querySelectorAll(`${plots} text`)]
+    .filter((node) => node.textContent.trim() && !node.closest('.hoverlayer, .heatmaplayer'))
+    .map((node) => [hex(getComputedStyle(node).fill), node.textContent.trim().slice(0, 20)])
+    .filter(([fill]) => fill !== '#000000');
+  return {page: hex(getComputedStyle(document.querySelector('.stApp')).backgroundColor), marks, words,
+    marking: hex(getComputedStyle(document.querySelector('.oversight-marking')).color)};
+}"""
+
+
+@pytest.mark.parametrize(
+    "path, charts", [("", 4), ("meetings", 4), ("issues", 3), ("suggestions", 3), ("reminders", 2)]
+)
+def test_every_mark_and_word_reads_on_the_dark_page(browser, server_url, path, charts):
+    """Measured on the screen: before, the rule meant to lift the marks matched no element of today's Plotly, and the
+    issues' red bars (2.8:1), the suggestions' blue (2.6:1) and the marking's red (2.8:1) sank into the dark page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", color_scheme="dark")
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/{path}")
+        wait_for_charts(page, charts)
+        page.locator(".oversight-marking").wait_for()
+        painted = page.evaluate(_PAINTED)
+        assert painted["page"] == DARK_PAGE, painted["page"]  # the page charts/dark.py measures against
+        assert len(painted["marks"]) > 5 and len(painted["words"]) > 10, painted
+        faint_marks = {
+            mark: round(_ratio(mark, DARK_PAGE), 2) for mark in painted["marks"] if _ratio(mark, DARK_PAGE) < 3
+        }
+        assert faint_marks == {}, path
+        faint_words = {
+            text: (fill, round(_ratio(fill, DARK_PAGE), 2))
+            for fill, text in painted["words"]
+            if _ratio(fill, DARK_PAGE) < 4.5
+        }
+        assert faint_words == {}, path
+        assert _ratio(painted["marking"], DARK_PAGE) >= 4.5, painted["marking"]
     finally:
         context.close()
