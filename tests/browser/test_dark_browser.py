@@ -126,3 +126,46 @@ def test_every_mark_and_word_reads_on_the_dark_page(browser, server_url, path, c
         assert _ratio(painted["marking"], DARK_PAGE) >= 4.5, painted["marking"]
     finally:
         context.close()
+
+
+_DELTAS = """() => [...document.querySelectorAll('[data-testid="stMetricDelta"]')].map((node) => {
+  const style = getComputedStyle(node);
+  return {text: node.innerText.trim(), colour: style.color, pill: style.backgroundColor,
+    page: getComputedStyle(document.querySelector('.stApp')).backgroundColor};
+})"""
+
+
+def _opaque(css: str, under: str = "#FFFFFF") -> str:
+    """A computed ``rgb()``/``rgba()`` as ``#RRGGBB``, laid over ``under`` where it is see-through."""
+    parts = [float(v) for v in css[css.index("(") + 1 : -1].split(",")]
+    alpha = parts[3] if len(parts) == 4 else 1.0
+    base = [int(under[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(alpha * c + (1 - alpha) * b):02X}" for c, b in zip(parts[:3], base))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path, cards", [("", 6), ("issues", 9), ("meetings", 6), ("reminders", 6)])
+def test_every_cards_change_is_one_readable_grey(browser, server_url, scheme, path, cards):
+    """A change is read by its arrow and sign, never by red or green: Streamlit's green for 专题研究 +7次 and for
+    会议数量 -109次 beside its red for 整改率 -7.4个百分点 judged figures the team does not judge, read backwards to a
+    Chinese reader (red is the rise), and its green #0C5A44 and red #9E303B (light page) differ by a CIEDE2000 of 3.5
+    to a protanope, its #7ED5B0 and #F2919A (dark page) by 6.1 to a deuteranope."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", color_scheme=scheme)
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/{path}")
+        wait_for_charts(page, 1)
+        deltas = page.evaluate(_DELTAS)
+        assert len(deltas) >= cards, deltas
+        page_colour = _opaque(deltas[0]["page"])
+        shown = {}
+        for delta in deltas:
+            ink, pill = _opaque(delta["colour"], page_colour), _opaque(delta["pill"], page_colour)
+            shown[delta["text"]] = (ink, round(_ratio(ink, pill), 2))
+        assert len({ink for ink, _ in shown.values()}) == 1, shown  # one colour, whatever the direction
+        ink = next(iter(shown.values()))[0]
+        channels = [int(ink[i : i + 2], 16) for i in (1, 3, 5)]
+        assert max(channels) - min(channels) <= 24, shown  # a grey: no red, green or blue in it
+        assert all(ratio >= 4.5 for _, ratio in shown.values()), shown
+    finally:
+        context.close()
