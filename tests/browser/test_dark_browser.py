@@ -169,3 +169,36 @@ def test_every_cards_change_is_one_readable_grey(browser, server_url, scheme, pa
         assert all(ratio >= 4.5 for _, ratio in shown.values()), shown
     finally:
         context.close()
+
+
+_ACCENTED = """() => {
+  const pair = (node, back) => node && [getComputedStyle(node).color, getComputedStyle(back).backgroundColor,
+    node.innerText.trim().slice(0, 20)];
+  const button = document.querySelector('button[data-testid="stBaseButton-primary"]');
+  const chip = document.querySelector('[data-testid="stMultiSelect"] span[data-tag]');
+  const end = document.querySelector('[data-testid="stSliderThumbValue"] p');
+  return {button: pair(button, button), chip: pair(chip, chip),
+    end: pair(end, document.querySelector('section[data-testid="stSidebar"]'))};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["", "unit_profile"])
+def test_words_in_and_on_the_themes_red_read(browser, server_url, scheme, path):
+    """The dark theme's red (#E5534B) under white words read 3.7:1 (生成总览简报材料, the chosen unit's chip), and as
+    the quarter range's ends on the sidebar 4.4:1."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", color_scheme=scheme)
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/{path}")
+        wait_for_charts(page, 1)
+        accented = page.evaluate(_ACCENTED)
+        ratios = {}
+        for name, found in accented.items():
+            if found:
+                ink, back, text = found
+                ratios[name] = (text, round(_ratio(_opaque(ink, _opaque(back)), _opaque(back)), 2))
+        assert {"button", "end"} <= ratios.keys() if path == "" else {"chip", "end"} <= ratios.keys(), accented
+        assert all(ratio >= 4.5 for _, ratio in ratios.values()), ratios
+    finally:
+        context.close()
