@@ -2,7 +2,8 @@
 sets side by side (statuses, adoption, reminder forms, activities, a year beside the year before, units compared)
 differ by a CIEDE2000 of at least ``LEAST_DIFFERENCE`` to normal vision and under a simulated deuteranopia,
 protanopia and tritanopia (``tests/colour_vision.py``, written out apart from the app). The palettes are checked
-whole, not only the colours the sample happens to draw: it has no 未整改 issue in its default view."""
+whole, not only the colours the sample happens to draw: it has no 未整改 issue in its default view. On a dark page the
+marks take their dark colours (``charts/dark.py``), which are told apart as well."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import itertools
 import pytest
 
 from oversight.charts import COLOURS, FORM_COLOURS, SEQUENCE, catalog
+from oversight.charts.dark import dark_mark
 from oversight.charts.style import contrast_ratio, inside_text_colour
 from oversight.data import queries
 from tests.colour_vision import delta_e_2000_lab, least_difference, simulate
@@ -47,6 +49,13 @@ def test_each_palettes_colours_are_told_apart_by_every_reader(palette):
 
 
 @pytest.mark.parametrize("palette", PALETTES)
+def test_each_palettes_dark_page_colours_are_told_apart_by_every_reader(palette):
+    """The same palettes as a dark page draws them: lifted as one (the plum as the blue), a fourth compared unit's
+    plum met the third's blue at 7.8 to a protanope."""
+    assert _too_alike([dark_mark(colour) for colour in PALETTES[palette]]) == [], palette
+
+
+@pytest.mark.parametrize("palette", PALETTES)
 def test_each_palettes_colours_read_on_paper_and_carry_a_readable_number(palette):
     """What ``test_chart_contrast`` checks of the colours the sample draws, for every colour a palette has."""
     for colour in PALETTES[palette]:
@@ -61,6 +70,7 @@ def test_every_charts_series_are_told_apart_by_every_reader(connection, span, la
         figure = spec.build(queries.run(connection, spec.query, span.default_filter()), lang)
         colours = [c for trace in figure.data for c in _marks(trace) if isinstance(c, str) and c.startswith("#")]
         assert _too_alike(colours) == [], spec.key
+        assert _too_alike([dark_mark(colour) for colour in colours]) == [], (spec.key, "dark page")
         looked_at += len(set(colours)) > 1
     assert looked_at >= 12, looked_at
 

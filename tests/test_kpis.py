@@ -19,7 +19,6 @@ def test_default_cards_in_chinese(connection, default_filter):
     assert [c.display for c in cards.values()] == ["9家", "16个", "19条", "17次", "56.3%", "232次"]
     assert cards["issues"].delta == "+5个（+45.5%）"  # 16 against 11
     assert cards["meetings"].delta == "-109次（-32.0%）"  # 232 against 341
-    assert cards["meetings"].delta_color == "inverse"  # fewer meetings is the good direction
     assert cards["rectification_rate"].delta == "-7.4个百分点"  # 9/16 against 7/11
 
 

@@ -25,9 +25,6 @@ from oversight.core.numbers import (  # noqa: F401 (re-exported)
     signed_plain,
 )
 
-DeltaColour = Literal["normal", "inverse", "off"]
-_DELTA_COLOURS = ("normal", "inverse", "off")
-
 
 @dataclass(frozen=True)
 class Kpi:
@@ -36,14 +33,10 @@ class Kpi:
     value: float | None
     display: str
     delta: str | None  # the change, or 无可比数据 / "no comparable data" (then delta_arrow is "off")
-    delta_color: DeltaColour  # "normal": up is good; "inverse": down is good (fewer meetings); "off": neither
     help: str
     secondary: str | None = None  # a second comparison shown under the card (环比)
     delta_arrow: Literal["auto", "off"] = "auto"  # "off" where the delta is no change or no comparison
     basis: str | None = None  # what the delta compares with, written beside it (同比 / YoY)
-
-    def __post_init__(self) -> None:
-        assert self.delta_color in _DELTA_COLOURS, self.delta_color
 
 
 def format_number(value: float | None, unit_key: str, lang: str, digits: int = 0) -> str:
@@ -93,9 +86,7 @@ class Comparison:
         )
         return i18n.t("kpi.help_line", self.lang, definition=definition, basis=basis)
 
-    def _card(
-        self, key: str, now: float | None, display: str, delta: str | None, colour: DeltaColour, why_none: str = ""
-    ) -> Kpi:
+    def _card(self, key: str, now: float | None, display: str, delta: str | None, why_none: str = "") -> Kpi:
         # no change to show: the earlier span is not covered by the data, or gives no figure (a rate of nothing)
         if delta is None:
             return Kpi(
@@ -104,7 +95,6 @@ class Comparison:
                 now,
                 display,
                 why_none or i18n.t("kpi.no_comparison", self.lang),
-                "off",
                 self._help(key),
                 delta_arrow="off",
             )
@@ -115,13 +105,12 @@ class Comparison:
             now,
             display,
             delta,
-            "off" if unchanged else colour,
             self._help(key),
             delta_arrow="off" if unchanged else "auto",
             basis=i18n.t("kpi.basis_yoy", self.lang),
         )
 
-    def count(self, key: str, column: str, unit_key: str, colour: DeltaColour = "off", digits: int = 0) -> Kpi:
+    def count(self, key: str, column: str, unit_key: str, digits: int = 0) -> Kpi:
         now = self.current[column]
         delta = None
         if self.previous_year is not None and not is_missing(now) and not is_missing(self.previous_year[column]):
@@ -132,9 +121,9 @@ class Comparison:
             if digits and not is_missing(now)
             else format_number(now, unit_key, self.lang, digits)
         )
-        return self._card(key, now, shown, delta, colour)
+        return self._card(key, now, shown, delta)
 
-    def share(self, key: str, part: str, whole: str, colour: DeltaColour = "normal") -> Kpi:
+    def share(self, key: str, part: str, whole: str) -> Kpi:
         now = rate(self.current[part], self.current[whole])
         delta = None
         if self.previous_year is not None:
@@ -146,14 +135,13 @@ class Comparison:
         if not why_none and self.previous_year is not None and self.previous_year[whole] == 0:
             # the year before is covered and held nothing to rate: 无可比数据 read as if the data did not reach it
             why_none = i18n.t(f"kpi.nothing_before.{whole}", self.lang)
-        return self._card(key, now, format_number(now, "unit.percent", self.lang, 1), delta, colour, why_none)
+        return self._card(key, now, format_number(now, "unit.percent", self.lang, 1), delta, why_none)
 
     def average(
         self,
         key: str,
         column: str,
         unit_key: str,
-        colour: DeltaColour = "off",
         digits: int = 0,
         of_nothing: str | None = None,
         of_nothing_before: str | None = None,
@@ -183,7 +171,7 @@ class Comparison:
             and is_missing(self.previous_year[column])
         ):
             why_none = i18n.t(f"kpi.nothing_before.{of_nothing_before}", self.lang)
-        return self._card(key, now, shown, delta, colour, why_none)
+        return self._card(key, now, shown, delta, why_none)
 
 
 def overview_kpis(
@@ -195,9 +183,9 @@ def overview_kpis(
         compare.count("units", "units_consulted", "unit.units"),
         compare.count("issues", "issues", "unit.count"),
         compare.count("suggestions", "suggestions", "unit.items"),
-        compare.count("special_studies", "special_studies", "unit.times", "normal"),
+        compare.count("special_studies", "special_studies", "unit.times"),
         compare.share("rectification_rate", "issues_rectified", "issues"),
-        compare.count("meetings", "meetings", "unit.meetings", "inverse"),
+        compare.count("meetings", "meetings", "unit.meetings"),
     ]
 
 
@@ -224,7 +212,7 @@ def meeting_kpis(
     ``previous_span_label`` None: the span before is the year before (a whole year), so no 环比 line repeats 同比.
     """
     compare = Comparison(current, previous_year, previous_year_label, lang)
-    meetings = compare.count("meetings", "meetings", "unit.meetings", "inverse")
+    meetings = compare.count("meetings", "meetings", "unit.meetings")
     if previous_span_label is not None:
         # one short line under the card (it must not wrap); which span it is goes into the card's help
         meetings = replace(
@@ -242,7 +230,6 @@ def meeting_kpis(
             "avg_duration",
             "avg_duration_min",
             "unit.minutes",
-            "inverse",
             digits=1,
             of_nothing="meetings",
             of_nothing_before="meetings",
@@ -250,7 +237,7 @@ def meeting_kpis(
         # hours to one decimal: in whole hours a 20-minute meeting read 会议总时长 0小时, and a change under half an
         # hour 持平
         Comparison(hours, hours_before, previous_year_label, lang).count(
-            "total_hours", "total_hours", "unit.hours", "inverse", digits=1
+            "total_hours", "total_hours", "unit.hours", digits=1
         ),
         compare.share("merged_share", "merged", "meetings"),
         compare.share("prereviewed_share", "prereviewed", "meetings"),
@@ -266,11 +253,11 @@ def issue_kpis(
     return [
         compare.count("issues", "issues", "unit.count"),
         compare.count("due", "due", "unit.count"),
-        compare.count("rectified", "rectified", "unit.count", "normal"),
+        compare.count("rectified", "rectified", "unit.count"),
         compare.share("rectification_rate", "rectified", "issues"),
         compare.share("on_time_rate", "on_time", "due"),
-        compare.count("late", "late", "unit.count", "inverse"),
-        compare.count("overdue", "overdue", "unit.count", "inverse"),
+        compare.count("late", "late", "unit.count"),
+        compare.count("overdue", "overdue", "unit.count"),
         compare.count("not_yet_due", "not_yet_due", "unit.count"),
         # a median of whole days is a whole or a half day: written as it is (57.5天), since 58天 beside a change of
         # -21.5天 gave a year before of 79.5 days, and the year before was 79
@@ -281,7 +268,6 @@ def issue_kpis(
             "median_days_to_rectify",
             "median_days_to_rectify",
             "unit.days",
-            "inverse",
             digits=1,
             of_nothing="issues" if current["issues"] == 0 else "rectified",
             of_nothing_before="issues" if previous_year is not None and previous_year["issues"] == 0 else "rectified",
@@ -298,7 +284,7 @@ def suggestion_kpis(
         compare.count("suggestions", "suggestions", "unit.items"),
         compare.share("adoption_rate", "adopted_or_implemented", "suggestions"),
         compare.share("implementation_rate", "implemented", "suggestions"),
-        compare.share("linked_share", "linked", "suggestions", "off"),
+        compare.share("linked_share", "linked", "suggestions"),
     ]
 
 
@@ -308,10 +294,10 @@ def reminder_kpis(
     """Reminders and the joint work with the units (``reminder_totals`` rows)."""
     compare = Comparison(current, previous_year, previous_year_label, lang)
     return [
-        compare.count("reminders", "reminders", "unit.times", "normal"),
-        compare.count("consultations", "consultations", "unit.times", "normal"),
-        compare.count("units", "units_consulted", "unit.units", "normal"),
-        compare.count("special_studies", "special_studies", "unit.times", "normal"),
+        compare.count("reminders", "reminders", "unit.times"),
+        compare.count("consultations", "consultations", "unit.times"),
+        compare.count("units", "units_consulted", "unit.units"),
+        compare.count("special_studies", "special_studies", "unit.times"),
         compare.count("notifications", "notifications", "unit.times"),
         compare.count("secondments", "secondments", "unit.times"),
     ]
@@ -341,7 +327,7 @@ def unit_profile_kpis(beside: object, lang: str, unit_name: str, with_average: b
         unit_key = PROFILE_UNITS[row.measure]
         label, display = i18n.t(f"measure.{row.measure}", lang), format_number(row.unit, unit_key, lang)
         if not with_average:
-            cards.append(Kpi(row.measure, label, row.unit, display, None, "off", unit_name))
+            cards.append(Kpi(row.measure, label, row.unit, display, None, unit_name))
             continue
         gap = row.unit - row.average
         level = round_half_up(gap, 1) == 0
@@ -357,7 +343,6 @@ def unit_profile_kpis(beside: object, lang: str, unit_name: str, with_average: b
                 i18n.t("kpi.level_with_average", lang)
                 if level
                 else signed_plain(gap, 1, i18n.t(unit_key, lang, value="")),
-                "off",
                 i18n.t("kpi.help_average", lang, unit=unit_name),
                 secondary=i18n.t("kpi.average_is", lang, value=average_as_charted(row.average, unit_key, lang)),
                 delta_arrow="off" if level else "auto",

@@ -32,7 +32,14 @@ def kpi_card(container, card: Kpi) -> None:
         card.label,
         card.display,
         card.delta,
-        delta_color=card.delta_color,
+        # Grey, every card: the arrow and the sign carry the direction. Streamlit's green up and red down judged
+        # figures the team does not judge (more issues found, more reminders: neither good nor bad), read backwards
+        # to a Chinese reader (red is the rise), and were one olive to a red-green colour-blind reader (Streamlit's
+        # delta green and red, as the browser computes them, differ by a CIEDE2000 of 3.5 to a protanope on the light
+        # page, 6.1 to a deuteranope on the dark one: tests/colour_vision.py). Where the team
+        # does judge, it says so in words: the 预警 strip names the overdue issues, the takeaways the quarters with
+        # fewer meetings than a year before.
+        delta_color="off",
         help=safe_text.markdown(card.help),
         border=not card.secondary,
         delta_arrow=card.delta_arrow,

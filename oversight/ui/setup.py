@@ -13,6 +13,7 @@ import streamlit as st
 
 from oversight import config, ingest
 from oversight.auth import audit, roles, unit_scope
+from oversight.charts import dark
 from oversight.core import i18n, safe_text
 from oversight.data import filters, store
 from oversight.data.filters import DataSpan
@@ -188,7 +189,8 @@ def _widget_words(lang: str) -> str:
 
 
 def _app_css() -> str:
-    return (config.ASSET_DIR / "app.css").read_text(encoding="utf-8")
+    # the charts' dark-page colours are written from the colours they repaint (charts/dark.py), not by hand here
+    return (config.ASSET_DIR / "app.css").read_text(encoding="utf-8") + dark.dark_theme_css()
 
 
 def _page_language_js(lang: str) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from oversight.charts.dark import DARK_PAGE
 from tests.browser.helpers import assert_no_exception, wait_for_charts
+from tests.test_chart_contrast import _ratio
 
 pytestmark = pytest.mark.browser
 
@@ -70,5 +72,133 @@ def test_a_light_system_keeps_the_light_charts(browser, server_url):
             "(node) => getComputedStyle(node).backgroundColor"
         )
         assert paper == "rgb(255, 255, 255)", paper
+    finally:
+        context.close()
+
+
+# What the dark page paints, as the browser computed it: every mark (a bar, a slice, a line, a legend key) and every
+# word a chart writes on the page (not in a hover box, a heatmap's cell or inside a bar, whose black or white number
+# test_dark_chart_contrast checks against the fill), and the confidentiality marking.
+_PAINTED = """() => {
+  const hex = (css) => '#' + (css.match(/[0-9.]+/g) || []).slice(0, 3)
+    .map((v) => Number(v).toString(16).padStart(2, '0')).join('').toUpperCase();
+  const plots = '.js-plotly-plot';
+  const marks = [...document.querySelectorAll(`${plots} .barlayer path, ${plots} .pielayer path.surface,
+      ${plots} .scatterlayer path.js-line, ${plots} .legend .legendpoints path`)]
+    .filter((node) => node.getBBox().width * node.getBBox().height > 0)
+    .map((node) => [node, getComputedStyle(node), node.classList.contains('js-line') ? 'stroke' : 'fill'])
+    .filter(([, style, paint]) => Number(style[`${paint}Opacity`]) > 0)  // a legend's unseen point for a line
+    .map(([, style, paint]) => hex(style[paint]));
+  const words = [...document.querySelectorAll(`${plots} text`)]
+    .filter((node) => node.textContent.trim() && !node.closest('.hoverlayer, .heatmaplayer'))
+    .map((node) => [hex(getComputedStyle(node).fill), node.textContent.trim().slice(0, 20)])
+    .filter(([fill]) => fill !== '#000000');
+  return {page: hex(getComputedStyle(document.querySelector('.stApp')).backgroundColor), marks, words,
+    marking: hex(getComputedStyle(document.querySelector('.oversight-marking')).color)};
+}"""
+
+
+@pytest.mark.parametrize(
+    "path, charts", [("", 4), ("meetings", 4), ("issues", 3), ("suggestions", 3), ("reminders", 2)]
+)
+def test_every_mark_and_word_reads_on_the_dark_page(browser, server_url, path, charts):
+    """Measured on the screen: before, the rule meant to lift the marks matched no element of today's Plotly, and the
+    issues' red bars (2.8:1), the suggestions' blue (2.6:1) and the marking's red (2.8:1) sank into the dark page."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", color_scheme="dark")
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/{path}")
+        wait_for_charts(page, charts)
+        page.locator(".oversight-marking").wait_for()
+        painted = page.evaluate(_PAINTED)
+        assert painted["page"] == DARK_PAGE, painted["page"]  # the page charts/dark.py measures against
+        assert len(painted["marks"]) > 5 and len(painted["words"]) > 10, painted
+        faint_marks = {
+            mark: round(_ratio(mark, DARK_PAGE), 2) for mark in painted["marks"] if _ratio(mark, DARK_PAGE) < 3
+        }
+        assert faint_marks == {}, path
+        faint_words = {
+            text: (fill, round(_ratio(fill, DARK_PAGE), 2))
+            for fill, text in painted["words"]
+            if _ratio(fill, DARK_PAGE) < 4.5
+        }
+        assert faint_words == {}, path
+        assert _ratio(painted["marking"], DARK_PAGE) >= 4.5, painted["marking"]
+    finally:
+        context.close()
+
+
+_DELTAS = """() => [...document.querySelectorAll('[data-testid="stMetricDelta"]')].map((node) => {
+  const style = getComputedStyle(node);
+  return {text: node.innerText.trim(), colour: style.color, pill: style.backgroundColor,
+    page: getComputedStyle(document.querySelector('.stApp')).backgroundColor};
+})"""
+
+
+def _opaque(css: str, under: str = "#FFFFFF") -> str:
+    """A computed ``rgb()``/``rgba()`` as ``#RRGGBB``, laid over ``under`` where it is see-through."""
+    parts = [float(v) for v in css[css.index("(") + 1 : -1].split(",")]
+    alpha = parts[3] if len(parts) == 4 else 1.0
+    base = [int(under[i : i + 2], 16) for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(alpha * c + (1 - alpha) * b):02X}" for c, b in zip(parts[:3], base))
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path, cards", [("", 6), ("issues", 9), ("meetings", 6), ("reminders", 6)])
+def test_every_cards_change_is_one_readable_grey(browser, server_url, scheme, path, cards):
+    """A change is read by its arrow and sign, never by red or green: Streamlit's green for 专题研究 +7次 and for
+    会议数量 -109次 beside its red for 整改率 -7.4个百分点 judged figures the team does not judge, read backwards to a
+    Chinese reader (red is the rise), and its green #0C5A44 and red #9E303B (light page) differ by a CIEDE2000 of 3.5
+    to a protanope, its #7ED5B0 and #F2919A (dark page) by 6.1 to a deuteranope."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", color_scheme=scheme)
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/{path}")
+        wait_for_charts(page, 1)
+        deltas = page.evaluate(_DELTAS)
+        assert len(deltas) >= cards, deltas
+        page_colour = _opaque(deltas[0]["page"])
+        shown = {}
+        for delta in deltas:
+            ink, pill = _opaque(delta["colour"], page_colour), _opaque(delta["pill"], page_colour)
+            shown[delta["text"]] = (ink, round(_ratio(ink, pill), 2))
+        assert len({ink for ink, _ in shown.values()}) == 1, shown  # one colour, whatever the direction
+        ink = next(iter(shown.values()))[0]
+        channels = [int(ink[i : i + 2], 16) for i in (1, 3, 5)]
+        assert max(channels) - min(channels) <= 24, shown  # a grey: no red, green or blue in it
+        assert all(ratio >= 4.5 for _, ratio in shown.values()), shown
+    finally:
+        context.close()
+
+
+_ACCENTED = """() => {
+  const pair = (node, back) => node && [getComputedStyle(node).color, getComputedStyle(back).backgroundColor,
+    node.innerText.trim().slice(0, 20)];
+  const button = document.querySelector('button[data-testid="stBaseButton-primary"]');
+  const chip = document.querySelector('[data-testid="stMultiSelect"] span[data-tag]');
+  const end = document.querySelector('[data-testid="stSliderThumbValue"] p');
+  return {button: pair(button, button), chip: pair(chip, chip),
+    end: pair(end, document.querySelector('section[data-testid="stSidebar"]'))};
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["", "unit_profile"])
+def test_words_in_and_on_the_themes_red_read(browser, server_url, scheme, path):
+    """The dark theme's red (#E5534B) under white words read 3.7:1 (生成总览简报材料, the chosen unit's chip), and as
+    the quarter range's ends on the sidebar 4.4:1."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", color_scheme=scheme)
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/{path}")
+        wait_for_charts(page, 1)
+        accented = page.evaluate(_ACCENTED)
+        ratios = {}
+        for name, found in accented.items():
+            if found:
+                ink, back, text = found
+                ratios[name] = (text, round(_ratio(_opaque(ink, _opaque(back)), _opaque(back)), 2))
+        assert {"button", "end"} <= ratios.keys() if path == "" else {"chip", "end"} <= ratios.keys(), accented
+        assert all(ratio >= 4.5 for _, ratio in ratios.values()), ratios
     finally:
         context.close()

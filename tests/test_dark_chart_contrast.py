@@ -1,0 +1,124 @@
+"""信息无障碍 (GB/T 37668, WCAG 2.1 AA) on a dark page: every chart as the sample draws it, in both languages, with
+each colour as the dark page shows it (``charts/dark.py``): every word on the page 4.5:1 (chart text is 12 to 18 px,
+never WCAG's large text), every bar, slice and line 3:1, every number inside a bar or slice 4.5:1 against the
+lifted fill; the gridlines quieter than any mark; the watermark as traceable as on paper. WCAG's ratio is written
+out again in ``test_chart_contrast``; the browser test measures the same colours on the screen."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from oversight.charts import TEMPLATE, catalog
+from oversight.charts.dark import DARK_GRID, DARK_MARKS, DARK_PAGE, dark_mark, dark_text
+from oversight.charts.style import inside_text_colour
+from oversight.data import queries
+from oversight.export.marking import WATERMARK_OPACITY, WATERMARK_RGB
+from tests.test_chart_colour_vision import PALETTES
+from tests.test_chart_contrast import PAPER, _ratio
+
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+def _colours(node, path: str = ""):
+    """Every ``#RRGGBB`` in a figure's JSON, with the path of keys that leads to it (lists flattened)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _colours(value, f"{path}.{key}")
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            yield from _colours(value, path)
+    elif isinstance(node, str) and _HEX.match(node):
+        yield path, node.upper()
+
+
+def _kinds_of_colour(figure) -> dict[str, set[str]]:
+    """The figure's colours sorted by what they paint: words on the page, marks, numbers inside marks."""
+    found: dict[str, set[str]] = {"words": set(), "marks": set(), "inside": set()}
+    traces = [trace.to_plotly_json() for trace in figure.data if trace.type != "heatmap"]  # cells: an image
+    layout = figure.layout.to_plotly_json()
+    layout.pop("template", None)
+    places = [("data", traces), ("layout", layout), ("template", TEMPLATE.layout.to_plotly_json())]
+    for where, node in places:
+        for path, colour in _colours(node, where):
+            if "hoverlabel" in path:
+                continue  # a hover box: its text picked against its own fill
+            if path.endswith("insidetextfont.color"):
+                found["inside"].add(colour)
+            elif path.endswith("font.color"):
+                found["words"].add(colour)
+            elif path.endswith(("marker.color", "marker.colors", "line.color")):
+                found["marks"].add(colour)
+    return found
+
+
+@pytest.mark.parametrize("palette", PALETTES)
+def test_each_palettes_colours_read_on_the_dark_page_and_carry_a_readable_number(palette):
+    for colour in PALETTES[palette]:
+        lifted = dark_mark(colour)
+        assert _ratio(lifted, DARK_PAGE) >= 3, (palette, colour, lifted, round(_ratio(lifted, DARK_PAGE), 2))
+        ink = inside_text_colour(colour)  # picked on paper, and written in the figure: the dark page keeps it
+        assert _ratio(ink, lifted) >= 4.5, (palette, colour, lifted, ink, round(_ratio(ink, lifted), 2))
+
+
+def test_the_unlifted_red_blue_and_plum_sank_into_the_dark_page():
+    """What the screen drew before: the brightening rule matched no element, the marks kept their paper colours."""
+    assert {colour: round(_ratio(colour, DARK_PAGE), 2) for colour in DARK_MARKS} == {
+        "#B3261E": 2.77,
+        "#1F5AA6": 2.64,
+        "#5D3F69": 2.05,
+    }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_charts_words_marks_and_numbers_read_on_the_dark_page(connection, span, lang):
+    looked_at = {"words": 0, "marks": 0, "inside": 0}
+    words: set[str] = set()
+    for spec in catalog.all_charts():
+        figure = spec.build(queries.run(connection, spec.query, span.default_filter()), lang)
+        found = _kinds_of_colour(figure)
+        words |= found["words"]
+        for colour in found["words"]:
+            shown = dark_text(colour)
+            assert _ratio(shown, DARK_PAGE) >= 4.5, (spec.key, colour, shown, round(_ratio(shown, DARK_PAGE), 2))
+            looked_at["words"] += 1
+        for colour in found["marks"]:
+            shown = dark_mark(colour)
+            assert _ratio(shown, DARK_PAGE) >= 3, (spec.key, colour, shown, round(_ratio(shown, DARK_PAGE), 2))
+            looked_at["marks"] += 1
+        for ink in found["inside"]:  # each against every fill of the figure whose own ink it is
+            for fill in (fill for fill in found["marks"] if inside_text_colour(fill) == ink):
+                assert _ratio(ink, dark_mark(fill)) >= 4.5, (spec.key, ink, fill, dark_mark(fill))
+                looked_at["inside"] += 1
+    assert {"#1F2933", "#B3261E", "#0D8559"} <= words, words  # the ink, and the red and green of the remarks
+    assert looked_at["words"] > 20 and looked_at["marks"] > 40 and looked_at["inside"] > 10, looked_at
+
+
+def test_gridlines_recede_behind_every_mark_yet_show_as_on_paper():
+    paper_grid = _ratio(TEMPLATE.layout.xaxis.gridcolor, PAPER)
+    least_mark = min(_ratio(dark_mark(colour), DARK_PAGE) for palette in PALETTES.values() for colour in palette)
+    assert paper_grid < _ratio(DARK_GRID, DARK_PAGE) < least_mark, (paper_grid, _ratio(DARK_GRID, DARK_PAGE))
+    # the axis line (the bars' base) is a mark in its own right: 3:1 as it is
+    assert _ratio(TEMPLATE.layout.xaxis.linecolor, DARK_PAGE) >= 3
+
+
+def _watermarked(page: str) -> str:
+    """The watermark's grey at its opacity over ``page``, as the screen blends it."""
+    under = [int(page[i : i + 2], 16) for i in (1, 3, 5)]
+    blended = (
+        round(WATERMARK_OPACITY * mark + (1 - WATERMARK_OPACITY) * base) for mark, base in zip(WATERMARK_RGB, under)
+    )
+    return "#" + "".join(f"{channel:02X}" for channel in blended)
+
+
+def test_the_watermark_is_traced_on_a_dark_page_as_on_paper_and_hides_no_word():
+    on_paper, on_dark = _ratio(_watermarked(PAPER), PAPER), _ratio(_watermarked(DARK_PAGE), DARK_PAGE)
+    assert on_dark >= on_paper, (round(on_paper, 2), round(on_dark, 2))  # 1.13 on paper, 1.31 on the dark page
+    # the quietest words a chart writes still read where a watermark's letter passes under them
+    quietest = min((dark_text(colour) for colour in (TEMPLATE.layout.font.color, "#52606D")), key=_ratio_to_dark)
+    assert _ratio(quietest, _watermarked(DARK_PAGE)) >= 4.5, quietest
+
+
+def _ratio_to_dark(colour: str) -> float:
+    return _ratio(colour, DARK_PAGE)
