@@ -209,3 +209,55 @@ def test_a_killed_image_browser_leaves_nothing_and_the_next_export_works(tmp_pat
     assert export._server is not first
     export._forget_server(export._server)
     assert _left_behind(temp) == ([], [])
+
+
+def _bare(tmp_path: Path, temp: Path, port: int) -> subprocess.Popen:
+    """A bare ``streamlit run app.py``, as README's readers may start it, not through ``oversight.ui.serve``."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true"],
+        cwd=ROOT,
+        env=_environment(temp, tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+
+
+def _visit(port: int) -> None:
+    """One visitor's first page (a bare server prepares nothing before it)."""
+    from tests.event_loop import run_apart
+    from tests.test_session_fds import _DirectSession
+
+    async def visit() -> None:
+        session = _DirectSession(f"http://127.0.0.1:{port}", "")
+        try:
+            await session.open()
+        finally:
+            await session.close()
+
+    run_apart(visit())
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["Ctrl+C", "SIGTERM"])
+def test_a_bare_streamlit_run_warms_up_and_stops_leaving_nothing(tmp_path, stop_signal):
+    """``streamlit run app.py`` got none of what ``python -m oversight.ui.serve`` starts beside Streamlit: no
+    warm-up (the first image waited for a Chromium to start), no watch on the users file, and no wait at the stop for
+    the page scripts still running before the browsers close. Now the first page run starts what can be started
+    late (``serve.start_beside_a_bare_server``); its Chromium is up, and a stop leaves nothing of it."""
+    temp = _short_temp(tmp_path)
+    port = _free_port()
+    server = _bare(tmp_path, temp, port)
+    try:
+        _answers(port, server)
+        _visit(port)
+        _wait_for_browser(temp, server, seconds=120)  # the warm-up's image browser, started by the first page run
+        time.sleep(6)  # its first picture drawn: the browser idle, its profile written
+        server.send_signal(stop_signal)
+        said = server.communicate(timeout=40)[0].decode(errors="replace")
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+    assert server.returncode == 0, said
+    assert "Traceback" not in said and "Error" not in said, said
+    assert _left_behind(temp) == ([], [])
+

@@ -12,6 +12,7 @@ been opening, ends without a warning: its open fails because the process is endi
 
 from __future__ import annotations
 
+import concurrent.futures.thread  # noqa: F401 — its exit hook registered before ours, so ours runs first
 import threading
 import time
 
@@ -20,6 +21,8 @@ SCRIPT_THREAD_NAME = "ScriptRunner.scriptThread"
 # within deploy/cluster.py's grace before SIGKILL (15 s), with time left to close the two browsers
 WAIT_SECONDS = 8.0
 requested = threading.Event()
+_lock = threading.Lock()
+_at_exit = False
 
 
 def is_requested() -> bool:
@@ -43,3 +46,22 @@ def wait_for_script_runs(timeout: float = WAIT_SECONDS) -> list[threading.Thread
     for thread in running_scripts():
         thread.join(max(0.0, deadline - time.monotonic()))
     return running_scripts()
+
+
+def wait_at_exit() -> None:
+    """Under a bare ``streamlit run app.py`` nothing of ours runs after Streamlit has stopped (``serve`` waits in its
+    ``finally``): have the interpreter's exit wait, once per process, before concurrent.futures shuts down and
+    before the browsers are closed. ``threading._register_atexit`` is CPython's hook "called before joining
+    threads" — the one concurrent.futures uses; functions registered later run first, so ours runs before its
+    shutdown (imported above) and before every ``atexit`` function, the browsers' close among them."""
+    global _at_exit
+    with _lock:
+        if _at_exit:
+            return
+        _at_exit = True
+    threading._register_atexit(_stop_at_exit)  # type: ignore[attr-defined]
+
+
+def _stop_at_exit() -> None:
+    requested.set()
+    wait_for_script_runs()
