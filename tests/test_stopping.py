@@ -261,3 +261,43 @@ def test_a_bare_streamlit_run_warms_up_and_stops_leaving_nothing(tmp_path, stop_
     assert "Traceback" not in said and "Error" not in said, said
     assert _left_behind(temp) == ([], [])
 
+
+_TWO_BROWSERS_THAT_NEVER_QUIT = """
+import asyncio, atexit, threading, time
+
+met, exiting = [], []
+# atexit runs the last registered first: this one, registered before any browser's close, runs after them all
+atexit.register(lambda: print("met", met, "closed in %.1f s" % (time.monotonic() - exiting[0]), flush=True))
+threading._register_atexit(lambda: exiting.append(time.monotonic()))  # the exit begins
+
+from oversight.export import browser_thread
+
+asked = []  # each browser asked to quit; on its own loop, so each looks for the other by polling
+
+class NeverQuits:
+    async def close(self):
+        asked.append(self)
+        for _ in range(60):  # 6 s for the other to be asked too
+            if len(asked) == 2:
+                break
+            await asyncio.sleep(0.1)
+        met.append(len(asked) == 2)
+        await asyncio.Event().wait()  # a Chromium that does not quit (a loaded machine, a hung GPU process)
+
+async def open_browser():
+    return NeverQuits()
+
+for name in ("oversight-kaleido", "oversight-pdf-printer"):
+    browser_thread.BrowserThread(name, open_browser).opened()
+"""
+
+
+def test_the_two_browsers_are_closed_at_once_at_exit():
+    """A stop closed kaleido's browser and then the PDF printer's, each waited for up to 12 s to quit: two that did
+    not quit took 2 × 12 s, past the cluster's 15 s grace before SIGKILL. Closed at once, both are asked to quit
+    before either is given up on (they meet at a barrier), within one shared deadline."""
+    done = subprocess.run(
+        [sys.executable, "-c", _TWO_BROWSERS_THAT_NEVER_QUIT], cwd=ROOT, capture_output=True, text=True, timeout=90
+    )
+    print(done.stdout)  # the time the close took, measured (browser_thread.EXIT_SECONDS bounds it)
+    assert "met [True, True]" in done.stdout, done.stdout + done.stderr

@@ -18,8 +18,9 @@ import time
 
 # Streamlit's name for the thread that runs a session's page script (streamlit/runtime/scriptrunner/script_runner.py)
 SCRIPT_THREAD_NAME = "ScriptRunner.scriptThread"
-# within deploy/cluster.py's grace before SIGKILL (15 s), with time left to close the two browsers
-WAIT_SECONDS = 8.0
+# within deploy/cluster.py's grace before SIGKILL (15 s), with time left to close the two browsers at once
+# (``export.browser_thread.EXIT_SECONDS`` and the kill after it: 7 s at most)
+WAIT_SECONDS = 6.0
 requested = threading.Event()
 _lock = threading.Lock()
 _at_exit = False
