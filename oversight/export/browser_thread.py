@@ -114,14 +114,18 @@ class BrowserThread:
         def at_most(seconds: float) -> float:
             return seconds if deadline is None else max(0.0, min(seconds, deadline - time.monotonic()))
 
-        leftovers: tuple[Any, Any] = (None, None)
+        leftovers: tuple[Any, Any, Any] = (None, None, None)
         try:
             # a browser still opening is waited for: one closed half-open would stay running, its profile kept
             browser = self.browser.result(at_most(OPENING_WAIT_SECONDS))
             leftovers = chromium_leftovers.of(browser)
             self.call(browser.close(), at_most(CLOSE_TIMEOUT_SECONDS))
         except TimeoutError:
-            if leftovers == (None, None):  # still opening: what it started is ended below, once the loop has stopped
+            if leftovers == (
+                None,
+                None,
+                None,
+            ):  # still opening: what it started is ended below, once the loop has stopped
                 leftovers = chromium_leftovers.of(chromium_leftovers.opening_on(self._loop))
         except Exception:  # noqa: BLE001 — a browser that failed to open was closed by ``open_or_close``
             pass
