@@ -60,7 +60,10 @@ def wait_at_exit() -> None:
         if _at_exit:
             return
         _at_exit = True
-    threading._register_atexit(_stop_at_exit)  # type: ignore[attr-defined]
+    try:
+        threading._register_atexit(_stop_at_exit)  # type: ignore[attr-defined]
+    except RuntimeError:  # a first page run as the interpreter already shuts down: nothing left to wait for
+        pass
 
 
 def _stop_at_exit() -> None:
