@@ -121,11 +121,7 @@ class BrowserThread:
             leftovers = chromium_leftovers.of(browser)
             self.call(browser.close(), at_most(CLOSE_TIMEOUT_SECONDS))
         except TimeoutError:
-            if leftovers == (
-                None,
-                None,
-                None,
-            ):  # still opening: what it started is ended below, once the loop has stopped
+            if leftovers[0] is None:  # still opening: what it started is ended below, once the loop has stopped
                 leftovers = chromium_leftovers.of(chromium_leftovers.opening_on(self._loop))
         except Exception:  # noqa: BLE001 — a browser that failed to open was closed by ``open_or_close``
             pass
