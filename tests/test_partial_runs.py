@@ -7,6 +7,8 @@ tests/browser/test_partial_runs_browser.py narrows an account under an open page
 
 from __future__ import annotations
 
+import json
+import os
 import re
 from pathlib import Path
 
@@ -105,3 +107,37 @@ def test_no_fragment_or_dialog_is_made_without_the_check():
         if re.search(r"\bst\.(fragment|dialog|experimental_fragment|experimental_dialog)\b|^\s*@fragment\b", line)
     ]
     assert made_directly == []
+
+
+def _download_script() -> None:
+    import types
+
+    import streamlit as st
+
+    from oversight.auth import roles
+    from oversight.export import marking
+    from oversight.ui import cards
+
+    page = types.SimpleNamespace(account=roles.local_account(), marking=marking.NO_MARKING, scoped_filter=None)
+    # what a download button holds: its bytes made later, on Streamlit's media request, outside the page's run
+    st.session_state["test.download"] = cards.audited(page, "总览.csv", lambda: b"unit,issues\n", holds=cards.TEMPLATE)
+    st.markdown("drawn")
+
+
+def test_a_download_in_local_mode_is_refused_once_accounts_are_set_up_meanwhile():
+    """A local session's download buttons still handed out their files after a users file appeared (accounts
+    switched on while the page was open): the check said yes to any local account, while the page's fragments
+    already asked to sign in (above). Now the download is refused as a removed account's is, and audited so."""
+    at = AppTest.from_function(_download_script, default_timeout=30)
+    at.run()
+    assert _shown(at) == ["drawn"]
+    download = at.session_state["test.download"]
+    assert download() == b"unit,issues\n"  # local mode: the file
+    accounts.add_user("chief", PASSWORD, roles.ADMIN)  # the app is in accounts mode now
+    with pytest.raises(PermissionError):
+        download()
+    lines = [json.loads(line) for line in Path(os.environ["OVERSIGHT_AUDIT_LOG"]).read_text("utf-8").splitlines()]
+    assert [(line["action"], line["details"]) for line in lines[-2:]] == [
+        ("download", {"file": "总览.csv", "holds": "template"}),
+        ("refused", {"reason": "account_changed", "file": "总览.csv"}),
+    ]

@@ -7,7 +7,9 @@ shuts down, so a profile removed by the interpreter's exit while Chromium still 
 Directory not empty: 'Default'" on a stopped server's terminal, or came back after removal and stayed in /tmp:
 the printer, never closed, left one profile per process that printed a PDF, and one more each time a server
 replaced a failed printer. So every browser is closed when it is replaced and, at the latest, at exit (``atexit``
-runs when Streamlit stops on Ctrl+C or SIGTERM, and when the CLI ends, interrupted or not).
+runs when Streamlit stops on Ctrl+C or SIGTERM, and when the CLI ends, interrupted or not). At exit both are closed
+at once, within one deadline (``EXIT_SECONDS``): closed one after the other, each with its own waits, a stop whose
+two Chromiums did not quit took up to twice 12 s, past deploy/cluster.py's 15 s grace before SIGKILL.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import asyncio
 import atexit
 import contextlib
 import threading
+import time
 import weakref
 from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
@@ -29,6 +32,12 @@ CLOSE_TIMEOUT_SECONDS = 12
 # a browser still opening when closed is waited for this long, not its whole start timeout: a stop must end
 # within deploy/cluster.py's 15 s (and `make run`'s Ctrl+C promptly) even while the warm-up's browser starts
 OPENING_WAIT_SECONDS = 8
+# every browser's close at exit, all at once: the opening still waited for and Chromium's quit share it, and what
+# still runs after it is killed (``chromium_leftovers``, at most 2 s more); with ``ui.stopping``'s 6 s for the page
+# scripts that makes a stop's worst case 6 + 4 + 1 + 2 = 13 s, within deploy/cluster.py's 15 s
+EXIT_SECONDS = 4.0
+# the loop's thread, stopped, ends at once; on a loaded machine it is given this long at least
+_JOIN_AT_LEAST_SECONDS = 1.0
 
 
 def _finalizers_run_after_our_closes() -> None:
@@ -42,6 +51,28 @@ def _finalizers_run_after_our_closes() -> None:
 
 _finalizers_run_after_our_closes()
 
+_open: set[BrowserThread] = set()  # the browser threads not yet closed, closed together at exit
+_open_lock = threading.Lock()
+
+
+def close_all(seconds: float = EXIT_SECONDS) -> None:
+    """Close every browser thread still open, all at once, each within the same deadline (at exit)."""
+    deadline = time.monotonic() + seconds
+    with _open_lock:
+        threads = list(_open)
+    closing = [
+        threading.Thread(target=browser.close, kwargs={"deadline": deadline}, name="oversight-close", daemon=True)
+        for browser in threads
+    ]
+    for thread in closing:
+        thread.start()
+    for thread in closing:  # each bounded by the deadline, a join, and the clearing's own bounded wait
+        thread.join()
+
+
+# registered after weakref's exit hook (above): run before it, as each browser's own close was
+atexit.register(close_all)
+
 
 class BrowserThread:
     """An event loop in a daemon thread, and the browser ``open_browser`` opens on it (``browser``, a Future)."""
@@ -51,7 +82,8 @@ class BrowserThread:
         self._thread = threading.Thread(target=self._loop.run_forever, name=name, daemon=True)
         self._thread.start()
         self.browser: Future = asyncio.run_coroutine_threadsafe(open_browser(), self._loop)
-        atexit.register(self.close)
+        with _open_lock:
+            _open.add(self)
 
     def opened(self, timeout: float = START_TIMEOUT_SECONDS) -> Any:
         """The browser once open; if it cannot open, the thread is closed and the error raised."""
@@ -71,28 +103,33 @@ class BrowserThread:
         process = getattr(self.browser.result(), "subprocess", None)
         return process is not None and process.poll() is None
 
-    def close(self) -> None:
-        """Quit Chromium, wait for it to end (its profile is removed then) and stop the thread; idempotent."""
+    def close(self, deadline: float | None = None) -> None:
+        """Quit Chromium, wait for it to end (its profile is removed then) and stop the thread; idempotent. With a
+        ``deadline`` (``time.monotonic()``), the waits for the opening and the quit end by then (``close_all``)."""
+        with _open_lock:
+            _open.discard(self)
         if not self._thread.is_alive():
             return
-        leftovers: tuple[Any, Any] = (None, None)
+
+        def at_most(seconds: float) -> float:
+            return seconds if deadline is None else max(0.0, min(seconds, deadline - time.monotonic()))
+
+        leftovers: tuple[Any, Any, Any] = (None, None, None)
         try:
             # a browser still opening is waited for: one closed half-open would stay running, its profile kept
-            browser = self.browser.result(OPENING_WAIT_SECONDS)
+            browser = self.browser.result(at_most(OPENING_WAIT_SECONDS))
             leftovers = chromium_leftovers.of(browser)
-            self.call(browser.close(), CLOSE_TIMEOUT_SECONDS)
+            self.call(browser.close(), at_most(CLOSE_TIMEOUT_SECONDS))
         except TimeoutError:
-            if leftovers == (None, None):  # still opening: what it started is ended below, once the loop has stopped
+            if leftovers[0] is None:  # still opening: what it started is ended below, once the loop has stopped
                 leftovers = chromium_leftovers.of(chromium_leftovers.opening_on(self._loop))
         except Exception:  # noqa: BLE001 — a browser that failed to open was closed by ``open_or_close``
             pass
         finally:
             self._loop.call_soon_threadsafe(self._loop.stop)
-            self._thread.join(CLOSE_TIMEOUT_SECONDS)
+            self._thread.join(max(_JOIN_AT_LEAST_SECONDS, at_most(CLOSE_TIMEOUT_SECONDS)))
             # a close that ran out of time (a loaded machine) never reached its own clearing
             chromium_leftovers.clear(*leftovers)
-            with contextlib.suppress(Exception):
-                atexit.unregister(self.close)
 
 
 async def open_or_close(browser: Any) -> Any:

@@ -247,7 +247,17 @@ def still_signed_in(account: roles.Account | None) -> Callable[[], bool]:
     after the page was drawn and without a rerun, so an account removed or demoted since kept every button on its
     open page. Read now what the check compares with; the check itself reads only the users file."""
     if account is None or account.source == roles.LOCAL:
-        return lambda: True  # local mode: nobody signed in to be removed
+        # nobody signed in to be removed, but a users file made since (accounts switched on while a local page is
+        # open) asks everyone to sign in: its downloads are refused then, as its fragments rerun into the sign-in
+        secrets = configured_secrets()  # read now: the check runs outside the session's context
+
+        def app_still_local() -> bool:
+            try:
+                return access_mode.auth_mode(accounts.users_file(), secrets) == roles.LOCAL
+            except roles.AccountError:
+                return False
+
+        return app_still_local
     if account.source != roles.OIDC:  # a password account
         signed_in_with = st.session_state.get(session.ACCOUNT_FINGERPRINT_KEY)
 
@@ -277,13 +287,7 @@ def session_still_let_in() -> bool:
     anything (a fragment's or dialog's run, ``partial_runs``): signed in, its entry unchanged (not disabled,
     demoted, narrowed, re-keyed); with nobody signed in, the app still in local mode (a users file made since
     asks everyone to sign in)."""
-    account = st.session_state.get(session.ACCOUNT_KEY)
-    if account is not None:
-        return still_signed_in(account)()
-    try:
-        return access_mode.auth_mode(accounts.users_file(), configured_secrets()) == roles.LOCAL
-    except roles.AccountError:
-        return False
+    return still_signed_in(st.session_state.get(session.ACCOUNT_KEY))()
 
 
 def sign_out() -> None:

@@ -12,14 +12,18 @@ been opening, ends without a warning: its open fails because the process is endi
 
 from __future__ import annotations
 
+import concurrent.futures.thread  # noqa: F401 — its exit hook registered before ours, so ours runs first
 import threading
 import time
 
 # Streamlit's name for the thread that runs a session's page script (streamlit/runtime/scriptrunner/script_runner.py)
 SCRIPT_THREAD_NAME = "ScriptRunner.scriptThread"
-# within deploy/cluster.py's grace before SIGKILL (15 s), with time left to close the two browsers
-WAIT_SECONDS = 8.0
+# within deploy/cluster.py's grace before SIGKILL (15 s), with time left to close the two browsers at once
+# (``export.browser_thread.EXIT_SECONDS`` and the kill after it: 7 s at most)
+WAIT_SECONDS = 6.0
 requested = threading.Event()
+_lock = threading.Lock()
+_at_exit = False
 
 
 def is_requested() -> bool:
@@ -43,3 +47,25 @@ def wait_for_script_runs(timeout: float = WAIT_SECONDS) -> list[threading.Thread
     for thread in running_scripts():
         thread.join(max(0.0, deadline - time.monotonic()))
     return running_scripts()
+
+
+def wait_at_exit() -> None:
+    """Under a bare ``streamlit run app.py`` nothing of ours runs after Streamlit has stopped (``serve`` waits in its
+    ``finally``): have the interpreter's exit wait, once per process, before concurrent.futures shuts down and
+    before the browsers are closed. ``threading._register_atexit`` is CPython's hook "called before joining
+    threads" — the one concurrent.futures uses; functions registered later run first, so ours runs before its
+    shutdown (imported above) and before every ``atexit`` function, the browsers' close among them."""
+    global _at_exit
+    with _lock:
+        if _at_exit:
+            return
+        _at_exit = True
+    try:
+        threading._register_atexit(_stop_at_exit)  # type: ignore[attr-defined]
+    except RuntimeError:  # a first page run as the interpreter already shuts down: nothing left to wait for
+        pass
+
+
+def _stop_at_exit() -> None:
+    requested.set()
+    wait_for_script_runs()
