@@ -945,3 +945,32 @@ def test_an_empty_issue_list_has_its_slide_that_says_so(connection, lang):
     slide = next(s for s in deck.slides if s.shapes.title.text == overdue_slide.shapes.title.text)
     assert not any(shape.has_table for shape in slide.shapes)
     assert none_overdue in _slide_text(slide)
+
+
+def test_a_fallback_print_killed_at_its_timeout_leaves_no_empty_socket_folder(monkeypatch, tmp_path):
+    """A Chromium killed before it linked its single-instance folder from its profile leaves that folder empty and
+    nameless: the fallback print's clean-up finds it by its age, as the image server's does."""
+    import os
+    import subprocess
+    import tempfile
+    import time
+
+    from oversight.briefing import pdf_print
+
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    browser = tmp_path / "chromium"
+    browser.write_text(f'#!/bin/sh\nmkdir "{temp}/org.chromium.Chromium.fake"\nexec sleep 30\n', encoding="utf-8")
+    browser.chmod(0o755)
+    older = temp / "org.chromium.Chromium.older"
+    older.mkdir()
+    os.utime(older, (time.time() - 60, time.time() - 60))  # another browser's, made before this print
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    monkeypatch.setattr(pdf_print, "PRINT_TIMEOUT_SECONDS", 1)
+    source = tmp_path / "page.html"
+    source.write_text("<p>x</p>", encoding="utf-8")
+    work = tmp_path / "work"
+    work.mkdir()
+    with pytest.raises(subprocess.TimeoutExpired):
+        pdf_print._print_with_cli(source, work, str(browser))
+    assert sorted(path.name for path in temp.iterdir()) == ["org.chromium.Chromium.older"]

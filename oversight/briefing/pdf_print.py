@@ -17,6 +17,7 @@ import logging
 import subprocess
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -111,11 +112,13 @@ def _print_with_cli(source: Path, folder: Path, browser: str) -> bytes:
         "--no-pdf-header-footer",
         source.as_uri(),
     ]
+    started = time.time()
     try:
         result = subprocess.run(command, capture_output=True, timeout=PRINT_TIMEOUT_SECONDS, check=False)
     finally:
-        # killed at the timeout, it could not remove its single-instance folder (the profile goes with ``folder``)
-        chromium_leftovers.remove(chromium_leftovers.folder_of(profile))
+        # killed at the timeout, it could not remove its single-instance folder (the profile goes with ``folder``);
+        # killed before it linked that folder from its profile, the folder is an empty one found only by its age
+        chromium_leftovers.clear(None, chromium_leftovers.folder_of(profile), since=started)
     if not target.is_file() or target.stat().st_size == 0:
         detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
         raise PdfRenderFailed(f"chromium exited {result.returncode}: {' | '.join(detail)}")
