@@ -213,6 +213,49 @@ def test_an_estimate_or_a_clock_time_for_a_length_is_refused_saying_why(tmp_path
     )
 
 
+# Every way a clerk writes a length as an estimate: after the number or its unit (许, 左右, 上下, 多, 余, 出头, 来),
+# before it (约, 大约, 近, 将近, 不到), two numbers of a range in words (一两个小时, 三四十分钟) or figures with a dash
+ESTIMATES = [
+    "一小时许",
+    "90分钟许",
+    "1.5小时许",
+    "两小时左右",
+    "近两小时",
+    "1小时多",
+    "一个多小时",
+    "1小时余",
+    "约两小时",
+    "大约2小时",
+    "将近两小时",
+    "两小时上下",
+    "一小时出头",
+    "十来分钟",
+    "不到两小时",
+    "一两个小时",
+    "三四十分钟",
+    "个把小时",
+    "1小时—1.5小时",
+    "about 2 hours",
+]
+
+
+def test_every_estimate_word_gets_the_estimate_sentence_in_zh_and_en(tmp_path, data_folder):
+    """一小时许, 90分钟许, 一小时出头, 一两个小时 were refused "should be a whole number" (应为整数), which a clerk who
+    wrote the length as well as they knew it cannot act on; 约两小时 already said it was an estimate."""
+    rows = [meeting(f"HY2021-{n:04d}", duration=length) for n, length in enumerate(ESTIMATES, start=1)]
+    path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": [HEADERS["meetings"], *rows]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    refused_unchanged(data_folder, plan)
+    assert {p.params["value"]: p.message_key for p in plan.problems} == dict.fromkeys(
+        ESTIMATES, "error.duration_estimate"
+    )
+    assert plan.problems[0].message("zh") == "“一小时许”是估计的时长，不能累计；请填会议的实际时长（分钟，如 120）"
+    assert plan.problems[0].message("en") == (
+        "'一小时许' is an estimate of the length, which no total can add up; write the meeting's actual length in "
+        "minutes (such as 120)"
+    )
+
+
 # ---------------------------------------------------------------- an append of units, reported in the clerk's file
 
 
