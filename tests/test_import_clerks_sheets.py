@@ -452,3 +452,29 @@ def test_lengths_kept_in_hours_under_a_header_without_its_unit_are_asked_about(t
     plan = import_plan.plan_import(path, mode="append", folder=data_folder)
     assert [p.render("en") for p in plan.problems] == []
     assert added_meetings(data_folder, plan)["minutes"].tolist() == [2, 45, 90]
+
+
+# ---------------------------------------------------------------- a unit's name in brackets
+
+
+def test_a_unit_name_in_brackets_is_refused_naming_the_unit_to_write(tmp_path, data_folder):
+    """【省政府研究室】, 省信访局（牵头）, [研究室] were "not a registered unit; expected a unit id, full name or short
+    name", which the clerk read as the unit not existing; now the message says the brackets are the trouble and
+    names the unit to write, and a bracketed name that names no unit says so."""
+    typed = ["【省政府研究室】", "省信访局（牵头）", "[研究室]", "〔省教育厅〕"]
+    rows = [meeting(f"HY2021-{n:04d}", unit=unit) for n, unit in enumerate(typed, start=1)]
+    path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": [HEADERS["meetings"], *rows]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    refused_unchanged(data_folder, plan)
+    assert [p.message("zh") for p in plan.problems] == [
+        "“【省政府研究室】”带有括号；单位栏只填单位名称，不加括号或说明：请填“省政府研究室”",
+        "“省信访局（牵头）”带有括号；单位栏只填单位名称，不加括号或说明：请填“省信访局”",
+        "“[研究室]”带有括号；单位栏只填单位名称，不加括号或说明：请填“省政府研究室”",
+        "“〔省教育厅〕”带有括号，去掉括号也不是已登记的监督单位；单位栏只填单位编码、全称或简称，不加括号或说明",
+    ]
+    assert [p.message("en") for p in plan.problems][1::2] == [
+        "'省信访局（牵头）' has brackets; a unit cell takes the unit's name alone, with no brackets or remark: write "
+        "'省信访局'",
+        "'〔省教育厅〕' has brackets, and without them it names no registered unit either; a unit cell takes a unit id, "
+        "full name or short name alone, with no brackets or remark",
+    ]
