@@ -142,7 +142,7 @@ def test_a_crossed_box_is_refused_saying_its_two_readings(tmp_path, data_folder)
     plan = import_plan.plan_import(path, mode="append", folder=data_folder)
     assert refused_unchanged(data_folder, plan) == [
         "会议台账.xlsx · sheet '会议台账' · row 2 · column G '议题提前报送审核': '☒' reads two ways: Word's check box "
-        "shows a ticked box so, and some write it for no; write 是 (yes) or 否 (no) (also ☑/☐, √/×)"
+        "shows a ticked box so, and some write it for no; write 是 (yes) or 否 (no); ☑/☐ and √/× are read too"
     ]
     assert plan.problems[0].message("zh").startswith("“☒”有两种读法")
 
@@ -442,8 +442,8 @@ def test_lengths_kept_in_hours_under_a_header_without_its_unit_are_asked_about(t
     said = refused_unchanged(data_folder, plan)
     assert said == [
         f"会议台账.xlsx · sheet '会议台账' · row 1 · column E '{heading}': this column's header names no unit (read as"
-        " minutes), yet no length in it is over 12: if they are hours, rename the column 时长（小时） (Duration (hours));"
-        " if they really are minutes, rename it 时长(分钟) (Duration (minutes)), then import again"
+        " minutes), yet no length in it is over 12: if they are hours, rename the column 时长（小时） or Duration (hours);"
+        " if they really are minutes, rename it 时长(分钟) or Duration (minutes), then import again"
     ]
     assert "都不超过 12" in plan.problems[0].render("zh")
 

@@ -97,3 +97,10 @@ def test_no_two_bracketed_notes_stand_side_by_side(connection, lang):
         lang
     ]
     assert any(rising in text for _, text in built)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_sentence_of_the_locales_has_two_brackets_side_by_side(lang):
+    """The import's messages wrote two notes in a row themselves: "write 是 (yes) or 否 (no) (also ☑/☐, √/×)",
+    "rename the column 时长（小时） (Duration (hours))"."""
+    assert {key: text for key, text in i18n.catalog(lang).items() if SIDE_BY_SIDE.search(text)} == {}
