@@ -583,8 +583,8 @@ def test_one_meeting_against_none_a_year_earlier_is_one_meeting_in_english():
         facts = {"quarter": "2020Q4", "meetings": meetings, "prev_meetings": prev, "increase": meetings - prev}
         return AlertItem("meetings_rising", "research", "省政府研究室", "Research Office", facts=facts)
 
-    assert item_text(rising(1, 0), "en") == "1 meeting in 2020 Q4 against 0 in 2019 Q4 (+1)"
-    assert item_text(rising(3, 1), "en") == "3 meetings in 2020 Q4 against 1 in 2019 Q4 (+2)"
+    assert item_text(rising(1, 0), "en") == "1 meeting in 2020 Q4 against 0 in 2019 Q4, 1 more"
+    assert item_text(rising(3, 1), "en") == "3 meetings in 2020 Q4 against 1 in 2019 Q4, 2 more"
     assert item_text(rising(1, 0), "zh") == "2020年第4季度召开会议 1 次，2019年第4季度 0 次，增加 1 次"
 
 
@@ -640,18 +640,19 @@ def test_a_unit_without_consultation_is_named_with_its_last_one_or_none_since_th
     expected_zh, expected_en = {}, {}
     for unit in (u for u in scope if u not in in_quarter):
         last = before.get(unit)
-        zh_quarter, en_quarter = f"{quarter[0]}年第{quarter[1]}季度", f"{quarter[0]} Q{quarter[1]}"
+        # in English the day counted to and the note after it are one bracket: "2020 Q3 (to 14 Aug; last one …)"
+        zh_quarter, en_quarter = f"{quarter[0]}年第{quarter[1]}季度", f"{quarter[0]} Q{quarter[1]} ("
         if day < oracle.quarter_last(*quarter):  # a quarter not over is named with the day counted to
             zh_quarter += f"（截至{day.month}月{day.day}日）"
-            en_quarter += f" (to {day.day} {day.strftime('%b')})"
+            en_quarter += f"to {day.day} {day.strftime('%b')}; "
         if last is None:
             expected_zh[unit] = f"{zh_quarter}未开展定期会商（自{first[0]}年第{first[1]}季度数据起始以来无会商记录）"
             expected_en[unit] = (
-                f"no regular consultation in {en_quarter} (none on record since the data start, {first[0]} Q{first[1]})"
+                f"no regular consultation in {en_quarter}none on record since the data start, {first[0]} Q{first[1]})"
             )
         else:
             expected_zh[unit] = f"{zh_quarter}未开展定期会商（上次会商 {last.year}年{last.month}月{last.day}日）"
-            expected_en[unit] = f"no regular consultation in {en_quarter} (last one {last.day} {last:%B} {last.year})"
+            expected_en[unit] = f"no regular consultation in {en_quarter}last one {last.day} {last:%B} {last.year})"
     assert expected_zh, "each case has a unit without consultation"
     digest = _digest(connection, day, units=units)
     for lang, expected in (("zh", expected_zh), ("en", expected_en)):

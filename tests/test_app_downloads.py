@@ -122,6 +122,8 @@ def test_every_page_shows_the_marking_and_the_viewers_watermark():
     # the overlay's own elements (app.css names the class too, in its print rules)
     overlay = [block.proto.body for block in at.get("html") if 'class="oversight-watermark' in block.proto.body]
     assert len(overlay) == 1 and "内部资料 注意保存" in overlay[0] and "本机 20" in overlay[0]
+    # the time says it is Beijing time, as every export's watermark does
+    assert re.search(r"本机 \d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC\+8</span>", overlay[0])
 
 
 def test_every_table_offers_its_rows_as_csv_and_excel():

@@ -652,13 +652,13 @@ def test_not_consulted_names_the_data_date_where_the_records_stop_before_the_dig
     text = run(capsys, "alerts", "--as-of", "2020-09-20", "--unit", "offices_admin", "--lang", lang)[1]
     assert {
         "zh": "  - 未会商：2020年第3季度（截至8月14日）未开展定期会商（上次会商 2020年3月26日）\n",
-        "en": "  - Not consulted: no regular consultation in 2020 Q3 (to 14 Aug) (last one 26 March 2020)\n",
+        "en": "  - Not consulted: no regular consultation in 2020 Q3 (to 14 Aug; last one 26 March 2020)\n",
     }[lang] in text
     # on the data date itself the line names that day all the same: the quarter is not over
     text = run(capsys, "alerts", "--as-of", "2020-08-14", "--unit", "offices_admin", "--lang", lang)[1]
     assert {
         "zh": "  - 未会商：2020年第3季度（截至8月14日）未开展定期会商（上次会商 2020年3月26日）\n",
-        "en": "  - Not consulted: no regular consultation in 2020 Q3 (to 14 Aug) (last one 26 March 2020)\n",
+        "en": "  - Not consulted: no regular consultation in 2020 Q3 (to 14 Aug; last one 26 March 2020)\n",
     }[lang] in text
 
 

@@ -114,7 +114,7 @@ def test_the_brief_as_an_account_records_the_os_user_and_what_its_files_carry(pr
     details = entry["details"]
     assert entry["account"] == "chief" and details["os_user"] == getpass.getuser() and details["via"] == "cli"
     assert details["marking"] == "内部资料 注意保存"
-    assert re.fullmatch(r"chief [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}", details["watermark"])
+    assert re.fullmatch(r"chief [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC\+8", details["watermark"])
     pdf = PdfReader(tmp_path / "派驻监督工作简报_2020Q4.pdf")
     viewer, stamp = details["watermark"].split(" ", 1)  # the PDF sets the watermark in two lines: viewer, time
     assert pdf.pages[0].extract_text().startswith(f"内部资料 注意保存\n第 1 页\n{viewer}\n{stamp}\n")
@@ -130,7 +130,7 @@ def test_a_64_character_account_name_is_one_line_of_the_watermark_in_every_file(
     argv = ["brief", "--as", name, "--from", "2020Q4", "--to", "2020Q4", "--format", "pptx,docx,pdf"]
     assert main([*argv, "--out", str(tmp_path)]) == 0
     (entry,) = audit.read_audit(action="download")
-    stamp = " ".join(entry["details"]["watermark"].rsplit(" ", 2)[-2:])
+    stamp = " ".join(entry["details"]["watermark"].rsplit(" ", 3)[-3:])  # the date, the time and its zone
     shown = "zhang.wei.pro…xxxxxxx"
     assert (
         entry["details"]["watermark"] == f"{name} {stamp}" and entry["details"]["watermark_shown"] == f"{shown} {stamp}"

@@ -142,7 +142,7 @@ def test_a_crossed_box_is_refused_saying_its_two_readings(tmp_path, data_folder)
     plan = import_plan.plan_import(path, mode="append", folder=data_folder)
     assert refused_unchanged(data_folder, plan) == [
         "会议台账.xlsx · sheet '会议台账' · row 2 · column G '议题提前报送审核': '☒' reads two ways: Word's check box "
-        "shows a ticked box so, and some write it for no; write 是 (yes) or 否 (no) (also ☑/☐, √/×)"
+        "shows a ticked box so, and some write it for no; write 是 (yes) or 否 (no); ☑/☐ and √/× are read too"
     ]
     assert plan.problems[0].message("zh").startswith("“☒”有两种读法")
 
@@ -210,6 +210,49 @@ def test_an_estimate_or_a_clock_time_for_a_length_is_refused_saying_why(tmp_path
     assert plan.problems[5].message("en") == (
         "'9:00' may be a length (hours and minutes) or the time the meeting began; write the minutes (such as 90) or "
         "1小时30分 (1 h 30 min)"
+    )
+
+
+# Every way a clerk writes a length as an estimate: after the number or its unit (许, 左右, 上下, 多, 余, 出头, 来),
+# before it (约, 大约, 近, 将近, 不到), two numbers of a range in words (一两个小时, 三四十分钟) or figures with a dash
+ESTIMATES = [
+    "一小时许",
+    "90分钟许",
+    "1.5小时许",
+    "两小时左右",
+    "近两小时",
+    "1小时多",
+    "一个多小时",
+    "1小时余",
+    "约两小时",
+    "大约2小时",
+    "将近两小时",
+    "两小时上下",
+    "一小时出头",
+    "十来分钟",
+    "不到两小时",
+    "一两个小时",
+    "三四十分钟",
+    "个把小时",
+    "1小时—1.5小时",
+    "about 2 hours",
+]
+
+
+def test_every_estimate_word_gets_the_estimate_sentence_in_zh_and_en(tmp_path, data_folder):
+    """一小时许, 90分钟许, 一小时出头, 一两个小时 were refused "should be a whole number" (应为整数), which a clerk who
+    wrote the length as well as they knew it cannot act on; 约两小时 already said it was an estimate."""
+    rows = [meeting(f"HY2021-{n:04d}", duration=length) for n, length in enumerate(ESTIMATES, start=1)]
+    path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": [HEADERS["meetings"], *rows]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    refused_unchanged(data_folder, plan)
+    assert {p.params["value"]: p.message_key for p in plan.problems} == dict.fromkeys(
+        ESTIMATES, "error.duration_estimate"
+    )
+    assert plan.problems[0].message("zh") == "“一小时许”是估计的时长，不能累计；请填会议的实际时长（分钟，如 120）"
+    assert plan.problems[0].message("en") == (
+        "'一小时许' is an estimate of the length, which no total can add up; write the meeting's actual length in "
+        "minutes (such as 120)"
     )
 
 
@@ -399,8 +442,8 @@ def test_lengths_kept_in_hours_under_a_header_without_its_unit_are_asked_about(t
     said = refused_unchanged(data_folder, plan)
     assert said == [
         f"会议台账.xlsx · sheet '会议台账' · row 1 · column E '{heading}': this column's header names no unit (read as"
-        " minutes), yet no length in it is over 12: if they are hours, rename the column 时长（小时） (Duration (hours));"
-        " if they really are minutes, rename it 时长(分钟) (Duration (minutes)), then import again"
+        " minutes), yet no length in it is over 12: if they are hours, rename the column 时长（小时） or Duration (hours);"
+        " if they really are minutes, rename it 时长(分钟) or Duration (minutes), then import again"
     ]
     assert "都不超过 12" in plan.problems[0].render("zh")
 
@@ -409,3 +452,29 @@ def test_lengths_kept_in_hours_under_a_header_without_its_unit_are_asked_about(t
     plan = import_plan.plan_import(path, mode="append", folder=data_folder)
     assert [p.render("en") for p in plan.problems] == []
     assert added_meetings(data_folder, plan)["minutes"].tolist() == [2, 45, 90]
+
+
+# ---------------------------------------------------------------- a unit's name in brackets
+
+
+def test_a_unit_name_in_brackets_is_refused_naming_the_unit_to_write(tmp_path, data_folder):
+    """【省政府研究室】, 省信访局（牵头）, [研究室] were "not a registered unit; expected a unit id, full name or short
+    name", which the clerk read as the unit not existing; now the message says the brackets are the trouble and
+    names the unit to write, and a bracketed name that names no unit says so."""
+    typed = ["【省政府研究室】", "省信访局（牵头）", "[研究室]", "〔省教育厅〕"]
+    rows = [meeting(f"HY2021-{n:04d}", unit=unit) for n, unit in enumerate(typed, start=1)]
+    path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": [HEADERS["meetings"], *rows]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    refused_unchanged(data_folder, plan)
+    assert [p.message("zh") for p in plan.problems] == [
+        "“【省政府研究室】”带有括号；单位栏只填单位名称，不加括号或说明：请填“省政府研究室”",
+        "“省信访局（牵头）”带有括号；单位栏只填单位名称，不加括号或说明：请填“省信访局”",
+        "“[研究室]”带有括号；单位栏只填单位名称，不加括号或说明：请填“省政府研究室”",
+        "“〔省教育厅〕”带有括号，去掉括号也不是已登记的监督单位；单位栏只填单位编码、全称或简称，不加括号或说明",
+    ]
+    assert [p.message("en") for p in plan.problems][1::2] == [
+        "'省信访局（牵头）' has brackets; a unit cell takes the unit's name alone, with no brackets or remark: write "
+        "'省信访局'",
+        "'〔省教育厅〕' has brackets, and without them it names no registered unit either; a unit cell takes a unit id, "
+        "full name or short name alone, with no brackets or remark",
+    ]

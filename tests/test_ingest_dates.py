@@ -280,3 +280,68 @@ def test_a_day_and_month_without_the_year_is_refused_asking_for_the_year(typed):
         f"“{typed}”没有年份，请写明年份，如 2020年3月5日 或 2020-03-05"
     )
     assert i18n.t(caught.value.key, "en", **caught.value.params).startswith(f"'{typed}' has no year")
+
+
+# A range of days in one date cell, as a two-day meeting or a rectification window is written in a ledger
+DATE_RANGES = {
+    "2021.3.5-3.6": ("2021-03-05", "2021-03-06"),
+    "2021年3月5日至6日": ("2021-03-05", "2021-03-06"),
+    "2021年3月5日-3月6日": ("2021-03-05", "2021-03-06"),
+    "2021-03-05至2021-03-06": ("2021-03-05", "2021-03-06"),
+    "2021/3/5~3/6": ("2021-03-05", "2021-03-06"),
+    "2021.3.5—3.6": ("2021-03-05", "2021-03-06"),
+    "2021年3月5日、6日": ("2021-03-05", "2021-03-06"),
+    "2021.3.30-4.2": ("2021-03-30", "2021-04-02"),
+    "2021年12月30日至2022年1月2日": ("2021-12-30", "2022-01-02"),
+}
+
+
+@pytest.mark.parametrize("typed", list(DATE_RANGES))
+def test_a_range_of_days_in_a_date_cell_is_refused_naming_its_first_and_last_day(typed):
+    # it was "not a date; expected a date such as 2020-03-05 …": the clerk who wrote two real days learnt nothing
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_date(typed)
+    assert caught.value.key == "error.date_range"
+    assert (caught.value.params["first"], caught.value.params["last"]) == DATE_RANGES[typed]
+
+
+def test_a_range_without_its_year_asks_for_one_day_with_its_year():
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_date("3月5-6日")
+    assert caught.value.key == "error.date_range_year_missing"
+
+
+def test_a_range_of_days_says_which_day_to_write_at_its_cell(tmp_path):
+    """A meeting's date and an issue's 发现日期 take the first day (the day it began); 整改期限 and 整改完成日期 the
+    last (the day it ends): each message names the day, in zh and en, at the file, sheet, row and column."""
+    import shutil
+
+    from oversight.data import store
+    from oversight.ingest import import_plan
+    from tests.bad_files import HEADERS, issue, meeting, write_xlsx
+
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+    path = write_xlsx(
+        tmp_path / "会议.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001", day="2021.3.5-3.6")]}
+    )
+    plan = import_plan.plan_import(path, mode="append", folder=folder)
+    assert [p.render("zh") for p in plan.problems] == [
+        "会议.xlsx · 工作表“会议” · 第2行 · C列“会议日期”: “2021.3.5-3.6”是起止日期，一条记录只填一个日期：请填第一天"
+        " 2021-03-05，起止日期如需保留请写在备注里"
+    ]
+    assert [p.message("en") for p in plan.problems] == [
+        "'2021.3.5-3.6' is a range of days, and a record takes one date: write the first day, 2021-03-05, and keep "
+        "the range in the notes if it matters"
+    ]
+    path = write_xlsx(
+        tmp_path / "问题.xlsx", {"问题": [HEADERS["issues"], issue("WT2021-901", due="2021年3月5日至31日")]}
+    )
+    plan = import_plan.plan_import(path, mode="append", folder=folder)
+    assert [p.render("zh") for p in plan.problems] == [
+        "问题.xlsx · 工作表“问题” · 第2行 · H列“整改期限”: “2021年3月5日至31日”是起止日期，一条记录只填一个日期："
+        "此栏是截止的日子，请填最后一天 2021-03-31"
+    ]
+    assert [p.message("en") for p in plan.problems] == [
+        "'2021年3月5日至31日' is a range of days, and a record takes one date: this column is the day it ends, write "
+        "the last day, 2021-03-31"
+    ]

@@ -12,6 +12,7 @@ from PIL import Image
 
 from oversight import charts, export
 from oversight.charts import catalog, kinds
+from oversight.core import safe_text
 from oversight.data import queries
 from oversight.export import marking
 from oversight.export.names import ExportContext
@@ -22,10 +23,15 @@ MOMENT = datetime(2021, 1, 5, 9, 30)
 def test_default_marking_and_watermark_name_the_viewer_and_the_time(monkeypatch):
     monkeypatch.delenv("OVERSIGHT_MARKING", raising=False)
     monkeypatch.delenv("OVERSIGHT_WATERMARK", raising=False)
-    assert marking.for_viewer(None, True, "zh", MOMENT) == marking.Marking("内部资料 注意保存", "本机 2021-01-05 09:30")
-    assert marking.for_viewer("chief", False, "en", MOMENT) == marking.Marking(
-        "Internal — handle with care", "chief 2021-01-05 09:30"
+    # the time says its zone (Beijing time, as the audit lines): read off a leaked file abroad, or by someone who
+    # knows the server's clock runs in UTC, 09:30 alone was anyone's 09:30
+    assert marking.for_viewer(None, True, "zh", MOMENT) == marking.Marking(
+        "内部资料 注意保存", "本机 2021-01-05 09:30 UTC+8"
     )
+    assert marking.for_viewer("chief", False, "en", MOMENT) == marking.Marking(
+        "Internal — handle with care", "chief 2021-01-05 09:30 UTC+8"
+    )
+    assert marking.for_viewer("chief", False, "en", MOMENT).watermark_lines == ["chief", "2021-01-05 09:30 UTC+8"]
 
 
 def test_the_watermark_sets_its_date_and_time_whole_on_a_line_of_their_own():
@@ -60,7 +66,8 @@ def test_the_watermarks_time_is_beijing_time_as_the_audit_lines(monkeypatch):
     # the audit page's own conversion of the moments around it, to the minute
     minutes = {audit_rows.local_time((before + timedelta(seconds=s)).isoformat())[:16] for s in (0, 1)}
     minutes.add(audit_rows.local_time(after.isoformat())[:16])
-    assert shown.removeprefix("chief ") in minutes
+    assert shown.startswith("chief ") and shown.endswith(" UTC+8")
+    assert shown.removeprefix("chief ").removesuffix(" UTC+8") in minutes
 
 
 def test_marking_and_watermark_are_configurable(monkeypatch):
@@ -83,7 +90,8 @@ def test_the_pictures_watermark_escapes_the_name_as_the_marking_does():
     export.add_marking(figure, marking.Marking("<i>内部</i>", "<b>x</b>&amp; 2021-01-05 09:30"), (800, 450))
     texts = [annotation.text for annotation in figure.layout.annotations]
     assert "&lt;i&gt;内部&lt;/i&gt;" in texts  # the marking, escaped since this morning
-    assert texts.count("&lt;b&gt;x&lt;/b&gt;&amp;amp; 2021-01-05 09:30") == len(texts) - 1  # every watermark spot
+    # every watermark spot, in two lines: the name, the time
+    assert texts.count("&lt;b&gt;x&lt;/b&gt;&amp;amp;<br>2021-01-05 09:30") == len(texts) - 1
     assert not any("<b>" in text for text in texts)
 
 
@@ -98,7 +106,7 @@ def _context(connection, default_filter, span, lang="zh") -> ExportContext:
         default_filter,
         queries.run(connection, "units"),
         span.last_day,
-        marking.Marking("内部资料 注意保存", "chief 2021-01-05 09:30"),
+        marking.Marking("内部资料 注意保存", "chief 2021-01-05 09:30 UTC+8"),
     )
 
 
@@ -112,7 +120,9 @@ def test_every_chart_download_carries_the_marking_and_watermark(connection, defa
     context = _context(connection, default_filter, span)
     downloads = {d.kind: d for d in export.chart_downloads(spec, frame, spec.build(frame, "zh"), context)}
     svg = downloads["svg"].make().decode("utf-8")
-    assert "内部资料 注意保存" in svg and svg.count("chief 2021-01-05 09:30") >= 4  # tiled: a crop keeps one
+    # tiled (a crop keeps one), the name and the time on a line each
+    assert "内部资料 注意保存" in svg and svg.count(">chief</tspan>") >= 4
+    assert svg.count(">chief</tspan>") == svg.count(">2021-01-05 09:30 UTC+8</tspan>")
     png = Image.open(io.BytesIO(downloads["png"].make())).convert("RGB")
     corner = png.crop((0, png.height - 40, 260, png.height))  # the marking's corner, red text
     assert _has_red(corner)
@@ -148,7 +158,7 @@ def test_the_marking_keeps_clear_of_the_value_axis_title(connection, default_fil
 
 @pytest.mark.slow
 def test_document_pictures_are_sized_for_the_page_without_their_title(connection, default_filter):
-    mark = marking.Marking("内部资料 注意保存", "chief 2021-01-05 09:30")
+    mark = marking.Marking("内部资料 注意保存", "chief 2021-01-05 09:30 UTC+8")
     for spec in catalog.all_charts():
         frame = queries.run(connection, spec.query, default_filter)
         for lang in ("zh", "en"):
@@ -160,7 +170,7 @@ def test_document_pictures_are_sized_for_the_page_without_their_title(connection
             assert height >= export.DOCUMENT_MIN_HEIGHT or _rows_fill_the_plot(figure), (spec.key, height)
             assert not figure.layout.title.text, f"{spec.key}: the slide or the caption gives the title"
             texts = [annotation.text for annotation in figure.layout.annotations]
-            assert "内部资料 注意保存" in texts and "chief 2021-01-05 09:30" in texts
+            assert "内部资料 注意保存" in texts and "chief<br>2021-01-05 09:30 UTC+8" in texts
             # the labels beside horizontal bars leave the bars at least half of the picture
             assert (figure.layout.margin.l or 0) <= export.DOCUMENT_WIDTH * 0.45
 
@@ -387,14 +397,14 @@ def test_a_64_character_name_is_drawn_as_its_start_and_end_and_audited_in_full(m
     monkeypatch.delenv("OVERSIGHT_WATERMARK", raising=False)
     name = "zhang.wei.provincial-office-inspection-team-" + "x" * 20
     made = marking.for_viewer(name, False, "en", MOMENT)
-    assert made.watermark == "zhang.wei.pro…xxxxxxx 2021-01-05 09:30"
-    assert made.watermark_lines == ["zhang.wei.pro…xxxxxxx", "2021-01-05 09:30"]
-    assert made.audit_details["watermark"] == f"{name} 2021-01-05 09:30"
+    assert made.watermark == "zhang.wei.pro…xxxxxxx 2021-01-05 09:30 UTC+8"
+    assert made.watermark_lines == ["zhang.wei.pro…xxxxxxx", "2021-01-05 09:30 UTC+8"]
+    assert made.audit_details["watermark"] == f"{name} 2021-01-05 09:30 UTC+8"
     assert made.audit_details["watermark_shown"] == made.watermark
     overlay = marking.screen_overlay_html(made)
-    assert overlay.count("zhang.wei.pro…xxxxxxx 2021-01-05 09:30") == 9 and name not in overlay
+    assert overlay.count("zhang.wei.pro…xxxxxxx 2021-01-05 09:30 UTC+8") == 9 and name not in overlay
     twenty = "a" * 20  # at the bound: whole, and the audit line has nothing to add
-    assert marking.for_viewer(twenty, False, "en", MOMENT).watermark == f"{twenty} 2021-01-05 09:30"
+    assert marking.for_viewer(twenty, False, "en", MOMENT).watermark == f"{twenty} 2021-01-05 09:30 UTC+8"
     assert "watermark_shown" not in marking.for_viewer(twenty, False, "en", MOMENT).audit_details
 
 
@@ -414,11 +424,19 @@ def test_a_name_of_wide_letters_stays_inside_the_slides_watermark_box_and_the_pi
     viewer, stamp = made.watermark_lines
     font = ImageFont.truetype(NOTO_CJK, 1000, index=2)  # Noto Sans CJK SC
     assert font.getname() == ("Noto Sans CJK SC", "Regular")
+    assert stamp == "2021-01-05 09:30 UTC+8"  # the zone on the time's line: 北京时间 (12.1 em) would not fit it
     slide_line_pt = max(font.getlength(line) for line in (viewer, stamp)) / 1000 * 20
     assert slide_line_pt <= (3.5 - 0.2) * 72, (viewer, slide_line_pt)
-    picture_line_px = font.getlength(made.watermark) / 1000 * 18
-    assert picture_line_px * 0.9063 <= 340, (made.watermark, picture_line_px)  # cos 25°
-    assert made.audit_details["watermark"] == f"{name} 2021-01-05 09:30"
+    # the picture's copy in two lines as the slide's (one line of name, time and zone ran 373 px across a tile of
+    # 340): turned 25°, its two lines of 18 px (and their gap) no wider than the tile and no taller
+    picture_line_px = max(font.getlength(line) for line in (viewer, stamp)) / 1000 * 18
+    assert picture_line_px * 0.9063 + 2 * 18 * 1.3 * 0.4226 <= 340, (made.watermark, picture_line_px)
+    assert picture_line_px * 0.4226 + 2 * 18 * 1.3 * 0.9063 <= 230, (made.watermark, picture_line_px)
+    figure = export.add_marking(go.Figure(go.Bar(x=["a"], y=[1])), made, (800, 450))
+    assert {annotation.text for annotation in figure.layout.annotations if annotation.textangle == -25} == {
+        "<br>".join(safe_text.plotly(line) for line in (viewer, stamp))
+    }
+    assert made.audit_details["watermark"] == f"{name} 2021-01-05 09:30 UTC+8"
     if viewer != name:  # shortened: its start and its end, as the whole name has them
         head, tail = viewer.split("…")
         assert name.startswith(head) and name.endswith(tail) and head and tail

@@ -45,3 +45,21 @@ def test_a_long_table_prints_its_first_rows_and_says_where_the_rest_are():
     assert note == "打印件列出前 300 条，共 305 条；完整清单请下载 CSV 或 Excel 文件" and note in html
     whole = printed_table.html_table(frame.head(300), [], "—", note)
     assert len(_cells(whole)) == 300 and note not in whole
+
+
+def test_only_a_cell_with_a_run_no_line_can_break_is_broken_anywhere():
+    """A URL or a 60-character word in 问题描述 kept its column as wide as itself and pushed the printed table past the
+    paper's edge (tests/browser/test_layout_browser.py measures it printed); such a cell alone is marked to break
+    anywhere: "In progress" and Chinese text break as before."""
+    frame = pd.DataFrame(
+        {
+            "问题描述": [
+                "详见https://oa.example.gov.cn/supervision/issues/2020/0914/plan.pdf",
+                "Counterrevolutionariesinternationalisationsuperconductivityx",
+                "公务接待审批把关不严，存在廉洁风险隐患公务接待审批把关不严，存在廉洁风险隐患",
+                "In progress, a description in English words of ordinary length",
+            ]
+        }
+    )
+    html = printed_table.html_table(frame, [], "—")
+    assert re.findall(r"<td([^>]*)>", html) == [' class="unbroken"', ' class="unbroken"', "", ""]

@@ -9,6 +9,8 @@ in two files of one language is an error.
 from __future__ import annotations
 
 import json
+import re
+import string
 from functools import cache
 
 from oversight import config
@@ -69,7 +71,35 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     texts = catalog(normalise_language(lang))
     # a count may come grouped as the cards write it ("7,220", so "1"): one all the same
     text = texts.get(f"{key}.one", texts[key]) if params.get("count") in (1, "1") else texts[key]
-    return text.format(**params) if params else text
+    if not params:
+        return text
+    if _NOTE_AFTER_FIELD.search(text):
+        return _with_one_note(text, params)
+    return text.format(**params)
+
+
+# A placeholder the template follows with a bracketed note of its own: "in {quarter} (last one {last})"
+_NOTE_AFTER_FIELD = re.compile(r"\}\s*[(（]")
+_FORMATTER = string.Formatter()
+
+
+def _with_one_note(template: str, params: dict[str, object]) -> str:
+    """``template`` filled, where a value that ends in a note of its own (2020 Q3 (to 14 Aug)) meets the note the
+    template puts after it, the two said in one bracket: "2020 Q3 (to 14 Aug; last one 26 March 2020)", not
+    "(to 14 Aug) (last one 26 March 2020)"; in Chinese 2020年第3季度（截至8月14日，…）."""
+    pieces: list[str] = []
+    for literal, field, spec, conversion in _FORMATTER.parse(template):
+        opened = literal.lstrip()
+        if pieces and opened[:1] in ("(", "（") and pieces[-1].endswith((")", "）")):
+            separator = "，" if opened[0] == "（" or pieces[-1].endswith("）") else "; "
+            pieces[-1] = pieces[-1][:-1]
+            literal = separator + opened[1:]
+        pieces.append(literal)
+        if field is not None:
+            value, _ = _FORMATTER.get_field(field, (), params)
+            value = _FORMATTER.convert_field(value, conversion)
+            pieces.append(_FORMATTER.format_field(value, spec or ""))
+    return "".join(pieces)
 
 
 @cache

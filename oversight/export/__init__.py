@@ -665,7 +665,9 @@ def add_marking(figure: go.Figure, marking: Marking, size: tuple[int, int]) -> g
         colour = marking_style.css_rgba(marking_style.WATERMARK_RGB, marking_style.WATERMARK_OPACITY + 0.1)
         added += [
             dict(
-                text=safe_text.plotly(marking.watermark),  # a name from an account file or a sign-on: no tag is read
+                # the name, then the time, as a slide sets them: on one line, name, time and zone ran 373 px across a
+                # tile of 340 (a name from an account file or a sign-on: no tag is read)
+                text="<br>".join(safe_text.plotly(line) for line in marking.watermark_lines),
                 xref="paper",
                 yref="paper",
                 x=x,

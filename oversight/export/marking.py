@@ -24,7 +24,11 @@ _OFF = {"0", "off", "no", "false"}
 WATERMARK_RGB = (0x9A, 0xA5, 0xB1)
 WATERMARK_OPACITY = 0.16
 MARKING_RGB = (0xB3, 0x26, 0x1E)
-_STAMP = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}$")  # the watermark's time, as ``for_viewer`` writes it
+# The watermark's time is Beijing time (``config.team_now``, as the audit lines): said so, or a file read abroad, or by
+# someone who knows the server's clock runs in UTC, showed anyone's 09:30. UTC+8 (3.3 em) keeps the time's line within
+# the name's bound (11.1 em of 11.5) in a slide's box; 北京时间 (4.2 em with its space) would not, at 12.1 em.
+ZONE = "UTC+8"
+_STAMP = re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}(?: {re.escape(ZONE)})?$")  # as ``for_viewer`` writes it
 # How wide an account's name the watermark draws, in ems of its font: a slide's watermark box (3.5 in less its
 # insets, at 20 pt) holds about 11.9. A 64-character name wrapped into four lines of a slide's watermark and shrank
 # the Word one to a thread; a bound of 20 characters still let 20 wide letters (WWW…, or 20 Chinese characters, 17.6
@@ -130,11 +134,12 @@ def drawn_viewer(name: str) -> str:
 
 
 def for_viewer(username: str | None, local_mode: bool, lang: str, moment: datetime | None = None) -> Marking:
-    """The marking and watermark for one viewer now (to the minute, Beijing time as the audit line), as configured."""
+    """The marking and watermark for one viewer now (to the minute, Beijing time as the audit line, and saying so),
+    as configured."""
     moment = moment or config.team_now()
     watermark = in_full = ""
     if watermark_enabled():
-        viewer, time = viewer_name(username, local_mode, lang), moment.strftime("%Y-%m-%d %H:%M")
+        viewer, time = viewer_name(username, local_mode, lang), f"{moment:%Y-%m-%d %H:%M} {ZONE}"
         watermark = i18n.t("marking.watermark", lang, viewer=drawn_viewer(viewer), time=time)
         in_full = i18n.t("marking.watermark", lang, viewer=viewer, time=time)
     made_at = moment.replace(second=0, microsecond=0)

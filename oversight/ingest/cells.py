@@ -75,6 +75,13 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 _TWO_DIGIT_YEAR = re.compile(r"^(?:\d{1,2}([-/.])\d{1,2}\1\d{1,2}|\d{2}年\d{1,2}月\d{1,2}[日号]?)$")
 # A day and month without the year (3月5日, 3/5): which year the clerk meant, only the clerk knows
 _YEAR_MISSING = re.compile(r"^\d{1,2}(?:月\d{1,2}[日号]?|[-/.]\d{1,2})$")
+# Two days in one date cell (2021.3.5-3.6, 2021年3月5日至6日, 3月5-6日, 2021年3月5日、6日): the last day may leave
+# out its year and month, as it is written. Spaces are taken out first; a full date never gets this far.
+_DATE_RANGE = re.compile(
+    r"^(?:(\d{4})[年./-])?(\d{1,2})[月./-](\d{1,2})[日号]?"
+    r"(?:[-~〜至到—–、,，和]|——)"
+    r"(?:(\d{4})[年./-])?(?:(\d{1,2})[月./-])?(\d{1,2})[日号]?$"
+)
 _INT_WITH_UNIT = re.compile(r"^([+-]?\d+(?:\.0*)?)(?:分钟|分|min|mins|minutes|个议题|个|项|条|次|件)?$")
 
 
@@ -215,7 +222,25 @@ def _parse_date_text(text: str, epoch: date = _EXCEL_EPOCH) -> date:
                 raise CellError("error.date_impossible", value=text) from None
     if _TWO_DIGIT_YEAR.match(_SPACE_BY_SEPARATOR.sub(r"\1", text)):
         raise CellError("error.date_two_digit_year", value=text)
+    days = _DATE_RANGE.match(compact)
+    if days:
+        _refuse_range(days, text)
     raise CellError("error.date_invalid", value=text)
+
+
+def _refuse_range(days: re.Match[str], text: str) -> None:
+    """A range of days is no date a record can take (one meeting, one issue raised, one deadline): refused naming
+    its first and last day, so that the column's caller can say which one to write."""
+    year, month, day, last_year, last_month, last_day = days.groups()
+    if year is None:
+        raise CellError("error.date_range_year_missing", value=text)
+    try:
+        first = date(int(year), int(month), int(day))
+        last = date(int(last_year or year), int(last_month or month), int(last_day))
+    except ValueError:
+        raise CellError("error.date_impossible", value=text) from None
+    _checked_date(first, text)
+    raise CellError("error.date_range", value=text, first=first.isoformat(), last=_checked_date(last, text).isoformat())
 
 
 # 已报送 / 未报送, 已列席 / 未列席, 已合并 / 未合并: the column's own deed, done or not done. Only a deed its header
@@ -334,6 +359,13 @@ def _choice_lookup(choices: dict[str, str]) -> dict[str, str]:
 UNIT_NAME_SEPARATORS = re.compile(r"[;；,，、/]")
 
 
+# The brackets a unit's name is typed in or followed by (【省政府研究室】, 省信访局（牵头）, [研究室]), NFKC or not
+_BRACKETS = re.compile(r"[()\[\]{}<>（）［］【】〔〕〖〗「」『』《》〈〉]")
+_IN_BRACKETS = re.compile(
+    r"[(\[{<（［【〔〖「『《〈]([^()\[\]{}<>（）［］【】〔〕〖〗「」『』《》〈〉]*)[)\]}>）］】〕〗」』》〉]"
+)
+
+
 @dataclass
 class UnitResolver:
     """Maps a unit's id, Chinese or English name or short name to its id; ``names`` gives an id's names (zh, en) for messages."""
@@ -368,8 +400,22 @@ class UnitResolver:
     def resolve(self, value: object) -> str:
         unit_id = self.find(value)
         if unit_id is None:
-            raise CellError("error.unit_unknown", value=as_text(value))
+            text = as_text(value)
+            if _BRACKETS.search(text):
+                self._refuse_bracketed(text)
+            raise CellError("error.unit_unknown", value=text)
         return unit_id
+
+    def _refuse_bracketed(self, text: str) -> None:
+        """【省政府研究室】, 省信访局（牵头）: the brackets, not the unit, are what is wrong, so the message names the
+        unit the text inside or outside them names (never taken for it: 省信访局（与办公厅联合） is two units)."""
+        outside = _IN_BRACKETS.sub("", text)
+        for candidate in (_BRACKETS.sub("", text), outside, *_IN_BRACKETS.findall(text)):
+            unit_id = self.find(_BRACKETS.sub("", candidate))
+            if unit_id is not None:
+                name = self.names.get(unit_id, (unit_id, unit_id))[0]
+                raise CellError("error.unit_bracketed", value=text, name=name)
+        raise CellError("error.unit_bracketed_unknown", value=text)
 
 
 @dataclass
@@ -455,6 +501,20 @@ def parse_hours(value: object, column: Column) -> int:
         raise
 
 
+# The date columns that say when something ends (整改期限, 整改完成日期): of a range of days, the last is theirs;
+# every other date (a meeting, an issue raised, a suggestion made, a reminder) is the day it began
+DATES_THAT_END = frozenset({"due_date", "rectified_date"})
+
+
+def _parse_end_date(value: object) -> date:
+    try:
+        return parse_date(value)
+    except CellError as error:
+        if error.key == "error.date_range":
+            error.key = "error.date_range_end"
+        raise
+
+
 def cell_parser(column: Column, context: Context, in_hours: bool = False) -> Callable[[object], object]:
     kind = column.kind
     if kind == INT and in_hours:
@@ -473,7 +533,7 @@ def cell_parser(column: Column, context: Context, in_hours: bool = False) -> Cal
     if kind == INT:
         return lambda value: parse_int(value, column)
     if kind == DATE:
-        return parse_date
+        return parse_date if column.name not in DATES_THAT_END else _parse_end_date
     if kind == BOOL:
         return lambda value: parse_bool(value, column)
     if kind == ENUM:

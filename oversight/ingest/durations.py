@@ -20,9 +20,18 @@ _HOURS = re.compile(
 _QUARTERS = re.compile(r"^(\d)刻钟?$")  # 三刻钟: three quarters of an hour
 # A clock's h:mm, typed as text: a length of 1 h 30 min, or the time a meeting began
 _CLOCK = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
-# An estimate, not a length: 约两小时, 两个多小时, 2小时左右, 1-2小时, 近两小时, 两小时以上
+# An estimate, not a length, after NFKC, spaces out, lower case and with_arabic_numbers (so 十来分钟 is 10来分钟):
+# a word before the number (约两小时, 近两小时, 不到两小时, about 2 hours), a word after the number or its unit
+# (一小时许, 两小时左右, 1小时多, 一小时出头, 十来分钟), one hour "or so" (个把小时), a range in figures (1-2小时,
+# 1小时—1.5小时) or in words (一两个小时, 三四十分钟: two numerals side by side, which with_arabic_numbers leaves)
+_UNIT_AFTER = r"个?(?:小时|钟头|钟|分钟|分|h|hr|hrs|hour|hours|min|mins|minutes|$)"
 _ESTIMATE = re.compile(
-    r"^(?:约|大约|大概|近|将近|~|〜)|(?:左右|上下|以上|以内|多|余)(?=个?(?:小时|钟头|分钟|分|$))|\d[-~〜至到]\d"
+    r"^(?:约|大约|大概|大致|差不多|估计|预计|近|将近|接近|不到|不足|不超过|超过|~|〜|about|around|approx|roughly|nearly"
+    r"|almost|over|under|circa|ca\.)"
+    rf"|(?:左右|上下|以上|以下|以内|之内|多|余|许|出头|来|不到)(?={_UNIT_AFTER})"
+    r"|个把|\d\+"
+    r"|(?<=.)[-~〜至到—–](?=\d)"
+    rf"|(?:一两|二三|两三|三四|四五|五六|六七|七八|八九)十?(?={_UNIT_AFTER})"
 )
 
 
@@ -45,7 +54,7 @@ def minutes_in_words(text: str) -> float | None:
 
 
 def is_estimate(text: str) -> bool:
-    """约两小时, 两个多小时, 1-2小时: a length given as an estimate, which no figure can add up."""
+    """约两小时, 一小时许, 两个多小时, 1-2小时: a length given as an estimate, which no figure can add up."""
     return _ESTIMATE.search(text) is not None
 
 

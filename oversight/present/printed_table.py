@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import html
+import re
 
 import pandas as pd
 
@@ -24,9 +25,19 @@ _WHOLE = ' class="whole"'  # kept on one line: an issue's number or a date broke
 _MOST_WHOLE_CHARACTERS = 10  # WT2020-012, 2020-04-19
 
 
+# Broken anywhere (app.css): a cell holding a run no line can break between words, a URL pasted into 问题描述 or a
+# 60-character word, kept its column as wide as itself and pushed the table past the paper's edge. Only such a cell:
+# breaking every cell anywhere let the widths follow the longest cells and broke "In progr / ess".
+_UNBROKEN = ' class="unbroken"'
+# Chinese breaks between any two characters; a run of other characters without a space this long breaks nowhere
+_UNBROKEN_RUN = re.compile(r"[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f]{25,}")
+
+
 def _cell(text: str, number: bool) -> str:
     kept = len(text) <= _MOST_WHOLE_CHARACTERS and not any(ch.isspace() for ch in text) and text.isascii()
-    return f"<td{_NUMBER if number else _WHOLE if kept else ''}>{html.escape(text)}</td>"
+    unbroken = not number and not kept and _UNBROKEN_RUN.search(text) is not None
+    kind = _NUMBER if number else _WHOLE if kept else _UNBROKEN if unbroken else ""
+    return f"<td{kind}>{html.escape(text)}</td>"
 
 
 def cell_text(value: object, one_place: bool, missing: str) -> str:

@@ -409,3 +409,60 @@ def test_printing_a_page_keeps_every_chart_and_every_tables_columns_and_rows_on_
     finally:
         context.close()
     assert problems == {}
+
+
+# A word no line can break: a URL pasted into 问题描述, a long English word (60 characters in all)
+UNBROKEN = {
+    "WT2020-024": "详见https://oa.example.gov.cn/supervision/issues/2020/0914/rectification-plan-final.pdf",
+    "WT2020-027": "Counterrevolutionariesinternationalisationsuperconductivityx 会议过多",
+}
+
+
+@pytest.fixture(scope="module")
+def unbroken_server(tmp_path_factory):
+    """The sample data with two open issues of 2020 described by a word that does not break."""
+    import shutil
+
+    import openpyxl
+
+    from oversight.data import store
+    from tests.browser.conftest import start_server, stop_server
+
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path_factory.mktemp("unbroken") / "data")
+    book = openpyxl.load_workbook(folder / "issues.xlsx")
+    sheet = book["问题"]
+    for row in sheet.iter_rows(min_row=2):
+        if row[0].value in UNBROKEN:
+            row[5].value = UNBROKEN[row[0].value]
+    book.save(folder / "issues.xlsx")
+    private = tmp_path_factory.mktemp("unbroken-conf")
+    (private / "users.toml").touch()  # local mode
+    process, url = start_server(folder, env_extra={"OVERSIGHT_USERS_FILE": str(private / "users.toml")})
+    yield url
+    stop_server(process)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_word_that_does_not_break_is_wrapped_on_the_paper(browser, unbroken_server, output_dir, lang):
+    """A URL or a 60-character word in 问题描述 kept its column as wide as itself: the printed issues list ran past
+    the paper's right edge and lost its last columns (整改状态, 整改期限). Its cell breaks it anywhere; the other
+    cells still break between words only."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(f"{unbroken_server}/issues?lang={lang}")
+        wait_for_charts(page, PRINTED_PAGES["issues"][0])
+        assert_no_exception(page)
+        page.emulate_media(media="print")
+        page.wait_for_timeout(1500)  # Streamlit redraws a chart whose box changed
+        printed = page.evaluate(_PRINTED)
+        shown = page.evaluate(
+            "() => [...document.querySelectorAll('.oversight-print-table td')].map(td => td.innerText)"
+        )
+        assert {"WT2020-024", "WT2020-027"} <= set(shown)  # the two issues are in the printed list
+        assert any("rectification-plan-final.pdf" in text.replace("\n", "") for text in shown)
+        page.pdf(path=output_dir / f"print_unbroken_{lang}.pdf", format="A4")
+        assert printed["width"] <= A4_PRINTABLE_PX + 1, printed["width"]
+        assert (printed["past"], [table for table in printed["tables"] if table["wide"]]) == ([], [])
+    finally:
+        context.close()
