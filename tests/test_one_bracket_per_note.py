@@ -104,3 +104,13 @@ def test_no_sentence_of_the_locales_has_two_brackets_side_by_side(lang):
     """The import's messages wrote two notes in a row themselves: "write 是 (yes) or 否 (no) (also ☑/☐, √/×)",
     "rename the column 时长（小时） (Duration (hours))"."""
     assert {key: text for key, text in i18n.catalog(lang).items() if SIDE_BY_SIDE.search(text)} == {}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_name_that_ends_in_a_bracket_keeps_its_own_bracket(lang):
+    """Only a span of time brings a note of ours to merge: a unit's name that ends in a bracket is the name, and
+    "省委办公厅（机要局，12）" would read as the 机要局's twelve; a path's bracket, an issue's, likewise."""
+    name = "省委办公厅（机要局）" if lang == "zh" else "General Office (Confidential Bureau)"
+    text = i18n.t("export.takeaway.heatmap_units", lang, most=name, top=12, fewest="省信访局", bottom=3)
+    assert name in text
+    assert i18n.t("export.takeaway.adoption_most_waiting", lang, units=name, count=4).count(name) == 1

@@ -81,6 +81,10 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
 # A placeholder the template follows with a bracketed note of its own: "in {quarter} (last one {last})"
 _NOTE_AFTER_FIELD = re.compile(r"\}\s*[(（]")
 _FORMATTER = string.Formatter()
+# The fields whose values are spans of time, the only values that end in a note of our own ("2020 Q3 (to 14 Aug)").
+# A name that ends in a bracket is the name: 省委办公厅（机要局） followed by （5个） stays two brackets, as a path does,
+# since "省委办公厅（机要局，5个）" would read as the 机要局's five.
+_SPAN_FIELDS = frozenset({"period", "quarter", "quarters", "now", "since", "last", "before", "year", "date"})
 
 
 def _with_one_note(template: str, params: dict[str, object]) -> str:
@@ -88,9 +92,10 @@ def _with_one_note(template: str, params: dict[str, object]) -> str:
     template puts after it, the two said in one bracket: "2020 Q3 (to 14 Aug; last one 26 March 2020)", not
     "(to 14 Aug) (last one 26 March 2020)"; in Chinese 2020年第3季度（截至8月14日，…）."""
     pieces: list[str] = []
+    last_field: str | None = None
     for literal, field, spec, conversion in _FORMATTER.parse(template):
         opened = literal.lstrip()
-        if pieces and opened[:1] in ("(", "（") and pieces[-1].endswith((")", "）")):
+        if pieces and opened[:1] in ("(", "（") and last_field in _SPAN_FIELDS and pieces[-1].endswith((")", "）")):
             separator = "，" if opened[0] == "（" or pieces[-1].endswith("）") else "; "
             pieces[-1] = pieces[-1][:-1]
             literal = separator + opened[1:]
@@ -99,6 +104,7 @@ def _with_one_note(template: str, params: dict[str, object]) -> str:
             value, _ = _FORMATTER.get_field(field, (), params)
             value = _FORMATTER.convert_field(value, conversion)
             pieces.append(_FORMATTER.format_field(value, spec or ""))
+        last_field = field
     return "".join(pieces)
 
 
