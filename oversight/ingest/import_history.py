@@ -19,9 +19,12 @@ from typing import Any
 
 from oversight import config
 from oversight.contract.schema import TABLES
+from oversight.ingest import table_cache
 
 HISTORY_DIR = ".history"
 MANIFEST = "manifest.json"
+CACHE = "cache"  # in an entry: the cache files of the ledgers it keeps (``table_cache.kept_for``)
+KEEP_CACHE_IN = 3  # the newest entries that keep their cache files: undo of the last three imports reads no ledger
 
 
 @dataclass(frozen=True)
@@ -134,37 +137,53 @@ def list_history(folder: Path | None = None) -> History:
     return entries
 
 
-def next_sequence(folder: Path) -> int:
-    """The sequence number of the next entry (called under the folder's lock, as every change is)."""
-    return max((entry.sequence or 0 for entry in list_history(folder)), default=0) + 1
-
-
 def entry_name(manifest: dict[str, Any]) -> str:
     """A new entry's folder name: when (UTC, whatever the writer's time zone) and which tables changed."""
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
     return f"{stamp}-{'+'.join(manifest['tables'])}"
 
 
-def keep_previous(folder: Path, manifest: dict[str, Any], name: str | None = None) -> Path:
-    """Copy the files the change will replace into a new ``.history`` entry, manifest included.
+def keep_previous(folder: Path, manifest: dict[str, Any], name: str | None = None, cached: Iterable[Path] = ()) -> Path:
+    """Copy the files the change will replace into a new ``.history`` entry, manifest included, with ``cached`` (their
+    cache files, ``table_cache.kept_for``) in its ``cache`` folder, for an undo to read them from.
 
     Built under a dot-name and renamed, so a half-written entry is never listed.
     """
     root = folder / HISTORY_DIR
     root.mkdir(exist_ok=True)
-    manifest = {**manifest, "sequence": next_sequence(folder)}
+    history = list_history(folder)
+    manifest = {**manifest, "sequence": max((entry.sequence or 0 for entry in history), default=0) + 1}
     final = root / (name or entry_name(manifest))
     building = Path(tempfile.mkdtemp(dir=root, prefix=".building-"))
     try:
         for info in manifest["tables"].values():
             for file_name in info["files_before"]:
                 shutil.copyfile(folder / file_name, building / file_name)
+        cached = list(cached)
+        if cached:
+            (building / CACHE).mkdir()
+            for path in cached:
+                table_cache.link_or_copy(path, building / CACHE / path.name)
         (building / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         os.rename(building, final)
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
+    _drop_old_caches(history[: max(len(history) - (KEEP_CACHE_IN - 1), 0)])
     return final
+
+
+def cached_files(entry: HistoryEntry) -> list[Path]:
+    """The cache files an entry keeps of the ledgers it holds (none in an entry older than that, or pruned)."""
+    directory = entry.path / CACHE
+    return sorted(directory.iterdir()) if directory.is_dir() else []
+
+
+def _drop_old_caches(older: Iterable[HistoryEntry]) -> None:
+    """An entry's cache files are only a faster undo: kept in the newest few entries, where an undo reaches, and
+    let go of in the older ones (their spreadsheets stay; an undo that far back parses them)."""
+    for entry in older:
+        shutil.rmtree(entry.path / CACHE, ignore_errors=True)
 
 
 def new_manifest(
