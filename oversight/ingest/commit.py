@@ -34,6 +34,7 @@ from oversight.ingest.import_history import (
     HISTORY_DIR,
     HistoryEntry,
     cached_files,
+    drop_old_caches,
     entry_name,
     keep_previous,
     list_history,
@@ -125,7 +126,9 @@ def commit_once(
         atomic.write_bytes(journal_path(folder), json.dumps(journal, ensure_ascii=False).encode("utf-8"))
         audited = False  # once ``before_commit`` has written its line, a rollback is recorded too
         try:
-            entry_path = keep_previous(folder, manifest, entry_id, table_cache.kept_for(folder, writes))
+            # an import's entry keeps the replaced ledgers' cache files, for its undo (an undo is never undone)
+            cached = table_cache.kept_for(folder, writes) if manifest["action"] == "import" else []
+            entry_path = keep_previous(folder, manifest, entry_id, cached)
             entry = HistoryEntry.load(entry_path)
             staged = [
                 (stage_file(folder, write[0], write[1]), folder / write[0])
@@ -158,6 +161,7 @@ def commit_once(
             if audited:
                 audit.record_rolled_back(manifest["action"], manifest.get("user"), entry_id, type(error).__name__)
             raise
+        drop_old_caches(folder)  # committed: the cache files no undo will soon read go (only ever a slower undo)
     return entry
 
 

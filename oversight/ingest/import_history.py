@@ -2,11 +2,13 @@
 
 An entry is a folder ``.history/<timestamp>-<tables>/`` holding the replaced files and ``manifest.json``.
 It is built under a dot-name and renamed, so a half-written entry is never listed; a damaged one is
-named, not fatal.
+named, not fatal. A file an older entry already keeps byte for byte is a hard link to that entry's (``_keep``), never
+to the live file; the newest entries also keep the replaced ledgers' cache files, for a fast undo.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -158,7 +160,7 @@ def keep_previous(folder: Path, manifest: dict[str, Any], name: str | None = Non
     try:
         for info in manifest["tables"].values():
             for file_name in info["files_before"]:
-                shutil.copyfile(folder / file_name, building / file_name)
+                _keep(folder / file_name, building / file_name, history)
         cached = list(cached)
         if cached:
             (building / CACHE).mkdir()
@@ -169,8 +171,47 @@ def keep_previous(folder: Path, manifest: dict[str, Any], name: str | None = Non
     except BaseException:
         shutil.rmtree(building, ignore_errors=True)
         raise
-    _drop_old_caches(history[: max(len(history) - (KEEP_CACHE_IN - 1), 0)])
     return final
+
+
+def _keep(live: Path, kept: Path, history: History) -> None:
+    """``kept`` holds the live file's bytes as they are now: a hard link to an older entry's file of the same bytes
+    where there is one, else a copy of the live file (never a link to it).
+
+    Each entry kept its own copy, 8 MB a ledger of 190,000 meetings: an import after an undo, or a second undo, kept
+    bytes an older entry already held. A link is made only between files inside ``.history``, which nothing writes
+    after they are kept (undo and rollback read them and write the data folder's files anew, by rename); the live
+    file is copied, since a hand edit writes it in place (a copy over it, a spreadsheet saved where it is) and would
+    reach every name of its inode."""
+    digest = _sha256(live)
+    twin = next((path for path in _kept_files(history, live.name) if _same_bytes(path, live, digest)), None)
+    if twin is not None:
+        try:
+            os.link(twin, kept)
+            return
+        except OSError:
+            pass  # another file system, or links not allowed: a copy
+    shutil.copyfile(live, kept)
+
+
+def _kept_files(history: History, file_name: str) -> list[Path]:
+    """The files named ``file_name`` that entries keep, newest first (the likeliest to hold the same bytes)."""
+    return [entry.path / file_name for entry in reversed(history) if (entry.path / file_name).is_file()]
+
+
+def _same_bytes(path: Path, live: Path, digest: str) -> bool:
+    try:
+        return path.stat().st_size == live.stat().st_size and _sha256(path) == digest
+    except OSError:
+        return False
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def cached_files(entry: HistoryEntry) -> list[Path]:
@@ -179,11 +220,18 @@ def cached_files(entry: HistoryEntry) -> list[Path]:
     return sorted(directory.iterdir()) if directory.is_dir() else []
 
 
-def _drop_old_caches(older: Iterable[HistoryEntry]) -> None:
-    """An entry's cache files are only a faster undo: kept in the newest few entries, where an undo reaches, and
-    let go of in the older ones (their spreadsheets stay; an undo that far back parses them)."""
-    for entry in older:
-        shutil.rmtree(entry.path / CACHE, ignore_errors=True)
+def drop_old_caches(folder: Path) -> None:
+    """Let go of the cache files no undo will read soon: an entry's are only a faster undo, so they are kept by the
+    newest ``KEEP_CACHE_IN`` imports not undone (what the next undos restore), not by an undo's entry (never undone)
+    nor an import undone. Their spreadsheets stay; an undo further back parses them. Called once a change is
+    committed: an undo reads its import's cache files while it commits."""
+    history = list_history(folder)
+    undone = {entry.undoes for entry in history if entry.action == "undo"}
+    live = [entry for entry in history if entry.action == "import" and entry.id not in undone]
+    keep = {entry.id for entry in live[-KEEP_CACHE_IN:]}
+    for entry in history:
+        if entry.id not in keep:
+            shutil.rmtree(entry.path / CACHE, ignore_errors=True)
 
 
 def new_manifest(
