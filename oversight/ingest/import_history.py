@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -225,7 +226,11 @@ def drop_old_caches(folder: Path) -> None:
     newest ``KEEP_CACHE_IN`` imports not undone (what the next undos restore), not by an undo's entry (never undone)
     nor an import undone. Their spreadsheets stay; an undo further back parses them. Called once a change is
     committed: an undo reads its import's cache files while it commits."""
-    history = list_history(folder)
+    try:
+        history = list_history(folder)
+    except OSError as error:  # the change is committed: a slower undo later, never a failed commit now
+        logging.getLogger(__name__).warning("could not list %s to let go of old cache files: %s", folder, error)
+        return
     undone = {entry.undoes for entry in history if entry.action == "undo"}
     live = [entry for entry in history if entry.action == "import" and entry.id not in undone]
     keep = {entry.id for entry in live[-KEEP_CACHE_IN:]}
