@@ -141,3 +141,50 @@ def test_a_download_in_local_mode_is_refused_once_accounts_are_set_up_meanwhile(
         ("download", {"file": "总览.csv", "holds": "template"}),
         ("refused", {"reason": "account_changed", "file": "总览.csv"}),
     ]
+
+
+def _script_on_data(kind: str, folder: str, fingerprint: str) -> None:
+    """A part given the page, drawn by a page run that read the folder when its fingerprint was ``fingerprint``."""
+    import streamlit as st
+
+    from oversight.ui import partial_runs
+    from oversight.ui.page import Page
+
+    runs = st.session_state["test.runs"] = st.session_state.get("test.runs", 0) + 1
+    if runs > 1:  # the page run again: in the app, on the folder as it now is
+        st.markdown("the whole page ran again")
+        st.stop()
+
+    def rows(page: Page) -> None:
+        st.markdown(f"rows read at {page.fingerprint}")
+
+    page = Page("zh", None, None, folder, fingerprint, None, None)  # type: ignore[arg-type]
+    if kind == "fragment":
+        partial_runs.fragment(rows)(page)
+    else:
+        partial_runs.dialog("list")(rows)(page)
+
+
+@pytest.mark.parametrize("kind", ["fragment", "dialog"])
+def test_a_part_of_the_page_drawn_before_an_import_reruns_the_page_on_the_data_now(tmp_path, kind):
+    """A clerk imported in another tab (or with the command line) and searched the open 问题 page's table for the
+    new row: the search box's fragment searched the rows of the page's run, from before the import, and found nothing
+    until the next full run. A part drawn from data that changed since reruns the page."""
+    import shutil
+
+    from oversight.data import store
+    from oversight.ingest import table_files
+
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data", ignore=shutil.ignore_patterns(".*"))
+    drawn_from = table_files.fingerprint(folder)
+    (folder / "issues.xlsx").write_bytes((folder / "issues.xlsx").read_bytes() + b"\0")  # replaced since the run
+
+    at = AppTest.from_function(_script_on_data, args=(kind, str(folder), drawn_from), default_timeout=30)
+    at.run()
+    assert _shown(at) == ["the whole page ran again"]
+
+    unchanged = AppTest.from_function(
+        _script_on_data, args=(kind, str(folder), table_files.fingerprint(folder)), default_timeout=30
+    )
+    unchanged.run()
+    assert _shown(unchanged) == [f"rows read at {table_files.fingerprint(folder)}"]

@@ -33,6 +33,8 @@ from oversight.ingest.folder_lock import DEFAULT_LOCK_TIMEOUT_S, exclusive, jour
 from oversight.ingest.import_history import (
     HISTORY_DIR,
     HistoryEntry,
+    cached_files,
+    drop_old_caches,
     entry_name,
     keep_previous,
     list_history,
@@ -68,12 +70,13 @@ def commit_changes(
     state: str | None,
     before_commit: BeforeCommit | None = None,
     read_as: Mapping[str, pd.DataFrame] | None = None,
+    restored_cache: Sequence[Path] = (),
 ) -> HistoryEntry:
     """``commit_once``, and once more when the disk was full and the folder's cache gave back room: an undo was
     refused (磁盘已满) on a disk whose .cache held Parquet files the next read rebuilds. The first attempt is rolled
     back whole (an audited one has its rollback line) before the second starts."""
     try:
-        return commit_once(folder, writes, manifest, state, before_commit, read_as)
+        return commit_once(folder, writes, manifest, state, before_commit, read_as, restored_cache)
     except OSError as error:
         if error.errno not in (errno.ENOSPC, errno.EDQUOT):
             raise
@@ -81,7 +84,7 @@ def commit_changes(
         if not freed:
             raise
         logging.getLogger(__name__).warning("disk full: freed %d bytes of cache in %s and tried again", freed, folder)
-    return commit_once(folder, writes, manifest, state, before_commit, read_as)
+    return commit_once(folder, writes, manifest, state, before_commit, read_as, restored_cache)
 
 
 def commit_once(
@@ -91,6 +94,7 @@ def commit_once(
     state: str | None,
     before_commit: BeforeCommit | None = None,
     read_as: Mapping[str, pd.DataFrame] | None = None,
+    restored_cache: Sequence[Path] = (),
 ) -> HistoryEntry:
     """Keep the previous version, write the new files, verify: all of it, or (on any failure or crash) none.
 
@@ -100,7 +104,8 @@ def commit_once(
     the commit then fails, the rollback gets its own line (``import_rolled_back`` /
     ``undo_rolled_back``, same entry id). Removing the journal is the moment the change counts. ``read_as``: the
     frames written files read as, known without parsing them (an append written onto its ledger, ``ledger_append``),
-    put in the Parquet cache under the files' keys before the folder is verified.
+    put in the Parquet cache under the files' keys before the folder is verified. The entry keeps the replaced ledgers'
+    cache files; ``restored_cache`` (an undo's: those its entry kept) go back in the cache before the check.
     """
     with exclusive(folder):
         if state is not None and folder_state(folder) != state:
@@ -121,7 +126,9 @@ def commit_once(
         atomic.write_bytes(journal_path(folder), json.dumps(journal, ensure_ascii=False).encode("utf-8"))
         audited = False  # once ``before_commit`` has written its line, a rollback is recorded too
         try:
-            entry_path = keep_previous(folder, manifest, entry_id)
+            # an import's entry keeps the replaced ledgers' cache files, for its undo (an undo is never undone)
+            cached = table_cache.kept_for(folder, writes) if manifest["action"] == "import" else []
+            entry_path = keep_previous(folder, manifest, entry_id, cached)
             entry = HistoryEntry.load(entry_path)
             staged = [
                 (stage_file(folder, write[0], write[1]), folder / write[0])
@@ -144,6 +151,7 @@ def commit_once(
                         path.unlink()  # an older <table>.csv now superseded; its bytes are in the entry
             if read_as:
                 checked_folder.cache_as_read(folder, read_as)
+            table_cache.adopt(folder, restored_cache)
             verify_folder(folder)
             journal_path(folder).unlink()
             atomic.sync_directory(folder)
@@ -153,6 +161,7 @@ def commit_once(
             if audited:
                 audit.record_rolled_back(manifest["action"], manifest.get("user"), entry_id, type(error).__name__)
             raise
+        drop_old_caches(folder)  # committed: the cache files no undo will soon read go (only ever a slower undo)
     return entry
 
 
@@ -261,7 +270,8 @@ def undo_last(
                     ]
                 )
             writes[name] = (chosen, (target.path / chosen).read_bytes()) if chosen else None
-        problems = validate_would_be_folder(folder, writes)
+        kept_cache = cached_files(target)
+        problems = validate_would_be_folder(folder, writes, kept_cache)
         if problems:
             raise ValidationError(problems)
         current, _ = load_current(folder)
@@ -277,7 +287,7 @@ def undo_last(
         manifest = new_manifest(
             "undo", user, target.sources, target.mode, tables, undoes=target.id, signed_in=signed_in
         )
-        return commit_changes(folder, writes, manifest, None, before_commit)
+        return commit_changes(folder, writes, manifest, None, before_commit, restored_cache=kept_cache)
 
 
 def _changed_since(folder: Path, target: HistoryEntry) -> str | None:

@@ -541,12 +541,19 @@ def diff_ids(table: Table, before: pd.DataFrame | None, after: pd.DataFrame) -> 
     return added, tuple(common[differs.to_numpy()]), removed
 
 
-def validate_would_be_folder(folder: Path, writes: dict[str, tuple[str, bytes] | None]) -> list[Problem]:
-    """The whole folder as it would be after the writes, validated in a temporary copy."""
+def validate_would_be_folder(
+    folder: Path, writes: dict[str, tuple[str, bytes] | None], cached: Iterable[Path] = ()
+) -> list[Problem]:
+    """The whole folder as it would be after the writes, validated in a temporary copy.
+
+    The copy has the folder's cache files and ``cached`` (an undo's: those its entry kept) in its cache: a file is
+    keyed by its bytes, so an unchanged ledger, or one given back byte for byte, is read from Parquet (undo parsed
+    190,000 meetings here, and the commit's check parsed them again)."""
     on_disk: list[Problem] = []
     left_out: set[str] = set()  # the Chinese names of the tables not copied, which the copy lacks
     with tempfile.TemporaryDirectory(prefix="oversight-check-") as scratch:
         target = Path(scratch)
+        table_cache.adopt(target, [*table_cache.kept_for(folder, LOAD_ORDER), *cached])
         for name in LOAD_ORDER:
             if name in writes:
                 continue

@@ -4,8 +4,9 @@
 returned for one exact input. The key is a hash of everything that decides
 that frame:
 
-- the file's name, size, modification time and the SHA-256 of its bytes
-  (hashing 40 MB takes a tenth of a second; parsing it, many seconds);
+- the file's name, size and the SHA-256 of its bytes (hashing 40 MB takes a tenth of a second; parsing it, many
+  seconds). Not its modification time: the bytes decide the frame, and a file given back by undo (the same bytes,
+  a new time) found its frame gone and parsed 190,000 meetings again;
 - the keys of the tables it is checked against (every table names units;
   suggestions name issues), so editing ``units.xlsx`` re-reads the rest;
 - the source of the contract, the reader and this module, so a new version
@@ -30,6 +31,10 @@ file or none (renames), verify it against its check, and a file removed under
 them (an older entry dropped after an import, the whole cache cleared to free a full disk) is parsed again,
 never shown wrong; a file removed between being found and DuckDB opening it fails that read, and the store
 parses the spreadsheets instead (``store.open_folder``).
+
+A history entry keeps, beside the ledger an import replaced, that ledger's cache files (``kept_for``, hard links: a
+cache file is only ever replaced by a rename, never written in place); undo puts them back (``adopt``), so the
+ledger it restores is read from Parquet, as the append that replaced it was.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import shutil
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -104,7 +112,7 @@ def code_version() -> str:
 
 def table_key(table: str, file: FileKey, dependencies: dict[str, str]) -> str:
     """The cache key of ``table`` read from ``file``, given the keys of the tables it is checked against."""
-    parts = [code_version(), table, file.name, str(file.size), str(file.mtime_ns), file.sha256]
+    parts = [code_version(), table, file.name, str(file.size), file.sha256]
     parts += [f"{name}={dependencies[name]}" for name in DEPENDENCIES[table]]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
 
@@ -247,3 +255,40 @@ def discard(path: Path) -> None:
             victim.unlink(missing_ok=True)
         except OSError:
             pass
+
+
+def kept_for(folder: Path, tables: Iterable[str]) -> list[Path]:
+    """The cache files (Parquet and check) of ``tables`` now in the folder's cache: what a history entry keeps of the
+    ledgers an import replaces. Whatever their keys: a file is only ever used under its own key, after its check."""
+    directory = cache_dir(folder)
+    found: list[Path] = []
+    for table in tables:
+        for path in sorted(directory.glob(f"{table}.*.parquet")):
+            if check_path(path).is_file():
+                found += [path, check_path(path)]
+    return found
+
+
+def link_or_copy(source: Path, target: Path) -> None:
+    """``target`` holds ``source``'s bytes: a hard link where the file system allows one, else a copy. Only for files
+    that are replaced by renames and never written in place (cache files, kept history files)."""
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def adopt(folder: Path, files: Iterable[Path]) -> None:
+    """Put kept cache files (``kept_for``) back in the folder's cache, each under its own name, beside what is there.
+    Never fatal: a file not put back only means its ledger is parsed again. A reader uses one only after its check."""
+    directory = cache_dir(folder)
+    try:
+        directory.mkdir(exist_ok=True)
+        with locking.held(directory / WRITE_LOCK, timeout=0, purpose="cache"):
+            # the check first, as ``store`` writes them: a Parquet file never stands without one
+            for source in sorted(files, key=lambda path: not path.name.endswith(".check")):
+                target = directory / source.name
+                if not target.exists():
+                    link_or_copy(source, target)
+    except (locking.LockBusy, OSError) as error:
+        log.warning("could not put kept cache files back in %s: %s", directory, error)

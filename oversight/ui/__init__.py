@@ -4,7 +4,7 @@ session         the keys that carry language, filter and account across pages; t
 page            ``Page`` (what a page script holds) and the data it reads, cached per data fingerprint
 setup           ``setup_page``: sign-in, page config, data, session, sidebar, the page header
 sign_in         password form, OIDC, refusal, sign-out, the client's address
-partial_runs    fragments and dialogs, each checking the sign-in before it reruns on its own
+partial_runs    fragments and dialogs, each checking the sign-in and the data before it reruns on its own
 setup_problems  a settings or data-folder problem: in full to an admin and the log, a plain sentence to others
 sidebar         language, the unit and quarter filter, the nav, the URL that mirrors them
 cards           key figures, chart cards and their audited downloads, tables

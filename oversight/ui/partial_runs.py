@@ -7,12 +7,18 @@ made here, and checks, before its body, that the session's account would still b
 whole page reruns, and its sign-in ends the session with the notice a full page shows (已被管理员更改…请重新登录),
 nothing of the old scope drawn or built. Pages and modules use ``fragment`` and ``dialog``, never ``st.fragment``
 or ``st.dialog`` (tests/test_partial_runs.py holds them to it).
+
+The same holds of the data: a part reran with the page run's rows, so a clerk who imported in another tab (or by the
+command line) and then searched the open 问题 page's table for the row just added did not find it, until the next
+full run. A part given the page (``Page``) checks first that the data folder is as that run read it (its
+fingerprint, a ``stat`` of each file); where it is not, the whole page reruns on the data as it now is.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -30,9 +36,21 @@ def signed_in_first(body: Body) -> Body:
         if not sign_in.session_still_let_in():
             # the full run's sign-in says why and asks to sign in again (and audits the end of the session)
             st.rerun(scope="app")
+        if _data_changed_since(*args, *kwargs.values()):
+            st.rerun(scope="app")  # the page's run reads the folder again: every figure, and this part's rows
         return body(*args, **kwargs)
 
     return run  # type: ignore[return-value]
+
+
+def _data_changed_since(*arguments: Any) -> bool:
+    """Whether a page among ``arguments`` was drawn from data that has changed since (an import, an undo, a file
+    replaced by hand); False for a part given no page."""
+    from oversight.ingest import table_files
+    from oversight.ui.page import Page
+
+    page = next((argument for argument in arguments if isinstance(argument, Page)), None)
+    return page is not None and table_files.fingerprint(Path(page.folder)) != page.fingerprint
 
 
 def fragment(body: Body) -> Body:
