@@ -764,3 +764,42 @@ def test_a_push_that_failed_before_anything_went_out_exits_4_and_a_run_started_a
         write_settings(settings_path, robots(receiver))  # the network is back: the address answers
         assert run(capsys, "alerts", "--as-of", AS_OF, "--push")[0] == 0
         assert sorted(r.path for r in receiver.requests) == ["/cgi-bin/webhook/send", "/robot/send"]
+
+
+def test_an_audit_log_that_fills_once_a_push_went_out_says_what_went_out_and_the_next_run_does_not_resend_it(
+    settings_path, capsys, monkeypatch
+):
+    """The disk filled between a push's "sending" line and its outcome's: the run said only "the audit log cannot be
+    written; … this one was not carried out" of a digest the group already had, recorded nothing as sent, and the
+    next run posted it to the group again."""
+    import errno
+
+    real = audit._append_whole
+    written: list[bytes] = []
+
+    def full_after_the_first_line(descriptor, line, path, readable):
+        if written:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written.append(line)
+        return real(descriptor, line, path, readable)
+
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver))
+        monkeypatch.setattr(audit, "_append_whole", full_after_the_first_line)
+        status, out, err = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--lang", "en")
+        assert status == 1
+        assert len(receiver.on("/cgi-bin/webhook/send")) == 1 and receiver.on("/robot/send") == []
+        assert "pushed\twecom-group\talerts\t2020-11-08/all (attempt 1)" in out
+        assert err.strip() == (
+            "the audit log cannot be written: the pushes listed above went out, and no further channel was tried, "
+            "so that every push is recorded; once the log can be written, run the command again"
+        )
+        assert [(e["details"]["channel"], e["details"]["status"]) for e in _audit_pushes()] == [
+            ("wecom-group", "sending")
+        ]
+        # the log writable again: the robot that had it is skipped, the other one gets it, once each
+        monkeypatch.setattr(audit, "_append_whole", real)
+        status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--lang", "en")
+        assert status == 0
+        assert len(receiver.on("/cgi-bin/webhook/send")) == 1 and len(receiver.on("/robot/send")) == 1
+        assert "skipped\twecom-group\talerts\t2020-11-08/all" in out

@@ -257,16 +257,27 @@ def _push(
             force=force,
             channels=channels,
         )
+    except delivery.AuditStopped as stopped:  # the log refused a line partway: what went out is said, then why it ended
+        if not stopped.outcomes:  # no audit line, no push
+            raise _Stop(INPUT_PROBLEM, i18n.t("error.audit_unwritable", lang)) from None
+        _print_outcomes(stopped.outcomes, message.kind, period, lang, out)
+        status = MAY_HAVE_SENT if {o.status for o in stopped.outcomes} & set(_MAY_HAVE_SENT) else INPUT_PROBLEM
+        raise _Stop(status, i18n.t("alerts.cli.push_audit_stopped", lang)) from None
     except audit.AuditError:  # no audit line, no push
         raise _Stop(INPUT_PROBLEM, i18n.t("error.audit_unwritable", lang)) from None
     except locking.LockBusy as busy:  # another run hung while sending: nothing went out, the next run sends
         raise _Stop(PUSH_FAILED, _busy_text(busy, lang)) from None
     except configuration.SettingsError as error:  # the state file is not a push record: nothing went out
         raise _Stop(INPUT_PROBLEM, error.render(lang)) from None
+    _print_outcomes(outcomes, message.kind, period, lang, out)
+    return outcomes
+
+
+def _print_outcomes(outcomes, kind: str, period: str, lang: str, out) -> None:  # noqa: ANN001 — delivery.Outcome
+    """A line per channel: on ``out`` what went as asked, on stderr what did not."""
     for outcome in outcomes:
         troubled = outcome.status in _NOT_DONE
-        print(outcome.line(message.kind, period, lang), file=sys.stderr if troubled else out)
-    return outcomes
+        print(outcome.line(kind, period, lang), file=sys.stderr if troubled else out)
 
 
 # a push that failed, went out without its record (the next run may send it again), went out unanswered or not to
