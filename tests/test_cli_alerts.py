@@ -803,3 +803,36 @@ def test_an_audit_log_that_fills_once_a_push_went_out_says_what_went_out_and_the
         assert status == 0
         assert len(receiver.on("/cgi-bin/webhook/send")) == 1 and len(receiver.on("/robot/send")) == 1
         assert "skipped\twecom-group\talerts\t2020-11-08/all" in out
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "推送记录 {path} 无法写入（没有写入权限）：为免重复发送，本次没有推送任何内容；"),
+        ("en", "the push record {path} cannot be written (no permission to write there): so that nothing is sent "),
+    ],
+)
+def test_a_push_record_whose_folder_cannot_be_written_is_named_and_nothing_is_pushed(
+    settings_path, capsys, monkeypatch, lang, said
+):
+    """It said 数据文件夹不可写入… (the data folder was writable) and named no file: the state file's folder, read-only
+    to the clerk's account, is what refused."""
+    from oversight.core import locking
+
+    real_open = os.open
+
+    def refused_beside_the_record(path, flags, *args):
+        if str(path).endswith(".sending.lock"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver))
+        state = configuration.load_settings(settings_path).state_file
+        monkeypatch.setattr(locking.os, "open", refused_beside_the_record)
+        status, _, err = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--lang", lang)
+        assert receiver.requests == []
+    assert status == 1
+    assert err.strip().startswith(said.format(path=state)), err
+    assert "数据文件夹" not in err and "data folder" not in err
+    assert _audit_pushes() == []

@@ -243,6 +243,7 @@ def _push(
     from oversight.alerts import configuration
     from oversight.auth import audit
     from oversight.core import locking
+    from oversight.ingest.problems import shown_text
     from oversight.push import delivery
 
     try:
@@ -265,6 +266,10 @@ def _push(
         raise _Stop(status, i18n.t("alerts.cli.push_audit_stopped", lang)) from None
     except audit.AuditError:  # no audit line, no push
         raise _Stop(INPUT_PROBLEM, i18n.t("error.audit_unwritable", lang)) from None
+    except delivery.RecordUnwritable as unwritable:  # nothing went out: it could not have been recorded
+        reason = options.write_problem(unwritable.error, lang)
+        path = shown_text(str(unwritable.path))
+        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.state_unwritable", lang, path=path, reason=reason)) from None
     except locking.LockBusy as busy:  # another run hung while sending: nothing went out, the next run sends
         raise _Stop(PUSH_FAILED, _busy_text(busy, lang)) from None
     except configuration.SettingsError as error:  # the state file is not a push record: nothing went out

@@ -10,17 +10,28 @@ written is not sent; one whose outcome's line cannot be written went out all the
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from oversight.alerts.configuration import Channel, Settings
 from oversight.auth import audit
 from oversight.auth.roles import Account
-from oversight.core import i18n
+from oversight.core import i18n, locking
 from oversight.push import Delivery, Message, deliver, redacted
 from oversight.push.sent_log import SentLog, entry_key
+
+
+class RecordUnwritable(OSError):
+    """The push record (``path``) or the locks beside it cannot be written (``error``): nothing was pushed, as what
+    went out could not be recorded and the next run would send it again."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        super().__init__(error.errno, error.strerror, str(path))
+        self.path, self.error = path, error
 
 
 class AuditStopped(audit.AuditError):
@@ -92,8 +103,14 @@ def push_message(
     sent_log = SentLog(settings.state_file)
     channels = settings.channels_for(message.kind) if channels is None else channels
     # the whole run under one lock: two runs started together must not both find nothing sent and both send
-    with sent_log.sending(settings.push.longest_run_seconds(len(channels))):
-        sent_log.check()  # a file that is not a push record is refused before anything is sent, not written over
+    with contextlib.ExitStack() as run:
+        try:
+            run.enter_context(sent_log.sending(settings.push.longest_run_seconds(len(channels))))
+            sent_log.check()  # a file that is not a push record is refused before anything is sent, not written over
+        except locking.LockBusy:
+            raise
+        except OSError as error:  # its folder read-only or full: said as the record's, not as the data folder's
+            raise RecordUnwritable(sent_log.path, error) from error
         outcomes = []
         for channel in channels:
             key = entry_key(channel.name, message.kind, period, account.username, lang)
