@@ -26,7 +26,7 @@ from oversight.auth import access_mode, accounts, audit, login, roles, throttle
 from oversight.charts import style
 from oversight.core import atomic, locking, safe_text
 from oversight.data import store
-from oversight.ingest import checked_folder, commit, folder_lock, import_history, table_cache
+from oversight.ingest import checked_folder, commit, folder_lock, import_history, import_plan, table_cache
 from tests.bad_files import HEADERS, hash_tree, meeting, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -244,6 +244,56 @@ def test_an_undo_on_a_full_disk_frees_the_cache_and_goes_ahead(data_folder, tmp_
     before = hash_tree(data_folder)
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 2
     assert capsys.readouterr().err.strip() == "the disk is full; nothing was written and the data is unchanged"
+    assert hash_tree(data_folder) == before
+
+
+@pytest.mark.parametrize(
+    ("owner", "lang", "said"),
+    [
+        (
+            "~$meetings.xlsx",
+            "en",
+            "meetings.xlsx: open in a spreadsheet program (Excel, WPS or LibreOffice: ~$meetings.xlsx is beside it), "
+            "where saving it would write over what this change writes; nothing was changed. Close it there, then try "
+            "again; if it is open nowhere, ~$meetings.xlsx was left by a program that did not close: delete it",
+        ),
+        (
+            ".~lock.meetings.xlsx#",
+            "zh",
+            "meetings.xlsx: 正在表格软件（Excel、WPS 或 LibreOffice）中打开（旁边有 .~lock.meetings.xlsx#），在那里保存会"
+            "覆盖本次写入的内容，数据未作任何改动；请先关闭该文件再重试。如果它并没有在任何地方打开，"
+            ".~lock.meetings.xlsx# 是未正常关闭的程序留下的，删除即可",
+        ),
+    ],
+)
+def test_a_ledger_open_in_excel_is_not_replaced_under_it(data_folder, tmp_path, capsys, owner, lang, said):
+    """An append into meetings.xlsx while a clerk had it open in Excel (its ~$meetings.xlsx beside it) was written,
+    exit 0: the clerk's next save in Excel wrote the ledger back over it and the new meetings were gone unsaid. The
+    undo of an import into it the same."""
+    (data_folder / owner).write_bytes(b"\x0ewang\x00")
+    before = hash_tree(data_folder)
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", lang]) == 1
+    assert capsys.readouterr().out.strip().endswith(f"  - {said}")  # in the check, before anything is written
+    assert hash_tree(data_folder) == before
+    assert import_history.list_history(data_folder) == [] and audit.read_audit() == []
+    (data_folder / owner).unlink()
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append"]) == 0
+    (data_folder / owner).write_bytes(b"\x0ewang\x00")
+    before = hash_tree(data_folder)
+    assert main(["undo", "--lang", lang]) == 1
+    assert capsys.readouterr().err.strip().endswith(said)
+    assert hash_tree(data_folder) == before
+    assert [line["action"] for line in audit.read_audit()] == ["import"]
+    # opened in Excel between the check and the commit: refused by the commit, under the folder's lock
+    (data_folder / owner).unlink()
+    another = write_xlsx(tmp_path / "another.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0002")]})
+    plan = import_plan.plan_import(another, "meetings", "append", data_folder)
+    assert plan.ok
+    (data_folder / owner).write_bytes(b"\x0ewang\x00")
+    before = hash_tree(data_folder)
+    with pytest.raises(ingest.ValidationError) as refused:
+        commit.apply_import(plan)
+    assert refused.value.render(lang).strip().endswith(said)
     assert hash_tree(data_folder) == before
 
 
