@@ -598,6 +598,39 @@ def test_the_cli_falls_back_to_the_os_accounts_file_when_the_named_one_is_empty(
     assert hash_tree(data_folder) == before
 
 
+def test_an_import_made_is_said_made_when_the_disk_fills_before_the_folder_remembers_its_accounts(
+    data_folder, tmp_path, monkeypatch, capsys
+):
+    """The import took the disk's last room; writing the folder's accounts marker after it then failed, and the
+    command said "the disk is full; nothing was written and the data is unchanged", exit 2, of meetings it had
+    written (the clerk, told so, imported them again and was refused: the ids exist)."""
+    from argon2 import PasswordHasher
+
+    from oversight.auth import accounts_marker
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    accounts.add_user("chief", "correct-horse-battery", roles.ADMIN, path=Path(os.environ["OVERSIGHT_USERS_FILE"]))
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("correct-horse-battery\n"))
+    real_write = atomic.write_bytes
+
+    def full_for_the_marker(target, data, mode=None):
+        if Path(target).name == accounts_marker.MARKER:
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        return real_write(target, data, mode)
+
+    monkeypatch.setattr(atomic, "write_bytes", full_for_the_marker)
+    args = ["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]
+    assert main([*args, "--user", "chief", "--password-stdin"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip().endswith("run undo to restore it.") and captured.err == ""
+    assert len(checked_folder.read_folder(data_folder)["meetings"]) == 574  # the sample's 573 and the one imported
+    assert not (data_folder / accounts_marker.MARKER).exists()  # tried again by the next signed-in change
+    monkeypatch.setattr(atomic, "write_bytes", real_write)
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("correct-horse-battery\n"))
+    assert main(["undo", "--lang", "en", "--user", "chief", "--password-stdin"]) == 0
+    assert (data_folder / accounts_marker.MARKER).exists()
+
+
 def test_a_folder_changed_by_an_account_stays_guarded_when_the_variable_points_at_no_accounts(
     data_folder, tmp_path, monkeypatch, capsys
 ):
