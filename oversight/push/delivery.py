@@ -166,7 +166,10 @@ def push_message(
                     # it went out: the next channels are still tried, and the run says the next one may send it again
                     # (a full disk here stopped the run, the channels after it untried)
                     unrecorded = i18n.t(
-                        "alerts.cli.unrecorded_reason", lang, path=sent_log.path, error=unwritten.strerror
+                        "alerts.cli.unrecorded_reason",
+                        lang,
+                        path=sent_log.path,
+                        error=i18n.write_problem(unwritten, lang),
                     )
             if unrecorded is not None:
                 outcome = Outcome(channel.name, "unrecorded", delivery.attempts, unrecorded)
