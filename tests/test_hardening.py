@@ -297,6 +297,37 @@ def test_a_ledger_open_in_excel_is_not_replaced_under_it(data_folder, tmp_path, 
     assert hash_tree(data_folder) == before
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "zh",
+            "数据文件夹中的 .history 文件夹不可写入（只读，或运行看板的账户无写入权限），数据未作任何改动；"
+            "请管理员检查该文件夹的权限",
+        ),
+        (
+            "en",
+            "the folder .history in the data folder cannot be written to (read-only, or the account running the "
+            "dashboard may not write there); nothing was changed. An administrator should check that folder's "
+            "permissions",
+        ),
+    ],
+)
+def test_a_history_folder_that_cannot_be_written_is_named(data_folder, tmp_path, monkeypatch, capsys, lang, said):
+    """With .history read-only to the clerk's account, the import said the data folder could not be written: an
+    administrator found data/ writable and nothing to mend."""
+    (data_folder / import_history.HISTORY_DIR).mkdir()
+
+    def refused(*args, dir=None, **kwargs):  # noqa: A002 — mkdtemp's own name
+        raise PermissionError(errno.EACCES, "Permission denied", str(Path(dir) / ".building-x1y2"))
+
+    monkeypatch.setattr(import_history.tempfile, "mkdtemp", refused)
+    before = hash_tree(data_folder)
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", lang]) == 2
+    assert capsys.readouterr().err.strip() == said
+    assert hash_tree(data_folder) == before
+
+
 @pytest.mark.parametrize("code", [errno.EACCES, errno.EROFS])
 def test_a_folder_that_cannot_be_written_is_a_sentence_and_changes_nothing(
     data_folder, tmp_path, monkeypatch, capsys, code
