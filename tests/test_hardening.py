@@ -254,14 +254,14 @@ def test_an_undo_on_a_full_disk_frees_the_cache_and_goes_ahead(data_folder, tmp_
             "~$meetings.xlsx",
             "en",
             "meetings.xlsx: open in a spreadsheet program (Excel, WPS or LibreOffice: ~$meetings.xlsx is beside it), "
-            "where saving it would write over what this change writes; nothing was changed. Close it there, then try "
-            "again; if it is open nowhere, ~$meetings.xlsx was left by a program that did not close: delete it",
+            "where saving it would write over what this change writes. Close it there, then try again; if it is open "
+            "nowhere, ~$meetings.xlsx was left by a program that did not close: delete it",
         ),
         (
             ".~lock.meetings.xlsx#",
             "zh",
             "meetings.xlsx: 正在表格软件（Excel、WPS 或 LibreOffice）中打开（旁边有 .~lock.meetings.xlsx#），在那里保存会"
-            "覆盖本次写入的内容，数据未作任何改动；请先关闭该文件再重试。如果它并没有在任何地方打开，"
+            "覆盖本次写入的内容；请先关闭该文件再重试。如果它并没有在任何地方打开，"
             ".~lock.meetings.xlsx# 是未正常关闭的程序留下的，删除即可",
         ),
     ],
