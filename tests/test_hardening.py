@@ -318,10 +318,10 @@ def test_a_history_folder_that_cannot_be_written_is_named(data_folder, tmp_path,
     administrator found data/ writable and nothing to mend."""
     (data_folder / import_history.HISTORY_DIR).mkdir()
 
-    def refused(*args, dir=None, **kwargs):  # noqa: A002 — mkdtemp's own name
-        raise PermissionError(errno.EACCES, "Permission denied", str(Path(dir) / ".building-x1y2"))
+    def refused(root):
+        raise PermissionError(errno.EACCES, "Permission denied", str(Path(root) / ".building-x1y2"))
 
-    monkeypatch.setattr(import_history.tempfile, "mkdtemp", refused)
+    monkeypatch.setattr(import_history, "_new_building", refused)
     before = hash_tree(data_folder)
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", lang]) == 2
     assert capsys.readouterr().err.strip() == said
@@ -660,6 +660,20 @@ def test_an_import_made_is_said_made_when_the_disk_fills_before_the_folder_remem
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("correct-horse-battery\n"))
     assert main(["undo", "--lang", "en", "--user", "chief", "--password-stdin"]) == 0
     assert (data_folder / accounts_marker.MARKER).exists()
+
+
+@pytest.mark.parametrize(("umask", "expected"), [(0o022, 0o755), (0o027, 0o750), (0o077, 0o700)])
+def test_a_history_entry_is_readable_as_the_umask_lets_the_ledgers_beside_it_be(data_folder, tmp_path, umask, expected):
+    """An entry was always drwx------ (mkdtemp's mode), whatever the umask: an import from the command line by one
+    account left an entry the dashboard's service account could not read, listed as damaged, and its undo refused on
+    the Data page (撤销前须修复损坏的历史记录)."""
+    previous = os.umask(umask)
+    try:
+        entry = commit.import_files(new_meetings(tmp_path), "meetings", "append", data_folder, user="clerk")
+    finally:
+        os.umask(previous)
+    assert entry.path.stat().st_mode & 0o777 == expected
+    assert all(path.stat().st_mode & 0o777 == expected & 0o666 for path in entry.path.iterdir())  # its files too
 
 
 def test_a_folder_changed_by_an_account_stays_guarded_when_the_variable_points_at_no_accounts(

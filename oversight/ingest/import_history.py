@@ -7,10 +7,11 @@ named, not fatal.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -154,7 +155,7 @@ def keep_previous(folder: Path, manifest: dict[str, Any], name: str | None = Non
     root.mkdir(exist_ok=True)
     manifest = {**manifest, "sequence": next_sequence(folder)}
     final = root / (name or entry_name(manifest))
-    building = Path(tempfile.mkdtemp(dir=root, prefix=".building-"))
+    building = _new_building(root)
     try:
         for info in manifest["tables"].values():
             for file_name in info["files_before"]:
@@ -165,6 +166,20 @@ def keep_previous(folder: Path, manifest: dict[str, Any], name: str | None = Non
         shutil.rmtree(building, ignore_errors=True)
         raise
     return final
+
+
+def _new_building(root: Path) -> Path:
+    """A new, empty ``.building-XXXXXXXX`` folder in ``root``, with the mode the umask leaves of 0o777 as for any new
+    folder (``mkdtemp``'s fixed 0700 hid every entry from the dashboard's account when another one imported: listed as
+    damaged, and undo refused)."""
+    for _ in range(100):
+        path = root / f".building-{secrets.token_hex(4)}"
+        try:
+            path.mkdir(mode=0o777)
+            return path
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(root))
 
 
 def new_manifest(
