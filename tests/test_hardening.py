@@ -676,6 +676,32 @@ def test_a_history_entry_is_readable_as_the_umask_lets_the_ledgers_beside_it_be(
     assert all(path.stat().st_mode & 0o777 == expected & 0o666 for path in entry.path.iterdir())  # its files too
 
 
+def test_the_folders_lock_made_by_one_account_is_taken_by_another(data_folder, tmp_path, monkeypatch, capsys):
+    """The first import made .oversight.lock 0600 for its account (an admin at the command line): every later change
+    by the dashboard's account, in a folder it could write, was refused as "the data folder cannot be written"
+    (checked as a second account with setpriv). It is made as the umask leaves it now, and a lock file this account
+    may read but not write is still taken: flock needs an open descriptor, not the right to write."""
+    lock = data_folder / folder_lock.LOCK_FILE
+    lock.unlink(missing_ok=True)  # one the sample folder's readers left, copied with it
+    previous = os.umask(0o022)
+    try:
+        commit.import_files(new_meetings(tmp_path), "meetings", "append", data_folder, user="admin")
+    finally:
+        os.umask(previous)
+    assert lock.stat().st_mode & 0o777 == 0o644
+    real_open = os.open
+
+    def another_accounts(path, flags, *args, **kwargs):  # 0644 and not ours: read, never written
+        if str(path) == str(lock) and flags & (os.O_WRONLY | os.O_RDWR):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", another_accounts)
+    assert main(["undo", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("Undid ")
+    assert len(checked_folder.read_folder(data_folder)["meetings"]) == 573
+
+
 def test_a_folder_changed_by_an_account_stays_guarded_when_the_variable_points_at_no_accounts(
     data_folder, tmp_path, monkeypatch, capsys
 ):
