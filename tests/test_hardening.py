@@ -197,7 +197,9 @@ def test_an_import_whose_audit_line_cannot_be_written_changes_nothing(data_folde
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == (
-        "the audit log cannot be written; so that every action is recorded, this one was not carried out"
+        "the audit log cannot be written; so that every action is recorded, this one was not carried out\n"
+        "the audit log: /dev/full (the disk is full); an administrator should make it writable or free its disk, "
+        "then run the command again"
     )
     assert hash_tree(data_folder) == before
     assert import_history.list_history(data_folder) == []

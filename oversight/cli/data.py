@@ -181,8 +181,8 @@ def _run_template(args: argparse.Namespace) -> int:
     details = {"file": args.out.name, "kind": "template", "table": args.table, "out": str(args.out), "via": "cli"}
     try:  # as the data page's template download is: the line before the file
         audit.record(audit.DOWNLOAD, account=account, details=details)
-    except audit.AuditError:
-        print(i18n.t("error.audit_unwritable", args.lang), file=sys.stderr)
+    except audit.AuditError as error:
+        print(options.audit_unwritable(error, args.lang), file=sys.stderr)
         return 1
     try:
         path = templates.write_template(args.out, TABLES[args.table], current.get("units"), args.lang)

@@ -57,6 +57,15 @@ def write_problem(error: OSError, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     return i18n.write_problem(error, lang)
 
 
+def audit_unwritable(error: OSError, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """Why an action was not carried out when its audit line could not be written, and the log's file, the reason in
+    words and what to do on a line of its own: the sentence alone named no file, and an admin looked for the log."""
+    from oversight.auth import audit
+
+    where = i18n.t("cli.audit_unwritable_where", lang, path=audit.audit_log_path(), reason=write_problem(error, lang))
+    return f"{i18n.t('error.audit_unwritable', lang)}\n{where}"
+
+
 def data_folder_problem(lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
     """Why ``OVERSIGHT_DATA_DIR`` is no data folder (not there, or a file), in a sentence; None when it is a folder.
 

@@ -260,12 +260,12 @@ def _push(
         )
     except delivery.AuditStopped as stopped:  # the log refused a line partway: what went out is said, then why it ended
         if not stopped.outcomes:  # no audit line, no push
-            raise _Stop(INPUT_PROBLEM, i18n.t("error.audit_unwritable", lang)) from None
+            raise _Stop(INPUT_PROBLEM, options.audit_unwritable(stopped, lang)) from None
         _print_outcomes(stopped.outcomes, message.kind, period, lang, out)
         status = MAY_HAVE_SENT if {o.status for o in stopped.outcomes} & set(_MAY_HAVE_SENT) else INPUT_PROBLEM
         raise _Stop(status, i18n.t("alerts.cli.push_audit_stopped", lang)) from None
-    except audit.AuditError:  # no audit line, no push
-        raise _Stop(INPUT_PROBLEM, i18n.t("error.audit_unwritable", lang)) from None
+    except audit.AuditError as error:  # no audit line, no push
+        raise _Stop(INPUT_PROBLEM, options.audit_unwritable(error, lang)) from None
     except delivery.RecordUnwritable as unwritable:  # nothing went out: it could not have been recorded
         reason = options.write_problem(unwritable.error, lang)
         path = shown_text(str(unwritable.path))
@@ -577,9 +577,9 @@ def _brief(args: argparse.Namespace) -> int:
         raise failed(failure) from None
     try:  # as on the page: the audit line is written before the files are handed over
         audit.record(audit.DOWNLOAD, account=account, details=download)
-    except audit.AuditError:
+    except audit.AuditError as error:
         staged.discard()
-        raise _Stop(INPUT_PROBLEM, i18n.t("error.audit_unwritable", lang)) from None
+        raise _Stop(INPUT_PROBLEM, options.audit_unwritable(error, lang)) from None
     try:
         written = staged.place()
     except brief_job.WriteFailed as failure:  # a rename refused midway: the line above named files not delivered
