@@ -836,3 +836,19 @@ def test_a_push_record_whose_folder_cannot_be_written_is_named_and_nothing_is_pu
     assert err.strip().startswith(said.format(path=state)), err
     assert "数据文件夹" not in err and "data folder" not in err
     assert _audit_pushes() == []
+
+
+def test_a_push_whose_first_audit_line_cannot_be_written_is_not_sent_and_the_log_is_named(
+    settings_path, capsys, monkeypatch
+):
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", "/dev/full")  # every write: ENOSPC, as on a full disk
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver))
+        status, _, err = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--lang", "en")
+        assert receiver.requests == []
+    assert status == 1
+    assert err.strip() == (
+        "the audit log cannot be written; so that every action is recorded, this one was not carried out\n"
+        "the audit log: /dev/full (the disk is full); an administrator should make it writable or free its disk, "
+        "then run the command again"
+    )

@@ -39,7 +39,7 @@ class AuditStopped(audit.AuditError):
     last may be the one whose outcome's line was refused), to be said; no channel after them was tried."""
 
     def __init__(self, error: audit.AuditError, outcomes: list[Outcome]) -> None:
-        super().__init__(str(error))
+        super().__init__(error.errno, str(error))  # its errno kept: the command says the reason in words
         self.outcomes = outcomes
 
 
