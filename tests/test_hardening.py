@@ -704,6 +704,41 @@ def test_the_folders_lock_made_by_one_account_is_taken_by_another(data_folder, t
     assert len(checked_folder.read_folder(data_folder)["meetings"]) == 573
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "zh",
+            "数据文件夹的写入锁文件 .oversight.lock 无法打开（它属于另一个账户，且运行看板的账户无权读取），数据未作任何改动；"
+            "请管理员让该账户可以读写它，或在没有导入进行时删除它",
+        ),
+        (
+            "en",
+            "the data folder's lock file .oversight.lock cannot be opened (another account's, which the account running "
+            "the dashboard may not read); nothing was changed. An administrator should let that account read and write "
+            "it, or delete it while no import is running",
+        ),
+    ],
+)
+def test_a_lock_file_this_account_cannot_open_is_named(data_folder, tmp_path, monkeypatch, capsys, lang, said):
+    """A lock file made 0600 by another account (before the lock followed the umask) refused every change with "the
+    data folder cannot be written": the folder was writable, and the file to mend was not named."""
+    lock = data_folder / folder_lock.LOCK_FILE
+    lock.touch()
+    real_open = os.open
+
+    def not_ours(path, flags, *args, **kwargs):
+        if str(path) == str(lock):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", not_ours)
+    before = hash_tree(data_folder)
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", lang]) == 2
+    assert capsys.readouterr().err.strip() == said
+    assert hash_tree(data_folder) == before
+
+
 def test_a_folder_changed_by_an_account_stays_guarded_when_the_variable_points_at_no_accounts(
     data_folder, tmp_path, monkeypatch, capsys
 ):
