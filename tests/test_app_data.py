@@ -436,3 +436,36 @@ def test_ledger_downloads_are_named_in_the_pages_language():
     day = date(2020, 12, 31)
     assert ledger_file_names(TABLES["issues"], "zh", day) == ("问题_2020-12-31.xlsx", "问题_填报模板.xlsx")
     assert ledger_file_names(TABLES["issues"], "en", day) == ("issues_2020-12-31.xlsx", "issues_template.xlsx")
+
+
+def test_a_ledger_open_in_excel_is_named_before_the_button_and_again_when_opened_after_the_check(data_dir):
+    """An append into issues.xlsx while a clerk had it open in Excel (~$issues.xlsx beside it) was imported: the
+    clerk's next save there wrote the ledger back over the new issue."""
+    from tests.bad_files import hash_tree
+
+    owner = data_dir / "~$issues.xlsx"
+    owner.write_bytes(b"\x0ewang\x00")
+    before = hash_tree(data_dir)
+    at = run_page("pages/07_data.py")
+    at.file_uploader(key="widget.uploads").set_value(("新增问题.xlsx", _issues_file(_new_issue()), XLSX)).run()
+    at.radio(key="widget.import_mode").set_value("append").run()
+    at.button(key="widget.import_check").click().run()
+    assert not at.exception
+    assert "未导入任何数据" in at.error[0].value
+    problems = at.dataframe[0].value
+    assert list(problems["文件"]) == ["issues.xlsx"]
+    assert list(problems["问题"])[0].startswith(
+        "正在表格软件（Excel、WPS 或 LibreOffice）中打开（旁边有 ~$issues.xlsx）"
+    )
+    assert not any(button.key == "widget.import_apply" for button in at.button)
+    assert hash_tree(data_dir) == before
+    # closed, checked, then opened again before 确认导入: the commit refuses it, under the folder's lock
+    owner.unlink()
+    at.button(key="widget.import_check").click().run()
+    owner.write_bytes(b"\x0ewang\x00")
+    before = hash_tree(data_dir)
+    at.button(key="widget.import_apply").click().run()
+    assert not at.exception
+    said = at.error[0].value.replace("\\", "")  # the markdown's escapes
+    assert said.startswith("导入未完成，数据未作任何改动：issues.xlsx: 正在表格软件") and "旁边有 ~$issues.xlsx" in said
+    assert hash_tree(data_dir) == before

@@ -764,3 +764,91 @@ def test_a_push_that_failed_before_anything_went_out_exits_4_and_a_run_started_a
         write_settings(settings_path, robots(receiver))  # the network is back: the address answers
         assert run(capsys, "alerts", "--as-of", AS_OF, "--push")[0] == 0
         assert sorted(r.path for r in receiver.requests) == ["/cgi-bin/webhook/send", "/robot/send"]
+
+
+def test_an_audit_log_that_fills_once_a_push_went_out_says_what_went_out_and_the_next_run_does_not_resend_it(
+    settings_path, capsys, monkeypatch
+):
+    """The disk filled between a push's "sending" line and its outcome's: the run said only "the audit log cannot be
+    written; … this one was not carried out" of a digest the group already had, recorded nothing as sent, and the
+    next run posted it to the group again."""
+    import errno
+
+    real = audit._append_whole
+    written: list[bytes] = []
+
+    def full_after_the_first_line(descriptor, line, path, readable):
+        if written:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        written.append(line)
+        return real(descriptor, line, path, readable)
+
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver))
+        monkeypatch.setattr(audit, "_append_whole", full_after_the_first_line)
+        status, out, err = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--lang", "en")
+        assert status == 1
+        assert len(receiver.on("/cgi-bin/webhook/send")) == 1 and receiver.on("/robot/send") == []
+        assert "pushed\twecom-group\talerts\t2020-11-08/all (attempt 1)" in out
+        assert err.strip() == (
+            "the audit log cannot be written: the pushes listed above went out, and no further channel was tried, "
+            "so that every push is recorded; once the log can be written, run the command again"
+        )
+        assert [(e["details"]["channel"], e["details"]["status"]) for e in _audit_pushes()] == [
+            ("wecom-group", "sending")
+        ]
+        # the log writable again: the robot that had it is skipped, the other one gets it, once each
+        monkeypatch.setattr(audit, "_append_whole", real)
+        status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--lang", "en")
+        assert status == 0
+        assert len(receiver.on("/cgi-bin/webhook/send")) == 1 and len(receiver.on("/robot/send")) == 1
+        assert "skipped\twecom-group\talerts\t2020-11-08/all" in out
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "推送记录 {path} 无法写入（没有写入权限）：为免重复发送，本次没有推送任何内容；"),
+        ("en", "the push record {path} cannot be written (no permission to write there): so that nothing is sent "),
+    ],
+)
+def test_a_push_record_whose_folder_cannot_be_written_is_named_and_nothing_is_pushed(
+    settings_path, capsys, monkeypatch, lang, said
+):
+    """It said 数据文件夹不可写入… (the data folder was writable) and named no file: the state file's folder, read-only
+    to the clerk's account, is what refused."""
+    from oversight.core import locking
+
+    real_open = os.open
+
+    def refused_beside_the_record(path, flags, *args):
+        if str(path).endswith(".sending.lock"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, flags, *args)
+
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver))
+        state = configuration.load_settings(settings_path).state_file
+        monkeypatch.setattr(locking.os, "open", refused_beside_the_record)
+        status, _, err = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--lang", lang)
+        assert receiver.requests == []
+    assert status == 1
+    assert err.strip().startswith(said.format(path=state)), err
+    assert "数据文件夹" not in err and "data folder" not in err
+    assert _audit_pushes() == []
+
+
+def test_a_push_whose_first_audit_line_cannot_be_written_is_not_sent_and_the_log_is_named(
+    settings_path, capsys, monkeypatch
+):
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", "/dev/full")  # every write: ENOSPC, as on a full disk
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver))
+        status, _, err = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--lang", "en")
+        assert receiver.requests == []
+    assert status == 1
+    assert err.strip() == (
+        "the audit log cannot be written; so that every action is recorded, this one was not carried out\n"
+        "the audit log: /dev/full (the disk is full); an administrator should make it writable or free its disk, "
+        "then run the command again"
+    )

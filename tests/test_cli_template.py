@@ -151,3 +151,18 @@ def test_a_name_with_control_characters_is_spelled_out(tmp_path, capsys):
     main(["validate", str(ledger), "--table", "issues"])
     report = capsys.readouterr().out
     assert "\x1b" not in report and "\\x1b[2J" in report
+
+
+def test_a_template_that_could_not_be_written_is_audited_as_not_delivered(capsys):
+    """Its download line was written before the file, and the file then refused (a full disk, a place it may not
+    write): the log said a template went to /sys/meetings.xlsx, and nothing said it never arrived. The brief pairs
+    such a line with ``download_failed``; the template now does too."""
+    from oversight.auth import audit
+
+    assert template(capsys, "/sys/meetings.xlsx", "--lang", "en") == (
+        1,
+        "Could not write /sys/meetings.xlsx: no permission to write there.",
+    )
+    download, failed = audit.read_audit()
+    assert (download["action"], failed["action"]) == ("download", "download_failed")
+    assert failed["details"] == {**download["details"], "error": "no permission to write there"}

@@ -128,11 +128,17 @@ def test_no_account_changes_without_its_audit_line(monkeypatch, capsys, private_
     blocked.mkdir()
     monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(blocked))
     assert add(monkeypatch, "mallory", "--role", "admin") == 1
-    assert capsys.readouterr().err.strip() == "审计日志无法写入，为保证每项操作都有记录，本次操作未执行"
+    # the log's file named on a line of its own, with the reason and what to do: the sentence alone named none
+    assert capsys.readouterr().err.strip() == (
+        f"审计日志无法写入，为保证每项操作都有记录，本次操作未执行\n审计日志：{blocked}（这是一个文件夹）；"
+        "请管理员使其可写入或清理其所在磁盘后再运行本命令"
+    )
     prompts(monkeypatch, "brand-new-pass", "brand-new-pass")
     assert main(["user", "passwd", "lead", "--lang", "en"]) == 1
     assert capsys.readouterr().err.strip() == (
-        "the audit log cannot be written; so that every action is recorded, this one was not carried out"
+        "the audit log cannot be written; so that every action is recorded, this one was not carried out\n"
+        f"the audit log: {blocked} (it is a folder); an administrator should make it writable or free its disk, "
+        "then run the command again"
     )
     assert main(["user", "remove", "lead"]) == 1
     assert users.read_bytes() == before

@@ -26,7 +26,7 @@ from oversight.auth import access_mode, accounts, audit, login, roles, throttle
 from oversight.charts import style
 from oversight.core import atomic, locking, safe_text
 from oversight.data import store
-from oversight.ingest import checked_folder, commit, folder_lock, import_history, table_cache
+from oversight.ingest import checked_folder, commit, folder_lock, import_history, import_plan, table_cache
 from tests.bad_files import HEADERS, hash_tree, meeting, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -197,7 +197,9 @@ def test_an_import_whose_audit_line_cannot_be_written_changes_nothing(data_folde
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == (
-        "the audit log cannot be written; so that every action is recorded, this one was not carried out"
+        "the audit log cannot be written; so that every action is recorded, this one was not carried out\n"
+        "the audit log: /dev/full (the disk is full); an administrator should make it writable or free its disk, "
+        "then run the command again"
     )
     assert hash_tree(data_folder) == before
     assert import_history.list_history(data_folder) == []
@@ -244,6 +246,87 @@ def test_an_undo_on_a_full_disk_frees_the_cache_and_goes_ahead(data_folder, tmp_
     before = hash_tree(data_folder)
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 2
     assert capsys.readouterr().err.strip() == "the disk is full; nothing was written and the data is unchanged"
+    assert hash_tree(data_folder) == before
+
+
+@pytest.mark.parametrize(
+    ("owner", "lang", "said"),
+    [
+        (
+            "~$meetings.xlsx",
+            "en",
+            "meetings.xlsx: open in a spreadsheet program (Excel, WPS or LibreOffice: ~$meetings.xlsx is beside it), "
+            "where saving it would write over what this change writes. Close it there, then try again; if it is open "
+            "nowhere, ~$meetings.xlsx was left by a program that did not close: delete it",
+        ),
+        (
+            ".~lock.meetings.xlsx#",
+            "zh",
+            "meetings.xlsx: 正在表格软件（Excel、WPS 或 LibreOffice）中打开（旁边有 .~lock.meetings.xlsx#），在那里保存会"
+            "覆盖本次写入的内容；请先关闭该文件再重试。如果它并没有在任何地方打开，"
+            ".~lock.meetings.xlsx# 是未正常关闭的程序留下的，删除即可",
+        ),
+    ],
+)
+def test_a_ledger_open_in_excel_is_not_replaced_under_it(data_folder, tmp_path, capsys, owner, lang, said):
+    """An append into meetings.xlsx while a clerk had it open in Excel (its ~$meetings.xlsx beside it) was written,
+    exit 0: the clerk's next save in Excel wrote the ledger back over it and the new meetings were gone unsaid. The
+    undo of an import into it the same."""
+    (data_folder / owner).write_bytes(b"\x0ewang\x00")
+    before = hash_tree(data_folder)
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", lang]) == 1
+    assert capsys.readouterr().out.strip().endswith(f"  - {said}")  # in the check, before anything is written
+    assert hash_tree(data_folder) == before
+    assert import_history.list_history(data_folder) == [] and audit.read_audit() == []
+    (data_folder / owner).unlink()
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append"]) == 0
+    (data_folder / owner).write_bytes(b"\x0ewang\x00")
+    before = hash_tree(data_folder)
+    assert main(["undo", "--lang", lang]) == 1
+    assert capsys.readouterr().err.strip().endswith(said)
+    assert hash_tree(data_folder) == before
+    assert [line["action"] for line in audit.read_audit()] == ["import"]
+    # opened in Excel between the check and the commit: refused by the commit, under the folder's lock
+    (data_folder / owner).unlink()
+    another = write_xlsx(tmp_path / "another.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0002")]})
+    plan = import_plan.plan_import(another, "meetings", "append", data_folder)
+    assert plan.ok
+    (data_folder / owner).write_bytes(b"\x0ewang\x00")
+    before = hash_tree(data_folder)
+    with pytest.raises(ingest.ValidationError) as refused:
+        commit.apply_import(plan)
+    assert refused.value.render(lang).strip().endswith(said)
+    assert hash_tree(data_folder) == before
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "zh",
+            "数据文件夹中的 .history 文件夹不可写入（只读，或运行看板的账户无写入权限），数据未作任何改动；"
+            "请管理员检查该文件夹的权限",
+        ),
+        (
+            "en",
+            "the folder .history in the data folder cannot be written to (read-only, or the account running the "
+            "dashboard may not write there); nothing was changed. An administrator should check that folder's "
+            "permissions",
+        ),
+    ],
+)
+def test_a_history_folder_that_cannot_be_written_is_named(data_folder, tmp_path, monkeypatch, capsys, lang, said):
+    """With .history read-only to the clerk's account, the import said the data folder could not be written: an
+    administrator found data/ writable and nothing to mend."""
+    (data_folder / import_history.HISTORY_DIR).mkdir()
+
+    def refused(root):
+        raise PermissionError(errno.EACCES, "Permission denied", str(Path(root) / ".building-x1y2"))
+
+    monkeypatch.setattr(import_history, "_new_building", refused)
+    before = hash_tree(data_folder)
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", lang]) == 2
+    assert capsys.readouterr().err.strip() == said
     assert hash_tree(data_folder) == before
 
 
@@ -545,6 +628,119 @@ def test_the_cli_falls_back_to_the_os_accounts_file_when_the_named_one_is_empty(
     before = hash_tree(data_folder)
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 3
     assert "import and undo need an admin account" in capsys.readouterr().err
+    assert hash_tree(data_folder) == before
+
+
+def test_an_import_made_is_said_made_when_the_disk_fills_before_the_folder_remembers_its_accounts(
+    data_folder, tmp_path, monkeypatch, capsys
+):
+    """The import took the disk's last room; writing the folder's accounts marker after it then failed, and the
+    command said "the disk is full; nothing was written and the data is unchanged", exit 2, of meetings it had
+    written (the clerk, told so, imported them again and was refused: the ids exist)."""
+    from argon2 import PasswordHasher
+
+    from oversight.auth import accounts_marker
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    accounts.add_user("chief", "correct-horse-battery", roles.ADMIN, path=Path(os.environ["OVERSIGHT_USERS_FILE"]))
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("correct-horse-battery\n"))
+    real_write = atomic.write_bytes
+
+    def full_for_the_marker(target, data, mode=None):
+        if Path(target).name == accounts_marker.MARKER:
+            raise OSError(errno.ENOSPC, "No space left on device", str(target))
+        return real_write(target, data, mode)
+
+    monkeypatch.setattr(atomic, "write_bytes", full_for_the_marker)
+    args = ["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]
+    assert main([*args, "--user", "chief", "--password-stdin"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.strip().endswith("run undo to restore it.") and captured.err == ""
+    assert len(checked_folder.read_folder(data_folder)["meetings"]) == 574  # the sample's 573 and the one imported
+    assert not (data_folder / accounts_marker.MARKER).exists()  # tried again by the next signed-in change
+    monkeypatch.setattr(atomic, "write_bytes", real_write)
+    monkeypatch.setattr("sys.stdin", __import__("io").StringIO("correct-horse-battery\n"))
+    assert main(["undo", "--lang", "en", "--user", "chief", "--password-stdin"]) == 0
+    assert (data_folder / accounts_marker.MARKER).exists()
+
+
+@pytest.mark.parametrize(("umask", "expected"), [(0o022, 0o755), (0o027, 0o750), (0o077, 0o700)])
+def test_a_history_entry_is_readable_as_the_umask_lets_the_ledgers_beside_it_be(data_folder, tmp_path, umask, expected):
+    """An entry was always drwx------ (mkdtemp's mode), whatever the umask: an import from the command line by one
+    account left an entry the dashboard's service account could not read, listed as damaged, and its undo refused on
+    the Data page (撤销前须修复损坏的历史记录)."""
+    previous = os.umask(umask)
+    try:
+        entry = commit.import_files(new_meetings(tmp_path), "meetings", "append", data_folder, user="clerk")
+    finally:
+        os.umask(previous)
+    assert entry.path.stat().st_mode & 0o777 == expected
+    # its files and its folder of cache files too (the cache files in it are the cache's own, links to them)
+    kept = [*entry.path.iterdir()]
+    assert {path.name for path in kept if path.is_dir()} == {import_history.CACHE}
+    assert {(path.name, path.stat().st_mode & 0o777) for path in kept} == {
+        (path.name, expected if path.is_dir() else expected & 0o666) for path in kept
+    }
+
+
+def test_the_folders_lock_made_by_one_account_is_taken_by_another(data_folder, tmp_path, monkeypatch, capsys):
+    """The first import made .oversight.lock 0600 for its account (an admin at the command line): every later change
+    by the dashboard's account, in a folder it could write, was refused as "the data folder cannot be written"
+    (checked as a second account with setpriv). It is made as the umask leaves it now, and a lock file this account
+    may read but not write is still taken: flock needs an open descriptor, not the right to write."""
+    lock = data_folder / folder_lock.LOCK_FILE
+    lock.unlink(missing_ok=True)  # one the sample folder's readers left, copied with it
+    previous = os.umask(0o022)
+    try:
+        commit.import_files(new_meetings(tmp_path), "meetings", "append", data_folder, user="admin")
+    finally:
+        os.umask(previous)
+    assert lock.stat().st_mode & 0o777 == 0o644
+    real_open = os.open
+
+    def another_accounts(path, flags, *args, **kwargs):  # 0644 and not ours: read, never written
+        if str(path) == str(lock) and flags & (os.O_WRONLY | os.O_RDWR):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", another_accounts)
+    assert main(["undo", "--lang", "en"]) == 0
+    assert capsys.readouterr().out.startswith("Undid ")
+    assert len(checked_folder.read_folder(data_folder)["meetings"]) == 573
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "zh",
+            "数据文件夹的写入锁文件 .oversight.lock 无法打开（它属于另一个账户，且运行看板的账户无权读取），数据未作任何改动；"
+            "请管理员让该账户可以读写它，或在没有导入进行时删除它",
+        ),
+        (
+            "en",
+            "the data folder's lock file .oversight.lock cannot be opened (another account's, which the account running "
+            "the dashboard may not read); nothing was changed. An administrator should let that account read and write "
+            "it, or delete it while no import is running",
+        ),
+    ],
+)
+def test_a_lock_file_this_account_cannot_open_is_named(data_folder, tmp_path, monkeypatch, capsys, lang, said):
+    """A lock file made 0600 by another account (before the lock followed the umask) refused every change with "the
+    data folder cannot be written": the folder was writable, and the file to mend was not named."""
+    lock = data_folder / folder_lock.LOCK_FILE
+    lock.touch()
+    real_open = os.open
+
+    def not_ours(path, flags, *args, **kwargs):
+        if str(path) == str(lock):
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", not_ours)
+    before = hash_tree(data_folder)
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", lang]) == 2
+    assert capsys.readouterr().err.strip() == said
     assert hash_tree(data_folder) == before
 
 

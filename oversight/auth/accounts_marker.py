@@ -10,6 +10,7 @@ Removing the marker is a deliberate act on the folder itself, by someone who cou
 from __future__ import annotations
 
 import json
+import logging
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -33,7 +34,11 @@ def remembered_users_file(data_dir: Path) -> str | None:
 
 
 def remember_accounts(data_dir: Path, users_path: Path) -> None:
-    """Mark ``data_dir`` as guarded by the accounts of ``users_path`` (once; an existing marker is kept)."""
+    """Mark ``data_dir`` as guarded by the accounts of ``users_path`` (once; an existing marker is kept).
+
+    Called after the change it follows has been made: a marker that cannot be written (the change took the disk's last
+    room) is logged and tried again by the next signed-in change, never raised, which told the clerk that an import
+    made had changed nothing."""
     path = Path(data_dir) / MARKER
     if path.exists() or not Path(data_dir).is_dir():
         return
@@ -41,4 +46,7 @@ def remember_accounts(data_dir: Path, users_path: Path) -> None:
         {"users_file": str(Path(users_path).resolve()), "since": datetime.now(UTC).isoformat()},
         ensure_ascii=False,
     )
-    atomic.write_bytes(path, (text + "\n").encode("utf-8"))
+    try:
+        atomic.write_bytes(path, (text + "\n").encode("utf-8"))
+    except OSError as error:
+        logging.getLogger(__name__).warning("%s not written (the next signed-in change tries again): %s", path, error)

@@ -12,6 +12,7 @@ Path: ``OVERSIGHT_AUDIT_LOG``, else ``audit.jsonl`` beside the users file.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
@@ -175,7 +176,7 @@ def record(
     except AuditError:
         raise
     except OSError as error:
-        raise AuditError(f"audit log {path}: {error}") from error
+        raise AuditError(error.errno, f"audit log {path}: {error}") from error
     return entry
 
 
@@ -193,7 +194,7 @@ def _append_whole(descriptor: int, line: bytes, path: Path, readable: bool) -> N
     try:
         written = os.write(descriptor, line)
         if written != len(line):
-            raise AuditError(f"audit log: wrote {written} of {len(line)} bytes to {path}")
+            raise AuditError(errno.ENOSPC, f"audit log: wrote {written} of {len(line)} bytes to {path}")
         os.fsync(descriptor)
     except OSError:
         # the action will not go ahead, so its line must not stay behind to say it did
@@ -211,10 +212,10 @@ def ensure_writable(path: Path | None = None) -> None:
         os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
         room = os.statvfs(path)
     except OSError as error:
-        raise AuditError(f"audit log {path}: {error}") from error
+        raise AuditError(error.errno, f"audit log {path}: {error}") from error
     # a full disk still lets the file be opened: only the write fails, after the page offered the download
     if room.f_bavail * room.f_frsize < LINE_ROOM:
-        raise AuditError(f"audit log {path}: {room.f_bavail * room.f_frsize} bytes left on its disk")
+        raise AuditError(errno.ENOSPC, f"audit log {path}: {room.f_bavail * room.f_frsize} bytes left on its disk")
 
 
 class AuditEntries(list[dict[str, Any]]):

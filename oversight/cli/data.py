@@ -177,25 +177,21 @@ def _run_template(args: argparse.Namespace) -> int:
         print(problem, file=sys.stderr)
         return 1
     current, _ = import_plan.load_current(store.data_dir())
+    account = roles.local_account().username
+    details = {"file": args.out.name, "kind": "template", "table": args.table, "out": str(args.out), "via": "cli"}
     try:  # as the data page's template download is: the line before the file
-        audit.record(
-            audit.DOWNLOAD,
-            account=roles.local_account().username,
-            details={
-                "file": args.out.name,
-                "kind": "template",
-                "table": args.table,
-                "out": str(args.out),
-                "via": "cli",
-            },
-        )
-    except audit.AuditError:
-        print(i18n.t("error.audit_unwritable", args.lang), file=sys.stderr)
+        audit.record(audit.DOWNLOAD, account=account, details=details)
+    except audit.AuditError as error:
+        print(options.audit_unwritable(error, args.lang), file=sys.stderr)
         return 1
     try:
         path = templates.write_template(args.out, TABLES[args.table], current.get("units"), args.lang)
     except OSError as error:
         reason = options.write_problem(error, args.lang)
+        try:  # the line above is read "asked for, not delivered", as the brief's files that could not be written
+            audit.record(audit.DOWNLOAD_FAILED, account=account, details={**details, "error": reason})
+        except audit.AuditError:
+            pass  # best effort: the disk that refused the file may refuse this line too
         shown = shown_text(str(args.out))
         print(i18n.t("data.cli.template.write_failed", args.lang, path=shown, reason=reason), file=sys.stderr)
         return 1

@@ -100,7 +100,7 @@ def _report_failure(error: Exception, lang: str) -> int:
     library's log handler is this terminal's, README: the CLI prints a sentence, never a traceback).
     """
     from oversight import ingest
-    from oversight.auth import roles
+    from oversight.auth import audit, roles
     from oversight.ingest import import_report
 
     if isinstance(error, ingest.ValidationError):
@@ -109,6 +109,9 @@ def _report_failure(error: Exception, lang: str) -> int:
     if isinstance(error, roles.AccountError):
         print(error.render(lang), file=sys.stderr)
         return options.REFUSED
+    if isinstance(error, audit.AuditError):  # the log's file and what to do, beside the sentence
+        print(options.audit_unwritable(error, lang), file=sys.stderr)
+        return 2
     if config.setting("OVERSIGHT_DEBUG"):
         raise error
     encoding = _terminal_encoding(error)

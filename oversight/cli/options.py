@@ -5,7 +5,6 @@ exit statuses."""
 from __future__ import annotations
 
 import argparse
-import errno
 import sys
 from pathlib import Path
 
@@ -53,27 +52,18 @@ def admin_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--password-stdin", action="store_true", help=help_text("common.password_stdin"))
 
 
-# The reasons a file cannot be written that a user can act on; the system's own words are English only.
-_WRITE_PROBLEMS = {
-    errno.EACCES: "permission",
-    errno.EPERM: "permission",
-    errno.EROFS: "read_only",
-    errno.ENOENT: "not_found",
-    errno.ENOTDIR: "not_a_folder",
-    errno.EISDIR: "is_a_folder",
-    errno.EEXIST: "exists",
-    errno.ENOSPC: "disk_full",
-    errno.EDQUOT: "disk_full",
-    errno.ENAMETOOLONG: "name_too_long",
-}
-
-
 def write_problem(error: OSError, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-    """Why a file could not be written, in ``lang``: 没有写入权限, 磁盘空间不足 … (else the system's error code)."""
-    problem = _WRITE_PROBLEMS.get(error.errno or 0)
-    if problem is None:
-        return i18n.t("cli.write_problem.other", lang, code=errno.errorcode.get(error.errno or 0, "?"))
-    return i18n.t(f"cli.write_problem.{problem}", lang)
+    """Why a file could not be written, in ``lang`` (``i18n.write_problem``, which the push's record uses too)."""
+    return i18n.write_problem(error, lang)
+
+
+def audit_unwritable(error: OSError, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    """Why an action was not carried out when its audit line could not be written, and the log's file, the reason in
+    words and what to do on a line of its own: the sentence alone named no file, and an admin looked for the log."""
+    from oversight.auth import audit
+
+    where = i18n.t("cli.audit_unwritable_where", lang, path=audit.audit_log_path(), reason=write_problem(error, lang))
+    return f"{i18n.t('error.audit_unwritable', lang)}\n{where}"
 
 
 def data_folder_problem(lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:

@@ -243,6 +243,7 @@ def _push(
     from oversight.alerts import configuration
     from oversight.auth import audit
     from oversight.core import locking
+    from oversight.ingest.problems import shown_text
     from oversight.push import delivery
 
     try:
@@ -257,16 +258,31 @@ def _push(
             force=force,
             channels=channels,
         )
-    except audit.AuditError:  # no audit line, no push
-        raise _Stop(INPUT_PROBLEM, i18n.t("error.audit_unwritable", lang)) from None
+    except delivery.AuditStopped as stopped:  # the log refused a line partway: what went out is said, then why it ended
+        if not stopped.outcomes:  # no audit line, no push
+            raise _Stop(INPUT_PROBLEM, options.audit_unwritable(stopped, lang)) from None
+        _print_outcomes(stopped.outcomes, message.kind, period, lang, out)
+        status = MAY_HAVE_SENT if {o.status for o in stopped.outcomes} & set(_MAY_HAVE_SENT) else INPUT_PROBLEM
+        raise _Stop(status, i18n.t("alerts.cli.push_audit_stopped", lang)) from None
+    except audit.AuditError as error:  # no audit line, no push
+        raise _Stop(INPUT_PROBLEM, options.audit_unwritable(error, lang)) from None
+    except delivery.RecordUnwritable as unwritable:  # nothing went out: it could not have been recorded
+        reason = options.write_problem(unwritable.error, lang)
+        path = shown_text(str(unwritable.path))
+        raise _Stop(INPUT_PROBLEM, i18n.t("alerts.cli.state_unwritable", lang, path=path, reason=reason)) from None
     except locking.LockBusy as busy:  # another run hung while sending: nothing went out, the next run sends
         raise _Stop(PUSH_FAILED, _busy_text(busy, lang)) from None
     except configuration.SettingsError as error:  # the state file is not a push record: nothing went out
         raise _Stop(INPUT_PROBLEM, error.render(lang)) from None
+    _print_outcomes(outcomes, message.kind, period, lang, out)
+    return outcomes
+
+
+def _print_outcomes(outcomes, kind: str, period: str, lang: str, out) -> None:  # noqa: ANN001 — delivery.Outcome
+    """A line per channel: on ``out`` what went as asked, on stderr what did not."""
     for outcome in outcomes:
         troubled = outcome.status in _NOT_DONE
-        print(outcome.line(message.kind, period, lang), file=sys.stderr if troubled else out)
-    return outcomes
+        print(outcome.line(kind, period, lang), file=sys.stderr if troubled else out)
 
 
 # a push that failed, went out without its record (the next run may send it again), went out unanswered or not to
@@ -561,9 +577,9 @@ def _brief(args: argparse.Namespace) -> int:
         raise failed(failure) from None
     try:  # as on the page: the audit line is written before the files are handed over
         audit.record(audit.DOWNLOAD, account=account, details=download)
-    except audit.AuditError:
+    except audit.AuditError as error:
         staged.discard()
-        raise _Stop(INPUT_PROBLEM, i18n.t("error.audit_unwritable", lang)) from None
+        raise _Stop(INPUT_PROBLEM, options.audit_unwritable(error, lang)) from None
     try:
         written = staged.place()
     except brief_job.WriteFailed as failure:  # a rename refused midway: the line above named files not delivered

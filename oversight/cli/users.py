@@ -67,8 +67,8 @@ def _user_command(args: argparse.Namespace, change) -> int:
 
     try:  # no line, no change: an account added without its line could not be traced
         audit.ensure_writable()
-    except audit.AuditError:
-        print(i18n.t("error.audit_unwritable", args.lang), file=sys.stderr)
+    except audit.AuditError as error:
+        print(options.audit_unwritable(error, args.lang), file=sys.stderr)
         return 1
     try:
         message, action, details = change(accounts)

@@ -8,6 +8,7 @@ in two files of one language is an error.
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 import string
@@ -184,3 +185,26 @@ def period_label(start: object, end: object, lang: str) -> str:
     if start == end:
         return t("period.single", lang, start=quarter_label(start, lang))
     return t("period.range", lang, start=quarter_label(start, lang), end=quarter_label(end, lang))
+
+
+# The reasons a file cannot be written that a user can act on; the system's own words are English only.
+_WRITE_PROBLEMS = {
+    errno.EACCES: "permission",
+    errno.EPERM: "permission",
+    errno.EROFS: "read_only",
+    errno.ENOENT: "not_found",
+    errno.ENOTDIR: "not_a_folder",
+    errno.EISDIR: "is_a_folder",
+    errno.EEXIST: "exists",
+    errno.ENOSPC: "disk_full",
+    errno.EDQUOT: "disk_full",
+    errno.ENAMETOOLONG: "name_too_long",
+}
+
+
+def write_problem(error: OSError, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Why a file could not be written, in ``lang``: 没有写入权限, 磁盘空间不足 … (else the system's error code)."""
+    problem = _WRITE_PROBLEMS.get(error.errno or 0)
+    if problem is None:
+        return t("cli.write_problem.other", lang, code=errno.errorcode.get(error.errno or 0, "?"))
+    return t(f"cli.write_problem.{problem}", lang)

@@ -86,9 +86,23 @@ def _take(descriptor: int, mode: int, path: Path, timeout: float) -> None:
             time.sleep(_POLL_S)
 
 
+def _open_lock(path: Path, mode: int) -> int:
+    """The lock file opened (created with ``mode``, which the umask narrows, if missing). Read-only where it is another
+    account's that this one may read but not write: ``flock`` needs an open descriptor, not the right to write (the
+    CLI's admin made the data folder's lock 0600, and every change from the dashboard's account was then refused as
+    "the data folder cannot be written", in a folder it could write)."""
+    try:
+        return os.open(path, os.O_RDWR | os.O_CREAT, mode)
+    except PermissionError:
+        return os.open(path, os.O_RDONLY)
+
+
 @contextmanager
-def held(path: Path, timeout: float = DEFAULT_TIMEOUT_S, purpose: str = "") -> Iterator[None]:
+def held(path: Path, timeout: float = DEFAULT_TIMEOUT_S, purpose: str = "", mode: int = 0o600) -> Iterator[None]:
     """Hold the exclusive lock on ``path`` (created if missing) inside the block; ``LockBusy`` after ``timeout``.
+
+    ``mode``: the lock file's, when this call creates it (0o666 where several accounts share the folder: the umask
+    then says who may take it, as for the files it guards).
 
     ``timeout=0`` tries once. Re-entrant within one thread: an inner ``held`` on a lock the thread holds passes.
     The folder the lock file goes in must exist (``FileNotFoundError`` otherwise): a caller that wants it made makes
@@ -105,7 +119,7 @@ def held(path: Path, timeout: float = DEFAULT_TIMEOUT_S, purpose: str = "") -> I
         finally:
             depth[key] -= 1
         return
-    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    descriptor = _open_lock(path, mode)
     try:
         _take(descriptor, fcntl.LOCK_EX, path, timeout)
         _write_note(descriptor, purpose)
@@ -120,7 +134,7 @@ def held(path: Path, timeout: float = DEFAULT_TIMEOUT_S, purpose: str = "") -> I
 
 
 @contextmanager
-def shared(path: Path, timeout: float = DEFAULT_TIMEOUT_S) -> Iterator[None]:
+def shared(path: Path, timeout: float = DEFAULT_TIMEOUT_S, mode: int = 0o600) -> Iterator[None]:
     """Hold the shared lock on ``path`` inside the block: wait while a writer holds ``held(path)``.
 
     Passes through when this thread already holds the lock (a writer re-reading what it wrote) and when the
@@ -134,7 +148,7 @@ def shared(path: Path, timeout: float = DEFAULT_TIMEOUT_S) -> Iterator[None]:
         yield
         return
     try:
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, mode)
     except OSError:
         try:
             descriptor = os.open(path, os.O_RDONLY)

@@ -19,7 +19,7 @@ from oversight.core import locking
 from oversight.ingest import sheets, table_cache
 from oversight.ingest.cells import Context, UnitResolver
 from oversight.ingest.files import load_sheets
-from oversight.ingest.folder_lock import LOCK_FILE
+from oversight.ingest.folder_lock import LOCK_FILE, LOCK_MODE
 from oversight.ingest.headers import locate_tables
 from oversight.ingest.problems import Problem, ValidationError, not_a_folder, problem_in_sheet
 from oversight.ingest.table_files import entry_problems, table_path
@@ -48,7 +48,7 @@ def load_folder(folder: Path, prefer_paths: bool = False) -> dict[str, pd.DataFr
     if problem is not None:
         raise ValidationError([problem])
     try:
-        with locking.shared(Path(folder) / LOCK_FILE, timeout=READ_WAIT_S):
+        with locking.shared(Path(folder) / LOCK_FILE, timeout=READ_WAIT_S, mode=LOCK_MODE):
             return _load_tables(Path(folder), prefer_paths)
     except locking.LockBusy as busy:
         raise ValidationError(

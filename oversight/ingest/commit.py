@@ -42,7 +42,7 @@ from oversight.ingest.import_history import (
 )
 from oversight.ingest.import_plan import ImportPlan, load_current, plan_import, validate_would_be_folder
 from oversight.ingest.problems import Problem, ValidationError
-from oversight.ingest.table_files import TABLE_SUFFIXES, folder_state, table_files
+from oversight.ingest.table_files import TABLE_SUFFIXES, folder_state, open_elsewhere, table_files
 
 
 def stage_file(folder: Path, file_name: str, data: bytes) -> Path:
@@ -113,6 +113,10 @@ def commit_once(
         history_existed = (folder / HISTORY_DIR).exists()
         for name in writes:
             manifest["tables"][name]["files_before"] = [p.name for p in table_files(folder, name)]
+        touched = [file for name in writes for file in manifest["tables"][name]["files_before"]]
+        problems = open_elsewhere(folder, touched + [write[0] for write in writes.values() if write is not None])
+        if problems:
+            raise ValidationError(problems)
         entry_id = entry_name(manifest)
         tables = {name: manifest["tables"][name]["files_before"] for name in writes}
         journal: dict[str, Any] = {

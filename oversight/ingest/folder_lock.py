@@ -23,6 +23,9 @@ from oversight.ingest.problems import Problem, ValidationError
 from oversight.ingest.table_files import TABLE_SUFFIXES, table_files
 
 LOCK_FILE = ".oversight.lock"
+# The lock file's mode as the umask leaves it, as the ledgers': the dashboard's account and an admin's at the command
+# line both take it (made 0600 by one, the other's every change was refused)
+LOCK_MODE = 0o666
 JOURNAL = ".commit-journal.json"
 DEFAULT_LOCK_TIMEOUT_S = 10.0
 
@@ -37,7 +40,7 @@ def exclusive(folder: Path, timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> Iterator
     folder = Path(folder)
     acquired = False
     try:
-        with locking.held(folder / LOCK_FILE, timeout=timeout, purpose="import"):
+        with locking.held(folder / LOCK_FILE, timeout=timeout, purpose="import", mode=LOCK_MODE):
             acquired = True
             recover(folder)
             yield
@@ -150,7 +153,7 @@ def recover_if_interrupted(folder: Path, timeout: float = 0.0) -> str | None:
     if not needs_recovery(folder):
         return None
     try:
-        with locking.held(folder / LOCK_FILE, timeout=timeout, purpose="recovery"):
+        with locking.held(folder / LOCK_FILE, timeout=timeout, purpose="recovery", mode=LOCK_MODE):
             return recover(folder)
     except locking.LockBusy:
         return None  # a commit in progress: its journal is alive, not left over

@@ -8,12 +8,13 @@ to the live file; the newest entries also keep the replaced ledgers' cache files
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import logging
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -157,7 +158,7 @@ def keep_previous(folder: Path, manifest: dict[str, Any], name: str | None = Non
     history = list_history(folder)
     manifest = {**manifest, "sequence": max((entry.sequence or 0 for entry in history), default=0) + 1}
     final = root / (name or entry_name(manifest))
-    building = Path(tempfile.mkdtemp(dir=root, prefix=".building-"))
+    building = _new_building(root)
     try:
         for info in manifest["tables"].values():
             for file_name in info["files_before"]:
@@ -237,6 +238,20 @@ def drop_old_caches(folder: Path) -> None:
     for entry in history:
         if entry.id not in keep:
             shutil.rmtree(entry.path / CACHE, ignore_errors=True)
+
+
+def _new_building(root: Path) -> Path:
+    """A new, empty ``.building-XXXXXXXX`` folder in ``root``, with the mode the umask leaves of 0o777 as for any new
+    folder (``mkdtemp``'s fixed 0700 hid every entry from the dashboard's account when another one imported: listed as
+    damaged, and undo refused)."""
+    for _ in range(100):
+        path = root / f".building-{secrets.token_hex(4)}"
+        try:
+            path.mkdir(mode=0o777)
+            return path
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(root))
 
 
 def new_manifest(

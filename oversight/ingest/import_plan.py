@@ -38,7 +38,14 @@ from oversight.ingest.problems import (
 )
 from oversight.ingest.sheet_bounds import MAX_SHEET_CELLS
 from oversight.ingest.sheets import TableRead, future_record_dates, read_sheets
-from oversight.ingest.table_files import KIND_NOT_READ, entry_problems, folder_state, table_files, table_path
+from oversight.ingest.table_files import (
+    KIND_NOT_READ,
+    entry_problems,
+    folder_state,
+    open_elsewhere,
+    table_files,
+    table_path,
+)
 
 MODES = ("replace", "append")
 # the line that opens the problems the would-be folder has: it introduces them and is not one of them
@@ -327,6 +334,10 @@ def plan_import(
         if mode == "replace" and table_files(folder, name) and name not in as_far_as_it_reads:
             unread = tuple(problem for problem in problems_now if problem.file in _file_names(folder, name))
             plan.changes[name] = dataclasses.replace(change, unread_before=unread)
+    # said before the button, as well as refused by the commit (which checks again under the lock)
+    plan.problems += open_elsewhere(
+        folder, [file for name in plan.changes for file in (*_file_names(folder, name), TABLES[name].file_name)]
+    )
     if plan.problems or not plan.changes:
         return plan
     units = after.get("units")

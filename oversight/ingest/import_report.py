@@ -7,10 +7,12 @@ one line, and why a change did not happen, without a server path or a traceback.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from oversight.core import i18n, safe_text
 from oversight.core.numbers import grouped
-from oversight.ingest.import_history import HistoryEntry
+from oversight.ingest.folder_lock import LOCK_FILE
+from oversight.ingest.import_history import HISTORY_DIR, HistoryEntry
 from oversight.ingest.import_plan import MODES, ImportPlan, TableChange
 from oversight.ingest.problems import Problem, ValidationError, shown_text
 
@@ -175,7 +177,15 @@ def describe_failure(
     elif isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
         detail = i18n.t("error.disk_full", lang)
     elif isinstance(error, OSError) and error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        detail = i18n.t("error.folder_not_writable", lang)  # said 处理失败（PermissionError）
+        # said 处理失败（PermissionError）; then "the data folder" of a refusal by its .history, which an admin found
+        # writable and nothing to mend. Named by its name in the folder only: no server path reaches a page.
+        refused = Path(str(error.filename or ""))
+        if refused.name == LOCK_FILE:  # another account's, from before the lock followed the umask
+            detail = i18n.t("error.lock_not_openable", lang)
+        elif HISTORY_DIR in refused.parts:
+            detail = i18n.t("error.history_not_writable", lang)
+        else:
+            detail = i18n.t("error.folder_not_writable", lang)
     else:
         log = logging.getLogger(__name__)
         if keep_traceback and log.hasHandlers():  # the server's log keeps the traceback

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 
 from oversight.contract.schema import LOAD_ORDER, Table
@@ -90,6 +91,25 @@ def _entries_of(folder: Path, name: str) -> list[str]:
     except OSError:
         return []
     return sorted(entry for entry in entries if entry.lower() in wanted)
+
+
+# What a spreadsheet program leaves beside a file it has open: Excel's and WPS's owner file, LibreOffice's lock file.
+_OPEN_MARKS = ("~${name}", ".~lock.{name}#")
+
+
+def open_elsewhere(folder: Path, file_names: Iterable[str]) -> list[Problem]:
+    """A problem for each of ``file_names`` a spreadsheet program has open (its owner or lock file beside it): replaced
+    under it, the clerk's next save there writes the ledger back over the change, which is lost without a word."""
+    problems = []
+    for file_name in sorted(set(file_names)):
+        for mark in _OPEN_MARKS:
+            owner = mark.format(name=file_name)
+            if (folder / owner).is_file():
+                problems.append(
+                    Problem(file=file_name, message_key="error.ledger_open_elsewhere", params={"owner": owner})
+                )
+                break
+    return problems
 
 
 def table_path(folder: Path, table: Table) -> Path:

@@ -4,22 +4,43 @@ Each push is audited as a ``download`` with ``via: push`` — data leaving the d
 download is — once before the first attempt (``status: sending``: the audit line exists before
 the data leaves, as for a download on screen) and once with the outcome (``sent`` or
 ``failed``, with the attempts and the last error). A push whose first audit line cannot be
-written is not sent.
+written is not sent; one whose outcome's line cannot be written went out all the same: it is recorded as sent first
+(the next run does not send it again) and ``AuditStopped`` ends the run with it, no further channel tried.
 """
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from oversight.alerts.configuration import Channel, Settings
 from oversight.auth import audit
 from oversight.auth.roles import Account
-from oversight.core import i18n
+from oversight.core import i18n, locking
 from oversight.push import Delivery, Message, deliver, redacted
 from oversight.push.sent_log import SentLog, entry_key
+
+
+class RecordUnwritable(OSError):
+    """The push record (``path``) or the locks beside it cannot be written (``error``): nothing was pushed, as what
+    went out could not be recorded and the next run would send it again."""
+
+    def __init__(self, path: Path, error: OSError) -> None:
+        super().__init__(error.errno, error.strerror, str(path))
+        self.path, self.error = path, error
+
+
+class AuditStopped(audit.AuditError):
+    """The audit log refused a line partway through a run: ``outcomes`` are the channels pushed to before it (the
+    last may be the one whose outcome's line was refused), to be said; no channel after them was tried."""
+
+    def __init__(self, error: audit.AuditError, outcomes: list[Outcome]) -> None:
+        super().__init__(error.errno, str(error))  # its errno kept: the command says the reason in words
+        self.outcomes = outcomes
 
 
 @dataclass(frozen=True)
@@ -82,8 +103,14 @@ def push_message(
     sent_log = SentLog(settings.state_file)
     channels = settings.channels_for(message.kind) if channels is None else channels
     # the whole run under one lock: two runs started together must not both find nothing sent and both send
-    with sent_log.sending(settings.push.longest_run_seconds(len(channels))):
-        sent_log.check()  # a file that is not a push record is refused before anything is sent, not written over
+    with contextlib.ExitStack() as run:
+        try:
+            run.enter_context(sent_log.sending(settings.push.longest_run_seconds(len(channels))))
+            sent_log.check()  # a file that is not a push record is refused before anything is sent, not written over
+        except locking.LockBusy:
+            raise
+        except OSError as error:  # its folder read-only or full: said as the record's, not as the data folder's
+            raise RecordUnwritable(sent_log.path, error) from error
         outcomes = []
         for channel in channels:
             key = entry_key(channel.name, message.kind, period, account.username, lang)
@@ -116,7 +143,10 @@ def push_message(
             }
             if message.attachment is not None:
                 details["file"] = message.attachment.file_name if channel.kind == "email" else None
-            audit.record(audit.PUSH, account=account, details={**details, "status": "sending"})
+            try:
+                audit.record(audit.PUSH, account=account, details={**details, "status": "sending"})
+            except audit.AuditError as error:  # not sent: no line, no push (the channels before it did go out)
+                raise AuditStopped(error, outcomes) from error
             delivery: Delivery = deliver(channel, message, settings.push, sleep=sleep, clock=clock)
             # in the run's language, as the command's own line says it (brief's write failures are too)
             said = delivery.error.text(lang) if delivery.error else None
@@ -126,31 +156,40 @@ def push_message(
                 status = "partly" if said else "sent"
             else:
                 status = "unconfirmed" if delivery.error is not None and delivery.error.sent else "failed"
-            audit.record(
-                audit.PUSH,
-                account=account,
-                details={
-                    **details,
-                    "status": status,
-                    "attempts": delivery.attempts,
-                    "error": said,
-                },
-            )
+            # recorded as sent before its outcome's audit line: a disk that fills between the two must not leave a
+            # message the group has unrecorded, to be posted again by the next run
+            entry, unrecorded = None, None
             if delivery.ok:
                 try:
                     entry = sent_log.record(key, fingerprint, delivery.attempts)
                 except OSError as unwritten:
                     # it went out: the next channels are still tried, and the run says the next one may send it again
                     # (a full disk here stopped the run, the channels after it untried)
-                    reason = i18n.t("alerts.cli.unrecorded_reason", lang, path=sent_log.path, error=unwritten.strerror)
-                    audit.record(
-                        audit.PUSH, account=account, details={**details, "status": "unrecorded", "error": reason}
+                    unrecorded = i18n.t(
+                        "alerts.cli.unrecorded_reason",
+                        lang,
+                        path=sent_log.path,
+                        error=i18n.write_problem(unwritten, lang),
                     )
-                    outcomes.append(Outcome(channel.name, "unrecorded", delivery.attempts, reason))
-                    continue
-                outcomes.append(Outcome(channel.name, status, delivery.attempts, said, sent_at=entry["sent_at"]))
+            if unrecorded is not None:
+                outcome = Outcome(channel.name, "unrecorded", delivery.attempts, unrecorded)
+            elif entry is not None:
+                outcome = Outcome(channel.name, status, delivery.attempts, said, sent_at=entry["sent_at"])
             elif status == "failed" and delivery.error is not None and delivery.error.settings_fault:
-                outcomes.append(Outcome(channel.name, "misconfigured", delivery.attempts, said))
+                outcome = Outcome(channel.name, "misconfigured", delivery.attempts, said)
             else:
-                outcomes.append(Outcome(channel.name, status, delivery.attempts, said))
+                outcome = Outcome(channel.name, status, delivery.attempts, said)
+            try:
+                audit.record(
+                    audit.PUSH,
+                    account=account,
+                    details={**details, "status": status, "attempts": delivery.attempts, "error": said},
+                )
+                if unrecorded is not None:
+                    audit.record(
+                        audit.PUSH, account=account, details={**details, "status": "unrecorded", "error": unrecorded}
+                    )
+            except audit.AuditError as error:  # it went out (or was tried): said, and nothing more is pushed
+                raise AuditStopped(error, [*outcomes, outcome]) from error
+            outcomes.append(outcome)
         return outcomes
