@@ -507,3 +507,29 @@ def test_one_units_short_picture_keeps_its_watermark_whole_inside_it(connection,
         assert reach <= centre and centre + reach <= height, (key, height, centre, reach, note.textangle)
         across = line / 2 * math.cos(turn) + tall / 2 * math.sin(turn)
         assert across <= width / 2, (key, across)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_one_units_heatmap_to_date_keeps_its_row_of_cells_whole(tmp_path, lang):
+    """Review of 4 Dec: one unit's pack for 2020 Q3 to Q4 on data cut at 18 November drew its heatmap row as a strip
+    8 px thick, the counts (7, 8) cut by the quarters' ticks: the picture was as tall as the row and the margins before
+    the marking's line, and the marking's line under the three lines of "Q4 (to 18 Nov)" then took the row's room."""
+    from datetime import date
+
+    from oversight.data import store
+    from oversight.data.filters import Filter, Quarter
+    from oversight.ingest import checked_folder
+    from tests import oracle
+
+    oracle.cut_copy(oracle.Path(__file__).resolve().parent.parent / "data", tmp_path / "cut", date(2020, 11, 18))
+    cut = store.connect(checked_folder.read_folder(tmp_path / "cut"))
+    resolved = queries.data_span(cut).resolve(Filter(("petitions",), Quarter(2020, 3), Quarter(2020, 4)))
+    spec = next(s for s in catalog.all_charts() if s.key == "meetings_by_unit_quarter")
+    made = marking.Marking(marking.marking_label(lang), "leader1 2021-01-05 09:30")
+    figure = export.document_figure(spec.build(queries.run(cut, spec.query, resolved), lang), made)
+    layout = figure.layout
+    assert layout.height - layout.margin.t - layout.margin.b >= kinds.HEATMAP_ROW_PX, (
+        layout.height,
+        layout.margin.t,
+        layout.margin.b,
+    )

@@ -321,6 +321,8 @@ def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool
     _ticks_for_print(copied)
     _every_row_named(copied)
     _as_tall_as_the_rows(copied, marking)
+    if heatmap:
+        _heatmap_room_for_the_marking(copied, marking)
     add_marking(copied, marking, document_size(copied))
     kinds.bars_no_thicker(copied)  # at the picture's height, not the screen's
     kinds.bars_no_wider(copied, DOCUMENT_WIDTH)  # and upright ones at its width
@@ -350,6 +352,17 @@ def _as_tall_as_the_rows(figure: go.Figure, marking: Marking) -> None:
 
 
 _HEATMAP_TOP_MARGIN = 16
+
+
+def _heatmap_room_for_the_marking(figure: go.Figure, marking: Marking) -> None:
+    """A heatmap's picture, as tall as its rows of cells and its margins, taller by the band the marking takes under
+    its ticks (``add_marking`` grows the bottom margin by as much): one unit's row to 18 November, under the three
+    lines of "Q4 (to 18 Nov)", was left a strip 8 px thick, its counts cut by the ticks."""
+    if not marking.label:
+        return
+    type_px, lines = fitted_marking(marking.label, DOCUMENT_WIDTH)
+    band = _marking_band_px(figure, document_size(figure), type_px, lines)
+    figure.layout.height = min(DOCUMENT_MAX_HEIGHT, document_size(figure)[1] + band)
 
 
 def _every_row_named(figure: go.Figure) -> None:
