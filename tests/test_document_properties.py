@@ -62,3 +62,23 @@ def test_the_pdf_says_its_title_and_team_and_not_the_printing_browser(briefing_p
     assert re.fullmatch(r"D:\d{14}.*", str(information["/CreationDate"]))
     text = "".join(page.extract_text() for page in reader.pages)
     assert BRIEFING_MARKINGS[lang] in text and len(reader.pages) >= 3  # the update left the pages as they were
+
+
+def test_the_office_files_carry_no_printer_ticket_or_bibliography_from_the_library_templates():
+    """Review of 4 Dec: every deck carried ppt/printerSettings/printerSettings1.bin, python-pptx's template's Mac print
+    ticket (com.apple.jobticket, US Letter paper for a deck printed on A4), and every report customXml/item1.xml, its
+    template's empty APA bibliography with a fixed item id: neither says anything of the briefing."""
+    from docx import Document
+    from pptx import Presentation
+
+    from oversight.briefing.office_package import docx_bytes_of, pptx_bytes_of
+
+    for data in (pptx_bytes_of(Presentation()), docx_bytes_of(Document())):
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        names = archive.namelist()
+        assert not [name for name in names if "printerSettings" in name or name.startswith("customXml/")], names
+        everything = b"".join(archive.read(name) for name in names if not name.startswith(("ppt/media", "word/media")))
+        assert b"com.apple" not in everything and b"bibliography" not in everything
+        assert not [name for name in names if name.endswith(".rels") and b"printerSettings" in archive.read(name)]
+    Presentation(io.BytesIO(pptx_bytes_of(Presentation())))  # the libraries still open what we write
+    Document(io.BytesIO(docx_bytes_of(Document())))

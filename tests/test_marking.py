@@ -490,3 +490,64 @@ def _png_bytes(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()
+
+
+@pytest.mark.parametrize("key", ["meetings_by_unit_quarter", "issues_by_unit_status", "issues_suggestions_by_unit"])
+def test_one_units_short_picture_keeps_its_watermark_whole_inside_it(connection, span, monkeypatch, key):
+    """Review of 4 Dec (one unit's briefing pack, a 64-character account name): the heatmap's picture is 110 px tall
+    and its watermark, a line of about 330 px turned 25°, needs some 160: the ZIP's PNG and every slide and page
+    showed "zhang.wei.p…team.a 2026-1", the time that traces a leaked copy cut off at the picture's top. Each copy
+    of the line, measured with the font itself (PIL) and turned as drawn, stays inside the picture."""
+    import math
+
+    from PIL import ImageFont
+
+    from oversight.data.filters import Filter, Quarter
+
+    monkeypatch.delenv("OVERSIGHT_WATERMARK", raising=False)
+    made = marking.for_viewer("zhang.wei.provincial.government.general.office.discipline.team.a", False, "zh", MOMENT)
+    font = ImageFont.truetype(NOTO_CJK, 1000, index=2)  # Noto Sans CJK SC, the charts' first font
+    spec = next(s for s in catalog.all_charts() if s.key == key)
+    resolved = span.resolve(Filter(("gov_office",), Quarter(2020, 1), Quarter(2020, 4)))
+    figure = export.document_figure(spec.build(queries.run(connection, spec.query, resolved), "zh"), made)
+    width, height = export.document_size(figure)
+    top, bottom = figure.layout.margin.t, figure.layout.margin.b
+    copies = [note for note in figure.layout.annotations if note.text == made.watermark]
+    assert copies
+    for note in copies:
+        # measured about its middle: Plotly's "auto" would anchor a copy below a third of the plot by its foot
+        assert (note.xanchor, note.yanchor) == ("center", "middle"), (note.xanchor, note.yanchor)
+        size = note.font.size
+        turn = math.radians(abs(note.textangle or 0))
+        line, tall = font.getlength(note.text) / 1000 * size, size * 1.2
+        reach = line / 2 * math.sin(turn) + tall / 2 * math.cos(turn)  # above and below its centre
+        centre = top + (1 - note.y) * (height - top - bottom)
+        assert reach <= centre and centre + reach <= height, (key, height, centre, reach, note.textangle)
+        across = line / 2 * math.cos(turn) + tall / 2 * math.sin(turn)
+        assert across <= width / 2, (key, across)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_one_units_heatmap_to_date_keeps_its_row_of_cells_whole(tmp_path, lang):
+    """Review of 4 Dec: one unit's pack for 2020 Q3 to Q4 on data cut at 18 November drew its heatmap row as a strip
+    8 px thick, the counts (7, 8) cut by the quarters' ticks: the picture was as tall as the row and the margins before
+    the marking's line, and the marking's line under the three lines of "Q4 (to 18 Nov)" then took the row's room."""
+    from datetime import date
+
+    from oversight.data import store
+    from oversight.data.filters import Filter, Quarter
+    from oversight.ingest import checked_folder
+    from tests import oracle
+
+    oracle.cut_copy(oracle.Path(__file__).resolve().parent.parent / "data", tmp_path / "cut", date(2020, 11, 18))
+    cut = store.connect(checked_folder.read_folder(tmp_path / "cut"))
+    resolved = queries.data_span(cut).resolve(Filter(("petitions",), Quarter(2020, 3), Quarter(2020, 4)))
+    spec = next(s for s in catalog.all_charts() if s.key == "meetings_by_unit_quarter")
+    made = marking.Marking(marking.marking_label(lang), "leader1 2021-01-05 09:30")
+    figure = export.document_figure(spec.build(queries.run(cut, spec.query, resolved), lang), made)
+    layout = figure.layout
+    assert layout.height - layout.margin.t - layout.margin.b >= kinds.HEATMAP_ROW_PX, (
+        layout.height,
+        layout.margin.t,
+        layout.margin.b,
+    )

@@ -104,3 +104,30 @@ def test_the_value_axis_title_stays_inside_a_phones_card(province, lang):
             centre = layout.margin.l + _plot_px(layout) / 2
             for line in (layout.xaxis.title.text or "").split("<br>"):
                 assert centre + label_width(line, 14) / 2 <= CARD_WIDTH_PX, (spec.key, which, line)
+
+
+def test_a_stacks_rest_row_cut_at_the_plots_end_is_not_drawn_in_one_parts_colour(province):
+    """Review of 4 Dec (the briefing pack of the scale folder, 504 units): the row adding up 489 other units runs past
+    the plot's end, so only its first part showed: 各单位会商、专题研究、通报与抽调 drew "其他489家单位 582 ▸" all in 定期会商's
+    red (the province held 233 consultations in all), 各单位问题整改状态 drew 278 issues in 未整改's red (29 unrectified).
+    Its figure is the whole row's: its bar is one colour of no part, out of the legend, and no part draws on it."""
+    _, connection, span = province
+    flt = _filters(connection, span)["all"]
+    looked_at = []
+    for spec in _across_charts():
+        frame = queries.run(connection, spec.query, flt)
+        figure = spec.build(frame, "zh")
+        if figure.layout.barmode != "stack" or not any("▸" in note.text for note in figure.layout.annotations):
+            continue
+        bars = [trace for trace in figure.data if trace.type == "bar"]
+        rest_name = bars[0].y[0]  # the rest row, first from the bottom
+        on_rest = [(trace, x) for trace in bars for y, x in zip(trace.y, trace.x, strict=True) if y == rest_name and x]
+        parts = {trace.marker.color for trace in bars if trace.showlegend is not False}
+        (drawn,) = on_rest  # one bar, not a stack cut after its first part
+        trace, value = drawn
+        assert trace.marker.color not in parts and trace.showlegend is False, (spec.key, trace.marker.color)
+        whole = frame[list(spec.value_columns)].sum(axis=1).sum()
+        drawn_units = sum(x for other in bars if other is not trace for x in other.x)
+        assert value + drawn_units == whole, spec.key  # the rest's bar is the whole row, the data still whole
+        looked_at.append(spec.key)
+    assert {"activities_by_unit", "issues_by_unit_status"} <= set(looked_at), looked_at

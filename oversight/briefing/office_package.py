@@ -25,6 +25,13 @@ _TEMPLATE_LEFTOVERS = (
     "http://schemas.openxmlformats.org/package/2006/relationships/metadata/thumbnail",
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/extended-properties",
 )
+# Parts the templates' main part (the presentation, the document) brings along that say nothing of the briefing:
+# python-pptx's Mac print ticket (com.apple.jobticket, US Letter paper for a deck printed on A4) and python-docx's
+# empty APA bibliography (customXml, the same fixed item id in every file). Neither is required.
+_MAIN_PART_LEFTOVERS = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/printerSettings",
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/customXml",
+)
 # The core properties' dates a file gets from the template or the library: when it was last printed (never), and
 # its created and modified dates where the export has no time of its own.
 _DATES = ("}lastPrinted", "}created", "}modified")
@@ -46,9 +53,12 @@ def set_core_properties(properties, title: str, author: str, made_at: datetime |
         properties.created = properties.modified = utc
 
 
-def _drop_template_leftovers(package_rels) -> None:  # noqa: ANN001 — either library's package relationships
-    for r_id in [r_id for r_id, rel in package_rels.items() if rel.reltype in _TEMPLATE_LEFTOVERS]:
-        package_rels.pop(r_id)
+def _drop_template_leftovers(package_rels, main_part_rels) -> None:  # noqa: ANN001 — either library's relationships
+    """The template's parts that describe another file, from the package and its main part: a part no relationship
+    reaches is not written."""
+    for rels, leftovers in ((package_rels, _TEMPLATE_LEFTOVERS), (main_part_rels, _MAIN_PART_LEFTOVERS)):
+        for r_id in [r_id for r_id, rel in rels.items() if rel.reltype in leftovers]:
+            rels.pop(r_id)
 
 
 class _PictureStoringZip:
@@ -71,7 +81,7 @@ def pptx_bytes_of(presentation) -> bytes:  # noqa: ANN001 — a python-pptx Pres
     from pptx.opc.serialized import PackageWriter
 
     package = presentation.part.package
-    _drop_template_leftovers(package._rels)  # noqa: SLF001
+    _drop_template_leftovers(package._rels, presentation.part.rels)  # noqa: SLF001
     buffer = io.BytesIO()
     writer = PackageWriter(buffer, package._rels, tuple(package.iter_parts()))  # noqa: SLF001
     archive = _PictureStoringZip(buffer)
@@ -87,7 +97,7 @@ def docx_bytes_of(document) -> bytes:  # noqa: ANN001 — a python-docx Document
     from docx.opc.pkgwriter import PackageWriter
 
     package = document.part.package
-    _drop_template_leftovers(package.rels)
+    _drop_template_leftovers(package.rels, document.part.rels)
     for part in package.parts:
         part.before_marshal()  # as OpcPackage.save does first
     buffer = io.BytesIO()

@@ -141,15 +141,21 @@ def unit_bars(
     total = row_totals.max()
     rest_cut = _rest_cut(frame, row_totals)
     figure = go.Figure()
+    # A stack's rest row cut at the plot's end showed only its first part, as if all of it were that kind (582 ▸ in
+    # 定期会商's red, of 233 consultations in all): it is drawn whole in a colour of no part (``_add_rest_bar``).
+    rest_apart = stacked and rest_cut is not None
     for column, label_key, colour in parts_drawn(frame, series) if stacked else reversed(series):
         labels = count_labels(ordered[column])
+        values = ordered[column].tolist()
         if rest_cut is not None:
             labels[0] = (
                 ""  # the rest row (first from the bottom) runs past the plot: its figures are written at its end
             )
+        if rest_apart:
+            values[0] = 0
         figure.add_bar(
             y=names,
-            x=ordered[column],
+            x=values,
             orientation="h",
             name=i18n.label(label_key, lang),
             marker_color=colour,
@@ -163,6 +169,8 @@ def unit_bars(
             hovertext=full_names,
             hovertemplate="%{hovertext}: %{x:,}<extra>%{fullData.name}</extra>",
         )
+    if rest_apart:
+        _add_rest_bar(figure, names[0], row_totals.iloc[-1], full_names[0])
     if name_the_none and stacked:
         add_none_entry(figure, frame, series, lang, plot_left=left_margin_for(names, UNIT_LABEL_FONT))
     pitch = 34 if stacked else GROUPED_BAR_PX * len(series)  # a unit's row: the least plot is as many of them
@@ -228,6 +236,26 @@ def _rest_cut(frame: pd.DataFrame, row_totals: pd.Series) -> float | None:
         return None
     largest = float(row_totals.iloc[:-1].max())
     return largest if largest > 0 and row_totals.iloc[-1] > _REST_CUT_OVER * largest else None
+
+
+# the rest row's bar where it is cut: one colour of no part (no part is drawn in the muted text's slate)
+_REST_COLOUR = COLOURS["muted_text"]
+
+
+def _add_rest_bar(figure: go.Figure, name: str, total: float, full_name: str) -> None:
+    """The stack's rest row as one bar of its total, out of the legend: cut at the plot's end, a stack of its parts
+    showed only the first, and the figure written at its end is the row's total, not that part's."""
+    figure.add_bar(
+        y=[name],
+        x=[total],
+        orientation="h",
+        marker_color=_REST_COLOUR,
+        text=[""],
+        showlegend=False,
+        customdata=[""],  # a click on "other units" narrows nothing
+        hovertext=[full_name],
+        hovertemplate="%{hovertext}: %{x:,}<extra></extra>",
+    )
 
 
 _BAR_SHARE = 0.8  # of a row, a bar's thickness at Plotly's own gap between rows (0.2)

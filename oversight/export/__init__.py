@@ -9,6 +9,7 @@ take figures from any thread, side by side.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 import threading
@@ -320,6 +321,8 @@ def document_figure(figure: go.Figure, marking: Marking = NO_MARKING, copy: bool
     _ticks_for_print(copied)
     _every_row_named(copied)
     _as_tall_as_the_rows(copied, marking)
+    if heatmap:
+        _heatmap_room_for_the_marking(copied, marking)
     add_marking(copied, marking, document_size(copied))
     kinds.bars_no_thicker(copied)  # at the picture's height, not the screen's
     kinds.bars_no_wider(copied, DOCUMENT_WIDTH)  # and upright ones at its width
@@ -349,6 +352,17 @@ def _as_tall_as_the_rows(figure: go.Figure, marking: Marking) -> None:
 
 
 _HEATMAP_TOP_MARGIN = 16
+
+
+def _heatmap_room_for_the_marking(figure: go.Figure, marking: Marking) -> None:
+    """A heatmap's picture, as tall as its rows of cells and its margins, taller by the band the marking takes under
+    its ticks (``add_marking`` grows the bottom margin by as much): one unit's row to 18 November, under the three
+    lines of "Q4 (to 18 Nov)", was left a strip 8 px thick, its counts cut by the ticks."""
+    if not marking.label:
+        return
+    type_px, lines = fitted_marking(marking.label, DOCUMENT_WIDTH)
+    band = _marking_band_px(figure, document_size(figure), type_px, lines)
+    figure.layout.height = min(DOCUMENT_MAX_HEIGHT, document_size(figure)[1] + band)
 
 
 def _every_row_named(figure: go.Figure) -> None:
@@ -551,6 +565,36 @@ def _watermark_spots(figure: go.Figure, size: tuple[int, int]) -> list[tuple[flo
     return [((column + 0.5) / columns, (row + 0.5) / rows) for column in range(columns) for row in range(rows)]
 
 
+_WATERMARK_PX, _WATERMARK_TURN = 18, 25  # the watermark's type and its turn (degrees) where the picture has room
+_WATERMARK_EDGE_PX = 4  # the least room between the turned line and the picture's top or bottom edge
+
+
+def _watermark_reach(line_px: float, turn: float) -> float:
+    """How far a line ``line_px`` long turned ``turn`` degrees about its middle reaches above (and below) it."""
+    angle = math.radians(turn)
+    return line_px / 2 * math.sin(angle) + _WATERMARK_PX * 1.2 / 2 * math.cos(angle)
+
+
+def _watermark_placed(figure: go.Figure, size: tuple[int, int], line_px: float) -> list[tuple[float, float, float]]:
+    """Each copy of the watermark: its middle (paper x, y) and its turn in degrees. Turned 25° about the middle of its
+    tile where the picture has the room; in a picture too short for that (one unit's bars or heatmap row, 110 px
+    tall, the line about 330 px) about the picture's middle and turned no more than stays inside it: at 25° the
+    time that traces a leaked copy was cut off at the picture's top (zhang.wei.p…team.a 2026-1)."""
+    height = size[1]
+    top, bottom = _margin(figure, "t", 90), _margin(figure, "b", 60)
+    plot_height = max(height - top - bottom, 1)
+    placed: list[tuple[float, float, float]] = []
+    for x, y in _watermark_spots(figure, size):
+        centre = top + (1 - y) * plot_height
+        if _watermark_reach(line_px, _WATERMARK_TURN) + _WATERMARK_EDGE_PX > min(centre, height - centre):
+            centre = height / 2
+            y = 1 - (centre - top) / plot_height
+        room = centre - _WATERMARK_EDGE_PX
+        turn = next((t for t in range(_WATERMARK_TURN, 0, -1) if _watermark_reach(line_px, t) <= room), 0)
+        placed.append((x, y, turn))
+    return placed
+
+
 def _marking_line_px(size: float) -> int:
     return round(size * 1.4) + 6  # a line of the marking's type and the gap under it (24 px at 13 px)
 
@@ -672,11 +716,15 @@ def add_marking(figure: go.Figure, marking: Marking, size: tuple[int, int]) -> g
                 yref="paper",
                 x=x,
                 y=y,
+                # its middle at (x, y), turned about it: Plotly's "auto" anchors a copy below a third of the plot by
+                # its foot and one above two thirds by its head
+                xanchor="center",
+                yanchor="middle",
                 showarrow=False,
-                textangle=-25,
-                font=dict(family=FONT_FAMILY, size=18, color=colour),
+                textangle=-turn,
+                font=dict(family=FONT_FAMILY, size=_WATERMARK_PX, color=colour),
             )
-            for x, y in _watermark_spots(figure, size)
+            for x, y, turn in _watermark_placed(figure, size, label_width(marking.watermark, _WATERMARK_PX))
         ]
     if added:
         # one assignment, in add_annotation's order: each add_annotation call validates the whole list again
