@@ -378,3 +378,27 @@ def test_the_clearing_ends_the_browsers_whole_process_group(tmp_path, monkeypatc
         if wrapper.poll() is None:
             wrapper.kill()
     assert list(temp.iterdir()) == []
+
+
+_SERVE_AS_MAIN = """
+import runpy, sys
+from streamlit.web import cli
+
+def pages_see():  # what a page's setup sees once Streamlit runs: the module imported by its name
+    import oversight.ui.serve as imported
+    print("launched" if imported._launched else "bare")
+
+cli.main = pages_see
+sys.argv = ["serve", "--server.port", "1"]
+runpy.run_module("oversight.ui.serve", run_name="__main__", alter_sys=True)
+"""
+
+
+def test_the_pages_know_a_server_started_by_serve_from_a_bare_streamlit_run():
+    """``python -m oversight.ui.serve`` runs the file as ``__main__``, and the pages import it again by its name: the
+    flag set in the one said nothing to the other, so every page run under ``serve`` took it for a bare
+    ``streamlit run`` and registered a second wait at exit."""
+    result = subprocess.run(
+        [sys.executable, "-c", _SERVE_AS_MAIN], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.stdout.strip().splitlines()[-1:] == ["launched"], result.stderr[-2000:]

@@ -14,6 +14,7 @@ scripts still running are given a few seconds to end (``oversight.ui.stopping``)
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -39,6 +40,9 @@ def main(argv: list[str] | None = None) -> None:
 
     global _launched
     _launched = True
+    # run as ``python -m oversight.ui.serve`` this file is the module ``__main__``, and the pages import it again by
+    # its name: a second module, whose flag would still say a bare ``streamlit run`` started the process
+    importlib.import_module("oversight.ui.serve")._launched = True
     offline.install()
     start_output.install()
     session_guard.install()
