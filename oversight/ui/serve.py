@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> None:
     _launched = True
     # run as ``python -m oversight.ui.serve`` this file is the module ``__main__``, and the pages import it again by
     # its name: a second module, whose flag would still say a bare ``streamlit run`` started the process
-    importlib.import_module("oversight.ui.serve")._launched = True
+    importlib.import_module("oversight.ui.serve")._launched = True  # type: ignore[attr-defined]
     offline.install()
     start_output.install()
     session_guard.install()
