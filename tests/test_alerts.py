@@ -741,3 +741,24 @@ def test_a_digest_of_many_chosen_units_counts_them_in_the_robots_scope_line(fram
         lines = markdown.splitlines()
         assert lines[2] == scope and counted in markdown
         assert "测试市第299局" in digest_text.render_text(digest, "zh")  # the e-mail's body names every unit
+
+
+def test_links_and_addresses_typed_into_a_ledger_are_not_live_in_the_mailed_digest(frames):
+    """The robots' message kept a description's address from becoming a link; the e-mail, plain text, carried it as
+    typed, and Outlook, Foxmail and webmail made "http://evil.cn/login", "www.evil.cn" and "a@b.cn" live links in
+    the leader's inbox, as if the team sent them."""
+    from oversight import push
+    from oversight.alerts.configuration import Channel
+
+    hostile = _issue("T-LINK", D - timedelta(days=2), unit="research")
+    hostile["description"] = "详见 http://evil.cn/login、HTTPS://x.cn、www.evil.cn，联系 a@b.cn"
+    digest = _digest(store.connect(_with_rows(frames, "issues", [hostile])), D)
+    text = digest_text.render_text(digest, "zh")
+    message = push.Message("alerts", digest_text.subject(digest, "zh"), "", text)
+    channel = Channel("邮件", "email", host="127.0.0.1", port=25, sender="o@example.gov.cn", to=("z@example.gov.cn",))
+    body = push.email_message(channel, message).get_body(("plain",)).get_content()
+    line = next(line for line in body.splitlines() if "T-LINK" in line)
+    for live in ("http://", "HTTPS://", "www.", "a@b.cn"):
+        assert live not in line, live
+    # what the leader reads is the same characters, with an invisible word joiner inside each trigger
+    assert line.replace("\u2060", "") == next(line for line in text.splitlines() if "T-LINK" in line)
