@@ -683,3 +683,14 @@ def _robot(text: str) -> str:
     from oversight.core import safe_text
 
     return safe_text.robot_markdown(text)
+
+
+def test_a_brief_names_the_same_pack_whatever_order_its_units_were_given_in():
+    """The sent record's name of a pack: a job edited to give its --unit options in another order made another name,
+    and the same pack went out again."""
+    from oversight.data.filters import Filter, Quarter
+    from oversight.push import brief_job
+
+    one = Filter(("research", "petitions"), Quarter(2020, 4), Quarter(2020, 4))
+    other = Filter(("petitions", "research"), Quarter(2020, 4), Quarter(2020, 4))
+    assert brief_job.period_key(one) == brief_job.period_key(other) == "2020Q4/petitions+research"

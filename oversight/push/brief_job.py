@@ -241,5 +241,6 @@ def saying_pdf_mailed(pushed: Message, lang: str) -> Message:
 
 def period_key(filter_: Filter) -> str:
     """What the record of sent briefs calls the pack: its quarters and units."""
-    units = "+".join(filter_.units) if filter_.units else "all"
+    # sorted: the same pack named by a job whose --unit options were put in another order is the same pack, sent once
+    units = "+".join(sorted(filter_.units)) if filter_.units else "all"
     return f"{period_code(filter_)}/{units}"
