@@ -621,11 +621,8 @@ def quarter_lines(
             # the blue): each later line is thinner, its marker smaller and of its own shape, so one drawn over
             # another leaves the first showing round it
             symbol, size = _OVERLAID_MARKERS[index % 3]
-            width, marker, dash = (
-                _OVERLAID_WIDTHS[index % 3],
-                dict(size=size, symbol=symbol),
-                _OVERLAID_DASHES[index % 3],
-            )
+            marker = dict(size=size, symbol=symbol)
+            width, dash = _OVERLAID_WIDTHS[index % 3], _OVERLAID_DASHES[index % 3]
         else:
             width, marker = 3, dict(size=_PAIR_MARKER_SIZES[index % 2])
             dash = "dash" if column in dashed else "solid"
