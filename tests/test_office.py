@@ -214,7 +214,7 @@ def test_empty_first_charts_leave_no_half_blank_first_page(connection, span, lan
     assert [section.png is None for section in pack.report.sections] == [True, True, True, False, False]
     folder = OUTPUT / lang
     folder.mkdir(parents=True, exist_ok=True)
-    source = folder / "report-empty-first.docx"
+    source = folder / "empty-first-report.docx"  # not report-*: the session pack's pages are report-NN.png
     source.write_bytes(pack.files["docx"])
     pictures = _pages_as_pictures(_to_pdf(source, tmp_path / "libreoffice-profile"))
     first_page = _page_texts(source.with_suffix(".pdf"))[0]
