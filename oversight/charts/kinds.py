@@ -242,6 +242,14 @@ def _rest_cut(frame: pd.DataFrame, row_totals: pd.Series) -> float | None:
 _REST_COLOUR = COLOURS["muted_text"]
 
 
+REST_BAR = "rest_row"  # the rest row's own bar, named in its ``meta`` (its parts' values on that row are 0)
+
+
+def is_rest_bar(trace: object) -> bool:
+    """True for the bar that draws a stack's cut rest row whole (``_add_rest_bar``), not one of the parts."""
+    return getattr(trace, "meta", None) == REST_BAR
+
+
 def _add_rest_bar(figure: go.Figure, name: str, total: float, full_name: str) -> None:
     """The stack's rest row as one bar of its total, out of the legend: cut at the plot's end, a stack of its parts
     showed only the first, and the figure written at its end is the row's total, not that part's."""
@@ -252,6 +260,7 @@ def _add_rest_bar(figure: go.Figure, name: str, total: float, full_name: str) ->
         marker_color=_REST_COLOUR,
         text=[""],
         showlegend=False,
+        meta=REST_BAR,
         customdata=[""],  # a click on "other units" narrows nothing
         hovertext=[full_name],
         hovertemplate="%{hovertext}: %{x:,}<extra></extra>",
