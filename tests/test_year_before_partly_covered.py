@@ -99,8 +99,8 @@ def test_the_meetings_page_says_it_under_its_title(cut_folder, monkeypatch, lang
     at = run_page("pages/01_meetings.py", {"from": "2019Q4", "to": "2020Q4", "lang": lang})
     captions = " ".join(c.value for c in at.caption)
     note = {
-        "zh": "同比：上年同期（2018年第4季度至2019年第4季度（截至11月18日））始于数据起始（2019年第1季度）之前，各卡片不作比较",
-        "en": "Year on year: the same span a year earlier (2018 Q4 to 2019 Q4 (to 18 Nov)) begins before the data start"
+        "zh": "同比：上年同期（2018年第4季度至2019年11月18日）始于数据起始（2019年第1季度）之前，各卡片不作比较",
+        "en": "Year on year: the same span a year earlier (2018 Q4 to 18 Nov 2019) begins before the data start"
         " (2019 Q1), so the cards are not compared",
     }[lang]
     assert note in captions
