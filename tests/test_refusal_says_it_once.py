@@ -12,7 +12,7 @@ import shutil
 import pytest
 
 from oversight.__main__ import main
-from oversight.core import i18n
+from oversight.core import i18n, safe_text
 from oversight.data import store
 from oversight.ingest import ValidationError, commit, folder_lock, import_history
 from oversight.ingest.import_report import describe_failure
@@ -77,3 +77,21 @@ def test_history_with_only_a_damaged_entry_does_not_say_there_are_none(tmp_path,
     assert out == ""
     assert i18n.t("data.history.empty", lang) not in out + err
     assert err.strip() == i18n.t("data.history.damaged", lang, ids=only.id)
+
+
+def test_the_data_page_with_only_a_damaged_entry_names_it_and_not_no_imports(tmp_path, monkeypatch):
+    from tests.apptest import run_page
+
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data", ignore=shutil.ignore_patterns(".history"))
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    commit.import_files(
+        write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
+        mode="append",
+        folder=folder,
+    )
+    (only,) = import_history.list_history(folder)
+    (only.path / import_history.MANIFEST).write_bytes(b"{not json")
+    at = run_page("pages/07_data.py")
+    assert not at.exception
+    assert any(safe_text.markdown(only.id) in warning.value for warning in at.warning)
+    assert i18n.t("data.history.empty", "zh") not in [caption.value for caption in at.caption]
