@@ -142,3 +142,15 @@ def test_a_name_that_ends_in_a_bracket_keeps_its_own_bracket(lang):
     text = i18n.t("export.takeaway.heatmap_units", lang, most=name, top=12, fewest="省信访局", bottom=3)
     assert name in text
     assert i18n.t("export.takeaway.adoption_most_waiting", lang, units=name, count=4).count(name) == 1
+
+
+def test_a_span_to_date_keeps_its_bracketless_wording_through_a_cache():
+    """Streamlit's caches pickle what they keep: a span label must come back with its wording for inside a bracket."""
+    import pickle
+
+    label = i18n.span_label(Filter((), Quarter(2019, 1), Quarter(2019, 4), cutoff=date(2019, 8, 14)), "zh")
+    kept = pickle.loads(pickle.dumps(label))
+    assert (kept, i18n.t("kpi.help", "zh", period=kept)) == (
+        "2019年第1季度至2019年第4季度（截至8月14日）",
+        "与上年同期（2019年第1季度至2019年8月14日）相比",
+    )

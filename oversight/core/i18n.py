@@ -91,6 +91,10 @@ class SpanText(str):
         made.inside = inside
         return made
 
+    def __reduce__(self) -> tuple[type[SpanText], tuple[str, str]]:
+        # kept whole through a cache's pickle (str's own would call __new__ without ``inside``)
+        return SpanText, (str(self), self.inside)
+
 
 def to_date_label(period: str, as_of: object, lang: str, *, with_year: bool = False, start: str | None = None) -> str:
     """``period`` counted to the day ``as_of``: 2020年第3季度（截至8月14日）, with its wording for inside a bracket
