@@ -71,3 +71,11 @@ def figure_titled(at: AppTest, title: str) -> dict:
         if _unbroken(figure["layout"]["title"]["text"]) == _unbroken(title):
             return figure
     raise AssertionError(f"no chart titled {title!r}; have {[f['layout']['title']['text'] for f in figures(at)]}")
+
+
+def as_read(text: str) -> str:
+    """An element's text as a person reads it: without the invisible joins that keep a number with its unit on
+    screen (``safe_text.kept_together``: 217⁠天, "217 days" with a no-break space)."""
+    from oversight.core import safe_text
+
+    return text.replace(safe_text.WORD_JOINER, "").replace(safe_text.NO_BREAK_SPACE, " ")

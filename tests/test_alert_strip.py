@@ -16,7 +16,7 @@ from oversight.auth.unit_scope import Scope
 from oversight.data import store
 from oversight.data.filters import Filter, Quarter
 from tests import oracle
-from tests.apptest import run_page
+from tests.apptest import as_read, run_page
 from tests.test_definitions import EDGE_DAYS
 
 CASES = [
@@ -113,7 +113,7 @@ def test_rules_switched_off_are_not_shown(connection, span):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_the_overview_shows_the_strip_with_a_link_to_the_list(lang):
     at = run_page(query={"lang": lang})
-    texts = [block.value for block in at.markdown]
+    texts = [as_read(block.value) for block in at.markdown]
     strip = next(text for text in texts if "预警" in text or "Alerts" in text)
     assert ("逾期未整改 6个" in strip) if lang == "zh" else ("6 overdue" in strip)
 

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from tests import oracle
-from tests.apptest import metrics, run_page
+from tests.apptest import as_read, metrics, run_page
 
 ISSUES = "pages/02_issues.py"
 MEETINGS = "pages/01_meetings.py"
@@ -43,12 +43,12 @@ def test_a_year_to_date_is_shown_as_of_the_data_date(cut_data):
     at = run_page(ISSUES)
     shown = metrics(at)
     assert shown["逾期未整改"] == "3个"
-    assert "截至8月14日" in at.caption[0].value
-    assert any("各项数据截至2020年8月14日" in c.value for c in at.caption)
+    assert "截至8月14日" in as_read(at.caption[0].value)
+    assert any("各项数据截至2020年8月14日" in as_read(c.value) for c in at.caption)
     overdue_table = at.dataframe[0].value
     assert len(overdue_table) == 3 and (overdue_table["逾期天数"] > 0).all()
     # the table's title names the day it counts to (it said 截至所选期末, read as 12月31日)
-    assert "**逾期未整改问题（截至2020年8月14日）**" in [m.value for m in at.markdown]
+    assert "**逾期未整改问题（截至2020年8月14日）**" in [as_read(m.value) for m in at.markdown]
     view = oracle.View(oracle.read_ledgers(cut_data), (), (2020, 1), (2020, 4))
     en = run_page(query={"lang": "en"})
     assert metrics(en)["Meetings"] == str(view.totals()["meetings"])  # 2020 to 14 August
@@ -59,18 +59,20 @@ def test_the_profile_to_date_says_what_its_figures_run_to_and_nothing_about_a_ye
     """The unit profile's cards compare a unit with the units' average: its to-date note explained what 同比
     compares, a comparison the page does not make. It says how far the figures run, as every page does."""
     at = run_page("pages/05_unit_profile.py")
-    notes = [c.value for c in at.caption if "所选期间止于数据日期之后" in c.value]
+    notes = [as_read(c.value) for c in at.caption if "所选期间止于数据日期之后" in c.value]
     assert notes == ["所选期间止于数据日期之后：各项数据截至2020年8月14日。"]
     issues = run_page(ISSUES)
-    assert any("同比与上年同期截至2019年8月14日" in c.value for c in issues.caption)
+    assert any("同比与上年同期截至2019年8月14日" in as_read(c.value) for c in issues.caption)
 
 
 def test_a_range_that_starts_after_the_data_date_says_there_is_nothing_yet(cut_data):
     """Data to 14 August, ?from=2020Q4&to=2020Q4: the caption said 2020年第4季度（截至8月14日）, a day before the
     quarter began, and the note compared it with the same dates a year earlier. It now says there is no data yet."""
     at = run_page(ISSUES, {"from": "2020Q4", "to": "2020Q4"})
-    assert "2020年第4季度（尚无数据）" in at.caption[0].value and "截至8月14日" not in at.caption[0].value
-    notes = [c.value for c in at.caption if "所选期间" in c.value]
+    assert "2020年第4季度（尚无数据）" in as_read(at.caption[0].value) and "截至8月14日" not in as_read(
+        at.caption[0].value
+    )
+    notes = [as_read(c.value) for c in at.caption if "所选期间" in c.value]
     assert notes == ["所选期间在数据日期（2020年8月14日）之后才开始，尚无数据。"]
     # and no card, chart or table of zeros that are really unknowns (指出问题 0个, nine units with 0 meetings)
     assert metrics(at) == {} and len(at.dataframe) == 0 and not at.exception
@@ -83,7 +85,7 @@ def test_no_note_on_a_year_earlier_the_cards_do_not_compare_with(cut_data):
     compared with the same dates a year earlier. The note now says only how far the figures run."""
     at = run_page(MEETINGS, {"from": "2019Q1", "to": "2020Q4"})
     assert set(_deltas(at).values()) == {"无可比数据"}
-    notes = [c.value for c in at.caption if "所选期间" in c.value]
+    notes = [as_read(c.value) for c in at.caption if "所选期间" in c.value]
     assert notes == ["所选期间止于数据日期之后：各项数据截至2020年8月14日。"]
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tests import oracle
-from tests.apptest import figure_titled, figures, metrics, run_page
+from tests.apptest import as_read, figure_titled, figures, metrics, run_page
 
 MEETINGS, ISSUES, SUGGESTIONS, REMINDERS, PROFILE = (
     "pages/01_meetings.py",
@@ -32,7 +32,7 @@ def _percent(part, whole):
 
 
 def _captions(at):
-    return [caption.value for caption in at.caption]
+    return [as_read(caption.value) for caption in at.caption]
 
 
 # ---------------------------------------------------------------- meeting supervision
@@ -273,7 +273,7 @@ def test_an_empty_unit_quarter_names_the_unit_and_the_quarter_in_every_note(fram
     activities = "No consultations, special studies, notifications or secondments for General Office in 2020 Q4."
     # the four charts, each saying what it had none of; the list below has its row
     assert [info.value for info in at.info] == [reminders, reminders, activities, activities]
-    assert "**Units with no consultation in 2020 Q4**" in [markdown.value for markdown in at.markdown]
+    assert "**Units with no consultation in 2020 Q4**" in [as_read(markdown.value) for markdown in at.markdown]
     assert list(at.dataframe[0].value["Unit"]) == ["General Office"]
 
 
@@ -349,7 +349,7 @@ def test_unit_profile_defaults_to_the_first_unit_without_narrowing_the_dashboard
     at = run_page(PROFILE)
     shown = metrics(at)
     # the caption names the unit shown, not 全部9家; the cards carry their units (个, 条, 次)
-    assert at.caption[0].value.startswith("监督范围：省政府办公厅；")
+    assert as_read(at.caption[0].value).startswith("监督范围：省政府办公厅；")
     assert shown["指出问题"] == "3个"  # 省政府办公厅 raised 3 of the 16
     suggestions = frames["suggestions"]
     gov_office_suggestions = (
@@ -370,7 +370,7 @@ def test_unit_profile_defaults_to_the_first_unit_without_narrowing_the_dashboard
 def test_unit_profile_follows_the_url_and_picking_a_unit_narrows_the_dashboard():
     at = run_page(PROFILE, {"unit": ["petitions"]})
     assert figure_titled(at, "本单位与全部单位平均对比")["data"][0]["name"] == "省信访局"
-    assert at.caption[0].value.startswith("监督范围：省信访局；")
+    assert as_read(at.caption[0].value).startswith("监督范围：省信访局；")
     at.multiselect(key="widget.profile_units.0.petitions").set_value(["research"]).run()
     assert not at.exception
     assert at.query_params["unit"] == "research" or list(at.query_params["unit"]) == ["research"]
@@ -414,7 +414,7 @@ def test_english_unit_choices_and_chips_name_units_as_the_charts_do():
     assert not any(" of the Provincial " in option for option in choices.options)
     label = at.button(key="widget.clear_units").label.replace("\\", "")  # Markdown-escaped, as every name shown
     assert label == "Clear unit filter: General Office, Big Data Admin."
-    assert "General Office of the Provincial Government" in at.caption[0].value
+    assert "General Office of the Provincial Government" in as_read(at.caption[0].value)
     chinese = run_page("app.py", {"unit": ["gov_office"]})
     assert "省政府办公厅" in chinese.multiselect(key="widget.units").options
 
@@ -424,16 +424,16 @@ def test_every_unit_chosen_one_by_one_reads_as_all_of_them(frames):
     and file names and the summary named nine units instead of 全部9家. Every unit chosen is now no unit filter."""
     every = list(frames["units"]["unit_id"])
     at = run_page("app.py", {"unit": every})
-    assert at.caption[0].value.startswith("监督范围：全部9家综合监督单位；"), at.caption[0].value
+    assert as_read(at.caption[0].value).startswith("监督范围：全部9家综合监督单位；"), as_read(at.caption[0].value)
     assert metrics(at)["指出问题"] == "16个"
     assert "unit" not in at.query_params  # the link of the view is that of all units
     at = run_page("app.py")
     at.multiselect(key="widget.units").set_value(every).run()
-    assert at.caption[0].value.startswith("监督范围：全部9家综合监督单位；"), at.caption[0].value
+    assert as_read(at.caption[0].value).startswith("监督范围：全部9家综合监督单位；"), as_read(at.caption[0].value)
     assert at.multiselect(key="widget.units").value == []  # the placeholder 全部单位 says it
     assert "unit" not in at.query_params
     at.multiselect(key="widget.units").set_value(every[:8]).run()  # eight of nine are named
-    assert "省政府办公厅" in at.caption[0].value and metrics(at)["指出问题"] != "16个"
+    assert "省政府办公厅" in as_read(at.caption[0].value) and metrics(at)["指出问题"] != "16个"
 
 
 def test_the_unit_beside_the_average_names_the_unit_as_the_charts_do_in_english(frames):
@@ -574,7 +574,7 @@ def test_the_profiles_list_of_issues_still_to_rectify_says_whenever_raised(units
         if lang == "zh"
         else f"**Issues still to rectify (whenever raised; as of {day.day} {day:%B} {day.year})**"
     )
-    assert title in [block.value for block in at.markdown]
+    assert title in [as_read(block.value) for block in at.markdown]
     column = "问题编号" if lang == "zh" else "Issue"
     listed = [] if not expected else list(at.dataframe[0].value[column])
     assert listed == expected

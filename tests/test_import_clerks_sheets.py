@@ -256,6 +256,37 @@ def test_every_estimate_word_gets_the_estimate_sentence_in_zh_and_en(tmp_path, d
     )
 
 
+# A count given as an estimate, in the length's own words (约, 左右, 来, 多, two numerals side by side, a range)
+COUNT_ESTIMATES = ["约5个", "5个左右", "五六个", "十来个议题", "10多项", "大约5", "3-4项", "五六项"]
+
+
+def test_an_estimate_in_a_count_gets_the_estimate_sentence_not_should_be_a_whole_number(tmp_path, data_folder):
+    """议题数 约5个, 5个左右, 五六个 were refused "应为整数": the clerk wrote a whole number, as well as they knew it.
+    They get the estimate sentence, as a meeting's length does; a count written plainly (五个, 5个) still reads."""
+    rows = [meeting(f"HY2021-{n:04d}", items=items) for n, items in enumerate(COUNT_ESTIMATES, start=1)]
+    path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": [HEADERS["meetings"], *rows]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    refused_unchanged(data_folder, plan)
+    assert {p.params["value"]: (p.column_letter, p.message_key) for p in plan.problems} == dict.fromkeys(
+        COUNT_ESTIMATES, ("F", "error.count_estimate")
+    )
+    assert plan.problems[0].render("zh") == (
+        "会议台账.xlsx · 工作表“会议台账” · 第2行 · F列“议题数”: “约5个”是估计的数目，不能累计；请填实际的数目（整数，如 5）"
+    )
+    assert plan.problems[2].message("en") == (
+        "'五六个' is an estimate of the number, which no total can add up; write the actual number (a whole number, "
+        "such as 5)"
+    )
+    plain = [meeting(f"HY2021-{n:04d}", items=items) for n, items in enumerate(["五个", "5个", "十二项"], start=1)]
+    path = write_xlsx(tmp_path / "会议台账2.xlsx", {"会议台账": [HEADERS["meetings"], *plain]})
+    plan = import_plan.plan_import(path, mode="append", folder=data_folder)
+    assert plan.problems == []
+    commit.apply_import(plan, user="test")
+    ledger = pd.read_excel(data_folder / "meetings.xlsx", engine="openpyxl")
+    added = ledger[ledger["会议编号"].isin(["HY2021-0001", "HY2021-0002", "HY2021-0003"])]
+    assert added["议题数"].tolist() == [5, 5, 12]
+
+
 # ---------------------------------------------------------------- an append of units, reported in the clerk's file
 
 

@@ -1,7 +1,8 @@
 """A sentence built from parts that each may bring a bracketed note reads as one sentence: "no regular consultation in
 2020 Q3 (to 14 Aug) (last one 26 March 2020)" had two notes side by side. Built here over many filters and days, in
 zh and en — the digest and its strip, the summary, the takeaways, the notes under the figures, the period captions,
-the 较上季度 box, the subject of a pushed message — and no two brackets may stand side by side."""
+the 较上季度 box, the subject of a pushed message — and no two brackets may stand side by side, nor one inside another:
+over 2019Q1–2020Q4 cut at 14 Aug 2020 the year earlier read 上年同期（2018年第1季度至2019年第4季度（截至8月14日））."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from oversight.charts import catalog
 from oversight.core import i18n
 from oversight.data import queries, store
 from oversight.data.filters import DataSpan, Filter, Quarter
-from oversight.present import changes, summary
+from oversight.present import changes, kpis, summary
 from tests import oracle
 
 # a bracket closed and another opened beside it, in either language's brackets, spaces or not
@@ -32,6 +33,8 @@ PERIODS = (
     (Quarter(2019, 4), Quarter(2020, 3)),
     (Quarter(2020, 4), Quarter(2020, 4)),
     (Quarter(2019, 1), Quarter(2019, 4)),
+    (Quarter(2019, 1), Quarter(2020, 4)),
+    (Quarter(2019, 3), Quarter(2020, 3)),
 )
 DIGEST_DAYS = (date(2020, 8, 14), date(2020, 9, 20), date(2020, 6, 30), date(2020, 2, 17))
 
@@ -54,6 +57,10 @@ def _sentences(connection, lang: str):
             where = f"{units} {start}-{end}"
             yield where, i18n.span_label(filter_, lang)
             figures = summary.gather_figures(run, filter_)
+            earlier = i18n.span_label(figures.filter.previous_year(), lang)
+            for card in kpis.overview_kpis(figures.current, figures.previous, lang, earlier):
+                yield f"{where} card {card.key}", card.help
+            yield where, i18n.t("briefing.ready", lang, scope="全部单位", period=i18n.span_label(filter_, lang))
             for paragraph in summary.summary_paragraphs(figures, lang):
                 yield where, paragraph
             for note in summary.figure_notes(
@@ -87,6 +94,15 @@ def test_no_two_bracketed_notes_stand_side_by_side(connection, lang):
     assert len(built) > 500
     doubled = [(where, text) for where, text in built if SIDE_BY_SIDE.search(text)]
     assert doubled == []
+    assert [(where, text) for where, text in built if _bracket_in_a_bracket(text)] == []
+    # the example: the span a year earlier said in the one bracket, to the day it is counted to
+    earlier = {
+        "zh": "上年同期（2018年第1季度至2019年8月14日）始于数据起始",
+        "en": "the same span a year earlier (2018 Q1 to 14 Aug 2019) begins before",
+    }[lang]
+    assert any(earlier in text for _, text in built)
+    card = {"zh": "上年同期（2019年第3季度，截至8月14日）", "en": "(2019 Q3, to 14 Aug)"}[lang]
+    assert any(card in text for where, text in built if " card " in where)
     # the example: one note, the day counted to and the last consultation, both said
     last_one = {
         "zh": "2020年第3季度（截至8月14日）未开展定期会商（上次会商 2020年3月26日）",
@@ -97,6 +113,18 @@ def test_no_two_bracketed_notes_stand_side_by_side(connection, lang):
         lang
     ]
     assert any(rising in text for _, text in built)
+
+
+def _bracket_in_a_bracket(text: str) -> bool:
+    depth = 0
+    for character in text:
+        if character in "(（":
+            depth += 1
+            if depth > 1:
+                return True
+        elif character in ")）":
+            depth = max(depth - 1, 0)
+    return False
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -114,3 +142,15 @@ def test_a_name_that_ends_in_a_bracket_keeps_its_own_bracket(lang):
     text = i18n.t("export.takeaway.heatmap_units", lang, most=name, top=12, fewest="省信访局", bottom=3)
     assert name in text
     assert i18n.t("export.takeaway.adoption_most_waiting", lang, units=name, count=4).count(name) == 1
+
+
+def test_a_span_to_date_keeps_its_bracketless_wording_through_a_cache():
+    """Streamlit's caches pickle what they keep: a span label must come back with its wording for inside a bracket."""
+    import pickle
+
+    label = i18n.span_label(Filter((), Quarter(2019, 1), Quarter(2019, 4), cutoff=date(2019, 8, 14)), "zh")
+    kept = pickle.loads(pickle.dumps(label))
+    assert (kept, i18n.t("kpi.help", "zh", period=kept)) == (
+        "2019年第1季度至2019年第4季度（截至8月14日）",
+        "与上年同期（2019年第1季度至2019年8月14日）相比",
+    )

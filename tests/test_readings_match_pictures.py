@@ -181,9 +181,9 @@ def test_the_unit_most_still_to_rectify_is_said_to_be_in_the_rest_bar_when_it_ha
     assert f"u{units - 1:02d}" not in set(figure.data[0].customdata)
     rest = i18n.t("chart.other_units", "zh", count=units - kinds.TOP_UNIT_ROWS)
     assert takeaways.takeaway(spec, frame, "zh").endswith(
-        f"尚未整改到位问题最多的是第{units - 1}单位（9个），图中未单独列出，计入“{rest}”。"
+        f"仅第{units - 1}单位有尚未整改到位的问题（9个），图中未单独列出，计入“{rest}”。"
     )
     english = takeaways.takeaway(spec, frame, "en")
     assert english.endswith(
-        f"most still to rectify: Unit {units - 1} (9 issues), not drawn apart but counted in “{units - kinds.TOP_UNIT_ROWS} other units”."
+        f"only Unit {units - 1} has issues still to rectify (9 issues), not drawn apart but counted in “{units - kinds.TOP_UNIT_ROWS} other units”."
     )

@@ -16,8 +16,9 @@ import pytest
 from oversight import charts, config
 from oversight.briefing import takeaways
 from oversight.charts import catalog
+from oversight.charts.style import own_short_names
 from oversight.core import i18n
-from oversight.data import queries
+from oversight.data import queries, store
 from oversight.data.filters import Filter, Quarter
 from tests import oracle
 
@@ -656,3 +657,49 @@ def test_no_consultation_at_all_is_said_once(connection, units, lang):
     text = takeaways.takeaway(spec, queries.run(connection, spec.query, filter_), lang) or ""
     said = {"zh": "定期会商", "en": "regular consultation"}[lang]
     assert text.count(said) == 1, text
+
+
+# the chart, the column the reading ranks the units by, and the words it must use for a "most" of one
+_ONLY_ONE = {
+    "issues_suggestions_by_unit": (
+        ["issues"],
+        {"zh": "仅{name}有{n}个问题", "en": "Only {name} had issues raised ({n} issue"},
+    ),
+    "issues_by_unit_status": (
+        ["open", "in_progress"],
+        {"zh": "仅{name}有尚未整改到位的问题（{n}个）", "en": "only {name} has issues still to rectify ({n} issue"},
+    ),
+    "suggestions_by_unit": (
+        ["proposed"],
+        {
+            "zh": "仅{name}有待采纳的建议（{n}条）",
+            "en": "only {name} has suggestions awaiting adoption ({n} suggestion",
+        },
+    ),
+    "reminders_by_unit": (["written", "in_person", "meeting"], {"zh": "仅{name}收到提醒", "en": "only to {name}"}),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_most_of_one_unit_alone_is_said_as_only_that_unit(connection, lang):
+    """Review of 4 Dec: "待采纳建议最多的是省信访局（1条）", "most awaiting adoption: Petitions Bureau (1 suggestion)" where
+    that unit had the only one: a ranking of one. Over every pair of units and quarter range, where the chart's frame
+    has one unit alone with any, the reading says "only" and no "most"."""
+    specs = {spec.key: spec for spec in catalog.all_charts() if spec.key in _ONLY_ONE}
+    units = list(oracle.read_ledgers(oracle.Path(store.SAMPLE_DATA_DIR)).units["unit_id"])
+    quarters = [Quarter(2019, q) for q in range(1, 5)] + [Quarter(2020, q) for q in range(1, 5)]
+    found = 0
+    for key, spec in specs.items():
+        columns, wording = _ONLY_ONE[key]
+        for first, second in zip(units, units[1:] + units[:1]):
+            for start, end in zip(quarters, quarters[3:]):
+                frame = queries.run(connection, spec.query, Filter((first, second), start, end))
+                held = frame[columns].sum(axis=1)
+                if len(frame) < 2 or (held > 0).sum() != 1:
+                    continue
+                found += 1
+                name = own_short_names(frame, lang)[int(held.to_numpy().argmax())]
+                text = takeaways.takeaway(spec, frame, lang)
+                assert wording[lang].format(name=name, n=int(held.max())) in text, text
+                assert not re.search("最多|the most|most awaiting|most still", text), text
+    assert found >= 4

@@ -22,7 +22,7 @@ from oversight.data import queries, store
 from oversight.data.filters import Filter, Quarter
 from oversight.present import summary
 from tests import oracle
-from tests.apptest import metrics, run_page
+from tests.apptest import as_read, metrics, run_page
 
 CUT = date(2020, 11, 18)
 START, END = (2019, 4), (2020, 4)
@@ -97,10 +97,10 @@ def test_the_cards_say_why_the_year_before_is_not_compared(world):
 def test_the_meetings_page_says_it_under_its_title(cut_folder, monkeypatch, lang):
     monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(cut_folder))
     at = run_page("pages/01_meetings.py", {"from": "2019Q4", "to": "2020Q4", "lang": lang})
-    captions = " ".join(c.value for c in at.caption)
+    captions = " ".join(as_read(c.value) for c in at.caption)
     note = {
-        "zh": "同比：上年同期（2018年第4季度至2019年第4季度（截至11月18日））始于数据起始（2019年第1季度）之前，各卡片不作比较",
-        "en": "Year on year: the same span a year earlier (2018 Q4 to 2019 Q4 (to 18 Nov)) begins before the data start"
+        "zh": "同比：上年同期（2018年第4季度至2019年11月18日）始于数据起始（2019年第1季度）之前，各卡片不作比较",
+        "en": "Year on year: the same span a year earlier (2018 Q4 to 18 Nov 2019) begins before the data start"
         " (2019 Q1), so the cards are not compared",
     }[lang]
     assert note in captions
@@ -126,8 +126,8 @@ def test_the_pack_says_under_its_key_figures_what_the_overview_says_under_its_ti
     at = run_page("app.py", {"from": "2019Q4", "to": "2020Q4", "lang": lang})
     why = {"zh": "同比：上年同期（", "en": "Year on year: the same span a year earlier ("}[lang]
     to_date = {"zh": "所选期间止于数据日期之后", "en": "The selected period runs past the data date"}[lang]
-    page_notes = [c.value for c in at.caption if c.value.startswith((why, to_date))]
-    assert len(page_notes) == 2, [c.value for c in at.caption]
+    page_notes = [as_read(c.value) for c in at.caption if c.value.startswith((why, to_date))]
+    assert len(page_notes) == 2, [as_read(c.value) for c in at.caption]
     assert set(metrics(at).values()) >= {{"zh": "295次", "en": "295"}[lang]}
 
     report = briefing.collect_report(

@@ -135,7 +135,7 @@ def quarter_to(quarter: Quarter, counted_to: date | None, lang: str) -> str:
     label = i18n.quarter_label(quarter, lang)
     if counted_to is None or counted_to >= quarter.last_day:
         return label
-    return i18n.t("period.to_date", lang, period=label, **i18n.day_parts(counted_to))
+    return i18n.to_date_label(label, counted_to, lang)
 
 
 def item_text(

@@ -126,7 +126,7 @@ class Report:
         if filter_.is_whole_year:
             year = self.t("export.briefing.year_period", year=filter_.start.year)
             if filter_.is_to_date:  # 2020年度（截至8月14日）: the cover said 2020年度 over figures to 14 August
-                return self.t("period.to_date", period=year, **i18n.day_parts(filter_.as_of))
+                return i18n.to_date_label(year, filter_.as_of, self.context.lang)
             return year
         return self.context.period()
 

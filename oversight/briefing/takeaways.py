@@ -106,6 +106,12 @@ def _alike(leaders: Sequence[str], values: Sequence[Number]) -> bool:
     return len(values) > 1 and len(leaders) == len(values)
 
 
+def _only(leaders: Sequence[str], values: Sequence[Number]) -> str:
+    """The key's ending where one of several holds every one there is: "仅省信访局有1个问题", not "最多的是省信访局（1个）",
+    a "most" of one (and of one that had all of them)."""
+    return "_only" if len(leaders) == 1 and len(values) > 1 and sum(1 for value in values if value > 0) == 1 else ""
+
+
 def _extremes(values: Sequence[Number], labels: Sequence[str]) -> tuple[list[str], list[str], Number, Number]:
     """Labels at the highest and at the lowest value (ties kept together, in the frame's order), and the values."""
     values = list(values)
@@ -204,7 +210,8 @@ def _issues_suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
         return _t("unit_issues_suggestions_no_issues", lang, suggestions=suggestions)
     tied = len(leaders) > 1
     return _t(
-        "unit_issues_suggestions" + ("_even" if _alike(leaders, frame["issues"]) else "_tie" if tied else ""),
+        "unit_issues_suggestions"
+        + ("_even" if _alike(leaders, frame["issues"]) else "_tie" if tied else _only(leaders, frame["issues"])),
         lang,
         units=_names(leaders, lang, "units"),
         tied=len(leaders),
@@ -428,7 +435,7 @@ def _issues_by_unit_status(frame: pd.DataFrame, lang: str) -> str:
     # "most" says nothing when most units share it, or all of them
     if len(frame) > 1 and top > 0 and len(leaders) <= MOST_NAMED and not _alike(leaders, pending):
         text += _t(
-            "status_most_pending",
+            "status_most_pending" + _only(leaders, pending),
             lang,
             units=_names(leaders, lang, "units"),
             count=_each(count(top, "issues", lang), len(leaders) > 1, lang),
@@ -466,7 +473,7 @@ def _suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
     leaders, _, top, _ = _extremes(frame["proposed"], names)
     if len(frame) > 1 and top > 0 and len(leaders) <= MOST_NAMED and not _alike(leaders, frame["proposed"]):
         text += _t(
-            "adoption_most_waiting",
+            "adoption_most_waiting" + _only(leaders, frame["proposed"]),
             lang,
             units=_names(leaders, lang, "units"),
             count=_each(count(top, "suggestions", lang), len(leaders) > 1, lang),
@@ -567,7 +574,7 @@ def _reminders_by_unit(frame: pd.DataFrame, lang: str) -> str:
         return _t("reminders_one_unit", lang, unit=names[0], total=total) + _form_totals(frame, lang)
     most, _, top, _ = _extremes(per_unit, names)
     text = _t(
-        "reminders_units" + ("_even" if _alike(most, per_unit) else ""),
+        "reminders_units" + ("_even" if _alike(most, per_unit) else _only(most, per_unit)),
         lang,
         total=total,
         tied=len(most),

@@ -119,7 +119,7 @@ def _run_history(args: argparse.Namespace) -> int:
         return 1  # not 还没有导入记录 for a mistyped OVERSIGHT_DATA_DIR
     folder_lock.recover_if_interrupted(store.data_dir())
     entries = import_history.list_history()
-    if not entries:
+    if not entries and not entries.damaged:  # damaged entries are imports all the same: named below, not "none yet"
         print(i18n.t("data.history.empty", args.lang))
     for entry in entries:
         print(import_report.render_entry(entry, args.lang))

@@ -74,9 +74,41 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     text = texts.get(f"{key}.one", texts[key]) if params.get("count") in (1, "1") else texts[key]
     if not params:
         return text
-    if _NOTE_AFTER_FIELD.search(text):
+    if _NOTE_AFTER_FIELD.search(text) or any(isinstance(value, SpanText) for value in params.values()):
         return _with_one_note(text, params)
     return text.format(**params)
+
+
+class SpanText(str):
+    """A span's label that ends in a note of its own, 2019年第4季度（截至8月14日）, carrying the same span worded
+    without a bracket (``inside``: 2018年第1季度至2019年8月14日) for a template that puts it inside a bracket of its own:
+    上年同期（2018年第1季度至2019年第4季度（截至8月14日）） was a bracket in a bracket, and "Q4 to 14 Aug" read oddly."""
+
+    inside: str
+
+    def __new__(cls, text: str, inside: str) -> SpanText:
+        made = super().__new__(cls, text)
+        made.inside = inside
+        return made
+
+    def __reduce__(self) -> tuple[type[SpanText], tuple[str, str]]:
+        # kept whole through a cache's pickle (str's own would call __new__ without ``inside``)
+        return SpanText, (str(self), self.inside)
+
+
+def to_date_label(period: str, as_of: object, lang: str, *, with_year: bool = False, start: str | None = None) -> str:
+    """``period`` counted to the day ``as_of``: 2020年第3季度（截至8月14日）, with its wording for inside a bracket
+    (2020年第3季度，截至8月14日); for a range give its first quarter as ``start``, and inside a bracket the range runs
+    from it to the day: 2018年第1季度至2019年8月14日."""
+    parts = {**day_parts(as_of), "year": as_of.year}  # type: ignore[attr-defined]
+    text = t("period.to_date_with_year" if with_year else "period.to_date", lang, period=period, **parts)
+    if start is not None:
+        inside = t("period.range_to_day", lang, start=start, **parts)
+    else:
+        inside = t(
+            "period.to_date_with_year_inside" if with_year else "period.to_date_inside", lang, period=period, **parts
+        )
+    return SpanText(text, inside)
 
 
 # A placeholder the template follows with a bracketed note of its own: "in {quarter} (last one {last})"
@@ -97,7 +129,9 @@ def _with_one_note(template: str, params: dict[str, object]) -> str:
     "(to 14 Aug) (last one 26 March 2020)"; in Chinese 2020年第3季度（截至8月14日，…）."""
     pieces: list[str] = []
     last_field: str | None = None
+    depth = 0  # the template's own brackets open where a field lands
     for literal, field, spec, conversion in _FORMATTER.parse(template):
+        depth = _depth_after(literal, depth)
         opened = literal.lstrip()
         if pieces and opened[:1] in ("(", "（") and last_field in _SPAN_FIELDS and pieces[-1].endswith((")", "）")):
             separator = "，" if opened[0] == "（" or pieces[-1].endswith("）") else "; "
@@ -106,10 +140,21 @@ def _with_one_note(template: str, params: dict[str, object]) -> str:
         pieces.append(literal)
         if field is not None:
             value, _ = _FORMATTER.get_field(field, (), params)
+            if isinstance(value, SpanText) and depth > 0:  # inside a bracket already: its note said without one
+                value = value.inside
             value = _FORMATTER.convert_field(value, conversion)
             pieces.append(_FORMATTER.format_field(value, spec or ""))
         last_field = field
     return "".join(pieces)
+
+
+def _depth_after(literal: str, depth: int) -> int:
+    for character in literal:
+        if character in "(（":
+            depth += 1
+        elif character in ")）" and depth:
+            depth -= 1
+    return depth
 
 
 @cache
@@ -159,13 +204,14 @@ def span_label(filter_: object, lang: str) -> str:
     """A filter's quarters, with ``（截至8月14日）`` where the range runs past the data date (a span to date)."""
     text = period_label(filter_.start, filter_.end, lang)  # type: ignore[attr-defined]
     if getattr(filter_, "is_not_begun", False):  # 2020年第4季度（截至9月30日） named a day before the quarter began
-        return t("period.no_data_yet", lang, period=text)
+        return SpanText(t("period.no_data_yet", lang, period=text), t("period.no_data_yet_inside", lang, period=text))
     if getattr(filter_, "is_to_date", False):
         as_of = filter_.as_of  # type: ignore[attr-defined]
         # the year too where the range ends in a later year than the data: 2020年第3季度至2021年第2季度（截至12月31日）
         # read as 31 December 2021, after the range's end
-        key = "period.to_date" if as_of.year == filter_.end.year else "period.to_date_with_year"  # type: ignore[attr-defined]
-        text = t(key, lang, period=text, year=as_of.year, **day_parts(as_of))
+        with_year = as_of.year != filter_.end.year  # type: ignore[attr-defined]
+        start = None if filter_.start == filter_.end else quarter_label(filter_.start, lang)  # type: ignore[attr-defined]
+        text = to_date_label(text, as_of, lang, with_year=with_year, start=start)
     return text
 
 

@@ -34,6 +34,21 @@ _LINE_BREAKS = re.compile(r"[\r\n\u2028\u2029]+")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
+# A number and what it counts, where the screen wraps our sentences: the 预警 strip broke "（217天）" between 217 and
+# 天 and "(217 days)" before "days". A word joiner holds a digit to the Chinese character after it (a browser may
+# break between any two Chinese characters, and between a digit and one); a no-break space is the space before an
+# English word. Brackets need nothing: no line ends in an opening one or starts with a closing one.
+_DIGIT_THEN_CHINESE = re.compile(r"(?<=\d)(?=[\u3400-\u9fff％])")
+# a number standing alone, not the 3 of "Q3 to": (217 days), 14 Aug, 2020 Q3
+_DIGIT_SPACE_WORD = re.compile(r"(?<![\w.,\\])(\d[\d,.\\]*) (?=[A-Za-z])")
+NO_BREAK_SPACE = "\u00a0"
+
+
+def kept_together(text: str) -> str:
+    """``text`` (already escaped) with each number held to its unit: 217⁠天, 217 days with a no-break space."""
+    return _DIGIT_SPACE_WORD.sub(rf"\1{NO_BREAK_SPACE}", _DIGIT_THEN_CHINESE.sub(WORD_JOINER, text))
+
+
 # GitHub-flavoured Markdown turns bare ``http://…``, ``www.…`` and ``name@host.tld`` into live links even when
 # every punctuation mark is escaped; an invisible word joiner (U+2060) inside the trigger keeps them text.
 _AUTOLINK_TRIGGERS = re.compile(r"(?i)(?<=h)(?=ttps?\\?:)|(?<=f)(?=tps?\\?:)|(?<=w)(?=ww\\?\.)|(?=@)")

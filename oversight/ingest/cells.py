@@ -312,8 +312,10 @@ def parse_int(value: object, column: Column) -> int:
         elif in_words is not None:
             # 1.5小时 and 一个半小时 are 90 minutes exactly; 1.33小时 (79.8) is no whole number of minutes, refused below
             number = _without_float_noise(in_words)
-        elif column.minutes and durations.is_estimate(text):
-            raise CellError("error.duration_estimate", value=as_text(value))
+        elif durations.is_estimate(text):  # 约两小时 in a length, 约5个 in a count: no total can add either up
+            raise CellError(
+                "error.duration_estimate" if column.minutes else "error.count_estimate", value=as_text(value)
+            )
         else:
             raise CellError("error.int_invalid", value=as_text(value))
     if not number.is_integer():

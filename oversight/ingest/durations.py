@@ -23,8 +23,9 @@ _CLOCK = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?$")
 # An estimate, not a length, after NFKC, spaces out, lower case and with_arabic_numbers (so 十来分钟 is 10来分钟):
 # a word before the number (约两小时, 近两小时, 不到两小时, about 2 hours), a word after the number or its unit
 # (一小时许, 两小时左右, 1小时多, 一小时出头, 十来分钟), one hour "or so" (个把小时), a range in figures (1-2小时,
-# 1小时—1.5小时) or in words (一两个小时, 三四十分钟: two numerals side by side, which with_arabic_numbers leaves)
-_UNIT_AFTER = r"个?(?:小时|钟头|钟|分钟|分|h|hr|hrs|hour|hours|min|mins|minutes|$)"
+# 1小时—1.5小时) or in words (一两个小时, 三四十分钟: two numerals side by side, which with_arabic_numbers leaves).
+# A count is estimated in the same words (约5个, 5个左右, 五六项, 十来个议题): its measure words end a number too.
+_UNIT_AFTER = r"个?(?:小时|钟头|钟|分钟|分|h|hr|hrs|hour|hours|min|mins|minutes|议题|项|条|次|件|$)"
 _ESTIMATE = re.compile(
     r"^(?:约|大约|大概|大致|差不多|估计|预计|近|将近|接近|不到|不足|不超过|超过|~|〜|about|around|approx|roughly|nearly"
     r"|almost|over|under|circa|ca\.)"
@@ -54,7 +55,8 @@ def minutes_in_words(text: str) -> float | None:
 
 
 def is_estimate(text: str) -> bool:
-    """约两小时, 一小时许, 两个多小时, 1-2小时: a length given as an estimate, which no figure can add up."""
+    """约两小时, 一小时许, 两个多小时, 1-2小时: a length given as an estimate, which no figure can add up; 约5个,
+    5个左右, 五六个: a count so given."""
     return _ESTIMATE.search(text) is not None
 
 

@@ -159,6 +159,20 @@ def hidden_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[st
     return lines
 
 
+# The reasons that say themselves that nothing was changed (…，数据未作任何改动): after 导入未完成，数据未作任何改动：
+# the sentence said it twice, so the wrapper then only says what did not complete.
+_SAYS_NOTHING_CHANGED = frozenset(
+    {
+        "error.disk_full",
+        "error.folder_not_writable",
+        "error.history_not_writable",
+        "error.lock_not_openable",
+        "error.journal_damaged",
+        "error.unexpected",
+    }
+)
+
+
 def describe_failure(
     error: BaseException, lang: str = i18n.DEFAULT_LANGUAGE, change: str | None = "import", keep_traceback: bool = True
 ) -> str:
@@ -170,30 +184,39 @@ def describe_failure(
 
     from oversight.auth import audit
 
+    reason = ""  # the key of the reason, where it is one sentence of ours
     if isinstance(error, ValidationError):
         detail = error.render(lang)
+        if len({problem.message_key for problem in error.problems}) == 1:
+            reason = error.problems[0].message_key
     elif isinstance(error, audit.AuditError):
         detail = i18n.t("error.audit_unwritable", lang)
     elif isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
-        detail = i18n.t("error.disk_full", lang)
+        reason = "error.disk_full"
+        detail = i18n.t(reason, lang)
     elif isinstance(error, OSError) and error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         # said 处理失败（PermissionError）; then "the data folder" of a refusal by its .history, which an admin found
         # writable and nothing to mend. Named by its name in the folder only: no server path reaches a page.
         refused = Path(str(error.filename or ""))
         if refused.name == LOCK_FILE:  # another account's, from before the lock followed the umask
-            detail = i18n.t("error.lock_not_openable", lang)
+            reason = "error.lock_not_openable"
         elif HISTORY_DIR in refused.parts:
-            detail = i18n.t("error.history_not_writable", lang)
+            reason = "error.history_not_writable"
         else:
-            detail = i18n.t("error.folder_not_writable", lang)
+            reason = "error.folder_not_writable"
+        detail = i18n.t(reason, lang)
     else:
         log = logging.getLogger(__name__)
         if keep_traceback and log.hasHandlers():  # the server's log keeps the traceback
             log.error("import or undo failed", exc_info=error)
-        detail = i18n.t("error.unexpected", lang, kind=type(error).__name__)
+        reason = "error.unexpected"
+        detail = i18n.t(reason, lang, kind=type(error).__name__)
     if change is None:
         return detail
-    return i18n.t("data.ui.undo_failed" if change == "undo" else "data.ui.commit_failed", lang, detail=detail)
+    key = "data.ui.undo_failed" if change == "undo" else "data.ui.commit_failed"
+    if reason in _SAYS_NOTHING_CHANGED:
+        key += "_said_unchanged"
+    return i18n.t(key, lang, detail=detail)
 
 
 def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:

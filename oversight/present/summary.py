@@ -153,8 +153,7 @@ def opening(filter_: Filter, lang: str) -> str:
     start = i18n.quarter_label(filter_.start, lang)
     end = i18n.quarter_label(filter_.end, lang)
     if to_date:  # the cut after the last quarter, as the pack's period gives it (with the year where it differs)
-        key = "period.to_date" if filter_.as_of.year == filter_.end.year else "period.to_date_with_year"
-        end = i18n.t(key, lang, period=end, year=filter_.as_of.year, **i18n.day_parts(filter_.as_of))
+        end = i18n.to_date_label(end, filter_.as_of, lang, with_year=filter_.as_of.year != filter_.end.year)
     if filter_.start == filter_.end:
         return i18n.t("export.summary.opening_single", lang, start=end)
     return i18n.t("export.summary.opening_range", lang, start=start, end=end)

@@ -46,7 +46,7 @@ def kpi_card(container, card: Kpi) -> None:
         delta_description=card.basis,
     )
     if card.secondary:
-        container.caption(card.secondary)
+        container.caption(safe_text.kept_together(card.secondary))
 
 
 def kpi_row(cards: list[Kpi], page: Page | None = None, lists: Mapping[str, drill.ListBehind] | None = None) -> None:
@@ -346,8 +346,13 @@ def quarter_changes(page: Page) -> None:
     if found is None:  # the last quarter starts after the data date: nothing to say yet
         return
     with st.container(border=True, key="quarter_changes"):
-        lines = "\n".join(f"- {safe_text.markdown(line)}" for line in found.lines(page.lang))
-        st.markdown(f"**{safe_text.markdown(found.heading(page.lang))}**\n\n{lines}")
+        lines = "\n".join(f"- {_wrapped(line)}" for line in found.lines(page.lang))
+        st.markdown(f"**{_wrapped(found.heading(page.lang))}**\n\n{lines}")
+
+
+def _wrapped(text: str) -> str:
+    """Our sentence as escaped Markdown that the screen wraps without tearing a number from its unit."""
+    return safe_text.kept_together(safe_text.markdown(text))
 
 
 def alert_strip(page: Page) -> None:
@@ -371,10 +376,7 @@ def alert_strip(page: Page) -> None:
     )
     with st.container(border=True, key="alert_strip"):
         parts = strip.parts(page.lang) if not strip.empty else [page.t("alerts.strip.none")]
-        st.markdown(
-            f"**{safe_text.markdown(strip.heading(page.lang))}**　"
-            + " · ".join(safe_text.markdown(part) for part in parts)
-        )
+        st.markdown(f"**{_wrapped(strip.heading(page.lang))}**　" + " · ".join(_wrapped(part) for part in parts))
         if (strip.overdue or strip.due_soon) and roles.can_open_page(page.account, "issues"):
             st.page_link(
                 "pages/02_issues.py",

@@ -241,7 +241,8 @@ def history_section(page: Page) -> None:
     if entries.damaged:
         st.warning(safe_text.markdown(page.t("data.history.damaged", ids=", ".join(entries.damaged))))
     if not entries:
-        st.caption(page.t("data.history.empty"))
+        if not entries.damaged:  # damaged entries are imports all the same: the warning above names them
+            st.caption(page.t("data.history.empty"))
         return
     for entry in reversed(entries[-10:]):
         st.markdown("- " + safe_text.markdown(import_report.render_entry(entry, page.lang)))

@@ -337,11 +337,13 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
         # the scope and the data date in the pack's words, from the same keys (the cover said 监督范围 where the page
         # said 数据范围, which elsewhere names the quarters the data cover)
         st.caption(
-            page.t(
-                "app.caption",
-                scope_line=page.t("export.briefing.scope", scope=scope),
-                period=page.period(),
-                data_as_of=page.t("export.data_as_of", data_date=data_date),
+            safe_text.kept_together(
+                page.t(
+                    "app.caption",
+                    scope_line=page.t("export.briefing.scope", scope=scope),
+                    period=page.period(),
+                    data_as_of=page.t("export.data_as_of", data_date=data_date),
+                )
             )
         )
     # What comes and goes with the filter sits in containers that are always there (empty ones take no room): the
@@ -356,7 +358,7 @@ def _page_header(page: Page, title_key: str, page_id: str) -> None:
             for note in summary.figure_notes(
                 page.filter, page.span, page.lang, compares_year=page_id != "unit_profile"
             ):
-                st.caption(note)
+                st.caption(safe_text.kept_together(note))
     _copy_link(page)
     with st.container():
         _warn_about_the_url(page, page_id)
