@@ -41,3 +41,28 @@ def test_the_check_finds_what_it_is_for():
         "b": ["email"],
     }
     assert _offenders({"c": "kept as {id}; IDs must be unique; e-mail", "auth.users_entry.unknown_key": "email"}) == {}
+
+
+def test_the_summary_names_special_study_sessions_as_the_glossary_and_the_takeaways_do(connection, default_filter):
+    """The summary read "The team held 17 sessions of special study" (a word-for-word 专题研究工作17次) where the
+    activities chart's reading and the glossary say "17 special study sessions"; of one unit with none, "no sessions
+    of special study". The figure is the sample's 17 special_study rows of 2020, counted from the spreadsheet."""
+    from oversight.briefing import takeaways
+    from oversight.charts import catalog
+    from oversight.data import queries
+    from oversight.present import summary
+    from tests import oracle
+
+    studies = oracle.View(
+        oracle.read_ledgers(oracle.Path(__file__).resolve().parent.parent / "data"), (), (2020, 1), (2020, 4)
+    ).activities
+    assert (studies["kind"] == "special_study").sum() == 17
+
+    def run(name, filter_):
+        return queries.run(connection, name, filter_)
+
+    paragraphs = summary.written_summary(run, default_filter, "en")
+    assert paragraphs[1].startswith("The team held 17 special study sessions with the units' organ discipline")
+    spec = next(spec for spec in catalog.all_charts() if spec.key == "activities_by_unit")
+    assert "17 special study sessions" in takeaways.takeaway(spec, run(spec.query, default_filter), "en")
+    assert not any("sessions of special study" in text for text in i18n.catalog("en").values())
