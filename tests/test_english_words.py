@@ -66,3 +66,12 @@ def test_the_summary_names_special_study_sessions_as_the_glossary_and_the_takeaw
     spec = next(spec for spec in catalog.all_charts() if spec.key == "activities_by_unit")
     assert "17 special study sessions" in takeaways.takeaway(spec, run(spec.query, default_filter), "en")
     assert not any("sessions of special study" in text for text in i18n.catalog("en").values())
+
+
+def test_the_meetings_card_says_in_english_that_the_span_before_has_no_data():
+    """A range from the data start (2019 Q1 to 2020 Q3) left the meetings card's second line "no comparable data vs
+    the span before": a comparison with nothing, word for word 环比 无可比数据."""
+    from oversight.present.kpis import span_change_line
+
+    assert span_change_line({"meetings": 501}, None, "en", "") == "no comparable data for the span before"
+    assert span_change_line({"meetings": 501}, None, "zh", "") == "环比 无可比数据"
