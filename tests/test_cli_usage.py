@@ -91,7 +91,8 @@ def test_the_last_lang_decides_as_argparse_does():
 
 def test_lang_before_the_command_is_read(capsys, tmp_path, monkeypatch):
     """r4, 4 Dec: `python -m oversight --lang en --help`, a tool's option where a reader puts it, answered
-    "invalid choice: 'en' (choose from 'sample', …)", and no English help of the tool was to be had that way."""
+    "invalid choice: 'en' (choose from 'sample', …)", and no English help of the tool was to be had that way;
+    `user --lang en list` the same ("invalid choice: 'en' (choose from 'add', …)")."""
     status, out, err = exit_of(capsys, "--lang", "en", "--help")
     assert (status, err) == (0, "")
     assert out.startswith("usage: python -m oversight ") and "show this help message and exit" in out
@@ -107,6 +108,11 @@ def test_lang_before_the_command_is_read(capsys, tmp_path, monkeypatch):
     bad.write_bytes(b"hello, not a workbook")
     assert main(["--lang", "en", "validate", str(bad)]) == 1
     assert capsys.readouterr().out.startswith("1 problem found:\n  - not_excel.xlsx: the file is named .xlsx but")
+    # a group's action likewise: `user --lang en list` read "en" as the action
+    assert main(["user", "--lang", "en", "list"]) == 0
+    assert capsys.readouterr().out.startswith("no accounts configured yet (local mode)")
+    assert main(["--lang", "en", "user", "list"]) == 0
+    assert capsys.readouterr().out.startswith("no accounts configured yet (local mode)")
     # the last --lang decides, wherever it stands
     assert main(["--lang", "en", "validate", "--lang", "zh", str(bad)]) == 1
     assert capsys.readouterr().out.startswith("发现 1 个问题")

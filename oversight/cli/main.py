@@ -44,10 +44,7 @@ from oversight.core import i18n
 
 def build_parser() -> argparse.ArgumentParser:
     parser = usage_language.Parser(prog="python -m oversight", description=help_text("main"))
-    # --lang before the command too, where a reader puts an option of the whole tool: `--lang en --help` read "en"
-    # as the command ("invalid choice: 'en'") and gave no English help. The command's own --lang, if also given,
-    # is the same option (main: the last one given decides, as usage_language.requested_language reads it).
-    parser.add_argument("--lang", dest="lang_before_command", choices=i18n.LANGUAGES, help=help_text("main_lang"))
+    options.language_before_command(parser)
     # no dest: argparse then names a missing command by its choices ({sample,validate,…}), not by "command"
     commands = parser.add_subparsers(required=True)
     for add in (
@@ -83,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
             args = build_parser().parse_args(arguments)
     except UnicodeEncodeError as error:  # --help on a terminal that cannot show Chinese
         return _report_failure(error, lang)
-    if args.lang_before_command is not None and hasattr(args, "lang"):
+    if getattr(args, "lang_before_command", None) is not None and hasattr(args, "lang"):
         args.lang = lang
     try:
         # `validate bad.xlsx | head -1` still exits 1, `alerts --push | head` still pushes
