@@ -585,7 +585,11 @@ CORPUS: list[Hostile] = [
         _bad_row_above_the_footer,
         [*_MEETINGS, "--mode", "append"],
         1,
-        [CHECKED_ONE, "  - {file} · sheet '会议' · row 3 · column E '时长(分钟)': '一小时许' should be a whole number"],
+        [
+            CHECKED_ONE,
+            "  - {file} · sheet '会议' · row 3 · column E '时长(分钟)': '一小时许' is an estimate of the length, which no "
+            "total can add up; write the meeting's actual length in minutes (such as 120)",
+        ],
         command="validate",
     ),
     Hostile(

@@ -710,3 +710,55 @@ def test_rule_names_inside_an_english_sentence_are_not_capitalised(frames):
     ]
     assert digest_text.not_judged_lines(digest, "zh") == ["2021年第1季度尚无记录，未判断：未会商、会议增多"]
     assert "  - Overdue: " in digest_text.render_text(digest, "en")  # at a line's start it stays a heading
+
+
+def test_a_digest_of_many_chosen_units_counts_them_in_the_robots_scope_line(frames):
+    """A digest of 300 chosen units (``--unit`` for a city's bureaus in the scale folder) named every one of them in
+    the robots' scope line: 企业微信 got 4096 bytes of names cut mid-name ("Hengyang Letters an…") and not one count,
+    钉钉 9,617 bytes. The e-mail, which has room, still names them all."""
+    extra = [
+        {"unit_id": f"u{n:03d}", "name_zh": f"测试市第{n}局", "name_en": f"Test City Bureau {n}", "party_org": "党组"}
+        for n in range(300)
+    ]
+    frames = _with_rows(frames, "units", extra)
+    chosen = tuple(frames["units"]["unit_id"])
+    digest = _digest(store.connect(frames), D, units=chosen)
+    counts = digest.counts()
+    for lang, scope, counted in (
+        (
+            "zh",
+            f"监督范围：所选 {len(chosen)} 家单位（单位较多，名单见邮件或看板）",
+            f"逾期未整改 **{counts['overdue']}** 项",
+        ),
+        (
+            "en",
+            f"Scope: {len(chosen)} selected units (too many to name here: see the e-mail or the dashboard)",
+            f"**{counts['overdue']}** overdue",
+        ),
+    ):
+        markdown = digest_text.render_markdown(digest, lang)
+        assert len(markdown.encode("utf-8")) <= digest_text.ROBOT_MAX_BYTES
+        lines = markdown.splitlines()
+        assert lines[2] == scope and counted in markdown
+        assert "测试市第299局" in digest_text.render_text(digest, "zh")  # the e-mail's body names every unit
+
+
+def test_links_and_addresses_typed_into_a_ledger_are_not_live_in_the_mailed_digest(frames):
+    """The robots' message kept a description's address from becoming a link; the e-mail, plain text, carried it as
+    typed, and Outlook, Foxmail and webmail made "http://evil.cn/login", "www.evil.cn" and "a@b.cn" live links in
+    the leader's inbox, as if the team sent them."""
+    from oversight import push
+    from oversight.alerts.configuration import Channel
+
+    hostile = _issue("T-LINK", D - timedelta(days=2), unit="research")
+    hostile["description"] = "详见 http://evil.cn/login、HTTPS://x.cn、www.evil.cn，联系 a@b.cn"
+    digest = _digest(store.connect(_with_rows(frames, "issues", [hostile])), D)
+    text = digest_text.render_text(digest, "zh")
+    message = push.Message("alerts", digest_text.subject(digest, "zh"), "", text)
+    channel = Channel("邮件", "email", host="127.0.0.1", port=25, sender="o@example.gov.cn", to=("z@example.gov.cn",))
+    body = push.email_message(channel, message).get_body(("plain",)).get_content()
+    line = next(line for line in body.splitlines() if "T-LINK" in line)
+    for live in ("http://", "HTTPS://", "www.", "a@b.cn"):
+        assert live not in line, live
+    # what the leader reads is the same characters, with an invisible word joiner inside each trigger
+    assert line.replace("\u2060", "") == next(line for line in text.splitlines() if "T-LINK" in line)

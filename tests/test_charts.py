@@ -71,6 +71,41 @@ def test_meetings_figure_annotates_the_change_per_quarter(connection, default_fi
     assert list(figure.data[1].y) == [60, 49, 58, 65]
 
 
+def _views(span):
+    """Many filters: every unit alone and all together, over a year, two years, half a year and one quarter."""
+    import dataclasses
+
+    from oversight.data.filters import Quarter
+
+    ranges = [
+        (Quarter(2020, 1), Quarter(2020, 4)),
+        (Quarter(2019, 1), Quarter(2020, 4)),
+        (Quarter(2020, 1), Quarter(2020, 2)),
+        (Quarter(2020, 3), Quarter(2020, 4)),
+        (Quarter(2020, 4), Quarter(2020, 4)),
+        (Quarter(2019, 3), Quarter(2019, 4)),
+    ]
+    for units in [(), *((unit,) for unit in span.unit_ids)]:
+        for start, end in ranges:
+            yield dataclasses.replace(span.default_filter(), units=units, start=start, end=end)
+
+
+def test_every_change_over_the_meeting_bars_is_one_grey_as_on_the_cards(connection, span):
+    """The key-figure cards write every change in one grey (the team does not judge more or fewer meetings, and a
+    Chinese reader reads red as a rise); the chart's -31.0% over the bars was green, a rise red, on screen and in the
+    pack's pictures (the same figure). Each change is now the notes' grey, which the dark page repaints."""
+    seen: dict[str, set[str]] = {"rise": set(), "fall": set()}
+    for view in _views(span):
+        frame = queries.run(connection, "meetings_by_quarter", view)
+        # the sample's meetings fall against the year before: the same quarters the other way round rise
+        turned = frame.assign(meetings=frame["prev_meetings"], prev_meetings=frame["meetings"])
+        for drawn, lang in itertools.product((frame, turned), ("zh", "en")):
+            for note in charts.make_meetings_by_quarter_figure(drawn, lang).layout.annotations:
+                if note.text.startswith(("+", "-")) and note.text.endswith("%"):
+                    seen["fall" if note.text.startswith("-") else "rise"].add(note.font.color)
+    assert seen == {"rise": {style.COLOURS["muted_text"]}, "fall": {style.COLOURS["muted_text"]}}
+
+
 def test_category_and_form_figures_use_chinese_labels(connection, default_filter):
     assert "决策程序" in list(_figure(connection, default_filter, "issues_by_category").data[0].y)
     # a donut's legend names each form with its count and share

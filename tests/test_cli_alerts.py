@@ -852,3 +852,16 @@ def test_a_push_whose_first_audit_line_cannot_be_written_is_not_sent_and_the_log
         "the audit log: /dev/full (the disk is full); an administrator should make it writable or free its disk, "
         "then run the command again"
     )
+
+
+def test_the_same_digest_asked_for_with_the_units_in_another_order_is_sent_once(settings_path, capsys):
+    """A timer's job edited to name its units in another order (--unit b --unit a) recorded another period, so the
+    group got the same digest a second time."""
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver))
+        first = ["--unit", "research", "--unit", "petitions"]
+        assert run(capsys, "alerts", "--as-of", AS_OF, *first, "--push", "--lang", "en")[0] == 0
+        assert len(receiver.requests) == 2
+        status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, *first[2:], *first[:2], "--push", "--lang", "en")
+        assert status == 0 and len(receiver.requests) == 2
+        assert "skipped\twecom-group\talerts\t2020-11-08/petitions+research" in out

@@ -512,14 +512,15 @@ def test_one_units_short_picture_keeps_its_watermark_whole_inside_it(connection,
     figure = export.document_figure(spec.build(queries.run(connection, spec.query, resolved), "zh"), made)
     width, height = export.document_size(figure)
     top, bottom = figure.layout.margin.t, figure.layout.margin.b
-    copies = [note for note in figure.layout.annotations if note.text == made.watermark]
-    assert copies
+    lines = made.watermark_lines  # the name, then the time (set on two lines, as on a slide)
+    copies = [note for note in figure.layout.annotations if note.text == "<br>".join(lines)]
+    assert copies and len(lines) == 2
     for note in copies:
         # measured about its middle: Plotly's "auto" would anchor a copy below a third of the plot by its foot
         assert (note.xanchor, note.yanchor) == ("center", "middle"), (note.xanchor, note.yanchor)
         size = note.font.size
         turn = math.radians(abs(note.textangle or 0))
-        line, tall = font.getlength(note.text) / 1000 * size, size * 1.2
+        line, tall = max(font.getlength(text) for text in lines) / 1000 * size, len(lines) * size * 1.2
         reach = line / 2 * math.sin(turn) + tall / 2 * math.cos(turn)  # above and below its centre
         centre = top + (1 - note.y) * (height - top - bottom)
         assert reach <= centre and centre + reach <= height, (key, height, centre, reach, note.textangle)

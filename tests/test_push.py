@@ -635,3 +635,62 @@ def test_every_reason_of_a_push_is_scanned():
     scanned = {text for status in _STATUS_SAYS for text in _errors_of(status, "en")}
     keys = [key for key in i18n.catalog("en") if key.startswith("push.error.")]
     assert len(scanned) >= len(keys)
+
+
+def test_a_pushed_brief_of_many_units_counts_them_in_the_robots_message_and_names_them_in_the_mail(frames):
+    """A brief of 300 units (``--unit`` for the scale folder's bureaus) named them all after the robots' heading:
+    企业微信 cut the message at 4096 bytes mid-name, and the figures after the names never reached the group."""
+    import pandas as pd
+
+    from oversight import briefing
+    from oversight.alerts import digest_text
+    from oversight.auth import roles
+    from oversight.data import store
+    from oversight.data.filters import Filter, Quarter
+    from oversight.push import brief_job
+
+    extra = pd.DataFrame(
+        [
+            {
+                "unit_id": f"u{n:03d}",
+                "name_zh": f"测试市第{n}局",
+                "name_en": f"Test City Bureau {n}",
+                "party_org": "党组",
+            }
+            for n in range(300)
+        ]
+    )
+    changed = {**frames, "units": pd.concat([frames["units"], extra], ignore_index=True)}
+    connection = store.connect(changed)
+    units = tuple(changed["units"]["unit_id"])
+    filter_ = Filter(units, Quarter(2020, 1), Quarter(2020, 4))
+    for lang, scope in (
+        ("zh", "监督范围：所选309家单位（名单见封面）"),
+        ("en", "Scope: 309 selected units (named on the cover)"),
+    ):
+        report = briefing.collect_report(briefing.as_query_runner(connection), filter_, lang, specs=())
+        pushed = brief_job.message(
+            connection, roles.local_account("chief"), filter_, lang, briefing.BriefingPack(report)
+        )
+        assert len(pushed.markdown.encode("utf-8")) <= digest_text.ROBOT_MAX_BYTES
+        paragraphs = pushed.markdown.split("\n\n")
+        assert paragraphs[2] == scope
+        assert paragraphs[3:] == [_robot(text) for text in report.summary]  # every figure, whole
+        assert ("测试市第299局" if lang == "zh" else "Test City Bureau 299") in pushed.text  # the e-mail names them all
+
+
+def _robot(text: str) -> str:
+    from oversight.core import safe_text
+
+    return safe_text.robot_markdown(text)
+
+
+def test_a_brief_names_the_same_pack_whatever_order_its_units_were_given_in():
+    """The sent record's name of a pack: a job edited to give its --unit options in another order made another name,
+    and the same pack went out again."""
+    from oversight.data.filters import Filter, Quarter
+    from oversight.push import brief_job
+
+    one = Filter(("research", "petitions"), Quarter(2020, 4), Quarter(2020, 4))
+    other = Filter(("petitions", "research"), Quarter(2020, 4), Quarter(2020, 4))
+    assert brief_job.period_key(one) == brief_job.period_key(other) == "2020Q4/petitions+research"

@@ -240,7 +240,7 @@ def test_a_bare_streamlit_run_warms_up_and_stops_leaving_nothing(tmp_path, stop_
     """``streamlit run app.py`` got none of what ``python -m oversight.ui.serve`` starts beside Streamlit: no
     warm-up (the first image waited for a Chromium to start), no watch on the users file, and no wait at the stop for
     the page scripts still running before the browsers close. Now the first page run starts what can be started
-    late (``serve.start_beside_a_bare_server``); its Chromium is up, and a stop leaves nothing of it."""
+    late (``oversight.ui.bare_start``); its Chromium is up, and a stop leaves nothing of it."""
     temp = _short_temp(tmp_path)
     port = _free_port()
     server = _bare(tmp_path, temp, port)
@@ -385,8 +385,8 @@ import runpy, sys
 from streamlit.web import cli
 
 def pages_see():  # what a page's setup sees once Streamlit runs: the module imported by its name
-    import oversight.ui.serve as imported
-    print("launched" if imported._launched else "bare")
+    from oversight.ui import bare_start
+    print("launched" if bare_start._serve.is_set() else "bare")
 
 cli.main = pages_see
 sys.argv = ["serve", "--server.port", "1"]
@@ -397,8 +397,11 @@ runpy.run_module("oversight.ui.serve", run_name="__main__", alter_sys=True)
 def test_the_pages_know_a_server_started_by_serve_from_a_bare_streamlit_run():
     """``python -m oversight.ui.serve`` runs the file as ``__main__``, and the pages import it again by its name: the
     flag set in the one said nothing to the other, so every page run under ``serve`` took it for a bare
-    ``streamlit run`` and registered a second wait at exit."""
+    ``streamlit run`` and registered a second wait at exit; and Python warned of the second copy at every start."""
     result = subprocess.run(
         [sys.executable, "-c", _SERVE_AS_MAIN], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False
     )
     assert result.stdout.strip().splitlines()[-1:] == ["launched"], result.stderr[-2000:]
+    assert (
+        "Warning" not in result.stderr
+    )  # "'oversight.ui.serve' found in sys.modules … prior to execution", at every start

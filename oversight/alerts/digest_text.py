@@ -18,6 +18,8 @@ from oversight.present.summary import date_text
 # 企业微信 caps a markdown message at 4096 bytes of UTF-8; the same budget keeps 钉钉 messages readable on a phone.
 ROBOT_MAX_BYTES = 4000
 DESCRIPTION_CHARS = 40  # enough to recognise an issue; the dashboard has the rest
+# the most of the robots' budget the scope line may take naming its units; more are counted (监督范围：所选 300 家单位)
+SCOPE_SHARE = 4
 
 
 def _day(iso: str | None, lang: str) -> str:
@@ -49,14 +51,20 @@ def as_of_line(digest: Digest, lang: str) -> str:
     )
 
 
-def scope_lines(digest: Digest, lang: str, markdown: bool = False) -> list[str]:
+def scope_lines(digest: Digest, lang: str, markdown: bool = False, max_bytes: int | None = None) -> list[str]:
     """For a digest of some units, the line naming them (监督范围：省政府办公厅、省政务服务和大数据管理局), as a brief of
-    some units names them: "逾期未整改 2 项 · 本季度未会商 2 家" pushed for two units read as the whole team's."""
+    some units names them: "逾期未整改 2 项 · 本季度未会商 2 家" pushed for two units read as the whole team's.
+
+    With ``max_bytes`` (a robot's message), names that take more than that are counted instead: 300 units named
+    took all of 企业微信's 4096 bytes, cut mid-name, and pushed out every count; the e-mail names them all."""
     if not digest.scope_names:
         return []
     names = [zh if i18n.normalise_language(lang) == "zh" else en for zh, en in digest.scope_names]
     names = [safe_text.robot_markdown(name) if markdown else safe_text.one_line(name) for name in names]
-    return [i18n.t("export.briefing.scope", lang, scope=i18n.t("export.scope.separator", lang).join(names))]
+    line = i18n.t("export.briefing.scope", lang, scope=i18n.t("export.scope.separator", lang).join(names))
+    if max_bytes is not None and len(line.encode("utf-8")) > max_bytes:
+        line = i18n.t("alerts.digest.scope_counted", lang, count=grouped(len(names)))
+    return [line]
 
 
 def not_judged_lines(digest: Digest, lang: str) -> list[str]:
@@ -275,7 +283,7 @@ def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES)
     head = [
         f"### {title(digest, lang)}",
         as_of_line(digest, lang),
-        *scope_lines(digest, lang, markdown=True),
+        *scope_lines(digest, lang, markdown=True, max_bytes=max_bytes // SCOPE_SHARE),
         "",
         *(f"> {line}" for line in (counts_line(digest, lang, bold=True), *not_judged_lines(digest, lang)) if line),
         "",

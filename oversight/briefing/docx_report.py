@@ -184,6 +184,10 @@ def _charts(document, report: Report) -> None:
             report.t("export.briefing.figure_caption", number=number, title=section.title), style="Caption"
         )
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        # the caption keeps with its own reading only, never with the next chart: the style's keep-with-next chained
+        # a run of empty charts' notes and captions to the first picture after them, and Word and LibreOffice moved
+        # the whole chain, 三、分项情况 with it, to the next page, leaving page 1 half blank
+        caption.paragraph_format.keep_with_next = bool(section.takeaway)
         if section.takeaway:
             # a reading in one piece (the caption's style keeps it with the reading): an English reading broke after
             # "Big Data" and went on alone at the top of the next page

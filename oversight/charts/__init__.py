@@ -107,7 +107,9 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
                 x=label,
                 text=signed(change, digits, "%"),
                 **place,
-                font=dict(color=COLOURS["green"] if change < 0 else COLOURS["primary"], size=13),
+                # one grey, a rise as a fall, as the key-figure cards write every change: green for fewer meetings
+                # judged a figure the cards leave unjudged, and read backwards to a Chinese reader (red is a rise)
+                font=dict(color=COLOURS["muted_text"], size=13),
             )
         elif unknown and previous.notna().any():
             figure.add_annotation(
@@ -119,7 +121,7 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
     if previous.isna().all() and any(
         percent_change(now, before) is not None for now, before in zip(meetings, compared)
     ):
-        # no grey bar beside them (a range of two years compares within itself): the green and red percentages over
+        # no grey bar beside them (a range of two years compares within itself): the percentages over
         # the bars said nothing of what they were against
         kinds.add_no_comparison_note(figure, lang, "chart.note.change_vs_year_earlier")
     headroom = 1.35 if crowded else 1.25  # room above the bars for the rows of changes

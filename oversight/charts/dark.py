@@ -21,8 +21,8 @@ from oversight.charts.style import COLOURS, INK
 # browser test checks the page is this colour, so a Streamlit that changes it fails there, not silently here.
 DARK_PAGE = "#171614"
 
-# Words: each colour a figure writes text in on the page (titles, ticks, notes, the 较上年 remarks in red and
-# green), at least 4.5:1 on the dark page. Numbers inside a bar or a slice keep their black or white.
+# Words: each colour a figure writes text in on the page (titles, ticks, notes; the changes over the meeting bars
+# were red and green until they took the notes' grey, as the cards' changes did), at least 4.5:1 on the dark page. Numbers inside a bar or a slice keep their black or white.
 DARK_TEXT = {
     INK: "#E4E7EB",
     COLOURS["muted_text"]: "#B0BAC5",

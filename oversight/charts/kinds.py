@@ -581,6 +581,13 @@ def line_range(labels: Sequence[str]) -> list[float]:
 
 _OVERLAID_WIDTHS = (4.5, 3, 1.8)
 _OVERLAID_MARKERS = (("circle", 12), ("square", 9), ("diamond", 6))
+# A thinner line over a wider one left 0.6 px of the wider one showing either side: 列席 (blue) under 合并召开
+# (amber) at 25.0% → 33.3% (省外办, 2020) read as one olive line. Each later line is dashed too, so the line under it
+# shows through its gaps, on screen and in the pack's pictures, and in a grey print each line keeps its own pattern.
+_OVERLAID_DASHES = ("solid", "dash", "dot")
+# Two lines (this year's and the year before's) keep their value labels; the later one's marker is smaller, so at a
+# quarter where both are the same the first one's shows round it (two 8 px dots were one).
+_PAIR_MARKER_SIZES = (8, 5)
 
 
 def quarter_lines(
@@ -614,9 +621,11 @@ def quarter_lines(
             # the blue): each later line is thinner, its marker smaller and of its own shape, so one drawn over
             # another leaves the first showing round it
             symbol, size = _OVERLAID_MARKERS[index % 3]
-            width, marker = _OVERLAID_WIDTHS[index % 3], dict(size=size, symbol=symbol)
+            marker = dict(size=size, symbol=symbol)
+            width, dash = _OVERLAID_WIDTHS[index % 3], _OVERLAID_DASHES[index % 3]
         else:
-            width, marker = 3, dict(size=8)
+            width, marker = 3, dict(size=_PAIR_MARKER_SIZES[index % 2])
+            dash = "dash" if column in dashed else "solid"
         # labels from the raw value, rounded once, half up, to the tenth the card and the reading write (73.3): a
         # slide's 70 beside its reading's 69.5分钟 read as two figures; a whole number keeps no ".0"
         figure.add_scatter(
@@ -624,7 +633,7 @@ def quarter_lines(
             y=rounded(raw, 1),
             name=i18n.label(label_key, lang),
             mode=mode,
-            line=dict(color=colour, width=width, dash="dash" if column in dashed else "solid"),
+            line=dict(color=colour, width=width, dash=dash),
             marker=marker,
             text=[
                 (fixed(v, 1) if percent else plain(v, 1, grouping=True)) + suffix if not is_missing(v) else ""
@@ -644,6 +653,9 @@ def quarter_lines(
         figure,
         i18n.t(title_key, lang),
         height=400,
+        # the hover names every line's value at the quarter pointed at: at the closest point it named only the line
+        # drawn on top where two share a value
+        hovermode="x",
         xaxis=quarter_axis(labels, frame, lang, range=line_range(labels)),
         yaxis=dict(
             title=i18n.t(axis_key, lang), range=[0, top], **({} if percent else count_ticks(top, MOST_TICKS_UP))

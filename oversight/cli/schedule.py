@@ -366,7 +366,8 @@ def _alerts(args: argparse.Namespace) -> int:
     }
     pushed = _push(
         message,
-        period=f"{as_of.isoformat()}/{'+'.join(units) or 'all'}",
+        # the units sorted: the same digest named by a job whose --unit options were put in another order is sent once
+        period=f"{as_of.isoformat()}/{'+'.join(sorted(units)) or 'all'}",
         fingerprint=digest.fingerprint(),
         settings=settings,
         account=account,

@@ -82,10 +82,13 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
 # A placeholder the template follows with a bracketed note of its own: "in {quarter} (last one {last})"
 _NOTE_AFTER_FIELD = re.compile(r"\}\s*[(（]")
 _FORMATTER = string.Formatter()
-# The fields whose values are spans of time, the only values that end in a note of our own ("2020 Q3 (to 14 August)").
+# The fields whose values are spans of time or moments, the only values that end in a note of our own ("2020 Q3 (to
+# 14 August)", "09:30 (Beijing time)").
 # A name that ends in a bracket is the name: 省委办公厅（机要局） followed by （5个） stays two brackets, as a path does,
 # since "省委办公厅（机要局，5个）" would read as the 机要局's five.
-_SPAN_FIELDS = frozenset({"period", "quarter", "quarters", "now", "since", "last", "before", "year", "date"})
+_SPAN_FIELDS = frozenset(
+    {"period", "quarter", "quarters", "now", "since", "last", "before", "year", "date", "at", "sent_at", "time"}
+)
 
 
 def _with_one_note(template: str, params: dict[str, object]) -> str:

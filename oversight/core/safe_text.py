@@ -75,6 +75,13 @@ def robot_markdown(value: object) -> str:
     return _AUTOLINK_TRIGGERS.sub(WORD_JOINER, _ROBOT_ACTIVE.sub(r"\\\1", flat))
 
 
+def unlinked(value: object) -> str:
+    """Plain text in which no bare address becomes a link, with ``markdown``'s word joiner inside ``http``, ``ftp``,
+    ``www`` and before ``@``: what a mail client shows of a plain-text e-mail, where Outlook, Foxmail and webmail turn
+    ``http://…``, ``www.…`` and ``name@host`` in a ledger's description into live links."""
+    return _AUTOLINK_TRIGGERS.sub(WORD_JOINER, str(value))
+
+
 def plotly(value: object) -> str:
     """``value`` as a Plotly label that shows its characters: no tag, no entity is interpreted."""
     text = _CONTROL.sub("", str(value))

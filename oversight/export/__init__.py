@@ -569,13 +569,16 @@ _WATERMARK_PX, _WATERMARK_TURN = 18, 25  # the watermark's type and its turn (de
 _WATERMARK_EDGE_PX = 4  # the least room between the turned line and the picture's top or bottom edge
 
 
-def _watermark_reach(line_px: float, turn: float) -> float:
-    """How far a line ``line_px`` long turned ``turn`` degrees about its middle reaches above (and below) it."""
+def _watermark_reach(line_px: float, turn: float, lines: int = 1) -> float:
+    """How far a block of ``lines`` lines, the widest ``line_px`` long, turned ``turn`` degrees about its middle
+    reaches above (and below) it."""
     angle = math.radians(turn)
-    return line_px / 2 * math.sin(angle) + _WATERMARK_PX * 1.2 / 2 * math.cos(angle)
+    return line_px / 2 * math.sin(angle) + lines * _WATERMARK_PX * 1.2 / 2 * math.cos(angle)
 
 
-def _watermark_placed(figure: go.Figure, size: tuple[int, int], line_px: float) -> list[tuple[float, float, float]]:
+def _watermark_placed(
+    figure: go.Figure, size: tuple[int, int], line_px: float, lines: int = 1
+) -> list[tuple[float, float, float]]:
     """Each copy of the watermark: its middle (paper x, y) and its turn in degrees. Turned 25° about the middle of its
     tile where the picture has the room; in a picture too short for that (one unit's bars or heatmap row, 110 px
     tall, the line about 330 px) about the picture's middle and turned no more than stays inside it: at 25° the
@@ -586,11 +589,11 @@ def _watermark_placed(figure: go.Figure, size: tuple[int, int], line_px: float) 
     placed: list[tuple[float, float, float]] = []
     for x, y in _watermark_spots(figure, size):
         centre = top + (1 - y) * plot_height
-        if _watermark_reach(line_px, _WATERMARK_TURN) + _WATERMARK_EDGE_PX > min(centre, height - centre):
+        if _watermark_reach(line_px, _WATERMARK_TURN, lines) + _WATERMARK_EDGE_PX > min(centre, height - centre):
             centre = height / 2
             y = 1 - (centre - top) / plot_height
         room = centre - _WATERMARK_EDGE_PX
-        turn = next((t for t in range(_WATERMARK_TURN, 0, -1) if _watermark_reach(line_px, t) <= room), 0)
+        turn = next((t for t in range(_WATERMARK_TURN, 0, -1) if _watermark_reach(line_px, t, lines) <= room), 0)
         placed.append((x, y, turn))
     return placed
 
@@ -724,7 +727,12 @@ def add_marking(figure: go.Figure, marking: Marking, size: tuple[int, int]) -> g
                 textangle=-turn,
                 font=dict(family=FONT_FAMILY, size=_WATERMARK_PX, color=colour),
             )
-            for x, y, turn in _watermark_placed(figure, size, label_width(marking.watermark, _WATERMARK_PX))
+            for x, y, turn in _watermark_placed(
+                figure,
+                size,
+                max(label_width(line, _WATERMARK_PX) for line in marking.watermark_lines),
+                len(marking.watermark_lines),
+            )
         ]
     if added:
         # one assignment, in add_annotation's order: each add_annotation call validates the whole list again

@@ -287,12 +287,14 @@ def send_dingtalk(channel: Channel, message: Message, timeout: float, clock: Cal
 
 def email_message(channel: Channel, message: Message) -> EmailMessage:
     mail = EmailMessage()
-    mail["Subject"] = safe_text.one_line(message.title)  # a header with a line break is refused by the e-mail library
+    # a header with a line break is refused by the e-mail library; the subject and the body are read in a mail client,
+    # which makes any address in them a link: a ledger's text (a description, a unit's name) must not link itself
+    mail["Subject"] = safe_text.unlinked(safe_text.one_line(message.title))
     mail["From"] = channel.sender
     mail["To"] = ", ".join(channel.to)
     mail["Date"] = formatdate(localtime=True)
     mail["Message-ID"] = make_msgid(domain=(channel.sender or "oversight").rpartition("@")[2] or None)
-    mail.set_content(message.text)
+    mail.set_content(safe_text.unlinked(message.text))
     if message.attachment is not None:
         maintype, _, subtype = message.attachment.mime.partition("/")
         # a Chinese file name travels RFC 2231-encoded, which Outlook, Foxmail and webmail all read

@@ -18,13 +18,14 @@ from pathlib import Path
 from typing import Any
 
 from oversight import briefing
+from oversight.alerts import digest_text
 from oversight.auth import roles, unit_scope
 from oversight.charts import catalog
 from oversight.core import atomic, i18n, safe_text
 from oversight.data import scoped
 from oversight.data.filters import DataSpan, Filter, Quarter
 from oversight.export import marking
-from oversight.export.names import period_code
+from oversight.export.names import ExportContext, period_code
 from oversight.present.summary import gather_figures, summary_paragraphs
 from oversight.push import Attachment, Message
 
@@ -189,12 +190,19 @@ def fingerprint(pushed: Message) -> str:
     return hashlib.sha256(f"{pushed.title}\n{pushed.markdown}\n{pushed.text}".encode()).hexdigest()[:16]
 
 
-def scope_lines(report: briefing.Report) -> list[str]:
+def scope_lines(context: ExportContext, max_bytes: int | None = None) -> list[str]:
     """For a pack of some units, the line naming them as the cover does (监督范围：省政府办公厅、省政府研究室); none for
-    the whole team. A pushed brief of two units said 与2家综合监督单位…指出问题4个, read as the whole team's year."""
-    if not report.context.filter.units:
+    the whole team. A pushed brief of two units said 与2家综合监督单位…指出问题4个, read as the whole team's year.
+
+    With ``max_bytes`` (the robots' message), names that take more than that are counted, pointing to the cover as a
+    slide's foot does: a brief of 300 units named them all in a 企业微信 message, which was cut mid-name at 4096 bytes
+    and lost the figures after them."""
+    if not context.filter.units:
         return []
-    return [report.t("export.briefing.scope", scope=report.context.scope())]
+    line = context.t("export.briefing.scope", scope=context.scope())
+    if max_bytes is not None and len(line.encode("utf-8")) > max_bytes:
+        line = context.t("export.briefing.scope_on_cover", count=len(context.filter.units))
+    return [line]
 
 
 def subject(report: briefing.Report) -> str:
@@ -210,16 +218,15 @@ def message(
 ) -> Message:
     """The brief as pushed: its summary for the robots, and for e-mail the same text with the PDF attached; a brief
     of some units names them in both."""
-    paragraphs = [
-        *scope_lines(pack.report),
-        *summary_paragraphs(gather_figures(query_runner(connection, account.scope), filter_), lang),
-    ]
+    summary = summary_paragraphs(gather_figures(query_runner(connection, account.scope), filter_), lang)
+    paragraphs = [*scope_lines(pack.report.context), *summary]  # the e-mail's: it has room for every name
+    robot_scope = scope_lines(pack.report.context, digest_text.ROBOT_MAX_BYTES // digest_text.SCOPE_SHARE)
     title = pack.report.title
     # the pack's own period: （截至8月14日） where the range runs past the data date, as its cover and title say
     period = pack.report.context.period()
     ready = i18n.t("alerts.brief.ready", lang, title=title)  # the title names the period: said once
     markdown = "\n\n".join(
-        [f"### {safe_text.robot_markdown(title)}", ready, *map(safe_text.robot_markdown, paragraphs)]
+        [f"### {safe_text.robot_markdown(title)}", ready, *map(safe_text.robot_markdown, [*robot_scope, *summary])]
     )
     text = i18n.t("alerts.email.brief_body", lang, period=period, summary="\n\n".join(paragraphs))
     attachment = Attachment(pack.file_names["pdf"], pack.files["pdf"]) if "pdf" in pack.files else None
@@ -234,5 +241,6 @@ def saying_pdf_mailed(pushed: Message, lang: str) -> Message:
 
 def period_key(filter_: Filter) -> str:
     """What the record of sent briefs calls the pack: its quarters and units."""
-    units = "+".join(filter_.units) if filter_.units else "all"
+    # sorted: the same pack named by a job whose --unit options were put in another order is the same pack, sent once
+    units = "+".join(sorted(filter_.units)) if filter_.units else "all"
     return f"{period_code(filter_)}/{units}"

@@ -9,18 +9,18 @@ where to open the dashboard (``oversight.ui.start_output``), then hands over to
 Streamlit's own command line (every
 ``--server.*`` option works as with ``streamlit run``). When Streamlit has stopped (Ctrl+C, SIGTERM), the page
 scripts still running are given a few seconds to end (``oversight.ui.stopping``) before the process exits. A bare
-``streamlit run app.py`` gets, from its first page run, what can start that late (``start_beside_a_bare_server``).
+``streamlit run app.py`` gets, from its first page run, what can start that late (``oversight.ui.bare_start``).
 """
 
 from __future__ import annotations
 
-import importlib
 import sys
 from pathlib import Path
 
 from oversight.ui import (
     account_watch,
     backend_base,
+    bare_start,
     compressed_static,
     offline,
     plotly_bundle,
@@ -32,17 +32,12 @@ from oversight.ui import (
 )
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
-_launched = False  # this process is ``python -m oversight.ui.serve``'s
 
 
 def main(argv: list[str] | None = None) -> None:
     from streamlit.web import cli
 
-    global _launched
-    _launched = True
-    # run as ``python -m oversight.ui.serve`` this file is the module ``__main__``, and the pages import it again by
-    # its name: a second module, whose flag would still say a bare ``streamlit run`` started the process
-    importlib.import_module("oversight.ui.serve")._launched = True  # type: ignore[attr-defined]
+    bare_start.launched_by_serve()
     offline.install()
     start_output.install()
     session_guard.install()
@@ -63,20 +58,3 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
-
-
-def start_beside_a_bare_server() -> None:
-    """Under a bare ``streamlit run app.py`` (README's readers may start it so), from the first page run: what can
-    still be started once Streamlit's server is up — the warm-up (its image browser, ready for the first download),
-    the users file's watch, no public-address lookup for other sites' sockets, and the stop's wait for the page
-    scripts still running before the browsers close. The start's line, the middleware (the remembered sign-in's
-    route, the upload guard before a body is read, gzipped files, the plotly bundle) come only with ``main``.
-    Nothing in an AppTest (its runtime a stand-in) nor in a process ``main`` started; idempotent."""
-    from streamlit import runtime
-
-    if _launched or not runtime.exists() or type(runtime.get_instance()) is not runtime.Runtime:
-        return
-    offline.install()
-    stopping.wait_at_exit()
-    warm.start()
-    account_watch.start()

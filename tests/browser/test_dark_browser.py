@@ -202,3 +202,31 @@ def test_words_in_and_on_the_themes_red_read(browser, server_url, scheme, path):
         assert all(ratio >= 4.5 for _, ratio in ratios.values()), ratios
     finally:
         context.close()
+
+
+_CHANGES_OVER_BARS = """() => [...document.querySelectorAll('.js-plotly-plot .annotation-text')]
+  .filter((node) => /^[+-][0-9.]+%$/.test(node.textContent.trim()))
+  .map((node) => [node.textContent.trim(), getComputedStyle(node).fill])"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["", "meetings"])
+def test_the_changes_over_the_meeting_bars_are_one_grey_as_the_cards_are(browser, server_url, scheme, path):
+    """The cards write every change in one grey; the meetings chart's -31.0% over the bars was green (fewer meetings
+    as good), a rise red. On screen each change is the notes' grey, repainted for the dark page, and reads 4.5:1."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", color_scheme=scheme)
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/{path}")
+        wait_for_charts(page, 4)
+        changes = page.evaluate(_CHANGES_OVER_BARS)
+        assert [text for text, _ in changes] == ["-31.0%", "-36.4%", "-31.0%", "-30.1%"], changes
+        fills = {_opaque(fill) for _, fill in changes}
+        assert len(fills) == 1, changes
+        (fill,) = fills
+        channels = [int(fill[i : i + 2], 16) for i in (1, 3, 5)]
+        assert max(channels) - min(channels) <= 30, fill  # a grey (the notes' slate): no red or green in it
+        back = DARK_PAGE if scheme == "dark" else "#FFFFFF"
+        assert _ratio(fill, back) >= 4.5, (fill, round(_ratio(fill, back), 2))
+    finally:
+        context.close()
