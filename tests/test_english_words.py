@@ -75,3 +75,10 @@ def test_the_meetings_card_says_in_english_that_the_span_before_has_no_data():
 
     assert span_change_line({"meetings": 501}, None, "en", "") == "no comparable data for the span before"
     assert span_change_line({"meetings": 501}, None, "zh", "") == "环比 无可比数据"
+
+
+def test_a_size_is_written_with_a_space_before_its_unit():
+    """The Data page's uploader said "Up to 20MB per file" where the refusals say "over the 20 MB limit"."""
+    glued = {key: text for key, text in i18n.catalog("en").items() if re.search(r"(\}|\d)(MB|KB|GB)\b", text)}
+    assert glued == {}
+    assert i18n.t("data.ui.upload_limit", "en", megabytes=20, kinds="XLSX").startswith("Up to 20 MB per file")
