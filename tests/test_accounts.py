@@ -677,7 +677,7 @@ def test_attempts_sent_at_once_are_counted_before_any_password_is_checked(users)
         (
             '[users.bgt]\nrole = "unit"\nunits = ["gov_office\\n"]\n',
             'bgt"：units 应是单位编码的列表',
-            'the account "bgt" has units that are not a list of unit ids',
+            'the account "bgt" has units that are not a list of unit IDs',
         ),
         (
             '[users."Chief"]\nrole = "admin"\n',

@@ -355,7 +355,7 @@ def test_meetings_rising_names_the_days_it_counts_in_both_quarters(frames):
     text = digest_text.render_text(digest, "zh")
     assert f"2020年第4季度（截至11月8日）召开会议 {meetings} 次，2019年第4季度（截至11月8日） {prev} 次" in text
     english = digest_text.render_markdown(digest, "en")
-    assert f"{meetings} meetings in 2020 Q4 (to 8 Nov) against {prev} in 2019 Q4 (to 8 Nov)" in english
+    assert f"{meetings} meetings in 2020 Q4 (to 8 November) against {prev} in 2019 Q4 (to 8 November)" in english
 
 
 def test_the_end_of_february_is_compared_with_the_end_of_february(frames):
@@ -442,7 +442,7 @@ def test_text_groups_by_unit_in_the_units_sheet_order(connection):
         in text
     )
     english = digest_text.render_text(digest, "en")
-    assert "5 overdue · 1 due within 30 days · 9 units not consulted in 2020 Q4 (to 8 Nov)" in english
+    assert "5 overdue · 1 due within 30 days · 9 units not consulted in 2020 Q4 (to 8 November)" in english
 
 
 def test_json_is_plain_data_and_its_fingerprint_follows_the_content(connection):
@@ -640,11 +640,11 @@ def test_a_unit_without_consultation_is_named_with_its_last_one_or_none_since_th
     expected_zh, expected_en = {}, {}
     for unit in (u for u in scope if u not in in_quarter):
         last = before.get(unit)
-        # in English the day counted to and the note after it are one bracket: "2020 Q3 (to 14 Aug; last one …)"
+        # in English the day counted to and the note after it are one bracket: "2020 Q3 (to 14 August; last one …)"
         zh_quarter, en_quarter = f"{quarter[0]}年第{quarter[1]}季度", f"{quarter[0]} Q{quarter[1]} ("
         if day < oracle.quarter_last(*quarter):  # a quarter not over is named with the day counted to
             zh_quarter += f"（截至{day.month}月{day.day}日）"
-            en_quarter += f"to {day.day} {day.strftime('%b')}; "
+            en_quarter += f"to {day.day} {day.strftime('%B')}; "
         if last is None:
             expected_zh[unit] = f"{zh_quarter}未开展定期会商（自{first[0]}年第{first[1]}季度数据起始以来无会商记录）"
             expected_en[unit] = (
@@ -692,7 +692,7 @@ def test_the_count_line_names_the_days_counted_where_the_records_stop_inside_the
     digest = _digest(store.connect(checked_folder.read_folder(folder)), date(2020, 9, 20))
     zh, en = (digest_text.counts_line(digest, lang) for lang in ("zh", "en"))
     assert f"2020年第3季度（截至8月14日）未会商 {missing} 家" in zh and "本季度" not in zh
-    assert f"{missing} units not consulted in 2020 Q3 (to 14 Aug)" in en and "this quarter" not in en
+    assert f"{missing} units not consulted in 2020 Q3 (to 14 August)" in en and "this quarter" not in en
     # where the records reach the digest's day, that day is named all the same: the quarter is not over
     to_date = _digest(store.connect(checked_folder.read_folder(folder)), date(2020, 8, 14))
     assert f"2020年第3季度（截至8月14日）未会商 {missing} 家" in digest_text.counts_line(to_date, "zh")

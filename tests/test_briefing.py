@@ -34,7 +34,7 @@ TITLES = {"zh": "2020年度派驻监督工作情况", "en": "Stationed supervisi
 COVERS = {"zh": "2020年度派驻监督工作情况", "en": "Stationed supervision briefing\n2020"}
 FIGURES = {  # the article's figures for the default view, as each language writes them
     "zh": ["9家综合监督单位", "指出问题16个", "提出意见建议19条", "专题研究工作17次"],
-    "en": ["9 units", "raised 16 issues", "made 19 suggestions", "17 sessions of special study"],
+    "en": ["9 units", "raised 16 issues", "made 19 suggestions", "17 special study sessions"],
 }
 
 
@@ -585,7 +585,7 @@ def test_summary_of_one_unit_or_of_none_consulted_says_so(connection, frames):
         assert not any(re.search(r"(?<![\d.])0(个|次|条| issue| session| suggestion)", text) for text in paragraphs)
         if studies == 0:
             assert paragraphs[1].startswith(
-                ("未与该单位机关纪委开展专题研究", "The team held no sessions of special study")
+                ("未与该单位机关纪委开展专题研究", "The team held no special study sessions")
             )
     consulted = Filter(("gov_office",), Quarter(2020, 1), Quarter(2020, 4))
     zh = summary.written_summary(_run(connection), consulted, "zh")[0]

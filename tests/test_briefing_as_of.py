@@ -57,7 +57,7 @@ QUARTER_CHARTS = (
     "activities_by_quarter",
     "unit_trends",
 )
-CUT = {"zh": "2020年第3季度统计至8月14日", "en": "2020 Q3 counts to 14 Aug"}
+CUT = {"zh": "2020年第3季度统计至8月14日", "en": "2020 Q3 counts to 14 August"}
 NOT_BEGUN = {"zh": "2020年第4季度", "en": "2020 Q4"}
 
 
@@ -96,7 +96,7 @@ def test_readings_leave_out_a_quarter_not_begun_and_say_where_one_is_cut(cut_fol
     # whole quarter without any is said to have none, not "the fewest (0)"
     fewest = {
         "zh": ("，2020年第2季度未开展；", "；2020年第3季度统计至8月14日，未列入比较。"),
-        "en": (" and none in 2020 Q2;", "; 2020 Q3 counts to 14 Aug and is not compared."),
+        "en": (" and none in 2020 Q2;", "; 2020 Q3 counts to 14 August and is not compared."),
     }
     assert fewest[lang][0] in text and text.endswith(fewest[lang][1]), text
 
@@ -116,7 +116,7 @@ def test_a_pack_to_date_says_so_on_its_cover_key_figures_and_data_files(cut_fold
     report = briefing.collect_report(
         briefing.as_query_runner(connection), Filter((), Quarter(2020, 3), Quarter(2020, 3)), lang, specs
     )
-    to_date = {"zh": "2020年第3季度（截至8月14日）", "en": "2020 Q3 (to 14 Aug)"}[lang]
+    to_date = {"zh": "2020年第3季度（截至8月14日）", "en": "2020 Q3 (to 14 August)"}[lang]
     assert any(to_date in line for line in report.meta_lines())
     assert to_date in report.footer()
     note = report.figure_notes[0]
@@ -152,7 +152,7 @@ def test_the_quarter_box_compares_the_quarter_under_way_with_the_same_days_befor
     assert found is not None
     heading = {
         "zh": "2020年第3季度（截至8月14日）较2020年第2季度同期（截至5月15日）",
-        "en": "2020 Q3 (to 14 Aug) against the same days of 2020 Q2 (to 15 May)",
+        "en": "2020 Q3 (to 14 August) against the same days of 2020 Q2 (to 15 May)",
     }
     assert found.heading(lang) == heading[lang]
     ledgers = oracle.read_ledgers(cut_folder)
@@ -204,7 +204,7 @@ def test_a_year_earlier_bar_of_a_cut_quarter_says_it_is_cut_at_the_same_day(cut_
     meetings = oracle.read_ledgers(cut_folder).meetings
     in_2019_q3 = meetings["date"].map(lambda d: date(2019, 7, 1) <= d <= date(2019, 8, 14))
     assert list(bar.y)[2] == in_2019_q3.sum() == 51
-    assert list(bar.customdata)[2] == {"zh": "2019年第3季度（截至8月14日）", "en": "2019 Q3 (to 14 Aug)"}[lang]
+    assert list(bar.customdata)[2] == {"zh": "2019年第3季度（截至8月14日）", "en": "2019 Q3 (to 14 August)"}[lang]
     assert list(bar.customdata)[:2] == {"zh": ["2019年第1季度", "2019年第2季度"], "en": ["2019 Q1", "2019 Q2"]}[lang]
     assert bar.name == {"zh": "上年同期", "en": "Same period a year earlier"}[lang]
 
@@ -351,7 +351,7 @@ def test_a_quarter_under_way_ranked_beside_one_whole_quarter_is_not_said_to_be_l
     assert q3 not in text.replace(cut, "") and text.endswith(
         "；2020年第3季度统计至8月14日，未列入比较。"
         if lang == "zh"
-        else "; 2020 Q3 counts to 14 Aug and is not compared."
+        else "; 2020 Q3 counts to 14 August and is not compared."
     ), text
 
 
@@ -405,19 +405,19 @@ def test_quarters_found_alike_say_the_quarter_under_way_was_left_out(cut_folder,
     assert text.endswith(
         "；2020年第3季度统计至8月14日，未列入比较。"
         if lang == "zh"
-        else "; 2020 Q3 counts to 14 Aug and is not compared."
+        else "; 2020 Q3 counts to 14 August and is not compared."
     ), text
 
 
 @pytest.mark.parametrize(
     ("start", "end", "opening"),
     [
-        ((2020, 1), (2020, 4), {"zh": "2020年（截至8月14日），", "en": "In 2020 (to 14 Aug), "}),
-        ((2020, 3), (2020, 3), {"zh": "2020年第3季度（截至8月14日），", "en": "In 2020 Q3 (to 14 Aug), "}),
+        ((2020, 1), (2020, 4), {"zh": "2020年（截至8月14日），", "en": "In 2020 (to 14 August), "}),
+        ((2020, 3), (2020, 3), {"zh": "2020年第3季度（截至8月14日），", "en": "In 2020 Q3 (to 14 August), "}),
         (
             (2020, 2),
             (2020, 3),
-            {"zh": "2020年第2季度至2020年第3季度（截至8月14日），", "en": "From 2020 Q2 to 2020 Q3 (to 14 Aug), "},
+            {"zh": "2020年第2季度至2020年第3季度（截至8月14日），", "en": "From 2020 Q2 to 2020 Q3 (to 14 August), "},
         ),
         ((2020, 3), (2021, 1), {"zh": "2020年第3季度至2021年第1季度（截至2020年8月14日），", "en": None}),
         ((2019, 1), (2019, 4), {"zh": "2019年，", "en": "In 2019, "}),  # a whole year the data cover: no cut
@@ -436,7 +436,7 @@ def test_the_summary_opens_with_its_period_to_date(cut_folder, start, end, openi
     first = summary.written_summary(lambda name, f: queries.run(connection, name, f), filter_, lang)[0]
     expected = opening[lang]
     if expected is None:
-        expected = "From 2020 Q3 to 2021 Q1 (to 14 Aug 2020), "
+        expected = "From 2020 Q3 to 2021 Q1 (to 14 August 2020), "
     assert first.startswith(expected), first
     view = oracle.View(oracle.read_ledgers(cut_folder), (), start, end)
     issues = len(view.issues)

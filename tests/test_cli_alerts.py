@@ -83,12 +83,12 @@ def test_an_english_count_of_one_and_a_window_of_one_day_are_singular(settings_p
     )
     assert status == 0 and out.splitlines()[2] == "Scope: General Office"
     assert out.splitlines()[3] == (
-        "2 overdue · 0 due within a day · 1 unit not consulted in 2020 Q4 (to 8 Nov) · 0 units with more meetings than "
+        "2 overdue · 0 due within a day · 1 unit not consulted in 2020 Q4 (to 8 November) · 0 units with more meetings than "
         "a year "
         "earlier"
     )
     status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--lang", "en")
-    assert "1 due within 30 days · 9 units not consulted in 2020 Q4 (to 8 Nov)" in out.splitlines()[2]
+    assert "1 due within 30 days · 9 units not consulted in 2020 Q4 (to 8 November)" in out.splitlines()[2]
 
 
 def test_json_and_due_within(settings_path, capsys):
@@ -652,13 +652,13 @@ def test_not_consulted_names_the_data_date_where_the_records_stop_before_the_dig
     text = run(capsys, "alerts", "--as-of", "2020-09-20", "--unit", "offices_admin", "--lang", lang)[1]
     assert {
         "zh": "  - 未会商：2020年第3季度（截至8月14日）未开展定期会商（上次会商 2020年3月26日）\n",
-        "en": "  - Not consulted: no regular consultation in 2020 Q3 (to 14 Aug; last one 26 March 2020)\n",
+        "en": "  - Not consulted: no regular consultation in 2020 Q3 (to 14 August; last one 26 March 2020)\n",
     }[lang] in text
     # on the data date itself the line names that day all the same: the quarter is not over
     text = run(capsys, "alerts", "--as-of", "2020-08-14", "--unit", "offices_admin", "--lang", lang)[1]
     assert {
         "zh": "  - 未会商：2020年第3季度（截至8月14日）未开展定期会商（上次会商 2020年3月26日）\n",
-        "en": "  - Not consulted: no regular consultation in 2020 Q3 (to 14 Aug; last one 26 March 2020)\n",
+        "en": "  - Not consulted: no regular consultation in 2020 Q3 (to 14 August; last one 26 March 2020)\n",
     }[lang] in text
 
 

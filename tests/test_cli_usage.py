@@ -4,6 +4,8 @@ argument) are told in the command line's language, with argparse's exit status 2
 from __future__ import annotations
 
 import argparse
+import shutil
+from pathlib import Path
 
 import pytest
 
@@ -85,3 +87,32 @@ def test_the_last_lang_decides_as_argparse_does():
     assert requested_language(["validate", "--lang", "en", "--lang", "zh", "x.xlsx"]) == "zh"
     assert requested_language(["validate", "--lang=zh", "--lang", "en"]) == "en"
     assert requested_language(["validate", "--lang", "en", "--", "--lang", "zh"]) == "en"
+
+
+def test_lang_before_the_command_is_read(capsys, tmp_path, monkeypatch):
+    """r4, 4 Dec: `python -m oversight --lang en --help`, a tool's option where a reader puts it, answered
+    "invalid choice: 'en' (choose from 'sample', …)", and no English help of the tool was to be had that way;
+    `user --lang en list` the same ("invalid choice: 'en' (choose from 'add', …)")."""
+    status, out, err = exit_of(capsys, "--lang", "en", "--help")
+    assert (status, err) == (0, "")
+    assert out.startswith("usage: python -m oversight ") and "show this help message and exit" in out
+    assert "Oversight tools" in out
+    err = usage_error(capsys, "--lang", "en", "bogus")
+    assert err.splitlines()[-1].startswith("python -m oversight: error: argument ")
+    assert "invalid choice: 'bogus'" in err
+    # and the command runs in it: a bad file reported in English
+    data = tmp_path / "data"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "data", data)
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(data))
+    bad = tmp_path / "not_excel.xlsx"
+    bad.write_bytes(b"hello, not a workbook")
+    assert main(["--lang", "en", "validate", str(bad)]) == 1
+    assert capsys.readouterr().out.startswith("1 problem found:\n  - not_excel.xlsx: the file is named .xlsx but")
+    # a group's action likewise: `user --lang en list` read "en" as the action
+    assert main(["user", "--lang", "en", "list"]) == 0
+    assert capsys.readouterr().out.startswith("no accounts configured yet (local mode)")
+    assert main(["--lang", "en", "user", "list"]) == 0
+    assert capsys.readouterr().out.startswith("no accounts configured yet (local mode)")
+    # the last --lang decides, wherever it stands
+    assert main(["--lang", "en", "validate", "--lang", "zh", str(bad)]) == 1
+    assert capsys.readouterr().out.startswith("发现 1 个问题")

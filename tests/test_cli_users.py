@@ -210,7 +210,7 @@ def test_a_password_is_never_a_plain_argument(monkeypatch, capsys):
     [
         (["x1", "--role", "chief"], "good-pass-1", "unknown role 'chief': choose one of admin, leader, unit"),
         (["x1", "--role", "unit"], "good-pass-1", "a 'unit' account needs at least one unit (--unit)"),
-        (["x1", "--role", "unit", "--unit", "province_hq"], "good-pass-1", "unknown unit id(s): province_hq"),
+        (["x1", "--role", "unit", "--unit", "province_hq"], "good-pass-1", "unknown unit ID(s): province_hq"),
         (["x1", "--role", "leader"], "short", "the password is too short: at least 8 characters"),
         (["x1", "--role", "leader"], "", "the password must not be empty"),
     ],

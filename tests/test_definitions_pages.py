@@ -146,7 +146,7 @@ def test_meeting_length_and_time_cards_and_the_span_before(worlds, case):
         # the span compared is named (环比 +8次 alone compared 33 with 25 meetings of a cut 1 April–15 May unsaid),
         # and none where there is nothing to compare with (较2017年… named quarters before the data began)
         if span_before is None:
-            expected = f"环比 {delta}" if case.lang == "zh" else f"{delta} vs the span before"
+            expected = f"环比 {delta}" if case.lang == "zh" else f"{delta} for the span before"
         else:
             expected = f"环比 {delta}，较P" if case.lang == "zh" else f"{delta} vs P"
         assert cards["meetings"].secondary == expected

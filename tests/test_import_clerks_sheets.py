@@ -98,9 +98,9 @@ def test_numbers_alone_that_are_no_total_are_refused_in_one_sentence(tmp_path, d
     path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": rows})
     plan = import_plan.plan_import(path, mode="append", folder=data_folder)
     assert refused_unchanged(data_folder, plan) == [
-        "会议台账.xlsx · sheet '会议台账' · row 4 · column F '议题数': this row has no id, unit or date, only numbers, "
+        "会议台账.xlsx · sheet '会议台账' · row 4 · column F '议题数': this row has no ID, unit or date, only numbers, "
         "so it is not read as a record; nor is it a total: 4 is not the sum of this column in the rows above (5). If "
-        "it is a total, write 合计 (total) in its first cell (or delete the row); if it is a record, fill in its id, "
+        "it is a total, write 合计 (total) in its first cell (or delete the row); if it is a record, fill in its ID, "
         "unit and date"
     ]
     assert plan.problems[0].message("zh") == (
@@ -367,7 +367,7 @@ def test_a_problem_naming_another_added_row_names_it_in_the_clerks_file():
     (moved,) = appended_rows.at_the_files_rows([at_ledger], {"units": change}, {"units": read})
     assert (
         moved.render("en")
-        == "新增单位.xlsx · sheet '乙' · row 7 · column C '名称': '省新单位' repeats row 4 of sheet '甲'; ids must be unique"
+        == "新增单位.xlsx · sheet '乙' · row 7 · column C '名称': '省新单位' repeats row 4 of sheet '甲'; IDs must be unique"
     )
 
 
@@ -506,6 +506,6 @@ def test_a_unit_name_in_brackets_is_refused_naming_the_unit_to_write(tmp_path, d
     assert [p.message("en") for p in plan.problems][1::2] == [
         "'省信访局（牵头）' has brackets; a unit cell takes the unit's name alone, with no brackets or remark: write "
         "'省信访局'",
-        "'〔省教育厅〕' has brackets, and without them it names no registered unit either; a unit cell takes a unit id, "
+        "'〔省教育厅〕' has brackets, and without them it names no registered unit either; a unit cell takes a unit ID, "
         "full name or short name alone, with no brackets or remark",
     ]

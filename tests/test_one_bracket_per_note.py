@@ -98,20 +98,21 @@ def test_no_two_bracketed_notes_stand_side_by_side(connection, lang):
     # the example: the span a year earlier said in the one bracket, to the day it is counted to
     earlier = {
         "zh": "上年同期（2018年第1季度至2019年8月14日）始于数据起始",
-        "en": "the same span a year earlier (2018 Q1 to 14 Aug 2019) begins before",
+        "en": "the same span a year earlier (2018 Q1 to 14 August 2019) begins before",
     }[lang]
     assert any(earlier in text for _, text in built)
-    card = {"zh": "上年同期（2019年第3季度，截至8月14日）", "en": "(2019 Q3, to 14 Aug)"}[lang]
+    card = {"zh": "上年同期（2019年第3季度，截至8月14日）", "en": "(2019 Q3, to 14 August)"}[lang]
     assert any(card in text for where, text in built if " card " in where)
     # the example: one note, the day counted to and the last consultation, both said
     last_one = {
         "zh": "2020年第3季度（截至8月14日）未开展定期会商（上次会商 2020年3月26日）",
-        "en": "no regular consultation in 2020 Q3 (to 14 Aug; last one 26 March 2020)",
+        "en": "no regular consultation in 2020 Q3 (to 14 August; last one 26 March 2020)",
     }[lang]
     assert any(last_one in text for _, text in built)
-    rising = {"zh": "2019年第3季度（截至8月14日） 4 次，增加 2 次", "en": "against 4 in 2019 Q3 (to 14 Aug), 2 more"}[
-        lang
-    ]
+    rising = {
+        "zh": "2019年第3季度（截至8月14日） 4 次，增加 2 次",
+        "en": "against 4 in 2019 Q3 (to 14 August), 2 more",
+    }[lang]
     assert any(rising in text for _, text in built)
 
 

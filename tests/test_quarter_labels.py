@@ -211,6 +211,6 @@ def test_a_range_ending_in_a_year_after_the_data_names_the_year_it_is_counted_to
     span = queries.data_span(store.open_folder(store.SAMPLE_DATA_DIR))
     past = span.resolve(Filter((), Quarter(2020, 3), Quarter(2021, 2)))
     assert i18n.span_label(past, "zh") == "2020年第3季度至2021年第2季度（截至2020年12月31日）"
-    assert i18n.span_label(past, "en") == "2020 Q3 to 2021 Q2 (to 31 Dec 2020)"
+    assert i18n.span_label(past, "en") == "2020 Q3 to 2021 Q2 (to 31 December 2020)"
     cut = span.resolve(Filter((), Quarter(2020, 3), Quarter(2020, 4)))
     assert "截至" not in i18n.span_label(cut, "zh")

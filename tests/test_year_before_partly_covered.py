@@ -100,7 +100,7 @@ def test_the_meetings_page_says_it_under_its_title(cut_folder, monkeypatch, lang
     captions = " ".join(as_read(c.value) for c in at.caption)
     note = {
         "zh": "同比：上年同期（2018年第4季度至2019年11月18日）始于数据起始（2019年第1季度）之前，各卡片不作比较",
-        "en": "Year on year: the same span a year earlier (2018 Q4 to 18 Nov 2019) begins before the data start"
+        "en": "Year on year: the same span a year earlier (2018 Q4 to 18 November 2019) begins before the data start"
         " (2019 Q1), so the cards are not compared",
     }[lang]
     assert note in captions
@@ -156,5 +156,6 @@ def test_the_heatmaps_quarter_to_date_reads_as_every_other_to_date_label(world, 
     last_tick = figure.layout.xaxis.ticktext[-1].split("<br>")
     remark = {"zh": ["（截至", "11月18日）"], "en": ["(to", "18 Nov)"]}[lang]
     assert last_tick[-2:] == remark
-    # the period the caption and the pack name ends with the same remark
-    assert i18n.span_label(filter_, lang).endswith("".join(remark) if lang == "zh" else " ".join(remark))
+    # the period the caption and the pack name ends with the same remark (a sentence names the month whole)
+    caption_remark = "".join(remark) if lang == "zh" else "(to 18 November)"
+    assert i18n.span_label(filter_, lang).endswith(caption_remark)

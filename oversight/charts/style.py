@@ -6,6 +6,7 @@ Every figure carries ``TEMPLATE``, so what the screen shows and what an export r
 
 from __future__ import annotations
 
+import calendar
 import collections
 import itertools
 import re
@@ -558,6 +559,9 @@ _REMARK_BREAKS = (
     ("（尚无", "（尚无<br>"),
     ("(to ", "(to<br>"),
     ("(no data yet)", "(no data<br>yet)"),
+    # and an English month, whole in every label and sentence (14 August), is shortened on a tick alone: "14 September)"
+    # is twice the ~37 px a tick has among eight quarters on a phone
+    *((f" {calendar.month_name[month]})", f" {calendar.month_abbr[month]})") for month in range(1, 13)),
 )
 QUARTER_TICK_FONT = 12  # the least text on screen (12 px; it was 11, the heatmap's 10); "Q1" ≈ 15 px, level
 

@@ -44,6 +44,7 @@ from oversight.core import i18n
 
 def build_parser() -> argparse.ArgumentParser:
     parser = usage_language.Parser(prog="python -m oversight", description=help_text("main"))
+    options.language_before_command(parser)
     # no dest: argparse then names a missing command by its choices ({sample,validate,…}), not by "command"
     commands = parser.add_subparsers(required=True)
     for add in (
@@ -79,6 +80,8 @@ def main(argv: list[str] | None = None) -> int:
             args = build_parser().parse_args(arguments)
     except UnicodeEncodeError as error:  # --help on a terminal that cannot show Chinese
         return _report_failure(error, lang)
+    if getattr(args, "lang_before_command", None) is not None and hasattr(args, "lang"):
+        args.lang = lang
     try:
         # `validate bad.xlsx | head -1` still exits 1, `alerts --push | head` still pushes
         with closed_pipe.reader_may_leave():

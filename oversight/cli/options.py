@@ -47,6 +47,20 @@ def language_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def language_before_command(parser: argparse.ArgumentParser) -> None:
+    """``--lang`` where a reader puts an option of the whole tool (or of a group such as ``user``): before the command.
+    ``python -m oversight --lang en --help`` and ``user --lang en list`` read "en" as the command ("invalid choice:
+    'en'"). The command's own ``--lang``, if also given, is the same option: the last one given decides (``main``).
+    No default, so a group's absent option does not overwrite the tool's."""
+    parser.add_argument(
+        "--lang",
+        dest="lang_before_command",
+        choices=i18n.LANGUAGES,
+        default=argparse.SUPPRESS,
+        help=help_text("main_lang"),
+    )
+
+
 def admin_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--user", metavar="USERNAME", help=help_text("common.user"))
     parser.add_argument("--password-stdin", action="store_true", help=help_text("common.password_stdin"))

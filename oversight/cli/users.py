@@ -14,6 +14,7 @@ from oversight.core import i18n
 
 def add_user(commands) -> None:
     user = commands.add_parser("user", help=help_text("user"), description=help_text("user"))
+    options.language_before_command(user)
     # no dest: a missing action is named by its choices ({add,passwd,…}), not by the attribute "user_command"
     actions = user.add_subparsers(required=True)
     add = actions.add_parser("add", help=help_text("user.add"), description=help_text("user.add"))

@@ -115,7 +115,7 @@ def to_date_label(period: str, as_of: object, lang: str, *, with_year: bool = Fa
 _NOTE_AFTER_FIELD = re.compile(r"\}\s*[(（]")
 _FORMATTER = string.Formatter()
 # The fields whose values are spans of time or moments, the only values that end in a note of our own ("2020 Q3 (to
-# 14 Aug)", "09:30 (Beijing time)").
+# 14 August)", "09:30 (Beijing time)").
 # A name that ends in a bracket is the name: 省委办公厅（机要局） followed by （5个） stays two brackets, as a path does,
 # since "省委办公厅（机要局，5个）" would read as the 机要局's five.
 _SPAN_FIELDS = frozenset(
@@ -124,9 +124,9 @@ _SPAN_FIELDS = frozenset(
 
 
 def _with_one_note(template: str, params: dict[str, object]) -> str:
-    """``template`` filled, where a value that ends in a note of its own (2020 Q3 (to 14 Aug)) meets the note the
-    template puts after it, the two said in one bracket: "2020 Q3 (to 14 Aug; last one 26 March 2020)", not
-    "(to 14 Aug) (last one 26 March 2020)"; in Chinese 2020年第3季度（截至8月14日，…）."""
+    """``template`` filled, where a value that ends in a note of its own (2020 Q3 (to 14 August)) meets the note the
+    template puts after it, the two said in one bracket: "2020 Q3 (to 14 August; last one 26 March 2020)", not
+    "(to 14 August) (last one 26 March 2020)"; in Chinese 2020年第3季度（截至8月14日，…）."""
     pieces: list[str] = []
     last_field: str | None = None
     depth = 0  # the template's own brackets open where a field lands
@@ -224,10 +224,14 @@ def team_time(at: str | None, lang: str, nothing: str = "—") -> str:
 
 
 def day_parts(day: object) -> dict[str, object]:
-    """The pieces a to-date label needs: ``month``, ``day`` and the English ``month_name``."""
+    """The pieces a to-date label needs: ``month``, ``day`` and the English ``month_name``, whole.
+
+    Whole, as every other date a reader meets ("data as of 14 August 2020"): abbreviated, the alerts read "2020 Q3
+    (to 14 Aug; last one 26 March 2020)", two styles in one bracket. Only a chart's tick, about 37 px wide on a
+    phone, shortens it (``charts.style.quarter_ticks``)."""
     import calendar
 
-    return {"month": day.month, "day": day.day, "month_name": calendar.month_abbr[day.month]}  # type: ignore[attr-defined]
+    return {"month": day.month, "day": day.day, "month_name": calendar.month_name[day.month]}  # type: ignore[attr-defined]
 
 
 def period_label(start: object, end: object, lang: str) -> str:

@@ -230,7 +230,7 @@ def _collaboration(figures: Figures, lang: str) -> str:
     # of one unit, "the unit's" (该单位): 与综合监督单位机关纪委 read as if of many units
     key = "export.summary.studies_one_unit" if len(figures.filter.units) == 1 else "export.summary.studies"
     studies = figures.current["special_studies"]
-    text = i18n.t(key + ("_none" if studies == 0 else ""), lang, studies=count(studies, "times", lang))
+    text = i18n.t(key + ("_none" if studies == 0 else ""), lang, studies=count(studies, "special_study", lang))
     reminders = figures.reminders
     total = int(reminders["reminders"].sum()) if not reminders.empty else 0
     if total:

@@ -26,7 +26,7 @@ _UPLOADER_WORDS = """() => {
     "lang, button, limit",
     [
         ("zh", "选择文件", "每个文件不超过 20MB · XLSX、XLSM、XLS、ET、CSV、TSV、TXT"),
-        ("en", "Choose files", "Up to 20MB per file · XLSX, XLSM, XLS, ET, CSV, TSV, TXT"),
+        ("en", "Choose files", "Up to 20 MB per file · XLSX, XLSM, XLS, ET, CSV, TSV, TXT"),
     ],
 )
 def test_the_upload_box_speaks_the_pages_language(page, server_url, output_dir, lang, button, limit):
