@@ -256,7 +256,7 @@ def test_not_consulted_names_how_far_into_its_quarter_it_is_counted(connection, 
     assert len(strip.without_consultation) == missing
     whole = day == oracle.quarter_last(*quarter)
     zh = f"{quarter[0]}年第{quarter[1]}季度" + ("" if whole else f"（截至{day.month}月{day.day}日）")
-    en = f"{quarter[0]} Q{quarter[1]}" + ("" if whole else f" (to {day.day} {day.strftime('%b')})")
+    en = f"{quarter[0]} Q{quarter[1]}" + ("" if whole else f" (to {day.day} {day.strftime('%B')})")
     said_zh, said_en = (" ".join(strip.parts(lang)) for lang in ("zh", "en"))
     assert (f"{zh}未开展定期会商 {missing}家单位" if missing > 3 or not missing else f"{zh}未开展定期会商：") in said_zh
     assert en in said_en, said_en
