@@ -61,9 +61,9 @@ def test_the_disk_full_refusal_reads_as_one_sentence():
     )
 
 
-@pytest.mark.parametrize("lang", ["zh", "en"])
-def test_history_with_only_a_damaged_entry_does_not_say_there_are_none(tmp_path, monkeypatch, capsys, lang):
-    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+def _only_a_damaged_entry(tmp_path, monkeypatch):
+    """A copy of the sample folder whose history holds one entry, its manifest damaged; returns that entry."""
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data", ignore=shutil.ignore_patterns(".history"))
     monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
     commit.import_files(
         write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
@@ -72,6 +72,12 @@ def test_history_with_only_a_damaged_entry_does_not_say_there_are_none(tmp_path,
     )
     (only,) = import_history.list_history(folder)
     (only.path / import_history.MANIFEST).write_bytes(b"{not json")
+    return only
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_history_with_only_a_damaged_entry_does_not_say_there_are_none(tmp_path, monkeypatch, capsys, lang):
+    only = _only_a_damaged_entry(tmp_path, monkeypatch)
     assert main(["history", "--lang", lang]) == 0
     out, err = capsys.readouterr()
     assert out == ""
@@ -82,15 +88,7 @@ def test_history_with_only_a_damaged_entry_does_not_say_there_are_none(tmp_path,
 def test_the_data_page_with_only_a_damaged_entry_names_it_and_not_no_imports(tmp_path, monkeypatch):
     from tests.apptest import run_page
 
-    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data", ignore=shutil.ignore_patterns(".history"))
-    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
-    commit.import_files(
-        write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
-        mode="append",
-        folder=folder,
-    )
-    (only,) = import_history.list_history(folder)
-    (only.path / import_history.MANIFEST).write_bytes(b"{not json")
+    only = _only_a_damaged_entry(tmp_path, monkeypatch)
     at = run_page("pages/07_data.py")
     assert not at.exception
     assert any(safe_text.markdown(only.id) in warning.value for warning in at.warning)

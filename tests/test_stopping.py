@@ -93,6 +93,15 @@ def _environment(temp: Path, tmp_path: Path) -> dict[str, str]:
     }
 
 
+def _stopped_cleanly(server: subprocess.Popen, stop_signal: int, temp: Path) -> None:
+    """Stop ``server`` with ``stop_signal``: it exits 0, says no traceback or error, and leaves nothing in ``temp``."""
+    server.send_signal(stop_signal)
+    said = server.communicate(timeout=40)[0].decode(errors="replace")
+    assert server.returncode == 0, said
+    assert "Traceback" not in said and "Error" not in said, said
+    assert _left_behind(temp) == ([], [])
+
+
 @pytest.mark.parametrize(
     ("stop_signal", "when"),
     [
@@ -114,15 +123,11 @@ def test_a_stopped_server_leaves_no_browser_profile_or_traceback(tmp_path, stop_
         _wait_for_browser(temp, server)  # the warm-up's image browser, opening
         if when == "up":
             time.sleep(6)  # its first picture drawn: the browser idle, its profile written
-        server.send_signal(stop_signal)
-        said = server.communicate(timeout=40)[0].decode(errors="replace")
+        _stopped_cleanly(server, stop_signal, temp)
     finally:
         if server.poll() is None:
             server.kill()
             server.communicate()
-    assert server.returncode == 0, said
-    assert "Traceback" not in said and "Error" not in said, said
-    assert _left_behind(temp) == ([], [])
 
 
 def test_an_interrupted_brief_leaves_no_browser_profile_or_traceback(tmp_path):
@@ -249,15 +254,11 @@ def test_a_bare_streamlit_run_warms_up_and_stops_leaving_nothing(tmp_path, stop_
         _visit(port)
         _wait_for_browser(temp, server, seconds=120)  # the warm-up's image browser, started by the first page run
         time.sleep(6)  # its first picture drawn: the browser idle, its profile written
-        server.send_signal(stop_signal)
-        said = server.communicate(timeout=40)[0].decode(errors="replace")
+        _stopped_cleanly(server, stop_signal, temp)
     finally:
         if server.poll() is None:
             server.kill()
             server.communicate()
-    assert server.returncode == 0, said
-    assert "Traceback" not in said and "Error" not in said, said
-    assert _left_behind(temp) == ([], [])
 
 
 _TWO_BROWSERS_THAT_NEVER_QUIT = """
