@@ -188,8 +188,10 @@ def _widget_words(lang: str) -> str:
     )
 
 
+@functools.cache
 def _app_css() -> str:
-    # the charts' dark-page colours are written from the colours they repaint (charts/dark.py), not by hand here
+    # the charts' dark-page colours are written from the colours they repaint (charts/dark.py), not by hand here;
+    # the same for every page run of the process: read and written once, not at every rerun
     return (config.ASSET_DIR / "app.css").read_text(encoding="utf-8") + dark.dark_theme_css()
 
 
