@@ -566,6 +566,18 @@ def test_markdown_escaping_leaves_no_icon_logo_or_emoji_shortcode():
     assert ":streamlit:" not in shown
 
 
+def test_items_side_by_side_on_screen_keep_their_dot_off_a_line_start():
+    """The 预警 strip and a problem's place (file · sheet · row) set items "a · b": at 390 px a wrapped line started
+    with "·" (tests/browser/test_number_with_unit_browser.py measures the drawn lines). The space before the dot does
+    not break on screen; the CLI's line keeps its plain spaces."""
+    from oversight.ingest.problems import Problem
+
+    place = Problem(file="会议.xlsx", message_key="", sheet="会议", row=3).location("zh")
+    assert place == "会议.xlsx · 工作表“会议” · 第3行"
+    assert safe_text.markdown(place) == "会议\\.xlsx\u00a0· 工作表“会议”\u00a0· 第3行"
+    assert safe_text.items_kept("逾期未整改 6个 · 逾期最久") == "逾期未整改 6个\u00a0· 逾期最久"
+
+
 def test_an_entity_in_data_text_shows_as_typed_on_the_page_and_in_a_robot_message():
     from markdown_it import MarkdownIt  # CommonMark, as Streamlit's renderer: an escaped & is a literal &
 

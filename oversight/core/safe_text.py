@@ -42,6 +42,15 @@ _DIGIT_THEN_CHINESE = re.compile(r"(?<=\d)(?=[\u3400-\u9fff％])")
 # a number standing alone, not the 3 of "Q3 to": (217 days), 14 Aug, 2020 Q3
 _DIGIT_SPACE_WORD = re.compile(r"(?<![\w.,\\])(\d[\d,.\\]*) (?=[A-Za-z])")
 NO_BREAK_SPACE = "\u00a0"
+# Items set side by side on one line of the screen ("2020-06-01 · 张三 导入 …", the 预警 strip's counts, a problem's
+# file · sheet · row): the space before the dot does not break, so a wrapped line never starts with "·" (seen at
+# 390 px); the line may end after it. Only the screen's text: the CLI's and the files' lines keep plain spaces.
+ITEM_SEPARATOR = NO_BREAK_SPACE + "· "
+
+
+def items_kept(text: str) -> str:
+    """``text`` with each " · " between two items made unbreakable before the dot."""
+    return text.replace(" · ", ITEM_SEPARATOR)
 
 
 def kept_together(text: str) -> str:
@@ -65,12 +74,12 @@ def markdown(value: object) -> str:
 
     The only addition is an invisible word joiner inside ``http``, ``ftp``, ``www`` and before ``@``, so that no
     bare address becomes a link, and after a colon that starts a word, so that no ``:material/…:`` icon, ``:smile:``
-    emoji or ``:streamlit:`` logo is drawn.
+    emoji or ``:streamlit:`` logo is drawn; and a no-break space before the dot of " · " (``items_kept``).
     """
     text = _CONTROL.sub("", str(value))
     # a line break would let the next line start a block of its own (a heading, a list, a quote)
     text = _LINE_BREAKS.sub(" ", text)
-    text = _MARKDOWN_SPECIAL.sub(r"\\\1", _SHORTCODE_STARTS.sub(WORD_JOINER, text))
+    text = _MARKDOWN_SPECIAL.sub(r"\\\1", _SHORTCODE_STARTS.sub(WORD_JOINER, items_kept(text)))
     return _AUTOLINK_TRIGGERS.sub(WORD_JOINER, text)
 
 

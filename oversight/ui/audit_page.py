@@ -69,5 +69,5 @@ def audit_section(page: Page) -> None:
         if len(newest) == len(shown)
         else page.t("auth.audit.newest_only", shown=grouped(len(newest)), count=grouped(len(shown)))
     )
-    st.caption(count + " · " + page.t("auth.audit.time_zone"))
+    st.caption(count + safe_text.ITEM_SEPARATOR + page.t("auth.audit.time_zone"))
     grid.data_table(table, page.lang)

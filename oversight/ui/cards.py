@@ -376,7 +376,10 @@ def alert_strip(page: Page) -> None:
     )
     with st.container(border=True, key="alert_strip"):
         parts = strip.parts(page.lang) if not strip.empty else [page.t("alerts.strip.none")]
-        st.markdown(f"**{_wrapped(strip.heading(page.lang))}**　" + " · ".join(_wrapped(part) for part in parts))
+        st.markdown(
+            f"**{_wrapped(strip.heading(page.lang))}**　"
+            + safe_text.ITEM_SEPARATOR.join(_wrapped(part) for part in parts)
+        )
         if (strip.overdue or strip.due_soon) and roles.can_open_page(page.account, "issues"):
             st.page_link(
                 "pages/02_issues.py",

@@ -69,7 +69,8 @@ class Page:
         return roles.can_download(self.account) and self.downloads_audited
 
     def t(self, key: str, **params: object) -> str:
-        return i18n.t(key, self.lang, **params)
+        # the screen's text: items side by side keep their dot off a line's start (safe_text.items_kept)
+        return safe_text.items_kept(i18n.t(key, self.lang, **params))
 
     def period(self, filter_: Filter | None = None) -> str:
         return i18n.span_label(filter_ or self.filter, self.lang)

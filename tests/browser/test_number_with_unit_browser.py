@@ -58,14 +58,19 @@ _LINES = """(selector) => {
 
 UNIT_FIRST = re.compile(r"^[\s\u2060]*(天|个|次|家|days?\b|units?\b|issues?\b|times?\b)")
 OPEN_LAST = re.compile(r"[(（][\s\u2060]*$")
+# the strip's and the captions' items are set "a · b": a line that starts with the dot reads as a stray mark
+DOT_FIRST = re.compile(r"^[\s\u2060]*·")
 
 
 def torn(lines: list[str]) -> list[str]:
-    """Each place a line break parted a number from its unit, or left a bracket open at a line's end."""
+    """Each place a line break parted a number from its unit, left a bracket open at a line's end, or started a line
+    with the dot between two items."""
     return [
         f"{before!r} / {after!r}"
         for before, after in zip(lines, lines[1:])
-        if OPEN_LAST.search(before) or (UNIT_FIRST.search(after) and re.search(r"\d[\s\u2060]*$", before))
+        if OPEN_LAST.search(before)
+        or DOT_FIRST.search(after)
+        or (UNIT_FIRST.search(after) and re.search(r"\d[\s\u2060]*$", before))
     ]
 
 
