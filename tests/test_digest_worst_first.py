@@ -197,3 +197,21 @@ def test_a_dingtalk_request_of_exactly_its_limit_goes_whole_and_one_byte_over_is
     # the robot's own measure is the request's: the same text fits 企业微信 by neither measure
     assert push.robot_fits("dingtalk", title)(text) and not push.robot_fits("dingtalk", title)(over)
     assert not push.robot_fits("wecom", title)(text)
+
+
+def test_one_unit_left_out_is_said_in_the_singular(frames, connection):
+    """ "… and 1 more alerts for 1 more units: see the dashboard." where the last unit did not fit."""
+    digest = _digest(connection, date(2020, 11, 8))
+    expected = expected_order(frames, date(2020, 11, 8))
+    seen = {}
+    for budget in range(400, 3000, 10):
+        markdown = digest_text.render_markdown(digest, "en", budget)
+        named = sum(line.startswith("**") for line in markdown.splitlines())
+        if named == len(expected) - 1:
+            seen[expected[-1][1]] = (markdown.splitlines()[-1], digest_text.render_markdown(digest, "zh", budget))
+    assert seen, "no budget left exactly one unit out"
+    for items, (english, chinese) in seen.items():
+        alert = "1 more alert" if items == 1 else f"{items} more alerts"
+        assert english == f"… and {alert} for 1 more unit: see the dashboard."
+        if chinese.count("\n**") == len(expected) - 1:
+            assert chinese.splitlines()[-1] == f"……另有 1 家单位的 {items} 条预警，请在看板中查看。"

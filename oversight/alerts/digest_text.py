@@ -320,7 +320,10 @@ def render_markdown(
         left_out = groups[len(plan) :]
         if left_out:
             items = sum(len(unit_items) for _unit_id, unit_items in left_out)
-            body.append(i18n.t("alerts.digest.more", lang, units=grouped(len(left_out)), items=grouped(items)))
+            if len(left_out) == 1:  # "… and 1 more alerts for 1 more units"
+                body.append(i18n.t("alerts.digest.more_one_unit", lang, count=grouped(items)))
+            else:
+                body.append(i18n.t("alerts.digest.more", lang, units=grouped(len(left_out)), items=grouped(items)))
         return "\n".join(head + body).rstrip()
 
     return assembled(_fitting_plan(blocks, lambda plan: fits(assembled(plan))))
