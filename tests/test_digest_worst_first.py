@@ -25,10 +25,15 @@ LIMITS = (("wecom", push.WECOM_MAX_BYTES), ("dingtalk", push.DINGTALK_MAX_BYTES)
 
 
 @pytest.fixture(scope="module")
-def scale_frames(tmp_path_factory):
+def scale_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("worst-first")
     scale.write(folder, 5_000, csv=True)
-    return checked_folder.read_folder(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def scale_frames(scale_folder):
+    return checked_folder.read_folder(scale_folder)
 
 
 @pytest.fixture(scope="module")
@@ -215,3 +220,49 @@ def test_one_unit_left_out_is_said_in_the_singular(frames, connection):
         assert english == f"… and {alert} for 1 more unit: see the dashboard."
         if chinese.count("\n**") == len(expected) - 1:
             assert chinese.splitlines()[-1] == f"……另有 1 家单位的 {items} 条预警，请在看板中查看。"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_push_at_scale_reaches_each_robot_within_its_own_limit(
+    scale_folder, scale_frames, tmp_path, monkeypatch, capsys, lang
+):
+    """``alerts --push`` as the timer runs it, to a local stand-in of both robots: each gets the worst units first,
+    企业微信 within 4,096 bytes of content, 钉钉 within a 20,000-byte request and with more units named."""
+    from oversight.cli.main import main
+    from tests.receivers import RobotReceiver
+
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(scale_folder))
+    settings = tmp_path / "conf" / "alerts.toml"
+    monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(settings))
+    settings.parent.mkdir()
+    with RobotReceiver() as receiver:
+        settings.write_text(
+            f"""[push]
+attempts = 1
+
+[[channels]]
+name = "wecom-group"
+kind = "wecom"
+url = "{receiver.url("/cgi-bin/webhook/send?key=K")}"
+
+[[channels]]
+name = "dingtalk-group"
+kind = "dingtalk"
+url = "{receiver.url("/robot/send?access_token=T")}"
+send = ["alerts"]
+""",
+            encoding="utf-8",
+        )
+        settings.chmod(0o600)
+        assert main(["alerts", "--as-of", "2020-12-31", "--push", "--lang", lang]) == 0, capsys.readouterr()
+        (wecom,) = receiver.on("/cgi-bin/webhook/send")
+        (ding,) = receiver.on("/robot/send")
+    content, text = wecom.body["markdown"]["content"], ding.body["markdown"]["text"]
+    assert len(content.encode()) <= push.WECOM_MAX_BYTES
+    assert len(json.dumps(ding.body, ensure_ascii=False).encode()) <= push.DINGTALK_MAX_BYTES
+    expected = expected_order(scale_frames, date(2020, 12, 31))
+    names = _names(scale_frames, lang)
+    for markdown in (content, text):
+        headings = [line[2:-2] for line in markdown.splitlines() if line.startswith("**")]
+        assert headings == [names[unit] for unit, _count in expected[: len(headings)]]
+    assert text.count("\n**") >= 4 * content.count("\n**") > 40
