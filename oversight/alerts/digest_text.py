@@ -7,6 +7,7 @@ ledger is shown, not obeyed, in a 企业微信 or 钉钉 group.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from oversight.alerts import AlertItem, Digest, year_earlier_unrecorded
@@ -15,8 +16,9 @@ from oversight.core.numbers import grouped
 from oversight.data.filters import Quarter, same_day_years_earlier
 from oversight.present.summary import date_text
 
-# 企业微信 caps a markdown message at 4096 bytes of UTF-8; the same budget keeps 钉钉 messages readable on a phone.
-ROBOT_MAX_BYTES = 4000
+# 企业微信 caps a markdown message at 4096 bytes of UTF-8, the smaller of the robots' limits: the default budget. A push
+# writes each robot's message to its own limit (``push.robot_fits``: 钉钉 takes a 20,000-byte request).
+ROBOT_MAX_BYTES = 4096
 DESCRIPTION_CHARS = 40  # enough to recognise an issue; the dashboard has the rest
 # the most of the robots' budget the scope line may take naming its units; more are counted (监督范围：所选 300 家单位)
 SCOPE_SHARE = 4
@@ -252,16 +254,19 @@ def _unit_lines(heading: str, item_lines: list[str], shown: int, lang: str) -> l
     return [*lines, ""]
 
 
-def _fitting_plan(blocks: list[tuple[str, list[str]]], fits) -> list[int]:
-    """How many alerts of each listed unit to show: as many units as can be named, every unit given the same
-    number of alerts (a unit with fewer shows all of its own), then what room is left filled unit by unit.
+def _fitting_plan(blocks: list[tuple[str, list[str]]], fits: Callable[[list[int]], bool]) -> list[int]:
+    """How many alerts of each listed unit to show (the units come worst first): as many units as can be named each
+    with its worst alert, every unit given the same number of alerts (a unit with fewer shows all of its own), then
+    what room is left filled unit by unit; only where not one unit's worst alert fits are units named bare.
 
-    One unit with sixty overdue issues used to take the whole message, and the units after it were only a count.
+    One unit with sixty overdue issues used to take the whole message, and the units after it were only a count; 448
+    units named bare, each "该单位有 1 条预警", showed the leader 46 names and not one issue or day overdue.
     """
     most = max(len(items) for _, items in blocks)
+    first = 1 if fits([1]) else 0
     for named in range(len(blocks), 0, -1):
         sizes = [len(items) for _, items in blocks[:named]]
-        if not fits([0] * named):
+        if not fits([min(first, n) for n in sizes]):
             continue
         cap = 0
         while cap < most and fits([min(cap + 1, n) for n in sizes]):
@@ -274,12 +279,21 @@ def _fitting_plan(blocks: list[tuple[str, list[str]]], fits) -> list[int]:
     return []
 
 
-def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES) -> str:
-    """The robots' message: heading, counts, then every unit with as many of its alerts as the byte budget allows.
+def render_markdown(
+    digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES, fits: Callable[[str], bool] | None = None
+) -> str:
+    """The robots' message: heading, counts, then the units, the worst first (``Digest.by_unit``), with as many of
+    their alerts as the budget allows: ``max_bytes`` of UTF-8, or what ``fits`` accepts (a robot's own measure, whose
+    limit ``max_bytes`` then is, for the scope line's share).
 
-    A unit whose alerts do not all fit shows its first ones and how many more are on the dashboard; units that do
-    not fit even by name are counted in a last line (only what no line above counts).
+    A unit whose alerts do not all fit shows its first (worst) ones and how many more are on the dashboard; units that
+    do not fit even by name are counted in a last line (only what no line above counts).
     """
+    if fits is None:
+
+        def fits(text: str) -> bool:
+            return len(text.encode("utf-8")) <= max_bytes
+
     head = [
         f"### {title(digest, lang)}",
         as_of_line(digest, lang),
@@ -306,7 +320,10 @@ def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES)
         left_out = groups[len(plan) :]
         if left_out:
             items = sum(len(unit_items) for _unit_id, unit_items in left_out)
-            body.append(i18n.t("alerts.digest.more", lang, units=grouped(len(left_out)), items=grouped(items)))
+            if len(left_out) == 1:  # "… and 1 more alerts for 1 more units"
+                body.append(i18n.t("alerts.digest.more_one_unit", lang, count=grouped(items)))
+            else:
+                body.append(i18n.t("alerts.digest.more", lang, units=grouped(len(left_out)), items=grouped(items)))
         return "\n".join(head + body).rstrip()
 
-    return assembled(_fitting_plan(blocks, lambda plan: len(assembled(plan).encode("utf-8")) <= max_bytes))
+    return assembled(_fitting_plan(blocks, lambda plan: fits(assembled(plan))))

@@ -333,7 +333,7 @@ def run_alerts(args: argparse.Namespace) -> int:
 def _alerts(args: argparse.Namespace) -> int:
     from oversight import alerts
     from oversight.alerts import digest_text
-    from oversight.push import Message
+    from oversight.push import DINGTALK_MAX_BYTES, WECOM_MAX_BYTES, Message, robot_fits
 
     settings, lang, account, connection = _setup(args, "alerts")
     as_of = _as_of(args, lang)
@@ -353,11 +353,18 @@ def _alerts(args: argparse.Namespace) -> int:
         print(digest_text.render_text(digest, lang), end="")
     if not args.push:
         return OK
+    title = digest_text.subject(digest, lang)
+    # each robot's message to its own limit: 钉钉 takes 20,000 bytes of request, 企业微信 4,096 of markdown
+    robots = {
+        kind: digest_text.render_markdown(digest, lang, limit, fits=robot_fits(kind, title))
+        for kind, limit in (("wecom", WECOM_MAX_BYTES), ("dingtalk", DINGTALK_MAX_BYTES))
+    }
     message = Message(
         "alerts",
-        digest_text.subject(digest, lang),
-        digest_text.render_markdown(digest, lang),
+        title,
+        robots["wecom"],
         digest_text.render_text(digest, lang),
+        robot_markdown=robots,
     )
     scope = {
         "units": list(units) or (list(account.scope.allowed_units) if not account.scope.unrestricted else []),
