@@ -29,6 +29,7 @@ from oversight.briefing.report import (
     no_open_issues_key,
     open_issue_rows,
     overdue_issue_rows,
+    picture_alt,
 )
 from oversight.charts import COLOURS
 from oversight.charts.style import label_width
@@ -303,9 +304,12 @@ def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSect
     if section.png is not None:
         # Fit the picture in its box, keeping the image's own aspect ratio; no title inside it (the slide has one).
         picture_width = min(_PICTURE_MAX_WIDTH, int(_PICTURE_MAX_HEIGHT / section.aspect))
-        slide.shapes.add_picture(
+        picture = slide.shapes.add_picture(
             io.BytesIO(section.png), MARGIN, _PICTURE_TOP, picture_width, int(picture_width * section.aspect)
         )
+        # what a screen reader says for it, and PowerPoint's Alt Text pane shows (python-pptx wrote "image.png")
+        picture.name = section.title
+        picture._element.nvPicPr.cNvPr.set("descr", picture_alt(report, section))  # noqa: SLF001
     else:  # where the chart would be, that there is none and why (a blank area read as a picture missing; the
         # screen's 当前筛选条件下暂无数据 spoke of a filter the slide's reader never set)
         if not section.takeaway:  # nothing more to read: the note takes the slide's width, no empty panel beside it
@@ -418,6 +422,20 @@ def _closing_slide(deck, furniture: _Furniture, report: Report) -> None:
         paragraph.line_spacing = 1.15
 
 
+def _set_language(deck, report: Report) -> None:
+    """Every run's language, as PowerPoint writes it for text typed in: a Chinese deck's runs ``lang="zh-CN"``
+    (``altLang`` the other), so that its proofing and a screen reader's voice take the text as Chinese. Without it
+    PowerPoint takes the system's language, en-US on most installations, and marks each Chinese word misspelt."""
+    lang, alt_lang = report.t("export.report.proofing_lang"), report.t("export.report.proofing_alt_lang")
+    for default in deck._element.iter(qn("a:defRPr")):  # new text typed into the deck  # noqa: SLF001
+        if default.get("lang") is not None:
+            default.set("lang", lang)
+    for slide in deck.slides:
+        for properties in slide.shapes._spTree.iter(qn("a:rPr"), qn("a:endParaRPr")):  # noqa: SLF001
+            properties.set("lang", lang)
+            properties.set("altLang", alt_lang)
+
+
 def pptx_bytes(report: Report) -> bytes:
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
@@ -432,4 +450,5 @@ def pptx_bytes(report: Report) -> bytes:
     )
     _issue_slides(deck, furniture, report, overdue_issue_rows, "export.report.overdue_slide_title", "empty.no_overdue")
     _closing_slide(deck, furniture, report)
+    _set_language(deck, report)
     return pptx_bytes_of(deck)
