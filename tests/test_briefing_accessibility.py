@@ -92,6 +92,37 @@ def test_every_slide_has_a_title_placeholder_with_its_title(pack):
         assert len(titles) == 1 and _text(titles[0]).strip(), number
 
 
+DECORATIVE = "{http://schemas.microsoft.com/office/drawing/2017/decorative}decorative"
+
+
+def _read_aloud(slide) -> list[etree._Element]:
+    """The slide's shapes a screen reader reads, in its reading order (the drawing order), decorative ones left out."""
+    shapes = slide.find("p:cSld/p:spTree", NS)
+    return [
+        shape
+        for shape in shapes
+        if shape.tag != f"{{{NS['p']}}}nvGrpSpPr" and shape.tag != f"{{{NS['p']}}}grpSpPr"
+        if not any(mark.get("val") == "1" for mark in shape.iter(DECORATIVE))
+    ]
+
+
+def test_a_screen_reader_starts_each_slide_at_its_title_and_skips_the_drawing(pack):
+    """The watermark lies behind everything, so it came first in the reading order: a screen reader read
+    "leader1 2021-01-05 09:30" twice before each slide's title, then the cards' outlines and the red rule as shapes
+    without a name. Each is marked decorative (PowerPoint's Alt Text pane: "Mark as decorative")."""
+    _, built, _ = pack
+    watermark = built.report.marking.watermark_lines
+    for number, slide in enumerate(_slides(built.files["pptx"]), start=1):
+        read = _read_aloud(slide)
+        first = read[0].find("p:nvSpPr/p:nvPr/p:ph", NS)
+        assert first is not None and first.get("type") in ("title", "ctrTitle"), number
+        for shape in read:  # what is read says something: text, a picture with its alt text, a table
+            text = _text(shape).strip()
+            assert text or shape.find("p:nvPicPr/p:cNvPr[@descr]", NS) is not None, (number, shape[0][0].get("name"))
+            assert text != "".join(watermark), number
+    assert sum(len(_read_aloud(slide)) for slide in _slides(built.files["pptx"])) > 50
+
+
 def _docx_body(data: bytes) -> etree._Element:
     return _parts(data, "word/document.xml")["word/document.xml"].find("w:body", NS)
 
