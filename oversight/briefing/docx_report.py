@@ -30,6 +30,7 @@ from oversight.briefing.report import (
     no_open_issues_key,
     open_issue_rows,
     overdue_issue_rows,
+    picture_alt,
 )
 from oversight.charts import COLOURS
 from oversight.export.marking import MARKING_RGB, WATERMARK_RGB, hex_colour
@@ -59,7 +60,30 @@ def _set_fonts(style_or_run_element, east_asian: str) -> None:
     fonts.set(qn("w:eastAsia"), east_asian)
 
 
+# The document's languages, as Word in China writes them: Latin text English, East Asian text Chinese. python-docx's
+# template had East Asian text en-US and its theme's East Asian fonts Japanese (ja-JP): Word proofed the Chinese as
+# English, marking every word, and took the Japanese forms of characters where a theme font applied.
+_LATIN_LANG, _EAST_ASIAN_LANG = "en-US", "zh-CN"
+
+
+def _set_languages(document) -> None:
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    properties = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    language = properties.find(qn("w:lang"))
+    if language is None:
+        language = OxmlElement("w:lang")
+        properties.append(language)
+    language.set(qn("w:val"), _LATIN_LANG)
+    language.set(qn("w:eastAsia"), _EAST_ASIAN_LANG)
+    settings = document.settings.element
+    theme_language = settings.find(qn("w:themeFontLang"))
+    if theme_language is not None:
+        theme_language.set(qn("w:val"), _LATIN_LANG)
+        theme_language.set(qn("w:eastAsia"), _EAST_ASIAN_LANG)
+
+
 def _prepare_styles(document) -> None:
+    _set_languages(document)
     normal = document.styles["Normal"]
     normal.font.size = Pt(11)
     _set_fonts(normal.element, CJK_BODY)
@@ -171,7 +195,11 @@ def _charts(document, report: Report) -> None:
     document.add_heading(report.t("export.report.details"), level=1)
     for number, section in enumerate(report.sections, start=1):
         if section.png is not None:
-            document.add_picture(io.BytesIO(section.png), width=_PICTURE_WIDTH)
+            shape = document.add_picture(io.BytesIO(section.png), width=_PICTURE_WIDTH)
+            # Word's Alt Text, what a screen reader says for the picture: there was none (and "image.png" inside)
+            shape._inline.docPr.set("descr", picture_alt(report, section))  # noqa: SLF001
+            shape._inline.docPr.set("name", section.title)  # noqa: SLF001
+            shape._inline.graphic.graphicData.pic.nvPicPr.cNvPr.set("name", f"{section.file_stem}.png")  # noqa: SLF001
             picture = document.paragraphs[-1]
             picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
             picture.paragraph_format.keep_with_next = True  # the picture, its caption and its reading stay together

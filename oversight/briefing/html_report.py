@@ -22,6 +22,7 @@ from oversight.briefing.report import (
     no_open_issues_key,
     open_issue_rows,
     overdue_issue_rows,
+    picture_alt,
 )
 from oversight.charts import COLOURS
 from oversight.charts.style import label_width
@@ -177,6 +178,9 @@ def _issues(report: Report, rows_of, heading_key: str, intro_key: str, none_key:
     return parts
 
 
+_TITLE_BREAK = {False: "&nbsp;<br>", True: "<br>"}  # by whether the title is Chinese
+
+
 def report_html(report: Report, placeholders: bool = False) -> str:
     """The report's page; with ``placeholders``, each chart is a placeholder of the chart's proportions, numbered
     in order, for ``pdf_images.place_images`` to fill in after printing."""
@@ -191,7 +195,9 @@ def report_html(report: Report, placeholders: bool = False) -> str:
         f'<!DOCTYPE html><html lang="{t("export.report.html_lang")}"><head><meta charset="utf-8">',
         f"<title>{escape(report.title)}</title><style>{_style(report)}</style></head><body>",
         _marks(report),
-        f"<h1>{'<br>'.join(escape(line) for line in report.title_lines)}</h1>",
+        # an English title's lines keep a space between them in the heading's text, which is the PDF's first bookmark
+        # and what a screen reader reads ("…briefing2021 (to 31 December)"); a Chinese one's join without
+        f"<h1>{_TITLE_BREAK[report.lang == 'zh'].join(escape(line) for line in report.title_lines)}</h1>",
         '<div class="meta">'
         + "<br>".join(_with_names_kept(line, names) for line in [report.team, *report.meta_lines()])
         + "</div>",
@@ -221,14 +227,16 @@ def report_html(report: Report, placeholders: bool = False) -> str:
                 source = pdf_images.placeholder_uri(pictures)
             else:
                 source = f"data:image/png;base64,{base64.b64encode(section.png).decode()}"
-            image = f'<img alt="{escape(section.title)}"{proportions} src="{source}">'
+            image = f'<img alt="{escape(picture_alt(report, section))}"{proportions} src="{source}">'
             pictures += 1
         elif section.empty_note:  # the page's sentence in the chart's place, as on the slide and in the Word report
             image = f'<p class="empty">{_with_names_kept(section.empty_note, names)}</p>'
 
         caption = escape(t("export.briefing.figure_caption", number=number, title=section.title))
         reading = f'<div class="takeaway">{_with_names_kept(section.takeaway, names)}</div>' if section.takeaway else ""
-        parts.append(f"<figure>{image}<figcaption><b>{caption}</b>{reading}</figcaption></figure>")
+        # a group, not a figure of its own: Chromium tagged the <figure> as a second Figure in the PDF, one without
+        # alternative text around the picture's (what PDF/UA checkers fail); tagged Div, it holds the Figure and Caption
+        parts.append(f'<figure role="group">{image}<figcaption><b>{caption}</b>{reading}</figcaption></figure>')
     parts.append(f"<h2>{escape(t('export.report.problems'))}</h2>")
     parts += _issues(
         report,

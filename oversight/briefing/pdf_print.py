@@ -28,8 +28,14 @@ from oversight.export.browser_thread import BrowserThread, open_or_close
 
 PRINT_TIMEOUT_SECONDS = 120
 _PREPARING_THREADS = 2  # the charts' pixels are prepared on the other core while Chromium prints
-# What Chromium's --print-to-pdf does, as DevTools parameters: the page's own @page size and margins, no header.
-_PRINT_PARAMETERS = {"printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": False}
+# What Chromium's --print-to-pdf does, as DevTools parameters: the page's own @page size and margins, no header;
+# and the headings as the PDF's bookmarks (its outline), which a reader jumps with: the file had none.
+_PRINT_PARAMETERS = {
+    "printBackground": True,
+    "preferCSSPageSize": True,
+    "displayHeaderFooter": False,
+    "generateDocumentOutline": True,
+}
 _log = logging.getLogger(__name__)
 
 
@@ -110,6 +116,7 @@ def _print_with_cli(source: Path, folder: Path, browser: str) -> bytes:
         f"--user-data-dir={profile}",
         f"--print-to-pdf={target}",
         "--no-pdf-header-footer",
+        "--generate-pdf-document-outline",
         source.as_uri(),
     ]
     started = time.time()

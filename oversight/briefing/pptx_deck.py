@@ -29,6 +29,7 @@ from oversight.briefing.report import (
     no_open_issues_key,
     open_issue_rows,
     overdue_issue_rows,
+    picture_alt,
 )
 from oversight.charts import COLOURS
 from oversight.charts.style import label_width
@@ -83,6 +84,24 @@ def _text_box(slide, left: int, top: int, width: int, height: int, lines: list[s
     return box
 
 
+_DECORATIVE_EXTENSION = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+_DECORATIVE_NS = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+
+def _decorative(shape) -> None:
+    """Mark ``shape`` decorative, as PowerPoint's Alt Text pane does: a screen reader passes over it and the
+    accessibility checker asks no alt text of it. A slide's reading order is its drawing order, so a screen reader read
+    the watermark, drawn first to lie behind everything, twice ("leader1 2021-01-05 09:30") before the slide's
+    title, and the outlines of cards and panels and the red rule as unnamed rectangles."""
+    properties = shape._element.xpath("./*[1]/p:cNvPr")[0]  # noqa: SLF001 — nvSpPr, nvPicPr …: the first child
+    extensions = properties.find(qn("a:extLst"))
+    if extensions is None:
+        extensions = etree.SubElement(properties, qn("a:extLst"))
+    extension = etree.SubElement(extensions, qn("a:ext"))
+    extension.set("uri", _DECORATIVE_EXTENSION)
+    etree.SubElement(extension, f"{{{_DECORATIVE_NS}}}decorative", nsmap={"adec": _DECORATIVE_NS}).set("val", "1")
+
+
 def _send_to_back(slide, shape) -> None:
     tree = slide.shapes._spTree  # noqa: SLF001
     tree.remove(shape._element)  # noqa: SLF001
@@ -96,6 +115,7 @@ def _outlined_box(slide, left: int, top: int, width: int, height: int, line: str
     box.fill.background()
     box.line.color.rgb = RGBColor.from_string(line)
     box.line.width = Pt(0.75)
+    _decorative(box)
 
 
 def _draw_watermark(slide, report: Report) -> list:
@@ -111,6 +131,7 @@ def _draw_watermark(slide, report: Report) -> list:
         for paragraph in box.text_frame.paragraphs:
             colour = paragraph.runs[0]._r.rPr.find(qn("a:solidFill"))[0]  # noqa: SLF001
             etree.SubElement(colour, qn("a:alpha")).set("val", "45000")  # 45% opaque: light, yet a copy shows it
+        _decorative(box)
         _send_to_back(slide, box)
         boxes.insert(0, box)
     return boxes  # in the slide's order: the last one sent back comes first
@@ -150,6 +171,7 @@ def _draw_rule(slide, report: Report) -> list:
     rule.fill.solid()
     rule.fill.fore_color.rgb = _RED
     rule.line.fill.background()
+    _decorative(rule)
     return [rule]
 
 
@@ -303,9 +325,12 @@ def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSect
     if section.png is not None:
         # Fit the picture in its box, keeping the image's own aspect ratio; no title inside it (the slide has one).
         picture_width = min(_PICTURE_MAX_WIDTH, int(_PICTURE_MAX_HEIGHT / section.aspect))
-        slide.shapes.add_picture(
+        picture = slide.shapes.add_picture(
             io.BytesIO(section.png), MARGIN, _PICTURE_TOP, picture_width, int(picture_width * section.aspect)
         )
+        # what a screen reader says for it, and PowerPoint's Alt Text pane shows (python-pptx wrote "image.png")
+        picture.name = section.title
+        picture._element.nvPicPr.cNvPr.set("descr", picture_alt(report, section))  # noqa: SLF001
     else:  # where the chart would be, that there is none and why (a blank area read as a picture missing; the
         # screen's 当前筛选条件下暂无数据 spoke of a filter the slide's reader never set)
         if not section.takeaway:  # nothing more to read: the note takes the slide's width, no empty panel beside it
@@ -331,6 +356,7 @@ def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSect
     accent.fill.solid()
     accent.fill.fore_color.rgb = _RED
     accent.line.fill.background()
+    _decorative(accent)
     _text_box(
         slide,
         panel_left + Inches(0.25),
@@ -418,6 +444,20 @@ def _closing_slide(deck, furniture: _Furniture, report: Report) -> None:
         paragraph.line_spacing = 1.15
 
 
+def _set_language(deck, report: Report) -> None:
+    """Every run's language, as PowerPoint writes it for text typed in: a Chinese deck's runs ``lang="zh-CN"``
+    (``altLang`` the other), so that its proofing and a screen reader's voice take the text as Chinese. Without it
+    PowerPoint takes the system's language, en-US on most installations, and marks each Chinese word misspelt."""
+    lang, alt_lang = report.t("export.report.proofing_lang"), report.t("export.report.proofing_alt_lang")
+    for default in deck._element.iter(qn("a:defRPr")):  # new text typed into the deck  # noqa: SLF001
+        if default.get("lang") is not None:
+            default.set("lang", lang)
+    for slide in deck.slides:
+        for properties in slide.shapes._spTree.iter(qn("a:rPr"), qn("a:endParaRPr")):  # noqa: SLF001
+            properties.set("lang", lang)
+            properties.set("altLang", alt_lang)
+
+
 def pptx_bytes(report: Report) -> bytes:
     deck = Presentation()
     deck.slide_width, deck.slide_height = SLIDE_WIDTH, SLIDE_HEIGHT
@@ -432,4 +472,5 @@ def pptx_bytes(report: Report) -> bytes:
     )
     _issue_slides(deck, furniture, report, overdue_issue_rows, "export.report.overdue_slide_title", "empty.no_overdue")
     _closing_slide(deck, furniture, report)
+    _set_language(deck, report)
     return pptx_bytes_of(deck)

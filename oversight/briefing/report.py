@@ -94,6 +94,14 @@ class ChartSection:
         return height / width if width else 9 / 16
 
 
+def picture_alt(report: Report, section: ChartSection) -> str:
+    """What a chart's picture says to a screen reader, the same in the slides, the Word report and the PDF: that it is
+    a chart, its title and its reading (the slides' pictures said "image.png", the Word report's nothing at all)."""
+    if section.takeaway:
+        return report.t("export.briefing.picture_alt", title=section.title, reading=section.takeaway)
+    return report.t("export.briefing.picture_alt_title", title=section.title)
+
+
 @dataclass(frozen=True)
 class Report:
     context: ExportContext
