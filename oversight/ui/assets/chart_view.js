@@ -71,9 +71,14 @@ function fittedData(spec, width) {
 }
 
 // On a dark page (ui/assets/scheme.js marks the root), each trace's dark colours (oversight/charts/dark.py's
-// screen_patch) are laid over it: its hover boxes and a heatmap's cells, which the page's CSS cannot reach.
+// screen_patch) are laid over it: its hover boxes and a heatmap's cells, which the page's CSS cannot reach. Not while
+// the page is printed: paper is white whatever the screen's theme (app.css), and the dark heatmap's cells of no
+// meetings, a shade of the dark page, read on paper as the most.
+const PRINT = window.matchMedia("print");
+let printing = PRINT.matches;
+
 function darkPage() {
-  return document.documentElement.dataset.oversightScheme === "dark";
+  return !printing && document.documentElement.dataset.oversightScheme === "dark";
 }
 
 function isPlain(value) {
@@ -88,13 +93,14 @@ function laidOver(trace, patch) {
   return merged;
 }
 
-// Every chart drawn again when the page turns dark or light (the settings menu, the system's setting).
+// Every chart drawn again when the page turns dark or light (the settings menu, the system's setting), and when it
+// is printed and back: Plotly draws at once, before the browser takes the page for paper.
 function watchScheme() {
   const root = document.documentElement;
   if (root.oversightChartsWatchScheme) return;
   root.oversightChartsWatchScheme = true;
   let drawnFor = darkPage();
-  new MutationObserver(() => {
+  const redraw = () => {
     if (darkPage() === drawnFor) return;
     drawnFor = darkPage();
     for (const plot of document.querySelectorAll(".oversight-chart")) {
@@ -105,7 +111,15 @@ function watchScheme() {
         .then(() => insidesHidden(plot))
         .catch(() => {});
     }
-  }).observe(root, { attributes: true, attributeFilter: ["data-oversight-scheme"] });
+  };
+  new MutationObserver(redraw).observe(root, { attributes: true, attributeFilter: ["data-oversight-scheme"] });
+  const printed = (now) => () => {
+    printing = now === null ? PRINT.matches : now;
+    redraw();
+  };
+  PRINT.addEventListener("change", printed(null));
+  window.addEventListener("beforeprint", printed(true));
+  window.addEventListener("afterprint", printed(null));
 }
 
 // The title on the lines it needs at that width (oversight/charts/style.py's screen_titles, the same fitting as an
