@@ -323,3 +323,46 @@ def test_a_dark_page_prints_its_heatmap_on_papers_scale(browser, server_url, how
         assert page.evaluate(_HEATMAP_AND_HOVER)["scale"] == ["#2A1F1D", "#CA2B22"]
     finally:
         context.close()
+
+
+# Each box of the page that would print dark on the paper (its own background opaque enough and darker than a
+# 0.3 luminance), but a chosen unit's red chip, a mark whose words are measured on it instead.
+_DARK_ON_PAPER = """() => {
+  const lum = (css) => { const m = (css.match(/[0-9.]+/g) || []).map(Number);
+    const [r, g, b] = m.slice(0, 3).map((v) => v / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return [0.2126 * r + 0.7152 * g + 0.0722 * b, m.length > 3 ? m[3] : 1]; };
+  const dark = [];
+  for (const node of document.querySelectorAll('[data-testid="stApp"] *')) {
+    const style = getComputedStyle(node), box = node.getBoundingClientRect();
+    if (node.matches('span[data-tag]') || box.width * box.height < 50 || style.visibility === 'hidden') continue;
+    const [luminance, alpha] = lum(style.backgroundColor);
+    if (alpha > 0.3 && luminance < 0.3) dark.push([node.dataset.testid || node.className.toString().slice(0, 30),
+      style.backgroundColor]);
+  }
+  const chips = [...document.querySelectorAll('[data-testid="stMultiSelect"] span[data-tag]')].map((chip) =>
+    [getComputedStyle(chip.querySelector('span')).color, getComputedStyle(chip).backgroundColor]);
+  return {dark, chips};
+}"""
+
+
+@pytest.mark.parametrize("path, charts", [("issues", 3), ("reminders", 2), ("unit_profile", 1)])
+def test_a_dark_page_printed_has_no_dark_box_on_the_paper(browser, server_url, path, charts):
+    """Printed from the dark theme, the search box over the issue list and the unit chooser printed as #2D2B27 bars
+    on the white paper, a note (reminders) as a #1E2A3D one, and the chosen unit's chip wrote its name in the ink on
+    its red at 2.6:1. Each is paper's now, the chip's words white."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", color_scheme="dark")
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/{path}")
+        wait_for_charts(page, charts)
+        expect(page.locator("html")).to_have_attribute("data-oversight-scheme", "dark")
+        page.emulate_media(media="print")
+        expect(page.locator("section[data-testid='stSidebar']")).to_be_hidden()
+        printed = page.evaluate(_DARK_ON_PAPER)
+        assert printed["dark"] == [], printed["dark"]
+        for words, chip in printed["chips"]:
+            assert _ratio(_opaque(words), _opaque(chip)) >= 4.5, (words, chip)
+        assert path != "unit_profile" or printed["chips"], printed
+    finally:
+        context.close()
