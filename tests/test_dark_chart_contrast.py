@@ -1,18 +1,22 @@
 """信息无障碍 (GB/T 37668, WCAG 2.1 AA) on a dark page: every chart as the sample draws it, in both languages, with
 each colour as the dark page shows it (``charts/dark.py``): every word on the page 4.5:1 (chart text is 12 to 18 px,
 never WCAG's large text), every bar, slice and line 3:1, every number inside a bar or slice 4.5:1 against the
-lifted fill; the gridlines quieter than any mark; the watermark as traceable as on paper. WCAG's ratio is written
-out again in ``test_chart_contrast``; the browser test measures the same colours on the screen."""
+lifted fill; the gridlines quieter than any mark; the watermark as traceable as on paper. And what the page's CSS
+cannot reach, laid over the figure by the page's script (``dark.screen_patch``): every hover box's words on its
+box and every heatmap cell's number on its cell, in both themes. WCAG's ratio is written out again in
+``test_chart_contrast``; the browser test measures the same colours on the screen."""
 
 from __future__ import annotations
 
+import json
 import re
 
+import numpy as np
 import pytest
 
 from oversight.charts import TEMPLATE, catalog
-from oversight.charts.dark import DARK_GRID, DARK_MARKS, DARK_PAGE, dark_mark, dark_text
-from oversight.charts.style import inside_text_colour
+from oversight.charts.dark import DARK_GRID, DARK_MARKS, DARK_PAGE, DARK_TEXT, dark_mark, dark_text, on_dark_page
+from oversight.charts.style import inside_text_colour, readable_hover
 from oversight.data import queries
 from oversight.export.marking import WATERMARK_OPACITY, WATERMARK_RGB
 from tests.test_chart_colour_vision import PALETTES
@@ -92,6 +96,9 @@ def test_every_charts_words_marks_and_numbers_read_on_the_dark_page(connection, 
                 assert _ratio(ink, dark_mark(fill)) >= 4.5, (spec.key, ink, fill, dark_mark(fill))
                 looked_at["inside"] += 1
     assert {"#1F2933", "#52606D"} <= words, words  # the ink, and the grey of the notes and the changes over the bars
+    # and every colour the dark page repaints words from is one a chart writes in (the green of the changes over the
+    # meeting bars stayed in the table after they turned grey)
+    assert set(DARK_TEXT) <= words, set(DARK_TEXT) - words
     assert looked_at["words"] > 20 and looked_at["marks"] > 40 and looked_at["inside"] > 10, looked_at
 
 
@@ -122,3 +129,89 @@ def test_the_watermark_is_traced_on_a_dark_page_as_on_paper_and_hides_no_word():
 
 def _ratio_to_dark(colour: str) -> float:
     return _ratio(colour, DARK_PAGE)
+
+
+def _plotly_pick(fill: str) -> str:
+    """The colour Plotly writes a hover box's words or a heatmap cell's number in where the figure sets none: white or
+    #444, whichever has the higher contrast with the fill (plotly.js 4's Color.contrast)."""
+    return "#FFFFFF" if _ratio(fill, "#FFFFFF") > _ratio(fill, "#444444") else "#444444"
+
+
+def _cell(colorscale, share: float) -> str:
+    """The colour a heatmap cell ``share`` of the way up ``colorscale`` is drawn in: the channels mixed in a line."""
+    stops = [(float(at), str(colour)) for at, colour in colorscale]
+    (low_at, low), (high_at, high) = next(
+        (pair for pair in zip(stops, stops[1:]) if pair[0][0] <= share <= pair[1][0]), (stops[-2], stops[-1])
+    )
+    t = (share - low_at) / (high_at - low_at)
+    channels = [int(low[i : i + 2], 16) + (int(high[i : i + 2], 16) - int(low[i : i + 2], 16)) * t for i in (1, 3, 5)]
+    return "#" + "".join(f"{round(channel):02X}" for channel in channels)
+
+
+def _screen_figures(connection, span, lang):
+    """Each chart's JSON as the page sends it (hover words picked), and as a dark page draws it."""
+    for spec in catalog.all_charts():
+        figure = spec.build(queries.run(connection, spec.query, span.default_filter()), lang)
+        plain = readable_hover(json.loads(figure.to_json()))
+        for trace, built in zip(plain["data"], figure.data):
+            if trace["type"] == "heatmap":
+                trace["z"] = built.z  # the JSON's numbers are packed (plotly's bdata)
+        yield spec.key, "light", plain
+        yield spec.key, "dark", on_dark_page(plain)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_heatmap_cells_number_reads_on_its_cell_in_both_themes(connection, span, lang):
+    """Plotly wrote each cell's number white or #444 by which stood further from the cell: on the scale from a pale
+    tint to the deep red, the middle's cells read 3.1 to 4.4:1 (18 of the sample's 36), and on a dark page the pale
+    cells glared from it. Each scale now has one colour of number that reads on all of its cells."""
+    cells = 0
+    for key, theme, plain in _screen_figures(connection, span, lang):
+        for trace in (trace for trace in plain["data"] if trace["type"] == "heatmap"):
+            z = np.array(trace["z"], dtype="float64")
+            low, high = trace["zmin"], trace["zmax"]
+            faint = {}
+            for value in z[~np.isnan(z)]:
+                fill = _cell(trace["colorscale"], (value - low) / (high - low))
+                ink = (trace.get("textfont") or {}).get("color") or _plotly_pick(fill)
+                if _ratio(ink, fill) < 4.5:
+                    faint[value] = (fill, ink, round(_ratio(ink, fill), 2))
+                cells += 1
+            assert faint == {}, (key, theme)
+            page = DARK_PAGE if theme == "dark" else PAPER
+            # no meetings is a shade of the page, as on paper; the most stands out from it as a mark does
+            assert _ratio(_cell(trace["colorscale"], 0.0), page) < 1.3, (key, theme)
+            assert _ratio(_cell(trace["colorscale"], 1.0), page) >= 3, (key, theme)
+    assert cells >= 2 * 36, cells
+
+
+def _per_point(value, count: int) -> list:
+    return list(value) if isinstance(value, (list, tuple)) else [value] * count
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_hover_boxs_words_read_on_it_and_a_dark_pages_box_is_its_marks_colour(connection, span, lang):
+    """Plotly wrote a hover box's words white or #444, by which stood further from the box: white on the grey of a
+    year earlier (3.2:1) and on the amber (3.2:1), in both themes; and on a dark page each box kept the paper's
+    colour, the red #B3261E beside bars drawn #CA2B22."""
+    boxes = 0
+    for key, theme, plain in _screen_figures(connection, span, lang):
+        for trace in plain["data"]:
+            marker, line = trace.get("marker") or {}, trace.get("line") or {}
+            own = marker.get("colors") if trace["type"] == "pie" else marker.get("color") or line.get("color")
+            if trace["type"] == "heatmap" or own is None:
+                continue
+            if not all(_HEX.match(fill) for fill in _per_point(own, 1)):
+                continue  # a see-through trace (rgba): nothing pointed at draws a box in it
+            count = len(own) if isinstance(own, (list, tuple)) else 1
+            hoverlabel = trace.get("hoverlabel") or {}
+            # a box is the trace's colour unless the figure gives it one
+            boxes_drawn = _per_point(hoverlabel.get("bgcolor") or own, count)
+            if theme == "dark":
+                assert boxes_drawn == [dark_mark(fill) for fill in _per_point(own, count)], (key, trace.get("name"))
+            words = _per_point((hoverlabel.get("font") or {}).get("color"), count)
+            for box, ink in zip(boxes_drawn, words):
+                ink = ink or _plotly_pick(box)
+                assert _ratio(ink, box) >= 4.5, (key, theme, trace.get("name"), box, ink, round(_ratio(ink, box), 2))
+                boxes += 1
+    assert boxes > 80, boxes

@@ -310,7 +310,10 @@ def _key_figures_slide(deck, furniture: _Furniture, report: Report) -> None:
             colour=_RED,
             bold=True,
         )
-        _text_box(slide, left + Inches(0.2), top + Inches(1.7), width - Inches(0.4), Inches(0.4), [delta], 16)
+        # grey, as the screen's cards write every change: its sign gives the direction, and the team judges none
+        _text_box(
+            slide, left + Inches(0.2), top + Inches(1.7), width - Inches(0.4), Inches(0.4), [delta], 16, colour=_GREY
+        )
     if notes:  # under the rows of cards, above the footer; two notes (to date, and why not compared) a size smaller
         rows = -(-len(report.kpis) // columns)
         top = Inches(1.5) + (height + gap) * rows - gap + Inches(0.05)

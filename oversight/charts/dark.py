@@ -15,19 +15,20 @@ suggestions (2.6:1) and the plum of a fourth compared unit (2.1:1) sank into the
 
 from __future__ import annotations
 
-from oversight.charts.style import COLOURS, INK
+from oversight.charts.style import COLOURS, INK, heat_colorscale, hover_words, trace_fills
 
 # Streamlit's dark theme's page behind a chart (the chart's own paper is made transparent on a dark page); the
 # browser test checks the page is this colour, so a Streamlit that changes it fails there, not silently here.
 DARK_PAGE = "#171614"
 
-# Words: each colour a figure writes text in on the page (titles, ticks, notes; the changes over the meeting bars
-# were red and green until they took the notes' grey, as the cards' changes did), at least 4.5:1 on the dark page. Numbers inside a bar or a slice keep their black or white.
+# Words: each colour a figure writes text in on the page (titles, ticks, notes, a donut's red word in its centre),
+# at least 4.5:1 on the dark page. Numbers inside a bar or a slice keep their black or white. (The changes over the
+# meeting bars were red and green until they took the notes' grey, as the cards' changes did: no figure writes in the
+# green since, and its rule went.)
 DARK_TEXT = {
     INK: "#E4E7EB",
     COLOURS["muted_text"]: "#B0BAC5",
     COLOURS["primary"]: "#F07167",
-    COLOURS["green"]: "#4CC494",
 }
 
 # Marks: bars, slices, lines, markers and legend keys, at least 3:1 on the dark page, with the black or white
@@ -40,6 +41,12 @@ DARK_MARKS = {
     COLOURS["secondary"]: "#2469C2",
     COLOURS["plum"]: "#8A5C77",
 }
+
+# A heatmap's cells on the dark page: from no meetings (a shade of the page, as paper's are a tint of white) to the
+# most in the marks' lifted red, every number in white (5.4:1 on the deepest cell, more on every one below it: each
+# channel rises from the shade to the red). Paper's scale, pale cells with black numbers, glared from the dark page.
+DARK_HEAT_SCALE = (("#2A1F1D", 0.0), (DARK_MARKS[COLOURS["primary"]], 1.0))
+DARK_HEAT_TEXT = "#FFFFFF"
 
 # Gridlines and the zero line recede: fainter than every mark (the data first), still more distinct from the page
 # than paper's gridlines are from white (1.24:1).
@@ -56,6 +63,45 @@ def dark_mark(colour: str) -> str:
     return DARK_MARKS.get(colour.upper(), colour.upper())
 
 
+def _dark_fills(fills: list[str] | str) -> list[str] | str:
+    return dark_mark(fills) if isinstance(fills, str) else [dark_mark(fill) for fill in fills]
+
+
+def screen_patch(plain: dict) -> list[dict]:
+    """What each trace of the figure's JSON (``plain``) changes on a dark page, for ``ui/assets/chart_view.js`` to
+    lay over it there (the page's CSS reaches neither a hover box, drawn when pointed at, nor a heatmap's cells, one
+    image): each hover box in its trace's colour as the dark page draws it, with its words black or white on it (it
+    kept the paper's red, a shade off the bars it named), and a heatmap's cells and numbers on ``DARK_HEAT_SCALE``.
+    One dict a trace, empty where nothing changes."""
+    patches: list[dict] = []
+    for trace in plain.get("data", []):
+        patch: dict = {}
+        if trace.get("type") == "heatmap":
+            patch = {"colorscale": heat_colorscale(DARK_HEAT_SCALE), "textfont": {"color": DARK_HEAT_TEXT}}
+        else:
+            fills = trace_fills(trace)
+            if fills is not None:
+                lifted = _dark_fills(fills)
+                patch = {"hoverlabel": {"bgcolor": lifted, "font": {"color": hover_words(lifted)}}}
+        patches.append(patch)
+    return patches
+
+
+def laid_over(trace: dict, patch: dict) -> dict:
+    """``trace`` with ``patch`` laid over it, key by key into nested dicts (as ``chart_view.js`` lays it)."""
+    merged = dict(trace)
+    for key, value in patch.items():
+        below = merged.get(key)
+        merged[key] = laid_over(below, value) if isinstance(value, dict) and isinstance(below, dict) else value
+    return merged
+
+
+def on_dark_page(plain: dict) -> dict:
+    """The figure's JSON as a dark page draws it where no script lays ``screen_patch`` over it (``st.plotly_chart``)."""
+    patches = screen_patch(plain)
+    return {**plain, "data": [laid_over(trace, patch) for trace, patch in zip(plain.get("data", []), patches)]}
+
+
 def _plotly_rgb(colour: str) -> str:
     """``#RRGGBB`` as Plotly writes it in an element's style: ``rgb(179, 38, 30)``."""
     red, green, blue = (int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
@@ -67,8 +113,8 @@ _DARK = 'html[data-oversight-scheme="dark"] .js-plotly-plot'
 
 def dark_theme_css() -> str:
     """The screen's rules that repaint a figure for a dark page: its paper transparent, its words and marks in
-    their dark colours, its gridlines receding. Hover boxes keep their colours (their text is picked against their
-    fill), and so do a heatmap's cells and numbers (an image with its numbers picked against each cell)."""
+    their dark colours, its gridlines receding. A hover box and a heatmap's cells and numbers, which no rule reaches,
+    take their dark colours from the figure itself (``screen_patch``)."""
     rules = [
         f"{_DARK} .main-svg {{ background: transparent !important; }}",
         f"{_DARK} rect.bg {{ fill: transparent !important; }}",

@@ -16,6 +16,7 @@ from oversight.charts.style import (
     AXIS_TITLE_LINE_PX,
     CARD_WIDTH_PX,
     COLOURS,
+    HEAT_TEXT,
     MIN_PLOT_PX,
     QUARTER_TICK_FONT,
     SEQUENCE,
@@ -24,6 +25,7 @@ from oversight.charts.style import (
     base_layout,
     count_ticks,
     fitted_axis_title,
+    heat_colorscale,
     inside_text_colour,
     label_width,
     left_margin_for,
@@ -755,7 +757,8 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
             z=table.to_numpy(),
             x=columns,
             y=names,
-            colorscale=[[0, "#FFF5F4"], [1, COLOURS["primary"]]],
+            colorscale=heat_colorscale(),
+            textfont=dict(color=HEAT_TEXT),  # one colour that reads on every cell (style.HEAT_SCALE)
             # the scale starts at no meetings, not at the fewest shown: one unit's 9, 9, 10, 10 drew the 9s as white
             # as an empty quarter, and a leader reads a pale cell as none
             zmin=0,

@@ -17,8 +17,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from oversight import config
-from oversight.charts import labels, none_entry, ticks
-from oversight.charts.style import CARD_WIDTH_PX, screen_titles, whole_title
+from oversight.charts import dark, labels, none_entry, ticks
+from oversight.charts.style import CARD_WIDTH_PX, readable_hover, screen_titles, whole_title
 from oversight.core import i18n
 from oversight.ui import plotly_bundle
 
@@ -63,7 +63,8 @@ def script_spec(
     alt: str | None = None,
 ) -> dict[str, object]:
     """What ``assets/chart_view.js`` is given to draw ``figure`` with the plotly.js at ``bundle_path``."""
-    plain = labels.for_screen(json.loads(figure.to_json()))
+    # every hover box's words black or white on its fill (charts/style.readable_hover)
+    plain = readable_hover(labels.for_screen(json.loads(figure.to_json())))
     # the quarters' ticks that stand apart at each width, and those of a phone's card in the figure itself
     tick_variants = ticks.screen_ticks(plain["layout"], labels.SCREEN_WIDTHS)
     ticks.apply(plain["layout"], ticks.fitted_ticks(plain["layout"], CARD_WIDTH_PX))
@@ -80,6 +81,9 @@ def script_spec(
         # and the legend's "…: 0" entry on the lines that width needs (a phone's three lines on a wide column)
         "legends": none_entry.screen_variants(plain, labels.SCREEN_WIDTHS),
         "config": config,  # its width follows the column: chart_view.js watches it
+        # what each trace changes on a dark page (its hover boxes, a heatmap's cells): laid over it there, and taken
+        # off again when the page turns light (chart_view.js watches the scheme ui/assets/scheme.js marks)
+        "dark": dark.screen_patch(plain),
         "clickable": clickable,
         "unavailable": i18n.t("chart.unavailable", lang),
         # the chart as one image with a name: its SVG read aloud was every tick and label in a row ("2 2 2 2 3 1 …")
@@ -102,6 +106,10 @@ def _clicked(key: str, on_points: OnPoints) -> None:
 
 def _streamlit_chart(figure: go.Figure, key: str, config: dict[str, object], on_points: OnPoints | None) -> None:
     figure = labels.fitted(figure, CARD_WIDTH_PX)  # its width is not known here: the labels that fit a phone's card
+    # hover boxes that read, and the dark page's hover boxes and heatmap cells where Streamlit says the page is dark
+    # (its word may lag a theme just changed: st.context.theme's own note)
+    plain = readable_hover(json.loads(figure.to_json()))
+    figure = go.Figure(dark.on_dark_page(plain) if st.context.theme.type == "dark" else plain)
     if on_points is None:
         st.plotly_chart(figure, theme=None, key=key, config=config)
         return

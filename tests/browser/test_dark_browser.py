@@ -4,6 +4,7 @@ dark, chart words are light, the bars keep their colours' meaning, and the chart
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from oversight.charts.dark import DARK_PAGE
 from tests.browser.helpers import assert_no_exception, wait_for_charts
@@ -232,5 +233,136 @@ def test_the_changes_over_the_meeting_bars_are_one_grey_as_the_cards_are(browser
         assert max(channels) - min(channels) <= 30, fill  # a grey (the notes' slate): no red or green in it
         back = DARK_PAGE if scheme == "dark" else "#FFFFFF"
         assert _ratio(fill, back) >= 4.5, (fill, round(_ratio(fill, back), 2))
+    finally:
+        context.close()
+
+
+_HEATMAP_AND_HOVER = """() => {
+  const hex = (css) => '#' + (css.match(/[0-9.]+/g) || []).slice(0, 3)
+    .map((v) => Number(v).toString(16).padStart(2, '0')).join('').toUpperCase();
+  const heatmap = [...document.querySelectorAll('.js-plotly-plot')].find((plot) => plot.querySelector('.heatmaplayer'));
+  const numbers = [...heatmap.querySelectorAll('.heatmaplayer text')].map((node) => hex(getComputedStyle(node).fill));
+  const trace = heatmap._fullData[0];
+  return {numbers: [...new Set(numbers)], count: numbers.length,
+    scale: trace.colorscale.map(([, colour]) => colour.toUpperCase())};
+}"""
+
+_HOVER_BOX = """() => {
+  const hex = (css) => '#' + (css.match(/[0-9.]+/g) || []).slice(0, 3)
+    .map((v) => Number(v).toString(16).padStart(2, '0')).join('').toUpperCase();
+  const box = document.querySelector('.hoverlayer .hovertext path');
+  const words = document.querySelector('.hoverlayer .hovertext text');
+  return box && words ? [hex(getComputedStyle(box).fill), hex(getComputedStyle(words).fill), words.textContent] : null;
+}"""
+
+
+def _hover_box_over(page, plot, x_share: float, y_share: float):
+    """The hover box (its fill, its words' fill, its text) shown with the pointer at a share of ``plot``'s plot area."""
+    plot.scroll_into_view_if_needed()
+    area = plot.locator(".nsewdrag").first.bounding_box()
+    page.mouse.move(area["x"] + area["width"] * x_share, area["y"] + area["height"] * y_share)
+    page.wait_for_function(f"() => ({_HOVER_BOX})() !== null")
+    return page.evaluate(_HOVER_BOX)
+
+
+def test_the_heatmap_and_the_hover_boxes_take_the_pages_theme_and_follow_a_change(browser, server_url):
+    """The page's CSS reached neither a heatmap's cells (one image) nor a hover box (drawn when pointed at): on the
+    dark page the heatmap kept its pale scale with dark numbers, and the meetings' red bar a hover box in the paper's
+    #B3261E with the bar beside it #CA2B22. chart_view.js lays the dark colours over the figure while the page is
+    dark, and takes them off when the system turns light."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", color_scheme="dark")
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/meetings")
+        wait_for_charts(page, 4)
+        expect(page.locator("html")).to_have_attribute("data-oversight-scheme", "dark")
+        page.wait_for_function(f"() => ({_HEATMAP_AND_HOVER})().numbers.join() === '#FFFFFF'")
+        dark = page.evaluate(_HEATMAP_AND_HOVER)
+        assert dark == {"numbers": ["#FFFFFF"], "count": 36, "scale": ["#2A1F1D", "#CA2B22"]}, dark
+        bars = page.locator(".js-plotly-plot").first  # 会议数量: a year earlier's grey bar, then this year's red
+        box, words, text = _hover_box_over(page, bars, 0.16, 0.95)
+        assert (box, words) == ("#CA2B22", "#FFFFFF") and _ratio(box, words) >= 4.5, (box, words, text)
+        box, words, text = _hover_box_over(page, bars, 0.09, 0.95)
+        assert (box, words) == ("#87919D", "#000000") and _ratio(box, words) >= 4.5, (box, words, text)
+
+        page.emulate_media(color_scheme="light")  # the system's setting turns light: Streamlit's theme follows
+        expect(page.locator("html")).to_have_attribute("data-oversight-scheme", "light")
+        page.wait_for_function(f"() => ({_HEATMAP_AND_HOVER})().numbers.join() === '#000000'")
+        light = page.evaluate(_HEATMAP_AND_HOVER)
+        assert light == {"numbers": ["#000000"], "count": 36, "scale": ["#FFF5F4", "#DC4F46"]}, light
+        page.mouse.move(0, 0)
+        box, words, text = _hover_box_over(page, bars, 0.16, 0.95)
+        assert (box, words) == ("#B3261E", "#FFFFFF"), (box, words, text)
+        assert_no_exception(page)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("how", ["print media", "print dialog"])
+def test_a_dark_page_prints_its_heatmap_on_papers_scale(browser, server_url, how):
+    """Paper is white whatever the screen's theme (app.css): the dark heatmap's cells of no meetings, a shade of the
+    dark page, would print near black, as if they were the most. Printed (the print media, or Ctrl+P's beforeprint
+    event, which page.pdf() and the browser's dialog send), the heatmap is paper's; back on screen, dark's again."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", color_scheme="dark")
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/meetings")
+        wait_for_charts(page, 4)
+        page.wait_for_function(f"() => ({_HEATMAP_AND_HOVER})().numbers.join() === '#FFFFFF'")
+        if how == "print media":
+            page.emulate_media(media="print")
+        else:
+            page.evaluate("window.dispatchEvent(new Event('beforeprint'))")
+        page.wait_for_function(f"() => ({_HEATMAP_AND_HOVER})().numbers.join() === '#000000'")
+        assert page.evaluate(_HEATMAP_AND_HOVER)["scale"] == ["#FFF5F4", "#DC4F46"]
+        if how == "print media":
+            page.emulate_media(media="screen")
+        else:
+            page.evaluate("window.dispatchEvent(new Event('afterprint'))")
+        page.wait_for_function(f"() => ({_HEATMAP_AND_HOVER})().numbers.join() === '#FFFFFF'")
+        assert page.evaluate(_HEATMAP_AND_HOVER)["scale"] == ["#2A1F1D", "#CA2B22"]
+    finally:
+        context.close()
+
+
+# Each box of the page that would print dark on the paper (its own background opaque enough and darker than a
+# 0.3 luminance), but a chosen unit's red chip, a mark whose words are measured on it instead.
+_DARK_ON_PAPER = """() => {
+  const lum = (css) => { const m = (css.match(/[0-9.]+/g) || []).map(Number);
+    const [r, g, b] = m.slice(0, 3).map((v) => v / 255)
+      .map((v) => (v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4));
+    return [0.2126 * r + 0.7152 * g + 0.0722 * b, m.length > 3 ? m[3] : 1]; };
+  const dark = [];
+  for (const node of document.querySelectorAll('[data-testid="stApp"] *')) {
+    const style = getComputedStyle(node), box = node.getBoundingClientRect();
+    if (node.matches('span[data-tag]') || box.width * box.height < 50 || style.visibility === 'hidden') continue;
+    const [luminance, alpha] = lum(style.backgroundColor);
+    if (alpha > 0.3 && luminance < 0.3) dark.push([node.dataset.testid || node.className.toString().slice(0, 30),
+      style.backgroundColor]);
+  }
+  const chips = [...document.querySelectorAll('[data-testid="stMultiSelect"] span[data-tag]')].map((chip) =>
+    [getComputedStyle(chip.querySelector('span')).color, getComputedStyle(chip).backgroundColor]);
+  return {dark, chips};
+}"""
+
+
+@pytest.mark.parametrize("path, charts", [("issues", 3), ("reminders", 2), ("unit_profile", 1)])
+def test_a_dark_page_printed_has_no_dark_box_on_the_paper(browser, server_url, path, charts):
+    """Printed from the dark theme, the search box over the issue list and the unit chooser printed as #2D2B27 bars
+    on the white paper, a note (reminders) as a #1E2A3D one, and the chosen unit's chip wrote its name in the ink on
+    its red at 2.6:1. Each is paper's now, the chip's words white."""
+    context = browser.new_context(viewport={"width": 1440, "height": 1000}, locale="zh-CN", color_scheme="dark")
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/{path}")
+        wait_for_charts(page, charts)
+        expect(page.locator("html")).to_have_attribute("data-oversight-scheme", "dark")
+        page.emulate_media(media="print")
+        expect(page.locator("section[data-testid='stSidebar']")).to_be_hidden()
+        printed = page.evaluate(_DARK_ON_PAPER)
+        assert printed["dark"] == [], printed["dark"]
+        for words, chip in printed["chips"]:
+            assert _ratio(_opaque(words), _opaque(chip)) >= 4.5, (words, chip)
+        assert path != "unit_profile" or printed["chips"], printed
     finally:
         context.close()

@@ -58,14 +58,68 @@ function asSelection(point) {
 function fittedData(spec, width) {
   let names = null;
   for (const variant of spec.legends || []) if (width >= variant.from) names = variant.names;
+  const dark = darkPage() ? spec.dark || [] : [];
   return spec.figure.data.map((trace, index) => {
     const fit = trace.meta && trace.meta.oversight_labels;
     const name = names ? names[String(index)] : undefined;
-    if (!fit && name === undefined) return trace;
+    const patch = dark[index];
+    if (!fit && name === undefined && !(patch && Object.keys(patch).length)) return trace;
     const fitted = name === undefined ? { ...trace } : { ...trace, name };
     if (fit) fitted.text = fit.text.map((text, i) => (fit.from[i] !== null && width >= fit.from[i] ? text : ""));
-    return fitted;
+    return patch ? laidOver(fitted, patch) : fitted;
   });
+}
+
+// On a dark page (ui/assets/scheme.js marks the root), each trace's dark colours (oversight/charts/dark.py's
+// screen_patch) are laid over it: its hover boxes and a heatmap's cells, which the page's CSS cannot reach. Not while
+// the page is printed: paper is white whatever the screen's theme (app.css), and the dark heatmap's cells of no
+// meetings, a shade of the dark page, read on paper as the most.
+const PRINT = window.matchMedia("print");
+let printing = PRINT.matches;
+
+function darkPage() {
+  return !printing && document.documentElement.dataset.oversightScheme === "dark";
+}
+
+function isPlain(value) {
+  return value !== null && typeof value === "object" && !Array.isArray(value);
+}
+
+function laidOver(trace, patch) {
+  const merged = { ...trace };
+  for (const [key, value] of Object.entries(patch)) {
+    merged[key] = isPlain(value) && isPlain(merged[key]) ? laidOver(merged[key], value) : value;
+  }
+  return merged;
+}
+
+// Every chart drawn again when the page turns dark or light (the settings menu, the system's setting), and when it
+// is printed and back: Plotly draws at once, before the browser takes the page for paper.
+function watchScheme() {
+  const root = document.documentElement;
+  if (root.oversightChartsWatchScheme) return;
+  root.oversightChartsWatchScheme = true;
+  let drawnFor = darkPage();
+  const redraw = () => {
+    if (darkPage() === drawnFor) return;
+    drawnFor = darkPage();
+    for (const plot of document.querySelectorAll(".oversight-chart")) {
+      const spec = plot.oversightSpec;
+      if (!spec || !plot._fullLayout || !window.Plotly) continue;
+      const width = plot.clientWidth;
+      Promise.resolve(window.Plotly.react(plot, fittedData(spec, width), fittedLayout(spec, width), spec.config))
+        .then(() => insidesHidden(plot))
+        .catch(() => {});
+    }
+  };
+  new MutationObserver(redraw).observe(root, { attributes: true, attributeFilter: ["data-oversight-scheme"] });
+  const printed = (now) => () => {
+    printing = now === null ? PRINT.matches : now;
+    redraw();
+  };
+  PRINT.addEventListener("change", printed(null));
+  window.addEventListener("beforeprint", printed(true));
+  window.addEventListener("afterprint", printed(null));
 }
 
 // The title on the lines it needs at that width (oversight/charts/style.py's screen_titles, the same fitting as an
@@ -157,6 +211,7 @@ export default function (component) {
     parentElement.appendChild(plot);
   }
   const spec = data;
+  watchScheme();
   // one image with a name for a screen reader (oversight/ui/chart_view.py's alt: the title and its reading), not
   // the SVG's every tick and label read in a row; role img makes what is inside it presentational
   plot.setAttribute("role", "img");
