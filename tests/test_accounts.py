@@ -473,6 +473,7 @@ def test_throttle_keeps_counting_when_a_file_it_wrote_before_can_no_longer_be_wr
     monkeypatch.setattr(accounts, "write_private", disk_full)
     for _ in range(5):
         assert throttle.claim("someone", "10.0.0.9") == 0
+        throttle.failure("someone", "10.0.0.9", claimed=True)
     assert throttle.claim("someone", "10.0.0.9") == 30 and throttle.retry_after("someone") == 30
     assert throttle.retry_after("other") == 0  # what the file held is still there
     monkeypatch.undo()
@@ -664,6 +665,65 @@ def test_attempts_sent_at_once_are_counted_before_any_password_is_checked(users)
     assert login.sign_in(
         "lead", "leader-pass-1", "10.0.0.5", throttle=Throttle(throttle.throttle_file(users), clock)
     ).ok
+
+
+def test_one_account_signed_in_from_many_tabs_at_once_is_let_in_every_time(users, monkeypatch):
+    """Thirty sign-ins of one shared account at once with its right password (the office's tabs after a replica
+    restarted, from one address): 15 were refused for 30 s, each attempt counted a failure before its password was
+    looked at, so the sixth in flight locked the name. Attempts in flight are pending, not failures: every one gets in,
+    and no more than five passwords are ever checked at once (the twelve-wrong-at-once test above still holds)."""
+    import threading
+
+    clock = Clock()
+    start = threading.Barrier(30)
+    outcomes: list[str] = []
+    # as on a busy server: no password check ends before every attempt has had the throttle's answer (or, where
+    # the throttle holds an attempt until others' outcomes are known, for two seconds)
+    answered = threading.Condition()
+    claims = [0]
+    claim, authenticate = Throttle.claim, login.authenticate
+
+    def counted_claim(self, *args):
+        wait = claim(self, *args)
+        with answered:
+            claims[0] += 1
+            answered.notify_all()
+        return wait
+
+    def slow_authenticate(*args, **kwargs):
+        with answered:
+            answered.wait_for(lambda: claims[0] == 30, timeout=2)
+        return authenticate(*args, **kwargs)
+
+    monkeypatch.setattr(Throttle, "claim", counted_claim)
+    monkeypatch.setattr(login, "authenticate", slow_authenticate)
+
+    def attempt() -> None:
+        gate = Throttle(throttle.throttle_file(users), clock)
+        start.wait()
+        outcomes.append(login.sign_in("lead", "leader-pass-1", "10.0.0.5", throttle=gate).outcome)
+
+    threads = [threading.Thread(target=attempt) for _ in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert outcomes == ["ok"] * 30
+    assert [line["action"] for line in audit.read_audit()].count("sign_in") == 30
+    assert Throttle(throttle.throttle_file(users), clock).retry_after("lead", "10.0.0.5") == 0
+
+
+def test_a_check_that_never_ended_counts_as_a_failure_after_a_while(users):
+    """An attempt let through whose process died in the password check has no outcome: pending for PENDING_S, then
+    a failure like any other (five such lock the name as five wrong passwords do)."""
+    clock = Clock()
+    gate = Throttle(throttle.throttle_file(users), clock, busy_wait_s=0)
+    for _ in range(5):
+        assert gate.claim("lead", "10.0.0.5") == 0  # and never an outcome
+    assert gate.claim("lead", "10.0.0.5") == throttle.PENDING_S  # over the limit while five are pending
+    clock.advance(throttle.PENDING_S)
+    assert gate.claim("lead", "10.0.0.5") == 30  # the five became failures: the name is locked
+    assert gate.retry_after("lead") == 30
 
 
 @pytest.mark.parametrize(

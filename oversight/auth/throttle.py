@@ -26,6 +26,13 @@ MAX_THROTTLE_ENTRIES = 10_000  # names and addresses remembered; a flood of made
 # flood of failures must not push them out), the most recent first
 MAX_KNOWN_ENTRIES = 5_000
 KNOWN_FOR_S = 90 * 24 * 3600
+# An attempt let through to the password check is "pending" until its outcome: pending and failed attempts together
+# may not pass the limit (twelve wrong passwords sent at once get five checks), but pending ones lock nobody out —
+# thirty right sign-ins at once of one shared account (the office's tabs after a restart) were 15 refused for 30 s,
+# each counted a failure before its password was looked at. One whose outcome never came (its process died in the
+# check) counts as a failure after ``PENDING_S``; an attempt over the limit while others are pending waits for their
+# outcomes, up to ``Throttle.busy_wait_s``.
+PENDING_S = 30.0
 
 
 def throttle_file(users_path: Path | None = None) -> Path:
@@ -51,9 +58,10 @@ def _prune(entry: Mapping[str, Any] | None, now: float, policy: ThrottlePolicy) 
     failures = [t for t in entry.get("failures", []) if now - t < policy.window_s]
     locked_until = float(entry.get("locked_until", 0.0))
     lockouts = int(entry.get("lockouts", 0))
+    pending = list(entry.get("pending", []))
     if not failures and now >= locked_until:
         lockouts = 0  # a quiet window forgives
-    return {"failures": failures, "locked_until": locked_until, "lockouts": lockouts}
+    return {"failures": failures, "locked_until": locked_until, "lockouts": lockouts, "pending": pending}
 
 
 def retry_after(state: Mapping[str, Any], key: str, now: float, policy: ThrottlePolicy = USER_POLICY) -> float:
@@ -78,7 +86,41 @@ def record_failure(
 
 
 def record_success(state: Mapping[str, Any], key: str) -> dict[str, Any]:
-    return {k: v for k, v in state.items() if k != key}
+    """The state without ``key``'s failures and lock; the attempts still pending beside this one stay counted."""
+    pending = list((state.get(key) or {}).get("pending", []))[1:]
+    rest = {k: v for k, v in state.items() if k != key}
+    return {**rest, key: {"failures": [], "locked_until": 0.0, "lockouts": 0, "pending": pending}} if pending else rest
+
+
+def _with_pending(state: Mapping[str, Any], key: str, now: float, policy: ThrottlePolicy) -> dict[str, Any]:
+    entry = _prune(state.get(key), now, policy)
+    entry["pending"].append(now)
+    return {**state, key: entry}
+
+
+def _resolved(state: Mapping[str, Any], key: str) -> dict[str, Any]:
+    """The state with the oldest of ``key``'s pending attempts taken off (its outcome is being recorded)."""
+    entry = state.get(key)
+    if not entry or not entry.get("pending"):
+        return dict(state)
+    return {**state, key: {**entry, "pending": list(entry["pending"])[1:]}}
+
+
+def _expire_pending(state: Mapping[str, Any], key: str, now: float, policy: ThrottlePolicy) -> dict[str, Any]:
+    """Pending attempts older than ``PENDING_S`` become failures (a check that never ended is not a success)."""
+    entry = state.get(key)
+    stale = [t for t in (entry or {}).get("pending", []) if now - t >= PENDING_S]
+    for _ in stale:
+        state = record_failure(_resolved(state, key), key, now, policy)
+    return dict(state)
+
+
+def _busy_for(state: Mapping[str, Any], key: str, now: float, policy: ThrottlePolicy) -> float:
+    """Seconds until a pending attempt of ``key`` ends for sure, if failures and pending ones fill the limit."""
+    entry = _prune(state.get(key), now, policy)
+    if len(entry["failures"]) + len(entry["pending"]) < policy.max_failures or not entry["pending"]:
+        return 0.0
+    return max(0.0, float(min(entry["pending"])) + PENDING_S - now)
 
 
 def forget_stale(
@@ -94,7 +136,7 @@ def forget_stale(
                 known[key] = entry
             continue
         pruned = _prune(entry, now, ADDRESS_POLICY if key.startswith("addr:") else policy)
-        if pruned["failures"] or pruned["locked_until"] > now or pruned["lockouts"]:
+        if pruned["failures"] or pruned["locked_until"] > now or pruned["lockouts"] or pruned["pending"]:
             kept[key] = {**pruned, **({"audited": entry["audited"]} if "audited" in entry else {})}
     if len(kept) > limit:
         ranked = sorted(
@@ -114,6 +156,8 @@ def _valid_entry(entry: Any) -> bool:
         isinstance(entry, dict)
         and isinstance(entry.get("failures", []), list)
         and all(isinstance(t, (int, float)) for t in entry.get("failures", []))
+        and isinstance(entry.get("pending", []), list)
+        and all(isinstance(t, (int, float)) for t in entry.get("pending", []))
         and isinstance(entry.get("locked_until", 0.0), (int, float))
         and isinstance(entry.get("lockouts", 0), int)
     )
@@ -159,6 +203,7 @@ class Throttle:
 
     path: Path | None
     clock: Callable[[], float] = time.time
+    busy_wait_s: float = 20.0  # real seconds an attempt waits for pending ones' outcomes before it is told to wait
     _memory: dict[str, Any] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _unsaved: bool = False  # the last write of the file failed: memory holds counts the file lacks
@@ -224,19 +269,32 @@ class Throttle:
 
     def claim(self, username: str | None, address: str | None = None) -> float:
         """Before a password is checked, under the lock: the seconds the attempt must wait (then it is not checked),
-        or 0 with the attempt already counted as a failure of the name (``success`` takes it back). Checked first
-        and counted after the slow password check, twelve tabs submitted at once each passed the check before any
-        failure was counted: eleven wrong passwords were tried against one name, and the twelfth, right, got in."""
-        now = self.clock()
-        with self._transaction() as state:
-            wait = _wait(state, username, address, now)
-            if wait > 0:
-                return wait
-            for key, policy in _throttle_keys(username, address):
-                if not key.startswith("addr:"):  # the name's counts; the address's waits for the outcome
-                    state = record_failure(state, key, now, policy)
-            self._save(forget_stale(state, now))
-        return 0.0
+        or 0 with the attempt counted as pending for the name (``failure`` or ``success`` records its outcome).
+        Checked first and counted after the slow password check, twelve tabs submitted at once each passed the check
+        before any failure was counted: eleven wrong passwords were tried against one name, and the twelfth, right,
+        got in. Pending and failed attempts together stay within the limit; an attempt over it while some are
+        pending waits for their outcomes (``PENDING_S``)."""
+        deadline = time.monotonic() + self.busy_wait_s
+        while True:
+            now = self.clock()
+            with self._transaction() as state:
+                names = [
+                    (key, policy) for key, policy in _throttle_keys(username, address) if not key.startswith("addr:")
+                ]
+                for key, policy in names:
+                    state = _expire_pending(state, key, now, policy)
+                wait = _wait(state, username, address, now)
+                holding = [key for key, _ in _throttle_keys(username, address, state)]  # a known name: its pair's
+                busy = max([_busy_for(state, key, now, policy) for key, policy in names if key in holding], default=0.0)
+                if wait <= 0 and busy <= 0:
+                    for key, policy in names:  # the name's counts; the address's waits for the outcome
+                        state = _with_pending(state, key, now, policy)
+                    self._save(forget_stale(state, now))
+                    return 0.0
+                self._save(forget_stale(state, now))
+            if wait > 0 or time.monotonic() >= deadline:
+                return max(wait, busy)
+            time.sleep(0.05)  # the pending checks take a fraction of a second each
 
     def failure(self, username: str | None, address: str | None = None, *, claimed: bool = False) -> float:
         """Count a failed attempt (``claimed``: its name's part was counted by ``claim``, only the address's is
@@ -244,8 +302,9 @@ class Throttle:
         now = self.clock()
         with self._transaction() as state:
             for key, policy in _throttle_keys(username, address):
-                if not claimed or key.startswith("addr:"):
-                    state = record_failure(state, key, now, policy)
+                if claimed and not key.startswith("addr:"):
+                    state = _resolved(state, key)
+                state = record_failure(state, key, now, policy)
             state = forget_stale(state, now)
             self._save(state)
         return _wait(state, username, address, now)
