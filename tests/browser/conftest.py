@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = ROOT / "test-output" / "browser"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = browser_bench.CHROMIUM_ARGS  # the bench's: the same browser for both
+START_TIMEOUT_S = 180
 
 
 def _free_port() -> int:
@@ -66,7 +67,9 @@ def start_server(
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}" + (f"/{base_url}" if base_url else "")
-    deadline = time.monotonic() + 60
+    # generous: the start imports streamlit, pandas, plotly and duckdb, which took more than 60 s on two cores at
+    # load 30-40 (every browser test of a module erred at its server's start); a server that fails says so at once
+    deadline = time.monotonic() + START_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(process.stdout.read().decode(errors="replace"))
@@ -77,7 +80,7 @@ def start_server(
         except OSError:
             time.sleep(0.3)
     process.kill()
-    raise RuntimeError("streamlit did not start within 60 s")
+    raise RuntimeError(f"streamlit did not start within {START_TIMEOUT_S} s")
 
 
 def stop_server(process: subprocess.Popen) -> None:

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import ROOT, start_server, stop_server
-from tests.browser.helpers import assert_no_exception, metric_value, wait_for_charts
+from tests.browser.helpers import assert_no_exception, eventually, metric_value, wait_for_charts
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct-horse-battery"
@@ -105,9 +105,16 @@ def test_an_account_removed_while_its_page_is_open_gets_no_file(page, accounts_s
     failures = []
     page.on("download", lambda download: failures.append(download.failure()))
     csv.click()
-    page.wait_for_timeout(3000)
+
+    def lines_of_lingdao() -> list[str]:
+        return [line for line in audit_log.read_text(encoding="utf-8").splitlines() if '"lingdao"' in line]
+
+    def refused(lines: list[str]) -> bool:
+        return any('"action":"refused"' in line and '"account_changed"' in line for line in lines)
+
+    # the refusal is written when the browser asks for the file: waited for (a fixed 3 s could pass first under load)
+    lines = eventually(page, lines_of_lingdao, refused)
     assert all(failure is not None for failure in failures), failures  # nothing arrived whole
-    lines = [line for line in audit_log.read_text(encoding="utf-8").splitlines() if '"lingdao"' in line]
     assert not any('"action":"download"' in line for line in lines)
     assert any('"action":"refused"' in line and '"account_changed"' in line for line in lines)
 

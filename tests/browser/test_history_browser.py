@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_no_exception, wait_for_charts
+from tests.browser.helpers import assert_no_exception, chips, pick_option, wait_for_charts
 
 pytestmark = pytest.mark.browser
 
@@ -25,10 +25,12 @@ def _settled(page, issues: str) -> None:
     wait_for_charts(page, 4)
 
 
+def _units(page):
+    return page.locator("section[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
+
+
 def _pick_unit(page, name: str) -> None:
-    page.locator("section[data-testid='stSidebar'] [data-testid='stMultiSelect'] input").first.click()
-    page.get_by_role("option", name=name).click()
-    page.keyboard.press("Escape")
+    pick_option(page, _units(page), name)
 
 
 def test_back_undoes_a_filter_change_and_forward_redoes_it(page, server_url, output_dir):
@@ -50,9 +52,7 @@ def test_back_undoes_a_filter_change_and_forward_redoes_it(page, server_url, out
     expect(page).not_to_have_url(re.compile(r"unit="))
     _settled(page, "16个")
     # the sidebar says the same as the figures
-    expect(
-        page.locator("section[data-testid='stSidebar'] [data-testid='stMultiSelect'] [data-baseweb='tag']")
-    ).to_have_count(0)
+    expect(chips(_units(page))).to_have_count(0)
 
     page.go_forward()
     _settled(page, "2个")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.helpers import assert_no_exception, wait_for_charts
+from tests.browser.helpers import assert_no_exception, wait_for_charts, wait_for_charts_redrawn
 
 pytestmark = pytest.mark.browser
 
@@ -227,7 +227,7 @@ def test_printing_the_overview_hides_the_controls_and_keeps_the_cards_in_a_row(b
         assert max(heights) < 60, heights  # one line each, never a character per line
         # a chart redrawn for print is no wider than A4 holds (190 mm = 718 px): drawn at the window's 1210 px it
         # was cut at the paper's edge, its last quarters and the ends of its bars gone
-        page.wait_for_timeout(1500)  # Streamlit redraws a chart whose box changed
+        wait_for_charts_redrawn(page)  # Streamlit redraws a chart whose box changed
         widths = page.evaluate(
             "[...document.querySelectorAll('.js-plotly-plot')].map(e => e.getBoundingClientRect().width)"
         )
@@ -388,7 +388,7 @@ def test_printing_a_page_keeps_every_chart_and_every_tables_columns_and_rows_on_
             wait_for_charts(page, charts)
             assert_no_exception(page)
             page.emulate_media(media="print")
-            page.wait_for_timeout(1500)  # Streamlit redraws a chart whose box changed
+            wait_for_charts_redrawn(page)  # Streamlit redraws a chart whose box changed
             printed = page.evaluate(_PRINTED)
             assert printed["width"] <= A4_PRINTABLE_PX + 1, printed["width"]
             assert bool(printed["tables"]) == has_tables, name  # the tables printed as tables of their own …
@@ -454,7 +454,7 @@ def test_a_word_that_does_not_break_is_wrapped_on_the_paper(browser, unbroken_se
         wait_for_charts(page, PRINTED_PAGES["issues"][0])
         assert_no_exception(page)
         page.emulate_media(media="print")
-        page.wait_for_timeout(1500)  # Streamlit redraws a chart whose box changed
+        wait_for_charts_redrawn(page)  # Streamlit redraws a chart whose box changed
         printed = page.evaluate(_PRINTED)
         shown = page.evaluate(
             "() => [...document.querySelectorAll('.oversight-print-table td')].map(td => td.innerText)"

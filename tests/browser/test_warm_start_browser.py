@@ -174,6 +174,7 @@ def test_pages_with_charts_load_our_plotly_with_the_page_once_and_never_streamli
     assert page.locator(f'script[src="./{bundle.path}"]').count() == 1
     assert page.evaluate("() => WebSocket.toString().includes('[native code]') && WebSocket.OPEN === 1")
     page.get_by_role("link", name="会议监督").click()  # Streamlit's own navigation: no new page load
+    expect(page).to_have_url(re.compile(r"/meetings\?"))  # its run begun: the Overview's charts no longer pass for its
     wait_for_charts(page, 3)
     assert_no_exception(page)
     assert [url for url in requested if "plotly" in url.lower()] == [f"{fresh_server}/{bundle.path}"]
