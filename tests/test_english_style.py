@@ -142,3 +142,21 @@ def test_the_reading_beside_the_chart_names_the_unit_with_most_issues_with_its_a
     spec = next(spec for spec in OVERVIEW_CHARTS if spec.key == "issues_suggestions_by_unit")
     text = takeaways.takeaway(spec, queries.run(connection, spec.query, default_filter), "en")
     assert text == "The General Office had the most issues raised (3 issues); 16 issues and 19 suggestions in all."
+
+
+def test_the_summary_counts_reminders_by_form_number_first(connection, default_filter):
+    """The summary's "(written 15, face-to-face 15, at a meeting 12)" was the Chinese order word for word (书面提醒15次);
+    English puts the number first. The counts are the sample's 2020 reminders, recounted from reminders.xlsx."""
+    from oversight.data import queries, store
+    from oversight.present import summary
+
+    reminders = pd.read_excel(store.SAMPLE_DATA_DIR / "reminders.xlsx", engine="openpyxl")
+    in_2020 = reminders[pd.to_datetime(reminders["提醒日期"]).dt.year == 2020]["提醒方式"].value_counts()
+    counts = {form: int(in_2020.get(form, 0)) for form in ("书面提醒", "面对面提醒", "会议提醒")}
+    assert counts == {"书面提醒": 15, "面对面提醒": 15, "会议提醒": 12}
+
+    paragraphs = summary.written_summary(lambda name, f: queries.run(connection, name, f), default_filter, "en")
+    assert paragraphs[1].endswith(
+        f"issued 42 reminders to unit leaders ({counts['书面提醒']} written, {counts['面对面提醒']} face-to-face, "
+        f"{counts['会议提醒']} at a meeting)."
+    )
