@@ -160,3 +160,9 @@ def test_the_summary_counts_reminders_by_form_number_first(connection, default_f
         f"issued 42 reminders to unit leaders ({counts['书面提醒']} written, {counts['面对面提醒']} face-to-face, "
         f"{counts['会议提醒']} at a meeting)."
     )
+
+
+def test_a_list_of_kinds_takes_no_comma_before_its_last():
+    """A bad upload's refusal listed "(.xlsx, .xlsm, .xls, or WPS .et)", the one serial comma beside every other list
+    ("a, b and c", ``summary.join_list``)."""
+    assert "(.xlsx, .xlsm, .xls or WPS .et)" in i18n.t("error.not_a_spreadsheet", "en")
