@@ -791,7 +791,7 @@ def test_an_audit_log_that_fills_once_a_push_went_out_says_what_went_out_and_the
         assert len(receiver.on("/cgi-bin/webhook/send")) == 1 and receiver.on("/robot/send") == []
         assert "Pushed\twecom-group\talerts\t2020-11-08/all (attempt 1)" in out
         assert err.strip() == (
-            "the audit log cannot be written: the pushes listed above went out, and no further channel was tried, "
+            "The audit log cannot be written: the pushes listed above went out, and no further channel was tried, "
             "so that every push is recorded; once the log can be written, run the command again"
         )
         assert [(e["details"]["channel"], e["details"]["status"]) for e in _audit_pushes()] == [
@@ -848,7 +848,7 @@ def test_a_push_whose_first_audit_line_cannot_be_written_is_not_sent_and_the_log
         assert receiver.requests == []
     assert status == 1
     assert err.strip() == (
-        "the audit log cannot be written; so that every action is recorded, this one was not carried out\n"
+        "The audit log cannot be written; so that every action is recorded, this one was not carried out\n"
         "The audit log: /dev/full (the disk is full); an administrator should make it writable or free its disk, "
         "then run the command again"
     )

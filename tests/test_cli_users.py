@@ -136,7 +136,7 @@ def test_no_account_changes_without_its_audit_line(monkeypatch, capsys, private_
     prompts(monkeypatch, "brand-new-pass", "brand-new-pass")
     assert main(["user", "passwd", "lead", "--lang", "en"]) == 1
     assert capsys.readouterr().err.strip() == (
-        "the audit log cannot be written; so that every action is recorded, this one was not carried out\n"
+        "The audit log cannot be written; so that every action is recorded, this one was not carried out\n"
         f"The audit log: {blocked} (it is a folder); an administrator should make it writable or free its disk, "
         "then run the command again"
     )
@@ -211,7 +211,7 @@ def test_a_password_is_never_a_plain_argument(monkeypatch, capsys):
         (["x1", "--role", "chief"], "good-pass-1", "Unknown role “chief”: choose one of admin, leader, unit"),
         (["x1", "--role", "unit"], "good-pass-1", "A “unit” account needs at least one unit (--unit)"),
         (["x1", "--role", "unit", "--unit", "province_hq"], "good-pass-1", "Unknown unit ID(s): province_hq"),
-        (["x1", "--role", "leader"], "short", "the password is too short: at least 8 characters"),
+        (["x1", "--role", "leader"], "short", "The password is too short: at least 8 characters"),
         (["x1", "--role", "leader"], "", "The password must not be empty"),
     ],
 )

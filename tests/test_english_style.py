@@ -52,6 +52,8 @@ CLI_LINES_NAMED = {
     "data.report.failed_stopped",
     "data.report.found_stopped",
     "data.history.damaged",
+    "error.undo_history_damaged",
+    "error.audit_unwritable",
     "auth.login.disabled",
 }
 

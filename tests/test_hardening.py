@@ -197,7 +197,7 @@ def test_an_import_whose_audit_line_cannot_be_written_changes_nothing(data_folde
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == (
-        "the audit log cannot be written; so that every action is recorded, this one was not carried out\n"
+        "The audit log cannot be written; so that every action is recorded, this one was not carried out\n"
         "The audit log: /dev/full (the disk is full); an administrator should make it writable or free its disk, "
         "then run the command again"
     )
@@ -772,7 +772,7 @@ def test_a_folder_changed_by_an_account_stays_guarded_when_the_variable_points_a
         assert main(command) == 3
         err = capsys.readouterr().err
         assert err.startswith(
-            f"this data folder has been changed by a signed-in account before (users file {users.resolve()}), "
+            f"This data folder has been changed by a signed-in account before (users file {users.resolve()}), "
             f"but the users file {empty} has no accounts;"
         )
         assert str(data_folder / accounts_marker.MARKER) in err
