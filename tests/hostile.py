@@ -303,7 +303,7 @@ CORPUS: list[Hostile] = [
         1,
         [
             FAILED_ONE,
-            "  - {file}: sheet '会议' reaches 1048576 rows × 16384 columns, more than the limit of 2,000,000 cells; "
+            "  - {file}: sheet “会议” reaches 1048576 rows × 16384 columns, more than the limit of 2,000,000 cells; "
             "delete the content or formatting far outside the table, save, and import again",
         ],
     ),
@@ -314,7 +314,7 @@ CORPUS: list[Hostile] = [
         1,
         [
             FAILED_ONE,
-            "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 2,000,000 cells; "
+            "  - {file}: sheet “会议” reaches 1048576 rows × 100 columns, more than the limit of 2,000,000 cells; "
             "delete the content or formatting far outside the table, save, and import again",
         ],
     ),
@@ -338,7 +338,7 @@ CORPUS: list[Hostile] = [
             1,
             [
                 FAILED_ONE,
-                "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 2,000,000 "
+                "  - {file}: sheet “会议” reaches 1048576 rows × 100 columns, more than the limit of 2,000,000 "
                 "cells; delete the content or formatting far outside the table, save, and import again",
             ],
         )
@@ -352,7 +352,7 @@ CORPUS: list[Hostile] = [
             1,
             [
                 FAILED_ONE,
-                "  - {file}: sheet '会议' reaches 1048576 rows × 100 columns, more than the limit of 2,000,000 "
+                "  - {file}: sheet “会议” reaches 1048576 rows × 100 columns, more than the limit of 2,000,000 "
                 "cells; delete the content or formatting far outside the table, save, and import again",
             ],
         )
@@ -381,7 +381,7 @@ CORPUS: list[Hostile] = [
         1,
         [
             FAILED_ONE,
-            "  - {file}: sheet '会议' reaches 1048576 rows × 10 columns, more than the limit of 2,000,000 cells; "
+            "  - {file}: sheet “会议” reaches 1048576 rows × 10 columns, more than the limit of 2,000,000 cells; "
             "delete the content or formatting far outside the table, save, and import again",
         ],
     ),
@@ -419,7 +419,7 @@ CORPUS: list[Hostile] = [
         1,
         [
             FAILED_ONE,
-            "  - {file}: sheet '会议' reaches 65536 rows × 256 columns, more than the limit of 2,000,000 cells; "
+            "  - {file}: sheet “会议” reaches 65536 rows × 256 columns, more than the limit of 2,000,000 cells; "
             "delete the content or formatting far outside the table, save, and import again",
         ],
     ),
@@ -430,7 +430,7 @@ CORPUS: list[Hostile] = [
         1,
         [
             FAILED_ONE,
-            "  - {file}: sheet '会议' reaches 101 rows × 65536 columns, more than the limit of 2,000,000 cells; "
+            "  - {file}: sheet “会议” reaches 101 rows × 65536 columns, more than the limit of 2,000,000 cells; "
             "delete the content or formatting far outside the table, save, and import again",
         ],
     ),
@@ -441,7 +441,7 @@ CORPUS: list[Hostile] = [
         1,
         [
             FAILED_ONE,
-            "  - {file}: sheet '会议' reaches 2147483648 rows × 10 columns, more than the limit of 2,000,000 "
+            "  - {file}: sheet “会议” reaches 2147483648 rows × 10 columns, more than the limit of 2,000,000 "
             "cells; delete the content or formatting far outside the table, save, and import again",
         ],
     ),
@@ -504,7 +504,7 @@ CORPUS: list[Hostile] = [
         1,
         [
             FAILED_ONE,
-            "  - {file} · row 61 · column J '备注': contains an invisible control character U+0000; delete it and "
+            "  - {file} · row 61 · column J “备注”: contains an invisible control character U+0000; delete it and "
             "import again (it often comes with text copied from web pages or other systems)",
         ],
     ),
@@ -516,7 +516,7 @@ CORPUS: list[Hostile] = [
         1,
         [
             FAILED_ONE,
-            "  - {file} · sheet '问题' · row 2 · column F '问题描述': contains an invisible control character U+000B; "
+            "  - {file} · sheet “问题” · row 2 · column F “问题描述”: contains an invisible control character U+000B; "
             "delete it and import again (it often comes with text copied from web pages or other systems)",
         ],
     ),
@@ -527,7 +527,7 @@ CORPUS: list[Hostile] = [
         1,
         [
             FAILED_ONE,
-            "  - {file} · sheet '会议' · row 2 · column D '会议类型': '茶话会\\x1b[2J\\x07' is not an allowed value; expected "
+            "  - {file} · sheet “会议” · row 2 · column D “会议类型”: “茶话会\\x1b[2J\\x07” is not an allowed value; expected "
             "one of: 党组(党委)会议 (Party group meeting), 办公会议 (Office meeting), 专题会议 (Topical meeting), 其他 (Other)",
         ],
     ),
@@ -537,7 +537,7 @@ CORPUS: list[Hostile] = [
         lambda d: [d / "不存在.xlsx"],
         _MEETINGS,
         1,
-        [CHECKED_ONE, "  - {file}: file '{path}' not found"],
+        [CHECKED_ONE, "  - {file}: file “{path}” not found"],
         command="validate",
     ),
     Hostile(
@@ -545,7 +545,7 @@ CORPUS: list[Hostile] = [
         lambda d: [(d / "a-folder.xlsx").mkdir(parents=True) or d / "a-folder.xlsx"],
         _MEETINGS,
         1,
-        [CHECKED_ONE, "  - {file}: '{path}' is a folder, not a file; name the spreadsheet to check"],
+        [CHECKED_ONE, "  - {file}: “{path}” is a folder, not a file; name the spreadsheet to check"],
         command="validate",
     ),
     Hostile(
@@ -553,7 +553,7 @@ CORPUS: list[Hostile] = [
         lambda d: [Path("/dev/zero")],
         _MEETINGS,
         1,
-        [CHECKED_ONE, "  - zero: file '/dev/zero' cannot be read (no permission, or not a regular file)"],
+        [CHECKED_ONE, "  - zero: file “/dev/zero” cannot be read (no permission, or not a regular file)"],
         command="validate",
     ),
     # -- what real ledgers carry, accepted
@@ -567,7 +567,7 @@ CORPUS: list[Hostile] = [
             "added 2, changed 0, removed 0",
             "Meetings: rows skipped as no record (totals, notes, examples, repeated headers or column numbers, sign-off "
             "lines; every row of an instructions sheet): "
-            "sheet '会议' row 5, row 6, row 7, row 8",
+            "sheet “会议” row 5, row 6, row 7, row 8",
             "Check passed: ready to import.",
         ],
         command="validate",
@@ -577,7 +577,7 @@ CORPUS: list[Hostile] = [
         _undated_record_at_the_bottom,
         [*_MEETINGS, "--mode", "append"],
         1,
-        [CHECKED_ONE, "  - {file} · sheet '会议' · row 3 · column A '会议编号': a required value is empty"],
+        [CHECKED_ONE, "  - {file} · sheet “会议” · row 3 · column A “会议编号”: a required value is empty"],
         command="validate",
     ),
     Hostile(
@@ -587,7 +587,7 @@ CORPUS: list[Hostile] = [
         1,
         [
             CHECKED_ONE,
-            "  - {file} · sheet '会议' · row 3 · column E '时长(分钟)': '一小时许' is an estimate of the length, which no "
+            "  - {file} · sheet “会议” · row 3 · column E “时长(分钟)”: “一小时许” is an estimate of the length, which no "
             "total can add up; write the meeting's actual length in minutes (such as 120)",
         ],
         command="validate",

@@ -130,7 +130,7 @@ def test_validation_errors(users):
 def test_error_messages_are_translated():
     error = AccountError("auth.error.password_short", min=8)
     assert error.render("zh") == "密码太短：至少需要 8 个字符"
-    assert error.render("en") == "the password is too short: at least 8 characters"
+    assert error.render("en") == "The password is too short: at least 8 characters"
 
 
 def test_eight_characters_is_enough(private_home):

@@ -142,7 +142,9 @@ def test_a_link_before_the_records_says_what_it_shows_and_odd_links_are_named_pl
     assert len(warning) < 120 and metrics(at)["指出问题"] == "16个"
     # one value, one parameter: in English the sentence is singular
     at = run_page(query={"lang": "en", "unit": "nosuchunit"})
-    assert [w.value for w in at.warning] == ["This link parameter was not recognised and was ignored: unit=nosuchunit."]
+    assert [w.value for w in at.warning] == [
+        "This link parameter's value was not recognised and was ignored: unit=nosuchunit."
+    ]
 
 
 def test_a_link_parameter_the_app_does_not_know_is_named_not_dropped():
@@ -179,7 +181,7 @@ def test_a_link_with_thousands_of_units_reads_a_bounded_number_and_says_so():
     assert not at.exception
     assert [w.value for w in at.warning] == [
         "The link names 901 values of unit, more than the 600 it reads; only the first 600 were read.",
-        "These link parameters were not recognised and were ignored: unit=u0, unit=u1, unit=u2, unit=u3, unit=u4,"
+        "These link parameters' values were not recognised and were ignored: unit=u0, unit=u1, unit=u2, unit=u3, unit=u4,"
         " unit=u5, unit=u6, unit=u7, unit=u8, unit=u9 and 590 more.",
     ]
     assert at.multiselect(key="widget.units").value == []  # research came after the bound: not read

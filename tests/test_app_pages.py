@@ -269,8 +269,8 @@ def test_an_empty_unit_quarter_names_the_unit_and_the_quarter_in_every_note(fram
     assert not at.exception
     # the unit by its 英文简称, as the list's row below and the charts name it: the notes said "General Office of the
     # Provincial Government" beside a row reading "General Office" (README 口径说明, 单位名称)
-    reminders = "No reminders for General Office in 2020 Q4."
-    activities = "No consultations, special studies, notifications or secondments for General Office in 2020 Q4."
+    reminders = "No reminders for the General Office in 2020 Q4."
+    activities = "No consultations, special studies, notifications or secondments for the General Office in 2020 Q4."
     # the four charts, each saying what it had none of; the list below has its row
     assert [info.value for info in at.info] == [reminders, reminders, activities, activities]
     assert "**Units with no consultation in 2020 Q4**" in [as_read(markdown.value) for markdown in at.markdown]
@@ -308,7 +308,7 @@ def test_an_empty_chart_says_what_the_view_had_none_of(script, lang):
     assert (totals["issues"], totals["suggestions"], totals["reminders"], totals["meetings"]) == (0, 0, 0, 6)
     page = "overview" if script == "app.py" else script.split("_", 1)[1].removesuffix(".py")
     specs = charts.OVERVIEW_CHARTS if page == "overview" else catalog.PAGE_CHARTS[page]
-    scope = "省政府参事室" if lang == "zh" else "Counsellors' Office"
+    scope = "省政府参事室" if lang == "zh" else "the Counsellors' Office"
     period = "2020年第4季度" if lang == "zh" else "2020 Q4"
     expected = [
         i18n.t(spec.empty_key, lang, scope=scope, period=period)
@@ -326,7 +326,7 @@ def test_an_empty_chart_says_what_the_view_had_none_of(script, lang):
 
 def test_a_period_every_unit_consulted_in_is_named_and_one_unit_is_not_every_unit():
     at = run_page(REMINDERS, {"unit": "petitions", "from": "2020Q4", "to": "2020Q4", "lang": "en"})
-    assert [info.value for info in at.info] == ["Petitions Bureau had a regular consultation in 2020 Q4."]
+    assert [info.value for info in at.info] == ["The Petitions Bureau had a regular consultation in 2020 Q4."]
     at = run_page(REMINDERS, {"unit": ["petitions", "research"], "from": "2020Q3", "to": "2020Q4"})
     assert [info.value for info in at.info] == [
         "2020年第3季度至2020年第4季度，省信访局、省政府研究室均已开展定期会商。"

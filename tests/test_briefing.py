@@ -615,11 +615,11 @@ def test_issue_lists_are_introduced_in_words_for_one_issue_too(connection):
         catalog.OVERVIEW_CHARTS[0], queries.run(connection, "issues_suggestions_by_unit", one_unit), "en"
     )
     # one unit by its 英文简称, as its bar and the page's sentences name it (README 口径说明, 单位名称)
-    assert takeaway == "For General Office: 3 issues raised and 3 suggestions made."
+    assert takeaway == "For the General Office: 3 issues raised and 3 suggestions made."
     heatmap = next(spec for spec in catalog.all_charts() if spec.key == "meetings_by_unit_quarter")
     held = queries.run(connection, heatmap.query, one_unit)
     assert held["name_en"].nunique() == 1  # one unit, by the short name its row carries, opening the sentence
-    assert takeaways.takeaway(heatmap, held, "en").startswith(f"{held['short_name_en'].iloc[0]} held ")
+    assert takeaways.takeaway(heatmap, held, "en").startswith(f"The {held['short_name_en'].iloc[0]} held ")
 
 
 def test_takeaways_read_the_data_and_a_new_chart_has_none(connection, default_filter, monkeypatch):
@@ -937,7 +937,7 @@ def test_an_empty_issue_list_has_its_slide_that_says_so(connection, lang):
     none_overdue = i18n.t(
         "empty.no_overdue",
         lang,
-        scope={"zh": "省信访局", "en": "Petitions Bureau"}[lang],
+        scope={"zh": "省信访局", "en": "the Petitions Bureau"}[lang],
         as_of={"zh": "2020年12月31日", "en": "31 December 2020"}[lang],
     )
     assert none_overdue not in _slide_text(overdue_slide)

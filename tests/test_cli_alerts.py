@@ -115,7 +115,7 @@ def test_bad_input_exits_1_with_a_message_in_the_language(settings_path, capsys)
     for other in ("2020-W01", "20200101", "2020-W01-1", "２０２０-01-01", ""):
         assert run(capsys, "alerts", "--as-of", other)[2].strip() == f"日期“{other}”无法识别，请写成 2020-12-31。"
     status, _, err = run(capsys, "alerts", "--unit", "nowhere", "--lang", "en")
-    assert status == 1 and 'Unit "nowhere" is not in the data' in err
+    assert status == 1 and "Unit “nowhere” is not in the data" in err
     write_settings(settings_path, '[rules.due_soon]\ndays = "thirty"\n')
     status, _, err = run(capsys, "alerts")
     assert status == 1 and "rules.due_soon.days" in err and str(settings_path) in err and "Traceback" not in err
@@ -789,9 +789,9 @@ def test_an_audit_log_that_fills_once_a_push_went_out_says_what_went_out_and_the
         status, out, err = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--lang", "en")
         assert status == 1
         assert len(receiver.on("/cgi-bin/webhook/send")) == 1 and receiver.on("/robot/send") == []
-        assert "pushed\twecom-group\talerts\t2020-11-08/all (attempt 1)" in out
+        assert "Pushed\twecom-group\talerts\t2020-11-08/all (attempt 1)" in out
         assert err.strip() == (
-            "the audit log cannot be written: the pushes listed above went out, and no further channel was tried, "
+            "The audit log cannot be written: the pushes listed above went out, and no further channel was tried, "
             "so that every push is recorded; once the log can be written, run the command again"
         )
         assert [(e["details"]["channel"], e["details"]["status"]) for e in _audit_pushes()] == [
@@ -802,14 +802,14 @@ def test_an_audit_log_that_fills_once_a_push_went_out_says_what_went_out_and_the
         status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--lang", "en")
         assert status == 0
         assert len(receiver.on("/cgi-bin/webhook/send")) == 1 and len(receiver.on("/robot/send")) == 1
-        assert "skipped\twecom-group\talerts\t2020-11-08/all" in out
+        assert "Skipped\twecom-group\talerts\t2020-11-08/all" in out
 
 
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
         ("zh", "推送记录 {path} 无法写入（没有写入权限）：为免重复发送，本次没有推送任何内容；"),
-        ("en", "the push record {path} cannot be written (no permission to write there): so that nothing is sent "),
+        ("en", "The push record {path} cannot be written (no permission to write there): so that nothing is sent "),
     ],
 )
 def test_a_push_record_whose_folder_cannot_be_written_is_named_and_nothing_is_pushed(
@@ -848,8 +848,8 @@ def test_a_push_whose_first_audit_line_cannot_be_written_is_not_sent_and_the_log
         assert receiver.requests == []
     assert status == 1
     assert err.strip() == (
-        "the audit log cannot be written; so that every action is recorded, this one was not carried out\n"
-        "the audit log: /dev/full (the disk is full); an administrator should make it writable or free its disk, "
+        "The audit log cannot be written; so that every action is recorded, this one was not carried out\n"
+        "The audit log: /dev/full (the disk is full); an administrator should make it writable or free its disk, "
         "then run the command again"
     )
 
@@ -864,4 +864,4 @@ def test_the_same_digest_asked_for_with_the_units_in_another_order_is_sent_once(
         assert len(receiver.requests) == 2
         status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, *first[2:], *first[:2], "--push", "--lang", "en")
         assert status == 0 and len(receiver.requests) == 2
-        assert "skipped\twecom-group\talerts\t2020-11-08/petitions+research" in out
+        assert "Skipped\twecom-group\talerts\t2020-11-08/petitions+research" in out

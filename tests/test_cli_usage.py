@@ -110,9 +110,9 @@ def test_lang_before_the_command_is_read(capsys, tmp_path, monkeypatch):
     assert capsys.readouterr().out.startswith("1 problem found:\n  - not_excel.xlsx: the file is named .xlsx but")
     # a group's action likewise: `user --lang en list` read "en" as the action
     assert main(["user", "--lang", "en", "list"]) == 0
-    assert capsys.readouterr().out.startswith("no accounts configured yet (local mode)")
+    assert capsys.readouterr().out.startswith("No accounts configured yet (local mode)")
     assert main(["--lang", "en", "user", "list"]) == 0
-    assert capsys.readouterr().out.startswith("no accounts configured yet (local mode)")
+    assert capsys.readouterr().out.startswith("No accounts configured yet (local mode)")
     # the last --lang decides, wherever it stands
     assert main(["--lang", "en", "validate", "--lang", "zh", str(bad)]) == 1
     assert capsys.readouterr().out.startswith("发现 1 个问题")

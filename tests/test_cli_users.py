@@ -86,7 +86,7 @@ def test_add_list_passwd_remove(monkeypatch, capsys, private_paths):
     assert add(monkeypatch, "Boss", "--role", "admin", "--email", "boss@example.org") == 0
     assert capsys.readouterr().out.strip() == "已新增账号“boss”（admin）"
     assert add(monkeypatch, "clerk", "--role", "unit", "--unit", "research", "--unit", "petitions", "--lang", "en") == 0
-    assert capsys.readouterr().out.strip() == "account 'clerk' added (unit)"
+    assert capsys.readouterr().out.strip() == "Account “clerk” added (unit)"
     assert main(["user", "list"]) == 0
     assert capsys.readouterr().out.splitlines() == [
         "boss\tadmin\t-\tboss@example.org\t启用",
@@ -99,7 +99,7 @@ def test_add_list_passwd_remove(monkeypatch, capsys, private_paths):
     asked = prompts(monkeypatch, "brand-new-pass", "brand-new-pass")
     assert main(["user", "passwd", "clerk", "--lang", "en"]) == 0
     assert asked == ["Password: ", "Password again: "]
-    assert capsys.readouterr().out.strip() == "password of 'clerk' changed"
+    assert capsys.readouterr().out.strip() == "Password of “clerk” changed"
     assert accounts.authenticate("clerk", "brand-new-pass").units == ("research", "petitions")
     assert accounts.authenticate("clerk", "good-pass-1") is None
 
@@ -136,8 +136,8 @@ def test_no_account_changes_without_its_audit_line(monkeypatch, capsys, private_
     prompts(monkeypatch, "brand-new-pass", "brand-new-pass")
     assert main(["user", "passwd", "lead", "--lang", "en"]) == 1
     assert capsys.readouterr().err.strip() == (
-        "the audit log cannot be written; so that every action is recorded, this one was not carried out\n"
-        f"the audit log: {blocked} (it is a folder); an administrator should make it writable or free its disk, "
+        "The audit log cannot be written; so that every action is recorded, this one was not carried out\n"
+        f"The audit log: {blocked} (it is a folder); an administrator should make it writable or free its disk, "
         "then run the command again"
     )
     assert main(["user", "remove", "lead"]) == 1
@@ -147,14 +147,14 @@ def test_no_account_changes_without_its_audit_line(monkeypatch, capsys, private_
 
 def test_list_with_no_accounts_says_local_mode(capsys, private_paths):
     assert main(["user", "list", "--lang", "en"]) == 0
-    assert capsys.readouterr().out.startswith("no accounts configured yet (local mode): ")
+    assert capsys.readouterr().out.startswith("No accounts configured yet (local mode): ")
     assert not (private_paths / "conf" / "users.toml").exists()
 
 
 def test_the_prompt_asks_twice_and_refuses_a_mismatch(monkeypatch, capsys):
     prompts(monkeypatch, "good-pass-1", "good-pass-2")
     assert main(["user", "add", "lead", "--role", "leader", "--lang", "en"]) == 1
-    assert "the two passwords differ" in capsys.readouterr().err
+    assert "The two passwords differ" in capsys.readouterr().err
     assert accounts.list_users() == []
 
 
@@ -164,7 +164,7 @@ def test_the_prompt_asks_twice_and_refuses_a_mismatch(monkeypatch, capsys):
         ("zh", "标准输入不是终端，无法提示输入密码；请加 --password-stdin，从标准输入的第一行读取密码"),
         (
             "en",
-            "standard input is not a terminal, so no password can be asked for; add --password-stdin to read it "
+            "Standard input is not a terminal, so no password can be asked for; add --password-stdin to read it "
             "from the first line of standard input",
         ),
     ],
@@ -192,7 +192,7 @@ def test_a_piped_password_for_import_without_password_stdin_is_refused_with_the_
     assert main(["undo", "--user", "boss", "--lang", "en"]) == 3
     captured = capsys.readouterr()
     assert captured.err == (
-        "standard input is not a terminal, so no password can be asked for; add --password-stdin to read it "
+        "Standard input is not a terminal, so no password can be asked for; add --password-stdin to read it "
         "from the first line of standard input\n"
     )
     assert asked == [] and not (data_folder / ".history").exists()
@@ -208,11 +208,11 @@ def test_a_password_is_never_a_plain_argument(monkeypatch, capsys):
 @pytest.mark.parametrize(
     "argv, password, message",
     [
-        (["x1", "--role", "chief"], "good-pass-1", "unknown role 'chief': choose one of admin, leader, unit"),
-        (["x1", "--role", "unit"], "good-pass-1", "a 'unit' account needs at least one unit (--unit)"),
-        (["x1", "--role", "unit", "--unit", "province_hq"], "good-pass-1", "unknown unit ID(s): province_hq"),
-        (["x1", "--role", "leader"], "short", "the password is too short: at least 8 characters"),
-        (["x1", "--role", "leader"], "", "the password must not be empty"),
+        (["x1", "--role", "chief"], "good-pass-1", "Unknown role “chief”: choose one of admin, leader, unit"),
+        (["x1", "--role", "unit"], "good-pass-1", "A “unit” account needs at least one unit (--unit)"),
+        (["x1", "--role", "unit", "--unit", "province_hq"], "good-pass-1", "Unknown unit ID(s): province_hq"),
+        (["x1", "--role", "leader"], "short", "The password is too short: at least 8 characters"),
+        (["x1", "--role", "leader"], "", "The password must not be empty"),
     ],
 )
 def test_add_refuses_with_a_clear_message(monkeypatch, capsys, argv, password, message):
@@ -229,12 +229,12 @@ def test_unit_ids_are_checked_against_the_data(monkeypatch, capsys, data_folder)
 
 def test_duplicates_and_unknown_users(monkeypatch, capsys, admins):
     assert add(monkeypatch, "BOSS", "--role", "leader", "--lang", "en") == 1
-    assert capsys.readouterr().err.strip() == "account 'boss' already exists"
+    assert capsys.readouterr().err.strip() == "Account “boss” already exists"
     assert main(["user", "remove", "ghost"]) == 1
     assert capsys.readouterr().err.strip() == "账号“ghost”不存在"
     stdin(monkeypatch, "good-pass-1\n")
     assert main(["user", "passwd", "ghost", "--password-stdin", "--lang", "en"]) == 1
-    assert capsys.readouterr().err.strip() == "there is no account 'ghost'"
+    assert capsys.readouterr().err.strip() == "There is no account “ghost”"
 
 
 def test_set_changes_role_and_units_keeping_the_password_and_audits_from_what_to_what(monkeypatch, capsys, data_folder):
@@ -244,14 +244,14 @@ def test_set_changes_role_and_units_keeping_the_password_and_audits_from_what_to
     assert add(monkeypatch, "clerk", "--role", "unit", "--unit", "research", password="clerk-pass-1") == 0
     capsys.readouterr()
     assert main(["user", "set", "clerk", "--role", "leader", "--lang", "en"]) == 0
-    assert capsys.readouterr().out.strip() == "account 'clerk' changed (leader)"
+    assert capsys.readouterr().out.strip() == "Account “clerk” changed (leader)"
     assert accounts.authenticate("clerk", "clerk-pass-1").role == "leader"  # the password it had
     assert main(["user", "set", "clerk", "--role", "unit", "--unit", "petitions", "--unit", "research"]) == 0
     assert capsys.readouterr().out.strip() == "已修改账号“clerk”（unit）"
     assert main(["user", "set", "clerk", "--unit", "gov_office"]) == 0  # the role stays
     assert accounts.load_users()["clerk"].units == ("gov_office",)
     assert main(["user", "set", "clerk", "--unit", "gov_office", "--lang", "en"]) == 0
-    assert capsys.readouterr().out.strip().endswith("account 'clerk' is already so; nothing changed")
+    assert capsys.readouterr().out.strip().endswith("Account “clerk” is already so; nothing changed")
     changes = [e["details"] for e in audit.read_audit() if e["action"] == "user_changed"]
     assert [(d["role_before"], d["role"], d["units_before"], d["units"]) for d in changes] == [
         ("unit", "leader", ["research"], []),
@@ -264,20 +264,20 @@ def test_set_changes_role_and_units_keeping_the_password_and_audits_from_what_to
 @pytest.mark.parametrize(
     ("argv", "zh", "en"),
     [
-        (["set", "ghost", "--role", "leader"], "账号“ghost”不存在", "there is no account 'ghost'"),
-        (["disable", "ghost"], "账号“ghost”不存在", "there is no account 'ghost'"),
-        (["enable", "ghost"], "账号“ghost”不存在", "there is no account 'ghost'"),
-        (["set", "lead", "--role", "chief"], "未知角色“chief”：可选 admin, leader, unit", "unknown role 'chief'"),
+        (["set", "ghost", "--role", "leader"], "账号“ghost”不存在", "There is no account “ghost”"),
+        (["disable", "ghost"], "账号“ghost”不存在", "There is no account “ghost”"),
+        (["enable", "ghost"], "账号“ghost”不存在", "There is no account “ghost”"),
+        (["set", "lead", "--role", "chief"], "未知角色“chief”：可选 admin, leader, unit", "Unknown role “chief”"),
         (
             ["set", "lead", "--role", "unit"],
             "“单位”角色的账号必须至少指定一个单位（--unit）",
             "needs at least one unit",
         ),
         (["set", "lead", "--role", "unit", "--unit", "province_hq"], "未知单位编码：province_hq", "province_hq"),
-        (["set", "lead", "--unit", "research"], "只有“单位”角色的账号才能指定单位", "only 'unit' accounts take units"),
-        (["set", "lead"], "请指明要修改的内容", "say what to change"),
-        (["set", "boss", "--role", "leader"], "“boss”是唯一启用的管理员账号", "'boss' is the only enabled admin"),
-        (["disable", "boss"], "“boss”是唯一启用的管理员账号", "'boss' is the only enabled admin"),
+        (["set", "lead", "--unit", "research"], "只有“单位”角色的账号才能指定单位", "Only “unit” accounts take units"),
+        (["set", "lead"], "请指明要修改的内容", "Say what to change"),
+        (["set", "boss", "--role", "leader"], "“boss”是唯一启用的管理员账号", "“boss” is the only enabled admin"),
+        (["disable", "boss"], "“boss”是唯一启用的管理员账号", "“boss” is the only enabled admin"),
     ],
 )
 def test_set_disable_enable_refuse_in_the_users_language(monkeypatch, capsys, admins, data_folder, argv, zh, en):
@@ -293,7 +293,7 @@ def test_set_disable_enable_refuse_in_the_users_language(monkeypatch, capsys, ad
 
 def test_disable_and_enable_keep_the_account_and_are_audited(monkeypatch, capsys, admins):
     assert main(["user", "disable", "lead", "--lang", "en"]) == 0
-    assert capsys.readouterr().out.startswith("account 'lead' disabled: it cannot sign in")
+    assert capsys.readouterr().out.startswith("Account “lead” disabled: it cannot sign in")
     assert main(["user", "list", "--lang", "en"]) == 0
     assert capsys.readouterr().out.splitlines() == ["boss\tadmin\t-\t-\tenabled", "lead\tleader\t-\t-\tdisabled"]
     with pytest.raises(accounts.AccountDisabled):
@@ -324,14 +324,14 @@ def test_a_disabled_account_is_not_run_as_by_a_headless_command(monkeypatch, cap
     assert main(["user", "disable", "lead"]) == 0
     out = tmp_path / "out"
     assert main(["brief", "--as", "lead", "--from", "2020Q3", "--to", "2020Q3", "--out", str(out), "--lang", "en"]) != 0
-    assert 'The account "lead" is disabled' in capsys.readouterr().err
+    assert "The account “lead” is disabled" in capsys.readouterr().err
     assert not out.exists() or not any(out.iterdir())
     assert audit.read_audit()[-1]["details"]["reason"] == "account_disabled"
 
 
 def test_an_oidc_only_account(monkeypatch, capsys):
     assert main(["user", "add", "sso", "--role", "leader", "--no-password", "--lang", "en"]) == 1
-    assert capsys.readouterr().err.strip() == "the password must not be empty"
+    assert capsys.readouterr().err.strip() == "The password must not be empty"
     assert main(["user", "add", "sso", "--role", "leader", "--no-password", "--email", "SSO@gov.example"]) == 0
     records = accounts.load_users()
     assert records["sso"].password_hash is None
@@ -372,7 +372,7 @@ def test_with_accounts_import_needs_an_admin(monkeypatch, data_folder, tmp_path,
     before = table_files(data_folder)
 
     assert main(["import", source, "--table", "meetings", "--mode", "append", "--lang", "en"]) == 3
-    assert "import and undo need an admin account" in capsys.readouterr().err
+    assert "Import and undo need an admin account" in capsys.readouterr().err
 
     stdin(monkeypatch, "admin-pass-2\n")
     assert (
@@ -414,7 +414,7 @@ def test_with_accounts_import_needs_an_admin(monkeypatch, data_folder, tmp_path,
         )
         == 3
     )
-    assert capsys.readouterr().err.strip() == "account 'lead' is not an admin and may not import or undo"
+    assert capsys.readouterr().err.strip() == "Account “lead” is not an admin and may not import or undo"
     assert table_files(data_folder) == before  # nothing refused touched the data
     assert not (data_folder / ".history").exists()
 

@@ -197,8 +197,8 @@ def test_an_import_whose_audit_line_cannot_be_written_changes_nothing(data_folde
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == (
-        "the audit log cannot be written; so that every action is recorded, this one was not carried out\n"
-        "the audit log: /dev/full (the disk is full); an administrator should make it writable or free its disk, "
+        "The audit log cannot be written; so that every action is recorded, this one was not carried out\n"
+        "The audit log: /dev/full (the disk is full); an administrator should make it writable or free its disk, "
         "then run the command again"
     )
     assert hash_tree(data_folder) == before
@@ -451,7 +451,7 @@ def test_a_damaged_entry_is_named_and_undo_refuses_rather_than_undo_the_import_b
     assert main(["history", "--lang", "en"]) == 0
     err = capsys.readouterr().err.strip()
     assert err == (
-        f"history entries {second.id} are damaged (their manifest cannot be read): undo is not possible until they "
+        f"History entries {second.id} are damaged (their manifest cannot be read): undo is not possible until they "
         "are restored or moved out of the folder's .history"
     )
     before = hash_tree(data_folder)
@@ -460,7 +460,7 @@ def test_a_damaged_entry_is_named_and_undo_refuses_rather_than_undo_the_import_b
     assert [p.message_key for p in refused.value.problems] == ["error.undo_history_damaged"]
     assert hash_tree(data_folder) == before
     assert main(["undo", "--lang", "en"]) != 0
-    assert f"history entries {second.id} are damaged" in capsys.readouterr().err
+    assert f"History entries {second.id} are damaged" in capsys.readouterr().err
     assert hash_tree(data_folder) == before
     # moved out of the way, the damaged entry no longer hides that the files are the second import's: undoing the
     # first would throw the second's rows away too, and is refused (it was done, silently); restored, undo proceeds
@@ -607,7 +607,7 @@ def test_a_named_users_file_that_is_missing_is_refused_not_taken_as_no_accounts(
     before = hash_tree(data_folder)
     for command in (["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append"], ["undo"]):
         assert main([*command, "--lang", "en"]) == 3
-        assert capsys.readouterr().err.startswith(f"the users file {missing} (OVERSIGHT_USERS_FILE) does not exist;")
+        assert capsys.readouterr().err.startswith(f"The users file {missing} (OVERSIGHT_USERS_FILE) does not exist;")
     assert hash_tree(data_folder) == before
     refusals = [(e["action"], e["details"]["reason"], e["details"]["command"]) for e in audit.read_audit()]
     assert refusals == [("refused", "users_file_missing", "import"), ("refused", "users_file_missing", "undo")]
@@ -624,7 +624,7 @@ def test_a_missing_users_file_is_refused_even_where_the_refusal_cannot_be_logged
     monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(blocked / "users.toml"))  # its folder cannot even exist
     monkeypatch.delenv("OVERSIGHT_AUDIT_LOG")  # so the log's default place, beside it, cannot either
     assert main(["undo", "--lang", "en"]) == 3
-    assert capsys.readouterr().err.startswith(f"the users file {blocked / 'users.toml'} (OVERSIGHT_USERS_FILE)")
+    assert capsys.readouterr().err.startswith(f"The users file {blocked / 'users.toml'} (OVERSIGHT_USERS_FILE)")
 
 
 def test_the_cli_falls_back_to_the_os_accounts_file_when_the_named_one_is_empty(
@@ -639,7 +639,7 @@ def test_the_cli_falls_back_to_the_os_accounts_file_when_the_named_one_is_empty(
     monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(empty))
     before = hash_tree(data_folder)
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 3
-    assert "import and undo need an admin account" in capsys.readouterr().err
+    assert "Import and undo need an admin account" in capsys.readouterr().err
     assert hash_tree(data_folder) == before
 
 
@@ -784,7 +784,7 @@ def test_a_folder_changed_by_an_account_stays_guarded_when_the_variable_points_a
         assert main(command) == 3
         err = capsys.readouterr().err
         assert err.startswith(
-            f"this data folder has been changed by a signed-in account before (users file {users.resolve()}), "
+            f"This data folder has been changed by a signed-in account before (users file {users.resolve()}), "
             f"but the users file {empty} has no accounts;"
         )
         assert str(data_folder / accounts_marker.MARKER) in err
@@ -853,7 +853,7 @@ def test_a_data_folder_file_with_a_control_character_does_not_load_and_says_wher
         raised.value.problems[0]
         .render("en")
         .startswith(
-            "units.xlsx · sheet '监督单位' · row 3 · column B '单位名称': contains an invisible control character U+000B"
+            "units.xlsx · sheet “监督单位” · row 3 · column B “单位名称”: contains an invisible control character U+000B"
         )
     )
 

@@ -64,7 +64,7 @@ def test_the_notice_names_file_and_sheet_in_both_languages(folder):
         f"reminders.xlsx · 工作表“{sheet}”: 只有表头、没有记录：看板中日常提醒的各项数字按无记录计（0），补录后即显示"
     )
     assert notice.render("en") == (
-        f"reminders.xlsx · sheet '{sheet}': has its header and no records: "
+        f"reminders.xlsx · sheet “{sheet}”: has its header and no records: "
         "the dashboard reads Reminders as none (0) until records are added"
     )
 
@@ -95,7 +95,7 @@ def test_an_import_of_a_header_only_ledger_is_accepted_and_says_what_the_pages_w
         f"reminders.xlsx · 工作表“{sheet}”只有表头、没有记录：导入后看板中日常提醒的各项数字按无记录计（0）。"
     ]
     assert import_report.header_only_lines(plan, "en") == [
-        f"reminders.xlsx · sheet '{sheet}' has its header and no records: "
+        f"reminders.xlsx · sheet “{sheet}” has its header and no records: "
         "after the import the dashboard reads Reminders as none (0)."
     ]
     assert import_report.header_only_lines(plan, "en")[0] in import_report.render_plan(plan, "en")

@@ -60,7 +60,7 @@ def test_problems_read_in_both_languages_name_file_sheet_row_and_column(data_fol
         "meetings.xlsx · 工作表“会议” · 第2行 · E列“时长(分钟)”: -30 不能为负数，应为 0 或正整数"
     )
     assert problem.render("en") == (
-        "meetings.xlsx · sheet '会议' · row 2 · column E '时长(分钟)': "
+        "meetings.xlsx · sheet “会议” · row 2 · column E “时长(分钟)”: "
         "-30 cannot be negative; expected 0 or a positive whole number"
     )
 
@@ -133,7 +133,7 @@ def test_a_date_cell_holding_a_time_of_day_alone_says_so(tmp_path, data_folder):
         refused.value.render("en")
         .splitlines()[-1]
         .endswith(
-            "column C '发现日期': is not a date: the cell holds only a time of day, 00:00 (what a date-formatted cell shows "
+            "column C “发现日期”: is not a date: the cell holds only a time of day, 00:00 (what a date-formatted cell shows "
             "for 0 or a negative number); expected a date such as 2020-03-05"
         )
     )
@@ -184,7 +184,7 @@ def test_a_cell_showing_an_error_value_is_refused_with_the_value(tmp_path, data_
         plan.problems[0]
         .render("en")
         .endswith(
-            f"column H '整改期限': the cell shows the error value {shown} (a formula that failed); correct the formula or "
+            f"column H “整改期限”: the cell shows the error value {shown} (a formula that failed); correct the formula or "
             "type the value"
         )
     )
@@ -338,7 +338,7 @@ def test_a_record_dated_after_today_is_refused_but_a_deadline_may_lie_ahead(tmp_
         plan.problems[0]
         .render("en")
         .endswith(
-            "column C '发现日期': the date 2021-03-11 is after today (2021-03-10): a record is of something that has "
+            "column C “发现日期”: the date 2021-03-11 is after today (2021-03-10): a record is of something that has "
             "happened; imported, it would move the dashboard's data date to that day, and its default period and every "
             "figure with it. Check the year for a typing error"
         )
@@ -478,7 +478,7 @@ def test_a_file_with_more_problems_than_a_report_lists_says_so_in_both_languages
         "发现超过 1,000 个问题（问题过多，检查已停止，没有全部列出），未导入任何数据："
     )
     assert import_report.failed_line(plan, "en") == (
-        "more than 1,000 problems found (too many: the checking stopped, and not all are listed); nothing was imported:"
+        "More than 1,000 problems found (too many: the checking stopped, and not all are listed); nothing was imported:"
     )
     report = import_report.render_plan(plan, "zh").splitlines()
     assert report[0] == import_report.failed_line(plan, "zh") and len(report) == 1 + 1_001
@@ -554,16 +554,16 @@ def test_the_data_folders_own_csv_is_not_bound_by_the_import_limit(tmp_path):
             "header_repeats_a_column",
             "issues.xlsx · 工作表“问题” · 第1行 · J列“整改状态”: 表头有两列都是“整改状态”（英文表头 status）："
             "G列“整改状态”和J列“整改状态”；无法判断该用哪一列，请删去或改名其中一列后再导入",
-            "issues.xlsx · sheet '问题' · row 1 · column J '整改状态': two columns of the header are '整改状态' (status): "
-            "column G '整改状态' and column J '整改状态'; which one is meant cannot be told: delete or rename one of "
+            "issues.xlsx · sheet “问题” · row 1 · column J “整改状态”: two columns of the header are “整改状态” (status): "
+            "column G “整改状态” and column J “整改状态”; which one is meant cannot be told: delete or rename one of "
             "them and import again",
         ),
         (
             "header_repeats_a_column_by_its_english_alias",
             "issues.csv · 第1行 · C列“unit”: 表头有两列都是“单位”（英文表头 unit）：B列“单位”和C列“unit”；"
             "无法判断该用哪一列，请删去或改名其中一列后再导入",
-            "issues.csv · row 1 · column C 'unit': two columns of the header are '单位' (unit): column B '单位' and "
-            "column C 'unit'; which one is meant cannot be told: delete or rename one of them and import again",
+            "issues.csv · row 1 · column C “unit”: two columns of the header are “单位” (unit): column B “单位” and "
+            "column C “unit”; which one is meant cannot be told: delete or rename one of them and import again",
         ),
     ],
 )
@@ -606,7 +606,7 @@ def test_an_enumerations_choices_are_listed_in_the_readers_language(tmp_path):
     (problem,) = plan.problems
     assert problem.message("zh") == "“茶话会”不是允许的值，应为：党组(党委)会议、办公会议、专题会议、其他"
     assert problem.message("en") == (
-        "'茶话会' is not an allowed value; expected one of: 党组(党委)会议 (Party group meeting), "
+        "“茶话会” is not an allowed value; expected one of: 党组(党委)会议 (Party group meeting), "
         "办公会议 (Office meeting), 专题会议 (Topical meeting), 其他 (Other)"
     )
     assert problem.as_dict("en")["params"]["allowed"].startswith("党组(党委)会议 (Party group meeting), ")

@@ -98,7 +98,7 @@ def test_numbers_alone_that_are_no_total_are_refused_in_one_sentence(tmp_path, d
     path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": rows})
     plan = import_plan.plan_import(path, mode="append", folder=data_folder)
     assert refused_unchanged(data_folder, plan) == [
-        "会议台账.xlsx · sheet '会议台账' · row 4 · column F '议题数': this row has no ID, unit or date, only numbers, "
+        "会议台账.xlsx · sheet “会议台账” · row 4 · column F “议题数”: this row has no ID, unit or date, only numbers, "
         "so it is not read as a record; nor is it a total: 4 is not the sum of this column in the rows above (5). If "
         "it is a total, write 合计 (total) in its first cell (or delete the row); if it is a record, fill in its ID, "
         "unit and date"
@@ -141,7 +141,7 @@ def test_a_crossed_box_is_refused_saying_its_two_readings(tmp_path, data_folder)
     path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": [HEADERS["meetings"], meeting(prereviewed="☒")]})
     plan = import_plan.plan_import(path, mode="append", folder=data_folder)
     assert refused_unchanged(data_folder, plan) == [
-        "会议台账.xlsx · sheet '会议台账' · row 2 · column G '议题提前报送审核': '☒' reads two ways: Word's check box "
+        "会议台账.xlsx · sheet “会议台账” · row 2 · column G “议题提前报送审核”: “☒” reads two ways: Word's check box "
         "shows a ticked box so, and some write it for no; write 是 (yes) or 否 (no); ☑/☐ and √/× are read too"
     ]
     assert plan.problems[0].message("zh").startswith("“☒”有两种读法")
@@ -208,7 +208,7 @@ def test_an_estimate_or_a_clock_time_for_a_length_is_refused_saying_why(tmp_path
         "请填会议的实际时长（分钟，如 120）"
     )
     assert plan.problems[5].message("en") == (
-        "'9:00' may be a length (hours and minutes) or the time the meeting began; write the minutes (such as 90) or "
+        "“9:00” may be a length (hours and minutes) or the time the meeting began; write the minutes (such as 90) or "
         "1小时30分 (1 h 30 min)"
     )
 
@@ -251,7 +251,7 @@ def test_every_estimate_word_gets_the_estimate_sentence_in_zh_and_en(tmp_path, d
     )
     assert plan.problems[0].message("zh") == "“一小时许”是估计的时长，不能累计；请填会议的实际时长（分钟，如 120）"
     assert plan.problems[0].message("en") == (
-        "'一小时许' is an estimate of the length, which no total can add up; write the meeting's actual length in "
+        "“一小时许” is an estimate of the length, which no total can add up; write the meeting's actual length in "
         "minutes (such as 120)"
     )
 
@@ -274,7 +274,7 @@ def test_an_estimate_in_a_count_gets_the_estimate_sentence_not_should_be_a_whole
         "会议台账.xlsx · 工作表“会议台账” · 第2行 · F列“议题数”: “约5个”是估计的数目，不能累计；请填实际的数目（整数，如 5）"
     )
     assert plan.problems[2].message("en") == (
-        "'五六个' is an estimate of the number, which no total can add up; write the actual number (a whole number, "
+        "“五六个” is an estimate of the number, which no total can add up; write the actual number (a whole number, "
         "such as 5)"
     )
     plain = [meeting(f"HY2021-{n:04d}", items=items) for n, items in enumerate(["五个", "5个", "十二项"], start=1)]
@@ -295,13 +295,13 @@ def test_an_estimate_in_a_count_gets_the_estimate_sentence_not_should_be_a_whole
     [
         (
             ["newunit", "省政府研究室", "New Unit", "新单位", "党组", "New Unit"],
-            "column B '单位名称'",
+            "column B “单位名称”",
             "“省政府研究室” already names a unit of the current data (research; units.xlsx row 3)",
             "B列“单位名称”: “省政府研究室”已是现有单位（research）的名称或简称（units.xlsx 第3行）",
         ),
         (
             ["newunit", "省新单位", "New Unit", "研究室", "党组", "New Unit"],
-            "column D '简称'",
+            "column D “简称”",
             "“研究室” already names a unit of the current data (research; units.xlsx row 3)",
             "D列“简称”: “研究室”已是现有单位（research）的名称或简称（units.xlsx 第3行）",
         ),
@@ -320,7 +320,7 @@ def test_a_units_append_is_refused_at_the_row_of_the_clerks_file(
     assert rendered == [
         "after this import the data folder would no longer validate, so nothing was imported. The problems it would "
         "have:",
-        f"新增单位.xlsx · sheet '单位' · row 3 · {column}: {english}: a name or short name can stand for one unit only",
+        f"新增单位.xlsx · sheet “单位” · row 3 · {column}: {english}: a name or short name can stand for one unit only",
     ]
     assert plan.problems[1].render("zh") == (
         f"新增单位.xlsx · 工作表“单位” · 第3行 · {chinese}：一个名称或简称只能指一个单位"
@@ -367,7 +367,7 @@ def test_a_problem_naming_another_added_row_names_it_in_the_clerks_file():
     (moved,) = appended_rows.at_the_files_rows([at_ledger], {"units": change}, {"units": read})
     assert (
         moved.render("en")
-        == "新增单位.xlsx · sheet '乙' · row 7 · column C '名称': '省新单位' repeats row 4 of sheet '甲'; IDs must be unique"
+        == "新增单位.xlsx · sheet “乙” · row 7 · column C “名称”: “省新单位” repeats row 4 of sheet “甲”; IDs must be unique"
     )
 
 
@@ -394,7 +394,7 @@ def test_a_date_with_a_two_digit_year_is_refused_saying_so(tmp_path, data_folder
     path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": [HEADERS["meetings"], meeting(day=typed)]})
     plan = import_plan.plan_import(path, mode="append", folder=data_folder)
     assert refused_unchanged(data_folder, plan) == [
-        f"会议台账.xlsx · sheet '会议台账' · row 2 · column C '会议日期': '{typed}' gives the year in two digits, which "
+        f"会议台账.xlsx · sheet “会议台账” · row 2 · column C “会议日期”: “{typed}” gives the year in two digits, which "
         "reads more than one way (21/3/5 is 5 March 2021 or 21 March 2005); write the year in four digits, such as "
         "2021/3/5 or 2021年3月5日"
     ]
@@ -421,7 +421,7 @@ def test_hours_that_are_no_whole_number_of_minutes_are_refused_as_typed(tmp_path
     path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": [header, meeting(duration=1.33)]})
     plan = import_plan.plan_import(path, mode="append", folder=data_folder)
     assert refused_unchanged(data_folder, plan) == [
-        "会议台账.xlsx · sheet '会议台账' · row 2 · column E '时长（小时）': '1.33' should be a whole number"
+        "会议台账.xlsx · sheet “会议台账” · row 2 · column E “时长（小时）”: “1.33” should be a whole number"
     ]
 
 
@@ -472,7 +472,7 @@ def test_lengths_kept_in_hours_under_a_header_without_its_unit_are_asked_about(t
     plan = import_plan.plan_import(path, mode="append", folder=data_folder)
     said = refused_unchanged(data_folder, plan)
     assert said == [
-        f"会议台账.xlsx · sheet '会议台账' · row 1 · column E '{heading}': this column's header names no unit (read as"
+        f"会议台账.xlsx · sheet “会议台账” · row 1 · column E “{heading}”: this column's header names no unit (read as"
         " minutes), yet no length in it is over 12: if they are hours, rename the column 时长（小时） or Duration (hours);"
         " if they really are minutes, rename it 时长(分钟) or Duration (minutes), then import again"
     ]
@@ -504,8 +504,8 @@ def test_a_unit_name_in_brackets_is_refused_naming_the_unit_to_write(tmp_path, d
         "“〔省教育厅〕”带有括号，去掉括号也不是已登记的监督单位；单位栏只填单位编码、全称或简称，不加括号或说明",
     ]
     assert [p.message("en") for p in plan.problems][1::2] == [
-        "'省信访局（牵头）' has brackets; a unit cell takes the unit's name alone, with no brackets or remark: write "
-        "'省信访局'",
-        "'〔省教育厅〕' has brackets, and without them it names no registered unit either; a unit cell takes a unit ID, "
+        "“省信访局（牵头）” has brackets; a unit cell takes the unit's name alone, with no brackets or remark: write "
+        "“省信访局”",
+        "“〔省教育厅〕” has brackets, and without them it names no registered unit either; a unit cell takes a unit ID, "
         "full name or short name alone, with no brackets or remark",
     ]

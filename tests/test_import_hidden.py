@@ -59,7 +59,7 @@ def test_hidden_rows_are_imported_and_named_by_file_sheet_and_row(data_folder, t
     assert "会议台账.xlsx · 工作表“会议”：第3、5行是隐藏的行，其中 2 条记录照常导入并计入统计" in zh
     en = import_report.render_plan(plan, "en")
     assert (
-        "会议台账.xlsx · sheet '会议': rows 3, 5 are hidden; their 2 records are imported and counted all the same"
+        "会议台账.xlsx · sheet “会议”: rows 3, 5 are hidden; their 2 records are imported and counted all the same"
         in en
     )
     assert plan.as_dict()["tables"][0]["hidden"] == [
@@ -89,11 +89,11 @@ def test_rows_filtered_out_hidden_columns_and_a_hidden_sheet_are_each_named(data
     assert "m.xlsx · 工作表“已撤销”是隐藏的工作表，其中 2 条记录照常导入并计入统计" in zh
     en = import_report.render_plan(plan, "en")
     assert (
-        "m.xlsx · sheet '会议': row 2 is hidden or filtered out; its 1 record is imported and counted all the same"
+        "m.xlsx · sheet “会议”: row 2 is hidden or filtered out; its 1 record is imported and counted all the same"
         in en
     )
-    assert "m.xlsx · sheet '会议': column J '备注' is hidden; its values are imported all the same" in en
-    assert "m.xlsx · sheet '已撤销' is a hidden sheet; its 2 records are imported and counted all the same" in en
+    assert "m.xlsx · sheet “会议”: column J “备注” is hidden; its values are imported all the same" in en
+    assert "m.xlsx · sheet “已撤销” is a hidden sheet; its 2 records are imported and counted all the same" in en
 
 
 def test_hidden_parts_that_hold_no_record_are_not_mentioned(data_folder, tmp_path):

@@ -187,7 +187,7 @@ def test_a_filled_in_example_is_not_a_meeting(tmp_path, data_folder, instruction
     sheet, row = plan.changes["meetings"].skipped[0]
     assert import_report.skipped_lines(plan, "en") == [
         "Meetings: rows skipped as no record (totals, notes, examples, repeated headers or column numbers, sign-off "
-        f"lines; every row of an instructions sheet): sheet '{sheet}' row {row}"
+        f"lines; every row of an instructions sheet): sheet “{sheet}” row {row}"
     ]
     before = oracle.read_ledgers(data_folder).meetings
     commit.apply_import(plan, user="test")

@@ -469,7 +469,7 @@ def test_cli_validate_a_bad_file_exits_1_and_names_the_cell(data_folder, tmp_pat
     path = new_meetings(tmp_path, "HY2021-0001", "HY2021-0001")
     assert main(["validate", str(path), "--table", "meetings", "--lang", "en"]) == 1
     out = capsys.readouterr().out
-    assert "1 problem found" in out and "row 3 · column A '会议编号'" in out
+    assert "1 problem found" in out and "row 3 · column A “会议编号”" in out
 
 
 def test_cli_validate_json_is_machine_readable(data_folder, tmp_path, capsys):

@@ -179,7 +179,7 @@ def test_a_date_with_the_year_last_is_read_only_where_day_and_month_cannot_be_mi
         " 2020年3月5日"
     )
     assert i18n.t(caught.value.key, "en", **caught.value.params).startswith(
-        "'3-5-2020' could be 2020-03-05 or 2020-05-03: which number is the day and which the month cannot be told"
+        "“3-5-2020” could be 2020-03-05 or 2020-05-03: which number is the day and which the month cannot be told"
     )
     assert cells.parse_date("13/5/2020") == cells.parse_date("5/13/2020") == date(2020, 5, 13)
     assert cells.parse_date("3/3/2020") == date(2020, 3, 3)
@@ -279,7 +279,7 @@ def test_a_day_and_month_without_the_year_is_refused_asking_for_the_year(typed):
     assert i18n.t(caught.value.key, "zh", **caught.value.params) == (
         f"“{typed}”没有年份，请写明年份，如 2020年3月5日 或 2020-03-05"
     )
-    assert i18n.t(caught.value.key, "en", **caught.value.params).startswith(f"'{typed}' has no year")
+    assert i18n.t(caught.value.key, "en", **caught.value.params).startswith(f"“{typed}” has no year")
 
 
 # A range of days in one date cell, as a two-day meeting or a rectification window is written in a ledger
@@ -330,7 +330,7 @@ def test_a_range_of_days_says_which_day_to_write_at_its_cell(tmp_path):
         " 2021-03-05，起止日期如需保留请写在备注里"
     ]
     assert [p.message("en") for p in plan.problems] == [
-        "'2021.3.5-3.6' is a range of days, and a record takes one date: write the first day, 2021-03-05, and keep "
+        "“2021.3.5-3.6” is a range of days, and a record takes one date: write the first day, 2021-03-05, and keep "
         "the range in the notes if it matters"
     ]
     path = write_xlsx(
@@ -342,6 +342,6 @@ def test_a_range_of_days_says_which_day_to_write_at_its_cell(tmp_path):
         "此栏是截止的日子，请填最后一天 2021-03-31"
     ]
     assert [p.message("en") for p in plan.problems] == [
-        "'2021年3月5日至31日' is a range of days, and a record takes one date: this column is the day it ends, write "
+        "“2021年3月5日至31日” is a range of days, and a record takes one date: this column is the day it ends, write "
         "the last day, 2021-03-31"
     ]

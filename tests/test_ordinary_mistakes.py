@@ -95,7 +95,7 @@ def test_brief_with_an_empty_range_is_refused_not_briefed_for_the_default_period
     assert capsys.readouterr().err.strip() == "季度“”无法识别，请写成 2020Q4。"
     assert main(["brief", "--format", "docx", "--out", str(tmp_path), "--from", "", "--lang", "en"]) == 1
     # a quarter given but not one is named first, even alone (not "give --to as well", then a second refusal)
-    assert capsys.readouterr().err.strip() == '"" is not a quarter: write it as 2020Q4.'
+    assert capsys.readouterr().err.strip() == "“” is not a quarter: write it as 2020Q4."
     assert list(tmp_path.iterdir()) == []
 
 

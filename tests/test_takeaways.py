@@ -386,7 +386,9 @@ def test_english_readings_list_units_by_the_names_their_charts_show(connection):
     text = takeaways.takeaway(heatmap, queries.run(connection, heatmap.query, whole), "en")
     assert "Big Data Admin. and Local Chronicles (33 meetings each)" in text
     alone = takeaways.takeaway(heatmap, queries.run(connection, heatmap.query, one), "en")
-    assert alone.startswith("Big Data Admin. held ")  # one unit too, as its row names it (README 口径说明, 单位名称)
+    assert alone.startswith(
+        "The Big Data Admin. held "
+    )  # one unit too, as its row names it (README 口径说明, 单位名称)
 
 
 def test_english_readings_end_once_and_name_a_source_as_a_reader_says_it(connection):
@@ -698,7 +700,8 @@ def test_a_most_of_one_unit_alone_is_said_as_only_that_unit(connection, lang):
                 if len(frame) < 2 or (held > 0).sum() != 1:
                     continue
                 found += 1
-                name = own_short_names(frame, lang)[int(held.to_numpy().argmax())]
+                # as a sentence names it: the Petitions Bureau, with its article in English
+                name = i18n.unit_in_sentence(own_short_names(frame, lang)[int(held.to_numpy().argmax())], lang)
                 text = takeaways.takeaway(spec, frame, lang)
                 assert wording[lang].format(name=name, n=int(held.max())) in text, text
                 assert not re.search("最多|the most|most awaiting|most still", text), text

@@ -283,7 +283,7 @@ def _key_figures_slide(deck, furniture: _Furniture, report: Report) -> None:
         left = MARGIN + (width + gap) * (index % columns)
         top = Inches(1.5) + (height + gap) * (index // columns)
         _outlined_box(slide, left, top, width, height, "CBD2D9")
-        # "YoY" only beside a change: "no comparable data YoY" read as a change of that name
+        # "year on year" only beside a change: "no comparable data year on year" read as a change of that name
         delta = (
             report.t("kpi.delta_yoy", delta=kpi.delta)
             if kpi.delta and kpi.basis

@@ -139,8 +139,9 @@ def _unit_names(frame: pd.DataFrame, lang: str) -> list[str]:
     where it has one (README 口径说明, 单位名称), one unit alone too — "The Counsellors' Office of the Provincial
     Government held 6 meetings." stood beside a heatmap row and an empty slide's sentence reading "Counsellors'
     Office". Full English names hold "and" themselves ("… Services and Big Data Administration and Office of …"): a
-    list of them could not be read aloud as a list."""
-    return own_short_names(frame, lang)
+    list of them could not be read aloud as a list. Each with its article in English, as a sentence names it
+    (``i18n.unit_in_sentence``: "the General Office had the most issues raised")."""
+    return [i18n.unit_in_sentence(name, lang) for name in own_short_names(frame, lang)]
 
 
 @dataclass(frozen=True)

@@ -234,6 +234,38 @@ def day_parts(day: object) -> dict[str, object]:
     return {"month": day.month, "day": day.day, "month_name": calendar.month_name[day.month]}  # type: ignore[attr-defined]
 
 
+# The nouns an English name of a body ends in ("… Office", "… Bureau", "… Admin."): such a name takes "the" where a
+# sentence names it, as one of "X of Y" does ("the Office of the Provincial Local Chronicles Compilation Committee").
+_BODY_NOUNS = frozenset(
+    """office offices bureau administration admin commission committee department agency ministry council
+    centre center government group team institute academy association federation court procuratorate league union
+    station service services authority board hall secretariat congress conference corps school university college
+    hospital company corporation bank library museum archives headquarters branch division section unit""".split()
+)
+
+
+def unit_in_sentence(name: str, lang: str) -> str:
+    """A unit's name where a sentence names it (after a verb or a preposition, or opening the sentence, which
+    capitalises it): in English with "the" where the name is a body's — "the General Office had the most issues
+    raised", "no regular consultation with the Petitions Bureau" — and bare where it names a field of work, as a
+    native reader writes "Foreign Affairs" and "Local Chronicles". "General Office had the most issues" read as a
+    word-for-word translation. A chart's, table's or chip's label stays bare; Chinese takes no article."""
+    if normalise_language(lang) != "en":
+        return name
+    # a name's own closing bracket is no part of its head: "General Office (Confidential Bureau)"
+    words = re.sub(r"\s*[(（][^()（）]*[)）]$", "", name).split()
+    if not words or words[0].lower() == "the":
+        return name
+    if " of " in f" {name.lower()} " or words[-1].lower().rstrip(".,") in _BODY_NOUNS:
+        return f"the {name}"
+    return name
+
+
+def sentence_start(text: str) -> str:
+    """``text`` opening a sentence: its first letter a capital ("the General Office …" → "The General Office …")."""
+    return text[:1].upper() + text[1:]
+
+
 def period_label(start: object, end: object, lang: str) -> str:
     if start == end:
         return t("period.single", lang, start=quarter_label(start, lang))

@@ -98,11 +98,13 @@ class ExportContext:
 
     def scope_in_sentence(self) -> str:
         """The units as a sentence about the view names them, as the page's ``Page.scope_text`` does (README 口径说明,
-        单位名称): in English each by its 英文简称, the name its bars and rows carry; the full names are the cover's."""
+        单位名称): in English each by its 英文简称, the name its bars and rows carry, with its article where a sentence
+        needs one (``i18n.unit_in_sentence``); the full names are the cover's."""
         if not self.filter.units:
             return self.scope()
         return self.t("export.scope.separator").join(
-            self.file_names.get(unit) or self.unit_names.get(unit, unit) for unit in self.filter.units
+            i18n.unit_in_sentence(self.file_names.get(unit) or self.unit_names.get(unit, unit), self.lang)
+            for unit in self.filter.units
         )
 
     def scope(self) -> str:

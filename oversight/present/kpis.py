@@ -36,7 +36,7 @@ class Kpi:
     help: str
     secondary: str | None = None  # a second comparison shown under the card (环比)
     delta_arrow: Literal["auto", "off"] = "auto"  # "off" where the delta is no change or no comparison
-    basis: str | None = None  # what the delta compares with, written beside it (同比 / YoY)
+    basis: str | None = None  # what the delta compares with, written beside it (同比 / year on year)
 
 
 def format_number(value: float | None, unit_key: str, lang: str, digits: int = 0) -> str:

@@ -119,12 +119,14 @@ class Page:
         on a phone's unit profile took the whole first screen, three times over); in Chinese its name."""
         return self.unit_short_name(unit_id) if self.lang == "en" else self.unit_name(unit_id)
 
-    def unit_labels_text(self, unit_ids: Sequence[str]) -> str:
-        """``unit_label`` of each unit, listed for Markdown (escaped: names are data)."""
+    def unit_labels_text(self, unit_ids: Sequence[str], in_sentence: bool = False) -> str:
+        """``unit_label`` of each unit, listed for Markdown (escaped: names are data); ``in_sentence``: each as a
+        sentence names it, with its article in English (``i18n.unit_in_sentence``)."""
         known = set(self.units["unit_id"])
-        return self.t("export.list.separator").join(
-            safe_text.markdown(self.unit_label(u)) for u in unit_ids if u in known
-        )
+        labels = [self.unit_label(u) for u in unit_ids if u in known]
+        if in_sentence:
+            labels = [i18n.unit_in_sentence(label, self.lang) for label in labels]
+        return self.t("export.list.separator").join(safe_text.markdown(label) for label in labels)
 
     def unit_names(self) -> dict[str, str]:
         """Each unit's id → its name in the page's language."""
@@ -145,9 +147,13 @@ class Page:
         shown_units = self.filter.units or (() if self.sees_all_units else tuple(self.span.unit_ids))
         count = len(shown_units) if shown_units else len(self.span.unit_ids)
         as_of = date_text(self.filter.as_of, self.lang)
-        return self.t(key, scope=self.scope_text(), period=self.period(), count=count, as_of=as_of)
+        # each unit as a sentence names it ("No reminders for the General Office in 2020 Q4."), opening it capitalised
+        scope = self.scope_text(in_sentence=True)
+        return i18n.sentence_start(self.t(key, scope=scope, period=self.period(), count=count, as_of=as_of))
 
-    def scope_text(self, shown_units: Sequence[str] | None = None, full_names: bool = False) -> str:
+    def scope_text(
+        self, shown_units: Sequence[str] | None = None, full_names: bool = False, in_sentence: bool = False
+    ) -> str:
         """The units in view, in words for Markdown: ``shown_units``, else those chosen, else the only units a unit
         account may see (named: "all 1 units" would be false), else 全部9家综合监督单位.
 
@@ -158,7 +164,7 @@ class Page:
         if shown_units is None:
             shown_units = self.filter.units or (() if self.sees_all_units else tuple(self.span.unit_ids))
         if shown_units:
-            return self.unit_names_text(shown_units) if full_names else self.unit_labels_text(shown_units)
+            return self.unit_names_text(shown_units) if full_names else self.unit_labels_text(shown_units, in_sentence)
         return self.t("app.all_units", count=len(self.span.unit_ids))
 
 
