@@ -16,7 +16,7 @@ from oversight.contract.schema import REMINDER_FORMS, TABLES
 from oversight.core import i18n
 from oversight.data import store
 from oversight.ingest import checked_folder, workbook
-from tests.apptest import metrics, run_page
+from tests.apptest import as_read, metrics, run_page
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -87,8 +87,8 @@ def test_a_valid_append_is_checked_previewed_imported_shown_and_undone(data_dir)
     shown = safe_text.markdown(config.team_time_text(entry.at))  # Markdown-escaped, as every data text on the page
     # the Beijing time leads the line, the entry's name (its UTC day) last, labelled
     assert any(
-        m.value.startswith(f"- {shown}（北京时间） · ")
-        and m.value.endswith(" · 记录号 " + safe_text.markdown(entry.id))
+        as_read(m.value).startswith(as_read(f"- {shown}（北京时间） · "))
+        and as_read(m.value).endswith(as_read(" · 记录号 " + safe_text.markdown(entry.id)))
         for m in data_page.markdown
     )
     assert config.team_time_text(entry.at) != entry.at[:19].replace("T", " ")  # not the UTC clock (8 h apart)
@@ -352,7 +352,7 @@ def test_the_check_warns_of_hidden_rows_it_imports_all_the_same(data_dir):
     at.radio(key="widget.import_mode").set_value("append").run()
     at.button(key="widget.import_check").click().run()
     assert not at.exception
-    assert [w.value for w in at.warning] == [
+    assert [as_read(w.value) for w in at.warning] == [
         r"问题清单\.xlsx · 工作表“问题”：第3行是隐藏的行，其中 1 条记录照常导入并计入统计。如这些记录已作废，请在文件中删除后重新检查。"
     ]
     assert at.success[0].value == "检查通过，可以导入。"  # counted, not refused: the ledger is the record

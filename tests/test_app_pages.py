@@ -198,7 +198,7 @@ def test_an_empty_list_of_issues_whenever_raised_names_its_day_not_the_period(la
     if lang == "zh":
         assert "截至2020年12月31日，省政府参事室无尚未整改到位的问题（不论何时指出）。" in profile_notes
     else:
-        unit = "Counsellors' Office"
+        unit = "the Counsellors' Office"  # a body's name takes its article in a sentence (i18n.unit_in_sentence)
         assert f"No issues still to rectify for {unit} as of 31 December 2020, whenever raised." in profile_notes
 
 
