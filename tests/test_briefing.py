@@ -419,6 +419,29 @@ def test_pdf_copies_as_the_documents_text_in_order_without_the_watermark(pack, r
         assert "上年同期63.6%" in joined and "上年同期341次" in joined and "驻省政府办公厅纪检监察组" in text
 
 
+def test_slides_and_word_report_copy_their_text_without_the_watermark_or_the_marking(pack):
+    """What a leader copies out of a slide's text box or the Word report's body is the document's text only: the
+    watermark and the marking are shapes (slides) or the header (Word) of their own, never inside a body's text."""
+    lang, built, _ = pack
+    marking = built.report.marking
+    watermark = "\n".join(marking.watermark_lines)
+    for number, slide in enumerate(Presentation(io.BytesIO(built.files["pptx"])).slides, start=1):
+        frames = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        assert frames.count(watermark) == 2 and frames.count(marking.label) == 1, number
+        body = [text for text in frames if text not in (watermark, marking.label)]
+        assert body and not any(part in text for text in body for part in (*marking.watermark_lines, marking.label)), (
+            number
+        )
+    document = Document(io.BytesIO(built.files["docx"]))
+    paragraphs = [paragraph.text for paragraph in document.paragraphs]
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    for text in paragraphs + cells:
+        assert not any(part in text for part in (*marking.watermark_lines, marking.label)), text
+    # the overview's paragraphs each one paragraph of the body, whole and in order
+    found = [paragraphs.index(paragraph) for paragraph in built.report.summary]
+    assert found == sorted(found) and len(found) == len(built.report.summary)
+
+
 def test_zip_holds_each_charts_png_csv_xlsx_and_the_open_issues(pack):
     lang, built, _ = pack
     archive = zipfile.ZipFile(io.BytesIO(built.files["zip"]))
