@@ -22,6 +22,7 @@ help:
 	@echo "make bench  — benchmarks against baselines run in the same command"
 	@echo "make bench-peer — the Overview against the same dashboard in Apache Superset 6.1 (installs it under test-output/)"
 	@echo "make sample — regenerate the sample data in data/"
+	@echo "make clean  — remove .venv, test-output/ and pytest's cache (the next run or test installs from scratch)"
 	@echo "make cluster — N=$(N) replicas behind nginx on http://127.0.0.1:$(CLUSTER_PORT) (accounts required); make cluster-stop"
 	@echo "make soak   — the full cluster soak (SOAK_SESSIONS sessions, SOAK_BROWSERS of them in Chromium, for SOAK_SECONDS s) and the import race"
 

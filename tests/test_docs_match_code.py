@@ -336,3 +336,75 @@ def test_every_make_target_is_documented():
     } == set()
     named = set(re.findall(r"`make ([a-z-]+)", both))
     assert named - targets == set()
+
+
+def test_make_help_lists_every_target():
+    """CONTRIBUTING says `make help` lists every target; `make clean` was missing from it. Each target a person runs
+    (`.PHONY`, the install steps and `help` itself aside) has its line in the help recipe, and each line names one."""
+    phony = re.search(r"^\.PHONY: (.*)$", MAKEFILE, re.M)
+    assert phony is not None
+    targets = set(phony.group(1).split()) - {"system", "system-cluster", "help"}
+    recipe = MAKEFILE.split("\nhelp:\n", 1)[1].split("\n\n", 1)[0]
+    listed = set(re.findall(r'@echo "make ([a-z-]+)', recipe)) | set(re.findall(r"; make ([a-z-]+)", recipe))
+    assert targets - listed == set(), "targets `make help` does not list"
+    assert listed - targets == set(), "`make help` lists what is no target"
+    assert "`make help` lists every target" in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+
+
+def test_the_data_contract_table_is_the_schemas():
+    """README's data contract is what an office's clerk builds a ledger from: each table's row names every column of
+    `oversight/contract/schema.py` in order, under its English name and Chinese header, says `optional` exactly where
+    the column is not required, and lists each enumeration's codes and labels as the schema has them."""
+    from oversight.contract import schema
+
+    rows = {row[0].strip("`"): row[1] for row in _table_rows(_section(README, "The data contract"))}
+    assert list(rows) == list(schema.TABLES)
+    wrong = []
+    for name, table in schema.TABLES.items():
+        cells = rows[name].split(" · ")
+        assert len(cells) == len(table.columns), (name, cells)
+        for cell, column in zip(cells, table.columns, strict=True):
+            found = re.fullmatch(r"`(\w+)`/(\S+)(?: \((.*)\))?", cell)
+            assert found is not None, cell
+            english, chinese, note = found.groups()
+            note = note or ""
+            if (english, chinese) != (column.name, column.zh):
+                wrong.append(f"{name}: {cell} is {column.name}/{column.zh}")
+            if note.startswith("optional") == column.required:
+                wrong.append(f"{name}.{column.name}: required={column.required}, README says ({note})")
+            if column.choices and note != "as issues":
+                listed = [part.split(" ", 1) for part in note.split(", ")]
+                expected = [[code, label] for code, label in column.choices.items()]
+                if column.choices == schema.PARTY_ORGS:
+                    listed, expected = [[part] for part in note.split(", ")], [[code] for code in column.choices]
+                if listed != expected:
+                    wrong.append(f"{name}.{column.name}: README ({note}), schema {column.choices}")
+            elif note == "as issues" and column.choices != schema.ISSUES.column(column.name).choices:
+                wrong.append(f"{name}.{column.name}: not as issues")
+    assert wrong == []
+
+
+def test_every_relative_link_resolves_and_every_screenshot_is_shown():
+    """A link or picture in README, CONTRIBUTING or docs/ points at a file that is there (its anchor, if any, at a
+    heading of that file), and every picture in docs/screenshots/ is shown somewhere: one nobody shows is never
+    retaken and goes stale."""
+    documents = {ROOT / "README.md": README, ROOT / "CONTRIBUTING.md": (ROOT / "CONTRIBUTING.md").read_text("utf-8")}
+    documents |= {ROOT / "docs" / name: text for name, text in DOCS.items()}
+    broken, shown = [], set()
+    for path, text in documents.items():
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target):
+                continue
+            file, _, anchor = target.partition("#")
+            resolved = (path.parent / file).resolve() if file else path
+            shown.add(resolved)
+            if not resolved.exists():
+                broken.append(f"{path.name}: {target}")
+            elif anchor:
+                headings = re.findall(r"^#+ (.*)$", resolved.read_text(encoding="utf-8"), re.M)
+                slugs = {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}
+                if anchor not in slugs:
+                    broken.append(f"{path.name}: {target} (no such heading)")
+    assert broken == []
+    pictures = {path.resolve() for path in (ROOT / "docs" / "screenshots").iterdir()}
+    assert sorted(path.name for path in pictures - shown) == []
