@@ -145,10 +145,20 @@ def test_no_account_changes_without_its_audit_line(monkeypatch, capsys, private_
     assert [a.username for a in accounts.list_users()] == ["boss", "lead"]
 
 
-def test_list_with_no_accounts_says_local_mode(capsys, private_paths):
+def test_list_with_no_accounts_says_local_mode(capsys, private_paths, monkeypatch):
+    # local mode: the variable unset and no default file (listing makes none) ...
+    monkeypatch.delenv("OVERSIGHT_USERS_FILE")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(private_paths / "xdg"))
     assert main(["user", "list", "--lang", "en"]) == 0
     assert capsys.readouterr().out.startswith("no accounts configured yet (local mode): ")
-    assert not (private_paths / "conf" / "users.toml").exists()
+    assert not (private_paths / "xdg").exists()
+    # ... or the users file named, there and empty (named and missing is refused: the test below)
+    named = private_paths / "conf" / "users.toml"
+    named.parent.mkdir()
+    named.touch()
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(named))
+    assert main(["user", "list", "--lang", "en"]) == 0
+    assert capsys.readouterr().out == f"no accounts configured yet (local mode): {named}\n"
 
 
 def test_the_prompt_asks_twice_and_refuses_a_mismatch(monkeypatch, capsys):
@@ -336,6 +346,22 @@ def test_an_oidc_only_account(monkeypatch, capsys):
     records = accounts.load_users()
     assert records["sso"].password_hash is None
     assert accounts.account_for_email("sso@gov.example", records, email_verified=True).role == "leader"
+
+
+def test_user_list_names_a_users_file_named_but_missing(private_paths, capsys):
+    """README: a users file named by OVERSIGHT_USERS_FILE that does not exist is never read as "no accounts". `user
+    list` said 尚未配置任何账号（本机模式） of it (exit 0) while `alerts`, `undo` and the app refused it: an admin asking
+    why nobody can sign in was told the install had no accounts."""
+    missing = private_paths / "conf" / "users.toml"
+    assert not missing.exists()
+    assert main(["user", "list"]) == 1
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err.startswith(
+        f"账号文件 {missing}（OVERSIGHT_USERS_FILE 所指）不存在；指定的账号文件缺失不视为“没有账号”"
+    )
+    assert main(["user", "list", "--lang", "en"]) == 1
+    assert "本机模式" not in capsys.readouterr().err
 
 
 def test_a_users_file_inside_the_repository_is_refused(monkeypatch, capsys):
