@@ -408,3 +408,44 @@ def test_every_relative_link_resolves_and_every_screenshot_is_shown():
     assert broken == []
     pictures = {path.resolve() for path in (ROOT / "docs" / "screenshots").iterdir()}
     assert sorted(path.name for path in pictures - shown) == []
+
+
+def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser | None:
+    subparsers = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    return subparsers[0].choices.get(name) if subparsers else None
+
+
+def test_every_command_line_the_documents_show_is_one_the_cli_takes(capsys):
+    """A reader copies `python -m oversight …` from README, CONTRIBUTING or docs/: each line written out in full
+    parses as the CLI parses it, and a synopsis (`[--as-of 2020-11-08] …`) names only options its command takes."""
+    import shlex
+
+    documents = {"README.md": README, "CONTRIBUTING.md": (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")}
+    documents |= {name: text for name, text in DOCS.items() if name != "PERFORMANCE.md"}
+    parser = cli_main.build_parser()
+    wrong = []
+    for name, text in documents.items():
+        for found in re.finditer(r"python -m oversight (\w+)((?:[^\n`|;>)]|\\\n)*)", text):
+            command, rest = found.group(1), found.group(2).split("  #")[0].split(" # ")[0]
+            line = f"{command}{rest}".strip()
+            child = _subcommand(parser, command)
+            if child is None:
+                wrong.append(f"{name}: {line} (no such command)")
+                continue
+            words = rest.split()
+            if command == "user" and words and not words[0].startswith("-"):
+                child = _subcommand(child, words[0]) or child
+            taken = {option for action in child._actions for option in action.option_strings} | {"--lang"}
+            wrong += [
+                f"{name}: {line} ({option}?)"
+                for option in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", rest)
+                if option not in taken
+            ]
+            if any(mark in line for mark in "[…<\\") or re.search(r"\bNAME\b", line):
+                continue  # a synopsis, not a line to run
+            try:
+                parser.parse_args(shlex.split(line))
+            except SystemExit as exit:  # `--help` exits 0 once it has printed
+                if exit.code:
+                    wrong.append(f"{name}: {line} (does not parse: {capsys.readouterr().err.strip()[-120:]})")
+    assert wrong == []
