@@ -449,3 +449,15 @@ def test_every_command_line_the_documents_show_is_one_the_cli_takes(capsys):
                 if exit.code:
                     wrong.append(f"{name}: {line} (does not parse: {capsys.readouterr().err.strip()[-120:]})")
     assert wrong == []
+
+
+def test_readmes_layout_names_modules_that_are_there():
+    """README's Layout names the CLI's modules all (a reader looks a command up there) and the UI's by example:
+    every module either row names is a file of that package, and the CLI's row leaves none out."""
+    rows = {row[0].strip("`"): row[1] for row in _table_rows(_section(README, "Layout"))}
+    for package, every in (("cli", True), ("ui", False)):
+        named = set(re.findall(r"`(\w+)`", rows[f"oversight/{package}/"]))
+        there = {path.stem for path in (ROOT / "oversight" / package).glob("*.py")} - {"__init__"}
+        assert named - there == set(), f"README's Layout names oversight/{package}/ modules that are not there"
+        if every:
+            assert there - named == set(), f"README's Layout leaves out oversight/{package}/ modules"
