@@ -16,7 +16,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@echo "make run    — install everything and start the dashboard on http://localhost:$(PORT)"
 	@echo "make test   — install what the tests need, run make check, then the whole suite (browser tests included)"
-	@echo "make test-fast — the quick loop: no browser, no AppTest, nothing marked slow (under a minute)"
+	@echo "make test-fast — the quick loop: no browser, AppTest, office, cluster or slow tests (under a minute)"
 	@echo "make check  — ruff format --check, ruff check, mypy and the import layers (lint-imports)"
 	@echo "make format — ruff format and ruff check --fix, in place"
 	@echo "make bench  — benchmarks against baselines run in the same command"

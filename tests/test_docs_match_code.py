@@ -461,3 +461,18 @@ def test_readmes_layout_names_modules_that_are_there():
         assert named - there == set(), f"README's Layout names oversight/{package}/ modules that are not there"
         if every:
             assert there - named == set(), f"README's Layout leaves out oversight/{package}/ modules"
+
+
+def test_what_make_test_fast_leaves_out_is_what_the_documents_say():
+    """`make test-fast` leaves out five markers; README and `make help` named three (browser, AppTest, slow), so a
+    reader took the office and cluster tests for part of the quick loop."""
+    recipe = MAKEFILE.split("\ntest-fast:", 1)[1].split("\n\n", 1)[0]
+    selection = re.search(r'-m "([^"]*)"', recipe)
+    assert selection is not None
+    markers = re.findall(r"not (\w+)", selection.group(1))
+    help_line = next(line for line in MAKEFILE.splitlines() if line.lstrip().startswith('@echo "make test-fast'))
+    readme = README.split("`make test-fast` is the", 1)[1].split(")", 1)[0]
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").split("`make test-fast`", 1)[1]
+    contributing = contributing.split("\n- ", 1)[0]
+    for text in (help_line, readme, contributing):
+        assert [marker for marker in markers if marker not in text.lower()] == [], text
