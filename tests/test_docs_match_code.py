@@ -476,3 +476,13 @@ def test_what_make_test_fast_leaves_out_is_what_the_documents_say():
     contributing = contributing.split("\n- ", 1)[0]
     for text in (help_line, readme, contributing):
         assert [marker for marker in markers if marker not in text.lower()] == [], text
+
+
+def test_readmes_pages_table_is_the_nav():
+    """README's Pages table has a row for each page the nav offers, in its order, under the names the nav shows in
+    both languages (总览 Overview …), and no row for a page that is not there."""
+    from oversight.core import i18n
+
+    keys = ["overview"] + [re.sub(r"^\d+_", "", path.stem) for path in sorted((ROOT / "pages").glob("[0-9]*.py"))]
+    expected = [f"{i18n.t(f'nav.{key}', 'zh')} {i18n.t(f'nav.{key}', 'en')}" for key in keys]
+    assert [row[0] for row in _table_rows(_section(README, "Pages"))] == expected
