@@ -486,3 +486,24 @@ def test_readmes_pages_table_is_the_nav():
     keys = ["overview"] + [re.sub(r"^\d+_", "", path.stem) for path in sorted((ROOT / "pages").glob("[0-9]*.py"))]
     expected = [f"{i18n.t(f'nav.{key}', 'zh')} {i18n.t(f'nav.{key}', 'en')}" for key in keys]
     assert [row[0] for row in _table_rows(_section(README, "Pages"))] == expected
+
+
+def test_the_sign_in_limits_readme_gives_are_the_codes():
+    """README's access table and Security section give the sign-in throttle's and the form's numbers: each is the
+    constant the code applies, so a limit changed in code without its sentence fails here."""
+    from oversight.auth import accounts, throttle
+
+    user, address = throttle.USER_POLICY, throttle.ADDRESS_POLICY
+    assert user.max_delay_s == 3600 and address.window_s == user.window_s
+    access = _table_rows(_section(README, "Access and audit"))[1][2]
+    assert (
+        f"{user.max_failures} failures in {user.window_s / 60:g} minutes lock the name for {user.base_delay_s:g} s, "
+        f"doubling up to an hour, and {address.max_failures} from one address lock the address" in access
+    )
+    assert f"({throttle.KNOWN_FOR_S // 86400} days)" in access
+    security = " ".join(_section(README, "Security").split())
+    assert (
+        f"at most {accounts.MAX_USERNAME_LENGTH} characters of name and {accounts.MAX_PASSWORD_LENGTH} of password"
+        in security
+    )
+    assert f"remembers at most {throttle.MAX_THROTTLE_ENTRIES:,} names and addresses" in security
