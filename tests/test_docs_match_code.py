@@ -507,3 +507,25 @@ def test_the_sign_in_limits_readme_gives_are_the_codes():
         in security
     )
     assert f"remembers at most {throttle.MAX_THROTTLE_ENTRIES:,} names and addresses" in security
+
+
+def test_the_import_limits_readme_gives_are_the_codes():
+    """The bounds an import is held to, as README states them to the office, are the constants that apply them."""
+    from oversight.cli import data
+    from oversight.ingest import cells, files, import_history, import_report, problems, sheet_bounds
+    from oversight.ui import session_guard
+
+    text = " ".join(README.split())
+    stated = [
+        f"more than {files.MAX_FILES_PER_IMPORT} files or twice one file's size limit in one import",
+        f"CSV fields over {files.MAX_CSV_FIELD_CHARS:,} characters or rows over {files.MAX_CSV_COLUMNS:,} columns",
+        f"a sheet whose cells span more than {sheet_bounds.MAX_SHEET_CELLS:,} cells",
+        f"A text cell holds at most {cells.MAX_TEXT_CHARS:,} characters",
+        f"up to {problems.MAX_PROBLEMS_PER_FILE:,} a file",
+        f"numbers (the first {import_report.HIDDEN_ROWS_SHOWN}, then how many more)",
+        f"at most {session_guard.MAX_FILES_PER_SESSION} a session (what one import takes)",
+        f"waits (up to {data.CLI_LOCK_TIMEOUT_S / 60:g} minutes)",
+    ]
+    assert files.MAX_FILES_PER_IMPORT == session_guard.MAX_FILES_PER_SESSION
+    assert import_history.KEEP_CACHE_IN == 3 and "the newest three imports not undone" in text
+    assert [sentence for sentence in stated if sentence not in text] == []
