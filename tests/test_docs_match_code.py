@@ -529,3 +529,15 @@ def test_the_import_limits_readme_gives_are_the_codes():
     assert files.MAX_FILES_PER_IMPORT == session_guard.MAX_FILES_PER_SESSION
     assert import_history.KEEP_CACHE_IN == 3 and "the newest three imports not undone" in text
     assert [sentence for sentence in stated if sentence not in text] == []
+
+
+def test_a_link_with_one_end_is_read_as_readme_says(span):
+    """README: a link with one end takes the other from the default range and is judged so (`?to=2019Q2` reads
+    from=2020Q1, to=2019Q2 and shows the default range); a lone `from` runs to the default's end."""
+    url = " ".join(_section(README, "URL parameters").split())
+    assert "`?to=2019Q2`, while the data's latest year is 2020, reads from=2020Q1, to=2019Q2" in url
+    assert span.default_filter().start == filters.Quarter.parse("2020Q1")
+    shown, notes = filters.from_query_params({"to": "2019Q2"}, span)
+    assert shown == span.default_filter() and notes == filters.UrlNotes(reversed=("2020Q1", "2019Q2"))
+    shown, notes = filters.from_query_params({"from": "2019Q3"}, span)
+    assert (str(shown.start), str(shown.end)) == ("2019Q3", "2020Q4") and not notes
