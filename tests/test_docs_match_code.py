@@ -541,3 +541,21 @@ def test_a_link_with_one_end_is_read_as_readme_says(span):
     assert shown == span.default_filter() and notes == filters.UrlNotes(reversed=("2020Q1", "2019Q2"))
     shown, notes = filters.from_query_params({"from": "2019Q3"}, span)
     assert (str(shown.start), str(shown.end)) == ("2019Q3", "2020Q4") and not notes
+
+
+def test_contributings_strict_packages_and_layout_widths_are_the_configs():
+    """CONTRIBUTING names the packages mypy checks strictly and the widths the layout test shoots every page at:
+    the ones pyproject.toml and tests/browser/test_layout_browser.py set."""
+    contributing = " ".join((ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
+    mypy = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
+    strict = next(override["module"] for override in mypy["overrides"] if override.get("disallow_untyped_defs"))
+    named = re.search(r"`mypy` \(strict on ([^)]*)\)", contributing)
+    assert named is not None
+    assert sorted(re.findall(r"`(\w+)`", named.group(1))) == sorted(
+        module.removeprefix("oversight.").removesuffix(".*") for module in strict
+    )
+    layout = (ROOT / "tests" / "browser" / "test_layout_browser.py").read_text(encoding="utf-8")
+    widths = re.search(r"^WIDTHS = (\{.*\})$", layout, re.M)
+    assert widths is not None
+    shot = sorted(width for width, _height in ast.literal_eval(widths.group(1)).values())
+    assert f"every page at {shot[1]}, {shot[2]} and {shot[0]} px in zh and en" in contributing
