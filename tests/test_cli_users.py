@@ -341,11 +341,26 @@ def test_a_disabled_account_is_not_run_as_by_a_headless_command(monkeypatch, cap
 
 def test_an_oidc_only_account(monkeypatch, capsys):
     assert main(["user", "add", "sso", "--role", "leader", "--no-password", "--lang", "en"]) == 1
-    assert capsys.readouterr().err.strip() == "the password must not be empty"
+    assert capsys.readouterr().err.strip() == (
+        "an account without a password signs in through single sign-on (OIDC) only: give its e-mail with --email,"
+        " or set a password (leave out --no-password)"
+    )
     assert main(["user", "add", "sso", "--role", "leader", "--no-password", "--email", "SSO@gov.example"]) == 0
     records = accounts.load_users()
     assert records["sso"].password_hash is None
     assert accounts.account_for_email("sso@gov.example", records, email_verified=True).role == "leader"
+
+
+def test_no_password_without_an_email_says_what_is_missing(capsys, private_paths):
+    """README's single sign-on account is `user add NAME --role leader --email … --no-password`; left without
+    --email it was refused as 密码不能为空 / "the password must not be empty", though no password was asked for."""
+    assert main(["user", "add", "lead", "--role", "leader", "--no-password"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "不设密码的账号只能通过单点登录（OIDC）登录，须用 --email 给出其邮箱；否则请设密码（去掉 --no-password）"
+    )
+    assert main(["user", "add", "lead", "--role", "leader", "--no-password", "--lang", "en"]) == 1
+    assert "give its e-mail with --email" in capsys.readouterr().err
+    assert not (private_paths / "conf" / "users.toml").exists()
 
 
 def test_user_list_names_a_users_file_named_but_missing(private_paths, capsys):
