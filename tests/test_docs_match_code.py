@@ -571,3 +571,18 @@ def test_every_path_the_settings_files_comments_name_is_there():
             if "*" not in path and not path.endswith("_") and not (ROOT / path).exists():
                 missing.append(f"{name}: {path}")
     assert missing == []
+
+
+def test_the_configuration_tables_words_for_off_and_limits_are_the_codes():
+    """The values README's Configuration table promises a setting takes are the ones its reader takes."""
+    from oversight.auth import remembered
+    from oversight.export import marking
+
+    rows = {
+        tuple(names): row
+        for (names, _), row in zip(_configuration_rows(), _table_rows(_section(README, "Configuration")), strict=True)
+    }
+    watermark = rows[("OVERSIGHT_WATERMARK",)][2]
+    assert set(re.findall(r"`(\w+)`", watermark)) == marking._OFF
+    remember = rows[("OVERSIGHT_REMEMBER_HOURS",)][2]
+    assert f"at most a month ({remembered._LONGEST_S / 3600:g})" in remember
