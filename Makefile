@@ -16,12 +16,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 help:
 	@echo "make run    — install everything and start the dashboard on http://localhost:$(PORT)"
 	@echo "make test   — install what the tests need, run make check, then the whole suite (browser tests included)"
-	@echo "make test-fast — the quick loop: no browser, no AppTest, nothing marked slow (under a minute)"
+	@echo "make test-fast — the quick loop: no browser, AppTest, office, cluster or slow tests (under a minute)"
 	@echo "make check  — ruff format --check, ruff check, mypy and the import layers (lint-imports)"
 	@echo "make format — ruff format and ruff check --fix, in place"
 	@echo "make bench  — benchmarks against baselines run in the same command"
 	@echo "make bench-peer — the Overview against the same dashboard in Apache Superset 6.1 (installs it under test-output/)"
 	@echo "make sample — regenerate the sample data in data/"
+	@echo "make clean  — remove .venv, test-output/ and pytest's cache (the next run or test installs from scratch)"
 	@echo "make cluster — N=$(N) replicas behind nginx on http://127.0.0.1:$(CLUSTER_PORT) (accounts required); make cluster-stop"
 	@echo "make soak   — the full cluster soak (SOAK_SESSIONS sessions, SOAK_BROWSERS of them in Chromium, for SOAK_SECONDS s) and the import race"
 

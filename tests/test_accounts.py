@@ -112,7 +112,7 @@ def test_validation_errors(users):
         == "auth.error.units_only_for_unit_role"
     )
     assert error_key(accounts.add_user, "x1", "", "leader") == "auth.error.password_empty"
-    assert error_key(accounts.add_user, "x1", None, "leader") == "auth.error.password_empty"
+    assert error_key(accounts.add_user, "x1", None, "leader") == "auth.error.no_password_needs_email"
     assert error_key(accounts.add_user, "x1", "7-chars", "leader") == "auth.error.password_short"
     assert error_key(accounts.add_user, "x1", "aaaaaaaaaa", "leader") == "auth.error.password_weak"
     assert error_key(accounts.add_user, "longname1", "LongName1", "leader") == "auth.error.password_weak"

@@ -25,7 +25,7 @@ from oversight.core import i18n
 from oversight.data import queries
 from oversight.data.filters import Filter, Quarter
 from oversight.present import kpis, summary
-from tests import oracle
+from tests import oracle, pdf_pages
 
 MARKINGS = {"zh": "内部资料 注意保存", "en": "Internal — handle with care"}
 TITLES = {"zh": "2020年度派驻监督工作情况", "en": "Stationed supervision briefing for 2020"}  # documents' properties
@@ -366,15 +366,83 @@ def test_pdf_has_the_title_and_copies_as_ordinary_characters(pack):
     assert not re.search("[\ufb00-\ufb06]", text), re.findall(".{10}[\ufb00-\ufb06].{10}", text)[:3]
     if lang == "zh":
         assert "工作概况" in text and "意见建议19条" in text and "党组（党委）" in text
+    watermark = pdf_pages.drawn_watermark(built.report.marking)
     for number, page in enumerate(reader.pages, start=1):  # the marking and the watermark on every printed page
         page_text = page.extract_text()
         assert built.report.marking.label in page_text
-        # the viewer, and the date and time whole on a line of their own ("2026-12-" / "02 13:02" was cut)
-        assert all(line in page_text.splitlines() for line in built.report.marking.watermark_lines)
+        # the watermark a picture of the viewer, and the date and time whole on a line of their own ("2026-12-" /
+        # "02 13:02" was cut), in each of its places: seen, and never copied with the text
+        assert pdf_pages.transparent_pictures(page).get(watermark) == pdf_pages.WATERMARK_COPIES, number
+        assert not any(line in page_text for line in built.report.marking.watermark_lines), number
         # and its number at the foot, as the Word report has it (第 3 页 / Page 3)
         numbered = i18n.t("export.report.page_before", lang) + str(number) + i18n.t("export.report.page_after", lang)
         assert numbered.strip() in page_text, number
     assert reader.metadata.title == TITLES[lang]
+
+
+def _joined(text: str, lang: str) -> str:
+    """Extracted text with its line breaks taken out as a reader's search does: nothing between Chinese lines, one
+    space between English ones."""
+    text = text.replace("\u00a0", " ")
+    return re.sub(r"\s*\n\s*", "", text) if lang == "zh" else re.sub(r"\s+", " ", text)
+
+
+@pytest.mark.parametrize("reader", ["pdftotext", "pdftotext -raw", "pdftotext -layout", "pypdf"])
+def test_pdf_copies_as_the_documents_text_in_order_without_the_watermark(pack, reader):
+    """Review of 4 Dec: the diagonal watermark was text, so every reader of the PDF mixed its fragments into the body
+    (pdftotext: "深入分析各单 / 1 / 2 / 0 / 2 / 位政治生态"; pypdf: the whole watermark five times on each page): a
+    paragraph a leader copied or searched came with "leader1", "2021" and "09:3" inside it. Now each paragraph reads
+    whole and in order, and no reader finds a trace of the watermark, which is a picture."""
+    lang, built, _ = pack
+    pdf = built.files["pdf"]
+    if reader == "pypdf":
+        text = "\n".join(page.extract_text() for page in pdf_pages.pages(pdf))
+    else:
+        text = pdf_pages.pdftotext(pdf, *reader.split()[1:])
+    marking = built.report.marking
+    assert not any(line in text for line in marking.watermark_lines)
+    assert not re.search(r"leader1|2021-01|09:3", text), re.findall(r".{0,12}(?:leader1|2021-01|09:3).{0,12}", text)[:3]
+    # poppler's -raw loses the spaces between English words set in a Type 3 font (every font Chromium writes from Noto
+    # CJK's CFF collection): "Themostcommoncategory…", where its default mode, pypdf and PDFium (Chromium's own
+    # viewer, which a reader selects and copies in) keep them; the words are still whole and in order
+    spaceless = reader == "pdftotext -raw" and lang == "en"
+    joined = re.sub(r"\s", "", text) if spaceless else _joined(text, lang)
+    paragraphs = [*built.report.summary, *(section.takeaway for section in built.report.sections if section.takeaway)]
+    found = [joined.find(re.sub(r"\s", "", p) if spaceless else _joined(p, lang)) for p in paragraphs]
+    assert -1 not in found, paragraphs[found.index(-1)]
+    assert found == sorted(found)  # in the page's reading order
+    # no line begins with 、，。；）… (the page never does, 禁则): a trimmed ）。 was drawn back over its half and
+    # pdftotext -raw read "上年同期63.6%）" / "。从问题类别看" as two lines (27 in the full pack)
+    assert not [line for line in text.splitlines() if line.strip()[:1] in html_report._NO_LINE_START and line.strip()]
+    # a number is never cut at a line's end, so a search for it finds it
+    lines = set(text.splitlines())
+    for number in {n for paragraph in paragraphs for n in re.findall(r"\d+(?:\.\d+)?%", paragraph)}:
+        assert any(number in line for line in lines), number
+    if lang == "zh":
+        assert "上年同期63.6%" in joined and "上年同期341次" in joined and "驻省政府办公厅纪检监察组" in text
+
+
+def test_slides_and_word_report_copy_their_text_without_the_watermark_or_the_marking(pack):
+    """What a leader copies out of a slide's text box or the Word report's body is the document's text only: the
+    watermark and the marking are shapes (slides) or the header (Word) of their own, never inside a body's text."""
+    lang, built, _ = pack
+    marking = built.report.marking
+    watermark = "\n".join(marking.watermark_lines)
+    for number, slide in enumerate(Presentation(io.BytesIO(built.files["pptx"])).slides, start=1):
+        frames = [shape.text_frame.text for shape in slide.shapes if shape.has_text_frame]
+        assert frames.count(watermark) == 2 and frames.count(marking.label) == 1, number
+        body = [text for text in frames if text not in (watermark, marking.label)]
+        assert body and not any(part in text for text in body for part in (*marking.watermark_lines, marking.label)), (
+            number
+        )
+    document = Document(io.BytesIO(built.files["docx"]))
+    paragraphs = [paragraph.text for paragraph in document.paragraphs]
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    for text in paragraphs + cells:
+        assert not any(part in text for part in (*marking.watermark_lines, marking.label)), text
+    # the overview's paragraphs each one paragraph of the body, whole and in order
+    found = [paragraphs.index(paragraph) for paragraph in built.report.summary]
+    assert found == sorted(found) and len(found) == len(built.report.summary)
 
 
 def test_zip_holds_each_charts_png_csv_xlsx_and_the_open_issues(pack):

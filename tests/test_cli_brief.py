@@ -18,8 +18,9 @@ from oversight.auth import accounts, audit
 from oversight.cli.main import main
 from oversight.data import store
 from oversight.data.filters import DataSpan, Quarter
+from oversight.export.marking import Marking
 from oversight.push.brief_job import default_range
-from tests import oracle
+from tests import oracle, pdf_pages
 from tests.apptest import run_page
 from tests.receivers import RobotReceiver, SmtpReceiver, free_port
 
@@ -116,8 +117,11 @@ def test_the_brief_as_an_account_records_the_os_user_and_what_its_files_carry(pr
     assert details["marking"] == "内部资料 注意保存"
     assert re.fullmatch(r"chief [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2} UTC\+8", details["watermark"])
     pdf = PdfReader(tmp_path / "派驻监督工作简报_2020Q4.pdf")
-    viewer, stamp = details["watermark"].split(" ", 1)  # the PDF sets the watermark in two lines: viewer, time
-    assert pdf.pages[0].extract_text().startswith(f"内部资料 注意保存\n第 1 页\n{viewer}\n{stamp}\n")
+    viewer, stamp = details["watermark"].split(" ", 1)  # the PDF draws the watermark in two lines: viewer, time
+    drawn = pdf_pages.drawn_watermark(Marking(details["marking"], details["watermark"]))
+    assert pdf_pages.transparent_pictures(pdf.pages[0]).get(drawn) == pdf_pages.WATERMARK_COPIES
+    # a picture: the page's text is the marking, its number, then the report's own
+    assert pdf.pages[0].extract_text().startswith("内部资料 注意保存\n第 1 页\n2020年第4季度派驻监督工作情况")
 
 
 def test_a_64_character_account_name_is_one_line_of_the_watermark_in_every_file(private_settings, tmp_path, capsys):
@@ -136,9 +140,10 @@ def test_a_64_character_account_name_is_one_line_of_the_watermark_in_every_file(
         entry["details"]["watermark"] == f"{name} {stamp}" and entry["details"]["watermark_shown"] == f"{shown} {stamp}"
     )
     pdf = PdfReader(tmp_path / "派驻监督工作简报_2020Q4.pdf")
-    for page in pdf.pages:  # pypdf joins the turned lines with a space or a line break as their offsets fall
-        text = page.extract_text()
-        assert re.search(re.escape(shown) + r"[ \n]" + re.escape(stamp), text) and name[:20] not in text
+    drawn = pdf_pages.drawn_watermark(Marking("", f"{shown} {stamp}"))
+    for page in pdf.pages:  # the shortened name and the time drawn on every page, and neither copied with the text
+        assert pdf_pages.transparent_pictures(page).get(drawn) == pdf_pages.WATERMARK_COPIES
+        assert shown not in page.extract_text() and name[:20] not in page.extract_text()
     with zipfile.ZipFile(tmp_path / "派驻监督工作简报_2020Q4.pptx") as deck:
         slides = [deck.read(n).decode() for n in deck.namelist() if re.fullmatch(r"ppt/slides/slide\d+\.xml", n)]
     for slide in slides:
@@ -445,8 +450,11 @@ def test_the_brief_is_pushed_to_robots_and_mailed_as_a_pdf_once(private_settings
         pdf = PdfReader(io.BytesIO(attachment.get_content()))
         assert pdf.metadata.title == "2020年度派驻监督工作情况"
         first_page = pdf.pages[0].extract_text()
-        # the marking, the page's number and the watermark (made for this computer's user) lead it, then the title
-        assert first_page.startswith("内部资料 注意保存\n第 1 页\n本机\n") and "2020年度派驻监督工作情况" in first_page
+        # the marking and the page's number lead it, then the title; the watermark (made for this computer's user)
+        # a picture, not copied with the text
+        assert (
+            first_page.startswith("内部资料 注意保存\n第 1 页\n2020年度派驻监督工作情况\n") and "本机" not in first_page
+        )
         assert "指出问题16个" in mail.get_body(("plain",)).get_content()
 
         # the same quarter range again: built and written, but not sent twice

@@ -145,10 +145,20 @@ def test_no_account_changes_without_its_audit_line(monkeypatch, capsys, private_
     assert [a.username for a in accounts.list_users()] == ["boss", "lead"]
 
 
-def test_list_with_no_accounts_says_local_mode(capsys, private_paths):
+def test_list_with_no_accounts_says_local_mode(capsys, private_paths, monkeypatch):
+    # local mode: the variable unset and no default file (listing makes none) ...
+    monkeypatch.delenv("OVERSIGHT_USERS_FILE")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(private_paths / "xdg"))
     assert main(["user", "list", "--lang", "en"]) == 0
     assert capsys.readouterr().out.startswith("No accounts configured yet (local mode): ")
-    assert not (private_paths / "conf" / "users.toml").exists()
+    assert not (private_paths / "xdg").exists()
+    # ... or the users file named, there and empty (named and missing is refused: the test below)
+    named = private_paths / "conf" / "users.toml"
+    named.parent.mkdir()
+    named.touch()
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(named))
+    assert main(["user", "list", "--lang", "en"]) == 0
+    assert capsys.readouterr().out == f"No accounts configured yet (local mode): {named}\n"
 
 
 def test_the_prompt_asks_twice_and_refuses_a_mismatch(monkeypatch, capsys):
@@ -331,11 +341,42 @@ def test_a_disabled_account_is_not_run_as_by_a_headless_command(monkeypatch, cap
 
 def test_an_oidc_only_account(monkeypatch, capsys):
     assert main(["user", "add", "sso", "--role", "leader", "--no-password", "--lang", "en"]) == 1
-    assert capsys.readouterr().err.strip() == "The password must not be empty"
+    assert capsys.readouterr().err.strip() == (
+        "An account without a password signs in through single sign-on (OIDC) only: give its e-mail with --email,"
+        " or set a password (leave out --no-password)"
+    )
     assert main(["user", "add", "sso", "--role", "leader", "--no-password", "--email", "SSO@gov.example"]) == 0
     records = accounts.load_users()
     assert records["sso"].password_hash is None
     assert accounts.account_for_email("sso@gov.example", records, email_verified=True).role == "leader"
+
+
+def test_no_password_without_an_email_says_what_is_missing(capsys, private_paths):
+    """README's single sign-on account is `user add NAME --role leader --email … --no-password`; left without
+    --email it was refused as 密码不能为空 / "the password must not be empty", though no password was asked for."""
+    assert main(["user", "add", "lead", "--role", "leader", "--no-password"]) == 1
+    assert capsys.readouterr().err.strip() == (
+        "不设密码的账号只能通过单点登录（OIDC）登录，须用 --email 给出其邮箱；否则请设密码（去掉 --no-password）"
+    )
+    assert main(["user", "add", "lead", "--role", "leader", "--no-password", "--lang", "en"]) == 1
+    assert "give its e-mail with --email" in capsys.readouterr().err
+    assert not (private_paths / "conf" / "users.toml").exists()
+
+
+def test_user_list_names_a_users_file_named_but_missing(private_paths, capsys):
+    """README: a users file named by OVERSIGHT_USERS_FILE that does not exist is never read as "no accounts". `user
+    list` said 尚未配置任何账号（本机模式） of it (exit 0) while `alerts`, `undo` and the app refused it: an admin asking
+    why nobody can sign in was told the install had no accounts."""
+    missing = private_paths / "conf" / "users.toml"
+    assert not missing.exists()
+    assert main(["user", "list"]) == 1
+    out = capsys.readouterr()
+    assert out.out == ""
+    assert out.err.startswith(
+        f"账号文件 {missing}（OVERSIGHT_USERS_FILE 所指）不存在；指定的账号文件缺失不视为“没有账号”"
+    )
+    assert main(["user", "list", "--lang", "en"]) == 1
+    assert "本机模式" not in capsys.readouterr().err
 
 
 def test_a_users_file_inside_the_repository_is_refused(monkeypatch, capsys):

@@ -336,3 +336,253 @@ def test_every_make_target_is_documented():
     } == set()
     named = set(re.findall(r"`make ([a-z-]+)", both))
     assert named - targets == set()
+
+
+def test_make_help_lists_every_target():
+    """CONTRIBUTING says `make help` lists every target; `make clean` was missing from it. Each target a person runs
+    (`.PHONY`, the install steps and `help` itself aside) has its line in the help recipe, and each line names one."""
+    phony = re.search(r"^\.PHONY: (.*)$", MAKEFILE, re.M)
+    assert phony is not None
+    targets = set(phony.group(1).split()) - {"system", "system-cluster", "help"}
+    recipe = MAKEFILE.split("\nhelp:\n", 1)[1].split("\n\n", 1)[0]
+    listed = set(re.findall(r'@echo "make ([a-z-]+)', recipe)) | set(re.findall(r"; make ([a-z-]+)", recipe))
+    assert targets - listed == set(), "targets `make help` does not list"
+    assert listed - targets == set(), "`make help` lists what is no target"
+    assert "`make help` lists every target" in (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+
+
+def test_the_data_contract_table_is_the_schemas():
+    """README's data contract is what an office's clerk builds a ledger from: each table's row names every column of
+    `oversight/contract/schema.py` in order, under its English name and Chinese header, says `optional` exactly where
+    the column is not required, and lists each enumeration's codes and labels as the schema has them."""
+    from oversight.contract import schema
+
+    rows = {row[0].strip("`"): row[1] for row in _table_rows(_section(README, "The data contract"))}
+    assert list(rows) == list(schema.TABLES)
+    wrong = []
+    for name, table in schema.TABLES.items():
+        cells = rows[name].split(" · ")
+        assert len(cells) == len(table.columns), (name, cells)
+        for cell, column in zip(cells, table.columns, strict=True):
+            found = re.fullmatch(r"`(\w+)`/(\S+)(?: \((.*)\))?", cell)
+            assert found is not None, cell
+            english, chinese, note = found.groups()
+            note = note or ""
+            if (english, chinese) != (column.name, column.zh):
+                wrong.append(f"{name}: {cell} is {column.name}/{column.zh}")
+            if note.startswith("optional") == column.required:
+                wrong.append(f"{name}.{column.name}: required={column.required}, README says ({note})")
+            if column.choices and note != "as issues":
+                listed = [part.split(" ", 1) for part in note.split(", ")]
+                expected = [[code, label] for code, label in column.choices.items()]
+                if column.choices == schema.PARTY_ORGS:
+                    listed, expected = [[part] for part in note.split(", ")], [[code] for code in column.choices]
+                if listed != expected:
+                    wrong.append(f"{name}.{column.name}: README ({note}), schema {column.choices}")
+            elif note == "as issues" and column.choices != schema.ISSUES.column(column.name).choices:
+                wrong.append(f"{name}.{column.name}: not as issues")
+    assert wrong == []
+
+
+def test_every_relative_link_resolves_and_every_screenshot_is_shown():
+    """A link or picture in README, CONTRIBUTING or docs/ points at a file that is there (its anchor, if any, at a
+    heading of that file), and every picture in docs/screenshots/ is shown somewhere: one nobody shows is never
+    retaken and goes stale."""
+    documents = {ROOT / "README.md": README, ROOT / "CONTRIBUTING.md": (ROOT / "CONTRIBUTING.md").read_text("utf-8")}
+    documents |= {ROOT / "docs" / name: text for name, text in DOCS.items()}
+    broken, shown = [], set()
+    for path, text in documents.items():
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target):
+                continue
+            file, _, anchor = target.partition("#")
+            resolved = (path.parent / file).resolve() if file else path
+            shown.add(resolved)
+            if not resolved.exists():
+                broken.append(f"{path.name}: {target}")
+            elif anchor:
+                headings = re.findall(r"^#+ (.*)$", resolved.read_text(encoding="utf-8"), re.M)
+                slugs = {re.sub(r"[^\w\- ]", "", heading.lower()).replace(" ", "-") for heading in headings}
+                if anchor not in slugs:
+                    broken.append(f"{path.name}: {target} (no such heading)")
+    assert broken == []
+    pictures = {path.resolve() for path in (ROOT / "docs" / "screenshots").iterdir()}
+    assert sorted(path.name for path in pictures - shown) == []
+
+
+def _subcommand(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser | None:
+    subparsers = [action for action in parser._actions if isinstance(action, argparse._SubParsersAction)]
+    return subparsers[0].choices.get(name) if subparsers else None
+
+
+def test_every_command_line_the_documents_show_is_one_the_cli_takes(capsys):
+    """A reader copies `python -m oversight …` from README, CONTRIBUTING or docs/: each line written out in full
+    parses as the CLI parses it, and a synopsis (`[--as-of 2020-11-08] …`) names only options its command takes."""
+    import shlex
+
+    documents = {"README.md": README, "CONTRIBUTING.md": (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")}
+    documents |= {name: text for name, text in DOCS.items() if name != "PERFORMANCE.md"}
+    parser = cli_main.build_parser()
+    wrong = []
+    for name, text in documents.items():
+        for found in re.finditer(r"python -m oversight (\w+)((?:[^\n`|;>)]|\\\n)*)", text):
+            command, rest = found.group(1), found.group(2).split("  #")[0].split(" # ")[0]
+            line = f"{command}{rest}".strip()
+            child = _subcommand(parser, command)
+            if child is None:
+                wrong.append(f"{name}: {line} (no such command)")
+                continue
+            words = rest.split()
+            if command == "user" and words and not words[0].startswith("-"):
+                child = _subcommand(child, words[0]) or child
+            taken = {option for action in child._actions for option in action.option_strings} | {"--lang"}
+            wrong += [
+                f"{name}: {line} ({option}?)"
+                for option in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", rest)
+                if option not in taken
+            ]
+            if any(mark in line for mark in "[…<\\") or re.search(r"\bNAME\b", line):
+                continue  # a synopsis, not a line to run
+            try:
+                parser.parse_args(shlex.split(line))
+            except SystemExit as exit:  # `--help` exits 0 once it has printed
+                if exit.code:
+                    wrong.append(f"{name}: {line} (does not parse: {capsys.readouterr().err.strip()[-120:]})")
+    assert wrong == []
+
+
+def test_readmes_layout_names_modules_that_are_there():
+    """README's Layout names the CLI's modules all (a reader looks a command up there) and the UI's by example:
+    every module either row names is a file of that package, and the CLI's row leaves none out."""
+    rows = {row[0].strip("`"): row[1] for row in _table_rows(_section(README, "Layout"))}
+    for package, every in (("cli", True), ("ui", False)):
+        named = set(re.findall(r"`(\w+)`", rows[f"oversight/{package}/"]))
+        there = {path.stem for path in (ROOT / "oversight" / package).glob("*.py")} - {"__init__"}
+        assert named - there == set(), f"README's Layout names oversight/{package}/ modules that are not there"
+        if every:
+            assert there - named == set(), f"README's Layout leaves out oversight/{package}/ modules"
+
+
+def test_what_make_test_fast_leaves_out_is_what_the_documents_say():
+    """`make test-fast` leaves out five markers; README and `make help` named three (browser, AppTest, slow), so a
+    reader took the office and cluster tests for part of the quick loop."""
+    recipe = MAKEFILE.split("\ntest-fast:", 1)[1].split("\n\n", 1)[0]
+    selection = re.search(r'-m "([^"]*)"', recipe)
+    assert selection is not None
+    markers = re.findall(r"not (\w+)", selection.group(1))
+    help_line = next(line for line in MAKEFILE.splitlines() if line.lstrip().startswith('@echo "make test-fast'))
+    readme = README.split("`make test-fast` is the", 1)[1].split(")", 1)[0]
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").split("`make test-fast`", 1)[1]
+    contributing = contributing.split("\n- ", 1)[0]
+    for text in (help_line, readme, contributing):
+        assert [marker for marker in markers if marker not in text.lower()] == [], text
+
+
+def test_readmes_pages_table_is_the_nav():
+    """README's Pages table has a row for each page the nav offers, in its order, under the names the nav shows in
+    both languages (总览 Overview …), and no row for a page that is not there."""
+    from oversight.core import i18n
+
+    keys = ["overview"] + [re.sub(r"^\d+_", "", path.stem) for path in sorted((ROOT / "pages").glob("[0-9]*.py"))]
+    expected = [f"{i18n.t(f'nav.{key}', 'zh')} {i18n.t(f'nav.{key}', 'en')}" for key in keys]
+    assert [row[0] for row in _table_rows(_section(README, "Pages"))] == expected
+
+
+def test_the_sign_in_limits_readme_gives_are_the_codes():
+    """README's access table and Security section give the sign-in throttle's and the form's numbers: each is the
+    constant the code applies, so a limit changed in code without its sentence fails here."""
+    from oversight.auth import accounts, throttle
+
+    user, address = throttle.USER_POLICY, throttle.ADDRESS_POLICY
+    assert user.max_delay_s == 3600 and address.window_s == user.window_s
+    access = _table_rows(_section(README, "Access and audit"))[1][2]
+    assert (
+        f"{user.max_failures} failures in {user.window_s / 60:g} minutes lock the name for {user.base_delay_s:g} s, "
+        f"doubling up to an hour, and {address.max_failures} from one address lock the address" in access
+    )
+    assert f"({throttle.KNOWN_FOR_S // 86400} days)" in access
+    security = " ".join(_section(README, "Security").split())
+    assert (
+        f"at most {accounts.MAX_USERNAME_LENGTH} characters of name and {accounts.MAX_PASSWORD_LENGTH} of password"
+        in security
+    )
+    assert f"remembers at most {throttle.MAX_THROTTLE_ENTRIES:,} names and addresses" in security
+
+
+def test_the_import_limits_readme_gives_are_the_codes():
+    """The bounds an import is held to, as README states them to the office, are the constants that apply them."""
+    from oversight.cli import data
+    from oversight.ingest import cells, files, import_history, import_report, problems, sheet_bounds
+    from oversight.ui import session_guard
+
+    text = " ".join(README.split())
+    stated = [
+        f"more than {files.MAX_FILES_PER_IMPORT} files or twice one file's size limit in one import",
+        f"CSV fields over {files.MAX_CSV_FIELD_CHARS:,} characters or rows over {files.MAX_CSV_COLUMNS:,} columns",
+        f"a sheet whose cells span more than {sheet_bounds.MAX_SHEET_CELLS:,} cells",
+        f"A text cell holds at most {cells.MAX_TEXT_CHARS:,} characters",
+        f"up to {problems.MAX_PROBLEMS_PER_FILE:,} a file",
+        f"numbers (the first {import_report.HIDDEN_ROWS_SHOWN}, then how many more)",
+        f"at most {session_guard.MAX_FILES_PER_SESSION} a session (what one import takes)",
+        f"waits (up to {data.CLI_LOCK_TIMEOUT_S / 60:g} minutes)",
+    ]
+    assert files.MAX_FILES_PER_IMPORT == session_guard.MAX_FILES_PER_SESSION
+    assert import_history.KEEP_CACHE_IN == 3 and "the newest three imports not undone" in text
+    assert [sentence for sentence in stated if sentence not in text] == []
+
+
+def test_a_link_with_one_end_is_read_as_readme_says(span):
+    """README: a link with one end takes the other from the default range and is judged so (`?to=2019Q2` reads
+    from=2020Q1, to=2019Q2 and shows the default range); a lone `from` runs to the default's end."""
+    url = " ".join(_section(README, "URL parameters").split())
+    assert "`?to=2019Q2`, while the data's latest year is 2020, reads from=2020Q1, to=2019Q2" in url
+    assert span.default_filter().start == filters.Quarter.parse("2020Q1")
+    shown, notes = filters.from_query_params({"to": "2019Q2"}, span)
+    assert shown == span.default_filter() and notes == filters.UrlNotes(reversed=("2020Q1", "2019Q2"))
+    shown, notes = filters.from_query_params({"from": "2019Q3"}, span)
+    assert (str(shown.start), str(shown.end)) == ("2019Q3", "2020Q4") and not notes
+
+
+def test_contributings_strict_packages_and_layout_widths_are_the_configs():
+    """CONTRIBUTING names the packages mypy checks strictly and the widths the layout test shoots every page at:
+    the ones pyproject.toml and tests/browser/test_layout_browser.py set."""
+    contributing = " ".join((ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8").split())
+    mypy = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
+    strict = next(override["module"] for override in mypy["overrides"] if override.get("disallow_untyped_defs"))
+    named = re.search(r"`mypy` \(strict on ([^)]*)\)", contributing)
+    assert named is not None
+    assert sorted(re.findall(r"`(\w+)`", named.group(1))) == sorted(
+        module.removeprefix("oversight.").removesuffix(".*") for module in strict
+    )
+    layout = (ROOT / "tests" / "browser" / "test_layout_browser.py").read_text(encoding="utf-8")
+    widths = re.search(r"^WIDTHS = (\{.*\})$", layout, re.M)
+    assert widths is not None
+    shot = sorted(width for width, _height in ast.literal_eval(widths.group(1)).values())
+    assert f"every page at {shot[1]}, {shot[2]} and {shot[0]} px in zh and en" in contributing
+
+
+def test_every_path_the_settings_files_comments_name_is_there():
+    """A comment in .streamlit/config.toml, the Makefile or pyproject.toml that sends a reader to a file names one
+    that is there: config.toml's "the nav is drawn by oversight/ui.py" outlived that module by a package."""
+    missing = []
+    for name in (".streamlit/config.toml", "Makefile", "pyproject.toml"):
+        text = (ROOT / name).read_text(encoding="utf-8")
+        for path in re.findall(r"\b((?:oversight|tests|docs|queries|deploy|bench|pages)/[\w./-]*\w)", text):
+            if "*" not in path and not path.endswith("_") and not (ROOT / path).exists():
+                missing.append(f"{name}: {path}")
+    assert missing == []
+
+
+def test_the_configuration_tables_words_for_off_and_limits_are_the_codes():
+    """The values README's Configuration table promises a setting takes are the ones its reader takes."""
+    from oversight.auth import remembered
+    from oversight.export import marking
+
+    rows = {
+        tuple(names): row
+        for (names, _), row in zip(_configuration_rows(), _table_rows(_section(README, "Configuration")), strict=True)
+    }
+    watermark = rows[("OVERSIGHT_WATERMARK",)][2]
+    assert set(re.findall(r"`(\w+)`", watermark)) == marking._OFF
+    remember = rows[("OVERSIGHT_REMEMBER_HOURS",)][2]
+    assert f"at most a month ({remembered._LONGEST_S / 3600:g})" in remember

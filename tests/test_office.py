@@ -221,3 +221,21 @@ def test_empty_first_charts_leave_no_half_blank_first_page(connection, span, lan
     assert _flat(i18n.t("export.report.details", lang)) in _flat(first_page)
     assert _flat(pack.report.sections[0].empty_note or "") in _flat(first_page)
     assert _blank_below_body(pictures[0]) < 0.3  # 0.43 before; what is left is less than the next chart needs
+
+
+def test_the_word_reports_text_as_libreoffice_saves_it_is_the_body_alone(rendered, tmp_path):
+    """LibreOffice's plain text of the Word report (what a paste into a plain editor gets): the body's paragraphs
+    whole, in order, without the watermark or the marking of the page's header."""
+    lang, pack, _ = rendered
+    source = tmp_path / "report.docx"
+    source.write_bytes(pack.files["docx"])
+    subprocess.run(
+        [_soffice(), "--headless", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--convert-to",
+         "txt:Text (encoded):UTF8", "--outdir", str(tmp_path), str(source)],
+        check=True, capture_output=True, timeout=300,
+    )  # fmt: skip
+    lines = (tmp_path / "report.txt").read_text(encoding="utf-8-sig").splitlines()
+    marking = pack.report.marking
+    assert not [line for line in lines if any(part in line for part in (*marking.watermark_lines, marking.label))]
+    found = [lines.index(paragraph) for paragraph in pack.report.summary]
+    assert found == sorted(found) and lines[0] == pack.report.title_lines[0]

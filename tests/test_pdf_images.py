@@ -38,7 +38,9 @@ def _images_listed(pdf: bytes, folder: Path) -> list[tuple[int, int]]:
         ["pdfimages", "-list", str(folder / "listed.pdf")], check=True, capture_output=True, text=True
     )
     rows = [line.split() for line in listing.stdout.splitlines()[2:]]
-    return [(int(row[3]), int(row[4])) for row in rows if row[2] == "image"]
+    # the charts' pictures, opaque: the watermark's, with its soft mask (the same object on every page), is not one
+    masked = {row[10] for row in rows if row[2] == "smask"}
+    return [(int(row[3]), int(row[4])) for row in rows if row[2] == "image" and row[10] not in masked]
 
 
 def test_a_placeholder_spells_its_number_and_nothing_else_does():
@@ -46,6 +48,24 @@ def test_a_placeholder_spells_its_number_and_nothing_else_does():
         pixels = Image.open(io.BytesIO(base64.b64decode(pdf_images.placeholder_uri(number).split(",")[1])))
         assert pdf_images._number_of(pixels.convert("RGB").tobytes()) == number
     assert pdf_images._number_of(bytes(6)) is None and pdf_images._number_of(b"\xff" * 6) is None
+
+
+def test_the_placeholder_is_found_in_its_own_object_not_from_the_graphics_state_before_it():
+    """The watermark drawn as a transparent picture put Chromium's ExtGState object ("97 0 obj <</CA 1 …>> endobj")
+    just before a placeholder: the search matched from 97 across its endobj into 98's dictionary, the chart was written
+    over the graphics state (pdftotext: "ExtGState 'G97' is wrong type") and the placeholder stayed on the page."""
+    pixels = zlib.compress(
+        bytes(Image.open(io.BytesIO(base64.b64decode(pdf_images.placeholder_uri(0)[22:]))).tobytes())
+    )
+    pdf = (
+        b"%PDF-1.4\n97 0 obj\n<</CA 1\n/ca 1\n/LC 0\n/BM /Normal>>\nendobj\n98 0 obj\n<</Type /XObject\n/Subtype /Image"
+        b"\n/Width 2\n/Height 1\n/ColorSpace [/ICCBased 17 0 R]\n/BitsPerComponent 8\n/Filter /FlateDecode\n/Length "
+        + str(len(pixels)).encode()
+        + b">> stream\n"
+        + pixels
+        + b"\nendstream\nendobj\n"
+    )
+    assert pdf_images._placeholders(pdf) == {0: (pdf_images.IndirectObject(98, 0), b"[/ICCBased 17 0 R]")}
 
 
 def test_a_transparent_picture_is_placed_on_white():

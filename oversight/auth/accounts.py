@@ -358,8 +358,8 @@ def add_user(
     email = normalise_email(email)
     if email is not None and not _EMAIL.fullmatch(email):
         raise AccountError("auth.error.bad_email", email=email)
-    if password is None and email is None:
-        raise AccountError("auth.error.password_empty")
+    if password is None and email is None:  # --no-password without --email: "the password must not be empty" puzzled
+        raise AccountError("auth.error.no_password_needs_email")
     if password is not None:
         _check_password(password, username)
     password_hash = _hasher.hash(password) if password is not None else None

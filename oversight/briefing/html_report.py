@@ -3,7 +3,8 @@
 The same 工作情况报告 structure as the Word report. Everything from the data is escaped: unit names and
 issue descriptions are free text from the ledgers. Unit names never break across lines (a name cut in
 two, 省政务服务和大数据管/理局, reads as two units). The watermark is a fixed-position element, which
-Chromium repeats on every printed page; the marking sits in every page's top-right margin box.
+Chromium repeats on every printed page, each copy a picture of its words (``pdf_watermark``), so that no reader of the
+PDF copies it with the text; the marking sits in every page's top-right margin box.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import base64
 import re
 from html import escape
 
-from oversight.briefing import pdf_images
+from oversight.briefing import pdf_images, pdf_watermark
 from oversight.briefing.report import (
     HTML_FONT_STACK,
     Report,
@@ -38,8 +39,11 @@ from oversight.present.summary import date_text
 _STYLE = """
 @page { size: A4; margin: 18mm 16mm 18mm 16mm; }
 * { box-sizing: border-box; }
+/* full-width punctuation kept full width, as Word sets it: trimmed, a closing bracket's following 。 or ；was drawn
+   back over its half and read as a new line ("上年同期63.6%）" / "。从问题类别看" in pdftotext -raw, 27 lines of the
+   full pack) */
 body { font-family: FONTS; color: #1F2933; font-size: 11pt; line-height: 1.6; margin: 0;
-       font-variant-ligatures: none; }
+       font-variant-ligatures: none; text-spacing-trim: space-all; }
 h1 { color: RED; font-size: 21pt; text-align: center; margin: 0 0 6pt; }
 .meta { text-align: center; color: #52606D; font-size: 10pt; margin-bottom: 16pt; }
 .note { color: #52606D; font-size: 9.5pt; margin: 4pt 0 10pt; }
@@ -69,6 +73,10 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 .watermark > span { position: absolute; transform: rotate(-30deg); color: WATERMARK;
   width: 44%; text-align: center; overflow-wrap: anywhere; }
 .watermark .stamp { white-space: nowrap; }
+/* the watermark as a picture (pdf_watermark): each copy's box as its lines of text would fill it, the picture,
+   turned already, centred on it, so the turned copy sits where the turned text did */
+.watermark > span.drawn { transform: none; height: calc(var(--lines) * 1.6em); }
+.watermark > span.drawn > img { position: absolute; left: 50%; top: 50%; }
 """
 _TEXT_WIDTH_CM = 17.8  # A4 less the page's 16 mm margins
 # Where the watermark's copies sit on the printed page (percent of the text area): a crop still carries one. Each
@@ -78,6 +86,7 @@ _WATERMARK_SPOTS = ((3, 10), (53, 28), (3, 46), (53, 64), (3, 80))
 
 
 _WATERMARK_PT, _WATERMARK_FULL_SIZE_EM, _WATERMARK_LEAST_PT = 20, 20, 9
+_WATERMARK_ANGLE = 30  # degrees, turned anticlockwise (CSS's rotate(-30deg))
 
 
 def _watermark_pt(text: str) -> float:
@@ -152,10 +161,22 @@ def _marks(report: Report) -> str:
         size = _watermark_pt(report.marking.watermark)
         # the viewer (its name bounded by marking.drawn_viewer) and the date and time, each whole on a line of its own
         *viewer, stamp = report.marking.watermark_lines
-        text = "".join(f'<span class="stamp">{escape(line)}</span><br>' for line in viewer)
-        text += f'<span class="stamp">{escape(stamp)}</span>'
+        if pdf_watermark.available():
+            # a picture of the words: seen on every page, not selected, copied, searched or extracted with the text
+            png, width, height = pdf_watermark.watermark_png(
+                (*viewer, stamp), size, WATERMARK_RGB, WATERMARK_OPACITY, _WATERMARK_ANGLE
+            )
+            text = (
+                f'<img alt="" src="data:image/png;base64,{base64.b64encode(png).decode()}" style="width:{width:.2f}pt;'
+                f'height:{height:.2f}pt;margin-left:{-width / 2:.2f}pt;margin-top:{-height / 2:.2f}pt">'
+            )
+            drawn = f' class="drawn" style="--lines:{len(viewer) + 1};'
+        else:  # no Noto Sans CJK SC to draw it with: the words as text, seen and traced though copied along
+            text = "".join(f'<span class="stamp">{escape(line)}</span><br>' for line in viewer)
+            text += f'<span class="stamp">{escape(stamp)}</span>'
+            drawn = ' style="'
         spans = "".join(
-            f'<span style="left:{x}%;top:{y}%;font-size:{size}pt">{text}</span>' for x, y in _WATERMARK_SPOTS
+            f'<span{drawn}left:{x}%;top:{y}%;font-size:{size}pt">{text}</span>' for x, y in _WATERMARK_SPOTS
         )
         parts.append(f'<div class="watermark" aria-hidden="true">{spans}</div>')
     return "".join(parts)

@@ -68,9 +68,17 @@ def prepare(png: bytes) -> PreparedImage:
         return PreparedImage(rgb.width, rgb.height, zlib.compress(rgb.tobytes(), _LEVEL))
 
 
-# Chromium (Skia) writes an image as an object of its own with the dictionary on the lines after "N G obj".
+# Chromium (Skia) writes an image as an object of its own with the dictionary on the lines after "N G obj". The
+# dictionary stays within its object: a stream-less object just before (the ExtGState of a picture drawn with
+# transparency, "97 0 obj <</CA 1 …>> endobj") matched as the start of the next one's dictionary, and the chart
+# was written over that graphics state, the placeholder left in the page.
+_IN_DICTIONARY = rb"(?:(?!>>\s*stream|endobj).)"
 _IMAGE_OBJECT = re.compile(
-    rb"(\d+) (\d+) obj\s*<<(?P<dict>(?:(?!>>\s*stream).){0,400}?/Subtype\s*/Image(?:(?!>>\s*stream).){0,400}?)>>"
+    rb"(\d+) (\d+) obj\s*<<(?P<dict>"
+    + _IN_DICTIONARY
+    + rb"{0,400}?/Subtype\s*/Image"
+    + _IN_DICTIONARY
+    + rb"{0,400}?)>>"
     rb"\s*stream\r?\n",
     re.S,
 )

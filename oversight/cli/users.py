@@ -185,6 +185,9 @@ def _run_user_list(args: argparse.Namespace) -> int:
 
     try:
         path = accounts.users_file()
+        if config.setting("OVERSIGHT_USERS_FILE") and not path.exists():
+            # named but missing is no "local mode": every other command refuses it, the app too
+            raise roles.AccountError("auth.error.users_file_missing", path=path)
         users = accounts.list_records(path)
     except roles.AccountError as error:
         print(error.render(args.lang), file=sys.stderr)

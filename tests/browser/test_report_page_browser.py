@@ -1,5 +1,6 @@
-"""The PDF's page as Chromium lays it out for print: every copy of the watermark lies wholly inside the page's
-text area (a copy running past the edge was cut into a stray "2.0" on every page), however long the name."""
+"""The PDF's page as Chromium lays it out for print: every copy of the watermark (a picture of its turned lines) lies
+wholly inside the page's text area (a copy running past the edge was cut into a stray "2.0" on every page), however
+long the name."""
 
 from __future__ import annotations
 
@@ -40,14 +41,16 @@ def test_no_watermark_copy_is_cut_at_the_page_edge(browser, connection, viewer, 
             """() => {
                 const box = (e) => { const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; };
                 const mark = document.querySelector('.watermark');
-                return [box(mark), [...mark.querySelectorAll(':scope > span')].map(box)];  // each copy (its stamp is a span inside)
+                // each copy as drawn: its picture, turned already and cropped to its letters (a copy's box around
+                // it is the unturned lines' place)
+                return [box(mark), [...mark.querySelectorAll(':scope > span > img')].map(box)];
             }"""
         )
     finally:
         context.close()
     assert len(copies) == 5
     left, top, right, bottom = area
-    for x0, y0, x1, y1 in copies:  # the turned text's bounding box
+    for x0, y0, x1, y1 in copies:  # the turned picture's bounding box
         assert left <= x0 and x1 <= right and top <= y0 and y1 <= bottom, (area, (x0, y0, x1, y1))
 
 
