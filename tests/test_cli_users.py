@@ -438,8 +438,13 @@ def test_with_accounts_import_needs_an_admin(monkeypatch, data_folder, tmp_path,
         ("sign_in", "boss"),
         ("undo", "boss"),
     ]
-    assert entries[0]["details"] == {"reason": "sign_in_required", "command": "import", "via": "cli"}
-    assert entries[3]["details"] == {"reason": "forbidden_action", "command": "import", "via": "cli"}
+    me = getpass.getuser()
+    assert entries[0]["details"] == {"reason": "sign_in_required", "command": "import", "via": "cli", "os_user": me}
+    assert entries[3]["details"] == {"reason": "forbidden_action", "command": "import", "via": "cli", "os_user": me}
+    # a password tried at a shell names the OS account that tried it: the lines said only "boss", no address, as a
+    # web sign-in from nowhere would (sign_in_failed's details were {}), and a refusal named only the claimed 王秘书
+    assert entries[1]["details"] == {"via": "cli", "os_user": me}
+    assert all(e["details"]["via"] == "cli" and e["details"]["os_user"] == me for e in entries)
     assert entries[5]["role"] == "admin" and entries[5]["source"] == "password"
 
 

@@ -22,7 +22,7 @@ import os
 import re
 import threading
 import zlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -74,6 +74,10 @@ REFUSAL_REASONS = (
 )
 
 _write_lock = threading.Lock()
+# What every line this process writes says of where it came from, under the line's own details: the command line
+# sets ``via`` and ``os_user`` for the whole command (``from_command_line``), so a password tried at a shell, a
+# refusal or a template written there names the OS account that did it, not only the name it claimed.
+_origin: dict[str, Any] = {}
 # Free space below which the log counts as full: a line is at most a few KB (a download's filter, a long name), so
 # with less than this left the next lines may not fit whole.
 LINE_ROOM = 64 * 1024
@@ -81,6 +85,18 @@ LINE_ROOM = 64 * 1024
 
 class AuditError(OSError):
     """The audit line could not be written; the action it records should not go ahead."""
+
+
+@contextlib.contextmanager
+def from_command_line() -> Iterator[None]:
+    """Within: every line is marked ``via: cli`` with the operating-system account (``os_user``) that ran it."""
+    before = dict(_origin)
+    _origin.update(via="cli", os_user=config.os_user())
+    try:
+        yield
+    finally:
+        _origin.clear()
+        _origin.update(before)
 
 
 def record_rolled_back(action: str, user: str | None, entry_id: str, reason: str) -> None:
@@ -145,7 +161,7 @@ def make_entry(
         "role": role,
         "source": getattr(account, "source", None),
         "address": address,
-        "details": dict(details or {}),
+        "details": {**(details or {}), **{key: value for key, value in _origin.items() if key not in (details or {})}},
     }
 
 
