@@ -149,3 +149,18 @@ def test_the_audit_page_opens_on_lines_of_another_version_and_lines_not_written_
     table = at.dataframe[0].value
     assert list(table["操作"]) == ["report_scheduled", "登录"] and list(table["角色"]) == ["auditor", "管理员"]
     assert at.selectbox(key="widget.audit_action").options == ["全部操作", "report_scheduled", "登录"]
+
+
+def test_a_log_rotated_at_a_quiet_hour_still_lists_its_entries():
+    """Renamed to audit.jsonl.1 by logrotate (as DEPLOY.md says to) and nothing written since: the page said 审计日志
+    还没有记录, the week's sign-ins and downloads gone from it."""
+    log = Path(os.environ["OVERSIGHT_AUDIT_LOG"])
+    log.parent.mkdir(parents=True, exist_ok=True)
+    entries = [("2021-01-04T23:30:00+00:00", "sign_in", "chief"), ("2021-01-05T01:00:00+00:00", "download", "chief")]
+    log.with_name(log.name + ".1").write_text(
+        "".join(json.dumps({"at": at, "action": what, "account": who}) + "\n" for at, what, who in entries)
+    )
+    at = run_page("pages/08_audit.py")
+    assert not at.exception and not at.info
+    table = at.dataframe[0].value
+    assert list(table["时间（北京时间）"]) == ["2021-01-05 09:00:00", "2021-01-05 07:30:00"]

@@ -273,3 +273,61 @@ def test_a_log_the_app_may_append_to_but_not_read_still_takes_lines(private_path
     audit.record("download", account="two")
     monkeypatch.setattr(audit.os, "open", real_open)
     assert [e["account"] for e in audit.read_audit()] == ["one", "two"]
+
+
+def test_a_log_rotated_by_renaming_while_eight_processes_write_keeps_every_line_readable(private_paths):
+    """DEPLOY.md rotates the log by renaming; the page read only the new file: 2,022 of 2,400 lines written by eight
+    processes (lines of 9 KB) were left, 378 gone from it, and a log rotated at a quiet hour read as empty."""
+    import subprocess
+    import sys
+
+    log = private_paths / "logs" / "audit.jsonl"
+    writers = [subprocess.Popen([sys.executable, "-c", _WRITER, f"p{n}", "60"], env=dict(os.environ)) for n in range(8)]
+    rotated = 0
+    while any(writer.poll() is None for writer in writers):  # rename whenever the log exists, as often as it can
+        if log.exists():
+            log.rename(log.with_name(f"audit.jsonl.{rotated + 1}.tmp"))
+            for older in range(rotated, 0, -1):  # logrotate's shift: .1 -> .2, …
+                log.with_name(f"audit.jsonl.{older}").rename(log.with_name(f"audit.jsonl.{older + 1}"))
+            log.with_name(f"audit.jsonl.{rotated + 1}.tmp").rename(log.with_name("audit.jsonl.1"))
+            rotated += 1
+    assert [writer.wait(timeout=120) for writer in writers] == [0] * 8
+    assert rotated >= 2
+    lines = sum(len(path.read_bytes().splitlines()) for path in log.parent.iterdir())
+    entries = audit.read_audit()
+    assert entries.skipped == 0 and len(entries) == lines == 480
+    for n in range(8):
+        assert sorted(e["details"]["n"] for e in entries if e["account"] == f"p{n}") == list(range(60))
+    times = [e["at"] for e in entries]
+    assert times == sorted(times)  # oldest first by time, across the copies
+
+
+def test_rotated_copies_are_read_oldest_first_compressed_or_dated_and_nothing_else_beside_the_log(private_paths):
+    import gzip
+
+    log = private_paths / "logs" / "audit.jsonl"
+    log.parent.mkdir(parents=True)
+
+    def line(minutes: int, name: str) -> bytes:
+        entry = audit.make_entry("sign_in", account=name, at=T0 + timedelta(minutes=minutes))
+        return (json.dumps(entry) + "\n").encode()
+
+    copies = [  # as logrotate leaves them: numbered (.2 older than .1), compressed, or dated
+        ("audit.jsonl-20210101.gz", gzip.compress(line(0, "dated"))),
+        ("audit.jsonl.3.gz", gzip.compress(line(1, "third"))),
+        ("audit.jsonl.2", line(2, "second")),
+        ("audit.jsonl.1", line(3, "first")),
+    ]
+    for age, (name, data) in enumerate(copies):
+        (log.parent / name).write_bytes(data)
+        os.utime(log.parent / name, ns=(age * 10**9, age * 10**9))
+    for name in ("audit.jsonl.bak", "audit.jsonl~", "other.jsonl.1", "audit.jsonl.1.swp"):  # not the log's
+        (log.parent / name).write_bytes(line(9, "stranger"))
+    (log.parent / "audit.jsonl.4.gz").write_bytes(gzip.compress(line(-1, "cut"))[:-12])  # compressed in part
+    os.utime(log.parent / "audit.jsonl.4.gz", ns=(0, 0))
+    audit.record("sign_out", account="now", clock=at(10))
+    entries = audit.read_audit()
+    assert [e["account"] for e in entries] == ["dated", "third", "second", "first", "now"]
+    assert entries.skipped == 1  # the copy cut short (its one line lost with its end), counted once, not an error
+    assert [e["account"] for e in audit.read_audit(since=T0 + timedelta(minutes=2))] == ["second", "first", "now"]
+    assert audit.audit_log_files()[-1] == log

@@ -293,3 +293,16 @@ def test_every_status_of_a_push_row_is_scanned():
     prefix = "auth.audit.value.status."
     for lang in ("zh", "en"):
         assert {key.removeprefix(prefix) for key in i18n.catalog(lang) if key.startswith(prefix)} == set(_STATUS_SAYS)
+
+
+def test_an_audit_log_download_says_under_which_conditions_it_was_made():
+    details = {
+        "file": "审计日志_2026-12-05.csv",
+        "holds": "audit_log",
+        "conditions": {"account": "boss", "action": "download", "since": "2021-01-05"},
+    }
+    assert audit_rows.details_text(details, "zh") == (
+        "文件：审计日志_2026-12-05.csv；内容：审计日志（符合筛选条件的全部记录）；"
+        "筛选条件：账号 boss，操作 下载，起始日期 2021-01-05"
+    )
+    assert audit_rows.details_text(details, "en").endswith("conditions: account boss, action download, from 2021-01-05")

@@ -8,6 +8,7 @@ import os
 
 import pytest
 
+from oversight import config
 from oversight.cli.main import main
 
 
@@ -131,6 +132,7 @@ def test_never_into_the_data_folder_and_every_template_is_audited(tmp_path, caps
         "table": "meetings",
         "out": str(tmp_path / "会议模板.xlsx"),
         "via": "cli",
+        "os_user": config.os_user(),  # who wrote it, beside the name OVERSIGHT_USER claims
     }
 
 

@@ -145,6 +145,35 @@ def test_no_account_changes_without_its_audit_line(monkeypatch, capsys, private_
     assert [a.username for a in accounts.list_users()] == ["boss", "lead"]
 
 
+def test_an_audit_line_refused_after_the_check_takes_the_account_change_back(
+    monkeypatch, capsys, private_paths, admins
+):
+    """The log passes the check (room on its disk) but refuses the line itself: a quota reached, a disk filled in
+    between, or /dev/full, which ran `user add zed` to 账号已按上面所说变更，但随后审计日志写入失败 with zed added and
+    no line. The change is taken back: nobody added, no password changed, nobody disabled or removed."""
+    users = private_paths / "conf" / "users.toml"
+    before = users.read_bytes()
+    lines = len(audit.read_audit())
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", "/dev/full")  # opens and stats fine; every write: ENOSPC
+    assert add(monkeypatch, "zed", "--role", "admin") == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""  # no 已新增账号 for an account that is not there
+    assert captured.err.strip() == (
+        "审计日志无法写入，为保证每项操作都有记录，本次操作未执行\n审计日志：/dev/full（磁盘空间不足）；"
+        "请管理员使其可写入或清理其所在磁盘后再运行本命令"
+    )
+    stdin(monkeypatch, "brand-new-pass\n")
+    assert main(["user", "passwd", "lead", "--password-stdin"]) == 1
+    assert main(["user", "disable", "lead"]) == 1
+    assert main(["user", "set", "lead", "--role", "admin"]) == 1
+    assert main(["user", "remove", "lead"]) == 1
+    assert users.read_bytes() == before
+    assert [(a.username, a.role) for a in accounts.list_users()] == [("boss", "admin"), ("lead", "leader")]
+    assert accounts.authenticate("lead", "leader-pass-1") is not None
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(private_paths / "conf" / "audit.jsonl"))
+    assert len(audit.read_audit()) == lines
+
+
 def test_list_with_no_accounts_says_local_mode(capsys, private_paths, monkeypatch):
     # local mode: the variable unset and no default file (listing makes none) ...
     monkeypatch.delenv("OVERSIGHT_USERS_FILE")
@@ -479,8 +508,13 @@ def test_with_accounts_import_needs_an_admin(monkeypatch, data_folder, tmp_path,
         ("sign_in", "boss"),
         ("undo", "boss"),
     ]
-    assert entries[0]["details"] == {"reason": "sign_in_required", "command": "import", "via": "cli"}
-    assert entries[3]["details"] == {"reason": "forbidden_action", "command": "import", "via": "cli"}
+    me = getpass.getuser()
+    assert entries[0]["details"] == {"reason": "sign_in_required", "command": "import", "via": "cli", "os_user": me}
+    assert entries[3]["details"] == {"reason": "forbidden_action", "command": "import", "via": "cli", "os_user": me}
+    # a password tried at a shell names the OS account that tried it: the lines said only "boss", no address, as a
+    # web sign-in from nowhere would (sign_in_failed's details were {}), and a refusal named only the claimed 王秘书
+    assert entries[1]["details"] == {"via": "cli", "os_user": me}
+    assert all(e["details"]["via"] == "cli" and e["details"]["os_user"] == me for e in entries)
     assert entries[5]["role"] == "admin" and entries[5]["source"] == "password"
 
 

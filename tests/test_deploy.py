@@ -304,8 +304,9 @@ def test_systemd_accepts_the_timers_services(tmp_path, name):
 
 
 def _rotated_logs() -> tuple[list[str], str]:
-    """DEPLOY's logrotate file: the paths it names and its settings."""
-    (block,) = _blocks(DEPLOY, "logrotate")
+    """DEPLOY's logrotate file for the cluster's logs (the first; the audit log's is the second): its paths and
+    settings."""
+    block, _audit = _blocks(DEPLOY, "logrotate")
     ((paths, body),) = re.findall(r"^(\S[^{]*)\{(.*?)^\}", block, flags=re.M | re.S)
     return paths.split(), body
 
@@ -391,3 +392,15 @@ def test_nginx_goes_on_at_the_start_of_its_access_log_after_copytruncate(tmp_pat
     finally:
         process.terminate()
         process.wait(10)
+
+
+def test_the_documented_audit_log_rotation_renames_and_keeps_every_copy():
+    """The audit log is rotated by renaming (the page reads the renamed copies): never copied and truncated (a line
+    written during the copy is lost), compressed a rotation late (a replica may still end the renamed copy), the
+    copies kept, and the new file left for the replica that writes next to create."""
+    _cluster, block = _blocks(DEPLOY, "logrotate")
+    ((paths, body),) = re.findall(r"^(\S[^{]*)\{(.*?)^\}", block, flags=re.M | re.S)
+    assert [Path(path).name for path in paths.split()] == ["audit.jsonl"]
+    settings = body.split()
+    assert "copytruncate" not in settings and "nocreate" in settings and "delaycompress" in settings
+    assert int(settings[settings.index("rotate") + 1]) >= 1000

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from oversight import ingest
+from oversight import config, ingest
 from oversight.__main__ import main
 from oversight.auth import access_mode, accounts, audit, login, roles, throttle
 from oversight.charts import style
@@ -385,6 +385,8 @@ def test_an_import_rolled_back_after_its_audit_line_gets_a_rolled_back_line(step
         "entry": lines[0]["details"]["entry"],
         "history": lines[0]["details"]["entry"],
         "error": "OSError",
+        "via": "cli",  # run at the command line: every line it writes says so, and by which OS account
+        "os_user": config.os_user(),
     }
     assert lines[1]["account"] == lines[0]["account"]
 

@@ -6,7 +6,9 @@ caller goes on; a thread lock and ``flock`` keep lines from different threads
 and processes whole. Nothing ever rewrites the file. Reading skips (and counts)
 a line that is not a JSON object, so one damaged line never hides the rest.
 
-Path: ``OVERSIGHT_AUDIT_LOG``, else ``audit.jsonl`` beside the users file.
+Path: ``OVERSIGHT_AUDIT_LOG``, else ``audit.jsonl`` beside the users file. The log is rotated by renaming
+(logrotate's ``audit.jsonl.1``, ``audit.jsonl.2.gz``, ``audit.jsonl-20261204``): reading takes the rotated files
+beside it too, oldest first, so rotating never takes a line out of the page an inspector reads.
 """
 
 from __future__ import annotations
@@ -14,10 +16,13 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import gzip
 import json
 import os
+import re
 import threading
-from collections.abc import Callable, Mapping
+import zlib
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -69,6 +74,10 @@ REFUSAL_REASONS = (
 )
 
 _write_lock = threading.Lock()
+# What every line this process writes says of where it came from, under the line's own details: the command line
+# sets ``via`` and ``os_user`` for the whole command (``from_command_line``), so a password tried at a shell, a
+# refusal or a template written there names the OS account that did it, not only the name it claimed.
+_origin: dict[str, Any] = {}
 # Free space below which the log counts as full: a line is at most a few KB (a download's filter, a long name), so
 # with less than this left the next lines may not fit whole.
 LINE_ROOM = 64 * 1024
@@ -76,6 +85,18 @@ LINE_ROOM = 64 * 1024
 
 class AuditError(OSError):
     """The audit line could not be written; the action it records should not go ahead."""
+
+
+@contextlib.contextmanager
+def from_command_line() -> Iterator[None]:
+    """Within: every line is marked ``via: cli`` with the operating-system account (``os_user``) that ran it."""
+    before = dict(_origin)
+    _origin.update(via="cli", os_user=config.os_user())
+    try:
+        yield
+    finally:
+        _origin.clear()
+        _origin.update(before)
 
 
 def record_rolled_back(action: str, user: str | None, entry_id: str, reason: str) -> None:
@@ -140,7 +161,7 @@ def make_entry(
         "role": role,
         "source": getattr(account, "source", None),
         "address": address,
-        "details": dict(details or {}),
+        "details": {**(details or {}), **{key: value for key, value in _origin.items() if key not in (details or {})}},
     }
 
 
@@ -250,6 +271,37 @@ def _well_formed(entry: dict[str, Any]) -> bool:
     )
 
 
+# what logrotate names a rotated copy of ``audit.jsonl``: ``.1`` … (``rotate``), ``-20261204`` or ``-2026120400``
+# (``dateext``), either compressed (``.gz``, ``compress``); anything else beside the log (a ``.bak`` made by hand, an
+# editor's ``~``) is not read as part of it
+_ROTATED = r"(?:\.\d+|-\d{8}(?:\d{2})?)(?:\.gz)?"
+
+
+def audit_log_files(path: Path | None = None) -> list[Path]:
+    """The log and its rotated copies, oldest first: the copies by when each was last written, the log itself last.
+
+    Replicas open the log per line, so after a rename the next line starts a new file, and a line being written as
+    the rename happens ends the renamed copy: each copy's last write says where it stands.
+    """
+    path = Path(path or audit_log_path())
+    pattern = re.compile(re.escape(path.name) + _ROTATED)
+    try:
+        siblings = [sibling for sibling in path.parent.iterdir() if pattern.fullmatch(sibling.name)]
+    except OSError:  # no folder yet: no log either
+        siblings = []
+    rotated: list[tuple[int, str, Path]] = []
+    for sibling in siblings:
+        try:
+            rotated.append((sibling.stat().st_mtime_ns, sibling.name, sibling))
+        except OSError:  # removed (an old copy rotated away) while listing
+            continue
+    return [sibling for _, _, sibling in sorted(rotated)] + [path]
+
+
+def _open_log(path: Path) -> Any:
+    return gzip.open(path, "rb") if path.name.endswith(".gz") else open(path, "rb")
+
+
 def read_audit(
     path: Path | None = None,
     account: str | None = None,
@@ -257,28 +309,47 @@ def read_audit(
     since: datetime | str | None = None,
     until: datetime | str | None = None,
 ) -> AuditEntries:
-    """The log's entries, oldest first, those matching every filter given: ``account`` and ``action`` exactly,
-    ``since <= at < until``. A missing log is empty; a malformed line is skipped and counted in ``.skipped``."""
-    path = Path(path or audit_log_path())
-    entries = AuditEntries()
-    try:
-        stream = open(path, "rb")
-    except FileNotFoundError:
-        return entries
-    with stream:
-        for raw in stream:
-            if not raw.strip():
-                continue
+    """The entries of the log and its rotated copies (``audit_log_files``), oldest first by their time, those matching
+    every filter given: ``account`` and ``action`` exactly, ``since <= at < until``. A missing log is empty; a
+    malformed line is skipped and counted in ``.skipped`` (so is a compressed copy cut short, once).
+
+    By time, not by file: a replica that opened the log just before it was renamed ends the renamed copy with a line
+    later than the new file's first (equal times keep the order they were read in).
+    """
+    read: list[tuple[datetime, dict[str, Any]]] = []
+    skipped = 0
+    for log in audit_log_files(path):
+        try:
+            stream = _open_log(log)
+        except FileNotFoundError:  # the log before its first line, or a copy rotated away since the listing
+            continue
+        with stream:
             try:
-                entry = json.loads(raw)
-                at = _as_utc(entry["at"]) if isinstance(entry, dict) and isinstance(entry.get("at"), str) else None
-            except (ValueError, TypeError):
-                at = None
-            if at is None or not _well_formed(entry):
-                entries.skipped += 1
-                continue
-            entries.append(entry)
+                skipped += _read_lines(stream, read)
+            except (EOFError, gzip.BadGzipFile, zlib.error):  # a copy compressed only in part: what it held is kept
+                skipped += 1
+    read.sort(key=lambda timed: timed[0])  # stable; one file alone is all but in order already
+    entries = AuditEntries(entry for _, entry in read)
+    entries.skipped = skipped
     return select(entries, account=account, action=action, since=since, until=until)
+
+
+def _read_lines(stream: Any, read: list[tuple[datetime, dict[str, Any]]]) -> int:
+    """Append each readable entry of ``stream`` to ``read`` with its time; returns how many lines were not."""
+    skipped = 0
+    for raw in stream:
+        if not raw.strip():
+            continue
+        try:
+            entry = json.loads(raw)
+            at = _as_utc(entry["at"]) if isinstance(entry, dict) and isinstance(entry.get("at"), str) else None
+        except (ValueError, TypeError):
+            at = None
+        if at is None or not _well_formed(entry):
+            skipped += 1
+            continue
+        read.append((at, entry))
+    return skipped
 
 
 def select(

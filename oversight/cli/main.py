@@ -84,7 +84,9 @@ def main(argv: list[str] | None = None) -> int:
         args.lang = lang
     try:
         # `validate bad.xlsx | head -1` still exits 1, `alerts --push | head` still pushes
-        with closed_pipe.reader_may_leave():
+        from oversight.auth import audit
+
+        with closed_pipe.reader_may_leave(), audit.from_command_line():
             return args.run(args)
     except BrokenPipeError:
         # written past sys.stdout (a stream held from before): the reader has what it wanted; nothing more is written

@@ -72,6 +72,8 @@ def _user_command(args: argparse.Namespace, change) -> int:
         print(options.audit_unwritable(error, args.lang), file=sys.stderr)
         return 1
     try:
+        users = accounts.users_file()
+        before = _file_bytes(users)  # what a change whose line then fails is taken back to
         message, action, details = change(accounts)
     except roles.AccountError as error:
         print(error.render(args.lang), file=sys.stderr)
@@ -79,9 +81,10 @@ def _user_command(args: argparse.Namespace, change) -> int:
     except (ValueError, EOFError, KeyboardInterrupt) as error:
         print(str(error), file=sys.stderr)
         return 1
-    print(message)
     if action is None:  # asked for what the account already was: nothing changed, nothing to record
+        print(message)
         return 0
+    after = _file_bytes(users)
     try:
         # the name is OVERSIGHT_USER's claim (no password is asked for): the OS account beside it is who did it
         audit.record(
@@ -89,10 +92,40 @@ def _user_command(args: argparse.Namespace, change) -> int:
             account=roles.local_account().username,
             details={**details, "via": "cli", "os_user": config.os_user()},
         )
-    except audit.AuditError:  # writable a moment ago (a disk filled meanwhile): said plainly, not hidden
+    except audit.AuditError as error:
+        # writable a moment ago (a disk filled meanwhile, a quota reached, /dev/full): the change is taken back, so
+        # no account is added, changed or removed unaudited; it had been, the CLI saying only that it went unrecorded
+        if _put_back(accounts, users, before, after):
+            print(options.audit_unwritable(error, args.lang), file=sys.stderr)
+            return 1
+        print(message)  # another change came in between: this one stays, and is said to be unrecorded
         print(i18n.t("auth.cli.audit_failed_after_change", args.lang), file=sys.stderr)
         return 1
+    print(message)
     return 0
+
+
+def _file_bytes(path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _put_back(accounts, users, before: bytes | None, after: bytes | None) -> bool:
+    """Restore the users file as it was before a change whose audit line failed, unless it has changed since (another
+    command's change would be lost). Returns whether it was restored."""
+    try:
+        with accounts.locked_file(users):
+            if _file_bytes(users) != after:
+                return False
+            if before is None:
+                users.unlink(missing_ok=True)
+            else:
+                accounts.write_private(users, before.decode("utf-8"))
+    except OSError:
+        return False
+    return True
 
 
 def _run_user_add(args: argparse.Namespace) -> int:

@@ -151,6 +151,8 @@ def _value(key: str, value: Any, lang: str, unit_names: Mapping[str, str]) -> st
         return _units_text(value, lang, unit_names)
     if key in ("role", "role_before") and value in roles.ROLES:  # an account's role as the role column writes one
         return roles.role_label(str(value), lang)
+    if key == "action" and isinstance(value, str):  # the audit page's own condition, as its 操作 column says it
+        return safe_text.unambiguous(action_label(value, lang))
     if key == "period" and isinstance(value, str):
         return _period_text(value, lang, unit_names)
     if isinstance(value, bool):

@@ -144,7 +144,15 @@ def _alt_for(_spec: charts.ChartSpec, key: str, frame: pd.DataFrame, lang: str) 
 FILTERED, WHOLE_LEDGER, TEMPLATE = "filtered", "whole_ledger", "template"
 
 
-def audited(page: Page, file_name: str, make, made_with: marking.Marking | None = None, *, holds: str = FILTERED):  # noqa: ANN201 — Streamlit's deferred download data
+def audited(  # noqa: ANN201 — Streamlit's deferred download data
+    page: Page,
+    file_name: str,
+    make,
+    made_with: marking.Marking | None = None,
+    *,
+    holds: str = FILTERED,
+    conditions: Mapping[str, object] | None = None,
+):
     """The bytes of a download, with an audit line saying who took what, what it holds (``holds``: the filter's
     view, a whole ledger or a template), and the marking and watermark the file carries: ``made_with`` (a pack built
     on an earlier run carries that run's; ``marking.NO_MARKING`` for a file that carries none, as CSV and Excel
@@ -169,6 +177,8 @@ def audited(page: Page, file_name: str, make, made_with: marking.Marking | None 
             details["filter"] = audit.describe_filter(page.scoped_filter)
         else:
             details["holds"] = holds
+        if conditions:  # what narrowed a list that is not the page's filter (the audit log's account, dates …)
+            details["conditions"] = dict(conditions)
         details |= made_with.audit_details
         audit.record("download", account=page.account, address=address, details=details)
         return data
@@ -273,15 +283,33 @@ def _table(
 _TABLE_MIMES = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-def table_download_buttons(container, page: Page, table: pd.DataFrame, stem: str, sheet_title: str, key: str) -> None:
+def table_download_buttons(
+    container,
+    page: Page,
+    table: pd.DataFrame | Callable[[], pd.DataFrame],
+    stem: str,
+    sheet_title: str,
+    key: str,
+    *,
+    holds: str = FILTERED,
+    conditions: Mapping[str, object] | None = None,
+) -> None:
     """CSV and Excel buttons in ``container`` for a table as shown (labels, the screen's headers): made, with
-    formulas neutralised, and audited only when someone clicks. A page's tables and the lists behind the figures."""
-    makers = {"csv": lambda: export.table_csv_bytes(table), "xlsx": lambda: export.table_xlsx_bytes(table, sheet_title)}
+    formulas neutralised, and audited only when someone clicks. A page's tables and the lists behind the figures;
+    ``table`` a function when it is built only on the click (the whole audit log)."""
+
+    def rows() -> pd.DataFrame:
+        return table() if callable(table) else table
+
+    makers = {
+        "csv": lambda: export.table_csv_bytes(rows()),
+        "xlsx": lambda: export.table_xlsx_bytes(rows(), sheet_title),
+    }
     for kind, make in makers.items():
         file_name = f"{stem}.{kind}"
         container.download_button(
             page.t(f"download.{kind}"),
-            data=audited(page, file_name, make, marking.NO_MARKING),
+            data=audited(page, file_name, make, marking.NO_MARKING, holds=holds, conditions=conditions),
             file_name=file_name,
             mime=_TABLE_MIMES[kind],
             key=f"{key}.{kind}",

@@ -102,3 +102,28 @@ def test_the_data_pages_ledgers_and_templates_are_audited(page, server_url, audi
         assert line["details"]["holds"] == holds and "filter" not in line["details"]
         assert "marking" not in line["details"] and "watermark" not in line["details"]
     assert name.endswith(".xlsx")
+
+
+def test_the_audit_log_downloads_whole_escaped_and_audited(page, server_url, audit_log):
+    """The 审计日志 page had no way to hand the trail on (its table's own toolbar exports nothing): an inspector
+    copied the server's file. Its 下载 menu gives every matching entry, not only the newest listed, with a name that
+    reads as a formula neutralised, and the download writes its own line with the conditions it was made under."""
+    import csv
+    import json
+
+    from oversight.auth import audit
+
+    forged = "=cmd|' /C calc'!A0"
+    audit.record("sign_in_failed", account=forged, path=audit_log)
+    page.goto(f"{server_url}/audit")
+    expect(page.get_by_role("button", name="下载")).to_be_visible(timeout=60_000)
+    entries = audit.read_audit(audit_log)
+    name, data = _download(page, "CSV", exact=True, menu=True)
+    assert name.startswith("审计日志_") and name.endswith(".csv")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["时间（北京时间）", "账号", "操作"]
+    assert len(rows) - 1 == len(entries)  # every entry read when the page was drawn
+    assert ["'" + forged, "登录失败"] in [row[1:3] for row in rows[1:]]  # neutralised, not run by a spreadsheet
+    line = [json.loads(text) for text in audit_log.read_text(encoding="utf-8").splitlines()][-1]
+    assert line["action"] == "download" and line["details"]["file"] == name
+    assert line["details"]["holds"] == "audit_log" and "filter" not in line["details"]
