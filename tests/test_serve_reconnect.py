@@ -112,3 +112,31 @@ def test_every_streamlit_page_gets_the_watch_right_after_the_entry_script():
     watch = SCRIPT_TAG.decode()
     assert f'"{MARK}"' in watch and "event.code === 4410" in watch and "window.location.reload()" in watch
     assert "_stcore\\/stream$" in watch  # only Streamlit's socket is marked
+
+
+def _upload(method: str, path: str) -> tuple[int, bool]:
+    """The status an upload request gets, and whether Streamlit's app was reached."""
+    sent: list[dict] = []
+    reached = []
+
+    async def app(scope, receive, send):
+        reached.append(scope)
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    async def receive():
+        return {"type": "http.request", "body": b"file"}
+
+    async def send(message):
+        sent.append(message)
+
+    scope = {"type": "http", "method": method, "path": path, "root_path": "", "headers": [], "query_string": b""}
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, ReconnectMiddleware(app)(scope, receive, send)).result()
+    return sent[0]["status"], bool(reached)
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE"])
+def test_an_upload_for_a_session_held_elsewhere_is_not_found_so_nginx_asks_the_next_replica(method):
+    assert _upload(method, "/_stcore/upload_file/lost-session/file-1") == (404, False)
+    assert _upload(method, "/_stcore/upload_file/held-session/file-1") == (204, True)

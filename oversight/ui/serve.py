@@ -44,6 +44,7 @@ def main(argv: list[str] | None = None) -> None:
     offline.install()
     start_output.install()
     session_guard.install()
+    serve_reconnect.install_middleware()  # before the upload guard: it sees an upload of a session held elsewhere
     session_guard.install_middleware()
     remembered_sign_in.install_middleware()
     backend_base.install_middleware()
@@ -51,7 +52,6 @@ def main(argv: list[str] | None = None) -> None:
     account_watch.start()
     compressed_static.install()
     plotly_bundle.install()
-    serve_reconnect.install_middleware()
     sys.argv = ["streamlit", "run", str(APP), *(sys.argv[1:] if argv is None else argv)]
     try:
         cli.main()

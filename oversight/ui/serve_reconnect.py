@@ -17,6 +17,14 @@ session from its address (the filter) and its cookies (the sign-in, the replica'
 still held (a dropped connection to the same process) is Streamlit's, untouched; so is a first connection, and an
 unmarked socket (a page sent before this release, which would otherwise retry the same id for ever).
 
+Behind nginx, a tab that moved to the next replica while its own was down keeps its session there once its own is
+back, while its route (the cookie) hashes to its own again: its HTTP requests reach a process that does not hold its
+session. A download's file not found there (404) is passed on by nginx along the ring to the replica that has it
+(``proxy_next_upstream … http_404``, deploy/nginx.conf.template); an upload (``PUT /_stcore/upload_file/<session>/…``),
+which Streamlit refuses with 400 where the session is not its own, is answered 404 here for the same reason (before ``session_guard``'s 403
+for a session that may not upload: ours comes first), so that nginx passes it on too (PUT and DELETE are idempotent to nginx; the body is buffered). On a single server the tab sees
+the upload fail either way.
+
 What the new load loses is what lives only in the page: a text typed and not yet sent, a dialog or menu open, the
 scroll position. An upload under way was lost with the old process already (its bytes were in that process).
 """
@@ -34,6 +42,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 STREAM = "/_stcore/stream"  # Streamlit's socket, below the base URL
+UPLOAD = "/_stcore/upload_file/"  # + <session id>/<file id>: an uploader's file, PUT and DELETE
 MARK = "oversight-reload=1"  # in the socket's query: the page loads itself again on GONE
 GONE = 4410  # the close code (4000–4999: the application's own) for "this server does not hold your session"
 
@@ -76,8 +85,8 @@ def held(session_id: str) -> bool:
 
 
 class ReconnectMiddleware:
-    """Closes a marked reconnection to a session this process does not hold with ``GONE``; adds ``_WATCH`` to
-    every Streamlit page (GET)."""
+    """Closes a marked reconnection to a session this process does not hold with ``GONE``; answers an upload for
+    such a session 404; adds ``_WATCH`` to every Streamlit page (GET)."""
 
     def __init__(self, app: ASGIApp, *, base_url: str = ""):
         self.app = app
@@ -90,6 +99,14 @@ class ReconnectMiddleware:
             session = named_session(headers)
             if session is not None and not held(session):
                 await self._gone(receive, send, headers, session)
+                return
+        if scope["type"] == "http" and scope["method"] in ("PUT", "DELETE") and below.startswith(UPLOAD):
+            session = below[len(UPLOAD) :].split("/")[0]
+            if session and not held(session):
+                from starlette.responses import PlainTextResponse
+
+                # not Streamlit's 400: nginx passes a 404 on to the next replica, which may hold the session
+                await PlainTextResponse("No such session on this server", 404)(scope, receive, send)
                 return
         if scope["type"] == "http" and scope["method"] == "GET":
             await self.app(scope, receive, streamlit_middleware.rewriting_page(send, _with_watch))

@@ -5,6 +5,11 @@ server no longer holds the tab's session. Before oversight.ui.serve_reconnect th
 id and its files' ids and every 下载 did nothing ("Invalid session ID for backend operation request"), shown nowhere.
 Now the server closes the reconnection as gone and the page loads itself again: signed in (the remembered sign-in),
 the same filter (the address), the same figures, and its 下载 buttons give files.
+
+Loaded while its own replica was down, the page is served by the next replica of the ring and its session stays
+there; once its own is back, the route hashes to it again. A download's file is then asked of a replica without it
+(404, passed on by nginx to the next one: ``http_404``), and an upload was refused there (Streamlit's 400, not passed
+on): the import's file never arrived. The replica now answers such an upload 404 too (oversight.ui.serve_reconnect).
 """
 
 from __future__ import annotations
@@ -21,12 +26,14 @@ import pytest
 
 from deploy import cluster
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.cluster.conftest import Cluster
+from tests.cluster.conftest import PASSWORD, Cluster
 from tests.cluster.test_soak import (
     WAIT_MS,
     errors_shown,
+    import_file,
     meetings_card,
     meetings_expected,
+    rerun_by,
     route_cookie,
     run_async,
     settled,
@@ -105,3 +112,52 @@ async def _restart_under_a_tab(the_cluster: Cluster) -> None:
     rows = list(csv.reader(io.StringIO(after)))
     column = next(i for i, heading in enumerate(rows[0]) if heading.startswith("会议数量"))
     assert sum(int(row[column]) for row in rows[1:]) == expected
+
+
+def test_an_admin_tab_moved_to_the_next_replica_still_uploads_once_its_own_is_back(running_cluster, tmp_path):
+    run_async(_upload_after_a_restart(running_cluster, import_file(tmp_path / "append.xlsx")))
+
+
+def _served_by(the_cluster: Cluster, route: str, request: str) -> int | None:
+    """The replica that answered the route's last ``request`` (its first words, as the access log has them)."""
+    port = None
+    for line in the_cluster.access_log.read_text(encoding="utf-8", errors="replace").splitlines():
+        if f'"{request}' in line and f"route={route} " in line:
+            last = line.split("upstream=", 1)[1].split(" rt=", 1)[0].split(",")[-1].strip()
+            port = int(last.rsplit(":", 1)[1])
+    return port
+
+
+async def _upload_after_a_restart(the_cluster: Cluster, file) -> None:
+    from playwright.async_api import async_playwright, expect
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = await browser.new_context(viewport={"width": 1400, "height": 1400}, locale="zh-CN")
+        context.set_default_timeout(WAIT_MS)
+        page = await context.new_page()
+        await page.goto(f"{the_cluster.url}/data")
+        await page.get_by_label("账号").fill("chief")
+        await page.get_by_label("密码").fill(PASSWORD)
+        async with page.expect_response(lambda response: "/_oversight/remember" in response.url):
+            await page.get_by_role("button", name="登录").click()  # the sign-in remembered: a load keeps it
+        await settled(page)
+        route = route_cookie(await context.cookies())
+        replica = the_cluster.replica_of_route(route)
+        assert route is not None and replica is not None
+        await page.evaluate("window.openedBeforeTheRestart = true")
+
+        await _restart(the_cluster, replica)
+
+        await page.wait_for_function(RELOADED, timeout=WAIT_MS)
+        await settled(page)
+        # the case looked for: the page (and its session) on another replica, while its own is back
+        assert _served_by(the_cluster, route, "GET /data") not in (None, replica)
+        await rerun_by(page, page.get_by_text("追加记录", exact=True).click)
+        await page.locator("input[type='file']").set_input_files(str(file))
+        check = page.get_by_role("button", name="检查文件")
+        await expect(check).to_be_enabled(timeout=WAIT_MS)  # the upload has reached the session's replica
+        await check.click()
+        await expect(page.get_by_text("检查通过，可以导入。")).to_be_visible(timeout=WAIT_MS)
+        await browser.close()
+    assert _served_by(the_cluster, route, "PUT /_stcore/upload_file") not in (None, replica)
