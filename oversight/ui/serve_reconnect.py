@@ -25,8 +25,8 @@ which Streamlit refuses with 400 where the session is not its own, is answered 4
 for a session that may not upload: ours comes first), so that nginx passes it on too (PUT and DELETE are idempotent to nginx; the body is buffered). On a single server the tab sees
 the upload fail either way.
 
-What the new load loses is what lives only in the page: a text typed and not yet sent, a dialog or menu open, the
-scroll position. An upload under way was lost with the old process already (its bytes were in that process).
+What the new load loses is what is not in the address: a table's search, even one sent (Streamlit's reconnection
+kept it: the page sends its widgets' values to the new session), a dialog or menu open, the scroll position. An upload under way was lost with the old process already (its bytes were in that process).
 """
 
 from __future__ import annotations
