@@ -101,7 +101,8 @@ class Bundle:
 # Evaluating plotly.js takes ~0.2 s of the main thread. Run as a deferred script it came before Streamlit opened
 # its WebSocket, and so held up the server's run of the page by as much; run when that socket opens, it fills the
 # time the browser waits for the page's first elements (warm Overview 1.64 -> 1.54 s, docs/PERFORMANCE.md). The
-# first WebSocket a page opens is Streamlit's; the constructor is Chromium's own again from that moment on.
+# first WebSocket a page opens is Streamlit's; the constructor is the one found before again from that moment on
+# (Chromium's own, or ``oversight.ui.serve_reconnect``'s watch, whichever script came first: neither undoes the other).
 # chart_view.js adds the bundle itself if a chart mounts before the script is there, and again where it failed to load
 # (the error marks the script, and the charts waiting for it show their message at once rather than after a minute).
 _LOADER = """(function () {
@@ -114,7 +115,7 @@ _LOADER = """(function () {
     document.head.appendChild(script);
   }
   function Watched(url, protocols) {
-    window.WebSocket = Native;
+    if (window.WebSocket === Watched) window.WebSocket = Native;
     var socket = protocols === undefined ? new Native(url) : new Native(url, protocols);
     socket.addEventListener("open", function () { setTimeout(load, 0); }, { once: true });
     return socket;

@@ -38,11 +38,12 @@ def start_server(
     env_extra: dict[str, str] | None = None,
     bare: bool = False,
     base_url: str = "",
+    port: int | None = None,
 ) -> tuple[subprocess.Popen, str]:
     """The app as `make run` serves it (``python -m oversight.ui.serve``: our plotly.js, gzip, the warm-up), or
     ``bare`` (and any other script) as ``streamlit run`` does; under ``base_url`` (``server.baseUrlPath``), the URL
-    returned ends with it."""
-    port = _free_port()
+    returned ends with it. On ``port`` (a server started again where another stopped), else on a free one."""
+    port = port or _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT), **(env_extra or {})}
     if data_dir is not None:
         env["OVERSIGHT_DATA_DIR"] = str(data_dir)
