@@ -205,6 +205,20 @@ def _scheme_js() -> str:
     return (config.ASSET_DIR / "scheme.js").read_text(encoding="utf-8")
 
 
+# Streamlit's own words in its dialog when the server stops answering (streamlit 1.67's frontend), and ours for them
+STREAMLIT_CONNECTION_WORDS = {
+    "Connection error": "connection.lost.title",
+    "Streamlit server is not responding. Are you connected to the internet?": "connection.lost.body",
+}
+
+
+def _connection_words_js(lang: str) -> str:
+    """Streamlit's connection dialog in the page's language (assets/connection_words.js)."""
+    words = {theirs: i18n.t(key, lang) for theirs, key in STREAMLIT_CONNECTION_WORDS.items()}
+    script = (config.ASSET_DIR / "connection_words.js").read_text(encoding="utf-8")
+    return script.replace("__CONNECTION_WORDS__", json.dumps(words, ensure_ascii=False).replace("<", "\\u003c"))
+
+
 def _recover_interrupted_import(folder: Path, account: roles.Account) -> None:
     """A commit that crashed half-way is rolled back before anyone reads the folder (once; cheap otherwise)."""
     from oversight.ingest import folder_lock
@@ -240,7 +254,9 @@ def setup_page(page_id: str) -> Page:
     # our own file, no data in it: marks the page light or dark for app.css's chart colours; and names the page's
     # language on the root element (Streamlit leaves <html lang="en">: a screen reader read 指出问题 as English)
     st.html(
-        f"<script>{_page_language_js(session.session_language())}{_scheme_js()}</script>", unsafe_allow_javascript=True
+        f"<script>{_page_language_js(session.session_language())}{_scheme_js()}"
+        f"{_connection_words_js(session.session_language())}</script>",
+        unsafe_allow_javascript=True,
     )
     account = sign_in.signed_in_account(page_id)
     folder = str(store.data_dir())

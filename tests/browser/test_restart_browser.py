@@ -78,6 +78,10 @@ def own_server(tmp_path):
         stop_server(process)
         servers.append(start_server(env_extra=env, port=int(url.rsplit(":", 1)[1])))
 
+    def stop() -> None:  # only stopped: the tab is left with no server
+        stop_server(servers[-1][0])
+
+    restart.stop = stop  # type: ignore[attr-defined]
     yield servers[-1][1], restart
     for process, _ in servers:
         if process.poll() is None:
@@ -121,3 +125,25 @@ def test_a_dropped_connection_to_the_same_server_does_not_reload_the_page(page, 
     assert page.evaluate("window.openedBeforeTheDrop") is True  # the same document: not loaded again
     _, text = _meetings_csv(page)
     assert _meetings_in(text) == _meetings_expected()
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "body"),
+    [
+        ("zh", "连接中断", "看板服务暂时没有响应（可能正在重启，或网络中断）。恢复后页面会自动重新连接，无需刷新。"),
+        ("en", "Connection lost", "The dashboard’s server is not responding (it may be restarting, or the network is"),
+    ],
+)
+def test_a_server_gone_quiet_is_said_in_the_pages_language(page, own_server, lang, title, body):
+    """Streamlit's own dialog said "Connection error / Streamlit server is not responding. Are you connected to the
+    internet?" in English on a Chinese page, and asked a leader on the office network about the internet while the
+    server was only restarting. Our words replace it, in the page's language, while the server is away."""
+    url, restart = own_server
+    page.goto(f"{url}/?lang={lang}")
+    wait_for_charts(page, 4)
+    restart.stop()
+    dialog = page.locator(".stDialog")
+    expect(dialog.get_by_text(title, exact=True)).to_be_visible(timeout=60_000)
+    expect(dialog).to_contain_text(body)
+    expect(dialog).not_to_contain_text("Connection error")
+    expect(dialog).not_to_contain_text("internet?")
