@@ -205,18 +205,27 @@ def _scheme_js() -> str:
     return (config.ASSET_DIR / "scheme.js").read_text(encoding="utf-8")
 
 
-# Streamlit's own words in its dialog when the server stops answering (streamlit 1.67's frontend), and ours for them
-STREAMLIT_CONNECTION_WORDS = {
-    "Connection error": "connection.lost.title",
-    "Streamlit server is not responding. Are you connected to the internet?": "connection.lost.body",
-}
+# Streamlit's own words (streamlit 1.67's frontend, English on every page) and the keys of ours: its text before a
+# label, after it, and our text with {label} where the label goes (a key without {label}: the whole text)
+STREAMLIT_WORDS = (
+    ("Connection error", "", "connection.lost.title"),
+    ("Streamlit server is not responding. Are you connected to the internet?", "", "connection.lost.body"),
+    ("Skip to main content", "", "streamlit.skip_to_content"),
+    ("Sidebar", "", "streamlit.sidebar"),
+    ("Collapse sidebar", "", "streamlit.collapse_sidebar"),
+    ("Expand sidebar", "", "streamlit.expand_sidebar"),
+    ("Open", "", "streamlit.open_options"),
+    ("", " — start", "streamlit.range_start"),
+    ("", " — end", "streamlit.range_end"),
+    ("Help for ", "", "streamlit.help_for"),
+)
 
 
-def _connection_words_js(lang: str) -> str:
-    """Streamlit's connection dialog in the page's language (assets/connection_words.js)."""
-    words = {theirs: i18n.t(key, lang) for theirs, key in STREAMLIT_CONNECTION_WORDS.items()}
-    script = (config.ASSET_DIR / "connection_words.js").read_text(encoding="utf-8")
-    return script.replace("__CONNECTION_WORDS__", json.dumps(words, ensure_ascii=False).replace("<", "\\u003c"))
+def _streamlit_words_js(lang: str) -> str:
+    """Streamlit's own words on the page in the page's language (assets/streamlit_words.js)."""
+    rules = [{"before": before, "after": after, "ours": i18n.t(key, lang)} for before, after, key in STREAMLIT_WORDS]
+    script = (config.ASSET_DIR / "streamlit_words.js").read_text(encoding="utf-8")
+    return script.replace("__STREAMLIT_WORDS__", json.dumps(rules, ensure_ascii=False).replace("<", "\\u003c"))
 
 
 def _recover_interrupted_import(folder: Path, account: roles.Account) -> None:
@@ -255,7 +264,7 @@ def setup_page(page_id: str) -> Page:
     # language on the root element (Streamlit leaves <html lang="en">: a screen reader read 指出问题 as English)
     st.html(
         f"<script>{_page_language_js(session.session_language())}{_scheme_js()}"
-        f"{_connection_words_js(session.session_language())}</script>",
+        f"{_streamlit_words_js(session.session_language())}</script>",
         unsafe_allow_javascript=True,
     )
     account = sign_in.signed_in_account(page_id)

@@ -1,0 +1,45 @@
+// Streamlit's own words on our pages, in the page's language. Streamlit's frontend writes them in English whatever
+// the page's language: the dialog shown when the server stops answering ("Connection error / Streamlit server is
+// not responding. Are you connected to the internet?", asking a leader on the office network about the internet
+// while the server was only restarting), the first Tab stop ("Skip to main content"), and the names a screen reader
+// reads ("Collapse sidebar", "Help for 指出问题", "季度范围 — start"). Each rule, written by the page run in the
+// page's language (oversight/ui/setup.py), is Streamlit's text (before, the label, after) and ours, with the label
+// where ours says {label}; a rule with no {label} replaces only the whole text. Only these texts and aria-labels
+// are read; nothing is fetched. Keep every less-than sign in this file away from a letter: DOMPurify, which st.html
+// runs, drops a script whose text looks like markup, whole.
+(function (rules) {
+  window.oversightStreamlitWords = rules; // each run: the page's language may have changed
+  if (window.oversightStreamlitWatch) return;
+  window.oversightStreamlitWatch = true;
+  function ours(text) {
+    var found = null;
+    window.oversightStreamlitWords.forEach(function (rule) {
+      if (found !== null) return;
+      var whole = rule.ours.indexOf("{label}") === -1;
+      if (whole) {
+        if (text === rule.before) found = rule.ours;
+        return;
+      }
+      var fits = text.length > rule.before.length + rule.after.length &&
+        text.indexOf(rule.before) === 0 && text.slice(text.length - rule.after.length) === rule.after;
+      if (fits) found = rule.ours.replace("{label}", text.slice(rule.before.length, text.length - rule.after.length));
+    });
+    return found;
+  }
+  function mend() {
+    document.querySelectorAll(".stDialog, [data-testid='stSkipToContent']").forEach(function (place) {
+      var walker = document.createTreeWalker(place, NodeFilter.SHOW_TEXT);
+      for (var node = walker.nextNode(); node; node = walker.nextNode()) {
+        var mended = ours(node.data.trim());
+        if (mended !== null && mended !== node.data) node.data = mended;
+      }
+    });
+    document.querySelectorAll("[aria-label]").forEach(function (element) {
+      var mended = ours(element.getAttribute("aria-label"));
+      if (mended !== null && mended !== element.getAttribute("aria-label")) element.setAttribute("aria-label", mended);
+    });
+  }
+  var watch = new MutationObserver(mend);
+  watch.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["aria-label"] });
+  mend();
+})(__STREAMLIT_WORDS__);
