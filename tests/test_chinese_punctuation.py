@@ -152,3 +152,20 @@ def test_a_links_notes_list_its_values_and_end_in_a_full_stop():
     warnings = [w.value for w in at.warning]
     assert len(warnings) == 3 and all(w.endswith("。") for w in warnings), warnings
     assert {w: ascii_punctuation(w) for w in warnings} == {w: [] for w in warnings}
+
+
+def test_the_links_notes_all_end_their_sentence():
+    """The notes a link's odd parameters get, shown one under another, each a sentence with its full stop: the
+    reversed range's alone ended without one (现显示默认范围2020年第1季度至2020年第4季度)."""
+    notes = {
+        lang: {
+            key: text
+            for path in (LOCALES / lang).glob("*.json")
+            for key, text in json.loads(path.read_text(encoding="utf-8")).items()
+            if key.startswith(("app.url_", "app.units_dropped")) and key != "app.url_more"  # a list, not a sentence
+        }
+        for lang in ("zh-CN", "en")
+    }
+    assert len(notes["zh-CN"]) == len(notes["en"]) >= 9
+    assert {key: text[-1] for key, text in notes["zh-CN"].items()} == dict.fromkeys(notes["zh-CN"], "。")
+    assert {key: text[-1] for key, text in notes["en"].items()} == dict.fromkeys(notes["en"], ".")
