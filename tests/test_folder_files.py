@@ -124,7 +124,7 @@ def test_both_meetings_xlsx_and_meetings_csv_are_refused_naming_both(data_folder
         " file; which one counts cannot be told, so neither is read" in capsys.readouterr().out
     )
     assert main(["import", str(new_meetings(tmp_path)), "--mode", "replace"]) == 1
-    assert "同时有 meetings.csv, meetings.xlsx，都可能是会议数据文件" in capsys.readouterr().out
+    assert "同时有 meetings.csv、meetings.xlsx，都可能是会议数据文件" in capsys.readouterr().out
     assert hash_tree(data_folder) == before
 
 
