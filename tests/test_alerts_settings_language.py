@@ -50,19 +50,19 @@ CASES = [
     ('[push]\nstate_file = "/tmp"\n', "push.state_file", "应为一个已有文件夹中的文件", "a file in an existing folder"),
     ("[rules.sometimes]\n", "rules.sometimes", "无法识别的规则", "unknown rule"),
     ('acount = "chief"\n', "acount", "无法识别的设置项", "unknown setting"),
-    ('lang = "fr"\n', "lang", "应为以下之一：zh, en", "one of zh, en"),
+    ('lang = "fr"\n', "lang", "应为以下之一：zh、en", "one of zh, en"),
     ("rules = 3\n", "rules", "应为一个表（[rules]）", "not a table ([rules])"),
     ("channels = 3\n", "channels", "应写成 [[channels]] 表", "expected [[channels]] tables"),
     (
         '[[channels]]\nkind = "sms"\n',
         "channels[1].kind",
-        "应为以下之一：wecom, dingtalk, email",
+        "应为以下之一：wecom、dingtalk、email",
         "one of wecom, dingtalk, email",
     ),
     (
         '[[channels]]\nkind = "wecom"\nsend = ["news"]\n',
         "channels[1].send",
-        "应为由 alerts, brief 组成的列表",
+        "应为由 alerts、brief 组成的列表",
         "a list of alerts, brief",
     ),
     (
@@ -86,7 +86,7 @@ CASES = [
     (
         '[[channels]]\nkind = "email"\nsecurity = "tls"\n',
         "channels[1].security",
-        "应为以下之一：ssl, starttls, none",
+        "应为以下之一：ssl、starttls、none",
         "one of ssl, starttls, none",
     ),
     ('[[channels]]\nkind = "email"\n', "channels[1].host", "应填写 SMTP 服务器的名称", "the SMTP server's name"),

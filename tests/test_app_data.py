@@ -467,5 +467,5 @@ def test_a_ledger_open_in_excel_is_named_before_the_button_and_again_when_opened
     at.button(key="widget.import_apply").click().run()
     assert not at.exception
     said = at.error[0].value.replace("\\", "")  # the markdown's escapes
-    assert said.startswith("导入未完成，数据未作任何改动：issues.xlsx: 正在表格软件") and "旁边有 ~$issues.xlsx" in said
+    assert said.startswith("导入未完成，数据未作任何改动：issues.xlsx：正在表格软件") and "旁边有 ~$issues.xlsx" in said
     assert hash_tree(data_dir) == before

@@ -126,19 +126,19 @@ def test_a_link_before_the_records_says_what_it_shows_and_odd_links_are_named_pl
     # all of 2018, before the first records: the range shown is named, not only the values asked for
     at = run_page(query={"from": "2018Q1", "to": "2018Q4"})
     assert [w.value for w in at.warning] == [
-        "链接中的季度超出数据范围（2019年第1季度至2020年第4季度）：from=2018Q1, to=2018Q4，已改为最近的季度，"
+        "链接中的季度超出数据范围（2019年第1季度至2020年第4季度）：from=2018Q1、to=2018Q4，已改为最近的季度，"
         "现显示2019年第1季度。"
     ]
     # a range that ends before it starts is not "unrecognised": it says so, and what is shown instead
     at = run_page(query={"from": "2020Q4", "to": "2020Q1", "lang": "en"})
     assert [w.value for w in at.warning] == [
         "The link's start quarter comes after its end quarter (from=2020Q4, to=2020Q1); the default range is shown"
-        " instead: 2020 Q1 to 2020 Q4"
+        " instead: 2020 Q1 to 2020 Q4."
     ]
     # an unknown language is named with the rest; a value of thousands of characters is quoted shortened
     at = run_page(query={"lang": "xx", "unit": "u" * 5000})
     (warning,) = [w.value for w in at.warning]
-    assert warning.startswith("链接中的以下参数无法识别，已忽略：lang=xx, unit=uuu") and warning.endswith("u…。")
+    assert warning.startswith("链接中的以下参数无法识别，已忽略：lang=xx、unit=uuu") and warning.endswith("u…。")
     assert len(warning) < 120 and metrics(at)["指出问题"] == "16个"
     # one value, one parameter: in English the sentence is singular
     at = run_page(query={"lang": "en", "unit": "nosuchunit"})
@@ -167,7 +167,7 @@ def test_a_link_parameter_the_app_does_not_know_is_named_not_dropped():
     (warning,) = [w.value for w in at.warning]
     assert "\u202e" not in warning and "\u200b" not in warning
     assert (
-        warning == '链接中的以下参数名无法识别，已忽略：quartr\\\\u202e, " "。链接可用的参数为 unit、from、to、lang。'
+        warning == '链接中的以下参数名无法识别，已忽略：quartr\\\\u202e、" "。链接可用的参数为 unit、from、to、lang。'
     )
     # a second value of a parameter read once is not silently dropped either
     at = run_page(query={"from": ["2020Q2", "2019Q1"]})

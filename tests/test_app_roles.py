@@ -526,7 +526,7 @@ def test_a_forged_list_is_named_back_in_the_order_sent_so_it_tells_no_unit_of_th
     at.multiselect(key="widget.units").set_value(["zz_a", "zz_b", "research", "zz_c", "gov_office"]).run()
     assert not at.exception
     dropped = [w.value for w in at.warning if "已去掉" in w.value]
-    assert dropped and "已去掉：zz\\_a, zz\\_b, research, zz\\_c。" in dropped[0], dropped
+    assert dropped and "已去掉：zz\\_a、zz\\_b、research、zz\\_c。" in dropped[0], dropped
     # the audit line still names the unit of the data it asked for
     refused = [line["details"] for line in _audit_lines() if line["action"] == "refused"]
     assert refused == [{"reason": "unit_out_of_scope", "units": ["research"]}]

@@ -66,8 +66,8 @@ def test_help_headings_follow_the_language(capsys):
         main(["template", "--help"])
     out = capsys.readouterr().out
     assert exited.value.code == 0
-    # argparse adds the heading's colon itself
-    assert out.startswith("用法：") and "\n选项:\n" in out and "显示本帮助并退出" in out
+    # argparse adds the heading's colon itself, ASCII; a Chinese heading is given the full-width one
+    assert out.startswith("用法：") and "\n选项：\n" in out and "显示本帮助并退出" in out
     with pytest.raises(SystemExit):
         main(["template", "--help", "--lang", "en"])
     assert "\noptions:\n" in capsys.readouterr().out

@@ -306,7 +306,7 @@ def test_set_changes_role_and_units_keeping_the_password_and_audits_from_what_to
         (["set", "ghost", "--role", "leader"], "账号“ghost”不存在", "There is no account “ghost”"),
         (["disable", "ghost"], "账号“ghost”不存在", "There is no account “ghost”"),
         (["enable", "ghost"], "账号“ghost”不存在", "There is no account “ghost”"),
-        (["set", "lead", "--role", "chief"], "未知角色“chief”：可选 admin, leader, unit", "Unknown role “chief”"),
+        (["set", "lead", "--role", "chief"], "未知角色“chief”：可选 admin、leader、unit", "Unknown role “chief”"),
         (
             ["set", "lead", "--role", "unit"],
             "“单位”角色的账号必须至少指定一个单位（--unit）",

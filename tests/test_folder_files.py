@@ -124,7 +124,7 @@ def test_both_meetings_xlsx_and_meetings_csv_are_refused_naming_both(data_folder
         " file; which one counts cannot be told, so neither is read" in capsys.readouterr().out
     )
     assert main(["import", str(new_meetings(tmp_path)), "--mode", "replace"]) == 1
-    assert "同时有 meetings.csv, meetings.xlsx，都可能是会议数据文件" in capsys.readouterr().out
+    assert "同时有 meetings.csv、meetings.xlsx，都可能是会议数据文件" in capsys.readouterr().out
     assert hash_tree(data_folder) == before
 
 
@@ -133,7 +133,7 @@ def test_a_ledger_named_in_capitals_is_refused_with_the_name_to_give_it(data_fol
     assert _refused(data_folder) == [("MEETINGS.XLSX", "error.table_file_case")]  # not "the meetings file is missing"
     assert main(["validate", str(new_meetings(tmp_path))]) == 1
     assert (
-        "MEETINGS.XLSX: 数据文件的文件名须为小写，否则不会读取：请将它改名为 meetings.xlsx" in capsys.readouterr().out
+        "MEETINGS.XLSX：数据文件的文件名须为小写，否则不会读取：请将它改名为 meetings.xlsx" in capsys.readouterr().out
     )
     (data_folder / "issues.xlsx").rename(data_folder / "Issues.xlsx")
     (data_folder / "MEETINGS.XLSX").rename(data_folder / "meetings.xlsx")
@@ -171,7 +171,7 @@ def test_the_dashboard_names_a_fifo_in_the_folder(data_folder):
     os.mkfifo(data_folder / "meetings.xlsx")
     at = run_page()
     assert "数据文件有误" in at.error[0].value
-    assert "meetings.xlsx: 这不是普通文件（可能是管道、设备或失效的链接），不能作为会议数据文件读取" in at.code[0].value
+    assert "meetings.xlsx：这不是普通文件（可能是管道、设备或失效的链接），不能作为会议数据文件读取" in at.code[0].value
 
 
 def test_the_data_page_says_the_damaged_file_a_replace_discards_before_its_button(data_folder, tmp_path):

@@ -262,7 +262,7 @@ def test_an_undo_on_a_full_disk_frees_the_cache_and_goes_ahead(data_folder, tmp_
         (
             ".~lock.meetings.xlsx#",
             "zh",
-            "meetings.xlsx: 正在表格软件（Excel、WPS 或 LibreOffice）中打开（旁边有 .~lock.meetings.xlsx#），在那里保存会"
+            "meetings.xlsx：正在表格软件（Excel、WPS 或 LibreOffice）中打开（旁边有 .~lock.meetings.xlsx#），在那里保存会"
             "覆盖本次写入的内容；请先关闭该文件再重试。如果它并没有在任何地方打开，"
             ".~lock.meetings.xlsx# 是未正常关闭的程序留下的，删除即可",
         ),

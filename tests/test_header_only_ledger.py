@@ -61,7 +61,7 @@ def test_the_notice_names_file_and_sheet_in_both_languages(folder):
     sheet = openpyxl.load_workbook(folder / "reminders.xlsx").sheetnames[0]
     [notice] = checked_folder.header_only_ledgers(folder, store.ledgers_without_records(store.open_folder(folder)))
     assert notice.render("zh") == (
-        f"reminders.xlsx · 工作表“{sheet}”: 只有表头、没有记录：看板中日常提醒的各项数字按无记录计（0），补录后即显示"
+        f"reminders.xlsx · 工作表“{sheet}”：只有表头、没有记录：看板中日常提醒的各项数字按无记录计（0），补录后即显示"
     )
     assert notice.render("en") == (
         f"reminders.xlsx · sheet “{sheet}”: has its header and no records: "

@@ -57,7 +57,7 @@ def test_problems_read_in_both_languages_name_file_sheet_row_and_column(data_fol
     plan = import_plan.plan_import(paths, table="meetings", folder=data_folder)
     [problem] = plan.problems
     assert problem.render("zh") == (
-        "meetings.xlsx · 工作表“会议” · 第2行 · E列“时长(分钟)”: -30 不能为负数，应为 0 或正整数"
+        "meetings.xlsx · 工作表“会议” · 第2行 · E列“时长(分钟)”：-30 不能为负数，应为 0 或正整数"
     )
     assert problem.render("en") == (
         "meetings.xlsx · sheet “会议” · row 2 · column E “时长(分钟)”: "
@@ -178,7 +178,7 @@ def test_a_cell_showing_an_error_value_is_refused_with_the_value(tmp_path, data_
     path = _issues_with_formulas(tmp_path / "问题.xlsx", "=VLOOKUP(A2,期限!A:B,2,0)", shown)
     plan = import_plan.plan_import([path], "issues", "append", data_folder)
     assert [p.render("zh") for p in plan.problems] == [
-        f"问题.xlsx · 工作表“问题” · 第2行 · H列“整改期限”: 单元格显示错误值 {shown}（公式出错），请修正公式或填入实际值"
+        f"问题.xlsx · 工作表“问题” · 第2行 · H列“整改期限”：单元格显示错误值 {shown}（公式出错），请修正公式或填入实际值"
     ]
     assert (
         plan.problems[0]
@@ -194,7 +194,7 @@ def test_a_required_cell_showing_an_error_value_is_not_called_empty(tmp_path, da
     path = _issues_with_formulas(tmp_path / "问题.xlsx", "=C2+30", 44290, unit_value="#N/A")
     plan = import_plan.plan_import([path], "issues", "append", data_folder)
     assert [p.render("zh") for p in plan.problems] == [
-        "问题.xlsx · 工作表“问题” · 第2行 · B列“单位”: 单元格显示错误值 #N/A（公式出错），请修正公式或填入实际值"
+        "问题.xlsx · 工作表“问题” · 第2行 · B列“单位”：单元格显示错误值 #N/A（公式出错），请修正公式或填入实际值"
     ]
 
 
@@ -238,7 +238,7 @@ def test_a_formula_result_in_a_workbook_marked_recalculate_on_load_is_not_truste
     path = _meetings_with_duration_formula(tmp_path / "会议.xlsx", recalculate_on_load=True)
     plan = import_plan.plan_import([path], "meetings", "append", data_folder)
     assert [p.render("zh") for p in plan.problems] == [
-        "会议.xlsx · 工作表“会议” · 第2行: 工作表“会议”的 F2 单元格是公式（本表仅此一个公式单元格），但文件注明“打开时重新计算”，"
+        "会议.xlsx · 工作表“会议” · 第2行：工作表“会议”的 F2 单元格是公式（本表仅此一个公式单元格），但文件注明“打开时重新计算”，"
         "其中保存的结果并未算过（常见于程序生成的表格，结果常为 0）：请用 Excel 或 WPS 打开并保存后再导入，或把该公式改填为数值"
     ]
     assert "Open and save the file in Excel or WPS" in plan.problems[0].render("en")
@@ -307,7 +307,7 @@ def test_a_real_fraction_of_a_minute_is_refused_as_excel_shows_it(tmp_path, data
     path = write_xlsx(tmp_path / "会议.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-901", duration=typed)]})
     plan = import_plan.plan_import([path], "meetings", "append", data_folder)
     assert [p.render("zh") for p in plan.problems] == [
-        "会议.xlsx · 工作表“会议” · 第2行 · E列“时长(分钟)”: “90.5”应为整数"
+        "会议.xlsx · 工作表“会议” · 第2行 · E列“时长(分钟)”：“90.5”应为整数"
     ]
 
 
@@ -329,9 +329,9 @@ def test_a_record_dated_after_today_is_refused_but_a_deadline_may_lie_ahead(tmp_
     path = write_xlsx(tmp_path / "问题.xlsx", {"问题": [HEADERS["issues"], *rows]})
     plan = import_plan.plan_import([path], "issues", "append", data_folder)
     assert [p.render("zh") for p in plan.problems] == [
-        "问题.xlsx · 工作表“问题” · 第3行 · C列“发现日期”: 日期 2021-03-11 晚于今天（2021-03-10）：记录的是已发生的事，"
+        "问题.xlsx · 工作表“问题” · 第3行 · C列“发现日期”：日期 2021-03-11 晚于今天（2021-03-10）：记录的是已发生的事，"
         "日期不应在将来；导入后看板的数据日期将变为这一天，默认期间和各项数据随之移到那时。请检查年份是否填错",
-        "问题.xlsx · 工作表“问题” · 第4行 · I列“整改完成日期”: 日期 2021-03-12 晚于今天（2021-03-10）：记录的是已发生的事，"
+        "问题.xlsx · 工作表“问题” · 第4行 · I列“整改完成日期”：日期 2021-03-12 晚于今天（2021-03-10）：记录的是已发生的事，"
         "日期不应在将来；导入后看板的数据日期将变为这一天，默认期间和各项数据随之移到那时。请检查年份是否填错",
     ]
     assert (
@@ -409,8 +409,8 @@ def test_a_legacy_xls_cell_showing_an_error_value_is_refused_with_the_value(data
     upload = Upload("问题.xls", xls_bytes({"问题": [HEADERS["issues"], row]}))
     plan = import_plan.plan_import([upload], "issues", "append", data_folder)
     assert [p.render("zh") for p in plan.problems] == [
-        "问题.xls · 工作表“问题” · 第2行 · B列“单位”: 单元格显示错误值 #REF!（公式出错），请修正公式或填入实际值",
-        "问题.xls · 工作表“问题” · 第2行 · H列“整改期限”: 单元格显示错误值 #N/A（公式出错），请修正公式或填入实际值",
+        "问题.xls · 工作表“问题” · 第2行 · B列“单位”：单元格显示错误值 #REF!（公式出错），请修正公式或填入实际值",
+        "问题.xls · 工作表“问题” · 第2行 · H列“整改期限”：单元格显示错误值 #N/A（公式出错），请修正公式或填入实际值",
     ]
 
 
@@ -466,7 +466,7 @@ def test_a_file_with_more_problems_than_a_report_lists_says_so_in_both_languages
     assert plan.problem_count == 1_000 and plan.checking_stopped
     assert len(plan.problems) == 1_001
     assert plan.problems[-1].render("zh") == (
-        "issues.xlsx: 此文件的问题超过 1,000 个：只列出了前 1,000 个，文件其余部分未再检查。"
+        "issues.xlsx：此文件的问题超过 1,000 个：只列出了前 1,000 个，文件其余部分未再检查。"
         "问题这么多，常见原因是选错了数据表或整列错位；请先改正以上问题后再检查"
     )
     assert plan.problems[-1].render("en") == (
@@ -517,7 +517,7 @@ def test_a_csv_over_the_cell_bound_is_refused_in_both_languages(data_folder, tmp
     plan = _corpus_plan("csv_over_the_cell_bound", data_folder, tmp_path)
     [problem] = plan.problems
     assert problem.render("zh") == (
-        "issues.csv: CSV 文件读到第222223行（9 列）已超过 2,000,000 个单元格的上限，无法读取；"
+        "issues.csv：CSV 文件读到第222223行（9 列）已超过 2,000,000 个单元格的上限，无法读取；"
         "请确认选对了文件，或把它分成几个文件，分次以“追加”方式导入"
     )
     assert problem.render("en") == (
@@ -552,7 +552,7 @@ def test_the_data_folders_own_csv_is_not_bound_by_the_import_limit(tmp_path):
     [
         (
             "header_repeats_a_column",
-            "issues.xlsx · 工作表“问题” · 第1行 · J列“整改状态”: 表头有两列都是“整改状态”（英文表头 status）："
+            "issues.xlsx · 工作表“问题” · 第1行 · J列“整改状态”：表头有两列都是“整改状态”（英文表头 status）："
             "G列“整改状态”和J列“整改状态”；无法判断该用哪一列，请删去或改名其中一列后再导入",
             "issues.xlsx · sheet “问题” · row 1 · column J “整改状态”: two columns of the header are “整改状态” (status): "
             "column G “整改状态” and column J “整改状态”; which one is meant cannot be told: delete or rename one of "
@@ -560,7 +560,7 @@ def test_the_data_folders_own_csv_is_not_bound_by_the_import_limit(tmp_path):
         ),
         (
             "header_repeats_a_column_by_its_english_alias",
-            "issues.csv · 第1行 · C列“unit”: 表头有两列都是“单位”（英文表头 unit）：B列“单位”和C列“unit”；"
+            "issues.csv · 第1行 · C列“unit”：表头有两列都是“单位”（英文表头 unit）：B列“单位”和C列“unit”；"
             "无法判断该用哪一列，请删去或改名其中一列后再导入",
             "issues.csv · row 1 · column C “unit”: two columns of the header are “单位” (unit): column B “单位” and "
             "column C “unit”; which one is meant cannot be told: delete or rename one of them and import again",
@@ -635,7 +635,7 @@ def test_text_under_a_workbooks_name_is_named_for_what_it_is(tmp_path):
     (text,) = import_plan.plan_import(renamed, table="meetings", folder=folder).problems
     (markup,) = import_plan.plan_import(page, table="meetings", folder=folder).problems
     assert text.render("zh") == (
-        "会议.xlsx: 文件名是 .xlsx，内容却是文本表格（如 CSV）：请把文件扩展名改为 .csv 后再导入，或用 Excel 打开后另存为"
+        "会议.xlsx：文件名是 .xlsx，内容却是文本表格（如 CSV）：请把文件扩展名改为 .csv 后再导入，或用 Excel 打开后另存为"
         " Excel 工作簿（.xlsx）"
     )
     assert markup.render("en") == (

@@ -204,7 +204,7 @@ def test_an_estimate_or_a_clock_time_for_a_length_is_refused_saying_why(tmp_path
         (8, "E", "error.int_invalid"),
     ]
     assert plan.problems[0].render("zh") == (
-        "会议台账.xlsx · 工作表“会议台账” · 第2行 · E列“时长(分钟)”: “约两小时”是估计的时长，不能累计；"
+        "会议台账.xlsx · 工作表“会议台账” · 第2行 · E列“时长(分钟)”：“约两小时”是估计的时长，不能累计；"
         "请填会议的实际时长（分钟，如 120）"
     )
     assert plan.problems[5].message("en") == (
@@ -271,7 +271,7 @@ def test_an_estimate_in_a_count_gets_the_estimate_sentence_not_should_be_a_whole
         COUNT_ESTIMATES, ("F", "error.count_estimate")
     )
     assert plan.problems[0].render("zh") == (
-        "会议台账.xlsx · 工作表“会议台账” · 第2行 · F列“议题数”: “约5个”是估计的数目，不能累计；请填实际的数目（整数，如 5）"
+        "会议台账.xlsx · 工作表“会议台账” · 第2行 · F列“议题数”：“约5个”是估计的数目，不能累计；请填实际的数目（整数，如 5）"
     )
     assert plan.problems[2].message("en") == (
         "“五六个” is an estimate of the number, which no total can add up; write the actual number (a whole number, "
@@ -297,13 +297,13 @@ def test_an_estimate_in_a_count_gets_the_estimate_sentence_not_should_be_a_whole
             ["newunit", "省政府研究室", "New Unit", "新单位", "党组", "New Unit"],
             "column B “单位名称”",
             "“省政府研究室” already names a unit of the current data (research; units.xlsx row 3)",
-            "B列“单位名称”: “省政府研究室”已是现有单位（research）的名称或简称（units.xlsx 第3行）",
+            "B列“单位名称”：“省政府研究室”已是现有单位（research）的名称或简称（units.xlsx 第3行）",
         ),
         (
             ["newunit", "省新单位", "New Unit", "研究室", "党组", "New Unit"],
             "column D “简称”",
             "“研究室” already names a unit of the current data (research; units.xlsx row 3)",
-            "D列“简称”: “研究室”已是现有单位（research）的名称或简称（units.xlsx 第3行）",
+            "D列“简称”：“研究室”已是现有单位（research）的名称或简称（units.xlsx 第3行）",
         ),
     ],
     ids=["name", "short_name"],

@@ -507,7 +507,7 @@ def test_a_utf16_csv_without_its_bom_is_told_how_to_save_it(encoding, tmp_path):
     path = write_csv(tmp_path / "会议.csv", [HEADERS["meetings"], meeting(day="2021/1/5")], encoding, "\t")
     with pytest.raises(ingest.ValidationError) as refused:
         ingest.load_sheets(path)
-    assert refused.value.render("zh-CN") == "会议.csv: CSV 文件的编码无法识别，请另存为 UTF-8 或 GB18030（GBK）编码"
+    assert refused.value.render("zh-CN") == "会议.csv：CSV 文件的编码无法识别，请另存为 UTF-8 或 GB18030（GBK）编码"
     assert refused.value.render("en") == (
         "会议.csv: the CSV file's text encoding is not recognised; save it as UTF-8 or GB18030 (GBK)"
     )

@@ -654,7 +654,7 @@ def test_an_append_onto_a_folder_ledger_that_does_not_read_is_refused_with_its_p
     assert not plan.ok and "meetings" not in plan.changes
     lead, *rest = plan.problems
     assert (lead.file, lead.message_key) == ("meetings.xlsx", "error.append_to_unreadable")
-    assert lead.render("zh").startswith("meetings.xlsx: 数据文件夹中的这份会议数据文件目前无法通过校验")
+    assert lead.render("zh").startswith("meetings.xlsx：数据文件夹中的这份会议数据文件目前无法通过校验")
     # why, located in the folder's file as Excel shows it
     assert [(p.file, p.row, p.column_letter) for p in rest] == [("meetings.xlsx", 10, "C")]
     assert main(["import", str(new_meetings(tmp_path, "HY2021-0001")), "--mode", "append", "--lang", "en"]) == 1

@@ -326,7 +326,7 @@ def test_a_range_of_days_says_which_day_to_write_at_its_cell(tmp_path):
     )
     plan = import_plan.plan_import(path, mode="append", folder=folder)
     assert [p.render("zh") for p in plan.problems] == [
-        "会议.xlsx · 工作表“会议” · 第2行 · C列“会议日期”: “2021.3.5-3.6”是起止日期，一条记录只填一个日期：请填第一天"
+        "会议.xlsx · 工作表“会议” · 第2行 · C列“会议日期”：“2021.3.5-3.6”是起止日期，一条记录只填一个日期：请填第一天"
         " 2021-03-05，起止日期如需保留请写在备注里"
     ]
     assert [p.message("en") for p in plan.problems] == [
@@ -338,7 +338,7 @@ def test_a_range_of_days_says_which_day_to_write_at_its_cell(tmp_path):
     )
     plan = import_plan.plan_import(path, mode="append", folder=folder)
     assert [p.render("zh") for p in plan.problems] == [
-        "问题.xlsx · 工作表“问题” · 第2行 · H列“整改期限”: “2021年3月5日至31日”是起止日期，一条记录只填一个日期："
+        "问题.xlsx · 工作表“问题” · 第2行 · H列“整改期限”：“2021年3月5日至31日”是起止日期，一条记录只填一个日期："
         "此栏是截止的日子，请填最后一天 2021-03-31"
     ]
     assert [p.message("en") for p in plan.problems] == [

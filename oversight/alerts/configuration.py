@@ -60,7 +60,15 @@ class SettingsError(ValueError):
         super().__init__(f"{path}: {setting}: {self.detail('en')}")
 
     def detail(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-        params = {name: _kind_name(value, lang) if name == "kind" else value for name, value in self.params.items()}
+        # the choices (a tuple) listed in the reader's punctuation: 应为以下之一：zh、en / one of zh, en
+        params = {
+            name: _kind_name(value, lang)
+            if name == "kind"
+            else i18n.listed(value, lang)
+            if isinstance(value, tuple)
+            else value
+            for name, value in self.params.items()
+        }
         return i18n.t(self.key, lang, **params)
 
     def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
@@ -368,7 +376,7 @@ class _Parser:
         account = self.value(document, "account", "", str, None)
         lang = self.value(document, "lang", "", str, i18n.DEFAULT_LANGUAGE)
         if lang not in i18n.LANGUAGES:
-            raise self.fail("lang", "one_of", choices=", ".join(i18n.LANGUAGES))
+            raise self.fail("lang", "one_of", choices=tuple(i18n.LANGUAGES))
         channels = document.get("channels", [])
         if not isinstance(channels, list):
             raise self.fail("channels", "channels_tables")
@@ -452,7 +460,7 @@ class _Parser:
         self.known_keys(entry, CHANNEL_KEYS, where)
         kind = self.value(entry, "kind", where, str, None)
         if kind not in CHANNEL_KINDS:
-            raise self.fail(f"{where}.kind", "one_of", choices=", ".join(CHANNEL_KINDS))
+            raise self.fail(f"{where}.kind", "one_of", choices=tuple(CHANNEL_KINDS))
         name = self.text(entry, "name", where)
         if name is not None and not name.strip():
             # a name given and blank (" ", a full-width space) named its lines "pushed\t \talerts": nobody could tell
@@ -461,7 +469,7 @@ class _Parser:
         name = name or where
         send = self.value(entry, "send", where, list, list(MESSAGE_KINDS))
         if not send or any(item not in MESSAGE_KINDS for item in send):
-            raise self.fail(f"{where}.send", "list_of", choices=", ".join(MESSAGE_KINDS))
+            raise self.fail(f"{where}.send", "list_of", choices=tuple(MESSAGE_KINDS))
         text = {key: self.value(entry, key, where, str, None) for key in ("url", "secret", "security", "password")}
         text |= {key: self.text(entry, key, where) for key in ("host", "username", "sender")}
         if kind in ("wecom", "dingtalk"):
@@ -487,7 +495,7 @@ class _Parser:
     ) -> Channel:
         security = text["security"] or "ssl"
         if security not in EMAIL_SECURITY:
-            raise self.fail(f"{where}.security", "one_of", choices=", ".join(EMAIL_SECURITY))
+            raise self.fail(f"{where}.security", "one_of", choices=tuple(EMAIL_SECURITY))
         if not text["host"]:
             raise self.fail(f"{where}.host", "smtp_host")
         default_port = {"ssl": 465, "starttls": 587, "none": 25}[security]

@@ -330,7 +330,7 @@ def _check_units(role: str, units: Iterable[str], known_units: Iterable[str] | N
     malformed = [u for u in units if not _UNIT_ID.fullmatch(u)]
     unknown = malformed if known_units is None else [u for u in units if u not in set(known_units)]
     if unknown:
-        raise AccountError("auth.error.unknown_units", units=", ".join(unknown))
+        raise AccountError("auth.error.unknown_units", units=tuple(unknown))
     return units
 
 
@@ -353,7 +353,7 @@ def add_user(
     if not _USERNAME.fullmatch(username):
         raise AccountError("auth.error.bad_username", username=username)
     if role not in ROLES:
-        raise AccountError("auth.error.unknown_role", role=role, roles=", ".join(ROLES))
+        raise AccountError("auth.error.unknown_role", role=role, roles=tuple(ROLES))
     units = _check_units(role, units, known_units)
     email = normalise_email(email)
     if email is not None and not _EMAIL.fullmatch(email):
@@ -429,7 +429,7 @@ def change_user(
     path = Path(path or users_file())
     username = normalise_username(username)
     if role is not None and role not in ROLES:
-        raise AccountError("auth.error.unknown_role", role=role, roles=", ".join(ROLES))
+        raise AccountError("auth.error.unknown_role", role=role, roles=tuple(ROLES))
     with locked_file(path):
         records = load_users(path)
         before = _existing(records, username)

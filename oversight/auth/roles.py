@@ -27,7 +27,10 @@ class AccountError(ValueError):
         self.params = params
 
     def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-        return i18n.t(self.key, lang, **self.params)
+        # a tuple (the unknown units, the roles to choose from) is listed in the reader's punctuation
+        return i18n.t(
+            self.key, lang, **{k: i18n.listed(v, lang) if isinstance(v, tuple) else v for k, v in self.params.items()}
+        )
 
 
 @dataclass(frozen=True)

@@ -124,7 +124,7 @@ def _run_history(args: argparse.Namespace) -> int:
     for entry in entries:
         print(import_report.render_entry(entry, args.lang))
     if entries.damaged:
-        print(i18n.t("data.history.damaged", args.lang, ids=", ".join(entries.damaged)), file=sys.stderr)
+        print(i18n.t("data.history.damaged", args.lang, ids=i18n.listed(entries.damaged, args.lang)), file=sys.stderr)
     return 0
 
 

@@ -29,6 +29,7 @@ closing mark (，。）) at the start of a line or an opening one (（“) at th
 from __future__ import annotations
 
 import argparse
+import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -177,7 +178,22 @@ def wrap(text: str, width: int) -> list[str]:
 
 
 class HelpFormatter(argparse.HelpFormatter):
-    """argparse's help layout, with Chinese wrapped by the columns it takes (``wrap``); English as argparse does."""
+    """argparse's help layout, with Chinese wrapped by the columns it takes (``wrap``); English as argparse does.
+
+    A section's heading ends in argparse's own ASCII colon, written by its ``_Section`` and not through ``_``, so no
+    translation reaches it: a Chinese heading (位置参数, 选项) is given the full-width one instead (位置参数：), an
+    English one keeps ``options:``."""
+
+    def start_section(self, heading: str | None) -> None:
+        if heading and columns(heading) != len(heading):
+            self._wide_headings = {*getattr(self, "_wide_headings", ()), heading}
+        super().start_section(heading)
+
+    def format_help(self) -> str:
+        text = super().format_help()
+        for heading in getattr(self, "_wide_headings", ()):
+            text = re.sub(rf"(?m)^( *{re.escape(heading)}):$", lambda found: f"{found.group(1)}：", text)
+        return text
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         if columns(text) == len(text):

@@ -12,6 +12,7 @@ import errno
 import json
 import re
 import string
+from collections.abc import Iterable
 from functools import cache
 
 from oversight import config
@@ -77,6 +78,12 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, **params: object) -> str:
     if _NOTE_AFTER_FIELD.search(text) or any(isinstance(value, SpanText) for value in params.values()):
         return _with_one_note(text, params)
     return text.format(**params)
+
+
+def listed(items: Iterable[object], lang: str) -> str:
+    """Values named one after another in the reader's punctuation: ``lang=fr、unit=nope`` / ``lang=fr, unit=nope``
+    (a Chinese sentence read "已忽略：lang=fr, unit=nope" with the English comma)."""
+    return t("export.list.separator", lang).join(str(item) for item in items)
 
 
 class SpanText(str):

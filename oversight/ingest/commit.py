@@ -242,7 +242,7 @@ def undo_last(
         history = list_history(folder)
         if history.damaged:
             raise ValidationError(
-                [Problem(file="", message_key="error.undo_history_damaged", params={"ids": ", ".join(history.damaged)})]
+                [Problem(file="", message_key="error.undo_history_damaged", params={"ids": tuple(history.damaged)})]
             )
         target = history.undoable()
         if target is None:

@@ -248,7 +248,7 @@ def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         at=shown_text(i18n.team_time(entry.at, lang)),
         user=user,
         # a name holding the line's separators is quoted: "x.csv (replace): Issues 34 → 0, y.csv" was one file's name
-        sources=", ".join(safe_text.unambiguous(shown_text(source)) for source in entry.sources),
+        sources=i18n.listed((safe_text.unambiguous(shown_text(source)) for source in entry.sources), lang),
         mode=i18n.t(f"data.mode.{entry.mode}", lang) if entry.mode in MODES else shown_text(entry.mode),
         tables=tables,
         undoes=shown_text(entry.undoes or ""),

@@ -46,7 +46,8 @@ class Problem:
 
     def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         where = self.location(lang)
-        return f"{where}: {self.message(lang)}" if where else self.message(lang)
+        # the location, then the message, with the reader's colon: meetings.xlsx · 第2行：… / meetings.xlsx · row 2: …
+        return i18n.t("where.problem", lang, where=where, message=self.message(lang)) if where else self.message(lang)
 
     def as_dict(self, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
         return {
@@ -163,6 +164,8 @@ def _translated_param(name: str, value: Any, lang: str) -> Any:
     language; so are an enumeration's ``Choices``."""
     if isinstance(value, Choices):
         return value.text(lang)
+    if isinstance(value, tuple):  # values listed in the reader's punctuation (damaged history ids)
+        return i18n.listed(value, lang)
     if name in ("table", "found") and isinstance(value, str):
         table = TABLES.get(value) or next((t for t in TABLES.values() if t.zh == value), None)
         if table is not None:

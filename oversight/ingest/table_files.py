@@ -44,7 +44,7 @@ def entry_problems(folder: Path, table: Table) -> list[Problem]:
             Problem(
                 file=names[0],
                 message_key="error.table_files_twice",
-                params={"files": ", ".join(names), "table": table.zh},
+                params={"files": tuple(names), "table": table.zh},
             )
         ]
     if not names:

@@ -239,7 +239,7 @@ def history_section(page: Page) -> None:
         st.success(st.session_state.pop(_UNDONE_KEY))
     entries = import_history.list_history(Path(page.folder))
     if entries.damaged:
-        st.warning(safe_text.markdown(page.t("data.history.damaged", ids=", ".join(entries.damaged))))
+        st.warning(safe_text.markdown(page.t("data.history.damaged", ids=i18n.listed(entries.damaged, page.lang))))
     if not entries:
         if not entries.damaged:  # damaged entries are imports all the same: the warning above names them
             st.caption(page.t("data.history.empty"))

@@ -153,9 +153,12 @@ _URL_VALUES_SHOWN = 10  # and so many of them: a link of a thousand values is na
 
 def _url_values(values: tuple[str, ...], lang: str, count: int = 0) -> str:
     """The first values, quoted short, then how many more (of ``count`` where more were had than are kept)."""
-    shown = ", ".join(
-        safe_text.markdown(safe_text.shortened(safe_text.visible(value), _URL_VALUE_CHARS))
-        for value in values[:_URL_VALUES_SHOWN]
+    shown = i18n.listed(
+        (
+            safe_text.markdown(safe_text.shortened(safe_text.visible(value), _URL_VALUE_CHARS))
+            for value in values[:_URL_VALUES_SHOWN]
+        ),
+        lang,
     )
     total = max(count, len(values))
     more = total - _URL_VALUES_SHOWN
