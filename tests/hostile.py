@@ -528,7 +528,7 @@ CORPUS: list[Hostile] = [
         [
             FAILED_ONE,
             "  - {file} · sheet “会议” · row 2 · column D “会议类型”: “茶话会\\x1b[2J\\x07” is not an allowed value; expected "
-            "one of: 党组(党委)会议 (Party group meeting), 办公会议 (Office meeting), 专题会议 (Topical meeting), 其他 (Other)",
+            "one of: 党组（党委）会议 (Party group meeting), 办公会议 (Office meeting), 专题会议 (Topical meeting), 其他 (Other)",
         ],
     ),
     # -- paths that are not files

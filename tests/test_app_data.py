@@ -248,7 +248,7 @@ def test_an_appends_preview_shows_the_files_rows_as_the_ledger_reads(data_dir):
         "数据规范中的列名“meeting_id”（导入时也可作为本列表头）"
     )
     assert shown.drop(columns=["备注"]).values.tolist() == [
-        ["HY2021-090", names["research"], date(2021, 3, 1), "党组(党委)会议", 90, 2, "是", "是", "否"],
+        ["HY2021-090", names["research"], date(2021, 3, 1), "党组（党委）会议", 90, 2, "是", "是", "否"],
         ["HY2021-091", names["chronicles"], date(2021, 3, 2), "办公会议", 45, 3, "是", "否", "否"],
         ["HY2021-092", names["research"], date(2021, 3, 3), "其他", 0, 4, "是", "是", "否"],
     ]

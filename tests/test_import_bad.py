@@ -589,7 +589,7 @@ def test_a_number_past_fifteen_digits_is_quoted_as_excel_shows_it(tmp_path, data
 
 
 def test_an_enumerations_choices_are_listed_in_the_readers_language(tmp_path):
-    """The English report read "expected one of: 党组(党委)会议、办公会议、专题会议、其他" (joined with 、 when the
+    """The English report read "expected one of: 党组（党委）会议、办公会议、专题会议、其他" (joined with 、 when the
     problem was made); an English template's header comment too. In English each label now has the English one the
     importer also accepts beside it, comma-separated; Chinese is as it was."""
     import io
@@ -604,12 +604,12 @@ def test_an_enumerations_choices_are_listed_in_the_readers_language(tmp_path):
     path = write_xlsx(tmp_path / "kinds.xlsx", {"会议": [HEADERS["meetings"], meeting(kind="茶话会")]})
     plan = import_plan.plan_import(path, table="meetings", mode="append", folder=folder)
     (problem,) = plan.problems
-    assert problem.message("zh") == "“茶话会”不是允许的值，应为：党组(党委)会议、办公会议、专题会议、其他"
+    assert problem.message("zh") == "“茶话会”不是允许的值，应为：党组（党委）会议、办公会议、专题会议、其他"
     assert problem.message("en") == (
-        "“茶话会” is not an allowed value; expected one of: 党组(党委)会议 (Party group meeting), "
+        "“茶话会” is not an allowed value; expected one of: 党组（党委）会议 (Party group meeting), "
         "办公会议 (Office meeting), 专题会议 (Topical meeting), 其他 (Other)"
     )
-    assert problem.as_dict("en")["params"]["allowed"].startswith("党组(党委)会议 (Party group meeting), ")
+    assert problem.as_dict("en")["params"]["allowed"].startswith("党组（党委）会议 (Party group meeting), ")
     # a code without English words (党组, 党委) is listed as it is
     units = write_xlsx(
         tmp_path / "units.xlsx", {"监督单位": [HEADERS["units"], ["x_unit", "甲", "A", None, "党组（党委）", None]]}
@@ -620,8 +620,29 @@ def test_an_enumerations_choices_are_listed_in_the_readers_language(tmp_path):
     for lang in ("zh", "en"):
         book = openpyxl.load_workbook(io.BytesIO(templates.template_xlsx_bytes(TABLES["meetings"], lang=lang)))
         comments[lang] = book.active["D1"].comment.text
-    assert "从下拉列表选择：党组(党委)会议、办公会议、专题会议、其他" in comments["zh"]
-    assert "Pick from the list: 党组(党委)会议 (Party group meeting), 办公会议 (Office meeting), " in comments["en"]
+    assert "从下拉列表选择：党组（党委）会议、办公会议、专题会议、其他" in comments["zh"]
+    assert "Pick from the list: 党组（党委）会议 (Party group meeting), 办公会议 (Office meeting), " in comments["en"]
+
+
+def test_a_meeting_kind_typed_with_ascii_brackets_is_still_the_party_groups(tmp_path):
+    """The contract's label is written 党组（党委）会议 with full-width brackets, as Chinese text is (it read
+    党组(党委)会议 on screen and in the briefing pack); a ledger kept with the old ASCII brackets, or typed so, still
+    reads as the party group's meeting."""
+    import openpyxl
+
+    from oversight.contract.schema import MEETING_KINDS
+    from tests.bad_files import HEADERS, meeting, write_xlsx
+
+    assert MEETING_KINDS["party_group"] == "党组（党委）会议"
+    folder = seeded_data_copy(tmp_path / "data")
+    rows = [meeting("HY2021-0101", kind="党组(党委)会议"), meeting("HY2021-0102", kind="党组（党委）会议")]
+    path = write_xlsx(tmp_path / "kinds.xlsx", {"会议": [HEADERS["meetings"], *rows]})
+    plan = import_plan.plan_import(path, table="meetings", mode="append", folder=folder)
+    assert plan.problems == []
+    book = openpyxl.load_workbook(path, read_only=True)
+    typed = [row[3] for row in book.active.iter_rows(min_row=2, values_only=True)]
+    assert typed == ["党组(党委)会议", "党组（党委）会议"]  # as the clerk typed them
+    assert plan.from_files["meetings"]["kind"].tolist() == ["party_group", "party_group"]
 
 
 def test_text_under_a_workbooks_name_is_named_for_what_it_is(tmp_path):

@@ -424,7 +424,7 @@ def test_a_template_has_header_comments_and_drop_downs(tmp_path, sample_frames):
     assert [c.value for c in sheet[1]] == HEADERS["meetings"]
     assert all(cell.comment is not None for cell in sheet[1])
     assert "必填" in sheet["E1"].comment.text and "0 至 1440" in sheet["E1"].comment.text
-    assert "党组(党委)会议、办公会议" in sheet["D1"].comment.text
+    assert "党组（党委）会议、办公会议" in sheet["D1"].comment.text
     assert options.sheet_state == "hidden"
     validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
     assert {k: validations[k].type for k in ("B2", "C2", "D2", "E2", "G2")} == {

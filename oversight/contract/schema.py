@@ -65,7 +65,7 @@ CATEGORIES = {
     "meeting_discipline": "会风会纪",
     "other": "其他",
 }
-MEETING_KINDS = {"party_group": "党组(党委)会议", "office": "办公会议", "topical": "专题会议", "other": "其他"}
+MEETING_KINDS = {"party_group": "党组（党委）会议", "office": "办公会议", "topical": "专题会议", "other": "其他"}
 ISSUE_SOURCES = {
     "consultation": "定期会商",
     "attended_meeting": "列席会议",

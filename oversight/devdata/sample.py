@@ -333,7 +333,7 @@ def make_reminders(rng: random.Random) -> pd.DataFrame:
 
 def make_activities(rng: random.Random) -> pd.DataFrame:
     notes = {
-        "consultation": "与单位党组(党委)联席会商",
+        "consultation": "与单位党组（党委）联席会商",
         "special_study": "与机关纪委专题研究",
         "notification": "通报派驻监督工作情况",
         "secondment": "抽调单位纪检干部参与办案",

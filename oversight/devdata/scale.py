@@ -105,7 +105,7 @@ DEPARTMENTS = (
 NUMBER_OF_UNITS = len(CITIES) * len(DEPARTMENTS)
 MERGED_NOTE = "与同类会议合并召开"
 ACTIVITY_NOTES = {
-    "consultation": "与单位党组(党委)联席会商",
+    "consultation": "与单位党组（党委）联席会商",
     "special_study": "与机关纪委专题研究",
     "notification": "通报派驻监督工作情况",
     "secondment": "抽调单位纪检干部参与办案",
