@@ -14,6 +14,7 @@ beside it too, oldest first, so rotating never takes a line out of the page an i
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import fcntl
 import gzip
@@ -76,8 +77,10 @@ REFUSAL_REASONS = (
 _write_lock = threading.Lock()
 # What every line this process writes says of where it came from, under the line's own details: the command line
 # sets ``via`` and ``os_user`` for the whole command (``from_command_line``), so a password tried at a shell, a
-# refusal or a template written there names the OS account that did it, not only the name it claimed.
-_origin: dict[str, Any] = {}
+# refusal or a template written there names the OS account that did it, not only the name it claimed. A context
+# variable, not a module-wide dict: a thread of its own (a page run beside a command in one process, as in the tests)
+# starts without the marks; the dict marked a download made in a page run "via: cli" while a command ran beside it.
+_origin: contextvars.ContextVar[tuple[tuple[str, Any], ...]] = contextvars.ContextVar("audit_origin", default=())
 # Free space below which the log counts as full: a line is at most a few KB (a download's filter, a long name), so
 # with less than this left the next lines may not fit whole.
 LINE_ROOM = 64 * 1024
@@ -90,13 +93,11 @@ class AuditError(OSError):
 @contextlib.contextmanager
 def from_command_line() -> Iterator[None]:
     """Within: every line is marked ``via: cli`` with the operating-system account (``os_user``) that ran it."""
-    before = dict(_origin)
-    _origin.update(via="cli", os_user=config.os_user())
+    token = _origin.set(tuple({**dict(_origin.get()), "via": "cli", "os_user": config.os_user()}.items()))
     try:
         yield
     finally:
-        _origin.clear()
-        _origin.update(before)
+        _origin.reset(token)
 
 
 def record_rolled_back(action: str, user: str | None, entry_id: str, reason: str) -> None:
@@ -161,7 +162,10 @@ def make_entry(
         "role": role,
         "source": getattr(account, "source", None),
         "address": address,
-        "details": {**(details or {}), **{key: value for key, value in _origin.items() if key not in (details or {})}},
+        "details": {
+            **(details or {}),
+            **{key: value for key, value in dict(_origin.get()).items() if key not in (details or {})},
+        },
     }
 
 
