@@ -77,7 +77,7 @@ def test_a_crafted_link_shows_plain_text(page, server_url, output_dir):
     warning = page.locator("[data-testid='stAlertContentWarning']")
     expect(warning).to_be_visible()
     shown = warning.inner_text().replace("\u2060", "")  # the invisible word joiners that keep addresses text
-    assert f"unit={phishing}, unit={image}, unit=$$x^2$$, unit={icon}" in shown
+    assert f"unit={phishing}、unit={image}、unit=$$x^2$$、unit={icon}" in shown  # listed with 、 (i18n.listed)
     # must not happen: a link or an image pointing at the attacker, a typeset formula, an icon
     expect(page.locator("a[href*='evil.test']")).to_have_count(0)
     expect(page.locator("img[src*='evil.test']")).to_have_count(0)
