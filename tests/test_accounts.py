@@ -636,26 +636,34 @@ def test_a_flood_of_failures_does_not_push_out_the_names_known_at_their_addresse
     assert "known:lead@10.0.0.5" in kept and len(kept) == throttle.MAX_THROTTLE_ENTRIES + 1
 
 
-def test_attempts_sent_at_once_are_counted_before_any_password_is_checked(users):
-    """Twelve tabs submitted at once each passed the lock's check before any failure was counted (the password
-    check is slow): eleven wrong passwords were tried against one name, and the twelfth, right, got in. Each attempt
-    is counted as it is let through, so no more than five passwords are ever checked for a name."""
+def _signed_in_at_once(users, clock, count: int, password: str) -> list[str]:
+    """``count`` sign-ins of "lead" from one address, released together, each through a throttle of its own (as each
+    submitted form makes its own); their outcomes."""
     import threading
 
-    clock = Clock()
-    start = threading.Barrier(12)
+    start = threading.Barrier(count)
     outcomes: list[str] = []
 
     def attempt() -> None:
-        gate = Throttle(throttle.throttle_file(users), clock)  # as each submitted form makes its own
+        gate = Throttle(throttle.throttle_file(users), clock)
         start.wait()
-        outcomes.append(login.sign_in("lead", "wrong-pass", "10.0.0.5", throttle=gate).outcome)
+        outcomes.append(login.sign_in("lead", password, "10.0.0.5", throttle=gate).outcome)
 
-    threads = [threading.Thread(target=attempt) for _ in range(12)]
+    threads = [threading.Thread(target=attempt) for _ in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return outcomes
+
+
+def test_attempts_sent_at_once_are_counted_before_any_password_is_checked(users):
+    """Twelve tabs submitted at once each passed the lock's check before any failure was counted (the password
+    check is slow): eleven wrong passwords were tried against one name, and the twelfth, right, got in. Each attempt
+    is counted as it is let through, so no more than five passwords are ever checked for a name."""
+
+    clock = Clock()
+    outcomes = _signed_in_at_once(users, clock, 12, "wrong-pass")
     checked = [line for line in audit.read_audit() if line["action"] == "sign_in_failed"]
     # five checked (a checked one that ends after the fifth is counted is told to wait, as the fifth is)
     assert len(checked) == 5 and len(outcomes) == 12 and outcomes.count("invalid") <= 4
@@ -675,8 +683,6 @@ def test_one_account_signed_in_from_many_tabs_at_once_is_let_in_every_time(users
     import threading
 
     clock = Clock()
-    start = threading.Barrier(30)
-    outcomes: list[str] = []
     # as on a busy server: no password check ends before every attempt has had the throttle's answer (or, where
     # the throttle holds an attempt until others' outcomes are known, for two seconds)
     answered = threading.Condition()
@@ -697,18 +703,7 @@ def test_one_account_signed_in_from_many_tabs_at_once_is_let_in_every_time(users
 
     monkeypatch.setattr(Throttle, "claim", counted_claim)
     monkeypatch.setattr(login, "authenticate", slow_authenticate)
-
-    def attempt() -> None:
-        gate = Throttle(throttle.throttle_file(users), clock)
-        start.wait()
-        outcomes.append(login.sign_in("lead", "leader-pass-1", "10.0.0.5", throttle=gate).outcome)
-
-    threads = [threading.Thread(target=attempt) for _ in range(30)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert outcomes == ["ok"] * 30
+    assert _signed_in_at_once(users, clock, 30, "leader-pass-1") == ["ok"] * 30
     assert [line["action"] for line in audit.read_audit()].count("sign_in") == 30
     assert Throttle(throttle.throttle_file(users), clock).retry_after("lead", "10.0.0.5") == 0
 

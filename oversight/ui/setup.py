@@ -224,6 +224,7 @@ STREAMLIT_WORDS = (
 )
 
 
+@functools.cache  # the same for every page run of a language: read and written once
 def _streamlit_words_js(lang: str) -> str:
     """Streamlit's own words on the page in the page's language (assets/streamlit_words.js)."""
     rules = [{"before": before, "after": after, "ours": i18n.t(key, lang)} for before, after, key in STREAMLIT_WORDS]
