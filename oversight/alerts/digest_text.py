@@ -77,7 +77,7 @@ def not_judged_lines(digest: Digest, lang: str) -> list[str]:
     if digest.not_judged == ("meetings_rising",) and year_earlier_unrecorded(digest.as_of, digest.data_start):
         earlier = i18n.quarter_label(digest.quarter.shift(-4), lang)
         return [i18n.t("alerts.digest.not_judged_year_earlier", lang, quarter=earlier)]
-    rules = i18n.t("export.list.separator", lang).join(rule_in_sentence(rule, lang) for rule in digest.not_judged)
+    rules = i18n.listed((rule_in_sentence(rule, lang) for rule in digest.not_judged), lang)
     return [i18n.t("alerts.digest.not_judged", lang, quarter=i18n.quarter_label(digest.quarter, lang), rules=rules)]
 
 

@@ -84,8 +84,9 @@ class AlertStrip:
             quarter = quarter_to(self.digest.quarter, self.digest.quarter_counted_to, lang)
             missing = self.without_consultation
             if 0 < len(missing) <= NAMED_UNITS_AT_MOST:  # which units, not "1家单位" over a view of that one unit
-                units = i18n.t("export.list.separator", lang).join(
-                    self.digest.unit_label(item, lang) for item in missing
+                units = i18n.listed(
+                    (self.digest.unit_label(item, lang) for item in missing),
+                    lang,
                 )
                 parts.append(i18n.t("alerts.strip.no_consultation_named", lang, units=units, quarter=quarter))
             else:

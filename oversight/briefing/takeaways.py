@@ -81,7 +81,7 @@ def _names(names: Sequence[str], lang: str, what: str = "items") -> str:
     return _t(
         f"and_more_{what}",
         lang,
-        names=i18n.t("export.list.separator", lang).join(names[:MOST_NAMED]),
+        names=i18n.listed(names[:MOST_NAMED], lang),
         count=grouped(len(names)),
         others=grouped(len(names) - MOST_NAMED),
     )

@@ -67,7 +67,7 @@ def _write_into(args: argparse.Namespace) -> list[Path] | None:
                         "data.cli.sample.would_overwrite",
                         args.lang,
                         folder=args.out,
-                        files=i18n.t("export.list.separator", args.lang).join(differing),
+                        files=i18n.listed(differing, args.lang),
                     ),
                     file=sys.stderr,
                 )

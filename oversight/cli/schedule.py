@@ -447,7 +447,7 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
                     lang,
                     first=i18n.quarter_label(known[0], lang),
                     last=i18n.quarter_label(known[-1], lang),
-                    values=i18n.t("export.list.separator", lang).join(moved),
+                    values=i18n.listed(moved, lang),
                     shown=i18n.span_label(Filter((), start, end), lang),
                 ),
                 file=sys.stderr,

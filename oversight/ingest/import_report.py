@@ -47,7 +47,7 @@ def change_line(
         "data.report.table_unread" if change.unread_before else "data.report.table",
         lang,
         table=i18n.t(f"data.table.{change.table}", lang),
-        sources=i18n.t("export.list.separator", lang).join(map(quote, change.sources)),
+        sources=i18n.listed(map(quote, change.sources), lang),
         mode=i18n.t(f"data.mode.{change.mode}", lang),
         # counts grouped as the cards write them: a province's 1,048,575 rows, not 1048575
         rows=grouped(change.rows_in_file),

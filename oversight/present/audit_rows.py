@@ -76,7 +76,7 @@ def _units_text(units: Iterable[Any], lang: str, unit_names: Mapping[str, str], 
     a filter of every unit) unless ``nothing`` was visible."""
     names = [unit_names.get(str(unit), str(unit)) for unit in units]
     if names:
-        return i18n.t("export.list.separator", lang).join(names)
+        return i18n.listed(names, lang)
     return i18n.t("auth.audit.filter_none" if nothing else "auth.audit.filter_all", lang)
 
 
@@ -105,8 +105,9 @@ def _counts_text(counts: Any, lang: str) -> list[str]:
     """A digest's alerts per rule (逾期 5、即将到期 2), or nothing where none was recorded."""
     if not isinstance(counts, Mapping) or not counts:
         return []
-    listed = i18n.t("export.list.separator", lang).join(
-        f"{_word('detail', str(rule), lang)} {count}" for rule, count in counts.items()
+    listed = i18n.listed(
+        (f"{_word('detail', str(rule), lang)} {count}" for rule, count in counts.items()),
+        lang,
     )
     return [i18n.t("auth.audit.alert_counts", lang, counts=listed)]
 

@@ -76,9 +76,7 @@ def join_list(items: Sequence[str], lang: str) -> str:
     items = list(items)
     if len(items) <= 1:
         return "".join(items)
-    return (
-        i18n.t("export.list.separator", lang).join(items[:-1]) + i18n.t("export.list.last_separator", lang) + items[-1]
-    )
+    return i18n.listed(items[:-1], lang) + i18n.t("export.list.last_separator", lang) + items[-1]
 
 
 def date_text(day: date, lang: str) -> str:
@@ -246,7 +244,7 @@ def _collaboration(figures: Figures, lang: str) -> str:
         text += i18n.t(
             "export.summary.reminders",
             lang,
-            forms=i18n.t("export.list.separator", lang).join(forms),
+            forms=i18n.listed(forms, lang),
             total=count(total, "reminders", lang),
         )
     return text + i18n.t("export.summary.sentence_end", lang)

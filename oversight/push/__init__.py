@@ -45,7 +45,6 @@ log = logging.getLogger("oversight.push")
 # 企业微信's 4,000 bytes "by choice", and 300 units' digest named 46 of them where 钉钉 takes five times as much.
 WECOM_MAX_BYTES = 4096
 DINGTALK_MAX_BYTES = 20000
-ROBOT_KINDS = ("wecom", "dingtalk")
 
 
 class PushError(RuntimeError):

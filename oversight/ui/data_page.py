@@ -58,8 +58,9 @@ def _uploader_words(page: Page, limit_mb: int) -> str:
     from oversight import ingest
 
     button = safe_text.css_string(page.t("data.ui.upload_button"))
-    kinds = page.t("export.list.separator").join(
-        suffix.removeprefix(".").upper() for suffix in ingest.ACCEPTED_SUFFIXES
+    kinds = i18n.listed(
+        (suffix.removeprefix(".").upper() for suffix in ingest.ACCEPTED_SUFFIXES),
+        page.lang,
     )
     limit = safe_text.css_string(page.t("data.ui.upload_limit", megabytes=limit_mb, kinds=kinds))
     return f"<style>:root{{--oversight-upload-button:{button};--oversight-upload-limit:{limit};}}</style>"
@@ -260,7 +261,7 @@ def history_section(page: Page) -> None:
                     "data.ui.undo_confirm",
                     id=target.id,
                     at=i18n.team_time(target.at, page.lang),  # as the history lines
-                    sources=page.t("export.list.separator").join(target.sources),
+                    sources=i18n.listed(target.sources, page.lang),
                 )
             )
         )

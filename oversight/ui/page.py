@@ -126,7 +126,7 @@ class Page:
         labels = [self.unit_label(u) for u in unit_ids if u in known]
         if in_sentence:
             labels = [i18n.unit_in_sentence(label, self.lang) for label in labels]
-        return self.t("export.list.separator").join(safe_text.markdown(label) for label in labels)
+        return i18n.listed((safe_text.markdown(label) for label in labels), self.lang)
 
     def unit_names(self) -> dict[str, str]:
         """Each unit's id → its name in the page's language."""
@@ -135,7 +135,7 @@ class Page:
     def unit_names_text(self, unit_ids: Sequence[str]) -> str:
         """The units' names in a list for Markdown (escaped: names are data); ids not in the data are left out."""
         names = self.unit_names()
-        return self.t("export.list.separator").join(safe_text.markdown(names[u]) for u in unit_ids if u in names)
+        return i18n.listed((safe_text.markdown(names[u]) for u in unit_ids if u in names), self.lang)
 
     def in_view(self, key: str) -> str:
         """``key``'s sentence naming the units and the period in view ({scope}, {period}; {count} units, for a

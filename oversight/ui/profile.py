@@ -8,7 +8,7 @@ import dataclasses
 import streamlit as st
 
 from oversight.charts import catalog
-from oversight.core import safe_text
+from oversight.core import i18n, safe_text
 from oversight.core.numbers import grouped
 from oversight.export import data_files
 from oversight.present import compare, kpis, tables
@@ -85,7 +85,7 @@ def side_by_side(page: Page, unit_ids: tuple[str, ...]) -> None:
     metrics = page.query("unit_metrics")
     if page.sees_all_units:  # the same average under every column would only repeat itself: said once, here
         averages = kpis.all_unit_averages(catalog.unit_beside_average(metrics, unit_ids[0]), page.lang)
-        st.caption(page.t("profile.averages", figures=page.t("export.list.separator").join(averages)))
+        st.caption(page.t("profile.averages", figures=i18n.listed(averages, page.lang)))
     for column, unit_id in zip(st.columns(len(unit_ids)), unit_ids):
         unit_name = page.unit_name(unit_id)
         beside = catalog.unit_beside_average(metrics, unit_id)

@@ -266,9 +266,9 @@ def setup_page(page_id: str) -> Page:
     st.html(f"<style>{_app_css()}</style>")
     # our own file, no data in it: marks the page light or dark for app.css's chart colours; and names the page's
     # language on the root element (Streamlit leaves <html lang="en">: a screen reader read 指出问题 as English)
+    lang = session.session_language()
     st.html(
-        f"<script>{_page_language_js(session.session_language())}{_scheme_js()}"
-        f"{_streamlit_words_js(session.session_language())}</script>",
+        f"<script>{_page_language_js(lang)}{_scheme_js()}{_streamlit_words_js(lang)}</script>",
         unsafe_allow_javascript=True,
     )
     account = sign_in.signed_in_account(page_id)
@@ -289,7 +289,7 @@ def setup_page(page_id: str) -> Page:
         # a unit account whose units the units sheet no longer lists (renamed, removed): nothing to show, and no
         # page that assumes a unit (the profile took the first of none and failed)
         lang = i18n.normalise_language(session.first_query_value("lang"))
-        named = safe_text.markdown(i18n.t("export.list.separator", lang).join(account.scope.allowed_units or ()))
+        named = safe_text.markdown(i18n.listed(account.scope.allowed_units or (), lang))
         st.warning(i18n.t("auth.units_not_in_data", lang, units=named))
         st.stop()
     _init_session(span, every_unit)

@@ -77,9 +77,7 @@ def _local_mode() -> bool:
 def ready_line() -> str:
     """The one line, in Chinese and English: whoever started it may read either."""
     urls = open_at()
-    return " · ".join(
-        i18n.t("serve.ready", lang, urls=i18n.t("export.list.separator", lang).join(urls)) for lang in i18n.LANGUAGES
-    )
+    return " · ".join(i18n.t("serve.ready", lang, urls=i18n.listed(urls, lang)) for lang in i18n.LANGUAGES)
 
 
 def install() -> None:
