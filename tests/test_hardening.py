@@ -99,21 +99,35 @@ def test_a_holder_that_dies_releases_the_lock(tmp_path):
         pass
 
 
-def test_a_busy_data_folder_refuses_with_a_sentence(data_folder, tmp_path):
-    with locking.held(data_folder / folder_lock.LOCK_FILE):
+@pytest.mark.parametrize(
+    "lang, said",
+    [
+        (
+            "en",
+            "another import or undo is in progress (since 2021-01-01 00:30:00, Beijing time); try again in a moment",
+        ),
+        ("zh", "另一个导入或撤销正在进行（开始于 2021-01-01 00:30:00，北京时间），请稍后再试"),
+    ],
+)
+def test_a_busy_data_folder_refuses_with_a_sentence(data_folder, tmp_path, lang, said):
+    """The holder's note keeps its start in UTC; the refusal said it as kept ("since 2020-12-31T16:30:00+00:00"), a
+    day before the Beijing day it began on, where the page's own "data is being updated" says Beijing time."""
+    lock = data_folder / folder_lock.LOCK_FILE
+    with locking.held(lock, purpose="import"):
+        lock.write_text(json.dumps({"pid": 1, "purpose": "import", "since": "2020-12-31T16:30:00+00:00"}))
         done = {}
-        thread = threading.Thread(target=lambda: done.setdefault("result", _import_in_thread(tmp_path)))
+        thread = threading.Thread(target=lambda: done.setdefault("result", _import_in_thread(tmp_path, lang)))
         thread.start()
         thread.join()
-    assert done["result"].startswith("another import or undo is in progress (since ")
+    assert done["result"].strip() == said
 
 
-def _import_in_thread(tmp_path: Path) -> str:
+def _import_in_thread(tmp_path: Path, lang: str = "en") -> str:
     try:
         with folder_lock.exclusive(Path(os.environ["OVERSIGHT_DATA_DIR"]), timeout=0.1):
             return "entered"
     except ingest.ValidationError as error:
-        return error.render("en")
+        return error.render(lang)
 
 
 # ---------------------------------------------------------------- local mode: Host, Origin, proxies

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from oversight import config
 from oversight.contract.schema import TABLES
 from oversight.core import atomic, locking
 from oversight.ingest.import_history import HISTORY_DIR, MANIFEST
@@ -48,7 +49,14 @@ def exclusive(folder: Path, timeout: float = DEFAULT_LOCK_TIMEOUT_S) -> Iterator
         if acquired:
             raise
         raise ValidationError(
-            [Problem(file="", message_key="error.import_busy", params={"since": busy.holder.get("since", "?")})]
+            # the note keeps its start in UTC; said so, it read as a day before the Beijing day it began on
+            [
+                Problem(
+                    file="",
+                    message_key="error.import_busy",
+                    params={"since": config.team_time_text(busy.holder.get("since"), "?")},
+                )
+            ]
         ) from None
 
 
