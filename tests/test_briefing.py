@@ -6,8 +6,10 @@ import dataclasses
 import io
 import re
 import zipfile
+from datetime import date
 from html import escape
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -977,6 +979,30 @@ def test_the_summary_says_this_year_only_of_the_year_under_way(monkeypatch):
     assert summary.opening(whole_2020, "zh") == "2020年，" and summary.opening(whole_2020, "en") == "In 2020, "
     monkeypatch.setattr(config, "team_now", lambda: datetime(2020, 11, 30, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
     assert summary.opening(whole_2020, "zh") == "今年以来，" and summary.opening(whole_2020, "en") == "So far in 2020, "
+
+
+def test_this_years_summary_names_the_data_date_where_the_data_stop_before_today(monkeypatch):
+    """今年以来 says "since the start of the year, to now": read out on 30 November over ledgers last imported with
+    14 August's records, 今年以来，指出问题11个 claimed the three months since, where a 2020 report made in 2021 says
+    2020年（截至8月14日）. The year under way names its data date wherever it is before today; to today, it need not."""
+    from datetime import datetime
+
+    from oversight import config
+
+    cut = Filter((), Quarter(2020, 1), Quarter(2020, 4), cutoff=date(2020, 8, 14))
+    monkeypatch.setattr(config, "team_now", lambda: datetime(2020, 11, 30, 9, 0, tzinfo=config.TEAM_TIME_ZONE))
+    assert summary.opening(cut, "zh") == "今年以来（截至8月14日），"
+    assert summary.opening(cut, "en") == "So far in 2020 (to 14 August), "
+    # data to today (imported this morning): 今年以来 is to the day already
+    monkeypatch.setattr(config, "team_now", lambda: datetime(2020, 8, 14, 9, 0, tzinfo=config.TEAM_TIME_ZONE))
+    assert summary.opening(cut, "zh") == "今年以来，" and summary.opening(cut, "en") == "So far in 2020, "
+    # at 00:30 on 15 August in Beijing (16:30 on the 14th in UTC) the data stop before the team's today
+    monkeypatch.setattr(
+        config,
+        "team_now",
+        lambda: datetime(2020, 8, 14, 16, 30, tzinfo=ZoneInfo("UTC")).astimezone(config.TEAM_TIME_ZONE),
+    )
+    assert summary.opening(cut, "zh") == "今年以来（截至8月14日），"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -521,8 +521,12 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
         )
     if case.start[1] == 1 and case.end == (case.start[0], 4):
         # 今年以来 only for the year under way: a 2020 report made later says 2020年
-        this_year = case.start[0] == datetime.now(ZoneInfo("Asia/Shanghai")).year
-        opening = "今年以来，" if this_year else f"{case.start[0]}年{cut}，"
+        # (with its cut where the data stop before today: 今年以来 alone is to today)
+        today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+        if case.start[0] == today.year:
+            opening = f"今年以来{cut if day < today else ''}，"
+        else:
+            opening = f"{case.start[0]}年{cut}，"
     elif case.start == case.end:
         opening = f"{_quarter_zh(case.start)}{cut}，"
     else:

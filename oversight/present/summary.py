@@ -143,8 +143,17 @@ def opening(filter_: Filter, lang: str) -> str:
     # a span to date says so: 2020年，指出问题11个 over figures that stop on 14 August read as the whole year's
     to_date = filter_.is_to_date and not filter_.is_not_begun
     if filter_.is_whole_year:
-        this_year = filter_.start.year == config.team_now().year
-        if this_year:  # 今年以来 is to date already
+        today = config.team_now().date()
+        if filter_.start.year == today.year:
+            # 今年以来 is to today: to a data date before it (ledgers last imported in August, read out in November)
+            # the day is named, or 今年以来，指出问题11个 claimed the months since
+            if to_date and filter_.as_of < today:
+                return i18n.t(
+                    "export.summary.opening_this_year_to_date",
+                    lang,
+                    year=filter_.start.year,
+                    **i18n.day_parts(filter_.as_of),
+                )
             return i18n.t("export.summary.opening_this_year", lang, year=filter_.start.year)
         key = "export.summary.opening_year_to_date" if to_date else "export.summary.opening_year"
         return i18n.t(key, lang, year=filter_.start.year, **(i18n.day_parts(filter_.as_of) if to_date else {}))
