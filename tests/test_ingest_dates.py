@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
+import pandas as pd
 import pytest
 
 from oversight.ingest import cells
@@ -227,6 +228,38 @@ def test_a_date_with_a_time_of_day_after_it_reads_as_its_day(typed):
     # a clerk's ledger and a system's export write the meeting's time after its day: only 2021-03-05 14:30 and
     # 2021/3/5 14:30 were read; 2021年3月5日 14:30 was "not a date; expected a date such as … 2020年3月5日"
     assert cells.parse_date(typed) == date(2021, 3, 5)
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "2021-03-04T16:30:00Z",  # 00:30 on 5 March in Beijing, as a system exporting in UTC writes it
+        "2021-03-04T16:30:00.250Z",
+        "2021-03-04 16:30:00+00:00",
+        "2021-03-05T15:59:59Z",  # 23:59:59 in Beijing: still the 5th
+        "2021-03-05T09:00:00+08:00",
+        "2021-03-05T23:30+0800",
+        "2021-03-04T20:00:00-05:00",  # 09:00 on the 5th in Beijing
+        "２０２１-０３-０４T１６:３０:００Z",
+        datetime(2021, 3, 4, 16, 30, tzinfo=UTC),
+        pd.Timestamp("2021-03-04T16:30:00Z"),
+    ],
+)
+def test_a_moment_with_its_time_zone_reads_as_its_day_in_beijing(typed):
+    # a system's export writes a moment with its zone (2021-03-04T16:30:00Z): that was "not a date; expected a date
+    # such as 2020-03-05", and a moment read in its own zone is a day early for every meeting after 16:00 UTC. The
+    # team keeps its ledgers in Beijing days (config.TEAM_TIME_ZONE), so a moment with a zone is read as that day
+    assert cells.parse_date(typed) == date(2021, 3, 5)
+
+
+def test_a_moment_with_its_time_zone_is_held_to_the_years_of_its_beijing_day():
+    assert cells.parse_date("1989-12-31T16:30:00Z") == date(1990, 1, 1)  # the first day a date may have, in Beijing
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_date("1989-12-31T15:30:00Z")  # 23:30 on 31 December 1989 in Beijing
+    assert (caught.value.key, caught.value.params["value"]) == ("error.date_out_of_range", "1989-12-31T15:30:00Z")
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_date("2021-02-29T09:00:00+08:00")
+    assert (caught.value.key, caught.value.params["value"]) == ("error.date_impossible", "2021-02-29T09:00:00+08:00")
 
 
 @pytest.mark.parametrize(

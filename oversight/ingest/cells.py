@@ -12,11 +12,12 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 import pandas as pd
 
+from oversight import config
 from oversight.contract.schema import BOOL, DATE, ENUM, INT, REF, SLUG, TEXT, UNIT, Column
 from oversight.core import i18n
 from oversight.core.safe_text import shortened
@@ -69,6 +70,12 @@ _WEEKDAYS = {name: number for number, name in enumerate("一二三四五六日")
 _PART_OF_DAY = r"(?:上午|下午|中午|晚上|早上|凌晨)"
 _CLOCK = r"\d{1,2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]\.?m\.?)?|[时点](?:\d{1,2}分(?:\d{1,2}秒)?|半)?)"
 _TIME_AFTER = re.compile(rf"(?:[T\s]+|(?<=[日号)]))(?:{_PART_OF_DAY}\s*)?{_CLOCK}$|\s*{_PART_OF_DAY}$", re.IGNORECASE)
+# A moment with its time zone, as a system exporting in UTC writes one (2021-03-04T16:30:00Z, …+08:00): the day is
+# the team's (Beijing) day of that moment, not the day written, which is a day early for every moment after 16:00 UTC
+_ZONED_MOMENT = re.compile(
+    r"^(\d{4})-(\d{1,2})-(\d{1,2})[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|([+-])(\d{2}):?(\d{2}))$",
+    re.IGNORECASE,
+)
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
 # A year in two digits (21/3/5, 21.3.5, 21年3月5日; 3/5/21): 21/3/5 is 5 March 2021 to a Chinese Excel's yy/m/d and
 # 21 March 2005 to a British d/m/yy, so no reading is safe
@@ -113,7 +120,7 @@ def parse_date(value: object) -> date:
         # back to the clerk named a value they never typed
         raise CellError("error.date_time_of_day", value=value.strftime("%H:%M"))
     if isinstance(value, (pd.Timestamp, datetime)):
-        return _checked_date(value.date(), value)
+        return _checked_date(_team_day(value), value)
     if isinstance(value, date):
         return _checked_date(value, value)
     # the workbook's own date system gives a serial day its meaning (see files._in_its_date_system)
@@ -167,7 +174,35 @@ def _year_last(match: re.Match[str], text: str) -> date:
     return _checked_date(readings[0], text)
 
 
+def _team_day(moment: datetime) -> date:
+    """A moment's day: a moment with its time zone on the team's (Beijing) calendar, one without as it is written."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return moment.date()
+    return moment.astimezone(config.TEAM_TIME_ZONE).date()
+
+
+def _zoned_moment(match: re.Match[str], text: str) -> date:
+    """The Beijing day of a moment written with its zone (``_ZONED_MOMENT``); the cell's text quoted if it is none."""
+    year, month, day, hour, minute = (int(match.group(n)) for n in range(1, 6))
+    try:
+        date(year, month, day)  # 2021-02-29T09:00+08:00 is no day, as 2021-02-29 is not
+    except ValueError:
+        raise CellError("error.date_impossible", value=text) from None
+    offset = timedelta(0)
+    if match.group(8):
+        offset = timedelta(hours=int(match.group(9)), minutes=int(match.group(10)))
+        offset = -offset if match.group(8) == "-" else offset
+    try:
+        moment = datetime(year, month, day, hour, minute, int(match.group(6) or 0), tzinfo=timezone(offset))
+    except ValueError:  # 25:00, or an offset of a day or more
+        raise CellError("error.date_invalid", value=text) from None
+    return _checked_date(_team_day(moment), text)
+
+
 def _parse_date_text(text: str, epoch: date = _EXCEL_EPOCH) -> date:
+    zoned = _ZONED_MOMENT.match(text)
+    if zoned:
+        return _zoned_moment(zoned, text)
     arabic = _CHINESE_NUMERAL.sub(_in_arabic_numerals, text)
     if arabic != text:
         try:
