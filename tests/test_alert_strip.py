@@ -229,8 +229,14 @@ def test_issues_tied_as_the_longest_overdue_are_counted_not_one_named_alone(tmp_
     assert "等" not in single and single.endswith("（256天）")
 
 
-def test_a_window_of_no_days_is_todays_deadlines(connection, span, ledgers):
-    """A settings file's days = 0 read "0天内到期 1个" / "1 due within 0 days": it is what falls due today."""
+def test_a_window_of_no_days_is_todays_deadlines(connection, span, ledgers, monkeypatch):
+    """A settings file's days = 0 read "0天内到期 1个" / "1 due within 0 days": it is what falls due on the as-of day,
+    today on that day (Beijing) and named on any other: the strip is taken at the data date, and "今天到期 1个" of
+    8 November 2020 read as of the day the page was opened."""
+    from datetime import datetime
+
+    from oversight import config
+
     day = date(2020, 11, 8)
     issues = ledgers.issues
     open_then = issues[(issues["raised"] <= day) & ((issues["status"] != "rectified") | (issues["rectified"] > day))]
@@ -238,6 +244,10 @@ def test_a_window_of_no_days_is_todays_deadlines(connection, span, ledgers):
     assert today == ["WT2020-022"]
     rules = Rules(due_within_days=0)
     strip = AlertStrip(alerts.alerts_for(connection, Scope.everything(), day, rules, ()))
+    monkeypatch.setattr(config, "team_now", lambda: datetime(2026, 12, 5, 9, 0, tzinfo=config.TEAM_TIME_ZONE))
+    assert "2020年11月8日到期 1个" in strip.parts("zh") and "1 due on 8 November 2020" in strip.parts("en")
+    assert not any("今天" in part for part in strip.parts("zh"))
+    monkeypatch.setattr(config, "team_now", lambda: datetime(2020, 11, 8, 0, 5, tzinfo=config.TEAM_TIME_ZONE))
     assert "今天到期 1个" in strip.parts("zh") and "1 due today" in strip.parts("en")
     digest_lines = {lang: digest_text.counts_line(strip.digest, lang) for lang in ("zh", "en")}
     assert digest_lines["zh"].startswith("逾期未整改 5 项 · 今天到期 1 项 · ")
@@ -261,6 +271,6 @@ def test_not_consulted_names_how_far_into_its_quarter_it_is_counted(connection, 
     assert (f"{zh}未开展定期会商 {missing}家单位" if missing > 3 or not missing else f"{zh}未开展定期会商：") in said_zh
     assert en in said_en, said_en
     counts = digest_text.counts_line(strip.digest, "zh")
-    assert (f"本季度未会商 {missing} 家" if whole else f"{zh}未会商 {missing} 家") in counts
+    assert f"{zh}未会商 {missing} 家" in counts  # named, whole or not: 本季度 is said only within the quarter
     units = [line for line in digest_text.render_text(strip.digest, "zh").splitlines() if "未会商：" in line]
     assert len(units) == missing and all(f"未会商：{zh}未开展定期会商" in line for line in units)

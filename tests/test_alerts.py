@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
@@ -241,8 +242,64 @@ def test_due_today_is_due_soon_not_overdue(made):
     assert "T-TOMORROW" not in _ids(digest, "due_soon")  # outside a zero-day window
     today = next(item for item in digest.items if item.issue_id == "T-TODAY")
     assert today.facts["days_left"] == 0
-    assert "今天到期" in digest_text.item_text(today, "zh") and "due today" in digest_text.item_text(today, "en")
     assert _ids(digest, "due_soon") == expected_due_soon(frames, D, 0)
+
+
+def test_due_on_the_digests_day_is_due_today_only_on_that_day(made, monkeypatch):
+    """A digest for 8 November 2020 read in a later year said of an issue due that day "（…，今天到期）" / "due today",
+    and its counts "今天到期 1 项", under a heading of 截至 2020年11月8日: today was years later. "Today" and "this
+    quarter" are said only on the team's day (Beijing) in that day and quarter; on any other, the day and the quarter
+    are named."""
+    from datetime import datetime
+
+    from oversight import config
+
+    frames, connection = made
+    digest = _digest(connection, D, Rules(due_within_days=0))
+    today = next(item for item in digest.items if item.issue_id == "T-TODAY")
+    monkeypatch.setattr(config, "team_now", lambda: datetime(2026, 12, 5, 9, 0, tzinfo=config.TEAM_TIME_ZONE))
+    zh, en = (digest_text.item_text(today, lang) for lang in ("zh", "en"))
+    assert zh.endswith("（作风建设，2020年11月8日到期）") and "今天" not in zh, zh
+    assert en.endswith(" (Conduct; due 8 November 2020)") and "today" not in en, en
+    due = len(expected_due_soon(frames, D, 0))  # T-TODAY and the sample's WT2020-022, from the frames
+    counts = {lang: digest_text.counts_line(digest, lang) for lang in ("zh", "en")}
+    assert f" · 2020年11月8日到期 {due} 项 · 2020年第4季度（截至11月8日）未会商 " in counts["zh"], counts
+    assert f" · {due} due on 8 November 2020 · " in counts["en"] and "today" not in counts["en"], counts
+    # on the day itself (07:00 in Beijing, still the 7th in UTC), today
+    monkeypatch.setattr(
+        config,
+        "team_now",
+        lambda: datetime(2020, 11, 7, 23, 0, tzinfo=ZoneInfo("UTC")).astimezone(config.TEAM_TIME_ZONE),
+    )
+    zh, en = (digest_text.item_text(today, lang) for lang in ("zh", "en"))
+    assert zh.endswith("（作风建设，今天到期）") and en.endswith(" (Conduct; due today)")
+    assert f" · 今天到期 {due} 项 · " in digest_text.counts_line(digest, "zh")
+    assert f" · {due} due today · " in digest_text.counts_line(digest, "en")
+
+
+def test_this_quarter_is_said_only_in_that_quarter(monkeypatch):
+    """ "本季度未会商 8 家" in a digest for 31 December 2020 read in 2026: this quarter was 2026年第4季度. The quarter
+    whole is named outside itself, and called 本季度 / this quarter within it. The count recomputed from the sheets."""
+    from datetime import datetime
+
+    from oversight import config
+    from tests import oracle
+
+    ledgers = oracle.read_ledgers(store.SAMPLE_DATA_DIR)
+    activities = ledgers.activities
+    in_q4 = (activities["date"] >= date(2020, 10, 1)) & (activities["date"] <= date(2020, 12, 31))
+    consulted = set(activities.loc[(activities["kind"] == "consultation") & in_q4, "unit"])
+    missing = len(set(ledgers.units["unit_id"]) - consulted)
+    digest = _digest(store.connect(checked_folder.read_folder(store.SAMPLE_DATA_DIR)), date(2020, 12, 31))
+    monkeypatch.setattr(config, "team_now", lambda: datetime(2026, 12, 5, 9, 0, tzinfo=config.TEAM_TIME_ZONE))
+    zh, en = (digest_text.counts_line(digest, lang) for lang in ("zh", "en"))
+    assert f"2020年第4季度未会商 {missing} 家" in zh and "本季度" not in zh, zh
+    assert f"{missing} units not consulted in 2020 Q4" in en and "this quarter" not in en, en
+    monkeypatch.setattr(config, "team_now", lambda: datetime(2021, 1, 5, 9, 0, tzinfo=config.TEAM_TIME_ZONE))
+    assert f"2020年第4季度未会商 {missing} 家" in digest_text.counts_line(digest, "zh")
+    monkeypatch.setattr(config, "team_now", lambda: datetime(2020, 12, 31, 18, 0, tzinfo=config.TEAM_TIME_ZONE))
+    zh, en = (digest_text.counts_line(digest, lang) for lang in ("zh", "en"))
+    assert f"本季度未会商 {missing} 家" in zh and f"{missing} units not consulted this quarter" in en
 
 
 def test_due_tomorrow_needs_a_window_of_one_day(made):
@@ -696,9 +753,9 @@ def test_the_count_line_names_the_days_counted_where_the_records_stop_inside_the
     # where the records reach the digest's day, that day is named all the same: the quarter is not over
     to_date = _digest(store.connect(checked_folder.read_folder(folder)), date(2020, 8, 14))
     assert f"2020年第3季度（截至8月14日）未会商 {missing} 家" in digest_text.counts_line(to_date, "zh")
-    # a quarter's last day counts the quarter whole: 本季度
+    # a quarter's last day counts the quarter whole: named alone (本季度 only within it: see the test below)
     whole = _digest(store.connect(checked_folder.read_folder(store.SAMPLE_DATA_DIR)), date(2020, 9, 30))
-    assert "本季度未会商" in digest_text.counts_line(whole, "zh")
+    assert "2020年第3季度未会商" in digest_text.counts_line(whole, "zh")
 
 
 def test_rule_names_inside_an_english_sentence_are_not_capitalised(frames):

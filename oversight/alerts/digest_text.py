@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from oversight import config
 from oversight.alerts import AlertItem, Digest, year_earlier_unrecorded
 from oversight.core import i18n, safe_text
 from oversight.core.numbers import grouped
@@ -101,9 +102,10 @@ def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
     counted_to = digest.quarter_counted_to
     partial = counted_to < digest.quarter.last_day
     quarter = quarter_to(digest.quarter, counted_to, lang)
+    today = config.team_now().date()
     parts = [
         i18n.t(
-            _count_key(rule, days, partial),
+            _count_key(rule, days, partial, digest.as_of == today, digest.quarter == Quarter.of(today)),
             lang,
             # grouped as the Issues page's 逾期未整改 card writes the same count: 7,220, not 7220
             n=f"{mark}{grouped(n)}{mark}",
@@ -111,18 +113,23 @@ def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
             days=days,
             within=within,
             quarter=quarter,
+            date=date_text(digest.as_of, lang),
         )
         for rule, n in counts.items()
     ]
     return i18n.t("alerts.digest.separator", lang).join(parts)
 
 
-def _count_key(rule: str, days: int, partial_quarter: bool = False) -> str:
-    """A window of 0 days is today's deadlines: "0 日内到期 1 项" / "1 due within 0 days" said it as a span. 未会商 over
-    part of a quarter names the days counted (``partial_quarter``), not "本季度"."""
+def _count_key(
+    rule: str, days: int, partial_quarter: bool = False, on_its_day: bool = True, in_its_quarter: bool = True
+) -> str:
+    """A window of 0 days is the as-of day's deadlines: "0 日内到期 1 项" / "1 due within 0 days" said it as a span;
+    "今天到期" only on that day (``on_its_day``, the team's today), else the day is named: a digest for 8 November
+    2020 read years later said 今天到期 under its heading 截至 2020年11月8日. 未会商 over part of a quarter names the
+    days counted (``partial_quarter``); over a whole quarter, 本季度 only within it (``in_its_quarter``)."""
     if rule == "due_soon" and days == 0:
-        return "alerts.count.due_today"
-    if rule == "no_consultation" and partial_quarter:
+        return "alerts.count.due_today" if on_its_day else "alerts.count.due_on_day"
+    if rule == "no_consultation" and (partial_quarter or not in_its_quarter):
         return "alerts.count.no_consultation_to_date"
     return f"alerts.count.{rule}"
 
@@ -163,7 +170,10 @@ def item_text(
         else:  # a line of the terminal's list and the e-mail's: a line break in the ledger's text would start another
             text, issue = safe_text.one_line(text), safe_text.one_line(issue)
         days = facts.get("days_overdue", facts.get("days_left"))
-        key = "alerts.item.due_today" if item.rule == "due_soon" and days == 0 else f"alerts.item.{item.rule}"
+        key = f"alerts.item.{item.rule}"
+        if item.rule == "due_soon" and days == 0:  # due on the as-of day: "today" only where that is the team's today
+            today = str(facts.get("due_date")) == config.team_now().date().isoformat()
+            key = "alerts.item.due_today" if today else "alerts.item.due_on_day"
         return i18n.t(
             key,
             lang,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from oversight import config
 from oversight.alerts import AlertItem, Digest
 from oversight.alerts.digest_text import quarter_to, within_days
 from oversight.core import i18n, safe_text
@@ -69,9 +70,12 @@ class AlertStrip:
         if "due_soon" in enabled:
             parts.append(
                 i18n.t(
-                    # a window of 0 days is today's deadlines, not "0天内到期"
-                    "alerts.strip.due_today" if self.digest.rules.due_within_days == 0 else "alerts.strip.due_soon",
+                    # a window of 0 days is the as-of day's deadlines, not "0天内到期"; "today" only on that day (the
+                    # strip is taken at the page's as-of date, the data date at the latest: 今天到期 of 31 December
+                    # 2020 read as of the day the page was opened)
+                    self._due_key(),
                     lang,
+                    date=date_text(self.digest.as_of, lang),
                     count=grouped(len(self.due_soon)),
                     days=self.digest.rules.due_within_days,
                     within=within_days(self.digest.rules.due_within_days, lang),
@@ -92,6 +96,11 @@ class AlertStrip:
             else:
                 parts.append(i18n.t("alerts.strip.no_consultation", lang, count=grouped(len(missing)), quarter=quarter))
         return parts
+
+    def _due_key(self) -> str:
+        if self.digest.rules.due_within_days:
+            return "alerts.strip.due_soon"
+        return "alerts.strip.due_today" if self.digest.as_of == config.team_now().date() else "alerts.strip.due_on_day"
 
     def heading(self, lang: str) -> str:
         # the day as the page's head and tables write it: 31 December 2020, not 31 Dec 2020 beside it
