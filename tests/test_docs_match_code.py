@@ -280,7 +280,35 @@ def test_every_alert_rule_and_ranking_shown_has_a_definition():
     shown.append(i18n.t("alerts.strip.oldest", "zh", unit="", description="", count=0).split("：")[0])  # 逾期最久
     shown.append(i18n.t("table.meeting_reduction", "zh").removeprefix("各单位").split("（")[0])  # 精简会议排名
     shown.append(i18n.t("table.units_without_consultation", "zh", period="").removesuffix("的单位"))  # 未开展定期会商
+    # the issue tables' counted days: 逾期天数 was defined only inside 逾期最久's row, 已历时 nowhere
+    shown += [i18n.t(f"column.{name}", "zh").split("（")[0] for name in ("days_overdue", "age_days")]
     assert [term for term in shown if term not in terms] == []
+
+
+def test_days_overdue_and_age_are_counted_one_way_in_every_query():
+    """逾期天数 and 已历时, wherever a query gives them (the Issues page's tables and downloads, the pack's lists, the 预警
+    strip and the digest), are the calendar days from the deadline, or the day raised, to the as-of date: the way
+    README's 口径说明 writes them, and no query counting one of its own (an extra day, or to today)."""
+    import re
+
+    found = {}
+    for path in sorted((ROOT / "queries").rglob("*.sql")):
+        text = re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))
+        for counted, column in re.findall(r"(\S[^\n]*?)\s+as\s+(days_overdue|age_days)\b", text):
+            found[f"{path.relative_to(ROOT)}:{column}"] = counted.strip()
+    expected = {
+        "days_overdue": r"date_diff\('day', (?:\w+\.)?due_date, \$(?:period_end|as_of)\)",
+        "age_days": r"date_diff\('day', (?:\w+\.)?date_raised, \$period_end\)",
+    }
+    assert len(found) >= 5, found
+    assert {
+        where: counted
+        for where, counted in found.items()
+        if not re.search(r"(?:^|then )" + expected[where.split(":")[1]] + r"(?: end)?$", counted)
+    } == {}
+    definitions = README.split("\n## 口径说明", 1)[1].split("\n## ", 1)[0]
+    assert "逾期天数 days overdue | the as-of date − 整改期限" in definitions
+    assert "已历时 age | the as-of date − 发现日期" in definitions
 
 
 def test_architecture_layers_are_the_import_contracts():
