@@ -8,7 +8,7 @@ reads ``os.environ``; each variable is documented in README's configuration sect
 from __future__ import annotations
 
 import os
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -30,16 +30,18 @@ def team_now() -> datetime:
 
 def team_time_text(at: str | None, nothing: str = "—") -> str:
     """A recorded moment (``2021-01-05T01:30:12.345+00:00``, as the audit log and the import history write it in
-    UTC) as the team reads it: ``2021-01-05 09:30:12``, Beijing time; unreadable text as it is."""
+    UTC) as the team reads it: ``2021-01-05 09:30:12``, Beijing time; unreadable text as it is. A moment without its
+    zone is UTC, as the logs are written and as the audit page's date filter reads it: shown unconverted, a line the
+    filter put on 5 January read 2021-01-04 23:45:00 under 时间（北京时间）."""
     if not at:
         return nothing
     try:
         moment = datetime.fromisoformat(at)
     except ValueError:
         return at
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(TEAM_TIME_ZONE)
-    return moment.strftime("%Y-%m-%d %H:%M:%S")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(TEAM_TIME_ZONE).strftime("%Y-%m-%d %H:%M:%S")
 
 
 def setting(name: str, default: str | None = None) -> str | None:

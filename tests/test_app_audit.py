@@ -18,6 +18,10 @@ def test_the_audit_pages_dates_are_beijing_days():
         ("2021-01-04T15:30:00+00:00", "before"),  # 4 January 23:30 Beijing
         ("2021-01-04T23:30:00+00:00", "edge"),  # 5 January 07:30 Beijing
         ("2021-01-05T16:30:00+00:00", "after"),  # 6 January 00:30 Beijing
+        # a line without its zone (written by hand, or by another program): the filter took it as UTC (the log's
+        # zone), 5 January 07:45 in Beijing, and the time column showed it unconverted, 2021-01-04 23:45:00, a day
+        # outside the dates asked for, under 时间（北京时间）
+        ("2021-01-04T23:45:00", "no zone"),
     ]
     log.write_text("".join(json.dumps({"at": at, "action": "sign_in", "account": name}) + "\n" for at, name in entries))
     at = run_page("pages/08_audit.py")
@@ -28,8 +32,8 @@ def test_the_audit_pages_dates_are_beijing_days():
     # its head says what the log holds, not the ledgers' data date (数据截至 2020-12-31 said nothing of it)
     assert at.caption[0].value == "全部账号的操作记录（登录、下载、导入、推送等），不受筛选条件影响"
     table = at.dataframe[0].value
-    assert list(table["账号"]) == ["edge"]
-    assert list(table["时间（北京时间）"]) == ["2021-01-05 07:30:00"]
+    assert list(table["账号"]) == ["no zone", "edge"]
+    assert list(table["时间（北京时间）"]) == ["2021-01-05 07:45:00", "2021-01-05 07:30:00"]
     # dates the wrong way round are said to be, not answered 没有符合条件的审计记录 as if the log had nothing then
     at.date_input(key="widget.audit_since").set_value(datetime.date(2021, 1, 6)).run()
     assert [w.value for w in at.warning] == [
