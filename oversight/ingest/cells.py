@@ -476,10 +476,10 @@ def parse_id(value: object) -> str:
 _LINE_BREAK_OR_TAB = re.compile("[\t\n\r\u2028\u2029]")
 
 
-# The most a name or a number holds (a unit's longest English name is some 90 characters): a unit named with 10,000
+# The most a name or a number holds (the sample's longest, an English name, has 63 characters): a unit named with 10,000
 # (a description pasted into the name's column) left the brief's cover blank under 监督范围： and filled five pages
 # wherever a sentence named it. A description or a note may hold as much as a cell.
-MAX_LINE_CHARS = 200
+MAX_LINE_CHARS = 100
 
 
 def parse_line(value: object) -> str:
