@@ -469,3 +469,19 @@ def test_a_ledger_open_in_excel_is_named_before_the_button_and_again_when_opened
     said = at.error[0].value.replace("\\", "")  # the markdown's escapes
     assert said.startswith("导入未完成，数据未作任何改动：issues.xlsx：正在表格软件") and "旁边有 ~$issues.xlsx" in said
     assert hash_tree(data_dir) == before
+
+
+def test_the_undo_confirmation_shows_a_files_name_as_the_history_line_above_it_does(data_dir):
+    """The popover that confirms an undo named the import's files raw: "\\u202excod.xlsx" drew as xlsx.docx, and a name
+    holding "；方式：替换" or "，记录号 …" read as more of the sentence, while the history line just above it spelled
+    the one out and quoted the other. Now both show a file's name alike."""
+    _import(data_dir, "\u202excod.xlsx", "WT2020-901")
+    _import(data_dir, "第二批，记录号 20200101-000000-000000-issues.xlsx", "WT2020-902")
+    page = run_page("pages/07_data.py")
+    [confirm] = [m.value for m in page.markdown if "将撤销" in m.value]
+    assert '（"第二批，记录号 20200101\\-000000\\-000000\\-issues\\.xlsx"，记录号 ' in confirm
+    page.button(key="widget.undo").click().run()
+    [confirm] = [m.value for m in page.markdown if "将撤销" in m.value]
+    assert "\u202e" not in confirm and "（\\\\u202excod\\.xlsx，记录号 " in confirm
+    history = [m.value for m in page.markdown if m.value.startswith("\\- ") or "\\u202e" in m.value]
+    assert any("\\\\u202excod\\.xlsx" in line for line in history)

@@ -132,3 +132,35 @@ def test_a_name_over_two_lines_is_refused_where_a_description_may_have_them(data
 
     description = next(c for c in TABLES["issues"].columns if c.name == "description")
     assert cells.cell_parser(description, cells.Context())("第一行\n第二行") == "第一行\n第二行"
+
+
+@pytest.mark.parametrize("column", [1, 2, 3, 5])  # 单位名称, 英文名称, 简称, 英文简称
+def test_a_name_as_long_as_a_page_is_refused_where_a_description_may_be_that_long(data_folder, tmp_path, column):
+    """A unit named with 10,000 characters (a description pasted into the name's column) was imported: the brief's
+    cover said 监督范围： and left the page blank, the name filled the next five pages, and again wherever a sentence
+    named the unit (a 58-page PDF for 4 units). A name or a number holds at most 100 characters; a description, as
+    many as a cell."""
+    before = hash_tree(data_folder)
+    rows = [list(row) for row in unit_rows()]
+    rows[0][column] = "省" + "长" * 9_998 + "局"
+    plan = import_plan.plan_import(_units_file(tmp_path, rows), "units")
+    (problem,) = plan.problems
+    assert (problem.message_key, problem.row) == ("error.name_too_long", 2)
+    zh, en = problem.render("zh"), problem.render("en")
+    letter = "ABCDEF"[column]
+    assert f"units.xlsx · 工作表“监督单位” · 第2行 · {letter}列" in zh
+    assert "“省" + "长" * 18 + "…”有 10,000 个字符，名称、编号最多 100 个字符" in zh
+    assert f"units.xlsx · sheet “监督单位” · row 2 · column {letter}" in en
+    assert "“省" + "长" * 18 + "…” holds 10,000 characters; a name or a number holds at most 100" in en
+    assert len(zh) < 300 and len(en) < 400
+    assert hash_tree(data_folder) == before
+
+    from oversight.contract.schema import TABLES
+    from oversight.ingest import cells
+
+    description = next(c for c in TABLES["issues"].columns if c.name == "description")
+    assert cells.cell_parser(description, cells.Context())("描" * 10_000) == "描" * 10_000
+    name = next(c for c in TABLES["units"].columns if c.name == "name_zh")
+    assert cells.cell_parser(name, cells.Context())("长" * 100) == "长" * 100
+    with pytest.raises(cells.CellError):
+        cells.cell_parser(name, cells.Context())("长" * 101)

@@ -511,11 +511,22 @@ def parse_id(value: object) -> str:
 _LINE_BREAK_OR_TAB = re.compile("[\t\n\r\u2028\u2029]")
 
 
+# The most a name or a number holds (the sample's longest, an English name, has 63 characters): a unit named with 10,000
+# (a description pasted into the name's column) left the brief's cover blank under 监督范围： and filled five pages
+# wherever a sentence named it. A description or a note may hold as much as a cell.
+MAX_LINE_CHARS = 100
+
+
 def parse_line(value: object) -> str:
-    """A name's text: on one line (a line break inside a unit's name forged a second heading in the digest)."""
+    """A name's text: on one line (a line break inside a unit's name forged a second heading in the digest), and no
+    longer than ``MAX_LINE_CHARS``."""
     text = parse_text(value)
     if _LINE_BREAK_OR_TAB.search(text):
         raise CellError("error.line_break", value=shortened(text, 100))
+    if len(text) > MAX_LINE_CHARS:
+        raise CellError(
+            "error.name_too_long", value=shortened(text, 20), length=f"{len(text):,}", limit=f"{MAX_LINE_CHARS:,}"
+        )
     return text
 
 

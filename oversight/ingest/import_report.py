@@ -6,7 +6,7 @@ one line, and why a change did not happen, without a server path or a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from oversight.core import i18n, safe_text
@@ -219,6 +219,13 @@ def describe_failure(
     return i18n.t(key, lang, detail=detail)
 
 
+def shown_sources(sources: Iterable[str], lang: str) -> str:
+    """An import's file names as a line about it shows them (the history's, the undo's confirmation): each spelled out
+    ("\\u202excod.xlsx" drew as xlsx.docx) and quoted where it holds the line's separators ("x.csv；方式：替换",
+    "x，记录号 …" read as more of the line), listed with the reader's separator."""
+    return i18n.listed((safe_text.unambiguous(shown_text(source)) for source in sources), lang)
+
+
 def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
     """A history entry as one line: what was done when, by whom, from which files, to which tables."""
     tables = i18n.t("export.clause.separator", lang).join(
@@ -248,7 +255,7 @@ def render_entry(entry: HistoryEntry, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         at=shown_text(i18n.team_time(entry.at, lang)),
         user=user,
         # a name holding the line's separators is quoted: "x.csv (replace): Issues 34 → 0, y.csv" was one file's name
-        sources=i18n.listed((safe_text.unambiguous(shown_text(source)) for source in entry.sources), lang),
+        sources=shown_sources(entry.sources, lang),
         mode=i18n.t(f"data.mode.{entry.mode}", lang) if entry.mode in MODES else shown_text(entry.mode),
         tables=tables,
         undoes=shown_text(entry.undoes or ""),

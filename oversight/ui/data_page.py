@@ -261,7 +261,7 @@ def history_section(page: Page) -> None:
                     "data.ui.undo_confirm",
                     id=target.id,
                     at=i18n.team_time(target.at, page.lang),  # as the history lines
-                    sources=i18n.listed(target.sources, page.lang),
+                    sources=import_report.shown_sources(target.sources, page.lang),  # as the history line names them
                 )
             )
         )
