@@ -221,6 +221,34 @@ STREAMLIT_WORDS = (
     ("", " — start", "streamlit.range_start"),
     ("", " — end", "streamlit.range_end"),
     ("Help for ", "", "streamlit.help_for"),
+    # a table's toolbar and its hover tips
+    ("Show/hide columns", "", "streamlit.show_hide_columns"),
+    ("Search", "", "streamlit.search"),
+    ("Fullscreen", "", "streamlit.fullscreen"),
+    ("Close fullscreen", "", "streamlit.close_fullscreen"),
+    ("Download as CSV", "", "streamlit.download_csv"),
+    # a multiselect's chips and buttons, a selectbox with nothing chosen
+    ("Selected values", "", "streamlit.selected_values"),
+    ("Remove ", "", "streamlit.remove"),
+    ("Clear all", "", "streamlit.clear_all"),
+    ("Clear value", "", "streamlit.clear_value"),
+    ("Choose an option", "", "streamlit.choose_option"),
+    ("Choose options", "", "streamlit.choose_options"),
+    ("No results", "", "streamlit.no_results"),
+    ("file upload", "", "streamlit.file_upload"),
+    # a date field: its parts' names and empty marks, its calendar button
+    ("Choose date", "", "streamlit.choose_date"),
+    ("Clear date", "", "streamlit.clear_date"),
+    ("year, ", "", "streamlit.date_year"),
+    ("month, ", "", "streamlit.date_month"),
+    ("day, ", "", "streamlit.date_day"),
+    ("Empty", "", "streamlit.date_empty"),
+    ("yyyy", "", "streamlit.date_yyyy"),
+    ("mm", "", "streamlit.date_mm"),
+    ("dd", "", "streamlit.date_dd"),
+    # under a text field being typed in
+    ("Press Enter to apply", "", "streamlit.press_enter_apply"),
+    ("Press Enter to submit form", "", "streamlit.press_enter_submit"),
 )
 
 

@@ -134,8 +134,36 @@ _MEASURE = """(phone) => {
     }
     if (words.width > box.width + 0.5 || words.height > box.height + 1) chips_cut.push(name.title);
   }
+  // the cards of one row one height, the bordered box of each (the metric, or the box round it and its line): at
+  // 390 px in English "year on year" wrapped under the change on five cards of six, 105 px beside 84 px
+  const ragged = [];
+  const blocks = [], lines = new Map();  // a line of cards: its block of columns and its top
+  for (const metric of document.querySelectorAll('[data-testid="stMetric"]')) {
+    let card = metric;
+    while (card && !card.matches('[data-testid="stColumn"]') && !parseFloat(getComputedStyle(card).borderTopWidth))
+      card = card.parentElement;
+    const box = (card && !card.matches('[data-testid="stColumn"]') ? card : metric).getBoundingClientRect();
+    if (!box.height) continue;
+    const block = metric.closest('[data-testid="stHorizontalBlock"]');
+    if (!blocks.includes(block)) blocks.push(block);
+    const key = blocks.indexOf(block) + ':' + Math.round(box.top);
+    const column = metric.closest('[data-testid="stColumn"]');
+    // the room left under the box, in a column of one card (the profile's columns stack six)
+    const alone = column && column.querySelectorAll('[data-testid="stMetric"]').length === 1;
+    const below = alone ? column.getBoundingClientRect().bottom - box.bottom : 0;
+    lines.set(key, [...(lines.get(key) || []), [box.height, metric.innerText.split('\\n')[0], below,
+                                                Boolean(column && column.querySelector('[data-testid="stButton"]'))]]);
+  }
+  for (const cards of lines.values()) {
+    const heights = cards.map(([height]) => height);
+    if (cards.length > 1 && Math.max(...heights) - Math.min(...heights) > 1)
+      ragged.push(cards.map(([height, label]) => label + ' ' + Math.round(height)).join(', '));
+    // and a line with no 查看清单 button keeps no empty room for one under its boxes
+    if (!cards.some(card => card[3]) && cards.some(card => card[2] > 1))
+      ragged.push(cards.map(([, label, below]) => label + ' ' + Math.round(below) + ' px empty under it').join(', '));
+  }
   const page = document.querySelector('[data-testid="stMain"]') || document.documentElement;
-  return {cut, overlaps, slivers, titles_cut, labels_cut, titles_low, centre_over_ring, ticks_overlap, lines_outside, chips_cut,
+  return {cut, overlaps, slivers, titles_cut, labels_cut, titles_low, centre_over_ring, ticks_overlap, lines_outside, chips_cut, ragged,
           sideways: document.documentElement.scrollWidth > window.innerWidth + 1 || page.scrollWidth > page.clientWidth + 1};
 }"""
 

@@ -4,6 +4,7 @@ a screenshot of each page lands in test-output/browser/."""
 from __future__ import annotations
 
 import re
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 from playwright.sync_api import expect
@@ -179,3 +180,38 @@ def test_a_chart_is_redrawn_at_its_columns_width_when_the_window_narrows(page, s
     after = page.evaluate(_DRAWN_WIDTHS)
     # narrower columns, and every chart drawn at its column's new width (not cut, not overflowing it)
     assert all(now[1] < then[1] - 50 for now, then in zip(after, before)), (before, after)
+
+
+def test_a_link_with_a_fifth_unit_opens_the_page_it_was_copied_from(browser, server_url):
+    """The unit profile compares four units; a link naming five (copied from it with a fifth chosen in the sidebar)
+    keeps the five in its address, the dashboard's filter that the other pages show. The page says so: four
+    columns, its scope the four shown, a note naming the fifth. Opened elsewhere, the link shows that same page."""
+    five = ["gov_office", "petitions", "research", "data_admin", "chronicles"]
+    link = f"{server_url}/unit_profile?" + "&".join(f"unit={unit}" for unit in five) + "&lang=zh"
+    heads = "div[class*='st-key-profile_head_']"
+    seen = []
+    for _ in range(2):
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        try:
+            page.goto(link)
+            wait_for_charts(page, 1)
+            assert_no_exception(page)
+            written = parse_qs(urlparse(page.url).query)
+            assert written["unit"] == five  # the filter, for the other pages
+            scope = page.get_by_text("监督范围：").first.inner_text()
+            seen.append(
+                (
+                    [head.inner_text().strip() for head in page.locator(heads).all()],
+                    scope.split("；")[0],
+                    page.get_by_test_id("stAlert").inner_text().strip(),
+                )
+            )
+            link = page.url  # the address as the page wrote it back, what 复制链接 copies
+        finally:
+            context.close()
+    assert seen[0] == seen[1]
+    columns, scope, note = seen[0]
+    assert len(columns) == 4
+    assert scope == "监督范围：省政府办公厅、省信访局、省政府研究室、省政务服务和大数据管理局"
+    assert note == "单位画像最多并排比较4家单位，以下单位未显示：省地方志编纂委员会办公室。"

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from tests.browser.helpers import assert_no_exception, wait_for_charts
@@ -44,3 +45,65 @@ def test_an_english_page_keeps_streamlits_own_words(page, server_url):
     expect(page.get_by_test_id("stSkipToContent")).to_have_text("Skip to main content")
     labels = page.evaluate(LABELS)
     assert "Collapse sidebar" in labels and "Help for Issues raised" in labels
+
+
+# Every word Streamlit's frontend writes in English that a Chinese page showed or read out, found by reading the
+# rendered pages at 1440 px for Latin letters: the tables' toolbar and its hover tips, the unit picker's chips and
+# clear button, the data page's chooser and file box, the audit log's date fields (their yyyy/mm/dd, "year, 起始日期",
+# "Empty") — each page with what it holds of them.
+_STREAMLITS_WORDS = """() => {
+  const words = [];
+  // a Latin word but the names of file kinds our Chinese text uses (上传 Excel 或 CSV 文件)
+  const latin = {test: text => /[A-Za-z]{2,}/.test(text.replace(/\\b(Excel|CSV|PDF|PPT|Word|ZIP|PNG|SVG)\\b/g, ''))};
+  const attributes = ['aria-label', 'title', 'placeholder', 'aria-valuetext'];
+  for (const element of document.querySelectorAll(attributes.map(a => '[' + a + ']').join(', '))) {
+    if (element.closest('.js-plotly-plot')) continue;  // the charts' own words are ours, tested with the charts
+    for (const name of attributes) {
+      const value = element.getAttribute(name);
+      if (value && latin.test(value)) words.push(name + ': ' + value);
+    }
+  }
+  const places = '[data-testid="stTooltipContent"], [data-testid="stDateInputFieldsScroller"], '
+    + '[data-testid="InputInstructions"], [data-testid="stElementToolbar"]';
+  for (const place of document.querySelectorAll(places)) {
+    for (const node of [...place.querySelectorAll('*')].flatMap(e => [...e.childNodes])) {
+      if (node.nodeType !== 3 || !latin.test(node.data)) continue;
+      if (node.parentElement.closest('[data-testid="stIconMaterial"]')) continue;  // an icon's name, not read
+      words.push('text: ' + node.data.trim());
+    }
+  }
+  return [...new Set(words)];
+}"""
+
+# (page, charts drawn)
+_CHINESE_PAGES = [("", 4), ("meetings", 4), ("unit_profile", 2), ("briefing", 0), ("data", 0), ("audit", 0)]
+# our data's own Latin words, not Streamlit's: the records' numbers, a unit's name as the link names it
+_OURS = re.compile(r"^(title|aria-label): ([A-Z]{2}\d{4}-\d+|English)$")
+
+
+def test_a_chinese_page_shows_and_reads_none_of_streamlits_english(browser, server_url):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    found = {}
+    try:
+        for address, charts in _CHINESE_PAGES:
+            page.goto(f"{server_url}/{address}?lang=zh")
+            wait_for_charts(page, charts)
+            assert_no_exception(page)
+            grid = page.get_by_test_id("stDataFrame").first
+            if grid.count():  # the toolbar shows, and its tip, with the pointer over the table and its buttons
+                grid.hover()
+                page.get_by_test_id("stElementToolbar").first.locator("button").first.hover()
+                page.get_by_test_id("stTooltipContent").first.wait_for()
+            try:  # the page's script mends what the hover drew a moment after it is drawn: waited for, at most 5 s
+                page.wait_for_function(
+                    f"() => ({_STREAMLITS_WORDS})().every(w => /{_OURS.pattern}/.test(w))", timeout=5000
+                )
+            except PlaywrightTimeout:
+                pass  # what is still English is listed below
+            words = [word for word in page.evaluate(_STREAMLITS_WORDS) if not _OURS.match(word)]
+            if words:
+                found[address or "overview"] = words
+    finally:
+        context.close()
+    assert found == {}

@@ -2,10 +2,12 @@
 // the page's language: the dialog shown when the server stops answering ("Connection error / Streamlit server is
 // not responding. Are you connected to the internet?", asking a leader on the office network about the internet
 // while the server was only restarting), the first Tab stop ("Skip to main content"), and the names a screen reader
-// reads ("Collapse sidebar", "Help for 指出问题", "季度范围 — start"). Each rule, written by the page run in the
-// page's language (oversight/ui/setup.py), is Streamlit's text (before, the label, after) and ours, with the label
-// where ours says {label}; a rule with no {label} replaces only the whole text. Only these texts and aria-labels
-// are read; nothing is fetched. Keep every less-than sign in this file away from a letter: DOMPurify, which st.html
+// reads ("Collapse sidebar", "Help for 指出问题", "季度范围 — start"), a table's toolbar and its tips ("Search",
+// "Fullscreen"), a multiselect's chips ("Remove 省信访局"), an empty chooser ("Choose an option"), a date field's
+// parts ("yyyy", "year, 起始日期"). Each rule, written by the page run in the page's language (oversight/ui/setup.py),
+// is Streamlit's text (before, the label, after) and ours, with the label where ours says {label}; a rule with no
+// {label} replaces only the whole text. Only the texts of Streamlit's own places and these attributes are read;
+// nothing is fetched. Keep every less-than sign in this file away from a letter: DOMPurify, which st.html
 // runs, drops a script whose text looks like markup, whole.
 (function (rules) {
   window.oversightStreamlitWords = rules; // each run: the page's language may have changed
@@ -26,20 +28,31 @@
     });
     return found;
   }
+  // Streamlit's own places, where a text is its word or ours, never the data's: the dialog, the skip link, a hover
+  // tip (a table's toolbar buttons name themselves in one), a date field's yyyy/mm/dd, the line under a text field
+  var places = ".stDialog, [data-testid='stSkipToContent'], [data-testid='stTooltipContent'], " +
+    "[data-testid='stDateInputFieldsScroller'], [data-testid='InputInstructions']";
+  // what a screen reader reads, a hover shows or an empty field holds
+  var attributes = ["aria-label", "title", "placeholder", "aria-valuetext"];
   function mend() {
-    document.querySelectorAll(".stDialog, [data-testid='stSkipToContent']").forEach(function (place) {
+    document.querySelectorAll(places).forEach(function (place) {
       var walker = document.createTreeWalker(place, NodeFilter.SHOW_TEXT);
       for (var node = walker.nextNode(); node; node = walker.nextNode()) {
         var mended = ours(node.data.trim());
         if (mended !== null && mended !== node.data) node.data = mended;
       }
     });
-    document.querySelectorAll("[aria-label]").forEach(function (element) {
-      var mended = ours(element.getAttribute("aria-label"));
-      if (mended !== null && mended !== element.getAttribute("aria-label")) element.setAttribute("aria-label", mended);
+    document.querySelectorAll("[aria-label], [title], [placeholder], [aria-valuetext]").forEach(function (element) {
+      if (element.closest(".js-plotly-plot")) return; // the charts' words are ours already
+      attributes.forEach(function (name) {
+        if (!element.hasAttribute(name)) return;
+        var mended = ours(element.getAttribute(name));
+        if (mended !== null && mended !== element.getAttribute(name)) element.setAttribute(name, mended);
+      });
     });
   }
   var watch = new MutationObserver(mend);
-  watch.observe(document.body, { childList: true, subtree: true, attributes: true, attributeFilter: ["aria-label"] });
+  watch.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true,
+    attributeFilter: attributes });
   mend();
 })(__STREAMLIT_WORDS__);
