@@ -7,6 +7,8 @@ Every slide carries the confidentiality marking (top right) and the viewer's wat
 from __future__ import annotations
 
 import io
+import math
+import re
 from copy import deepcopy
 
 from lxml import etree
@@ -32,7 +34,7 @@ from oversight.briefing.report import (
     picture_alt,
 )
 from oversight.charts import COLOURS
-from oversight.charts.style import label_width
+from oversight.charts.style import filled_lines, label_width
 from oversight.export.marking import MARKING_RGB, WATERMARK_RGB, hex_colour
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
@@ -393,9 +395,55 @@ def _slide_widths(kinds: list[str], rows: list[list[str]], header: list[str], to
     return widths
 
 
+# A table row's height on a slide, as its text needs it: LibreOffice (and so WPS's rendering of the same file) kept
+# the row python-pptx set, a third line of a 100-character description ran over the next row's rule and the eighth
+# row over the footer. Each row is set to its lines; a slide takes the rows that fit above its footer.
+_LINE_PT = _TABLE_PT * 1.45  # Noto Sans CJK's line: ascent and descent, 1.45 em
+_CELL_INSET_PT = 14.4  # a cell's left and right insets (python-pptx's 0.1 inch each)
+_CELL_MARGIN = Inches(0.04)  # its top and bottom margins, each
+_TABLE_TOP = Inches(1.35)
+_TABLE_CLEARANCE = Inches(0.1)  # between the table's last row and the footer
+# where a cell's text may wrap: after a space, or before any character that is not a Latin letter or digit (a line
+# of Chinese breaks between any two characters; an English word stays whole)
+_CELL_BREAKS = re.compile(r"(?<=\s)|(?=[^\sA-Za-z0-9.,;:!?'\"()\-])")
+
+
+def _cell_lines(text: str, width_emu: int, bold: bool = False) -> int:
+    """How many lines ``text`` takes in a cell ``width_emu`` wide at the table's type size, erring on more: filled
+    as a renderer fills it, at the breaks it may take, a word wider than the cell broken inside."""
+    room = max(width_emu / Pt(1) - _CELL_INSET_PT, _TABLE_PT)
+    share = 0.68 if bold else 0.6  # a Latin letter's width in em, erring wide (bold wider)
+    width = lambda piece: label_width(piece, _TABLE_PT, share)  # noqa: E731
+    return sum(
+        max(1, math.ceil(width(line) / room))
+        for paragraph in text.split("\n")
+        for line in filled_lines(paragraph, _CELL_BREAKS, room, width)
+    )
+
+
+def _row_height(values: list[str], widths: list[int], bold: bool = False) -> int:
+    lines = max(_cell_lines(text, width, bold) for text, width in zip(values, widths))
+    return int(Pt(lines * _LINE_PT) + 2 * _CELL_MARGIN)
+
+
+def _pages_of_rows(rows: list[tuple[list[str], int]], room: int) -> list[list[tuple[list[str], int]]]:
+    """The rows (each with its height) in slides: as many as fit in ``room`` (the header's row taken off already), at
+    most ``ISSUE_ROWS_PER_SLIDE``, at least one (a row taller than a slide still gets a slide of its own)."""
+    pages: list[list[tuple[list[str], int]]] = [[]]
+    used = 0
+    for row, height in rows:
+        if pages[-1] and (used + height > room or len(pages[-1]) == ISSUE_ROWS_PER_SLIDE):
+            pages.append([])
+            used = 0
+        pages[-1].append((row, height))
+        used += height
+    return pages
+
+
 def _issue_slides(deck, furniture: _Furniture, report: Report, rows_of, title_key: str, none_key: str) -> None:
-    """The issues as table slides, ``ISSUE_ROWS_PER_SLIDE`` rows each; when there are none, one slide that says so,
-    as the Word and PDF reports do (a deck that skipped the list read as a list forgotten, not as an all-clear)."""
+    """The issues as table slides, as many rows each as fit above the footer (``ISSUE_ROWS_PER_SLIDE`` at most);
+    when there are none, one slide that says so, as the Word and PDF reports do (a deck that skipped the list read
+    as a list forgotten, not as an all-clear)."""
     header, rows, kinds = rows_of(report)
     if not rows:
         slide = _titled_slide(deck, report.t(title_key, page=1, pages=1, count=1), report, furniture)
@@ -403,9 +451,11 @@ def _issue_slides(deck, furniture: _Furniture, report: Report, rows_of, title_ke
             slide, MARGIN, Inches(1.4), SLIDE_WIDTH - 2 * MARGIN, Inches(1.0), [report.empty_list_line(none_key)], 20
         )
         return
-    pages = [rows[start : start + ISSUE_ROWS_PER_SLIDE] for start in range(0, len(rows), ISSUE_ROWS_PER_SLIDE)]
     width = SLIDE_WIDTH - 2 * MARGIN
-    widths = [Cm(cm) for cm in _slide_widths(kinds, rows, header, width / Cm(1))]
+    widths = [int(Cm(cm)) for cm in _slide_widths(kinds, rows, header, width / Cm(1))]
+    header_height = _row_height(header, widths, bold=True)
+    room = _footer_top(report) - _TABLE_CLEARANCE - _TABLE_TOP - header_height
+    pages = _pages_of_rows([(row, _row_height(row, widths)) for row in rows], room)
     cut = listed_note(report, rows_of) is not None  # the title says how many of how many the slides show
     for number, page in enumerate(pages, start=1):
         # a list on one slide is titled without "(1/1)": a page count of one reads as a machine's
@@ -421,17 +471,17 @@ def _issue_slides(deck, furniture: _Furniture, report: Report, rows_of, title_ke
             else report.t(title_key, page=number, pages=len(pages), count=len(pages))
         )
         slide = _titled_slide(deck, title, report, furniture)
-        shape = slide.shapes.add_table(
-            len(page) + 1, len(header), MARGIN, Inches(1.35), width, Inches(0.4) * (len(page) + 1)
-        )
+        heights = [header_height, *(height for _, height in page)]
+        shape = slide.shapes.add_table(len(page) + 1, len(header), MARGIN, _TABLE_TOP, width, sum(heights))
         table = shape.table
         for position, column_width in enumerate(widths):
-            table.columns[position].width = int(column_width)
-        for row_number, values in enumerate([header, *page]):
+            table.columns[position].width = column_width
+        for row_number, values in enumerate([header, *(row for row, _ in page)]):
+            table.rows[row_number].height = heights[row_number]
             for position, text in enumerate(values):
                 cell = table.cell(row_number, position)
-                _set_text(cell.text_frame, [text], 12, _INK, bold=row_number == 0)
-                cell.margin_top = cell.margin_bottom = Inches(0.04)
+                _set_text(cell.text_frame, [text], _TABLE_PT, _INK, bold=row_number == 0)
+                cell.margin_top = cell.margin_bottom = _CELL_MARGIN
                 if row_number == 0:
                     cell.fill.solid()
                     cell.fill.fore_color.rgb = RGBColor.from_string("E8EEF7")
