@@ -420,3 +420,22 @@ def test_a_run_of_the_audit_page_reads_only_what_was_written_since(tmp_path, mon
     read.clear()
     listed = grown.entries(grown.select(account="late"))  # only the files holding the lines listed are read
     assert set(read) == {"audit.jsonl"} and [e["account"] for e in listed] == ["late"]
+    # a line later than any (as every line written is): added to the rows kept, not sorted in again, and the same
+    # as read afresh, whether the lines before it came in order or not
+    monkeypatch.setattr(audit.AuditLog, "_rows", staticmethod(_counted_rows(audit.AuditLog._rows, read)))
+    for at in ("2021-02-01T00:00:00+00:00", "2021-02-01T00:00:00+00:00", "2021-01-06T00:00:00+00:00"):
+        with real_open(log, "a", encoding="utf-8") as stream:
+            stream.write(json.dumps({"at": at, "action": "download", "account": "later"}) + "\n")
+        read.clear()
+        view = audit.audit_log(log)
+        assert read.count("rows") == (1 if at.startswith("2021-02") else 5)  # the live log's new lines; all files
+        assert view.entries(view.select()) == audit.read_audit(log) and view.skipped == audit.read_audit(log).skipped
+        assert view.accounts == {e.get("account") for e in audit.read_audit(log)}
+
+
+def _counted_rows(rows, read):
+    def counted(*args):
+        read.append("rows")
+        return rows(*args)
+
+    return counted

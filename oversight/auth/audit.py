@@ -396,6 +396,7 @@ class _FileIndex:
         self.partial = 0  # a last line not ended yet: skipped, as ``read_audit`` skips it, and read again next time
         self.tail = b""  # the last bytes indexed: a file rewritten in place (not only grown) is read afresh
         self.pending: tuple[datetime, str | None, str, int, int] | None = None  # a last line read, not ended
+        self.extends: _FileIndex | None = None  # the index this one grew from (its rows, then the lines added)
 
 
 _TAIL = 64
@@ -481,6 +482,7 @@ def _indexed(log: Path, key: tuple[int, ...], previous: _FileIndex | None) -> _F
         data = data[len(previous.tail) :]
         index = _FileIndex(key)
         index.rows, index.skipped, index.tail = list(previous.rows), previous.skipped, previous.tail
+        index.extends = previous
         _index_lines(data, previous.consumed, index, whole=False)
         return index
     index = _FileIndex(key)
@@ -498,18 +500,33 @@ class AuditLog:
     changed, the live log from where it was last read. Each run read and parsed every copy: 400 rotated copies
     (100 MB of lines) took 21 to 50 s a run and 0.9 to 1.7 GB of memory."""
 
-    def __init__(self, files: list[tuple[Path, _FileIndex]]):
+    def __init__(self, files: list[tuple[Path, _FileIndex]], grown_from: AuditLog | None = None):
+        """``grown_from``: the view before lines were added to the live log, the other files unchanged (where the
+        lines added come after every line it holds, they are added to its rows, not sorted in again)."""
         self.files = files
         self.skipped = sum(index.skipped + index.partial for _log, index in files)
-        rows = [
-            (at, position, start, account, action, end)
-            for position, (_log, index) in enumerate(files)
-            for at, account, action, start, end in [*index.rows, *([index.pending] if index.pending else [])]
-        ]
+        self.rows: list[tuple[Any, ...]]
+        self.accounts: frozenset[str | None]
+        self.actions: frozenset[str]
+        live = len(files) - 1
+        if grown_from is not None:
+            added = self._rows(live, files[live][1], len(grown_from.files[live][1].rows))
+            if not added or added[0][:3] >= grown_from.rows[-1][:3]:
+                self.rows = [*grown_from.rows, *added]
+                self.accounts = grown_from.accounts | {row[3] for row in added}
+                self.actions = grown_from.actions | {row[4] for row in added}
+                return
+        rows = [row for position, (_log, index) in enumerate(files) for row in self._rows(position, index, 0)]
         rows.sort(key=lambda row: row[:3])
         self.rows = rows
         self.accounts = frozenset(row[3] for row in rows)
         self.actions = frozenset(row[4] for row in rows)
+
+    @staticmethod
+    def _rows(position: int, index: _FileIndex, start: int) -> list[tuple[Any, ...]]:
+        """A file's rows from its ``start``-th line on (its last line not ended yet included), in time order."""
+        rows = [*index.rows[start:], *([index.pending] if index.pending else [])]
+        return sorted((at, position, begin, account, action, end) for at, account, action, begin, end in rows)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -564,6 +581,23 @@ _kept_views: dict[Path, tuple[tuple[tuple[Path, tuple[int, ...]], ...], AuditLog
 _kept_lock = threading.Lock()
 
 
+def _grown_from(
+    last: tuple[tuple[tuple[Path, tuple[int, ...]], ...], AuditLog] | None,
+    listing: tuple[tuple[Path, tuple[int, ...]], ...],
+    live: _FileIndex,
+) -> AuditLog | None:
+    """The last view where only the live log changed since, and only by growing (a download, a sign-in written):
+    its rows are kept and the new lines added; 0.6 s of sorting 384,000 rows again after each line at 100 MB."""
+    if last is None or not listing or len(last[0]) != len(listing) or last[0][:-1] != listing[:-1]:
+        return None
+    previous = last[1]
+    if last[0][-1][0] != listing[-1][0] or live.extends is not previous.files[-1][1] or not previous.rows:
+        return None
+    if previous.files[-1][1].pending is not None:  # its last line was unfinished: read again, merged afresh
+        return None
+    return previous
+
+
 def audit_log(path: Path | None = None) -> AuditLog:
     """The log as the 审计日志 page reads it (``AuditLog``), each file indexed once and kept while it is unchanged."""
     path = Path(path or audit_log_path())
@@ -582,5 +616,5 @@ def audit_log(path: Path | None = None) -> AuditLog:
         listing = tuple((log, index.key) for log, index in files)
         last = _kept_views.get(path)
         if last is None or last[0] != listing:  # a file written, renamed or removed: merged again (0.6 s at 100 MB)
-            last = _kept_views[path] = (listing, AuditLog(files))
+            last = _kept_views[path] = (listing, AuditLog(files, _grown_from(last, listing, files[-1][1])))
     return last[1]
