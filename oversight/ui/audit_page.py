@@ -90,7 +90,7 @@ def _downloads(page: Page, log: audit.AuditLog, shown: list, conditions: dict[st
         menu,
         page,
         # built on the click only, the lines read again then
-        lambda: audit_rows.audit_table(reversed(log.entries(shown)), page.lang, page.unit_names()),
+        lambda: audit_rows.newest_first_table(log, shown, page.lang, page.unit_names()),
         f"{what}_{day}",
         what,
         "audit.download",
