@@ -8,6 +8,7 @@ ledger is shown, not obeyed, in a 企业微信 or 钉钉 group.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from oversight import config
@@ -18,7 +19,7 @@ from oversight.data.filters import Quarter, same_day_years_earlier
 from oversight.present.summary import date_text
 
 # 企业微信 caps a markdown message at 4096 bytes of UTF-8, the smaller of the robots' limits: the default budget. A push
-# writes each robot's message to its own limit (``push.robot_fits``: 钉钉 takes a 20,000-byte request).
+# writes each robot's message to its own limit (``push.robot_budget``: 钉钉 takes a 20,000-byte request).
 ROBOT_MAX_BYTES = 4096
 DESCRIPTION_CHARS = 40  # enough to recognise an issue; the dashboard has the rest
 # the most of the robots' budget the scope line may take naming its units; more are counted (监督范围：所选 300 家单位)
@@ -254,17 +255,130 @@ def _markdown_item(item: AlertItem, lang: str, digest: Digest) -> str:
     return f"- **{rule}** {text}"
 
 
-def _unit_lines(heading: str, item_lines: list[str], shown: int, lang: str) -> list[str]:
-    """One unit's block with its first ``shown`` alerts; the rest are counted, so the unit is never dropped whole."""
-    rest = len(item_lines) - shown
-    lines = [heading, *item_lines[:shown]]
+def _count_line(rest: int, shown: int, lang: str) -> str:
+    key = "alerts.digest.unit_more" if shown else "alerts.digest.unit_count"
+    return i18n.t(key, lang, count=grouped(rest))
+
+
+def _unit_lines(heading: str, shown_lines: list[str], alerts: int, lang: str) -> list[str]:
+    """One unit's block with the lines of its first (worst) alerts; the rest of its ``alerts`` are counted, so the unit
+    is never dropped whole."""
+    shown = len(shown_lines)
+    rest = alerts - shown
+    lines = [heading, *shown_lines]
     if rest:
-        key = "alerts.digest.unit_more" if shown else "alerts.digest.unit_count"
-        lines.append(i18n.t(key, lang, count=grouped(rest)))
+        lines.append(_count_line(rest, shown, lang))
     return [*lines, ""]
 
 
-def _fitting_plan(blocks: list[tuple[str, list[str]]], fits: Callable[[list[int]], bool]) -> list[int]:
+def _more_line(units: int, items: int, lang: str) -> str | None:
+    """The last line, counting the ``units`` not named and their ``items`` alerts; none where every unit is named."""
+    if not units:
+        return None
+    if units == 1:  # "… and 1 more alerts for 1 more units"
+        return i18n.t("alerts.digest.more_one_unit", lang, count=grouped(items))
+    return i18n.t("alerts.digest.more", lang, units=grouped(units), items=grouped(items))
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A robot's limit on a message: a text's ``size`` in what the robot counts, at most ``limit``.
+
+    ``size`` must add up over concatenation (``size(a + b) == size(a) + size(b)``), as bytes of UTF-8 and bytes of
+    JSON-escaped text do: the digest is fitted by adding up its lines' sizes, each line measured once. It wrote and
+    measured the whole message for every trial, some 500 of them at 500 units: up to 2 s for one robot's message."""
+
+    size: Callable[[str], int]
+    limit: int
+
+    def fits(self, text: str) -> bool:
+        return self.size(text) <= self.limit
+
+
+def utf8_bytes(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+class _Sizes:
+    """The size of the message ``render_markdown`` writes for a plan (how many alerts each named unit shows), added up
+    from its lines' sizes: the head, each unit's heading and alert lines (each written and measured once, and only
+    where a plan tried shows it: 8,107 alerts of 499 units were all written for a message that shows 60), its count
+    line (once per count) and the last line, less the trailing whitespace that ``rstrip`` drops."""
+
+    def __init__(
+        self,
+        head: list[str],
+        units: list[tuple[str, list[AlertItem]]],
+        write: Callable[[AlertItem], str],
+        size: Callable[[str], int],
+        lang: str,
+    ):
+        self.size, self.lang, self.write, self.units = size, lang, write, units
+        self.counts = [len(items) for _heading, items in units]
+        self.alerts_after = [0] * (len(units) + 1)  # the alerts of the units from each one on
+        for index in range(len(units) - 1, -1, -1):
+            self.alerts_after[index] = self.alerts_after[index + 1] + self.counts[index]
+        self.separator = size("\n")
+        self.blank = size("")
+        self.head = size("\n".join(head))
+        self.headings = [(size(heading), self._trailing(heading)) for heading, _items in units]
+        self.lines: list[list[str]] = [[] for _unit in units]  # a unit's alert lines written so far
+        self.item_sums: list[list[int]] = [[0] for _unit in units]  # the sizes of its first n alert lines
+        self.item_trailing: list[list[int]] = [[] for _unit in units]
+        self._count_lines: dict[tuple[int, bool], tuple[int, int]] = {}
+
+    def alert_lines(self, index: int, shown: int) -> list[str]:
+        """A unit's first ``shown`` alert lines, written where not yet."""
+        lines = self.lines[index]
+        while len(lines) < shown:
+            line = self.write(self.units[index][1][len(lines)])
+            lines.append(line)
+            self.item_sums[index].append(self.item_sums[index][-1] + self.size(line))
+            self.item_trailing[index].append(self._trailing(line))
+        return lines[:shown]
+
+    def more_line(self, named: int) -> str | None:
+        return _more_line(len(self.units) - named, self.alerts_after[named], self.lang)
+
+    def _trailing(self, line: str) -> int:
+        return self.size(line) - self.size(line.rstrip())
+
+    def _count_line(self, rest: int, shown: int) -> tuple[int, int]:
+        key = (rest, shown > 0)
+        if key not in self._count_lines:
+            line = _count_line(rest, shown, self.lang)
+            self._count_lines[key] = (self.size(line), self._trailing(line))
+        return self._count_lines[key]
+
+    def block(self, index: int, shown: int) -> int:
+        """One unit's lines (``_unit_lines``) and the separators before each."""
+        rest = self.counts[index] - shown
+        lines = 2 + shown + (1 if rest else 0)  # its heading, alerts, count line and blank line
+        count = self._count_line(rest, shown)[0] if rest else 0
+        self.alert_lines(index, shown)
+        return self.headings[index][0] + self.item_sums[index][shown] + count + self.blank + lines * self.separator
+
+    def end(self, named: int, last_shown: int) -> int:
+        """The last line counting the units left out, less its trailing whitespace; where every unit is named, less
+        what ``rstrip`` drops of the last unit: its blank line's separator and its last line's trailing whitespace."""
+        line = self.more_line(named)
+        if line is not None:
+            return self.separator + self.size(line) - self._trailing(line)
+        rest = self.counts[named - 1] - last_shown
+        if rest:
+            trailing = self._count_line(rest, last_shown)[1]
+        elif last_shown:
+            self.alert_lines(named - 1, last_shown)
+            trailing = self.item_trailing[named - 1][last_shown - 1]
+        else:
+            trailing = self.headings[named - 1][1]
+        return -self.separator - trailing
+
+    def of(self, plan: list[int]) -> int:
+        return self.head + sum(self.block(i, shown) for i, shown in enumerate(plan)) + self.end(len(plan), plan[-1])
+
+
+def _fitting_plan(sizes: _Sizes, limit: int) -> list[int]:
     """How many alerts of each listed unit to show (the units come worst first): as many units as can be named each
     with its worst alert, every unit given the same number of alerts (a unit with fewer shows all of its own), then
     what room is left filled unit by unit; only where not one unit's worst alert fits are units named bare.
@@ -272,38 +386,42 @@ def _fitting_plan(blocks: list[tuple[str, list[str]]], fits: Callable[[list[int]
     One unit with sixty overdue issues used to take the whole message, and the units after it were only a count; 448
     units named bare, each "该单位有 1 条预警", showed the leader 46 names and not one issue or day overdue.
     """
-    most = max(len(items) for _, items in blocks)
-    first = 1 if fits([1]) else 0
-    for named in range(len(blocks), 0, -1):
-        sizes = [len(items) for _, items in blocks[:named]]
-        if not fits([min(first, n) for n in sizes]):
+    counts = sizes.counts
+    most = max(counts)
+    first = 1 if sizes.of([1]) <= limit else 0
+    named_sizes = [0]  # the first n units, each with ``first`` alerts, for each n
+    for index, count in enumerate(counts):
+        named_sizes.append(named_sizes[-1] + sizes.block(index, min(first, count)))
+    for named in range(len(counts), 0, -1):
+        if sizes.head + named_sizes[named] + sizes.end(named, min(first, counts[named - 1])) > limit:
             continue
+        listed = counts[:named]
         cap = 0
-        while cap < most and fits([min(cap + 1, n) for n in sizes]):
+        while cap < most and sizes.of([min(cap + 1, n) for n in listed]) <= limit:
             cap += 1
-        plan = [min(cap, n) for n in sizes]
-        for index, size in enumerate(sizes):
-            while plan[index] < size and fits(plan[:index] + [plan[index] + 1] + plan[index + 1 :]):
-                plan[index] += 1
+        plan = [min(cap, n) for n in listed]
+        total = sizes.head + sum(sizes.block(i, shown) for i, shown in enumerate(plan))
+        for index, count in enumerate(listed):
+            while plan[index] < count:
+                grown = total - sizes.block(index, plan[index]) + sizes.block(index, plan[index] + 1)
+                last = plan[-1] + 1 if index == named - 1 else plan[-1]
+                if grown + sizes.end(named, last) > limit:
+                    break
+                plan[index], total = plan[index] + 1, grown
         return plan
     return []
 
 
-def render_markdown(
-    digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES, fits: Callable[[str], bool] | None = None
-) -> str:
+def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES, budget: Budget | None = None) -> str:
     """The robots' message: heading, counts, then the units, the worst first (``Digest.by_unit``), with as many of
-    their alerts as the budget allows: ``max_bytes`` of UTF-8, or what ``fits`` accepts (a robot's own measure, whose
-    limit ``max_bytes`` then is, for the scope line's share).
+    their alerts as the budget allows: ``max_bytes`` of UTF-8, or ``budget`` (a robot's own measure and limit;
+    ``max_bytes`` is then the robot's nominal limit, for the scope line's share).
 
     A unit whose alerts do not all fit shows its first (worst) ones and how many more are on the dashboard; units that
     do not fit even by name are counted in a last line (only what no line above counts).
     """
-    if fits is None:
-
-        def fits(text: str) -> bool:
-            return len(text.encode("utf-8")) <= max_bytes
-
+    if budget is None:
+        budget = Budget(utf8_bytes, max_bytes)
     head = [
         f"### {title(digest, lang)}",
         as_of_line(digest, lang),
@@ -315,25 +433,13 @@ def render_markdown(
     groups = digest.by_unit()
     if not groups:
         return "\n".join(head + [i18n.t("alerts.digest.none", lang)])
-    blocks = [
-        (
-            f"**{safe_text.robot_markdown(items[0].unit_name(lang))}**",
-            [_markdown_item(i, lang, digest) for i in items],
-        )
-        for _unit_id, items in groups
+    units = [(f"**{safe_text.robot_markdown(items[0].unit_name(lang))}**", items) for _unit_id, items in groups]
+    sizes = _Sizes(head, units, lambda item: _markdown_item(item, lang, digest), budget.size, lang)
+    plan = _fitting_plan(sizes, budget.limit)
+    body = [
+        line
+        for index, ((heading, items), shown) in enumerate(zip(units, plan))
+        for line in _unit_lines(heading, sizes.alert_lines(index, shown), len(items), lang)
     ]
-
-    def assembled(plan: list[int]) -> str:
-        body = [
-            line for (heading, lines), shown in zip(blocks, plan) for line in _unit_lines(heading, lines, shown, lang)
-        ]
-        left_out = groups[len(plan) :]
-        if left_out:
-            items = sum(len(unit_items) for _unit_id, unit_items in left_out)
-            if len(left_out) == 1:  # "… and 1 more alerts for 1 more units"
-                body.append(i18n.t("alerts.digest.more_one_unit", lang, count=grouped(items)))
-            else:
-                body.append(i18n.t("alerts.digest.more", lang, units=grouped(len(left_out)), items=grouped(items)))
-        return "\n".join(head + body).rstrip()
-
-    return assembled(_fitting_plan(blocks, lambda plan: fits(assembled(plan))))
+    more = sizes.more_line(len(plan))
+    return "\n".join(head + body + ([more] if more is not None else [])).rstrip()

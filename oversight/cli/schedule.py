@@ -333,7 +333,7 @@ def run_alerts(args: argparse.Namespace) -> int:
 def _alerts(args: argparse.Namespace) -> int:
     from oversight import alerts
     from oversight.alerts import digest_text
-    from oversight.push import DINGTALK_MAX_BYTES, WECOM_MAX_BYTES, Message, robot_fits
+    from oversight.push import DINGTALK_MAX_BYTES, WECOM_MAX_BYTES, Message, robot_budget
 
     settings, lang, account, connection = _setup(args, "alerts")
     as_of = _as_of(args, lang)
@@ -356,7 +356,7 @@ def _alerts(args: argparse.Namespace) -> int:
     title = digest_text.subject(digest, lang)
     # each robot's message to its own limit: 钉钉 takes 20,000 bytes of request, 企业微信 4,096 of markdown
     robots = {
-        kind: digest_text.render_markdown(digest, lang, limit, fits=robot_fits(kind, title))
+        kind: digest_text.render_markdown(digest, lang, limit, budget=robot_budget(kind, title))
         for kind, limit in (("wecom", WECOM_MAX_BYTES), ("dingtalk", DINGTALK_MAX_BYTES))
     }
     message = Message(

@@ -36,6 +36,7 @@ from typing import Any
 from urllib.parse import quote_plus, urljoin, urlsplit
 
 from oversight.alerts.configuration import Channel, PushOptions
+from oversight.alerts.digest_text import Budget, utf8_bytes
 from oversight.core import i18n, safe_text
 
 log = logging.getLogger("oversight.push")
@@ -207,12 +208,23 @@ def _dingtalk(title: str, text: str) -> dict:
     return {"msgtype": "markdown", "markdown": {"title": title, "text": text}}
 
 
-def robot_fits(kind: str, title: str) -> Callable[[str], bool]:
-    """Whether a markdown text is within the ``kind`` robot's own limit: 企业微信's counts the content's bytes, 钉钉's
-    the whole request's (the title and JSON's escapes included)."""
+def _json_text_bytes(text: str) -> int:
+    """A text's bytes inside a JSON request as ``post_json`` writes it (escapes included, without the quotes)."""
+    return len(json.dumps(text, ensure_ascii=False).encode("utf-8")) - 2
+
+
+def robot_budget(kind: str, title: str) -> Budget:
+    """The ``kind`` robot's own limit on a markdown text: 企业微信's counts the content's bytes, 钉钉's the whole
+    request's (the title and JSON's escapes included: what the request holds besides the text is taken off its
+    limit, so that a text's size adds up over its lines, as ``digest_text.Budget`` needs)."""
     if kind == "dingtalk":
-        return lambda text: _body_bytes(_dingtalk(title, text)) <= DINGTALK_MAX_BYTES
-    return lambda text: len(text.encode("utf-8")) <= WECOM_MAX_BYTES
+        return Budget(_json_text_bytes, DINGTALK_MAX_BYTES - _body_bytes(_dingtalk(title, "")))
+    return Budget(utf8_bytes, WECOM_MAX_BYTES)
+
+
+def robot_fits(kind: str, title: str) -> Callable[[str], bool]:
+    """Whether a markdown text is within the ``kind`` robot's own limit (``robot_budget``)."""
+    return robot_budget(kind, title).fits
 
 
 def cut_to_fit(text: str, fits: Callable[[str], bool]) -> str:

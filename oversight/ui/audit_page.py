@@ -17,10 +17,10 @@ from oversight.ui.page import Page
 
 def audit_section(page: Page) -> None:
     """The audit log, newest first, filtered by account, action and dates."""
-    entries = audit.read_audit()
+    log = audit.audit_log()  # indexed once and kept: each run reads only what was written since
     columns = st.columns(4)
-    names = sorted({e.get("account") or "" for e in entries} - {""})
-    actions = sorted({e["action"] for e in entries})
+    names = sorted({name or "" for name in log.accounts} - {""})
+    actions = sorted(log.actions)
     account = columns[0].selectbox(
         page.t("auth.audit.filter.account"),
         ["", *names],
@@ -44,11 +44,11 @@ def audit_section(page: Page) -> None:
         st.warning(page.t("auth.audit.reversed", since=since.isoformat(), until=until.isoformat()))
         return
     start, end = audit_rows.day_range(since, until)  # Beijing days, as the time column shows them
-    shown = audit.select(entries, account=account or None, action=action or None, since=start, until=end)
-    if getattr(entries, "skipped", 0):
-        st.warning(page.t("auth.audit.skipped", count=entries.skipped))
+    shown = log.select(account=account or None, action=action or None, since=start, until=end)
+    if log.skipped:
+        st.warning(page.t("auth.audit.skipped", count=log.skipped))
     # "没有符合条件的审计记录" over a log with nothing in it, and no condition set, read as a filter's doing
-    if not entries:
+    if not log:
         st.info(page.t("auth.audit.log_empty"))
         return
     if not shown:  # which conditions found nothing, and that the log has entries
@@ -63,23 +63,23 @@ def audit_section(page: Page) -> None:
             for name, value in chosen.items()
             if value
         )
-        st.info(page.t("auth.audit.empty", filters=filters, count=grouped(len(entries))))
+        st.info(page.t("auth.audit.empty", filters=filters, count=grouped(len(log))))
         return
-    newest = shown[-audit_rows.SHOWN_AT_MOST :]
+    newest = log.entries(shown[-audit_rows.SHOWN_AT_MOST :])  # only the lines listed are read again
     table = audit_rows.audit_table(reversed(newest), page.lang, page.unit_names())
     count = (
         page.t("table.row_count", count=grouped(len(table)))
-        if len(newest) == len(shown)
+        if len(shown) <= audit_rows.SHOWN_AT_MOST
         else page.t("auth.audit.newest_only", shown=grouped(len(newest)), count=grouped(len(shown)))
     )
     st.caption(count + safe_text.ITEM_SEPARATOR + page.t("auth.audit.time_zone"))
     if page.can_download:
         conditions = {"account": account, "action": action, "since": since, "until": until}
-        _downloads(page, shown, {name: str(value) for name, value in conditions.items() if value})
+        _downloads(page, log, shown, {name: str(value) for name, value in conditions.items() if value})
     grid.data_table(table, page.lang)
 
 
-def _downloads(page: Page, shown: audit.AuditEntries, conditions: dict[str, str]) -> None:
+def _downloads(page: Page, log: audit.AuditLog, shown: list, conditions: dict[str, str]) -> None:
     """Every matching entry (not only the newest listed), newest first as listed, as CSV and Excel: formulas in a
     name or a file's name neutralised, and the download itself audited with the conditions it was made under. The
     inspector had no way to hand the trail on but copying the server's file."""
@@ -89,7 +89,8 @@ def _downloads(page: Page, shown: audit.AuditEntries, conditions: dict[str, str]
     cards.table_download_buttons(
         menu,
         page,
-        lambda: audit_rows.audit_table(reversed(shown), page.lang, page.unit_names()),  # built on the click only
+        # built on the click only, the lines read again then
+        lambda: audit_rows.newest_first_table(log, shown, page.lang, page.unit_names()),
         f"{what}_{day}",
         what,
         "audit.download",
