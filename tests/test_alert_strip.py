@@ -71,7 +71,7 @@ def test_the_default_view_reads_like_the_issues_page(connection, span):
     )
     assert zh.startswith("逾期未整改 6个 · 逾期最久：省人民政府外事办公室“") and "（256天）" in zh
     assert en.startswith("6 overdue · longest overdue: Foreign Affairs, “")
-    assert "30天内到期 0个" in zh and "0 due within 30 days" in en
+    assert "30天内无到期问题" in zh and "none due within 30 days" in en  # nothing due: none, not a count of 0
 
 
 def _english_short_names(folder) -> dict[str, str]:
@@ -188,6 +188,11 @@ def test_units_without_consultation_are_counted_in_the_quarter_named(
         )
         assert part.startswith(head), part
         assert len(part[len(head) :].split("、" if lang == "zh" else ", ")) == missing or lang == "en"
+    elif not missing:  # test_a_count_of_nothing_is_said_as_none
+        assert part in (
+            f"{quarter[0]}年第{quarter[1]}季度无未开展定期会商的单位",
+            f"every unit in view had a regular consultation in {quarter[0]} Q{quarter[1]}",
+        )
     elif lang == "zh":
         assert part == f"{quarter[0]}年第{quarter[1]}季度未开展定期会商 {missing}家单位"
     else:
@@ -258,9 +263,65 @@ def test_not_consulted_names_how_far_into_its_quarter_it_is_counted(connection, 
     zh = f"{quarter[0]}年第{quarter[1]}季度" + ("" if whole else f"（截至{day.month}月{day.day}日）")
     en = f"{quarter[0]} Q{quarter[1]}" + ("" if whole else f" (to {day.day} {day.strftime('%B')})")
     said_zh, said_en = (" ".join(strip.parts(lang)) for lang in ("zh", "en"))
-    assert (f"{zh}未开展定期会商 {missing}家单位" if missing > 3 or not missing else f"{zh}未开展定期会商：") in said_zh
+    said = f"{zh}未开展定期会商 {missing}家单位" if missing > 3 else f"{zh}未开展定期会商："
+    assert (said if missing else f"{zh}无未开展定期会商的单位") in said_zh
     assert en in said_en, said_en
     counts = digest_text.counts_line(strip.digest, "zh")
     assert (f"本季度未会商 {missing} 家" if whole else f"{zh}未会商 {missing} 家") in counts
     units = [line for line in digest_text.render_text(strip.digest, "zh").splitlines() if "未会商：" in line]
     assert len(units) == missing and all(f"未会商：{zh}未开展定期会商" in line for line in units)
+
+
+# views where one of the strip's counts is nothing: a unit consulted in the as-of date's quarter, a quarter with no
+# deadline within 30 days, a unit with nothing overdue (each checked against the spreadsheets below)
+NOTHING_CASES = [
+    (("petitions",), (2020, 4), (2020, 4)),
+    (("beijing_office", "counsellors"), (2020, 3), (2020, 3)),
+    ((), (2020, 1), (2020, 4)),
+    (("counsellors",), (2019, 1), (2019, 1)),
+    (("petitions",), (2019, 4), (2019, 4)),
+]
+
+
+@pytest.mark.parametrize("units, start, end", NOTHING_CASES, ids=str)
+def test_a_count_of_nothing_is_said_as_none(connection, span, ledgers, units, start, end):
+    """Seen on the Overview narrowed to 省信访局 in 2020 Q4, which held its regular consultation on 19 December:
+    "2020年第4季度未开展定期会商 0家单位" / "0 units without a regular consultation in 2020 Q4" over a view of that one
+    unit, beside "30天内到期 0个" / "0 due within 30 days". A leader reads out that nothing is missing, not a count
+    of it: 2020年第4季度无未开展定期会商的单位 · 30天内无到期问题 / every unit in view had a regular consultation in
+    2020 Q4 · none due within 30 days. Each count recomputed from the spreadsheets with pandas."""
+    strip = _strip(connection, span, units, start, end)
+    view = oracle.View(ledgers, units, start, end)
+    day = view.as_of
+    quarter = (day.year, (day.month - 1) // 3 + 1)
+    overdue = len(view.overdue_list())
+    issues = view.scoped(ledgers.issues)
+    open_then = issues[(issues["raised"] <= day) & ~view.rectified_by(issues, day)]
+    soon = int(((open_then["due"] >= day) & (open_then["due"] <= day + timedelta(days=30))).sum())
+    missing = len(set(list(units) or list(ledgers.units["unit_id"])) - _consulted_in_its_quarter_to(ledgers, day))
+    assert 0 in (overdue, soon, missing)  # each case has a count of nothing
+    if not (overdue or soon or missing):
+        assert strip.empty
+        return
+    zh, en = strip.parts("zh"), strip.parts("en")
+    for said in zh + en:
+        assert not said.startswith("0 ") and " 0个" not in said and " 0家" not in said, said
+    quarter_zh, quarter_en = f"{quarter[0]}年第{quarter[1]}季度", f"{quarter[0]} Q{quarter[1]}"
+    assert (zh[0] == "无逾期未整改问题") == (en[0] == "none overdue") == (overdue == 0)
+    assert ("30天内无到期问题" in zh) == ("none due within 30 days" in en) == (soon == 0)
+    assert (f"{quarter_zh}无未开展定期会商的单位" in zh) == (missing == 0)
+    assert (f"every unit in view had a regular consultation in {quarter_en}" in en) == (missing == 0)
+    if overdue:
+        assert zh[0] == f"逾期未整改 {overdue}个" and en[0] == f"{overdue} overdue"
+    if soon:
+        assert f"30天内到期 {soon}个" in zh and f"{soon} due within 30 days" in en
+
+
+def test_nothing_due_today_is_said_as_none(connection, ledgers):
+    """A window of 0 days with nothing due on the day: 今天无到期问题 / none due today, not "今天到期 0个"."""
+    day = date(2020, 12, 31)
+    issues = ledgers.issues
+    open_then = issues[(issues["raised"] <= day) & ((issues["status"] != "rectified") | (issues["rectified"] > day))]
+    assert (open_then["due"] == day).sum() == 0
+    strip = AlertStrip(alerts.alerts_for(connection, Scope.everything(), day, Rules(due_within_days=0), ()))
+    assert "今天无到期问题" in strip.parts("zh") and "none due today" in strip.parts("en")

@@ -49,7 +49,9 @@ class AlertStrip:
         enabled = set(self.digest.rules.enabled())
         parts = []
         if "overdue" in enabled:
-            parts.append(i18n.t("alerts.strip.overdue", lang, count=grouped(len(self.overdue))))
+            # nothing overdue is said as none, as a leader reads it out: 无逾期未整改问题, not 逾期未整改 0个
+            key = "alerts.strip.overdue" if self.overdue else "alerts.strip.overdue_none"
+            parts.append(i18n.t(key, lang, count=grouped(len(self.overdue))))
             if self.overdue:
                 oldest = self.overdue[0]
                 days = int(oldest.facts["days_overdue"])
@@ -67,10 +69,11 @@ class AlertStrip:
                     )
                 )
         if "due_soon" in enabled:
+            # a window of 0 days is today's deadlines, not "0天内到期"; nothing due, none (30天内无到期问题)
+            key = "alerts.strip.due_today" if self.digest.rules.due_within_days == 0 else "alerts.strip.due_soon"
             parts.append(
                 i18n.t(
-                    # a window of 0 days is today's deadlines, not "0天内到期"
-                    "alerts.strip.due_today" if self.digest.rules.due_within_days == 0 else "alerts.strip.due_soon",
+                    key if self.due_soon else f"{key}_none",
                     lang,
                     count=grouped(len(self.due_soon)),
                     days=self.digest.rules.due_within_days,
@@ -89,6 +92,8 @@ class AlertStrip:
                     lang,
                 )
                 parts.append(i18n.t("alerts.strip.no_consultation_named", lang, units=units, quarter=quarter))
+            elif not missing:  # "未开展定期会商 0家单位" over a view of one unit that held its consultation
+                parts.append(i18n.t("alerts.strip.no_consultation_none", lang, quarter=quarter))
             else:
                 parts.append(i18n.t("alerts.strip.no_consultation", lang, count=grouped(len(missing)), quarter=quarter))
         return parts
