@@ -563,7 +563,10 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
             most = max(categories.values())
             labels = {code: label for label, code in oracle.CATEGORIES.items()}
             leaders = [labels[code] for code in sorted(categories) if categories[code] == most]  # a tie: all named
-            if len(leaders) == 1:
+            if sum(1 for n in categories.values() if n) == 1:  # one category only: not 最多 of one
+                every = "均" if most > 1 else ""
+                consultation += f"从问题类别看，所指出的{most:,}个问题{every}属{leaders[0]}方面。"
+            elif len(leaders) == 1:
                 consultation += f"从问题类别看，{leaders[0]}方面问题最多，共{most:,}个。"
             else:
                 named = "、".join(leaders[:-1]) + LAST_SEPARATOR + leaders[-1]

@@ -1,0 +1,58 @@
+"""The written summary's sentence on issue categories where every issue of the view is of one category.
+
+Seen in the briefing of 省政府参事室 for 2020 Q3 (one issue, 作风建设): "The most common category was conduct, with 1
+issue." / 从问题类别看，作风建设方面问题最多，共1个。 — "most" of a single category, read out over one issue. Where one
+category holds every issue, the summary says so: 所指出的1个问题属作风建设方面 / The issue raised concerned conduct;
+所指出的2个问题均属廉洁风险方面 / All 2 issues raised concerned integrity risk. The categories recomputed with pandas
+from the spreadsheets."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from oversight.data import queries, store
+from oversight.data.filters import Filter, Quarter
+from oversight.present import summary
+
+CATEGORY_EN = {"作风建设": "conduct", "廉洁风险": "integrity risk", "决策程序": "decision procedure"}
+
+
+def _categories(unit_zh: str, start: str, end: str) -> pd.Series:
+    issues = pd.read_excel(store.SAMPLE_DATA_DIR / "issues.xlsx", engine="openpyxl")
+    raised = issues["发现日期"]
+    chosen = issues[(issues["单位"] == unit_zh) & (raised >= start) & (raised <= end)]
+    return chosen["问题类别"].value_counts()
+
+
+@pytest.mark.parametrize(
+    "unit, unit_zh, start, end, first, last",
+    [
+        ("counsellors", "省政府参事室", (2020, 3), (2020, 3), "2020-07-01", "2020-09-30"),
+        ("offices_admin", "省机关事务管理局", (2019, 1), (2019, 4), "2019-01-01", "2019-12-31"),
+        ("foreign_affairs", "省人民政府外事办公室", (2020, 1), (2020, 4), "2020-01-01", "2020-12-31"),
+    ],
+)
+def test_one_category_is_not_called_the_most_common(connection, span, unit, unit_zh, start, end, first, last):
+    categories = _categories(unit_zh, first, last)
+    filter_ = span.resolve(Filter((unit,), Quarter(*start), Quarter(*end)))
+
+    def run(name, f):
+        return queries.run(connection, name, f)
+
+    zh = summary.written_summary(run, filter_, "zh")[0]
+    en = summary.written_summary(run, filter_, "en")[0]
+    total = int(categories.sum())
+    if len(categories) == 1:
+        category = categories.index[0]
+        every = "均" if total > 1 else ""
+        assert zh.endswith(f"从问题类别看，所指出的{total}个问题{every}属{category}方面。"), zh
+        said = (
+            f"The issue raised concerned {CATEGORY_EN[category]}."
+            if total == 1
+            else f"All {total} issues raised concerned {CATEGORY_EN[category]}."
+        )
+        assert en.endswith(said), en
+        assert "最多" not in zh and "most common" not in en
+    else:  # several categories (here one issue each: an even spread), not said as one
+        assert len(categories) == 2 and "属" not in zh and "concerned" not in en
