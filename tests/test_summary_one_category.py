@@ -3,7 +3,7 @@
 Seen in the briefing of 省政府参事室 for 2020 Q3 (one issue, 作风建设): "The most common category was conduct, with 1
 issue." / 从问题类别看，作风建设方面问题最多，共1个。 — "most" of a single category, read out over one issue. Where one
 category holds every issue, the summary says so: 所指出的1个问题属作风建设方面 / The issue raised concerned conduct;
-所指出的2个问题均属廉洁风险方面 / All 2 issues raised concerned integrity risk. The categories recomputed with pandas
+所指出的2个问题均属廉洁风险方面 / Every issue raised (2) concerned integrity risk. The categories recomputed with pandas
 from the spreadsheets."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def test_one_category_is_not_called_the_most_common(connection, span, unit, unit
         said = (
             f"The issue raised concerned {CATEGORY_EN[category]}."
             if total == 1
-            else f"All {total} issues raised concerned {CATEGORY_EN[category]}."
+            else f"Every issue raised ({total}) concerned {CATEGORY_EN[category]}."
         )
         assert en.endswith(said), en
         assert "最多" not in zh and "most common" not in en
