@@ -585,7 +585,10 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
     if forms:
         labels = {code: label for label, code in oracle.FORMS.items()}
         listed = "、".join(f"{labels[code]}{forms[code]:,}次" for code in oracle.FORM_CODES if code in forms)
-        collaboration += f"，采取{listed}等方式开展日常提醒{sum(forms.values()):,}次"
+        if len(forms) == 1:  # one form: not 采取书面提醒1次等方式 (等 of one)
+            collaboration += f"，以{labels[next(iter(forms))]}方式开展日常提醒{sum(forms.values()):,}次"
+        else:
+            collaboration += f"，采取{listed}等方式开展日常提醒{sum(forms.values()):,}次"
     collaboration += "。"
 
     if not now["meetings"]:

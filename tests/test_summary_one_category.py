@@ -56,3 +56,27 @@ def test_one_category_is_not_called_the_most_common(connection, span, unit, unit
         assert "最多" not in zh and "most common" not in en
     else:  # several categories (here one issue each: an even spread), not said as one
         assert len(categories) == 2 and "属" not in zh and "concerned" not in en
+
+
+@pytest.mark.parametrize(
+    "unit, unit_zh, start, end, first, last",
+    [
+        ("counsellors", "省政府参事室", (2020, 3), (2020, 3), "2020-07-01", "2020-09-30"),
+        ("research", "省政府研究室", (2020, 3), (2020, 4), "2020-07-01", "2020-12-31"),
+        ("gov_office", "省政府办公厅", (2020, 1), (2020, 4), "2020-01-01", "2020-12-31"),
+    ],
+)
+def test_reminders_of_one_form_are_not_said_with_等(connection, span, unit, unit_zh, start, end, first, last):
+    """Seen in the same briefing: 采取书面提醒1次等方式开展日常提醒1次 — 等方式 (and other ways) of one reminder in one
+    form. One form: 以书面提醒方式开展日常提醒1次; several keep 采取书面提醒1次、会议提醒2次等方式…. Counted with pandas."""
+    reminders = pd.read_excel(store.SAMPLE_DATA_DIR / "reminders.xlsx", engine="openpyxl")
+    day = reminders["提醒日期"]
+    forms = reminders[(reminders["单位"] == unit_zh) & (day >= first) & (day <= last)]["提醒方式"].value_counts()
+    filter_ = span.resolve(Filter((unit,), Quarter(*start), Quarter(*end)))
+    zh = summary.written_summary(lambda name, f: queries.run(connection, name, f), filter_, "zh")[1]
+    total = int(forms.sum())
+    if len(forms) == 1:
+        assert zh.endswith(f"，以{forms.index[0]}方式开展日常提醒{total}次。") and "等方式" not in zh, zh
+    else:
+        assert len(forms) > 1 and zh.endswith(f"等方式开展日常提醒{total}次。"), zh
+        assert all(f"{form}{n}次" in zh for form, n in forms.items())

@@ -246,8 +246,10 @@ def _collaboration(figures: Figures, lang: str) -> str:
             for form, n in zip(reminders["form"], reminders["reminders"])
         ]
         text += i18n.t(
-            "export.summary.reminders",
+            # one form: 以书面提醒方式开展日常提醒1次, not 采取书面提醒1次等方式 (等, "and other ways", of one form)
+            "export.summary.reminders" if len(forms) > 1 else "export.summary.reminders_one_form",
             lang,
+            form=code_label_in_sentence(REMINDER_FORMS, reminders["form"].iloc[0], lang),
             forms=i18n.listed(forms, lang),
             total=count(total, "reminders", lang),
         )
