@@ -154,8 +154,8 @@ def test_a_quoted_description_with_its_own_quotes_nests_them(connection, span):
     a stray mark before the description; its own quotes are single inside the strip's, as Chinese nests them."""
     strip = _strip(connection, span, ("data_admin",), (2020, 4), (2020, 4))
     assert strip.overdue[0].facts["description"] == "“三重一大”事项集体决策记录不完整"  # the ledger's own words
-    assert strip.parts("zh")[1] == "逾期最久：省政务服务和大数据管理局“‘三重一大’事项集体决策记录不完整”（53天）"
-    assert strip.parts("en")[1] == "longest overdue: Big Data Admin., “‘三重一大’事项集体决策记录不完整” (53 days)"
+    assert strip.parts("zh")[1] == "省政务服务和大数据管理局“‘三重一大’事项集体决策记录不完整”（逾期53天）"
+    assert strip.parts("en")[1] == "Big Data Admin., “‘三重一大’事项集体决策记录不完整” (53 days overdue)"
 
 
 def _consulted_in_its_quarter_to(ledgers, day) -> set[str]:
@@ -231,7 +231,7 @@ def test_issues_tied_as_the_longest_overdue_are_counted_not_one_named_alone(tmp_
         assert en.endswith(f"” and {tied - 1} more ({days} days each)"), en
     # one longest alone is named alone
     single = _strip(connection, span, ("research",), (2020, 1), (2020, 4)).parts("zh")[1]
-    assert "等" not in single and single.endswith("（256天）")
+    assert "等" not in single and single.endswith("（逾期256天）")  # one overdue: not "the longest" of one
 
 
 def test_a_window_of_no_days_is_todays_deadlines(connection, span, ledgers):
@@ -325,3 +325,34 @@ def test_nothing_due_today_is_said_as_none(connection, ledgers):
     assert (open_then["due"] == day).sum() == 0
     strip = AlertStrip(alerts.alerts_for(connection, Scope.everything(), day, Rules(due_within_days=0), ()))
     assert "今天无到期问题" in strip.parts("zh") and "none due today" in strip.parts("en")
+
+
+@pytest.mark.parametrize(
+    "units, start, end",
+    [
+        (("petitions",), (2020, 4), (2020, 4)),
+        (("data_admin",), (2020, 4), (2020, 4)),
+        (("research", "petitions"), (2020, 2), (2020, 2)),
+        ((), (2020, 1), (2020, 4)),
+    ],
+    ids=str,
+)
+def test_one_overdue_issue_is_not_called_the_longest(connection, span, ledgers, units, start, end):
+    """Seen on the Overview narrowed to 省信访局 in 2020 Q4: "逾期未整改 1个 · 逾期最久：省信访局“…”（214天）" / "1 overdue ·
+    longest overdue: Petitions Bureau, “…” (214 days)" — the longest of one. One issue overdue is named with its days
+    overdue (省信访局“…”（逾期214天） / Petitions Bureau, “…” (214 days overdue)); of two or more, the longest is still
+    named so. Recomputed with pandas."""
+    overdue = oracle.View(ledgers, units, start, end).overdue_list()
+    strip = _strip(connection, span, units, start, end)
+    zh, en = strip.parts("zh"), strip.parts("en")
+    if len(overdue) == 1:
+        issue, days = overdue[0]
+        unit = ledgers.issues.loc[ledgers.issues["issue_id"] == issue, "unit"].iloc[0]
+        name = dict(zip(ledgers.units["unit_id"], ledgers.units["name_zh"]))[unit]
+        assert zh[0] == "逾期未整改 1个" and en[0] == "1 overdue"
+        assert zh[1].startswith(f"{name}“") and zh[1].endswith(f"”（逾期{days}天）"), zh[1]
+        assert en[1].endswith(f"” ({days} days overdue)"), en[1]
+        assert "逾期最久" not in zh[1] and "longest" not in en[1]
+    else:
+        assert len(overdue) > 1
+        assert zh[1].startswith("逾期最久：") and en[1].startswith("longest overdue: ")

@@ -59,7 +59,12 @@ class AlertStrip:
                 tied = sum(1 for item in self.overdue if int(item.facts["days_overdue"]) == days)
                 parts.append(
                     i18n.t(
-                        "alerts.strip.oldest_tied" if tied > 1 else "alerts.strip.oldest",
+                        # one issue overdue is not "the longest" of one (逾期最久 over 逾期未整改 1个): its days overdue
+                        "alerts.strip.oldest_tied"
+                        if tied > 1
+                        else "alerts.strip.oldest"
+                        if len(self.overdue) > 1
+                        else "alerts.strip.only_overdue",
                         lang,
                         unit=self.digest.unit_label(oldest, lang),
                         description=_quoted_inside(safe_text.shortened(oldest.facts["description"], DESCRIPTION_CHARS)),
