@@ -80,3 +80,39 @@ def test_reminders_of_one_form_are_not_said_with_等(connection, span, unit, uni
     else:
         assert len(forms) > 1 and zh.endswith(f"等方式开展日常提醒{total}次。"), zh
         assert all(f"{form}{n}次" in zh for form, n in forms.items())
+
+
+UNITS = {
+    "counsellors": "省政府参事室",
+    "research": "省政府研究室",
+    "chronicles": "省地方志编纂委员会办公室",
+    "foreign_affairs": "省人民政府外事办公室",
+}
+
+
+@pytest.mark.parametrize("unit", UNITS, ids=str)
+@pytest.mark.parametrize("quarter", [1, 2, 3, 4], ids=str)
+def test_no_rest_when_nothing_was_rectified(connection, span, unit, quarter):
+    """Seen in the briefing of 省政府参事室 for 2020 Q3: 共指出问题1个，尚无已整改，整改率0.0%；其余1个尚未整改完成（整改中）
+    — 其余 ("the rest") of one issue, none set aside. Where nothing is rectified the rest is all of them: 该问题正在整改中,
+    2个均在整改中; with some rectified, 其余N个尚未整改完成 as before. Statuses at the quarter's end, from pandas."""
+    from oversight.briefing import takeaways
+    from oversight.charts import catalog
+
+    issues = pd.read_excel(store.SAMPLE_DATA_DIR / "issues.xlsx", engine="openpyxl")
+    first, last = pd.Timestamp(2020, 3 * quarter - 2, 1), pd.Timestamp(2020, 3 * quarter, 1) + pd.offsets.MonthEnd(0)
+    chosen = issues[(issues["单位"] == UNITS[unit]) & (issues["发现日期"] >= first) & (issues["发现日期"] <= last)]
+    rectified = int(((chosen["整改状态"] == "已整改") & (chosen["整改完成日期"] <= last)).sum())
+    spec = next(spec for spec in catalog.all_charts() if spec.key == "issues_by_unit_status")
+    filter_ = span.resolve(Filter((unit,), Quarter(2020, quarter), Quarter(2020, quarter)))
+    frame = queries.run(connection, spec.query, filter_)
+    if chosen.empty:
+        return
+    zh = takeaways.takeaway(spec, frame, "zh")
+    unfinished = len(chosen) - rectified
+    if rectified == 0:
+        assert "其余" not in zh, zh
+        said = "；该问题正在整改中" if unfinished == 1 else f"；{unfinished}个均在整改中"
+        assert said in zh, zh
+    elif unfinished:
+        assert f"；其余{unfinished}个尚未整改完成（整改中）" in zh, zh

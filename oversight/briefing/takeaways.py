@@ -423,11 +423,14 @@ def _issues_by_unit_status(frame: pd.DataFrame, lang: str) -> str:
     if unfinished:
         # in the chart's order (未整改, then 整改中), as its legend lists them
         statuses = [name for name in ISSUE_STATUS_ORDER if name != "rectified" and parts[name]]
+        key = "status_unfinished_" + ("both" if len(statuses) == 2 else statuses[0])
+        # none rectified: not 其余1个 ("the rest" of one issue, nothing set aside) but 该问题正在整改中 / 2个均在整改中
         text += _t(
-            "status_unfinished_" + ("both" if len(statuses) == 2 else statuses[0]),
+            key + ("_all" if not parts["rectified"] and len(statuses) == 1 else ""),
             lang,
             unfinished=count(unfinished, "issues", lang),
             unfinished_n=grouped(unfinished),
+            count=unfinished,
             **counts,
         )
     pending = frame["open"] + frame["in_progress"]
