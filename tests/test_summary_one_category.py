@@ -8,6 +8,8 @@ from the spreadsheets."""
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_UP, Decimal
+
 import pandas as pd
 import pytest
 
@@ -116,3 +118,52 @@ def test_no_rest_when_nothing_was_rectified(connection, span, unit, quarter):
         assert said in zh, zh
     elif unfinished:
         assert f"；其余{unfinished}个尚未整改完成（整改中）" in zh, zh
+
+
+@pytest.mark.parametrize(
+    "unit, start, end, first, last",
+    [
+        ("counsellors", (2020, 3), (2020, 3), "2020-07-01", "2020-09-30"),
+        ("foreign_affairs", (2019, 1), (2019, 1), "2019-01-01", "2019-03-31"),
+        (None, (2020, 1), (2020, 4), "2020-01-01", "2020-12-31"),
+    ],
+)
+def test_a_practice_no_meeting_had_is_said_in_words_in_the_shares_reading(
+    connection, span, unit, start, end, first, last
+):
+    """Seen in the briefing of 省政府参事室 for 2020 Q3, whose overview says 纪检监察组未列席会议 / it attended none: the
+    shares chart's reading said 纪检监察组列席占0.0% / "the team attended 0.0%". A practice no meeting had is said in
+    words there too (纪检监察组未列席会议 / the team attended none); shares recomputed with pandas."""
+    from oversight.briefing import takeaways
+    from oversight.charts import catalog
+
+    meetings = pd.read_excel(store.SAMPLE_DATA_DIR / "meetings.xlsx", engine="openpyxl")
+    day = meetings["会议日期"]
+    chosen = meetings[(day >= first) & (day <= last)]
+    if unit:
+        names = pd.read_excel(store.SAMPLE_DATA_DIR / "units.xlsx", engine="openpyxl")
+        chosen = chosen[chosen["单位"] == dict(zip(names["单位编码"], names["单位名称"]))[unit]]
+    said = {
+        column: int((chosen[column] == "是").sum()) for column in ("议题提前报送审核", "纪检监察组列席", "合并召开")
+    }
+    spec = next(spec for spec in catalog.all_charts() if spec.key == "meeting_shares_by_quarter")
+    filter_ = span.resolve(Filter((unit,) if unit else (), Quarter(*start), Quarter(*end)))
+    frame = queries.run(connection, spec.query, filter_)
+    zh, en = takeaways.takeaway(spec, frame, "zh"), takeaways.takeaway(spec, frame, "en")
+    share = {column: n * 100 / len(chosen) for column, n in said.items()}
+    none_zh = {
+        "议题提前报送审核": "无议题提前报送审核的会议",
+        "纪检监察组列席": "纪检监察组未列席会议",
+        "合并召开": "无合并召开的会议",
+    }
+    none_en = {
+        "议题提前报送审核": "no meeting had its agenda reviewed in advance",
+        "纪检监察组列席": "the team attended none",
+        "合并召开": "none were merged",
+    }
+    for column, n in said.items():
+        assert (none_zh[column] in zh) == (n == 0), zh
+        assert (none_en[column] in en) == (n == 0), en
+        if n:
+            assert f"{Decimal(str(share[column])).quantize(Decimal('0.1'), ROUND_HALF_UP)}%" in zh
+    assert "占0.0%" not in zh and " 0.0%" not in en

@@ -313,7 +313,15 @@ def _meeting_shares_by_quarter(frame: pd.DataFrame, lang: str) -> Reading:
     held = frame[frame["meetings"] > 0]
     total = held["meetings"].sum()
     shares = {column: percent(held[column].sum(), total) for column in ("prereviewed", "attended", "merged")}
-    text = _t("shares_overall", lang, **shares)
+    # a practice no meeting had in words, as the summary says it (纪检监察组未列席会议), not 纪检监察组列席占0.0%
+    text = _t(
+        "shares_overall",
+        lang,
+        **{
+            column: _t(f"shares_part.{column}" + ("" if held[column].sum() else "_none"), lang, share=share)
+            for column, share in shares.items()
+        },
+    )
     if len(held) < 2:
         return text
     ranked = _whole_quarters(held)
