@@ -71,7 +71,7 @@ def test_the_default_view_reads_like_the_issues_page(connection, span):
     )
     assert zh.startswith("逾期未整改 6个 · 逾期最久：省人民政府外事办公室“") and "（256天）" in zh
     assert en.startswith("6 overdue · longest overdue: Foreign Affairs, “")
-    assert "30天内到期 0个" in zh and "0 due within 30 days" in en
+    assert "30天内无到期问题" in zh and "none due within 30 days" in en  # nothing due: none, not a count of 0
 
 
 def _english_short_names(folder) -> dict[str, str]:
@@ -154,8 +154,8 @@ def test_a_quoted_description_with_its_own_quotes_nests_them(connection, span):
     a stray mark before the description; its own quotes are single inside the strip's, as Chinese nests them."""
     strip = _strip(connection, span, ("data_admin",), (2020, 4), (2020, 4))
     assert strip.overdue[0].facts["description"] == "“三重一大”事项集体决策记录不完整"  # the ledger's own words
-    assert strip.parts("zh")[1] == "逾期最久：省政务服务和大数据管理局“‘三重一大’事项集体决策记录不完整”（53天）"
-    assert strip.parts("en")[1] == "longest overdue: Big Data Admin., “‘三重一大’事项集体决策记录不完整” (53 days)"
+    assert strip.parts("zh")[1] == "省政务服务和大数据管理局“‘三重一大’事项集体决策记录不完整”（逾期53天）"
+    assert strip.parts("en")[1] == "Big Data Admin., “‘三重一大’事项集体决策记录不完整” (53 days overdue)"
 
 
 def _consulted_in_its_quarter_to(ledgers, day) -> set[str]:
@@ -188,6 +188,11 @@ def test_units_without_consultation_are_counted_in_the_quarter_named(
         )
         assert part.startswith(head), part
         assert len(part[len(head) :].split("、" if lang == "zh" else ", ")) == missing or lang == "en"
+    elif not missing:  # test_a_count_of_nothing_is_said_as_none
+        assert part in (
+            f"{quarter[0]}年第{quarter[1]}季度无未开展定期会商的单位",
+            f"every unit in view had a regular consultation in {quarter[0]} Q{quarter[1]}",
+        )
     elif lang == "zh":
         assert part == f"{quarter[0]}年第{quarter[1]}季度未开展定期会商 {missing}家单位"
     else:
@@ -226,7 +231,7 @@ def test_issues_tied_as_the_longest_overdue_are_counted_not_one_named_alone(tmp_
         assert en.endswith(f"” and {tied - 1} more ({days} days each)"), en
     # one longest alone is named alone
     single = _strip(connection, span, ("research",), (2020, 1), (2020, 4)).parts("zh")[1]
-    assert "等" not in single and single.endswith("（256天）")
+    assert "等" not in single and single.endswith("（逾期256天）")  # one overdue: not "the longest" of one
 
 
 def test_a_window_of_no_days_is_todays_deadlines(connection, span, ledgers, monkeypatch):
@@ -268,9 +273,104 @@ def test_not_consulted_names_how_far_into_its_quarter_it_is_counted(connection, 
     zh = f"{quarter[0]}年第{quarter[1]}季度" + ("" if whole else f"（截至{day.month}月{day.day}日）")
     en = f"{quarter[0]} Q{quarter[1]}" + ("" if whole else f" (to {day.day} {day.strftime('%B')})")
     said_zh, said_en = (" ".join(strip.parts(lang)) for lang in ("zh", "en"))
-    assert (f"{zh}未开展定期会商 {missing}家单位" if missing > 3 or not missing else f"{zh}未开展定期会商：") in said_zh
+    said = f"{zh}未开展定期会商 {missing}家单位" if missing > 3 else f"{zh}未开展定期会商："
+    assert (said if missing else f"{zh}无未开展定期会商的单位") in said_zh
     assert en in said_en, said_en
     counts = digest_text.counts_line(strip.digest, "zh")
     assert f"{zh}未会商 {missing} 家" in counts  # named, whole or not: 本季度 is said only within the quarter
     units = [line for line in digest_text.render_text(strip.digest, "zh").splitlines() if "未会商：" in line]
     assert len(units) == missing and all(f"未会商：{zh}未开展定期会商" in line for line in units)
+
+
+# views where one of the strip's counts is nothing: a unit consulted in the as-of date's quarter, a quarter with no
+# deadline within 30 days, a unit with nothing overdue (each checked against the spreadsheets below)
+NOTHING_CASES = [
+    (("petitions",), (2020, 4), (2020, 4)),
+    (("beijing_office", "counsellors"), (2020, 3), (2020, 3)),
+    ((), (2020, 1), (2020, 4)),
+    (("counsellors",), (2019, 1), (2019, 1)),
+    (("petitions",), (2019, 4), (2019, 4)),
+]
+
+
+@pytest.mark.parametrize("units, start, end", NOTHING_CASES, ids=str)
+def test_a_count_of_nothing_is_said_as_none(connection, span, ledgers, units, start, end):
+    """Seen on the Overview narrowed to 省信访局 in 2020 Q4, which held its regular consultation on 19 December:
+    "2020年第4季度未开展定期会商 0家单位" / "0 units without a regular consultation in 2020 Q4" over a view of that one
+    unit, beside "30天内到期 0个" / "0 due within 30 days". A leader reads out that nothing is missing, not a count
+    of it: 2020年第4季度无未开展定期会商的单位 · 30天内无到期问题 / every unit in view had a regular consultation in
+    2020 Q4 · none due within 30 days. Each count recomputed from the spreadsheets with pandas."""
+    strip = _strip(connection, span, units, start, end)
+    view = oracle.View(ledgers, units, start, end)
+    day = view.as_of
+    quarter = (day.year, (day.month - 1) // 3 + 1)
+    overdue = len(view.overdue_list())
+    issues = view.scoped(ledgers.issues)
+    open_then = issues[(issues["raised"] <= day) & ~view.rectified_by(issues, day)]
+    soon = int(((open_then["due"] >= day) & (open_then["due"] <= day + timedelta(days=30))).sum())
+    missing = len(set(list(units) or list(ledgers.units["unit_id"])) - _consulted_in_its_quarter_to(ledgers, day))
+    assert 0 in (overdue, soon, missing)  # each case has a count of nothing
+    if not (overdue or soon or missing):
+        assert strip.empty
+        return
+    zh, en = strip.parts("zh"), strip.parts("en")
+    for said in zh + en:
+        assert not said.startswith("0 ") and " 0个" not in said and " 0家" not in said, said
+    quarter_zh, quarter_en = f"{quarter[0]}年第{quarter[1]}季度", f"{quarter[0]} Q{quarter[1]}"
+    assert (zh[0] == "无逾期未整改问题") == (en[0] == "none overdue") == (overdue == 0)
+    assert ("30天内无到期问题" in zh) == ("none due within 30 days" in en) == (soon == 0)
+    assert (f"{quarter_zh}无未开展定期会商的单位" in zh) == (missing == 0)
+    assert (f"every unit in view had a regular consultation in {quarter_en}" in en) == (missing == 0)
+    if overdue:
+        assert zh[0] == f"逾期未整改 {overdue}个" and en[0] == f"{overdue} overdue"
+    if soon:
+        assert f"30天内到期 {soon}个" in zh and f"{soon} due within 30 days" in en
+
+
+def test_nothing_due_on_the_day_is_said_as_none(connection, ledgers, monkeypatch):
+    """A window of 0 days with nothing due on the day: 2020年12月31日无到期问题 / none due on 31 December 2020, and on
+    the team's today 今天无到期问题 / none due today — not "今天到期 0个"."""
+    day = date(2020, 12, 31)
+    issues = ledgers.issues
+    open_then = issues[(issues["raised"] <= day) & ((issues["status"] != "rectified") | (issues["rectified"] > day))]
+    assert (open_then["due"] == day).sum() == 0
+    strip = AlertStrip(alerts.alerts_for(connection, Scope.everything(), day, Rules(due_within_days=0), ()))
+    assert "2020年12月31日无到期问题" in strip.parts("zh") and "none due on 31 December 2020" in strip.parts("en")
+    from datetime import datetime
+
+    from oversight import config
+
+    monkeypatch.setattr(config, "team_now", lambda: datetime(2020, 12, 31, 10, 0, tzinfo=config.TEAM_TIME_ZONE))
+    strip = AlertStrip(alerts.alerts_for(connection, Scope.everything(), day, Rules(due_within_days=0), ()))
+    assert "今天无到期问题" in strip.parts("zh") and "none due today" in strip.parts("en")
+
+
+@pytest.mark.parametrize(
+    "units, start, end",
+    [
+        (("petitions",), (2020, 4), (2020, 4)),
+        (("data_admin",), (2020, 4), (2020, 4)),
+        (("research", "petitions"), (2020, 2), (2020, 2)),
+        ((), (2020, 1), (2020, 4)),
+    ],
+    ids=str,
+)
+def test_one_overdue_issue_is_not_called_the_longest(connection, span, ledgers, units, start, end):
+    """Seen on the Overview narrowed to 省信访局 in 2020 Q4: "逾期未整改 1个 · 逾期最久：省信访局“…”（214天）" / "1 overdue ·
+    longest overdue: Petitions Bureau, “…” (214 days)" — the longest of one. One issue overdue is named with its days
+    overdue (省信访局“…”（逾期214天） / Petitions Bureau, “…” (214 days overdue)); of two or more, the longest is still
+    named so. Recomputed with pandas."""
+    overdue = oracle.View(ledgers, units, start, end).overdue_list()
+    strip = _strip(connection, span, units, start, end)
+    zh, en = strip.parts("zh"), strip.parts("en")
+    if len(overdue) == 1:
+        issue, days = overdue[0]
+        unit = ledgers.issues.loc[ledgers.issues["issue_id"] == issue, "unit"].iloc[0]
+        name = dict(zip(ledgers.units["unit_id"], ledgers.units["name_zh"]))[unit]
+        assert zh[0] == "逾期未整改 1个" and en[0] == "1 overdue"
+        assert zh[1].startswith(f"{name}“") and zh[1].endswith(f"”（逾期{days}天）"), zh[1]
+        assert en[1].endswith(f"” ({days} days overdue)"), en[1]
+        assert "逾期最久" not in zh[1] and "longest" not in en[1]
+    else:
+        assert len(overdue) > 1
+        assert zh[1].startswith("逾期最久：") and en[1].startswith("longest overdue: ")

@@ -567,7 +567,10 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
             most = max(categories.values())
             labels = {code: label for label, code in oracle.CATEGORIES.items()}
             leaders = [labels[code] for code in sorted(categories) if categories[code] == most]  # a tie: all named
-            if len(leaders) == 1:
+            if sum(1 for n in categories.values() if n) == 1:  # one category only: not 最多 of one
+                every = "均" if most > 1 else ""
+                consultation += f"从问题类别看，所指出的{most:,}个问题{every}属{leaders[0]}方面。"
+            elif len(leaders) == 1:
                 consultation += f"从问题类别看，{leaders[0]}方面问题最多，共{most:,}个。"
             else:
                 named = "、".join(leaders[:-1]) + LAST_SEPARATOR + leaders[-1]
@@ -586,7 +589,10 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
     if forms:
         labels = {code: label for label, code in oracle.FORMS.items()}
         listed = "、".join(f"{labels[code]}{forms[code]:,}次" for code in oracle.FORM_CODES if code in forms)
-        collaboration += f"，采取{listed}等方式开展日常提醒{sum(forms.values()):,}次"
+        if len(forms) == 1:  # one form: not 采取书面提醒1次等方式 (等 of one)
+            collaboration += f"，以{labels[next(iter(forms))]}方式开展日常提醒{sum(forms.values()):,}次"
+        else:
+            collaboration += f"，采取{listed}等方式开展日常提醒{sum(forms.values()):,}次"
     collaboration += "。"
 
     if not now["meetings"]:

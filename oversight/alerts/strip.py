@@ -50,7 +50,9 @@ class AlertStrip:
         enabled = set(self.digest.rules.enabled())
         parts = []
         if "overdue" in enabled:
-            parts.append(i18n.t("alerts.strip.overdue", lang, count=grouped(len(self.overdue))))
+            # nothing overdue is said as none, as a leader reads it out: 无逾期未整改问题, not 逾期未整改 0个
+            key = "alerts.strip.overdue" if self.overdue else "alerts.strip.overdue_none"
+            parts.append(i18n.t(key, lang, count=grouped(len(self.overdue))))
             if self.overdue:
                 oldest = self.overdue[0]
                 days = int(oldest.facts["days_overdue"])
@@ -58,7 +60,12 @@ class AlertStrip:
                 tied = sum(1 for item in self.overdue if int(item.facts["days_overdue"]) == days)
                 parts.append(
                     i18n.t(
-                        "alerts.strip.oldest_tied" if tied > 1 else "alerts.strip.oldest",
+                        # one issue overdue is not "the longest" of one (逾期最久 over 逾期未整改 1个): its days overdue
+                        "alerts.strip.oldest_tied"
+                        if tied > 1
+                        else "alerts.strip.oldest"
+                        if len(self.overdue) > 1
+                        else "alerts.strip.only_overdue",
                         lang,
                         unit=self.digest.unit_label(oldest, lang),
                         description=_quoted_inside(safe_text.shortened(oldest.facts["description"], DESCRIPTION_CHARS)),
@@ -72,8 +79,8 @@ class AlertStrip:
                 i18n.t(
                     # a window of 0 days is the as-of day's deadlines, not "0天内到期"; "today" only on that day (the
                     # strip is taken at the page's as-of date, the data date at the latest: 今天到期 of 31 December
-                    # 2020 read as of the day the page was opened)
-                    self._due_key(),
+                    # 2020 read as of the day the page was opened); nothing due, none (30天内无到期问题)
+                    self._due_key() if self.due_soon else f"{self._due_key()}_none",
                     lang,
                     date=date_text(self.digest.as_of, lang),
                     count=grouped(len(self.due_soon)),
@@ -93,6 +100,8 @@ class AlertStrip:
                     lang,
                 )
                 parts.append(i18n.t("alerts.strip.no_consultation_named", lang, units=units, quarter=quarter))
+            elif not missing:  # "未开展定期会商 0家单位" over a view of one unit that held its consultation
+                parts.append(i18n.t("alerts.strip.no_consultation_none", lang, quarter=quarter))
             else:
                 parts.append(i18n.t("alerts.strip.no_consultation", lang, count=grouped(len(missing)), quarter=quarter))
         return parts

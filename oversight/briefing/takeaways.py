@@ -313,7 +313,15 @@ def _meeting_shares_by_quarter(frame: pd.DataFrame, lang: str) -> Reading:
     held = frame[frame["meetings"] > 0]
     total = held["meetings"].sum()
     shares = {column: percent(held[column].sum(), total) for column in ("prereviewed", "attended", "merged")}
-    text = _t("shares_overall", lang, **shares)
+    # a practice no meeting had in words, as the summary says it (纪检监察组未列席会议), not 纪检监察组列席占0.0%
+    text = _t(
+        "shares_overall",
+        lang,
+        **{
+            column: _t(f"shares_part.{column}" + ("" if held[column].sum() else "_none"), lang, share=share)
+            for column, share in shares.items()
+        },
+    )
     if len(held) < 2:
         return text
     ranked = _whole_quarters(held)
@@ -423,11 +431,14 @@ def _issues_by_unit_status(frame: pd.DataFrame, lang: str) -> str:
     if unfinished:
         # in the chart's order (未整改, then 整改中), as its legend lists them
         statuses = [name for name in ISSUE_STATUS_ORDER if name != "rectified" and parts[name]]
+        key = "status_unfinished_" + ("both" if len(statuses) == 2 else statuses[0])
+        # none rectified: not 其余1个 ("the rest" of one issue, nothing set aside) but 该问题正在整改中 / 2个均在整改中
         text += _t(
-            "status_unfinished_" + ("both" if len(statuses) == 2 else statuses[0]),
+            key + ("_all" if not parts["rectified"] and len(statuses) == 1 else ""),
             lang,
             unfinished=count(unfinished, "issues", lang),
             unfinished_n=grouped(unfinished),
+            count=unfinished,
             **counts,
         )
     pending = frame["open"] + frame["in_progress"]

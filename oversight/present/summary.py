@@ -223,12 +223,16 @@ def _consultation(figures: Figures, lang: str) -> str:
         # every category with an issue holds as many: an even spread, not several "most common" ones
         even = len(leaders) > 1 and len(leaders) == int((categories["issues"] > 0).sum())
         key = "top_category" if len(leaders) == 1 else "top_categories_even" if even else "top_categories_tie"
+        if int((categories["issues"] > 0).sum()) == 1:
+            # every issue of one category: "最多" of a single category read out over one issue (作风建设方面问题最多，共1个)
+            key = "only_category" if most > 1 else "only_category_single"
         text += i18n.t(
             f"export.summary.{key}",
             lang,
             category=join_list(leaders, lang),
             count=count(most, "issues", lang),
             tied=len(leaders),
+            total=grouped(most),
         )
     return text
 
@@ -251,8 +255,10 @@ def _collaboration(figures: Figures, lang: str) -> str:
             for form, n in zip(reminders["form"], reminders["reminders"])
         ]
         text += i18n.t(
-            "export.summary.reminders",
+            # one form: 以书面提醒方式开展日常提醒1次, not 采取书面提醒1次等方式 (等, "and other ways", of one form)
+            "export.summary.reminders" if len(forms) > 1 else "export.summary.reminders_one_form",
             lang,
+            form=code_label_in_sentence(REMINDER_FORMS, reminders["form"].iloc[0], lang),
             forms=i18n.listed(forms, lang),
             total=count(total, "reminders", lang),
         )
