@@ -16,6 +16,7 @@ from html import escape
 from oversight.briefing import pdf_images, pdf_watermark
 from oversight.briefing.report import (
     HTML_FONT_STACK,
+    HTML_LATIN_FACE,
     Report,
     column_widths,
     issue_count,
@@ -113,13 +114,35 @@ def _page_marks(report: Report) -> str:
     return f"@page {{ {boxes} }}\n"
 
 
+# The Latin face of an English report: DejaVu Sans is TrueType (Chromium embeds it as a CID TrueType font, its words
+# spaced as set) and comes with fontconfig on Debian. A Chinese report has none: its digits set in another font than
+# the characters beside them were copied apart ("2020 年度", "第 1 季度" in pdftotext and pypdf), and it stays in Noto
+# Sans CJK, Type 3, until a TrueType CJK font is installed.
+_LATIN_FACES = (("normal", ("DejaVu Sans", "DejaVuSans")), ("bold", ("DejaVu Sans Bold", "DejaVuSans-Bold")))
+_LATIN_RANGE = "U+0020-007E, U+00A0-00FF, U+2010-2027, U+2030-205E"  # with the dashes, quotes and ellipsis
+
+
+def _latin_faces(report: Report) -> str:
+    if report.lang == "zh":
+        return ""
+    return "".join(
+        f'@font-face {{ font-family: "{HTML_LATIN_FACE}"; font-weight: {weight}; '
+        f"src: {', '.join(f'local({name!r})' for name in names)}; unicode-range: {_LATIN_RANGE}; }}\n"
+        for weight, names in _LATIN_FACES
+    )
+
+
 def _style(report: Report) -> str:
-    return _page_marks(report) + (
-        _STYLE.replace("FONTS", HTML_FONT_STACK)
-        .replace("RED", COLOURS["primary"])
-        .replace("INDENT", _first_line_indent(report))
-        .replace("MARKING", css_rgba(MARKING_RGB, 1))
-        .replace("WATERMARK", css_rgba(WATERMARK_RGB, WATERMARK_OPACITY))
+    return (
+        _latin_faces(report)
+        + _page_marks(report)
+        + (
+            _STYLE.replace("FONTS", HTML_FONT_STACK)
+            .replace("RED", COLOURS["primary"])
+            .replace("INDENT", _first_line_indent(report))
+            .replace("MARKING", css_rgba(MARKING_RGB, 1))
+            .replace("WATERMARK", css_rgba(WATERMARK_RGB, WATERMARK_OPACITY))
+        )
     )
 
 
