@@ -466,6 +466,20 @@ def test_pdf_sets_latin_text_in_an_embedded_truetype_font(pack):
     assert "The team held 17 special study sessions" in _joined(pdf_pages.pdftotext(pdf, "-raw"), lang)
 
 
+def test_pdf_page_furniture_is_an_artifact(pack):
+    """Review of 5 Dec: the marking (内部资料 注意保存), the page's number and the watermark were drawn outside any
+    marked content in the tagged PDF, neither tagged nor artifacts (455 painting operators of the English pack), so
+    a screen reader read them into the body. Every painting operator is now tagged or an artifact, and the marking
+    and the number are still text a search finds."""
+    lang, built, _ = pack
+    pages = pdf_pages.pages(built.files["pdf"])
+    assert [pdf_pages.unmarked_paints(page) for page in pages] == [0] * len(pages)
+    for number, page in enumerate(pages, start=1):
+        content = page.get_contents().get_data()
+        assert content.count(b"/Artifact <</Type /Pagination>> BDC") == 2, number  # the margins, the watermark
+        assert built.report.marking.label in page.extract_text(), number
+
+
 def test_slides_and_word_report_copy_their_text_without_the_watermark_or_the_marking(pack):
     """What a leader copies out of a slide's text box or the Word report's body is the document's text only: the
     watermark and the marking are shapes (slides) or the header (Word) of their own, never inside a body's text."""
