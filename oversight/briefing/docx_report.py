@@ -41,7 +41,13 @@ _GREY = RGBColor.from_string("52606D")
 # points: the cover's title; about 20 Chinese characters a line across the page (report.TITLE_LINE_CHARACTERS)
 _TITLE_SIZE = 22
 _PAGE_WIDTH, _PAGE_HEIGHT, _SIDE_MARGIN = Cm(21), Cm(29.7), Cm(2.5)  # A4, what Chinese offices print on
-_TOP_BOTTOM_MARGIN = Cm(2.0)  # two charts with their captions and readings fit a page
+# Two charts with their captions and readings fit a page: at 2 cm (the header and footer 1.27 cm from the edge) a 12.1 cm
+# picture and a 9.9 cm one did not, and the second went to the next page, leaving 43% to 51% of pages 2, 10 and 11 blank
+_TOP_BOTTOM_MARGIN = Cm(1.5)
+_HEADER_FOOTER_DISTANCE = Cm(0.8)  # the marking's and the page number's line inside that margin
+# No picture taller than this on the page (a taller one is placed narrower, its text at least 9 pt): two of the tallest
+# (12.1 cm, names on two lines) with their captions and readings did not fit a page together, nor a 11.1 cm one beside
+_PICTURE_MAX_HEIGHT_CM = 11.0
 _TEXT_WIDTH_CM = 16.0
 _PICTURE_WIDTH = Cm(_TEXT_WIDTH_CM)  # the images are rendered for this width (export.DOCUMENT_WIDTH)
 
@@ -191,11 +197,17 @@ def _key_figures(document, report: Report) -> None:
         document.add_paragraph(note).paragraph_format.space_before = Pt(6)
 
 
+def _picture_width(pixel_size: tuple[int, int]) -> Cm:
+    """The text's width, or narrower for a picture that would be taller than ``_PICTURE_MAX_HEIGHT_CM`` at it."""
+    width, height = pixel_size
+    return Cm(min(_TEXT_WIDTH_CM, _PICTURE_MAX_HEIGHT_CM * width / height))
+
+
 def _charts(document, report: Report) -> None:
     document.add_heading(report.t("export.report.details"), level=1)
     for number, section in enumerate(report.sections, start=1):
         if section.png is not None:
-            shape = document.add_picture(io.BytesIO(section.png), width=_PICTURE_WIDTH)
+            shape = document.add_picture(io.BytesIO(section.png), width=_picture_width(section.pixel_size))
             # Word's Alt Text, what a screen reader says for the picture: there was none (and "image.png" inside)
             shape._inline.docPr.set("descr", picture_alt(report, section))  # noqa: SLF001
             shape._inline.docPr.set("name", section.title)  # noqa: SLF001
@@ -322,6 +334,7 @@ def docx_bytes(report: Report) -> bytes:
     section.page_width, section.page_height = _PAGE_WIDTH, _PAGE_HEIGHT
     section.left_margin = section.right_margin = _SIDE_MARGIN
     section.top_margin = section.bottom_margin = _TOP_BOTTOM_MARGIN
+    section.header_distance = section.footer_distance = _HEADER_FOOTER_DISTANCE
     _prepare_styles(document)
     set_core_properties(document.core_properties, report.title, report.team, report.marking.made_at)
     _header_and_footer(section, report)
