@@ -31,6 +31,7 @@ from oversight.briefing.report import (
     open_issue_rows,
     overdue_issue_rows,
     picture_alt,
+    picture_width_cm,
 )
 from oversight.charts import COLOURS
 from oversight.export.marking import MARKING_RGB, WATERMARK_RGB, hex_colour
@@ -45,11 +46,7 @@ _PAGE_WIDTH, _PAGE_HEIGHT, _SIDE_MARGIN = Cm(21), Cm(29.7), Cm(2.5)  # A4, what 
 # picture and a 9.9 cm one did not, and the second went to the next page, leaving 43% to 51% of pages 2, 10 and 11 blank
 _TOP_BOTTOM_MARGIN = Cm(1.5)
 _HEADER_FOOTER_DISTANCE = Cm(0.8)  # the marking's and the page number's line inside that margin
-# No picture taller than this on the page (a taller one is placed narrower, its text at least 9 pt): two of the tallest
-# (12.1 cm, names on two lines) with their captions and readings did not fit a page together, nor a 11.1 cm one beside
-_PICTURE_MAX_HEIGHT_CM = 11.0
 _TEXT_WIDTH_CM = 16.0
-_PICTURE_WIDTH = Cm(_TEXT_WIDTH_CM)  # the images are rendered for this width (export.DOCUMENT_WIDTH)
 
 
 def _set_fonts(style_or_run_element, east_asian: str) -> None:
@@ -197,17 +194,13 @@ def _key_figures(document, report: Report) -> None:
         document.add_paragraph(note).paragraph_format.space_before = Pt(6)
 
 
-def _picture_width(pixel_size: tuple[int, int]) -> Cm:
-    """The text's width, or narrower for a picture that would be taller than ``_PICTURE_MAX_HEIGHT_CM`` at it."""
-    width, height = pixel_size
-    return Cm(min(_TEXT_WIDTH_CM, _PICTURE_MAX_HEIGHT_CM * width / height))
-
-
 def _charts(document, report: Report) -> None:
     document.add_heading(report.t("export.report.details"), level=1)
     for number, section in enumerate(report.sections, start=1):
         if section.png is not None:
-            shape = document.add_picture(io.BytesIO(section.png), width=_picture_width(section.pixel_size))
+            shape = document.add_picture(
+                io.BytesIO(section.png), width=Cm(picture_width_cm(section.pixel_size, _TEXT_WIDTH_CM))
+            )
             # Word's Alt Text, what a screen reader says for the picture: there was none (and "image.png" inside)
             shape._inline.docPr.set("descr", picture_alt(report, section))  # noqa: SLF001
             shape._inline.docPr.set("name", section.title)  # noqa: SLF001

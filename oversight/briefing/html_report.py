@@ -25,6 +25,7 @@ from oversight.briefing.report import (
     open_issue_rows,
     overdue_issue_rows,
     picture_alt,
+    picture_width_cm,
 )
 from oversight.charts import COLOURS
 from oversight.charts.style import label_width
@@ -38,7 +39,9 @@ from oversight.export.marking import (
 from oversight.present.summary import date_text
 
 _STYLE = """
-@page { size: A4; margin: 18mm 16mm 18mm 16mm; }
+/* 15 mm above and below, and a figure's 6 pt and 10 pt around it: two charts fill a page (at 18 mm and 10 pt / 14 pt an
+   11 cm picture and another did not, and pages 9 to 11 of the full pack were half blank) */
+@page { size: A4; margin: 15mm 16mm 15mm 16mm; }
 * { box-sizing: border-box; }
 /* full-width punctuation kept full width, as Word sets it: trimmed, a closing bracket's following 。 or ；was drawn
    back over its half and read as a new line ("上年同期63.6%）" / "。从问题类别看" in pdftotext -raw, 27 lines of the
@@ -54,7 +57,7 @@ h3 { font-size: 12pt; margin: 12pt 0 6pt; }
 h2, h3 { break-after: avoid; page-break-after: avoid; }
 p.body { text-indent: INDENT; margin: 0 0 6pt; text-align: justify; }
 p.placeholder { color: #52606D; background: #FFF3BF; margin: 0 0 6pt; }
-figure { margin: 10pt 0 14pt; break-inside: avoid; page-break-inside: avoid; text-align: center; }
+figure { margin: 6pt 0 10pt; break-inside: avoid; page-break-inside: avoid; text-align: center; }
 figure img { width: 16cm; max-width: 100%; height: auto; border: 1px solid #E4E7EB; }
 figcaption { font-size: 10pt; color: #52606D; margin-top: 4pt; }
 figcaption b { color: #1F2933; }
@@ -266,7 +269,9 @@ def report_html(report: Report, placeholders: bool = False) -> str:
             # picture is a placeholder (pdf_images puts the pixels in after printing) or embedded: Chromium's own
             # height from the picture's proportions can round a fraction of a pixel otherwise and move every line
             # below it by one
-            proportions = f' style="height: calc((16cm - 2px) * {height} / {width} + 2px)"'
+            # and no taller than report.PICTURE_MAX_HEIGHT_CM, as in the Word report: two charts fill a page
+            placed = f"{picture_width_cm(section.pixel_size):.2f}cm"
+            proportions = f' style="width: {placed}; height: calc(({placed} - 2px) * {height} / {width} + 2px)"'
             if placeholders:
                 source = pdf_images.placeholder_uri(pictures)
             else:
