@@ -54,3 +54,21 @@ def drawn_watermark(marking) -> bytes:  # noqa: ANN001 — an export.marking.Mar
 
 def pages(pdf: bytes) -> list:
     return list(PdfReader(io.BytesIO(pdf)).pages)
+
+
+_PAINTS = re.compile(rb"\b(?:Tj|TJ|'|\"|Do|f\*?|F|S|s|B\*?|b\*?|sh)$")
+
+
+def unmarked_paints(page) -> int:  # noqa: ANN001 — a pypdf page
+    """How many painting operators of the page's content lie outside every marked-content sequence: neither tagged
+    nor an artifact (PDF/UA has none; Chromium writes one operator a line)."""
+    depth = unmarked = 0
+    for line in page.get_contents().get_data().split(b"\n"):
+        operator = line.strip()
+        if re.search(rb"\b(?:BDC|BMC)$", operator):
+            depth += 1
+        elif operator == b"EMC":
+            depth -= 1
+        elif depth == 0 and _PAINTS.search(operator):
+            unmarked += 1
+    return unmarked

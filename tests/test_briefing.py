@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+import subprocess
+import tempfile
 import zipfile
 from datetime import date
 from html import escape
@@ -360,7 +362,7 @@ def test_pdf_has_the_title_and_copies_as_ordinary_characters(pack):
     text = "".join(page.extract_text() for page in reader.pages)
     # an English title's first line ends in a no-break space: the heading's text (its bookmark, what a screen reader
     # reads) is "…briefing 2020", not "…briefing2020"
-    assert COVERS[lang].replace("\n", " \n" if lang == "en" else "\n") in text
+    assert COVERS[lang].replace("\n", " \n" if lang == "en" else "\n") in text.replace("\u00a0", " ")
     assert SPECS[0].title(lang) in text
     assert len(reader.pages) >= 3
     assert not re.search("[\u2e80-\u2fdf]", text), "Kangxi radicals instead of 工, 见 …: copy and search would fail"
@@ -386,7 +388,9 @@ def _joined(text: str, lang: str) -> str:
     """Extracted text with its line breaks taken out as a reader's search does: nothing between Chinese lines, one
     space between English ones."""
     text = text.replace("\u00a0", " ")
-    return re.sub(r"\s*\n\s*", "", text) if lang == "zh" else re.sub(r"\s+", " ", text)
+    if lang == "zh":
+        return re.sub(r"\s*\n\s*", "", text)
+    return re.sub(r"\s+", " ", re.sub(r"(?<=\w-)\s*\n\s*", "", text))  # "face-to-" / "face" read as one word
 
 
 @pytest.mark.parametrize("reader", ["pdftotext", "pdftotext -raw", "pdftotext -layout", "pypdf"])
@@ -404,13 +408,18 @@ def test_pdf_copies_as_the_documents_text_in_order_without_the_watermark(pack, r
     marking = built.report.marking
     assert not any(line in text for line in marking.watermark_lines)
     assert not re.search(r"leader1|2021-01|09:3", text), re.findall(r".{0,12}(?:leader1|2021-01|09:3).{0,12}", text)[:3]
-    # poppler's -raw loses the spaces between English words set in a Type 3 font (every font Chromium writes from Noto
-    # CJK's CFF collection): "Themostcommoncategory…", where its default mode, pypdf and PDFium (Chromium's own
-    # viewer, which a reader selects and copies in) keep them; the words are still whole and in order
-    spaceless = reader == "pdftotext -raw" and lang == "en"
-    joined = re.sub(r"\s", "", text) if spaceless else _joined(text, lang)
+
+    # every reader, poppler's -raw included, keeps the spaces between English words (review of 5 Dec: -raw read
+    # "Themostcommoncategory…" while the Latin letters were set in Noto CJK, which Chromium embeds as Type 3)
+    # (poppler's default mode also joins a word broken after its hyphen without the hyphen: "face-to-" / "face"
+    # reads "face-toface", which a viewer's copy keeps as set; hyphens are not compared there)
+    def compared(words: str) -> str:
+        flat = _joined(words, lang)
+        return re.sub(r"(?<=\w)-(?=\w)", "", flat) if reader == "pdftotext" and lang == "en" else flat
+
+    joined = compared(text)
     paragraphs = [*built.report.summary, *(section.takeaway for section in built.report.sections if section.takeaway)]
-    found = [joined.find(re.sub(r"\s", "", p) if spaceless else _joined(p, lang)) for p in paragraphs]
+    found = [joined.find(compared(p)) for p in paragraphs]
     assert -1 not in found, paragraphs[found.index(-1)]
     assert found == sorted(found)  # in the page's reading order
     # no line begins with 、，。；）… (the page never does, 禁则): a trimmed ）。 was drawn back over its half and
@@ -422,6 +431,55 @@ def test_pdf_copies_as_the_documents_text_in_order_without_the_watermark(pack, r
         assert any(number in line for line in lines), number
     if lang == "zh":
         assert "上年同期63.6%" in joined and "上年同期341次" in joined and "驻省政府办公厅纪检监察组" in text
+
+
+def _type3_characters(pdf: bytes) -> set[str]:
+    """Every character the PDF's Type 3 fonts draw, read from their ToUnicode maps."""
+    drawn: set[str] = set()
+    for page in pdf_pages.pages(pdf):
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            if font.get("/Subtype") != "/Type3" or "/ToUnicode" not in font:
+                continue
+            cmap = font["/ToUnicode"].get_object().get_data().decode("latin-1")
+            for _, target in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", cmap):
+                drawn.add(bytes.fromhex(target).decode("utf-16-be", "replace"))
+    return drawn
+
+
+def test_pdf_sets_latin_text_in_an_embedded_truetype_font(pack):
+    """Review of 5 Dec: every font of the PDF was Type 3 (Chromium's PDF writer embeds Noto CJK's CFF outlines so),
+    and poppler copied an English sentence as "Thecommitteeheld…". Latin text is now set in DejaVu Sans, embedded
+    as a CID TrueType font in an English report; a Chinese one stays in Noto CJK (Type 3, copied without spaces
+    between its characters) until a TrueType CJK font is installed."""
+    lang, built, _ = pack
+    pdf = built.files["pdf"]
+    if lang == "zh":  # its digits copied with the characters beside them, no space between
+        copied = pdf_pages.pdftotext(pdf)
+        assert "2020年度派驻监督工作情况" in copied and "统计期间：2020年第1季度" in copied
+        return
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder, "print.pdf")
+        path.write_bytes(pdf)
+        listed = subprocess.run(["pdffonts", str(path)], capture_output=True, check=True, text=True).stdout
+    assert re.search(r"DejaVuSans\s+CID TrueType\s+Identity-H\s+yes", listed), listed
+    latin_in_type3 = {character for character in _type3_characters(pdf) if ord(character) < 0x2E80}
+    assert not latin_in_type3, sorted(latin_in_type3)  # quotes and dashes too
+    assert "The team held 17 special study sessions" in _joined(pdf_pages.pdftotext(pdf, "-raw"), lang)
+
+
+def test_pdf_page_furniture_is_an_artifact(pack):
+    """Review of 5 Dec: the marking (内部资料 注意保存), the page's number and the watermark were drawn outside any
+    marked content in the tagged PDF, neither tagged nor artifacts (455 painting operators of the English pack), so
+    a screen reader read them into the body. Every painting operator is now tagged or an artifact, and the marking
+    and the number are still text a search finds."""
+    lang, built, _ = pack
+    pages = pdf_pages.pages(built.files["pdf"])
+    assert [pdf_pages.unmarked_paints(page) for page in pages] == [0] * len(pages)
+    for number, page in enumerate(pages, start=1):
+        content = page.get_contents().get_data()
+        assert content.count(b"/Artifact <</Type /Pagination>> BDC") == 2, number  # the margins, the watermark
+        assert built.report.marking.label in page.extract_text(), number
 
 
 def test_slides_and_word_report_copy_their_text_without_the_watermark_or_the_marking(pack):

@@ -195,6 +195,20 @@ def _blank_below_body(page: Path) -> float:
     return (footer - body_end) / (footer - inked.index(True))
 
 
+@pytest.mark.parametrize("document", ["docx", "print"])
+def test_every_report_page_between_the_first_and_the_last_is_filled(rendered, document):
+    """Review of 5 Dec: a 12.1 cm picture and a 9.9 cm one, with captions and readings, did not fit a page inside 2 cm
+    margins (the PDF's 18 mm), so the second went to the next page and pages 2, 10 and 11 of the pack were 43% to 53%
+    blank (a pair of an 11.1 cm and a 12.1 cm picture fitted nowhere). The margins are 1.5 cm (15 mm) and no picture is
+    placed taller than 11 cm: two charts fill each page. The first page keeps what is left under the key figures (less
+    than any chart needs: the heading 三、分项情况 goes with its first chart); the last is the report's end."""
+    lang, pack, files = rendered
+    pictures = _pages_as_pictures(files[document])
+    blank = {number: round(_blank_below_body(page), 2) for number, page in enumerate(pictures, start=1)}
+    middle = {number: share for number, share in blank.items() if 1 < number < len(pictures)}
+    assert max(middle.values()) < 0.25, blank
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_empty_first_charts_leave_no_half_blank_first_page(connection, span, lang, tmp_path):
     """Each empty chart's sentence and caption were kept with the next chart (the Caption style's keep-with-next),

@@ -31,6 +31,7 @@ from oversight.briefing.report import (
     open_issue_rows,
     overdue_issue_rows,
     picture_alt,
+    picture_width_cm,
 )
 from oversight.charts import COLOURS
 from oversight.export.marking import MARKING_RGB, WATERMARK_RGB, hex_colour
@@ -41,9 +42,11 @@ _GREY = RGBColor.from_string("52606D")
 # points: the cover's title; about 20 Chinese characters a line across the page (report.TITLE_LINE_CHARACTERS)
 _TITLE_SIZE = 22
 _PAGE_WIDTH, _PAGE_HEIGHT, _SIDE_MARGIN = Cm(21), Cm(29.7), Cm(2.5)  # A4, what Chinese offices print on
-_TOP_BOTTOM_MARGIN = Cm(2.0)  # two charts with their captions and readings fit a page
+# Two charts with their captions and readings fit a page: at 2 cm (the header and footer 1.27 cm from the edge) a 12.1 cm
+# picture and a 9.9 cm one did not, and the second went to the next page, leaving 43% to 51% of pages 2, 10 and 11 blank
+_TOP_BOTTOM_MARGIN = Cm(1.5)
+_HEADER_FOOTER_DISTANCE = Cm(0.8)  # the marking's and the page number's line inside that margin
 _TEXT_WIDTH_CM = 16.0
-_PICTURE_WIDTH = Cm(_TEXT_WIDTH_CM)  # the images are rendered for this width (export.DOCUMENT_WIDTH)
 
 
 def _set_fonts(style_or_run_element, east_asian: str) -> None:
@@ -195,7 +198,9 @@ def _charts(document, report: Report) -> None:
     document.add_heading(report.t("export.report.details"), level=1)
     for number, section in enumerate(report.sections, start=1):
         if section.png is not None:
-            shape = document.add_picture(io.BytesIO(section.png), width=_PICTURE_WIDTH)
+            shape = document.add_picture(
+                io.BytesIO(section.png), width=Cm(picture_width_cm(section.pixel_size, _TEXT_WIDTH_CM))
+            )
             # Word's Alt Text, what a screen reader says for the picture: there was none (and "image.png" inside)
             shape._inline.docPr.set("descr", picture_alt(report, section))  # noqa: SLF001
             shape._inline.docPr.set("name", section.title)  # noqa: SLF001
@@ -322,6 +327,7 @@ def docx_bytes(report: Report) -> bytes:
     section.page_width, section.page_height = _PAGE_WIDTH, _PAGE_HEIGHT
     section.left_margin = section.right_margin = _SIDE_MARGIN
     section.top_margin = section.bottom_margin = _TOP_BOTTOM_MARGIN
+    section.header_distance = section.footer_distance = _HEADER_FOOTER_DISTANCE
     _prepare_styles(document)
     set_core_properties(document.core_properties, report.title, report.team, report.marking.made_at)
     _header_and_footer(section, report)

@@ -16,6 +16,7 @@ from html import escape
 from oversight.briefing import pdf_images, pdf_watermark
 from oversight.briefing.report import (
     HTML_FONT_STACK,
+    HTML_LATIN_FACE,
     Report,
     column_widths,
     issue_count,
@@ -24,6 +25,7 @@ from oversight.briefing.report import (
     open_issue_rows,
     overdue_issue_rows,
     picture_alt,
+    picture_width_cm,
 )
 from oversight.charts import COLOURS
 from oversight.charts.style import label_width
@@ -37,7 +39,9 @@ from oversight.export.marking import (
 from oversight.present.summary import date_text
 
 _STYLE = """
-@page { size: A4; margin: 18mm 16mm 18mm 16mm; }
+/* 15 mm above and below, and a figure's 6 pt and 10 pt around it: two charts fill a page (at 18 mm and 10 pt / 14 pt an
+   11 cm picture and another did not, and pages 9 to 11 of the full pack were half blank) */
+@page { size: A4; margin: 15mm 16mm 15mm 16mm; }
 * { box-sizing: border-box; }
 /* full-width punctuation kept full width, as Word sets it: trimmed, a closing bracket's following 。 or ；was drawn
    back over its half and read as a new line ("上年同期63.6%）" / "。从问题类别看" in pdftotext -raw, 27 lines of the
@@ -53,7 +57,7 @@ h3 { font-size: 12pt; margin: 12pt 0 6pt; }
 h2, h3 { break-after: avoid; page-break-after: avoid; }
 p.body { text-indent: INDENT; margin: 0 0 6pt; text-align: justify; }
 p.placeholder { color: #52606D; background: #FFF3BF; margin: 0 0 6pt; }
-figure { margin: 10pt 0 14pt; break-inside: avoid; page-break-inside: avoid; text-align: center; }
+figure { margin: 6pt 0 10pt; break-inside: avoid; page-break-inside: avoid; text-align: center; }
 figure img { width: 16cm; max-width: 100%; height: auto; border: 1px solid #E4E7EB; }
 figcaption { font-size: 10pt; color: #52606D; margin-top: 4pt; }
 figcaption b { color: #1F2933; }
@@ -113,13 +117,35 @@ def _page_marks(report: Report) -> str:
     return f"@page {{ {boxes} }}\n"
 
 
+# The Latin face of an English report: DejaVu Sans is TrueType (Chromium embeds it as a CID TrueType font, its words
+# spaced as set) and comes with fontconfig on Debian. A Chinese report has none: its digits set in another font than
+# the characters beside them were copied apart ("2020 年度", "第 1 季度" in pdftotext and pypdf), and it stays in Noto
+# Sans CJK, Type 3, until a TrueType CJK font is installed.
+_LATIN_FACES = (("normal", ("DejaVu Sans", "DejaVuSans")), ("bold", ("DejaVu Sans Bold", "DejaVuSans-Bold")))
+_LATIN_RANGE = "U+0020-007E, U+00A0-00FF, U+2010-2027, U+2030-205E"  # with the dashes, quotes and ellipsis
+
+
+def _latin_faces(report: Report) -> str:
+    if report.lang == "zh":
+        return ""
+    return "".join(
+        f'@font-face {{ font-family: "{HTML_LATIN_FACE}"; font-weight: {weight}; '
+        f"src: {', '.join(f'local({name!r})' for name in names)}; unicode-range: {_LATIN_RANGE}; }}\n"
+        for weight, names in _LATIN_FACES
+    )
+
+
 def _style(report: Report) -> str:
-    return _page_marks(report) + (
-        _STYLE.replace("FONTS", HTML_FONT_STACK)
-        .replace("RED", COLOURS["primary"])
-        .replace("INDENT", _first_line_indent(report))
-        .replace("MARKING", css_rgba(MARKING_RGB, 1))
-        .replace("WATERMARK", css_rgba(WATERMARK_RGB, WATERMARK_OPACITY))
+    return (
+        _latin_faces(report)
+        + _page_marks(report)
+        + (
+            _STYLE.replace("FONTS", HTML_FONT_STACK)
+            .replace("RED", COLOURS["primary"])
+            .replace("INDENT", _first_line_indent(report))
+            .replace("MARKING", css_rgba(MARKING_RGB, 1))
+            .replace("WATERMARK", css_rgba(WATERMARK_RGB, WATERMARK_OPACITY))
+        )
     )
 
 
@@ -243,7 +269,9 @@ def report_html(report: Report, placeholders: bool = False) -> str:
             # picture is a placeholder (pdf_images puts the pixels in after printing) or embedded: Chromium's own
             # height from the picture's proportions can round a fraction of a pixel otherwise and move every line
             # below it by one
-            proportions = f' style="height: calc((16cm - 2px) * {height} / {width} + 2px)"'
+            # and no taller than report.PICTURE_MAX_HEIGHT_CM, as in the Word report: two charts fill a page
+            placed = f"{picture_width_cm(section.pixel_size):.2f}cm"
+            proportions = f' style="width: {placed}; height: calc(({placed} - 2px) * {height} / {width} + 2px)"'
             if placeholders:
                 source = pdf_images.placeholder_uri(pictures)
             else:

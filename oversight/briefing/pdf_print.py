@@ -22,6 +22,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from oversight.briefing import pdf_images
+from oversight.briefing.pdf_artifacts import mark_furniture
 from oversight.briefing.pdf_text import fix_cjk_text_mapping
 from oversight.export import chromium_leftovers, quiet_chromium, require_browser
 from oversight.export.browser_thread import BrowserThread, open_or_close
@@ -149,7 +150,7 @@ def _print(html: str, browser: str) -> bytes:
 
 def html_to_pdf(html: str, browser: str | None = None) -> bytes:
     """Print ``html`` (self-contained: images inlined) to A4 PDF bytes; raises ``ImageRendererMissing`` without Chromium."""
-    return fix_cjk_text_mapping(_print(html, browser or require_browser()))
+    return fix_cjk_text_mapping(mark_furniture(_print(html, browser or require_browser())))
 
 
 def html_to_pdf_with_images(
@@ -166,4 +167,4 @@ def html_to_pdf_with_images(
     if placed is None:
         _log.warning("PDF placeholders not found as printed; printing the page with its pictures inlined")
         placed = _print(inlined(), browser)
-    return fix_cjk_text_mapping(placed)
+    return fix_cjk_text_mapping(mark_furniture(placed))

@@ -59,8 +59,26 @@ DESCRIPTION_CHARACTERS = 100
 # brief wrote no file at all, and a deck of 1,580 table slides is handed to nobody. Each list says how many there are
 # and where the whole one is: the ZIP's table (and the data page's download of the same name) holds every row.
 LISTED_ISSUES = 40
-# For the HTML → PDF print: the fonts Debian's fonts-noto-cjk installs.
-HTML_FONT_STACK = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
+# No chart's picture is placed taller than this in the Word report or the PDF (a taller one is placed narrower, its
+# smallest text at 9 pt or more): two of the tallest (12.1 cm across 16 cm, names on two lines), or one beside a 11.1 cm
+# one, with their captions and readings, did not fit a page together, and the second left half a page blank.
+PICTURE_MAX_HEIGHT_CM = 11.0
+
+
+def picture_width_cm(pixel_size: tuple[int, int], text_width_cm: float = 16.0) -> float:
+    """The width a chart's picture is placed at: the text's, or narrower where it would be taller than
+    ``PICTURE_MAX_HEIGHT_CM`` at it."""
+    width, height = pixel_size
+    return min(text_width_cm, PICTURE_MAX_HEIGHT_CM * width / height)
+
+
+# For the HTML → PDF print: the fonts Debian's fonts-noto-cjk installs, after a TrueType face for an English
+# report's text (html_report's @font-face). Chromium's PDF writer embeds a CFF font such as Noto Sans CJK as Type 3, whose glyphs
+# poppler cannot space: an English sentence copied out of the PDF read "Thecommitteeheld…".
+HTML_LATIN_FACE = "Briefing Latin"
+HTML_FONT_STACK = (
+    f'"{HTML_LATIN_FACE}", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
+)
 
 # Chinese characters that fit one line of the cover's title: the Word report's 22 pt across 16 cm, the slide's 40 pt
 # across 11.3 inches (both about 20)

@@ -265,6 +265,34 @@ def test_printing_the_overview_hides_the_controls_and_keeps_the_cards_in_a_row(b
         context.close()
 
 
+# Each chart's drawn picture against its card, as laid out for paper: how far its SVG runs past the card's right edge.
+_CHARTS_PAST_THEIR_CARDS = """() => [...document.querySelectorAll('.oversight-chart')].map(plot => {
+  const card = plot.closest('[data-testid="stElementContainer"]') || plot.parentElement;
+  const svg = plot.querySelector('svg.main-svg');
+  return Math.round(svg.getBoundingClientRect().right - card.getBoundingClientRect().right);
+})"""
+
+
+def test_a_page_printed_without_its_charts_redrawn_keeps_them_whole(browser, server_url, output_dir):
+    """Review of 5 Dec: Ctrl+P (and a headless page.pdf()) lays a wide window's page out for A4 and prints it without
+    the charts' redraw at the paper's width: drawn at 690 px they ran 390 px past their cards and were cut at the
+    paper's edge. Each chart's picture is now scaled to its card as printed."""
+    context = browser.new_context(viewport={"width": 1920, "height": 1000}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(server_url)
+        wait_for_charts(page, 4)
+        drawn = page.evaluate("[...document.querySelectorAll('.oversight-chart')].map(p => p._fullLayout.width)")
+        assert min(drawn) > 500, drawn  # drawn for the wide window
+        # as printing does it: no redraw at the paper's width (each chart's resize watch stopped)
+        page.evaluate("document.querySelectorAll('.oversight-chart').forEach(p => p.oversightResizing.disconnect())")
+        page.emulate_media(media="print")
+        assert page.evaluate(_CHARTS_PAST_THEIR_CARDS) == [0] * len(drawn)
+        page.pdf(path=output_dir / "overview_print_not_redrawn.pdf", format="A4")
+    finally:
+        context.close()
+
+
 def test_a_dark_page_prints_on_white_with_the_marking_once(browser, server_url, output_dir):
     """From the dark theme, printing gave black pages with light words (background graphics off, as the browser's
     print dialog leaves them), and the marking, fixed to the window, lay over the table rows of every page."""

@@ -199,6 +199,22 @@ function sameNames(plot, data) {
 function insidesHidden(plot) {
   for (const child of plot.children) child.setAttribute("aria-hidden", "true");
   for (const button of plot.querySelectorAll(".modebar-btn")) button.setAttribute("tabindex", "-1");
+  scalableForPrint(plot);
+}
+
+// The drawn size as each SVG's viewBox (the same size on screen: nothing changes there), and its proportions on the
+// box, so that a printed page (app.css's print rules) scales the chart to the paper's column: Ctrl+P and a headless
+// print lay the page out for paper and print it without the redraw at the new width, and a chart drawn at a wide
+// window's 690 px ran past its card and was cut at the paper's edge.
+function scalableForPrint(plot) {
+  const layout = plot._fullLayout;
+  if (!layout || !layout.width || !layout.height) return;
+  for (const svg of plot.querySelectorAll(".svg-container > svg.main-svg")) {
+    svg.setAttribute("viewBox", `0 0 ${layout.width} ${layout.height}`);
+    svg.setAttribute("preserveAspectRatio", "xMinYMin meet");
+  }
+  const box = plot.querySelector(".svg-container");
+  if (box) box.style.setProperty("--oversight-chart-ratio", `${layout.width} / ${layout.height}`);
 }
 
 export default function (component) {
