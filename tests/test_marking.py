@@ -332,10 +332,15 @@ def test_long_english_unit_names_wrap_onto_two_lines(connection, default_filter)
 
 def test_pictures_print_chart_text_at_ten_points_or_more():
     """13 px, the charts' smallest text, at the placed width: 16 cm of A4, and 8.2 in of a slide printed on A4."""
-    from oversight.briefing import docx_report, pptx_deck
+    from docx.shared import Cm
 
-    docx_pt_per_px = docx_report._PICTURE_WIDTH.pt / export.DOCUMENT_WIDTH  # noqa: SLF001
+    from oversight.briefing import docx_report, pptx_deck, report
+
+    docx_pt_per_px = Cm(docx_report._TEXT_WIDTH_CM).pt / export.DOCUMENT_WIDTH  # noqa: SLF001
     assert 13 * docx_pt_per_px >= 10
+    # and the tallest picture is placed at that width, not narrower to keep two charts to a page (9.2 pt at 440 px)
+    tallest = (export.DOCUMENT_WIDTH, export.DOCUMENT_MAX_HEIGHT)
+    assert report.picture_width_cm(tallest, docx_report._TEXT_WIDTH_CM) == docx_report._TEXT_WIDTH_CM  # noqa: SLF001
     slide_height_pt = pptx_deck._PICTURE_MAX_HEIGHT.pt  # noqa: SLF001
     slide_width_pt = min(
         pptx_deck._PICTURE_MAX_WIDTH.pt,  # noqa: SLF001
@@ -552,3 +557,14 @@ def test_one_units_heatmap_to_date_keeps_its_row_of_cells_whole(tmp_path, lang):
         layout.margin.t,
         layout.margin.b,
     )
+
+
+def test_every_chart_of_the_pack_is_placed_at_the_texts_width(briefing_pack):
+    """The Word report and the PDF place a picture taller than 11 cm narrower (two charts to a page); the pack's
+    pictures are rendered no taller, so each prints its smallest text at 10 pt (the tallest at 9.2 pt before)."""
+    from oversight.briefing import report
+
+    _, pack, _ = briefing_pack
+    sizes = [section.pixel_size for section in pack.report.sections if section.png is not None]
+    assert len(sizes) == 18
+    assert [report.picture_width_cm(size) for size in sizes] == [16.0] * 18
