@@ -721,6 +721,24 @@ def test_a_check_that_never_ended_counts_as_a_failure_after_a_while(users):
     assert gate.retry_after("lead") == 30
 
 
+def test_a_sign_in_refused_after_waiting_for_pending_checks_is_audited(users):
+    """A sign-in that waited busy_wait_s for other attempts' pending checks and was then refused left no audit line
+    (only a lock's refusals were written): it is a refusal like the others, with its reason."""
+    clock = Clock()
+    gate = Throttle(throttle.throttle_file(users), clock, busy_wait_s=0)
+    for _ in range(5):
+        assert gate.claim("lead", "10.0.0.5") == 0  # five checks under way, none ended yet
+    result = login.sign_in("lead", "leader-pass-1", "10.0.0.5", path=users, throttle=gate)
+    assert (result.outcome, result.retry_after) == ("throttled", throttle.PENDING_S)
+    [line] = audit.read_audit()
+    assert (line["action"], line["account"], line["address"], line["details"]) == (
+        "refused",
+        "lead",
+        "10.0.0.5",
+        {"reason": "busy", "retry_after_s": round(throttle.PENDING_S)},
+    )
+
+
 @pytest.mark.parametrize(
     ("table", "zh", "en"),
     [

@@ -489,6 +489,54 @@ def test_cli_validate_json_is_machine_readable(data_folder, tmp_path, capsys):
     assert problem["message"].startswith("-1 cannot be negative")
 
 
+def test_cli_validate_json_says_why_whenever_it_is_not_ok(data_folder, tmp_path, capsys):
+    # "ok": false came with an empty problems list (exit 0) for files holding the folder's data already and for a
+    # header-only append: a script was told "not ok" with no reason. Every "not ok" now has its result and sentence
+    header_only = write_xlsx(tmp_path / "header_only.xlsx", {"会议": [HEADERS["meetings"]]})
+    cases = [
+        (
+            [str(data_folder / "issues.xlsx")],
+            "zh",
+            "unchanged",
+            "检查通过，但文件中的数据与现有数据完全一致，没有需要导入的变化。",
+        ),
+        (
+            [str(header_only), "--mode", "append"],
+            "en",
+            "no_records",
+            "Check passed, but the files hold their headers and no records: nothing to import.",
+        ),
+    ]
+    for arguments, lang, result, message in cases:
+        assert main(["validate", *arguments, "--json", "--lang", lang]) == 0
+        report = json.loads(capsys.readouterr().out)
+        assert (report["ok"], report["problems"], report["result"], report["message"]) == (False, [], result, message)
+    path = new_meetings(tmp_path, "HY2021-0001")
+    assert main(["validate", str(path), "--json", "--mode", "append", "--lang", "en"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["ok"], report["result"], report["message"]) == (True, "ok", "Check passed: ready to import.")
+    bad = write_xlsx(tmp_path / "bad.xlsx", {"会议": [HEADERS["meetings"], meeting(duration=-1)]})
+    assert main(["validate", str(bad), "--json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert (report["ok"], len(report["problems"]), report["result"], report["message"]) == (
+        False,
+        1,
+        "problems",
+        "发现 1 个问题",
+    )
+
+
+def test_a_check_that_reads_no_table_says_so(data_folder, tmp_path, monkeypatch, capsys):
+    # no file gave a table and none a problem: the page showed nothing, the CLI "检查通过" over nothing and exit 1
+    monkeypatch.setattr(import_plan, "_collect_incoming", lambda sources, table: ({}, []))
+    plan = import_plan.plan_import(new_meetings(tmp_path, "HY2021-0001"), "meetings")
+    assert [problem.message_key for problem in plan.problems] == ["error.nothing_read"] and not plan.ok
+    assert "检查通过" not in import_report.render_plan(plan, "zh", checked_only=True)
+    assert main(["validate", str(tmp_path / "new_meetings.xlsx"), "--json", "--lang", "en"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert [problem["message"] for problem in report["problems"]] == ["no table was read from the files"]
+
+
 def test_cli_import_history_undo(data_folder, tmp_path, capsys):
     before = table_files(data_folder)
     assert main(["import", str(new_meetings(tmp_path, "HY2021-0001")), "--table", "meetings", "--mode", "append"]) == 0

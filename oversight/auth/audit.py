@@ -67,6 +67,7 @@ ACTIONS = (
 REFUSAL_REASONS = (
     "non_local_client",
     "throttled",
+    "busy",
     "forbidden_page",
     "forbidden_action",
     "no_account_for_email",

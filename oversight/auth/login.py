@@ -77,13 +77,17 @@ def sign_in(
     password = (password or "")[: MAX_PASSWORD_LENGTH + 1]  # one over the limit still fails as too long
     wait = throttle.claim(name, address)  # checked and counted at once: attempts in parallel cannot all pass
     if wait > 0:
-        if throttle.first_refusal(name, address):  # one line a lock: a loop of attempts must not flood the log
+        # held back by a lock (one line a lock: a loop of attempts must not flood the log), or refused after waiting
+        # up to busy_wait_s for other attempts' pending checks: each such refusal has cost its caller that wait, so
+        # a line each cannot flood the log, and it had none (anything that cannot be audited does not happen)
+        locked = throttle.retry_after(name, address) > 0
+        if not locked or throttle.first_refusal(name, address):
             audit.record(
                 "refused",
                 account=name or None,
                 address=address,
                 path=audit_path,
-                details={"reason": "throttled", "retry_after_s": round(wait)},
+                details={"reason": "throttled" if locked else "busy", "retry_after_s": round(wait)},
             )
         return SignIn("throttled", retry_after=wait)
     try:

@@ -22,6 +22,7 @@ import pandas as pd
 from oversight import config
 from oversight.contract.schema import LOAD_ORDER, TABLES, Table
 from oversight.core import i18n
+from oversight.core.numbers import grouped
 from oversight.ingest import appended_rows, files, hidden_parts, ledger_append, table_cache, unit_references, workbook
 from oversight.ingest.cell_text import id_key
 from oversight.ingest.cells import Context, UnitResolver
@@ -50,6 +51,7 @@ from oversight.ingest.table_files import (
 MODES = ("replace", "append")
 # the line that opens the problems the would-be folder has: it introduces them and is not one of them
 FOLDER_WOULD_BREAK = "error.folder_would_break"
+NOTHING_READ = "error.nothing_read"
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,25 @@ class ImportPlan:
         return not self.problems and bool(self.changes) and not self.unchanged
 
     @property
+    def result(self) -> str:
+        """What the check found, in a word a script can branch on: ``ok`` (an import would change the data),
+        ``problems`` (listed), ``unchanged`` or ``no_records`` (nothing to import, and why). ``validate --json``
+        printed "ok": false with no problem for the last two, a "no" with no reason."""
+        if self.problems or not self.changes:
+            return "problems"
+        if self.unchanged:
+            return self.nothing_to_import_key.rsplit(".", 1)[-1]
+        return "ok"
+
+    def verdict(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        """The sentence that closes the check's report, for ``result``: passed, nothing to import and why, or how
+        many problems were found."""
+        if self.result == "problems":
+            key = "data.report.found" + ("_stopped" if self.checking_stopped else "")
+            return i18n.t(key, lang, count=grouped(self.problem_count)).rstrip("：:")
+        return i18n.t(self.nothing_to_import_key if self.unchanged else "data.report.ok", lang)
+
+    @property
     def problem_count(self) -> int:
         """The problems to fix, as "发现 N 个问题" counts them: not the line that introduces the would-be folder's
         (it counted a unit dropped from 99 rows as 100 problems)."""
@@ -149,6 +170,8 @@ class ImportPlan:
     def as_dict(self, lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, Any]:
         return {
             "ok": self.ok,
+            "result": self.result,
+            "message": self.verdict(lang),
             "unchanged": self.unchanged,
             "mode": self.mode,
             "sources": list(self.sources),
@@ -338,6 +361,10 @@ def plan_import(
     plan.problems += open_elsewhere(
         folder, [file for name in plan.changes for file in (*_file_names(folder, name), TABLES[name].file_name)]
     )
+    if not plan.changes and not plan.problems:
+        # every file names a table or a problem, and every table read gives a change or a problem: a check that read
+        # nothing says so, not "检查通过" over nothing (the page showed nothing at all, the JSON a "no" with no reason)
+        plan.problems.append(Problem(file="", message_key=NOTHING_READ))
     if plan.problems or not plan.changes:
         return plan
     units = after.get("units")
