@@ -246,6 +246,10 @@ STREAMLIT_WORDS = (
     ("yyyy", "", "streamlit.date_yyyy"),
     ("mm", "", "streamlit.date_mm"),
     ("dd", "", "streamlit.date_dd"),
+    # under a download button whose file was not made (its audit line could not be written, say): five seconds of
+    # "Failed to generate file for download" in English, and nothing saying what to do
+    ("Failed to generate file for download", "", "streamlit.download_failed"),
+    ("Download failed", "", "streamlit.download_failed"),
     # under a text field being typed in
     ("Press Enter to apply", "", "streamlit.press_enter_apply"),
     ("Press Enter to submit form", "", "streamlit.press_enter_submit"),

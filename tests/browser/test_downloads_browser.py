@@ -127,3 +127,34 @@ def test_the_audit_log_downloads_whole_escaped_and_audited(page, server_url, aud
     line = [json.loads(text) for text in audit_log.read_text(encoding="utf-8").splitlines()][-1]
     assert line["action"] == "download" and line["details"]["file"] == name
     assert line["details"]["holds"] == "audit_log" and "filter" not in line["details"]
+
+
+def test_a_download_that_cannot_be_audited_says_so_in_the_pages_language(page, server_url, audit_log):
+    """The audit log became unwritable after the page was drawn: no file is handed over (nothing unaudited happens),
+    and the button said, for five seconds, Streamlit's "Failed to generate file for download" in English on a
+    Chinese page, and nothing of what to do. It now says it in the page's language; a reload shows why (the page's
+    warning that downloads are paused)."""
+    from oversight.core import i18n
+
+    page.goto(server_url)
+    wait_for_charts(page, 4)
+    kept = audit_log.with_name("audit.kept")
+    if audit_log.exists():
+        audit_log.rename(kept)
+    audit_log.mkdir()  # a folder in the log's place: no line can be appended to it
+    downloads: list = []
+    page.on("download", lambda download: downloads.append(download))
+    try:
+        page.get_by_role("button", name="下载").first.click()
+        page.get_by_role("button", name="PNG", exact=True).first.click()
+        said = page.locator("[data-testid='stDownloadButtonError']")
+        expect(said).to_have_text(i18n.t("streamlit.download_failed", "zh"), timeout=30_000)
+        assert "Failed" not in said.inner_text()
+        page.keyboard.press("Escape")
+        page.reload()
+        expect(page.get_by_text(i18n.t("download.paused_audit_unwritable", "zh"))).to_be_visible(timeout=60_000)
+    finally:
+        audit_log.rmdir()
+        if kept.exists():
+            kept.rename(audit_log)
+    assert downloads == []

@@ -4,7 +4,8 @@
 // while the server was only restarting), the first Tab stop ("Skip to main content"), and the names a screen reader
 // reads ("Collapse sidebar", "Help for 指出问题", "季度范围 — start"), a table's toolbar and its tips ("Search",
 // "Fullscreen"), a multiselect's chips ("Remove 省信访局"), an empty chooser ("Choose an option"), a date field's
-// parts ("yyyy", "year, 起始日期"). Each rule, written by the page run in the page's language (oversight/ui/setup.py),
+// parts ("yyyy", "year, 起始日期"), a download that made no file ("Failed to generate file for download"). Each
+// rule, written by the page run in the page's language (oversight/ui/setup.py),
 // is Streamlit's text (before, the label, after) and ours, with the label where ours says {label}; a rule with no
 // {label} replaces only the whole text. Only the texts of Streamlit's own places and these attributes are read;
 // nothing is fetched. Keep every less-than sign in this file away from a letter: DOMPurify, which st.html
@@ -31,7 +32,8 @@
   // Streamlit's own places, where a text is its word or ours, never the data's: the dialog, the skip link, a hover
   // tip (a table's toolbar buttons name themselves in one), a date field's yyyy/mm/dd, the line under a text field
   var places = ".stDialog, [data-testid='stSkipToContent'], [data-testid='stTooltipContent'], " +
-    "[data-testid='stDateInputFieldsScroller'], [data-testid='InputInstructions']";
+    "[data-testid='stDateInputFieldsScroller'], [data-testid='InputInstructions'], " +
+    "[data-testid='stDownloadButtonError']";
   // what a screen reader reads, a hover shows or an empty field holds
   var attributes = ["aria-label", "title", "placeholder", "aria-valuetext"];
   function mend() {
