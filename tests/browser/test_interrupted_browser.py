@@ -1,10 +1,11 @@
-"""An import or undo the admin walks away from while its files are written still says what it did.
+"""What an admin or a leader walks away from while it is being done still says what became of it.
 
 A clerk pressed 确认导入 and, while the files were being written, clicked 总览 to see the change: the import was made,
 but Streamlit stopped the Data page's run at its next touch of the session, before it put the plan away and the
 message in. Back on 数据管理 the clerk read 文件、数据表或导入方式已更改，请重新点击“检查文件”, and no word that the import
-had happened (and checking again offered the same rows once more, now as ids already there). The commit is held at its
-door by ``held_commit/sitecustomize.py`` so that the click lands while it writes, every time."""
+had happened. A leader pressed 生成简报材料 and picked a unit while it built: the progress bar went, the button came
+back, and no pack and no word. The commit and the build are held at their door by ``held_at_the_door/sitecustomize.py``
+so that the click lands while they work, every time."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from playwright.sync_api import expect
 
 from tests.bad_files import HEADERS, issue, write_xlsx
 from tests.browser.conftest import ROOT, start_server, stop_server
-from tests.browser.helpers import assert_no_exception, eventually, wait_for_charts
+from tests.browser.helpers import assert_no_exception, eventually, pick_option, wait_for_charts
 
 pytestmark = pytest.mark.browser
 NEW_ID = "WT2020-951"
@@ -37,8 +38,8 @@ def server(tmp_path_factory):
     process, url = start_server(
         data_dir=folder,
         env_extra={
-            "PYTHONPATH": f"{Path(__file__).parent / 'held_commit'}:{ROOT}",
-            "OVERSIGHT_TEST_COMMIT_GATE": str(gate),
+            "PYTHONPATH": f"{Path(__file__).parent / 'held_at_the_door'}:{ROOT}",
+            "OVERSIGHT_TEST_GATE": str(gate),
             "OVERSIGHT_USERS_FILE": str(users),
             "OVERSIGHT_AUDIT_LOG": str(root / "audit.jsonl"),
         },
@@ -92,4 +93,34 @@ def test_an_import_and_an_undo_left_while_they_write_say_what_they_did(page, ser
     entries = import_history.list_history(folder)
     assert [entry.action for entry in entries] == ["import", "undo"]
     expect(page.get_by_text(f"已撤销 {entries[0].id}，数据已恢复到该次导入之前")).to_be_visible()
+    assert_no_exception(page)
+
+
+def test_a_pack_stopped_by_a_filter_change_while_it_builds_says_so_and_builds_again(page, server):
+    url, folder, gate, root = server
+    page.goto(f"{url}/briefing")
+    wait_for_charts(page, 0)
+    page.get_by_role("button", name="生成简报材料").click()
+    eventually(page, lambda: (gate / "building").exists(), bool, timeout=60)
+    assert (gate / "building").exists(), "the click never reached the build"
+    units = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
+    pick_option(page, units, "省政府研究室")
+    # the pick must reach the server before the build goes on, and nothing on the page shows that it has (the rerun it
+    # asks for waits for the build): a second, where the message takes milliseconds
+    page.wait_for_timeout(1000)
+    (gate / "go").touch()
+
+    stopped = page.get_by_text("简报材料（全部9家综合监督单位；2020年第1季度至2020年第4季度）在生成完成前已中断")
+    expect(stopped).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("请按当前筛选条件重新点击“生成简报材料”。")).to_be_visible()
+    expect(page.locator("[data-testid='stDownloadButton']")).to_have_count(0)  # no pack of either view
+
+    wait_for_charts(page, 0)
+    page.get_by_role("button", name="生成简报材料").click()
+    eventually(page, lambda: (gate / "building").exists(), bool, timeout=60)
+    (gate / "go").touch()
+    expect(page.get_by_text("简报材料已生成（省政府研究室；2020年第1季度至2020年第4季度），请下载：")).to_be_visible(
+        timeout=120_000
+    )
+    expect(stopped).to_have_count(0)
     assert_no_exception(page)
