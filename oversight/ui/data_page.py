@@ -152,7 +152,11 @@ def import_section(page: Page) -> None:
         # a check is of the files, table and mode it was run on: with another file added or 追加 chosen after it,
         # 确认导入 replaced the table from the file checked first and ignored the one added
         del st.session_state[_PLAN_KEY]
-        st.info(page.t("data.report.check_again"), icon=":material/fact_check:")
+        # no file at all: the box empties when its page is left (the clerk went to 总览 and came back), and
+        # "the files have changed" described nothing the clerk had done
+        st.info(
+            page.t("data.report.check_again" if uploads else "data.report.upload_again"), icon=":material/fact_check:"
+        )
         return
     for change in plan.changes.values():
         st.markdown("- " + import_report.change_line(change, page.lang, quote=safe_text.markdown))
