@@ -341,6 +341,26 @@ CORPUS: list[BadFile] = [
         [("error.not_a_spreadsheet", None, None)],
         table="meetings",
     ),
+    # what Excel (or WPS) keeps beside a workbook it has open, picked with the folder's other files: named for what it
+    # is and which file to upload (it was 不是电子表格文件); LibreOffice's lock file, given to the command line, alike
+    BadFile(
+        "excel_owner_file",
+        _one(
+            lambda d: write_bytes(d / "~$meetings.xlsx", b"\x05clerk" + b" " * 48 + b"\x05\x00c\x00l\x00e" + b"\0" * 99)
+        ),
+        [("error.owner_file", None, None)],
+        table="meetings",
+    ),
+    BadFile(
+        "libreoffice_lock_file",
+        _one(
+            lambda d: write_bytes(
+                d / ".~lock.meetings.xlsx#", b"clerk,clerk,pc-01,05.12.2026 10:30,file:///home/clerk;"
+            )
+        ),
+        [("error.owner_file", None, None)],
+        table="meetings",
+    ),
     BadFile("zip_without_workbook", _one(_plain_zip), [("error.not_a_spreadsheet", None, None)], table="meetings"),
     BadFile(
         "truncated_xlsx",

@@ -39,3 +39,24 @@ def test_a_view_with_data_ticks_the_charts_the_chooser_had_unticked():
     issues = at.multiselect(key="widget.briefing_charts.issues.zh")
     assert issues.value == ["issues_by_unit_status", "issues_by_source"]
     assert not any(MARK["zh"] in option for option in issues.options)
+
+
+@pytest.mark.parametrize(
+    "lang, said",
+    [
+        ("zh", "简报材料（省政府研究室；2020年第3季度）未能生成，没有生成任何文件（图表渲染出错，详情已写入服务日志）"),
+        ("en", "The briefing pack (Research Office; 2020 Q3) could not be built and no file was made"),
+    ],
+)
+def test_a_pack_whose_render_fails_says_so_in_the_pages_language_not_a_traceback(monkeypatch, lang, said):
+    from oversight import briefing
+
+    def fails(*args, **kwargs):
+        raise RuntimeError("chromium exited 1")
+
+    monkeypatch.setattr(briefing, "build_briefing_pack", fails)
+    at = run_page("pages/06_briefing.py", {**VIEW, "lang": lang})
+    at.button(key="widget.build_full").click().run()
+    assert not at.exception
+    assert [error.value for error in at.error][0].startswith(said)
+    assert not at.get("download_button")

@@ -415,6 +415,24 @@ def test_a_check_is_not_imported_once_its_files_or_options_change(data_dir, chan
     assert _hashes(data_dir) == before
 
 
+def test_a_check_whose_files_left_the_upload_box_asks_for_them_again(data_dir):
+    """The clerk checked a file, went to 总览 to compare, and came back: Streamlit empties the upload box when its page
+    is left, and the page said 文件、数据表或导入方式已更改, which the clerk had not done. It says what happened."""
+    before = _hashes(data_dir)
+    at = run_page("pages/07_data.py")
+    at.file_uploader(key="widget.uploads").set_value(("新增问题.xlsx", _issues_file(_new_issue()), XLSX)).run()
+    at.radio(key="widget.import_mode").set_value("append").run()
+    at.button(key="widget.import_check").click().run()
+    assert [b for b in at.button if b.key == "widget.import_apply"]
+    at.file_uploader(key="widget.uploads").set_value([]).run()  # what leaving the page and coming back leaves
+    assert not at.exception
+    assert not [b for b in at.button if b.key == "widget.import_apply"]
+    assert [i.value for i in at.info] == [
+        "检查过的文件已不在上传框中（离开本页或移除文件后上传框会清空），请重新上传文件并点击“检查文件”。"
+    ]
+    assert _hashes(data_dir) == before
+
+
 def test_the_folders_own_ledger_again_offers_no_import(data_dir):
     """Nothing to import: said so, and no button that would write a history entry changing nothing."""
     before = _hashes(data_dir)

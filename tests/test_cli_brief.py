@@ -50,8 +50,8 @@ def _page_pack(query: dict | None = None):
     at = run_page("pages/06_briefing.py", query=query, timeout=180)
     at.button(key="widget.build_full").click().run()
     assert not at.exception
-    built_for, lang, _, pack = at.session_state["oversight.briefing.full"]
-    return built_for, lang, pack
+    build = at.session_state["oversight.briefing.full"]
+    return build.built_for, build.lang, build.pack
 
 
 @pytest.mark.parametrize(

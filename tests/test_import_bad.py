@@ -665,3 +665,17 @@ def test_text_under_a_workbooks_name_is_named_for_what_it_is(tmp_path):
     )
     renamed.rename(renamed.with_suffix(".csv"))  # the advice works: renamed, the same file is read
     assert import_plan.plan_import(renamed.with_suffix(".csv"), table="meetings", mode="append", folder=folder).ok
+
+
+def test_the_file_excel_keeps_beside_an_open_ledger_says_which_file_to_close_and_upload(data_folder, tmp_path):
+    case = next(c for c in CORPUS if c.name == "excel_owner_file")
+    plan = import_plan.plan_import(case.build(tmp_path / "incoming"), folder=data_folder)
+    [problem] = plan.problems
+    assert problem.render("zh") == (
+        "~$meetings.xlsx：这是 Excel 或 WPS 打开 meetings.xlsx 时留下的临时文件，不是台账本身：请在 Excel 或 WPS 中保存并关闭"
+        " meetings.xlsx，再上传 meetings.xlsx"
+    )
+    assert problem.render("en") == (
+        "~$meetings.xlsx: this is the temporary file Excel or WPS keeps while meetings.xlsx is open, not the ledger"
+        " itself: save and close meetings.xlsx there, then upload meetings.xlsx"
+    )

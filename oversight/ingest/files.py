@@ -224,6 +224,9 @@ def _load_sheets(source: Source, checked: bool) -> tuple[Sheets, bytes]:
         _check_sheet_sizes(data)
         lost, counts_from_1904 = _what_calamine_loses(data)
         return _in_its_date_system(_read_workbook(data, lost), counts_from_1904), data
+    ledger = _ledger_kept_open(source_name(source))
+    if ledger is not None:
+        raise _FileRefused("error.owner_file", ledger=ledger)
     if suffix in _TEXT_SUFFIXES:
         # the data folder's own CSV (the scale data set's million rows) is the importer's, checked when it was written
         return {"": _read_text_rows(data, sheet_bounds.MAX_SHEET_CELLS if checked else None)}, data
@@ -231,6 +234,19 @@ def _load_sheets(source: Source, checked: bool) -> tuple[Sheets, bytes]:
     if disguise is not None:
         raise _FileRefused(f"error.{disguise}_named_as_workbook", suffix=suffix)
     raise _FileRefused("error.not_a_spreadsheet")
+
+
+# What Excel and WPS (~$问题.xlsx) and LibreOffice (.~lock.问题.xlsx#) keep beside a workbook while it is open: a
+# clerk who picks every file of the folder, or the one named like the ledger, uploads it with the workbook still open.
+_KEPT_OPEN = re.compile(r"^(?:~\$(?P<excel>.+)|\.~lock\.(?P<office>.+)#)$")
+
+
+def _ledger_kept_open(name: str) -> str | None:
+    """The workbook's name if ``name`` is such a file (never a workbook itself: the caller asks only of a file that
+    is neither a zip nor an OLE workbook), else None. It was refused as 不是电子表格文件, which told the clerk
+    nothing: the ledger is open in Excel, and the file to upload is the ledger, saved and closed."""
+    found = _KEPT_OPEN.match(name)
+    return None if found is None else found["excel"] or found["office"]
 
 
 _MARKUP = re.compile(r"<\s*(html|table|\?xml|workbook)\b", re.IGNORECASE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 
 import streamlit as st
 
@@ -12,6 +13,8 @@ from oversight.data.filters import Filter
 from oversight.ui import partial_runs
 from oversight.ui.cards import audited
 from oversight.ui.page import Page
+
+_log = logging.getLogger(__name__)
 
 
 @partial_runs.fragment
@@ -34,21 +37,40 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
         icon=":material/slideshow:",
         disabled=not specs,
     ):
+        # in the session before the build, the pack put into it after (see _Build)
+        build = _Build(page.filter, page.lang, tuple(s.key for s in specs))
+        st.session_state[state_key] = build
         bar = st.progress(0.0, text=page.t("export.progress.queries"))
-        pack = briefing.build_briefing_pack(
-            page.query,
-            page.filter,
-            page.lang,
-            specs,
-            progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message),
-            marking=page.marking,
-        )
+        try:
+            build.pack = briefing.build_briefing_pack(
+                page.query,
+                page.filter,
+                page.lang,
+                specs,
+                progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message),
+                marking=page.marking,
+            )
+        except Exception:  # a render that failed: said as such, not as a build the reader stopped, nor a traceback
+            _log.exception("the briefing pack for %s could not be built", page.filter)
+            build.failed = True
         bar.empty()  # done: its "简报材料已生成" stood over the success note saying the same, with the scope
-        st.session_state[state_key] = (page.filter, page.lang, tuple(s.key for s in specs), pack)
     stored = st.session_state.get(state_key)
     if not stored:
         return
-    built_for, built_lang, built_specs, pack = stored
+    built_for, built_lang, built_specs, pack = stored.built_for, stored.lang, stored.specs, stored.pack
+    if pack is None:
+        stopped = dataclasses.replace(page, filter=built_for)
+        say = st.error if stored.failed else st.warning
+        say(
+            page.t(
+                "briefing.failed" if stored.failed else "briefing.stopped",
+                scope=stopped.scope_text(),
+                period=stopped.period(),
+                build=page.t(build_label_key),
+            ),
+            icon=":material/warning:",
+        )
+        return
     stale = _stale_reason(page, built_for, built_lang, built_specs, tuple(s.key for s in specs))
     if stale:
         st.info(stale)
@@ -66,6 +88,22 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
             icon=":material/download:",
             width="stretch",
         )
+
+
+@dataclasses.dataclass
+class _Build:
+    """A pack asked for: the view it is of, and the pack once built (None until then).
+
+    The build reports its progress to the page, and Streamlit stops a run there once another is asked for (a unit
+    picked in the sidebar, a chart unticked, another page's link while the pack was being built): the leader saw
+    the progress bar vanish and the button again, no pack and no word of why. Put in the session before the build,
+    a pack still None on the next run says the build was stopped, for which view, and what to do."""
+
+    built_for: Filter
+    lang: str
+    specs: tuple[str, ...]
+    pack: briefing.BriefingPack | None = None
+    failed: bool = False  # the build raised (a render that failed), rather than being stopped
 
 
 def _stale_reason(

@@ -3,6 +3,7 @@ current data and empty templates as .xlsx."""
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -66,7 +67,32 @@ def _uploader_words(page: Page, limit_mb: int) -> str:
     return f"<style>:root{{--oversight-upload-button:{button};--oversight-upload-limit:{limit};}}</style>"
 
 
-_IMPORTED_KEY = "data.imported"  # the import's message, shown after the page reruns on the data it wrote
+_IMPORTED_KEY = "data.imported"  # the import's outcome, said after the page reruns on the data it wrote
+
+
+@dataclasses.dataclass
+class _Outcome:
+    """What an import or undo did, said on the Data page's next run, wherever the admin went meanwhile.
+
+    Streamlit stops a run at its next touch of ``st.session_state`` once another run is asked for (a click on another
+    page's link, or the button's second click, while the files were being written): the import was made, and the
+    bookkeeping after it was not. Back on the page the clerk read 文件、数据表或导入方式已更改，请重新点击“检查文件”
+    and no word of the import. So the session is touched only before
+    the commit: this object is put there first, and the commit's result is written into it, not into the session."""
+
+    done: str = ""
+    failed: str = ""
+
+
+def _say_outcome(key: str) -> None:
+    outcome = st.session_state.pop(key, None)
+    if outcome is None:
+        return
+    if outcome.done:
+        st.success(outcome.done)
+    elif outcome.failed:
+        st.error(outcome.failed)
+    # neither: the run stopped before the commit began; nothing was written, and the check stands or goes as it was
 
 
 def _chosen_inputs(uploads, table: str, mode: str) -> tuple:
@@ -82,8 +108,7 @@ def import_section(page: Page) -> None:
     from oversight.ingest import commit, import_plan, import_report
 
     st.subheader(page.t("data.ui.import_heading"), anchor=False)
-    if _IMPORTED_KEY in st.session_state:
-        st.success(st.session_state.pop(_IMPORTED_KEY))
+    _say_outcome(_IMPORTED_KEY)
     limit_mb = max(1, ingest.max_upload_bytes() // (1024 * 1024))
     st.html(_uploader_words(page, limit_mb))
     if roles.can_import(page.account):  # the only page whose session may send the server a file
@@ -127,7 +152,11 @@ def import_section(page: Page) -> None:
         # a check is of the files, table and mode it was run on: with another file added or 追加 chosen after it,
         # 确认导入 replaced the table from the file checked first and ignored the one added
         del st.session_state[_PLAN_KEY]
-        st.info(page.t("data.report.check_again"), icon=":material/fact_check:")
+        # no file at all: the box empties when its page is left (the clerk went to 总览 and came back), and
+        # "the files have changed" described nothing the clerk had done
+        st.info(
+            page.t("data.report.check_again" if uploads else "data.report.upload_again"), icon=":material/fact_check:"
+        )
         return
     for change in plan.changes.values():
         st.markdown("- " + import_report.change_line(change, page.lang, quote=safe_text.markdown))
@@ -187,17 +216,20 @@ def import_section(page: Page) -> None:
                 },
             )
 
+        # said after the page reruns on the new data (its header kept the old data date until the next click), and
+        # settled before the commit: see _Outcome
+        outcome = _Outcome()
+        st.session_state[_IMPORTED_KEY] = outcome
+        del st.session_state[_PLAN_KEY]  # the last touch of the session before the commit: a plan is applied once
         try:
             entry = commit.apply_import(
                 plan, user=page.account.username, before_commit=record, signed_in=_signed_in(page)
             )
         except Exception as error:  # the folder is left as it was; say so in the user's language
-            st.error(_commit_failure(page, error))
-            return
-        del st.session_state[_PLAN_KEY]
-        _remember_accounts(page)
-        # said after the page reruns on the new data: its header kept the old data date until the next click
-        st.session_state[_IMPORTED_KEY] = page.t("data.report.imported_here", id=entry.id)
+            outcome.failed = _commit_failure(page, error)
+        else:
+            _remember_accounts(page)
+            outcome.done = page.t("data.report.imported_here", id=entry.id)
         st.rerun()
 
 
@@ -236,8 +268,7 @@ def history_section(page: Page) -> None:
     from oversight.ingest import import_history, import_report
 
     st.subheader(page.t("data.ui.history_heading"), anchor=False)
-    if _UNDONE_KEY in st.session_state:
-        st.success(st.session_state.pop(_UNDONE_KEY))
+    _say_outcome(_UNDONE_KEY)
     entries = import_history.list_history(Path(page.folder))
     if entries.damaged:
         st.warning(safe_text.markdown(page.t("data.history.damaged", ids=i18n.listed(entries.damaged, page.lang))))
@@ -294,6 +325,8 @@ def _undo(page: Page, confirmed_id: str) -> None:
             "undo", account=page.account, address=address, details={"history": entry.id, "undoes": entry.undoes}
         )
 
+    outcome = _Outcome()  # settled before the undo, as an import's (see _Outcome)
+    st.session_state[_UNDONE_KEY] = outcome
     try:
         entry = commit.undo_last(
             Path(page.folder),
@@ -303,10 +336,10 @@ def _undo(page: Page, confirmed_id: str) -> None:
             signed_in=_signed_in(page),
         )
     except Exception as error:
-        st.error(_commit_failure(page, error, "undo"))
-        return
-    _remember_accounts(page)
-    st.session_state[_UNDONE_KEY] = page.t("data.report.undone", undoes=entry.undoes, id=entry.id)
+        outcome.failed = _commit_failure(page, error, "undo")
+    else:
+        _remember_accounts(page)
+        outcome.done = page.t("data.report.undone", undoes=entry.undoes, id=entry.id)
     st.rerun()
 
 
