@@ -104,10 +104,12 @@ def test_a_pack_stopped_by_a_filter_change_while_it_builds_says_so_and_builds_ag
     eventually(page, lambda: (gate / "building").exists(), bool, timeout=60)
     assert (gate / "building").exists(), "the click never reached the build"
     units = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first
+    (gate / "rerun_requested").unlink(missing_ok=True)
     pick_option(page, units, "省政府研究室")
     # the pick must reach the server before the build goes on, and nothing on the page shows that it has (the rerun it
-    # asks for waits for the build): a second, where the message takes milliseconds
-    page.wait_for_timeout(1000)
+    # asks for waits for the build): the server marks it at the gate
+    eventually(page, lambda: (gate / "rerun_requested").exists(), bool, timeout=60)
+    assert (gate / "rerun_requested").exists(), "the pick never reached the server"
     (gate / "go").touch()
 
     stopped = page.get_by_text("简报材料（全部9家综合监督单位；2020年第1季度至2020年第4季度）在生成完成前已中断")

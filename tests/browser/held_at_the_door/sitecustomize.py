@@ -4,7 +4,8 @@ build wait at their door.
 ``commit_changes`` (every import's and undo's write) touches ``committing``, ``build_briefing_pack`` touches
 ``building``, in the folder named by ``OVERSIGHT_TEST_GATE``; each then waits for the test to put ``go`` there: what a
 person does while a large import is written or a pack is built (click another page, pick a unit) happens at a known
-moment, not by a race the test may lose."""
+moment, not by a race the test may lose. A rerun the browser asked for (a unit picked) touches ``rerun_requested``
+once the server has it: nothing on the page shows that while a run is held."""
 
 from __future__ import annotations
 
@@ -32,7 +33,20 @@ def _hold(gate: Path, module_name: str, name: str, marker: str) -> None:
     setattr(module, name, held)
 
 
+def _mark_reruns(gate: Path) -> None:
+    from streamlit.runtime import app_session
+
+    requested = app_session.AppSession.request_rerun
+
+    def marked(self, client_state):
+        requested(self, client_state)
+        (gate / "rerun_requested").touch()
+
+    app_session.AppSession.request_rerun = marked
+
+
 if os.environ.get("OVERSIGHT_TEST_GATE"):
     _gate = Path(os.environ["OVERSIGHT_TEST_GATE"])
     _hold(_gate, "oversight.ingest.commit", "commit_changes", "committing")
     _hold(_gate, "oversight.briefing", "build_briefing_pack", "building")
+    _mark_reruns(_gate)
