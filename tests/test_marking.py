@@ -560,8 +560,8 @@ def test_one_units_heatmap_to_date_keeps_its_row_of_cells_whole(tmp_path, lang):
 
 
 def test_every_chart_of_the_pack_is_placed_at_the_texts_width(briefing_pack):
-    """The Word report and the PDF place a picture taller than 11 cm narrower (two charts to a page); the pack's
-    pictures are rendered no taller, so each prints its smallest text at 10 pt (the tallest at 9.2 pt before)."""
+    """The Word report and the PDF place a picture taller than report.PICTURE_MAX_HEIGHT_CM narrower; the pack's
+    pictures are rendered no taller, so each prints its smallest text at 10 pt (at 11 cm, the tallest at 9.2 pt)."""
     from oversight.briefing import report
 
     _, pack, _ = briefing_pack

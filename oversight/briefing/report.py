@@ -59,11 +59,10 @@ DESCRIPTION_CHARACTERS = 100
 # brief wrote no file at all, and a deck of 1,580 table slides is handed to nobody. Each list says how many there are
 # and where the whole one is: the ZIP's table (and the data page's download of the same name) holds every row.
 LISTED_ISSUES = 40
-# No chart's picture is placed taller than this in the Word report or the PDF: two of the tallest (12.1 cm across 16 cm,
-# names on two lines), or one beside a 11.1 cm one, with their captions and readings, did not fit a page together, and
-# the second left half a page blank. The pictures are rendered no taller (export.DOCUMENT_MAX_HEIGHT), so each is placed
-# 16 cm wide and its smallest text prints at 10 pt; a taller one would be placed narrower (its text under 10 pt).
-PICTURE_MAX_HEIGHT_CM = 11.0
+# No chart's picture is placed taller than this in the Word report or the PDF; a taller one would be placed narrower,
+# and its smallest text print under 10 pt. The tallest the pack renders (export.DOCUMENT_MAX_HEIGHT, 12.1 cm across
+# 16 cm) is placed at the text's width: at 11 cm it was narrowed to 14.5 cm and its text printed at 9.2 pt.
+PICTURE_MAX_HEIGHT_CM = 12.2
 
 
 def picture_width_cm(pixel_size: tuple[int, int], text_width_cm: float = 16.0) -> float:
