@@ -368,6 +368,23 @@ def test_json_output_stays_parseable_when_pushing(settings_path, capsys):
     assert status == 0 and json.loads(out)["as_of"] == AS_OF and "已推送" in err
 
 
+def test_a_push_that_went_is_the_same_record_on_stderr_under_json(settings_path, capsys):
+    """--json puts the channels' lines on stderr, where every sentence is ended: 已推送<TAB>…（第 1 次尝试） gained a 。
+    there that the same record on standard output has not."""
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver))
+        status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+        assert status == 0
+        records = [line for line in out.splitlines() if "\t" in line]
+        assert records == [
+            "已推送\twecom-group\talerts\t2020-11-08/all（第 1 次尝试）",
+            "已推送\tdingtalk-group\talerts\t2020-11-08/all（第 1 次尝试）",
+        ]
+        status, out, err = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--json", "--force")
+    assert status == 0 and json.loads(out)["as_of"] == AS_OF
+    assert err.splitlines() == records
+
+
 # ---------------------------------------------------------------- scope
 
 

@@ -37,6 +37,51 @@ def test_the_rule(text, lang, ended):
     assert stderr.finished(text, lang) == (text if ended is None else ended)
 
 
+@pytest.mark.parametrize(
+    ("text", "lang", "ended"),
+    [
+        # an ending in the other language's punctuation, or inside a bracket or quote, is an ending: no “.。” or “。。”
+        ("无法写入 /x/a.xlsx：Connection refused.", "zh", None),
+        ("Could not write /x/a.xlsx: 设备上没有空间。", "en", None),
+        ("页面上写着“请先导入。”", "zh", None),
+        ("(It was sent once already.)", "en", None),
+        # a line ending in what a reader copies: a stop after it would be copied with it
+        ("The data file's name must be in lower case, or it is not read: rename it issues.xlsx", "en", None),
+        ("数据文件的文件名须为小写，否则不会读取：请将它改名为 issues.xlsx", "zh", None),
+        ("请将它改名为issues.xlsx", "zh", None),
+        ("日志文件：/srv/oversight/audit.jsonl", "zh", None),
+        ("Log file: C:\\oversight\\audit.jsonl", "en", None),
+        ("Copy the webhook again from https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abc", "en", None),
+        ("the mail server refused the sender office@example.cn", "en", None),
+        ("标准输入不是终端，无法提示输入密码；请加 --password-stdin", "zh", None),
+        ("Keep the users file outside the repository: set OVERSIGHT_USERS_FILE", "en", None),
+        ("未知单位编码：X1、X2", "zh", None),
+        ("Unknown unit ID(s): X1, X2", "en", None),
+        ("oversight import: error: unrecognized arguments: --mod", "en", None),
+        # words after a colon, a number, a closing bracket or quote: a sentence, ended
+        ("无法写入 /x/a.xlsx：权限不足，请检查", "zh", "无法写入 /x/a.xlsx：权限不足，请检查。"),
+        ("问题：权限、磁盘", "zh", "问题：权限、磁盘。"),
+        (
+            "Unknown role “boss”: choose one of admin, leader, unit",
+            "en",
+            "Unknown role “boss”: choose one of admin, leader, unit.",
+        ),
+        (
+            "The password is too long (at most 128 characters)",
+            "en",
+            "The password is too long (at most 128 characters).",
+        ),
+        ("文件“/x/a.xlsx”无法读取", "zh", "文件“/x/a.xlsx”无法读取。"),
+        ("Open “issues.xlsx”", "en", "Open “issues.xlsx”."),
+        ("The limit is 2.5", "en", "The limit is 2.5."),
+        ("{where} answered HTTP 500", "en", "{where} answered HTTP 500."),
+    ],
+)
+def test_no_ending_doubled_and_none_after_what_a_reader_copies(text, lang, ended):
+    assert stderr.finished(text, lang) == (text if ended is None else ended)
+    assert stderr.is_finished(stderr.finished(text, lang), lang)
+
+
 def _writes_to_stderr(node: ast.AST) -> bool:
     """A call that writes to sys.stderr itself: ``print(..., file=sys.stderr)`` or ``sys.stderr.write(...)``."""
     if not isinstance(node, ast.Call):

@@ -35,12 +35,12 @@ def test_a_missing_value_is_told_in_chinese(capsys):
 @pytest.mark.parametrize(
     ("argv", "last_line"),
     [
-        (["brief", "--bogus"], "python -m oversight：错误：无法识别的参数：--bogus。"),
+        (["brief", "--bogus"], "python -m oversight：错误：无法识别的参数：--bogus"),  # no 。 to copy with it
         (
             ["validate", "--mode", "x", "f.xlsx"],
             "python -m oversight validate：错误：参数 --mode：“x”不是可选的值（可选：replace、append）。",
         ),
-        (["template", "--table", "meetings"], "python -m oversight template：错误：缺少必需的参数：--out。"),
+        (["template", "--table", "meetings"], "python -m oversight template：错误：缺少必需的参数：--out"),
         (
             [],
             "python -m oversight：错误：缺少必需的参数：{sample,validate,import,history,undo,template,user,brief,alerts}。",

@@ -249,7 +249,11 @@ def test_a_password_is_never_a_plain_argument(monkeypatch, capsys):
     [
         (["x1", "--role", "chief"], "good-pass-1", "Unknown role “chief”: choose one of admin, leader, unit."),
         (["x1", "--role", "unit"], "good-pass-1", "A “unit” account needs at least one unit (--unit)."),
-        (["x1", "--role", "unit", "--unit", "province_hq"], "good-pass-1", "Unknown unit ID(s): province_hq."),
+        (
+            ["x1", "--role", "unit", "--unit", "province_hq"],
+            "good-pass-1",
+            "Unknown unit ID(s): province_hq",
+        ),  # a list of IDs: no stop to copy
         (["x1", "--role", "leader"], "short", "The password is too short: at least 8 characters."),
         (["x1", "--role", "leader"], "", "The password must not be empty."),
     ],

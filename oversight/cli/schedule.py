@@ -282,9 +282,9 @@ def _push(
 def _print_outcomes(outcomes, kind: str, period: str, lang: str, out) -> None:  # noqa: ANN001 — delivery.Outcome
     """A line per channel: on ``out`` what went as asked, on stderr what did not."""
     for outcome in outcomes:
-        if outcome.status in _NOT_DONE or out is sys.stderr:
+        if outcome.status in _NOT_DONE:
             stderr.say(outcome.line(kind, period, lang), lang)
-        else:
+        else:  # as asked: the same record wherever it goes (--json puts it on stderr), as on standard output
             print(outcome.line(kind, period, lang), file=out)
 
 
