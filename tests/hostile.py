@@ -605,7 +605,7 @@ CORPUS: list[Hostile] = [
             "Check passed: ready to import.",
         ],
         [  # no --mode: the import these arguments would make is refused for the rows it removes, and validate says so
-            "Meetings: replacing the whole table would remove 573 existing rows (the file does not hold them)",
+            "Meetings: replacing the whole table would remove 573 existing rows (the file does not hold them).",
             "Give --mode when importing: --mode append to add the file's records, --mode replace to replace the whole "
             "table (without it, nothing is imported).",
         ],

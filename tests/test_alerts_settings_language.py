@@ -167,8 +167,8 @@ def test_the_command_line_says_it_in_english_when_asked(tmp_path, capsys):
     path = settings_file(tmp_path, '[rules.due_soon]\ndays = "thirty"\n')
     assert main(["alerts", "--settings", str(path), "--lang", "en"]) == 1
     assert capsys.readouterr().err.strip() == (
-        f'The alerts settings file {path} has a problem: rules.due_soon.days: expected a whole number, got "thirty"'
+        f'The alerts settings file {path} has a problem: rules.due_soon.days: expected a whole number, got "thirty".'
     )
     missing = tmp_path / "none.toml"
     assert main(["alerts", "--settings", str(missing), "--lang", "en"]) == 1
-    assert capsys.readouterr().err.strip().endswith(f"{missing} has a problem: --settings: the file does not exist")
+    assert capsys.readouterr().err.strip().endswith(f"{missing} has a problem: --settings: the file does not exist.")

@@ -114,7 +114,7 @@ def test_on_a_nearly_full_disk_nothing_is_lost_and_the_refusal_is_a_sentence(
     one = write_xlsx(tmp_path / "one.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]})
     assert main(["import", str(one), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 2
     captured = capsys.readouterr()
-    assert captured.err.strip() == "the disk is full; nothing was written and the data is unchanged"
+    assert captured.err.strip() == "The disk is full; nothing was written and the data is unchanged."
     assert "Traceback" not in captured.err
     assert hash_tree(folder) == before
     assert list(checked_folder.read_folder(folder)["meetings"]["meeting_id"]) == list(expected.meetings["meeting_id"])

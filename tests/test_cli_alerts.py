@@ -347,7 +347,7 @@ def test_a_webhook_that_redirects_is_tried_once_and_exits_1_which_no_timer_resta
         assert err.strip() == (
             f"推送失败\twecom-group\talerts\t2020-11-08/all：{webhook} 返回了转向（HTTP 302），但未给出转向地址；"
             "未跟随，消息未送达：请核对 webhook 地址（从群机器人设置中重新复制）。这是设置文件的问题，重试无用，"
-            "本次未再尝试，定时任务也不会自动重跑：改正设置后再运行"
+            "本次未再尝试，定时任务也不会自动重跑：改正设置后再运行。"
         )
         receiver.replies[:] = [(302, {})]
         status, _, err = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--lang", "en")
@@ -366,6 +366,23 @@ def test_json_output_stays_parseable_when_pushing(settings_path, capsys):
         write_settings(settings_path, robots(receiver))
         status, out, err = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--json")
     assert status == 0 and json.loads(out)["as_of"] == AS_OF and "已推送" in err
+
+
+def test_a_push_that_went_is_the_same_record_on_stderr_under_json(settings_path, capsys):
+    """--json puts the channels' lines on stderr, where every sentence is ended: 已推送<TAB>…（第 1 次尝试） gained a 。
+    there that the same record on standard output has not."""
+    with RobotReceiver() as receiver:
+        write_settings(settings_path, robots(receiver))
+        status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+        assert status == 0
+        records = [line for line in out.splitlines() if "\t" in line]
+        assert records == [
+            "已推送\twecom-group\talerts\t2020-11-08/all（第 1 次尝试）",
+            "已推送\tdingtalk-group\talerts\t2020-11-08/all（第 1 次尝试）",
+        ]
+        status, out, err = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--json", "--force")
+    assert status == 0 and json.loads(out)["as_of"] == AS_OF
+    assert err.splitlines() == records
 
 
 # ---------------------------------------------------------------- scope
@@ -796,7 +813,7 @@ def test_an_audit_log_that_fills_once_a_push_went_out_says_what_went_out_and_the
         assert "Pushed\twecom-group\talerts\t2020-11-08/all (attempt 1)" in out
         assert err.strip() == (
             "The audit log cannot be written: the pushes listed above went out, and no further channel was tried, "
-            "so that every push is recorded; once the log can be written, run the command again"
+            "so that every push is recorded; once the log can be written, run the command again."
         )
         assert [(e["details"]["channel"], e["details"]["status"]) for e in _audit_pushes()] == [
             ("wecom-group", "sending")
@@ -852,9 +869,9 @@ def test_a_push_whose_first_audit_line_cannot_be_written_is_not_sent_and_the_log
         assert receiver.requests == []
     assert status == 1
     assert err.strip() == (
-        "The audit log cannot be written; so that every action is recorded, this one was not carried out\n"
+        "The audit log cannot be written; so that every action is recorded, this one was not carried out.\n"
         "The audit log: /dev/full (the disk is full); an administrator should make it writable or free its disk, "
-        "then run the command again"
+        "then run the command again."
     )
 
 

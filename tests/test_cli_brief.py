@@ -301,7 +301,7 @@ def test_a_folder_in_a_files_place_is_refused_before_any_file_is_written(private
     argv = ["brief", "--from", "2020Q4", "--to", "2020Q4", "--format", "pptx,zip", "--out", str(tmp_path)]
     assert main(argv) == 1
     out = capsys.readouterr()
-    assert out.out == "" and out.err.strip() == f"无法写入 {in_the_way}：这是一个文件夹"
+    assert out.out == "" and out.err.strip() == f"无法写入 {in_the_way}：这是一个文件夹。"
     assert [p.name for p in tmp_path.iterdir()] == [in_the_way.name]  # no PPTX, no temporary
     assert audit.read_audit(action="download") == [] and audit.read_audit(action="download_failed") == []
 
@@ -326,7 +326,9 @@ def test_a_file_that_cannot_be_written_leaves_none_and_no_download_line(
     argv = ["brief", "--from", "2020Q4", "--to", "2020Q4", "--format", "pptx,docx", "--out", str(out_folder)]
     assert main(argv) == 1
     out = capsys.readouterr()
-    assert out.out == "" and out.err.strip() == f"无法写入 {out_folder / '派驻监督工作简报_2020Q4.docx'}：磁盘空间不足"
+    assert (
+        out.out == "" and out.err.strip() == f"无法写入 {out_folder / '派驻监督工作简报_2020Q4.docx'}：磁盘空间不足。"
+    )
     assert list(out_folder.iterdir()) == []
     assert audit.read_audit(action="download") == []
     (failed,) = audit.read_audit(action="download_failed")
@@ -356,7 +358,7 @@ def test_a_rename_refused_midway_lists_the_file_delivered_and_audits_the_other(
     out = capsys.readouterr()
     pptx, docx = out_folder / "派驻监督工作简报_2020Q4.pptx", out_folder / "派驻监督工作简报_2020Q4.docx"
     assert out.out.split("\t")[:2] == ["pptx", str(pptx)] and len(out.out.splitlines()) == 1
-    assert out.err.strip() == f"无法写入 {docx}：没有写入权限"
+    assert out.err.strip() == f"无法写入 {docx}：没有写入权限。"
     assert [p.name for p in out_folder.iterdir()] == [pptx.name]  # the docx's temporary is not left behind
     (download,) = audit.read_audit(action="download")
     (failed,) = audit.read_audit(action="download_failed")

@@ -28,6 +28,15 @@ A_FILE = {
     "zh": "数据文件夹是一个文件，不是文件夹：{folder}（请检查 OVERSIGHT_DATA_DIR）",
     "en": "the data folder is a file, not a folder: {folder} (check OVERSIGHT_DATA_DIR)",
 }
+# the lines the commands print on stderr: sentences, opened and ended
+SAID_MISSING = {
+    "zh": "数据文件夹不存在：{folder}（请检查 OVERSIGHT_DATA_DIR）。\n",
+    "en": "The data folder does not exist: {folder} (check OVERSIGHT_DATA_DIR).\n",
+}
+SAID_A_FILE = {
+    "zh": "数据文件夹是一个文件，不是文件夹：{folder}（请检查 OVERSIGHT_DATA_DIR）。\n",
+    "en": "The data folder is a file, not a folder: {folder} (check OVERSIGHT_DATA_DIR).\n",
+}
 COMMANDS = {
     "history": ["history"],
     "import": ["import", MEETINGS, "--table", "meetings", "--mode", "append"],
@@ -54,11 +63,11 @@ def test_a_mistyped_data_folder_is_named_and_not_made(capsys, tmp_path, monkeypa
         argv += ["--out", str(tmp_path / "out")]
     assert main(argv) == 1
     captured = capsys.readouterr()
-    assert captured.err == MISSING[lang].format(folder=folder) + "\n"
+    assert captured.err == SAID_MISSING[lang].format(folder=folder)
     assert captured.out == "" and "Traceback" not in captured.err
     assert not folder.exists()
     assert main(argv) == 1  # and again: the first run made nothing that the second would read
-    assert capsys.readouterr().err == MISSING[lang].format(folder=folder) + "\n"
+    assert capsys.readouterr().err == SAID_MISSING[lang].format(folder=folder)
     assert not folder.exists()
 
 
@@ -75,7 +84,7 @@ def test_a_data_folder_that_is_a_file_is_named_as_a_file(capsys, tmp_path, monke
         argv += ["--out", str(tmp_path / "out")]
     assert main(argv) == 1
     captured = capsys.readouterr()
-    assert captured.err == A_FILE[lang].format(folder=folder) + "\n"
+    assert captured.err == SAID_A_FILE[lang].format(folder=folder)
     assert captured.out == "" and "Traceback" not in captured.err
     assert folder.read_text(encoding="utf-8") == "编号\n"
     assert sorted(path.name for path in tmp_path.iterdir()) == ["issues.csv"]
@@ -157,7 +166,7 @@ def test_a_data_folder_that_is_a_file_as_a_user_meets_it(tmp_path):
     folder.write_text("x", encoding="utf-8")
     result = _run("import", MEETINGS, "--table", "meetings", "--mode", "append", OVERSIGHT_DATA_DIR=str(folder))
     assert (result.returncode, result.stdout) == (1, "")
-    assert result.stderr == A_FILE["zh"].format(folder=folder) + "\n"
+    assert result.stderr == SAID_A_FILE["zh"].format(folder=folder)
 
 
 @pytest.mark.parametrize("command", [["import", MEETINGS, "--table", "meetings"], ["undo"]])
@@ -168,17 +177,17 @@ def test_an_unexpected_failure_is_one_sentence_without_a_traceback(tmp_path, com
     (folder / folder_lock.LOCK_FILE).mkdir()  # the lock cannot be opened: an error no sentence foresees
     before = _tree(folder)
     result = _run(*command, OVERSIGHT_DATA_DIR=str(folder))
-    assert (result.returncode, result.stderr) == (2, "处理失败（IsADirectoryError），数据未作任何改动\n")
+    assert (result.returncode, result.stderr) == (2, "处理失败（IsADirectoryError），数据未作任何改动。\n")
     assert _tree(folder) == before
     english = _run(*command, "--lang", "en", OVERSIGHT_DATA_DIR=str(folder))
-    assert english.stderr == "processing failed (IsADirectoryError); the data was left unchanged\n"
+    assert english.stderr == "Processing failed (IsADirectoryError); the data was left unchanged.\n"
     debugged = _run(*command, OVERSIGHT_DATA_DIR=str(folder), OVERSIGHT_DEBUG="1")
     assert debugged.returncode == 1 and "Traceback" in debugged.stderr and "IsADirectoryError" in debugged.stderr
 
 
 ENCODING = (
     "the terminal's character encoding (ascii) cannot show this text; set PYTHONIOENCODING=utf-8 or a UTF-8 locale "
-    "(LANG=C.UTF-8) and try again\n"
+    "(LANG=C.UTF-8) and try again.\n"
 )
 
 

@@ -87,7 +87,7 @@ def test_brief_says_why_it_could_not_write_in_words(tmp_path, capsys, monkeypatc
     assert main(["brief", "--format", "pdf", "--out", "/sys/oversight-brief", "--lang", "en"]) == 1
     # (a line before it may say the data stop short of the year just over: the sample's 2020 against today's date)
     assert capsys.readouterr().err.strip().splitlines()[-1] == (
-        "Could not write /sys/oversight-brief: no permission to write there"
+        "Could not write /sys/oversight-brief: no permission to write there."
     )
     # nothing was handed over, so no download line: one line says which files were not written, and why
     from oversight.auth import audit

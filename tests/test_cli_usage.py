@@ -29,24 +29,24 @@ def usage_error(capsys, *argv: str) -> str:
 def test_a_missing_value_is_told_in_chinese(capsys):
     err = usage_error(capsys, "brief", "--from")
     assert err.startswith("用法：python -m oversight brief ")
-    assert err.splitlines()[-1] == "python -m oversight brief：错误：参数 --from：缺少取值"
+    assert err.splitlines()[-1] == "python -m oversight brief：错误：参数 --from：缺少取值。"
 
 
 @pytest.mark.parametrize(
     ("argv", "last_line"),
     [
-        (["brief", "--bogus"], "python -m oversight：错误：无法识别的参数：--bogus"),
+        (["brief", "--bogus"], "python -m oversight：错误：无法识别的参数：--bogus"),  # no 。 to copy with it
         (
             ["validate", "--mode", "x", "f.xlsx"],
-            "python -m oversight validate：错误：参数 --mode：“x”不是可选的值（可选：'replace', 'append'）",
+            "python -m oversight validate：错误：参数 --mode：“x”不是可选的值（可选：replace、append）。",
         ),
         (["template", "--table", "meetings"], "python -m oversight template：错误：缺少必需的参数：--out"),
         (
             [],
-            "python -m oversight：错误：缺少必需的参数：{sample,validate,import,history,undo,template,user,brief,alerts}",
+            "python -m oversight：错误：缺少必需的参数：{sample,validate,import,history,undo,template,user,brief,alerts}。",
         ),
-        (["alerts", "--due-within", "x"], "python -m oversight alerts：错误：参数 --due-within：“x”不是有效的取值"),
-        (["alerts", "--json=yes"], "python -m oversight alerts：错误：参数 --json：此选项不带取值（给了 'yes'）"),
+        (["alerts", "--due-within", "x"], "python -m oversight alerts：错误：参数 --due-within：“x”不是有效的取值。"),
+        (["alerts", "--json=yes"], "python -m oversight alerts：错误：参数 --json：此选项不带取值（给了 'yes'）。"),
     ],
 )
 def test_usage_mistakes_are_told_in_chinese(capsys, argv, last_line):
@@ -56,9 +56,9 @@ def test_usage_mistakes_are_told_in_chinese(capsys, argv, last_line):
 def test_english_when_asked_for(capsys):
     err = usage_error(capsys, "brief", "--lang", "en", "--from")
     assert err.startswith("usage: python -m oversight brief ")
-    assert err.splitlines()[-1] == "python -m oversight brief: error: argument --from: expected one argument"
+    assert err.splitlines()[-1] == "python -m oversight brief: error: argument --from: expected one argument."
     err = usage_error(capsys, "validate", "--lang=en", "--mode", "x", "f.xlsx")
-    assert "argument --mode: invalid choice: 'x'" in err
+    assert "argument --mode: invalid choice: “x”" in err
 
 
 def test_help_headings_follow_the_language(capsys):
@@ -99,7 +99,7 @@ def test_lang_before_the_command_is_read(capsys, tmp_path, monkeypatch):
     assert "Oversight tools" in out
     err = usage_error(capsys, "--lang", "en", "bogus")
     assert err.splitlines()[-1].startswith("python -m oversight: error: argument ")
-    assert "invalid choice: 'bogus'" in err
+    assert "invalid choice: “bogus”" in err
     # and the command runs in it: a bad file reported in English
     data = tmp_path / "data"
     shutil.copytree(Path(__file__).resolve().parent.parent / "data", data)

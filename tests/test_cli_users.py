@@ -130,15 +130,15 @@ def test_no_account_changes_without_its_audit_line(monkeypatch, capsys, private_
     assert add(monkeypatch, "mallory", "--role", "admin") == 1
     # the log's file named on a line of its own, with the reason and what to do: the sentence alone named none
     assert capsys.readouterr().err.strip() == (
-        f"审计日志无法写入，为保证每项操作都有记录，本次操作未执行\n审计日志：{blocked}（这是一个文件夹）；"
-        "请管理员使其可写入或清理其所在磁盘后再运行本命令"
+        f"审计日志无法写入，为保证每项操作都有记录，本次操作未执行。\n审计日志：{blocked}（这是一个文件夹）；"
+        "请管理员使其可写入或清理其所在磁盘后再运行本命令。"
     )
     prompts(monkeypatch, "brand-new-pass", "brand-new-pass")
     assert main(["user", "passwd", "lead", "--lang", "en"]) == 1
     assert capsys.readouterr().err.strip() == (
-        "The audit log cannot be written; so that every action is recorded, this one was not carried out\n"
+        "The audit log cannot be written; so that every action is recorded, this one was not carried out.\n"
         f"The audit log: {blocked} (it is a folder); an administrator should make it writable or free its disk, "
-        "then run the command again"
+        "then run the command again."
     )
     assert main(["user", "remove", "lead"]) == 1
     assert users.read_bytes() == before
@@ -159,8 +159,8 @@ def test_an_audit_line_refused_after_the_check_takes_the_account_change_back(
     captured = capsys.readouterr()
     assert captured.out == ""  # no 已新增账号 for an account that is not there
     assert captured.err.strip() == (
-        "审计日志无法写入，为保证每项操作都有记录，本次操作未执行\n审计日志：/dev/full（磁盘空间不足）；"
-        "请管理员使其可写入或清理其所在磁盘后再运行本命令"
+        "审计日志无法写入，为保证每项操作都有记录，本次操作未执行。\n审计日志：/dev/full（磁盘空间不足）；"
+        "请管理员使其可写入或清理其所在磁盘后再运行本命令。"
     )
     stdin(monkeypatch, "brand-new-pass\n")
     assert main(["user", "passwd", "lead", "--password-stdin"]) == 1
@@ -200,11 +200,11 @@ def test_the_prompt_asks_twice_and_refuses_a_mismatch(monkeypatch, capsys):
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [
-        ("zh", "标准输入不是终端，无法提示输入密码；请加 --password-stdin，从标准输入的第一行读取密码"),
+        ("zh", "标准输入不是终端，无法提示输入密码；请加 --password-stdin，从标准输入的第一行读取密码。"),
         (
             "en",
             "Standard input is not a terminal, so no password can be asked for; add --password-stdin to read it "
-            "from the first line of standard input",
+            "from the first line of standard input.",
         ),
     ],
 )
@@ -232,7 +232,7 @@ def test_a_piped_password_for_import_without_password_stdin_is_refused_with_the_
     captured = capsys.readouterr()
     assert captured.err == (
         "Standard input is not a terminal, so no password can be asked for; add --password-stdin to read it "
-        "from the first line of standard input\n"
+        "from the first line of standard input.\n"
     )
     assert asked == [] and not (data_folder / ".history").exists()
 
@@ -247,11 +247,15 @@ def test_a_password_is_never_a_plain_argument(monkeypatch, capsys):
 @pytest.mark.parametrize(
     "argv, password, message",
     [
-        (["x1", "--role", "chief"], "good-pass-1", "Unknown role “chief”: choose one of admin, leader, unit"),
-        (["x1", "--role", "unit"], "good-pass-1", "A “unit” account needs at least one unit (--unit)"),
-        (["x1", "--role", "unit", "--unit", "province_hq"], "good-pass-1", "Unknown unit ID(s): province_hq"),
-        (["x1", "--role", "leader"], "short", "The password is too short: at least 8 characters"),
-        (["x1", "--role", "leader"], "", "The password must not be empty"),
+        (["x1", "--role", "chief"], "good-pass-1", "Unknown role “chief”: choose one of admin, leader, unit."),
+        (["x1", "--role", "unit"], "good-pass-1", "A “unit” account needs at least one unit (--unit)."),
+        (
+            ["x1", "--role", "unit", "--unit", "province_hq"],
+            "good-pass-1",
+            "Unknown unit ID(s): province_hq",
+        ),  # a list of IDs: no stop to copy
+        (["x1", "--role", "leader"], "short", "The password is too short: at least 8 characters."),
+        (["x1", "--role", "leader"], "", "The password must not be empty."),
     ],
 )
 def test_add_refuses_with_a_clear_message(monkeypatch, capsys, argv, password, message):
@@ -268,12 +272,12 @@ def test_unit_ids_are_checked_against_the_data(monkeypatch, capsys, data_folder)
 
 def test_duplicates_and_unknown_users(monkeypatch, capsys, admins):
     assert add(monkeypatch, "BOSS", "--role", "leader", "--lang", "en") == 1
-    assert capsys.readouterr().err.strip() == "Account “boss” already exists"
+    assert capsys.readouterr().err.strip() == "Account “boss” already exists."
     assert main(["user", "remove", "ghost"]) == 1
-    assert capsys.readouterr().err.strip() == "账号“ghost”不存在"
+    assert capsys.readouterr().err.strip() == "账号“ghost”不存在。"
     stdin(monkeypatch, "good-pass-1\n")
     assert main(["user", "passwd", "ghost", "--password-stdin", "--lang", "en"]) == 1
-    assert capsys.readouterr().err.strip() == "There is no account “ghost”"
+    assert capsys.readouterr().err.strip() == "There is no account “ghost”."
 
 
 def test_set_changes_role_and_units_keeping_the_password_and_audits_from_what_to_what(monkeypatch, capsys, data_folder):
@@ -372,7 +376,7 @@ def test_an_oidc_only_account(monkeypatch, capsys):
     assert main(["user", "add", "sso", "--role", "leader", "--no-password", "--lang", "en"]) == 1
     assert capsys.readouterr().err.strip() == (
         "An account without a password signs in through single sign-on (OIDC) only: give its e-mail with --email,"
-        " or set a password (leave out --no-password)"
+        " or set a password (leave out --no-password)."
     )
     assert main(["user", "add", "sso", "--role", "leader", "--no-password", "--email", "SSO@gov.example"]) == 0
     records = accounts.load_users()
@@ -385,7 +389,7 @@ def test_no_password_without_an_email_says_what_is_missing(capsys, private_paths
     --email it was refused as 密码不能为空 / "the password must not be empty", though no password was asked for."""
     assert main(["user", "add", "lead", "--role", "leader", "--no-password"]) == 1
     assert capsys.readouterr().err.strip() == (
-        "不设密码的账号只能通过单点登录（OIDC）登录，须用 --email 给出其邮箱；否则请设密码（去掉 --no-password）"
+        "不设密码的账号只能通过单点登录（OIDC）登录，须用 --email 给出其邮箱；否则请设密码（去掉 --no-password）。"
     )
     assert main(["user", "add", "lead", "--role", "leader", "--no-password", "--lang", "en"]) == 1
     assert "give its e-mail with --email" in capsys.readouterr().err
@@ -463,7 +467,7 @@ def test_with_accounts_import_needs_an_admin(monkeypatch, data_folder, tmp_path,
         )
         == 3
     )
-    assert capsys.readouterr().err.strip() == "Wrong user name or password"
+    assert capsys.readouterr().err.strip() == "Wrong user name or password."
 
     stdin(monkeypatch, "leader-pass-1\n")
     assert (
@@ -484,7 +488,7 @@ def test_with_accounts_import_needs_an_admin(monkeypatch, data_folder, tmp_path,
         )
         == 3
     )
-    assert capsys.readouterr().err.strip() == "Account “lead” is not an admin and may not import or undo"
+    assert capsys.readouterr().err.strip() == "Account “lead” is not an admin and may not import or undo."
     assert table_files(data_folder) == before  # nothing refused touched the data
     assert not (data_folder / ".history").exists()
 

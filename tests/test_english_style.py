@@ -75,7 +75,7 @@ def test_every_line_the_cli_prints_opens_with_a_capital(capsys, monkeypatch, tmp
     assert main(["--lang", "en", "user", "add", "clerk", "--role", "leader", "--password-stdin"]) == 0
     assert capsys.readouterr().out.strip() == "Account “clerk” added (leader)"
     assert main(["--lang", "en", "user", "remove", "ghost"]) == 1
-    assert capsys.readouterr().err.strip() == "There is no account “ghost”"
+    assert capsys.readouterr().err.strip() == "There is no account “ghost”."
 
 
 def test_the_capital_check_finds_what_it_is_for():

@@ -211,9 +211,9 @@ def test_an_import_whose_audit_line_cannot_be_written_changes_nothing(data_folde
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 2
     err = capsys.readouterr().err
     assert err.strip() == (
-        "The audit log cannot be written; so that every action is recorded, this one was not carried out\n"
+        "The audit log cannot be written; so that every action is recorded, this one was not carried out.\n"
         "The audit log: /dev/full (the disk is full); an administrator should make it writable or free its disk, "
-        "then run the command again"
+        "then run the command again."
     )
     assert hash_tree(data_folder) == before
     assert import_history.list_history(data_folder) == []
@@ -229,7 +229,7 @@ def test_a_full_disk_while_writing_the_data_is_a_sentence_and_changes_nothing(
     monkeypatch.setattr(commit, "stage_file", full)
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 2
     captured = capsys.readouterr()
-    assert captured.err.strip() == "the disk is full; nothing was written and the data is unchanged"
+    assert captured.err.strip() == "The disk is full; nothing was written and the data is unchanged."
     assert str(data_folder) not in captured.err and "Traceback" not in captured.err
     assert hash_tree(data_folder) == before
     assert [line["action"] for line in audit.read_audit()] == []  # the audit line comes after staging
@@ -259,7 +259,7 @@ def test_an_undo_on_a_full_disk_frees_the_cache_and_goes_ahead(data_folder, tmp_
     table_cache.clear(data_folder)
     before = hash_tree(data_folder)
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 2
-    assert capsys.readouterr().err.strip() == "the disk is full; nothing was written and the data is unchanged"
+    assert capsys.readouterr().err.strip() == "The disk is full; nothing was written and the data is unchanged."
     assert hash_tree(data_folder) == before
 
 
@@ -297,7 +297,7 @@ def test_a_ledger_open_in_excel_is_not_replaced_under_it(data_folder, tmp_path, 
     (data_folder / owner).write_bytes(b"\x0ewang\x00")
     before = hash_tree(data_folder)
     assert main(["undo", "--lang", lang]) == 1
-    assert capsys.readouterr().err.strip().endswith(said)
+    assert capsys.readouterr().err.strip().endswith(said + {"zh": "。", "en": "."}[lang])  # a sentence on its own
     assert hash_tree(data_folder) == before
     assert [line["action"] for line in audit.read_audit()] == ["import"]
     # opened in Excel between the check and the commit: refused by the commit, under the folder's lock
@@ -319,13 +319,13 @@ def test_a_ledger_open_in_excel_is_not_replaced_under_it(data_folder, tmp_path, 
         (
             "zh",
             "数据文件夹中的 .history 文件夹不可写入（只读，或运行看板的账户无写入权限），数据未作任何改动；"
-            "请管理员检查该文件夹的权限",
+            "请管理员检查该文件夹的权限。",
         ),
         (
             "en",
-            "the folder .history in the data folder cannot be written to (read-only, or the account running the "
+            "The folder .history in the data folder cannot be written to (read-only, or the account running the "
             "dashboard may not write there); nothing was changed. An administrator should check that folder's "
-            "permissions",
+            "permissions.",
         ),
     ],
 )
@@ -743,13 +743,13 @@ def test_the_folders_lock_made_by_one_account_is_taken_by_another(data_folder, t
         (
             "zh",
             "数据文件夹的写入锁文件 .oversight.lock 无法打开（它属于另一个账户，且运行看板的账户无权读取），数据未作任何改动；"
-            "请管理员让该账户可以读写它，或在没有导入进行时删除它",
+            "请管理员让该账户可以读写它，或在没有导入进行时删除它。",
         ),
         (
             "en",
-            "the data folder's lock file .oversight.lock cannot be opened (another account's, which the account running "
+            "The data folder's lock file .oversight.lock cannot be opened (another account's, which the account running "
             "the dashboard may not read); nothing was changed. An administrator should let that account read and write "
-            "it, or delete it while no import is running",
+            "it, or delete it while no import is running.",
         ),
     ],
 )

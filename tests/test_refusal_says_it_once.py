@@ -82,7 +82,9 @@ def test_history_with_only_a_damaged_entry_does_not_say_there_are_none(tmp_path,
     out, err = capsys.readouterr()
     assert out == ""
     assert i18n.t("data.history.empty", lang) not in out + err
-    assert err.strip() == i18n.t("data.history.damaged", lang, ids=only.id)
+    said = i18n.t("data.history.damaged", lang, ids=only.id)
+    # a sentence, ended; the English one ends in the folder's name .history, which a full stop would be copied with
+    assert err.strip() == {"zh": f"{said}。", "en": said}[lang]
 
 
 def test_the_data_page_with_only_a_damaged_entry_names_it_and_not_no_imports(tmp_path, monkeypatch):

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from pathlib import Path
 
 from oversight import config
-from oversight.cli import options
+from oversight.cli import options, stderr
 from oversight.cli.usage_language import help_text, path_argument
 from oversight.contract.schema import TABLES
 from oversight.core import i18n
@@ -35,7 +34,7 @@ def _run_validate(args: argparse.Namespace) -> int:
         print(import_report.render_plan(plan, args.lang, checked_only=True))
     removing = _rows_a_default_replace_removes(plan, args) if plan.ok else []
     if removing:  # what `import` with the same arguments refuses: "检查通过" alone promised an import it would not make
-        print("\n".join([*removing, i18n.t("data.cli.validate.give_the_mode", args.lang)]), file=sys.stderr)
+        stderr.say("\n".join([*removing, i18n.t("data.cli.validate.give_the_mode", args.lang)]), args.lang)
     return 0 if plan.ok or (plan.unchanged and not plan.problems) else 1
 
 
@@ -72,7 +71,7 @@ def _run_import(args: argparse.Namespace) -> int:
             return 1
         removing = _rows_a_default_replace_removes(plan, args)
         if removing:
-            print("\n".join([*removing, i18n.t("data.cli.import.give_the_mode", args.lang)]), file=sys.stderr)
+            stderr.say("\n".join([*removing, i18n.t("data.cli.import.give_the_mode", args.lang)]), args.lang)
             return 1
         entry = commit.apply_import(
             plan, user=account.username, before_commit=lambda entry: _audit_data_change("import", account, entry)
@@ -124,7 +123,7 @@ def _run_history(args: argparse.Namespace) -> int:
     for entry in entries:
         print(import_report.render_entry(entry, args.lang))
     if entries.damaged:
-        print(i18n.t("data.history.damaged", args.lang, ids=i18n.listed(entries.damaged, args.lang)), file=sys.stderr)
+        stderr.say(i18n.t("data.history.damaged", args.lang, ids=i18n.listed(entries.damaged, args.lang)), args.lang)
     return 0
 
 
@@ -150,7 +149,7 @@ def _run_undo(args: argparse.Namespace) -> int:
             user=account.username, before_commit=lambda entry: _audit_data_change("undo", account, entry)
         )
     except ingest.ValidationError as error:
-        print(error.render(args.lang).strip(), file=sys.stderr)
+        stderr.say(error.render(args.lang).strip(), args.lang)
         return 1
     _remember_accounts(users_path)
     print(i18n.t("data.report.undone", args.lang, id=entry.id, undoes=entry.undoes))
@@ -174,7 +173,7 @@ def _run_template(args: argparse.Namespace) -> int:
 
     problem = _template_out_problem(args)
     if problem:
-        print(problem, file=sys.stderr)
+        stderr.say(problem, args.lang)
         return 1
     current, _ = import_plan.load_current(store.data_dir())
     account = roles.local_account().username
@@ -182,7 +181,7 @@ def _run_template(args: argparse.Namespace) -> int:
     try:  # as the data page's template download is: the line before the file
         audit.record(audit.DOWNLOAD, account=account, details=details)
     except audit.AuditError as error:
-        print(options.audit_unwritable(error, args.lang), file=sys.stderr)
+        stderr.say(options.audit_unwritable(error, args.lang), args.lang)
         return 1
     try:
         path = templates.write_template(args.out, TABLES[args.table], current.get("units"), args.lang)
@@ -193,7 +192,7 @@ def _run_template(args: argparse.Namespace) -> int:
         except audit.AuditError:
             pass  # best effort: the disk that refused the file may refuse this line too
         shown = shown_text(str(args.out))
-        print(i18n.t("data.cli.template.write_failed", args.lang, path=shown, reason=reason), file=sys.stderr)
+        stderr.say(i18n.t("data.cli.template.write_failed", args.lang, path=shown, reason=reason), args.lang)
         return 1
     print(i18n.t("data.report.template_written", args.lang, path=shown_text(str(path))))
     return 0
@@ -233,7 +232,7 @@ def _no_data_folder(lang: str) -> bool:
     read or asked, so that a typo is named and no folder is made."""
     problem = options.data_folder_problem(lang)
     if problem is not None:
-        print(problem, file=sys.stderr)
+        stderr.say(problem, lang)
     return problem is not None
 
 
@@ -251,7 +250,7 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
     except roles.AccountError as error:
         # a missing or emptied users file on a guarded folder: refused, and the refusal is kept where it can be
         # (the log's default place is beside the users file, which may be the thing that is missing)
-        print(error.render(args.lang), file=sys.stderr)
+        stderr.say(error.render(args.lang), args.lang)
         try:
             audit.record(
                 audit.REFUSED,
@@ -269,18 +268,18 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
             account=roles.local_account().username,  # the OS user who tried
             details={"reason": "sign_in_required", "command": command, "via": "cli"},
         )
-        print(i18n.t("auth.cli.import_refused", args.lang), file=sys.stderr)
+        stderr.say(i18n.t("auth.cli.import_refused", args.lang), args.lang)
         return None
     try:
         password = options.read_password(args)
     except ValueError as error:  # no terminal to ask at: said, not a silent exit 3
-        print(str(error), file=sys.stderr)
+        stderr.say(str(error), args.lang)
         return None
     except (EOFError, KeyboardInterrupt):
         return None
     result = login.sign_in(args.user, password, path=path)
     if not result.ok or result.account is None:
-        print(result.message(args.lang), file=sys.stderr)
+        stderr.say(result.message(args.lang), args.lang)
         return None
     if not roles.can_import(result.account):
         audit.record(
@@ -288,7 +287,7 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
             account=result.account,
             details={"reason": "forbidden_action", "command": command, "via": "cli"},
         )
-        print(i18n.t("auth.cli.not_admin", args.lang, username=result.account.username), file=sys.stderr)
+        stderr.say(i18n.t("auth.cli.not_admin", args.lang, username=result.account.username), args.lang)
         return None
     return result.account, path
 

@@ -37,7 +37,7 @@ import os
 import sys
 
 from oversight import config
-from oversight.cli import closed_pipe, data, options, sample, schedule, usage_language, users
+from oversight.cli import closed_pipe, data, options, sample, schedule, stderr, usage_language, users
 from oversight.cli.usage_language import help_text
 from oversight.core import i18n
 
@@ -82,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
         return _report_failure(error, lang)
     if getattr(args, "lang_before_command", None) is not None and hasattr(args, "lang"):
         args.lang = lang
+    stderr.speak(getattr(args, "lang", None) or lang)
     try:
         # `validate bad.xlsx | head -1` still exits 1, `alerts --push | head` still pushes
         from oversight.auth import audit
@@ -109,21 +110,21 @@ def _report_failure(error: Exception, lang: str) -> int:
     from oversight.ingest import import_report
 
     if isinstance(error, ingest.ValidationError):
-        print(error.render(lang).strip(), file=sys.stderr)
+        stderr.say(error.render(lang).strip(), lang)
         return 1
     if isinstance(error, roles.AccountError):
-        print(error.render(lang), file=sys.stderr)
+        stderr.say(error.render(lang), lang)
         return options.REFUSED
     if isinstance(error, audit.AuditError):  # the log's file and what to do, beside the sentence
-        print(options.audit_unwritable(error, lang), file=sys.stderr)
+        stderr.say(options.audit_unwritable(error, lang), lang)
         return 2
     if config.setting("OVERSIGHT_DEBUG"):
         raise error
     encoding = _terminal_encoding(error)
     if encoding is not None:
-        _say(i18n.t("error.terminal_encoding", lang, encoding=encoding), "error.terminal_encoding", encoding)
+        _say(i18n.t("error.terminal_encoding", lang, encoding=encoding), "error.terminal_encoding", encoding, lang)
         return 2
-    print(import_report.describe_failure(error, lang, change=None, keep_traceback=False), file=sys.stderr)
+    stderr.say(import_report.describe_failure(error, lang, change=None, keep_traceback=False), lang)
     return 2
 
 
@@ -146,12 +147,12 @@ def _codec(name: str) -> str:
         return name
 
 
-def _say(text: str, key: str, encoding: str) -> None:
+def _say(text: str, key: str, encoding: str, lang: str) -> None:
     """``text`` on stderr; in English where stderr cannot show it (Chinese on an ASCII terminal came out as
     \\uXXXX escapes), since a sentence nobody can read says nothing."""
     stream_encoding = getattr(sys.stderr, "encoding", None) or "utf-8"
     try:
         text.encode(stream_encoding)
     except (UnicodeEncodeError, LookupError):
-        text = i18n.t(key, "en", encoding=encoding)
-    print(text, file=sys.stderr)
+        text, lang = i18n.t(key, "en", encoding=encoding), "en"
+    stderr.say(text, lang)

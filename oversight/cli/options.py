@@ -93,7 +93,8 @@ def data_folder_problem(lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
         problem = not_a_folder(store.data_dir())
     except OSError:
         return None  # a folder that cannot be looked at (no permission): the command says what it meets
-    return None if problem is None else problem.message(lang)
+    # a line on its own on stderr: its reason opens it ("the data folder does not exist: …" read as half a line)
+    return None if problem is None else i18n.sentence_start(problem.message(lang))
 
 
 def read_password(args: argparse.Namespace, confirm: bool = False) -> str:

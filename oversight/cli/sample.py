@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import tempfile
 from pathlib import Path
 
-from oversight.cli import options
+from oversight.cli import options, stderr
 from oversight.cli.usage_language import help_text, path_argument
 from oversight.core import i18n
 
@@ -25,16 +24,16 @@ def add_sample(commands) -> None:
 
 def _run_sample(args: argparse.Namespace) -> int:
     if args.scale is not None and args.scale < 1:
-        print(i18n.t("data.cli.sample.scale_too_small", args.lang), file=sys.stderr)
+        stderr.say(i18n.t("data.cli.sample.scale_too_small", args.lang), args.lang)
         return 2
     try:
         placed = _write_into(args)
     except OSError as error:  # a file of that name, no permission, /proc: said in words, not as the error's class
-        print(
+        stderr.say(
             i18n.t(
                 "data.cli.sample.write_failed", args.lang, path=args.out, reason=options.write_problem(error, args.lang)
             ),
-            file=sys.stderr,
+            args.lang,
         )
         return 1
     if placed is None:
@@ -59,17 +58,17 @@ def _write_into(args: argparse.Namespace) -> list[Path] | None:
             if differing and _kept_by_record(args.out):
                 # a folder with accounts or an import history is the office's: a change to it is audited and can
                 # be undone, which a sample written over it would be neither
-                print(i18n.t("data.cli.sample.live_folder", args.lang, folder=args.out), file=sys.stderr)
+                stderr.say(i18n.t("data.cli.sample.live_folder", args.lang, folder=args.out), args.lang)
                 return None
             if differing and not args.force:
-                print(
+                stderr.say(
                     i18n.t(
                         "data.cli.sample.would_overwrite",
                         args.lang,
                         folder=args.out,
                         files=i18n.listed(differing, args.lang),
                     ),
-                    file=sys.stderr,
+                    args.lang,
                 )
                 return None
             return _place(args.out, written)

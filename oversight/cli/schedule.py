@@ -30,7 +30,7 @@ from datetime import date
 from pathlib import Path
 
 from oversight import config
-from oversight.cli import options
+from oversight.cli import options, stderr
 from oversight.cli.usage_language import help_text, path_argument
 from oversight.core import i18n
 
@@ -103,6 +103,7 @@ def _setup(args: argparse.Namespace, command: str):
     except configuration.SettingsError as error:
         raise _Stop(INPUT_PROBLEM, error.render(args.lang or i18n.DEFAULT_LANGUAGE)) from None
     lang = args.lang or settings.lang
+    stderr.speak(lang)
     asked = accounts.normalise_username(args.run_as) if args.run_as else None
     if asked and settings.account and asked != settings.account:
         # the settings name the account their channels are for (a unit's group chat): --as another one would send
@@ -209,7 +210,7 @@ def _warn_if_readable(settings, lang: str) -> None:
     from oversight.alerts import configuration
 
     if settings.channels and configuration.readable_by_others(settings.path):
-        print(i18n.t("alerts.cli.settings_readable", lang, path=settings.path), file=sys.stderr)
+        stderr.say(i18n.t("alerts.cli.settings_readable", lang, path=settings.path), lang)
 
 
 def _before_pushing(kind: str, settings, lang: str) -> None:
@@ -281,8 +282,10 @@ def _push(
 def _print_outcomes(outcomes, kind: str, period: str, lang: str, out) -> None:  # noqa: ANN001 — delivery.Outcome
     """A line per channel: on ``out`` what went as asked, on stderr what did not."""
     for outcome in outcomes:
-        troubled = outcome.status in _NOT_DONE
-        print(outcome.line(kind, period, lang), file=sys.stderr if troubled else out)
+        if outcome.status in _NOT_DONE:
+            stderr.say(outcome.line(kind, period, lang), lang)
+        else:  # as asked: the same record wherever it goes (--json puts it on stderr), as on standard output
+            print(outcome.line(kind, period, lang), file=out)
 
 
 # a push that failed, went out without its record (the next run may send it again), went out unanswered or not to
@@ -319,7 +322,7 @@ def _run(command, args: argparse.Namespace) -> int:
     try:
         return command(args)
     except _Stop as stop:
-        print(stop.message, file=sys.stderr)
+        stderr.say(stop.message)
         return stop.status
 
 
@@ -441,7 +444,7 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
         ]
         if moved:
             start, end = max(start, known[0]), min(end, known[-1])
-            print(
+            stderr.say(
                 i18n.t(
                     "alerts.cli.range_moved",
                     lang,
@@ -450,7 +453,7 @@ def _brief_range(args: argparse.Namespace, connection, lang: str):
                     values=i18n.listed(moved, lang),
                     shown=i18n.span_label(Filter((), start, end), lang),
                 ),
-                file=sys.stderr,
+                lang,
             )
         return start, end, None
     span = _span(connection, lang)
@@ -540,7 +543,7 @@ def _brief(args: argparse.Namespace) -> int:
     start, end, not_covered = _brief_range(args, connection, lang)
     _refuse_out_in_repository(args.out, lang)
     if not_covered:  # said once the options are accepted: a mistyped option's refusal stays the run's only line
-        print(not_covered, file=sys.stderr)
+        stderr.say(not_covered, lang)
     if args.push:  # said before the pack is built (it takes a while) and written, as alerts --push does
         _before_pushing("brief", settings, lang)
     filter_ = Filter(units, start, end)

@@ -35,7 +35,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from oversight.core import i18n
 
@@ -213,3 +213,20 @@ class Parser(argparse.ArgumentParser):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(**kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        """A mistake on the command line, under the usage: its sentence ended as every line on stderr is
+        (``stderr.finished``)."""
+        from oversight.cli import stderr
+
+        super().error(stderr.finished(message, _SPOKEN.get()))
+
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        """A value that is not one of the option's choices: the choices listed in the reader's punctuation, the value
+        in its quotes (argparse wrote Python's reprs, “sideways”不是可选的值（可选：'replace', 'append'）)."""
+        if action.choices is not None and value not in action.choices:
+            lang = _SPOKEN.get()
+            choices = i18n.listed(action.choices, lang)
+            raise argparse.ArgumentError(
+                action, i18n.t("cli.argparse.not_a_choice", lang, value=value, choices=choices)
+            )

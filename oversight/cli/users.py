@@ -4,10 +4,9 @@ audit log (who, the OS account, and what changed from what to what)."""
 from __future__ import annotations
 
 import argparse
-import sys
 
 from oversight import config
-from oversight.cli import options
+from oversight.cli import options, stderr
 from oversight.cli.usage_language import help_text
 from oversight.core import i18n
 
@@ -69,17 +68,17 @@ def _user_command(args: argparse.Namespace, change) -> int:
     try:  # no line, no change: an account added without its line could not be traced
         audit.ensure_writable()
     except audit.AuditError as error:
-        print(options.audit_unwritable(error, args.lang), file=sys.stderr)
+        stderr.say(options.audit_unwritable(error, args.lang), args.lang)
         return 1
     try:
         users = accounts.users_file()
         before = _file_bytes(users)  # what a change whose line then fails is taken back to
         message, action, details = change(accounts)
     except roles.AccountError as error:
-        print(error.render(args.lang), file=sys.stderr)
+        stderr.say(error.render(args.lang), args.lang)
         return 1
     except (ValueError, EOFError, KeyboardInterrupt) as error:
-        print(str(error), file=sys.stderr)
+        stderr.say(str(error), args.lang)
         return 1
     if action is None:  # asked for what the account already was: nothing changed, nothing to record
         print(message)
@@ -96,10 +95,10 @@ def _user_command(args: argparse.Namespace, change) -> int:
         # writable a moment ago (a disk filled meanwhile, a quota reached, /dev/full): the change is taken back, so
         # no account is added, changed or removed unaudited; it had been, the CLI saying only that it went unrecorded
         if _put_back(accounts, users, before, after):
-            print(options.audit_unwritable(error, args.lang), file=sys.stderr)
+            stderr.say(options.audit_unwritable(error, args.lang), args.lang)
             return 1
         print(message)  # another change came in between: this one stays, and is said to be unrecorded
-        print(i18n.t("auth.cli.audit_failed_after_change", args.lang), file=sys.stderr)
+        stderr.say(i18n.t("auth.cli.audit_failed_after_change", args.lang), args.lang)
         return 1
     print(message)
     return 0
@@ -223,7 +222,7 @@ def _run_user_list(args: argparse.Namespace) -> int:
             raise roles.AccountError("auth.error.users_file_missing", path=path)
         users = accounts.list_records(path)
     except roles.AccountError as error:
-        print(error.render(args.lang), file=sys.stderr)
+        stderr.say(error.render(args.lang), args.lang)
         return 1
     if not users:
         print(i18n.t("auth.cli.no_users", args.lang, path=path))

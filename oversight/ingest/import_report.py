@@ -211,8 +211,8 @@ def describe_failure(
             log.error("import or undo failed", exc_info=error)
         reason = "error.unexpected"
         detail = i18n.t(reason, lang, kind=type(error).__name__)
-    if change is None:
-        return detail
+    if change is None:  # the line on its own: one of our reasons opens it ("the disk is full; …" read as half a line)
+        return detail if isinstance(error, ValidationError) else i18n.sentence_start(detail)
     key = "data.ui.undo_failed" if change == "undo" else "data.ui.commit_failed"
     if reason in _SAYS_NOTHING_CHANGED:
         key += "_said_unchanged"
