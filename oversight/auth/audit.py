@@ -345,15 +345,11 @@ def _read_lines(stream: Any, read: list[tuple[datetime, dict[str, Any]]]) -> int
     for raw in stream:
         if not raw.strip():
             continue
-        try:
-            entry = json.loads(raw)
-            at = _as_utc(entry["at"]) if isinstance(entry, dict) and isinstance(entry.get("at"), str) else None
-        except (ValueError, TypeError):
-            at = None
-        if at is None or not _well_formed(entry):
+        readable = _readable_entry(raw)
+        if readable is None:
             skipped += 1
             continue
-        read.append((at, entry))
+        read.append(readable)
     return skipped
 
 
@@ -413,14 +409,23 @@ def _file_key(log: Path) -> tuple[int, ...] | None:
 
 def _indexed_row(raw: bytes, start: int, end: int) -> tuple[datetime, str | None, str, int, int] | None:
     """A line's time, account, action and place, or None for a line that is not a readable entry."""
+    readable = _readable_entry(raw)
+    if readable is None:
+        return None
+    at, entry = readable
+    return (at, entry.get("account"), entry["action"], start, end)
+
+
+def _readable_entry(raw: str | bytes) -> tuple[datetime, dict[str, Any]] | None:
+    """A line's time and entry, or None for a line that is not a readable entry (not JSON, no time, ill-formed)."""
     try:
         entry = json.loads(raw)
         at = _as_utc(entry["at"]) if isinstance(entry, dict) and isinstance(entry.get("at"), str) else None
     except (ValueError, TypeError):
-        at = None
+        return None
     if at is None or not _well_formed(entry):
         return None
-    return (at, entry.get("account"), entry["action"], start, end)
+    return at, entry
 
 
 def _index_lines(data: bytes, start: int, index: _FileIndex, whole: bool) -> None:
