@@ -56,8 +56,10 @@ def test_tables_offer_no_export_of_their_own(page, server_url):
     table.scroll_into_view_if_needed()
     table.hover()
     toolbar = page.locator('[data-testid="stElementToolbar"]').first
-    expect(toolbar.get_by_role("button", name="Search")).to_be_visible()  # the toolbar is shown, with its other tools
+    # the toolbar is shown, with its other tools (named in the page's language: streamlit_words.js)
+    expect(toolbar.get_by_role("button", name="在表格中搜索")).to_be_visible()
     assert page.get_by_role("button", name="Download as CSV").count() == 0
+    assert page.get_by_role("button", name="下载为 CSV").count() == 0
 
 
 def test_the_briefing_pack_downloads(page, server_url, output_dir):

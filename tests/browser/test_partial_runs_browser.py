@@ -79,7 +79,7 @@ def test_the_search_box_of_a_narrowed_account_searches_nothing_of_its_old_units(
     make, narrow = account
     make("liangdan", "unit", ("gov_office", "offices_admin"))
     _sign_in(page, url, "liangdan", "issues")
-    search = page.get_by_label("搜索").first
+    search = page.get_by_role("textbox", name="搜索", exact=True).first
     expect(search).to_be_visible(timeout=60_000)
     wait_for_charts(page, 0)
     narrow("liangdan", "--unit", "gov_office")

@@ -37,7 +37,7 @@ def test_the_search_box_finds_an_issue_imported_after_the_page_was_drawn(page, s
 
     url, folder, root = server
     page.goto(f"{url}/issues")
-    search = page.get_by_label("搜索").first
+    search = page.get_by_role("textbox", name="搜索", exact=True).first
     expect(search).to_be_visible(timeout=60_000)
     wait_for_charts(page, 0)
     search.fill(NEW_ID)

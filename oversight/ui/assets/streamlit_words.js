@@ -3,7 +3,7 @@
 // not responding. Are you connected to the internet?", asking a leader on the office network about the internet
 // while the server was only restarting), the first Tab stop ("Skip to main content"), and the names a screen reader
 // reads ("Collapse sidebar", "Help for 指出问题", "季度范围 — start"), a table's toolbar and its tips ("Search",
-// "Fullscreen"), a multiselect's chips ("Remove 省信访局"), an empty chooser ("Choose an option"), a date field's
+// "Fullscreen"), a multiselect's chips ("Remove" and the name), an empty chooser ("Choose an option"), a date field's
 // parts ("yyyy", "year, 起始日期"), a download that made no file ("Failed to generate file for download"). Each
 // rule, written by the page run in the page's language (oversight/ui/setup.py),
 // is Streamlit's text (before, the label, after) and ours, with the label where ours says {label}; a rule with no
