@@ -16,6 +16,7 @@ before the undo was begun, exactly "before" for one begun once the undo was conf
 from __future__ import annotations
 
 import asyncio
+import collections
 import hashlib
 import json
 import os
@@ -564,7 +565,11 @@ def test_many_sessions_change_filters_while_an_import_and_an_undo_land_on_differ
     # the address is the browser's (127.0.0.1), read from nginx's headers, not nginx's own (127.0.0.2)
     lines = running_cluster.audit_log.read_text(encoding="utf-8").splitlines()
     entries = [json.loads(line) for line in lines]
-    assert len(set(lines)) == len(lines)
+    # no line written twice: two sessions of the one account signing in within the same millisecond write the same
+    # line (same time, account and address: the CI of 5 Dec saw it once), so only a sign-in may repeat, and the
+    # count of the leader's sign-ins below still says one per session
+    repeated = [json.loads(line)["action"] for line, count in collections.Counter(lines).items() if count > 1]
+    assert set(repeated) <= {"sign_in"}, repeated
     sign_ins = [e for e in entries if e["action"] == "sign_in"]
     assert len([e for e in sign_ins if e["account"] == "leader"]) == SESSIONS
     assert [e["action"] for e in entries if e["action"] in ("import", "undo")] == ["import", "undo"]
