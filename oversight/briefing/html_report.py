@@ -269,7 +269,7 @@ def report_html(report: Report, placeholders: bool = False) -> str:
             # picture is a placeholder (pdf_images puts the pixels in after printing) or embedded: Chromium's own
             # height from the picture's proportions can round a fraction of a pixel otherwise and move every line
             # below it by one
-            # and no taller than report.PICTURE_MAX_HEIGHT_CM, as in the Word report: two charts fill a page
+            # and no taller than report.PICTURE_MAX_HEIGHT_CM, as in the Word report (none of the pack's is: each 16 cm wide)
             placed = f"{picture_width_cm(section.pixel_size):.2f}cm"
             proportions = f' style="width: {placed}; height: calc(({placed} - 2px) * {height} / {width} + 2px)"'
             if placeholders:
