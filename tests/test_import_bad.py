@@ -668,9 +668,7 @@ def test_text_under_a_workbooks_name_is_named_for_what_it_is(tmp_path):
 
 
 def test_the_file_excel_keeps_beside_an_open_ledger_says_which_file_to_close_and_upload(data_folder, tmp_path):
-    case = next(c for c in CORPUS if c.name == "excel_owner_file")
-    plan = import_plan.plan_import(case.build(tmp_path / "incoming"), folder=data_folder)
-    [problem] = plan.problems
+    [problem] = _corpus_plan("excel_owner_file", data_folder, tmp_path).problems
     assert problem.render("zh") == (
         "~$meetings.xlsx：这是 Excel 或 WPS 打开 meetings.xlsx 时留下的临时文件，不是台账本身：请在 Excel 或 WPS 中保存并关闭"
         " meetings.xlsx，再上传 meetings.xlsx"

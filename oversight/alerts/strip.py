@@ -75,12 +75,13 @@ class AlertStrip:
                     )
                 )
         if "due_soon" in enabled:
+            due = self._due_key()
             parts.append(
                 i18n.t(
                     # a window of 0 days is the as-of day's deadlines, not "0天内到期"; "today" only on that day (the
                     # strip is taken at the page's as-of date, the data date at the latest: 今天到期 of 31 December
                     # 2020 read as of the day the page was opened); nothing due, none (30天内无到期问题)
-                    self._due_key() if self.due_soon else f"{self._due_key()}_none",
+                    due if self.due_soon else f"{due}_none",
                     lang,
                     date=date_text(self.digest.as_of, lang),
                     count=grouped(len(self.due_soon)),

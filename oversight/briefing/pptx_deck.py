@@ -6,6 +6,7 @@ Every slide carries the confidentiality marking (top right) and the viewer's wat
 
 from __future__ import annotations
 
+import functools
 import io
 import math
 import re
@@ -413,7 +414,7 @@ def _cell_lines(text: str, width_emu: int, bold: bool = False) -> int:
     as a renderer fills it, at the breaks it may take, a word wider than the cell broken inside."""
     room = max(width_emu / Pt(1) - _CELL_INSET_PT, _TABLE_PT)
     share = 0.68 if bold else 0.6  # a Latin letter's width in em, erring wide (bold wider)
-    width = lambda piece: label_width(piece, _TABLE_PT, share)  # noqa: E731
+    width = functools.partial(label_width, font_size=_TABLE_PT, latin_share=share)
     return sum(
         max(1, math.ceil(width(line) / room))
         for paragraph in text.split("\n")
