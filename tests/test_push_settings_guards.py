@@ -412,3 +412,29 @@ def test_one_address_per_item_is_accepted(tmp_path, to):
 def test_a_sender_that_is_not_one_address_is_refused(tmp_path):
     error = refusal(write(tmp_path / "alerts.toml", EMAIL + 'sender = "a@@x.cn"\nto = ["b@x.cn"]\n'))
     assert (error.setting, error.key) == ("channels[1].sender", "alerts.settings.detail.sender")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://[::1/cgi-bin/webhook/send?key=k",  # an unclosed bracket: urlsplit raised, the run exited 2
+        "https://qyapi.weixin.qq.com]/send?key=k",
+        "https://qyapi.weixin.qq.com:abc/send?key=k",  # retried as 意外错误（InvalidURL）, exit 4, the timer ran it again
+        "https://qyapi.weixin.qq.com:99999/send?key=k",  # said 连接被拒绝, exit 4: as if the robot were down
+        "https://qyapi.weixin.qq.com:0/send?key=k",
+    ],
+)
+def test_a_webhook_address_with_a_broken_host_or_port_is_refused_at_load_naming_it(tmp_path, monkeypatch, capsys, url):
+    """A typo in the host or port of a webhook address was not a settings error: an unclosed "[" stopped the run
+    as an unexpected failure (处理失败（ValueError）, exit 2), a port that is not a port was tried, retried and
+    reported as a robot that refused the connection (exit 4, which the timers start again, in vain). It is refused
+    when the file is read, naming the file and the setting, exit 1, and nothing is sent."""
+    path = write(tmp_path / "alerts.toml", f'[[channels]]\nkind = "wecom"\nurl = {json.dumps(url)}\n')
+    error = refusal(path)
+    assert (error.setting, error.key) == ("channels[1].url", "alerts.settings.detail.webhook_host_port")
+    assert "key=k" not in error.render("zh") and "key=k" not in error.render("en")
+    monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(path))
+    assert main(["alerts", "--as-of", "2020-11-08", "--push"]) == 1
+    err = capsys.readouterr().err
+    assert f"预警设置文件 {path} 有误：channels[1].url：" in err and "端口" in err
+    assert "key=k" not in err

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from oversight import config
 from oversight.auth import accounts, audit, roles, throttle
@@ -478,12 +478,17 @@ class _Parser:
             # error that followed printed the address, the robot's key with it
             if not url or any(ch.isspace() or not ch.isprintable() for ch in url):
                 raise self.fail(f"{where}.url", "webhook_spaces")
-            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+            parts = _webhook_parts(url)
+            if parts is None:
+                # an unclosed "[" stopped the run as an unexpected failure (exit 2); a port that is none ("abc",
+                # 99999, 0) was tried and retried as a robot refusing the connection (exit 4, restarted in vain)
+                raise self.fail(f"{where}.url", "webhook_host_port")
+            if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise self.fail(f"{where}.url", "webhook")
             if not url.isascii():
                 # urllib sends the address as it is: "?key=群机器人" stopped the run with a UnicodeEncodeError
                 raise self.fail(f"{where}.url", "webhook_ascii")
-            if "@" in urlsplit(url).netloc:
+            if "@" in parts.netloc:
                 # a robot's address carries its key in the query; "user:password@" before the host was printed and
                 # audited whole (only the query is taken out), and urllib never sends it anyway
                 raise self.fail(f"{where}.url", "webhook_credentials")
@@ -535,6 +540,16 @@ class _Parser:
 # One mailbox as SMTP takes it: a local part and a domain, neither empty, with nothing that separates or quotes
 # addresses (the domain may be an intranet's single label, or not ASCII: a server that cannot take it says so)
 _MAILBOX = re.compile(r'[^@\s<>(),;:"\[\]]+@[^@\s<>(),;:"\[\].]+(\.[^@\s<>(),;:"\[\].]+)*')
+
+
+def _webhook_parts(url: str) -> SplitResult | None:
+    """The address split, or None where its host or port cannot be read: urllib would fail on it at every try."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises on a port that is not a number or is out of range
+    except ValueError:
+        return None
+    return None if port == 0 else parts
 
 
 def _one_address(entry: str) -> str | None:
