@@ -288,11 +288,11 @@ def _print_outcomes(outcomes, kind: str, period: str, lang: str, out) -> None:  
             print(outcome.line(kind, period, lang), file=out)
 
 
-# a push that failed, went out without its record (the next run may send it again), went out unanswered or not to
+# a push that failed, went out without its record, went out unanswered, was left half-sent by a stopped run, or not to
 # every recipient: the timer's run is not clean
-_NOT_DONE = ("failed", "misconfigured", "unrecorded", "partly", "unconfirmed")
+_NOT_DONE = ("failed", "misconfigured", "unrecorded", "partly", "unconfirmed", "interrupted", "not_tried")
 # of those, what may have gone out and is not recorded as sent: another run sends it again
-_MAY_HAVE_SENT = ("unrecorded", "unconfirmed")
+_MAY_HAVE_SENT = ("unrecorded", "unconfirmed", "interrupted")
 
 
 def _push_status(outcomes) -> int:
@@ -637,7 +637,9 @@ def _push_brief(message, args: argparse.Namespace, filter_, settings, account, l
     mailed = (
         message.attachment is not None
         and bool(outcomes)
-        and all(o.status not in ("failed", "misconfigured", "unconfirmed") for o in outcomes)
+        and all(
+            o.status not in ("failed", "misconfigured", "unconfirmed", "interrupted", "not_tried") for o in outcomes
+        )
     )
     if robots:
         outcomes += push(brief_job.saying_pdf_mailed(message, lang) if mailed else message, channels=robots)
