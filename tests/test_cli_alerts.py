@@ -954,3 +954,50 @@ def test_a_run_killed_while_its_message_was_on_the_wire_is_not_sent_again_unaske
         release.set()
         hanging.shutdown()
         hanging.server_close()
+
+
+def test_a_pushed_digest_links_to_the_dashboard_with_its_units_quarter_and_language(settings_path, capsys):
+    """The robots' message said "请在看板中查看" and gave no way there: on a phone the leader had to find the dashboard
+    and set its filter by hand. With ``dashboard_url`` under ``[push]`` each robot's message links to the Overview
+    (its 预警 strip has the same rules) filtered as the digest is: its units, the quarter of its day (the data date's
+    where the records stop before it) and its language; without the setting there is no link."""
+    from urllib.parse import parse_qs, urlsplit
+
+    with RobotReceiver() as receiver:
+        write_settings(
+            settings_path,
+            robots(receiver).replace("[push]\n", '[push]\ndashboard_url = "https://db.example.gov.cn/oversight/"\n'),
+        )
+        assert run(capsys, "alerts", "--as-of", AS_OF, "--push", "--unit", "research", "--unit", "gov_office")[0] == 0
+        assert run(capsys, "alerts", "--as-of", "2021-02-01", "--push", "--lang", "en")[0] == 0
+        texts = [r.body["markdown"].get("content") or r.body["markdown"]["text"] for r in receiver.requests]
+        assert len(texts) == 4
+        links = []
+        for text in texts:
+            (line,) = [line for line in text.splitlines() if "](https://db.example.gov.cn/" in line]
+            label, _, url = line.partition("](")
+            links.append((label, url.removesuffix(")")))
+        for label, url in links[:2]:
+            assert label == "[在看板中查看"
+            parts = urlsplit(url)
+            assert (parts.netloc, parts.path) == ("db.example.gov.cn", "/oversight/")
+            assert parse_qs(parts.query) == {"unit": ["gov_office", "research"], "from": ["2020Q4"], "to": ["2020Q4"]}
+        for label, url in links[2:]:
+            assert label == "[Open the dashboard"
+            # the ledgers stop on 31 December 2020: the page shows their last quarter, not an empty 2021 Q1
+            assert parse_qs(urlsplit(url).query) == {"from": ["2020Q4"], "to": ["2020Q4"], "lang": ["en"]}
+        write_settings(settings_path, robots(receiver))
+        assert run(capsys, "alerts", "--as-of", "2020-11-09", "--push")[0] == 0
+        assert all(
+            "](http" not in r.body["markdown"].get("content", r.body["markdown"].get("text", ""))
+            for r in receiver.requests[4:]
+        )
+    for bad in (
+        "db.example.gov.cn",
+        "https://db.example.gov.cn/?unit=x",
+        "https://user:pw@db.example.gov.cn/",
+        "https://看板.cn/",
+    ):
+        write_settings(settings_path, f"[push]\ndashboard_url = {json.dumps(bad)}\n")
+        status, _, err = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+        assert status == 1 and "push.dashboard_url" in err, err

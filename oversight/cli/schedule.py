@@ -358,8 +358,10 @@ def _alerts(args: argparse.Namespace) -> int:
         return OK
     title = digest_text.subject(digest, lang)
     # each robot's message to its own limit: 钉钉 takes 20,000 bytes of request, 企业微信 4,096 of markdown
+    base = settings.push.dashboard_url
+    link = digest_text.dashboard_link(digest, base, units, lang) if base else None
     robots = {
-        kind: digest_text.render_markdown(digest, lang, limit, budget=robot_budget(kind, title))
+        kind: digest_text.render_markdown(digest, lang, limit, budget=robot_budget(kind, title), link=link)
         for kind, limit in (("wecom", WECOM_MAX_BYTES), ("dingtalk", DINGTALK_MAX_BYTES))
     }
     message = Message(
