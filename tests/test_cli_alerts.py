@@ -886,3 +886,118 @@ def test_the_same_digest_asked_for_with_the_units_in_another_order_is_sent_once(
         status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, *first[2:], *first[:2], "--push", "--lang", "en")
         assert status == 0 and len(receiver.requests) == 2
         assert "Skipped\twecom-group\talerts\t2020-11-08/petitions+research" in out
+
+
+def test_a_run_killed_while_its_message_was_on_the_wire_is_not_sent_again_unasked(settings_path, capsys):
+    """A run stopped (systemd's stop, a reboot, kill) after the robot had the whole message and before it answered
+    left no trace but the audit's ``sending``: nothing said, exit 143, and the next run — the timer's, or the
+    operator's — posted the digest to the group a second time, exit 0. The push is marked in its record before each
+    try: the next run says 可能已送达 with the time the interrupted one began, sends nothing, exits 6 (never started
+    again by a timer), and ``--force`` sends it once more; a channel tried to its end leaves no mark."""
+    import signal
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    arrived, release = threading.Event(), threading.Event()
+
+    class Hanging(BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (the http.server API)
+            self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            arrived.set()
+            release.wait(30)  # the robot has it and does not answer before the run is killed
+
+        def log_message(self, *args):
+            return None
+
+    hanging = ThreadingHTTPServer(("127.0.0.1", 0), Hanging)
+    threading.Thread(target=hanging.serve_forever, daemon=True).start()
+    try:
+        with RobotReceiver() as receiver:
+            text = robots(receiver).replace(
+                receiver.url("/cgi-bin/webhook/send?key=WECOM-KEY"),
+                f"http://127.0.0.1:{hanging.server_address[1]}/cgi-bin/webhook/send?key=WECOM-KEY",
+            )
+            write_settings(
+                settings_path, text.replace("backoff_seconds = 0", "backoff_seconds = 0\ntimeout_seconds = 30")
+            )
+            command = [sys.executable, "-m", "oversight", "alerts", "--as-of", AS_OF, "--push"]
+            killed = subprocess.Popen(
+                command, cwd=ROOT, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+            assert arrived.wait(60), killed.communicate(timeout=5)
+            time.sleep(0.2)
+            killed.send_signal(signal.SIGTERM)
+            assert killed.wait(10) == -signal.SIGTERM
+            release.set()
+            assert receiver.requests == []  # the dingtalk group's turn never came: nothing lost, it is sent below
+
+            write_settings(settings_path, robots(receiver))  # the wecom robot answers again
+            status, out, err = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+            assert status == 6
+            assert [r.path for r in receiver.requests] == ["/robot/send"]  # not the wecom group a second time
+            (line,) = [line for line in err.splitlines() if "wecom-group" in line]
+            assert line.startswith("可能已送达\twecom-group\talerts\t2020-11-08/all：") and "（北京时间）" in line
+            assert "--force" in line
+            assert "已推送\tdingtalk-group" in out
+
+            status, _, err = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--lang", "en")
+            assert status == 0  # --lang en is another entry: a digest in English, sent to both
+
+            assert run(capsys, "alerts", "--as-of", AS_OF, "--push")[0] == 6  # still said, still not sent
+            status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--push", "--force")
+            assert status == 0 and "已推送\twecom-group" in out
+            assert run(capsys, "alerts", "--as-of", AS_OF, "--push")[0] == 0  # recorded: skipped, no mark left
+            wecom = [r for r in receiver.requests if r.path == "/cgi-bin/webhook/send"]
+            assert len(wecom) == 2  # the English digest, and the forced resend
+    finally:
+        release.set()
+        hanging.shutdown()
+        hanging.server_close()
+
+
+def test_a_pushed_digest_links_to_the_dashboard_with_its_units_quarter_and_language(settings_path, capsys):
+    """The robots' message said "请在看板中查看" and gave no way there: on a phone the leader had to find the dashboard
+    and set its filter by hand. With ``dashboard_url`` under ``[push]`` each robot's message links to the Overview
+    (its 预警 strip has the same rules) filtered as the digest is: its units, the quarter of its day (the data date's
+    where the records stop before it) and its language; without the setting there is no link."""
+    from urllib.parse import parse_qs, urlsplit
+
+    with RobotReceiver() as receiver:
+        write_settings(
+            settings_path,
+            robots(receiver).replace("[push]\n", '[push]\ndashboard_url = "https://db.example.gov.cn/oversight/"\n'),
+        )
+        assert run(capsys, "alerts", "--as-of", AS_OF, "--push", "--unit", "research", "--unit", "gov_office")[0] == 0
+        assert run(capsys, "alerts", "--as-of", "2021-02-01", "--push", "--lang", "en")[0] == 0
+        texts = [r.body["markdown"].get("content") or r.body["markdown"]["text"] for r in receiver.requests]
+        assert len(texts) == 4
+        links = []
+        for text in texts:
+            (line,) = [line for line in text.splitlines() if "](https://db.example.gov.cn/" in line]
+            label, _, url = line.partition("](")
+            links.append((label, url.removesuffix(")")))
+        for label, url in links[:2]:
+            assert label == "[在看板中查看"
+            parts = urlsplit(url)
+            assert (parts.netloc, parts.path) == ("db.example.gov.cn", "/oversight/")
+            assert parse_qs(parts.query) == {"unit": ["gov_office", "research"], "from": ["2020Q4"], "to": ["2020Q4"]}
+        for label, url in links[2:]:
+            assert label == "[Open the dashboard"
+            # the ledgers stop on 31 December 2020: the page shows their last quarter, not an empty 2021 Q1
+            assert parse_qs(urlsplit(url).query) == {"from": ["2020Q4"], "to": ["2020Q4"], "lang": ["en"]}
+        write_settings(settings_path, robots(receiver))
+        assert run(capsys, "alerts", "--as-of", "2020-11-09", "--push")[0] == 0
+        assert all(
+            "](http" not in r.body["markdown"].get("content", r.body["markdown"].get("text", ""))
+            for r in receiver.requests[4:]
+        )
+    for bad in (
+        "db.example.gov.cn",
+        "https://db.example.gov.cn/?unit=x",
+        "https://user:pw@db.example.gov.cn/",
+        "https://看板.cn/",
+    ):
+        write_settings(settings_path, f"[push]\ndashboard_url = {json.dumps(bad)}\n")
+        status, _, err = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+        assert status == 1 and "push.dashboard_url" in err, err

@@ -576,6 +576,8 @@ _STATUS_SAYS = {
     "sent": {"zh": ["已推送"], "en": ["pushed"]},
     "unrecorded": {"zh": ["已推送"], "en": ["pushed"]},
     "skipped": {"zh": ["跳过"], "en": ["skipped"]},
+    "interrupted": {"zh": ["可能已送达", "可能"], "en": ["may have been", "might"]},
+    "not_tried": {"zh": ["失败"], "en": ["failed", "fail"]},
 }
 _UNANSWERED = ("no_reply", "no_whole_reply", "reply_cut", "smtp_no_reply", "smtp_reply_cut")
 _WRONG_ADDRESS = ("redirected", "redirected_nowhere")
@@ -601,7 +603,7 @@ def _errors_of(status: str, lang: str) -> list[str]:
         return [
             push.SomeRecipientsRefused("smtp 127.0.0.1:25", (("gone@example.gov.cn", "550 user unknown"),)).text(lang)
         ]
-    if status == "unrecorded":
+    if status in ("unrecorded", "not_tried"):
         return [i18n.t("alerts.cli.unrecorded_reason", lang, path="/srv/push-state.json", error="No space left")]
     if status == "failed":
         others = [key for key in keys if key not in (*_UNANSWERED, *_WRONG_ADDRESS, "smtp_some_recipients")]

@@ -334,7 +334,7 @@ def test_a_push_whose_record_cannot_be_written_is_said_sent_unrecorded_and_the_n
     line = outcomes[0].line("alerts", "2020-11-08/all", "zh")
     assert line.startswith("已推送\t第一群\talerts\t2020-11-08/all（第 1 次尝试），但未能记录：无法写入 ")
     # the reason in the reader's language: "（No space left on device）" in a Chinese line was the system's English
-    assert line.endswith("（磁盘空间不足）；下次运行可能重复发送")
+    assert line.endswith("（磁盘空间不足）；下次运行不会再发，会提示可能已送达")
     statuses = [
         (entry["details"]["channel"], entry["details"]["status"])
         for entry in map(json.loads, audit.audit_log_path().read_text(encoding="utf-8").splitlines())
@@ -343,9 +343,10 @@ def test_a_push_whose_record_cannot_be_written_is_said_sent_unrecorded_and_the_n
     assert statuses == [
         ("第一群", "sending"), ("第一群", "sent"), ("第一群", "unrecorded"), ("第二群", "sending"), ("第二群", "sent")
     ]  # fmt: skip
-    assert set(json.loads((tmp_path / "state.json").read_text())) == {
-        entry_key("第二群", "alerts", "2020-11-08/all", "chief", "zh")
-    }
+    state = json.loads((tmp_path / "state.json").read_text())
+    assert set(state) == {entry_key(name, "alerts", "2020-11-08/all", "chief", "zh") for name in ("第一群", "第二群")}
+    # the first group's is the mark put before its try, not a record of it sent: the next run says it may have gone
+    assert list(state[entry_key("第一群", "alerts", "2020-11-08/all", "chief", "zh")]) == ["sending_since"]
     from oversight.cli import schedule
 
     # the timer's run is not clean, and may not be started again blindly: the first group would get it twice
@@ -412,3 +413,66 @@ def test_one_address_per_item_is_accepted(tmp_path, to):
 def test_a_sender_that_is_not_one_address_is_refused(tmp_path):
     error = refusal(write(tmp_path / "alerts.toml", EMAIL + 'sender = "a@@x.cn"\nto = ["b@x.cn"]\n'))
     assert (error.setting, error.key) == ("channels[1].sender", "alerts.settings.detail.sender")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://[::1/cgi-bin/webhook/send?key=k",  # an unclosed bracket: urlsplit raised, the run exited 2
+        "https://qyapi.weixin.qq.com]/send?key=k",
+        "https://qyapi.weixin.qq.com:abc/send?key=k",  # retried as 意外错误（InvalidURL）, exit 4, the timer ran it again
+        "https://qyapi.weixin.qq.com:99999/send?key=k",  # said 连接被拒绝, exit 4: as if the robot were down
+        "https://qyapi.weixin.qq.com:0/send?key=k",
+    ],
+)
+def test_a_webhook_address_with_a_broken_host_or_port_is_refused_at_load_naming_it(tmp_path, monkeypatch, capsys, url):
+    """A typo in the host or port of a webhook address was not a settings error: an unclosed "[" stopped the run
+    as an unexpected failure (处理失败（ValueError）, exit 2), a port that is not a port was tried, retried and
+    reported as a robot that refused the connection (exit 4, which the timers start again, in vain). It is refused
+    when the file is read, naming the file and the setting, exit 1, and nothing is sent."""
+    path = write(tmp_path / "alerts.toml", f'[[channels]]\nkind = "wecom"\nurl = {json.dumps(url)}\n')
+    error = refusal(path)
+    assert (error.setting, error.key) == ("channels[1].url", "alerts.settings.detail.webhook_host_port")
+    assert "key=k" not in error.render("zh") and "key=k" not in error.render("en")
+    monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(path))
+    assert main(["alerts", "--as-of", "2020-11-08", "--push"]) == 1
+    err = capsys.readouterr().err
+    assert f"预警设置文件 {path} 有误：channels[1].url：" in err and "端口" in err
+    assert "key=k" not in err
+
+
+def test_a_push_whose_mark_cannot_be_written_is_not_sent_and_the_next_channel_is_tried(tmp_path, monkeypatch):
+    """Each push is marked in the record before its try, so that a run stopped midway does not post it twice. A mark
+    the disk refuses is a push not sent (a run killed after it would have left no trace): said, audited as failed
+    with no attempt, exit 4 (started again safely), the next channel still tried; a failed try leaves no mark."""
+    import errno
+
+    from oversight.cli import schedule
+
+    real_mark = SentLog.mark_sending
+
+    def disk_full_once(self, key, at=None):
+        if "第一群" in key:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_mark(self, key, at)
+
+    monkeypatch.setattr(SentLog, "mark_sending", disk_full_once)
+    with RobotReceiver(replies=[(500, {})]) as receiver:
+        channels = tuple(
+            Channel(name, "wecom", url=receiver.url(f"/send?key={n}"))
+            for n, name in enumerate(("第一群", "第二群", "第三群"))
+        )
+        outcomes = _push_to(tmp_path, channels, attempts=1)
+        assert [r.query["key"] for r in receiver.requests] == [["1"], ["2"]]  # the first group's never went out
+    assert [(o.channel, o.status, o.attempts) for o in outcomes] == [
+        ("第一群", "not_tried", 0), ("第二群", "failed", 1), ("第三群", "sent", 1)
+    ]  # fmt: skip
+    line = outcomes[0].line("alerts", "2020-11-08/all", "zh")
+    assert line.startswith("推送失败\t第一群\talerts\t2020-11-08/all：未发送：无法写入 ") and "（磁盘空间不足）" in line
+    assert schedule._push_status(outcomes) == schedule.PUSH_FAILED
+    statuses = [(e["details"]["channel"], e["details"]["status"]) for e in audit.read_audit()]
+    assert statuses[:2] == [("第一群", "sending"), ("第一群", "failed")]
+    # the failed group's mark is taken off: the next run tries it again, as it never went out
+    assert set(json.loads((tmp_path / "state.json").read_text())) == {
+        entry_key("第三群", "alerts", "2020-11-08/all", "chief", "zh")
+    }

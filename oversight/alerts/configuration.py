@@ -21,7 +21,7 @@ from dataclasses import dataclass, field, replace
 from email.utils import getaddresses
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from oversight import config
 from oversight.auth import accounts, audit, roles, throttle
@@ -41,7 +41,7 @@ RULE_KEYS = {
     "no_consultation": {"enabled"},
     "meetings_rising": {"enabled", "min_increase"},
 }
-PUSH_KEYS = {"attempts", "backoff_seconds", "timeout_seconds", "state_file"}
+PUSH_KEYS = {"attempts", "backoff_seconds", "timeout_seconds", "state_file", "dashboard_url"}
 CHANNEL_KEYS = {
     "name", "kind", "send", "url", "secret", "host", "port", "security", "username", "password", "sender", "to"
 }  # fmt: skip
@@ -124,6 +124,8 @@ class PushOptions:
     backoff_seconds: float = 2.0  # doubled after each failed attempt
     timeout_seconds: float = 10.0
     state_file: Path | None = None  # None: push-state.json beside the settings file
+    # the dashboard's address as its readers open it: the robots' digest links there, filtered as the digest is
+    dashboard_url: str | None = None
 
     def longest_run_seconds(self, channels: int) -> float:
         """How long a run may take to push to ``channels`` channels: every attempt timing out, every pause taken."""
@@ -447,11 +449,15 @@ class _Parser:
         # checked now, not when a message has been sent and its state cannot be kept (it would be sent again)
         if state_path is not None and (state_path.is_dir() or not state_path.parent.is_dir()):
             raise self.fail("push.state_file", "state_file")
+        dashboard = self.value(push, "dashboard_url", "push", str, None)
+        if dashboard is not None and not _plain_address(dashboard):
+            raise self.fail("push.dashboard_url", "dashboard_url")
         return PushOptions(
             self.whole(push, "attempts", "push", 3, 1, MAX_ATTEMPTS),
             float(backoff),
             float(timeout),
             state_path,
+            dashboard,
         )
 
     def channel(self, entry: Any, where: str) -> Channel:
@@ -478,12 +484,17 @@ class _Parser:
             # error that followed printed the address, the robot's key with it
             if not url or any(ch.isspace() or not ch.isprintable() for ch in url):
                 raise self.fail(f"{where}.url", "webhook_spaces")
-            if urlsplit(url).scheme not in ("http", "https") or not urlsplit(url).hostname:
+            parts = _webhook_parts(url)
+            if parts is None:
+                # an unclosed "[" stopped the run as an unexpected failure (exit 2); a port that is none ("abc",
+                # 99999, 0) was tried and retried as a robot refusing the connection (exit 4, restarted in vain)
+                raise self.fail(f"{where}.url", "webhook_host_port")
+            if parts.scheme not in ("http", "https") or not parts.hostname:
                 raise self.fail(f"{where}.url", "webhook")
             if not url.isascii():
                 # urllib sends the address as it is: "?key=群机器人" stopped the run with a UnicodeEncodeError
                 raise self.fail(f"{where}.url", "webhook_ascii")
-            if "@" in urlsplit(url).netloc:
+            if "@" in parts.netloc:
                 # a robot's address carries its key in the query; "user:password@" before the host was printed and
                 # audited whole (only the query is taken out), and urllib never sends it anyway
                 raise self.fail(f"{where}.url", "webhook_credentials")
@@ -535,6 +546,34 @@ class _Parser:
 # One mailbox as SMTP takes it: a local part and a domain, neither empty, with nothing that separates or quotes
 # addresses (the domain may be an intranet's single label, or not ASCII: a server that cannot take it says so)
 _MAILBOX = re.compile(r'[^@\s<>(),;:"\[\]]+@[^@\s<>(),;:"\[\].]+(\.[^@\s<>(),;:"\[\].]+)*')
+
+
+def _plain_address(url: str) -> bool:
+    """An http(s) address of ASCII without spaces, brackets, user name, query or fragment: a link the digest adds its
+    filter to (``?unit=…``) and writes into markdown as ``[…](address)``, which a ``)`` or a space would end early."""
+    if not url.isascii() or any(ch.isspace() or not ch.isprintable() or ch in "()<>" for ch in url):
+        return False
+    parts = _webhook_parts(url)
+    return (
+        parts is not None
+        and parts.scheme in ("http", "https")
+        and bool(parts.hostname)
+        and "@" not in parts.netloc
+        and not parts.query
+        and not parts.fragment
+        and "?" not in url
+        and "#" not in url
+    )
+
+
+def _webhook_parts(url: str) -> SplitResult | None:
+    """The address split, or None where its host or port cannot be read: urllib would fail on it at every try."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises on a port that is not a number or is out of range
+    except ValueError:
+        return None
+    return None if port == 0 else parts
 
 
 def _one_address(entry: str) -> str | None:

@@ -7,9 +7,10 @@ ledger is shown, not obeyed, in a 企业微信 or 钉钉 group.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from urllib.parse import urlencode
 
 from oversight import config
 from oversight.alerts import AlertItem, Digest, year_earlier_unrecorded
@@ -412,7 +413,24 @@ def _fitting_plan(sizes: _Sizes, limit: int) -> list[int]:
     return []
 
 
-def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES, budget: Budget | None = None) -> str:
+def dashboard_link(digest: Digest, base: str, units: Sequence[str], lang: str) -> str:
+    """The Overview at ``base`` filtered as the digest is: its units (none: all the scope allows), the quarter of its
+    day — the data date's where the ledgers stop before it, as a page of a later quarter would show nothing — and its
+    language (the URL parameters of README)."""
+    day = min(digest.as_of, digest.data_date) if digest.data_date is not None else digest.as_of
+    quarter = str(Quarter.of(day))
+    query = [("unit", unit) for unit in sorted(units)] + [("from", quarter), ("to", quarter)]
+    query += [("lang", "en")] if lang == "en" else []
+    return f"{base}?{urlencode(query)}"
+
+
+def render_markdown(
+    digest: Digest,
+    lang: str,
+    max_bytes: int = ROBOT_MAX_BYTES,
+    budget: Budget | None = None,
+    link: str | None = None,
+) -> str:
     """The robots' message: heading, counts, then the units, the worst first (``Digest.by_unit``), with as many of
     their alerts as the budget allows: ``max_bytes`` of UTF-8, or ``budget`` (a robot's own measure and limit;
     ``max_bytes`` is then the robot's nominal limit, for the scope line's share).
@@ -429,6 +447,8 @@ def render_markdown(digest: Digest, lang: str, max_bytes: int = ROBOT_MAX_BYTES,
         "",
         *(f"> {line}" for line in (counts_line(digest, lang, bold=True), *not_judged_lines(digest, lang)) if line),
         "",
+        # in the head, so that the budget keeps room for it: the way to the whole list behind the counts
+        *([f"[{i18n.t('alerts.digest.open_dashboard', lang)}]({link})", ""] if link else []),
     ]
     groups = digest.by_unit()
     if not groups:

@@ -288,11 +288,11 @@ def _print_outcomes(outcomes, kind: str, period: str, lang: str, out) -> None:  
             print(outcome.line(kind, period, lang), file=out)
 
 
-# a push that failed, went out without its record (the next run may send it again), went out unanswered or not to
+# a push that failed, went out without its record, went out unanswered, was left half-sent by a stopped run, or not to
 # every recipient: the timer's run is not clean
-_NOT_DONE = ("failed", "misconfigured", "unrecorded", "partly", "unconfirmed")
+_NOT_DONE = ("failed", "misconfigured", "unrecorded", "partly", "unconfirmed", "interrupted", "not_tried")
 # of those, what may have gone out and is not recorded as sent: another run sends it again
-_MAY_HAVE_SENT = ("unrecorded", "unconfirmed")
+_MAY_HAVE_SENT = ("unrecorded", "unconfirmed", "interrupted")
 
 
 def _push_status(outcomes) -> int:
@@ -358,8 +358,10 @@ def _alerts(args: argparse.Namespace) -> int:
         return OK
     title = digest_text.subject(digest, lang)
     # each robot's message to its own limit: 钉钉 takes 20,000 bytes of request, 企业微信 4,096 of markdown
+    base = settings.push.dashboard_url
+    link = digest_text.dashboard_link(digest, base, units, lang) if base else None
     robots = {
-        kind: digest_text.render_markdown(digest, lang, limit, budget=robot_budget(kind, title))
+        kind: digest_text.render_markdown(digest, lang, limit, budget=robot_budget(kind, title), link=link)
         for kind, limit in (("wecom", WECOM_MAX_BYTES), ("dingtalk", DINGTALK_MAX_BYTES))
     }
     message = Message(
@@ -637,7 +639,9 @@ def _push_brief(message, args: argparse.Namespace, filter_, settings, account, l
     mailed = (
         message.attachment is not None
         and bool(outcomes)
-        and all(o.status not in ("failed", "misconfigured", "unconfirmed") for o in outcomes)
+        and all(
+            o.status not in ("failed", "misconfigured", "unconfirmed", "interrupted", "not_tried") for o in outcomes
+        )
     )
     if robots:
         outcomes += push(brief_job.saying_pdf_mailed(message, lang) if mailed else message, channels=robots)

@@ -22,7 +22,7 @@ from oversight.auth import audit
 from oversight.auth.roles import Account
 from oversight.core import i18n, locking
 from oversight.push import Delivery, Message, deliver, redacted
-from oversight.push.sent_log import SentLog, entry_key
+from oversight.push.sent_log import SENDING_SINCE, SentLog, entry_key
 
 
 class RecordUnwritable(OSError):
@@ -49,7 +49,9 @@ class Outcome:
     # "sent", "skipped", "failed", "unrecorded" (sent, and the record of it could not be written), "partly" (sent,
     # and the mail server refused some of the recipients, named in ``error``) or "unconfirmed" (the message went out
     # whole and no answer came: it may have been delivered; not recorded, not tried again) or "misconfigured"
-    # (failed for a fault of the settings, a webhook address that redirects or names no robot: not tried again)
+    # (failed for a fault of the settings, a webhook address that redirects or names no robot: not tried again) or
+    # "interrupted" (an earlier run was stopped while sending it: it may have been delivered; not sent without --force)
+    # or "not_tried" (its mark could not be written to the push record: not sent)
     status: str
     attempts: int = 0
     error: str | None = None
@@ -68,6 +70,10 @@ class Outcome:
             return i18n.t("alerts.cli.push_unconfirmed", lang, attempts=self.attempts, error=self.error, **params)
         if self.status == "misconfigured":
             return i18n.t("alerts.cli.push_misconfigured", lang, error=self.error, **params)
+        if self.status == "interrupted":
+            return i18n.t("alerts.cli.push_interrupted", lang, since=i18n.team_time(self.sent_at, lang), **params)
+        if self.status == "not_tried":
+            return i18n.t("alerts.cli.push_not_tried", lang, error=self.error, **params)
         if self.status == "skipped":
             key = "alerts.cli.skipped_changed" if self.changed else "alerts.cli.skipped"
             # the sending log keeps UTC (as the audit log); the line is read in Beijing time, as the audit page's
@@ -115,6 +121,10 @@ def push_message(
         for channel in channels:
             key = entry_key(channel.name, message.kind, period, account.username, lang)
             previous = sent_log.lookup(key)
+            if previous is not None and SENDING_SINCE in previous and not force:
+                # a run stopped mid-try (killed, a reboot) left its mark: the robot may have posted it
+                outcomes.append(Outcome(channel.name, "interrupted", sent_at=previous[SENDING_SINCE]))
+                continue
             if previous is not None and not force:
                 outcomes.append(
                     Outcome(
@@ -147,6 +157,23 @@ def push_message(
                 audit.record(audit.PUSH, account=account, details={**details, "status": "sending"})
             except audit.AuditError as error:  # not sent: no line, no push (the channels before it did go out)
                 raise AuditStopped(error, outcomes) from error
+            try:
+                sent_log.mark_sending(key)
+            except OSError as unwritten:  # nothing sent: a run killed while sending it would have left no trace
+                unmarked = i18n.t(
+                    "alerts.cli.unrecorded_reason", lang, path=sent_log.path, error=i18n.write_problem(unwritten, lang)
+                )
+                outcome = Outcome(channel.name, "not_tried", 0, unmarked)
+                try:
+                    audit.record(
+                        audit.PUSH,
+                        account=account,
+                        details={**details, "status": "failed", "attempts": 0, "error": unmarked},
+                    )
+                except audit.AuditError as error:
+                    raise AuditStopped(error, [*outcomes, outcome]) from error
+                outcomes.append(outcome)
+                continue
             delivery: Delivery = deliver(channel, message, settings.push, sleep=sleep, clock=clock)
             # in the run's language, as the command's own line says it (brief's write failures are too)
             said = delivery.error.text(lang) if delivery.error else None
@@ -171,6 +198,11 @@ def push_message(
                         path=sent_log.path,
                         error=i18n.write_problem(unwritten, lang),
                     )
+            if not delivery.ok:
+                # the run says this try's outcome itself (a failure, or may have been sent and sent again by the next
+                # run, as docs/ALERTS.md promises); a message sent and unrecorded keeps the mark: it did go out
+                with contextlib.suppress(OSError):
+                    sent_log.clear_sending(key)
             if unrecorded is not None:
                 outcome = Outcome(channel.name, "unrecorded", delivery.attempts, unrecorded)
             elif entry is not None:

@@ -31,6 +31,9 @@ from oversight.core import atomic, locking
 # going out over a slow line (the SMTP timeout bounds each exchange, not the whole message).
 SENDING_SLACK_S = 60.0
 
+# an entry's mark while its push is being tried (``SentLog.mark_sending``): when it began, UTC
+SENDING_SINCE = "sending_since"
+
 
 def entry_key(channel: str, kind: str, period: str, account: str, lang: str) -> str:
     return json.dumps([channel, kind, period, account, lang], ensure_ascii=False)
@@ -92,6 +95,38 @@ class SentLog:
             entry = self._read().get(key)
         return entry if isinstance(entry, dict) else None
 
+    def mark_sending(self, key: str, at: datetime | None = None) -> None:
+        """Marks ``key`` as being sent, before its first try: a run killed while its message may be on the wire
+        (systemd's stop, a reboot) leaves the mark, and the next run says the message may have gone out instead of
+        posting it again. ``record`` replaces the mark, ``clear_sending`` takes it off; an entry sent before (a
+        forced resend) is kept under it."""
+        with self._locked():
+            self._refuse_unless_ours()
+            document = self._read()
+            entry = document.get(key)
+            since = (at or datetime.now(UTC)).isoformat(timespec="seconds")
+            document[key] = {**(entry if isinstance(entry, dict) else {}), SENDING_SINCE: since}
+            self._write(document)
+
+    def clear_sending(self, key: str) -> None:
+        """Takes off ``mark_sending``'s mark once the run has said the try's outcome itself."""
+        with self._locked():
+            self._refuse_unless_ours()
+            document = self._read()
+            entry = document.get(key)
+            if not isinstance(entry, dict) or SENDING_SINCE not in entry:
+                return
+            rest = {name: value for name, value in entry.items() if name != SENDING_SINCE}
+            if rest:
+                document[key] = rest
+            else:
+                del document[key]
+            self._write(document)
+
+    def _write(self, document: dict[str, Any]) -> None:
+        text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+        atomic.write_bytes(self.path, text.encode("utf-8"), mode=0o600)
+
     def record(self, key: str, fingerprint: str, attempts: int, at: datetime | None = None) -> dict[str, Any]:
         entry = {
             "sent_at": (at or datetime.now(UTC)).isoformat(timespec="seconds"),
@@ -102,6 +137,5 @@ class SentLog:
             self._refuse_unless_ours()  # replaced since the run's check: never written over
             document = self._read()
             document[key] = entry
-            text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-            atomic.write_bytes(self.path, text.encode("utf-8"), mode=0o600)
+            self._write(document)
         return entry
