@@ -131,6 +131,13 @@ def check(value: str | None, now: float | None = None) -> Remembered | None:
     return remembered
 
 
+def is_revoked(remembered: Remembered) -> bool:
+    """Whether a sign-in remembered earlier has been revoked since (a sign-out in any tab that held it): asked on every
+    run of a session made from it, not only when a cookie is read, so a tab left open after a sign-out elsewhere is
+    not still signed in."""
+    return _is_revoked(remembered, _revoked())
+
+
 def _is_revoked(remembered: Remembered, revoked: dict[str, float]) -> bool:
     if "*" in revoked or f"id:{remembered.id}" in revoked:
         return True

@@ -98,6 +98,18 @@ def restored_account(address: str | None) -> roles.Account | None:
     return account
 
 
+def revoked_here() -> bool:
+    """Whether the sign-in this session remembered or was restored from has been revoked since: the same sign-in's
+    other tab signed out (its browser's cookie is refused from then on, and so is every tab made from it)."""
+    return is_revoked(st.session_state.get(REMEMBERED_KEY))
+
+
+def is_revoked(made: Any) -> bool:
+    """``remembered.is_revoked`` for what a session keeps under ``REMEMBERED_KEY`` (nothing: never revoked; a list
+    that cannot be read: revoked, as a cookie is then refused)."""
+    return isinstance(made, remembered.Remembered) and remembered.is_revoked(made)
+
+
 def forget_in_browser() -> None:
     """On the sign-in form: a cookie the browser still sends (signed out, expired, revoked) is cleared."""
     if _route["installed"] and _cookie():
