@@ -98,16 +98,10 @@ def restored_account(address: str | None) -> roles.Account | None:
     return account
 
 
-def revoked_here() -> bool:
-    """Whether the sign-in this session remembered or was restored from has been revoked since: the same sign-in's
-    other tab signed out (its browser's cookie is refused from then on, and so is every tab made from it)."""
-    return is_revoked(st.session_state.get(REMEMBERED_KEY))
-
-
-def is_revoked(made: Any) -> bool:
-    """``remembered.is_revoked`` for what a session keeps under ``REMEMBERED_KEY`` (nothing: never revoked; a list
-    that cannot be read: revoked, as a cookie is then refused)."""
-    return isinstance(made, remembered.Remembered) and remembered.is_revoked(made)
+def signed_out_elsewhere(made: Any) -> bool:
+    """Whether the sign-in a session remembered or was restored from (``REMEMBERED_KEY``, read by the caller) has been
+    signed out since in another tab that held it (``remembered.signed_out``); nothing remembered: never."""
+    return isinstance(made, remembered.Remembered) and remembered.signed_out(made)
 
 
 def forget_in_browser() -> None:

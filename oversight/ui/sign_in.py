@@ -168,7 +168,8 @@ def _current_password_account(lang: str, address: str | None) -> roles.Account |
         audit.record("sign_out", account=account, address=address, details={"reason": "account_changed"})
         st.warning(i18n.t("auth.session_ended", lang))
         return None
-    if remembered_sign_in.revoked_here():  # 退出登录 in another tab of the same sign-in (a reload, a new tab)
+    # 退出登录 in another tab of the same sign-in (a reload, a new tab: signed in there by the cookie)
+    if remembered_sign_in.signed_out_elsewhere(st.session_state.get(remembered_sign_in.REMEMBERED_KEY)):
         session.start_over()
         audit.record("sign_out", account=account, address=address, details={"reason": "signed_out_elsewhere"})
         st.warning(i18n.t("auth.signed_out_elsewhere", lang))
@@ -275,7 +276,7 @@ def still_signed_in(account: roles.Account | None) -> Callable[[], bool]:
                 )
             except roles.AccountError:
                 return False
-            return unchanged and not remembered_sign_in.is_revoked(remembered_as)
+            return unchanged and not remembered_sign_in.signed_out_elsewhere(remembered_as)
 
         return password_account_unchanged
     email, verified = st.user.get("email"), st.user.get("email_verified")
