@@ -12,10 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from oversight.auth import accounts, roles
+from oversight.auth import accounts, remembered, roles
 from oversight.core import safe_text
 from oversight.data import store
 from oversight.ingest import checked_folder, commit, import_history
+from oversight.ui import remembered_sign_in
+from oversight.ui import sign_in as sign_in_module
 from tests.apptest import figure_titled, run_page
 from tests.bad_files import HEADERS, hash_tree, issue, meeting, write_xlsx
 
@@ -349,3 +351,36 @@ def test_local_mode_on_a_folder_no_account_changed_still_opens(data_folder, monk
     at = run_page("app.py")
     assert at.metric[1].value == "16个" and not at.error
     assert not (data_folder / accounts_marker.MARKER).exists()
+
+
+def test_a_sign_out_in_one_tab_ends_the_tabs_that_share_its_remembered_sign_in(monkeypatch):
+    """Review of 5 Dec (h6): a leader signed in, opened a second tab (signed in there from the remembered cookie),
+    signed out in the first and left the desk. The second tab carried on signed in, its 下载 buttons working: the
+    sign-out revoked the cookie's value, but a session already made from it was never asked again. Every tab
+    holding that sign-in ends at its next click, and a download its page still offers is refused and audited."""
+    monkeypatch.setitem(remembered_sign_in._route, "installed", True)  # noqa: SLF001  # as under oversight.ui.serve
+    accounts.add_user("chief", PASSWORD, roles.ADMIN)
+    accounts.add_user("leader", PASSWORD, roles.LEADER)
+    other_tab = sign_in("leader")
+    assert other_tab.metric, "signed in and reading"
+    made = other_tab.session_state[remembered_sign_in.REMEMBERED_KEY]
+    download_check = sign_in_module.still_signed_in  # what a 下载 button drawn in this tab checks when clicked
+    account = other_tab.session_state["oversight.account"]
+    fingerprint = other_tab.session_state["oversight.account_fingerprint"]
+    remembered.revoke(made.id, made.expires)  # what 退出登录 in the first tab does with the same sign-in
+    other_tab.run()
+    assert other_tab.title[0].value == "登录派驻监督工作看板" and not other_tab.metric
+    assert "已在其他页面退出登录" in other_tab.warning[0].value
+    assert _audit_lines()[-1]["action"] == "sign_out"
+    assert _audit_lines()[-1]["details"] == {"reason": "signed_out_elsewhere"}
+    # the download check reads the session's state as the button is drawn; stand in for that run's state
+    monkeypatch.setattr(
+        sign_in_module.st,
+        "session_state",
+        {
+            "oversight.account": account,
+            "oversight.account_fingerprint": fingerprint,
+            remembered_sign_in.REMEMBERED_KEY: made,
+        },
+    )
+    assert download_check(account)() is False

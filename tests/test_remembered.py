@@ -97,6 +97,17 @@ def test_a_sign_out_revokes_its_value_and_a_damaged_list_refuses_all(private_hom
     assert remembered.check(other) is None
 
 
+def test_an_open_session_is_signed_out_by_its_own_sign_ins_sign_out_only(private_home):
+    """A tab made from a remembered sign-in ends when that sign-in is signed out in another tab; another sign-in's
+    sign-out leaves it, and a damaged list (which refuses every cookie) ends no session with a false "signed out"."""
+    _, made = _issued()
+    _, other = _issued()
+    remembered.revoke(other.id, other.expires)
+    assert remembered.signed_out(other) and not remembered.signed_out(made)
+    (private_home / "conf" / "users.toml.revoked").write_text("{damaged", encoding="utf-8")
+    assert not remembered.signed_out(made)
+
+
 def test_remember_hours_zero_remembers_nothing(monkeypatch):
     value, _ = _issued()
     monkeypatch.setenv("OVERSIGHT_REMEMBER_HOURS", "0")

@@ -131,6 +131,14 @@ def check(value: str | None, now: float | None = None) -> Remembered | None:
     return remembered
 
 
+def signed_out(remembered: Remembered) -> bool:
+    """Whether this remembered sign-in has been signed out since, in any tab that held it (``revoke``): asked on every
+    run of a session made from it, not only when a cookie is read, so a tab left open after a sign-out elsewhere is not
+    still signed in. Only that sign-out counts here: an account disabled or changed ends its sessions by its entry
+    (``accounts.account_fingerprint``), and a damaged list, which refuses every cookie, ends no open session."""
+    return f"id:{remembered.id}" in _revoked()
+
+
 def _is_revoked(remembered: Remembered, revoked: dict[str, float]) -> bool:
     if "*" in revoked or f"id:{remembered.id}" in revoked:
         return True

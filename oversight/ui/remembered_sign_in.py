@@ -98,6 +98,12 @@ def restored_account(address: str | None) -> roles.Account | None:
     return account
 
 
+def signed_out_elsewhere(made: Any) -> bool:
+    """Whether the sign-in a session remembered or was restored from (``REMEMBERED_KEY``, read by the caller) has been
+    signed out since in another tab that held it (``remembered.signed_out``); nothing remembered: never."""
+    return isinstance(made, remembered.Remembered) and remembered.signed_out(made)
+
+
 def forget_in_browser() -> None:
     """On the sign-in form: a cookie the browser still sends (signed out, expired, revoked) is cleared."""
     if _route["installed"] and _cookie():

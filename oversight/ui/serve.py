@@ -4,7 +4,9 @@ Streamlit runs a page's script only when a browser opens a session, so nothing i
 server before its first visitor; this launcher starts ``oversight.ui.warm`` in a background thread, has
 Streamlit's static files gzipped once (``oversight.ui.compressed_static``) and our plotly.js served and named in
 the chart pages' HTML (``oversight.ui.plotly_bundle``), starts the users file's watch (``oversight.ui.account_watch``),
-switches off Streamlit's lookup of the machine's public address (``oversight.ui.offline``), has a tab whose session
+switches off Streamlit's lookup of the machine's public address (``oversight.ui.offline``), lets no other site
+frame the dashboard (``oversight.ui.frame_guard``), shows Streamlit's metrics to this machine only
+(``oversight.ui.metrics_guard``), has a tab whose session
 the server no longer holds (a restart, another replica) load itself again (``oversight.ui.serve_reconnect``), has it
 print one line of
 where to open the dashboard (``oversight.ui.start_output``), then hands over to
@@ -24,6 +26,8 @@ from oversight.ui import (
     backend_base,
     bare_start,
     compressed_static,
+    frame_guard,
+    metrics_guard,
     offline,
     plotly_bundle,
     remembered_sign_in,
@@ -44,6 +48,8 @@ def main(argv: list[str] | None = None) -> None:
     offline.install()
     start_output.install()
     session_guard.install()
+    frame_guard.install_middleware()  # first, so outermost: every response of ours and Streamlit's says it
+    metrics_guard.install_middleware()
     serve_reconnect.install_middleware()  # before the upload guard: it sees an upload of a session held elsewhere
     session_guard.install_middleware()
     remembered_sign_in.install_middleware()

@@ -163,12 +163,18 @@ def _current_password_account(lang: str, address: str | None) -> roles.Account |
         current = accounts.account_fingerprint(account.username)
     except roles.AccountError:
         current = None  # a users file that cannot be read keeps nobody signed in
-    if current is not None and current == st.session_state.get(session.ACCOUNT_FINGERPRINT_KEY):
-        return account
-    session.start_over()
-    audit.record("sign_out", account=account, address=address, details={"reason": "account_changed"})
-    st.warning(i18n.t("auth.session_ended", lang))
-    return None
+    if current is None or current != st.session_state.get(session.ACCOUNT_FINGERPRINT_KEY):
+        session.start_over()
+        audit.record("sign_out", account=account, address=address, details={"reason": "account_changed"})
+        st.warning(i18n.t("auth.session_ended", lang))
+        return None
+    # 退出登录 in another tab of the same sign-in (a reload, a new tab: signed in there by the cookie)
+    if remembered_sign_in.signed_out_elsewhere(st.session_state.get(remembered_sign_in.REMEMBERED_KEY)):
+        session.start_over()
+        audit.record("sign_out", account=account, address=address, details={"reason": "signed_out_elsewhere"})
+        st.warning(i18n.t("auth.signed_out_elsewhere", lang))
+        return None
+    return account
 
 
 def _login_form(lang: str, address: str | None) -> roles.Account:
@@ -260,12 +266,17 @@ def still_signed_in(account: roles.Account | None) -> Callable[[], bool]:
         return app_still_local
     if account.source != roles.OIDC:  # a password account
         signed_in_with = st.session_state.get(session.ACCOUNT_FINGERPRINT_KEY)
+        # the sign-in the session shares with other tabs: a sign-out in any of them refuses this page's downloads too
+        remembered_as = st.session_state.get(remembered_sign_in.REMEMBERED_KEY)
 
         def password_account_unchanged() -> bool:
             try:
-                return signed_in_with is not None and accounts.account_fingerprint(account.username) == signed_in_with
+                unchanged = (
+                    signed_in_with is not None and accounts.account_fingerprint(account.username) == signed_in_with
+                )
             except roles.AccountError:
                 return False
+            return unchanged and not remembered_sign_in.signed_out_elsewhere(remembered_as)
 
         return password_account_unchanged
     email, verified = st.user.get("email"), st.user.get("email_verified")

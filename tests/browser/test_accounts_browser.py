@@ -158,6 +158,39 @@ def test_a_sign_in_survives_a_reload_until_signed_out_or_the_account_is_disabled
     assert_no_exception(page)
 
 
+def test_a_sign_out_ends_the_other_tab_of_the_same_sign_in(page, accounts_server, output_dir):
+    """Review of 5 Dec (h6): signed in, a second tab opened (signed in there by the remembered cookie), 退出登录 in the
+    first: the second tab carried on signed in, figures and 下载 buttons, for whoever sat down next. It ends at its
+    next click, saying why, and the sign-out elsewhere is in the audit log."""
+    from oversight.auth import accounts, roles
+
+    url, audit_log, users = accounts_server
+    accounts.add_user("kezhang", PASSWORD, roles.LEADER, path=users)
+    signed_in_words = "当前账号：kezhang（领导）"
+    with page.expect_response(lambda response: response.url.endswith("/_oversight/remember")):
+        _sign_in(page, url, "kezhang")
+        expect(page.get_by_text(signed_in_words)).to_be_visible(timeout=60_000)
+    other_tab = page.context.new_page()
+    other_tab.goto(url)
+    expect(other_tab.get_by_text(signed_in_words)).to_be_visible(timeout=60_000)
+    wait_for_charts(other_tab, 4)
+
+    page.get_by_role("button", name="退出登录").click()
+    expect(page.get_by_role("heading", name="登录派驻监督工作看板")).to_be_visible(timeout=30_000)
+    other_tab.get_by_role("link", name="会议监督").click()  # the other tab's next click
+    expect(other_tab.get_by_role("heading", name="登录派驻监督工作看板")).to_be_visible(timeout=30_000)
+    expect(other_tab.get_by_text("您已在其他页面退出登录，请重新登录。")).to_be_visible()
+    # must not happen: anything of the signed-in page left in the tab
+    expect(other_tab.get_by_text(signed_in_words)).to_have_count(0)
+    expect(other_tab.get_by_role("button", name="下载")).to_have_count(0)
+    assert_no_exception(other_tab)
+    expect(other_tab.get_by_label("密码")).to_be_visible()  # the whole form, ready for the next sign-in
+    other_tab.screenshot(path=output_dir / "signed_out_in_another_tab.png")
+    lines = [json.loads(line) for line in audit_log.read_text(encoding="utf-8").splitlines()]
+    ended = [(line["action"], line["details"]) for line in lines if line["account"] == "kezhang"][-2:]
+    assert ended == [("sign_out", {}), ("sign_out", {"reason": "signed_out_elsewhere"})]
+
+
 # The reading pages a unit account may open, by the path Streamlit gives each (the Overview at the root).
 READING_PATHS = ("", "meetings", "issues", "suggestions", "reminders", "unit_profile")
 
