@@ -83,10 +83,18 @@ def test_pptx_is_16_9_with_title_figures_charts_issues_and_a_closing_summary(pac
     deck = Presentation(io.BytesIO(built.files["pptx"]))
     assert abs(deck.slide_width / deck.slide_height - 16 / 9) < 0.001
     titles = [slide.shapes.title.text for slide in deck.slides]
+    # the charts in the Word report's and the PDF's order (page_fill: two to a page there), each chooser group whole
+    # and in its place, the charts of a group in an order of their own
+    charted = titles[2 : 2 + CHARTS]
+    start = 0
+    for _, specs in briefing.chart_groups():
+        assert sorted(charted[start : start + len(specs)]) == sorted(spec.title(lang) for spec in specs)
+        start += len(specs)
+    assert charted == [section.title for section in built.report.sections]
     assert titles == [
         COVERS[lang],
         i18n.t("export.briefing.key_figures", lang),
-        *(spec.title(lang) for spec in SPECS),
+        *charted,
         # a list on one slide has no "(1/1)" after its title
         "本期指出、尚未整改到位的问题" if lang == "zh" else "Issues raised in the period and still to rectify",
         "逾期未整改的问题" if lang == "zh" else "Overdue issues",

@@ -227,6 +227,24 @@ def test_no_report_page_leaves_room_the_next_chart_would_fit_in(rendered, docume
     assert roomy == {}, f"pages whose blank (cm) would hold what the next page opens with (cm): {roomy}"
 
 
+@pytest.mark.parametrize("document", ["docx", "print"])
+def test_no_page_of_the_report_is_left_part_blank_between_its_first_and_its_last(rendered, document):
+    """Review of 5 Dec (session 35): the first page stopped under the key figures, 21% to 33% of it blank, 三、分项情况
+    going with its first chart to the next page; where the tallest charts met (图15, 11.1 cm, then 图16, 12.1 cm, and
+    in English 图17 and 图18 after it) a middle page held one chart, half blank (pages 9 to 11 of the English PDF, 46% to
+    52%). The heading and its lead line end the first page; within each group the charts are ordered so that a tall
+    one shares its page with a shorter one (page_fill)."""
+    lang, pack, files = rendered
+    pictures = _pages_as_pictures(files[document])
+    texts = _page_texts(files[document])
+    blank = {number: round(_blank_below_body(picture), 2) for number, picture in enumerate(pictures, start=1)}
+    # 0.46 to 0.52 before; 0.17 at most after
+    assert {number: share for number, share in blank.items() if 1 < number < len(pictures) and share >= 0.25} == {}
+    assert blank[1] < 0.3, blank  # 0.33 of the Chinese PDF before (0.25 after): less than the pack's first chart needs
+    assert _flat(i18n.t("export.report.details", lang)) in _flat(texts[0])
+    assert _flat(i18n.t("export.report.details_lead", lang, count=18)) in _flat(texts[0])
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_empty_first_charts_leave_no_half_blank_first_page(connection, span, lang, tmp_path):
     """Each empty chart's sentence and caption were kept with the next chart (the Caption style's keep-with-next),

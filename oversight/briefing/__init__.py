@@ -22,6 +22,7 @@ from PIL import Image
 from oversight import charts, export
 from oversight.briefing.docx_report import docx_bytes
 from oversight.briefing.html_report import report_html
+from oversight.briefing.page_fill import ordered_for_pages
 from oversight.briefing.pdf_info import with_information
 from oversight.briefing.pdf_print import html_to_pdf_with_images, warm_up
 from oversight.briefing.pptx_deck import pptx_bytes
@@ -227,9 +228,10 @@ def collect_report(
         pngs = drawing.pngs(progress)
     finally:
         drawing.close()
-    return dataclasses.replace(
-        draft, sections=[_with_picture(section, pngs.get(index)) for index, section in enumerate(draft.sections)]
-    )
+    drawn = [_with_picture(section, pngs.get(index)) for index, section in enumerate(draft.sections)]
+    # numbered in the order the Word report and the PDF place them, the same in every format of the pack
+    group = {spec.key: page_id for page_id, specs_of_page in chart_groups() for spec in specs_of_page}
+    return dataclasses.replace(draft, sections=ordered_for_pages(drawn, lambda key: group.get(key, key)))
 
 
 ZipEntries = list[tuple[str, bytes]]

@@ -25,6 +25,7 @@ from oversight.briefing.report import (
     LATIN_FONT,
     Report,
     column_widths,
+    details_lead,
     issue_count,
     listed_note,
     no_open_issues_key,
@@ -196,6 +197,8 @@ def _key_figures(document, report: Report) -> None:
 
 def _charts(document, report: Report) -> None:
     document.add_heading(report.t("export.report.details"), level=1)
+    if report.sections:
+        _body(document, details_lead(report), report)  # the heading keeps with it, not with the first picture
     for number, section in enumerate(report.sections, start=1):
         if section.png is not None:
             shape = document.add_picture(

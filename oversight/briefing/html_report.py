@@ -19,6 +19,7 @@ from oversight.briefing.report import (
     HTML_LATIN_FACE,
     Report,
     column_widths,
+    details_lead,
     issue_count,
     listed_note,
     no_open_issues_key,
@@ -259,6 +260,8 @@ def report_html(report: Report, placeholders: bool = False) -> str:
         ),
         *(f'<p class="note">{_with_names_kept(note, names)}</p>' for note in report.figure_notes),
         f"<h2>{escape(t('export.report.details'))}</h2>",
+        # the heading keeps with its lead line, on the first page, rather than with the first picture on the next
+        *([f'<p class="body">{escape(details_lead(report))}</p>'] if report.sections else []),
     ]
     pictures = 0
     for number, section in enumerate(report.sections, start=1):

@@ -120,6 +120,13 @@ def picture_alt(report: Report, section: ChartSection) -> str:
     return report.t("export.briefing.picture_alt_title", title=section.title)
 
 
+def details_lead(report: Report) -> str:
+    """The line under 三、分项情况: it keeps the heading on the first page under the key figures, where the first
+    chart (11 to 12 cm) does not fit, rather than move with the chart and leave a fifth of that page blank."""
+    count = len(report.sections)
+    return report.t("export.report.details_lead_one" if count == 1 else "export.report.details_lead", count=count)
+
+
 @dataclass(frozen=True)
 class Report:
     context: ExportContext
