@@ -212,7 +212,7 @@ def test_the_pdf_is_tagged_with_every_figure_described(pack):
     root = reader.trailer["/Root"]
     assert root["/MarkInfo"]["/Marked"] and root["/Lang"] == i18n.t("export.report.html_lang", lang)
     figures = [node for node in _structure(reader) if node["/S"] == "/Figure"]
-    pictures = [section for section in built.report.sections if section.png is not None]
+    pictures = [section for section in built.report.printed_sections if section.png is not None]
     assert len(figures) == len(pictures) > 10
     for figure, section in zip(figures, pictures):
         assert str(figure["/Alt"]) == ALT[lang].format(title=section.spec.title(lang), reading=section.takeaway)

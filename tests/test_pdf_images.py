@@ -111,7 +111,7 @@ def test_a_page_whose_placeholders_went_missing_is_printed_with_its_pictures_inl
 def test_the_pack_pdf_holds_every_chart_as_drawn_and_reads_as_before(briefing_pack, tmp_path):
     lang, built, _ = briefing_pack
     report = built.report
-    drawn = [section.pixel_size for section in report.sections if section.png is not None]
+    drawn = [section.pixel_size for section in report.printed_sections if section.png is not None]
     assert len(drawn) >= 15 and _images_listed(built.files["pdf"], tmp_path) == drawn
     # the same report printed with Chromium embedding the pictures itself: every page reads the same, pixel for pixel
     printed = html_to_pdf(report_html(report))

@@ -229,9 +229,10 @@ def collect_report(
     finally:
         drawing.close()
     drawn = [_with_picture(section, pngs.get(index)) for index, section in enumerate(draft.sections)]
-    # numbered in the order the Word report and the PDF place them, the same in every format of the pack
     group = {spec.key: page_id for page_id, specs_of_page in chart_groups() for spec in specs_of_page}
-    return dataclasses.replace(draft, sections=ordered_for_pages(drawn, lambda key: group.get(key, key)))
+    printed = ordered_for_pages(drawn, lambda key: group.get(key, key))
+    place = {id(section): index for index, section in enumerate(drawn)}
+    return dataclasses.replace(draft, sections=drawn, print_order=tuple(place[id(section)] for section in printed))
 
 
 ZipEntries = list[tuple[str, bytes]]
@@ -312,7 +313,7 @@ def build_briefing_pack(
         pdf = printing.submit(
             html_to_pdf_with_images,
             report_html(report, placeholders=True),
-            [section.png for section in report.sections if section.png is not None],
+            [section.png for section in report.printed_sections if section.png is not None],
             lambda: report_html(report),
         )
     try:

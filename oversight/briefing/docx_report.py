@@ -199,7 +199,7 @@ def _charts(document, report: Report) -> None:
     document.add_heading(report.t("export.report.details"), level=1)
     if report.sections:
         _body(document, details_lead(report), report)  # the heading keeps with it, not with the first picture
-    for number, section in enumerate(report.sections, start=1):
+    for number, section in enumerate(report.printed_sections, start=1):
         if section.png is not None:
             shape = document.add_picture(
                 io.BytesIO(section.png), width=Cm(picture_width_cm(section.pixel_size, _TEXT_WIDTH_CM))

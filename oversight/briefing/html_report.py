@@ -264,7 +264,7 @@ def report_html(report: Report, placeholders: bool = False) -> str:
         *([f'<p class="body">{escape(details_lead(report))}</p>'] if report.sections else []),
     ]
     pictures = 0
-    for number, section in enumerate(report.sections, start=1):
+    for number, section in enumerate(report.printed_sections, start=1):
         image = ""
         if section.png is not None:
             width, height = section.pixel_size

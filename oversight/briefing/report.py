@@ -140,6 +140,15 @@ class Report:
     # the lines the page gives under its caption (``summary.figure_notes``): what the figures run to, and why the
     # cards are not compared where the year before is partly before the data; under the key figures in every format
     figure_notes: tuple[str, ...] = ()
+    # the order the Word report and the PDF place the charts in (indices into ``sections``; ``page_fill``: two to an
+    # A4 page wherever they can), empty for the page's order. The slides and the ZIP keep the page's order, the same
+    # from one quarter's deck to the next, where a presenter looks for a chart by its place
+    print_order: tuple[int, ...] = ()
+
+    @property
+    def printed_sections(self) -> list[ChartSection]:
+        """The charts in the order the Word report and the PDF number and place them."""
+        return [self.sections[index] for index in self.print_order] if self.print_order else list(self.sections)
 
     @property
     def marking(self):
