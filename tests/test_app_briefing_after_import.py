@@ -69,3 +69,40 @@ def test_a_pack_built_before_an_import_is_not_offered_after_it(tmp_path, monkeyp
     assert not at.exception
     assert not [button for button in at.get("download_button") if "download.overview" in button.proto.id]
     assert any(info.value.startswith(SAID[lang]) for info in at.info), [info.value for info in at.info]
+
+
+def test_an_import_that_moves_the_data_date_inside_the_range_is_said_as_new_data_not_as_another_filter(
+    tmp_path, monkeypatch
+):
+    """The pack of 2021年第1季度 to 5 January; the clerk's import brings a meeting of 30 March: the view's cut-off
+    moves with the data date, which the leader did not choose, and the panel says the data changed."""
+    from datetime import date
+
+    from oversight import briefing
+    from oversight.data import store
+    from oversight.ingest import commit
+    from tests.bad_files import HEADERS, meeting, write_xlsx
+
+    folder = Path(shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data", ignore=shutil.ignore_patterns(".*")))
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    monkeypatch.setattr(briefing, "build_briefing_pack", _fake_pack)
+    first = write_xlsx(tmp_path / "一月.xlsx", {"会议": [HEADERS["meetings"], meeting(day=date(2021, 1, 5))]})
+    commit.import_files(first, "meetings", "append", folder, user="clerk")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state[TEST_ADDRESS_KEY] = "127.0.0.1"
+    at.query_params["from"], at.query_params["to"] = "2021Q1", "2021Q1"
+    at.run()
+    at.button(key="widget.build_overview").click().run()
+    assert [button for button in at.get("download_button") if "download.overview" in button.proto.id]
+
+    later = meeting(meeting_id="HY2021-0002", day=date(2021, 3, 30))
+    commit.import_files(
+        write_xlsx(tmp_path / "三月.xlsx", {"会议": [HEADERS["meetings"], later]}), "meetings", "append", folder
+    )
+    at.run()
+
+    assert not at.exception
+    assert not [button for button in at.get("download_button") if "download.overview" in button.proto.id]
+    infos = [info.value for info in at.info]
+    assert any(info.startswith(SAID["zh"]) for info in infos), infos
+    assert not any("筛选条件" in info for info in infos), infos

@@ -119,7 +119,12 @@ def _stale_reason(
     built_on: str,
 ) -> str | None:
     """Why the pack built earlier is not this view's, in words: it said "筛选条件或语言已改变" also when only the
-    charts chosen had changed, and never for which units and quarters the pack had been built."""
+    charts chosen had changed, and never for which units and quarters the pack had been built. Data changed since
+    (an import, an undo) is said as such, also where it moved the data date inside the range: the view's cut-off
+    then differs, and "built for 2021年第1季度（截至2月3日）, not for 2021年第1季度（截至3月31日）" read as if the leader had
+    changed the filter."""
+    if built_for.without_cutoff() == page.filter.without_cutoff() and built_on != page.fingerprint:
+        return page.t("briefing.stale.data")
     if built_for != page.filter:
         built = dataclasses.replace(page, filter=built_for)
         return page.t(
@@ -133,8 +138,6 @@ def _stale_reason(
         return page.t("briefing.stale.language")
     if built_specs != specs:
         return page.t("briefing.stale.charts")
-    if built_on != page.fingerprint:
-        return page.t("briefing.stale.data")
     return None
 
 
