@@ -52,3 +52,22 @@ def test_a_page_on_quarters_an_undo_took_away_shows_the_nearest_and_says_so(tmp_
     assert at.select_slider[0].value == ("2020Q4", "2020Q4")
     # the figures are 2020 Q4's: 65 meetings (data/README.md), not the undone quarter's one
     assert metrics(at)["会议数量" if lang == "zh" else "Meetings"].startswith("65")
+
+
+def test_a_note_on_moved_quarters_goes_once_the_reader_chooses_other_quarters():
+    """The note said the link's quarter had been moved "现显示2020年第1季度至2020年第2季度" after the leader had chosen
+    that range on the slider: the quarters shown were the leader's, not a move of the link's. A note about the
+    quarters goes once quarters are chosen on screen; one about the units stays until units are."""
+    from tests.apptest import run_page
+
+    at = run_page(query={"from": "2018Q1", "to": "2020Q4", "unit": "atlantis"})
+    warnings = [w.value for w in at.warning]
+    assert any("已改为最近的季度" in w for w in warnings) and any("unit=atlantis" in w for w in warnings), warnings
+
+    at.select_slider[0].set_value(("2020Q1", "2020Q2")).run()
+
+    warnings = [w.value for w in at.warning]
+    assert not any("已改为最近的季度" in w for w in warnings), warnings
+    assert any("unit=atlantis" in w for w in warnings), warnings  # not about the quarters: said until units are chosen
+    at.multiselect(key="widget.units").set_value(["research"]).run()
+    assert not any("unit=atlantis" in w.value for w in at.warning), [w.value for w in at.warning]

@@ -314,6 +314,18 @@ class UrlNotes:
             or self.outside
         )
 
+    def after_choosing(self, quarters: bool, units: bool) -> UrlNotes:
+        """What is still true once the reader has chosen the filter's quarters or units on screen: a note on the
+        link's quarters (moved, reversed, outside the data) said "现显示…" of the range the leader had just chosen on
+        the slider, as if a link's quarter had been moved to make it; one on its units, of units chosen since."""
+        notes = self
+        if quarters:
+            notes = replace(notes, moved=(), reversed=(), outside=())
+        if units:
+            ignored = tuple(value for value in notes.ignored if not value.startswith("unit="))
+            notes = replace(notes, ignored=ignored, dropped=(), dropped_count=0, unit_values=0)
+        return notes
+
     def beyond_the_filter(self) -> UrlNotes:
         """What a page the unit and quarter filter does not shape (数据管理, 审计日志) still has to say of the link: the
         names it does not read and a language it could not take. The rest speak of the filter (已改为最近的季度，现显示
