@@ -242,6 +242,16 @@ class DataSpan:
     def quarters(self) -> list[Quarter]:
         return quarter_range(self.first, Quarter(self.last.year, 4))
 
+    def nearest_quarter(self, quarter: Quarter) -> Quarter:
+        """``quarter`` where it is one of the quarter slider's choices (``quarters``), else the nearest of them."""
+        known = self.quarters
+        return min(max(quarter, known[0]), known[-1])
+
+    def within(self, filter_: Filter) -> Filter:
+        """``filter_`` with each end moved to the nearest quarter the data offers (a range kept from before an undo
+        or a replacing import that took its quarters out of the data)."""
+        return replace(filter_, start=self.nearest_quarter(filter_.start), end=self.nearest_quarter(filter_.end))
+
 
 def _as_date(value: object) -> date:
     return value.date() if hasattr(value, "date") and callable(value.date) else value  # type: ignore[return-value]
@@ -289,9 +299,32 @@ class UrlNotes:
     # value was forged (a unit of another account's scope, a made-up id); they are dropped, as a link's are
     dropped: tuple[str, ...] = ()
     dropped_count: int = 0  # how many there were (``dropped`` holds at most MAX_URL_UNIT_VALUES, the data's first)
+    # quarters of the session's filter the data no longer offers (an undo or a replacing import took them out): moved
+    # to the nearest it offers, as a link's are; a leader on 2021 Q1 when the clerk undid its import met a traceback
+    outside: tuple[Quarter, ...] = ()
 
     def __bool__(self) -> bool:
-        return bool(self.ignored or self.moved or self.reversed or self.unknown or self.unit_values or self.dropped)
+        return bool(
+            self.ignored
+            or self.moved
+            or self.reversed
+            or self.unknown
+            or self.unit_values
+            or self.dropped
+            or self.outside
+        )
+
+    def after_choosing(self, quarters: bool, units: bool) -> UrlNotes:
+        """What is still true once the reader has chosen the filter's quarters or units on screen: a note on the
+        link's quarters (moved, reversed, outside the data) said "现显示…" of the range the leader had just chosen on
+        the slider, as if a link's quarter had been moved to make it; one on its units, of units chosen since."""
+        notes = self
+        if quarters:
+            notes = replace(notes, moved=(), reversed=(), outside=())
+        if units:
+            ignored = tuple(value for value in notes.ignored if not value.startswith("unit="))
+            notes = replace(notes, ignored=ignored, dropped=(), dropped_count=0, unit_values=0)
+        return notes
 
     def beyond_the_filter(self) -> UrlNotes:
         """What a page the unit and quarter filter does not shape (数据管理, 审计日志) still has to say of the link: the
@@ -341,7 +374,7 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
         if quarter in known:
             bounds[name] = quarter
         else:  # a real quarter before the first records or after the data's last year: the nearest one shown
-            bounds[name] = min(max(quarter, known[0]), known[-1])
+            bounds[name] = span.nearest_quarter(quarter)
             moved.append(f"{name}={values[0]}")
     start, end = bounds["from"], bounds["to"]
     backwards: tuple[str, ...] = ()

@@ -148,6 +148,18 @@ def _closest_sheet(sheets: Sheets, table: Table) -> str | None:
     return max(counts)[1] if counts else None
 
 
+def _sheets_with_one_tables_key(sheets: Sheets) -> tuple[Table, str] | None:
+    """The one table whose id column (提醒编号, 问题编号 …) a sheet's header names, and that sheet, where the headers
+    beside it are too few of the contract's to match: a clerk's ledger under headers of its own (单位名, 提醒时间)
+    was refused as 无法判断这是哪张表, naming no sheet, row or column. None where no table's id, or several, is named."""
+    keyed: dict[str, tuple[Table, str]] = {}
+    for sheet, rows in sheets.items():
+        for table in TABLES.values():
+            if (header := find_header(rows, table)) is not None and table.key in header.columns.values():
+                keyed.setdefault(table.name, (table, sheet))  # its first such sheet
+    return next(iter(keyed.values())) if len(keyed) == 1 else None
+
+
 def detect_table(source: Source) -> Table | None:
     """The table a file holds, judged by its header; ``None`` when no sheet looks like any table.
 
@@ -171,6 +183,9 @@ def locate_tables(sheets: Sheets, file: str, table: Table | None = None) -> tupl
     if found:
         return found, []
     if table is None:
+        keyed = _sheets_with_one_tables_key(sheets)
+        if keyed is not None:  # read as that table, so the report names the columns missing where they are
+            return {keyed[0].name: [keyed[1]]}, []
         return {}, [problem_in_sheet(file, "", "error.no_table_detected")]
     other = match_sheets(sheets)
     if other:

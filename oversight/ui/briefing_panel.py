@@ -38,7 +38,7 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
         disabled=not specs,
     ):
         # in the session before the build, the pack put into it after (see _Build)
-        build = _Build(page.filter, page.lang, tuple(s.key for s in specs))
+        build = _Build(page.filter, page.lang, tuple(s.key for s in specs), page.fingerprint)
         st.session_state[state_key] = build
         bar = st.progress(0.0, text=page.t("export.progress.queries"))
         try:
@@ -58,6 +58,7 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
     if not stored:
         return
     built_for, built_lang, built_specs, pack = stored.built_for, stored.lang, stored.specs, stored.pack
+    built_on = stored.fingerprint
     if pack is None:
         stopped = dataclasses.replace(page, filter=built_for)
         say = st.error if stored.failed else st.warning
@@ -71,7 +72,7 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
             icon=":material/warning:",
         )
         return
-    stale = _stale_reason(page, built_for, built_lang, built_specs, tuple(s.key for s in specs))
+    stale = _stale_reason(page, built_for, built_lang, built_specs, tuple(s.key for s in specs), built_on)
     if stale:
         st.info(stale)
         return
@@ -102,15 +103,28 @@ class _Build:
     built_for: Filter
     lang: str
     specs: tuple[str, ...]
+    # the data's fingerprint it was built from: a correction re-imported leaves the view (units, quarters, data date)
+    # as it was, and the pack of the figures before it was offered under cards showing the figures after
+    fingerprint: str
     pack: briefing.BriefingPack | None = None
     failed: bool = False  # the build raised (a render that failed), rather than being stopped
 
 
 def _stale_reason(
-    page: Page, built_for: Filter, built_lang: str, built_specs: tuple[str, ...], specs: tuple[str, ...]
+    page: Page,
+    built_for: Filter,
+    built_lang: str,
+    built_specs: tuple[str, ...],
+    specs: tuple[str, ...],
+    built_on: str,
 ) -> str | None:
     """Why the pack built earlier is not this view's, in words: it said "筛选条件或语言已改变" also when only the
-    charts chosen had changed, and never for which units and quarters the pack had been built."""
+    charts chosen had changed, and never for which units and quarters the pack had been built. Data changed since
+    (an import, an undo) is said as such, also where it moved the data date inside the range: the view's cut-off
+    then differs, and "built for 2021年第1季度（截至2月3日）, not for 2021年第1季度（截至3月31日）" read as if the leader had
+    changed the filter."""
+    if built_for.without_cutoff() == page.filter.without_cutoff() and built_on != page.fingerprint:
+        return page.t("briefing.stale.data")
     if built_for != page.filter:
         built = dataclasses.replace(page, filter=built_for)
         return page.t(

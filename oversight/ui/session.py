@@ -70,6 +70,12 @@ def set_filter(filter_: Filter, *, from_quarter_widget: bool = False, from_addre
     st.session_state[FILTER_KEY] = filter_
     if not from_address:
         note_chosen_on_screen()
+        notes = st.session_state.get(IGNORED_KEY)
+        if notes and previous is not None:  # what the link's notes said of the part now chosen on screen is past
+            st.session_state[IGNORED_KEY] = notes.after_choosing(
+                quarters=(previous.start, previous.end) != (filter_.start, filter_.end),
+                units=previous.units != filter_.units,
+            )
     if (
         not from_quarter_widget
         and previous is not None

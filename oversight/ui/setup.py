@@ -34,6 +34,22 @@ def _init_session(span: DataSpan, every_unit: tuple[str, ...]) -> None:
     elif not chosen_on_screen:
         _follow_history(span)
     _keep_units_offered(span, every_unit)
+    _keep_quarters_offered(span)
+
+
+def _keep_quarters_offered(span: DataSpan) -> None:
+    """The filter's quarters, on every run, are quarters the data offers. A link's are moved into the data as it is
+    read, but a session keeps its filter across runs, and an undo or a replacing import can take its quarters out of
+    the data: the quarter slider, given a quarter no longer among its choices, stopped the page with Streamlit's
+    English error. They are moved to the nearest the data offers, and the page says so."""
+    filter_ = st.session_state[session.FILTER_KEY]
+    kept = span.within(filter_)
+    if kept == filter_:
+        return
+    outside = tuple(dict.fromkeys(q for q in (filter_.start, filter_.end) if q not in (kept.start, kept.end)))
+    notes = st.session_state.get(session.IGNORED_KEY) or filters.UrlNotes()
+    st.session_state[session.IGNORED_KEY] = dataclasses.replace(notes, outside=outside)
+    session.set_filter(kept, from_address=True)
 
 
 def _keep_units_offered(span: DataSpan, every_unit: tuple[str, ...]) -> None:
@@ -127,6 +143,17 @@ def _warn_about_the_url(page: Page, page_id: str) -> None:
         st.warning(
             page.t(
                 "app.url_reversed", values=_url_values((f"from={start}", f"to={end}"), page.lang), shown=page.period()
+            )
+        )
+    if notes.outside:
+        known = page.span.quarters
+        st.warning(
+            page.t(
+                _one_or_more("app.quarters_outside_data", notes.outside),
+                values=i18n.listed((i18n.quarter_label(q, page.lang) for q in notes.outside), page.lang),
+                first=i18n.quarter_label(known[0], page.lang),
+                last=i18n.quarter_label(known[-1], page.lang),
+                shown=page.period(),
             )
         )
     if notes.moved:
