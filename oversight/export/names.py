@@ -100,11 +100,17 @@ class ExportContext:
         """The units as a sentence about the view names them, as the page's ``Page.scope_text`` does (README 口径说明,
         单位名称): in English each by its 英文简称, the name its bars and rows carry, with its article where a sentence
         needs one (``i18n.unit_in_sentence``); the full names are the cover's."""
+        from oversight.present.summary import join_list
+
         if not self.filter.units:
             return self.scope()
-        return self.t("export.scope.separator").join(
-            i18n.unit_in_sentence(self.file_names.get(unit) or self.unit_names.get(unit, unit), self.lang)
-            for unit in self.filter.units
+        # listed as a sentence lists things ("the Counsellors' Office and Local Chronicles"), not as the cover does
+        return join_list(
+            [
+                i18n.unit_in_sentence(self.file_names.get(unit) or self.unit_names.get(unit, unit), self.lang)
+                for unit in self.filter.units
+            ],
+            self.lang,
         )
 
     def scope(self) -> str:

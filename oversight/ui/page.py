@@ -22,6 +22,7 @@ from oversight.data import queries, scoped, store
 from oversight.data.filters import DataSpan, Filter
 from oversight.export import marking
 from oversight.ingest import checked_folder
+from oversight.present.summary import join_list
 
 
 @dataclass(frozen=True)
@@ -124,9 +125,12 @@ class Page:
         sentence names it, with its article in English (``i18n.unit_in_sentence``)."""
         known = set(self.units["unit_id"])
         labels = [self.unit_label(u) for u in unit_ids if u in known]
+        escaped = [safe_text.markdown(label) for label in labels]
         if in_sentence:
-            labels = [i18n.unit_in_sentence(label, self.lang) for label in labels]
-        return i18n.listed((safe_text.markdown(label) for label in labels), self.lang)
+            # a sentence names them as a sentence lists things: "No reminders for the Counsellors' Office and Local
+            # Chronicles in 2020 Q2", where it read "…Office, Local Chronicles in 2020 Q2" (Chinese: A、B all the same)
+            return join_list([i18n.unit_in_sentence(label, self.lang) for label in escaped], self.lang)
+        return i18n.listed(escaped, self.lang)
 
     def unit_names(self) -> dict[str, str]:
         """Each unit's id → its name in the page's language."""
