@@ -24,6 +24,7 @@ from oversight import briefing
 from oversight.auth.roles import Account
 from oversight.briefing import takeaways
 from oversight.charts import catalog
+from oversight.core import i18n
 from oversight.data import queries, store
 from oversight.data.filters import Filter, Quarter
 from oversight.present.summary import gather_figures, summary_paragraphs
@@ -152,10 +153,7 @@ def test_two_units_in_a_sentence_are_joined_with_and(connection, span, lang, exp
     filter_ = EDGE_FILTERS[9]
     run = briefing.as_query_runner(connection)
     context = briefing.load_context(run, filter_, span, lang)
-    assert (
-        context.t(SPECS["issues_by_category"].empty_key, scope=context.scope_in_sentence(), period=context.period())
-        == expected
-    )
+    assert context.empty_note(SPECS["issues_by_category"].empty_key) == expected
     # the page's own empty chart says it in the same words
     from oversight.ui.page import Page
 
@@ -185,3 +183,42 @@ def test_an_even_spread_of_categories_names_them_after_the_count(connection):
     assert summary_paragraphs(figures, "zh")[0].endswith(
         "从问题类别看，决策程序、民主集中制、廉洁风险、会风会纪、其他5个方面各1个。"
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("en", "No issues raised for the Counsellors' Office from 2020 Q1 to 2020 Q2."),
+        ("zh", "省政府参事室2020年第1季度至2020年第2季度未指出问题。"),
+    ],
+)
+def test_a_span_of_quarters_in_a_sentence_runs_from_to(connection, span, lang, expected):
+    """An empty chart or list of several quarters read "No reminders for the General Office in 2020 Q1 to 2020 Q4",
+    and the reminders page's table "Units with no consultation in 2019 Q1 to 2019 Q4"."""
+    from oversight.ui.page import Page
+
+    filter_ = Filter(("counsellors",), Quarter(2020, 1), Quarter(2020, 2))
+    assert queries.run(connection, "issues_by_category", filter_).empty  # the view really has none
+    context = briefing.load_context(briefing.as_query_runner(connection), filter_, span, lang)
+    assert context.empty_note(SPECS["issues_by_category"].empty_key) == expected
+    units = queries.run(connection, "units")
+    page = Page(lang, filter_, span, str(store.SAMPLE_DATA_DIR), "x", units, Account("a", "admin", ()))
+    assert page.in_view(SPECS["issues_by_category"].empty_key) == expected
+    whole = Page(lang, Filter((), Quarter(2019, 1), Quarter(2019, 4)), span, "", "x", units, Account("a", "admin", ()))
+    assert whole.t(
+        "table.units_without_consultation", period=whole.period(), in_period=i18n.span_in_sentence(whole.filter, lang)
+    ) == (
+        "Units with no consultation from 2019 Q1 to 2019 Q4"
+        if lang == "en"
+        else "2019年第1季度至2019年第4季度未开展定期会商的单位"
+    )
+    one = Filter(("counsellors",), Quarter(2020, 4), Quarter(2020, 4))
+    assert i18n.span_in_sentence(one, lang) == ("in 2020 Q4" if lang == "en" else "2020年第4季度")
+
+
+def test_the_reminders_page_titles_its_table_from_to():
+    from tests.apptest import run_page
+
+    at = run_page("pages/04_reminders.py", {"from": "2019Q1", "to": "2019Q4", "lang": "en"})
+    titles = [m.value for m in at.markdown if "no consultation" in m.value]
+    assert titles == ["**Units with no consultation from 2019 Q1 to 2019 Q4**"], titles

@@ -222,6 +222,13 @@ def span_label(filter_: object, lang: str) -> str:
     return text
 
 
+def span_in_sentence(filter_: object, lang: str) -> str:
+    """The span as a sentence places it after its preposition: "in 2020 Q4", "from 2020 Q1 to 2020 Q4" (an empty chart
+    read "No reminders for the General Office in 2020 Q1 to 2020 Q4"); Chinese puts the span itself (2020年第4季度)."""
+    several = filter_.start != filter_.end  # type: ignore[attr-defined]
+    return t("period.in_sentence_range" if several else "period.in_sentence", lang, period=span_label(filter_, lang))
+
+
 def team_time(at: str | None, lang: str, nothing: str = "—") -> str:
     """A recorded moment (UTC, as the logs keep it) as every line shows a time: in Beijing time, and saying so
     (2021-01-05 09:30:12（北京时间）), whatever the server's clock zone. A pushed line said "09:30:12 已推送过" and

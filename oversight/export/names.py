@@ -113,6 +113,15 @@ class ExportContext:
             self.lang,
         )
 
+    def empty_note(self, key: str) -> str:
+        """What an empty chart says in its place, in the page's words (``Page.in_view``): whose and when it is empty."""
+        return self.t(
+            key,
+            scope=self.scope_in_sentence(),
+            period=self.period(),
+            in_period=i18n.span_in_sentence(self.filter, self.lang),
+        )
+
     def scope(self) -> str:
         """``全部9家综合监督单位`` or the selected units' names."""
         if not self.filter.units:

@@ -153,7 +153,10 @@ class Page:
         as_of = date_text(self.filter.as_of, self.lang)
         # each unit as a sentence names it ("No reminders for the General Office in 2020 Q4."), opening it capitalised
         scope = self.scope_text(in_sentence=True)
-        return i18n.sentence_start(self.t(key, scope=scope, period=self.period(), count=count, as_of=as_of))
+        period, in_period = self.period(), i18n.span_in_sentence(self.filter, self.lang)
+        return i18n.sentence_start(
+            self.t(key, scope=scope, period=period, in_period=in_period, count=count, as_of=as_of)
+        )
 
     def scope_text(
         self, shown_units: Sequence[str] | None = None, full_names: bool = False, in_sentence: bool = False
