@@ -222,3 +222,26 @@ def test_the_reminders_page_titles_its_table_from_to():
     at = run_page("pages/04_reminders.py", {"from": "2019Q1", "to": "2019Q4", "lang": "en"})
     titles = [m.value for m in at.markdown if "no consultation" in m.value]
     assert titles == ["**Units with no consultation from 2019 Q1 to 2019 Q4**"], titles
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_scope_line_keys_a_full_name_to_the_short_name_the_notes_use(connection, span, lang):
+    """The caption and the pack's cover and slide feet said "Scope: Provincial Bureau of Letters and Calls", every
+    note and chart below it "the Petitions Bureau": two names a reader could not tie together. Where the short name is
+    not made of the full name's words it follows in brackets; where it is ("Research Office", "Offices Admin.") the
+    line is as it was. Chinese names the unit in full."""
+    from oversight.ui.page import Page
+
+    filter_ = Filter(("petitions", "offices_admin"), Quarter(2020, 3), Quarter(2020, 3))
+    expected = {
+        "en": "Provincial Bureau of Letters and Calls (Petitions Bureau), Provincial Government Offices Administration",
+        "zh": "省信访局、省机关事务管理局",
+    }[lang]
+    context = briefing.load_context(briefing.as_query_runner(connection), filter_, span, lang)
+    assert context.scope() == expected
+    report = briefing.collect_report(briefing.as_query_runner(connection), filter_, lang, specs=())
+    assert report.meta_lines()[0] == report.footer_lines()[1] == i18n.t("export.briefing.scope", lang, scope=expected)
+    units = queries.run(connection, "units")
+    page = Page(lang, filter_, span, str(store.SAMPLE_DATA_DIR), "x", units, Account("a", "admin", ()))
+    assert page.scope_text(full_names=True) == expected.replace("(", "\\(").replace(")", "\\)")
+    assert "Petitions Bureau" in page.in_view("empty.none_in_view.reminders") or lang == "zh"

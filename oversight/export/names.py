@@ -126,7 +126,10 @@ class ExportContext:
         """``全部9家综合监督单位`` or the selected units' names."""
         if not self.filter.units:
             return self.t("export.scope.all_units", count=self.unit_count or len(self.unit_names))
-        return self.t("export.scope.separator").join(self.selected_names)
+        return self.t("export.scope.separator").join(
+            i18n.full_name_with_short(name, self.file_names.get(unit), self.lang)
+            for unit, name in zip(self.filter.units, self.selected_names)
+        )
 
     def period(self) -> str:
         """The quarters, with （截至8月14日） where the range runs past the data date, as the page's caption says: a

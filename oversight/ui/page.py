@@ -139,7 +139,14 @@ class Page:
     def unit_names_text(self, unit_ids: Sequence[str]) -> str:
         """The units' names in a list for Markdown (escaped: names are data); ids not in the data are left out."""
         names = self.unit_names()
-        return i18n.listed((safe_text.markdown(names[u]) for u in unit_ids if u in names), self.lang)
+        return i18n.listed(
+            (
+                safe_text.markdown(i18n.full_name_with_short(names[u], self.unit_short_name(u), self.lang))
+                for u in unit_ids
+                if u in names
+            ),
+            self.lang,
+        )
 
     def in_view(self, key: str) -> str:
         """``key``'s sentence naming the units and the period in view ({scope}, {period}; {count} units, for a
