@@ -276,7 +276,7 @@ def test_an_empty_chart_says_it_once_on_its_slide_and_in_both_reports(pack):
     spec = built.report.sections[0].spec
     nothing = built.report.sections[0].frame.assign(**{column: 0 for column in spec.value_columns})
     empty = briefing._section_without_picture(spec, nothing, context)  # noqa: SLF001
-    note = i18n.t(spec.empty_key, lang, scope=context.scope_in_sentence(), period=context.period())
+    note = context.empty_note(spec.empty_key)
     assert empty.empty_note == note and empty.takeaway is None
     report = dataclasses.replace(built.report, sections=[empty, *built.report.sections[1:]])
     no_records = i18n.t("export.takeaway.no_data", lang)

@@ -279,7 +279,9 @@ def test_every_alert_rule_and_ranking_shown_has_a_definition():
     shown = [i18n.t(f"alerts.rule.{rule}", "zh") for rule in alerts.RULES]
     shown.append(i18n.t("alerts.strip.oldest", "zh", unit="", description="", count=0).split("：")[0])  # 逾期最久
     shown.append(i18n.t("table.meeting_reduction", "zh").removeprefix("各单位").split("（")[0])  # 精简会议排名
-    shown.append(i18n.t("table.units_without_consultation", "zh", period="").removesuffix("的单位"))  # 未开展定期会商
+    shown.append(
+        i18n.t("table.units_without_consultation", "zh", period="", in_period="").removesuffix("的单位")
+    )  # 未开展定期会商
     # the issue tables' counted days: 逾期天数 was defined only inside 逾期最久's row, 已历时 nowhere
     shown += [i18n.t(f"column.{name}", "zh").split("（")[0] for name in ("days_overdue", "age_days")]
     assert [term for term in shown if term not in terms] == []

@@ -101,7 +101,10 @@ def _facts(key: str, frame: pd.DataFrame) -> tuple[list[float], list[float]]:
         whole = total("suggestions")
         parts = [counts.get(s, 0) for s in ("implemented", "adopted", "proposed")]
         stated = [p for p in parts if p]
-        return [whole, *stated, *(_share(p, whole) for p in stated), _share(parts[0] + parts[1], whole)], []
+        shares = [_share(p, whole) for p in stated]
+        if whole == 1:  # one suggestion: its status in words, not "1 proposed (100.0%)" (Chinese still says 占100.0%)
+            return [whole, _share(parts[0] + parts[1], whole)], [*stated, *shares]
+        return [whole, *stated, *shares, _share(parts[0] + parts[1], whole)], []
     if key == "suggestions_by_link":
         counts = dict(zip(frame["link"], frame["suggestions"]))
         whole = total("suggestions")
@@ -241,7 +244,8 @@ def test_readings_for_the_article_year(connection, default_filter):
     )
     assert "the commonest forms, 15 reminders (35.7%) each: written and face-to-face" in read("reminders_by_form", "en")
     assert (
-        read("issues_by_category", "en") == "Most issues concern decision procedure: 4 issues, 25.0% of the 16 issues."
+        read("issues_by_category", "en")
+        == "The commonest category is decision procedure: 4 issues, 25.0% of the 16 issues."
     )
 
 
@@ -251,7 +255,7 @@ def test_singular_and_missing_comparisons(connection):
     status = takeaways.takeaway(
         specs["issues_by_unit_status"], queries.run(connection, "issues_by_unit_status", one), "en"
     )
-    assert status.startswith("Of 1 issue, 1 rectified")
+    assert status.startswith("1 issue raised, rectified (rectification rate 100.0%)")
     meetings = queries.run(connection, "meetings_by_quarter", Filter((), Quarter(2020, 1), Quarter(2020, 4)))
     unknown = meetings.assign(prev_meetings=float("nan"), prev_avg_duration_min=float("nan"))
     assert takeaways.takeaway(specs["meetings_by_quarter"], unknown, "zh") == "本期会议232次；上年同期无可比数据。"
@@ -562,7 +566,7 @@ def test_no_issue_rectified_is_said_in_words(connection):
     )  # fmt: skip
     zh, en = (takeaways.takeaway(spec, frame, lang) for lang in ("zh", "en"))
     assert zh.startswith("共指出问题1个，尚无已整改，整改率0.0%") and "已整改0" not in zh
-    assert en.startswith("Of 1 issue, none rectified yet (rectification rate 0.0%)") and "0 rectified" not in en
+    assert en == "1 issue raised (rectification rate 0.0%); it is being rectified." and "0 rectified" not in en
 
 
 @pytest.mark.parametrize("unit", ["research", "offices_admin", "counsellors"])

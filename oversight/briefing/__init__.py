@@ -180,7 +180,7 @@ def _section_without_picture(spec: charts.ChartSpec, frame: pd.DataFrame, contex
         None,
         (export.DOCUMENT_WIDTH, export.DOCUMENT_MIN_HEIGHT),
         context.chart_file_stem(spec.key, title),
-        context.t(spec.empty_key, scope=context.scope_in_sentence(), period=context.period()) if empty else None,
+        context.empty_note(spec.empty_key) if empty else None,
     )
 
 

@@ -422,6 +422,7 @@ def _issues_by_unit_status(frame: pd.DataFrame, lang: str) -> str:
         lang,
         total=count(total, "issues", lang),
         rate=percent(parts["rectified"], total),
+        count=total,  # one issue is said as one: "1 issue raised, rectified", not "Of 1 issue, 1 rectified"
         **counts,
     )
     # 逾期未整改 on the same page counts issues in progress too: the reading says first how many are not yet
@@ -480,6 +481,7 @@ def _suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
         total=count(total, "suggestions", lang),
         parts=join_list(shown, lang),
         rate=percent(parts["adopted"] + parts["implemented"], total),
+        **_single_suggestion(parts, lang),
     )
     names = _unit_names(frame, lang)
     leaders, _, top, _ = _extremes(frame["proposed"], names)
@@ -521,7 +523,19 @@ def _suggestions_by_status(frame: pd.DataFrame, lang: str) -> str:
         total=count(total, "suggestions", lang),
         parts=join_list(parts, lang),
         rate=percent(counts.get("adopted", 0) + counts.get("implemented", 0), total),
+        **_single_suggestion({status: int(counts.get(status, 0)) for status in ADOPTION_ORDER}, lang),
     )
+
+
+def _single_suggestion(parts: Mapping[str, int], lang: str) -> dict[str, object]:
+    """``count`` and ``single`` for a template's ``.one`` wording: one suggestion is said with its status, "1
+    suggestion made, implemented", where it read "Of 1 suggestion, 1 implemented" and "Of 1 suggestion: 1 proposed
+    (100.0%)"."""
+    total = sum(parts.values())
+    if total != 1:
+        return {"count": total}
+    status = next(status for status, n in parts.items() if n)
+    return {"count": total, "single": _t(f"adoption_single.{status}", lang)}
 
 
 def _suggestions_by_link(frame: pd.DataFrame, lang: str) -> str:
@@ -609,7 +623,15 @@ def _activity_totals(frame: pd.DataFrame, lang: str) -> str:
     text = _t("activity_totals", lang, parts=join_list(held, lang))
     not_held = [_t(f"activity_kind.{kind}", lang) for kind, n in totals.items() if not n]
     if not_held:
-        text += _t("activity_none", lang, kinds=_t("activity_none_separator", lang).join(not_held))
+        # "no regular consultations, special study sessions or secondments", not "… or … or …"
+        kinds = not_held[-1]
+        if len(not_held) > 1:
+            kinds = (
+                _t("activity_none_separator", lang).join(not_held[:-1])
+                + _t("activity_none_last_separator", lang)
+                + kinds
+            )
+        text += _t("activity_none", lang, kinds=kinds)
     return text
 
 

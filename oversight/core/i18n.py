@@ -222,6 +222,27 @@ def span_label(filter_: object, lang: str) -> str:
     return text
 
 
+def full_name_with_short(name: str, short: str | None, lang: str) -> str:
+    """A unit's full name where a scope line states it once (the page's caption, the pack's cover and slide feet),
+    with the short name every other sentence uses after it in brackets where a reader could not tell the one from the
+    other: "Provincial Bureau of Letters and Calls (Petitions Bureau)", then "no regular consultation with the
+    Petitions Bureau" below. A short name made of the full name's own words ("Offices Admin.", "Local Chronicles")
+    needs no such key. Chinese names the unit in full everywhere."""
+    if normalise_language(lang) != "en" or not short or short == name:
+        return name
+    words = [word.lower() for word in re.findall(r"[\w']+", name)]
+    if all(any(word.startswith(part.lower()) for word in words) for part in re.findall(r"[\w']+", short)):
+        return name
+    return t("unit.full_with_short", lang, name=name, short=short)
+
+
+def span_in_sentence(filter_: object, lang: str) -> str:
+    """The span as a sentence places it after its preposition: "in 2020 Q4", "from 2020 Q1 to 2020 Q4" (an empty chart
+    read "No reminders for the General Office in 2020 Q1 to 2020 Q4"); Chinese puts the span itself (2020年第4季度)."""
+    several = filter_.start != filter_.end  # type: ignore[attr-defined]
+    return t("period.in_sentence_range" if several else "period.in_sentence", lang, period=span_label(filter_, lang))
+
+
 def team_time(at: str | None, lang: str, nothing: str = "—") -> str:
     """A recorded moment (UTC, as the logs keep it) as every line shows a time: in Beijing time, and saying so
     (2021-01-05 09:30:12（北京时间）), whatever the server's clock zone. A pushed line said "09:30:12 已推送过" and

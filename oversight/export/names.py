@@ -100,18 +100,36 @@ class ExportContext:
         """The units as a sentence about the view names them, as the page's ``Page.scope_text`` does (README 口径说明,
         单位名称): in English each by its 英文简称, the name its bars and rows carry, with its article where a sentence
         needs one (``i18n.unit_in_sentence``); the full names are the cover's."""
+        from oversight.present.summary import join_list
+
         if not self.filter.units:
             return self.scope()
-        return self.t("export.scope.separator").join(
-            i18n.unit_in_sentence(self.file_names.get(unit) or self.unit_names.get(unit, unit), self.lang)
-            for unit in self.filter.units
+        # listed as a sentence lists things ("the Counsellors' Office and Local Chronicles"), not as the cover does
+        return join_list(
+            [
+                i18n.unit_in_sentence(self.file_names.get(unit) or self.unit_names.get(unit, unit), self.lang)
+                for unit in self.filter.units
+            ],
+            self.lang,
+        )
+
+    def empty_note(self, key: str) -> str:
+        """What an empty chart says in its place, in the page's words (``Page.in_view``): whose and when it is empty."""
+        return self.t(
+            key,
+            scope=self.scope_in_sentence(),
+            period=self.period(),
+            in_period=i18n.span_in_sentence(self.filter, self.lang),
         )
 
     def scope(self) -> str:
         """``全部9家综合监督单位`` or the selected units' names."""
         if not self.filter.units:
             return self.t("export.scope.all_units", count=self.unit_count or len(self.unit_names))
-        return self.t("export.scope.separator").join(self.selected_names)
+        return self.t("export.scope.separator").join(
+            i18n.full_name_with_short(name, self.file_names.get(unit), self.lang)
+            for unit, name in zip(self.filter.units, self.selected_names)
+        )
 
     def period(self) -> str:
         """The quarters, with （截至8月14日） where the range runs past the data date, as the page's caption says: a

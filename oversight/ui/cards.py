@@ -260,7 +260,12 @@ def _table(
     from oversight.present import tables
     from oversight.present.summary import date_text
 
-    title = page.t(title_key, as_of=date_text(page.filter.as_of, page.lang), period=page.period())
+    title = page.t(
+        title_key,
+        as_of=date_text(page.filter.as_of, page.lang),
+        period=page.period(),
+        in_period=i18n.span_in_sentence(page.filter, page.lang),
+    )
     with st.container(border=True):
         # a title that counts "as of" names the day (the data date where the range runs past it), not "the end of
         # the selected period", which read 12月31日 over a list counted to 8月14日

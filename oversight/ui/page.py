@@ -22,6 +22,7 @@ from oversight.data import queries, scoped, store
 from oversight.data.filters import DataSpan, Filter
 from oversight.export import marking
 from oversight.ingest import checked_folder
+from oversight.present.summary import join_list
 
 
 @dataclass(frozen=True)
@@ -124,9 +125,12 @@ class Page:
         sentence names it, with its article in English (``i18n.unit_in_sentence``)."""
         known = set(self.units["unit_id"])
         labels = [self.unit_label(u) for u in unit_ids if u in known]
+        escaped = [safe_text.markdown(label) for label in labels]
         if in_sentence:
-            labels = [i18n.unit_in_sentence(label, self.lang) for label in labels]
-        return i18n.listed((safe_text.markdown(label) for label in labels), self.lang)
+            # a sentence names them as a sentence lists things: "No reminders for the Counsellors' Office and Local
+            # Chronicles in 2020 Q2", where it read "…Office, Local Chronicles in 2020 Q2" (Chinese: A、B all the same)
+            return join_list([i18n.unit_in_sentence(label, self.lang) for label in escaped], self.lang)
+        return i18n.listed(escaped, self.lang)
 
     def unit_names(self) -> dict[str, str]:
         """Each unit's id → its name in the page's language."""
@@ -135,7 +139,14 @@ class Page:
     def unit_names_text(self, unit_ids: Sequence[str]) -> str:
         """The units' names in a list for Markdown (escaped: names are data); ids not in the data are left out."""
         names = self.unit_names()
-        return i18n.listed((safe_text.markdown(names[u]) for u in unit_ids if u in names), self.lang)
+        return i18n.listed(
+            (
+                safe_text.markdown(i18n.full_name_with_short(names[u], self.unit_short_name(u), self.lang))
+                for u in unit_ids
+                if u in names
+            ),
+            self.lang,
+        )
 
     def in_view(self, key: str) -> str:
         """``key``'s sentence naming the units and the period in view ({scope}, {period}; {count} units, for a
@@ -149,7 +160,10 @@ class Page:
         as_of = date_text(self.filter.as_of, self.lang)
         # each unit as a sentence names it ("No reminders for the General Office in 2020 Q4."), opening it capitalised
         scope = self.scope_text(in_sentence=True)
-        return i18n.sentence_start(self.t(key, scope=scope, period=self.period(), count=count, as_of=as_of))
+        period, in_period = self.period(), i18n.span_in_sentence(self.filter, self.lang)
+        return i18n.sentence_start(
+            self.t(key, scope=scope, period=period, in_period=in_period, count=count, as_of=as_of)
+        )
 
     def scope_text(
         self, shown_units: Sequence[str] | None = None, full_names: bool = False, in_sentence: bool = False
