@@ -420,7 +420,10 @@ def test_pdf_copies_as_the_documents_text_in_order_without_the_watermark(pack, r
         return re.sub(r"(?<=\w)-(?=\w)", "", flat) if reader == "pdftotext" and lang == "en" else flat
 
     joined = compared(text)
-    paragraphs = [*built.report.summary, *(section.takeaway for section in built.report.printed_sections if section.takeaway)]
+    paragraphs = [
+        *built.report.summary,
+        *(section.takeaway for section in built.report.printed_sections if section.takeaway),
+    ]
     found = [joined.find(compared(p)) for p in paragraphs]
     assert -1 not in found, paragraphs[found.index(-1)]
     assert found == sorted(found)  # in the page's reading order
