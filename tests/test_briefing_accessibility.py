@@ -257,3 +257,19 @@ def test_the_fallback_printer_writes_the_outline_too(monkeypatch):
     reader = PdfReader(io.BytesIO(pdf_print.html_to_pdf(html)))
     assert [item.title for item in reader.outline if not isinstance(item, list)] == ["报告"]
     assert [item.title for item in reader.outline[1]] == ["一、工作概况"]
+
+
+def test_every_slide_table_is_named_by_its_slide_title_not_table_7(pack):
+    """Each issue list's table on a slide was the shape "Table 7" without Alt Text: a screen reader said "Table 7" in
+    English on a Chinese deck, and PowerPoint's accessibility check listed each as missing alternative text. Its
+    header row is marked as one (``firstRow``), so the columns are read with each cell."""
+    _, built, _ = pack
+    tables = 0
+    for slide in _slides(built.files["pptx"]):
+        for frame in slide.xpath(".//p:graphicFrame[a:graphic/a:graphicData/a:tbl]", namespaces=NS):
+            tables += 1
+            title = _text(slide.xpath(".//p:sp[p:nvSpPr/p:nvPr/p:ph[@type='title']]", namespaces=NS)[0]).strip()
+            properties = frame.find("p:nvGraphicFramePr/p:cNvPr", NS)
+            assert (properties.get("name"), properties.get("descr")) == (title, title)
+            assert frame.find("a:graphic/a:graphicData/a:tbl/a:tblPr", NS).get("firstRow") == "1"
+    assert tables >= 2

@@ -474,6 +474,10 @@ def _issue_slides(deck, furniture: _Furniture, report: Report, rows_of, title_ke
         slide = _titled_slide(deck, title, report, furniture)
         heights = [header_height, *(height for _, height in page)]
         shape = slide.shapes.add_table(len(page) + 1, len(header), MARGIN, _TABLE_TOP, width, sum(heights))
+        # a screen reader names a table by its Alt Text, else its shape's name: it said "Table 7" (in English, on a
+        # Chinese deck) for every list, and PowerPoint's accessibility check counted each as missing Alt Text
+        shape.name = title
+        shape._element.nvGraphicFramePr.cNvPr.set("descr", title)  # noqa: SLF001 — python-pptx sets no descr
         table = shape.table
         for position, column_width in enumerate(widths):
             table.columns[position].width = column_width

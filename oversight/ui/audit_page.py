@@ -85,7 +85,7 @@ def _downloads(page: Page, log: audit.AuditLog, shown: list, conditions: dict[st
     inspector had no way to hand the trail on but copying the server's file."""
     what = page.t("export.file.audit_log")
     day = datetime.now(config.TEAM_TIME_ZONE).date().isoformat()
-    menu = st.popover(page.t("download.menu"), icon=":material/download:")
+    menu = cards.download_menu(page, what)
     cards.table_download_buttons(
         menu,
         page,

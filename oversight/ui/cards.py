@@ -49,6 +49,18 @@ def kpi_card(container, card: Kpi) -> None:
         container.caption(safe_text.kept_together(card.secondary))
 
 
+def named_for_screen_readers(shown: str, what: str) -> str:
+    """A button's label: ``shown`` on the screen, where the card around the button says what it is for, and ``shown
+    what`` to a screen reader, which lists a page's buttons by name alone (app.css hides the emphasised words from
+    the eye only). A page's four or five 下载 were as many buttons named 下载, its two 查看清单 two of one name."""
+    return f"{shown} *{safe_text.markdown(what)}*"
+
+
+def download_menu(page: Page, what: str):  # noqa: ANN201 — Streamlit's popover container
+    """The 下载 menu of a chart or a table, named to a screen reader by ``what`` it downloads."""
+    return st.popover(named_for_screen_readers(page.t("download.menu"), what), icon=":material/download:")
+
+
 def kpi_row(cards: list[Kpi], page: Page | None = None, lists: Mapping[str, drill.ListBehind] | None = None) -> None:
     """The key figures; a card named in ``lists`` (``drill.ISSUE_CARDS`` …) has a 查看清单 button under it that
     opens the list it counts."""
@@ -59,7 +71,7 @@ def kpi_row(cards: list[Kpi], page: Page | None = None, lists: Mapping[str, dril
         kpi_card(column, card)
         if page is not None and card.key in lists:
             column.button(
-                page.t("drill.open"),
+                named_for_screen_readers(page.t("drill.open"), card.label),
                 key=f"drill.card.{card.key}",
                 icon=":material/list:",
                 type="tertiary",
@@ -120,7 +132,7 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
             if not spec.selects_unit:
                 drill_dialog.open_if_requested(page, {spec.key})
         if page.can_download:
-            _download_row(page, spec.key, export.chart_downloads(spec, frame, figure, context))
+            _download_row(page, spec.key, spec.title(page.lang), export.chart_downloads(spec, frame, figure, context))
 
 
 def _chart_alt(page: Page, spec: charts.ChartSpec, frame: pd.DataFrame) -> str:
@@ -186,11 +198,12 @@ def audited(  # noqa: ANN201 — Streamlit's deferred download data
     return make_and_record
 
 
-def _download_row(page: Page, key: str, downloads: list[export.ChartDownload]) -> None:
-    """PNG, SVG, CSV and XLSX buttons; without a browser the image buttons give way to how to install one."""
+def _download_row(page: Page, key: str, title: str, downloads: list[export.ChartDownload]) -> None:
+    """PNG, SVG, CSV and XLSX buttons of the chart ``title``; without a browser the image buttons give way to how to
+    install one."""
     has_browser = export.find_browser() is not None
     # one popover per chart: the buttons inside are drawn only when it opens, which keeps the page quick
-    row = st.popover(page.t("download.menu"), icon=":material/download:")
+    row = download_menu(page, title)
     for download in downloads:
         if download.needs_browser and not has_browser:
             continue
@@ -329,7 +342,7 @@ def _table_downloads(page: Page, title_key: str, title: str, frame: pd.DataFrame
     """The table's rows as shown (a search narrows them too) in the table's own 下载 menu: the tables' toolbar
     exports nothing (client.disableDataExport), so this is their way out, escaped and audited like a chart's data."""
     what = re.split(r"（| \(", title)[0]  # the file says what the table is; the title's (as of …) is in its stem
-    menu = st.popover(page.t("download.menu"), icon=":material/download:")
+    menu = download_menu(page, what)
     # named as the same list is wherever it is downloaded (the briefing ZIP, the list behind a card)
     stem = page.export_context.named_file_stem(title_key.removeprefix("table."), what.lower())
     table_download_buttons(menu, page, frame, stem, what, f"table.download.{title_key}")
@@ -346,7 +359,7 @@ def figure_card(page: Page, key: str, figure, table: Callable[[], pd.DataFrame])
             figure, key=f"chart.{key}", config=export.figure_plotly_config(key, title, figure, context), lang=page.lang
         )
         if page.can_download:
-            _download_row(page, key, export.figure_downloads(key, title, figure, table, context))
+            _download_row(page, key, title, export.figure_downloads(key, title, figure, table, context))
 
 
 def for_unit(page: Page, unit_id: str) -> Page:

@@ -317,15 +317,18 @@ def _repair_page(folder: str, account: roles.Account, error: ingest.ValidationEr
 
 def setup_page(page_id: str) -> Page:
     """Sign-in, page config, data, the filter sidebar and nav; every page script starts here."""
+    # the tab's title names the page in its language: a screen reader says it on arriving and in the list of tabs,
+    # and every page in both languages was 派驻监督工作看板 (an English voice read it to an English page)
+    lang = session.session_language()
+    title = i18n.t("app.page_title", lang, page=i18n.t(f"nav.{page_id}", lang), app=i18n.t("app.title", lang))
     # "auto": open on a desktop, closed on a phone, where it would cover the page on load
-    st.set_page_config(page_title=i18n.t("app.title"), layout="wide", initial_sidebar_state="auto")
+    st.set_page_config(page_title=title, layout="wide", initial_sidebar_state="auto")
     session_guard.install()  # once per process: uploads and cache clearing as this app allows them
     bare_start.start()  # a bare `streamlit run app.py`: the warm-up, the stop's wait, once
     session_guard.forget()  # a session may upload only while its page shows the import form (the data page allows)
     st.html(f"<style>{_app_css()}</style>")
     # our own file, no data in it: marks the page light or dark for app.css's chart colours; and names the page's
     # language on the root element (Streamlit leaves <html lang="en">: a screen reader read 指出问题 as English)
-    lang = session.session_language()
     st.html(
         f"<script>{_page_language_js(lang)}{_scheme_js()}{_streamlit_words_js(lang)}</script>",
         unsafe_allow_javascript=True,
