@@ -64,7 +64,7 @@ _STREAMLITS_WORDS = """() => {
     }
   }
   const places = '[data-testid="stTooltipContent"], [data-testid="stDateInputFieldsScroller"], '
-    + '[data-testid="InputInstructions"], [data-testid="stElementToolbar"]';
+    + '[data-testid="InputInstructions"], [data-testid="stElementToolbar"], [data-testid="stDateInputCalendar"]';
   for (const place of document.querySelectorAll(places)) {
     for (const node of [...place.querySelectorAll('*')].flatMap(e => [...e.childNodes])) {
       if (node.nodeType !== 3 || !latin.test(node.data)) continue;
@@ -81,6 +81,14 @@ _CHINESE_PAGES = [("", 4), ("meetings", 4), ("unit_profile", 2), ("briefing", 0)
 _OURS = re.compile(r"^(title|aria-label): ([A-Z]{2}\d{4}-\d+|English)$")
 
 
+def _open_a_calendar(page) -> None:
+    """The first date field's calendar, opened as a person does: its month, weekdays, buttons and days."""
+    button = page.get_by_test_id("stDateInputCalendarButton").first
+    expect(button).to_be_visible()
+    button.click()
+    page.get_by_test_id("stDateInputCalendar").locator("[role='gridcell']").first.wait_for()
+
+
 def test_a_chinese_page_shows_and_reads_none_of_streamlits_english(browser, server_url):
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     page = context.new_page()
@@ -95,6 +103,8 @@ def test_a_chinese_page_shows_and_reads_none_of_streamlits_english(browser, serv
                 grid.hover()
                 page.get_by_test_id("stElementToolbar").first.locator("button").first.hover()
                 page.get_by_test_id("stTooltipContent").first.wait_for()
+            if address == "audit":  # its date fields' calendar, opened
+                _open_a_calendar(page)
             try:  # the page's script mends what the hover drew a moment after it is drawn: waited for, at most 5 s
                 page.wait_for_function(
                     f"() => ({_STREAMLITS_WORDS})().every(w => /{_OURS.pattern}/.test(w))", timeout=5000
@@ -107,3 +117,58 @@ def test_a_chinese_page_shows_and_reads_none_of_streamlits_english(browser, serv
     finally:
         context.close()
     assert found == {}
+
+
+# What the calendar of a date field wrote in the browser's language rather than the page's: a Chinese page in an
+# English browser said "December", "S M T W T F S", "Monday, December 7, 2026"; an English page in a Chinese
+# browser said 十二月, 一 二 三, "2026年12月7日星期一", 今天.
+_CALENDAR_WORDS = """(pattern) => {
+  const calendar = document.querySelector('[data-testid="stDateInputCalendar"]');
+  if (!calendar) return ['no calendar open'];
+  const words = [...calendar.querySelectorAll('*')].flatMap(e => [...e.childNodes])
+    .filter(node => node.nodeType === 3).map(node => node.data.trim());
+  for (const element of [calendar, ...calendar.querySelectorAll('[aria-label]')]) {
+    words.push(element.getAttribute('aria-label') || '');
+  }
+  return [...new Set(words.filter(word => new RegExp(pattern).test(word)))];
+}"""
+
+
+@pytest.mark.parametrize(
+    ("lang", "browser_locale", "wrong", "right", "a_day"),
+    [
+        (
+            "zh",
+            "en-US",
+            "[A-Za-z]{2,}",
+            {"上个月", "下个月", "选择日期"},
+            r"^(今天，即 )?\d{4}年\d{1,2}月\d{1,2}日星期[一二三四五六日]$",
+        ),
+        (
+            "en",
+            "zh-CN",
+            "[\\u3400-\\u9fff]",
+            {"Previous month", "Next month", "Choose date"},
+            r"^(Today, )?[A-Z][a-z]+day, [A-Z][a-z]+ \d{1,2}, \d{4}$",
+        ),
+    ],
+)
+def test_a_date_fields_calendar_speaks_the_pages_language_not_the_browsers(
+    browser, server_url, lang, browser_locale, wrong, right, a_day
+):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, locale=browser_locale)
+    page = context.new_page()
+    try:
+        page.goto(f"{server_url}/audit?lang={lang}")
+        wait_for_charts(page, 0)
+        _open_a_calendar(page)
+        try:  # mended a moment after it is drawn: waited for, at most 5 s
+            page.wait_for_function(f"() => ({_CALENDAR_WORDS})({wrong!r}).length === 0", timeout=5000)
+        except PlaywrightTimeout:
+            pass  # what is still in the wrong language is listed below
+        assert page.evaluate(_CALENDAR_WORDS, wrong) == []
+        shown = page.evaluate(_CALENDAR_WORDS, ".")
+        assert right <= set(shown)
+        assert [word for word in shown if re.match(a_day, word)] != []
+    finally:
+        context.close()
