@@ -259,6 +259,14 @@ STREAMLIT_WORDS = (
     # under a text field being typed in
     ("Press Enter to apply", "", "streamlit.press_enter_apply"),
     ("Press Enter to submit form", "", "streamlit.press_enter_submit"),
+    # an address of no page (an old bookmark, a mistyped link): Streamlit's dialog over the Overview, and its close
+    ("Page not found", "", "streamlit.page_not_found"),
+    (
+        "The page that you have requested does not seem to exist. Running the app's main page.",
+        "",
+        "streamlit.page_not_found_body",
+    ),
+    ("Close", "", "streamlit.close"),
 )
 
 
@@ -299,15 +307,16 @@ def _repair_page(folder: str, account: roles.Account, error: ingest.ValidationEr
 
 def setup_page(page_id: str) -> Page:
     """Sign-in, page config, data, the filter sidebar and nav; every page script starts here."""
-    # "auto": open on a desktop, closed on a phone, where it would cover the page on load
-    st.set_page_config(page_title=i18n.t("app.title"), layout="wide", initial_sidebar_state="auto")
+    lang = session.session_language()
+    # "auto": open on a desktop, closed on a phone, where it would cover the page on load; the tab's title in the
+    # page's language (an English page's tab, bookmark and window list said 派驻监督工作看板)
+    st.set_page_config(page_title=i18n.t("app.title", lang), layout="wide", initial_sidebar_state="auto")
     session_guard.install()  # once per process: uploads and cache clearing as this app allows them
     bare_start.start()  # a bare `streamlit run app.py`: the warm-up, the stop's wait, once
     session_guard.forget()  # a session may upload only while its page shows the import form (the data page allows)
     st.html(f"<style>{_app_css()}</style>")
     # our own file, no data in it: marks the page light or dark for app.css's chart colours; and names the page's
     # language on the root element (Streamlit leaves <html lang="en">: a screen reader read 指出问题 as English)
-    lang = session.session_language()
     st.html(
         f"<script>{_page_language_js(lang)}{_scheme_js()}{_streamlit_words_js(lang)}</script>",
         unsafe_allow_javascript=True,
