@@ -23,6 +23,9 @@
       return window.oversightPageLocale;
     } });
   }
+  // what react-aria names by itself (an overlay's hidden 取消 button on an English page in a Chinese browser) reads
+  // the language again on this event
+  window.dispatchEvent(new Event("languagechange"));
   if (window.oversightStreamlitWatch) return;
   window.oversightStreamlitWatch = true;
   function ours(text) {
