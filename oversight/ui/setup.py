@@ -236,6 +236,7 @@ STREAMLIT_WORDS = (
     ("Choose options", "", "streamlit.choose_options"),
     ("No results", "", "streamlit.no_results"),
     ("file upload", "", "streamlit.file_upload"),
+    ("Add files", "", "streamlit.add_files"),  # the file box's button once a file is chosen
     # a date field: its parts' names and empty marks, its calendar button
     ("Choose date", "", "streamlit.choose_date"),
     ("Clear date", "", "streamlit.clear_date"),

@@ -98,7 +98,7 @@ def _open_a_calendar(page) -> None:
     page.get_by_test_id("stDateInputCalendar").locator("[role='gridcell']").first.wait_for()
 
 
-def test_a_chinese_page_shows_and_reads_none_of_streamlits_english(browser, server_url):
+def test_a_chinese_page_shows_and_reads_none_of_streamlits_english(browser, server_url, tmp_path):
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     page = context.new_page()
     found = {}
@@ -114,6 +114,11 @@ def test_a_chinese_page_shows_and_reads_none_of_streamlits_english(browser, serv
                 page.get_by_test_id("stTooltipContent").first.wait_for()
             if address == "audit":  # its date fields' calendar, opened
                 _open_a_calendar(page)
+            if address == "data":  # a file chosen: the box then offers to add more ("Add files")
+                chosen = tmp_path / "台账.CSV"
+                chosen.write_text("a,b\n1,2\n", encoding="utf-8")
+                page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(chosen)
+                page.get_by_test_id("stFileChipName").first.wait_for()
             try:  # the page's script mends what the hover drew a moment after it is drawn: waited for, at most 5 s
                 page.wait_for_function(
                     f"() => ({_STREAMLITS_WORDS})().every(w => /{_OURS.pattern}/.test(w))", timeout=5000
