@@ -263,6 +263,7 @@ STREAMLIT_WORDS = (
     ("Choose options", "", "streamlit.choose_options"),
     ("No results", "", "streamlit.no_results"),
     ("file upload", "", "streamlit.file_upload"),
+    ("Add files", "", "streamlit.add_files"),  # the file box's button once a file is chosen
     # a date field: its parts' names and empty marks, its calendar button
     ("Choose date", "", "streamlit.choose_date"),
     ("Clear date", "", "streamlit.clear_date"),
@@ -273,6 +274,12 @@ STREAMLIT_WORDS = (
     ("yyyy", "", "streamlit.date_yyyy"),
     ("mm", "", "streamlit.date_mm"),
     ("dd", "", "streamlit.date_dd"),
+    # its calendar: what Streamlit writes there itself (the months, weekdays and days are the browser's, see
+    # _streamlit_words_js), "Choose date, " before the month shown
+    ("Use arrow keys to navigate dates. Enter to select. Escape to close.", "", "streamlit.calendar_keys"),
+    ("Choose date, ", "", "streamlit.choose_date_in"),
+    ("Previous month", "", "streamlit.previous_month"),
+    ("Next month", "", "streamlit.next_month"),
     # under a download button whose file was not made (its audit line could not be written, say): five seconds of
     # "Failed to generate file for download" in English, and nothing saying what to do
     ("Failed to generate file for download", "", "streamlit.download_failed"),
@@ -280,15 +287,26 @@ STREAMLIT_WORDS = (
     # under a text field being typed in
     ("Press Enter to apply", "", "streamlit.press_enter_apply"),
     ("Press Enter to submit form", "", "streamlit.press_enter_submit"),
+    # an address of no page (an old bookmark, a mistyped link): Streamlit's dialog over the Overview, and its close
+    ("Page not found", "", "streamlit.page_not_found"),
+    (
+        "The page that you have requested does not seem to exist. Running the app's main page.",
+        "",
+        "streamlit.page_not_found_body",
+    ),
+    ("Close", "", "streamlit.close"),
 )
 
 
 @functools.cache  # the same for every page run of a language: read and written once
 def _streamlit_words_js(lang: str) -> str:
-    """Streamlit's own words on the page in the page's language (assets/streamlit_words.js)."""
+    """Streamlit's own words on the page in the page's language (assets/streamlit_words.js), and the page's language
+    tag for what Streamlit writes in the browser's language (a date field's calendar: its months, weekdays, days)."""
     rules = [{"before": before, "after": after, "ours": i18n.t(key, lang)} for before, after, key in STREAMLIT_WORDS]
     script = (config.ASSET_DIR / "streamlit_words.js").read_text(encoding="utf-8")
-    return script.replace("__STREAMLIT_WORDS__", json.dumps(rules, ensure_ascii=False).replace("<", "\\u003c"))
+    return script.replace("__STREAMLIT_WORDS__", json.dumps(rules, ensure_ascii=False).replace("<", "\\u003c")).replace(
+        "__PAGE_LOCALE__", json.dumps(i18n.t("export.report.html_lang", lang))
+    )
 
 
 def _recover_interrupted_import(folder: Path, account: roles.Account) -> None:

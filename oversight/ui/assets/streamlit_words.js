@@ -4,14 +4,28 @@
 // while the server was only restarting), the first Tab stop ("Skip to main content"), and the names a screen reader
 // reads ("Collapse sidebar", "Help for 指出问题", "季度范围 — start"), a table's toolbar and its tips ("Search",
 // "Fullscreen"), a multiselect's chips ("Remove" and the name), an empty chooser ("Choose an option"), a date field's
-// parts ("yyyy", "year, 起始日期"), a download that made no file ("Failed to generate file for download"). Each
-// rule, written by the page run in the page's language (oversight/ui/setup.py),
+// parts ("yyyy", "year, 起始日期") and its calendar's ("Previous month"), a download that made no file ("Failed to
+// generate file for download"). Each rule, written by the page run in the page's language (oversight/ui/setup.py),
 // is Streamlit's text (before, the label, after) and ours, with the label where ours says {label}; a rule with no
 // {label} replaces only the whole text. Only the texts of Streamlit's own places and these attributes are read;
 // nothing is fetched. Keep every less-than sign in this file away from a letter: DOMPurify, which st.html
 // runs, drops a script whose text looks like markup, whole.
-(function (rules) {
+(function (rules, locale) {
   window.oversightStreamlitWords = rules; // each run: the page's language may have changed
+  // A date field's calendar names its months, weekdays and days in the language Streamlit reads from
+  // navigator.language, the browser's, whatever the page's: "December" and "Monday, December 7" on a Chinese page in
+  // an English browser, 十二月 on an English page in a Chinese one. Streamlit reads it again at each drawing of
+  // the app (the end of this run is one), and a calendar opened later takes the page's language.
+  window.oversightPageLocale = locale;
+  if (!window.oversightLocaleSet) {
+    window.oversightLocaleSet = true;
+    Object.defineProperty(navigator, "language", { configurable: true, get: function () {
+      return window.oversightPageLocale;
+    } });
+  }
+  // what react-aria names by itself (an overlay's hidden 取消 button on an English page in a Chinese browser) reads
+  // the language again on this event
+  window.dispatchEvent(new Event("languagechange"));
   if (window.oversightStreamlitWatch) return;
   window.oversightStreamlitWatch = true;
   function ours(text) {
@@ -30,9 +44,11 @@
     return found;
   }
   // Streamlit's own places, where a text is its word or ours, never the data's: the dialog, the skip link, a hover
-  // tip (a table's toolbar buttons name themselves in one), a date field's yyyy/mm/dd, the line under a text field
+  // tip (a table's toolbar buttons name themselves in one), a date field's yyyy/mm/dd and its calendar, the line
+  // under a text field
   var places = ".stDialog, [data-testid='stSkipToContent'], [data-testid='stTooltipContent'], " +
-    "[data-testid='stDateInputFieldsScroller'], [data-testid='InputInstructions'], " +
+    "[data-testid='stDateInputFieldsScroller'], [data-testid='stDateInputCalendar'], " +
+    "[data-testid='InputInstructions'], " +
     "[data-testid='stDownloadButtonError']";
   // what a screen reader reads, a hover shows or an empty field holds
   var attributes = ["aria-label", "title", "placeholder", "aria-valuetext"];
@@ -57,4 +73,4 @@
   watch.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true,
     attributeFilter: attributes });
   mend();
-})(__STREAMLIT_WORDS__);
+})(__STREAMLIT_WORDS__, __PAGE_LOCALE__);
