@@ -30,7 +30,14 @@ from oversight.data.filters import Filter, Quarter
 from oversight.export.data_files import chart_data_table, table_csv_bytes, table_xlsx_bytes
 from oversight.present.changes import quarter_changes
 from tests import oracle, test_alert_strip, test_definitions, test_definitions_pages, test_takeaways
-from tests.test_definitions import ALL_UNITS, Case, Worlds, _expected_counts, _expected_shares
+from tests.test_definitions import (
+    ALL_UNITS,
+    OVERVIEW_CARD_COUNTS,
+    Case,
+    Worlds,
+    _expected_counts,
+    _expected_shares,
+)
 from tests.test_definitions_pages import _expected_summary_zh
 
 SEED = 20261205
@@ -192,13 +199,7 @@ def check_word_report(worlds, case):
     cards = {row[0]: (row[1], row[2]) for row in rows if len(row) == 3}
     expected = _expected_counts(
         view,
-        [
-            ("units", "units_consulted", "units"),
-            ("issues", "issues", "count"),
-            ("suggestions", "suggestions", "items"),
-            ("special_studies", "special_studies", "times"),
-            ("meetings", "meetings", "meetings"),
-        ],
+        OVERVIEW_CARD_COUNTS,
         case.lang,
     ) | _expected_shares(view, [("rectification_rate", "issues_rectified", "issues")], case.lang)
     assert {card.key: cards[card.label] for card in report.kpis} == expected
