@@ -67,8 +67,15 @@ def test_url_with_nonsense_falls_back_and_says_what_it_ignored(span):
     # a language that is neither Chinese nor English is named with the rest; en-GB, EN and zh-CN are languages
     _, notes = filters.from_query_params({"lang": "xx", "unit": "nowhere"}, span)
     assert notes == filters.UrlNotes(ignored=("lang=xx", "unit=nowhere"))
-    for language in ("en", "EN", "en-GB", "zh", "zh-CN", "ZH_cn"):
+    for language in ("en", "EN", "en-GB", "zh", "zh-CN", "ZH_cn", "zh-Hans-CN", " en "):
         assert not filters.from_query_params({"lang": language}, span)[1], language
+    for language in ("enzyme", "zhx", "en-", "en--GB", "en GB", "fr-FR", "english"):  # began with en or zh, no more
+        assert filters.from_query_params({"lang": language}, span)[1] == filters.UrlNotes(
+            ignored=(f"lang={language}",)
+        ), language
+    # a second value, known or not, is a repeat rather than "not recognised"; the first is judged as it is
+    _, notes = filters.from_query_params({"lang": ["enzyme", "en"], "from": ["2020Q1", "2020Q1"]}, span)
+    assert notes == filters.UrlNotes(ignored=("lang=enzyme",), repeated=("lang=en", "from=2020Q1"))
 
 
 def test_spaces_around_a_unit_in_a_link_are_read_past_as_around_a_quarter(span):
@@ -118,6 +125,6 @@ def test_previous_span_is_the_same_length_just_before():
 def test_url_names_the_view_does_not_read_and_extra_values_are_noted(span):
     parsed, notes = filters.from_query_params({"quartr": "2020Q1", "to": ["2020Q3", "2020Q4"]}, span)
     assert parsed == Filter((), Q("2020Q1"), Q("2020Q3"))
-    assert notes == filters.UrlNotes(ignored=("to=2020Q4",), unknown=("quartr",))
+    assert notes == filters.UrlNotes(unknown=("quartr",), repeated=("to=2020Q4",))
     parsed, notes = filters.from_query_params({"unit": ["research"] * 601 + ["petitions"]}, span)
     assert parsed.units == ("research",) and notes == filters.UrlNotes(unit_values=602)

@@ -302,6 +302,9 @@ class UrlNotes:
     # quarters of the session's filter the data no longer offers (an undo or a replacing import took them out): moved
     # to the nearest it offers, as a link's are; a leader on 2021 Q1 when the clerk undid its import met a traceback
     outside: tuple[Quarter, ...] = ()
+    # a second from, to or lang (and any after it), as written: the first is read; these are not, whatever they say
+    # (a valid lang=en after lang=zh was listed as "not recognised")
+    repeated: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(
@@ -312,6 +315,7 @@ class UrlNotes:
             or self.unit_values
             or self.dropped
             or self.outside
+            or self.repeated
         )
 
     def after_choosing(self, quarters: bool, units: bool) -> UrlNotes:
@@ -332,7 +336,9 @@ class UrlNotes:
         2019年第1季度 over the data page's whole ledgers read as if the page showed that quarter); they stay in the
         session for the next page the filter shapes."""
         return UrlNotes(
-            ignored=tuple(value for value in self.ignored if value.startswith("lang=")), unknown=self.unknown
+            ignored=tuple(value for value in self.ignored if value.startswith("lang=")),
+            unknown=self.unknown,
+            repeated=tuple(value for value in self.repeated if value.startswith("lang=")),
         )
 
 
@@ -341,11 +347,12 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
     default = span.default_filter()
     ignored: list[str] = []
     moved: list[str] = []
+    repeated: list[str] = []
     languages = _as_list(params.get("lang"))
     for language in languages[:1]:  # the language is read elsewhere; here only whether it is one
         if not i18n.is_language(language):
             ignored.append(f"lang={language}")
-    ignored += [f"lang={language}" for language in languages[1:]]  # read once: a second value is not the view's
+    repeated += [f"lang={language}" for language in languages[1:]]  # read once: a second value is not the view's
     unit_values = _as_list(params.get("unit"))
     units = []
     known_units = set(span.unit_ids)
@@ -364,7 +371,7 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
         bounds[name] = fallback
         if not values:
             continue
-        ignored += [f"{name}={value}" for value in values[1:]]
+        repeated += [f"{name}={value}" for value in values[1:]]
         try:
             quarter = Quarter.parse(values[0])
         except ValueError:
@@ -390,5 +397,5 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
     unknown = tuple(name for name in params if name not in URL_KEYS)
     too_many = len(unit_values) if len(unit_values) > MAX_URL_UNIT_VALUES else 0
     return Filter(span.chosen_units(units), start, end), UrlNotes(
-        tuple(ignored), tuple(moved), backwards, unknown, too_many
+        tuple(ignored), tuple(moved), backwards, unknown, too_many, repeated=tuple(repeated)
     )
