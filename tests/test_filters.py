@@ -128,3 +128,16 @@ def test_url_names_the_view_does_not_read_and_extra_values_are_noted(span):
     assert notes == filters.UrlNotes(unknown=("quartr",), repeated=("to=2020Q4",))
     parsed, notes = filters.from_query_params({"unit": ["research"] * 601 + ["petitions"]}, span)
     assert parsed.units == ("research",) and notes == filters.UrlNotes(unit_values=602)
+
+
+def test_a_links_quarter_is_written_in_ascii_or_full_width_digits_only(span):
+    """Review of 5 Dec: ``\\d`` took any script's digits, so ``from=٢٠٢٠Q1`` (Arabic-Indic) was read as 2020Q1 while
+    nothing else of the app reads such digits. They are named as not a quarter now; full-width digits and Q, as a
+    Chinese input method types them into a link, are still read."""
+    for written in ("٢٠٢٠Q1", "२०२०Q1", "𝟐𝟎𝟐𝟎Q1", "2020Q١"):
+        with pytest.raises(ValueError):
+            Q(written)
+        parsed, notes = filters.from_query_params({"from": written, "to": "2020Q4"}, span)
+        assert parsed.start == Q("2020Q1") and notes == filters.UrlNotes(ignored=(f"from={written}",)), written
+    parsed, notes = filters.from_query_params({"from": "２０２０Ｑ２", "to": "２０２０ｑ３"}, span)
+    assert (parsed.start, parsed.end, notes) == (Q("2020Q2"), Q("2020Q3"), filters.UrlNotes())

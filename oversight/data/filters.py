@@ -17,7 +17,10 @@ from oversight.core import i18n
 
 Reach = Literal["not_begun", "to_date", "whole"]
 
-_QUARTER_TEXT = re.compile(r"^\s*(\d{4})\s*[Qq]\s*([1-4])\s*$")
+# ASCII digits only: \d took any script's (٢٠٢٠Q1 read as 2020Q1) where nothing else of the app does. Full-width digits
+# and Q, as a Chinese input method types them in a link (２０２０Ｑ１), are read as their ASCII ones first.
+_QUARTER_TEXT = re.compile(r"^\s*([0-9]{4})\s*[Qq]\s*([1-4])\s*$")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｑｑ", "0123456789Qq")
 # The years a quarter can be written for: "0000Q1" matched the pattern and then failed as a date (year 0)
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
@@ -29,7 +32,7 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str) -> Quarter:
-        match = _QUARTER_TEXT.match(text or "")
+        match = _QUARTER_TEXT.match((text or "").translate(_FULL_WIDTH))
         if not match or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
             raise ValueError(f"not a quarter: {text!r}")
         return cls(int(match.group(1)), int(match.group(2)))
