@@ -141,3 +141,10 @@ def test_a_links_quarter_is_written_in_ascii_or_full_width_digits_only(span):
         assert parsed.start == Q("2020Q1") and notes == filters.UrlNotes(ignored=(f"from={written}",)), written
     parsed, notes = filters.from_query_params({"from": "２０２０Ｑ２", "to": "２０２０ｑ３"}, span)
     assert (parsed.start, parsed.end, notes) == (Q("2020Q2"), Q("2020Q3"), filters.UrlNotes())
+
+
+def test_the_pages_the_filter_does_not_shape_keep_a_repeated_language_but_not_a_repeated_quarter(span):
+    """数据管理 and 审计日志 say what a link asked of them (its language, names they do not read), not of the filter."""
+    _, notes = filters.from_query_params({"lang": ["zh", "en"], "to": ["2020Q3", "2020Q4"], "quartr": "1"}, span)
+    assert notes.repeated == ("lang=en", "to=2020Q4")
+    assert notes.beyond_the_filter() == filters.UrlNotes(unknown=("quartr",), repeated=("lang=en",))
