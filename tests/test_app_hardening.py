@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,9 @@ import pytest
 from oversight.auth import accounts, remembered, roles
 from oversight.core import safe_text
 from oversight.data import store
+from oversight.export import marking
 from oversight.ingest import checked_folder, commit, import_history
-from oversight.ui import remembered_sign_in
+from oversight.ui import cards, remembered_sign_in
 from oversight.ui import sign_in as sign_in_module
 from tests.apptest import figure_titled, run_page
 from tests.bad_files import HEADERS, hash_tree, issue, meeting, write_xlsx
@@ -364,7 +366,6 @@ def test_a_sign_out_in_one_tab_ends_the_tabs_that_share_its_remembered_sign_in(m
     other_tab = sign_in("leader")
     assert other_tab.metric, "signed in and reading"
     made = other_tab.session_state[remembered_sign_in.REMEMBERED_KEY]
-    download_check = sign_in_module.still_signed_in  # what a 下载 button drawn in this tab checks when clicked
     account = other_tab.session_state["oversight.account"]
     fingerprint = other_tab.session_state["oversight.account_fingerprint"]
     remembered.revoke(made.id, made.expires)  # what 退出登录 in the first tab does with the same sign-in
@@ -383,4 +384,18 @@ def test_a_sign_out_in_one_tab_ends_the_tabs_that_share_its_remembered_sign_in(m
             remembered_sign_in.REMEMBERED_KEY: made,
         },
     )
-    assert download_check(account)() is False
+    monkeypatch.setattr(sign_in_module, "client_address", lambda: "192.0.2.9")
+    page = types.SimpleNamespace(account=account, marking=marking.NO_MARKING, scoped_filter=None)
+    # what a 下载 button drawn in this tab holds: its check made as it is drawn, its file when it is clicked
+    download = cards.audited(page, "总览.csv", lambda: b"unit,issues\n", holds=cards.TEMPLATE)
+    with pytest.raises(PermissionError):
+        download()
+    # the refusal says why, as the tab's own sign-out did: it was audited as account_changed (review of 5 Dec)
+    assert (_audit_lines()[-1]["action"], _audit_lines()[-1]["details"]) == (
+        "refused",
+        {"reason": "signed_out_elsewhere", "file": "总览.csv"},
+    )
+    accounts.remove_user("leader")  # removed as well: the entry is asked first, as the next click asks it
+    with pytest.raises(PermissionError):
+        download()
+    assert _audit_lines()[-1]["details"] == {"reason": "account_changed", "file": "总览.csv"}

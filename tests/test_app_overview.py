@@ -169,10 +169,29 @@ def test_a_link_parameter_the_app_does_not_know_is_named_not_dropped():
     assert (
         warning == '链接中的以下参数名无法识别，已忽略：quartr\\\\u202e、" "。链接可用的参数为 unit、from、to、lang。'
     )
-    # a second value of a parameter read once is not silently dropped either
+    # a second value of a parameter read once is not silently dropped either, nor called unrecognised: it was a
+    # quarter, and a language (review of 5 Dec: a valid second lang=en was "not recognised")
     at = run_page(query={"from": ["2020Q2", "2019Q1"]})
-    assert [w.value for w in at.warning] == ["链接中的以下参数无法识别，已忽略：from=2019Q1。"]
+    assert [w.value for w in at.warning] == ["链接中的参数重复出现，只读取了第一个值，其余已忽略：from=2019Q1。"]
     assert at.select_slider(key="widget.quarters.0").value == ("2020Q2", "2020Q4")
+    at = run_page(query={"lang": ["en", "en"], "to": ["2020Q3", "2020Q4"]})
+    assert [w.value for w in at.warning] == [
+        "These link parameters were given more than once; only the first value of each was read, and these were"
+        " ignored: lang=en, to=2020Q4."
+    ]
+
+
+def test_a_links_language_is_one_of_ours_exactly_or_named_as_not_recognised():
+    """Review of 5 Dec: ``?lang=enzyme`` (anything beginning with "en") showed English with no word that the link's
+    language was not one; README promises the notice for a language other than zh or en. A tag or locale of ours
+    (en-GB, zh-Hans-CN, en_US) is still read as its language."""
+    for written in ("enzyme", "english", "en GB", "zhongwen"):
+        at = run_page(query={"lang": written})
+        assert [w.value for w in at.warning] == [f"链接中的以下参数无法识别，已忽略：lang={written}。"], written
+        assert at.metric[1].value == "16个", written  # the page in Chinese, the default
+    for written in ("en-GB", "EN", "en_US"):
+        at = run_page(query={"lang": written})
+        assert not at.warning and at.metric[1].value == "16", written
 
 
 def test_a_link_with_thousands_of_units_reads_a_bounded_number_and_says_so():

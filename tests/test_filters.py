@@ -67,8 +67,15 @@ def test_url_with_nonsense_falls_back_and_says_what_it_ignored(span):
     # a language that is neither Chinese nor English is named with the rest; en-GB, EN and zh-CN are languages
     _, notes = filters.from_query_params({"lang": "xx", "unit": "nowhere"}, span)
     assert notes == filters.UrlNotes(ignored=("lang=xx", "unit=nowhere"))
-    for language in ("en", "EN", "en-GB", "zh", "zh-CN", "ZH_cn"):
+    for language in ("en", "EN", "en-GB", "zh", "zh-CN", "ZH_cn", "zh-Hans-CN", " en "):
         assert not filters.from_query_params({"lang": language}, span)[1], language
+    for language in ("enzyme", "zhx", "en-", "en--GB", "en GB", "fr-FR", "english"):  # began with en or zh, no more
+        assert filters.from_query_params({"lang": language}, span)[1] == filters.UrlNotes(
+            ignored=(f"lang={language}",)
+        ), language
+    # a second value, known or not, is a repeat rather than "not recognised"; the first is judged as it is
+    _, notes = filters.from_query_params({"lang": ["enzyme", "en"], "from": ["2020Q1", "2020Q1"]}, span)
+    assert notes == filters.UrlNotes(ignored=("lang=enzyme",), repeated=("lang=en", "from=2020Q1"))
 
 
 def test_spaces_around_a_unit_in_a_link_are_read_past_as_around_a_quarter(span):
@@ -118,6 +125,26 @@ def test_previous_span_is_the_same_length_just_before():
 def test_url_names_the_view_does_not_read_and_extra_values_are_noted(span):
     parsed, notes = filters.from_query_params({"quartr": "2020Q1", "to": ["2020Q3", "2020Q4"]}, span)
     assert parsed == Filter((), Q("2020Q1"), Q("2020Q3"))
-    assert notes == filters.UrlNotes(ignored=("to=2020Q4",), unknown=("quartr",))
+    assert notes == filters.UrlNotes(unknown=("quartr",), repeated=("to=2020Q4",))
     parsed, notes = filters.from_query_params({"unit": ["research"] * 601 + ["petitions"]}, span)
     assert parsed.units == ("research",) and notes == filters.UrlNotes(unit_values=602)
+
+
+def test_a_links_quarter_is_written_in_ascii_or_full_width_digits_only(span):
+    """Review of 5 Dec: ``\\d`` took any script's digits, so ``from=٢٠٢٠Q1`` (Arabic-Indic) was read as 2020Q1 while
+    nothing else of the app reads such digits. They are named as not a quarter now; full-width digits and Q, as a
+    Chinese input method types them into a link, are still read."""
+    for written in ("٢٠٢٠Q1", "२०२०Q1", "𝟐𝟎𝟐𝟎Q1", "2020Q١"):
+        with pytest.raises(ValueError):
+            Q(written)
+        parsed, notes = filters.from_query_params({"from": written, "to": "2020Q4"}, span)
+        assert parsed.start == Q("2020Q1") and notes == filters.UrlNotes(ignored=(f"from={written}",)), written
+    parsed, notes = filters.from_query_params({"from": "２０２０Ｑ２", "to": "２０２０ｑ３"}, span)
+    assert (parsed.start, parsed.end, notes) == (Q("2020Q2"), Q("2020Q3"), filters.UrlNotes())
+
+
+def test_the_pages_the_filter_does_not_shape_keep_a_repeated_language_but_not_a_repeated_quarter(span):
+    """数据管理 and 审计日志 say what a link asked of them (its language, names they do not read), not of the filter."""
+    _, notes = filters.from_query_params({"lang": ["zh", "en"], "to": ["2020Q3", "2020Q4"], "quartr": "1"}, span)
+    assert notes.repeated == ("lang=en", "to=2020Q4")
+    assert notes.beyond_the_filter() == filters.UrlNotes(unknown=("quartr",), repeated=("lang=en",))

@@ -117,8 +117,19 @@ def test_remember_hours_zero_remembers_nothing(monkeypatch):
     assert remembered.remember_seconds() == 0
 
 
-def _call(path: str, body: bytes = b"", scheme: str = "http") -> tuple[int, dict[str, str], bool]:
-    """POST to the middleware; the status, the response's headers and whether the app behind it was reached."""
+# what the dashboard's own page sends with its POST (``remembered_sign_in._post``)
+OWN_PAGE = {"host": "dashboard.example:8501", "origin": "http://dashboard.example:8501"}
+
+
+def _call(
+    path: str,
+    body: bytes = b"",
+    scheme: str = "http",
+    headers: dict[str, str] | None = None,
+    client: tuple[str, int] = ("192.0.2.7", 50000),
+) -> tuple[int, dict[str, str], bool]:
+    """POST to the middleware from ``headers`` (the dashboard's own page by default); the status, the response's
+    headers and whether the app behind it was reached."""
     reached = []
 
     async def app(scope, receive, send):
@@ -132,7 +143,17 @@ def _call(path: str, body: bytes = b"", scheme: str = "http") -> tuple[int, dict
     async def send(message):
         sent.append(message)
 
-    scope = {"type": "http", "method": "POST", "path": path, "root_path": "", "headers": [], "scheme": scheme}
+    own = OWN_PAGE if scheme == "http" else {"host": "dashboard.example", "origin": f"{scheme}://dashboard.example"}
+    sent_headers = [(key.encode(), value.encode()) for key, value in (own if headers is None else headers).items()]
+    scope = {
+        "type": "http",
+        "method": "POST",
+        "path": path,
+        "root_path": "",
+        "headers": sent_headers,
+        "scheme": scheme,
+        "client": client,
+    }
     run_apart(remembered_sign_in.RememberMiddleware(app, base_url="")(scope, receive, send))
     if not sent:
         return 0, {}, bool(reached)
@@ -155,3 +176,58 @@ def test_the_route_trades_a_one_time_token_for_an_httponly_strict_cookie(monkeyp
     assert status == 204 and headers["set-cookie"].startswith("oversight_signed_in=; Max-Age=0;")
     assert headers["set-cookie"].endswith("; Secure")
     assert _call("/_stcore/health") == (0, {}, True)  # anything else goes on to Streamlit
+
+
+def _refusals(private_home) -> list[dict]:
+    log = private_home / "conf" / "audit.jsonl"
+    lines = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()] if log.exists() else []
+    return [line for line in lines if line["action"] == "refused"]
+
+
+def test_a_post_from_another_sites_page_clears_no_cookie_and_is_audited(private_home, monkeypatch):
+    """Review of 5 Dec: any web page could sign a leader out of the remembered sign-in with a form or a fetch to
+    ``/_oversight/forget`` (the route cleared the cookie for whoever asked). A POST whose Origin, or lacking one
+    whose Referer, is not the dashboard's own address is refused (403, no Set-Cookie) and audited; the handover of
+    a token is held to the same rule."""
+    monkeypatch.setattr(remembered_sign_in, "_refusals_recorded", {}, raising=False)
+    elsewhere = {"host": "dashboard.example:8501", "origin": "https://attacker.example"}
+    status, headers, reached = _call("/_oversight/forget", headers=elsewhere)
+    assert (status, "set-cookie" in headers, reached) == (403, False, False)
+    assert _refusals(private_home) == [
+        {
+            **_refusals(private_home)[0],
+            "address": "192.0.2.7",
+            "details": {"reason": "cross_site_request", "route": "/_oversight/forget", "origin": elsewhere["origin"]},
+        }
+    ]
+    assert _call("/_oversight/forget", headers=elsewhere)[0] == 403
+    assert len(_refusals(private_home)) == 1, "a page posting in a loop writes one line a minute, not one a request"
+    for refused in (
+        {"host": "dashboard.example:8501", "origin": "null"},  # a sandboxed frame, a page hiding where it is
+        {"host": "dashboard.example:8501", "origin": "http://dashboard.example:8502"},  # another port: another site
+        {"host": "dashboard.example:8501", "origin": "http://dashboard.example.attacker.example:8501"},
+        {"host": "dashboard.example:8501", "referer": "https://attacker.example/page.html"},
+        {"host": "dashboard.example:8501"},  # neither header: no browser's fetch
+        {"host": "dashboard.example", "x-forwarded-proto": "https", "origin": "https://dashboard.example:8443"},
+    ):
+        assert _call("/_oversight/forget", headers=refused)[0] == 403, refused
+    value, _ = _issued()
+    remembered_sign_in._handoffs["token-2"] = (value, 3600.0, time.monotonic() + 60)  # noqa: SLF001
+    assert _call("/_oversight/remember", b"token-2", headers=elsewhere)[:2] == (
+        403,
+        {
+            "content-length": "0",
+            "cache-control": "no-store",
+        },
+    )
+    # the dashboard's own page, as a browser sends it: directly, by Referer alone, and behind nginx with TLS
+    assert _call("/_oversight/remember", b"token-2")[0] == 204
+    for own in (
+        {"host": "Dashboard.Example:8501", "referer": "http://dashboard.example:8501/data?lang=en"},
+        {"host": "dashboard.example", "x-forwarded-proto": "https", "origin": "https://dashboard.example"},
+        {"host": "dashboard.example:443", "x-forwarded-proto": "https", "origin": "https://dashboard.example"},
+        {"host": "[::1]:8501", "origin": "http://[::1]:8501"},
+        # TLS ended in front of nginx: nginx says http, the page is https; the websocket is let in so, and so is this
+        {"host": "dashboard.example", "x-forwarded-proto": "http", "origin": "https://dashboard.example"},
+    ):
+        assert _call("/_oversight/forget", headers=own)[0] == 204, own

@@ -141,3 +141,34 @@ def is_local_request(address: str | None, headers: Mapping[str, str] | None = No
     if not lowered:
         return True
     return is_loopback_host_header(lowered.get("host"), port) and is_loopback_origin(lowered.get("origin"), port)
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def is_same_origin_post(headers: Mapping[str, str]) -> bool:
+    """Whether a browser's POST came from a page of the dashboard itself: its ``Origin`` (or, where a browser sent
+    none, its ``Referer``) names the host and port the request was made to, its ``Host``, as the websocket's own
+    check compares them (nginx passes the browser's ``Host`` on, ``deploy/``). The scheme is not compared, as that
+    check does not: TLS ended before nginx leaves ``X-Forwarded-Proto: http`` under an https page, and a POST stricter
+    than the websocket would have broken the remembered sign-in on a dashboard that works. A POST with neither
+    header, or ``Origin: null`` (a sandboxed frame, a page that hides where it is), is refused: every browser sends
+    ``Origin`` with a ``fetch`` POST, and our routes have no other caller."""
+    from urllib.parse import urlsplit
+
+    lowered = {str(name).lower(): value for name, value in headers.items()}
+    host = _split_host(lowered.get("host") or "")
+    sent = lowered.get("origin", lowered.get("referer"))
+    if host is None or sent is None:
+        return False
+    try:
+        parts = urlsplit(sent.strip())
+        port = parts.port
+    except ValueError:
+        return False
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS or not parts.hostname or parts.username or parts.password:
+        return False
+    default = _DEFAULT_PORTS[scheme]  # a port left out of either is the page's scheme's
+    name = host[0].lower().rstrip(".")
+    return (parts.hostname.lower().rstrip("."), port or default) == (name, host[1] or default)

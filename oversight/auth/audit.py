@@ -73,6 +73,7 @@ REFUSAL_REASONS = (
     "no_account_for_email",
     "sign_in_required",
     "account_disabled",
+    "cross_site_request",
 )
 
 _write_lock = threading.Lock()

@@ -37,17 +37,27 @@ def catalog(lang: str) -> dict[str, str]:
     return merged
 
 
+# A language as a link or a browser writes it: ours alone (zh, en) or with a region or script after it, as a language
+# tag (zh-CN, en-GB, zh-Hans-CN) or a system locale (en_US) has; any case. "enzyme" began with "en" and was read as
+# English, with no word that the link's language was not one (review of 5 Dec).
+_LANGUAGE_TAG = re.compile(r"([a-z]{2})(?:[-_][a-z0-9]{1,8})*")
+
+
+def language_of(value: str | None) -> str | None:
+    """The language of ours ``value`` names (``"en"`` for ``en-GB``), or None: not one of ours, not a language."""
+    match = _LANGUAGE_TAG.fullmatch((value or "").strip().lower())
+    return match.group(1) if match and match.group(1) in LANGUAGES else None
+
+
 def normalise_language(value: str | None) -> str:
-    value = (value or "").strip().lower()
-    if value.startswith("en"):
-        return "en"
-    return DEFAULT_LANGUAGE
+    """The language ``value`` names, else the default (``?lang=fr`` shows Chinese, and the page says so)."""
+    return language_of(value) or DEFAULT_LANGUAGE
 
 
 def is_language(value: str | None) -> bool:
     """Whether ``value`` names one of our languages (zh, zh-CN, en, EN, en-GB …) rather than falling back to the
     default in ``normalise_language``: a link's ``?lang=xx`` shows Chinese and is named as not recognised."""
-    return (value or "").strip().lower().startswith(("zh", "en"))
+    return language_of(value) is not None
 
 
 def localized_column(base: str, lang: str) -> str:

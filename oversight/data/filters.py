@@ -17,7 +17,10 @@ from oversight.core import i18n
 
 Reach = Literal["not_begun", "to_date", "whole"]
 
-_QUARTER_TEXT = re.compile(r"^\s*(\d{4})\s*[Qq]\s*([1-4])\s*$")
+# ASCII digits only: \d took any script's (٢٠٢٠Q1 read as 2020Q1) where nothing else of the app does. Full-width digits
+# and Q, as a Chinese input method types them in a link (２０２０Ｑ１), are read as their ASCII ones first.
+_QUARTER_TEXT = re.compile(r"^\s*([0-9]{4})\s*[Qq]\s*([1-4])\s*$")
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｑｑ", "0123456789Qq")
 # The years a quarter can be written for: "0000Q1" matched the pattern and then failed as a date (year 0)
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
@@ -29,7 +32,7 @@ class Quarter:
 
     @classmethod
     def parse(cls, text: str) -> Quarter:
-        match = _QUARTER_TEXT.match(text or "")
+        match = _QUARTER_TEXT.match((text or "").translate(_FULL_WIDTH))
         if not match or not FIRST_YEAR <= int(match.group(1)) <= LAST_YEAR:
             raise ValueError(f"not a quarter: {text!r}")
         return cls(int(match.group(1)), int(match.group(2)))
@@ -302,6 +305,9 @@ class UrlNotes:
     # quarters of the session's filter the data no longer offers (an undo or a replacing import took them out): moved
     # to the nearest it offers, as a link's are; a leader on 2021 Q1 when the clerk undid its import met a traceback
     outside: tuple[Quarter, ...] = ()
+    # a second from, to or lang (and any after it), as written: the first is read; these are not, whatever they say
+    # (a valid lang=en after lang=zh was listed as "not recognised")
+    repeated: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(
@@ -312,6 +318,7 @@ class UrlNotes:
             or self.unit_values
             or self.dropped
             or self.outside
+            or self.repeated
         )
 
     def after_choosing(self, quarters: bool, units: bool) -> UrlNotes:
@@ -332,7 +339,9 @@ class UrlNotes:
         2019年第1季度 over the data page's whole ledgers read as if the page showed that quarter); they stay in the
         session for the next page the filter shapes."""
         return UrlNotes(
-            ignored=tuple(value for value in self.ignored if value.startswith("lang=")), unknown=self.unknown
+            ignored=tuple(value for value in self.ignored if value.startswith("lang=")),
+            unknown=self.unknown,
+            repeated=tuple(value for value in self.repeated if value.startswith("lang=")),
         )
 
 
@@ -341,11 +350,12 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
     default = span.default_filter()
     ignored: list[str] = []
     moved: list[str] = []
+    repeated: list[str] = []
     languages = _as_list(params.get("lang"))
     for language in languages[:1]:  # the language is read elsewhere; here only whether it is one
         if not i18n.is_language(language):
             ignored.append(f"lang={language}")
-    ignored += [f"lang={language}" for language in languages[1:]]  # read once: a second value is not the view's
+    repeated += [f"lang={language}" for language in languages[1:]]  # read once: a second value is not the view's
     unit_values = _as_list(params.get("unit"))
     units = []
     known_units = set(span.unit_ids)
@@ -364,7 +374,7 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
         bounds[name] = fallback
         if not values:
             continue
-        ignored += [f"{name}={value}" for value in values[1:]]
+        repeated += [f"{name}={value}" for value in values[1:]]
         try:
             quarter = Quarter.parse(values[0])
         except ValueError:
@@ -390,5 +400,5 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
     unknown = tuple(name for name in params if name not in URL_KEYS)
     too_many = len(unit_values) if len(unit_values) > MAX_URL_UNIT_VALUES else 0
     return Filter(span.chosen_units(units), start, end), UrlNotes(
-        tuple(ignored), tuple(moved), backwards, unknown, too_many
+        tuple(ignored), tuple(moved), backwards, unknown, too_many, repeated=tuple(repeated)
     )

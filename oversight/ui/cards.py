@@ -172,17 +172,14 @@ def audited(  # noqa: ANN201 — Streamlit's deferred download data
     made_with = page.marking if made_with is None else made_with
     # read now: the bytes are made later, on Streamlit's media request, outside this session's context
     address = sign_in.client_address()
-    still_signed_in = sign_in.still_signed_in(page.account)
+    sign_in_ended = sign_in.sign_in_ended(page.account)
 
     def make_and_record() -> bytes:
-        if not still_signed_in():  # removed or demoted since the page was drawn: no file, and the log says so
-            audit.record(
-                "refused",
-                account=page.account,
-                address=address,
-                details={"reason": "account_changed", "file": file_name},
-            )
-            raise PermissionError("the account changed since the page was drawn")
+        # removed, demoted or signed out in another tab since the page was drawn: no file, and the log says why
+        ended = sign_in_ended()
+        if ended is not None:
+            audit.record("refused", account=page.account, address=address, details={"reason": ended, "file": file_name})
+            raise PermissionError(f"the sign-in ended since the page was drawn ({ended})")
         data = make() if callable(make) else make
         details: dict[str, object] = {"file": file_name}
         if holds == FILTERED:

@@ -12,6 +12,7 @@ is handed over, and a reload asks for the password, as before.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
@@ -21,7 +22,7 @@ from typing import Any
 
 import streamlit as st
 
-from oversight.auth import audit, remembered, roles
+from oversight.auth import access_mode, audit, client_address, remembered, roles
 from oversight.ui import session, streamlit_middleware
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,11 @@ _SIGNED_OUT_KEY = "oversight.signed_out_here"
 _handoffs: dict[str, tuple[str, float, float]] = {}  # token → (cookie value, its seconds, hand over before)
 _handoffs_lock = threading.Lock()
 _route = {"installed": False}
+# refused cross-site POSTs already audited: (address, origin) → when, for at most one line a minute of each
+REFUSAL_RECORDED_EVERY = 60.0
+_MAX_ORIGIN_RECORDED = 200
+_refusals_recorded: dict[tuple[str | None, str], float] = {}
+_refusals_lock = threading.Lock()
 
 
 def after_password_sign_in(account: roles.Account, fingerprint: str | None) -> None:
@@ -156,6 +162,11 @@ class RememberMiddleware:
         headers = {key.decode("latin-1").lower(): val.decode("latin-1") for key, val in scope.get("headers", [])}
         secure = scope.get("scheme") == "https" or headers.get("x-forwarded-proto", "") == "https"
         cookie_path = "/" + self.base_url.strip("/") if self.base_url.strip("/") else "/"
+        if not access_mode.is_same_origin_post(headers):
+            # a page on another site posting here (review of 5 Dec): it signed a leader out of the remembered sign-in
+            await asyncio.to_thread(_record_cross_site, scope, headers, path)
+            await _answer(send, 403, None)
+            return
         if path == FORGET_ROUTE:
             await _answer(send, 204, remembered.expired_cookie_header(secure=secure, path=cookie_path))
             return
@@ -167,6 +178,27 @@ class RememberMiddleware:
             return
         value, seconds, _ = handed
         await _answer(send, 204, remembered.cookie_header(value, seconds, secure=secure, path=cookie_path))
+
+
+def _record_cross_site(scope: Any, headers: dict[str, str], path: str) -> None:
+    """The ``refused`` audit line of a POST from another site's page, once a minute for each address and page: a
+    page that posts in a loop must not flood the log (each line is written to disk before the next)."""
+    peer = scope.get("client")
+    address = client_address.client_address(peer[0] if peer else None, headers)
+    origin = headers.get("origin", headers.get("referer", ""))[:_MAX_ORIGIN_RECORDED]
+    now = time.monotonic()
+    with _refusals_lock:
+        for stale in [key for key, at in _refusals_recorded.items() if at + REFUSAL_RECORDED_EVERY <= now]:
+            del _refusals_recorded[stale]
+        if (address, origin) in _refusals_recorded:
+            return
+        _refusals_recorded[(address, origin)] = now
+    try:
+        audit.record(
+            audit.REFUSED, address=address, details={"reason": "cross_site_request", "route": path, "origin": origin}
+        )
+    except (OSError, roles.AccountError) as error:  # refused all the same; the operator's log says the line is missing
+        log.error("refused cross-site %s from %s, not audited: %s", path, address, error)
 
 
 async def _body(receive: Any) -> bytes:

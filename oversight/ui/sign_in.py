@@ -248,49 +248,61 @@ def _oidc_account(lang: str, address: str | None) -> roles.Account:
     return account  # type: ignore[return-value]  # None only where _refuse has stopped the run
 
 
-def still_signed_in(account: roles.Account | None) -> Callable[[], bool]:
-    """A check, made later, that ``account`` would still be let in: a download is made on Streamlit's media request,
-    after the page was drawn and without a rerun, so an account removed or demoted since kept every button on its
-    open page. Read now what the check compares with; the check itself reads only the users file."""
+# Why a download its page still offers is refused (``sign_in_ended``): the audit line's reason, as the sign-out the
+# next click makes says it (``_current_password_account``)
+ACCOUNT_CHANGED, SIGNED_OUT_ELSEWHERE = "account_changed", "signed_out_elsewhere"
+
+
+def sign_in_ended(account: roles.Account | None) -> Callable[[], str | None]:
+    """A check, made later, of why ``account`` would no longer be let in (``ACCOUNT_CHANGED``,
+    ``SIGNED_OUT_ELSEWHERE``), None while it would: a download is made on Streamlit's media request, after the page was
+    drawn and without a rerun, so an account removed or demoted since kept every button on its open page. Read now
+    what the check compares with; the check itself reads only the users file (and the revoked sign-ins)."""
     if account is None or account.source == roles.LOCAL:
         # nobody signed in to be removed, but a users file made since (accounts switched on while a local page is
         # open) asks everyone to sign in: its downloads are refused then, as its fragments rerun into the sign-in
         secrets = configured_secrets()  # read now: the check runs outside the session's context
 
-        def app_still_local() -> bool:
+        def app_no_longer_local() -> str | None:
             try:
-                return access_mode.auth_mode(accounts.users_file(), secrets) == roles.LOCAL
+                still_local = access_mode.auth_mode(accounts.users_file(), secrets) == roles.LOCAL
             except roles.AccountError:
-                return False
+                still_local = False
+            return None if still_local else ACCOUNT_CHANGED
 
-        return app_still_local
+        return app_no_longer_local
     if account.source != roles.OIDC:  # a password account
         signed_in_with = st.session_state.get(session.ACCOUNT_FINGERPRINT_KEY)
         # the sign-in the session shares with other tabs: a sign-out in any of them refuses this page's downloads too
         remembered_as = st.session_state.get(remembered_sign_in.REMEMBERED_KEY)
 
-        def password_account_unchanged() -> bool:
+        def password_sign_in_ended() -> str | None:
             try:
                 unchanged = (
                     signed_in_with is not None and accounts.account_fingerprint(account.username) == signed_in_with
                 )
             except roles.AccountError:
-                return False
-            return unchanged and not remembered_sign_in.signed_out_elsewhere(remembered_as)
+                unchanged = False
+            if not unchanged:  # asked first, as the next click does: a removed account's tab was not signed out
+                return ACCOUNT_CHANGED
+            # a sign-out in another tab was audited as account_changed here, while the tab's next click said
+            # signed_out_elsewhere of the same sign-in (review of 5 Dec)
+            return SIGNED_OUT_ELSEWHERE if remembered_sign_in.signed_out_elsewhere(remembered_as) else None
 
-        return password_account_unchanged
+        return password_sign_in_ended
     email, verified = st.user.get("email"), st.user.get("email_verified")
     signed_in_with_entry = st.session_state.get(session.ACCOUNT_FINGERPRINT_KEY)
 
-    def email_still_maps_to_it() -> bool:
+    def email_no_longer_maps_to_it() -> str | None:
         try:
             users = accounts.load_users()
             now = accounts.account_for_email(email if isinstance(email, str) else None, users, verified is True)
+            unchanged = now == account and accounts.account_fingerprint(account.username) == signed_in_with_entry
         except roles.AccountError:
-            return False
-        return now == account and accounts.account_fingerprint(account.username) == signed_in_with_entry
+            unchanged = False
+        return None if unchanged else ACCOUNT_CHANGED
 
-    return email_still_maps_to_it
+    return email_no_longer_maps_to_it
 
 
 def session_still_let_in() -> bool:
@@ -298,7 +310,7 @@ def session_still_let_in() -> bool:
     anything (a fragment's or dialog's run, ``partial_runs``): signed in, its entry unchanged (not disabled,
     demoted, narrowed, re-keyed); with nobody signed in, the app still in local mode (a users file made since
     asks everyone to sign in)."""
-    return still_signed_in(st.session_state.get(session.ACCOUNT_KEY))()
+    return sign_in_ended(st.session_state.get(session.ACCOUNT_KEY))() is None
 
 
 def sign_out() -> None:
