@@ -156,6 +156,14 @@ def _alt_for(_spec: charts.ChartSpec, key: str, frame: pd.DataFrame, lang: str) 
 FILTERED, WHOLE_LEDGER, TEMPLATE = "filtered", "whole_ledger", "template"
 
 
+class DownloadRefused(Exception):
+    """A download's maker declining to make its file, with the audit log's reason (``auth.audit.value.reason.*``)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 def audited(  # noqa: ANN201 — Streamlit's deferred download data
     page: Page,
     file_name: str,
@@ -183,7 +191,13 @@ def audited(  # noqa: ANN201 — Streamlit's deferred download data
                 details={"reason": "account_changed", "file": file_name},
             )
             raise PermissionError("the account changed since the page was drawn")
-        data = make() if callable(make) else make
+        try:
+            data = make() if callable(make) else make
+        except DownloadRefused as refused:  # no file: the log says which and why, as for a changed account
+            audit.record(
+                "refused", account=page.account, address=address, details={"reason": refused.reason, "file": file_name}
+            )
+            raise
         details: dict[str, object] = {"file": file_name}
         if holds == FILTERED:
             details["filter"] = audit.describe_filter(page.scoped_filter)
