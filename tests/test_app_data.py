@@ -508,9 +508,9 @@ def test_the_undo_confirmation_shows_a_files_name_as_the_history_line_above_it_d
     assert any("\\\\u202excod\\.xlsx" in line for line in history)
 
 
-def _current_ledger_buttons(monkeypatch) -> dict[str, tuple[str, object]]:
-    """What each 当前数据 button will hand over when clicked: its file name and its maker, by table (the maker runs on
-    Streamlit's media request, which AppTest does not make)."""
+def _current_ledger_buttons(monkeypatch, kind: str = "current") -> dict[str, tuple[str, object]]:
+    """What each 当前数据 (or 填报模板) button will hand over when clicked: its file name and its maker, by table (the
+    maker runs on Streamlit's media request, which AppTest does not make)."""
     from streamlit.runtime.media_file_manager import MediaFileManager
 
     buttons: dict[str, tuple[str, object]] = {}
@@ -518,7 +518,7 @@ def _current_ledger_buttons(monkeypatch) -> dict[str, tuple[str, object]]:
 
     def spy(self, data_callable, mimetype, coordinates, file_name=None, **options):
         key = str(options.get("element_id", ""))
-        if "download.current." in key:
+        if f"download.{kind}." in key:
             buttons[key.rsplit(".", 1)[-1]] = (file_name, data_callable)
         return register(self, data_callable, mimetype, coordinates, file_name, **options)
 
@@ -571,3 +571,21 @@ def test_a_current_ledger_whose_data_date_moved_since_the_page_was_drawn_is_refu
     file_name, make = buttons["issues"]
     assert file_name == "问题_2021-01-05.xlsx"
     assert "WT2021-901" in pd.read_excel(io.BytesIO(make()), dtype=str, engine="calamine").iloc[:, 0].tolist()
+
+
+def test_a_template_clicked_after_a_unit_was_added_offers_it_in_the_units_drop_down(data_dir, monkeypatch):
+    """The template's unit list was the page run's: a unit added by another admin's import was missing from it."""
+    from openpyxl import load_workbook
+
+    templates = _current_ledger_buttons(monkeypatch, "template")
+    run_page("pages/07_data.py")
+    units = checked_folder.read_folder(data_dir)["units"]
+    added = units.iloc[[0]].assign(
+        unit_id="newoffice", name_zh="省新设办公室", name_en="New Office", short_names="新设办", short_name_en="New"
+    )
+    (data_dir / "units.xlsx").write_bytes(
+        workbook.ledger_xlsx_bytes(TABLES["units"], pd.concat([units, added], ignore_index=True), None)
+    )
+    book = load_workbook(io.BytesIO(templates["issues"][1]()))
+    listed = [cell.value for sheet in book.worksheets[1:] for row in sheet.iter_rows() for cell in row]
+    assert "省新设办公室" in listed and "省政府研究室" in listed

@@ -374,7 +374,8 @@ def data_downloads_section(page: Page) -> None:
         left, right = st.columns(2)
 
         def template(table: Table = table) -> bytes:
-            return templates.template_xlsx_bytes(table, page.units, page.lang)
+            # the units' drop-down of the units as they are when clicked: a unit just added is in it
+            return templates.template_xlsx_bytes(table, _data_now(page)[2], page.lang)
 
         # every table's ledger leaves the building whole: audited as every other download (cards.audited)
         current_name, template_name = ledger_file_names(table, page.lang, page.span.last_day)
@@ -408,21 +409,29 @@ def current_ledger(page: Page, table: contract_schema.Table) -> Callable[[], byt
     again where the folder changed since; where the change moved the data date the button's file name carries
     (问题_2020-12-31.xlsx), the file is refused (audited, reason data_changed) rather than named with a wrong day,
     and the page's next run offers the button with the right name."""
-    from oversight.ingest import table_files, workbook
+    from oversight.ingest import workbook
     from oversight.ui.cards import DownloadRefused
-    from oversight.ui.page import cached_span
 
     def make() -> bytes:
-        fingerprint = table_files.fingerprint(Path(page.folder))
-        units = page.units
-        if fingerprint != page.fingerprint:
-            span, units = cached_span(page.folder, fingerprint)
-            if span.last_day != page.span.last_day:
-                raise DownloadRefused("data_changed")
+        fingerprint, last_day, units = _data_now(page)
+        if last_day != page.span.last_day:
+            raise DownloadRefused("data_changed")
         rows = open_store(page.folder, fingerprint).cursor().table(table.name).df()
         return workbook.ledger_xlsx_bytes(table, rows, units)
 
     return make
+
+
+def _data_now(page: Page) -> tuple[str, object, pd.DataFrame]:
+    """The data folder's fingerprint now, its data date and its units: the page run's where nothing changed since."""
+    from oversight.ingest import table_files
+    from oversight.ui.page import cached_span
+
+    fingerprint = table_files.fingerprint(Path(page.folder))
+    if fingerprint == page.fingerprint:
+        return fingerprint, page.span.last_day, page.units
+    span, units = cached_span(page.folder, fingerprint)
+    return fingerprint, span.last_day, units
 
 
 def ledger_file_names(table: contract_schema.Table, lang: str, data_date: object) -> tuple[str, str]:
