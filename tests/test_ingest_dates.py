@@ -442,3 +442,18 @@ def test_a_sign_off_lines_date_is_read_as_the_cells_dates_are(day):
 
     assert record_rows._is_footer_row([None, "（单位盖章）", "填表人：张三", day], key_position=0)
     assert not record_rows._is_footer_row([None, "省政府研究室", day, "办公会议", 60], key_position=0)
+
+
+@pytest.mark.parametrize("text", ["2021年元月初六", "2021年2月初五", "二〇二一年三月初十"])
+def test_a_day_written_the_lunar_way_is_refused_saying_so(text):
+    """初一 to 初十 write a day as the lunar calendar does: 元月初六 is most likely the lunar new year's sixth day,
+    weeks after 6 January. It was refused as "not a date", with no word of why."""
+    from oversight.core import i18n
+
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_date(text)
+    day = text[-2:]
+    assert (caught.value.key, caught.value.params) == ("error.date_lunar_day", {"value": text, "day": day})
+    assert i18n.t(caught.value.key, "zh", **caught.value.params) == (
+        f"“{text}”中的“{day}”是农历日子的写法，不能当作公历日期；请填写公历日期（如 2020年3月5日）"
+    )
