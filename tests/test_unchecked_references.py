@@ -78,3 +78,27 @@ def test_rows_naming_the_new_unit_of_a_failed_units_file_are_said_unchecked_once
         "会议.xlsx：有 2 行引用了同批导入的监督单位文件“单位.xlsx”中的记录；该文件有错误、未能读入，这些引用无法核对，"
         "不一定有误。请先改正该文件，再重新检查",
     ]
+
+
+def test_references_into_a_failed_file_whose_records_did_not_read_are_said_unchecked_not_wrong(tmp_path, data_folder):
+    """An issues file missing a required column reads no record: which issues it holds is not known, and each
+    suggestion linking one of them was 关联问题编号“…”不存在."""
+    header = [column for column in HEADERS["issues"] if column != "整改状态"]
+    rows = [[value for value in issue(issue_id) if value != "整改中"] for issue_id in ("WT2021-901", "WT2021-902")]
+    issues = write_xlsx(tmp_path / "问题.xlsx", {"问题": [header, *rows]})
+    suggestions = write_xlsx(
+        tmp_path / "意见建议.xlsx",
+        {
+            "意见建议": [
+                HEADERS["suggestions"],
+                suggestion("JY2021-901", issue_id="WT2021-901"),
+                suggestion("JY2021-902", issue_id="WT2021-902"),
+            ]
+        },
+    )
+    plan = import_plan.plan_import([issues, suggestions], mode="append", folder=data_folder)
+    assert [p.render("zh") for p in plan.problems] == [
+        "问题.xlsx · 工作表“问题” · 第1行 · “整改状态”列：缺少必填列“整改状态”（英文表头 status）",
+        "意见建议.xlsx：有 2 行引用了现有数据中没有的记录，无法核对：同批导入的问题文件“问题.xlsx”有错误、未能读入，"
+        "这些记录可能就在其中。请先改正该文件，再重新检查",
+    ]

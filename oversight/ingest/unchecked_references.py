@@ -21,6 +21,8 @@ from oversight.ingest.cell_text import id_key
 from oversight.ingest.problems import Problem
 
 UNCHECKED = "error.references_unchecked"
+# the same, where the failed file's records are not known: the rows refer to records the data lack, maybe its
+UNCHECKED_UNREAD = "error.references_unchecked_unread"
 # What a row says wrong of another table: a unit not registered, an issue that does not exist or is another unit's
 REFERENCE_PROBLEMS = {"units": {"error.unit_unknown"}, "issues": {"error.ref_unknown", "error.ref_other_unit"}}
 # The ways a unit is named in a row (its id, names, short names) and an issue (its id)
@@ -30,15 +32,17 @@ _SHORT_NAME_SEPARATORS = re.compile(r"[、,，;；/|\s]+")
 
 @dataclass(frozen=True)
 class FailedTable:
-    """A table of the import whose file had problems: its file, and the records it names (None: not known, as where
-    its checking stopped, so that any reference into the table may be one of them)."""
+    """A table of the import whose file had problems: its file, and the records it names (None: not known, so that
+    any reference into the table may be one of them)."""
 
     file: str
     names: frozenset[object] | None
 
 
 def failed_table(table: Table, file: str, frame: pd.DataFrame | None) -> FailedTable:
-    if frame is None:
+    """``table`` failed in ``file``, and ``frame`` is what of it read: none where its checking stopped, or where a
+    sheet was not read at all (a required column missing), so that its records are not known."""
+    if frame is None or frame.empty:
         return FailedTable(file, None)
     names: set[object] = {
         id_key(part)
@@ -70,5 +74,6 @@ def set_aside(problems: list[Problem], table: str, file: str, failed: Mapping[st
             kept = [problem for problem in kept if problem not in echoes]
             rows = len({(problem.sheet, problem.row) for problem in echoes})
             params = {"count": rows, "table": TABLES[dependency].zh, "source": failed[dependency].file}
-            notes.append(Problem(file=file, message_key=UNCHECKED, params=params))
+            key = UNCHECKED if names is not None else UNCHECKED_UNREAD
+            notes.append(Problem(file=file, message_key=key, params=params))
     return kept + notes
