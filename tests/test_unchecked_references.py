@@ -52,6 +52,7 @@ def test_suggestions_linking_the_new_issues_of_a_failed_issues_file_are_said_unc
         "that file first, then check again"
     )
     assert not plan.ok
+    assert plan.problem_count == 2  # the bad cell and the link to no issue: the line is no problem of its own
 
 
 def test_rows_naming_the_new_unit_of_a_failed_units_file_are_said_unchecked_once(tmp_path, data_folder):

@@ -169,7 +169,9 @@ class ImportPlan:
     def problem_count(self) -> int:
         """The problems to fix, as "发现 N 个问题" counts them: not the line that introduces the would-be folder's
         (it counted a unit dropped from 99 rows as 100 problems)."""
-        return sum(problem.message_key not in (FOLDER_WOULD_BREAK, CHECKING_STOPPED) for problem in self.problems)
+        # nor the lines saying a file's references could not be checked: the failed file is the problem to fix
+        not_to_fix = (FOLDER_WOULD_BREAK, CHECKING_STOPPED, *unchecked_references.NOTES)
+        return sum(problem.message_key not in not_to_fix for problem in self.problems)
 
     @property
     def checking_stopped(self) -> bool:

@@ -23,6 +23,7 @@ from oversight.ingest.problems import Problem
 UNCHECKED = "error.references_unchecked"
 # the same, where the failed file's records are not known: the rows refer to records the data lack, maybe its
 UNCHECKED_UNREAD = "error.references_unchecked_unread"
+NOTES = (UNCHECKED, UNCHECKED_UNREAD)
 # What a row says wrong of another table: a unit not registered, an issue that does not exist or is another unit's
 REFERENCE_PROBLEMS = {"units": {"error.unit_unknown"}, "issues": {"error.ref_unknown", "error.ref_other_unit"}}
 # The ways a unit is named in a row (its id, names, short names) and an issue (its id)
