@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import os
 import re
 import shutil
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -503,3 +506,86 @@ def test_the_undo_confirmation_shows_a_files_name_as_the_history_line_above_it_d
     assert "\u202e" not in confirm and "（\\\\u202excod\\.xlsx，记录号 " in confirm
     history = [m.value for m in page.markdown if m.value.startswith("\\- ") or "\\u202e" in m.value]
     assert any("\\\\u202excod\\.xlsx" in line for line in history)
+
+
+def _current_ledger_buttons(monkeypatch, kind: str = "current") -> dict[str, tuple[str, object]]:
+    """What each 当前数据 (or 填报模板) button will hand over when clicked: its file name and its maker, by table (the
+    maker runs on Streamlit's media request, which AppTest does not make)."""
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    buttons: dict[str, tuple[str, object]] = {}
+    register = MediaFileManager.add_deferred
+
+    def spy(self, data_callable, mimetype, coordinates, file_name=None, **options):
+        key = str(options.get("element_id", ""))
+        if f"download.{kind}." in key:
+            buttons[key.rsplit(".", 1)[-1]] = (file_name, data_callable)
+        return register(self, data_callable, mimetype, coordinates, file_name, **options)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", spy)
+    return buttons
+
+
+def _imported_elsewhere(data_dir, issue):
+    """Another admin's import (or the command line's) while the page is open: issues.xlsx with one issue more."""
+    issues = checked_folder.read_folder(data_dir)["issues"]
+    (data_dir / "issues.xlsx").write_bytes(_issues_file(pd.concat([issues, issue], ignore_index=True)))
+
+
+def test_the_current_ledger_is_the_data_as_they_are_when_clicked(data_dir, monkeypatch):
+    """The 当前数据 file was made from the page run's store: after an import by someone else the clerk downloaded the
+    old ledger, edited it and imported it back as a replace, dropping the other import's rows."""
+    buttons = _current_ledger_buttons(monkeypatch)
+    run_page("pages/07_data.py")
+    file_name, make = buttons["issues"]
+    assert file_name == "问题_2020-12-31.xlsx"
+    _imported_elsewhere(data_dir, _new_issue("WT2020-900"))  # raised 2020-11-02: the data date stays
+    ids = pd.read_excel(io.BytesIO(make()), dtype=str, engine="calamine").iloc[:, 0].tolist()
+    assert "WT2020-900" in ids and len(ids) == 28
+    line = json.loads(Path(os.environ["OVERSIGHT_AUDIT_LOG"]).read_text("utf-8").splitlines()[-1])
+    assert (line["action"], line["details"]["file"], line["details"]["holds"]) == (
+        "download",
+        "问题_2020-12-31.xlsx",
+        "whole_ledger",
+    )
+
+
+def test_a_current_ledger_whose_data_date_moved_since_the_page_was_drawn_is_refused_and_offered_anew(
+    data_dir, monkeypatch
+):
+    """Named 问题_2020-12-31.xlsx when the page was drawn, the data now run to 2021-01-05: no file named with the
+    old day; the refusal is audited, and the page's next run offers the ledger under its new date."""
+    from oversight.ui.cards import DownloadRefused
+
+    buttons = _current_ledger_buttons(monkeypatch)
+    at = run_page("pages/07_data.py")
+    late = _new_issue("WT2021-901")
+    late["date_raised"] = date(2021, 1, 5)
+    _imported_elsewhere(data_dir, late)
+    with pytest.raises(DownloadRefused):
+        buttons["issues"][1]()
+    line = json.loads(Path(os.environ["OVERSIGHT_AUDIT_LOG"]).read_text("utf-8").splitlines()[-1])
+    assert (line["action"], line["details"]) == ("refused", {"reason": "data_changed", "file": "问题_2020-12-31.xlsx"})
+    assert i18n.t("auth.audit.value.reason.data_changed", "zh") == "数据在页面打开后已更新，数据日期已变"
+    at.run()
+    file_name, make = buttons["issues"]
+    assert file_name == "问题_2021-01-05.xlsx"
+    assert "WT2021-901" in pd.read_excel(io.BytesIO(make()), dtype=str, engine="calamine").iloc[:, 0].tolist()
+
+
+def test_a_template_clicked_after_a_unit_was_added_offers_it_in_the_units_drop_down(data_dir, monkeypatch):
+    """The template's unit list was the page run's: a unit added by another admin's import was missing from it."""
+    from openpyxl import load_workbook
+
+    templates = _current_ledger_buttons(monkeypatch, "template")
+    run_page("pages/07_data.py")
+    units = checked_folder.read_folder(data_dir)["units"]
+    added = units.iloc[[0]].assign(
+        unit_id="newoffice", name_zh="省新设办公室", name_en="New Office", short_names="新设办", short_name_en="New"
+    )
+    (data_dir / "units.xlsx").write_bytes(
+        workbook.ledger_xlsx_bytes(TABLES["units"], pd.concat([units, added], ignore_index=True), None)
+    )
+    book = load_workbook(io.BytesIO(templates["issues"][1]()))
+    listed = [cell.value for sheet in book.worksheets[1:] for row in sheet.iter_rows() for cell in row]
+    assert "省新设办公室" in listed and "省政府研究室" in listed

@@ -378,3 +378,82 @@ def test_a_range_of_days_says_which_day_to_write_at_its_cell(tmp_path):
         "“2021年3月5日至31日” is a range of days, and a record takes one date: this column is the day it ends, write "
         "the last day, 2021-03-31"
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2021年元月16日",
+        "2021年元月16号",
+        "2021 年 元月 16 日",
+        "二〇二一年元月十六日",
+        "2021年元月16日 星期六",
+        "2021年元月16日 9:30",
+    ],
+)
+def test_yuanyue_is_january_as_office_writing_has_it(text):
+    # 元月 for 1月 in a clerk's ledger was "not a date; expected a date such as 2020-03-05, …"
+    assert cells.parse_date(text) == date(2021, 1, 16)
+
+
+def test_a_date_with_yuanyue_that_is_no_day_is_refused_for_what_it_lacks_quoting_the_cell():
+    for text, key in (
+        ("2021年元月", "error.date_month_only"),
+        ("元月16日", "error.date_year_missing"),
+        ("2021年元月32日", "error.date_impossible"),
+        ("2021年元月16日 星期五", "error.date_weekday_mismatch"),
+    ):
+        with pytest.raises(cells.CellError) as caught:
+            cells.parse_date(text)
+        assert (caught.value.key, caught.value.params["value"]) == (key, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "month"), [("2021年正月16日", "正月"), ("2021年正月初五", "正月"), ("2020年腊月廿三", "腊月")]
+)
+def test_a_lunar_month_is_refused_saying_it_is_the_lunar_calendars(text, month):
+    """正月 is the first month of the lunar year (February 2021's 12th was 正月初一), not January: read as 1月 it would
+    put a meeting weeks early. Refused, saying why and what to write, in both languages."""
+    from oversight.core import i18n
+
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_date(text)
+    assert (caught.value.key, caught.value.params) == ("error.date_lunar_month", {"value": text, "month": month})
+    assert i18n.t(caught.value.key, "zh", **caught.value.params) == (
+        f"“{text}”中的“{month}”是农历月份，不能当作公历月份；请填写公历日期（如 2020年3月5日）"
+    )
+    assert i18n.t(caught.value.key, "en", **caught.value.params).startswith(
+        f"“{text}”: {month} is a month of the Chinese lunar calendar"
+    )
+
+
+@pytest.mark.parametrize(
+    "text", ["２０２１年１月１６日", "２０２１－０１－１６", "2021年01月16日", "2021.1.16", "二〇二一年一月十六日"]
+)
+def test_the_other_ways_a_clerk_writes_a_january_day_still_read(text):
+    assert cells.parse_date(text) == date(2021, 1, 16)
+
+
+@pytest.mark.parametrize("day", ["2021年元月5日", "二〇二一年一月五日", "2021年1月5日 星期二", "2021 年 1 月 5 日"])
+def test_a_sign_off_lines_date_is_read_as_the_cells_dates_are(day):
+    """The stamp's date under a ledger written as a date cell may be (元月, Chinese numerals, its weekday): the
+    sign-off line was taken for a record missing its id, unit and the rest, a problem at each of its cells."""
+    from oversight.ingest import record_rows
+
+    assert record_rows._is_footer_row([None, "（单位盖章）", "填表人：张三", day], key_position=0)
+    assert not record_rows._is_footer_row([None, "省政府研究室", day, "办公会议", 60], key_position=0)
+
+
+@pytest.mark.parametrize("text", ["2021年元月初六", "2021年2月初五", "二〇二一年三月初十"])
+def test_a_day_written_the_lunar_way_is_refused_saying_so(text):
+    """初一 to 初十 write a day as the lunar calendar does: 元月初六 is most likely the lunar new year's sixth day,
+    weeks after 6 January. It was refused as "not a date", with no word of why."""
+    from oversight.core import i18n
+
+    with pytest.raises(cells.CellError) as caught:
+        cells.parse_date(text)
+    day = text[-2:]
+    assert (caught.value.key, caught.value.params) == ("error.date_lunar_day", {"value": text, "day": day})
+    assert i18n.t(caught.value.key, "zh", **caught.value.params) == (
+        f"“{text}”中的“{day}”是农历日子的写法，不能当作公历日期；请填写公历日期（如 2020年3月5日）"
+    )

@@ -56,6 +56,13 @@ _CHINESE_DIGITS = {character: str(number) for number, character in enumerate("�
     "○": "0",
     "零": "0",
 }
+# 元月 is January as office writing has it (2021年元月16日); 正月, 冬月 and 腊月 name months of the lunar calendar, some
+# weeks after the Gregorian month of that number (2021's 正月初一 was 12 February): read as 1月 they would put a meeting
+# weeks early, so they are refused saying so. Not after a numeral: 十二元月 is no month name.
+_FIRST_MONTH = re.compile(r"(?<![\d〇○零一二三四五六七八九十])元月")
+_LUNAR_MONTH = re.compile(r"正月|冬月|腊月|闰[一二三四五六七八九十]+月")
+# 初一 to 初十: the lunar calendar's way of writing a month's first ten days (元月初六, 3月初五)
+_LUNAR_DAY = re.compile(r"(?<=月)初[一二三四五六七八九十]")
 _QUARTER_ONLY = re.compile(r"^\d{4}(?:年度?)?[-_/.]?(?:q[1-4]|第?[一二三四1-4]季度?)$", re.IGNORECASE)
 _MONTH_ONLY = re.compile(r"^\d{4}(?:年\d{1,2}月?|[-/.]\d{1,2})$")
 # A weekday written after the date, as office ledgers often add it: 2020年3月5日 星期四, 2020-03-05（周四）.
@@ -203,7 +210,13 @@ def _parse_date_text(text: str, epoch: date = _EXCEL_EPOCH) -> date:
     zoned = _ZONED_MOMENT.match(text)
     if zoned:
         return _zoned_moment(zoned, text)
-    arabic = _CHINESE_NUMERAL.sub(_in_arabic_numerals, text)
+    lunar = _LUNAR_MONTH.search(text)
+    if lunar:
+        raise CellError("error.date_lunar_month", value=text, month=lunar.group())
+    lunar_day = _LUNAR_DAY.search(text)
+    if lunar_day:
+        raise CellError("error.date_lunar_day", value=text, day=lunar_day.group())
+    arabic = _CHINESE_NUMERAL.sub(_in_arabic_numerals, _FIRST_MONTH.sub("1月", text))
     if arabic != text:
         try:
             return _parse_date_text(arabic, epoch)

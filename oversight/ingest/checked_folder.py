@@ -23,6 +23,7 @@ from oversight.ingest.folder_lock import LOCK_FILE, LOCK_MODE
 from oversight.ingest.headers import locate_tables
 from oversight.ingest.problems import Problem, ValidationError, not_a_folder, problem_in_sheet
 from oversight.ingest.table_files import entry_problems, table_path
+from oversight.ingest.unchecked_references import REFERENCE_PROBLEMS
 
 # How long a reader waits for an import to finish before saying the data is being updated: longer than any
 # import's check and commit of the largest folder the contract allows.
@@ -62,15 +63,11 @@ def load_folder(folder: Path, prefer_paths: bool = False) -> dict[str, pd.DataFr
         ) from None
 
 
-# What a row says wrong of another table: a unit not registered, an issue that does not exist
-_REFERENCE_PROBLEMS = {"units": {"error.unit_unknown"}, "issues": {"error.ref_unknown", "error.ref_other_unit"}}
-
-
 def _own_problems(problems: list[Problem], name: str, loaded: Mapping[str, object]) -> list[Problem]:
     """A table's problems without those that only repeat a table before it failing to load: one bad cell in
     issues.xlsx also gave 26 suggestions whose 关联问题编号 "did not exist", checked against no issues at all."""
     failed = [dependency for dependency in table_cache.DEPENDENCIES[name] if dependency not in loaded]
-    echoes = set().union(*(_REFERENCE_PROBLEMS.get(dependency, set()) for dependency in failed))
+    echoes = set().union(*(REFERENCE_PROBLEMS.get(dependency, set()) for dependency in failed))
     return [problem for problem in problems if problem.message_key not in echoes]
 
 

@@ -23,7 +23,16 @@ from oversight import config
 from oversight.contract.schema import LOAD_ORDER, TABLES, Table
 from oversight.core import i18n
 from oversight.core.numbers import grouped
-from oversight.ingest import appended_rows, files, hidden_parts, ledger_append, table_cache, unit_references, workbook
+from oversight.ingest import (
+    appended_rows,
+    files,
+    hidden_parts,
+    ledger_append,
+    table_cache,
+    unchecked_references,
+    unit_references,
+    workbook,
+)
 from oversight.ingest.cell_text import id_key
 from oversight.ingest.cells import Context, UnitResolver
 from oversight.ingest.files import Sheets, Source, Upload, batch_problems, load_sheets, load_workbook, source_name
@@ -160,7 +169,9 @@ class ImportPlan:
     def problem_count(self) -> int:
         """The problems to fix, as "发现 N 个问题" counts them: not the line that introduces the would-be folder's
         (it counted a unit dropped from 99 rows as 100 problems)."""
-        return sum(problem.message_key not in (FOLDER_WOULD_BREAK, CHECKING_STOPPED) for problem in self.problems)
+        # nor the lines saying a file's references could not be checked: the failed file is the problem to fix
+        not_to_fix = (FOLDER_WOULD_BREAK, CHECKING_STOPPED, *unchecked_references.NOTES)
+        return sum(problem.message_key not in not_to_fix for problem in self.problems)
 
     @property
     def checking_stopped(self) -> bool:
@@ -339,12 +350,21 @@ def plan_import(
 
     after = dict(current)
     context = Context()
+    # a table whose file had problems, and what of it read: references into it are set aside (see set_aside)
+    failed: dict[str, unchecked_references.FailedTable] = {}
+    read_of_failed: dict[str, pd.DataFrame] = {}
     # the table read last from each file, after which its grid of cells is let go (see _plan_table)
     last_of_file = {id(incoming[name].sheets): name for name in LOAD_ORDER if name in incoming}
     for name in LOAD_ORDER:
         if name in incoming:
             release = last_of_file[id(incoming[name].sheets)] == name
-            plan.problems += _plan_table(plan, TABLES[name], incoming[name], current.get(name), after, context, release)
+            problems = _plan_table(
+                plan, TABLES[name], incoming[name], current.get(name), after, context, release, read_of_failed
+            )
+            plan.problems += unchecked_references.set_aside(problems, name, incoming[name].source, failed)
+            if problems:
+                frame = None if incoming[name].cap.stopped else read_of_failed.get(name)
+                failed[name] = unchecked_references.failed_table(TABLES[name], incoming[name].source, frame)
         if name == "units" and "units" in after:
             context.units = UnitResolver.from_units(after["units"])
         elif name == "issues" and "issues" in after:
@@ -496,6 +516,7 @@ def _plan_table(
     after: dict[str, pd.DataFrame],
     context: Context,
     release: bool = False,
+    read_of_failed: dict[str, pd.DataFrame] | None = None,
 ) -> list[Problem]:
     if incoming.cap.stopped:  # another table of the file stopped its checking, and its last line says so
         return []
@@ -512,6 +533,8 @@ def _plan_table(
         _already_present(read, table, cast(pd.DataFrame, before)) if appending else (),
     )
     if problems:
+        if read_of_failed is not None:  # what did read: whose records the rows of later tables may name
+            read_of_failed[table.name] = read.frame
         return in_reading_order(problems, incoming.sheet_names)
     frame = read.frame
     if appending:

@@ -12,6 +12,7 @@ import unicodedata
 from datetime import date
 
 from oversight.contract.schema import Table
+from oversight.ingest import cells
 from oversight.ingest.cell_text import as_text, header_key, is_blank
 from oversight.ingest.headers import HeaderMatch
 from oversight.ingest.total_rows import RunningSums, UnsummedTotal
@@ -65,8 +66,9 @@ _FOOTER_WORDS = (
 _FOOTER_PREFIXES = _NOTE_PREFIXES + ("remark", "stamp", "signed")
 # 日期 / date opens a sign-off line only as a label: "日期：", "日期 2021年1月5日", "Date" alone; not "日期待定".
 _DATE_LABEL = re.compile(r"(日期|date)\s*([:：]|\d|$)", re.IGNORECASE)
-# The date written beside a sign-off label, as text: 2021-01-06, 2021/1/6, 2021.1.6, 2021年1月6日.
-_DATE_TEXT = re.compile(r"\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?")
+# The date written beside a sign-off label, as text: 2021-01-06, 2021/1/6, 2021.1.6, 2021年1月6日, and every other way a
+# date cell may be written (2021年元月6日, 二〇二一年一月六日, with its weekday); a bare number (a serial day) is no such date.
+_DATE_TEXT = re.compile(r"\d{4}\s*[-/.年]|.*年")
 
 
 def _is_footer_text(value: object) -> bool:
@@ -82,7 +84,13 @@ def _is_footer_text(value: object) -> bool:
 def _is_date(value: object) -> bool:
     if isinstance(value, date):
         return True
-    return isinstance(value, str) and _DATE_TEXT.fullmatch(unicodedata.normalize("NFKC", value).strip()) is not None
+    if not isinstance(value, str) or _DATE_TEXT.match(unicodedata.normalize("NFKC", value).strip()) is None:
+        return False
+    try:
+        cells.parse_date(value)
+    except cells.CellError:
+        return False
+    return True
 
 
 def _is_label(value: object) -> bool:

@@ -156,6 +156,14 @@ def _alt_for(_spec: charts.ChartSpec, key: str, frame: pd.DataFrame, lang: str) 
 FILTERED, WHOLE_LEDGER, TEMPLATE = "filtered", "whole_ledger", "template"
 
 
+class DownloadRefused(Exception):
+    """A download's maker declining to make its file, with the audit log's reason (``auth.audit.value.reason.*``)."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
 def audited(  # noqa: ANN201 — Streamlit's deferred download data
     page: Page,
     file_name: str,
@@ -180,7 +188,13 @@ def audited(  # noqa: ANN201 — Streamlit's deferred download data
         if ended is not None:
             audit.record("refused", account=page.account, address=address, details={"reason": ended, "file": file_name})
             raise PermissionError(f"the sign-in ended since the page was drawn ({ended})")
-        data = make() if callable(make) else make
+        try:
+            data = make() if callable(make) else make
+        except DownloadRefused as refused:  # no file: the log says which and why, as for an ended sign-in
+            audit.record(
+                "refused", account=page.account, address=address, details={"reason": refused.reason, "file": file_name}
+            )
+            raise
         details: dict[str, object] = {"file": file_name}
         if holds == FILTERED:
             details["filter"] = audit.describe_filter(page.scoped_filter)

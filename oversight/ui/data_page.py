@@ -4,6 +4,7 @@ current data and empty templates as .xlsx."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -363,28 +364,24 @@ def data_downloads_section(page: Page) -> None:
     """The current data of every table, and an empty template with drop-down lists, as .xlsx."""
     from oversight.contract.schema import LOAD_ORDER, TABLES, Table
     from oversight.export import marking
-    from oversight.ingest import templates, workbook
+    from oversight.ingest import templates
     from oversight.ui.cards import TEMPLATE, WHOLE_LEDGER, audited
 
     st.subheader(page.t("data.ui.downloads_heading"), anchor=False)
-    connection = open_store(page.folder, page.fingerprint)
     for name in LOAD_ORDER:
         table = TABLES[name]
         label = page.t(f"data.table.{name}")
         left, right = st.columns(2)
 
-        # made when clicked, not on every run of the page
-        def current(table: Table = table) -> bytes:
-            return workbook.ledger_xlsx_bytes(table, connection.cursor().table(table.name).df(), page.units)
-
         def template(table: Table = table) -> bytes:
-            return templates.template_xlsx_bytes(table, page.units, page.lang)
+            # the units' drop-down of the units as they are when clicked: a unit just added is in it
+            return templates.template_xlsx_bytes(table, _data_now(page)[2], page.lang)
 
         # every table's ledger leaves the building whole: audited as every other download (cards.audited)
         current_name, template_name = ledger_file_names(table, page.lang, page.span.last_day)
         left.download_button(
             page.t("data.ui.download_current", table=label),
-            data=audited(page, current_name, current, marking.NO_MARKING, holds=WHOLE_LEDGER),
+            data=audited(page, current_name, current_ledger(page, table), marking.NO_MARKING, holds=WHOLE_LEDGER),
             file_name=current_name,
             key=f"download.current.{name}",
             on_click="ignore",
@@ -402,6 +399,39 @@ def data_downloads_section(page: Page) -> None:
             width="stretch",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
+
+
+def current_ledger(page: Page, table: contract_schema.Table) -> Callable[[], bytes]:
+    """The maker of a ledger's 当前数据 file: the ledger as it is when clicked, not as it was when the page was drawn.
+
+    Made from the page run's store, a clerk who downloaded after an import by another admin (or the command line)
+    got the old ledger, edited it and imported it back as a replace, dropping that import's rows. The data are read
+    again where the folder changed since; where the change moved the data date the button's file name carries
+    (问题_2020-12-31.xlsx), the file is refused (audited, reason data_changed) rather than named with a wrong day,
+    and the page's next run offers the button with the right name."""
+    from oversight.ingest import workbook
+    from oversight.ui.cards import DownloadRefused
+
+    def make() -> bytes:
+        fingerprint, last_day, units = _data_now(page)
+        if last_day != page.span.last_day:
+            raise DownloadRefused("data_changed")
+        rows = open_store(page.folder, fingerprint).cursor().table(table.name).df()
+        return workbook.ledger_xlsx_bytes(table, rows, units)
+
+    return make
+
+
+def _data_now(page: Page) -> tuple[str, object, pd.DataFrame]:
+    """The data folder's fingerprint now, its data date and its units: the page run's where nothing changed since."""
+    from oversight.ingest import table_files
+    from oversight.ui.page import cached_span
+
+    fingerprint = table_files.fingerprint(Path(page.folder))
+    if fingerprint == page.fingerprint:
+        return fingerprint, page.span.last_day, page.units
+    span, units = cached_span(page.folder, fingerprint)
+    return fingerprint, span.last_day, units
 
 
 def ledger_file_names(table: contract_schema.Table, lang: str, data_date: object) -> tuple[str, str]:
