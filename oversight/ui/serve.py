@@ -7,7 +7,8 @@ the chart pages' HTML (``oversight.ui.plotly_bundle``), starts the users file's 
 switches off Streamlit's lookup of the machine's public address (``oversight.ui.offline``), lets no other site
 frame the dashboard (``oversight.ui.frame_guard``), shows Streamlit's metrics to this machine only
 (``oversight.ui.metrics_guard``), has a tab whose session
-the server no longer holds (a restart, another replica) load itself again (``oversight.ui.serve_reconnect``), has it
+the server no longer holds (a restart, another replica) load itself again (``oversight.ui.serve_reconnect``), names
+the page's language before Streamlit's frontend starts (``oversight.ui.page_locale``), has it
 print one line of
 where to open the dashboard (``oversight.ui.start_output``), then hands over to
 Streamlit's own command line (every
@@ -29,6 +30,7 @@ from oversight.ui import (
     frame_guard,
     metrics_guard,
     offline,
+    page_locale,
     plotly_bundle,
     remembered_sign_in,
     serve_reconnect,
@@ -54,6 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     session_guard.install_middleware()
     remembered_sign_in.install_middleware()
     backend_base.install_middleware()
+    page_locale.install_middleware()
     warm.start()
     account_watch.start()
     compressed_static.install()

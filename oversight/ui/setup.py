@@ -299,6 +299,15 @@ STREAMLIT_WORDS = (
     ),
     ("Close", "", "streamlit.close"),
 )
+# a field's own buttons (a chooser's, a date field's), the same word in every field: Streamlit's word and the key of
+# ours, which names the field ({label}, its label) so that six of them on one page are not six buttons of one name
+STREAMLIT_FIELD_WORDS = (
+    ("Clear all", "streamlit.clear_all_of"),
+    ("Clear value", "streamlit.clear_value_of"),
+    ("Open", "streamlit.open_options_of"),
+    ("Choose date", "streamlit.choose_date_of"),
+    ("Clear date", "streamlit.clear_date_of"),
+)
 
 
 @functools.cache  # the same for every page run of a language: read and written once
@@ -306,10 +315,18 @@ def _streamlit_words_js(lang: str) -> str:
     """Streamlit's own words on the page in the page's language (assets/streamlit_words.js), and the page's language
     tag for what Streamlit writes in the browser's language (a date field's calendar: its months, weekdays, days)."""
     rules = [{"before": before, "after": after, "ours": i18n.t(key, lang)} for before, after, key in STREAMLIT_WORDS]
+    field_rules = [{"before": before, "ours": i18n.t(key, lang)} for before, key in STREAMLIT_FIELD_WORDS]
     script = (config.ASSET_DIR / "streamlit_words.js").read_text(encoding="utf-8")
-    return script.replace("__STREAMLIT_WORDS__", json.dumps(rules, ensure_ascii=False).replace("<", "\\u003c")).replace(
-        "__PAGE_LOCALE__", json.dumps(i18n.t("export.report.html_lang", lang))
+    return (
+        script.replace("__STREAMLIT_WORDS__", _script_literal(rules))
+        .replace("__FIELD_WORDS__", _script_literal(field_rules))
+        .replace("__PAGE_LOCALE__", json.dumps(i18n.t("export.report.html_lang", lang)))
     )
+
+
+def _script_literal(value: object) -> str:
+    """``value`` as JSON to write inside a ``<script>``: no less-than sign that could end it or look like markup."""
+    return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 
 
 def _recover_interrupted_import(folder: Path, account: roles.Account) -> None:

@@ -136,7 +136,8 @@ def test_the_tab_title_names_the_page_in_its_language(page: Page, server_url: st
 
 
 # every button's name as the accessibility tree gives it (aria snapshot lines of buttons), the page's main part
-_BUTTON = re.compile(r'^\s*- button "((?:[^"\\]|\\.)*)"', re.MULTILINE)
+# (a name with ": " in it is quoted whole: - 'button "Open: Units"')
+_BUTTON = re.compile(r'^\s*- \'?button "((?:[^"\\]|\\.)*)"', re.MULTILINE)
 
 
 @pytest.mark.parametrize(("lang", "path", "charts"), [("zh", "issues", 3), ("en", "issues", 3), ("zh", "", 4)])
@@ -212,3 +213,54 @@ def test_every_word_on_the_page_reads_against_its_background(browser, server_url
         assert page.evaluate(_FAINT_TEXT) == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_choosers_buttons_name_their_field(page: Page, server_url: str, lang: str) -> None:
+    """The briefing page's six chart choosers (one per page group) each had a 全部清除 and a 展开选项 button: a
+    screen reader's list of buttons read 全部清除 six times, with no way to tell which group each would empty. Each
+    now names its field (全部清除：问题与整改), and every button of the page has a name of its own."""
+    page.goto(f"{server_url}/briefing?lang={lang}")
+    wait_for_charts(page, 0)
+    main = page.locator("[data-testid='stMain']")
+    groups = ("overview", "meetings", "issues", "suggestions", "reminders", "unit_profile")
+    for word in ("clear_all", "open_options"):
+        for group in groups:
+            name = i18n.t(f"streamlit.{word}_of", lang, label=i18n.t(f"nav.{group}", lang))
+            expect(main.get_by_role("button", name=name, exact=True)).to_have_count(1)
+    names = _BUTTON.findall(main.aria_snapshot())
+    assert len(names) == len(set(names)), sorted(names)
+    assert not {i18n.t("streamlit.clear_all", lang), i18n.t("streamlit.open_options", lang)} & set(names), names
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_each_date_field_and_list_of_the_audit_page_names_its_buttons(page: Page, server_url: str, lang: str) -> None:
+    """The audit log's filter had two 展开选项 (账号, 操作) and two 选择日期 (its two date fields): a screen reader's
+    list of buttons could not tell them apart. Each names its field."""
+    page.goto(f"{server_url}/audit?lang={lang}")
+    wait_for_charts(page, 0)
+    main = page.locator("[data-testid='stMain']")
+    for word, field in (
+        ("open_options", "auth.audit.filter.account"),
+        ("open_options", "auth.audit.filter.action"),
+        ("choose_date", "auth.audit.filter.since"),
+        ("choose_date", "auth.audit.filter.until"),
+    ):
+        name = i18n.t(f"streamlit.{word}_of", lang, label=i18n.t(field, lang))
+        expect(main.get_by_role("button", name=name, exact=True)).to_have_count(1)
+    names = _BUTTON.findall(main.aria_snapshot())
+    assert len(names) == len(set(names)), sorted(names)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_quarter_sliders_handles_each_have_one_name(page: Page, server_url: str, lang: str) -> None:
+    """Each handle of the quarter slider was read as "季度范围：起点 季度范围" (Streamlit names it by itself and then by
+    its group again); now 季度范围：起点 and 季度范围：终点, and the group 季度范围 once."""
+    page.goto(f"{server_url}/?lang={lang}")
+    wait_for_charts(page, 4)
+    sidebar = page.get_by_test_id("stSidebar")
+    label = i18n.t("sidebar.quarters", lang)
+    for end in ("start", "end"):
+        name = i18n.t(f"streamlit.range_{end}", lang, label=label)
+        expect(sidebar.get_by_role("slider", name=name, exact=True)).to_have_count(1)
+    expect(sidebar.get_by_role("slider")).to_have_count(2)

@@ -10,12 +10,13 @@
 // {label} replaces only the whole text. Only the texts of Streamlit's own places and these attributes are read;
 // nothing is fetched. Keep every less-than sign in this file away from a letter: DOMPurify, which st.html
 // runs, drops a script whose text looks like markup, whole.
-(function (rules, locale) {
+(function (rules, fieldRules, locale) {
   window.oversightStreamlitWords = rules; // each run: the page's language may have changed
+  window.oversightFieldWords = fieldRules;
   // A date field's calendar names its months, weekdays and days in the language Streamlit reads from
   // navigator.language, the browser's, whatever the page's: "December" and "Monday, December 7" on a Chinese page in
-  // an English browser, 十二月 on an English page in a Chinese one. Streamlit reads it again at each drawing of
-  // the app (the end of this run is one), and a calendar opened later takes the page's language.
+  // an English browser, 十二月 on an English page in a Chinese one. The page's HTML sets it before Streamlit's
+  // frontend starts (oversight/ui/page_locale.py); here for a language chosen since, and a bare streamlit run.
   window.oversightPageLocale = locale;
   if (!window.oversightLocaleSet) {
     window.oversightLocaleSet = true;
@@ -52,25 +53,84 @@
     "[data-testid='stDownloadButtonError']";
   // what a screen reader reads, a hover shows or an empty field holds
   var attributes = ["aria-label", "title", "placeholder", "aria-valuetext"];
+  // What each place said in Streamlit's words before ours replaced them: a language chosen later replaces them again,
+  // though Streamlit, whose words did not change, does not write them again (收起侧边栏 and 全屏 stayed on a page
+  // switched to English)
+  var said = new WeakMap();
+  function remembered(holder, key, value) {
+    var memo = said.get(holder) || {};
+    var was = memo[key];
+    return { memo: memo, word: was && value === was.ours ? was.word : value };
+  }
+  function remember(holder, key, memo, word, text) {
+    memo[key] = { word: word, ours: text };
+    said.set(holder, memo);
+  }
+  function mended(holder, key, value) {
+    var found = remembered(holder, key, value);
+    var text = ours(found.word);
+    if (text !== null) remember(holder, key, found.memo, found.word, text);
+    return text;
+  }
   function mend() {
     document.querySelectorAll(places).forEach(function (place) {
       var walker = document.createTreeWalker(place, NodeFilter.SHOW_TEXT);
       for (var node = walker.nextNode(); node; node = walker.nextNode()) {
-        var mended = ours(node.data.trim());
-        if (mended !== null && mended !== node.data) node.data = mended;
+        var text = mended(node, "text", node.data.trim());
+        if (text !== null && text !== node.data) node.data = text;
       }
     });
     document.querySelectorAll("[aria-label], [title], [placeholder], [aria-valuetext]").forEach(function (element) {
       if (element.closest(".js-plotly-plot")) return; // the charts' words are ours already
       attributes.forEach(function (name) {
         if (!element.hasAttribute(name)) return;
-        var mended = ours(element.getAttribute(name));
-        if (mended !== null && mended !== element.getAttribute(name)) element.setAttribute(name, mended);
+        var text = mended(element, name, element.getAttribute(name));
+        if (text !== null && text !== element.getAttribute(name)) element.setAttribute(name, text);
       });
+    });
+    nameByField();
+    namedOnce();
+  }
+  // A field's own buttons say one word in every field: the briefing page's six 全部清除 (and 展开选项), the audit
+  // page's two 选择日期, were buttons of one name in a screen reader's list. Each is named with its field's label
+  // (全部清除：问题与整改).
+  var fields = "[data-testid='stMultiSelect'], [data-testid='stSelectbox'], [data-testid='stDateInput']";
+  function nameByField() {
+    document.querySelectorAll(fields).forEach(function (field) {
+      var named = field.querySelector("input[role='combobox'][aria-label]") ||
+        field.querySelector(".react-aria-DateField [role='group'][aria-label]");
+      if (!named) return;
+      var label = named.getAttribute("aria-label");
+      field.querySelectorAll("button[aria-label]").forEach(function (button) {
+        if (button.closest("[data-tag]")) return; // a chip's remove button names its chip already
+        var value = button.getAttribute("aria-label"), found = remembered(button, "field", value);
+        window.oversightFieldWords.forEach(function (rule) {
+          if (found.word !== rule.before && found.word !== ours(rule.before)) return;
+          var text = rule.ours.replace("{label}", label);
+          remember(button, "field", found.memo, rule.before, text);
+          if (value !== text) button.setAttribute("aria-label", text);
+        });
+      });
+    });
+  }
+  // A range slider's handle is labelled by its own name and then its group's (aria-labelledby="handle group"): read
+  // as "季度范围：起点 季度范围". Its own name, which says the group's already, is kept alone.
+  function namedOnce() {
+    document.querySelectorAll("input[type='range'][aria-label][aria-labelledby]").forEach(function (handle) {
+      var ids = handle.getAttribute("aria-labelledby").split(/\s+/);
+      var others = ids.filter(function (id) { return id && id !== handle.id; });
+      if (ids.indexOf(handle.id) === -1 || others.length === 0) return;
+      var own = handle.getAttribute("aria-label");
+      var repeated = others.every(function (id) {
+        var group = document.getElementById(id);
+        var text = group && (group.getAttribute("aria-label") || group.textContent.trim());
+        return text && own.indexOf(text) !== -1;
+      });
+      if (repeated) handle.removeAttribute("aria-labelledby");
     });
   }
   var watch = new MutationObserver(mend);
   watch.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true,
-    attributeFilter: attributes });
+    attributeFilter: attributes.concat(["aria-labelledby"]) });
   mend();
-})(__STREAMLIT_WORDS__, __PAGE_LOCALE__);
+})(__STREAMLIT_WORDS__, __FIELD_WORDS__, __PAGE_LOCALE__);
