@@ -165,13 +165,13 @@ def _current_password_account(lang: str, address: str | None) -> roles.Account |
         current = None  # a users file that cannot be read keeps nobody signed in
     if current is None or current != st.session_state.get(session.ACCOUNT_FINGERPRINT_KEY):
         session.start_over()
-        audit.record("sign_out", account=account, address=address, details={"reason": "account_changed"})
+        audit.record("sign_out", account=account, address=address, details={"reason": ACCOUNT_CHANGED})
         st.warning(i18n.t("auth.session_ended", lang))
         return None
     # 退出登录 in another tab of the same sign-in (a reload, a new tab: signed in there by the cookie)
     if remembered_sign_in.signed_out_elsewhere(st.session_state.get(remembered_sign_in.REMEMBERED_KEY)):
         session.start_over()
-        audit.record("sign_out", account=account, address=address, details={"reason": "signed_out_elsewhere"})
+        audit.record("sign_out", account=account, address=address, details={"reason": SIGNED_OUT_ELSEWHERE})
         st.warning(i18n.t("auth.signed_out_elsewhere", lang))
         return None
     return account
@@ -237,7 +237,7 @@ def _oidc_account(lang: str, address: str | None) -> roles.Account:
         # disabled and enabled again since this session signed in: it ends, as a password session does, and the
         # identity provider is asked again (its sign-in cookie was issued before the disable)
         session.start_over()
-        audit.record("sign_out", account=account, address=address, details={"reason": "account_changed"})
+        audit.record("sign_out", account=account, address=address, details={"reason": ACCOUNT_CHANGED})
         st.logout()
         st.stop()
     if st.session_state.get(session.ACCOUNT_KEY) != account:  # one sign-in line per session
