@@ -4,39 +4,23 @@ tests/browser/test_serving_browser.py."""
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
+import functools
 import json
 
 import pytest
 
 from oversight.ui.backend_base import BackendBaseMiddleware, script_tag, with_base
+from tests.asgi_page import ENTRY, served
 
-ENTRY = b'<script type="module" crossorigin src="./static/js/index.DormvYxC.js"></script>'
 PAGE = b"<!DOCTYPE html><html><head><title>Streamlit</title>" + ENTRY + b"</head><body></body></html>"
 
 
 def _request(path: bytes, *, method="GET", content_type=b"text/html", base_url="", body=PAGE):
-    sent: list[dict] = []
-
-    async def app(scope, receive, send):
-        headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
-
-    async def receive():
-        return {"type": "http.request"}
-
-    async def send(message):
-        sent.append(message)
-
     from urllib.parse import unquote
 
     scope = {"type": "http", "method": method, "path": unquote(path.decode()), "raw_path": path, "root_path": ""}
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, BackendBaseMiddleware(app, base_url=base_url)(scope, receive, send)).result()
-    headers = dict(sent[0]["headers"])
-    return headers, b"".join(message.get("body", b"") for message in sent[1:])
+    middleware = functools.partial(BackendBaseMiddleware, base_url=base_url)
+    return served(middleware, scope, content_type=content_type, body=body)
 
 
 def _below_in(tag: bytes) -> str:

@@ -4,36 +4,17 @@ calendar in the page's language): tests/browser/test_streamlit_words_browser.py.
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-
 import pytest
 
 from oversight.ui.page_locale import PageLocaleMiddleware, language_of
+from tests.asgi_page import ENTRY, served
 
-ENTRY = b'<script type="module" crossorigin src="./static/js/index.DormvYxC.js"></script>'
 PAGE = b'<!DOCTYPE html><html lang="en"><head><title>Streamlit</title>' + ENTRY + b"</head><body></body></html>"
 
 
 def _request(query: bytes, *, method="GET", content_type=b"text/html", body=PAGE):
-    sent: list[dict] = []
-
-    async def app(scope, receive, send):
-        headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
-
-    async def receive():
-        return {"type": "http.request"}
-
-    async def send(message):
-        sent.append(message)
-
     scope = {"type": "http", "method": method, "path": "/audit", "query_string": query, "root_path": ""}
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, PageLocaleMiddleware(app)(scope, receive, send)).result()
-    headers = dict(sent[0]["headers"])
-    return headers, b"".join(message.get("body", b"") for message in sent[1:])
+    return served(PageLocaleMiddleware, scope, content_type=content_type, body=body)
 
 
 @pytest.mark.parametrize(

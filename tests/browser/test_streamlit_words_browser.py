@@ -197,6 +197,15 @@ _CHINESE_LABELS = """() => [...document.querySelectorAll('[aria-label], [title],
   .filter(value => value && /[\\u3400-\\u9fff]/.test(value) && value !== '中文')"""
 
 
+def _assert_no_chinese_label(page) -> None:
+    """No label, title or placeholder in Chinese, once the script has mended what Streamlit drew (at most 5 s)."""
+    try:
+        page.wait_for_function(f"() => ({_CHINESE_LABELS})().length === 0", timeout=5000)
+    except PlaywrightTimeout:
+        pass  # what is still Chinese is listed below
+    assert page.evaluate(_CHINESE_LABELS) == []
+
+
 def test_an_english_page_in_a_chinese_browser_reads_out_no_chinese(browser, server_url):
     """What react-aria names by itself follows the browser's language: the "Page not found" dialog's hidden
     dismiss button was read out as 取消 on an English page in a Chinese browser."""
@@ -206,11 +215,7 @@ def test_an_english_page_in_a_chinese_browser_reads_out_no_chinese(browser, serv
         page.goto(f"{server_url}/no_such_page?lang=en")
         wait_for_charts(page, 4)
         expect(page.locator(".stDialog")).to_contain_text("Page not found")
-        try:  # mended a moment after it is drawn: waited for, at most 5 s
-            page.wait_for_function(f"() => ({_CHINESE_LABELS})().length === 0", timeout=5000)
-        except PlaywrightTimeout:
-            pass  # what is still Chinese is listed below
-        assert page.evaluate(_CHINESE_LABELS) == []
+        _assert_no_chinese_label(page)
     finally:
         context.close()
 
@@ -230,10 +235,6 @@ def test_switching_a_chinese_page_to_english_renames_streamlits_own_words(browse
         expect(page.locator("html")).to_have_attribute("lang", "en")
         wait_for_charts(page, charts)
         expect(page.get_by_role("button", name="Collapse sidebar")).to_have_count(1)
-        try:  # mended a moment after it is drawn: waited for, at most 5 s
-            page.wait_for_function(f"() => ({_CHINESE_LABELS})().length === 0", timeout=5000)
-        except PlaywrightTimeout:
-            pass  # what is still Chinese is listed below
-        assert page.evaluate(_CHINESE_LABELS) == []
+        _assert_no_chinese_label(page)
     finally:
         context.close()
