@@ -6,9 +6,10 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 # Debian packages: Chromium renders chart images (kaleido) and runs the browser tests (Playwright);
-# Noto CJK makes Chinese render as glyphs in server-side images; poppler-utils turns PDFs into text and pictures;
+# Noto CJK makes Chinese render as glyphs in server-side images, Noto Color Emoji the emoji a clerk types into a
+# ledger (✅ was a box in the charts and the PDF, and missing from the PDF's copied text); poppler-utils turns PDFs into text and pictures;
 # LibreOffice Impress and Writer render the briefing's PPTX and DOCX as a reader sees them (the office tests).
-SYSTEM_PACKAGES := chromium fonts-noto-cjk poppler-utils libreoffice-impress libreoffice-writer
+SYSTEM_PACKAGES := chromium fonts-noto-cjk fonts-noto-color-emoji poppler-utils libreoffice-impress libreoffice-writer
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: run test test-fast check format bench bench-peer system system-cluster sample clean help cluster cluster-stop soak
@@ -30,6 +31,7 @@ system:
 	@missing=""; \
 	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
 	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	fc-list 2>/dev/null | grep -qi "Noto Color Emoji" || missing="$$missing fonts-noto-color-emoji"; \
 	command -v pdftoppm >/dev/null 2>&1 || missing="$$missing poppler-utils"; \
 	dpkg -s libreoffice-impress >/dev/null 2>&1 || missing="$$missing libreoffice-impress"; \
 	dpkg -s libreoffice-writer >/dev/null 2>&1 || missing="$$missing libreoffice-writer"; \
