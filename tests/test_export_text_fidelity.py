@@ -2,7 +2,13 @@
 glyphs they are: drawn in a chart's picture and in the PDF, copied out of the PDF, kept in the PPTX and DOCX.
 
 Before: no font on a Debian machine had ✅ (U+2705): the chart's picture and the printed PDF drew it as a box,
-the same box as an unassigned code point. Debian's fonts-noto-color-emoji (Makefile's SYSTEM_PACKAGES) draws it.
+the same box as an unassigned code point, and the PDF's copied text left it out. Debian's fonts-noto-color-emoji
+(Makefile's SYSTEM_PACKAGES) draws it, and the PDF copies it.
+
+The PPTX and DOCX carry the characters; the reader's machine draws them (Word and PowerPoint on Windows with Segoe UI
+Emoji). LibreOffice 7.4 (Debian 12) takes ✅ 😀 ☑ from Noto Color Emoji once it is installed and exports them to PDF as
+blank space (its PDF export cannot draw colour glyphs; without the package ✅ was a box there and 😀 ☑ DejaVu's
+outlines). The project converts no document with LibreOffice outside the office tests, whose sample data has no emoji.
 """
 
 from __future__ import annotations
