@@ -560,3 +560,15 @@ def test_a_line_whose_time_or_depth_the_reader_cannot_take_is_skipped_not_a_trac
     assert [e["account"] for e in whole] == ["chief"] and whole.skipped == 3
     view = audit.audit_log(log)
     assert [e["account"] for e in view.entries(view.select())] == ["chief"] and view.skipped == 3
+
+
+def test_lines_read_back_after_the_log_was_rotated_are_read_from_the_renamed_copy(tmp_path, monkeypatch):
+    """The whole log's download is built on the click, after the page read the log: a rotation in between (the log
+    renamed audit.jsonl.1, a new one started) left every line of the renamed file out of the download, unsaid."""
+    log = _written_log(tmp_path, monkeypatch, 60)
+    every = _independently(tmp_path)
+    view = audit.audit_log(log)
+    shown = view.select()
+    log.rename(tmp_path / "audit.jsonl.2")  # rotated by renaming, as logrotate does; the next line starts a new log
+    audit.record("sign_out", account="later", path=log)
+    assert view.entries(shown) == every

@@ -627,10 +627,10 @@ class AuditLog:
             wanted.setdefault(row[1], []).append(number)
         read: list[dict[str, Any] | None] = [None] * len(rows)
         for position, numbers in wanted.items():
-            log, index = self.files[position]
-            key = _file_key(log)
-            if key is None or key[:2] != index.key[:2]:  # renamed or removed since: the next run finds it
+            found = _where_now(*self.files[position])
+            if found is None:  # removed since (an old copy rotated away): its lines are no longer anywhere
                 continue
+            log = found
             numbers.sort(key=lambda number: rows[number][2])
             for number, raw in zip(
                 numbers, _lines_at(log, [(rows[number][2], rows[number][5]) for number in numbers]), strict=True
@@ -640,6 +640,20 @@ class AuditLog:
         entries = AuditEntries(entry for entry in read if entry is not None)
         entries.skipped = self.skipped
         return entries
+
+
+def _where_now(log: Path, index: _FileIndex) -> Path | None:
+    """The file an index was made of, by its device and inode: where it was, or the rotated copy it was renamed to
+    since. The download of the whole log is built on the click, minutes after the page read it: a rotation in
+    between (``audit.jsonl`` renamed ``audit.jsonl.1``) left out every line of the renamed file, unsaid."""
+    key = _file_key(log)
+    if key is not None and key[:2] == index.key[:2]:
+        return log
+    for sibling in audit_log_files(log.parent / re.sub(_ROTATED + "$", "", log.name)):
+        key = _file_key(sibling)
+        if key is not None and key[:2] == index.key[:2] and sibling.name.endswith(".gz") == log.name.endswith(".gz"):
+            return sibling
+    return None
 
 
 def _lines_at(log: Path, places: list[tuple[int, int]]) -> Iterator[bytes]:
