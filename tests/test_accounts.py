@@ -841,3 +841,42 @@ def test_the_app_server_watches_the_users_file_for_accounts_disabled_by_hand(use
         account_watch.stopping.set()
         account_watch._thread.join(5)  # type: ignore[union-attr]
     assert accounts.account_fingerprint("lead") not in (None, before)
+
+
+def _changed_while_checking(monkeypatch, change) -> None:
+    """``change`` made to the users file while argon2 checks the password (the file was read before it)."""
+    real = login.authenticate
+
+    def authenticate(name, password, *, path=None):
+        account = real(name, password, path=path)
+        change()
+        return account
+
+    monkeypatch.setattr(login, "authenticate", authenticate)
+
+
+def _actions() -> list[tuple[str, str | None]]:
+    return [(entry["action"], entry["details"].get("reason")) for entry in audit.read_audit()]
+
+
+def test_an_account_disabled_while_its_password_is_checked_is_refused_not_logged_as_signed_in(users, monkeypatch):
+    """The log said sign_in for the right password, then the page found the account disabled and ended the session
+    (sign_out): nobody had been in. Now the sign-in is refused and the log says so, once."""
+    _changed_while_checking(monkeypatch, lambda: accounts.set_disabled("lead", True))
+    result = login.sign_in("lead", "leader-pass-1", "10.0.0.5")
+    assert (result.outcome, result.account) == ("disabled", None)  # before: ok, and the line said sign_in
+    assert _actions() == [("refused", "account_disabled")]
+
+
+def test_a_sign_in_carries_the_fingerprint_it_was_audited_with(users):
+    result = login.sign_in("lead", "leader-pass-1", "10.0.0.5")
+    assert result.ok and result.fingerprint == accounts.account_fingerprint("lead") is not None
+    assert _actions() == [("sign_in", None)]
+
+
+def test_a_users_file_damaged_while_the_password_is_checked_logs_no_sign_in(users, monkeypatch):
+    """The line said sign_in, then the page's own read of the users file stopped the form with a traceback."""
+    _changed_while_checking(monkeypatch, lambda: users.write_text("[users\n", encoding="utf-8"))
+    with pytest.raises(AccountError):  # the form says auth.users_file_broken (test_app_hardening's sign-in)
+        login.sign_in("lead", "leader-pass-1", "10.0.0.5")
+    assert ("sign_in", None) not in _actions()

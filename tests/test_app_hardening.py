@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from oversight.auth import accounts, remembered, roles
-from oversight.core import safe_text
+from oversight.core import i18n, safe_text
 from oversight.data import store
 from oversight.export import marking
 from oversight.ingest import checked_folder, commit, import_history
@@ -399,3 +399,24 @@ def test_a_sign_out_in_one_tab_ends_the_tabs_that_share_its_remembered_sign_in(m
     with pytest.raises(PermissionError):
         download()
     assert _audit_lines()[-1]["details"] == {"reason": "account_changed", "file": "总览.csv"}
+
+
+def test_a_users_file_damaged_during_a_sign_in_is_said_and_no_sign_in_is_logged(monkeypatch):
+    """The right password was logged as signed in, then the form's own read of the users file (damaged while argon2
+    checked the password) stopped the page with a traceback. Now the form says the file is damaged and the log
+    has no sign-in."""
+    from oversight.auth import login
+
+    accounts.add_user("chief", PASSWORD, roles.ADMIN)
+    real = login.authenticate
+
+    def authenticate(name, password, *, path=None):
+        account = real(name, password, path=path)
+        accounts.users_file().write_text("[users\n", encoding="utf-8")  # damaged meanwhile
+        return account
+
+    monkeypatch.setattr(login, "authenticate", authenticate)
+    at = sign_in("chief")
+    assert not at.exception
+    assert [error.value for error in at.error] == [i18n.t("auth.users_file_broken", "zh-CN")]
+    assert "sign_in" not in [line["action"] for line in _audit_lines()]

@@ -399,9 +399,7 @@ def test_a_run_of_the_audit_page_reads_only_what_was_written_since(tmp_path, mon
     lists."""
     log = _rotated_log(tmp_path)
     read: list[str] = []
-    real_read_whole = audit._read_whole
-    monkeypatch.setattr(audit, "_read_whole", lambda path: read.append(path.name) or real_read_whole(path))
-    real_open = open
+    real_open = open  # gzip opens its file with it too
 
     def counted_open(file, mode="r", *args, **kwargs):
         if str(file).startswith(str(tmp_path)):
@@ -439,3 +437,138 @@ def _counted_rows(rows, read):
         return rows(*args)
 
     return counted
+
+
+# ---------------------------------------------------------------- the audit page's view, read a block at a time
+
+
+def _written_log(folder: Path, monkeypatch, count: int) -> Path:
+    """``count`` lines written by ``record`` itself over a year (names in Chinese, so bytes are not characters), the
+    older half rotated and gzipped as logrotate leaves it."""
+    monkeypatch.setattr(audit.os, "fsync", lambda descriptor: None)  # the lines are record's; only its flush skipped
+    log = folder / "audit.jsonl"
+    names = ["组长", "chief", "副组长王", "unit_1"]
+    start = datetime(2025, 1, 1, tzinfo=UTC)
+    for n in range(count):
+        if n == count // 2:
+            log.rename(folder / "audit.jsonl.1")
+            (folder / "audit.jsonl.1.gz").write_bytes(gzip.compress((folder / "audit.jsonl.1").read_bytes()))
+            os.utime(folder / "audit.jsonl.1.gz", (1, 1))
+            (folder / "audit.jsonl.1").unlink()
+        audit.record(
+            ("sign_in", "download", "refused")[n % 3],
+            account=Account(names[n % 4], "leader"),
+            address=f"10.0.0.{n % 250}",
+            details={
+                "file": f"会议数量_{n}.png",
+                "filter": {"units": ["gov_office"], "from": "2025Q1", "to": "2025Q4"},
+            },
+            path=log,
+            clock=lambda n=n: start + timedelta(minutes=127 * n),
+        )
+    return log
+
+
+def _independently(folder: Path) -> list[dict]:
+    """Every line of the log and its copy, parsed here, oldest first."""
+    text = gzip.decompress((folder / "audit.jsonl.1.gz").read_bytes()) + (folder / "audit.jsonl").read_bytes()
+    entries = [json.loads(line) for line in text.decode("utf-8").splitlines()]
+    return sorted(entries, key=lambda entry: datetime.fromisoformat(entry["at"]))
+
+
+def test_the_audit_pages_view_read_a_block_at_a_time_lists_exactly_the_lines_asked_for(tmp_path, monkeypatch):
+    """The page indexed a file read whole into memory (a 100 MB log: 382 MB at its peak), and read the whole file
+    again to show its 2,000 newest lines. Read a block at a time (here 1,000 bytes, so lines straddle blocks), every
+    filter lists exactly the lines an independent reading of the file finds, in order."""
+    log = _written_log(tmp_path, monkeypatch, 600)
+    monkeypatch.setattr(audit, "_BLOCK", 1000, raising=False)  # (none before: files read whole)
+    every = _independently(tmp_path)
+    first, last = datetime.fromisoformat(every[0]["at"]), datetime.fromisoformat(every[-1]["at"])
+    middle = datetime.fromisoformat(every[300]["at"])
+    view = audit.audit_log(log)
+    assert len(view) == 600 and view.skipped == 0
+    for conditions, expected in (
+        ({}, every),
+        ({"account": "组长"}, [e for e in every if e["account"] == "组长"]),
+        ({"action": "refused", "since": middle}, every[302::3] if every[300]["action"] != "refused" else every[300::3]),
+        ({"since": first, "until": middle}, every[:300]),  # since inclusive, until exclusive
+        ({"since": middle, "until": last}, every[300:599]),
+        ({"since": first - timedelta(days=30), "until": first}, []),  # a range before the first line
+        ({"since": last + timedelta(seconds=1), "until": last + timedelta(days=30)}, []),  # after the last
+        ({"account": "副组长王", "since": first - timedelta(days=1), "until": last + timedelta(days=1)}, every[2::4]),
+    ):
+        assert view.entries(view.select(**conditions)) == expected, conditions
+    assert every[300:599] and all(e["action"] == "refused" for e in every[302::3])
+    newest = view.select()[-250:]  # as the page lists them: the newest, each line read back from its file
+    assert view.entries(newest) == every[-250:]
+
+
+def test_the_audit_page_never_reads_a_file_whole(tmp_path, monkeypatch):
+    """Indexing the log and reading back the lines listed read at most a block at a time (before: the whole file,
+    twice)."""
+    log = _written_log(tmp_path, monkeypatch, 600)
+    monkeypatch.setattr(audit, "_BLOCK", 4096, raising=False)  # (none before: files read whole)
+    reads: list[int] = []
+    real_open = open
+
+    class Counted:
+        def __init__(self, stream):
+            self.stream = stream
+
+        def read(self, size=-1):
+            data = self.stream.read(size)
+            reads.append(len(data))
+            return data
+
+        def __getattr__(self, name):
+            return getattr(self.stream, name)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.stream.close()
+
+    def counted_open(file, mode="r", *args, **kwargs):
+        stream = real_open(file, mode, *args, **kwargs)
+        return Counted(stream) if str(file) == str(log) else stream
+
+    monkeypatch.setattr("builtins.open", counted_open)
+    monkeypatch.setattr(Path, "read_bytes", lambda self: Counted(real_open(self, "rb")).read())
+    view = audit.audit_log(log)
+    assert view.entries(view.select()[-200:])[-1]["details"]["file"] == "会议数量_599.png"
+    assert log.stat().st_size > 3 * 4096 and reads and max(reads) <= 4096
+
+
+def test_a_line_whose_time_or_depth_the_reader_cannot_take_is_skipped_not_a_traceback(tmp_path):
+    """A hand-written line of year 1 at +05:00 (OverflowError taking it to UTC) or nested 100,000 deep
+    (RecursionError) stopped read_audit and the 审计日志 page with a traceback; now each is a line skipped."""
+    log = tmp_path / "audit.jsonl"
+    good = json.dumps({"at": "2021-01-05T00:00:00+00:00", "action": "sign_in", "account": "chief"})
+    log.write_text(
+        good
+        + "\n"
+        + json.dumps({"at": "0001-01-01T00:00:00+05:00", "action": "sign_in", "account": "forged"})
+        + "\n"
+        + json.dumps({"at": "9999-12-31T23:00:00-05:00", "action": "sign_in", "account": "forged"})
+        + "\n"
+        + "[" * 100_000
+        + "\n",
+        encoding="utf-8",
+    )
+    whole = audit.read_audit(log)
+    assert [e["account"] for e in whole] == ["chief"] and whole.skipped == 3
+    view = audit.audit_log(log)
+    assert [e["account"] for e in view.entries(view.select())] == ["chief"] and view.skipped == 3
+
+
+def test_lines_read_back_after_the_log_was_rotated_are_read_from_the_renamed_copy(tmp_path, monkeypatch):
+    """The whole log's download is built on the click, after the page read the log: a rotation in between (the log
+    renamed audit.jsonl.1, a new one started) left every line of the renamed file out of the download, unsaid."""
+    log = _written_log(tmp_path, monkeypatch, 60)
+    every = _independently(tmp_path)
+    view = audit.audit_log(log)
+    shown = view.select()
+    log.rename(tmp_path / "audit.jsonl.2")  # rotated by renaming, as logrotate does; the next line starts a new log
+    audit.record("sign_out", account="later", path=log)
+    assert view.entries(shown) == every

@@ -11,7 +11,9 @@ from oversight.auth import audit
 from oversight.auth.accounts import (
     MAX_PASSWORD_LENGTH,
     AccountDisabled,
+    account_fingerprint,
     authenticate,
+    load_users,
     loggable_username,
     users_file,
 )
@@ -33,11 +35,13 @@ def process_throttle(path: Path) -> Throttle:
 @dataclass(frozen=True)
 class SignIn:
     """The outcome of a sign-in attempt: ``ok``, ``invalid``, ``disabled`` (a right password for a disabled
-    account) or ``throttled`` (then ``retry_after`` seconds)."""
+    account) or ``throttled`` (then ``retry_after`` seconds). An ``ok`` carries the account's ``fingerprint``
+    (``accounts.account_fingerprint``) as it was when the sign-in was audited: what the session keeps."""
 
     outcome: str
     account: Account | None = None
     retry_after: float = 0.0
+    fingerprint: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -107,8 +111,23 @@ def sign_in(
             details={"throttled_for_s": round(wait)} if wait else None,
         )
         return SignIn("throttled", retry_after=wait) if wait > 0 else SignIn("invalid")
+    # what the session will keep, read before the line says "signed in": the page read it after, so an account
+    # disabled or removed while argon2 checked its password (the file is read before) was logged
+    # as signed in and then signed out, and a users file damaged meanwhile logged a sign-in the page then stopped
+    # with a traceback. Now the line says what the session gets; an AccountError here is the form's users_file_broken.
+    fingerprint = account_fingerprint(account.username, path=path)
+    if fingerprint is None:
+        throttle.failure(name, address, claimed=True)
+        record = load_users(path).get(account.username)
+        if record is not None and record.disabled:
+            audit.record(
+                "refused", account=name, address=address, path=audit_path, details={"reason": "account_disabled"}
+            )
+            return SignIn("disabled")
+        audit.record("sign_in_failed", account=name, address=address, path=audit_path)
+        return SignIn("invalid")
     # the line first: a sign-in that cannot be audited does not happen, and must not clear the name's failures
     # either (a right password on a full disk reset the count, and so told a guesser which password was right)
     audit.record("sign_in", account=account, address=address, path=audit_path, details={"method": "password"})
     throttle.success(name, address)
-    return SignIn("ok", account)
+    return SignIn("ok", account, fingerprint=fingerprint)

@@ -17,7 +17,10 @@ from oversight.ui.page import Page
 
 def audit_section(page: Page) -> None:
     """The audit log, newest first, filtered by account, action and dates."""
-    log = audit.audit_log()  # indexed once and kept: each run reads only what was written since
+    # indexed once and kept: each run reads only what was written since; the first (2 s of processor at 100 MB, more
+    # on a busy server) said nothing while it read: the spinner shows after half a second, so never on a kept view
+    with st.spinner(page.t("auth.audit.reading")):
+        log = audit.audit_log()
     columns = st.columns(4)
     names = sorted({name or "" for name in log.accounts} - {""})
     actions = sorted(log.actions)

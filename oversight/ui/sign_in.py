@@ -197,11 +197,11 @@ def _login_form(lang: str, address: str | None) -> roles.Account:
             st.error(i18n.t("auth.users_file_broken", lang))
             st.stop()
         if result.ok and result.account is not None:
+            # nothing here can fail once the sign-in is audited: the fingerprint was read before the line
             session.start_over()
             st.session_state[session.ACCOUNT_KEY] = result.account
-            fingerprint = accounts.account_fingerprint(result.account.username)
-            st.session_state[session.ACCOUNT_FINGERPRINT_KEY] = fingerprint
-            remembered_sign_in.after_password_sign_in(result.account, fingerprint)
+            st.session_state[session.ACCOUNT_FINGERPRINT_KEY] = result.fingerprint
+            remembered_sign_in.after_password_sign_in(result.account, result.fingerprint)
             st.rerun()
         st.error(safe_text.markdown(result.message(lang)))
     st.stop()
