@@ -67,23 +67,44 @@ def test_a_digest_of_20_november_links_to_its_day_and_the_page_says_its_days_ove
 
 
 @pytest.mark.parametrize(
-    "query, ignored",
+    "query, ignored, outside",
     [
-        ({"from": "2020Q4", "to": "2020Q4", "day": "2020-11-31"}, ("day=2020-11-31",)),  # not a day
-        ({"from": "2020Q4", "to": "2020Q4", "day": "20 November"}, ("day=20 November",)),
-        ({"from": "2020Q3", "to": "2020Q4", "day": "2020-08-14"}, ("day=2020-08-14",)),  # not of the last quarter
-        ({"from": "2020Q4", "to": "2021Q2", "day": "2021-05-01"}, ("day=2021-05-01",)),  # its quarter was moved
+        ({"from": "2020Q4", "to": "2020Q4", "day": "2020-11-31"}, ("day=2020-11-31",), ()),  # not a day
+        ({"from": "2020Q4", "to": "2020Q4", "day": "20 November"}, ("day=20 November",), ()),
+        ({"from": "2020Q3", "to": "2020Q4", "day": "2020-08-14"}, (), ("day=2020-08-14",)),  # not of the last quarter
+        ({"from": "2020Q4", "to": "2021Q2", "day": "2021-05-01"}, (), ("day=2021-05-01",)),  # its quarter was moved
     ],
 )
-def test_a_day_the_view_cannot_take_is_named_back_and_the_range_shown_whole(span, query, ignored):
+def test_a_day_the_view_cannot_take_is_named_back_and_the_range_shown_whole(span, query, ignored, outside):
     filter_, notes = filters.from_query_params(query, span)
-    assert filter_.day is None and notes.ignored == ignored
+    assert filter_.day is None and notes.ignored == ignored and notes.day_outside == outside
     assert span.resolve(filter_).as_of == date(2020, 12, 31)
+
+
+@pytest.mark.parametrize(
+    "lang, warning",
+    [
+        (
+            "zh",
+            "链接中的日期不在所显示范围的最后一个季度内，已忽略：day=2020-08-14；现显示2020年第3季度至2020年第4季度。",
+        ),
+        (
+            "en",
+            "The link's day is not in the last quarter shown, and was ignored: day=2020-08-14. Showing 2020 Q3 to 2020 Q4.",
+        ),
+    ],
+)
+def test_the_page_says_a_day_outside_its_last_quarter_was_ignored(lang, warning):
+    at = run_page(query={"from": "2020Q3", "to": "2020Q4", "day": "2020-08-14", "lang": lang})
+    # the value is escaped for markdown (day=2020\\-08\\-14), shown as written
+    assert [as_read(w.value).replace("\\-", "-") for w in at.warning if "day=" in w.value] == [warning]
 
 
 def test_a_days_note_goes_once_quarters_are_chosen_on_screen(span):
     _filter, notes = filters.from_query_params({"day": "nonsense", "unit": "nowhere"}, span)
     assert notes.after_choosing(quarters=True, units=False).ignored == ("unit=nowhere",)
+    _filter, notes = filters.from_query_params({"day": "2019-05-01"}, span)
+    assert notes.day_outside == ("day=2019-05-01",) and not notes.after_choosing(quarters=True, units=False)
 
 
 def test_the_range_s_last_day_and_a_repeated_day():

@@ -321,6 +321,8 @@ class UrlNotes:
     # a second from, to or lang (and any after it), as written: the first is read; these are not, whatever they say
     # (a valid lang=en after lang=zh was listed as "not recognised")
     repeated: tuple[str, ...] = ()
+    # a link's day= that is a date but not one of the last quarter shown (as written): the range is shown whole
+    day_outside: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(
@@ -332,6 +334,7 @@ class UrlNotes:
             or self.dropped
             or self.outside
             or self.repeated
+            or self.day_outside
         )
 
     def after_choosing(self, quarters: bool, units: bool) -> UrlNotes:
@@ -342,7 +345,7 @@ class UrlNotes:
         if quarters:
             # a link's day= belongs to the quarters it came with: once others are chosen, its note is past too
             ignored = tuple(value for value in notes.ignored if not value.startswith("day="))
-            notes = replace(notes, moved=(), reversed=(), outside=(), ignored=ignored)
+            notes = replace(notes, moved=(), reversed=(), outside=(), ignored=ignored, day_outside=())
         if units:
             ignored = tuple(value for value in notes.ignored if not value.startswith("unit="))
             notes = replace(notes, ignored=ignored, dropped=(), dropped_count=0, unit_values=0)
@@ -413,12 +416,13 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
         backwards = (str(start), str(end))
         start, end = default.start, default.end
     day, day_ignored, day_repeated = _link_day(_as_list(params.get("day")), end)
-    ignored += day_ignored
+    day_outside = tuple(value for value in day_ignored if _is_a_date(value.removeprefix("day=")))
+    ignored += [value for value in day_ignored if value not in day_outside]
     repeated += day_repeated
     unknown = tuple(name for name in params if name not in URL_KEYS)
     too_many = len(unit_values) if len(unit_values) > MAX_URL_UNIT_VALUES else 0
     return Filter(span.chosen_units(units), start, end, day=day), UrlNotes(
-        tuple(ignored), tuple(moved), backwards, unknown, too_many, repeated=tuple(repeated)
+        tuple(ignored), tuple(moved), backwards, unknown, too_many, repeated=tuple(repeated), day_outside=day_outside
     )
 
 
@@ -437,3 +441,11 @@ def _link_day(values: list[str], end: Quarter) -> tuple[date | None, list[str], 
     if not end.first_day <= day <= end.last_day:
         return None, [f"day={written}"], repeated
     return (day if day < end.last_day else None), [], repeated
+
+
+def _is_a_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return True
