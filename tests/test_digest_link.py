@@ -63,6 +63,10 @@ def test_a_digest_of_20_november_links_to_its_day_and_the_page_says_its_days_ove
     strip = next(text for text in (as_read(block.value) for block in at.markdown) if "预警（截至" in text)
     assert "预警（截至2020年11月20日）" in strip and "（215天）" in strip and "256" not in strip
     assert span.last_day == date(2020, 12, 31)
+    captions = [as_read(caption.value) for caption in at.caption]
+    # what the figures run to, and why: "所选期间止于数据日期之后" said of a quarter that ends before the data date
+    assert "各项数据截至所选日期2020年11月20日，同比与上年同期截至2019年11月20日的数据比较。" in captions
+    assert not any("止于数据日期之后" in caption for caption in captions)
     assert at.query_params["day"] == "2020-11-20"  # the address keeps it: a reload shows the same figures
 
 
