@@ -26,7 +26,7 @@ class Received:
 class RobotReceiver:
     """Answers POSTs as the robots do; ``replies`` scripts (status, json) per request, then ``{"errcode": 0}``."""
 
-    replies: list[tuple[int, dict]] = field(default_factory=list)
+    replies: list[tuple[int, dict | bytes]] = field(default_factory=list)
     requests: list[Received] = field(default_factory=list)
 
     def __enter__(self) -> RobotReceiver:
@@ -46,9 +46,10 @@ class RobotReceiver:
                     )
                 )
                 status, reply = receiver.replies.pop(0) if receiver.replies else (200, {"errcode": 0, "errmsg": "ok"})
-                body = json.dumps(reply).encode()
+                # bytes are a page that is not the robot's (a proxy's sign-in page), sent as they are
+                body = reply if isinstance(reply, bytes) else json.dumps(reply).encode()
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", "text/html" if isinstance(reply, bytes) else "application/json")
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

@@ -410,7 +410,7 @@ def test_meetings_rising_names_the_days_it_counts_in_both_quarters(frames):
     assert digest.quarter_counted_to == D
     meetings, prev = expected_rising(changed, D)["counsellors"]
     text = digest_text.render_text(digest, "zh")
-    assert f"2020年第4季度（截至11月8日）召开会议 {meetings} 次，2019年第4季度（截至11月8日） {prev} 次" in text
+    assert f"2020年第4季度（截至11月8日）召开会议 {meetings} 次，2019年第4季度（截至11月8日）为 {prev} 次" in text
     english = digest_text.render_markdown(digest, "en")
     assert f"{meetings} meetings in 2020 Q4 (to 8 November) against {prev} in 2019 Q4 (to 8 November)" in english
 
@@ -642,7 +642,7 @@ def test_one_meeting_against_none_a_year_earlier_is_one_meeting_in_english():
 
     assert item_text(rising(1, 0), "en") == "1 meeting in 2020 Q4 against 0 in 2019 Q4, 1 more"
     assert item_text(rising(3, 1), "en") == "3 meetings in 2020 Q4 against 1 in 2019 Q4, 2 more"
-    assert item_text(rising(1, 0), "zh") == "2020年第4季度召开会议 1 次，2019年第4季度 0 次，增加 1 次"
+    assert item_text(rising(1, 0), "zh") == "2020年第4季度召开会议 1 次，2019年第4季度为 0 次，增加 1 次"
 
 
 def test_a_line_break_in_a_description_cannot_forge_a_heading_or_an_alert_in_the_text_digest():

@@ -151,7 +151,7 @@ def test_a_link_parameter_the_app_does_not_know_is_named_not_dropped():
     # a typo for from=: the view is the default one, and the user is told why the quarter they asked for is not shown
     at = run_page(query={"quartr": "2020Q1"})
     assert [w.value for w in at.warning] == [
-        "链接中的以下参数名无法识别，已忽略：quartr。链接可用的参数为 unit、from、to、lang。"
+        "链接中的以下参数名无法识别，已忽略：quartr。链接可用的参数为 unit、from、to、day、lang。"
     ]
     assert metrics(at)["指出问题"] == "16个"
     # several, in English, each name escaped (no Markdown from a link) and the list bounded
@@ -160,14 +160,15 @@ def test_a_link_parameter_the_app_does_not_know_is_named_not_dropped():
     (warning,) = [w.value for w in at.warning]
     assert warning == (
         r"These link parameter names were not recognised and were ignored: \*bold\*, k00, k01, k02, k03, k04, k05,"
-        " k06, k07, k08 and 3 more. A link may carry unit, from, to and lang."
+        " k06, k07, k08 and 3 more. A link may carry unit, from, to, day and lang."
     )
     # a name that turns the text around (U+202E) or is nothing at all is shown for what it is
     at = run_page(query={"quartr\u202e": "1", " ": "2"})
     (warning,) = [w.value for w in at.warning]
     assert "\u202e" not in warning and "\u200b" not in warning
     assert (
-        warning == '链接中的以下参数名无法识别，已忽略：quartr\\\\u202e、" "。链接可用的参数为 unit、from、to、lang。'
+        warning
+        == '链接中的以下参数名无法识别，已忽略：quartr\\\\u202e、" "。链接可用的参数为 unit、from、to、day、lang。'
     )
     # a second value of a parameter read once is not silently dropped either, nor called unrecognised: it was a
     # quarter, and a language (review of 5 Dec: a valid second lang=en was "not recognised")

@@ -83,9 +83,9 @@ def test_an_english_count_of_one_and_a_window_of_one_day_are_singular(settings_p
     )
     assert status == 0 and out.splitlines()[2] == "Scope: General Office"
     assert out.splitlines()[3] == (
-        "2 overdue · 0 due within a day · 1 unit not consulted in 2020 Q4 (to 8 November) · 0 units with more meetings than "
-        "a year "
-        "earlier"
+        # nothing found said as the strip says it (none due within a day), not "0 due within a day"
+        "2 overdue · none due within a day · 1 unit not consulted in 2020 Q4 (to 8 November) · no unit with more "
+        "meetings than a year earlier"
     )
     status, out, _ = run(capsys, "alerts", "--as-of", AS_OF, "--lang", "en")
     assert "1 due within 30 days · 9 units not consulted in 2020 Q4 (to 8 November)" in out.splitlines()[2]
@@ -144,7 +144,7 @@ def test_a_day_past_the_data_date_names_it_and_does_not_judge_a_quarter_without_
     assert status == 0 and err == ""
     assert out.startswith(
         "派驻监督预警摘要\n截至 2021年2月1日（2021年第1季度）：逾期、到期天数算至该日；整改状态按台账记录，"
-        "数据截至 2020年12月31日\n逾期未整改 6 项 · 30 日内到期 0 项\n"
+        "数据截至 2020年12月31日\n逾期未整改 6 项 · 30天内无到期问题\n"
         "2021年第1季度尚无记录，未判断：未会商、会议增多\n"
     )
     assert "未会商：" not in out and "会议增多：" not in out
@@ -330,6 +330,24 @@ def test_a_failed_channel_is_retried_alone_on_the_next_run(settings_path, capsys
         and failed[0]["details"]["attempts"] == 2
         and failed[0]["details"]["error"].endswith(" 返回 HTTP 500")
     )
+
+
+def test_a_proxys_page_in_place_of_the_robots_reply_is_not_sent_and_exits_1(settings_path, capsys):
+    """A 200 whose body is a web page (a proxy's sign-in page) was retried, and the run exited 4 for the timer to start
+    it again; no attempt could reach the robot. Tried once, said undelivered, not recorded as sent, exit 1; the next
+    run, the address put right, sends it."""
+    from oversight.cli import schedule
+
+    page = b"<html><title>Proxy sign-in</title></html>"
+    with RobotReceiver(replies=[(200, page)]) as receiver:  # the WeCom address lands on the page; DingTalk takes it
+        write_settings(settings_path, robots(receiver))
+        status, _, err = run(capsys, "alerts", "--as-of", AS_OF, "--push")
+        assert status == schedule.INPUT_PROBLEM and status not in schedule.RETRY_SAFE
+        assert len(receiver.on("/cgi-bin/webhook/send")) == 1
+        assert "的答复不是群机器人的应答（HTTP 200" in err and "消息未送达机器人" in err
+        assert "这是设置文件的问题，重试无用" in err and "已推送" not in err
+        assert run(capsys, "alerts", "--as-of", AS_OF, "--push")[0] == schedule.OK  # not recorded: sent now
+        assert len(receiver.on("/cgi-bin/webhook/send")) == 2 and len(receiver.on("/robot/send")) == 1
 
 
 def test_a_webhook_that_redirects_is_tried_once_and_exits_1_which_no_timer_restarts(settings_path, capsys):
@@ -713,7 +731,7 @@ def test_a_digest_of_some_units_names_them_above_its_counts(settings_path, unit_
     scope = f"监督范围：{names['gov_office']}、{names['data_admin']}"
     assert out.splitlines()[2:4] == [
         scope,
-        f"逾期未整改 {overdue} 项 · 30 日内到期 1 项 · 2020年第4季度（截至11月8日）未会商 2 家 · 会议同比增多 0 家",
+        f"逾期未整改 {overdue} 项 · 30 日内到期 1 项 · 2020年第4季度（截至11月8日）未会商 2 家 · 无会议同比增多的单位",
     ]
     assert content.splitlines()[1:3] == ["截至 2020年11月8日（2020年第4季度）", scope]
     text = run(capsys, "alerts", "--as", "chief", "--as-of", AS_OF, "--unit", "data_admin", "--lang", "en")[1]
@@ -956,6 +974,42 @@ def test_a_run_killed_while_its_message_was_on_the_wire_is_not_sent_again_unaske
         hanging.server_close()
 
 
+def test_the_mailed_digest_carries_the_link_the_robots_messages_do(settings_path, capsys):
+    """The robots' messages linked to the dashboard (在看板中查看) and the e-mail, read on the same phone, did not: its
+    reader had to find the dashboard and set the filter by hand. The e-mail now says the same link after its counts,
+    a live address (the rest of the body stays unlinked: a ledger's words are no address)."""
+    with RobotReceiver() as receiver, SmtpReceiver() as smtp:
+        write_settings(
+            settings_path,
+            robots(receiver).replace("[push]\n", '[push]\ndashboard_url = "https://db.example.gov.cn/oversight/"\n')
+            + f"""
+[[channels]]
+name = "leaders-mail"
+kind = "email"
+host = "127.0.0.1"
+port = {smtp.port}
+security = "none"
+sender = "oversight@example.gov.cn"
+to = ["zuzhang@example.gov.cn"]
+""",
+        )
+        assert run(capsys, "alerts", "--as-of", AS_OF, "--push", "--unit", "research")[0] == 0
+        wecom = receiver.requests[0].body["markdown"]["content"]
+    ((_sender, _to, mail),) = smtp.messages
+    body = mail.get_body().get_content()
+    url = "https://db.example.gov.cn/oversight/?unit=research&from=2020Q4&to=2020Q4&day=2020-11-08"
+    assert f"[在看板中查看]({url})" in wecom
+    lines = body.splitlines()
+    assert lines[:5] == [
+        "派驻监督预警摘要",
+        "截至 2020年11月8日（2020年第4季度）",
+        "监督范围：省政府研究室",
+        lines[3],  # the counts
+        f"在看板中查看：{url}",
+    ]
+    assert lines[5] == "" and "\u2060" not in lines[4]
+
+
 def test_a_pushed_digest_links_to_the_dashboard_with_its_units_quarter_and_language(settings_path, capsys):
     """The robots' message said "请在看板中查看" and gave no way there: on a phone the leader had to find the dashboard
     and set its filter by hand. With ``dashboard_url`` under ``[push]`` each robot's message links to the Overview
@@ -981,7 +1035,13 @@ def test_a_pushed_digest_links_to_the_dashboard_with_its_units_quarter_and_langu
             assert label == "[在看板中查看"
             parts = urlsplit(url)
             assert (parts.netloc, parts.path) == ("db.example.gov.cn", "/oversight/")
-            assert parse_qs(parts.query) == {"unit": ["gov_office", "research"], "from": ["2020Q4"], "to": ["2020Q4"]}
+            # the digest's day, 8 November: the page's figures are the digest's, not those of the quarter's end
+            assert parse_qs(parts.query) == {
+                "unit": ["gov_office", "research"],
+                "from": ["2020Q4"],
+                "to": ["2020Q4"],
+                "day": ["2020-11-08"],
+            }
         for label, url in links[2:]:
             assert label == "[Open the dashboard"
             # the ledgers stop on 31 December 2020: the page shows their last quarter, not an empty 2021 Q1

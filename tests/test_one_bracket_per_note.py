@@ -110,7 +110,7 @@ def test_no_two_bracketed_notes_stand_side_by_side(connection, lang):
     }[lang]
     assert any(last_one in text for _, text in built)
     rising = {
-        "zh": "2019年第3季度（截至8月14日） 4 次，增加 2 次",
+        "zh": "2019年第3季度（截至8月14日）为 4 次，增加 2 次",
         "en": "against 4 in 2019 Q3 (to 14 August), 2 more",
     }[lang]
     assert any(rising in text for _, text in built)

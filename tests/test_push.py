@@ -116,6 +116,30 @@ def test_a_wrong_webhook_address_is_tried_once_not_three_times(reply, caplog):
     assert "not tried again" in caplog.text
 
 
+PROXY_PAGE = "<html><head><title>上网认证</title></head><body>请登录后访问互联网</body></html>".encode()
+
+
+@pytest.mark.parametrize("kind", ["wecom", "dingtalk"])
+def test_a_page_that_is_not_a_robots_reply_is_no_delivery_and_not_tried_again(kind, caplog):
+    """企业微信 and 钉钉 answer every message with JSON carrying an errcode. A proxy's sign-in page (HTTP 200, HTML) was
+    taken for a transient failure: tried 3 times a run, each answered alike, and the run started again by the timer
+    (exit 4). It is said to be no robot's answer and the message undelivered, tried once, and the run exits 1."""
+    caplog.set_level(logging.WARNING, logger="oversight.push")
+    pauses: list[float] = []
+    with RobotReceiver(replies=[(200, PROXY_PAGE)] * 3) as receiver:
+        channel = Channel("群", kind, url=receiver.url("/send?key=K"))
+        delivery = push.deliver(channel, MESSAGE, FAST, sleep=pauses.append)
+    assert not delivery.ok and delivery.attempts == 1 and len(receiver.requests) == 1 and pauses == []
+    assert delivery.error.settings_fault and not delivery.error.sent  # exit 1 (misconfigured), not recorded as sent
+    where = push.redacted(channel.url or "")
+    assert delivery.error.text("zh") == (
+        f"{where} 的答复不是群机器人的应答（HTTP 200，但不是机器人必回的 JSON，可能是代理服务器的登录页或其他网页）："
+        "消息未送达机器人。请核对 webhook 地址，以及本服务器与机器人之间的网络代理"
+    )
+    assert str(delivery.error).startswith(f"{where} did not answer as a group robot does (HTTP 200")
+    assert "the message did not reach the robot" in str(delivery.error) and "not tried again" in caplog.text
+
+
 def test_a_transient_failure_is_not_taken_for_a_wrong_address():
     for reply in [(500, {}), (200, {"errcode": 45009, "errmsg": "api freq out of limit"}), (404, {})]:
         with RobotReceiver(replies=[reply] * 3) as receiver:

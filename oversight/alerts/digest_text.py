@@ -107,7 +107,9 @@ def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
     today = config.team_now().date()
     parts = [
         i18n.t(
-            _count_key(rule, days, partial, digest.as_of == today, digest.quarter == Quarter.of(today)),
+            _none_key(rule, days, digest.as_of == today)
+            if not n
+            else _count_key(rule, days, partial, digest.as_of == today, digest.quarter == Quarter.of(today)),
             lang,
             # grouped as the Issues page's 逾期未整改 card writes the same count: 7,220, not 7220
             n=f"{mark}{grouped(n)}{mark}",
@@ -119,7 +121,21 @@ def counts_line(digest: Digest, lang: str, bold: bool = False) -> str:
         )
         for rule, n in counts.items()
     ]
-    return i18n.t("alerts.digest.separator", lang).join(parts)
+    line = i18n.t("alerts.digest.separator", lang).join(parts)
+    return line[:1].upper() + line[1:]  # "None overdue · …" (no Chinese character has a case)
+
+
+def _none_key(rule: str, days: int, on_its_day: bool) -> str:
+    """A rule that found nothing, said as the Overview's 预警 strip says it of the same day: 无逾期未整改问题 / none
+    overdue, not "逾期未整改 0 项" / "0 overdue" under a strip that said none (one fact, one wording)."""
+    if rule == "overdue":
+        return "alerts.strip.overdue_none"
+    if rule == "due_soon":
+        due = "due_soon" if days else "due_today" if on_its_day else "due_on_day"
+        return f"alerts.strip.{due}_none"
+    if rule == "no_consultation":
+        return "alerts.strip.no_consultation_none"
+    return "alerts.count.meetings_rising_none"  # the strip has no such rule
 
 
 def _count_key(
@@ -415,13 +431,22 @@ def _fitting_plan(sizes: _Sizes, limit: int) -> list[int]:
 
 def dashboard_link(digest: Digest, base: str, units: Sequence[str], lang: str) -> str:
     """The Overview at ``base`` filtered as the digest is: its units (none: all the scope allows), the quarter of its
-    day — the data date's where the ledgers stop before it, as a page of a later quarter would show nothing — and its
+    day — the data date's where the ledgers stop before it, as a page of a later quarter would show nothing —, the
+    day itself where it is inside that quarter (``day=``: the page's figures are taken at it, not at the quarter's end
+    or the data date; a 20 November digest's link showed 214 days overdue of an issue the digest said 173 of) and its
     language (the URL parameters of README)."""
     day = min(digest.as_of, digest.data_date) if digest.data_date is not None else digest.as_of
-    quarter = str(Quarter.of(day))
-    query = [("unit", unit) for unit in sorted(units)] + [("from", quarter), ("to", quarter)]
+    quarter = Quarter.of(day)
+    query = [("unit", unit) for unit in sorted(units)] + [("from", str(quarter)), ("to", str(quarter))]
+    # past the data date the page stops at it, as a link's day would: the digest's header names both days
+    query += [("day", day.isoformat())] if day == digest.as_of and day < quarter.last_day else []
     query += [("lang", "en")] if lang == "en" else []
     return f"{base}?{urlencode(query)}"
+
+
+def link_line(link: str, lang: str) -> str:
+    """The e-mail's line with the link the robots' messages give (``dashboard_link``): 在看板中查看：https://…"""
+    return i18n.t("alerts.digest.open_dashboard_at", lang, url=link)
 
 
 def render_markdown(

@@ -370,6 +370,7 @@ def _alerts(args: argparse.Namespace) -> int:
         robots["wecom"],
         digest_text.render_text(digest, lang),
         robot_markdown=robots,
+        link_line=digest_text.link_line(link, lang) if link else None,
     )
     scope = {
         "units": list(units) or (list(account.scope.allowed_units) if not account.scope.unrestricted else []),

@@ -110,10 +110,17 @@ class Filter:
     start: Quarter
     end: Quarter
     cutoff: date | None = None
+    # a day of the range's last quarter a link asked the figures to be taken at (``day=``, README's URL parameters):
+    # a pushed digest's link to its own day, where the range's end or the data date gave another as-of date and the
+    # page said 214 days overdue of an issue the digest had said 173 of. Kept apart from ``cutoff`` (the data date,
+    # set by ``DataSpan.resolve``), so that only a link's day is written back into the address
+    day: date | None = None
 
     def __post_init__(self) -> None:
         if self.end < self.start:
             raise ValueError(f"quarter range ends before it starts: {self.start}–{self.end}")
+        if self.day is not None and not self.end.first_day <= self.day < self.end.last_day:
+            raise ValueError(f"as-of day {self.day} is not a day of {self.end} before its last")
 
     @property
     def quarters(self) -> list[Quarter]:
@@ -121,8 +128,9 @@ class Filter:
 
     @property
     def as_of(self) -> date:
-        """The day every status, age and count is taken at: the range's end, or the data date if earlier."""
-        return min(self.end.last_day, self.cutoff) if self.cutoff else self.end.last_day
+        """The day every status, age and count is taken at: the range's end, or the data date or a link's day where
+        either is earlier."""
+        return min(day for day in (self.end.last_day, self.cutoff, self.day) if day is not None)
 
     @property
     def is_whole_year(self) -> bool:
@@ -142,14 +150,14 @@ class Filter:
     def previous_year(self) -> Filter:
         """The same span a year earlier, to the same day where this one is cut off: what 同比 compares with."""
         cutoff = same_day_years_earlier(self.as_of) if self.is_to_date else None
-        return replace(self, start=self.start.shift(-4), end=self.end.shift(-4), cutoff=cutoff)
+        return replace(self, start=self.start.shift(-4), end=self.end.shift(-4), cutoff=cutoff, day=None)
 
     def previous_span(self) -> Filter:
         """The span of the same length just before this one (cut off as many days in): what 环比 compares with."""
         length = len(self.quarters)
         start, end = self.start.shift(-length), self.end.shift(-length)
         cutoff = start.first_day + (self.as_of - self.start.first_day) if self.is_to_date else None
-        return replace(self, start=start, end=end, cutoff=cutoff)
+        return replace(self, start=start, end=end, cutoff=cutoff, day=None)
 
     def sql_params(self) -> dict[str, object]:
         """Every parameter a query file may use; ``oversight.queries`` binds those it names.
@@ -176,6 +184,8 @@ class Filter:
     def to_query_params(self) -> dict[str, list[str] | str]:
         params: dict[str, list[str] | str] = {"unit": list(self.units)} if self.units else {}
         params.update({"from": str(self.start), "to": str(self.end)})
+        if self.day is not None:
+            params["day"] = self.day.isoformat()
         return params
 
 
@@ -253,7 +263,10 @@ class DataSpan:
     def within(self, filter_: Filter) -> Filter:
         """``filter_`` with each end moved to the nearest quarter the data offers (a range kept from before an undo
         or a replacing import that took its quarters out of the data)."""
-        return replace(filter_, start=self.nearest_quarter(filter_.start), end=self.nearest_quarter(filter_.end))
+        end = self.nearest_quarter(filter_.end)
+        # a link's day belongs to its quarter: where that quarter has gone, so has the day
+        day = filter_.day if end == filter_.end else None
+        return replace(filter_, start=self.nearest_quarter(filter_.start), end=end, day=day)
 
 
 def _as_date(value: object) -> date:
@@ -277,7 +290,7 @@ def _as_list(value: str | Sequence[str] | None) -> list[str]:
 
 
 # The parameters a view's link carries; any other name is named back to the user, not dropped in silence.
-URL_KEYS = ("unit", "from", "to", "lang")
+URL_KEYS = ("unit", "from", "to", "day", "lang")
 # unit= values read from a link: more than the largest office measured (504 units, the scale data set) can name.
 # More is a mistake or an attack: past the bound values are not read, and the user is told how many there were.
 # (Streamlit itself drops a query of more than 1,000 fields or 512Ki characters whole, before the app sees it.)
@@ -308,6 +321,8 @@ class UrlNotes:
     # a second from, to or lang (and any after it), as written: the first is read; these are not, whatever they say
     # (a valid lang=en after lang=zh was listed as "not recognised")
     repeated: tuple[str, ...] = ()
+    # a link's day= that is a date but not one of the last quarter shown (as written): the range is shown whole
+    day_outside: tuple[str, ...] = ()
 
     def __bool__(self) -> bool:
         return bool(
@@ -319,6 +334,7 @@ class UrlNotes:
             or self.dropped
             or self.outside
             or self.repeated
+            or self.day_outside
         )
 
     def after_choosing(self, quarters: bool, units: bool) -> UrlNotes:
@@ -327,7 +343,9 @@ class UrlNotes:
         the slider, as if a link's quarter had been moved to make it; one on its units, of units chosen since."""
         notes = self
         if quarters:
-            notes = replace(notes, moved=(), reversed=(), outside=())
+            # a link's day= belongs to the quarters it came with: once others are chosen, its note is past too
+            ignored = tuple(value for value in notes.ignored if not value.startswith("day="))
+            notes = replace(notes, moved=(), reversed=(), outside=(), ignored=ignored, day_outside=())
         if units:
             ignored = tuple(value for value in notes.ignored if not value.startswith("unit="))
             notes = replace(notes, ignored=ignored, dropped=(), dropped_count=0, unit_values=0)
@@ -397,8 +415,37 @@ def from_query_params(params: Mapping[str, str | Sequence[str]], span: DataSpan)
     elif end < start:  # one end written, the other the default's (to=2019Q2 before the default's 2020Q1)
         backwards = (str(start), str(end))
         start, end = default.start, default.end
+    day, day_ignored, day_repeated = _link_day(_as_list(params.get("day")), end)
+    day_outside = tuple(value for value in day_ignored if _is_a_date(value.removeprefix("day=")))
+    ignored += [value for value in day_ignored if value not in day_outside]
+    repeated += day_repeated
     unknown = tuple(name for name in params if name not in URL_KEYS)
     too_many = len(unit_values) if len(unit_values) > MAX_URL_UNIT_VALUES else 0
-    return Filter(span.chosen_units(units), start, end), UrlNotes(
-        tuple(ignored), tuple(moved), backwards, unknown, too_many, repeated=tuple(repeated)
+    return Filter(span.chosen_units(units), start, end, day=day), UrlNotes(
+        tuple(ignored), tuple(moved), backwards, unknown, too_many, repeated=tuple(repeated), day_outside=day_outside
     )
+
+
+def _link_day(values: list[str], end: Quarter) -> tuple[date | None, list[str], list[str]]:
+    """A link's ``day=`` (``YYYY-MM-DD``): the day the figures are taken at, where it is a day of the range's last
+    quarter as shown (a pushed digest's link to its day); the range's last day itself is no day to add. Anything else
+    (not a date, a day of another quarter, a quarter moved or a range replaced) is ignored and named back, as an
+    unknown unit is: the view is then the range's own, and the page says so."""
+    if not values:
+        return None, [], []
+    written, repeated = values[0], [f"day={value}" for value in values[1:]]
+    try:
+        day = date.fromisoformat(written.strip())
+    except ValueError:
+        return None, [f"day={written}"], repeated
+    if not end.first_day <= day <= end.last_day:
+        return None, [f"day={written}"], repeated
+    return (day if day < end.last_day else None), [], repeated
+
+
+def _is_a_date(text: str) -> bool:
+    try:
+        date.fromisoformat(text.strip())
+    except ValueError:
+        return False
+    return True

@@ -95,8 +95,11 @@ def to_date_note(filter_: Filter, lang: str, compared: bool) -> str | None:
         return i18n.t("app.not_begun_note", lang, date=date_text(as_of, lang))
     if not filter_.is_to_date:
         return None
+    # a link's day (``day=``, a pushed digest's) before the data date: "所选期间止于数据日期之后" was not so
+    chosen = filter_.day is not None and as_of == filter_.day
+    key = "app.day_note" if chosen else "app.to_date_note"
     return i18n.t(
-        "app.to_date_note" if compared else "app.to_date_note_no_comparison",
+        key if compared else f"{key}_no_comparison",
         lang,
         date=date_text(as_of, lang),
         earlier=date_text(same_day_years_earlier(as_of), lang),

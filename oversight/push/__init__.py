@@ -175,6 +175,9 @@ class Message:
     text: str
     attachment: Attachment | None = None
     robot_markdown: Mapping[str, str] = field(default_factory=dict)
+    # the e-mail's line with the dashboard's address (the robots' messages carry it as a markdown link), put after
+    # the text's head and left a link: the rest of the text is unlinked, the ledgers' words in it being no address
+    link_line: str | None = None
 
     def markdown_for(self, kind: str) -> str:
         return self.robot_markdown.get(kind, self.markdown)
@@ -333,7 +336,11 @@ def post_json(url: str, payload: dict, timeout: float) -> dict:
     try:
         reply = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise PushError("not_json", where=redacted(url)) from None
+        # 企业微信 and 钉钉 answer every request, taken or refused, with JSON that carries an errcode: a 200 with
+        # anything else (a proxy's sign-in page, a portal, another web server at that address) is not the robot's, and
+        # the message never reached it. It was tried 3 times a run and the timer started the run again, each answered
+        # alike: not a delivery, and not tried again until the address or the proxy is put right (exit 1)
+        raise MisdirectedAddress("not_json", where=redacted(url)) from None
     if not isinstance(reply, dict) or reply.get("errcode") != 0:
         detail = reply.get("errmsg") if isinstance(reply, dict) else reply
         code = reply.get("errcode") if isinstance(reply, dict) else None
@@ -361,7 +368,7 @@ def email_message(channel: Channel, message: Message) -> EmailMessage:
     mail["To"] = ", ".join(channel.to)
     mail["Date"] = formatdate(localtime=True)
     mail["Message-ID"] = make_msgid(domain=(channel.sender or "oversight").rpartition("@")[2] or None)
-    mail.set_content(safe_text.unlinked(message.text))
+    mail.set_content(_with_link_line(safe_text.unlinked(message.text), message.link_line))
     if message.attachment is not None:
         maintype, _, subtype = message.attachment.mime.partition("/")
         # a Chinese file name travels RFC 2231-encoded, which Outlook, Foxmail and webmail all read
@@ -369,6 +376,16 @@ def email_message(channel: Channel, message: Message) -> EmailMessage:
             message.attachment.data, maintype=maintype, subtype=subtype, filename=message.attachment.file_name
         )
     return mail
+
+
+def _with_link_line(text: str, line: str | None) -> str:
+    """``text`` with ``line`` at the end of its head (its first paragraph: the title, the day, the counts), where the
+    robots' messages have their link: the e-mail of a digest had none, and a leader reading it on a phone had to find
+    the dashboard and set its filter by hand."""
+    if not line:
+        return text
+    head, blank, rest = text.partition("\n\n")
+    return f"{head}\n{safe_text.one_line(line)}{blank}{rest}" if blank else f"{text.rstrip()}\n{line}\n"
 
 
 class _MessageWritten:

@@ -89,7 +89,7 @@ def view_params(filter_: Filter, lang: str) -> dict[str, list[str] | str]:
     return {**filter_.to_query_params(), "lang": lang}
 
 
-VIEW_PARAMS = ("unit", "from", "to", "lang")
+VIEW_PARAMS = ("unit", "from", "to", "day", "lang")
 
 
 def url_view() -> tuple[tuple[str, tuple[str, ...]], ...]:

@@ -136,6 +136,8 @@ def _warn_about_the_url(page: Page, page_id: str) -> None:
         )
     if notes.ignored:
         st.warning(page.t(_one_or_more("app.url_ignored", notes.ignored), values=_url_values(notes.ignored, page.lang)))
+    if notes.day_outside:
+        st.warning(page.t("app.url_day_outside", values=_url_values(notes.day_outside, page.lang), shown=page.period()))
     if notes.repeated:
         key = _one_or_more("app.url_repeated", notes.repeated)
         st.warning(page.t(key, values=_url_values(notes.repeated, page.lang)))
