@@ -276,6 +276,17 @@ def test_a_header_repeated_on_each_printed_page_is_skipped(tmp_path, context):
     assert list(read(path, context).frame["meeting_id"]) == ["HY2021-0001", "HY2021-0002"]
 
 
+def test_a_header_repeated_with_a_column_of_its_own_is_skipped(tmp_path, context):
+    """A ledger with a 序号 column (no column of the contract) and a second month's table pasted under the first, its
+    header with it: the repeated header was read as a record, eight problems ("“单位”不是已登记的监督单位", "“会议日期”不是
+    日期", …) for a file of three good meetings. It is skipped and named, as a header repeated on a printed page is."""
+    header = ["序号", *HEADERS["meetings"]]
+    rows = [[1, *meeting("HY2021-0001")], [2, *meeting("HY2021-0002")], header, [1, *meeting("HY2021-0003")]]
+    result = read(write_xlsx(tmp_path / "m.xlsx", {"会议": [header, *rows]}), context)
+    assert list(result.frame["meeting_id"]) == ["HY2021-0001", "HY2021-0002", "HY2021-0003"]
+    assert result.skipped == [("会议", 4)]
+
+
 def test_the_header_again_in_english_under_the_chinese_one_is_skipped(tmp_path, context):
     # a bilingual template's second header row was read as a record: 8 problems ('unit' is not a registered unit,
     # 'date' is not a date, …) for a file with one good meeting

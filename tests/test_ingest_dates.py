@@ -155,6 +155,29 @@ def test_a_date_in_chinese_numerals_reads_as_the_date(text, day):
     assert cells.parse_date(text) == day
 
 
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("二〇二一年三月廿五日", date(2021, 3, 25)),
+        ("二〇二一年三月廿日", date(2021, 3, 20)),
+        ("2021年12月卅一日", date(2021, 12, 31)),
+        ("二〇二一年十一月卅日", date(2021, 11, 30)),
+        ("2021年3月廿五号", date(2021, 3, 25)),
+    ],
+)
+def test_a_day_written_with_nian_or_sa_reads_as_the_date(text, day):
+    """廿 and 卅 are 二十 and 三十 as a formal document writes a day: 二〇二一年三月廿五日 was "not a date" while
+    二〇二一年三月二十五日 read."""
+    assert cells.parse_date(text) == day
+
+
+def test_a_day_with_nian_or_sa_that_is_no_day_is_refused_quoting_the_cell():
+    for text, key in (("二〇二一年二月卅日", "error.date_impossible"), ("二〇二一年三月廿十日", "error.date_invalid")):
+        with pytest.raises(cells.CellError) as caught:
+            cells.parse_date(text)
+        assert (caught.value.key, caught.value.params["value"]) == (key, text)
+
+
 def test_a_date_in_chinese_numerals_that_is_no_day_is_refused_quoting_the_cell():
     for text, key in (
         ("二〇二〇年二月三十日", "error.date_impossible"),

@@ -109,5 +109,16 @@ def test_one_bad_cell_is_one_problem_not_an_echo_in_the_tables_after_it(tmp_path
     with pytest.raises(ingest.ValidationError) as refused:
         checked_folder.read_folder(folder)
     assert [(p.file, p.row, p.message_key) for p in refused.value.problems] == [
-        ("issues.xlsx", 5, "error.enum_invalid")
+        ("issues.xlsx", 5, "error.enum_invalid"),
+        ("suggestions.xlsx", None, "error.references_unchecked_in_folder"),
     ], refused.value.render("zh")
+    # the suggestions' links are said unchecked, once: they were dropped without a word, the file looking checked
+    assert refused.value.problems[-1].render("zh") == (
+        "suggestions.xlsx：有 27 行引用了数据文件夹中问题文件“issues.xlsx”的记录；该文件有错误、未能读入，"
+        "这些引用无法核对，不一定有误。请先改正该文件"
+    )
+    assert refused.value.problems[-1].render("en") == (
+        "suggestions.xlsx: 27 rows refer to records of the Issues file “issues.xlsx” in the data folder; that file "
+        "has errors and was not read, so these references could not be checked (they are not necessarily wrong). "
+        "Correct that file first"
+    )

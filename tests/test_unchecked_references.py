@@ -103,3 +103,48 @@ def test_references_into_a_failed_file_whose_records_did_not_read_are_said_unche
         "意见建议.xlsx：有 2 行引用了现有数据中没有的记录，无法核对：同批导入的问题文件“问题.xlsx”有错误、未能读入，"
         "这些记录可能就在其中。请先改正该文件，再重新检查",
     ]
+
+
+def test_a_files_own_fault_is_not_hidden_behind_a_thousand_references_into_a_failed_file(tmp_path, data_folder):
+    """1,001 suggestions linking the new issue of a failed issues file filled the file's 1,000-problem limit with
+    lines that were then set aside: the report said the checking stopped, and the bad date in the last row was never
+    named. The references count nothing toward the limit now."""
+    issues = write_xlsx(
+        tmp_path / "问题.xlsx",
+        {"问题": [HEADERS["issues"], issue("WT2021-901", raised="2021年13月5日")]},
+    )
+    rows = [suggestion(f"JY2021-{n:04d}", issue_id="WT2021-901") for n in range(1, 1002)]
+    rows.append(suggestion("JY2021-1002", issue_id="WT2021-901", made="2021年2月30日"))
+    suggestions = write_xlsx(tmp_path / "意见建议.xlsx", {"意见建议": [HEADERS["suggestions"], *rows]})
+    plan = import_plan.plan_import([issues, suggestions], mode="append", folder=data_folder)
+    assert [p.render("zh") for p in plan.problems] == [
+        "问题.xlsx · 工作表“问题” · 第2行 · C列“发现日期”：“2021年13月5日”不是存在的日期",
+        "意见建议.xlsx · 工作表“意见建议” · 第1003行 · C列“提出日期”：“2021年2月30日”不是存在的日期",
+        "意见建议.xlsx：有 1002 行引用了同批导入的问题文件“问题.xlsx”中的记录；该文件有错误、未能读入，"
+        "这些引用无法核对，不一定有误。请先改正该文件，再重新检查",
+    ]
+
+
+def test_a_data_folder_file_is_checked_past_its_references_into_a_broken_units_file(data_folder):
+    """A units.xlsx broken in the data folder itself: every meeting's unit could not be checked. Those lines were
+    dropped without a word, and they had filled meetings.xlsx's 1,000-problem limit, so a bad cell of its own was
+    never reached: the report ended at "checking stopped" with no line of the file before it."""
+    import openpyxl
+
+    from oversight import ingest
+    from oversight.ingest import checked_folder
+
+    book = openpyxl.load_workbook(data_folder / "units.xlsx")
+    book.worksheets[0].cell(row=2, column=5, value="党支部")  # not a party organisation type the contract allows
+    book.save(data_folder / "units.xlsx")
+    rows = [meeting(f"HY2021-{n:04d}") for n in range(1, 1002)]
+    rows.append(meeting("HY2021-1002", day="2021年2月30日"))
+    write_xlsx(data_folder / "meetings.xlsx", {"会议": [HEADERS["meetings"], *rows]})
+    with pytest.raises(ingest.ValidationError) as refused:
+        checked_folder.read_folder(data_folder)
+    meetings = [p.render("zh") for p in refused.value.problems if p.file == "meetings.xlsx"]
+    assert meetings == [
+        "meetings.xlsx · 工作表“会议” · 第1003行 · C列“会议日期”：“2021年2月30日”不是存在的日期",
+        "meetings.xlsx：有 1002 行引用了数据文件夹中监督单位文件“units.xlsx”的记录；该文件有错误、未能读入，"
+        "这些引用无法核对，不一定有误。请先改正该文件",
+    ]

@@ -50,8 +50,10 @@ _DATE_PATTERNS = (
 )
 # A date with the year last (3/5/2020, as an English Excel shows one): read only where the day cannot be the month
 _YEAR_LAST = re.compile(r"^(\d{1,2})([/.-])(\d{1,2})\2(\d{4})$")
-# A number in Chinese numerals before 年, 月, 日 or 号: 二〇二〇年三月五日, as a formal document dates itself
-_CHINESE_NUMERAL = re.compile(r"([〇○零一二三四五六七八九十]+)(?=[年月日号])")
+# A number in Chinese numerals before 年, 月, 日 or 号: 二〇二〇年三月五日, as a formal document dates itself; 廿 and 卅
+# (twenty, thirty) as it writes a day, 三月廿五日, are 二十 and 三十 (a lunar month, 腊月廿三, is refused before this)
+_CHINESE_NUMERAL = re.compile(r"([〇○零一二三四五六七八九十廿卅]+)(?=[年月日号])")
+_TENS_IN_ONE = str.maketrans({"廿": "二十", "卅": "三十"})
 _CHINESE_DIGITS = {character: str(number) for number, character in enumerate("〇一二三四五六七八九")} | {
     "○": "0",
     "零": "0",
@@ -148,8 +150,8 @@ def parse_date(value: object) -> date:
 
 
 def _in_arabic_numerals(match: re.Match[str]) -> str:
-    """二〇二〇 (before 年) digit by digit; 三, 十二, 三十一 (before 月, 日) as the number; anything else as it was."""
-    numeral = match.group(1)
+    """二〇二〇 (before 年) digit by digit; 三, 十二, 三十一, 廿五 (before 月, 日) as the number; anything else as it was."""
+    numeral = match.group(1).translate(_TENS_IN_ONE)
     if "十" not in numeral:
         return "".join(_CHINESE_DIGITS[character] for character in numeral)
     tens, _, ones = numeral.partition("十")

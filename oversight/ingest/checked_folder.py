@@ -16,14 +16,13 @@ import pandas as pd
 from oversight import config
 from oversight.contract.schema import LOAD_ORDER, TABLES
 from oversight.core import locking
-from oversight.ingest import sheets, table_cache
+from oversight.ingest import sheets, table_cache, unchecked_references
 from oversight.ingest.cells import Context, UnitResolver
 from oversight.ingest.files import load_sheets
 from oversight.ingest.folder_lock import LOCK_FILE, LOCK_MODE
 from oversight.ingest.headers import locate_tables
-from oversight.ingest.problems import Problem, ValidationError, not_a_folder, problem_in_sheet
+from oversight.ingest.problems import Problem, ProblemCap, ValidationError, not_a_folder, problem_in_sheet
 from oversight.ingest.table_files import entry_problems, table_path
-from oversight.ingest.unchecked_references import REFERENCE_PROBLEMS
 
 # How long a reader waits for an import to finish before saying the data is being updated: longer than any
 # import's check and commit of the largest folder the contract allows.
@@ -63,19 +62,15 @@ def load_folder(folder: Path, prefer_paths: bool = False) -> dict[str, pd.DataFr
         ) from None
 
 
-def _own_problems(problems: list[Problem], name: str, loaded: Mapping[str, object]) -> list[Problem]:
-    """A table's problems without those that only repeat a table before it failing to load: one bad cell in
-    issues.xlsx also gave 26 suggestions whose 关联问题编号 "did not exist", checked against no issues at all."""
-    failed = [dependency for dependency in table_cache.DEPENDENCIES[name] if dependency not in loaded]
-    echoes = set().union(*(REFERENCE_PROBLEMS.get(dependency, set()) for dependency in failed))
-    return [problem for problem in problems if problem.message_key not in echoes]
-
-
 def _load_tables(folder: Path, prefer_paths: bool) -> dict[str, pd.DataFrame | Path]:
     loaded: dict[str, pd.DataFrame | Path] = {}
     keys: dict[str, str] = {}
     problems: list[Problem] = []
     context = Context()
+    # a table that failed to read: the references of later tables into it are set aside, counted in one line per
+    # file (``unchecked_references``). One bad cell in issues.xlsx also gave 26 suggestions whose 关联问题编号 "did
+    # not exist"; dropped without a word, they left the suggestions file looking checked.
+    failed: dict[str, unchecked_references.FailedTable] = {}
     for name in LOAD_ORDER:
         table = TABLES[name]
         refused = entry_problems(folder, table)
@@ -95,10 +90,20 @@ def _load_tables(folder: Path, prefer_paths: bool) -> dict[str, pd.DataFrame | P
             if source is None:
                 source = table_cache.load(folder, name, key)
         if source is None:
+            cap = ProblemCap(path.name)
+            cap.echo = unchecked_references.echo_test(name, failed)
             try:
-                source = sheets.read_table(path, table, context)
+                source = sheets.read_table(path, table, context, cap)
             except ValidationError as error:
-                problems += _own_problems(error.problems, name, loaded)
+                problems += unchecked_references.set_aside(
+                    error.problems, name, path.name, failed, cap.take_echoes(), in_folder=True
+                )
+                failed[name] = unchecked_references.failed_table(table, path.name, None)
+                continue
+            echoed = cap.take_echoes()
+            if echoed:  # every problem of the file echoed a failed table: it is not read as checked
+                problems += unchecked_references.set_aside([], name, path.name, failed, echoed, in_folder=True)
+                failed[name] = unchecked_references.failed_table(table, path.name, None)
                 continue
             if key is not None:
                 table_cache.store(folder, name, key, source)

@@ -358,11 +358,13 @@ def plan_import(
     for name in LOAD_ORDER:
         if name in incoming:
             release = last_of_file[id(incoming[name].sheets)] == name
+            incoming[name].cap.echo = unchecked_references.echo_test(name, failed)
             problems = _plan_table(
                 plan, TABLES[name], incoming[name], current.get(name), after, context, release, read_of_failed
             )
-            plan.problems += unchecked_references.set_aside(problems, name, incoming[name].source, failed)
-            if problems:
+            echoed = incoming[name].cap.take_echoes()
+            plan.problems += unchecked_references.set_aside(problems, name, incoming[name].source, failed, echoed)
+            if problems or echoed:
                 frame = None if incoming[name].cap.stopped else read_of_failed.get(name)
                 failed[name] = unchecked_references.failed_table(TABLES[name], incoming[name].source, frame)
         if name == "units" and "units" in after:
@@ -532,7 +534,7 @@ def _plan_table(
         # with the file's own problems, not after them: every problem in one report
         _already_present(read, table, cast(pd.DataFrame, before)) if appending else (),
     )
-    if problems:
+    if problems or incoming.cap.echo_rows:  # rows set aside (``ProblemCap.echo``) are not read as checked either
         if read_of_failed is not None:  # what did read: whose records the rows of later tables may name
             read_of_failed[table.name] = read.frame
         return in_reading_order(problems, incoming.sheet_names)

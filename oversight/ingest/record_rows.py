@@ -199,7 +199,9 @@ def record_rows(
         filled = [i for i in range(header.row_index + 1, len(rows)) if any(not is_blank(v) for v in rows[i])]
         return [], filled, []
     key_position = next((p for p, c in header.columns.items() if c is table.key), None)
-    header_keys = {header_key(v) for v in header.labels.values()}
+    # the header row's every cell, not only those naming a column: a ledger's 序号 column made its header, repeated
+    # where a second month's table was pasted under the first, a record refused at each of its cells
+    header_keys = {header_key(v) for v in (*header.labels.values(), *rows[header.row_index]) if not is_blank(v)}
     spellings = {
         position: {header_key(name) for name in (column.name, column.zh, *column.aliases)}
         for position, column in header.columns.items()

@@ -465,24 +465,27 @@ def read_sheets(
     return read, cap.since(start)
 
 
-def read_source(source: Source, table: Table, context: Context | None = None, checked: bool = True) -> TableRead:
-    """The table's rows from one file (path or upload); raises ``ValidationError`` listing every problem."""
+def read_source(
+    source: Source, table: Table, context: Context | None = None, checked: bool = True, cap: ProblemCap | None = None
+) -> TableRead:
+    """The table's rows from one file (path or upload); raises ``ValidationError`` listing every problem. ``cap``:
+    the file's bound on its problems, for a caller that reads the rows it set aside (``ProblemCap.echo``)."""
     context = context or Context()
     file = source_name(source)
     sheets = load_sheets(source, checked)
     found, problems = locate_tables(sheets, file, table)
     if problems:
         raise ValidationError(problems)
-    read, problems = read_sheets(sheets, found[table.name], table, context, file)
+    read, problems = read_sheets(sheets, found[table.name], table, context, file, cap)
     if problems:
         raise ValidationError(problems)
     return read
 
 
-def read_table(path: Path, table: Table, context: Context | None = None) -> pd.DataFrame:
+def read_table(path: Path, table: Table, context: Context | None = None, cap: ProblemCap | None = None) -> pd.DataFrame:
     """The table's rows from ``path``, typed and normalised; raises ``ValidationError`` listing every problem.
 
     In a workbook with several sheets, every sheet whose header is this
     table's is read, and their rows are taken together.
     """
-    return read_source(Path(path), table, context, checked=False).frame
+    return read_source(Path(path), table, context, checked=False, cap=cap).frame

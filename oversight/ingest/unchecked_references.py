@@ -10,7 +10,7 @@ hold either is a fault of its own, and keeps its file, sheet, row and column.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import pandas as pd
@@ -23,7 +23,9 @@ from oversight.ingest.problems import Problem
 UNCHECKED = "error.references_unchecked"
 # the same, where the failed file's records are not known: the rows refer to records the data lack, maybe its
 UNCHECKED_UNREAD = "error.references_unchecked_unread"
-NOTES = (UNCHECKED, UNCHECKED_UNREAD)
+# the same, of a table of the data folder itself that failed to read (no import: nothing was imported with it)
+UNCHECKED_IN_FOLDER = "error.references_unchecked_in_folder"
+NOTES = (UNCHECKED, UNCHECKED_UNREAD, UNCHECKED_IN_FOLDER)
 # What a row says wrong of another table: a unit not registered, an issue that does not exist or is another unit's
 REFERENCE_PROBLEMS = {"units": {"error.unit_unknown"}, "issues": {"error.ref_unknown", "error.ref_other_unit"}}
 # The ways a unit is named in a row (its id, names, short names) and an issue (its id)
@@ -57,24 +59,50 @@ def failed_table(table: Table, file: str, frame: pd.DataFrame | None) -> FailedT
     return FailedTable(file, frozenset(names))
 
 
-def set_aside(problems: list[Problem], table: str, file: str, failed: Mapping[str, FailedTable]) -> list[Problem]:
-    """``problems`` of ``table`` read from ``file`` without those that only echo a failed table of the import, and
-    a line for each such table saying how many of its references could not be checked."""
+def _echoes(problem: Problem, dependency: str, names: frozenset[object] | None) -> bool:
+    return problem.message_key in REFERENCE_PROBLEMS[dependency] and (
+        names is None or id_key(str(problem.params.get("value", ""))) in names
+    )
+
+
+def echo_test(table: str, failed: Mapping[str, FailedTable]) -> Callable[[Problem], str | None] | None:
+    """For a ``ProblemCap`` reading ``table``: the failed table a problem only echoes, or None (None: no table
+    ``table`` refers to has failed)."""
+    watched = [
+        (dependency, failed[dependency].names)
+        for dependency in table_cache.DEPENDENCIES[table]
+        if dependency in failed and dependency in REFERENCE_PROBLEMS
+    ]
+    if not watched:
+        return None
+
+    def echo(problem: Problem) -> str | None:
+        return next((dependency for dependency, names in watched if _echoes(problem, dependency, names)), None)
+
+    return echo
+
+
+def set_aside(
+    problems: list[Problem],
+    table: str,
+    file: str,
+    failed: Mapping[str, FailedTable],
+    echo_rows: Mapping[str, set[tuple[str | None, int | None]]] | None = None,
+    in_folder: bool = False,
+) -> list[Problem]:
+    """``problems`` of ``table`` read from ``file`` without those that only echo a failed table, and a line for each
+    such table saying how many of its rows' references could not be checked: those among ``problems`` and those
+    its ``ProblemCap`` counted (``echo_rows``). ``in_folder``: the failed tables are the data folder's own."""
     kept, notes = list(problems), []
     for dependency in table_cache.DEPENDENCIES[table]:
         if dependency not in failed or dependency not in REFERENCE_PROBLEMS:
             continue
         names = failed[dependency].names
-        echoes = [
-            problem
-            for problem in kept
-            if problem.message_key in REFERENCE_PROBLEMS[dependency]
-            and (names is None or id_key(str(problem.params.get("value", ""))) in names)
-        ]
-        if echoes:
+        echoes = [problem for problem in kept if _echoes(problem, dependency, names)]
+        rows = {(problem.sheet, problem.row) for problem in echoes} | (echo_rows or {}).get(dependency, set())
+        if rows:
             kept = [problem for problem in kept if problem not in echoes]
-            rows = len({(problem.sheet, problem.row) for problem in echoes})
-            params = {"count": rows, "table": TABLES[dependency].zh, "source": failed[dependency].file}
-            key = UNCHECKED if names is not None else UNCHECKED_UNREAD
+            params = {"count": len(rows), "table": TABLES[dependency].zh, "source": failed[dependency].file}
+            key = UNCHECKED_IN_FOLDER if in_folder else UNCHECKED if names is not None else UNCHECKED_UNREAD
             notes.append(Problem(file=file, message_key=key, params=params))
     return kept + notes

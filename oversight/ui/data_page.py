@@ -15,7 +15,7 @@ from oversight.auth import audit, roles
 from oversight.contract import schema as contract_schema
 from oversight.core import i18n, safe_text
 from oversight.core.numbers import grouped
-from oversight.ui import grid, session_guard, sign_in
+from oversight.ui import grid, partial_runs, session_guard, sign_in
 from oversight.ui.page import Page, open_store
 
 if TYPE_CHECKING:
@@ -265,10 +265,22 @@ _UNDONE_KEY = "data.undone"  # the undo's message, shown after the page reruns w
 _UNDO_CONFIRMED_KEY = "data.undo_confirmed"  # the import the admin's click confirmed, as the popover named it
 
 
+# How often the open page looks at the history again. Another admin's import (or one by the command line) left the
+# page listing the history before it, its 撤销 naming an import no longer the last, until something else reran it.
+HISTORY_REFRESH_S = 30
+
+
 def history_section(page: Page) -> None:
+    st.subheader(page.t("data.ui.history_heading"), anchor=False)
+    _history(page)
+
+
+@partial_runs.fragment_every(HISTORY_REFRESH_S)
+def _history(page: Page) -> None:
+    """The history and its undo; rerun on its own, it reruns the whole page where the data changed since the page's
+    run (``partial_runs``), so the import section's counts and every figure follow the history it lists."""
     from oversight.ingest import import_history, import_report
 
-    st.subheader(page.t("data.ui.history_heading"), anchor=False)
     _say_outcome(_UNDONE_KEY)
     entries = import_history.list_history(Path(page.folder))
     if entries.damaged:

@@ -58,6 +58,16 @@ def fragment(body: Body) -> Body:
     return st.fragment(signed_in_first(body))
 
 
+def fragment_every(seconds: float) -> Callable[[Body], Body]:
+    """``fragment`` that also reruns on its own every ``seconds``: a part that shows what others change (the import
+    history), so that it reruns the page where the data changed, and checks the sign-in, with no click."""
+
+    def make(body: Body) -> Body:
+        return st.fragment(signed_in_first(body), run_every=seconds)
+
+    return make
+
+
 def dialog(title: str, **options: Any) -> Callable[[Body], Body]:
     """``st.dialog(title, ...)`` with the sign-in check first: a dialog reruns on its own as a fragment does."""
 

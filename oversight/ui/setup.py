@@ -341,15 +341,17 @@ def _recover_interrupted_import(folder: Path, account: roles.Account) -> None:
         st.warning(i18n.t("data.ui.recovered", lang, id=rolled_back))
 
 
-def _repair_page(folder: str, account: roles.Account, error: ingest.ValidationError) -> None:
-    """The Data page for an admin when the folder does not load: the problems, then import and undo to repair."""
+def _repair_page(folder: str, fingerprint: str, account: roles.Account, error: ingest.ValidationError) -> None:
+    """The Data page for an admin when the folder does not load: the problems, then import and undo to repair.
+    ``fingerprint``: the folder's as this run read it, so that the history, rerunning on its own, reruns the page only
+    where the folder changed since (given none, it found it "changed" on every rerun, and reran the page forever)."""
     lang = session.session_language()
     st.title(i18n.t("nav.data", lang), anchor=False)
     st.error(i18n.t("data.ui.broken_folder", lang))
     st.code(error.render(lang), language=None, wrap_lines=True)  # the file and its fix, read whole on a phone
     # the repair page reads no data: no filter and no span, only the import section that can mend the folder
     no_units = pd.DataFrame(columns=["unit_id", "name_zh", "name_en"])
-    page = Page(lang, None, None, folder, "", no_units, account)  # type: ignore[arg-type]
+    page = Page(lang, None, None, folder, fingerprint, no_units, account)  # type: ignore[arg-type]
     data_page.import_section(page)
     data_page.history_section(page)
     st.stop()
@@ -381,7 +383,7 @@ def setup_page(page_id: str) -> Page:
         span, units = cached_span(folder, fingerprint)
     except ingest.ValidationError as error:
         if page_id == "data" and roles.can_import(account):
-            _repair_page(folder, account, error)  # undo or import to repair; stops the page
+            _repair_page(folder, fingerprint, account, error)  # undo or import to repair; stops the page
         _show_data_error(error, account)
     # a unit account is offered, and can ask the URL for, its own units only
     every_unit = span.unit_ids
