@@ -52,11 +52,21 @@ CLI_LOCK_TIMEOUT_S = 120.0
 
 
 def _run_import(args: argparse.Namespace) -> int:
+    if _no_data_folder(args.lang):
+        return 1
+    committed: list = []
+    try:
+        return _import(args, committed)
+    except KeyboardInterrupt:
+        if committed:  # made, and interrupted while saying so: main's plain "interrupted"
+            raise
+        return _interrupted("data.cli.import.interrupted", args.lang)
+
+
+def _import(args: argparse.Namespace, committed: list) -> int:
     from oversight.data import store
     from oversight.ingest import commit, folder_lock, import_plan, import_report
 
-    if _no_data_folder(args.lang):
-        return 1
     admin = _admin_for_data_change(args, "import")
     if admin is None:
         return options.REFUSED
@@ -76,6 +86,7 @@ def _run_import(args: argparse.Namespace) -> int:
         entry = commit.apply_import(
             plan, user=account.username, before_commit=lambda entry: _audit_data_change("import", account, entry)
         )
+        committed.append(entry)
     _remember_accounts(users_path)
     print(i18n.t("data.report.imported", args.lang, id=entry.id))
     return 0
@@ -140,17 +151,19 @@ def _run_undo(args: argparse.Namespace) -> int:
 
     if _no_data_folder(args.lang):
         return 1
-    admin = _admin_for_data_change(args, "undo")
-    if admin is None:
-        return options.REFUSED
-    account, users_path = admin
     try:
+        admin = _admin_for_data_change(args, "undo")
+        if admin is None:
+            return options.REFUSED
+        account, users_path = admin
         entry = commit.undo_last(
             user=account.username, before_commit=lambda entry: _audit_data_change("undo", account, entry)
         )
     except ingest.ValidationError as error:
         stderr.say(error.render(args.lang).strip(), args.lang)
         return 1
+    except KeyboardInterrupt:
+        return _interrupted("data.cli.undo.interrupted", args.lang)
     _remember_accounts(users_path)
     print(i18n.t("data.report.undone", args.lang, id=entry.id, undoes=entry.undoes))
     return 0
@@ -227,6 +240,22 @@ def _template_out_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
+def _interrupted(key: str, lang: str) -> int:
+    """Ctrl+C during an import or undo (at its password prompt, waiting for the folder, checking or writing): said in a
+    sentence, status 130. A commit interrupted between its files puts them back before the interrupt reaches here; one
+    interrupted while putting them back (Ctrl+C twice) is put back now, before the sentence says the folder is as it
+    was. Before, the command ended silently, 130 (3 at the password prompt, "refused", as if the password was wrong)."""
+    from oversight.data import store
+    from oversight.ingest import folder_lock
+
+    folder = store.data_dir()
+    folder_lock.recover_if_interrupted(folder)
+    if folder_lock.needs_recovery(folder):  # another command holds the folder: its next change puts it back first
+        key = "data.cli.interrupted_not_restored"
+    stderr.interrupted(i18n.t(key, lang), lang)
+    return options.INTERRUPTED
+
+
 def _no_data_folder(lang: str) -> bool:
     """Whether ``OVERSIGHT_DATA_DIR`` is not a folder (saying so on stderr): checked before anything is locked,
     read or asked, so that a typo is named and no folder is made."""
@@ -275,7 +304,8 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
     except ValueError as error:  # no terminal to ask at: said, not a silent exit 3
         stderr.say(str(error), args.lang)
         return None
-    except (EOFError, KeyboardInterrupt):
+    except EOFError:  # Ctrl+D at the prompt: refused, said (Ctrl+C goes on up, to the command's "interrupted")
+        stderr.interrupted(i18n.t("auth.cli.no_password_given", args.lang), args.lang)
         return None
     result = login.sign_in(args.user, password, path=path)
     if not result.ok or result.account is None:

@@ -13,6 +13,7 @@ from oversight.contract.schema import TABLES
 from oversight.core import i18n
 
 REFUSED = 3  # exit status: sign-in failed, not an admin, unreadable users file
+INTERRUPTED = 130  # exit status: Ctrl+C (as a shell counts a program SIGINT ended: 128 + 2)
 
 
 def table_options(parser: argparse.ArgumentParser, mode_help: str | None = None) -> None:

@@ -77,3 +77,21 @@ def say(text: str, lang: str | None = None, stream: TextIO | None = None) -> Non
 def is_finished(line: str, lang: str) -> bool:
     """Whether a line written to standard error keeps the rule (for the tests that read what a command printed)."""
     return _ended(line, lang) == line.rstrip()
+
+
+def speaking() -> str:
+    """The command's language as ``speak`` last set it."""
+    return _SPEAKING.get()
+
+
+def interrupted(text: str, lang: str | None = None) -> None:
+    """``text`` said after Ctrl+C, on a line of its own: at a terminal the interrupt leaves the cursor where it was,
+    after the password prompt or the terminal's ``^C``, and the sentence went on that line (or only an empty line
+    was printed)."""
+    try:
+        at_terminal = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        at_terminal = False
+    if at_terminal:
+        print(file=sys.stderr)
+    say(text, lang)

@@ -70,6 +70,7 @@ def _user_command(args: argparse.Namespace, change) -> int:
     except audit.AuditError as error:
         stderr.say(options.audit_unwritable(error, args.lang), args.lang)
         return 1
+    users = before = None
     try:
         users = accounts.users_file()
         before = _file_bytes(users)  # what a change whose line then fails is taken back to
@@ -77,9 +78,17 @@ def _user_command(args: argparse.Namespace, change) -> int:
     except roles.AccountError as error:
         stderr.say(error.render(args.lang), args.lang)
         return 1
-    except (ValueError, EOFError, KeyboardInterrupt) as error:
+    except ValueError as error:
         stderr.say(str(error), args.lang)
         return 1
+    except (EOFError, KeyboardInterrupt) as error:
+        # Ctrl+C or Ctrl+D at the password prompt said an empty line, exit 1; a change the interrupt caught already
+        # written is taken back (it has no audit line)
+        changed = None if users is None else _file_bytes(users)
+        if users is not None and changed != before:
+            _put_back(accounts, users, before, changed)
+        stderr.interrupted(i18n.t("auth.cli.cancelled", args.lang), args.lang)
+        return options.INTERRUPTED if isinstance(error, KeyboardInterrupt) else 1
     if action is None:  # asked for what the account already was: nothing changed, nothing to record
         print(message)
         return 0
