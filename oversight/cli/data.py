@@ -28,11 +28,15 @@ def _run_validate(args: argparse.Namespace) -> int:
     from oversight.ingest import import_plan, import_report
 
     plan = import_plan.plan_import(args.files, table=args.table, mode=options.mode(args))
+    refused = _replaces_not_asked_for(plan, args) if plan.ok else []
+    removing = [entry["message"] for entry in refused]
     if args.json:
-        print(json.dumps(plan.as_dict(args.lang), ensure_ascii=False, indent=1, default=str))
+        # the refusal the text's stderr carries, for a script that reads only the JSON ("ok": true alone promised it
+        # an import that `import` with the same arguments refuses)
+        report = {**plan.as_dict(args.lang), "replace_not_asked": refused}
+        print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
     else:
         print(import_report.render_plan(plan, args.lang, checked_only=True))
-    removing = _rows_a_default_replace_removes(plan, args) if plan.ok else []
     if removing:  # what `import` with the same arguments refuses: "检查通过" alone promised an import it would not make
         stderr.say("\n".join([*removing, i18n.t("data.cli.validate.give_the_mode", args.lang)]), args.lang)
     return 0 if plan.ok or (plan.unchanged and not plan.problems) else 1
@@ -93,7 +97,13 @@ def _import(args: argparse.Namespace, committed: list) -> int:
 
 
 def _rows_a_default_replace_removes(plan, args: argparse.Namespace) -> list[str]:  # noqa: ANN001 — an ImportPlan
-    """A line per table whose existing rows a replace would remove when ``--mode`` was not given; none when it was.
+    """A line per table whose existing rows a replace would remove when ``--mode`` was not given; none when it was."""
+    return [entry["message"] for entry in _replaces_not_asked_for(plan, args)]
+
+
+def _replaces_not_asked_for(plan, args: argparse.Namespace) -> list[dict]:  # noqa: ANN001 — an ImportPlan
+    """Each table whose existing rows a replace would remove when ``--mode`` was not given (its name, the rows it
+    removes, None when the ledger does not read whole, and the line saying so); none when it was.
 
     Replacing is the default, and a file of a few new records (the mode forgotten) replaced a table of 573 meetings
     with one, exit 0, no question asked (the Data page says how many rows a replace deletes before its button):
@@ -101,18 +111,17 @@ def _rows_a_default_replace_removes(plan, args: argparse.Namespace) -> list[str]
     read whole: a damaged meetings.xlsx counted as "0 now, removed 0", and a few meetings replaced it, exit 0."""
     if args.mode is not None:
         return []
-    lines = []
+    entries = []
     for name, change in plan.changes.items():
         table = i18n.t(f"data.table.{name}", args.lang)
         if change.unread_before:
-            lines.append(i18n.t("data.cli.import.replace_unread_not_asked", args.lang, table=table))
+            line = i18n.t("data.cli.import.replace_unread_not_asked", args.lang, table=table)
+            entries.append({"table": name, "removed": None, "message": line})
         elif change.removed:
-            lines.append(
-                i18n.t(
-                    "data.cli.import.replace_not_asked", args.lang, table=table, removed=grouped(len(change.removed))
-                )
-            )
-    return lines
+            removed = len(change.removed)
+            line = i18n.t("data.cli.import.replace_not_asked", args.lang, table=table, removed=grouped(removed))
+            entries.append({"table": name, "removed": removed, "message": line})
+    return entries
 
 
 def add_history(commands) -> None:
