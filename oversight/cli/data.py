@@ -27,6 +27,10 @@ def add_validate(commands) -> None:
 def _run_validate(args: argparse.Namespace) -> int:
     from oversight.ingest import import_plan, import_report
 
+    unreadable = options.data_folder_unreadable(args.lang)  # (one not there is a problem of the check, below)
+    if unreadable is not None:
+        stderr.say(unreadable, args.lang)
+        return 1
     plan = import_plan.plan_import(args.files, table=args.table, mode=options.mode(args))
     refused = _replaces_not_asked_for(plan, args) if plan.ok else []
     removing = [entry["message"] for entry in refused]
