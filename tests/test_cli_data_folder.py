@@ -186,14 +186,15 @@ def test_an_unexpected_failure_is_one_sentence_without_a_traceback(tmp_path, com
 
 
 ENCODING = (
-    "the terminal's character encoding (ascii) cannot show this text; set PYTHONIOENCODING=utf-8 or a UTF-8 locale "
+    "The terminal's character encoding (ascii) cannot show this text; set PYTHONIOENCODING=utf-8 or a UTF-8 locale "
     "(LANG=C.UTF-8) and try again.\n"
 )
 
 
 @pytest.mark.parametrize("argv", [["history"], ["--help"]])
 def test_a_terminal_that_cannot_show_chinese_is_told_so_in_english(tmp_path, argv):
-    """PYTHONIOENCODING=ascii: history printed a traceback (UnicodeEncodeError), then its sentence as \\uXXXX escapes."""
+    """PYTHONIOENCODING=ascii: history printed a traceback (UnicodeEncodeError), then its sentence as \\uXXXX escapes;
+    then the sentence alone, opened in lower case ("the terminal's …"): a line of its own opens as a sentence."""
     folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data", ignore=shutil.ignore_patterns(".*"))
     result = _run(*argv, OVERSIGHT_DATA_DIR=str(folder), PYTHONIOENCODING="ascii")
     assert (result.returncode, result.stderr) == (2, ENCODING)

@@ -263,3 +263,29 @@ def test_ctrl_d_at_the_admins_password_prompt_says_so(paths, tmp_path, monkeypat
     assert main(["import", str(_new_meeting(tmp_path)), "--mode", "append", "--user", "chief", "--lang", lang]) == 3
     assert capsys.readouterr().err == said + "\n"
     assert hash_tree(folder) == before
+
+
+def test_ctrl_c_on_a_terminal_that_cannot_show_chinese_is_said_in_english(paths, tmp_path):
+    """PYTHONIOENCODING=ascii: the interrupt's sentence could not be printed, and that failure, inside the handler of
+    the interrupt, came out as a traceback. ``undo`` prints nothing before it writes."""
+    folder, env = paths
+    files = [
+        str(_corrected(folder, tmp_path, "meetings", 5, 130)),
+        str(_corrected(folder, tmp_path, "issues", 6, "。")),
+    ]
+    assert main(["import", *files, "--mode", "replace"]) == 0
+    before = hash_tree(folder)
+    done = subprocess.run(
+        [PYTHON, "-c", _CTRL_C_AFTER_THE_FIRST_FILE, "undo"],
+        env={**env, "PYTHONIOENCODING": "ascii"},
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=WAIT_S,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert (done.returncode, done.stderr) == (
+        130,
+        "The undo was interrupted: no import was undone, and the data folder is as it was.\n",
+    )
+    assert hash_tree(folder) == before

@@ -265,7 +265,7 @@ def _interrupted(key: str, lang: str) -> int:
     folder_lock.recover_if_interrupted(folder)
     if folder_lock.needs_recovery(folder):  # another command holds the folder: its next change puts it back first
         key = "data.cli.interrupted_not_restored"
-    stderr.interrupted(i18n.t(key, lang), lang)
+    stderr.interrupted(key, lang)
     return options.INTERRUPTED
 
 
@@ -318,7 +318,7 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
         stderr.say(str(error), args.lang)
         return None
     except EOFError:  # Ctrl+D at the prompt: refused, said (Ctrl+C goes on up, to the command's "interrupted")
-        stderr.interrupted(i18n.t("auth.cli.no_password_given", args.lang), args.lang)
+        stderr.interrupted("auth.cli.no_password_given", args.lang)
         return None
     result = login.sign_in(args.user, password, path=path)
     if not result.ok or result.account is None:

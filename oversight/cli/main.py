@@ -79,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return _main(arguments, lang)
     except KeyboardInterrupt:  # Ctrl+C anywhere a command has no sentence of its own for it: one, and 130
-        stderr.interrupted(i18n.t("cli.interrupted", stderr.speaking()))
+        stderr.interrupted("cli.interrupted")
         return options.INTERRUPTED
 
 
@@ -163,4 +163,4 @@ def _say(text: str, key: str, encoding: str, lang: str) -> None:
         text.encode(stream_encoding)
     except (UnicodeEncodeError, LookupError):
         text, lang = i18n.t(key, "en", encoding=encoding), "en"
-    stderr.say(text, lang)
+    stderr.say(i18n.sentence_start(text), lang)  # a line of its own: "the terminal's …" opened in lower case

@@ -79,19 +79,23 @@ def is_finished(line: str, lang: str) -> bool:
     return _ended(line, lang) == line.rstrip()
 
 
-def speaking() -> str:
-    """The command's language as ``speak`` last set it."""
-    return _SPEAKING.get()
+def interrupted(key: str, lang: str | None = None) -> None:
+    """The sentence ``key`` said after Ctrl+C, on a line of its own: at a terminal the interrupt leaves the cursor where
+    it was, after the password prompt or the terminal's ``^C``, and the sentence went on that line (or only an empty
+    line was printed). In English where the terminal cannot show Chinese (``PYTHONIOENCODING=ascii``): the sentence
+    failing to print raised again, inside the interrupt's handler, with a traceback."""
+    from oversight.core import i18n
 
-
-def interrupted(text: str, lang: str | None = None) -> None:
-    """``text`` said after Ctrl+C, on a line of its own: at a terminal the interrupt leaves the cursor where it was,
-    after the password prompt or the terminal's ``^C``, and the sentence went on that line (or only an empty line
-    was printed)."""
+    lang = lang or _SPEAKING.get()
     try:
         at_terminal = sys.stderr.isatty()
     except (AttributeError, ValueError):
         at_terminal = False
+    text = i18n.t(key, lang)
+    try:
+        text.encode(getattr(sys.stderr, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        text, lang = i18n.t(key, "en"), "en"
     if at_terminal:
         print(file=sys.stderr)
     say(text, lang)

@@ -87,7 +87,7 @@ def _user_command(args: argparse.Namespace, change) -> int:
         changed = None if users is None else _file_bytes(users)
         if users is not None and changed != before:
             _put_back(accounts, users, before, changed)
-        stderr.interrupted(i18n.t("auth.cli.cancelled", args.lang), args.lang)
+        stderr.interrupted("auth.cli.cancelled", args.lang)
         return options.INTERRUPTED if isinstance(error, KeyboardInterrupt) else 1
     if action is None:  # asked for what the account already was: nothing changed, nothing to record
         print(message)
