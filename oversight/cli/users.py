@@ -89,6 +89,17 @@ def _user_command(args: argparse.Namespace, change) -> int:
             _put_back(accounts, users, before, changed)
         stderr.interrupted("auth.cli.cancelled", args.lang)
         return options.INTERRUPTED if isinstance(error, KeyboardInterrupt) else 1
+    except OSError as error:
+        # the users file or its folder cannot be written (read-only, a folder by that name, a full disk): said
+        # 处理失败（FileNotFoundError），数据未作任何改动, exit 2, naming neither the file nor why
+        from oversight.ingest.problems import shown_text
+
+        path = users if users is not None else error.filename
+        reason = options.write_problem(error, args.lang)
+        stderr.say(
+            i18n.t("auth.cli.users_file_unwritable", args.lang, path=shown_text(str(path)), reason=reason), args.lang
+        )
+        return 1
     if action is None:  # asked for what the account already was: nothing changed, nothing to record
         print(message)
         return 0
