@@ -289,3 +289,34 @@ def test_ctrl_c_on_a_terminal_that_cannot_show_chinese_is_said_in_english(paths,
         "The undo was interrupted: no import was undone, and the data folder is as it was.\n",
     )
     assert hash_tree(folder) == before
+
+
+_SIGNAL_AFTER_THE_FIRST_FILE = _CTRL_C_AFTER_THE_FIRST_FILE.replace(
+    "signal.SIGINT)", "getattr(signal, os.environ['THE_SIGNAL']))"
+)
+
+
+@pytest.mark.parametrize(("name", "status"), [("SIGHUP", 129), ("SIGTERM", 143)])
+def test_a_terminal_closed_mid_import_leaves_the_folder_as_it_was(paths, tmp_path, name, status):
+    """The clerk closes the terminal window (SIGHUP), or the machine shuts down (SIGTERM), after the import has
+    replaced the first of its two ledgers: Python ended at once, the folder half-written (the first ledger new, the
+    second old, the journal and temporary files beside them) until a later command put it back. Now the commit puts
+    it back before the process ends, with the shell's status for that signal."""
+    folder, env = paths
+    files = [
+        str(_corrected(folder, tmp_path, "meetings", 5, 130)),
+        str(_corrected(folder, tmp_path, "issues", 6, "。")),
+    ]
+    before = hash_tree(folder)
+    done = subprocess.run(
+        [PYTHON, "-c", _SIGNAL_AFTER_THE_FIRST_FILE, "import", *files, "--mode", "replace"],
+        env={**env, "THE_SIGNAL": name},
+        capture_output=True,
+        text=True,
+        timeout=WAIT_S,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    assert (done.returncode, done.stderr) == (status, "导入已中断，未导入任何数据，数据文件夹未作改动。\n")
+    assert hash_tree(folder) == before
+    # no journal, temporary file or history entry left beside the ledgers (the Parquet cache is the reading's own)
+    assert sorted(path.name for path in folder.iterdir() if path.name.startswith(".")) == [".cache", ".oversight.lock"]

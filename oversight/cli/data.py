@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from oversight import config
-from oversight.cli import options, stderr
+from oversight.cli import options, stderr, stop_signals
 from oversight.cli.usage_language import help_text, path_argument
 from oversight.contract.schema import TABLES
 from oversight.core import i18n
@@ -64,11 +64,12 @@ def _run_import(args: argparse.Namespace) -> int:
         return 1
     committed: list = []
     try:
-        return _import(args, committed)
-    except KeyboardInterrupt:
+        with stop_signals.as_interrupt():
+            return _import(args, committed)
+    except KeyboardInterrupt as interrupt:
         if committed:  # made, and interrupted while saying so: main's plain "interrupted"
             raise
-        return _interrupted("data.cli.import.interrupted", args.lang)
+        return _interrupted("data.cli.import.interrupted", args.lang, interrupt)
 
 
 def _import(args: argparse.Namespace, committed: list) -> int:
@@ -165,18 +166,19 @@ def _run_undo(args: argparse.Namespace) -> int:
     if _no_data_folder(args.lang):
         return 1
     try:
-        admin = _admin_for_data_change(args, "undo")
-        if admin is None:
-            return options.REFUSED
-        account, users_path = admin
-        entry = commit.undo_last(
-            user=account.username, before_commit=lambda entry: _audit_data_change("undo", account, entry)
-        )
+        with stop_signals.as_interrupt():
+            admin = _admin_for_data_change(args, "undo")
+            if admin is None:
+                return options.REFUSED
+            account, users_path = admin
+            entry = commit.undo_last(
+                user=account.username, before_commit=lambda entry: _audit_data_change("undo", account, entry)
+            )
     except ingest.ValidationError as error:
         stderr.say(error.render(args.lang).strip(), args.lang)
         return 1
-    except KeyboardInterrupt:
-        return _interrupted("data.cli.undo.interrupted", args.lang)
+    except KeyboardInterrupt as interrupt:
+        return _interrupted("data.cli.undo.interrupted", args.lang, interrupt)
     _remember_accounts(users_path)
     print(i18n.t("data.report.undone", args.lang, id=entry.id, undoes=entry.undoes))
     return 0
@@ -253,9 +255,9 @@ def _template_out_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _interrupted(key: str, lang: str) -> int:
-    """Ctrl+C during an import or undo (at its password prompt, waiting for the folder, checking or writing): said in a
-    sentence, status 130. A commit interrupted between its files puts them back before the interrupt reaches here; one
+def _interrupted(key: str, lang: str, interrupt: KeyboardInterrupt) -> int:
+    """Ctrl+C during an import or undo (at its password prompt, waiting for the folder, checking or writing), or the
+    terminal closed or the process told to stop (``stop_signals``): said in a sentence, status 130 (129, 143). A commit interrupted between its files puts them back before the interrupt reaches here; one
     interrupted while putting them back (Ctrl+C twice) is put back now, before the sentence says the folder is as it
     was. Before, the command ended silently, 130 (3 at the password prompt, "refused", as if the password was wrong)."""
     from oversight.data import store
@@ -266,7 +268,7 @@ def _interrupted(key: str, lang: str) -> int:
     if folder_lock.needs_recovery(folder):  # another command holds the folder: its next change puts it back first
         key = "data.cli.interrupted_not_restored"
     stderr.interrupted(key, lang)
-    return options.INTERRUPTED
+    return stop_signals.exit_status(interrupt)
 
 
 def _no_data_folder(lang: str) -> bool:

@@ -96,6 +96,9 @@ def interrupted(key: str, lang: str | None = None) -> None:
         text.encode(getattr(sys.stderr, "encoding", None) or "utf-8")
     except (UnicodeEncodeError, LookupError):
         text, lang = i18n.t(key, "en"), "en"
-    if at_terminal:
-        print(file=sys.stderr)
-    say(text, lang)
+    try:
+        if at_terminal:
+            print(file=sys.stderr)
+        say(text, lang)
+    except OSError:  # the terminal is gone (a window closed: SIGHUP): nobody is there to read it
+        pass
