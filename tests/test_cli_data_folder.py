@@ -186,14 +186,15 @@ def test_an_unexpected_failure_is_one_sentence_without_a_traceback(tmp_path, com
 
 
 ENCODING = (
-    "the terminal's character encoding (ascii) cannot show this text; set PYTHONIOENCODING=utf-8 or a UTF-8 locale "
+    "The terminal's character encoding (ascii) cannot show this text; set PYTHONIOENCODING=utf-8 or a UTF-8 locale "
     "(LANG=C.UTF-8) and try again.\n"
 )
 
 
 @pytest.mark.parametrize("argv", [["history"], ["--help"]])
 def test_a_terminal_that_cannot_show_chinese_is_told_so_in_english(tmp_path, argv):
-    """PYTHONIOENCODING=ascii: history printed a traceback (UnicodeEncodeError), then its sentence as \\uXXXX escapes."""
+    """PYTHONIOENCODING=ascii: history printed a traceback (UnicodeEncodeError), then its sentence as \\uXXXX escapes;
+    then the sentence alone, opened in lower case ("the terminal's …"): a line of its own opens as a sentence."""
     folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data", ignore=shutil.ignore_patterns(".*"))
     result = _run(*argv, OVERSIGHT_DATA_DIR=str(folder), PYTHONIOENCODING="ascii")
     assert (result.returncode, result.stderr) == (2, ENCODING)
@@ -218,3 +219,50 @@ def test_the_pages_and_the_checks_name_a_file_as_a_file(tmp_path, lang):
     plan = import_plan.plan_import([Path(MEETINGS)], folder=missing, table="meetings", mode="append")
     assert [problem.message(lang) for problem in plan.problems] == [MISSING[lang].format(folder=missing)]
     assert not missing.exists() and a_file.read_text(encoding="utf-8") == "x\n"
+
+
+UNREADABLE = {
+    "zh": "数据文件夹无法读取（没有读取权限），请管理员检查它的权限：{folder}\n",
+    "en": "The data folder cannot be read (no permission); an administrator should check its permissions: {folder}\n",
+}
+
+
+def _as_someone_the_folder_refuses() -> list[str]:
+    """The command's prefix that makes a folder of mode 000 refuse it as it refuses a clerk's account: nothing when
+    the tests run as an ordinary user; as root (whom no mode refuses), a user namespace, where root's files are no
+    longer root's to override (``unshare --user``)."""
+    return ["unshare", "--user"] if os.geteuid() == 0 else []
+
+
+@pytest.mark.parametrize(
+    ("command", "lang"),
+    [("history", "zh"), ("validate", "en"), ("import", "zh"), ("undo", "en"), ("alerts", "zh"), ("brief", "en")],
+)
+def test_a_data_folder_that_cannot_be_read_is_named_as_such(tmp_path, command, lang):
+    """A data folder the account may not read (mode 000, a share mounted for another account): ``history``,
+    ``validate`` and ``alerts`` said 数据文件夹不可写入……数据未作任何改动, exit 2, of a folder they only read, a change
+    none makes, no folder named. Now the folder is named as unreadable, exit 1 (a problem of the data folder)."""
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+    (tmp_path / "conf").mkdir()
+    args = {**COMMANDS, "validate": ["validate", MEETINGS]}[command]
+    env = dict(
+        os.environ,
+        PYTHONPATH=str(ROOT),
+        OVERSIGHT_DATA_DIR=str(folder),
+        XDG_CONFIG_HOME=str(tmp_path / "conf"),
+        OVERSIGHT_AUDIT_LOG=str(tmp_path / "conf" / "audit.jsonl"),
+    )
+    env.pop("OVERSIGHT_USERS_FILE", None)
+    env.pop("OVERSIGHT_DEBUG", None)
+    folder.chmod(0)
+    try:
+        done = subprocess.run(
+            [*_as_someone_the_folder_refuses(), sys.executable, "-m", "oversight", *args, "--lang", lang],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        folder.chmod(0o755)
+    assert (done.returncode, done.stdout, done.stderr) == (1, "", UNREADABLE[lang].format(folder=folder))

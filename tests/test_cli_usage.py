@@ -35,7 +35,7 @@ def test_a_missing_value_is_told_in_chinese(capsys):
 @pytest.mark.parametrize(
     ("argv", "last_line"),
     [
-        (["brief", "--bogus"], "python -m oversight：错误：无法识别的参数：--bogus"),  # no 。 to copy with it
+        (["brief", "--bogus"], "python -m oversight brief：错误：无法识别的参数：--bogus"),  # no 。 to copy with it
         (
             ["validate", "--mode", "x", "f.xlsx"],
             "python -m oversight validate：错误：参数 --mode：“x”不是可选的值（可选：replace、append）。",
@@ -51,6 +51,73 @@ def test_a_missing_value_is_told_in_chinese(capsys):
 )
 def test_usage_mistakes_are_told_in_chinese(capsys, argv, last_line):
     assert usage_error(capsys, *argv).splitlines()[-1] == last_line
+
+
+@pytest.mark.parametrize(
+    ("argv", "usage", "last_line"),
+    [
+        (["undo", "now"], "用法：python -m oversight undo ", "python -m oversight undo：错误：无法识别的参数：now"),
+        (
+            ["validate", "f.xlsx", "--tabel", "issues"],
+            "用法：python -m oversight validate ",
+            "python -m oversight validate：错误：无法识别的参数：--tabel issues（是否要写 --table？）",
+        ),
+        (
+            ["user", "add", "x", "--role", "admin", "--pasword-stdin"],
+            "用法：python -m oversight user add ",
+            "python -m oversight user add：错误：无法识别的参数：--pasword-stdin（是否要写 --password-stdin？）",
+        ),
+        (
+            ["import", "f.xlsx", "--lang", "en", "--mdoe=append"],
+            "usage: python -m oversight import ",
+            "python -m oversight import: error: unrecognized arguments: --mdoe=append (did you mean --mode?)",
+        ),
+    ],
+)
+def test_words_left_over_are_told_under_the_commands_own_usage(capsys, argv, usage, last_line):
+    """``undo now``, ``validate f.xlsx --tabel issues``: refused under the whole tool's usage (python -m oversight
+    [-h] [--lang …] {sample,validate,…}), which shows neither --table nor the command's options, and with no word of
+    the option meant. Now under the command's usage, a misspelled option with the one it is close to."""
+    err = usage_error(capsys, *argv)
+    assert err.startswith(usage)
+    assert err.splitlines()[-1] == last_line
+
+
+@pytest.mark.parametrize(
+    ("argv", "last_line"),
+    [
+        (
+            ["validate", "f.xlsx", "—table", "issues"],
+            "python -m oversight validate：错误：参数 FILE：“—table”像是选项，但开头的短横不是英文的“-”（中文输入法常打成"
+            "破折号）；请写 --table",
+        ),
+        (
+            ["import", "--lang", "en", "f.xlsx", "－－mode", "append"],
+            "python -m oversight import: error: argument FILE: “－－mode” looks like an option, but its dashes are not "
+            "the keyboard's hyphen-minus “-” (as a word processor or a Chinese input method types them); write --mode",
+        ),
+        (
+            ["brief", "--out", "—format=pdf"],
+            "python -m oversight brief：错误：参数 --out：“—format=pdf”像是选项，但开头的短横不是英文的“-”（中文输入法常打成"
+            "破折号）；请写 --format",
+        ),
+    ],
+)
+def test_an_option_typed_with_a_chinese_dash_is_named(capsys, argv, last_line):
+    """``validate f.xlsx —table issues`` (a Chinese input method's dash): read as two more files, 找不到文件“—table”
+    and 找不到文件“issues”, exit 1; the clerk saw no word of the option. Now it is named, with the dashes to type."""
+    assert usage_error(capsys, *argv).splitlines()[-1] == last_line
+
+
+def test_a_file_whose_name_opens_with_a_dash_is_still_a_file(tmp_path, monkeypatch):
+    """Only a word that is no file and reads as an option is refused: —x.xlsx is a file's name, and an existing file
+    named —table is read as one."""
+    from oversight.cli.usage_language import path_argument
+
+    assert path_argument("—x.xlsx") == Path("—x.xlsx")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "—table").write_text("x", encoding="utf-8")
+    assert path_argument("—table") == Path("—table")
 
 
 def test_english_when_asked_for(capsys):

@@ -555,3 +555,56 @@ def test_the_last_enabled_admin_cannot_be_removed_either(monkeypatch, capsys, ad
     assert add(monkeypatch, "deputy", "--role", "admin") == 0
     assert main(["user", "remove", "boss"]) == 0
     assert [r.username for r in accounts.list_records() if r.role == "admin"] == ["deputy"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "账号文件无法写入（这是一个文件夹），账号未作改动；请管理员检查：{path}\n"),
+        (
+            "en",
+            "The users file cannot be written (it is a folder); no account was changed. An administrator should check: {path}\n",
+        ),
+    ],
+)
+def test_a_users_file_that_is_a_folder_is_named(private_paths, monkeypatch, capsys, lang, said):
+    """OVERSIGHT_USERS_FILE naming a folder: ``user add`` said 处理失败（IsADirectoryError），数据未作任何改动, exit 2."""
+    folder = private_paths / "conf" / "users.d"
+    folder.mkdir(parents=True)
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(folder))
+    argv = ["user", "add", "li.ming", "--role", "leader", "--no-password", "--email", "li@example.gov", "--lang", lang]
+    assert main(argv) == 1
+    assert capsys.readouterr() == ("", said.format(path=folder))
+    assert list(folder.iterdir()) == []
+
+
+def test_a_users_folder_that_is_read_only_is_named(private_paths):
+    """The users file's folder read-only to the admin's account (a real mode 555; as root, in a user namespace, where
+    root's files are no longer root's to override): ``user disable`` said 处理失败（FileNotFoundError），数据未作任何改动,
+    exit 2. Now the file and why, exit 1, and the file as it was."""
+    import os
+    import subprocess
+    import sys
+
+    users = private_paths / "accounts" / "users.toml"  # the audit log stays writable, in conf/
+    users.parent.mkdir(parents=True)
+    users.write_text('[users.chief]\nrole = "admin"\npassword_hash = ""\n', encoding="utf-8")
+    before = users.read_bytes()
+    env = {**os.environ, "PYTHONPATH": str(config.PROJECT_ROOT), "OVERSIGHT_USERS_FILE": str(users)}
+    env.pop("OVERSIGHT_DEBUG", None)
+    users.parent.chmod(0o555)
+    try:
+        done = subprocess.run(
+            [*(["unshare", "--user"] if os.geteuid() == 0 else []), sys.executable, "-m", "oversight"]
+            + ["user", "disable", "chief"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        users.parent.chmod(0o755)
+    assert (done.returncode, done.stdout) == (1, "")
+    assert done.stderr.startswith("账号文件无法写入（")
+    assert done.stderr.endswith(f"），账号未作改动；请管理员检查：{users}\n")
+    assert users.read_bytes() == before

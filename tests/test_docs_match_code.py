@@ -241,7 +241,7 @@ def test_exit_statuses_are_the_ones_docs_list():
     table = _table_rows(heading + DOCS["ALERTS.md"].split(heading, 1)[1].split("\n\n", 1)[0])
     documented = {int(row[0]) for row in table if row[0].isdigit()}
     used = {schedule.OK, schedule.INPUT_PROBLEM, 2, schedule.REFUSED, schedule.PUSH_FAILED}
-    used |= {schedule.NO_RENDERER, schedule.MAY_HAVE_SENT, options.REFUSED}
+    used |= {schedule.NO_RENDERER, schedule.MAY_HAVE_SENT, options.REFUSED, options.INTERRUPTED}
     assert documented == used
 
 

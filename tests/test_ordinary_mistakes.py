@@ -137,6 +137,25 @@ def test_import_without_a_mode_does_not_replace_away_the_tables_rows(
     assert list(checked_folder.read_folder(data_folder)["meetings"]["meeting_id"]) == ["HY2021-0801"]
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "会议：替换整表将删除现有记录 573 行（文件中没有它们）"),
+        ("en", "Meetings: replacing the whole table would remove 573 existing rows (the file does not hold them)"),
+    ],
+)
+def test_validate_json_carries_the_replace_that_import_would_refuse(data_folder, tmp_path, capsys, lang, said):
+    """``validate --json`` of a file of one new meeting, --mode forgotten: the text said on stderr that ``import``
+    would refuse to replace 573 meetings away; the JSON, all a script reads, said "ok": true and nothing more."""
+    new = write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0801")]})
+    assert main(["validate", str(new), "--json", "--lang", lang]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["ok"] is True
+    assert report["replace_not_asked"] == [{"table": "meetings", "removed": 573, "message": said}]
+    assert main(["validate", str(new), "--json", "--mode", "append"]) == 0  # the mode given: nothing to refuse
+    assert json.loads(capsys.readouterr().out)["replace_not_asked"] == []
+
+
 def test_a_file_whose_name_is_not_utf8_imports(data_folder, tmp_path, monkeypatch):
     """A file unzipped from a GBK archive keeps bytes in its name that are not UTF-8: the import's history entry
     could not be written ("处理失败（UnicodeEncodeError）") after its check had passed."""

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from oversight import config
-from oversight.cli import options, stderr
+from oversight.cli import options, stderr, stop_signals
 from oversight.cli.usage_language import help_text, path_argument
 from oversight.contract.schema import TABLES
 from oversight.core import i18n
@@ -27,12 +27,20 @@ def add_validate(commands) -> None:
 def _run_validate(args: argparse.Namespace) -> int:
     from oversight.ingest import import_plan, import_report
 
+    unreadable = options.data_folder_unreadable(args.lang)  # (one not there is a problem of the check, below)
+    if unreadable is not None:
+        stderr.say(unreadable, args.lang)
+        return 1
     plan = import_plan.plan_import(args.files, table=args.table, mode=options.mode(args))
+    refused = _replaces_not_asked_for(plan, args) if plan.ok else []
+    removing = [entry["message"] for entry in refused]
     if args.json:
-        print(json.dumps(plan.as_dict(args.lang), ensure_ascii=False, indent=1, default=str))
+        # the refusal the text's stderr carries, for a script that reads only the JSON ("ok": true alone promised it
+        # an import that `import` with the same arguments refuses)
+        report = {**plan.as_dict(args.lang), "replace_not_asked": refused}
+        print(json.dumps(report, ensure_ascii=False, indent=1, default=str))
     else:
         print(import_report.render_plan(plan, args.lang, checked_only=True))
-    removing = _rows_a_default_replace_removes(plan, args) if plan.ok else []
     if removing:  # what `import` with the same arguments refuses: "检查通过" alone promised an import it would not make
         stderr.say("\n".join([*removing, i18n.t("data.cli.validate.give_the_mode", args.lang)]), args.lang)
     return 0 if plan.ok or (plan.unchanged and not plan.problems) else 1
@@ -52,11 +60,22 @@ CLI_LOCK_TIMEOUT_S = 120.0
 
 
 def _run_import(args: argparse.Namespace) -> int:
+    if _no_data_folder(args.lang):
+        return 1
+    committed: list = []
+    try:
+        with stop_signals.as_interrupt():
+            return _import(args, committed)
+    except KeyboardInterrupt as interrupt:
+        if committed:  # made, and interrupted while saying so: main's plain "interrupted"
+            raise
+        return _interrupted("data.cli.import.interrupted", args.lang, interrupt)
+
+
+def _import(args: argparse.Namespace, committed: list) -> int:
     from oversight.data import store
     from oversight.ingest import commit, folder_lock, import_plan, import_report
 
-    if _no_data_folder(args.lang):
-        return 1
     admin = _admin_for_data_change(args, "import")
     if admin is None:
         return options.REFUSED
@@ -76,13 +95,20 @@ def _run_import(args: argparse.Namespace) -> int:
         entry = commit.apply_import(
             plan, user=account.username, before_commit=lambda entry: _audit_data_change("import", account, entry)
         )
+        committed.append(entry)
     _remember_accounts(users_path)
     print(i18n.t("data.report.imported", args.lang, id=entry.id))
     return 0
 
 
 def _rows_a_default_replace_removes(plan, args: argparse.Namespace) -> list[str]:  # noqa: ANN001 — an ImportPlan
-    """A line per table whose existing rows a replace would remove when ``--mode`` was not given; none when it was.
+    """A line per table whose existing rows a replace would remove when ``--mode`` was not given; none when it was."""
+    return [entry["message"] for entry in _replaces_not_asked_for(plan, args)]
+
+
+def _replaces_not_asked_for(plan, args: argparse.Namespace) -> list[dict]:  # noqa: ANN001 — an ImportPlan
+    """Each table whose existing rows a replace would remove when ``--mode`` was not given (its name, the rows it
+    removes, None when the ledger does not read whole, and the line saying so); none when it was.
 
     Replacing is the default, and a file of a few new records (the mode forgotten) replaced a table of 573 meetings
     with one, exit 0, no question asked (the Data page says how many rows a replace deletes before its button):
@@ -90,18 +116,17 @@ def _rows_a_default_replace_removes(plan, args: argparse.Namespace) -> list[str]
     read whole: a damaged meetings.xlsx counted as "0 now, removed 0", and a few meetings replaced it, exit 0."""
     if args.mode is not None:
         return []
-    lines = []
+    entries = []
     for name, change in plan.changes.items():
         table = i18n.t(f"data.table.{name}", args.lang)
         if change.unread_before:
-            lines.append(i18n.t("data.cli.import.replace_unread_not_asked", args.lang, table=table))
+            line = i18n.t("data.cli.import.replace_unread_not_asked", args.lang, table=table)
+            entries.append({"table": name, "removed": None, "message": line})
         elif change.removed:
-            lines.append(
-                i18n.t(
-                    "data.cli.import.replace_not_asked", args.lang, table=table, removed=grouped(len(change.removed))
-                )
-            )
-    return lines
+            removed = len(change.removed)
+            line = i18n.t("data.cli.import.replace_not_asked", args.lang, table=table, removed=grouped(removed))
+            entries.append({"table": name, "removed": removed, "message": line})
+    return entries
 
 
 def add_history(commands) -> None:
@@ -140,17 +165,20 @@ def _run_undo(args: argparse.Namespace) -> int:
 
     if _no_data_folder(args.lang):
         return 1
-    admin = _admin_for_data_change(args, "undo")
-    if admin is None:
-        return options.REFUSED
-    account, users_path = admin
     try:
-        entry = commit.undo_last(
-            user=account.username, before_commit=lambda entry: _audit_data_change("undo", account, entry)
-        )
+        with stop_signals.as_interrupt():
+            admin = _admin_for_data_change(args, "undo")
+            if admin is None:
+                return options.REFUSED
+            account, users_path = admin
+            entry = commit.undo_last(
+                user=account.username, before_commit=lambda entry: _audit_data_change("undo", account, entry)
+            )
     except ingest.ValidationError as error:
         stderr.say(error.render(args.lang).strip(), args.lang)
         return 1
+    except KeyboardInterrupt as interrupt:
+        return _interrupted("data.cli.undo.interrupted", args.lang, interrupt)
     _remember_accounts(users_path)
     print(i18n.t("data.report.undone", args.lang, id=entry.id, undoes=entry.undoes))
     return 0
@@ -227,6 +255,22 @@ def _template_out_problem(args: argparse.Namespace) -> str | None:
     return None
 
 
+def _interrupted(key: str, lang: str, interrupt: KeyboardInterrupt) -> int:
+    """Ctrl+C during an import or undo (at its password prompt, waiting for the folder, checking or writing), or the
+    terminal closed or the process told to stop (``stop_signals``): said in a sentence, status 130 (129, 143). A commit interrupted between its files puts them back before the interrupt reaches here; one
+    interrupted while putting them back (Ctrl+C twice) is put back now, before the sentence says the folder is as it
+    was. Before, the command ended silently, 130 (3 at the password prompt, "refused", as if the password was wrong)."""
+    from oversight.data import store
+    from oversight.ingest import folder_lock
+
+    folder = store.data_dir()
+    folder_lock.recover_if_interrupted(folder)
+    if folder_lock.needs_recovery(folder):  # another command holds the folder: its next change puts it back first
+        key = "data.cli.interrupted_not_restored"
+    stderr.interrupted(key, lang)
+    return stop_signals.exit_status(interrupt)
+
+
 def _no_data_folder(lang: str) -> bool:
     """Whether ``OVERSIGHT_DATA_DIR`` is not a folder (saying so on stderr): checked before anything is locked,
     read or asked, so that a typo is named and no folder is made."""
@@ -275,7 +319,8 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
     except ValueError as error:  # no terminal to ask at: said, not a silent exit 3
         stderr.say(str(error), args.lang)
         return None
-    except (EOFError, KeyboardInterrupt):
+    except EOFError:  # Ctrl+D at the prompt: refused, said (Ctrl+C goes on up, to the command's "interrupted")
+        stderr.interrupted("auth.cli.no_password_given", args.lang)
         return None
     result = login.sign_in(args.user, password, path=path)
     if not result.ok or result.account is None:

@@ -24,8 +24,9 @@ password; imports, undos and account changes go to the audit log. Passwords
 are read from a prompt or, with ``--password-stdin``, from the first line of
 standard input, never from the command line. Exit status: 0 done, 1 the input
 has problems, 2 bad usage or an unexpected failure, 3 refused (sign-in failed,
-not an admin, unreadable users file); ``brief`` and ``alerts`` add 4, 5 and 6
-(docs/ALERTS.md's table, checked by tests/test_docs_match_code.py).
+not an admin, unreadable users file), 130 interrupted (Ctrl+C; an import, undo
+or account change interrupted is not made); ``brief`` and ``alerts`` add 4, 5
+and 6 (docs/ALERTS.md's table, checked by tests/test_docs_match_code.py).
 """
 
 from __future__ import annotations
@@ -73,8 +74,17 @@ def _quiet_logging() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     arguments = sys.argv[1:] if argv is None else argv
-    _quiet_logging()
     lang = usage_language.requested_language(arguments)
+    stderr.speak(lang)
+    try:
+        return _main(arguments, lang)
+    except KeyboardInterrupt:  # Ctrl+C anywhere a command has no sentence of its own for it: one, and 130
+        stderr.interrupted("cli.interrupted")
+        return options.INTERRUPTED
+
+
+def _main(arguments: list[str], lang: str) -> int:
+    _quiet_logging()
     try:
         with usage_language.speaking(lang):
             args = build_parser().parse_args(arguments)
@@ -95,8 +105,6 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     except Exception as error:  # noqa: BLE001 — every failure becomes a sentence, never a traceback
         return _report_failure(error, getattr(args, "lang", None) or lang)
-    except KeyboardInterrupt:
-        return 130
 
 
 def _report_failure(error: Exception, lang: str) -> int:
@@ -155,4 +163,4 @@ def _say(text: str, key: str, encoding: str, lang: str) -> None:
         text.encode(stream_encoding)
     except (UnicodeEncodeError, LookupError):
         text, lang = i18n.t(key, "en", encoding=encoding), "en"
-    stderr.say(text, lang)
+    stderr.say(i18n.sentence_start(text), lang)  # a line of its own: "the terminal's …" opened in lower case

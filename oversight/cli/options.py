@@ -13,6 +13,7 @@ from oversight.contract.schema import TABLES
 from oversight.core import i18n
 
 REFUSED = 3  # exit status: sign-in failed, not an admin, unreadable users file
+INTERRUPTED = 130  # exit status: Ctrl+C (as a shell counts a program SIGINT ended: 128 + 2)
 
 
 def table_options(parser: argparse.ArgumentParser, mode_help: str | None = None) -> None:
@@ -92,9 +93,34 @@ def data_folder_problem(lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
     try:
         problem = not_a_folder(store.data_dir())
     except OSError:
-        return None  # a folder that cannot be looked at (no permission): the command says what it meets
+        problem = None  # a folder that cannot be looked at (no permission): said below
+    if problem is None:
+        return data_folder_unreadable(lang)
     # a line on its own on stderr: its reason opens it ("the data folder does not exist: …" read as half a line)
-    return None if problem is None else i18n.sentence_start(problem.message(lang))
+    return i18n.sentence_start(problem.message(lang))
+
+
+def data_folder_unreadable(lang: str = i18n.DEFAULT_LANGUAGE) -> str | None:
+    """Why the data folder cannot be read (no permission to list it or to open what is in it), in a sentence naming
+    it; None when it can, or is not there (``data_folder_problem`` says that).
+
+    ``history``, ``validate`` and ``alerts`` of such a folder said 数据文件夹不可写入……数据未作任何改动, exit 2: a
+    folder they only read, a change none of them makes, and no folder named."""
+    import os
+
+    from oversight.data import store
+    from oversight.ingest.problems import shown_text
+
+    folder = str(store.data_dir())
+    try:
+        with os.scandir(folder) as entries:  # listing it needs its read permission
+            next(entries, None)
+        os.stat(os.path.join(folder, "."))  # opening what is in it, its search (x) permission
+    except PermissionError:
+        return i18n.t("cli.data_folder_unreadable", lang, folder=shown_text(folder))
+    except OSError:
+        return None
+    return None
 
 
 def read_password(args: argparse.Namespace, confirm: bool = False) -> str:

@@ -113,6 +113,9 @@ def _setup(args: argparse.Namespace, command: str):
             REFUSED,
             i18n.t("alerts.cli.as_differs", lang, asked=shown_text(asked), account=shown_text(settings.account)),
         )
+    unreadable = options.data_folder_unreadable(lang)  # before the folder's note of its accounts is read from it
+    if unreadable is not None:
+        raise _Stop(INPUT_PROBLEM, unreadable)
     try:
         account = run_as.account_for(args.run_as or settings.account, command)
     except roles.AccountError as error:

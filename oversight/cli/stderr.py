@@ -77,3 +77,28 @@ def say(text: str, lang: str | None = None, stream: TextIO | None = None) -> Non
 def is_finished(line: str, lang: str) -> bool:
     """Whether a line written to standard error keeps the rule (for the tests that read what a command printed)."""
     return _ended(line, lang) == line.rstrip()
+
+
+def interrupted(key: str, lang: str | None = None) -> None:
+    """The sentence ``key`` said after Ctrl+C, on a line of its own: at a terminal the interrupt leaves the cursor where
+    it was, after the password prompt or the terminal's ``^C``, and the sentence went on that line (or only an empty
+    line was printed). In English where the terminal cannot show Chinese (``PYTHONIOENCODING=ascii``): the sentence
+    failing to print raised again, inside the interrupt's handler, with a traceback."""
+    from oversight.core import i18n
+
+    lang = lang or _SPEAKING.get()
+    try:
+        at_terminal = sys.stderr.isatty()
+    except (AttributeError, ValueError):
+        at_terminal = False
+    text = i18n.t(key, lang)
+    try:
+        text.encode(getattr(sys.stderr, "encoding", None) or "utf-8")
+    except (UnicodeEncodeError, LookupError):
+        text, lang = i18n.t(key, "en"), "en"
+    try:
+        if at_terminal:
+            print(file=sys.stderr)
+        say(text, lang)
+    except OSError:  # the terminal is gone (a window closed: SIGHUP): nobody is there to read it
+        pass

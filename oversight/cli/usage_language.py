@@ -103,7 +103,30 @@ def path_argument(text: str) -> Path:
     six ledgers, exit 0. Used as ``type=`` while the parser reads (``speaking``), so it speaks the line's language."""
     if not text.strip():
         raise argparse.ArgumentTypeError(i18n.t("cli.argparse.empty_path", _SPOKEN.get()))
+    option = _option_typed_with_other_dashes(text)
+    if option is not None and not Path(text).exists():
+        raise argparse.ArgumentTypeError(
+            i18n.t("cli.argparse.not_ascii_dashes", _SPOKEN.get(), typed=text, option=option)
+        )
     return Path(text)
+
+
+# what a Chinese input method or a word processor makes of "--": a dash, a full-width hyphen-minus, a hyphen
+_OTHER_DASHES = re.compile(
+    r"^[\u2010-\u2015\u2212\ufe58\ufe63\uff0d-]*[\u2010-\u2015\u2212\ufe58\ufe63\uff0d][\u2010-\u2015\u2212\ufe58\ufe63\uff0d-]*(?=[A-Za-z])"
+)
+
+
+def _option_typed_with_other_dashes(text: str) -> str | None:
+    """``--table`` when ``text`` is ``—table`` or ``－－table`` (an option typed with a dash that is not "-"); None for
+    any other text. ``validate f.xlsx —table issues`` looked for the files “—table” and “issues”: 找不到文件“—table”."""
+    match = _OTHER_DASHES.match(text)
+    if match is None:
+        return None
+    name = text[match.end() :].split("=", 1)[0]
+    if re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", name) is None:  # —x.xlsx: a file's name, odd as it is
+        return None
+    return f"--{name}" if len(name) > 1 else f"-{name}"
 
 
 @contextmanager
@@ -206,6 +229,23 @@ class HelpFormatter(argparse.HelpFormatter):
         return "\n".join(indent + line for line in wrap(text, width - len(indent)))
 
 
+_COMMAND_PARSER = "_command_parser"
+
+
+def _close_option(parser: argparse.ArgumentParser, extras: Sequence[str]) -> str | None:
+    """The option of ``parser`` closest to the first left-over word that reads as an option (``--tabel``, ``--mdoe``,
+    ``--table=issue`` for ``--table``), None when none is close."""
+    import difflib
+
+    options = [option for action in parser._actions for option in action.option_strings if option.startswith("--")]
+    for word in extras:
+        if word.startswith("--"):
+            close = difflib.get_close_matches(word.split("=", 1)[0], options, n=1, cutoff=0.75)
+            if close:
+                return close[0]
+    return None
+
+
 class Parser(argparse.ArgumentParser):
     """The command line's parser: ``HelpFormatter`` for it and, through ``add_subparsers`` (which makes every
     subcommand's parser of the same class), for each subcommand."""
@@ -213,6 +253,25 @@ class Parser(argparse.ArgumentParser):
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(**kwargs)
+        # the command's own parser, for its words left over: each subcommand's default replaces the one above it
+        self.set_defaults(**{_COMMAND_PARSER: self})
+
+    def parse_args(self, args: Sequence[str] | None = None, namespace: Any = None) -> argparse.Namespace:  # type: ignore[override]
+        """argparse's ``parse_args``, with the words no option or argument took said under the usage of the command
+        they were given to, a misspelled option with the option it is close to: ``undo now`` and ``validate f.xlsx
+        --tabel issues`` were refused under the whole tool's usage, which does not show --table, and no hint."""
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            parser = getattr(parsed, _COMMAND_PARSER, self)
+            lang = _SPOKEN.get()
+            message = i18n.t("cli.argparse.unrecognized", lang) % " ".join(extras)
+            close = _close_option(parser, extras)
+            if close is not None:
+                message += i18n.t("cli.argparse.did_you_mean", lang, option=close)
+            parser.error(message)
+        if hasattr(parsed, _COMMAND_PARSER):
+            delattr(parsed, _COMMAND_PARSER)
+        return parsed
 
     def error(self, message: str) -> NoReturn:
         """A mistake on the command line, under the usage: its sentence ended as every line on stderr is

@@ -70,6 +70,7 @@ def _user_command(args: argparse.Namespace, change) -> int:
     except audit.AuditError as error:
         stderr.say(options.audit_unwritable(error, args.lang), args.lang)
         return 1
+    users = before = None
     try:
         users = accounts.users_file()
         before = _file_bytes(users)  # what a change whose line then fails is taken back to
@@ -77,8 +78,27 @@ def _user_command(args: argparse.Namespace, change) -> int:
     except roles.AccountError as error:
         stderr.say(error.render(args.lang), args.lang)
         return 1
-    except (ValueError, EOFError, KeyboardInterrupt) as error:
+    except ValueError as error:
         stderr.say(str(error), args.lang)
+        return 1
+    except (EOFError, KeyboardInterrupt) as error:
+        # Ctrl+C or Ctrl+D at the password prompt said an empty line, exit 1; a change the interrupt caught already
+        # written is taken back (it has no audit line)
+        changed = None if users is None else _file_bytes(users)
+        if users is not None and changed != before:
+            _put_back(accounts, users, before, changed)
+        stderr.interrupted("auth.cli.cancelled", args.lang)
+        return options.INTERRUPTED if isinstance(error, KeyboardInterrupt) else 1
+    except OSError as error:
+        # the users file or its folder cannot be written (read-only, a folder by that name, a full disk): said
+        # 处理失败（FileNotFoundError），数据未作任何改动, exit 2, naming neither the file nor why
+        from oversight.ingest.problems import shown_text
+
+        path = users if users is not None else error.filename
+        reason = options.write_problem(error, args.lang)
+        stderr.say(
+            i18n.t("auth.cli.users_file_unwritable", args.lang, path=shown_text(str(path)), reason=reason), args.lang
+        )
         return 1
     if action is None:  # asked for what the account already was: nothing changed, nothing to record
         print(message)
