@@ -251,3 +251,23 @@ def test_the_overview_says_what_changed_since_last_quarter():
     assert text.count("\n- ") == 4 and "- 新指出问题 " in text and "- 会议数量 " in text
     english = run_page(query={"lang": "en"})
     assert any(as_read(m.value).startswith("**2020 Q4 against the quarter before**") for m in english.markdown)
+
+
+@pytest.mark.parametrize(
+    ("lang", "start"),
+    [
+        ("zh", "**预警（截至2020年12月31日）**\u3000逾期未整改 6个 · "),
+        ("en", "**Alerts (as of 31 December 2020)**: 6 overdue · "),
+    ],
+)
+def test_the_alert_strips_heading_leads_into_its_items_in_the_pages_language(lang, start):
+    """The strip joined its heading and items with an ideographic space (U+3000) in both languages: an English page
+    read "Alerts (as of 31 December 2020)\u30006 overdue", a Chinese gap in an English line, copied as such. English
+    now takes a colon; Chinese keeps its full-width space."""
+    at = run_page(query={"lang": lang})
+    heading = start.split("**")[1]
+    strip = next(
+        as_read(m.value).replace("\\", "") for m in at.markdown if heading in as_read(m.value).replace("\\", "")
+    )
+    assert strip.startswith(start)
+    assert (lang == "zh") == ("\u3000" in strip)

@@ -433,9 +433,14 @@ def alert_strip(page: Page) -> None:
     )
     with st.container(border=True, key="alert_strip"):
         parts = strip.parts(page.lang) if not strip.empty else [page.t("alerts.strip.none")]
+        # heading and items joined as the language joins them: a full-width space in Chinese, a colon in English
+        # (the ideographic space was in both: "Alerts (as of 31 December 2020)　6 overdue")
         st.markdown(
-            f"**{_wrapped(strip.heading(page.lang))}**　"
-            + safe_text.ITEM_SEPARATOR.join(_wrapped(part) for part in parts)
+            page.t(
+                "alerts.strip.line",
+                heading=f"**{_wrapped(strip.heading(page.lang))}**",
+                items=safe_text.ITEM_SEPARATOR.join(_wrapped(part) for part in parts),
+            )
         )
         if (strip.overdue or strip.due_soon) and roles.can_open_page(page.account, "issues"):
             st.page_link(

@@ -27,6 +27,7 @@ from oversight.ui import (
     backend_base,
     bare_start,
     compressed_static,
+    first_paint,
     frame_guard,
     metrics_guard,
     offline,
@@ -57,6 +58,7 @@ def main(argv: list[str] | None = None) -> None:
     remembered_sign_in.install_middleware()
     backend_base.install_middleware()
     page_locale.install_middleware()
+    first_paint.install_middleware()
     warm.start()
     account_watch.start()
     compressed_static.install()

@@ -326,6 +326,15 @@ def _streamlit_words_js(lang: str) -> str:
     )
 
 
+@functools.cache
+def _download_failed_js(lang: str) -> str:
+    """The page's own note of a download that made no file, kept until read (assets/download_failed.js): Streamlit's
+    line under the button goes after five seconds."""
+    words = {"message": i18n.t("streamlit.download_failed", lang), "close": i18n.t("streamlit.close", lang)}
+    script = (config.ASSET_DIR / "download_failed.js").read_text(encoding="utf-8")
+    return script.replace("__DOWNLOAD_FAILED_WORDS__", _script_literal(words))
+
+
 def _script_literal(value: object) -> str:
     """``value`` as JSON to write inside a ``<script>``: no less-than sign that could end it or look like markup."""
     return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
@@ -372,7 +381,7 @@ def setup_page(page_id: str) -> Page:
     # our own file, no data in it: marks the page light or dark for app.css's chart colours; and names the page's
     # language on the root element (Streamlit leaves <html lang="en">: a screen reader read 指出问题 as English)
     st.html(
-        f"<script>{_page_language_js(lang)}{_scheme_js()}{_streamlit_words_js(lang)}</script>",
+        f"<script>{_page_language_js(lang)}{_scheme_js()}{_streamlit_words_js(lang)}{_download_failed_js(lang)}</script>",
         unsafe_allow_javascript=True,
     )
     account = sign_in.signed_in_account(page_id)
