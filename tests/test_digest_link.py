@@ -75,6 +75,10 @@ def test_a_digest_of_20_november_links_to_its_day_and_the_page_says_its_days_ove
     [
         ({"from": "2020Q4", "to": "2020Q4", "day": "2020-11-31"}, ("day=2020-11-31",), ()),  # not a day
         ({"from": "2020Q4", "to": "2020Q4", "day": "20 November"}, ("day=20 November",), ()),
+        # forms date.fromisoformat reads but no link writes and README does not name: not read as 20 November
+        ({"from": "2020Q4", "to": "2020Q4", "day": "20201120"}, ("day=20201120",), ()),
+        ({"from": "2020Q4", "to": "2020Q4", "day": "2020-W47-5"}, ("day=2020-W47-5",), ()),
+        ({"from": "2020Q4", "to": "2020Q4", "day": "٢٠٢٠-١١-٢٠"}, ("day=٢٠٢٠-١١-٢٠",), ()),
         ({"from": "2020Q3", "to": "2020Q4", "day": "2020-08-14"}, (), ("day=2020-08-14",)),  # not of the last quarter
         ({"from": "2020Q4", "to": "2021Q2", "day": "2021-05-01"}, (), ("day=2021-05-01",)),  # its quarter was moved
     ],

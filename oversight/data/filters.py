@@ -20,6 +20,9 @@ Reach = Literal["not_begun", "to_date", "whole"]
 # ASCII digits only: \d took any script's (٢٠٢٠Q1 read as 2020Q1) where nothing else of the app does. Full-width digits
 # and Q, as a Chinese input method types them in a link (２０２０Ｑ１), are read as their ASCII ones first.
 _QUARTER_TEXT = re.compile(r"^\s*([0-9]{4})\s*[Qq]\s*([1-4])\s*$")
+# a link's day= as README writes it, YYYY-MM-DD in ASCII digits: date.fromisoformat alone also reads 20201120 and
+# 2020-W47-5, forms no link of ours writes and a reader would not recognise as the day named back to them
+_LINK_DAY_TEXT = re.compile(r"^\s*([0-9]{4})-([0-9]{2})-([0-9]{2})\s*$")
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｑｑ", "0123456789Qq")
 # The years a quarter can be written for: "0000Q1" matched the pattern and then failed as a date (year 0)
 FIRST_YEAR, LAST_YEAR = 1900, 2999
@@ -434,18 +437,22 @@ def _link_day(values: list[str], end: Quarter) -> tuple[date | None, list[str], 
     if not values:
         return None, [], []
     written, repeated = values[0], [f"day={value}" for value in values[1:]]
-    try:
-        day = date.fromisoformat(written.strip())
-    except ValueError:
-        return None, [f"day={written}"], repeated
-    if not end.first_day <= day <= end.last_day:
+    day = _link_date(written)
+    if day is None or not end.first_day <= day <= end.last_day:
         return None, [f"day={written}"], repeated
     return (day if day < end.last_day else None), [], repeated
 
 
-def _is_a_date(text: str) -> bool:
+def _link_date(text: str) -> date | None:
+    """``text`` as a ``YYYY-MM-DD`` day, or None where it is not one (2020-02-30 included)."""
+    found = _LINK_DAY_TEXT.match(text)
+    if found is None:
+        return None
     try:
-        date.fromisoformat(text.strip())
+        return date(*(int(part) for part in found.groups()))
     except ValueError:
-        return False
-    return True
+        return None
+
+
+def _is_a_date(text: str) -> bool:
+    return _link_date(text) is not None
