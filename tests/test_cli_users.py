@@ -608,3 +608,31 @@ def test_a_users_folder_that_is_read_only_is_named(private_paths):
     assert done.stderr.startswith("账号文件无法写入（")
     assert done.stderr.endswith(f"），账号未作改动；请管理员检查：{users}\n")
     assert users.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "lang, folder_said, bytes_said",
+    [
+        ("zh", "账号文件 {path} 无法读取：这是一个文件夹。\n", "账号文件 {path} 无法读取：不是 UTF-8 编码的文本。\n"),
+        (
+            "en",
+            "The users file {path} cannot be read: it is a folder.\n",
+            "The users file {path} cannot be read: it is not UTF-8 text.\n",
+        ),
+    ],
+)
+def test_a_users_file_that_cannot_be_read_is_said_why_in_the_users_language(
+    private_paths, monkeypatch, capsys, lang, folder_said, bytes_said
+):
+    """``user list`` on a users file that is a folder, or not UTF-8: the sentence carried Python's own English
+    ("[Errno 21] Is a directory: '…'", "'utf-8' codec can't decode byte 0xff …") inside the Chinese."""
+    folder = private_paths / "conf" / "users.d"
+    folder.mkdir(parents=True)
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(folder))
+    assert main(["user", "list", "--lang", lang]) == 1
+    assert capsys.readouterr() == ("", folder_said.format(path=folder))
+    not_text = private_paths / "conf" / "users.toml"
+    not_text.write_bytes(b"\xff\xfe[users]\n")
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(not_text))
+    assert main(["user", "list", "--lang", lang]) == 1
+    assert capsys.readouterr() == ("", bytes_said.format(path=not_text))

@@ -177,8 +177,8 @@ def load_users(path: Path | None = None) -> dict[str, UserRecord]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return {}
-    except (OSError, UnicodeDecodeError) as error:
-        raise AccountError("auth.error.users_file_invalid", path=path, detail=str(error)) from error
+    except (OSError, UnicodeDecodeError) as error:  # said in the reader's language by AccountError.render
+        raise AccountError("auth.error.users_file_invalid", path=path, detail=error) from error
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

@@ -27,10 +27,17 @@ class AccountError(ValueError):
         self.params = params
 
     def render(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
-        # a tuple (the unknown units, the roles to choose from) is listed in the reader's punctuation
-        return i18n.t(
-            self.key, lang, **{k: i18n.listed(v, lang) if isinstance(v, tuple) else v for k, v in self.params.items()}
-        )
+        return i18n.t(self.key, lang, **{name: _said(value, lang) for name, value in self.params.items()})
+
+
+def _said(value: object, lang: str) -> object:
+    # a tuple (the unknown units, the roles to choose from) is listed in the reader's punctuation; a file's read error
+    # in the reader's words, not Python's English
+    if isinstance(value, tuple):
+        return i18n.listed(value, lang)
+    if isinstance(value, (OSError, UnicodeDecodeError)):
+        return i18n.read_problem(value, lang)
+    return value
 
 
 @dataclass(frozen=True)

@@ -325,6 +325,17 @@ _WRITE_PROBLEMS = {
 }
 
 
+def read_problem(error: OSError | UnicodeDecodeError, lang: str = DEFAULT_LANGUAGE) -> str:
+    """Why a file could not be read, in ``lang``: 没有读取权限, 这是一个文件夹, 不是 UTF-8 编码的文本 (else the system's
+    error code). Python's own words ("[Errno 21] Is a directory: '…'") are English inside a Chinese sentence."""
+    if isinstance(error, UnicodeDecodeError):
+        return t("cli.read_problem.not_utf8", lang)
+    problem = {errno.EACCES: "permission", errno.EPERM: "permission", errno.EISDIR: "is_a_folder"}.get(error.errno or 0)
+    if problem is None:
+        return t("cli.write_problem.other", lang, code=errno.errorcode.get(error.errno or 0, "?"))
+    return t(f"cli.read_problem.{problem}", lang)
+
+
 def write_problem(error: OSError, lang: str = DEFAULT_LANGUAGE) -> str:
     """Why a file could not be written, in ``lang``: 没有写入权限, 磁盘空间不足 … (else the system's error code)."""
     problem = _WRITE_PROBLEMS.get(error.errno or 0)
