@@ -29,6 +29,7 @@ from oversight.ui import (
     compressed_static,
     first_paint,
     frame_guard,
+    kept_downloads,
     metrics_guard,
     offline,
     page_locale,
@@ -51,6 +52,7 @@ def main(argv: list[str] | None = None) -> None:
     offline.install()
     start_output.install()
     session_guard.install()
+    kept_downloads.install()  # a file made on a click is kept until its session's browser has fetched it
     frame_guard.install_middleware()  # first, so outermost: every response of ours and Streamlit's says it
     metrics_guard.install_middleware()
     serve_reconnect.install_middleware()  # before the upload guard: it sees an upload of a session held elsewhere

@@ -20,7 +20,17 @@ from oversight.data.filters import DataSpan
 from oversight.export import marking
 from oversight.ingest import table_files
 from oversight.present import summary
-from oversight.ui import bare_start, data_page, profile, session, session_guard, setup_problems, sidebar, sign_in
+from oversight.ui import (
+    bare_start,
+    data_page,
+    kept_downloads,
+    profile,
+    session,
+    session_guard,
+    setup_problems,
+    sidebar,
+    sign_in,
+)
 from oversight.ui.page import Page, cached_header_only_ledgers, cached_span
 
 
@@ -375,6 +385,7 @@ def setup_page(page_id: str) -> Page:
     # "auto": open on a desktop, closed on a phone, where it would cover the page on load
     st.set_page_config(page_title=title, layout="wide", initial_sidebar_state="auto")
     session_guard.install()  # once per process: uploads and cache clearing as this app allows them
+    kept_downloads.install()  # once per process: a file made on a click is not swept before it is fetched
     bare_start.start()  # a bare `streamlit run app.py`: the warm-up, the stop's wait, once
     session_guard.forget()  # a session may upload only while its page shows the import form (the data page allows)
     st.html(f"<style>{_app_css()}</style>")

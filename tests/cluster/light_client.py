@@ -84,6 +84,7 @@ class LightSession:
     timeout: float = 120.0
     route: str | None = None
     page_script_hash: str = ""
+    session_id: str = ""  # the replica's id of this session, which a download's request must name
     _socket: object = None
     _states: dict[str, WidgetState] = field(default_factory=dict)  # live widgets' values, as the browser holds
     _seen: dict[str, ForwardMsg] = field(default_factory=dict)  # messages by hash, for a ref_hash
@@ -108,14 +109,20 @@ class LightSession:
         return await self.rerun()
 
     def _load_page(self) -> str:
-        """GET the page as a browser's first request; the route cookie nginx sets on it (one per client)."""
-        request = urllib.request.Request(f"{self.base_url}/?{self.query_string}", headers={"Accept": "text/html"})
+        """GET the page as a browser's first request; the route cookie nginx sets on it (one per client), or the
+        one this client was given (``route``) and sent."""
+        headers = {"Accept": "text/html"}
+        if self.route:  # a second tab of the same browser: its cookie sent, the same replica
+            headers["Cookie"] = f"{ROUTE_COOKIE}={self.route}"
+        request = urllib.request.Request(f"{self.base_url}/?{self.query_string}", headers=headers)
         with urllib.request.urlopen(request, timeout=self.timeout) as response:
             response.read()
             for header in response.headers.get_all("Set-Cookie") or []:
                 name, _, rest = header.partition("=")
                 if name.strip() == ROUTE_COOKIE:
                     return rest.split(";", 1)[0]
+        if self.route:
+            return self.route
         raise ProtocolError(f"nginx set no {ROUTE_COOKIE} cookie on the page")
 
     async def close(self) -> None:
@@ -158,6 +165,7 @@ class LightSession:
             if kind == "new_session":
                 self._run = Run()
                 self.page_script_hash = message.new_session.page_script_hash
+                self.session_id = message.new_session.initialize.session_id or self.session_id
             elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
                 self._run.elements[tuple(message.metadata.delta_path)] = message.delta.new_element
             elif kind == "page_info_changed":
@@ -214,6 +222,70 @@ class LightSession:
         state = WidgetState(id=slider.id)
         state.string_array_value.data.extend([slider.options[start], slider.options[end]])
         return await self.rerun(changed=[state])
+
+    async def open_page(self, page_name: str, triggers: Iterable[WidgetState] = ()) -> Run:
+        """Go to another page (``briefing``: its address's path), as the sidebar's link does: a rerun naming the
+        page, with every live widget's state and one-shot ``triggers`` (a button on that page)."""
+        message = BackMsg()
+        client_state = message.rerun_script
+        client_state.query_string = self.query_string
+        client_state.page_name = page_name
+        client_state.widget_states.widgets.extend([*self._states.values(), *triggers])
+        client_state.context_info.timezone = TIMEZONE
+        client_state.context_info.locale = self.locale
+        await self._socket.send(message.SerializeToString())  # type: ignore[attr-defined]
+        return await self._finished()
+
+    async def click_button(self, page_name: str, label: str) -> Run:
+        """Click the button ``label`` of the last run, drawn on the page ``page_name``."""
+        button = self._run.widget("button", label).button
+        return await self.open_page(page_name, [WidgetState(id=button.id, trigger_value=True)])
+
+    async def download(self, label: str) -> bytes:
+        """Click the last run's first 下载 button labelled ``label`` as the browser does: the file is made on
+        demand (``ask_download``), then fetched from the address the replica answers with (``fetch``). A refusal
+        or a 404 raises."""
+        return await asyncio.to_thread(self.fetch, await self.ask_download(label))
+
+    async def ask_download(self, label: str) -> str:
+        """The first half of a download: ask for the file of the last run's first 下载 button labelled ``label``
+        (a ``backend_operation_request`` naming this session); the ``/media/…`` address the replica made it at."""
+        buttons = [e.download_button for e in self._run.of_type("download_button") if e.download_button.label == label]
+        if not buttons:
+            raise ProtocolError(f"no download button labelled {label!r} in the last run")
+        message = BackMsg()
+        request = message.backend_operation_request
+        request.request_id = f"download-{time.monotonic_ns()}"
+        request.session_id = self.session_id
+        request.deferred_file.file_id = buttons[0].deferred_file_id
+        await self._socket.send(message.SerializeToString())  # type: ignore[attr-defined]
+        return await self.made_file_address(request.request_id)
+
+    async def made_file_address(self, request_id: str) -> str:
+        """The ``/media/…`` address the server answered a download's request with (other messages skipped)."""
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            try:
+                data = await asyncio.wait_for(self._socket.recv(), timeout=deadline - time.monotonic())  # type: ignore[attr-defined]
+            except TimeoutError:
+                break
+            message = ForwardMsg()
+            message.ParseFromString(data)
+            if message.WhichOneof("type") == "backend_operation_response":
+                answer = message.backend_operation_response
+                if answer.request_id != request_id:
+                    continue
+                if answer.error_msg:
+                    raise ProtocolError(f"the download was refused: {answer.error_msg}")
+                return answer.deferred_file.url
+        raise ProtocolError(f"no answer to the download within {self.timeout:.0f} s")
+
+    def fetch(self, address: str) -> bytes:
+        """GET a file the replica made (``/media/…``) through nginx, with this client's route cookie."""
+        url = address if address.startswith("http") else f"{self.base_url}{address}"
+        request = urllib.request.Request(url, headers={"Cookie": f"{ROUTE_COOKIE}={self.route}"})
+        with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            return response.read()
 
     def query(self) -> dict[str, list[str]]:
         """The session's address as the server last set it, parsed."""
