@@ -28,9 +28,9 @@ def parsed(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = ingest.read_table
 
-    def counting(path, table, context=None):
+    def counting(path, table, context=None, cap=None):
         calls.append(table.name)
-        return real(path, table, context)
+        return real(path, table, context, cap)
 
     monkeypatch.setattr(sheets, "read_table", counting)
     return calls
