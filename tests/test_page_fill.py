@@ -63,3 +63,12 @@ def test_a_reading_of_several_lines_counts_each_line():
     one = _section(0, _SHORT)
     three = ChartSection(**{**one.__dict__, "takeaway": _READING * 6})  # about 130 squares: three lines
     assert round(page_fill.block_cm(three) - page_fill.block_cm(one), 2) == round(2 * 0.59, 2)
+
+
+def test_the_charts_are_planned_from_where_the_first_page_ends():
+    """Session 36: planned as if the charts began page 2, a one-unit pack's 6 cm first chart under the PDF's lead line
+    left page 2 a third blank. With 20 cm of page 1 used, the short chart goes first, under the lead; the tall one
+    opens page 2."""
+    sections = [_section(0, _TALL), _section(1, _SMALL)]
+    assert _numbers(page_fill.ordered_for_pages(sections, _one_group)) == [0, 1]
+    assert _numbers(page_fill.ordered_for_pages(sections, _one_group, (20.0, 20.0))) == [1, 0]

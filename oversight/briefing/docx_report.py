@@ -16,9 +16,10 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
+from docx.shared import Cm, Length, Pt, RGBColor
 
 from oversight.briefing.office_package import docx_bytes_of, set_core_properties
+from oversight.briefing.page_fill import first_chart_opens_page_two
 from oversight.briefing.report import (
     CJK_BODY,
     CJK_HEADING,
@@ -48,6 +49,11 @@ _PAGE_WIDTH, _PAGE_HEIGHT, _SIDE_MARGIN = Cm(21), Cm(29.7), Cm(2.5)  # A4, what 
 _TOP_BOTTOM_MARGIN = Cm(1.5)
 _HEADER_FOOTER_DISTANCE = Cm(0.8)  # the marking's and the page number's line inside that margin
 _TEXT_WIDTH_CM = 16.0
+# the body's lines 17.6 pt apart, as the PDF sets them (11 pt at 1.6): at 1.5 times the Chinese face's own line height
+# (about 24 pt) the first page ended 2.8 cm lower than the PDF's, so a one-unit pack's first chart stood on the PDF's
+# first page and on the Word report's second, and the one order planned for both left a page of one of them a third
+# blank (page_fill plans from where the first page ends)
+_BODY_LINE = Pt(17.6)
 
 
 def _set_fonts(style_or_run_element, east_asian: str) -> None:
@@ -100,6 +106,10 @@ def _prepare_styles(document) -> None:
         if name.startswith("Heading") or name == "Caption":
             # a heading or a caption never ends a page alone: it moves with the paragraph after it
             style.paragraph_format.keep_with_next = True
+    # a heading 16 pt under the paragraph before it and 4 pt over its own, a paragraph 6 pt over the next (the template
+    # has 24 pt, 0 pt and 10 pt): the first page ended a centimetre lower than the PDF's, under its 6 cm first chart
+    heading = document.styles["Heading 1"].paragraph_format
+    heading.space_before, heading.space_after = Pt(16), Pt(4)
     caption = document.styles["Caption"].paragraph_format
     caption.space_before, caption.space_after = Pt(2), Pt(2)  # close to its picture: two charts fit a page
 
@@ -161,12 +171,13 @@ def _cell_margins(table) -> None:
         properties.append(margins)
 
 
-def _body(document, text: str, report: Report, line_spacing: float = 1.5):
+def _body(document, text: str, report: Report, line_spacing: float | Length = _BODY_LINE):
     paragraph = document.add_paragraph(text)
     # a Chinese paragraph opens two characters in (首行缩进), at the 11 pt body size; an English one does not
     indent_chars = int(report.t("export.report.first_line_indent_chars"))
     paragraph.paragraph_format.first_line_indent = Pt(11 * indent_chars) if indent_chars else None
     paragraph.paragraph_format.line_spacing = line_spacing
+    paragraph.paragraph_format.space_after = Pt(6)
     return paragraph
 
 
@@ -199,6 +210,7 @@ def _charts(document, report: Report) -> None:
     document.add_heading(report.t("export.report.details"), level=1)
     if report.sections:
         _body(document, details_lead(report), report)  # the heading keeps with it, not with the first picture
+    opens_page_two = first_chart_opens_page_two(report, "docx")
     for number, section in enumerate(report.printed_sections, start=1):
         if section.png is not None:
             shape = document.add_picture(
@@ -216,6 +228,8 @@ def _charts(document, report: Report) -> None:
             empty = document.add_paragraph(section.empty_note)
             empty.alignment = WD_ALIGN_PARAGRAPH.CENTER
             empty.paragraph_format.keep_with_next = True
+        if number == 1 and opens_page_two:  # as page_fill planned the order: see first_chart_opens_page_two
+            document.paragraphs[-1].paragraph_format.page_break_before = True
         caption = document.add_paragraph(
             report.t("export.briefing.figure_caption", number=number, title=section.title), style="Caption"
         )

@@ -14,6 +14,7 @@ import re
 from html import escape
 
 from oversight.briefing import pdf_images, pdf_watermark
+from oversight.briefing.page_fill import first_chart_opens_page_two
 from oversight.briefing.report import (
     HTML_FONT_STACK,
     HTML_LATIN_FACE,
@@ -72,6 +73,9 @@ tr { break-inside: avoid; page-break-inside: avoid; }
    line cannot hold it, and wrapped only inside a cell narrower than the name itself (white-space: nowrap ran a
    22-character name of the overdue table over the description beside it) */
 .name { display: inline-block; max-width: 100%; text-indent: 0; }
+/* no margin above it: a page's first figure after a break of the flow has none either, and its 6 pt took a chart off
+   the page */
+figure.opens-page { break-before: page; page-break-before: always; margin-top: 0; }
 .keep-with-next { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
 .watermark { position: fixed; top: 0; left: 0; width: 100%; height: 100%; z-index: -1; overflow: hidden;
   pointer-events: none; }
@@ -288,7 +292,9 @@ def report_html(report: Report, placeholders: bool = False) -> str:
         reading = f'<div class="takeaway">{_with_names_kept(section.takeaway, names)}</div>' if section.takeaway else ""
         # a group, not a figure of its own: Chromium tagged the <figure> as a second Figure in the PDF, one without
         # alternative text around the picture's (what PDF/UA checkers fail); tagged Div, it holds the Figure and Caption
-        parts.append(f'<figure role="group">{image}<figcaption><b>{caption}</b>{reading}</figcaption></figure>')
+        # the first chart on page 2 where page_fill planned it there (first_chart_opens_page_two)
+        opens = ' class="opens-page"' if number == 1 and first_chart_opens_page_two(report, "pdf") else ""
+        parts.append(f'<figure role="group"{opens}>{image}<figcaption><b>{caption}</b>{reading}</figcaption></figure>')
     parts.append(f"<h2>{escape(t('export.report.problems'))}</h2>")
     parts += _issues(
         report,

@@ -4,7 +4,9 @@ Every picture is placed 16 cm wide (its text printed at 10 pt), so two of the ta
 rows) with their captions and readings are more than an A4 page holds: where they came one after the other, the first
 stood alone on a page half blank (the full pack's page 9; in English pages 9 to 11). Within each page's run of
 charts (the briefing chooser's groups, which stay whole and in their order), the charts are put in the order that
-takes the fewest pages, a tall one beside a shorter one; where the given order takes no more, it is kept.
+takes the fewest pages, a tall one beside a shorter one; of those, the one whose emptiest page is fullest; where the
+given order does as well, it is kept. The plan begins where each document's first page ends (the Word report's and
+the PDF's, ``first_pages_used_cm``), and both documents put the first chart where the plan put it.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
-from oversight.briefing.report import ChartSection, picture_width_cm
+from oversight.briefing.report import ChartSection, Report, details_lead, picture_width_cm
 from oversight.charts.style import label_width
 
 # A4 inside the 1.5 cm (15 mm) top and bottom margins of both documents, less a millimetre for the estimate's error
@@ -27,6 +30,10 @@ _FRAME_CM, _READING_LINE_CM, _READING_LINE_SQUARES = 1.06, 0.59, 48
 _EMPTY_CM = 1.6  # an empty chart's sentence and caption
 _MOST_PERMUTED = 5  # charts of one run (120 orders; the chooser's groups hold 4 at most); a longer run keeps its order
 _STATES_KEPT = 16
+# A page's blank under this is no fault, and no reason to move a chart: a page filled closer to its foot than the
+# estimate's error is a chart pushed to the next (the one-unit English pack's page 2, reckoned 0.4 cm from its foot,
+# was 0.9 cm over, and the pages after it a third blank)
+_BLANK_ALLOWED_CM = 0.15 * PAGE_CM
 
 
 def block_cm(section: ChartSection) -> float:
@@ -39,14 +46,85 @@ def block_cm(section: ChartSection) -> float:
     return picture + _FRAME_CM + _READING_LINE_CM * lines
 
 
-def _laid(used: float, blocks: Sequence[float]) -> tuple[int, float]:
-    """(pages begun, the last one's used height) when ``blocks`` follow a page ``used`` cm full."""
-    begun = 0
+@dataclass(frozen=True)
+class FirstPage:
+    """How one document sets its first page, in points (measured on the printed packs, zh and en): each title line
+    and what follows the title; each meta line; each of the three headings with the room around it; a body line
+    (11 pt, set 17.6 pt apart in both) and what follows a paragraph; a row of the key-figure table; a note's line
+    and the room around it; how many squares (11 pt) a body line holds."""
+
+    title_line: float
+    after_title: float
+    meta_line: float
+    heading: float
+    paragraph_after: float
+    row: float
+    note_line: float
+    note_around: float
+    squares: float
+    meta_squares: float
+
+
+_PT_CM = 2.54 / 72
+_BODY_LINE_PT = 17.6
+_LATIN_SHARE = 0.52  # an English body line of 17.8 cm holds about 88 letters and spaces at 11 pt: 0.52 of a square
+# html_report's CSS: h1 21 pt at 1.6 and 6 pt; meta 10 pt at 1.6 (its 16 pt under it runs into the heading's 18 pt
+# above); a heading 14 pt at 1.6 with 18 pt above and 8 pt below; 6 pt after a paragraph; a row 9.5 pt at 1.6 with
+# 3 pt above and below; a note 9.5 pt at 1.6 with 4 pt and 10 pt; 17.8 cm of text
+PDF_FIRST_PAGE = FirstPage(33.6, 6, 16, 48.4, 6, 22, 15.2, 14, 17.8 / (11 * _PT_CM), 17.8 / (10 * _PT_CM))
+# docx_report as LibreOffice sets it, where a Chinese face's lines stand further apart than a Latin one's: the title
+# 22 pt and what follows it; the meta lines; a heading 40.4 pt with its spacing; 6 pt after a paragraph; a row; a
+# note's line and its 6 pt above; 16 cm of text, of which a Chinese line gives its digits and Latin letters a space
+# either side (2020 年第 1 季度): 38 squares a line, not the 41 an English one holds
+WORD_FIRST_PAGE = {
+    "zh": FirstPage(25.5, 29, 18, 40.4, 6, 18.7, 17.6, 16, 38, 38),
+    "en": FirstPage(25.5, 20, 14.7, 40.4, 6, 16, 17.6, 16, 41, 41),
+}
+
+
+def first_pages_used_cm(report: Report) -> tuple[float, float]:
+    """How far down its first page each document's charts begin: the Word report's, the PDF's."""
+    return first_page_used_cm(report, WORD_FIRST_PAGE[report.lang]), first_page_used_cm(report, PDF_FIRST_PAGE)
+
+
+def first_chart_opens_page_two(report: Report, document: str) -> bool:
+    """Whether ``document``'s (docx, pdf) first chart goes to the next page, as its order was planned: the documents
+    are told (a page break before it), so a chart that would just have fitted does not stand on page 1 in one
+    document and on page 2 in the other, leaving the page after it as far from full as the plan was from the page."""
+    if not report.sections:
+        return False
+    used = dict(zip(("docx", "pdf"), first_pages_used_cm(report)))[document]
+    return used + block_cm(report.printed_sections[0]) > PAGE_CM
+
+
+def _lines(text: str, squares: float, indent: int = 0) -> int:
+    return max(1, math.ceil((label_width(text, 1.0, _LATIN_SHARE) + indent) / squares))
+
+
+def first_page_used_cm(report: Report, page: FirstPage) -> float:
+    """About how far down its first page (inside the top margin) the report's 三、分项情况 and its lead line end, as
+    ``page`` sets it: the room under them is where the first charts go. On the printed packs the estimate errs by
+    0.5 cm at most, high rather than low (a chart reckoned to fit that did not would push every page after it down)."""
+    indent = int(report.t("export.report.first_line_indent_chars"))
+    points = len(report.title_lines) * page.title_line + page.after_title
+    points += sum(_lines(line, page.meta_squares) for line in [report.team, *report.meta_lines()]) * page.meta_line
+    points += 3 * page.heading
+    for paragraph in [*report.summary, details_lead(report)]:
+        points += _lines(paragraph, page.squares, indent) * _BODY_LINE_PT + page.paragraph_after
+    points += (1 + len(report.kpis)) * page.row
+    points += sum(_lines(note, page.squares) * page.note_line + page.note_around for note in report.figure_notes)
+    return points * _PT_CM
+
+
+def _laid(used: float, blocks: Sequence[float]) -> tuple[int, float, float]:
+    """(pages begun, the last one's used height, the most any page they close leaves blank) when ``blocks`` follow a
+    page ``used`` cm full; a blank counts beyond ``_BLANK_ALLOWED_CM``."""
+    begun, blank = 0, 0.0
     for block in blocks:
         if used and used + block > PAGE_CM:
-            begun, used = begun + 1, 0.0
+            begun, blank, used = begun + 1, max(blank, PAGE_CM - used - _BLANK_ALLOWED_CM), 0.0
         used += block
-    return begun, used
+    return begun, used, blank
 
 
 def _runs(sections: Sequence[ChartSection], group_of: Callable[[str], str]) -> list[list[ChartSection]]:
@@ -67,12 +145,22 @@ def _runs(sections: Sequence[ChartSection], group_of: Callable[[str], str]) -> l
     return runs
 
 
-def ordered_for_pages(sections: Sequence[ChartSection], group_of: Callable[[str], str]) -> list[ChartSection]:
+# an order's cost: the pages the documents take, the most any page leaves blank before the last chart's, charts moved
+_Cost = tuple[int, float, int]
+
+
+def ordered_for_pages(
+    sections: Sequence[ChartSection], group_of: Callable[[str], str], first_pages: Sequence[float] = (0.0,)
+) -> list[ChartSection]:
     """``sections`` with each run of pictured charts of one group (``group_of`` a chart's key) in the order that,
-    with the runs after it, takes the fewest pages; of those, the one that moves the fewest charts. The charts are
-    assumed to begin a page (三、分项情况 and its lead paragraph end the first)."""
-    # the orders so far, by how full they leave their last page: (pages begun, charts moved, the order)
-    states: dict[float, tuple[int, int, list[ChartSection]]] = {0.0: (0, 0, [])}
+    with the runs after it, takes the fewest pages; of those, the one whose emptiest page is fullest, then the one
+    that moves the fewest charts. ``first_pages``: how far down its first page each document's charts begin
+    (``first_page_used_cm``; 0, a page of their own). One order serves the Word report and the PDF, so it is planned
+    for both: a one-unit pack's first chart, 6 cm, fits under the PDF's lead line, and the order planned as if the
+    charts began page 2 left the PDF's page 2 a third blank."""
+    start = tuple(round(used, 1) for used in first_pages)
+    # the orders so far, by how full each document's last page is: (cost, the order)
+    states: dict[tuple[float, ...], tuple[_Cost, list[ChartSection]]] = {start: ((0, 0.0, 0), [])}
     for run in _runs(sections, group_of):
         orders = itertools.permutations(run) if len(run) <= _MOST_PERMUTED else [tuple(run)]
         height = {id(section): block_cm(section) for section in run}
@@ -80,14 +168,18 @@ def ordered_for_pages(sections: Sequence[ChartSection], group_of: Callable[[str]
             (order, sum(a is not b for a, b in zip(order, run)), [height[id(section)] for section in order])
             for order in orders
         ]
-        following: dict[float, tuple[int, int, list[ChartSection]]] = {}
-        for used, (pages, moved, so_far) in states.items():
+        following: dict[tuple[float, ...], tuple[_Cost, list[ChartSection]]] = {}
+        for used, ((pages, blank, moved), so_far) in states.items():
             for order, order_moved, blocks in laid:
-                begun, now_used = _laid(used, blocks)
-                candidate = (pages + begun, moved + order_moved, [*so_far, *order])
-                key = round(now_used, 2)
-                if key not in following or candidate[:2] < following[key][:2]:
-                    following[key] = candidate
+                each = [_laid(document_used, blocks) for document_used in used]
+                cost = (
+                    pages + sum(begun for begun, _, _ in each),
+                    round(max([blank, *(closed for _, _, closed in each)]), 1),
+                    moved + order_moved,
+                )
+                key = tuple(round(now_used, 1) for _, now_used, _ in each)
+                if key not in following or cost < following[key][0]:
+                    following[key] = (cost, [*so_far, *order])
         # the best few are enough (two charts to a page leave few ways to fill one) and keep the time bounded
-        states = dict(sorted(following.items(), key=lambda item: item[1][:2])[:_STATES_KEPT])
-    return min(states.values(), key=lambda state: state[:2])[2]
+        states = dict(sorted(following.items(), key=lambda item: item[1][0])[:_STATES_KEPT])
+    return min(states.values(), key=lambda state: state[0])[1]
