@@ -137,7 +137,17 @@ def test_a_ledger_named_in_capitals_is_refused_with_the_name_to_give_it(data_fol
     )
     (data_folder / "issues.xlsx").rename(data_folder / "Issues.xlsx")
     (data_folder / "MEETINGS.XLSX").rename(data_folder / "meetings.xlsx")
-    assert _refused(data_folder) == [("Issues.xlsx", "error.table_file_case")]
+    # the suggestions pointing at its issues are said to be unchecked, not checked (before: dropped unsaid) nor
+    # "关联问题编号不存在" 27 times (the first merge of the data folder's knock-on lines)
+    assert _refused(data_folder) == [
+        ("Issues.xlsx", "error.table_file_case"),
+        ("suggestions.xlsx", "error.references_unchecked_not_read"),
+    ]
+    (data_folder / "Issues.xlsx").unlink()
+    assert _refused(data_folder) == [
+        ("issues.xlsx", "error.file_missing"),
+        ("suggestions.xlsx", "error.references_unchecked_not_read"),
+    ]
 
 
 def test_a_folder_or_a_fifo_named_as_a_ledger_is_refused_by_name_and_nothing_waits_on_it(data_folder, tmp_path):

@@ -76,10 +76,12 @@ def _load_tables(folder: Path, prefer_paths: bool) -> dict[str, pd.DataFrame | P
         refused = entry_problems(folder, table)
         if refused:  # two files, a name in capitals, a folder or a FIFO: named, never read as a missing table
             problems += refused
+            failed[name] = unchecked_references.FailedTable(refused[0].file, None, unopened=True)
             continue
         path = table_path(folder, table)
         if not path.exists():
             problems.append(Problem(file=path.name, message_key="error.file_missing", params={"table": table.zh}))
+            failed[name] = unchecked_references.FailedTable(path.name, None, unopened=True)
             continue
         source: pd.DataFrame | Path | None = None
         key = None

@@ -25,7 +25,9 @@ UNCHECKED = "error.references_unchecked"
 UNCHECKED_UNREAD = "error.references_unchecked_unread"
 # the same, of a table of the data folder itself that failed to read (no import: nothing was imported with it)
 UNCHECKED_IN_FOLDER = "error.references_unchecked_in_folder"
-NOTES = (UNCHECKED, UNCHECKED_UNREAD, UNCHECKED_IN_FOLDER)
+# the same, of a table whose file the data folder lacks, or holds under a name not read (Issues.xlsx, two files)
+UNCHECKED_NOT_READ = "error.references_unchecked_not_read"
+NOTES = (UNCHECKED, UNCHECKED_UNREAD, UNCHECKED_IN_FOLDER, UNCHECKED_NOT_READ)
 # What a row says wrong of another table: a unit not registered, an issue that does not exist or is another unit's
 REFERENCE_PROBLEMS = {"units": {"error.unit_unknown"}, "issues": {"error.ref_unknown", "error.ref_other_unit"}}
 # The ways a unit is named in a row (its id, names, short names) and an issue (its id)
@@ -40,6 +42,8 @@ class FailedTable:
 
     file: str
     names: frozenset[object] | None
+    # its file was never opened: missing from the data folder, or refused by its name before it was read
+    unopened: bool = False
 
 
 def failed_table(table: Table, file: str, frame: pd.DataFrame | None) -> FailedTable:
@@ -103,6 +107,14 @@ def set_aside(
         if rows:
             kept = [problem for problem in kept if problem not in echoes]
             params = {"count": len(rows), "table": TABLES[dependency].zh, "source": failed[dependency].file}
-            key = UNCHECKED_IN_FOLDER if in_folder else UNCHECKED if names is not None else UNCHECKED_UNREAD
+            key = (
+                UNCHECKED_NOT_READ
+                if failed[dependency].unopened
+                else UNCHECKED_IN_FOLDER
+                if in_folder
+                else UNCHECKED
+                if names is not None
+                else UNCHECKED_UNREAD
+            )
             notes.append(Problem(file=file, message_key=key, params=params))
     return kept + notes
