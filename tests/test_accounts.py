@@ -874,6 +874,21 @@ def test_a_sign_in_carries_the_fingerprint_it_was_audited_with(users):
     assert _actions() == [("sign_in", None)]
 
 
+def test_an_admin_demoted_while_its_password_is_checked_signs_in_as_what_the_users_file_now_says(users, monkeypatch):
+    """The account came from the users file read before argon2 checked the password, the fingerprint from the file
+    read after: an admin demoted to a unit account in between signed in as admin with the demoted entry's fingerprint,
+    which every later check found unchanged, so the session kept the admin's pages until the entry changed again.
+    Now the session gets the account that fingerprint describes, and the sign-in line says that role."""
+    accounts.add_user("chief", "chief-pass-1", "admin")  # Boss stays an admin: the last one cannot be demoted
+    _changed_while_checking(
+        monkeypatch, lambda: accounts.change_user("chief", role="unit", units=["research"], known_units=UNITS)
+    )
+    result = login.sign_in("chief", "chief-pass-1", "10.0.0.5")
+    assert result.ok and result.fingerprint == accounts.account_fingerprint("chief")
+    assert (result.account.role, result.account.units) == ("unit", ("research",))  # before: ("admin", ())
+    assert [(entry["action"], entry["role"]) for entry in audit.read_audit()] == [("sign_in", "unit")]
+
+
 def test_a_users_file_damaged_while_the_password_is_checked_logs_no_sign_in(users, monkeypatch):
     """The line said sign_in, then the page's own read of the users file stopped the form with a traceback."""
     _changed_while_checking(monkeypatch, lambda: users.write_text("[users\n", encoding="utf-8"))

@@ -572,3 +572,29 @@ def test_lines_read_back_after_the_log_was_rotated_are_read_from_the_renamed_cop
     log.rename(tmp_path / "audit.jsonl.2")  # rotated by renaming, as logrotate does; the next line starts a new log
     audit.record("sign_out", account="later", path=log)
     assert view.entries(shown) == every
+
+
+def test_lines_read_back_after_a_rotation_that_compressed_the_copy_the_page_read_are_read_from_the_gzipped_copy(
+    tmp_path, monkeypatch
+):
+    """With DEPLOY.md's logrotate (compress, delaycompress) every rotation gzips the last plain copy: audit.jsonl.1
+    becomes audit.jsonl.2.gz, a new file, as audit.jsonl becomes audit.jsonl.1. A download built on the click after
+    that rotation (the page read audit.jsonl.1 plain) found no file with its inode and left out every one of its
+    lines, unsaid: a month of the trail."""
+    log = _written_log(tmp_path, monkeypatch, 60)
+    (tmp_path / "audit.jsonl.1.gz").rename(tmp_path / "audit.jsonl.2.gz")  # the copies before, already gzipped
+    log.rename(tmp_path / "audit.jsonl.1")  # a first rotation: the page reads the copy plain
+    for n in range(5):
+        audit.record("sign_in", account=Account(f"第{n}位", "leader"), path=log)
+    view = audit.audit_log(log)
+    shown = view.select()
+    every = [*view.entries(shown)]
+    assert len(every) == 65
+    # the next rotation, as logrotate makes it: the plain copy gzipped to the next number, the log renamed in its place
+    (tmp_path / "audit.jsonl.2.gz").rename(tmp_path / "audit.jsonl.3.gz")
+    plain = tmp_path / "audit.jsonl.1"
+    (tmp_path / "audit.jsonl.2.gz").write_bytes(gzip.compress(plain.read_bytes()))
+    plain.unlink()
+    log.rename(plain)
+    audit.record("sign_out", account="later", path=log)
+    assert view.entries(shown) == every

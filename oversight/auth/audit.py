@@ -643,17 +643,46 @@ class AuditLog:
 
 
 def _where_now(log: Path, index: _FileIndex) -> Path | None:
-    """The file an index was made of, by its device and inode: where it was, or the rotated copy it was renamed to
-    since. The download of the whole log is built on the click, minutes after the page read it: a rotation in
-    between (``audit.jsonl`` renamed ``audit.jsonl.1``) left out every line of the renamed file, unsaid."""
-    key = _file_key(log)
-    if key is not None and key[:2] == index.key[:2]:
-        return log
-    for sibling in audit_log_files(log.parent / re.sub(_ROTATED + "$", "", log.name)):
-        key = _file_key(sibling)
-        if key is not None and key[:2] == index.key[:2] and sibling.name.endswith(".gz") == log.name.endswith(".gz"):
-            return sibling
+    """The file an index was made of: where it was, or the copy it became since, holding the bytes indexed where they
+    were. The download of the whole log is built on the click, minutes after the page read it: a rotation in between
+    (``audit.jsonl`` renamed ``audit.jsonl.1``) left out every line of the renamed file, unsaid. Found by its device
+    and inode, and then only where the last bytes indexed are still there: a file deleted gives its inode to the next
+    one made (logrotate's gzipped copy deleted the plain one, and the new log took its inode: a later line was read
+    back in place of another). A plain copy gzipped since (``compress``: ``audit.jsonl.1`` to ``audit.jsonl.2.gz``)
+    is found by the same bytes in the newest gzipped copy that can hold them."""
+    siblings = audit_log_files(log.parent / re.sub(_ROTATED + "$", "", log.name))
+    gzipped = log.name.endswith(".gz")
+    for candidate in [log, *siblings]:
+        key = _file_key(candidate)
+        if key is None or key[:2] != index.key[:2] or candidate.name.endswith(".gz") != gzipped:
+            continue
+        # a gzipped copy is never written again: its size and time say it is the same, without decompressing it
+        if key == index.key if gzipped else _holds_what_was_indexed(candidate, index):
+            return candidate
+    if gzipped:
+        return None
+    for candidate in reversed(siblings):  # newest first: the copy gzipped at the last rotation
+        if candidate.name.endswith(".gz") and _holds_what_was_indexed(candidate, index):
+            return candidate
     return None
+
+
+def _holds_what_was_indexed(candidate: Path, index: _FileIndex) -> bool:
+    """Whether ``candidate`` (its decompressed stream, for a gzipped copy) has the index's last bytes where they were
+    indexed. A gzipped copy's size, from its trailer, rules most copies out before any is decompressed."""
+    begin = index.consumed - len(index.tail)
+    try:
+        if candidate.name.endswith(".gz"):
+            with open(candidate, "rb") as stream:
+                stream.seek(-4, os.SEEK_END)
+                size = int.from_bytes(stream.read(4), "little")  # the size decompressed, modulo 2**32
+                if index.consumed < 1 << 32 and size < index.consumed:
+                    return False
+        with _open_log(candidate) as stream:
+            stream.seek(begin)
+            return bool(stream.read(len(index.tail)) == index.tail)
+    except (OSError, EOFError, gzip.BadGzipFile, zlib.error):
+        return False
 
 
 def _lines_at(log: Path, places: list[tuple[int, int]]) -> Iterator[bytes]:

@@ -126,6 +126,12 @@ def sign_in(
             return SignIn("disabled")
         audit.record("sign_in_failed", account=name, address=address, path=audit_path)
         return SignIn("invalid")
+    # and the account as that fingerprint describes it, read after it: the one ``authenticate`` returned is the entry
+    # read before argon2, so an admin demoted meanwhile signed in as admin with the demoted entry's fingerprint, which
+    # every later check found unchanged. (An entry changed between these two reads ends the session at its next run.)
+    current = load_users(path).get(account.username)
+    if current is not None and not current.disabled:
+        account = current.account()
     # the line first: a sign-in that cannot be audited does not happen, and must not clear the name's failures
     # either (a right password on a full disk reset the count, and so told a guesser which password was right)
     audit.record("sign_in", account=account, address=address, path=audit_path, details={"method": "password"})
