@@ -7,7 +7,9 @@ across a year's end), on the sample, the sample cut at 2020-08-14 and at six ran
 to 28 February 2021, in both languages. Each goes through every one of those comparisons and through the 预警
 strip, the 较上季度 box, every chart's reading, every chart's CSV and Excel file and the Word report, so that a
 disagreement the picked filters missed is found. Every check of a filter runs, and the test names each that
-disagreed. It takes about ten minutes: marked slow (make test).
+disagreed. 40 more (``DAY_SWEEP``) take each filter at a link's day (``day=``, README's URL parameters): every
+figure as of a day of the range's last quarter, the oracle's view cut at that day on its own. It takes about twelve
+minutes: marked slow (make test).
 """
 
 from __future__ import annotations
