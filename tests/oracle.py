@@ -5,7 +5,8 @@ Nothing here goes through the project's ingest, queries, kpis or schema: the she
 and each figure is computed from the definitions written in README's 口径说明 — restated here once:
 
 - **as-of date** = the earlier of the range's last day and the data date (the newest date in any ledger,
-  rectification dates included). Statuses, overdue, ages and every count are taken at it.
+  rectification dates included), and of a link's day (``day=``, a day of the range's last quarter) where one is
+  given. Statuses, overdue, ages and every count are taken at it.
 - **in the period**: first day of the first quarter ≤ date ≤ as-of date.
 - **per quarter**: a quarter of the range before the data start's quarter (the quarter of the first record) or
   starting after the as-of date has no figures (unknown, not zero); a quarter still running counts to the as-of date.
@@ -262,13 +263,17 @@ class View:
     start: tuple[int, int]
     end: tuple[int, int]
     cutoff: date | None = None  # for a year-earlier view: the same day a year before the as-of date
+    # a link's day= (README's URL parameters): a day of the range's last quarter every figure is taken at, where it is
+    # earlier than the range's end and the data date; the views compared with it (同比, 环比) are cut as for a range to
+    # date, from the as-of date it gives
+    day: date | None = None
     _cache: dict = field(default_factory=dict)
 
     @property
     def as_of(self) -> date:
         end = quarter_last(*self.end)
         limit = self.cutoff if self.cutoff is not None else self.ledgers.data_date
-        return min(end, limit)
+        return min(end, limit, *(() if self.day is None else (self.day,)))
 
     @property
     def period_start(self) -> date:
@@ -587,7 +592,7 @@ class View:
 
     def unit_metrics(self) -> dict[str, dict[str, float | None]]:
         """Every unit's figures for the period, whatever units are selected (the profile's all-unit average)."""
-        everyone = View(self.ledgers, (), self.start, self.end, self.cutoff)
+        everyone = View(self.ledgers, (), self.start, self.end, self.cutoff, self.day)
         issues, activities, meetings = everyone.issues, everyone.activities, everyone.meetings
         rectified = issues[everyone.rectified_by(issues, everyone.as_of)]
         columns = {

@@ -89,3 +89,18 @@ def test_issues_none_of_them_rectified_give_zero_not_an_error(connection, span):
 
     found = changes.quarter_changes(run, span, span.default_filter())
     assert found.now["rectified"] == 0 and found.earlier["rectified"] == 0
+
+
+def test_a_links_day_cuts_the_last_quarter_and_the_one_before_as_many_days_in(connection, span, ledgers):
+    """A digest's link, ``?from=2020Q1&to=2020Q4&day=2020-11-20``: the page says 各项数据截至所选日期2020年11月20日, and
+    the box said 2020年第4季度较上季度 of the whole quarters: 会议数量 65次（上季度 58次）：+7次, where to the day it is 35 against
+    37 to 20 August, -2次 (fewer meetings, not more)."""
+    linked = span.resolve(Filter((), Quarter(2020, 1), Quarter(2020, 4), day=date(2020, 11, 20)))
+    found = changes.quarter_changes(_run(connection), span, linked)
+    assert found is not None and found.quarter.as_of == date(2020, 11, 20)
+    assert found.now == _expected(ledgers, (), date(2020, 10, 1), date(2020, 11, 20))
+    assert found.earlier == _expected(ledgers, (), date(2020, 7, 1), date(2020, 8, 20))  # 50 days in, as 环比
+    assert found.heading("zh") == "2020年第4季度（截至11月20日）较2020年第3季度同期（截至8月20日）"
+    # the day is the last quarter's: a range the data stops inside of keeps the data date's cut
+    past = span.resolve(Filter((), Quarter(2020, 4), Quarter(2021, 1), day=date(2021, 2, 1)))
+    assert changes.quarter_changes(_run(connection), span, past).quarter.as_of == date(2020, 12, 31)

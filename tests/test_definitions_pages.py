@@ -21,7 +21,6 @@ import pytest
 
 from oversight.charts import catalog, kinds
 from oversight.core import i18n
-from oversight.data.filters import Filter
 from oversight.present import kpis, summary, tables
 from tests import oracle
 from tests.test_definitions import (
@@ -458,7 +457,7 @@ def test_unit_profile(worlds, case):
         _rounded(sum(figures[m] for figures in expected.values()) / len(expected)) for m in measures
     ]
 
-    one = oracle.View(view.ledgers, (unit,), case.start, case.end)
+    one = oracle.View(view.ledgers, (unit,), case.start, case.end, day=case.day)
     unit_filter = filter_.with_units([unit])
     latest = run("latest_meetings", unit_filter, limit=10)
     assert [(r.meeting_id, _day(r.date), float(r.duration_min)) for r in latest.itertuples()] == one.latest_meetings(10)
@@ -478,7 +477,7 @@ def _profile_unit(view: oracle.View, case) -> str:
 def test_unit_trends(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     unit = _profile_unit(view, case)
-    one = oracle.View(view.ledgers, (unit,), case.start, case.end)
+    one = oracle.View(view.ledgers, (unit,), case.start, case.end, day=case.day)
     trends = run("trends_by_quarter", filter_.with_units([unit]))
     got = [
         {
@@ -633,7 +632,5 @@ def _expected_summary_zh(view: oracle.View, case) -> list[str]:
 @pytest.mark.parametrize("case", PAGE_CASES)
 def test_written_summary_every_figure(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
-    written = summary.written_summary(
-        lambda name, f: run(name, f), Filter(case.units, filter_.start, filter_.end), "zh"
-    )
+    written = summary.written_summary(lambda name, f: run(name, f), case.filter, "zh")
     assert written == _expected_summary_zh(view, case)

@@ -7,7 +7,9 @@ across a year's end), on the sample, the sample cut at 2020-08-14 and at six ran
 to 28 February 2021, in both languages. Each goes through every one of those comparisons and through the 预警
 strip, the 较上季度 box, every chart's reading, every chart's CSV and Excel file and the Word report, so that a
 disagreement the picked filters missed is found. Every check of a filter runs, and the test names each that
-disagreed. It takes about ten minutes: marked slow (make test).
+disagreed. 40 more (``DAY_SWEEP``) take each filter at a link's day (``day=``, README's URL parameters): every
+figure as of a day of the range's last quarter, the oracle's view cut at that day on its own. It takes about twelve
+minutes: marked slow (make test).
 """
 
 from __future__ import annotations
@@ -83,6 +85,58 @@ def sweep_cases() -> list[Case]:
 
 SWEEP = sweep_cases()
 
+# A link's day= (README's URL parameters): every figure taken at a day of the range's last quarter. Its own seed, so the
+# sweep above keeps its cases: the last quarter's first day, a day inside it, the day before its last, with single
+# units, ranges over years and ranges past the data date; and 29 February, the day a year earlier of which and the day
+# whose year earlier is the end of February (28 February 2021 against 29 February 2020).
+DAY_SWEEP_SIZE = 40
+
+
+def _day_of(picker: random.Random, quarter: Quarter) -> date:
+    kind = picker.choice(("first", "inside", "before_last"))
+    if kind == "first":
+        return quarter.first_day
+    if kind == "before_last":
+        return quarter.last_day - timedelta(days=1)
+    return quarter.first_day + timedelta(days=picker.randint(1, (quarter.last_day - quarter.first_day).days - 2))
+
+
+def _day_range(picker: random.Random) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Mostly a range whose last quarter the sample's records reach (2019 Q1 to 2020 Q4), so the day cuts them."""
+    recorded = [quarter for quarter in QUARTERS if (2019, 1) <= quarter <= (2020, 4)]
+    kind = picker.choice(("one", "years", "past_the_data", "any", "any"))
+    if kind == "one":
+        quarter = picker.choice(recorded)
+        return quarter, quarter
+    if kind == "years":  # over two years or more, from before the first record
+        end = picker.choice(recorded)
+        return picker.choice([q for q in QUARTERS if q[0] <= end[0] - 2]), end
+    if kind == "past_the_data":  # ends after the sample's data date (and a cut copy's)
+        return picker.choice(QUARTERS[8:16]), picker.choice(QUARTERS[16:])
+    end = picker.choice(recorded)
+    return picker.choice([q for q in QUARTERS if q <= end]), end
+
+
+def day_sweep_cases() -> list[Case]:
+    picker = random.Random(SEED + 2)
+    cases = [
+        Case("sample", (), (2020, 1), (2020, 1), "zh", date(2020, 2, 29)),  # its year earlier: 28 February 2019
+        Case("sample", ("gov_office",), (2019, 1), (2020, 1), "en", date(2020, 2, 28)),
+        Case("leap", (), (2021, 1), (2021, 1), "zh", date(2021, 2, 28)),  # the end of February: to 29 February 2020
+        Case("leap", (), (2020, 1), (2021, 1), "en", date(2021, 2, 27)),
+        Case("sample", (), (2020, 1), (2020, 4), "zh", date(2020, 11, 20)),  # the digest's link of README
+    ]
+    while len(cases) < DAY_SWEEP_SIZE:
+        start, end = _day_range(picker)
+        day = _day_of(picker, Quarter(*end))
+        case = Case(picker.choice(FOLDERS), _units(picker), start, end, picker.choice(("zh", "en")), day)
+        if case not in cases:
+            cases.append(case)
+    return cases
+
+
+DAY_SWEEP = day_sweep_cases()
+
 
 def _checks() -> list:
     """Every comparison of the two definition files that takes one filter (``worlds, case``)."""
@@ -96,14 +150,14 @@ def _checks() -> list:
 
 def _filter(worlds, case: Case) -> Filter:
     _, span, _ = worlds[case.folder]
-    return span.resolve(Filter(case.units, Quarter(*case.start), Quarter(*case.end)))
+    return span.resolve(case.filter)
 
 
 def check_alert_strip(worlds, case):
     """The 预警 strip: overdue (and the longest), due within 30 days, units without a consultation this quarter."""
     connection, span, ledgers = worlds[case.folder]
     test_alert_strip.test_the_strip_says_what_the_spreadsheets_say(
-        connection, span, ledgers, case.units, case.start, case.end
+        connection, span, ledgers, case.units, case.start, case.end, case.day
     )
 
 
@@ -136,7 +190,8 @@ def check_since_last_quarter(worlds, case):
     if last < case.start or last < ledgers.first_quarter:
         assert changes is None
         return
-    view = oracle.View(ledgers, case.units, last, last)
+    # a link's day is a day of the range's last quarter: it cuts that quarter only
+    view = oracle.View(ledgers, case.units, last, last, day=case.day if last == case.end else None)
     before = view.span_before()
     assert changes is not None and changes.quarter.as_of == view.as_of
     assert changes.now == _changes_expected(view)
@@ -187,10 +242,10 @@ def check_chart_downloads(worlds, case):
 def check_word_report(worlds, case):
     """The Word report's key figures, its 工作概况 paragraphs (Chinese) and its two issue lists."""
     connection, _, ledgers = worlds[case.folder]
-    view = oracle.View(ledgers, case.units, case.start, case.end)
+    view = oracle.View(ledgers, case.units, case.start, case.end, day=case.day)
     report = briefing.collect_report(
         briefing.as_query_runner(connection),
-        Filter(case.units, Quarter(*case.start), Quarter(*case.end)),
+        case.filter,
         case.lang,
         (),
     )
@@ -236,6 +291,17 @@ def test_the_sweep_holds_every_kind_of_filter():
     assert {c.folder for c in SWEEP} == set(FOLDERS)
 
 
+def test_the_day_sweep_holds_every_kind_of_day():
+    assert len(DAY_SWEEP) == DAY_SWEEP_SIZE and all(c.day is not None for c in DAY_SWEEP)
+    days = [(c.day, Quarter(*c.end)) for c in DAY_SWEEP]
+    assert any(day == quarter.first_day for day, quarter in days), "the last quarter's first day"
+    assert any(day == quarter.last_day - timedelta(days=1) for day, quarter in days), "the day before its last"
+    assert any(quarter.first_day < day < quarter.last_day - timedelta(days=1) for day, quarter in days), "a day inside"
+    assert any(len(c.units) == 1 for c in DAY_SWEEP) and any(c.end[0] - c.start[0] >= 2 for c in DAY_SWEEP)
+    assert any(c.folder == "sample" and c.end > (2020, 4) for c in DAY_SWEEP), "a range past the data date"
+    assert any(c.day == date(2020, 2, 29) for c in DAY_SWEEP) and any(c.day == date(2021, 2, 28) for c in DAY_SWEEP)
+
+
 @pytest.fixture(scope="module")
 def worlds(tmp_path_factory) -> Worlds:
     return Worlds(tmp_path_factory.mktemp("worlds"))
@@ -251,3 +317,11 @@ def test_every_figure_of_a_random_filter(worlds, case):
         except AssertionError as error:
             disagreements.append(f"{check.__module__}.{check.__name__}: {str(error)[:600]}")
     assert not disagreements, "\n".join(disagreements)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", [pytest.param(case, id=str(case)) for case in DAY_SWEEP])
+def test_every_figure_as_of_a_links_day(worlds, case):
+    """Every figure of a link's day= view (各项数据截至所选日期…): the same checks, each with the day in its filter and
+    in the oracle's view."""
+    test_every_figure_of_a_random_filter(worlds, case)

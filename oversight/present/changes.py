@@ -35,7 +35,7 @@ MEASURES = (
 
 @dataclass(frozen=True)
 class QuarterChanges:
-    quarter: Filter  # the filter's last quarter, cut at the data date where it runs past it
+    quarter: Filter  # the filter's last quarter, cut at the data date (or a link's day) where it runs past it
     before: Filter | None  # the quarter before, or None where the data does not cover it
     now: dict[str, int]
     earlier: dict[str, int] | None
@@ -100,7 +100,11 @@ def quarter_changes(run: QueryRunner, span: DataSpan, filter_: Filter) -> Quarte
     last = min(filter_.end, span.last)
     if last < filter_.start:
         return None
-    quarter = span.resolve(Filter(filter_.units, last, last))
+    # a link's day (``day=``) is a day of the filter's last quarter: that quarter is taken at it, as every other figure
+    # is (the box read the whole of 2020年第4季度 under a page 截至所选日期2020年11月20日); a day of a quarter the data
+    # does not reach is past the data date, where the data date cuts the quarter anyway
+    day = filter_.day if last == filter_.end else None
+    quarter = span.resolve(Filter(filter_.units, last, last, day=day))
     if quarter.end < span.first or not span.has_data_in(quarter):
         return None
     before = span.span_before(quarter)
