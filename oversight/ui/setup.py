@@ -23,6 +23,7 @@ from oversight.present import summary
 from oversight.ui import (
     bare_start,
     data_page,
+    download_errors,
     kept_downloads,
     profile,
     session,
@@ -340,7 +341,12 @@ def _streamlit_words_js(lang: str) -> str:
 def _download_failed_js(lang: str) -> str:
     """The page's own note of a download that made no file, kept until read (assets/download_failed.js): Streamlit's
     line under the button goes after five seconds."""
-    words = {"message": i18n.t("streamlit.download_failed", lang), "close": i18n.t("streamlit.close", lang)}
+    words = {
+        "message": i18n.t("streamlit.download_failed", lang),
+        "close": i18n.t("streamlit.close", lang),
+        # the failures said in our words under the button (``download_errors``): the note keeps that sentence
+        "said": [i18n.t(f"export.error.{key}", lang) for key in ("images_starting", "images_failed")],
+    }
     script = (config.ASSET_DIR / "download_failed.js").read_text(encoding="utf-8")
     return script.replace("__DOWNLOAD_FAILED_WORDS__", _script_literal(words))
 
@@ -386,6 +392,7 @@ def setup_page(page_id: str) -> Page:
     st.set_page_config(page_title=title, layout="wide", initial_sidebar_state="auto")
     session_guard.install()  # once per process: uploads and cache clearing as this app allows them
     kept_downloads.install()  # once per process: a file made on a click is not swept before it is fetched
+    download_errors.install()  # once per process: a download that failed for a known reason says it
     bare_start.start()  # a bare `streamlit run app.py`: the warm-up, the stop's wait, once
     session_guard.forget()  # a session may upload only while its page shows the import form (the data page allows)
     st.html(f"<style>{_app_css()}</style>")
