@@ -291,7 +291,7 @@ STREAMLIT_WORDS = (
     ("mm", "", "streamlit.date_mm"),
     ("dd", "", "streamlit.date_dd"),
     # its calendar: what Streamlit writes there itself (the months, weekdays and days are the browser's, see
-    # _streamlit_words_js), "Choose date, " before the month shown
+    # streamlit_words_js), "Choose date, " before the month shown
     ("Use arrow keys to navigate dates. Enter to select. Escape to close.", "", "streamlit.calendar_keys"),
     ("Choose date, ", "", "streamlit.choose_date_in"),
     ("Previous month", "", "streamlit.previous_month"),
@@ -324,7 +324,7 @@ STREAMLIT_FIELD_WORDS = (
 
 
 @functools.cache  # the same for every page run of a language: read and written once
-def _streamlit_words_js(lang: str) -> str:
+def streamlit_words_js(lang: str) -> str:
     """Streamlit's own words on the page in the page's language (assets/streamlit_words.js), and the page's language
     tag for what Streamlit writes in the browser's language (a date field's calendar: its months, weekdays, days)."""
     rules = [{"before": before, "after": after, "ours": i18n.t(key, lang)} for before, after, key in STREAMLIT_WORDS]
@@ -399,7 +399,7 @@ def setup_page(page_id: str) -> Page:
     # our own file, no data in it: marks the page light or dark for app.css's chart colours; and names the page's
     # language on the root element (Streamlit leaves <html lang="en">: a screen reader read 指出问题 as English)
     st.html(
-        f"<script>{_page_language_js(lang)}{_scheme_js()}{_streamlit_words_js(lang)}{_download_failed_js(lang)}</script>",
+        f"<script>{_page_language_js(lang)}{_scheme_js()}{streamlit_words_js(lang)}{_download_failed_js(lang)}</script>",
         unsafe_allow_javascript=True,
     )
     account = sign_in.signed_in_account(page_id)
