@@ -76,7 +76,7 @@ def test_a_category_bar_opens_that_categorys_issues_in_english(view):
     assert len(dialogs) == 1
     expected = sorted(issues.loc[issues["category"] == code, "issue_id"])
     table = dialogs[0].get("dataframe")[0].value
-    assert sorted(table["Issue"]) == expected
+    assert sorted(table["Issue no."]) == expected
     assert dialogs[0].proto.dialog.title.startswith(
         "Issues raised: "
     ) and f"({len(expected)}, as of 31 December 2020)" in (dialogs[0].proto.dialog.title)

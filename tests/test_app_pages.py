@@ -90,7 +90,7 @@ def test_english_tables_name_units_by_their_short_names_and_keep_the_full_names_
     units = pd.read_excel(store.SAMPLE_DATA_DIR / "units.xlsx", engine="openpyxl")
     short_of = dict(zip(units["英文名称"], units["英文简称"]))
     ranking = run_page(MEETINGS, {"lang": "en"}).dataframe[0].value
-    assert list(ranking.columns[:2]) == ["Unit", "Change (%)"] and ranking.columns[-1] == "Unit (full name)"
+    assert list(ranking.columns[:2]) == ["Unit", "Change in meetings (%)"] and ranking.columns[-1] == "Unit (full name)"
     assert list(ranking["Unit"]) == [short_of[name] for name in ranking["Unit (full name)"]]
     assert (
         ranking.loc[ranking["Unit (full name)"] == "General Office of the Provincial Government", "Meetings"].item()
@@ -575,7 +575,7 @@ def test_the_profiles_list_of_issues_still_to_rectify_says_whenever_raised(units
         else f"**Issues still to rectify (whenever raised; as of {day.day} {day:%B} {day.year})**"
     )
     assert title in [as_read(block.value) for block in at.markdown]
-    column = "问题编号" if lang == "zh" else "Issue"
+    column = "问题编号" if lang == "zh" else "Issue no."
     listed = [] if not expected else list(at.dataframe[0].value[column])
     assert listed == expected
     if units == ("research",):  # raised before the period, and listed

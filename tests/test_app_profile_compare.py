@@ -159,13 +159,21 @@ def test_the_issues_still_to_rectify_put_status_overdue_and_deadline_before_the_
     assert not at.exception
     table = next(t.value for t in at.dataframe if "Overdue" in t.value.columns)
     unit = ["Unit"] if len(units) > 1 else []
-    assert list(table.columns)[: 6 + len(unit)] == ["Issue", "Status", "Overdue", *unit, "Due", "Age (days)", "Raised"]
+    assert list(table.columns)[: 6 + len(unit)] == [
+        "Issue no.",
+        "Rectification status",
+        "Overdue",
+        *unit,
+        "Rectification deadline",
+        "Days open",
+        "Date raised",
+    ]
     assert table.columns[-1] in ("Description", "Unit (full name)")
     issues = oracle.read_ledgers(SAMPLE).issues
     as_of = date(2020, 12, 31)
     rectified = issues["rectified"].map(lambda day: day is not None and day <= as_of) & issues["status"].eq("rectified")
     expected = issues[issues["unit"].isin(units) & issues["raised"].map(lambda day: day <= as_of) & ~rectified]
-    assert sorted(table["Issue"]) == sorted(expected["issue_id"])
+    assert sorted(table["Issue no."]) == sorted(expected["issue_id"])
     overdue = dict(zip(expected["issue_id"], expected["due"].map(lambda day: "Yes" if day < as_of else "No")))
-    assert dict(zip(table["Issue"], table["Overdue"])) == overdue
+    assert dict(zip(table["Issue no."], table["Overdue"])) == overdue
     assert overdue["WT2020-021"] == "Yes"  # due 7 November, still in progress

@@ -263,7 +263,7 @@ def test_an_english_cover_sets_its_heading_over_its_period_and_keeps_each_quarte
     assert one_year.title == "Stationed supervision briefing for 2020"
 
 
-@pytest.mark.parametrize("lang, header", [("zh", "已历时（天）"), ("en", "Age (days)")])
+@pytest.mark.parametrize("lang, header", [("zh", "已历时（天）"), ("en", "Days open")])
 def test_the_overdue_lists_age_is_headed_as_counted_to_the_data_date(cut_folder, lang, header):
     """The pack's list of overdue issues counts each one's age to the data date (14 Aug), as the screen's 已历时（天）
     does; its Chinese header said 发现至期末天数 (to the period's end, 31 Dec), which the numbers are not."""
@@ -276,7 +276,7 @@ def test_the_overdue_lists_age_is_headed_as_counted_to_the_data_date(cut_folder,
     raised = dict(
         zip(oracle.read_ledgers(cut_folder).issues["issue_id"], oracle.read_ledgers(cut_folder).issues["raised"])
     )
-    ids = table.iloc[:, [str(c) for c in table.columns].index({"zh": "问题编号", "en": "Issue"}[lang])]
+    ids = table.iloc[:, [str(c) for c in table.columns].index({"zh": "问题编号", "en": "Issue no."}[lang])]
     assert len(ids) == 3
     for issue_id, age in zip(ids, table[header]):
         assert int(age) == (CUT_DAY - raised[issue_id]).days, issue_id

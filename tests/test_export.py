@@ -411,7 +411,9 @@ def test_an_issue_list_has_one_set_of_headers_in_the_zip_the_screens_download_an
         document_header, _, _ = rows_of(report)
         assert document_header[0] == i18n.t("export.briefing.row_number", lang)
         assert set(document_header[1:]) < set(expected), document_header
-    assert {"zh": "问题编号", "en": "Issue"}[lang] in header and {"zh": "整改状态", "en": "Status"}[lang] in header
+    assert {"zh": "问题编号", "en": "Issue no."}[lang] in header and {"zh": "整改状态", "en": "Rectification status"}[
+        lang
+    ] in header
 
 
 @pytest.mark.parametrize("key", ["reminders_by_form", "suggestions_by_status", "suggestions_by_link"])
@@ -481,3 +483,79 @@ def test_a_long_subtitle_takes_lines_and_the_marking_keeps_clear_of_a_legend_bel
     assert marked.layout.margin.b == figure.layout.margin.b + 24
     (label,) = [note for note in marked.layout.annotations if note.text == "Internal — handle with care"]
     assert label.yanchor == "bottom" and label.y < figure.layout.legend.y
+
+
+def test_english_list_headers_say_what_their_column_holds_on_screen_and_in_its_files(connection, default_filter, units):
+    """Session 36 (w2): the English lists were headed "Raised", "Made", "Due", "Issue", "Kind", "Age (days)" and
+    "A year earlier": an editor asked raised what, made when, which issue. Each header now names its column as a
+    leader reads it aloud, and the CSV and Excel of a list carry the screen's headers."""
+    from oversight.export.data_files import table_csv_bytes, table_xlsx_bytes
+    from oversight.present import tables
+
+    expected = {
+        tables.ISSUE_COLUMNS: [
+            "Issue no.",
+            "Rectification status",
+            "Unit",
+            "Rectification deadline",
+            "Rectified on",
+            "Days to rectify",
+            "Date raised",
+            "Category",
+            "Source",
+            "Description",
+        ],
+        tables.UNRESOLVED_COLUMNS: [
+            "Issue no.",
+            "Rectification status",
+            "Overdue",
+            "Rectification deadline",
+            "Days open",
+            "Date raised",
+            "Category",
+            "Description",
+        ],
+        tables.SUGGESTION_COLUMNS: [
+            "Suggestion no.",
+            "Adoption status",
+            "Unit",
+            "Date made",
+            "Category",
+            "Suggestion",
+            "Linked issue no.",
+            "Linked issue description",
+        ],
+        tables.MEETING_COLUMNS: [
+            "Meeting date",
+            "Meeting no.",
+            "Meeting type",
+            "Length (min)",
+            "Agenda items",
+            "Agendas reviewed in advance",
+            "Attended by the team",
+            "Merged meeting",
+        ],
+        tables.MEETING_REDUCTION_COLUMNS: [
+            "Unit",
+            "Change in meetings (%)",
+            "Change in meetings",
+            "Meetings",
+            "Meetings a year earlier",
+            "Average length (min)",
+            "Average length a year earlier (min)",
+            "Merged meetings",
+            "Agendas reviewed in advance",
+        ],
+    }
+    for columns, headers in expected.items():
+        assert [i18n.t(column.header_key, "en") for column in columns] == headers
+    # a list as the page shows it, and its two files
+    frame = queries.run(connection, "open_issues", default_filter)
+    screen = tables.present(frame, tables.OPEN_ISSUE_COLUMNS, "en", units)
+    assert "Date raised" in screen.columns and "Rectification deadline" in screen.columns
+    csv_header = pd.read_csv(io.BytesIO(table_csv_bytes(screen)), encoding="utf-8-sig", nrows=0).columns
+    assert list(csv_header) == list(screen.columns)
+    sheet = openpyxl.load_workbook(io.BytesIO(table_xlsx_bytes(screen, "Open issues")), read_only=True).worksheets[0]
+    assert tuple(screen.columns) in [
+        tuple(c for c in row if c is not None) for row in sheet.iter_rows(values_only=True)
+    ]

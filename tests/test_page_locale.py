@@ -44,3 +44,12 @@ def test_what_is_not_streamlits_page_passes_as_it_is():
 
 def test_the_language_of_an_address_is_the_sessions():
     assert [language_of(q) for q in (b"lang=en", b"lang=", b"lang=zh-CN", b"x=1")] == ["en", "zh", "zh", "zh"]
+
+
+@pytest.mark.parametrize(("query", "word"), [(b"lang=zh", "跳到正文"), (b"lang=en", "Skip to main content")])
+def test_streamlits_own_words_come_in_the_pages_html_before_its_frontend(query, word):
+    """Streamlit drew its skip link in English before the page run's script translated it (a second of "Skip to main
+    content" on a Chinese page, at every reload); the words now come with the page's HTML, before its entry script."""
+    _, body = _request(query)
+    before_entry = body[: body.index(ENTRY)].decode()
+    assert f'"ours": "{word}"' in before_entry and "oversightStreamlitWatch" in before_entry

@@ -14,6 +14,7 @@ import os
 import re
 import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,6 +69,10 @@ _DOCUMENT_TOP_MARGIN = 50  # no title in a document's picture (the slide or capt
 RENDER_TABS = 2
 
 _server: ImageServer | None = None
+# The start under way, if any. Chromium's start ran while holding ``_server_lock``: on a loaded machine the warm-up's
+# start took the whole minute of ``browser_thread.START_TIMEOUT_SECONDS``, and every PNG click queued on the lock with
+# nothing on screen. The lock now guards these two names only; the start runs in a thread of its own.
+_starting: Future[ImageServer] | None = None
 _server_lock = threading.Lock()
 
 
@@ -100,16 +105,71 @@ def require_browser() -> str:
     return path
 
 
-def _image_server() -> ImageServer:
-    """The process's image server: started on first use, and afresh if its browser has gone (a crash)."""
-    global _server
+class ImagesNotReady(RuntimeError):
+    """The image server did not answer within a click's wait: still starting (``starting``), or its start failed.
+    ``message(lang)`` says which, and what to do; a failed start is not remembered (the next click starts it again)."""
+
+    def __init__(self, starting: bool) -> None:
+        super().__init__("the image browser is still starting" if starting else "the image browser did not start")
+        self.starting = starting
+
+    def message(self, lang: str) -> str:
+        return i18n.t("export.error.images_starting" if self.starting else "export.error.images_failed", lang)
+
+
+def _server_future() -> Future[ImageServer]:
+    """The running server, or the start under way (one is begun if there is none, or the browser has gone)."""
+    global _server, _starting
+    gone = None
     with _server_lock:
         if _server is not None and not _server.is_alive():
-            _server.close()
-            _server = None
-        if _server is None:
-            _server = ImageServer(RENDER_TABS)
-        return _server
+            gone, _server = _server, None
+        if _server is not None:
+            running: Future[ImageServer] = Future()
+            running.set_result(_server)
+            return running
+        if _starting is None:
+            _starting = Future()
+            threading.Thread(target=_start, args=(_starting,), name="oversight-image-start", daemon=True).start()
+        starting = _starting
+    if gone is not None:  # closed outside the lock: its quit can take seconds
+        gone.close()
+    return starting
+
+
+def _start(future: Future[ImageServer]) -> None:
+    global _server, _starting
+    try:
+        server = ImageServer(RENDER_TABS)  # bounded by START_TIMEOUT_SECONDS; closes its browser where it fails
+    except BaseException as error:  # noqa: BLE001 — handed to whoever waits
+        with _server_lock:
+            if _starting is future:
+                _starting = None  # not remembered: the next call starts a browser again
+        future.set_exception(error)
+        return
+    with _server_lock:
+        if _starting is future:
+            _starting, _server = None, server
+    future.set_result(server)
+
+
+def images_ready(wait: float) -> None:
+    """Start the image server if it is not running, and wait at most ``wait`` seconds for it; raises
+    ``ImagesNotReady`` (``starting`` or failed) rather than keep a click waiting out Chromium's whole start."""
+    future = _server_future()
+    try:
+        future.result(wait)
+    except TimeoutError:
+        if not future.done():
+            raise ImagesNotReady(starting=True) from None
+        raise ImagesNotReady(starting=False) from future.exception()  # the start's own timeout
+    except Exception as error:
+        raise ImagesNotReady(starting=False) from error
+
+
+def _image_server() -> ImageServer:
+    """The process's image server: started on first use, and afresh if its browser has gone (a crash)."""
+    return _server_future().result()  # the start is bounded by browser_thread.START_TIMEOUT_SECONDS
 
 
 def _forget_server(server: ImageServer) -> None:

@@ -209,7 +209,7 @@ MEETING_COLUMNS = (
     TableColumn("agenda_items", "column.agenda_items", "number"),
     TableColumn("agenda_prereviewed", "column.prereviewed", "bool"),
     TableColumn("attended_by_team", "column.attended", "bool"),
-    TableColumn("merged", "column.merged", "bool"),
+    TableColumn("merged", "column.merged_meeting", "bool"),
 )
 
 NO_CONSULTATION_COLUMNS = (

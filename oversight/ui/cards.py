@@ -18,7 +18,7 @@ from oversight.core.numbers import grouped, is_missing
 from oversight.export import marking
 from oversight.present import drill
 from oversight.present.kpis import Kpi
-from oversight.ui import chart_view, drill_dialog, grid, partial_runs, session, setup_problems, sign_in
+from oversight.ui import chart_view, download_errors, drill_dialog, grid, partial_runs, session, setup_problems, sign_in
 from oversight.ui.page import Page
 
 
@@ -209,6 +209,25 @@ def audited(  # noqa: ANN201 — Streamlit's deferred download data
     return make_and_record
 
 
+# How long a PNG or SVG click waits for the image browser: its start is 2–3 s, but took the whole minute of
+# browser_thread.START_TIMEOUT_SECONDS on a loaded machine, a minute of a spinning button and nothing said.
+IMAGE_CLICK_WAIT_SECONDS = 15
+
+
+def image_click(page: Page, make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """``make`` of an image, waiting for the image browser at most ``IMAGE_CLICK_WAIT_SECONDS``: one still starting,
+    or whose start failed, is said under the button in the page's language, with what to do (``download_errors``)."""
+
+    def made() -> bytes:
+        try:
+            export.images_ready(IMAGE_CLICK_WAIT_SECONDS)
+        except export.ImagesNotReady as not_ready:
+            raise download_errors.Said(not_ready.message(page.lang)) from not_ready
+        return make()
+
+    return made
+
+
 def _download_row(page: Page, key: str, title: str, downloads: list[export.ChartDownload]) -> None:
     """PNG, SVG, CSV and XLSX buttons of the chart ``title``; without a browser the image buttons give way to how to
     install one."""
@@ -223,7 +242,10 @@ def _download_row(page: Page, key: str, title: str, downloads: list[export.Chart
             page.t(f"download.{download.kind}"),
             # the pictures carry the marking and watermark; a CSV or Excel file carries none, and its line says so
             data=audited(
-                page, download.file_name, download.make, None if download.needs_browser else marking.NO_MARKING
+                page,
+                download.file_name,
+                image_click(page, download.make) if download.needs_browser else download.make,
+                None if download.needs_browser else marking.NO_MARKING,
             ),
             file_name=download.file_name,
             mime=download.mime,

@@ -43,8 +43,16 @@ def language_of(query_string: bytes) -> str:
 
 
 def script_tag(lang: str) -> bytes:
-    """The script naming ``lang``'s tag as the page's language, for a ``<script>`` element."""
-    return f"<script>{_SCRIPT.replace('LOCALE', json.dumps(i18n.t('export.report.html_lang', lang)))}</script>".encode()
+    """The script naming ``lang``'s tag as the page's language, for a ``<script>`` element; then Streamlit's own words
+    in ``lang`` (assets/streamlit_words.js), watched for from the first paint."""
+    # Streamlit draws its frame, the skip link among it, before any page run: with the words only in the page run's
+    # script, a Chinese page showed "Skip to main content" for about a second (on every reload after a replica's
+    # failover) before it became 跳到正文. The page run's copy of the script finds this one's watch and only renews
+    # its words.
+    from oversight.ui import setup  # the words and their script are the page run's: one list for both
+
+    locale = f"<script>{_SCRIPT.replace('LOCALE', json.dumps(i18n.t('export.report.html_lang', lang)))}</script>"
+    return (locale + f"<script>{setup.streamlit_words_js(lang)}</script>").encode()
 
 
 def with_locale(html: bytes, lang: str) -> bytes:

@@ -23,6 +23,7 @@ from oversight.present import summary
 from oversight.ui import (
     bare_start,
     data_page,
+    download_errors,
     kept_downloads,
     profile,
     session,
@@ -290,7 +291,7 @@ STREAMLIT_WORDS = (
     ("mm", "", "streamlit.date_mm"),
     ("dd", "", "streamlit.date_dd"),
     # its calendar: what Streamlit writes there itself (the months, weekdays and days are the browser's, see
-    # _streamlit_words_js), "Choose date, " before the month shown
+    # streamlit_words_js), "Choose date, " before the month shown
     ("Use arrow keys to navigate dates. Enter to select. Escape to close.", "", "streamlit.calendar_keys"),
     ("Choose date, ", "", "streamlit.choose_date_in"),
     ("Previous month", "", "streamlit.previous_month"),
@@ -323,7 +324,7 @@ STREAMLIT_FIELD_WORDS = (
 
 
 @functools.cache  # the same for every page run of a language: read and written once
-def _streamlit_words_js(lang: str) -> str:
+def streamlit_words_js(lang: str) -> str:
     """Streamlit's own words on the page in the page's language (assets/streamlit_words.js), and the page's language
     tag for what Streamlit writes in the browser's language (a date field's calendar: its months, weekdays, days)."""
     rules = [{"before": before, "after": after, "ours": i18n.t(key, lang)} for before, after, key in STREAMLIT_WORDS]
@@ -340,7 +341,12 @@ def _streamlit_words_js(lang: str) -> str:
 def _download_failed_js(lang: str) -> str:
     """The page's own note of a download that made no file, kept until read (assets/download_failed.js): Streamlit's
     line under the button goes after five seconds."""
-    words = {"message": i18n.t("streamlit.download_failed", lang), "close": i18n.t("streamlit.close", lang)}
+    words = {
+        "message": i18n.t("streamlit.download_failed", lang),
+        "close": i18n.t("streamlit.close", lang),
+        # the failures said in our words under the button (``download_errors``): the note keeps that sentence
+        "said": [i18n.t(f"export.error.{key}", lang) for key in ("images_starting", "images_failed")],
+    }
     script = (config.ASSET_DIR / "download_failed.js").read_text(encoding="utf-8")
     return script.replace("__DOWNLOAD_FAILED_WORDS__", _script_literal(words))
 
@@ -386,13 +392,14 @@ def setup_page(page_id: str) -> Page:
     st.set_page_config(page_title=title, layout="wide", initial_sidebar_state="auto")
     session_guard.install()  # once per process: uploads and cache clearing as this app allows them
     kept_downloads.install()  # once per process: a file made on a click is not swept before it is fetched
+    download_errors.install()  # once per process: a download that failed for a known reason says it
     bare_start.start()  # a bare `streamlit run app.py`: the warm-up, the stop's wait, once
     session_guard.forget()  # a session may upload only while its page shows the import form (the data page allows)
     st.html(f"<style>{_app_css()}</style>")
     # our own file, no data in it: marks the page light or dark for app.css's chart colours; and names the page's
     # language on the root element (Streamlit leaves <html lang="en">: a screen reader read 指出问题 as English)
     st.html(
-        f"<script>{_page_language_js(lang)}{_scheme_js()}{_streamlit_words_js(lang)}{_download_failed_js(lang)}</script>",
+        f"<script>{_page_language_js(lang)}{_scheme_js()}{streamlit_words_js(lang)}{_download_failed_js(lang)}</script>",
         unsafe_allow_javascript=True,
     )
     account = sign_in.signed_in_account(page_id)

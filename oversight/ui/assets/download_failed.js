@@ -17,7 +17,7 @@
     var note = document.querySelector("[data-testid='oversightDownloadFailed']");
     if (note) note.remove();
   }
-  function show() {
+  function show(text) {
     var note = document.querySelector("[data-testid='oversightDownloadFailed']");
     if (!note) {
       note = document.createElement("div");
@@ -31,18 +31,22 @@
       note.appendChild(close);
       document.body.appendChild(note);
     }
-    note.querySelector("p").textContent = window.oversightDownloadFailedWords.message;
+    var known = window.oversightDownloadFailedWords.said.indexOf(text) !== -1; // a reason we gave, kept as given
+    note.querySelector("p").textContent = known ? text : window.oversightDownloadFailedWords.message;
     note.querySelector("button").textContent = window.oversightDownloadFailedWords.close;
   }
   // Streamlit's line appearing is the one sign a download failed (the request and its answer are its own)
   new MutationObserver(function (changes) {
-    var failed = changes.some(function (change) {
-      return Array.prototype.some.call(change.addedNodes, function (node) {
-        return node.nodeType === 1 && (node.matches("[data-testid='stDownloadButtonError']") ||
-          node.querySelector("[data-testid='stDownloadButtonError']") !== null);
+    var failed = null;
+    changes.forEach(function (change) {
+      Array.prototype.forEach.call(change.addedNodes, function (node) {
+        if (node.nodeType !== 1) return;
+        var line = node.matches("[data-testid='stDownloadButtonError']") ? node :
+          node.querySelector("[data-testid='stDownloadButtonError']");
+        if (line) failed = line.textContent.trim();
       });
     });
-    if (failed) show();
+    if (failed !== null) show(failed);
   }).observe(document.body, { childList: true, subtree: true });
   // the reader's next action on a control ends the note; a click on the page around (closing a menu) or on the note
   // itself does not

@@ -130,7 +130,8 @@
     });
   }
   var watch = new MutationObserver(mend);
-  watch.observe(document.body, { childList: true, subtree: true, characterData: true, attributes: true,
+  // the root, not the body: the page's HTML runs this in its head, before the body exists (oversight/ui/page_locale.py)
+  watch.observe(document.documentElement, { childList: true, subtree: true, characterData: true, attributes: true,
     attributeFilter: attributes.concat(["aria-labelledby"]) });
   mend();
 })(__STREAMLIT_WORDS__, __FIELD_WORDS__, __PAGE_LOCALE__);
