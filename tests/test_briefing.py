@@ -304,6 +304,39 @@ def test_a_slides_issue_table_gives_a_unit_name_two_lines_at_most():
     assert widths[1] >= label_width(name, 12, 0.55) / (72 / 2.54) / 2 and widths[3] >= 10
 
 
+def test_a_short_unit_name_takes_one_line_and_one_rows_height_on_a_slide():
+    """On the English deck's issue slides the rows of Petitions Bureau and Local Chronicles stood a line taller than
+    the rest (1.43 cm, the others 0.82), a gap in the list like a row missing: their column, 4.55 cm, fitted each name
+    in one line as drawn, but the rows' heights counted it two. Every name of the sample now takes one line and each
+    row one line's height, and a long name still no more than two lines beside a description of 10 cm or more."""
+    from pptx.util import Cm
+
+    kinds = ["number", "unit_en", "date", "description", "status_en"]
+    header = ["No.", "Unit", "Raised", "Description", "Status"]
+    names = ["Foreign Affairs", "Research Office", "Petitions Bureau", "Big Data Admin.", "Local Chronicles"]
+    rows = [
+        [str(n), name, "2020-03-02", "WT2020-014  会议数量偏多、时间偏长", "In progress"]
+        for n, name in enumerate(names)
+    ]
+    width_cm = (pptx_deck.SLIDE_WIDTH - 2 * pptx_deck.MARGIN) / Cm(1)
+    widths = [int(Cm(cm)) for cm in pptx_deck._slide_widths(kinds, rows, header, width_cm)]
+    assert [pptx_deck._cell_lines(name, widths[1]) for name in names] == [1] * len(names)
+    assert {pptx_deck._row_height(row, widths) for row in rows} == {pptx_deck._row_height(rows[0][:1], widths[:1])}
+    # the overdue list's header: "Days overdue" drawn in two lines, its row counted three, a blank line under it
+    overdue_kinds = ["number", "unit_en", "description", "date", "days"]
+    overdue_header = ["No.", "Unit", "Description", "Due", "Days overdue"]
+    overdue_rows = [[str(n), name, "WT2020-014", "2020-05-31", "214"] for n, name in enumerate(names)]
+    overdue_widths = [
+        int(Cm(cm)) for cm in pptx_deck._slide_widths(overdue_kinds, overdue_rows, overdue_header, width_cm)
+    ]
+    header_lines = [pptx_deck._cell_lines(title, w, bold=True) for title, w in zip(overdue_header, overdue_widths)]
+    assert header_lines == [1, 1, 1, 1, 2], header_lines
+    long_name = "Office of the Provincial Local Chronicles Compilation Committee"
+    rows.append(["6", long_name, "2020-03-02", "x", "In progress"])
+    widths = [int(Cm(cm)) for cm in pptx_deck._slide_widths(kinds, rows, header, width_cm)]
+    assert pptx_deck._cell_lines(long_name, widths[1]) <= 2 and widths[3] >= Cm(10)
+
+
 def test_pptx_runs_name_an_east_asian_font(pack):
     _, built, _ = pack
     deck = Presentation(io.BytesIO(built.files["pptx"]))

@@ -306,6 +306,24 @@ def test_one_units_one_quarter_of_meetings_is_no_ranking(connection):
     assert "最多的是" in takeaways.takeaway(spec, two, "zh")
 
 
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        ("zh", "，最低为2020年第1季度、2020年第2季度、2020年第4季度（各50.0%）。"),
+        ("en", " and lowest in 2020 Q1, 2020 Q2 and 2020 Q4 (50.0% each)."),
+    ],
+)
+def test_quarters_tied_for_a_share_are_each_given_it(connection, lang, expected):
+    """The General Office's 2020 pack read 最低为2020年第1季度、2020年第2季度、2020年第4季度（50.0%）: three quarters and
+    one share, as if 50.0% were theirs together, where every other tie of the readings says 各 (each). Its meetings,
+    4, 2, 4 and 4, had 2, 1, 3 and 2 agendas reviewed in advance."""
+    spec = next(spec for spec in catalog.all_charts() if spec.key == "meeting_shares_by_quarter")
+    frame = queries.run(connection, spec.query, Filter(("gov_office",), Quarter(2020, 1), Quarter(2020, 4)))
+    assert list(frame["meetings"]) == [4, 2, 4, 4] and list(frame["prereviewed"]) == [2, 1, 3, 2]
+    reading = takeaways.takeaway(spec, frame, lang)
+    assert reading.endswith(expected), reading
+
+
 def test_quarters_before_the_data_start_are_not_ranked_and_one_whole_quarter_is_no_ranking(connection):
     """Review of 2 Dec (random data): quarters before the data start (blank, unknown) were ranked as 0 — 最少的是
     2018年第3季度、2018年第4季度（各0次） — and one whole quarter beside one under way read 最多的是2020年第3季度（8次），

@@ -380,20 +380,47 @@ _UNIT_LINES, _UNIT_MOST_CM, _DESCRIPTION_LEAST_CM = 2, 9.0, 10.0
 
 
 def _slide_widths(kinds: list[str], rows: list[list[str]], header: list[str], total_cm: float) -> list[float]:
-    """The table's widths on a slide: as in the Word report, but the unit column wide enough for its longest name in
-    two lines, taken from the description (31 cm across leave it plenty): in the width of a page's table an English
-    name took four lines, and eight rows of them ran past the slide's foot."""
+    """The table's widths on a slide: as in the Word report, but the unit column wide enough for its longest name on
+    one line where the description can spare it, else in two lines, taken from the description (31 cm across leave it
+    plenty): in the width of a page's table an English name took four lines, and eight rows of them ran past the
+    slide's foot. One line is measured as ``_row_height`` counts a cell's lines: a column that fitted Petitions Bureau
+    by a looser measure was counted two lines by it, and that row stood a line taller than the rest, a gap in the
+    list like a row missing. No column is widened past leaving the description ``_DESCRIPTION_LEAST_CM``."""
     widths = column_widths(kinds, total_cm, font_pt=_TABLE_PT, header=header)
-    unit = next((i for i, kind in enumerate(kinds) if kind.startswith("unit")), None)
-    if unit is None or "description" not in kinds or not rows:
+    if "description" not in kinds or not rows:
         return widths
     description = kinds.index("description")
-    longest_cm = max(label_width(row[unit], _TABLE_PT, 0.55) for row in rows) / (72 / 2.54)
-    wanted = min(_UNIT_MOST_CM, longest_cm / _UNIT_LINES + 0.6)  # the cell's insets and a word's ragged end
-    extra = max(0.0, min(wanted - widths[unit], widths[description] - _DESCRIPTION_LEAST_CM))
-    widths[unit] += extra
-    widths[description] -= extra
+
+    def widen(position: int, wanted_cm: float) -> None:
+        extra = max(0.0, min(wanted_cm - widths[position], widths[description] - _DESCRIPTION_LEAST_CM))
+        widths[position] += extra
+        widths[description] -= extra
+
+    # each header's longest word whole on its line: "overdue" in 2.47 cm was counted broken inside it, three lines
+    # where two were drawn, and the header row stood a blank line taller than its words
+    for position, title in enumerate(header):
+        if position != description and title.split():
+            longest_pt = max(_line_width_pt(word, bold=True) for word in title.split())
+            widen(position, math.ceil((longest_pt + _CELL_INSET_PT) / (72 / 2.54) * 10) / 10)
+    unit = next((i for i, kind in enumerate(kinds) if kind.startswith("unit")), None)
+    if unit is not None:
+        names = {row[unit] for row in rows}
+        one_line_cm = _narrowest_cm(names, 1)
+        if one_line_cm is not None and widths[description] - (one_line_cm - widths[unit]) >= _DESCRIPTION_LEAST_CM:
+            widen(unit, one_line_cm)
+        else:
+            widen(unit, _narrowest_cm(names, _UNIT_LINES) or _UNIT_MOST_CM)
     return widths
+
+
+def _narrowest_cm(texts: set[str], lines: int) -> float | None:
+    """The narrowest column, in steps of a millimetre up to ``_UNIT_MOST_CM``, in which each of ``texts`` takes at most
+    ``lines`` lines as ``_cell_lines`` counts them; None where none is wide enough."""
+    start = max(_line_width_pt(text) for text in texts) / lines + _CELL_INSET_PT
+    for tenths in range(math.floor(start / (72 / 2.54) * 10), int(_UNIT_MOST_CM * 10) + 1):
+        if all(_cell_lines(text, int(Cm(tenths / 10))) <= lines for text in texts):
+            return tenths / 10
+    return None
 
 
 # A table row's height on a slide, as its text needs it: LibreOffice (and so WPS's rendering of the same file) kept
@@ -409,12 +436,16 @@ _TABLE_CLEARANCE = Inches(0.1)  # between the table's last row and the footer
 _CELL_BREAKS = re.compile(r"(?<=\s)|(?=[^\sA-Za-z0-9.,;:!?'\"()\-])")
 
 
+def _line_width_pt(text: str, bold: bool = False) -> float:
+    """``text``'s width on one line of a cell at the table's type size, erring wide (bold wider)."""
+    return label_width(text, _TABLE_PT, 0.68 if bold else 0.6)  # a Latin letter's width in em
+
+
 def _cell_lines(text: str, width_emu: int, bold: bool = False) -> int:
     """How many lines ``text`` takes in a cell ``width_emu`` wide at the table's type size, erring on more: filled
     as a renderer fills it, at the breaks it may take, a word wider than the cell broken inside."""
     room = max(width_emu / Pt(1) - _CELL_INSET_PT, _TABLE_PT)
-    share = 0.68 if bold else 0.6  # a Latin letter's width in em, erring wide (bold wider)
-    width = functools.partial(label_width, font_size=_TABLE_PT, latin_share=share)
+    width = functools.partial(_line_width_pt, bold=bold)
     return sum(
         max(1, math.ceil(width(line) / room))
         for paragraph in text.split("\n")

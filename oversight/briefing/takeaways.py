@@ -331,13 +331,14 @@ def _meeting_shares_by_quarter(frame: pd.DataFrame, lang: str) -> Reading:
     highest, lowest, top, bottom = _extremes(quarterly, _quarter_names(ranked, lang))
     if top == bottom:
         return AlikeQuarters(text + _t("shares_prereviewed_even", lang, share=top))
+    # quarters tied for a share each have it, as every tie of the readings says: 最低为A、B、C（50.0%） read as theirs together
     return text + _t(
         "shares_prereviewed_range",
         lang,
         highest=_names(highest, lang),
-        top=top,
+        top=_each(f"{top}%", len(highest) > 1, lang),
         lowest=_names(lowest, lang),
-        bottom=bottom,
+        bottom=_each(f"{bottom}%", len(lowest) > 1, lang),
     )
 
 
