@@ -311,7 +311,14 @@ def test_an_empty_chart_says_what_the_view_had_none_of(script, lang):
     scope = "省政府参事室" if lang == "zh" else "the Counsellors' Office"
     period = "2020年第4季度" if lang == "zh" else "2020 Q4"
     expected = [
-        i18n.t(spec.empty_key, lang, scope=scope, period=period, in_period=period if lang == "zh" else f"in {period}")
+        i18n.t(
+            spec.empty_key,
+            lang,
+            scope=scope,
+            any_scope=scope,
+            period=period,
+            in_period=period if lang == "zh" else f"in {period}",
+        )
         for spec in specs
         if not any(totals[count] for count in _COUNTED_BY[spec.nothing])
     ]

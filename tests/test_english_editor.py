@@ -245,3 +245,42 @@ def test_a_scope_line_keys_a_full_name_to_the_short_name_the_notes_use(connectio
     page = Page(lang, filter_, span, str(store.SAMPLE_DATA_DIR), "x", units, Account("a", "admin", ()))
     assert page.scope_text(full_names=True) == expected.replace("(", "\\(").replace(")", "\\)")
     assert "Petitions Bureau" in page.in_view("empty.none_in_view.reminders") or lang == "zh"
+
+
+@pytest.mark.parametrize(
+    ("lang", "chart", "overdue"),
+    [
+        (
+            "en",
+            "No meetings for any of the 9 units under supervision from 2018 Q1 to 2018 Q4.",
+            "No overdue issues for any of the 9 units under supervision as of 31 December 2018, whenever raised.",
+        ),
+        (
+            "zh",
+            "全部9家综合监督单位2018年第1季度至2018年第4季度无会议。",
+            "截至2018年12月31日，全部9家综合监督单位无逾期未整改的问题（不论何时指出）。",
+        ),
+    ],
+)
+def test_none_of_every_unit_is_said_of_any_unit_not_all(connection, span, lang, chart, overdue):
+    """ "No meetings for all 9 units under supervision from 2018 Q1 to 2018 Q4" says something else than none (a
+    reader of the pack for a year before the records, 5 Dec); every unit in a sentence saying none is "any of"."""
+    from oversight.briefing.report import Report
+    from oversight.ui.page import Page
+
+    filter_ = Filter((), Quarter(2018, 1), Quarter(2018, 4))
+    context = briefing.load_context(briefing.as_query_runner(connection), filter_, span, lang)
+    assert context.empty_note(SPECS["meetings_by_quarter"].empty_key) == chart
+    page = Page(
+        lang,
+        filter_,
+        span,
+        str(store.SAMPLE_DATA_DIR),
+        "x",
+        queries.run(connection, "units"),
+        Account("a", "admin", ()),
+    )
+    assert page.in_view(SPECS["meetings_by_quarter"].empty_key) == chart
+    assert page.in_view("empty.no_overdue") == overdue
+    report = Report(context, "", [], [], [], pd.DataFrame(), pd.DataFrame())  # a list line needs only the context
+    assert report.empty_list_line("empty.no_overdue") == overdue

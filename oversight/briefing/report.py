@@ -226,7 +226,12 @@ class Report:
     def empty_list_line(self, key: str) -> str:
         """What an issue list without a row says, its day and units written as the page's empty list writes them
         (``empty.no_overdue``: 截至2020年9月30日，省地方志编纂委员会办公室无逾期未整改的问题…, where the pack said 截至期末)."""
-        return self.t(key, scope=self.context.scope_in_sentence(), as_of=date_text(self.as_of, self.lang))
+        return self.t(
+            key,
+            scope=self.context.scope_in_sentence(),
+            any_scope=self.context.any_scope_in_sentence(),
+            as_of=date_text(self.as_of, self.lang),
+        )
 
     def meta_lines(self) -> list[str]:
         return [

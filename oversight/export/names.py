@@ -113,11 +113,19 @@ class ExportContext:
             self.lang,
         )
 
+    def any_scope_in_sentence(self) -> str:
+        """The units as a sentence saying none names them: every unit as any, not all ("No meetings for any of the 9
+        units…", where "for all 9 units" said something else); chosen units as ``scope_in_sentence``."""
+        if self.filter.units:
+            return self.scope_in_sentence()
+        return self.t("export.scope.any_unit", count=self.unit_count or len(self.unit_names))
+
     def empty_note(self, key: str) -> str:
         """What an empty chart says in its place, in the page's words (``Page.in_view``): whose and when it is empty."""
         return self.t(
             key,
             scope=self.scope_in_sentence(),
+            any_scope=self.any_scope_in_sentence(),
             period=self.period(),
             in_period=i18n.span_in_sentence(self.filter, self.lang),
         )

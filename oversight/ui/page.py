@@ -160,9 +160,11 @@ class Page:
         as_of = date_text(self.filter.as_of, self.lang)
         # each unit as a sentence names it ("No reminders for the General Office in 2020 Q4."), opening it capitalised
         scope = self.scope_text(in_sentence=True)
+        # a sentence saying none ("No meetings for any of the 9 units…") names every unit as any, not all
+        any_scope = scope if shown_units else self.t("app.any_unit", count=count)
         period, in_period = self.period(), i18n.span_in_sentence(self.filter, self.lang)
         return i18n.sentence_start(
-            self.t(key, scope=scope, period=period, in_period=in_period, count=count, as_of=as_of)
+            self.t(key, scope=scope, any_scope=any_scope, period=period, in_period=in_period, count=count, as_of=as_of)
         )
 
     def scope_text(
