@@ -577,6 +577,8 @@ def test_every_chart_names_what_it_counts_for_the_sentence_standing_in_for_it_em
     for spec in catalog.all_charts():
         assert spec.nothing != "records", spec.key  # the generic sentence is for a chart not yet in the catalog
         for lang in ("zh", "en"):
-            sentence = i18n.t(spec.empty_key, lang, scope="<units>", any_scope="<units>", period="<period>", in_period="<period>")
+            sentence = i18n.t(
+                spec.empty_key, lang, scope="<units>", any_scope="<units>", period="<period>", in_period="<period>"
+            )
             assert "<units>" in sentence and "<period>" in sentence, (spec.key, lang, sentence)
             assert "暂无" not in sentence and "No data" not in sentence, (spec.key, lang, sentence)

@@ -20,6 +20,11 @@ import threading
 from typing import Any
 
 _COORDINATES = "oversight.made:"  # + the button's placeholder id: where the made file is referenced in the session
+# At most this many made files held for one session: a part of the page that reruns alone (the briefing panel's
+# 生成简报, a table's search box) draws its buttons anew under new ids without a run of the page to free the old
+# ones, so each pack built and taken would stay held (four files, up to ~5 MB) until the session's next page run.
+# The oldest beyond these, fetched long since, are left to Streamlit's sweep: two packs and their charts' pictures.
+MOST_KEPT = 10
 _lock = threading.Lock()
 _installed = False
 
@@ -45,7 +50,11 @@ def install() -> None:
         with self._lock:
             held = self._files_by_session_and_coord.get(entry["session_id"])  # .get: no entry made for a gone session
             if held is not None and file_id in held.values() and made in self._file_metadata:
+                held.pop(_COORDINATES + file_id, None)  # re-added last: the newest is kept longest
                 held[_COORDINATES + file_id] = made
+                kept = [coordinates for coordinates in held if coordinates.startswith(_COORDINATES)]
+                for oldest in kept[: max(0, len(kept) - MOST_KEPT)]:
+                    del held[oldest]
         return url
 
     MediaFileManager.execute_deferred = execute_and_keep  # type: ignore[method-assign]
