@@ -22,7 +22,7 @@ from PIL import Image
 from oversight import charts, export
 from oversight.briefing.docx_report import docx_bytes
 from oversight.briefing.html_report import report_html
-from oversight.briefing.page_fill import first_pages_used_cm, ordered_for_pages
+from oversight.briefing.page_fill import planned
 from oversight.briefing.pdf_info import with_information
 from oversight.briefing.pdf_print import html_to_pdf_with_images, warm_up
 from oversight.briefing.pptx_deck import pptx_bytes
@@ -231,9 +231,14 @@ def collect_report(
     drawn = [_with_picture(section, pngs.get(index)) for index, section in enumerate(draft.sections)]
     group = {spec.key: page_id for page_id, specs_of_page in chart_groups() for spec in specs_of_page}
     # planned from where each document's first page ends: the Word report's and the PDF's
-    printed = ordered_for_pages(drawn, lambda key: group.get(key, key), first_pages_used_cm(draft))
+    printed, listed = planned(draft, drawn, lambda key: group.get(key, key))
     place = {id(section): index for index, section in enumerate(drawn)}
-    return dataclasses.replace(draft, sections=drawn, print_order=tuple(place[id(section)] for section in printed))
+    return dataclasses.replace(
+        draft,
+        sections=drawn,
+        print_order=tuple(place[id(section)] for section in printed),
+        figure_list_shown=listed,
+    )
 
 
 ZipEntries = list[tuple[str, bytes]]

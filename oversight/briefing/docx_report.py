@@ -13,11 +13,12 @@ from xml.sax.saxutils import quoteattr
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
 from docx.shared import Cm, Length, Pt, RGBColor
 
+from oversight.briefing import page_fill
 from oversight.briefing.office_package import docx_bytes_of, set_core_properties
 from oversight.briefing.page_fill import first_chart_opens_page_two
 from oversight.briefing.report import (
@@ -27,6 +28,7 @@ from oversight.briefing.report import (
     Report,
     column_widths,
     details_lead,
+    figure_list,
     issue_count,
     listed_note,
     no_open_issues_key,
@@ -210,6 +212,7 @@ def _charts(document, report: Report) -> None:
     document.add_heading(report.t("export.report.details"), level=1)
     if report.sections:
         _body(document, details_lead(report), report)  # the heading keeps with it, not with the first picture
+        _figure_list(document, report)
     opens_page_two = first_chart_opens_page_two(report, "docx")
     for number, section in enumerate(report.printed_sections, start=1):
         if section.png is not None:
@@ -243,6 +246,22 @@ def _charts(document, report: Report) -> None:
             # "Big Data" and went on alone at the top of the next page
             reading = _body(document, section.takeaway, report, line_spacing=1.25).paragraph_format
             reading.space_after, reading.keep_together = Pt(8), True
+
+
+def _figure_list(document, report: Report) -> None:
+    """The figures by number and title under the lead, set as page_fill reckons (its spacing exact): it runs on from
+    the first page to the next where the page cannot hold it."""
+    text = figure_list(report)
+    if not text:
+        return
+    document.paragraphs[-1].paragraph_format.keep_with_next = True  # the lead never ends a page without its list
+    paragraph = document.add_paragraph()
+    paragraph.add_run(text).font.size = Pt(page_fill.FIGURE_LIST_FONT_PT)
+    spacing = paragraph.paragraph_format
+    spacing.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    spacing.line_spacing = Pt(page_fill.FIGURE_LIST_LINE_PT)
+    spacing.space_before = Pt(page_fill.FIGURE_LIST_BEFORE_PT)
+    spacing.space_after = Pt(page_fill.FIGURE_LIST_AFTER_PT)
 
 
 def _issue_table(document, report: Report, rows_of, heading_key: str, intro_key: str, none_key: str) -> None:

@@ -13,7 +13,7 @@ import base64
 import re
 from html import escape
 
-from oversight.briefing import pdf_images, pdf_watermark
+from oversight.briefing import page_fill, pdf_images, pdf_watermark
 from oversight.briefing.page_fill import first_chart_opens_page_two
 from oversight.briefing.report import (
     HTML_FONT_STACK,
@@ -21,6 +21,7 @@ from oversight.briefing.report import (
     Report,
     column_widths,
     details_lead,
+    figure_list,
     issue_count,
     listed_note,
     no_open_issues_key,
@@ -58,6 +59,7 @@ h2 { font-size: 14pt; border-left: 4pt solid RED; padding-left: 6pt; margin: 18p
 h3 { font-size: 12pt; margin: 12pt 0 6pt; }
 h2, h3 { break-after: avoid; page-break-after: avoid; }
 p.body { text-indent: INDENT; margin: 0 0 6pt; text-align: justify; }
+p.figure-list { margin: 0; text-align: justify; }
 p.placeholder { color: #52606D; background: #FFF3BF; margin: 0 0 6pt; }
 figure { margin: 6pt 0 10pt; break-inside: avoid; page-break-inside: avoid; text-align: center; }
 figure img { width: 16cm; max-width: 100%; height: auto; border: 1px solid #E4E7EB; }
@@ -77,6 +79,7 @@ tr { break-inside: avoid; page-break-inside: avoid; }
    the page */
 figure.opens-page { break-before: page; page-break-before: always; margin-top: 0; }
 .keep-with-next { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
+.keep-whole { break-inside: avoid; }
 .watermark { position: fixed; top: 0; left: 0; width: 100%; height: 100%; z-index: -1; overflow: hidden;
   pointer-events: none; }
 .watermark > span { position: absolute; transform: rotate(-30deg); color: WATERMARK;
@@ -222,12 +225,28 @@ def _issues(report: Report, rows_of, heading_key: str, intro_key: str, none_key:
         else report.empty_list_line(none_key)
     )
     note = f"<p>{escape(listed)}</p>" if (listed := listed_note(report, rows_of)) else ""
-    # the heading and its first line stay with the table rather than end a page alone
-    parts = [f'<div class="keep-with-next"><h3>{escape(t(heading_key))}</h3><p>{escape(intro)}</p>{note}</div>']
+    # the heading and its first line stay with the table rather than end a page alone; without a table, together only:
+    # kept with what follows, an empty list's line chained (三) and its line to it, and 四、存在问题 moved whole to the
+    # next page, leaving the last chart's page a quarter blank (省政府参事室, Chinese PDF: 0.26)
+    kept = "keep-with-next" if rows else "keep-whole"
+    parts = [f'<div class="{kept}"><h3>{escape(t(heading_key))}</h3><p>{escape(intro)}</p>{note}</div>']
     if rows:
         widths = column_widths(kinds, _TEXT_WIDTH_CM, header=header)
         parts.append(_table(header, rows, [width / _TEXT_WIDTH_CM * 100 for width in widths], names))
     return parts
+
+
+def _figure_list(report: Report) -> str:
+    """The figures by number and title under the lead, set as page_fill reckons (its sizes, as in the Word report):
+    it runs on from the first page to the next where the page cannot hold it."""
+    text = figure_list(report)
+    if not text:
+        return ""
+    style = (
+        f"font-size: {page_fill.FIGURE_LIST_FONT_PT}pt; line-height: {page_fill.FIGURE_LIST_LINE_PT}pt; "
+        f"padding: {page_fill.FIGURE_LIST_BEFORE_PT}pt 0 {page_fill.FIGURE_LIST_AFTER_PT - 6}pt"
+    )  # 6 pt less under it: the first figure's own margin above is 6 pt
+    return f'<p class="figure-list" style="{style}">{_with_names_kept(text, [])}</p>'
 
 
 _TITLE_BREAK = {False: "&nbsp;<br>", True: "<br>"}  # by whether the title is Chinese
@@ -266,6 +285,7 @@ def report_html(report: Report, placeholders: bool = False) -> str:
         f"<h2>{escape(t('export.report.details'))}</h2>",
         # the heading keeps with its lead line, on the first page, rather than with the first picture on the next
         *([f'<p class="body">{escape(details_lead(report))}</p>'] if report.sections else []),
+        _figure_list(report),
     ]
     pictures = 0
     for number, section in enumerate(report.printed_sections, start=1):

@@ -6,17 +6,21 @@ stood alone on a page half blank (the full pack's page 9; in English pages 9 to 
 charts (the briefing chooser's groups, which stay whole and in their order), the charts are put in the order that
 takes the fewest pages, a tall one beside a shorter one; of those, the one whose emptiest page is fullest; where the
 given order does as well, it is kept. The plan begins where each document's first page ends (the Word report's and
-the PDF's, ``first_pages_used_cm``), and both documents put the first chart where the plan put it.
+the PDF's, ``first_pages_used_cm``), and both documents put the first chart where the plan put it. Under the lead of
+三、分项情况 the list of the figures (``report.figure_list``) fills the first page, running on to the next, where no
+chart fits (a fifth to a quarter of page 1 was blank); ``planned`` leaves it out where it would cost a page, leave a
+later page emptier, or push a short first chart off page 1.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from oversight.briefing.report import ChartSection, Report, details_lead, picture_width_cm
+from oversight.briefing.report import ChartSection, Report, details_lead, figure_list, picture_width_cm
 from oversight.charts.style import label_width
 
 # A4 inside the 1.5 cm (15 mm) top and bottom margins of both documents, less a millimetre for the estimate's error
@@ -65,6 +69,13 @@ class FirstPage:
     meta_squares: float
 
 
+# The figure list under the lead (report.figure_list), one paragraph set alike in both documents: 10.5 pt lines 15.75 pt
+# apart, 4 pt over it and 8 pt under it; the body's height on the page (A4 inside its 15 mm margins), where it breaks
+FIGURE_LIST_FONT_PT, FIGURE_LIST_LINE_PT = 10.5, 15.75
+FIGURE_LIST_BEFORE_PT, FIGURE_LIST_AFTER_PT = 4.0, 8.0
+_BODY_PAGE_CM = 29.7 - 2 * 1.5
+
+
 _PT_CM = 2.54 / 72
 _BODY_LINE_PT = 17.6
 _LATIN_SHARE = 0.52  # an English body line of 17.8 cm holds about 88 letters and spaces at 11 pt: 0.52 of a square
@@ -83,8 +94,76 @@ WORD_FIRST_PAGE = {
 
 
 def first_pages_used_cm(report: Report) -> tuple[float, float]:
-    """How far down its first page each document's charts begin: the Word report's, the PDF's."""
-    return first_page_used_cm(report, WORD_FIRST_PAGE[report.lang]), first_page_used_cm(report, PDF_FIRST_PAGE)
+    """How far down its page each document's charts begin, the Word report's and the PDF's: under the figure list,
+    on the first page or, where the list runs on, the second."""
+    (word, _), (pdf, _) = _starts(report)
+    return word, pdf
+
+
+def _starts(report: Report) -> list[tuple[float, bool]]:
+    """For the Word report and the PDF: how far down its page the charts begin, and whether that page is the first."""
+    return [
+        _after_figure_list(report, first_page_used_cm(report, page), page)
+        for page in (WORD_FIRST_PAGE[report.lang], PDF_FIRST_PAGE)
+    ]
+
+
+def _after_figure_list(report: Report, used: float, page: FirstPage) -> tuple[float, bool]:
+    """How far down its page the figure list ends when it begins ``used`` cm down the first page, and whether that is
+    still the first: its lines fill that page to its foot and the rest open the next."""
+    text = figure_list(report)
+    if not text:
+        return used, True
+    line_cm, first = FIGURE_LIST_LINE_PT * _PT_CM, True
+    used += FIGURE_LIST_BEFORE_PT * _PT_CM
+    for _ in range(_lines(text, page.squares * 11 / FIGURE_LIST_FONT_PT)):  # squares at 11 pt, the body's
+        if used + line_cm > _BODY_PAGE_CM:
+            used, first = 0.0, False
+        used += line_cm
+    return used + FIGURE_LIST_AFTER_PT * _PT_CM, first
+
+
+def planned(
+    report: Report, sections: Sequence[ChartSection], group_of: Callable[[str], str]
+) -> tuple[list[ChartSection], bool]:
+    """The charts' order (``ordered_for_pages``) and whether 三、分项情况 lists the figures (``report.figure_list``).
+    The list fills the first page, but the charts then begin lower. The report goes without it where that takes fewer
+    pages; leaves no page after the first emptier than ``_BLANK_ALLOWED_CM`` where the list would (counsellors' 2020
+    Q1, seven empty charts among tall ones: the Word report's page 2 ended 0.26 blank); or fills the first page better,
+    a short first chart standing under the lead where the list would push it off (a one-unit Chinese pack: page 1
+    0.03 to 0.08 blank without the list, 0.09 to 0.17 with it, and a page more)."""
+    plans = []
+    for shown in (True, False):
+        draft = dataclasses.replace(report, figure_list_shown=shown)
+        starts = _starts(draft)
+        order = ordered_for_pages(sections, group_of, [used for used, _ in starts])
+        plans.append((_plan_cost(order, starts), order, shown))
+    _, order, shown = min(plans, key=lambda plan: plan[0])  # on a tie, the first: the list
+    return order, shown
+
+
+# what a plan costs, as ``planned`` compares them: the pages (both documents), the most a page after the first but
+# before the last leaves blank beyond the allowance, the first page's blank to the centimetre
+_PlanCost = tuple[int, float, int]
+
+
+def _plan_cost(order: Sequence[ChartSection], starts: Sequence[tuple[float, bool]]) -> _PlanCost:
+    """What ``order`` costs laid from ``starts`` (``_starts``) in both documents."""
+    pages, middle, first_page = 0, 0.0, 0.0
+    blocks = [block_cm(section) for section in order]
+    for used, first in starts:
+        pages += 1 if first else 2
+        if not first:  # the list ran on: the first page ends at its last line
+            first_page = max(first_page, FIGURE_LIST_LINE_PT * _PT_CM)
+        for block in blocks:
+            if used and used + block > PAGE_CM:
+                if first:
+                    first_page = max(first_page, PAGE_CM - used)
+                else:
+                    middle = max(middle, PAGE_CM - used - _BLANK_ALLOWED_CM)
+                pages, used, first = pages + 1, 0.0, False
+            used += block
+    return pages, round(middle, 1), round(first_page)
 
 
 def first_chart_opens_page_two(report: Report, document: str) -> bool:
@@ -103,8 +182,9 @@ def _lines(text: str, squares: float, indent: int = 0) -> int:
 
 def first_page_used_cm(report: Report, page: FirstPage) -> float:
     """About how far down its first page (inside the top margin) the report's 三、分项情况 and its lead line end, as
-    ``page`` sets it: the room under them is where the first charts go. On the printed packs the estimate errs by
-    0.5 cm at most, high rather than low (a chart reckoned to fit that did not would push every page after it down)."""
+    ``page`` sets it: the room under them is where the figure list and the first charts go. On the printed packs the
+    estimate errs by 0.5 cm at most, high rather than low (a chart reckoned to fit that did not would push every page
+    after it down)."""
     indent = int(report.t("export.report.first_line_indent_chars"))
     points = len(report.title_lines) * page.title_line + page.after_title
     points += sum(_lines(line, page.meta_squares) for line in [report.team, *report.meta_lines()]) * page.meta_line

@@ -124,7 +124,26 @@ def details_lead(report: Report) -> str:
     """The line under 三、分项情况: it keeps the heading on the first page under the key figures, where the first
     chart (11 to 12 cm) does not fit, rather than move with the chart and leave a fifth of that page blank."""
     count = len(report.sections)
-    return report.t("export.report.details_lead_one" if count == 1 else "export.report.details_lead", count=count)
+    if count == 1:
+        return report.t("export.report.details_lead_one")
+    return report.t(
+        "export.report.details_lead_listed" if figure_list(report) else "export.report.details_lead", count=count
+    )
+
+
+def figure_list(report: Report) -> str:
+    """The figures as the lead under 三、分项情况 lists them, in the order they are numbered and as their captions read
+    (图1 各单位指出问题与意见建议；图2 ……。), run on in one paragraph: where a leader looks a figure up by its number, and
+    what fills the first page under the key figures, where the first chart (9 to 12 cm) does not fit and a fifth to a
+    quarter of the page stood blank. A line a figure took 10 cm, and the 4 cm of it the page could not hold kept the
+    next page's second chart off it. One figure is named by the lead itself: "" then."""
+    if len(report.sections) < 2 or not report.figure_list_shown:
+        return ""
+    entries = [
+        report.t("export.briefing.figure_caption", number=number, title=section.title)
+        for number, section in enumerate(report.printed_sections, start=1)
+    ]
+    return report.t("export.report.figure_list_separator").join(entries) + report.t("export.report.figure_list_end")
 
 
 @dataclass(frozen=True)
@@ -144,6 +163,9 @@ class Report:
     # A4 page wherever they can), empty for the page's order. The slides and the ZIP keep the page's order, the same
     # from one quarter's deck to the next, where a presenter looks for a chart by its place
     print_order: tuple[int, ...] = ()
+    # whether 三、分项情况 lists the figures under its lead (``figure_list``): page_fill leaves it out only where it would
+    # leave a later page emptier than the page's allowance, as a one-unit quarter of few charts would
+    figure_list_shown: bool = True
 
     @property
     def printed_sections(self) -> list[ChartSection]:
