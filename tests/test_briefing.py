@@ -1135,6 +1135,7 @@ def test_an_empty_issue_list_has_its_slide_that_says_so(connection, lang):
         "empty.no_overdue",
         lang,
         scope={"zh": "省信访局", "en": "the Petitions Bureau"}[lang],
+        any_scope={"zh": "省信访局", "en": "the Petitions Bureau"}[lang],
         as_of={"zh": "2020年12月31日", "en": "31 December 2020"}[lang],
     )
     assert none_overdue not in _slide_text(overdue_slide)
