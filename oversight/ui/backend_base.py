@@ -38,10 +38,7 @@ def script_tag(below: str) -> bytes:
 def with_base(html: bytes, below: str) -> bytes:
     """Streamlit's page with the script before its entry script (which reads the setting as it starts); any other
     HTML as it is."""
-    entry = streamlit_middleware.ENTRY_SCRIPT.search(html)
-    if entry is None:
-        return html
-    return html[: entry.start()] + script_tag(below) + html[entry.start() :]
+    return streamlit_middleware.before_entry_script(html, script_tag(below))
 
 
 class BackendBaseMiddleware:

@@ -35,10 +35,7 @@ STYLE = (
 
 def with_style(html: bytes) -> bytes:
     """Streamlit's page with the rule before its entry script; any other HTML as it is."""
-    entry = streamlit_middleware.ENTRY_SCRIPT.search(html)
-    if entry is None:
-        return html
-    return html[: entry.start()] + STYLE + html[entry.start() :]
+    return streamlit_middleware.before_entry_script(html, STYLE)
 
 
 class FirstPaintMiddleware:

@@ -57,10 +57,7 @@ def script_tag(lang: str) -> bytes:
 
 def with_locale(html: bytes, lang: str) -> bytes:
     """Streamlit's page with the script before its entry script; any other HTML as it is."""
-    entry = streamlit_middleware.ENTRY_SCRIPT.search(html)
-    if entry is None:
-        return html
-    return html[: entry.start()] + script_tag(lang) + html[entry.start() :]
+    return streamlit_middleware.before_entry_script(html, script_tag(lang))
 
 
 class PageLocaleMiddleware:

@@ -21,6 +21,15 @@ log = logging.getLogger(__name__)
 ENTRY_SCRIPT = re.compile(rb'<script type="module" crossorigin src="\./static/js/index\.[\w-]+\.js"></script>')
 
 
+def before_entry_script(html: bytes, tags: bytes) -> bytes:
+    """Streamlit's page with ``tags`` right before its entry script (what must be in place as Streamlit starts: the
+    page's language, the server's base, a first-paint rule); any other HTML as it is."""
+    entry = ENTRY_SCRIPT.search(html)
+    if entry is None:
+        return html
+    return html[: entry.start()] + tags + html[entry.start() :]
+
+
 def append(make: Callable[[], Any], what: str) -> bool:
     """Add the middleware ``make()`` returns (a ``starlette.middleware.Middleware``, built when Streamlit builds
     its app, so that it can read Streamlit's settings then). False, with a warning naming ``what`` is lost, where
