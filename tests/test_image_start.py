@@ -6,7 +6,6 @@ click. The browser's start is faked: slow (held until the test lets it go) or fa
 
 from __future__ import annotations
 
-import asyncio
 import threading
 
 import pytest
@@ -18,6 +17,7 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from oversight import export
 from oversight.core import i18n
 from oversight.ui import cards, download_errors
+from tests.event_loop import run_apart
 
 
 class _FakeServer:
@@ -112,7 +112,7 @@ def test_the_click_says_the_reason_under_the_button_in_the_pages_language(fake_s
             file_id = manager.add_deferred(maker, "image/png", "$$ID-png", "会议数量.png")
         request = BackendOperationRequest(request_id="1")
         request.deferred_file.file_id = file_id
-        response = asyncio.run(DeferredFileHandler(lambda: manager).handle(request, "leader-1"))
+        response = run_apart(DeferredFileHandler(lambda: manager).handle(request, "leader-1"))
     finally:
         cards.IMAGE_CLICK_WAIT_SECONDS = original_wait
     assert response.error_msg == i18n.t("export.error.images_starting", lang)
@@ -130,5 +130,5 @@ def test_any_other_failure_keeps_streamlits_words():
         file_id = manager.add_deferred(broken, "image/png", "$$ID-png", "x.png")
     request = BackendOperationRequest(request_id="2")
     request.deferred_file.file_id = file_id
-    response = asyncio.run(DeferredFileHandler(lambda: manager).handle(request, "leader-1"))
+    response = run_apart(DeferredFileHandler(lambda: manager).handle(request, "leader-1"))
     assert response.error_msg == "Failed to generate file for download"
