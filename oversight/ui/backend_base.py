@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 from oversight.ui import streamlit_middleware
 
 if TYPE_CHECKING:
-    from starlette.types import ASGIApp, Receive, Scope, Send
+    from collections.abc import Callable
+
+    from starlette.types import ASGIApp, Scope
 
 # ``BELOW``: the request's path below the base URL, as the browser sends it (percent-encoded), without its last "/"
 _SCRIPT = """(function () {
@@ -41,21 +43,19 @@ def with_base(html: bytes, below: str) -> bytes:
     return streamlit_middleware.before_entry_script(html, script_tag(below))
 
 
-class BackendBaseMiddleware:
-    """Adds the script to Streamlit's page on every GET (``streamlit_middleware.rewriting_page``)."""
+class BackendBaseMiddleware(streamlit_middleware.PageRewriting):
+    """Adds the script, naming the page's path below the server's base, to Streamlit's page on every GET."""
 
     def __init__(self, app: ASGIApp, base_url: str = "") -> None:
-        self.app, self.base_url = app, base_url
+        super().__init__(app)
+        self.base_url = base_url
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("method") != "GET":
-            await self.app(scope, receive, send)
-            return
+    def change(self, scope: Scope) -> Callable[[bytes], bytes]:
         # as the browser sent it: ``path`` is percent-decoded, ``location.pathname`` is not
         raw = scope.get("raw_path") or scope.get("path", "").encode("utf-8")
         path = raw.decode("latin-1").partition("?")[0]
         below = streamlit_middleware.path_below(path, scope.get("root_path", ""), self.base_url)
-        await self.app(scope, receive, streamlit_middleware.rewriting_page(send, lambda page: with_base(page, below)))
+        return lambda page: with_base(page, below)
 
 
 def install_middleware() -> None:

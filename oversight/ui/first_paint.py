@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING, Any
 from oversight.ui import streamlit_middleware
 
 if TYPE_CHECKING:
-    from starlette.types import ASGIApp, Receive, Scope, Send
+    from collections.abc import Callable
+
+    from starlette.types import Scope
 
 # app.css's rules for the head on a phone (its max-width: 640px block), here as well: the padding above the title and
 # the title's size arrived with app.css, and the title moved up 40 px on a phone (tests/test_first_paint.py keeps the
@@ -38,17 +40,11 @@ def with_style(html: bytes) -> bytes:
     return streamlit_middleware.before_entry_script(html, STYLE)
 
 
-class FirstPaintMiddleware:
-    """Adds the rule to Streamlit's page on every GET (``streamlit_middleware.rewriting_page``)."""
+class FirstPaintMiddleware(streamlit_middleware.PageRewriting):
+    """Adds the rule to Streamlit's page on every GET."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("method") != "GET":
-            await self.app(scope, receive, send)
-            return
-        await self.app(scope, receive, streamlit_middleware.rewriting_page(send, with_style))
+    def change(self, scope: Scope) -> Callable[[bytes], bytes]:
+        return with_style
 
 
 def install_middleware() -> None:

@@ -22,7 +22,9 @@ from oversight.core import i18n
 from oversight.ui import streamlit_middleware
 
 if TYPE_CHECKING:
-    from starlette.types import ASGIApp, Receive, Scope, Send
+    from collections.abc import Callable
+
+    from starlette.types import Scope
 
 # ``LOCALE``: the page's language tag (zh-CN, en). streamlit_words.js, run later by each page run, finds the getter
 # set (``oversightLocaleSet``) and only changes the language it returns.
@@ -60,18 +62,12 @@ def with_locale(html: bytes, lang: str) -> bytes:
     return streamlit_middleware.before_entry_script(html, script_tag(lang))
 
 
-class PageLocaleMiddleware:
-    """Adds the script to Streamlit's page on every GET (``streamlit_middleware.rewriting_page``)."""
+class PageLocaleMiddleware(streamlit_middleware.PageRewriting):
+    """Adds the script, in the language the address asks for, to Streamlit's page on every GET."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("method") != "GET":
-            await self.app(scope, receive, send)
-            return
+    def change(self, scope: Scope) -> Callable[[bytes], bytes]:
         lang = language_of(scope.get("query_string", b""))
-        await self.app(scope, receive, streamlit_middleware.rewriting_page(send, lambda page: with_locale(page, lang)))
+        return lambda page: with_locale(page, lang)
 
 
 def install_middleware() -> None:

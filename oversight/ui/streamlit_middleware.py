@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from starlette.types import Message, Send
+    from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger(__name__)
 
@@ -95,3 +95,21 @@ def rewriting_page(send: Send, change: Callable[[bytes], bytes]) -> Send:
         await send({"type": "http.response.body", "body": page})
 
     return rewrite
+
+
+class PageRewriting:
+    """A middleware adding to Streamlit's page on every GET (``rewriting_page``) what ``change`` makes of it for the
+    request; anything else passes as it is. The page's language, the server's base and the first-paint rule differ in
+    ``change`` only."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    def change(self, scope: Scope) -> Callable[[bytes], bytes]:
+        raise NotImplementedError
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") != "GET":
+            await self.app(scope, receive, send)
+            return
+        await self.app(scope, receive, rewriting_page(send, self.change(scope)))
