@@ -661,3 +661,24 @@ def test_the_digest_as_it_arrives_is_what_the_robot_receives(tmp_path, monkeypat
         assert cli_main.main(["alerts", "--as-of", "2020-11-08", "--push"]) == 0
     capsys.readouterr()
     assert receiver.requests[0].body["markdown"]["content"] + "\n" == shown
+
+
+def test_every_picture_names_the_test_that_redraws_it():
+    """README's Overview, meetings, dark and unit-account pictures kept 30天内到期 0个 after the 预警 strip came to say
+    30天内无到期问题: nothing told the next person which test draws each. CONTRIBUTING's table names, for every picture
+    in docs/screenshots/, a test that is there and the file it writes."""
+    contributing = (ROOT / "CONTRIBUTING.md").read_text(encoding="utf-8")
+    rows = {
+        row[0].strip("`"): row[1:]
+        for row in _table_rows(contributing.split("\n## Looking at what you make\n", 1)[1])
+        if row[0].startswith("`docs/screenshots/")
+    }
+    pictures = {f"docs/screenshots/{path.name}" for path in (ROOT / "docs" / "screenshots").iterdir()}
+    assert sorted(pictures - set(rows)) == [], "pictures whose test CONTRIBUTING does not name"
+    for picture, (test, written) in rows.items():
+        assert picture in pictures, f"CONTRIBUTING names {picture}, which is not there"
+        path, function = test.strip("`").split("::")
+        source = (ROOT / path).read_text(encoding="utf-8")
+        assert f"\ndef {function}(" in source, f"{picture}: {test} is not a test there"
+        name = written.split("`")[1].removeprefix("layout/").split("_wide_")[0].removesuffix(".png")
+        assert name.removeprefix("page_") in source, f"{picture}: {path} writes no {written}"
