@@ -691,3 +691,31 @@ def test_every_picture_names_the_test_that_redraws_it():
         assert f"\ndef {function}(" in source, f"{picture}: {test} is not a test there"
         name = written.split("`")[1].removeprefix("layout/").split("_wide_")[0].removesuffix(".png")
         assert name.removeprefix("page_") in source, f"{picture}: {path} writes no {written}"
+
+
+def test_the_deploy_examples_name_the_files_the_environment_file_sets():
+    """docs/DEPLOY.md's logrotate block rotated `/srv/oversight/audit.jsonl` (the checkout) while its own environment
+    file puts the audit log at `/var/log/oversight/audit.jsonl`: copied as shown, logrotate found nothing to rotate
+    (`missingok`) and the log grew without end. Every path in DEPLOY.md's and ALERTS.md's examples that names one of
+    the environment file's files (the audit log, the users file, the alerts file, the data folder's lock) is the one
+    that file sets, and the service may write where each lives."""
+    environment = DOCS["DEPLOY.md"].split("# /etc/oversight/oversight.env\n", 1)[1].split("```", 1)[0]
+    settings = dict(line.split("=", 1) for line in environment.splitlines() if "=" in line)
+    files = {Path(settings[name]).name: settings[name] for name in ("OVERSIGHT_AUDIT_LOG", "OVERSIGHT_USERS_FILE")}
+    files |= {Path(settings["OVERSIGHT_ALERTS_FILE"]).name: settings["OVERSIGHT_ALERTS_FILE"]}
+    files[".oversight.lock"] = f"{settings['OVERSIGHT_DATA_DIR']}/.oversight.lock"
+    wrong = []
+    for name in ("DEPLOY.md", "ALERTS.md"):
+        # the examples a reader copies: code blocks and `inline` paths, Kubernetes' own mount paths aside
+        blocks = re.findall(r"^```(?!yaml)\w*\n(.*?)^```$", DOCS[name], re.M | re.S)
+        prose = re.sub(r"^```.*?^```$", "", DOCS[name], flags=re.M | re.S)
+        text = "\n".join(blocks + re.findall(r"`([^`\n]+)`", prose))
+        for path in re.findall(r"(?<![\w.~$])/[\w./-]+", text):
+            if Path(path).name in files and path != files[Path(path).name]:
+                wrong.append(f"{name}: {path} (the environment file's is {files[Path(path).name]})")
+    assert wrong == []
+    service = DOCS["DEPLOY.md"].split("# /etc/systemd/system/oversight.service\n", 1)[1].split("```", 1)[0]
+    writable = re.search(r"^ReadWritePaths=(.*)$", service, re.M)
+    assert writable is not None
+    for path in files.values():
+        assert any(path.startswith(f"{folder}/") for folder in writable.group(1).split()), path
