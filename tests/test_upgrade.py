@@ -1,0 +1,94 @@
+"""An office upgraded to this release keeps what older releases wrote in its data folder.
+
+Each test builds the folder as the older code left it (from code, not from a stored copy) and runs this release on it.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from oversight import ingest
+from oversight.__main__ import main
+from oversight.data import store
+from oversight.ingest import commit, import_history
+from tests.bad_files import HEADERS, hash_tree, meeting, write_xlsx
+
+
+@pytest.fixture
+def data_folder(tmp_path, monkeypatch):
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    return folder
+
+
+def _import_as_older_releases_did(data_folder: Path, tmp_path: Path) -> import_history.HistoryEntry:
+    """An import whose entry is drwx------, as every release before 8569424 made it (``tempfile.mkdtemp``'s fixed
+    mode, whatever the umask): the admin's import from the command line, under the admin's own OS account."""
+    previous = os.umask(0o022)
+    try:
+        new = write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]})
+        entry = commit.import_files(new, mode="append", folder=data_folder, user="admin")
+    finally:
+        os.umask(previous)
+    entry.path.chmod(0o700)
+    assert (data_folder / import_history.HISTORY_DIR).stat().st_mode & 0o777 == 0o755
+    return entry
+
+
+def test_an_older_releases_private_history_entry_is_opened_up_by_its_owner(data_folder, tmp_path):
+    """Older releases made each history entry 0700 for the account that imported: once upgraded, the dashboard's
+    service account still could not read the entries an admin's command-line imports had left (listed as damaged,
+    undo refused) — the fix only made new entries readable. The entry's owner, at its next look at the history
+    (``python -m oversight history``, an import, an undo), now gives it the mode a new entry gets: the .history
+    folder's own."""
+    entry = _import_as_older_releases_did(data_folder, tmp_path)
+    history = import_history.list_history(data_folder)
+    assert [e.id for e in history] == [entry.id] and history.damaged == ()
+    assert entry.path.stat().st_mode & 0o777 == 0o755
+
+
+def test_an_entry_another_account_made_private_is_said_as_unreadable_not_damaged(
+    data_folder, tmp_path, monkeypatch, capsys
+):
+    """As the dashboard's account (not the entry's owner), the old 0700 entry cannot be read nor widened: it was
+    said to be damaged (清单无法读取) and the admin told to repair it or move it out of .history — which would have
+    thrown its undo away, when nothing is damaged. Now it is named as one this account may not read, with what to do;
+    undo still refuses (it may be the newest import)."""
+    entry = _import_as_older_releases_did(data_folder, tmp_path)
+    real_getuid, real_read_text = os.geteuid, Path.read_text
+    monkeypatch.setattr(os, "geteuid", lambda: real_getuid() + 4242)  # the dashboard's account, not the admin's
+
+    def as_another_account(path, *args, **kwargs):
+        if Path(path).parent == entry.path:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        return real_read_text(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", as_another_account)
+    history = import_history.list_history(data_folder)
+    assert history.damaged == (entry.id,) and history.unreadable == (entry.id,)
+    assert entry.path.stat().st_mode & 0o777 == 0o700  # not ours: left as it is
+
+    assert main(["history", "--lang", "en"]) == 0
+    err = capsys.readouterr().err.strip()
+    assert "damaged" not in err
+    assert err == (
+        f"History entries {entry.id} cannot be read by this account (made by another account with an older "
+        "release): undo is not possible until that account runs python -m oversight history once, or an "
+        "administrator lets this account read them."
+    )
+    assert main(["history", "--lang", "zh"]) == 0
+    err = capsys.readouterr().err.strip()
+    assert err == (
+        f"历史记录 {entry.id} 本账户无权读取（由另一账户用旧版本创建）；由创建它的账户运行一次 python -m oversight "
+        "history，或由管理员让本账户可以读取之前，无法撤销。"
+    )
+    before = hash_tree(data_folder)
+    with pytest.raises(ingest.ValidationError) as refused:
+        commit.undo_last(data_folder)
+    assert [p.message_key for p in refused.value.problems] == ["error.undo_history_unreadable"]
+    assert hash_tree(data_folder) == before
