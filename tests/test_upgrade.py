@@ -92,3 +92,37 @@ def test_an_entry_another_account_made_private_is_said_as_unreadable_not_damaged
         commit.undo_last(data_folder)
     assert [p.message_key for p in refused.value.problems] == ["error.undo_history_unreadable"]
     assert hash_tree(data_folder) == before
+
+
+def test_an_older_releases_private_lock_files_are_opened_up_by_their_owner(data_folder, tmp_path):
+    """Every release before c4b4d81 made the data folder's lock 0600 for the account that first imported, and every
+    release so far made the cache's write lock so: in a folder shared by the admin's account and the dashboard's (a
+    group, umask 002), an upgraded office kept the admin's 0600 lock, and the dashboard's every import and undo was
+    refused (.oversight.lock 无法打开), and the dashboard never wrote the Parquet cache the admin's command line had
+    begun (each start parsed every ledger again). Both are made as the umask leaves 0666 now, and an older one is
+    given, by its owner at its next use, the mode the folder it is in allows."""
+    from oversight.ingest import checked_folder, folder_lock, table_cache
+
+    previous = os.umask(0o002)
+    try:
+        data_folder.chmod(0o2775)
+        shutil.rmtree(table_cache.cache_dir(data_folder), ignore_errors=True)  # the sample's, copied with its mode
+        commit.import_files(
+            write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
+            mode="append",
+            folder=data_folder,
+            user="admin",
+        )
+        cache_lock = table_cache.cache_dir(data_folder) / table_cache.WRITE_LOCK
+        assert cache_lock.stat().st_mode & 0o777 == 0o664  # made now: as the umask leaves it
+        lock = data_folder / folder_lock.LOCK_FILE
+        for older in (lock, cache_lock):
+            older.chmod(0o600)  # as an older release left them
+        commit.undo_last(data_folder)
+        for stale in table_cache.cache_dir(data_folder).glob("*.parquet"):
+            stale.unlink()  # the next read writes the cache again, under its lock
+        checked_folder.read_folder(data_folder)
+    finally:
+        os.umask(previous)
+    assert lock.stat().st_mode & 0o777 == 0o664
+    assert cache_lock.stat().st_mode & 0o777 == 0o664
