@@ -126,3 +126,26 @@ def test_an_older_releases_private_lock_files_are_opened_up_by_their_owner(data_
         os.umask(previous)
     assert lock.stat().st_mode & 0o777 == 0o664
     assert cache_lock.stat().st_mode & 0o777 == 0o664
+
+
+def test_a_commit_an_older_release_left_interrupted_is_rolled_back(data_folder, tmp_path):
+    """A crash mid-import under an older release (5a905b0's journal: no ``action``, ``user`` or ``audited``; its entry
+    without a sequence number) is rolled back by this release's first reader, as its own would be."""
+    import json
+
+    from oversight.ingest import folder_lock
+
+    original = (data_folder / "meetings.xlsx").read_bytes()
+    entry = commit.import_files(
+        write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
+        mode="append",
+        folder=data_folder,
+    )
+    manifest = json.loads((entry.path / import_history.MANIFEST).read_text(encoding="utf-8"))
+    del manifest["sequence"]
+    (entry.path / import_history.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    older_journal = {"entry": entry.id, "tables": {"meetings": ["meetings.xlsx"]}, "history_existed": False}
+    (data_folder / folder_lock.JOURNAL).write_text(json.dumps(older_journal), encoding="utf-8")
+    assert folder_lock.recover_if_interrupted(data_folder) == entry.id
+    assert (data_folder / "meetings.xlsx").read_bytes() == original
+    assert not (data_folder / folder_lock.JOURNAL).exists() and not entry.path.exists()
