@@ -53,6 +53,8 @@ CLI_LINES_NAMED = {
     "data.report.found_stopped",
     "data.history.damaged",
     "error.undo_history_damaged",
+    "data.history.unreadable",
+    "error.undo_history_unreadable",
     "error.audit_unwritable",
     "auth.login.disabled",
 }

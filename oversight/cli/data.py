@@ -147,8 +147,9 @@ def _run_history(args: argparse.Namespace) -> int:
         print(i18n.t("data.history.empty", args.lang))
     for entry in entries:
         print(import_report.render_entry(entry, args.lang))
-    if entries.damaged:
-        stderr.say(i18n.t("data.history.damaged", args.lang, ids=i18n.listed(entries.damaged, args.lang)), args.lang)
+    for key, ids in (("data.history.damaged", entries.broken), ("data.history.unreadable", entries.unreadable)):
+        if ids:
+            stderr.say(i18n.t(key, args.lang, ids=i18n.listed(ids, args.lang)), args.lang)
     return 0
 
 

@@ -92,9 +92,32 @@ def _open_lock(path: Path, mode: int) -> int:
     CLI's admin made the data folder's lock 0600, and every change from the dashboard's account was then refused as
     "the data folder cannot be written", in a folder it could write)."""
     try:
-        return os.open(path, os.O_RDWR | os.O_CREAT, mode)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, mode)
     except PermissionError:
         return os.open(path, os.O_RDONLY)
+    _open_up_if_older(descriptor, path, mode)
+    return descriptor
+
+
+# the mode every lock file got before a caller could ask for a wider one
+_OLDER_RELEASES_MODE = 0o600
+
+
+def _open_up_if_older(descriptor: int, path: Path, mode: int) -> None:
+    """A lock file an older release made 0600 for its account, where ``mode`` is wider now, is given by its owner
+    ``mode`` as far as the folder it is in lets others in (0664 in a group's 2775 folder, 0644 in a 0755 one): an
+    upgraded office kept the admin's 0600 lock, and the dashboard's account could take it no more than before."""
+    if mode == _OLDER_RELEASES_MODE:
+        return
+    try:
+        status = os.fstat(descriptor)
+        if status.st_mode & 0o777 != _OLDER_RELEASES_MODE or status.st_uid != os.geteuid():
+            return
+        wanted = mode & os.stat(path.parent).st_mode & 0o666
+        if wanted & 0o066:
+            os.fchmod(descriptor, wanted | _OLDER_RELEASES_MODE)
+    except OSError:
+        pass  # left as it is: it still locks
 
 
 @contextmanager

@@ -241,8 +241,16 @@ def undo_last(
     with exclusive(folder):
         history = list_history(folder)
         if history.damaged:
+            # another account's entry (an older release made each private) is not damaged: said so, with what to do
             raise ValidationError(
-                [Problem(file="", message_key="error.undo_history_damaged", params={"ids": tuple(history.damaged)})]
+                [
+                    Problem(file="", message_key=key, params={"ids": ids})
+                    for key, ids in (
+                        ("error.undo_history_damaged", history.broken),
+                        ("error.undo_history_unreadable", history.unreadable),
+                    )
+                    if ids
+                ]
             )
         target = history.undoable()
         if target is None:

@@ -110,9 +110,16 @@ class DamagedEntry(Exception):
 
 
 class History(list):
-    """Readable entries, oldest first, with ``damaged``: the ids of entries whose manifest is broken."""
+    """Readable entries, oldest first, with ``damaged``: the ids of entries whose manifest cannot be read, and among
+    them ``unreadable``: those this account may not read (another account's, made private by an older release)."""
 
     damaged: tuple[str, ...] = ()
+    unreadable: tuple[str, ...] = ()
+
+    @property
+    def broken(self) -> tuple[str, ...]:
+        """The damaged entries that are damaged indeed, not only another account's (``unreadable``)."""
+        return tuple(entry_id for entry_id in self.damaged if entry_id not in self.unreadable)
 
     def undoable(self) -> HistoryEntry | None:
         """The import an undo restores the data from: the newest one not undone yet (None: nothing to undo).
@@ -129,16 +136,39 @@ def list_history(folder: Path | None = None) -> History:
     entries = History()
     if not root.is_dir():
         return entries
-    damaged = []
+    damaged, unreadable = [], []
     for path in sorted(root.iterdir()):
         if path.is_dir() and not path.name.startswith("."):
+            _open_up_if_older(root, path)
             try:
                 entries.append(HistoryEntry.load(path))
             except DamagedEntry as error:
                 damaged.append(error.entry_id)
+                if error.reason == PermissionError.__name__:
+                    unreadable.append(error.entry_id)
     entries.sort(key=HistoryEntry.order)
-    entries.damaged = tuple(damaged)
+    entries.damaged, entries.unreadable = tuple(damaged), tuple(unreadable)
     return entries
+
+
+# the mode every entry got before they were made as the umask leaves (``tempfile.mkdtemp``'s)
+_OLDER_RELEASES_MODE = 0o700
+
+
+def _open_up_if_older(root: Path, path: Path) -> None:
+    """An entry an older release made ``drwx------`` whatever the umask is given, by its owner, the mode an entry is
+    made with now: the ``.history`` folder's own. The entries an admin's command-line imports had left stayed
+    unreadable to the dashboard's account after an upgrade (listed as damaged, undo refused); the admin's next look
+    at the history opens them. Another account's cannot be changed from here: listed as ``unreadable``."""
+    try:
+        status = path.stat()
+        if status.st_mode & 0o777 != _OLDER_RELEASES_MODE or status.st_uid != os.geteuid():
+            return
+        wanted = root.stat().st_mode & 0o777
+        if wanted != _OLDER_RELEASES_MODE:
+            os.chmod(path, wanted)
+    except OSError:
+        pass  # a folder that cannot be changed is read as it is: listed as unreadable if this account may not read it
 
 
 def entry_name(manifest: dict[str, Any]) -> str:

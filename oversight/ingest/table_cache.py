@@ -57,6 +57,9 @@ from oversight.core import atomic, locking
 
 CACHE_DIR_NAME = ".cache"
 WRITE_LOCK = ".write.lock"
+# as the umask leaves it, as the data folder's lock (``folder_lock.LOCK_MODE``): made 0600 by the admin's command line,
+# the dashboard's account could never take it, and never wrote the cache of a folder they share
+WRITE_LOCK_MODE = 0o666
 FORMAT_VERSION = "1"
 # Every non-units table resolves its unit column against units; suggestions check issue_id against issues.
 DEPENDENCIES: dict[str, tuple[str, ...]] = {
@@ -201,7 +204,7 @@ def store(folder: Path, table: str, key: str, frame: pd.DataFrame) -> Path | Non
     path = cache_path(folder, table, key)
     try:
         directory.mkdir(exist_ok=True)
-        with locking.held(directory / WRITE_LOCK, timeout=0, purpose="cache"):
+        with locking.held(directory / WRITE_LOCK, timeout=0, purpose="cache", mode=WRITE_LOCK_MODE):
             return _store_locked(directory, table, path, frame)
     except locking.LockBusy:
         return None  # another process is writing the cache now; this one has its frame and goes on
@@ -237,7 +240,7 @@ def clear(folder: Path) -> int:
     directory = cache_dir(folder)
     freed = 0
     try:
-        with locking.held(directory / WRITE_LOCK, timeout=0, purpose="cache"):
+        with locking.held(directory / WRITE_LOCK, timeout=0, purpose="cache", mode=WRITE_LOCK_MODE):
             for path in directory.glob("*.parquet"):
                 try:
                     freed += path.stat().st_size
@@ -284,7 +287,7 @@ def adopt(folder: Path, files: Iterable[Path]) -> None:
     directory = cache_dir(folder)
     try:
         directory.mkdir(exist_ok=True)
-        with locking.held(directory / WRITE_LOCK, timeout=0, purpose="cache"):
+        with locking.held(directory / WRITE_LOCK, timeout=0, purpose="cache", mode=WRITE_LOCK_MODE):
             # the check first, as ``store`` writes them: a Parquet file never stands without one
             for source in sorted(files, key=lambda path: not path.name.endswith(".check")):
                 target = directory / source.name

@@ -283,8 +283,9 @@ def _history(page: Page) -> None:
 
     _say_outcome(_UNDONE_KEY)
     entries = import_history.list_history(Path(page.folder))
-    if entries.damaged:
-        st.warning(safe_text.markdown(page.t("data.history.damaged", ids=i18n.listed(entries.damaged, page.lang))))
+    for key, ids in (("data.history.damaged", entries.broken), ("data.history.unreadable", entries.unreadable)):
+        if ids:
+            st.warning(safe_text.markdown(page.t(key, ids=i18n.listed(ids, page.lang))))
     if not entries:
         if not entries.damaged:  # damaged entries are imports all the same: the warning above names them
             st.caption(page.t("data.history.empty"))
