@@ -346,6 +346,40 @@ def test_an_import_by_a_signed_in_admin_guards_the_folder_against_local_mode(dat
     assert hash_tree(data_folder) == before
 
 
+def test_a_folder_changed_before_markers_existed_is_guarded_at_the_first_sign_in(data_folder, tmp_path, monkeypatch):
+    """Review of 5 Dec (upgrade): an office's folder changed for months by releases that wrote no marker (or by a
+    command line with no accounts) stayed open to local mode after the upgrade until its first signed-in import:
+    pointing OVERSIGHT_USERS_FILE at an empty file let `undo` run unsigned. An account signing in on the
+    dashboard of a changed folder marks it; a folder nobody changed stays unmarked (next test)."""
+    from oversight.auth import accounts_marker
+
+    commit.import_files(
+        write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
+        mode="append",
+        folder=data_folder,
+    )  # the older release's change: history, no marker
+    assert not (data_folder / accounts_marker.MARKER).exists()
+    accounts.add_user("leader", PASSWORD, roles.LEADER)
+    at = sign_in("leader")
+    assert at.metric and not at.error
+    marker = json.loads((data_folder / accounts_marker.MARKER).read_text(encoding="utf-8"))
+    assert marker["users_file"] == str(Path(os.environ["OVERSIGHT_USERS_FILE"]).resolve())
+
+    empty = tmp_path / "elsewhere" / "users.toml"
+    empty.parent.mkdir()
+    empty.touch()
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(empty))
+    assert _refused_for_accounts(run_page("pages/07_data.py"))
+
+
+def test_a_sign_in_on_a_folder_nobody_changed_leaves_it_unmarked(data_folder):
+    from oversight.auth import accounts_marker
+
+    accounts.add_user("leader", PASSWORD, roles.LEADER)
+    assert sign_in("leader").metric
+    assert not (data_folder / accounts_marker.MARKER).exists()
+
+
 def test_local_mode_on_a_folder_no_account_changed_still_opens(data_folder, monkeypatch, tmp_path):
     from oversight.auth import accounts_marker
 

@@ -97,9 +97,7 @@ def restored_account(address: str | None) -> roles.Account | None:
         return None
     account = record.account()
     audit.record("sign_in", account=account, address=address, details={"method": "remembered"})
-    session.start_over()
-    st.session_state[session.ACCOUNT_KEY] = account
-    st.session_state[session.ACCOUNT_FINGERPRINT_KEY] = found.fingerprint
+    session.begin_signed_in(account, found.fingerprint)
     st.session_state[REMEMBERED_KEY] = found
     return account
 

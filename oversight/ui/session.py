@@ -45,6 +45,27 @@ def start_over() -> None:
             del st.session_state[key]
 
 
+def begin_signed_in(account: object, fingerprint: object) -> None:
+    """Start the session of an account that has just signed in (password, remembered or single sign-on).
+
+    A data folder changed before this release marked folders (``accounts_marker``: only a signed-in change marks
+    one) is marked now: an office upgraded with months of history would otherwise stay open to a command line
+    whose users file is pointed at nothing, until its first signed-in import. A folder never changed is left
+    unmarked, so a look at the sample data with an account does not close it to local mode."""
+    from pathlib import Path
+
+    from oversight.auth import accounts, accounts_marker
+    from oversight.data import store
+    from oversight.ingest.import_history import HISTORY_DIR
+
+    start_over()
+    st.session_state[ACCOUNT_KEY] = account
+    st.session_state[ACCOUNT_FINGERPRINT_KEY] = fingerprint
+    folder = Path(store.data_dir())
+    if (folder / HISTORY_DIR).is_dir():
+        accounts_marker.remember_accounts(folder, accounts.users_file())
+
+
 def first_query_value(name: str) -> str | None:
     values = st.query_params.get_all(name)
     return values[0] if values else None

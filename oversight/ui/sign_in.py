@@ -198,9 +198,7 @@ def _login_form(lang: str, address: str | None) -> roles.Account:
             st.stop()
         if result.ok and result.account is not None:
             # nothing here can fail once the sign-in is audited: the fingerprint was read before the line
-            session.start_over()
-            st.session_state[session.ACCOUNT_KEY] = result.account
-            st.session_state[session.ACCOUNT_FINGERPRINT_KEY] = result.fingerprint
+            session.begin_signed_in(result.account, result.fingerprint)
             remembered_sign_in.after_password_sign_in(result.account, result.fingerprint)
             st.rerun()
         st.error(safe_text.markdown(result.message(lang)))
@@ -242,9 +240,7 @@ def _oidc_account(lang: str, address: str | None) -> roles.Account:
         st.stop()
     if st.session_state.get(session.ACCOUNT_KEY) != account:  # one sign-in line per session
         audit.record("sign_in", account=account, address=address, details={"method": "oidc"})
-        session.start_over()
-        st.session_state[session.ACCOUNT_KEY] = account
-        st.session_state[session.ACCOUNT_FINGERPRINT_KEY] = fingerprint
+        session.begin_signed_in(account, fingerprint)
     return account  # type: ignore[return-value]  # None only where _refuse has stopped the run
 
 
