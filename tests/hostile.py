@@ -370,7 +370,7 @@ CORPUS: list[Hostile] = [
             "Meetings (from {file}, adding rows): rows 1 in the file, 573 now, 574 after the import; "
             "added 1, changed 0, removed 0",
             "Check passed: ready to import.",
-            "Imported. The previous version is kept as {entry}; run undo to restore it.",
+            "Imported. The previous version is kept as {entry}; run undo --entry {entry} to restore it.",
         ],
         changes_folder=True,
     ),
@@ -394,7 +394,7 @@ CORPUS: list[Hostile] = [
             "Meetings (from {file}, adding rows): rows 1 in the file, 573 now, 574 after the import; "
             "added 1, changed 0, removed 0",
             "Check passed: ready to import.",
-            "Imported. The previous version is kept as {entry}; run undo to restore it.",
+            "Imported. The previous version is kept as {entry}; run undo --entry {entry} to restore it.",
         ],
         changes_folder=True,
     ),
@@ -407,7 +407,7 @@ CORPUS: list[Hostile] = [
             "Meetings (from {file}, adding rows): rows 1 in the file, 573 now, 574 after the import; "
             "added 1, changed 0, removed 0",
             "Check passed: ready to import.",
-            "Imported. The previous version is kept as {entry}; run undo to restore it.",
+            "Imported. The previous version is kept as {entry}; run undo --entry {entry} to restore it.",
         ],
         changes_folder=True,
     ),

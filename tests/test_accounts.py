@@ -895,3 +895,30 @@ def test_a_users_file_damaged_while_the_password_is_checked_logs_no_sign_in(user
     with pytest.raises(AccountError):  # the form says auth.users_file_broken (test_app_hardening's sign-in)
         login.sign_in("lead", "leader-pass-1", "10.0.0.5")
     assert ("sign_in", None) not in _actions()
+
+
+def test_a_password_changed_while_the_old_one_is_checked_signs_nobody_in(users, monkeypatch):
+    """The lead's password leaked and an admin ran ``user passwd lead`` while someone signed in with the old one:
+    argon2 checked the old password against the entry read before, the fingerprint came from the entry after (the new
+    password's), and the session with the old password was signed in and kept, every later check finding that entry
+    unchanged. Now the password is checked against the entry the session keeps: the old one signs nobody in, the new
+    one does."""
+    _changed_while_checking(monkeypatch, lambda: accounts.set_password("lead", "leader-pass-2"))
+    result = login.sign_in("lead", "leader-pass-1", "10.0.0.5")
+    assert (result.outcome, result.account) == ("invalid", None)  # before: ok, with the new entry's fingerprint
+    assert _actions() == [("sign_in_failed", None)]
+
+    monkeypatch.setattr(login, "authenticate", accounts.authenticate)
+    assert login.sign_in("lead", "leader-pass-2", "10.0.0.5").ok
+
+
+def test_a_hash_upgraded_at_sign_in_still_signs_in(users, monkeypatch):
+    """A hash made with older parameters is replaced at sign-in (``authenticate``): the entry after is not the entry
+    before, and the password is still the account's."""
+    from argon2 import PasswordHasher
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=2, memory_cost=1024, parallelism=1))
+    before = accounts.load_users()["lead"].password_hash
+    result = login.sign_in("lead", "leader-pass-1", "10.0.0.5")
+    assert result.ok and accounts.load_users()["lead"].password_hash != before
+    assert result.fingerprint == accounts.account_fingerprint("lead")

@@ -683,7 +683,9 @@ def test_an_import_made_is_said_made_when_the_disk_fills_before_the_folder_remem
     args = ["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]
     assert main([*args, "--user", "chief", "--password-stdin"]) == 0
     captured = capsys.readouterr()
-    assert captured.out.strip().endswith("run undo to restore it.") and captured.err == ""
+    assert (
+        "run undo --entry 20" in captured.out and captured.out.strip().endswith("to restore it.") and captured.err == ""
+    )
     assert len(checked_folder.read_folder(data_folder)["meetings"]) == 574  # the sample's 573 and the one imported
     assert not (data_folder / accounts_marker.MARKER).exists()  # tried again by the next signed-in change
     monkeypatch.setattr(atomic, "write_bytes", real_write)

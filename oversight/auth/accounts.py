@@ -628,6 +628,16 @@ def authenticate(username: str, password: str, *, path: Path | None = None) -> A
     return record.account()
 
 
+def password_matches(record: UserRecord, password: str) -> bool:
+    """Whether ``password`` is the one ``record``'s hash was made from (False for an entry without a password)."""
+    if not record.password_hash or len(password) > MAX_PASSWORD_LENGTH:
+        return False
+    try:
+        return _hasher.verify(record.password_hash, password)
+    except (VerifyMismatchError, VerificationError, InvalidHashError):
+        return False
+
+
 def account_for_email(
     email: str | None,
     users: Mapping[str, UserRecord] | Iterable[UserRecord | Account],

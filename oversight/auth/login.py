@@ -15,6 +15,8 @@ from oversight.auth.accounts import (
     authenticate,
     load_users,
     loggable_username,
+    normalise_username,
+    password_matches,
     users_file,
 )
 from oversight.auth.roles import Account
@@ -94,6 +96,9 @@ def sign_in(
                 details={"reason": "throttled" if locked else "busy", "retry_after_s": round(wait)},
             )
         return SignIn("throttled", retry_after=wait)
+    # the entry as it was before argon2 checked the password against it (``authenticate`` reads it too): where the one
+    # the session keeps has another password hash, the password is checked against that one as well (below)
+    entry_before = load_users(path).get(normalise_username(name))
     try:
         account = authenticate(name, password, path=path)
     except AccountDisabled:
@@ -130,6 +135,17 @@ def sign_in(
     # read before argon2, so an admin demoted meanwhile signed in as admin with the demoted entry's fingerprint, which
     # every later check found unchanged. (An entry changed between these two reads ends the session at its next run.)
     current = load_users(path).get(account.username)
+    # a password changed meanwhile (``user passwd`` for a password that leaked): the old one was checked against the
+    # entry before, the fingerprint is of the entry after, and the session signed in with the old password was kept,
+    # every later check finding that entry unchanged. A hash upgraded by ``authenticate`` itself matches still.
+    if (
+        current is not None
+        and current.password_hash != (entry_before.password_hash if entry_before else None)
+        and not password_matches(current, password)
+    ):
+        throttle.failure(name, address, claimed=True)
+        audit.record("sign_in_failed", account=name, address=address, path=audit_path)
+        return SignIn("invalid")
     if current is not None and not current.disabled:
         account = current.account()
     # the line first: a sign-in that cannot be audited does not happen, and must not clear the name's failures

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 from pathlib import Path
 
@@ -155,6 +156,7 @@ def _run_history(args: argparse.Namespace) -> int:
 
 def add_undo(commands) -> None:
     command = commands.add_parser("undo", help=help_text("undo"), description=help_text("undo"))
+    command.add_argument("--entry", metavar="ID", help=help_text("undo.entry"))
     options.language_option(command)
     options.admin_options(command)
     command.set_defaults(run=_run_undo)
@@ -173,9 +175,21 @@ def _run_undo(args: argparse.Namespace) -> int:
                 return options.REFUSED
             account, users_path = admin
             entry = commit.undo_last(
-                user=account.username, before_commit=lambda entry: _audit_data_change("undo", account, entry)
+                user=account.username,
+                before_commit=lambda entry: _audit_data_change("undo", account, entry),
+                expected=args.entry,
             )
     except ingest.ValidationError as error:
+        # the page's sentence asks to confirm again under its History; here the import is named with --entry
+        if any(problem.message_key == "error.undo_target_changed" for problem in error.problems):
+            error = ingest.ValidationError(
+                [
+                    dataclasses.replace(problem, message_key="data.cli.undo.entry_not_latest")
+                    if problem.message_key == "error.undo_target_changed"
+                    else problem
+                    for problem in error.problems
+                ]
+            )
         stderr.say(error.render(args.lang).strip(), args.lang)
         return 1
     except KeyboardInterrupt as interrupt:

@@ -135,10 +135,13 @@ def ledgers_without_records(connection: duckdb.DuckDBPyConnection) -> list[str]:
         cursor.close()
 
 
-def open_folder(folder: Path | None = None) -> duckdb.DuckDBPyConnection:
-    """The folder's tables in DuckDB; fresh Parquet cache files are loaded by DuckDB itself."""
+def open_folder(folder: Path | None = None, fingerprint: str | None = None) -> duckdb.DuckDBPyConnection:
+    """The folder's tables in DuckDB; fresh Parquet cache files are loaded by DuckDB itself.
+
+    ``fingerprint``: the folder's version the store must hold (a page's cache key): ``table_files.DataChanged``, and
+    no store, where an import or an undo has moved the folder on since the caller looked at it."""
     folder = Path(folder or data_dir())
-    sources = load_folder(folder, prefer_paths=True)
+    sources = load_folder(folder, prefer_paths=True, fingerprint=fingerprint)
     try:
         return connect(sources)
     except duckdb.Error:
@@ -146,4 +149,4 @@ def open_folder(folder: Path | None = None) -> duckdb.DuckDBPyConnection:
         for source in sources.values():
             if isinstance(source, Path):
                 table_cache.discard(source)
-        return connect(load_folder(folder))
+        return connect(load_folder(folder, fingerprint=fingerprint))

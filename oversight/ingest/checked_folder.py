@@ -16,7 +16,7 @@ import pandas as pd
 from oversight import config
 from oversight.contract.schema import LOAD_ORDER, TABLES
 from oversight.core import locking
-from oversight.ingest import sheets, table_cache, unchecked_references
+from oversight.ingest import sheets, table_cache, table_files, unchecked_references
 from oversight.ingest.cells import Context, UnitResolver
 from oversight.ingest.files import load_sheets
 from oversight.ingest.folder_lock import LOCK_FILE, LOCK_MODE
@@ -38,17 +38,25 @@ def read_folder(folder: Path) -> dict[str, pd.DataFrame]:
     return cast(dict[str, pd.DataFrame], load_folder(Path(folder)))
 
 
-def load_folder(folder: Path, prefer_paths: bool = False) -> dict[str, pd.DataFrame | Path]:
+def load_folder(
+    folder: Path, prefer_paths: bool = False, fingerprint: str | None = None
+) -> dict[str, pd.DataFrame | Path]:
     """Each table as a frame, or (``prefer_paths``) as the path of its fresh Parquet cache file where one is.
 
     Read under the folder's shared lock: an import replacing several tables holds the exclusive one from its
     check to its last rename, so a reader (another session, another replica) sees all of it or none of it.
+    ``fingerprint``: the version the reader means to read (``table_files.fingerprint``), looked at under the same
+    lock; ``table_files.DataChanged`` where the folder is at another one now, and nothing is read.
     """
     problem = not_a_folder(Path(folder))
     if problem is not None:
         raise ValidationError([problem])
     try:
         with locking.shared(Path(folder) / LOCK_FILE, timeout=READ_WAIT_S, mode=LOCK_MODE):
+            if fingerprint is not None:
+                found = table_files.fingerprint(Path(folder))
+                if found != fingerprint:
+                    raise table_files.DataChanged(fingerprint, found)
             return _load_tables(Path(folder), prefer_paths)
     except locking.LockBusy as busy:
         raise ValidationError(

@@ -257,7 +257,13 @@ def undo_last(
             raise ValidationError([Problem(file="", message_key="error.nothing_to_undo")])
         if expected is not None and target.id != expected:
             raise ValidationError(
-                [Problem(file="", message_key="error.undo_target_changed", params={"latest": target.id})]
+                [
+                    Problem(
+                        file="",
+                        message_key="error.undo_target_changed",
+                        params={"latest": target.id, "entry": expected},
+                    )
+                ]
             )
         changed = _changed_since(folder, target)
         if changed:

@@ -121,6 +121,16 @@ def table_path(folder: Path, table: Table) -> Path:
     return folder / table.file_name
 
 
+class DataChanged(Exception):
+    """The folder is no longer at the fingerprint a reader asked for: an import or an undo landed between the page
+    run's look at the folder and its read. Read, the new files would go under the old fingerprint, and one page run
+    (or one briefing pack) would show figures of both versions side by side."""
+
+    def __init__(self, expected: str, found: str):
+        self.expected, self.found = expected, found
+        super().__init__(f"the data folder changed from {expected} to {found}")
+
+
 def fingerprint(folder: Path) -> str:
     """Changes whenever any table file is replaced or edited, so caches keyed on it are never stale; and whenever a
     file that ``entry_problems`` names comes or goes (a meetings.csv put beside meetings.xlsx left the pages showing

@@ -62,9 +62,11 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
     if pack is None:
         stopped = dataclasses.replace(page, filter=built_for)
         say = st.error if stored.failed else st.warning
+        # stopped by an import or an undo landing during the build (the page ran again on the new data: ``open_store``)
+        key_stopped = "briefing.stopped_data" if built_on != page.fingerprint else "briefing.stopped"
         say(
             page.t(
-                "briefing.failed" if stored.failed else "briefing.stopped",
+                "briefing.failed" if stored.failed else key_stopped,
                 scope=stopped.scope_text(),
                 period=stopped.period(),
                 build=page.t(build_label_key),

@@ -16,7 +16,7 @@ from oversight.contract import schema as contract_schema
 from oversight.core import i18n, safe_text
 from oversight.core.numbers import grouped
 from oversight.ui import grid, partial_runs, session_guard, sign_in
-from oversight.ui.page import Page, open_store
+from oversight.ui.page import Page, store_at
 
 if TYPE_CHECKING:
     from oversight.ingest.import_plan import ImportPlan
@@ -422,14 +422,17 @@ def current_ledger(page: Page, table: contract_schema.Table) -> Callable[[], byt
     again where the folder changed since; where the change moved the data date the button's file name carries
     (问题_2020-12-31.xlsx), the file is refused (audited, reason data_changed) rather than named with a wrong day,
     and the page's next run offers the button with the right name."""
-    from oversight.ingest import workbook
+    from oversight.ingest import table_files, workbook
     from oversight.ui.cards import DownloadRefused
 
     def make() -> bytes:
-        fingerprint, last_day, units = _data_now(page)
-        if last_day != page.span.last_day:
-            raise DownloadRefused("data_changed")
-        rows = open_store(page.folder, fingerprint).cursor().table(table.name).df()
+        try:
+            fingerprint, last_day, units = _data_now(page)
+            if last_day != page.span.last_day:
+                raise DownloadRefused("data_changed")
+            rows = store_at(page.folder, fingerprint).cursor().table(table.name).df()
+        except table_files.DataChanged:  # changed again while it was being read: refused as above, not a traceback
+            raise DownloadRefused("data_changed") from None
         return workbook.ledger_xlsx_bytes(table, rows, units)
 
     return make

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from oversight import alerts, export, ingest
 from oversight.alerts import Digest
@@ -21,7 +22,7 @@ from oversight.core import i18n, safe_text
 from oversight.data import queries, scoped, store
 from oversight.data.filters import DataSpan, Filter
 from oversight.export import marking
-from oversight.ingest import checked_folder
+from oversight.ingest import checked_folder, table_files
 from oversight.present.summary import join_list
 
 
@@ -187,11 +188,29 @@ class Page:
 # ---------------------------------------------------------------- data, cached per data fingerprint
 
 
+def open_store(folder: str, fingerprint: str) -> duckdb.DuckDBPyConnection:
+    """The store of the data at ``fingerprint``, and no other: where an import or an undo has moved the folder on
+    since this page run looked at it, the page runs again on the data as it now is.
+
+    The store is kept for one fingerprint at a time, so the first run on new data drops the store of the old; a run
+    still on the old fingerprint (a leader's page, or the briefing pack being built, while the clerk's page reran
+    after the import) read the new files under the old key, and its card said 42 reminders above a chart of 43."""
+    try:
+        return store_at(folder, fingerprint)
+    except table_files.DataChanged:
+        if get_script_run_ctx() is None:
+            raise  # the warm-up's thread, say: no page to run again
+        st.rerun()
+
+
 # One store at a time: after the data change, the old one (≈170 MB at 1M meetings) must not linger.
 @st.cache_resource(show_spinner=False, max_entries=1)
-def open_store(folder: str, fingerprint: str) -> duckdb.DuckDBPyConnection:
-    # fingerprint is part of the key: a replaced file gives a new connection, never stale data
-    return store.open_folder(Path(folder))
+def store_at(folder: str, fingerprint: str) -> duckdb.DuckDBPyConnection:
+    """The store of the data at ``fingerprint``; ``table_files.DataChanged`` where the folder is at another one now.
+
+    The fingerprint is part of the key, and the store is read at it: never stale data, nor new data under an old
+    key."""
+    return store.open_folder(Path(folder), fingerprint)
 
 
 @st.cache_data(show_spinner=False, max_entries=1024)

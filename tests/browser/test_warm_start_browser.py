@@ -27,7 +27,7 @@ pytestmark = pytest.mark.browser
 _LOOKUP = re.compile(
     r'cache_lookups_total\{cache="oversight\.ui\.page\.(\w+)",cache_type="\w+",result="(hit|miss)"\} (\d+)'
 )
-_WARMED = ("open_store", "cached_span", "cached_query", "cached_alerts")
+_WARMED = ("store_at", "cached_span", "cached_query", "cached_alerts")
 
 
 def _lookups(url: str) -> dict[tuple[str, str], int]:

@@ -1,0 +1,66 @@
+"""Two admins at the command line: ``undo --entry`` undoes the import it names, or nothing.
+
+王秘书 imported the reminders and, seeing a mistake, typed ``undo``; a second before, 李主任 had imported the meetings
+from another terminal. ``undo`` undoes the newest import not undone: it took 李主任's meetings back (their rows gone,
+no word to him) and left 王秘书's reminders in. The page asks to confirm the import it names and undoes that one only;
+the command line now can name it too (``history`` lists the ids): ``undo --entry ID`` undoes that import, and where
+another one has landed since it refuses, naming the newest, with nothing undone.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+
+import pytest
+
+from oversight.__main__ import main
+from oversight.data import store
+from oversight.ingest import import_history
+from tests.bad_files import HEADERS, meeting, one_more_reminder, write_xlsx
+
+
+@pytest.fixture
+def data_folder(tmp_path, monkeypatch):
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data", ignore=shutil.ignore_patterns(".*"))
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    monkeypatch.setenv("OVERSIGHT_USER", "王秘书")
+    (tmp_path / "conf").mkdir()
+    (tmp_path / "conf" / "users.toml").touch()  # local mode
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(tmp_path / "conf" / "users.toml"))
+    monkeypatch.setenv("OVERSIGHT_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    return folder
+
+
+def _ids(folder) -> list[tuple[str, str | None]]:
+    return [(entry.id, entry.undoes) for entry in import_history.list_history(folder)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("zh", "已不是最近一次未撤销的导入"), ("en", "is no longer the latest import not undone")]
+)
+def test_undo_of_a_named_import_after_another_landed_undoes_nothing(data_folder, tmp_path, capsys, lang, said):
+    assert main(["import", str(one_more_reminder(tmp_path)), "--table", "reminders", "--mode", "append"]) == 0
+    mine = import_history.list_history(data_folder).undoable().id
+    meetings = write_xlsx(
+        tmp_path / "会议.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2020-9001", day=date(2020, 6, 2))]}
+    )
+    assert main(["import", str(meetings), "--table", "meetings", "--mode", "append"]) == 0  # the other admin's
+    theirs = import_history.list_history(data_folder).undoable().id
+    before = _ids(data_folder)
+    capsys.readouterr()
+
+    assert main(["undo", "--entry", mine, "--lang", lang]) == 1
+
+    err = capsys.readouterr().err
+    assert said in err and theirs in err and mine in err, err
+    assert _ids(data_folder) == before  # nothing undone: no undo entry, the other admin's meetings still in
+
+
+def test_undo_of_the_named_import_when_it_is_the_newest(data_folder, tmp_path, capsys):
+    assert main(["import", str(one_more_reminder(tmp_path)), "--table", "reminders", "--mode", "append"]) == 0
+    mine = import_history.list_history(data_folder).undoable().id
+    assert f"undo --entry {mine}" in capsys.readouterr().out  # what the import says to run is the pinned undo
+    assert main(["undo", "--entry", mine]) == 0
+    assert mine in capsys.readouterr().out
+    assert import_history.list_history(data_folder).undoable() is None
