@@ -221,3 +221,27 @@ CASES = [
 @pytest.mark.parametrize("case", [pytest.param(case, id=str(case)) for case in CASES])
 def test_every_figure_across_the_year_boundary(worlds, case):
     test_figure_sweep.test_every_figure_of_a_random_filter(worlds, case)
+
+
+def test_an_import_at_half_past_midnight_in_beijing_is_numbered_on_the_new_day(tmp_path, monkeypatch, capsys):
+    """16:30 UTC on 31 December is 00:30 on 1 January in Beijing. The history's 记录号 (the entry's name) is shown
+    beside the import's Beijing time (history, the undo's confirmation, 已导入。历史版本已保存为 …): it was the UTC
+    stamp, 20201231-163000-…, a number dated the year before beside 2021-01-01 00:30（北京时间）."""
+    from datetime import UTC, datetime
+
+    from oversight import config
+    from oversight.ingest import import_history
+
+    folder = tmp_path / "data"
+    shutil.copytree(SAMPLE, folder, ignore=shutil.ignore_patterns(".*"))
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    midnight = datetime(2020, 12, 31, 16, 30, 5, tzinfo=UTC).astimezone(config.TEAM_TIME_ZONE)
+    monkeypatch.setattr(config, "team_now", lambda: midnight)
+    # the clerk's first records of the new year, dated the team's today (1 January), are taken
+    reminders = clerk_files(tmp_path / "q1", 1, 0)["reminders"]
+    first = pd.read_excel(reminders, engine="openpyxl").head(1).assign(提醒日期=_day(2021, 1, 1))
+    first.to_excel(reminders, index=False)
+    assert main(["import", str(reminders), "--table", "reminders", "--mode", "append"]) == 0
+    (entry,) = import_history.list_history(folder)
+    assert entry.id.startswith("20210101-003005-"), entry.id
+    assert "20210101-003005-" in capsys.readouterr().out
