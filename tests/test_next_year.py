@@ -214,6 +214,7 @@ CASES = [
     Case("next", ("counsellors", "offices_admin"), (2020, 4), (2021, 2)),
     Case("next", ("gov_office",), (2021, 2), (2021, 2), "en"),
     Case("next", (), (2021, 1), (2021, 2), "zh", date(2021, 4, 1)),  # a link's day: the second quarter's first
+    Case("next", (), (2020, 4), (2021, 1), "en", date(2021, 1, 1)),  # the new year's first day: 环比 to 1 October
 ]
 
 
