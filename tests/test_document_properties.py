@@ -82,3 +82,41 @@ def test_the_office_files_carry_no_printer_ticket_or_bibliography_from_the_libra
         assert not [name for name in names if name.endswith(".rels") and b"printerSettings" in archive.read(name)]
     Presentation(io.BytesIO(pptx_bytes_of(Presentation())))  # the libraries still open what we write
     Document(io.BytesIO(docx_bytes_of(Document())))
+
+
+def _member_times(data: bytes) -> set[tuple[int, ...]]:
+    return {member.date_time for member in zipfile.ZipFile(io.BytesIO(data)).infolist()}
+
+
+def test_every_file_of_the_pack_is_dated_when_it_was_made_in_beijing_time(briefing_pack):
+    """A ZIP keeps a wall-clock time without its zone: the DOCX's and PPTX's parts and the charts' ZIP's files were
+    dated by the server's clock (UTC, 8 hours behind the watermark's 09:30), however the data read."""
+    _, built, _ = briefing_pack
+    for file_format in ("docx", "pptx", "zip"):
+        assert _member_times(built.files[file_format]) == {(2021, 1, 5, 9, 30, 0)}, file_format
+
+
+def test_a_pack_made_at_half_past_midnight_in_beijing_is_dated_the_new_year(briefing_pack, monkeypatch):
+    """16:30 UTC on 31 December is 00:30 on 1 January in Beijing: the watermark, the document properties and every
+    file the leader unpacks say the same moment (the files had said 31 December 16:30, the server's clock)."""
+    from datetime import datetime
+
+    from oversight import config
+    from oversight.briefing import charts_zip_bytes
+    from oversight.export import marking
+
+    server_clock = datetime(2020, 12, 31, 16, 30, tzinfo=UTC)
+    monkeypatch.setattr(config, "team_now", lambda: server_clock.astimezone(config.TEAM_TIME_ZONE))
+    lang, built, _ = briefing_pack
+    made = marking.for_viewer(None, True, lang)
+    assert "2021-01-01 00:30" in made.watermark
+    report = dataclasses.replace(built.report, context=dataclasses.replace(built.report.context, marking=made))
+    for data in (docx_bytes(report), pptx_bytes(report)):
+        assert "<dcterms:created" in _core(data) and "2020-12-31T16:30:00Z" in _core(data)
+        assert _member_times(data) == {(2021, 1, 1, 0, 30, 0)}
+    assert _member_times(charts_zip_bytes(report)) == {(2021, 1, 1, 0, 30, 0)}
+    # an export without a time of its own: the ZIP format's first day, not the server's clock
+    untimed = dataclasses.replace(
+        built.report, context=dataclasses.replace(built.report.context, marking=Marking("内部资料", ""))
+    )
+    assert _member_times(docx_bytes(untimed)) == {(1980, 1, 1, 0, 0, 0)}

@@ -22,6 +22,7 @@ from PIL import Image
 from oversight import charts, export
 from oversight.briefing.docx_report import docx_bytes
 from oversight.briefing.html_report import report_html
+from oversight.briefing.office_package import zip_member
 from oversight.briefing.page_fill import planned
 from oversight.briefing.pdf_info import with_information
 from oversight.briefing.pdf_print import html_to_pdf_with_images, warm_up
@@ -288,7 +289,9 @@ def charts_zip_bytes(report: Report) -> bytes:
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, content in [*entries, *issue_files]:
             stored = name.endswith(_STORED_SUFFIXES)
-            archive.writestr(name, content, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
+            # dated when the pack was made, in Beijing time as its watermark (not the server's clock)
+            member = zip_member(name, zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED, report.marking.made_at)
+            archive.writestr(member, content)
     return buffer.getvalue()
 
 

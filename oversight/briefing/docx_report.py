@@ -386,4 +386,4 @@ def docx_bytes(report: Report) -> bytes:
     _charts(document, report)
     _problems(document, report)
     _next_steps(document, report)
-    return docx_bytes_of(document)
+    return docx_bytes_of(document, report.marking.made_at)

@@ -14,6 +14,8 @@ import io
 import zipfile
 from datetime import UTC, datetime
 
+from oversight import config
+
 # Parts whose bytes are compressed already: deflating them again only takes time.
 _STORED_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif")
 
@@ -61,30 +63,55 @@ def _drop_template_leftovers(package_rels, main_part_rels) -> None:  # noqa: ANN
             rels.pop(r_id)
 
 
+# A ZIP member's time where the export has none of its own: the format's first day, the same for every file.
+_NO_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def zip_member(name: str, compress_type: int, made_at: datetime | None) -> zipfile.ZipInfo:
+    """A ZIP member (a part of a PPTX or DOCX, a file of the charts' ZIP) dated when the export was made, in Beijing
+    time as the watermark: a ZIP keeps a wall-clock time without its zone, and ``writestr`` with a bare name took the
+    server's clock (UTC), so a pack made at 00:30 on 1 January in Beijing unpacked as made at 16:30 on 31 December,
+    beside a watermark and document properties saying 1 January."""
+    if made_at is None:
+        moment = _NO_TIME
+    else:
+        local = made_at.astimezone(config.TEAM_TIME_ZONE) if made_at.tzinfo else made_at
+        moment = (local.year, local.month, local.day, local.hour, local.minute, local.second)
+    member = zipfile.ZipInfo(name, date_time=moment)
+    member.compress_type = compress_type
+    member.external_attr = 0o600 << 16  # as writestr gives a file
+    return member
+
+
+def zip_write(archive: zipfile.ZipFile, name: str, blob: bytes, made_at: datetime | None) -> None:
+    """``blob`` into ``archive`` as ``name``, stored where it is compressed already (a picture), else deflated."""
+    stored = name.lower().endswith(_STORED_SUFFIXES)
+    archive.writestr(zip_member(name, zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED, made_at), blob)
+
+
 class _PictureStoringZip:
     """The physical writer both libraries call: ``write(pack_uri, blob)``, then ``close()``."""
 
-    def __init__(self, target: io.BytesIO) -> None:
+    def __init__(self, target: io.BytesIO, made_at: datetime | None) -> None:
         self._zip = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED)
+        self._made_at = made_at
 
     def write(self, pack_uri, blob: bytes) -> None:  # noqa: ANN001 — the libraries' PackURI (a str)
-        name = pack_uri.membername
-        stored = name.lower().endswith(_STORED_SUFFIXES)
-        self._zip.writestr(name, blob, compress_type=zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED)
+        zip_write(self._zip, pack_uri.membername, blob, self._made_at)
 
     def close(self) -> None:
         self._zip.close()
 
 
-def pptx_bytes_of(presentation) -> bytes:  # noqa: ANN001 — a python-pptx Presentation
-    """What ``presentation.save`` writes, with the pictures stored."""
+def pptx_bytes_of(presentation, made_at: datetime | None = None) -> bytes:  # noqa: ANN001 — a python-pptx Presentation
+    """What ``presentation.save`` writes, with the pictures stored and its parts dated ``made_at`` (``zip_member``)."""
     from pptx.opc.serialized import PackageWriter
 
     package = presentation.part.package
     _drop_template_leftovers(package._rels, presentation.part.rels)  # noqa: SLF001
     buffer = io.BytesIO()
     writer = PackageWriter(buffer, package._rels, tuple(package.iter_parts()))  # noqa: SLF001
-    archive = _PictureStoringZip(buffer)
+    archive = _PictureStoringZip(buffer, made_at)
     writer._write_content_types_stream(archive)  # type: ignore[arg-type]  # noqa: SLF001
     writer._write_pkg_rels(archive)  # type: ignore[arg-type]  # noqa: SLF001
     writer._write_parts(archive)  # type: ignore[arg-type]  # noqa: SLF001
@@ -92,8 +119,8 @@ def pptx_bytes_of(presentation) -> bytes:  # noqa: ANN001 — a python-pptx Pres
     return buffer.getvalue()
 
 
-def docx_bytes_of(document) -> bytes:  # noqa: ANN001 — a python-docx Document
-    """What ``document.save`` writes, with the pictures stored."""
+def docx_bytes_of(document, made_at: datetime | None = None) -> bytes:  # noqa: ANN001 — a python-docx Document
+    """What ``document.save`` writes, with the pictures stored and its parts dated ``made_at`` (``zip_member``)."""
     from docx.opc.pkgwriter import PackageWriter
 
     package = document.part.package
@@ -101,7 +128,7 @@ def docx_bytes_of(document) -> bytes:  # noqa: ANN001 — a python-docx Document
     for part in package.parts:
         part.before_marshal()  # as OpcPackage.save does first
     buffer = io.BytesIO()
-    archive = _PictureStoringZip(buffer)
+    archive = _PictureStoringZip(buffer, made_at)
     PackageWriter._write_content_types_stream(archive, package.parts)  # noqa: SLF001
     PackageWriter._write_pkg_rels(archive, package.rels)  # noqa: SLF001
     PackageWriter._write_parts(archive, package.parts)  # type: ignore[arg-type]  # noqa: SLF001

@@ -562,4 +562,4 @@ def pptx_bytes(report: Report) -> bytes:
     _issue_slides(deck, furniture, report, overdue_issue_rows, "export.report.overdue_slide_title", "empty.no_overdue")
     _closing_slide(deck, furniture, report)
     _set_language(deck, report)
-    return pptx_bytes_of(deck)
+    return pptx_bytes_of(deck, report.marking.made_at)

@@ -172,8 +172,12 @@ def _open_up_if_older(root: Path, path: Path) -> None:
 
 
 def entry_name(manifest: dict[str, Any]) -> str:
-    """A new entry's folder name: when (UTC, whatever the writer's time zone) and which tables changed."""
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+    """A new entry's folder name: when (Beijing time, whatever the writer's time zone) and which tables changed.
+
+    The name is the 记录号 every history line, the undo's confirmation and the CLI's 已导入 show beside the entry's
+    time in Beijing time: in UTC an import at 00:30 on 1 January read 2021-01-01 00:30:12（北京时间）… 记录号
+    20201231-163012-…, a number dated the year before. Entries sort by their sequence, not by this name."""
+    stamp = config.team_now().strftime("%Y%m%d-%H%M%S-%f")
     return f"{stamp}-{'+'.join(manifest['tables'])}"
 
 
