@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import streamlit as st
 
 from oversight import config
@@ -87,7 +85,7 @@ def _downloads(page: Page, log: audit.AuditLog, shown: list, conditions: dict[st
     name or a file's name neutralised, and the download itself audited with the conditions it was made under. The
     inspector had no way to hand the trail on but copying the server's file."""
     what = page.t("export.file.audit_log")
-    day = datetime.now(config.TEAM_TIME_ZONE).date().isoformat()
+    day = config.team_now().date().isoformat()
     menu = cards.download_menu(page, what)
     cards.table_download_buttons(
         menu,
