@@ -178,17 +178,26 @@ def _draw_rule(slide, report: Report) -> list:
     return [rule]
 
 
+def _footer_lines(report: Report) -> list[str]:
+    """The report's foot; where the cover cannot hold the units' names (they are on the slides after it), the
+    line that sends the reader to the cover sends them there instead."""
+    lines = report.footer_lines()
+    if len(lines) > 1 and _cover_size(report) is None:
+        lines[-1] = _scope_after_cover(report)
+    return lines
+
+
 def _draw_footer(slide, report: Report) -> list:
     """The team, the data date and the filter along the bottom edge; a second line names the units of a pack of
     some units (under the picture, which ends 0.65 inch above the slide's edge)."""
-    lines = report.footer_lines()
+    lines = _footer_lines(report)
     height = _footer_height(report)
     box = _text_box(slide, MARGIN, _footer_top(report), SLIDE_WIDTH - 2 * MARGIN, height, lines, 10, colour=_GREY)
     return [box]
 
 
 def _footer_height(report: Report) -> int:
-    return Inches(0.3 if len(report.footer_lines()) == 1 else 0.45)
+    return Inches(0.3 if len(_footer_lines(report)) == 1 else 0.45)
 
 
 def _footer_top(report: Report) -> int:
@@ -257,6 +266,45 @@ def _titled_slide(deck, title: str, report: Report, furniture: _Furniture):
     return slide
 
 
+# The cover's lines under the title (team, scope, period, data date): from 3.8 inches down to the slide's foot,
+# at 18 pt, or smaller down to 12 pt for a long list of units. 60 units' names at 18 pt ran past the slide's
+# bottom edge and hid the period and the data date under it (a 300-unit pack: names to the edge, nothing else).
+_COVER_META_TOP, _COVER_META_BOTTOM = Inches(3.8), SLIDE_HEIGHT - Inches(0.2)
+_COVER_WIDTH = SLIDE_WIDTH - Inches(2)
+_COVER_SIZES = (18, 16, 14, 12)
+_TEXT_INSET_PT = 14.4  # a text box's left and right insets, 0.1 inch each
+_NAME_BREAKS = re.compile(r"(?<=[、，,;；])")  # a list of names breaks between names, not inside one
+_SCOPE_LIST_PT = 12
+
+
+def _lines_of(paragraph: str, width_emu: int, size_pt: float, breaks: re.Pattern[str]) -> list[str]:
+    """``paragraph`` as a text box ``width_emu`` wide fills it at ``size_pt``, erring on more lines."""
+    room = width_emu / Pt(1) - _TEXT_INSET_PT
+    width = functools.partial(label_width, font_size=size_pt, latin_share=0.6)
+    return [
+        part
+        for line in filled_lines(paragraph, breaks, room, width)
+        for part in ([line] if width(line) <= room else filled_lines(line, _CELL_BREAKS, room, width))
+    ]
+
+
+def _text_height(paragraphs: list[str], width_emu: int, size_pt: float) -> int:
+    lines = sum(len(_lines_of(paragraph, width_emu, size_pt, _NAME_BREAKS)) for paragraph in paragraphs)
+    return int(Pt(lines * size_pt * 1.45) + Inches(0.1))  # Noto Sans CJK's line is 1.45 em; the top and bottom insets
+
+
+def _cover_size(report: Report) -> float | None:
+    """The largest type size at which the cover's lines fit under its title, or None: the units' names do not
+    fit at the smallest, and go on slides of their own after the cover."""
+    lines = [report.team, *report.meta_lines()]
+    room = _COVER_META_BOTTOM - _COVER_META_TOP
+    return next((size for size in _COVER_SIZES if _text_height(lines, _COVER_WIDTH, size) <= room), None)
+
+
+def _scope_after_cover(report: Report) -> str:
+    return report.t("export.briefing.scope_after_cover", count=len(report.context.filter.units))
+
+
 def _title_slide(deck, report: Report, furniture: _Furniture) -> None:
     slide = deck.slides.add_slide(deck.slide_layouts[_LAYOUT_TITLE])
     title, subtitle = slide.shapes.title, slide.placeholders[1]
@@ -266,12 +314,37 @@ def _title_slide(deck, report: Report, furniture: _Furniture) -> None:
     )
     subtitle.left, subtitle.top, subtitle.width, subtitle.height = (
         Inches(1),
-        Inches(3.8),
-        SLIDE_WIDTH - Inches(2),
-        Inches(2.2),
+        _COVER_META_TOP,
+        _COVER_WIDTH,
+        _COVER_META_BOTTOM - _COVER_META_TOP,
     )
-    _set_text(subtitle.text_frame, [report.team, *report.meta_lines()], 18, _GREY, align=PP_ALIGN.CENTER)
+    subtitle.text_frame.vertical_anchor = MSO_ANCHOR.TOP
+    size = _cover_size(report)
+    meta = report.meta_lines()
+    if size is None:
+        meta[0] = _scope_after_cover(report)
+    _set_text(subtitle.text_frame, [report.team, *meta], size or _COVER_SIZES[0], _GREY, align=PP_ALIGN.CENTER)
     furniture.add(slide, "watermark", "marking")
+    if size is None:
+        _scope_slides(deck, furniture, report)
+
+
+def _scope_slides(deck, furniture: _Furniture, report: Report) -> None:
+    """The units of a pack too many to name on the cover, as many slides as they fill, each titled with their
+    count (of the whole list: a slide shown on its own is not read as all of them)."""
+    width = SLIDE_WIDTH - 2 * MARGIN
+    top = Inches(1.4)
+    per_slide = max(1, int((_footer_top(report) - top - Inches(0.2)) / Pt(_SCOPE_LIST_PT * 1.45)))
+    lines = _lines_of(report.context.scope(), width, _SCOPE_LIST_PT, _NAME_BREAKS)
+    title = report.t("export.briefing.scope_list_title", count=len(report.context.filter.units))
+    for start in range(0, len(lines), per_slide):
+        slide = _titled_slide(deck, title, report, furniture)
+        body = (
+            "".join(lines[start : start + per_slide])
+            if report.lang == "zh"
+            else " ".join(lines[start : start + per_slide])
+        )
+        _text_box(slide, MARGIN, top, width, _footer_top(report) - top, [body], _SCOPE_LIST_PT, colour=_INK)
 
 
 def _key_figures_slide(deck, furniture: _Furniture, report: Report) -> None:
