@@ -772,6 +772,44 @@ def test_a_lock_file_this_account_cannot_open_is_named(data_folder, tmp_path, mo
     assert hash_tree(data_folder) == before
 
 
+@pytest.mark.parametrize(
+    ("code", "lock_exists"),
+    [(errno.EROFS, True), (errno.EROFS, False), (errno.EACCES, False)],
+    ids=["read_only_mount", "read_only_mount_no_lock_yet", "folder_of_another_account_no_lock_yet"],
+)
+def test_a_data_folder_that_cannot_be_written_is_named_as_such_not_as_its_lock(
+    data_folder, tmp_path, monkeypatch, capsys, code, lock_exists
+):
+    """On a data folder mounted read-only (a real tmpfs remounted ro), an import and an undo said "the lock file
+    .oversight.lock is another account's, which this account may not read": the file was root's and readable, and an
+    admin went after it. On a folder of another account (0555, no lock file yet) they said 处理失败（FileNotFoundError）.
+    Both now say the data folder cannot be written, and change nothing."""
+    lock = data_folder / folder_lock.LOCK_FILE
+    if lock_exists:
+        lock.touch()
+    real_open = os.open
+
+    def refused(path, flags, *args, **kwargs):
+        if str(path) == str(lock):
+            if flags & (os.O_RDWR | os.O_WRONLY | os.O_CREAT):
+                raise OSError(code, os.strerror(code), str(path))
+            if not lock_exists:
+                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refused)
+    before = hash_tree(data_folder)
+    said = (
+        "The data folder cannot be written to (read-only, or the account running the dashboard may not write there); "
+        "nothing was changed. An administrator should check the folder's permissions."
+    )
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 2
+    assert capsys.readouterr().err.strip() == said
+    assert main(["undo", "--lang", "en"]) == 2
+    assert capsys.readouterr().err.strip() == said
+    assert hash_tree(data_folder) == before
+
+
 def test_a_folder_changed_by_an_account_stays_guarded_when_the_variable_points_at_no_accounts(
     data_folder, tmp_path, monkeypatch, capsys
 ):
