@@ -451,3 +451,25 @@ def test_a_check_on_a_full_temporary_disk_is_a_sentence_not_streamlits_error(dat
     monkeypatch.setattr(shutil, "copyfile", real_copy)  # space again: the same check passes
     at.button(key="widget.import_check").click().run()
     assert not at.exception and at.error[0].value.startswith("发现 ")  # the check's own report (this file's problems)
+
+
+def test_the_data_pages_downloads_pause_with_every_other_page_while_the_audit_log_cannot_be_written(monkeypatch):
+    """With the audit log's disk full (a real 1 MB tmpfs filled), the Data page said 本页的下载已暂停 and still offered
+    its twelve buttons (each table's current data and template); a click ended in 文件未能生成…请刷新页面后重试,
+    which no refresh mends. They are not offered now, as no chart's, table's or pack's is."""
+    import errno
+
+    from oversight.auth import audit
+
+    def full() -> None:
+        raise audit.AuditError(errno.ENOSPC, "audit log: 0 bytes left on its disk")
+
+    writable = audit.ensure_writable
+    monkeypatch.setattr(audit, "ensure_writable", full)
+    paused = i18n.t("download.paused_audit_unwritable", "zh")
+    for script in ("app.py", "pages/07_data.py"):
+        at = run_page(script)
+        assert [warning.value for warning in at.warning] == [paused]
+        assert not at.get("download_button"), script
+    monkeypatch.setattr(audit, "ensure_writable", writable)
+    assert len(run_page("pages/07_data.py").get("download_button")) == 12  # the log writable again

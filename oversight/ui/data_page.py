@@ -386,6 +386,10 @@ def data_downloads_section(page: Page) -> None:
     from oversight.ingest import templates
     from oversight.ui.cards import TEMPLATE, WHOLE_LEDGER, audited
 
+    if not page.can_download:
+        # the audit log cannot take a line (the page's head says so, 本页的下载已暂停): its twelve buttons were offered
+        # under that sentence, and each click ended in 文件未能生成 with "refresh and try again"
+        return
     st.subheader(page.t("data.ui.downloads_heading"), anchor=False)
     for name in LOAD_ORDER:
         table = TABLES[name]
