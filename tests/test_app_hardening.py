@@ -454,3 +454,56 @@ def test_a_users_file_damaged_during_a_sign_in_is_said_and_no_sign_in_is_logged(
     assert not at.exception
     assert [error.value for error in at.error] == [i18n.t("auth.users_file_broken", "zh-CN")]
     assert "sign_in" not in [line["action"] for line in _audit_lines()]
+
+
+def test_a_check_on_a_full_temporary_disk_is_a_sentence_not_streamlits_error(data_folder, tmp_path, monkeypatch):
+    """检查 with /tmp full (the would-be folder is written there) showed Streamlit's English "This app has encountered
+    an error"; the admin now reads which disk is full, and the folder is as it was."""
+    import errno
+
+    real_copy = shutil.copyfile
+
+    def full(source, target, *args, **kwargs):  # the would-be folder is copied into the temporary one
+        if "oversight-check-" in str(target):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_copy(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "copyfile", full)
+    before = hash_tree(data_folder)
+    at = run_page("pages/07_data.py")
+    upload = write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]})
+    at.file_uploader(key="widget.uploads").set_value(("i.xlsx", upload.read_bytes(), XLSX)).run()
+    at.selectbox(key="widget.import_table").set_value("issues").run()
+    at.radio(key="widget.import_mode").set_value("replace").run()
+    at.button(key="widget.import_check").click().run()
+    assert not at.exception
+    assert [error.value for error in at.error] == [
+        "服务器临时文件夹（TMPDIR，未设置时为 /tmp）所在的磁盘空间不足，无法完成；数据未作任何改动。"
+        "请管理员清理该磁盘，或让 TMPDIR 指向空间充足的文件夹"
+    ]
+    assert hash_tree(data_folder) == before
+    monkeypatch.setattr(shutil, "copyfile", real_copy)  # space again: the same check passes
+    at.button(key="widget.import_check").click().run()
+    assert not at.exception and at.error[0].value.startswith("发现 ")  # the check's own report (this file's problems)
+
+
+def test_the_data_pages_downloads_pause_with_every_other_page_while_the_audit_log_cannot_be_written(monkeypatch):
+    """With the audit log's disk full (a real 1 MB tmpfs filled), the Data page said 本页的下载已暂停 and still offered
+    its twelve buttons (each table's current data and template); a click ended in 文件未能生成…请刷新页面后重试,
+    which no refresh mends. They are not offered now, as no chart's, table's or pack's is."""
+    import errno
+
+    from oversight.auth import audit
+
+    def full() -> None:
+        raise audit.AuditError(errno.ENOSPC, "audit log: 0 bytes left on its disk")
+
+    writable = audit.ensure_writable
+    monkeypatch.setattr(audit, "ensure_writable", full)
+    paused = i18n.t("download.paused_audit_unwritable", "zh")
+    for script in ("app.py", "pages/07_data.py"):
+        at = run_page(script)
+        assert [warning.value for warning in at.warning] == [paused]
+        assert not at.get("download_button"), script
+    monkeypatch.setattr(audit, "ensure_writable", writable)
+    assert len(run_page("pages/07_data.py").get("download_button")) == 12  # the log writable again

@@ -27,7 +27,7 @@ from oversight.charts import style
 from oversight.core import atomic, locking, safe_text
 from oversight.data import store
 from oversight.ingest import checked_folder, commit, folder_lock, import_history, import_plan, table_cache
-from tests.bad_files import HEADERS, hash_tree, meeting, write_xlsx
+from tests.bad_files import HEADERS, hash_tree, issue, meeting, write_xlsx
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -774,6 +774,44 @@ def test_a_lock_file_this_account_cannot_open_is_named(data_folder, tmp_path, mo
     assert hash_tree(data_folder) == before
 
 
+@pytest.mark.parametrize(
+    ("code", "lock_exists"),
+    [(errno.EROFS, True), (errno.EROFS, False), (errno.EACCES, False)],
+    ids=["read_only_mount", "read_only_mount_no_lock_yet", "folder_of_another_account_no_lock_yet"],
+)
+def test_a_data_folder_that_cannot_be_written_is_named_as_such_not_as_its_lock(
+    data_folder, tmp_path, monkeypatch, capsys, code, lock_exists
+):
+    """On a data folder mounted read-only (a real tmpfs remounted ro), an import and an undo said "the lock file
+    .oversight.lock is another account's, which this account may not read": the file was root's and readable, and an
+    admin went after it. On a folder of another account (0555, no lock file yet) they said 处理失败（FileNotFoundError）.
+    Both now say the data folder cannot be written, and change nothing."""
+    lock = data_folder / folder_lock.LOCK_FILE
+    if lock_exists:
+        lock.touch()
+    real_open = os.open
+
+    def refused(path, flags, *args, **kwargs):
+        if str(path) == str(lock):
+            if flags & (os.O_RDWR | os.O_WRONLY | os.O_CREAT):
+                raise OSError(code, os.strerror(code), str(path))
+            if not lock_exists:
+                raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refused)
+    before = hash_tree(data_folder)
+    said = (
+        "The data folder cannot be written to (read-only, or the account running the dashboard may not write there); "
+        "nothing was changed. An administrator should check the folder's permissions."
+    )
+    assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 2
+    assert capsys.readouterr().err.strip() == said
+    assert main(["undo", "--lang", "en"]) == 2
+    assert capsys.readouterr().err.strip() == said
+    assert hash_tree(data_folder) == before
+
+
 def test_a_folder_changed_by_an_account_stays_guarded_when_the_variable_points_at_no_accounts(
     data_folder, tmp_path, monkeypatch, capsys
 ):
@@ -1053,3 +1091,39 @@ def test_a_file_name_that_draws_as_another_is_spelled_out_wherever_a_report_show
     assert shown_text("会议台账.xlsx") == "会议台账.xlsx"
     rendered = Problem(file="\u202excod.xlsx", message_key="error.file_missing", params={"table": "会议"}).render("zh")
     assert "\u202e" not in rendered and "\\u202excod.xlsx" in rendered
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "zh",
+            "服务器临时文件夹（TMPDIR，未设置时为 /tmp）所在的磁盘空间不足，无法完成；数据未作任何改动。"
+            "请管理员清理该磁盘，或让 TMPDIR 指向空间充足的文件夹。",
+        ),
+        (
+            "en",
+            "The disk of the server's temporary folder (TMPDIR, else /tmp) is full, so this could not be done; the data "
+            "is unchanged. An administrator should free space there, or point TMPDIR at a folder with room.",
+        ),
+    ],
+)
+def test_a_full_temporary_disk_is_named_as_such(data_folder, tmp_path, monkeypatch, capsys, lang, said):
+    """With TMPDIR on a full tmpfs and the data folder's disk half empty, validate and import said
+    磁盘空间不足，无法写入 — validate writes nothing of the user's, and the admin's df of the data folder showed room."""
+
+    real_copy = shutil.copyfile
+
+    def full(source, target, *args, **kwargs):  # the would-be folder is copied into the temporary one
+        if "oversight-check-" in str(target):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_copy(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "copyfile", full)
+    before = hash_tree(data_folder)
+    issues = write_xlsx(tmp_path / "issues.xlsx", {"问题": [HEADERS["issues"], issue()]})
+    for command in (["validate", str(issues)], ["import", str(issues), "--mode", "replace"]):
+        assert main([*command, "--table", "issues", "--lang", lang]) == 2
+        assert capsys.readouterr().err.strip() == said
+    assert hash_tree(data_folder) == before
+    assert import_history.list_history(data_folder) == [] and audit.read_audit() == []

@@ -112,3 +112,32 @@ def test_cli_writes_a_scale_folder(tmp_path, capsys):
     assert sorted(Path(p).name for p in printed) == sorted(f"{t}.xlsx" for t in TABLES)
     assert len(checked_folder.read_folder(tmp_path)["meetings"]) == 300
     assert main(["sample", "--scale", "0", "--out", str(tmp_path)]) == 2
+
+
+def test_a_full_disk_is_said_in_words_with_nothing_left_behind(tmp_path, monkeypatch, capsys):
+    """`sample --scale` onto a full disk (a real 1 MB tmpfs) said 处理失败（FileCreateError）, xlsxwriter's wrapping of
+    the disk's error, and Python printed "Exception ignored in: ZipFile.__del__ … OSError: [Errno 28]" with its
+    traceback under it: the workbook's zip was left open. It says the folder and the reason now, as the plain sample
+    does, and leaves no file behind."""
+    import errno
+    import zipfile
+
+    from oversight.core import atomic
+
+    real_zip = zipfile.ZipFile.__init__
+
+    def zip_on_a_full_disk(self, file, mode="r", *args, **kwargs):
+        if mode != "r" and isinstance(file, str | Path):
+            raise OSError(errno.ENOSPC, "No space left on device", str(file))
+        return real_zip(self, file, mode, *args, **kwargs)
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "__init__", zip_on_a_full_disk)
+    monkeypatch.setattr(atomic, "write_beside", full)
+    out = tmp_path / "scaled"
+    for lang, said in (("zh", f"无法写入 {out}：磁盘空间不足。"), ("en", f"Could not write {out}: the disk is full.")):
+        assert main(["sample", "--scale", "2", "--out", str(out), "--lang", lang]) == 1
+        assert capsys.readouterr().err.strip() == said
+    assert [path.name for path in out.iterdir()] == []

@@ -15,7 +15,6 @@ import base64
 import concurrent.futures
 import logging
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -24,6 +23,7 @@ from pathlib import Path
 from oversight.briefing import pdf_images
 from oversight.briefing.pdf_artifacts import mark_furniture
 from oversight.briefing.pdf_text import fix_cjk_text_mapping
+from oversight.core import atomic
 from oversight.export import chromium_leftovers, quiet_chromium, require_browser
 from oversight.export.browser_thread import BrowserThread, open_or_close
 
@@ -134,7 +134,7 @@ def _print_with_cli(source: Path, folder: Path, browser: str) -> bytes:
 
 
 def _print(html: str, browser: str) -> bytes:
-    with tempfile.TemporaryDirectory(prefix="oversight-pdf-") as folder:
+    with atomic.temporary_folder("oversight-pdf-") as folder:
         source = Path(folder, "report.html")
         source.write_text(html, encoding="utf-8")
         printer = None

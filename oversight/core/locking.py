@@ -93,8 +93,20 @@ def _open_lock(path: Path, mode: int) -> int:
     "the data folder cannot be written", in a folder it could write)."""
     try:
         descriptor = os.open(path, os.O_RDWR | os.O_CREAT, mode)
-    except PermissionError:
-        return os.open(path, os.O_RDONLY)
+    except PermissionError as refused:
+        try:
+            return os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            # no lock file, and this account may not make one: the folder is not writable (another account's, or
+            # 0555), and the error names the folder, not the lock: an import said 处理失败（FileNotFoundError）
+            code = refused.errno or errno.EACCES
+            raise PermissionError(code, os.strerror(code), str(path.parent)) from None
+    except OSError as refused:
+        if refused.errno != errno.EROFS:
+            raise
+        # a read-only mount: nothing can be written in the folder, whoever's lock file it holds (it was said to be
+        # "another account's lock file, which this account may not read", sending an admin after the wrong file)
+        raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(path.parent)) from None
     _open_up_if_older(descriptor, path, mode)
     return descriptor
 

@@ -16,6 +16,7 @@ streams rows to disk; a table with more rows than a worksheet holds
 
 from __future__ import annotations
 
+import io
 from datetime import date, datetime
 from pathlib import Path
 
@@ -38,6 +39,7 @@ from oversight.contract.schema import (
     UNIT,
     Table,
 )
+from oversight.core import atomic
 from oversight.devdata.sample import ISSUE_TEXT, REMINDER_TEXT, SUGGESTION_TEXT
 from oversight.ingest.sheet_bounds import MAX_SHEET_CELLS
 from oversight.ingest.workbook import neutralise_formula
@@ -325,9 +327,11 @@ def office_columns(table: Table, frame: pd.DataFrame, units: pd.DataFrame) -> li
 
 
 def _write_xlsx(path: Path, table: Table, columns: list[np.ndarray], rows: int) -> None:
-    temporary = path.with_name(f".{path.name}.tmp")
+    # made in memory, written in one step: xlsxwriter writing the file itself turned a full disk into its
+    # FileCreateError (处理失败（FileCreateError）) and a traceback from the ZipFile it left open, on the terminal
+    buffer = io.BytesIO()
     book = xlsxwriter.Workbook(
-        str(temporary),
+        buffer,
         {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False},
     )
     book.set_properties({"title": table.zh, "created": CREATED})
@@ -368,7 +372,7 @@ def _write_xlsx(path: Path, table: Table, columns: list[np.ndarray], rows: int) 
                 write_string(excel_row, position, neutralise_formula(value) if value[:1] in "=+-@\t\r" else value)
     sheet.freeze_panes(1, 0)
     book.close()
-    temporary.replace(path)
+    atomic.write_bytes(path, buffer.getvalue())
 
 
 def _write_csv(path: Path, table: Table, columns: list[np.ndarray]) -> None:

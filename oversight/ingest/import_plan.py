@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import dataclasses
 import shutil
-import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ import pandas as pd
 
 from oversight import config
 from oversight.contract.schema import LOAD_ORDER, TABLES, Table
-from oversight.core import i18n
+from oversight.core import atomic, i18n
 from oversight.core.numbers import grouped
 from oversight.ingest import (
     appended_rows,
@@ -614,8 +613,7 @@ def validate_would_be_folder(
     190,000 meetings here, and the commit's check parsed them again)."""
     on_disk: list[Problem] = []
     left_out: set[str] = set()  # the Chinese names of the tables not copied, which the copy lacks
-    with tempfile.TemporaryDirectory(prefix="oversight-check-") as scratch:
-        target = Path(scratch)
+    with atomic.temporary_folder("oversight-check-") as target:
         table_cache.adopt(target, [*table_cache.kept_for(folder, LOAD_ORDER), *cached])
         for name in LOAD_ORDER:
             if name in writes:

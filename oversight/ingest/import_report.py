@@ -164,6 +164,7 @@ def hidden_lines(plan: ImportPlan, lang: str = i18n.DEFAULT_LANGUAGE) -> list[st
 _SAYS_NOTHING_CHANGED = frozenset(
     {
         "error.disk_full",
+        "error.temp_disk_full",
         "error.folder_not_writable",
         "error.history_not_writable",
         "error.lock_not_openable",
@@ -183,6 +184,7 @@ def describe_failure(
     import logging
 
     from oversight.auth import audit
+    from oversight.core import atomic
 
     reason = ""  # the key of the reason, where it is one sentence of ours
     if isinstance(error, ValidationError):
@@ -191,6 +193,9 @@ def describe_failure(
             reason = error.problems[0].message_key
     elif isinstance(error, audit.AuditError):
         detail = i18n.t("error.audit_unwritable", lang)
+    elif isinstance(error, atomic.TemporaryFolderFull):  # not the data folder's disk, which had room
+        reason = "error.temp_disk_full"
+        detail = i18n.t(reason, lang)
     elif isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
         reason = "error.disk_full"
         detail = i18n.t(reason, lang)

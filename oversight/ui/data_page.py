@@ -144,7 +144,13 @@ def import_section(page: Page) -> None:
         page.t("data.ui.check"), key="widget.import_check", disabled=not uploads, icon=":material/fact_check:"
     ):
         sources = [ingest.Upload(upload.name, upload.getvalue()) for upload in uploads]
-        st.session_state[_PLAN_KEY] = (chosen, import_plan.plan_import(sources, table or None, mode, Path(page.folder)))
+        try:
+            planned = import_plan.plan_import(sources, table or None, mode, Path(page.folder))
+        except Exception as error:  # a full temporary disk, say: a sentence in the admin's language, not Streamlit's
+            st.session_state.pop(_PLAN_KEY, None)
+            st.error(_commit_failure(page, error, None))
+            return
+        st.session_state[_PLAN_KEY] = (chosen, planned)
     checked = st.session_state.get(_PLAN_KEY)
     if checked is None:
         return
@@ -366,8 +372,9 @@ def _remember_accounts(page: Page) -> None:
         accounts_marker.remember_accounts(Path(page.folder), accounts.users_file())
 
 
-def _commit_failure(page: Page, error: Exception, change: str = "import") -> str:
-    """What to tell an admin whose import or undo did not happen: the reason in their language, no server path."""
+def _commit_failure(page: Page, error: Exception, change: str | None = "import") -> str:
+    """What to tell an admin whose import or undo (or, ``None``, check) did not happen: the reason in their language,
+    no server path."""
     from oversight.ingest import import_report
 
     return safe_text.markdown(import_report.describe_failure(error, page.lang, change))
@@ -380,6 +387,10 @@ def data_downloads_section(page: Page) -> None:
     from oversight.ingest import templates
     from oversight.ui.cards import TEMPLATE, WHOLE_LEDGER, audited
 
+    if not page.can_download:
+        # the audit log cannot take a line (the page's head says so, 本页的下载已暂停): its twelve buttons were offered
+        # under that sentence, and each click ended in 文件未能生成 with "refresh and try again"
+        return
     st.subheader(page.t("data.ui.downloads_heading"), anchor=False)
     for name in LOAD_ORDER:
         table = TABLES[name]
