@@ -367,15 +367,22 @@ def test_a_rename_refused_midway_lists_the_file_delivered_and_audits_the_other(
 
 
 @pytest.mark.parametrize(
-    "lang, said", [("zh-CN", "文件名或路径过长"), ("en", "the file name or path is too long")], ids=["zh", "en"]
+    "code, lang, said",
+    [
+        ("ENAMETOOLONG", "zh-CN", "文件名或路径过长"),
+        ("ENAMETOOLONG", "en", "the file name or path is too long"),
+        ("EFBIG", "zh-CN", "文件超过系统允许的大小"),
+        ("EFBIG", "en", "the file is larger than the system allows"),
+    ],
 )
-def test_a_name_too_long_is_said_in_words(lang, said):
-    """rev-k #2: shown as 系统错误 ENAMETOOLONG."""
+def test_a_name_too_long_or_a_file_too_large_is_said_in_words(code, lang, said):
+    """rev-k #2: shown as 系统错误 ENAMETOOLONG; review of 5 Dec (storage): `sample` under `ulimit -f` said
+    系统错误 EFBIG."""
     import errno
 
     from oversight.cli import options
 
-    assert options.write_problem(OSError(errno.ENAMETOOLONG, "File name too long"), lang) == said
+    assert options.write_problem(OSError(getattr(errno, code), "…"), lang) == said
 
 
 def test_the_files_follow_the_umask_and_the_line_names_the_folder(private_settings, tmp_path, capsys, monkeypatch):

@@ -321,6 +321,7 @@ _WRITE_PROBLEMS = {
     errno.EEXIST: "exists",
     errno.ENOSPC: "disk_full",
     errno.EDQUOT: "disk_full",
+    errno.EFBIG: "too_large",  # a file-size limit (ulimit -f, a filesystem's largest file): said 系统错误 EFBIG
     errno.ENAMETOOLONG: "name_too_long",
 }
 

@@ -9,6 +9,7 @@ import streamlit as st
 
 from oversight import briefing, charts, export
 from oversight.briefing import chart_choice as chart_choice_rules
+from oversight.core import atomic
 from oversight.data.filters import Filter
 from oversight.ui import partial_runs
 from oversight.ui.cards import audited
@@ -50,6 +51,9 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
                 progress=lambda fraction, message: bar.progress(min(fraction, 1.0), text=message),
                 marking=page.marking,
             )
+        except atomic.TemporaryFolderFull:  # the PDF's page written to a full /tmp: not a chart that failed to render
+            _log.exception("the briefing pack for %s could not be built", page.filter)
+            build.failed, build.failure = True, "briefing.failed_temp_full"
         except Exception:  # a render that failed: said as such, not as a build the reader stopped, nor a traceback
             _log.exception("the briefing pack for %s could not be built", page.filter)
             build.failed = True
@@ -66,7 +70,7 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
         key_stopped = "briefing.stopped_data" if built_on != page.fingerprint else "briefing.stopped"
         say(
             page.t(
-                "briefing.failed" if stored.failed else key_stopped,
+                stored.failure if stored.failed else key_stopped,
                 scope=stopped.scope_text(),
                 period=stopped.period(),
                 build=page.t(build_label_key),
@@ -110,6 +114,7 @@ class _Build:
     fingerprint: str
     pack: briefing.BriefingPack | None = None
     failed: bool = False  # the build raised (a render that failed), rather than being stopped
+    failure: str = "briefing.failed"  # what the page says of it
 
 
 def _stale_reason(
