@@ -489,7 +489,7 @@ def test_text_groups_by_unit_the_worst_first(connection):
     assert text.startswith("派驻监督预警摘要\n截至 2020年11月8日（2020年第4季度）\n")
     # as of 8 November: petitions' consultation of 19 December has not happened yet; Q4 to 8 November has more
     # meetings than Q4 2019 to 8 November at two units
-    assert "逾期未整改 5 项 · 30 日内到期 1 项 · 2020年第4季度（截至11月8日）未会商 9 家 · 会议同比增多 2 家" in text
+    assert "逾期未整改 5 项 · 30 天内到期 1 项 · 2020年第4季度（截至11月8日）未会商 9 家 · 会议同比增多 2 家" in text
     units = [unit for unit, _ in digest.by_unit()]
     assert units == sorted(units, key=lambda unit: alerts.worst_first([i for i in digest.items if i.unit_id == unit]))
     # two issues overdue before one (tests/test_digest_worst_first.py recounts the order with pandas)

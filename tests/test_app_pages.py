@@ -54,7 +54,7 @@ def test_meetings_page_default(frames):
     heatmap = figure_titled(at, "各单位各季度会议数量")
     assert sum(map(sum, heatmap["data"][0]["z"])) == 232
     assert len(heatmap["data"][0]["y"]) == 9
-    shares = figure_titled(at, "议题提前审核、纪检监察组列席、合并召开占比")
+    shares = figure_titled(at, "议题提前报送审核、纪检监察组列席、合并召开占比")
     assert len(shares["data"]) == 3
     ranking = at.dataframe[0].value
     assert len(ranking) == 9

@@ -133,7 +133,7 @@ def unit_bars(
     name_the_none: bool = False,
 ) -> go.Figure:
     """Horizontal bars, one row per unit (first row of the frame on top); ``customdata`` holds the unit id.
-    ``axis_key`` titles the value axis with what is counted and its unit (问题数（个）), never a bare 数量.
+    ``axis_key`` titles the value axis with what is counted and its unit (指出问题（个）), never a bare 数量.
     ``name_the_none``: the kinds with none in view are named in the legend (``add_none_entry``)."""
     columns = [column for column, _, _ in series]
     frame = top_units(frame, columns)
@@ -424,7 +424,7 @@ def donut(
     total_key: str,
     unit_key: str,
 ) -> go.Figure:
-    """A donut with the total in the middle, saying what it counts (提醒总数 42次); ``label_of(code, lang)``
+    """A donut with the total in the middle, saying what it counts (日常提醒总数 42次); ``label_of(code, lang)``
     names each slice. Shares are the app's own, rounded half up like every other figure (not Plotly's).
 
     ``codes``: every form or status the donut can have, in order; those with none in view draw no slice (nor a
