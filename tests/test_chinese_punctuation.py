@@ -169,3 +169,24 @@ def test_the_links_notes_all_end_their_sentence():
     assert len(notes["zh-CN"]) == len(notes["en"]) >= 9
     assert {key: text[-1] for key, text in notes["zh-CN"].items()} == dict.fromkeys(notes["zh-CN"], "。")
     assert {key: text[-1] for key, text in notes["en"].items()} == dict.fromkeys(notes["en"], ".")
+
+
+@pytest.mark.parametrize(
+    ("argv", "listed"),
+    [
+        (["template"], "缺少必需的参数：--table、--out"),
+        (["user", "add"], "缺少必需的参数：username、--role"),
+        (["brief", "--f", "2020Q1"], "可能是：--from、--format、--force"),
+    ],
+)
+def test_options_argparse_lists_are_listed_in_the_readers_punctuation(capsys, argv, listed):
+    """argparse joins the options it names with its own ", ": 缺少必需的参数：--table, --out, 可能是：--from, --format."""
+    from oversight.cli.main import main
+
+    with pytest.raises(SystemExit):
+        main(argv)
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert listed in last and ascii_punctuation(last) == [], last
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", *argv])
+    assert listed.split("：")[-1].replace("、", ", ") in capsys.readouterr().err
