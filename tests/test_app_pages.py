@@ -270,7 +270,9 @@ def test_an_empty_unit_quarter_names_the_unit_and_the_quarter_in_every_note(fram
     # the unit by its 英文简称, as the list's row below and the charts name it: the notes said "General Office of the
     # Provincial Government" beside a row reading "General Office" (README 口径说明, 单位名称)
     reminders = "No reminders for the General Office in 2020 Q4."
-    activities = "No consultations, special studies, notifications or secondments for the General Office in 2020 Q4."
+    activities = (
+        "No consultations, special study sessions, notifications or secondments for the General Office in 2020 Q4."
+    )
     # the four charts, each saying what it had none of; the list below has its row
     assert [info.value for info in at.info] == [reminders, reminders, activities, activities]
     assert "**Units with no consultation in 2020 Q4**" in [as_read(markdown.value) for markdown in at.markdown]
