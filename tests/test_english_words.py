@@ -88,3 +88,13 @@ def test_a_size_is_written_with_a_space_before_its_unit():
     glued = {key: text for key, text in i18n.catalog("en").items() if re.search(r"(\}|\d)(MB|KB|GB)\b", text)}
     assert glued == {}
     assert i18n.t("data.ui.upload_limit", "en", megabytes=20, kinds="XLSX").startswith("Up to 20 MB per file")
+
+
+def test_a_rate_is_called_a_rate_in_english_as_in_chinese():
+    """The suggestions page's cards read 采纳率 63.2% and 落实率 36.8% in Chinese, and "Adoption rate 63.2%" beside
+    "Implemented 36.8%" in English: a share of suggestions under the name of their status (README: 采纳率 / 落实率
+    adoption / implementation)."""
+    zh, en = i18n.catalog("zh"), i18n.catalog("en")
+    rates = {key: en[key] for key, text in zh.items() if key.startswith("kpi.") and text.endswith("率")}
+    assert len(rates) >= 4
+    assert {key: label for key, label in rates.items() if not label.endswith(" rate")} == {}
