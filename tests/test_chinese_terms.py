@@ -149,3 +149,16 @@ def test_no_page_puts_a_bracket_inside_a_bracket_at_a_links_day(script):
     ]
     texts += [as_read(metric.proto.help) for metric in at.metric]
     assert [text for text in texts if _nested(text)] == []
+
+
+def test_the_packs_list_of_issues_still_to_rectify_is_named_as_its_heading_not_by_one_status(
+    connection, default_filter
+):
+    """The pack's ZIP held 未整改问题清单_2020Q1-2020Q4.xlsx, its 7 rows all 整改中: 未整改 is a status of its own (0 of
+    them), and the report's heading and its note pointing to the file say 本期指出、尚未整改到位的问题."""
+    frame = queries.run(connection, "open_issues", default_filter)
+    assert len(frame) == 7 and set(frame["status"]) == {"in_progress"}
+    zh, en = i18n.t("export.file.open_issues", "zh"), i18n.t("export.file.open_issues", "en")
+    assert "尚未整改到位" in zh and "尚未整改到位" in i18n.t("export.report.open_heading", "zh")
+    assert zh != i18n.choice_label(schema.ISSUE_STATUSES, "open", "zh") + "问题清单"
+    assert "still_to_rectify" in en and "open" not in en  # "open" is the status code, read "Not yet rectified"
