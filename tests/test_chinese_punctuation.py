@@ -190,3 +190,18 @@ def test_options_argparse_lists_are_listed_in_the_readers_punctuation(capsys, ar
     with pytest.raises(SystemExit):
         main(["--lang", "en", *argv])
     assert listed.split("：")[-1].replace("、", ", ") in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_charts_hover_puts_the_languages_colon_before_its_value(connection, default_filter, lang):
+    """The hovers read 2020年第1季度: 60 and 省政府办公厅: 3 — the same template in both languages, an English colon
+    and its space in a Chinese label. Every chart of every page, and the unit profile's two."""
+    from oversight.charts import catalog
+    from oversight.data import queries
+
+    figures = [spec.build(queries.run(connection, spec.query, default_filter), lang) for spec in catalog.all_charts()]
+    templates = [trace.hovertemplate for figure in figures for trace in figure.data if trace.hovertemplate]
+    valued = [template for template in templates if "%{x" in template or "%{y" in template or "%{z" in template]
+    assert len(valued) >= 20
+    colon, other = ("：%{", ": ") if lang == "zh" else (": %{", "：")
+    assert [template for template in valued if colon not in template or other in template] == []
