@@ -205,3 +205,27 @@ def test_every_charts_hover_puts_the_languages_colon_before_its_value(connection
     assert len(valued) >= 20
     colon, other = ("：%{", ": ") if lang == "zh" else (": %{", "：")
     assert [template for template in valued if colon not in template or other in template] == []
+
+
+def test_the_digest_heads_each_unit_in_chinese_brackets(connection):
+    """The terminal's digest and the e-mail's body headed each unit 省政府办公厅 (gov_office): its code in English
+    brackets after a space, under lines in Chinese punctuation. Every line of the digest of a day with every rule
+    firing, in the text, the robots' markdown and the subject."""
+    from datetime import date
+
+    from oversight import alerts
+    from oversight.alerts import digest_text
+    from oversight.auth.unit_scope import Scope
+
+    digest = alerts.collect_alerts(
+        alerts.scoped_runner(connection, Scope.everything()), date(2020, 11, 20), alerts.DEFAULT_RULES, ()
+    )
+    text = digest_text.render_text(digest, "zh")
+    assert "省政府办公厅（gov_office）\n" in text
+    lines = [
+        *text.splitlines(),
+        *digest_text.render_markdown(digest, "zh", 20000).splitlines(),
+        digest_text.subject(digest, "zh"),
+    ]
+    assert {line: ascii_punctuation(line) for line in lines if ascii_punctuation(line)} == {}
+    assert "General Office of the Provincial Government (gov_office)\n" in digest_text.render_text(digest, "en")

@@ -73,7 +73,7 @@ def test_digest_is_grouped_by_unit(settings_path, capsys):
     status, out, err = run(capsys, "alerts", "--as-of", AS_OF)
     assert status == 0 and err == ""
     assert out.startswith("派驻监督预警摘要\n截至 2020年11月8日（2020年第4季度）\n逾期未整改 5 项 · 30 天内到期 1 项")
-    assert out.index("省政府办公厅 (gov_office)\n  - 逾期：WT2020-018") < out.index("省政府研究室 (research)")
+    assert out.index("省政府办公厅（gov_office）\n  - 逾期：WT2020-018") < out.index("省政府研究室（research）")
 
 
 def test_an_english_count_of_one_and_a_window_of_one_day_are_singular(settings_path, capsys):

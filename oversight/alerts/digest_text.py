@@ -240,7 +240,14 @@ def render_text(digest: Digest, lang: str) -> str:
     if not groups:
         lines.append(i18n.t("alerts.digest.none", lang))
     for unit_id, items in groups:
-        lines.append(f"{safe_text.one_line(items[0].unit_name(lang))} ({safe_text.one_line(unit_id)})")
+        lines.append(
+            i18n.t(
+                "alerts.digest.unit_heading",
+                lang,
+                name=safe_text.one_line(items[0].unit_name(lang)),
+                unit_id=safe_text.one_line(unit_id),
+            )
+        )
         lines += [
             "  - "
             + i18n.t(
