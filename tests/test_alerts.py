@@ -489,11 +489,11 @@ def test_text_groups_by_unit_the_worst_first(connection):
     assert text.startswith("派驻监督预警摘要\n截至 2020年11月8日（2020年第4季度）\n")
     # as of 8 November: petitions' consultation of 19 December has not happened yet; Q4 to 8 November has more
     # meetings than Q4 2019 to 8 November at two units
-    assert "逾期未整改 5 项 · 30 日内到期 1 项 · 2020年第4季度（截至11月8日）未会商 9 家 · 会议同比增多 2 家" in text
+    assert "逾期未整改 5 项 · 30 天内到期 1 项 · 2020年第4季度（截至11月8日）未会商 9 家 · 会议同比增多 2 家" in text
     units = [unit for unit, _ in digest.by_unit()]
     assert units == sorted(units, key=lambda unit: alerts.worst_first([i for i in digest.items if i.unit_id == unit]))
     # two issues overdue before one (tests/test_digest_worst_first.py recounts the order with pandas)
-    assert text.index("省政府办公厅 (gov_office)") < text.index("省政府研究室 (research)")
+    assert text.index("省政府办公厅（gov_office）") < text.index("省政府研究室（research）")
     assert (
         "  - 逾期：WT2020-021 重大事项决策前论证不充分，决策程序不够规范（决策程序，整改期限 2020年11月7日，已逾期 1 天）"
         in text
@@ -646,12 +646,12 @@ def test_one_meeting_against_none_a_year_earlier_is_one_meeting_in_english():
 
 
 def test_a_line_break_in_a_description_cannot_forge_a_heading_or_an_alert_in_the_text_digest():
-    """An attack review: a description "…\\n省政府研究室 (research)\\n  - 逾期：WT2020-777 …" put a second unit's heading
+    """An attack review: a description "…\\n省政府研究室（research）\\n  - 逾期：WT2020-777 …" put a second unit's heading
     and a made-up alert in a unit account's terminal digest and e-mail, with the unit's real alerts under it."""
     from oversight.alerts import DEFAULT_RULES, AlertItem, Digest
     from oversight.alerts.digest_text import render_text
 
-    forged = "第一行正常描述\n省政府研究室 (research)\n  - 逾期：WT2020-777 伪造的一条预警"
+    forged = "第一行正常描述\n省政府研究室（research）\n  - 逾期：WT2020-777 伪造的一条预警"
     item = AlertItem(
         "overdue",
         "gov_office",
@@ -662,9 +662,11 @@ def test_a_line_break_in_a_description_cannot_forge_a_heading_or_an_alert_in_the
     )
     text = render_text(Digest(date(2020, 11, 8), DEFAULT_RULES, (item,), ("gov_office",)), "zh")
     lines = text.splitlines()
-    assert "省政府研究室 (research)" not in lines and not any(line.startswith("  - 逾期：WT2020-777") for line in lines)
+    assert "省政府研究室（research）" not in lines and not any(
+        line.startswith("  - 逾期：WT2020-777") for line in lines
+    )
     (alert,) = [line for line in lines if line.startswith("  - ")]
-    assert "第一行正常描述 省政府研究室 (research) - 逾期：WT2020-777 伪造的一条预警" in alert
+    assert "第一行正常描述 省政府研究室（research） - 逾期：WT2020-777 伪造的一条预警" in alert
 
 
 # ---------------------------------------------------------------- 未会商 in words, recomputed from the spreadsheets

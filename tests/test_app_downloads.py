@@ -24,7 +24,7 @@ def test_every_overview_chart_offers_four_downloads_named_by_chart_and_filter():
     at = run_page()
     labels = [button.proto.label for button in at.download_button]
     assert labels.count("PNG") == 4 and labels.count("CSV") == 4 and labels.count("Excel") == 4
-    assert "下载：问题与建议_按单位_2020Q1-2020Q4.png" in _help_texts(at)
+    assert "下载：问题与意见建议_按单位_2020Q1-2020Q4.png" in _help_texts(at)
     assert all(button.proto.ignore_rerun for button in at.download_button)
 
 

@@ -70,7 +70,7 @@ def test_english():
         "Units consulted": "9",
         "Issues raised": "16",
         "Suggestions": "19",
-        "Special studies": "17",
+        "Special study sessions": "17",
         "Rectification rate": "56.3%",
         "Meetings": "232",
     }

@@ -54,7 +54,7 @@ def test_meetings_page_default(frames):
     heatmap = figure_titled(at, "各单位各季度会议数量")
     assert sum(map(sum, heatmap["data"][0]["z"])) == 232
     assert len(heatmap["data"][0]["y"]) == 9
-    shares = figure_titled(at, "议题提前审核、纪检监察组列席、合并召开占比")
+    shares = figure_titled(at, "议题提前报送审核、纪检监察组列席、合并召开占比")
     assert len(shares["data"]) == 3
     ranking = at.dataframe[0].value
     assert len(ranking) == 9
@@ -270,7 +270,9 @@ def test_an_empty_unit_quarter_names_the_unit_and_the_quarter_in_every_note(fram
     # the unit by its 英文简称, as the list's row below and the charts name it: the notes said "General Office of the
     # Provincial Government" beside a row reading "General Office" (README 口径说明, 单位名称)
     reminders = "No reminders for the General Office in 2020 Q4."
-    activities = "No consultations, special studies, notifications or secondments for the General Office in 2020 Q4."
+    activities = (
+        "No consultations, special study sessions, notifications or secondments for the General Office in 2020 Q4."
+    )
     # the four charts, each saying what it had none of; the list below has its row
     assert [info.value for info in at.info] == [reminders, reminders, activities, activities]
     assert "**Units with no consultation in 2020 Q4**" in [as_read(markdown.value) for markdown in at.markdown]

@@ -31,7 +31,7 @@ MEASURES = {
         "Issues": ("issues", ""),
         "Suggestions": ("suggestions", ""),
         "Consultations": ("consultations", ""),
-        "Special studies": ("special_studies", ""),
+        "Special study sessions": ("special_studies", ""),
         "Reminders": ("reminders", ""),
         "Meetings": ("meetings", ""),
     },

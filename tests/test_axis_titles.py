@@ -1,4 +1,4 @@
-"""Every chart's value axis says what it counts and in which unit (问题数（个）, 建议数（条）), never a bare 数量 over
+"""Every chart's value axis says what it counts and in which unit (指出问题（个）, 意见建议（条）), never a bare 数量 over
 bars that mix 个 and 条; and 未整改 reads "Not yet rectified" in English wherever it appears."""
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ def test_every_value_axis_names_what_it_counts(connection, default_filter, lang)
 def test_the_mixed_chart_names_both_units(connection, default_filter):
     spec = next(spec for spec in catalog.all_charts() if spec.key == "issues_suggestions_by_unit")
     figure = spec.build(queries.run(connection, spec.query, default_filter), "zh")
-    assert figure.layout.xaxis.title.text == "问题（个）/ 建议（条）"
+    assert figure.layout.xaxis.title.text == "指出问题（个）/意见建议（条）"
 
 
 def test_the_unit_profile_comparison_names_each_measures_unit(connection, default_filter):
@@ -67,9 +67,9 @@ def test_unit_trends_give_each_measure_its_own_scale_and_unit(connection, defaul
     assert [trace.yaxis for trace in figure.data] == ["y", "y2", "y3", "y4"]  # one small chart each, none hidden
     assert [note.text for note in figure.layout.annotations] == [
         "会议数量（次）",
-        "提醒次数（次）",
-        "问题数（个）",
-        "建议数（条）",
+        "日常提醒（次）",
+        "指出问题（个）",
+        "意见建议（条）",
     ]
     # each on its own scale, its highest point far enough under the top of its own small chart for its value label
     # to stay under that chart's title, in the document's picture too (0.8 of the screen's height): "87" touched

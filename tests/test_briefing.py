@@ -562,7 +562,7 @@ def test_zip_holds_each_charts_png_csv_xlsx_and_the_open_issues(pack):
     lists = {context.file_stem(i18n.t(f"export.file.{key}", lang)) for key in ("open_issues", "overdue_issues")}
     assert set(archive.namelist()) == expected | {f"{stem}.{ext}" for stem in lists for ext in ("csv", "xlsx")}
     if lang == "zh":
-        assert "问题与建议_按单位_2020Q1-2020Q4.png" in archive.namelist()
+        assert "问题与意见建议_按单位_2020Q1-2020Q4.png" in archive.namelist()
 
 
 def test_each_chart_is_rendered_once_and_shared(pack):

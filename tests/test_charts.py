@@ -258,8 +258,8 @@ def test_a_title_too_wide_for_a_phones_chart_card_breaks_at_natural_points():
     assert fitted_title("各季度会议数量（与上年同期对比）") == "各季度会议数量（与上年同期对比）"
     # 18 characters at 18 px were cut on a phone (tests/browser/test_layout_browser.py measures it)
     assert fitted_title("各季度平均会议时长（与上年同期对比）") == "各季度平均会议时长<br>（与上年同期对比）"
-    assert (
-        fitted_title("议题提前审核、纪检监察组列席、合并召开占比") == "议题提前审核、纪检监察组列席、<br>合并召开占比"
+    assert fitted_title("议题提前报送审核、纪检监察组列席、合并召开占比") == (
+        "议题提前报送审核、纪检监察组列席、<br>合并召开占比"
     )
     assert fitted_title("Average meeting length per quarter vs a year earlier") == (
         "Average meeting length per quarter<br>vs a year earlier"

@@ -169,3 +169,63 @@ def test_the_links_notes_all_end_their_sentence():
     assert len(notes["zh-CN"]) == len(notes["en"]) >= 9
     assert {key: text[-1] for key, text in notes["zh-CN"].items()} == dict.fromkeys(notes["zh-CN"], "。")
     assert {key: text[-1] for key, text in notes["en"].items()} == dict.fromkeys(notes["en"], ".")
+
+
+@pytest.mark.parametrize(
+    ("argv", "listed"),
+    [
+        (["template"], "缺少必需的参数：--table、--out"),
+        (["user", "add"], "缺少必需的参数：username、--role"),
+        (["brief", "--f", "2020Q1"], "可能是：--from、--format、--force"),
+    ],
+)
+def test_options_argparse_lists_are_listed_in_the_readers_punctuation(capsys, argv, listed):
+    """argparse joins the options it names with its own ", ": 缺少必需的参数：--table, --out, 可能是：--from, --format."""
+    from oversight.cli.main import main
+
+    with pytest.raises(SystemExit):
+        main(argv)
+    last = capsys.readouterr().err.splitlines()[-1]
+    assert listed in last and ascii_punctuation(last) == [], last
+    with pytest.raises(SystemExit):
+        main(["--lang", "en", *argv])
+    assert listed.split("：")[-1].replace("、", ", ") in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_charts_hover_puts_the_languages_colon_before_its_value(connection, default_filter, lang):
+    """The hovers read 2020年第1季度: 60 and 省政府办公厅: 3 — the same template in both languages, an English colon
+    and its space in a Chinese label. Every chart of every page, and the unit profile's two."""
+    from oversight.charts import catalog
+    from oversight.data import queries
+
+    figures = [spec.build(queries.run(connection, spec.query, default_filter), lang) for spec in catalog.all_charts()]
+    templates = [trace.hovertemplate for figure in figures for trace in figure.data if trace.hovertemplate]
+    valued = [template for template in templates if "%{x" in template or "%{y" in template or "%{z" in template]
+    assert len(valued) >= 20
+    colon, other = ("：%{", ": ") if lang == "zh" else (": %{", "：")
+    assert [template for template in valued if colon not in template or other in template] == []
+
+
+def test_the_digest_heads_each_unit_in_chinese_brackets(connection):
+    """The terminal's digest and the e-mail's body headed each unit 省政府办公厅 (gov_office): its code in English
+    brackets after a space, under lines in Chinese punctuation. Every line of the digest of a day with every rule
+    firing, in the text, the robots' markdown and the subject."""
+    from datetime import date
+
+    from oversight import alerts
+    from oversight.alerts import digest_text
+    from oversight.auth.unit_scope import Scope
+
+    digest = alerts.collect_alerts(
+        alerts.scoped_runner(connection, Scope.everything()), date(2020, 11, 20), alerts.DEFAULT_RULES, ()
+    )
+    text = digest_text.render_text(digest, "zh")
+    assert "省政府办公厅（gov_office）\n" in text
+    lines = [
+        *text.splitlines(),
+        *digest_text.render_markdown(digest, "zh", 20000).splitlines(),
+        digest_text.subject(digest, "zh"),
+    ]
+    assert {line: ascii_punctuation(line) for line in lines if ascii_punctuation(line)} == {}
+    assert "General Office of the Provincial Government (gov_office)\n" in digest_text.render_text(digest, "en")

@@ -72,8 +72,8 @@ def run(capsys, *argv: str) -> tuple[int, str, str]:
 def test_digest_is_grouped_by_unit(settings_path, capsys):
     status, out, err = run(capsys, "alerts", "--as-of", AS_OF)
     assert status == 0 and err == ""
-    assert out.startswith("派驻监督预警摘要\n截至 2020年11月8日（2020年第4季度）\n逾期未整改 5 项 · 30 日内到期 1 项")
-    assert out.index("省政府办公厅 (gov_office)\n  - 逾期：WT2020-018") < out.index("省政府研究室 (research)")
+    assert out.startswith("派驻监督预警摘要\n截至 2020年11月8日（2020年第4季度）\n逾期未整改 5 项 · 30 天内到期 1 项")
+    assert out.index("省政府办公厅（gov_office）\n  - 逾期：WT2020-018") < out.index("省政府研究室（research）")
 
 
 def test_an_english_count_of_one_and_a_window_of_one_day_are_singular(settings_path, capsys):
@@ -731,7 +731,7 @@ def test_a_digest_of_some_units_names_them_above_its_counts(settings_path, unit_
     scope = f"监督范围：{names['gov_office']}、{names['data_admin']}"
     assert out.splitlines()[2:4] == [
         scope,
-        f"逾期未整改 {overdue} 项 · 30 日内到期 1 项 · 2020年第4季度（截至11月8日）未会商 2 家 · 无会议同比增多的单位",
+        f"逾期未整改 {overdue} 项 · 30 天内到期 1 项 · 2020年第4季度（截至11月8日）未会商 2 家 · 无会议同比增多的单位",
     ]
     assert content.splitlines()[1:3] == ["截至 2020年11月8日（2020年第4季度）", scope]
     text = run(capsys, "alerts", "--as", "chief", "--as-of", AS_OF, "--unit", "data_admin", "--lang", "en")[1]

@@ -628,7 +628,7 @@ def test_the_reduction_table_says_no_comparable_data_for_2019(worlds):
     frame = run("meeting_reduction_by_unit")
     assert tables.meeting_ranking(frame)[0] == "table.meeting_reduction_uncompared"  # the title says so
     shown = tables.present(frame, tables.MEETING_REDUCTION_COLUMNS, "zh")
-    assert list(shown.columns) == ["单位", "会议数量", "平均时长（分钟）", "合并召开", "议题提前审核"]
+    assert list(shown.columns) == ["单位", "会议数量", "平均时长（分钟）", "合并召开", "议题提前报送审核"]
 
 
 def test_a_year_to_date_is_taken_at_the_data_date_and_compared_with_the_same_dates(worlds):
@@ -719,7 +719,7 @@ def test_donut_shares_are_the_apps_own_and_the_centre_says_what_it_counts(worlds
         share = f"{oracle.half_up(oracle.percent(value, total), 1)}%"
         assert text == share
         assert label.endswith(f" {value}（{share}）")
-    assert figure.layout.annotations[0].text == "提醒总数<br><b>42次</b>"
+    assert figure.layout.annotations[0].text == "日常提醒总数<br><b>42次</b>"
 
 
 def test_every_card_is_defined_in_the_readme_and_has_a_one_line_help():

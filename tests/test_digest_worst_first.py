@@ -84,9 +84,11 @@ def test_units_come_worst_first_in_the_terminal_the_mail_and_the_json(scale_fram
     digest = _digest(scale_store, day)
     assert [(unit, len(items)) for unit, items in digest.by_unit()] == expected
     assert sum(count for _unit, count in expected) == len(digest.items) > 100
-    headings = [line for line in digest_text.render_text(digest, "zh").splitlines() if line.endswith(")")]
+    headings = [
+        line for line in digest_text.render_text(digest, "zh").splitlines() if re.search(r"^\S.*（[a-z0-9_-]+）$", line)
+    ]
     names = _names(scale_frames, "zh")
-    assert headings == [f"{names[unit]} ({unit})" for unit, _count in expected]
+    assert headings == [f"{names[unit]}（{unit}）" for unit, _count in expected]
     assert [unit["unit_id"] for unit in digest.as_dict()["units"]] == [unit for unit, _count in expected]
 
 

@@ -16,6 +16,9 @@ PLACEHOLDER = re.compile(r"\{[^}]*\}")
 UNWANTED = {
     "lower-case id": re.compile(r"\bids?\b"),
     "email": re.compile(r"(?<!-)\bemail\b", re.IGNORECASE),  # --email is the option as the CLI spells it
+    # the glossary's "special study session" (专题研究): the key figures said "Special studies 17" over the summary's
+    # "17 special study sessions", the activities charts' titles "special studies" over their readings' sessions
+    "special studies": re.compile(r"\bspecial studies\b", re.IGNORECASE),
 }
 
 
@@ -31,7 +34,7 @@ def _offenders(catalog: dict[str, str]) -> dict[str, list[str]]:
     return found
 
 
-def test_english_writes_id_and_e_mail_one_way():
+def test_english_writes_id_e_mail_and_special_study_sessions_one_way():
     assert _offenders(i18n.catalog("en")) == {}
 
 
@@ -42,6 +45,8 @@ def test_the_check_finds_what_it_is_for():
     }
     assert _offenders({"c": "kept as {id}; IDs must be unique; e-mail", "auth.users_entry.unknown_key": "email"}) == {}
     assert _offenders({"d": "give its e-mail with --email"}) == {}
+    assert _offenders({"e": "Special studies"}) == {"e": ["special studies"]}
+    assert _offenders({"f": "17 special study sessions; Special study"}) == {}
 
 
 def test_the_summary_names_special_study_sessions_as_the_glossary_and_the_takeaways_do(connection, default_filter):
@@ -83,3 +88,13 @@ def test_a_size_is_written_with_a_space_before_its_unit():
     glued = {key: text for key, text in i18n.catalog("en").items() if re.search(r"(\}|\d)(MB|KB|GB)\b", text)}
     assert glued == {}
     assert i18n.t("data.ui.upload_limit", "en", megabytes=20, kinds="XLSX").startswith("Up to 20 MB per file")
+
+
+def test_a_rate_is_called_a_rate_in_english_as_in_chinese():
+    """The suggestions page's cards read 采纳率 63.2% and 落实率 36.8% in Chinese, and "Adoption rate 63.2%" beside
+    "Implemented 36.8%" in English: a share of suggestions under the name of their status (README: 采纳率 / 落实率
+    adoption / implementation)."""
+    zh, en = i18n.catalog("zh"), i18n.catalog("en")
+    rates = {key: en[key] for key, text in zh.items() if key.startswith("kpi.") and text.endswith("率")}
+    assert len(rates) >= 4
+    assert {key: label for key, label in rates.items() if not label.endswith(" rate")} == {}

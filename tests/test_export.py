@@ -71,9 +71,9 @@ def test_subtitle_is_added_to_a_copy_only(by_unit_frame):
 @pytest.mark.parametrize(
     ("lang", "key", "whole"),
     [
-        ("zh", "meeting_shares_by_quarter", "议题提前审核、纪检监察组列席、合并召开占比"),
+        ("zh", "meeting_shares_by_quarter", "议题提前报送审核、纪检监察组列席、合并召开占比"),
         ("zh", "meeting_duration_by_quarter", "各季度平均会议时长（与上年同期对比）"),
-        ("en", "activities_by_unit", "Consultations, special studies, notifications and secondments by unit"),
+        ("en", "activities_by_unit", "Consultations, special study sessions, notifications and secondments by unit"),
         ("en", "meetings_by_quarter", "Meetings per quarter vs a year earlier"),
     ],
 )
@@ -168,7 +168,7 @@ def test_formulas_are_text_in_xlsx():
 
 def test_file_names_say_chart_and_filter(default_filter, units, span):
     zh, en = (_context(lang, default_filter, units, span) for lang in ("zh", "en"))
-    assert zh.chart_file_name(BY_UNIT.key, BY_UNIT.title("zh"), "png") == "问题与建议_按单位_2020Q1-2020Q4.png"
+    assert zh.chart_file_name(BY_UNIT.key, BY_UNIT.title("zh"), "png") == "问题与意见建议_按单位_2020Q1-2020Q4.png"
     assert en.chart_file_name(BY_UNIT.key, BY_UNIT.title("en"), "png") == "issues_suggestions_by_unit_2020Q1-2020Q4.png"
     one_unit = _context("zh", Filter(("petitions",), Quarter(2020, 3), Quarter(2020, 3)), units, span)
     assert one_unit.chart_file_name("issues_by_category", "x", "csv") == "问题数量_按类别_省信访局_2020Q3.csv"

@@ -721,7 +721,7 @@ _ONLY_ONE = {
     "suggestions_by_unit": (
         ["proposed"],
         {
-            "zh": "仅{name}有待采纳的建议（{n}条）",
+            "zh": "仅{name}有待采纳的意见建议（{n}条）",
             "en": "only {name} has suggestions awaiting adoption ({n} suggestion",
         },
     ),

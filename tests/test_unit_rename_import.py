@@ -116,14 +116,14 @@ def test_a_removed_unit_one_row_still_uses_is_said_as_one_row(lang):
 
 @pytest.mark.parametrize("column", [1, 2, 3])  # 单位名称, 英文名称, 简称
 def test_a_name_over_two_lines_is_refused_where_a_description_may_have_them(data_folder, tmp_path, column):
-    """A unit named "第二单位\\n省政府研究室 (research)" was imported, and split the digest's heading in two (an attack
+    """A unit named "第二单位\\n省政府研究室（research）" was imported, and split the digest's heading in two (an attack
     review); a brief of it could never be e-mailed. Names and numbers are one line; a description may have several."""
     before = hash_tree(data_folder)
     rows = [list(row) for row in unit_rows()]
-    rows[0][column] = f"{rows[0][column]}\n省政府研究室 (research)"
+    rows[0][column] = f"{rows[0][column]}\n省政府研究室（research）"
     plan = import_plan.plan_import(_units_file(tmp_path, rows), "units")
     (problem,) = [p for p in plan.problems if p.message_key == "error.line_break"]
-    assert problem.row == 2 and "省政府研究室 (research)" in problem.render("zh")
+    assert problem.row == 2 and "省政府研究室（research）" in problem.render("zh")
     assert "工作表“监督单位” · 第2行" in problem.render("zh") and "含有换行或制表符" in problem.render("zh")
     assert hash_tree(data_folder) == before
 

@@ -141,7 +141,7 @@ def _none_key(rule: str, days: int, on_its_day: bool) -> str:
 def _count_key(
     rule: str, days: int, partial_quarter: bool = False, on_its_day: bool = True, in_its_quarter: bool = True
 ) -> str:
-    """A window of 0 days is the as-of day's deadlines: "0 日内到期 1 项" / "1 due within 0 days" said it as a span;
+    """A window of 0 days is the as-of day's deadlines: "0 天内到期 1 项" / "1 due within 0 days" said it as a span;
     "今天到期" only on that day (``on_its_day``, the team's today), else the day is named: a digest for 8 November
     2020 read years later said 今天到期 under its heading 截至 2020年11月8日. 未会商 over part of a quarter names the
     days counted (``partial_quarter``); over a whole quarter, 本季度 only within it (``in_its_quarter``)."""
@@ -240,7 +240,14 @@ def render_text(digest: Digest, lang: str) -> str:
     if not groups:
         lines.append(i18n.t("alerts.digest.none", lang))
     for unit_id, items in groups:
-        lines.append(f"{safe_text.one_line(items[0].unit_name(lang))} ({safe_text.one_line(unit_id)})")
+        lines.append(
+            i18n.t(
+                "alerts.digest.unit_heading",
+                lang,
+                name=safe_text.one_line(items[0].unit_name(lang)),
+                unit_id=safe_text.one_line(unit_id),
+            )
+        )
         lines += [
             "  - "
             + i18n.t(

@@ -20,6 +20,7 @@ from oversight.charts.style import (  # noqa: F401  (re-exported for the export 
     TEMPLATE,
     base_layout,
     count_ticks,
+    hover,
     quarter_axis,
     quarter_labels,
     ticks_below,
@@ -78,7 +79,7 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
             text=[fixed(v, 0, grouping=True) for v in previous],
             textposition="outside",
             customdata=previous_labels,
-            hovertemplate="%{customdata}: %{y:,}<extra></extra>",
+            hovertemplate=hover("%{customdata}: %{y:,}<extra></extra>", lang),
         )
     figure.add_bar(
         x=labels,
@@ -87,7 +88,7 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
         marker_color=COLOURS["primary"],
         text=[fixed(v, 0, grouping=True) for v in meetings],
         textposition="outside",
-        hovertemplate="%{x}: %{y:,}<extra></extra>",
+        hovertemplate=hover("%{x}: %{y:,}<extra></extra>", lang),
     )
     top = max(previous.fillna(0).max(), meetings.fillna(0).max(), 1)
     # the change over a bar: against the grey bar, or against the range's own bar a year earlier (no grey bar there)

@@ -25,6 +25,7 @@ from oversight.charts.style import (
     TEMPLATE,
     base_layout,
     count_ticks,
+    hover,
     left_margin_for,
     legend_rows,
     quarter_axis,
@@ -374,7 +375,7 @@ def make_unit_vs_average_figure(frame: pd.DataFrame, lang: str, unit_name: str) 
             text=[plain(v, 1, grouping=True) for v in frame[column]],  # 1,234.5, as the cards write it
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}: %{x:,}<extra>%{fullData.name}</extra>",
+            hovertemplate=hover("%{y}: %{x:,}<extra>%{fullData.name}</extra>", lang),
         )
     top = max(frame["unit"].max(), frame["average"].max(), 1)
     left = left_margin_for(labels)
@@ -496,7 +497,7 @@ def make_compared_trends_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
                     ]
                     for names in sharing
                 ],  # fmt: skip
-                hovertemplate="%{customdata[0]} · %{x}: %{y:,}<br>%{customdata[1]}<extra></extra>",
+                hovertemplate=hover("%{customdata[0]} · %{x}: %{y:,}<br>%{customdata[1]}<extra></extra>", lang),
                 row=row,
                 col=1,
             )

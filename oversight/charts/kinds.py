@@ -26,6 +26,7 @@ from oversight.charts.style import (
     count_ticks,
     fitted_axis_title,
     heat_colorscale,
+    hover,
     inside_text_colour,
     label_width,
     left_margin_for,
@@ -133,7 +134,7 @@ def unit_bars(
     name_the_none: bool = False,
 ) -> go.Figure:
     """Horizontal bars, one row per unit (first row of the frame on top); ``customdata`` holds the unit id.
-    ``axis_key`` titles the value axis with what is counted and its unit (问题数（个）), never a bare 数量.
+    ``axis_key`` titles the value axis with what is counted and its unit (指出问题（个）), never a bare 数量.
     ``name_the_none``: the kinds with none in view are named in the legend (``add_none_entry``)."""
     columns = [column for column, _, _ in series]
     frame = top_units(frame, columns)
@@ -169,10 +170,10 @@ def unit_bars(
             cliponaxis=False,
             customdata=ordered["unit_id"],
             hovertext=full_names,
-            hovertemplate="%{hovertext}: %{x:,}<extra>%{fullData.name}</extra>",
+            hovertemplate=hover("%{hovertext}: %{x:,}<extra>%{fullData.name}</extra>", lang),
         )
     if rest_apart:
-        _add_rest_bar(figure, names[0], row_totals.iloc[-1], full_names[0])
+        _add_rest_bar(figure, names[0], row_totals.iloc[-1], full_names[0], lang)
     if name_the_none and stacked:
         add_none_entry(figure, frame, series, lang, plot_left=left_margin_for(names, UNIT_LABEL_FONT))
     pitch = 34 if stacked else GROUPED_BAR_PX * len(series)  # a unit's row: the least plot is as many of them
@@ -252,7 +253,7 @@ def is_rest_bar(trace: object) -> bool:
     return getattr(trace, "meta", None) == REST_BAR
 
 
-def _add_rest_bar(figure: go.Figure, name: str, total: float, full_name: str) -> None:
+def _add_rest_bar(figure: go.Figure, name: str, total: float, full_name: str, lang: str) -> None:
     """The stack's rest row as one bar of its total, out of the legend: cut at the plot's end, a stack of its parts
     showed only the first, and the figure written at its end is the row's total, not that part's."""
     figure.add_bar(
@@ -265,7 +266,7 @@ def _add_rest_bar(figure: go.Figure, name: str, total: float, full_name: str) ->
         meta=REST_BAR,
         customdata=[""],  # a click on "other units" narrows nothing
         hovertext=[full_name],
-        hovertemplate="%{hovertext}: %{x:,}<extra></extra>",
+        hovertemplate=hover("%{hovertext}: %{x:,}<extra></extra>", lang),
     )
 
 
@@ -376,7 +377,7 @@ def code_bars(
             textposition="outside",
             cliponaxis=False,
             customdata=ordered[code_column],
-            hovertemplate="%{y}: %{x:,}<extra></extra>",
+            hovertemplate=hover("%{y}: %{x:,}<extra></extra>", lang),
         )
     )
     left, right = left_margin_for(labels), 40
@@ -424,7 +425,7 @@ def donut(
     total_key: str,
     unit_key: str,
 ) -> go.Figure:
-    """A donut with the total in the middle, saying what it counts (提醒总数 42次); ``label_of(code, lang)``
+    """A donut with the total in the middle, saying what it counts (日常提醒总数 42次); ``label_of(code, lang)``
     names each slice. Shares are the app's own, rounded half up like every other figure (not Plotly's).
 
     ``codes``: every form or status the donut can have, in order; those with none in view draw no slice (nor a
@@ -511,7 +512,7 @@ def quarter_bars(
             textposition="inside" if stacked else "outside",
             insidetextfont=dict(color=inside_text_colour(colour)),
             textangle=0,
-            hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
+            hovertemplate=hover("%{x}: %{y:,}<extra>%{fullData.name}</extra>", lang),
         )
     if name_the_none:
         add_none_entry(figure, frame, series, lang)
@@ -655,7 +656,7 @@ def quarter_lines(
             # as the half of its marker above the plot's bottom edge; with value labels (two lines) the labels stay
             # clipped to the plot, and those lines (meeting lengths) have no 0
             cliponaxis=not many,
-            hovertemplate=f"%{{x}}: %{{y:,}}{suffix}<extra>%{{fullData.name}}</extra>",
+            hovertemplate=hover(f"%{{x}}: %{{y:,}}{suffix}<extra>%{{fullData.name}}</extra>", lang),
         )
     # room above the highest point for its value label (Plotly's own range ends at the point, cutting "115")
     highest = max((float(frame[column].max()) for column, _, _ in series if frame[column].notna().any()), default=0.0)
@@ -708,7 +709,7 @@ def quarter_small_multiples(
             text=[fixed(v, 0, grouping=True) if not is_missing(v) else "" for v in raw],
             textposition="top center",
             cliponaxis=False,
-            hovertemplate="%{x}: %{y:,}<extra>%{fullData.name}</extra>",
+            hovertemplate=hover("%{x}: %{y:,}<extra>%{fullData.name}</extra>", lang),
             row=row,
             col=1,
         )
@@ -766,7 +767,7 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
             text=[[fixed(value, 0, grouping=True) for value in row] for row in table.to_numpy()],
             texttemplate="%{text}",
             hovertext=[[name] * len(columns) for name in full_names],
-            hovertemplate="%{hovertext} · %{x}: %{z:,}<extra></extra>",
+            hovertemplate=hover("%{hovertext} · %{x}: %{z:,}<extra></extra>", lang),
             showscale=False,  # every cell carries its number; a colour bar would only take width from the grid
         )
     )

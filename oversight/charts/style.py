@@ -406,6 +406,12 @@ def filled_lines(
     return [line.strip() for line in lines if line.strip()] or [text]
 
 
+def hover(template: str, lang: str) -> str:
+    """A hover's template with the colon of the language before its value: 2020年第1季度：60 and 省政府办公厅：3 in
+    Chinese (the hovers read 2020年第1季度: 60, an English colon in a Chinese label), "2020 Q1: 60" in English."""
+    return template.replace(": %{", "：%{") if lang == "zh" else template
+
+
 def fitted_title(title: str, room_px: float = _TITLE_ROOM_PX) -> str:
     """The title on as many lines (``<br>``) as a phone's chart card needs (``room_px`` wide) — SVG text does not
     wrap, and what passes the card's edge is cut — broken between its parts where that fits in as few lines

@@ -82,12 +82,47 @@ def requested_language(argv: Sequence[str]) -> str:
     return found
 
 
+# argparse's sentences that name several options, as it joins them (", " or " ") → the value that holds the names
+_LISTING = {
+    "cli.argparse.required": (", ", None),  # the following arguments are required: --table, --out
+    "cli.argparse.one_required": (" ", None),  # one of the arguments --a --b is required
+    "cli.argparse.ambiguous": (", ", "matches"),  # ambiguous option: --f could match --from, --force
+}
+
+
+class _Listing(str):
+    """A translated argparse sentence that lists options: argparse fills it with the names joined by its own ", "
+    (缺少必需的参数：--table, --out, an English comma in a Chinese sentence) or by spaces; they are listed again in
+    the reader's punctuation (--table、--out; --table, --out)."""
+
+    lang: str
+    joined_by: str
+    field: str | None
+
+    def __new__(cls, text: str, lang: str, joined_by: str, field: str | None) -> _Listing:
+        made = super().__new__(cls, text)
+        made.lang, made.joined_by, made.field = lang, joined_by, field
+        return made
+
+    def __mod__(self, values: Any) -> str:
+        def relisted(names: object) -> str:
+            return i18n.listed(str(names).split(self.joined_by), self.lang)
+
+        if self.field is None:
+            return str(self) % relisted(values)
+        return str(self) % {**values, self.field: relisted(values[self.field])}
+
+
 def translator(lang: str) -> Callable[[str], str]:
     texts = i18n.catalog(lang)
 
     def translate(message: str) -> str:
         key = MESSAGES.get(message)
-        return texts[key] if key in texts else message
+        if key not in texts:
+            return message
+        if key in _LISTING:
+            return _Listing(texts[key], lang, *_LISTING[key])
+        return texts[key]
 
     return translate
 

@@ -175,7 +175,7 @@ class ExportContext:
         return self.t("export.file.to_date", day=f"{self.filter.as_of:%Y%m%d}") if self.filter.is_to_date else ""
 
     def file_stem(self, what: str) -> str:
-        """``问题与建议_按单位_2020Q1-2020Q4``: what it is, whose, which quarters (and the data date where they run past
+        """``问题与意见建议_按单位_2020Q1-2020Q4``: what it is, whose, which quarters (and the data date where they run past
         it: ``…_2020Q1-2020Q4_截至20200814``); no extension."""
 
         def joined(*parts: str) -> str:

@@ -401,7 +401,17 @@ def for_unit(page: Page, unit_id: str) -> Page:
 
 
 def text(page: Page, key: str, **params: object) -> None:
-    st.markdown(page.t(key, **{name: safe_text.markdown(value) for name, value in params.items()}))
+    st.markdown(page.t(key, **{name: _markdown_value(value) for name, value in params.items()}))
+
+
+def _markdown_value(value: object) -> str:
+    """``value`` escaped for Markdown; a span that ends in a note of its own keeps its wording for inside a bracket
+    (``i18n.SpanText``): the 简报导出 page's intro read 按当前筛选条件（全部9家综合监督单位；2020年第4季度（截至11月20日））,
+    a bracket in a bracket, where the escaping had made the span a plain string."""
+    escaped = safe_text.markdown(value)
+    if isinstance(value, i18n.SpanText):
+        return i18n.SpanText(escaped, safe_text.markdown(value.inside))
+    return escaped
 
 
 def _narrow_to_clicked_unit(points: list[dict[str, object]]) -> None:

@@ -32,7 +32,7 @@ def test_a_charts_png_and_csv_download(page, server_url, output_dir):
     page.goto(server_url)
     wait_for_charts(page, 4)
     name, data = _download(page, "PNG", exact=True, menu=True)
-    assert name == "问题与建议_按单位_2020Q1-2020Q4.png"
+    assert name == "问题与意见建议_按单位_2020Q1-2020Q4.png"
     image = Image.open(io.BytesIO(data)).convert("RGB")
     assert image.width == 2560  # 1280 px at scale 2: a 16:9 slide's width
     colours = image.getcolors(maxcolors=1 << 20)

@@ -380,7 +380,7 @@ _TITLE_LINES = """(title) => {
 def test_a_charts_title_takes_the_lines_its_column_needs(browser, server_url):
     """At 1440 px the meeting shares chart kept a phone's two title lines across a 450 px card: one line where the
     column holds it whole, two on a phone, and back to two when the window narrows to a phone's."""
-    title = "议题提前审核、纪检监察组列席、合并召开占比"
+    title = "议题提前报送审核、纪检监察组列席、合并召开占比"
     context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
     page = context.new_page()
     try:
