@@ -30,6 +30,7 @@ from tests import legacy_xls
 BAD = object()  # a value the contract refuses: a file holding one must not pass
 ANY = object()  # either read or refused (a formula without its saved value, say): not compared
 TODAY = date.today()
+_UNIT_AT: list[Any] = [None]  # the unit column's position in the case being written
 _EPOCH: list[Any] = [
     date(1899, 12, 30),
     "xlsx",
@@ -109,8 +110,12 @@ def _int_value(rng: random.Random, column: Column) -> tuple[object, object]:
         lambda: ("#DIV/0!", BAD),
         lambda: (True, BAD),
         lambda: ("", BAD),
+        # floating-point noise is no fraction in a workbook's number; a CSV holds the digits the clerk sees
+        lambda: (n + 1e-12 if n else 0, n if not _EPOCH[1].startswith("csv") or not n else BAD),
+        lambda: (f"{n // 60}小时{n % 60}分钟", n) if column.minutes and n >= 60 else (n, n),
+        lambda: (f"{n / 60}小时", n) if column.minutes and n % 6 == 0 else (n, n),
     ]
-    weights = [8, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1]
+    weights = [8, 2, 2, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]
     return rng.choices(forms, weights)[0]()
 
 
@@ -211,7 +216,11 @@ def _cell(rng: random.Random, column: Column, index: int, seed: int, record_date
 def _header(rng: random.Random, column: Column) -> str:
     spellings = [column.zh, column.name, *column.aliases]
     text = rng.choice(spellings)
-    mutation = rng.randrange(6)
+    mutation = rng.randrange(9)
+    if mutation == 6:
+        return "*" + text + "："
+    if mutation == 7:
+        return text.upper()
     if mutation == 0:
         text = _full_width(text)
     elif mutation == 1:
@@ -282,6 +291,11 @@ def case(seed: int, bad_rate: float = 0.3) -> Case:
     if fmt == "xls" and any(isinstance(v, str) and len(v) > 2000 for r in rows for v in r):
         fmt = "csv-utf8"  # a BIFF record holds 8,224 bytes: the test writer has no CONTINUE records
     notes = [fmt]
+    _UNIT_AT[0] = (
+        headers.index(next(h for h, c in zip(headers, order) if c.name == "unit"))
+        if any(c.name == "unit" for c in order[: len(headers)])
+        else None
+    )
     if fmt == "xlsx":
         data = _xlsx(rng, table.zh, headers, rows, title, notes, mac)
         name = f"{table.name}_{seed}.xlsx"
@@ -316,7 +330,7 @@ def case(seed: int, bad_rate: float = 0.3) -> Case:
         name = name.rsplit(".", 1)[0] + ".xlsx"
     if not whole_ok:
         notes.append("mutilated")
-    mode = "append"
+    mode = "replace" if table.name in ("meetings", "reminders", "activities") and rng.random() < 0.3 else "append"
     return Case(seed, table.name, name, data, mode, expected if whole_ok else None, bad or not whole_ok, notes)
 
 
@@ -387,6 +401,17 @@ def _xlsx(rng: random.Random, sheet: str, headers: list, rows: list, title: bool
                 cell.data_type = "e"
             else:
                 cell.value = v
+    unit_at = _UNIT_AT[0]
+    if unit_at is not None and len(rows) > 1 and rng.random() < 0.2:
+        same = [r for r in range(len(rows)) if rows[r][unit_at] == rows[0][unit_at]]
+        run = 1
+        while run < len(rows) and run in same:
+            run += 1
+        if run > 1:
+            for r in range(offset + 2, offset + 1 + run):
+                ws.cell(r, unit_at + 1).value = None
+            ws.merge_cells(start_row=offset + 1, start_column=unit_at + 1, end_row=offset + run, end_column=unit_at + 1)
+            notes.append(f"merged unit x{run}")
     if rng.random() < 0.1 and rows:
         ws.row_dimensions[offset + 1].hidden = True
         notes.append("hidden row")

@@ -88,3 +88,30 @@ def test_a_text_only_beginning_with_a_hash_is_imported_as_written(folder, tmp_pa
     plan = import_plan.plan_import([Upload(path.name, path.read_bytes())], mode="append", folder=folder)
     assert plan.ok, [p.render() for p in plan.problems]
     assert list(plan.from_files["meetings"]["notes"]) == ["#3 会议室", "#N/A 待补"]
+
+
+@pytest.mark.parametrize("mode", ["append", "replace"])
+def test_an_id_typed_twice_in_other_case_in_a_csv_names_its_row_without_a_sheet(folder, tmp_path, mode):
+    """A CSV has no sheet: "“hy2099-0001”与工作表“”第2行的…" named an empty one; the row alone is named now."""
+    rows = [HEADERS["meetings"], meeting("HY2099-0001"), meeting("hy2099-0001")]
+    path = write_csv(tmp_path / "meetings.csv", rows)
+    plan = import_plan.plan_import([Upload(path.name, path.read_bytes())], mode=mode, folder=folder)
+    (problem,) = plan.problems
+    assert (problem.message_key, problem.row, problem.column_letter) == ("error.duplicate_lookalike", 3, "A")
+    assert problem.render("zh-CN").endswith(
+        "“hy2099-0001”与第2行的“HY2099-0001”只差全角半角、大小写或连字符的写法，是同一个编号，编号不能重复"
+    )
+    assert "sheet" not in problem.render("en") and "“”" not in problem.render("en")
+
+
+def test_an_id_typed_twice_in_other_case_on_two_sheets_names_the_first_ones_sheet(folder, tmp_path):
+    sheets = {
+        "一季度": [HEADERS["meetings"], meeting("HY2099-0001")],
+        "二季度": [HEADERS["meetings"], meeting("hy2099-0001")],
+    }
+    path = write_xlsx(tmp_path / "meetings.xlsx", sheets)
+    plan = import_plan.plan_import([Upload(path.name, path.read_bytes())], mode="append", folder=folder)
+    (problem,) = plan.problems
+    assert (problem.message_key, problem.sheet, problem.row) == ("error.duplicate_lookalike_other_sheet", "二季度", 2)
+    assert "与工作表“一季度”第2行的“HY2099-0001”" in problem.render("zh-CN")
+    assert "of row 2 of sheet “一季度”" in problem.render("en")

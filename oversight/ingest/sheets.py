@@ -279,10 +279,10 @@ def check_table(read: TableRead) -> Iterator[Problem]:
                 continue
             if id_key(value) in first_seen:
                 first_value, first_sheet, first_row = first_seen[id_key(value)]
-                if first_value != value:
-                    key = "error.duplicate_lookalike"
-                else:
-                    key = "error.duplicate" if first_sheet == sheet else "error.duplicate_other_sheet"
+                # the sheet is named only where it is another (a CSV has none: "与工作表“”第2行" was no sentence)
+                key = "error.duplicate_lookalike" if first_value != value else "error.duplicate"
+                if first_sheet != sheet:
+                    key += "_other_sheet"
                 yield Problem(
                     message_key=key,
                     **read.locate(position, column.name),
