@@ -156,7 +156,7 @@ def _unit_value(rng: random.Random) -> tuple[object, object]:
         lambda: (en, unit_id),
         lambda: (short, unit_id),
         lambda: (_padded(rng, zh), unit_id),
-        lambda: (zh + "\u200b", ANY),
+        lambda: (zh + "\u200b", BAD),
         lambda: ("不存在的单位", BAD),
     ]
     return rng.choices(forms, [6, 1, 1, 1, 2, 1, 1])[0]()
@@ -271,6 +271,12 @@ def case(seed: int, bad_rate: float = 0.3) -> Case:
         bad = bad or any(value is BAD for value in want.values())
         rows.append(row)
         expected.append(want)
+    if len(rows) > 1 and rng.random() < 0.08:  # the first id again, as typed or in other case or width
+        at = [c.name for c in order].index(table.key.name)
+        first = rows[0][at]
+        if isinstance(first, str):
+            rows[-1][at] = rng.choice([first, first.lower(), _full_width(first)])
+            bad = True
     # layout
     extra_cols = rng.random() < 0.1
     if extra_cols:
@@ -443,6 +449,8 @@ def check(c: Case, folder: Path) -> list[str]:
             broken.append(f"jargon in zh: {zh}")
         if problem.file and c.name not in zh:
             broken.append(f"file not named: {zh}")
+        if "“”" in zh or "“”" in en:  # an empty quote: a sheet a CSV does not have, a value not passed
+            broken.append(f"empty quote: {zh} | {en}")
         if problem.message_key.startswith("error.") and ("{" in zh or "{" in en):
             broken.append(f"placeholder left: {zh} | {en}")
         english = en

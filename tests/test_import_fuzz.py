@@ -11,7 +11,7 @@ import pytest
 
 from oversight.ingest import Upload, import_plan
 from tests import fuzz_ledgers
-from tests.bad_files import HEADERS, issue, meeting, write_csv, write_xlsx
+from tests.bad_files import HEADERS, issue, meeting, suggestion, write_csv, write_xlsx
 from tests.legacy_xls import xls_bytes
 
 
@@ -115,3 +115,22 @@ def test_an_id_typed_twice_in_other_case_on_two_sheets_names_the_first_ones_shee
     assert (problem.message_key, problem.sheet, problem.row) == ("error.duplicate_lookalike_other_sheet", "二季度", 2)
     assert "与工作表“一季度”第2行的“HY2099-0001”" in problem.render("zh-CN")
     assert "of row 2 of sheet “一季度”" in problem.render("en")
+
+
+@pytest.mark.parametrize(
+    ("column", "row", "letter"),
+    [("unit", meeting("HY2099-0001", unit="省政府研究室\u200b"), "B"), ("ref", None, "D")],
+)
+def test_a_unit_or_linked_issue_with_an_invisible_character_is_told_to_delete_it(folder, tmp_path, column, row, letter):
+    """ "省政府研究室\\u200b" was "not a registered unit" and "WT2019-006\\u200b" an issue that "does not exist", while
+    the clerk's cell shows the unit and the issue: the invisible character is what to delete, and is named."""
+    if column == "ref":
+        path = write_csv(
+            tmp_path / "suggestions.csv",
+            [HEADERS["suggestions"], suggestion("JY2099-001", issue_id="WT2019-006\u200b")],
+        )
+    else:
+        path = write_csv(tmp_path / "meetings.csv", [HEADERS["meetings"], row])
+    (problem,) = _problems(folder, path)
+    assert (problem.message_key, problem.row, problem.column_letter) == ("error.control_character", 2, letter)
+    assert problem.params["code"] == "U+200B"
