@@ -134,3 +134,13 @@ def test_a_unit_or_linked_issue_with_an_invisible_character_is_told_to_delete_it
     (problem,) = _problems(folder, path)
     assert (problem.message_key, problem.row, problem.column_letter) == ("error.control_character", 2, letter)
     assert problem.params["code"] == "U+200B"
+
+
+@pytest.mark.parametrize("data", [b"\xef\xbb\xbf", b"\r\n\r\n", b" , ,\n"])
+def test_a_blank_csv_is_not_said_to_have_empty_sheets(folder, data):
+    """A CSV of a BOM or blank lines alone was "文件中没有任何内容（所有工作表都是空的）": a CSV has no sheets."""
+    plan = import_plan.plan_import([Upload("blank.csv", data)], mode="append", folder=folder)
+    (problem,) = plan.problems
+    assert problem.render("zh-CN") == "blank.csv：文件中没有任何内容（只有空行或空格）"
+    assert problem.render("en") == "blank.csv: the file has no content (only blank lines or spaces)"
+    assert "工作表" not in problem.render("zh-CN") and "sheet" not in problem.render("en")
