@@ -26,6 +26,8 @@ _FIRST_RECORD_ROW = 2
 _NAMING_A_FIRST_ROW = {
     "error.duplicate": "error.append_taken",
     "error.duplicate_lookalike": "error.append_taken",
+    "error.duplicate_other_sheet": "error.append_taken",
+    "error.duplicate_lookalike_other_sheet": "error.append_taken",
     "error.unit_name_shared": "error.append_unit_name_taken",
 }
 
@@ -67,8 +69,8 @@ def _in_its_file(problem: Problem, by_ledger: Mapping[str, tuple[int, TableRead]
         if 0 <= first < len(read.origins):  # another of the rows the file adds: its own sheet and row
             first_sheet, params["first_row"] = read.origins[first]
             params["first_sheet"] = first_sheet
-            if key == "error.duplicate" and first_sheet != sheet:
-                key = "error.duplicate_other_sheet"
+            if key.startswith("error.duplicate"):  # the first row's sheet named where it is another
+                key = key.removesuffix("_other_sheet") + ("_other_sheet" if first_sheet != sheet else "")
         else:  # a row the folder has: named as such, with the ledger's file
             key = _NAMING_A_FIRST_ROW[key]
             params["ledger"] = problem.file

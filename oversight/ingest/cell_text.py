@@ -22,6 +22,35 @@ class ErrorValue(str):
     over as ``""``, which read as blank: ``xlsx_cells`` puts the value back marked so, and every column refuses it."""
 
 
+# The values Excel shows for a formula that failed, as a CSV it saves writes them: the cell's text is the value alone
+EXCEL_ERROR_TEXTS = frozenset(
+    {
+        "#N/A",
+        "#DIV/0!",
+        "#VALUE!",
+        "#REF!",
+        "#NAME?",
+        "#NUM!",
+        "#NULL!",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#GETTING_DATA",
+    }
+)
+
+
+def error_value_of_text(text: str) -> ErrorValue | None:
+    """A text cell that is an Excel error value (``#N/A``, ``#REF!``), as Excel saves a cell showing one to CSV (or a
+    system exporting a sheet writes it): the same ``ErrorValue`` an .xlsx's error cell reads as; None for other text."""
+    trimmed = text.strip()
+    return ErrorValue(trimmed) if trimmed.upper() in EXCEL_ERROR_TEXTS else None
+
+
 class NumberIn1904Workbook(float):
     """A number from a workbook that counts dates from 1904 (Excel for the Mac's date system): as a serial day it
     means days since 1 January 1904, four years and a day later than the same number in any other workbook."""

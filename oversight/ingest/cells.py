@@ -453,6 +453,7 @@ class UnitResolver:
         unit_id = self.find(value)
         if unit_id is None:
             text = as_text(value)
+            _refuse_invisible(text)
             if _BRACKETS.search(text):
                 self._refuse_bracketed(text)
             raise CellError("error.unit_unknown", value=text)
@@ -513,6 +514,15 @@ def parse_text(value: object) -> str:
     if code is not None:
         raise CellError("error.control_character", code=code)
     return text
+
+
+def _refuse_invisible(text: str) -> None:
+    """A unit or a linked issue not found whose text holds an invisible character (a zero width, a direction mark):
+    that character is what to delete, not a unit "not registered" or an issue that "does not exist", which the clerk
+    sees in the cell."""
+    code = control_character(text) or control_character(text, _INVISIBLE_IN_IDS)
+    if code is not None:
+        raise CellError("error.control_character", code=code)
 
 
 def parse_id(value: object) -> str:
@@ -628,6 +638,7 @@ def cell_parser(column: Column, context: Context, in_hours: bool = False) -> Cal
             if text not in context.issue_units:
                 issue_id = issue_by_key.get(id_key(text))
                 if issue_id is None:
+                    _refuse_invisible(text)
                     raise CellError("error.ref_unknown", value=text)
                 return issue_id
             return text

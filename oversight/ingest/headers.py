@@ -177,7 +177,9 @@ def locate_tables(sheets: Sheets, file: str, table: Table | None = None) -> tupl
     """Which sheets of one file hold which table, or the problem that says why none does."""
     if not any(any(not is_blank(v) for v in row) for rows in sheets.values() for row in rows):
         if table is None:
-            return {}, [problem_in_sheet(file, "", "error.file_blank")]
+            # a CSV is read as one sheet named "": it has no sheets for "every sheet is empty" to speak of
+            key = "error.file_blank_text" if list(sheets) == [""] else "error.file_blank"
+            return {}, [problem_in_sheet(file, "", key)]
         return {}, [problem_in_sheet(file, "", "error.sheet_empty", table=table.zh)]
     found = match_sheets(sheets, table)
     if found:

@@ -19,7 +19,14 @@ from typing import Any, cast
 import pandas as pd
 
 from oversight.contract.schema import RECORD_DATES, Column, Table
-from oversight.ingest.cell_text import ErrorValue, column_letter, id_key, is_blank, normalise_header
+from oversight.ingest.cell_text import (
+    ErrorValue,
+    column_letter,
+    error_value_of_text,
+    id_key,
+    is_blank,
+    normalise_header,
+)
 from oversight.ingest.cells import CACHED_KINDS, UNIT_NAME_SEPARATORS, CellError, Context, cell_parser
 from oversight.ingest.files import Sheets, Source, load_sheets, source_name
 from oversight.ingest.headers import find_header, locate_tables
@@ -84,9 +91,12 @@ def _parse_column(
         row = rows[index]
         value = row[position] if position < len(row) else None
         outcome: object
-        if value.__class__ is ErrorValue:
-            # #N/A and its kind read as "" from the reader: refused in every column, never taken for a blank
-            outcome = CellError("error.cell_error_value", value=str(value))
+        if value.__class__ is ErrorValue or (
+            value.__class__ is str and value.lstrip()[:1] == "#" and error_value_of_text(value)
+        ):
+            # #N/A and its kind read as "" from the reader: refused in every column, never taken for a blank; and the
+            # same value as a cell's text, as Excel saves it to a CSV (or a system writes it), is no description or id
+            outcome = CellError("error.cell_error_value", value=str(value).strip())
         elif cached:
             cache_key = (value.__class__, value)
             outcome = cache.get(cache_key)
@@ -269,10 +279,10 @@ def check_table(read: TableRead) -> Iterator[Problem]:
                 continue
             if id_key(value) in first_seen:
                 first_value, first_sheet, first_row = first_seen[id_key(value)]
-                if first_value != value:
-                    key = "error.duplicate_lookalike"
-                else:
-                    key = "error.duplicate" if first_sheet == sheet else "error.duplicate_other_sheet"
+                # the sheet is named only where it is another (a CSV has none: "与工作表“”第2行" was no sentence)
+                key = "error.duplicate_lookalike" if first_value != value else "error.duplicate"
+                if first_sheet != sheet:
+                    key += "_other_sheet"
                 yield Problem(
                     message_key=key,
                     **read.locate(position, column.name),
