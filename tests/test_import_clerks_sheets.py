@@ -421,8 +421,14 @@ def test_hours_that_are_no_whole_number_of_minutes_are_refused_as_typed(tmp_path
     path = write_xlsx(tmp_path / "会议台账.xlsx", {"会议台账": [header, meeting(duration=1.33)]})
     plan = import_plan.plan_import(path, mode="append", folder=data_folder)
     assert refused_unchanged(data_folder, plan) == [
-        "会议台账.xlsx · sheet “会议台账” · row 2 · column E “时长（小时）”: “1.33” should be a whole number"
+        "会议台账.xlsx · sheet “会议台账” · row 2 · column E “时长（小时）”: “1.33” makes 79.8 minutes, not a whole "
+        "number of minutes; write the meeting's length in whole minutes (such as 80)"
     ]
+    assert (
+        plan.problems[0]
+        .render("zh")
+        .endswith("：“1.33”折合79.8分钟，不是整分钟数；请填会议的实际时长（整分钟，如 80）")
+    )
 
 
 def test_yes_and_no_written_as_the_columns_own_deed_done_or_not(tmp_path, data_folder):

@@ -213,7 +213,7 @@ def test_a_meetings_length_written_in_hours_is_imported_as_its_minutes(tmp_path,
     path = write_xlsx(tmp_path / "会议台账2.xlsx", {"会议台账": [HEADERS["meetings"], *refused]})
     plan = import_plan.plan_import(path, mode="append", folder=data_folder)
     assert [(p.row, p.column, p.message_key) for p in plan.problems] == [
-        (2, "时长(分钟)", "error.int_invalid"),
+        (2, "时长(分钟)", "error.minutes_not_whole"),  # review of 5 Dec (docs): it said “1.33小时”应为整数
         (3, "议题数", "error.int_invalid"),
     ]
 

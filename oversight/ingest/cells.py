@@ -343,6 +343,7 @@ def parse_int(value: object, column: Column) -> int:
     if isinstance(value, NumberFromAMergedCell):  # which row's it is, or whether it is a total, only the clerk knows
         last_row = value.first_row + value.rows - 1
         raise CellError("error.int_merged", value=as_text(float(value)), first_row=value.first_row, last_row=last_row)
+    converted = False  # minutes worked out from hours: 1.33小时 is refused as no whole number of minutes, not of hours
     if column.minutes and isinstance(value, timedelta):  # a cell formatted [h]:mm, as =结束-开始 leaves a length
         number = _without_float_noise(durations.minutes_of(value))
     elif column.minutes and durations.is_clock(value):
@@ -361,7 +362,7 @@ def parse_int(value: object, column: Column) -> int:
             number = float(match.group(1))
         elif in_words is not None:
             # 1.5小时 and 一个半小时 are 90 minutes exactly; 1.33小时 (79.8) is no whole number of minutes, refused below
-            number = _without_float_noise(in_words)
+            number, converted = _without_float_noise(in_words), True
         elif durations.is_estimate(text):  # 约两小时 in a length, 约5个 in a count: no total can add either up
             raise CellError(
                 "error.duration_estimate" if column.minutes else "error.count_estimate", value=as_text(value)
@@ -369,6 +370,8 @@ def parse_int(value: object, column: Column) -> int:
         else:
             raise CellError("error.int_invalid", value=as_text(value))
     if not number.is_integer():
+        if converted:
+            raise CellError("error.minutes_not_whole", value=as_text(value), minutes=_minutes_text(number))
         raise CellError("error.int_invalid", value=as_text(value))
     if column.minimum is not None and number < column.minimum:
         if column.minimum == 0:
@@ -567,11 +570,19 @@ def parse_hours(value: object, column: Column) -> int:
             return parse_int(value, column)  # its own unit, or refused as any length is
     if isinstance(hours, bool) or not isinstance(hours, (int, float)) or isinstance(value, NumberFromAMergedCell):
         return parse_int(value, column)
+    minutes = float(hours) * 60
     try:
-        return parse_int(float(hours) * 60, column)
+        return parse_int(minutes, column)
     except CellError as error:  # quoted as the cell holds it: 1.33 hours, not the 79.8 minutes it makes
+        if error.key == "error.int_invalid":  # said "should be a whole number" of a cell headed in hours
+            error.key, error.params["minutes"] = "error.minutes_not_whole", _minutes_text(minutes)
         error.params["value"] = as_text(value)
         raise
+
+
+def _minutes_text(minutes: float) -> str:
+    """79.8, not 79.80000000000001: the minutes a length in hours makes, as the refusal quotes them."""
+    return f"{minutes:.2f}".rstrip("0").rstrip(".")
 
 
 # The date columns that say when something ends (整改期限, 整改完成日期): of a range of days, the last is theirs;
