@@ -77,19 +77,21 @@ def test_every_quarter_axis_starts_with_its_year_and_marks_a_quarter_to_date(lan
         # （尚无数据） of neighbouring ticks ran together (（截至（尚无 / 8月14日数据）), so a quarter not begun reads —;
         # the quarter to date keeps the brackets every other to-date label has (the heatmap's 截至 / 11月18日 stood
         # beside the bars' 2020年第4季度（截至11月18日）)
+        # and the remarks on the rows under the years: Q4's — stood on 2021年's row, between （截至 and 2021年
+        # (截至 — 2021年), a blank row (a no-break space, which Plotly keeps) in its place
         assert ticks == [
             "Q1<br>2020年",
             "Q2",
-            "Q3<br>（截至<br>8月14日）",
-            "Q4<br>—",
+            "Q3<br>\xa0<br>（截至<br>8月14日）",
+            "Q4<br>\xa0<br>—",
             "Q1<br>2021年<br>—",
         ]
     else:
         assert ticks == [
             "Q1<br>2020",
             "Q2",
-            "Q3<br>(to<br>14 Aug)",
-            "Q4<br>—",
+            "Q3<br>\xa0<br>(to<br>14 Aug)",
+            "Q4<br>\xa0<br>—",
             "Q1<br>2021<br>—",
         ]
     # side by side, two neighbouring ticks' lines on the same row leave a gap in the ~28 px a phone gives an eighth

@@ -4,12 +4,14 @@ eight 12 px quarters read "Q1Q2Q3Q4" as one word; there every second quarter kee
 from __future__ import annotations
 
 import json
+import re
+from datetime import date
 
 import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from oversight.charts import catalog, labels, ticks
+from oversight.charts import catalog, labels, style, ticks
 from oversight.charts.style import QUARTER_TICK_FONT
 from oversight.data import queries
 from oversight.data.filters import Filter, Quarter
@@ -103,3 +105,89 @@ def test_bars_of_eight_quarters_keep_every_tick_on_a_phone():
     assert (
         ticks.screen_ticks(layout, labels.SCREEN_WIDTHS[labels.SCREEN_WIDTHS.index(PHONE_CHART_PX // 10 * 10) :]) == []
     )
+
+
+def _reached(first: tuple[int, int], count: int, through) -> pd.DataFrame:
+    year, quarter = first
+    rows = [(year + (quarter - 1 + i) // 4, (quarter - 1 + i) % 4 + 1) for i in range(count)]
+    return pd.DataFrame(rows, columns=["year", "quarter"]).assign(through_day=through)
+
+
+def _kind(line: str) -> str:
+    if re.fullmatch(r"\d{4}年?", line):
+        return "year"
+    if re.fullmatch(r"Q[1-4]", line):
+        return "quarter"
+    return "blank" if not line.strip() else "remark"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("through", [date(2021, 3, 20), date(2020, 12, 20), date(2020, 8, 14)])
+def test_a_remark_never_stands_on_a_neighbours_year_row(lang, through):
+    """Data to 20 March 2021 over 2019 Q1–2021 Q2 (ten quarters) read Q1 / 2021年 / （截至 / 3月20日） beside
+    Q2 / —: the dash on 2021年's row read "2021年 —" (2021 onwards); a Q4's （截至 beside the next Q1's 2021年 read
+    截至2021年. Every range of 5 to 16 quarters ending in or just after the data date's quarter, at every width's
+    choice of ticks (every one, every second, fourth): no remark read with a year on its row, and the years on one
+    row. Where the ticks are years only, a year moved to a quarter's tick drops that quarter's remark
+    (2021年 / — over 2021 Q2 read "no data in 2021" beside 2021 Q1's bars)."""
+    ten = _reached((2019, 1), 10, date(2021, 3, 20))
+    assert style.quarter_ticks(ten, style.quarter_labels(ten, lang), lang)[-2:] == (
+        ["Q1<br>2021年<br>（截至<br>3月20日）", "Q2<br>\xa0<br>—"]
+        if lang == "zh"
+        else ["Q1<br>2021<br>(to<br>20 Mar)", "Q2<br>\xa0<br>—"]
+    )
+    last = Quarter(through.year, (through.month - 1) // 3 + 1)
+    checked = 0
+    for end_after in (0, 1, 2):
+        end = last
+        for _ in range(end_after):
+            end = Quarter(end.year + end.quarter // 4, end.quarter % 4 + 1)
+        for count in range(5, 17):
+            index = end.year * 4 + end.quarter - 1 - (count - 1)
+            frame = _reached((index // 4, index % 4 + 1), count, through)
+            full = style.quarter_ticks(frame, style.quarter_labels(frame, lang), lang)
+            for step in (1, 2, 4):
+                shown = [(at, tick.split("<br>")) for at, tick in enumerate(ticks._every(full, step)) if tick]
+                rows = {line for at, lines in shown for line, text in enumerate(lines) if _kind(text) == "year"}
+                assert len(rows) == 1, (count, step, shown)  # every year on one row
+                for (_, left), (_, right) in zip(shown, shown[1:]):
+                    for a, b in zip(left, right):
+                        # a remark left of a year (— 2021年, （截至 2021年), a year left of a dash (2021年 —); a year left
+                        # of a quarter to date's （截至 / 8月14日） reads as that year's to-date and may stay
+                        assert (_kind(a), _kind(b)) != ("remark", "year"), (count, step, left, right)
+                        assert (_kind(a), b) != ("year", "—"), (count, step, left, right)
+                if count > 12:  # years only: a year's tick names no quarter's remark but its own
+                    for at, lines in shown:
+                        quarter = frame.iloc[at]
+                        if lines[0].strip() and _kind(lines[0]) == "year" and len(lines) > 1:
+                            assert int(quarter["quarter"]) == 1 or at == 0, (count, step, shown)
+                checked += 1
+    assert checked == 3 * 12 * 3
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_blank_year_row_takes_no_room_when_ticks_are_fitted(lang):
+    """The blank row a remark's tick leaves under its quarter's name is not text: counted as a space's width it
+    left every second tick of the Overview's ten quarters (2019 Q1–2021 Q2, data to 20 March 2021) out on a phone,
+    where all ten fit."""
+    frame = _reached((2019, 1), 10, date(2021, 3, 20))
+    full = style.quarter_ticks(frame, style.quarter_labels(frame, lang), lang)
+    assert style.YEAR_ROW_BLANK in full[-1]
+    without = [tick.replace(style.YEAR_ROW_BLANK, "") for tick in full]  # an empty row: no text
+    for width in labels.SCREEN_WIDTHS:
+        layout = {
+            "margin": {"l": 70, "r": 30},
+            "xaxis": {"tickmode": "array", "tickvals": list(range(10)), "ticktext": full, "tickfont": {"size": 12}},
+        }
+        kept = [bool(tick) for tick in ticks.fitted_ticks(layout, width)["xaxis"]]
+        layout["xaxis"]["ticktext"] = without
+        assert kept == [bool(tick) for tick in ticks.fitted_ticks(layout, width)["xaxis"]], width
+
+
+def test_a_remark_clear_of_the_years_costs_no_row():
+    """The blank row under a quarter costs the plot 16 px: six quarters to 14 August 2020 (2019 Q2–2020 Q3, a link's
+    day) had no remark beside a year at any width, and their Overview chart lost 16 px of plot to a row not needed."""
+    frame = _reached((2019, 2), 6, date(2020, 8, 14))
+    full = style.quarter_ticks(frame, style.quarter_labels(frame, "zh"), "zh")
+    assert full[-1] == "Q3<br>（截至<br>8月14日）"
+    assert max(tick.count("<br>") + 1 for tick in full) == 3

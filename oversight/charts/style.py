@@ -621,6 +621,7 @@ _REMARK_BREAKS = (
     # is twice the ~37 px a tick has among eight quarters on a phone
     *((f" {calendar.month_name[month]})", f" {calendar.month_abbr[month]})") for month in range(1, 13)),
 )
+YEAR_ROW_BLANK = "\u00a0"  # a year row left blank (Plotly keeps the row of a line with a space, measured)
 QUARTER_TICK_FONT = 12  # the least text on screen (12 px; it was 11, the heatmap's 10); "Q1" ≈ 15 px, level
 
 
@@ -636,22 +637,56 @@ def quarter_ticks(
             ticks = [tick.replace(before, after) for tick in ticks]
         return ticks
     throughs = list(frame["through_day"]) if "through_day" in frame.columns else [None] * len(quarters)
-    ticks = []
+    named = len(quarters) <= _MOST_QUARTERS_NAMED
+    heads: list[list[str]] = []  # each tick's quarter and year lines
+    remarks: list[list[str]] = []  # and its remark's lines
     for index, (quarter, label, through) in enumerate(zip(quarters, labels, throughs)):
-        lines = []
-        if len(quarters) <= _MOST_QUARTERS_NAMED:
-            lines.append(i18n.t(f"quarter.tick.{quarter.quarter}", lang))
+        head = [i18n.t(f"quarter.tick.{quarter.quarter}", lang)] if named else []
         if index == 0 or quarter.quarter == 1:
-            lines.append(i18n.t("quarter.tick_year", lang, year=quarter.year))
+            head.append(i18n.t("quarter.tick_year", lang, year=quarter.year))
         remark = _short_remark(quarter, through, lang)
         if remark is None:  # the whole label's remark, broken as a whole tick's: （截至 / 8月14日）
             remark = label[len(i18n.quarter_label(quarter, lang)) :].strip()
             for before, after in _REMARK_BREAKS:
                 remark = remark.replace(before, after)
-        if remark:
-            lines.append(remark)
-        ticks.append("<br>".join(lines))
+        heads.append(head)
+        remarks.append(remark.split("<br>") if remark else [])
+    # a remark on the row of a neighbour's year read with it: Q1 / 2021年 / （截至 / 3月20日） beside Q2 / — read
+    # "2021年 —" (2021 onwards), a Q4's （截至 beside the next Q1's 2021年 "截至2021年"; where that would happen at any
+    # width (``charts.ticks`` leaves every second or fourth tick out on a phone, a year moving to the next tick kept)
+    # every remark takes the rows under the years, a tick without a year leaving its row blank — and only there: the
+    # row costs the plot 16 px
+    under_years = _read_with_years(heads, remarks, 1 if named else 0, i18n.t("quarter.tick_no_data", lang))
+    ticks = []
+    for head, below in zip(heads, remarks):
+        lines = list(head)
+        if below and under_years and len(lines) == (1 if named else 0):
+            lines.append(YEAR_ROW_BLANK)
+        ticks.append("<br>".join(lines + below))
     return ticks
+
+
+def _read_with_years(heads: list[list[str]], remarks: list[list[str]], year_row: int, dash: str) -> bool:
+    """Whether some remark's first line would stand on the year row beside a year in a way read as one phrase, with
+    every tick shown or every ``step``-th one (``charts.ticks``: a year left out moves to the next tick kept): a
+    remark left of a year (（截至 2021年, — 2021年) or a year left of a not-begun dash (2021年 —). A year left of a
+    quarter to date's （截至 / 8月14日） reads as that year's to-date, and is left on its row."""
+    count = len(heads)
+    for step in (1, 2, *range(4, max(count, 4) + 1, 4)):  # as ``charts.ticks.fitted_ticks`` tries them
+        kept = range(0, count, step)
+        # what each kept tick shows on the year row: its year (its own, or one moved to it), else its remark
+        row: list[str | None] = []
+        for index in kept:
+            year = len(heads[index]) > year_row or any(
+                len(heads[moved]) > year_row for moved in range(max(index - step + 1, 0), index)
+            )
+            row.append("year" if year else ("remark" if remarks[index] else None))
+        for at, (left, right) in enumerate(zip(row, row[1:])):
+            if (left, right) == ("remark", "year"):
+                return True
+            if (left, right) == ("year", "remark") and remarks[kept[at + 1]] == [dash]:
+                return True
+    return False
 
 
 def _short_remark(quarter: Quarter, through: object, lang: str) -> str | None:

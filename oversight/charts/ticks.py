@@ -25,10 +25,18 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from oversight.charts.style import AXIS_TITLE_LINE_PX, TEMPLATE, fitted_axis_title, label_width, ticks_across
+from oversight.charts.style import (
+    AXIS_TITLE_LINE_PX,
+    TEMPLATE,
+    YEAR_ROW_BLANK,
+    fitted_axis_title,
+    label_width,
+    ticks_across,
+)
 
 GAP_PX = 4  # the least room between two ticks' texts
 _YEAR_LINE = re.compile(r"^(\d{4})年?$")  # quarter_ticks' year line (2020年 / 2020)
+_QUARTER_LINE = re.compile(r"^Q[1-4]$")  # and its quarter's line, over the year where it has one
 
 TickTexts = dict[str, list[str]]  # x axis name (xaxis, xaxis4 …) → its tick text
 
@@ -64,7 +72,8 @@ def _fits(ticks: list[str], size: float, room: float) -> bool:
     """Whether no line of a tick runs into the same line of the next tick that has one (Plotly writes each tick's
     lines from the same top, centred on its quarter): the year under Q1 is wider than a quarter, beside a Q2 of
     one line it touches nothing."""
-    widths = [[label_width(line, size) for line in tick.split("<br>")] if tick else [] for tick in ticks]
+    # a row left blank (``YEAR_ROW_BLANK``) takes no room
+    widths = [[label_width(line.strip(), size) for line in tick.split("<br>")] if tick else [] for tick in ticks]
     for line in range(max((len(lines) for lines in widths), default=0)):
         placed = [(at, lines[line]) for at, lines in enumerate(widths) if len(lines) > line and lines[line] > 0]
         for (left, left_width), (right, right_width) in zip(placed, placed[1:]):
@@ -87,7 +96,14 @@ def _every(ticks: list[str], step: int, short_years: bool = False) -> list[str]:
             thinned.append("")
             continue
         if own_year is None and year is not None:
-            lines = [lines[0], year, *lines[1:]]
+            # on the year row: under the quarter's name (in place of a row left blank), or alone where the ticks
+            # are years only — there it went under an empty first line, a row below every other year, and it
+            # stands for its year, not for this quarter, whose remark goes (2021年 over 2021Q2's — read "no data
+            # in 2021" beside 2021Q1's bars; the hover still says it)
+            if _QUARTER_LINE.match(lines[0]):
+                lines = [lines[0], year, *lines[1 + (len(lines) > 1 and lines[1] == YEAR_ROW_BLANK) :]]
+            else:
+                lines = [year]
         year = None
         thinned.append("<br>".join(lines))
     return thinned
