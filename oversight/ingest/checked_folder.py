@@ -116,7 +116,11 @@ def _load_tables(folder: Path, prefer_paths: bool) -> dict[str, pd.DataFrame | P
                 failed[name] = unchecked_references.failed_table(table, path.name, None)
                 continue
             if key is not None:
-                table_cache.store(folder, name, key, source)
+                written = table_cache.store(folder, name, key, source)
+                if prefer_paths and written is not None and not _needed_as_context(name):
+                    # read back by DuckDB as a warm start reads it: the frame (a million meetings' Python objects)
+                    # is let go now, not held while every later ledger is parsed and loaded
+                    source = written
         loaded[name] = source
         if key is not None:
             keys[name] = key

@@ -8,6 +8,7 @@ text tables in the encodings Chinese offices write. A file that must not or cann
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import logging
@@ -15,7 +16,7 @@ import math
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -483,25 +484,54 @@ def _fill_merged_cells(rows: list[list[object]], ranges: Iterable[tuple[tuple[in
                 row[position] = ""
 
 
-def _decode_text(raw: bytes) -> str:
+def _text_encoding(raw: bytes) -> str:
+    """The codec a text table's bytes are read with, checked across all of them without holding the decoded text: a
+    1,000,000-meeting CSV of 89 MB decoded whole, and then copied whole into the reader's buffer, held some 400 MB
+    for a moment on top of its rows."""
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return raw.decode("utf-16")  # Excel's "Unicode text" export
-        except UnicodeDecodeError:  # an odd number of bytes: cut off, or not UTF-16 at all
-            raise _FileRefused("error.csv_encoding") from None
+        if not _decodes_as(raw, "utf-16"):  # an odd number of bytes: cut off, or not UTF-16 at all
+            raise _FileRefused("error.csv_encoding")
+        return "utf-16"  # Excel's "Unicode text" export
     if b"\x00" in raw[:4096]:
         if _looks_like_utf16_without_bom(raw[:4096]):  # a text table all the same: saving it as UTF-8 is the cure
             raise _FileRefused("error.csv_encoding")
         raise _FileRefused("error.not_a_spreadsheet")  # binary, whatever its name says
     # What Chinese Excel writes is GB18030 (GBK); everything else is UTF-8, often with a BOM.
+    for encoding in ("utf-8-sig", "gb18030"):
+        if _decodes_as(raw, encoding):
+            return encoding
+    raise _FileRefused("error.csv_encoding")
+
+
+_DECODE_CHUNK = 1 << 20
+
+
+def _decodes_as(raw: bytes, encoding: str) -> bool:
+    """Whether the whole of ``raw`` decodes as ``encoding``, a megabyte at a time (the text is not kept)."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    view = memoryview(raw)
     try:
-        return raw.decode("utf-8-sig")
+        for start in range(0, len(raw), _DECODE_CHUNK):
+            decoder.decode(view[start : start + _DECODE_CHUNK])
+        decoder.decode(b"", final=True)
     except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("gb18030")
-    except UnicodeDecodeError:
-        raise _FileRefused("error.csv_encoding") from None
+        return False
+    return True
+
+
+def _text_lines(raw: bytes, encoding: str) -> Iterator[str]:
+    """The text's lines, their line breaks kept (as the csv module wants them), decoded as they are read; a BOM is
+    never a cell's text: utf-8-sig takes off one, and a file saved twice by a tool that adds its own has two (the first
+    header read "\ufeff问题编号", and the report said 问题编号 was missing)."""
+    lines = io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, newline="")
+    first = True
+    for line in lines:
+        if first:
+            line = line.lstrip("\ufeff")
+            if not line:
+                continue  # nothing but BOMs so far: the first line is still to come
+            first = False
+        yield line
 
 
 def _looks_like_utf16_without_bom(sample: bytes) -> bool:
@@ -513,12 +543,39 @@ def _looks_like_utf16_without_bom(sample: bytes) -> bool:
     return one_side >= 8 * other_side and one_side * 8 >= len(sample) // 2
 
 
+class _SharedCells:
+    """A text table's repeated cells held once: the csv module makes a new string of every cell, and a million
+    meetings' units, dates, kinds and 是/否 were ten million strings, some 570 MB of the 770 MB their rows held. Each
+    column shares its cells while it has few distinct ones; a column of ids (each cell its own) stops being looked up
+    once it has shown it is one, so the lookup costs no more than a bounded table per column."""
+
+    MOST_DISTINCT = 1 << 14
+    _EVERY = 4096  # rows between two looks at how many distinct cells each column has
+
+    def __init__(self) -> None:
+        self._columns: list[dict[str, str] | None] = []
+        self._rows = 0
+
+    def row(self, cells: list[str]) -> list[object]:
+        columns = self._columns
+        if len(cells) > len(columns):
+            columns += [{} for _ in range(len(cells) - len(columns))]
+        self._rows += 1
+        if self._rows % self._EVERY == 0:
+            for position, seen in enumerate(columns):
+                if seen is not None and len(seen) > self.MOST_DISTINCT:
+                    columns[position] = None
+        return [
+            cell if (seen := columns[position]) is None else seen.setdefault(cell, cell)
+            for position, cell in enumerate(cells)
+        ]
+
+
 def _read_text_rows(raw: bytes, cell_limit: int | None = sheet_bounds.MAX_SHEET_CELLS) -> list[list[object]]:
     """The rows of a text table; past ``cell_limit`` cells (None: no bound) it is refused as it is read."""
-    # a BOM is never a cell's text: utf-8-sig takes off one, and a file saved twice by a tool that adds its own has two
-    # (the first header read "\ufeff问题编号", and the report said 问题编号 was missing)
-    text = _decode_text(raw).lstrip("\ufeff")
-    sample_lines = [line for line in text[:8192].splitlines() if line.strip()][:10]
+    encoding = _text_encoding(raw)
+    sample = io.TextIOWrapper(io.BytesIO(raw), encoding=encoding, newline="").read(8192 + 16).lstrip("\ufeff")[:8192]
+    sample_lines = [line for line in sample.splitlines() if line.strip()][:10]
     delimiter = max((",", "\t", ";"), key=lambda d: sum(line.count(d) for line in sample_lines))
     rows: list[list[object]] = []
     # Its grid bounded as a workbook's sheet is, counted as it is read: a 19 MB file of 1,050,000 short rows took
@@ -526,7 +583,8 @@ def _read_text_rows(raw: bytes, cell_limit: int | None = sheet_bounds.MAX_SHEET_
     widest = 1
     # strict: a quote never closed is an error at the end of the file, not the rest of the file read into one cell
     # (a note opening with " and never closed took the 40 records after it into one note, and the check passed)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(_text_lines(raw, encoding), delimiter=delimiter, strict=True)
+    shared = _SharedCells()
     row_began = 1  # the line the row being read starts on: where a quote left open was opened
     try:
         for row in reader:
@@ -544,7 +602,7 @@ def _read_text_rows(raw: bytes, cell_limit: int | None = sheet_bounds.MAX_SHEET_
                     columns=widest,
                     max_cells=f"{cell_limit:,}",
                 )
-            rows.append(list[object](row))
+            rows.append(shared.row(row))
             row_began = reader.line_num + 1
     except csv.Error as error:
         if "field larger than field limit" in str(error):  # the csv module's own bound on a cell (131,072)
