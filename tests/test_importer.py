@@ -249,7 +249,7 @@ def test_undo_of_a_confirmed_import_refuses_once_another_import_landed(data_fold
     with pytest.raises(ValidationError) as raised:
         commit.undo_last(data_folder, expected=confirmed.id)
     assert [(p.message_key, p.params) for p in raised.value.problems] == [
-        ("error.undo_target_changed", {"latest": newer.id})
+        ("error.undo_target_changed", {"latest": newer.id, "entry": confirmed.id})
     ]
     assert table_files(data_folder) == both and len(import_history.list_history(data_folder)) == 2
     assert commit.undo_last(data_folder, expected=newer.id).undoes == newer.id
@@ -558,7 +558,9 @@ def test_history_times_are_beijing_time_and_say_so_whatever_the_machines_zone(
     data_folder, tmp_path, capsys, monkeypatch, zone
 ):
     """The history's time (2026-12-04 22:39:05) stood without its zone beside its id stamped in UTC
-    (20261204-143905-…): eight hours apart, one of them read as a mistake. Each time now says it is Beijing time."""
+    (20261204-143905-…): eight hours apart, one of them read as a mistake. Each time now says it is Beijing time,
+    and the id is stamped in Beijing time too (review of 5 Dec: an import at 00:30 on 1 January was numbered
+    20201231-…), so the two read alike."""
     import re
     import time
     from datetime import UTC, datetime, timedelta
@@ -575,9 +577,12 @@ def test_history_times_are_beijing_time_and_say_so_whatever_the_machines_zone(
             line = capsys.readouterr().out.strip().splitlines()[-1]
             shown = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d)" + re.escape(zone_words) + " · ", line)
             assert shown, line
-            stamp = re.search(r"(\d{8}-\d{6})-\d+-", line).group(1)  # the id's UTC stamp
-            in_utc = datetime.strptime(stamp, "%Y%m%d-%H%M%S").replace(tzinfo=UTC)
-            assert shown.group(1) == (in_utc + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M:%S")
+            stamp = re.search(r"(\d{8}-\d{6})-\d+-", line).group(1)  # the id's stamp, Beijing time
+            assert shown.group(1) == datetime.strptime(stamp, "%Y%m%d-%H%M%S").strftime("%Y-%m-%d %H:%M:%S")
+            beijing_now = datetime.now(UTC) + timedelta(hours=8)
+            assert (
+                abs(datetime.strptime(stamp, "%Y%m%d-%H%M%S") - beijing_now.replace(tzinfo=None)).total_seconds() < 120
+            )
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
