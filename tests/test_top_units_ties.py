@@ -1,0 +1,274 @@
+"""Charts of bars per unit at a province's scale draw the top units and one bar of the rest (其他N家单位): the units tied
+at the cut are all drawn, or the chart and its reading say how many more share the figure; a stack's rest bar keeps
+its breakdown in the parts' own colours.
+
+Found in review at 504 units (``python -m oversight sample --scale 100000``): 7 units had 10 issues, 6 of them were
+drawn among "the top 15" and 株洲市体育局 was folded into 其他489家单位 without a word (a leader reads the chart as "the
+units with 10 issues"); every by-unit chart cut a tie so (activities: 3 of 5 units at 18 left out). The rest's bar
+of a stack cut at the plot's end was one slate bar of its total, out of the legend: how many of the rest's issues
+were still open was nowhere in the picture.
+
+The expectations are worked out here with pandas from the spreadsheets themselves (not from the app's queries).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from oversight import charts
+from oversight.briefing import takeaways
+from oversight.charts import catalog, kinds
+from oversight.core import i18n
+from oversight.data import queries, store
+from oversight.data.filters import Filter, Quarter
+from oversight.devdata import scale
+from oversight.ingest import checked_folder
+
+TOP, MOST = (
+    15,
+    19,
+)  # the units drawn by name; the most drawn where the tie at the cut is drawn too (20 rows with the rest)
+
+# chart → (sheet file, its code column, the codes as the sheet writes them, in the chart's order)
+CHARTS = {
+    "issues_suggestions_by_unit": ("issues", None, None),
+    "issues_by_unit_status": ("issues", "整改状态", {"open": "未整改", "in_progress": "整改中", "rectified": "已整改"}),
+    "suggestions_by_unit": (
+        "suggestions",
+        "采纳状态",
+        {"proposed": "已提出", "adopted": "已采纳", "implemented": "已落实"},
+    ),
+    "reminders_by_unit": (
+        "reminders",
+        "提醒方式",
+        {"written": "书面提醒", "in_person": "面对面提醒", "meeting": "会议提醒"},
+    ),
+    "activities_by_unit": (
+        "activities",
+        "活动类型",
+        {
+            "consultation": "定期会商",
+            "special_study": "专题研究",
+            "notification": "工作通报",
+            "secondment": "抽调参与办案",
+        },
+    ),
+}
+DATE_COLUMN = {"issues": "发现日期", "suggestions": "提出日期", "reminders": "提醒日期", "activities": "活动日期"}
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("province")
+    scale.write(folder, 100_000)  # 504 units, as the review's sample
+    connection = store.connect(checked_folder.read_folder(folder))
+    sheets = {
+        name: pd.read_excel(folder / f"{name}.xlsx", engine="openpyxl")
+        for name in ("units", "issues", "suggestions", "reminders", "activities")
+    }
+    return connection, queries.data_span(connection), sheets
+
+
+def _in_view(sheet: pd.DataFrame, table: str, filter_: Filter) -> pd.DataFrame:
+    days = pd.to_datetime(sheet[DATE_COLUMN[table]])
+    keys = days.dt.year * 10 + days.dt.quarter
+    kept = (keys >= filter_.start.key) & (keys <= filter_.end.key)
+    if filter_.cutoff is not None:
+        kept &= days.dt.date <= filter_.cutoff
+    return sheet[kept]
+
+
+def _expected(sheets, key: str, filter_: Filter) -> dict:
+    """From the spreadsheets: each unit's counts by part, the ranking figure, and which units the chart draws."""
+    table, code_column, codes = CHARTS[key]
+    units = sheets["units"].set_index("单位名称")["单位编码"]
+    rows = _in_view(sheets[table], table, filter_)
+    if key == "issues_suggestions_by_unit":
+        issues = _in_view(sheets["issues"], "issues", filter_)["单位"].value_counts()
+        suggestions = _in_view(sheets["suggestions"], "suggestions", filter_)["单位"].value_counts()
+        parts = pd.DataFrame({"issues": issues, "suggestions": suggestions}).reindex(units.index).fillna(0)
+        rank = parts["issues"]
+    else:
+        parts = pd.crosstab(rows["单位"], rows[code_column]).reindex(index=units.index, columns=list(codes.values()))
+        parts = parts.fillna(0).set_axis(list(codes), axis=1)
+        rank = parts.sum(axis=1)
+    order = sorted(units.index, key=lambda name: (-rank[name], units[name]))  # most first, then the unit's code
+    if key == "issues_suggestions_by_unit":  # ranked by issues, then suggestions, then the unit's code
+        order = sorted(units.index, key=lambda name: (-rank[name], -parts["suggestions"][name], units[name]))
+    some = [name for name in order if parts.loc[name].sum() > 0]
+    cut = rank[some[TOP - 1]]
+    tied = [name for name in some if rank[name] == cut]
+    through = some.index(tied[-1]) + 1
+    drawn = some[:through] if through <= MOST else some[:TOP]
+    ids = [units[name] for name in drawn]
+    return dict(
+        parts=parts, rank=rank, drawn=drawn, ids=ids, cut=cut, tied=tied, left=[n for n in tied if n not in drawn]
+    )
+
+
+def _figure(connection, span, key: str, filter_: Filter, lang: str):
+    spec = {spec.key: spec for spec in (*charts.OVERVIEW_CHARTS, *catalog.all_charts())}[key]
+    frame = queries.run(connection, spec.query, span.resolve(filter_))
+    return spec, frame, spec.build(frame, lang)
+
+
+def _drawn(figure) -> list[str]:
+    """The ids of the units drawn by name, top first, the rest row left out."""
+    return [unit for unit in figure.data[0].customdata if unit][::-1]
+
+
+@pytest.mark.parametrize("key", list(CHARTS))
+def test_every_unit_tied_at_the_cut_is_drawn_with_the_top(province, key):
+    connection, span, sheets = province
+    filter_ = span.resolve(span.default_filter())
+    expected = _expected(sheets, key, filter_)
+    # the review's case: the cut falls inside a tie (chart 1: 7 units at 10 issues, 6 of them among the first 15)
+    assert len(expected["tied"]) > 1 and TOP < len(expected["drawn"]) <= MOST, (key, expected["tied"])
+    _, frame, figure = _figure(connection, span, key, filter_, "zh")
+    assert _drawn(figure) == expected["ids"], key
+    rest_name = figure.data[0].y[0]
+    assert rest_name == f"其他{len(expected['parts']) - len(expected['drawn'])}家单位"
+    # 株洲市体育局 (10 issues, as 6 units drawn) has a bar of its own
+    if key == "issues_suggestions_by_unit":
+        assert "株洲市体育局" in expected["tied"] and "株洲市体育局" in expected["drawn"]
+        assert expected["cut"] == 10 and len(expected["tied"]) == 7
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(
+    "key", ["issues_by_unit_status", "suggestions_by_unit", "reminders_by_unit", "activities_by_unit"]
+)
+def test_a_stacks_rest_bar_keeps_its_breakdown_in_the_parts_colours(province, key, lang):
+    connection, span, sheets = province
+    filter_ = span.resolve(span.default_filter())
+    expected = _expected(sheets, key, filter_)
+    _, _, figure = _figure(connection, span, key, filter_, lang)
+    rest = [name for name in expected["parts"].index if name not in expected["drawn"]]
+    breakdown = expected["parts"].loc[rest].sum()
+    bars = [trace for trace in figure.data if trace.type == "bar"]
+    # one bar trace per part (colour, legend entry), none of its own for the rest: the rest row is in each part's
+    assert [trace.customdata[0] for trace in bars] == [""] * len(bars)
+    assert all(trace.showlegend is not False for trace in bars)
+    got = {trace.name: kinds.bar_values(trace)[0] for trace in bars}
+    names = {i18n.label(f"code:{code}", lang): code for code in breakdown.index}
+    assert {names[name]: value for name, value in got.items()} == {
+        code: float(value) for code, value in breakdown.items() if value
+    }
+    # drawn cut at the plot's end: each part its share of the plot's width, the parts end to end reaching it
+    axis_end = figure.layout.xaxis.range[1]
+    assert sum(trace.x[0] for trace in bars) == pytest.approx(axis_end)
+    for trace in bars:
+        share = kinds.bar_values(trace)[0] / breakdown.sum()
+        assert trace.x[0] == pytest.approx(share * axis_end)
+        # the hover gives its true count, the bar's text too (never the drawn length)
+        assert f"{kinds.bar_values(trace)[0]:,.0f}" in trace.hovertemplate[0]
+        assert trace.text[0] in ("", f"{kinds.bar_values(trace)[0]:,.0f}")
+    # the figure at its end is the rest's total
+    ends = [note.text for note in figure.layout.annotations if note.y == figure.data[0].y[0]]
+    assert ends == [f"{breakdown.sum():,.0f} ▸"]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("key", ["issues_suggestions_by_unit", "issues_by_unit_status", "suggestions_by_unit"])
+def test_a_tie_too_long_for_the_picture_is_said_in_the_title_and_the_reading(province, key, lang):
+    connection, span, sheets = province
+    last = span.last
+    filter_ = span.resolve(Filter((), Quarter(last.year, 1), Quarter(last.year, 1)))  # one quarter: many tie
+    expected = _expected(sheets, key, filter_)
+    assert expected["left"], key  # more units at the 15th's figure than the picture has rows for
+    spec, frame, figure = _figure(connection, span, key, filter_, lang)
+    assert len(_drawn(figure)) == TOP and _drawn(figure) == expected["ids"]
+    rest = len(expected["parts"]) - TOP
+    noun = kinds.unit_rank(frame, spec.value_columns).name
+    value = i18n.t(
+        f"export.count.{noun}.{'one' if expected['cut'] == 1 else 'other'}", lang, n=f"{expected['cut']:,.0f}"
+    )
+    if lang == "zh":
+        said = f"另有{len(expected['left'])}家单位同为{value}"
+        assert said + f"，计入“其他{rest}家单位”" in figure.layout.title.text.replace("<br>", "")
+        assert said + f"，图中未单独列出，计入“其他{rest}家单位”" in takeaways.takeaway(spec, frame, lang)
+    else:
+        said = f"{len(expected['left'])} more units also at {value}"
+        assert said in figure.layout.title.text.replace("<br>", " ")
+        assert said + f" are not drawn apart but counted in “{rest} other units”" in takeaways.takeaway(
+            spec, frame, lang
+        )
+
+
+def _hand(values: list[int]) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "unit_id": [f"u{at:03d}" for at in range(len(values))],
+            "name_zh": [f"单位{at}" for at in range(len(values))],
+            "name_en": [f"Unit {at}" for at in range(len(values))],
+            "issues": values,
+            "suggestions": [0] * len(values),
+        }
+    )
+
+
+def test_the_cut_keeps_ties_together_within_the_pictures_rows():
+    # 14 above, 3 tied at the 15th place: 17 drawn, the rest the others
+    frame = _hand([20] * 14 + [5, 5, 5] + [1] * 10)
+    drawn = kinds.top_units(frame, ["issues", "suggestions"])
+    assert list(drawn["unit_id"][:-1]) == list(frame["unit_id"][:17]) and drawn.iloc[-1]["name_zh"] == "其他10家单位"
+    # a tie leaving one unit over: that unit is drawn as itself (no "其他1家单位"), 19 rows in all
+    frame = _hand([20] * 14 + [5] * 4 + [1])
+    assert kinds.top_units(frame, ["issues", "suggestions"]).equals(frame)
+    # a tie longer than the picture has rows for: the first 15, and the words say how many more share the figure
+    frame = _hand([20] * 10 + [1] * 30)
+    drawn = kinds.top_units(frame, ["issues", "suggestions"])
+    assert len(drawn) == TOP + 1 and drawn.iloc[-1]["name_zh"] == "其他25家单位"
+    note = kinds.tie_in_rest_note(frame, ["issues", "suggestions"], "zh", "chart.tie_in_rest_suffix")
+    assert note == i18n.t("chart.tie_in_rest_suffix", "zh", count="25", value="1个", rest="其他25家单位")
+    # no tie at the cut: the first 15 as before, nothing said
+    frame = _hand(list(range(40, 0, -1)))
+    assert len(kinds.top_units(frame, ["issues", "suggestions"])) == TOP + 1
+    assert kinds.tie_in_rest_note(frame, ["issues", "suggestions"], "zh", "chart.tie_in_rest_suffix") == ""
+
+
+def _heatmap(per_unit: list[int]) -> pd.DataFrame:
+    """One unit a row of the units sheet (``ordinal``), over two quarters, ``per_unit[k]`` meetings in each."""
+    return pd.DataFrame(
+        [
+            {
+                "unit_id": f"u{k:02d}",
+                "name_zh": f"第{k}单位",
+                "name_en": f"Unit {k}",
+                "ordinal": k,
+                "quarter_key": key,
+                "year": 2020,
+                "quarter": key % 10,
+                "meetings": meetings,
+            }
+            for k, meetings in enumerate(per_unit)
+            for key in (20201, 20202)
+        ]
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_heatmap_says_how_many_more_units_held_as_many_as_its_fewest(lang):
+    """The heatmap of more than 20 units draws the 20 with the most meetings, a tie at the cut going to the first in
+    the sheet: 3 more units with as many meetings as its fewest were left out without a word, under a title saying
+    "the 20 with most" and a reading naming "the fewest of these"."""
+    spec = {spec.key: spec for spec in catalog.all_charts()}["meetings_by_unit_quarter"]
+    frame = _heatmap([5] * 3 + [50 + k for k in range(18)] + [5] * 4)  # 18 above, 7 at 5 (2 drawn)
+    totals = frame.groupby("ordinal")["meetings"].sum()
+    cut = totals.sort_values(ascending=False).iloc[19]
+    left = int((totals == cut).sum()) - int((totals.sort_values(ascending=False).iloc[:20] == cut).sum())
+    assert (cut, left) == (10, 5)
+    figure = spec.build(frame, lang)
+    title = figure.layout.title.text.replace("<br>", "" if lang == "zh" else " ")
+    reading = takeaways.takeaway(spec, frame, lang)
+    if lang == "zh":
+        assert "（另有5家单位同为10次，未列出）" in title
+        assert "；另有5家单位同为10次，图中未列出。" in reading
+    else:
+        assert "(5 more units also at 10 meetings not drawn)" in title
+        assert "; 5 more units also at 10 meetings are not drawn." in reading
+    # no tie at the cut: nothing said
+    plain = spec.build(_heatmap(list(range(1, 26))), lang)
+    assert "10" not in plain.layout.title.text and "another" not in plain.layout.title.text
+    assert takeaways.takeaway(spec, _heatmap(list(range(1, 26))), lang).count("另有") == 0
