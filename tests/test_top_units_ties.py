@@ -272,3 +272,18 @@ def test_the_heatmap_says_how_many_more_units_held_as_many_as_its_fewest(lang):
     plain = spec.build(_heatmap(list(range(1, 26))), lang)
     assert "10" not in plain.layout.title.text and "another" not in plain.layout.title.text
     assert takeaways.takeaway(spec, _heatmap(list(range(1, 26))), lang).count("另有") == 0
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_one_unit_left_out_of_the_heatmap_at_its_fewest_is_said_as_one(lang):
+    """At 504 units in 2020 Q1 the heatmap's 20th unit held 33 meetings and one more unit did too: the English
+    reading said "1 more units also at 33 meetings are not drawn"."""
+    spec = {spec.key: spec for spec in catalog.all_charts()}["meetings_by_unit_quarter"]
+    frame = _heatmap([50 + k for k in range(19)] + [5, 5] + [1] * 4)  # 19 above, 2 at 5 (1 drawn)
+    reading = takeaways.takeaway(spec, frame, lang)
+    title = spec.build(frame, lang).layout.title.text.replace("<br>", "" if lang == "zh" else " ")
+    if lang == "zh":
+        assert "另有1家单位同为10次，图中未列出。" in reading and "（另有1家单位同为10次，未列出）" in title
+    else:
+        assert reading.endswith("; 1 more unit also at 10 meetings is not drawn.")
+        assert "(1 more unit also at 10 meetings not drawn)" in title

@@ -812,7 +812,8 @@ def heatmap_tie_words(totals: pd.Series, lang: str, key: str) -> str:
         return ""
     value = fixed(cut, 0, grouping=True)
     value = i18n.t(f"export.count.meetings.{'one' if cut == 1 else 'other'}", lang, n=value)
-    return i18n.t(key, lang, count=fixed(left, 0, grouping=True), value=value)
+    # one unit left out takes its own English wording ("1 more unit … is", not "1 more units … are")
+    return i18n.t(key + ("_one" if left == 1 else ""), lang, count=fixed(left, 0, grouping=True), value=value)
 
 
 def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_column: str) -> go.Figure:
