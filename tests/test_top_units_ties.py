@@ -263,10 +263,10 @@ def test_the_heatmap_says_how_many_more_units_held_as_many_as_its_fewest(lang):
     title = figure.layout.title.text.replace("<br>", "" if lang == "zh" else " ")
     reading = takeaways.takeaway(spec, frame, lang)
     if lang == "zh":
-        assert "（另有5家单位同为10次，未列出）" in title
+        assert "（会议最多的20家；另有5家单位同为10次，未列出）" in title
         assert "；另有5家单位同为10次，图中未列出。" in reading
     else:
-        assert "(5 more units also at 10 meetings not drawn)" in title
+        assert "(the 20 with most; 5 more units also at 10 meetings not drawn)" in title
         assert "; 5 more units also at 10 meetings are not drawn." in reading
     # no tie at the cut: nothing said
     plain = spec.build(_heatmap(list(range(1, 26))), lang)
@@ -283,7 +283,26 @@ def test_one_unit_left_out_of_the_heatmap_at_its_fewest_is_said_as_one(lang):
     reading = takeaways.takeaway(spec, frame, lang)
     title = spec.build(frame, lang).layout.title.text.replace("<br>", "" if lang == "zh" else " ")
     if lang == "zh":
-        assert "另有1家单位同为10次，图中未列出。" in reading and "（另有1家单位同为10次，未列出）" in title
+        assert (
+            "另有1家单位同为10次，图中未列出。" in reading
+            and "（会议最多的20家；另有1家单位同为10次，未列出）" in title
+        )
     else:
         assert reading.endswith("; 1 more unit also at 10 meetings is not drawn.")
-        assert "(1 more unit also at 10 meetings not drawn)" in title
+        assert "(the 20 with most; 1 more unit also at 10 meetings not drawn)" in title
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_units_left_out_of_the_heatmap_with_no_meetings_are_said_in_words(lang):
+    """Fewer than 20 of the units held meetings: the heatmap draws some with none among "the 20 with most", its
+    reading says "of these, X held none"; the units left out are said to have held none too, not "also at 0"."""
+    spec = {spec.key: spec for spec in catalog.all_charts()}["meetings_by_unit_quarter"]
+    frame = _heatmap([3 + k for k in range(12)] + [0] * 13)  # 12 with meetings, 8 of 13 with none drawn
+    reading = takeaways.takeaway(spec, frame, lang)
+    title = spec.build(frame, lang).layout.title.text.replace("<br>", "" if lang == "zh" else " ")
+    if lang == "zh":
+        assert reading.endswith("；另有5家单位同样未召开会议，图中未列出。") and "同为0" not in reading
+        assert "（会议最多的20家；另有5家单位同样未召开会议，未列出）" in title
+    else:
+        assert reading.endswith("; 5 more units with no meetings either are not drawn.") and "at 0" not in reading
+        assert "(the 20 with most; 5 more units with no meetings either not drawn)" in title

@@ -812,8 +812,10 @@ def heatmap_tie_words(totals: pd.Series, lang: str, key: str) -> str:
         return ""
     value = fixed(cut, 0, grouping=True)
     value = i18n.t(f"export.count.meetings.{'one' if cut == 1 else 'other'}", lang, n=value)
+    # none held as a figure read "同为0次" (also at 0 meetings): said in words, as the reading says the fewest's none;
     # one unit left out takes its own English wording ("1 more unit … is", not "1 more units … are")
-    return i18n.t(key + ("_one" if left == 1 else ""), lang, count=fixed(left, 0, grouping=True), value=value)
+    key += ("_none" if cut == 0 else "") + ("_one" if left == 1 else "")
+    return i18n.t(key, lang, count=fixed(left, 0, grouping=True), value=value)
 
 
 def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_column: str) -> go.Figure:
@@ -834,9 +836,10 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
     if len(table) > MAX_UNIT_ROWS:
         totals = table.sum(axis=1)
         table = table.loc[heatmap_rows(totals)]
-        title = i18n.t("chart.top_units_suffix", lang, title=title, count=MAX_UNIT_ROWS)
         # units with as many meetings as the fewest drawn, left out (a tie at the cut): "the 20 with most" was false
-        title += heatmap_tie_words(totals, lang, "chart.heatmap_tie_suffix")
+        tie = heatmap_tie_words(totals, lang, "chart.heatmap_tie")
+        key = "chart.top_units_tie_suffix" if tie else "chart.top_units_suffix"
+        title = i18n.t(key, lang, title=title, count=MAX_UNIT_ROWS, tie=tie)
     table = table.sort_index(level="ordinal", ascending=False)
     names, full_names = unit_labels(table.index.to_frame(index=False), lang)
     quarters = frame.drop_duplicates("quarter_key").set_index("quarter_key").loc[list(table.columns)].reset_index()
