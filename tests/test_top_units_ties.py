@@ -1,11 +1,12 @@
-"""Charts of bars per unit at a province's scale draw the top units and one bar of the rest (其他N家单位): the units tied
-at the cut are all drawn, or the chart and its reading say how many more share the figure; a stack's rest bar keeps
-its breakdown in the parts' own colours.
+"""Charts of bars per unit at a province's scale draw the top units and one bar of the rest (其他N家单位): the units
+tied at the cut without a bar of their own are said to be in the rest, in the chart's title and its reading; a
+stack's rest bar keeps its breakdown in the parts' own colours.
 
 Found in review at 504 units (``python -m oversight sample --scale 100000``): 7 units had 10 issues, 6 of them were
 drawn among "the top 15" and 株洲市体育局 was folded into 其他489家单位 without a word (a leader reads the chart as "the
-units with 10 issues"); every by-unit chart cut a tie so (activities: 3 of 5 units at 18 left out). The rest's bar
-of a stack cut at the plot's end was one slate bar of its total, out of the legend: how many of the rest's issues
+units with 10 issues"); every by-unit chart cut a tie so (activities: 3 of 5 units at 18 left out). Drawing the tied
+units too (up to 19 bars) left a document's picture with bars too thin for any count, so the tie is said. The rest's
+bar of a stack cut at the plot's end was one slate bar of its total, out of the legend: how many of the rest's issues
 were still open was nowhere in the picture.
 
 The expectations are worked out here with pandas from the spreadsheets themselves (not from the app's queries).
@@ -25,10 +26,7 @@ from oversight.data.filters import Filter, Quarter
 from oversight.devdata import scale
 from oversight.ingest import checked_folder
 
-TOP, MOST = (
-    15,
-    19,
-)  # the units drawn by name; the most drawn where the tie at the cut is drawn too (20 rows with the rest)
+TOP = MOST = 15  # the units drawn by name; the most drawn where the units tied at the cut would be drawn too
 
 # chart → (sheet file, its code column, the codes as the sheet writes them, in the chart's order)
 CHARTS = {
@@ -118,21 +116,38 @@ def _drawn(figure) -> list[str]:
     return [unit for unit in figure.data[0].customdata if unit][::-1]
 
 
+def _said(expected: dict, noun: str, lang: str, reading: bool) -> str:
+    """The words for the units tied at the cut left in the rest, worked out here."""
+    left, rest = len(expected["left"]), len(expected["parts"]) - len(expected["drawn"])
+    value = i18n.t(
+        f"export.count.{noun}.{'one' if expected['cut'] == 1 else 'other'}", lang, n=f"{expected['cut']:,.0f}"
+    )
+    if lang == "zh":
+        return f"另有{left}家单位同为{value}，{'图中未单独列出，' if reading else ''}计入“其他{rest}家单位”"
+    unit, verb = ("unit", "is") if left == 1 else ("units", "are")
+    if reading:
+        return f"{left} more {unit} also at {value} {verb} not drawn apart but counted in “{rest} other units”"
+    return f"{left} more {unit} also at {value}, counted in “{rest} other units”"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("key", list(CHARTS))
-def test_every_unit_tied_at_the_cut_is_drawn_with_the_top(province, key):
+def test_the_units_tied_at_the_cut_without_a_bar_are_said_to_be_in_the_rest(province, key, lang):
     connection, span, sheets = province
     filter_ = span.resolve(span.default_filter())
     expected = _expected(sheets, key, filter_)
     # the review's case: the cut falls inside a tie (chart 1: 7 units at 10 issues, 6 of them among the first 15)
-    assert len(expected["tied"]) > 1 and TOP < len(expected["drawn"]) <= MOST, (key, expected["tied"])
-    _, frame, figure = _figure(connection, span, key, filter_, "zh")
+    assert len(expected["tied"]) > 1 and expected["left"], (key, expected["tied"])
+    spec, frame, figure = _figure(connection, span, key, filter_, lang)
     assert _drawn(figure) == expected["ids"], key
-    rest_name = figure.data[0].y[0]
-    assert rest_name == f"其他{len(expected['parts']) - len(expected['drawn'])}家单位"
-    # 株洲市体育局 (10 issues, as 6 units drawn) has a bar of its own
-    if key == "issues_suggestions_by_unit":
-        assert "株洲市体育局" in expected["tied"] and "株洲市体育局" in expected["drawn"]
-        assert expected["cut"] == 10 and len(expected["tied"]) == 7
+    rest = len(expected["parts"]) - len(expected["drawn"])
+    assert figure.data[0].y[0] == (f"其他{rest}家单位" if lang == "zh" else f"{rest} other units")
+    noun = kinds.unit_rank(frame, spec.value_columns).name
+    title = figure.layout.title.text.replace("<br>", "" if lang == "zh" else " ")
+    assert _said(expected, noun, lang, reading=False) in title, title
+    assert _said(expected, noun, lang, reading=True) in takeaways.takeaway(spec, frame, lang)
+    if key == "issues_suggestions_by_unit":  # 株洲市体育局 (10 issues, as 6 units drawn) is the one said
+        assert expected["cut"] == 10 and len(expected["tied"]) == 7 and expected["left"] == ["株洲市体育局"]
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -171,29 +186,19 @@ def test_a_stacks_rest_bar_keeps_its_breakdown_in_the_parts_colours(province, ke
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("key", ["issues_suggestions_by_unit", "issues_by_unit_status", "suggestions_by_unit"])
-def test_a_tie_too_long_for_the_picture_is_said_in_the_title_and_the_reading(province, key, lang):
+def test_a_long_tie_in_one_quarter_is_said_too(province, key, lang):
     connection, span, sheets = province
     last = span.last
     filter_ = span.resolve(Filter((), Quarter(last.year, 1), Quarter(last.year, 1)))  # one quarter: many tie
     expected = _expected(sheets, key, filter_)
-    assert expected["left"], key  # more units at the 15th's figure than the picture has rows for
+    assert len(expected["left"]) > 1, key
     spec, frame, figure = _figure(connection, span, key, filter_, lang)
     assert len(_drawn(figure)) == TOP and _drawn(figure) == expected["ids"]
-    rest = len(expected["parts"]) - TOP
     noun = kinds.unit_rank(frame, spec.value_columns).name
-    value = i18n.t(
-        f"export.count.{noun}.{'one' if expected['cut'] == 1 else 'other'}", lang, n=f"{expected['cut']:,.0f}"
+    assert _said(expected, noun, lang, reading=False) in figure.layout.title.text.replace(
+        "<br>", "" if lang == "zh" else " "
     )
-    if lang == "zh":
-        said = f"另有{len(expected['left'])}家单位同为{value}"
-        assert said + f"，计入“其他{rest}家单位”" in figure.layout.title.text.replace("<br>", "")
-        assert said + f"，图中未单独列出，计入“其他{rest}家单位”" in takeaways.takeaway(spec, frame, lang)
-    else:
-        said = f"{len(expected['left'])} more units also at {value}"
-        assert said in figure.layout.title.text.replace("<br>", " ")
-        assert said + f" are not drawn apart but counted in “{rest} other units”" in takeaways.takeaway(
-            spec, frame, lang
-        )
+    assert _said(expected, noun, lang, reading=True) in takeaways.takeaway(spec, frame, lang)
 
 
 def _hand(values: list[int]) -> pd.DataFrame:
@@ -208,24 +213,26 @@ def _hand(values: list[int]) -> pd.DataFrame:
     )
 
 
-def test_the_cut_keeps_ties_together_within_the_pictures_rows():
-    # 14 above, 3 tied at the 15th place: 17 drawn, the rest the others
+def test_the_cut_says_the_units_tied_with_the_last_bar():
+    # 14 above, 3 tied at the 15th place: 15 drawn, the 2 others at 5 said to be in the rest
     frame = _hand([20] * 14 + [5, 5, 5] + [1] * 10)
     drawn = kinds.top_units(frame, ["issues", "suggestions"])
-    assert list(drawn["unit_id"][:-1]) == list(frame["unit_id"][:17]) and drawn.iloc[-1]["name_zh"] == "其他10家单位"
-    # a tie leaving one unit over: that unit is drawn as itself (no "其他1家单位"), 19 rows in all
-    frame = _hand([20] * 14 + [5] * 4 + [1])
-    assert kinds.top_units(frame, ["issues", "suggestions"]).equals(frame)
-    # a tie longer than the picture has rows for: the first 15, and the words say how many more share the figure
-    frame = _hand([20] * 10 + [1] * 30)
-    drawn = kinds.top_units(frame, ["issues", "suggestions"])
-    assert len(drawn) == TOP + 1 and drawn.iloc[-1]["name_zh"] == "其他25家单位"
+    assert list(drawn["unit_id"][:-1]) == list(frame["unit_id"][:15]) and drawn.iloc[-1]["name_zh"] == "其他12家单位"
     note = kinds.tie_in_rest_note(frame, ["issues", "suggestions"], "zh", "chart.tie_in_rest_suffix")
-    assert note == i18n.t("chart.tie_in_rest_suffix", "zh", count="25", value="1个", rest="其他25家单位")
+    assert note == "（另有2家单位同为5个，计入“其他12家单位”）"
+    assert kinds.tie_in_rest_note(frame, ["issues", "suggestions"], "en", "chart.tie_in_rest_suffix") == (
+        " (2 more units also at 5 issues, counted in “12 other units”)"
+    )
+    frame = _hand([20] * 14 + [5, 5] + [1] * 10)  # one left: said as one
+    assert kinds.tie_in_rest_note(frame, ["issues", "suggestions"], "en", "chart.tie_in_rest_suffix") == (
+        " (1 more unit also at 5 issues, counted in “11 other units”)"
+    )
     # no tie at the cut: the first 15 as before, nothing said
     frame = _hand(list(range(40, 0, -1)))
     assert len(kinds.top_units(frame, ["issues", "suggestions"])) == TOP + 1
     assert kinds.tie_in_rest_note(frame, ["issues", "suggestions"], "zh", "chart.tie_in_rest_suffix") == ""
+    # 16 units or fewer: all drawn, nothing cut
+    assert kinds.top_units(_hand([5] * 16), ["issues", "suggestions"]).equals(_hand([5] * 16))
 
 
 def _heatmap(per_unit: list[int]) -> pd.DataFrame:

@@ -70,9 +70,11 @@ TOP_UNIT_ROWS = 15
 # The figure the by-unit queries rank the units by (``order by issues desc …``): a frame's total column where it has
 # one (the grouped chart's issues, a stack's whole), else the sum of the parts drawn.
 UNIT_RANK_COLUMNS = ("issues", "suggestions", "reminders", "activities")
-# The most units drawn apart where the units tied at the cut are drawn with the top: with the rest's row, as many rows
-# as a picture labels (``MAX_UNIT_ROWS``).
-MOST_UNIT_BARS = MAX_UNIT_ROWS - 1
+# The most units drawn apart where the units tied at the cut would be drawn with the top: no more than the top itself.
+# Drawn with it up to 19 bars, a document's picture (440 px, a legend of four rows) had bars too thin for their counts
+# and wrote none of them (各单位会商、专题研究、通报与抽调 at 504 units, 18 units and the rest); a tie at the cut is said
+# instead (``tie_in_rest_note``), in the chart's title and its reading.
+MOST_UNIT_BARS = TOP_UNIT_ROWS
 
 
 def unit_rank(frame: pd.DataFrame, value_columns: Sequence[str]) -> pd.Series:
@@ -105,8 +107,9 @@ def unit_cut(frame: pd.DataFrame, value_columns: Sequence[str]) -> UnitCut | Non
     drawn = min(TOP_UNIT_ROWS, with_some)
     if drawn == with_some:
         return UnitCut(frame, drawn, with_some)
-    # the units tied with the last one drawn are drawn with it: "the units with 10 issues" were 6 of 7, the seventh
-    # folded into the rest without a word; a tie too long for the picture stays in the rest, and the chart says so
+    # the units tied with the last one drawn: "the units with 10 issues" were 6 of 7, the seventh folded into the rest
+    # without a word. Drawn with it where the picture has rows for them (``MOST_UNIT_BARS``); else they stay in the
+    # rest, and the chart and its reading say how many more share the figure
     rank = unit_rank(frame, value_columns).to_numpy()
     cut = rank[drawn - 1]
     end = drawn
@@ -121,8 +124,8 @@ def unit_cut(frame: pd.DataFrame, value_columns: Sequence[str]) -> UnitCut | Non
 
 def top_units(frame: pd.DataFrame, value_columns: Sequence[str]) -> pd.DataFrame:
     """At most ``MOST_UNIT_BARS`` + 1 rows: the first ``TOP_UNIT_ROWS`` units (the query sorts most first), with every
-    unit tied with the last of them where the picture has room (``unit_cut``), and one row adding up the rest, so the
-    totals still add up. The rest row has no unit id, so a click on it narrows nothing. One unit more than those is
+    unit tied with the last of them where the picture has rows for them (``unit_cut``; else the tie is said,
+    ``tie_in_rest_note``), and one row adding up the rest, so the totals still add up. The rest row has no unit id, so a click on it narrows nothing. One unit more than those is
     drawn as itself (a row of "1 other unit" would hide its name).
 
     Of more units than that, only units with something have a row of their own: at a province's scale a quarter
@@ -155,6 +158,7 @@ def tie_in_rest_note(frame: pd.DataFrame, value_columns: Sequence[str], lang: st
     noun = next((column for column in UNIT_RANK_COLUMNS if column in frame.columns), None)
     if noun is not None:  # 同为1个 / also at 1 issue: of the grouped chart's two series, the one it ranks by
         value = i18n.t(f"export.count.{noun}.{'one' if cut.tied_at == 1 else 'other'}", lang, n=value)
+    key += "_one" if cut.tied_in_rest == 1 else ""  # "1 more unit … is", not "1 more units … are"
     return i18n.t(key, lang, count=fixed(cut.tied_in_rest, 0, grouping=True), value=value, rest=rest)
 
 
