@@ -20,6 +20,7 @@ import pytest
 from oversight import charts
 from oversight.briefing import takeaways
 from oversight.charts import catalog, kinds
+from oversight.charts.style import CARD_WIDTH_PX, label_width
 from oversight.core import i18n
 from oversight.data import queries, store
 from oversight.data.filters import Filter, Quarter
@@ -313,3 +314,22 @@ def test_units_left_out_of_the_heatmap_with_no_meetings_are_said_in_words(lang):
     else:
         assert reading.endswith("; 5 more units with no meetings either are not drawn.") and "at 0" not in reading
         assert "(the 20 with most; 5 more units with no meetings either not drawn)" in title
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_cut_stacks_total_does_not_cover_its_last_parts_count(province, lang):
+    """On a phone the rest's total (1,478 ▸), written over the bar's end, hid the count of its last part: 其他489家单位
+    read "9 1,478 ▸" (980 rectified). Where it would run under the total on a phone's card, that count is left to the
+    hover."""
+    connection, span, _ = province
+    _, _, figure = _figure(connection, span, "issues_by_unit_status", span.resolve(span.default_filter()), lang)
+    (note,) = [note for note in figure.layout.annotations if "▸" in note.text]
+    bars = [trace for trace in figure.data if trace.type == "bar"]
+    end = figure.layout.xaxis.range[1]
+    plot_px = CARD_WIDTH_PX - figure.layout.margin.l - figure.layout.margin.r
+    for trace in bars:
+        if trace.text[0]:
+            centre = (sum(other.x[0] for other in bars[: bars.index(trace)]) + trace.x[0] / 2) / end * plot_px
+            assert centre + label_width(trace.text[0], 13) / 2 <= plot_px - label_width(note.text, 12) - 8, trace.name
+    assert bars[-1].text[0] == ""  # 已整改 985, under "1,478 ▸" on a phone
+    assert f"{kinds.bar_values(bars[-1])[0]:,.0f}" in bars[-1].hovertemplate[0]

@@ -256,6 +256,8 @@ def unit_bars(
             hovertemplate=hover,
             meta=meta,
         )
+    if rest_apart and rest_cut is not None:
+        _clear_of_the_rest_total(figure, rest_total, CARD_WIDTH_PX - left_margin_for(names, UNIT_LABEL_FONT) - 40)
     if name_the_none and stacked:
         add_none_entry(figure, frame, series, lang, plot_left=left_margin_for(names, UNIT_LABEL_FONT))
     pitch = 34 if stacked else GROUPED_BAR_PX * len(series)  # a unit's row: the least plot is as many of them
@@ -321,6 +323,24 @@ def _rest_cut(frame: pd.DataFrame, row_totals: pd.Series) -> float | None:
         return None
     largest = float(row_totals.iloc[:-1].max())
     return largest if largest > 0 and row_totals.iloc[-1] > _REST_CUT_OVER * largest else None
+
+
+def _clear_of_the_rest_total(figure: go.Figure, total: float, plot_px: float) -> None:
+    """No count on a part of the cut rest row where, on a phone's card (``plot_px`` wide), it would run under the
+    total written over the bar's end (其他489家单位 read "9 1,478 ▸", of 980 rectified): its count is in the hover.
+    Worked out at the phone's width, so a wider picture (a document's) leaves it out too."""
+    parts = [trace for trace in figure.data if trace.type == "bar" and trace.x is not None and trace.x[0]]
+    end = sum(float(trace.x[0]) for trace in parts)  # the plot's end: the parts fill it
+    if not end:
+        return
+    clear_px = plot_px - label_width(f"{fixed(total, 0, grouping=True)} ▸", UNIT_LABEL_FONT) - 8
+    start = 0.0
+    for trace in parts:
+        label = str(trace.text[0]) if trace.text is not None else ""
+        centre_px = (start + float(trace.x[0]) / 2) / end * plot_px
+        if label and centre_px + label_width(label, _LEAST_TEXT_PX) / 2 > clear_px:
+            trace.text = ["", *list(trace.text)[1:]]
+        start += float(trace.x[0])
 
 
 # In the ``meta`` of a stack's part whose rest row is cut at the plot's end (``unit_bars``): the rest's true count of
