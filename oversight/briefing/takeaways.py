@@ -392,17 +392,23 @@ def _heatmap_top_units(per_unit: pd.DataFrame, names: Sequence[str], lang: str) 
     meetings = per_unit["meetings"].iloc[drawn]
     most, fewest, top, bottom = _extremes(meetings, [names[position] for position in drawn])
     shown, units = grouped(len(drawn)), count(len(per_unit), "units", lang)
+    # the units left out at the fewest's figure (a tie at the cut): "其中最少的是…" is not the fewest of the province's
+    # top 20 where more held as many
+    tie = kinds.heatmap_tie_words(per_unit["meetings"], lang, "export.takeaway.heatmap_tie")
     if _alike(most, meetings):
-        return _t("heatmap_units_top_even", lang, shown=shown, units=units, one=count(top, "meetings", lang))
-    return _t(
-        "heatmap_units_top" + _least_is_none(bottom),
-        lang,
-        shown=shown,
-        units=units,
-        most=_names(most, lang, "units"),
-        top=_each(count(top, "meetings", lang), len(most) > 1, lang),
-        fewest=_names(fewest, lang, "units"),
-        bottom=_each(count(bottom, "meetings", lang), len(fewest) > 1, lang),
+        return _t("heatmap_units_top_even", lang, shown=shown, units=units, one=count(top, "meetings", lang)) + tie
+    return (
+        _t(
+            "heatmap_units_top" + _least_is_none(bottom),
+            lang,
+            shown=shown,
+            units=units,
+            most=_names(most, lang, "units"),
+            top=_each(count(top, "meetings", lang), len(most) > 1, lang),
+            fewest=_names(fewest, lang, "units"),
+            bottom=_each(count(bottom, "meetings", lang), len(fewest) > 1, lang),
+        )
+        + tie
     )
 
 
@@ -732,6 +738,8 @@ def takeaway(spec: charts.ChartSpec, frame: pd.DataFrame, lang: str) -> str | No
     compared_unnamed = isinstance(reading, AlikeQuarters)
     text = reading.text if isinstance(reading, AlikeQuarters) else reading
     text = text[:1].upper() + text[1:]  # "the General Office … held 4 meetings" opens a sentence
+    if spec.selects_unit:  # bars per unit: the units tied at the cut that the picture has no rows for
+        text += kinds.tie_in_rest_note(frame, spec.value_columns, lang, "export.takeaway.tie_in_rest")
     text += _cut_quarters_note(frame, text, lang, compared_unnamed)
     end = _t("end", lang)
     # a sentence ending in a short name's own full stop ("… with Big Data Admin.") takes no second one

@@ -6,6 +6,7 @@ carrying ``chart_style.TEMPLATE``.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -67,22 +68,76 @@ MAX_UNIT_ROWS = 20
 TOP_UNIT_ROWS = 15
 
 
+# The figure the by-unit queries rank the units by (``order by issues desc …``): a frame's total column where it has
+# one (the grouped chart's issues, a stack's whole), else the sum of the parts drawn.
+UNIT_RANK_COLUMNS = ("issues", "suggestions", "reminders", "activities")
+# The most units drawn apart where the units tied at the cut would be drawn with the top: no more than the top itself.
+# Drawn with it up to 19 bars, a document's picture (440 px, a legend of four rows) had bars too thin for their counts
+# and wrote none of them (各单位会商、专题研究、通报与抽调 at 504 units, 18 units and the rest); a tie at the cut is said
+# instead (``tie_in_rest_note``), in the chart's title and its reading.
+MOST_UNIT_BARS = TOP_UNIT_ROWS
+
+
+def unit_rank(frame: pd.DataFrame, value_columns: Sequence[str]) -> pd.Series:
+    """Each unit's figure in the ranking its query sorts by (``UNIT_RANK_COLUMNS``)."""
+    for column in UNIT_RANK_COLUMNS:
+        if column in frame.columns:
+            return frame[column].fillna(0)
+    return frame[list(value_columns)].fillna(0).sum(axis=1)
+
+
+@dataclass(frozen=True)
+class UnitCut:
+    """Where a chart of bars per unit cuts (``top_units``): the units in drawing order (those with something first),
+    how many are drawn apart, and, where more units tie at the cut than a picture has rows for, how many of them are
+    left in the rest's row (``tied_in_rest``) at which figure (``tied_at``)."""
+
+    ordered: pd.DataFrame
+    drawn: int
+    with_some: int
+    tied_in_rest: int = 0
+    tied_at: float = 0.0
+
+
+def unit_cut(frame: pd.DataFrame, value_columns: Sequence[str]) -> UnitCut | None:
+    """The cut of ``top_units``; None where every unit is drawn as itself."""
+    if len(frame) <= TOP_UNIT_ROWS + 1:
+        return None
+    some = frame[list(value_columns)].fillna(0).sum(axis=1) > 0
+    frame, with_some = pd.concat([frame[some], frame[~some]]), int(some.sum())  # in the query's order otherwise
+    drawn = min(TOP_UNIT_ROWS, with_some)
+    if drawn == with_some:
+        return UnitCut(frame, drawn, with_some)
+    # the units tied with the last one drawn: "the units with 10 issues" were 6 of 7, the seventh folded into the rest
+    # without a word. Drawn with it where the picture has rows for them (``MOST_UNIT_BARS``); else they stay in the
+    # rest, and the chart and its reading say how many more share the figure
+    rank = unit_rank(frame, value_columns).to_numpy()
+    cut = rank[drawn - 1]
+    end = drawn
+    while end < with_some and rank[end] == cut:
+        end += 1
+    if end <= MOST_UNIT_BARS:
+        if len(frame) - end <= 1:  # one unit left over is drawn as itself, not as "1 other unit"
+            return None if len(frame) <= MAX_UNIT_ROWS else UnitCut(frame, end, with_some)
+        return UnitCut(frame, end, with_some)
+    return UnitCut(frame, drawn, with_some, end - drawn, float(cut))
+
+
 def top_units(frame: pd.DataFrame, value_columns: Sequence[str]) -> pd.DataFrame:
-    """At most ``TOP_UNIT_ROWS`` + 1 rows: the first ``TOP_UNIT_ROWS`` units (the query sorts most first) and one
-    row adding up the rest, so the totals still add up. The rest row has no unit id, so a click on it narrows nothing.
-    One unit more than those is drawn as itself (a row of "1 other unit" would hide its name).
+    """At most ``MOST_UNIT_BARS`` + 1 rows: the first ``TOP_UNIT_ROWS`` units (the query sorts most first), with every
+    unit tied with the last of them where the picture has rows for them (``unit_cut``; else the tie is said,
+    ``tie_in_rest_note``), and one row adding up the rest, so the totals still add up. The rest row has no unit id, so a click on it narrows nothing. One unit more than those is
+    drawn as itself (a row of "1 other unit" would hide its name).
 
     Of more units than that, only units with something have a row of their own: at a province's scale a quarter
     with 9 units consulted drew those 9 and 6 rows of 0 among "the top 15". The rest then holds only units with
     none, and its row says so (其余495家单位：无), not a bar of 0 named like a sum."""
-    if len(frame) <= TOP_UNIT_ROWS + 1:
+    cut = unit_cut(frame, value_columns)
+    if cut is None:
         return frame
-    some = frame[list(value_columns)].fillna(0).sum(axis=1) > 0
-    frame, with_some = pd.concat([frame[some], frame[~some]]), int(some.sum())  # in the query's order otherwise
-    drawn = min(TOP_UNIT_ROWS, with_some)
-    top, rest = frame.iloc[:drawn], frame.iloc[drawn:]
+    top, rest = cut.ordered.iloc[: cut.drawn], cut.ordered.iloc[cut.drawn :]
     others = {column: rest[column].sum() for column in value_columns}
-    key = "chart.other_units" if drawn < with_some else "chart.other_units_none"
+    key = "chart.other_units" if cut.drawn < cut.with_some else "chart.other_units_none"
     others.update(
         {
             "unit_id": "",
@@ -91,6 +146,21 @@ def top_units(frame: pd.DataFrame, value_columns: Sequence[str]) -> pd.DataFrame
         }
     )
     return pd.concat([top, pd.DataFrame([others])], ignore_index=True)
+
+
+def tie_in_rest_note(frame: pd.DataFrame, value_columns: Sequence[str], lang: str, key: str) -> str:
+    """Where more units tie at the cut than the picture has rows for, the words that say so (``key``: the chart's
+    title suffix or the reading's sentence: 另有25家单位与图中最后一家并列（均为1），计入“其他489家单位”); else ""."""
+    cut = unit_cut(frame, value_columns)
+    if cut is None or not cut.tied_in_rest:
+        return ""
+    rest = i18n.t("chart.other_units", lang, count=len(cut.ordered) - cut.drawn)
+    value = fixed(cut.tied_at, 0, grouping=True)
+    noun = next((column for column in UNIT_RANK_COLUMNS if column in frame.columns), None)
+    if noun is not None:  # 同为1个 / also at 1 issue: of the grouped chart's two series, the one it ranks by
+        value = i18n.t(f"export.count.{noun}.{'one' if cut.tied_at == 1 else 'other'}", lang, n=value)
+    key += "_one" if cut.tied_in_rest == 1 else ""  # "1 more unit … is", not "1 more units … are"
+    return i18n.t(key, lang, count=fixed(cut.tied_in_rest, 0, grouping=True), value=value, rest=rest)
 
 
 _LEAST_TEXT_PX = 13  # the least size of a donut's words (centre, slices): 10 pt when printed (test_marking)
@@ -137,6 +207,10 @@ def unit_bars(
     ``axis_key`` titles the value axis with what is counted and its unit (指出问题（个）), never a bare 数量.
     ``name_the_none``: the kinds with none in view are named in the legend (``add_none_entry``)."""
     columns = [column for column, _, _ in series]
+    title = i18n.t(title_key, lang)
+    tie_note = tie_in_rest_note(frame, columns, lang, "chart.tie_in_rest_suffix")
+    if tie_note:
+        title = f"{title}{tie_note}"
     frame = top_units(frame, columns)
     ordered = frame.iloc[::-1]
     names, full_names = unit_labels(ordered, lang)
@@ -145,17 +219,28 @@ def unit_bars(
     rest_cut = _rest_cut(frame, row_totals)
     figure = go.Figure()
     # A stack's rest row cut at the plot's end showed only its first part, as if all of it were that kind (582 ▸ in
-    # 定期会商's red, of 233 consultations in all): it is drawn whole in a colour of no part (``_add_rest_bar``).
+    # 定期会商's red, of 233 consultations in all); drawn whole in one slate bar it lost what the chart is about (how
+    # many of the rest's issues are still open) and had no legend entry. Its parts are drawn in their own colours,
+    # each its share of the plot's width, with its count in it and in the hover (``rest_row_values``).
     rest_apart = stacked and rest_cut is not None
+    rest_total = float(row_totals.iloc[-1]) if rest_apart else 0.0
     for column, label_key, colour in parts_drawn(frame, series) if stacked else reversed(series):
         labels = count_labels(ordered[column])
         values = ordered[column].tolist()
-        if rest_cut is not None:
+        meta = None
+        if rest_cut is not None and not stacked:
             labels[0] = (
                 ""  # the rest row (first from the bottom) runs past the plot: its figures are written at its end
             )
-        if rest_apart:
-            values[0] = 0
+        if rest_apart and rest_cut is not None:
+            meta = {REST_ROW_VALUE: values[0]}
+            values[0] = (values[0] or 0) / rest_total * rest_cut * _REST_CUT_ROOM if rest_total else 0
+        template = hover("%{hovertext}: %{x:,}<extra>%{fullData.name}</extra>", lang)
+        hovers: str | list[str] = template
+        if meta is not None:  # the cut rest row's true count, not its share of the plot's width
+            true_count = fixed(meta[REST_ROW_VALUE], 0, grouping=True)
+            rest = hover("%{hovertext}: %{meta}<extra>%{fullData.name}</extra>", lang).replace("%{meta}", true_count)
+            hovers = [rest] + [template] * (len(values) - 1)
         figure.add_bar(
             y=names,
             x=values,
@@ -170,10 +255,11 @@ def unit_bars(
             cliponaxis=False,
             customdata=ordered["unit_id"],
             hovertext=full_names,
-            hovertemplate=hover("%{hovertext}: %{x:,}<extra>%{fullData.name}</extra>", lang),
+            hovertemplate=hovers,
+            meta=meta,
         )
-    if rest_apart:
-        _add_rest_bar(figure, names[0], row_totals.iloc[-1], full_names[0], lang)
+    if rest_apart and rest_cut is not None:
+        _clear_of_the_rest_total(figure, rest_total, CARD_WIDTH_PX - left_margin_for(names, UNIT_LABEL_FONT) - 40)
     if name_the_none and stacked:
         add_none_entry(figure, frame, series, lang, plot_left=left_margin_for(names, UNIT_LABEL_FONT))
     pitch = 34 if stacked else GROUPED_BAR_PX * len(series)  # a unit's row: the least plot is as many of them
@@ -203,7 +289,7 @@ def unit_bars(
         )
     figure = base_layout(
         figure,
-        i18n.t(title_key, lang),
+        title,
         barmode="stack" if stacked else "group",
         height=340,
         plot_px=pitch * len(frame),
@@ -241,33 +327,37 @@ def _rest_cut(frame: pd.DataFrame, row_totals: pd.Series) -> float | None:
     return largest if largest > 0 and row_totals.iloc[-1] > _REST_CUT_OVER * largest else None
 
 
-# the rest row's bar where it is cut: one colour of no part (no part is drawn in the muted text's slate)
-_REST_COLOUR = COLOURS["muted_text"]
+def _clear_of_the_rest_total(figure: go.Figure, total: float, plot_px: float) -> None:
+    """No count on a part of the cut rest row where, on a phone's card (``plot_px`` wide), it would run under the
+    total written over the bar's end (其他489家单位 read "9 1,478 ▸", of 980 rectified): its count is in the hover.
+    Worked out at the phone's width, so a wider picture (a document's) leaves it out too."""
+    parts = [trace for trace in figure.data if trace.type == "bar" and trace.x is not None and trace.x[0]]
+    end = sum(float(trace.x[0]) for trace in parts)  # the plot's end: the parts fill it
+    if not end:
+        return
+    clear_px = plot_px - label_width(f"{fixed(total, 0, grouping=True)} ▸", UNIT_LABEL_FONT) - 8
+    start = 0.0
+    for trace in parts:
+        label = str(trace.text[0]) if trace.text is not None else ""
+        centre_px = (start + float(trace.x[0]) / 2) / end * plot_px
+        if label and centre_px + label_width(label, _LEAST_TEXT_PX) / 2 > clear_px:
+            trace.text = ["", *list(trace.text)[1:]]
+        start += float(trace.x[0])
 
 
-REST_BAR = "rest_row"  # the rest row's own bar, named in its ``meta`` (its parts' values on that row are 0)
+# In the ``meta`` of a stack's part whose rest row is cut at the plot's end (``unit_bars``): the rest's true count of
+# that part; its bar there is drawn as its share of the plot's width.
+REST_ROW_VALUE = "rest_row_value"
 
 
-def is_rest_bar(trace: object) -> bool:
-    """True for the bar that draws a stack's cut rest row whole (``_add_rest_bar``), not one of the parts."""
-    return getattr(trace, "meta", None) == REST_BAR
-
-
-def _add_rest_bar(figure: go.Figure, name: str, total: float, full_name: str, lang: str) -> None:
-    """The stack's rest row as one bar of its total, out of the legend: cut at the plot's end, a stack of its parts
-    showed only the first, and the figure written at its end is the row's total, not that part's."""
-    figure.add_bar(
-        y=[name],
-        x=[total],
-        orientation="h",
-        marker_color=_REST_COLOUR,
-        text=[""],
-        showlegend=False,
-        meta=REST_BAR,
-        customdata=[""],  # a click on "other units" narrows nothing
-        hovertext=[full_name],
-        hovertemplate=hover("%{hovertext}: %{x:,}<extra></extra>", lang),
-    )
+def bar_values(trace: object) -> list[float]:
+    """A bar trace's counts, row by row: its ``x``, but the rest row's true count where that row is cut at the plot's
+    end and drawn as its share of it (``REST_ROW_VALUE``)."""
+    values = [0.0 if is_missing(value) else float(value) for value in (getattr(trace, "x", None) or ())]
+    meta = getattr(trace, "meta", None)
+    if isinstance(meta, dict) and REST_ROW_VALUE in meta and values:
+        values[0] = float(meta[REST_ROW_VALUE] or 0)
+    return values
 
 
 _BAR_SHARE = 0.8  # of a row, a bar's thickness at Plotly's own gap between rows (0.2)
@@ -730,6 +820,30 @@ def heatmap_rows(totals: pd.Series) -> pd.Index:
     return totals.nlargest(MAX_UNIT_ROWS).index if len(totals) > MAX_UNIT_ROWS else totals.index
 
 
+def heatmap_tie_left_out(totals: pd.Series) -> tuple[int, float]:
+    """How many units the heatmap leaves out though they held as many as the fewest drawn (``heatmap_rows``: a tie
+    at the cut goes to the first in the sheet), and that figure; (0, 0) where none is."""
+    if len(totals) <= MAX_UNIT_ROWS:
+        return 0, 0.0
+    drawn = totals.loc[heatmap_rows(totals)]
+    cut = drawn.min()
+    return int((totals == cut).sum() - (drawn == cut).sum()), float(cut)
+
+
+def heatmap_tie_words(totals: pd.Series, lang: str, key: str) -> str:
+    """The words (``key``: the title's suffix or the reading's sentence) for the units left out of the heatmap at
+    the figure of the fewest drawn: 另有3家单位同为12次，未列出; else ""."""
+    left, cut = heatmap_tie_left_out(totals)
+    if not left:
+        return ""
+    value = fixed(cut, 0, grouping=True)
+    value = i18n.t(f"export.count.meetings.{'one' if cut == 1 else 'other'}", lang, n=value)
+    # none held as a figure read "同为0次" (also at 0 meetings): said in words, as the reading says the fewest's none;
+    # one unit left out takes its own English wording ("1 more unit … is", not "1 more units … are")
+    key += ("_none" if cut == 0 else "") + ("_one" if left == 1 else "")
+    return i18n.t(key, lang, count=fixed(left, 0, grouping=True), value=value)
+
+
 def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_column: str) -> go.Figure:
     """Units down, quarters across, the count in every cell (the units sheet's order, first on top).
 
@@ -746,8 +860,12 @@ def unit_quarter_heatmap(frame: pd.DataFrame, lang: str, title_key: str, value_c
     ).astype("float64")
     title = i18n.t(title_key, lang)
     if len(table) > MAX_UNIT_ROWS:
-        table = table.loc[heatmap_rows(table.sum(axis=1))]
-        title = i18n.t("chart.top_units_suffix", lang, title=title, count=MAX_UNIT_ROWS)
+        totals = table.sum(axis=1)
+        table = table.loc[heatmap_rows(totals)]
+        # units with as many meetings as the fewest drawn, left out (a tie at the cut): "the 20 with most" was false
+        tie = heatmap_tie_words(totals, lang, "chart.heatmap_tie")
+        key = "chart.top_units_tie_suffix" if tie else "chart.top_units_suffix"
+        title = i18n.t(key, lang, title=title, count=MAX_UNIT_ROWS, tie=tie)
     table = table.sort_index(level="ordinal", ascending=False)
     names, full_names = unit_labels(table.index.to_frame(index=False), lang)
     quarters = frame.drop_duplicates("quarter_key").set_index("quarter_key").loc[list(table.columns)].reset_index()
