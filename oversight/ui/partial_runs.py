@@ -36,11 +36,24 @@ def signed_in_first(body: Body) -> Body:
         if not sign_in.session_still_let_in():
             # the full run's sign-in says why and asks to sign in again (and audits the end of the session)
             st.rerun(scope="app")
-        if _data_changed_since(*args, *kwargs.values()):
+        if _running_on_its_own() and _data_changed_since(*args, *kwargs.values()):
             st.rerun(scope="app")  # the page's run reads the folder again: every figure, and this part's rows
         return body(*args, **kwargs)
 
     return run  # type: ignore[return-value]
+
+
+def _running_on_its_own() -> bool:
+    """Whether this run is the part's own (a click in it, its timer), not the page's full run that draws it.
+
+    A full run read every figure at one fingerprint (``page.open_store``), and the part drawn in it reads the same:
+    checked there too, a folder whose files kept changing (a sync tool rewriting a ledger, a slow copy over it) reran
+    the page from its briefing panel on every run, for ever: 53% of a core with the Overview open and nobody at it
+    (10 ticks in 30 s without the writer, 1,564 with it), and the panel and everything below it never steady."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
 def _data_changed_since(*arguments: Any) -> bool:
