@@ -64,3 +64,35 @@ def test_undo_of_the_named_import_when_it_is_the_newest(data_folder, tmp_path, c
     assert main(["undo", "--entry", mine]) == 0
     assert mine in capsys.readouterr().out
     assert import_history.list_history(data_folder).undoable() is None
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_undo_of_an_id_that_is_not_the_newest_import_says_what_it_is(data_folder, tmp_path, capsys, lang):
+    """Every id but the newest import's was said as "导入 X 已不是最近一次未撤销的导入" (X no longer the latest): of an id
+    no history holds (a typo, another folder's, ``../x``), of an undo's own entry, of an import undone already; an id
+    copied with a space (no id holds one) was refused naming the same id as the newest; an empty one read 导入  已不是…"""
+    assert main(["import", str(one_more_reminder(tmp_path)), "--table", "reminders", "--mode", "append"]) == 0
+    first = import_history.list_history(data_folder).undoable().id
+    assert main(["undo"]) == 0
+    undo = import_history.list_history(data_folder)[-1].id
+    assert main(["import", str(one_more_reminder(tmp_path)), "--table", "reminders", "--mode", "append"]) == 0
+    newest = import_history.list_history(data_folder).undoable().id
+    before = _ids(data_folder)
+    capsys.readouterr()
+    said = {
+        "zh": {
+            "../x": "导入记录中没有记录号 ../x",
+            undo: f"{undo} 是一次撤销的记录号，不是导入",
+            first: f"导入 {first} 已经撤销过",
+        },
+        "en": {"../x": "the history holds no entry ../x", undo: "is an undo's entry", first: "has been undone already"},
+    }[lang]
+    for entry_id, words in said.items():
+        assert main(["undo", "--entry", entry_id, "--lang", lang]) == 1
+        err = capsys.readouterr().err
+        assert words in err and newest in err and "已不是最近一次" not in err and "no longer" not in err, err
+    assert main(["undo", "--entry", "", "--lang", lang]) == 1
+    assert "--entry" in capsys.readouterr().err
+    assert _ids(data_folder) == before  # nothing undone by any of them
+    assert main(["undo", "--entry", f" {newest}\t", "--lang", lang]) == 0  # as copied from a terminal
+    assert newest in capsys.readouterr().out

@@ -114,3 +114,51 @@ def test_a_pack_whose_data_changed_while_it_was_built_is_not_offered_mixed(folde
     assert not [button for button in at.get("download_button") if "download.overview" in button.proto.id]
     said = [element.value for element in (*at.warning, *at.info)]
     assert any(SAID[lang] in text for text in said), said
+
+
+def test_a_pack_asked_for_after_a_ledger_was_touched_is_built_on_the_data_as_it_now_is(folder, monkeypatch):
+    """A sync tool rewrote a ledger every few seconds (same bytes, new time): each click on 生成简报材料 ran the panel
+    on its own, found the folder changed since the page's run, and ran the page again, the click lost with it. The
+    leader clicked three times, 25 s apart, on a real server: no pack, no word. The page's run builds it now."""
+    import os
+
+    from oversight import briefing
+    from oversight.ui import partial_runs
+
+    built: list[str] = []
+
+    def pack(query, filter_, *args, **kwargs):
+        built.append(table_files.fingerprint(folder))
+        return SimpleNamespace(
+            report=SimpleNamespace(marking=None),
+            files={"pptx": b"pack"},
+            file_names={"pptx": "pack.pptx"},
+            mime=lambda file_format: "application/octet-stream",
+        )
+
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    monkeypatch.setattr(briefing, "build_briefing_pack", pack)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.session_state[TEST_ADDRESS_KEY] = "127.0.0.1"
+    at.run()
+    ledger = folder / "meetings.xlsx"
+    os.utime(ledger, ns=(ledger.stat().st_atime_ns, ledger.stat().st_mtime_ns + 1_000_000_000))  # touched
+    import streamlit as st
+
+    reran: list[object] = []
+
+    def rerun_without_the_click(*args, **kwargs):  # as a browser's page run does: a button's click is one run's
+        reran.append(kwargs.get("scope"))
+        st.stop()
+
+    monkeypatch.setattr(st, "rerun", rerun_without_the_click)
+    # AppTest runs the whole script on a click: here the panel's own run, holding the page drawn before the touch
+    monkeypatch.setattr(partial_runs, "data_changed_on_own_run", lambda *arguments: True)
+    at.button(key="widget.build_overview").click().run()
+    assert reran == ["app"] and built == []  # the panel's run asks for the page's
+    monkeypatch.setattr(partial_runs, "data_changed_on_own_run", lambda *arguments: False)
+    at.run()  # the page's run on the data as it now is, the click not in it
+
+    assert not at.exception
+    assert built == [table_files.fingerprint(folder)]  # once, on the data as it now is
+    assert [button for button in at.get("download_button") if "download.overview" in button.proto.id]

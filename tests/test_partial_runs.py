@@ -166,7 +166,7 @@ def _script_on_data(kind: str, folder: str, fingerprint: str) -> None:
 
 
 @pytest.mark.parametrize("kind", ["fragment", "dialog"])
-def test_a_part_of_the_page_drawn_before_an_import_reruns_the_page_on_the_data_now(tmp_path, kind):
+def test_a_part_of_the_page_drawn_before_an_import_reruns_the_page_on_the_data_now(tmp_path, monkeypatch, kind):
     """A clerk imported in another tab (or with the command line) and searched the open 问题 page's table for the
     new row: the search box's fragment searched the rows of the page's run, from before the import, and found nothing
     until the next full run. A part drawn from data that changed since reruns the page."""
@@ -174,7 +174,9 @@ def test_a_part_of_the_page_drawn_before_an_import_reruns_the_page_on_the_data_n
 
     from oversight.data import store
     from oversight.ingest import table_files
+    from oversight.ui import partial_runs
 
+    monkeypatch.setattr(partial_runs, "_running_on_its_own", lambda: True)  # AppTest runs the whole script only
     folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data", ignore=shutil.ignore_patterns(".*"))
     drawn_from = table_files.fingerprint(folder)
     (folder / "issues.xlsx").write_bytes((folder / "issues.xlsx").read_bytes() + b"\0")  # replaced since the run
@@ -188,3 +190,23 @@ def test_a_part_of_the_page_drawn_before_an_import_reruns_the_page_on_the_data_n
     )
     unchanged.run()
     assert _shown(unchanged) == [f"rows read at {table_files.fingerprint(folder)}"]
+
+
+@pytest.mark.parametrize("kind", ["fragment", "dialog"])
+def test_a_part_drawn_by_the_pages_full_run_does_not_run_the_page_again(tmp_path, kind):
+    """The page's full run reads all its figures at one fingerprint, the part it draws included: a part checked there
+    too reran the page whenever a file changed during the run, and a ledger a sync tool kept rewriting reran the open
+    Overview from its briefing panel for ever (53% of a core with nobody at the page). Only the part's own run (a
+    click in it, its timer) looks at the folder again."""
+    import shutil
+
+    from oversight.data import store
+    from oversight.ingest import table_files
+
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data", ignore=shutil.ignore_patterns(".*"))
+    drawn_from = table_files.fingerprint(folder)
+    (folder / "issues.xlsx").write_bytes((folder / "issues.xlsx").read_bytes() + b"\0")  # rewritten during the run
+
+    at = AppTest.from_function(_script_on_data, args=(kind, str(folder), drawn_from), default_timeout=30)
+    at.run()
+    assert _shown(at) == [f"rows read at {drawn_from}"]

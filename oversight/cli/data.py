@@ -162,12 +162,36 @@ def add_undo(commands) -> None:
     command.set_defaults(run=_run_undo)
 
 
+def _why_not_that_entry(entry_id: str) -> str:
+    """Why ``undo --entry`` did not undo ``entry_id``, the newest import not undone being another: each was said as
+    "no longer the latest import not undone", also of an id no history holds (a typo, another folder's, ``../x``), of
+    an undo's own entry and of an import undone already."""
+    from oversight.ingest import import_history
+
+    history = import_history.list_history()
+    named = next((entry for entry in history if entry.id == entry_id), None)
+    if named is None:
+        return "data.cli.undo.entry_unknown"
+    if named.action == "undo":
+        return "data.cli.undo.entry_is_an_undo"
+    if any(entry.action == "undo" and entry.undoes == entry_id for entry in history):
+        return "data.cli.undo.entry_undone"
+    return "data.cli.undo.entry_not_latest"
+
+
 def _run_undo(args: argparse.Namespace) -> int:
     from oversight import ingest
     from oversight.ingest import commit
 
     if _no_data_folder(args.lang):
         return 1
+    if args.entry is not None:
+        # copied from a terminal with a space before or after (no id holds one): refused as "X is no longer the latest
+        # import (the latest is now X)", the same id twice; an empty one read 导入  已不是最近一次…
+        args.entry = args.entry.strip()
+        if not args.entry:
+            stderr.say(i18n.t("data.cli.undo.entry_empty", args.lang), args.lang)
+            return 1
     try:
         with stop_signals.as_interrupt():
             admin = _admin_for_data_change(args, "undo")
@@ -184,7 +208,7 @@ def _run_undo(args: argparse.Namespace) -> int:
         if any(problem.message_key == "error.undo_target_changed" for problem in error.problems):
             error = ingest.ValidationError(
                 [
-                    dataclasses.replace(problem, message_key="data.cli.undo.entry_not_latest")
+                    dataclasses.replace(problem, message_key=_why_not_that_entry(args.entry or ""))
                     if problem.message_key == "error.undo_target_changed"
                     else problem
                     for problem in error.problems

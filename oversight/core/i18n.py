@@ -323,6 +323,7 @@ _WRITE_PROBLEMS = {
     errno.EDQUOT: "disk_full",
     errno.EFBIG: "too_large",  # a file-size limit (ulimit -f, a filesystem's largest file): said 系统错误 EFBIG
     errno.ENAMETOOLONG: "name_too_long",
+    errno.ELOOP: "is_a_link",  # a lock file planted as a link is not followed (locking): it said 系统错误 ELOOP
 }
 
 

@@ -24,6 +24,7 @@ import fcntl
 import json
 import os
 import socket
+import stat
 import threading
 import time
 from collections.abc import Iterator
@@ -86,22 +87,37 @@ def _take(descriptor: int, mode: int, path: Path, timeout: float) -> None:
             time.sleep(_POLL_S)
 
 
+# A lock file is opened where it is, never through a link: a symbolic link planted as the lock file (by anyone who may
+# write in a shared folder) had the next holder's note written over the file it points at (truncated: a private key
+# became {"pid": …}) and, for an older release's 0600 file of the holder's own, its mode opened up to 0664.
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
+
+
+class LockIsALink(PermissionError):
+    """The lock file is a symbolic link: not opened, neither written nor widened, whatever it points at."""
+
+    def __init__(self, path: Path):
+        super().__init__(errno.ELOOP, os.strerror(errno.ELOOP), str(path))
+
+
 def _open_lock(path: Path, mode: int) -> int:
     """The lock file opened (created with ``mode``, which the umask narrows, if missing). Read-only where it is another
     account's that this one may read but not write: ``flock`` needs an open descriptor, not the right to write (the
     CLI's admin made the data folder's lock 0600, and every change from the dashboard's account was then refused as
     "the data folder cannot be written", in a folder it could write)."""
     try:
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, mode)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | _NO_FOLLOW, mode)
     except PermissionError as refused:
         try:
-            return os.open(path, os.O_RDONLY)
+            return os.open(path, os.O_RDONLY | _NO_FOLLOW)
         except FileNotFoundError:
             # no lock file, and this account may not make one: the folder is not writable (another account's, or
             # 0555), and the error names the folder, not the lock: an import said 处理失败（FileNotFoundError）
             code = refused.errno or errno.EACCES
             raise PermissionError(code, os.strerror(code), str(path.parent)) from None
     except OSError as refused:
+        if refused.errno == errno.ELOOP:
+            raise LockIsALink(path) from None
         if refused.errno != errno.EROFS:
             raise
         # a read-only mount: nothing can be written in the folder, whoever's lock file it holds (it was said to be
@@ -125,6 +141,8 @@ def _open_up_if_older(descriptor: int, path: Path, mode: int) -> None:
         status = os.fstat(descriptor)
         if status.st_mode & 0o777 != _OLDER_RELEASES_MODE or status.st_uid != os.geteuid():
             return
+        if not stat.S_ISREG(status.st_mode) or status.st_nlink != 1:
+            return  # a hard link to another file of this account's (a key) is not the lock this release made
         wanted = mode & os.stat(path.parent).st_mode & 0o666
         if wanted & 0o066:
             os.fchmod(descriptor, wanted | _OLDER_RELEASES_MODE)
@@ -183,10 +201,10 @@ def shared(path: Path, timeout: float = DEFAULT_TIMEOUT_S, mode: int = 0o600) ->
         yield
         return
     try:
-        descriptor = os.open(path, os.O_RDWR | os.O_CREAT, mode)
+        descriptor = os.open(path, os.O_RDWR | os.O_CREAT | _NO_FOLLOW, mode)
     except OSError:
         try:
-            descriptor = os.open(path, os.O_RDONLY)
+            descriptor = os.open(path, os.O_RDONLY | _NO_FOLLOW)
         except OSError:
             yield  # no lock file and no right to make one: no writer can be at work here
             return

@@ -161,14 +161,22 @@ def _open_up_if_older(root: Path, path: Path) -> None:
     unreadable to the dashboard's account after an upgrade (listed as damaged, undo refused); the admin's next look
     at the history opens them. Another account's cannot be changed from here: listed as ``unreadable``."""
     try:
-        status = path.stat()
+        # opened where it is, never through a link: an entry planted as a link to a private folder of the owner's
+        # (~/.ssh, 0700) had that folder opened up to the .history folder's mode (2775: the group could write in it)
+        descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return  # a link, or a folder that cannot be opened: read as it is (unreadable if this account may not read it)
+    try:
+        status = os.fstat(descriptor)
         if status.st_mode & 0o777 != _OLDER_RELEASES_MODE or status.st_uid != os.geteuid():
             return
         wanted = root.stat().st_mode & 0o777
         if wanted != _OLDER_RELEASES_MODE:
-            os.chmod(path, wanted)
+            os.fchmod(descriptor, wanted)
     except OSError:
         pass  # a folder that cannot be changed is read as it is: listed as unreadable if this account may not read it
+    finally:
+        os.close(descriptor)
 
 
 def entry_name(manifest: dict[str, Any]) -> str:

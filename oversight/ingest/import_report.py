@@ -168,6 +168,7 @@ _SAYS_NOTHING_CHANGED = frozenset(
         "error.folder_not_writable",
         "error.history_not_writable",
         "error.lock_not_openable",
+        "error.lock_is_a_link",
         "error.journal_damaged",
         "error.unexpected",
     }
@@ -184,7 +185,7 @@ def describe_failure(
     import logging
 
     from oversight.auth import audit
-    from oversight.core import atomic
+    from oversight.core import atomic, locking
 
     reason = ""  # the key of the reason, where it is one sentence of ours
     if isinstance(error, ValidationError):
@@ -199,6 +200,9 @@ def describe_failure(
     elif isinstance(error, OSError) and error.errno in (errno.ENOSPC, errno.EDQUOT):
         reason = "error.disk_full"
         detail = i18n.t(reason, lang)
+    elif isinstance(error, locking.LockIsALink):  # planted in the folder: not followed, and said as what it is
+        reason = "error.lock_is_a_link"
+        detail = i18n.t(reason, lang, name=Path(str(error.filename or "")).name)
     elif isinstance(error, OSError) and error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         # said 处理失败（PermissionError）; then "the data folder" of a refusal by its .history, which an admin found
         # writable and nothing to mend. Named by its name in the folder only: no server path reaches a page.

@@ -18,26 +18,34 @@ from oversight.ui.page import Page
 _log = logging.getLogger(__name__)
 
 
-@partial_runs.fragment
+@partial_runs.fragment_checking_data
 def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, build_label_key: str) -> None:
     """Build the briefing pack for the current filter, with a progress bar, then offer its four files.
 
     A fragment: the build (2–3 s) and its progress bar rerun this panel only, not the charts above it; the
     sign-in is checked first (``partial_runs``), so an account narrowed since the page was drawn builds nothing.
     """
+    state_key = f"oversight.briefing.{key}"
+    asked_key = f"{state_key}.asked_before_data_changed"
+    asked = bool(st.session_state.pop(asked_key, False))  # by a click in the run before: see below
     if not page.can_download:
         return
     if export.find_browser() is None:
         st.warning(export.ImageRendererMissing().message(page.lang))
         return
-    state_key = f"oversight.briefing.{key}"
-    if st.button(
+    clicked = st.button(
         page.t(build_label_key),
         key=f"widget.build_{key}",
         type="primary",
         icon=":material/slideshow:",
         disabled=not specs,
-    ):
+    )
+    if partial_runs.data_changed_on_own_run(page):
+        # the page runs again on the data as it now is, and builds there: the click was lost with the panel's run,
+        # and under a ledger a sync tool kept rewriting, 生成简报材料 built nothing, click after click, without a word
+        st.session_state[asked_key] = clicked
+        st.rerun(scope="app")
+    if clicked or (asked and specs):
         # in the session before the build, the pack put into it after (see _Build)
         build = _Build(page.filter, page.lang, tuple(s.key for s in specs), page.fingerprint)
         st.session_state[state_key] = build

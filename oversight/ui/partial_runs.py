@@ -28,19 +28,40 @@ from oversight.ui import sign_in
 Body = TypeVar("Body", bound=Callable[..., Any])
 
 
-def signed_in_first(body: Body) -> Body:
-    """``body`` run only while the session's account would still be let in; otherwise the page reruns whole."""
+def signed_in_first(body: Body, data_checked_by_body: bool = False) -> Body:
+    """``body`` run only while the session's account would still be let in; otherwise the page reruns whole.
+
+    ``data_checked_by_body``: the part looks at the data itself (``data_changed_on_own_run``), so that a click in it
+    is kept across the page's run on the new data (the briefing panel's 生成简报材料)."""
 
     @functools.wraps(body)  # Streamlit tells fragments apart by their function's name
     def run(*args: Any, **kwargs: Any) -> Any:
         if not sign_in.session_still_let_in():
             # the full run's sign-in says why and asks to sign in again (and audits the end of the session)
             st.rerun(scope="app")
-        if _data_changed_since(*args, *kwargs.values()):
+        if not data_checked_by_body and data_changed_on_own_run(*args, *kwargs.values()):
             st.rerun(scope="app")  # the page's run reads the folder again: every figure, and this part's rows
         return body(*args, **kwargs)
 
     return run  # type: ignore[return-value]
+
+
+def data_changed_on_own_run(*arguments: Any) -> bool:
+    """Whether this is the part's own run (``_running_on_its_own``) on data changed since the page's run drew it."""
+    return _running_on_its_own() and _data_changed_since(*arguments)
+
+
+def _running_on_its_own() -> bool:
+    """Whether this run is the part's own (a click in it, its timer), not the page's full run that draws it.
+
+    A full run read every figure at one fingerprint (``page.open_store``), and the part drawn in it reads the same:
+    checked there too, a folder whose files kept changing (a sync tool rewriting a ledger, a slow copy over it) reran
+    the page from its briefing panel on every run, for ever: 53% of a core with the Overview open and nobody at it
+    (10 ticks in 30 s without the writer, 1,564 with it), and the panel and everything below it never steady."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
 
 
 def _data_changed_since(*arguments: Any) -> bool:
@@ -56,6 +77,11 @@ def _data_changed_since(*arguments: Any) -> bool:
 def fragment(body: Body) -> Body:
     """``st.fragment`` with the sign-in check first."""
     return st.fragment(signed_in_first(body))
+
+
+def fragment_checking_data(body: Body) -> Body:
+    """``fragment`` whose body looks at the data itself (``data_changed_on_own_run``) and reruns the page."""
+    return st.fragment(signed_in_first(body, data_checked_by_body=True))
 
 
 def fragment_every(seconds: float) -> Callable[[Body], Body]:

@@ -1,0 +1,98 @@
+"""A link planted in a shared data folder is never followed to write, truncate or open up what it points at.
+
+Anyone who may write in the folder (the group the admin's account and the dashboard's share) can put a symbolic link
+where the product opens a lock file or a history entry. Before, the next import by the admin truncated the file the
+lock link pointed at and wrote its note there (a private key became ``{"pid": …}``), and, for an older release's 0600
+file of the admin's own, opened its mode up to 0664; an entry linked to a private folder (~/.ssh, 0700) of the admin's
+was given the .history folder's 2775 at the admin's next look at the history.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from oversight.__main__ import main
+from oversight.core import locking
+from oversight.data import store
+from oversight.ingest import folder_lock, import_history
+from tests.bad_files import HEADERS, hash_tree, meeting, write_xlsx
+
+SECRET = b"-----BEGIN OPENSSH PRIVATE KEY-----\n"
+
+
+@pytest.fixture
+def shared_folder(tmp_path, monkeypatch):
+    folder = shutil.copytree(store.SAMPLE_DATA_DIR, tmp_path / "data")
+    folder.chmod(0o2775)  # a group's folder: the mode lock files are opened up to
+    monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
+    previous = os.umask(0o002)
+    yield folder
+    os.umask(previous)
+
+
+@pytest.fixture
+def private_key(tmp_path):
+    secret = tmp_path / "home" / ".ssh" / "id_ed25519"
+    secret.parent.mkdir(parents=True)
+    secret.parent.chmod(0o700)
+    secret.write_bytes(SECRET)
+    secret.chmod(0o600)
+    return secret
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_lock_file_planted_as_a_link_leaves_what_it_points_at_alone(
+    shared_folder, private_key, tmp_path, capsys, lang
+):
+    (shared_folder / folder_lock.LOCK_FILE).unlink(missing_ok=True)  # the sample's, where a test has read it
+    (shared_folder / folder_lock.LOCK_FILE).symlink_to(private_key)
+    before = hash_tree(shared_folder)
+    new = write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]})
+    assert main(["import", str(new), "--table", "meetings", "--mode", "append", "--lang", lang]) == 2
+    said = capsys.readouterr().err.strip()
+    assert private_key.read_bytes() == SECRET  # was {"pid": …, "purpose": "import", …}
+    assert private_key.stat().st_mode & 0o777 == 0o600  # was 0664
+    assert hash_tree(shared_folder) == before
+    assert ".oversight.lock" in said and "Traceback" not in said and "ELOOP" not in said
+    assert ("链接" in said) if lang == "zh" else ("is a link" in said)
+    assert main(["undo", "--lang", lang]) == 2
+    assert private_key.read_bytes() == SECRET
+
+
+@pytest.mark.parametrize("mode", [0o666, 0o600])
+def test_no_lock_is_taken_through_a_link(tmp_path, private_key, mode):
+    """Every lock of the product (the data folder's, the cache's, the users file's, the push log's) goes through
+    ``locking.held``; the readers' ``shared`` lock opens, and so may create, nothing through a link either."""
+    lock = tmp_path / "x.lock"
+    lock.symlink_to(private_key)
+    with pytest.raises(locking.LockIsALink), locking.held(lock, timeout=0, mode=mode):
+        pass
+    dangling = tmp_path / "y.lock"
+    dangling.symlink_to(tmp_path / "made-through-the-link")
+    with locking.shared(dangling, timeout=0, mode=mode):
+        pass
+    assert not (tmp_path / "made-through-the-link").exists()
+    assert private_key.read_bytes() == SECRET
+    assert private_key.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_hard_link_to_a_private_file_is_not_opened_up_as_an_older_lock(tmp_path, private_key):
+    private_key.parent.chmod(0o2775)  # the link must be in the same file system; a folder the group may enter
+    lock = private_key.parent / "x.lock"
+    os.link(private_key, lock)
+    with locking.held(lock, timeout=0, mode=0o666):
+        pass
+    assert private_key.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_history_entry_planted_as_a_link_to_a_private_folder_is_not_opened_up(shared_folder, private_key, capsys):
+    history = shared_folder / import_history.HISTORY_DIR
+    history.mkdir()
+    history.chmod(0o2775)
+    (history / "20300101-000000-000000-meetings").symlink_to(private_key.parent)
+    assert main(["history", "--lang", "en"]) == 0
+    capsys.readouterr()
+    assert private_key.parent.stat().st_mode & 0o777 == 0o700  # was 0775, the group could write in ~/.ssh
