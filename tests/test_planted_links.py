@@ -96,3 +96,36 @@ def test_a_history_entry_planted_as_a_link_to_a_private_folder_is_not_opened_up(
     assert main(["history", "--lang", "en"]) == 0
     capsys.readouterr()
     assert private_key.parent.stat().st_mode & 0o777 == 0o700  # was 0775, the group could write in ~/.ssh
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_undo_does_not_copy_what_a_link_planted_in_its_entry_points_at(
+    shared_folder, private_key, tmp_path, capsys, lang
+):
+    """Review of 5 Dec (w5): a group member who may write the history replaced the ledger an import kept with a link
+    to a file only the admin may read; the admin's undo would have copied that file into the data folder (and a
+    cache file planted as a link among the entry's would have been restored the same way)."""
+    new = write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]})
+    assert main(["import", str(new), "--table", "meetings", "--mode", "append"]) == 0
+    (entry,) = import_history.list_history(shared_folder)
+    kept = entry.path / "meetings.xlsx"
+    kept.unlink()
+    kept.symlink_to(private_key)
+    capsys.readouterr()
+    before = hash_tree(shared_folder)
+    assert main(["undo", "--lang", lang]) != 0
+    said = capsys.readouterr().err.strip()
+    assert hash_tree(shared_folder) == before
+    assert SECRET not in b"".join(path.read_bytes() for path in shared_folder.glob("*.xlsx"))
+    assert "meetings.xlsx" in said and "Traceback" not in said
+    assert ("链接" in said) if lang == "zh" else ("is a link" in said)
+
+
+def test_a_cache_file_planted_as_a_link_in_an_entry_is_not_restored(shared_folder, private_key, tmp_path):
+    new = write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]})
+    assert main(["import", str(new), "--table", "meetings", "--mode", "append"]) == 0
+    (entry,) = import_history.list_history(shared_folder)
+    cache = entry.path / import_history.CACHE
+    cache.mkdir(exist_ok=True)
+    (cache / "planted.parquet").symlink_to(private_key)
+    assert all(path.name != "planted.parquet" for path in import_history.cached_files(entry))

@@ -277,6 +277,19 @@ def undo_last(
             kept = info["files_before"]
             # A table kept as both .xlsx and .csv before is restored with the file the store reads.
             chosen = next((f for suffix in TABLE_SUFFIXES for f in kept if f == f"{name}{suffix}"), None)
+            if chosen and (target.path / chosen).is_symlink():
+                # not a file the import kept: a link planted in the entry by someone who may write the history
+                # (a member of the folder's group) would have copied what it points at, a file only the admin may
+                # read, into the data folder by the admin's undo
+                raise ValidationError(
+                    [
+                        Problem(
+                            file=target.id,
+                            message_key="error.history_entry_link",
+                            params={"entry": target.id, "file": chosen},
+                        )
+                    ]
+                )
             if chosen and not (target.path / chosen).is_file():
                 raise ValidationError(
                     [

@@ -259,9 +259,13 @@ def _sha256(path: Path) -> str:
 
 
 def cached_files(entry: HistoryEntry) -> list[Path]:
-    """The cache files an entry keeps of the ledgers it holds (none in an entry older than that, or pruned)."""
+    """The cache files an entry keeps of the ledgers it holds (none in an entry older than that, or pruned). A link
+    planted among them is left out (the undo parses that ledger instead): one that pointed at a file its maker could
+    not read would have been restored into the data folder by the admin's undo."""
     directory = entry.path / CACHE
-    return sorted(directory.iterdir()) if directory.is_dir() else []
+    if directory.is_symlink() or not directory.is_dir():
+        return []
+    return sorted(path for path in directory.iterdir() if not path.is_symlink())
 
 
 def drop_old_caches(folder: Path) -> None:
