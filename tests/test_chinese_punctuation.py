@@ -307,3 +307,22 @@ def test_every_chinese_template_writes_numbers_without_a_space():
             if problems:
                 found[f"{path.name} {key}"] = problems
     assert found == {}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_built_sentences_write_numbers_without_a_space_in_chinese(lang):
+    """Sentences the code puts together from a word and a number: the averages above units side by side (指出问题 1.8个)
+    and a pushed digest's counts on the audit page (逾期 5、即将到期 2) — 指出问题1.8个, 逾期5、即将到期2 in Chinese; English
+    keeps its space."""
+    import pandas as pd
+
+    from oversight.present import audit_rows, kpis
+
+    beside = pd.DataFrame({"measure": ["issues"], "unit": [3.0], "average": [1.8]})
+    averages = kpis.all_unit_averages(beside, lang)
+    counts = audit_rows._counts_text({"overdue": 5, "due_soon": 2}, lang)
+    if lang == "zh":
+        assert averages == ["指出问题1.8个"]
+        assert counts == ["预警：逾期5、即将到期2"]
+    else:
+        assert averages[0].endswith(" 1.8") and counts[0].endswith(" 5, Due soon 2")
