@@ -70,7 +70,7 @@ def test_the_default_view_reads_like_the_issues_page(connection, span):
     assert (
         strip.heading("zh") == "预警（截至2020年12月31日）" and strip.heading("en") == "Alerts (as of 31 December 2020)"
     )
-    assert zh.startswith("逾期未整改 6个 · 逾期最久：省人民政府外事办公室“") and "（256天）" in zh
+    assert zh.startswith("逾期未整改6个 · 逾期最久：省人民政府外事办公室“") and "（256天）" in zh
     assert en.startswith("6 overdue · longest overdue: Foreign Affairs, “")
     assert "30天内无到期问题" in zh and "none due within 30 days" in en  # nothing due: none, not a count of 0
 
@@ -108,7 +108,7 @@ def test_rules_switched_off_are_not_shown(connection, span):
     rules = Rules(overdue=True, due_soon=False, no_consultation=False, meetings_rising=False)
     filter_ = span.resolve(span.default_filter())
     strip = AlertStrip(alerts.alerts_for(connection, Scope.everything(), filter_.as_of, rules, ()))
-    assert strip.parts("zh")[0] == "逾期未整改 6个" and not any("到期" in p or "会商" in p for p in strip.parts("zh"))
+    assert strip.parts("zh")[0] == "逾期未整改6个" and not any("到期" in p or "会商" in p for p in strip.parts("zh"))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -116,7 +116,7 @@ def test_the_overview_shows_the_strip_with_a_link_to_the_list(lang):
     at = run_page(query={"lang": lang})
     texts = [as_read(block.value) for block in at.markdown]
     strip = next(text for text in texts if "预警" in text or "Alerts" in text)
-    assert ("逾期未整改 6个" in strip) if lang == "zh" else ("6 overdue" in strip)
+    assert ("逾期未整改6个" in strip) if lang == "zh" else ("6 overdue" in strip)
 
 
 @pytest.mark.parametrize(
@@ -134,11 +134,11 @@ def test_the_overview_shows_the_strip_with_a_link_to_the_list(lang):
             "2020年第4季度未开展定期会商：省政府办公厅、省政府研究室",
             "no regular consultation in 2020 Q4: General Office, Research Office",
         ),
-        ((), (2020, 4), "2020年第4季度未开展定期会商 8家单位", "8 units without a regular consultation in 2020 Q4"),
+        ((), (2020, 4), "2020年第4季度未开展定期会商8家单位", "8 units without a regular consultation in 2020 Q4"),
     ],
 )
 def test_a_few_units_without_a_consultation_are_named(connection, span, ledgers, units, quarter, zh, en):
-    """Seen on the Overview narrowed to 省政府办公厅 in 2020 Q4: "本季度未开展定期会商 1家单位", which unit left for the
+    """Seen on the Overview narrowed to 省政府办公厅 in 2020 Q4: "本季度未开展定期会商1家单位", which unit left for the
     leader to infer; up to three are named (the petitions bureau held one on 19 December), more are counted."""
     strip = _strip(connection, span, units, quarter, quarter)
     consulted = ledgers.activities[
@@ -195,7 +195,7 @@ def test_units_without_consultation_are_counted_in_the_quarter_named(
             f"every unit in view had a regular consultation in {quarter[0]} Q{quarter[1]}",
         )
     elif lang == "zh":
-        assert part == f"{quarter[0]}年第{quarter[1]}季度未开展定期会商 {missing}家单位"
+        assert part == f"{quarter[0]}年第{quarter[1]}季度未开展定期会商{missing}家单位"
     else:
         noun = "unit" if missing == 1 else "units"
         assert part == f"{missing} {noun} without a regular consultation in {quarter[0]} Q{quarter[1]}"
@@ -236,8 +236,8 @@ def test_issues_tied_as_the_longest_overdue_are_counted_not_one_named_alone(tmp_
 
 
 def test_a_window_of_no_days_is_todays_deadlines(connection, span, ledgers, monkeypatch):
-    """A settings file's days = 0 read "0天内到期 1个" / "1 due within 0 days": it is what falls due on the as-of day,
-    today on that day (Beijing) and named on any other: the strip is taken at the data date, and "今天到期 1个" of
+    """A settings file's days = 0 read "0天内到期1个" / "1 due within 0 days": it is what falls due on the as-of day,
+    today on that day (Beijing) and named on any other: the strip is taken at the data date, and "今天到期1个" of
     8 November 2020 read as of the day the page was opened."""
     from datetime import datetime
 
@@ -251,18 +251,18 @@ def test_a_window_of_no_days_is_todays_deadlines(connection, span, ledgers, monk
     rules = Rules(due_within_days=0)
     strip = AlertStrip(alerts.alerts_for(connection, Scope.everything(), day, rules, ()))
     monkeypatch.setattr(config, "team_now", lambda: datetime(2026, 12, 5, 9, 0, tzinfo=config.TEAM_TIME_ZONE))
-    assert "2020年11月8日到期 1个" in strip.parts("zh") and "1 due on 8 November 2020" in strip.parts("en")
+    assert "2020年11月8日到期1个" in strip.parts("zh") and "1 due on 8 November 2020" in strip.parts("en")
     assert not any("今天" in part for part in strip.parts("zh"))
     monkeypatch.setattr(config, "team_now", lambda: datetime(2020, 11, 8, 0, 5, tzinfo=config.TEAM_TIME_ZONE))
-    assert "今天到期 1个" in strip.parts("zh") and "1 due today" in strip.parts("en")
+    assert "今天到期1个" in strip.parts("zh") and "1 due today" in strip.parts("en")
     digest_lines = {lang: digest_text.counts_line(strip.digest, lang) for lang in ("zh", "en")}
-    assert digest_lines["zh"].startswith("逾期未整改 5 项 · 今天到期 1 项 · ")
+    assert digest_lines["zh"].startswith("逾期未整改5项 · 今天到期1项 · ")
     assert digest_lines["en"].startswith("5 overdue · 1 due today · ")
 
 
 @pytest.mark.parametrize("day", EDGE_DAYS, ids=str)
 def test_not_consulted_names_how_far_into_its_quarter_it_is_counted(connection, ledgers, day):
-    """ "未开展定期会商 8家单位" on a quarter's first day was true and read aloud as a quarter without consultation. A
+    """ "未开展定期会商8家单位" on a quarter's first day was true and read aloud as a quarter without consultation. A
     quarter not over is named with the day counted to, on the strip, in the digest's counts and in each unit's line
     (README, 口径说明: 未会商); its last day names the quarter alone. The count recomputed from the spreadsheets."""
     quarter = (day.year, (day.month - 1) // 3 + 1)
@@ -274,11 +274,11 @@ def test_not_consulted_names_how_far_into_its_quarter_it_is_counted(connection, 
     zh = f"{quarter[0]}年第{quarter[1]}季度" + ("" if whole else f"（截至{day.month}月{day.day}日）")
     en = f"{quarter[0]} Q{quarter[1]}" + ("" if whole else f" (to {day.day} {day.strftime('%B')})")
     said_zh, said_en = (" ".join(strip.parts(lang)) for lang in ("zh", "en"))
-    said = f"{zh}未开展定期会商 {missing}家单位" if missing > 3 else f"{zh}未开展定期会商："
+    said = f"{zh}未开展定期会商{missing}家单位" if missing > 3 else f"{zh}未开展定期会商："
     assert (said if missing else f"{zh}无未开展定期会商的单位") in said_zh
     assert en in said_en, said_en
     counts = digest_text.counts_line(strip.digest, "zh")
-    assert f"{zh}未会商 {missing} 家" in counts  # named, whole or not: 本季度 is said only within the quarter
+    assert f"{zh}未会商{missing}家" in counts  # named, whole or not: 本季度 is said only within the quarter
     units = [line for line in digest_text.render_text(strip.digest, "zh").splitlines() if "未会商：" in line]
     assert len(units) == missing and all(f"未会商：{zh}未开展定期会商" in line for line in units)
 
@@ -297,8 +297,8 @@ NOTHING_CASES = [
 @pytest.mark.parametrize("units, start, end", NOTHING_CASES, ids=str)
 def test_a_count_of_nothing_is_said_as_none(connection, span, ledgers, units, start, end):
     """Seen on the Overview narrowed to 省信访局 in 2020 Q4, which held its regular consultation on 19 December:
-    "2020年第4季度未开展定期会商 0家单位" / "0 units without a regular consultation in 2020 Q4" over a view of that one
-    unit, beside "30天内到期 0个" / "0 due within 30 days". A leader reads out that nothing is missing, not a count
+    "2020年第4季度未开展定期会商0家单位" / "0 units without a regular consultation in 2020 Q4" over a view of that one
+    unit, beside "30天内到期0个" / "0 due within 30 days". A leader reads out that nothing is missing, not a count
     of it: 2020年第4季度无未开展定期会商的单位 · 30天内无到期问题 / every unit in view had a regular consultation in
     2020 Q4 · none due within 30 days. Each count recomputed from the spreadsheets with pandas."""
     strip = _strip(connection, span, units, start, end)
@@ -323,14 +323,14 @@ def test_a_count_of_nothing_is_said_as_none(connection, span, ledgers, units, st
     assert (f"{quarter_zh}无未开展定期会商的单位" in zh) == (missing == 0)
     assert (f"every unit in view had a regular consultation in {quarter_en}" in en) == (missing == 0)
     if overdue:
-        assert zh[0] == f"逾期未整改 {overdue}个" and en[0] == f"{overdue} overdue"
+        assert zh[0] == f"逾期未整改{overdue}个" and en[0] == f"{overdue} overdue"
     if soon:
-        assert f"30天内到期 {soon}个" in zh and f"{soon} due within 30 days" in en
+        assert f"30天内到期{soon}个" in zh and f"{soon} due within 30 days" in en
 
 
 def test_nothing_due_on_the_day_is_said_as_none(connection, ledgers, monkeypatch):
     """A window of 0 days with nothing due on the day: 2020年12月31日无到期问题 / none due on 31 December 2020, and on
-    the team's today 今天无到期问题 / none due today — not "今天到期 0个"."""
+    the team's today 今天无到期问题 / none due today — not "今天到期0个"."""
     day = date(2020, 12, 31)
     issues = ledgers.issues
     open_then = issues[(issues["raised"] <= day) & ((issues["status"] != "rectified") | (issues["rectified"] > day))]
@@ -357,7 +357,7 @@ def test_nothing_due_on_the_day_is_said_as_none(connection, ledgers, monkeypatch
     ids=str,
 )
 def test_one_overdue_issue_is_not_called_the_longest(connection, span, ledgers, units, start, end):
-    """Seen on the Overview narrowed to 省信访局 in 2020 Q4: "逾期未整改 1个 · 逾期最久：省信访局“…”（214天）" / "1 overdue ·
+    """Seen on the Overview narrowed to 省信访局 in 2020 Q4: "逾期未整改1个 · 逾期最久：省信访局“…”（214天）" / "1 overdue ·
     longest overdue: Petitions Bureau, “…” (214 days)" — the longest of one. One issue overdue is named with its days
     overdue (省信访局“…”（逾期214天） / Petitions Bureau, “…” (214 days overdue)); of two or more, the longest is still
     named so. Recomputed with pandas."""
@@ -368,7 +368,7 @@ def test_one_overdue_issue_is_not_called_the_longest(connection, span, ledgers, 
         issue, days = overdue[0]
         unit = ledgers.issues.loc[ledgers.issues["issue_id"] == issue, "unit"].iloc[0]
         name = dict(zip(ledgers.units["unit_id"], ledgers.units["name_zh"]))[unit]
-        assert zh[0] == "逾期未整改 1个" and en[0] == "1 overdue"
+        assert zh[0] == "逾期未整改1个" and en[0] == "1 overdue"
         assert zh[1].startswith(f"{name}“") and zh[1].endswith(f"”（逾期{days}天）"), zh[1]
         assert en[1].endswith(f"” ({days} days overdue)"), en[1]
         assert "逾期最久" not in zh[1] and "longest" not in en[1]

@@ -247,7 +247,7 @@ def test_due_today_is_due_soon_not_overdue(made):
 
 def test_due_on_the_digests_day_is_due_today_only_on_that_day(made, monkeypatch):
     """A digest for 8 November 2020 read in a later year said of an issue due that day "（…，今天到期）" / "due today",
-    and its counts "今天到期 1 项", under a heading of 截至 2020年11月8日: today was years later. "Today" and "this
+    and its counts "今天到期1项", under a heading of 截至2020年11月8日: today was years later. "Today" and "this
     quarter" are said only on the team's day (Beijing) in that day and quarter; on any other, the day and the quarter
     are named."""
     from datetime import datetime
@@ -263,7 +263,7 @@ def test_due_on_the_digests_day_is_due_today_only_on_that_day(made, monkeypatch)
     assert en.endswith(" (Conduct; due 8 November 2020)") and "today" not in en, en
     due = len(expected_due_soon(frames, D, 0))  # T-TODAY and the sample's WT2020-022, from the frames
     counts = {lang: digest_text.counts_line(digest, lang) for lang in ("zh", "en")}
-    assert f" · 2020年11月8日到期 {due} 项 · 2020年第4季度（截至11月8日）未会商 " in counts["zh"], counts
+    assert f" · 2020年11月8日到期{due}项 · 2020年第4季度（截至11月8日）未会商" in counts["zh"], counts
     assert f" · {due} due on 8 November 2020 · " in counts["en"] and "today" not in counts["en"], counts
     # on the day itself (07:00 in Beijing, still the 7th in UTC), today
     monkeypatch.setattr(
@@ -273,12 +273,12 @@ def test_due_on_the_digests_day_is_due_today_only_on_that_day(made, monkeypatch)
     )
     zh, en = (digest_text.item_text(today, lang) for lang in ("zh", "en"))
     assert zh.endswith("（作风建设，今天到期）") and en.endswith(" (Conduct; due today)")
-    assert f" · 今天到期 {due} 项 · " in digest_text.counts_line(digest, "zh")
+    assert f" · 今天到期{due}项 · " in digest_text.counts_line(digest, "zh")
     assert f" · {due} due today · " in digest_text.counts_line(digest, "en")
 
 
 def test_this_quarter_is_said_only_in_that_quarter(monkeypatch):
-    """ "本季度未会商 8 家" in a digest for 31 December 2020 read in 2026: this quarter was 2026年第4季度. The quarter
+    """ "本季度未会商8家" in a digest for 31 December 2020 read in 2026: this quarter was 2026年第4季度. The quarter
     whole is named outside itself, and called 本季度 / this quarter within it. The count recomputed from the sheets."""
     from datetime import datetime
 
@@ -293,13 +293,13 @@ def test_this_quarter_is_said_only_in_that_quarter(monkeypatch):
     digest = _digest(store.connect(checked_folder.read_folder(store.SAMPLE_DATA_DIR)), date(2020, 12, 31))
     monkeypatch.setattr(config, "team_now", lambda: datetime(2026, 12, 5, 9, 0, tzinfo=config.TEAM_TIME_ZONE))
     zh, en = (digest_text.counts_line(digest, lang) for lang in ("zh", "en"))
-    assert f"2020年第4季度未会商 {missing} 家" in zh and "本季度" not in zh, zh
+    assert f"2020年第4季度未会商{missing}家" in zh and "本季度" not in zh, zh
     assert f"{missing} units not consulted in 2020 Q4" in en and "this quarter" not in en, en
     monkeypatch.setattr(config, "team_now", lambda: datetime(2021, 1, 5, 9, 0, tzinfo=config.TEAM_TIME_ZONE))
-    assert f"2020年第4季度未会商 {missing} 家" in digest_text.counts_line(digest, "zh")
+    assert f"2020年第4季度未会商{missing}家" in digest_text.counts_line(digest, "zh")
     monkeypatch.setattr(config, "team_now", lambda: datetime(2020, 12, 31, 18, 0, tzinfo=config.TEAM_TIME_ZONE))
     zh, en = (digest_text.counts_line(digest, lang) for lang in ("zh", "en"))
-    assert f"本季度未会商 {missing} 家" in zh and f"{missing} units not consulted this quarter" in en
+    assert f"本季度未会商{missing}家" in zh and f"{missing} units not consulted this quarter" in en
 
 
 def test_due_tomorrow_needs_a_window_of_one_day(made):
@@ -410,7 +410,7 @@ def test_meetings_rising_names_the_days_it_counts_in_both_quarters(frames):
     assert digest.quarter_counted_to == D
     meetings, prev = expected_rising(changed, D)["counsellors"]
     text = digest_text.render_text(digest, "zh")
-    assert f"2020年第4季度（截至11月8日）召开会议 {meetings} 次，2019年第4季度（截至11月8日）为 {prev} 次" in text
+    assert f"2020年第4季度（截至11月8日）召开会议{meetings}次，2019年第4季度（截至11月8日）为{prev}次" in text
     english = digest_text.render_markdown(digest, "en")
     assert f"{meetings} meetings in 2020 Q4 (to 8 November) against {prev} in 2019 Q4 (to 8 November)" in english
 
@@ -486,16 +486,16 @@ def test_units_narrow_an_unrestricted_digest(frames, connection):
 def test_text_groups_by_unit_the_worst_first(connection):
     digest = _digest(connection, D)
     text = digest_text.render_text(digest, "zh")
-    assert text.startswith("派驻监督预警摘要\n截至 2020年11月8日（2020年第4季度）\n")
+    assert text.startswith("派驻监督预警摘要\n截至2020年11月8日（2020年第4季度）\n")
     # as of 8 November: petitions' consultation of 19 December has not happened yet; Q4 to 8 November has more
     # meetings than Q4 2019 to 8 November at two units
-    assert "逾期未整改 5 项 · 30 天内到期 1 项 · 2020年第4季度（截至11月8日）未会商 9 家 · 会议同比增多 2 家" in text
+    assert "逾期未整改5项 · 30天内到期1项 · 2020年第4季度（截至11月8日）未会商9家 · 会议同比增多2家" in text
     units = [unit for unit, _ in digest.by_unit()]
     assert units == sorted(units, key=lambda unit: alerts.worst_first([i for i in digest.items if i.unit_id == unit]))
     # two issues overdue before one (tests/test_digest_worst_first.py recounts the order with pandas)
     assert text.index("省政府办公厅（gov_office）") < text.index("省政府研究室（research）")
     assert (
-        "  - 逾期：WT2020-021 重大事项决策前论证不充分，决策程序不够规范（决策程序，整改期限 2020年11月7日，已逾期 1 天）"
+        "  - 逾期：WT2020-021 重大事项决策前论证不充分，决策程序不够规范（决策程序，整改期限2020年11月7日，已逾期1天）"
         in text
     )
     english = digest_text.render_text(digest, "en")
@@ -554,8 +554,8 @@ def test_only_quarter_rules_left_unjudged_say_so_and_not_that_none_is_enabled(co
     text = digest_text.render_text(digest, "zh")
     assert "未启用任何预警规则" not in text
     assert text.startswith(
-        "派驻监督预警摘要\n截至 2021年1月5日（2021年第1季度）：逾期、到期天数算至该日；整改状态按台账记录，"
-        "数据截至 2020年12月31日\n"
+        "派驻监督预警摘要\n截至2021年1月5日（2021年第1季度）：逾期、到期天数算至该日；整改状态按台账记录，"
+        "数据截至2020年12月31日\n"
         "2021年第1季度尚无记录，未判断：未会商、会议增多\n"
     )
     assert "No alert rule is enabled" not in digest_text.render_markdown(digest, "en")
@@ -588,7 +588,7 @@ def test_quarter_rules_count_to_the_data_date_where_the_records_stop_inside_the_
 
 def test_a_unit_with_many_alerts_is_cut_inside_and_every_unit_after_it_is_still_named(frames):
     """Sixty-four overdue issues of the first unit (rev-d #1): the message named no unit at all, only
-    "另有 9 家单位的 77 条预警"."""
+    "另有9家单位的77条预警"."""
     many = [
         _issue(f"WT2020-{n}", date(2020, 6, 30), unit="gov_office", raised=date(2020, 3, 1)) for n in range(100, 164)
     ]
@@ -601,7 +601,7 @@ def test_a_unit_with_many_alerts_is_cut_inside_and_every_unit_after_it_is_still_
     named = [line for line in lines if line.startswith("**")]
     assert named == [f"**{items[0].unit_name('zh')}**" for _unit, items in groups]  # every unit, in order
     shown = sum(line.startswith("- **") for line in lines)
-    more = [int(n) for n in re.findall(r"该单位另有 (\d+) 条预警", markdown)]
+    more = [int(n) for n in re.findall(r"该单位另有(\d+)条预警", markdown)]
     assert more and more[0] == len(groups[0][1]) - sum(line.startswith("- **") and "WT2020-1" in line for line in lines)
     assert shown + sum(more) == len(digest.items)
     assert "家单位的" not in markdown  # no unit was left out whole: the closing count would say it twice
@@ -619,13 +619,13 @@ def test_units_that_do_not_fit_even_by_name_are_counted_exactly_in_the_last_line
         assert 1 <= named < len(groups)
         left_out = groups[named:]
         closing = (
-            f"……另有 {len(left_out)} 家单位的 {sum(len(items) for _u, items in left_out)} 条预警，请在看板中查看。"
+            f"……另有{len(left_out)}家单位的{sum(len(items) for _u, items in left_out)}条预警，请在看板中查看。"
             if lang == "zh"
             else f"… and {sum(len(items) for _u, items in left_out)} more alerts for {len(left_out)} more units: "
             "see the dashboard."
         )
         assert lines[-1] == closing
-        pattern = r"该单位(?:另)?有 (\d+) 条预警" if lang == "zh" else r"(\d+) (?:more )?alerts? for this unit"
+        pattern = r"该单位(?:另)?有(\d+)条预警" if lang == "zh" else r"(\d+) (?:more )?alerts? for this unit"
         counted = sum(int(n) for n in re.findall(pattern, markdown))
         shown = sum(line.startswith("- **") for line in lines)
         assert shown + counted == sum(len(items) for _u, items in groups[:named])
@@ -642,7 +642,7 @@ def test_one_meeting_against_none_a_year_earlier_is_one_meeting_in_english():
 
     assert item_text(rising(1, 0), "en") == "1 meeting in 2020 Q4 against 0 in 2019 Q4, 1 more"
     assert item_text(rising(3, 1), "en") == "3 meetings in 2020 Q4 against 1 in 2019 Q4, 2 more"
-    assert item_text(rising(1, 0), "zh") == "2020年第4季度召开会议 1 次，2019年第4季度为 0 次，增加 1 次"
+    assert item_text(rising(1, 0), "zh") == "2020年第4季度召开会议1次，2019年第4季度为0次，增加1次"
 
 
 def test_a_line_break_in_a_description_cannot_forge_a_heading_or_an_alert_in_the_text_digest():
@@ -710,7 +710,7 @@ def test_a_unit_without_consultation_is_named_with_its_last_one_or_none_since_th
                 f"no regular consultation in {en_quarter}none on record since the data start, {first[0]} Q{first[1]})"
             )
         else:
-            expected_zh[unit] = f"{zh_quarter}未开展定期会商（上次会商 {last.year}年{last.month}月{last.day}日）"
+            expected_zh[unit] = f"{zh_quarter}未开展定期会商（上次会商{last.year}年{last.month}月{last.day}日）"
             expected_en[unit] = f"no regular consultation in {en_quarter}last one {last.day} {last:%B} {last.year})"
     assert expected_zh, "each case has a unit without consultation"
     digest = _digest(connection, day, units=units)
@@ -750,11 +750,11 @@ def test_the_count_line_names_the_days_counted_where_the_records_stop_inside_the
     assert 0 < missing < len(ledgers.units)
     digest = _digest(store.connect(checked_folder.read_folder(folder)), date(2020, 9, 20))
     zh, en = (digest_text.counts_line(digest, lang) for lang in ("zh", "en"))
-    assert f"2020年第3季度（截至8月14日）未会商 {missing} 家" in zh and "本季度" not in zh
+    assert f"2020年第3季度（截至8月14日）未会商{missing}家" in zh and "本季度" not in zh
     assert f"{missing} units not consulted in 2020 Q3 (to 14 August)" in en and "this quarter" not in en
     # where the records reach the digest's day, that day is named all the same: the quarter is not over
     to_date = _digest(store.connect(checked_folder.read_folder(folder)), date(2020, 8, 14))
-    assert f"2020年第3季度（截至8月14日）未会商 {missing} 家" in digest_text.counts_line(to_date, "zh")
+    assert f"2020年第3季度（截至8月14日）未会商{missing}家" in digest_text.counts_line(to_date, "zh")
     # a quarter's last day counts the quarter whole: named alone (本季度 only within it: see the test below)
     whole = _digest(store.connect(checked_folder.read_folder(store.SAMPLE_DATA_DIR)), date(2020, 9, 30))
     assert "2020年第3季度未会商" in digest_text.counts_line(whole, "zh")
@@ -774,7 +774,7 @@ def test_rule_names_inside_an_english_sentence_are_not_capitalised(frames):
 def test_a_digest_of_many_chosen_units_counts_them_in_the_robots_scope_line(frames):
     """A digest of 300 chosen units (``--unit`` for a city's bureaus in the scale folder) named every one of them in
     the robots' scope line: 企业微信 got 4096 bytes of names cut mid-name ("Hengyang Letters an…") and not one count,
-    钉钉 9,617 bytes. The e-mail, which has room, still names them all."""
+    钉钉9,617 bytes. The e-mail, which has room, still names them all."""
     extra = [
         {"unit_id": f"u{n:03d}", "name_zh": f"测试市第{n}局", "name_en": f"Test City Bureau {n}", "party_org": "党组"}
         for n in range(300)
@@ -786,8 +786,8 @@ def test_a_digest_of_many_chosen_units_counts_them_in_the_robots_scope_line(fram
     for lang, scope, counted in (
         (
             "zh",
-            f"监督范围：所选 {len(chosen)} 家单位（单位较多，名单见邮件或看板）",
-            f"逾期未整改 **{counts['overdue']}** 项",
+            f"监督范围：所选{len(chosen)}家单位（单位较多，名单见邮件或看板）",
+            f"逾期未整改**{counts['overdue']}**项",
         ),
         (
             "en",

@@ -20,7 +20,7 @@ CASES = [
     (
         "[rules.due_soon]\ndays = 400\n",
         "rules.due_soon.days",
-        "应在 0 到 366 之间，实际是 400",
+        "应在0到366之间，实际是400",
         "must be between 0 and 366, got 400",
     ),
     (
@@ -38,13 +38,13 @@ CASES = [
     (
         "[push]\nbackoff_seconds = 900\n",
         "push.backoff_seconds",
-        "应在 0 到 600 之间，实际是 900",
+        "应在0到600之间，实际是900",
         "must be between 0 and 600, got 900",
     ),
     (
         "[push]\ntimeout_seconds = 0\n",
         "push.timeout_seconds",
-        "应大于 0 且不超过 300，实际是 0",
+        "应大于0且不超过300，实际是0",
         "must be more than 0 and at most 300, got 0",
     ),
     ('[push]\nstate_file = "/tmp"\n', "push.state_file", "应为一个已有文件夹中的文件", "a file in an existing folder"),
@@ -130,7 +130,7 @@ CASES = [
         "the robot's webhook address (https://…), ASCII characters only: percent-encode Chinese and other characters"
         " (e.g. %E7%BE%A4)",
     ),
-    ("this is not toml", "-", "不是有效的 TOML（第 1 行第 6 列附近）", "not valid TOML (near line 1, column 6)"),
+    ("this is not toml", "-", "不是有效的 TOML（第1行第6列附近）", "not valid TOML (near line 1, column 6)"),
     (b'lang = "\xff"\n', "-", "不是 UTF-8 编码的文本", "not UTF-8 text"),
 ]
 

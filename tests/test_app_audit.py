@@ -29,7 +29,7 @@ def test_the_audit_pages_dates_are_beijing_days():
     at.date_input(key="widget.audit_since").set_value(day).run()
     at.date_input(key="widget.audit_until").set_value(day).run()
     assert not at.exception
-    # its head says what the log holds, not the ledgers' data date (数据截至 2020-12-31 said nothing of it)
+    # its head says what the log holds, not the ledgers' data date (数据截至2020-12-31 said nothing of it)
     assert at.caption[0].value == "全部账号的操作记录（登录、下载、导入、推送等），不受筛选条件影响"
     table = at.dataframe[0].value
     assert list(table["账号"]) == ["no zone", "edge"]
@@ -58,7 +58,7 @@ def test_an_empty_log_is_said_to_be_empty_and_a_filter_that_finds_nothing_names_
     at.date_input(key="widget.audit_since").set_value(datetime.date(2021, 1, 6)).run()
     assert not at.exception and not at.dataframe
     assert [info.value for info in at.info] == [
-        "没有符合条件的审计记录（操作 下载；2021-01-06 起）；日志中共有 2 条记录。"
+        "没有符合条件的审计记录（操作 下载；2021-01-06起）；日志中共有2条记录。"
     ]
 
 
@@ -107,7 +107,7 @@ def test_push_and_account_lines_read_in_words_of_the_pages_language(tmp_path, mo
         f"所涉账号：chief；角色：管理员；单位：全部单位；邮箱：—；途径：命令行；系统用户：{getpass.getuser()}"
     ]
     digest = (
-        "筛选：全部单位，截至2020年11月8日，预警：逾期 5、即将到期 1、未会商 9、会议增多 2；"
+        "筛选：全部单位，截至2020年11月8日，预警：逾期5、即将到期1、未会商9、会议增多2；"
         f"系统用户：{getpass.getuser()}；途径：推送；类型：预警摘要"
     )
     common = f"期间：截至2020年11月8日，全部单位；渠道：wecom-group；渠道类型：企业微信；接收方：{where}；语言：中文；强制发送：否"
@@ -149,7 +149,7 @@ def test_the_audit_page_opens_on_lines_of_another_version_and_lines_not_written_
     log.write_text("".join(json.dumps(line) + "\n" for line in lines))
     at = run_page("pages/08_audit.py")
     assert not at.exception
-    assert [w.value for w in at.warning] == ["有 2 行审计记录无法读取，已跳过"]
+    assert [w.value for w in at.warning] == ["有2行审计记录无法读取，已跳过"]
     table = at.dataframe[0].value
     assert list(table["操作"]) == ["report_scheduled", "登录"] and list(table["角色"]) == ["auditor", "管理员"]
     assert at.selectbox(key="widget.audit_action").options == ["全部操作", "report_scheduled", "登录"]

@@ -1,5 +1,5 @@
 """A page's counts in words at a province's scale, under AppTest: a table's 共 N 条 is grouped as its card writes the
-same count (共 1,216 条 beside 指出问题 1,216个), never 共 1216 条."""
+same count (共1,216条 beside 指出问题1,216个), never 共1216条."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def test_a_list_past_a_thousand_is_counted_as_its_card_counts_it(tmp_path, monke
     at = run_page("pages/02_issues.py")
     assert not at.exception
     assert metrics(at)["指出问题"] == f"{expected:,}个"
-    assert f"共 {expected:,} 条（点击列标题排序）" in [caption.value for caption in at.caption]
+    assert f"共{expected:,}条（点击列标题排序）" in [caption.value for caption in at.caption]
 
 
 def test_the_audit_page_counts_a_long_log_as_the_cards_would():
@@ -44,14 +44,14 @@ def test_the_audit_page_counts_a_long_log_as_the_cards_would():
     log.write_text("".join(json.dumps(line) + "\n" for line in lines))
     at = run_page("pages/08_audit.py")
     assert not at.exception
-    assert any(caption.value.startswith("共 1,201 条") for caption in at.caption), [c.value for c in at.caption]
+    assert any(caption.value.startswith("共1,201条") for caption in at.caption), [c.value for c in at.caption]
     at.date_input(key="widget.audit_since").set_value(date(2021, 1, 6)).run()
-    assert [info.value for info in at.info] == ["没有符合条件的审计记录（2021-01-06 起）；日志中共有 1,201 条记录。"]
+    assert [info.value for info in at.info] == ["没有符合条件的审计记录（2021-01-06起）；日志中共有1,201条记录。"]
     # past the 2,000 the page shows, it says how many of how many
     more = [{**lines[0], "at": "2021-01-05T01:00:00+00:00"}] * 800
     log.write_text("".join(json.dumps(line) + "\n" for line in lines + more))
     at = run_page("pages/08_audit.py")
-    assert any(caption.value.startswith("显示最新 2,000 条，共 2,001 条符合条件") for caption in at.caption)
+    assert any(caption.value.startswith("显示最新2,000条，共2,001条符合条件") for caption in at.caption)
 
 
 def test_the_unit_profiles_meetings_caption_counts_past_a_thousand_as_the_card_does(tmp_path, monkeypatch):
@@ -69,4 +69,4 @@ def test_the_unit_profiles_meetings_caption_counts_past_a_thousand_as_the_card_d
     at = run_page("pages/05_unit_profile.py", {"unit": "gov_office"})
     assert not at.exception
     captions = [caption.value for caption in at.caption]
-    assert any(caption.startswith(f"本期会议共 {expected:,} 次") for caption in captions), captions
+    assert any(caption.startswith(f"本期会议共{expected:,}次") for caption in captions), captions

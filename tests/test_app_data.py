@@ -70,7 +70,7 @@ def test_a_valid_append_is_checked_previewed_imported_shown_and_undone(data_dir)
     at.radio(key="widget.import_mode").set_value("append").run()
     at.button(key="widget.import_check").click().run()
     assert not at.exception
-    assert "新增 1" in at.markdown[0].value and "27 行 → 导入后 28 行" in at.markdown[0].value
+    assert "新增1" in at.markdown[0].value and "27行 → 导入后28行" in at.markdown[0].value
     assert at.success[0].value == "检查通过，可以导入。"
     at.button(key="widget.import_apply").click().run()
     assert "已导入" in at.success[-1].value
@@ -144,7 +144,7 @@ def test_a_bad_file_is_refused_with_every_problem_located_and_nothing_written(da
 
 def test_an_append_onto_a_ledger_of_the_folder_that_does_not_validate_is_refused_naming_it(data_dir):
     # one date typed 2019-02-30 into the folder's issues.xlsx by hand: the append was checked against no issues
-    # ("现有 0 行"), and refused for what the folder would then be: every suggestion's linked issue missing, in
+    # ("现有0行"), and refused for what the folder would then be: every suggestion's linked issue missing, in
     # suggestions.xlsx, never the cell to fix (a ledger nothing links to, meetings.xlsx, was replaced by the one row)
     import openpyxl
 
@@ -185,7 +185,7 @@ def test_the_page_reads_the_new_data_date_right_after_the_import(data_dir):
 
 def test_the_pages_problem_count_counts_the_rows_to_fix(data_dir):
     """A units file without one unit: one problem for the unit, saying how many rows name it, under the line saying
-    the folder would no longer validate, which the count leaves out (发现 100 个问题 over 99 rows; then one line per
+    the folder would no longer validate, which the count leaves out (发现100个问题 over 99 rows; then one line per
     row, nearly all in files the user never touched)."""
     frames = checked_folder.read_folder(data_dir)
     units = frames["units"]
@@ -194,7 +194,7 @@ def test_the_pages_problem_count_counts_the_rows_to_fix(data_dir):
     fewer = workbook.ledger_xlsx_bytes(TABLES["units"], units[units["unit_id"] != "research"], units)
     at.file_uploader(key="widget.uploads").set_value(("单位.xlsx", fewer, XLSX)).run()
     at.button(key="widget.import_check").click().run()
-    assert [e.value for e in at.error] == ["发现 1 个问题，未导入任何数据："]
+    assert [e.value for e in at.error] == ["发现1个问题，未导入任何数据："]
     listed = at.dataframe[0].value
     assert len(listed) == 2  # the line that introduces it is listed, not counted
     assert any(f"其他台账仍有{naming_it}行属于它" in str(cell) for cell in listed.to_numpy().ravel())
@@ -243,7 +243,7 @@ def test_an_appends_preview_shows_the_files_rows_as_the_ledger_reads(data_dir):
     at.radio(key="widget.import_mode").set_value("append").run()
     at.button(key="widget.import_check").click().run()
     assert not at.exception
-    assert [e.label for e in at.expander] == ["预览：会议，文件中要追加的 3 行（全部显示）"]
+    assert [e.label for e in at.expander] == ["预览：会议，文件中要追加的3行（全部显示）"]
     shown = at.expander[0].dataframe[0].value
     assert list(shown.columns) == [column.zh for column in TABLES["meetings"].columns]
     assert list(shown.columns)[:5] == ["会议编号", "单位", "会议日期", "会议类型", "时长(分钟)"]
@@ -317,7 +317,7 @@ def test_replacing_a_table_says_how_many_existing_rows_it_deletes(data_dir):
     assert not at.exception
     deleted = len(frames["reminders"]) - 1
     assert [w.value for w in at.warning if "将删除现有记录" in w.value] == [
-        f"日常提醒：导入后将删除现有记录 {deleted} 行（替换整表时，文件中没有的记录会被删除；导入后可撤销）。"
+        f"日常提醒：导入后将删除现有记录{deleted}行（替换整表时，文件中没有的记录会被删除；导入后可撤销）。"
     ]
     assert at.button(key="widget.import_apply")  # the warning stands right above the button
     # an issues file of one row: the suggestions' links refuse it; no deletion is announced as if it would happen,
@@ -327,7 +327,7 @@ def test_replacing_a_table_says_how_many_existing_rows_it_deletes(data_dir):
     at.button(key="widget.import_check").click().run()
     assert at.error and not [w for w in at.warning if "将删除现有记录" in w.value]
     assert [w.value for w in at.warning if "替换整表会删除" in w.value] == [
-        f"问题：替换整表会删除文件中没有的现有记录 {len(frames['issues'])} 行，下列问题多由此而来。"
+        f"问题：替换整表会删除文件中没有的现有记录{len(frames['issues'])}行，下列问题多由此而来。"
         "如只是新增记录，请选“追加记录”后重新检查。"
     ]
     assert _hashes(data_dir) == before
@@ -356,7 +356,7 @@ def test_the_check_warns_of_hidden_rows_it_imports_all_the_same(data_dir):
     at.button(key="widget.import_check").click().run()
     assert not at.exception
     assert [as_read(w.value) for w in at.warning] == [
-        r"问题清单\.xlsx · 工作表“问题”：第3行是隐藏的行，其中 1 条记录照常导入并计入统计。如这些记录已作废，请在文件中删除后重新检查。"
+        r"问题清单\.xlsx · 工作表“问题”：第3行是隐藏的行，其中1条记录照常导入并计入统计。如这些记录已作废，请在文件中删除后重新检查。"
     ]
     assert at.success[0].value == "检查通过，可以导入。"  # counted, not refused: the ledger is the record
 

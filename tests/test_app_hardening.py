@@ -286,10 +286,10 @@ def test_a_dimension_bomb_uploaded_on_the_data_page_is_refused_by_name(data_fold
     at.file_uploader(key="widget.uploads").set_value(("台账.xlsx", bomb.read_bytes(), XLSX)).run()
     at.button(key="widget.import_check").click().run()
     assert not at.exception
-    assert at.error[0].value == "发现 1 个问题，未导入任何数据："
+    assert at.error[0].value == "发现1个问题，未导入任何数据："
     problems = at.dataframe[0].value
     assert list(problems["问题"]) == [
-        "工作表“会议”的内容延伸到 1048576 行 × 16384 列，超过 2,000,000 个单元格的上限；"
+        "工作表“会议”的内容延伸到1048576行 × 16384列，超过2,000,000个单元格的上限；"
         "请删除表格以外远处的内容或格式后另存再导入"
     ]
     assert hash_tree(data_folder) == before
@@ -484,7 +484,7 @@ def test_a_check_on_a_full_temporary_disk_is_a_sentence_not_streamlits_error(dat
     assert hash_tree(data_folder) == before
     monkeypatch.setattr(shutil, "copyfile", real_copy)  # space again: the same check passes
     at.button(key="widget.import_check").click().run()
-    assert not at.exception and at.error[0].value.startswith("发现 ")  # the check's own report (this file's problems)
+    assert not at.exception and at.error[0].value.startswith("发现")  # the check's own report (this file's problems)
 
 
 def test_the_data_pages_downloads_pause_with_every_other_page_while_the_audit_log_cannot_be_written(monkeypatch):

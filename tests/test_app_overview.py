@@ -248,7 +248,7 @@ def test_the_copy_link_holds_this_view():
 def test_the_overview_says_what_changed_since_last_quarter():
     at = run_page()
     text = next(as_read(m.value) for m in at.markdown if as_read(m.value).startswith("**2020年第4季度较上季度**"))
-    assert text.count("\n- ") == 4 and "- 新指出问题 " in text and "- 会议数量 " in text
+    assert text.count("\n- ") == 4 and "- 新指出问题2个" in text and "- 会议数量" in text
     english = run_page(query={"lang": "en"})
     assert any(as_read(m.value).startswith("**2020 Q4 against the quarter before**") for m in english.markdown)
 
@@ -256,7 +256,7 @@ def test_the_overview_says_what_changed_since_last_quarter():
 @pytest.mark.parametrize(
     ("lang", "start"),
     [
-        ("zh", "**预警（截至2020年12月31日）**\u3000逾期未整改 6个 · "),
+        ("zh", "**预警（截至2020年12月31日）**\u3000逾期未整改6个 · "),
         ("en", "**Alerts (as of 31 December 2020)**: 6 overdue · "),
     ],
 )

@@ -66,7 +66,7 @@ def test_meetings_page_one_quarter_compares_with_the_quarter_before():
     at = run_page(MEETINGS, {"from": "2020Q2", "to": "2020Q2"})
     assert metrics(at)["会议数量"] == "49次"
     assert at.metric[0].delta == "-28次（-36.4%）"  # against 2019 Q2: 77
-    assert any(c.startswith("环比 -11次（-18.3%）") for c in _captions(at))  # against 2020 Q1: 60
+    assert any(c.startswith("环比-11次（-18.3%）") for c in _captions(at))  # against 2020 Q1: 60
 
 
 def test_meetings_page_for_one_unit_in_english(frames):
@@ -365,7 +365,7 @@ def test_unit_profile_defaults_to_the_first_unit_without_narrowing_the_dashboard
         (suggestions["unit"] == "gov_office") & suggestions["date_made"].map(lambda d: d.year == 2020)
     ).sum()
     assert shown["意见建议"] == f"{gov_office_suggestions}条" and shown["会议数量"] == "14次"
-    assert "全部单位平均 1.8个" in _captions(at)  # 16 issues over 9 units
+    assert "全部单位平均1.8个" in _captions(at)  # 16 issues over 9 units
     assert next(m for m in at.metric if m.label == "指出问题").delta == "+1.2个"
     assert "unit" not in at.query_params
     assert figure_titled(at, "本单位与全部单位平均对比")["data"][0]["name"] == "省政府办公厅"
@@ -489,7 +489,7 @@ def test_a_change_of_minutes_is_written_as_the_minutes_are(frames, connection):
     ],
 )
 def test_the_latest_meetings_list_says_how_many_the_period_held_where_it_lists_fewer(units, start, end, lang):
-    """共 10 条 under 会议数量 11次 read as the period's count: a list cut at the latest ten says both numbers.
+    """共10条 under 会议数量11次 read as the period's count: a list cut at the latest ten says both numbers.
     Recomputed from the spreadsheets with pandas."""
     from oversight.data import store
 
@@ -503,14 +503,14 @@ def test_the_latest_meetings_list_says_how_many_the_period_held_where_it_lists_f
     assert listed == min(held, 10)
     if held > 10:
         expected = (
-            f"本期会议共 {held} 次，此处列出最近 10 次（点击列标题排序）"
+            f"本期会议共{held}次，此处列出最近10次（点击列标题排序）"
             if lang == "zh"
             else f"{held} meetings in the period, the latest 10 listed here (click a column header to sort)"
         )
     else:
-        expected = f"共 {held} 条（点击列标题排序）" if lang == "zh" else f"{held} rows (click a column header to sort)"
+        expected = f"共{held}条（点击列标题排序）" if lang == "zh" else f"{held} rows (click a column header to sort)"
     assert expected in _captions(at)
-    assert "共 10 条（点击列标题排序）" not in _captions(at) or held == 10
+    assert "共10条（点击列标题排序）" not in _captions(at) or held == 10
 
 
 @pytest.mark.parametrize(

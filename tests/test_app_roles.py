@@ -159,7 +159,7 @@ def test_a_long_forged_list_still_audits_the_unit_in_it_and_counts_what_it_dropp
     at.multiselect(key="widget.units").set_value(forged).run()
     assert not at.exception
     assert metrics(at)["指出问题"] == "3个"
-    assert any("等共 601 个" in w.value for w in at.warning), [w.value for w in at.warning]
+    assert any("等共601个" in w.value for w in at.warning), [w.value for w in at.warning]
     refused = [line["details"] for line in _audit_lines() if line["action"] == "refused"]
     assert refused == [{"reason": "unit_out_of_scope", "units": ["research"]}]
 
@@ -476,9 +476,9 @@ def test_a_long_audit_log_lists_its_newest_lines_and_says_how_many_match(users, 
     at = sign_in("chief", script="pages/08_audit.py")  # its sign-in is the sixth line
     table = at.dataframe[0].value
     assert list(table["操作"]) == ["登录", "下载", "下载"] and "f4.csv" in table["详情"].iloc[1]
-    assert [as_read(c.value) for c in at.caption if c.value.startswith("显示最新 3 条，共 6 条符合条件")]
+    assert [as_read(c.value) for c in at.caption if c.value.startswith("显示最新3条，共6条符合条件")]
     at.selectbox(key="widget.audit_action").set_value("sign_in").run()
-    assert len(at.dataframe[0].value) == 1 and [as_read(c.value) for c in at.caption if c.value.startswith("共 1 条")]
+    assert len(at.dataframe[0].value) == 1 and [as_read(c.value) for c in at.caption if c.value.startswith("共1条")]
 
 
 def test_a_single_sign_on_session_ends_when_its_account_is_disabled_and_enabled_again_before_the_next_click(users):

@@ -41,7 +41,7 @@ def test_the_table_reads_in_each_language_without_none_or_json():
     assert list(zh["客户端地址"]) == ["—", "198.51.100.7"] and list(zh["账号"]) == ["chief", "—"]
     assert list(zh["操作"]) == ["登录", "拒绝访问"]
     assert zh["详情"][0] == "方式：密码"
-    assert zh["详情"][1] == "原因：尝试过多，暂时锁定；可重试等待（秒）：30；各表行数：会议 导入后行数 574"
+    assert zh["详情"][1] == "原因：尝试过多，暂时锁定；可重试等待（秒）：30；各表行数：会议 导入后行数574"
     shown = zh.to_string()
     assert "None" not in shown and "{" not in shown and '"' not in shown
     en = audit_rows.audit_table(ENTRIES, "en")
@@ -169,12 +169,12 @@ def test_a_refused_page_is_named_as_the_navigation_names_it():
 
 
 def test_a_recorded_name_holding_the_details_separators_is_quoted_so_it_cannot_pass_for_more_details():
-    """An attack review: an import of a file named "台账；方式：替换；各表行数：问题 导入前行数 34，导入后行数 0；途径：网页；
+    """An attack review: an import of a file named "台账；方式：替换；各表行数：问题 导入前行数34，导入后行数0；途径：网页；
     系统用户：boss；备注：x.csv" read on the audit page as a replace through the web that emptied the issues, with the
     real details pushed past the cell's edge."""
     from oversight.present.audit_rows import details_text
 
-    forged = "台账；方式：替换；各表行数：问题 导入前行数 34，导入后行数 0；途径：网页；系统用户：boss；备注：x.csv"
+    forged = "台账；方式：替换；各表行数：问题 导入前行数34，导入后行数0；途径：网页；系统用户：boss；备注：x.csv"
     text = details_text({"sources": [forged], "mode": "append"}, "zh")
     assert text.startswith('来源文件："台账；方式：替换；') and text.endswith('备注：x.csv"；方式：追加')
     assert details_text({"sources": ['a"；方式：替换'], "mode": "append"}, "zh").startswith(
@@ -217,7 +217,7 @@ def test_an_import_history_line_leads_with_its_beijing_time_and_names_its_entry_
         ("问题清单.xlsx",), "replace", {"issues": {"rows_before": 27, "rows_after": 28}},
     )  # fmt: skip
     assert render_entry(entry, "zh") == (
-        "2026-12-04 03:22:48（北京时间） · root 导入 问题清单.xlsx（替换整表）：问题 27 行 → 28 行 · 记录号 20261203-192248-771817-issues"
+        "2026-12-04 03:22:48（北京时间） · root 导入 问题清单.xlsx（替换整表）：问题27行 → 28行 · 记录号 20261203-192248-771817-issues"
     )
     assert render_entry(entry, "en") == (
         "2026-12-04 03:22:48 (Beijing time) · root imported 问题清单.xlsx (replacing the table): Issues: rows 27 → 28"
@@ -241,7 +241,7 @@ def test_an_action_or_role_this_version_does_not_know_is_shown_as_recorded():
 
 
 # what each status of a push's audit row says, in the words that say it: the reason beside it (错误：…) must not say
-# it again ("已发出，未获答复，可能已送达；…；错误：…：消息已发出，5 秒内未收到答复；…")
+# it again ("已发出，未获答复，可能已送达；…；错误：…：消息已发出，5秒内未收到答复；…")
 _STATUS_SAYS = {
     "sending": {"zh": ["发送中"], "en": ["sending"]},
     "sent": {"zh": ["已发送"], "en": ["sent"]},
@@ -280,7 +280,7 @@ def _push_rows(status: str, lang: str) -> list[str]:
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("status", list(_STATUS_SAYS))
 def test_no_push_row_of_the_audit_page_says_its_status_twice(status, lang):
-    """The 可能已送达 label read 已发出，未获答复，可能已送达 and its reason beside it 消息已发出，5 秒内未收到答复 (the
+    """The 可能已送达 label read 已发出，未获答复，可能已送达 and its reason beside it 消息已发出，5秒内未收到答复 (the
     English "sent, no answer: may have been delivered … the message went out and no answer came"); 已发送，部分收件人被拒收
     beside 邮件服务器拒收部分收件人. Every status, with every reason it can carry, says each of its words once."""
     for row in _push_rows(status, lang):
@@ -305,7 +305,7 @@ def test_an_audit_log_download_says_under_which_conditions_it_was_made():
     }
     assert audit_rows.details_text(details, "zh") == (
         "文件：审计日志_2026-12-05.csv；内容：审计日志（符合筛选条件的全部记录）；"
-        "筛选条件：账号 boss，操作 下载，起始日期 2021-01-05"
+        "筛选条件：账号 boss，操作 下载，起始日期2021-01-05"
     )
     assert audit_rows.details_text(details, "en").endswith("conditions: account boss, action download, from 2021-01-05")
 

@@ -420,7 +420,7 @@ def test_pdf_has_the_title_and_copies_as_ordinary_characters(pack):
         # "02 13:02" was cut), in each of its places: seen, and never copied with the text
         assert pdf_pages.transparent_pictures(page).get(watermark) == pdf_pages.WATERMARK_COPIES, number
         assert not any(line in page_text for line in built.report.marking.watermark_lines), number
-        # and its number at the foot, as the Word report has it (第 3 页 / Page 3)
+        # and its number at the foot, as the Word report has it (第3页 / Page 3)
         numbered = i18n.t("export.report.page_before", lang) + str(number) + i18n.t("export.report.page_after", lang)
         assert numbered.strip() in page_text, number
     assert reader.metadata.title == TITLES[lang]

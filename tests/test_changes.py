@@ -52,7 +52,7 @@ def test_the_lines_say_both_quarters_and_the_change(connection, span, ledgers):
     now, before = found.now["meetings"], found.earlier["meetings"]
     zh = found.lines("zh")
     assert found.heading("zh") == "2020年第4季度较上季度"
-    assert zh[3].startswith(f"会议数量 {now}次（上季度 {before}次）：")
+    assert zh[3].startswith(f"会议数量{now}次（上季度{before}次）：")
     assert zh[3].endswith("持平" if now == before else "）")
     en = found.lines("en")
     assert en[0].startswith(f"New issues raised: {found.now['issues']} (last quarter {found.earlier['issues']})")
@@ -93,7 +93,7 @@ def test_issues_none_of_them_rectified_give_zero_not_an_error(connection, span):
 
 def test_a_links_day_cuts_the_last_quarter_and_the_one_before_as_many_days_in(connection, span, ledgers):
     """A digest's link, ``?from=2020Q1&to=2020Q4&day=2020-11-20``: the page says 各项数据截至所选日期2020年11月20日, and
-    the box said 2020年第4季度较上季度 of the whole quarters: 会议数量 65次（上季度 58次）：+7次, where to the day it is 35 against
+    the box said 2020年第4季度较上季度 of the whole quarters: 会议数量65次（上季度58次）：+7次, where to the day it is 35 against
     37 to 20 August, -2次 (fewer meetings, not more)."""
     linked = span.resolve(Filter((), Quarter(2020, 1), Quarter(2020, 4), day=date(2020, 11, 20)))
     found = changes.quarter_changes(_run(connection), span, linked)

@@ -110,9 +110,9 @@ def test_category_and_form_figures_use_chinese_labels(connection, default_filter
     assert "决策程序" in list(_figure(connection, default_filter, "issues_by_category").data[0].y)
     # a donut's legend names each form with its count and share
     assert list(_figure(connection, default_filter, "reminders_by_form").data[0].labels) == [
-        "书面提醒 15（35.7%）",
-        "面对面提醒 15（35.7%）",
-        "会议提醒 12（28.6%）",
+        "书面提醒15（35.7%）",
+        "面对面提醒15（35.7%）",
+        "会议提醒12（28.6%）",
     ]
 
 

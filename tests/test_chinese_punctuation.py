@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import string
 from pathlib import Path
 
 import pytest
@@ -229,3 +230,99 @@ def test_the_digest_heads_each_unit_in_chinese_brackets(connection):
     ]
     assert {line: ascii_punctuation(line) for line in lines if ascii_punctuation(line)} == {}
     assert "General Office of the Provincial Government (gov_office)\n" in digest_text.render_text(digest, "en")
+
+
+# House rule, as official documents (公文) write it: no space between a Chinese character and a number — 共指出问题16个,
+# 第3行, 2020年第4季度, 逾期未整改6项. Pages wrote 共指出问题16个 while the digest and the CLI wrote 逾期未整改 6 项, the
+# tables 共 9 条, the import report 发现 3 个问题 beside 第3行. What keeps its spaces (clreq's spacing between Chinese and
+# Latin): a path, a file name, an id, an account, a URL, a Latin code or option — the placeholders below.
+_LATIN_FIELDS = frozenset(
+    "path folder file files file_name name url urls log run_dir option account asked user username os_user where "
+    "target sender code ledger id ids entry undoes ref example english suffix expected owner cell channel said error "
+    "detail reason encoding typed marker remembered roles role choices known values names email address sources "
+    "action issue viewer".split()
+) | {""}  # {} in 'http {}': nginx's own braces
+
+# a placeholder whose name says a number elsewhere but holds a Latin value in these templates (an import's entry id,
+# a file's name, a cell's error value such as #DIV/0!, a settings value of the wrong kind such as "yes"); and a
+# figure's number, parted from its title by a space as Chinese publications set a caption (图1 各单位指出问题数)
+_LATIN_IN_KEY = {
+    ("export.briefing.figure_caption", "number"),
+    ("alerts.settings.detail.wrong_kind", "value"),
+    ("error.cell_error_value", "value"),
+    ("error.table_in_two_sources", "first"),
+    ("error.table_in_two_sources", "second"),
+    ("data.cli.undo.entry_not_latest", "latest"),
+    ("error.undo_target_changed", "latest"),
+}
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff"
+_SPACE_BESIDE_A_NUMBER = re.compile(rf"(?<=[{_HAN}]) +(?=\d)|(?<=\d) +(?=[{_HAN}])")
+_IN_A_LATIN_WORD = re.compile(r"[A-Za-z_-][\d.,]*$")  # the 8 of UTF-8, the 2 of Q2: part of a Latin word
+
+
+def spaces_beside_numbers(text: str) -> list[str]:
+    """Each place in ``text`` where a space parts a Chinese character from a number, two characters either side."""
+    return [
+        text[max(0, m.start() - 2) : m.end() + 2]
+        for m in _SPACE_BESIDE_A_NUMBER.finditer(text)
+        if not (text[m.start() - 1].isdigit() and _IN_A_LATIN_WORD.search(text[: m.start()]))
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("逾期未整改 6 项", ["整改 6 ", " 6 项"]),
+        ("共 9 条（点击列标题排序）", ["共 9 ", " 9 条（"]),
+        ("指出问题 1.8个", ["问题 1."]),
+        ("逾期未整改6项，第3行，2020年第4季度", []),
+        ("请用 Excel 或 WPS 打开；UTF-8 编码；HTTP 200，chmod 600 /data", []),
+        ("Page 3 of 9", []),
+    ],
+)
+def test_the_scan_finds_spaces_between_chinese_and_numbers_and_only_there(text, found):
+    assert spaces_beside_numbers(text) == found
+
+
+def _rendered(key: str, text: str, number: str) -> str:
+    def value(field: str) -> str:
+        name = field.split(".")[0].split("[")[0]
+        return "x" if name in _LATIN_FIELDS or (key, name) in _LATIN_IN_KEY else number
+
+    return "".join(
+        literal + (value(field) if field is not None else "") for literal, field, _, _ in string.Formatter().parse(text)
+    )
+
+
+def test_every_chinese_template_writes_numbers_without_a_space():
+    """Every zh-CN template, its number placeholders filled with a bare number (12) and with a counted one (12个, as
+    the cards' figures come): no space between a Chinese character and a digit, so {label} {now} fails as 共 {count}
+    does; a path, an id or an option (Latin) keeps its spaces."""
+    found = {}
+    for path in sorted((LOCALES / "zh-CN").glob("*.json")):
+        for key, text in json.loads(path.read_text(encoding="utf-8")).items():
+            problems = [
+                place for number in ("12", "12个") for place in spaces_beside_numbers(_rendered(key, text, number))
+            ]
+            if problems:
+                found[f"{path.name} {key}"] = problems
+    assert found == {}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_built_sentences_write_numbers_without_a_space_in_chinese(lang):
+    """Sentences the code puts together from a word and a number: the averages above units side by side (指出问题 1.8个)
+    and a pushed digest's counts on the audit page (逾期 5、即将到期 2) — 指出问题1.8个, 逾期5、即将到期2 in Chinese; English
+    keeps its space."""
+    import pandas as pd
+
+    from oversight.present import audit_rows, kpis
+
+    beside = pd.DataFrame({"measure": ["issues"], "unit": [3.0], "average": [1.8]})
+    averages = kpis.all_unit_averages(beside, lang)
+    counts = audit_rows._counts_text({"overdue": 5, "due_soon": 2}, lang)
+    if lang == "zh":
+        assert averages == ["指出问题1.8个"]
+        assert counts == ["预警：逾期5、即将到期2"]
+    else:
+        assert averages[0].endswith(" 1.8") and counts[0].endswith(" 5, Due soon 2")

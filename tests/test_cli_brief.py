@@ -121,7 +121,7 @@ def test_the_brief_as_an_account_records_the_os_user_and_what_its_files_carry(pr
     drawn = pdf_pages.drawn_watermark(Marking(details["marking"], details["watermark"]))
     assert pdf_pages.transparent_pictures(pdf.pages[0]).get(drawn) == pdf_pages.WATERMARK_COPIES
     # a picture: the page's text is the marking, its number, then the report's own
-    assert pdf.pages[0].extract_text().startswith("内部资料 注意保存\n第 1 页\n2020年第4季度派驻监督工作情况")
+    assert pdf.pages[0].extract_text().startswith("内部资料 注意保存\n第1页\n2020年第4季度派驻监督工作情况")
 
 
 def test_a_64_character_account_name_is_one_line_of_the_watermark_in_every_file(private_settings, tmp_path, capsys):
@@ -462,7 +462,7 @@ def test_the_brief_is_pushed_to_robots_and_mailed_as_a_pdf_once(private_settings
         # the marking and the page's number lead it, then the title; the watermark (made for this computer's user)
         # a picture, not copied with the text
         assert (
-            first_page.startswith("内部资料 注意保存\n第 1 页\n2020年度派驻监督工作情况\n") and "本机" not in first_page
+            first_page.startswith("内部资料 注意保存\n第1页\n2020年度派驻监督工作情况\n") and "本机" not in first_page
         )
         assert "指出问题16个" in mail.get_body(("plain",)).get_content()
 

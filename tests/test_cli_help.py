@@ -109,7 +109,7 @@ def flat(text: str) -> str:
         (("undo",), ["撤销最近一次导入"], ["restore the data as it was before the latest import"]),
         (("template",), ["要写入的模板文件（.xlsx）", "文件已存在时覆盖"], ["replace the file if it exists"]),
         (("sample",), ["写入的文件夹（默认：data）"], ["folder to write into (default: data)"]),
-        (("brief",), ["生成简报", "写入的文件夹（默认：.）", "起始季度，如 2020Q1"], ["(default: .)", "first quarter"]),
+        (("brief",), ["生成简报", "写入的文件夹（默认：.）", "起始季度，如2020Q1"], ["(default: .)", "first quarter"]),
         (("alerts",), ["推送到设置文件中配置的渠道", "截至日期（默认：今天）"], ["send to the channels"]),
         (("user", "add"), ["admin（管理员）、leader（领导）或 unit（单位）"], ["admin, leader or unit"]),
     ],
@@ -170,7 +170,7 @@ def test_chinese_help_fits_the_terminal(capsys, monkeypatch, command):
 
 
 def test_wrapping_keeps_punctuation_with_its_words():
-    lines = usage_language.wrap("改为生成约 500 家单位、12 个季度共 N 次会议的数据，用于压力测试（不给时生成示例）", 20)
+    lines = usage_language.wrap("改为生成约500家单位、12个季度共 N 次会议的数据，用于压力测试（不给时生成示例）", 20)
     assert len(lines) > 3 and all(usage_language.columns(line) <= 20 for line in lines)
     assert (
         "".join(lines).replace(" ", "")

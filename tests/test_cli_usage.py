@@ -182,4 +182,4 @@ def test_lang_before_the_command_is_read(capsys, tmp_path, monkeypatch):
     assert capsys.readouterr().out.startswith("No accounts configured yet (local mode)")
     # the last --lang decides, wherever it stands
     assert main(["--lang", "en", "validate", "--lang", "zh", str(bad)]) == 1
-    assert capsys.readouterr().out.startswith("发现 1 个问题")
+    assert capsys.readouterr().out.startswith("发现1个问题")

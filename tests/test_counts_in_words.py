@@ -1,5 +1,5 @@
 """Numbers in words agree with numbers in figures at a province's scale: a count past 999 that reaches prose or a
-caption is grouped in thousands as the cards write it (7,220, 逾期未整改 1,342个), never 7220 beside a card's 7,220;
+caption is grouped in thousands as the cards write it (7,220,逾期未整改1,342个), never 7220 beside a card's 7,220;
 a year, a quarter or an id stays as it is.
 
 The counts are recomputed here with pandas from the scale generator's tables (what ``sample --scale`` writes into
@@ -65,17 +65,17 @@ def test_the_alert_strip_and_digest_group_a_provinces_overdue_count(province):
     digest = alerts.alerts_for(connection, Scope.everything(), AS_OF, alerts.DEFAULT_RULES, ())
     strip = AlertStrip(digest)
     zh, en = strip.parts("zh"), strip.parts("en")
-    assert zh[0] == f"逾期未整改 {n:,}个" and en[0] == f"{n:,} overdue"
+    assert zh[0] == f"逾期未整改{n:,}个" and en[0] == f"{n:,} overdue"
     assert f"（各{longest:,}天）" in zh[1] or f"（{longest:,}天）" in zh[1]
     assert f"{longest:,} day" in en[1]
     for lang in ("zh", "en"):
         assert f"{n:,}" in digest_text.counts_line(digest, lang)
         assert f"{longest:,}" in digest_text.render_text(digest, lang)  # the longest overdue item's days
-    assert f"逾期未整改 {n:,} 项" in digest_text.render_text(digest, "zh")
+    assert f"逾期未整改{n:,}项" in digest_text.render_text(digest, "zh")
 
 
 def test_an_import_summary_counts_its_rows_as_the_cards_would(tmp_path, capsys):
-    """validate's (and the Data page's) 文件中 N 行；现有 N 行 → 导入后 N 行 of a province's ledger."""
+    """validate's (and the Data page's) 文件中N行；现有N行 → 导入后N行 of a province's ledger."""
     ledgers = checked_folder.read_folder(store.SAMPLE_DATA_DIR)
     issues = ledgers["issues"]
     copies = pd.concat([issues] * 45, ignore_index=True)
@@ -86,9 +86,7 @@ def test_an_import_summary_counts_its_rows_as_the_cards_would(tmp_path, capsys):
     assert rows >= 1000
     assert main(["validate", str(file), "--mode", "replace"]) == 0
     out = capsys.readouterr().out
-    assert (
-        f"文件中 {rows:,} 行；现有 {len(issues)} 行 → 导入后 {rows:,} 行；新增 {len(copies):,}、修改 0、删除 0" in out
-    )
+    assert f"文件中{rows:,}行；现有{len(issues)}行 → 导入后{rows:,}行；新增{len(copies):,}、修改0、删除0" in out
     assert main(["validate", str(file), "--mode", "replace", "--lang", "en"]) == 0
     assert f"rows {rows:,} in the file, {len(issues)} now, {rows:,} after the import; added {len(copies):,}" in (
         capsys.readouterr().out

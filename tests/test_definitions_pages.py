@@ -145,9 +145,9 @@ def test_meeting_length_and_time_cards_and_the_span_before(worlds, case):
         # the span compared is named (环比 +8次 alone compared 33 with 25 meetings of a cut 1 April–15 May unsaid),
         # and none where there is nothing to compare with (较2017年… named quarters before the data began)
         if span_before is None:
-            expected = f"环比 {delta}" if case.lang == "zh" else f"{delta} for the span before"
+            expected = f"环比{delta}" if case.lang == "zh" else f"{delta} for the span before"
         else:
-            expected = f"环比 {delta}，较P" if case.lang == "zh" else f"{delta} vs P"
+            expected = f"环比{delta}，较P" if case.lang == "zh" else f"{delta} vs P"
         assert cards["meetings"].secondary == expected
 
 
@@ -334,7 +334,9 @@ def test_suggestion_charts_and_table(worlds, case):
         for text, label, value in zip(pie.text, pie.labels, pie.values):
             share = f"{oracle.half_up(oracle.percent(value, total), 1)}%"
             assert value > 0 and text == share
-            assert label.endswith(f" {value}（{share}）" if case.lang == "zh" else f" {value} ({share})")
+            # 书面提醒15（35.7%）: no space between Chinese and a number; Written 15 (35.7%)
+            said = f"{value}（{share}）" if case.lang == "zh" else f" {value} ({share})"
+            assert label.endswith(said) and not (case.lang == "zh" and label.endswith(" " + said))
 
     table = run("suggestions_in_view")
     got_rows = [
@@ -449,7 +451,9 @@ def test_unit_profile(worlds, case):
         ), card.key
         mean = oracle.half_up(average, 1)
         mean_text = f"{mean.to_integral():,}" if mean == mean.to_integral() else f"{mean:,}"
-        assert card.secondary.endswith(" " + i18n.t(unit_key, case.lang, value=mean_text)), card.key
+        # 全部单位平均1.8个 (no space between Chinese and a number), Average of all units: 1.8
+        said = i18n.t(unit_key, case.lang, value=mean_text)
+        assert card.secondary.endswith(said if case.lang == "zh" else " " + said), card.key
         assert ".0" not in card.delta + card.secondary, card.key
     # the unit-beside-average chart draws the same two values per measure
     figure = catalog.make_unit_vs_average_figure(catalog.unit_beside_average(metrics, unit), case.lang, "U")

@@ -107,7 +107,7 @@ def test_on_the_sample_the_units_with_issues_overdue_lead(frames, connection):
 def test_each_robot_gets_the_worst_units_each_with_its_worst_alert_within_its_own_limit(
     scale_frames, scale_store, lang, kind, limit
 ):
-    """At 300+ units the robots' message named 46 units in sheet order, each "该单位有 1 条预警", not one issue or day
+    """At 300+ units the robots' message named 46 units in sheet order, each "该单位有1条预警", not one issue or day
     overdue; 钉钉 was held to 企业微信's 4,000 bytes though it takes a 20,000-byte request."""
     day = date(2020, 12, 31)
     digest = _digest(scale_store, day)
@@ -135,17 +135,17 @@ def test_each_robot_gets_the_worst_units_each_with_its_worst_alert_within_its_ow
     issues = scale_frames["issues"]
     late = issues[(issues["unit"] == first_unit) & (issues["due_date"] < day) & _not_rectified_by(issues, day)]
     worst = max((day - due).days for due in late["due_date"])
-    said = f"已逾期 {worst:,} 天" if lang == "zh" else f"{worst:,} days overdue"
+    said = f"已逾期{worst:,}天" if lang == "zh" else f"{worst:,} days overdue"
     assert said in lines[lines.index(f"**{headings[0]}**") + 1]
     # what is shown and what is counted add up to every alert, recounted
     shown = sum(line.startswith("- **") for line in lines)
-    within = r"该单位另有 ([\d,]+) 条预警" if lang == "zh" else r"… and ([\d,]+) more alerts? for this unit"
+    within = r"该单位另有([\d,]+)条预警" if lang == "zh" else r"… and ([\d,]+) more alerts? for this unit"
     more = sum(int(n.replace(",", "")) for n in re.findall(within, markdown))
     left_out = expected[named:]
     left_items = sum(count for _unit, count in left_out)
     assert shown + more + left_items == sum(count for _unit, count in expected)
     closing = (
-        f"……另有 {len(left_out):,} 家单位的 {left_items:,} 条预警，请在看板中查看。"
+        f"……另有{len(left_out):,}家单位的{left_items:,}条预警，请在看板中查看。"
         if lang == "zh"
         else f"… and {left_items:,} more alerts for {len(left_out):,} more units: see the dashboard."
     )
@@ -169,9 +169,9 @@ def test_a_wecom_message_of_exactly_its_limit_goes_whole_and_one_byte_over_is_cu
     assert len(exact.encode()) == push.WECOM_MAX_BYTES
     assert push.wecom_payload(push.Message("alerts", "t", exact, ""))["markdown"]["content"] == exact
     # one byte over, the last line of Chinese straddling the limit: it cut at a byte, mid-character's neighbour,
-    # mid-number ("已逾期 12" of "已逾期 127 天"), and said nothing of what was left out
-    tail = "\n已逾期 127"
-    over = _lines_of(push.WECOM_MAX_BYTES + 1 - len(tail.encode()), "已逾期 127 天，整改期限 2020年1月1日") + tail
+    # mid-number ("已逾期12" of "已逾期127天"), and said nothing of what was left out
+    tail = "\n已逾期127"
+    over = _lines_of(push.WECOM_MAX_BYTES + 1 - len(tail.encode()), "已逾期127天，整改期限2020年1月1日") + tail
     assert len(over.encode()) == push.WECOM_MAX_BYTES + 1
     content = push.wecom_payload(push.Message("alerts", "t", over, ""))["markdown"]["content"]
     assert len(content.encode()) <= push.WECOM_MAX_BYTES
@@ -221,7 +221,7 @@ def test_one_unit_left_out_is_said_in_the_singular(frames, connection):
         alert = "1 more alert" if items == 1 else f"{items} more alerts"
         assert english == f"… and {alert} for 1 more unit: see the dashboard."
         if chinese.count("\n**") == len(expected) - 1:
-            assert chinese.splitlines()[-1] == f"……另有 1 家单位的 {items} 条预警，请在看板中查看。"
+            assert chinese.splitlines()[-1] == f"……另有1家单位的{items}条预警，请在看板中查看。"
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -80,7 +80,7 @@ def test_the_meetings_card_says_in_english_that_the_span_before_has_no_data():
     from oversight.present.kpis import span_change_line
 
     assert span_change_line({"meetings": 501}, None, "en", "") == "no comparable data for the span before"
-    assert span_change_line({"meetings": 501}, None, "zh", "") == "环比 无可比数据"
+    assert span_change_line({"meetings": 501}, None, "zh", "") == "环比无可比数据"
 
 
 def test_a_size_is_written_with_a_space_before_its_unit():

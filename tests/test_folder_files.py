@@ -275,7 +275,7 @@ def test_an_imports_check_reads_the_folders_validated_tables_from_the_cache(data
 @pytest.mark.parametrize(
     ("lang", "checked", "refused"),
     [
-        ("zh", "发现 1 个问题：", "发现 1 个问题，未导入任何数据："),
+        ("zh", "发现1个问题：", "发现1个问题，未导入任何数据："),
         ("en", "1 problem found:", "1 problem found; nothing was imported:"),
     ],
 )

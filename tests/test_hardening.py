@@ -106,7 +106,7 @@ def test_a_holder_that_dies_releases_the_lock(tmp_path):
             "en",
             "another import or undo is in progress (since 2021-01-01 00:30:00, Beijing time); try again in a moment",
         ),
-        ("zh", "另一个导入或撤销正在进行（开始于 2021-01-01 00:30:00，北京时间），请稍后再试"),
+        ("zh", "另一个导入或撤销正在进行（开始于2021-01-01 00:30:00，北京时间），请稍后再试"),
     ],
 )
 def test_a_busy_data_folder_refuses_with_a_sentence(data_folder, tmp_path, lang, said):
@@ -591,7 +591,7 @@ def test_items_side_by_side_on_screen_keep_their_dot_off_a_line_start():
     place = Problem(file="会议.xlsx", message_key="", sheet="会议", row=3).location("zh")
     assert place == "会议.xlsx · 工作表“会议” · 第3行"
     assert safe_text.markdown(place) == "会议\\.xlsx\u00a0· 工作表“会议”\u00a0· 第3行"
-    assert safe_text.items_kept("逾期未整改 6个 · 逾期最久") == "逾期未整改 6个\u00a0· 逾期最久"
+    assert safe_text.items_kept("逾期未整改6个 · 逾期最久") == "逾期未整改6个\u00a0· 逾期最久"
 
 
 def test_an_entity_in_data_text_shows_as_typed_on_the_page_and_in_a_robot_message():

@@ -57,7 +57,7 @@ def test_problems_read_in_both_languages_name_file_sheet_row_and_column(data_fol
     plan = import_plan.plan_import(paths, table="meetings", folder=data_folder)
     [problem] = plan.problems
     assert problem.render("zh") == (
-        "meetings.xlsx · 工作表“会议” · 第2行 · E列“时长(分钟)”：-30 不能为负数，应为 0 或正整数"
+        "meetings.xlsx · 工作表“会议” · 第2行 · E列“时长(分钟)”：-30不能为负数，应为0或正整数"
     )
     assert problem.render("en") == (
         "meetings.xlsx · sheet “会议” · row 2 · column E “时长(分钟)”: "
@@ -88,7 +88,7 @@ def test_one_import_takes_a_bounded_batch_of_files(data_folder, monkeypatch):
     assert [p.render("en") for p in plan.problems] == [
         "13 files in one import, more than the limit of 12; import them in batches"
     ]
-    assert plan.problems[0].render("zh") == "一次导入了 13 个文件，超过每次 12 个的上限；请分批导入"
+    assert plan.problems[0].render("zh") == "一次导入了13个文件，超过每次12个的上限；请分批导入"
 
     monkeypatch.setenv("OVERSIGHT_MAX_UPLOAD_MB", "1")
     heavy = [Upload(f"会议{n}.csv", b"x" * 800_000) for n in range(3)]  # each under 1 MB, 2.3 MB together
@@ -239,7 +239,7 @@ def test_a_formula_result_in_a_workbook_marked_recalculate_on_load_is_not_truste
     plan = import_plan.plan_import([path], "meetings", "append", data_folder)
     assert [p.render("zh") for p in plan.problems] == [
         "会议.xlsx · 工作表“会议” · 第2行：工作表“会议”的 F2 单元格是公式（本表仅此一个公式单元格），但文件注明“打开时重新计算”，"
-        "其中保存的结果并未算过（常见于程序生成的表格，结果常为 0）：请用 Excel 或 WPS 打开并保存后再导入，或把该公式改填为数值"
+        "其中保存的结果并未算过（常见于程序生成的表格，结果常为0）：请用 Excel 或 WPS 打开并保存后再导入，或把该公式改填为数值"
     ]
     assert "Open and save the file in Excel or WPS" in plan.problems[0].render("en")
 
@@ -329,9 +329,9 @@ def test_a_record_dated_after_today_is_refused_but_a_deadline_may_lie_ahead(tmp_
     path = write_xlsx(tmp_path / "问题.xlsx", {"问题": [HEADERS["issues"], *rows]})
     plan = import_plan.plan_import([path], "issues", "append", data_folder)
     assert [p.render("zh") for p in plan.problems] == [
-        "问题.xlsx · 工作表“问题” · 第3行 · C列“发现日期”：日期 2021-03-11 晚于今天（2021-03-10）：记录的是已发生的事，"
+        "问题.xlsx · 工作表“问题” · 第3行 · C列“发现日期”：日期2021-03-11晚于今天（2021-03-10）：记录的是已发生的事，"
         "日期不应在将来；导入后看板的数据日期将变为这一天，默认期间和各项数据随之移到那时。请检查年份是否填错",
-        "问题.xlsx · 工作表“问题” · 第4行 · I列“整改完成日期”：日期 2021-03-12 晚于今天（2021-03-10）：记录的是已发生的事，"
+        "问题.xlsx · 工作表“问题” · 第4行 · I列“整改完成日期”：日期2021-03-12晚于今天（2021-03-10）：记录的是已发生的事，"
         "日期不应在将来；导入后看板的数据日期将变为这一天，默认期间和各项数据随之移到那时。请检查年份是否填错",
     ]
     assert (
@@ -431,7 +431,7 @@ def test_a_formula_refusal_says_how_many_formula_cells_the_sheet_holds(tmp_path,
     plan = import_plan.plan_import([path], "meetings", "append", data_folder)
     (problem,) = plan.problems
     assert (problem.sheet, problem.row) == ("会议", 2)
-    assert "本表共有 2 个公式单元格" in problem.render("zh") and "把这些公式都改填为数值" in problem.render("zh")
+    assert "本表共有2个公式单元格" in problem.render("zh") and "把这些公式都改填为数值" in problem.render("zh")
     assert "2 formula cells in the sheet" in problem.render("en")
 
 
@@ -447,7 +447,7 @@ def test_a_sheet_with_one_formula_cell_is_not_told_of_1_formula_cells(tmp_path, 
         english, chinese = problem.render("en"), problem.render("zh")
         assert "1 formula cells" not in english and "1 such cells" not in english and "all of them" not in english
         assert "the only" in english and "type the value in its place" in english
-        assert "共有 1 个" not in chinese and "本表仅此一个" in chinese and "把该公式改填为数值" in chinese
+        assert "共有1个" not in chinese and "本表仅此一个" in chinese and "把该公式改填为数值" in chinese
 
 
 def _corpus_plan(name, data_folder, tmp_path):
@@ -466,7 +466,7 @@ def test_a_file_with_more_problems_than_a_report_lists_says_so_in_both_languages
     assert plan.problem_count == 1_000 and plan.checking_stopped
     assert len(plan.problems) == 1_001
     assert plan.problems[-1].render("zh") == (
-        "issues.xlsx：此文件的问题超过 1,000 个：只列出了前 1,000 个，文件其余部分未再检查。"
+        "issues.xlsx：此文件的问题超过1,000个：只列出了前1,000个，文件其余部分未再检查。"
         "问题这么多，常见原因是选错了数据表或整列错位；请先改正以上问题后再检查"
     )
     assert plan.problems[-1].render("en") == (
@@ -475,7 +475,7 @@ def test_a_file_with_more_problems_than_a_report_lists_says_so_in_both_languages
         "problems above and check again"
     )
     assert import_report.failed_line(plan, "zh") == (
-        "发现超过 1,000 个问题（问题过多，检查已停止，没有全部列出），未导入任何数据："
+        "发现超过1,000个问题（问题过多，检查已停止，没有全部列出），未导入任何数据："
     )
     assert import_report.failed_line(plan, "en") == (
         "More than 1,000 problems found (too many: the checking stopped, and not all are listed); nothing was imported:"
@@ -517,7 +517,7 @@ def test_a_csv_over_the_cell_bound_is_refused_in_both_languages(data_folder, tmp
     plan = _corpus_plan("csv_over_the_cell_bound", data_folder, tmp_path)
     [problem] = plan.problems
     assert problem.render("zh") == (
-        "issues.csv：CSV 文件读到第222223行（9 列）已超过 2,000,000 个单元格的上限，无法读取；"
+        "issues.csv：CSV 文件读到第222223行（9列）已超过2,000,000个单元格的上限，无法读取；"
         "请确认选对了文件，或把它分成几个文件，分次以“追加”方式导入"
     )
     assert problem.render("en") == (

@@ -104,7 +104,7 @@ def test_numbers_alone_that_are_no_total_are_refused_in_one_sentence(tmp_path, d
         "unit and date"
     ]
     assert plan.problems[0].message("zh") == (
-        "这一行没有编号、单位和日期，只有数字，不能作为记录读入；它也不是合计行：4 不等于上方各行本列之和 5。"
+        "这一行没有编号、单位和日期，只有数字，不能作为记录读入；它也不是合计行：4不等于上方各行本列之和5。"
         "如是合计行，请在该行第一格写明“合计”（或删除该行）；如是一条记录，请补全编号、单位和日期"
     )
 
@@ -205,7 +205,7 @@ def test_an_estimate_or_a_clock_time_for_a_length_is_refused_saying_why(tmp_path
     ]
     assert plan.problems[0].render("zh") == (
         "会议台账.xlsx · 工作表“会议台账” · 第2行 · E列“时长(分钟)”：“约两小时”是估计的时长，不能累计；"
-        "请填会议的实际时长（分钟，如 120）"
+        "请填会议的实际时长（分钟，如120）"
     )
     assert plan.problems[5].message("en") == (
         "“9:00” may be a length (hours and minutes) or the time the meeting began; write the minutes (such as 90) or "
@@ -249,7 +249,7 @@ def test_every_estimate_word_gets_the_estimate_sentence_in_zh_and_en(tmp_path, d
     assert {p.params["value"]: p.message_key for p in plan.problems} == dict.fromkeys(
         ESTIMATES, "error.duration_estimate"
     )
-    assert plan.problems[0].message("zh") == "“一小时许”是估计的时长，不能累计；请填会议的实际时长（分钟，如 120）"
+    assert plan.problems[0].message("zh") == "“一小时许”是估计的时长，不能累计；请填会议的实际时长（分钟，如120）"
     assert plan.problems[0].message("en") == (
         "“一小时许” is an estimate of the length, which no total can add up; write the meeting's actual length in "
         "minutes (such as 120)"
@@ -271,7 +271,7 @@ def test_an_estimate_in_a_count_gets_the_estimate_sentence_not_should_be_a_whole
         COUNT_ESTIMATES, ("F", "error.count_estimate")
     )
     assert plan.problems[0].render("zh") == (
-        "会议台账.xlsx · 工作表“会议台账” · 第2行 · F列“议题数”：“约5个”是估计的数目，不能累计；请填实际的数目（整数，如 5）"
+        "会议台账.xlsx · 工作表“会议台账” · 第2行 · F列“议题数”：“约5个”是估计的数目，不能累计；请填实际的数目（整数，如5）"
     )
     assert plan.problems[2].message("en") == (
         "“五六个” is an estimate of the number, which no total can add up; write the actual number (a whole number, "
@@ -482,7 +482,7 @@ def test_lengths_kept_in_hours_under_a_header_without_its_unit_are_asked_about(t
         " minutes), yet no length in it is over 12: if they are hours, rename the column 时长（小时） or Duration (hours);"
         " if they really are minutes, rename it 时长(分钟) or Duration (minutes), then import again"
     ]
-    assert "都不超过 12" in plan.problems[0].render("zh")
+    assert "都不超过12" in plan.problems[0].render("zh")
 
     minutes = [meeting(f"HY2021-{n:04d}", duration=length) for n, length in enumerate([2, 45, 90], start=1)]
     path = write_xlsx(tmp_path / "会议台账2.xlsx", {"会议台账": [header, *minutes]})

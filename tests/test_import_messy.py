@@ -107,7 +107,7 @@ def test_blank_spacer_rows_above_the_header_do_not_count_toward_the_rows_searche
         read(path, context)
     (problem,) = refused.value.problems
     assert problem.message_key == "error.no_header"
-    assert problem.message("zh") == "找不到会议的表头行；请确认表头在前 15 行内（空行不算），且列名与模板一致"
+    assert problem.message("zh") == "找不到会议的表头行；请确认表头在前15行内（空行不算），且列名与模板一致"
 
 
 def test_total_and_subtotal_rows_are_not_data(tmp_path, context):
@@ -303,7 +303,7 @@ def test_the_header_again_in_english_under_the_chinese_one_is_skipped(tmp_path, 
 
 
 def test_a_row_numbering_the_columns_under_the_header_is_skipped(tmp_path, context):
-    # 栏次 1, 2, 3, … under the header, as statistical forms print it: read as a record, six problems ('2' is not a
+    # 栏次1, 2, 3, … under the header, as statistical forms print it: read as a record, six problems ('2' is not a
     # registered unit, '3' is not a date, …) for a file with one good meeting
     numbers = list(range(1, len(HEADERS["meetings"]) + 1))
     path = write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], numbers, meeting("HY2021-0001")]})
@@ -387,7 +387,7 @@ DATES = {
     "slashes": "2020/3/5",
     "dots": "2020.3.5",
     "chinese": "2020年3月5日",
-    "chinese_padded_with_spaces": "2020 年 03 月 05 日",
+    "chinese_padded_with_spaces": "2020年03月05日",
     "compact_number": 20200305,
     "serial_as_text": "43895",
 }
@@ -534,7 +534,7 @@ def test_several_sheets_each_matched_to_its_table_by_header(tmp_path, data_folde
     path = write_xlsx(
         tmp_path / "台账.xlsx",
         {
-            "填表说明": [["填表说明"], ["1. 日期请填写具体日期。"]],
+            "填表说明": [["填表说明"], ["1.日期请填写具体日期。"]],
             "建议": [HEADERS["suggestions"], suggestion(issue_id="WT2021-001")],  # links to the issue two sheets on
             "问题": [["2021年问题清单"], HEADERS["issues"], issue()],
         },

@@ -98,7 +98,7 @@ def test_replace_previews_rows_added_changed_and_removed(data_folder, tmp_path, 
     change = plan.changes["meetings"]
     assert (change.added, change.changed, change.removed) == (("HY2021-0001",), (changed,), (removed,))
     assert (change.rows_before, change.rows_after) == (573, 573)
-    assert "新增 1、修改 1、删除 1" in import_report.render_plan(plan, "zh")
+    assert "新增1、修改1、删除1" in import_report.render_plan(plan, "zh")
 
     commit.apply_import(plan)
     meetings = checked_folder.read_folder(data_folder)["meetings"].set_index("meeting_id")
@@ -373,7 +373,7 @@ def test_the_folder_is_validated_before_anything_is_replaced(data_folder, tmp_pa
 
 def test_the_problem_count_counts_the_cells_not_the_line_that_introduces_them(data_folder, tmp_path):
     """Dropping a unit from the units table: one problem for the unit, saying how many rows name it; the line saying
-    the folder would no longer validate stands above it uncounted (it said 发现 100 个问题 over 99 rows, and then
+    the folder would no longer validate stands above it uncounted (it said 发现100个问题 over 99 rows, and then
     one line per row, nearly all in files the user never touched)."""
     frames = checked_folder.read_folder(data_folder)
     units = frames["units"]
@@ -384,7 +384,7 @@ def test_the_problem_count_counts_the_cells_not_the_line_that_introduces_them(da
     assert plan.problems[1].message_key == "error.unit_removed_in_use"
     assert plan.problems[1].params["count"] == naming_it
     lines = import_report.render_plan(plan, "zh-CN").splitlines()
-    assert "发现 1 个问题，未导入任何数据：" in lines
+    assert "发现1个问题，未导入任何数据：" in lines
     assert any(f"其他台账仍有{naming_it}行属于它" in line for line in lines)
     english = import_report.render_plan(plan, "en").splitlines()
     assert "1 problem found; nothing was imported:" in english  # one, not "1 problems"
@@ -423,7 +423,7 @@ def test_a_template_has_header_comments_and_drop_downs(tmp_path, sample_frames):
     sheet, options = book["会议"], book.worksheets[1]
     assert [c.value for c in sheet[1]] == HEADERS["meetings"]
     assert all(cell.comment is not None for cell in sheet[1])
-    assert "必填" in sheet["E1"].comment.text and "0 至 1440" in sheet["E1"].comment.text
+    assert "必填" in sheet["E1"].comment.text and "0至1440" in sheet["E1"].comment.text
     assert "党组（党委）会议、办公会议" in sheet["D1"].comment.text
     assert options.sheet_state == "hidden"
     validations = {str(v.sqref).split(":")[0]: v for v in sheet.data_validations.dataValidation}
@@ -522,7 +522,7 @@ def test_cli_validate_json_says_why_whenever_it_is_not_ok(data_folder, tmp_path,
         False,
         1,
         "problems",
-        "发现 1 个问题",
+        "发现1个问题",
     )
 
 

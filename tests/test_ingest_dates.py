@@ -100,10 +100,10 @@ def _context():
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        (2021, "“2021”只有年份，请填写具体日期（如 2020年3月5日）"),
-        (202103, "“202103”只有年月，请填写具体日期（如 2020年3月5日）"),
-        (210305, "“210305”不是日期，应为如 2020-03-05、2020/3/5、2020.3.5 或 2020年3月5日 的日期"),
-        (5, "“5”不是日期，应为如 2020-03-05、2020/3/5、2020.3.5 或 2020年3月5日 的日期"),
+        (2021, "“2021”只有年份，请填写具体日期（如2020年3月5日）"),
+        (202103, "“202103”只有年月，请填写具体日期（如2020年3月5日）"),
+        (210305, "“210305”不是日期，应为如2020-03-05、2020/3/5、2020.3.5或2020年3月5日的日期"),
+        (5, "“5”不是日期，应为如2020-03-05、2020/3/5、2020.3.5或2020年3月5日的日期"),
     ],
 )
 def test_a_whole_number_that_is_no_serial_day_gets_the_message_its_text_gets(typed, message):
@@ -199,8 +199,8 @@ def test_a_date_with_the_year_last_is_read_only_where_day_and_month_cannot_be_mi
         assert caught.value.key == "error.date_day_month_ambiguous"
         assert {caught.value.params["first"], caught.value.params["second"]} == {"2020-03-05", "2020-05-03"}
     assert i18n.t(caught.value.key, "zh", **caught.value.params) == (
-        "“3-5-2020”的日和月分不清：可能是 2020-03-05，也可能是 2020-05-03；请把年份写在前面，如 2020-03-05、2020/3/5 或"
-        " 2020年3月5日"
+        "“3-5-2020”的日和月分不清：可能是2020-03-05，也可能是2020-05-03；请把年份写在前面，如2020-03-05、2020/3/5或"
+        "2020年3月5日"
     )
     assert i18n.t(caught.value.key, "en", **caught.value.params).startswith(
         "“3-5-2020” could be 2020-03-05 or 2020-05-03: which number is the day and which the month cannot be told"
@@ -333,7 +333,7 @@ def test_a_day_and_month_without_the_year_is_refused_asking_for_the_year(typed):
         cells.parse_date(typed)
     assert caught.value.key == "error.date_year_missing"
     assert i18n.t(caught.value.key, "zh", **caught.value.params) == (
-        f"“{typed}”没有年份，请写明年份，如 2020年3月5日 或 2020-03-05"
+        f"“{typed}”没有年份，请写明年份，如2020年3月5日或2020-03-05"
     )
     assert i18n.t(caught.value.key, "en", **caught.value.params).startswith(f"“{typed}” has no year")
 
@@ -383,7 +383,7 @@ def test_a_range_of_days_says_which_day_to_write_at_its_cell(tmp_path):
     plan = import_plan.plan_import(path, mode="append", folder=folder)
     assert [p.render("zh") for p in plan.problems] == [
         "会议.xlsx · 工作表“会议” · 第2行 · C列“会议日期”：“2021.3.5-3.6”是起止日期，一条记录只填一个日期：请填第一天"
-        " 2021-03-05，起止日期如需保留请写在备注里"
+        "2021-03-05，起止日期如需保留请写在备注里"
     ]
     assert [p.message("en") for p in plan.problems] == [
         "“2021.3.5-3.6” is a range of days, and a record takes one date: write the first day, 2021-03-05, and keep "
@@ -395,7 +395,7 @@ def test_a_range_of_days_says_which_day_to_write_at_its_cell(tmp_path):
     plan = import_plan.plan_import(path, mode="append", folder=folder)
     assert [p.render("zh") for p in plan.problems] == [
         "问题.xlsx · 工作表“问题” · 第2行 · H列“整改期限”：“2021年3月5日至31日”是起止日期，一条记录只填一个日期："
-        "此栏是截止的日子，请填最后一天 2021-03-31"
+        "此栏是截止的日子，请填最后一天2021-03-31"
     ]
     assert [p.message("en") for p in plan.problems] == [
         "“2021年3月5日至31日” is a range of days, and a record takes one date: this column is the day it ends, write "
@@ -443,7 +443,7 @@ def test_a_lunar_month_is_refused_saying_it_is_the_lunar_calendars(text, month):
         cells.parse_date(text)
     assert (caught.value.key, caught.value.params) == ("error.date_lunar_month", {"value": text, "month": month})
     assert i18n.t(caught.value.key, "zh", **caught.value.params) == (
-        f"“{text}”中的“{month}”是农历月份，不能当作公历月份；请填写公历日期（如 2020年3月5日）"
+        f"“{text}”中的“{month}”是农历月份，不能当作公历月份；请填写公历日期（如2020年3月5日）"
     )
     assert i18n.t(caught.value.key, "en", **caught.value.params).startswith(
         f"“{text}”: {month} is a month of the Chinese lunar calendar"
@@ -478,5 +478,5 @@ def test_a_day_written_the_lunar_way_is_refused_saying_so(text):
     day = text[-2:]
     assert (caught.value.key, caught.value.params) == ("error.date_lunar_day", {"value": text, "day": day})
     assert i18n.t(caught.value.key, "zh", **caught.value.params) == (
-        f"“{text}”中的“{day}”是农历日子的写法，不能当作公历日期；请填写公历日期（如 2020年3月5日）"
+        f"“{text}”中的“{day}”是农历日子的写法，不能当作公历日期；请填写公历日期（如2020年3月5日）"
     )

@@ -105,12 +105,12 @@ def test_no_two_bracketed_notes_stand_side_by_side(connection, lang):
     assert any(card in text for where, text in built if " card " in where)
     # the example: one note, the day counted to and the last consultation, both said
     last_one = {
-        "zh": "2020年第3季度（截至8月14日）未开展定期会商（上次会商 2020年3月26日）",
+        "zh": "2020年第3季度（截至8月14日）未开展定期会商（上次会商2020年3月26日）",
         "en": "no regular consultation in 2020 Q3 (to 14 August; last one 26 March 2020)",
     }[lang]
     assert any(last_one in text for _, text in built)
     rising = {
-        "zh": "2019年第3季度（截至8月14日）为 4 次，增加 2 次",
+        "zh": "2019年第3季度（截至8月14日）为4次，增加2次",
         "en": "against 4 in 2019 Q3 (to 14 August), 2 more",
     }[lang]
     assert any(rising in text for _, text in built)

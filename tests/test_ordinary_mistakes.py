@@ -40,7 +40,7 @@ def test_brief_from_year_zero_says_so(capsys):
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("zh", "日期 2018-12-31 早于数据中最早的季度（2019年第1季度），那时的情况无从得知。"),
+        ("zh", "日期2018-12-31早于数据中最早的季度（2019年第1季度），那时的情况无从得知。"),
         ("en", "2018-12-31 is before the first quarter in the data (2019 Q1): nothing is known about it."),
     ],
 )
@@ -92,7 +92,7 @@ def test_brief_with_an_empty_range_is_refused_not_briefed_for_the_default_period
     """--from "$FROM" --to "$TO" with both unset was taken as no range: the default year's pack, exit 0."""
     argv = ["brief", "--format", "docx", "--out", str(tmp_path), "--from", "", "--to", ""]
     assert main(argv) == 1
-    assert capsys.readouterr().err.strip() == "季度“”无法识别，请写成 2020Q4。"
+    assert capsys.readouterr().err.strip() == "季度“”无法识别，请写成2020Q4。"
     assert main(["brief", "--format", "docx", "--out", str(tmp_path), "--from", "", "--lang", "en"]) == 1
     # a quarter given but not one is named first, even alone (not "give --to as well", then a second refusal)
     assert capsys.readouterr().err.strip() == "“” is not a quarter: write it as 2020Q4."
@@ -104,7 +104,7 @@ def test_brief_with_an_empty_range_is_refused_not_briefed_for_the_default_period
     [
         (
             "zh",
-            "会议：替换整表将删除现有记录 573 行（文件中没有它们）。\n"
+            "会议：替换整表将删除现有记录573行（文件中没有它们）。\n"
             "未导入任何数据。如只是新增记录，请加 --mode append；确需替换整表，请加 --mode replace。",
         ),
         (
@@ -140,7 +140,7 @@ def test_import_without_a_mode_does_not_replace_away_the_tables_rows(
 @pytest.mark.parametrize(
     ("lang", "said"),
     [
-        ("zh", "会议：替换整表将删除现有记录 573 行（文件中没有它们）"),
+        ("zh", "会议：替换整表将删除现有记录573行（文件中没有它们）"),
         ("en", "Meetings: replacing the whole table would remove 573 existing rows (the file does not hold them)"),
     ],
 )
@@ -197,7 +197,7 @@ def test_alerts_due_within_out_of_range_is_a_sentence(capsys, tmp_path, monkeypa
     monkeypatch.setenv("OVERSIGHT_ALERTS_FILE", str(tmp_path / "alerts.toml"))
     assert main(["alerts", "--due-within", days, "--lang", lang]) == 1
     expected = {
-        "zh": f"--due-within 应为 0 到 366 之间的天数（现为 {days}）。",
+        "zh": f"--due-within 应为0到366之间的天数（现为{days}）。",
         "en": f"--due-within takes a number of days from 0 to 366 (it is {days}).",
     }
     assert capsys.readouterr().err.strip() == expected[lang]

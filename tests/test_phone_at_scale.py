@@ -113,7 +113,7 @@ def test_the_value_axis_title_stays_inside_a_phones_card(province, lang):
 
 def test_a_stacks_rest_row_cut_at_the_plots_end_is_not_drawn_in_one_parts_colour(province):
     """Review of 4 Dec (the briefing pack of the scale folder, 504 units): the row adding up 489 other units runs past
-    the plot's end, so only its first part showed: 各单位会商、专题研究、通报与抽调 drew "其他489家单位 582 ▸" all in 定期会商's
+    the plot's end, so only its first part showed: 各单位会商、专题研究、通报与抽调 drew "其他489家单位582 ▸" all in 定期会商's
     red (the province held 233 consultations in all), 各单位问题整改状态 drew 278 issues in 未整改's red (29 unrectified).
     Then one slate bar of its total, out of the legend, lost the breakdown the chart is about (review of 5 Dec). Each
     part is drawn on it in its own colour, as its share of the plot's width, with its true count."""

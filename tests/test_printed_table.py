@@ -42,7 +42,7 @@ def test_a_long_table_prints_its_first_rows_and_says_where_the_rest_are():
     note = i18n.t("table.print_cut", "zh", shown=printed_table.MOST_PRINTED_ROWS, count="305")
     html = printed_table.html_table(frame, [], "—", note)
     assert len(_cells(html)) == printed_table.MOST_PRINTED_ROWS == 300
-    assert note == "打印件列出前 300 条，共 305 条；完整清单请下载 CSV 或 Excel 文件" and note in html
+    assert note == "打印件列出前300条，共305条；完整清单请下载 CSV 或 Excel 文件" and note in html
     whole = printed_table.html_table(frame.head(300), [], "—", note)
     assert len(_cells(whole)) == 300 and note not in whole
 

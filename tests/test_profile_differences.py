@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from oversight.charts import catalog
+from oversight.core import i18n
 from oversight.present import kpis
 
 # one unit's figures beside the all-unit average: a whole gap, a fractional one, none, and an average of 1,234.5
@@ -20,10 +21,10 @@ BESIDE = pd.DataFrame(
 )
 EXPECTED = {
     "zh": {
-        "issues": ("+1.3个", "全部单位平均 1.8个"),  # 1.25 half up
-        "suggestions": ("-1条", "全部单位平均 2条"),
-        "consultations": ("持平", "全部单位平均 2次"),
-        "meetings": ("-34.5次", "全部单位平均 1,234.5次"),
+        "issues": ("+1.3个", "全部单位平均1.8个"),  # 1.25 half up
+        "suggestions": ("-1条", "全部单位平均2条"),
+        "consultations": ("持平", "全部单位平均2次"),
+        "meetings": ("-34.5次", "全部单位平均1,234.5次"),
     },
     "en": {
         "issues": ("+1.3", "Average of all units: 1.8"),
@@ -48,7 +49,12 @@ def test_a_cards_difference_and_average_are_written_as_the_chart_labels_them(lan
 def test_units_side_by_side_say_the_averages_as_the_cards_do(lang):
     said = kpis.all_unit_averages(BESIDE, lang)
     averages = [
-        secondary.split(" ", 1)[1] if lang == "zh" else secondary.split(": ")[1]
+        secondary.removeprefix("全部单位平均") if lang == "zh" else secondary.split(": ")[1]
         for _, secondary in EXPECTED[lang].values()
     ]
-    assert [text.rsplit(" ", 1)[1] for text in said] == averages
+    # 指出问题1.8个: no space between Chinese and a number; Issues 1.8
+    joiner = "" if lang == "zh" else " "
+    assert said == [
+        f"{i18n.t(f'measure.{key}', lang)}{joiner}{average}"
+        for key, average in zip(EXPECTED[lang], averages, strict=True)
+    ]

@@ -61,5 +61,5 @@ def test_the_data_being_updated_names_the_locks_moment_in_beijing_time(clock_zon
     (problem,) = raised.value.problems
     assert (
         i18n.t(problem.message_key, "zh", **problem.params)
-        == "数据正在更新，开始于 2021-01-05 09:30:12（北京时间），请稍后刷新页面"
+        == "数据正在更新，开始于2021-01-05 09:30:12（北京时间），请稍后刷新页面"
     )

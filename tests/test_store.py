@@ -114,7 +114,7 @@ def test_one_bad_cell_is_one_problem_not_an_echo_in_the_tables_after_it(tmp_path
     ], refused.value.render("zh")
     # the suggestions' links are said unchecked, once: they were dropped without a word, the file looking checked
     assert refused.value.problems[-1].render("zh") == (
-        "suggestions.xlsx：有 27 行引用了数据文件夹中问题文件“issues.xlsx”的记录；该文件有错误、未能读入，"
+        "suggestions.xlsx：有27行引用了数据文件夹中问题文件“issues.xlsx”的记录；该文件有错误、未能读入，"
         "这些引用无法核对，不一定有误。请先改正该文件"
     )
     assert refused.value.problems[-1].render("en") == (

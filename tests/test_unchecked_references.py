@@ -43,7 +43,7 @@ def test_suggestions_linking_the_new_issues_of_a_failed_issues_file_are_said_unc
         "问题.xlsx · 工作表“问题” · 第3行 · C列“发现日期”：“2021年13月5日”不是存在的日期",
         "意见建议.xlsx · 工作表“意见建议” · 第4行 · D列“关联问题编号”：关联问题编号“WT2099-999”不存在；"
         "应为现有问题或同批导入的问题编号",
-        "意见建议.xlsx：有 2 行引用了同批导入的问题文件“问题.xlsx”中的记录；该文件有错误、未能读入，这些引用无法核对，"
+        "意见建议.xlsx：有2行引用了同批导入的问题文件“问题.xlsx”中的记录；该文件有错误、未能读入，这些引用无法核对，"
         "不一定有误。请先改正该文件，再重新检查",
     ]
     assert plan.problems[-1].render("en") == (
@@ -76,7 +76,7 @@ def test_rows_naming_the_new_unit_of_a_failed_units_file_are_said_unchecked_once
     rendered = [p.render("zh") for p in plan.problems]
     assert [line for line in rendered if line.startswith("会议.xlsx")] == [
         next(line for line in rendered if "第4行" in line and "省不存在厅" in line),
-        "会议.xlsx：有 2 行引用了同批导入的监督单位文件“单位.xlsx”中的记录；该文件有错误、未能读入，这些引用无法核对，"
+        "会议.xlsx：有2行引用了同批导入的监督单位文件“单位.xlsx”中的记录；该文件有错误、未能读入，这些引用无法核对，"
         "不一定有误。请先改正该文件，再重新检查",
     ]
 
@@ -100,7 +100,7 @@ def test_references_into_a_failed_file_whose_records_did_not_read_are_said_unche
     plan = import_plan.plan_import([issues, suggestions], mode="append", folder=data_folder)
     assert [p.render("zh") for p in plan.problems] == [
         "问题.xlsx · 工作表“问题” · 第1行 · “整改状态”列：缺少必填列“整改状态”（英文表头 status）",
-        "意见建议.xlsx：有 2 行引用了现有数据中没有的记录，无法核对：同批导入的问题文件“问题.xlsx”有错误、未能读入，"
+        "意见建议.xlsx：有2行引用了现有数据中没有的记录，无法核对：同批导入的问题文件“问题.xlsx”有错误、未能读入，"
         "这些记录可能就在其中。请先改正该文件，再重新检查",
     ]
 
@@ -120,7 +120,7 @@ def test_a_files_own_fault_is_not_hidden_behind_a_thousand_references_into_a_fai
     assert [p.render("zh") for p in plan.problems] == [
         "问题.xlsx · 工作表“问题” · 第2行 · C列“发现日期”：“2021年13月5日”不是存在的日期",
         "意见建议.xlsx · 工作表“意见建议” · 第1003行 · C列“提出日期”：“2021年2月30日”不是存在的日期",
-        "意见建议.xlsx：有 1002 行引用了同批导入的问题文件“问题.xlsx”中的记录；该文件有错误、未能读入，"
+        "意见建议.xlsx：有1002行引用了同批导入的问题文件“问题.xlsx”中的记录；该文件有错误、未能读入，"
         "这些引用无法核对，不一定有误。请先改正该文件，再重新检查",
     ]
 
@@ -145,6 +145,6 @@ def test_a_data_folder_file_is_checked_past_its_references_into_a_broken_units_f
     meetings = [p.render("zh") for p in refused.value.problems if p.file == "meetings.xlsx"]
     assert meetings == [
         "meetings.xlsx · 工作表“会议” · 第1003行 · C列“会议日期”：“2021年2月30日”不是存在的日期",
-        "meetings.xlsx：有 1002 行引用了数据文件夹中监督单位文件“units.xlsx”的记录；该文件有错误、未能读入，"
+        "meetings.xlsx：有1002行引用了数据文件夹中监督单位文件“units.xlsx”的记录；该文件有错误、未能读入，"
         "这些引用无法核对，不一定有误。请先改正该文件",
     ]

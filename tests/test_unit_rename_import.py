@@ -149,7 +149,7 @@ def test_a_name_as_long_as_a_page_is_refused_where_a_description_may_be_that_lon
     zh, en = problem.render("zh"), problem.render("en")
     letter = "ABCDEF"[column]
     assert f"units.xlsx · 工作表“监督单位” · 第2行 · {letter}列" in zh
-    assert "“省" + "长" * 18 + "…”有 10,000 个字符，名称、编号最多 100 个字符" in zh
+    assert "“省" + "长" * 18 + "…”有10,000个字符，名称、编号最多100个字符" in zh
     assert f"units.xlsx · sheet “监督单位” · row 2 · column {letter}" in en
     assert "“省" + "长" * 18 + "…” holds 10,000 characters; a name or a number holds at most 100" in en
     assert len(zh) < 300 and len(en) < 400

@@ -3,6 +3,7 @@ words rather than JSON."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -101,12 +102,24 @@ def _as_of_words(text: str, lang: str) -> str | None:
         return None
 
 
+_A_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")  # a day as the log keeps it (起始日期2021-01-05)
+
+
+def _named(name: str, raw: object, shown: str, lang: str) -> str:
+    """A word and its value: a number right after a Chinese word, as 公文 write it (导入后行数574, 逾期5); words kept
+    apart from words by a space (会议 导入后行数574)."""
+    if (isinstance(raw, int | float) and not isinstance(raw, bool)) or _A_DAY.fullmatch(str(raw)):
+        return i18n.t("auth.audit.named_value", lang, name=name, value=shown)
+    return f"{name} {shown}"
+
+
 def _counts_text(counts: Any, lang: str) -> list[str]:
-    """A digest's alerts per rule (逾期 5、即将到期 2), or nothing where none was recorded."""
+    """A digest's alerts per rule (逾期5、即将到期2: no space between Chinese and a number), or nothing where none
+    was recorded."""
     if not isinstance(counts, Mapping) or not counts:
         return []
     listed = i18n.listed(
-        (f"{_word('detail', str(rule), lang)} {count}" for rule, count in counts.items()),
+        (_named(_word("detail", str(rule), lang), count, str(count), lang) for rule, count in counts.items()),
         lang,
     )
     return [i18n.t("auth.audit.alert_counts", lang, counts=listed)]
@@ -161,7 +174,7 @@ def _value(key: str, value: Any, lang: str, unit_names: Mapping[str, str]) -> st
         return i18n.t("auth.audit.yes" if value else "auth.audit.no", lang)
     if isinstance(value, Mapping):  # e.g. the rows of each table after an import
         return i18n.t("auth.audit.separator.item", lang).join(
-            f"{_word('detail', str(name), lang)} {_value(str(name), item, lang, unit_names)}"
+            _named(_word("detail", str(name), lang), item, _value(str(name), item, lang, unit_names), lang)
             for name, item in value.items()
         )
     if isinstance(value, list | tuple):

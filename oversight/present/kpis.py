@@ -361,9 +361,14 @@ def average_as_charted(value: float | None, unit_key: str, lang: str) -> str:
 
 
 def all_unit_averages(beside: object, lang: str) -> list[str]:
-    """Each measure's average over all units (``unit_beside_average`` rows), in its unit: ``指出问题 1.8个`` — said
-    once above units side by side, where each card gives only its gap to it."""
+    """Each measure's average over all units (``unit_beside_average`` rows), in its unit: ``指出问题1.8个`` (no space
+    between Chinese and a number) — said once above units side by side, where each card gives only its gap to it."""
     return [
-        f"{i18n.t(f'measure.{row.measure}', lang)} {average_as_charted(row.average, PROFILE_UNITS[row.measure], lang)}"
+        i18n.t(
+            "kpi.measure_average",
+            lang,
+            measure=i18n.t(f"measure.{row.measure}", lang),
+            value=average_as_charted(row.average, PROFILE_UNITS[row.measure], lang),
+        )
         for row in beside.itertuples(index=False)  # type: ignore[attr-defined]
     ]

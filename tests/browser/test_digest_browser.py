@@ -76,7 +76,7 @@ def test_the_pushed_digest_reads_cleanly(page, output_dir, tmp_path, monkeypatch
     page.set_content(robot_markdown_html(markdown))
     bubble = page.locator("#bubble")
     text = bubble.inner_text()
-    assert text.startswith("派驻监督预警摘要\n\n截至 2020年11月8日（2020年第4季度）")
+    assert text.startswith("派驻监督预警摘要\n\n截至2020年11月8日（2020年第4季度）")
     assert "**" not in text and "\\" not in text  # every bold closed, every escape undone
     assert page.locator("#bubble b", has_text="省政府办公厅").count() == 1
     # overdue, due soon, not consulted (9 units as of 8 November), meetings up on Q4 2019 to the same day (2)

@@ -25,7 +25,7 @@ _UPLOADER_WORDS = """() => {
 @pytest.mark.parametrize(
     "lang, button, limit",
     [
-        ("zh", "选择文件", "每个文件不超过 20MB\u00a0· XLSX、XLSM、XLS、ET、CSV、TSV、TXT"),
+        ("zh", "选择文件", "每个文件不超过20MB\u00a0· XLSX、XLSM、XLS、ET、CSV、TSV、TXT"),
         ("en", "Choose files", "Up to 20 MB per file\u00a0· XLSX, XLSM, XLS, ET, CSV, TSV, TXT"),
     ],  # the dot's space does not break (safe_text.items_kept): no line starts with "·"
 )

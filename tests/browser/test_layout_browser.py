@@ -403,7 +403,7 @@ PRINTED_PAGES = {"meetings": (4, True), "issues": (3, True), "suggestions": (4, 
 A4_PRINTABLE_PX = 190 / 25.4 * 96  # app.css's print width: A4's 210 mm less the page's margins
 
 # Measured in the page as it is laid out for print: what passes the content's right edge, and each printed table's
-# rows beside the count its card's caption gives (the last number: "16 rows", "共 16 条", "… the latest 10 listed")
+# rows beside the count its card's caption gives (the last number: "16 rows", "共16条", "… the latest 10 listed")
 _PRINTED = """() => {
   const main = document.querySelector('[data-testid="stMainBlockContainer"]');
   const style = getComputedStyle(main);

@@ -52,6 +52,6 @@ def test_the_search_box_finds_an_issue_imported_after_the_page_was_drawn(page, s
     search.fill("导入后新增")
     search.press("Enter")
 
-    expect(page.get_by_text("共 1 条（点击列标题排序）")).to_be_visible(timeout=30_000)
+    expect(page.get_by_text("共1条（点击列标题排序）")).to_be_visible(timeout=30_000)
     expect(page.get_by_text("没有与“导入后新增”匹配的记录。")).to_have_count(0)
     assert_no_exception(page)
