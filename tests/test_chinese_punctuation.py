@@ -253,6 +253,9 @@ _LATIN_IN_KEY = {
     ("error.table_in_two_sources", "first"),
     ("error.table_in_two_sources", "second"),
     ("data.cli.undo.entry_not_latest", "latest"),
+    ("data.cli.undo.entry_is_an_undo", "latest"),
+    ("data.cli.undo.entry_undone", "latest"),
+    ("data.cli.undo.entry_unknown", "latest"),
     ("error.undo_target_changed", "latest"),
 }
 _HAN = "\u3400-\u4dbf\u4e00-\u9fff"
