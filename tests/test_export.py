@@ -73,7 +73,7 @@ def test_subtitle_is_added_to_a_copy_only(by_unit_frame):
     [
         ("zh", "meeting_shares_by_quarter", "议题提前报送审核、纪检监察组列席、合并召开占比"),
         ("zh", "meeting_duration_by_quarter", "各季度平均会议时长（与上年同期对比）"),
-        ("en", "activities_by_unit", "Consultations, special study sessions, notifications and secondments by unit"),
+        ("en", "activities_by_unit", "Consultations, special study sessions, notifications, secondments by unit"),
         ("en", "meetings_by_quarter", "Meetings per quarter vs a year earlier"),
     ],
 )

@@ -425,9 +425,7 @@ def test_hours_that_are_no_whole_number_of_minutes_are_refused_as_typed(tmp_path
         "number of minutes; write the meeting's length in whole minutes (such as 80)"
     ]
     assert (
-        plan.problems[0]
-        .render("zh")
-        .endswith("：“1.33”折合79.8分钟，不是整分钟数；请填会议的实际时长（整分钟，如80）")
+        plan.problems[0].render("zh").endswith("：“1.33”折合79.8分钟，不是整分钟数；请填会议的实际时长（整分钟，如80）")
     )
 
 

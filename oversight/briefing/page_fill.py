@@ -31,6 +31,11 @@ PICTURE_CM = 16.0  # the width each picture is placed at
 # (10.5 pt at 1.6), 48 squares across the 17.8 cm of text. Measured on the printed pack: charts 7 and 8 of the English
 # one, reckoned 26.4 cm, took 26.5 cm of the page's 26.7
 _FRAME_CM, _READING_LINE_CM, _READING_LINE_SQUARES = 1.06, 0.59, 48
+# A caption's further lines (10 pt bold at 1.6): the frame above counts one. "Figure 14. Consultations, special study
+# sessions, notifications and secondments by unit" (47.9 squares) kept to one line of the printed English pack and
+# "… per quarter" (49.0) took two, which the plan did not know: a chart it reckoned on page 9 went to page 10 and
+# left page 9 half blank. The number is reckoned as the widest, "Figure 18. ".
+_CAPTION_LINE_CM, _CAPTION_NUMBER_SQUARES = 16 * 2.54 / 72, 11 * 0.55
 _EMPTY_CM = 1.6  # an empty chart's sentence and caption
 _MOST_PERMUTED = 5  # charts of one run (120 orders; the chooser's groups hold 4 at most); a longer run keeps its order
 _STATES_KEPT = 16
@@ -47,7 +52,9 @@ def block_cm(section: ChartSection) -> float:
     width, height = section.pixel_size
     picture = picture_width_cm(section.pixel_size, PICTURE_CM) * height / width
     lines = math.ceil(label_width(section.takeaway or "", 1.0, 0.55) / _READING_LINE_SQUARES)
-    return picture + _FRAME_CM + _READING_LINE_CM * lines
+    caption_squares = label_width(section.title, 1.0, 0.55) + _CAPTION_NUMBER_SQUARES
+    caption_lines = max(1, math.ceil(caption_squares / _READING_LINE_SQUARES))
+    return picture + _FRAME_CM + _CAPTION_LINE_CM * (caption_lines - 1) + _READING_LINE_CM * lines
 
 
 @dataclass(frozen=True)
