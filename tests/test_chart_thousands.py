@@ -59,7 +59,7 @@ def test_bars_lines_heatmap_and_donut_counts_past_a_thousand_are_grouped():
     donut = charts.make_reminders_by_form_figure(
         pd.DataFrame({"form": ["written", "in_person", "meeting"], "reminders": [1500, 0, 500]}), "zh"
     )
-    assert list(donut.data[0].labels) == ["书面提醒 1,500（75.0%）", "会议提醒 500（25.0%）"]
+    assert list(donut.data[0].labels) == ["书面提醒1,500（75.0%）", "会议提醒500（25.0%）"]
     assert "2,000次" in donut.layout.annotations[0].text
 
 
