@@ -41,49 +41,45 @@ def test_a_view_with_data_ticks_the_charts_the_chooser_had_unticked():
     assert not any(MARK["zh"] in option for option in issues.options)
 
 
-@pytest.mark.parametrize(
-    "lang, said",
-    [
-        ("zh", "简报材料（省政府研究室；2020年第3季度）未能生成，没有生成任何文件（图表渲染出错，详情已写入服务日志）"),
-        ("en", "The briefing pack (Research Office; 2020 Q3) could not be built and no file was made"),
-    ],
-)
-def test_a_pack_whose_render_fails_says_so_in_the_pages_language_not_a_traceback(monkeypatch, lang, said):
-    from oversight import briefing
+def _render_fails():
+    raise RuntimeError("chromium exited 1")
 
-    def fails(*args, **kwargs):
-        raise RuntimeError("chromium exited 1")
 
-    monkeypatch.setattr(briefing, "build_briefing_pack", fails)
-    at = run_page("pages/06_briefing.py", {**VIEW, "lang": lang})
-    at.button(key="widget.build_full").click().run()
-    assert not at.exception
-    assert [error.value for error in at.error][0].startswith(said)
-    assert not at.get("download_button")
+def _temporary_disk_full():
+    import errno
+
+    from oversight.core import atomic
+
+    raise atomic.TemporaryFolderFull(errno.ENOSPC, "No space left on device", "/tmp")
 
 
 @pytest.mark.parametrize(
-    "lang, said",
+    "failure, lang, said",
     [
-        ("zh", "简报材料（省政府研究室；2020年第3季度）未能生成，没有生成任何文件：服务器临时文件夹（TMPDIR"),
         (
+            _render_fails,
+            "zh",
+            "简报材料（省政府研究室；2020年第3季度）未能生成，没有生成任何文件（图表渲染出错，详情已写入服务日志）",
+        ),
+        (_render_fails, "en", "The briefing pack (Research Office; 2020 Q3) could not be built and no file was made"),
+        # review of 5 Dec (storage): with /tmp full the PDF's page could not be written, and the panel said a chart had
+        # failed to render, sending the administrator to the server's log instead of to the disk
+        (
+            _temporary_disk_full,
+            "zh",
+            "简报材料（省政府研究室；2020年第3季度）未能生成，没有生成任何文件：服务器临时文件夹（TMPDIR",
+        ),
+        (
+            _temporary_disk_full,
             "en",
             "The briefing pack (Research Office; 2020 Q3) could not be built and no file was made: the disk of the ",
         ),
     ],
 )
-def test_a_pack_stopped_by_a_full_temporary_disk_says_so_not_that_a_chart_failed(monkeypatch, lang, said):
-    """Review of 5 Dec (storage): with /tmp full the PDF's page could not be written, and the panel said a chart had
-    failed to render, sending the administrator to the server's log instead of to the disk."""
-    import errno
-
+def test_a_pack_that_fails_says_why_in_the_pages_language_not_a_traceback(monkeypatch, failure, lang, said):
     from oversight import briefing
-    from oversight.core import atomic
 
-    def fails(*args, **kwargs):
-        raise atomic.TemporaryFolderFull(errno.ENOSPC, "No space left on device", "/tmp")
-
-    monkeypatch.setattr(briefing, "build_briefing_pack", fails)
+    monkeypatch.setattr(briefing, "build_briefing_pack", lambda *args, **kwargs: failure())
     at = run_page("pages/06_briefing.py", {**VIEW, "lang": lang})
     at.button(key="widget.build_full").click().run()
     assert not at.exception
