@@ -828,3 +828,29 @@ CORPUS: list[BadFile] = [
         table="units",
     ),
 ]
+
+
+def users_file_without_accounts(tmp_path: Path, monkeypatch) -> Path:  # noqa: ANN001 — pytest's MonkeyPatch
+    """``OVERSIGHT_USERS_FILE`` pointed at a file that exists and holds no accounts (a server restarted with the
+    variable set elsewhere): what must not open a guarded folder to local mode."""
+    empty = tmp_path / "elsewhere" / "users.toml"
+    empty.parent.mkdir()
+    empty.touch()
+    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(empty))
+    return empty
+
+
+def temporary_disk_full(monkeypatch) -> Callable:  # noqa: ANN001 — pytest's MonkeyPatch
+    """The temporary folder's disk full as a check copies the would-be data folder into it (``oversight-check-…``),
+    the data folder's own disk having room. Returns the real copy, to put back where room is made again."""
+    import errno
+
+    real_copy = shutil.copyfile
+
+    def full(source, target, *args, **kwargs):
+        if "oversight-check-" in str(target):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_copy(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(shutil, "copyfile", full)
+    return real_copy

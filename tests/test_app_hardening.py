@@ -21,7 +21,15 @@ from oversight.ingest import checked_folder, commit, import_history
 from oversight.ui import cards, remembered_sign_in
 from oversight.ui import sign_in as sign_in_module
 from tests.apptest import figure_titled, run_page
-from tests.bad_files import HEADERS, hash_tree, issue, meeting, write_xlsx
+from tests.bad_files import (
+    HEADERS,
+    hash_tree,
+    issue,
+    meeting,
+    temporary_disk_full,
+    users_file_without_accounts,
+    write_xlsx,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -336,10 +344,7 @@ def test_an_import_by_a_signed_in_admin_guards_the_folder_against_local_mode(dat
     assert marker["users_file"] == str(Path(os.environ["OVERSIGHT_USERS_FILE"]).resolve())
 
     # the server restarted with the variable pointing at an empty users file: no local mode on this folder
-    empty = tmp_path / "elsewhere" / "users.toml"
-    empty.parent.mkdir()
-    empty.touch()
-    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(empty))
+    users_file_without_accounts(tmp_path, monkeypatch)
     before = hash_tree(data_folder)
     for page in ("app.py", "pages/07_data.py"):
         assert _refused_for_accounts(run_page(page))
@@ -365,10 +370,7 @@ def test_a_folder_changed_before_markers_existed_is_guarded_at_the_first_sign_in
     marker = json.loads((data_folder / accounts_marker.MARKER).read_text(encoding="utf-8"))
     assert marker["users_file"] == str(Path(os.environ["OVERSIGHT_USERS_FILE"]).resolve())
 
-    empty = tmp_path / "elsewhere" / "users.toml"
-    empty.parent.mkdir()
-    empty.touch()
-    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(empty))
+    users_file_without_accounts(tmp_path, monkeypatch)
     assert _refused_for_accounts(run_page("pages/07_data.py"))
 
 
@@ -459,16 +461,7 @@ def test_a_users_file_damaged_during_a_sign_in_is_said_and_no_sign_in_is_logged(
 def test_a_check_on_a_full_temporary_disk_is_a_sentence_not_streamlits_error(data_folder, tmp_path, monkeypatch):
     """检查 with /tmp full (the would-be folder is written there) showed Streamlit's English "This app has encountered
     an error"; the admin now reads which disk is full, and the folder is as it was."""
-    import errno
-
-    real_copy = shutil.copyfile
-
-    def full(source, target, *args, **kwargs):  # the would-be folder is copied into the temporary one
-        if "oversight-check-" in str(target):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_copy(source, target, *args, **kwargs)
-
-    monkeypatch.setattr(shutil, "copyfile", full)
+    real_copy = temporary_disk_full(monkeypatch)
     before = hash_tree(data_folder)
     at = run_page("pages/07_data.py")
     upload = write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]})

@@ -27,7 +27,15 @@ from oversight.charts import style
 from oversight.core import atomic, locking, safe_text
 from oversight.data import store
 from oversight.ingest import checked_folder, commit, folder_lock, import_history, import_plan, table_cache
-from tests.bad_files import HEADERS, hash_tree, issue, meeting, write_xlsx
+from tests.bad_files import (
+    HEADERS,
+    hash_tree,
+    issue,
+    meeting,
+    temporary_disk_full,
+    users_file_without_accounts,
+    write_xlsx,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -649,10 +657,7 @@ def test_the_cli_falls_back_to_the_os_accounts_file_when_the_named_one_is_empty(
     home_users = tmp_path / "home" / ".config" / "oversight" / "users.toml"
     accounts.add_user("chief", "correct-horse-battery", roles.ADMIN, path=home_users)
     monkeypatch.setattr(accounts, "os_default_users_file", lambda: home_users)
-    empty = tmp_path / "elsewhere" / "users.toml"
-    empty.parent.mkdir()
-    empty.touch()
-    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(empty))
+    users_file_without_accounts(tmp_path, monkeypatch)
     before = hash_tree(data_folder)
     assert main(["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 3
     assert "Import and undo need an admin account" in capsys.readouterr().err
@@ -832,10 +837,7 @@ def test_a_folder_changed_by_an_account_stays_guarded_when_the_variable_points_a
     assert marker["users_file"] == str(users.resolve())
     capsys.readouterr()
 
-    empty = tmp_path / "elsewhere" / "users.toml"  # exists, no accounts: local mode on a fresh folder
-    empty.parent.mkdir()
-    empty.touch()
-    monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(empty))
+    empty = users_file_without_accounts(tmp_path, monkeypatch)  # exists, no accounts: local mode on a fresh folder
     before = hash_tree(data_folder)
     for command in (args, ["undo", "--lang", "en"]):
         assert main(command) == 3
@@ -1112,15 +1114,7 @@ def test_a_file_name_that_draws_as_another_is_spelled_out_wherever_a_report_show
 def test_a_full_temporary_disk_is_named_as_such(data_folder, tmp_path, monkeypatch, capsys, lang, said):
     """With TMPDIR on a full tmpfs and the data folder's disk half empty, validate and import said
     磁盘空间不足，无法写入 — validate writes nothing of the user's, and the admin's df of the data folder showed room."""
-
-    real_copy = shutil.copyfile
-
-    def full(source, target, *args, **kwargs):  # the would-be folder is copied into the temporary one
-        if "oversight-check-" in str(target):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return real_copy(source, target, *args, **kwargs)
-
-    monkeypatch.setattr(shutil, "copyfile", full)
+    temporary_disk_full(monkeypatch)
     before = hash_tree(data_folder)
     issues = write_xlsx(tmp_path / "issues.xlsx", {"问题": [HEADERS["issues"], issue()]})
     for command in (["validate", str(issues)], ["import", str(issues), "--mode", "replace"]):

@@ -371,7 +371,7 @@ def parse_int(value: object, column: Column) -> int:
             raise CellError("error.int_invalid", value=as_text(value))
     if not number.is_integer():
         if converted:
-            raise CellError("error.minutes_not_whole", value=as_text(value), minutes=_minutes_text(number))
+            raise CellError("error.minutes_not_whole", value=as_text(value), minutes=as_text(number))
         raise CellError("error.int_invalid", value=as_text(value))
     if column.minimum is not None and number < column.minimum:
         if column.minimum == 0:
@@ -575,14 +575,9 @@ def parse_hours(value: object, column: Column) -> int:
         return parse_int(minutes, column)
     except CellError as error:  # quoted as the cell holds it: 1.33 hours, not the 79.8 minutes it makes
         if error.key == "error.int_invalid":  # said "should be a whole number" of a cell headed in hours
-            error.key, error.params["minutes"] = "error.minutes_not_whole", _minutes_text(minutes)
+            error.key, error.params["minutes"] = "error.minutes_not_whole", as_text(minutes)
         error.params["value"] = as_text(value)
         raise
-
-
-def _minutes_text(minutes: float) -> str:
-    """79.8, not 79.80000000000001: the minutes a length in hours makes, as the refusal quotes them."""
-    return f"{minutes:.2f}".rstrip("0").rstrip(".")
 
 
 # The date columns that say when something ends (整改期限, 整改完成日期): of a range of days, the last is theirs;
