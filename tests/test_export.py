@@ -17,6 +17,7 @@ from oversight.core import i18n
 from oversight.data import queries
 from oversight.data.filters import Filter, Quarter
 from oversight.export.names import ExportContext, safe_file_name
+from oversight.present import summary
 from tests import oracle
 
 BY_UNIT = charts.OVERVIEW_CHARTS[0]
@@ -106,6 +107,27 @@ def test_svg_carries_the_chinese_title_and_subtitle(by_unit_frame, default_filte
     assert svg.lstrip().startswith("<svg")
     assert "各单位指出问题与意见建议" in svg
     assert "全部9家综合监督单位" in svg and "数据截至2020年12月31日" in svg
+
+
+@pytest.mark.parametrize(
+    "lang, expected",
+    [
+        ("zh", "全部9家综合监督单位 · 2020年第4季度 · 各项数据截至所选日期2020年11月20日"),
+        ("en", "All 9 units under supervision · 2020 Q4 · every figure as of the chosen day, 20 November 2020"),
+    ],
+)
+def test_a_picture_of_a_links_day_says_that_day_as_the_page_does(units, span, lang, expected):
+    """At a link's day (``?from=2020Q4&to=2020Q4&day=2020-11-20``, README's URL parameters) the page says
+    各项数据截至所选日期2020年11月20日; the picture's subtitle said 2020年第4季度（截至11月20日） · 数据截至2020年12月31日,
+    two days, and nothing under the picture said the figures stop at the first. It names the one day, in the page's
+    words; the data date goes where no day was chosen (a day after it is the data date's view)."""
+    at_day = span.resolve(Filter((), Quarter(2020, 4), Quarter(2020, 4), day=date(2020, 11, 20)))
+    context = _context(lang, at_day, units, span)
+    assert context.subtitle() == expected
+    said = "各项数据截至所选日期2020年11月20日" if lang == "zh" else "as of the chosen day, 20 November 2020"
+    assert said in summary.to_date_note(at_day, lang, compared=True)  # the page's words under its caption
+    whole = _context(lang, span.resolve(Filter((), Quarter(2020, 4), Quarter(2020, 4))), units, span)
+    assert whole.subtitle().endswith("数据截至2020年12月31日" if lang == "zh" else "data as of 31 December 2020")
 
 
 @pytest.mark.parametrize(

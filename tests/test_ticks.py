@@ -191,3 +191,29 @@ def test_a_remark_clear_of_the_years_costs_no_row():
     full = style.quarter_ticks(frame, style.quarter_labels(frame, "zh"), "zh")
     assert full[-1] == "Q3<br>（截至<br>8月14日）"
     assert max(tick.count("<br>") + 1 for tick in full) == 3
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("count", [9, 10])
+def test_a_phones_quarters_to_date_keep_every_tick_before_a_not_begun_dash(lang, count):
+    """Data to 18 November 2020 over 2019 Q1–2021 Q1 (or Q2), a bar chart on a 390 px phone: the Chinese ticks kept
+    only every second quarter (Q1, Q3 …) and so lost 2020 Q4's （截至 / 11月18日） — its short bar read as a whole
+    quarter's — while the English kept all nine. The one clash was the remark's （截至 (36 px in Noto Sans CJK SC) beside
+    the next quarter's not-begun dash (11 px), 25 px apart; without the dash every quarter keeps its tick, the remark
+    with it."""
+    frame = _reached((2019, 1), count, date(2020, 11, 18))
+    frame = frame.assign(quarter_key=frame["year"] * 10 + frame["quarter"], written=1, in_person=1, meeting=1)
+    layout = json.loads(catalog.make_reminders_by_quarter_figure(frame, lang).to_json())["layout"]
+    phone = ticks.fitted_ticks(layout, PHONE_CHART_PX)["xaxis"]
+    heads = [tick.split("<br>")[0] for tick in phone]
+    assert heads == ["Q1", "Q2", "Q3", "Q4"] * 2 + ["Q1", "Q2"][: count - 8]  # every quarter named
+    remark = "（截至<br>11月18日）" if lang == "zh" else "(to<br>18 Nov)"
+    assert phone[7] == f"Q4<br>{style.YEAR_ROW_BLANK}<br>{remark}"
+    assert phone[8].startswith(f"Q1<br>{_year(lang, 2021)}")
+    if lang == "zh":  # no room for the dash beside （截至: the hover and the reading say 尚无数据
+        assert "—" not in "".join(phone)
+    else:  # "(to" leaves it room: kept
+        assert phone[8] == "Q1<br>2021<br>—"
+    # where the dash has room, it stays (a wide card)
+    assert ticks.fitted_ticks(layout, 1200)["xaxis"] == list(layout["xaxis"]["ticktext"])
+    assert "—" in layout["xaxis"]["ticktext"][8]

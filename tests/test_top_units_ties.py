@@ -333,3 +333,43 @@ def test_a_cut_stacks_total_does_not_cover_its_last_parts_count(province, lang):
             assert centre + label_width(trace.text[0], 13) / 2 <= plot_px - label_width(note.text, 12) - 8, trace.name
     assert bars[-1].text[0] == ""  # 已整改 985, under "1,478 ▸" on a phone
     assert f"{kinds.bar_values(bars[-1])[0]:,.0f}" in bars[-1].hovertemplate[0]
+
+
+def _mentions(text: str, names) -> dict[str, int]:
+    """How often each of ``names`` stands in ``text``, a name inside a longer one (长沙市住房局 in 长沙市住房局机关) not
+    counted as it."""
+    counted: dict[str, int] = {}
+    for name in sorted({name for name in names if isinstance(name, str) and name}, key=len, reverse=True):
+        counted[name] = text.count(name)
+        text = text.replace(name, "\0")
+    return counted
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_reading_names_each_unit_once(province, lang):
+    """At 504 units the activities reading said "no regular consultation with the Changde Agriculture Bureau, the
+    Zhuzhou Medical Security Bureau, the Changsha Housing Bureau and 320 other units, of which the Changsha Housing
+    Bureau, the Chenzhou Market Regulation Bureau, … not drawn apart": the rest's note listed again the units the
+    sentence had named (and one more, so the two lists' counts disagreed); the suggestions reading named the one unit
+    most awaiting adoption without a bar twice ("… and the Zhangjiajie Water Resources Bureau (3 suggestions each),
+    of which the Zhangjiajie Water Resources Bureau not drawn apart"). Every by-unit reading, over the year and each
+    of its quarters: a unit named at most once, and one named without a bar said to be in the rest's bar."""
+    connection, span, sheets = province
+    units = sheets["units"]
+    columns = ["单位名称"] if lang == "zh" else ["英文名称", "英文简称"]
+    code = {name: unit for column in columns for unit, name in zip(units["单位编码"], units[column]) if pd.notna(name)}
+    last = span.last
+    filters = [span.default_filter(), *(Filter((), Quarter(last.year, q), Quarter(last.year, q)) for q in (1, 2, 3, 4))]
+    checked = 0
+    for filter_ in filters:
+        for key in CHARTS:
+            spec, frame, figure = _figure(connection, span, key, filter_, lang)
+            reading = str(takeaways.takeaway(spec, frame, lang))
+            mentions = _mentions(reading, code)
+            twice = {name: n for name, n in mentions.items() if n > 1}
+            assert not twice, (filter_.start, key, twice, reading)
+            rest = figure.data[0].y[0] if len(frame) > MOST else None  # the rest's bar, its label
+            for name in (name for name, n in mentions.items() if n and code[name] not in _drawn(figure)):
+                assert f"“{rest}”" in reading, (key, name, reading)
+            checked += 1
+    assert checked == 5 * len(CHARTS)

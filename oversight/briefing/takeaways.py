@@ -153,14 +153,50 @@ class DrawnUnits:
     names: frozenset[str]  # every unit's name where the chart draws all of them
     rest_bar: str | None  # the rest's bar ("其他484家单位"), None where there is none
 
-    def note(self, named: Sequence[str], lang: str) -> str:
-        """Nothing where every unit ``named`` has its bar; else which are counted in the rest's bar."""
+    def listed(self, named: Sequence[str], lang: str) -> str:
+        """``named`` as a sentence lists them (``_names``), where some have a bar of their own and some are counted in
+        the rest's bar in two parts: ``A、B以及计入“其他489家单位”的C``. Each unit is named once: a note after the list
+        naming those without a bar (其中C图中未单独列出) named them a second time, and where the list stopped at three
+        names its own three (其中B、C、D等321家单位) named two of the list's again and one it had not."""
         apart = [name for name in named if name not in self.names]
-        if not apart or self.rest_bar is None:
+        if not apart or len(apart) == len(named) or self.rest_bar is None:
+            return _names(named, lang, "units")  # one part: ``note`` says where they all are
+        # the names the whole list would give (``_names``: three and a count past four), each part its own of them
+        shown = set(named if len(named) <= MOST_NAMED + 1 else named[:MOST_NAMED])
+        drawn = [name for name in named if name not in apart]
+        return _t(
+            "drawn_and_rest",
+            lang,
+            # "the A, the B and, counted in …, the C": one list, its "and" before the last part ("the A and the B and,
+            # counted in …" read as two)
+            drawn=_part(drawn, shown, lang, i18n.listed),
+            others=self.rest_bar,
+            rest=_part(apart, shown, lang, join_list),
+        )
+
+    def note(self, named: Sequence[str], lang: str) -> str:
+        """Where every unit ``named`` is counted in the rest's bar, that; nothing where some have a bar of their own
+        (``listed`` says which are where) or all do."""
+        if self.rest_bar is None or any(name in self.names for name in named):
             return ""
-        if len(apart) == len(named):
-            return _t("not_drawn", lang, others=self.rest_bar)
-        return _t("not_drawn_some", lang, names=_names(apart, lang, "units"), others=self.rest_bar)
+        return _t("not_drawn", lang, others=self.rest_bar)
+
+
+def _part(names: Sequence[str], shown: set[str], lang: str, join: Callable[[Sequence[str], str], str]) -> str:
+    """One part of a list split by ``DrawnUnits.listed``: its names among ``shown`` (joined by ``join``) and how many more
+    ("A、B等5家单位", "5 units" where the list names none of them, a single one beyond them named rather than counted)."""
+    named = [name for name in names if name in shown]
+    if len(names) <= len(named) + 1 and (named or len(names) == 1):
+        return join(names, lang)
+    if not named:
+        return _t("units_unnamed", lang, count=count(len(names), "units", lang))
+    return _t(
+        "and_more_units",
+        lang,
+        names=i18n.listed(named, lang),
+        count=grouped(len(names)),
+        others=grouped(len(names) - len(named)),
+    )
 
 
 def _drawn_units(frame: pd.DataFrame, names: Sequence[str], value_columns: Sequence[str], lang: str) -> DrawnUnits:
@@ -454,14 +490,14 @@ def _issues_by_unit_status(frame: pd.DataFrame, lang: str) -> str:
     leaders, _, top, _ = _extremes(pending, names)
     # "most" says nothing when most units share it, or all of them
     if len(frame) > 1 and top > 0 and len(leaders) <= MOST_NAMED and not _alike(leaders, pending):
+        drawn = _drawn_units(frame, names, ISSUE_STATUS_ORDER, lang)  # the bars: the most issues, not the most open
         text += _t(
             "status_most_pending" + _only(leaders, pending),
             lang,
-            units=_names(leaders, lang, "units"),
+            units=drawn.listed(leaders, lang),
             count=_each(count(top, "issues", lang), len(leaders) > 1, lang),
         )
-        # the bars are the units with the most issues, not the most still open
-        text += _drawn_units(frame, names, ISSUE_STATUS_ORDER, lang).note(leaders, lang)
+        text += drawn.note(leaders, lang)
     return text
 
 
@@ -493,14 +529,14 @@ def _suggestions_by_unit(frame: pd.DataFrame, lang: str) -> str:
     names = _unit_names(frame, lang)
     leaders, _, top, _ = _extremes(frame["proposed"], names)
     if len(frame) > 1 and top > 0 and len(leaders) <= MOST_NAMED and not _alike(leaders, frame["proposed"]):
+        drawn = _drawn_units(frame, names, ADOPTION_ORDER, lang)  # the bars: the most suggestions, not most waiting
         text += _t(
             "adoption_most_waiting" + _only(leaders, frame["proposed"]),
             lang,
-            units=_names(leaders, lang, "units"),
+            units=drawn.listed(leaders, lang),
             count=_each(count(top, "suggestions", lang), len(leaders) > 1, lang),
         )
-        # the bars are the units with the most suggestions, not the most awaiting adoption
-        text += _drawn_units(frame, names, ADOPTION_ORDER, lang).note(leaders, lang)
+        text += drawn.note(leaders, lang)
     return text
 
 
@@ -617,9 +653,9 @@ def _reminders_by_unit(frame: pd.DataFrame, lang: str) -> str:
     )
     silent = [name for name, n in zip(names, per_unit) if n == 0]
     if silent:
-        text += _t("reminders_units_none", lang, units=_names(silent, lang, "units"))
         # the bars are the units with the most reminders (so the one with most is drawn); those with none are the last
-        text += _drawn_units(frame, names, _FORMS, lang).note(silent, lang)
+        drawn = _drawn_units(frame, names, _FORMS, lang)
+        text += _t("reminders_units_none", lang, units=drawn.listed(silent, lang)) + drawn.note(silent, lang)
     return text
 
 
@@ -650,7 +686,7 @@ def _activities_by_unit(frame: pd.DataFrame, lang: str) -> str:
         return text
     if without:
         drawn = _drawn_units(frame, names, _ACTIVITY_KINDS, lang)  # the bars are the units with the most activities
-        return text + _t("consulted_not", lang, units=_names(without, lang, "units")) + drawn.note(without, lang)
+        return text + _t("consulted_not", lang, units=drawn.listed(without, lang)) + drawn.note(without, lang)
     if len(frame) > 1:
         return text + _t("consulted_all", lang, units=count(len(frame), "units", lang))
     return text

@@ -8,6 +8,10 @@ where the ticks no longer fit, only every ``step``-th quarter keeps its tick, co
 quarter shown, so each tick shown stands under its own year (a year without any tick shown, over long ranges on a
 phone, goes unnamed: the axis's order and the hover say it). A dropped tick's other lines (截至 / 8月14日) go with
 it: the hover and the reading still say them. The categories stay the whole labels: hover and clicks are as before.
+Before any tick is dropped, a not-begun quarter's dash (—) is: on a phone the Chinese （截至 / 11月18日） of a quarter to
+date ran into the next quarter's — (36 px of 至 beside 11 px of dash, 25 px apart: measured in Noto Sans CJK SC), and
+nine quarters lost every second tick, the remark with them — the cut quarter's short bar read as a whole quarter's,
+where "(to / 18 Nov)" kept all nine in English. The hover and the reading still say 尚无数据.
 
 The value axis under bars across (counts per unit or category) is fitted the same way: its ticks as many as their
 numbers fit side by side, its title on the lines the plot's width needs. A chart built for a phone's card (0, 2,000
@@ -33,6 +37,7 @@ from oversight.charts.style import (
     label_width,
     ticks_across,
 )
+from oversight.core import i18n
 
 GAP_PX = 4  # the least room between two ticks' texts
 _YEAR_LINE = re.compile(r"^(\d{4})年?$")  # quarter_ticks' year line (2020年 / 2020)
@@ -109,6 +114,22 @@ def _every(ticks: list[str], step: int, short_years: bool = False) -> list[str]:
     return thinned
 
 
+_NOT_BEGUN_DASHES = frozenset(i18n.t("quarter.tick_no_data", lang) for lang in i18n.LANGUAGES)
+
+
+def _without_dashes(ticks: list[str]) -> list[str]:
+    """``ticks`` without a not-begun quarter's dash, nor the blank year row it stood under (Q2 / — → Q2)."""
+    bare = []
+    for tick in ticks:
+        lines = tick.split("<br>")
+        if lines[-1] in _NOT_BEGUN_DASHES:
+            lines.pop()
+            while lines and lines[-1] == YEAR_ROW_BLANK:
+                lines.pop()
+        bare.append("<br>".join(lines))
+    return bare
+
+
 def fitted_ticks(layout: dict, width: float) -> TickTexts:
     """Each quarter axis's tick text at ``width`` px: every tick where none runs into the next, else every
     ``step``-th one (every second, fourth, eighth …: the same quarters each year), the least where they do not."""
@@ -119,8 +140,14 @@ def fitted_ticks(layout: dict, width: float) -> TickTexts:
         room = _room_per_tick(layout, axis, width)
         steps = (1, 2, *range(4, max(len(ticks), 4) + 1, 4))  # the same quarters of every year: Q1 Q3, or Q1
         # at each step the years as written, else without 年 (2019年 is wider than four quarters of a phone's
-        # heatmap of twelve: 2019 keeps every year named where 2019年 would leave one out)
-        candidates = [_every(ticks, step, short) for step in steps for short in (False, True)]
+        # heatmap of twelve: 2019 keeps every year named where 2019年 would leave one out); every tick without the
+        # not-begun dashes before every second tick
+        candidates = [
+            _every(texts, step, short)
+            for step in steps
+            for texts in ((ticks, _without_dashes(ticks)) if step == 1 else (ticks,))
+            for short in (False, True)
+        ]
         fitted[name] = next((texts for texts in candidates if _fits(texts, size, room)), candidates[-1])
     return fitted
 

@@ -146,6 +146,12 @@ class Filter:
         return self.as_of < self.end.last_day
 
     @property
+    def is_at_chosen_day(self) -> bool:
+        """True where the figures are taken at a link's day (``day``), the data date and the range's end later: the
+        page says so (各项数据截至所选日期…), and what is made of the view says it in the page's words."""
+        return self.day is not None and self.as_of == self.day
+
+    @property
     def is_not_begun(self) -> bool:
         """True where the range starts after the data date: there is nothing in it yet."""
         return self.as_of < self.start.first_day

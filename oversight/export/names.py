@@ -147,9 +147,12 @@ class ExportContext:
     def data_date_text(self) -> str:
         """The data date as the page's header writes it (2020年12月31日 / 31 December 2020): a picture or a slide
         saying 2020-12-31 beside a screen saying 2020年12月31日 read as two dates."""
+        return self.date_text(self.data_date) if self.data_date else "—"
+
+    def date_text(self, day: date) -> str:
         from oversight.present.summary import date_text
 
-        return date_text(self.data_date, self.lang) if self.data_date else "—"
+        return date_text(day, self.lang)
 
     def data_as_of(self) -> str:
         """数据截至2020年12月31日 / data as of 31 December 2020: the words the page's caption, a picture's subtitle, a
@@ -157,8 +160,15 @@ class ExportContext:
         return self.t("export.data_as_of", data_date=self.data_date_text())
 
     def subtitle(self) -> str:
-        """The line under an exported chart's title: who, when, and how fresh the data is."""
-        text = self.t("export.subtitle", scope=self.scope(), period=self.period(), data_as_of=self.data_as_of())
+        """The line under an exported chart's title: who, when, and how fresh the data is — or, at a link's day
+        (``day=``), the day every figure is taken at in the page's words (各项数据截至所选日期2020年11月20日): the
+        quarters' （截至11月20日） beside 数据截至2020年12月31日 named two days, and a picture has no note under it
+        saying which one its figures stop at."""
+        period, as_of = self.period(), self.data_as_of()
+        if self.filter.is_at_chosen_day:
+            period = i18n.period_label(self.filter.start, self.filter.end, self.lang)
+            as_of = self.t("export.as_of_chosen_day", date=self.date_text(self.filter.as_of))
+        text = self.t("export.subtitle", scope=self.scope(), period=period, data_as_of=as_of)
         return text[:1].upper() + text[1:]  # "all 9 units …" starts a line here: capitalise it (no effect on Chinese)
 
     def _scope_code(self) -> str:

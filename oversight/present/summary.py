@@ -96,8 +96,7 @@ def to_date_note(filter_: Filter, lang: str, compared: bool) -> str | None:
     if not filter_.is_to_date:
         return None
     # a link's day (``day=``, a pushed digest's) before the data date: "所选期间止于数据日期之后" was not so
-    chosen = filter_.day is not None and as_of == filter_.day
-    key = "app.day_note" if chosen else "app.to_date_note"
+    key = "app.day_note" if filter_.is_at_chosen_day else "app.to_date_note"
     return i18n.t(
         key if compared else f"{key}_no_comparison",
         lang,
