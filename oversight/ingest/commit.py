@@ -33,7 +33,6 @@ from oversight.ingest.folder_lock import DEFAULT_LOCK_TIMEOUT_S, exclusive, jour
 from oversight.ingest.import_history import (
     HISTORY_DIR,
     HistoryEntry,
-    KeptFileRefused,
     cached_files,
     drop_old_caches,
     entry_name,
@@ -306,8 +305,9 @@ def _kept_file(target: HistoryEntry, name: str) -> bytes:
     admin's undo copy what it points at, a file only the admin may read, into the data folder; refused naming it."""
     try:
         return kept_bytes(target.path / name)
-    except KeptFileRefused as refused:
-        key = "error.history_entry_link" if refused.link else "error.history_entry_incomplete"
+    except (FileNotFoundError, atomic.NotARegularFile) as refused:
+        link = isinstance(refused, atomic.NotARegularFile) and refused.link
+        key = "error.history_entry_link" if link else "error.history_entry_incomplete"
         raise ValidationError(
             [Problem(file=target.id, message_key=key, params={"entry": target.id, "file": name})]
         ) from None

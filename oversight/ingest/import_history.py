@@ -15,7 +15,6 @@ import logging
 import os
 import secrets
 import shutil
-import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -24,6 +23,7 @@ from typing import Any
 
 from oversight import config
 from oversight.contract.schema import TABLES
+from oversight.core import atomic
 from oversight.ingest import table_cache
 
 HISTORY_DIR = ".history"
@@ -269,33 +269,12 @@ def cached_files(entry: HistoryEntry) -> list[Path]:
     return sorted(path for path in directory.iterdir() if not path.is_symlink())
 
 
-class KeptFileRefused(Exception):
-    """A file an entry names that is not a file the import kept: a link (``link``), or missing or no regular file."""
-
-    def __init__(self, link: bool):
-        super().__init__("a link" if link else "missing or not a regular file")
-        self.link = link
-
-
 def kept_bytes(path: Path) -> bytes:
-    """The bytes of a file an entry kept, read from the file opened where it is, never through a link.
-
-    Looked at first (``is_symlink``) and read by its name after, a link put in the file's place between the two (by
-    anyone who may write in the history: the folder's group) was followed, and the admin's undo restored the file it
-    pointed at, one only the admin may read, into the shared folder. Non-blocking, so that a FIFO planted there is
-    refused, not waited on."""
-    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
-    try:
-        descriptor = os.open(path, flags)
-    except FileNotFoundError:
-        raise KeptFileRefused(link=False) from None
-    except OSError as error:
-        if error.errno == errno.ELOOP:
-            raise KeptFileRefused(link=True) from None
-        raise
-    with os.fdopen(descriptor, "rb") as kept:
-        if not stat.S_ISREG(os.fstat(kept.fileno()).st_mode):
-            raise KeptFileRefused(link=False)
+    """The bytes of a file an entry kept, read from the file opened where it is (``atomic.open_regular``): looked at
+    first (``is_symlink``) and read by its name after, a link put in the file's place between the two (by anyone who
+    may write in the history: the folder's group) was followed, and the admin's undo restored the file it pointed at,
+    one only the admin may read, into the shared folder. ``FileNotFoundError`` or ``atomic.NotARegularFile``."""
+    with atomic.open_regular(path) as kept:
         return kept.read()
 
 
