@@ -15,6 +15,7 @@ from datetime import date
 import pytest
 
 from oversight.__main__ import main
+from oversight.core import i18n
 from oversight.data import store
 from oversight.ingest import import_history
 from tests.bad_files import HEADERS, meeting, one_more_reminder, write_xlsx
@@ -96,3 +97,21 @@ def test_undo_of_an_id_that_is_not_the_newest_import_says_what_it_is(data_folder
     assert _ids(data_folder) == before  # nothing undone by any of them
     assert main(["undo", "--entry", f" {newest}\t", "--lang", lang]) == 0  # as copied from a terminal
     assert newest in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(("lang", "name"), [("zh", "记录号"), ("en", "entry")])
+def test_undo_help_names_the_id_as_history_lists_it(capsys, lang, name):
+    """``undo --help`` asked for "history 列出的编号", where history lists each import's 记录号 (and the undo's refusals,
+    the import's own "可用 undo --entry {id}" and the page's confirmation say 记录号): 编号 is the ledgers' own word, a
+    meeting's or an issue's, and a clerk went looking for a 编号 column. One name, as history shows it."""
+    from tests.test_cli_help import help_output
+
+    shown = i18n.t("data.history.import", lang, at="", user="", sources="", mode="", tables="", id="X")
+    assert f"{name} X" in shown  # what history writes before each id
+    entry_help = i18n.t("cli.help.undo.entry", lang)
+    assert name in entry_help, entry_help
+    if lang == "zh":
+        assert "编号" not in entry_help.replace("记录号", ""), entry_help
+    # and it is what ``undo --help`` prints (wrapped by argparse: compared without the white space)
+    printed = help_output(capsys, "undo", "--help", "--lang", lang)
+    assert "".join(entry_help.split()) in "".join(printed.split())

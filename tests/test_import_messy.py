@@ -598,6 +598,37 @@ def test_a_csv_quote_left_open_is_refused_where_it_opens(tmp_path, text, expecte
     ]
 
 
+# a note written on two lines (Alt+Enter in Excel, saved as CSV): one record, one row in Excel, two lines of text
+_TWO_LINE_NOTE = 'HD-1,gov_office,2020-01-02,定期会商,"第一行\r\n第二行"\r\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            _TWO_LINE_NOTE
+            + 'HD-2,gov_office,2020-01-03,定期会商,"开头引号\r\nHD-3,gov_office,2020-01-04,定期会商,x\r\n',
+            "第3行有一个以引号",
+        ),
+        (_TWO_LINE_NOTE + 'HD-2,gov_office,2020-01-03,定期会商,"abc"d\r\n', "第3行：一个用引号"),
+        (_TWO_LINE_NOTE + "HD-2,gov_office,2020-01-03,定期会商," + "长" * 40_000 + "\r\n", "第3行附近有一个单元格超过"),
+        (_TWO_LINE_NOTE + "HD-2,gov_office,2020-01-03,定期会商,x" + ",y" * 1_000 + "\r\n", "第3行有1005列"),
+    ],
+    ids=["quote left open", "text after a closing quote", "a cell too long", "too many columns"],
+)
+def test_a_csv_refusal_names_the_row_excel_shows_after_a_note_on_two_lines(tmp_path, text, expected):
+    """A CSV refused as it was read named the line of the text, not the row: after a record whose note holds a line
+    break (one row in Excel, two lines in the file) each such refusal pointed one row too far, at the record after the
+    one to mend (第4行 for the third record), while every other problem of the same file names the row Excel shows."""
+    from oversight.ingest import import_plan
+
+    path = tmp_path / "活动.csv"
+    path.write_bytes(("活动编号,单位,活动日期,活动类型,备注\r\n" + text).encode("gb18030"))
+    plan = import_plan.plan_import(path, "activities", "append", store.SAMPLE_DATA_DIR)
+    said = [problem.render("zh") for problem in plan.problems]
+    assert not plan.ok and len(said) == 1 and expected in said[0], said
+
+
 def test_skipped_rows_are_listed_by_sheet_in_the_readers_punctuation():
     """Three rows of one sheet: the sheet named once, the rows joined by 、 in Chinese (was ", " and the sheet thrice)."""
     from types import SimpleNamespace

@@ -129,3 +129,55 @@ def test_a_cache_file_planted_as_a_link_in_an_entry_is_not_restored(shared_folde
     cache.mkdir(exist_ok=True)
     (cache / "planted.parquet").symlink_to(private_key)
     assert all(path.name != "planted.parquet" for path in import_history.cached_files(entry))
+
+
+def test_an_undo_reads_its_entrys_file_where_it_is_even_if_it_became_a_link_after_the_look(
+    shared_folder, tmp_path, capsys, monkeypatch
+):
+    """The undo looked whether the kept ledger was a link, then read it by its name: a link put in its place between
+    the two (a group member's loop renaming one over the file) was followed, and the admin's undo restored the file it
+    pointed at — here a ledger only the admin may read — into the shared folder. The look is made to miss the link,
+    as it does when the swap lands just after it; the file is read from what was opened, never through a link."""
+    new = write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]})
+    assert main(["import", str(new), "--table", "meetings", "--mode", "append"]) == 0
+    (entry,) = import_history.list_history(shared_folder)
+    private = tmp_path / "home" / "private" / "meetings.xlsx"
+    private.parent.mkdir(parents=True)
+    write_xlsx(private, {"会议": [HEADERS["meetings"], meeting("HY2099-0001")]})  # the admin's own, a valid ledger
+    private.chmod(0o600)
+    kept = entry.path / "meetings.xlsx"
+    kept.unlink()
+    kept.symlink_to(private)
+    is_symlink = type(kept).is_symlink
+    monkeypatch.setattr(type(kept), "is_symlink", lambda path: False if path == kept else is_symlink(path))
+    capsys.readouterr()
+    before = hash_tree(shared_folder)
+    assert main(["undo", "--lang", "zh"]) != 0
+    said = capsys.readouterr().err.strip()
+    assert hash_tree(shared_folder) == before  # the private ledger was restored as the folder's meetings.xlsx
+    assert "meetings.xlsx" in said and "链接" in said and "Traceback" not in said
+
+
+@pytest.mark.parametrize("put_back", ["linked", "copied"])
+def test_a_cache_file_that_became_a_link_after_the_look_is_not_put_back_through_it(
+    shared_folder, private_key, tmp_path, monkeypatch, put_back
+):
+    """The entry's cache files were listed without the links among them, then put back by name (a hard link, or a
+    copy across file systems): one swapped for a link between the two was followed, and the data folder's cache held
+    the admin's private file (a copy, as the umask leaves it, where the history is on another disk)."""
+    new = write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]})
+    assert main(["import", str(new), "--table", "meetings", "--mode", "append"]) == 0
+    (entry,) = import_history.list_history(shared_folder)
+    cache = entry.path / import_history.CACHE
+    cache.mkdir(exist_ok=True)
+    planted = cache / "meetings.0123456789abcdef.parquet"
+    planted.symlink_to(private_key)
+    is_symlink = type(planted).is_symlink
+    monkeypatch.setattr(type(planted), "is_symlink", lambda path: False if path == planted else is_symlink(path))
+    assert planted in import_history.cached_files(entry)  # the look missed it, as it does before the swap
+    if put_back == "copied":  # the history on another disk than the data folder's: no hard link across
+        monkeypatch.setattr(os, "link", lambda *args, **kwargs: (_ for _ in ()).throw(OSError(18, "EXDEV")))
+    main(["undo", "--lang", "en"])
+    restored = shared_folder / ".cache" / planted.name
+    assert not os.path.lexists(restored) or (not restored.is_symlink() and restored.read_bytes() != SECRET)
+    assert all(path.read_bytes() != SECRET for path in (shared_folder / ".cache").iterdir() if path.is_file())

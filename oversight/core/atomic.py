@@ -9,10 +9,12 @@ from __future__ import annotations
 import errno
 import os
 import secrets
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 
 def kept_mode(target: Path) -> int | None:
@@ -96,3 +98,30 @@ def temporary_folder(prefix: str) -> Iterator[Path]:
         if error.errno not in (errno.ENOSPC, errno.EDQUOT):
             raise
         raise TemporaryFolderFull(error.errno, os.strerror(error.errno), tempfile.gettempdir()) from error
+
+
+class NotARegularFile(OSError):
+    """A file to be read where it is that is a symbolic link (``link``), or a FIFO, a device or a folder."""
+
+    def __init__(self, path: Path, link: bool):
+        code = errno.ELOOP if link else errno.EINVAL
+        super().__init__(code, "a symbolic link" if link else "not a regular file", str(path))
+        self.link = link
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading where it is: never through a symbolic link, and only a regular file (a FIFO is
+    refused, not waited on). A file looked at (``is_symlink``, ``is_file``) and then opened by its name could be
+    swapped for a link between the two by anyone who may write in its folder, and what the link pointed at was read.
+    ``FileNotFoundError`` where there is nothing; ``NotARegularFile`` otherwise."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise NotARegularFile(path, link=True) from None
+        raise
+    opened = os.fdopen(descriptor, "rb")
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+        opened.close()
+        raise NotARegularFile(path, link=False)
+    return opened

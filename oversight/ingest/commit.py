@@ -37,6 +37,7 @@ from oversight.ingest.import_history import (
     drop_old_caches,
     entry_name,
     keep_previous,
+    kept_bytes,
     list_history,
     new_manifest,
 )
@@ -277,30 +278,7 @@ def undo_last(
             kept = info["files_before"]
             # A table kept as both .xlsx and .csv before is restored with the file the store reads.
             chosen = next((f for suffix in TABLE_SUFFIXES for f in kept if f == f"{name}{suffix}"), None)
-            if chosen and (target.path / chosen).is_symlink():
-                # not a file the import kept: a link planted in the entry by someone who may write the history
-                # (a member of the folder's group) would have copied what it points at, a file only the admin may
-                # read, into the data folder by the admin's undo
-                raise ValidationError(
-                    [
-                        Problem(
-                            file=target.id,
-                            message_key="error.history_entry_link",
-                            params={"entry": target.id, "file": chosen},
-                        )
-                    ]
-                )
-            if chosen and not (target.path / chosen).is_file():
-                raise ValidationError(
-                    [
-                        Problem(
-                            file=target.id,
-                            message_key="error.history_entry_incomplete",
-                            params={"entry": target.id, "file": chosen},
-                        )
-                    ]
-                )
-            writes[name] = (chosen, (target.path / chosen).read_bytes()) if chosen else None
+            writes[name] = (chosen, _kept_file(target, chosen)) if chosen else None
         kept_cache = cached_files(target)
         problems = validate_would_be_folder(folder, writes, kept_cache)
         if problems:
@@ -319,6 +297,20 @@ def undo_last(
             "undo", user, target.sources, target.mode, tables, undoes=target.id, signed_in=signed_in
         )
         return commit_changes(folder, writes, manifest, None, before_commit, restored_cache=kept_cache)
+
+
+def _kept_file(target: HistoryEntry, name: str) -> bytes:
+    """The bytes of the ledger ``target`` kept as ``name``, read where it is (``import_history.kept_bytes``): a link
+    planted in the entry by someone who may write the history (a member of the folder's group) would have had the
+    admin's undo copy what it points at, a file only the admin may read, into the data folder; refused naming it."""
+    try:
+        return kept_bytes(target.path / name)
+    except (FileNotFoundError, atomic.NotARegularFile) as refused:
+        link = isinstance(refused, atomic.NotARegularFile) and refused.link
+        key = "error.history_entry_link" if link else "error.history_entry_incomplete"
+        raise ValidationError(
+            [Problem(file=target.id, message_key=key, params={"entry": target.id, "file": name})]
+        ) from None
 
 
 def _changed_since(folder: Path, target: HistoryEntry) -> str | None:

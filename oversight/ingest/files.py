@@ -585,20 +585,23 @@ def _read_text_rows(raw: bytes, cell_limit: int | None = sheet_bounds.MAX_SHEET_
     # (a note opening with " and never closed took the 40 records after it into one note, and the check passed)
     reader = csv.reader(_text_lines(raw, encoding), delimiter=delimiter, strict=True)
     shared = _SharedCells()
-    row_began = 1  # the line the row being read starts on: where a quote left open was opened
+    # A refusal names the record being read as Excel shows it (第3行), as every other problem of the file does: a note
+    # holding a line break is one row in Excel and two lines of text, and the text's line (reader.line_num) pointed one
+    # row too far for each such note above. A blank line is a row of its own in both.
+    row_began = 1  # the line the row being read starts on: whether a quote left open took lines after it
     try:
         for row in reader:
             if len(row) > MAX_CSV_COLUMNS:
                 raise _FileRefused(
-                    "error.csv_too_many_columns", row=reader.line_num, columns=len(row), limit=MAX_CSV_COLUMNS
+                    "error.csv_too_many_columns", row=len(rows) + 1, columns=len(row), limit=MAX_CSV_COLUMNS
                 )
             if any(len(cell) > MAX_CSV_FIELD_CHARS for cell in row):
-                raise _FileRefused("error.csv_field_too_long", row=reader.line_num, limit=MAX_CSV_FIELD_CHARS)
+                raise _FileRefused("error.csv_field_too_long", row=len(rows) + 1, limit=MAX_CSV_FIELD_CHARS)
             widest = max(widest, len(row))
             if cell_limit is not None and (len(rows) + 1) * widest > cell_limit:
                 raise _FileRefused(
                     "error.csv_too_large",
-                    rows=reader.line_num,
+                    rows=len(rows) + 1,
                     columns=widest,
                     max_cells=f"{cell_limit:,}",
                 )
@@ -606,8 +609,8 @@ def _read_text_rows(raw: bytes, cell_limit: int | None = sheet_bounds.MAX_SHEET_
             row_began = reader.line_num + 1
     except csv.Error as error:
         if "field larger than field limit" in str(error):  # the csv module's own bound on a cell (131,072)
-            raise _FileRefused("error.csv_field_too_long", row=reader.line_num, limit=MAX_CSV_FIELD_CHARS) from None
+            raise _FileRefused("error.csv_field_too_long", row=len(rows) + 1, limit=MAX_CSV_FIELD_CHARS) from None
         if "end of data" in str(error) or reader.line_num - row_began > 0:
-            raise _FileRefused("error.csv_unclosed_quote", row=row_began) from None
-        raise _FileRefused("error.csv_bad_quote", row=reader.line_num) from None
+            raise _FileRefused("error.csv_unclosed_quote", row=len(rows) + 1) from None
+        raise _FileRefused("error.csv_bad_quote", row=len(rows) + 1) from None
     return rows

@@ -23,6 +23,7 @@ from typing import Any
 
 from oversight import config
 from oversight.contract.schema import TABLES
+from oversight.core import atomic
 from oversight.ingest import table_cache
 
 HISTORY_DIR = ".history"
@@ -266,6 +267,15 @@ def cached_files(entry: HistoryEntry) -> list[Path]:
     if directory.is_symlink() or not directory.is_dir():
         return []
     return sorted(path for path in directory.iterdir() if not path.is_symlink())
+
+
+def kept_bytes(path: Path) -> bytes:
+    """The bytes of a file an entry kept, read from the file opened where it is (``atomic.open_regular``): looked at
+    first (``is_symlink``) and read by its name after, a link put in the file's place between the two (by anyone who
+    may write in the history: the folder's group) was followed, and the admin's undo restored the file it pointed at,
+    one only the admin may read, into the shared folder. ``FileNotFoundError`` or ``atomic.NotARegularFile``."""
+    with atomic.open_regular(path) as kept:
+        return kept.read()
 
 
 def drop_old_caches(folder: Path) -> None:

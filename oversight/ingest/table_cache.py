@@ -275,10 +275,19 @@ def kept_for(folder: Path, tables: Iterable[str]) -> list[Path]:
 def link_or_copy(source: Path, target: Path) -> None:
     """``target`` holds ``source``'s bytes: a hard link where the file system allows one, else a copy. Only for files
     that are replaced by renames and never written in place (cache files, kept history files)."""
+    # Never through a link (``atomic.open_regular``): a kept cache file swapped for a link after ``cached_files`` left
+    # the links out was linked as that link into the data folder's cache (os.link does not follow it), or, across file
+    # systems, what it pointed at (a file only the admin may read) copied there as the umask leaves it.
     try:
-        os.link(source, target)
+        os.link(source, target, follow_symlinks=False)
     except OSError:
-        shutil.copyfile(source, target)
+        with atomic.open_regular(source) as kept, open(target, "wb") as copy:
+            shutil.copyfileobj(kept, copy)
+        return
+    link = os.path.islink(target)
+    if link or not os.path.isfile(target):  # what was linked is a link itself, or a FIFO: taken out again
+        target.unlink()
+        raise atomic.NotARegularFile(source, link=link)
 
 
 def adopt(folder: Path, files: Iterable[Path]) -> None:
