@@ -18,8 +18,8 @@ from oversight.data import queries
 # a value label over a point: its line of 13 px type, half the marker and a gap
 _VALUE_LABEL_PX = 23
 UNIT_IN_TITLE = re.compile(r"（(个|条|次|分钟|%)）")
-# charts whose values are written on them and have no value axis: the donuts, the heatmap
-NO_VALUE_AXIS = {"reminders_by_form", "suggestions_by_status", "suggestions_by_link", "meetings_by_unit_quarter"}
+# charts whose values are written on them and have no value axis: the donuts (each spec's slices_of), the heatmap
+NO_VALUE_AXIS = {spec.key for spec in catalog.all_charts() if spec.slices_of} | {"meetings_by_unit_quarter"}
 
 
 def _axis_titles(figure) -> list[str]:

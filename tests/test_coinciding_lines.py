@@ -114,7 +114,8 @@ def test_no_line_of_a_page_chart_hides_another_under_any_filter(connection, span
     line_charts = [
         spec for spec in catalog.all_charts() if _lines(spec.build(queries.run(connection, spec.query, default), "zh"))
     ]
-    assert {spec.key for spec in line_charts} == {
+    # the catalogue's line charts are found by their figures (a new one is looked at without being listed here)
+    assert {spec.key for spec in line_charts} >= {
         "meeting_duration_by_quarter",
         "meeting_shares_by_quarter",
         "unit_trends",

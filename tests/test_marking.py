@@ -230,12 +230,8 @@ def test_the_marking_has_a_line_of_its_own_under_a_donuts_labels(connection, def
     import re
 
     mark = marking.Marking({"zh": "内部资料 注意保存", "en": "Internal — handle with care"}[lang], "")
-    donuts = [
-        spec
-        for spec in catalog.all_charts()
-        if spec.key in {"reminders_by_form", "suggestions_by_status", "suggestions_by_link"}
-    ]
-    assert len(donuts) == 3
+    donuts = [spec for spec in catalog.all_charts() if spec.slices_of]  # test_export finds them by their figures
+    assert {spec.key for spec in donuts} >= {"reminders_by_form", "suggestions_by_status", "suggestions_by_link"}
     for spec in donuts:
         frame = queries.run(connection, spec.query, default_filter)
         pictures = [

@@ -255,6 +255,7 @@ SUGGESTION_CHARTS = (
         make_suggestions_by_status_figure,
         ("suggestions",),
         nothing="suggestions",
+        slices_of="suggestions",
     ),
     ChartSpec(
         "suggestions_by_link",
@@ -262,6 +263,7 @@ SUGGESTION_CHARTS = (
         make_suggestions_by_link_figure,
         ("suggestions",),
         nothing="suggestions",
+        slices_of="suggestions",
     ),
 )
 

@@ -51,13 +51,13 @@ def _header(column: str, lang: str) -> str:
     return i18n.t(key, lang) if key in i18n.catalog(i18n.normalise_language(lang)) else column
 
 
-# The donuts' slices carry their shares: the table gives them beside the counts, by the same rule (half up, one
-# place, of the slices' total). Their CSVs had the counts only.
-_DONUT_VALUES = {
-    "reminders_by_form": "reminders",
-    "suggestions_by_status": "suggestions",
-    "suggestions_by_link": "suggestions",
-}
+def _slices_of(chart_key: str | None) -> str | None:
+    """The column a donut's slices are shares of (its ``ChartSpec.slices_of``): the table gives the shares beside the
+    counts, by the same rule (half up, one place, of the slices' total). Their CSVs had the counts only; a list of the
+    donuts' keys here would miss the next donut."""
+    from oversight.charts.catalog import all_charts
+
+    return next((spec.slices_of for spec in all_charts() if spec.key == chart_key), None)
 
 
 def _with_chart_columns(frame: pd.DataFrame, chart_key: str | None) -> pd.DataFrame:
@@ -65,7 +65,7 @@ def _with_chart_columns(frame: pd.DataFrame, chart_key: str | None) -> pd.DataFr
         from oversight.charts.catalog import with_meeting_shares
 
         frame = with_meeting_shares(frame)
-    value = _DONUT_VALUES.get(chart_key or "")
+    value = _slices_of(chart_key)
     if value is not None and value in frame:
         frame = frame.assign(share=[None if s is None else float(s) for s in share_values(list(frame[value]))])
     table = frame.rename(columns=_CHART_COLUMNS.get(chart_key or "", {}))
