@@ -67,7 +67,7 @@ def journal_path(folder: Path) -> Path:
 
 # A temporary file younger than this may belong to a writer outside the importer (``sample --out data``),
 # which does not take the lock; an import's own are removed at once, through its journal.
-STRAY_AFTER_S = 60.0
+STRAY_AFTER_S = atomic.DEAD_AFTER_S
 
 
 def _stray_temporaries(folder: Path, min_age_s: float = 0.0) -> list[Path]:
