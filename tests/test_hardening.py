@@ -818,6 +818,58 @@ def test_a_data_folder_that_cannot_be_written_is_named_as_such_not_as_its_lock(
     assert hash_tree(data_folder) == before
 
 
+# a signed-in import from the command line, killed (os._exit, as kill -9 or a power cut) the moment it has committed
+_KILLED_ONCE_COMMITTED = """
+import os, sys
+from oversight.__main__ import main
+from oversight.ingest import commit
+
+commit.drop_old_caches = lambda folder: os._exit(137)  # the first step after the commit point
+sys.exit(main(["import", sys.argv[1], "--table", "meetings", "--mode", "append", "--lang", "en",
+               "--user", "chief", "--password-stdin"]))
+"""
+
+
+@pytest.mark.slow  # a child process
+@pytest.mark.parametrize("command", ["import", "undo"])
+def test_a_signed_in_change_killed_once_committed_leaves_the_folder_guarded(
+    command, data_folder, tmp_path, monkeypatch
+):
+    """The folder remembered its accounts only after the change had been made: killed in between, it was changed by a
+    signed-in account and not guarded, and a users file of no accounts (``OVERSIGHT_USERS_FILE``) opened it to
+    anyone's import and undo at the command line, and to the dashboard's local mode."""
+    from argon2 import PasswordHasher
+
+    from oversight.auth import accounts_marker
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    users = Path(os.environ["OVERSIGHT_USERS_FILE"])
+    accounts.add_user("chief", "correct-horse-battery", roles.ADMIN, path=users)
+    script = _KILLED_ONCE_COMMITTED
+    if command == "undo":
+        commit.import_files(new_meetings(tmp_path), mode="append", folder=data_folder)  # an import by local trust
+        script = script.replace('"import", sys.argv[1], "--table", "meetings", "--mode", "append"', '"undo"')
+    child = subprocess.run(
+        [sys.executable, "-c", script, str(new_meetings(tmp_path))],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        input="correct-horse-battery\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == 137, child.stderr
+    assert len(checked_folder.read_folder(data_folder)["meetings"]) == (574 if command == "import" else 573)
+    assert [e["action"] for e in audit.read_audit()][-1] == command  # made by the signed-in account
+    marker = json.loads((data_folder / accounts_marker.MARKER).read_text(encoding="utf-8"))
+    assert marker["users_file"] == str(users.resolve())
+
+    users_file_without_accounts(tmp_path, monkeypatch)
+    assert accounts.local_trust_refusal(data_folder) is not None
+    with pytest.raises(accounts.AccountError):
+        accounts.accounts_for_cli(data_folder)
+
+
 def test_a_folder_changed_by_an_account_stays_guarded_when_the_variable_points_at_no_accounts(
     data_folder, tmp_path, monkeypatch, capsys
 ):

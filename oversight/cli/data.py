@@ -94,10 +94,11 @@ def _import(args: argparse.Namespace, committed: list) -> int:
             stderr.say("\n".join([*removing, i18n.t("data.cli.import.give_the_mode", args.lang)]), args.lang)
             return 1
         entry = commit.apply_import(
-            plan, user=account.username, before_commit=lambda entry: _audit_data_change("import", account, entry)
+            plan,
+            user=account.username,
+            before_commit=lambda entry: _before_data_change("import", account, users_path, entry),
         )
         committed.append(entry)
-    _remember_accounts(users_path)
     print(i18n.t("data.report.imported", args.lang, id=entry.id))
     return 0
 
@@ -200,7 +201,7 @@ def _run_undo(args: argparse.Namespace) -> int:
             account, users_path = admin
             entry = commit.undo_last(
                 user=account.username,
-                before_commit=lambda entry: _audit_data_change("undo", account, entry),
+                before_commit=lambda entry: _before_data_change("undo", account, users_path, entry),
                 expected=args.entry,
             )
     except ingest.ValidationError as error:
@@ -218,7 +219,6 @@ def _run_undo(args: argparse.Namespace) -> int:
         return 1
     except KeyboardInterrupt as interrupt:
         return _interrupted("data.cli.undo.interrupted", args.lang, interrupt)
-    _remember_accounts(users_path)
     print(i18n.t("data.report.undone", args.lang, id=entry.id, undoes=entry.undoes))
     return 0
 
@@ -377,7 +377,7 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
 
 
 def _remember_accounts(users_path: Path | None) -> None:
-    """After a signed-in change, the folder remembers that accounts guard it (``auth.accounts_marker``)."""
+    """For a signed-in change, the folder remembers that accounts guard it (``auth.accounts_marker``)."""
     from oversight.auth import accounts_marker
     from oversight.data import store
 
@@ -385,9 +385,11 @@ def _remember_accounts(users_path: Path | None) -> None:
         accounts_marker.remember_accounts(store.data_dir(), users_path)
 
 
-def _audit_data_change(action: str, account, entry) -> None:
-    """The audit line of an import or undo, written before its first file is replaced; raises ``AuditError``
-    (and the change is rolled back) when it cannot be written."""
+def _before_data_change(action: str, account, users_path: Path | None, entry) -> None:
+    """What is written before an import's or undo's first file is replaced: its audit line, which raises ``AuditError``
+    (and the change is rolled back) when it cannot be written; then, for a signed-in account, the folder's memory that
+    accounts guard it (never raises). Written once the change had been made, a kill between the two (kill -9, a power
+    cut) left a folder changed by an account that a users file of no accounts opened to anyone."""
     from oversight.auth import audit
 
     tables = {
@@ -407,3 +409,4 @@ def _audit_data_change(action: str, account, entry) -> None:
             "os_user": config.os_user(),
         },
     )
+    _remember_accounts(users_path)
