@@ -13,7 +13,7 @@ import re
 import secrets
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -94,11 +94,16 @@ def sync_directory(folder: Path) -> None:
         os.close(descriptor)
 
 
-def write_bytes(target: Path, data: bytes, mode: int | None = None) -> None:
-    """Replace ``target`` with ``data`` atomically (creating its folder if need be)."""
+def write_bytes(
+    target: Path, data: bytes, mode: int | None = None, before_rename: Callable[[], None] | None = None
+) -> None:
+    """Replace ``target`` with ``data`` atomically (creating its folder if need be). ``before_rename`` runs once the
+    data is flushed beside the target, before it replaces it (a change's audit line): if it raises, nothing is."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = write_beside(target, data, mode)
     try:
+        if before_rename is not None:
+            before_rename()
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)
