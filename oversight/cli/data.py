@@ -77,6 +77,7 @@ def _import(args: argparse.Namespace, committed: list) -> int:
     from oversight.data import store
     from oversight.ingest import commit, folder_lock, import_plan, import_report
 
+    _recover_and_say(args.lang)
     admin = _admin_for_data_change(args, "import")
     if admin is None:
         return options.REFUSED
@@ -138,12 +139,11 @@ def add_history(commands) -> None:
 
 
 def _run_history(args: argparse.Namespace) -> int:
-    from oversight.data import store
-    from oversight.ingest import folder_lock, import_history, import_report
+    from oversight.ingest import import_history, import_report
 
     if _no_data_folder(args.lang):
         return 1  # not 还没有导入记录 for a mistyped OVERSIGHT_DATA_DIR
-    folder_lock.recover_if_interrupted(store.data_dir())
+    _recover_and_say(args.lang)
     entries = import_history.list_history()
     if not entries and not entries.damaged:  # damaged entries are imports all the same: named below, not "none yet"
         print(i18n.t("data.history.empty", args.lang))
@@ -195,6 +195,7 @@ def _run_undo(args: argparse.Namespace) -> int:
             return 1
     try:
         with stop_signals.as_interrupt():
+            _recover_and_say(args.lang)
             admin = _admin_for_data_change(args, "undo")
             if admin is None:
                 return options.REFUSED
@@ -292,6 +293,18 @@ def _template_out_problem(args: argparse.Namespace) -> str | None:
     if out.exists() and not args.force:
         return i18n.t("data.cli.template.exists", lang, path=shown(out))
     return None
+
+
+def _recover_and_say(lang: str) -> None:
+    """A change a kill or a power cut left half made is put back before the command reads or changes the folder, and
+    said, as the dashboard says it: the command line put it back without a word (a clerk whose import had been killed
+    found its rows gone, and ``history`` without it, unexplained)."""
+    from oversight.data import store
+    from oversight.ingest import folder_lock
+
+    rolled_back = folder_lock.recover_if_interrupted(store.data_dir())
+    if rolled_back is not None:
+        stderr.say(i18n.t(rolled_back.message_key, lang, id=rolled_back.entry), lang)
 
 
 def _interrupted(key: str, lang: str, interrupt: KeyboardInterrupt) -> int:

@@ -108,6 +108,11 @@ class RolledBack(NamedTuple):
     entry: str
     action: str
 
+    @property
+    def message_key(self) -> str:
+        """The sentence that says so, on the page and at the command line."""
+        return "data.ui.recovered_undo" if self.action == "undo" else "data.ui.recovered"
+
 
 def recover(folder: Path) -> RolledBack | None:
     """Undo what an interrupted commit left; call under ``exclusive``. Returns what was rolled back, if anything.

@@ -363,8 +363,7 @@ def _recover_interrupted_import(folder: Path, account: roles.Account) -> None:
     rolled_back = folder_lock.recover_if_interrupted(folder)
     if rolled_back:
         lang = session.session_language()
-        key = "data.ui.recovered_undo" if rolled_back.action == "undo" else "data.ui.recovered"
-        st.warning(i18n.t(key, lang, id=rolled_back.entry))
+        st.warning(i18n.t(rolled_back.message_key, lang, id=rolled_back.entry))
 
 
 def _repair_page(folder: str, fingerprint: str, account: roles.Account, error: ingest.ValidationError) -> None:
