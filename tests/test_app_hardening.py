@@ -95,18 +95,36 @@ def test_the_data_page_on_a_broken_folder_offers_undo(data_folder, tmp_path):
     assert len(import_history.list_history(data_folder)) == 1
 
 
-def test_a_crashed_import_is_rolled_back_when_the_app_opens(data_folder, tmp_path):
-    before = hash_tree(data_folder)
+@pytest.mark.parametrize(
+    "change,said",
+    [
+        ("import", "检测到上次导入中途中断（{id}），已自动恢复到导入之前的数据"),
+        # said as an import's before: 已自动恢复到导入之前的数据, of a folder that still held the import
+        ("undo", "检测到上次撤销中途中断（{id}），已自动恢复到撤销之前的数据，所撤销的导入仍然有效"),
+    ],
+)
+def test_a_crashed_import_or_undo_is_rolled_back_when_the_app_opens_and_said_as_what_it_was(
+    change, said, data_folder, tmp_path
+):
     files = [
         write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
         write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]}),
     ]
+    shown = "16个"  # the sample's figure
+    if change == "undo":
+        commit.import_files(files, mode="append", folder=data_folder)  # the import the killed undo was taking back
+        shown = run_page("app.py").metric[1].value
+    before = hash_tree(data_folder)
     script = (
         "import os, sys\nfrom pathlib import Path\nfrom oversight.ingest import commit\n"
         "calls = []\noriginal = commit.rename_into_place\n"
         "def dying(*a):\n    calls.append(1)\n    if len(calls) == 2: os._exit(137)\n    original(*a)\n"
         "commit.rename_into_place = dying\n"
-        "commit.import_files([Path(p) for p in sys.argv[1:]], mode='append')\n"
+        + (
+            "commit.undo_last()\n"
+            if change == "undo"
+            else "commit.import_files([Path(p) for p in sys.argv[1:]], mode='append')\n"
+        )
     )
     crashed = subprocess.run(
         [sys.executable, "-c", script, *map(str, files)],
@@ -116,10 +134,16 @@ def test_a_crashed_import_is_rolled_back_when_the_app_opens(data_folder, tmp_pat
         timeout=120,
     )
     assert crashed.returncode == 137
+    killed = next(path.name for path in (data_folder / ".history").iterdir() if path.name not in before_entries(before))
     at = run_page("app.py")
-    assert "已自动恢复到导入之前的数据" in at.warning[0].value
-    assert at.metric[1].value == "16个"  # the figures of the folder as it was
+    assert at.warning[0].value == said.format(id=killed)
+    assert at.metric[1].value == shown  # the figures of the folder as it was
     assert hash_tree(data_folder) == before
+
+
+def before_entries(tree: dict[str, str]) -> set[str]:
+    """The history entries a folder's ``hash_tree`` lists."""
+    return {Path(name).parts[1] for name in tree if Path(name).parts[0] == ".history"}
 
 
 def test_a_removed_account_loses_its_open_session_on_the_next_click():

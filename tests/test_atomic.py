@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +69,45 @@ def test_a_failed_rename_leaves_the_old_file_and_no_temporary(tmp_path, monkeypa
         atomic.write_bytes(target, b"new")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["meetings.xlsx"]
+
+
+# a writer killed (os._exit, as kill -9 or a power cut: no cleanup) after its temporary is flushed, before the rename
+_KILLED_BEFORE_THE_RENAME = """
+import os, sys
+from pathlib import Path
+from oversight.core import atomic
+
+atomic.os.replace = lambda *args: os._exit(137)
+atomic.write_bytes(Path(sys.argv[1]), b"new hashes")
+"""
+
+
+def _killed_before_the_rename(target: Path) -> Path:
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    child = subprocess.run(
+        [sys.executable, "-c", _KILLED_BEFORE_THE_RENAME, str(target)], cwd=root, env=env, capture_output=True
+    )
+    assert child.returncode == 137, child.stderr
+    (left,) = [path for path in target.parent.iterdir() if path.name.endswith(".tmp")]
+    return left
+
+
+def test_the_next_write_removes_what_a_killed_writer_left(tmp_path):
+    """Every kill mid-write (of the users file, the sign-in throttle's, the push record, a briefing PDF) left its
+    temporary for good: a copy of password hashes, or megabytes, per kill."""
+    target = tmp_path / "users.toml"
+    target.write_bytes(b"old hashes")
+    dead = _killed_before_the_rename(target)
+    assert target.read_bytes() == b"old hashes" and dead.read_bytes() == b"new hashes"
+    an_hour_ago = time.time() - 3600
+    os.utime(dead, (an_hour_ago, an_hour_ago))
+    live = tmp_path / ".users.toml.0123abcd.tmp"  # another process's, being written now: not touched
+    live.write_bytes(b"being written")
+    other = tmp_path / ".throttle.json.89abcdef.tmp"  # another file's: its own writer's to remove
+    other.write_bytes(b"x")
+    os.utime(other, (an_hour_ago, an_hour_ago))
+
+    atomic.write_bytes(target, b"newer hashes")
+    assert target.read_bytes() == b"newer hashes"
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([target.name, live.name, other.name])

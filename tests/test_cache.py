@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -189,3 +191,65 @@ def test_problems_are_still_all_reported_and_nothing_bad_is_cached(folder):
     assert "activities" in cache_files(folder)  # the old entry stays, under a key the bad file does not match
     with pytest.raises(ingest.ValidationError):
         checked_folder.read_folder(folder)
+
+
+# a child that reads the folder and is killed (os._exit, as kill -9 would: no cleanup) once its meetings' cache file
+# is written beside its name, before the rename
+_KILLED_WHILE_CACHING = """
+import os, sys
+from pathlib import Path
+from oversight.core import atomic
+from oversight.ingest import checked_folder
+
+written = atomic.write_beside
+
+def dying(target, data, mode=None):
+    temporary = written(target, data, mode)
+    if target.name.startswith("meetings.") and target.name.endswith(".parquet"):
+        os._exit(137)
+    return temporary
+
+atomic.write_beside = dying
+checked_folder.read_folder(Path(sys.argv[1]))
+"""
+
+
+def _killed_while_caching(folder: Path) -> None:
+    root = Path(__file__).resolve().parent.parent
+    env = {**os.environ, "PYTHONPATH": str(root)}
+    child = subprocess.run(
+        [sys.executable, "-c", _KILLED_WHILE_CACHING, str(folder)], cwd=root, env=env, capture_output=True, timeout=120
+    )
+    assert child.returncode == 137, child.stderr
+
+
+def _leftovers(folder: Path) -> list[str]:
+    directory = folder / table_cache.CACHE_DIR_NAME
+    return sorted(
+        path.name
+        for path in directory.iterdir()
+        if path.name.endswith(".tmp") or (path.name.endswith(".check") and not path.with_suffix("").exists())
+    )
+
+
+def test_what_a_reader_killed_while_caching_left_goes_with_the_next_cache_write(folder):
+    _killed_while_caching(folder)
+    (folder / "units.xlsx").touch()  # the same bytes: the next reader writes no cache file of units again
+    left = _leftovers(folder)
+    # the killed reader's meetings temporary (the size of the cache file) and the check written before it
+    assert [name.lstrip(".").split(".")[0] for name in left] == ["meetings", "meetings"]
+    assert len(checked_folder.read_folder(folder)["meetings"]) == 573  # the next reader caches meetings itself
+    assert _leftovers(folder) == []
+    assert cache_files(folder) == sorted(LOAD_ORDER)
+
+
+def test_clearing_a_full_disks_cache_frees_what_killed_readers_left(folder):
+    """Freeing a full disk's cache (``table_cache.clear``, the commit's retry) took only the Parquet files: each kill's
+    temporary, as large as one, stayed."""
+    _killed_while_caching(folder)
+    directory = folder / table_cache.CACHE_DIR_NAME
+    parquet = sum(path.stat().st_size for path in directory.glob("*.parquet"))
+    temporary = sum(path.stat().st_size for path in directory.glob(".*.tmp"))
+    assert temporary > 0
+    assert table_cache.clear(folder) >= parquet + temporary
+    assert sorted(path.name for path in directory.iterdir()) == [table_cache.WRITE_LOCK]

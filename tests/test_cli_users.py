@@ -636,3 +636,60 @@ def test_a_users_file_that_cannot_be_read_is_said_why_in_the_users_language(
     monkeypatch.setenv("OVERSIGHT_USERS_FILE", str(not_text))
     assert main(["user", "list", "--lang", lang]) == 1
     assert capsys.readouterr() == ("", bytes_said.format(path=not_text))
+
+
+# `user …` at the command line, killed (os._exit, as kill -9 or a power cut: no cleanup) the moment the users file is
+# in place
+_KILLED_ONCE_WRITTEN = """
+import os, sys
+from pathlib import Path
+from oversight.cli.main import main
+
+users, replace = Path(os.environ["OVERSIGHT_USERS_FILE"]), os.replace
+
+def dying(source, target):
+    replace(source, target)
+    if Path(target) == users:
+        os._exit(137)
+
+os.replace = dying
+sys.exit(main(["user", *sys.argv[1:]]))
+"""
+
+
+@pytest.mark.slow  # child processes
+@pytest.mark.parametrize(
+    "argv,action",
+    [
+        (["add", "chief", "--role", "admin", "--password-stdin"], "user_added"),
+        (["passwd", "lead", "--password-stdin"], "password_changed"),
+        (["set", "lead", "--role", "admin"], "user_changed"),
+        (["disable", "lead"], "user_disabled"),
+        (["remove", "lead"], "user_removed"),
+    ],
+)
+def test_an_account_change_killed_once_written_has_its_audit_line(argv, action, monkeypatch, private_paths, admins):
+    """The audit line was written after the users file: killed in between, an admin account was added (a password
+    changed, an account removed) with no line to say so, nor who did it."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    users = private_paths / "conf" / "users.toml"
+    before = users.read_bytes()
+    child = subprocess.run(
+        [sys.executable, "-c", _KILLED_ONCE_WRITTEN, *argv],
+        cwd=root,
+        env={**os.environ, "PYTHONPATH": str(root)},
+        input="chief-pass-12\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == 137, child.stderr
+    assert users.read_bytes() != before  # the change is made
+    last = audit.read_audit()[-1]
+    assert (last["action"], last["details"]["username"]) == (action, argv[1])
+    assert last["account"] == "王秘书" and last["details"]["via"] == "cli"

@@ -818,6 +818,129 @@ def test_a_data_folder_that_cannot_be_written_is_named_as_such_not_as_its_lock(
     assert hash_tree(data_folder) == before
 
 
+# a signed-in import from the command line, killed (os._exit, as kill -9 or a power cut) the moment it has committed
+_KILLED_ONCE_COMMITTED = """
+import os, sys
+from oversight.__main__ import main
+from oversight.ingest import commit
+
+commit.drop_old_caches = lambda folder: os._exit(137)  # the first step after the commit point
+sys.exit(main(["import", sys.argv[1], "--table", "meetings", "--mode", "append", "--lang", "en",
+               "--user", "chief", "--password-stdin"]))
+"""
+
+
+@pytest.mark.slow  # a child process
+@pytest.mark.parametrize("command", ["import", "undo"])
+def test_a_signed_in_change_killed_once_committed_leaves_the_folder_guarded(
+    command, data_folder, tmp_path, monkeypatch
+):
+    """The folder remembered its accounts only after the change had been made: killed in between, it was changed by a
+    signed-in account and not guarded, and a users file of no accounts (``OVERSIGHT_USERS_FILE``) opened it to
+    anyone's import and undo at the command line, and to the dashboard's local mode."""
+    from argon2 import PasswordHasher
+
+    from oversight.auth import accounts_marker
+
+    monkeypatch.setattr(accounts, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    users = Path(os.environ["OVERSIGHT_USERS_FILE"])
+    accounts.add_user("chief", "correct-horse-battery", roles.ADMIN, path=users)
+    script = _KILLED_ONCE_COMMITTED
+    if command == "undo":
+        commit.import_files(new_meetings(tmp_path), mode="append", folder=data_folder)  # an import by local trust
+        script = script.replace('"import", sys.argv[1], "--table", "meetings", "--mode", "append"', '"undo"')
+    child = subprocess.run(
+        [sys.executable, "-c", script, str(new_meetings(tmp_path))],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        input="correct-horse-battery\n",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == 137, child.stderr
+    assert len(checked_folder.read_folder(data_folder)["meetings"]) == (574 if command == "import" else 573)
+    assert [e["action"] for e in audit.read_audit()][-1] == command  # made by the signed-in account
+    marker = json.loads((data_folder / accounts_marker.MARKER).read_text(encoding="utf-8"))
+    assert marker["users_file"] == str(users.resolve())
+
+    users_file_without_accounts(tmp_path, monkeypatch)
+    assert accounts.local_trust_refusal(data_folder) is not None
+    with pytest.raises(accounts.AccountError):
+        accounts.accounts_for_cli(data_folder)
+
+
+# an import (undo) killed (os._exit, as kill -9 or a power cut) between its two tables' files
+_KILLED_BETWEEN_THE_FILES = """
+import os, sys
+from pathlib import Path
+from oversight.ingest import commit
+
+renamed, rename = [], commit.rename_into_place
+
+def dying(*args):
+    renamed.append(1)
+    if len(renamed) == 2:
+        os._exit(137)
+    rename(*args)
+
+commit.rename_into_place = dying
+if sys.argv[1] == "undo":
+    commit.undo_last()
+else:
+    commit.import_files([Path(p) for p in sys.argv[2:]], mode="append")
+"""
+
+
+@pytest.mark.slow  # a child process
+@pytest.mark.parametrize(
+    "change,command,said",
+    [
+        (
+            "import",
+            ["history", "--lang", "en"],
+            "The last import was interrupted ({id}); the data was restored to what it was before it.",
+        ),
+        (
+            "import",
+            ["import", "{file}", "--table", "meetings", "--mode", "append"],
+            "检测到上次导入中途中断（{id}），已自动恢复到导入之前的数据。",
+        ),
+        (
+            "undo",
+            ["undo", "--lang", "en"],
+            "The last undo was interrupted ({id}); the data was restored to what it was "
+            "before it, and the import it was undoing still stands.",
+        ),
+    ],
+)
+def test_the_command_line_says_a_killed_change_was_put_back(change, command, said, data_folder, tmp_path, capsys):
+    """The dashboard said 检测到上次导入中途中断，已自动恢复; the command line put the folder back without a word: a
+    clerk whose import had been killed found its rows gone, and `history` without it, unexplained."""
+    files = [
+        write_xlsx(tmp_path / "m.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]}),
+        write_xlsx(tmp_path / "i.xlsx", {"问题": [HEADERS["issues"], issue()]}),
+    ]
+    if change == "undo":
+        commit.import_files(files, mode="append", folder=data_folder)
+    entries = {path.name for path in (data_folder / ".history").glob("*")}
+    child = subprocess.run(
+        [sys.executable, "-c", _KILLED_BETWEEN_THE_FILES, change, *map(str, files)],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert child.returncode == 137, child.stderr
+    (killed,) = {path.name for path in (data_folder / ".history").glob("*")} - entries
+    main([part.format(file=tmp_path / "another.xlsx") for part in command])
+    assert capsys.readouterr().err.splitlines()[0] == said.format(id=killed)
+    assert not folder_lock.needs_recovery(data_folder)
+    # the sample's 573: the killed import put back; the import a killed undo left in place, taken back by this undo
+    assert len(checked_folder.read_folder(data_folder)["meetings"]) == 573
+
+
 def test_a_folder_changed_by_an_account_stays_guarded_when_the_variable_points_at_no_accounts(
     data_folder, tmp_path, monkeypatch, capsys
 ):

@@ -146,6 +146,6 @@ def test_a_commit_an_older_release_left_interrupted_is_rolled_back(data_folder, 
     (entry.path / import_history.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
     older_journal = {"entry": entry.id, "tables": {"meetings": ["meetings.xlsx"]}, "history_existed": False}
     (data_folder / folder_lock.JOURNAL).write_text(json.dumps(older_journal), encoding="utf-8")
-    assert folder_lock.recover_if_interrupted(data_folder) == entry.id
+    assert folder_lock.recover_if_interrupted(data_folder) == (entry.id, "import")
     assert (data_folder / "meetings.xlsx").read_bytes() == original
     assert not (data_folder / folder_lock.JOURNAL).exists() and not entry.path.exists()

@@ -12,8 +12,9 @@ import os
 import re
 import threading
 import tomllib
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -290,10 +291,35 @@ def render_users(records: Mapping[str, UserRecord]) -> str:
     return "".join(parts)
 
 
-def write_private(path: Path, text: str) -> None:
-    """Replace ``path`` atomically, readable by its owner only (it holds password hashes)."""
+def write_private(path: Path, text: str, before_rename: Callable[[], None] | None = None) -> None:
+    """Replace ``path`` atomically, readable by its owner only (it holds password hashes); ``before_rename`` as
+    ``atomic.write_bytes``'s."""
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    atomic.write_bytes(path, text.encode("utf-8"), mode=0o600)
+    atomic.write_bytes(path, text.encode("utf-8"), mode=0o600, before_rename=before_rename)
+
+
+# The accounts before and after a change, told to whoever records it (the CLI's audit line) before the users file is
+# replaced: recorded after, a kill in between (kill -9, a power cut) left an account added, changed or removed with no
+# line to say so; recorded before, a line that cannot be written stops the change.
+UsersChange = Callable[[Mapping[str, UserRecord], Mapping[str, UserRecord]], None]
+_before_users_replaced: ContextVar[UsersChange | None] = ContextVar("before_users_replaced", default=None)
+
+
+@contextmanager
+def before_replacing(record: UsersChange) -> Iterator[None]:
+    """Inside the block, ``record(before, after)`` runs before each change replaces the users file; if it raises,
+    the file is not replaced."""
+    token = _before_users_replaced.set(record)
+    try:
+        yield
+    finally:
+        _before_users_replaced.reset(token)
+
+
+def _write_users(path: Path, before: Mapping[str, UserRecord], after: Mapping[str, UserRecord]) -> None:
+    """The users file holds ``after``; ``before_replacing``'s record is made first."""
+    record = _before_users_replaced.get()
+    write_private(path, render_users(after), None if record is None else lambda: record(before, after))
 
 
 @contextmanager
@@ -369,8 +395,9 @@ def add_user(
             raise AccountError("auth.error.duplicate_username", username=username)
         if email and any(r.email == email for r in records.values()):
             raise AccountError("auth.error.duplicate_email", email=email)
+        before = dict(records)
         records[username] = UserRecord(username, role, units, email, password_hash)
-        write_private(path, render_users(records))
+        _write_users(path, before, records)
     return records[username].account()
 
 
@@ -383,8 +410,9 @@ def set_password(username: str, password: str, *, path: Path | None = None) -> N
         records = load_users(path)
         if username not in records:
             raise AccountError("auth.error.no_such_user", username=username)
+        before = dict(records)
         records[username] = replace(records[username], password_hash=password_hash)
-        write_private(path, render_users(records))
+        _write_users(path, before, records)
 
 
 def remove_user(username: str, *, path: Path | None = None) -> None:
@@ -395,8 +423,9 @@ def remove_user(username: str, *, path: Path | None = None) -> None:
         records = load_users(path)
         _existing(records, username)
         _keep_an_admin(records, username)
+        before = dict(records)
         del records[username]
-        write_private(path, render_users(records))
+        _write_users(path, before, records)
 
 
 @dataclass(frozen=True)
@@ -442,8 +471,7 @@ def change_user(
         if before.role == ADMIN and new_role != ADMIN:
             _keep_an_admin(records, username)
         if after != before:
-            records[username] = after
-            write_private(path, render_users(records))
+            _write_users(path, records, {**records, username: after})
     return Change(before, after)
 
 
@@ -463,8 +491,7 @@ def set_disabled(username: str, disabled: bool, *, path: Path | None = None) -> 
             _forget_remembered_sign_ins(username, path)
             after = replace(after, generation=before.generation + 1)
         if after != before:
-            records[username] = after
-            write_private(path, render_users(records))
+            _write_users(path, records, {**records, username: after})
     return Change(before, after)
 
 

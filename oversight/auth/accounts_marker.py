@@ -1,6 +1,6 @@
 """The data folder's memory that accounts guard it, so an environment variable cannot switch them off.
 
-Once a data change (an import or an undo from the command line) has been made by a signed-in account,
+Once a data change (an import or an undo) has been made by a signed-in account,
 the folder holds ``.accounts-required`` naming the users file that account came from. From then on the
 command line refuses to trust its caller on that folder while the users file it is given has no accounts:
 pointing ``OVERSIGHT_USERS_FILE`` at an empty or missing file, or at another folder's, does not open it.
@@ -36,9 +36,10 @@ def remembered_users_file(data_dir: Path) -> str | None:
 def remember_accounts(data_dir: Path, users_path: Path) -> None:
     """Mark ``data_dir`` as guarded by the accounts of ``users_path`` (once; an existing marker is kept).
 
-    Called after the change it follows has been made: a marker that cannot be written (the change took the disk's last
-    room) is logged and tried again by the next signed-in change, never raised, which told the clerk that an import
-    made had changed nothing."""
+    Called once the change's audit line is written, before its first file is replaced (called after the change, a kill
+    in between left the folder changed by an account and unguarded). A marker that cannot be written (a full disk) is
+    logged and tried again by the next signed-in change, never raised: raised after the change, it told the clerk that
+    an import made had changed nothing; before it, it would refuse an import for a file that guards nothing yet."""
     path = Path(data_dir) / MARKER
     if path.exists() or not Path(data_dir).is_dir():
         return

@@ -77,6 +77,7 @@ def _import(args: argparse.Namespace, committed: list) -> int:
     from oversight.data import store
     from oversight.ingest import commit, folder_lock, import_plan, import_report
 
+    _recover_and_say(args.lang)
     admin = _admin_for_data_change(args, "import")
     if admin is None:
         return options.REFUSED
@@ -94,10 +95,11 @@ def _import(args: argparse.Namespace, committed: list) -> int:
             stderr.say("\n".join([*removing, i18n.t("data.cli.import.give_the_mode", args.lang)]), args.lang)
             return 1
         entry = commit.apply_import(
-            plan, user=account.username, before_commit=lambda entry: _audit_data_change("import", account, entry)
+            plan,
+            user=account.username,
+            before_commit=lambda entry: _before_data_change("import", account, users_path, entry),
         )
         committed.append(entry)
-    _remember_accounts(users_path)
     print(i18n.t("data.report.imported", args.lang, id=entry.id))
     return 0
 
@@ -137,12 +139,11 @@ def add_history(commands) -> None:
 
 
 def _run_history(args: argparse.Namespace) -> int:
-    from oversight.data import store
-    from oversight.ingest import folder_lock, import_history, import_report
+    from oversight.ingest import import_history, import_report
 
     if _no_data_folder(args.lang):
         return 1  # not 还没有导入记录 for a mistyped OVERSIGHT_DATA_DIR
-    folder_lock.recover_if_interrupted(store.data_dir())
+    _recover_and_say(args.lang)
     entries = import_history.list_history()
     if not entries and not entries.damaged:  # damaged entries are imports all the same: named below, not "none yet"
         print(i18n.t("data.history.empty", args.lang))
@@ -194,13 +195,14 @@ def _run_undo(args: argparse.Namespace) -> int:
             return 1
     try:
         with stop_signals.as_interrupt():
+            _recover_and_say(args.lang)
             admin = _admin_for_data_change(args, "undo")
             if admin is None:
                 return options.REFUSED
             account, users_path = admin
             entry = commit.undo_last(
                 user=account.username,
-                before_commit=lambda entry: _audit_data_change("undo", account, entry),
+                before_commit=lambda entry: _before_data_change("undo", account, users_path, entry),
                 expected=args.entry,
             )
     except ingest.ValidationError as error:
@@ -218,7 +220,6 @@ def _run_undo(args: argparse.Namespace) -> int:
         return 1
     except KeyboardInterrupt as interrupt:
         return _interrupted("data.cli.undo.interrupted", args.lang, interrupt)
-    _remember_accounts(users_path)
     print(i18n.t("data.report.undone", args.lang, id=entry.id, undoes=entry.undoes))
     return 0
 
@@ -292,6 +293,18 @@ def _template_out_problem(args: argparse.Namespace) -> str | None:
     if out.exists() and not args.force:
         return i18n.t("data.cli.template.exists", lang, path=shown(out))
     return None
+
+
+def _recover_and_say(lang: str) -> None:
+    """A change a kill or a power cut left half made is put back before the command reads or changes the folder, and
+    said, as the dashboard says it: the command line put it back without a word (a clerk whose import had been killed
+    found its rows gone, and ``history`` without it, unexplained)."""
+    from oversight.data import store
+    from oversight.ingest import folder_lock
+
+    rolled_back = folder_lock.recover_if_interrupted(store.data_dir())
+    if rolled_back is not None:
+        stderr.say(i18n.t(rolled_back.message_key, lang, id=rolled_back.entry), lang)
 
 
 def _interrupted(key: str, lang: str, interrupt: KeyboardInterrupt) -> int:
@@ -377,7 +390,7 @@ def _admin_for_data_change(args: argparse.Namespace, command: str):
 
 
 def _remember_accounts(users_path: Path | None) -> None:
-    """After a signed-in change, the folder remembers that accounts guard it (``auth.accounts_marker``)."""
+    """For a signed-in change, the folder remembers that accounts guard it (``auth.accounts_marker``)."""
     from oversight.auth import accounts_marker
     from oversight.data import store
 
@@ -385,9 +398,11 @@ def _remember_accounts(users_path: Path | None) -> None:
         accounts_marker.remember_accounts(store.data_dir(), users_path)
 
 
-def _audit_data_change(action: str, account, entry) -> None:
-    """The audit line of an import or undo, written before its first file is replaced; raises ``AuditError``
-    (and the change is rolled back) when it cannot be written."""
+def _before_data_change(action: str, account, users_path: Path | None, entry) -> None:
+    """What is written before an import's or undo's first file is replaced: its audit line, which raises ``AuditError``
+    (and the change is rolled back) when it cannot be written; then, for a signed-in account, the folder's memory that
+    accounts guard it (never raises). Written once the change had been made, a kill between the two (kill -9, a power
+    cut) left a folder changed by an account that a users file of no accounts opened to anyone."""
     from oversight.auth import audit
 
     tables = {
@@ -407,3 +422,4 @@ def _audit_data_change(action: str, account, entry) -> None:
             "os_user": config.os_user(),
         },
     )
+    _remember_accounts(users_path)

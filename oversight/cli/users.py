@@ -62,7 +62,10 @@ def _known_unit_ids() -> list[str] | None:
     return None if units is None else [str(unit) for unit in units["unit_id"]]
 
 
-def _user_command(args: argparse.Namespace, change) -> int:
+def _user_command(args: argparse.Namespace, action: str, change) -> int:
+    """Run ``change(accounts)`` (its message, and whether it changed the account) with its audit line ``action``
+    written before the users file is replaced: no line, no change. Written after it, a kill in between (kill -9, a
+    power cut) left an account added, changed or removed unrecorded."""
     from oversight.auth import accounts, audit, roles
 
     try:  # no line, no change: an account added without its line could not be traced
@@ -70,11 +73,19 @@ def _user_command(args: argparse.Namespace, change) -> int:
     except audit.AuditError as error:
         stderr.say(options.audit_unwritable(error, args.lang), args.lang)
         return 1
+    recorded: list[dict] = []
+
+    def record(before, after) -> None:
+        # the name is OVERSIGHT_USER's claim (no password is asked for): the OS account beside it is who did it
+        details = {**_account_details(action, before, after), "via": "cli", "os_user": config.os_user()}
+        recorded.append(audit.record(action, account=roles.local_account().username, details=details))
+
     users = before = None
     try:
         users = accounts.users_file()
-        before = _file_bytes(users)  # what a change whose line then fails is taken back to
-        message, action, details = change(accounts)
+        before = _file_bytes(users)  # what a change interrupted before its line is taken back to
+        with accounts.before_replacing(record):
+            message = change(accounts)
     except roles.AccountError as error:
         stderr.say(error.render(args.lang), args.lang)
         return 1
@@ -83,12 +94,17 @@ def _user_command(args: argparse.Namespace, change) -> int:
         return 1
     except (EOFError, KeyboardInterrupt) as error:
         # Ctrl+C or Ctrl+D at the password prompt said an empty line, exit 1; a change the interrupt caught already
-        # written is taken back (it has no audit line)
+        # written without its line is taken back (one with its line stands, as recorded)
         changed = None if users is None else _file_bytes(users)
-        if users is not None and changed != before:
+        if users is not None and changed != before and not recorded:
             _put_back(accounts, users, before, changed)
         stderr.interrupted("auth.cli.cancelled", args.lang)
         return options.INTERRUPTED if isinstance(error, KeyboardInterrupt) else 1
+    except audit.AuditError as error:
+        # writable a moment ago (a disk filled meanwhile, a quota reached, /dev/full): the users file is not replaced,
+        # so no account is added, changed or removed unaudited
+        stderr.say(options.audit_unwritable(error, args.lang), args.lang)
+        return 1
     except OSError as error:
         # the users file or its folder cannot be written (read-only, a folder by that name, a full disk): said
         # 处理失败（FileNotFoundError），数据未作任何改动, exit 2, naming neither the file nor why
@@ -100,28 +116,27 @@ def _user_command(args: argparse.Namespace, change) -> int:
             i18n.t("auth.cli.users_file_unwritable", args.lang, path=shown_text(str(path)), reason=reason), args.lang
         )
         return 1
-    if action is None:  # asked for what the account already was: nothing changed, nothing to record
-        print(message)
-        return 0
-    after = _file_bytes(users)
-    try:
-        # the name is OVERSIGHT_USER's claim (no password is asked for): the OS account beside it is who did it
-        audit.record(
-            action,
-            account=roles.local_account().username,
-            details={**details, "via": "cli", "os_user": config.os_user()},
-        )
-    except audit.AuditError as error:
-        # writable a moment ago (a disk filled meanwhile, a quota reached, /dev/full): the change is taken back, so
-        # no account is added, changed or removed unaudited; it had been, the CLI saying only that it went unrecorded
-        if _put_back(accounts, users, before, after):
-            stderr.say(options.audit_unwritable(error, args.lang), args.lang)
-            return 1
-        print(message)  # another change came in between: this one stays, and is said to be unrecorded
-        stderr.say(i18n.t("auth.cli.audit_failed_after_change", args.lang), args.lang)
-        return 1
-    print(message)
+    print(message)  # also for what the account already was: nothing changed, nothing recorded
     return 0
+
+
+def _account_details(action: str, before, after) -> dict:
+    """What an account change's audit line says, from the accounts before and after it: the one account it changed,
+    and for an added one its role, units and e-mail, for a changed one its role and units from what to what."""
+    username = next(name for name in sorted(before.keys() | after.keys()) if before.get(name) != after.get(name))
+    if action == "user_added":
+        added = after[username]
+        return {"username": username, "role": added.role, "units": list(added.units), "email": added.email}
+    if action == "user_changed":
+        was, now = before[username], after[username]
+        return {
+            "username": username,
+            "role_before": was.role,
+            "role": now.role,
+            "units_before": list(was.units),
+            "units": list(now.units),
+        }
+    return {"username": username}
 
 
 def _file_bytes(path) -> bytes | None:
@@ -132,8 +147,8 @@ def _file_bytes(path) -> bytes | None:
 
 
 def _put_back(accounts, users, before: bytes | None, after: bytes | None) -> bool:
-    """Restore the users file as it was before a change whose audit line failed, unless it has changed since (another
-    command's change would be lost). Returns whether it was restored."""
+    """Restore the users file as it was before a change interrupted before its audit line, unless it has changed since
+    (another command's change would be lost). Returns whether it was restored."""
     try:
         with accounts.locked_file(users):
             if _file_bytes(users) != after:
@@ -153,13 +168,9 @@ def _run_user_add(args: argparse.Namespace) -> int:
         account = accounts.add_user(
             args.username, password, args.role, args.unit, args.email, known_units=_known_unit_ids()
         )
-        return (
-            i18n.t("auth.cli.user_added", args.lang, username=account.username, role=account.role),
-            "user_added",
-            {"username": account.username, "role": account.role, "units": list(account.units), "email": account.email},
-        )
+        return i18n.t("auth.cli.user_added", args.lang, username=account.username, role=account.role)
 
-    return _user_command(args, change)
+    return _user_command(args, "user_added", change)
 
 
 def _run_user_passwd(args: argparse.Namespace) -> int:
@@ -168,13 +179,9 @@ def _run_user_passwd(args: argparse.Namespace) -> int:
         if username not in accounts.load_users():
             raise accounts.AccountError("auth.error.no_such_user", username=username)
         accounts.set_password(username, options.read_password(args, confirm=True))
-        return (
-            i18n.t("auth.cli.password_changed", args.lang, username=username),
-            "password_changed",
-            {"username": username},
-        )
+        return i18n.t("auth.cli.password_changed", args.lang, username=username)
 
-    return _user_command(args, change)
+    return _user_command(args, "password_changed", change)
 
 
 def _run_user_set(args: argparse.Namespace) -> int:
@@ -182,22 +189,12 @@ def _run_user_set(args: argparse.Namespace) -> int:
         if args.role is None and args.unit is None:
             raise accounts.AccountError("auth.error.nothing_to_set")
         done = accounts.change_user(args.username, role=args.role, units=args.unit, known_units=_known_unit_ids())
-        before, after = done.before, done.after
+        after = done.after
         if not done.changed:
-            return i18n.t("auth.cli.user_unchanged", args.lang, username=after.username), None, {}
-        return (
-            i18n.t("auth.cli.user_changed", args.lang, username=after.username, role=after.role),
-            "user_changed",
-            {
-                "username": after.username,
-                "role_before": before.role,
-                "role": after.role,
-                "units_before": list(before.units),
-                "units": list(after.units),
-            },
-        )
+            return i18n.t("auth.cli.user_unchanged", args.lang, username=after.username)
+        return i18n.t("auth.cli.user_changed", args.lang, username=after.username, role=after.role)
 
-    return _user_command(args, change)
+    return _user_command(args, "user_changed", change)
 
 
 def _switch(args: argparse.Namespace, disabled: bool) -> int:
@@ -206,13 +203,10 @@ def _switch(args: argparse.Namespace, disabled: bool) -> int:
         username = done.after.username
         if not done.changed:
             key = "auth.cli.user_already_disabled" if disabled else "auth.cli.user_already_enabled"
-            return i18n.t(key, args.lang, username=username), None, {}
-        key, action = (
-            ("auth.cli.user_disabled", "user_disabled") if disabled else ("auth.cli.user_enabled", "user_enabled")
-        )
-        return i18n.t(key, args.lang, username=username), action, {"username": username}
+            return i18n.t(key, args.lang, username=username)
+        return i18n.t("auth.cli.user_disabled" if disabled else "auth.cli.user_enabled", args.lang, username=username)
 
-    return _user_command(args, change)
+    return _user_command(args, "user_disabled" if disabled else "user_enabled", change)
 
 
 def _run_user_disable(args: argparse.Namespace) -> int:
@@ -227,9 +221,9 @@ def _run_user_remove(args: argparse.Namespace) -> int:
     def change(accounts):
         username = accounts.normalise_username(args.username)
         accounts.remove_user(username)
-        return i18n.t("auth.cli.user_removed", args.lang, username=username), "user_removed", {"username": username}
+        return i18n.t("auth.cli.user_removed", args.lang, username=username)
 
-    return _user_command(args, change)
+    return _user_command(args, "user_removed", change)
 
 
 def _run_user_list(args: argparse.Namespace) -> int:

@@ -7,11 +7,14 @@ replaces a file — data imports, the sample, accounts, the Parquet cache — go
 from __future__ import annotations
 
 import errno
+import glob
 import os
+import re
 import secrets
 import stat
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -39,10 +42,36 @@ def _create_beside(target: Path) -> tuple[int, Path]:
     raise FileExistsError(errno.EEXIST, "no free temporary name", str(target))
 
 
+# A temporary of ``write_beside`` not written to for this long was left by a writer that died before its rename (kill -9,
+# a power cut): a live one is written, flushed and renamed within moments, each write renewing its time.
+DEAD_AFTER_S = 60.0
+
+
+def remove_dead_temporaries(target: Path, older_than_s: float = DEAD_AFTER_S) -> int:
+    """Remove the temporaries (``.name.XXXXXXXX.tmp``) that writers of ``target`` left when they died before their
+    rename; the bytes freed. Each kill mid-write left one for good, and nothing ever removed it: a copy of the users
+    file (its password hashes) or of the sign-in throttle's beside it, of the push record, a briefing PDF in the
+    output folder."""
+    own = re.compile(re.escape(f".{target.name}.") + r"[0-9a-f]{8}\.tmp")
+    now = time.time()
+    freed = 0
+    for path in target.parent.glob(glob.escape(f".{target.name}.") + "*.tmp"):
+        try:
+            status = path.lstat()
+            if own.fullmatch(path.name) and now - status.st_mtime >= older_than_s:
+                path.unlink()
+                freed += status.st_size
+        except OSError:
+            continue  # renamed into place by its writer meanwhile, or not ours to remove: left as it is
+    return freed
+
+
 def write_beside(target: Path, data: bytes, mode: int | None = None) -> Path:
     """``data`` flushed to disk next to ``target`` under a temporary name; the caller renames it into place.
 
-    Its mode: ``mode`` if given, else the target's own, else what the umask leaves of 0o666."""
+    Its mode: ``mode`` if given, else the target's own, else what the umask leaves of 0o666. What an earlier writer of
+    the same target left when it was killed before its rename goes first (``remove_dead_temporaries``)."""
+    remove_dead_temporaries(target)
     handle, temporary = _create_beside(target)
     try:
         with os.fdopen(handle, "wb") as stream:
@@ -67,11 +96,16 @@ def sync_directory(folder: Path) -> None:
         os.close(descriptor)
 
 
-def write_bytes(target: Path, data: bytes, mode: int | None = None) -> None:
-    """Replace ``target`` with ``data`` atomically (creating its folder if need be)."""
+def write_bytes(
+    target: Path, data: bytes, mode: int | None = None, before_rename: Callable[[], None] | None = None
+) -> None:
+    """Replace ``target`` with ``data`` atomically (creating its folder if need be). ``before_rename`` runs once the
+    data is flushed beside the target, before it replaces it (a change's audit line): if it raises, nothing is."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = write_beside(target, data, mode)
     try:
+        if before_rename is not None:
+            before_rename()
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)

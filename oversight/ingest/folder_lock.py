@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 from oversight import config
 from oversight.contract.schema import TABLES
@@ -67,7 +68,7 @@ def journal_path(folder: Path) -> Path:
 
 # A temporary file younger than this may belong to a writer outside the importer (``sample --out data``),
 # which does not take the lock; an import's own are removed at once, through its journal.
-STRAY_AFTER_S = 60.0
+STRAY_AFTER_S = atomic.DEAD_AFTER_S
 
 
 def _stray_temporaries(folder: Path, min_age_s: float = 0.0) -> list[Path]:
@@ -99,8 +100,22 @@ def needs_recovery(folder: Path) -> bool:
     )
 
 
-def recover(folder: Path) -> str | None:
-    """Undo what an interrupted commit left; call under ``exclusive``. Returns the rolled-back entry's id, if any.
+class RolledBack(NamedTuple):
+    """A commit found interrupted and put back: its history entry's id, and whether it was an import or an undo (what
+    the sentence saying so names: an undo rolled back was said 上次导入中途中断，已恢复到导入之前的数据, of a folder that
+    still held the import)."""
+
+    entry: str
+    action: str
+
+    @property
+    def message_key(self) -> str:
+        """The sentence that says so, on the page and at the command line."""
+        return "data.ui.recovered_undo" if self.action == "undo" else "data.ui.recovered"
+
+
+def recover(folder: Path) -> RolledBack | None:
+    """Undo what an interrupted commit left; call under ``exclusive``. Returns what was rolled back, if anything.
 
     The journal is written before the first file is replaced and removed once the
     new folder has been verified, so a journal found here means the commit never
@@ -110,7 +125,7 @@ def recover(folder: Path) -> str | None:
     """
     folder = Path(folder)
     journal_file = journal_path(folder)
-    rolled_back = None
+    rolled_back: RolledBack | None = None
     if journal_file.exists():
         try:
             journal = json.loads(journal_file.read_text(encoding="utf-8"))
@@ -124,7 +139,8 @@ def recover(folder: Path) -> str | None:
             raise ValidationError([Problem(file=JOURNAL, message_key="error.journal_damaged")])
         entry_id, tables, history_existed = trusted
         roll_back(folder, entry_id, tables, history_existed)
-        rolled_back = entry_id
+        # a journal written before it named its action (an older release's) was an import's: undo came later
+        rolled_back = RolledBack(entry_id, "undo" if journal.get("action") == "undo" else "import")
         if journal.get("audited"):  # its audit line was written: pair it with the rollback
             from oversight.auth import audit
 
@@ -155,7 +171,7 @@ def _trusted(journal: dict) -> tuple[str, dict[str, list[str]], bool] | None:
     return entry_id, tables, bool(journal.get("history_existed", True))
 
 
-def recover_if_interrupted(folder: Path, timeout: float = 0.0) -> str | None:
+def recover_if_interrupted(folder: Path, timeout: float = 0.0) -> RolledBack | None:
     """At start-up: roll back a crashed commit if there is one and no other process is committing right now."""
     folder = Path(folder)
     if not needs_recovery(folder):

@@ -214,6 +214,7 @@ def store(folder: Path, table: str, key: str, frame: pd.DataFrame) -> Path | Non
 
 
 def _store_locked(directory: Path, table: str, path: Path, frame: pd.DataFrame) -> Path | None:
+    _remove_leftovers(directory)
     if path.is_file() and _verified(path):
         return path  # another process wrote this very key a moment ago
     try:
@@ -241,6 +242,7 @@ def clear(folder: Path) -> int:
     freed = 0
     try:
         with locking.held(directory / WRITE_LOCK, timeout=0, purpose="cache", mode=WRITE_LOCK_MODE):
+            freed += _remove_leftovers(directory)
             for path in directory.glob("*.parquet"):
                 try:
                     freed += path.stat().st_size
@@ -249,6 +251,24 @@ def clear(folder: Path) -> int:
                 discard(path)
     except (locking.LockBusy, OSError):
         return freed
+    return freed
+
+
+def _remove_leftovers(directory: Path) -> int:
+    """What writers killed mid-``store`` left, removed under the write lock (no writer is at work): each one's
+    temporary, as large as the cache file it was to become, and its check, written first, standing without it. Every
+    kill left both for good, under a key no later write reuses, and ``clear`` freed none of it on a full disk. The bytes
+    freed."""
+    freed = 0
+    leftovers = [*directory.glob(".*.tmp")]
+    leftovers += [check for check in directory.glob("*.parquet.check") if not check.with_suffix("").exists()]
+    for path in leftovers:
+        try:
+            size = path.lstat().st_size
+            path.unlink()
+            freed += size
+        except OSError:
+            continue
     return freed
 
 

@@ -222,6 +222,7 @@ def import_section(page: Page) -> None:
                     "tables": {name: info.get("rows_after") for name, info in entry.tables.items()},
                 },
             )
+            _remember_accounts(page)
 
         # said after the page reruns on the new data (its header kept the old data date until the next click), and
         # settled before the commit: see _Outcome
@@ -235,7 +236,6 @@ def import_section(page: Page) -> None:
         except Exception as error:  # the folder is left as it was; say so in the user's language
             outcome.failed = _commit_failure(page, error)
         else:
-            _remember_accounts(page)
             outcome.done = page.t("data.report.imported_here", id=entry.id)
         st.rerun()
 
@@ -344,6 +344,7 @@ def _undo(page: Page, confirmed_id: str) -> None:
         audit.record(
             "undo", account=page.account, address=address, details={"history": entry.id, "undoes": entry.undoes}
         )
+        _remember_accounts(page)
 
     outcome = _Outcome()  # settled before the undo, as an import's (see _Outcome)
     st.session_state[_UNDONE_KEY] = outcome
@@ -358,14 +359,14 @@ def _undo(page: Page, confirmed_id: str) -> None:
     except Exception as error:
         outcome.failed = _commit_failure(page, error, "undo")
     else:
-        _remember_accounts(page)
         outcome.done = page.t("data.report.undone", undoes=entry.undoes, id=entry.id)
     st.rerun()
 
 
 def _remember_accounts(page: Page) -> None:
-    """After a change by a signed-in account, the folder remembers that accounts guard it, as after one from
-    the command line (``auth.accounts_marker``): local mode will not open it again by accident."""
+    """For a change by a signed-in account, the folder remembers that accounts guard it, as for one from the command
+    line (``auth.accounts_marker``): local mode will not open it again by accident. Written after the change's audit
+    line, before its first file is replaced: written after the change, a kill in between left the folder unguarded."""
     from oversight.auth import accounts, accounts_marker
 
     if page.account.source != roles.LOCAL:

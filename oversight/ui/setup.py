@@ -363,7 +363,7 @@ def _recover_interrupted_import(folder: Path, account: roles.Account) -> None:
     rolled_back = folder_lock.recover_if_interrupted(folder)
     if rolled_back:
         lang = session.session_language()
-        st.warning(i18n.t("data.ui.recovered", lang, id=rolled_back))
+        st.warning(i18n.t(rolled_back.message_key, lang, id=rolled_back.entry))
 
 
 def _repair_page(folder: str, fingerprint: str, account: roles.Account, error: ingest.ValidationError) -> None:
