@@ -466,6 +466,10 @@ def test_by_unit_and_breakdown_charts(worlds, case):
     issues = view.issues.assign(at=view.status_at(view.issues, view.as_of))
     for code in ("open", "in_progress", "rectified"):
         assert {u: int(status.loc[u, code]) for u in status.index} == view.per_unit(issues[issues["at"] == code]), code
+    # the bars' order: most issues first, ties by unit id, a unit with none last (not ranked as if it had one)
+    raised = view.per_unit(view.issues)
+    assert {u: int(status.loc[u, "issues"]) for u in status.index} == raised
+    assert list(status.index) == sorted(raised, key=lambda unit: (-raised[unit], unit))
 
     forms = run("reminders_by_form").set_index("form")["reminders"].to_dict()
     expected_forms = view.reminders.groupby("form").size().to_dict()
