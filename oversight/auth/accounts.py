@@ -298,7 +298,7 @@ def write_private(path: Path, text: str) -> None:
 
 @contextmanager
 def locked_file(path: Path) -> Iterator[None]:
-    """One writer at a time: ``flock`` on ``<file>.lock`` (``oversight.locking``), across threads and processes."""
+    """One writer at a time: ``flock`` on ``<file>.lock`` (``oversight.core.locking``), across threads and processes."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     with locking.held(path.with_name(path.name + ".lock"), timeout=USERS_LOCK_TIMEOUT_S, purpose="users"):
