@@ -49,7 +49,6 @@ from oversight.export.names import (  # noqa: F401
     EXPORT_WIDTH,
     ExportContext,
     plotly_config,
-    safe_file_name,
 )
 
 # The subtitle takes a line under the title; the legend, on the line below, moves down by as much.
