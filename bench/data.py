@@ -2,7 +2,7 @@
 
 They live under ``test-output/bench-data/`` (git-ignored, removed by ``make clean``),
 named by meetings, seed and a hash of the generator's source, so editing
-``oversight/scale.py`` makes a fresh folder and an unchanged one is reused.
+``oversight/devdata/scale.py`` makes a fresh folder and an unchanged one is reused.
 Each folder's Parquet cache is primed once, so a server started on it is warm.
 """
 

@@ -24,7 +24,6 @@ from oversight.data.filters import Filter
 from oversight.ingest import checked_folder
 
 RUNS = 7
-OVERVIEW_QUERIES = ("kpi_totals", "kpi_totals_previous", *(spec.query for spec in charts.OVERVIEW_CHARTS))
 DATE_COLUMNS = {
     "meetings": ("date",),
     "issues": ("date_raised", "rectified_date"),

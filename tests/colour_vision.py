@@ -76,7 +76,7 @@ def delta_e_2000(one: str, other: str) -> float:
 
 def delta_e_2000_lab(one: tuple[float, float, float], other: tuple[float, float, float]) -> float:
     """CIEDE2000 of two CIELAB colours (Sharma, Wu & Dalal 2005's formulation; their test pairs in
-    ``test_colour_vision``)."""
+    ``test_chart_colour_vision``)."""
     l1, a1, b1 = one
     l2, a2, b2 = other
     c1, c2 = math.hypot(a1, b1), math.hypot(a2, b2)

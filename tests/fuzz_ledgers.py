@@ -13,7 +13,6 @@ import csv
 import io
 import random
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -491,7 +490,3 @@ def i18n_shown(value: str) -> str:
     from oversight.ingest.problems import shown_text
 
     return str(shown_text(value))
-
-
-def _nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)

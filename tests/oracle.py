@@ -787,10 +787,6 @@ def share_delta(now: tuple[float, float], before: tuple[float, float] | None, la
     return f"{'+' if points > 0 else ''}{points}{suffix}"
 
 
-def day_label(day: date) -> str:
-    return f"{day.month}月{day.day}日"
-
-
 __all__ = [
     "View",
     "Ledgers",

@@ -235,9 +235,8 @@ def test_a_long_unit_name_keeps_the_file_name_writable_and_its_quarters(units, s
     (tmp_path / f"{stem}.pptx").write_bytes(b"x")  # a name the file system takes
 
 
-def test_the_modebar_has_no_camera_past_the_marking_and_the_audit(by_unit_frame, default_filter, units, span):
-    context = _context("zh", default_filter, units, span)
-    config = export.chart_plotly_config(BY_UNIT, BY_UNIT.build(by_unit_frame, "zh"), context)
+def test_the_modebar_has_no_camera_past_the_marking_and_the_audit():
+    config = export.plotly_config("zh")
     assert (
         config["modeBarButtonsToRemove"] == ["toImage", "sendChartToCloud", "select2d", "lasso2d"]
         and "toImageButtonOptions" not in config
@@ -245,13 +244,10 @@ def test_the_modebar_has_no_camera_past_the_marking_and_the_audit(by_unit_frame,
 
 
 @pytest.mark.parametrize(("lang", "reset"), [("zh", "还原坐标轴"), ("en", "Reset axes")])
-def test_the_modebar_and_plotlys_notes_speak_the_pages_language(
-    by_unit_frame, default_filter, units, span, lang, reset
-):
+def test_the_modebar_and_plotlys_notes_speak_the_pages_language(lang, reset):
     """The Chinese page's modebar said "Zoom", "Pan", "Reset axes" (Plotly's English): its words are given to Plotly
     as a dictionary of the page's language, under a locale of the app's own name (numbers keep the layout's)."""
-    context = _context(lang, default_filter, units, span)
-    config = export.chart_plotly_config(BY_UNIT, BY_UNIT.build(by_unit_frame, lang), context)
+    config = export.plotly_config(lang)
     dictionary = config["locales"][config["locale"]]["dictionary"]
     assert dictionary["Reset axes"] == reset and set(dictionary) >= {"Zoom", "Pan", "Autoscale"}
     assert "format" not in config["locales"][config["locale"]]

@@ -21,6 +21,25 @@ def _quarter_key(series: pd.Series) -> pd.Series:
     return series.map(lambda d: d.year * 10 + (d.month - 1) // 3 + 1)
 
 
+def test_every_query_file_is_named_by_the_code_that_runs_it():
+    """A query file the code never names is a definition nobody reads, kept in step with README's 口径说明 for
+    nothing: each ``queries/**/<name>.sql`` is a string of the code (``page.query("…")``, a ``ChartSpec``'s query, a
+    rule's, a running total's statement or a roll-up's twin of its query)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(queries.__file__).resolve().parents[2]
+    sources = [root / "app.py", *(root / "pages").glob("*.py"), *(root / "oversight").rglob("*.py")]
+    strings = {
+        node.value
+        for path in sources
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    files = sorted((root / "queries").rglob("*.sql"))
+    assert len(files) > 40 and [str(path.relative_to(root)) for path in files if path.stem not in strings] == []
+
+
 def test_every_query_file_has_a_header_comment_naming_its_parameters():
     for name in queries.query_names():
         lines = queries.sql_text(name).splitlines()

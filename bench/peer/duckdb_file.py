@@ -1,6 +1,6 @@
 """The data folder as a DuckDB file for Superset: the project's own typed tables, written once per data fingerprint.
 
-``oversight.store.open_folder`` reads the folder exactly as the dashboard does (Parquet cache, types, the
+``oversight.data.store.open_folder`` reads the folder exactly as the dashboard does (Parquet cache, types, the
 coverage row); its tables are copied into a file in a storage format the DuckDB in Superset's virtualenv
 (1.x, as its duckdb extra requires) can open read-only.
 """

@@ -324,7 +324,7 @@ def _write_users(path: Path, before: Mapping[str, UserRecord], after: Mapping[st
 
 @contextmanager
 def locked_file(path: Path) -> Iterator[None]:
-    """One writer at a time: ``flock`` on ``<file>.lock`` (``oversight.locking``), across threads and processes."""
+    """One writer at a time: ``flock`` on ``<file>.lock`` (``oversight.core.locking``), across threads and processes."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     with locking.held(path.with_name(path.name + ".lock"), timeout=USERS_LOCK_TIMEOUT_S, purpose="users"):

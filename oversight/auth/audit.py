@@ -63,18 +63,6 @@ ACTIONS = (
     UNDO_ROLLED_BACK,
     DOWNLOAD_FAILED,
 )
-# Why an action was refused (``details["reason"]``).
-REFUSAL_REASONS = (
-    "non_local_client",
-    "throttled",
-    "busy",
-    "forbidden_page",
-    "forbidden_action",
-    "no_account_for_email",
-    "sign_in_required",
-    "account_disabled",
-    "cross_site_request",
-)
 
 _write_lock = threading.Lock()
 # What every line this process writes says of where it came from, under the line's own details: the command line

@@ -15,7 +15,7 @@ that is not one is the client (entries further left were written by the client
 itself and prove nothing). Without that header, ``X-Real-IP`` is taken.
 
 Local mode never uses this: it refuses any request that carries a forwarding
-header (``accounts.is_local_request``), trusted proxy or not.
+header (``access_mode.is_local_request``), trusted proxy or not.
 """
 
 from __future__ import annotations

@@ -223,7 +223,6 @@ def collect_report(
             [_section_without_picture(spec, frame, context) for spec, frame in zip(specs, frames)],
             run_query("open_issues", filter_),
             run_query("overdue_issues", filter_),
-            compared=figures.previous is not None,
             figure_notes=tuple(figure_notes(filter_, span, lang)),
         )
         pngs = drawing.pngs(progress)

@@ -250,7 +250,7 @@ def _title_size(title: str, largest: float = 28, smallest: float = 20) -> float:
     return largest if needed <= room else max(smallest, int(largest * room / needed))
 
 
-def _titled_slide(deck, title: str, report: Report, furniture: _Furniture):
+def _titled_slide(deck, title: str, furniture: _Furniture):
     """A "Title Only" slide with its title placed for 16:9 (the default template is laid out for 4:3)."""
     slide = deck.slides.add_slide(deck.slide_layouts[_LAYOUT_TITLE_ONLY])
     heading = slide.shapes.title
@@ -338,7 +338,7 @@ def _scope_slides(deck, furniture: _Furniture, report: Report) -> None:
     lines = _lines_of(report.context.scope(), width, _SCOPE_LIST_PT, _NAME_BREAKS)
     title = report.t("export.briefing.scope_list_title", count=len(report.context.filter.units))
     for start in range(0, len(lines), per_slide):
-        slide = _titled_slide(deck, title, report, furniture)
+        slide = _titled_slide(deck, title, furniture)
         body = (
             "".join(lines[start : start + per_slide])
             if report.lang == "zh"
@@ -348,7 +348,7 @@ def _scope_slides(deck, furniture: _Furniture, report: Report) -> None:
 
 
 def _key_figures_slide(deck, furniture: _Furniture, report: Report) -> None:
-    slide = _titled_slide(deck, report.t("export.briefing.key_figures"), report, furniture)
+    slide = _titled_slide(deck, report.t("export.briefing.key_figures"), furniture)
     notes = list(report.figure_notes)
     columns = 3
     # a note under the cards takes two lines in English (14 pt), above a footer of two lines for a pack of some
@@ -399,7 +399,7 @@ def _key_figures_slide(deck, furniture: _Furniture, report: Report) -> None:
 
 
 def _chart_slide(deck, furniture: _Furniture, report: Report, section: ChartSection) -> None:
-    slide = _titled_slide(deck, section.title, report, furniture)
+    slide = _titled_slide(deck, section.title, furniture)
     picture_width: int = _PICTURE_MAX_WIDTH
     if section.png is not None:
         # Fit the picture in its box, keeping the image's own aspect ratio; no title inside it (the slide has one).
@@ -551,7 +551,7 @@ def _issue_slides(deck, furniture: _Furniture, report: Report, rows_of, title_ke
     as a list forgotten, not as an all-clear)."""
     header, rows, kinds = rows_of(report)
     if not rows:
-        slide = _titled_slide(deck, report.t(title_key, page=1, pages=1, count=1), report, furniture)
+        slide = _titled_slide(deck, report.t(title_key, page=1, pages=1, count=1), furniture)
         _text_box(
             slide, MARGIN, Inches(1.4), SLIDE_WIDTH - 2 * MARGIN, Inches(1.0), [report.empty_list_line(none_key)], 20
         )
@@ -575,7 +575,7 @@ def _issue_slides(deck, furniture: _Furniture, report: Report, rows_of, title_ke
             if cut
             else report.t(title_key, page=number, pages=len(pages), count=len(pages))
         )
-        slide = _titled_slide(deck, title, report, furniture)
+        slide = _titled_slide(deck, title, furniture)
         heights = [header_height, *(height for _, height in page)]
         shape = slide.shapes.add_table(len(page) + 1, len(header), MARGIN, _TABLE_TOP, width, sum(heights))
         # a screen reader names a table by its Alt Text, else its shape's name: it said "Table 7" (in English, on a
@@ -599,7 +599,7 @@ def _issue_slides(deck, furniture: _Furniture, report: Report, rows_of, title_ke
 
 
 def _closing_slide(deck, furniture: _Furniture, report: Report) -> None:
-    slide = _titled_slide(deck, report.t("export.report.closing_title"), report, furniture)
+    slide = _titled_slide(deck, report.t("export.report.closing_title"), furniture)
     box = _text_box(slide, MARGIN, Inches(1.4), SLIDE_WIDTH - 2 * MARGIN, Inches(5.4), report.summary, 17, colour=_INK)
     for paragraph in box.text_frame.paragraphs:
         paragraph.space_after = Pt(12)

@@ -155,7 +155,6 @@ class Report:
     sections: list[ChartSection]
     open_issues: pd.DataFrame  # the open_issues query's frame
     overdue_issues: pd.DataFrame  # the overdue_issues query's frame
-    compared: bool = True  # whether the data cover the year before (False: every 同比 reads 无可比数据)
     # the lines the page gives under its caption (``summary.figure_notes``): what the figures run to, and why the
     # cards are not compared where the year before is partly before the data; under the key figures in every format
     figure_notes: tuple[str, ...] = ()

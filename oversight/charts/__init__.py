@@ -13,9 +13,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight.charts import kinds
-from oversight.charts.style import (  # noqa: F401  (re-exported for the export modules)
+from oversight.charts.style import (  # noqa: F401  (COLOURS re-exported for the briefing's documents)
     COLOURS,
-    FONT_FAMILY,
     SEQUENCE,
     TEMPLATE,
     base_layout,
@@ -24,7 +23,6 @@ from oversight.charts.style import (  # noqa: F401  (re-exported for the export 
     quarter_axis,
     quarter_labels,
     ticks_below,
-    unit_names,
     year_earlier,
 )
 from oversight.contract.schema import CATEGORIES, REMINDER_FORMS

@@ -1,6 +1,6 @@
 """The charts of each analysis page, as ``ChartSpec``s: which query feeds which builder.
 
-The Overview's own charts stay in ``charts.OVERVIEW_CHARTS``; ``ALL_CHARTS`` lists every chart
+The Overview's own charts stay in ``charts.OVERVIEW_CHARTS``; ``all_charts()`` lists every chart
 once, in page order, for the briefing pack.
 """
 

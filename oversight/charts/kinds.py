@@ -221,7 +221,8 @@ def unit_bars(
     # A stack's rest row cut at the plot's end showed only its first part, as if all of it were that kind (582 ▸ in
     # 定期会商's red, of 233 consultations in all); drawn whole in one slate bar it lost what the chart is about (how
     # many of the rest's issues are still open) and had no legend entry. Its parts are drawn in their own colours,
-    # each its share of the plot's width, with its count in it and in the hover (``rest_row_values``).
+    # each its share of the plot's width, with its count in it and in the hover (the trace's ``meta``,
+    # ``REST_ROW_VALUE``).
     rest_apart = stacked and rest_cut is not None
     rest_total = float(row_totals.iloc[-1]) if rest_apart else 0.0
     for column, label_key, colour in parts_drawn(frame, series) if stacked else reversed(series):

@@ -169,7 +169,7 @@ class Filter:
         return replace(self, start=start, end=end, cutoff=cutoff, day=None)
 
     def sql_params(self) -> dict[str, object]:
-        """Every parameter a query file may use; ``oversight.queries`` binds those it names.
+        """Every parameter a query file may use; ``oversight.data.queries`` binds those it names.
 
         ``period_end`` is the as-of date (the range's last day, or the data date where that is earlier);
         ``prev_end`` is the same day a year earlier, where a per-quarter query puts the year before beside it.

@@ -49,7 +49,6 @@ from oversight.export.names import (  # noqa: F401
     EXPORT_WIDTH,
     ExportContext,
     plotly_config,
-    safe_file_name,
 )
 
 # The subtitle takes a line under the title; the legend, on the line below, moves down by as much.
@@ -850,14 +849,3 @@ def figure_downloads(
         ChartDownload(kind, f"{stem}.{kind}", _MIME[kind], make, kind in ("png", "svg"))
         for kind, make in makers.items()
     ]
-
-
-def chart_plotly_config(spec: charts.ChartSpec, figure: go.Figure, context: ExportContext) -> dict[str, object]:
-    """The ``config=`` for ``st.plotly_chart``: the modebar's PNG gets our file name, size and scale."""
-    return figure_plotly_config(spec.key, spec.title(context.lang), figure, context)
-
-
-def figure_plotly_config(key: str, title: str, figure: go.Figure, context: ExportContext) -> dict[str, object]:
-    """``chart_plotly_config`` for a figure without a ``ChartSpec``."""
-    width, height = export_size(figure)
-    return plotly_config(context.chart_file_stem(key, title), width, height, context.lang)

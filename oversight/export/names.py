@@ -233,14 +233,10 @@ _PLOTLY_WORDS = {
 }
 
 
-def plotly_config(
-    file_stem: str, width: int | None = None, height: int | None = None, lang: str = "zh"
-) -> dict[str, object]:
-    """The charts' ``config``: no camera, no upload, no selection tools (see ``MODEBAR_REMOVED``); the others stay,
-    named in ``lang`` (the Chinese page's modebar said "Zoom", "Pan", "Reset axes").
-
-    ``file_stem``, ``width`` and ``height`` are kept for the signature's callers; the PNG button uses the same.
-    """
+def plotly_config(lang: str) -> dict[str, object]:
+    """Every chart's ``config=`` on screen: no camera, no upload, no selection tools (see ``MODEBAR_REMOVED``); the
+    others stay, named in ``lang`` (the Chinese page's modebar said "Zoom", "Pan", "Reset axes"). Nothing in it is
+    the chart's own: with the camera gone no modebar button saves a file, so none takes a file name or a size."""
     # a locale of the app's own name, so that only its dictionary applies: numbers and dates keep Plotly's defaults
     # and the layout's separators
     locale = f"oversight-{i18n.normalise_language(lang)}"

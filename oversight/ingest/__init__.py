@@ -34,35 +34,26 @@ from __future__ import annotations
 from oversight.ingest.cells import Context, UnitResolver
 from oversight.ingest.files import (
     ACCEPTED_SUFFIXES,
-    Sheets,
-    Source,
     Upload,
     load_sheets,
     max_upload_bytes,
-    source_name,
 )
-from oversight.ingest.headers import detect_table, locate_tables, match_sheets
-from oversight.ingest.problems import Problem, ValidationError, shown_text
-from oversight.ingest.sheets import TableRead, read_sheets, read_source, read_table
+from oversight.ingest.headers import detect_table, match_sheets
+from oversight.ingest.problems import Problem, ValidationError
+from oversight.ingest.sheets import TableRead, read_source, read_table
 
 __all__ = [
     "ACCEPTED_SUFFIXES",
     "Context",
     "Problem",
-    "Sheets",
-    "Source",
     "TableRead",
     "UnitResolver",
     "Upload",
     "ValidationError",
     "detect_table",
     "load_sheets",
-    "locate_tables",
     "match_sheets",
     "max_upload_bytes",
-    "read_sheets",
     "read_source",
     "read_table",
-    "shown_text",
-    "source_name",
 ]

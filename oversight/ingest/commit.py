@@ -210,7 +210,9 @@ def import_files(
     before_commit: BeforeCommit | None = None,
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT_S,
 ) -> HistoryEntry:
-    """Check and apply in one call (the CLI's ``import``); raises ``ValidationError`` listing every problem.
+    """Check and apply in one call; raises ``ValidationError`` listing every problem. The tests' and a script's way
+    to import: the CLI's ``import`` and the Data page call ``plan_import`` and ``apply_import`` themselves, to show
+    the plan and refuse a replace not asked for (the CLI) or wait for the clerk's confirmation (the page) in between.
 
     Plan and apply happen under the folder's lock, so a second import started at the same moment waits
     (up to ``lock_timeout``) and is then checked against the data the first one wrote.

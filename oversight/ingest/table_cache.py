@@ -23,7 +23,7 @@ full disk) only means the next start parses again.
 
 Several processes (replicas behind nginx, the CLI) share one folder: a cache
 file is written by one process at a time, under ``.cache/.write.lock``
-(``oversight.locking``). A process that finds the lock taken does not wait: it
+(``oversight.core.locking``). A process that finds the lock taken does not wait: it
 goes on with the frame it has just parsed and leaves the writing to the holder.
 The holder writes only when no verified file for the key is there yet, so a key
 is written once, not once per replica. Readers take no lock: they see a whole

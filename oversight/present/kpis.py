@@ -5,7 +5,7 @@ A comparison is made only where the data covers the earlier span (``DataSpan.yea
 pass ``None`` for it otherwise, and the card says 无可比数据 instead of a change against zeros that are
 really unknowns. Counts show the absolute change beside the percentage (``+5个（+45.5%）``), and only the
 absolute change from zero (``+6个``); shares show percentage points. Every figure rounds half up
-(``oversight.numbers``). Each card's help text is its one-line definition from README's 口径说明.
+(``oversight.core.numbers``). Each card's help text is its one-line definition from README's 口径说明.
 """
 
 from __future__ import annotations

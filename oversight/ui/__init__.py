@@ -25,10 +25,7 @@ with cache_decorators_defined():
     from oversight.ui.briefing_panel import briefing_panel, chart_choice
     from oversight.ui.cards import (
         alert_strip,
-        chart_card,
         chart_grid,
-        figure_card,
-        for_unit,
         kpi_row,
         quarter_changes,
         table_card,
@@ -39,23 +36,18 @@ with cache_decorators_defined():
         history_section,
         import_section,
     )
-    from oversight.ui.page import Page
     from oversight.ui.profile import unit_profile
     from oversight.ui.session import TEST_ADDRESS_KEY
     from oversight.ui.setup import setup_page
 
 __all__ = [
     "TEST_ADDRESS_KEY",
-    "Page",
     "alert_strip",
     "audit_section",
     "briefing_panel",
-    "chart_card",
     "chart_choice",
     "chart_grid",
     "data_downloads_section",
-    "figure_card",
-    "for_unit",
     "history_section",
     "import_section",
     "kpi_row",

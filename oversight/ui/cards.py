@@ -119,7 +119,7 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
         alt = _chart_alt(page, spec, frame)
         context = page.export_context
         # no camera in the modebar: images leave through the 下载 menu, marked and audited
-        config = export.chart_plotly_config(spec, figure, context)
+        config = export.plotly_config(page.lang)
         click = _click_action(spec)
         if click is None:
             chart_view.show(figure, key=f"chart.{spec.key}", config=config, lang=page.lang, alt=alt)
@@ -388,9 +388,7 @@ def figure_card(page: Page, key: str, figure, table: Callable[[], pd.DataFrame])
     title = page.t(f"chart.{key}")
     context = page.export_context
     with st.container(border=True):
-        chart_view.show(
-            figure, key=f"chart.{key}", config=export.figure_plotly_config(key, title, figure, context), lang=page.lang
-        )
+        chart_view.show(figure, key=f"chart.{key}", config=export.plotly_config(page.lang), lang=page.lang)
         if page.can_download:
             _download_row(page, key, title, export.figure_downloads(key, title, figure, table, context))
 

@@ -356,7 +356,7 @@ def _script_literal(value: object) -> str:
     return json.dumps(value, ensure_ascii=False).replace("<", "\\u003c")
 
 
-def _recover_interrupted_import(folder: Path, account: roles.Account) -> None:
+def _recover_interrupted_import(folder: Path) -> None:
     """A commit that crashed half-way is rolled back before anyone reads the folder (once; cheap otherwise)."""
     from oversight.ingest import folder_lock
 
@@ -404,7 +404,7 @@ def setup_page(page_id: str) -> Page:
     )
     account = sign_in.signed_in_account(page_id)
     folder = str(store.data_dir())
-    _recover_interrupted_import(Path(folder), account)
+    _recover_interrupted_import(Path(folder))
     fingerprint = table_files.fingerprint(Path(folder))
     try:
         span, units = cached_span(folder, fingerprint)

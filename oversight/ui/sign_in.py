@@ -15,7 +15,7 @@ from oversight.ui import remembered_sign_in, session, setup_problems
 
 def client_address() -> str | None:
     """The browser's address: the websocket's peer, or, when that peer is a trusted proxy
-    (``OVERSIGHT_TRUSTED_PROXIES``), the client the proxy names (``oversight.client_address``)."""
+    (``OVERSIGHT_TRUSTED_PROXIES``), the client the proxy names (``oversight.auth.client_address``)."""
     from oversight.auth import client_address as addresses
 
     return addresses.client_address(_peer_address(), dict(st.context.headers or {}))

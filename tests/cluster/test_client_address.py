@@ -7,8 +7,6 @@ import pytest
 from oversight.auth import access_mode
 from oversight.auth.client_address import client_address, parse_networks
 
-LOOPBACK = parse_networks("127.0.0.1")
-
 
 @pytest.mark.parametrize(
     "peer, headers, trusted, expected",
