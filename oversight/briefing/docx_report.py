@@ -309,6 +309,17 @@ def _next_steps(document, report: Report) -> None:
         )
 
 
+def _units_annex(document, report: Report) -> None:
+    """The units the head says how many of (``Report.units_in_annex``), on a page of their own after the report."""
+    if not report.units_in_annex:
+        return
+    heading = document.add_heading(
+        report.t("export.report.units_annex_heading", count=len(report.context.filter.units)), level=1
+    )
+    heading.paragraph_format.page_break_before = True
+    _body(document, report.context.scope(), report)
+
+
 def _field(paragraph, instruction: str) -> None:
     """A Word field (the page number), which Word and LibreOffice fill in when they lay the page out."""
     run = paragraph.add_run()
@@ -377,7 +388,7 @@ def docx_bytes(report: Report) -> bytes:
             run.font.size = Pt(round(_TITLE_SIZE * report.title_scale, 1))
     meta = document.add_paragraph()
     meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for number, line in enumerate([report.team, *report.meta_lines()]):
+    for number, line in enumerate(report.head_lines()):
         if number:
             meta.add_run().add_break()
         meta.add_run(line).font.color.rgb = _GREY
@@ -386,4 +397,5 @@ def docx_bytes(report: Report) -> bytes:
     _charts(document, report)
     _problems(document, report)
     _next_steps(document, report)
+    _units_annex(document, report)
     return docx_bytes_of(document, report.marking.made_at)

@@ -78,6 +78,7 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 /* no margin above it: a page's first figure after a break of the flow has none either, and its 6 pt took a chart off
    the page */
 figure.opens-page { break-before: page; page-break-before: always; margin-top: 0; }
+h2.annex { break-before: page; page-break-before: always; margin-top: 0; }
 .keep-with-next { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
 .keep-whole { break-inside: avoid; }
 .watermark { position: fixed; top: 0; left: 0; width: 100%; height: 100%; z-index: -1; overflow: hidden;
@@ -269,9 +270,7 @@ def report_html(report: Report, placeholders: bool = False) -> str:
         # an English title's lines keep a space between them in the heading's text, which is the PDF's first bookmark
         # and what a screen reader reads ("…briefing2021 (to 31 December)"); a Chinese one's join without
         f"<h1>{_TITLE_BREAK[report.lang == 'zh'].join(escape(line) for line in report.title_lines)}</h1>",
-        '<div class="meta">'
-        + "<br>".join(_with_names_kept(line, names) for line in [report.team, *report.meta_lines()])
-        + "</div>",
+        '<div class="meta">' + "<br>".join(_with_names_kept(line, names) for line in report.head_lines()) + "</div>",
         f"<h2>{escape(t('export.report.overview'))}</h2>",
         *(f'<p class="body">{_with_names_kept(paragraph, names)}</p>' for paragraph in report.summary),
         f"<h2>{escape(t('export.report.figures'))}</h2>",
@@ -340,5 +339,9 @@ def report_html(report: Report, placeholders: bool = False) -> str:
     parts += [
         f'<p class="placeholder">{escape(t("export.report.next_steps_placeholder", number=n))}</p>' for n in range(1, 4)
     ]
+    if report.units_in_annex:  # the units the head says how many of, on a page of their own after the report
+        heading = t("export.report.units_annex_heading", count=len(report.context.filter.units))
+        parts.append(f'<h2 class="annex">{escape(heading)}</h2>')
+        parts.append(f'<p class="body">{_with_names_kept(report.context.scope(), names)}</p>')
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -206,7 +206,7 @@ def first_page_used_cm(report: Report, page: FirstPage) -> float:
     after it down)."""
     indent = int(report.t("export.report.first_line_indent_chars"))
     points = len(report.title_lines) * page.title_line + page.after_title
-    points += sum(_lines(line, page.meta_squares) for line in [report.team, *report.meta_lines()]) * page.meta_line
+    points += sum(_lines(line, page.meta_squares) for line in report.head_lines()) * page.meta_line
     points += 3 * page.heading
     for paragraph in [*report.summary, details_lead(report)]:
         points += _lines(paragraph, page.squares, indent) * _BODY_LINE_PT + page.paragraph_after
