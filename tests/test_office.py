@@ -366,6 +366,9 @@ def test_an_empty_issue_list_keeps_its_lines_together_but_not_with_what_follows(
 
     report = filtered_rendered["pack"].report
     page = html_report.report_html(report)
+    # session 38: the overdue list's end, its line or its last row, goes with (三) and 五、下一步工作 (one block after
+    # it), which stood alone on the last page otherwise (tests/test_report_last_page.py); the open list's line never
+    # chains to it, so 四、存在问题 does not move whole
     for frame, heading in ((report.open_issues, "open_heading"), (report.overdue_issues, "overdue_heading")):
-        kept = "keep-whole" if frame.empty else "keep-with-next"
+        kept = "keep-whole" if frame.empty and heading == "open_heading" else "keep-with-next"
         assert f'<div class="{kept}"><h3>{i18n.t(f"export.report.{heading}", report.lang)}</h3>' in page
