@@ -224,6 +224,8 @@ def collect_report(
             )
             for each in i18n.LANGUAGES
         }
+        if span.before_data(filter_):
+            drafts = {each: _unrecorded(draft, span) for each, draft in drafts.items()}
         draft = drafts[lang]
         # the other languages' pictures sized (not drawn) while the browser draws this one's
         sized = {each: _sized(other, specs, frames) for each, other in drafts.items() if each != lang}
@@ -263,6 +265,31 @@ def _draft(
         compared=figures.previous is not None,
         figure_notes=tuple(figure_notes(context.filter, span, lang)),
     )
+
+
+def _unrecorded(report: Report, span: DataSpan) -> Report:
+    """``report`` for a range wholly before the data: it says in words that nothing is recorded for it, where its
+    summary, key figures and charts read 0家, 0个, 0条 and 未指出问题 as if nothing had happened in those quarters (the
+    pages never show such a range: their quarters are the data's)."""
+    sentence = report.t(
+        "export.report.before_data", period=report.context.period(), first=i18n.quarter_label(span.first, report.lang)
+    )
+    unknown = report.t("export.report.not_recorded")
+    return dataclasses.replace(
+        report,
+        summary=[sentence],
+        kpis=[
+            dataclasses.replace(
+                card, value=None, display="—", delta=unknown, secondary=None, delta_arrow="off", basis=None
+            )
+            for card in report.kpis
+        ],
+        sections=[_before_data(section, report) for section in report.sections],
+    )
+
+
+def _before_data(section: ChartSection, report: Report) -> ChartSection:
+    return dataclasses.replace(section, empty_note=report.context.empty_note("empty.no_rows"))
 
 
 def _sized(report: Report, specs: Sequence[charts.ChartSpec], frames: Sequence[pd.DataFrame]) -> list[ChartSection]:
