@@ -40,7 +40,7 @@ from oversight.export.data_files import (
 from oversight.export.marking import NO_MARKING, Marking
 from oversight.export.names import ExportContext
 from oversight.present import kpis, tables
-from oversight.present.summary import QueryRunner, figure_notes, gather_figures, summary_paragraphs
+from oversight.present.summary import Figures, QueryRunner, figure_notes, gather_figures, summary_paragraphs
 
 Progress = Callable[[float, str], object]  # what it returns is ignored (a progress bar returns itself)
 QuerySource = duckdb.DuckDBPyConnection | QueryRunner
@@ -212,33 +212,95 @@ def collect_report(
     frames = drawing.frames
     try:
         figures = gather_figures(run_query, filter_)
-        cards = kpis.overview_kpis(
-            figures.current, figures.previous, lang, i18n.span_label(figures.filter.previous_year(), lang)
-        )
-        draft = Report(
-            context,
-            i18n.t("app.team", lang),
-            cards,
-            summary_paragraphs(figures, lang),
-            [_section_without_picture(spec, frame, context) for spec, frame in zip(specs, frames)],
-            run_query("open_issues", filter_),
-            run_query("overdue_issues", filter_),
-            figure_notes=tuple(figure_notes(filter_, span, lang)),
-        )
+        issues = run_query("open_issues", filter_), run_query("overdue_issues", filter_)
+        drafts = {
+            each: _draft(
+                context if each == lang else load_context(run_query, filter_, span, each, marking),
+                specs,
+                frames,
+                figures,
+                issues,
+                span,
+            )
+            for each in i18n.LANGUAGES
+        }
+        if span.before_data(filter_):
+            drafts = {each: _unrecorded(draft, span) for each, draft in drafts.items()}
+        draft = drafts[lang]
+        # the other languages' pictures sized (not drawn) while the browser draws this one's
+        sized = {each: _sized(other, specs, frames) for each, other in drafts.items() if each != lang}
         pngs = drawing.pngs(progress)
     finally:
         drawing.close()
     drawn = [_with_picture(section, pngs.get(index)) for index, section in enumerate(draft.sections)]
     group = {spec.key: page_id for page_id, specs_of_page in chart_groups() for spec in specs_of_page}
-    # planned from where each document's first page ends: the Word report's and the PDF's
-    printed, listed = planned(draft, drawn, lambda key: group.get(key, key))
-    place = {id(section): index for index, section in enumerate(drawn)}
-    return dataclasses.replace(
-        draft,
-        sections=drawn,
-        print_order=tuple(place[id(section)] for section in printed),
-        figure_list_shown=listed,
+    # planned from where each document's first page ends (the Word report's and the PDF's), and for every language at
+    # once: the English report numbers and places its figures as the Chinese one does
+    planning = [(draft, drawn), *((drafts[each], sections) for each, sections in sized.items())]
+    print_order, listed = planned(planning, lambda key: group.get(key, key))
+    return dataclasses.replace(draft, sections=drawn, print_order=tuple(print_order), figure_list_shown=listed)
+
+
+def _draft(
+    context: ExportContext,
+    specs: Sequence[charts.ChartSpec],
+    frames: Sequence[pd.DataFrame],
+    figures: Figures,
+    issues: tuple[pd.DataFrame, pd.DataFrame],
+    span: DataSpan,
+) -> Report:
+    """What the documents say in ``context``'s language (the open and overdue ``issues``), the charts without their
+    pictures."""
+    lang = context.lang
+    cards = kpis.overview_kpis(
+        figures.current, figures.previous, lang, i18n.span_label(figures.filter.previous_year(), lang)
     )
+    return Report(
+        context,
+        i18n.t("app.team", lang),
+        cards,
+        summary_paragraphs(figures, lang),
+        [_section_without_picture(spec, frame, context) for spec, frame in zip(specs, frames)],
+        *issues,
+        figure_notes=tuple(figure_notes(context.filter, span, lang)),
+    )
+
+
+def _unrecorded(report: Report, span: DataSpan) -> Report:
+    """``report`` for a range wholly before the data: it says in words that nothing is recorded for it, where its
+    summary, key figures and charts read 0家, 0个, 0条 and 未指出问题 as if nothing had happened in those quarters (the
+    pages never show such a range: their quarters are the data's)."""
+    sentence = report.t(
+        "export.report.before_data", period=report.context.period(), first=i18n.quarter_label(span.first, report.lang)
+    )
+    unknown = report.t("export.report.not_recorded")
+    return dataclasses.replace(
+        report,
+        summary=[sentence],
+        kpis=[
+            dataclasses.replace(
+                card, value=None, display="—", delta=unknown, secondary=None, delta_arrow="off", basis=None
+            )
+            for card in report.kpis
+        ],
+        sections=[_before_data(section, report) for section in report.sections],
+    )
+
+
+def _before_data(section: ChartSection, report: Report) -> ChartSection:
+    return dataclasses.replace(section, empty_note=report.context.empty_note("empty.no_rows"))
+
+
+def _sized(report: Report, specs: Sequence[charts.ChartSpec], frames: Sequence[pd.DataFrame]) -> list[ChartSection]:
+    """``report``'s charts with the size their pictures would have, for the page plan alone: each figure is laid out
+    as the documents place it (no picture drawn); ``png`` is empty bytes where it would be drawn."""
+    sized = []
+    for section, spec, frame in zip(report.sections, specs, frames):
+        if not charts.is_empty(frame, spec.value_columns):
+            figure = export.document_figure(spec.build(frame, report.lang), report.marking, copy=False)
+            section = dataclasses.replace(section, png=b"", pixel_size=export.document_size(figure))
+        sized.append(section)
+    return sized
 
 
 ZipEntries = list[tuple[str, bytes]]

@@ -126,8 +126,11 @@ def _repeat_header(row) -> None:
     properties.append(OxmlElement("w:tblHeader"))
 
 
-def _table(document, header: list[str], rows: list[list[str]], widths_cm: list[float]) -> None:
-    """A grid table whose columns are ``widths_cm`` wide (Word and LibreOffice read the grid, not autofit)."""
+def _table(
+    document, header: list[str], rows: list[list[str]], widths_cm: list[float], last_kept_with_next: bool = False
+) -> None:
+    """A grid table whose columns are ``widths_cm`` wide (Word and LibreOffice read the grid, not autofit);
+    ``last_kept_with_next``: its last row goes to the next page with what follows rather than end a page without it."""
     table = document.add_table(rows=1, cols=len(header))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -149,6 +152,8 @@ def _table(document, header: list[str], rows: list[list[str]], widths_cm: list[f
             cell.width = Cm(width)
             for paragraph in cell.paragraphs:
                 paragraph.paragraph_format.space_after = Pt(0)
+                if last_kept_with_next and row is table.rows[-1]:
+                    paragraph.paragraph_format.keep_with_next = True
                 for run in paragraph.runs:
                     run.font.size = Pt(9.5)
 
@@ -264,11 +269,20 @@ def _figure_list(document, report: Report) -> None:
     spacing.space_after = Pt(page_fill.FIGURE_LIST_AFTER_PT)
 
 
-def _issue_table(document, report: Report, rows_of, heading_key: str, intro_key: str, none_key: str) -> None:
+def _issue_table(
+    document,
+    report: Report,
+    rows_of,
+    heading_key: str,
+    intro_key: str,
+    none_key: str,
+    kept_with_next: bool = False,
+) -> None:
+    """An issue list under its heading; ``kept_with_next``: its end (its last row, or its line) with what follows."""
     document.add_heading(report.t(heading_key), level=2)
     header, rows, kinds = rows_of(report)
     if not rows:
-        document.add_paragraph(report.empty_list_line(none_key))
+        document.add_paragraph(report.empty_list_line(none_key)).paragraph_format.keep_with_next = kept_with_next
         return
     intro = document.add_paragraph(
         report.t(intro_key, period_end=date_text(report.as_of, report.lang), count=issue_count(report, rows_of))
@@ -276,7 +290,7 @@ def _issue_table(document, report: Report, rows_of, heading_key: str, intro_key:
     intro.paragraph_format.keep_with_next = True
     if note := listed_note(report, rows_of):
         document.add_paragraph(note).paragraph_format.keep_with_next = True
-    _table(document, header, rows, column_widths(kinds, _TEXT_WIDTH_CM, header=header))
+    _table(document, header, rows, column_widths(kinds, _TEXT_WIDTH_CM, header=header), kept_with_next)
 
 
 def _problems(document, report: Report) -> None:
@@ -296,9 +310,12 @@ def _problems(document, report: Report) -> None:
         "export.report.overdue_heading",
         "export.report.overdue_intro",
         "empty.no_overdue",
+        kept_with_next=True,
     )
+    # (三) and 五、下一步工作 with their lines, kept with the end of the overdue list: alone at the top of the last page,
+    # 五、下一步工作 and three blank lines read as a page forgotten (the four-chart Chinese pack's page 5)
     document.add_heading(report.t("export.report.analysis_heading"), level=2)
-    _placeholder(document, report.t("export.report.problems_placeholder"))
+    _placeholder(document, report.t("export.report.problems_placeholder"), keep_with_next=True)
 
 
 def _next_steps(document, report: Report) -> None:
@@ -307,6 +324,17 @@ def _next_steps(document, report: Report) -> None:
         _placeholder(
             document, report.t("export.report.next_steps_placeholder", number=number), keep_with_next=number < 3
         )
+
+
+def _units_annex(document, report: Report) -> None:
+    """The units the head says how many of (``Report.units_in_annex``), on a page of their own after the report."""
+    if not report.units_in_annex:
+        return
+    heading = document.add_heading(
+        report.t("export.report.units_annex_heading", count=len(report.context.filter.units)), level=1
+    )
+    heading.paragraph_format.page_break_before = True
+    _body(document, report.context.scope(), report)
 
 
 def _field(paragraph, instruction: str) -> None:
@@ -377,7 +405,7 @@ def docx_bytes(report: Report) -> bytes:
             run.font.size = Pt(round(_TITLE_SIZE * report.title_scale, 1))
     meta = document.add_paragraph()
     meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    for number, line in enumerate([report.team, *report.meta_lines()]):
+    for number, line in enumerate(report.head_lines()):
         if number:
             meta.add_run().add_break()
         meta.add_run(line).font.color.rgb = _GREY
@@ -386,4 +414,5 @@ def docx_bytes(report: Report) -> bytes:
     _charts(document, report)
     _problems(document, report)
     _next_steps(document, report)
+    _units_annex(document, report)
     return docx_bytes_of(document, report.marking.made_at)

@@ -78,6 +78,7 @@ tr { break-inside: avoid; page-break-inside: avoid; }
 /* no margin above it: a page's first figure after a break of the flow has none either, and its 6 pt took a chart off
    the page */
 figure.opens-page { break-before: page; page-break-before: always; margin-top: 0; }
+h2.annex { break-before: page; page-break-before: always; margin-top: 0; }
 .keep-with-next { break-after: avoid; page-break-after: avoid; break-inside: avoid; }
 .keep-whole { break-inside: avoid; }
 .watermark { position: fixed; top: 0; left: 0; width: 100%; height: 100%; z-index: -1; overflow: hidden;
@@ -179,12 +180,18 @@ def _with_names_kept(text: str, names: list[str]) -> str:
     return pattern.sub(lambda match: f'<span class="name">{match.group(0)}</span>', escaped)
 
 
-def _table(header: list[str], rows: list[list[str]], widths: list[float], keep: list[str]) -> str:
-    """Columns as wide as ``widths`` (percent); cells are escaped, unit names kept whole."""
+def _table(
+    header: list[str], rows: list[list[str]], widths: list[float], keep: list[str], last_kept_with_next: bool = False
+) -> str:
+    """Columns as wide as ``widths`` (percent); cells are escaped, unit names kept whole; ``last_kept_with_next``: the
+    last row goes to the next page with what follows the table rather than end a page without it."""
     columns = "".join(f'<col style="width:{width:.1f}%">' for width in widths)
     head = "".join(f"<th>{escape(text)}</th>" for text in header)
     body = "".join(
-        "<tr>" + "".join(f"<td>{_with_names_kept(text, keep)}</td>" for text in row) + "</tr>" for row in rows
+        ('<tr class="keep-with-next">' if last_kept_with_next and number == len(rows) - 1 else "<tr>")
+        + "".join(f"<td>{_with_names_kept(text, keep)}</td>" for text in row)
+        + "</tr>"
+        for number, row in enumerate(rows)
     )
     return f"<table><colgroup>{columns}</colgroup><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -216,7 +223,15 @@ def _marks(report: Report) -> str:
     return "".join(parts)
 
 
-def _issues(report: Report, rows_of, heading_key: str, intro_key: str, none_key: str, names: list[str]) -> list[str]:
+def _issues(
+    report: Report,
+    rows_of,
+    heading_key: str,
+    intro_key: str,
+    none_key: str,
+    names: list[str],
+    kept_with_next: bool = False,
+) -> list[str]:
     header, rows, kinds = rows_of(report)
     t = report.t
     intro = (
@@ -228,11 +243,12 @@ def _issues(report: Report, rows_of, heading_key: str, intro_key: str, none_key:
     # the heading and its first line stay with the table rather than end a page alone; without a table, together only:
     # kept with what follows, an empty list's line chained (三) and its line to it, and 四、存在问题 moved whole to the
     # next page, leaving the last chart's page a quarter blank (省政府参事室, Chinese PDF: 0.26)
-    kept = "keep-with-next" if rows else "keep-whole"
+    # (``kept_with_next``: the list's end, its last row or its line, goes with what follows, see _closing)
+    kept = "keep-with-next" if rows or kept_with_next else "keep-whole"
     parts = [f'<div class="{kept}"><h3>{escape(t(heading_key))}</h3><p>{escape(intro)}</p>{note}</div>']
     if rows:
         widths = column_widths(kinds, _TEXT_WIDTH_CM, header=header)
-        parts.append(_table(header, rows, [width / _TEXT_WIDTH_CM * 100 for width in widths], names))
+        parts.append(_table(header, rows, [width / _TEXT_WIDTH_CM * 100 for width in widths], names, kept_with_next))
     return parts
 
 
@@ -247,6 +263,21 @@ def _figure_list(report: Report) -> str:
         f"padding: {page_fill.FIGURE_LIST_BEFORE_PT}pt 0 {page_fill.FIGURE_LIST_AFTER_PT - 6}pt"
     )  # 6 pt less under it: the first figure's own margin above is 6 pt
     return f'<p class="figure-list" style="{style}">{_with_names_kept(text, [])}</p>'
+
+
+def _closing(report: Report) -> str:
+    """(三) 原因分析 and 五、下一步工作 with their lines to fill, one block kept with the end of the overdue list before
+    it: alone at the top of the last page, 五、下一步工作 and three blank lines read as a page forgotten (the four-chart
+    Chinese pack's page 5)."""
+    t = report.t
+    steps = "".join(
+        f'<p class="placeholder">{escape(t("export.report.next_steps_placeholder", number=n))}</p>' for n in range(1, 4)
+    )
+    return (
+        f'<div class="keep-whole"><h3>{escape(t("export.report.analysis_heading"))}</h3>'
+        f'<p class="placeholder">{escape(t("export.report.problems_placeholder"))}</p>'
+        f"<h2>{escape(t('export.report.next_steps'))}</h2>{steps}</div>"
+    )
 
 
 _TITLE_BREAK = {False: "&nbsp;<br>", True: "<br>"}  # by whether the title is Chinese
@@ -269,9 +300,7 @@ def report_html(report: Report, placeholders: bool = False) -> str:
         # an English title's lines keep a space between them in the heading's text, which is the PDF's first bookmark
         # and what a screen reader reads ("…briefing2021 (to 31 December)"); a Chinese one's join without
         f"<h1>{_TITLE_BREAK[report.lang == 'zh'].join(escape(line) for line in report.title_lines)}</h1>",
-        '<div class="meta">'
-        + "<br>".join(_with_names_kept(line, names) for line in [report.team, *report.meta_lines()])
-        + "</div>",
+        '<div class="meta">' + "<br>".join(_with_names_kept(line, names) for line in report.head_lines()) + "</div>",
         f"<h2>{escape(t('export.report.overview'))}</h2>",
         *(f'<p class="body">{_with_names_kept(paragraph, names)}</p>' for paragraph in report.summary),
         f"<h2>{escape(t('export.report.figures'))}</h2>",
@@ -331,14 +360,12 @@ def report_html(report: Report, placeholders: bool = False) -> str:
         "export.report.overdue_intro",
         "empty.no_overdue",
         names,
+        kept_with_next=True,
     )
-    parts.append(
-        f"<h3>{escape(t('export.report.analysis_heading'))}</h3>"
-        f'<p class="placeholder">{escape(t("export.report.problems_placeholder"))}</p>'
-    )
-    parts.append(f"<h2>{escape(t('export.report.next_steps'))}</h2>")
-    parts += [
-        f'<p class="placeholder">{escape(t("export.report.next_steps_placeholder", number=n))}</p>' for n in range(1, 4)
-    ]
+    parts.append(_closing(report))
+    if report.units_in_annex:  # the units the head says how many of, on a page of their own after the report
+        heading = t("export.report.units_annex_heading", count=len(report.context.filter.units))
+        parts.append(f'<h2 class="annex">{escape(heading)}</h2>')
+        parts.append(f'<p class="body">{_with_names_kept(report.context.scope(), names)}</p>')
     parts.append("</body></html>")
     return "\n".join(parts)

@@ -131,38 +131,50 @@ def _after_figure_list(report: Report, used: float, page: FirstPage) -> tuple[fl
 
 
 def planned(
-    report: Report, sections: Sequence[ChartSection], group_of: Callable[[str], str]
-) -> tuple[list[ChartSection], bool]:
-    """The charts' order (``ordered_for_pages``) and whether 三、分项情况 lists the figures (``report.figure_list``).
+    drafts: Sequence[tuple[Report, Sequence[ChartSection]]], group_of: Callable[[str], str]
+) -> tuple[list[int], bool]:
+    """The charts' order (indices into the sections; ``ordered_for_pages``), one for every language in ``drafts``
+    (each report with its charts, in the same order, the pack's own first), and whether the first report's
+    三、分项情况 lists the figures (``report.figure_list``). A leader holding the Chinese and the English report side by
+    side finds 图5 the same chart in both, where each language's own plan had put 图1 and 图3 the other way round
+    (the default view) or 图3 and 图4 (one unit): the order fills the pages of both languages' documents as well as
+    one order can. The figure list, which only fills the first page, is each language's own.
     The list fills the first page, but the charts then begin lower. The report goes without it where that takes fewer
     pages; leaves no page after the first emptier than ``_BLANK_ALLOWED_CM`` where the list would (counsellors' 2020
     Q1, seven empty charts among tall ones: the Word report's page 2 ended 0.26 blank); or fills the first page better,
     a short first chart standing under the lead where the list would push it off (a one-unit Chinese pack: page 1
     0.03 to 0.08 blank without the list, 0.09 to 0.17 with it, and a page more)."""
     plans = []
-    for shown in (True, False):
-        draft = dataclasses.replace(report, figure_list_shown=shown)
-        starts = _starts(draft)
-        order = ordered_for_pages(sections, group_of, [used for used, _ in starts])
-        plans.append((_plan_cost(order, starts), order, shown))
-    _, order, shown = min(plans, key=lambda plan: plan[0])  # on a tie, the first: the list
-    return order, shown
+    runs = _runs(drafts[0][1], group_of)
+    heights = [[block_cm(section) for section in sections] for _, sections in drafts]
+    for shown in itertools.product((True, False), repeat=len(drafts)):  # the list in each language, or not
+        starts: list[tuple[float, bool]] = []
+        documents_heights: list[list[float]] = []
+        for (report, _), listed, blocks in zip(drafts, shown, heights):
+            for start in _starts(dataclasses.replace(report, figure_list_shown=listed)):
+                starts.append(start)
+                documents_heights.append(blocks)
+        order = _ordered(runs, [used for used, _ in starts], documents_heights)
+        plans.append((_plan_cost(order, starts, documents_heights), order, shown[0]))
+    _, order, shown_first = min(plans, key=lambda plan: plan[0])  # on a tie, the first: the list
+    return order, shown_first
 
 
-# what a plan costs, as ``planned`` compares them: the pages (both documents), the most a page after the first but
+# what a plan costs, as ``planned`` compares them: the pages (every document), the most a page after the first but
 # before the last leaves blank beyond the allowance, the first page's blank to the centimetre
 _PlanCost = tuple[int, float, int]
 
 
-def _plan_cost(order: Sequence[ChartSection], starts: Sequence[tuple[float, bool]]) -> _PlanCost:
-    """What ``order`` costs laid from ``starts`` (``_starts``) in both documents."""
+def _plan_cost(
+    order: Sequence[int], starts: Sequence[tuple[float, bool]], heights: Sequence[Sequence[float]]
+) -> _PlanCost:
+    """What ``order`` costs laid from ``starts`` (``_starts``) in each document, whose charts are ``heights`` tall."""
     pages, middle, first_page = 0, 0.0, 0.0
-    blocks = [block_cm(section) for section in order]
-    for used, first in starts:
+    for (used, first), blocks in zip(starts, heights):
         pages += 1 if first else 2
         if not first:  # the list ran on: the first page ends at its last line
             first_page = max(first_page, FIGURE_LIST_LINE_PT * _PT_CM)
-        for block in blocks:
+        for block in (blocks[index] for index in order):
             if used and used + block > PAGE_CM:
                 if first:
                     first_page = max(first_page, PAGE_CM - used)
@@ -194,7 +206,7 @@ def first_page_used_cm(report: Report, page: FirstPage) -> float:
     after it down)."""
     indent = int(report.t("export.report.first_line_indent_chars"))
     points = len(report.title_lines) * page.title_line + page.after_title
-    points += sum(_lines(line, page.meta_squares) for line in [report.team, *report.meta_lines()]) * page.meta_line
+    points += sum(_lines(line, page.meta_squares) for line in report.head_lines()) * page.meta_line
     points += 3 * page.heading
     for paragraph in [*report.summary, details_lead(report)]:
         points += _lines(paragraph, page.squares, indent) * _BODY_LINE_PT + page.paragraph_after
@@ -214,21 +226,22 @@ def _laid(used: float, blocks: Sequence[float]) -> tuple[int, float, float]:
     return begun, used, blank
 
 
-def _runs(sections: Sequence[ChartSection], group_of: Callable[[str], str]) -> list[list[ChartSection]]:
-    """``sections`` cut into runs that may be reordered: consecutive pictured charts of one group (an empty chart's
-    sentence is a run of its own, where it was)."""
-    runs: list[list[ChartSection]] = []
-    for section in sections:
-        last = runs[-1] if runs else None
+def _runs(sections: Sequence[ChartSection], group_of: Callable[[str], str]) -> list[list[int]]:
+    """The indices of ``sections`` cut into runs that may be reordered: consecutive pictured charts of one group (an
+    empty chart's sentence is a run of its own, where it was). Which charts are empty is the data's, the same in every
+    language."""
+    runs: list[list[int]] = []
+    for index, section in enumerate(sections):
+        last = sections[runs[-1][-1]] if runs else None
         if (
             last is not None
             and section.png is not None
-            and last[-1].png is not None
-            and group_of(section.spec.key) == group_of(last[-1].spec.key)
+            and last.png is not None
+            and group_of(section.spec.key) == group_of(last.spec.key)
         ):
-            last.append(section)
+            runs[-1].append(index)
         else:
-            runs.append([section])
+            runs.append([index])
     return runs
 
 
@@ -245,20 +258,29 @@ def ordered_for_pages(
     (``first_page_used_cm``; 0, a page of their own). One order serves the Word report and the PDF, so it is planned
     for both: a one-unit pack's first chart, 6 cm, fits under the PDF's lead line, and the order planned as if the
     charts began page 2 left the PDF's page 2 a third blank."""
+    blocks = [block_cm(section) for section in sections]
+    order = _ordered(_runs(sections, group_of), first_pages, [blocks] * len(first_pages))
+    return [sections[index] for index in order]
+
+
+def _ordered(
+    runs: Sequence[Sequence[int]], first_pages: Sequence[float], heights: Sequence[Sequence[float]]
+) -> list[int]:
+    """The indices of ``runs`` in the order ``ordered_for_pages`` chooses, for documents whose charts begin
+    ``first_pages`` cm down their page and are ``heights`` tall (one list of every chart's height per document)."""
     start = tuple(round(used, 1) for used in first_pages)
     # the orders so far, by how full each document's last page is: (cost, the order)
-    states: dict[tuple[float, ...], tuple[_Cost, list[ChartSection]]] = {start: ((0, 0.0, 0), [])}
-    for run in _runs(sections, group_of):
+    states: dict[tuple[float, ...], tuple[_Cost, list[int]]] = {start: ((0, 0.0, 0), [])}
+    for run in runs:
         orders = itertools.permutations(run) if len(run) <= _MOST_PERMUTED else [tuple(run)]
-        height = {id(section): block_cm(section) for section in run}
         laid = [
-            (order, sum(a is not b for a, b in zip(order, run)), [height[id(section)] for section in order])
+            (order, sum(a != b for a, b in zip(order, run)), [[blocks[index] for index in order] for blocks in heights])
             for order in orders
         ]
-        following: dict[tuple[float, ...], tuple[_Cost, list[ChartSection]]] = {}
+        following: dict[tuple[float, ...], tuple[_Cost, list[int]]] = {}
         for used, ((pages, blank, moved), so_far) in states.items():
-            for order, order_moved, blocks in laid:
-                each = [_laid(document_used, blocks) for document_used in used]
+            for order, order_moved, documents_blocks in laid:
+                each = [_laid(document_used, blocks) for document_used, blocks in zip(used, documents_blocks)]
                 cost = (
                     pages + sum(begun for begun, _, _ in each),
                     round(max([blank, *(closed for _, _, closed in each)]), 1),

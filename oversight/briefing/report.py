@@ -146,6 +146,12 @@ def figure_list(report: Report) -> str:
     return report.t("export.report.figure_list_separator").join(entries) + report.t("export.report.figure_list_end")
 
 
+# The most the units' line under a report's title may take (squares at its 10 pt): eight lines of 17.8 cm, about 30
+# Chinese names; more are named in the annex (``Report.units_in_annex``). An English line holds a letter in 0.55 of
+# a square.
+_HEAD_SCOPE_SQUARES, _LATIN_SHARE = 8 * 50, 0.55
+
+
 @dataclass(frozen=True)
 class Report:
     context: ExportContext
@@ -253,6 +259,22 @@ class Report:
             any_scope=self.context.any_scope_in_sentence(),
             as_of=date_text(self.as_of, self.lang),
         )
+
+    @property
+    def units_in_annex(self) -> bool:
+        """Whether the Word report and the PDF name the chosen units in an annex after 五、下一步工作 rather than
+        under the title: 300 units' names ran over a page and a half of its head before the summary began (the
+        slides put them on slides after the cover)."""
+        units = self.context.filter.units
+        return bool(units) and label_width(self.meta_lines()[0], 1.0, _LATIN_SHARE) > _HEAD_SCOPE_SQUARES
+
+    def head_lines(self) -> list[str]:
+        """The lines under the Word report's and the PDF's title: the team, the units (or how many, and where they
+        are named), the period, the data date."""
+        lines = [self.team, *self.meta_lines()]
+        if self.units_in_annex:
+            lines[1] = self.t("export.report.scope_in_annex", count=len(self.context.filter.units))
+        return lines
 
     def meta_lines(self) -> list[str]:
         return [

@@ -227,6 +227,11 @@ class DataSpan:
         """True where the data reaches back to the filter's first quarter, so its zeros are real zeros."""
         return filter_.start >= self.first
 
+    def before_data(self, filter_: Filter) -> bool:
+        """Whether the whole range ends before the data's first quarter: nothing is recorded for it, so its zeros
+        are not zeros but unknowns (a pack of 2015 read 指出问题0个 as if nothing had happened)."""
+        return filter_.end < self.first
+
     def has_data_in(self, filter_: Filter) -> bool:
         """False for a range that starts after the data date: nothing in it can be known yet."""
         return self.last_day is None or filter_.start.first_day <= self.last_day
