@@ -95,9 +95,20 @@ def temporary_folder(prefix: str) -> Iterator[Path]:
     except TemporaryFolderFull:
         raise
     except OSError as error:
-        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+        full = temporary_folder_full(error)
+        if full is None:
             raise
-        raise TemporaryFolderFull(error.errno, os.strerror(error.errno), tempfile.gettempdir()) from error
+        raise full from error
+
+
+def temporary_folder_full(error: BaseException) -> TemporaryFolderFull | None:
+    """``error`` as the temporary folder's full disk, where it is a full disk or quota (ENOSPC, EDQUOT) met by what
+    was written there (a temporary folder made, a page or a browser's profile written in it); None otherwise."""
+    if isinstance(error, TemporaryFolderFull):
+        return error
+    if not isinstance(error, OSError) or error.errno not in (errno.ENOSPC, errno.EDQUOT):
+        return None
+    return TemporaryFolderFull(error.errno, os.strerror(error.errno), tempfile.gettempdir())
 
 
 class NotARegularFile(OSError):
