@@ -17,7 +17,7 @@ import pytest
 from oversight.__main__ import main
 from oversight.core import locking
 from oversight.data import store
-from oversight.ingest import folder_lock, import_history
+from oversight.ingest import folder_lock, import_history, table_cache
 from tests.bad_files import HEADERS, hash_tree, meeting, write_xlsx
 
 SECRET = b"-----BEGIN OPENSSH PRIVATE KEY-----\n"
@@ -181,3 +181,97 @@ def test_a_cache_file_that_became_a_link_after_the_look_is_not_put_back_through_
     restored = shared_folder / ".cache" / planted.name
     assert not os.path.lexists(restored) or (not restored.is_symlink() and restored.read_bytes() != SECRET)
     assert all(path.read_bytes() != SECRET for path in (shared_folder / ".cache").iterdir() if path.is_file())
+
+
+def _ledgers(folder):
+    """The data folder's own files (not its history, cache or lock note) by name, with their bytes."""
+    return {
+        path.name: path.read_bytes()
+        for path in folder.iterdir()
+        if path.is_file() and path.name != folder_lock.LOCK_FILE
+    }
+
+
+def _swapped_for_a_link(path, target):
+    """``path`` (a folder) moved aside and a link to ``target`` put in its place, as a group member's loop does."""
+    path.rename(path.with_name(f".moved-{path.name}"))
+    path.symlink_to(target, target_is_directory=True)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_undo_does_not_read_its_ledger_through_an_entry_folder_swapped_for_a_link(
+    shared_folder, tmp_path, capsys, monkeypatch, lang
+):
+    """Review of 5 Dec (session 38 w3): the kept ledger was opened with O_NOFOLLOW on its own name only; the entry's
+    folder swapped for a link after the history was listed (a group member may rename in .history) was followed,
+    and the admin's undo restored the admin's private ledger of that name into the shared folder. The entry's folder
+    is now opened part by part from the data folder, never through a link, and its files read from that descriptor."""
+    from oversight.ingest import commit
+
+    new = write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]})
+    assert main(["import", str(new), "--table", "meetings", "--mode", "append"]) == 0
+    (entry,) = import_history.list_history(shared_folder)
+    private = tmp_path / "home" / "private"
+    private.mkdir(parents=True)
+    write_xlsx(private / "meetings.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2099-0001")]})  # a valid ledger
+    private.chmod(0o700)
+    changed_since = commit._changed_since
+
+    def swap_after_the_look(folder, target):  # the swap lands once the undo has listed and checked the entry
+        found = changed_since(folder, target)
+        _swapped_for_a_link(entry.path, private)
+        return found
+
+    monkeypatch.setattr(commit, "_changed_since", swap_after_the_look)
+    capsys.readouterr()
+    before = _ledgers(shared_folder)
+    assert main(["undo", "--lang", lang]) != 0
+    said = capsys.readouterr().err.strip()
+    assert _ledgers(shared_folder) == before  # the private ledger (HY2099-0001) was the folder's meetings.xlsx
+    assert "meetings.xlsx" in said and "Traceback" not in said
+    assert ("链接" in said) if lang == "zh" else ("is a link" in said)
+
+
+@pytest.mark.parametrize("put_back", ["linked", "copied"])
+def test_an_entrys_cache_folder_swapped_for_a_link_after_the_look_is_not_read_through(
+    shared_folder, private_key, tmp_path, monkeypatch, put_back
+):
+    """The entry's cache folder listed as a folder, then swapped for a link to a private one holding a file of the
+    same name: put back by that name (a hard link, or a copy across file systems), the private file was followed
+    into the data folder's cache."""
+    from oversight.ingest import commit
+
+    new = write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]})
+    assert main(["import", str(new), "--table", "meetings", "--mode", "append"]) == 0
+    (entry,) = import_history.list_history(shared_folder)
+    name = "meetings.0123456789abcdef.parquet"
+    cache = entry.path / import_history.CACHE
+    shutil.rmtree(cache, ignore_errors=True)  # the one file it keeps is the one the private folder also holds
+    cache.mkdir()
+    (cache / name).write_bytes(b"PAR1 kept")
+    private = private_key.parent
+    (private / name).write_bytes(SECRET)
+    (private / name).chmod(0o600)
+    cached_files = commit.cached_files
+
+    def swap_after_the_look(target):
+        found = cached_files(target)
+        _swapped_for_a_link(cache, private)
+        return found
+
+    monkeypatch.setattr(commit, "cached_files", swap_after_the_look)
+    if put_back == "copied":  # the history on another disk than the data folder's: no hard link across
+        monkeypatch.setattr(os, "link", lambda *args, **kwargs: (_ for _ in ()).throw(OSError(18, "EXDEV")))
+    landed = []  # what each put-back left where it put it (the cache sweeps a key no ledger has soon after)
+    link_or_copy = table_cache.link_or_copy
+
+    def noting(source, target, *args, **kwargs):
+        try:
+            link_or_copy(source, target, *args, **kwargs)
+        finally:
+            if os.path.isfile(target):
+                landed.append((target.read_bytes(), os.stat(target).st_ino))
+
+    monkeypatch.setattr(table_cache, "link_or_copy", noting)
+    main(["undo", "--lang", "en"])
+    assert all(data != SECRET and inode != (private / name).stat().st_ino for data, inode in landed)

@@ -13,8 +13,11 @@ from __future__ import annotations
 import asyncio
 import base64
 import concurrent.futures
+import errno
 import logging
+import os
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -128,8 +131,15 @@ def _print_with_cli(source: Path, folder: Path, browser: str) -> bytes:
         # killed before it linked that folder from its profile, the folder is an empty one found only by its age
         chromium_leftovers.clear(None, chromium_leftovers.folder_of(profile), since=started)
     if not target.is_file() or target.stat().st_size == 0:
-        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-        raise PdfRenderFailed(f"chromium exited {result.returncode}: {' | '.join(detail)}")
+        said = result.stderr.decode("utf-8", "replace")
+        detail = said.strip().splitlines()[-3:]
+        failed = PdfRenderFailed(f"chromium exited {result.returncode}: {' | '.join(detail)}")
+        # with no room left for the PDF (its profile took the last of it) Chromium exits 0 and says why only on its
+        # error output, in the words of strerror: a failed render on the panel, where the disk is what to free
+        for code in (errno.ENOSPC, errno.EDQUOT):
+            if os.strerror(code) in said:
+                raise atomic.TemporaryFolderFull(code, os.strerror(code), tempfile.gettempdir()) from failed
+        raise failed
     return target.read_bytes()
 
 

@@ -129,9 +129,20 @@ def temporary_folder(prefix: str) -> Iterator[Path]:
     except TemporaryFolderFull:
         raise
     except OSError as error:
-        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+        full = temporary_folder_full(error)
+        if full is None:
             raise
-        raise TemporaryFolderFull(error.errno, os.strerror(error.errno), tempfile.gettempdir()) from error
+        raise full from error
+
+
+def temporary_folder_full(error: BaseException) -> TemporaryFolderFull | None:
+    """``error`` as the temporary folder's full disk, where it is a full disk or quota (ENOSPC, EDQUOT) met by what
+    was written there (a temporary folder made, a page or a browser's profile written in it); None otherwise."""
+    if isinstance(error, TemporaryFolderFull):
+        return error
+    if not isinstance(error, OSError) or error.errno not in (errno.ENOSPC, errno.EDQUOT):
+        return None
+    return TemporaryFolderFull(error.errno, os.strerror(error.errno), tempfile.gettempdir())
 
 
 class NotARegularFile(OSError):
@@ -143,13 +154,21 @@ class NotARegularFile(OSError):
         self.link = link
 
 
-def open_regular(path: Path) -> BinaryIO:
+def open_regular(path: Path, within: Path | None = None) -> BinaryIO:
     """``path`` opened for reading where it is: never through a symbolic link, and only a regular file (a FIFO is
     refused, not waited on). A file looked at (``is_symlink``, ``is_file``) and then opened by its name could be
     swapped for a link between the two by anyone who may write in its folder, and what the link pointed at was read.
-    ``FileNotFoundError`` where there is nothing; ``NotARegularFile`` otherwise."""
+    With ``within`` (a folder above ``path`` that is trusted), no folder between the two is followed as a link either
+    (``open_folder``): ``O_NOFOLLOW`` alone guards the last part, and a folder on the way swapped for a link to a
+    private one had its file of that name read. ``FileNotFoundError`` where there is nothing; ``NotARegularFile``
+    otherwise."""
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0)
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+        if within is None:
+            descriptor = os.open(path, flags)
+        else:
+            with open_folder(path.parent, within) as folder:
+                descriptor = os.open(path.name, flags, dir_fd=folder)
     except OSError as error:
         if error.errno == errno.ELOOP:
             raise NotARegularFile(path, link=True) from None
@@ -159,3 +178,27 @@ def open_regular(path: Path) -> BinaryIO:
         opened.close()
         raise NotARegularFile(path, link=False)
     return opened
+
+
+@contextmanager
+def open_folder(path: Path, within: Path) -> Iterator[int]:
+    """A descriptor of the folder ``path``, opened part by part from ``within`` (trusted, opened as it is named), each
+    part by its name in the one above it and never through a link (``O_DIRECTORY | O_NOFOLLOW``): what is read
+    relative to it (``dir_fd``) is in that folder, whatever is renamed or linked along the way meanwhile.
+    ``NotARegularFile`` (``link`` where it is one) for a part that is not a folder; ``FileNotFoundError`` for none."""
+    parts = Path(path).relative_to(within).parts
+    descriptor = os.open(within, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for part in parts:
+            try:
+                inner = os.open(part, os.O_RDONLY | os.O_DIRECTORY | getattr(os, "O_NOFOLLOW", 0), dir_fd=descriptor)
+            except OSError as error:
+                if error.errno not in (errno.ELOOP, errno.ENOTDIR):  # a link is ENOTDIR with O_DIRECTORY on Linux
+                    raise
+                link = stat.S_ISLNK(os.stat(part, dir_fd=descriptor, follow_symlinks=False).st_mode)
+                raise NotARegularFile(Path(path), link=link) from None
+            os.close(descriptor)
+            descriptor = inner
+        yield descriptor
+    finally:
+        os.close(descriptor)

@@ -32,7 +32,7 @@ from oversight.charts.style import (
     legend_names,
     refit_title,
 )
-from oversight.core import i18n, safe_text
+from oversight.core import atomic, i18n, safe_text
 from oversight.core.numbers import grouped
 from oversight.export import legend_room
 from oversight.export import marking as marking_style
@@ -111,9 +111,10 @@ class ImagesNotReady(RuntimeError):
     def __init__(self, starting: bool) -> None:
         super().__init__("the image browser is still starting" if starting else "the image browser did not start")
         self.starting = starting
+        self.key = "export.error.images_starting" if starting else "export.error.images_failed"
 
     def message(self, lang: str) -> str:
-        return i18n.t("export.error.images_starting" if self.starting else "export.error.images_failed", lang)
+        return i18n.t(self.key, lang)
 
 
 def _server_future() -> Future[ImageServer]:
@@ -154,7 +155,8 @@ def _start(future: Future[ImageServer]) -> None:
 
 def images_ready(wait: float) -> None:
     """Start the image server if it is not running, and wait at most ``wait`` seconds for it; raises
-    ``ImagesNotReady`` (``starting`` or failed) rather than keep a click waiting out Chromium's whole start."""
+    ``ImagesNotReady`` (``starting`` or failed) rather than keep a click waiting out Chromium's whole start, and
+    ``atomic.TemporaryFolderFull`` where the start found no room in the temporary folder."""
     future = _server_future()
     try:
         future.result(wait)
@@ -162,6 +164,8 @@ def images_ready(wait: float) -> None:
         if not future.done():
             raise ImagesNotReady(starting=True) from None
         raise ImagesNotReady(starting=False) from future.exception()  # the start's own timeout
+    except atomic.TemporaryFolderFull:
+        raise  # its own cause, said as such: another click does not free the disk
     except Exception as error:
         raise ImagesNotReady(starting=False) from error
 

@@ -24,6 +24,7 @@ from collections.abc import Callable, Coroutine
 from concurrent.futures import Future
 from typing import Any
 
+from oversight.core import atomic
 from oversight.export import chromium_leftovers
 
 START_TIMEOUT_SECONDS = 60
@@ -135,14 +136,20 @@ class BrowserThread:
 async def open_or_close(browser: Any) -> Any:
     """``browser.open()``, and where it fails, ``browser.close()``: choreographer removes a browser's profile only in
     ``close``, which nothing called for a browser that never finished opening. The browser is noted as opening
-    meanwhile, for a ``close`` that cannot wait for the opening to end (a Ctrl+C the moment Chromium starts)."""
+    meanwhile, for a ``close`` that cannot wait for the opening to end (a Ctrl+C the moment Chromium starts). A full
+    temporary folder met by the opening is raised as ``atomic.TemporaryFolderFull``, which every export says as such."""
     loop = asyncio.get_running_loop()
     chromium_leftovers.opening(loop, browser)
     try:
         await browser.open()
-    except BaseException:
+    except BaseException as error:
         with contextlib.suppress(Exception):
             await browser.close()
+        # kaleido's page and Chromium's profile are made in the temporary folder before Chromium runs: a full /tmp
+        # was a bare "[Errno 28]", said as a browser that did not start (click again) or a chart that failed to render
+        full = atomic.temporary_folder_full(error)
+        if full is not None and full is not error:
+            raise full from error
         raise
     finally:
         chromium_leftovers.opening(loop, None)

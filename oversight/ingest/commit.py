@@ -156,7 +156,7 @@ def commit_once(
                         path.unlink()  # an older <table>.csv now superseded; its bytes are in the entry
             if read_as:
                 checked_folder.cache_as_read(folder, read_as)
-            table_cache.adopt(folder, restored_cache)
+            table_cache.adopt(folder, restored_cache, within=folder)
             verify_folder(folder)
             journal_path(folder).unlink()
             atomic.sync_directory(folder)
@@ -280,7 +280,7 @@ def undo_last(
             kept = info["files_before"]
             # A table kept as both .xlsx and .csv before is restored with the file the store reads.
             chosen = next((f for suffix in TABLE_SUFFIXES for f in kept if f == f"{name}{suffix}"), None)
-            writes[name] = (chosen, _kept_file(target, chosen)) if chosen else None
+            writes[name] = (chosen, _kept_file(folder, target, chosen)) if chosen else None
         kept_cache = cached_files(target)
         problems = validate_would_be_folder(folder, writes, kept_cache)
         if problems:
@@ -301,12 +301,12 @@ def undo_last(
         return commit_changes(folder, writes, manifest, None, before_commit, restored_cache=kept_cache)
 
 
-def _kept_file(target: HistoryEntry, name: str) -> bytes:
+def _kept_file(folder: Path, target: HistoryEntry, name: str) -> bytes:
     """The bytes of the ledger ``target`` kept as ``name``, read where it is (``import_history.kept_bytes``): a link
     planted in the entry by someone who may write the history (a member of the folder's group) would have had the
     admin's undo copy what it points at, a file only the admin may read, into the data folder; refused naming it."""
     try:
-        return kept_bytes(target.path / name)
+        return kept_bytes(target.path / name, folder)
     except (FileNotFoundError, atomic.NotARegularFile) as refused:
         link = isinstance(refused, atomic.NotARegularFile) and refused.link
         key = "error.history_entry_link" if link else "error.history_entry_incomplete"

@@ -210,7 +210,7 @@ def keep_previous(folder: Path, manifest: dict[str, Any], name: str | None = Non
         if cached:
             (building / CACHE).mkdir()
             for path in cached:
-                table_cache.link_or_copy(path, building / CACHE / path.name)
+                table_cache.link_or_copy(path, building / CACHE / path.name, within=folder)
         (building / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
         os.rename(building, final)
     except BaseException:
@@ -269,12 +269,14 @@ def cached_files(entry: HistoryEntry) -> list[Path]:
     return sorted(path for path in directory.iterdir() if not path.is_symlink())
 
 
-def kept_bytes(path: Path) -> bytes:
-    """The bytes of a file an entry kept, read from the file opened where it is (``atomic.open_regular``): looked at
-    first (``is_symlink``) and read by its name after, a link put in the file's place between the two (by anyone who
-    may write in the history: the folder's group) was followed, and the admin's undo restored the file it pointed at,
-    one only the admin may read, into the shared folder. ``FileNotFoundError`` or ``atomic.NotARegularFile``."""
-    with atomic.open_regular(path) as kept:
+def kept_bytes(path: Path, folder: Path) -> bytes:
+    """The bytes of a file an entry of ``folder``'s history kept, read from the file opened where it is
+    (``atomic.open_regular``): looked at first (``is_symlink``) and read by its name after, a link put in the file's
+    place between the two (by anyone who may write in the history: the folder's group) was followed, and the admin's
+    undo restored the file it pointed at, one only the admin may read, into the shared folder. The same for the
+    entry's folder, or .history, swapped for a link: each is opened from ``folder`` without following one.
+    ``FileNotFoundError`` or ``atomic.NotARegularFile``."""
+    with atomic.open_regular(path, within=folder) as kept:
         return kept.read()
 
 

@@ -614,7 +614,7 @@ def validate_would_be_folder(
     on_disk: list[Problem] = []
     left_out: set[str] = set()  # the Chinese names of the tables not copied, which the copy lacks
     with atomic.temporary_folder("oversight-check-") as target:
-        table_cache.adopt(target, [*table_cache.kept_for(folder, LOAD_ORDER), *cached])
+        table_cache.adopt(target, [*table_cache.kept_for(folder, LOAD_ORDER), *cached], within=folder)
         for name in LOAD_ORDER:
             if name in writes:
                 continue

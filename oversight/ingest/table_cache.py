@@ -292,16 +292,22 @@ def kept_for(folder: Path, tables: Iterable[str]) -> list[Path]:
     return found
 
 
-def link_or_copy(source: Path, target: Path) -> None:
+def link_or_copy(source: Path, target: Path, within: Path) -> None:
     """``target`` holds ``source``'s bytes: a hard link where the file system allows one, else a copy. Only for files
-    that are replaced by renames and never written in place (cache files, kept history files)."""
+    that are replaced by renames and never written in place (cache files, kept history files). ``source`` is in the
+    data folder ``within`` (its cache, or a history entry's), and is reached from there without following a link."""
     # Never through a link (``atomic.open_regular``): a kept cache file swapped for a link after ``cached_files`` left
     # the links out was linked as that link into the data folder's cache (os.link does not follow it), or, across file
-    # systems, what it pointed at (a file only the admin may read) copied there as the umask leaves it.
+    # systems, what it pointed at (a file only the admin may read) copied there as the umask leaves it. Nor through a
+    # folder on its way swapped for a link (the entry's cache folder, after it was listed): os.link and open follow
+    # every part but the last, and the private folder's file of that name was linked or copied into the cache.
     try:
-        os.link(source, target, follow_symlinks=False)
+        with atomic.open_folder(source.parent, within) as folder:
+            os.link(source.name, target, src_dir_fd=folder, follow_symlinks=False)
+    except atomic.NotARegularFile:
+        raise
     except OSError:
-        with atomic.open_regular(source) as kept, open(target, "wb") as copy:
+        with atomic.open_regular(source, within) as kept, open(target, "wb") as copy:
             shutil.copyfileobj(kept, copy)
         return
     link = os.path.islink(target)
@@ -310,8 +316,9 @@ def link_or_copy(source: Path, target: Path) -> None:
         raise atomic.NotARegularFile(source, link=link)
 
 
-def adopt(folder: Path, files: Iterable[Path]) -> None:
-    """Put kept cache files (``kept_for``) back in the folder's cache, each under its own name, beside what is there.
+def adopt(folder: Path, files: Iterable[Path], within: Path) -> None:
+    """Put kept cache files (``kept_for``, an entry's ``cached_files``: all in the data folder ``within``) back in the
+    folder's cache, each under its own name, beside what is there.
     Never fatal: a file not put back only means its ledger is parsed again. A reader uses one only after its check."""
     directory = cache_dir(folder)
     try:
@@ -321,6 +328,6 @@ def adopt(folder: Path, files: Iterable[Path]) -> None:
             for source in sorted(files, key=lambda path: not path.name.endswith(".check")):
                 target = directory / source.name
                 if not target.exists():
-                    link_or_copy(source, target)
+                    link_or_copy(source, target, within)
     except (locking.LockBusy, OSError) as error:
         log.warning("could not put kept cache files back in %s: %s", directory, error)

@@ -13,7 +13,7 @@ import streamlit as st
 
 from oversight import charts, export
 from oversight.auth import audit, roles
-from oversight.core import i18n, safe_text
+from oversight.core import atomic, i18n, safe_text
 from oversight.core.numbers import grouped, is_missing
 from oversight.export import marking
 from oversight.present import drill
@@ -216,14 +216,17 @@ IMAGE_CLICK_WAIT_SECONDS = 15
 
 def image_click(page: Page, make: Callable[[], bytes]) -> Callable[[], bytes]:
     """``make`` of an image, waiting for the image browser at most ``IMAGE_CLICK_WAIT_SECONDS``: one still starting,
-    or whose start failed, is said under the button in the page's language, with what to do (``download_errors``)."""
+    or whose start failed, or found the temporary folder's disk full, is said under the button in the page's language,
+    with what to do (``download_errors``)."""
 
     def made() -> bytes:
         try:
             export.images_ready(IMAGE_CLICK_WAIT_SECONDS)
+            return make()  # a browser gone since is started again by the render: its room is wanted there too
         except export.ImagesNotReady as not_ready:
-            raise download_errors.Said(not_ready.message(page.lang)) from not_ready
-        return make()
+            raise download_errors.Said(not_ready.key, page.lang) from not_ready
+        except atomic.TemporaryFolderFull as full:  # not a browser to retry: the disk to free, and by whom
+            raise download_errors.Said("export.error.images_temp_full", page.lang) from full
 
     return made
 

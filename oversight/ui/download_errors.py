@@ -12,16 +12,26 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from oversight.core import i18n
+
 _lock = threading.Lock()
 _installed = False
 
 
-class Said(Exception):
-    """A download's failure with the sentence to show for it (already in the page's language)."""
+# Every reason a ``Said`` gives, by its key. The page's note (assets/download_failed.js, given these sentences by
+# ``ui.setup``) shows a line it knows as it is, and any other as its general note: a reason added to a maker but
+# not here reached the page as "the data may have changed, reload the page".
+SAID_KEYS = ("export.error.images_starting", "export.error.images_failed", "export.error.images_temp_full")
 
-    def __init__(self, sentence: str) -> None:
-        super().__init__(sentence)
-        self.sentence = sentence
+
+class Said(Exception):
+    """A download's failure with the sentence to show for it: the reason ``key`` (one of ``SAID_KEYS``) in ``lang``."""
+
+    def __init__(self, key: str, lang: str) -> None:
+        if key not in SAID_KEYS:
+            raise ValueError(f"{key} is not among download_errors.SAID_KEYS, which the page's note shows as given")
+        self.sentence = i18n.t(key, lang)
+        super().__init__(self.sentence)
 
 
 def said_in(error: BaseException | None) -> str | None:

@@ -345,7 +345,7 @@ def _download_failed_js(lang: str) -> str:
         "message": i18n.t("streamlit.download_failed", lang),
         "close": i18n.t("streamlit.close", lang),
         # the failures said in our words under the button (``download_errors``): the note keeps that sentence
-        "said": [i18n.t(f"export.error.{key}", lang) for key in ("images_starting", "images_failed")],
+        "said": [i18n.t(key, lang) for key in download_errors.SAID_KEYS],
     }
     script = (config.ASSET_DIR / "download_failed.js").read_text(encoding="utf-8")
     return script.replace("__DOWNLOAD_FAILED_WORDS__", _script_literal(words))
