@@ -175,7 +175,7 @@ def test_meeting_duration_and_shares_per_quarter(worlds, case):
         assert len(duration.data) == 1 and len(duration.layout.annotations) == (0 if within else 1)
     # labelled to the tenth the card and the reading write, without a trailing .0 (73.3, 109)
     assert list(duration.data[0].text) == [
-        "" if row["avg_duration_min"] is None else f"{oracle.half_up(row['avg_duration_min'], 1).normalize():f}"
+        "" if row["avg_duration_min"] is None else f"{oracle.half_up(row['avg_duration_min'], 1).normalize():,f}"
         for row in expected
     ]
     shares = {trace.name: list(trace.y) for trace in catalog.make_meeting_shares_figure(frame, case.lang).data}
@@ -508,7 +508,8 @@ def _quarter_zh(quarter: tuple[int, int]) -> str:
 
 
 def _plain_number(value) -> str:
-    return str(int(value)) if value == int(value) else str(value)
+    """Without a whole number's ".0", thousands grouped as the cards group them (缩短1,062分钟)."""
+    return f"{int(value):,}" if value == int(value) else f"{value:,}"
 
 
 def _expected_summary_zh(view: oracle.View, case) -> list[str]:
