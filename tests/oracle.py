@@ -178,7 +178,9 @@ def read_ledgers(folder: Path) -> Ledgers:
             "status": i["整改状态"].map(STATUS),
             # no 整改期限 (the column is optional) is NaT: every comparison with it is False, so such an issue is never
             # 应整改, 按期, 逾期 or 未到期 (口径说明, 无整改期限)
-            "due": pd.Series([pd.NaT if d is None else d for d in i["整改期限"].map(_day)], index=i.index, dtype=object),
+            "due": pd.Series(
+                [pd.NaT if d is None else d for d in i["整改期限"].map(_day)], index=i.index, dtype=object
+            ),
             "rectified": i["整改完成日期"].map(_day),
         }
     )

@@ -91,10 +91,15 @@ def offices(tmp_path_factory) -> Offices:
     return Offices(tmp_path_factory.mktemp("offices"))
 
 
-def disagreements(worlds: Offices, seed: int, every_filter: bool = True) -> list[str]:
+def disagreements(worlds: Offices, seed: int, every_filter: bool = True, only: str = "") -> list[str]:
     cases = office_cases(worlds, seed)
+    if only:
+        cases = [case for case in cases if only in str(case)]
+        assert cases, f"office {seed} has no filter {only}"
+    elif not every_filter:
+        cases = [cases[seed % len(cases)]]
     found = []
-    for case in cases if every_filter else [cases[seed % len(cases)]]:
+    for case in cases:
         for check in CHECKS:
             try:
                 check(worlds, case)
@@ -106,4 +111,21 @@ def disagreements(worlds: Offices, seed: int, every_filter: bool = True) -> list
 @pytest.mark.parametrize("seed", [*OFFICE_SEEDS, *range(1000, 1000 + EXTRA)])
 def test_every_figure_of_a_random_office(offices, seed):
     found = disagreements(offices, seed, every_filter=seed not in OFFICE_SEEDS)
+    assert not found, "\n".join(found)
+
+
+# The office filters that disagreed once, each kept (seed, the filter as the case names it): the disagreement.
+FOUND = (
+    # an average of 1,440 minutes the summary wrote 1,440 and the check 1440; a reading's "1,440 minutes" read as 1 and 440
+    (100, "all-2021Q3-2021Q3-en"),
+    (100, "all-2020Q1-2023Q2-zh"),  # the duration bars labelled 1,440 (README: thousands grouped), the check 1440
+    (101, "unit_02-2021Q2-2022Q3-zh"),
+    # 5 meetings beside an all-unit average of 101/20 = 5.05: −0.1 (5.1 shown); a float average said 持平
+    (107, "unit_22-2017Q1-2017Q4-en"),
+)
+
+
+@pytest.mark.parametrize(("seed", "only"), FOUND)
+def test_the_filters_that_once_disagreed(offices, seed, only):
+    found = disagreements(offices, seed, only=only)
     assert not found, "\n".join(found)
