@@ -1,22 +1,23 @@
 """Whole random offices, not the sample (``tests/random_offices.py``): each imported through the CLI, then every
 figure of every page, every chart's reading, CSV and Excel file, the 预警 strip, the 较上季度 box and the Word report
 over filters drawn for that office (all units over everything, one unit, before the first record, after the data
-date, one quarter, random ranges and unit sets), against the pandas oracle reading the written ledgers.
+date, one quarter, random ranges and unit sets, a link's day), against the pandas oracle reading the written ledgers.
 
-``OFFICE_SEEDS`` run in the suite, each with one of its ten filters (seed 3 its fourth: every kind twice), to keep
-within a minute; ``OVERSIGHT_OFFICES=200`` (say) runs that many more seeds locally, each with all ten.
+``OFFICE_SEEDS`` run in the suite, each with one of its eleven filters (seed 3 its fourth), to keep
+within a minute; ``OVERSIGHT_OFFICES=200`` (say) runs that many more seeds locally, each with all eleven.
 """
 
 from __future__ import annotations
 
 import os
 import random
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from oversight.data import queries, store
+from oversight.data.filters import Quarter
 from tests import oracle, random_offices
 from tests.test_definitions import Case, Worlds
 from tests.test_figure_sweep import CHECKS
@@ -83,6 +84,10 @@ def office_cases(worlds: Offices, seed: int, count: int = FILTERS_PER_OFFICE) ->
         case = Case(name, chosen, start, end, lang())
         if case not in cases:
             cases.append(case)
+    # a link's day= (README's URL parameters): a day of the last quarter, up to the data date, over a year and more
+    quarter = Quarter(*last)
+    day = quarter.first_day + timedelta(days=picker.randint(0, (ledgers.data_date - quarter.first_day).days))
+    cases.append(Case(name, (), oracle.shift(*last, -5), last, lang(), day))
     return cases
 
 
