@@ -422,13 +422,13 @@ def test_reminders_and_activities_by_unit_and_units_not_consulted(worlds, case):
 # ---------------------------------------------------------------- unit profile page
 
 
-@pytest.mark.parametrize("case", PAGE_CASES)
 def _average_of_units(metrics: dict[str, dict], key: str) -> Fraction:
     """The all-unit average of a measure, exactly: 101 meetings over 20 units is 5.05, rounded half up 5.1 (in
     floating point 5 − 5.05 is −0.04999…, whose half-up −0.0 said 持平 where the card rightly says −0.1)."""
     return sum((Fraction(figures[key]) for figures in metrics.values()), Fraction(0)) / len(metrics)
 
 
+@pytest.mark.parametrize("case", PAGE_CASES)
 def test_unit_profile(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     metrics = run("unit_metrics")
