@@ -735,6 +735,8 @@ def average_delta(
     if before is None:
         return NOTHING_BEFORE[nothing_before][lang] if nothing_before else NO_COMPARISON[lang]
     difference = half_up(now - before, 1)
+    if difference == 0:  # 口径说明, change of an average: one that rounds to 0 reads 持平 (677.56 against 677.52)
+        return "持平" if lang == "zh" else "unchanged"
     suffix = UNITS_ZH[unit] if lang == "zh" else UNITS_EN[unit]
     text = str(difference.to_integral()) if difference == difference.to_integral() else str(difference)
     return f"{'+' if difference > 0 else ''}{text}{suffix}"
