@@ -176,7 +176,11 @@ def read_ledgers(folder: Path) -> Ledgers:
             "source": i["问题来源"].map(SOURCES),
             "category": i["问题类别"].map(CATEGORIES),
             "status": i["整改状态"].map(STATUS),
-            "due": i["整改期限"].map(_day),
+            # no 整改期限 (the column is optional) is NaT: every comparison with it is False, so such an issue is never
+            # 应整改, 按期, 逾期 or 未到期 (口径说明, 无整改期限)
+            "due": pd.Series(
+                [pd.NaT if d is None else d for d in i["整改期限"].map(_day)], index=i.index, dtype=object
+            ),
             "rectified": i["整改完成日期"].map(_day),
         }
     )
@@ -200,7 +204,7 @@ def read_ledgers(folder: Path) -> Ledgers:
         {"unit": a["单位"].map(unit_of), "date": a["活动日期"].map(_day), "kind": a["活动类型"].map(KINDS)}
     )
     for frame in (meetings, issues, suggestions, reminders, activities):
-        assert frame.notna().drop(columns=[c for c in ("rectified", "issue_id") if c in frame]).all().all()
+        assert frame.notna().drop(columns=[c for c in ("rectified", "issue_id", "due") if c in frame]).all().all()
     return Ledgers(units[["unit_id", "name_zh", "name_en"]], meetings, issues, suggestions, reminders, activities)
 
 
@@ -731,6 +735,8 @@ def average_delta(
     if before is None:
         return NOTHING_BEFORE[nothing_before][lang] if nothing_before else NO_COMPARISON[lang]
     difference = half_up(now - before, 1)
+    if difference == 0:  # 口径说明, change of an average: one that rounds to 0 reads 持平 (677.56 against 677.52)
+        return "持平" if lang == "zh" else "unchanged"
     suffix = UNITS_ZH[unit] if lang == "zh" else UNITS_EN[unit]
     text = str(difference.to_integral()) if difference == difference.to_integral() else str(difference)
     return f"{'+' if difference > 0 else ''}{text}{suffix}"

@@ -175,7 +175,7 @@ def test_meeting_duration_and_shares_per_quarter(worlds, case):
         assert len(duration.data) == 1 and len(duration.layout.annotations) == (0 if within else 1)
     # labelled to the tenth the card and the reading write, without a trailing .0 (73.3, 109)
     assert list(duration.data[0].text) == [
-        "" if row["avg_duration_min"] is None else f"{oracle.half_up(row['avg_duration_min'], 1).normalize():f}"
+        "" if row["avg_duration_min"] is None else f"{oracle.half_up(row['avg_duration_min'], 1).normalize():,f}"
         for row in expected
     ]
     shares = {trace.name: list(trace.y) for trace in catalog.make_meeting_shares_figure(frame, case.lang).data}
@@ -422,6 +422,12 @@ def test_reminders_and_activities_by_unit_and_units_not_consulted(worlds, case):
 # ---------------------------------------------------------------- unit profile page
 
 
+def _average_of_units(metrics: dict[str, dict], key: str) -> Fraction:
+    """The all-unit average of a measure, exactly: 101 meetings over 20 units is 5.05, rounded half up 5.1 (in
+    floating point 5 − 5.05 is −0.04999…, whose half-up −0.0 said 持平 where the card rightly says −0.1)."""
+    return sum((Fraction(figures[key]) for figures in metrics.values()), Fraction(0)) / len(metrics)
+
+
 @pytest.mark.parametrize("case", PAGE_CASES)
 def test_unit_profile(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
@@ -437,7 +443,7 @@ def test_unit_profile(worlds, case):
     cards = kpis.unit_profile_kpis(catalog.unit_beside_average(metrics, unit), case.lang, "U")
     for card in cards:
         mine = expected[unit][card.key]
-        average = sum(figures[card.key] for figures in expected.values()) / len(expected)
+        average = _average_of_units(expected, card.key)
         difference = oracle.half_up(mine - average, 1)
         # each card carries its measure's unit (3个, 2条, 5次), the difference and the average too
         unit_key = kpis.PROFILE_UNITS[card.key]
@@ -459,9 +465,7 @@ def test_unit_profile(worlds, case):
     figure = catalog.make_unit_vs_average_figure(catalog.unit_beside_average(metrics, unit), case.lang, "U")
     measures = [card.key for card in cards]
     assert list(figure.data[0].x) == [expected[unit][m] for m in measures]
-    assert list(figure.data[1].x) == [
-        _rounded(sum(figures[m] for figures in expected.values()) / len(expected)) for m in measures
-    ]
+    assert list(figure.data[1].x) == [_rounded(_average_of_units(expected, m)) for m in measures]
 
     one = oracle.View(view.ledgers, (unit,), case.start, case.end, day=case.day)
     unit_filter = filter_.with_units([unit])
@@ -508,7 +512,8 @@ def _quarter_zh(quarter: tuple[int, int]) -> str:
 
 
 def _plain_number(value) -> str:
-    return str(int(value)) if value == int(value) else str(value)
+    """Without a whole number's ".0", thousands grouped as the cards group them (缩短1,062分钟)."""
+    return f"{int(value):,}" if value == int(value) else f"{value:,}"
 
 
 def _expected_summary_zh(view: oracle.View, case) -> list[str]:

@@ -40,7 +40,8 @@ FILTERS = {
     ),
 }
 _QUARTER = {"zh": re.compile(r"(\d{4})年第(\d)季度"), "en": re.compile(r"(\d{4}) Q(\d)")}
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+# thousands grouped as the cards group them (1,440 minutes is one number, not 1 and 440)
+_NUMBER = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?")
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DAY = {
     "zh": re.compile(r"(?:\d{4}年)?\d{1,2}月\d{1,2}日"),
@@ -186,7 +187,7 @@ def _shown_numbers(text: str, lang: str, frame: pd.DataFrame) -> list[float]:
     for year, quarter in _QUARTER[lang].findall(text):
         assert (int(year), int(quarter)) in quarters, f"{year} Q{quarter} is not a quarter of the chart: {text}"
     # a day the figures run to (2021年第1季度统计至2月28日) is a date, not one of the chart's numbers
-    return [float(n) for n in _NUMBER.findall(_DAY[lang].sub("", _QUARTER[lang].sub("", text)))]
+    return [float(n.replace(",", "")) for n in _NUMBER.findall(_DAY[lang].sub("", _QUARTER[lang].sub("", text)))]
 
 
 def _matches(shown: float, expected: float) -> bool:
