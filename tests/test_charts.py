@@ -188,7 +188,10 @@ def test_an_english_short_name_is_cut_between_words_never_inside_one():
         words = style._without_wordy_parts(name, "en").split()  # noqa: SLF001
         kept = shown.removesuffix("…").split()
         assert kept == words[: len(kept)], (name, shown)  # whole words, from the start
-    assert short_unit_name("Changsha Education Bureau", "en") == "Changsha Education…"
+    # "Changsha Natural Resources…" is drawn 171.9 px at 12 px, past the 170 px: the cut goes back a whole word
+    assert short_unit_name("Changsha Natural Resources Bureau", "en") == "Changsha Natural…"
+    # and a name drawn narrower than that is whole: 157.6 px (each character at 0.58 of a square made it 174)
+    assert short_unit_name("Changsha Education Bureau", "en") == "Changsha Education Bureau"
     assert short_unit_name("Supercalifragilisticexpialidociousnessbureaucracy", "en").endswith("…")  # one word: cut
 
 
@@ -264,8 +267,13 @@ def test_a_title_too_wide_for_a_phones_chart_card_breaks_at_natural_points():
     assert fitted_title("Average meeting length per quarter vs a year earlier") == (
         "Average meeting length per quarter<br>vs a year earlier"
     )
-    # between a title's parts where that takes no more lines, not inside a phrase ("… side by<br>side")
-    assert fitted_title("Quarterly trends, units side by side") == "Quarterly trends,<br>units side by side"
+    # between a title's parts where that takes no more lines, not inside a phrase ("… special study<br>sessions")
+    assert fitted_title("Consultations, special study sessions, notifications, secondments by unit") == (
+        "Consultations,<br>special study sessions,<br>notifications, secondments by unit"
+    )
+    # a title drawn narrower than the card's 310 px stays whole: 289.9 px at 18 px (half a square a Latin letter
+    # made it 324 and broke it)
+    assert fitted_title("Quarterly trends, units side by side") == "Quarterly trends, units side by side"
 
 
 def test_a_stacked_part_with_nothing_in_view_draws_no_bar_and_is_named_with_its_zero(connection, default_filter):

@@ -221,8 +221,9 @@ def test_the_none_entry_takes_the_lines_of_the_width_it_is_drawn_at(connection, 
         # card beside the units' names); a Chinese kind has none, and at 14 px fits
         return all(label_width(line, 14) + 46 <= room for line in name.split("<br>"))
 
-    document = export.document_figure(figure).data[index].name  # 580 px across: fewer lines than a phone's
-    assert document.count("<br>") < phone.count("<br>") and fits(document, export.DOCUMENT_WIDTH, figure.layout)
+    drawn = export.document_figure(figure)  # 580 px across, beside its own (wider) margin for the units' names
+    document = drawn.data[index].name  # fewer lines than a phone's
+    assert document.count("<br>") < phone.count("<br>") and fits(document, export.DOCUMENT_WIDTH, drawn.layout)
     assert document.replace("<br>", " " if lang == "en" else "") == whole
     assert export.with_subtitle(figure, "x").data[index].name == whole  # a 1280 px download: one line
     assert figure.data[index].name == phone  # the screen's figure is not touched
@@ -233,6 +234,30 @@ def test_the_none_entry_takes_the_lines_of_the_width_it_is_drawn_at(connection, 
         name = _picked(variants, width, phone, index)
         assert name.replace("<br>", " " if lang == "en" else "") == whole
         assert fits(name, width, figure.layout), (width, name)
+
+
+def test_a_picture_breaks_the_entry_for_the_plot_between_the_figures_own_margins():
+    """Review of 5 Dec: ``refit`` read the margins out of the margin itself (no "margin" in it), so it always broke
+    the entry for the template's 70 and 30 px: beside units' names 115 px wide a document's picture drew "Special
+    study, Work notification, Secondment to case work: 0" on one line 436 px wide over a plot 425 px wide."""
+    import plotly.graph_objects as go
+
+    from oversight.charts import none_entry
+    from oversight.charts.style import label_width
+
+    note = "Special study, Work notification, Secondment to case work: 0"
+    for left, right in ((70, 30), (115, 40), (200, 30)):
+        figure = go.Figure(layout=dict(margin=dict(l=left, r=right)))
+        figure.add_scatter(x=[None], y=[None], name="x", meta={none_entry.META_KEY: note})
+        none_entry.refit(figure, 580)
+        lines = figure.data[0].name.split("<br>")
+        room = 580 - left - right
+        assert " ".join(lines) == note
+        assert all(label_width(line, 14) + 46 <= room for line in lines), (left, lines)
+        # and no more lines than that room needs: the first line could not take the next kind
+        if len(lines) > 1:
+            first_and_next = lines[0] + " " + lines[1].split(", ")[0]
+            assert label_width(first_and_next, 14) + 46 > room, (left, lines)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

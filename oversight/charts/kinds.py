@@ -178,14 +178,20 @@ def parts_drawn(frame: pd.DataFrame, series: Sequence[Series]) -> list[Series]:
 
 
 def add_none_entry(
-    figure: go.Figure, frame: pd.DataFrame, series: Sequence[Series], lang: str, plot_left: float = 70
+    figure: go.Figure,
+    frame: pd.DataFrame,
+    series: Sequence[Series],
+    lang: str,
+    plot_left: float = 70,
+    plot_right: float | None = None,
 ) -> None:
     """A legend entry without a colour naming the kinds of ``series`` with none in ``frame`` (借调参与办案：0, 未整改：0;
     ``none_entry``): a leader reading the legend sees that the kind exists and had none. Nothing where every kind
-    has some, or none has any (the empty chart says so itself). ``plot_left``: the chart's left margin, where its
-    legend starts."""
+    has some, or none has any (the empty chart says so itself). ``plot_left``, ``plot_right``: the chart's margins
+    (the template's where not given), between which its legend is drawn."""
     drawn = {column for column, _, _ in parts_drawn(frame, series)}
-    none_entry.add(figure, [(i18n.label(key, lang), column in drawn) for column, key, _ in series], lang, plot_left)
+    kinds = [(i18n.label(key, lang), column in drawn) for column, key, _ in series]
+    none_entry.add(figure, kinds, lang, plot_left, plot_right)
 
 
 # The thickness asked for each bar of a group across (a unit's issues beside its suggestions): room for its value
@@ -259,12 +265,12 @@ def unit_bars(
             hovertemplate=hovers,
             meta=meta,
         )
-    if rest_apart and rest_cut is not None:
-        _clear_of_the_rest_total(figure, rest_total, CARD_WIDTH_PX - left_margin_for(names, UNIT_LABEL_FONT) - 40)
-    if name_the_none and stacked:
-        add_none_entry(figure, frame, series, lang, plot_left=left_margin_for(names, UNIT_LABEL_FONT))
-    pitch = 34 if stacked else GROUPED_BAR_PX * len(series)  # a unit's row: the least plot is as many of them
     left, right = left_margin_for(names, UNIT_LABEL_FONT), 40
+    if rest_apart and rest_cut is not None:
+        _clear_of_the_rest_total(figure, rest_total, CARD_WIDTH_PX - left - right)
+    if name_the_none and stacked:  # broken for the plot between the margins the figure is given below
+        add_none_entry(figure, frame, series, lang, plot_left=left, plot_right=right)
+    pitch = 34 if stacked else GROUPED_BAR_PX * len(series)  # a unit's row: the least plot is as many of them
     value_axis: dict = {}
     axis_title = fitted_axis_title(i18n.t(axis_key, lang), CARD_WIDTH_PX - left - right, right)
     if rest_cut is not None:

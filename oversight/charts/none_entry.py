@@ -108,8 +108,9 @@ def _notes(data: Sequence[dict]) -> dict[int, str]:
 
 
 def refit(figure: go.Figure, width: int) -> None:
-    """The entry (in place) on the lines a picture ``width`` px wide needs, with the figure's own margins."""
-    left, right = _margins(figure.layout.margin.to_plotly_json())
+    """The entry (in place) on the lines a picture ``width`` px wide needs, with the figure's own margins (its
+    legend starts at the plot's left edge and is as wide as the plot)."""
+    left, right = _margins({"margin": figure.layout.margin.to_plotly_json()})
     for trace in figure.data:
         meta = trace.meta
         if isinstance(meta, dict) and META_KEY in meta:

@@ -17,6 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from oversight.core import i18n, safe_text
+from oversight.core.drawn_width import drawn_em
 from oversight.core.numbers import fixed
 from oversight.data.filters import Quarter, same_day_years_earlier
 
@@ -149,12 +150,12 @@ def _all_hex(fills: object) -> bool:
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
-def label_width(text: str, font_size: float = 14, latin_share: float = 0.58) -> float:
-    """Roughly how wide ``text`` is drawn, in px: a CJK or full-width character is about a square, others
-    ``latin_share`` of one (0.58 errs wide, for axis labels that must never be underestimated)."""
-    import unicodedata
-
-    return sum(font_size * (1.0 if unicodedata.east_asian_width(ch) in "WF" else latin_share) for ch in str(text))
+def label_width(text: str, font_size: float = 14, latin_share: float | None = None) -> float:
+    """How wide ``text`` is drawn, in px, never less (margins, title lines, tick thinning and a page's fill rely on
+    it): in the charts' font each ASCII character at its own width, every other one a square (``drawn_em``: “ ” … ×
+    → ▸ too, which the font draws as Chinese and a share of a square for Latin letters had short). ``latin_share``:
+    an ASCII character at that share of a square instead, for a document's text in another font."""
+    return drawn_em(str(text), latin_share) * font_size
 
 
 def left_margin_for(labels, font_size: int = 14, minimum: int = 40) -> int:
@@ -389,7 +390,7 @@ _TITLE_PART_BREAKS = re.compile(r"(?=（)|(?<=[、，])|(?<=,)(?= )")
 
 
 def _title_width(text: str) -> float:
-    return label_width(text, TITLE_FONT, latin_share=0.5)  # a title's Latin text averages about half a square
+    return label_width(text, TITLE_FONT)
 
 
 def filled_lines(

@@ -1,7 +1,7 @@
 """How tall a horizontal legend is drawn in a picture, worked out as Plotly lays it out, in the font it is drawn in.
 
 The screen's estimate (``style.legend_rows``) errs on more rows, for browsers whose fonts differ; in a picture
-kaleido draws in Noto Sans CJK SC, whose widths ``marking.drawn_em`` knows. Plotly (``legend/draw.js``,
+kaleido draws in Noto Sans CJK SC, whose widths ``drawn_width.drawn_em`` knows. Plotly (``legend/draw.js``,
 ``computeLegendDimensions``) puts the entries of a horizontal legend on one row where they fit side by side; else it
 lays them on a grid whose every column is as wide as the widest entry, wrapping where the next would reach the plot's
 width. Each entry is its text and 40 px (the symbol and its gaps), 5 px apart. The screen's estimate, taken for a
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 
-from oversight.export.marking import drawn_em
+from oversight.core.drawn_width import drawn_em
 
 _ENTRY_TEXT_GAP_PX = 40  # Plotly's itemwidth (30) and itemGap (5) on each side of the symbol
 _ENTRY_GAP_PX = 5  # Plotly's itemGap between entries

@@ -18,6 +18,7 @@ from datetime import datetime
 
 from oversight import config
 from oversight.core import i18n
+from oversight.core.drawn_width import drawn_em
 
 _OFF = {"0", "off", "no", "false"}
 # A light grey that stays readable on white and on the charts' pale fills without hiding anything.
@@ -39,16 +40,6 @@ _STAMP = re.compile(rf"\d{{4}}-\d{{2}}-\d{{2}} \d{{2}}:\d{{2}}(?: {re.escape(ZON
 # creation instead: existing users files hold longer ones, and an office's naming scheme is its own.
 WATERMARK_VIEWER_EM = 11.5
 _VIEWER_TAIL_CHARACTERS, _VIEWER_TAIL_EM = 7, 4.0
-# Advance widths (thousandths of an em) of the printable ASCII characters, space to ~, in Noto Sans CJK SC, the
-# font every export and the screen draw the watermark in (measured with PIL's ImageFont.getlength)
-_ASCII_ADVANCE = (
-    224, 323, 474, 555, 555, 921, 680, 278, 338, 338, 467, 555, 278, 347, 278, 392, 555, 555, 555, 555, 555, 555,
-    555, 555, 555, 555, 278, 278, 555, 555, 555, 474, 946, 608, 657, 638, 688, 589, 552, 689, 728, 293, 535, 646,
-    543, 812, 723, 742, 633, 742, 635, 596, 599, 721, 575, 878, 573, 531, 603, 338, 392, 338, 555, 559, 606, 563,
-    618, 510, 620, 554, 325, 564, 607, 275, 275, 552, 284, 926, 610, 606, 620, 620, 388, 468, 377, 607, 521, 802,
-    498, 521, 475, 338, 270, 338, 555,
-)  # fmt: skip
-_OTHER_EM = 1.0  # any other character: a CJK or full-width one is a square; an accented or Cyrillic letter no wider
 
 
 @dataclass(frozen=True)
@@ -107,11 +98,6 @@ def viewer_name(username: str | None, local_mode: bool, lang: str) -> str:
     if local_mode or not username:
         return i18n.t("marking.local_viewer", lang)
     return username
-
-
-def drawn_em(text: str) -> float:
-    """How wide ``text`` is drawn in the watermark's font, in ems (a Chinese character is 1, "W" 0.878, "i" 0.275)."""
-    return sum(_ASCII_ADVANCE[ord(ch) - 32] / 1000 if " " <= ch <= "~" else _OTHER_EM for ch in text)
 
 
 def drawn_viewer(name: str) -> str:
