@@ -34,7 +34,7 @@ from oversight.charts import ticks
 from oversight.charts.style import CARD_WIDTH_PX, TEMPLATE, label_width
 
 GAP_PX = 4  # the least room between two labels, or beside a label over its bar
-_LINE_HEIGHT = 1.25  # a line label's height, in its font size
+LINE_HEIGHT = 1.25  # a label's line of type, in its font size
 _MARKER_GAP_PX = 3  # between a point's marker and its label
 _TEXT_PAD_PX = 3  # Plotly's room around a count written inside its bar
 # the widths a screen chart's labels are worked out at: a phone's card up to a wide screen's full row
@@ -262,7 +262,7 @@ def _inside_labels_shown(frame: _Frame, index: int) -> list[bool]:
         if not text or number is None:
             shown.append(False)
             continue
-        wide, tall = label_width(text, size) + 2 * _TEXT_PAD_PX, size * _LINE_HEIGHT + 2 * _TEXT_PAD_PX
+        wide, tall = label_width(text, size) + 2 * _TEXT_PAD_PX, size * LINE_HEIGHT + 2 * _TEXT_PAD_PX
         length = abs(number) * per_unit
         shown.append(length >= wide and thickness >= size if across else length >= tall and thickness >= wide)
     return shown
@@ -358,7 +358,7 @@ def line_label_positions(figure: dict) -> dict[int, list[str]]:
             rise = max((v - value for v in near if v is not None), default=0.0)
             drop = max((value - v for v in near if v is not None), default=0.0)
             order = ("bottom", "top") if rise > 0 and rise > drop else ("top", "bottom")
-            reach = radius + _MARKER_GAP_PX + size * _LINE_HEIGHT
+            reach = radius + _MARKER_GAP_PX + size * LINE_HEIGHT
             fits = {"top": point[1] - reach >= y0, "bottom": point[1] + reach <= y1}
             vertical = order[0] if fits[order[0]] or not fits[order[1]] else order[1]
             # another line's point close under (over) it at the same quarter takes that side for its own label: the
@@ -438,7 +438,7 @@ def _line_labels_shown(frame: _Frame, positions: dict[int, list[str]]) -> Shown:
                 point = points[at]
                 if point is not None and at < len(texts) and texts[at]:
                     box = _label_box(
-                        point, label_width(texts[at], size), size * _LINE_HEIGHT, radius, positions[index][at]
+                        point, label_width(texts[at], size), size * LINE_HEIGHT, radius, positions[index][at]
                     )
                     candidates.append((area, index, at, box))
     placed: dict[Box, list[Box]] = {}

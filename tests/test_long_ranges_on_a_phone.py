@@ -1,0 +1,73 @@
+"""Long ranges on a phone: eight to twelve quarters (the sample's two years with next year's first half imported as
+the clerk does it, ``tests/test_next_year``, and quarters not yet begun), drawn in a phone's chart card.
+
+Review of 5 Dec, every quarter chart's picture at 326 px: the year-on-year changes over the meetings' bars stood in
+two staggered rows 16 px apart, less than their own line, each change half over its neighbour's in the other row;
+over twelve quarters -65% and -100% ran into one another in a row ("-65%-100%"). The boxes here are worked out from
+the figure itself: each change over its quarter's slot, as wide as ``label_width`` and as tall as its line.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from oversight import charts
+from oversight.charts import labels
+from oversight.charts.style import label_width
+from oversight.data import queries, store
+from oversight.data.filters import Filter, Quarter
+from tests.test_next_year import next_year_folder
+
+PHONE_CARDS = (320, 326)  # the narrowest chart card, and a 390 px phone's as Chromium draws it
+RANGES = {
+    8: (Quarter(2019, 1), Quarter(2020, 4)),
+    9: (Quarter(2019, 1), Quarter(2021, 1)),
+    10: (Quarter(2019, 1), Quarter(2021, 2)),
+    12: (Quarter(2019, 1), Quarter(2021, 4)),  # into quarters after the data's last import
+}
+
+
+@pytest.fixture(scope="module")
+def next_year(tmp_path_factory):
+    return store.open_folder(next_year_folder(tmp_path_factory.mktemp("next")))
+
+
+def _margin(layout, side: str, default: float) -> float:
+    own = getattr(layout.margin, side)
+    return float(own if own is not None else default)
+
+
+def _change_boxes(figure, width: float) -> tuple[list[tuple[str, labels.Box]], float]:
+    """Each change written over a quarter (x0, y0, x1, y1 px, y downwards) at ``width``, and the plot's top."""
+    layout = figure.layout
+    left, right = _margin(layout, "l", 70), _margin(layout, "r", 30)
+    top, bottom = _margin(layout, "t", 90), _margin(layout, "b", 60)
+    plot_w, plot_h = width - left - right, layout.height - top - bottom
+    quarters = list(figure.data[-1].x)
+    low, high = layout.yaxis.range
+    boxes = []
+    for note in layout.annotations:
+        if note.xref == "paper":
+            continue  # the note over the plot, on what the changes are against
+        size = note.font.size
+        centre = left + (quarters.index(note.x) + 0.5) * plot_w / len(quarters)
+        base = top + plot_h * (1 - (note.y - low) / (high - low)) - note.yshift
+        w, h = label_width(note.text, size), size * labels.LINE_HEIGHT
+        boxes.append((note.text, (centre - w / 2, base - h, centre + w / 2, base)))
+    return boxes, top
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("count", sorted(RANGES))
+def test_the_changes_over_a_long_range_of_bars_stand_apart_on_a_phone(next_year, lang, count):
+    frame = queries.run(next_year, "meetings_by_quarter", Filter((), *RANGES[count]))
+    figure = charts.make_meetings_by_quarter_figure(frame, lang)
+    for width in PHONE_CARDS:
+        boxes, plot_top = _change_boxes(figure, width)
+        assert len(boxes) >= 4, boxes  # 2020 against 2019 at least
+        for (one, a), (other, b) in itertools.combinations(boxes, 2):
+            assert not labels._overlaps(a, b, labels.GAP_PX), (width, one, a, other, b)
+        for text, (_, y0, _, _) in boxes:
+            assert y0 >= plot_top, (width, text)  # under the note above the plot, not on it
