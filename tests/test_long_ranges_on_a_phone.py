@@ -10,14 +10,16 @@ the figure itself: each change over its quarter's slot, as wide as ``label_width
 from __future__ import annotations
 
 import itertools
+import re
 
 import pytest
 
-from oversight import charts
-from oversight.charts import labels
+from oversight import charts, export
+from oversight.charts import catalog, labels
 from oversight.charts.style import label_width
 from oversight.data import queries, store
 from oversight.data.filters import Filter, Quarter
+from tests import svg_texts
 from tests.test_next_year import next_year_folder
 
 PHONE_CARDS = (320, 326)  # the narrowest chart card, and a 390 px phone's as Chromium draws it
@@ -71,3 +73,31 @@ def test_the_changes_over_a_long_range_of_bars_stand_apart_on_a_phone(next_year,
             assert not labels._overlaps(a, b, labels.GAP_PX), (width, one, a, other, b)
         for text, (_, y0, _, _) in boxes:
             assert y0 >= plot_top, (width, text)  # under the note above the plot, not on it
+
+
+def _pictures(connection, keys, counts, langs=("zh", "en")):
+    """Each chart of ``keys`` over each range of ``counts`` quarters, as SVG at each phone card's width."""
+    jobs, names = [], []
+    for count, key, lang, width in itertools.product(counts, keys, langs, PHONE_CARDS):
+        spec = next(s for s in catalog.all_charts() if s.key == key)
+        figure = spec.build(queries.run(connection, spec.query, Filter((), *RANGES[count])), lang)
+        jobs.append((figure, {"format": "svg", "width": width, "height": int(figure.layout.height), "scale": 1}))
+        names.append((key, count, lang, width))
+    return zip(names, export._render(jobs))
+
+
+LINES = ("unit_trends", "meeting_duration_by_quarter", "meeting_shares_by_quarter")
+
+
+def test_a_lines_first_label_stands_apart_from_the_value_axis_ticks_on_a_phone(next_year):
+    """Twelve quarters on a phone: the meetings' first label 87 sat 2 px right of the axis's 100 at its height, and
+    read 10087; the reminders' first 10 beside the tick 10 read 1010. Measured in the rendered picture."""
+    labelled = 0
+    for name, svg in _pictures(next_year, LINES, (9, 12)):
+        found = svg_texts.texts(svg)
+        written = [text for text in found if text.kind == "textpoint"]
+        ticks = [text for text in found if re.fullmatch(r"y\d*tick", text.kind)]
+        assert ticks, name
+        labelled += len(written)
+        assert svg_texts.overlapping(written + ticks, labels.GAP_PX - 0.5, across=True) == [], name
+    assert labelled > 100  # the lines' labels are still written

@@ -13,7 +13,8 @@ left out keeps its value in the hover and the data download.
 - **Lines** with value labels: each label sits above its point or below it, on the side the line leaves free (and
   away from another line's point close by at the same quarter, whose own label takes that side); the
   first and last point, the highest and the lowest, are placed first, then the others left to right, each only where
-  it overlaps no label already placed, crosses no line or marker and stays inside the plot.
+  it overlaps no label already placed, crosses no line or marker and stays inside the plot, clear of the value axis's
+  ticks at its left edge.
 
 ``fitted(figure, width, height)`` is the figure with only the labels that fit; ``for_screen(figure)`` carries, in each
 labelled trace's ``meta``, every label and the least width it is shown from, for the page's script to pick at the
@@ -34,6 +35,9 @@ from oversight.charts import ticks
 from oversight.charts.style import CARD_WIDTH_PX, TEMPLATE, label_width
 
 GAP_PX = 4  # the least room between two labels, or beside a label over its bar
+# the value axis writes its ticks' labels against the plot's left edge (1 px outside it): a line's label closer to
+# that edge than GAP_PX read with the tick beside it as one number, 100 and 87 as 10087 on a phone's twelve quarters
+_TICKS_SIDE_GAP_PX = GAP_PX
 LINE_HEIGHT = 1.25  # a label's line of type, in its font size
 _MARKER_GAP_PX = 3  # between a point's marker and its label
 _TEXT_PAD_PX = 3  # Plotly's room around a count written inside its bar
@@ -331,7 +335,7 @@ def line_label_positions(figure: dict) -> dict[int, list[str]]:
     """Each labelled line's ``textposition`` for each label, the same at every width: above the point or below it,
     on the side the line leaves free (below a valley, above a peak, on a slope beside the gentler segment) unless
     the label would leave the plot there; the first label to the point's right and the last to its left where,
-    centred, they would run over the plot's edge on a phone's card."""
+    centred, they would run over the plot's edge on a phone's card (or, the first, come near the value axis's ticks)."""
     frame = _frame(figure, CARD_WIDTH_PX, None)
     positions: dict[int, list[str]] = {}
     # every line's points in each plot area, by trace, for a label to keep clear of another line's point beside it
@@ -369,7 +373,7 @@ def line_label_positions(figure: dict) -> dict[int, list[str]]:
                     vertical = other
             half = label_width(texts[at] if at < len(texts) else "", size) / 2
             horizontal = "center"
-            if at == known[0] and len(known) > 1 and point[0] - half < x0:
+            if at == known[0] and len(known) > 1 and point[0] - half < x0 + _TICKS_SIDE_GAP_PX:
                 horizontal = "right"
             elif at == known[-1] and len(known) > 1 and point[0] + half > x1:
                 horizontal = "left"
@@ -443,8 +447,8 @@ def _line_labels_shown(frame: _Frame, positions: dict[int, list[str]]) -> Shown:
                     candidates.append((area, index, at, box))
     placed: dict[Box, list[Box]] = {}
     for area, index, at, box in candidates:
-        if box[0] < area[0] or box[2] > area[2] or box[1] < area[1] or box[3] > area[3]:
-            continue  # it would be cut at the plot's edge
+        if box[0] < area[0] + _TICKS_SIDE_GAP_PX or box[2] > area[2] or box[1] < area[1] or box[3] > area[3]:
+            continue  # it would be cut at the plot's edge, or read with the value axis's tick beside it
         if any(_overlaps(box, other, GAP_PX) for other in placed.get(area, [])):
             continue
         if any(_overlaps(box, marker) for marker in markers.get(area, [])):
