@@ -20,6 +20,7 @@ class Text:
     text: str
     kind: str  # the class of the group it is written in: ytick, xtick, textpoint, annotation-text …
     box: tuple[float, float, float, float]  # x0, y0, x1, y1, y downwards
+    size: float = 0.0  # its type's px
 
 
 def _shift(element: ET.Element) -> tuple[float, float]:
@@ -66,7 +67,7 @@ def texts(svg: bytes | str) -> list[Text]:
             size, anchor = _size(element), element.get("text-anchor") or "start"
             x, y = float(element.get("x") or 0), float(element.get("y") or 0)
             if element.text and element.text.strip():
-                found.append(Text(element.text, kind, _box(element.text, dx + x, dy + y, size, anchor)))
+                found.append(Text(element.text, kind, _box(element.text, dx + x, dy + y, size, anchor), size))
             line = 0
             for part in element.iter(f"{_SVG}tspan"):
                 if "line" in (part.get("class") or ""):
@@ -76,7 +77,7 @@ def texts(svg: bytes | str) -> list[Text]:
                     words = "".join(part.itertext())
                     if words.strip():
                         top = y + (line - 1) * 1.3 * size if lift == 0 else y + lift * size
-                        found.append(Text(words, kind, _box(words, dx + own_x, dy + top, size, anchor)))
+                        found.append(Text(words, kind, _box(words, dx + own_x, dy + top, size, anchor), size))
             return
         for child in element:
             walk(child, dx, dy, kind)

@@ -22,6 +22,8 @@ from oversight.data.filters import Filter, Quarter
 from tests import svg_texts
 from tests.test_next_year import next_year_folder
 
+SCREEN_LEAST_PX = 12  # tests/test_legibility
+FOUR = (Quarter(2020, 1), Quarter(2020, 4))
 PHONE_CARDS = (320, 326)  # the narrowest chart card, and a 390 px phone's as Chromium draws it
 RANGES = {
     8: (Quarter(2019, 1), Quarter(2020, 4)),
@@ -101,3 +103,26 @@ def test_a_lines_first_label_stands_apart_from_the_value_axis_ticks_on_a_phone(n
         labelled += len(written)
         assert svg_texts.overlapping(written + ticks, labels.GAP_PX - 0.5, across=True) == [], name
     assert labelled > 100  # the lines' labels are still written
+
+
+def test_a_heatmaps_counts_are_written_at_the_least_text_or_not_at_all(next_year):
+    """Nine to twelve quarters beside the units' names on a phone: Plotly fitted the counts to their cells, down to
+    8 px (12 px is the least text on screen), and 12, 10, 11 ran together into one number along a row. Where the
+    cells cannot hold them at the least size they are left to the cells' colour and the hover; where they can (a
+    wider card), every one is written. Measured in the rendered picture."""
+    spec = next(s for s in catalog.all_charts() if s.key == "meetings_by_unit_quarter")
+    jobs, names = [], []
+    for count, lang, width in itertools.product((8, 9, 10, 12), ("zh", "en"), (*PHONE_CARDS, 480)):
+        figure = spec.build(queries.run(next_year, spec.query, Filter((), *RANGES[count])), lang)
+        jobs.append((figure, {"format": "svg", "width": width, "height": int(figure.layout.height), "scale": 1}))
+        names.append((count, lang, width))
+    for (count, lang, width), svg in zip(names, export._render(jobs)):
+        counts = [text for text in svg_texts.texts(svg) if text.kind == "heatmap-label"]
+        assert all(text.size >= SCREEN_LEAST_PX for text in counts), (count, lang, width, counts[:3])
+        if width == 480:
+            assert len(counts) == 9 * count, (count, lang)  # every unit's every quarter
+    for count, lang in itertools.product((4, 12), ("zh", "en")):
+        figure = spec.build(queries.run(next_year, spec.query, Filter((), *RANGES.get(count, FOUR))), lang)
+        meta = labels.for_screen(figure.to_dict())["data"][0]["meta"][labels.META_KEY]
+        assert len(set(meta["from"])) == 1 and meta["text"] == [list(row) for row in figure.data[0].text]
+        assert meta["from"][0] <= (280 if count == 4 else 480)  # on the page's script from that width on
