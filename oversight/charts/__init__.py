@@ -67,7 +67,7 @@ _CHANGE_ROW_PX = math.ceil(_CHANGE_PX * labels.LINE_HEIGHT + labels.GAP_PX)
 _CHANGES_WITH_DECIMAL = 8
 
 
-def _change_rows(texts: list[tuple[str, float]]) -> int:
+def _change_rows(texts: list[tuple[str | None, int]]) -> int:
     """The fewest rows the changes over the bars (each text with its font size, "" for none) take so that, on a
     phone's chart card, each stands apart from the next one in its row: change ``i`` goes in row ``i % rows``.
     Worked out at the narrowest card: the same rows are drawn at every width, and a wider one only has more air.
