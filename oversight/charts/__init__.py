@@ -6,20 +6,24 @@ Builders are pure: a query's DataFrame in, a ``go.Figure`` out, carrying ``chart
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from oversight.charts import kinds
+from oversight.charts import kinds, labels
 from oversight.charts.style import (  # noqa: F401  (COLOURS re-exported for the briefing's documents)
+    CARD_WIDTH_PX,
     COLOURS,
+    MIN_PLOT_PX,
     SEQUENCE,
     TEMPLATE,
     base_layout,
     count_ticks,
     hover,
+    label_width,
     quarter_axis,
     quarter_labels,
     ticks_below,
@@ -47,15 +51,46 @@ def make_issues_suggestions_by_unit_figure(frame: pd.DataFrame, lang: str) -> go
 def _above_the_bar_labels(top: float, row: int) -> dict[str, object]:
     """The row of changes, a fixed distance in pixels above the tallest bar's own label: placed at a share of the
     axis (116% of the tallest bar) it sat on the label 87 in a chart card of 1280 px, where the plot is short.
-    ``row`` 1 is a second row above the first, for every other quarter where there are too many for one."""
+    ``row`` 0 is the lowest; a change in row ``n`` stands ``n`` rows higher (``_change_rows``)."""
     return dict(y=top, yanchor="bottom", yshift=_BAR_LABEL_PX + row * _CHANGE_ROW_PX, showarrow=False)
 
 
 _BAR_LABEL_PX = 20  # a bar's count outside its end, at the layout's 13 px font, with a little air
-_CHANGE_ROW_PX = 16  # one row of changes
-# More quarters than this in a chart card and the changes (-31.0%, ~45 px) ran into each other (-31.0%-36.4%-31.0%
-# over 2019Q1–2020Q4 at 1280 px): every other one goes a row higher, and beyond twice as many they lose the decimal.
-_CHANGES_IN_ONE_ROW = 4
+_CHANGE_PX = 13  # a change's type (无可比 is written a size smaller)
+# one row of changes above another: a line of the change's type and the least air between labels. At 16 px, less
+# than the line, the two staggered rows of nine quarters on a phone stood one on the other, each change half over
+# the next quarter's
+_CHANGE_ROW_PX = math.ceil(_CHANGE_PX * labels.LINE_HEIGHT + labels.GAP_PX)
+# More quarters than this and the changes lose their decimal (-31.0%, ~45 px)
+_CHANGES_WITH_DECIMAL = 8
+
+
+def _change_rows(texts: list[tuple[str | None, int]]) -> int:
+    """The fewest rows the changes over the bars (each text with its font size, "" for none) take so that, on a
+    phone's chart card, each stands apart from the next one in its row: change ``i`` goes in row ``i % rows``.
+    Worked out at the narrowest card: the same rows are drawn at every width, and a wider one only has more air.
+    By the count alone, two rows for more than four quarters, twelve quarters' -65% and -100% ran into one another
+    in a row ("-65%-100%") on a phone."""
+    plot_px = CARD_WIDTH_PX - TEMPLATE.layout.margin.l - TEMPLATE.layout.margin.r
+    per_quarter = plot_px / max(len(texts), 1)
+    for rows in range(1, len(texts) + 1):
+        fits = True
+        for row in range(rows):
+            written = [
+                (at, label_width(text, size)) for at, (text, size) in enumerate(texts) if at % rows == row and text
+            ]
+            for (left, left_w), (right, right_w) in zip(written, written[1:]):
+                fits = fits and (right - left) * per_quarter >= (left_w + right_w) / 2 + labels.GAP_PX
+        if fits:
+            return rows
+    return max(len(texts), 1)
+
+
+def _change_headroom(rows: int) -> float:
+    """The value axis's top, as a share of the tallest bar, that leaves room over it for its own label and ``rows``
+    rows of changes on the least plot ``base_layout`` draws: the changes stay under the note above the plot."""
+    above = _BAR_LABEL_PX + (rows - 1) * _CHANGE_ROW_PX + _CHANGE_PX * labels.LINE_HEIGHT + labels.GAP_PX
+    return MIN_PLOT_PX / (MIN_PLOT_PX - above)
 
 
 def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure:
@@ -96,26 +131,33 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
     # two years side by side compare within themselves: 2020's year earlier is the 2019 drawn beside it
     if uncompared.any() and previous.isna().all() and not kinds.compares_within(frame):
         kinds.add_no_comparison_note(figure, lang)
-    crowded = len(labels) > _CHANGES_IN_ONE_ROW
-    digits = 1 if len(labels) <= 2 * _CHANGES_IN_ONE_ROW else 0
-    for index, (label, now, before, unknown) in enumerate(zip(labels, meetings, compared, uncompared)):
-        change = percent_change(now, before)  # None for zero and for unknown (NaN)
-        place = _above_the_bar_labels(top, index % 2 if crowded else 0)
+    digits = 1 if len(labels) <= _CHANGES_WITH_DECIMAL else 0
+    changes = [percent_change(now, before) for now, before in zip(meetings, compared)]  # None for zero and unknown
+    no_comparison = i18n.t("chart.note.no_comparison_short", lang)
+    texts = [
+        (signed(change, digits, "%"), _CHANGE_PX)
+        if change is not None
+        else (no_comparison if unknown and previous.notna().any() else "", _CHANGE_PX - 1)
+        for change, unknown in zip(changes, uncompared)
+    ]
+    rows = _change_rows(texts)
+    for index, (label, change, (text, _)) in enumerate(zip(labels, changes, texts)):
+        place = _above_the_bar_labels(top, index % rows)
         if change is not None:
             figure.add_annotation(
                 x=label,
-                text=signed(change, digits, "%"),
+                text=text,
                 **place,
                 # one grey, a rise as a fall, as the key-figure cards write every change: green for fewer meetings
                 # judged a figure the cards leave unjudged, and read backwards to a Chinese reader (red is a rise)
-                font=dict(color=COLOURS["muted_text"], size=13),
+                font=dict(color=COLOURS["muted_text"], size=_CHANGE_PX),
             )
-        elif unknown and previous.notna().any():
+        elif text:
             figure.add_annotation(
                 x=label,
-                text=i18n.t("chart.note.no_comparison_short", lang),
+                text=text,
                 **place,
-                font=dict(color=COLOURS["muted_text"], size=12),  # the least text on screen
+                font=dict(color=COLOURS["muted_text"], size=_CHANGE_PX - 1),  # the least text on screen
             )
     if previous.isna().all() and any(
         percent_change(now, before) is not None for now, before in zip(meetings, compared)
@@ -123,7 +165,7 @@ def make_meetings_by_quarter_figure(frame: pd.DataFrame, lang: str) -> go.Figure
         # no grey bar beside them (a range of two years compares within itself): the percentages over
         # the bars said nothing of what they were against
         kinds.add_no_comparison_note(figure, lang, "chart.note.change_vs_year_earlier")
-    headroom = 1.35 if crowded else 1.25  # room above the bars for the rows of changes
+    headroom = _change_headroom(rows)  # room above the bars for the rows of changes
     return base_layout(
         figure,
         i18n.t("chart.meetings_by_quarter", lang),

@@ -10,10 +10,14 @@ left out keeps its value in the hover and the data download.
   (as tall, for bars across), so it stays over its own bar, apart from its neighbour's.
 - **Stacked bars** with counts inside their parts (in ``fitted``, for a picture): a count is written only in a part
   that holds it, so a thin part's count neither runs into the next part's nor under the axis.
+- **A heatmap's counts** in its cells: Plotly sets them in the size their cells hold, one size for all, down to
+  8 px in a phone's card of twelve quarters (the least text on screen is 12 px): written at a width only where that
+  size is the least at least, else none, the cells' colour and hover carrying them.
 - **Lines** with value labels: each label sits above its point or below it, on the side the line leaves free (and
   away from another line's point close by at the same quarter, whose own label takes that side); the
   first and last point, the highest and the lowest, are placed first, then the others left to right, each only where
-  it overlaps no label already placed, crosses no line or marker and stays inside the plot.
+  it overlaps no label already placed, crosses no line or marker and stays inside the plot, clear of the value axis's
+  ticks at its left edge.
 
 ``fitted(figure, width, height)`` is the figure with only the labels that fit; ``for_screen(figure)`` carries, in each
 labelled trace's ``meta``, every label and the least width it is shown from, for the page's script to pick at the
@@ -23,6 +27,7 @@ column's width (and the labels that fit a phone's card, for a page drawn without
 from __future__ import annotations
 
 import base64
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -31,12 +36,16 @@ import numpy as np
 import plotly.graph_objects as go
 
 from oversight.charts import ticks
-from oversight.charts.style import CARD_WIDTH_PX, TEMPLATE, label_width
+from oversight.charts.style import CARD_WIDTH_PX, LEAST_TEXT_PX, TEMPLATE, label_width
 
 GAP_PX = 4  # the least room between two labels, or beside a label over its bar
-_LINE_HEIGHT = 1.25  # a line label's height, in its font size
+# the value axis writes its ticks' labels against the plot's left edge (1 px outside it): a line's label closer to
+# that edge than GAP_PX read with the tick beside it as one number, 100 and 87 as 10087 on a phone's twelve quarters
+_TICKS_SIDE_GAP_PX = GAP_PX
+LINE_HEIGHT = 1.25  # a label's line of type, in its font size
 _MARKER_GAP_PX = 3  # between a point's marker and its label
 _TEXT_PAD_PX = 3  # Plotly's room around a count written inside its bar
+_PLOTLY_LINE_SPACING = 1.3  # plotly.js's LINE_SPACING, with which it sizes a heatmap's counts to their cells
 # the widths a screen chart's labels are worked out at: a phone's card up to a wide screen's full row
 SCREEN_WIDTHS = tuple(range(280, 1601, 10))
 META_KEY = "oversight_labels"  # in a trace's meta: {"text": every label, "from": the least width it is shown at}
@@ -262,10 +271,53 @@ def _inside_labels_shown(frame: _Frame, index: int) -> list[bool]:
         if not text or number is None:
             shown.append(False)
             continue
-        wide, tall = label_width(text, size) + 2 * _TEXT_PAD_PX, size * _LINE_HEIGHT + 2 * _TEXT_PAD_PX
+        wide, tall = label_width(text, size) + 2 * _TEXT_PAD_PX, size * LINE_HEIGHT + 2 * _TEXT_PAD_PX
         length = abs(number) * per_unit
         shown.append(length >= wide and thickness >= size if across else length >= tall and thickness >= wide)
     return shown
+
+
+# ---------------------------------------------------------------- heatmaps
+
+
+def _labelled_heatmaps(figure: dict) -> list[int]:
+    return [
+        index
+        for index, trace in enumerate(figure.get("data") or [])
+        if trace.get("type") == "heatmap" and any(any(map(bool, _list(row))) for row in _list(trace.get("text")))
+    ]
+
+
+def heatmap_text_px(frame: _Frame, index: int) -> float:
+    """The size plotly.js writes a heatmap's counts at, where the trace sets none: its cells' width over the longest
+    count's characters and its height over its lines, by its line spacing, never above the layout's font (its
+    ``heatmap/plot.js``)."""
+    trace = frame.figure["data"][index]
+    x0, y0, x1, y1 = frame.area(trace)
+    x_axis, y_axis = frame.x_axes[trace.get("xaxis") or "x"], frame.y_axes[trace.get("yaxis") or "y"]
+    texts = [str(text) for row in _list(trace.get("text")) for text in _list(row) if text]
+    characters = max((len(line) for text in texts for line in text.split("<br>")), default=1)
+    lines = max((text.count("<br>") + 1 for text in texts), default=1)
+    # a cell is one category of each axis (the axis's range may leave room beyond the cells), in whole pixels:
+    # plotly.js measures it between cells placed on whole pixels (eight quarters' 15.75 px held 11 px counts, not 12)
+    cell_w = math.floor((x1 - x0) / max(abs(x_axis.high - x_axis.low), 1e-9)) - float(trace.get("xgap") or 0)
+    cell_h = math.floor((y1 - y0) / max(abs(y_axis.high - y_axis.low), 1e-9)) - float(trace.get("ygap") or 0)
+    own = (trace.get("textfont") or {}).get("size")
+    if isinstance(own, int | float):
+        return float(own)
+    base = _font_size(frame.figure.get("layout") or {}, {})
+    return min(
+        float(int(cell_w / characters / (_PLOTLY_LINE_SPACING / 2))),
+        float(int(cell_h / lines / _PLOTLY_LINE_SPACING)),
+        base,
+    )
+
+
+def _heatmap_text_shown(frame: _Frame, index: int) -> list[bool]:
+    """Each row of the heatmap's counts written, all of them or none: where the size Plotly gives them is the least
+    text on screen at least."""
+    written = heatmap_text_px(frame, index) >= LEAST_TEXT_PX
+    return [written] * len(_list(frame.figure["data"][index].get("text")))
 
 
 # ---------------------------------------------------------------- lines
@@ -331,7 +383,7 @@ def line_label_positions(figure: dict) -> dict[int, list[str]]:
     """Each labelled line's ``textposition`` for each label, the same at every width: above the point or below it,
     on the side the line leaves free (below a valley, above a peak, on a slope beside the gentler segment) unless
     the label would leave the plot there; the first label to the point's right and the last to its left where,
-    centred, they would run over the plot's edge on a phone's card."""
+    centred, they would run over the plot's edge on a phone's card (or, the first, come near the value axis's ticks)."""
     frame = _frame(figure, CARD_WIDTH_PX, None)
     positions: dict[int, list[str]] = {}
     # every line's points in each plot area, by trace, for a label to keep clear of another line's point beside it
@@ -358,7 +410,7 @@ def line_label_positions(figure: dict) -> dict[int, list[str]]:
             rise = max((v - value for v in near if v is not None), default=0.0)
             drop = max((value - v for v in near if v is not None), default=0.0)
             order = ("bottom", "top") if rise > 0 and rise > drop else ("top", "bottom")
-            reach = radius + _MARKER_GAP_PX + size * _LINE_HEIGHT
+            reach = radius + _MARKER_GAP_PX + size * LINE_HEIGHT
             fits = {"top": point[1] - reach >= y0, "bottom": point[1] + reach <= y1}
             vertical = order[0] if fits[order[0]] or not fits[order[1]] else order[1]
             # another line's point close under (over) it at the same quarter takes that side for its own label: the
@@ -369,7 +421,7 @@ def line_label_positions(figure: dict) -> dict[int, list[str]]:
                     vertical = other
             half = label_width(texts[at] if at < len(texts) else "", size) / 2
             horizontal = "center"
-            if at == known[0] and len(known) > 1 and point[0] - half < x0:
+            if at == known[0] and len(known) > 1 and point[0] - half < x0 + _TICKS_SIDE_GAP_PX:
                 horizontal = "right"
             elif at == known[-1] and len(known) > 1 and point[0] + half > x1:
                 horizontal = "left"
@@ -438,13 +490,13 @@ def _line_labels_shown(frame: _Frame, positions: dict[int, list[str]]) -> Shown:
                 point = points[at]
                 if point is not None and at < len(texts) and texts[at]:
                     box = _label_box(
-                        point, label_width(texts[at], size), size * _LINE_HEIGHT, radius, positions[index][at]
+                        point, label_width(texts[at], size), size * LINE_HEIGHT, radius, positions[index][at]
                     )
                     candidates.append((area, index, at, box))
     placed: dict[Box, list[Box]] = {}
     for area, index, at, box in candidates:
-        if box[0] < area[0] or box[2] > area[2] or box[1] < area[1] or box[3] > area[3]:
-            continue  # it would be cut at the plot's edge
+        if box[0] < area[0] + _TICKS_SIDE_GAP_PX or box[2] > area[2] or box[1] < area[1] or box[3] > area[3]:
+            continue  # it would be cut at the plot's edge, or read with the value axis's tick beside it
         if any(_overlaps(box, other, GAP_PX) for other in placed.get(area, [])):
             continue
         if any(_overlaps(box, marker) for marker in markers.get(area, [])):
@@ -471,6 +523,7 @@ def labels_shown(
     plain = _as_dict(figure)
     frame = _frame(plain, width, height)
     shown = {index: _bar_labels_shown(frame, index) for index in _labelled_bars(plain)}
+    shown.update({index: _heatmap_text_shown(frame, index) for index in _labelled_heatmaps(plain)})
     shown.update(_line_labels_shown(frame, line_label_positions(plain) if positions is None else positions))
     return shown
 
@@ -478,6 +531,10 @@ def labels_shown(
 def _apply(plain: dict, shown: Shown, positions: dict[int, list[str]]) -> None:
     for index, flags in shown.items():
         trace = plain["data"][index]
+        if trace.get("type") == "heatmap":  # a row of counts each, all written or none
+            rows = [_list(row) for row in _list(trace.get("text"))]
+            trace["text"] = [row if flag else [""] * len(row) for row, flag in zip(rows, flags)]
+            continue
         trace["text"] = [text if flag else "" for text, flag in zip(_texts(trace), flags)]
         if index in positions:
             trace["textposition"] = positions[index]
@@ -490,30 +547,41 @@ def _thinned(plain: dict, tick_texts: ticks.TickTexts) -> bool:
 def fitted(figure: go.Figure, width: float, height: float | None = None) -> go.Figure:
     """A copy of ``figure`` writing only the value labels that fit at ``width`` × ``height`` px (its own height if
     none), lines' labels on the side their line leaves free, and only the quarters' ticks that stand apart
-    (``ticks``); ``figure`` itself when it has no value labels and every tick fits."""
+    (``ticks``); ``figure`` itself when it has no value labels (or a heatmap's, every one written) and every tick
+    fits."""
     plain = figure.to_dict()
     inside = _inside_labelled_bars(plain)
     tick_texts = ticks.fitted_ticks(plain.get("layout") or {}, width)
-    if not (_labelled_bars(plain) or _labelled_lines(plain) or inside or _thinned(plain, tick_texts)):
+    frame = _frame(plain, width, height)
+    # a heatmap whose counts are all written at this size is as it was
+    hidden = [index for index in _labelled_heatmaps(plain) if not all(_heatmap_text_shown(frame, index))]
+    if not (_labelled_bars(plain) or _labelled_lines(plain) or hidden or inside or _thinned(plain, tick_texts)):
         return figure
     ticks.apply(plain["layout"], tick_texts)  # and the quarters' ticks that stand apart there
     positions = line_label_positions(plain)
     shown = labels_shown(plain, width, height, positions)
-    frame = _frame(plain, width, height)
     shown.update({index: _inside_labels_shown(frame, index) for index in inside})
     _apply(plain, shown, positions)
     return go.Figure(plain)
+
+
+def _any_text(text: Any) -> bool:
+    return any(map(bool, text)) if isinstance(text, list) else bool(text)
 
 
 def for_screen(plain: dict, widths: Sequence[int] = SCREEN_WIDTHS) -> dict:
     """The figure's JSON (``plain``, changed in place and returned) for the page: its labels those that fit a phone's
     card, and each labelled trace's ``meta`` holding every label with the least width (of ``widths``) from which it
     is written at every wider one (``None``: at none), for ``assets/chart_view.js`` to pick at the column's width."""
-    labelled = _labelled_bars(plain) + _labelled_lines(plain)
+    labelled = _labelled_bars(plain) + _labelled_lines(plain) + _labelled_heatmaps(plain)
     if not labelled:
         return plain
     positions = line_label_positions(plain)
-    texts = {index: _texts(plain["data"][index]) for index in labelled}
+    # a heatmap's by row (each row's counts written or not together)
+    texts = {
+        index: _list(trace["text"]) if trace.get("type") == "heatmap" else _texts(trace)
+        for index, trace in ((index, plain["data"][index]) for index in labelled)
+    }
     starts: dict[int, list[int | None]] = {index: [None] * len(texts[index]) for index in labelled}
     # narrowest first; a label shown at a width is shown at every wider one unless a wider width hides it again
     for width in widths:
@@ -524,8 +592,19 @@ def for_screen(plain: dict, widths: Sequence[int] = SCREEN_WIDTHS) -> dict:
                     starts[index][at] = None
                 elif starts[index][at] is None:
                     starts[index][at] = width
-        if all(flag or not text for index in labelled for flag, text in zip(shown[index], texts[index])):
+        if all(flag or not _any_text(text) for index in labelled for flag, text in zip(shown[index], texts[index])):
             break  # every label fits: it does at every wider width too
+    for index in _labelled_heatmaps(plain):
+        # a heatmap's counts from the very pixel their cells hold the least text: a step of ``widths`` late, eight
+        # quarters' counts (12 px in a 326 px card, from 323 px) were left out of a phone's card
+        start = starts[index][0] if starts[index] else None
+        if start is not None:
+            start = next(
+                width
+                for width in range(max(widths[0], start - 9), start + 1)
+                if all(_heatmap_text_shown(_frame(plain, width, None), index))
+            )
+            starts[index] = [start] * len(starts[index])
     _apply(plain, labels_shown(plain, CARD_WIDTH_PX, None, positions), positions)
     for index in labelled:
         plain["data"][index]["meta"] = {META_KEY: {"text": texts[index], "from": starts[index]}}

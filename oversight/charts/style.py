@@ -624,7 +624,8 @@ _REMARK_BREAKS = (
     *((f" {calendar.month_name[month]})", f" {calendar.month_abbr[month]})") for month in range(1, 13)),
 )
 YEAR_ROW_BLANK = "\u00a0"  # a year row left blank (Plotly keeps the row of a line with a space, measured)
-QUARTER_TICK_FONT = 12  # the least text on screen (12 px; it was 11, the heatmap's 10); "Q1" ≈ 15 px, level
+LEAST_TEXT_PX = 12  # the least text on screen
+QUARTER_TICK_FONT = LEAST_TEXT_PX  # (it was 11, the heatmap's 10); "Q1" ≈ 15 px, level
 
 
 def quarter_ticks(

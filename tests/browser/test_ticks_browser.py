@@ -118,3 +118,34 @@ def test_a_quarter_not_begun_never_reads_with_the_new_years_number(browser, next
             ), (width, charts)
     finally:
         context.close()
+
+
+# a heatmap's counts in its cells: the type of each one written
+_CELLS = """() => Array.from(document.querySelectorAll('g.heatmap-label text')).filter((t) => t.textContent.trim())
+  .map((t) => parseFloat(getComputedStyle(t).fontSize))"""
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_heatmaps_counts_on_a_phone_are_written_at_the_least_text_or_not_at_all(browser, next_year_server, lang):
+    """Nine quarters, 2019 Q1–2021 Q1, on a phone: Plotly fitted the meetings heatmap's counts to cells a ninth of the
+    room beside the Chinese units' names, at 10 px (12 px is the least text on screen); 12, 10 and 11 read as one
+    number along a row. Opened at 390 px and narrowed to it from a desktop's width (``oversight.charts.labels``,
+    ``assets/chart_view.js``); on the desktop every count is written."""
+    address = f"{next_year_server}/meetings?from=2019Q1&to=2021Q1&lang={lang}"
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    try:
+        page.goto(address)
+        wait_for_charts(page, 4)
+        page.wait_for_function(f"() => ({_CELLS})().length === {9 * 9}", timeout=20_000)
+        assert min(page.evaluate(_CELLS)) >= 12
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.wait_for_function(f"() => ({_TOUCHING})()[3].shown < 9", timeout=20_000)  # redrawn for the phone
+        narrowed = page.evaluate(_CELLS)
+        page.goto(address)
+        wait_for_charts(page, 4)
+        page.wait_for_function(f"() => ({_TOUCHING})()[3].shown < 9", timeout=20_000)
+        opened = page.evaluate(_CELLS)
+        assert all(size >= 12 for size in narrowed + opened), (narrowed, opened)
+    finally:
+        context.close()

@@ -65,7 +65,9 @@ function fittedData(spec, width) {
     const patch = dark[index];
     if (!fit && name === undefined && !(patch && Object.keys(patch).length)) return trace;
     const fitted = name === undefined ? { ...trace } : { ...trace, name };
-    if (fit) fitted.text = fit.text.map((text, i) => (fit.from[i] !== null && width >= fit.from[i] ? text : ""));
+    // (a heatmap's text is a row of counts per unit: a row left out is a row of blanks)
+    const blank = (text) => (Array.isArray(text) ? text.map(() => "") : "");
+    if (fit) fitted.text = fit.text.map((text, i) => (fit.from[i] !== null && width >= fit.from[i] ? text : blank(text)));
     return patch ? laidOver(fitted, patch) : fitted;
   });
 }
