@@ -275,3 +275,27 @@ def test_an_entrys_cache_folder_swapped_for_a_link_after_the_look_is_not_read_th
     monkeypatch.setattr(table_cache, "link_or_copy", noting)
     main(["undo", "--lang", "en"])
     assert all(data != SECRET and inode != (private / name).stat().st_ino for data, inode in landed)
+
+
+@pytest.mark.parametrize("sweep", ["cache_write", "clear"])
+def test_the_cache_folder_planted_as_a_link_has_nothing_removed_through_it(shared_folder, private_key, sweep):
+    """The data folder's .cache replaced by a link to a folder of the admin's: the cache's sweeps, run under its lock by
+    the admin's next reader (the killed writers' ``.*.tmp``, lone ``*.parquet.check``) or by a full disk's ``clear``
+    (every ``*.parquet``), removed the private folder's files of those names, another program's write in progress
+    among them."""
+    from oversight.ingest import checked_folder
+
+    private = private_key.parent
+    theirs = {".report.docx.tmp": b"a write in progress", "notes.parquet": b"PAR1 theirs", "a.parquet.check": b"{}"}
+    for name, data in theirs.items():
+        (private / name).write_bytes(data)
+    cache = shared_folder / table_cache.CACHE_DIR_NAME
+    shutil.rmtree(cache, ignore_errors=True)
+    cache.symlink_to(private, target_is_directory=True)
+    if sweep == "clear":
+        assert table_cache.clear(shared_folder) == 0
+    else:
+        assert len(checked_folder.read_folder(shared_folder)["meetings"]) > 0  # read all the same, from the ledgers
+    assert {name: (private / name).read_bytes() for name in theirs} == theirs
+    assert private_key.read_bytes() == SECRET
+    assert sorted(path.name for path in private.iterdir()) == sorted([*theirs, private_key.name])
