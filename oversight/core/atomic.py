@@ -180,6 +180,15 @@ def open_regular(path: Path, within: Path | None = None) -> BinaryIO:
     return opened
 
 
+def read_regular(path: Path) -> bytes:
+    """The bytes of a small file of ours that others may write beside (a commit's journal, a history entry's manifest,
+    a cache file's check, the accounts marker), read as ``open_regular`` opens it: a named pipe planted under its name
+    was opened and waited on for a writer that never came, and every reader of the folder hung (a page for each user,
+    the commit's recovery holding the folder's lock). ``FileNotFoundError`` or ``NotARegularFile``."""
+    with open_regular(path) as opened:
+        return opened.read()
+
+
 @contextmanager
 def open_folder(path: Path, within: Path) -> Iterator[int]:
     """A descriptor of the folder ``path``, opened part by part from ``within`` (trusted, opened as it is named), each

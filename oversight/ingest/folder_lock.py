@@ -128,7 +128,7 @@ def recover(folder: Path) -> RolledBack | None:
     rolled_back: RolledBack | None = None
     if journal_file.exists():
         try:
-            journal = json.loads(journal_file.read_text(encoding="utf-8"))
+            journal = json.loads(atomic.read_regular(journal_file).decode("utf-8"))
         except (OSError, ValueError):
             journal = None
         trusted = _trusted(journal) if isinstance(journal, dict) else None

@@ -136,7 +136,7 @@ def check_path(path: Path) -> Path:
 
 def _digest(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as stream:
+    with atomic.open_regular(path) as stream:  # a cache file replaced by a named pipe is not waited on
         while chunk := stream.read(_HASH_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
@@ -145,7 +145,7 @@ def _digest(path: Path) -> str:
 def _verified(path: Path) -> bool:
     """The cache file is the one written for its name: same bytes (hash) and as many rows as recorded."""
     try:
-        recorded = json.loads(check_path(path).read_text(encoding="utf-8"))
+        recorded = json.loads(atomic.read_regular(check_path(path)).decode("utf-8"))
         return (
             isinstance(recorded, dict)
             and recorded.get("sha256") == _digest(path)
