@@ -96,3 +96,18 @@ def test_a_history_manifest_planted_as_a_fifo_is_not_waited_on(folder, tmp_path,
     (entry,) = import_history.list_history(folder)
     _fifo_in_place_of(entry.path / import_history.MANIFEST)
     assert _run(_HISTORY, folder) == "0 1"  # a damaged entry, as for a manifest that is not JSON
+
+
+_MARKER = """
+import sys
+from pathlib import Path
+from oversight.auth import accounts_marker
+print(accounts_marker.remembered_users_file(Path(sys.argv[1])))
+"""
+
+
+def test_an_accounts_marker_planted_as_a_fifo_still_guards_the_folder_and_is_not_waited_on(folder):
+    from oversight.auth import accounts_marker
+
+    _fifo_in_place_of(folder / accounts_marker.MARKER)
+    assert _run(_MARKER, folder) == "?"  # a marker that cannot be read still counts: local mode stays shut
