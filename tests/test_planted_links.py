@@ -299,3 +299,34 @@ def test_the_cache_folder_planted_as_a_link_has_nothing_removed_through_it(share
     assert {name: (private / name).read_bytes() for name in theirs} == theirs
     assert private_key.read_bytes() == SECRET
     assert sorted(path.name for path in private.iterdir()) == sorted([*theirs, private_key.name])
+
+
+@pytest.mark.parametrize("planted", ["file", "entry_folder"])
+def test_a_recovery_does_not_put_back_a_ledger_through_a_link_planted_in_its_entry(
+    shared_folder, private_key, capsys, planted
+):
+    """A journal of a commit's own form, naming an entry a group member made, whose kept ledger (or the entry folder
+    itself) is a link to a file (a folder) only the admin may read: the admin's next command recovered it, read the
+    private file through the link and wrote it into the shared folder as meetings.xlsx, under the ledger's 0664. The
+    undo read its entry's files where they are (``import_history.kept_bytes``); the recovery did not."""
+    import json
+
+    entry_id = "20200101-000000-000000-meetings"
+    history = shared_folder / import_history.HISTORY_DIR
+    history.mkdir(exist_ok=True)
+    if planted == "file":
+        entry = history / entry_id
+        entry.mkdir()
+        (entry / "meetings.xlsx").symlink_to(private_key)
+    else:  # a private folder holding a manifest and a "ledger" of the admin's
+        private = private_key.parent
+        (private / import_history.MANIFEST).write_text("{}", encoding="utf-8")
+        (private / "meetings.xlsx").write_bytes(SECRET)
+        (history / entry_id).symlink_to(private, target_is_directory=True)
+        entry = history / entry_id
+    (entry / import_history.MANIFEST).exists() or (entry / import_history.MANIFEST).write_text("{}", encoding="utf-8")
+    journal = {"entry": entry_id, "tables": {"meetings": ["meetings.xlsx"]}, "history_existed": True}
+    folder_lock.journal_path(shared_folder).write_text(json.dumps(journal), encoding="utf-8")
+    main(["history", "--lang", "en"])
+    assert (shared_folder / "meetings.xlsx").read_bytes() != SECRET
+    assert private_key.read_bytes() == SECRET
