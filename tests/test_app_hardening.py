@@ -546,3 +546,27 @@ def test_the_data_pages_downloads_pause_with_every_other_page_while_the_audit_lo
         assert not at.get("download_button"), script
     monkeypatch.setattr(audit, "ensure_writable", writable)
     assert len(run_page("pages/07_data.py").get("download_button")) == 12  # the log writable again
+
+
+# Markdown a unit's name could carry, each as Streamlit would draw it were it not escaped: bold, a formula, a link
+_ACTIVE_MARKDOWN = ("**粗体**", "$公式$", "](http")
+
+
+@pytest.mark.parametrize(
+    "script",
+    ["app.py", "pages/01_meetings.py", "pages/02_issues.py", "pages/04_reminders.py", "pages/05_unit_profile.py"],
+)
+def test_every_element_of_a_page_shows_a_units_markdown_as_typed(data_folder, script):
+    """Each page narrowed to a unit named with Markdown: no element Streamlit draws as Markdown (text, captions, notes,
+    a card's label and help, a button's label and help) carries it unescaped. The drill list's caption did (above)."""
+    _rename_units(data_folder, {"research": "**粗体**$公式$[点我](http://evil.test)省政府研究室"})
+    at = run_page(script, query={"unit": "research"})
+    shown = [
+        str(getattr(element, attribute, "") or "")
+        for kind in ("markdown", "caption", "info", "warning", "error", "success", "subheader", "title", "metric")
+        for element in at.get(kind)
+        for attribute in ("value", "label", "help")
+    ]
+    shown += [str(button.label) + str(button.proto.help) for button in at.button]
+    assert any("粗体" in text for text in shown)  # the unit is named on the page
+    assert not [text for text in shown if any(active in text for active in _ACTIVE_MARKDOWN)]
