@@ -330,3 +330,26 @@ def test_a_recovery_does_not_put_back_a_ledger_through_a_link_planted_in_its_ent
     main(["history", "--lang", "en"])
     assert (shared_folder / "meetings.xlsx").read_bytes() != SECRET
     assert private_key.read_bytes() == SECRET
+
+
+def test_an_import_goes_ahead_beside_a_cache_folder_planted_as_a_link(shared_folder, tmp_path, capsys):
+    """A .cache linked to a folder a group member filled with a ledger's cache file and its check: the import kept
+    them for its undo through the link (``kept_for`` listed them there), the keeping refused the link, and every
+    import failed. The import keeps no cache file from a .cache that is a link: its undo parses the ledger."""
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "meetings.0123456789abcdef.parquet").write_bytes(b"PAR1 theirs")
+    (theirs / "meetings.0123456789abcdef.parquet.check").write_text("{}", encoding="utf-8")
+    cache = shared_folder / table_cache.CACHE_DIR_NAME
+    shutil.rmtree(cache, ignore_errors=True)
+    cache.symlink_to(theirs, target_is_directory=True)
+    new = write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]})
+    assert main(["import", str(new), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 0, (
+        capsys.readouterr()
+    )
+    (entry,) = import_history.list_history(shared_folder)
+    assert import_history.cached_files(entry) == []
+    assert sorted(path.name for path in theirs.iterdir()) == [
+        "meetings.0123456789abcdef.parquet",
+        "meetings.0123456789abcdef.parquet.check",
+    ]

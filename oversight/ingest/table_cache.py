@@ -44,6 +44,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -307,14 +308,29 @@ def discard(path: Path) -> None:
 
 def kept_for(folder: Path, tables: Iterable[str]) -> list[Path]:
     """The cache files (Parquet and check) of ``tables`` now in the folder's cache: what a history entry keeps of the
-    ledgers an import replaces. Whatever their keys: a file is only ever used under its own key, after its check."""
+    ledgers an import replaces. Whatever their keys: a file is only ever used under its own key, after its check.
+    None from a .cache that is a link (listed through it, the files there were refused by ``link_or_copy``, and the
+    import failed): that undo parses its ledgers."""
     directory = cache_dir(folder)
+    try:
+        with atomic.open_folder(directory, Path(folder)) as opened:
+            # regular files only: a link or a pipe planted among them was refused by the keeping, and the import failed
+            names = {name for name in os.listdir(opened) if _is_regular(name, opened)}
+    except OSError:  # no cache, or a link (``atomic.NotARegularFile``)
+        return []
     found: list[Path] = []
     for table in tables:
-        for path in sorted(directory.glob(f"{table}.*.parquet")):
-            if check_path(path).is_file():
-                found += [path, check_path(path)]
+        for name in sorted(name for name in names if _is_cache_file(name, table)):
+            if check_path(Path(name)).name in names:
+                found += [directory / name, check_path(directory / name)]
     return found
+
+
+def _is_regular(name: str, directory: int) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(name, dir_fd=directory, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
 
 
 def link_or_copy(source: Path, target: Path, within: Path) -> None:
