@@ -274,17 +274,10 @@ def test_a_crafted_link_is_shown_as_text_and_the_warning_goes_with_reset():
 
 
 def test_unit_names_with_markdown_are_escaped_in_the_caption_and_the_chip(data_folder):
-    units = checked_folder.read_folder(data_folder)["units"]
-    units.loc[units["unit_id"] == "research", "name_zh"] = "$$x^2$$ [点我](http://evil.test)"
-    units.loc[units["unit_id"] == "gov_office", "name_zh"] = '<a href="http://evil.test">省政府办公厅</a>'
-
-    from oversight.contract.schema import TABLES
-    from oversight.ingest import workbook
-
-    (data_folder / "units.xlsx").write_bytes(workbook.ledger_xlsx_bytes(TABLES["units"], units))
-    for name in ("meetings", "issues", "suggestions", "reminders", "activities"):  # they name units by id too
-        frame = checked_folder.read_folder(store.SAMPLE_DATA_DIR)[name]
-        (data_folder / f"{name}.xlsx").write_bytes(workbook.ledger_xlsx_bytes(TABLES[name], frame, None))
+    _rename_units(
+        data_folder,
+        {"research": "$$x^2$$ [点我](http://evil.test)", "gov_office": '<a href="http://evil.test">省政府办公厅</a>'},
+    )
     at = run_page("app.py", query={"unit": "research"})
     assert not at.exception
     escaped = r"\$\$x^2\$\$ \[点我\]\(http\://evil\.test\)"
@@ -298,6 +291,35 @@ def test_unit_names_with_markdown_are_escaped_in_the_caption_and_the_chip(data_f
     # Plotly shows it, links nothing: the full name in the hover, the axis label shortened first, escaped after
     assert '&lt;a href="http://evil.test"&gt;省政府办公厅&lt;/a&gt;' in chart["hovertext"]
     assert all("<" not in label for label in chart["y"]) and any(label.startswith("&lt;a href") for label in chart["y"])
+
+
+def test_a_drill_lists_caption_shows_a_units_name_as_typed(data_folder):
+    """The caption over a figure's list (查看清单) names the units in view: it was the pictures' subtitle given to
+    Markdown as it was, so a unit named ``$$x^2$$ [点我](http://evil.test)`` drew a formula and a live link there."""
+    _rename_units(data_folder, {"research": "$$x^2$$ [点我](http://evil.test)"})
+    at = run_page("pages/02_issues.py", query={"unit": "research"})
+    at.button(key="drill.card.overdue").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    from tests.test_app_drill import _dialogs
+
+    [dialog] = _dialogs(at)
+    captions = [element.value for element in dialog.get("caption")]
+    escaped = r"\$\$x^2\$\$ \[点我\]\(http\://evil\.test\)"
+    assert any(escaped in caption.replace(safe_text.WORD_JOINER, "") for caption in captions), captions
+
+
+def _rename_units(data_folder: Path, names: dict[str, str]) -> None:
+    """The data folder's units renamed (Chinese names), each ledger written again as the sample has it."""
+    from oversight.contract.schema import TABLES
+    from oversight.ingest import workbook
+
+    units = checked_folder.read_folder(data_folder)["units"]
+    for unit, name in names.items():
+        units.loc[units["unit_id"] == unit, "name_zh"] = name
+    (data_folder / "units.xlsx").write_bytes(workbook.ledger_xlsx_bytes(TABLES["units"], units))
+    for table in ("meetings", "issues", "suggestions", "reminders", "activities"):  # they name units by id too
+        frame = checked_folder.read_folder(store.SAMPLE_DATA_DIR)[table]
+        (data_folder / f"{table}.xlsx").write_bytes(workbook.ledger_xlsx_bytes(TABLES[table], frame, None))
 
 
 def test_each_refused_page_is_logged_once_per_session_with_its_name():
@@ -524,3 +546,27 @@ def test_the_data_pages_downloads_pause_with_every_other_page_while_the_audit_lo
         assert not at.get("download_button"), script
     monkeypatch.setattr(audit, "ensure_writable", writable)
     assert len(run_page("pages/07_data.py").get("download_button")) == 12  # the log writable again
+
+
+# Markdown a unit's name could carry, each as Streamlit would draw it were it not escaped: bold, a formula, a link
+_ACTIVE_MARKDOWN = ("**粗体**", "$公式$", "](http")
+
+
+@pytest.mark.parametrize(
+    "script",
+    ["app.py", "pages/01_meetings.py", "pages/02_issues.py", "pages/04_reminders.py", "pages/05_unit_profile.py"],
+)
+def test_every_element_of_a_page_shows_a_units_markdown_as_typed(data_folder, script):
+    """Each page narrowed to a unit named with Markdown: no element Streamlit draws as Markdown (text, captions, notes,
+    a card's label and help, a button's label and help) carries it unescaped. The drill list's caption did (above)."""
+    _rename_units(data_folder, {"research": "**粗体**$公式$[点我](http://evil.test)省政府研究室"})
+    at = run_page(script, query={"unit": "research"})
+    shown = [
+        str(getattr(element, attribute, "") or "")
+        for kind in ("markdown", "caption", "info", "warning", "error", "success", "subheader", "title", "metric")
+        for element in at.get(kind)
+        for attribute in ("value", "label", "help")
+    ]
+    shown += [str(button.label) + str(button.proto.help) for button in at.button]
+    assert any("粗体" in text for text in shown)  # the unit is named on the page
+    assert not [text for text in shown if any(active in text for active in _ACTIVE_MARKDOWN)]

@@ -111,3 +111,22 @@ def test_the_next_write_removes_what_a_killed_writer_left(tmp_path):
     atomic.write_bytes(target, b"newer hashes")
     assert target.read_bytes() == b"newer hashes"
     assert sorted(path.name for path in tmp_path.iterdir()) == sorted([target.name, live.name, other.name])
+
+
+def test_a_live_temporary_is_kept_where_this_machines_clock_runs_ahead_of_the_folders(tmp_path, monkeypatch):
+    """A folder on a file server (NFS, SMB) shared by the replicas: its files' times are the server's clock. Measured
+    against this machine's, 90 s ahead, another replica's temporary of the sign-in throttle's file, written a moment
+    ago, was 'a minute untouched': removed under its writer, whose rename then failed. The age is the folder's own:
+    taken against the time of the temporary this write has just made there."""
+    target = tmp_path / "login-throttle.json"
+    live = tmp_path / ".login-throttle.json.0123abcd.tmp"  # another replica's, being written now
+    live.write_bytes(b"being written")
+    dead = tmp_path / ".login-throttle.json.89abcdef.tmp"  # one killed an hour ago, by the folder's clock
+    dead.write_bytes(b"left")
+    an_hour_ago = live.stat().st_mtime - 3600
+    os.utime(dead, (an_hour_ago, an_hour_ago))
+    ahead = time.time() + 90
+    monkeypatch.setattr(time, "time", lambda: ahead)
+
+    atomic.write_bytes(target, b"{}")
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted([target.name, live.name])

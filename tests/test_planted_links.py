@@ -275,3 +275,81 @@ def test_an_entrys_cache_folder_swapped_for_a_link_after_the_look_is_not_read_th
     monkeypatch.setattr(table_cache, "link_or_copy", noting)
     main(["undo", "--lang", "en"])
     assert all(data != SECRET and inode != (private / name).stat().st_ino for data, inode in landed)
+
+
+@pytest.mark.parametrize("sweep", ["cache_write", "clear"])
+def test_the_cache_folder_planted_as_a_link_has_nothing_removed_through_it(shared_folder, private_key, sweep):
+    """The data folder's .cache replaced by a link to a folder of the admin's: the cache's sweeps, run under its lock by
+    the admin's next reader (the killed writers' ``.*.tmp``, lone ``*.parquet.check``) or by a full disk's ``clear``
+    (every ``*.parquet``), removed the private folder's files of those names, another program's write in progress
+    among them."""
+    from oversight.ingest import checked_folder
+
+    private = private_key.parent
+    theirs = {".report.docx.tmp": b"a write in progress", "notes.parquet": b"PAR1 theirs", "a.parquet.check": b"{}"}
+    for name, data in theirs.items():
+        (private / name).write_bytes(data)
+    cache = shared_folder / table_cache.CACHE_DIR_NAME
+    shutil.rmtree(cache, ignore_errors=True)
+    cache.symlink_to(private, target_is_directory=True)
+    if sweep == "clear":
+        assert table_cache.clear(shared_folder) == 0
+    else:
+        assert len(checked_folder.read_folder(shared_folder)["meetings"]) > 0  # read all the same, from the ledgers
+    assert {name: (private / name).read_bytes() for name in theirs} == theirs
+    assert private_key.read_bytes() == SECRET
+    assert sorted(path.name for path in private.iterdir()) == sorted([*theirs, private_key.name])
+
+
+@pytest.mark.parametrize("planted", ["file", "entry_folder"])
+def test_a_recovery_does_not_put_back_a_ledger_through_a_link_planted_in_its_entry(
+    shared_folder, private_key, capsys, planted
+):
+    """A journal of a commit's own form, naming an entry a group member made, whose kept ledger (or the entry folder
+    itself) is a link to a file (a folder) only the admin may read: the admin's next command recovered it, read the
+    private file through the link and wrote it into the shared folder as meetings.xlsx, under the ledger's 0664. The
+    undo read its entry's files where they are (``import_history.kept_bytes``); the recovery did not."""
+    import json
+
+    entry_id = "20200101-000000-000000-meetings"
+    history = shared_folder / import_history.HISTORY_DIR
+    history.mkdir(exist_ok=True)
+    if planted == "file":
+        entry = history / entry_id
+        entry.mkdir()
+        (entry / "meetings.xlsx").symlink_to(private_key)
+    else:  # a private folder holding a manifest and a "ledger" of the admin's
+        private = private_key.parent
+        (private / import_history.MANIFEST).write_text("{}", encoding="utf-8")
+        (private / "meetings.xlsx").write_bytes(SECRET)
+        (history / entry_id).symlink_to(private, target_is_directory=True)
+        entry = history / entry_id
+    (entry / import_history.MANIFEST).exists() or (entry / import_history.MANIFEST).write_text("{}", encoding="utf-8")
+    journal = {"entry": entry_id, "tables": {"meetings": ["meetings.xlsx"]}, "history_existed": True}
+    folder_lock.journal_path(shared_folder).write_text(json.dumps(journal), encoding="utf-8")
+    main(["history", "--lang", "en"])
+    assert (shared_folder / "meetings.xlsx").read_bytes() != SECRET
+    assert private_key.read_bytes() == SECRET
+
+
+def test_an_import_goes_ahead_beside_a_cache_folder_planted_as_a_link(shared_folder, tmp_path, capsys):
+    """A .cache linked to a folder a group member filled with a ledger's cache file and its check: the import kept
+    them for its undo through the link (``kept_for`` listed them there), the keeping refused the link, and every
+    import failed. The import keeps no cache file from a .cache that is a link: its undo parses the ledger."""
+    theirs = tmp_path / "theirs"
+    theirs.mkdir()
+    (theirs / "meetings.0123456789abcdef.parquet").write_bytes(b"PAR1 theirs")
+    (theirs / "meetings.0123456789abcdef.parquet.check").write_text("{}", encoding="utf-8")
+    cache = shared_folder / table_cache.CACHE_DIR_NAME
+    shutil.rmtree(cache, ignore_errors=True)
+    cache.symlink_to(theirs, target_is_directory=True)
+    new = write_xlsx(tmp_path / "new.xlsx", {"会议": [HEADERS["meetings"], meeting("HY2021-0001")]})
+    assert main(["import", str(new), "--table", "meetings", "--mode", "append", "--lang", "en"]) == 0, (
+        capsys.readouterr()
+    )
+    (entry,) = import_history.list_history(shared_folder)
+    assert import_history.cached_files(entry) == []
+    assert sorted(path.name for path in theirs.iterdir()) == [
+        "meetings.0123456789abcdef.parquet",
+        "meetings.0123456789abcdef.parquet.check",
+    ]

@@ -28,7 +28,7 @@ def remembered_users_file(data_dir: Path) -> str | None:
     if not path.exists():
         return None
     try:
-        return str(json.loads(path.read_text(encoding="utf-8"))["users_file"])
+        return str(json.loads(atomic.read_regular(path).decode("utf-8"))["users_file"])
     except (OSError, ValueError, KeyError, TypeError):
         return "?"
 

@@ -47,18 +47,21 @@ def _create_beside(target: Path) -> tuple[int, Path]:
 DEAD_AFTER_S = 60.0
 
 
-def remove_dead_temporaries(target: Path, older_than_s: float = DEAD_AFTER_S) -> int:
+def remove_dead_temporaries(
+    target: Path, older_than_s: float = DEAD_AFTER_S, now: float | None = None, keep: Path | None = None
+) -> int:
     """Remove the temporaries (``.name.XXXXXXXX.tmp``) that writers of ``target`` left when they died before their
     rename; the bytes freed. Each kill mid-write left one for good, and nothing ever removed it: a copy of the users
     file (its password hashes) or of the sign-in throttle's beside it, of the push record, a briefing PDF in the
-    output folder."""
+    output folder. ``now``: the folder's own time (a file just made there: ``write_beside``'s), else this machine's;
+    ``keep``: that file."""
     own = re.compile(re.escape(f".{target.name}.") + r"[0-9a-f]{8}\.tmp")
-    now = time.time()
+    now = time.time() if now is None else now
     freed = 0
     for path in target.parent.glob(glob.escape(f".{target.name}.") + "*.tmp"):
         try:
             status = path.lstat()
-            if own.fullmatch(path.name) and now - status.st_mtime >= older_than_s:
+            if path != keep and own.fullmatch(path.name) and now - status.st_mtime >= older_than_s:
                 path.unlink()
                 freed += status.st_size
         except OSError:
@@ -70,11 +73,13 @@ def write_beside(target: Path, data: bytes, mode: int | None = None) -> Path:
     """``data`` flushed to disk next to ``target`` under a temporary name; the caller renames it into place.
 
     Its mode: ``mode`` if given, else the target's own, else what the umask leaves of 0o666. What an earlier writer of
-    the same target left when it was killed before its rename goes first (``remove_dead_temporaries``)."""
-    remove_dead_temporaries(target)
+    the same target left when it was killed before its rename goes before the data is written
+    (``remove_dead_temporaries``), its age told by the folder's clock: a file server's times measured against this
+    machine's clock, 90 s ahead, had another replica's temporary, written a moment before, removed under its writer."""
     handle, temporary = _create_beside(target)
     try:
         with os.fdopen(handle, "wb") as stream:
+            remove_dead_temporaries(target, now=os.fstat(handle).st_mtime, keep=temporary)
             chosen = kept_mode(target) if mode is None else mode
             if chosen is not None:
                 os.fchmod(stream.fileno(), chosen)
@@ -178,6 +183,15 @@ def open_regular(path: Path, within: Path | None = None) -> BinaryIO:
         opened.close()
         raise NotARegularFile(path, link=False)
     return opened
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a small file of ours that others may write beside (a commit's journal, a history entry's manifest,
+    a cache file's check, the accounts marker), read as ``open_regular`` opens it: a named pipe planted under its name
+    was opened and waited on for a writer that never came, and every reader of the folder hung (a page for each user,
+    the commit's recovery holding the folder's lock). ``FileNotFoundError`` or ``NotARegularFile``."""
+    with open_regular(path) as opened:
+        return opened.read()
 
 
 @contextmanager

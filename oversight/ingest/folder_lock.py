@@ -9,6 +9,7 @@ back from the entry.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import shutil
 import time
@@ -20,7 +21,7 @@ from typing import NamedTuple
 from oversight import config
 from oversight.contract.schema import TABLES
 from oversight.core import atomic, locking
-from oversight.ingest.import_history import HISTORY_DIR, MANIFEST
+from oversight.ingest.import_history import HISTORY_DIR, MANIFEST, kept_bytes
 from oversight.ingest.problems import Problem, ValidationError
 from oversight.ingest.table_files import TABLE_SUFFIXES, table_files
 
@@ -128,7 +129,7 @@ def recover(folder: Path) -> RolledBack | None:
     rolled_back: RolledBack | None = None
     if journal_file.exists():
         try:
-            journal = json.loads(journal_file.read_text(encoding="utf-8"))
+            journal = json.loads(atomic.read_regular(journal_file).decode("utf-8"))
         except (OSError, ValueError):
             journal = None
         trusted = _trusted(journal) if isinstance(journal, dict) else None
@@ -184,9 +185,15 @@ def recover_if_interrupted(folder: Path, timeout: float = 0.0) -> RolledBack | N
     except OSError:
         return None  # a read-only folder: nothing can be repaired from here
     except ValidationError as error:  # a journal not to be trusted: the reader reads the folder as it is
-        import logging
-
         logging.getLogger(__name__).error("%s: %s", folder / JOURNAL, error.render("en"))
+        return None
+
+
+def _bytes_or_none(path: Path) -> bytes | None:
+    """``path``'s bytes where it is a regular file (a named pipe is not waited on); None otherwise."""
+    try:
+        return atomic.read_regular(path)
+    except OSError:
         return None
 
 
@@ -204,9 +211,16 @@ def roll_back(folder: Path, entry_id: str, tables: dict[str, list[str]], history
                     # the entry is removed only after every file is back: a kept file gone means a recovery died
                     # while removing it (every later change then failed on it, FileNotFoundError)
                     continue
-                kept = (entry / file_name).read_bytes()
+                try:
+                    # read where it is, never through a link (the entry, .history or the file swapped for one, or a
+                    # planted journal naming an entry a group member made): the admin's recovery read a private file
+                    # through one and wrote it into the shared folder as the ledger, as ``undo`` once did
+                    kept = kept_bytes(entry / file_name, folder)
+                except atomic.NotARegularFile:
+                    logging.getLogger(__name__).error("%s is not a kept file: not put back", entry / file_name)
+                    continue
                 target = folder / file_name
-                if not target.exists() or target.read_bytes() != kept:  # leave untouched files untouched
+                if _bytes_or_none(target) != kept:  # leave untouched files untouched
                     atomic.write_bytes(target, kept)
     shutil.rmtree(entry, ignore_errors=True)
     for path in _stray_temporaries(folder):

@@ -66,7 +66,7 @@ class HistoryEntry:
     def load(cls, path: Path) -> HistoryEntry:
         """The entry in ``path``; ``DamagedEntry`` if its manifest is missing, not JSON or lacks a key."""
         try:
-            manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+            manifest = json.loads(atomic.read_regular(path / MANIFEST).decode("utf-8"))
             tables = manifest["tables"]
             if (
                 manifest["action"] not in ("import", "undo")

@@ -44,7 +44,9 @@ import json
 import logging
 import os
 import shutil
-from collections.abc import Iterable
+import stat
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -135,7 +137,7 @@ def check_path(path: Path) -> Path:
 
 def _digest(path: Path) -> str:
     digest = hashlib.sha256()
-    with path.open("rb") as stream:
+    with atomic.open_regular(path) as stream:  # a cache file replaced by a named pipe is not waited on
         while chunk := stream.read(_HASH_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
@@ -144,7 +146,7 @@ def _digest(path: Path) -> str:
 def _verified(path: Path) -> bool:
     """The cache file is the one written for its name: same bytes (hash) and as many rows as recorded."""
     try:
-        recorded = json.loads(check_path(path).read_text(encoding="utf-8"))
+        recorded = json.loads(atomic.read_regular(check_path(path)).decode("utf-8"))
         return (
             isinstance(recorded, dict)
             and recorded.get("sha256") == _digest(path)
@@ -198,22 +200,49 @@ def usable_path(folder: Path, table: str, key: str) -> Path | None:
     return path
 
 
+@contextmanager
+def _held(folder: Path) -> Iterator[int]:
+    """The folder's cache folder (made if need be) opened from the data folder, never through a link, with its write
+    lock held: a descriptor the sweeps remove files through (``os.unlink(name, dir_fd=…)``). A .cache planted as a link
+    to a folder of the admin's is refused (``atomic.NotARegularFile``): the sweeps, removing every ``.*.tmp`` and
+    ``*.parquet`` there, took the private folder's files of those names (another program's write in progress), and the
+    cache was written in it. ``locking.LockBusy`` when another process writes the cache now."""
+    directory = cache_dir(folder)
+    directory.mkdir(exist_ok=True)
+    with (
+        atomic.open_folder(directory, Path(folder)) as opened,
+        locking.held(directory / WRITE_LOCK, timeout=0, purpose="cache", mode=WRITE_LOCK_MODE),
+    ):
+        yield opened
+
+
+def _remove(directory: int, names: Iterable[str]) -> int:
+    """The files ``names`` of the opened cache folder removed where they are; the bytes freed."""
+    freed = 0
+    for name in names:
+        try:
+            size = os.stat(name, dir_fd=directory, follow_symlinks=False).st_size
+            os.unlink(name, dir_fd=directory)
+            freed += size
+        except OSError:
+            continue  # gone meanwhile (a reader's ``discard``), or not ours to remove
+    return freed
+
+
 def store(folder: Path, table: str, key: str, frame: pd.DataFrame) -> Path | None:
     """Write the frame atomically and drop the table's older entries; ``None`` when the folder is not writable."""
-    directory = cache_dir(folder)
     path = cache_path(folder, table, key)
     try:
-        directory.mkdir(exist_ok=True)
-        with locking.held(directory / WRITE_LOCK, timeout=0, purpose="cache", mode=WRITE_LOCK_MODE):
+        with _held(folder) as directory:
             return _store_locked(directory, table, path, frame)
     except locking.LockBusy:
         return None  # another process is writing the cache now; this one has its frame and goes on
-    except OSError as error:  # the lock file cannot be made: a read-only folder
+    except OSError as error:  # the lock file cannot be made (a read-only folder), or .cache is a link
         log.warning("could not write cache file %s: %s", path, error)
         return None
 
 
-def _store_locked(directory: Path, table: str, path: Path, frame: pd.DataFrame) -> Path | None:
+def _store_locked(directory: int, table: str, path: Path, frame: pd.DataFrame) -> Path | None:
     _remove_leftovers(directory)
     if path.is_file() and _verified(path):
         return path  # another process wrote this very key a moment ago
@@ -229,47 +258,44 @@ def _store_locked(directory: Path, table: str, path: Path, frame: pd.DataFrame) 
         log.warning("could not write cache file %s: %s", path, error)
         discard(path)  # a check written without its file (or the reverse) is never left to be trusted
         return None
-    for old in directory.glob(f"{table}.*.parquet"):
-        if old != path:
-            discard(old)
+    older = [name for name in os.listdir(directory) if _is_cache_file(name, table) and name != path.name]
+    _remove(directory, [name for old in older for name in (old, check_path(Path(old)).name)])
     return path
+
+
+def _is_cache_file(name: str, table: str = "") -> bool:
+    """A cache file's name (``<table>.<key>.parquet``; of ``table`` where one is given)."""
+    return name.endswith(".parquet") and not name.startswith(".") and name.startswith(f"{table}." if table else "")
 
 
 def clear(folder: Path) -> int:
     """Remove every cache file of the folder, for the room they take; the bytes freed (0 where there were none, or
     another process is writing the cache now). Nothing is lost: the next read parses the spreadsheets again."""
-    directory = cache_dir(folder)
     freed = 0
+    if not cache_dir(folder).is_dir():
+        return freed  # no cache to free: none is made for it
     try:
-        with locking.held(directory / WRITE_LOCK, timeout=0, purpose="cache", mode=WRITE_LOCK_MODE):
+        with _held(folder) as directory:
             freed += _remove_leftovers(directory)
-            for path in directory.glob("*.parquet"):
-                try:
-                    freed += path.stat().st_size
-                except OSError:
-                    continue
-                discard(path)
+            cached = [name for name in os.listdir(directory) if _is_cache_file(name)]
+            freed += _remove(directory, cached)
+            _remove(directory, [check_path(Path(name)).name for name in cached])
     except (locking.LockBusy, OSError):
         return freed
     return freed
 
 
-def _remove_leftovers(directory: Path) -> int:
+def _remove_leftovers(directory: int) -> int:
     """What writers killed mid-``store`` left, removed under the write lock (no writer is at work): each one's
     temporary, as large as the cache file it was to become, and its check, written first, standing without it. Every
     kill left both for good, under a key no later write reuses, and ``clear`` freed none of it on a full disk. The bytes
     freed."""
-    freed = 0
-    leftovers = [*directory.glob(".*.tmp")]
-    leftovers += [check for check in directory.glob("*.parquet.check") if not check.with_suffix("").exists()]
-    for path in leftovers:
-        try:
-            size = path.lstat().st_size
-            path.unlink()
-            freed += size
-        except OSError:
-            continue
-    return freed
+    names = set(os.listdir(directory))
+    leftovers = [name for name in names if name.startswith(".") and name.endswith(".tmp")]
+    leftovers += [
+        name for name in names if name.endswith(".parquet.check") and name.removesuffix(".check") not in names
+    ]
+    return _remove(directory, leftovers)
 
 
 def discard(path: Path) -> None:
@@ -282,14 +308,29 @@ def discard(path: Path) -> None:
 
 def kept_for(folder: Path, tables: Iterable[str]) -> list[Path]:
     """The cache files (Parquet and check) of ``tables`` now in the folder's cache: what a history entry keeps of the
-    ledgers an import replaces. Whatever their keys: a file is only ever used under its own key, after its check."""
+    ledgers an import replaces. Whatever their keys: a file is only ever used under its own key, after its check.
+    None from a .cache that is a link (listed through it, the files there were refused by ``link_or_copy``, and the
+    import failed): that undo parses its ledgers."""
     directory = cache_dir(folder)
+    try:
+        with atomic.open_folder(directory, Path(folder)) as opened:
+            # regular files only: a link or a pipe planted among them was refused by the keeping, and the import failed
+            names = {name for name in os.listdir(opened) if _is_regular(name, opened)}
+    except OSError:  # no cache, or a link (``atomic.NotARegularFile``)
+        return []
     found: list[Path] = []
     for table in tables:
-        for path in sorted(directory.glob(f"{table}.*.parquet")):
-            if check_path(path).is_file():
-                found += [path, check_path(path)]
+        for name in sorted(name for name in names if _is_cache_file(name, table)):
+            if check_path(Path(name)).name in names:
+                found += [directory / name, check_path(directory / name)]
     return found
+
+
+def _is_regular(name: str, directory: int) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(name, dir_fd=directory, follow_symlinks=False).st_mode)
+    except OSError:
+        return False
 
 
 def link_or_copy(source: Path, target: Path, within: Path) -> None:
@@ -322,8 +363,7 @@ def adopt(folder: Path, files: Iterable[Path], within: Path) -> None:
     Never fatal: a file not put back only means its ledger is parsed again. A reader uses one only after its check."""
     directory = cache_dir(folder)
     try:
-        directory.mkdir(exist_ok=True)
-        with locking.held(directory / WRITE_LOCK, timeout=0, purpose="cache", mode=WRITE_LOCK_MODE):
+        with _held(folder):
             # the check first, as ``store`` writes them: a Parquet file never stands without one
             for source in sorted(files, key=lambda path: not path.name.endswith(".check")):
                 target = directory / source.name

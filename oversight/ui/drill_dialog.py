@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from oversight.core import safe_text
 from oversight.present import drill
 from oversight.ui import grid, partial_runs, session
 from oversight.ui.page import Page
@@ -56,7 +57,9 @@ def _list_body(page: Page, behind: drill.ListBehind, code: str | None) -> None:
     from oversight.ui.cards import table_download_buttons  # the audited table downloads of the pages
 
     context = page.export_context
-    st.caption(context.subtitle())
+    # the pictures' subtitle is plain text (Plotly escapes it on its own): here Markdown, whose unit names drew a
+    # $$…$$ formula and a [link](…) over the list
+    st.caption(safe_text.markdown(context.subtitle()))
     table = behind.table(page.query(behind.query), page.lang, code, page.units)
     if table.empty:
         st.info(page.t("empty.nothing_to_list"))
