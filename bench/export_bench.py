@@ -24,10 +24,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # runnable from the project folder without installing
 
-from oversight import briefing, charts, export
+from oversight import briefing, charts
 from oversight.charts import catalog
 from oversight.data import queries, store
-from oversight.export import marking
+from oversight.export import card_downloads, document_layout, marking, rendering
 
 WARM_RUNS = 5
 PACK_RUNS = 3  # the median of three: the machine is shared, one run can land on a busy moment
@@ -53,13 +53,13 @@ def _render_per_chart(connection, filter_, specs, lang: str) -> float:
     mark = marking.for_viewer("bench", False, lang)
     frames = [(spec, queries.run(connection, spec.query, filter_)) for spec in specs]
     figures = [
-        export.document_figure(spec.build(frame, lang), mark, copy=False)
+        document_layout.document_figure(spec.build(frame, lang), mark, copy=False)
         for spec, frame in frames
         if not charts.is_empty(frame, spec.value_columns)  # as the pack: a chart without data is not drawn
     ]
-    drawn = [(figure, export.document_size(figure)) for figure in figures]
-    export.render_pngs(drawn)  # the tabs warm, as in a pack
-    return statistics.median(_seconds(lambda: export.render_pngs(drawn)) for _ in range(PACK_RUNS)) / len(drawn)
+    drawn = [(figure, document_layout.document_size(figure)) for figure in figures]
+    rendering.render_pngs(drawn)  # the tabs warm, as in a pack
+    return statistics.median(_seconds(lambda: rendering.render_pngs(drawn)) for _ in range(PACK_RUNS)) / len(drawn)
 
 
 def run() -> dict[str, float]:
@@ -67,10 +67,10 @@ def run() -> dict[str, float]:
     connection = store.open_folder(store.SAMPLE_DATA_DIR)
     filter_ = queries.data_span(connection).default_filter()
     spec = charts.OVERVIEW_CHARTS[0]
-    figure = export.with_subtitle(spec.build(queries.run(connection, spec.query, filter_), "zh"), "bench")
-    results = {"png_cold_s": _seconds(lambda: export.figure_png(figure))}  # first call starts kaleido's Chromium
+    figure = card_downloads.with_subtitle(spec.build(queries.run(connection, spec.query, filter_), "zh"), "bench")
+    results = {"png_cold_s": _seconds(lambda: rendering.figure_png(figure))}  # first call starts kaleido's Chromium
     results["png_warm_median_s"] = statistics.median(
-        _seconds(lambda: export.figure_png(figure)) for _ in range(WARM_RUNS)
+        _seconds(lambda: rendering.figure_png(figure)) for _ in range(WARM_RUNS)
     )
     full = catalog.all_charts()
     _pack(connection, filter_, "zh", charts.OVERVIEW_CHARTS)  # starts the PDF printer, as a server's first pack does

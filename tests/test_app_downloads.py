@@ -9,8 +9,8 @@ import re
 import pandas as pd
 import pytest
 
-from oversight import export
 from oversight.core import i18n
+from oversight.export import rendering
 from tests.apptest import run_page
 
 
@@ -52,7 +52,7 @@ def test_changing_the_filter_marks_a_built_pack_as_stale(monkeypatch):
 
     picture = io.BytesIO()
     Image.new("RGB", (160, 90), "white").save(picture, format="PNG")
-    monkeypatch.setattr(export, "render_pngs", lambda figures, *args, **kwargs: [picture.getvalue()] * len(figures))
+    monkeypatch.setattr(rendering, "render_pngs", lambda figures, *args, **kwargs: [picture.getvalue()] * len(figures))
     at = run_page("pages/06_briefing.py")
     at.button(key="widget.build_full").click().run()
     at.multiselect(key="widget.units").set_value(["research"]).run()
@@ -70,7 +70,7 @@ def test_a_pack_whose_charts_were_changed_says_so_not_that_the_filter_changed(mo
 
     picture = io.BytesIO()
     Image.new("RGB", (160, 90), "white").save(picture, format="PNG")
-    monkeypatch.setattr(export, "render_pngs", lambda figures, *args, **kwargs: [picture.getvalue()] * len(figures))
+    monkeypatch.setattr(rendering, "render_pngs", lambda figures, *args, **kwargs: [picture.getvalue()] * len(figures))
     at = run_page("pages/06_briefing.py", {"lang": "en"})
     at.button(key="widget.build_full").click().run()
     assert len(at.download_button) == 4
@@ -82,7 +82,7 @@ def test_a_pack_whose_charts_were_changed_says_so_not_that_the_filter_changed(mo
 
 
 def test_without_a_browser_images_explain_and_data_downloads_remain(monkeypatch):
-    monkeypatch.setattr(export, "find_browser", lambda: None)
+    monkeypatch.setattr(rendering, "find_browser", lambda: None)
     at = run_page()
     labels = [button.proto.label for button in at.download_button]
     assert "PNG" not in labels and "SVG" not in labels

@@ -9,8 +9,8 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from oversight import export
 from oversight.contract.schema import CATEGORIES
+from oversight.export import data_files
 from oversight.present import drill
 from oversight.ui import drill_dialog
 from tests import oracle
@@ -124,7 +124,7 @@ def test_the_lists_download_escapes_formulas():
         }
     )
     table = drill.ISSUES.table(frame, "zh")
-    csv = export.table_csv_bytes(table).decode("utf-8-sig")
+    csv = data_files.table_csv_bytes(table).decode("utf-8-sig")
     assert "'=HYPERLINK" in csv and "\n=HYPERLINK" not in csv and ",=HYPERLINK" not in csv
 
 

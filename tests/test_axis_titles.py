@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from oversight import export
 from oversight.charts import catalog
 from oversight.contract.schema import ISSUE_STATUSES
 from oversight.core import i18n
 from oversight.data import queries
+from oversight.export import document_layout
 
 # a value label over a point: its line of 13 px type, half the marker and a gap
 _VALUE_LABEL_PX = 23
@@ -75,7 +75,7 @@ def test_unit_trends_give_each_measure_its_own_scale_and_unit(connection, defaul
     # each on its own scale, its highest point far enough under the top of its own small chart for its value label
     # to stay under that chart's title, in the document's picture too (0.8 of the screen's height): "87" touched
     # 会议数量（次） on the slide
-    document = export.document_figure(figure)
+    document = document_layout.document_figure(figure)
     plot_px = document.layout.height - document.layout.margin.t - (document.layout.margin.b or 60)
     for trace, axis in zip(figure.data, ("yaxis", "yaxis2", "yaxis3", "yaxis4")):
         bottom, top = document.layout[axis].domain

@@ -21,13 +21,14 @@ from pptx import Presentation
 from pptx.util import Inches
 from pypdf import PdfReader
 
-from oversight import briefing, charts, export
+from oversight import briefing, charts
 from oversight.briefing import docx_report, html_report, pptx_deck, takeaways
 from oversight.briefing.pdf_text import normalised_cmap, ordinary_text
 from oversight.charts import catalog
 from oversight.core import i18n
 from oversight.data import queries
 from oversight.data.filters import Filter, Quarter
+from oversight.export import document_layout, names, rendering
 from oversight.present import kpis, summary
 from tests import oracle, pdf_pages
 
@@ -645,9 +646,9 @@ def test_pdf_pixels_of_an_opaque_chart_are_its_own_and_transparency_goes_on_whit
 @pytest.mark.slow
 def test_render_count(connection, default_filter, monkeypatch):
     rendered = []
-    original = export.render_pngs
-    monkeypatch.setattr(export, "render_pngs", lambda figures: rendered.extend(figures) or original(figures))
-    monkeypatch.setattr(export, "figure_png", lambda figure: pytest.fail("a second rendering of a chart"))
+    original = rendering.render_pngs
+    monkeypatch.setattr(rendering, "render_pngs", lambda figures: rendered.extend(figures) or original(figures))
+    monkeypatch.setattr(rendering, "figure_png", lambda figure: pytest.fail("a second rendering of a chart"))
     briefing.build_briefing_pack(
         _run(connection), default_filter, "en", specs=charts.OVERVIEW_CHARTS[:2], formats=("pptx", "docx", "zip")
     )
@@ -678,7 +679,7 @@ def test_chart_list_is_a_parameter_and_empty_charts_do_not_break_it(connection):
 def test_without_a_browser_the_pack_explains_before_doing_any_work(connection, default_filter, monkeypatch, tmp_path):
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "missing"))
     steps = []
-    with pytest.raises(export.ImageRendererMissing):
+    with pytest.raises(rendering.ImageRendererMissing):
         briefing.build_briefing_pack(connection, default_filter, "en", progress=lambda f, m: steps.append(f))
     assert steps == []
 
@@ -900,9 +901,9 @@ def test_kept_tabs_draw_what_a_fresh_tab_draws(connection, default_filter, monke
     monkeypatch.setattr(image_server, "RELOAD_EVERY", 3)  # a reload among the renders below, too
     sized = []
     for spec in charts.OVERVIEW_CHARTS:
-        figure = export.document_figure(spec.build(queries.run(connection, spec.query, default_filter), "zh"))
-        width, height = export.document_size(figure)
-        sized.append((figure, {"format": "png", "width": width, "height": height, "scale": export.EXPORT_SCALE}))
+        figure = document_layout.document_figure(spec.build(queries.run(connection, spec.query, default_filter), "zh"))
+        width, height = document_layout.document_size(figure)
+        sized.append((figure, {"format": "png", "width": width, "height": height, "scale": names.EXPORT_SCALE}))
     server = image_server.ImageServer(1)  # one tab: the images below are drawn in this order, in the same page
     try:
         first = server.render(sized[:1])[0]  # in a page just loaded

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from oversight import export
 from oversight.charts import catalog, kinds, labels
 from oversight.charts.style import TEMPLATE
 from oversight.data import queries
 from oversight.data.filters import Filter, Quarter
+from oversight.export import card_downloads, document_layout, rendering
 from oversight.export.marking import Marking
 from oversight.export.names import ExportContext
 
@@ -23,7 +23,7 @@ MARKING = {
 
 def _picture(figure, lang, filter_, connection, span):
     context = ExportContext.build(lang, filter_, queries.run(connection, "units"), span.last_day, MARKING[lang])
-    return export.with_subtitle(figure, context.subtitle(), context.marking)
+    return card_downloads.with_subtitle(figure, context.subtitle(), context.marking)
 
 
 def _plot_height_at(figure, height: float) -> float:
@@ -52,7 +52,7 @@ def test_one_units_bars_in_a_cards_picture_are_bars_not_slabs(connection, span, 
         side_by_side = len(bars) if picture.layout.barmode == "group" else 1
         gap = picture.layout.bargap if picture.layout.bargap is not None else 0.2
         rows = len(bars[0].y)
-        plot = _plot_height_at(picture, export.export_size(picture)[1])
+        plot = _plot_height_at(picture, rendering.export_size(picture)[1])
         thickness = plot * (1 - gap) / rows / side_by_side
         assert thickness <= 0.8 * pitch / side_by_side + 0.5, (spec.key, rows, round(thickness))
         looked_at.append(spec.key)
@@ -72,7 +72,7 @@ def test_one_units_stacks_in_a_cards_picture_write_their_counts(connection, span
         picture = _picture(
             spec.build(queries.run(connection, spec.query, one_unit), lang), lang, one_unit, connection, span
         )
-        written = labels.fitted(picture, *export.export_size(picture))
+        written = labels.fitted(picture, *rendering.export_size(picture))
         parts = [trace for trace in written.data if trace.type == "bar"]
         assert any(trace.type == "scatter" for trace in written.data), key  # the "…: 0" entry is there
         drawn = [trace for trace in picture.data if trace.type == "bar"]
@@ -114,7 +114,7 @@ def test_many_quarters_of_four_kinds_write_every_figure_in_a_cards_picture(conne
     frame = _province_quarters(quarters)
     whole = Filter((), Quarter(2018, 1), Quarter(2018 + (quarters - 1) // 4, (quarters - 1) % 4 + 1))
     picture = _picture(spec.build(frame, lang), lang, whole, connection, span)
-    written = labels.fitted(picture, *export.export_size(picture))
+    written = labels.fitted(picture, *rendering.export_size(picture))
     bars = [trace for trace in written.data if trace.type == "bar"]
     assert len(bars) == 4
     for trace, column in zip(bars, ("consultation", "special_study", "notification", "secondment")):
@@ -143,9 +143,9 @@ def test_one_quarters_upright_bars_are_bars_not_slabs(connection, span, lang):
         spec = next(spec for spec in catalog.all_charts() if spec.key == key)
         figure = spec.build(queries.run(connection, spec.query, one_quarter), lang)
         picture = _picture(figure, lang, one_quarter, connection, span)
-        assert _group_width(picture, export.export_size(picture)[0]) <= most, key
-        document = export.document_figure(figure)
-        assert _group_width(document, export.DOCUMENT_WIDTH) <= most, key
+        assert _group_width(picture, rendering.export_size(picture)[0]) <= most, key
+        document = document_layout.document_figure(figure)
+        assert _group_width(document, document_layout.DOCUMENT_WIDTH) <= most, key
         year = spec.build(queries.run(connection, spec.query, span.resolve(span.default_filter())), lang)
         assert _picture(year, lang, one_quarter, connection, span).layout.bargap == year.layout.bargap, key
 

@@ -95,7 +95,7 @@ def test_a_picture_of_counts_past_a_thousand_writes_its_axis_ticks_grouped():
     """The same, read off the drawn picture (kaleido, as every download is drawn), on a chart of one axis and on the
     small charts stacked on xaxis4 (their axes are the template's too); and from 10,000 on, 20,000 where Plotly wrote
     20k beside a card's 20,000."""
-    from oversight.export import figure_svg
+    from oversight.export.rendering import figure_svg
 
     bars = _reminders_past_a_thousand()
     small = catalog.make_unit_trends_figure(

@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from oversight import export
 from oversight.auth import accounts, audit
 from oversight.cli.main import main
 from oversight.data import store
 from oversight.data.filters import DataSpan, Quarter
+from oversight.export import rendering
 from oversight.export.marking import Marking
 from oversight.push.brief_job import default_range
 from tests import oracle, pdf_pages
@@ -270,9 +270,9 @@ def test_a_unit_account_may_not_export_a_brief(private_settings, tmp_path, capsy
 
 def test_without_chromium_the_brief_says_how_to_install_it(private_settings, tmp_path, capsys, monkeypatch):
     def missing():
-        raise export.ImageRendererMissing()
+        raise rendering.ImageRendererMissing()
 
-    monkeypatch.setattr(export, "require_browser", missing)
+    monkeypatch.setattr(rendering, "require_browser", missing)
     assert main(["brief", "--out", str(tmp_path)]) == 5
     assert "apt-get install chromium" in capsys.readouterr().err
 

@@ -8,11 +8,11 @@ import re
 
 import pytest
 
-from oversight import charts, export
+from oversight import charts
 from oversight.charts import catalog
 from oversight.data import queries, store
 from oversight.devdata import scale
-from oversight.export import legend_room
+from oversight.export import document_layout, legend_room, rendering
 
 pytestmark = pytest.mark.slow  # renders pictures with kaleido
 
@@ -23,8 +23,8 @@ MOST_BLANK_PX = 20
 
 def _legend_box(figure) -> tuple[float, float] | None:
     """Where the drawn legend starts from the picture's top, and how tall it is; None without one."""
-    width, height = export.document_size(figure)
-    svg = export._render([(figure, {"format": "svg", "width": width, "height": height, "scale": 1})])[0].decode()
+    width, height = document_layout.document_size(figure)
+    svg = rendering._render([(figure, {"format": "svg", "width": width, "height": height, "scale": 1})])[0].decode()
     found = re.search(
         r'<g class="legend"[^>]*transform="translate\([\d.]+,\s*([\d.]+)\)"[^>]*><rect class="bg"[^>]*height="([\d.]+)"',
         svg,
@@ -54,7 +54,7 @@ def test_every_legend_has_the_room_it_is_drawn_in_and_no_more(connection, span, 
     measured = 0
     for view, data, filter_ in _views(connection, span, default_filter, province):
         for spec in _specs():
-            figure = export.document_figure(spec.build(queries.run(data, spec.query, filter_), lang))
+            figure = document_layout.document_figure(spec.build(queries.run(data, spec.query, filter_), lang))
             box = _legend_box(figure)
             if box is None or figure.layout.legend.y is not None and figure.layout.legend.y < 1:
                 continue  # no legend, or one under the plot

@@ -12,16 +12,17 @@ from html import unescape
 import pandas as pd
 import pytest
 
-from oversight import charts, export
+from oversight import charts
 from oversight.briefing import takeaways
 from oversight.charts import catalog, kinds
 from oversight.core.numbers import grouped
 from oversight.data import queries, store
 from oversight.devdata import scale
+from oversight.export import document_layout, figure_margin, rendering
 
 pytestmark = pytest.mark.slow  # renders pictures with kaleido
 
-LEAST_PX = export.DOCUMENT_LEAST_TEXT_PX  # 10 pt printed
+LEAST_PX = document_layout.DOCUMENT_LEAST_TEXT_PX  # 10 pt printed
 
 
 def _specs():
@@ -29,8 +30,8 @@ def _specs():
 
 
 def _svg(figure) -> str:
-    width, height = export.document_size(figure)
-    return export._render([(figure, {"format": "svg", "width": width, "height": height, "scale": 1})])[0].decode()
+    width, height = document_layout.document_size(figure)
+    return rendering._render([(figure, {"format": "svg", "width": width, "height": height, "scale": 1})])[0].decode()
 
 
 def _texts(svg: str, css_class: str) -> list[tuple[str, float]]:
@@ -83,7 +84,7 @@ def _hand_heatmap(units: int, quarters=(20201, 20202, 20203, 20204)) -> pd.DataF
 def test_a_heatmap_of_many_units_names_every_row_it_draws_and_the_reading_names_only_those(lang):
     spec = _specs()["meetings_by_unit_quarter"]
     frame = _hand_heatmap(60)
-    figure = export.document_figure(spec.build(frame, lang))
+    figure = document_layout.document_figure(spec.build(frame, lang))
     drawn = list(figure.data[0].y)
     assert len(drawn) == kinds.MAX_UNIT_ROWS
     svg = _svg(figure)
@@ -99,7 +100,7 @@ def test_the_nine_units_issues_and_suggestions_carry_every_figure(connection, de
     spec = _specs()["issues_suggestions_by_unit"]
     frame = queries.run(connection, spec.query, default_filter)
     assert len(frame) == 9
-    svg = _svg(export.document_figure(spec.build(frame, lang)))
+    svg = _svg(document_layout.document_figure(spec.build(frame, lang)))
     assert len(_row_names(svg)) == 9
     written = _texts(svg, "bartext")
     expected = Counter(grouped(v) for column in ("issues", "suggestions") for v in frame[column] if v > 0)
@@ -128,7 +129,7 @@ def test_a_provinces_bars_per_unit_name_every_row_and_write_every_units_figures(
     connection, whole = province
     spec = _specs()[key]
     frame = queries.run(connection, spec.query, whole)
-    figure = export.document_figure(spec.build(frame, lang))
+    figure = document_layout.document_figure(spec.build(frame, lang))
     names, rows = _unit_rows(figure)
     # the top 15, with the units tied with the 15th where there is room (tests/test_top_units_ties.py)
     assert len(frame) > len(names) and kinds.TOP_UNIT_ROWS <= len(names) <= kinds.MOST_UNIT_BARS
@@ -152,10 +153,10 @@ def test_a_provinces_bars_per_unit_name_every_row_and_write_every_units_figures(
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_a_one_unit_heatmaps_picture_is_as_tall_as_its_row(lang):
     spec = _specs()["meetings_by_unit_quarter"]
-    figure = export.document_figure(spec.build(_hand_heatmap(1), lang))
-    width, height = export.document_size(figure)
+    figure = document_layout.document_figure(spec.build(_hand_heatmap(1), lang))
+    width, height = document_layout.document_size(figure)
     layout = figure.layout
-    plot = height - export._margin(figure, "t", 90) - export._margin(figure, "b", 60)
+    plot = height - figure_margin.margin_px(figure, "t", 90) - figure_margin.margin_px(figure, "b", 60)
     assert plot <= kinds.HEATMAP_ROW_PX + 1, height
     assert layout.yaxis.range is None  # the row fills the plot: no blank room above it
     assert _row_names(_svg(figure)) == list(figure.data[0].y)
@@ -170,7 +171,11 @@ def _bar_thicknesses(svg: str) -> list[float]:
 
 
 def _plot_px(figure) -> float:
-    return export.document_size(figure)[1] - export._margin(figure, "t", 90) - export._margin(figure, "b", 60)
+    return (
+        document_layout.document_size(figure)[1]
+        - figure_margin.margin_px(figure, "t", 90)
+        - figure_margin.margin_px(figure, "b", 60)
+    )
 
 
 BARS_ACROSS = [
@@ -194,7 +199,7 @@ def test_one_units_bars_are_as_thick_as_a_provinces_and_the_picture_no_taller_th
     row, margins and legend need."""
     spec = _specs()[key]
     frame = queries.run(connection, spec.query, span.resolve(default_filter.with_units(["research"])))
-    figure = export.document_figure(spec.build(frame, lang))
+    figure = document_layout.document_figure(spec.build(frame, lang))
     bars = [trace for trace in figure.data if trace.type == "bar"]
     rows = len(bars[0].y)
     assert rows == 1
@@ -203,8 +208,8 @@ def test_one_units_bars_are_as_thick_as_a_provinces_and_the_picture_no_taller_th
     assert thick, svg[:400]
     assert all(LEAST_PX + 1 <= bar <= 34 for bar in thick), thick
     # a row of two bars side by side 48 px, a category's 40, a stack's 34
-    assert _plot_px(figure) <= 48 + 1, export.document_size(figure)
-    assert export.document_size(figure)[1] < export.DOCUMENT_MIN_HEIGHT
+    assert _plot_px(figure) <= 48 + 1, document_layout.document_size(figure)
+    assert document_layout.document_size(figure)[1] < document_layout.DOCUMENT_MIN_HEIGHT
 
 
 ACTIVITY_KINDS = ["consultation", "special_study", "notification", "secondment"]
@@ -239,7 +244,7 @@ def test_a_provinces_activities_by_quarter_write_every_kinds_figure(province_act
     frame = province_activities.copy()
     frame[ACTIVITY_KINDS] = frame[ACTIVITY_KINDS] * times
     assert frame[ACTIVITY_KINDS].to_numpy().max() >= (1000 if times == 4 else 500)
-    figure = export.document_figure(_specs()["activities_by_quarter"].build(frame, lang))
+    figure = document_layout.document_figure(_specs()["activities_by_quarter"].build(frame, lang))
     placed = _bar_texts_placed(_svg(figure))
     expected = Counter(grouped(v) for column in ACTIVITY_KINDS for v in frame[column] if v > 0)
     assert Counter(text for text, _, _, _ in placed) == expected

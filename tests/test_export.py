@@ -11,11 +11,12 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from oversight import charts, export
+from oversight import charts
 from oversight.charts import catalog
 from oversight.core import i18n
 from oversight.data import queries
 from oversight.data.filters import Filter, Quarter
+from oversight.export import card_downloads, data_files, names, rendering
 from oversight.export.names import ExportContext, safe_file_name
 from oversight.present import summary
 from tests import oracle
@@ -42,7 +43,9 @@ def by_unit_frame(connection, default_filter):
 @pytest.fixture(scope="module")
 def zh_png(by_unit_frame, default_filter, units, span):
     figure = BY_UNIT.build(by_unit_frame, "zh")
-    return export.figure_png(export.with_subtitle(figure, _context("zh", default_filter, units, span).subtitle()))
+    return rendering.figure_png(
+        card_downloads.with_subtitle(figure, _context("zh", default_filter, units, span).subtitle())
+    )
 
 
 def _pixels(png: bytes) -> Image.Image:
@@ -62,7 +65,7 @@ def test_png_is_a_2x_slide_in_the_templates_colours(zh_png):
 
 def test_subtitle_is_added_to_a_copy_only(by_unit_frame):
     figure = BY_UNIT.build(by_unit_frame, "zh")
-    exported = export.with_subtitle(figure, "全部9家综合监督单位 · 2020年")
+    exported = card_downloads.with_subtitle(figure, "全部9家综合监督单位 · 2020年")
     assert exported.layout.title.subtitle.text == "全部9家综合监督单位 · 2020年"
     assert figure.layout.title.subtitle.text is None
     assert exported.layout.margin.t > (figure.layout.margin.t or charts.TEMPLATE.layout.margin.t)
@@ -84,7 +87,7 @@ def test_an_exported_image_has_the_whole_title_on_one_line_not_the_phones_lines(
     spec = next(spec for spec in catalog.all_charts() if spec.key == key)
     figure = spec.build(queries.run(connection, spec.query, default_filter), lang)
     assert "<br>" in figure.layout.title.text  # on screen, broken for a phone's card
-    exported = export.with_subtitle(figure, "全部9家综合监督单位 · 2020年")
+    exported = card_downloads.with_subtitle(figure, "全部9家综合监督单位 · 2020年")
     assert exported.layout.title.text == whole
     # the room the phone's extra title lines took above the plot is given back, the subtitle's line added
     lines = figure.layout.title.text.count("<br>")
@@ -101,9 +104,9 @@ def test_an_exported_image_has_the_whole_title_on_one_line_not_the_phones_lines(
 
 def test_svg_carries_the_chinese_title_and_subtitle(by_unit_frame, default_filter, units, span):
     context = _context("zh", default_filter, units, span)
-    svg = export.figure_svg(export.with_subtitle(BY_UNIT.build(by_unit_frame, "zh"), context.subtitle())).decode(
-        "utf-8"
-    )
+    svg = rendering.figure_svg(
+        card_downloads.with_subtitle(BY_UNIT.build(by_unit_frame, "zh"), context.subtitle())
+    ).decode("utf-8")
     assert svg.lstrip().startswith("<svg")
     assert "各单位指出问题与意见建议" in svg
     assert "全部9家综合监督单位" in svg and "数据截至2020年12月31日" in svg
@@ -138,7 +141,7 @@ def test_a_picture_of_a_links_day_says_that_day_as_the_page_does(units, span, la
     ],
 )
 def test_csv_has_a_bom_and_round_trips(by_unit_frame, lang, unit, issues, suggestions):
-    data = export.table_csv_bytes(export.chart_data_table(by_unit_frame, lang))
+    data = data_files.table_csv_bytes(data_files.chart_data_table(by_unit_frame, lang))
     assert data.startswith(b"\xef\xbb\xbf")
     table = pd.read_csv(io.BytesIO(data), encoding="utf-8-sig")
     # in English the unit as the chart names it (its 英文简称), the full name last, as the pages' tables do
@@ -153,10 +156,10 @@ def test_csv_has_a_bom_and_round_trips(by_unit_frame, lang, unit, issues, sugges
 
 
 def test_quarter_and_code_columns_become_labels(connection, default_filter):
-    meetings = export.chart_data_table(queries.run(connection, "meetings_by_quarter", default_filter), "zh")
+    meetings = data_files.chart_data_table(queries.run(connection, "meetings_by_quarter", default_filter), "zh")
     assert list(meetings["季度"]) == ["2020年第1季度", "2020年第2季度", "2020年第3季度", "2020年第4季度"]
     assert meetings["会议数量（次）"].sum() == 232
-    categories = export.chart_data_table(queries.run(connection, "issues_by_category", default_filter), "en")
+    categories = data_files.chart_data_table(queries.run(connection, "issues_by_category", default_filter), "en")
     assert "Decision procedure" in set(categories["Issue category"])
 
 
@@ -166,7 +169,7 @@ def _hostile_frame() -> pd.DataFrame:
 
 def test_formulas_are_neutralised_in_csv():
     table = pd.read_csv(
-        io.BytesIO(export.table_csv_bytes(export.chart_data_table(_hostile_frame(), "zh"))),
+        io.BytesIO(data_files.table_csv_bytes(data_files.chart_data_table(_hostile_frame(), "zh"))),
         encoding="utf-8-sig",
         keep_default_na=False,
     )
@@ -175,7 +178,7 @@ def test_formulas_are_neutralised_in_csv():
 
 
 def test_formulas_are_text_in_xlsx():
-    data = export.table_xlsx_bytes(export.chart_data_table(_hostile_frame(), "en"), "=evil[sheet]")
+    data = data_files.table_xlsx_bytes(data_files.chart_data_table(_hostile_frame(), "en"), "=evil[sheet]")
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     cells = [row[0] for row in sheet.iter_rows(min_row=2)]
     assert [cell.data_type for cell in cells] == ["s"] * len(FORMULAS)
@@ -236,7 +239,7 @@ def test_a_long_unit_name_keeps_the_file_name_writable_and_its_quarters(units, s
 
 
 def test_the_modebar_has_no_camera_past_the_marking_and_the_audit():
-    config = export.plotly_config("zh")
+    config = names.plotly_config("zh")
     assert (
         config["modeBarButtonsToRemove"] == ["toImage", "sendChartToCloud", "select2d", "lasso2d"]
         and "toImageButtonOptions" not in config
@@ -247,7 +250,7 @@ def test_the_modebar_has_no_camera_past_the_marking_and_the_audit():
 def test_the_modebar_and_plotlys_notes_speak_the_pages_language(lang, reset):
     """The Chinese page's modebar said "Zoom", "Pan", "Reset axes" (Plotly's English): its words are given to Plotly
     as a dictionary of the page's language, under a locale of the app's own name (numbers keep the layout's)."""
-    config = export.plotly_config(lang)
+    config = names.plotly_config(lang)
     dictionary = config["locales"][config["locale"]]["dictionary"]
     assert dictionary["Reset axes"] == reset and set(dictionary) >= {"Zoom", "Pan", "Autoscale"}
     assert "format" not in config["locales"][config["locale"]]
@@ -255,7 +258,7 @@ def test_the_modebar_and_plotlys_notes_speak_the_pages_language(lang, reset):
 
 def test_chart_downloads_cover_png_svg_csv_xlsx(by_unit_frame, default_filter, units, span):
     context = _context("en", default_filter, units, span)
-    downloads = export.chart_downloads(BY_UNIT, by_unit_frame, BY_UNIT.build(by_unit_frame, "en"), context)
+    downloads = card_downloads.chart_downloads(BY_UNIT, by_unit_frame, BY_UNIT.build(by_unit_frame, "en"), context)
     assert [(d.kind, d.needs_browser) for d in downloads] == [
         ("png", True),
         ("svg", True),
@@ -274,18 +277,19 @@ def no_browser(monkeypatch, tmp_path):
 def test_without_a_browser_images_explain_and_data_still_downloads(
     no_browser, by_unit_frame, default_filter, units, span
 ):
-    assert export.find_browser() is None
+    assert rendering.find_browser() is None
     context = _context("zh", default_filter, units, span)
     downloads = {
-        d.kind: d for d in export.chart_downloads(BY_UNIT, by_unit_frame, BY_UNIT.build(by_unit_frame, "zh"), context)
+        d.kind: d
+        for d in card_downloads.chart_downloads(BY_UNIT, by_unit_frame, BY_UNIT.build(by_unit_frame, "zh"), context)
     }
-    with pytest.raises(export.ImageRendererMissing) as raised:
+    with pytest.raises(rendering.ImageRendererMissing) as raised:
         downloads["png"].make()
     for lang in ("zh", "en"):
         assert "apt-get install chromium fonts-noto-cjk" in raised.value.message(lang)
         assert "make run" in raised.value.message(lang)
     assert "CSV" in raised.value.message("zh")
-    with pytest.raises(export.ImageRendererMissing):
+    with pytest.raises(rendering.ImageRendererMissing):
         downloads["svg"].make()
     assert downloads["csv"].make().startswith(b"\xef\xbb\xbf")
     assert downloads["xlsx"].make().startswith(b"PK")
@@ -331,7 +335,7 @@ def test_every_charts_data_has_labels_and_translated_headers(connection, default
 
     headers = {text for key, text in i18n.catalog(lang).items() if key.startswith("export.column.")}
     for spec in catalog.all_charts():
-        table = export.chart_data_table(queries.run(connection, spec.query, default_filter), lang, spec.key)
+        table = data_files.chart_data_table(queries.run(connection, spec.query, default_filter), lang, spec.key)
         assert set(table.columns) <= headers, f"{spec.key}: untranslated headers {set(table.columns) - headers}"
         assert len(set(table.columns)) == len(table.columns), f"{spec.key}: two columns share a header"
         cells = {value for column in table.columns if table[column].dtype == object for value in table[column]}
@@ -341,16 +345,16 @@ def test_every_charts_data_has_labels_and_translated_headers(connection, default
 
 def test_suggestion_columns_are_named_as_suggestions(connection, default_filter):
     run = lambda name: queries.run(connection, name, default_filter)  # noqa: E731
-    status = export.chart_data_table(run("suggestions_by_status"), "zh", "suggestions_by_status")
+    status = data_files.chart_data_table(run("suggestions_by_status"), "zh", "suggestions_by_status")
     assert list(status.columns) == ["意见建议采纳状态", "意见建议（条）", "占比（%）"]  # the donut's shares beside
     assert list(status["意见建议采纳状态"]) == ["已提出", "已采纳", "已落实"]
-    category = export.chart_data_table(run("suggestions_by_category"), "zh", "suggestions_by_category")
+    category = data_files.chart_data_table(run("suggestions_by_category"), "zh", "suggestions_by_category")
     assert list(category.columns) == ["意见建议类别", "意见建议（条）"]
-    reminders = export.chart_data_table(run("reminders_by_quarter_form"), "zh", "reminders_by_quarter_form")
+    reminders = data_files.chart_data_table(run("reminders_by_quarter_form"), "zh", "reminders_by_quarter_form")
     assert list(reminders.columns)[:4] == ["季度", "书面提醒（次）", "面对面提醒（次）", "会议提醒（次）"]
-    statuses = export.chart_data_table(run("issues_by_unit_status"), "en", "issues_by_unit_status")
+    statuses = data_files.chart_data_table(run("issues_by_unit_status"), "en", "issues_by_unit_status")
     assert {"Rectified", "In progress"} <= set(statuses.columns)
-    link = export.chart_data_table(run("suggestions_by_link"), "en", "suggestions_by_link")
+    link = data_files.chart_data_table(run("suggestions_by_link"), "en", "suggestions_by_link")
     assert list(link.iloc[:, 0]) == ["Following an issue", "Stand-alone"]
     # 提出方式 is how a suggestion was raised: "Raised: Following an issue" read as a date column's header
     assert link.columns[0] == "How raised"
@@ -358,7 +362,7 @@ def test_suggestion_columns_are_named_as_suggestions(connection, default_filter)
 
 def test_heatmap_data_has_its_quarter(connection, default_filter, frames):
     frame = queries.run(connection, "meetings_by_unit_quarter", default_filter)
-    table = export.chart_data_table(frame, "en", "meetings_by_unit_quarter")
+    table = data_files.chart_data_table(frame, "en", "meetings_by_unit_quarter")
     assert list(table.columns) == ["Unit", "Quarter", "Meetings", "Unit (full name)"]
     meetings = frames["meetings"]
     in_2020 = meetings[pd.to_datetime(meetings["date"]).dt.year == 2020]
@@ -456,7 +460,7 @@ def test_a_donuts_data_carries_the_shares_its_slices_show(connection, default_fi
     """The README promises shares beside the counts they come from; the donuts' CSVs had the counts only."""
     spec = next(s for s in catalog.all_charts() if s.key == key)
     frame = queries.run(connection, spec.query, default_filter)
-    table = export.chart_data_table(frame, "zh", key)
+    table = data_files.chart_data_table(frame, "zh", key)
     assert table.columns[-1] == "占比（%）"
     counts = table.iloc[:, 1]
     # recomputed from the counts as a person would: each over their total, half up to one place
@@ -478,7 +482,7 @@ def test_a_sheet_name_too_long_for_excel_is_cut_at_a_word():
         ("Consultations, special studies, notifications and secondments by unit", "Consultations, special…"),
         ("各季度会议数量（与上年同期对比）", "各季度会议数量（与上年同期对比）"),
     ):
-        data = export.table_xlsx_bytes(pd.DataFrame({"a": [1]}), title)
+        data = data_files.table_xlsx_bytes(pd.DataFrame({"a": [1]}), title)
         name = openpyxl.load_workbook(io.BytesIO(data)).sheetnames[0]
         assert name == expected and len(name) <= 31, (title, name)
 
@@ -508,11 +512,11 @@ def test_a_long_subtitle_takes_lines_and_the_marking_keeps_clear_of_a_legend_bel
     figure = catalog.make_compared_trends_figure(trends, "en")
     names = ", ".join(units.set_index("unit_id").loc[ids, "name_en"])
     subtitle = f"Stationed Team • {names} • 2020 Q1 to 2020 Q4 • data as of 31 December 2020"
-    marked = export.with_subtitle(figure, subtitle, Marking("Internal — handle with care"))
+    marked = card_downloads.with_subtitle(figure, subtitle, Marking("Internal — handle with care"))
     lines = marked.layout.title.subtitle.text.split("<br>")
     assert len(lines) > 1 and " ".join(lines) == subtitle  # every word kept, on lines the picture holds
-    assert all(label_width(line, 13) <= export.export_size(figure)[0] - 80 for line in lines)
-    one_line = export.with_subtitle(figure, "Stationed Team", Marking("Internal — handle with care"))
+    assert all(label_width(line, 13) <= rendering.export_size(figure)[0] - 80 for line in lines)
+    one_line = card_downloads.with_subtitle(figure, "Stationed Team", Marking("Internal — handle with care"))
     assert marked.layout.margin.t == one_line.layout.margin.t + 18 * (len(lines) - 1)  # room for each further line
     # the marking has a line of its own under the legend: the bottom margin grew by it
     assert marked.layout.margin.b == figure.layout.margin.b + 24

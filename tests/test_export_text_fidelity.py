@@ -25,10 +25,10 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image, ImageChops
 
-from oversight import briefing, export
+from oversight import briefing
 from oversight.charts import style
 from oversight.data import queries, store
-from oversight.export import marking
+from oversight.export import marking, rendering
 
 pytestmark = pytest.mark.slow
 
@@ -77,7 +77,7 @@ def test_symbols_in_a_chart_picture_are_drawn_not_boxes():
     )
     for place, character in enumerate(characters):
         figure.add_annotation(text=character, x=place + 0.5, y=0.5, showarrow=False, font=dict(size=72))
-    (png,) = export.render_pngs([(figure, (_CELL * len(characters), _CELL))], scale=1)
+    (png,) = rendering.render_pngs([(figure, (_CELL * len(characters), _CELL))], scale=1)
     picture = Image.open(io.BytesIO(png)).convert("RGB")
     cells = [picture.crop((_CELL * place, 0, _CELL * (place + 1), _CELL)) for place in range(len(characters))]
     box = _ink(cells[-1]).tobytes()

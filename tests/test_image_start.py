@@ -1,5 +1,5 @@
 """A PNG click while the image browser starts (session 36, w2): on a loaded machine the warm-up's Chromium start took
-the minute of ``browser_thread.START_TIMEOUT_SECONDS``, and as it ran holding ``export._server_lock`` every first PNG
+the minute of ``browser_thread.START_TIMEOUT_SECONDS``, and as it ran holding ``rendering._server_lock`` every first PNG
 click waited it out with a spinning button and nothing said. A click now waits a bounded time and, the browser not
 ready, is told in the page's language what is happening and what to do; a failed start is started again on the next
 click. The browser's start is faked: slow (held until the test lets it go) or failing."""
@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import threading
 
+import plotly.graph_objects as go
 import pytest
 from streamlit.proto.BackMsg_pb2 import BackendOperationRequest
 from streamlit.runtime.backend_operation_handler import DeferredFileHandler
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from oversight import export
 from oversight.core import i18n
+from oversight.export import rendering
 from oversight.ui import cards, download_errors
 from tests.event_loop import run_apart
 
@@ -54,46 +55,46 @@ def fake_server(monkeypatch):
         starts = 0
         started = threading.Event()
 
-    monkeypatch.setattr(export, "ImageServer", Server)
-    monkeypatch.setattr(export, "_server", None)
-    monkeypatch.setattr(export, "_starting", None, raising=False)
-    monkeypatch.setattr(export, "require_browser", lambda: "/usr/bin/chromium")
+    monkeypatch.setattr(rendering, "ImageServer", Server)
+    monkeypatch.setattr(rendering, "_server", None)
+    monkeypatch.setattr(rendering, "_starting", None, raising=False)
+    monkeypatch.setattr(rendering, "require_browser", lambda: "/usr/bin/chromium")
     yield Server
     Server.let_go.set()  # no start left waiting
 
 
 def test_a_click_during_a_slow_start_is_told_so_and_not_kept_waiting(fake_server):
     # the warm-up's render starts the browser, and waits for it (the full start)
-    warm = threading.Thread(target=lambda: export.render_image(export.go.Figure(), "png"), daemon=True)
+    warm = threading.Thread(target=lambda: rendering.render_image(go.Figure(), "png"), daemon=True)
     warm.start()
     assert fake_server.started.wait(30)
     # before: the start held _server_lock for its whole minute, and every click queued on it
-    assert export._server_lock.acquire(timeout=5), "the lock is held while Chromium starts"
-    export._server_lock.release()
+    assert rendering._server_lock.acquire(timeout=5), "the lock is held while Chromium starts"
+    rendering._server_lock.release()
     # a click waits only what it is given
-    with pytest.raises(export.ImagesNotReady) as raised:
-        export.images_ready(0.05)
+    with pytest.raises(rendering.ImagesNotReady) as raised:
+        rendering.images_ready(0.05)
     assert raised.value.starting is True
     assert "正在启动" in raised.value.message("zh") and "半分钟后再点击" in raised.value.message("zh")
     assert "still starting" in raised.value.message("en") and "click the download again" in raised.value.message("en")
     assert fake_server.starts == 1  # the click joined the start under way, and began none of its own
     fake_server.let_go.set()
     warm.join(30)
-    export.images_ready(30)  # ready: returns
-    assert export.figure_png(export.go.Figure()) == b"\x89PNG fake"
+    rendering.images_ready(30)  # ready: returns
+    assert rendering.figure_png(go.Figure()) == b"\x89PNG fake"
     assert fake_server.starts == 1
 
 
 def test_a_failed_start_is_said_and_started_again_on_the_next_click(fake_server):
     fake_server.fail = True
-    with pytest.raises(export.ImagesNotReady) as raised:
-        export.images_ready(30)
+    with pytest.raises(rendering.ImagesNotReady) as raised:
+        rendering.images_ready(30)
     assert raised.value.starting is False
     assert "未能启动" in raised.value.message("zh") and "重试" in raised.value.message("zh")
     assert "did not start" in raised.value.message("en")
     fake_server.fail = False
     fake_server.let_go.set()
-    export.images_ready(30)  # not remembered: a second start, which succeeds
+    rendering.images_ready(30)  # not remembered: a second start, which succeeds
     assert fake_server.starts == 2
 
 

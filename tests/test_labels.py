@@ -12,11 +12,11 @@ import json
 
 import pytest
 
-from oversight import export
 from oversight.charts import catalog, labels
 from oversight.charts.style import label_width
 from oversight.data import queries
 from oversight.data.filters import Filter, Quarter
+from oversight.export import document_layout
 
 TWO_YEARS = Filter((), Quarter(2019, 1), Quarter(2020, 4))
 PHONE, HALF_ROW, DOCUMENT, SLIDE = 330, 480, 580, 1280
@@ -89,8 +89,8 @@ def test_every_grouped_bar_chart_is_fitted(connection, default_filter):
 
 def _document_fitted(connection, key, filter_=TWO_YEARS):
     """The chart as the briefing draws it, laid out for a document's picture, and its labels fitted at that size."""
-    figure = export.document_figure(_figure(connection, key, filter_, lang="zh"))
-    width, height = export.document_size(figure)
+    figure = document_layout.document_figure(_figure(connection, key, filter_, lang="zh"))
+    width, height = document_layout.document_size(figure)
     return figure, labels.fitted(figure, width, height), width, height
 
 
@@ -208,8 +208,8 @@ def test_a_year_earlier_point_keeps_its_label_beside_the_other_line(connection, 
     counsellors = Filter(("counsellors",), Quarter(2020, 1), Quarter(2020, 2))
     figure = _figure(connection, "meeting_duration_by_quarter", counsellors, lang)
     pictures = [(figure, width, None) for width in (PHONE, HALF_ROW, SLIDE)]
-    document = export.document_figure(_figure(connection, "meeting_duration_by_quarter", counsellors, lang))
-    pictures.append((document, *export.document_size(document)))
+    document = document_layout.document_figure(_figure(connection, "meeting_duration_by_quarter", counsellors, lang))
+    pictures.append((document, *document_layout.document_size(document)))
     for picture, width, height in pictures:
         fitted = labels.fitted(picture, width, height)
         written = sorted(text for trace in fitted.data for text in trace.text if text)

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from oversight import charts, export
+from oversight import charts
 from oversight.charts import catalog
 from oversight.charts.style import TEMPLATE
 from oversight.data import queries, store
 from oversight.data.filters import Filter, Quarter
+from oversight.export import document_layout
 
 SCREEN_LEAST_PX, DOCUMENT_LEAST_PX = 12, 13
 VIEWS = (
@@ -70,8 +71,8 @@ def test_every_text_in_a_documents_picture_is_13_px_or_more(figures):
     small = [
         (key, lang, what, px)
         for key, _, lang, figure in figures
-        for what, px in text_sizes(export.document_figure(figure))
+        for what, px in text_sizes(document_layout.document_figure(figure))
         if px < DOCUMENT_LEAST_PX
     ]
     assert small == []
-    assert export.DOCUMENT_WIDTH == 580  # 16 cm of A4 across 580 px: 13 px is 10 pt printed
+    assert document_layout.DOCUMENT_WIDTH == 580  # 16 cm of A4 across 580 px: 13 px is 10 pt printed

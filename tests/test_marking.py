@@ -10,11 +10,11 @@ import plotly.graph_objects as go
 import pytest
 from PIL import Image
 
-from oversight import charts, export
+from oversight import charts
 from oversight.charts import catalog, kinds
 from oversight.core import safe_text
 from oversight.data import queries
-from oversight.export import marking
+from oversight.export import card_downloads, document_layout, marked_figure, marking, names, rendering
 from oversight.export.names import ExportContext
 
 MOMENT = datetime(2021, 1, 5, 9, 30)
@@ -87,7 +87,7 @@ def test_the_screen_overlay_escapes_the_names():
 
 def test_the_pictures_watermark_escapes_the_name_as_the_marking_does():
     figure = go.Figure(go.Bar(x=["a"], y=[1]))
-    export.add_marking(figure, marking.Marking("<i>内部</i>", "<b>x</b>&amp; 2021-01-05 09:30"), (800, 450))
+    marked_figure.add_marking(figure, marking.Marking("<i>内部</i>", "<b>x</b>&amp; 2021-01-05 09:30"), (800, 450))
     texts = [annotation.text for annotation in figure.layout.annotations]
     assert "&lt;i&gt;内部&lt;/i&gt;" in texts  # the marking, escaped since this morning
     # every watermark spot, in two lines: the name, the time
@@ -118,7 +118,7 @@ def _has_red(image: Image.Image) -> bool:
 def test_every_chart_download_carries_the_marking_and_watermark(connection, default_filter, span, frame):
     spec = charts.OVERVIEW_CHARTS[0]
     context = _context(connection, default_filter, span)
-    downloads = {d.kind: d for d in export.chart_downloads(spec, frame, spec.build(frame, "zh"), context)}
+    downloads = {d.kind: d for d in card_downloads.chart_downloads(spec, frame, spec.build(frame, "zh"), context)}
     svg = downloads["svg"].make().decode("utf-8")
     # tiled (a crop keeps one), the name and the time on a line each
     assert "内部资料 注意保存" in svg and svg.count(">chief</tspan>") >= 4
@@ -126,7 +126,9 @@ def test_every_chart_download_carries_the_marking_and_watermark(connection, defa
     png = Image.open(io.BytesIO(downloads["png"].make())).convert("RGB")
     corner = png.crop((0, png.height - 40, 260, png.height))  # the marking's corner, red text
     assert _has_red(corner)
-    plain = Image.open(io.BytesIO(export.figure_png(export.with_subtitle(spec.build(frame, "zh"), "x")))).convert("RGB")
+    plain = Image.open(
+        io.BytesIO(rendering.figure_png(card_downloads.with_subtitle(spec.build(frame, "zh"), "x")))
+    ).convert("RGB")
     assert not _has_red(plain.crop((0, plain.height - 40, 260, plain.height)))
 
 
@@ -139,14 +141,18 @@ def test_the_marking_keeps_clear_of_the_value_axis_title(connection, default_fil
     mark = marking.Marking({"zh": "内部资料 注意保存", "en": "Internal — handle with care"}[lang], "")
     for spec in charts.catalog.all_charts():
         for figure in (
-            export.document_figure(spec.build(queries.run(connection, spec.query, default_filter), lang), mark),
-            export.with_subtitle(spec.build(queries.run(connection, spec.query, default_filter), lang), "x", mark),
+            document_layout.document_figure(
+                spec.build(queries.run(connection, spec.query, default_filter), lang), mark
+            ),
+            card_downloads.with_subtitle(
+                spec.build(queries.run(connection, spec.query, default_filter), lang), "x", mark
+            ),
         ):
             layout = figure.layout
             title = layout.xaxis.title.text if layout.xaxis.title else None
             if not title:
                 continue
-            width = layout.width or export.export_size(figure)[0]
+            width = layout.width or rendering.export_size(figure)[0]
             left, right = layout.margin.l or 70, layout.margin.r or 30
             centre = left + (width - left - right) / 2
             title_box = (centre - label_width(title, 14) / 2, centre + label_width(title, 14) / 2)
@@ -162,17 +168,17 @@ def test_document_pictures_are_sized_for_the_page_without_their_title(connection
     for spec in catalog.all_charts():
         frame = queries.run(connection, spec.query, default_filter)
         for lang in ("zh", "en"):
-            figure = export.document_figure(spec.build(frame, lang), mark)
-            width, height = export.document_size(figure)
-            assert width == export.DOCUMENT_WIDTH
-            assert height <= export.DOCUMENT_MAX_HEIGHT
+            figure = document_layout.document_figure(spec.build(frame, lang), mark)
+            width, height = document_layout.document_size(figure)
+            assert width == document_layout.DOCUMENT_WIDTH
+            assert height <= document_layout.DOCUMENT_MAX_HEIGHT
             # shorter only where a few rows of bars across need less (four categories' rows of 40 px)
-            assert height >= export.DOCUMENT_MIN_HEIGHT or _rows_fill_the_plot(figure), (spec.key, height)
+            assert height >= document_layout.DOCUMENT_MIN_HEIGHT or _rows_fill_the_plot(figure), (spec.key, height)
             assert not figure.layout.title.text, f"{spec.key}: the slide or the caption gives the title"
             texts = [annotation.text for annotation in figure.layout.annotations]
             assert "内部资料 注意保存" in texts and "chief<br>2021-01-05 09:30 UTC+8" in texts
             # the labels beside horizontal bars leave the bars at least half of the picture
-            assert (figure.layout.margin.l or 0) <= export.DOCUMENT_WIDTH * 0.45
+            assert (figure.layout.margin.l or 0) <= document_layout.DOCUMENT_WIDTH * 0.45
 
 
 def _rows_fill_the_plot(figure) -> bool:
@@ -186,10 +192,10 @@ def _rows_fill_the_plot(figure) -> bool:
 
 
 def _svgs_as_placed(figures, sizes) -> list[str]:
-    """Each figure as the SVG Plotly draws at its placed size (``export._render``: the public calls draw at the
+    """Each figure as the SVG Plotly draws at its placed size (``rendering._render``: the public calls draw at the
     download's size)."""
     options = [{"format": "svg", "width": width, "height": height, "scale": 1} for width, height in sizes]
-    return [svg.decode() for svg in export._render(list(zip(figures, options)))]
+    return [svg.decode() for svg in rendering._render(list(zip(figures, options)))]
 
 
 @pytest.mark.slow
@@ -203,9 +209,10 @@ def test_document_pictures_give_the_plot_the_room_the_title_had(connection, defa
 
     specs = catalog.all_charts()
     figures = [
-        export.document_figure(spec.build(queries.run(connection, spec.query, default_filter), lang)) for spec in specs
+        document_layout.document_figure(spec.build(queries.run(connection, spec.query, default_filter), lang))
+        for spec in specs
     ]
-    svgs = _svgs_as_placed(figures, [export.document_size(figure) for figure in figures])
+    svgs = _svgs_as_placed(figures, [document_layout.document_size(figure) for figure in figures])
     for spec, figure, svg in zip(specs, figures, svgs):
         layout = figure.layout
         plot = layout.height - layout.margin.t - (layout.margin.b if layout.margin.b is not None else 60)
@@ -235,10 +242,12 @@ def test_the_marking_has_a_line_of_its_own_under_a_donuts_labels(connection, def
     for spec in donuts:
         frame = queries.run(connection, spec.query, default_filter)
         pictures = [
-            export.document_figure(spec.build(frame, lang), mark),
-            export.with_subtitle(spec.build(frame, lang), "x", mark),
+            document_layout.document_figure(spec.build(frame, lang), mark),
+            card_downloads.with_subtitle(spec.build(frame, lang), "x", mark),
         ]
-        for svg in _svgs_as_placed(pictures, [export.document_size(pictures[0]), export.export_size(pictures[1])]):
+        for svg in _svgs_as_placed(
+            pictures, [document_layout.document_size(pictures[0]), rendering.export_size(pictures[1])]
+        ):
             label_bottoms = [
                 float(y) + 13 * 1.3 * (text.count('class="line"') - 1) + 13 * 0.3
                 for y, text in re.findall(
@@ -286,23 +295,24 @@ def test_donut_pictures_are_laid_out_once_with_the_marking_where_every_chart_has
             scaled = frame.assign(**{value_column: frame[value_column] * scale})
             for picture, bar_picture, size in (
                 (
-                    export.document_figure(spec.build(scaled, lang), mark),
-                    export.document_figure(bars.build(bar_frame, lang), mark),
+                    document_layout.document_figure(spec.build(scaled, lang), mark),
+                    document_layout.document_figure(bars.build(bar_frame, lang), mark),
                     None,
                 ),
                 (
-                    export.with_subtitle(spec.build(scaled, lang), "x", mark),
-                    export.with_subtitle(bars.build(bar_frame, lang), "x", mark),
-                    export.EXPORT_WIDTH,
+                    card_downloads.with_subtitle(spec.build(scaled, lang), "x", mark),
+                    card_downloads.with_subtitle(bars.build(bar_frame, lang), "x", mark),
+                    names.EXPORT_WIDTH,
                 ),
             ):
                 assert all(trace.automargin is False for trace in picture.data), spec.key
                 sizes = [
-                    export.document_size(f) if size is None else export.export_size(f) for f in (picture, bar_picture)
+                    document_layout.document_size(f) if size is None else rendering.export_size(f)
+                    for f in (picture, bar_picture)
                 ]
                 svg, bar_svg = _svgs_as_placed([picture, bar_picture], sizes)
                 assert abs(_marking_x(svg, mark.label) - _marking_x(bar_svg, mark.label)) <= 1, spec.key
-                png = export.render_pngs([(picture, sizes[0])])[0]
+                png = rendering.render_pngs([(picture, sizes[0])])[0]
                 assert _ink_at_the_edges(png) == 0, (spec.key, scale, size)
 
 
@@ -310,12 +320,12 @@ def test_donut_pictures_are_laid_out_once_with_the_marking_where_every_chart_has
 def test_long_english_unit_names_wrap_onto_two_lines(connection, default_filter):
     spec = charts.OVERVIEW_CHARTS[0]
     frame = queries.run(connection, spec.query, default_filter)
-    with_short = export.document_figure(spec.build(frame, "en"))
+    with_short = document_layout.document_figure(spec.build(frame, "en"))
     assert "Big Data Admin." in list(with_short.data[0].y)  # the units sheet's own English short name
     # without one, the name is shortened to fit beside the bars, the full name kept for the hover
     from oversight.charts.style import MAX_LABEL_PX, UNIT_LABEL_FONT, label_width
 
-    figure = export.document_figure(spec.build(frame.drop(columns=["short_name_en"]), "en"))
+    figure = document_layout.document_figure(spec.build(frame.drop(columns=["short_name_en"]), "en"))
     labels = list(figure.data[0].y)
     assert all(label.count("<br>") <= 1 for label in labels)
     assert all(
@@ -332,18 +342,18 @@ def test_pictures_print_chart_text_at_ten_points_or_more():
 
     from oversight.briefing import docx_report, pptx_deck, report
 
-    docx_pt_per_px = Cm(docx_report._TEXT_WIDTH_CM).pt / export.DOCUMENT_WIDTH  # noqa: SLF001
+    docx_pt_per_px = Cm(docx_report._TEXT_WIDTH_CM).pt / document_layout.DOCUMENT_WIDTH  # noqa: SLF001
     assert 13 * docx_pt_per_px >= 10
     # and the tallest picture is placed at that width, not narrower to keep two charts to a page (9.2 pt at 440 px)
-    tallest = (export.DOCUMENT_WIDTH, export.DOCUMENT_MAX_HEIGHT)
+    tallest = (document_layout.DOCUMENT_WIDTH, document_layout.DOCUMENT_MAX_HEIGHT)
     assert report.picture_width_cm(tallest, docx_report._TEXT_WIDTH_CM) == docx_report._TEXT_WIDTH_CM  # noqa: SLF001
     slide_height_pt = pptx_deck._PICTURE_MAX_HEIGHT.pt  # noqa: SLF001
     slide_width_pt = min(
         pptx_deck._PICTURE_MAX_WIDTH.pt,  # noqa: SLF001
-        slide_height_pt * export.DOCUMENT_WIDTH / export.DOCUMENT_MAX_HEIGHT,
+        slide_height_pt * document_layout.DOCUMENT_WIDTH / document_layout.DOCUMENT_MAX_HEIGHT,
     )
     a4_landscape_scale = 29.7 / 33.867  # a 13.33 in slide printed across A4
-    assert 13 * slide_width_pt / export.DOCUMENT_WIDTH * a4_landscape_scale >= 10
+    assert 13 * slide_width_pt / document_layout.DOCUMENT_WIDTH * a4_landscape_scale >= 10
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -366,7 +376,7 @@ def test_every_documents_picture_sets_its_tick_labels_at_the_least_printed_size(
             frame = queries.run(connection, spec.query, resolved)
             if charts.is_empty(frame, spec.value_columns):
                 continue
-            figure = export.document_figure(spec.build(frame, lang))
+            figure = document_layout.document_figure(spec.build(frame, lang))
             axes = [*figure.select_xaxes(), *figure.select_yaxes()]
             sizes = [axis.tickfont.size or default for axis in axes]
             assert min(sizes) >= 13, (spec.key, filter_, sizes)
@@ -385,7 +395,7 @@ def test_the_heatmaps_marking_has_the_line_under_its_ticks_every_quarter_chart_h
     bottoms = {}
     for key in ("meetings_by_unit_quarter", "reminders_by_quarter_form", "activities_by_quarter"):
         spec = next(s for s in catalog.all_charts() if s.key == key)
-        figure = export.document_figure(spec.build(queries.run(connection, spec.query, resolved), "en"))
+        figure = document_layout.document_figure(spec.build(queries.run(connection, spec.query, resolved), "en"))
         bottoms[key] = figure.layout.margin.b or 60
     assert bottoms["meetings_by_unit_quarter"] >= max(
         bottoms["reminders_by_quarter_form"], bottoms["activities_by_quarter"]
@@ -433,7 +443,7 @@ def test_a_name_of_wide_letters_stays_inside_the_slides_watermark_box_and_the_pi
     picture_line_px = max(font.getlength(line) for line in (viewer, stamp)) / 1000 * 18
     assert picture_line_px * 0.9063 + 2 * 18 * 1.3 * 0.4226 <= 340, (made.watermark, picture_line_px)
     assert picture_line_px * 0.4226 + 2 * 18 * 1.3 * 0.9063 <= 230, (made.watermark, picture_line_px)
-    figure = export.add_marking(go.Figure(go.Bar(x=["a"], y=[1])), made, (800, 450))
+    figure = marked_figure.add_marking(go.Figure(go.Bar(x=["a"], y=[1])), made, (800, 450))
     assert {annotation.text for annotation in figure.layout.annotations if annotation.textangle == -25} == {
         "<br>".join(safe_text.plotly(line) for line in (viewer, stamp))
     }
@@ -471,17 +481,17 @@ def test_a_long_marking_runs_over_no_axis_title_or_tick(connection, default_filt
     for spec in catalog.all_charts():
         frame = queries.run(connection, spec.query, default_filter)
         for picture in (
-            export.document_figure(spec.build(frame, lang), mark),
-            export.with_subtitle(spec.build(frame, lang), "x", mark),
+            document_layout.document_figure(spec.build(frame, lang), mark),
+            card_downloads.with_subtitle(spec.build(frame, lang), "x", mark),
         ):
-            size = export.document_size(picture) if picture.layout.width else export.export_size(picture)
+            size = document_layout.document_size(picture) if picture.layout.width else rendering.export_size(picture)
             hidden = go.Figure(picture)
             hidden.layout.annotations[-1].font.color = "rgba(0,0,0,0)"  # the marking: added last, as no watermark
             pictures += [picture, hidden]
             sizes += [size, size]
             keys.append(spec.key)
     options = [{"format": "png", "width": w, "height": h, "scale": 1} for w, h in sizes]
-    rendered = [Image.open(io.BytesIO(png)).convert("RGB") for png in export._render(list(zip(pictures, options)))]
+    rendered = [Image.open(io.BytesIO(png)).convert("RGB") for png in rendering._render(list(zip(pictures, options)))]
     for key, marked, hidden in zip(keys, rendered[::2], rendered[1::2]):
         assert _ink_under(marked, hidden) == 0, (key, lang, label[:8])
         assert _ink_at_the_edges(_png_bytes(marked)) == 0 or _ink_at_the_edges(_png_bytes(hidden)) > 0, key
@@ -510,8 +520,8 @@ def test_one_units_short_picture_keeps_its_watermark_whole_inside_it(connection,
     font = ImageFont.truetype(NOTO_CJK, 1000, index=2)  # Noto Sans CJK SC, the charts' first font
     spec = next(s for s in catalog.all_charts() if s.key == key)
     resolved = span.resolve(Filter(("gov_office",), Quarter(2020, 1), Quarter(2020, 4)))
-    figure = export.document_figure(spec.build(queries.run(connection, spec.query, resolved), "zh"), made)
-    width, height = export.document_size(figure)
+    figure = document_layout.document_figure(spec.build(queries.run(connection, spec.query, resolved), "zh"), made)
+    width, height = document_layout.document_size(figure)
     top, bottom = figure.layout.margin.t, figure.layout.margin.b
     lines = made.watermark_lines  # the name, then the time (set on two lines, as on a slide)
     copies = [note for note in figure.layout.annotations if note.text == "<br>".join(lines)]
@@ -546,7 +556,7 @@ def test_one_units_heatmap_to_date_keeps_its_row_of_cells_whole(tmp_path, lang):
     resolved = queries.data_span(cut).resolve(Filter(("petitions",), Quarter(2020, 3), Quarter(2020, 4)))
     spec = next(s for s in catalog.all_charts() if s.key == "meetings_by_unit_quarter")
     made = marking.Marking(marking.marking_label(lang), "leader1 2021-01-05 09:30")
-    figure = export.document_figure(spec.build(queries.run(cut, spec.query, resolved), lang), made)
+    figure = document_layout.document_figure(spec.build(queries.run(cut, spec.query, resolved), lang), made)
     layout = figure.layout
     assert layout.height - layout.margin.t - layout.margin.b >= kinds.HEATMAP_ROW_PX, (
         layout.height,

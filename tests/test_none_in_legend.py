@@ -204,9 +204,9 @@ def test_the_none_entry_takes_the_lines_of_the_width_it_is_drawn_at(connection, 
     in the documents (580 px) or a download (1280 px), and a wide column on screen, kept those lines where one fits."""
     import json
 
-    from oversight import export
     from oversight.charts import labels, none_entry
     from oversight.charts.style import CARD_WIDTH_PX, label_width
+    from oversight.export import card_downloads, document_layout
 
     spec = next(spec for spec in catalog.all_charts() if spec.key == "activities_by_unit")
     figure = spec.build(queries.run(connection, spec.query, ONE_UNIT_ONE_QUARTER), lang)
@@ -221,11 +221,11 @@ def test_the_none_entry_takes_the_lines_of_the_width_it_is_drawn_at(connection, 
         # card beside the units' names); a Chinese kind has none, and at 14 px fits
         return all(label_width(line, 14) + 46 <= room for line in name.split("<br>"))
 
-    drawn = export.document_figure(figure)  # 580 px across, beside its own (wider) margin for the units' names
+    drawn = document_layout.document_figure(figure)  # 580 px across, beside its own (wider) margin for the units' names
     document = drawn.data[index].name  # fewer lines than a phone's
-    assert document.count("<br>") < phone.count("<br>") and fits(document, export.DOCUMENT_WIDTH, drawn.layout)
+    assert document.count("<br>") < phone.count("<br>") and fits(document, document_layout.DOCUMENT_WIDTH, drawn.layout)
     assert document.replace("<br>", " " if lang == "en" else "") == whole
-    assert export.with_subtitle(figure, "x").data[index].name == whole  # a 1280 px download: one line
+    assert card_downloads.with_subtitle(figure, "x").data[index].name == whole  # a 1280 px download: one line
     assert figure.data[index].name == phone  # the screen's figure is not touched
     variants = none_entry.screen_variants(json.loads(figure.to_json()), labels.SCREEN_WIDTHS)
     assert _picked(variants, 320, phone, index) == phone  # a phone's card: its lines
@@ -286,7 +286,7 @@ def test_the_drawn_legend_reads_in_the_definitions_order():
     issues, none 未整改 and none 已整改, lists 未整改：0, 整改中, 已整改：0."""
     import re
 
-    from oversight.export import figure_svg
+    from oversight.export.rendering import figure_svg
 
     frame = pd.DataFrame(
         {"unit_id": ["gov_office"], "name_zh": ["办公厅"], "name_en": ["General Office"], "ordinal": [1]}

@@ -106,8 +106,7 @@ def test_one_units_heatmap_row_sits_on_its_quarter_ticks(connection, span, lang)
     picture taller than that (a document's least height, a download's 16:9) the row keeps a row's height and sits on
     the axis, the room above it. A document's picture is as tall as the row itself: a blank area of a row's height
     stood above it on the page and the slide."""
-    from oversight import export
-    from oversight.export import marking
+    from oversight.export import card_downloads, document_layout, marking, names
 
     heatmap = next(spec for spec in catalog.all_charts() if spec.key == "meetings_by_unit_quarter")
     frame = queries.run(
@@ -118,11 +117,11 @@ def test_one_units_heatmap_row_sits_on_its_quarter_ticks(connection, span, lang)
     screen = heatmap.build(frame, lang)
     assert _plot_height(screen) == PER_UNIT_PX[heatmap.key] and screen.layout.yaxis.range is None
     mark = marking.Marking("内部资料 注意保存", "chief 2021-01-05 09:30")
-    document = export.document_figure(heatmap.build(frame, lang), mark)
+    document = document_layout.document_figure(heatmap.build(frame, lang), mark)
     assert document.layout.yaxis.range is None  # the row fills the plot
     assert _plot_height(document) <= PER_UNIT_PX[heatmap.key]
-    picture = export.with_subtitle(heatmap.build(frame, lang), "x", mark)
-    plot = _plot_height(picture) + export.EXPORT_HEIGHT - picture.layout.height
+    picture = card_downloads.with_subtitle(heatmap.build(frame, lang), "x", mark)
+    plot = _plot_height(picture) + names.EXPORT_HEIGHT - picture.layout.height
     low, high = picture.layout.yaxis.range
     assert low == -0.5  # the row on the axis
     assert plot / (high - low) == pytest.approx(PER_UNIT_PX[heatmap.key])

@@ -13,12 +13,13 @@ import re
 import pandas as pd
 import pytest
 
-from oversight import charts, export
+from oversight import charts
 from oversight.briefing import takeaways
 from oversight.charts import catalog
 from oversight.core import i18n
 from oversight.data import queries
 from oversight.data.filters import Filter, Quarter
+from oversight.export import data_files
 from oversight.present import summary
 
 MACHINE_FORM = re.compile(r"(?<![\d_-])\d{4}Q[1-4](?![\d_-])")  # 2020Q1, but not inside a file name or URL
@@ -119,11 +120,11 @@ def test_every_quarter_axis_starts_with_its_year_and_marks_a_quarter_to_date(lan
 def test_downloads_write_the_reader_form(connection, lang):
     for spec in catalog.all_charts():
         frame = queries.run(connection, spec.query, TWO_YEARS)
-        table = export.chart_data_table(frame, lang, spec.key)
-        csv = pd.read_csv(io.BytesIO(export.table_csv_bytes(table)), encoding="utf-8-sig", dtype=str)
+        table = data_files.chart_data_table(frame, lang, spec.key)
+        csv = pd.read_csv(io.BytesIO(data_files.table_csv_bytes(table)), encoding="utf-8-sig", dtype=str)
         text = csv.to_csv(index=False)
         assert not MACHINE_FORM.search(text), f"{spec.key} ({lang}) download"
-    heatmap = export.chart_data_table(queries.run(connection, "meetings_by_unit_quarter", TWO_YEARS), lang)
+    heatmap = data_files.chart_data_table(queries.run(connection, "meetings_by_unit_quarter", TWO_YEARS), lang)
     quarter_column = i18n.t("export.column.quarter", lang)
     assert list(dict.fromkeys(heatmap[quarter_column]))[:2] == [
         i18n.quarter_label(Quarter(2019, 1), lang),

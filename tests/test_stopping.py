@@ -196,21 +196,21 @@ def test_a_killed_image_browser_leaves_nothing_and_the_next_export_works(tmp_pat
     is drawn by a fresh browser. The temporary folder is the process's TMPDIR, as Chromium reads it."""
     import plotly.graph_objects as go
 
-    from oversight import export
+    from oversight.export import rendering
 
     temp = _short_temp(tmp_path)
     monkeypatch.setenv("TMPDIR", str(temp))  # Chromium's single-instance folder
     monkeypatch.setattr(tempfile, "tempdir", str(temp))  # choreographer's profiles, kaleido's page
-    if export._server is not None:  # one an earlier test started, elsewhere
-        export._forget_server(export._server)
+    if rendering._server is not None:  # one an earlier test started, elsewhere
+        rendering._forget_server(rendering._server)
     figure = go.Figure(go.Bar(x=["甲"], y=[3]))
-    assert export.render_image(figure, "png").startswith(b"\x89PNG")
-    first = export._server
+    assert rendering.render_image(figure, "png").startswith(b"\x89PNG")
+    first = rendering._server
     assert any(path.name.startswith("org.chromium.Chromium.") for path in temp.iterdir())  # it is up, and ours
     _kill_and_wait_until_gone(first, temp)
-    assert export.render_image(figure, "png").startswith(b"\x89PNG")  # a fresh browser
-    assert export._server is not first
-    export._forget_server(export._server)
+    assert rendering.render_image(figure, "png").startswith(b"\x89PNG")  # a fresh browser
+    assert rendering._server is not first
+    rendering._forget_server(rendering._server)
     assert _left_behind(temp) == ([], [])
 
 

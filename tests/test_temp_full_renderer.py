@@ -24,10 +24,10 @@ from streamlit.runtime.backend_operation_handler import DeferredFileHandler
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from oversight import export
 from oversight.briefing import pdf_print
 from oversight.cli.main import main
 from oversight.core import atomic, i18n
+from oversight.export import rendering
 from oversight.ui import cards, download_errors, setup
 from tests.event_loop import run_apart
 
@@ -39,17 +39,17 @@ def _no_room(*args, **kwargs):
 @pytest.fixture
 def full_temporary_folder(monkeypatch):
     """No temporary folder can be made (a full /tmp), and no image browser is running: the next render starts one."""
-    if export.find_browser() is None:
+    if rendering.find_browser() is None:
         pytest.fail("these tests start Debian's Chromium: apt-get install chromium")
     monkeypatch.setattr(tempfile, "mkdtemp", _no_room)
-    monkeypatch.setattr(export, "_server", None)
-    monkeypatch.setattr(export, "_starting", None)
+    monkeypatch.setattr(rendering, "_server", None)
+    monkeypatch.setattr(rendering, "_starting", None)
 
 
 def test_the_image_browsers_start_in_a_full_temporary_folder_raises_that(full_temporary_folder):
     with pytest.raises(atomic.TemporaryFolderFull):  # was a bare OSError, said by the pack as a failed render
-        export.render_image(go.Figure(), "png")
-    assert export._starting is None  # not remembered: once there is room, the next click starts a browser
+        rendering.render_image(go.Figure(), "png")
+    assert rendering._starting is None  # not remembered: once there is room, the next click starts a browser
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

@@ -19,7 +19,7 @@ import duckdb
 import pandas as pd
 from PIL import Image
 
-from oversight import charts, export
+from oversight import charts
 from oversight.briefing.docx_report import docx_bytes
 from oversight.briefing.html_report import report_html
 from oversight.briefing.office_package import zip_member
@@ -32,6 +32,7 @@ from oversight.briefing.takeaways import takeaway
 from oversight.core import i18n
 from oversight.data import queries
 from oversight.data.filters import DataSpan, Filter
+from oversight.export import document_layout, rendering
 from oversight.export.data_files import (
     chart_data_table,
     table_csv_bytes,
@@ -97,7 +98,7 @@ def _noop(fraction: float, message: str) -> None:
 
 
 # Figures go to kaleido a few at a time: side by side in its tabs, yet often enough to move the progress bar.
-_RENDER_BATCH = export.RENDER_TABS
+_RENDER_BATCH = rendering.RENDER_TABS
 # Batches waiting for the browser at once: one in its tabs, the next ready the moment a tab frees up.
 _BATCHES_IN_FLIGHT = 2
 
@@ -133,7 +134,7 @@ class _ChartDrawing:
         # rendered once, at the size the documents place it, and shared by every format; the figure is the
         # briefing's own, so it is laid out for the page in place rather than copied
         figures = [
-            export.document_figure(
+            document_layout.document_figure(
                 self._specs[index].build(self.frames[index], self._lang), context.marking, copy=False
             )
             for index in batch
@@ -142,7 +143,9 @@ class _ChartDrawing:
         self._batches.append(
             (
                 batch,
-                self._pool.submit(export.render_pngs, [(figure, export.document_size(figure)) for figure in figures]),
+                self._pool.submit(
+                    rendering.render_pngs, [(figure, document_layout.document_size(figure)) for figure in figures]
+                ),
             )
         )
 
@@ -151,20 +154,20 @@ class _ChartDrawing:
         lang, count = self._lang, len(self._drawn)
         pngs: dict[int, bytes] = {}
         start = 0
-        for batch, rendering in self._batches:
+        for batch, drawn in self._batches:
             progress(
                 0.05 + (_CHARTS_END - 0.05) * start / max(count, 1),
                 i18n.t(
                     "export.progress.chart", lang, index=start + 1, count=count, title=self._specs[batch[0]].title(lang)
                 ),
             )
-            pngs.update(zip(batch, rendering.result()))
+            pngs.update(zip(batch, drawn.result()))
             start += len(batch)
         return pngs
 
     def close(self) -> None:
-        for _, rendering in self._batches:
-            rendering.cancel()  # after an error: batches not yet started are not drawn for nothing
+        for _, drawn in self._batches:
+            drawn.cancel()  # after an error: batches not yet started are not drawn for nothing
         self._pool.shutdown(wait=True)
 
 
@@ -179,7 +182,7 @@ def _section_without_picture(spec: charts.ChartSpec, frame: pd.DataFrame, contex
         # after 省政府参事室2020年第4季度未指出问题。
         None if empty else takeaway(spec, frame, context.lang),
         None,
-        (export.DOCUMENT_WIDTH, export.DOCUMENT_MIN_HEIGHT),
+        (document_layout.DOCUMENT_WIDTH, document_layout.DOCUMENT_MIN_HEIGHT),
         context.chart_file_stem(spec.key, title),
         context.empty_note(spec.empty_key) if empty else None,
     )
@@ -297,8 +300,8 @@ def _sized(report: Report, specs: Sequence[charts.ChartSpec], frames: Sequence[p
     sized = []
     for section, spec, frame in zip(report.sections, specs, frames):
         if not charts.is_empty(frame, spec.value_columns):
-            figure = export.document_figure(spec.build(frame, report.lang), report.marking, copy=False)
-            section = dataclasses.replace(section, png=b"", pixel_size=export.document_size(figure))
+            figure = document_layout.document_figure(spec.build(frame, report.lang), report.marking, copy=False)
+            section = dataclasses.replace(section, png=b"", pixel_size=document_layout.document_size(figure))
         sized.append(section)
     return sized
 
@@ -365,13 +368,14 @@ def build_briefing_pack(
     formats: Sequence[str] = FORMATS,
     marking: Marking = NO_MARKING,
 ) -> BriefingPack:
-    """The pack for ``filter_`` in ``lang``; raises ``export.ImageRendererMissing`` (before any work) without Chromium."""
+    """The pack for ``filter_`` in ``lang``; raises ``rendering.ImageRendererMissing`` (before any work) without
+    Chromium."""
     progress = progress or _noop
     lang = i18n.normalise_language(lang)
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown briefing formats: {sorted(unknown)}")
-    export.require_browser()  # fail fast, with the message that says how to install it
+    rendering.require_browser()  # fail fast, with the message that says how to install it
     if "pdf" in formats:
         warm_up()  # the printing browser starts while the queries run and the charts render
     report = collect_report(as_query_runner(source), filter_, lang, specs, progress, marking)

@@ -27,8 +27,9 @@ from oversight.briefing import pdf_images
 from oversight.briefing.pdf_artifacts import mark_furniture
 from oversight.briefing.pdf_text import fix_cjk_text_mapping
 from oversight.core import atomic
-from oversight.export import chromium_leftovers, quiet_chromium, require_browser
+from oversight.export import chromium_leftovers, quiet_chromium
 from oversight.export.browser_thread import BrowserThread, open_or_close
+from oversight.export.rendering import require_browser
 
 PRINT_TIMEOUT_SECONDS = 120
 _PREPARING_THREADS = 2  # the charts' pixels are prepared on the other core while Chromium prints

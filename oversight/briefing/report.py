@@ -60,8 +60,8 @@ DESCRIPTION_CHARACTERS = 100
 # and where the whole one is: the ZIP's table (and the data page's download of the same name) holds every row.
 LISTED_ISSUES = 40
 # No chart's picture is placed taller than this in the Word report or the PDF; a taller one would be placed narrower,
-# and its smallest text print under 10 pt. The tallest the pack renders (export.DOCUMENT_MAX_HEIGHT, 12.1 cm across
-# 16 cm) is placed at the text's width: at 11 cm it was narrowed to 14.5 cm and its text printed at 9.2 pt.
+# and its smallest text print under 10 pt. The tallest the pack renders (document_layout.DOCUMENT_MAX_HEIGHT, 12.1 cm
+# across 16 cm) is placed at the text's width: at 11 cm it was narrowed to 14.5 cm and its text printed at 9.2 pt.
 PICTURE_MAX_HEIGHT_CM = 12.2
 
 

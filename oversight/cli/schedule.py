@@ -527,11 +527,11 @@ def _refuse_out_in_repository(out: Path, lang: str) -> None:
 
 
 def _brief(args: argparse.Namespace) -> int:
-    from oversight import export
     from oversight.auth import audit
     from oversight.auth.unit_scope import scoped_filter
     from oversight.data import store
     from oversight.data.filters import Filter
+    from oversight.export import rendering
     from oversight.ingest.problems import shown_text
     from oversight.push import brief_job
 
@@ -558,7 +558,7 @@ def _brief(args: argparse.Namespace) -> int:
         pack = brief_job.build(
             connection, account, filter_, lang, tuple(dict.fromkeys(formats + (("pdf",) if mails else ())))
         )
-    except export.ImageRendererMissing as missing:
+    except rendering.ImageRendererMissing as missing:
         raise _Stop(NO_RENDERER, missing.message(lang, on_page=False)) from None
     for _, path in brief_job.targets(pack, args.out, formats):
         if path.is_dir():  # no file can replace it: said before any file is written, naming it, not --out

@@ -77,7 +77,7 @@ def query_runner(connection: Any, scope: unit_scope.Scope):
 def build(
     connection: Any, account: roles.Account, filter_: Filter, lang: str, formats: Sequence[str] = briefing.FORMATS
 ) -> briefing.BriefingPack:
-    """The pack for ``filter_`` as ``account`` sees it; raises ``export.ImageRendererMissing`` without Chromium.
+    """The pack for ``filter_`` as ``account`` sees it; raises ``rendering.ImageRendererMissing`` without Chromium.
 
     Like every export it carries the confidentiality marking and a watermark naming whom it was made for
     (本机 for the local user) and when.

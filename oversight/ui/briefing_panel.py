@@ -7,10 +7,11 @@ import logging
 
 import streamlit as st
 
-from oversight import briefing, charts, export
+from oversight import briefing, charts
 from oversight.briefing import chart_choice as chart_choice_rules
 from oversight.core import atomic
 from oversight.data.filters import Filter
+from oversight.export import rendering
 from oversight.ui import partial_runs
 from oversight.ui.cards import audited
 from oversight.ui.page import Page
@@ -30,8 +31,8 @@ def briefing_panel(page: Page, specs: tuple[charts.ChartSpec, ...], key: str, bu
     asked = bool(st.session_state.pop(asked_key, False))  # by a click in the run before: see below
     if not page.can_download:
         return
-    if export.find_browser() is None:
-        st.warning(export.ImageRendererMissing().message(page.lang))
+    if rendering.find_browser() is None:
+        st.warning(rendering.ImageRendererMissing().message(page.lang))
         return
     clicked = st.button(
         page.t(build_label_key),

@@ -11,11 +11,11 @@ from collections.abc import Callable, Mapping
 import pandas as pd
 import streamlit as st
 
-from oversight import charts, export
+from oversight import charts
 from oversight.auth import audit, roles
 from oversight.core import atomic, i18n, safe_text
 from oversight.core.numbers import grouped, is_missing
-from oversight.export import marking
+from oversight.export import card_downloads, data_files, marking, names, rendering
 from oversight.present import drill
 from oversight.present.kpis import Kpi
 from oversight.ui import chart_view, download_errors, drill_dialog, grid, partial_runs, session, setup_problems, sign_in
@@ -119,7 +119,7 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
         alt = _chart_alt(page, spec, frame)
         context = page.export_context
         # no camera in the modebar: images leave through the 下载 menu, marked and audited
-        config = export.plotly_config(page.lang)
+        config = names.plotly_config(page.lang)
         click = _click_action(spec)
         if click is None:
             chart_view.show(figure, key=f"chart.{spec.key}", config=config, lang=page.lang, alt=alt)
@@ -132,7 +132,9 @@ def chart_card(page: Page, spec: charts.ChartSpec) -> None:
             if not spec.selects_unit:
                 drill_dialog.open_if_requested(page, {spec.key})
         if page.can_download:
-            _download_row(page, spec.key, spec.title(page.lang), export.chart_downloads(spec, frame, figure, context))
+            _download_row(
+                page, spec.key, spec.title(page.lang), card_downloads.chart_downloads(spec, frame, figure, context)
+            )
 
 
 def _chart_alt(page: Page, spec: charts.ChartSpec, frame: pd.DataFrame) -> str:
@@ -221,9 +223,9 @@ def image_click(page: Page, make: Callable[[], bytes]) -> Callable[[], bytes]:
 
     def made() -> bytes:
         try:
-            export.images_ready(IMAGE_CLICK_WAIT_SECONDS)
+            rendering.images_ready(IMAGE_CLICK_WAIT_SECONDS)
             return make()  # a browser gone since is started again by the render: its room is wanted there too
-        except export.ImagesNotReady as not_ready:
+        except rendering.ImagesNotReady as not_ready:
             raise download_errors.Said(not_ready.key, page.lang) from not_ready
         except atomic.TemporaryFolderFull as full:  # not a browser to retry: the disk to free, and by whom
             raise download_errors.Said("export.error.images_temp_full", page.lang) from full
@@ -231,10 +233,10 @@ def image_click(page: Page, make: Callable[[], bytes]) -> Callable[[], bytes]:
     return made
 
 
-def _download_row(page: Page, key: str, title: str, downloads: list[export.ChartDownload]) -> None:
+def _download_row(page: Page, key: str, title: str, downloads: list[card_downloads.ChartDownload]) -> None:
     """PNG, SVG, CSV and XLSX buttons of the chart ``title``; without a browser the image buttons give way to how to
     install one."""
-    has_browser = export.find_browser() is not None
+    has_browser = rendering.find_browser() is not None
     # one popover per chart: the buttons inside are drawn only when it opens, which keeps the page quick
     row = download_menu(page, title)
     for download in downloads:
@@ -259,7 +261,7 @@ def _download_row(page: Page, key: str, title: str, downloads: list[export.Chart
             help=page.t("download.help", file_name=safe_text.markdown(download.file_name)),
         )
     if not has_browser:
-        st.caption(export.ImageRendererMissing().message(page.lang))
+        st.caption(rendering.ImageRendererMissing().message(page.lang))
 
 
 def chart_grid(page: Page, specs: tuple[charts.ChartSpec, ...], columns: int = 2) -> None:
@@ -356,8 +358,8 @@ def table_download_buttons(
         return table() if callable(table) else table
 
     makers = {
-        "csv": lambda: export.table_csv_bytes(rows()),
-        "xlsx": lambda: export.table_xlsx_bytes(rows(), sheet_title),
+        "csv": lambda: data_files.table_csv_bytes(rows()),
+        "xlsx": lambda: data_files.table_xlsx_bytes(rows(), sheet_title),
     }
     for kind, make in makers.items():
         file_name = f"{stem}.{kind}"
@@ -391,9 +393,9 @@ def figure_card(page: Page, key: str, figure, table: Callable[[], pd.DataFrame])
     title = page.t(f"chart.{key}")
     context = page.export_context
     with st.container(border=True):
-        chart_view.show(figure, key=f"chart.{key}", config=export.plotly_config(page.lang), lang=page.lang)
+        chart_view.show(figure, key=f"chart.{key}", config=names.plotly_config(page.lang), lang=page.lang)
         if page.can_download:
-            _download_row(page, key, title, export.figure_downloads(key, title, figure, table, context))
+            _download_row(page, key, title, card_downloads.figure_downloads(key, title, figure, table, context))
 
 
 def for_unit(page: Page, unit_id: str) -> Page:

@@ -14,14 +14,14 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from oversight import alerts, export, ingest
+from oversight import alerts, ingest
 from oversight.alerts import Digest
 from oversight.alerts.configuration import Rules
 from oversight.auth import roles, unit_scope
 from oversight.core import i18n, safe_text
 from oversight.data import queries, scoped, store
 from oversight.data.filters import DataSpan, Filter
-from oversight.export import marking
+from oversight.export import marking, names
 from oversight.ingest import checked_folder, table_files
 from oversight.present.summary import join_list
 
@@ -83,10 +83,10 @@ class Page:
         return marking.for_viewer(self.account.username, self.account.source == roles.LOCAL, self.lang)
 
     @functools.cached_property
-    def export_context(self) -> export.ExportContext:
+    def export_context(self) -> names.ExportContext:
         # built once per page run, not once per chart card; with the filter as the queries apply it, so that a unit
         # account's lists and pictures name its unit, not "all 1 units"
-        return export.ExportContext.build(self.lang, self.scoped_filter, self.units, self.span.last_day, self.marking)
+        return names.ExportContext.build(self.lang, self.scoped_filter, self.units, self.span.last_day, self.marking)
 
     def year_on_year(self, name: str) -> tuple[pd.Series, pd.Series | None, str]:
         """A one-row query for the filter and for the same span a year earlier (同比; None where the data

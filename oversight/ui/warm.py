@@ -104,12 +104,12 @@ def _warm_alerts(folder: str, fingerprint: str, view) -> None:  # noqa: ANN001 â
 def _warm_images() -> None:
     import plotly.graph_objects as go
 
-    from oversight import export
+    from oversight.export import rendering
 
     try:
-        if export.find_browser() is None:
+        if rendering.find_browser() is None:
             return  # no Chromium: image downloads say so on the page
-        export.render_image(go.Figure(), "png")  # starts the browser and opens its tabs
+        rendering.render_image(go.Figure(), "png")  # starts the browser and opens its tabs
         warmed.append("images")
     except Exception:
         if stopping.is_requested():
