@@ -14,11 +14,12 @@ import re
 
 import pytest
 
-from oversight import charts, export
+from oversight import charts
 from oversight.charts import catalog, labels
 from oversight.charts.style import label_width
 from oversight.data import queries, store
 from oversight.data.filters import Filter, Quarter
+from oversight.export import rendering
 from tests import svg_texts
 from tests.test_next_year import next_year_folder
 
@@ -85,7 +86,7 @@ def _pictures(connection, keys, counts, langs=("zh", "en")):
         figure = spec.build(queries.run(connection, spec.query, Filter((), *RANGES[count])), lang)
         jobs.append((figure, {"format": "svg", "width": width, "height": int(figure.layout.height), "scale": 1}))
         names.append((key, count, lang, width))
-    return zip(names, export._render(jobs))
+    return zip(names, rendering._render(jobs))
 
 
 LINES = ("unit_trends", "meeting_duration_by_quarter", "meeting_shares_by_quarter")
@@ -116,7 +117,7 @@ def test_a_heatmaps_counts_are_written_at_the_least_text_or_not_at_all(next_year
         figure = spec.build(queries.run(next_year, spec.query, Filter((), *RANGES[count])), lang)
         jobs.append((figure, {"format": "svg", "width": width, "height": int(figure.layout.height), "scale": 1}))
         names.append((count, lang, width))
-    for (count, lang, width), svg in zip(names, export._render(jobs)):
+    for (count, lang, width), svg in zip(names, rendering._render(jobs)):
         counts = [text for text in svg_texts.texts(svg) if text.kind == "heatmap-label"]
         assert all(text.size >= SCREEN_LEAST_PX for text in counts), (count, lang, width, counts[:3])
         if width == 480:
