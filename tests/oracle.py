@@ -791,6 +791,39 @@ def day_label(day: date) -> str:
     return f"{day.month}月{day.day}日"
 
 
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)  # written out: %B follows the process's locale
+
+
+def quarter_label(quarter: tuple[int, int], through: date, lang: str) -> str:
+    """A quarter of a per-quarter chart as labelled when its figures run to ``through``: a quarter starting after it
+    has no data yet (尚无数据), one it falls inside runs to it (截至7月1日 where it is the quarter's first day), one it
+    ends on or after is whole."""
+    year, number = quarter
+    label = f"{year}年第{number}季度" if lang == "zh" else f"{year} Q{number}"
+    if through < quarter_first(*quarter):
+        return f"{label}（尚无数据）" if lang == "zh" else f"{label} (no data yet)"
+    if through < quarter_last(*quarter):
+        return (
+            f"{label}（截至{day_label(through)}）"
+            if lang == "zh"
+            else f"{label} (to {through.day} {MONTHS[through.month - 1]})"
+        )
+    return label
+
+
 __all__ = [
     "View",
     "Ledgers",
