@@ -555,6 +555,15 @@ def test_meeting_reduction_table(worlds, case):
 
 
 @pytest.mark.parametrize("case", CASES)
+def test_the_line_under_the_caption_says_what_the_figures_run_to(worlds, case):
+    filter_, span, view, _ = _setup(worlds, case)
+    # a range starting on the data date runs to it (one day of data), not "starts after the data date"
+    assert summary.to_date_note(filter_, case.lang, span.year_earlier(filter_) is not None) == view.as_of_note(
+        case.lang
+    )
+
+
+@pytest.mark.parametrize("case", CASES)
 def test_summary_sentences(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
     text = " ".join(summary.written_summary(lambda name, f: run(name, f), case.filter, case.lang))
