@@ -458,6 +458,41 @@ class View:
         before = earlier.per_unit(earlier.meetings) if earlier else {}
         return {unit: (count, before.get(unit) if earlier else None) for unit, count in now.items()}
 
+    def as_of_note(self, lang: str) -> str | None:
+        """The line under a page's caption on what the figures run to: a range starting after the data date has no
+        data yet; one running past the as-of date is taken at it (a range starting on it included: one day of data),
+        compared with the same day a year earlier where the data cover that year; a whole range needs no line."""
+
+        def long(day: date) -> str:
+            return (
+                f"{day.year}年{day.month}月{day.day}日"
+                if lang == "zh"
+                else f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+            )
+
+        if self.period_start > self.as_of:
+            if lang == "zh":
+                return f"所选期间在数据日期（{long(self.as_of)}）之后才开始，尚无数据。"
+            return f"The selected period starts after the data date ({long(self.as_of)}): there is no data for it yet."
+        if not self.to_date:
+            return None
+        at_day = self.day is not None and self.as_of == self.day
+        if lang == "zh":
+            head = (
+                f"各项数据截至所选日期{long(self.as_of)}"
+                if at_day
+                else f"所选期间止于数据日期之后：各项数据截至{long(self.as_of)}"
+            )
+            earlier = f"，同比与上年同期截至{long(year_before(self.as_of))}的数据比较。"
+            return head + (earlier if self.year_earlier() else "。")
+        head = (
+            f"Every figure is as of the chosen day, {long(self.as_of)}"
+            if at_day
+            else f"The selected period runs past the data date: every figure is as of {long(self.as_of)}"
+        )
+        earlier = f", compared with the same dates a year earlier (to {long(year_before(self.as_of))})."
+        return head + (earlier if self.year_earlier() else ".")
+
     def span_before(self) -> View | None:
         """环比: the span of the same length just before, cut as many days in for a range to date; None where
         the data does not wholly cover it (or the range starts after the data date)."""
@@ -791,6 +826,43 @@ def share_delta(now: tuple[float, float], before: tuple[float, float] | None, la
         return "持平" if lang == "zh" else "unchanged"
     suffix = "个百分点" if lang == "zh" else " pp"
     return f"{'+' if points > 0 else ''}{points}{suffix}"
+
+
+def day_label(day: date) -> str:
+    return f"{day.month}月{day.day}日"
+
+
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)  # written out: %B follows the process's locale
+
+
+def quarter_label(quarter: tuple[int, int], through: date, lang: str) -> str:
+    """A quarter of a per-quarter chart as labelled when its figures run to ``through``: a quarter starting after it
+    has no data yet (尚无数据), one it falls inside runs to it (截至7月1日 where it is the quarter's first day), one it
+    ends on or after is whole."""
+    year, number = quarter
+    label = f"{year}年第{number}季度" if lang == "zh" else f"{year} Q{number}"
+    if through < quarter_first(*quarter):
+        return f"{label}（尚无数据）" if lang == "zh" else f"{label} (no data yet)"
+    if through < quarter_last(*quarter):
+        return (
+            f"{label}（截至{day_label(through)}）"
+            if lang == "zh"
+            else f"{label} (to {through.day} {MONTHS[through.month - 1]})"
+        )
+    return label
 
 
 __all__ = [

@@ -28,15 +28,21 @@ def _not_rectified_by(issues: pd.DataFrame, day: date) -> pd.Series:
     return issues["rectified_date"].isna() | (issues["rectified_date"] > day)
 
 
+def _raised_by(issues: pd.DataFrame, day: date) -> pd.Series:
+    """An issue raised after D was not there at D: no alert of D names it."""
+    return issues["date_raised"] <= day
+
+
 def expected_overdue(frames, day: date) -> set[str]:
     issues = frames["issues"]
-    return set(issues.loc[(issues["due_date"] < day) & _not_rectified_by(issues, day), "issue_id"])
+    late = (issues["due_date"] < day) & _not_rectified_by(issues, day) & _raised_by(issues, day)
+    return set(issues.loc[late, "issue_id"])
 
 
 def expected_due_soon(frames, day: date, days: int) -> set[str]:
     issues = frames["issues"]
     window = (issues["due_date"] >= day) & (issues["due_date"] <= day + timedelta(days=days))
-    return set(issues.loc[window & _not_rectified_by(issues, day), "issue_id"])
+    return set(issues.loc[window & _not_rectified_by(issues, day) & _raised_by(issues, day), "issue_id"])
 
 
 def _quarter(day: date) -> tuple[int, int]:
@@ -310,6 +316,18 @@ def test_due_tomorrow_needs_a_window_of_one_day(made):
     assert tomorrow.facts["days_left"] == 1 and "1 day left" in digest_text.item_text(tomorrow, "en")
     assert "T-DAY31" not in _ids(_digest(connection, D, Rules(due_within_days=30)), "due_soon")
     assert "T-DAY31" in _ids(_digest(connection, D, Rules(due_within_days=31)), "due_soon")
+
+
+def test_an_issue_raised_after_the_day_is_not_due_soon_on_it(frames):
+    """A ten-day deadline (shorter than the sample's 90 days) on an issue raised the day after D: D's digest, or the
+    strip of a view taken at D, does not name it as due soon; from the day it is raised it is."""
+    raised = D + timedelta(days=1)
+    changed = _with_rows(frames, "issues", [_issue("T-NOT-YET", D + timedelta(days=10), raised=raised)])
+    connection = store.connect(changed)
+    assert _ids(_digest(connection, D), "due_soon") == expected_due_soon(changed, D, 30)
+    assert "T-NOT-YET" not in expected_due_soon(changed, D, 30)
+    assert "T-NOT-YET" in expected_due_soon(changed, raised, 30)
+    assert _ids(_digest(connection, raised), "due_soon") == expected_due_soon(changed, raised, 30)
 
 
 def test_overdue_counts_from_the_day_after_the_due_date(made):

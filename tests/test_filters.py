@@ -117,6 +117,17 @@ def test_a_reversed_link_is_judged_as_written_not_after_moving_its_quarters(span
     assert notes == filters.UrlNotes(reversed=written)
 
 
+def test_the_default_view_starts_at_the_data_start_where_that_is_in_the_latest_year():
+    """Records beginning in 2020 Q3 (a team's first half year on the dashboard): the default view is 2020 Q3–Q4, the
+    whole of the data, not 2020 Q1–Q4, whose first half lies before the records (its figures unknown, not zero, and no
+    card compared); a data start in an earlier year leaves the latest year whole."""
+    recent = filters.DataSpan((), Q("2020Q3"), Q("2020Q4"), date(2020, 11, 18))
+    assert recent.default_filter() == Filter((), Q("2020Q3"), Q("2020Q4"))
+    assert recent.covers(recent.default_filter())
+    older = filters.DataSpan((), Q("2019Q2"), Q("2020Q4"), date(2020, 11, 18))
+    assert older.default_filter() == Filter((), Q("2020Q1"), Q("2020Q4"))
+
+
 def test_previous_span_is_the_same_length_just_before():
     assert Filter((), Q("2020Q2"), Q("2020Q2")).previous_span() == Filter((), Q("2020Q1"), Q("2020Q1"))
     assert Filter((), Q("2020Q1"), Q("2020Q3")).previous_span() == Filter((), Q("2019Q2"), Q("2019Q4"))

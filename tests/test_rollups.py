@@ -183,8 +183,14 @@ def odd_store(frames):
     issues = odd["issues"]
     rectified = issues.index[issues["status"] == "rectified"]
     issues.loc[rectified[:2], "rectified_date"] = None
+    # rectified on the spot, the day it was raised (WT2019-003, 9 March 2019): counted as rectified in a view taken
+    # at that very day (_odd_views cuts one there)
+    issues.loc[rectified[2], "rectified_date"] = issues.loc[rectified[2], "date_raised"]
     odd["activities"] = odd["activities"].iloc[0:0]
     return store.connect(odd)
+
+
+ON_THE_SPOT = date(2019, 3, 9)  # the odd store's issue rectified the day it was raised
 
 
 def _odd_views(span: DataSpan) -> list[Filter]:
@@ -195,6 +201,7 @@ def _odd_views(span: DataSpan) -> list[Filter]:
             resolved = span.resolve(Filter(chosen, start, end))
             views += [resolved, resolved.previous_year(), resolved.previous_span()]
         views.append(Filter(chosen, Quarter(2020, 1), Quarter(2020, 4), cutoff=date(2020, 5, 17)))
+        views.append(Filter(chosen, Quarter(2019, 1), Quarter(2019, 1), cutoff=ON_THE_SPOT))
     return views
 
 
@@ -202,6 +209,8 @@ def test_rollups_equal_rows_for_unknown_values_a_stray_year_and_an_empty_ledger(
     assert store.has_rollups(odd_store)
     span = queries.data_span(odd_store)
     assert span.first.year == 1926
+    rectified_then = "select count(*) from issues where date_raised = $day and rectified_date = $day"
+    assert odd_store.execute(rectified_then, {"day": ON_THE_SPOT}).fetchone() == (1,)
     for filter_ in _odd_views(span):
         for name in running_totals.ANSWERS:
             rolled, rows = queries.run(odd_store, name, filter_), queries.run_rows(odd_store, name, filter_)
