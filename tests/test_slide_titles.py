@@ -57,3 +57,17 @@ def test_a_cut_lists_title_is_one_line_as_drawn(lang, key):
     total = summary.count(123_456, "issues", lang)
     title = i18n.t(f"export.report.{key}", lang, shown=40, total=total, page=5, pages=5)
     assert _drawn_pt(title, pptx_deck._title_size(title)) <= _room_pt(), title
+
+
+# an office's own English marking, long (132 characters; test_briefing gives a Chinese one of 90):
+# 12 pt, 733 pt as reckoned in the charts' font, 889 pt as DejaVu Sans Bold draws it, wider than the 874 pt box, so
+# its second line came down over the title
+_LONG_ENGLISH_MARKING = (
+    "Internal use only: for the stationed discipline inspection team and the units it supervises; "
+    "do not copy or forward outside the team"
+)
+
+
+@pytest.mark.parametrize("label", ["内部资料 注意保存", "Internal — handle with care", _LONG_ENGLISH_MARKING])
+def test_the_slides_marking_is_one_line_as_drawn(label):
+    assert _drawn_pt(label, pptx_deck.marking_size(label)) <= _room_pt(), label

@@ -147,9 +147,15 @@ _MARKING_PT, _MARKING_LEAST_PT = 12, 8
 def marking_size(label: str) -> float:
     """12 pt, or smaller for an office's long marking, so that it stays one line above the title: in a 4-inch box a
     marking of 44 characters broke inside a word (研究工作参/考使用) and its second line came down beside the title."""
-    room = (SLIDE_WIDTH - 2 * MARGIN) / Pt(1) * 0.95  # bold text runs a little wider than the estimate
-    needed = label_width(label, _MARKING_PT)
-    return _MARKING_PT if needed <= room else max(_MARKING_LEAST_PT, int(_MARKING_PT * room / needed))
+    needed = bold_document_em(label) * _MARKING_PT  # bold, as _title_size measures the title
+    room = _bold_line_room()
+    return _MARKING_PT if needed <= room else max(_MARKING_LEAST_PT, math.floor(_MARKING_PT * room / needed))
+
+
+def _bold_line_room() -> float:
+    """The room, in pt, for one line of bold text across the slide's text width: inside its box's insets, less 2%
+    for a renderer's rounding."""
+    return ((SLIDE_WIDTH - 2 * MARGIN) / Pt(1) - _TEXT_INSET_PT) * 0.98
 
 
 def _draw_marking(slide, report: Report) -> list:
@@ -248,7 +254,7 @@ def _title_size(title: str, largest: float = 28, smallest: float = 18) -> float:
     """28 pt, or smaller for a long (English) title, so that it stays on one line above the red rule: measured in the
     bold type that draws it, inside the box's insets. Reckoned in the charts' font, a fifth narrower than DejaVu Sans
     Bold (Arial's stand-in in LibreOffice and WPS on Linux), three of the pack's titles wrapped into the rule."""
-    room = ((SLIDE_WIDTH - 2 * MARGIN) / Pt(1) - _TEXT_INSET_PT) * 0.98  # 2% for a renderer's rounding
+    room = _bold_line_room()
     needed = bold_document_em(title) * largest
     return largest if needed <= room else max(smallest, math.floor(largest * room / needed))
 
