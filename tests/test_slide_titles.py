@@ -71,3 +71,31 @@ _LONG_ENGLISH_MARKING = (
 @pytest.mark.parametrize("label", ["内部资料 注意保存", "Internal — handle with care", _LONG_ENGLISH_MARKING])
 def test_the_slides_marking_is_one_line_as_drawn(label):
     assert _drawn_pt(label, pptx_deck.marking_size(label)) <= _room_pt(), label
+
+
+def test_an_english_cover_title_to_the_data_date_keeps_its_period_on_one_line(connection, default_filter):
+    """A range past the data date: "2019 Q1 to 2021 Q4 (to 31 December 2020)" at the cover's 40 pt (973 pt in
+    DejaVu Sans Bold, 810 in Arial Bold, in an 802 pt box) broke into "… (to 31" / "December 2020)", a third line
+    against the team's name under it; the Word report's 22 pt across 16 cm and the PDF's 21 pt across 17.8 cm broke it
+    too. A Chinese one was scaled down already (report.title_scale); an English one is, by its bold letters' widths."""
+    import dataclasses
+
+    from docx import Document
+
+    from oversight import briefing, charts
+    from oversight.data.filters import Quarter
+    from tests.pdf_pages import pdftotext
+
+    view = dataclasses.replace(default_filter, start=Quarter(2019, 1), end=Quarter(2021, 4))
+    pack = briefing.build_briefing_pack(connection, view, "en", charts.OVERVIEW_CHARTS, formats=("pptx", "docx", "pdf"))
+    period = pack.report.title_lines[1]
+    assert period == "2019\xa0Q1 to 2021\xa0Q4 (to 31 December 2020)"
+    cover = Presentation(io.BytesIO(pack.files["pptx"])).slides[0].shapes.title
+    size = cover.text_frame.paragraphs[-1].runs[0].font.size.pt
+    assert _drawn_pt(period, size) <= cover.width / Pt(1) - _INSETS_PT, size
+    word_title = next(p for p in Document(io.BytesIO(pack.files["docx"])).paragraphs if p.style.name == "Title")
+    word_size = next((run.font.size.pt for run in word_title.runs if run.font.size), 22)  # the Title style's 22 pt
+    assert _drawn_pt(period, word_size) <= 16 / 2.54 * 72, word_size  # A4 inside the 2.5 cm margins
+    printed = [line.strip() for line in pdftotext(pack.files["pdf"], "-layout", "-f", "1", "-l", "1").splitlines()]
+    heading = printed.index("Stationed supervision briefing")  # the title's lines, above the cover's Period: line
+    assert printed[heading + 1].replace("\xa0", " ") == "2019 Q1 to 2021 Q4 (to 31 December 2020)", printed[:4]

@@ -319,7 +319,12 @@ def _title_slide(deck, report: Report, furniture: _Furniture) -> None:
     title, subtitle = slide.shapes.title, slide.placeholders[1]
     title.left, title.top, title.width, title.height = Inches(1), Inches(2.0), SLIDE_WIDTH - Inches(2), Inches(1.5)
     _set_text(
-        title.text_frame, report.title_lines, round(40 * report.title_scale), _RED, bold=True, align=PP_ALIGN.CENTER
+        title.text_frame,
+        report.title_lines,
+        math.floor(40 * report.title_scale),
+        _RED,
+        bold=True,
+        align=PP_ALIGN.CENTER,
     )
     subtitle.left, subtitle.top, subtitle.width, subtitle.height = (
         Inches(1),
