@@ -33,6 +33,7 @@ from oversight.briefing.report import (
 )
 from oversight.charts import COLOURS
 from oversight.charts.style import label_width
+from oversight.core.drawn_width import bold_document_em
 from oversight.core.safe_text import css_string
 from oversight.export.marking import (
     MARKING_RGB,
@@ -288,9 +289,11 @@ _TITLE_PT, _TITLE_LINE_EMS = 21, 23.6
 
 
 def _title_style(report: Report) -> str:
-    """The cover's title smaller where a line would not fit the width at h1's size: an English period to the data date
-    ("2019 Q1 to 2021 Q4 (to 31 December 2020)", 24.3 ems) broke before "December"."""
-    scale = report.title_scale_within(_TITLE_LINE_EMS)
+    """The cover's title smaller where a line would not fit the width at h1's size: a period to the data date broke,
+    "2019 Q1 to 2021 Q4 (to 31 December 2020)" (24.3 ems) before "December", 2019年第1季度至2021年第4季度（截至2020年12月
+    31日） before 31日）."""
+    # Chromium puts no space between Chinese and Latin, so a Chinese line too is its bold characters' ems
+    scale = min(1.0, _TITLE_LINE_EMS / max(bold_document_em(line) for line in report.title_lines))
     return "" if scale == 1 else f' style="font-size: {math.floor(_TITLE_PT * scale * 10) / 10}pt"'
 
 

@@ -222,15 +222,11 @@ class Report:
     def title_scale(self) -> float:
         """How much smaller than its style the cover's title is set so that its longest line fits one line (a
         period to date, 2020年第1季度至2020年第4季度（截至8月14日）, is longer than a line by itself). A Chinese line
-        counts a square a character, digits too (as before: it errs wide); an English one its bold letters' widths:
-        "2019 Q1 to 2021 Q4 (to 31 December 2020)", 24.3 ems, broke before "December" on the slide and in Word."""
-        return self.title_scale_within(TITLE_LINE_CHARACTERS)
-
-    def title_scale_within(self, line_ems: float) -> float:
-        """How much smaller than its style the cover's title is set so that its longest line fits ``line_ems`` of its
-        size (the PDF's page holds 24)."""
+        counts a square a character, digits too: LibreOffice and WPS space Latin apart from Chinese, a digit and its
+        space about a square. An English line counts its bold letters (bold_document_em): "2019 Q1 to 2021 Q4 (to 31
+        December 2020)", 24.3 ems, was not scaled and broke before "December" on the slide and in Word."""
         measure = len if self.lang == "zh" else bold_document_em
-        return min(1.0, line_ems / max(measure(line) for line in self.title_lines))
+        return min(1.0, TITLE_LINE_CHARACTERS / max(measure(line) for line in self.title_lines))
 
     @property
     def as_of(self) -> date:
