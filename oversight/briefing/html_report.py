@@ -10,6 +10,7 @@ PDF copies it with the text; the marking sits in every page's top-right margin b
 from __future__ import annotations
 
 import base64
+import math
 import re
 from html import escape
 
@@ -32,6 +33,7 @@ from oversight.briefing.report import (
 )
 from oversight.charts import COLOURS
 from oversight.charts.style import label_width
+from oversight.core.drawn_width import bold_document_em
 from oversight.core.safe_text import css_string
 from oversight.export.marking import (
     MARKING_RGB,
@@ -51,7 +53,7 @@ _STYLE = """
    full pack) */
 body { font-family: FONTS; color: #1F2933; font-size: 11pt; line-height: 1.6; margin: 0;
        font-variant-ligatures: none; text-spacing-trim: space-all; }
-h1 { color: RED; font-size: 21pt; text-align: center; margin: 0 0 6pt; }
+h1 { color: RED; font-size: 21pt; /* _TITLE_PT */ text-align: center; margin: 0 0 6pt; }
 .meta { text-align: center; color: #52606D; font-size: 10pt; margin-bottom: 16pt; }
 .note { color: #52606D; font-size: 9.5pt; margin: 4pt 0 10pt; }
 .empty { color: #52606D; text-align: center; margin: 8pt 0 2pt; }
@@ -281,6 +283,18 @@ def _closing(report: Report) -> str:
 
 
 _TITLE_BREAK = {False: "&nbsp;<br>", True: "<br>"}  # by whether the title is Chinese
+# h1's size, and how many of its ems a line of it holds: the text width (17.8 cm, 24.0 ems) less the no-break space an
+# English line ends with (_TITLE_BREAK), which is drawn
+_TITLE_PT, _TITLE_LINE_EMS = 21, 23.6
+
+
+def _title_style(report: Report) -> str:
+    """The cover's title smaller where a line would not fit the width at h1's size: a period to the data date broke,
+    "2019 Q1 to 2021 Q4 (to 31 December 2020)" (24.3 ems) before "December", 2019年第1季度至2021年第4季度（截至2020年12月
+    31日） before 31日）."""
+    # Chromium puts no space between Chinese and Latin, so a Chinese line too is its bold characters' ems
+    scale = min(1.0, _TITLE_LINE_EMS / max(bold_document_em(line) for line in report.title_lines))
+    return "" if scale == 1 else f' style="font-size: {math.floor(_TITLE_PT * scale * 10) / 10}pt"'
 
 
 def report_html(report: Report, placeholders: bool = False) -> str:
@@ -299,7 +313,7 @@ def report_html(report: Report, placeholders: bool = False) -> str:
         _marks(report),
         # an English title's lines keep a space between them in the heading's text, which is the PDF's first bookmark
         # and what a screen reader reads ("…briefing2021 (to 31 December)"); a Chinese one's join without
-        f"<h1>{_TITLE_BREAK[report.lang == 'zh'].join(escape(line) for line in report.title_lines)}</h1>",
+        f"<h1{_title_style(report)}>{_TITLE_BREAK[report.lang == 'zh'].join(escape(line) for line in report.title_lines)}</h1>",
         '<div class="meta">' + "<br>".join(_with_names_kept(line, names) for line in report.head_lines()) + "</div>",
         f"<h2>{escape(t('export.report.overview'))}</h2>",
         *(f'<p class="body">{_with_names_kept(paragraph, names)}</p>' for paragraph in report.summary),

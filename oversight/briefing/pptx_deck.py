@@ -36,6 +36,7 @@ from oversight.briefing.report import (
 )
 from oversight.charts import COLOURS
 from oversight.charts.style import filled_lines, label_width
+from oversight.core.drawn_width import bold_document_em
 from oversight.export.marking import MARKING_RGB, WATERMARK_RGB, hex_colour
 
 SLIDE_WIDTH, SLIDE_HEIGHT = Inches(13.333), Inches(7.5)
@@ -146,9 +147,15 @@ _MARKING_PT, _MARKING_LEAST_PT = 12, 8
 def marking_size(label: str) -> float:
     """12 pt, or smaller for an office's long marking, so that it stays one line above the title: in a 4-inch box a
     marking of 44 characters broke inside a word (研究工作参/考使用) and its second line came down beside the title."""
-    room = (SLIDE_WIDTH - 2 * MARGIN) / Pt(1) * 0.95  # bold text runs a little wider than the estimate
-    needed = label_width(label, _MARKING_PT)
-    return _MARKING_PT if needed <= room else max(_MARKING_LEAST_PT, int(_MARKING_PT * room / needed))
+    needed = bold_document_em(label) * _MARKING_PT  # bold, as _title_size measures the title
+    room = _bold_line_room()
+    return _MARKING_PT if needed <= room else max(_MARKING_LEAST_PT, math.floor(_MARKING_PT * room / needed))
+
+
+def _bold_line_room() -> float:
+    """The room, in pt, for one line of bold text across the slide's text width: inside its box's insets, less 2%
+    for a renderer's rounding."""
+    return ((SLIDE_WIDTH - 2 * MARGIN) / Pt(1) - _TEXT_INSET_PT) * 0.98
 
 
 def _draw_marking(slide, report: Report) -> list:
@@ -243,11 +250,13 @@ class _Furniture:
 _DRAW = {"watermark": _draw_watermark, "marking": _draw_marking, "rule": _draw_rule, "footer": _draw_footer}
 
 
-def _title_size(title: str, largest: float = 28, smallest: float = 20) -> float:
-    """28 pt, or smaller for a long (English) title, so that it stays on one line above the red rule."""
-    room = (SLIDE_WIDTH - 2 * MARGIN) / Pt(1) * 0.95  # bold text runs a little wider than the estimate
-    needed = label_width(title, largest)
-    return largest if needed <= room else max(smallest, int(largest * room / needed))
+def _title_size(title: str, largest: float = 28, smallest: float = 18) -> float:
+    """28 pt, or smaller for a long (English) title, so that it stays on one line above the red rule: measured in the
+    bold type that draws it, inside the box's insets. Reckoned in the charts' font, a fifth narrower than DejaVu Sans
+    Bold (Arial's stand-in in LibreOffice and WPS on Linux), three of the pack's titles wrapped into the rule."""
+    room = _bold_line_room()
+    needed = bold_document_em(title) * largest
+    return largest if needed <= room else max(smallest, math.floor(largest * room / needed))
 
 
 def _titled_slide(deck, title: str, furniture: _Furniture):
@@ -310,7 +319,12 @@ def _title_slide(deck, report: Report, furniture: _Furniture) -> None:
     title, subtitle = slide.shapes.title, slide.placeholders[1]
     title.left, title.top, title.width, title.height = Inches(1), Inches(2.0), SLIDE_WIDTH - Inches(2), Inches(1.5)
     _set_text(
-        title.text_frame, report.title_lines, round(40 * report.title_scale), _RED, bold=True, align=PP_ALIGN.CENTER
+        title.text_frame,
+        report.title_lines,
+        math.floor(40 * report.title_scale),
+        _RED,
+        bold=True,
+        align=PP_ALIGN.CENTER,
     )
     subtitle.left, subtitle.top, subtitle.width, subtitle.height = (
         Inches(1),

@@ -17,6 +17,7 @@ import pandas as pd
 from oversight import charts
 from oversight.charts.style import label_width
 from oversight.core import i18n
+from oversight.core.drawn_width import bold_document_em
 from oversight.core.numbers import grouped
 from oversight.export.names import ExportContext
 from oversight.present import tables
@@ -80,8 +81,8 @@ HTML_FONT_STACK = (
     f'"{HTML_LATIN_FACE}", "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Microsoft YaHei", sans-serif'
 )
 
-# Chinese characters that fit one line of the cover's title: the Word report's 22 pt across 16 cm, the slide's 40 pt
-# across 11.3 inches (both about 20)
+# Chinese characters (ems) that fit one line of the cover's title: the Word report's 22 pt across 16 cm, the slide's
+# 40 pt across 11.3 inches (both about 20; the PDF's 21 pt across 17.8 cm holds 24)
 TITLE_LINE_CHARACTERS = 20
 # Chinese characters of a slide's foot line (10 pt across 12.3 inches hold about 88; Latin letters half as wide)
 _FOOTER_SCOPE_CHARACTERS = 80
@@ -220,10 +221,12 @@ class Report:
     @property
     def title_scale(self) -> float:
         """How much smaller than its style the cover's title is set so that its longest line fits one line (a
-        period to date, 2020年第1季度至2020年第4季度（截至8月14日）, is longer than a line by itself)."""
-        if self.lang != "zh":
-            return 1.0
-        return min(1.0, TITLE_LINE_CHARACTERS / max(len(line) for line in self.title_lines))
+        period to date, 2020年第1季度至2020年第4季度（截至8月14日）, is longer than a line by itself). A Chinese line
+        counts a square a character, digits too: LibreOffice and WPS space Latin apart from Chinese, a digit and its
+        space about a square. An English line counts its bold letters (bold_document_em): "2019 Q1 to 2021 Q4 (to 31
+        December 2020)", 24.3 ems, was not scaled and broke before "December" on the slide and in Word."""
+        measure = len if self.lang == "zh" else bold_document_em
+        return min(1.0, TITLE_LINE_CHARACTERS / max(measure(line) for line in self.title_lines))
 
     @property
     def as_of(self) -> date:
