@@ -257,9 +257,16 @@ def check_word_report(worlds, case):
         OVERVIEW_CARD_COUNTS,
         case.lang,
     ) | _expected_shares(view, [("rectification_rate", "issues_rectified", "issues")], case.lang)
+    before_data = tuple(case.end) < ledgers.first_quarter
+    if before_data:  # wholly before the first record: unknown, said so, not 0
+        expected = {key: ("—", "无记录" if case.lang == "zh" else "no records") for key in expected}
     assert {card.key: cards[card.label] for card in report.kpis} == expected
     paragraphs = [paragraph.text for paragraph in document.paragraphs]
-    if case.lang == "zh":
+    if case.lang == "zh" and before_data:
+        (start_year, start_q), (end_year, end_q), (first_year, first_q) = case.start, case.end, ledgers.first_quarter
+        period = f"{start_year}年第{start_q}季度" + (f"至{end_year}年第{end_q}季度" if case.start != case.end else "")
+        assert f"{period}在数据起始（{first_year}年第{first_q}季度）之前，没有记录，各项数字无从统计。" in paragraphs
+    elif case.lang == "zh":
         for expected_paragraph in _expected_summary_zh(view, case):
             assert expected_paragraph in paragraphs
     issue_ids = [re.match(r"WT\d{4}-\d{3}", cell) for row in rows for cell in row]

@@ -679,10 +679,10 @@ def test_an_import_made_is_said_made_when_the_disk_fills_before_the_folder_remem
     monkeypatch.setattr("sys.stdin", __import__("io").StringIO("correct-horse-battery\n"))
     real_write = atomic.write_bytes
 
-    def full_for_the_marker(target, data, mode=None):
+    def full_for_the_marker(target, data, mode=None, **steps):
         if Path(target).name == accounts_marker.MARKER:
             raise OSError(errno.ENOSPC, "No space left on device", str(target))
-        return real_write(target, data, mode)
+        return real_write(target, data, mode, **steps)
 
     monkeypatch.setattr(atomic, "write_bytes", full_for_the_marker)
     args = ["import", str(new_meetings(tmp_path)), "--table", "meetings", "--mode", "append", "--lang", "en"]
