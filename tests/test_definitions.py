@@ -333,10 +333,15 @@ def test_issue_cards(worlds, case):
         view, [("rectification_rate", "rectified", "issues"), ("on_time_rate", "on_time", "due")], case.lang
     )
     median = view.totals()["median_days_to_rectify"]
-    days = "天" if case.lang == "zh" else " days"
+
+    def days(number) -> str:  # English says one day in the singular: 1 day, -1 day, 1.5 days (test_kpis)
+        return "天" if case.lang == "zh" else " day" if abs(number) == 1 else " days"
+
     shown_median, change = shown.pop("median_days_to_rectify")
     # a median of whole days, written exactly (57.5天): the card's figure and its change give the year before's
-    assert shown_median == ("—" if median is None else f"{oracle.half_up(median, 1).normalize():f}{days}")
+    assert shown_median == (
+        "—" if median is None else f"{oracle.half_up(median, 1).normalize():f}{days(oracle.half_up(median, 1))}"
+    )
     year_before = view.year_earlier()
     before = None if year_before is None else year_before.totals()["median_days_to_rectify"]
     if median is None:
@@ -351,7 +356,9 @@ def test_issue_cards(worlds, case):
         difference = oracle.half_up(median - before, 1)
         sign = "+" if difference > 0 else ""
         assert change == (
-            i18n.t("kpi.unchanged", case.lang) if difference == 0 else f"{sign}{difference.normalize():f}{days}"
+            i18n.t("kpi.unchanged", case.lang)
+            if difference == 0
+            else f"{sign}{difference.normalize():f}{days(difference)}"
         )
     assert shown == expected
     # the overdue card counts exactly the rows of the overdue table below it

@@ -422,12 +422,6 @@ def test_reminders_and_activities_by_unit_and_units_not_consulted(worlds, case):
 # ---------------------------------------------------------------- unit profile page
 
 
-def _average_of_units(metrics: dict[str, dict], key: str) -> Fraction:
-    """The all-unit average of a measure, exactly: 101 meetings over 20 units is 5.05, rounded half up 5.1 (in
-    floating point 5 − 5.05 is −0.04999…, whose half-up −0.0 said 持平 where the card rightly says −0.1)."""
-    return sum((Fraction(figures[key]) for figures in metrics.values()), Fraction(0)) / len(metrics)
-
-
 @pytest.mark.parametrize("case", PAGE_CASES)
 def test_unit_profile(worlds, case):
     filter_, _, view, run = _setup(worlds, case)
@@ -443,7 +437,7 @@ def test_unit_profile(worlds, case):
     cards = kpis.unit_profile_kpis(catalog.unit_beside_average(metrics, unit), case.lang, "U")
     for card in cards:
         mine = expected[unit][card.key]
-        average = _average_of_units(expected, card.key)
+        average = oracle.average_of_units(expected, card.key)
         difference = oracle.half_up(mine - average, 1)
         # each card carries its measure's unit (3个, 2条, 5次), the difference and the average too
         unit_key = kpis.PROFILE_UNITS[card.key]
@@ -465,7 +459,7 @@ def test_unit_profile(worlds, case):
     figure = catalog.make_unit_vs_average_figure(catalog.unit_beside_average(metrics, unit), case.lang, "U")
     measures = [card.key for card in cards]
     assert list(figure.data[0].x) == [expected[unit][m] for m in measures]
-    assert list(figure.data[1].x) == [_rounded(_average_of_units(expected, m)) for m in measures]
+    assert list(figure.data[1].x) == [_rounded(oracle.average_of_units(expected, m)) for m in measures]
 
     one = oracle.View(view.ledgers, (unit,), case.start, case.end, day=case.day)
     unit_filter = filter_.with_units([unit])

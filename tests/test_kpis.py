@@ -146,3 +146,15 @@ def test_a_missing_figures_reason_fits_its_card():
     for key in keys:
         assert len(i18n.t(key, "en")) <= 30, key
         assert 2 * len(i18n.t(key, "zh")) <= 30, key
+
+
+def test_a_change_of_hours_between_large_totals_rounds_as_the_minutes_do():
+    """122,884 minutes against 122,881 a year earlier are 3 minutes more, 0.05 hours: +0.1小时 half up. In floating
+    point 122884/60 − 122881/60 is 0.04999999999927…, whose noise (from the 2,048 hours, not from the 0.05) twelve
+    significant digits of the difference kept, so the card said 持平."""
+    row = {"meetings": 10, "avg_duration_min": 69.5, "total_minutes": 695, "merged": 0, "prereviewed": 0, "attended": 0}
+    for now, before, delta in ((122884, 122881, "+0.1小时（0.0%）"), (122881, 122884, "-0.1小时（0.0%）")):
+        current, earlier = {**row, "total_minutes": now}, {**row, "total_minutes": before}
+        cards = {card.key: card for card in kpis.meeting_kpis(current, earlier, None, "zh", "上年同期", None)}
+        assert cards["total_hours"].delta == delta
+    assert str(kpis.round_half_up(122884 / 60 - 122881 / 60, 1)) == "0.1"

@@ -23,14 +23,27 @@ def is_missing(value: object) -> bool:
 # Significant digits a figure is taken to before it is rounded: arithmetic in binary floating point leaves
 # noise in the 16th or 17th (23 / 80 * 100 is 28.749999999999996, 695 / 60 - 1325 / 60 is -10.499999999999998),
 # which rounded as it is gives 28.7 where a leader dividing by hand gets 28.8. Twelve keeps every figure this
-# dashboard shows (counts of at most millions, to one or two places) and drops the noise.
+# dashboard shows (counts of at most millions, to one or two places) and drops the noise. A difference carries the
+# noise of what was subtracted, not its own: 122,884 minutes less 122,881 in hours is 0.04999999999927 (the 2,048
+# hours' noise), which twelve digits of 0.05 keep and round to 0.0 — so no figure is taken past nine decimal places
+# either (the noise of a figure under a million is below 5e-10; no average, rate or change this dashboard takes
+# lies that near a half without being one).
 _SIGNIFICANT_DIGITS = 12
+_DECIMAL_PLACES = Decimal("1e-9")
+
+
+def _without_noise(value: float) -> Decimal:
+    """``value`` to twelve significant digits and at most nine decimal places, whichever is coarser."""
+    exact = Decimal(f"{value:.{_SIGNIFICANT_DIGITS}g}")
+    if exact.is_finite() and exact.as_tuple().exponent < _DECIMAL_PLACES.as_tuple().exponent:  # type: ignore[operator]
+        return exact.quantize(_DECIMAL_PLACES, rounding=ROUND_HALF_UP)
+    return exact
 
 
 def round_half_up(value: float | Decimal, digits: int = 1) -> Decimal:
     """``round_half_up(56.25) == Decimal("56.3")``; Python's own rounding gives 56.2. ``28.749999999999996`` (23 of
     80 in percent, as floating point computes it) is 28.75 and so 28.8. Never a negative zero."""
-    exact = value if isinstance(value, Decimal) else Decimal(f"{float(value):.{_SIGNIFICANT_DIGITS}g}")
+    exact = value if isinstance(value, Decimal) else _without_noise(float(value))
     rounded = exact.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     return rounded.copy_abs() if rounded == 0 else rounded
 
