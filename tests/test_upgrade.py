@@ -14,6 +14,7 @@ import pytest
 
 from oversight import ingest
 from oversight.__main__ import main
+from oversight.core import atomic
 from oversight.data import store
 from oversight.ingest import commit, import_history
 from tests.bad_files import HEADERS, hash_tree, meeting, write_xlsx
@@ -60,15 +61,15 @@ def test_an_entry_another_account_made_private_is_said_as_unreadable_not_damaged
     thrown its undo away, when nothing is damaged. Now it is named as one this account may not read, with what to do;
     undo still refuses (it may be the newest import)."""
     entry = _import_as_older_releases_did(data_folder, tmp_path)
-    real_getuid, real_read_text = os.geteuid, Path.read_text
+    real_getuid, real_read = os.geteuid, atomic.read_regular
     monkeypatch.setattr(os, "geteuid", lambda: real_getuid() + 4242)  # the dashboard's account, not the admin's
 
-    def as_another_account(path, *args, **kwargs):
+    def as_another_account(path):  # the tests run as root, whom a mode 0700 does not stop
         if Path(path).parent == entry.path:
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
-        return real_read_text(path, *args, **kwargs)
+        return real_read(path)
 
-    monkeypatch.setattr(Path, "read_text", as_another_account)
+    monkeypatch.setattr(atomic, "read_regular", as_another_account)
     history = import_history.list_history(data_folder)
     assert history.damaged == (entry.id,) and history.unreadable == (entry.id,)
     assert entry.path.stat().st_mode & 0o777 == 0o700  # not ours: left as it is
