@@ -45,6 +45,16 @@ def test_the_store_is_read_at_the_fingerprint_asked_for_or_not_at_all(folder, tm
     assert _reminders(store.open_folder(folder)) == 72  # no fingerprint asked: the folder as it is
 
 
+def _stand_in_pack() -> SimpleNamespace:
+    """What the briefing panel reads of a built pack (its files, names and type), with no pack built."""
+    return SimpleNamespace(
+        report=SimpleNamespace(marking=None),
+        files={"pptx": b"pack"},
+        file_names={"pptx": "pack.pptx"},
+        mime=lambda file_format: "application/octet-stream",
+    )
+
+
 def _leader_and_clerk(folder: str, scratch: str) -> None:
     """A page run that reads its card, a clerk's import and the clerk's page run on the new data meanwhile, then the
     leader's chart: the figures the run shows side by side."""
@@ -94,12 +104,7 @@ def test_a_pack_whose_data_changed_while_it_was_built_is_not_offered_mixed(folde
         import_files(one_more_reminder(tmp_path), "reminders", "append", folder)
         page_module.cached_span(str(folder), table_files.fingerprint(folder))  # the clerk's page run
         read.append(int(query("reminders_by_unit")["reminders"].sum()))  # a query the Overview's run did not ask
-        return SimpleNamespace(
-            report=SimpleNamespace(marking=None),
-            files={"pptx": b"pack"},
-            file_names={"pptx": "pack.pptx"},
-            mime=lambda file_format: "application/octet-stream",
-        )
+        return _stand_in_pack()
 
     monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
     monkeypatch.setattr(briefing, "build_briefing_pack", pack_across_an_import)
@@ -129,12 +134,7 @@ def test_a_pack_asked_for_after_a_ledger_was_touched_is_built_on_the_data_as_it_
 
     def pack(query, filter_, *args, **kwargs):
         built.append(table_files.fingerprint(folder))
-        return SimpleNamespace(
-            report=SimpleNamespace(marking=None),
-            files={"pptx": b"pack"},
-            file_names={"pptx": "pack.pptx"},
-            mime=lambda file_format: "application/octet-stream",
-        )
+        return _stand_in_pack()
 
     monkeypatch.setenv("OVERSIGHT_DATA_DIR", str(folder))
     monkeypatch.setattr(briefing, "build_briefing_pack", pack)
